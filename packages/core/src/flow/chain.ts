@@ -1,0 +1,54 @@
+import { RuleError } from '../errors.js';
+import { verdictKey } from '../verdicts.js';
+import type { FiredRule, FlowState } from './state.js';
+import type { ErrorPolicy, Rule } from './types.js';
+import { RuleView, scopeOf } from './view.js';
+
+/** A rule's failure as logged. */
+export interface RuleFailure {
+  rule: string;
+  error: string;
+  policy: string;
+}
+
+/**
+ * Runs the rules in order. Each rule is atomic: if it throws, what it settled
+ * is rolled back before its error policy applies. Rules with no open recipient
+ * left are skipped unless they are side-effect rules.
+ */
+export async function runChain(
+  rules: readonly Rule[],
+  state: FlowState,
+  defaultPolicy: ErrorPolicy,
+  failures: RuleFailure[],
+): Promise<void> {
+  for (const current of rules) {
+    if (state.isFrozen) return;
+    if (!current.sideEffect && state.openCount() === 0) continue;
+    const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: false };
+    const before = state.snapshot();
+    state.checkpoint = before;
+    try {
+      await current.run(new RuleView(state, record));
+    } catch (cause) {
+      if (state.isFrozen) return;
+      state.restore(before);
+      record.settled = {};
+      const policy = current.onError ?? defaultPolicy;
+      const error = new RuleError(current.name, cause);
+      failures.push({ rule: current.name, error: error.message, policy: describePolicy(policy) });
+      if (policy === 'rethrow') throw error;
+      if (policy !== 'fail-open') {
+        const view = new RuleView(state, record, scopeOf(record));
+        view.settle(policy.failClosed);
+      }
+    }
+    if (state.isFrozen) return;
+    if (Object.keys(record.settled).length > 0 || record.notes.length > 0) state.fired.push(record);
+  }
+  state.checkpoint = state.snapshot();
+}
+
+function describePolicy(policy: ErrorPolicy): string {
+  return typeof policy === 'string' ? policy : `fail-closed ${verdictKey(policy.failClosed)}`;
+}

@@ -1,0 +1,184 @@
+import { matchesAnyPattern } from '../address.js';
+import type { Direction } from '../workmail/event.js';
+import type { Condition, ErrorPolicy, Rule, RuleContext } from './types.js';
+import { asView } from './view.js';
+
+/** Options of {@link rule}. */
+export interface RuleOptions {
+  /** Run even when every recipient is settled (journaling, auditing). */
+  sideEffect?: boolean;
+  /** This rule's error policy, overriding the flow's. */
+  onError?: ErrorPolicy;
+}
+
+/**
+ * Defines a rule from a name and a function. Give `D` to type the verdicts by direction.
+ *
+ * @example
+ * ```ts
+ * const junkNewsletters = rule<'INBOUND'>('junk-newsletters', (ctx) => {
+ *   if (/newsletter/i.test(ctx.subject)) ctx.settle(Verdicts.MOVE_TO_JUNK);
+ * });
+ * ```
+ */
+export function rule<D extends Direction = Direction>(
+  name: string,
+  run: (ctx: RuleContext<D>) => void | Promise<void>,
+  options: RuleOptions = {},
+): Rule<D> {
+  return { name, run, ...options };
+}
+
+/**
+ * Runs `inner` only when `condition` holds.
+ *
+ * @example
+ * ```ts
+ * when((ctx) => ctx.envelope.mailFrom.endsWith('@partner.example'), bypassSpam)
+ * ```
+ */
+export function when<D extends Direction>(condition: Condition<D>, inner: Rule<D>): Rule<D> {
+  return {
+    ...inner,
+    async run(ctx) {
+      if (await condition(ctx)) await inner.run(ctx);
+    },
+  };
+}
+
+/**
+ * Runs `inner` only when `condition` does not hold.
+ *
+ * @example
+ * ```ts
+ * unless(isFromOrganization, tagExternal)
+ * ```
+ */
+export function unless<D extends Direction>(condition: Condition<D>, inner: Rule<D>): Rule<D> {
+  return when(not(condition), inner);
+}
+
+/**
+ * True when every condition holds; stops at the first that does not.
+ *
+ * @example
+ * ```ts
+ * when(all(isExternal, subjectHas('invoice')), junk)
+ * ```
+ */
+export function all<D extends Direction>(...conditions: Condition<D>[]): Condition<D> {
+  return async (ctx) => {
+    for (const c of conditions) if (!(await c(ctx))) return false;
+    return true;
+  };
+}
+
+/**
+ * True when any condition holds; stops at the first that does.
+ *
+ * @example
+ * ```ts
+ * when(any(fromDomain('a.example'), fromDomain('b.example')), bypassSpam)
+ * ```
+ */
+export function any<D extends Direction>(...conditions: Condition<D>[]): Condition<D> {
+  return async (ctx) => {
+    for (const c of conditions) if (await c(ctx)) return true;
+    return false;
+  };
+}
+
+/**
+ * Negates a condition.
+ *
+ * @example
+ * ```ts
+ * when(not(isInternalSender), tagExternal)
+ * ```
+ */
+export function not<D extends Direction>(condition: Condition<D>): Condition<D> {
+  return async (ctx) => !(await condition(ctx));
+}
+
+/**
+ * Scopes a rule to inbound mail; inside it the context is typed inbound.
+ *
+ * @example
+ * ```ts
+ * inbound(rule<'INBOUND'>('junk', (ctx) => ctx.settle(Verdicts.MOVE_TO_JUNK)))
+ * ```
+ */
+export function inbound(inner: Rule<'INBOUND'>): Rule {
+  return onlyDirection('INBOUND', inner);
+}
+
+/**
+ * Scopes a rule to outbound mail; inside it the context is typed outbound.
+ *
+ * @example
+ * ```ts
+ * outbound(rule<'OUTBOUND'>('hold', (ctx) => ctx.settle(Verdicts.DROP)))
+ * ```
+ */
+export function outbound(inner: Rule<'OUTBOUND'>): Rule {
+  return onlyDirection('OUTBOUND', inner);
+}
+
+function onlyDirection<T extends Direction>(direction: T, inner: Rule<T>): Rule {
+  return {
+    ...inner,
+    async run(ctx) {
+      if (ctx.direction === direction) await inner.run(ctx as unknown as RuleContext<T>);
+    },
+  };
+}
+
+/**
+ * Pilot group: the rule decides only for recipients matching one of the
+ * WorkMail-style patterns (`user@d`, `d`, `*.d`); the others stay as they are.
+ *
+ * @example
+ * ```ts
+ * forRecipients(['it-team@corp.example', 'pilot.corp.example'], stripMacros)
+ * ```
+ */
+export function forRecipients<D extends Direction>(patterns: readonly string[], inner: Rule<D>): Rule<D> {
+  const list = [...patterns];
+  return {
+    ...inner,
+    async run(ctx) {
+      const scoped = asView(ctx).narrow((a) => matchesAnyPattern(a, list));
+      if (scoped.recipients.length > 0) await inner.run(scoped);
+    },
+  };
+}
+
+/**
+ * Audit mode: the rule runs and what it would decide is logged, but nothing is applied.
+ *
+ * @example
+ * ```ts
+ * audit(blockExecutableAttachments) // try a policy on live mail before enforcing it
+ * ```
+ */
+export function audit<D extends Direction>(inner: Rule<D>): Rule<D> {
+  return {
+    ...inner,
+    async run(ctx) {
+      await inner.run(asView(ctx).audited());
+    },
+  };
+}
+
+/**
+ * Gives a rule its own error policy: `'fail-open'` (treat as PASS),
+ * `{ failClosed: verdict }` (settle its open recipients), or `'rethrow'` (fail the invocation).
+ *
+ * @example
+ * ```ts
+ * onError({ failClosed: Verdicts.bounce('Policy check unavailable, try later.') }, checkDlp)
+ * ```
+ */
+export function onError<D extends Direction>(policy: ErrorPolicy<D>, inner: Rule<D>): Rule<D> {
+  return { ...inner, onError: policy as ErrorPolicy };
+}

@@ -1,0 +1,60 @@
+import type { FlowResponse } from '../workmail/response.js';
+import type { RuleFailure } from './chain.js';
+import type { FiredRule } from './state.js';
+
+/**
+ * What one invocation did: logged as one structured line, and handed to
+ * {@link onFlowOutcome} listeners (the local replay runner uses it).
+ */
+export type FlowOutcome = {
+  messageId: string;
+  invocationId: string;
+  direction: string;
+  synchronous: boolean;
+  /** True when the event's recipient list was incomplete. */
+  truncated: boolean;
+  /** Final verdict per recipient: the verdict type, `BOUNCE:<message>` for bounces. */
+  verdicts: Record<string, string>;
+  /** Names of the rules that settled something or noted a reason, in order. */
+  rulesFired: string[];
+  /** Each firing rule's decisions and notes (audit-mode rules included, flagged). */
+  fired: FiredRule[];
+  failures: RuleFailure[];
+  /** True when the deadline guard answered before the chain ended. */
+  deadlineHit: boolean;
+  warnings: string[];
+  durationMs: number;
+  /** The response returned to WorkMail (undefined for asynchronous flows or when the invocation threw). */
+  response?: FlowResponse;
+  /** Set when the invocation failed as a whole (invalid event, rethrown rule error). */
+  error?: { name: string; message: string };
+};
+
+type Listener = (outcome: FlowOutcome) => void;
+// Kept on globalThis so a bundled copy of wmflow and the replay runner see the same listeners.
+const LISTENERS = Symbol.for('wmflow.outcome-listeners');
+
+function listeners(): Set<Listener> {
+  const g = globalThis as { [LISTENERS]?: Set<Listener> };
+  g[LISTENERS] ??= new Set();
+  return g[LISTENERS];
+}
+
+/**
+ * Subscribes to every flow outcome in this process; returns the unsubscribe function.
+ *
+ * @example
+ * ```ts
+ * const stop = onFlowOutcome((o) => console.log(o.messageId, o.verdicts));
+ * await handler(event, context);
+ * stop();
+ * ```
+ */
+export function onFlowOutcome(listener: Listener): () => void {
+  listeners().add(listener);
+  return () => listeners().delete(listener);
+}
+
+export function publishOutcome(outcome: FlowOutcome): void {
+  for (const listener of listeners()) listener(outcome);
+}

@@ -1,0 +1,125 @@
+import { isInternal, normalizeAddress } from '../address.js';
+import { VerdictError } from '../errors.js';
+import { assertVerdictAllowed, type Verdict } from '../verdicts.js';
+import type { Direction } from '../workmail/event.js';
+import { RESPONSE_LIMITS } from '../workmail/response.js';
+import type { Envelope, FlowLogger } from './types.js';
+
+/** One rule's effect, as logged. */
+export type FiredRule = {
+  rule: string;
+  /** Recipients settled or overridden, and with what. */
+  settled: Record<string, string>;
+  notes: string[];
+  /** True when the rule ran in audit mode and nothing was applied. */
+  audit: boolean;
+};
+
+/** A recipient and its verdict so far. */
+export interface Entry {
+  address: string;
+  verdict?: Verdict;
+  added: boolean;
+}
+
+/** Settings of one invocation's state. */
+export interface FlowStateInit {
+  direction: Direction;
+  envelope: Envelope;
+  subject: string;
+  messageId: string;
+  invocationId: string;
+  synchronous: boolean;
+  organizationDomains: readonly string[];
+  logger: FlowLogger;
+}
+
+/**
+ * The per-invocation record of verdicts: recipients keyed by normalized address,
+ * with snapshots so a failing rule can be rolled back and the deadline guard can
+ * answer with what finished rules decided.
+ */
+export class FlowState {
+  readonly controller = new AbortController();
+  readonly shared = new Map<string | symbol, unknown>();
+  readonly fired: FiredRule[] = [];
+  private entries = new Map<string, Entry>();
+  private frozen = false;
+  /** The verdicts as the last finished rule left them: what the deadline guard answers with. */
+  checkpoint: Map<string, Entry> = new Map();
+
+  constructor(readonly init: FlowStateInit) {
+    for (const address of init.envelope.recipients) {
+      const id = normalizeAddress(address);
+      if (!this.entries.has(id)) this.entries.set(id, { address, added: false });
+    }
+    this.checkpoint = this.snapshot();
+  }
+
+  get recipients(): string[] {
+    return [...this.entries.values()].map((e) => e.address);
+  }
+
+  openCount(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (!e.verdict) n++;
+    return n;
+  }
+
+  verdictOf(address: string): Verdict | undefined {
+    return this.entries.get(normalizeAddress(address))?.verdict;
+  }
+
+  isKnown(address: string): boolean {
+    return this.entries.has(normalizeAddress(address));
+  }
+
+  /** Sets a verdict; `onlyOpen` keeps settled recipients as they are. Returns whether it changed anything. */
+  decide(address: string, verdict: Verdict, onlyOpen: boolean): boolean {
+    assertVerdictAllowed(verdict, this.init.direction);
+    const entry = this.entries.get(normalizeAddress(address));
+    if (!entry || this.frozen || (onlyOpen && entry.verdict)) return false;
+    entry.verdict = verdict;
+    return true;
+  }
+
+  add(address: string, verdict: Verdict | undefined): void {
+    if (this.frozen) return;
+    const id = normalizeAddress(address);
+    if (!/^[^@\s<>]+@[^@\s<>]+$/.test(address.trim())) throw new VerdictError(`not an address: ${address}`);
+    if (this.init.direction === 'INBOUND' && !isInternal(address, this.init.organizationDomains)) {
+      throw new VerdictError(
+        `inbound mail can only be copied to the organization's domains (${this.init.organizationDomains.join(', ') || 'none configured'}): ${address}`,
+      );
+    }
+    if (this.init.direction === 'OUTBOUND' && this.entries.size >= RESPONSE_LIMITS.maxOutboundRecipients) {
+      throw new VerdictError(`outbound mail has at most ${RESPONSE_LIMITS.maxOutboundRecipients} recipients`);
+    }
+    if (verdict) assertVerdictAllowed(verdict, this.init.direction);
+    if (!this.entries.has(id)) this.entries.set(id, { address: address.trim(), added: true, verdict });
+  }
+
+  snapshot(): Map<string, Entry> {
+    return new Map([...this.entries].map(([k, e]) => [k, { ...e }]));
+  }
+
+  restore(snapshot: Map<string, Entry>): void {
+    if (!this.frozen) this.entries = snapshot;
+  }
+
+  /** Stops all further changes (the deadline guard has answered) and aborts rules in flight. */
+  freeze(): void {
+    this.entries = this.checkpoint;
+    this.frozen = true;
+    this.controller.abort(new Error('deadline reached'));
+  }
+
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  /** Final verdicts: open recipients get `fallback`. */
+  final(fallback: Verdict): Map<string, Verdict> {
+    return new Map([...this.entries.values()].map((e) => [e.address, e.verdict ?? fallback]));
+  }
+}

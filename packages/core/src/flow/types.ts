@@ -1,0 +1,98 @@
+import type { Verdict, VerdictFor } from '../verdicts.js';
+import type { Direction } from '../workmail/event.js';
+
+/** The SMTP envelope in engine-neutral form. */
+export interface Envelope {
+  /** MAIL FROM; empty for the null sender (bounces). */
+  readonly mailFrom: string;
+  /** RCPT TO addresses as the engine listed them. */
+  readonly recipients: readonly string[];
+  /** Send-on-behalf sender, when there is one. */
+  readonly sender?: string;
+  /** True when the engine cut the recipient list: some recipients are not listed. */
+  readonly truncated: boolean;
+}
+
+/**
+ * The logger a flow writes to. Powertools' `Logger` fits it; so does `console`.
+ *
+ * @example
+ * ```ts
+ * const logger: FlowLogger = new Logger({ serviceName: 'mail-guard' });
+ * ```
+ */
+export interface FlowLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/**
+ * What a rule sees and may do. Each recipient starts open; settling gives it a
+ * verdict that later rules do not change unless they {@link RuleContext.override}.
+ * `D` is the direction when known statically: direction-illegal verdicts are then type errors.
+ *
+ * @example
+ * ```ts
+ * const run = (ctx: RuleContext<'INBOUND'>) => {
+ *   if (ctx.subject.includes('[SPAM]')) ctx.settle(Verdicts.MOVE_TO_JUNK);
+ * };
+ * ```
+ */
+export interface RuleContext<D extends Direction = Direction> {
+  readonly direction: D;
+  readonly envelope: Envelope;
+  /** Subject as the engine gave it (WorkMail cuts it at 256 characters). */
+  readonly subject: string;
+  readonly messageId: string;
+  /** Same across retries of one event: use it for idempotency. */
+  readonly invocationId: string;
+  /** False for asynchronous rules, whose verdicts and edits are ignored by WorkMail. */
+  readonly synchronous: boolean;
+  /** The organization's own domains, from the flow's configuration. */
+  readonly organizationDomains: readonly string[];
+  /** Recipients this rule may decide: every recipient, or its pilot group. */
+  readonly recipients: readonly string[];
+  /** Those of {@link recipients} no rule has settled yet. */
+  readonly open: readonly string[];
+  /** True when the rule runs in audit mode: what it does is logged, not applied. */
+  readonly audit: boolean;
+  /** Aborted when the deadline guard answers WorkMail; long work should stop then. */
+  readonly signal: AbortSignal;
+  readonly logger: FlowLogger;
+  /** Scratch space shared by the rules of one invocation. */
+  readonly state: Map<string | symbol, unknown>;
+  /** The verdict a recipient has so far; undefined while open. */
+  verdictOf(recipient: string): Verdict | undefined;
+  /** Settles the given open recipients (default: every open one in scope); returns those it settled. */
+  settle(verdict: VerdictFor<D>, recipients?: readonly string[]): string[];
+  /** Re-decides recipients in scope whether open or settled; returns those it changed. */
+  override(verdict: VerdictFor<D>, recipients?: readonly string[]): string[];
+  /** Adds a recipient not in the envelope (inbound: organization addresses only, delivered as Bcc). */
+  addRecipient(address: string, verdict?: VerdictFor<D>): void;
+  /** Records that the rule fired, with a reason, without settling anything. */
+  note(reason: string): void;
+}
+
+/** What happens when a rule throws: treat as PASS, settle its recipients with a verdict, or fail the invocation. */
+export type ErrorPolicy<D extends Direction = Direction> = 'fail-open' | 'rethrow' | { failClosed: VerdictFor<D> };
+
+/**
+ * A step of a flow. Rules never import middy: they get a {@link RuleContext}.
+ *
+ * @example
+ * ```ts
+ * const tagAll: Rule = { name: 'note-all', run: (ctx) => ctx.note('seen') };
+ * ```
+ */
+export interface Rule<D extends Direction = Direction> {
+  readonly name: string;
+  /** Side-effect rules (journaling) run even when every recipient is settled. */
+  readonly sideEffect?: boolean;
+  /** Overrides the flow's error policy for this rule. */
+  readonly onError?: ErrorPolicy;
+  run(ctx: RuleContext<D>): void | Promise<void>;
+}
+
+/** A predicate over the rule context; used by `when`, `all`, `any`, `not`. */
+export type Condition<D extends Direction = Direction> = (ctx: RuleContext<D>) => boolean | Promise<boolean>;

@@ -1,0 +1,50 @@
+export {
+  domainOf,
+  isInternal,
+  localPart,
+  matchesAnyPattern,
+  matchesPattern,
+  normalizeAddress,
+  normalizeDomain,
+  sameAddress,
+} from './address.js';
+export { ConfigError, EventValidationError, ResponseLimitError, RuleError, VerdictError, WmflowError } from './errors.js';
+export type { RuleFailure } from './flow/chain.js';
+export type { RuleOptions } from './flow/combinators.js';
+export { all, any, audit, forRecipients, inbound, not, onError, outbound, rule, unless, when } from './flow/combinators.js';
+export type { DeadlineOptions } from './flow/deadline.js';
+export type { FlowOutcome } from './flow/outcome.js';
+export { onFlowOutcome } from './flow/outcome.js';
+export type { FiredRule } from './flow/state.js';
+export type { Condition, Envelope, ErrorPolicy, FlowLogger, Rule, RuleContext } from './flow/types.js';
+export type {
+  BounceVerdict,
+  BypassSpamCheckVerdict,
+  DefaultVerdict,
+  DropVerdict,
+  InboundVerdict,
+  MoveToJunkVerdict,
+  OutboundVerdict,
+  Verdict,
+  VerdictFor,
+  VerdictType,
+} from './verdicts.js';
+export { assertVerdictAllowed, MAX_BOUNCE_MESSAGE_LENGTH, Verdicts, verdictKey } from './verdicts.js';
+export type { CompiledResponse, CompileInput } from './workmail/compile-response.js';
+export { compileResponse } from './workmail/compile-response.js';
+export type {
+  Direction,
+  FlowAddress,
+  FlowEvent,
+  FlowEventFor,
+  InboundFlowEvent,
+  OutboundFlowEvent,
+} from './workmail/event.js';
+export { MIN_SUMMARY_VERSION } from './workmail/event.js';
+export type { FlowHandler, FlowOptions } from './workmail/flow-handler.js';
+export { flow } from './workmail/flow-handler.js';
+export type { ResponseReading } from './workmail/read-response.js';
+export { readResponse } from './workmail/read-response.js';
+export type { FlowAction, FlowResponse } from './workmail/response.js';
+export { RESPONSE_LIMITS } from './workmail/response.js';
+export { parseFlowEvent } from './workmail/validate-event.js';

@@ -1,0 +1,75 @@
+import { EventValidationError } from '../errors.js';
+import type { FlowAddress, FlowEvent } from './event.js';
+import { MIN_SUMMARY_VERSION } from './event.js';
+
+const DATE_VERSION = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Checks that `input` is a WorkMail email-flow event and returns it typed.
+ * Unknown extra fields are kept; missing or mistyped ones throw one
+ * {@link EventValidationError} naming the path and what was expected.
+ *
+ * @example
+ * ```ts
+ * const event = parseFlowEvent(JSON.parse(body));
+ * if (event.truncated) console.warn('recipient list is incomplete');
+ * ```
+ */
+export function parseFlowEvent(input: unknown): FlowEvent {
+  const event = record(input, '$');
+  const version = string(event.summaryVersion, 'summaryVersion');
+  if (!DATE_VERSION.test(version) || version < MIN_SUMMARY_VERSION) {
+    throw new EventValidationError('summaryVersion', `a date version ${MIN_SUMMARY_VERSION} or later`, version);
+  }
+  const direction = event.flowDirection;
+  if (direction !== 'INBOUND' && direction !== 'OUTBOUND') {
+    throw new EventValidationError('flowDirection', '"INBOUND" or "OUTBOUND"', direction);
+  }
+  const envelope = record(event.envelope, 'envelope');
+  address(envelope.mailFrom, 'envelope.mailFrom', true);
+  const recipients = envelope.recipients;
+  if (!Array.isArray(recipients)) {
+    throw new EventValidationError('envelope.recipients', 'an array', recipients);
+  }
+  recipients.forEach((r, i) => {
+    address(r, `envelope.recipients[${i}]`, false);
+  });
+  if (event.sender !== undefined && event.sender !== null) address(event.sender, 'sender', false);
+  string(event.subject, 'subject', true);
+  const messageId = string(event.messageId, 'messageId');
+  if (!/^[a-z0-9-]{1,120}$/.test(messageId)) {
+    throw new EventValidationError('messageId', 'a message id matching [a-z0-9-]{1,120}', messageId);
+  }
+  string(event.invocationId, 'invocationId');
+  if (event.truncated !== undefined && typeof event.truncated !== 'boolean') {
+    throw new EventValidationError('truncated', 'a boolean', event.truncated);
+  }
+  if (recipients.length === 0 && event.truncated !== true) {
+    throw new EventValidationError('envelope.recipients', 'at least one recipient', recipients);
+  }
+  return { ...event, truncated: event.truncated === true } as unknown as FlowEvent;
+}
+
+function record(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new EventValidationError(path, 'an object', value);
+  }
+  return value as Record<string, unknown>;
+}
+
+function string(value: unknown, path: string, allowEmpty = false): string {
+  if (typeof value !== 'string' || (!allowEmpty && value.length === 0)) {
+    throw new EventValidationError(path, allowEmpty ? 'a string' : 'a non-empty string', value);
+  }
+  return value;
+}
+
+// The null sender `<>` (bounces) arrives as an empty mailFrom address.
+function address(value: unknown, path: string, allowEmpty: boolean): FlowAddress {
+  const obj = record(value, path);
+  const text = string(obj.address, `${path}.address`, allowEmpty);
+  if (text !== '' && (!text.includes('@') || /[\s<>]/.test(text))) {
+    throw new EventValidationError(`${path}.address`, 'an email address', text);
+  }
+  return obj as unknown as FlowAddress;
+}
