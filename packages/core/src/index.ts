@@ -8,10 +8,29 @@ export {
   normalizeDomain,
   sameAddress,
 } from './address.js';
-export { ConfigError, EventValidationError, ResponseLimitError, RuleError, VerdictError, WmflowError } from './errors.js';
+export {
+  ConfigError,
+  EventValidationError,
+  ResponseLimitError,
+  RuleError,
+  VerdictError,
+  WmflowError,
+} from './errors.js';
 export type { RuleFailure } from './flow/chain.js';
 export type { RuleOptions } from './flow/combinators.js';
-export { all, any, audit, forRecipients, inbound, not, onError, outbound, rule, unless, when } from './flow/combinators.js';
+export {
+  all,
+  any,
+  audit,
+  forRecipients,
+  inbound,
+  not,
+  onError,
+  outbound,
+  rule,
+  unless,
+  when,
+} from './flow/combinators.js';
 export type { DeadlineOptions } from './flow/deadline.js';
 export type { FlowOutcome } from './flow/outcome.js';
 export { onFlowOutcome } from './flow/outcome.js';

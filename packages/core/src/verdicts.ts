@@ -58,7 +58,13 @@ export const Verdicts = {
 } as const;
 
 const INBOUND_ONLY: ReadonlySet<VerdictType> = new Set(['MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK']);
-const ALL_TYPES: ReadonlySet<string> = new Set(['DEFAULT', 'BOUNCE', 'DROP', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK']);
+const ALL_TYPES: ReadonlySet<string> = new Set([
+  'DEFAULT',
+  'BOUNCE',
+  'DROP',
+  'MOVE_TO_JUNK',
+  'BYPASS_SPAM_CHECK',
+]);
 
 /**
  * Throws {@link VerdictError} unless `verdict` is well-formed and legal for `direction`.

@@ -14,7 +14,7 @@ export interface RuleFailure {
 /**
  * Runs the rules in order. Each rule is atomic: if it throws, what it settled
  * is rolled back before its error policy applies. Rules with no open recipient
- * left are skipped unless they are side-effect rules.
+ * left are skipped unless they are side-effect or overriding rules.
  */
 export async function runChain(
   rules: readonly Rule[],
@@ -24,7 +24,7 @@ export async function runChain(
 ): Promise<void> {
   for (const current of rules) {
     if (state.isFrozen) return;
-    if (!current.sideEffect && state.openCount() === 0) continue;
+    if (!current.sideEffect && !current.overrides && state.openCount() === 0) continue;
     const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: false };
     const before = state.snapshot();
     state.checkpoint = before;

@@ -7,6 +7,8 @@ import { asView } from './view.js';
 export interface RuleOptions {
   /** Run even when every recipient is settled (journaling, auditing). */
   sideEffect?: boolean;
+  /** The rule may re-decide settled recipients with `ctx.override`, so it runs even when none is open. */
+  overrides?: boolean;
   /** This rule's error policy, overriding the flow's. */
   onError?: ErrorPolicy;
 }

@@ -15,7 +15,9 @@ export function deadlineBudget(
   remainingLambdaMs: number | undefined,
 ): number {
   const margin = options.safetyMarginMs ?? 1000;
-  const workmail = synchronous ? (options.workmailTimeoutMs ?? RESPONSE_LIMITS.timeoutMs) : Number.POSITIVE_INFINITY;
+  const workmail = synchronous
+    ? (options.workmailTimeoutMs ?? RESPONSE_LIMITS.timeoutMs)
+    : Number.POSITIVE_INFINITY;
   const lambda = remainingLambdaMs ?? Number.POSITIVE_INFINITY;
   return Math.max(0, Math.min(workmail, lambda) - margin);
 }

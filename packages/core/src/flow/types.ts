@@ -75,7 +75,10 @@ export interface RuleContext<D extends Direction = Direction> {
 }
 
 /** What happens when a rule throws: treat as PASS, settle its recipients with a verdict, or fail the invocation. */
-export type ErrorPolicy<D extends Direction = Direction> = 'fail-open' | 'rethrow' | { failClosed: VerdictFor<D> };
+export type ErrorPolicy<D extends Direction = Direction> =
+  | 'fail-open'
+  | 'rethrow'
+  | { failClosed: VerdictFor<D> };
 
 /**
  * A step of a flow. Rules never import middy: they get a {@link RuleContext}.
@@ -89,6 +92,8 @@ export interface Rule<D extends Direction = Direction> {
   readonly name: string;
   /** Side-effect rules (journaling) run even when every recipient is settled. */
   readonly sideEffect?: boolean;
+  /** Rules that re-decide settled recipients (allow lists, rescues) also run when none is open. */
+  readonly overrides?: boolean;
   /** Overrides the flow's error policy for this rule. */
   readonly onError?: ErrorPolicy;
   run(ctx: RuleContext<D>): void | Promise<void>;

@@ -96,7 +96,9 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
     const targets = this.recipients.filter(
       (r) => (!wanted || wanted.has(normalizeAddress(r))) && (!onlyOpen || !this.flow.verdictOf(r)),
     );
-    const changed = this.record.audit ? targets : targets.filter((r) => this.flow.decide(r, verdict, onlyOpen));
+    const changed = this.record.audit
+      ? targets
+      : targets.filter((r) => this.flow.decide(r, verdict, onlyOpen));
     for (const r of changed) this.record.settled[r] = verdictKey(verdict);
     return changed;
   }
@@ -111,6 +113,7 @@ export function scopeOf(record: FiredRule): ((address: string) => boolean) | und
 
 /** The view a combinator was handed; combinators only work on views the flow made. */
 export function asView<D extends Direction>(ctx: RuleContext<D>): RuleView<D> {
-  if (!(ctx instanceof RuleView)) throw new WmflowError('rule combinators need the context the flow passed in');
+  if (!(ctx instanceof RuleView))
+    throw new WmflowError('rule combinators need the context the flow passed in');
   return ctx as RuleView<D>;
 }

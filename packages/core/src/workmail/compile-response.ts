@@ -51,7 +51,8 @@ export function compileResponse(input: CompileInput): CompiledResponse {
   const main = pickMainGroup(groups);
   const explicit = groups.filter((g) => g !== main);
   const needed = explicit.length + 1 + (main && main.added.length > 0 ? 1 : 0);
-  if (needed > RESPONSE_LIMITS.maxActions) mergeBounces(explicit, needed - RESPONSE_LIMITS.maxActions, warnings);
+  if (needed > RESPONSE_LIMITS.maxActions)
+    mergeBounces(explicit, needed - RESPONSE_LIMITS.maxActions, warnings);
 
   const actions: FlowAction[] = explicit.map((g) => toAction(g.verdict, [...g.envelope, ...g.added]));
   if (main && main.added.length > 0) actions.push(toAction(main.verdict, main.added));
@@ -80,7 +81,8 @@ function groupRecipients(input: CompileInput): Group[] {
   };
   const verdictOf = new Map<string, Verdict>();
   for (const [address, verdict] of input.verdicts) verdictOf.set(normalizeAddress(address), verdict);
-  for (const r of input.envelopeRecipients) add(r, verdictOf.get(normalizeAddress(r)) ?? { type: 'DEFAULT' }, true);
+  for (const r of input.envelopeRecipients)
+    add(r, verdictOf.get(normalizeAddress(r)) ?? { type: 'DEFAULT' }, true);
   for (const [address, verdict] of input.verdicts) {
     if (!envelope.has(normalizeAddress(address))) add(address, verdict, false);
   }
@@ -133,7 +135,9 @@ function toAction(verdict: Verdict, recipients: string[]): FlowAction {
 function checkLimits(response: FlowResponse, direction: Direction): void {
   const bytes = Buffer.byteLength(JSON.stringify(response));
   if (bytes > RESPONSE_LIMITS.maxBytes) {
-    throw new ResponseLimitError(`response is ${bytes} bytes; WorkMail accepts at most ${RESPONSE_LIMITS.maxBytes}`);
+    throw new ResponseLimitError(
+      `response is ${bytes} bytes; WorkMail accepts at most ${RESPONSE_LIMITS.maxBytes}`,
+    );
   }
   if (direction === 'OUTBOUND') {
     const named = response.actions.reduce((n, a) => n + (a.recipients?.length ?? 0), 0);

@@ -85,7 +85,10 @@ function checkOptions<D extends Direction>(options: FlowOptions<D>): Settings {
     }
   });
   const domains = options.organizationDomains ?? [];
-  if (!Array.isArray(domains) || domains.some((d) => typeof d !== 'string' || !/^[^\s@]+\.[^\s@]+$/.test(d))) {
+  if (
+    !Array.isArray(domains) ||
+    domains.some((d) => typeof d !== 'string' || !/^[^\s@]+\.[^\s@]+$/.test(d))
+  ) {
     throw new ConfigError('organizationDomains', 'must be a list of domain names');
   }
   return {
@@ -109,7 +112,10 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
   try {
     event = parseFlowEvent(input);
     if (s.direction && event.flowDirection !== s.direction) {
-      throw new ConfigError('direction', `this flow handles ${s.direction} mail but got ${event.flowDirection}`);
+      throw new ConfigError(
+        'direction',
+        `this flow handles ${s.direction} mail but got ${event.flowDirection}`,
+      );
     }
     state = new FlowState({
       direction: event.flowDirection,
@@ -146,8 +152,19 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
     const err = error instanceof Error ? error : new WmflowError(String(error));
     const policy = s.onError;
     const fallbackResponse =
-      policy === 'rethrow' ? undefined : { actions: [wholeMessage(policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed)] };
-    report(s, { event, state, failures, deadlineHit, started, warnings: [], response: fallbackResponse, error: err });
+      policy === 'rethrow'
+        ? undefined
+        : { actions: [wholeMessage(policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed)] };
+    report(s, {
+      event,
+      state,
+      failures,
+      deadlineHit,
+      started,
+      warnings: [],
+      response: fallbackResponse,
+      error: err,
+    });
     if (!fallbackResponse) throw err;
     return s.synchronous ? fallbackResponse : undefined;
   }
@@ -173,7 +190,8 @@ interface Report {
 function report(s: Settings, r: Report): void {
   const verdicts: Record<string, string> = {};
   if (r.state && !r.error) {
-    for (const [address, v] of r.state.final(r.deadlineHit ? s.fallback : Verdicts.DEFAULT)) verdicts[address] = verdictKey(v);
+    for (const [address, v] of r.state.final(r.deadlineHit ? s.fallback : Verdicts.DEFAULT))
+      verdicts[address] = verdictKey(v);
   }
   const outcome: FlowOutcome = {
     messageId: r.event?.messageId ?? '',

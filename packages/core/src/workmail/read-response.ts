@@ -67,12 +67,15 @@ export function readResponse(
   });
   const invalid = problems.length > 0;
   if (actions.length > RESPONSE_LIMITS.maxActions) {
-    problems.push(`${actions.length} actions; WorkMail applies the fallback past the first ${RESPONSE_LIMITS.maxActions}`);
+    problems.push(
+      `${actions.length} actions; WorkMail applies the fallback past the first ${RESPONSE_LIMITS.maxActions}`,
+    );
   }
   const tooLarge = Buffer.byteLength(JSON.stringify(response ?? null)) > RESPONSE_LIMITS.maxBytes;
   if (tooLarge) problems.push(`response is over ${RESPONSE_LIMITS.maxBytes} bytes`);
   const tooMany = direction === 'OUTBOUND' && named.size > RESPONSE_LIMITS.maxOutboundRecipients;
-  if (tooMany) problems.push(`${named.size} outbound recipients; the limit is ${RESPONSE_LIMITS.maxOutboundRecipients}`);
+  if (tooMany)
+    problems.push(`${named.size} outbound recipients; the limit is ${RESPONSE_LIMITS.maxOutboundRecipients}`);
   for (const r of envelopeRecipients) {
     if (!named.has(normalizeAddress(r))) verdicts.set(r, all ?? fallback);
   }
@@ -92,7 +95,8 @@ function actionsOf(response: unknown, problems: string[]): unknown[] {
 }
 
 function verdictOf(raw: unknown, legal: Set<string>, where: string, problems: string[]): Verdict | undefined {
-  const action = (raw as { action?: { type?: unknown; parameters?: { bounceMessage?: unknown } } } | null)?.action;
+  const action = (raw as { action?: { type?: unknown; parameters?: { bounceMessage?: unknown } } } | null)
+    ?.action;
   const type = action?.type;
   if (typeof type !== 'string' || !legal.has(type)) {
     problems.push(`${where}.action.type: ${JSON.stringify(type)} is not allowed here`);

@@ -19,7 +19,11 @@ export function parseFlowEvent(input: unknown): FlowEvent {
   const event = record(input, '$');
   const version = string(event.summaryVersion, 'summaryVersion');
   if (!DATE_VERSION.test(version) || version < MIN_SUMMARY_VERSION) {
-    throw new EventValidationError('summaryVersion', `a date version ${MIN_SUMMARY_VERSION} or later`, version);
+    throw new EventValidationError(
+      'summaryVersion',
+      `a date version ${MIN_SUMMARY_VERSION} or later`,
+      version,
+    );
   }
   const direction = event.flowDirection;
   if (direction !== 'INBOUND' && direction !== 'OUTBOUND') {

@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  domainOf,
+  isInternal,
+  localPart,
+  matchesAnyPattern,
+  matchesPattern,
+  normalizeAddress,
+  sameAddress,
+} from './address.js';
+
+describe('address helpers', () => {
+  it('splits local part and domain at the last @', () => {
+    expect(localPart('"a@b"@Example.COM')).toBe('"a@b"');
+    expect(domainOf('"a@b"@Example.COM')).toBe('example.com');
+    expect(domainOf('Example.com.')).toBe('example.com');
+  });
+
+  it('normalizes IDN domains to punycode and compares case-insensitively', () => {
+    expect(domainOf('user@Bücher.example')).toBe('xn--bcher-kva.example');
+    expect(sameAddress('A@Bücher.example', 'a@xn--bcher-kva.EXAMPLE')).toBe(true);
+    expect(sameAddress('a@example.com', 'b@example.com')).toBe(false);
+    expect(normalizeAddress(' Jane@EXAMPLE.com ')).toBe('jane@example.com');
+  });
+
+  it('gives an empty domain for invalid domains', () => {
+    expect(domainOf('user@exa mple.com')).toBe('');
+    expect(matchesPattern('user@exa mple.com', 'exa mple.com')).toBe(false);
+  });
+
+  it.each([
+    ['ceo@example.com', 'CEO@Example.com', true],
+    ['ceo@example.com', 'cfo@example.com', false],
+    ['ceo@example.com', 'example.com', true],
+    ['ceo@sub.example.com', 'example.com', false],
+    ['ceo@sub.example.com', '*.example.com', true],
+    ['ceo@deep.sub.example.com', '*.example.com', true],
+    ['ceo@example.com', '*.example.com', false],
+    ['ceo@badexample.com', '*.example.com', false],
+    ['anyone@anything.test', '*', true],
+    ['u@münchen.de', 'MÜNCHEN.de', true],
+    ['u@xn--mnchen-3ya.de', '*.de', true],
+  ])('matches %s against pattern %s → %s', (address, pattern, expected) => {
+    expect(matchesPattern(address, pattern)).toBe(expected);
+  });
+
+  it('matches any of several patterns', () => {
+    expect(matchesAnyPattern('x@partner.example', ['example.org', '*.partner.example'])).toBe(false);
+    expect(matchesAnyPattern('x@a.partner.example', ['example.org', '*.partner.example'])).toBe(true);
+    expect(matchesAnyPattern('x@a.example', [])).toBe(false);
+  });
+
+  it('tells internal from external addresses, subdomains included', () => {
+    expect(isInternal('bob@corp.example', ['corp.example'])).toBe(true);
+    expect(isInternal('bob@mail.CORP.example', ['corp.example'])).toBe(true);
+    expect(isInternal('bob@evilcorp.example', ['corp.example'])).toBe(false);
+    expect(isInternal('bob@corp.example', [])).toBe(false);
+    expect(isInternal('not-an-address', ['corp.example'])).toBe(false);
+  });
+
+  it('never matches a domain pattern across the label boundary (property)', () => {
+    const label = fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/);
+    fc.assert(
+      fc.property(label, label, label, (prefix, name, tld) => {
+        const domain = `${name}.${tld}`;
+        expect(matchesPattern(`u@${prefix}${domain}`, domain)).toBe(prefix === '');
+        expect(matchesPattern(`u@${prefix}.${domain}`, `*.${domain}`)).toBe(true);
+        expect(isInternal(`u@${prefix}${domain}`, [domain])).toBe(prefix === '');
+      }),
+    );
+  });
+});

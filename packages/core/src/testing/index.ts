@@ -1,0 +1,5 @@
+export type { CapturedLine } from './capture-logger.js';
+export { captureLogger } from './capture-logger.js';
+export type { MakeFlowEventOptions } from './events.js';
+export { makeFlowEvent } from './events.js';
+export { lambdaContext } from './lambda-context.js';
