@@ -36,6 +36,21 @@ export type { FlowOutcome } from './flow/outcome.js';
 export { onFlowOutcome } from './flow/outcome.js';
 export type { FiredRule } from './flow/state.js';
 export type { Condition, Envelope, ErrorPolicy, FlowLogger, Rule, RuleContext } from './flow/types.js';
+export type { AuthMethodResult, AuthVerdicts } from './message/auth-results.js';
+export {
+  authVerdicts,
+  DEFAULT_TRUSTED_AUTHSERV_IDS,
+  parseAuthenticationResults,
+} from './message/auth-results.js';
+export type { HeaderField, MailAddress } from './message/headers.js';
+export { MessageHeaders } from './message/headers.js';
+export type { MessageLimits } from './message/limits.js';
+export { DEFAULT_MESSAGE_LIMITS, MessageLimitError } from './message/limits.js';
+export type { LazyMessageOptions, MessageAccess } from './message/message.js';
+export { LazyMessage } from './message/message.js';
+export type { AttachmentInfo, ParsedMessage } from './message/parse.js';
+export { sniffType } from './message/sniff.js';
+export type { SpoolOptions } from './message/spool.js';
 export type {
   BounceVerdict,
   BypassSpamCheckVerdict,
@@ -49,6 +64,8 @@ export type {
   VerdictType,
 } from './verdicts.js';
 export { assertVerdictAllowed, MAX_BOUNCE_MESSAGE_LENGTH, Verdicts, verdictKey } from './verdicts.js';
+export type { FlowClients } from './workmail/clients.js';
+export { defaultClients, resetDefaultClients } from './workmail/clients.js';
 export type { CompiledResponse, CompileInput } from './workmail/compile-response.js';
 export { compileResponse } from './workmail/compile-response.js';
 export type {
@@ -62,6 +79,7 @@ export type {
 export { MIN_SUMMARY_VERSION } from './workmail/event.js';
 export type { FlowHandler, FlowOptions } from './workmail/flow-handler.js';
 export { flow } from './workmail/flow-handler.js';
+export { MessageNotFoundError, workmailSource } from './workmail/message-source.js';
 export type { ResponseReading } from './workmail/read-response.js';
 export { readResponse } from './workmail/read-response.js';
 export type { FlowAction, FlowResponse } from './workmail/response.js';

@@ -1,5 +1,6 @@
 import { isInternal, normalizeAddress } from '../address.js';
 import { VerdictError } from '../errors.js';
+import type { MessageAccess } from '../message/message.js';
 import { assertVerdictAllowed, type Verdict } from '../verdicts.js';
 import type { Direction } from '../workmail/event.js';
 import { RESPONSE_LIMITS } from '../workmail/response.js';
@@ -32,6 +33,7 @@ export interface FlowStateInit {
   synchronous: boolean;
   organizationDomains: readonly string[];
   logger: FlowLogger;
+  message: MessageAccess;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { MessageAccess } from '../message/message.js';
 import type { Verdict, VerdictFor } from '../verdicts.js';
 import type { Direction } from '../workmail/event.js';
 
@@ -60,6 +61,8 @@ export interface RuleContext<D extends Direction = Direction> {
   /** Aborted when the deadline guard answers WorkMail; long work should stop then. */
   readonly signal: AbortSignal;
   readonly logger: FlowLogger;
+  /** The message itself, fetched lazily and at most once. */
+  readonly message: MessageAccess;
   /** Scratch space shared by the rules of one invocation. */
   readonly state: Map<string | symbol, unknown>;
   /** The verdict a recipient has so far; undefined while open. */

@@ -1,5 +1,6 @@
 import { normalizeAddress } from '../address.js';
 import { WmflowError } from '../errors.js';
+import type { MessageAccess } from '../message/message.js';
 import { assertVerdictAllowed, type Verdict, verdictKey } from '../verdicts.js';
 import type { Direction } from '../workmail/event.js';
 import type { FiredRule, FlowState } from './state.js';
@@ -39,6 +40,9 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
   }
   get logger(): FlowLogger {
     return this.flow.init.logger;
+  }
+  get message(): MessageAccess {
+    return this.flow.init.message;
   }
   get signal(): AbortSignal {
     return this.flow.controller.signal;

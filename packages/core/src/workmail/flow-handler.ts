@@ -7,9 +7,12 @@ import { type DeadlineOptions, deadlineBudget, raceDeadline } from '../flow/dead
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
 import { FlowState } from '../flow/state.js';
 import type { ErrorPolicy, FlowLogger, Rule } from '../flow/types.js';
+import { LazyMessage, type LazyMessageOptions } from '../message/message.js';
 import { type Verdict, type VerdictFor, Verdicts, verdictKey } from '../verdicts.js';
+import { defaultClients, type FlowClients } from './clients.js';
 import { compileResponse } from './compile-response.js';
 import type { Direction, FlowEvent } from './event.js';
+import { workmailSource } from './message-source.js';
 import type { FlowResponse } from './response.js';
 import { parseFlowEvent } from './validate-event.js';
 
@@ -37,6 +40,10 @@ export interface FlowOptions<D extends Direction = Direction> {
   deadline?: DeadlineOptions;
   /** Where the one structured line per invocation goes. Default: a Powertools Logger, service `wmflow`. */
   logger?: FlowLogger;
+  /** AWS clients to use instead of the shared ones created from the environment. */
+  clients?: Partial<FlowClients>;
+  /** Limits and spooling of message access. */
+  message?: LazyMessageOptions;
 }
 
 /** The Lambda handler {@link flow} returns: a middy handler, so users may `.use()` more middleware. */
@@ -75,6 +82,8 @@ interface Settings {
   fallback: Verdict;
   deadline: DeadlineOptions;
   logger: FlowLogger;
+  clients: Partial<FlowClients>;
+  message: LazyMessageOptions;
 }
 
 function checkOptions<D extends Direction>(options: FlowOptions<D>): Settings {
@@ -100,6 +109,8 @@ function checkOptions<D extends Direction>(options: FlowOptions<D>): Settings {
     fallback: options.fallback ?? Verdicts.DEFAULT,
     deadline: options.deadline ?? {},
     logger: options.logger ?? new Logger({ serviceName: 'wmflow' }),
+    clients: options.clients ?? {},
+    message: options.message ?? {},
   };
 }
 
@@ -109,6 +120,7 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
   let event: FlowEvent | undefined;
   let state: FlowState | undefined;
   let deadlineHit = false;
+  let message: LazyMessage | undefined;
   try {
     event = parseFlowEvent(input);
     if (s.direction && event.flowDirection !== s.direction) {
@@ -117,7 +129,11 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
         `this flow handles ${s.direction} mail but got ${event.flowDirection}`,
       );
     }
+    const messageId = event.messageId;
+    const client = () => s.clients.messageFlow ?? defaultClients().messageFlow;
+    message = new LazyMessage(() => workmailSource(client(), messageId)(), s.message);
     state = new FlowState({
+      message,
       direction: event.flowDirection,
       envelope: {
         mailFrom: event.envelope.mailFrom.address,
@@ -167,6 +183,8 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
     });
     if (!fallbackResponse) throw err;
     return s.synchronous ? fallbackResponse : undefined;
+  } finally {
+    await message?.close().catch(() => {});
   }
 }
 

@@ -1,0 +1,110 @@
+import type { MessageHeaders } from './headers.js';
+
+/** One method result from Authentication-Results (RFC 8601), e.g. `dkim=pass header.d=example.com`. */
+export interface AuthMethodResult {
+  method: string;
+  result: string;
+  /** Properties such as `smtp.mailfrom`, `header.d`, `header.from`. */
+  props: Record<string, string>;
+}
+
+/** What the receiving service concluded about a message's authenticity and content. */
+export interface AuthVerdicts {
+  /** The authserv-id of the Authentication-Results header used, if any. */
+  authServId?: string;
+  spf?: string;
+  dkim?: string;
+  dmarc?: string;
+  /** Every method result of that header. */
+  methods: AuthMethodResult[];
+  /** `X-SES-Spam-Verdict`: PASS, FAIL, GRAY or PROCESSING_FAILED. */
+  sesSpam?: string;
+  /** `X-SES-Virus-Verdict`: PASS, FAIL, GRAY or PROCESSING_FAILED. */
+  sesVirus?: string;
+}
+
+/** Authentication services whose results are trusted by default: SES, which receives WorkMail's mail. */
+export const DEFAULT_TRUSTED_AUTHSERV_IDS: readonly string[] = ['amazonses.com'];
+
+/**
+ * Reads SPF/DKIM/DMARC results and SES spam/virus verdicts. Only the topmost
+ * Authentication-Results header whose authserv-id is trusted counts: a sender
+ * can write any Authentication-Results header of its own further down.
+ *
+ * @example
+ * ```ts
+ * const v = authVerdicts(await ctx.message.headers());
+ * if (v.dmarc === 'fail' || v.sesVirus === 'FAIL') ctx.settle(Verdicts.MOVE_TO_JUNK);
+ * ```
+ */
+export function authVerdicts(
+  headers: MessageHeaders,
+  trustedAuthServIds: readonly string[] = DEFAULT_TRUSTED_AUTHSERV_IDS,
+): AuthVerdicts {
+  const trusted = new Set(trustedAuthServIds.map((id) => id.toLowerCase()));
+  const verdicts: AuthVerdicts = {
+    methods: [],
+    sesSpam: headers.get('x-ses-spam-verdict')?.trim().toUpperCase(),
+    sesVirus: headers.get('x-ses-virus-verdict')?.trim().toUpperCase(),
+  };
+  for (const value of headers.all('authentication-results')) {
+    const parsed = parseAuthenticationResults(value);
+    if (!parsed || !trusted.has(parsed.authServId.toLowerCase())) continue;
+    verdicts.authServId = parsed.authServId;
+    verdicts.methods = parsed.methods;
+    for (const m of parsed.methods) {
+      if (m.method === 'spf' || m.method === 'dkim' || m.method === 'dmarc') verdicts[m.method] ??= m.result;
+    }
+    break;
+  }
+  return verdicts;
+}
+
+/**
+ * Parses one Authentication-Results value into its authserv-id and method results; undefined when malformed.
+ *
+ * @example
+ * ```ts
+ * parseAuthenticationResults('amazonses.com; spf=pass smtp.mailfrom=a.example; dkim=fail');
+ * // { authServId: 'amazonses.com', methods: [{ method: 'spf', result: 'pass', ... }, ...] }
+ * ```
+ */
+export function parseAuthenticationResults(
+  value: string,
+): { authServId: string; methods: AuthMethodResult[] } | undefined {
+  const parts = stripComments(value)
+    .split(';')
+    .map((p) => p.trim());
+  const authServId = parts.shift()?.split(/\s+/)[0];
+  if (!authServId) return undefined;
+  const methods: AuthMethodResult[] = [];
+  for (const part of parts) {
+    const tokens = part.split(/\s+/).filter(Boolean);
+    const head = tokens.shift();
+    const eq = head?.indexOf('=') ?? -1;
+    if (!head || eq <= 0) continue;
+    const props: Record<string, string> = {};
+    for (const t of tokens) {
+      const i = t.indexOf('=');
+      if (i > 0) props[t.slice(0, i).toLowerCase()] = t.slice(i + 1).replace(/^"|"$/g, '');
+    }
+    methods.push({
+      method: head.slice(0, eq).toLowerCase(),
+      result: head.slice(eq + 1).toLowerCase(),
+      props,
+    });
+  }
+  return { authServId, methods };
+}
+
+// Drops (comments), nested ones included, in one linear pass.
+function stripComments(value: string): string {
+  let depth = 0;
+  let out = '';
+  for (const ch of value) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && depth > 0) depth--;
+    else if (depth === 0) out += ch;
+  }
+  return out;
+}

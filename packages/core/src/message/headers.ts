@@ -1,0 +1,134 @@
+import libmime from 'libmime';
+import addressparser, { type Address } from 'nodemailer/lib/addressparser';
+
+/** One header field as it stands in the message. */
+export interface HeaderField {
+  /** Field name as written (case kept). */
+  name: string;
+  /** Unfolded value, raw (encoded words not decoded), leading whitespace trimmed. */
+  value: string;
+}
+
+/** A mailbox from an address header, display name decoded. */
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+/**
+ * The header block of a message: case-insensitive lookup of every value,
+ * decoded views of the common fields. Built from the header bytes only.
+ *
+ * @example
+ * ```ts
+ * const headers = await ctx.message.headers();
+ * headers.subject;                    // decoded Subject
+ * headers.from[0]?.address;           // header From
+ * headers.all('received').length;     // hops
+ * ```
+ */
+export class MessageHeaders {
+  /** Every field in order. */
+  readonly fields: readonly HeaderField[];
+  /** Size of the header block in bytes, blank line included. */
+  readonly size: number;
+
+  constructor(block: Buffer) {
+    this.size = block.length;
+    this.fields = parseFields(block);
+  }
+
+  /** Every raw value of a field, in order; empty when absent. */
+  all(name: string): string[] {
+    const key = name.toLowerCase();
+    return this.fields.filter((f) => f.name.toLowerCase() === key).map((f) => f.value);
+  }
+
+  /** The first raw value of a field. */
+  get(name: string): string | undefined {
+    return this.all(name)[0];
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** The first value with RFC 2047 encoded words decoded. */
+  decoded(name: string): string | undefined {
+    const value = this.get(name);
+    return value === undefined ? undefined : decodeWords(value);
+  }
+
+  get subject(): string {
+    return this.decoded('subject') ?? '';
+  }
+  get from(): MailAddress[] {
+    return this.addresses('from');
+  }
+  get sender(): MailAddress[] {
+    return this.addresses('sender');
+  }
+  get replyTo(): MailAddress[] {
+    return this.addresses('reply-to');
+  }
+  get to(): MailAddress[] {
+    return this.addresses('to');
+  }
+  get cc(): MailAddress[] {
+    return this.addresses('cc');
+  }
+
+  /** Mailboxes of an address field (all occurrences, groups flattened). */
+  addresses(name: string): MailAddress[] {
+    const out: MailAddress[] = [];
+    for (const value of this.all(name)) {
+      for (const a of flatten(addressparser(value, { flatten: true }) as Address[])) {
+        out.push({ name: decodeWords(a.name ?? ''), address: a.address ?? '' });
+      }
+    }
+    return out;
+  }
+}
+
+function flatten(list: Address[]): { name: string; address?: string }[] {
+  return list.flatMap((a) => (a.group ? flatten(a.group) : [a]));
+}
+
+function decodeWords(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+// RFC 6532 allows raw UTF-8 in headers; anything that is not valid UTF-8 is read as Latin-1.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function text(bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
+function parseFields(block: Buffer): HeaderField[] {
+  const fields: HeaderField[] = [];
+  const lines = text(block).split(/\r?\n/);
+  let current: HeaderField | undefined;
+  for (const line of lines) {
+    if (line === '') break;
+    if ((line[0] === ' ' || line[0] === '\t') && current) {
+      current.value += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0 || /\s/.test(line.slice(0, colon))) {
+      current = undefined; // not a header line (mbox "From " line, garbage): skipped
+      continue;
+    }
+    current = { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
+    fields.push(current);
+  }
+  return fields;
+}

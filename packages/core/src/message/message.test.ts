@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { MessageLimitError } from './limits.js';
+import { LazyMessage } from './message.js';
+
+const CRLF = '\r\n';
+const EXE = Buffer.concat([Buffer.from([0x4d, 0x5a, 0x90, 0x00]), Buffer.from('fake exe')]);
+const plain = [
+  'From: =?UTF-8?Q?J=C3=B6rg?= <jorg@sender.example>',
+  'To: Team <team@corp.example>, "Doe, Jane" <jane@corp.example>',
+  'Cc: undisclosed:;',
+  'Reply-To: other@elsewhere.example',
+  'Subject: =?UTF-8?B?SGVsbG8gV8O2cmxk?=',
+  '  continued',
+  'Authentication-Results: evil.example; dkim=pass; spf=pass',
+  'Authentication-Results: amazonses.com; spf=pass (spfCheck: ok) smtp.mailfrom=sender.example;',
+  ' dkim=fail header.d=sender.example; dmarc=fail (p=REJECT) header.from=sender.example',
+  'X-SES-Spam-Verdict: PASS',
+  'X-SES-Virus-Verdict: FAIL',
+  'Date: Tue, 24 Nov 2026 10:00:00 +0000',
+  'Message-ID: <1@sender.example>',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="b1"',
+  '',
+  '--b1',
+  'Content-Type: text/plain; charset=iso-8859-1',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  'Gr=FC=DFe, URGENT WIRE TRANSFER needed',
+  '--b1',
+  'Content-Type: application/octet-stream',
+  "Content-Disposition: attachment; filename*=utf-8''r%C3%A9sum%C3%A9.pdf.exe",
+  'Content-Transfer-Encoding: base64',
+  '',
+  EXE.toString('base64'),
+  '--b1--',
+  '',
+].join(CRLF);
+
+/** A source that counts what it hands out, chunk by chunk, like a network stream. */
+function source(bytes: Buffer, chunkSize = 16 * 1024) {
+  const stats = { opens: 0, sent: 0 };
+  const open = async () => {
+    stats.opens++;
+    return Readable.from(
+      (function* () {
+        for (let i = 0; i < bytes.length; i += chunkSize) {
+          const chunk = bytes.subarray(i, i + chunkSize);
+          stats.sent += chunk.length;
+          yield chunk;
+        }
+      })(),
+    );
+  };
+  return { open, stats };
+}
+
+describe('LazyMessage', () => {
+  it('decodes subject and address headers from the header block', async () => {
+    const message = new LazyMessage(source(Buffer.from(plain)).open);
+    const h = await message.headers();
+    expect(h.subject).toBe('Hello Wörld continued');
+    expect(h.from).toEqual([{ name: 'Jörg', address: 'jorg@sender.example' }]);
+    expect(h.to.map((a) => a.address)).toEqual(['team@corp.example', 'jane@corp.example']);
+    expect(h.to[1]?.name).toBe('Doe, Jane');
+    expect(h.cc).toEqual([]);
+    expect(h.replyTo[0]?.address).toBe('other@elsewhere.example');
+    expect(h.all('AUTHENTICATION-RESULTS')).toHaveLength(2);
+    expect(h.get('x-missing')).toBeUndefined();
+  });
+
+  it('trusts only the Authentication-Results of the trusted service', async () => {
+    const message = new LazyMessage(source(Buffer.from(plain)).open);
+    const v = await message.authVerdicts();
+    expect(v).toMatchObject({ authServId: 'amazonses.com', spf: 'pass', dkim: 'fail', dmarc: 'fail' });
+    expect(v).toMatchObject({ sesSpam: 'PASS', sesVirus: 'FAIL' });
+    expect(v.methods[0]?.props['smtp.mailfrom']).toBe('sender.example');
+    expect((await message.authVerdicts(['evil.example'])).dkim).toBe('pass');
+  });
+
+  it('reads only the header block of a large message for a header-only rule', async () => {
+    const body = Buffer.alloc(25 * 1024 * 1024, 'a');
+    const big = Buffer.concat([Buffer.from(`Subject: big${CRLF}From: a@b.example${CRLF}${CRLF}`), body]);
+    const { open, stats } = source(big);
+    const message = new LazyMessage(open);
+    expect((await message.headers()).subject).toBe('big');
+    expect(stats.sent).toBeLessThanOrEqual(16 * 1024);
+    await message.close();
+  });
+
+  it('fetches the message once for every reader, spilling past the memory bound', async () => {
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 7, 'x');
+    bytes.write(`Subject: s${CRLF}${CRLF}`);
+    const { open, stats } = source(bytes);
+    const message = new LazyMessage(open, { memoryBytes: 1024 * 1024 });
+    await message.headers();
+    const [a, b] = await Promise.all([message.bytes(), message.bytes()]);
+    const hash = (x: Buffer) => createHash('sha256').update(x).digest('hex');
+    expect(hash(a)).toBe(hash(bytes));
+    expect(hash(b)).toBe(hash(bytes));
+    expect(stats.opens).toBe(1);
+    expect(stats.sent).toBe(bytes.length);
+    await message.close();
+    expect((await readdir(tmpdir())).filter((f) => f.startsWith('wmflow-spool-'))).toEqual([]);
+  });
+
+  it('parses bodies and attachments with decoded names, sniffed types and hashes', async () => {
+    const message = new LazyMessage(source(Buffer.from(plain), 64).open);
+    const parsed = await message.parsed();
+    expect(parsed.text).toContain('Grüße, URGENT WIRE TRANSFER');
+    expect(parsed.attachments).toEqual([
+      expect.objectContaining({
+        filename: 'résumé.pdf.exe',
+        sniffedType: 'application/x-msdownload',
+        size: 12,
+        sha256: createHash('sha256').update(EXE).digest('hex'),
+      }),
+    ]);
+    expect(await message.parsed()).toBe(parsed);
+  });
+
+  it('fails with a typed error on a header block without end beyond the limit', async () => {
+    const endless = Buffer.from(`X-A: ${'a'.repeat(3000)}`);
+    const message = new LazyMessage(source(endless, 100).open, { limits: { maxHeaderBytes: 1000 } });
+    await expect(message.headers()).rejects.toBeInstanceOf(MessageLimitError);
+  });
+
+  it('refuses to read whole or parse a message over the size limit', async () => {
+    const bytes = Buffer.from(`Subject: x${CRLF}${CRLF}${'y'.repeat(5000)}`);
+    const message = new LazyMessage(source(bytes, 512).open, { limits: { maxMessageBytes: 4096 } });
+    await expect(message.bytes()).rejects.toMatchObject({
+      name: 'MessageLimitError',
+      limit: 'maxMessageBytes',
+    });
+    await expect(message.parsed()).rejects.toMatchObject({ limit: 'maxMessageBytes' });
+  });
+
+  it('refuses to parse too many parts or too deep nesting', async () => {
+    const many = [
+      'Content-Type: multipart/mixed; boundary=z',
+      '',
+      ...Array.from({ length: 50 }, () => '--z\r\n\r\nx'),
+      '--z--',
+    ].join(CRLF);
+    const manyMsg = new LazyMessage(source(Buffer.from(many)).open, { limits: { maxParts: 20 } });
+    await expect(manyMsg.parsed()).rejects.toMatchObject({ limit: 'maxParts' });
+    let deep = 'leaf';
+    for (let i = 0; i < 40; i++)
+      deep = `Content-Type: multipart/mixed; boundary=b${i}${CRLF}${CRLF}--b${i}${CRLF}${deep}${CRLF}--b${i}--`;
+    const deepMsg = new LazyMessage(source(Buffer.from(deep)).open, { limits: { maxDepth: 10 } });
+    await expect(deepMsg.parsed()).rejects.toMatchObject({ limit: 'maxDepth' });
+  });
+
+  it('treats a message with no blank line as all header and an empty one as no header', async () => {
+    expect((await new LazyMessage(source(Buffer.from('Subject: only')).open).headers()).subject).toBe('only');
+    expect((await new LazyMessage(source(Buffer.alloc(0)).open).headers()).fields).toEqual([]);
+    const parsed = await new LazyMessage(source(Buffer.alloc(0)).open).parsed();
+    expect(parsed.attachments).toEqual([]);
+  });
+});

@@ -1,0 +1,115 @@
+import type { Readable } from 'node:stream';
+import { type AuthVerdicts, authVerdicts } from './auth-results.js';
+import { readHeaderBlock } from './header-block.js';
+import { MessageHeaders } from './headers.js';
+import { DEFAULT_MESSAGE_LIMITS, MessageLimitError, type MessageLimits } from './limits.js';
+import { type ParsedMessage, parseMessage } from './parse.js';
+import { Spool, type SpoolOptions } from './spool.js';
+import { checkStructure } from './structure.js';
+
+/**
+ * Lazy access to the message in transit. Nothing is fetched until a rule asks;
+ * the message is fetched at most once per invocation and every reader shares
+ * it. `headers()` reads only the header block.
+ *
+ * @example
+ * ```ts
+ * const headers = await ctx.message.headers();        // a few kB
+ * const { text } = await ctx.message.parsed();        // full parse, bounded
+ * ```
+ */
+export interface MessageAccess {
+  /** The header block, parsed. */
+  headers(): Promise<MessageHeaders>;
+  /** SPF/DKIM/DMARC results and SES spam/virus verdicts from the headers. */
+  authVerdicts(trustedAuthServIds?: readonly string[]): Promise<AuthVerdicts>;
+  /** The raw MIME bytes as a stream, from the first byte. */
+  stream(): Readable;
+  /** The raw MIME bytes whole (up to `maxMessageBytes`). */
+  bytes(): Promise<Buffer>;
+  /** Bodies and attachments, decoded (up to the parse limits). */
+  parsed(): Promise<ParsedMessage>;
+}
+
+/** Options of {@link LazyMessage}. */
+export interface LazyMessageOptions extends SpoolOptions {
+  limits?: Partial<MessageLimits>;
+}
+
+/**
+ * A {@link MessageAccess} over any source of raw bytes (GetRawMessageContent,
+ * a file, a buffer). Call {@link LazyMessage.close} when the invocation ends.
+ *
+ * @example
+ * ```ts
+ * const message = new LazyMessage(async () => createReadStream('mail.eml'));
+ * console.log((await message.headers()).subject);
+ * await message.close();
+ * ```
+ */
+export class LazyMessage implements MessageAccess {
+  readonly limits: MessageLimits;
+  private readonly spool: Spool;
+  private headerMemo?: Promise<MessageHeaders>;
+  private parseMemo?: Promise<ParsedMessage>;
+
+  constructor(open: () => Promise<Readable>, options: LazyMessageOptions = {}) {
+    this.limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
+    this.spool = new Spool(open, options);
+  }
+
+  /** Bytes fetched from the source so far. */
+  get bytesFetched(): number {
+    return this.spool.length;
+  }
+
+  headers(): Promise<MessageHeaders> {
+    this.headerMemo ??= readHeaderBlock(this.spool.chunks(), this.limits).then(
+      (block) => new MessageHeaders(block),
+    );
+    return this.headerMemo;
+  }
+
+  async authVerdicts(trustedAuthServIds?: readonly string[]): Promise<AuthVerdicts> {
+    return authVerdicts(await this.headers(), trustedAuthServIds);
+  }
+
+  stream(): Readable {
+    return this.spool.reader();
+  }
+
+  async bytes(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.spool.chunks()) {
+      size += chunk.length;
+      if (size > this.limits.maxMessageBytes) {
+        throw new MessageLimitError('maxMessageBytes', `larger than ${this.limits.maxMessageBytes} bytes`);
+      }
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts);
+  }
+
+  parsed(): Promise<ParsedMessage> {
+    this.parseMemo ??= this.parseBounded();
+    return this.parseMemo;
+  }
+
+  /** Releases the source and deletes spooled bytes. */
+  close(): Promise<void> {
+    return this.spool.close();
+  }
+
+  private async parseBounded(): Promise<ParsedMessage> {
+    await this.ensureSizeWithin(this.limits.maxMessageBytes);
+    await checkStructure(this.stream(), this.limits);
+    return parseMessage(this.stream(), this.limits);
+  }
+
+  private async ensureSizeWithin(max: number): Promise<void> {
+    for await (const _ of this.spool.chunks(this.spool.length)) {
+      if (this.spool.length > max) throw new MessageLimitError('maxMessageBytes', `larger than ${max} bytes`);
+    }
+  }
+}

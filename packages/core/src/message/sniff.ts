@@ -1,0 +1,33 @@
+const SIGNATURES: ReadonlyArray<[type: string, offset: number, bytes: readonly number[]]> = [
+  ['application/x-msdownload', 0, [0x4d, 0x5a]], // MZ: Windows executable
+  ['application/x-elf', 0, [0x7f, 0x45, 0x4c, 0x46]],
+  ['application/x-ole-storage', 0, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]], // legacy Office, MSI
+  ['application/zip', 0, [0x50, 0x4b, 0x03, 0x04]], // also docx/xlsx/jar
+  ['application/x-rar-compressed', 0, [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]],
+  ['application/x-7z-compressed', 0, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+  ['application/gzip', 0, [0x1f, 0x8b]],
+  ['application/x-iso9660-image', 0x8001, [0x43, 0x44, 0x30, 0x30, 0x31]],
+  ['application/pdf', 0, [0x25, 0x50, 0x44, 0x46, 0x2d]],
+  ['image/png', 0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+  ['image/jpeg', 0, [0xff, 0xd8, 0xff]],
+  ['image/gif', 0, [0x47, 0x49, 0x46, 0x38]],
+];
+
+/** Bytes of a file's start that {@link sniffType} looks at. */
+export const SNIFF_BYTES = 0x8006;
+
+/**
+ * The content type a file's first bytes reveal, for the common executable,
+ * archive, document and image formats; undefined when none matches.
+ *
+ * @example
+ * ```ts
+ * sniffType(Buffer.from('MZ\x90\x00')); // "application/x-msdownload"
+ * ```
+ */
+export function sniffType(head: Buffer): string | undefined {
+  for (const [type, offset, bytes] of SIGNATURES) {
+    if (bytes.every((b, i) => head[offset + i] === b)) return type;
+  }
+  return undefined;
+}

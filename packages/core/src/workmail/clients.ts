@@ -1,0 +1,31 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
+
+/** AWS clients a flow uses; inject your own (tests, custom retries), or let wmflow create them once per cold start. */
+export interface FlowClients {
+  messageFlow: WorkMailMessageFlowClient;
+  s3: S3Client;
+}
+
+let shared: Partial<FlowClients> = {};
+
+/**
+ * The clients for this Lambda container, created on first use and reused by every invocation.
+ * Region, credentials and endpoints come from the environment (`AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW`
+ * and `AWS_ENDPOINT_URL_S3` point them at the local emulators).
+ *
+ * @example
+ * ```ts
+ * const { s3 } = defaultClients();
+ * ```
+ */
+export function defaultClients(): FlowClients {
+  shared.messageFlow ??= new WorkMailMessageFlowClient({});
+  shared.s3 ??= new S3Client({});
+  return shared as FlowClients;
+}
+
+/** Forgets the shared clients (tests that change the environment between cases). */
+export function resetDefaultClients(): void {
+  shared = {};
+}

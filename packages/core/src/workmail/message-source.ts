@@ -1,0 +1,48 @@
+import { Readable } from 'node:stream';
+import {
+  GetRawMessageContentCommand,
+  type WorkMailMessageFlowClient,
+} from '@aws-sdk/client-workmailmessageflow';
+import { WmflowError } from '../errors.js';
+
+/**
+ * The message is no longer readable (ResourceNotFoundException: gone, or older than 24 hours).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof MessageNotFoundError) ctx.note('message expired');
+ * ```
+ */
+export class MessageNotFoundError extends WmflowError {
+  override name = 'MessageNotFoundError';
+}
+
+/**
+ * Opens the raw MIME stream of an in-transit message with GetRawMessageContent.
+ *
+ * @example
+ * ```ts
+ * const message = new LazyMessage(workmailSource(client, event.messageId));
+ * ```
+ */
+export function workmailSource(
+  client: WorkMailMessageFlowClient,
+  messageId: string,
+): () => Promise<Readable> {
+  return async () => {
+    try {
+      const output = await client.send(new GetRawMessageContentCommand({ messageId }));
+      const body = output.messageContent;
+      if (body instanceof Readable) return body;
+      if (body && Symbol.asyncIterator in body) return Readable.from(body as AsyncIterable<Uint8Array>);
+      throw new WmflowError(`GetRawMessageContent returned no stream for ${messageId}`);
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ResourceNotFoundException') {
+        throw new MessageNotFoundError(`message ${messageId} not found (expired or never existed)`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  };
+}
