@@ -1,4 +1,5 @@
 import { isInternal, normalizeAddress } from '../address.js';
+import type { Edit } from '../edit/edits.js';
 import { VerdictError } from '../errors.js';
 import type { MessageAccess } from '../message/message.js';
 import { assertVerdictAllowed, type Verdict } from '../verdicts.js';
@@ -23,6 +24,12 @@ export interface Entry {
   added: boolean;
 }
 
+/** The state at one moment, to roll a failed rule back. */
+export interface Snapshot {
+  entries: Map<string, Entry>;
+  edits: number;
+}
+
 /** Settings of one invocation's state. */
 export interface FlowStateInit {
   direction: Direction;
@@ -45,10 +52,12 @@ export class FlowState {
   readonly controller = new AbortController();
   readonly shared = new Map<string | symbol, unknown>();
   readonly fired: FiredRule[] = [];
+  /** Edits queued by the rules, in order. */
+  readonly edits: Edit[] = [];
   private entries = new Map<string, Entry>();
   private frozen = false;
-  /** The verdicts as the last finished rule left them: what the deadline guard answers with. */
-  checkpoint: Map<string, Entry> = new Map();
+  /** The state as the last finished rule left it: what the deadline guard answers with. */
+  checkpoint: Snapshot;
 
   constructor(readonly init: FlowStateInit) {
     for (const address of init.envelope.recipients) {
@@ -101,17 +110,24 @@ export class FlowState {
     if (!this.entries.has(id)) this.entries.set(id, { address: address.trim(), added: true, verdict });
   }
 
-  snapshot(): Map<string, Entry> {
-    return new Map([...this.entries].map(([k, e]) => [k, { ...e }]));
+  snapshot(): Snapshot {
+    return { entries: new Map([...this.entries].map(([k, e]) => [k, { ...e }])), edits: this.edits.length };
   }
 
-  restore(snapshot: Map<string, Entry>): void {
-    if (!this.frozen) this.entries = snapshot;
+  restore(snapshot: Snapshot): void {
+    if (this.frozen) return;
+    this.entries = snapshot.entries;
+    this.edits.length = snapshot.edits;
+  }
+
+  queueEdit(edit: Edit): void {
+    if (!this.frozen) this.edits.push(edit);
   }
 
   /** Stops all further changes (the deadline guard has answered) and aborts rules in flight. */
   freeze(): void {
-    this.entries = this.checkpoint;
+    this.entries = this.checkpoint.entries;
+    this.edits.length = this.checkpoint.edits;
     this.frozen = true;
     this.controller.abort(new Error('deadline reached'));
   }

@@ -1,3 +1,4 @@
+import type { MessageEditor } from '../edit/edits.js';
 import type { MessageAccess } from '../message/message.js';
 import type { Verdict, VerdictFor } from '../verdicts.js';
 import type { Direction } from '../workmail/event.js';
@@ -63,6 +64,8 @@ export interface RuleContext<D extends Direction = Direction> {
   readonly logger: FlowLogger;
   /** The message itself, fetched lazily and at most once. */
   readonly message: MessageAccess;
+  /** Queues edits of the message, applied once after the chain (synchronous flows only). */
+  readonly edit: MessageEditor;
   /** Scratch space shared by the rules of one invocation. */
   readonly state: Map<string | symbol, unknown>;
   /** The verdict a recipient has so far; undefined while open. */

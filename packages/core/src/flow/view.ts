@@ -1,4 +1,5 @@
 import { normalizeAddress } from '../address.js';
+import { type Edit, EditQueue, type MessageEditor } from '../edit/edits.js';
 import { WmflowError } from '../errors.js';
 import type { MessageAccess } from '../message/message.js';
 import { assertVerdictAllowed, type Verdict, verdictKey } from '../verdicts.js';
@@ -11,6 +12,8 @@ import type { Envelope, FlowLogger, RuleContext } from './types.js';
  * (pilot group) and mode (apply or audit).
  */
 export class RuleView<D extends Direction = Direction> implements RuleContext<D> {
+  private editor?: EditQueue;
+
   constructor(
     private readonly flow: FlowState,
     private readonly record: FiredRule,
@@ -43,6 +46,10 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
   }
   get message(): MessageAccess {
     return this.flow.init.message;
+  }
+  get edit(): MessageEditor {
+    this.editor ??= new EditQueue((edit) => this.queue(edit));
+    return this.editor;
   }
   get signal(): AbortSignal {
     return this.flow.controller.signal;
@@ -92,6 +99,12 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
   audited(): RuleView<D> {
     this.record.audit = true;
     return new RuleView<D>(this.flow, this.record, this.inScope);
+  }
+
+  private queue(edit: Edit): boolean {
+    this.record.notes.push(`edit ${edit.kind}${'name' in edit ? ` ${edit.name}` : ''}`);
+    if (!this.record.audit) this.flow.queueEdit(edit);
+    return false; // the flow state keeps the edits, not this view's queue
   }
 
   private apply(verdict: Verdict, recipients: readonly string[] | undefined, onlyOpen: boolean): string[] {

@@ -1,0 +1,143 @@
+import { WmflowError } from '../errors.js';
+
+/** What a part transform or attachment predicate is told about a MIME part. */
+export interface PartInfo {
+  /** Lower-case content type, e.g. `text/plain`. */
+  contentType: string;
+  /** Decoded file name, when the part names one. */
+  filename?: string;
+  /** `attachment`, `inline`, or undefined. */
+  disposition?: string;
+  /** Declared charset of a text part, lower-case. */
+  charset?: string;
+}
+
+/** A disclaimer or banner added to the text and HTML bodies. */
+export interface Disclaimer {
+  /** Plain text; used for text/plain and, escaped, for text/html when `html` is not given. */
+  text: string;
+  /** Trusted HTML for text/html bodies (not escaped). Give only fixed, configured markup. */
+  html?: string;
+  /** Where it goes. Default `bottom`. */
+  position?: 'top' | 'bottom';
+}
+
+/** One queued edit. */
+export type Edit =
+  | { kind: 'set-header'; name: string; value: string }
+  | { kind: 'add-header'; name: string; value: string }
+  | { kind: 'remove-header'; name: string }
+  | { kind: 'prefix-subject'; prefix: string }
+  | { kind: 'disclaimer'; disclaimer: Disclaimer }
+  | { kind: 'remove-attachments'; match: (part: PartInfo) => boolean; note: string }
+  | {
+      kind: 'transform-text';
+      match: (part: PartInfo) => boolean;
+      transform: (text: string, part: PartInfo) => string;
+    };
+
+/**
+ * Edits a rule queues on the message. They are applied once, after the chain,
+ * in one streaming pass and one PutRawMessageContent, and only when some
+ * recipient still receives the message and the rule is synchronous.
+ *
+ * @example
+ * ```ts
+ * ctx.edit.prefixSubject('[EXTERNAL]');
+ * ctx.edit.addHeader('X-Policy', 'tagged');
+ * ctx.edit.addDisclaimer({ text: 'This message came from outside the organization.', position: 'top' });
+ * ```
+ */
+export interface MessageEditor {
+  /** Replaces every occurrence of a header with one value (adds it when absent). */
+  setHeader(name: string, value: string): void;
+  /** Adds a header occurrence. */
+  addHeader(name: string, value: string): void;
+  /** Removes every occurrence of a header. */
+  removeHeader(name: string): void;
+  /** Prefixes the subject, unless it already starts with the prefix (never "[EXT] [EXT]"). */
+  prefixSubject(prefix: string): void;
+  /** Adds a disclaimer to the text and HTML bodies. */
+  addDisclaimer(disclaimer: Disclaimer): void;
+  /** Removes attachments the predicate matches, leaving a short text note in their place. */
+  removeAttachments(match: (part: PartInfo) => boolean, note?: string): void;
+  /** Rewrites the decoded text of matching text/plain or text/html parts. */
+  transformText(
+    match: (part: PartInfo) => boolean,
+    transform: (text: string, part: PartInfo) => string,
+  ): void;
+}
+
+/**
+ * A configured value that would break the message: a header name that is not
+ * a token, or a value with CR/LF that would inject headers.
+ *
+ * @example
+ * ```ts
+ * ctx.edit.addHeader('X-Tag', 'a\r\nBcc: x@evil.example'); // throws EditError
+ * ```
+ */
+export class EditError extends WmflowError {
+  override name = 'EditError';
+}
+
+const HEADER_NAME = /^[!-9;-~]+$/; // RFC 5322 ftext: printable ASCII but ':'
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** Checks a header name and value the way every edit does. */
+export function checkHeader(name: string, value?: string): void {
+  if (!HEADER_NAME.test(name)) throw new EditError(`not a header name: ${JSON.stringify(name)}`);
+  if (value !== undefined && CONTROL.test(value)) {
+    throw new EditError(`header ${name}: value must not contain CR, LF or control characters`);
+  }
+}
+
+/** The queue behind `ctx.edit`: validates every edit at the call, so a bad value fails the rule that gave it. */
+export class EditQueue implements MessageEditor {
+  readonly edits: Edit[] = [];
+
+  constructor(private readonly onQueue: (edit: Edit) => boolean = () => true) {}
+
+  setHeader(name: string, value: string): void {
+    checkHeader(name, value);
+    this.push({ kind: 'set-header', name, value });
+  }
+  addHeader(name: string, value: string): void {
+    checkHeader(name, value);
+    this.push({ kind: 'add-header', name, value });
+  }
+  removeHeader(name: string): void {
+    checkHeader(name);
+    this.push({ kind: 'remove-header', name });
+  }
+  prefixSubject(prefix: string): void {
+    checkHeader('Subject', prefix);
+    if (prefix.trim() === '') throw new EditError('subject prefix must not be empty');
+    this.push({ kind: 'prefix-subject', prefix: prefix.trim() });
+  }
+  addDisclaimer(disclaimer: Disclaimer): void {
+    if (typeof disclaimer?.text !== 'string' || disclaimer.text.trim() === '') {
+      throw new EditError('a disclaimer needs its text');
+    }
+    this.push({ kind: 'disclaimer', disclaimer: { position: 'bottom', ...disclaimer } });
+  }
+  removeAttachments(
+    match: (part: PartInfo) => boolean,
+    note = 'An attachment was removed by mail policy.',
+  ): void {
+    if (CONTROL.test(note.replace(/\r?\n/g, ' ')))
+      throw new EditError('attachment note must not contain control characters');
+    this.push({ kind: 'remove-attachments', match, note });
+  }
+  transformText(
+    match: (part: PartInfo) => boolean,
+    transform: (text: string, part: PartInfo) => string,
+  ): void {
+    this.push({ kind: 'transform-text', match, transform });
+  }
+
+  private push(edit: Edit): void {
+    if (this.onQueue(edit)) this.edits.push(edit);
+  }
+}
