@@ -51,6 +51,11 @@ export { LazyMessage } from './message/message.js';
 export type { AttachmentInfo, ParsedMessage } from './message/parse.js';
 export { sniffType } from './message/sniff.js';
 export type { SpoolOptions } from './message/spool.js';
+export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
+export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
+export { checkUpdate } from './mime/update-check.js';
+export type { UpdateCheckLimits } from './mime/update-rules.js';
+export { DEFAULT_UPDATE_CHECK_LIMITS, isImmutableHeader, UPDATE_HEADER_RULES } from './mime/update-rules.js';
 export type {
   BounceVerdict,
   BypassSpamCheckVerdict,
