@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { Splitter } from '@zone-eu/mailsplit';
+import libmime from 'libmime';
+import { simpleParser } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ApplyEditsOptions, applyEdits } from './apply-edits.js';
+import { type Edit, EditError, EditQueue } from './edits.js';
+
+const CRLF = '\r\n';
+const files: string[] = [];
+afterEach(async () => {
+  await Promise.all(files.splice(0).map((f) => rm(f, { force: true })));
+});
+
+async function edit(message: string | Buffer, build: (q: EditQueue) => void, options?: ApplyEditsOptions) {
+  const queue = new EditQueue();
+  build(queue);
+  const source = Readable.from([Buffer.isBuffer(message) ? message : Buffer.from(message)]);
+  const result = await applyEdits(source, queue.edits as Edit[], options);
+  files.push(result.path);
+  return { ...result, bytes: await readFile(result.path) };
+}
+
+/** Body bytes of every leaf part, by part number, for byte-identity checks. */
+async function partBodies(bytes: Buffer): Promise<Map<string, string>> {
+  const splitter = new Splitter({ ignoreEmbedded: true });
+  const out = new Map<string, Buffer[]>();
+  splitter.on('data', (d) => {
+    if (d.type === 'body' && d.node) {
+      const key = (d.node.partNr || []).join('.');
+      out.set(key, [...(out.get(key) ?? []), d.value as Buffer]);
+    }
+  });
+  const done = finished(splitter);
+  splitter.end(bytes);
+  await done;
+  return new Map([...out].map(([k, v]) => [k, createHash('sha256').update(Buffer.concat(v)).digest('hex')]));
+}
+
+const headers = (extra = '') =>
+  [
+    'From: Sender <sender@external.example>',
+    'To: user@corp.example',
+    'Subject: Quarterly numbers',
+    'Date: Tue, 24 Nov 2026 10:00:00 +0000',
+    'Message-ID: <m1@external.example>',
+    'MIME-Version: 1.0',
+    extra,
+  ]
+    .filter(Boolean)
+    .join(CRLF);
+
+const plain = `${headers('Content-Type: text/plain; charset=us-ascii')}${CRLF}${CRLF}Hello team,${CRLF}see numbers.${CRLF}`;
+const attachment = Buffer.alloc(300_000, 7).toString('base64').replace(/.{76}/g, `$&${CRLF}`);
+const mixed = [
+  headers('Content-Type: multipart/mixed; boundary="outer"'),
+  '',
+  'preamble',
+  '--outer',
+  'Content-Type: multipart/alternative; boundary="alt"',
+  '',
+  '--alt',
+  'Content-Type: text/plain; charset=iso-8859-1',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  'Gr=FC=DFe aus K=F6ln',
+  '--alt',
+  'Content-Type: text/html; charset=utf-8',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from('<html><body class="x"><p>Grüße</p></body></html>').toString('base64'),
+  '--alt--',
+  '--outer',
+  'Content-Type: application/pdf; name="report.pdf"',
+  'Content-Disposition: attachment; filename="report.pdf"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  attachment,
+  '--outer',
+  'Content-Type: application/octet-stream',
+  "Content-Disposition: attachment; filename*=utf-8''invoice%20%C3%A9.exe",
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from('MZ fake').toString('base64'),
+  '--outer--',
+  'epilogue',
+  '',
+].join(CRLF);
+
+describe('applyEdits', () => {
+  it('prefixes the subject once, even when applied again to its own output', async () => {
+    const first = await edit(plain, (q) => q.prefixSubject('[EXT]'));
+    expect(first.bytes.toString()).toContain('Subject: [EXT] Quarterly numbers');
+    const second = await edit(first.bytes, (q) => q.prefixSubject('[EXT]'));
+    expect(second.bytes.equals(first.bytes)).toBe(true);
+    expect(second.changes).toEqual([]);
+  });
+
+  it('encodes non-ASCII header values as encoded words and keeps other headers byte for byte', async () => {
+    const { bytes } = await edit(plain, (q) => {
+      q.prefixSubject('[EXTERNE]');
+      q.addHeader('X-Classification', 'Vertraulich – intern');
+      q.setHeader('X-Policy', 'tagged');
+      q.removeHeader('X-Absent');
+    });
+    const text = bytes.toString();
+    expect(text).toContain('X-Classification: Vertraulich =?UTF-8?Q?=E2=80=93?= intern\r\n');
+    expect(text).toContain('X-Policy: tagged');
+    expect(text).toContain('From: Sender <sender@external.example>\r\n');
+    expect(text).toContain('Message-ID: <m1@external.example>\r\n');
+    expect([...bytes].every((b) => b < 0x80)).toBe(true);
+    expect(libmime.decodeWords('Vertraulich =?UTF-8?Q?=E2=80=93?= intern')).toBe('Vertraulich – intern');
+  });
+
+  it('refuses header values that would inject headers', () => {
+    const q = new EditQueue();
+    expect(() => q.addHeader('X-Tag', 'a\r\nBcc: spy@evil.example')).toThrow(EditError);
+    expect(() => q.setHeader('Bad Name', 'x')).toThrow(EditError);
+    expect(() => q.prefixSubject('[A]\n')).toThrow(EditError);
+    expect(q.edits).toEqual([]);
+  });
+
+  it('adds a disclaimer to text and HTML bodies and leaves attachments byte-identical', async () => {
+    const before = await partBodies(Buffer.from(mixed));
+    const { bytes, changes } = await edit(mixed, (q) =>
+      q.addDisclaimer({ text: 'External mail: <be careful> & check links', position: 'top' }),
+    );
+    const after = await partBodies(bytes);
+    expect(after.get('2')).toBe(before.get('2'));
+    expect(after.get('3')).toBe(before.get('3'));
+    expect(after.get('1.1')).not.toBe(before.get('1.1'));
+    expect(changes).toEqual(['edited text/plain body', 'edited text/html body']);
+    const parsed = await simpleParser(bytes);
+    expect(parsed.text?.startsWith('External mail: <be careful> & check links\n\nGrüße aus Köln')).toBe(true);
+    expect(parsed.html).toContain(
+      '<body class="x"><div class="wmflow-disclaimer"><p>External mail: &#60;be careful&#62; &#38; check links</p></div><p>Grüße</p>',
+    );
+    expect(bytes.toString()).toContain('preamble\r\n--outer');
+    expect(bytes.toString()).toContain('--outer--\r\nepilogue');
+  });
+
+  it('puts the HTML disclaimer at the end of the body, or the document when there is no body tag', async () => {
+    const html = (body: string) =>
+      `${headers('Content-Type: text/html; charset=utf-8')}${CRLF}${CRLF}${body}`;
+    const withBody = await edit(html('<html><BODY><p>x</p></BODY></html>'), (q) =>
+      q.addDisclaimer({ text: 'Bye' }),
+    );
+    expect((await simpleParser(withBody.bytes)).html).toContain(
+      '<p>x</p><div class="wmflow-disclaimer"><p>Bye</p></div></BODY>',
+    );
+    const bare = await edit(html('<p>x</p>'), (q) => q.addDisclaimer({ text: 'Bye', html: '<b>Bye</b>' }));
+    expect((await simpleParser(bare.bytes)).html).toBe(
+      '<p>x</p><div class="wmflow-disclaimer"><b>Bye</b></div>',
+    );
+  });
+
+  it('removes matching attachments, leaving a note, and keeps the others', async () => {
+    const before = await partBodies(Buffer.from(mixed));
+    const { bytes, changes } = await edit(mixed, (q) =>
+      q.removeAttachments((p) => p.filename?.endsWith('.exe') === true, 'Removed: executable attachment.'),
+    );
+    expect(changes).toEqual(['removed attachment invoice é.exe']);
+    const after = await partBodies(bytes);
+    expect(after.get('2')).toBe(before.get('2'));
+    expect(after.get('1.1')).toBe(before.get('1.1'));
+    const parsed = await simpleParser(bytes);
+    expect(parsed.attachments.map((a) => a.filename)).toEqual(['report.pdf']);
+    expect(parsed.text).toContain('Removed: executable attachment.');
+  });
+
+  it('re-encodes 8-bit and over-long lines that WorkMail would refuse, keeping the meaning', async () => {
+    const body = `Grüße ${'x'.repeat(1200)}${CRLF}`;
+    const message = Buffer.from(
+      `${headers('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit')}${CRLF}${CRLF}${body}`,
+    );
+    const { bytes, changes } = await edit(message, () => {});
+    expect(changes).toEqual(['re-encoded text/plain part as quoted-printable (8-bit content)']);
+    expect([...bytes].every((b) => b < 0x80)).toBe(true);
+    expect(
+      bytes
+        .toString()
+        .split('\r\n')
+        .every((l) => l.length <= 998),
+    ).toBe(true);
+    expect((await simpleParser(bytes)).text).toBe(body.replace(CRLF, '\n'));
+  });
+
+  it('leaves a message no edit touches byte for byte', async () => {
+    const { bytes } = await edit(mixed, () => {});
+    expect(bytes.equals(Buffer.from(mixed))).toBe(true);
+  });
+
+  it('edits only the headers of signed mail by default', async () => {
+    const signed = [
+      headers('Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary="s"'),
+      '',
+      '--s',
+      'Content-Type: text/plain',
+      '',
+      'signed text',
+      '--s',
+      'Content-Type: application/pkcs7-signature; name=smime.p7s',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'AAAA',
+      '--s--',
+      '',
+    ].join(CRLF);
+    const result = await edit(signed, (q) => {
+      q.prefixSubject('[EXT]');
+      q.addDisclaimer({ text: 'disclaimer' });
+    });
+    expect(result.skipped).toEqual(['text/plain body not edited: it is signed or encrypted']);
+    expect(result.bytes.toString()).toContain('Subject: [EXT] Quarterly numbers');
+    expect(result.bytes.toString()).toContain('\r\n\r\nsigned text\r\n--s');
+    const anyway = await edit(signed, (q) => q.addDisclaimer({ text: 'disclaimer' }), {
+      signedContent: 'edit-anyway',
+    });
+    expect(anyway.bytes.toString()).toContain('disclaimer');
+  });
+
+  it('skips body edits of a part in an unknown charset, with the reason', async () => {
+    const message = `${headers('Content-Type: text/plain; charset=x-klingon')}${CRLF}${CRLF}qapla${CRLF}`;
+    const result = await edit(message, (q) => q.addDisclaimer({ text: 'note' }));
+    expect(result.skipped).toEqual(['text/plain body not edited: unknown charset x-klingon']);
+    expect(result.bytes.toString()).toBe(message);
+  });
+});

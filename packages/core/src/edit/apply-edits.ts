@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Joiner, Splitter } from '@zone-eu/mailsplit';
+import type { Edit } from './edits.js';
+import { type RewritePlan, RewriteStream, type SignedContentPolicy } from './rewrite-stream.js';
+
+/** Options of {@link applyEdits}. */
+export interface ApplyEditsOptions {
+  /** Signed or encrypted content: `headers-only` (default) leaves bodies alone. */
+  signedContent?: SignedContentPolicy;
+  /** Largest part decoded or buffered for an edit. Default 10 MiB. */
+  maxPartBytes?: number;
+  /** Largest header block of any part. Default 1 MiB. */
+  maxHeaderBytes?: number;
+  /** Folder for the rewritten message. Default the OS temporary folder. */
+  tempDir?: string;
+}
+
+/** The rewritten message on disk, and what was done and left undone. */
+export interface AppliedEdits {
+  /** Path of the rewritten message (delete it when done). */
+  path: string;
+  size: number;
+  /** What changed, in words. */
+  changes: string[];
+  /** Edits left undone, with the reason. */
+  skipped: string[];
+}
+
+/**
+ * Applies queued edits to a message in one streaming pass and writes the result
+ * to a temporary file. Parts no edit touches keep their bytes.
+ *
+ * @example
+ * ```ts
+ * const result = await applyEdits(createReadStream('in.eml'), [{ kind: 'prefix-subject', prefix: '[EXT]' }]);
+ * console.log(result.changes, result.path);
+ * ```
+ */
+export async function applyEdits(
+  source: Readable,
+  edits: readonly Edit[],
+  options: ApplyEditsOptions = {},
+): Promise<AppliedEdits> {
+  const plan: RewritePlan = {
+    edits,
+    signedContent: options.signedContent ?? 'headers-only',
+    maxPartBytes: options.maxPartBytes ?? 10 * 1024 * 1024,
+  };
+  const rewriter = new RewriteStream(plan);
+  const path = join(options.tempDir ?? tmpdir(), `wmflow-edit-${randomUUID()}.eml`);
+  await pipeline(
+    source,
+    new Splitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
+    rewriter,
+    new Joiner(),
+    createWriteStream(path, { mode: 0o600 }),
+  );
+  const { size } = await stat(path);
+  return { path, size, changes: rewriter.changes, skipped: rewriter.skipped };
+}

@@ -1,0 +1,71 @@
+import libmime from 'libmime';
+import type { PartInfo } from './edits.js';
+
+/** The mailsplit node fields the editor reads. */
+export interface SplitNode {
+  type: 'node';
+  root: boolean;
+  parentNode: SplitNode | false;
+  multipart: string | false;
+  encoding: string | false;
+  contentType: string | false;
+  charset: string | false;
+  disposition: string | false;
+  filename: string | false;
+  flowed: boolean;
+  delSp: boolean;
+  headers: MailsplitHeaders | false;
+  getHeaders(): Buffer;
+  parseHeaders(): void;
+  setCharset(charset?: string | false): void;
+  setContentType(contentType?: string | false): void;
+  getDecoder(): import('node:stream').Transform;
+}
+
+/** mailsplit's Headers, as far as the editor uses it. */
+export interface MailsplitHeaders {
+  getFirst(key: string): string;
+  add(key: string, value?: string): void;
+  update(key: string, value?: string): void;
+  remove(key: string): void;
+}
+
+/** The node's headers, parsed on first use. */
+export function headersOf(node: SplitNode): MailsplitHeaders {
+  if (!node.headers) node.parseHeaders();
+  return node.headers as MailsplitHeaders;
+}
+
+/** What predicates see of a node. */
+export function partInfo(node: SplitNode): PartInfo {
+  const filename = node.filename ? safeDecode(node.filename) : undefined;
+  return {
+    contentType: (node.contentType || 'text/plain').toLowerCase(),
+    filename,
+    disposition: node.disposition ? node.disposition.toLowerCase() : undefined,
+    charset: node.charset ? node.charset.toLowerCase() : undefined,
+  };
+}
+
+/** True for leaf parts that are attachments rather than body text. */
+export function isAttachment(node: SplitNode): boolean {
+  return !node.multipart && (node.disposition === 'attachment' || Boolean(node.filename));
+}
+
+/** True when the node is, or sits inside, signed or encrypted content. */
+export function isProtected(node: SplitNode): boolean {
+  for (let n: SplitNode | false = node; n; n = n.parentNode) {
+    const type = (n.contentType || '').toLowerCase();
+    if (type === 'multipart/signed' || type === 'multipart/encrypted') return true;
+    if (type === 'application/pkcs7-mime' || type === 'application/x-pkcs7-mime') return true;
+  }
+  return false;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}

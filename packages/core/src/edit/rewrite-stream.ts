@@ -1,0 +1,182 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import libmime from 'libmime';
+import { editText } from './body-edits.js';
+import type { Disclaimer, Edit, PartInfo } from './edits.js';
+import { applyHeaderEdits } from './header-edits.js';
+import { headersOf, isAttachment, isProtected, partInfo, type SplitNode } from './part-info.js';
+import { reencode, repairReason } from './repair.js';
+import { decodeText, encodeText } from './text-codec.js';
+
+/** How the editor treats signed or encrypted content: leave bodies alone (default), or edit anyway. */
+export type SignedContentPolicy = 'headers-only' | 'edit-anyway';
+
+/** Settings of one rewrite. */
+export interface RewritePlan {
+  edits: readonly Edit[];
+  signedContent: SignedContentPolicy;
+  /** Largest text part decoded for a body edit, and largest 7bit/8bit part buffered for repair. */
+  maxPartBytes: number;
+}
+
+type Chunk = SplitNode | { type: 'body' | 'data'; value: Buffer; node?: SplitNode };
+type Mode = 'text' | 'remove' | 'repair';
+
+/**
+ * An object-mode stage between mailsplit's Splitter and Joiner. Parts no edit
+ * touches pass through as the same bytes; edited text parts are decoded,
+ * changed and re-encoded as UTF-8 quoted-printable; removed attachments become
+ * a short note; 7bit/8bit parts WorkMail would refuse are re-encoded.
+ */
+export class RewriteStream extends Transform {
+  readonly changes: string[] = [];
+  readonly skipped: string[] = [];
+  private held?: { node: SplitNode; mode: Mode; chunks: Buffer[]; size: number };
+  private readonly doneTypes = new Set<string>();
+  private readonly disclaimers: Disclaimer[];
+  private readonly transforms: Extract<Edit, { kind: 'transform-text' }>[];
+  private readonly removals: Extract<Edit, { kind: 'remove-attachments' }>[];
+  private eol = '\r\n';
+
+  constructor(private readonly plan: RewritePlan) {
+    super({ objectMode: true });
+    this.disclaimers = plan.edits.flatMap((e) => (e.kind === 'disclaimer' ? [e.disclaimer] : []));
+    this.transforms = plan.edits.filter((e) => e.kind === 'transform-text');
+    this.removals = plan.edits.filter((e) => e.kind === 'remove-attachments');
+  }
+
+  override _transform(chunk: Chunk, _enc: BufferEncoding, done: TransformCallback): void {
+    this.handle(chunk).then(() => done(), done);
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.release().then(() => done(), done);
+  }
+
+  private async handle(chunk: Chunk): Promise<void> {
+    if (chunk.type === 'body' && this.held && chunk.node === this.held.node) {
+      this.hold(chunk.value);
+      return;
+    }
+    await this.release();
+    if (chunk.type !== 'node') {
+      this.push(chunk);
+      return;
+    }
+    if (chunk.root) this.editRoot(chunk);
+    const mode = this.modeFor(chunk);
+    if (mode) this.held = { node: chunk, mode, chunks: [], size: 0 };
+    else this.push(chunk);
+  }
+
+  private editRoot(node: SplitNode): void {
+    this.eol = node.getHeaders().includes('\r\n') ? '\r\n' : '\n';
+    this.changes.push(...applyHeaderEdits(headersOf(node), this.plan.edits));
+  }
+
+  private modeFor(node: SplitNode): Mode | undefined {
+    if (node.multipart) return undefined;
+    const bodyEditable = this.plan.signedContent === 'edit-anyway' || !isProtected(node);
+    const info = partInfo(node);
+    if (isAttachment(node) && this.removals.some((r) => r.match(info))) {
+      if (bodyEditable) return 'remove';
+      this.skipped.push(
+        `attachment ${info.filename ?? info.contentType} kept: it is inside signed or encrypted content`,
+      );
+    }
+    const wantsText =
+      (this.disclaimers.length > 0 || this.transforms.length > 0) &&
+      !isAttachment(node) &&
+      (info.contentType === 'text/plain' || info.contentType === 'text/html') &&
+      !this.doneTypes.has(info.contentType);
+    if (wantsText) {
+      this.doneTypes.add(info.contentType);
+      if (bodyEditable) return 'text';
+      this.skipped.push(`${info.contentType} body not edited: it is signed or encrypted`);
+    }
+    const encoding = (node.encoding || '7bit').toLowerCase();
+    return ['7bit', '8bit', 'binary'].includes(encoding) && bodyEditable ? 'repair' : undefined;
+  }
+
+  private hold(value: Buffer): void {
+    const held = this.held as NonNullable<typeof this.held>;
+    held.size += value.length;
+    if (held.mode === 'remove') return;
+    held.chunks.push(value);
+    if (held.size > this.plan.maxPartBytes) {
+      if (held.mode === 'text')
+        this.skipped.push(
+          `${partInfo(held.node).contentType} body over ${this.plan.maxPartBytes} bytes not edited`,
+        );
+      this.push(held.node);
+      for (const c of held.chunks) this.push(c);
+      this.held = undefined; // later body chunks of this part pass straight through
+    }
+  }
+
+  private async release(): Promise<void> {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    const body = Buffer.concat(held.chunks);
+    const info = partInfo(held.node);
+    if (held.mode === 'remove') return this.replaceWithNote(held.node, info);
+    if (held.mode === 'text') {
+      const edited = await this.editBody(held.node, body, info);
+      if (edited) return this.emitPart(held.node, edited, 'quoted-printable');
+    }
+    const reason = repairReason(body);
+    if (reason && ['7bit', '8bit', 'binary'].includes((held.node.encoding || '7bit').toLowerCase())) {
+      const fixed = reencode(body, info.contentType.startsWith('text/'), this.eol);
+      this.changes.push(`re-encoded ${info.contentType} part as ${fixed.encoding} (${reason})`);
+      return this.emitPart(held.node, fixed.body, fixed.encoding);
+    }
+    this.push(held.node);
+    if (body.length > 0) this.push({ type: 'body', value: body });
+  }
+
+  private async editBody(node: SplitNode, body: Buffer, info: PartInfo): Promise<Buffer | undefined> {
+    let text = await decodeText(node, body);
+    if (text === undefined) {
+      this.skipped.push(`${info.contentType} body not edited: unknown charset ${info.charset}`);
+      return undefined;
+    }
+    if (node.flowed) text = libmime.decodeFlowed(text, node.delSp);
+    const edited = editText(text, info, this.disclaimers, this.transforms);
+    if (edited === text) return undefined;
+    node.flowed = false;
+    node.delSp = false;
+    node.setContentType();
+    node.setCharset('utf-8');
+    this.changes.push(`edited ${info.contentType} body`);
+    return encodeText(edited, this.eol);
+  }
+
+  private replaceWithNote(node: SplitNode, info: PartInfo): void {
+    const headers = headersOf(node);
+    for (const h of [
+      'Content-Type',
+      'Content-Disposition',
+      'Content-Transfer-Encoding',
+      'Content-ID',
+      'Content-Description',
+    ]) {
+      headers.remove(h);
+    }
+    headers.add('Content-Type', 'text/plain; charset=utf-8');
+    headers.add('Content-Disposition', 'inline');
+    const removal = this.removals.find((r) => r.match(info));
+    this.changes.push(`removed attachment ${info.filename ?? info.contentType}`);
+    this.emitPart(
+      node,
+      encodeText(removal?.note ?? 'An attachment was removed.', this.eol),
+      'quoted-printable',
+    );
+  }
+
+  private emitPart(node: SplitNode, body: Buffer, encoding: string): void {
+    const headers = headersOf(node);
+    headers.update('Content-Transfer-Encoding', encoding);
+    this.push(node);
+    this.push({ type: 'body', value: body });
+  }
+}

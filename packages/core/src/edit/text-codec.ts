@@ -1,0 +1,39 @@
+import type { Transform } from 'node:stream';
+import charsets from 'libmime/lib/charset';
+import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+
+/** The parts of a mailsplit node the text codec needs. */
+export interface TextNode {
+  charset: string | false;
+  getDecoder(): Transform;
+}
+
+/**
+ * Decodes a text part's body (transfer encoding, then charset) to a string;
+ * undefined when the charset is unknown, so the part is left as it is.
+ */
+export async function decodeText(node: TextNode, body: Buffer): Promise<string | undefined> {
+  const charset = node.charset || 'us-ascii';
+  if (!new charsets.DecodeStream(charset).supported) return undefined;
+  const decoder = node.getDecoder();
+  const chunks: Buffer[] = [];
+  decoder.on('data', (c: Buffer) => chunks.push(c));
+  await new Promise<void>((resolve, reject) => {
+    decoder.once('end', resolve);
+    decoder.once('error', reject);
+    decoder.end(body);
+  });
+  return charsets.decode(Buffer.concat(chunks), charset);
+}
+
+/** Encodes text as UTF-8 quoted-printable with `eol` line ends and lines of at most 76 octets. */
+export function encodeText(text: string, eol: string): Buffer {
+  const normalized = text.replace(/\r?\n/g, '\r\n');
+  const encoded = qpWrap(qpEncode(Buffer.from(normalized, 'utf-8')), 76);
+  return Buffer.from(eol === '\r\n' ? encoded : encoded.replace(/\r\n/g, '\n'));
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
