@@ -5,6 +5,9 @@ export default defineConfig({
     // Tests and the type-checker read workspace packages from source; builds read dist.
     conditions: ['wmflow-source'],
   },
+  // Vitest runs tests in Vite's SSR environment, which takes its own conditions: without this, a test
+  // importing another workspace package by name (`@wmflow/core`) resolves to its unbuilt dist.
+  ssr: { resolve: { conditions: ['wmflow-source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'samples/**/*.test.ts'],
     testTimeout: 30_000,
