@@ -1,0 +1,90 @@
+import {
+  ConfigError,
+  type Direction,
+  matchesAnyPattern,
+  type Rule,
+  type Verdict,
+  type VerdictFor,
+  Verdicts,
+} from '@wmflow/core';
+import { bounceOption, type ListInput, patternList, ruleName, verdictOption } from '../internal/config.js';
+
+/** Options of {@link blockSenders}. */
+export interface BlockSendersOptions<D extends Direction = Direction> {
+  /** Deny list of WorkMail-style patterns matched against the envelope sender (and send-on-behalf sender). */
+  senders: ListInput;
+  /** Exceptions: senders matching these are not blocked. */
+  except?: ListInput;
+  /** What blocked mail gets. Default a bounce with `bounceMessage`. */
+  verdict?: VerdictFor<D>;
+  /** Bounce text when `verdict` is not given. */
+  bounceMessage?: string;
+  name?: string;
+}
+
+const DEFAULT_BLOCK_MESSAGE =
+  'Your message was not delivered: the sender is blocked by the recipient organization.';
+
+/**
+ * Deny list: settles every open recipient when the envelope sender matches.
+ *
+ * @example
+ * ```ts
+ * blockSenders({ senders: process.env.BLOCKED_SENDERS ?? '', verdict: Verdicts.DROP })
+ * ```
+ */
+export function blockSenders<D extends Direction = Direction>(options: BlockSendersOptions<D>): Rule<D> {
+  const senders = patternList('senders', options.senders);
+  const except = patternList('except', options.except ?? [], true);
+  const verdict: Verdict = options.verdict
+    ? verdictOption('verdict', options.verdict)
+    : bounceOption('bounceMessage', options.bounceMessage ?? DEFAULT_BLOCK_MESSAGE);
+  return {
+    name: ruleName('name', options.name, 'block-senders'),
+    run(ctx) {
+      const from = [ctx.envelope.mailFrom, ctx.envelope.sender].filter((a): a is string => !!a);
+      if (from.some((a) => matchesAnyPattern(a, except))) return;
+      if (from.some((a) => matchesAnyPattern(a, senders))) ctx.settle(verdict as VerdictFor<D>);
+    },
+  };
+}
+
+/** Options of {@link allowSenders}. */
+export interface AllowSendersOptions {
+  /** Allow list of WorkMail-style patterns matched against the envelope sender. */
+  senders: ListInput;
+  /** DEFAULT (default) or BYPASS_SPAM_CHECK (inbound only). */
+  verdict?: typeof Verdicts.DEFAULT | typeof Verdicts.BYPASS_SPAM_CHECK;
+  /** Also re-decide recipients earlier rules settled (a rescue). Default false: only open ones. */
+  rescue?: boolean;
+  name?: string;
+}
+
+/**
+ * Allow list: settles open recipients with DEFAULT (or BYPASS_SPAM_CHECK) when the sender matches,
+ * so later rules leave the message alone. Put it early in the chain; with `rescue` it may go last.
+ * The envelope sender is claimed by the sending server: for inbound mail prefer combining it with an
+ * authentication check, e.g. `when(not(authFailed()), allowSenders(...))`.
+ *
+ * @example
+ * ```ts
+ * allowSenders({ senders: ['payroll-provider.example'], verdict: Verdicts.BYPASS_SPAM_CHECK })
+ * ```
+ */
+export function allowSenders(options: AllowSendersOptions): Rule {
+  const senders = patternList('senders', options.senders);
+  const verdict = verdictOption('verdict', options.verdict ?? Verdicts.DEFAULT);
+  if (verdict.type !== 'DEFAULT' && verdict.type !== 'BYPASS_SPAM_CHECK') {
+    throw new ConfigError('verdict', 'an allow list settles DEFAULT or BYPASS_SPAM_CHECK');
+  }
+  const rescue = options.rescue ?? false;
+  return {
+    name: ruleName('name', options.name, 'allow-senders'),
+    overrides: rescue,
+    run(ctx) {
+      if (!matchesAnyPattern(ctx.envelope.mailFrom, senders)) return;
+      if (rescue) ctx.override(verdict);
+      else ctx.settle(verdict);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { type BounceVerdict, isInternal, matchesAnyPattern, type Rule } from '@wmflow/core';
+import { bounceOption, type ListInput, patternList, ruleName } from '../internal/config.js';
+
+/** Options of {@link restrictMailboxes}. */
+export interface RestrictMailboxesOptions {
+  /** The restricted mailboxes (WorkMail-style patterns): they accept mail only from allowed senders. */
+  mailboxes: ListInput;
+  /** Senders allowed besides the organization's own domains. */
+  allowedSenders?: ListInput;
+  /** Bounce text for refused recipients. */
+  bounceMessage?: string;
+  name?: string;
+}
+
+/**
+ * Restricted mailboxes (inbound): recipients matching `mailboxes` get a bounce unless the envelope
+ * sender is internal or allowed; other recipients of the same message are not affected.
+ * Inbound envelope senders can be forged: add an authentication check for strict use.
+ *
+ * @example
+ * ```ts
+ * inbound(restrictMailboxes({ mailboxes: ['all-staff@corp.example'], allowedSenders: ['hr-vendor.example'] }))
+ * ```
+ */
+export function restrictMailboxes(options: RestrictMailboxesOptions): Rule<'INBOUND'> {
+  const mailboxes = patternList('mailboxes', options.mailboxes);
+  const allowed = patternList('allowedSenders', options.allowedSenders ?? [], true);
+  const bounce = bounceOption(
+    'bounceMessage',
+    options.bounceMessage ?? 'This mailbox accepts mail only from within the organization.',
+  );
+  return {
+    name: ruleName('name', options.name, 'restrict-mailboxes'),
+    run(ctx) {
+      const from = ctx.envelope.mailFrom;
+      if (isInternal(from, ctx.organizationDomains) || matchesAnyPattern(from, allowed)) return;
+      ctx.settle(
+        bounce,
+        ctx.open.filter((r) => matchesAnyPattern(r, mailboxes)),
+      );
+    },
+  };
+}
+
+/** Options of {@link internalOnlySenders}. */
+export interface InternalOnlySendersOptions {
+  /** Senders (WorkMail-style patterns) who may write only inside the organization. */
+  senders: ListInput;
+  /** Outside recipients they may still write to. */
+  allowedRecipients?: ListInput;
+  /** Bounce text for the refused outside recipients. */
+  bounceMessage?: string;
+  name?: string;
+}
+
+/**
+ * Internal-only senders (outbound): when the sender matches, outside recipients get a bounce while
+ * internal recipients still receive the message.
+ *
+ * @example
+ * ```ts
+ * outbound(internalOnlySenders({ senders: ['interns@corp.example', 'kiosk@corp.example'] }))
+ * ```
+ */
+export function internalOnlySenders(options: InternalOnlySendersOptions): Rule<'OUTBOUND'> {
+  const senders = patternList('senders', options.senders);
+  const allowed = patternList('allowedRecipients', options.allowedRecipients ?? [], true);
+  const bounce: BounceVerdict = bounceOption(
+    'bounceMessage',
+    options.bounceMessage ?? 'You may send mail only within the organization.',
+  );
+  return {
+    name: ruleName('name', options.name, 'internal-only-senders'),
+    run(ctx) {
+      const from = [ctx.envelope.mailFrom, ctx.envelope.sender].filter((a): a is string => !!a);
+      if (!from.some((a) => matchesAnyPattern(a, senders))) return;
+      const outside = ctx.open.filter(
+        (r) => !isInternal(r, ctx.organizationDomains) && !matchesAnyPattern(r, allowed),
+      );
+      ctx.settle(bounce, outside);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { type Condition, isInternal, matchesAnyPattern } from '@wmflow/core';
+import { type ListInput, patternList } from '../internal/config.js';
+
+/** Options of {@link senderMatches}. */
+export interface SenderMatchesOptions {
+  /** Also test the send-on-behalf sender (`envelope.sender`) when there is one. Default true. */
+  includeOnBehalf?: boolean;
+}
+
+/**
+ * True when the envelope sender (MAIL FROM) matches one of the WorkMail-style
+ * patterns (`user@domain`, `domain`, `*.domain`, `*`). Reads only the event.
+ * The envelope sender of inbound mail is claimed by the sending server: pair it
+ * with {@link authFailed} or SES verdicts where spoofing matters.
+ *
+ * @example
+ * ```ts
+ * when(senderMatches(['*.partner.example', 'ceo@corp.example']), bypassSpamCheck())
+ * ```
+ */
+export function senderMatches(patterns: ListInput, options: SenderMatchesOptions = {}): Condition {
+  const list = patternList('patterns', patterns);
+  const onBehalf = options.includeOnBehalf ?? true;
+  return (ctx) =>
+    matchesAnyPattern(ctx.envelope.mailFrom, list) ||
+    (onBehalf && ctx.envelope.sender !== undefined && matchesAnyPattern(ctx.envelope.sender, list));
+}
+
+/** Options of {@link recipientMatches}. */
+export interface RecipientMatchesOptions {
+  /** `some` (default): any recipient in scope matches; `every`: all of them do. */
+  mode?: 'some' | 'every';
+}
+
+/**
+ * True when the recipients in scope match the patterns (any of them by default, or all).
+ * To decide only for the matching recipients, use core's `forRecipients` instead.
+ *
+ * @example
+ * ```ts
+ * when(recipientMatches(['legal@corp.example']), copyTo({ addresses: ['archive@corp.example'] }))
+ * ```
+ */
+export function recipientMatches(patterns: ListInput, options: RecipientMatchesOptions = {}): Condition {
+  const list = patternList('patterns', patterns);
+  const every = options.mode === 'every';
+  return (ctx) => {
+    const hits = ctx.recipients.filter((r) => matchesAnyPattern(r, list));
+    return every ? ctx.recipients.length > 0 && hits.length === ctx.recipients.length : hits.length > 0;
+  };
+}
+
+/**
+ * True when the envelope sender belongs to the organization's domains (`flow({ organizationDomains })`).
+ * The null sender of bounces is not internal.
+ *
+ * @example
+ * ```ts
+ * unless(senderIsInternal(), tagExternal({ subjectTag: '[EXTERNAL]' }))
+ * ```
+ */
+export function senderIsInternal(): Condition {
+  return (ctx) => isInternal(ctx.envelope.mailFrom, ctx.organizationDomains);
+}
+
+/**
+ * True when the envelope sender is outside the organization's domains (the null sender included).
+ *
+ * @example
+ * ```ts
+ * when(senderIsExternal(), tagExternal({ subjectTag: '[EXTERNAL]' }))
+ * ```
+ */
+export function senderIsExternal(): Condition {
+  return (ctx) => !isInternal(ctx.envelope.mailFrom, ctx.organizationDomains);
+}
+
+/**
+ * True when some recipient in scope is outside the organization's domains (outbound mail leaving it).
+ *
+ * @example
+ * ```ts
+ * when(hasExternalRecipient(), addDisclaimer({ text: 'Confidential.' }))
+ * ```
+ */
+export function hasExternalRecipient(): Condition {
+  return (ctx) => ctx.recipients.some((r) => !isInternal(r, ctx.organizationDomains));
+}
+
+/**
+ * True for the null sender (`MAIL FROM:<>`): bounces and delivery reports.
+ *
+ * @example
+ * ```ts
+ * unless(isNullSender(), blockSenders({ senders: ['*'] }))
+ * ```
+ */
+export function isNullSender(): Condition {
+  return (ctx) => ctx.envelope.mailFrom.trim() === '';
+}
