@@ -8,6 +8,9 @@ export {
   normalizeDomain,
   sameAddress,
 } from './address.js';
+export type { AppliedEdits, ApplyEditsOptions } from './edit/apply-edits.js';
+export { applyEdits } from './edit/apply-edits.js';
+export type { SignedContentPolicy } from './edit/rewrite-stream.js';
 export {
   ConfigError,
   EventValidationError,
@@ -71,6 +74,7 @@ export type {
 export { assertVerdictAllowed, MAX_BOUNCE_MESSAGE_LENGTH, Verdicts, verdictKey } from './verdicts.js';
 export type { FlowClients } from './workmail/clients.js';
 export { defaultClients, resetDefaultClients } from './workmail/clients.js';
+export type { EditOutcome, UpdateOptions } from './workmail/commit-update.js';
 export type { CompiledResponse, CompileInput } from './workmail/compile-response.js';
 export { compileResponse } from './workmail/compile-response.js';
 export type {
@@ -82,8 +86,9 @@ export type {
   OutboundFlowEvent,
 } from './workmail/event.js';
 export { MIN_SUMMARY_VERSION } from './workmail/event.js';
-export type { FlowHandler, FlowOptions } from './workmail/flow-handler.js';
+export type { FlowHandler } from './workmail/flow-handler.js';
 export { flow } from './workmail/flow-handler.js';
+export type { FlowOptions } from './workmail/flow-settings.js';
 export { MessageNotFoundError, workmailSource } from './workmail/message-source.js';
 export type { ResponseReading } from './workmail/read-response.js';
 export { readResponse } from './workmail/read-response.js';

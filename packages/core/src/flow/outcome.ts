@@ -1,3 +1,4 @@
+import type { EditOutcome } from '../workmail/commit-update.js';
 import type { FlowResponse } from '../workmail/response.js';
 import type { RuleFailure } from './chain.js';
 import type { FiredRule } from './state.js';
@@ -23,6 +24,8 @@ export type FlowOutcome = {
   /** True when the deadline guard answered before the chain ended. */
   deadlineHit: boolean;
   warnings: string[];
+  /** What happened to queued edits: none, committed (with the S3 key), skipped or failed (with the reason). */
+  edit: EditOutcome;
   durationMs: number;
   /** The response returned to WorkMail (undefined for asynchronous flows or when the invocation threw). */
   response?: FlowResponse;

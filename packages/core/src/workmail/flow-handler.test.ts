@@ -8,7 +8,8 @@ import { makeFlowEvent } from '../testing/events.js';
 import { lambdaContext } from '../testing/lambda-context.js';
 import { Verdicts } from '../verdicts.js';
 import type { Direction } from './event.js';
-import { type FlowOptions, flow } from './flow-handler.js';
+import { flow } from './flow-handler.js';
+import type { FlowOptions } from './flow-settings.js';
 import { readResponse } from './read-response.js';
 import type { FlowResponse } from './response.js';
 

@@ -1,0 +1,108 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ConfigError } from '../errors.js';
+import type { DeadlineOptions } from '../flow/deadline.js';
+import type { ErrorPolicy, FlowLogger, Rule } from '../flow/types.js';
+import type { LazyMessageOptions } from '../message/message.js';
+import { assertVerdictAllowed, type Verdict, type VerdictFor, Verdicts } from '../verdicts.js';
+import type { FlowClients } from './clients.js';
+import { isValidKeyPrefix, type UpdateOptions } from './commit-update.js';
+import type { Direction } from './event.js';
+
+/**
+ * Options of `flow()`.
+ *
+ * @example
+ * ```ts
+ * const options: FlowOptions<'INBOUND'> = { direction: 'INBOUND', rules: [junkNewsletters] };
+ * ```
+ */
+export interface FlowOptions<D extends Direction = Direction> {
+  /** The chain, run in order. */
+  rules: readonly Rule<D>[];
+  /** The direction the WorkMail rule is set up for; events of the other direction follow `onError`. */
+  direction?: D;
+  /** False for an asynchronous WorkMail rule: the response is ignored and edits are not made. Default true. */
+  synchronous?: boolean;
+  /** The organization's own domains (internal/external tests, Bcc copies of inbound mail). */
+  organizationDomains?: readonly string[];
+  /** Policy for a rule that throws without its own policy, and for an invocation that fails as a whole. Default `'fail-open'`. */
+  onError?: ErrorPolicy<D>;
+  /** Verdict for recipients still open when the deadline guard answers. Default DEFAULT. */
+  fallback?: VerdictFor<D>;
+  deadline?: DeadlineOptions;
+  /** Where the one structured line per invocation goes. Default: a Powertools Logger, service `wmflow`. */
+  logger?: FlowLogger;
+  /** AWS clients to use instead of the shared ones created from the environment. */
+  clients?: Partial<FlowClients>;
+  /** Limits and spooling of message access. */
+  message?: LazyMessageOptions;
+  /** Where edited messages go before PutRawMessageContent; required when rules edit. */
+  updates?: UpdateOptions;
+}
+
+/** FlowOptions checked once, at construction, with defaults merged. */
+export interface Settings {
+  rules: readonly Rule[];
+  direction?: Direction;
+  synchronous: boolean;
+  organizationDomains: readonly string[];
+  onError: ErrorPolicy;
+  fallback: Verdict;
+  deadline: DeadlineOptions;
+  logger: FlowLogger;
+  clients: Partial<FlowClients>;
+  message: LazyMessageOptions;
+  updates?: UpdateOptions;
+}
+
+const DOMAIN = /^[^\s@]+\.[^\s@]+$/;
+
+/** Validates options, throwing {@link ConfigError} naming the field. */
+export function checkOptions<D extends Direction>(options: FlowOptions<D>): Settings {
+  if (!Array.isArray(options.rules)) throw new ConfigError('rules', 'must be an array of rules');
+  options.rules.forEach((r, i) => {
+    if (typeof r?.run !== 'function' || typeof r.name !== 'string') {
+      throw new ConfigError(`rules[${i}]`, 'must be a rule ({ name, run })');
+    }
+  });
+  const domains = options.organizationDomains ?? [];
+  if (!Array.isArray(domains) || domains.some((d) => typeof d !== 'string' || !DOMAIN.test(d))) {
+    throw new ConfigError('organizationDomains', 'must be a list of domain names');
+  }
+  if (
+    options.direction !== undefined &&
+    options.direction !== 'INBOUND' &&
+    options.direction !== 'OUTBOUND'
+  ) {
+    throw new ConfigError('direction', 'must be INBOUND or OUTBOUND');
+  }
+  const fallback = (options.fallback ?? Verdicts.DEFAULT) as Verdict;
+  try {
+    assertVerdictAllowed(fallback, options.direction ?? 'INBOUND');
+  } catch (error) {
+    throw new ConfigError('fallback', (error as Error).message);
+  }
+  const updates = options.updates;
+  if (
+    updates &&
+    (typeof updates.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(updates.bucket))
+  ) {
+    throw new ConfigError('updates.bucket', 'must be an S3 bucket name');
+  }
+  if (updates?.keyPrefix !== undefined && !isValidKeyPrefix(updates.keyPrefix)) {
+    throw new ConfigError('updates.keyPrefix', 'letters, digits, "-" and "/" only (no dots or underscores)');
+  }
+  return {
+    rules: options.rules as readonly Rule[],
+    direction: options.direction,
+    synchronous: options.synchronous ?? true,
+    organizationDomains: domains,
+    onError: (options.onError ?? 'fail-open') as ErrorPolicy,
+    fallback,
+    deadline: options.deadline ?? {},
+    logger: options.logger ?? new Logger({ serviceName: 'wmflow' }),
+    clients: options.clients ?? {},
+    message: options.message ?? {},
+    updates,
+  };
+}

@@ -1,0 +1,120 @@
+import type { Context } from 'aws-lambda';
+import { ConfigError } from '../errors.js';
+import { type RuleFailure, runChain } from '../flow/chain.js';
+import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
+import { FlowState } from '../flow/state.js';
+import { LazyMessage } from '../message/message.js';
+import { Verdicts } from '../verdicts.js';
+import { defaultClients, type FlowClients } from './clients.js';
+import { commitUpdate, type EditOutcome } from './commit-update.js';
+import { compileResponse } from './compile-response.js';
+import type { FlowEvent } from './event.js';
+import type { Settings } from './flow-settings.js';
+import { workmailSource } from './message-source.js';
+import type { FlowResponse } from './response.js';
+
+/** Everything one invocation produced, for the response and the log line. */
+export interface Invocation {
+  state: FlowState;
+  failures: RuleFailure[];
+  deadlineHit: boolean;
+  warnings: string[];
+  edit: EditOutcome;
+  response: FlowResponse;
+}
+
+const RECEIVES = new Set(['DEFAULT', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK']);
+
+/** Runs the chain and the edits for a valid event, under the deadline guard. */
+export async function runInvocation(s: Settings, event: FlowEvent, context: Context): Promise<Invocation> {
+  if (s.direction && event.flowDirection !== s.direction) {
+    throw new ConfigError(
+      'direction',
+      `this flow handles ${s.direction} mail but got ${event.flowDirection}`,
+    );
+  }
+  const clients = (): FlowClients => ({ ...defaultClients(), ...s.clients });
+  const message = new LazyMessage(() => workmailSource(clients().messageFlow, event.messageId)(), s.message);
+  const state = new FlowState({
+    message,
+    direction: event.flowDirection,
+    envelope: {
+      mailFrom: event.envelope.mailFrom.address,
+      recipients: event.envelope.recipients.map((r) => r.address),
+      sender: event.sender?.address,
+      truncated: event.truncated,
+    },
+    subject: event.subject,
+    messageId: event.messageId,
+    invocationId: event.invocationId,
+    synchronous: s.synchronous,
+    organizationDomains: s.organizationDomains,
+    logger: s.logger,
+  });
+  const failures: RuleFailure[] = [];
+  let edit: EditOutcome = { status: 'none' };
+  try {
+    const work = (async () => {
+      await runChain(s.rules, state, s.onError, failures);
+      edit = await editOutcome(s, state, event, clients);
+    })();
+    const budget = deadlineBudget(s.deadline, s.synchronous, context?.getRemainingTimeInMillis?.());
+    const deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
+    if (deadlineHit) {
+      state.freeze();
+      work.catch(() => {}); // the answer is given; a late failure changes nothing
+      if (state.edits.length > 0)
+        edit = { status: 'skipped', reason: 'deadline reached before the update was committed' };
+    }
+    const compiled = compileResponse({
+      direction: event.flowDirection,
+      envelopeRecipients: state.init.envelope.recipients,
+      verdicts: state.final(deadlineHit ? s.fallback : Verdicts.DEFAULT),
+    });
+    return { state, failures, deadlineHit, warnings: compiled.warnings, edit, response: compiled.response };
+  } finally {
+    await message.close().catch(() => {});
+  }
+}
+
+async function editOutcome(
+  s: Settings,
+  state: FlowState,
+  event: FlowEvent,
+  clients: () => FlowClients,
+): Promise<EditOutcome> {
+  if (state.edits.length === 0) return { status: 'none' };
+  const none: string[] = [];
+  if (!s.synchronous)
+    return {
+      status: 'skipped',
+      reason: 'asynchronous rule: WorkMail ignores updates',
+      changes: none,
+      skipped: none,
+    };
+  const receives = [...state.final(Verdicts.DEFAULT).values()].some((v) => RECEIVES.has(v.type));
+  if (!receives)
+    return { status: 'skipped', reason: 'no recipient receives the message', changes: none, skipped: none };
+  if (!s.updates) {
+    return {
+      status: 'failed',
+      reason: 'rules queued edits but the flow has no updates bucket (FlowOptions.updates.bucket)',
+    };
+  }
+  try {
+    return await commitUpdate({
+      message: state.init.message,
+      edits: state.edits,
+      messageId: event.messageId,
+      invocationId: event.invocationId,
+      clients: clients(),
+      options: s.updates,
+      signal: state.controller.signal,
+    });
+  } catch (error) {
+    return {
+      status: 'failed',
+      reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    };
+  }
+}
