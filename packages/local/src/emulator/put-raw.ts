@@ -1,0 +1,116 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { checkUpdate } from '@wmflow/core';
+import { FlowApiError } from '../errors.js';
+import { S3_BUCKET_PATTERN, S3_KEY_PATTERN } from './message-id.js';
+import type { MessageStore, MessageVersion } from './message-store.js';
+
+/** What PutRawMessageContent needs besides its input. */
+export interface PutRawDeps {
+  readonly store: MessageStore;
+  readonly s3: S3Client;
+  /** Largest updated message accepted, in bytes. */
+  readonly maxMessageBytes: number;
+}
+
+interface S3Reference {
+  bucket: string;
+  key: string;
+  objectVersion?: string;
+}
+
+/**
+ * PutRawMessageContent as WorkMail does it: message alive and not frozen,
+ * reference valid, object readable from S3, content accepted by
+ * {@link checkUpdate}; then the new version replaces the message.
+ *
+ * @example
+ * ```ts
+ * await putRawMessageContent(deps, id, { content: { s3Reference: { bucket: 'b', key: 'k' } } });
+ * ```
+ */
+export async function putRawMessageContent(
+  deps: PutRawDeps,
+  id: string,
+  input: unknown,
+): Promise<MessageVersion> {
+  deps.store.assertWritable(id);
+  const reference = readReference(input);
+  const content = await fetchObject(deps, reference);
+  const result = await checkUpdate(deps.store.current(id).content, content);
+  if (!result.ok) {
+    throw new FlowApiError(
+      'MessageRejected',
+      `Message rejected: ${result.problems.map((p) => p.reason).join('; ')}`,
+    );
+  }
+  return deps.store.update(id, content, reference);
+}
+
+function readReference(input: unknown): S3Reference {
+  const reference = field(field(input, 'content'), 's3Reference');
+  if (reference === undefined) throw validation('content.s3Reference', 'Member must not be null');
+  const bucket = field(reference, 'bucket');
+  const key = field(reference, 'key');
+  const objectVersion = field(reference, 'objectVersion');
+  if (typeof bucket !== 'string' || !S3_BUCKET_PATTERN.test(bucket)) {
+    throw validation(
+      'content.s3Reference.bucket',
+      'Member must satisfy regular expression pattern: ^[a-z0-9][a-z0-9\\-]*',
+    );
+  }
+  if (typeof key !== 'string' || !S3_KEY_PATTERN.test(key)) {
+    throw validation(
+      'content.s3Reference.key',
+      'Member must satisfy regular expression pattern: [a-zA-Z0-9\\-/]*',
+    );
+  }
+  if (objectVersion !== undefined && (typeof objectVersion !== 'string' || objectVersion.length === 0)) {
+    throw validation(
+      'content.s3Reference.objectVersion',
+      'Member must have length greater than or equal to 1',
+    );
+  }
+  return objectVersion === undefined ? { bucket, key } : { bucket, key, objectVersion };
+}
+
+async function fetchObject(deps: PutRawDeps, reference: S3Reference): Promise<Buffer> {
+  const where = `s3://${reference.bucket}/${reference.key}`;
+  let body: AsyncIterable<Uint8Array>;
+  try {
+    const object = await deps.s3.send(
+      new GetObjectCommand({
+        Bucket: reference.bucket,
+        Key: reference.key,
+        VersionId: reference.objectVersion,
+      }),
+    );
+    body = object.Body as AsyncIterable<Uint8Array>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.name : String(error);
+    throw new FlowApiError('InvalidContentLocation', `WorkMail could not read ${where}: ${reason}`);
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    length += chunk.length;
+    if (length > deps.maxMessageBytes) {
+      throw new FlowApiError(
+        'MessageRejected',
+        `Message rejected: ${where} is over ${deps.maxMessageBytes} bytes`,
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function validation(path: string, constraint: string): FlowApiError {
+  return new FlowApiError(
+    'ValidationException',
+    `1 validation error detected: Value at '${path}' failed to satisfy constraint: ${constraint}`,
+  );
+}

@@ -1,0 +1,14 @@
+export type { Clock } from './clock.js';
+export { ManualClock, systemClock } from './clock.js';
+export type { Fault, FaultHandle, FaultScope } from './emulator/faults.js';
+export type { FlowEmulator, FlowEmulatorOptions, FlowRequest } from './emulator/flow-server.js';
+export { startFlowEmulator } from './emulator/flow-server.js';
+export { MESSAGE_ID_PATTERN, S3_BUCKET_PATTERN, S3_KEY_PATTERN } from './emulator/message-id.js';
+export type { LoadOptions, MessageVersion, VersionSource } from './emulator/message-store.js';
+export { MESSAGE_TTL_MS } from './emulator/message-store.js';
+export type { FlowApiErrorName } from './errors.js';
+export { FLOW_API_ERRORS, FlowApiError, LocalStackError } from './errors.js';
+export type { S3Server, S3ServerOptions } from './s3/s3-server.js';
+export { S3_ACCESS_KEY_ID, startS3Server } from './s3/s3-server.js';
+export type { LocalObject, LocalStack, LocalStackEnv, LocalStackOptions } from './stack.js';
+export { startLocalStack } from './stack.js';

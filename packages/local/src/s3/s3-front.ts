@@ -1,0 +1,102 @@
+import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { decodeAwsChunked } from './aws-chunked.js';
+import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
+
+const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'host'];
+
+/**
+ * Forwards one S3 request to s3rver at `upstream` (host:port), fixing what
+ * s3rver gets wrong with the current AWS SDK: an `aws-chunked` body is decoded
+ * (and its CRC32 trailer checked) before it reaches s3rver, and ListObjectsV2
+ * is answered through ListObjects so that no DES cipher is needed.
+ *
+ * @example
+ * ```ts
+ * createServer((req, res) => forwardS3(req, res, '127.0.0.1:4569'));
+ * ```
+ */
+export async function forwardS3(req: IncomingMessage, res: ServerResponse, upstream: string): Promise<void> {
+  const headers = forwardHeaders(req.headers);
+  let body: Buffer | IncomingMessage = req;
+  if (isAwsChunked(req.headers)) {
+    try {
+      body = (await decodeAwsChunked(req)).body;
+    } catch (error) {
+      sendS3Error(res, 400, 'InvalidRequest', (error as Error).message);
+      return;
+    }
+    const declared = req.headers['x-amz-decoded-content-length'];
+    if (declared !== undefined && Number(declared) !== body.length) {
+      sendS3Error(
+        res,
+        400,
+        'IncompleteBody',
+        `decoded ${body.length} bytes, x-amz-decoded-content-length ${declared}`,
+      );
+      return;
+    }
+    headers['content-length'] = String(body.length);
+    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+  }
+  const listUrl = req.method === 'GET' ? listV2ToV1(req.url ?? '/') : undefined;
+  const [host, port] = upstream.split(':');
+  const upstreamReq = request({ host, port, method: req.method, path: listUrl ?? req.url, headers });
+  const answer = new Promise<IncomingMessage>((resolve, reject) => {
+    upstreamReq.on('response', resolve).on('error', reject);
+  });
+  if (Buffer.isBuffer(body)) upstreamReq.end(body);
+  else body.pipe(upstreamReq);
+  const upstreamRes = await answer;
+  if (listUrl === undefined || upstreamRes.statusCode !== 200) {
+    res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+    upstreamRes.pipe(res);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of upstreamRes) chunks.push(chunk as Buffer);
+  const xml = Buffer.from(listV1ToV2Xml(Buffer.concat(chunks).toString('utf8'), req.url ?? '/'), 'utf8');
+  res.writeHead(200, { ...upstreamRes.headers, 'content-length': String(xml.length) });
+  res.end(xml);
+}
+
+function isAwsChunked(headers: IncomingHttpHeaders): boolean {
+  const encoding = String(headers['content-encoding'] ?? '');
+  return (
+    /(^|,)\s*aws-chunked\s*(,|$)/i.test(encoding) ||
+    /^STREAMING-/.test(String(headers['x-amz-content-sha256'] ?? ''))
+  );
+}
+
+function forwardHeaders(incoming: IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || HOP_HEADERS.includes(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  if (isAwsChunked(incoming)) {
+    delete headers['x-amz-decoded-content-length'];
+    delete headers['x-amz-trailer'];
+    const encoding = (headers['content-encoding'] ?? '')
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token !== '' && token.toLowerCase() !== 'aws-chunked');
+    if (encoding.length > 0) headers['content-encoding'] = encoding.join(', ');
+    else delete headers['content-encoding'];
+  }
+  return headers;
+}
+
+/**
+ * Answers with an S3 XML error.
+ *
+ * @example
+ * ```ts
+ * sendS3Error(res, 400, 'InvalidRequest', 'bad framing');
+ * ```
+ */
+export function sendS3Error(res: ServerResponse, status: number, code: string, message: string): void {
+  const escaped = message.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escaped}</Message></Error>`;
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml) });
+  res.end(xml);
+}

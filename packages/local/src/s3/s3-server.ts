@@ -1,0 +1,91 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import { closeServer } from '../emulator/flow-server.js';
+import { forwardS3, sendS3Error } from './s3-front.js';
+
+/**
+ * The access key s3rver knows (its only account); any secret signs, since
+ * s3rver does not verify SigV4 signatures.
+ *
+ * @example
+ * ```ts
+ * new S3Client({ credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: 'S3RVER' } });
+ * ```
+ */
+export const S3_ACCESS_KEY_ID = 'S3RVER';
+
+/**
+ * Settings of {@link startS3Server}.
+ *
+ * @example
+ * ```ts
+ * await startS3Server({ buckets: ['journal', 'updates'] });
+ * ```
+ */
+export interface S3ServerOptions {
+  /** Buckets created at start. */
+  buckets?: string[];
+  /** Where objects are kept; default a fresh temporary folder removed by `close()`. */
+  directory?: string;
+}
+
+/**
+ * A running S3-compatible server on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * const s3 = await startS3Server({ buckets: ['b'] });
+ * new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1' });
+ * await s3.close();
+ * ```
+ */
+export interface S3Server {
+  /** `http://127.0.0.1:<port>`: the value of `AWS_ENDPOINT_URL_S3`. */
+  readonly endpoint: string;
+  /** Stops both servers and removes the temporary folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts s3rver in-process on a private port with wmflow's front in front of
+ * it on an ephemeral port of 127.0.0.1 (see {@link forwardS3}).
+ *
+ * @example
+ * ```ts
+ * const s3 = await startS3Server({ buckets: ['updates'] });
+ * ```
+ */
+export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
+  const ownDirectory = options.directory === undefined;
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'wmflow-s3-')));
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    allowMismatchedSignatures: true,
+    configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
+  });
+  const inner = (await s3rver.run()) as AddressInfo;
+  const upstream = `127.0.0.1:${inner.port}`;
+  const front = createServer((req, res) => {
+    forwardS3(req, res, upstream).catch((error: unknown) => {
+      if (!res.headersSent) sendS3Error(res, 502, 'InternalError', (error as Error).message);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const { port } = front.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await closeServer(front);
+      await s3rver.close();
+      if (ownDirectory) await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
