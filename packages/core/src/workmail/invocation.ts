@@ -84,17 +84,9 @@ async function editOutcome(
   clients: () => FlowClients,
 ): Promise<EditOutcome> {
   if (state.edits.length === 0) return { status: 'none' };
-  const none: string[] = [];
-  if (!s.synchronous)
-    return {
-      status: 'skipped',
-      reason: 'asynchronous rule: WorkMail ignores updates',
-      changes: none,
-      skipped: none,
-    };
+  if (!s.synchronous) return { status: 'skipped', reason: 'asynchronous rule: WorkMail ignores updates' };
   const receives = [...state.final(Verdicts.DEFAULT).values()].some((v) => RECEIVES.has(v.type));
-  if (!receives)
-    return { status: 'skipped', reason: 'no recipient receives the message', changes: none, skipped: none };
+  if (!receives) return { status: 'skipped', reason: 'no recipient receives the message' };
   if (!s.updates) {
     return {
       status: 'failed',
