@@ -1,0 +1,78 @@
+import type { Condition } from '@wmflow/core';
+import { ConfigError } from '@wmflow/core';
+import { htmlToText } from './normalize.js';
+import { type TextMatchOptions, textMatcher } from './text-matcher.js';
+
+/** Options of {@link subjectContains}. */
+export interface SubjectContainsOptions extends TextMatchOptions {
+  /**
+   * `event` (default): the subject from the flow event, no message read (WorkMail cuts it at 256
+   * characters). `header`: the decoded Subject header, whole.
+   */
+  source?: 'event' | 'header';
+}
+
+/**
+ * True when the subject contains one of the words, substrings or patterns (linear-time matching).
+ *
+ * @example
+ * ```ts
+ * when(subjectContains({ words: ['wire transfer', 'gift cards'] }), bounceWith('Call finance instead.'))
+ * ```
+ */
+export function subjectContains(options: SubjectContainsOptions): Condition {
+  const matcher = textMatcher(options);
+  const fromHeader = options.source === 'header';
+  return async (ctx) => {
+    const subject = fromHeader ? (await ctx.message.headers()).subject : ctx.subject;
+    return matcher.match(subject) !== undefined;
+  };
+}
+
+/**
+ * True when any occurrence of header `name` (RFC 2047 decoded) contains one of the words, substrings or
+ * patterns. Reads only the header block.
+ *
+ * @example
+ * ```ts
+ * when(headerContains('X-Mailer', { substrings: ['MassMailer'] }), moveToJunk())
+ * ```
+ */
+export function headerContains(name: string, options: TextMatchOptions): Condition {
+  if (typeof name !== 'string' || !/^[!-9;-~]+$/.test(name)) {
+    throw new ConfigError('name', `not a header name: ${JSON.stringify(name)}`);
+  }
+  const matcher = textMatcher(options);
+  return async (ctx) => {
+    const headers = await ctx.message.headers();
+    // The first occurrence decoded (RFC 2047), then every raw occurrence.
+    const values = [headers.decoded(name) ?? '', ...headers.all(name)];
+    return values.some((v) => matcher.match(v) !== undefined);
+  };
+}
+
+/** Options of {@link bodyContains}. */
+export interface BodyContainsOptions extends TextMatchOptions {
+  /** Which body: `text`, `html` (tags stripped), or `both` (default: content hidden in either part counts). */
+  part?: 'text' | 'html' | 'both';
+}
+
+/**
+ * True when the message body contains one of the words, substrings or patterns. Parses the message
+ * (bounded by the flow's message limits); matching is linear-time whatever the content.
+ *
+ * @example
+ * ```ts
+ * when(bodyContains({ words: ['confidential'], patterns: [/project\s+falcon/i] }), bounceWith('Not outside.'))
+ * ```
+ */
+export function bodyContains(options: BodyContainsOptions): Condition {
+  const matcher = textMatcher(options);
+  const part = options.part ?? 'both';
+  if (!['text', 'html', 'both'].includes(part)) throw new ConfigError('part', 'must be text, html or both');
+  return async (ctx) => {
+    const { text, html } = await ctx.message.parsed();
+    if (part !== 'html' && text !== undefined && matcher.match(text) !== undefined) return true;
+    return part !== 'text' && html !== undefined && matcher.match(htmlToText(html)) !== undefined;
+  };
+}

@@ -1,0 +1,86 @@
+/** How text is normalised before matching; the same normalisation applies to the configured words. */
+export interface NormalizeOptions {
+  /** Unicode NFKC: full-width, ligatures and compatibility forms fold to their plain letters. Default true. */
+  nfkc?: boolean;
+  /** Full case folding (`ß` → `ss`, `İ` → `i̇`). Default true. */
+  caseFold?: boolean;
+  /** Removes combining marks (`é` → `e`). Default false. */
+  stripDiacritics?: boolean;
+  /** Drops invisible characters attackers use to split words (zero-width, soft hyphen, bidi controls). Default true. */
+  stripInvisible?: boolean;
+  /** Runs of whitespace become one space. Default true. */
+  collapseWhitespace?: boolean;
+}
+
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
+const MARKS = /\p{M}/gu;
+const SPACE = /\s+/g;
+
+/** Fills in the defaults of {@link NormalizeOptions}. */
+export function normalizeSettings(options: NormalizeOptions = {}): Required<NormalizeOptions> {
+  return {
+    nfkc: options.nfkc ?? true,
+    caseFold: options.caseFold ?? true,
+    stripDiacritics: options.stripDiacritics ?? false,
+    stripInvisible: options.stripInvisible ?? true,
+    collapseWhitespace: options.collapseWhitespace ?? true,
+  };
+}
+
+/**
+ * Normalises text for matching, in linear time (each step is one pass with a single-character class).
+ *
+ * @example
+ * ```ts
+ * normalizeText('ＵＲＧＥＮＴ  Wi\u200Bre', {}); // "urgent wire"
+ * normalizeText('Café', { stripDiacritics: true }); // "cafe"
+ * ```
+ */
+export function normalizeText(text: string, options: NormalizeOptions = {}): string {
+  const s = normalizeSettings(options);
+  let out = text;
+  if (s.stripInvisible) out = out.replace(INVISIBLE, '');
+  if (s.stripDiacritics) out = out.normalize('NFD').replace(MARKS, '');
+  if (s.nfkc) out = out.normalize('NFKC');
+  if (s.caseFold) out = out.toUpperCase().toLowerCase();
+  if (s.collapseWhitespace) out = out.replace(SPACE, ' ');
+  return out;
+}
+
+/**
+ * Text of an HTML body for matching: tags and comments dropped, common entities decoded.
+ * One pass over the input; unterminated tags end at the end of the text (no rescanning).
+ *
+ * @example
+ * ```ts
+ * htmlToText('<p>Wire&nbsp;<b>now</b></p>'); // " Wire  now  "
+ * ```
+ */
+export function htmlToText(html: string): string {
+  let out = '';
+  let i = 0;
+  while (i < html.length) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) {
+      out += html.slice(i);
+      break;
+    }
+    out += `${html.slice(i, lt)} `;
+    const end = html.startsWith('<!--', lt) ? html.indexOf('-->', lt + 4) : html.indexOf('>', lt + 1);
+    if (end < 0) break;
+    i = end + (html.startsWith('<!--', lt) ? 3 : 1);
+  }
+  return decodeEntities(out);
+}
+
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, body: string) => {
+    if (body[0] !== '#') return NAMED[body.toLowerCase()] ?? whole;
+    const code =
+      body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}

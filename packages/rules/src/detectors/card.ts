@@ -1,0 +1,126 @@
+/**
+ * True when the digits pass the Luhn (mod 10) check used by payment card numbers.
+ *
+ * @example
+ * ```ts
+ * luhnValid('4111111111111111'); // true
+ * ```
+ */
+export function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+// Issuer prefixes (IIN ranges) of the major networks, with their lengths.
+function knownIssuer(d: string): boolean {
+  const n = d.length;
+  const p2 = Number(d.slice(0, 2));
+  const p4 = Number(d.slice(0, 4));
+  const p3 = Number(d.slice(0, 3));
+  if (d[0] === '4') return n === 13 || n === 16 || n === 19; // Visa
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n === 16; // Mastercard
+  if (p2 === 34 || p2 === 37) return n === 15; // American Express
+  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) return n >= 16 && n <= 19; // Discover
+  if (p4 >= 3528 && p4 <= 3589) return n >= 16 && n <= 19; // JCB
+  if (p2 === 36 || p2 === 38 || (p3 >= 300 && p3 <= 305)) return n >= 14 && n <= 19; // Diners
+  if (p2 === 62) return n >= 16 && n <= 19; // UnionPay
+  if (d.startsWith('50') || (p2 >= 56 && p2 <= 69)) return n >= 12 && n <= 19; // Maestro
+  return false;
+}
+
+/** Options of {@link findCardNumbers}. */
+export interface CardNumberOptions {
+  /** Count only numbers of a known network's prefix and length. Default true. */
+  requireKnownIssuer?: boolean;
+  /** Stop after this many. Default 100. */
+  max?: number;
+}
+
+/**
+ * Payment card numbers in a text: runs of 12–19 digits, optionally grouped by single spaces or
+ * hyphens, standing alone (no digit or letter directly around them), passing the Luhn check, and by
+ * default with a known issuer prefix. One linear pass. Returns the digits.
+ *
+ * @example
+ * ```ts
+ * findCardNumbers('card 4111 1111 1111 1111, exp 12/29'); // ['4111111111111111']
+ * ```
+ */
+export function findCardNumbers(text: string, options: CardNumberOptions = {}): string[] {
+  const requireIssuer = options.requireKnownIssuer ?? true;
+  const max = options.max ?? 100;
+  const found: string[] = [];
+  let i = 0;
+  while (i < text.length && found.length < max) {
+    if (!isDigit(text, i) || isAlnum(text, i - 1)) {
+      i++;
+      continue;
+    }
+    // A run: digit groups joined by single spaces or hyphens.
+    const groups: string[] = [];
+    let j = i;
+    let group = '';
+    while (j < text.length) {
+      if (isDigit(text, j)) group += text[j++];
+      else if ((text[j] === ' ' || text[j] === '-') && isDigit(text, j + 1)) {
+        groups.push(group);
+        group = '';
+        j++;
+      } else break;
+    }
+    groups.push(group);
+    if (!isAlnum(text, j)) collectFromRun(groups, requireIssuer, max, found);
+    i = j;
+  }
+  return found;
+}
+
+// Candidates are consecutive whole groups of 12–19 digits; each start looks at most 19 groups ahead.
+function collectFromRun(groups: string[], requireIssuer: boolean, max: number, found: string[]): void {
+  let s = 0;
+  while (s < groups.length && found.length < max) {
+    let digits = '';
+    let hit = -1;
+    for (let e = s; e < groups.length; e++) {
+      digits += groups[e];
+      if (digits.length > 19) break;
+      if (
+        digits.length >= 12 &&
+        !allSame(digits) &&
+        luhnValid(digits) &&
+        (!requireIssuer || knownIssuer(digits))
+      ) {
+        hit = e;
+        break;
+      }
+    }
+    if (hit >= 0) {
+      found.push(digits);
+      s = hit + 1;
+    } else s++;
+  }
+}
+
+function allSame(digits: string): boolean {
+  for (const c of digits) if (c !== digits[0]) return false;
+  return true;
+}
+
+function isDigit(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+function isAlnum(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  return /[\p{L}\p{N}]/u.test(text[i] as string);
+}

@@ -1,0 +1,128 @@
+// IBAN lengths by country (ISO 13616 registry, common countries); others accepted at 15–34.
+const LENGTHS: Record<string, number> = {
+  AD: 24,
+  AE: 23,
+  AT: 20,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BR: 29,
+  CH: 21,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  EE: 20,
+  ES: 24,
+  FI: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IS: 26,
+  IT: 27,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  ME: 22,
+  MK: 19,
+  MT: 31,
+  MU: 30,
+  NL: 18,
+  NO: 15,
+  PL: 28,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  SA: 24,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+};
+
+/**
+ * True when `iban` (spaces allowed, any case) has a valid structure and ISO 7064 mod-97 checksum.
+ *
+ * @example
+ * ```ts
+ * ibanValid('GB82 WEST 1234 5698 7654 32'); // true
+ * ```
+ */
+export function ibanValid(iban: string): boolean {
+  const s = iban.replace(/ /g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s)) return false;
+  const expected = LENGTHS[s.slice(0, 2)];
+  if (expected !== undefined && s.length !== expected) return false;
+  let rest = 0;
+  for (const ch of s.slice(4) + s.slice(0, 4)) {
+    const v = ch <= '9' ? ch.charCodeAt(0) - 48 : ch.charCodeAt(0) - 55;
+    rest = v >= 10 ? (rest * 100 + v) % 97 : (rest * 10 + v) % 97;
+  }
+  return rest === 1;
+}
+
+/**
+ * IBANs in a text (compact or grouped by single spaces), validated by {@link ibanValid}. Work per
+ * candidate is bounded (34 characters), so the scan is linear. Returns them compact and upper-case.
+ *
+ * @example
+ * ```ts
+ * findIbans('Pay to DE89 3704 0044 0532 0130 00 today'); // ['DE89370400440532013000']
+ * ```
+ */
+export function findIbans(text: string, max = 100): string[] {
+  const found: string[] = [];
+  const upper = text.toUpperCase();
+  for (let i = 0; i + 15 <= upper.length && found.length < max; i++) {
+    if (!isStart(upper, i)) continue;
+    let compact = '';
+    let j = i;
+    while (j < upper.length && compact.length < 34) {
+      const c = upper[j] as string;
+      if (/[A-Z0-9]/.test(c)) compact += c;
+      else if (c !== ' ' || !/[A-Z0-9]/.test(upper[j + 1] ?? '')) break;
+      j++;
+    }
+    const known = LENGTHS[compact.slice(0, 2)];
+    const lengths = known ? [known] : range(Math.min(compact.length, 34), 15);
+    const hit = lengths.map((n) => compact.slice(0, n)).find((c) => c.length >= 15 && ibanValid(c));
+    if (hit) {
+      found.push(hit);
+      i += hit.length - 1;
+    }
+  }
+  return found;
+}
+
+function isStart(s: string, i: number): boolean {
+  return (
+    /[A-Z]/.test(s[i] as string) &&
+    /[A-Z]/.test(s[i + 1] as string) &&
+    /\d/.test(s[i + 2] as string) &&
+    /\d/.test(s[i + 3] as string) &&
+    (i === 0 || !/[\p{L}\p{N}]/u.test(s[i - 1] as string))
+  );
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n >= to; n--) out.push(n);
+  return out;
+}
