@@ -10,6 +10,8 @@ export {
 } from './address.js';
 export type { AppliedEdits, ApplyEditsOptions } from './edit/apply-edits.js';
 export { applyEdits } from './edit/apply-edits.js';
+export type { Disclaimer, Edit, MessageEditor, PartInfo } from './edit/edits.js';
+export { EditError } from './edit/edits.js';
 export type { SignedContentPolicy } from './edit/rewrite-stream.js';
 export {
   ConfigError,

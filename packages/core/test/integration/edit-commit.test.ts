@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { Splitter } from '@zone-eu/mailsplit';
 import { simpleParser } from 'mailparser';
@@ -42,7 +43,7 @@ async function partHashes(bytes: Buffer): Promise<Map<string, string>> {
     if (!parts.has(key)) parts.set(key, createHash('sha256'));
     parts.get(key)?.update(d.value);
   });
-  const ended = new Promise((resolve) => splitter.on('end', resolve));
+  const ended = finished(splitter);
   splitter.end(bytes);
   await ended;
   return new Map([...parts].map(([k, h]) => [k, h.digest('hex')]));
