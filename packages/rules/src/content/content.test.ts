@@ -40,7 +40,7 @@ describe('content: linear-time matchers', () => {
 
   it('answers on hostile input built against naive matchers', () => {
     const text = `${'a'.repeat(1_000_000)}b`;
-    const m = new PhraseMatcher(['a'.repeat(500) + 'c', 'ab'], { wholeWords: true });
+    const m = new PhraseMatcher([`${'a'.repeat(500)}c`, 'ab'], { wholeWords: true });
     expect(m.find(text)).toBeUndefined();
     expect(new PhraseMatcher(['aab']).find(text)).toBe('aab');
     expect(compileSafePattern('p', '(a|aa)*c').test(text)).toBe(false);

@@ -12,6 +12,7 @@ export interface NormalizeOptions {
   collapseWhitespace?: boolean;
 }
 
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: lone invisible code points, removed one by one
 const INVISIBLE =
   /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
 const MARKS = /\p{M}/gu;
