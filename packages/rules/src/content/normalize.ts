@@ -12,9 +12,31 @@ export interface NormalizeOptions {
   collapseWhitespace?: boolean;
 }
 
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: lone invisible code points, removed one by one
-const INVISIBLE =
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
+// Invisible code points: soft hyphen, CGJ, ALM, Hangul fillers, Mongolian FVS, zero-width and bidi
+// controls, word joiners, variation selectors, BOM. Given as ranges (a character class would mix marks).
+const INVISIBLE_RANGES: readonly [number, number][] = [
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+];
+
+function stripInvisible(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number;
+    if (!INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)) out += ch;
+  }
+  return out;
+}
+
 const MARKS = /\p{M}/gu;
 const SPACE = /\s+/g;
 
@@ -41,7 +63,7 @@ export function normalizeSettings(options: NormalizeOptions = {}): Required<Norm
 export function normalizeText(text: string, options: NormalizeOptions = {}): string {
   const s = normalizeSettings(options);
   let out = text;
-  if (s.stripInvisible) out = out.replace(INVISIBLE, '');
+  if (s.stripInvisible) out = stripInvisible(out);
   if (s.stripDiacritics) out = out.normalize('NFD').replace(MARKS, '');
   if (s.nfkc) out = out.normalize('NFKC');
   if (s.caseFold) out = out.toUpperCase().toLowerCase();
