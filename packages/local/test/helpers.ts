@@ -5,8 +5,8 @@ import type { LocalStack } from '../src/index.js';
 export const SAMPLES = new URL('../../../samples/eml/', import.meta.url).pathname;
 
 /** A Message Flow client configured only from the stack's env, the way a handler is. */
-export function flowClient(stack: LocalStack, extra: { maxAttempts?: number; requestTimeout?: number } = {}) {
-  const { maxAttempts, requestTimeout } = extra;
+export function flowClient(stack: LocalStack, extra: { maxAttempts?: number } = {}) {
+  const { maxAttempts } = extra;
   return new WorkMailMessageFlowClient({
     endpoint: stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW,
     region: stack.env.AWS_REGION,
@@ -15,7 +15,6 @@ export function flowClient(stack: LocalStack, extra: { maxAttempts?: number; req
       secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY,
     },
     ...(maxAttempts ? { maxAttempts } : {}),
-    ...(requestTimeout ? { requestHandler: { requestTimeout } } : {}),
   });
 }
 

@@ -30,7 +30,9 @@ type State = 'size' | 'data' | 'data-end' | 'trailer' | 'done';
  * const { body } = await decodeAwsChunked([Buffer.from('3\r\nabc\r\n0\r\n\r\n')]); // 'abc'
  * ```
  */
-export async function decodeAwsChunked(source: AsyncIterable<Uint8Array>): Promise<DecodedChunks> {
+export async function decodeAwsChunked(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<DecodedChunks> {
   const out: Buffer[] = [];
   const trailers: Record<string, string> = {};
   let pending = Buffer.alloc(0);

@@ -1,0 +1,36 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { LocalStackError } from './errors.js';
+
+/** File extensions taken as messages when a folder is loaded. */
+const MESSAGE_EXTENSIONS = new Set(['.eml', '.msg', '.txt', '.mime']);
+
+/**
+ * Expands files and folders into the message files they hold: a file is
+ * taken as is, a folder is searched recursively for .eml (and .msg, .txt,
+ * .mime) files, sorted by path.
+ *
+ * @example
+ * ```ts
+ * await findMessageFiles(['samples/eml', 'extra/one.eml']);
+ * ```
+ */
+export async function findMessageFiles(paths: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => {
+      throw new LocalStackError(`cannot load ${path}: no such file or folder`);
+    });
+    if (info.isDirectory()) {
+      const entries = await readdir(path, { recursive: true, withFileTypes: true });
+      const files = entries
+        .filter((entry) => entry.isFile() && MESSAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+        .map((entry) => join(entry.parentPath, entry.name))
+        .sort();
+      found.push(...files);
+    } else {
+      found.push(path);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,112 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetRawMessageContentCommand,
+  PutRawMessageContentCommand,
+  WorkMailMessageFlowClient,
+} from '@aws-sdk/client-workmailmessageflow';
+import { describe, expect, it } from 'vitest';
+import { SAMPLES } from './helpers.js';
+
+const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
+
+interface Served {
+  child: ChildProcess;
+  env: Record<string, string>;
+  loaded: Map<string, string>;
+}
+
+/** Starts `wmflow serve` from source and reads its stdout up to `ready`. */
+async function startServe(args: string[]): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=wmflow-source', '--import', 'tsx', MAIN, 'serve', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const env: Record<string, string> = {};
+  const loaded = new Map<string, string>();
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    if (line === 'ready') return { child, env, loaded };
+    const exported = /^export ([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (exported) env[exported[1] as string] = exported[2] as string;
+    else {
+      const [id, path] = line.split('\t');
+      loaded.set(path as string, id as string);
+    }
+  }
+  throw new Error('wmflow serve ended before printing ready');
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('wmflow serve', () => {
+  it('prints the environment and the loaded messages, serves them, and exits 0 on SIGTERM', async () => {
+    const plain = `${SAMPLES}plain.eml`;
+    const served = await startServe([
+      '--load',
+      plain,
+      '--load',
+      `${SAMPLES}attachment.eml`,
+      '--bucket',
+      'updates',
+    ]);
+    const exited = exitCode(served.child);
+    try {
+      expect(Object.keys(served.env)).toEqual(
+        expect.arrayContaining(['AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW', 'AWS_ENDPOINT_URL_S3', 'AWS_REGION']),
+      );
+      expect([...served.loaded.keys()]).toEqual([plain, `${SAMPLES}attachment.eml`]);
+      const config = {
+        region: served.env.AWS_REGION,
+        credentials: {
+          accessKeyId: served.env.AWS_ACCESS_KEY_ID as string,
+          secretAccessKey: served.env.AWS_SECRET_ACCESS_KEY as string,
+        },
+      };
+      const flow = new WorkMailMessageFlowClient({
+        ...config,
+        endpoint: served.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW,
+      });
+      const s3 = new S3Client({ ...config, endpoint: served.env.AWS_ENDPOINT_URL_S3 });
+      const messageId = served.loaded.get(plain) as string;
+      const got = await flow.send(new GetRawMessageContentCommand({ messageId }));
+      const bytes = await (
+        got.messageContent as { transformToByteArray(): Promise<Uint8Array> }
+      ).transformToByteArray();
+      expect(Buffer.from(bytes)).toEqual(await readFile(plain));
+      const updated = Buffer.from(bytes).toString('latin1').replace('Subject: ', 'Subject: [EXT] ');
+      await s3.send(new PutObjectCommand({ Bucket: 'updates', Key: 'updated/plain', Body: updated }));
+      await flow.send(
+        new PutRawMessageContentCommand({
+          messageId,
+          content: { s3Reference: { bucket: 'updates', key: 'updated/plain' } },
+        }),
+      );
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('fails with exit code 1 and a message for a missing --load path', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=wmflow-source', '--import', 'tsx', MAIN, 'serve', '--load', '/nope'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    expect(await exitCode(child)).toBe(1);
+    expect(stderr).toContain('cannot load /nope: no such file or folder');
+  });
+});
