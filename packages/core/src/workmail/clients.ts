@@ -12,7 +12,8 @@ let shared: Partial<FlowClients> = {};
 /**
  * The clients for this Lambda container, created on first use and reused by every invocation.
  * Region, credentials and endpoints come from the environment (`AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW`
- * and `AWS_ENDPOINT_URL_S3` point them at the local emulators).
+ * and `AWS_ENDPOINT_URL_S3` point them at the local emulators; `AWS_S3_FORCE_PATH_STYLE=true` selects
+ * path-style S3 addresses).
  *
  * @example
  * ```ts
@@ -21,7 +22,8 @@ let shared: Partial<FlowClients> = {};
  */
 export function defaultClients(): FlowClients {
   shared.messageFlow ??= new WorkMailMessageFlowClient({});
-  shared.s3 ??= new S3Client({});
+  // Local S3 servers on 127.0.0.1 need path-style addresses; the SDK does not read this variable itself.
+  shared.s3 ??= new S3Client({ forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' });
   return shared as FlowClients;
 }
 
