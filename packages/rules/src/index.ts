@@ -1,3 +1,20 @@
+export type { BlockAttachmentsOptions } from './attachments/index.js';
+export { blockAttachments, hasBlockedAttachment } from './attachments/index.js';
+export type { AttachmentPolicy, AttachmentPolicyOptions, AttachmentViolation } from './attachments/policy.js';
+export {
+  ARCHIVE_EXTENSIONS,
+  attachmentPolicy,
+  attachmentViolations,
+  DEFAULT_BLOCKED_EXTENSIONS,
+  extensionsOf,
+} from './attachments/policy.js';
+export type {
+  AuthFailedOptions,
+  EnforceSesVerdictsOptions,
+  SesVerdictOptions,
+  SesVerdictValue,
+} from './auth/index.js';
+export { authFailed, enforceSesVerdicts, sesVerdict } from './auth/index.js';
 export type { BodyContainsOptions, SubjectContainsOptions } from './content/index.js';
 export { bodyContains, headerContains, subjectContains } from './content/index.js';
 export type { NormalizeOptions } from './content/normalize.js';
@@ -14,10 +31,14 @@ export { findCardNumbers, luhnValid } from './detectors/card.js';
 export { findIbans, ibanValid } from './detectors/iban.js';
 export type { ContainsSensitiveDataOptions, SensitiveKind } from './detectors/index.js';
 export { collectSensitive, containsSensitiveData } from './detectors/index.js';
+export type { ImpersonationOptions } from './impersonation/index.js';
+export { impersonatesProtectedName, skeletonName } from './impersonation/index.js';
 export type { ListInput } from './internal/config.js';
 export { parseList } from './internal/config.js';
 export type { AllowSendersOptions, BlockSendersOptions } from './lists/index.js';
 export { allowSenders, blockSenders } from './lists/index.js';
+export type { MismatchField, SenderMismatchOptions } from './mismatch/index.js';
+export { senderMismatch } from './mismatch/index.js';
 export type { InternalOnlySendersOptions, RestrictMailboxesOptions } from './restricted/index.js';
 export { internalOnlySenders, restrictMailboxes } from './restricted/index.js';
 export type { RecipientMatchesOptions, SenderMatchesOptions } from './senders/index.js';
@@ -29,6 +50,7 @@ export {
   senderIsInternal,
   senderMatches,
 } from './senders/index.js';
+export { messageLargerThan } from './size/index.js';
 export type { VerdictRuleOptions } from './verdicts/index.js';
 export {
   bounceWith,

@@ -27,7 +27,7 @@ export class PhraseMatcher {
     options: { wholeWords?: boolean } = {},
   ) {
     this.wholeWords = options.wholeWords ?? false;
-    phrases.forEach((p, i) => this.insert(p, i));
+    for (const [i, p] of phrases.entries()) this.insert(p, i);
     this.link();
   }
 

@@ -1,0 +1,118 @@
+import { type Condition, ConfigError, type Rule, type Verdict, Verdicts } from '@wmflow/core';
+import { ruleName, verdictOption } from '../internal/config.js';
+
+/** Options of {@link authFailed}. */
+export interface AuthFailedOptions {
+  /** Methods checked. Default `['dmarc']`. */
+  methods?: readonly ('spf' | 'dkim' | 'dmarc')[];
+  /** Results that count as failing. Default `['fail']` (add `softfail`, `none`, `temperror` to be stricter). */
+  results?: readonly string[];
+  /** Authentication-Results authserv-ids trusted. Default core's (`amazonses.com`). */
+  trustedAuthServIds?: readonly string[];
+}
+
+/**
+ * True when a trusted Authentication-Results header reports a failing SPF, DKIM or DMARC result.
+ * Reads only the header block; headers a sender wrote itself under another authserv-id do not count.
+ *
+ * @example
+ * ```ts
+ * inbound(when(authFailed({ methods: ['dmarc', 'spf'] }), moveToJunk()))
+ * ```
+ */
+export function authFailed(options: AuthFailedOptions = {}): Condition {
+  type Method = 'spf' | 'dkim' | 'dmarc';
+  const methods: readonly Method[] = options.methods ?? ['dmarc'];
+  if (
+    !Array.isArray(methods as unknown) ||
+    methods.length === 0 ||
+    methods.some((m) => !['spf', 'dkim', 'dmarc'].includes(m))
+  ) {
+    throw new ConfigError('methods', 'must list some of spf, dkim, dmarc');
+  }
+  const results = new Set((options.results ?? ['fail']).map((r) => String(r).toLowerCase()));
+  const trusted = options.trustedAuthServIds;
+  return async (ctx) => {
+    const v = await ctx.message.authVerdicts(trusted);
+    return methods.some((m: Method) => {
+      const result = v[m];
+      return result !== undefined && results.has(result);
+    });
+  };
+}
+
+/** SES verdict values. */
+export type SesVerdictValue = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
+
+/** Options of {@link sesVerdict}. */
+export interface SesVerdictOptions {
+  /** `X-SES-Spam-Verdict` values that make the condition true. */
+  spam?: readonly SesVerdictValue[];
+  /** `X-SES-Virus-Verdict` values that make the condition true. */
+  virus?: readonly SesVerdictValue[];
+}
+
+const SES_VALUES = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED'];
+
+/**
+ * True when SES's spam or virus verdict header has one of the given values.
+ *
+ * @example
+ * ```ts
+ * when(sesVerdict({ virus: ['FAIL'] }), dropMessage())
+ * ```
+ */
+export function sesVerdict(options: SesVerdictOptions): Condition {
+  const spam = checkValues('spam', options.spam);
+  const virus = checkValues('virus', options.virus);
+  if (spam.length + virus.length === 0) throw new ConfigError('spam', 'give spam or virus verdict values');
+  return async (ctx) => {
+    const v = await ctx.message.authVerdicts();
+    return (
+      (v.sesSpam !== undefined && spam.includes(v.sesSpam)) ||
+      (v.sesVirus !== undefined && virus.includes(v.sesVirus))
+    );
+  };
+}
+
+function checkValues(field: string, values: readonly string[] | undefined): string[] {
+  const list = values ?? [];
+  if (!Array.isArray(list) || list.some((v) => !SES_VALUES.includes(v))) {
+    throw new ConfigError(field, `must list some of ${SES_VALUES.join(', ')}`);
+  }
+  return [...list];
+}
+
+/** Options of {@link enforceSesVerdicts}. */
+export interface EnforceSesVerdictsOptions {
+  /** For `X-SES-Virus-Verdict: FAIL`. Default a bounce. */
+  onVirus?: Verdict;
+  /** For `X-SES-Spam-Verdict: FAIL`. Default MOVE_TO_JUNK. */
+  onSpam?: Verdict;
+  name?: string;
+}
+
+/**
+ * Inbound: acts on SES's verdict headers — virus FAIL bounces (or `onVirus`), spam FAIL goes to Junk
+ * (or `onSpam`). Virus wins over spam.
+ *
+ * @example
+ * ```ts
+ * inbound(enforceSesVerdicts({ onVirus: Verdicts.DROP }))
+ * ```
+ */
+export function enforceSesVerdicts(options: EnforceSesVerdictsOptions = {}): Rule<'INBOUND'> {
+  const onVirus = verdictOption(
+    'onVirus',
+    options.onVirus ?? Verdicts.bounce('Your message was not delivered: it was found to contain a virus.'),
+  );
+  const onSpam = verdictOption('onSpam', options.onSpam ?? Verdicts.MOVE_TO_JUNK);
+  return {
+    name: ruleName('name', options.name, 'enforce-ses-verdicts'),
+    async run(ctx) {
+      const v = await ctx.message.authVerdicts();
+      if (v.sesVirus === 'FAIL') ctx.settle(onVirus);
+      else if (v.sesSpam === 'FAIL') ctx.settle(onSpam);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { ConfigError, rule, when } from '@wmflow/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eml, type Harness, startHarness } from '../test-support/stack.js';
+import { impersonatesProtectedName, skeletonName } from './index.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+const fired = async (c: Parameters<typeof when>[0], message: Buffer | string, mailFrom: string) => {
+  const { outcome } = await h.run(
+    [
+      when(
+        c,
+        rule('hit', (ctx) => ctx.note('hit')),
+      ),
+    ],
+    message,
+    { mailFrom },
+  );
+  return (outcome.rulesFired as string[]).includes('hit');
+};
+
+describe('condition: impersonatesProtectedName', () => {
+  it('reduces names: confusables, case, diacritics, punctuation, word order', () => {
+    expect(skeletonName('J\u0430ne  DOÉ')).toBe('doe jane');
+    expect(skeletonName('Doe, Jane')).toBe('doe jane');
+    expect(skeletonName('ＪＡＮＥ\u200b DOE')).toBe('doe jane');
+    expect(skeletonName('Jane D0e')).toBe('doe jane');
+  });
+
+  it('flags an outside sender using a protected name with a Cyrillic letter (over the emulator)', async () => {
+    const message = await eml('impersonation-display-name.eml');
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    expect(await fired(c, message, 'jane.doe.office@freemail.example')).toBe(true);
+  });
+
+  it('does not flag other names, allowed senders or internal mail', async () => {
+    const message = await eml('impersonation-display-name.eml');
+    expect(
+      await fired(impersonatesProtectedName({ names: ['John Roe'] }), message, 'x@freemail.example'),
+    ).toBe(false);
+    const allowed = impersonatesProtectedName({ names: ['Jane Doe'], allowedSenders: ['freemail.example'] });
+    expect(await fired(allowed, message, 'x@freemail.example')).toBe(false);
+    const internal = 'From: Jane Doe <jane@corp.example>\r\nSubject: hi\r\n\r\nhi\r\n';
+    expect(
+      await fired(impersonatesProtectedName({ names: ['Jane Doe'] }), internal, 'jane@corp.example'),
+    ).toBe(false);
+  });
+
+  it('refuses bad configuration', () => {
+    expect(() => impersonatesProtectedName({ names: [] })).toThrow(ConfigError);
+    expect(() => impersonatesProtectedName({ names: ['---'] })).toThrow(/names\[0\]/);
+  });
+});

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
+import type { Direction, FlowOptions, Rule } from '@wmflow/core';
+import type { MakeFlowEventOptions } from '@wmflow/core/testing';
+import { type LocalStack, startLocalStack } from '@wmflow/local';
+import { runFlow } from './run.js';
+
+/** Root of the shared fixtures. */
+export const EML_DIR = new URL('../../../../samples/eml/', import.meta.url);
+
+/** Reads a fixture from samples/eml. */
+export function eml(name: string): Promise<Buffer> {
+  return readFile(new URL(name, EML_DIR));
+}
+
+/** The local Message Flow emulator and S3 server, with clients talking to them over loopback. */
+export interface Harness {
+  stack: LocalStack;
+  messageFlow: WorkMailMessageFlowClient;
+  /** Loads the message into the emulator and runs a flow over it with the harness clients. */
+  run<D extends Direction>(
+    rules: readonly Rule<D>[],
+    message: Buffer | string,
+    event?: MakeFlowEventOptions,
+    options?: Partial<FlowOptions<D>>,
+  ): ReturnType<typeof runFlow<D>> & Promise<{ messageId: string }>;
+  stop(): Promise<void>;
+}
+
+/** Starts the local stack; call `stop()` in `afterAll`. */
+export async function startHarness(buckets: string[] = ['journal']): Promise<Harness> {
+  const stack = await startLocalStack({ buckets });
+  const messageFlow = new WorkMailMessageFlowClient({
+    endpoint: stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW,
+    region: stack.env.AWS_REGION,
+    credentials: {
+      accessKeyId: stack.env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+  return {
+    stack,
+    messageFlow,
+    run: (async (rules, message, event = {}, options = {}) => {
+      const messageId = stack.flow.load(typeof message === 'string' ? Buffer.from(message) : message);
+      const result = await runFlow(
+        rules,
+        { ...event, messageId },
+        {
+          ...options,
+          clients: { messageFlow, s3: stack.s3, ...options.clients },
+        },
+      );
+      return { ...result, messageId };
+    }) as Harness['run'],
+    stop: async () => {
+      messageFlow.destroy();
+      await stack.stop();
+    },
+  };
+}
