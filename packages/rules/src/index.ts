@@ -41,6 +41,8 @@ export type { MismatchField, SenderMismatchOptions } from './mismatch/index.js';
 export { senderMismatch } from './mismatch/index.js';
 export type { InternalOnlySendersOptions, RestrictMailboxesOptions } from './restricted/index.js';
 export { internalOnlySenders, restrictMailboxes } from './restricted/index.js';
+export type { AddDisclaimerOptions, StampHeadersOptions, TagExternalOptions } from './rewrites/index.js';
+export { addDisclaimer, stampHeaders, tagExternal } from './rewrites/index.js';
 export type { RecipientMatchesOptions, SenderMatchesOptions } from './senders/index.js';
 export {
   hasExternalRecipient,

@@ -1,0 +1,139 @@
+import { ConfigError, isInternal, type Rule } from '@wmflow/core';
+import { ruleName } from '../internal/config.js';
+
+const HEADER_NAME = /^[!-9;-~]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// Headers an edit must never touch (DESIGN.md: WorkMail's immutable/unique fields, conservatively).
+const PROTECTED = new Set(
+  'message-id date from sender to cc bcc received return-path dkim-signature authentication-results subject'.split(
+    ' ',
+  ),
+);
+
+function headerName(field: string, name: string): string {
+  if (typeof name !== 'string' || !HEADER_NAME.test(name))
+    throw new ConfigError(field, `not a header name: ${JSON.stringify(name)}`);
+  if (PROTECTED.has(name.toLowerCase()) || /^arc-/i.test(name))
+    throw new ConfigError(field, `${name} must not be edited`);
+  return name;
+}
+
+function headerValue(field: string, value: string): string {
+  if (typeof value !== 'string' || CONTROL.test(value))
+    throw new ConfigError(field, 'must be text without CR, LF or control characters');
+  return value;
+}
+
+/** Options of {@link tagExternal}. */
+export interface TagExternalOptions {
+  /** Subject prefix, e.g. `[EXTERNAL]`; added once (never twice on replies). */
+  subjectTag?: string;
+  /** Banner text put on top of the body; `bannerHtml` is trusted, fixed markup for HTML bodies. */
+  banner?: string;
+  bannerHtml?: string;
+  /** Header marking tagged mail, so the banner is not added again on a re-run. Default `X-Wmflow-External`. */
+  markerHeader?: string;
+  name?: string;
+}
+
+/**
+ * Tags inbound mail from outside the organization: a subject prefix, a banner on top of the body, and a
+ * marker header. Idempotent: the subject prefix is never doubled and a message already carrying the
+ * marker header gets no second banner. Synchronous flows only (edits are ignored otherwise).
+ *
+ * @example
+ * ```ts
+ * inbound(tagExternal({ subjectTag: '[EXTERNAL]', banner: 'This message came from outside Corp. Be careful with links.' }))
+ * ```
+ */
+export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
+  const tag =
+    options.subjectTag === undefined ? undefined : headerValue('subjectTag', options.subjectTag).trim();
+  if (tag === '') throw new ConfigError('subjectTag', 'must not be empty');
+  const banner = options.banner === undefined ? undefined : options.banner.trim();
+  if (banner === '') throw new ConfigError('banner', 'must not be empty');
+  if (tag === undefined && banner === undefined)
+    throw new ConfigError('subjectTag', 'give a subjectTag or a banner');
+  const marker = headerName('markerHeader', options.markerHeader ?? 'X-Wmflow-External');
+  return {
+    name: ruleName('name', options.name, 'tag-external'),
+    async run(ctx) {
+      if (isInternal(ctx.envelope.mailFrom, ctx.organizationDomains)) return;
+      if (tag) ctx.edit.prefixSubject(tag);
+      if ((await ctx.message.headers()).has(marker)) return;
+      if (banner) ctx.edit.addDisclaimer({ text: banner, html: options.bannerHtml, position: 'top' });
+      ctx.edit.setHeader(marker, 'true');
+    },
+  };
+}
+
+/** Options of {@link addDisclaimer}. */
+export interface AddDisclaimerOptions {
+  text: string;
+  /** Trusted, fixed HTML for HTML bodies; default the text, escaped. */
+  html?: string;
+  position?: 'top' | 'bottom';
+  /** Only when some recipient is outside the organization. Default true. */
+  externalOnly?: boolean;
+  name?: string;
+}
+
+/**
+ * Outbound disclaimer: added to the text and HTML bodies of mail leaving the organization.
+ *
+ * @example
+ * ```ts
+ * outbound(addDisclaimer({ text: 'This email is confidential. If you are not the intended recipient, delete it.' }))
+ * ```
+ */
+export function addDisclaimer(options: AddDisclaimerOptions): Rule<'OUTBOUND'> {
+  if (typeof options.text !== 'string' || options.text.trim() === '')
+    throw new ConfigError('text', 'must not be empty');
+  if (options.position !== undefined && !['top', 'bottom'].includes(options.position)) {
+    throw new ConfigError('position', 'must be top or bottom');
+  }
+  const externalOnly = options.externalOnly ?? true;
+  return {
+    name: ruleName('name', options.name, 'add-disclaimer'),
+    run(ctx) {
+      if (externalOnly && ctx.recipients.every((r) => isInternal(r, ctx.organizationDomains))) return;
+      ctx.edit.addDisclaimer({
+        text: options.text,
+        html: options.html,
+        position: options.position ?? 'bottom',
+      });
+    },
+  };
+}
+
+/** Options of {@link stampHeaders}. */
+export interface StampHeadersOptions {
+  /** Header names and values to set (replacing existing occurrences) or add. */
+  headers: Readonly<Record<string, string>>;
+  mode?: 'set' | 'add';
+  name?: string;
+}
+
+/**
+ * Stamps headers on the message (e.g. for downstream filters). Values are checked at construction:
+ * no CR/LF injection, and never the headers WorkMail forbids changing.
+ *
+ * @example
+ * ```ts
+ * when(senderIsExternal(), stampHeaders({ headers: { 'X-Corp-Origin': 'external' } }))
+ * ```
+ */
+export function stampHeaders(options: StampHeadersOptions): Rule {
+  const entries = Object.entries(options.headers ?? {}).map(
+    ([n, v]) => [headerName(`headers.${n}`, n), headerValue(`headers.${n}`, v)] as const,
+  );
+  if (entries.length === 0) throw new ConfigError('headers', 'must name at least one header');
+  const add = options.mode === 'add';
+  return {
+    name: ruleName('name', options.name, 'stamp-headers'),
+    run(ctx) {
+      for (const [n, v] of entries) add ? ctx.edit.addHeader(n, v) : ctx.edit.setHeader(n, v);
+    },
+  };
+}
