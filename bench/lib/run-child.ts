@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** One measured invocation in a fresh process. */
+export interface ChildResult {
+  initMs: number;
+  handlerMs: number;
+  cpuMs: number;
+  maxRssMB: number;
+  /** Bytes the handler read from its sockets during the invocation (AWS API responses). */
+  bytesRead: number;
+  response: unknown;
+}
+
+/** Runs `bundle`'s handler once in a fresh `node` process with `env`, and returns its measurements. */
+export async function runChild(
+  bundle: string,
+  event: unknown,
+  env: Record<string, string>,
+): Promise<ChildResult> {
+  const child = join(import.meta.dirname, 'child.mjs');
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const { stdout } = await run(process.execPath, [...nodeArgs, child, bundle, JSON.stringify(event)], {
+    env: { PATH: process.env.PATH ?? '', POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = stdout.trim().split('\n').at(-1) ?? '{}';
+  return JSON.parse(last) as ChildResult;
+}
