@@ -1,0 +1,99 @@
+import { ConfigError, type MessageHeaders } from '@wmflow/core';
+
+/** Placeholders of a journal key template. */
+export const KEY_PLACEHOLDERS = ['yyyy', 'mm', 'dd', 'hh', 'direction', 'messageId', 'invocationId'] as const;
+
+/** The default key: `journal/<direction>/<yyyy>/<mm>/<dd>/<messageId>`. */
+export const DEFAULT_KEY_TEMPLATE = 'journal/{direction}/{yyyy}/{mm}/{dd}/{messageId}';
+
+const LITERAL = /^[A-Za-z0-9\-_./]*$/;
+
+/**
+ * Checks a key template: only letters, digits, `-`, `_`, `.`, `/` around known placeholders; no `..`
+ * segment, no leading `/`, no `//`; and `{messageId}` or `{invocationId}` somewhere, so each message has
+ * its own key. Returns a function building the key; placeholder values are sanitised to `[A-Za-z0-9-]`.
+ *
+ * @example
+ * ```ts
+ * const key = keyTemplate('archive/{yyyy}-{mm}/{messageId}');
+ * key({ messageId: 'abc', invocationId: 'x', direction: 'INBOUND', date: new Date('2026-11-24') });
+ * // "archive/2026-11/abc"
+ * ```
+ */
+export function keyTemplate(template: string): (values: KeyValues) => string {
+  if (typeof template !== 'string' || template === '' || template.length > 512) {
+    throw new ConfigError('keyTemplate', 'must be a non-empty string of at most 512 characters');
+  }
+  const parts = template.split(/(\{[^{}]*\})/).filter((p) => p !== '');
+  for (const p of parts) {
+    if (p.startsWith('{')) {
+      if (!(KEY_PLACEHOLDERS as readonly string[]).includes(p.slice(1, -1))) {
+        throw new ConfigError(
+          'keyTemplate',
+          `unknown placeholder ${p}; use ${KEY_PLACEHOLDERS.map((k) => `{${k}}`).join(', ')}`,
+        );
+      }
+    } else if (!LITERAL.test(p)) {
+      throw new ConfigError(
+        'keyTemplate',
+        `only letters, digits, - _ . / are allowed, got ${JSON.stringify(p)}`,
+      );
+    }
+  }
+  if (
+    template.startsWith('/') ||
+    template.includes('//') ||
+    template.split('/').some((s) => s === '..' || s === '.')
+  ) {
+    throw new ConfigError('keyTemplate', 'must be a relative key without empty, . or .. segments');
+  }
+  if (!template.includes('{messageId}') && !template.includes('{invocationId}')) {
+    throw new ConfigError('keyTemplate', 'must contain {messageId} or {invocationId}');
+  }
+  return (v) => {
+    const d = v.date;
+    const two = (n: number) => String(n).padStart(2, '0');
+    const values: Record<string, string> = {
+      yyyy: String(d.getUTCFullYear()),
+      mm: two(d.getUTCMonth() + 1),
+      dd: two(d.getUTCDate()),
+      hh: two(d.getUTCHours()),
+      direction: v.direction.toLowerCase(),
+      messageId: v.messageId,
+      invocationId: v.invocationId,
+    };
+    return parts.map((p) => (p.startsWith('{') ? sanitize(values[p.slice(1, -1)] ?? '') : p)).join('');
+  };
+}
+
+/** Values a key is built from. */
+export interface KeyValues {
+  messageId: string;
+  invocationId: string;
+  direction: string;
+  date: Date;
+}
+
+function sanitize(value: string): string {
+  const s = value.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 200);
+  return s === '' ? 'none' : s;
+}
+
+/**
+ * The date a journal key uses: the topmost Received header's timestamp (added by the receiving
+ * service, identical across WorkMail retries), else the Date header, else now.
+ *
+ * @example
+ * ```ts
+ * messageDate(await ctx.message.headers());
+ * ```
+ */
+export function messageDate(headers: MessageHeaders): Date {
+  const received = headers.get('received');
+  const stamp = received?.slice(received.lastIndexOf(';') + 1).trim();
+  for (const candidate of [stamp, headers.get('date')]) {
+    const t = candidate ? Date.parse(candidate.replace(/\s*\([^)]*\)\s*$/, '')) : Number.NaN;
+    if (Number.isFinite(t)) return new Date(t);
+  }
+  return new Date();
+}
