@@ -24,6 +24,7 @@ export interface SplitNode {
 
 /** mailsplit's Headers, as far as the editor uses it. */
 export interface MailsplitHeaders {
+  get(key: string): string[];
   getFirst(key: string): string;
   add(key: string, value?: string): void;
   update(key: string, value?: string): void;

@@ -6,9 +6,13 @@ import { applyHeaderEdits } from './header-edits.js';
 import { headersOf, isAttachment, isProtected, partInfo, type SplitNode } from './part-info.js';
 import { reencode, repairReason } from './repair.js';
 import { decodeText, encodeText } from './text-codec.js';
+import { type Wrapping, wrapProtectedRoot } from './wrap-protected.js';
 
-/** How the editor treats signed or encrypted content: leave bodies alone (default), or edit anyway. */
-export type SignedContentPolicy = 'headers-only' | 'edit-anyway';
+/**
+ * How the editor treats signed or encrypted content: leave bodies alone (`headers-only`, the default),
+ * wrap the original as an attachment after a part carrying the disclaimers (`wrap`), or `edit-anyway`.
+ */
+export type SignedContentPolicy = 'headers-only' | 'wrap' | 'edit-anyway';
 
 /** Settings of one rewrite. */
 export interface RewritePlan {
@@ -36,6 +40,7 @@ export class RewriteStream extends Transform {
   private readonly transforms: Extract<Edit, { kind: 'transform-text' }>[];
   private readonly removals: Extract<Edit, { kind: 'remove-attachments' }>[];
   private eol = '\r\n';
+  private wrapping?: Wrapping;
 
   constructor(private readonly plan: RewritePlan) {
     super({ objectMode: true });
@@ -49,7 +54,10 @@ export class RewriteStream extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    this.release().then(() => done(), done);
+    this.release().then(() => {
+      if (this.wrapping) this.push({ type: 'data', value: this.wrapping.suffix });
+      done();
+    }, done);
   }
 
   private async handle(chunk: Chunk): Promise<void> {
@@ -66,11 +74,17 @@ export class RewriteStream extends Transform {
     const mode = this.modeFor(chunk);
     if (mode) this.held = { node: chunk, mode, chunks: [], size: 0 };
     else this.push(chunk);
+    if (chunk.root && this.wrapping) this.push({ type: 'data', value: this.wrapping.prefix });
   }
 
   private editRoot(node: SplitNode): void {
     this.eol = node.getHeaders().includes('\r\n') ? '\r\n' : '\n';
     this.changes.push(...applyHeaderEdits(headersOf(node), this.plan.edits));
+    if (this.plan.signedContent === 'wrap' && isProtected(node) && this.disclaimers.length > 0) {
+      this.wrapping = wrapProtectedRoot(node, this.disclaimers, this.eol);
+      this.doneTypes.add('text/plain').add('text/html');
+      this.changes.push('wrapped signed or encrypted content after a disclaimer part');
+    }
   }
 
   private modeFor(node: SplitNode): Mode | undefined {
