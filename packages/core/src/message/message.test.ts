@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MessageLimitError } from './limits.js';
@@ -95,7 +96,8 @@ describe('LazyMessage', () => {
     const bytes = Buffer.alloc(3 * 1024 * 1024 + 7, 'x');
     bytes.write(`Subject: s${CRLF}${CRLF}`);
     const { open, stats } = source(bytes);
-    const message = new LazyMessage(open, { memoryBytes: 1024 * 1024 });
+    const tempDir = await mkdtemp(join(tmpdir(), 'wmflow-test-'));
+    const message = new LazyMessage(open, { memoryBytes: 1024 * 1024, tempDir });
     await message.headers();
     const [a, b] = await Promise.all([message.bytes(), message.bytes()]);
     const hash = (x: Buffer) => createHash('sha256').update(x).digest('hex');
@@ -104,7 +106,8 @@ describe('LazyMessage', () => {
     expect(stats.opens).toBe(1);
     expect(stats.sent).toBe(bytes.length);
     await message.close();
-    expect((await readdir(tmpdir())).filter((f) => f.startsWith('wmflow-spool-'))).toEqual([]);
+    expect(await readdir(tempDir)).toEqual([]);
+    await rm(tempDir, { recursive: true });
   });
 
   it('parses bodies and attachments with decoded names, sniffed types and hashes', async () => {
