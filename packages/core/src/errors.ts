@@ -94,6 +94,8 @@ export class RuleError extends WmflowError {
     /** Name of the rule that failed. */
     readonly rule: string,
     cause: unknown,
+    /** True when the rule's policy is `rethrow`: the invocation fails whatever the flow's own policy. */
+    readonly rethrow = false,
   ) {
     super(`rule ${rule} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }

@@ -35,7 +35,7 @@ export async function runChain(
       state.restore(before);
       record.settled = {};
       const policy = current.onError ?? defaultPolicy;
-      const error = new RuleError(current.name, cause);
+      const error = new RuleError(current.name, cause, policy === 'rethrow');
       failures.push({ rule: current.name, error: error.message, policy: describePolicy(policy) });
       if (policy === 'rethrow') throw error;
       if (policy !== 'fail-open') {

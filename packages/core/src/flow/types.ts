@@ -2,6 +2,7 @@ import type { MessageEditor } from '../edit/edits.js';
 import type { MessageAccess } from '../message/message.js';
 import type { Verdict, VerdictFor } from '../verdicts.js';
 import type { Direction } from '../workmail/event.js';
+import type { FiredRule } from './state.js';
 
 /** The SMTP envelope in engine-neutral form. */
 export interface Envelope {
@@ -64,6 +65,8 @@ export interface RuleContext<D extends Direction = Direction> {
   readonly logger: FlowLogger;
   /** The message itself, fetched lazily and at most once. */
   readonly message: MessageAccess;
+  /** The rules that fired before this one, with what each settled and noted (journal metadata, audits). */
+  readonly fired: readonly FiredRule[];
   /** Queues edits of the message, applied once after the chain (synchronous flows only). */
   readonly edit: MessageEditor;
   /** Scratch space shared by the rules of one invocation. */

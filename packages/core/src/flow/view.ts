@@ -47,6 +47,9 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
   get message(): MessageAccess {
     return this.flow.init.message;
   }
+  get fired(): readonly FiredRule[] {
+    return this.flow.fired;
+  }
   get edit(): MessageEditor {
     this.editor ??= new EditQueue((edit) => this.queue(edit));
     return this.editor;

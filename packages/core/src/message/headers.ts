@@ -59,6 +59,11 @@ export class MessageHeaders {
     return value === undefined ? undefined : decodeWords(value);
   }
 
+  /** Every value of a field with RFC 2047 encoded words decoded, in order. */
+  decodedAll(name: string): string[] {
+    return this.all(name).map(decodeWords);
+  }
+
   get subject(): string {
     return this.decoded('subject') ?? '';
   }

@@ -125,6 +125,58 @@ describe('LazyMessage', () => {
     expect(await message.parsed()).toBe(parsed);
   });
 
+  it('describes attachments inside attached messages, with their depth and container', async () => {
+    const inner = [
+      'From: x@partner.example',
+      'Subject: inner',
+      'Content-Type: multipart/mixed; boundary=i',
+      '',
+      '--i',
+      'Content-Type: text/plain',
+      '',
+      'see attached',
+      '--i',
+      'Content-Type: application/octet-stream',
+      'Content-Disposition: attachment; filename="tool.exe"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      EXE.toString('base64'),
+      '--i--',
+      '',
+    ].join(CRLF);
+    const outer = [
+      'From: y@partner.example',
+      'Subject: fwd',
+      'Content-Type: multipart/mixed; boundary=o',
+      '',
+      '--o',
+      'Content-Type: text/plain',
+      '',
+      'forwarding',
+      '--o',
+      'Content-Type: message/rfc822',
+      'Content-Disposition: attachment; filename="fwd.eml"',
+      '',
+      inner,
+      '--o--',
+      '',
+    ].join(CRLF);
+    const parsed = await new LazyMessage(source(Buffer.from(outer)).open).parsed();
+    expect(parsed.attachments.map((a) => [a.filename, a.depth, a.container, a.sniffedType])).toEqual([
+      ['tool.exe', 1, 'fwd.eml', 'application/x-msdownload'],
+      ['fwd.eml', 0, undefined, undefined],
+    ]);
+  });
+
+  it('measures the message size and decodes every occurrence of a header', async () => {
+    const message = new LazyMessage(source(Buffer.from(plain), 100).open);
+    expect(await message.size()).toBe(Buffer.byteLength(plain));
+    const h = await new LazyMessage(
+      source(Buffer.from('X-T: =?UTF-8?Q?a=C3=A9?=\r\nX-T: b\r\n\r\n')).open,
+    ).headers();
+    expect(h.decodedAll('x-t')).toEqual(['aé', 'b']);
+  });
+
   it('fails with a typed error on a header block without end beyond the limit', async () => {
     const endless = Buffer.from(`X-A: ${'a'.repeat(3000)}`);
     const message = new LazyMessage(source(endless, 100).open, { limits: { maxHeaderBytes: 1000 } });

@@ -27,8 +27,10 @@ export interface MessageAccess {
   stream(): Readable;
   /** The raw MIME bytes whole (up to `maxMessageBytes`). */
   bytes(): Promise<Buffer>;
-  /** Bodies and attachments, decoded (up to the parse limits). */
+  /** Bodies and attachments, decoded (up to the parse limits); attachments of attached messages included. */
   parsed(): Promise<ParsedMessage>;
+  /** Size of the raw message in bytes (reads it to the end, up to `maxMessageBytes`). */
+  size(): Promise<number>;
 }
 
 /** Options of {@link LazyMessage}. */
@@ -94,6 +96,11 @@ export class LazyMessage implements MessageAccess {
   parsed(): Promise<ParsedMessage> {
     this.parseMemo ??= this.parseBounded();
     return this.parseMemo;
+  }
+
+  async size(): Promise<number> {
+    await this.ensureSizeWithin(this.limits.maxMessageBytes);
+    return this.spool.length;
   }
 
   /** Releases the source and deletes spooled bytes. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, type Readable } from 'node:stream';
 import type { AttachmentStream, MessageText } from 'mailparser';
 import type { MessageLimits } from './limits.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
@@ -20,8 +21,12 @@ export interface AttachmentInfo {
   disposition?: string;
   /** True for parts inside multipart/related with a Content-ID (embedded images). */
   related: boolean;
-  /** IMAP-style part number, e.g. `1.2`. */
+  /** IMAP-style part number, e.g. `1.2`, within the message that holds it. */
   partId?: string;
+  /** 0 for attachments of the message itself, 1 inside an attached message, and so on. */
+  depth: number;
+  /** File name of the attached message (message/rfc822) this attachment sits in, when `depth` > 0. */
+  container?: string;
 }
 
 /** The decoded content of a message. */
@@ -38,16 +43,35 @@ export interface ParsedMessage {
  * pay for it. Attachments are streamed: hashed and sniffed, never held whole.
  */
 export async function parseMessage(stream: Readable, limits: MessageLimits): Promise<ParsedMessage> {
+  const attachments: AttachmentInfo[] = [];
+  const body = await parseInto(stream, limits, { depth: 0, attachments });
+  return { ...body, attachments };
+}
+
+/** Attached messages are looked into this many levels deep. */
+export const MAX_ATTACHED_MESSAGE_DEPTH = 3;
+
+interface Place {
+  depth: number;
+  attachments: AttachmentInfo[];
+  container?: string;
+}
+
+async function parseInto(
+  stream: Readable,
+  limits: MessageLimits,
+  place: Place,
+): Promise<Omit<ParsedMessage, 'attachments'>> {
   const { MailParser } = await import('mailparser');
   const parser = new MailParser({ maxHtmlLengthToParse: limits.maxHtmlToTextBytes, skipImageLinks: true });
-  const result: ParsedMessage = { attachments: [] };
+  const result: Omit<ParsedMessage, 'attachments'> = {};
   const pending: Promise<void>[] = [];
   parser.on('data', (data: AttachmentStream | MessageText) => {
     if (data.type === 'text') {
       result.text = data.text;
       result.html = typeof data.html === 'string' ? data.html : undefined;
     } else {
-      pending.push(describe(data).then((info) => void result.attachments.push(info)));
+      pending.push(describe(data, limits, place));
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -60,21 +84,34 @@ export async function parseMessage(stream: Readable, limits: MessageLimits): Pro
   return result;
 }
 
-async function describe(attachment: AttachmentStream): Promise<AttachmentInfo> {
+async function describe(attachment: AttachmentStream, limits: MessageLimits, place: Place): Promise<void> {
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);
+  // An attached message is parsed as it streams past, so its own attachments are described too.
+  const nested = attachment.contentType === 'message/rfc822' && place.depth < MAX_ATTACHED_MESSAGE_DEPTH;
+  const inner = nested ? new PassThrough() : undefined;
+  const innerPlace = {
+    depth: place.depth + 1,
+    attachments: place.attachments,
+    container: attachment.filename,
+  };
+  // A broken attached message is still described as an attachment of its own.
+  const innerDone = inner ? parseInto(inner, limits, innerPlace).catch(() => undefined) : undefined;
   try {
     for await (const chunk of attachment.content as AsyncIterable<Buffer>) {
       hash.update(chunk);
       size += chunk.length;
       if (head.length < SNIFF_BYTES)
         head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+      if (inner && !inner.write(chunk)) await once(inner, 'drain');
     }
   } finally {
+    inner?.end();
     attachment.release?.();
   }
-  return {
+  await innerDone;
+  place.attachments.push({
     filename: attachment.filename,
     contentType: attachment.contentType,
     sniffedType: sniffType(head),
@@ -83,5 +120,7 @@ async function describe(attachment: AttachmentStream): Promise<AttachmentInfo> {
     disposition: attachment.contentDisposition,
     related: attachment.related === true,
     partId: attachment.partId ?? undefined,
-  };
+    depth: place.depth,
+    container: place.container,
+  });
 }

@@ -71,6 +71,7 @@ describe('flow: verdict semantics', () => {
         rule('junk-alice', (ctx) => void ctx.settle(Verdicts.MOVE_TO_JUNK, [A])),
         rule('drop-rest', (ctx) => {
           expect(ctx.open).toEqual([B, C]);
+          expect(ctx.fired.map((f) => f.rule)).toEqual(['junk-alice']);
           ctx.settle(Verdicts.DROP);
         }),
         rule('never-runs', () => {
@@ -224,6 +225,15 @@ describe('flow: error policies', () => {
 
   it('rethrows so WorkMail retries, when asked', async () => {
     await expect(run({ rules: [failing('scan')], onError: 'rethrow' })).rejects.toBeInstanceOf(RuleError);
+  });
+
+  it("fails the invocation when a rule's own policy is rethrow, whatever the flow's", async () => {
+    await expect(
+      run({ rules: [onError('rethrow', failing('journal'))], onError: 'fail-open' }),
+    ).rejects.toMatchObject({
+      name: 'RuleError',
+      rethrow: true,
+    });
   });
 
   it("lets a rule's own policy win over the flow's", async () => {

@@ -1,6 +1,6 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { WmflowError } from '../errors.js';
+import { RuleError, WmflowError } from '../errors.js';
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
 import type { Direction, FlowEvent } from './event.js';
@@ -48,7 +48,8 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
     return response;
   } catch (error) {
     const err = error instanceof Error ? error : new WmflowError(String(error));
-    const policy = s.onError;
+    // A rule that asked to rethrow fails the invocation, so WorkMail retries, whatever the flow's policy.
+    const policy = err instanceof RuleError && err.rethrow ? 'rethrow' : s.onError;
     const fallback =
       policy === 'rethrow'
         ? undefined

@@ -42,6 +42,7 @@ describe('attachments: policy', () => {
       size,
       sha256: '',
       related: false,
+      depth: 0,
     });
     const list = [
       a('x.exe.pdf', 'application/pdf', 'application/pdf'),
