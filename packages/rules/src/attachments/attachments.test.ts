@@ -97,6 +97,44 @@ describe('attachments and content over the emulator', () => {
     expect(await fired(hasBlockedAttachment(), await eml('impersonation-display-name.eml'))).toBe(false);
   });
 
+  it('finds an executable inside an attached message', async () => {
+    const inner = [
+      'From: x@partner.example',
+      'Subject: tools',
+      'Content-Type: multipart/mixed; boundary=i',
+      '',
+      '--i',
+      'Content-Type: application/octet-stream',
+      'Content-Disposition: attachment; filename="setup.scr"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('not really a screensaver').toString('base64'),
+      '--i--',
+      '',
+    ].join('\r\n');
+    const outer = [
+      'From: y@partner.example',
+      'To: ap@corp.example',
+      'Subject: Fwd: tools',
+      'Date: Tue, 24 Nov 2026 10:00:00 +0000',
+      'Content-Type: multipart/mixed; boundary=o',
+      '',
+      '--o',
+      'Content-Type: text/plain',
+      '',
+      'see attached',
+      '--o',
+      'Content-Type: message/rfc822',
+      'Content-Disposition: attachment; filename="fwd.eml"',
+      '',
+      inner,
+      '--o--',
+      '',
+    ].join('\r\n');
+    expect(await fired(hasBlockedAttachment(), outer)).toBe(true);
+    expect(await fired(hasBlockedAttachment({ blockedExtensions: ['exe'] }), outer)).toBe(false);
+  });
+
   it('bounces by default and notes each reason; strips on request', async () => {
     const bad = await eml('attachment-exe-in-zip-name.eml');
     const bounced = await h.run([blockAttachments()], bad, { recipients: ['ap@corp.example'] });

@@ -58,7 +58,7 @@ export interface AttachmentPolicyOptions {
   blockTypeMismatch?: boolean;
   /** Block archives (by extension, declared or sniffed type), whose content cannot be inspected. Default false. */
   blockArchives?: boolean;
-  /** Block attached messages (message/rfc822), whose own attachments are not inspected. Default false. */
+  /** Block attached messages (message/rfc822) themselves. Their own attachments are always inspected too. Default false. */
   blockAttachedMessages?: boolean;
   /** Largest attachment in bytes (decoded). */
   maxSize?: number;
@@ -122,7 +122,7 @@ export function attachmentViolations(
   policy: AttachmentPolicy,
 ): AttachmentViolation[] {
   const out: AttachmentViolation[] = [];
-  const counted = attachments.filter((a) => !a.related);
+  const counted = attachments.filter((a) => !a.related && a.depth === 0);
   for (const a of attachments) {
     const reason = violation(a, policy);
     if (reason) out.push({ filename: a.filename, contentType: a.contentType, reason });

@@ -45,8 +45,8 @@ export function headerContains(name: string, options: TextMatchOptions): Conditi
   const matcher = textMatcher(options);
   return async (ctx) => {
     const headers = await ctx.message.headers();
-    // The first occurrence decoded (RFC 2047), then every raw occurrence.
-    const values = [headers.decoded(name) ?? '', ...headers.all(name)];
+    // Every occurrence decoded (RFC 2047), then raw, so encoded words cannot hide a match.
+    const values = [...headers.decodedAll(name), ...headers.all(name)];
     return values.some((v) => matcher.match(v) !== undefined);
   };
 }

@@ -38,15 +38,13 @@ export interface JournalToS3Options {
  * Received date), an existing copy with the same SHA-256 counts as done, and a key holding different
  * content is never overwritten (a {@link JournalError} `conflict`). S3 failures are `JournalError`s
  * `s3`; by default the rule rethrows, so the invocation fails and WorkMail retries it — a compliance
- * journal must not lose a message silently. (Until core lets a rule's `rethrow` win over the flow's
- * policy, also give `flow({ onError: 'rethrow' })`.) Conditional puts (`If-None-Match: *`) guard the
+ * journal must not lose a message silently, whatever the flow's own policy. Conditional puts (`If-None-Match: *`) guard the
  * single-part case where S3 honours them; a HEAD and SHA-256 comparison guards every case.
  *
  * @example
  * ```ts
  * export const handler = flow({
  *   synchronous: false,
- *   onError: 'rethrow',
  *   rules: [journalToS3({ bucket: process.env.JOURNAL_BUCKET ?? '', encryption: { type: 'SSE-KMS' } })],
  * });
  * ```
@@ -127,6 +125,7 @@ function metadataBody(
     envelope: ctx.envelope,
     subject: ctx.subject,
     verdictsSoFar: verdicts,
+    rulesFiredSoFar: ctx.fired.map((f) => f.rule),
     sha256,
     size,
     journaledAt: new Date().toISOString(),

@@ -94,12 +94,8 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
     h.stack.flow.load(bytes, { messageId });
     const { runFlow } = await import('../test-support/run.js');
     const rules = [journalToS3({ bucket: 'journal', s3: h.stack.s3, keyTemplate: 'c/{messageId}' })];
-    // Core today lets the flow-level policy decide an invocation whose rule rethrew (see the report): set both.
-    const run = runFlow(
-      rules,
-      { messageId },
-      { clients: { messageFlow: h.messageFlow }, onError: 'rethrow' },
-    );
+    // The flow keeps its default fail-open policy: the journal's own rethrow still fails the invocation.
+    const run = runFlow(rules, { messageId }, { clients: { messageFlow: h.messageFlow } });
     const error = await run.then(
       () => undefined,
       (e: unknown) => e,
@@ -113,7 +109,7 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
   it('turns S3 failures into JournalError under the declared policy', async () => {
     const bytes = await eml('plain.eml');
     const missing = journalToS3({ bucket: 'no-such-bucket', s3: h.stack.s3 });
-    const thrown = await h.run([missing], bytes, {}, { onError: 'rethrow' }).then(
+    const thrown = await h.run([missing], bytes).then(
       () => undefined,
       (e: unknown) => e,
     );
