@@ -17,7 +17,7 @@ export async function bundleHandlers(entries: readonly string[]): Promise<Map<st
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    minify: true,
+    minify: process.env.BENCH_NO_MINIFY !== '1',
     outExtension: { '.js': '.mjs' },
     conditions: ['wmflow-source'],
     banner: {

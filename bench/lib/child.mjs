@@ -11,14 +11,19 @@ net.Socket.prototype.connect = function (...args) {
   return connect.apply(this, args);
 };
 
-const [bundle, eventJson] = process.argv.slice(2);
+const [bundle, eventArg] = process.argv.slice(2);
+// One event as JSON, or `@file` holding an array of events run one after another (throughput).
+const events = eventArg.startsWith('@')
+  ? JSON.parse(readFileSync(eventArg.slice(1), 'utf8'))
+  : [JSON.parse(eventArg)];
 const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'bench', awsRequestId: 'bench' };
 const t0 = performance.now();
 const mod = await import(pathToFileURL(bundle).href);
 const initMs = performance.now() - t0;
 const cpu0 = process.cpuUsage();
 const t1 = performance.now();
-const response = await mod.handler(JSON.parse(eventJson), context);
+let response;
+for (const event of events) response = await mod.handler(event, context);
 const handlerMs = performance.now() - t1;
 const cpu = process.cpuUsage(cpu0);
 // VmHWM is the peak RSS of this address space; getrusage's maxRSS would include the parent's pages at fork.
@@ -27,5 +32,5 @@ const maxRssMB = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 
 let bytesRead = 0;
 for (const s of sockets) bytesRead += s.bytesRead;
 process.stdout.write(
-  `${JSON.stringify({ initMs, handlerMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB, bytesRead, response })}\n`,
+  `${JSON.stringify({ initMs, handlerMs, invocations: events.length, sockets: sockets.size, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB, bytesRead, response })}\n`,
 );

@@ -7,7 +7,9 @@ const run = promisify(execFile);
 /** One measured invocation in a fresh process. */
 export interface ChildResult {
   initMs: number;
+  /** Time for all invocations together. */
   handlerMs: number;
+  invocations: number;
   cpuMs: number;
   maxRssMB: number;
   /** Bytes the handler read from its sockets during the invocation (AWS API responses). */
@@ -15,15 +17,19 @@ export interface ChildResult {
   response: unknown;
 }
 
-/** Runs `bundle`'s handler once in a fresh `node` process with `env`, and returns its measurements. */
+/**
+ * Runs `bundle`'s handler in a fresh `node` process with `env`: once for `event`, or once per event
+ * for `{ file }` (a JSON array of events, for throughput), and returns its measurements.
+ */
 export async function runChild(
   bundle: string,
-  event: unknown,
+  event: object | { file: string },
   env: Record<string, string>,
 ): Promise<ChildResult> {
+  const arg = 'file' in event && typeof event.file === 'string' ? `@${event.file}` : JSON.stringify(event);
   const child = join(import.meta.dirname, 'child.mjs');
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const { stdout } = await run(process.execPath, [...nodeArgs, child, bundle, JSON.stringify(event)], {
+  const { stdout } = await run(process.execPath, [...nodeArgs, child, bundle, arg], {
     env: { PATH: process.env.PATH ?? '', POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
     maxBuffer: 16 * 1024 * 1024,
   });

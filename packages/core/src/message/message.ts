@@ -5,7 +5,7 @@ import { MessageHeaders } from './headers.js';
 import { DEFAULT_MESSAGE_LIMITS, MessageLimitError, type MessageLimits } from './limits.js';
 import { type ParsedMessage, parseMessage } from './parse.js';
 import { Spool, type SpoolOptions } from './spool.js';
-import { checkStructure } from './structure.js';
+import { asLimitError, checkStructure, mayNestDeeperThan } from './structure.js';
 
 /**
  * Lazy access to the message in transit. Nothing is fetched until a rule asks;
@@ -110,8 +110,12 @@ export class LazyMessage implements MessageAccess {
 
   private async parseBounded(): Promise<ParsedMessage> {
     await this.ensureSizeWithin(this.limits.maxMessageBytes);
-    await checkStructure(this.stream(), this.limits);
-    return parseMessage(this.stream(), this.limits);
+    if (await mayNestDeeperThan(this.spool.chunks(), this.limits.maxDepth)) {
+      await checkStructure(this.stream(), this.limits);
+    }
+    return parseMessage(this.stream(), this.limits).catch((error: unknown) => {
+      throw asLimitError(error);
+    });
   }
 
   private async ensureSizeWithin(max: number): Promise<void> {

@@ -63,7 +63,12 @@ async function parseInto(
   place: Place,
 ): Promise<Omit<ParsedMessage, 'attachments'>> {
   const { MailParser } = await import('mailparser');
-  const parser = new MailParser({ maxHtmlLengthToParse: limits.maxHtmlToTextBytes, skipImageLinks: true });
+  const parser = new MailParser({
+    maxHtmlLengthToParse: limits.maxHtmlToTextBytes,
+    maxHeadSize: limits.maxHeaderBytes,
+    maxChildNodes: limits.maxParts,
+    skipImageLinks: true,
+  });
   const result: Omit<ParsedMessage, 'attachments'> = {};
   const pending: Promise<void>[] = [];
   parser.on('data', (data: AttachmentStream | MessageText) => {

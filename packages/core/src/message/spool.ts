@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 
 /** Where a {@link Spool} keeps bytes. */
 export interface SpoolOptions {
-  /** Bytes kept in memory; later bytes spill to a temporary file. Default 8 MiB. */
+  /** Bytes kept in memory; later bytes spill to a temporary file. Default 4 MiB. */
   memoryBytes?: number;
   /** Folder for the spill file. Default the OS temporary folder (Lambda's /tmp). */
   tempDir?: string;
@@ -33,7 +33,7 @@ export class Spool {
     private readonly open: () => Promise<Readable>,
     options: SpoolOptions = {},
   ) {
-    this.memoryLimit = options.memoryBytes ?? 8 * 1024 * 1024;
+    this.memoryLimit = options.memoryBytes ?? 4 * 1024 * 1024;
     this.tempDir = options.tempDir ?? tmpdir();
   }
 

@@ -30,14 +30,42 @@ export async function checkStructure(
         throw new MessageLimitError('maxDepth', `MIME nesting deeper than ${limits.maxDepth}`);
     }
   } catch (error) {
-    if (error instanceof MessageLimitError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    if (/child nodes/i.test(message)) throw new MessageLimitError('maxParts', message);
-    if (/header/i.test(message)) throw new MessageLimitError('maxHeaderBytes', message);
-    throw error;
+    throw asLimitError(error);
   } finally {
     stream.unpipe(splitter);
     stream.destroy();
   }
   return parts;
+}
+
+/**
+ * A quick native-speed scan: nesting needs a multipart or message content type
+ * per level, so a message that names fewer than `depth` of them cannot be
+ * deeper than `depth`, and the full structure walk can be skipped.
+ */
+export async function mayNestDeeperThan(chunks: AsyncIterable<Buffer>, depth: number): Promise<boolean> {
+  let count = 0;
+  let carry = '';
+  for await (const chunk of chunks) {
+    const text = carry + chunk.toString('latin1').toLowerCase();
+    for (const needle of ['multipart/', 'message/']) {
+      for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
+        if (i + needle.length > carry.length) count++; // not counted with the previous chunk
+      }
+    }
+    if (count >= depth) return true;
+    carry = text.slice(-10);
+  }
+  return false;
+}
+
+/** mailsplit's own bound errors (parts, header size) as typed {@link MessageLimitError}s; others unchanged. */
+export function asLimitError(error: unknown): unknown {
+  if (error instanceof MessageLimitError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/child nodes/i.test(message)) return new MessageLimitError('maxParts', message);
+  if (/header/i.test(message) && /(size|length|large|exceed)/i.test(message)) {
+    return new MessageLimitError('maxHeaderBytes', message);
+  }
+  return error;
 }
