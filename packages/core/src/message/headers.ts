@@ -124,7 +124,8 @@ function parseFields(block: Buffer): HeaderField[] {
   for (const line of lines) {
     if (line === '') break;
     if ((line[0] === ' ' || line[0] === '\t') && current) {
-      current.value += ` ${line.trim()}`;
+      const more = line.trim();
+      if (more) current.value = current.value ? `${current.value} ${more}` : more;
       continue;
     }
     const colon = line.indexOf(':');
