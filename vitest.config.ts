@@ -9,7 +9,12 @@ export default defineConfig({
   // importing another workspace package by name (`@wmflow/core`) resolves to its unbuilt dist.
   ssr: { resolve: { conditions: ['wmflow-source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'samples/**/*.test.ts', 'functions/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'samples/**/*.test.ts',
+      'functions/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     coverage: {
       provider: 'v8',

@@ -1,0 +1,189 @@
+import { ConfigError, type FlowHandler, flow, inbound, type Rule, type Verdict, when } from '@wmflow/core';
+import {
+  blockAttachments,
+  DEFAULT_BLOCKED_EXTENSIONS,
+  enforceSesVerdicts,
+  impersonatesProtectedName,
+  settleWith,
+  tagExternal,
+} from '@wmflow/rules';
+import { configured, type Env, FunctionConfig } from '../shared/config.js';
+import { rollout } from '../shared/scope.js';
+import { updatesOption } from '../shared/updates.js';
+import { verdictSetting } from '../shared/verdicts.js';
+
+/** Settings of the guard besides the common ones (see docs/deploy.md). */
+export const GUARD_SETTINGS = [
+  'UPDATES_BUCKET',
+  'UPDATES_KEY_PREFIX',
+  'SES_VERDICTS',
+  'VIRUS_ACTION',
+  'VIRUS_BOUNCE_MESSAGE',
+  'SPAM_ACTION',
+  'SPAM_BOUNCE_MESSAGE',
+  'ATTACHMENT_POLICY',
+  'ATTACHMENT_ACTION',
+  'ATTACHMENT_BOUNCE_MESSAGE',
+  'EXTRA_BLOCKED_EXTENSIONS',
+  'BLOCK_ARCHIVES',
+  'TAG_EXTERNAL',
+  'EXTERNAL_SUBJECT_TAG',
+  'EXTERNAL_BANNER',
+  'PROTECTED_NAMES',
+  'IMPERSONATION_ACTION',
+  'IMPERSONATION_BOUNCE_MESSAGE',
+  'IMPERSONATION_ALLOWED_SENDERS',
+] as const;
+
+/** The guard's parts, as named by `AUDIT_MODE`. */
+export const GUARD_PARTS = ['ses-verdicts', 'attachments', 'impersonation', 'tag-external'] as const;
+
+const DEFAULT_BANNER =
+  'This message came from outside the organization. Do not click links or open attachments unless you recognise the sender and know the content is safe.';
+
+/**
+ * The inbound guard (a synchronous inbound rule): SES virus and spam verdicts enforced, dangerous
+ * attachments refused, outside mail impersonating protected names sent to Junk, and outside mail
+ * tagged with a subject prefix and a banner. Secure by default: verdicts and the attachment policy are
+ * on, and tagging is on whenever `ORGANIZATION_DOMAINS` is set; each part can be switched off, put in
+ * audit mode, or limited to a pilot group.
+ *
+ * @example
+ * ```ts
+ * export const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: 'corp-updates' });
+ * ```
+ */
+export function guard(env: Env): FlowHandler {
+  const config = new FunctionConfig(env, GUARD_SETTINGS);
+  const domains = config.organizationDomains();
+  const scope = rollout(config, GUARD_PARTS);
+  const rules: Rule<'INBOUND'>[] = [];
+  let edits = false;
+
+  if (config.flag('SES_VERDICTS', true)) {
+    const onVirus = verdictSetting(
+      config,
+      'VIRUS_ACTION',
+      ['bounce', 'drop', 'junk'],
+      'bounce',
+      'VIRUS_BOUNCE_MESSAGE',
+      'Your message was not delivered: it was found to contain a virus.',
+    );
+    const onSpam = verdictSetting(
+      config,
+      'SPAM_ACTION',
+      ['junk', 'bounce', 'drop', 'deliver'],
+      'junk',
+      'SPAM_BOUNCE_MESSAGE',
+      'Your message was not delivered: it was classified as spam.',
+    );
+    rules.push(scope('ses-verdicts', enforceSesVerdicts({ onVirus, onSpam })));
+  }
+
+  if (config.flag('ATTACHMENT_POLICY', true)) {
+    const action = config.choice('ATTACHMENT_ACTION', ['bounce', 'strip', 'junk', 'drop'], 'bounce');
+    const extra = config.list('EXTRA_BLOCKED_EXTENSIONS') ?? [];
+    const rule = configured(
+      {
+        blockedExtensions: config.field('EXTRA_BLOCKED_EXTENSIONS'),
+        bounceMessage: config.field('ATTACHMENT_BOUNCE_MESSAGE'),
+      },
+      () =>
+        blockAttachments({
+          blockedExtensions: [
+            ...DEFAULT_BLOCKED_EXTENSIONS,
+            ...extra.map((e) => e.replace(/^\./, '').toLowerCase()),
+          ],
+          blockArchives: config.flag('BLOCK_ARCHIVES', false),
+          action:
+            action === 'junk' ? actionVerdict('junk') : action === 'drop' ? actionVerdict('drop') : action,
+          ...(config.has('ATTACHMENT_BOUNCE_MESSAGE')
+            ? { bounceMessage: config.text('ATTACHMENT_BOUNCE_MESSAGE') }
+            : {}),
+        }),
+    );
+    edits ||= action === 'strip';
+    rules.push(scope('attachments', rule as Rule<'INBOUND'>));
+  }
+
+  const names = config.list('PROTECTED_NAMES') ?? [];
+  if (names.length > 0) {
+    const verdict = verdictSetting(
+      config,
+      'IMPERSONATION_ACTION',
+      ['junk', 'bounce', 'drop'],
+      'junk',
+      'IMPERSONATION_BOUNCE_MESSAGE',
+      'Your message was not delivered: the sender name imitates a person of this organization.',
+    );
+    const condition = configured(
+      {
+        names: config.field('PROTECTED_NAMES'),
+        allowedSenders: config.field('IMPERSONATION_ALLOWED_SENDERS'),
+      },
+      () =>
+        impersonatesProtectedName({
+          names,
+          allowedSenders: config.list('IMPERSONATION_ALLOWED_SENDERS') ?? [],
+        }),
+    );
+    rules.push(
+      scope('impersonation', when(condition, settleWith<'INBOUND'>(verdict, { name: 'impersonation' }))),
+    );
+  }
+
+  const tagging = taggingParts(config, domains.length > 0);
+  if (tagging.size > 0) {
+    const rule = configured(
+      { subjectTag: config.field('EXTERNAL_SUBJECT_TAG'), banner: config.field('EXTERNAL_BANNER') },
+      () =>
+        tagExternal({
+          ...(tagging.has('subject')
+            ? { subjectTag: config.text('EXTERNAL_SUBJECT_TAG', '[EXTERNAL]') }
+            : {}),
+          ...(tagging.has('banner') ? { banner: config.text('EXTERNAL_BANNER', DEFAULT_BANNER) } : {}),
+        }),
+    );
+    edits = true;
+    rules.push(scope('tag-external', rule));
+  }
+
+  const options = {
+    direction: 'INBOUND' as const,
+    rules: rules.map((r) => inbound(r)),
+    organizationDomains: domains,
+    ...updatesOption(config, edits, 'tagging external mail or ATTACHMENT_ACTION=strip'),
+  };
+  return configured(
+    { 'updates.keyPrefix': config.field('UPDATES_KEY_PREFIX'), 'updates.bucket': 'UPDATES_BUCKET' },
+    () => flow(options),
+  );
+}
+
+/** `TAG_EXTERNAL`: `subject,banner` (default when the domains are known), either one, or `false`. */
+function taggingParts(config: FunctionConfig, haveDomains: boolean): ReadonlySet<'subject' | 'banner'> {
+  const list = config.list('TAG_EXTERNAL')?.map((p) => p.toLowerCase());
+  if (list === undefined) return new Set(haveDomains ? ['subject', 'banner'] : []);
+  if (list.length === 1 && ['false', 'off', 'no', '0'].includes(list[0] ?? '')) return new Set();
+  const parts =
+    list.length === 1 && ['true', 'on', 'yes', '1'].includes(list[0] ?? '') ? ['subject', 'banner'] : list;
+  for (const p of parts) {
+    if (p !== 'subject' && p !== 'banner') {
+      throw new ConfigError(
+        config.field('TAG_EXTERNAL'),
+        'must be true, false, or a list of subject, banner',
+      );
+    }
+  }
+  if (!haveDomains) {
+    throw new ConfigError(
+      'ORGANIZATION_DOMAINS',
+      'is required to tell outside mail from inside mail (TAG_EXTERNAL)',
+    );
+  }
+  return new Set(parts as ('subject' | 'banner')[]);
+}
+
+function actionVerdict(word: 'junk' | 'drop'): Verdict {
+  return word === 'junk' ? { type: 'MOVE_TO_JUNK' } : { type: 'DROP' };
+}

@@ -1,0 +1,129 @@
+import { all, ConfigError, type FlowHandler, flow, outbound, type Rule, when } from '@wmflow/core';
+import {
+  addDisclaimer,
+  containsSensitiveData,
+  hasExternalRecipient,
+  internalOnlySenders,
+  type SensitiveKind,
+  settleWith,
+} from '@wmflow/rules';
+import { configured, type Env, FunctionConfig } from '../shared/config.js';
+import { rollout } from '../shared/scope.js';
+import { updatesOption } from '../shared/updates.js';
+import { bounceSetting } from '../shared/verdicts.js';
+
+/** Settings of outbound-policy besides the common ones (see docs/deploy.md). */
+export const OUTBOUND_SETTINGS = [
+  'UPDATES_BUCKET',
+  'UPDATES_KEY_PREFIX',
+  'SENSITIVE_DATA',
+  'SENSITIVE_DATA_MIN_COUNT',
+  'SENSITIVE_DATA_SCOPE',
+  'SENSITIVE_DATA_BOUNCE_MESSAGE',
+  'DISCLAIMER_TEXT',
+  'DISCLAIMER_POSITION',
+  'DISCLAIMER_EXTERNAL_ONLY',
+  'INTERNAL_ONLY_SENDERS',
+  'INTERNAL_ONLY_ALLOWED_RECIPIENTS',
+  'INTERNAL_ONLY_BOUNCE_MESSAGE',
+] as const;
+
+/** The parts of outbound-policy, as named by `AUDIT_MODE`. */
+export const OUTBOUND_PARTS = ['internal-only', 'sensitive-data', 'disclaimer'] as const;
+
+const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
+const SENSITIVE_BOUNCE =
+  'Your message was not sent: it contains payment card or bank account (IBAN) numbers, which must not be sent by email outside the organization. Remove them and send the message again, or use an approved secure channel.';
+
+/**
+ * The outbound policy (a synchronous outbound rule): internal-only senders may not write outside,
+ * mail carrying payment card or IBAN numbers to outside recipients bounces with a message telling
+ * the sender why, and a disclaimer is added to mail leaving the organization. The sensitive-data
+ * filter is on by default; the others take effect when configured.
+ *
+ * @example
+ * ```ts
+ * export const handler = outboundPolicy({ ORGANIZATION_DOMAINS: 'corp.example', DISCLAIMER_TEXT: 'Confidential.', UPDATES_BUCKET: 'corp-updates' });
+ * ```
+ */
+export function outboundPolicy(env: Env): FlowHandler {
+  const config = new FunctionConfig(env, OUTBOUND_SETTINGS);
+  const domains = config.organizationDomains();
+  const scope = rollout(config, OUTBOUND_PARTS);
+  const rules: Rule<'OUTBOUND'>[] = [];
+
+  const internalOnly = config.list('INTERNAL_ONLY_SENDERS') ?? [];
+  if (internalOnly.length > 0) {
+    const rule = configured(
+      {
+        senders: config.field('INTERNAL_ONLY_SENDERS'),
+        allowedRecipients: config.field('INTERNAL_ONLY_ALLOWED_RECIPIENTS'),
+        bounceMessage: config.field('INTERNAL_ONLY_BOUNCE_MESSAGE'),
+      },
+      () =>
+        internalOnlySenders({
+          senders: internalOnly,
+          allowedRecipients: config.list('INTERNAL_ONLY_ALLOWED_RECIPIENTS') ?? [],
+          ...(config.has('INTERNAL_ONLY_BOUNCE_MESSAGE')
+            ? { bounceMessage: config.text('INTERNAL_ONLY_BOUNCE_MESSAGE') }
+            : {}),
+        }),
+    );
+    rules.push(scope('internal-only', rule));
+  }
+
+  const kinds = sensitiveKinds(config);
+  if (kinds.length > 0) {
+    const detect = configured(config.field('SENSITIVE_DATA_MIN_COUNT'), () =>
+      containsSensitiveData({ kinds, minCount: config.integer('SENSITIVE_DATA_MIN_COUNT', 1, 1, 1000) }),
+    );
+    const externalOnly =
+      config.choice('SENSITIVE_DATA_SCOPE', ['external', 'all'], 'external') === 'external';
+    const bounce = bounceSetting(config, 'SENSITIVE_DATA_BOUNCE_MESSAGE', SENSITIVE_BOUNCE);
+    const rule = when(
+      externalOnly ? all(hasExternalRecipient(), detect) : detect,
+      settleWith<'OUTBOUND'>(bounce, { name: 'sensitive-data' }),
+    );
+    rules.push(scope('sensitive-data', rule));
+  }
+
+  const disclaimer = config.text('DISCLAIMER_TEXT');
+  if (disclaimer !== undefined) {
+    const rule = configured({ text: config.field('DISCLAIMER_TEXT') }, () =>
+      addDisclaimer({
+        text: disclaimer.replace(/\\n/g, '\n'),
+        position: config.choice<'bottom' | 'top'>('DISCLAIMER_POSITION', ['bottom', 'top'], 'bottom'),
+        externalOnly: config.flag('DISCLAIMER_EXTERNAL_ONLY', true),
+      }),
+    );
+    rules.push(scope('disclaimer', rule));
+  }
+
+  const options = {
+    direction: 'OUTBOUND' as const,
+    rules: rules.map((r) => outbound(r)),
+    organizationDomains: domains,
+    ...updatesOption(config, disclaimer !== undefined, 'DISCLAIMER_TEXT'),
+  };
+  return configured(
+    { 'updates.keyPrefix': config.field('UPDATES_KEY_PREFIX'), 'updates.bucket': 'UPDATES_BUCKET' },
+    () => flow(options),
+  );
+}
+
+/** `SENSITIVE_DATA`: `payment-card,iban` (default), either one, or `false`. */
+function sensitiveKinds(config: FunctionConfig): SensitiveKind[] {
+  const list = config.list('SENSITIVE_DATA')?.map((k) => k.toLowerCase());
+  if (list === undefined) return [...KINDS];
+  if (list.length === 1 && ['false', 'off', 'no', '0'].includes(list[0] ?? '')) return [];
+  if (list.length === 1 && ['true', 'on', 'yes', '1'].includes(list[0] ?? '')) return [...KINDS];
+  return list.map((k, i) => {
+    if (!(KINDS as readonly string[]).includes(k)) {
+      throw new ConfigError(
+        `${config.field('SENSITIVE_DATA')}[${i}]`,
+        `must be true, false, or a list of ${KINDS.join(', ')}`,
+      );
+    }
+    return k as SensitiveKind;
+  });
+}
