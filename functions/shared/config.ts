@@ -185,8 +185,13 @@ export function configured<T>(fields: string | Readonly<Record<string, string>>,
     if (!(error instanceof ConfigError)) throw error;
     const detail = error.message.replace(/^invalid configuration [^:]*: /, '');
     if (typeof fields === 'string') throw new ConfigError(fields, `${error.field}: ${detail}`);
+    const exact = fields[error.field];
+    if (exact) throw new ConfigError(exact, detail);
     const option = error.field.split(/[.[]/)[0] ?? error.field;
-    const setting = fields[error.field] ?? fields[option];
-    throw new ConfigError(setting ?? error.field, detail);
+    const setting = fields[option];
+    if (!setting) throw new ConfigError(error.field, detail);
+    // Keep a list index (`senders[2]` → `INTERNAL_ONLY_SENDERS[2]`); drop nested option names.
+    const index = error.field.slice(option.length).match(/^\[\d+\]/)?.[0] ?? '';
+    throw new ConfigError(`${setting}${index}`, detail);
   }
 }
