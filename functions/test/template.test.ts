@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARCHIVER_SETTINGS, archiver } from '../archiver/archiver.js';
 import { FUNCTIONS } from '../build.js';
+import { GUARD_SETTINGS, guard } from '../guard/guard.js';
+import { OUTBOUND_SETTINGS, outboundPolicy } from '../outbound-policy/outbound-policy.js';
+import { COMMON } from '../shared/config.js';
 import { type Built, buildToTemp, runNode } from './built.js';
 import { loadTemplate, resourcesOf, type Template } from './cfn.js';
 
@@ -165,6 +170,65 @@ describe('template.yaml', () => {
   it('outputs every function ARN', () => {
     for (const [id] of functions()) {
       expect(t.Outputs[`${id}Arn`].Value).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+    }
+  });
+
+  it('sets only variables the functions know, and samples/env/local.json configures each function', async () => {
+    const known: Record<
+      string,
+      { settings: readonly string[]; build: (env: Record<string, string>) => unknown }
+    > = {
+      ArchiverFunction: { settings: ARCHIVER_SETTINGS, build: archiver },
+      GuardFunction: { settings: GUARD_SETTINGS, build: guard },
+      OutboundPolicyFunction: { settings: OUTBOUND_SETTINGS, build: outboundPolicy },
+    };
+    const global = Object.keys(t.Globals.Function.Environment.Variables);
+    const samples = JSON.parse(
+      await readFile(join(import.meta.dirname, '../../samples/env/local.json'), 'utf8'),
+    );
+    for (const [id, r] of functions()) {
+      const entry = known[id];
+      expect(entry, id).toBeDefined();
+      const allowed = new Set([...COMMON, ...(entry?.settings ?? []), 'WMFLOW_POLICY', 'NODE_OPTIONS']);
+      for (const name of [...global, ...Object.keys(r.Properties.Environment.Variables)]) {
+        expect(allowed.has(name), `${id} sets ${name}`).toBe(true);
+      }
+      for (const name of Object.keys(samples[id]))
+        expect(allowed.has(name), `samples ${id}.${name}`).toBe(true);
+      expect(typeof entry?.build(samples[id])).toBe('function');
+    }
+  });
+
+  it('builds each function from the environment the template gives it with default parameters', () => {
+    const builders: Record<string, (env: Record<string, string>) => unknown> = {
+      ArchiverFunction: archiver,
+      GuardFunction: guard,
+      OutboundPolicyFunction: outboundPolicy,
+    };
+    const param = (name: string): string =>
+      name in t.Parameters ? String(t.Parameters[name].Default ?? '') : `${name.toLowerCase()}-name`;
+    // Conditions as they come out for the default parameters (a created journal bucket, no KMS key).
+    const conditions: Record<string, boolean> = {
+      CreateJournalBucket: true,
+      UseKms: false,
+      ArchiverIsSynchronous: false,
+    };
+    const resolve = (v: Template): string => {
+      if (typeof v !== 'object') return String(v);
+      if (v.Ref) return param(v.Ref);
+      if (v['Fn::If']) return resolve(conditions[v['Fn::If'][0]] ? v['Fn::If'][1] : v['Fn::If'][2]);
+      if (v['Fn::Sub'])
+        return String(v['Fn::Sub']).replace(/\$\{([^}]+)\}/g, (_m: string, n: string) => param(n));
+      throw new Error(`cannot resolve ${JSON.stringify(v)}`);
+    };
+    for (const [id, r] of functions()) {
+      const variables = {
+        ...t.Globals.Function.Environment.Variables,
+        ...r.Properties.Environment.Variables,
+      };
+      const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolve(v as Template)]));
+      expect(typeof builders[id]?.(env), id).toBe('function');
+      expect(typeof builders[id]?.({ ...env, ORGANIZATION_DOMAINS: 'corp.example' }), id).toBe('function');
     }
   });
 });
