@@ -1,11 +1,10 @@
 import type { Readable } from 'node:stream';
 import { type AuthVerdicts, authVerdicts } from './auth-results.js';
 import { readHeaderBlock } from './header-block.js';
-import { MessageHeaders } from './headers.js';
+import type { MessageHeaders } from './headers.js';
 import { DEFAULT_MESSAGE_LIMITS, MessageLimitError, type MessageLimits } from './limits.js';
 import { type ParsedMessage, parseMessage } from './parse.js';
 import { Spool, type SpoolOptions } from './spool.js';
-import { asLimitError, checkStructure, mayNestDeeperThan } from './structure.js';
 
 /**
  * Lazy access to the message in transit. Nothing is fetched until a rule asks;
@@ -67,7 +66,8 @@ export class LazyMessage implements MessageAccess {
 
   headers(): Promise<MessageHeaders> {
     this.headerMemo ??= readHeaderBlock(this.spool.chunks(), this.limits).then(
-      (block) => new MessageHeaders(block),
+      // libmime's charset tables load with the first header read, not at cold start.
+      async (block) => new (await import('./headers.js')).MessageHeaders(block),
     );
     return this.headerMemo;
   }
@@ -110,6 +110,8 @@ export class LazyMessage implements MessageAccess {
 
   private async parseBounded(): Promise<ParsedMessage> {
     await this.ensureSizeWithin(this.limits.maxMessageBytes);
+    // mailsplit and mailparser load only when a rule first asks for a full parse.
+    const { asLimitError, checkStructure, mayNestDeeperThan } = await import('./structure.js');
     if (await mayNestDeeperThan(this.spool.chunks(), this.limits.maxDepth)) {
       await checkStructure(this.stream(), this.limits);
     }

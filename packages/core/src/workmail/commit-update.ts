@@ -2,10 +2,9 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow';
 import { Upload } from '@aws-sdk/lib-storage';
-import { type ApplyEditsOptions, applyEdits } from '../edit/apply-edits.js';
+import type { ApplyEditsOptions } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
 import type { MessageAccess } from '../message/message.js';
-import { checkUpdate } from '../mime/update-check.js';
 import type { FlowClients } from './clients.js';
 
 /**
@@ -52,6 +51,11 @@ export async function commitUpdate(args: {
   signal: AbortSignal;
 }): Promise<EditOutcome> {
   const { options } = args;
+  // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits.
+  const [{ applyEdits }, { checkUpdate }] = await Promise.all([
+    import('../edit/apply-edits.js'),
+    import('../mime/update-check.js'),
+  ]);
   const applied = await applyEdits(args.message.stream(), args.edits, options);
   try {
     const { changes, skipped } = applied;
