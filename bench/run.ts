@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '@wmflow/local';
+import { coldStarts } from './cold-start.js';
 import { bundleHandlers } from './lib/bundle.js';
 import { messageOfSize } from './lib/messages.js';
 import { budgetMisses, type Metrics, markdown, type Result } from './lib/report.js';
@@ -14,6 +15,7 @@ import { SCENARIOS, type SingleScenario, type ThroughputScenario } from './scena
 const { values } = parseArgs({
   options: { check: { type: 'boolean' }, runs: { type: 'string', default: '5' }, only: { type: 'string' } },
 });
+const COLD_START = 'cold start per function bundle';
 const RUNS = Number(values.runs);
 const BUCKETS = { updates: 'bench-updates', journal: 'bench-journal' };
 const scenarios = SCENARIOS.filter((s) => !values.only || s.name.includes(values.only));
@@ -114,6 +116,10 @@ try {
   for (const s of scenarios) {
     results.push(s.kind === 'single' ? await single(s) : await throughput(s));
     console.error(`done: ${s.name}`);
+  }
+  if (!values.only || COLD_START.includes(values.only)) {
+    for (const r of await coldStarts(stack, RUNS, BUCKETS)) results.push({ kind: 'cold-start', ...r });
+    console.error(`done: ${COLD_START}`);
   }
 } finally {
   await stack.stop();

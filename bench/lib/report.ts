@@ -24,7 +24,17 @@ export interface ThroughputResult {
   baseline: { perSecond: Summary; maxRssMB: Summary };
 }
 
-export type Result = SingleResult | ThroughputResult;
+export interface ColdStartResultRow {
+  kind: 'cold-start';
+  name: string;
+  initialBytes: number;
+  totalBytes: number;
+  initMs: Summary;
+  firstInvocationMs: Summary;
+  coldMs: Summary;
+}
+
+export type Result = SingleResult | ThroughputResult | ColdStartResultRow;
 
 const fmt = (m: Summary, digits = 1) =>
   `${m.median.toFixed(digits)} (${m.min.toFixed(digits)}–${m.max.toFixed(digits)})`;
@@ -46,6 +56,12 @@ export function markdown(results: readonly Result[], runs: number): string {
       (r) =>
         `| ${r.scenario} | ${fmt(r.wmflow.perSecond)} | ${fmt(r.baseline.perSecond)} | ${ratio(r.wmflow.perSecond.median, r.baseline.perSecond.median)} | ${fmt(r.wmflow.maxRssMB)} | ${fmt(r.baseline.maxRssMB)} |`,
     );
+  const cold = results.filter((r): r is ColdStartResultRow => r.kind === 'cold-start');
+  const baseline = cold.find((r) => r.name.startsWith('baseline'));
+  const coldRows = cold.map(
+    (r) =>
+      `| ${r.name} | ${(r.initialBytes / 1024).toFixed(0)} | ${(r.totalBytes / 1024).toFixed(0)} | ${fmt(r.initMs)} | ${fmt(r.firstInvocationMs)} | ${fmt(r.coldMs)} | ${baseline ? ratio(r.coldMs.median, baseline.coldMs.median) : '–'} |`,
+  );
   return [
     `Median (min–max) of ${runs} runs; each run is a fresh \`node\` process running the bundled handler, with the`,
     'emulators in the parent process. wallMs and cpuMs cover the invocation (not module init); maxRssMB is the',
@@ -59,6 +75,10 @@ export function markdown(results: readonly Result[], runs: number): string {
     '| throughput scenario | wmflow msg/s | baseline msg/s | wmflow/baseline | wmflow peak RSS MB | baseline peak RSS MB |',
     '| --- | --- | --- | --- | --- | --- |',
     ...throughput,
+    '',
+    '| cold start (fresh process) | initial KiB | total KiB | init ms | first invocation ms | init + first ms | vs baseline |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...coldRows,
   ].join('\n');
 }
 
