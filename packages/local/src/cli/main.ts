@@ -6,6 +6,8 @@ export type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serve,
+  replay: async () => (await import('./replay.js')).replay,
+  event: async () => (await import('./event.js')).event,
 };
 
 const USAGE = `usage: wmflow <command> [options]
@@ -13,6 +15,13 @@ const USAGE = `usage: wmflow <command> [options]
 commands:
   serve [--load <file|dir>]... [--bucket NAME]... [--region REGION]
         start the local Message Flow emulator and S3 server, print their environment, run until SIGINT/SIGTERM
+  replay <file|dir>... (--function NAME | --handler MODULE[#export]) [options]
+        run a handler against .eml fixtures on the local emulators and print what it did (docs/replay.md)
+        --env KEY=VALUE  --env-file FILE  --direction D  --mail-from A  --recipient A  --org-domain D
+        --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
+        --expect MANIFEST  --summary  --progress  --logs
+  event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
+        print the WorkMail event for a message (for sam local invoke -e)
 `;
 
 /**
@@ -25,6 +34,7 @@ commands:
  */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
+  quietNodeVersionWarning();
   const load = name === undefined ? undefined : COMMANDS[name];
   if (!load) {
     process.stderr.write(
@@ -39,6 +49,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wmflow ${name}: ${error.message}\n`);
     return 1;
   }
+}
+
+/**
+ * The AWS SDK warns on Node 20 when its first client is made (Node 20 is a
+ * deliberate choice, see DESIGN); the CLI keeps stderr for what matters.
+ * Setting the SDK's own switch beforehand turns it off, unless the user set it.
+ */
+function quietNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
 process.exitCode = await main(process.argv.slice(2));

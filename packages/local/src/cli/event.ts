@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { isInternal } from '@wmflow/core';
+import { makeFlowEvent } from '@wmflow/core/testing';
+import { LocalStackError } from '../errors.js';
+import { deriveEnvelope } from '../replay/envelope.js';
+
+/**
+ * `wmflow event <file.eml>`: prints the event a WorkMail "Run Lambda" rule
+ * would send for the message (envelope from the headers unless overridden,
+ * subject cut at 256, fresh ids), for `sam local invoke -e`.
+ *
+ * @example
+ * ```ts
+ * await event(['samples/eml/01-plain-text.eml', '--org-domain', 'corp.example']);
+ * ```
+ */
+export async function event(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      direction: { type: 'string' },
+      'mail-from': { type: 'string' },
+      recipient: { type: 'string', multiple: true, default: [] },
+      'org-domain': { type: 'string', multiple: true, default: [] },
+      'message-id': { type: 'string' },
+    },
+  });
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new LocalStackError('give exactly one message file');
+  const bytes = await readFile(file).catch((error: Error) => {
+    throw new LocalStackError(`cannot read ${file}: ${error.message}`);
+  });
+  const domains = values['org-domain'];
+  const given = values.direction?.toUpperCase();
+  if (given !== undefined && given !== 'INBOUND' && given !== 'OUTBOUND') {
+    throw new LocalStackError('--direction: INBOUND or OUTBOUND');
+  }
+  const from = deriveEnvelope(bytes, { direction: 'OUTBOUND' }).mailFrom;
+  const direction =
+    given ?? (domains.length > 0 && from !== '' && isInternal(from, domains) ? 'OUTBOUND' : 'INBOUND');
+  const envelope = deriveEnvelope(bytes, { direction, organizationDomains: domains });
+  const flowEvent = makeFlowEvent({
+    direction,
+    mailFrom: values['mail-from'] ?? envelope.mailFrom,
+    recipients: values.recipient.length > 0 ? values.recipient : envelope.recipients,
+    subject: envelope.subject,
+    ...(values['message-id'] ? { messageId: values['message-id'] } : {}),
+    ...(envelope.sender ? { sender: envelope.sender } : {}),
+  });
+  process.stdout.write(`${JSON.stringify(flowEvent, null, 2)}\n`);
+  return 0;
+}

@@ -1,0 +1,189 @@
+import { parseArgs } from 'node:util';
+import type { Direction, Verdict } from '@wmflow/core';
+import { LocalStackError } from '../errors.js';
+import { findMessageFiles } from '../load-eml.js';
+import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
+import { ExpectationBook } from '../replay/expect.js';
+import { loadHandler } from '../replay/handler.js';
+import { captureOutput } from '../replay/output.js';
+import { Progress } from '../replay/progress.js';
+import { displayPath, runReplay } from '../replay/runner.js';
+import { commonFolder, errorLines, tableFooter, tableHeader, tableRow } from '../replay/table.js';
+import type { ReplayResult } from '../replay/types.js';
+import { startLocalStack } from '../stack.js';
+
+/** Variables that would point the SDK at real AWS credentials. */
+const SCRUBBED = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE'];
+
+/**
+ * `wmflow replay`: runs a handler against .eml fixtures on the local stack and
+ * prints a table (or JSON lines). Exit code 1 when a message failed (handler
+ * error, timeout, invalid response) or an expectation was not met, 0 otherwise.
+ *
+ * @example
+ * ```ts
+ * await replay(['samples/eml', '--function', 'guard', '--org-domain', 'corp.example']);
+ * ```
+ */
+export async function replay(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      function: { type: 'string' },
+      handler: { type: 'string' },
+      built: { type: 'boolean', default: false },
+      env: { type: 'string', multiple: true, default: [] },
+      'env-file': { type: 'string' },
+      direction: { type: 'string' },
+      'mail-from': { type: 'string' },
+      recipient: { type: 'string', multiple: true, default: [] },
+      'org-domain': { type: 'string', multiple: true, default: [] },
+      sync: { type: 'boolean', default: false },
+      async: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      fallback: { type: 'string', default: 'DEFAULT' },
+      bucket: { type: 'string', multiple: true, default: [] },
+      region: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      expect: { type: 'string', multiple: true, default: [] },
+      progress: { type: 'boolean', default: false },
+      logs: { type: 'boolean', default: false },
+      summary: { type: 'boolean', default: false },
+    },
+  });
+  if ((values.function === undefined) === (values.handler === undefined)) {
+    throw new LocalStackError('give one of --function <name> or --handler <module>[#export]');
+  }
+  if (values.sync && values.async) throw new LocalStackError('--sync and --async exclude each other');
+  const direction = parseDirection(values.direction);
+  const synchronous = values.sync ? true : values.async ? false : undefined;
+  const timeoutMs =
+    values.timeout === undefined ? (synchronous === false ? 120_000 : 15_000) : Number(values.timeout);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+    throw new LocalStackError('--timeout: milliseconds, > 0');
+
+  const ids = values.function ? [logicalIdOf(values.function), values.function] : [];
+  const userEnv = {
+    ...(values['env-file'] ? await readEnvFile(values['env-file'], ids) : {}),
+    ...parseEnvPairs(values.env),
+  };
+  const domains =
+    values['org-domain'].length > 0 ? values['org-domain'] : splitList(userEnv.ORGANIZATION_DOMAINS);
+  if (values['org-domain'].length > 0) userEnv.ORGANIZATION_DOMAINS = domains.join(',');
+  if (values.function && synchronous !== undefined && userEnv.SYNCHRONOUS === undefined) {
+    userEnv.SYNCHRONOUS = String(synchronous);
+  }
+  const buckets = new Set(values.bucket);
+  for (const [key, value] of Object.entries(userEnv)) {
+    if (key.endsWith('_BUCKET') && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) buckets.add(value);
+  }
+  if (buckets.size === 0) buckets.add('wmflow-local');
+
+  const book = await ExpectationBook.load(values.expect);
+  const paths = positionals.length > 0 ? positionals : book.fixtures();
+  if (paths.length === 0)
+    throw new LocalStackError('no fixtures: give files or folders (or --expect MANIFEST)');
+  const files = await findMessageFiles(paths);
+
+  const stack = await startLocalStack({
+    buckets: [...buckets],
+    ...(values.region ? { region: values.region } : {}),
+  });
+  for (const name of SCRUBBED) delete process.env[name];
+  Object.assign(process.env, userEnv, stack.env);
+  const stop = new AbortController();
+  const io = captureOutput({ logs: values.logs, onClosed: () => stop.abort() });
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  const onStray = (error: unknown) => {
+    if (values.logs) io.err(`wmflow replay: unhandled rejection in the handler: ${String(error)}\n`);
+  };
+  process.on('unhandledRejection', onStray);
+  try {
+    const handler = await loadHandler({
+      ...(values.function ? { function: values.function } : {}),
+      ...(values.handler ? { handler: values.handler } : {}),
+      built: values.built,
+    });
+    const progress = new Progress(files.length, io.err, {
+      enabled: values.progress || (process.stderr.isTTY === true && (values.json || !process.stdout.isTTY)),
+      tty: process.stderr.isTTY === true,
+    });
+    const failures: ReplayResult[] = [];
+    const errors: ReplayResult[] = [];
+    const shown = files.map((f) => displayPath(f));
+    const prefix = commonFolder(shown);
+    const rows = !values.json && !values.summary;
+    if (!values.json) {
+      const title = `${handler.label} · ${files.length} message(s)${prefix ? ` in ${prefix}` : ''}`;
+      io.out(rows ? `${title}\n\n${tableHeader()}` : `${title}\n`);
+    }
+    const summary = await runReplay({
+      files,
+      handler,
+      stack,
+      ...(direction ? { direction } : {}),
+      ...(values['mail-from'] !== undefined ? { mailFrom: values['mail-from'] } : {}),
+      recipients: values.recipient,
+      organizationDomains: domains,
+      ...(synchronous !== undefined ? { synchronous } : {}),
+      timeoutMs,
+      fallback: parseFallback(values.fallback),
+      ...(values.out ? { outDir: values.out } : {}),
+      expectations: book,
+      check: values.check,
+      signal: stop.signal,
+      onResult: (r) => {
+        progress.tick(r.file);
+        if (values.json) {
+          io.out(`${JSON.stringify(r)}\n`);
+          return;
+        }
+        if (rows) io.out(tableRow(r, prefix));
+        if (r.check && !r.check.ok && failures.length < 100) failures.push(slim(r));
+        else if (r.error && !r.check?.ok && errors.length < 100) errors.push(slim(r));
+      },
+    });
+    progress.done();
+    if (!values.json) io.out(`${errorLines(errors)}${tableFooter(summary, failures)}`);
+    if (stop.signal.aborted) return 130;
+    return summary.unexpectedErrors > 0 || summary.checkFailures > 0 ? 1 : 0;
+  } finally {
+    process.off('unhandledRejection', onStray);
+    process.off('SIGINT', onSignal);
+    io.restore();
+    await stack.stop();
+  }
+}
+
+function slim(r: ReplayResult): ReplayResult {
+  return { ...r, recipients: [], verdicts: {}, journaled: [] };
+}
+
+function parseDirection(value: string | undefined): Direction | undefined {
+  if (value === undefined) return undefined;
+  const upper = value.toUpperCase();
+  if (upper !== 'INBOUND' && upper !== 'OUTBOUND')
+    throw new LocalStackError('--direction: INBOUND or OUTBOUND');
+  return upper;
+}
+
+function parseFallback(value: string): Verdict {
+  const [type, ...rest] = value.split(':');
+  const upper = (type ?? '').toUpperCase();
+  if (upper === 'BOUNCE') return { type: 'BOUNCE', message: rest.join(':') || 'Message not delivered.' };
+  if (['DEFAULT', 'DROP', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK'].includes(upper))
+    return { type: upper } as Verdict;
+  throw new LocalStackError('--fallback: DEFAULT, DROP, MOVE_TO_JUNK, BYPASS_SPAM_CHECK or BOUNCE:<message>');
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[,;\s]+/)
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
+}

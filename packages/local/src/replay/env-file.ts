@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { LocalStackError } from '../errors.js';
+
+/**
+ * Reads an environment file in the format of `sam local invoke --env-vars`:
+ * `{"Parameters": {…}}` applies to every function, `{"<LogicalId>": {…}}` to
+ * one; the function's own object wins over `Parameters`. `ids` are the names
+ * the handler may be known by (logical id, function name), first match wins.
+ *
+ * @example
+ * ```ts
+ * await readEnvFile('samples/env/guard.json', ['GuardFunction', 'guard']);
+ * ```
+ */
+export async function readEnvFile(path: string, ids: readonly string[]): Promise<Record<string, string>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new LocalStackError(`--env-file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new LocalStackError(`--env-file ${path}: expected {"Parameters": {…}} or {"<LogicalId>": {…}}`);
+  }
+  const sections = json as Record<string, unknown>;
+  const own = Object.keys(sections).filter((k) => k !== 'Parameters');
+  const id = ids.find((i) => own.includes(i)) ?? (own.length === 1 ? own[0] : undefined);
+  const env: Record<string, string> = {};
+  for (const name of ['Parameters', ...(id ? [id] : [])]) {
+    const section = sections[name];
+    if (section === undefined) continue;
+    if (typeof section !== 'object' || section === null || Array.isArray(section)) {
+      throw new LocalStackError(`--env-file ${path}: "${name}" must be an object of variables`);
+    }
+    for (const [key, value] of Object.entries(section)) {
+      if (value === null || typeof value === 'object') {
+        throw new LocalStackError(`--env-file ${path}: ${name}.${key} must be a string, number or boolean`);
+      }
+      env[key] = String(value);
+    }
+  }
+  return env;
+}
+
+/**
+ * The logical id SAM gives a prebuilt function in template.yaml: `guard` →
+ * `GuardFunction`, `outbound-policy` → `OutboundPolicyFunction`.
+ *
+ * @example
+ * ```ts
+ * logicalIdOf('outbound-policy'); // 'OutboundPolicyFunction'
+ * ```
+ */
+export function logicalIdOf(name: string): string {
+  return `${name
+    .split(/[^a-zA-Z0-9]+/)
+    .map((w) => (w[0]?.toUpperCase() ?? '') + w.slice(1))
+    .join('')}Function`;
+}
+
+/**
+ * Parses `KEY=VALUE` pairs of `--env`.
+ *
+ * @example
+ * ```ts
+ * parseEnvPairs(['A=1', 'B=x=y']); // { A: '1', B: 'x=y' }
+ * ```
+ */
+export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new LocalStackError(`--env ${pair}: expected KEY=VALUE`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LocalStackError } from '../errors.js';
+
+/** A Lambda handler as replay calls it: promise-returning or callback-style. */
+type AnyHandler = (
+  event: unknown,
+  context: unknown,
+  callback?: (error: unknown, result?: unknown) => void,
+) => unknown;
+
+/**
+ * A handler module imported once, ready to be invoked per message.
+ *
+ * @example
+ * ```ts
+ * const loaded = await loadHandler({ handler: 'samples/lambdas/wire-transfer-blocker.ts' });
+ * await loaded.invoke(event, lambdaContext());
+ * ```
+ */
+export interface LoadedHandler {
+  /** What the table calls it: the function name or `module#export`. */
+  readonly label: string;
+  /** The module file that was imported. */
+  readonly path: string;
+  invoke(event: unknown, context: unknown): Promise<unknown>;
+}
+
+/** Which handler to run: a prebuilt function by name, or a module (`path[#export]`). */
+export interface HandlerSpec {
+  function?: string;
+  handler?: string;
+  /** Prefer the built bundle `dist/functions/<name>/index.mjs` over the source. */
+  built?: boolean;
+}
+
+/** True when this module runs from TypeScript source (through tsx), so `.ts` modules can be imported. */
+export const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+/**
+ * Finds a prebuilt function: `functions/<name>/index.ts` (from source, when
+ * TypeScript can be imported) or the bundle `dist/functions/<name>/index.mjs`,
+ * looked up from the working folder upwards, then from this package's repository.
+ *
+ * @example
+ * ```ts
+ * resolveFunction('guard'); // '/repo/functions/guard/index.ts'
+ * ```
+ */
+export function resolveFunction(name: string, options: { built?: boolean } = {}): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+    throw new LocalStackError(`--function: bad function name "${name}"`);
+  const source = join('functions', name, 'index.ts');
+  const bundle = join('dist', 'functions', name, 'index.mjs');
+  const order = options.built || !RUNNING_FROM_SOURCE ? [bundle, source] : [source, bundle];
+  const roots = [...ancestors(process.cwd()), ...ancestors(dirname(fileURLToPath(import.meta.url)))];
+  for (const candidate of order) {
+    if (candidate === source && !RUNNING_FROM_SOURCE) continue;
+    for (const root of roots) {
+      const path = join(root, candidate);
+      if (existsSync(path)) return path;
+    }
+  }
+  throw new LocalStackError(
+    `--function ${name}: found neither functions/${name}/index.ts nor dist/functions/${name}/index.mjs` +
+      (RUNNING_FROM_SOURCE ? '' : ' (run `npm run build` to build the bundles)'),
+  );
+}
+
+/**
+ * Imports the handler module once (after the caller has set `process.env`: bundles
+ * create their clients and read their configuration at cold start) and picks its
+ * export (`handler` unless named after `#`).
+ *
+ * @example
+ * ```ts
+ * await loadHandler({ function: 'guard' });
+ * await loadHandler({ handler: 'dist/my-fn/index.mjs#main' });
+ * ```
+ */
+export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
+  let path: string;
+  let exportName = 'handler';
+  let label: string;
+  if (spec.function !== undefined) {
+    path = resolveFunction(spec.function, { built: spec.built ?? false });
+    label = spec.function;
+  } else if (spec.handler !== undefined) {
+    const hash = spec.handler.lastIndexOf('#');
+    const file = hash > 0 ? spec.handler.slice(0, hash) : spec.handler;
+    if (hash > 0) exportName = spec.handler.slice(hash + 1);
+    path = resolve(file);
+    if (!existsSync(path)) throw new LocalStackError(`--handler: no such module ${file}`);
+    label = `${file}#${exportName}`;
+  } else {
+    throw new LocalStackError('give --function <name> or --handler <module>[#export]');
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    const e = error as Error;
+    throw new LocalStackError(`cannot load ${label} (${path}): ${e.name}: ${e.message}`);
+  }
+  const fn = module[exportName] ?? (module.default as Record<string, unknown> | undefined)?.[exportName];
+  if (typeof fn !== 'function') {
+    const names = Object.keys(module).join(', ') || 'none';
+    throw new LocalStackError(`${label}: no function exported as "${exportName}" (exports: ${names})`);
+  }
+  return { label, path, invoke: (event, context) => call(fn as AnyHandler, event, context) };
+}
+
+/** Calls a handler the way the Lambda runtime does: a returned promise, or the callback. */
+function call(fn: AnyHandler, event: unknown, context: unknown): Promise<unknown> {
+  return new Promise((resolvePromise, reject) => {
+    let settled = false;
+    const done = (error: unknown, result?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolvePromise(result);
+    };
+    try {
+      const returned = fn(event, context, done);
+      if (returned && typeof (returned as Promise<unknown>).then === 'function') {
+        (returned as Promise<unknown>).then(
+          (r) => done(null, r),
+          (e: unknown) => done(e ?? new Error('rejected')),
+        );
+      } else if (fn.length < 3) {
+        done(null, returned);
+      }
+    } catch (error) {
+      done(error ?? new Error('thrown'));
+    }
+  });
+}
+
+function ancestors(start: string): string[] {
+  const out: string[] = [];
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    out.push(dir);
+    if (dirname(dir) === dir) return out;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Keeps what handlers print off stdout, so the table and the JSON lines stay
+ * clean: while installed, writes to `process.stdout` and `process.stderr` go
+ * to stderr (`logs: true`) or nowhere; {@link CapturedOutput.out} and
+ * {@link CapturedOutput.err} reach the real streams.
+ *
+ * @example
+ * ```ts
+ * const io = captureOutput({ logs: false });
+ * io.out('table row\n');
+ * io.restore();
+ * ```
+ */
+export interface CapturedOutput {
+  out(text: string): void;
+  err(text: string): void;
+  restore(): void;
+}
+
+export function captureOutput(options: { logs: boolean; onClosed?: () => void }): CapturedOutput {
+  const stdoutWrite = process.stdout.write;
+  const stderrWrite = process.stderr.write;
+  const realOut = stdoutWrite.bind(process.stdout);
+  const realErr = stderrWrite.bind(process.stderr);
+  const sink = ((chunk: unknown, ...rest: unknown[]) => {
+    if (options.logs) return (realErr as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
+    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof process.stdout.write;
+  let closed = false;
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+    options.onClosed?.();
+  };
+  process.stdout.on('error', onError);
+  process.stdout.write = sink;
+  process.stderr.write = sink;
+  return {
+    out: (text) => {
+      if (!closed) realOut(text);
+    },
+    err: (text) => void realErr(text),
+    restore: () => {
+      process.stdout.off('error', onError);
+      process.stdout.write = stdoutWrite;
+      process.stderr.write = stderrWrite;
+    },
+  };
+}

@@ -1,0 +1,263 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import {
+  type Direction,
+  isInternal,
+  MessageHeaders,
+  readResponse,
+  type Verdict,
+  verdictKey,
+} from '@wmflow/core';
+import { makeFlowEvent } from '@wmflow/core/testing';
+import type { LocalStack } from '../stack.js';
+import { compareOutcome } from './check.js';
+import { describeRewrite } from './diff.js';
+import { deriveEnvelope, headerBlock } from './envelope.js';
+import type { Expectation, ExpectationBook } from './expect.js';
+import type { LoadedHandler } from './handler.js';
+import { describeError, type Invocation, invokeOnce } from './invoke.js';
+import { S3Tracker } from './s3-tracker.js';
+import type { ReplayResult } from './types.js';
+
+/**
+ * Settings of {@link runReplay}.
+ *
+ * @example
+ * ```ts
+ * await runReplay({ files, handler, stack, organizationDomains: ['corp.example'], timeoutMs: 15_000, onResult });
+ * ```
+ */
+export interface ReplayOptions {
+  files: AsyncIterable<string> | Iterable<string>;
+  handler: LoadedHandler;
+  stack: LocalStack;
+  /** Direction of every message; else the expectation's, else OUTBOUND when From is in an organization domain. */
+  direction?: Direction;
+  mailFrom?: string;
+  recipients?: readonly string[];
+  organizationDomains: readonly string[];
+  /** The rule's mode; undefined: what a wmflow handler reports, else synchronous. */
+  synchronous?: boolean;
+  timeoutMs: number;
+  /** The rule's fallback action (applied when the invocation fails). Default DEFAULT. */
+  fallback?: Verdict;
+  /** Where rewrites, their diffs and S3 copies go. */
+  outDir?: string;
+  expectations?: ExpectationBook;
+  /** Compare outcomes with expectations. */
+  check?: boolean;
+  /** Stops the run before the next message (SIGINT, closed stdout). */
+  signal?: AbortSignal;
+  /** Called once per message, in order, as soon as it is done. */
+  onResult(result: ReplayResult): void | Promise<void>;
+}
+
+/** Totals of a run. */
+export interface ReplaySummary {
+  messages: number;
+  errors: number;
+  /** Errors not declared by an expectation that `--check` found met. */
+  unexpectedErrors: number;
+  rewritten: number;
+  journaled: number;
+  checked: number;
+  checkFailures: number;
+  verdicts: Record<string, number>;
+  durationMs: number;
+}
+
+/**
+ * Replays each file through the handler on the local stack: synthesizes the
+ * WorkMail event, loads the message into the emulator, invokes the handler,
+ * reads the response as WorkMail would, and reports what happened. Keeps only
+ * totals between messages.
+ *
+ * @example
+ * ```ts
+ * const summary = await runReplay({ ...options, onResult: (r) => console.log(JSON.stringify(r)) });
+ * ```
+ */
+export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
+  const started = performance.now();
+  const tracker = new S3Tracker(options.stack);
+  await tracker.created();
+  const names = new Set<string>();
+  const summary: ReplaySummary = {
+    messages: 0,
+    errors: 0,
+    unexpectedErrors: 0,
+    rewritten: 0,
+    journaled: 0,
+    checked: 0,
+    checkFailures: 0,
+    verdicts: {},
+    durationMs: 0,
+  };
+  for await (const file of options.files) {
+    if (options.signal?.aborted) break;
+    const { result, errorExpected } = await replayOne(options, file, tracker, names);
+    summary.messages++;
+    if (result.error) summary.errors++;
+    if (result.error && !errorExpected) summary.unexpectedErrors++;
+    if (result.rewritten) summary.rewritten++;
+    summary.journaled += result.journaled.length;
+    if (result.check) summary.checked++;
+    if (result.check && !result.check.ok) summary.checkFailures++;
+    for (const v of Object.values(result.verdicts)) {
+      const type = v.split(':')[0] as string;
+      summary.verdicts[type] = (summary.verdicts[type] ?? 0) + 1;
+    }
+    await options.onResult(result);
+  }
+  summary.durationMs = Math.round(performance.now() - started);
+  return summary;
+}
+
+async function replayOne(
+  options: ReplayOptions,
+  file: string,
+  tracker: S3Tracker,
+  names: Set<string>,
+): Promise<{ result: ReplayResult; errorExpected: boolean }> {
+  const started = performance.now();
+  const shown = displayPath(file);
+  const expectation = await options.expectations?.lookup(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return { result: failed(shown, describeError(error), started), errorExpected: false };
+  }
+  const domains = options.organizationDomains;
+  const envelope = deriveEnvelope(bytes, {
+    direction: options.direction ?? 'INBOUND',
+    organizationDomains: domains,
+  });
+  const direction =
+    options.direction ??
+    expectation?.direction ??
+    (domains.length > 0 && envelope.mailFrom && isInternal(envelope.mailFrom, domains)
+      ? 'OUTBOUND'
+      : 'INBOUND');
+  const derived =
+    direction === 'INBOUND' ? envelope : deriveEnvelope(bytes, { direction, organizationDomains: domains });
+  const mailFrom = options.mailFrom ?? expectation?.mailFrom ?? derived.mailFrom;
+  const recipients = [
+    ...(options.recipients?.length ? options.recipients : (expectation?.recipients ?? derived.recipients)),
+  ];
+  const messageId = options.stack.flow.load(bytes);
+  const event = makeFlowEvent({
+    direction,
+    mailFrom,
+    recipients,
+    subject: derived.subject,
+    messageId,
+    ...(derived.sender ? { sender: derived.sender } : {}),
+  });
+  const invocation = await invokeOnce(options.handler, event, {
+    timeoutMs: options.timeoutMs,
+    functionName: options.handler.label,
+  });
+  const synchronous = options.synchronous ?? invocation.outcome?.synchronous ?? true;
+  const { verdicts, error } = interpret(invocation, recipients, direction, synchronous, options.fallback);
+
+  const history = options.stack.flow.history(messageId);
+  const staged = new Set(
+    history.flatMap((v) => (typeof v.source === 'string' ? [] : [`${v.source.bucket}/${v.source.key}`])),
+  );
+  const created = await tracker.created();
+  const committed = synchronous && history.length > 1 ? history.at(-1) : undefined;
+  let rewritten: string | null = null;
+  if (committed && typeof committed.source !== 'string')
+    rewritten = `s3://${committed.source.bucket}/${committed.source.key}`;
+  if (options.outDir) {
+    for (const object of created) await tracker.copyTo(options.outDir, object);
+    if (committed) {
+      const name = uniqueName(names, basename(file, extname(file)));
+      await mkdir(options.outDir, { recursive: true });
+      rewritten = join(options.outDir, `${name}.eml`);
+      await writeFile(rewritten, committed.content);
+      const changes = invocation.outcome?.edit.status === 'committed' ? invocation.outcome.edit.changes : [];
+      await writeFile(
+        join(options.outDir, `${name}.diff`),
+        describeRewrite(basename(file), bytes, committed.content, changes),
+      );
+    }
+  }
+  const result: ReplayResult = {
+    file: shown,
+    messageId,
+    direction,
+    synchronous,
+    mailFrom,
+    recipients,
+    verdicts,
+    rulesFired: invocation.outcome?.rulesFired ?? [],
+    rewritten,
+    journaled: created
+      .filter((o) => !staged.has(`${o.bucket}/${o.key}`))
+      .map((o) => `s3://${o.bucket}/${o.key}`),
+    error,
+    durationMs: Math.round(performance.now() - started),
+    check: null,
+  };
+  if (options.check && expectation) {
+    const delivered = new MessageHeaders(headerBlock((committed ?? history[0])?.content ?? Buffer.alloc(0)));
+    const differences = compareOutcome(expectation satisfies Expectation, result, delivered);
+    result.check = { ok: differences.length === 0, differences };
+  }
+  const declared = expectation?.error !== undefined && expectation.error !== false;
+  return { result, errorExpected: result.check?.ok === true && declared };
+}
+
+/** Verdicts as WorkMail would apply them, and the error to report, if any. */
+function interpret(
+  invocation: Invocation,
+  recipients: readonly string[],
+  direction: Direction,
+  synchronous: boolean,
+  fallback: Verdict = { type: 'DEFAULT' },
+): { verdicts: Record<string, string>; error: ReplayResult['error'] } {
+  const all = (verdict: Verdict) => Object.fromEntries(recipients.map((r) => [r, verdictKey(verdict)]));
+  const flowError = invocation.outcome?.error ?? null;
+  if (invocation.failure)
+    return { verdicts: all(synchronous ? fallback : { type: 'DEFAULT' }), error: invocation.failure };
+  if (!synchronous) return { verdicts: all({ type: 'DEFAULT' }), error: flowError };
+  const reading = readResponse(invocation.response, recipients, direction, fallback);
+  const verdicts = Object.fromEntries([...reading.verdicts].map(([r, v]) => [r, verdictKey(v)]));
+  if (reading.problems.length > 0) {
+    return { verdicts, error: { name: 'InvalidResponse', message: reading.problems.join('; ') } };
+  }
+  return { verdicts, error: flowError };
+}
+
+function failed(file: string, error: { name: string; message: string }, started: number): ReplayResult {
+  return {
+    file,
+    messageId: '',
+    direction: 'INBOUND',
+    synchronous: true,
+    mailFrom: '',
+    recipients: [],
+    verdicts: {},
+    rulesFired: [],
+    rewritten: null,
+    journaled: [],
+    error,
+    durationMs: Math.round(performance.now() - started),
+    check: null,
+  };
+}
+
+function uniqueName(names: Set<string>, base: string): string {
+  let name = base;
+  for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
+  names.add(name);
+  return name;
+}
+
+/** A path relative to the working folder when under it, else as given. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') || rel === '' ? file : rel;
+}

@@ -1,0 +1,119 @@
+import type { ReplaySummary } from './runner.js';
+import type { ReplayResult } from './types.js';
+
+/** Column widths; with the separators the table is 100 characters wide. */
+const COLUMNS = [
+  { title: 'FILE', width: 24 },
+  { title: 'DIR', width: 3 },
+  { title: 'VERDICTS', width: 18 },
+  { title: 'RULES FIRED', width: 24 },
+  { title: 'RW', width: 3 },
+  { title: 'S3', width: 2 },
+  { title: 'RESULT', width: 14 },
+] as const;
+
+const SHORT: Record<string, string> = { MOVE_TO_JUNK: 'JUNK', BYPASS_SPAM_CHECK: 'BYPASS' };
+
+/**
+ * The table of `wmflow replay`: a header, one row per message as it is done
+ * (rows stream; nothing is kept), then the totals and the expectation
+ * differences.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(tableHeader());
+ * process.stdout.write(tableRow(result));
+ * ```
+ */
+export function tableHeader(): string {
+  const head = COLUMNS.map((c) => c.title.padEnd(c.width)).join('  ');
+  return `${head.trimEnd()}\n${COLUMNS.map((c) => '─'.repeat(c.width)).join('  ')}\n`;
+}
+
+/**
+ * The folder every file is in (with its trailing separator), shown once above
+ * the table and cut from each row; empty when there is none.
+ */
+export function commonFolder(files: readonly string[]): string {
+  let prefix: string | undefined;
+  for (const f of files) {
+    const folder = f.slice(0, f.lastIndexOf('/') + 1);
+    if (prefix === undefined) prefix = folder;
+    while (!folder.startsWith(prefix)) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('/') + 1);
+  }
+  return prefix ?? '';
+}
+
+/** One row: file, direction, verdicts summary, rules fired, rewritten, journaled count, result. */
+export function tableRow(r: ReplayResult, prefix = ''): string {
+  const file = prefix && r.file.startsWith(prefix) ? r.file.slice(prefix.length) : r.file;
+  const cells = [
+    cut(file, COLUMNS[0].width, true),
+    r.messageId === '' ? '-' : r.direction === 'INBOUND' ? 'IN' : 'OUT',
+    verdictSummary(r),
+    r.rulesFired.length === 0 ? '-' : r.rulesFired.join(','),
+    r.rewritten ? 'yes' : '-',
+    r.journaled.length === 0 ? '-' : String(r.journaled.length),
+    resultCell(r),
+  ];
+  return `${cells
+    .map((c, i) => cut(c, COLUMNS[i]?.width ?? 10).padEnd(COLUMNS[i]?.width ?? 10))
+    .join('  ')
+    .trimEnd()}\n`;
+}
+
+/** Verdicts grouped by type: `DEFAULT`, `BOUNCE×2 DEFAULT`, … (async: `(async)`). */
+export function verdictSummary(r: ReplayResult): string {
+  const counts = new Map<string, number>();
+  for (const v of Object.values(r.verdicts)) {
+    const type = v.split(':')[0] as string;
+    const short = SHORT[type] ?? type;
+    counts.set(short, (counts.get(short) ?? 0) + 1);
+  }
+  if (counts.size === 0) return '-';
+  const total = Object.keys(r.verdicts).length;
+  const text =
+    counts.size === 1
+      ? `${[...counts.keys()][0]}${total > 1 ? ` (all ${total})` : ''}`
+      : [...counts].map(([t, n]) => `${t}×${n}`).join(' ');
+  return r.synchronous ? text : `${text} async`;
+}
+
+function resultCell(r: ReplayResult): string {
+  if (r.check && !r.check.ok) return '✗ NOT AS EXPECTED';
+  if (r.error) return `! ${r.error.name}`;
+  return r.check ? '✓ as expected' : 'ok';
+}
+
+/** The totals line, and each failed expectation's differences. */
+export function tableFooter(summary: ReplaySummary, failures: readonly ReplayResult[]): string {
+  const verdicts = Object.entries(summary.verdicts)
+    .map(([t, n]) => `${n} ${SHORT[t] ?? t}`)
+    .join(', ');
+  const lines = [
+    '',
+    `${summary.messages} message(s) in ${(summary.durationMs / 1000).toFixed(1)} s` +
+      (summary.checked > 0
+        ? ` · expectations ${summary.checked - summary.checkFailures}/${summary.checked} met`
+        : ''),
+    `verdicts: ${verdicts || 'none'} · ${summary.rewritten} rewritten · ` +
+      `${summary.journaled} S3 object(s) journaled · ${summary.errors} error(s)`,
+  ];
+  for (const r of failures) {
+    lines.push('', `✗ ${r.file}${r.error ? `  (${r.error.name}: ${r.error.message})` : ''}`);
+    for (const d of r.check?.differences ?? []) lines.push(`    ${d}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Errors of the run, one line each (the table cuts them). */
+export function errorLines(errors: readonly ReplayResult[]): string {
+  if (errors.length === 0) return '';
+  return `\n${errors.map((r) => `! ${r.file}: ${r.error?.name}: ${r.error?.message}`).join('\n')}\n`;
+}
+
+function cut(text: string, width: number, keepEnd = false): string {
+  const flat = text.replace(/\s+/g, ' ');
+  if (flat.length <= width) return flat;
+  return keepEnd ? `…${flat.slice(flat.length - width + 1)}` : `${flat.slice(0, width - 1)}…`;
+}

@@ -1,0 +1,36 @@
+import type { Direction } from '@wmflow/core';
+
+/**
+ * The outcome of replaying one message: one JSON line of `wmflow replay --json`.
+ * A public interface: fields are only ever added.
+ *
+ * @example
+ * ```ts
+ * const line: ReplayResult = JSON.parse(stdoutLine);
+ * line.verdicts['alice@corp.example']; // 'DEFAULT' | 'BOUNCE:<message>' | …
+ * ```
+ */
+export interface ReplayResult {
+  /** The fixture, as given or found (relative to the working folder when under it). */
+  file: string;
+  /** The emulator's message id (fresh for each message). */
+  messageId: string;
+  direction: Direction;
+  synchronous: boolean;
+  /** Envelope sender and recipients of the synthesized event. */
+  mailFrom: string;
+  recipients: string[];
+  /** Verdict per recipient as WorkMail applies the response: the action type, `BOUNCE:<message>` for bounces. */
+  verdicts: Record<string, string>;
+  /** Rules that settled something or noted a reason (wmflow handlers; empty for other handlers). */
+  rulesFired: string[];
+  /** Path of the committed rewrite under `--out`, else the `s3://bucket/key` it was read from; null when not rewritten. */
+  rewritten: string | null;
+  /** Objects the message left in S3 (`s3://bucket/key`), staged rewrites excluded. */
+  journaled: string[];
+  /** Why the invocation failed or its response was refused; null when all went well. */
+  error: { name: string; message: string } | null;
+  durationMs: number;
+  /** Expectation check (`--check`): null when the fixture has no expectation or no check was asked. */
+  check: { ok: boolean; differences: string[] } | null;
+}

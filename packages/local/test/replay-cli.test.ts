@@ -1,0 +1,268 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFlowEvent } from '@wmflow/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, ROOT, wmflow } from './replay-helpers.js';
+
+const ENV = ['--env-file', 'samples/expect/env.json'];
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wmflow-replay-test-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('wmflow replay over the samples', () => {
+  it.each([
+    ['guard', ['--function', 'guard', '--expect', 'samples/expect/guard.expect.json']],
+    [
+      'outbound-policy',
+      ['--function', 'outbound-policy', '--expect', 'samples/expect/outbound-policy.expect.json'],
+    ],
+    ['archiver', ['--function', 'archiver', '--expect', 'samples/expect/archiver.expect.json']],
+    [
+      'wire-transfer-blocker',
+      [
+        '--handler',
+        'samples/lambdas/wire-transfer-blocker.ts',
+        '--expect',
+        'samples/expect/wire-transfer-blocker.expect.json',
+      ],
+    ],
+  ])('%s: every expectation is met (exit 0)', async (_name, args) => {
+    const run = await wmflow(['replay', ...args, ...ENV, '--check']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/expectations (\d+)\/\1 met/);
+    expect(run.stdout).not.toContain('✗');
+    expect(run.code).toBe(0);
+    for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('fails with a readable diff when an expectation is broken', async () => {
+    const manifest = join(dir, 'broken.expect.json');
+    const fixture = join(ROOT, 'samples/eml/04-ses-spam-virus.eml');
+    await writeFile(
+      manifest,
+      JSON.stringify({
+        fixtures: {
+          [fixture]: { verdicts: { 'carol@corp.example': 'DEFAULT' }, rulesFired: [], rewritten: true },
+          [join(ROOT, 'samples/eml/01-plain-text.eml')]: { verdicts: { '*': 'DEFAULT' } },
+        },
+      }),
+    );
+    const run = await wmflow(['replay', '--function', 'guard', ...ENV, '--expect', manifest, '--check']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('expectations 1/2 met');
+    expect(run.stdout).toContain('✗ samples/eml/04-ses-spam-virus.eml');
+    expect(run.stdout).toContain(
+      'verdict of carol@corp.example: expected "DEFAULT", got "BOUNCE:Your message was not delivered: it was found to contain a virus."',
+    );
+    expect(run.stdout).toContain('rules fired: expected [], got ["enforce-ses-verdicts"]');
+    expect(run.stdout).toContain('rewritten: expected true, got false');
+  });
+});
+
+describe('wmflow replay --json', () => {
+  it('prints one stable object per message', async () => {
+    const run = await wmflow([
+      'replay',
+      'samples/eml/03-invoice-attachments.eml',
+      'samples/eml/01-plain-text.eml',
+      '--function',
+      'guard',
+      ...ENV,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const [bounced, tagged] = jsonLines(run.stdout);
+    expect(Object.keys(bounced ?? {})).toEqual([
+      'file',
+      'messageId',
+      'direction',
+      'synchronous',
+      'mailFrom',
+      'recipients',
+      'verdicts',
+      'rulesFired',
+      'rewritten',
+      'journaled',
+      'error',
+      'durationMs',
+      'check',
+    ]);
+    expect(bounced).toMatchObject({
+      file: 'samples/eml/03-invoice-attachments.eml',
+      direction: 'INBOUND',
+      mailFrom: 'billing@vendor.example',
+      recipients: ['bob@corp.example'],
+      verdicts: { 'bob@corp.example': expect.stringMatching(/^BOUNCE:Your message was not delivered/) },
+      rulesFired: ['block-attachments'],
+      rewritten: null,
+      journaled: [],
+      error: null,
+      check: null,
+    });
+    expect(bounced?.messageId).toMatch(/^[a-z0-9-]{1,120}$/);
+    expect(tagged?.rewritten).toMatch(/^s3:\/\/wmflow-updates\/wmflow-updates\//);
+    expect(typeof tagged?.durationMs).toBe('number');
+  });
+});
+
+describe('wmflow replay over malformed fixtures', () => {
+  it('gives each a defined outcome and goes on', async () => {
+    const bad = join(dir, 'bad');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(bad);
+    await writeFile(join(bad, 'a-empty.eml'), '');
+    await writeFile(
+      join(bad, 'b-garbage.eml'),
+      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)),
+    );
+    await writeFile(
+      join(bad, 'c-no-body.eml'),
+      'From: x@partner.example\r\nTo: y@corp.example\r\nSubject: no body\r\n',
+    );
+    await writeFile(join(bad, 'd-good.eml'), await readFile(join(ROOT, 'samples/eml/01-plain-text.eml')));
+    const run = await wmflow(['replay', bad, '--function', 'guard', ...ENV, '--json']);
+    const lines = jsonLines(run.stdout);
+    expect(lines.map((l) => String(l.file).split('/').pop())).toEqual([
+      'a-empty.eml',
+      'b-garbage.eml',
+      'c-no-body.eml',
+      'd-good.eml',
+    ]);
+    for (const line of lines) {
+      expect(Object.values(line.verdicts as object).length).toBeGreaterThan(0);
+      expect(line.error === null || typeof (line.error as { name: string }).name === 'string').toBe(true);
+    }
+    expect(lines[3]).toMatchObject({ error: null, rulesFired: ['tag-external'] });
+    expect(run.code).toBe(lines.some((l) => l.error !== null) ? 1 : 0);
+  });
+
+  it('survives handlers that throw, hang or answer garbage', async () => {
+    const module = join(dir, 'bad-handlers.mjs');
+    await writeFile(
+      module,
+      [
+        'export const throws = async () => { throw new TypeError("boom"); };',
+        'export const hangs = () => new Promise(() => {});',
+        'export const garbage = async () => ({ actions: [{ action: { type: "EXPLODE" } }] });',
+        'export const logs = async () => { console.log("noise on stdout"); return { actions: [{ action: { type: "DROP" }, allRecipients: true }] }; };',
+      ].join('\n'),
+    );
+    const fixture = 'samples/eml/01-plain-text.eml';
+    const run = async (name: string, extra: string[] = []) =>
+      wmflow(['replay', fixture, '--handler', `${module}#${name}`, '--json', ...extra]);
+    const [threw, hung, junk, noisy] = await Promise.all([
+      run('throws'),
+      run('hangs', ['--timeout', '300']),
+      run('garbage'),
+      run('logs'),
+    ]);
+    expect(jsonLines(threw.stdout)[0]?.error).toEqual({ name: 'TypeError', message: 'boom' });
+    expect(threw.code).toBe(1);
+    expect(jsonLines(hung.stdout)[0]?.error).toMatchObject({ name: 'HandlerTimeout' });
+    expect(jsonLines(junk.stdout)[0]?.error).toMatchObject({ name: 'InvalidResponse' });
+    expect(jsonLines(junk.stdout)[0]?.verdicts).toEqual({ 'dev@corp.example': 'DEFAULT' });
+    expect(jsonLines(noisy.stdout)).toHaveLength(1);
+    expect(jsonLines(noisy.stdout)[0]?.verdicts).toEqual({ 'dev@corp.example': 'DROP' });
+    expect(noisy.code).toBe(0);
+  });
+});
+
+describe('wmflow replay --out', () => {
+  it('writes each committed rewrite, its diff, and a copy of every S3 object', async () => {
+    const out = join(dir, 'out');
+    const run = await wmflow([
+      'replay',
+      'samples/eml/01-plain-text.eml',
+      'samples/eml/04-ses-spam-virus.eml',
+      '--function',
+      'guard',
+      ...ENV,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const [tagged, bounced] = jsonLines(run.stdout);
+    expect(tagged?.rewritten).toBe(join(out, '01-plain-text.eml'));
+    expect(bounced?.rewritten).toBeNull();
+    const rewrite = await readFile(join(out, '01-plain-text.eml'));
+    expect(rewrite.toString('latin1')).toContain('Subject: [EXTERNAL] Release notes for 4.2');
+    const diff = await readFile(join(out, '01-plain-text.diff'), 'utf8');
+    expect(diff).toContain('-Subject: Release notes for 4.2\n+Subject: [EXTERNAL] Release notes for 4.2');
+    // The staged update in S3 is byte-identical to what the emulator committed.
+    const { readdir } = await import('node:fs/promises');
+    const staged = (await readdir(join(out, 's3'), { recursive: true, withFileTypes: true })).filter((e) =>
+      e.isFile(),
+    );
+    expect(staged).toHaveLength(1);
+    const copy = await readFile(join(staged[0]?.parentPath ?? '', staged[0]?.name ?? ''));
+    expect(copy.equals(rewrite)).toBe(true);
+  });
+
+  it('copies journaled objects byte for byte', async () => {
+    const out = join(dir, 'journal-out');
+    const run = await wmflow([
+      'replay',
+      'samples/eml/07-latin1-8bit.eml',
+      '--function',
+      'archiver',
+      ...ENV,
+      '--out',
+      out,
+      '--json',
+    ]);
+    const [line] = jsonLines(run.stdout);
+    const journaled = ((line?.journaled ?? []) as string[]).find((k) => !k.endsWith('.json')) ?? '';
+    const copy = await readFile(join(out, 's3', journaled.replace('s3://', '')));
+    expect(copy.equals(await readFile(join(ROOT, 'samples/eml/07-latin1-8bit.eml')))).toBe(true);
+  });
+});
+
+describe('wmflow event', () => {
+  it('prints an event parseFlowEvent accepts, envelope from the headers', async () => {
+    const run = await wmflow([
+      'event',
+      'samples/eml/06-outbound-card-numbers.eml',
+      '--org-domain',
+      'corp.example',
+    ]);
+    expect(run.code).toBe(0);
+    const event = parseFlowEvent(JSON.parse(run.stdout));
+    expect(event).toMatchObject({
+      flowDirection: 'OUTBOUND',
+      envelope: {
+        mailFrom: { address: 'dan@corp.example' },
+        recipients: [{ address: 'orders@shop.example' }, { address: 'eve@corp.example' }],
+      },
+      subject: 'Card details for the order',
+      truncated: false,
+    });
+  });
+
+  it('keeps only organization recipients inbound, cuts the subject at 256, and takes overrides', async () => {
+    const long = join(dir, 'long.eml');
+    await writeFile(
+      long,
+      `From: a@x.example\r\nTo: b@corp.example, c@other.example\r\nSubject: ${'s'.repeat(300)}\r\n\r\nhi\r\n`,
+    );
+    const inbound = parseFlowEvent(
+      JSON.parse((await wmflow(['event', long, '--org-domain', 'corp.example'])).stdout),
+    );
+    expect(inbound.envelope.recipients).toEqual([{ address: 'b@corp.example' }]);
+    expect(inbound.subject).toHaveLength(256);
+    const given = parseFlowEvent(
+      JSON.parse(
+        (await wmflow(['event', long, '--direction', 'OUTBOUND', '--recipient', 'z@y.example'])).stdout,
+      ),
+    );
+    expect(given).toMatchObject({
+      flowDirection: 'OUTBOUND',
+      envelope: { recipients: [{ address: 'z@y.example' }] },
+    });
+  });
+});
