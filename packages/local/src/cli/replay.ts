@@ -8,6 +8,7 @@ import { loadHandler } from '../replay/handler.js';
 import { captureOutput } from '../replay/output.js';
 import { Progress } from '../replay/progress.js';
 import { displayPath, runReplay } from '../replay/runner.js';
+import { S3Tracker } from '../replay/s3-tracker.js';
 import { commonFolder, errorLines, tableFooter, tableHeader, tableRow } from '../replay/table.js';
 import type { ReplayResult } from '../replay/types.js';
 import { startLocalStack } from '../stack.js';
@@ -94,7 +95,8 @@ export async function replay(args: string[]): Promise<number> {
     ...(values.region ? { region: values.region } : {}),
   });
   for (const name of SCRUBBED) delete process.env[name];
-  Object.assign(process.env, userEnv, stack.env);
+  const tracker = await S3Tracker.start(stack);
+  Object.assign(process.env, userEnv, stack.env, { AWS_ENDPOINT_URL_S3: tracker.endpoint });
   const stop = new AbortController();
   const io = captureOutput({ logs: values.logs, onClosed: () => stop.abort() });
   const onSignal = () => stop.abort();
@@ -126,6 +128,7 @@ export async function replay(args: string[]): Promise<number> {
       files,
       handler,
       stack,
+      tracker,
       ...(direction ? { direction } : {}),
       ...(values['mail-from'] !== undefined ? { mailFrom: values['mail-from'] } : {}),
       recipients: values.recipient,
@@ -156,6 +159,7 @@ export async function replay(args: string[]): Promise<number> {
     process.off('unhandledRejection', onStray);
     process.off('SIGINT', onSignal);
     io.restore();
+    await tracker.close();
     await stack.stop();
   }
 }

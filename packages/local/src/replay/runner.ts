@@ -16,7 +16,7 @@ import { deriveEnvelope, headerBlock } from './envelope.js';
 import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
-import { S3Tracker } from './s3-tracker.js';
+import type { S3Tracker } from './s3-tracker.js';
 import type { ReplayResult } from './types.js';
 
 /**
@@ -31,6 +31,8 @@ export interface ReplayOptions {
   files: AsyncIterable<string> | Iterable<string>;
   handler: LoadedHandler;
   stack: LocalStack;
+  /** Records what handlers write to S3; its endpoint must be the handler's `AWS_ENDPOINT_URL_S3`. */
+  tracker: S3Tracker;
   /** Direction of every message; else the expectation's, else OUTBOUND when From is in an organization domain. */
   direction?: Direction;
   mailFrom?: string;
@@ -79,8 +81,8 @@ export interface ReplaySummary {
  */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
-  const tracker = new S3Tracker(options.stack);
-  await tracker.created();
+  const tracker = options.tracker;
+  tracker.created();
   const names = new Set<string>();
   const summary: ReplaySummary = {
     messages: 0,
@@ -165,7 +167,7 @@ async function replayOne(
   const staged = new Set(
     history.flatMap((v) => (typeof v.source === 'string' ? [] : [`${v.source.bucket}/${v.source.key}`])),
   );
-  const created = await tracker.created();
+  const created = tracker.created();
   const committed = synchronous && history.length > 1 ? history.at(-1) : undefined;
   let rewritten: string | null = null;
   if (committed && typeof committed.source !== 'string')

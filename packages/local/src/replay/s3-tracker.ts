@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalStack } from '../stack.js';
+import { type S3Recorder, startS3Recorder } from './s3-recorder.js';
 
 /** An object a message left in S3. */
 export interface WrittenObject {
@@ -12,35 +13,39 @@ export interface WrittenObject {
 }
 
 /**
- * Tells which S3 objects appeared since the last look: each bucket is listed
- * after every message and compared with the keys seen so far (one set of keys
- * per bucket; nothing else is kept).
+ * What the run wrote to S3: handlers reach the local S3 through a recording
+ * proxy ({@link startS3Recorder}), so each message's new objects are known
+ * without listing buckets (which grows with every object).
  *
  * @example
  * ```ts
- * const tracker = new S3Tracker(stack);
- * // … run a handler …
- * const created = await tracker.created();
+ * const tracker = await S3Tracker.start(stack);
+ * process.env.AWS_ENDPOINT_URL_S3 = tracker.endpoint;
+ * const created = tracker.created();
  * ```
  */
 export class S3Tracker {
-  private readonly seen = new Map<string, Set<string>>();
+  private constructor(
+    private readonly stack: LocalStack,
+    private readonly recorder: S3Recorder,
+  ) {}
 
-  constructor(private readonly stack: LocalStack) {}
+  static async start(stack: LocalStack): Promise<S3Tracker> {
+    return new S3Tracker(stack, await startS3Recorder(stack.env.AWS_ENDPOINT_URL_S3));
+  }
+
+  /** The endpoint handlers must use (`AWS_ENDPOINT_URL_S3`). */
+  get endpoint(): string {
+    return this.recorder.endpoint;
+  }
 
   /** Objects created since the previous call (or since the start). */
-  async created(): Promise<WrittenObject[]> {
-    const found: WrittenObject[] = [];
-    for (const bucket of this.stack.buckets) {
-      const keys = this.seen.get(bucket) ?? new Set<string>();
-      this.seen.set(bucket, keys);
-      for (const { key } of await this.stack.listObjects(bucket)) {
-        if (keys.has(key)) continue;
-        keys.add(key);
-        found.push({ bucket, key });
-      }
-    }
-    return found;
+  created(): WrittenObject[] {
+    return this.recorder.take();
+  }
+
+  close(): Promise<void> {
+    return this.recorder.close();
   }
 
   /**
