@@ -55,6 +55,14 @@ describe('Message Flow emulator through @aws-sdk/client-workmailmessageflow', ()
     expect(stack.flow.history(id)).toHaveLength(1);
   });
 
+  it('forgets a message on request (long replays), answering 404 for it afterwards', async () => {
+    const id = stack.flow.load(plain);
+    expect((await get(id)).length).toBe(plain.length);
+    stack.flow.forget(id);
+    expect((await failure(get(id))).name).toBe('ResourceNotFoundException');
+    expect(() => stack.flow.history(id)).toThrow(/no message/);
+  });
+
   it('PutRawMessageContent replaces the message and records the version', async () => {
     const id = stack.flow.load(plain);
     const updated = retitled(plain, '[EXTERNAL] Lunch on Thursday?');

@@ -63,6 +63,8 @@ export interface FlowEmulator {
   /** Loads an .eml file byte for byte; returns the message id. */
   loadFile(path: string, options?: LoadOptions): Promise<string>;
   /** Every version of a message, oldest (the loaded one) first. */
+  /** Drops a message and its history; later requests for it answer ResourceNotFoundException. */
+  forget(messageId: string): void;
   history(messageId: string): MessageVersion[];
   /** Makes updates of a message fail with MessageFrozen (or lifts that). */
   freeze(messageId: string, frozen?: boolean): void;
@@ -147,6 +149,7 @@ export async function startFlowEmulator(options: FlowEmulatorOptions): Promise<F
       store.load(typeof content === 'string' ? Buffer.from(content, 'latin1') : content, loadOptions),
     loadFile: async (path, loadOptions) => store.load(await readFile(path), loadOptions),
     history: (messageId) => store.history(messageId),
+    forget: (messageId) => store.forget(messageId),
     freeze: (messageId, frozen = true) => store.setFrozen(messageId, frozen),
     injectFault: (fault, scope) => faults.add(fault, scope),
     clearFaults: () => faults.clear(),

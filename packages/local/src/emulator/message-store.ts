@@ -124,6 +124,11 @@ export class MessageStore {
     return [...this.known(id).versions];
   }
 
+  /** Drops a message and its history (long replays keep memory bounded); later requests for it get 404. */
+  forget(id: string): void {
+    this.messages.delete(id);
+  }
+
   /** Ids of every message loaded, expired or not. */
   ids(): string[] {
     return [...this.messages.keys()];

@@ -208,6 +208,8 @@ async function replayOne(
     const differences = compareOutcome(expectation satisfies Expectation, result, delivered);
     result.check = { ok: differences.length === 0, differences };
   }
+  // Done with this message: long replays keep the emulator's memory bounded.
+  options.stack.flow.forget(messageId);
   const declared = expectation?.error !== undefined && expectation.error !== false;
   return { result, errorExpected: result.check?.ok === true && declared };
 }
