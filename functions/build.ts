@@ -15,17 +15,15 @@ export type FunctionName = (typeof FUNCTIONS)[number];
 
 /**
  * Size budgets in bytes (minified, without source maps). `initial` is what a cold start loads (the
- * entry and the chunks it imports statically); `total` adds the chunks loaded on demand (mailparser,
- * html-to-text, SSO/STS credential providers). Measured November 2026: initial ~1.53 MB, total
- * ~2.13 MB each, set with ~25 % headroom. About 0.8 MB of `initial` is libmime → iconv-lite and
- * encoding-japanese plus mailsplit, kept on the static path only because core's `index.ts` re-exports
- * `applyEdits`, `checkUpdate` and `MessageHeaders` (modules it otherwise loads with `import()`);
- * without those re-exports initial is ~0.74 MB, and these budgets should come down to match.
+ * entry and the chunks it imports statically); `total` adds the chunks loaded on demand (libmime and
+ * iconv-lite for header decoding, mailsplit for edits, mailparser and html-to-text for full parses,
+ * SSO/STS credential providers). Measured November 2026: initial ~0.72 MB, total ~2.13 MB each; set with
+ * ~30 % headroom for initial and ~25 % for total. Change them deliberately.
  */
 export const BUDGETS: Readonly<Record<FunctionName, { initial: number; total: number }>> = {
-  archiver: { initial: 1_900_000, total: 2_700_000 },
-  guard: { initial: 1_900_000, total: 2_700_000 },
-  'outbound-policy': { initial: 1_900_000, total: 2_700_000 },
+  archiver: { initial: 950_000, total: 2_700_000 },
+  guard: { initial: 950_000, total: 2_700_000 },
+  'outbound-policy': { initial: 950_000, total: 2_700_000 },
 };
 
 /** Sizes of one built function. */

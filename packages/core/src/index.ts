@@ -9,7 +9,6 @@ export {
   sameAddress,
 } from './address.js';
 export type { AppliedEdits, ApplyEditsOptions } from './edit/apply-edits.js';
-export { applyEdits } from './edit/apply-edits.js';
 export type { Disclaimer, Edit, MessageEditor, PartInfo } from './edit/edits.js';
 export { EditError } from './edit/edits.js';
 export type { SignedContentPolicy } from './edit/rewrite-stream.js';
@@ -47,8 +46,7 @@ export {
   DEFAULT_TRUSTED_AUTHSERV_IDS,
   parseAuthenticationResults,
 } from './message/auth-results.js';
-export type { HeaderField, MailAddress } from './message/headers.js';
-export { MessageHeaders } from './message/headers.js';
+export type { HeaderField, MailAddress, MessageHeaders } from './message/headers.js';
 export type { MessageLimits } from './message/limits.js';
 export { DEFAULT_MESSAGE_LIMITS, MessageLimitError } from './message/limits.js';
 export type { LazyMessageOptions, MessageAccess } from './message/message.js';
@@ -58,9 +56,7 @@ export { sniffType } from './message/sniff.js';
 export type { SpoolOptions } from './message/spool.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
-export { checkUpdate } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';
-export { DEFAULT_UPDATE_CHECK_LIMITS, isImmutableHeader, UPDATE_HEADER_RULES } from './mime/update-rules.js';
 export type {
   BounceVerdict,
   BypassSpamCheckVerdict,

@@ -7,7 +7,6 @@ import { Splitter } from '@zone-eu/mailsplit';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkUpdate,
   type FlowClients,
   type FlowOutcome,
   flow,
@@ -16,6 +15,7 @@ import {
   rule,
   Verdicts,
 } from '../../src/index.js';
+import { checkUpdate } from '../../src/mime/index.js';
 import { captureLogger, lambdaContext, makeFlowEvent } from '../../src/testing/index.js';
 import { stackClients } from './stack-clients.js';
 

@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { checkUpdate } from '@wmflow/core';
+import { checkUpdate } from '@wmflow/core/mime';
 import { FlowApiError } from '../errors.js';
 import { S3_BUCKET_PATTERN, S3_KEY_PATTERN } from './message-id.js';
 import type { MessageStore, MessageVersion } from './message-store.js';

@@ -1,4 +1,5 @@
-import { type Direction, isInternal, MessageHeaders, normalizeAddress } from '@wmflow/core';
+import { type Direction, isInternal, normalizeAddress } from '@wmflow/core';
+import { MessageHeaders } from '@wmflow/core/mime';
 
 /** Header blocks larger than this are cut (WorkMail's own limits are far below). */
 const MAX_HEADER_BYTES = 1024 * 1024;

@@ -1,13 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
-import {
-  type Direction,
-  isInternal,
-  MessageHeaders,
-  readResponse,
-  type Verdict,
-  verdictKey,
-} from '@wmflow/core';
+import { type Direction, isInternal, readResponse, type Verdict, verdictKey } from '@wmflow/core';
+import { MessageHeaders } from '@wmflow/core/mime';
 import { makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '../stack.js';
 import { compareOutcome } from './check.js';

@@ -1,0 +1,10 @@
+// `@wmflow/core/mime`: the MIME tooling that loads libmime, iconv-lite and mailsplit. Kept out of the main
+// entry so a function's cold start does not pay for it; the main entry loads it on first use.
+export type { AppliedEdits, ApplyEditsOptions } from '../edit/apply-edits.js';
+export { applyEdits } from '../edit/apply-edits.js';
+export { MessageHeaders } from '../message/headers.js';
+export type { UpdateProblem, UpdateProblemCode } from './problems.js';
+export type { MimeSource, UpdateCheckResult } from './update-check.js';
+export { checkUpdate } from './update-check.js';
+export type { UpdateCheckLimits } from './update-rules.js';
+export { DEFAULT_UPDATE_CHECK_LIMITS, isImmutableHeader, UPDATE_HEADER_RULES } from './update-rules.js';
