@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import { flow } from '@wmflow/core';
 import { captureLogger, lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
@@ -8,28 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockWireTransferRequests } from './wire-transfer-blocker.js';
 
 let stack: LocalStack;
-let messageFlow: WorkMailMessageFlowClient;
 beforeAll(async () => {
   stack = await startLocalStack();
-  messageFlow = new WorkMailMessageFlowClient({
-    endpoint: stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW,
-    region: stack.env.AWS_REGION,
-    credentials: {
-      accessKeyId: stack.env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY,
-    },
-  });
 });
-afterAll(async () => {
-  messageFlow.destroy();
-  await stack.stop();
-});
+afterAll(() => stack.stop());
 
 const handler = () =>
   flow({
     direction: 'INBOUND',
     rules: [blockWireTransferRequests],
-    clients: { messageFlow },
+    clients: { messageFlow: stack.messageFlow },
     logger: captureLogger(),
   });
 

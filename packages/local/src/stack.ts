@@ -1,4 +1,5 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import type { Clock } from './clock.js';
 import { type FlowEmulator, startFlowEmulator } from './emulator/flow-server.js';
 import { S3_ACCESS_KEY_ID, type S3Server, startS3Server } from './s3/s3-server.js';
@@ -72,6 +73,8 @@ export interface LocalStack {
   readonly flow: FlowEmulator;
   /** An S3 client configured for the local S3 server. */
   readonly s3: S3Client;
+  /** A Message Flow client configured for the emulator (what `flow({ clients })` takes in tests). */
+  readonly messageFlow: WorkMailMessageFlowClient;
   /** The buckets created at start. */
   readonly buckets: readonly string[];
   /** Every object of a bucket (all pages). */
@@ -115,10 +118,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
   };
+  const messageFlow = new WorkMailMessageFlowClient({
+    endpoint: flow.endpoint,
+    region,
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_ACCESS_KEY_ID },
+  });
   return {
     env,
     flow,
     s3,
+    messageFlow,
     buckets,
     listObjects: async (bucket, prefix) => {
       const objects: LocalObject[] = [];
@@ -134,6 +143,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     stop: async () => {
       s3.destroy();
+      messageFlow.destroy();
       await flow.close();
       await server.close();
     },

@@ -17,7 +17,6 @@ import {
 } from '../../src/index.js';
 import { checkUpdate } from '../../src/mime/index.js';
 import { captureLogger, lambdaContext, makeFlowEvent } from '../../src/testing/index.js';
-import { stackClients } from './stack-clients.js';
 
 const SAMPLES = join(import.meta.dirname, '../../../../samples/eml');
 const BUCKET = 'wmflow-updates';
@@ -26,10 +25,9 @@ let clients: FlowClients;
 
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: [BUCKET] });
-  clients = stackClients(stack);
+  clients = { messageFlow: stack.messageFlow, s3: stack.s3 };
 });
 afterAll(async () => {
-  clients.messageFlow.destroy();
   await stack.stop();
 });
 

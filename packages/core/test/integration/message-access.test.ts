@@ -13,7 +13,6 @@ import {
   workmailSource,
 } from '../../src/index.js';
 import { captureLogger, lambdaContext, makeFlowEvent } from '../../src/testing/index.js';
-import { stackClients } from './stack-clients.js';
 
 let stack: LocalStack;
 let clients: FlowClients;
@@ -36,10 +35,9 @@ const big = Buffer.concat([
 
 beforeAll(async () => {
   stack = await startLocalStack({ clock });
-  clients = stackClients(stack);
+  clients = { messageFlow: stack.messageFlow, s3: stack.s3 };
 });
 afterAll(async () => {
-  clients.messageFlow.destroy();
   await stack.stop();
 });
 

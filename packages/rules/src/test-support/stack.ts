@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
+import type { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import type { Direction, FlowOptions, Rule } from '@wmflow/core';
 import type { MakeFlowEventOptions } from '@wmflow/core/testing';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
@@ -30,14 +30,7 @@ export interface Harness {
 /** Starts the local stack; call `stop()` in `afterAll`. */
 export async function startHarness(buckets: string[] = ['journal']): Promise<Harness> {
   const stack = await startLocalStack({ buckets });
-  const messageFlow = new WorkMailMessageFlowClient({
-    endpoint: stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW,
-    region: stack.env.AWS_REGION,
-    credentials: {
-      accessKeyId: stack.env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+  const { messageFlow } = stack;
   return {
     stack,
     messageFlow,
@@ -53,9 +46,6 @@ export async function startHarness(buckets: string[] = ['journal']): Promise<Har
       );
       return { ...result, messageId };
     }) as Harness['run'],
-    stop: async () => {
-      messageFlow.destroy();
-      await stack.stop();
-    },
+    stop: () => stack.stop(),
   };
 }
