@@ -75,7 +75,7 @@ export async function coldStarts(
       };
       const r = await runChild(bundle, event, { ...stack.env, ...env });
       init.push(r.initMs);
-      first.push(r.handlerMs);
+      first.push(r.invocations[0]?.ms ?? Number.NaN);
     }
     return {
       initMs: summarize(init),

@@ -1,4 +1,4 @@
-// Runs one bundled handler once in this fresh process and prints what it cost, as one JSON line.
+// Runs a bundled handler in this fresh process, once per event, and prints what each invocation cost as one JSON line.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -10,9 +10,10 @@ net.Socket.prototype.connect = function (...args) {
   sockets.add(this);
   return connect.apply(this, args);
 };
+const bytesRead = () => [...sockets].reduce((n, s) => n + s.bytesRead, 0);
 
 const [bundle, eventArg] = process.argv.slice(2);
-// One event as JSON, or `@file` holding an array of events run one after another (throughput).
+// One event as JSON, or `@file` holding an array of events run one after another.
 const events = eventArg.startsWith('@')
   ? JSON.parse(readFileSync(eventArg.slice(1), 'utf8'))
   : [JSON.parse(eventArg)];
@@ -20,17 +21,22 @@ const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'bench',
 const t0 = performance.now();
 const mod = await import(pathToFileURL(bundle).href);
 const initMs = performance.now() - t0;
-const cpu0 = process.cpuUsage();
-const t1 = performance.now();
+const invocations = [];
 let response;
-for (const event of events) response = await mod.handler(event, context);
-const handlerMs = performance.now() - t1;
-const cpu = process.cpuUsage(cpu0);
+for (const event of events) {
+  const cpu0 = process.cpuUsage();
+  const bytes0 = bytesRead();
+  const start = performance.now();
+  response = await mod.handler(event, context);
+  const cpu = process.cpuUsage(cpu0);
+  invocations.push({
+    ms: performance.now() - start,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    bytesRead: bytesRead() - bytes0,
+  });
+}
 // VmHWM is the peak RSS of this address space; getrusage's maxRSS would include the parent's pages at fork.
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
 const maxRssMB = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
-let bytesRead = 0;
-for (const s of sockets) bytesRead += s.bytesRead;
-process.stdout.write(
-  `${JSON.stringify({ initMs, handlerMs, invocations: events.length, sockets: sockets.size, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB, bytesRead, response })}\n`,
-);
+const handlerMs = invocations.reduce((n, i) => n + i.ms, 0);
+process.stdout.write(`${JSON.stringify({ initMs, handlerMs, invocations, maxRssMB, response })}\n`);

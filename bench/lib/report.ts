@@ -64,9 +64,10 @@ export function markdown(results: readonly Result[], runs: number): string {
   );
   return [
     `Median (min–max) of ${runs} runs; each run is a fresh \`node\` process running the bundled handler, with the`,
-    'emulators in the parent process. wallMs and cpuMs cover the invocation (not module init); maxRssMB is the',
-    "process's peak RSS (VmHWM); bytesIn is what the handler read from its sockets. The floor is a raw streaming",
-    'copy of the same bytes from the Message Flow API into S3.',
+    'emulators in the parent process. The process handles one message to warm up, then the measured one: wallMs,',
+    'cpuMs and bytesIn (what the handler read from its sockets) are that warm invocation; maxRssMB is the',
+    "process's peak RSS (VmHWM) over both. The floor is a raw streaming copy of the same bytes from the Message",
+    'Flow API into S3. Cold starts (module init + first invocation) are the last table.',
     '',
     '| scenario | metric | wmflow | baseline | wmflow/baseline | floor | wmflow/floor |',
     '| --- | --- | --- | --- | --- | --- | --- |',

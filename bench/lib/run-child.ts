@@ -9,11 +9,10 @@ export interface ChildResult {
   initMs: number;
   /** Time for all invocations together. */
   handlerMs: number;
-  invocations: number;
-  cpuMs: number;
+  /** Each invocation: wall time, CPU time, bytes read from the handler's sockets (AWS API responses). */
+  invocations: { ms: number; cpuMs: number; bytesRead: number }[];
+  /** Peak RSS of the process. */
   maxRssMB: number;
-  /** Bytes the handler read from its sockets during the invocation (AWS API responses). */
-  bytesRead: number;
   response: unknown;
 }
 

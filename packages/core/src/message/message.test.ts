@@ -92,13 +92,12 @@ describe('LazyMessage', () => {
     await message.close();
   });
 
-  it('fetches the message once for every reader, spilling past the memory bound', async () => {
+  it('shares one fetch among every reader, spilling past the memory bound', async () => {
     const bytes = Buffer.alloc(3 * 1024 * 1024 + 7, 'x');
     bytes.write(`Subject: s${CRLF}${CRLF}`);
     const { open, stats } = source(bytes);
     const tempDir = await mkdtemp(join(tmpdir(), 'wmflow-test-'));
     const message = new LazyMessage(open, { memoryBytes: 1024 * 1024, tempDir });
-    await message.headers();
     const [a, b] = await Promise.all([message.bytes(), message.bytes()]);
     const hash = (x: Buffer) => createHash('sha256').update(x).digest('hex');
     expect(hash(a)).toBe(hash(bytes));
@@ -108,6 +107,32 @@ describe('LazyMessage', () => {
     await message.close();
     expect(await readdir(tempDir)).toEqual([]);
     await rm(tempDir, { recursive: true });
+  });
+
+  it('stops a large transfer after a header read, then downloads the message in full once', async () => {
+    const bytes = Buffer.alloc(3 * 1024 * 1024, 'x');
+    bytes.write(`Subject: s${CRLF}${CRLF}`);
+    const { open, stats } = source(bytes);
+    const message = new LazyMessage(open);
+    expect((await message.headers()).subject).toBe('s');
+    expect(stats.sent).toBe(16 * 1024);
+    const whole = await message.bytes();
+    expect(whole.equals(bytes)).toBe(true);
+    expect(stats.opens).toBe(2);
+    expect(stats.sent).toBe(16 * 1024 + bytes.length);
+    await message.close();
+  });
+
+  it('keeps one transfer for a small message a header read precedes', async () => {
+    const bytes = Buffer.alloc(200 * 1024, 'y');
+    bytes.write(`Subject: small${CRLF}${CRLF}`);
+    const { open, stats } = source(bytes);
+    const announced = async () => Object.assign(await open(), { contentLength: bytes.length });
+    const message = new LazyMessage(announced);
+    await message.headers();
+    expect((await message.bytes()).equals(bytes)).toBe(true);
+    expect(stats.opens).toBe(1);
+    expect(stats.sent).toBe(bytes.length);
   });
 
   it('parses bodies and attachments with decoded names, sniffed types and hashes', async () => {

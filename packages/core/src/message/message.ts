@@ -8,8 +8,9 @@ import { Spool, type SpoolOptions } from './spool.js';
 
 /**
  * Lazy access to the message in transit. Nothing is fetched until a rule asks;
- * the message is fetched at most once per invocation and every reader shares
- * it. `headers()` reads only the header block.
+ * the message is downloaded in full at most once per invocation and every
+ * reader shares it. `headers()` reads only the header block, and stops the
+ * transfer of a large message there until a rule asks for more.
  *
  * @example
  * ```ts
@@ -35,6 +36,11 @@ export interface MessageAccess {
 /** Options of {@link LazyMessage}. */
 export interface LazyMessageOptions extends SpoolOptions {
   limits?: Partial<MessageLimits>;
+  /**
+   * After a header read, a message larger than this (or of unknown size) stops transferring until a rule
+   * asks for more, which then fetches it again, dropping the bytes already read. Default 1 MiB.
+   */
+  releaseAbove?: number;
 }
 
 /**
@@ -54,8 +60,11 @@ export class LazyMessage implements MessageAccess {
   private headerMemo?: Promise<MessageHeaders>;
   private parseMemo?: Promise<ParsedMessage>;
 
+  private readonly releaseAbove: number;
+
   constructor(open: () => Promise<Readable>, options: LazyMessageOptions = {}) {
     this.limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
+    this.releaseAbove = options.releaseAbove ?? 1024 * 1024;
     this.spool = new Spool(open, options);
   }
 
@@ -65,10 +74,13 @@ export class LazyMessage implements MessageAccess {
   }
 
   headers(): Promise<MessageHeaders> {
-    this.headerMemo ??= readHeaderBlock(this.spool.chunks(), this.limits).then(
+    this.headerMemo ??= readHeaderBlock(this.spool.chunks(), this.limits).then(async (block) => {
+      // A large message stops transferring here; a later body read fetches the rest once.
+      if ((this.spool.expectedLength ?? Number.POSITIVE_INFINITY) > this.releaseAbove)
+        await this.spool.release();
       // libmime's charset tables load with the first header read, not at cold start.
-      async (block) => new (await import('./headers.js')).MessageHeaders(block),
-    );
+      return new (await import('./headers.js')).MessageHeaders(block);
+    });
     return this.headerMemo;
   }
 

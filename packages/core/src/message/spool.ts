@@ -28,6 +28,12 @@ export class Spool {
   private pulling?: Promise<boolean>;
   private ended = false;
   private closed = false;
+  /** Readers inside `chunks()` right now. */
+  private active = 0;
+  /** Bytes a reopened source repeats, already spooled, to drop. */
+  private skip = 0;
+  /** Size the source announced (Content-Length), when it did. */
+  expectedLength?: number;
 
   constructor(
     private readonly open: () => Promise<Readable>,
@@ -55,15 +61,31 @@ export class Spool {
   /** Yields the message in chunks from byte `start`, pulling the source as needed. */
   async *chunks(start = 0): AsyncGenerator<Buffer> {
     let offset = start;
-    for (;;) {
-      if (offset < this.length) {
-        const chunk = await this.readAt(offset);
-        offset += chunk.length;
-        yield chunk;
-      } else if (!(await this.pull())) {
-        return;
+    this.active++;
+    try {
+      for (;;) {
+        if (offset < this.length) {
+          const chunk = await this.readAt(offset);
+          offset += chunk.length;
+          yield chunk;
+        } else if (!(await this.pull())) {
+          return;
+        }
       }
+    } finally {
+      this.active--;
     }
+  }
+
+  /**
+   * Stops the transfer while no reader needs more: the source is closed, and a later read opens it
+   * again and skips what is already spooled. Lets a header-only rule leave a large message untransferred.
+   */
+  async release(): Promise<void> {
+    if (this.active > 0 || this.ended || !this.iterator || this.pulling) return;
+    const iterator = this.iterator;
+    this.iterator = undefined;
+    await iterator.return?.();
   }
 
   /** Releases the source stream and deletes the spill file. */
@@ -88,15 +110,28 @@ export class Spool {
 
   private async pullOnce(): Promise<boolean> {
     if (this.closed) throw new Error('message spool is closed');
-    if (!this.iterator) this.iterator = (await this.open())[Symbol.asyncIterator]();
-    const next = await this.iterator.next();
-    if (next.done) {
-      this.ended = true;
-      return false;
+    if (!this.iterator) {
+      const stream = (await this.open()) as Readable & { contentLength?: number };
+      this.expectedLength ??= stream.contentLength;
+      this.iterator = stream[Symbol.asyncIterator]();
+      this.skip = this.length;
     }
-    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
-    await this.append(chunk);
-    return true;
+    for (;;) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        this.ended = true;
+        return false;
+      }
+      let chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+      if (this.skip >= chunk.length) {
+        this.skip -= chunk.length;
+        continue;
+      }
+      chunk = chunk.subarray(this.skip);
+      this.skip = 0;
+      await this.append(chunk);
+      return true;
+    }
   }
 
   private async append(chunk: Buffer): Promise<void> {

@@ -33,7 +33,13 @@ export function workmailSource(
     try {
       const output = await client.send(new GetRawMessageContentCommand({ messageId }));
       const body = output.messageContent;
-      if (body instanceof Readable) return body;
+      if (body instanceof Readable) {
+        // The HTTP response's Content-Length tells the spool whether a header-only read should stop the transfer.
+        const length = Number(
+          (body as Readable & { headers?: Record<string, string> }).headers?.['content-length'],
+        );
+        return Object.assign(body, { contentLength: Number.isFinite(length) ? length : undefined });
+      }
       if (body && Symbol.asyncIterator in body) return Readable.from(body as AsyncIterable<Uint8Array>);
       throw new WmflowError(`GetRawMessageContent returned no stream for ${messageId}`);
     } catch (error) {

@@ -51,18 +51,28 @@ describe('message access over GetRawMessageContent', () => {
     await message.close();
   });
 
-  it('fetches once for all readers and returns the exact bytes', async () => {
+  const gets = (id: string) =>
+    stack.flow.requests().filter((r) => r.operation === 'get' && r.messageId === id).length;
+  const sha = (x: Buffer) => createHash('sha256').update(x).digest('hex');
+
+  it('downloads a large message in full once after a header-only read, and returns the exact bytes', async () => {
     const id = stack.flow.load(big);
-    const before = stack.flow.requests().filter((r) => r.operation === 'get' && r.messageId === id).length;
     const message = new LazyMessage(workmailSource(clients.messageFlow, id));
     await message.headers();
     const [a, b] = await Promise.all([message.bytes(), message.bytes()]);
-    const sha = (x: Buffer) => createHash('sha256').update(x).digest('hex');
     expect(sha(a)).toBe(sha(big));
     expect(sha(b)).toBe(sha(big));
-    expect(
-      stack.flow.requests().filter((r) => r.operation === 'get' && r.messageId === id).length - before,
-    ).toBe(1);
+    expect(gets(id)).toBe(2); // the header read, then one full download shared by both readers
+    await message.close();
+  });
+
+  it('reads a small message with one request, headers and body alike', async () => {
+    const small = Buffer.concat([big.subarray(0, 300 * 1024)]);
+    const id = stack.flow.load(small);
+    const message = new LazyMessage(workmailSource(clients.messageFlow, id));
+    await message.headers();
+    expect(sha(await message.bytes())).toBe(sha(small));
+    expect(gets(id)).toBe(1);
     await message.close();
   });
 
