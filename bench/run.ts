@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { startLocalStack } from '@wmflow/local';
 import { coldStarts } from './cold-start.js';
 import { bundleHandlers } from './lib/bundle.js';
-import { messageOfSize } from './lib/messages.js';
+import { attachmentBody, messageOfSize } from './lib/messages.js';
 import { budgetMisses, type Metrics, markdown, type Result } from './lib/report.js';
 import { runChild } from './lib/run-child.js';
 import { summarize } from './lib/stats.js';
@@ -42,13 +42,15 @@ function event(messageId: string, mailFrom = 'reports@partner.example', n = 0) {
 
 // Each run: a fresh process warms up on one message, then the measured (warm) invocation handles another,
 // as in a Lambda container past its cold start. Cold starts are measured on their own (cold-start.ts).
-async function measureSingle(handler: string, message: Buffer): Promise<Metrics> {
+async function measureSingle(handler: string, message: Buffer, checkAttachment = false): Promise<Metrics> {
   const s = {
     wallMs: [] as number[],
     cpuMs: [] as number[],
     maxRssMB: [] as number[],
     bytesIn: [] as number[],
   };
+  let preserved = 0;
+  const attachment = checkAttachment ? attachmentBody(message) : undefined;
   const file = join(tmpdir(), `wmflow-bench-pair-${process.pid}.json`);
   for (let i = 0; i < RUNS; i++) {
     const pair = [
@@ -63,8 +65,12 @@ async function measureSingle(handler: string, message: Buffer): Promise<Metrics>
     s.cpuMs.push(measured.cpuMs);
     s.maxRssMB.push(r.maxRssMB);
     s.bytesIn.push(measured.bytesRead);
+    const committed = stack.flow.history(pair[1]?.messageId as string).at(-1)?.content;
+    if (attachment && committed && committed.length !== message.length && committed.includes(attachment))
+      preserved++;
   }
   return {
+    ...(attachment ? { attachmentPreserved: `${preserved}/${RUNS}` } : {}),
     wallMs: summarize(s.wallMs),
     cpuMs: summarize(s.cpuMs),
     maxRssMB: summarize(s.maxRssMB),
@@ -78,8 +84,8 @@ async function single(s: SingleScenario): Promise<Result> {
     kind: 'single',
     scenario: s.name,
     size: s.size,
-    wmflow: await measureSingle(s.wmflow, message),
-    baseline: await measureSingle(s.baseline, message),
+    wmflow: await measureSingle(s.wmflow, message, s.checkAttachment),
+    baseline: await measureSingle(s.baseline, message, s.checkAttachment),
     floor: s.floor ? await measureSingle(s.floor, message) : undefined,
   };
 }

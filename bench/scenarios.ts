@@ -8,6 +8,8 @@ export interface SingleScenario {
   baseline: string;
   /** Raw streaming copy of the same bytes through the same servers: how close to the floor wmflow is. */
   floor?: string;
+  /** Check that the committed message still holds the attachment's bytes exactly (rewrites). */
+  checkAttachment?: boolean;
 }
 
 /** Many mixed messages through one process per run: messages per second. */
@@ -69,6 +71,7 @@ export const SCENARIOS: Scenario[] = [
     wmflow: 'wmflow-edit',
     baseline: 'baseline-edit',
     floor: 'floor-copy',
+    checkAttachment: true,
   },
   {
     kind: 'throughput',

@@ -45,3 +45,11 @@ export function messageOfSize(totalBytes: number, spamVerdict = 'PASS'): Buffer 
   const b64 = randomBytes(rawBytes).toString('base64').replace(/.{76}/g, `$&${CRLF}`).replace(/\r\n$/, '');
   return Buffer.concat([Buffer.from(head), Buffer.from(b64), Buffer.from(tail)]);
 }
+
+/** The encoded body of the message's attachment, as `messageOfSize` wrote it. */
+export function attachmentBody(message: Buffer): Buffer {
+  const start =
+    message.indexOf('Content-Transfer-Encoding: base64\r\n\r\n') +
+    'Content-Transfer-Encoding: base64\r\n\r\n'.length;
+  return message.subarray(start, message.indexOf('\r\n--bench-b--', start));
+}

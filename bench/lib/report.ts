@@ -5,6 +5,8 @@ export interface Metrics {
   cpuMs: Summary;
   maxRssMB: Summary;
   bytesIn: Summary;
+  /** Runs whose committed rewrite kept the untouched attachment byte for byte, e.g. `5/5`. */
+  attachmentPreserved?: string;
 }
 
 export interface SingleResult {
@@ -50,6 +52,12 @@ export function markdown(results: readonly Result[], runs: number): string {
       return `| ${r.scenario} | ${k} | ${fmt(r.wmflow[k], digits)} | ${fmt(r.baseline[k], digits)} | ${ratio(r.wmflow[k].median, r.baseline[k].median)} | ${floor} | ${vsFloor} |`;
     }),
   );
+  const preserved = single
+    .filter((r) => r.wmflow.attachmentPreserved)
+    .map(
+      (r) =>
+        `${r.scenario}: the untouched attachment's bytes are in the committed message in ${r.wmflow.attachmentPreserved} wmflow runs and ${r.baseline.attachmentPreserved} baseline runs.`,
+    );
   const throughput = results
     .filter((r): r is ThroughputResult => r.kind === 'throughput')
     .map(
@@ -72,6 +80,8 @@ export function markdown(results: readonly Result[], runs: number): string {
     '| scenario | metric | wmflow | baseline | wmflow/baseline | floor | wmflow/floor |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
+    '',
+    ...preserved,
     '',
     '| throughput scenario | wmflow msg/s | baseline msg/s | wmflow/baseline | wmflow peak RSS MB | baseline peak RSS MB |',
     '| --- | --- | --- | --- | --- | --- |',

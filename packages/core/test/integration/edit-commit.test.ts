@@ -121,6 +121,29 @@ describe('edits committed through PutRawMessageContent on the emulator', () => {
     expect(parsed.attachments.map((a) => a.filename)).toEqual(['invoice-2026-1187.pdf']);
   });
 
+  it('sets, adds and removes headers and transforms body text, keeping the attachments byte-identical', async () => {
+    const { original, updated, outcome } = await run('03-invoice-attachments.eml', (e) => {
+      e.setHeader('X-SES-Spam-Verdict', 'CHECKED');
+      e.addHeader('X-Corp-Scan', 'clean');
+      e.removeHeader('X-SES-Virus-Verdict');
+      e.transformText(
+        (p) => p.contentType === 'text/plain',
+        (text) => text.replace('invoice 2026-1187', 'invoice 2026-1187 (verified supplier)'),
+      );
+    });
+    expect(outcome.edit.status).toBe('committed');
+    expect(await checkUpdate(original, updated)).toEqual({ ok: true });
+    const parsed = await simpleParser(updated);
+    expect(parsed.headers.get('x-ses-spam-verdict')).toBe('CHECKED');
+    expect(parsed.headers.get('x-corp-scan')).toBe('clean');
+    expect(parsed.headers.has('x-ses-virus-verdict')).toBe(false);
+    expect(parsed.text).toContain('invoice 2026-1187 (verified supplier) attached');
+    const before = await partHashes(original);
+    const after = await partHashes(updated);
+    expect(after.get('2')).toBe(before.get('2'));
+    expect(after.get('3')).toBe(before.get('3'));
+  });
+
   it('edits only the headers of signed mail', async () => {
     const { original, updated, outcome } = await run('09-signed.eml', tagAndDisclaim);
     expect(outcome.edit).toMatchObject({
