@@ -50,6 +50,7 @@ async function measureSingle(handler: string, message: Buffer, checkAttachment =
     bytesIn: [] as number[],
   };
   let preserved = 0;
+  const failures: string[] = [];
   const attachment = checkAttachment ? attachmentBody(message) : undefined;
   const file = join(tmpdir(), `wmflow-bench-pair-${process.pid}.json`);
   for (let i = 0; i < RUNS; i++) {
@@ -58,7 +59,13 @@ async function measureSingle(handler: string, message: Buffer, checkAttachment =
       event(stack.flow.load(message), undefined, 1),
     ];
     await writeFile(file, JSON.stringify(pair));
-    const r = await runChild(bundles.get(handler) as string, { file }, env);
+    const r = await runChild(bundles.get(handler) as string, { file }, env).catch((error: Error) => error);
+    if (r instanceof Error) {
+      failures.push(
+        r.message.includes('heap out of memory') ? 'out of memory' : (r.message.split('\n')[0] ?? 'failed'),
+      );
+      continue;
+    }
     const measured = r.invocations.at(-1);
     if (!measured) throw new Error(`${handler} reported no invocation`);
     s.wallMs.push(measured.ms);
@@ -70,6 +77,9 @@ async function measureSingle(handler: string, message: Buffer, checkAttachment =
       preserved++;
   }
   return {
+    ...(failures.length > 0
+      ? { failed: `${failures.length}/${RUNS}: ${[...new Set(failures)].join('; ')}` }
+      : {}),
     ...(attachment ? { attachmentPreserved: `${preserved}/${RUNS}` } : {}),
     wallMs: summarize(s.wallMs),
     cpuMs: summarize(s.cpuMs),

@@ -7,6 +7,8 @@ export interface Metrics {
   bytesIn: Summary;
   /** Runs whose committed rewrite kept the untouched attachment byte for byte, e.g. `5/5`. */
   attachmentPreserved?: string;
+  /** Runs whose process failed (e.g. out of memory in a 128 MB heap), and why. */
+  failed?: string;
 }
 
 export interface SingleResult {
@@ -58,6 +60,12 @@ export function markdown(results: readonly Result[], runs: number): string {
       (r) =>
         `${r.scenario}: the untouched attachment's bytes are in the committed message in ${r.wmflow.attachmentPreserved} wmflow runs and ${r.baseline.attachmentPreserved} baseline runs.`,
     );
+  const failed = single.flatMap((r) =>
+    (['wmflow', 'baseline', 'floor'] as const).flatMap((side) => {
+      const m = r[side];
+      return m?.failed ? [`${r.scenario}: ${side} failed in ${m.failed}.`] : [];
+    }),
+  );
   const throughput = results
     .filter((r): r is ThroughputResult => r.kind === 'throughput')
     .map(
@@ -75,13 +83,15 @@ export function markdown(results: readonly Result[], runs: number): string {
     'emulators in the parent process. The process handles one message to warm up, then the measured one: wallMs,',
     'cpuMs and bytesIn (what the handler read from its sockets) are that warm invocation; maxRssMB is the',
     "process's peak RSS (VmHWM) over both. The floor is a raw streaming copy of the same bytes from the Message",
-    'Flow API into S3. Cold starts (module init + first invocation) are the last table.',
+    'Flow API into S3. Cold starts (module init + first invocation) are the last table. Every process runs with the',
+    `V8 heap flags Lambda derives from a ${process.env.BENCH_MEMORY_MB ?? 128} MB function (BENCH_MEMORY_MB).`,
     '',
     '| scenario | metric | wmflow | baseline | wmflow/baseline | floor | wmflow/floor |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     ...preserved,
+    ...failed,
     '',
     '| throughput scenario | wmflow msg/s | baseline msg/s | wmflow/baseline | wmflow peak RSS MB | baseline peak RSS MB |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -106,6 +116,7 @@ export function budgetMisses(results: readonly Result[]): string[] {
   }
   for (const name of ['journal to S3, 25 MB', 'banner + subject tag, 25 MB']) {
     const r = single(name);
+    if (r?.wmflow.failed) misses.push(`${name}: wmflow failed in ${r.wmflow.failed}`);
     if (r && r.wmflow.maxRssMB.max >= 128)
       misses.push(`${name}: peak RSS ${r.wmflow.maxRssMB.max.toFixed(1)} MB (budget < 128)`);
   }
