@@ -1,4 +1,4 @@
-import { createServer, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer } from '../emulator/flow-server.js';
 import type { WrittenObject } from './s3-tracker.js';
@@ -27,10 +27,15 @@ export interface S3Recorder {
 export async function startS3Recorder(upstream: string): Promise<S3Recorder> {
   const target = new URL(upstream);
   let created = new Map<string, WrittenObject>();
+  // One connection per request upstream: a late "100 Continue" left on a reused socket would be read as the
+  // answer to the next request.
+  const agent = new Agent({ keepAlive: false });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
+    // The proxy already has the body coming; asking upstream to confirm it first is what leaves stray 100s.
+    const { expect: _expect, ...headers } = req.headers;
     const forward = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
       (answer) => {
         const ok = (answer.statusCode ?? 500) < 300;
         if (ok && createsObject(req.method ?? '', url.searchParams)) {
