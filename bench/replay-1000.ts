@@ -83,6 +83,7 @@ process.stdout.write(
       `(${(lines / seconds).toFixed(0)} msg/s, process start included), exit ${code}`,
     `errors: ${errors}; verdicts: ${[...verdicts].map(([t, n]) => `${n} ${t}`).join(', ')}`,
     `peak RSS of the replay process: ${peakKb > 0 ? `${(peakKb / 1024).toFixed(0)} MiB` : 'n/a (no /proc)'}`,
-  ].join('\n') + '\n',
+    '',
+  ].join('\n'),
 );
 if (lines !== count) process.exitCode = 1;
