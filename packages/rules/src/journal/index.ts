@@ -24,7 +24,7 @@ export interface JournalToS3Options {
   retention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
   /** Write `<key>.json` with envelope, direction, verdicts so far, sha256 and size. Default true. */
   metadata?: boolean;
-  /** Multipart part size in bytes (≥ 5 MiB). Default 8 MiB. */
+  /** Multipart part size in bytes (≥ 5 MiB). Default 5 MiB: one part in flight keeps memory low. */
   partSize?: number;
   /** Error policy. Default `'rethrow'`: WorkMail retries, so no message goes unjournaled silently. */
   onError?: ErrorPolicy;
@@ -156,7 +156,7 @@ function checkOptions(options: JournalToS3Options) {
     if (!Number.isSafeInteger(retention.days) || retention.days < 1 || retention.days > 36500)
       throw new ConfigError('retention.days', 'must be 1..36500');
   }
-  const partSize = options.partSize ?? 8 * 1024 * 1024;
+  const partSize = options.partSize ?? 5 * 1024 * 1024;
   if (!Number.isSafeInteger(partSize) || partSize < 5 * 1024 * 1024)
     throw new ConfigError('partSize', 'must be at least 5 MiB');
   const lock = (): Partial<PutObjectCommandInput> =>
