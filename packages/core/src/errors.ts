@@ -101,6 +101,26 @@ export class RuleError extends WmflowError {
   }
 }
 
+/**
+ * The deadline came while a rule whose policy is `rethrow` (a journal, by default) was still running:
+ * the invocation fails so that WorkMail (or Lambda, for asynchronous rules) retries it, instead of
+ * answering without the rule's work done.
+ *
+ * @example
+ * ```ts
+ * new DeadlineError('journal-to-s3').message; // "deadline reached while rule journal-to-s3 was running"
+ * ```
+ */
+export class DeadlineError extends WmflowError {
+  override name = 'DeadlineError';
+  constructor(
+    /** The rule still running. */
+    readonly rule: string,
+  ) {
+    super(`deadline reached while rule ${rule} was running`);
+  }
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';

@@ -14,6 +14,7 @@ export { EditError } from './edit/edits.js';
 export type { SignedContentPolicy } from './edit/rewrite-stream.js';
 export {
   ConfigError,
+  DeadlineError,
   EventValidationError,
   ResponseLimitError,
   RuleError,
@@ -69,7 +70,13 @@ export type {
   VerdictFor,
   VerdictType,
 } from './verdicts.js';
-export { assertVerdictAllowed, MAX_BOUNCE_MESSAGE_LENGTH, Verdicts, verdictKey } from './verdicts.js';
+export {
+  assertVerdictAllowed,
+  isVerdictAllowed,
+  MAX_BOUNCE_MESSAGE_LENGTH,
+  Verdicts,
+  verdictKey,
+} from './verdicts.js';
 export type { FlowClients } from './workmail/clients.js';
 export { defaultClients, resetDefaultClients } from './workmail/clients.js';
 export type { EditOutcome, UpdateOptions } from './workmail/commit-update.js';

@@ -85,6 +85,23 @@ export function assertVerdictAllowed(verdict: Verdict, direction: Direction): vo
 }
 
 /**
+ * True when `verdict` is well-formed and legal for `direction` (see {@link assertVerdictAllowed}).
+ *
+ * @example
+ * ```ts
+ * isVerdictAllowed(Verdicts.MOVE_TO_JUNK, 'OUTBOUND'); // false
+ * ```
+ */
+export function isVerdictAllowed(verdict: Verdict, direction: Direction): boolean {
+  try {
+    assertVerdictAllowed(verdict, direction);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A string identifying the verdict including its bounce message; equal keys mean equal verdicts.
  *
  * @example

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Splitter } from '@zone-eu/mailsplit';
@@ -186,6 +188,21 @@ describe('applyEdits', () => {
         .every((l) => l.length <= 998),
     ).toBe(true);
     expect((await simpleParser(bytes)).text).toBe(body.replace(CRLF, '\n'));
+  });
+
+  it('removes its temporary file when the source fails midway', async () => {
+    const tempDir = await mkdtemp(join(tmpdir(), 'wmflow-edit-test-'));
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.from(mixed.slice(0, 2000)));
+        this.destroy(new Error('network reset'));
+      },
+    });
+    const q = new EditQueue();
+    q.prefixSubject('[EXT]');
+    await expect(applyEdits(failing, q.edits, { tempDir })).rejects.toThrow('network reset');
+    expect(await readdir(tempDir)).toEqual([]);
+    await rm(tempDir, { recursive: true });
   });
 
   it('leaves a message no edit touches byte for byte', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -54,13 +54,18 @@ export async function applyEdits(
   };
   const rewriter = new RewriteStream(plan);
   const path = join(options.tempDir ?? tmpdir(), `wmflow-edit-${randomUUID()}.eml`);
-  await pipeline(
-    source,
-    new Splitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
-    rewriter,
-    new Joiner(),
-    createWriteStream(path, { mode: 0o600 }),
-  );
+  try {
+    await pipeline(
+      source,
+      new Splitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
+      rewriter,
+      new Joiner(),
+      createWriteStream(path, { mode: 0o600 }),
+    );
+  } catch (error) {
+    await rm(path, { force: true }); // a failed rewrite must not fill Lambda's /tmp
+    throw error;
+  }
   const { size } = await stat(path);
   return { path, size, changes: rewriter.changes, skipped: rewriter.skipped };
 }

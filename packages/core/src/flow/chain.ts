@@ -2,7 +2,7 @@ import { RuleError } from '../errors.js';
 import { verdictKey } from '../verdicts.js';
 import type { FiredRule, FlowState } from './state.js';
 import type { ErrorPolicy, Rule } from './types.js';
-import { RuleView, scopeOf } from './view.js';
+import { RuleView } from './view.js';
 
 /** A rule's failure as logged. */
 export interface RuleFailure {
@@ -28,6 +28,7 @@ export async function runChain(
     const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: false };
     const before = state.snapshot();
     state.checkpoint = before;
+    state.running = current;
     try {
       await current.run(new RuleView(state, record));
     } catch (cause) {
@@ -39,11 +40,12 @@ export async function runChain(
       failures.push({ rule: current.name, error: error.message, policy: describePolicy(policy) });
       if (policy === 'rethrow') throw error;
       if (policy !== 'fail-open') {
-        const view = new RuleView(state, record, scopeOf(record));
+        const view = new RuleView(state, record, current.scope);
         view.settle(policy.failClosed);
       }
     }
     if (state.isFrozen) return;
+    state.running = undefined;
     if (Object.keys(record.settled).length > 0 || record.notes.length > 0) state.fired.push(record);
   }
   state.checkpoint = state.snapshot();

@@ -146,10 +146,15 @@ function onlyDirection<T extends Direction>(direction: T, inner: Rule<T>): Rule 
  */
 export function forRecipients<D extends Direction>(patterns: readonly string[], inner: Rule<D>): Rule<D> {
   const list = [...patterns];
+  const own = (a: string) => matchesAnyPattern(a, list);
+  const innerScope = inner.scope;
   return {
     ...inner,
+    // Declared, not discovered at run time: a fail-closed verdict stays in the pilot group even when the
+    // rule fails before reaching it (a condition wrapped around it throws).
+    scope: innerScope ? (a) => own(a) && innerScope(a) : own,
     async run(ctx) {
-      const scoped = asView(ctx).narrow((a) => matchesAnyPattern(a, list));
+      const scoped = asView(ctx).narrow(own);
       if (scoped.recipients.length > 0) await inner.run(scoped);
     },
   };

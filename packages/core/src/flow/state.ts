@@ -5,7 +5,7 @@ import type { MessageAccess } from '../message/message.js';
 import { assertVerdictAllowed, type Verdict } from '../verdicts.js';
 import type { Direction } from '../workmail/event.js';
 import { RESPONSE_LIMITS } from '../workmail/response.js';
-import type { Envelope, FlowLogger } from './types.js';
+import type { Envelope, FlowLogger, Rule } from './types.js';
 
 /** One rule's effect, as logged. */
 export type FiredRule = {
@@ -56,6 +56,8 @@ export class FlowState {
   readonly edits: Edit[] = [];
   private entries = new Map<string, Entry>();
   private frozen = false;
+  /** The rule running now, for the deadline guard. */
+  running?: Rule;
   /** The state as the last finished rule left it: what the deadline guard answers with. */
   checkpoint: Snapshot;
 

@@ -105,6 +105,8 @@ export interface Rule<D extends Direction = Direction> {
   readonly overrides?: boolean;
   /** Overrides the flow's error policy for this rule. */
   readonly onError?: ErrorPolicy;
+  /** The recipients the rule may decide (set by `forRecipients`); a fail-closed verdict settles only these. */
+  readonly scope?: (address: string) => boolean;
   run(ctx: RuleContext<D>): void | Promise<void>;
 }
 

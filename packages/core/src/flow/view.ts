@@ -93,9 +93,7 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
 
   /** A view of the same rule limited to recipients `filter` accepts, within this view's scope. */
   narrow(filter: (address: string) => boolean): RuleView<D> {
-    const scope = (a: string) => this.inScope(a) && filter(a);
-    scopes.set(this.record, scope);
-    return new RuleView<D>(this.flow, this.record, scope);
+    return new RuleView<D>(this.flow, this.record, (a) => this.inScope(a) && filter(a));
   }
 
   /** A view of the same rule in audit mode: decisions are recorded, not applied. */
@@ -122,13 +120,6 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
     for (const r of changed) this.record.settled[r] = verdictKey(verdict);
     return changed;
   }
-}
-
-const scopes = new WeakMap<FiredRule, (address: string) => boolean>();
-
-/** The narrowest recipient scope a rule ran in, so a fail-closed policy settles only those. */
-export function scopeOf(record: FiredRule): ((address: string) => boolean) | undefined {
-  return scopes.get(record);
 }
 
 /** The view a combinator was handed; combinators only work on views the flow made. */

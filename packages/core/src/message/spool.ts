@@ -25,6 +25,7 @@ export class Spool {
   private memoryLength = 0;
   private file?: { handle: FileHandle; path: string; length: number };
   private iterator?: AsyncIterator<Buffer>;
+  private source?: Readable;
   private pulling?: Promise<boolean>;
   private ended = false;
   private closed = false;
@@ -83,15 +84,18 @@ export class Spool {
    */
   async release(): Promise<void> {
     if (this.active > 0 || this.ended || !this.iterator || this.pulling) return;
-    const iterator = this.iterator;
     this.iterator = undefined;
-    await iterator.return?.();
+    this.source?.destroy();
+    this.source = undefined;
   }
 
   /** Releases the source stream and deletes the spill file. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.iterator?.return?.();
+    // Destroy, not iterator.return(): return() would queue behind a read waiting on a stalled source.
+    this.source?.destroy();
+    this.source = undefined;
+    this.iterator = undefined;
     if (this.file) {
       await this.file.handle.close();
       await rm(this.file.path, { force: true });
@@ -112,12 +116,19 @@ export class Spool {
     if (this.closed) throw new Error('message spool is closed');
     if (!this.iterator) {
       const stream = (await this.open()) as Readable & { contentLength?: number };
+      if (this.closed) {
+        stream.destroy();
+        throw new Error('message spool is closed');
+      }
+      this.source = stream;
       this.expectedLength ??= stream.contentLength;
       this.iterator = stream[Symbol.asyncIterator]();
       this.skip = this.length;
     }
+    const iterator = this.iterator;
     for (;;) {
-      const next = await this.iterator.next();
+      const next = await iterator.next();
+      if (this.closed) throw new Error('message spool is closed');
       if (next.done) {
         this.ended = true;
         return false;
@@ -135,6 +146,7 @@ export class Spool {
   }
 
   private async append(chunk: Buffer): Promise<void> {
+    if (this.closed) return; // a chunk that arrives after close() is dropped, never spilled
     const room = this.memoryLimit - this.memoryLength;
     if (!this.file && chunk.length <= room) {
       this.memory.push(chunk);

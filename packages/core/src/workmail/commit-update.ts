@@ -51,6 +51,8 @@ export async function commitUpdate(args: {
   signal: AbortSignal;
 }): Promise<EditOutcome> {
   const { options } = args;
+  if (args.signal.aborted)
+    return { status: 'skipped', reason: 'deadline reached before the update was committed' };
   // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits.
   const [{ applyEdits }, { checkUpdate }] = await Promise.all([
     import('../edit/apply-edits.js'),

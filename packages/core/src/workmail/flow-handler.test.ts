@@ -1,3 +1,5 @@
+import { PassThrough } from 'node:stream';
+import type { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventValidationError, RuleError } from '../errors.js';
 import { audit, forRecipients, inbound, onError, outbound, rule, when } from '../flow/combinators.js';
@@ -223,6 +225,35 @@ describe('flow: error policies', () => {
     ]);
   });
 
+  it('keeps a fail-closed verdict inside the pilot group when a condition around it throws', async () => {
+    const throwing = () => {
+      throw new Error('header block too large');
+    };
+    const closed = onError(
+      { failClosed: Verdicts.bounce('blocked') },
+      rule('r', () => {}),
+    );
+    const { verdict } = await run({ rules: [when(throwing, forRecipients([A, B], closed))] });
+    expect([verdict(A), verdict(B), verdict(C)]).toEqual(['BOUNCE:blocked', 'BOUNCE:blocked', 'DEFAULT']);
+  });
+
+  it('refuses fail-closed verdicts WorkMail would reject, and answers DEFAULT where one is inbound-only', async () => {
+    expect(() => flow({ rules: [], onError: { failClosed: { type: 'BOUNCE', message: '' } } })).toThrow(
+      /onError.failClosed/,
+    );
+    expect(() =>
+      flow({ direction: 'OUTBOUND', rules: [], onError: { failClosed: Verdicts.MOVE_TO_JUNK } as never }),
+    ).toThrow(/onError.failClosed/);
+    expect(() => flow({ rules: [], onError: 'sometimes' as never })).toThrow(/onError/);
+    const logger = captureLogger();
+    const handler = flow({ rules: [], onError: { failClosed: Verdicts.MOVE_TO_JUNK }, logger });
+    const outbound = makeFlowEvent({ direction: 'OUTBOUND' });
+    const broken = { ...outbound, subject: 42 };
+    expect(await handler(broken, lambdaContext())).toEqual({
+      actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }],
+    });
+  });
+
   it('rethrows so WorkMail retries, when asked', async () => {
     await expect(run({ rules: [failing('scan')], onError: 'rethrow' })).rejects.toBeInstanceOf(RuleError);
   });
@@ -299,6 +330,38 @@ describe('flow: deadline guard and modes', () => {
     await vi.advanceTimersByTimeAsync(2_000);
     expect(await pending).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
     expect(logger.lines[0]?.attributes.deadlineHit).toBe(true);
+  });
+
+  it('answers on time even when a rule is stuck reading a stalled message stream', async () => {
+    // A Message Flow client whose body sends the header block, then nothing: the read never completes.
+    const stalled = new PassThrough();
+    stalled.write('Subject: hi\r\n\r\nbody starts');
+    const messageFlow = {
+      send: async () => ({ messageContent: stalled }),
+    } as unknown as WorkMailMessageFlowClient;
+    const logger = captureLogger();
+    const handler = flow({
+      clients: { messageFlow },
+      logger,
+      rules: [rule('needs-body', async (ctx) => void (await ctx.message.bytes()))],
+    });
+    const pending = handler(makeFlowEvent(), lambdaContext({ timeoutMs: 60_000 }));
+    await vi.advanceTimersByTimeAsync(14_000);
+    expect(await pending).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
+    expect(logger.lines[0]?.attributes.deadlineHit).toBe(true);
+    expect(stalled.destroyed).toBe(true);
+  });
+
+  it('fails an asynchronous invocation whose journal-like rule is still running at the deadline', async () => {
+    const handler = flow({
+      synchronous: false,
+      logger: captureLogger(),
+      rules: [rule('journal', () => new Promise<void>(() => {}), { sideEffect: true, onError: 'rethrow' })],
+    });
+    const pending = handler(makeFlowEvent(), lambdaContext({ timeoutMs: 5_000 }));
+    const outcome = expect(pending).rejects.toMatchObject({ name: 'DeadlineError', rule: 'journal' });
+    await vi.advanceTimersByTimeAsync(4_000);
+    await outcome;
   });
 
   it('returns nothing for asynchronous rules, whose response WorkMail ignores', async () => {

@@ -1,10 +1,10 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { RuleError, WmflowError } from '../errors.js';
+import { DeadlineError, RuleError, WmflowError } from '../errors.js';
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
 import type { Direction, FlowEvent } from './event.js';
-import { checkOptions, type FlowOptions, type Settings } from './flow-settings.js';
+import { checkOptions, type FlowOptions, legalFor, type Settings } from './flow-settings.js';
 import { type Invocation, runInvocation } from './invocation.js';
 import type { FlowAction, FlowResponse } from './response.js';
 import { parseFlowEvent } from './validate-event.js';
@@ -49,11 +49,13 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
   } catch (error) {
     const err = error instanceof Error ? error : new WmflowError(String(error));
     // A rule that asked to rethrow fails the invocation, so WorkMail retries, whatever the flow's policy.
-    const policy = err instanceof RuleError && err.rethrow ? 'rethrow' : s.onError;
+    const policy =
+      (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
+    const closed = policy === 'rethrow' || policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const fallback =
       policy === 'rethrow'
         ? undefined
-        : { actions: [wholeMessage(policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed)] };
+        : { actions: [wholeMessage(legalFor(closed, event?.flowDirection ?? directionOf(input)))] };
     report(s, {
       ...outcome(s, started, event, undefined, fallback),
       error: { name: err.name, message: err.message },
@@ -61,6 +63,11 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
     if (!fallback) throw err;
     return s.synchronous ? fallback : undefined;
   }
+}
+
+// An event that failed validation may still say its direction; without one, only verdicts legal both ways are used.
+function directionOf(input: unknown): Direction {
+  return (input as { flowDirection?: unknown } | null)?.flowDirection === 'INBOUND' ? 'INBOUND' : 'OUTBOUND';
 }
 
 function wholeMessage(verdict: Verdict): FlowAction {
@@ -78,7 +85,9 @@ function outcome(
 ): FlowOutcome {
   const verdicts: Record<string, string> = {};
   if (result) {
-    for (const [address, v] of result.state.final(result.deadlineHit ? s.fallback : Verdicts.DEFAULT)) {
+    for (const [address, v] of result.state.final(
+      result.deadlineHit ? legalFor(s.fallback, result.state.init.direction) : Verdicts.DEFAULT,
+    )) {
       verdicts[address] = verdictKey(v);
     }
   }

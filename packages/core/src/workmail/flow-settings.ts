@@ -3,7 +3,13 @@ import { ConfigError } from '../errors.js';
 import type { DeadlineOptions } from '../flow/deadline.js';
 import type { ErrorPolicy, FlowLogger, Rule } from '../flow/types.js';
 import type { LazyMessageOptions } from '../message/message.js';
-import { assertVerdictAllowed, type Verdict, type VerdictFor, Verdicts } from '../verdicts.js';
+import {
+  assertVerdictAllowed,
+  isVerdictAllowed,
+  type Verdict,
+  type VerdictFor,
+  Verdicts,
+} from '../verdicts.js';
 import type { FlowClients } from './clients.js';
 import { isValidKeyPrefix, type UpdateOptions } from './commit-update.js';
 import type { Direction } from './event.js';
@@ -57,6 +63,21 @@ export interface Settings {
 
 const DOMAIN = /^[^\s@]+\.[^\s@]+$/;
 
+// Without a static direction the verdict is checked as inbound (every verdict); an outbound event then gets
+// DEFAULT in place of an inbound-only verdict (see `legalFor`).
+function checkVerdict(field: string, verdict: Verdict, direction: Direction | undefined): void {
+  try {
+    assertVerdictAllowed(verdict, direction ?? 'INBOUND');
+  } catch (error) {
+    throw new ConfigError(field, (error as Error).message);
+  }
+}
+
+/** The verdict if legal for the event's direction, else DEFAULT (a direction-neutral flow's inbound-only verdict). */
+export function legalFor(verdict: Verdict, direction: Direction): Verdict {
+  return isVerdictAllowed(verdict, direction) ? verdict : Verdicts.DEFAULT;
+}
+
 /** Validates options, throwing {@link ConfigError} naming the field. */
 export function checkOptions<D extends Direction>(options: FlowOptions<D>): Settings {
   if (!Array.isArray(options.rules)) throw new ConfigError('rules', 'must be an array of rules');
@@ -77,10 +98,13 @@ export function checkOptions<D extends Direction>(options: FlowOptions<D>): Sett
     throw new ConfigError('direction', 'must be INBOUND or OUTBOUND');
   }
   const fallback = (options.fallback ?? Verdicts.DEFAULT) as Verdict;
-  try {
-    assertVerdictAllowed(fallback, options.direction ?? 'INBOUND');
-  } catch (error) {
-    throw new ConfigError('fallback', (error as Error).message);
+  checkVerdict('fallback', fallback, options.direction);
+  const onError = (options.onError ?? 'fail-open') as ErrorPolicy;
+  if (onError !== 'fail-open' && onError !== 'rethrow') {
+    if (typeof onError !== 'object' || onError === null || !('failClosed' in onError)) {
+      throw new ConfigError('onError', "must be 'fail-open', 'rethrow' or { failClosed: verdict }");
+    }
+    checkVerdict('onError.failClosed', onError.failClosed, options.direction);
   }
   const updates = options.updates;
   if (
@@ -97,7 +121,7 @@ export function checkOptions<D extends Direction>(options: FlowOptions<D>): Sett
     direction: options.direction,
     synchronous: options.synchronous ?? true,
     organizationDomains: domains,
-    onError: (options.onError ?? 'fail-open') as ErrorPolicy,
+    onError,
     fallback,
     deadline: options.deadline ?? {},
     logger: options.logger ?? new Logger({ serviceName: 'wmflow' }),

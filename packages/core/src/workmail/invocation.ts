@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { ConfigError } from '../errors.js';
+import { ConfigError, DeadlineError } from '../errors.js';
 import { type RuleFailure, runChain } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { FlowState } from '../flow/state.js';
@@ -9,7 +9,7 @@ import { defaultClients, type FlowClients } from './clients.js';
 import { commitUpdate, type EditOutcome } from './commit-update.js';
 import { compileResponse } from './compile-response.js';
 import type { FlowEvent } from './event.js';
-import type { Settings } from './flow-settings.js';
+import { legalFor, type Settings } from './flow-settings.js';
 import { workmailSource } from './message-source.js';
 import type { FlowResponse } from './response.js';
 
@@ -53,27 +53,41 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
   });
   const failures: RuleFailure[] = [];
   let edit: EditOutcome = { status: 'none' };
+  let committing = false;
+  let deadlineHit = false;
   try {
     const work = (async () => {
       await runChain(s.rules, state, s.onError, failures);
+      committing = true;
       edit = await editOutcome(s, state, event, clients);
     })();
     const budget = deadlineBudget(s.deadline, s.synchronous, context?.getRemainingTimeInMillis?.());
-    const deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
+    deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
     if (deadlineHit) {
+      const running = state.running;
       state.freeze();
       work.catch(() => {}); // the answer is given; a late failure changes nothing
-      if (state.edits.length > 0)
-        edit = { status: 'skipped', reason: 'deadline reached before the update was committed' };
+      // A rule that must not be lost (a journal: policy rethrow) is still running: fail, so it is retried.
+      if (running && (running.onError ?? s.onError) === 'rethrow') throw new DeadlineError(running.name);
+      if (state.edits.length > 0) {
+        edit = {
+          status: 'skipped',
+          reason: committing
+            ? 'deadline reached while the update was being committed: it may or may not have been applied'
+            : 'deadline reached before the update was committed',
+        };
+      }
     }
     const compiled = compileResponse({
       direction: event.flowDirection,
       envelopeRecipients: state.init.envelope.recipients,
-      verdicts: state.final(deadlineHit ? s.fallback : Verdicts.DEFAULT),
+      verdicts: state.final(deadlineHit ? legalFor(s.fallback, event.flowDirection) : Verdicts.DEFAULT),
     });
     return { state, failures, deadlineHit, warnings: compiled.warnings, edit, response: compiled.response };
   } finally {
-    await message.close().catch(() => {});
+    // After a deadline the answer must not wait for a stalled source to close.
+    const closing = message.close().catch(() => {});
+    if (!deadlineHit) await closing;
   }
 }
 
