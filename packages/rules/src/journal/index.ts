@@ -66,20 +66,29 @@ export function journalToS3(options: JournalToS3Options): Rule {
       if (ctx.audit) return ctx.note(`would journal to s3://${o.bucket}/${key}`);
       const s3 = o.s3 ?? defaultClients().s3;
       const { sha256, size } = await digest(ctx.message.stream());
+      // Written first-writer-wins, so a retry after a copy whose metadata failed still completes the pair.
+      const writeMetadata = () =>
+        o.metadata
+          ? putOnce(s3, {
+              ...o.put,
+              Bucket: o.bucket,
+              Key: `${key}.json`,
+              ...metadataBody(ctx, key, sha256, size),
+            })
+          : Promise.resolve();
       try {
         const found = await existing(s3, o.bucket, key);
-        if (found) return settleExisting(ctx, key, found.sha256, sha256);
+        if (found) {
+          settleExisting(ctx, key, found.sha256, sha256);
+          return await writeMetadata();
+        }
         const body = { ...o.put, Bucket: o.bucket, Key: key, Body: ctx.message.stream() };
         const written = await uploadOnce(s3, { ...body, Metadata: { sha256 } }, o.partSize);
-        if (written === 'exists')
-          return settleExisting(ctx, key, (await existing(s3, o.bucket, key))?.sha256, sha256);
-        if (o.metadata)
-          await putOnce(s3, {
-            ...o.put,
-            Bucket: o.bucket,
-            Key: `${key}.json`,
-            ...metadataBody(ctx, key, sha256, size),
-          });
+        if (written === 'exists') {
+          settleExisting(ctx, key, (await existing(s3, o.bucket, key))?.sha256, sha256);
+          return await writeMetadata();
+        }
+        await writeMetadata();
         ctx.note(`journaled s3://${o.bucket}/${key} (${size} bytes, sha256 ${sha256})`);
       } catch (error) {
         if (error instanceof JournalError) throw error;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, RuleError, Verdicts } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EML_DIR, eml, type Harness, startHarness } from '../test-support/stack.js';
@@ -77,6 +77,22 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
     expect((await h.stack.listObjects('journal', 'retry/')).map((o) => o.key)).toEqual([
       `retry/${messageId}`,
       `retry/${messageId}.json`,
+    ]);
+  });
+
+  it('completes the metadata on a retry after a copy whose metadata was never written', async () => {
+    const bytes = await eml('plain.eml');
+    const messageId = h.stack.flow.load(bytes);
+    const rules = [journalToS3({ bucket: 'journal', s3: h.stack.s3, keyTemplate: 'half/{messageId}' })];
+    const { runFlow } = await import('../test-support/run.js');
+    const clients = { messageFlow: h.messageFlow, s3: h.stack.s3 };
+    await runFlow(rules, { messageId, invocationId: 'inv1' }, { clients });
+    await h.stack.s3.send(new DeleteObjectCommand({ Bucket: 'journal', Key: `half/${messageId}.json` }));
+    const again = await runFlow(rules, { messageId, invocationId: 'inv1' }, { clients });
+    expect(again.outcome.failures).toEqual([]);
+    expect((await h.stack.listObjects('journal', 'half/')).map((o) => o.key)).toEqual([
+      `half/${messageId}`,
+      `half/${messageId}.json`,
     ]);
   });
 
