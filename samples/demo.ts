@@ -66,7 +66,7 @@ for (const step of steps) {
 }
 process.stdout.write(
   failed === 0
-    ? '\nAll outcomes as expected. Try: npx wmflow replay <your .eml folder> --function guard --org-domain <your domain> --out out/\n'
+    ? '\nAll outcomes as expected. Try: npm run wmflow -- replay <your .eml folder> --function guard --org-domain <your domain> --out out/\n'
     : `\n${failed} step(s) did not go as expected (see above).\n`,
 );
 process.exitCode = failed === 0 ? 0 : 1;
