@@ -1,3 +1,4 @@
+import type { ColdStartResult } from '../cold-start.js';
 import { ratio, type Summary } from './stats.js';
 
 export interface Metrics {
@@ -28,15 +29,7 @@ export interface ThroughputResult {
   baseline: { perSecond: Summary; maxRssMB: Summary };
 }
 
-export interface ColdStartResultRow {
-  kind: 'cold-start';
-  name: string;
-  initialBytes: number;
-  totalBytes: number;
-  initMs: Summary;
-  firstInvocationMs: Summary;
-  coldMs: Summary;
-}
+export type ColdStartResultRow = ColdStartResult & { kind: 'cold-start' };
 
 export type Result = SingleResult | ThroughputResult | ColdStartResultRow;
 
