@@ -1,4 +1,4 @@
-import { ConfigError } from '@wmflow/core';
+import { ConfigError, isBucketName } from '@wmflow/core';
 
 /** The environment a function reads (`process.env`, or a test's own). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -7,7 +7,6 @@ type PolicyValue = string | number | boolean | readonly string[];
 
 const DOMAIN =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
 
@@ -113,7 +112,7 @@ export class FunctionConfig {
       if (required) throw new ConfigError(name, 'is required (an S3 bucket name)');
       return undefined;
     }
-    if (!BUCKET.test(value)) throw new ConfigError(this.field(name), 'must be an S3 bucket name');
+    if (!isBucketName(value)) throw new ConfigError(this.field(name), 'must be an S3 bucket name');
     return value;
   }
 

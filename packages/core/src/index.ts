@@ -99,4 +99,5 @@ export type { ResponseReading } from './workmail/read-response.js';
 export { readResponse } from './workmail/read-response.js';
 export type { FlowAction, FlowResponse } from './workmail/response.js';
 export { RESPONSE_LIMITS } from './workmail/response.js';
+export { isBucketName, isValidKeyPrefix } from './workmail/s3-names.js';
 export { parseFlowEvent } from './workmail/validate-event.js';

@@ -29,13 +29,6 @@ export type EditOutcome =
   | { status: 'skipped'; reason: string; changes?: string[]; skipped?: string[] }
   | { status: 'failed'; reason: string };
 
-const KEY_PART = /^[a-zA-Z0-9\-/]{1,900}$/;
-
-/** Checks an update key prefix against the PutRawMessageContent key pattern. */
-export function isValidKeyPrefix(prefix: string): boolean {
-  return KEY_PART.test(prefix) && !prefix.startsWith('/') && !prefix.includes('//');
-}
-
 /**
  * Applies the edits in one streaming pass, checks the result against WorkMail's
  * update rules, uploads it and calls PutRawMessageContent. Never throws for a

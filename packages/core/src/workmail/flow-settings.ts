@@ -11,8 +11,9 @@ import {
   Verdicts,
 } from '../verdicts.js';
 import type { FlowClients } from './clients.js';
-import { isValidKeyPrefix, type UpdateOptions } from './commit-update.js';
+import type { UpdateOptions } from './commit-update.js';
 import type { Direction } from './event.js';
+import { isBucketName, isValidKeyPrefix } from './s3-names.js';
 
 /**
  * Options of `flow()`.
@@ -107,10 +108,7 @@ export function checkOptions<D extends Direction>(options: FlowOptions<D>): Sett
     checkVerdict('onError.failClosed', onError.failClosed, options.direction);
   }
   const updates = options.updates;
-  if (
-    updates &&
-    (typeof updates.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(updates.bucket))
-  ) {
+  if (updates && !isBucketName(updates.bucket)) {
     throw new ConfigError('updates.bucket', 'must be an S3 bucket name');
   }
   if (updates?.keyPrefix !== undefined && !isValidKeyPrefix(updates.keyPrefix)) {

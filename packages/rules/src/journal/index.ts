@@ -3,6 +3,7 @@ import {
   ConfigError,
   defaultClients,
   type ErrorPolicy,
+  isBucketName,
   type Rule,
   type RuleContext,
   verdictKey,
@@ -143,7 +144,7 @@ function metadataBody(
 }
 
 function checkOptions(options: JournalToS3Options) {
-  if (typeof options.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket)) {
+  if (!isBucketName(options.bucket)) {
     throw new ConfigError('bucket', 'must be an S3 bucket name');
   }
   const enc = options.encryption ?? { type: 'SSE-S3' };
