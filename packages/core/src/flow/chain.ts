@@ -22,6 +22,8 @@ export async function runChain(
   state: FlowState,
   defaultPolicy: ErrorPolicy,
   failures: RuleFailure[],
+  /** False hands transient failures to the rule's policy too (`FlowOptions.transientErrors: 'rule-policy'`). */
+  transientFails = true,
 ): Promise<void> {
   for (const current of rules) {
     if (state.isFrozen) return;
@@ -38,9 +40,10 @@ export async function runChain(
       record.settled = {};
       // A transient failure (throttling, 5xx, reset, a message that arrived short) is no verdict of the
       // rule's: the invocation fails so WorkMail retries it, whatever the rule's policy.
-      const policy = isTransient(cause) ? 'rethrow' : (current.onError ?? defaultPolicy);
+      const transient = transientFails && isTransient(cause);
+      const policy = transient ? 'rethrow' : (current.onError ?? defaultPolicy);
       const error = new RuleError(current.name, cause, policy === 'rethrow');
-      const described = isTransient(cause) ? 'rethrow (transient)' : describePolicy(policy);
+      const described = transient ? 'rethrow (transient)' : describePolicy(policy);
       failures.push({ rule: current.name, error: error.message, policy: described });
       if (policy === 'rethrow') throw error;
       if (policy !== 'fail-open') {

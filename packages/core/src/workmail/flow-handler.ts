@@ -52,7 +52,9 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
     // A rule that asked to rethrow fails the invocation, so WorkMail retries, whatever the flow's policy.
     // So does a transient failure outside any rule (the update's commit, a message that could not be read).
     const policy =
-      (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError || isTransient(err)
+      (err instanceof RuleError && err.rethrow) ||
+      err instanceof DeadlineError ||
+      (isTransient(err) && s.transientErrors === 'fail-invocation')
         ? 'rethrow'
         : s.onError;
     const closed = policy === 'rethrow' || policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;

@@ -64,7 +64,7 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
   let deadlineHit = false;
   try {
     const work = (async () => {
-      await runChain(s.rules, state, s.onError, failures);
+      await runChain(s.rules, state, s.onError, failures, s.transientErrors === 'fail-invocation');
       committing = true;
       edit = await editOutcome(s, state, event, clients);
       applyStripFallback(state, edit);
@@ -131,7 +131,7 @@ async function editOutcome(
     });
   } catch (error) {
     // Throttling, 5xx or a reset while committing: fail the invocation so WorkMail retries it.
-    if (isTransient(error) && !state.isFrozen) throw error;
+    if (isTransient(error) && !state.isFrozen && s.transientErrors === 'fail-invocation') throw error;
     return {
       status: 'failed',
       reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
