@@ -123,7 +123,9 @@ async function uploadParts(
       )
       .then(
         (out) => void completed.push({ PartNumber, ETag: out.ETag, ChecksumSHA256: out.ChecksumSHA256 }),
-        (error: unknown) => void (failure ??= error),
+        (error: unknown) => {
+          failure ??= error;
+        },
       )
       .finally(() => inFlight.delete(task));
     inFlight.add(task);
@@ -133,10 +135,13 @@ async function uploadParts(
     // Backpressure: read the next part only when a slot is free, so memory stays bounded.
     while (inFlight.size >= settings.parallel && failure === undefined) await Promise.race(inFlight);
     if (failure !== undefined) break;
-    const next = await rest.next().catch((error: unknown) => {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await rest.next();
+    } catch (error) {
       failure ??= error;
-      return { done: true as const, value: undefined };
-    });
+      break;
+    }
     if (next.done) break;
     start(next.value);
   }
