@@ -63,16 +63,18 @@ export async function startFaultProxy(
   async function handle(req: IncomingMessage, res: ServerResponse, roll: number, cut: number, wait: number) {
     if (wait > 0) await sleep(wait);
     const read = req.method === 'GET' || req.method === 'HEAD';
-    let edge = plan.throttle;
-    if (roll < edge) {
+    const edges = [plan.throttle, plan.error, plan.reset, plan.lost].map((_, i, all) =>
+      all.slice(0, i + 1).reduce((a, b) => a + b, 0),
+    );
+    if (roll < (edges[0] as number)) {
       stats.throttles++;
       return answerFault(req, res, flavor, 'throttle');
     }
-    if (roll < (edge += plan.error)) {
+    if (roll < (edges[1] as number)) {
       stats.errors++;
       return answerFault(req, res, flavor, 'error');
     }
-    if (roll < (edge += plan.reset)) {
+    if (roll < (edges[2] as number)) {
       stats.resets++;
       if (!read) {
         // The write never reaches the server: part of its body is read, then the connection drops.
@@ -82,7 +84,7 @@ export async function startFaultProxy(
       }
       return forward(req, res, target, { cutAt: cut });
     }
-    if (!read && roll < edge + plan.lost) {
+    if (!read && roll < (edges[3] as number)) {
       stats.lost++;
       return forward(req, res, target, { lose: true });
     }
