@@ -53,11 +53,14 @@ export { DEFAULT_MESSAGE_LIMITS, MessageLimitError } from './message/limits.js';
 export type { LazyMessageOptions, MessageAccess } from './message/message.js';
 export { LazyMessage } from './message/message.js';
 export type { AttachmentInfo, ParsedMessage } from './message/parse.js';
+export type { MessageReadFailure } from './message/read-error.js';
+export { MessageReadError } from './message/read-error.js';
 export { sniffType } from './message/sniff.js';
 export type { SpoolOptions } from './message/spool.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';
+export { isTransient, TransientError } from './transient.js';
 export type {
   BounceVerdict,
   BypassSpamCheckVerdict,

@@ -8,6 +8,10 @@ export type { LoadOptions, MessageVersion, VersionSource } from './emulator/mess
 export { MESSAGE_TTL_MS } from './emulator/message-store.js';
 export type { FlowApiErrorName } from './errors.js';
 export { FLOW_API_ERRORS, FlowApiError, LocalStackError } from './errors.js';
+export type { FaultProxy, FaultStats } from './faults/fault-proxy.js';
+export { startFaultProxy } from './faults/fault-proxy.js';
+export type { FaultSpec } from './faults/fault-spec.js';
+export { parseFaultSpec, seededRandom } from './faults/fault-spec.js';
 export type { S3Server, S3ServerOptions } from './s3/s3-server.js';
 export { S3_ACCESS_KEY_ID, startS3Server } from './s3/s3-server.js';
 export type { LocalObject, LocalStack, LocalStackEnv, LocalStackOptions } from './stack.js';

@@ -2,6 +2,8 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import type { Clock } from './clock.js';
 import { type FlowEmulator, startFlowEmulator } from './emulator/flow-server.js';
+import { type FaultProxy, startFaultProxy } from './faults/fault-proxy.js';
+import type { FaultSpec } from './faults/fault-spec.js';
 import { S3_ACCESS_KEY_ID, type S3Server, startS3Server } from './s3/s3-server.js';
 
 /**
@@ -19,6 +21,12 @@ export interface LocalStackOptions {
   region?: string;
   /** Time source of the emulator (24 h expiry). */
   clock?: Clock;
+  /**
+   * Faults between the handler and the stack (see `parseFaultSpec`, docs/local.md): `env` then points
+   * at fault proxies in front of the emulator and the S3 server. The stack's own clients (`s3`,
+   * `messageFlow`) stay direct, to check what was really stored.
+   */
+  faults?: string | FaultSpec;
 }
 
 /**
@@ -77,6 +85,8 @@ export interface LocalStack {
   readonly messageFlow: WorkMailMessageFlowClient;
   /** The buckets created at start. */
   readonly buckets: readonly string[];
+  /** The fault proxies `env` points at, when started with `faults`. */
+  readonly proxies?: { readonly flow: FaultProxy; readonly s3: FaultProxy };
   /** Every object of a bucket (all pages). */
   listObjects(bucket: string, prefix?: string): Promise<LocalObject[]>;
   /** Stops both servers; the S3 data is removed. */
@@ -109,9 +119,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const flow = await startFlowEmulator({ s3, ...(options.clock ? { clock: options.clock } : {}) });
+  const proxies = options.faults
+    ? {
+        flow: await startFaultProxy(flow.endpoint, 'flow', options.faults),
+        s3: await startFaultProxy(server.endpoint, 's3', options.faults),
+      }
+    : undefined;
   const env: LocalStackEnv = {
-    AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: flow.endpoint,
-    AWS_ENDPOINT_URL_S3: server.endpoint,
+    AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: proxies?.flow.endpoint ?? flow.endpoint,
+    AWS_ENDPOINT_URL_S3: proxies?.s3.endpoint ?? server.endpoint,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID,
@@ -129,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     s3,
     messageFlow,
     buckets,
+    ...(proxies ? { proxies } : {}),
     listObjects: async (bucket, prefix) => {
       const objects: LocalObject[] = [];
       let token: string | undefined;
@@ -144,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stop: async () => {
       s3.destroy();
       messageFlow.destroy();
+      await proxies?.flow.close();
+      await proxies?.s3.close();
       await flow.close();
       await server.close();
     },

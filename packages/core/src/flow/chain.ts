@@ -1,4 +1,5 @@
 import { RuleError } from '../errors.js';
+import { isTransient } from '../transient.js';
 import { verdictKey } from '../verdicts.js';
 import type { FiredRule, FlowState } from './state.js';
 import type { ErrorPolicy, Rule } from './types.js';
@@ -21,6 +22,8 @@ export async function runChain(
   state: FlowState,
   defaultPolicy: ErrorPolicy,
   failures: RuleFailure[],
+  /** False hands transient failures to the rule's policy too (`FlowOptions.transientErrors: 'rule-policy'`). */
+  transientFails = true,
 ): Promise<void> {
   for (const current of rules) {
     if (state.isFrozen) return;
@@ -35,9 +38,13 @@ export async function runChain(
       if (state.isFrozen) return;
       state.restore(before);
       record.settled = {};
-      const policy = current.onError ?? defaultPolicy;
+      // A transient failure (throttling, 5xx, reset, a message that arrived short) is no verdict of the
+      // rule's: the invocation fails so WorkMail retries it, whatever the rule's policy.
+      const transient = transientFails && isTransient(cause);
+      const policy = transient ? 'rethrow' : (current.onError ?? defaultPolicy);
       const error = new RuleError(current.name, cause, policy === 'rethrow');
-      failures.push({ rule: current.name, error: error.message, policy: describePolicy(policy) });
+      const described = transient ? 'rethrow (transient)' : describePolicy(policy);
+      failures.push({ rule: current.name, error: error.message, policy: described });
       if (policy === 'rethrow') throw error;
       if (policy !== 'fail-open') {
         const view = new RuleView(state, record, current.scope);

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, type Hash, randomUUID } from 'node:crypto';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { MessageReadError } from './read-error.js';
 
 /** Where a {@link Spool} keeps bytes. */
 export interface SpoolOptions {
@@ -17,6 +18,12 @@ export interface SpoolOptions {
  * it from the start: the first bytes in memory, the rest in a temp file. The
  * source is pulled only as far as the furthest reader needs, so a reader that
  * stops early (headers only) leaves the rest of the message untransferred.
+ *
+ * Integrity: a source error is sticky (every later read past the bytes held throws it); the length the
+ * source announced is checked at the end (short or long is a {@link MessageReadError}); a second fetch
+ * after {@link Spool.release} must announce the same length and repeat the bytes held (SHA-256 of the
+ * prefix), or it is `changed`. After {@link Spool.close}, readers already running keep reading the bytes
+ * held until the last one stops (then the spill file goes); a new read, or a pull from the source, throws.
  */
 export class Spool {
   private readonly memoryLimit: number;
@@ -35,6 +42,10 @@ export class Spool {
   private skip = 0;
   /** Size the source announced (Content-Length), when it did. */
   expectedLength?: number;
+  /** The first failure; every later read past the bytes held throws it. */
+  private failure?: MessageReadError;
+  /** While a re-fetch repeats held bytes: their expected digest and the running one. */
+  private repeat?: { expected: string; hash: Hash };
 
   constructor(
     private readonly open: () => Promise<Readable>,
@@ -62,6 +73,7 @@ export class Spool {
   /** Yields the message in chunks from byte `start`, pulling the source as needed. */
   async *chunks(start = 0): AsyncGenerator<Buffer> {
     let offset = start;
+    if (this.closed) throw new MessageReadError('closed', 'message read after the invocation closed it');
     this.active++;
     try {
       for (;;) {
@@ -75,6 +87,7 @@ export class Spool {
       }
     } finally {
       this.active--;
+      if (this.closed && this.active === 0) await this.dropFile();
     }
   }
 
@@ -96,11 +109,24 @@ export class Spool {
     this.source?.destroy();
     this.source = undefined;
     this.iterator = undefined;
-    if (this.file) {
-      await this.file.handle.close();
-      await rm(this.file.path, { force: true });
-      this.file = undefined;
-    }
+    // Readers still running keep the bytes held; the last one out drops the file.
+    if (this.active === 0) await this.dropFile();
+  }
+
+  private async dropFile(): Promise<void> {
+    const file = this.file;
+    if (!file) return;
+    this.file = undefined;
+    await file.handle.close();
+    await rm(file.path, { force: true });
+  }
+
+  private fail(reason: MessageReadError['reason'], message: string, cause?: unknown): never {
+    this.failure ??= new MessageReadError(reason, message, { cause });
+    this.source?.destroy();
+    this.source = undefined;
+    this.iterator = undefined;
+    throw this.failure;
   }
 
   // One pull at a time; readers waiting on the same pull share it.
@@ -113,36 +139,98 @@ export class Spool {
   }
 
   private async pullOnce(): Promise<boolean> {
-    if (this.closed) throw new Error('message spool is closed');
-    if (!this.iterator) {
-      const stream = (await this.open()) as Readable & { contentLength?: number };
-      if (this.closed) {
-        stream.destroy();
-        throw new Error('message spool is closed');
-      }
-      this.source = stream;
-      this.expectedLength ??= stream.contentLength;
-      this.iterator = stream[Symbol.asyncIterator]();
-      this.skip = this.length;
-    }
-    const iterator = this.iterator;
+    if (this.failure) throw this.failure;
+    if (this.closed) this.fail('closed', 'message read after the invocation closed it');
+    if (!this.iterator) await this.reopen();
+    const iterator = this.iterator as AsyncIterator<Buffer>;
     for (;;) {
-      const next = await iterator.next();
-      if (this.closed) throw new Error('message spool is closed');
-      if (next.done) {
-        this.ended = true;
-        return false;
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        if (this.closed) this.fail('closed', 'message read after the invocation closed it', error);
+        this.fail(
+          'source',
+          `message source failed after ${this.length} bytes: ${(error as Error).message}`,
+          error,
+        );
       }
+      if (this.closed) this.fail('closed', 'message read after the invocation closed it');
+      if (next.done) return this.end();
       let chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
-      if (this.skip >= chunk.length) {
-        this.skip -= chunk.length;
-        continue;
+      if (this.skip > 0) {
+        const repeated = chunk.subarray(0, this.skip);
+        this.repeat?.hash.update(repeated);
+        this.skip -= repeated.length;
+        chunk = chunk.subarray(repeated.length);
+        if (this.skip === 0) this.checkRepeat();
+        if (chunk.length === 0) continue;
       }
-      chunk = chunk.subarray(this.skip);
-      this.skip = 0;
+      if (this.expectedLength !== undefined && this.length + chunk.length > this.expectedLength) {
+        this.fail('long', `message source sent more than the ${this.expectedLength} bytes it announced`);
+      }
       await this.append(chunk);
       return true;
     }
+  }
+
+  private async reopen(): Promise<void> {
+    let stream: Readable & { contentLength?: number };
+    try {
+      stream = (await this.open()) as Readable & { contentLength?: number };
+    } catch (error) {
+      if (this.length === 0) throw error; // the first open: the caller sees the API's own error
+      this.fail('source', `message could not be fetched again: ${(error as Error).message}`, error);
+    }
+    if (this.closed) {
+      stream.destroy();
+      this.fail('closed', 'message read after the invocation closed it');
+    }
+    const announced = stream.contentLength;
+    if (this.expectedLength !== undefined && announced !== undefined && announced !== this.expectedLength) {
+      stream.destroy();
+      this.fail('changed', `message fetched again is ${announced} bytes, was ${this.expectedLength}`);
+    }
+    this.source = stream;
+    this.expectedLength ??= announced;
+    this.iterator = stream[Symbol.asyncIterator]();
+    this.skip = this.length;
+    // Hashing what is held costs a pass over it, paid only on this rare path (a header read, then a body read).
+    this.repeat =
+      this.skip > 0 ? { expected: await this.heldDigest(), hash: createHash('sha256') } : undefined;
+  }
+
+  private async heldDigest(): Promise<string> {
+    const hash = createHash('sha256');
+    for (let offset = 0; offset < this.length; ) {
+      const chunk = await this.readAt(offset);
+      hash.update(chunk);
+      offset += chunk.length;
+    }
+    return hash.digest('hex');
+  }
+
+  private checkRepeat(): void {
+    const repeat = this.repeat;
+    this.repeat = undefined;
+    if (repeat && repeat.hash.digest('hex') !== repeat.expected) {
+      this.fail('changed', `message fetched again differs in its first ${this.length} bytes`);
+    }
+  }
+
+  private end(): false {
+    if (this.skip > 0)
+      this.fail('changed', `message fetched again ended before the ${this.length} bytes held`);
+    if (this.expectedLength !== undefined && this.length !== this.expectedLength) {
+      this.fail(
+        'short',
+        `message source ended at ${this.length} of the ${this.expectedLength} bytes it announced`,
+      );
+    }
+    this.ended = true;
+    this.source = undefined;
+    this.iterator = undefined;
+    return false;
   }
 
   private async append(chunk: Buffer): Promise<void> {
@@ -167,6 +255,8 @@ export class Spool {
   }
 
   private async readAt(offset: number): Promise<Buffer> {
+    if (!this.file && offset >= this.memoryLength)
+      this.fail('closed', 'message bytes read after they were dropped');
     if (offset < this.memoryLength) {
       let base = 0;
       for (const part of this.memory) {

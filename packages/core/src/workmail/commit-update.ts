@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
 import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ApplyEditsOptions } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
 import type { MessageAccess } from '../message/message.js';
+import { isTransient, TransientError } from '../transient.js';
+import { type Verdict, Verdicts } from '../verdicts.js';
 import type { FlowClients } from './clients.js';
+import { workmailSource } from './message-source.js';
 
 /**
  * Where and how edited messages are committed.
@@ -27,7 +32,9 @@ export type EditOutcome =
   | { status: 'none' }
   | { status: 'committed'; key: string; size: number; changes: string[]; skipped: string[] }
   | { status: 'skipped'; reason: string; changes?: string[]; skipped?: string[] }
-  | { status: 'failed'; reason: string };
+  | { status: 'failed'; reason: string }
+  /** The update's answer was lost and reading the message back could not tell whether it was applied. */
+  | { status: 'unknown'; reason: string; key: string; changes: string[]; skipped: string[] };
 
 /**
  * Applies the edits in one streaming pass, checks the result against WorkMail's
@@ -64,30 +71,107 @@ export async function commitUpdate(args: {
     const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
     const abortController = new AbortController();
     args.signal.addEventListener('abort', () => abortController.abort(), { once: true });
+    // The digest of the bytes uploaded, to recognise them if the update's answer is lost.
+    const hash = createHash('sha256');
+    const body = createReadStream(applied.path).pipe(
+      new PassThrough({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      }),
+    );
     await new Upload({
       client: args.clients.s3,
-      params: {
-        Bucket: options.bucket,
-        Key: key,
-        Body: createReadStream(applied.path),
-        ContentType: 'message/rfc822',
-      },
+      params: { Bucket: options.bucket, Key: key, Body: body, ContentType: 'message/rfc822' },
       abortController,
     }).done();
-    await args.clients.messageFlow.send(
-      new PutRawMessageContentCommand({
-        messageId: args.messageId,
-        content: { s3Reference: { bucket: options.bucket, key } },
-      }),
-      { abortSignal: args.signal },
-    );
+    const sha256 = hash.digest('hex');
+    try {
+      await args.clients.messageFlow.send(
+        new PutRawMessageContentCommand({
+          messageId: args.messageId,
+          content: { s3Reference: { bucket: options.bucket, key } },
+        }),
+        { abortSignal: args.signal },
+      );
+    } catch (error) {
+      if (!answerLost(error) || args.signal.aborted) throw error;
+      return await resolveLostAnswer(args, { key, sha256, size: applied.size, changes, skipped }, error);
+    }
     return { status: 'committed', key, size: applied.size, changes, skipped };
   } catch (error) {
+    // Throttling, 5xx, resets: the invocation fails and WorkMail retries it (the message is unchanged).
+    if (isTransient(error) && !args.signal.aborted) {
+      throw new TransientError(`update not committed: ${(error as Error).message}`, { cause: error });
+    }
     return mapCommitError(error, options.bucket, applied);
   } finally {
     await rm(applied.path, { force: true });
   }
 }
+
+/** No HTTP answer came back (reset, timeout): the update may have been applied. */
+function answerLost(error: unknown): boolean {
+  return (
+    isTransient(error) &&
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined
+  );
+}
+
+/**
+ * Reads the message back: our bytes mean the update was applied; other bytes mean it was not (a
+ * transient failure, retried); a read that fails leaves the outcome `unknown`.
+ */
+async function resolveLostAnswer(
+  args: { clients: FlowClients; messageId: string; signal: AbortSignal },
+  sent: { key: string; sha256: string; size: number; changes: string[]; skipped: string[] },
+  lost: unknown,
+): Promise<EditOutcome> {
+  const { key, changes, skipped } = sent;
+  let current: { sha256: string; size: number };
+  try {
+    const stream = await workmailSource(args.clients.messageFlow, args.messageId, args.signal)();
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    current = { sha256: hash.digest('hex'), size };
+  } catch (error) {
+    const reason = `the update's answer was lost (${(lost as Error).message}) and reading the message back failed (${(error as Error).message})`;
+    return { status: 'unknown', reason, key, changes, skipped };
+  }
+  if (current.sha256 === sent.sha256 && current.size === sent.size) {
+    return { status: 'committed', key, size: sent.size, changes, skipped };
+  }
+  throw new TransientError(`update not applied: its answer was lost (${(lost as Error).message})`, {
+    cause: lost,
+  });
+}
+
+/**
+ * The verdict for recipients who would receive a message whose attachment removal was not committed:
+ * a blocked attachment must never be delivered because its removal failed. Undefined when no removal
+ * was queued or it was committed (or no recipient receives the message).
+ *
+ * @example
+ * ```ts
+ * uncommittedStripVerdict(state.edits, { status: 'failed', reason: 'InvalidContentLocation' }); // a BOUNCE
+ * ```
+ */
+export function uncommittedStripVerdict(edits: readonly Edit[], outcome: EditOutcome): Verdict | undefined {
+  if (!edits.some((e) => e.kind === 'remove-attachments')) return undefined;
+  if (outcome.status === 'committed' || outcome.status === 'none') return undefined;
+  if (outcome.status === 'skipped' && /^no recipient receives|^asynchronous rule/.test(outcome.reason))
+    return undefined;
+  return Verdicts.bounce(STRIP_FALLBACK_MESSAGE);
+}
+
+/** Bounce message of {@link uncommittedStripVerdict}. */
+export const STRIP_FALLBACK_MESSAGE =
+  'Your message was not delivered: it carries an attachment the recipient does not accept, and it could not be removed.';
 
 function mapCommitError(
   error: unknown,

@@ -2,6 +2,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { DeadlineError, RuleError, WmflowError } from '../errors.js';
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
+import { isTransient } from '../transient.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
 import type { Direction, FlowEvent } from './event.js';
 import { checkOptions, type FlowOptions, legalFor, type Settings } from './flow-settings.js';
@@ -49,8 +50,13 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
   } catch (error) {
     const err = error instanceof Error ? error : new WmflowError(String(error));
     // A rule that asked to rethrow fails the invocation, so WorkMail retries, whatever the flow's policy.
+    // So does a transient failure outside any rule (the update's commit, a message that could not be read).
     const policy =
-      (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
+      (err instanceof RuleError && err.rethrow) ||
+      err instanceof DeadlineError ||
+      (isTransient(err) && s.transientErrors === 'fail-invocation')
+        ? 'rethrow'
+        : s.onError;
     const closed = policy === 'rethrow' || policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const fallback =
       policy === 'rethrow'
@@ -110,7 +116,8 @@ function outcome(
 }
 
 function report(s: Settings, o: FlowOutcome): void {
-  if (o.error || o.edit.status === 'failed') s.logger.error('wmflow invocation', o);
+  if (o.error || o.edit.status === 'failed' || o.edit.status === 'unknown')
+    s.logger.error('wmflow invocation', o);
   else if (o.deadlineHit || o.failures.length > 0 || o.edit.status === 'skipped')
     s.logger.warn('wmflow invocation', o);
   else s.logger.info('wmflow invocation', o);

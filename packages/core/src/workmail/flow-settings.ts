@@ -45,6 +45,13 @@ export interface FlowOptions<D extends Direction = Direction> {
   message?: LazyMessageOptions;
   /** Where edited messages go before PutRawMessageContent; required when rules edit. */
   updates?: UpdateOptions;
+  /**
+   * Transient failures (throttling, 5xx, resets, timeouts after the SDK's retries; a message that
+   * arrived short or changed): `'fail-invocation'` (default) fails the invocation so WorkMail retries it
+   * and then applies the rule's fallback action; `'rule-policy'` hands them to the rule's error policy
+   * like any other failure (a fail-open protection then lets the message through unchecked).
+   */
+  transientErrors?: 'fail-invocation' | 'rule-policy';
 }
 
 /** FlowOptions checked once, at construction, with defaults merged. */
@@ -55,6 +62,7 @@ export interface Settings {
   organizationDomains: readonly string[];
   onError: ErrorPolicy;
   fallback: Verdict;
+  transientErrors: 'fail-invocation' | 'rule-policy';
   deadline: DeadlineOptions;
   logger: FlowLogger;
   clients: Partial<FlowClients>;
@@ -121,10 +129,17 @@ export function checkOptions<D extends Direction>(options: FlowOptions<D>): Sett
     organizationDomains: domains,
     onError,
     fallback,
+    transientErrors: transientErrors(options.transientErrors),
     deadline: options.deadline ?? {},
     logger: options.logger ?? new Logger({ serviceName: 'wmflow' }),
     clients: options.clients ?? {},
     message: options.message ?? {},
     updates,
   };
+}
+
+function transientErrors(value: unknown): Settings['transientErrors'] {
+  if (value === undefined) return 'fail-invocation';
+  if (value === 'fail-invocation' || value === 'rule-policy') return value;
+  throw new ConfigError('transientErrors', "must be 'fail-invocation' or 'rule-policy'");
 }

@@ -1,12 +1,14 @@
+import type { Readable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { ConfigError, DeadlineError } from '../errors.js';
 import { type RuleFailure, runChain } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { FlowState } from '../flow/state.js';
 import { LazyMessage } from '../message/message.js';
+import { isTransient } from '../transient.js';
 import { Verdicts } from '../verdicts.js';
 import { defaultClients, type FlowClients } from './clients.js';
-import { commitUpdate, type EditOutcome } from './commit-update.js';
+import { commitUpdate, type EditOutcome, uncommittedStripVerdict } from './commit-update.js';
 import { compileResponse } from './compile-response.js';
 import type { FlowEvent } from './event.js';
 import { legalFor, type Settings } from './flow-settings.js';
@@ -34,8 +36,13 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     );
   }
   const clients = (): FlowClients => ({ ...defaultClients(), ...s.clients });
-  const message = new LazyMessage(() => workmailSource(clients().messageFlow, event.messageId)(), s.message);
-  const state = new FlowState({
+  // The fetch is aborted with the invocation: the deadline leaves no request of it running.
+  const message: LazyMessage = new LazyMessage(
+    (): Promise<Readable> =>
+      workmailSource(clients().messageFlow, event.messageId, state.controller.signal)(),
+    s.message,
+  );
+  const state: FlowState = new FlowState({
     message,
     direction: event.flowDirection,
     envelope: {
@@ -57,16 +64,21 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
   let deadlineHit = false;
   try {
     const work = (async () => {
-      await runChain(s.rules, state, s.onError, failures);
+      await runChain(s.rules, state, s.onError, failures, s.transientErrors === 'fail-invocation');
       committing = true;
       edit = await editOutcome(s, state, event, clients);
+      applyStripFallback(state, edit);
     })();
     const budget = deadlineBudget(s.deadline, s.synchronous, context?.getRemainingTimeInMillis?.());
-    deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
+    // The last moments of the budget are for the aborted work to stop, so the answer still comes in time.
+    const grace = Math.min((s.deadline.safetyMarginMs ?? 1000) / 2, budget / 2);
+    deadlineHit = (await raceDeadline(work, budget - grace)) === 'deadline';
     if (deadlineHit) {
       const running = state.running;
-      state.freeze();
+      state.freeze(); // aborts every request and upload of the invocation (their signals)
       work.catch(() => {}); // the answer is given; a late failure changes nothing
+      // Let the aborted work stop (abort signals end SDK calls promptly) before answering, within the margin.
+      await settleWithin(work, grace);
       // A rule that must not be lost (a journal: policy rethrow) is still running: fail, so it is retried.
       if (running && (running.onError ?? s.onError) === 'rethrow') throw new DeadlineError(running.name);
       if (state.edits.length > 0) {
@@ -118,9 +130,29 @@ async function editOutcome(
       signal: state.controller.signal,
     });
   } catch (error) {
+    // Throttling, 5xx or a reset while committing: fail the invocation so WorkMail retries it.
+    if (isTransient(error) && !state.isFrozen && s.transientErrors === 'fail-invocation') throw error;
     return {
       status: 'failed',
       reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     };
   }
+}
+
+function settleWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([work.catch(() => {}), wait]).finally(() => clearTimeout(timer));
+}
+
+// An attachment that had to be removed was not: recipients who would receive it get the fallback verdict.
+function applyStripFallback(state: FlowState, edit: EditOutcome): void {
+  const verdict = uncommittedStripVerdict(state.edits, edit);
+  if (!verdict) return;
+  const receiving = [...state.final(Verdicts.DEFAULT)]
+    .filter(([, v]) => RECEIVES.has(v.type))
+    .map(([a]) => a);
+  for (const address of receiving) state.decide(address, verdict, false);
 }

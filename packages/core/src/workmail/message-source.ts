@@ -28,10 +28,14 @@ export class MessageNotFoundError extends WmflowError {
 export function workmailSource(
   client: WorkMailMessageFlowClient,
   messageId: string,
+  signal?: AbortSignal,
 ): () => Promise<Readable> {
   return async () => {
     try {
-      const output = await client.send(new GetRawMessageContentCommand({ messageId }));
+      const output = await client.send(
+        new GetRawMessageContentCommand({ messageId }),
+        signal ? { abortSignal: signal } : {},
+      );
       const body = output.messageContent;
       if (body instanceof Readable) {
         // The HTTP response's Content-Length tells the spool whether a header-only read should stop the transfer.

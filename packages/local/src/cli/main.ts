@@ -20,6 +20,7 @@ commands:
         --env KEY=VALUE  --env-file FILE  --direction D  --mail-from A  --recipient A  --org-domain D
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
         --expect MANIFEST  --summary  --progress  --logs
+        --faults SPEC (seeded faults between handler and stack, docs/local.md)  --retries N
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)
 `;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Direction, Verdict } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
+import { parseFaultSpec } from '../faults/fault-spec.js';
 import { findMessageFiles } from '../load-eml.js';
 import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import { ExpectationBook } from '../replay/expect.js';
@@ -54,6 +55,8 @@ export async function replay(args: string[]): Promise<number> {
       progress: { type: 'boolean', default: false },
       logs: { type: 'boolean', default: false },
       summary: { type: 'boolean', default: false },
+      faults: { type: 'string' },
+      retries: { type: 'string' },
     },
   });
   if ((values.function === undefined) === (values.handler === undefined)) {
@@ -90,9 +93,14 @@ export async function replay(args: string[]): Promise<number> {
     throw new LocalStackError('no fixtures: give files or folders (or --expect MANIFEST)');
   const files = await findMessageFiles(paths);
 
+  const retries = values.retries === undefined ? (values.faults ? 3 : 0) : Number(values.retries);
+  if (!Number.isSafeInteger(retries) || retries < 0 || retries > 100)
+    throw new LocalStackError('--retries: 0..100');
+  const faults = values.faults === undefined ? undefined : parseFaultSpec(values.faults);
   const stack = await startLocalStack({
     buckets: [...buckets],
     ...(values.region ? { region: values.region } : {}),
+    ...(faults ? { faults } : {}),
   });
   for (const name of SCRUBBED) delete process.env[name];
   const tracker = await S3Tracker.start(stack);
@@ -140,6 +148,7 @@ export async function replay(args: string[]): Promise<number> {
       expectations: book,
       check: values.check,
       signal: stop.signal,
+      retries,
       onResult: (r) => {
         progress.tick(r.file);
         if (values.json) {
@@ -153,6 +162,12 @@ export async function replay(args: string[]): Promise<number> {
     });
     progress.done();
     if (!values.json) io.out(`${errorLines(errors)}${tableFooter(summary, failures)}`);
+    if (stack.proxies) {
+      const { flow, s3 } = stack.proxies;
+      io.err(
+        `wmflow replay: faults injected: flow ${JSON.stringify(flow.stats())}, s3 ${JSON.stringify(s3.stats())}\n`,
+      );
+    }
     if (stop.signal.aborted) return 130;
     return summary.unexpectedErrors > 0 || summary.checkFailures > 0 ? 1 : 0;
   } finally {

@@ -5,6 +5,11 @@
  * - `latency`: waits `ms` before answering normally.
  * - `broken-stream`: GetRawMessageContent sends its headers and `afterBytes` bytes of the
  *   message (default half), then drops the connection; any other request is dropped unanswered.
+ * - `short-body`: GetRawMessageContent answers a clean, complete-looking response of the first
+ *   `bytes` bytes (default half) with a matching Content-Length: a server that lies consistently.
+ * - `changed-content`: GetRawMessageContent answers the message with its last `bytes` bytes (default 16)
+ *   replaced, same length: content that changed between two reads.
+ * - `lost-answer`: PutRawMessageContent applies the update, then drops the connection unanswered.
  *
  * @example
  * ```ts
@@ -15,7 +20,10 @@ export type Fault =
   | { readonly kind: 'throttle' }
   | { readonly kind: 'server-error'; readonly status?: 500 | 502 | 503 | 504 }
   | { readonly kind: 'latency'; readonly ms: number }
-  | { readonly kind: 'broken-stream'; readonly afterBytes?: number };
+  | { readonly kind: 'broken-stream'; readonly afterBytes?: number }
+  | { readonly kind: 'short-body'; readonly bytes?: number }
+  | { readonly kind: 'changed-content'; readonly bytes?: number }
+  | { readonly kind: 'lost-answer' };
 
 /**
  * Which requests a fault hits.

@@ -128,11 +128,16 @@ export async function startFlowEmulator(options: FlowEmulatorOptions): Promise<F
         );
       }
       const broken = hit.find((fault) => fault.kind === 'broken-stream');
-      if (operation === 'get')
-        return { operation, messageId, status: sendMessage(res, store.current(messageId), broken) };
+      if (operation === 'get') {
+        const content = alteredContent(store.current(messageId).content, hit);
+        return { operation, messageId, status: sendMessage(res, content, broken) };
+      }
       const input = await readJson(req, 64 * 1024);
       if (broken) return { operation, messageId, status: drop(res) };
       await putRawMessageContent(deps, messageId, input);
+      // Applied, but the caller never hears so.
+      if (hit.some((fault) => fault.kind === 'lost-answer'))
+        return { operation, messageId, status: drop(res) };
       res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
       res.end('{}');
       return { operation, messageId, status: 200 };
@@ -167,22 +172,35 @@ function failWith(hit: Fault[]): void {
   }
 }
 
-function sendMessage(res: ServerResponse, version: MessageVersion, broken: Fault | undefined): number {
+function sendMessage(res: ServerResponse, content: Uint8Array, broken: Fault | undefined): number {
   res.writeHead(200, {
     'content-type': 'application/octet-stream',
-    'content-length': version.content.length,
+    'content-length': content.length,
     'x-amzn-requestid': randomUUID(),
   });
   if (broken?.kind !== 'broken-stream') {
-    res.end(version.content);
+    res.end(content);
     return 200;
   }
-  const cut = Math.min(
-    broken.afterBytes ?? Math.floor(version.content.length / 2),
-    version.content.length - 1,
-  );
-  res.write(version.content.subarray(0, Math.max(cut, 0)), () => res.destroy());
+  const cut = Math.min(broken.afterBytes ?? Math.floor(content.length / 2), content.length - 1);
+  res.write(content.subarray(0, Math.max(cut, 0)), () => res.destroy());
   return 0;
+}
+
+// The bytes a GET serves under a `short-body` or `changed-content` fault.
+function alteredContent(content: Uint8Array, hit: Fault[]): Uint8Array {
+  let out = content;
+  for (const fault of hit) {
+    if (fault.kind === 'short-body') {
+      out = out.subarray(0, Math.min(fault.bytes ?? Math.floor(out.length / 2), out.length));
+    } else if (fault.kind === 'changed-content') {
+      const changed = Buffer.from(out);
+      const from = Math.max(0, changed.length - (fault.bytes ?? 16));
+      for (let i = from; i < changed.length; i++) changed[i] = changed[i] === 0x58 ? 0x59 : 0x58;
+      out = changed;
+    }
+  }
+  return out;
 }
 
 function drop(res: ServerResponse): number {

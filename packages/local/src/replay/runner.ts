@@ -44,6 +44,8 @@ export interface ReplayOptions {
   check?: boolean;
   /** Stops the run before the next message (SIGINT, closed stdout). */
   signal?: AbortSignal;
+  /** Invocations that fail are retried (same event, as WorkMail does) up to this many times. Default 0. */
+  retries?: number;
   /** Called once per message, in order, as soon as it is done. */
   onResult(result: ReplayResult): void | Promise<void>;
 }
@@ -150,10 +152,18 @@ async function replayOne(
     messageId,
     ...(derived.sender ? { sender: derived.sender } : {}),
   });
-  const invocation = await invokeOnce(options.handler, event, {
+  let invocation = await invokeOnce(options.handler, event, {
     timeoutMs: options.timeoutMs,
     functionName: options.handler.label,
   });
+  let retried = 0;
+  while (invocation.failure && retried < (options.retries ?? 0)) {
+    retried++;
+    invocation = await invokeOnce(options.handler, event, {
+      timeoutMs: options.timeoutMs,
+      functionName: options.handler.label,
+    });
+  }
   const synchronous = options.synchronous ?? invocation.outcome?.synchronous ?? true;
   const { verdicts, error } = interpret(invocation, recipients, direction, synchronous, options.fallback);
 
@@ -196,6 +206,7 @@ async function replayOne(
     error,
     durationMs: Math.round(performance.now() - started),
     check: null,
+    ...(options.retries ? { retried } : {}),
   };
   if (options.check && expectation) {
     const delivered = new MessageHeaders(headerBlock((committed ?? history[0])?.content ?? Buffer.alloc(0)));

@@ -33,4 +33,6 @@ export interface ReplayResult {
   durationMs: number;
   /** Expectation check (`--check`): null when the fixture has no expectation or no check was asked. */
   check: { ok: boolean; differences: string[] } | null;
+  /** Failed invocations retried before this result (only with `--retries`/`--faults`). */
+  retried?: number;
 }

@@ -1,5 +1,6 @@
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { decodeAwsChunked } from './aws-chunked.js';
+import type { ConditionalWrites } from './conditional.js';
 import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
 
 const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'host'];
@@ -15,7 +16,19 @@ const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 
  * createServer((req, res) => forwardS3(req, res, '127.0.0.1:4569'));
  * ```
  */
-export async function forwardS3(req: IncomingMessage, res: ServerResponse, upstream: string): Promise<void> {
+export async function forwardS3(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: string,
+  conditional?: ConditionalWrites,
+): Promise<void> {
+  const send = () => forwardRequest(req, res, upstream);
+  const error = (status: number, code: string, message: string) => sendS3Error(res, status, code, message);
+  if (conditional && (await conditional.handle(req, res, send, error))) return;
+  await send();
+}
+
+async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstream: string): Promise<void> {
   const headers = forwardHeaders(req.headers);
   let body: Buffer | IncomingMessage = req;
   if (isAwsChunked(req.headers)) {
@@ -45,11 +58,16 @@ export async function forwardS3(req: IncomingMessage, res: ServerResponse, upstr
     upstreamReq.on('response', resolve).on('error', reject);
   });
   if (Buffer.isBuffer(body)) upstreamReq.end(body);
-  else body.pipe(upstreamReq);
+  else {
+    // A client that goes away mid-body must not leave s3rver storing the part it sent.
+    req.on('aborted', () => upstreamReq.destroy(new Error('client aborted the request')));
+    body.pipe(upstreamReq);
+  }
   const upstreamRes = await answer;
   if (listUrl === undefined || upstreamRes.statusCode !== 200) {
     res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
     upstreamRes.pipe(res);
+    await new Promise<void>((resolve) => upstreamRes.on('end', resolve).on('close', resolve));
     return;
   }
   const chunks: Buffer[] = [];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { closeServer } from '../emulator/flow-server.js';
+import { ConditionalWrites } from './conditional.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 
 /**
@@ -72,8 +73,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   });
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;
+  const conditional = new ConditionalWrites(upstream);
   const front = createServer((req, res) => {
-    forwardS3(req, res, upstream).catch((error: unknown) => {
+    forwardS3(req, res, upstream, conditional).catch((error: unknown) => {
       if (!res.headersSent) sendS3Error(res, 502, 'InternalError', (error as Error).message);
       else res.destroy();
     });

@@ -10,7 +10,8 @@ import {
 } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
 import { DEFAULT_KEY_TEMPLATE, keyTemplate, messageDate } from './key.js';
-import { digest, existing, JournalError, putOnce, uploadOnce } from './store.js';
+import { JournalError } from './store.js';
+import { journalOnce, type Repaired } from './write.js';
 
 /** Options of {@link journalToS3}. */
 export interface JournalToS3Options {
@@ -25,22 +26,27 @@ export interface JournalToS3Options {
   retention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
   /** Write `<key>.json` with envelope, direction, verdicts so far, sha256 and size. Default true. */
   metadata?: boolean;
-  /** Multipart part size in bytes (≥ 5 MiB). Default 5 MiB: one part in flight keeps memory low. */
+  /** Multipart part size in bytes (≥ 5 MiB). Default 5 MiB. */
   partSize?: number;
+  /** Parts uploaded at once (1–16); memory held is about `(parallelParts + 1) × partSize`. Default 3. */
+  parallelParts?: number;
   /** Error policy. Default `'rethrow'`: WorkMail retries, so no message goes unjournaled silently. */
   onError?: ErrorPolicy;
   name?: string;
 }
 
 /**
- * Journals every message to S3, byte for byte (streamed; multipart when large), with a JSON metadata
- * object beside it. A side-effect rule: it runs whatever the verdicts, in synchronous and asynchronous
- * flows. Idempotent across WorkMail retries: the key depends only on the message (id, direction, the
- * Received date), an existing copy with the same SHA-256 counts as done, and a key holding different
- * content is never overwritten (a {@link JournalError} `conflict`). S3 failures are `JournalError`s
- * `s3`; by default the rule rethrows, so the invocation fails and WorkMail retries it — a compliance
- * journal must not lose a message silently, whatever the flow's own policy. Conditional puts (`If-None-Match: *`) guard the
- * single-part case where S3 honours them; a HEAD and SHA-256 comparison guards every case.
+ * Journals every message to S3, byte for byte, with a JSON metadata object beside it. A side-effect
+ * rule: it runs whatever the verdicts, in synchronous and asynchronous flows. One pass: the message
+ * streams from WorkMail into S3 while it is hashed (multipart parts in parallel, bounded memory), and
+ * S3 itself keeps the first copy (`If-None-Match: *` on PutObject and CompleteMultipartUpload, 412 when
+ * the key exists). The metadata (sha256, size) is written after the copy, from the bytes uploaded.
+ * Idempotent across WorkMail retries: the key depends only on the message (id, direction, the Received
+ * date); when it is taken, the stored copy is read back and must match what was just hashed. A copy
+ * that does not match is never trusted nor overwritten: the verified copy goes to
+ * `<key>.repaired-<sha256 prefix>` and the mismatch is logged. S3 failures are `JournalError`s `s3`; by
+ * default the rule rethrows, so the invocation fails and WorkMail retries it — a compliance journal
+ * must not lose a message silently, whatever the flow's own policy.
  *
  * @example
  * ```ts
@@ -66,31 +72,16 @@ export function journalToS3(options: JournalToS3Options): Rule {
       });
       if (ctx.audit) return ctx.note(`would journal to s3://${o.bucket}/${key}`);
       const s3 = o.s3 ?? defaultClients().s3;
-      const { sha256, size } = await digest(ctx.message.stream());
-      // Written first-writer-wins, so a retry after a copy whose metadata failed still completes the pair.
-      const writeMetadata = () =>
-        o.metadata
-          ? putOnce(s3, {
-              ...o.put,
-              Bucket: o.bucket,
-              Key: `${key}.json`,
-              ...metadataBody(ctx, key, sha256, size),
-            })
-          : Promise.resolve();
       try {
-        const found = await existing(s3, o.bucket, key);
-        if (found) {
-          settleExisting(ctx, key, found.sha256, sha256);
-          return await writeMetadata();
-        }
-        const body = { ...o.put, Bucket: o.bucket, Key: key, Body: ctx.message.stream() };
-        const written = await uploadOnce(s3, { ...body, Metadata: { sha256 } }, o.partSize);
-        if (written === 'exists') {
-          settleExisting(ctx, key, (await existing(s3, o.bucket, key))?.sha256, sha256);
-          return await writeMetadata();
-        }
-        await writeMetadata();
-        ctx.note(`journaled s3://${o.bucket}/${key} (${size} bytes, sha256 ${sha256})`);
+        await journalOnce(ctx, {
+          s3,
+          bucket: o.bucket,
+          key,
+          put: o.put,
+          partSize: o.partSize,
+          parallel: o.parallelParts,
+          metadata: o.metadata ? (written) => metadataBody(ctx, written) : undefined,
+        });
       } catch (error) {
         if (error instanceof JournalError) throw error;
         throw new JournalError(
@@ -104,28 +95,16 @@ export function journalToS3(options: JournalToS3Options): Rule {
   };
 }
 
-function settleExisting(ctx: RuleContext, key: string, found: string | undefined, sha256: string): void {
-  if (found !== sha256) {
-    throw new JournalError(
-      'conflict',
-      key,
-      `journal key ${key} already holds different content (sha256 ${found ?? 'unknown'}); not overwritten`,
-    );
-  }
-  ctx.note(`already journaled at ${key} (retry)`);
-}
-
 function metadataBody(
   ctx: RuleContext,
-  key: string,
-  sha256: string,
-  size: number,
-): Pick<PutObjectCommandInput, 'Body' | 'ContentType'> {
+  written: { key: string; sha256: string; size: number; repairs?: Repaired },
+): string {
   const verdicts: Record<string, string> = {};
   for (const r of ctx.recipients) {
     const v = ctx.verdictOf(r);
     verdicts[r] = v ? verdictKey(v) : 'OPEN';
   }
+  const { key, sha256, size, repairs } = written;
   const record = {
     key,
     messageId: ctx.messageId,
@@ -139,8 +118,9 @@ function metadataBody(
     sha256,
     size,
     journaledAt: new Date().toISOString(),
+    ...(repairs ? { repairs } : {}),
   };
-  return { Body: JSON.stringify(record, null, 2), ContentType: 'application/json' };
+  return JSON.stringify(record, null, 2);
 }
 
 function checkOptions(options: JournalToS3Options) {
@@ -169,6 +149,9 @@ function checkOptions(options: JournalToS3Options) {
   const partSize = options.partSize ?? 5 * 1024 * 1024;
   if (!Number.isSafeInteger(partSize) || partSize < 5 * 1024 * 1024)
     throw new ConfigError('partSize', 'must be at least 5 MiB');
+  const parallelParts = options.parallelParts ?? 3;
+  if (!Number.isSafeInteger(parallelParts) || parallelParts < 1 || parallelParts > 16)
+    throw new ConfigError('parallelParts', 'must be 1..16');
   const lock = (): Partial<PutObjectCommandInput> =>
     retention
       ? {
@@ -186,6 +169,7 @@ function checkOptions(options: JournalToS3Options) {
     },
     metadata: options.metadata ?? true,
     partSize,
+    parallelParts,
     onError: options.onError ?? ('rethrow' as ErrorPolicy),
     name: ruleName('name', options.name, 'journal-to-s3'),
   };

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, RuleError, Verdicts } from '@wmflow/core';
+import { ConfigError, isTransient, RuleError, Verdicts } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EML_DIR, eml, type Harness, startHarness } from '../test-support/stack.js';
 import { dropMessage } from '../verdicts/index.js';
 import { journalToS3 } from './index.js';
 import { keyTemplate } from './key.js';
-import { JournalError } from './store.js';
+import type { JournalError } from './store.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -96,30 +96,34 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
     ]);
   });
 
-  it('refuses to overwrite different content at the key: typed error, rethrown so WorkMail retries', async () => {
+  it('never trusts nor overwrites different content at the key: reports it and stores a verified copy beside it', async () => {
     const bytes = await eml('plain.eml');
     const messageId = 'conflict-1';
+    // A copy truncated by an earlier fault, whose object metadata claims the full message's digest.
     await h.stack.s3.send(
       new PutObjectCommand({
         Bucket: 'journal',
         Key: `c/${messageId}`,
-        Body: 'other',
-        Metadata: { sha256: sha(Buffer.from('other')) },
+        Body: bytes.subarray(0, 100),
+        Metadata: { sha256: sha(bytes) },
       }),
     );
     h.stack.flow.load(bytes, { messageId });
     const { runFlow } = await import('../test-support/run.js');
     const rules = [journalToS3({ bucket: 'journal', s3: h.stack.s3, keyTemplate: 'c/{messageId}' })];
-    // The flow keeps its default fail-open policy: the journal's own rethrow still fails the invocation.
-    const run = runFlow(rules, { messageId }, { clients: { messageFlow: h.messageFlow } });
-    const error = await run.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(RuleError);
-    expect((error as RuleError).cause).toBeInstanceOf(JournalError);
-    expect(((error as RuleError).cause as JournalError).reason).toBe('conflict');
-    expect((await getObject(`c/${messageId}`)).toString()).toBe('other');
+    const run = await runFlow(rules, { messageId }, { clients: { messageFlow: h.messageFlow } });
+    expect(run.outcome.failures).toEqual([]);
+    expect(JSON.stringify(run.outcome.fired)).toContain('held other content');
+    expect(run.logger.lines.some((l) => l.message === 'journal copy mismatch repaired')).toBe(true);
+    expect(await getObject(`c/${messageId}`)).toEqual(bytes.subarray(0, 100));
+    const repaired = `c/${messageId}.repaired-${sha(bytes).slice(0, 16)}`;
+    expect(await getObject(repaired)).toEqual(bytes);
+    const meta = JSON.parse((await getObject(`${repaired}.json`)).toString('utf8'));
+    expect(meta).toMatchObject({
+      sha256: sha(bytes),
+      size: bytes.length,
+      repairs: { key: `c/${messageId}`, storedSize: 100 },
+    });
   });
 
   it('turns S3 failures into JournalError under the declared policy', async () => {
@@ -137,7 +141,22 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
       maxAttempts: 1,
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     });
-    const open = await h.run([journalToS3({ bucket: 'journal', s3: dead, onError: 'fail-open' })], bytes);
+    // A network failure is transient: by default it fails the invocation whatever the rule's policy.
+    const retried = await h
+      .run([journalToS3({ bucket: 'journal', s3: dead, onError: 'fail-open' })], bytes)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(retried).toBeInstanceOf(RuleError);
+    expect(isTransient(retried)).toBe(true);
+    const rulePolicy = { transientErrors: 'rule-policy' as const };
+    const open = await h.run(
+      [journalToS3({ bucket: 'journal', s3: dead, onError: 'fail-open' })],
+      bytes,
+      {},
+      rulePolicy,
+    );
     expect(open.outcome.failures).toEqual([
       expect.objectContaining({ rule: 'journal-to-s3', policy: 'fail-open' }),
     ]);
@@ -154,6 +173,7 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
       ],
       bytes,
       { recipients: ['a@corp.example'] },
+      rulePolicy,
     );
     expect(closed.verdict('a@corp.example')).toBe('BOUNCE:Try again later.');
     dead.destroy();

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import {
-  HeadObjectCommand,
+  GetObjectCommand,
   PutObjectCommand,
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { WmflowError } from '@wmflow/core';
+import { isPreconditionFailed } from './upload.js';
 
 /**
  * Journaling failed: S3 refused or was unreachable (`reason: 's3'`), or the key already holds different
@@ -30,59 +29,75 @@ export class JournalError extends WmflowError {
   }
 }
 
-/** SHA-256 (hex) and size of a stream, read once. */
-export async function digest(stream: Readable): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
-
-/** What is at a key: nothing, or an object with its recorded sha256 (metadata). */
-export async function existing(
+/**
+ * SHA-256 and size of the object stored at a key, read back in full (the rare path: a retry, or a
+ * concurrent invocation, found the key taken). Undefined when there is no object.
+ */
+export async function storedDigest(
   s3: S3Client,
   bucket: string,
   key: string,
-): Promise<{ sha256?: string } | undefined> {
+  signal: AbortSignal,
+): Promise<{ sha256: string; size: number } | undefined> {
   try {
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { sha256: head.Metadata?.sha256 };
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of got.Body as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    if (got.ContentLength !== undefined && got.ContentLength !== size) {
+      throw new JournalError(
+        's3',
+        key,
+        `reading s3://${bucket}/${key} back ended at ${size} of ${got.ContentLength} bytes`,
+      );
+    }
+    return { sha256: hash.digest('hex'), size };
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404)
-      return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-/** Uploads a stream (multipart when large) under `If-None-Match: *` where S3 applies it (single part). */
-export async function uploadOnce(
+/** The `sha256` and `size` a metadata object records, or undefined when there is none (or it is unreadable). */
+export async function storedMetadata(
   s3: S3Client,
-  params: PutObjectCommandInput & { Body: Readable },
-  partSize: number,
+  bucket: string,
+  key: string,
+  signal: AbortSignal,
+): Promise<{ sha256?: unknown; size?: unknown } | undefined> {
+  try {
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    const text = await (got.Body as { transformToString(): Promise<string> }).transformToString();
+    try {
+      return JSON.parse(text) as { sha256?: unknown; size?: unknown };
+    } catch {
+      return {};
+    }
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Writes a small object unless the key exists (first writer wins); tells which happened. */
+export async function putOnce(
+  s3: S3Client,
+  params: PutObjectCommandInput,
+  signal: AbortSignal,
 ): Promise<'written' | 'exists'> {
   try {
-    await new Upload({ client: s3, params: { ...params, IfNoneMatch: '*' }, partSize, queueSize: 1 }).done();
+    await s3.send(new PutObjectCommand({ ...params, IfNoneMatch: '*' }), { abortSignal: signal });
     return 'written';
   } catch (error) {
-    if (isPreconditionFailed(error)) return 'exists';
-    throw error;
-  }
-}
-
-/** Writes a small object unless the key exists (first writer wins). */
-export async function putOnce(s3: S3Client, params: PutObjectCommandInput): Promise<void> {
-  try {
-    await s3.send(new PutObjectCommand({ ...params, IfNoneMatch: '*' }));
-  } catch (error) {
     if (!isPreconditionFailed(error)) throw error;
+    return 'exists';
   }
 }
 
-function isPreconditionFailed(error: unknown): boolean {
+function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
+  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
 }

@@ -1,0 +1,27 @@
+import { TransientError } from '../transient.js';
+
+/** Why the bytes of a message cannot be trusted. */
+export type MessageReadFailure = 'source' | 'short' | 'long' | 'changed' | 'closed';
+
+/**
+ * The message could not be read whole and unchanged: the source failed mid-body (`source`), ended before
+ * or went past the length it announced (`short`, `long`), a second fetch was not the same message
+ * (`changed`), or the message was read after the invocation closed it (`closed`). Sticky: once a message
+ * has failed, every later read of it throws this error again. Transient, so the invocation fails and
+ * WorkMail retries it; never a shorter "message".
+ *
+ * @example
+ * ```ts
+ * if (error instanceof MessageReadError && error.reason === 'short') console.error(error.message);
+ * ```
+ */
+export class MessageReadError extends TransientError {
+  override name = 'MessageReadError';
+  constructor(
+    readonly reason: MessageReadFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

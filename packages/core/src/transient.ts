@@ -1,0 +1,78 @@
+import { WmflowError } from './errors.js';
+
+/**
+ * A failure that is not the rule's fault and that a retry may cure: throttling, a 5xx answer, a reset
+ * connection, a timeout, a message body that arrived short, long or changed between two reads. It fails
+ * the invocation whatever the rule's error policy, so WorkMail retries it and, after its rule timeout,
+ * applies the rule's fallback action. A protection never decides a verdict from a transfer that failed.
+ *
+ * @example
+ * ```ts
+ * throw new TransientError('GetRawMessageContent throttled after the SDK retries', { cause: error });
+ * ```
+ */
+export class TransientError extends WmflowError {
+  override name = 'TransientError';
+}
+
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'InternalServerException',
+  'InternalError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'BadGateway',
+  'AbortError',
+]);
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+]);
+
+/**
+ * True when `error` (or an error in its `cause` chain) is transient: a {@link TransientError}, an AWS
+ * throttling or 5xx answer, a network or timeout error. The SDK has already retried these when they
+ * reach a rule, so the invocation fails instead of the rule's error policy deciding.
+ *
+ * @example
+ * ```ts
+ * if (isTransient(error)) throw error; // let WorkMail retry the invocation
+ * ```
+ */
+export function isTransient(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
+    if (e instanceof TransientError) return true;
+    const x = e as {
+      name?: string;
+      code?: string;
+      $metadata?: { httpStatusCode?: number };
+      $retryable?: unknown;
+      cause?: unknown;
+    };
+    if (x.name && TRANSIENT_NAMES.has(x.name)) return true;
+    if (x.code && NETWORK_CODES.has(x.code)) return true;
+    const status = x.$metadata?.httpStatusCode;
+    if (status !== undefined && (status === 429 || status >= 500)) return true;
+    if (x.$retryable) return true;
+    e = x.cause;
+  }
+  return false;
+}

@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { closeServer } from '../emulator/flow-server.js';
+import { type FaultSpec, parseFaultSpec, seededRandom } from './fault-spec.js';
+
+/** What a {@link FaultProxy} has done so far. */
+export interface FaultStats {
+  requests: number;
+  resets: number;
+  throttles: number;
+  errors: number;
+  lost: number;
+}
+
+/**
+ * A proxy in front of a local server (the Message Flow emulator or the S3 server) that injects network
+ * and service faults at random from a seed: the client sees resets mid-body, throttling, 500s, writes
+ * whose answer is lost, latency. Point a client (or `AWS_ENDPOINT_URL_*`) at `endpoint`.
+ *
+ * @example
+ * ```ts
+ * const proxy = await startFaultProxy(stack.flow.endpoint, 'flow', 'seed=3,reset=0.2');
+ * new WorkMailMessageFlowClient({ endpoint: proxy.endpoint });
+ * ```
+ */
+export interface FaultProxy {
+  readonly endpoint: string;
+  readonly spec: FaultSpec;
+  stats(): FaultStats;
+  /** Stops injecting faults (requests pass through) or starts again. */
+  setEnabled(enabled: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a {@link FaultProxy} on an ephemeral port of 127.0.0.1 in front of `upstream` (an
+ * `http://127.0.0.1:<port>` endpoint). `flavor` picks how throttling and errors are worded.
+ *
+ * @example
+ * ```ts
+ * const proxy = await startFaultProxy(s3.endpoint, 's3', { seed: 1, reset: 0.1, throttle: 0, error: 0, lost: 0, latency: 0 });
+ * ```
+ */
+export async function startFaultProxy(
+  upstream: string,
+  flavor: 's3' | 'flow',
+  spec: FaultSpec | string,
+): Promise<FaultProxy> {
+  const plan = typeof spec === 'string' ? parseFaultSpec(spec) : spec;
+  const random = seededRandom(plan.seed);
+  const target = new URL(upstream);
+  const stats: FaultStats = { requests: 0, resets: 0, throttles: 0, errors: 0, lost: 0 };
+  let enabled = true;
+  const server = createServer((req, res) => {
+    stats.requests++;
+    const roll = enabled ? random() : 1;
+    const cut = random();
+    const wait = enabled ? Math.floor(random() * plan.latency) : 0;
+    handle(req, res, roll, cut, wait).catch(() => res.destroy());
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, roll: number, cut: number, wait: number) {
+    if (wait > 0) await sleep(wait);
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    const edges = [plan.throttle, plan.error, plan.reset, plan.lost].map((_, i, all) =>
+      all.slice(0, i + 1).reduce((a, b) => a + b, 0),
+    );
+    if (roll < (edges[0] as number)) {
+      stats.throttles++;
+      return answerFault(req, res, flavor, 'throttle');
+    }
+    if (roll < (edges[1] as number)) {
+      stats.errors++;
+      return answerFault(req, res, flavor, 'error');
+    }
+    if (roll < (edges[2] as number)) {
+      stats.resets++;
+      if (!read) {
+        // The write never reaches the server: part of its body is read, then the connection drops.
+        req.once('data', () => res.destroy());
+        req.once('end', () => res.destroy());
+        return;
+      }
+      return forward(req, res, target, { cutAt: cut });
+    }
+    if (!read && roll < (edges[3] as number)) {
+      stats.lost++;
+      return forward(req, res, target, { lose: true });
+    }
+    return forward(req, res, target, {});
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    spec: plan,
+    stats: () => ({ ...stats }),
+    setEnabled: (on) => {
+      enabled = on;
+    },
+    close: () => closeServer(server),
+  };
+}
+
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  fault: { cutAt?: number; lose?: boolean },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = request({
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+    });
+    out.on('error', reject);
+    out.on('response', (answer) => {
+      if (fault.lose) {
+        // Applied upstream; the client never hears so.
+        answer.resume();
+        answer.on('end', () => {
+          res.destroy();
+          resolve();
+        });
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      const length = Number(answer.headers['content-length'] ?? 0);
+      if (fault.cutAt === undefined || length <= 0) {
+        answer.pipe(res);
+        answer.on('end', resolve);
+        return;
+      }
+      let budget = Math.floor(fault.cutAt * length);
+      answer.on('data', (chunk: Buffer) => {
+        if (budget <= 0) return;
+        const part = chunk.subarray(0, budget);
+        budget -= part.length;
+        res.write(part);
+        if (budget <= 0) {
+          answer.destroy();
+          // Let the bytes written reach the client, then reset the connection.
+          res.write('', () => res.destroy());
+          resolve();
+        }
+      });
+      answer.on('end', () => {
+        res.destroy();
+        resolve();
+      });
+    });
+    req.pipe(out);
+  });
+}
+
+function answerFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  flavor: 's3' | 'flow',
+  kind: 'throttle' | 'error',
+) {
+  req.resume();
+  if (flavor === 's3') {
+    const [status, code] = kind === 'throttle' ? [503, 'SlowDown'] : [500, 'InternalError'];
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>injected fault</Message></Error>`;
+    res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml) });
+    res.end(xml);
+    return;
+  }
+  const [status, name] =
+    kind === 'throttle' ? [429, 'ThrottlingException'] : [500, 'InternalServerException'];
+  const body = JSON.stringify({ message: 'injected fault' });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': name,
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}

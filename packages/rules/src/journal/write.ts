@@ -1,0 +1,90 @@
+import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import type { RuleContext } from '@wmflow/core';
+import { putOnce, storedDigest, storedMetadata } from './store.js';
+import { type HashedUpload, uploadHashed } from './upload.js';
+
+/** What {@link journalOnce} needs besides the rule context. */
+export interface JournalTarget {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  /** Encryption, content type, Object Lock: applied to the copy. */
+  put: Partial<PutObjectCommandInput>;
+  partSize: number;
+  parallel: number;
+  /** Builds the `<key>.json` body from what was written; undefined when metadata is off. */
+  metadata?: (written: { key: string; sha256: string; size: number; repairs?: Repaired }) => string;
+}
+
+/** A stored copy found not to match the message, and where the verified copy went instead. */
+export interface Repaired {
+  key: string;
+  storedSha256: string;
+  storedSize: number;
+}
+
+/**
+ * One pass: the message streams into S3 while it is hashed, first writer wins (`If-None-Match: *`).
+ * When the key is taken (a retry, a concurrent invocation), the stored object is read back and checked
+ * against what was just hashed: the same bytes count as done; other bytes are never trusted nor
+ * overwritten — the verified copy goes to `<key>.repaired-<sha256 prefix>` and the mismatch is noted.
+ * The metadata object is written last, from the bytes uploaded, and checked the same way.
+ */
+export async function journalOnce(ctx: RuleContext, t: JournalTarget): Promise<void> {
+  const signal = ctx.signal;
+  const settings = { partSize: t.partSize, parallel: t.parallel, signal };
+  const upload = (key: string): Promise<HashedUpload> =>
+    uploadHashed(t.s3, { ...t.put, Bucket: t.bucket, Key: key }, ctx.message.stream(), settings);
+  const sent = await upload(t.key);
+  let key = t.key;
+  let repairs: Repaired | undefined;
+  if (sent.outcome === 'exists') {
+    const stored = await storedDigest(t.s3, t.bucket, t.key, signal);
+    if (stored && stored.sha256 === sent.sha256 && stored.size === sent.size) {
+      ctx.note(`already journaled at ${t.key} (retry; stored copy verified, sha256 ${sent.sha256})`);
+    } else {
+      repairs = { key: t.key, storedSha256: stored?.sha256 ?? 'none', storedSize: stored?.size ?? 0 };
+      key = `${t.key}.repaired-${sent.sha256.slice(0, 16)}`;
+      const again = await upload(key);
+      if (again.sha256 !== sent.sha256 || again.size !== sent.size) {
+        throw new Error(`message bytes differ between two reads (${sent.sha256} then ${again.sha256})`);
+      }
+      if (again.outcome === 'exists') {
+        const copy = await storedDigest(t.s3, t.bucket, key, signal);
+        if (copy?.sha256 !== sent.sha256) throw new Error(`repair key ${key} holds other content too`);
+      }
+      const detail = `${repairs.storedSize} bytes, sha256 ${repairs.storedSha256}`;
+      ctx.note(
+        `journal key ${t.key} held other content (${detail}): not trusted, not overwritten; verified copy at ${key}`,
+      );
+      ctx.logger.warn('journal copy mismatch repaired', { ...repairs, repairedAt: key });
+    }
+  } else {
+    ctx.note(`journaled s3://${t.bucket}/${key} (${sent.size} bytes, sha256 ${sent.sha256})`);
+  }
+  if (t.metadata) await writeMetadata(ctx, t, key, { sha256: sent.sha256, size: sent.size, repairs });
+}
+
+async function writeMetadata(
+  ctx: RuleContext,
+  t: JournalTarget,
+  key: string,
+  written: { sha256: string; size: number; repairs?: Repaired },
+): Promise<void> {
+  const describe = t.metadata as NonNullable<JournalTarget['metadata']>;
+  const params = {
+    Bucket: t.bucket,
+    Key: `${key}.json`,
+    Body: describe({ key, ...written }),
+    ContentType: 'application/json',
+    ServerSideEncryption: t.put.ServerSideEncryption,
+    SSEKMSKeyId: t.put.SSEKMSKeyId,
+  };
+  if ((await putOnce(t.s3, params, ctx.signal)) === 'written') return;
+  // First writer wins, but a metadata object that describes other bytes is repaired, not trusted.
+  const found = await storedMetadata(t.s3, t.bucket, `${key}.json`, ctx.signal);
+  if (found?.sha256 === written.sha256 && found.size === written.size) return;
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  await t.s3.send(new PutObjectCommand(params), { abortSignal: ctx.signal });
+  ctx.note(`metadata ${key}.json described other bytes (sha256 ${String(found?.sha256)}): rewritten`);
+}
