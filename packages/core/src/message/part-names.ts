@@ -73,6 +73,9 @@ export function partNaming(contentTypes: readonly string[], dispositions: readon
   return { names: list, problems };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control and format characters hide the real extension
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
 /**
  * A file name as a file system or client would store it: control and invisible format characters dropped,
  * an NTFS stream suffix (`::$DATA`) cut, trailing dots and spaces removed.
@@ -84,11 +87,8 @@ export function partNaming(contentTypes: readonly string[], dispositions: readon
  * ```
  */
 export function normalizeFileName(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters hide the real extension
-  let out = name.replace(
-    /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
-    '',
-  );
+  let out = name.replace(INVISIBLE, '');
+
   // Loops, not `/[. ]+$/`: an anchored run pattern backtracks quadratically on a long run that does not end the name.
   let end = out.length;
   for (;;) {
