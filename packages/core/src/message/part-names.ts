@@ -37,7 +37,7 @@ export function headerParams(value: string): { key: string; value: string }[] {
 export interface PartNaming {
   /** Every name and filename, decoded (RFC 2231 and RFC 2047), each distinct spelling once. */
   names: string[];
-  /** Why the naming is ambiguous: repeated headers or parameters, or names that disagree. */
+  /** Why the part can be read in more than one way: repeated headers or parameters with different values. */
   problems: string[];
 }
 
@@ -48,13 +48,17 @@ export interface PartNaming {
 export function partNaming(contentTypes: readonly string[], dispositions: readonly string[]): PartNaming {
   const names = new Set<string>();
   const problems: string[] = [];
-  if (contentTypes.length > 1) problems.push(`${contentTypes.length} Content-Type headers`);
-  if (dispositions.length > 1) problems.push(`${dispositions.length} Content-Disposition headers`);
+  // Repeats that say the same thing are harmless; repeats that differ are read differently by clients.
+  if (distinctValues(contentTypes) > 1)
+    problems.push(`${contentTypes.length} different Content-Type headers`);
+  if (distinctValues(dispositions) > 1)
+    problems.push(`${dispositions.length} different Content-Disposition headers`);
   const read = (header: string, raw: string, param: string) => {
     const params = headerParams(raw);
     const plain = params.filter((p) => p.key === param);
     const extended = params.filter((p) => p.key === `${param}*` || p.key.startsWith(`${param}*0`));
-    if (plain.length > 1 || extended.length > 1) problems.push(`${header} repeats the ${param} parameter`);
+    if (distinctValues(plain.map((p) => p.value)) > 1 || distinctValues(extended.map((p) => p.value)) > 1)
+      problems.push(`${header} gives the ${param} parameter different values`);
     for (const p of plain) names.add(decodeWords(p.value));
     let parsed = '';
     try {
@@ -66,10 +70,8 @@ export function partNaming(contentTypes: readonly string[], dispositions: readon
   };
   for (const raw of contentTypes) read('Content-Type', raw, 'name');
   for (const raw of dispositions) read('Content-Disposition', raw, 'filename');
+  // Names that disagree are not a problem in themselves: every one of them is checked.
   const list = [...names].filter((n) => n.trim() !== '');
-  const distinct = new Set(list.map((n) => normalizeFileName(n).toLowerCase()));
-  if (distinct.size > 1)
-    problems.push(`the part's names disagree (${list.map((n) => JSON.stringify(n)).join(', ')})`);
   return { names: list, problems };
 }
 
@@ -115,6 +117,10 @@ export function nameVariants(name: string): string[] {
       .map(normalizeFileName)
       .filter((p) => p !== ''),
   ];
+}
+
+function distinctValues(values: readonly string[]): number {
+  return new Set(values.map((v) => v.replace(/\s+/g, ' ').trim().toLowerCase())).size;
 }
 
 function decodeWords(value: string): string {

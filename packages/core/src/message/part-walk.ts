@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
 import { Splitter } from '@zone-eu/mailsplit';
+import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import type { MessageLimits } from './limits.js';
-import { headerParams, partNaming } from './part-names.js';
+import { partNaming } from './part-names.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { asLimitError } from './structure.js';
 
@@ -106,6 +107,9 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
     maxChildNodes: walk.limits.maxParts + 1,
   });
   const nodes = new Map<SplitNode, string>();
+  // Multiparts without a usable boundary: their content is opaque to the walk, which is a finding once it
+  // holds a line a lenient client could take for a delimiter.
+  const opaque = new Map<SplitNode, string>(); // node → the last character of its content so far
   let ordinal = 0;
   let leaf: Leaf | undefined;
   stream.once('error', (e) => splitter.destroy(e));
@@ -116,6 +120,19 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
     >) {
       if (leaf && chunk.type === 'body' && 'value' in chunk && chunk.node === leaf.node) {
         await feed(leaf, chunk.value);
+        continue;
+      }
+      if (chunk.type === 'data' && 'value' in chunk && chunk.node && opaque.has(chunk.node)) {
+        const text = (opaque.get(chunk.node) ?? '') + chunk.value.toString('latin1');
+        opaque.set(chunk.node, text.slice(-1));
+        if (/(?:^|\n)--\S/.test(text)) {
+          walk.out.findings.push({
+            partId: nodes.get(chunk.node),
+            kind: 'malformed',
+            reason: `${chunk.node.contentType} without a usable boundary holds delimiter-like lines`,
+          });
+          opaque.delete(chunk.node);
+        }
         continue;
       }
       if (chunk.type !== 'node') continue;
@@ -133,6 +150,7 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
         return;
       }
       const part = describe(node, id, place, walk);
+      if (part.container && !hasBoundary(node)) opaque.set(node, '\n');
       walk.out.parts.push(part);
       if (!part.container) leaf = startLeaf(node, part, walk, place);
     }
@@ -175,9 +193,6 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     });
   }
   const container = Boolean(node.multipart);
-  if (container && !headerParams(types[0] ?? '').some((p) => p.key === 'boundary' && p.value.trim() !== '')) {
-    walk.out.findings.push({ partId: id, kind: 'malformed', reason: `${contentType} without a boundary` });
-  }
   const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
   return {
     id,
@@ -237,6 +252,15 @@ async function finish(leaf: Leaf, walk: Walk): Promise<void> {
   leaf.inner?.end();
   await leaf.innerDone;
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
+}
+
+function hasBoundary(node: SplitNode): boolean {
+  const raw = headersOf(node).get('content-type').map(unfold)[0] ?? '';
+  try {
+    return String(libmime.parseHeaderValue(raw).params.boundary ?? '').trim() !== '';
+  } catch {
+    return false;
+  }
 }
 
 function unfold(value: string): string {
