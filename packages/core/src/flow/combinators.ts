@@ -171,8 +171,6 @@ export function forRecipients<D extends Direction>(patterns: readonly string[], 
 export function audit<D extends Direction>(inner: Rule<D>): Rule<D> {
   return {
     ...inner,
-    // An audited rule changes nothing, not even when it fails: a fail-closed verdict would be real.
-    onError: inner.onError === 'rethrow' ? 'rethrow' : 'fail-open',
     async run(ctx) {
       await inner.run(asView(ctx).audited());
     },
