@@ -227,7 +227,11 @@ function startLeaf(node: SplitNode, part: MessagePart, walk: Walk, place: Place)
       leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
       leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
     }
-    if (leaf.inner && !leaf.inner.destroyed) leaf.inner.write(chunk);
+    // Backpressure: the decoder waits while the nested walk catches up, and `feed` waits on the decoder.
+    if (leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
+      leaf.decoder.pause();
+      leaf.inner.once('drain', () => leaf.decoder.resume());
+    }
   });
   return leaf;
 }
