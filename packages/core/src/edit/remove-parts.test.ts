@@ -46,7 +46,7 @@ describe('removeParts', () => {
   });
 
   it('rewrites attached messages, base64 or not, and keeps their encoding', async () => {
-    for (const encoding of ['base64', '7bit', 'quoted-printable']) {
+    for (const encoding of ['base64', '7bit']) {
       const body = encoding === '7bit' ? inner : Buffer.from(inner).toString('base64');
       const message = `${head}${mixed('o', [part(['Content-Type: text/plain'], 'see fw'), part(['Content-Type: message/rfc822', `Content-Transfer-Encoding: ${encoding === '7bit' ? '7bit' : 'base64'}`], body)])}`;
       const { bytes } = await strip(message, ['3/3']);
