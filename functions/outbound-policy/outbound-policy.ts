@@ -1,4 +1,4 @@
-import { all, ConfigError, type FlowHandler, flow, outbound, type Rule, when } from '@wmflow/core';
+import { all, ConfigError, type FlowHandler, flow, onError, outbound, type Rule, when } from '@wmflow/core';
 import {
   addDisclaimer,
   containsSensitiveData,
@@ -80,9 +80,13 @@ export function outboundPolicy(env: Env): FlowHandler {
     const externalOnly =
       config.choice('SENSITIVE_DATA_SCOPE', ['external', 'all'], 'external') === 'external';
     const bounce = bounceSetting(config, 'SENSITIVE_DATA_BOUNCE_MESSAGE', SENSITIVE_BOUNCE);
-    const rule = when(
-      externalOnly ? all(hasExternalRecipient(), detect) : detect,
-      settleWith<'OUTBOUND'>(bounce, { name: 'sensitive-data' }),
+    // Fail-closed: a message the detector cannot read (limits, parse errors) gets the same bounce.
+    const rule = onError(
+      { failClosed: bounce },
+      when(
+        externalOnly ? all(hasExternalRecipient(), detect) : detect,
+        settleWith<'OUTBOUND'>(bounce, { name: 'sensitive-data' }),
+      ),
     );
     rules.push(scope('sensitive-data', rule));
   }

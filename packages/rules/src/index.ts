@@ -35,6 +35,7 @@ export type { ImpersonationOptions } from './impersonation/index.js';
 export { impersonatesProtectedName, skeletonName } from './impersonation/index.js';
 export type { ListInput } from './internal/config.js';
 export { parseList } from './internal/config.js';
+export type { Undecidable, UndecidableOption } from './internal/undecidable.js';
 export type { JournalToS3Options } from './journal/index.js';
 export { journalToS3 } from './journal/index.js';
 export type { KeyValues } from './journal/key.js';

@@ -1,4 +1,5 @@
 import { WmflowError } from '../errors.js';
+import type { Verdict } from '../verdicts.js';
 
 /** What a part transform or attachment predicate is told about a MIME part. */
 export interface PartInfo {
@@ -31,6 +32,14 @@ export type Edit =
   | { kind: 'disclaimer'; disclaimer: Disclaimer }
   | { kind: 'remove-attachments'; match: (part: PartInfo) => boolean; note: string }
   | {
+      kind: 'remove-parts';
+      /** Part ids from `ctx.message.parts()`. */
+      ids: readonly string[];
+      note: string;
+      /** The verdict its recipients get when the removal is not committed (filled in with the rule's open recipients). */
+      fallback?: { verdict: Verdict; recipients: readonly string[] };
+    }
+  | {
       kind: 'transform-text';
       match: (part: PartInfo) => boolean;
       transform: (text: string, part: PartInfo) => string;
@@ -61,6 +70,14 @@ export interface MessageEditor {
   addDisclaimer(disclaimer: Disclaimer): void;
   /** Removes attachments the predicate matches, leaving a short text note in their place. */
   removeAttachments(match: (part: PartInfo) => boolean, note?: string): void;
+  /**
+   * Removes exactly the parts with these ids (from `ctx.message.parts()`, any depth: attached messages are
+   * rewritten), leaving a short text note in each place. A part that cannot be removed (inside signed or
+   * encrypted content, an attached message too large to rewrite) fails the whole update. With
+   * `unlessRemoved`, the recipients the rule could decide get that verdict whenever the update is not
+   * committed, so a flagged part is never delivered.
+   */
+  removeParts(ids: readonly string[], options?: { note?: string; unlessRemoved?: Verdict }): void;
   /** Rewrites the decoded text of matching text/plain or text/html parts. */
   transformText(
     match: (part: PartInfo) => boolean,
@@ -129,6 +146,15 @@ export class EditQueue implements MessageEditor {
     if (CONTROL.test(note.replace(/\r?\n/g, ' ')))
       throw new EditError('attachment note must not contain control characters');
     this.push({ kind: 'remove-attachments', match, note });
+  }
+  removeParts(ids: readonly string[], options: { note?: string; unlessRemoved?: Verdict } = {}): void {
+    const note = options.note ?? 'An attachment was removed by mail policy.';
+    if (CONTROL.test(note.replace(/\r?\n/g, ' ')))
+      throw new EditError('attachment note must not contain control characters');
+    if (ids.length === 0 || ids.some((id) => !/^\d+(\/\d+)*$/.test(id)))
+      throw new EditError(`not part ids: ${JSON.stringify(ids)}`);
+    const fallback = options.unlessRemoved ? { verdict: options.unlessRemoved, recipients: [] } : undefined;
+    this.push({ kind: 'remove-parts', ids: [...ids], note, ...(fallback ? { fallback } : {}) });
   }
   transformText(
     match: (part: PartInfo) => boolean,

@@ -1,9 +1,10 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import libmime from 'libmime';
 import { editText } from './body-edits.js';
-import type { Disclaimer, Edit, PartInfo } from './edits.js';
+import { type Disclaimer, type Edit, EditError, type PartInfo } from './edits.js';
 import { applyHeaderEdits } from './header-edits.js';
 import { headersOf, isAttachment, isProtected, partInfo, type SplitNode } from './part-info.js';
+import { type PartRemoval, removalsInside, rewriteAttachedMessage } from './remove-parts.js';
 import { reencode, repairReason } from './repair.js';
 import { decodeText, encodeText } from './text-codec.js';
 import { type Wrapping, wrapProtectedRoot } from './wrap-protected.js';
@@ -23,7 +24,7 @@ export interface RewritePlan {
 }
 
 type Chunk = SplitNode | { type: 'body' | 'data'; value: Buffer; node?: SplitNode };
-type Mode = 'text' | 'remove' | 'repair';
+type Mode = 'text' | 'remove' | 'repair' | 'nested';
 
 /**
  * An object-mode stage between mailsplit's Splitter and Joiner. Parts no edit
@@ -34,7 +35,11 @@ type Mode = 'text' | 'remove' | 'repair';
 export class RewriteStream extends Transform {
   readonly changes: string[] = [];
   readonly skipped: string[] = [];
-  private held?: { node: SplitNode; mode: Mode; chunks: Buffer[]; size: number };
+  /** Ids of the parts removed by `remove-parts` edits (same numbering as `walkParts`). */
+  readonly removedIds: string[] = [];
+  private held?: { node: SplitNode; id: string; mode: Mode; chunks: Buffer[]; size: number };
+  private readonly partRemovals: PartRemoval[];
+  private ordinal = 0;
   private readonly doneTypes = new Set<string>();
   private readonly disclaimers: Disclaimer[];
   private readonly transforms: Extract<Edit, { kind: 'transform-text' }>[];
@@ -47,6 +52,7 @@ export class RewriteStream extends Transform {
     this.disclaimers = plan.edits.flatMap((e) => (e.kind === 'disclaimer' ? [e.disclaimer] : []));
     this.transforms = plan.edits.filter((e) => e.kind === 'transform-text');
     this.removals = plan.edits.filter((e) => e.kind === 'remove-attachments');
+    this.partRemovals = plan.edits.filter((e) => e.kind === 'remove-parts');
   }
 
   override _transform(chunk: Chunk, _enc: BufferEncoding, done: TransformCallback): void {
@@ -56,7 +62,12 @@ export class RewriteStream extends Transform {
   override _flush(done: TransformCallback): void {
     this.release().then(() => {
       if (this.wrapping) this.push({ type: 'data', value: this.wrapping.suffix });
-      done();
+      // Strip means stripped: a part asked for and not removed fails the whole rewrite.
+      const removed = new Set(this.removedIds);
+      const missed = this.partRemovals.flatMap((r) => r.ids).filter((id) => !removed.has(id));
+      if (missed.length > 0)
+        done(new EditError(`part(s) ${[...new Set(missed)].join(', ')} could not be removed`));
+      else done();
     }, done);
   }
 
@@ -71,8 +82,9 @@ export class RewriteStream extends Transform {
       return;
     }
     if (chunk.root) this.editRoot(chunk);
-    const mode = this.modeFor(chunk);
-    if (mode) this.held = { node: chunk, mode, chunks: [], size: 0 };
+    const id = String(++this.ordinal);
+    const mode = this.removalMode(chunk, id) ?? this.modeFor(chunk);
+    if (mode) this.held = { node: chunk, id, mode, chunks: [], size: 0 };
     else this.push(chunk);
     if (chunk.root && this.wrapping) this.push({ type: 'data', value: this.wrapping.prefix });
   }
@@ -85,6 +97,17 @@ export class RewriteStream extends Transform {
       this.doneTypes.add('text/plain').add('text/html');
       this.changes.push('wrapped signed or encrypted content after a disclaimer part');
     }
+  }
+
+  /** `remove` for a part a `remove-parts` edit names, `nested` for an attached message holding one. */
+  private removalMode(node: SplitNode, id: string): Mode | undefined {
+    if (this.partRemovals.length === 0) return undefined;
+    const direct = this.partRemovals.some((r) => r.ids.includes(id));
+    const nested = !direct && removalsInside(this.partRemovals, id).length > 0;
+    if (!direct && !nested) return undefined;
+    if (node.multipart) throw new EditError(`part ${id} is a container and cannot be removed`);
+    if (isProtected(node)) throw new EditError(`part ${id} is inside signed or encrypted content`);
+    return direct ? 'remove' : 'nested';
   }
 
   private modeFor(node: SplitNode): Mode | undefined {
@@ -116,6 +139,10 @@ export class RewriteStream extends Transform {
     held.size += value.length;
     if (held.mode === 'remove') return;
     held.chunks.push(value);
+    if (held.mode === 'nested' && held.size > this.plan.maxPartBytes)
+      throw new EditError(
+        `attached message ${held.id} is over ${this.plan.maxPartBytes} bytes: cannot rewrite it`,
+      );
     if (held.size > this.plan.maxPartBytes) {
       if (held.mode === 'text')
         this.skipped.push(
@@ -133,7 +160,16 @@ export class RewriteStream extends Transform {
     this.held = undefined;
     const body = Buffer.concat(held.chunks);
     const info = partInfo(held.node);
-    if (held.mode === 'remove') return this.replaceWithNote(held.node, info);
+    if (held.mode === 'remove') return this.replaceWithNote(held.node, info, held.id);
+    if (held.mode === 'nested') {
+      const inner = removalsInside(this.partRemovals, held.id);
+      const done = await rewriteAttachedMessage(held.node, body, inner, this.plan.maxPartBytes, this.eol);
+      this.removedIds.push(...done.removed.map((r) => `${held.id}/${r}`));
+      this.changes.push(`rewrote attached message ${info.filename ?? held.id}`);
+      this.push(held.node);
+      this.push({ type: 'body', value: done.body });
+      return;
+    }
     if (held.mode === 'text') {
       const edited = await this.editBody(held.node, body, info);
       if (edited) return this.emitPart(held.node, edited, 'quoted-printable');
@@ -165,7 +201,7 @@ export class RewriteStream extends Transform {
     return encodeText(edited, this.eol);
   }
 
-  private replaceWithNote(node: SplitNode, info: PartInfo): void {
+  private replaceWithNote(node: SplitNode, info: PartInfo, id?: string): void {
     const headers = headersOf(node);
     for (const h of [
       'Content-Type',
@@ -178,7 +214,9 @@ export class RewriteStream extends Transform {
     }
     headers.add('Content-Type', 'text/plain; charset=utf-8');
     headers.add('Content-Disposition', 'inline');
-    const removal = this.removals.find((r) => r.match(info));
+    const byId = id === undefined ? undefined : this.partRemovals.find((r) => r.ids.includes(id));
+    if (byId && id !== undefined) this.removedIds.push(id);
+    const removal = byId ?? this.removals.find((r) => r.match(info));
     this.changes.push(`removed attachment ${info.filename ?? info.contentType}`);
     this.emitPart(
       node,

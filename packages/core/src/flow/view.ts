@@ -104,7 +104,12 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
 
   private queue(edit: Edit): boolean {
     this.record.notes.push(`edit ${edit.kind}${'name' in edit ? ` ${edit.name}` : ''}`);
-    if (!this.record.audit) this.flow.queueEdit(edit);
+    // A removal's fallback covers the recipients this rule could decide when it asked.
+    const queued =
+      edit.kind === 'remove-parts' && edit.fallback
+        ? { ...edit, fallback: { ...edit.fallback, recipients: [...this.open] } }
+        : edit;
+    if (!this.record.audit) this.flow.queueEdit(queued);
     return false; // the flow state keeps the edits, not this view's queue
   }
 

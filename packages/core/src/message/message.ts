@@ -4,6 +4,7 @@ import { readHeaderBlock } from './header-block.js';
 import type { MessageHeaders } from './headers.js';
 import { DEFAULT_MESSAGE_LIMITS, MessageLimitError, type MessageLimits } from './limits.js';
 import { type ParsedMessage, parseMessage } from './parse.js';
+import type { PartInventory } from './part-walk.js';
 import { Spool, type SpoolOptions } from './spool.js';
 
 /**
@@ -29,6 +30,12 @@ export interface MessageAccess {
   bytes(): Promise<Buffer>;
   /** Bodies and attachments, decoded (up to the parse limits); attachments of attached messages included. */
   parsed(): Promise<ParsedMessage>;
+  /**
+   * Every MIME part at every depth (attached messages included) with all its names, and the structure that
+   * could not be inspected (limits, malformed or ambiguous parts) as findings rather than errors. Part ids
+   * are the ones the editor's `removeParts` takes.
+   */
+  parts(): Promise<PartInventory>;
   /** Size of the raw message in bytes (reads it to the end, up to `maxMessageBytes`). */
   size(): Promise<number>;
 }
@@ -59,6 +66,7 @@ export class LazyMessage implements MessageAccess {
   private readonly spool: Spool;
   private headerMemo?: Promise<MessageHeaders>;
   private parseMemo?: Promise<ParsedMessage>;
+  private partsMemo?: Promise<PartInventory>;
 
   private readonly releaseAbove: number;
 
@@ -108,6 +116,14 @@ export class LazyMessage implements MessageAccess {
   parsed(): Promise<ParsedMessage> {
     this.parseMemo ??= this.parseBounded();
     return this.parseMemo;
+  }
+
+  parts(): Promise<PartInventory> {
+    this.partsMemo ??= this.ensureSizeWithin(this.limits.maxMessageBytes).then(async () => {
+      const { walkParts } = await import('./part-walk.js');
+      return walkParts(this.stream(), this.limits);
+    });
+    return this.partsMemo;
   }
 
   async size(): Promise<number> {

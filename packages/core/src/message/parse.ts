@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import type { AttachmentStream, MessageText } from 'mailparser';
-import type { MessageLimits } from './limits.js';
+import { MessageLimitError, type MessageLimits } from './limits.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
 /** An attachment as a rule sees it: described and hashed, its content not kept. */
@@ -76,7 +76,9 @@ async function parseInto(
       result.text = data.text;
       result.html = typeof data.html === 'string' ? data.html : undefined;
     } else {
-      pending.push(describe(data, limits, place));
+      const described = describe(data, limits, place);
+      described.catch(() => {}); // handled by Promise.all below, once the parse ends
+      pending.push(described);
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -93,16 +95,32 @@ async function describe(attachment: AttachmentStream, limits: MessageLimits, pla
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);
-  // An attached message is parsed as it streams past, so its own attachments are described too.
-  const nested = attachment.contentType === 'message/rfc822' && place.depth < MAX_ATTACHED_MESSAGE_DEPTH;
+  // An attached message is parsed as it streams past, so its own attachments are described too; one deeper
+  // than that is content nobody inspected, which a caller must learn (not knowing is not allowing).
+  const nested = attachment.contentType === 'message/rfc822';
+  if (nested && place.depth >= MAX_ATTACHED_MESSAGE_DEPTH) {
+    (attachment.content as Readable).resume();
+    attachment.release?.();
+    throw new MessageLimitError(
+      'maxDepth',
+      `attached messages nested deeper than ${MAX_ATTACHED_MESSAGE_DEPTH} are not inspected`,
+    );
+  }
   const inner = nested ? new PassThrough() : undefined;
   const innerPlace = {
     depth: place.depth + 1,
     attachments: place.attachments,
     container: attachment.filename,
   };
-  // A broken attached message is still described as an attachment of its own.
-  const innerDone = inner ? parseInto(inner, limits, innerPlace).catch(() => undefined) : undefined;
+  // A failure inside an attached message fails the parse: it is never swallowed.
+  let innerError: unknown;
+  const innerDone = inner
+    ? parseInto(inner, limits, innerPlace).catch((error: unknown) => {
+        innerError = error;
+        inner.unpipe();
+        inner.resume(); // keep the outer stream flowing to its end
+      })
+    : undefined;
   try {
     for await (const chunk of attachment.content as AsyncIterable<Buffer>) {
       hash.update(chunk);
@@ -116,6 +134,7 @@ async function describe(attachment: AttachmentStream, limits: MessageLimits, pla
     attachment.release?.();
   }
   await innerDone;
+  if (innerError !== undefined) throw innerError;
   place.attachments.push({
     filename: attachment.filename,
     contentType: attachment.contentType,

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { ConfigError, DeadlineError } from '../errors.js';
 import { type RuleFailure, runChain } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
+import { applyEditFallbacks } from '../flow/edit-fallback.js';
 import { FlowState } from '../flow/state.js';
 import { LazyMessage } from '../message/message.js';
 import { isTransient } from '../transient.js';
@@ -90,12 +91,21 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
         };
       }
     }
+    const verdicts = state.final(deadlineHit ? legalFor(s.fallback, event.flowDirection) : Verdicts.DEFAULT);
+    const finalEdit = edit as EditOutcome;
+    const fallbacks = applyEditFallbacks(
+      verdicts,
+      state.edits,
+      finalEdit.status === 'committed',
+      'reason' in finalEdit ? `${finalEdit.status}: ${finalEdit.reason}` : finalEdit.status,
+    );
     const compiled = compileResponse({
       direction: event.flowDirection,
       envelopeRecipients: state.init.envelope.recipients,
-      verdicts: state.final(deadlineHit ? legalFor(s.fallback, event.flowDirection) : Verdicts.DEFAULT),
+      verdicts,
     });
-    return { state, failures, deadlineHit, warnings: compiled.warnings, edit, response: compiled.response };
+    const warnings = [...fallbacks, ...compiled.warnings];
+    return { state, failures, deadlineHit, warnings, edit, response: compiled.response };
   } finally {
     // After a deadline the answer must not wait for a stalled source to close.
     const closing = message.close().catch(() => {});

@@ -32,22 +32,30 @@ describe('attachments: policy', () => {
     expect(extensionsOf('Invoice.PDF.exe. ')).toEqual(['exe', 'pdf']);
     expect(extensionsOf('a.exe\u0000.txt')).toEqual(['txt', 'exe']);
     expect(extensionsOf('README')).toEqual([]);
+    expect(extensionsOf('a.vbs::$DATA')).toEqual(['vbs']);
+    expect(extensionsOf('a.v\u007fbs')).toEqual(['vbs']);
+    expect(extensionsOf('Re: report.exe:hidden:$DATA')).toContain('exe');
   });
 
   it('applies extension, inner-extension, executable, archive, mismatch, size and count checks', () => {
-    const a = (filename: string, contentType: string, sniffedType?: string, size = 10) => ({
-      filename,
+    const a = (name: string, contentType: string, sniffedType?: string, size = 10) => ({
+      id: name,
+      names: [name],
       contentType,
       sniffedType,
       size,
-      sha256: '',
+      disposition: 'attachment',
+      container: false,
       related: false,
       depth: 0,
     });
-    const list = [
-      a('x.exe.pdf', 'application/pdf', 'application/pdf'),
-      a('y.pdf', 'application/pdf', 'application/zip'),
-    ];
+    const list = {
+      parts: [
+        a('x.exe.pdf', 'application/pdf', 'application/pdf'),
+        a('y.pdf', 'application/pdf', 'application/zip'),
+      ],
+      findings: [],
+    };
     expect(attachmentViolations(list, attachmentPolicy({}))).toEqual([]);
     expect(attachmentViolations(list, attachmentPolicy({ checkInnerExtensions: true }))[0]?.reason).toBe(
       'blocked extension .exe',
@@ -58,13 +66,16 @@ describe('attachments: policy', () => {
     expect(attachmentViolations(list, attachmentPolicy({ blockArchives: true }))).toHaveLength(1);
     expect(
       attachmentViolations(
-        [
-          a(
-            'doc.docx',
-            'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-            'application/zip',
-          ),
-        ],
+        {
+          parts: [
+            a(
+              'doc.docx',
+              'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+              'application/zip',
+            ),
+          ],
+          findings: [],
+        },
         attachmentPolicy({ blockArchives: true, blockTypeMismatch: true }),
       ),
     ).toEqual([]);
@@ -145,11 +156,20 @@ describe('attachments and content over the emulator', () => {
       recipients: ['ap@corp.example'],
     });
     expect(dropped.verdict('ap@corp.example')).toBe('DROP');
-    const stripped = await h.run([blockAttachments({ action: 'strip' })], bad, {
+    // Strip means stripped, or not delivered: with no updates bucket the removal cannot be committed.
+    const uncommitted = await h.run([blockAttachments({ action: 'strip' })], bad, {
       recipients: ['ap@corp.example'],
     });
+    expect(uncommitted.verdict('ap@corp.example')).toMatch(/^BOUNCE:/);
+    const stripped = await h.run(
+      [blockAttachments({ action: 'strip' })],
+      bad,
+      { recipients: ['ap@corp.example'] },
+      { updates: { bucket: 'journal' } },
+    );
     expect(stripped.verdict('ap@corp.example')).toBe('DEFAULT');
-    expect((stripped.outcome.fired as { notes: string[] }[])[0]?.notes).toContain('edit remove-attachments');
+    expect((stripped.outcome.edit as { status: string }).status).toBe('committed');
+    expect((stripped.outcome.fired as { notes: string[] }[])[0]?.notes).toContain('edit remove-parts');
   });
 
   it('matches bodies (text and HTML), headers and the decoded subject header', async () => {

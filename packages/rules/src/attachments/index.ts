@@ -1,10 +1,11 @@
 import type { Condition, Rule, Verdict } from '@wmflow/core';
 import { bounceOption, ruleName, verdictOption } from '../internal/config.js';
+import { type UndecidableOption, undecidablePolicy } from '../internal/undecidable.js';
 import { type AttachmentPolicyOptions, attachmentPolicy, attachmentViolations } from './policy.js';
 
 /**
- * True when some attachment breaks the policy (default: WorkMail's blocked extensions and executable
- * content). Parses the message (bounded by the flow's limits).
+ * True when some part breaks the policy (default: WorkMail's blocked extensions, executable content, and
+ * structure that cannot be inspected). Walks every MIME part, attached messages included.
  *
  * @example
  * ```ts
@@ -13,14 +14,14 @@ import { type AttachmentPolicyOptions, attachmentPolicy, attachmentViolations } 
  */
 export function hasBlockedAttachment(options: AttachmentPolicyOptions = {}): Condition {
   const policy = attachmentPolicy(options);
-  return async (ctx) => attachmentViolations((await ctx.message.parsed()).attachments, policy).length > 0;
+  return async (ctx) => attachmentViolations(await ctx.message.parts(), policy).length > 0;
 }
 
 /** Options of {@link blockAttachments}. */
-export interface BlockAttachmentsOptions extends AttachmentPolicyOptions {
+export interface BlockAttachmentsOptions extends AttachmentPolicyOptions, UndecidableOption {
   /**
    * `bounce` (default): refuse the message with `bounceMessage`; `strip`: remove the offending
-   * attachments (synchronous flows) and deliver the rest; or a verdict to settle.
+   * parts (synchronous flows) and deliver the rest; or a verdict to settle.
    */
   action?: 'bounce' | 'strip' | Verdict;
   bounceMessage?: string;
@@ -30,10 +31,12 @@ export interface BlockAttachmentsOptions extends AttachmentPolicyOptions {
 }
 
 /**
- * Enforces an attachment policy: bounces (default), strips the offending attachments, or settles a
- * verdict. Each refused attachment is noted with its reason in the flow's log line. Stripping matches
- * parts by file name and declared type (the editor does not see sniffed types); the count limit cannot
- * be stripped and bounces instead.
+ * Enforces an attachment policy: bounces (default), strips the offending parts, or settles a verdict. Each
+ * refused part is noted with its reason in the flow's log line. Fail-closed: when the message cannot be
+ * read or walked, the rule settles its blocking verdict (`onUndecidable`). Strip removes exactly the parts
+ * the policy flagged (by part id, at any depth); what cannot be removed (a count or structure finding,
+ * content inside signed or encrypted parts) bounces instead, and when the rewrite is not committed for any
+ * reason the recipients get the blocking verdict, never the flagged part.
  *
  * @example
  * ```ts
@@ -51,19 +54,20 @@ export function blockAttachments(options: BlockAttachmentsOptions = {}): Rule {
   const verdict = typeof action === 'object' ? verdictOption('action', action) : bounce;
   return {
     name: ruleName('name', options.name, 'block-attachments'),
+    onError: undecidablePolicy(options.onUndecidable, verdict),
     async run(ctx) {
-      const found = attachmentViolations((await ctx.message.parsed()).attachments, policy);
+      const found = attachmentViolations(await ctx.message.parts(), policy);
       if (found.length === 0) return;
-      for (const v of found) ctx.note(`${v.filename ?? v.contentType}: ${v.reason}`);
-      const strippable = found.every((v) => v.filename !== undefined || v.contentType !== 'multipart/mixed');
-      if (action === 'strip' && strippable && ctx.synchronous) {
-        const hits = new Set(found.map((v) => `${v.filename ?? ''}\u0000${v.contentType.toLowerCase()}`));
-        ctx.edit.removeAttachments(
-          (part) => hits.has(`${part.filename ?? ''}\u0000${part.contentType}`),
-          options.stripNote,
+      for (const v of found)
+        ctx.note(`${v.partId ? `part ${v.partId} ` : ''}${v.filename ?? v.contentType}: ${v.reason}`);
+      if (action === 'strip' && ctx.synchronous && found.every((v) => v.strippable && v.partId)) {
+        ctx.edit.removeParts(
+          found.map((v) => v.partId as string),
+          { ...(options.stripNote ? { note: options.stripNote } : {}), unlessRemoved: verdict },
         );
         return;
       }
+      if (action === 'strip') ctx.note('cannot strip what was found: blocking instead');
       ctx.settle(verdict);
     },
   };

@@ -1,5 +1,4 @@
-import type { AttachmentInfo } from '@wmflow/core';
-import { ConfigError } from '@wmflow/core';
+import { ConfigError, type MessagePart, nameVariants, type PartInventory } from '@wmflow/core';
 import { countOption, type ListInput, stringList } from '../internal/config.js';
 
 /** The attachment extensions WorkMail and SES refuse: wmflow's default block list. */
@@ -40,10 +39,14 @@ const ZIP_BASED = new Set('docx docm xlsx xlsm pptx pptm odt ods odp jar apk epu
  * ```
  */
 export function extensionsOf(filename: string): string[] {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and controls hide the real extension
-  const name = filename.replace(/[\u0000-\u001f]/g, '').replace(/[. ]+$/, '');
-  const parts = name.split('.').slice(1).reverse();
-  return parts.map((p) => p.trim().toLowerCase()).filter((p) => p !== '' && p.length <= 16);
+  const exts = new Set<string>();
+  for (const name of nameVariants(filename)) {
+    for (const p of name.split('.').slice(1).reverse()) {
+      const e = p.trim().toLowerCase();
+      if (e !== '' && e.length <= 16) exts.add(e);
+    }
+  }
+  return [...exts];
 }
 
 /** Options of the attachment policy ({@link attachmentViolations}, `blockAttachments`). */
@@ -64,13 +67,24 @@ export interface AttachmentPolicyOptions {
   maxSize?: number;
   /** Most attachments (inline related images not counted). */
   maxCount?: number;
+  /**
+   * Block structure that cannot be inspected or that clients may read differently: parts, header or nesting
+   * limits exceeded, a multipart without a boundary, repeated or disagreeing `Content-Type` /
+   * `Content-Disposition` names. Default true.
+   */
+  blockUninspectable?: boolean;
 }
 
-/** An attachment the policy refuses, and why. */
+/** An attachment (or structure) the policy refuses, and why. */
 export interface AttachmentViolation {
+  /** The part, as `MessagePart.id` (what `ctx.edit.removeParts` takes); undefined for the message as a whole. */
+  partId?: string;
+  /** The part's first name, when it has one. */
   filename?: string;
   contentType: string;
   reason: string;
+  /** True when removing the part removes the problem (a content part outside signed or encrypted content). */
+  strippable: boolean;
 }
 
 /** {@link AttachmentPolicyOptions} checked, with defaults merged. */
@@ -83,6 +97,7 @@ export interface AttachmentPolicy {
   messages: boolean;
   maxSize?: number;
   maxCount?: number;
+  uninspectable: boolean;
 }
 
 /** Checks and completes attachment policy options, throwing {@link ConfigError} on bad ones. */
@@ -105,55 +120,90 @@ export function attachmentPolicy(options: AttachmentPolicyOptions): AttachmentPo
     messages: options.blockAttachedMessages ?? false,
     maxSize: options.maxSize === undefined ? undefined : countOption('maxSize', options.maxSize, 0),
     maxCount: options.maxCount === undefined ? undefined : countOption('maxCount', options.maxCount, 0),
+    uninspectable: options.blockUninspectable ?? true,
   };
 }
 
 /**
- * The attachments a policy refuses, with reasons. Pure: give it `(await ctx.message.parsed()).attachments`.
+ * The parts a policy refuses, with reasons. Pure: give it `await ctx.message.parts()`. Every part a client
+ * could offer as a file counts (any name in any header, any disposition, any type, at any depth), and
+ * structure the walk could not inspect is refused too unless `blockUninspectable` is false.
  *
  * @example
  * ```ts
- * attachmentViolations(parsed.attachments, attachmentPolicy({ blockArchives: true }));
- * // [{ filename: 'Invoice–2026.pdf.exe', contentType: 'application/pdf', reason: 'blocked extension .exe' }]
+ * attachmentViolations(await ctx.message.parts(), attachmentPolicy({ blockArchives: true }));
+ * // [{ partId: '3', filename: 'Invoice–2026.pdf.exe', contentType: 'application/pdf', reason: 'blocked extension .exe', strippable: true }]
  * ```
  */
 export function attachmentViolations(
-  attachments: readonly AttachmentInfo[],
+  inventory: PartInventory,
   policy: AttachmentPolicy,
 ): AttachmentViolation[] {
   const out: AttachmentViolation[] = [];
-  const counted = attachments.filter((a) => !a.related && a.depth === 0);
-  for (const a of attachments) {
-    const reason = violation(a, policy);
-    if (reason) out.push({ filename: a.filename, contentType: a.contentType, reason });
+  const byId = new Map(inventory.parts.map((p) => [p.id, p]));
+  for (const part of inventory.parts) {
+    const reason = violation(part, policy);
+    if (reason) out.push(describe(part, reason));
   }
+  if (policy.uninspectable) {
+    for (const f of inventory.findings) {
+      const part = f.partId === undefined ? undefined : byId.get(f.partId);
+      out.push({
+        partId: f.partId,
+        filename: part?.names[0],
+        contentType: part?.contentType ?? 'message',
+        reason: `uninspectable structure: ${f.reason}`,
+        strippable: false,
+      });
+    }
+  }
+  const counted = inventory.parts.filter((p) => p.depth === 0 && !p.related && fileLike(p));
   if (policy.maxCount !== undefined && counted.length > policy.maxCount) {
     out.push({
       contentType: 'multipart/mixed',
       reason: `${counted.length} attachments, at most ${policy.maxCount}`,
+      strippable: false,
     });
   }
   return out;
 }
 
-function violation(a: AttachmentInfo, p: AttachmentPolicy): string | undefined {
-  const exts = a.filename ? extensionsOf(a.filename) : [];
-  const declared = a.contentType.toLowerCase();
+function describe(part: MessagePart, reason: string): AttachmentViolation {
+  return {
+    partId: part.id,
+    filename: part.names[0],
+    contentType: part.contentType,
+    reason,
+    strippable: !part.container && part.protectedBy === undefined,
+  };
+}
+
+/** A part a client would list as a file: named, disposed as an attachment, or not a body type. */
+function fileLike(p: MessagePart): boolean {
+  if (p.names.length > 0 || p.disposition === 'attachment') return true;
+  return !p.container && !p.contentType.startsWith('text/');
+}
+
+function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
+  const exts = a.names.map(extensionsOf);
+  const declared = a.contentType;
   const sniffed = a.sniffedType;
-  const checked = p.inner ? exts : exts.slice(0, 1);
+  const checked = exts.flatMap((e) => (p.inner ? e : e.slice(0, 1)));
   const bad = checked.find((e) => p.blocked.has(e));
   if (bad) return `blocked extension .${bad}`;
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
+  if (a.container || !fileLike(a)) return undefined;
+  const last = exts.map((e) => e[0] ?? '');
   if (
     p.archives &&
     (ARCHIVE_TYPES.has(declared) ||
-      (sniffed && ARCHIVE_TYPES.has(sniffed) && !ZIP_BASED.has(exts[0] ?? '')) ||
-      ARCHIVE_EXTENSIONS.includes(exts[0] ?? ''))
+      (sniffed && ARCHIVE_TYPES.has(sniffed) && !last.some((e) => ZIP_BASED.has(e))) ||
+      last.some((e) => ARCHIVE_EXTENSIONS.includes(e)))
   ) {
     return 'archive';
   }
   if (p.messages && declared === 'message/rfc822') return 'attached message';
-  if (p.mismatch && sniffed && sniffed !== declared && !compatible(sniffed, declared, exts[0])) {
+  if (p.mismatch && sniffed && sniffed !== declared && !compatible(sniffed, declared, last[0])) {
     return `declared ${declared} but content is ${sniffed}`;
   }
   if (p.maxSize !== undefined && a.size > p.maxSize) return `${a.size} bytes, at most ${p.maxSize}`;

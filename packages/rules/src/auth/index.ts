@@ -1,5 +1,6 @@
 import { type Condition, ConfigError, type Rule, type Verdict, Verdicts } from '@wmflow/core';
 import { ruleName, verdictOption } from '../internal/config.js';
+import { type Undecidable, undecidablePolicy } from '../internal/undecidable.js';
 
 /** Options of {@link authFailed}. */
 export interface AuthFailedOptions {
@@ -90,6 +91,8 @@ export interface EnforceSesVerdictsOptions {
   /** For `X-SES-Spam-Verdict: FAIL`. Default MOVE_TO_JUNK. */
   onSpam?: Verdict;
   name?: string;
+  /** When the verdict headers cannot be read (a header block over the limit): default `block`, the `onVirus` verdict. */
+  onUndecidable?: Undecidable;
 }
 
 /**
@@ -109,6 +112,7 @@ export function enforceSesVerdicts(options: EnforceSesVerdictsOptions = {}): Rul
   const onSpam = verdictOption('onSpam', options.onSpam ?? Verdicts.MOVE_TO_JUNK);
   return {
     name: ruleName('name', options.name, 'enforce-ses-verdicts'),
+    onError: undecidablePolicy(options.onUndecidable, onVirus),
     async run(ctx) {
       const v = await ctx.message.authVerdicts();
       if (v.sesVirus === 'FAIL') ctx.settle(onVirus);

@@ -1,8 +1,9 @@
 import { type BounceVerdict, isInternal, matchesAnyPattern, type Rule } from '@wmflow/core';
 import { bounceOption, type ListInput, patternList, ruleName } from '../internal/config.js';
+import { type UndecidableOption, undecidablePolicy } from '../internal/undecidable.js';
 
 /** Options of {@link restrictMailboxes}. */
-export interface RestrictMailboxesOptions {
+export interface RestrictMailboxesOptions extends UndecidableOption {
   /** The restricted mailboxes (WorkMail-style patterns): they accept mail only from allowed senders. */
   mailboxes: ListInput;
   /** Senders allowed besides the organization's own domains. */
@@ -15,7 +16,8 @@ export interface RestrictMailboxesOptions {
 /**
  * Restricted mailboxes (inbound): recipients matching `mailboxes` get a bounce unless the envelope
  * sender is internal or allowed; other recipients of the same message are not affected.
- * Inbound envelope senders can be forged: add an authentication check for strict use.
+ * Inbound envelope senders can be forged: add an authentication check for strict use. Fail-closed: when it
+ * cannot decide, the restricted recipients get the bounce (`onUndecidable`).
  *
  * @example
  * ```ts
@@ -31,6 +33,9 @@ export function restrictMailboxes(options: RestrictMailboxesOptions): Rule<'INBO
   );
   return {
     name: ruleName('name', options.name, 'restrict-mailboxes'),
+    onError: undecidablePolicy(options.onUndecidable, bounce),
+    // When it cannot decide, only the restricted mailboxes get the blocking verdict.
+    scope: (address) => matchesAnyPattern(address, mailboxes),
     run(ctx) {
       const from = ctx.envelope.mailFrom;
       if (isInternal(from, ctx.organizationDomains) || matchesAnyPattern(from, allowed)) return;
@@ -43,7 +48,7 @@ export function restrictMailboxes(options: RestrictMailboxesOptions): Rule<'INBO
 }
 
 /** Options of {@link internalOnlySenders}. */
-export interface InternalOnlySendersOptions {
+export interface InternalOnlySendersOptions extends UndecidableOption {
   /** Senders (WorkMail-style patterns) who may write only inside the organization. */
   senders: ListInput;
   /** Outside recipients they may still write to. */
@@ -55,7 +60,8 @@ export interface InternalOnlySendersOptions {
 
 /**
  * Internal-only senders (outbound): when the sender matches, outside recipients get a bounce while
- * internal recipients still receive the message.
+ * internal recipients still receive the message. Fail-closed: when it cannot decide, its recipients get the
+ * bounce (`onUndecidable`).
  *
  * @example
  * ```ts
@@ -71,6 +77,7 @@ export function internalOnlySenders(options: InternalOnlySendersOptions): Rule<'
   );
   return {
     name: ruleName('name', options.name, 'internal-only-senders'),
+    onError: undecidablePolicy(options.onUndecidable, bounce, 'OUTBOUND'),
     run(ctx) {
       const from = [ctx.envelope.mailFrom, ctx.envelope.sender].filter((a): a is string => !!a);
       if (!from.some((a) => matchesAnyPattern(a, senders))) return;

@@ -1,0 +1,77 @@
+import { Readable } from 'node:stream';
+import { type FlowResponse, LazyMessage, readResponse, resetDefaultClients } from '@wmflow/core';
+import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
+import { type LocalStack, startLocalStack } from '@wmflow/local';
+import { attachmentPolicy, attachmentViolations } from '@wmflow/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guard } from '../../guard/guard.js';
+import { type HostileCase, hostileCases } from './hostile.js';
+
+// Replays every hostile message of docs/threat-model.md ("Attachments") through the prebuilt guard at its
+// defaults, over the local Message Flow emulator and S3, and checks the promised outcome.
+
+let stack: LocalStack;
+const saved = { ...process.env };
+beforeAll(async () => {
+  stack = await startLocalStack({ buckets: ['updates'] });
+  Object.assign(process.env, stack.env, { AWS_S3_FORCE_PATH_STYLE: 'true' });
+  resetDefaultClients();
+});
+afterAll(async () => {
+  process.env = saved;
+  resetDefaultClients();
+  await stack?.stop();
+});
+
+const RECIPIENTS = ['bob@corp.example', 'carol@corp.example'];
+const cases = hostileCases();
+
+async function replay(c: HostileCase, extra: Record<string, string>) {
+  const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: 'updates', ...extra });
+  const messageId = stack.flow.load(c.message);
+  const event = makeFlowEvent({ messageId, mailFrom: 'accounts@evil.example', recipients: RECIPIENTS });
+  const response = (await handler(event, lambdaContext())) as FlowResponse;
+  const verdicts = readResponse(response, RECIPIENTS, 'INBOUND').verdicts;
+  const delivered = stack.flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0);
+  return { verdicts, delivered, versions: stack.flow.history(messageId).length };
+}
+
+/** What the default policy still finds in a delivered message (nothing, when the strip worked). */
+async function remaining(bytes: Buffer) {
+  const message = new LazyMessage(async () => Readable.from([bytes]));
+  try {
+    return attachmentViolations(await message.parts(), attachmentPolicy({}));
+  } finally {
+    await message.close();
+  }
+}
+
+describe('adversarial: attachments through the prebuilt guard at its defaults', () => {
+  it('covers every threat class of the issue', () => {
+    expect(new Set(cases.map((c) => c.threat))).toEqual(new Set(['limits', 'unseen-parts', 'strip-evasion']));
+  });
+
+  describe('ATTACHMENT_ACTION=bounce (default)', () => {
+    it.each(cases.map((c) => [c.name, c] as const))('%s: bounces every recipient', async (_name, c) => {
+      const { verdicts, versions } = await replay(c, {});
+      for (const r of RECIPIENTS) expect(verdicts.get(r)?.type).toBe('BOUNCE');
+      expect(versions).toBe(1); // nothing rewritten: the message is refused whole
+    });
+  });
+
+  describe('ATTACHMENT_ACTION=strip', () => {
+    it.each(cases.map((c) => [c.name, c] as const))('%s: stripped or not delivered', async (_name, c) => {
+      const { verdicts, delivered, versions } = await replay(c, { ATTACHMENT_ACTION: 'strip' });
+      const types = RECIPIENTS.map((r) => verdicts.get(r)?.type);
+      if (c.strip === 'bounce') {
+        expect(types).toEqual(['BOUNCE', 'BOUNCE']);
+        return;
+      }
+      expect(types).toEqual(['DEFAULT', 'DEFAULT']);
+      expect(versions).toBe(2); // the rewrite was committed
+      expect(delivered.toString('latin1')).not.toContain(c.payload);
+      expect(await remaining(delivered)).toEqual([]);
+      if (!c.noteEncoded) expect(delivered.toString('latin1')).toContain('An attachment was removed');
+    });
+  });
+});

@@ -1,0 +1,132 @@
+import libmime from 'libmime';
+
+/** The parameters of one structured header occurrence, as written (quotes removed), in order. */
+export function headerParams(value: string): { key: string; value: string }[] {
+  const out: { key: string; value: string }[] = [];
+  // One linear scan that honours quoted strings, so `name="a;b.exe"` is one parameter.
+  let start = value.indexOf(';');
+  if (start < 0) return out;
+  let quoted = false;
+  let token = '';
+  const flush = () => {
+    const eq = token.indexOf('=');
+    if (eq > 0) {
+      const key = token.slice(0, eq).trim().toLowerCase();
+      let v = token.slice(eq + 1).trim();
+      if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
+      out.push({ key, value: v });
+    }
+    token = '';
+  };
+  for (start++; start < value.length; start++) {
+    const c = value[start];
+    if (c === '\\' && quoted) {
+      token += c + (value[start + 1] ?? '');
+      start++;
+    } else if (c === '"') {
+      quoted = !quoted;
+      token += c;
+    } else if (c === ';' && !quoted) flush();
+    else token += c;
+  }
+  flush();
+  return out;
+}
+
+/** What the naming headers of one part say. */
+export interface PartNaming {
+  /** Every name and filename, decoded (RFC 2231 and RFC 2047), each distinct spelling once. */
+  names: string[];
+  /** Why the part can be read in more than one way: repeated headers or parameters with different values. */
+  problems: string[];
+}
+
+/**
+ * Reads every name a client could take for a part's file name: `name` of each `Content-Type`, `filename` of
+ * each `Content-Disposition`, every occurrence, plain, RFC 2231 (continued, charset-encoded) and RFC 2047.
+ */
+export function partNaming(contentTypes: readonly string[], dispositions: readonly string[]): PartNaming {
+  const names = new Set<string>();
+  const problems: string[] = [];
+  // Repeats that say the same thing are harmless; repeats that differ are read differently by clients.
+  if (distinctValues(contentTypes) > 1)
+    problems.push(`${contentTypes.length} different Content-Type headers`);
+  if (distinctValues(dispositions) > 1)
+    problems.push(`${dispositions.length} different Content-Disposition headers`);
+  const read = (header: string, raw: string, param: string) => {
+    const params = headerParams(raw);
+    const plain = params.filter((p) => p.key === param);
+    const extended = params.filter((p) => p.key === `${param}*` || p.key.startsWith(`${param}*0`));
+    if (distinctValues(plain.map((p) => p.value)) > 1 || distinctValues(extended.map((p) => p.value)) > 1)
+      problems.push(`${header} gives the ${param} parameter different values`);
+    for (const p of plain) names.add(decodeWords(p.value));
+    let parsed = '';
+    try {
+      parsed = String(libmime.parseHeaderValue(raw).params[param] ?? '');
+    } catch {
+      problems.push(`${header} parameters cannot be decoded`);
+    }
+    if (parsed !== '') names.add(decodeWords(parsed));
+  };
+  for (const raw of contentTypes) read('Content-Type', raw, 'name');
+  for (const raw of dispositions) read('Content-Disposition', raw, 'filename');
+  // Names that disagree are not a problem in themselves: every one of them is checked.
+  const list = [...names].filter((n) => n.trim() !== '');
+  return { names: list, problems };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control and format characters hide the real extension
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * A file name as a file system or client would store it: control and invisible format characters dropped,
+ * an NTFS stream suffix (`::$DATA`) cut, trailing dots and spaces removed.
+ *
+ * @example
+ * ```ts
+ * normalizeFileName('a.vbs::$DATA'); // 'a.vbs'
+ * normalizeFileName('a.v\u007fbs. '); // 'a.vbs'
+ * ```
+ */
+export function normalizeFileName(name: string): string {
+  let out = name.replace(INVISIBLE, '');
+
+  // Loops, not `/[. ]+$/`: an anchored run pattern backtracks quadratically on a long run that does not end the name.
+  let end = out.length;
+  for (;;) {
+    while (end > 0 && (out[end - 1] === '.' || out[end - 1] === ' ')) end--;
+    if (out.slice(Math.max(0, end - 6), end).toLowerCase() !== ':$data') break;
+    end -= 6;
+    while (end > 0 && out[end - 1] === ':') end--;
+  }
+  out = out.slice(0, end);
+  return out;
+}
+
+/**
+ * The spellings of a name to check: the normalized name and, when it holds colons (an NTFS alternate
+ * stream such as `a.vbs:x:$DATA`, or a client replacing the colon), each colon-separated piece too.
+ */
+export function nameVariants(name: string): string[] {
+  const clean = normalizeFileName(name);
+  if (!clean.includes(':')) return [clean];
+  return [
+    clean,
+    ...clean
+      .split(':')
+      .map(normalizeFileName)
+      .filter((p) => p !== ''),
+  ];
+}
+
+function distinctValues(values: readonly string[]): number {
+  return new Set(values.map((v) => v.replace(/\s+/g, ' ').trim().toLowerCase())).size;
+}
+
+function decodeWords(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}

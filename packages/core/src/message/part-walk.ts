@@ -1,0 +1,276 @@
+import { once } from 'node:events';
+import { PassThrough, type Readable, type Transform } from 'node:stream';
+import { Splitter } from '@zone-eu/mailsplit';
+import libmime from 'libmime';
+import { headersOf, type SplitNode } from '../edit/part-info.js';
+import type { MessageLimits } from './limits.js';
+import { partNaming } from './part-names.js';
+import { SNIFF_BYTES, sniffType } from './sniff.js';
+import { asLimitError } from './structure.js';
+
+/**
+ * One MIME part as both the attachment policy and the editor see it. `id` comes from one mailsplit walk:
+ * the part's ordinal in its message (containers counted), and `/` steps into an attached message, so
+ * `4/2` is the second part of the message attached as part 4. The editor removes parts by this id.
+ */
+export interface MessagePart {
+  id: string;
+  /** Declared content type, lower-case (`text/plain` when none is declared). */
+  contentType: string;
+  /** Every name and filename the part carries (all headers, all occurrences), decoded. */
+  names: string[];
+  /** Declared disposition, lower-case. */
+  disposition?: string;
+  /** Type revealed by the content's first bytes, when recognisable. */
+  sniffedType?: string;
+  /** Decoded size in bytes (0 for containers). */
+  size: number;
+  /** How many attached messages deep the part sits (0: the message itself). */
+  depth: number;
+  /** A container (multipart) rather than content. */
+  container: boolean;
+  /** Inside multipart/related with a Content-ID (an embedded image). */
+  related: boolean;
+  /** The signed or encrypted container the part sits in, when it does (its content cannot be changed). */
+  protectedBy?: string;
+}
+
+/** Structure the walk could not inspect, or that clients may read in more than one way. */
+export interface StructureFinding {
+  /** The part concerned, when there is one. */
+  partId?: string;
+  kind: 'limit' | 'malformed' | 'ambiguous';
+  reason: string;
+}
+
+/** Every part of a message at every depth, and what could not be inspected. */
+export interface PartInventory {
+  parts: MessagePart[];
+  findings: StructureFinding[];
+}
+
+const PROTECTED = new Set([
+  'multipart/signed',
+  'multipart/encrypted',
+  'application/pkcs7-mime',
+  'application/x-pkcs7-mime',
+]);
+
+interface Walk {
+  limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>;
+  out: PartInventory;
+  count: number;
+}
+
+/**
+ * Walks a message's MIME tree in one streaming pass, attached messages included (each decoded and walked
+ * as it streams past), and lists every part. Limits and malformed structure become findings instead of
+ * errors, so a caller always learns what it could not see.
+ *
+ * @example
+ * ```ts
+ * const { parts, findings } = await walkParts(createReadStream('mail.eml'), DEFAULT_MESSAGE_LIMITS);
+ * ```
+ */
+export async function walkParts(
+  stream: Readable,
+  limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>,
+): Promise<PartInventory> {
+  const walk: Walk = { limits, out: { parts: [], findings: [] }, count: 0 };
+  await walkMessage(stream, walk, { prefix: '', depth: 0, nesting: 0 });
+  return walk.out;
+}
+
+interface Place {
+  prefix: string;
+  depth: number;
+  /** MIME nesting levels above this message (containers and attached messages). */
+  nesting: number;
+  protectedBy?: string;
+}
+
+interface Leaf {
+  node: SplitNode;
+  part: MessagePart;
+  decoder: Transform;
+  head: Buffer[];
+  headSize: number;
+  inner?: PassThrough;
+  innerDone?: Promise<void>;
+}
+
+async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<void> {
+  // ignoreEmbedded: attached messages are leaves here and walked below, so ids match the editor's walk.
+  const splitter = new Splitter({
+    ignoreEmbedded: true,
+    maxHeadSize: walk.limits.maxHeaderBytes,
+    maxChildNodes: walk.limits.maxParts + 1,
+  });
+  const nodes = new Map<SplitNode, string>();
+  // Multiparts without a usable boundary: their content is opaque to the walk, which is a finding once it
+  // holds a line a lenient client could take for a delimiter.
+  const opaque = new Map<SplitNode, string>(); // node → the last character of its content so far
+  let ordinal = 0;
+  let leaf: Leaf | undefined;
+  stream.once('error', (e) => splitter.destroy(e));
+  stream.pipe(splitter);
+  try {
+    for await (const chunk of splitter as AsyncIterable<
+      SplitNode | { type: string; value: Buffer; node?: SplitNode }
+    >) {
+      if (leaf && chunk.type === 'body' && 'value' in chunk && chunk.node === leaf.node) {
+        await feed(leaf, chunk.value);
+        continue;
+      }
+      if (chunk.type === 'data' && 'value' in chunk && chunk.node && opaque.has(chunk.node)) {
+        const text = (opaque.get(chunk.node) ?? '') + chunk.value.toString('latin1');
+        opaque.set(chunk.node, text.slice(-1));
+        if (/(?:^|\n)--\S/.test(text)) {
+          walk.out.findings.push({
+            partId: nodes.get(chunk.node),
+            kind: 'malformed',
+            reason: `${chunk.node.contentType} without a usable boundary holds delimiter-like lines`,
+          });
+          opaque.delete(chunk.node);
+        }
+        continue;
+      }
+      if (chunk.type !== 'node') continue;
+      if (leaf) await finish(leaf, walk);
+      leaf = undefined;
+      const node = chunk as SplitNode;
+      const id = `${place.prefix}${++ordinal}`;
+      nodes.set(node, id);
+      if (++walk.count > walk.limits.maxParts) {
+        walk.out.findings.push({
+          partId: id,
+          kind: 'limit',
+          reason: `more than ${walk.limits.maxParts} MIME parts`,
+        });
+        return;
+      }
+      const part = describe(node, id, place, walk);
+      if (part.container && !hasBoundary(node)) opaque.set(node, '\n');
+      walk.out.parts.push(part);
+      if (!part.container) leaf = startLeaf(node, part, walk, place);
+    }
+    if (leaf) await finish(leaf, walk);
+  } catch (error) {
+    const e = asLimitError(error);
+    const kind = e instanceof Error && e.name === 'MessageLimitError' ? 'limit' : 'malformed';
+    walk.out.findings.push({
+      partId: place.prefix ? place.prefix.slice(0, -1) : undefined,
+      kind,
+      reason: e instanceof Error ? e.message : String(e),
+    });
+  } finally {
+    stream.unpipe(splitter);
+    stream.destroy();
+    if (leaf) leaf.inner?.destroy();
+  }
+}
+
+function describe(node: SplitNode, id: string, place: Place, walk: Walk): MessagePart {
+  const headers = headersOf(node);
+  const types = headers.get('content-type').map(unfold);
+  const dispositions = headers.get('content-disposition').map(unfold);
+  const naming = partNaming(types, dispositions);
+  for (const reason of naming.problems) walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
+  let nesting = place.nesting;
+  let protectedBy = place.protectedBy;
+  for (let n = node.parentNode; n; n = n.parentNode) {
+    nesting++;
+    const t = (n.contentType || '').toLowerCase();
+    if (PROTECTED.has(t)) protectedBy ??= t;
+  }
+  const contentType = (node.contentType || 'text/plain').toLowerCase();
+  if (PROTECTED.has(contentType) && !node.multipart) protectedBy ??= contentType;
+  if (nesting > walk.limits.maxDepth) {
+    walk.out.findings.push({
+      partId: id,
+      kind: 'limit',
+      reason: `MIME nesting deeper than ${walk.limits.maxDepth}`,
+    });
+  }
+  const container = Boolean(node.multipart);
+  const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
+  return {
+    id,
+    contentType,
+    names: naming.names,
+    disposition: node.disposition ? node.disposition.toLowerCase() : undefined,
+    size: 0,
+    depth: place.depth,
+    container,
+    related: parent === 'multipart/related' && headers.get('content-id').length > 0,
+    protectedBy,
+  };
+}
+
+function startLeaf(node: SplitNode, part: MessagePart, walk: Walk, place: Place): Leaf {
+  const leaf: Leaf = { node, part, decoder: node.getDecoder(), head: [], headSize: 0 };
+  if (part.contentType === 'message/rfc822') {
+    let nesting = place.nesting + 1;
+    for (let n = node.parentNode; n; n = n.parentNode) nesting++;
+    const inner = new PassThrough();
+    leaf.inner = inner;
+    leaf.innerDone = walkMessage(inner, walk, {
+      prefix: `${part.id}/`,
+      depth: place.depth + 1,
+      nesting,
+      protectedBy: part.protectedBy,
+    });
+  }
+  leaf.decoder.on('data', (chunk: Buffer) => {
+    part.size += chunk.length;
+    if (leaf.headSize < SNIFF_BYTES) {
+      leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
+      leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
+    }
+    // Backpressure: the decoder waits while the nested walk catches up, and `feed` waits on the decoder.
+    if (leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
+      leaf.decoder.pause();
+      leaf.inner.once('drain', () => leaf.decoder.resume());
+    }
+  });
+  return leaf;
+}
+
+async function feed(leaf: Leaf, value: Buffer): Promise<void> {
+  if (!leaf.decoder.write(value)) await once(leaf.decoder, 'drain');
+}
+
+async function finish(leaf: Leaf, walk: Walk): Promise<void> {
+  const ended = once(leaf.decoder, 'end');
+  leaf.decoder.end();
+  leaf.decoder.resume();
+  try {
+    await ended;
+  } catch (error) {
+    walk.out.findings.push({
+      partId: leaf.part.id,
+      kind: 'malformed',
+      reason: `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+  leaf.inner?.end();
+  await leaf.innerDone;
+  leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
+}
+
+function hasBoundary(node: SplitNode): boolean {
+  const raw = headersOf(node).get('content-type').map(unfold)[0] ?? '';
+  try {
+    return String(libmime.parseHeaderValue(raw).params.boundary ?? '').trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+function unfold(value: string): string {
+  const colon = value.indexOf(':');
+  return value
+    .slice(colon + 1)
+    .replace(/\r?\n[ \t]/g, ' ')
+    .trim();
+}
