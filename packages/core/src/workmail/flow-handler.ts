@@ -1,6 +1,6 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { DeadlineError, RuleError, WmflowError } from '../errors.js';
+import { DeadlineError, EventValidationError, RuleError, WmflowError } from '../errors.js';
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
 import type { Direction, FlowEvent } from './event.js';
@@ -50,7 +50,11 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
     const err = error instanceof Error ? error : new WmflowError(String(error));
     // A rule that asked to rethrow fails the invocation, so WorkMail retries, whatever the flow's policy.
     const policy =
-      (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
+      (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError
+        ? 'rethrow'
+        : err instanceof EventValidationError
+          ? s.onInvalidEvent
+          : s.onError;
     const closed = policy === 'rethrow' || policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const fallback =
       policy === 'rethrow'
