@@ -33,4 +33,25 @@ export interface ReplayResult {
   durationMs: number;
   /** Expectation check (`--check`): null when the fixture has no expectation or no check was asked. */
   check: { ok: boolean; differences: string[] } | null;
+  /** Rules that threw, with the error and the policy applied (`fail-open`, `rethrow`, a fail-closed verdict). */
+  failures: ReplayFailure[];
+  /** What happened to queued edits: `none`, `committed`, or `skipped`/`failed` with the reason. */
+  edit: ReplayEdit;
+  /** True when the deadline guard answered before the chain ended (open recipients got the fallback). */
+  deadlineHit: boolean;
+}
+
+/** One rule failure of a replayed invocation. */
+export interface ReplayFailure {
+  rule: string;
+  error: string;
+  /** The policy applied: `fail-open`, `rethrow`, or the fail-closed verdict. */
+  policy: string;
+}
+
+/** The edit outcome of a replayed invocation. */
+export interface ReplayEdit {
+  status: 'none' | 'committed' | 'skipped' | 'failed';
+  /** Why the edit was skipped or failed. */
+  reason?: string;
 }
