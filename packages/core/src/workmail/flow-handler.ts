@@ -42,6 +42,9 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
   let event: FlowEvent | undefined;
   try {
     event = parseFlowEvent(input);
+    if (s.requireRecipients && event.envelope.recipients.length === 0) {
+      throw new EventValidationError('envelope.recipients', 'at least one recipient', []);
+    }
     const result = await runInvocation(s, event, context);
     const response = s.synchronous ? result.response : undefined;
     report(s, outcome(s, started, event, result, response));

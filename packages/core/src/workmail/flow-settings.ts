@@ -39,6 +39,11 @@ export interface FlowOptions<D extends Direction = Direction> {
    * Protective flows choose `'rethrow'`: WorkMail retries, then applies the rule's fallback action.
    */
   onInvalidEvent?: ErrorPolicy<D>;
+  /**
+   * Treat a truncated event that lists no recipient as invalid (`onInvalidEvent`): no rule can settle
+   * anyone, so a protective flow could only let it through. Default false.
+   */
+  requireRecipients?: boolean;
   /** Verdict for recipients still open when the deadline guard answers. Default DEFAULT. */
   fallback?: VerdictFor<D>;
   deadline?: DeadlineOptions;
@@ -60,6 +65,7 @@ export interface Settings {
   organizationDomains: readonly string[];
   onError: ErrorPolicy;
   onInvalidEvent: ErrorPolicy;
+  requireRecipients: boolean;
   fallback: Verdict;
   deadline: DeadlineOptions;
   logger: FlowLogger;
@@ -133,6 +139,7 @@ export function checkOptions<D extends Direction>(options: FlowOptions<D>): Sett
     organizationDomains: domains,
     onError,
     onInvalidEvent,
+    requireRecipients: options.requireRecipients === true,
     fallback,
     deadline: options.deadline ?? {},
     logger: options.logger ?? new Logger({ serviceName: 'wmflow' }),

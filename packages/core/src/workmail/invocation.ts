@@ -82,6 +82,7 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       direction: event.flowDirection,
       envelopeRecipients: state.init.envelope.recipients,
       verdicts: state.final(deadlineHit ? legalFor(s.fallback, event.flowDirection) : Verdicts.DEFAULT),
+      truncated: event.truncated,
     });
     return { state, failures, deadlineHit, warnings: compiled.warnings, edit, response: compiled.response };
   } finally {

@@ -9,7 +9,7 @@ import {
   verdictKey,
 } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
-import { DEFAULT_KEY_TEMPLATE, keyTemplate, messageDate } from './key.js';
+import { DEFAULT_KEY_TEMPLATE, journalDate, keyTemplate } from './key.js';
 import { digest, existing, JournalError, putOnce, uploadOnce } from './store.js';
 
 /** Options of {@link journalToS3}. */
@@ -35,8 +35,8 @@ export interface JournalToS3Options {
 /**
  * Journals every message to S3, byte for byte (streamed; multipart when large), with a JSON metadata
  * object beside it. A side-effect rule: it runs whatever the verdicts, in synchronous and asynchronous
- * flows. Idempotent across WorkMail retries: the key depends only on the message (id, direction, the
- * Received date), an existing copy with the same SHA-256 counts as done, and a key holding different
+ * flows. Idempotent across WorkMail retries: the key depends only on the message id, the direction and
+ * the invocation's UTC date (never on message headers), an existing copy with the same SHA-256 counts as done, and a key holding different
  * content is never overwritten (a {@link JournalError} `conflict`). S3 failures are `JournalError`s
  * `s3`; by default the rule rethrows, so the invocation fails and WorkMail retries it — a compliance
  * journal must not lose a message silently, whatever the flow's own policy. Conditional puts (`If-None-Match: *`) guard the
@@ -57,12 +57,12 @@ export function journalToS3(options: JournalToS3Options): Rule {
     sideEffect: true,
     onError: o.onError,
     async run(ctx) {
-      const headers = await ctx.message.headers();
+      // Keyed without parsing the message: journaling must not depend on its headers.
       const key = o.key({
         messageId: ctx.messageId,
         invocationId: ctx.invocationId,
         direction: ctx.direction,
-        date: messageDate(headers),
+        date: journalDate(),
       });
       if (ctx.audit) return ctx.note(`would journal to s3://${o.bucket}/${key}`);
       const s3 = o.s3 ?? defaultClients().s3;

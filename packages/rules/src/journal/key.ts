@@ -80,8 +80,23 @@ function sanitize(value: string): string {
 }
 
 /**
- * The date a journal key uses: the topmost Received header's timestamp (added by the receiving
- * service, identical across WorkMail retries), else the Date header, else now.
+ * The date journalToS3 keys a message by: the time of the invocation, in UTC. Never a message header:
+ * headers are written by the sender (`Date: 1 Jan 1900` would file the copy where nobody looks), and
+ * reading them can fail (a header block over the limit), which must not stop a message being journaled.
+ * A WorkMail retry that crosses a UTC midnight files a second, identical copy under the next day.
+ *
+ * @example
+ * ```ts
+ * journalDate(); // now
+ * ```
+ */
+export function journalDate(now: number = Date.now()): Date {
+  return new Date(now);
+}
+
+/**
+ * A message's own date from its headers: the topmost Received header's timestamp, else the Date header,
+ * else now. Sender-controlled (see {@link journalDate}): for display, never for where a copy is filed.
  *
  * @example
  * ```ts
