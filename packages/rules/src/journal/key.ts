@@ -107,8 +107,17 @@ export function messageDate(headers: MessageHeaders): Date {
   const received = headers.get('received');
   const stamp = received?.slice(received.lastIndexOf(';') + 1).trim();
   for (const candidate of [stamp, headers.get('date')]) {
-    const t = candidate ? Date.parse(candidate.replace(/\s*\([^)]*\)\s*$/, '')) : Number.NaN;
+    const t = candidate ? Date.parse(withoutTrailingComment(candidate)) : Number.NaN;
     if (Number.isFinite(t)) return new Date(t);
   }
   return new Date();
+}
+
+// `… +0000 (UTC)` → `… +0000`; found with lastIndexOf, not a regular expression (which rescans on `((((…`).
+function withoutTrailingComment(value: string): string {
+  const text = value.trimEnd();
+  const open = text.lastIndexOf('(');
+  return open >= 0 && text.endsWith(')') && text.indexOf(')', open) === text.length - 1
+    ? text.slice(0, open).trimEnd()
+    : text;
 }
