@@ -52,6 +52,8 @@ export function archiver(env: Env): FlowHandler {
   return flow({
     rules: [scope('journal', journal)],
     synchronous: config.flag('SYNCHRONOUS', false),
+    // An event wmflow cannot read is retried, never let through (see docs/threat-model-bounds.md).
+    onInvalidEvent: 'rethrow' as const,
     organizationDomains: config.organizationDomains(),
   });
 }

@@ -150,6 +150,9 @@ export function guard(env: Env): FlowHandler {
 
   const options = {
     direction: 'INBOUND' as const,
+    // An event wmflow cannot read is retried, never let through (see docs/threat-model-bounds.md).
+    onInvalidEvent: 'rethrow' as const,
+    requireRecipients: true,
     rules: rules.map((r) => inbound(r)),
     organizationDomains: domains,
     ...updatesOption(config, edits, 'tagging external mail or ATTACHMENT_ACTION=strip'),

@@ -105,6 +105,9 @@ export function outboundPolicy(env: Env): FlowHandler {
 
   const options = {
     direction: 'OUTBOUND' as const,
+    // An event wmflow cannot read is retried, never let through (see docs/threat-model-bounds.md).
+    onInvalidEvent: 'rethrow' as const,
+    requireRecipients: true,
     rules: rules.map((r) => outbound(r)),
     organizationDomains: domains,
     ...updatesOption(config, disclaimer !== undefined, 'DISCLAIMER_TEXT'),

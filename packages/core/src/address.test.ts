@@ -51,9 +51,24 @@ describe('address helpers', () => {
     expect(matchesAnyPattern('x@a.example', [])).toBe(false);
   });
 
-  it('tells internal from external addresses, subdomains included', () => {
+  it('treats RFC 5321 spellings of one mailbox as the same address', () => {
+    expect(sameAddress('"Jane"@Corp.example', 'jane@corp.example')).toBe(true);
+    expect(sameAddress('"a b"@corp.example', '"A B"@corp.example')).toBe(true);
+    expect(sameAddress('"a b"@corp.example', 'ab@corp.example')).toBe(false);
+    expect(normalizeAddress('"a\\"b"@x.example')).toBe('"a\\"b"@x.example');
+    expect(domainOf('u@[IPv6:2001:DB8::1]')).toBe('[ipv6:2001:db8::1]');
+    expect(matchesPattern('u@[192.0.2.1]', '[192.0.2.1]')).toBe(true);
+    expect(isInternal('u@[192.0.2.1]', ['corp.example'])).toBe(false);
+    expect(sameAddress('Jörg@bücher.example', 'jo\u0308rg@xn--bcher-kva.example')).toBe(true);
+  });
+
+  it('tells internal from external: organization domains exactly, subdomains only when listed', () => {
     expect(isInternal('bob@corp.example', ['corp.example'])).toBe(true);
-    expect(isInternal('bob@mail.CORP.example', ['corp.example'])).toBe(true);
+    expect(isInternal('bob@CORP.example', ['corp.example'])).toBe(true);
+    expect(isInternal('bob@mail.CORP.example', ['corp.example'])).toBe(false);
+    expect(isInternal('bob@support.corp.example', ['corp.example', 'support.corp.example'])).toBe(true);
+    expect(isInternal('bob@a.b.corp.example', ['corp.example', '*.corp.example'])).toBe(true);
+    expect(isInternal('bob@corp.example', ['*.corp.example'])).toBe(false);
     expect(isInternal('bob@evilcorp.example', ['corp.example'])).toBe(false);
     expect(isInternal('bob@corp.example', [])).toBe(false);
     expect(isInternal('not-an-address', ['corp.example'])).toBe(false);

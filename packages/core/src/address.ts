@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { canonicalLocal, isAddressLiteral } from './address-syntax.js';
 
 /**
  * The part of an address before the last `@`.
@@ -29,32 +30,37 @@ export function domainOf(address: string): string {
 
 /**
  * A domain lower-cased, without a trailing dot, in ASCII (punycode) form; empty when invalid.
+ * An RFC 5321 address literal (`[192.0.2.1]`, `[IPv6:2001:db8::1]`) is kept, lower-cased.
  *
  * @example
  * ```ts
  * normalizeDomain('MÜNCHEN.de.'); // "xn--mnchen-3ya.de"
+ * normalizeDomain('[IPv6:2001:DB8::1]'); // "[ipv6:2001:db8::1]"
  * ```
  */
 export function normalizeDomain(domain: string): string {
   const trimmed = domain.trim().replace(/\.$/, '');
   if (trimmed === '') return '';
+  if (isAddressLiteral(trimmed)) return trimmed.toLowerCase();
   return domainToASCII(trimmed.toLowerCase());
 }
 
 /**
- * The canonical form of an address for comparisons: local part lower-cased
- * (WorkMail treats it case-insensitively) and the domain normalized.
+ * The canonical form of an address for comparisons: local part in its shortest RFC 5321 spelling
+ * (`"jane"` and `jane` are one mailbox), Unicode NFC, lower-cased (WorkMail treats it
+ * case-insensitively), and the domain normalized.
  *
  * @example
  * ```ts
  * normalizeAddress(' Jane@EXAMPLE.com '); // "jane@example.com"
+ * normalizeAddress('"Jane"@example.com'); // "jane@example.com"
  * ```
  */
 export function normalizeAddress(address: string): string {
-  const text = address.trim();
+  const text = address.trim().normalize('NFC');
   const at = text.lastIndexOf('@');
   if (at < 0) return text.toLowerCase();
-  return `${text.slice(0, at).toLowerCase()}@${normalizeDomain(text.slice(at + 1))}`;
+  return `${canonicalLocal(text.slice(0, at)).toLowerCase()}@${normalizeDomain(text.slice(at + 1))}`;
 }
 
 /**
@@ -106,18 +112,26 @@ export function matchesAnyPattern(address: string, patterns: readonly string[]):
 }
 
 /**
- * True when the address belongs to one of the organization's domains, or to a subdomain of one.
+ * True when the address belongs to the organization: its domain is one of `organizationDomains`
+ * exactly, or matches an entry written `*.domain` (subdomains the configuration lists explicitly).
+ * A subdomain is not internal by being under an organization domain: anyone can write
+ * `x@made-up.corp.example` in an envelope, so only what the organization lists counts.
  *
  * @example
  * ```ts
- * isInternal('bob@mail.corp.example', ['corp.example']); // true
+ * isInternal('bob@corp.example', ['corp.example']);                       // true
+ * isInternal('bob@mail.corp.example', ['corp.example']);                  // false
+ * isInternal('bob@mail.corp.example', ['corp.example', 'mail.corp.example']); // true
  * ```
  */
 export function isInternal(address: string, organizationDomains: readonly string[]): boolean {
   const domain = domainOf(address);
   if (domain === '') return false;
   return organizationDomains.some((d) => {
-    const base = normalizeDomain(d);
-    return base !== '' && (domain === base || domain.endsWith(`.${base}`));
+    if (d.trim().startsWith('*.')) {
+      const base = normalizeDomain(d.trim().slice(2));
+      return base !== '' && domain.endsWith(`.${base}`);
+    }
+    return domain === normalizeDomain(d);
   });
 }

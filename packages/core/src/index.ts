@@ -48,6 +48,7 @@ export {
   parseAuthenticationResults,
 } from './message/auth-results.js';
 export type { HeaderField, MailAddress, MessageHeaders } from './message/headers.js';
+export { htmlToText } from './message/html-text.js';
 export type { MessageLimits } from './message/limits.js';
 export { DEFAULT_MESSAGE_LIMITS, MessageLimitError } from './message/limits.js';
 export type { LazyMessageOptions, MessageAccess } from './message/message.js';

@@ -15,6 +15,8 @@ export type {
   SesVerdictValue,
 } from './auth/index.js';
 export { authFailed, enforceSesVerdicts, sesVerdict } from './auth/index.js';
+export type { SenderAuthenticatedOptions } from './auth/sender-authenticated.js';
+export { senderAuthenticated } from './auth/sender-authenticated.js';
 export type { BodyContainsOptions, SubjectContainsOptions } from './content/index.js';
 export { bodyContains, headerContains, subjectContains } from './content/index.js';
 export type { NormalizeOptions } from './content/normalize.js';
@@ -39,7 +41,13 @@ export type { Undecidable, UndecidableOption } from './internal/undecidable.js';
 export type { JournalToS3Options } from './journal/index.js';
 export { journalToS3 } from './journal/index.js';
 export type { KeyValues } from './journal/key.js';
-export { DEFAULT_KEY_TEMPLATE, KEY_PLACEHOLDERS, keyTemplate, messageDate } from './journal/key.js';
+export {
+  DEFAULT_KEY_TEMPLATE,
+  journalDate,
+  KEY_PLACEHOLDERS,
+  keyTemplate,
+  messageDate,
+} from './journal/key.js';
 export { JournalError } from './journal/store.js';
 export type { AllowSendersOptions, BlockSendersOptions } from './lists/index.js';
 export { allowSenders, blockSenders } from './lists/index.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import type { AttachmentStream, MessageText } from 'mailparser';
+import { htmlToText } from './html-text.js';
 import { MessageLimitError, type MessageLimits } from './limits.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
@@ -68,13 +69,17 @@ async function parseInto(
     maxHeadSize: limits.maxHeaderBytes,
     maxChildNodes: limits.maxParts,
     skipImageLinks: true,
+    // mailparser's HTML-to-text is super-linear on nesting (nested <blockquote>): ours is one pass.
+    // Its text-to-HTML (linkify) is not needed at all.
+    skipHtmlToText: true,
+    skipTextToHtml: true,
   });
   const result: Omit<ParsedMessage, 'attachments'> = {};
   const pending: Promise<void>[] = [];
   parser.on('data', (data: AttachmentStream | MessageText) => {
     if (data.type === 'text') {
-      result.text = data.text;
       result.html = typeof data.html === 'string' ? data.html : undefined;
+      result.text = data.text?.trim() || result.html === undefined ? data.text : htmlToText(result.html);
     } else {
       const described = describe(data, limits, place);
       described.catch(() => {}); // handled by Promise.all below, once the parse ends

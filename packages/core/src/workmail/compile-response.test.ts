@@ -90,14 +90,54 @@ describe('compileResponse', () => {
     );
   });
 
-  it('refuses an outbound response naming more than 500 recipients', () => {
+  it('answers the most protective verdict for all when an outbound response would name more than 500', () => {
     const recipients = rcpt(1002);
     const verdicts = new Map<string, Verdict>(
-      recipients.map((r, i) => [r, i % 2 ? Verdicts.DROP : Verdicts.bounce('no')]),
+      recipients.map((r, i) => [r, i % 2 ? Verdicts.DEFAULT : Verdicts.bounce('no')]),
     );
-    expect(() =>
-      compileResponse({ direction: 'OUTBOUND', envelopeRecipients: recipients, verdicts }),
-    ).toThrow(/at most 500/);
+    const { response, warnings } = compileResponse({
+      direction: 'OUTBOUND',
+      envelopeRecipients: recipients,
+      verdicts,
+    });
+    expect(response.actions).toEqual([
+      { action: { type: 'BOUNCE', parameters: { bounceMessage: 'no' } }, allRecipients: true },
+    ]);
+    expect(warnings.join()).toMatch(/more than 500 outbound recipients/);
+  });
+
+  it('gives recipients a truncated event does not list the most protective verdict, not the most common', () => {
+    const envelopeRecipients = ['a@corp.example', 'b@corp.example', 'x@out.example'];
+    const verdicts = new Map<string, Verdict>([['x@out.example', Verdicts.bounce('no cards')]]);
+    const { response } = compileResponse({
+      direction: 'OUTBOUND',
+      envelopeRecipients,
+      verdicts,
+      truncated: true,
+    });
+    const { verdicts: read } = readResponse(
+      response,
+      [...envelopeRecipients, 'unlisted@out.example'],
+      'OUTBOUND',
+    );
+    expect(read.get('unlisted@out.example')?.type).toBe('BOUNCE');
+    expect(read.get('a@corp.example')?.type).toBe('DEFAULT');
+  });
+
+  it('names every envelope spelling of a recipient, so none falls to the catch-all verdict', () => {
+    const envelopeRecipients = [
+      'a@corp.example',
+      'b@corp.example',
+      'c@corp.example',
+      'Bob@x.example',
+      'bob@X.example',
+    ];
+    const verdicts = new Map<string, Verdict>([['bob@x.example', Verdicts.bounce('no')]]);
+    const { response } = compileResponse({ direction: 'OUTBOUND', envelopeRecipients, verdicts });
+    const { verdicts: read } = readResponse(response, envelopeRecipients, 'OUTBOUND');
+    expect(read.get('Bob@x.example')?.type).toBe('BOUNCE');
+    expect(read.get('bob@X.example')?.type).toBe('BOUNCE');
+    expect(read.get('a@corp.example')?.type).toBe('DEFAULT');
   });
 
   it('reads back to the same verdict for every recipient (property)', () => {

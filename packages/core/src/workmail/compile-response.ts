@@ -11,6 +11,11 @@ export interface CompileInput {
   envelopeRecipients: readonly string[];
   /** Final verdict per recipient (envelope and added); an envelope recipient missing here gets DEFAULT. */
   verdicts: ReadonlyMap<string, Verdict>;
+  /**
+   * The event's recipient list was cut: recipients it does not list get the most protective verdict any
+   * listed recipient got (BOUNCE, then DROP, MOVE_TO_JUNK, DEFAULT), not the most common one.
+   */
+  truncated?: boolean;
 }
 
 /** Output of {@link compileResponse}. */
@@ -48,7 +53,7 @@ interface Group {
 export function compileResponse(input: CompileInput): CompiledResponse {
   const groups = groupRecipients(input);
   const warnings: string[] = [];
-  const main = pickMainGroup(groups);
+  const main = input.truncated ? pickProtectiveGroup(groups) : pickMainGroup(groups);
   const explicit = groups.filter((g) => g !== main);
   const needed = explicit.length + 1 + (main && main.added.length > 0 ? 1 : 0);
   if (needed > RESPONSE_LIMITS.maxActions)
@@ -58,16 +63,30 @@ export function compileResponse(input: CompileInput): CompiledResponse {
   if (main && main.added.length > 0) actions.push(toAction(main.verdict, main.added));
   actions.push({ ...toAction(main?.verdict ?? { type: 'DEFAULT' }, []), allRecipients: true });
   const response: FlowResponse = { actions };
-  checkLimits(response, input.direction);
+  checkBytes(response);
+  if (input.direction === 'OUTBOUND' && namedCount(response) > RESPONSE_LIMITS.maxOutboundRecipients) {
+    return protectiveWhole(groups, warnings);
+  }
   return { response, warnings };
+}
+
+// Over WorkMail's 500 named outbound recipients, a per-recipient answer is impossible: everyone gets the most
+// protective verdict any recipient has (failing with an error would let WorkMail's fallback decide instead).
+function protectiveWhole(groups: Group[], warnings: string[]): CompiledResponse {
+  const worst = pickProtectiveGroup(groups)?.verdict ?? { type: 'DEFAULT' };
+  warnings.push(
+    `the verdicts would name more than ${RESPONSE_LIMITS.maxOutboundRecipients} outbound recipients: every recipient gets ${verdictKey(worst)}`,
+  );
+  return { response: { actions: [{ ...toAction(worst, []), allRecipients: true }] }, warnings };
 }
 
 function groupRecipients(input: CompileInput): Group[] {
   const byKey = new Map<string, Group>();
   const envelope = new Set(input.envelopeRecipients.map(normalizeAddress));
   const seen = new Set<string>();
+  // Every spelling the envelope uses is named (WorkMail may match them exactly); added ones once per mailbox.
   const add = (address: string, verdict: Verdict, fromEnvelope: boolean) => {
-    const id = normalizeAddress(address);
+    const id = fromEnvelope ? address : normalizeAddress(address);
     if (seen.has(id)) return;
     seen.add(id);
     assertVerdictAllowed(verdict, input.direction);
@@ -105,6 +124,20 @@ function pickMainGroup(groups: Group[]): Group | undefined {
   return best;
 }
 
+const PROTECTION: Record<string, number> = { BOUNCE: 4, DROP: 3, MOVE_TO_JUNK: 2, DEFAULT: 1 };
+
+// The group with the most protective verdict (the largest such group on ties).
+function pickProtectiveGroup(groups: Group[]): Group | undefined {
+  let best: Group | undefined;
+  const rank = (g: Group) => PROTECTION[g.verdict.type] ?? 0;
+  for (const g of groups) {
+    if (g.envelope.length === 0) continue;
+    if (!best || rank(g) > rank(best) || (rank(g) === rank(best) && g.envelope.length > best.envelope.length))
+      best = g;
+  }
+  return best;
+}
+
 function mergeBounces(explicit: Group[], excess: number, warnings: string[]): void {
   const bounces = explicit
     .filter((g) => g.verdict.type === 'BOUNCE')
@@ -132,19 +165,15 @@ function toAction(verdict: Verdict, recipients: string[]): FlowAction {
   return recipients.length > 0 ? { action, recipients } : { action };
 }
 
-function checkLimits(response: FlowResponse, direction: Direction): void {
+function checkBytes(response: FlowResponse): void {
   const bytes = Buffer.byteLength(JSON.stringify(response));
   if (bytes > RESPONSE_LIMITS.maxBytes) {
     throw new ResponseLimitError(
       `response is ${bytes} bytes; WorkMail accepts at most ${RESPONSE_LIMITS.maxBytes}`,
     );
   }
-  if (direction === 'OUTBOUND') {
-    const named = response.actions.reduce((n, a) => n + (a.recipients?.length ?? 0), 0);
-    if (named > RESPONSE_LIMITS.maxOutboundRecipients) {
-      throw new ResponseLimitError(
-        `outbound response names ${named} recipients; WorkMail accepts at most ${RESPONSE_LIMITS.maxOutboundRecipients}`,
-      );
-    }
-  }
+}
+
+function namedCount(response: FlowResponse): number {
+  return response.actions.reduce((n, a) => n + (a.recipients?.length ?? 0), 0);
 }

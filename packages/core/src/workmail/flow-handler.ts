@@ -1,6 +1,6 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { DeadlineError, RuleError, WmflowError } from '../errors.js';
+import { DeadlineError, EventValidationError, RuleError, WmflowError } from '../errors.js';
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
 import { isTransient } from '../transient.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
@@ -43,6 +43,9 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
   let event: FlowEvent | undefined;
   try {
     event = parseFlowEvent(input);
+    if (s.requireRecipients && event.envelope.recipients.length === 0) {
+      throw new EventValidationError('envelope.recipients', 'at least one recipient', []);
+    }
     const result = await runInvocation(s, event, context);
     const response = s.synchronous ? result.response : undefined;
     report(s, outcome(s, started, event, result, response));
@@ -56,7 +59,9 @@ async function invoke(s: Settings, input: unknown, context: Context): Promise<Fl
       err instanceof DeadlineError ||
       (isTransient(err) && s.transientErrors === 'fail-invocation')
         ? 'rethrow'
-        : s.onError;
+        : err instanceof EventValidationError
+          ? s.onInvalidEvent
+          : s.onError;
     const closed = policy === 'rethrow' || policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const fallback =
       policy === 'rethrow'

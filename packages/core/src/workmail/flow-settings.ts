@@ -34,6 +34,16 @@ export interface FlowOptions<D extends Direction = Direction> {
   organizationDomains?: readonly string[];
   /** Policy for a rule that throws without its own policy, and for an invocation that fails as a whole. Default `'fail-open'`. */
   onError?: ErrorPolicy<D>;
+  /**
+   * Policy for an event that fails validation (no envelope wmflow can trust). Default: `onError`.
+   * Protective flows choose `'rethrow'`: WorkMail retries, then applies the rule's fallback action.
+   */
+  onInvalidEvent?: ErrorPolicy<D>;
+  /**
+   * Treat a truncated event that lists no recipient as invalid (`onInvalidEvent`): no rule can settle
+   * anyone, so a protective flow could only let it through. Default false.
+   */
+  requireRecipients?: boolean;
   /** Verdict for recipients still open when the deadline guard answers. Default DEFAULT. */
   fallback?: VerdictFor<D>;
   deadline?: DeadlineOptions;
@@ -61,6 +71,8 @@ export interface Settings {
   synchronous: boolean;
   organizationDomains: readonly string[];
   onError: ErrorPolicy;
+  onInvalidEvent: ErrorPolicy;
+  requireRecipients: boolean;
   fallback: Verdict;
   transientErrors: 'fail-invocation' | 'rule-policy';
   deadline: DeadlineOptions;
@@ -87,6 +99,17 @@ export function legalFor(verdict: Verdict, direction: Direction): Verdict {
   return isVerdictAllowed(verdict, direction) ? verdict : Verdicts.DEFAULT;
 }
 
+function checkPolicy(field: string, value: unknown, direction: Direction | undefined): ErrorPolicy {
+  const policy = value as ErrorPolicy;
+  if (policy !== 'fail-open' && policy !== 'rethrow') {
+    if (typeof policy !== 'object' || policy === null || !('failClosed' in policy)) {
+      throw new ConfigError(field, "must be 'fail-open', 'rethrow' or { failClosed: verdict }");
+    }
+    checkVerdict(`${field}.failClosed`, policy.failClosed, direction);
+  }
+  return policy;
+}
+
 /** Validates options, throwing {@link ConfigError} naming the field. */
 export function checkOptions<D extends Direction>(options: FlowOptions<D>): Settings {
   if (!Array.isArray(options.rules)) throw new ConfigError('rules', 'must be an array of rules');
@@ -108,13 +131,8 @@ export function checkOptions<D extends Direction>(options: FlowOptions<D>): Sett
   }
   const fallback = (options.fallback ?? Verdicts.DEFAULT) as Verdict;
   checkVerdict('fallback', fallback, options.direction);
-  const onError = (options.onError ?? 'fail-open') as ErrorPolicy;
-  if (onError !== 'fail-open' && onError !== 'rethrow') {
-    if (typeof onError !== 'object' || onError === null || !('failClosed' in onError)) {
-      throw new ConfigError('onError', "must be 'fail-open', 'rethrow' or { failClosed: verdict }");
-    }
-    checkVerdict('onError.failClosed', onError.failClosed, options.direction);
-  }
+  const onError = checkPolicy('onError', options.onError ?? 'fail-open', options.direction);
+  const onInvalidEvent = checkPolicy('onInvalidEvent', options.onInvalidEvent ?? onError, options.direction);
   const updates = options.updates;
   if (updates && !isBucketName(updates.bucket)) {
     throw new ConfigError('updates.bucket', 'must be an S3 bucket name');
@@ -128,6 +146,8 @@ export function checkOptions<D extends Direction>(options: FlowOptions<D>): Sett
     synchronous: options.synchronous ?? true,
     organizationDomains: domains,
     onError,
+    onInvalidEvent,
+    requireRecipients: options.requireRecipients === true,
     fallback,
     transientErrors: transientErrors(options.transientErrors),
     deadline: options.deadline ?? {},

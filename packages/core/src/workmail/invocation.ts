@@ -103,6 +103,7 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       direction: event.flowDirection,
       envelopeRecipients: state.init.envelope.recipients,
       verdicts,
+      truncated: event.truncated,
     });
     const warnings = [...fallbacks, ...compiled.warnings];
     return { state, failures, deadlineHit, warnings, edit, response: compiled.response };

@@ -39,6 +39,8 @@ export function readResponse(
   const legal = direction === 'INBOUND' ? INBOUND_TYPES : OUTBOUND_TYPES;
   let all: Verdict | undefined;
   const named = new Set<string>();
+  // WorkMail's matching of spellings is undocumented: an exact name wins, else a case-insensitive one.
+  const byMailbox = new Map<string, Verdict>();
 
   actions.forEach((raw, i) => {
     const where = `actions[${i}]`;
@@ -56,9 +58,9 @@ export function readResponse(
         return;
       }
       for (const r of a.recipients as string[]) {
-        const id = normalizeAddress(r);
-        if (named.has(id)) problems.push(`${where}: ${r} is named by more than one action`);
-        named.add(id);
+        if (named.has(r)) problems.push(`${where}: ${r} is named by more than one action`);
+        named.add(r);
+        byMailbox.set(normalizeAddress(r), effective);
         verdicts.set(r, effective);
       }
     } else if (a.allRecipients !== true) {
@@ -77,7 +79,7 @@ export function readResponse(
   if (tooMany)
     problems.push(`${named.size} outbound recipients; the limit is ${RESPONSE_LIMITS.maxOutboundRecipients}`);
   for (const r of envelopeRecipients) {
-    if (!named.has(normalizeAddress(r))) verdicts.set(r, all ?? fallback);
+    if (!named.has(r)) verdicts.set(r, byMailbox.get(normalizeAddress(r)) ?? all ?? fallback);
   }
   if (invalid || tooLarge || tooMany) {
     for (const r of verdicts.keys()) verdicts.set(r, fallback);

@@ -75,6 +75,34 @@ describe('parseFlowEvent', () => {
     expect((caught as Error).message).toContain(`invalid flow event at ${expectedPath}: expected`);
   });
 
+  it.each([
+    '"a b"@evil.example',
+    '"a\\"b@c"@corp.example',
+    'user@[192.0.2.1]',
+    'user@[IPv6:2001:db8::1]',
+    '用户@例子.广告',
+    'jörg@bücher.example',
+    "o'brien+tag@corp.example.",
+  ])('accepts the RFC 5321/6531 envelope address %s', (address) => {
+    const input = withField(['envelope', 'recipients'], [{ address }]);
+    (input.envelope as { mailFrom: { address: string } }).mailFrom.address = address;
+    expect(parseFlowEvent(input).envelope.recipients[0]?.address).toBe(address);
+  });
+
+  it.each([
+    'a b@corp.example',
+    '"unterminated@corp.example',
+    'x@corp.example\r\nBcc: y@evil.example',
+    '"a\u0000"@corp.example',
+    'a..b@corp.example',
+    'user@[300.1.1.1]',
+    'user@',
+    '@corp.example',
+  ])('rejects the non-address %j', (address) => {
+    const input = withField(['envelope', 'recipients'], [{ address }]);
+    expect(() => parseFlowEvent(input)).toThrow(EventValidationError);
+  });
+
   it('accepts an empty recipient list only when truncated', () => {
     const input = withField(['envelope', 'recipients'], []);
     input.truncated = true;

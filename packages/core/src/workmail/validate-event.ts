@@ -1,3 +1,4 @@
+import { parseMailbox } from '../address-syntax.js';
 import { EventValidationError } from '../errors.js';
 import type { FlowAddress, FlowEvent } from './event.js';
 import { MIN_SUMMARY_VERSION } from './event.js';
@@ -68,12 +69,14 @@ function string(value: unknown, path: string, allowEmpty = false): string {
   return value;
 }
 
-// The null sender `<>` (bounces) arrives as an empty mailFrom address.
+// The null sender `<>` (bounces) arrives as an empty mailFrom address. Anything SMTP accepts in a path
+// is accepted (RFC 5321 quoted local parts, address literals; RFC 6531 UTF-8), so an odd but legal
+// envelope never fails the whole invocation.
 function address(value: unknown, path: string, allowEmpty: boolean): FlowAddress {
   const obj = record(value, path);
   const text = string(obj.address, `${path}.address`, allowEmpty);
-  if (text !== '' && (!text.includes('@') || /[\s<>]/.test(text))) {
-    throw new EventValidationError(`${path}.address`, 'an email address', text);
+  if (text !== '' && parseMailbox(text) === undefined) {
+    throw new EventValidationError(`${path}.address`, 'an RFC 5321 mailbox (local@domain)', text);
   }
   return obj as unknown as FlowAddress;
 }

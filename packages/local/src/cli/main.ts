@@ -19,7 +19,7 @@ commands:
         run a handler against .eml fixtures on the local emulators and print what it did (docs/replay.md)
         --env KEY=VALUE  --env-file FILE  --direction D  --mail-from A  --recipient A  --org-domain D
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
-        --expect MANIFEST  --summary  --progress  --logs
+        --expect MANIFEST  --summary  --progress  --logs  --allow-failures
         --faults SPEC (seeded faults between handler and stack, docs/local.md)  --retries N
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)

@@ -7,10 +7,18 @@ import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import { ExpectationBook } from '../replay/expect.js';
 import { loadHandler } from '../replay/handler.js';
 import { captureOutput } from '../replay/output.js';
+import { problemsOf } from '../replay/problems.js';
 import { Progress } from '../replay/progress.js';
 import { displayPath, runReplay } from '../replay/runner.js';
 import { S3Tracker } from '../replay/s3-tracker.js';
-import { commonFolder, errorLines, tableFooter, tableHeader, tableRow } from '../replay/table.js';
+import {
+  commonFolder,
+  errorLines,
+  problemLines,
+  tableFooter,
+  tableHeader,
+  tableRow,
+} from '../replay/table.js';
 import type { ReplayResult } from '../replay/types.js';
 import { startLocalStack } from '../stack.js';
 
@@ -20,7 +28,9 @@ const SCRUBBED = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE'];
 /**
  * `wmflow replay`: runs a handler against .eml fixtures on the local stack and
  * prints a table (or JSON lines). Exit code 1 when a message failed (handler
- * error, timeout, invalid response) or an expectation was not met, 0 otherwise.
+ * error, timeout, invalid response), an expectation was not met, or — unless
+ * `--allow-failures` or a met expectation pins it — a rule failed, an edit failed
+ * or was skipped for a reason other than nobody receiving it, or the deadline was hit; 0 otherwise.
  *
  * @example
  * ```ts
@@ -57,6 +67,7 @@ export async function replay(args: string[]): Promise<number> {
       summary: { type: 'boolean', default: false },
       faults: { type: 'string' },
       retries: { type: 'string' },
+      'allow-failures': { type: 'boolean', default: false },
     },
   });
   if ((values.function === undefined) === (values.handler === undefined)) {
@@ -125,6 +136,7 @@ export async function replay(args: string[]): Promise<number> {
     });
     const failures: ReplayResult[] = [];
     const errors: ReplayResult[] = [];
+    const problems: ReplayResult[] = [];
     const shown = files.map((f) => displayPath(f));
     const prefix = commonFolder(shown);
     const rows = !values.json && !values.summary;
@@ -158,10 +170,13 @@ export async function replay(args: string[]): Promise<number> {
         if (rows) io.out(tableRow(r, prefix));
         if (r.check && !r.check.ok && failures.length < 100) failures.push(slim(r));
         else if (r.error && !r.check?.ok && errors.length < 100) errors.push(slim(r));
+        const p = problemsOf(r);
+        if ((p.failures || p.edit || p.deadline) && problems.length < 100) problems.push(slim(r));
       },
     });
     progress.done();
-    if (!values.json) io.out(`${errorLines(errors)}${tableFooter(summary, failures)}`);
+    if (!values.json)
+      io.out(`${errorLines(errors)}${problemLines(problems)}${tableFooter(summary, failures)}`);
     if (stack.proxies) {
       const { flow, s3 } = stack.proxies;
       io.err(
@@ -169,7 +184,8 @@ export async function replay(args: string[]): Promise<number> {
       );
     }
     if (stop.signal.aborted) return 130;
-    return summary.unexpectedErrors > 0 || summary.checkFailures > 0 ? 1 : 0;
+    const problemsFail = summary.unexpectedProblems > 0 && !values['allow-failures'];
+    return summary.unexpectedErrors > 0 || summary.checkFailures > 0 || problemsFail ? 1 : 0;
   } finally {
     process.off('unhandledRejection', onStray);
     process.off('SIGINT', onSignal);

@@ -77,7 +77,36 @@ export function compareOutcome(
         : e !== null && (e.name === expected.error || e.message.includes(expected.error));
     if (!ok) diff('error', expected.error, got);
   }
+  compareProblems(expected, actual, diff);
   return out;
+}
+
+function compareProblems(
+  expected: Expectation,
+  actual: ReplayResult,
+  diff: (what: string, want: unknown, got: unknown) => void,
+): void {
+  const f = expected.failures;
+  if (f !== undefined) {
+    const rules = actual.failures.map((x) => x.rule);
+    const ok =
+      typeof f === 'boolean'
+        ? f === rules.length > 0
+        : typeof f === 'number'
+          ? f === rules.length
+          : [...f].sort().join('\n') === [...rules].sort().join('\n');
+    if (!ok) diff('rule failures', f, rules);
+  }
+  if (expected.edit !== undefined) {
+    const want = typeof expected.edit === 'string' ? { status: expected.edit } : expected.edit;
+    const got = actual.edit;
+    const ok =
+      want.status === got.status && (want.reason === undefined || (got.reason ?? '').includes(want.reason));
+    if (!ok) diff('edit', want, got);
+  }
+  if (expected.deadlineHit !== undefined && expected.deadlineHit !== actual.deadlineHit) {
+    diff('deadline hit', expected.deadlineHit, actual.deadlineHit);
+  }
 }
 
 function verdictOf(actual: ReplayResult, recipient: string): string | undefined {

@@ -32,6 +32,18 @@ export interface Expectation {
   journaled?: boolean | number;
   /** `false`: no error; `true`: some error; a string: the error's name, or a part of its message. */
   error?: boolean | string;
+  /** Rule failures: `false`/`0` none, `true` some, a count, or the names of the rules that failed. */
+  failures?: boolean | number | string[];
+  /** Edit outcome: a status (`none`, `committed`, `skipped`, `failed`), or `{ status, reason }` (a part of the reason). */
+  edit?: EditExpectation['status'] | EditExpectation;
+  /** Whether the deadline guard answered before the chain ended. */
+  deadlineHit?: boolean;
+}
+
+/** An expected edit outcome. */
+export interface EditExpectation {
+  status: 'none' | 'committed' | 'skipped' | 'failed' | 'unknown';
+  reason?: string;
 }
 
 const KEYS = new Set([
@@ -45,6 +57,9 @@ const KEYS = new Set([
   'headers',
   'journaled',
   'error',
+  'failures',
+  'edit',
+  'deadlineHit',
   'description',
 ]);
 

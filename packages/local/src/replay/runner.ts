@@ -10,6 +10,7 @@ import { deriveEnvelope, headerBlock } from './envelope.js';
 import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
+import { editOf, failuresOf, problemsOf } from './problems.js';
 import type { S3Tracker } from './s3-tracker.js';
 import type { ReplayResult } from './types.js';
 
@@ -56,6 +57,14 @@ export interface ReplaySummary {
   errors: number;
   /** Errors not declared by an expectation that `--check` found met. */
   unexpectedErrors: number;
+  /** Messages with at least one rule failure. */
+  ruleFailures: number;
+  /** Messages whose edit failed, or was skipped for a reason other than nobody receiving it. */
+  editProblems: number;
+  /** Messages where the deadline guard answered before the chain ended. */
+  deadlineHits: number;
+  /** Messages with a rule failure, edit problem or deadline hit that no met expectation pins. */
+  unexpectedProblems: number;
   rewritten: number;
   journaled: number;
   checked: number;
@@ -84,6 +93,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     messages: 0,
     errors: 0,
     unexpectedErrors: 0,
+    ruleFailures: 0,
+    editProblems: 0,
+    deadlineHits: 0,
+    unexpectedProblems: 0,
     rewritten: 0,
     journaled: 0,
     checked: 0,
@@ -93,10 +106,20 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   };
   for await (const file of options.files) {
     if (options.signal?.aborted) break;
-    const { result, errorExpected } = await replayOne(options, file, tracker, names);
+    const { result, errorExpected, pinned } = await replayOne(options, file, tracker, names);
     summary.messages++;
     if (result.error) summary.errors++;
     if (result.error && !errorExpected) summary.unexpectedErrors++;
+    const problems = problemsOf(result);
+    if (problems.failures) summary.ruleFailures++;
+    if (problems.edit) summary.editProblems++;
+    if (problems.deadline) summary.deadlineHits++;
+    if (
+      (problems.failures && !pinned.failures) ||
+      (problems.edit && !pinned.edit) ||
+      (problems.deadline && !pinned.deadline)
+    )
+      summary.unexpectedProblems++;
     if (result.rewritten) summary.rewritten++;
     summary.journaled += result.journaled.length;
     if (result.check) summary.checked++;
@@ -116,7 +139,7 @@ async function replayOne(
   file: string,
   tracker: S3Tracker,
   names: Set<string>,
-): Promise<{ result: ReplayResult; errorExpected: boolean }> {
+): Promise<{ result: ReplayResult; errorExpected: boolean; pinned: PinnedProblems }> {
   const started = performance.now();
   const shown = displayPath(file);
   const expectation = await options.expectations?.lookup(file);
@@ -124,7 +147,7 @@ async function replayOne(
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return { result: failed(shown, describeError(error), started), errorExpected: false };
+    return { result: failed(shown, describeError(error), started), errorExpected: false, pinned: NOTHING };
   }
   const domains = options.organizationDomains;
   const envelope = deriveEnvelope(bytes, {
@@ -207,6 +230,9 @@ async function replayOne(
     durationMs: Math.round(performance.now() - started),
     check: null,
     ...(options.retries ? { retried } : {}),
+    failures: failuresOf(invocation.outcome),
+    edit: editOf(invocation.outcome),
+    deadlineHit: invocation.outcome?.deadlineHit ?? false,
   };
   if (options.check && expectation) {
     const delivered = new MessageHeaders(headerBlock((committed ?? history[0])?.content ?? Buffer.alloc(0)));
@@ -216,8 +242,22 @@ async function replayOne(
   // Done with this message: long replays keep the emulator's memory bounded.
   options.stack.flow.forget(messageId);
   const declared = expectation?.error !== undefined && expectation.error !== false;
-  return { result, errorExpected: result.check?.ok === true && declared };
+  const met = result.check?.ok === true;
+  const pinned: PinnedProblems = {
+    failures: met && expectation?.failures !== undefined,
+    edit: met && expectation?.edit !== undefined,
+    deadline: met && expectation?.deadlineHit !== undefined,
+  };
+  return { result, errorExpected: met && declared, pinned };
 }
+
+/** Problem kinds a met expectation declares, so they do not fail the run. */
+interface PinnedProblems {
+  failures: boolean;
+  edit: boolean;
+  deadline: boolean;
+}
+const NOTHING: PinnedProblems = { failures: false, edit: false, deadline: false };
 
 /** Verdicts as WorkMail would apply them, and the error to report, if any. */
 function interpret(
@@ -255,6 +295,9 @@ function failed(file: string, error: { name: string; message: string }, started:
     error,
     durationMs: Math.round(performance.now() - started),
     check: null,
+    failures: [],
+    edit: { status: 'none' },
+    deadlineHit: false,
   };
 }
 

@@ -1,3 +1,4 @@
+import { isEditProblem } from './problems.js';
 import type { ReplaySummary } from './runner.js';
 import type { ReplayResult } from './types.js';
 
@@ -82,7 +83,34 @@ export function verdictSummary(r: ReplayResult): string {
 function resultCell(r: ReplayResult): string {
   if (r.check && !r.check.ok) return '✗ NOT AS EXPECTED';
   if (r.error) return `! ${r.error.name}`;
+  const problem = r.deadlineHit
+    ? '! deadline'
+    : r.failures.length > 0
+      ? '! rule failed'
+      : isEditProblem(r.edit)
+        ? `! edit ${r.edit.status}`
+        : '';
+  if (problem) return r.check ? `✓ ${problem.slice(2)}` : problem;
   return r.check ? '✓ as expected' : 'ok';
+}
+
+/**
+ * What went wrong in a message besides an error, one line each: rule failures (rule, error, policy
+ * applied), an edit that failed or was skipped (with the reason), a deadline hit.
+ *
+ * @example
+ * ```ts
+ * problemLines([result]); // "\n! 03.eml: rule x failed: boom (rule x, policy fail-open)\n"
+ * ```
+ */
+export function problemLines(results: readonly ReplayResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const f of r.failures) lines.push(`! ${r.file}: ${f.error} (rule ${f.rule}, policy ${f.policy})`);
+    if (isEditProblem(r.edit)) lines.push(`! ${r.file}: edit ${r.edit.status}: ${r.edit.reason ?? ''}`);
+    if (r.deadlineHit) lines.push(`! ${r.file}: deadline hit: open recipients got the fallback verdict`);
+  }
+  return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
 }
 
 /** The totals line, and each failed expectation's differences. */
@@ -98,6 +126,8 @@ export function tableFooter(summary: ReplaySummary, failures: readonly ReplayRes
         : ''),
     `verdicts: ${verdicts || 'none'} · ${summary.rewritten} rewritten · ` +
       `${summary.journaled} S3 object(s) journaled · ${summary.errors} error(s)`,
+    `${summary.ruleFailures} with rule failures · ${summary.editProblems} with edit problems · ` +
+      `${summary.deadlineHits} deadline hit(s)`,
   ];
   for (const r of failures) {
     lines.push('', `✗ ${r.file}${r.error ? `  (${r.error.name}: ${r.error.message})` : ''}`);

@@ -35,4 +35,25 @@ export interface ReplayResult {
   check: { ok: boolean; differences: string[] } | null;
   /** Failed invocations retried before this result (only with `--retries`/`--faults`). */
   retried?: number;
+  /** Rules that threw, with the error and the policy applied (`fail-open`, `rethrow`, a fail-closed verdict). */
+  failures: ReplayFailure[];
+  /** What happened to queued edits: `none`, `committed`, or `skipped`/`failed` with the reason. */
+  edit: ReplayEdit;
+  /** True when the deadline guard answered before the chain ended (open recipients got the fallback). */
+  deadlineHit: boolean;
+}
+
+/** One rule failure of a replayed invocation. */
+export interface ReplayFailure {
+  rule: string;
+  error: string;
+  /** The policy applied: `fail-open`, `rethrow`, or the fail-closed verdict. */
+  policy: string;
+}
+
+/** The edit outcome of a replayed invocation. */
+export interface ReplayEdit {
+  status: 'none' | 'committed' | 'skipped' | 'failed' | 'unknown';
+  /** Why the edit was skipped or failed. */
+  reason?: string;
 }

@@ -71,39 +71,5 @@ export function normalizeText(text: string, options: NormalizeOptions = {}): str
   return out;
 }
 
-/**
- * Text of an HTML body for matching: tags and comments dropped, common entities decoded.
- * One pass over the input; unterminated tags end at the end of the text (no rescanning).
- *
- * @example
- * ```ts
- * htmlToText('<p>Wire&nbsp;<b>now</b></p>'); // " Wire  now  "
- * ```
- */
-export function htmlToText(html: string): string {
-  let out = '';
-  let i = 0;
-  while (i < html.length) {
-    const lt = html.indexOf('<', i);
-    if (lt < 0) {
-      out += html.slice(i);
-      break;
-    }
-    out += `${html.slice(i, lt)} `;
-    const end = html.startsWith('<!--', lt) ? html.indexOf('-->', lt + 4) : html.indexOf('>', lt + 1);
-    if (end < 0) break;
-    i = end + (html.startsWith('<!--', lt) ? 3 : 1);
-  }
-  return decodeEntities(out);
-}
-
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, body: string) => {
-    if (body[0] !== '#') return NAMED[body.toLowerCase()] ?? whole;
-    const code =
-      body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-}
+/** Text of an HTML body for matching: see core's `htmlToText` (linear, one pass). */
+export { htmlToText } from '@wmflow/core';

@@ -9,7 +9,7 @@ import {
   verdictKey,
 } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
-import { DEFAULT_KEY_TEMPLATE, keyTemplate, messageDate } from './key.js';
+import { DEFAULT_KEY_TEMPLATE, journalDate, keyTemplate } from './key.js';
 import { JournalError } from './store.js';
 import { journalOnce, type Repaired } from './write.js';
 
@@ -41,8 +41,8 @@ export interface JournalToS3Options {
  * streams from WorkMail into S3 while it is hashed (multipart parts in parallel, bounded memory), and
  * S3 itself keeps the first copy (`If-None-Match: *` on PutObject and CompleteMultipartUpload, 412 when
  * the key exists). The metadata (sha256, size) is written after the copy, from the bytes uploaded.
- * Idempotent across WorkMail retries: the key depends only on the message (id, direction, the Received
- * date); when it is taken, the stored copy is read back and must match what was just hashed. A copy
+ * Idempotent across WorkMail retries: the key depends only on the message id, the direction and the
+ * invocation's UTC date (never on message headers); when it is taken, the stored copy is read back and must match what was just hashed. A copy
  * that does not match is never trusted nor overwritten: the verified copy goes to
  * `<key>.repaired-<sha256 prefix>` and the mismatch is logged. S3 failures are `JournalError`s `s3`; by
  * default the rule rethrows, so the invocation fails and WorkMail retries it — a compliance journal
@@ -63,12 +63,12 @@ export function journalToS3(options: JournalToS3Options): Rule {
     sideEffect: true,
     onError: o.onError,
     async run(ctx) {
-      const headers = await ctx.message.headers();
+      // Keyed without parsing the message: journaling must not depend on its headers.
       const key = o.key({
         messageId: ctx.messageId,
         invocationId: ctx.invocationId,
         direction: ctx.direction,
-        date: messageDate(headers),
+        date: journalDate(),
       });
       if (ctx.audit) return ctx.note(`would journal to s3://${o.bucket}/${key}`);
       const s3 = o.s3 ?? defaultClients().s3;

@@ -80,8 +80,23 @@ function sanitize(value: string): string {
 }
 
 /**
- * The date a journal key uses: the topmost Received header's timestamp (added by the receiving
- * service, identical across WorkMail retries), else the Date header, else now.
+ * The date journalToS3 keys a message by: the time of the invocation, in UTC. Never a message header:
+ * headers are written by the sender (`Date: 1 Jan 1900` would file the copy where nobody looks), and
+ * reading them can fail (a header block over the limit), which must not stop a message being journaled.
+ * A WorkMail retry that crosses a UTC midnight files a second, identical copy under the next day.
+ *
+ * @example
+ * ```ts
+ * journalDate(); // now
+ * ```
+ */
+export function journalDate(now: number = Date.now()): Date {
+  return new Date(now);
+}
+
+/**
+ * A message's own date from its headers: the topmost Received header's timestamp, else the Date header,
+ * else now. Sender-controlled (see {@link journalDate}): for display, never for where a copy is filed.
  *
  * @example
  * ```ts
@@ -92,8 +107,17 @@ export function messageDate(headers: MessageHeaders): Date {
   const received = headers.get('received');
   const stamp = received?.slice(received.lastIndexOf(';') + 1).trim();
   for (const candidate of [stamp, headers.get('date')]) {
-    const t = candidate ? Date.parse(candidate.replace(/\s*\([^)]*\)\s*$/, '')) : Number.NaN;
+    const t = candidate ? Date.parse(withoutTrailingComment(candidate)) : Number.NaN;
     if (Number.isFinite(t)) return new Date(t);
   }
   return new Date();
+}
+
+// `… +0000 (UTC)` → `… +0000`; found with lastIndexOf, not a regular expression (which rescans on `((((…`).
+function withoutTrailingComment(value: string): string {
+  const text = value.trimEnd();
+  const open = text.lastIndexOf('(');
+  return open >= 0 && text.endsWith(')') && text.indexOf(')', open) === text.length - 1
+    ? text.slice(0, open).trimEnd()
+    : text;
 }

@@ -7,13 +7,14 @@ import {
   type VerdictFor,
   Verdicts,
 } from '@wmflow/core';
+import { senderAuthenticated } from '../auth/sender-authenticated.js';
 import { bounceOption, type ListInput, patternList, ruleName, verdictOption } from '../internal/config.js';
 
 /** Options of {@link blockSenders}. */
 export interface BlockSendersOptions<D extends Direction = Direction> {
   /** Deny list of WorkMail-style patterns matched against the envelope sender (and send-on-behalf sender). */
   senders: ListInput;
-  /** Exceptions: senders matching these are not blocked. */
+  /** Exceptions: envelope senders (MAIL FROM, never the send-on-behalf sender) matching these are not blocked. */
   except?: ListInput;
   /** What blocked mail gets. Default a bounce with `bounceMessage`. */
   verdict?: VerdictFor<D>;
@@ -42,8 +43,9 @@ export function blockSenders<D extends Direction = Direction>(options: BlockSend
   return {
     name: ruleName('name', options.name, 'block-senders'),
     run(ctx) {
+      // The send-on-behalf sender is written by the sender: it may get mail blocked, never excepted.
       const from = [ctx.envelope.mailFrom, ctx.envelope.sender].filter((a): a is string => !!a);
-      if (from.some((a) => matchesAnyPattern(a, except))) return;
+      if (matchesAnyPattern(ctx.envelope.mailFrom, except)) return;
       if (from.some((a) => matchesAnyPattern(a, senders))) ctx.settle(verdict as VerdictFor<D>);
     },
   };
@@ -57,14 +59,19 @@ export interface AllowSendersOptions {
   verdict?: typeof Verdicts.DEFAULT | typeof Verdicts.BYPASS_SPAM_CHECK;
   /** Also re-decide recipients earlier rules settled (a rescue). Default false: only open ones. */
   rescue?: boolean;
+  /**
+   * Inbound, grant the pass only when the sender is authenticated ({@link senderAuthenticated}: SPF, DKIM
+   * or DMARC pass for the MAIL FROM domain). Default true: a claimed MAIL FROM alone never earns a pass.
+   */
+  requireAuthentication?: boolean;
   name?: string;
 }
 
 /**
  * Allow list: settles open recipients with DEFAULT (or BYPASS_SPAM_CHECK) when the sender matches,
  * so later rules leave the message alone. Put it early in the chain; with `rescue` it may go last.
- * The envelope sender is claimed by the sending server: for inbound mail prefer combining it with an
- * authentication check, e.g. `when(not(authFailed()), allowSenders(...))`.
+ * The envelope sender is claimed by the sending server, so inbound the pass needs an authenticated
+ * sender (SPF, DKIM or DMARC pass for that domain) unless `requireAuthentication: false`.
  *
  * @example
  * ```ts
@@ -78,11 +85,16 @@ export function allowSenders(options: AllowSendersOptions): Rule {
     throw new ConfigError('verdict', 'an allow list settles DEFAULT or BYPASS_SPAM_CHECK');
   }
   const rescue = options.rescue ?? false;
+  const authenticated = options.requireAuthentication === false ? undefined : senderAuthenticated();
   return {
     name: ruleName('name', options.name, 'allow-senders'),
     overrides: rescue,
-    run(ctx) {
+    async run(ctx) {
       if (!matchesAnyPattern(ctx.envelope.mailFrom, senders)) return;
+      if (authenticated && !(await authenticated(ctx))) {
+        ctx.note('allow list: sender not authenticated, no pass');
+        return;
+      }
       if (rescue) ctx.override(verdict);
       else ctx.settle(verdict);
     },

@@ -1,11 +1,18 @@
 import { ConfigError, Verdicts } from '@wmflow/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseList } from '../internal/config.js';
+import { authMessage } from '../test-support/auth-message.js';
 import { runFlow } from '../test-support/run.js';
+import { type Harness, startHarness } from '../test-support/stack.js';
 import { dropMessage } from '../verdicts/index.js';
 import { allowSenders, blockSenders } from './index.js';
 
 const A = 'alice@corp.example';
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness([]);
+}, 60_000);
+afterAll(() => h?.stop());
 
 describe('rules: blockSenders and allowSenders', () => {
   it('bounces listed senders with the default message, or settles the given verdict', async () => {
@@ -25,20 +32,49 @@ describe('rules: blockSenders and allowSenders', () => {
     expect((await runFlow(rules, { mailFrom: 'OK@spam.example' })).verdict(A)).toBe('DEFAULT');
   });
 
-  it('allows listed senders past later rules, and rescues settled recipients when asked', async () => {
-    const event = { mailFrom: 'payroll@vendor.example' };
-    const first = await runFlow([allowSenders({ senders: ['vendor.example'] }), dropMessage()], event);
+  it('allows authenticated listed senders past later rules, and rescues settled recipients when asked', async () => {
+    const event = { mailFrom: 'payroll@vendor.example', recipients: [A] };
+    const signed = authMessage('vendor.example', 'pass');
+    const first = await h.run([allowSenders({ senders: ['vendor.example'] }), dropMessage()], signed, event);
     expect(first.verdict(A)).toBe('DEFAULT');
-    const rescue = await runFlow(
+    const rescue = await h.run(
       [
         dropMessage(),
         allowSenders({ senders: ['vendor.example'], verdict: Verdicts.BYPASS_SPAM_CHECK, rescue: true }),
       ],
+      signed,
       event,
     );
     expect(rescue.verdict(A)).toBe('BYPASS_SPAM_CHECK');
-    const other = await runFlow([allowSenders({ senders: ['vendor.example'] }), dropMessage()]);
+    const other = await h.run([allowSenders({ senders: ['vendor.example'] }), dropMessage()], signed, {
+      recipients: [A],
+    });
     expect(other.verdict(A)).toBe('DROP');
+  });
+
+  it('grants no pass to a claimed MAIL FROM that authentication does not vouch for', async () => {
+    const rules = [
+      allowSenders({ senders: ['vendor.example'], verdict: Verdicts.BYPASS_SPAM_CHECK }),
+      dropMessage(),
+    ];
+    const event = { mailFrom: 'payroll@vendor.example', recipients: [A] };
+    for (const message of [
+      authMessage('vendor.example', 'fail'),
+      authMessage('other.example', 'pass'),
+      authMessage('vendor.example', 'pass', 'forged.example'),
+    ]) {
+      expect((await h.run(rules, message, event)).verdict(A)).toBe('DROP');
+    }
+    const trusting = allowSenders({ senders: ['vendor.example'], requireAuthentication: false });
+    expect((await runFlow([trusting, dropMessage()], event)).verdict(A)).toBe('DEFAULT');
+  });
+
+  it('never lets the send-on-behalf sender except a blocked MAIL FROM', async () => {
+    const rules = [blockSenders({ senders: ['spam.example'], except: ['boss@corp.example'] })];
+    const forged = { mailFrom: 'x@spam.example', sender: 'boss@corp.example' };
+    expect((await runFlow(rules, forged)).verdict(A)).toMatch(/^BOUNCE:/);
+    const blockedOnBehalf = { mailFrom: 'x@ham.example', sender: 'y@spam.example' };
+    expect((await runFlow(rules, blockedOnBehalf)).verdict(A)).toMatch(/^BOUNCE:/);
   });
 
   it('reads lists from configuration text with comments', () => {

@@ -1,4 +1,5 @@
 import { type BounceVerdict, isInternal, matchesAnyPattern, type Rule } from '@wmflow/core';
+import { senderAuthenticated } from '../auth/sender-authenticated.js';
 import { bounceOption, type ListInput, patternList, ruleName } from '../internal/config.js';
 import { type UndecidableOption, undecidablePolicy } from '../internal/undecidable.js';
 
@@ -15,9 +16,9 @@ export interface RestrictMailboxesOptions extends UndecidableOption {
 
 /**
  * Restricted mailboxes (inbound): recipients matching `mailboxes` get a bounce unless the envelope
- * sender is internal or allowed; other recipients of the same message are not affected.
- * Inbound envelope senders can be forged: add an authentication check for strict use. Fail-closed: when it
- * cannot decide, the restricted recipients get the bounce (`onUndecidable`).
+ * sender is internal (an organization domain exactly) or allowed, and authenticated (SPF, DKIM or DMARC
+ * pass for its domain: see {@link senderAuthenticated}); other recipients of the same message are not affected.
+ * Fail-closed: when it cannot decide, the restricted recipients get the bounce (`onUndecidable`).
  *
  * @example
  * ```ts
@@ -31,14 +32,16 @@ export function restrictMailboxes(options: RestrictMailboxesOptions): Rule<'INBO
     'bounceMessage',
     options.bounceMessage ?? 'This mailbox accepts mail only from within the organization.',
   );
+  const authenticated = senderAuthenticated();
   return {
     name: ruleName('name', options.name, 'restrict-mailboxes'),
     onError: undecidablePolicy(options.onUndecidable, bounce),
     // When it cannot decide, only the restricted mailboxes get the blocking verdict.
     scope: (address) => matchesAnyPattern(address, mailboxes),
-    run(ctx) {
+    async run(ctx) {
       const from = ctx.envelope.mailFrom;
-      if (isInternal(from, ctx.organizationDomains) || matchesAnyPattern(from, allowed)) return;
+      const listed = isInternal(from, ctx.organizationDomains) || matchesAnyPattern(from, allowed);
+      if (listed && (await authenticated(ctx))) return;
       ctx.settle(
         bounce,
         ctx.open.filter((r) => matchesAnyPattern(r, mailboxes)),
@@ -81,6 +84,12 @@ export function internalOnlySenders(options: InternalOnlySendersOptions): Rule<'
     run(ctx) {
       const from = [ctx.envelope.mailFrom, ctx.envelope.sender].filter((a): a is string => !!a);
       if (!from.some((a) => matchesAnyPattern(a, senders))) return;
+      // A truncated event hides recipients that may be outside: nobody may receive it.
+      if (ctx.envelope.truncated) {
+        ctx.note('truncated event: the full recipient list is unknown, every recipient refused');
+        ctx.settle(bounce);
+        return;
+      }
       const outside = ctx.open.filter(
         (r) => !isInternal(r, ctx.organizationDomains) && !matchesAnyPattern(r, allowed),
       );

@@ -1,10 +1,17 @@
 import { inbound, outbound } from '@wmflow/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authMessage } from '../test-support/auth-message.js';
 import { runFlow } from '../test-support/run.js';
+import { type Harness, startHarness } from '../test-support/stack.js';
 import { internalOnlySenders, restrictMailboxes } from './index.js';
 
 const ALL = 'all-staff@corp.example';
 const BOB = 'bob@corp.example';
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness([]);
+}, 60_000);
+afterAll(() => h?.stop());
 
 describe('rules: restricted mailboxes and internal-only senders', () => {
   const restrict = inbound(restrictMailboxes({ mailboxes: [ALL], allowedSenders: ['hr-vendor.example'] }));
@@ -15,10 +22,36 @@ describe('rules: restricted mailboxes and internal-only senders', () => {
     expect(verdict(BOB)).toBe('DEFAULT');
   });
 
-  it('lets internal and allowed senders through', async () => {
+  it('lets authenticated internal and allowed senders through', async () => {
     for (const mailFrom of ['ceo@corp.example', 'hr@hr-vendor.example']) {
-      expect((await runFlow([restrict], { mailFrom, recipients: [ALL] })).verdict(ALL)).toBe('DEFAULT');
+      const message = authMessage(mailFrom.split('@')[1] as string, 'pass');
+      expect((await h.run([restrict], message, { mailFrom, recipients: [ALL] })).verdict(ALL)).toBe(
+        'DEFAULT',
+      );
     }
+  });
+
+  it('refuses a made-up subdomain, and an internal or allowed MAIL FROM authentication does not vouch for', async () => {
+    const cases = [
+      ['x@made-up.corp.example', authMessage('made-up.corp.example', 'pass')],
+      ['ceo@corp.example', authMessage('corp.example', 'fail')],
+      ['hr@hr-vendor.example', authMessage('evil.example', 'pass')],
+    ] as const;
+    for (const [mailFrom, message] of cases) {
+      const { verdict } = await h.run([restrict], message, { mailFrom, recipients: [ALL] });
+      expect(verdict(ALL)).toMatch(/^BOUNCE:/);
+    }
+  });
+
+  it('bounces every recipient of an internal-only sender when the event is truncated', async () => {
+    const r = outbound(internalOnlySenders({ senders: ['kiosk@corp.example'] }));
+    const { verdict } = await runFlow([r], {
+      direction: 'OUTBOUND',
+      mailFrom: 'kiosk@corp.example',
+      recipients: ['a@corp.example'],
+      truncated: true,
+    });
+    expect(verdict('a@corp.example')).toMatch(/^BOUNCE:/);
   });
 
   it('bounces outside recipients of internal-only senders, keeping internal ones', async () => {

@@ -3,7 +3,11 @@ import { type ListInput, patternList } from '../internal/config.js';
 
 /** Options of {@link senderMatches}. */
 export interface SenderMatchesOptions {
-  /** Also test the send-on-behalf sender (`envelope.sender`) when there is one. Default true. */
+  /**
+   * Also test the send-on-behalf sender (`envelope.sender`) when there is one. Default false: it comes from
+   * a header the sender writes, so it must never grant a pass (allow lists, bypass, copies). Turn it on
+   * only where a match restricts (a deny list).
+   */
   includeOnBehalf?: boolean;
 }
 
@@ -20,7 +24,7 @@ export interface SenderMatchesOptions {
  */
 export function senderMatches(patterns: ListInput, options: SenderMatchesOptions = {}): Condition {
   const list = patternList('patterns', patterns);
-  const onBehalf = options.includeOnBehalf ?? true;
+  const onBehalf = options.includeOnBehalf ?? false;
   return (ctx) =>
     matchesAnyPattern(ctx.envelope.mailFrom, list) ||
     (onBehalf && ctx.envelope.sender !== undefined && matchesAnyPattern(ctx.envelope.sender, list));
@@ -76,7 +80,8 @@ export function senderIsExternal(): Condition {
 }
 
 /**
- * True when some recipient in scope is outside the organization's domains (outbound mail leaving it).
+ * True when some recipient in scope is outside the organization's domains (outbound mail leaving it),
+ * and always for a truncated event: recipients it does not list may be outside.
  *
  * @example
  * ```ts
@@ -84,7 +89,8 @@ export function senderIsExternal(): Condition {
  * ```
  */
 export function hasExternalRecipient(): Condition {
-  return (ctx) => ctx.recipients.some((r) => !isInternal(r, ctx.organizationDomains));
+  return (ctx) =>
+    ctx.envelope.truncated || ctx.recipients.some((r) => !isInternal(r, ctx.organizationDomains));
 }
 
 /**

@@ -29,14 +29,15 @@ describe('conditions: senders and recipients', () => {
     expect(await hit(senderMatches(['*.partner.example']), { mailFrom: 'a@partner.example' })).toBe(false);
   });
 
-  it('matches the send-on-behalf sender unless told not to', async () => {
+  it('ignores the send-on-behalf sender (a header the sender writes) unless told to match it', async () => {
     const event = { mailFrom: 'bot@tool.example', sender: 'boss@corp.example' };
-    expect(await hit(senderMatches(['boss@corp.example']), event)).toBe(true);
-    expect(await hit(senderMatches(['boss@corp.example'], { includeOnBehalf: false }), event)).toBe(false);
+    expect(await hit(senderMatches(['boss@corp.example']), event)).toBe(false);
+    expect(await hit(senderMatches(['boss@corp.example'], { includeOnBehalf: true }), event)).toBe(true);
   });
 
   it('tells internal from external senders, the null sender being external', async () => {
-    expect(await hit(senderIsInternal(), { mailFrom: 'x@mail.corp.example' })).toBe(true);
+    expect(await hit(senderIsInternal(), { mailFrom: 'x@corp.example' })).toBe(true);
+    expect(await hit(senderIsInternal(), { mailFrom: 'x@made-up.corp.example' })).toBe(false);
     expect(await hit(senderIsExternal(), { mailFrom: 'x@corp.example.evil.example' })).toBe(true);
     expect(await hit(senderIsExternal(), { mailFrom: '' })).toBe(true);
     expect(await hit(isNullSender(), { mailFrom: '' })).toBe(true);

@@ -1,0 +1,60 @@
+import type { FlowOutcome } from '@wmflow/core';
+import type { ReplayEdit, ReplayFailure } from './types.js';
+
+// Skips that are the normal course of things, not a rewrite that should have happened and did not.
+const EXPECTED_SKIPS = [
+  'no recipient receives the message',
+  'asynchronous rule: WorkMail ignores updates',
+  'no edit changed the message',
+];
+
+/** The rule failures of an outcome, as reported. */
+export function failuresOf(outcome: FlowOutcome | undefined): ReplayFailure[] {
+  return (outcome?.failures ?? []).map((f) => ({ rule: f.rule, error: f.error, policy: f.policy }));
+}
+
+/** The edit outcome, as reported: status and, unless committed or none, why. */
+export function editOf(outcome: FlowOutcome | undefined): ReplayEdit {
+  const edit = outcome?.edit;
+  if (!edit || edit.status === 'none') return { status: 'none' };
+  if (edit.status === 'committed') return { status: 'committed' };
+  return { status: edit.status, reason: edit.reason };
+}
+
+/**
+ * True when the edit outcome is a problem: a failed commit, or a skip other than the expected ones
+ * (nobody receives the message, asynchronous rule, nothing changed). Unknown reasons count as problems.
+ *
+ * @example
+ * ```ts
+ * isEditProblem({ status: 'skipped', reason: 'WorkMail rejected the update: …' }); // true
+ * ```
+ */
+export function isEditProblem(edit: ReplayEdit): boolean {
+  if (edit.status === 'failed' || edit.status === 'unknown') return true;
+  if (edit.status !== 'skipped') return false;
+  return !EXPECTED_SKIPS.some((s) => edit.reason?.startsWith(s));
+}
+
+/** The problem kinds of a result: what `wmflow replay` exits non-zero on unless pinned or allowed. */
+export interface ProblemKinds {
+  failures: boolean;
+  edit: boolean;
+  deadline: boolean;
+}
+
+/**
+ * Which problems a result shows.
+ *
+ * @example
+ * ```ts
+ * problemsOf(result); // { failures: true, edit: false, deadline: false }
+ * ```
+ */
+export function problemsOf(r: {
+  failures: ReplayFailure[];
+  edit: ReplayEdit;
+  deadlineHit: boolean;
+}): ProblemKinds {
+  return { failures: r.failures.length > 0, edit: isEditProblem(r.edit), deadline: r.deadlineHit };
+}

@@ -1,0 +1,40 @@
+import { type Condition, domainOf, normalizeDomain } from '@wmflow/core';
+
+/** Options of {@link senderAuthenticated}. */
+export interface SenderAuthenticatedOptions {
+  /** Authentication-Results authserv-ids trusted. Default core's (`amazonses.com`). */
+  trustedAuthServIds?: readonly string[];
+}
+
+/**
+ * True when the envelope sender is vouched for by something the sender cannot write: outbound mail
+ * (WorkMail authenticated the user), or inbound mail whose trusted Authentication-Results header
+ * reports SPF `pass` for that MAIL FROM domain, DKIM `pass` with `header.d` equal to it, or DMARC
+ * `pass` with `header.from` equal to it. Use it before any pass an identity grants (allow lists,
+ * bypass, copies): an envelope sender alone is only a claim. Reads only the header block.
+ *
+ * @example
+ * ```ts
+ * inbound(when(all(senderMatches(['payroll.example']), senderAuthenticated()), bypassSpamCheck()))
+ * ```
+ */
+export function senderAuthenticated(options: SenderAuthenticatedOptions = {}): Condition {
+  return async (ctx) => {
+    if (ctx.direction === 'OUTBOUND') return true;
+    const domain = domainOf(ctx.envelope.mailFrom);
+    if (domain === '') return false;
+    const { methods } = await ctx.message.authVerdicts(options.trustedAuthServIds);
+    return methods.some((m) => {
+      if (m.result !== 'pass') return false;
+      const vouched =
+        m.method === 'spf'
+          ? domainOf(m.props['smtp.mailfrom'] ?? '')
+          : m.method === 'dkim'
+            ? normalizeDomain(m.props['header.d'] ?? '') || domainOf(m.props['header.i'] ?? '')
+            : m.method === 'dmarc'
+              ? normalizeDomain(m.props['header.from'] ?? '')
+              : '';
+      return vouched === domain;
+    });
+  };
+}
