@@ -1,3 +1,6 @@
+import { canonicalText, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
+import type { ScanWork } from './card.js';
+
 // IBAN lengths by country (ISO 13616 registry, common countries); others accepted at 15–34.
 const LENGTHS: Record<string, number> = {
   AD: 24,
@@ -79,46 +82,70 @@ export function ibanValid(iban: string): boolean {
 }
 
 /**
- * IBANs in a text (compact or grouped by single spaces), validated by {@link ibanValid}. Work per
- * candidate is bounded (34 characters), so the scan is linear. Returns them compact and upper-case.
+ * IBANs in a text, validated by {@link ibanValid}: compact or grouped, any case, the text canonicalised
+ * first ({@link canonicalText}: full-width letters and digits, Unicode spaces and dashes), groups joined
+ * by runs of up to six separators (space, dash, dot, slash, line break). Work per candidate is bounded
+ * (34 characters and their separators), so the scan is linear. Returns them compact and upper-case.
  *
  * @example
  * ```ts
  * findIbans('Pay to DE89 3704 0044 0532 0130 00 today'); // ['DE89370400440532013000']
+ * findIbans('iban gb82-west-1234-5698-7654-32'); // ['GB82WEST12345698765432']
  * ```
  */
 export function findIbans(text: string, max = 100): string[] {
+  return scanIbans(canonicalText(text).toUpperCase(), max);
+}
+
+/** {@link findIbans} over canonical upper-case text. */
+export function scanIbans(upper: string, max: number, work?: ScanWork): string[] {
   const found: string[] = [];
-  const upper = text.toUpperCase();
   for (let i = 0; i + 15 <= upper.length && found.length < max; i++) {
+    if (work) work.steps++;
     if (!isStart(upper, i)) continue;
     let compact = '';
+    const at: number[] = [];
     let j = i;
     while (j < upper.length && compact.length < 34) {
+      if (work) work.steps++;
       const c = upper[j] as string;
-      if (/[A-Z0-9]/.test(c)) compact += c;
-      else if (c !== ' ' || !/[A-Z0-9]/.test(upper[j + 1] ?? '')) break;
-      j++;
+      if (isAlnum(c)) {
+        compact += c;
+        at.push(j++);
+        continue;
+      }
+      let k = j;
+      while (k < upper.length && k - j < MAX_SEPARATOR_RUN && isSeparator(upper[k])) k++;
+      if (k === j || !isAlnum(upper[k])) break;
+      j = k;
     }
     const known = LENGTHS[compact.slice(0, 2)];
     const lengths = known ? [known] : range(Math.min(compact.length, 34), 15);
     const hit = lengths.map((n) => compact.slice(0, n)).find((c) => c.length >= 15 && ibanValid(c));
     if (hit) {
       found.push(hit);
-      i += hit.length - 1;
+      i = at[hit.length - 1] as number;
     }
   }
   return found;
 }
 
+function isAlnum(c: string | undefined): boolean {
+  return c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+}
+
 function isStart(s: string, i: number): boolean {
   return (
-    /[A-Z]/.test(s[i] as string) &&
-    /[A-Z]/.test(s[i + 1] as string) &&
-    /\d/.test(s[i + 2] as string) &&
-    /\d/.test(s[i + 3] as string) &&
-    (i === 0 || !/[\p{L}\p{N}]/u.test(s[i - 1] as string))
+    isLetter(s[i]) && isLetter(s[i + 1]) && isDigit(s[i + 2]) && isDigit(s[i + 3]) && !isWordChar(s[i - 1])
   );
+}
+
+function isLetter(c: string | undefined): boolean {
+  return c !== undefined && c >= 'A' && c <= 'Z';
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
 }
 
 function range(from: number, to: number): number[] {

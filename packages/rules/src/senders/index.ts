@@ -76,7 +76,8 @@ export function senderIsExternal(): Condition {
 }
 
 /**
- * True when some recipient in scope is outside the organization's domains (outbound mail leaving it).
+ * True when some recipient in scope is outside the organization's domains (outbound mail leaving it),
+ * or when the event is truncated (WorkMail cut the recipient list, so outside recipients cannot be ruled out).
  *
  * @example
  * ```ts
@@ -84,7 +85,9 @@ export function senderIsExternal(): Condition {
  * ```
  */
 export function hasExternalRecipient(): Condition {
-  return (ctx) => ctx.recipients.some((r) => !isInternal(r, ctx.organizationDomains));
+  // A truncated event lists only part of the recipients: the rest may be outside.
+  return (ctx) =>
+    ctx.envelope.truncated || ctx.recipients.some((r) => !isInternal(r, ctx.organizationDomains));
 }
 
 /**
