@@ -44,7 +44,7 @@ interface Field {
 
 /**
  * Repairs one header block (see {@link RawRepair}): malformed lines before the last field are folded
- * into the field before them (or kept under `X-Wmflow-Unparsed` when that field must not change); from
+ * into the field before them (or moved to an `X-Wmflow-Unparsed` field at the end when that field must not change); from
  * the first malformed line after the last field on, the lines are the body; 8-bit values of editable
  * fields are encoded (RFC 2047, or RFC 2231 parameters); unknown transfer encodings are normalised;
  * a multipart without a boundary becomes text; the root gets a missing `Date` and `From`.
@@ -60,6 +60,7 @@ export function repairHeaderBlock(
     if (FIELD.test(l.text)) last = i;
   });
   const fields: Field[] = [];
+  const moved: Field[] = [];
   let bodyFrom = lines.length;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i] as HeaderLine;
@@ -76,10 +77,12 @@ export function repairHeaderBlock(
       repairs.push(`folded a malformed line into ${current.name}`);
     } else {
       const raw = Buffer.concat([Buffer.from('X-Wmflow-Unparsed: '), l.raw]);
-      fields.push({ name: 'x-wmflow-unparsed', lines: [{ raw, text: `X-Wmflow-Unparsed: ${l.text}` }] });
-      repairs.push('kept a malformed header line as X-Wmflow-Unparsed');
+      moved.push({ name: 'x-wmflow-unparsed', lines: [{ raw, text: `X-Wmflow-Unparsed: ${l.text}` }] });
+      repairs.push('moved a malformed header line to X-Wmflow-Unparsed at the end of the header');
     }
   }
+  // Moved lines go last, so a continuation after them still belongs to the field it followed.
+  fields.push(...moved);
   let boundary: string | undefined;
   let encoding = '7bit';
   let message = false;

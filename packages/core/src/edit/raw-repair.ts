@@ -86,7 +86,8 @@ export class RawRepair extends Transform {
         raw = raw.subarray(3);
         this.repairs.push('removed a byte-order mark before the header');
       }
-      if (/^>?From /.test(raw.subarray(0, 6).toString('latin1'))) {
+      const start = raw.subarray(0, 200).toString('latin1');
+      if (/^>?From /.test(start) && !/^>?From[ \t]*:/.test(start)) {
         this.repairs.push('removed an mbox "From " line before the header');
         return;
       }

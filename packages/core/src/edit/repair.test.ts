@@ -49,6 +49,17 @@ describe('edit: repair before refusing', () => {
     );
   });
 
+  it('keeps an obsolete "From  :" field (not an mbox line) and moves a stray line after the field it split', async () => {
+    const r = await repaired(
+      'From  : John <jdoe@outside.example>\r\nTo    : Mary Smith\r\n__\r\n   <mary@example.net>\r\nDate  : Fri, 21 Nov 1997 09:55:06 -0600\r\nSubject : hi\r\n\r\nbody\r\n',
+    );
+    expect(r.check).toEqual({ ok: true });
+    expect(r.bytes).toMatch(/^From {2}: John/);
+    expect(r.changes).toContain(
+      'repaired: moved a malformed header line to X-Wmflow-Unparsed at the end of the header',
+    );
+  });
+
   it('closes multiparts left open or closed by their parent, and fills an empty one', async () => {
     const head = 'From: a@outside.example\r\nDate: Tue, 10 May 2005 11:28:07 +0000\r\nSubject: x\r\n';
     const r = await repaired(
