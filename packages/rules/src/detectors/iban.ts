@@ -1,11 +1,45 @@
 import { canonicalText, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
 import type { ScanWork } from './card.js';
 
-// IBAN lengths by country (ISO 13616 registry, common countries); others accepted at 15–34.
+// IBAN lengths by country (ISO 13616 registry); a country code not listed is not an IBAN.
 const LENGTHS: Record<string, number> = {
   AD: 24,
   AE: 23,
+  AL: 28,
   AT: 20,
+  AZ: 28,
+  BI: 27,
+  BY: 28,
+  CR: 22,
+  DJ: 27,
+  DO: 28,
+  EG: 29,
+  FK: 18,
+  GE: 22,
+  GT: 28,
+  HN: 28,
+  IQ: 23,
+  JO: 30,
+  LC: 32,
+  LY: 25,
+  MD: 24,
+  MN: 20,
+  MR: 27,
+  NI: 28,
+  OM: 23,
+  PK: 24,
+  PS: 29,
+  RU: 33,
+  SC: 31,
+  SD: 18,
+  SO: 23,
+  ST: 25,
+  SV: 28,
+  TL: 23,
+  VA: 22,
+  VG: 24,
+  XK: 20,
+  YE: 30,
   BA: 20,
   BE: 16,
   BG: 22,
@@ -71,8 +105,7 @@ const LENGTHS: Record<string, number> = {
 export function ibanValid(iban: string): boolean {
   const s = iban.replace(/ /g, '').toUpperCase();
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s)) return false;
-  const expected = LENGTHS[s.slice(0, 2)];
-  if (expected !== undefined && s.length !== expected) return false;
+  if (s.length !== LENGTHS[s.slice(0, 2)]) return false;
   let rest = 0;
   for (const ch of s.slice(4) + s.slice(0, 4)) {
     const v = ch <= '9' ? ch.charCodeAt(0) - 48 : ch.charCodeAt(0) - 55;
@@ -84,7 +117,8 @@ export function ibanValid(iban: string): boolean {
 /**
  * IBANs in a text, validated by {@link ibanValid}: compact or grouped, any case, the text canonicalised
  * first ({@link canonicalText}: full-width letters and digits, Unicode spaces and dashes), groups joined
- * by runs of up to six separators (space, dash, dot, slash, line break). Work per candidate is bounded
+ * by runs of up to six separators (space, dash, dot, slash, line break) between groups of four, as IBANs
+ * are printed; only countries of the IBAN registry count. Work per candidate is bounded
  * (34 characters and their separators), so the scan is linear. Returns them compact and upper-case.
  *
  * @example
@@ -105,24 +139,28 @@ export function scanIbans(upper: string, max: number, work?: ScanWork): string[]
     if (!isStart(upper, i)) continue;
     let compact = '';
     const at: number[] = [];
+    let group = 0;
     let j = i;
     while (j < upper.length && compact.length < 34) {
       if (work) work.steps++;
       const c = upper[j] as string;
       if (isAlnum(c)) {
         compact += c;
+        group++;
         at.push(j++);
         continue;
       }
+      // Grouped IBANs are printed in fours: a separator after any other group size ends the candidate.
       let k = j;
       while (k < upper.length && k - j < MAX_SEPARATOR_RUN && isSeparator(upper[k])) k++;
-      if (k === j || !isAlnum(upper[k])) break;
+      if (k === j || group !== 4 || !isAlnum(upper[k])) break;
+      group = 0;
       j = k;
     }
-    const known = LENGTHS[compact.slice(0, 2)];
-    const lengths = known ? [known] : range(Math.min(compact.length, 34), 15);
-    const hit = lengths.map((n) => compact.slice(0, n)).find((c) => c.length >= 15 && ibanValid(c));
-    if (hit) {
+    const length = LENGTHS[compact.slice(0, 2)];
+    const hit = length !== undefined && compact.length >= length ? compact.slice(0, length) : undefined;
+    const valid = hit !== undefined && ibanValid(hit);
+    if (valid) {
       found.push(hit);
       i = at[hit.length - 1] as number;
     }
@@ -146,10 +184,4 @@ function isLetter(c: string | undefined): boolean {
 
 function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= '0' && c <= '9';
-}
-
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let n = from; n >= to; n--) out.push(n);
-  return out;
 }
