@@ -48,23 +48,43 @@ export class RawRepair extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     let start = 0;
-    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, start)) {
-      this.partial.push(chunk.subarray(start, i + 1));
-      start = i + 1;
-      this.line(Buffer.concat(this.partial));
+    while (start < chunk.length) {
+      if (this.partialSize === 0 && this.passThrough() && chunk[start] !== 0x2d) {
+        // Fast path: body lines of a non-base64 part go out in one piece up to the next line starting with '-'.
+        const dash = chunk.indexOf('\n-', start);
+        const end = dash === -1 ? chunk.lastIndexOf(0x0a) : dash;
+        if (end >= start) {
+          this.out(chunk.subarray(start, end + 1));
+          start = end + 1;
+          continue;
+        }
+      }
+      const lf = chunk.indexOf(0x0a, start);
+      if (lf === -1) {
+        this.hold(chunk.subarray(start));
+        break;
+      }
+      const piece = chunk.subarray(start, lf + 1);
+      this.line(this.partialSize === 0 ? piece : Buffer.concat([...this.partial, piece]));
+      this.partial = [];
+      this.partialSize = 0;
+      start = lf + 1;
+    }
+    done();
+  }
+
+  private passThrough(): boolean {
+    return this.header === undefined && this.encoding !== 'base64';
+  }
+
+  private hold(rest: Buffer): void {
+    this.partial.push(rest);
+    this.partialSize += rest.length;
+    if (this.partialSize > MAX_HELD_LINE && this.header === undefined) {
+      this.out(Buffer.concat(this.partial)); // an over-long body line is no boundary: pass it on
       this.partial = [];
       this.partialSize = 0;
     }
-    if (start < chunk.length) {
-      this.partial.push(chunk.subarray(start));
-      this.partialSize += chunk.length - start;
-      if (this.partialSize > MAX_HELD_LINE && this.header === undefined) {
-        this.out(Buffer.concat(this.partial)); // an over-long body line is no boundary: pass it on
-        this.partial = [];
-        this.partialSize = 0;
-      }
-    }
-    done();
   }
 
   override _flush(done: TransformCallback): void {
@@ -191,6 +211,7 @@ export class RawRepair extends Transform {
 }
 
 const BASE64_CHAR = /[A-Za-z0-9+/=]/;
+const BASE64_LINE = /^[A-Za-z0-9+/=]*$/;
 
 /**
  * A base64 body line WorkMail would refuse (over-long, or with characters outside base64), made
@@ -199,9 +220,7 @@ const BASE64_CHAR = /[A-Za-z0-9+/=]/;
  */
 function base64Line(raw: Buffer, eol: string, repairs: string[]): Buffer {
   const text = raw.toString('latin1').replace(/\r?\n$/, '');
-  let clean = true;
-  for (let i = 0; i < text.length && clean; i++) if (!BASE64_CHAR.test(text[i] as string)) clean = false;
-  if (clean && text.length <= 998) return raw;
+  if (text.length <= 998 && BASE64_LINE.test(text)) return raw;
   let kept = '';
   for (const c of text) if (BASE64_CHAR.test(c)) kept += c;
   if (!repairs.includes('re-wrapped base64 lines (over-long, or with characters decoders skip)'))
