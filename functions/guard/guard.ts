@@ -29,6 +29,7 @@ export const GUARD_SETTINGS = [
   'TAG_EXTERNAL',
   'EXTERNAL_SUBJECT_TAG',
   'EXTERNAL_BANNER',
+  'EXTERNAL_MARKER_KEY',
   'PROTECTED_NAMES',
   'IMPERSONATION_ACTION',
   'IMPERSONATION_BOUNCE_MESSAGE',
@@ -135,13 +136,18 @@ export function guard(env: Env): FlowHandler {
   const tagging = taggingParts(config, domains.length > 0);
   if (tagging.size > 0) {
     const rule = configured(
-      { subjectTag: config.field('EXTERNAL_SUBJECT_TAG'), banner: config.field('EXTERNAL_BANNER') },
+      {
+        subjectTag: config.field('EXTERNAL_SUBJECT_TAG'),
+        banner: config.field('EXTERNAL_BANNER'),
+        markerKey: config.field('EXTERNAL_MARKER_KEY'),
+      },
       () =>
         tagExternal({
           ...(tagging.has('subject')
             ? { subjectTag: config.text('EXTERNAL_SUBJECT_TAG', '[EXTERNAL]') }
             : {}),
           ...(tagging.has('banner') ? { banner: config.text('EXTERNAL_BANNER', DEFAULT_BANNER) } : {}),
+          ...(config.has('EXTERNAL_MARKER_KEY') ? { markerKey: config.text('EXTERNAL_MARKER_KEY') } : {}),
         }),
     );
     edits = true;

@@ -66,6 +66,8 @@ export {
   senderIsInternal,
   senderMatches,
 } from './senders/index.js';
+export type { OutsideOptions } from './senders/outside.js';
+export { senderIsInside, senderIsOutside } from './senders/outside.js';
 export { messageLargerThan } from './size/index.js';
 export type { VerdictRuleOptions } from './verdicts/index.js';
 export {

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Joiner, Splitter } from '@zone-eu/mailsplit';
 import type { Edit } from './edits.js';
+import { RawRepair, type RepairContext } from './raw-repair.js';
 import { type RewritePlan, RewriteStream, type SignedContentPolicy } from './rewrite-stream.js';
 
 /** Options of {@link applyEdits}. */
@@ -19,6 +20,8 @@ export interface ApplyEditsOptions {
   maxHeaderBytes?: number;
   /** Folder for the rewritten message. Default the OS temporary folder. */
   tempDir?: string;
+  /** Receipt time and envelope sender, for repairs of a missing `Date` or `From`. Default now and the null sender. */
+  repair?: RepairContext;
 }
 
 /** The rewritten message on disk, and what was done and left undone. */
@@ -34,7 +37,9 @@ export interface AppliedEdits {
 
 /**
  * Applies queued edits to a message in one streaming pass and writes the result
- * to a temporary file. Parts no edit touches keep their bytes.
+ * to a temporary file. Parts no edit touches keep their bytes. Before the edits, what would make
+ * WorkMail refuse the update and an MTA would repair is repaired ({@link RawRepair}); each repair
+ * is listed first in `changes`, as `repaired: …`.
  *
  * @example
  * ```ts
@@ -53,10 +58,12 @@ export async function applyEdits(
     maxPartBytes: options.maxPartBytes ?? 10 * 1024 * 1024,
   };
   const rewriter = new RewriteStream(plan);
+  const repair = new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' });
   const path = join(options.tempDir ?? tmpdir(), `wmflow-edit-${randomUUID()}.eml`);
   try {
     await pipeline(
       source,
+      repair,
       new Splitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
       rewriter,
       new Joiner(),
@@ -67,5 +74,7 @@ export async function applyEdits(
     throw error;
   }
   const { size } = await stat(path);
-  return { path, size, changes: rewriter.changes, skipped: rewriter.skipped };
+  // Repairs come first: they are what made the edits acceptable to WorkMail.
+  const changes = [...repair.repairs.map((r) => `repaired: ${r}`), ...rewriter.changes];
+  return { path, size, changes, skipped: rewriter.skipped };
 }

@@ -1,28 +1,40 @@
 import type { Disclaimer, PartInfo } from './edits.js';
+import { metaCharsetToUtf8, scanHtml } from './html-scan.js';
 import { escapeHtml } from './text-codec.js';
 
 /** Adds a disclaimer to a plain-text body, separated by a blank line. */
 export function disclaimPlain(text: string, d: Disclaimer): string {
-  if (text.includes(d.text)) return text; // idempotent across retries
-  return d.position === 'top' ? `${d.text}\n\n${text}` : `${text.replace(/\s*$/, '')}\n\n${d.text}\n`;
+  if (d.dedupe !== 'none' && text.includes(d.text)) return text; // idempotent across retries
+  return d.position === 'top' ? `${d.text}\n\n${text}` : `${text.trimEnd()}\n\n${d.text}\n`;
 }
 
-/** Adds a disclaimer inside `<body>` of an HTML body (or at the very top or end when there is no body tag). */
+// Inline styles only (a sender's stylesheet cannot target a class it does not know), each `!important`
+// so that author rules cannot hide the block; no class, no id.
+export const BLOCK_STYLE =
+  'display:block !important;visibility:visible !important;opacity:1 !important;position:static !important;' +
+  'height:auto !important;max-height:none !important;overflow:visible !important;font-size:14px !important;' +
+  'color:#000000 !important;background:#fff4e5 !important;border:1px solid #b35c00 !important;' +
+  'padding:8px !important;margin:0 0 12px 0 !important;';
+
+/** Style of the default paragraph around the disclaimer text. */
+export const PARAGRAPH_STYLE = 'margin:0 !important;';
+
+/**
+ * Adds a disclaimer inside the HTML body: after the real `<body>` start tag (top) or before the real
+ * `</body>` (bottom), as found by {@link scanHtml} (never inside a comment, script, style or attribute);
+ * at the very top or end when there is no body tag.
+ */
 export function disclaimHtml(html: string, d: Disclaimer): string {
-  const snippet = d.html ?? `<p>${escapeHtml(d.text).replace(/\r?\n/g, '<br>')}</p>`;
-  if (html.includes(snippet)) return html;
-  const block = `<div class="wmflow-disclaimer">${snippet}</div>`;
-  if (d.position === 'top') {
-    const open = /<body\b[^>]*>/i.exec(html);
-    if (!open) return `${block}${html}`;
-    const at = open.index + open[0].length;
-    return `${html.slice(0, at)}${block}${html.slice(at)}`;
-  }
-  const close = html.toLowerCase().lastIndexOf('</body');
-  return close < 0 ? `${html}${block}` : `${html.slice(0, close)}${block}${html.slice(close)}`;
+  const snippet =
+    d.html ?? `<p style="${PARAGRAPH_STYLE}">${escapeHtml(d.text).replace(/\r?\n/g, '<br>')}</p>`;
+  if (d.dedupe !== 'none' && html.includes(snippet)) return html;
+  const block = `<div style="${BLOCK_STYLE}">${snippet}</div>`;
+  const marks = scanHtml(html);
+  const at = d.position === 'top' ? (marks.bodyStart ?? 0) : (marks.bodyEnd ?? html.length);
+  return `${html.slice(0, at)}${block}${html.slice(at)}`;
 }
 
-/** Applies every text edit for this part, in queue order. */
+/** Applies every text edit for this part, in queue order; an HTML part re-encoded to UTF-8 says so in its meta tags. */
 export function editText(
   text: string,
   part: PartInfo,
@@ -33,5 +45,6 @@ export function editText(
   for (const t of transforms) if (t.match(part)) out = t.transform(out, part);
   for (const d of disclaimers)
     out = part.contentType === 'text/html' ? disclaimHtml(out, d) : disclaimPlain(out, d);
+  if (out !== text && part.contentType === 'text/html') out = metaCharsetToUtf8(out);
   return out;
 }

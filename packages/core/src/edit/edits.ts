@@ -21,6 +21,12 @@ export interface Disclaimer {
   html?: string;
   /** Where it goes. Default `bottom`. */
   position?: 'top' | 'bottom';
+  /**
+   * `text` (default): not added again when the body already holds it (a retry). `none`: always added;
+   * for banners whose idempotency comes from a marker only the deployment can write (text in the body is
+   * the sender's, and must not suppress a warning).
+   */
+  dedupe?: 'text' | 'none';
 }
 
 /** One queued edit. */

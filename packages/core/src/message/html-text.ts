@@ -38,11 +38,37 @@ function startsTag(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2f || c === 0x21 || c === 0x3f;
 }
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+// The entities mail markup uses for text, spacing and dashes (numeric ones are decoded generally).
+const NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  ensp: '\u2002',
+  emsp: '\u2003',
+  thinsp: '\u2009',
+  numsp: '\u2007',
+  puncsp: '\u2008',
+  shy: '\u00ad',
+  zwnj: '\u200c',
+  zwj: '\u200d',
+  ndash: '\u2013',
+  mdash: '\u2014',
+  minus: '\u2212',
+  hyphen: '\u2010',
+  dash: '\u2010',
+  period: '.',
+  sol: '/',
+  colon: ':',
+  comma: ',',
+  middot: '\u00b7',
+};
 
-// Bounded quantifiers only: each match attempt looks at most 9 characters ahead.
+// Bounded quantifiers only: each match attempt looks at most 11 characters ahead.
 function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, body: string) => {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (whole, body: string) => {
     if (body[0] !== '#') return NAMED[body.toLowerCase()] ?? whole;
     const code =
       body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));

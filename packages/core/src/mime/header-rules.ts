@@ -42,6 +42,9 @@ export function checkHeaderRules(
   for (const name of names) {
     const was = before.values(name).map(normalize);
     const is = after.values(name).map(normalize);
+    // A required field the original lacked may be added (the repair of a missing Date or From).
+    const required = (UPDATE_HEADER_RULES.required as readonly string[]).includes(name);
+    if (required && was.length === 0 && is.length === 1) continue;
     const reason = describeChange(display(name), was, is);
     if (reason) problems.add({ code: 'immutable-header-changed', reason, header: name });
   }

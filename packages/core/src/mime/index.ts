@@ -8,3 +8,7 @@ export type { MimeSource, UpdateCheckResult } from './update-check.js';
 export { checkUpdate } from './update-check.js';
 export type { UpdateCheckLimits } from './update-rules.js';
 export { DEFAULT_UPDATE_CHECK_LIMITS, isImmutableHeader, UPDATE_HEADER_RULES } from './update-rules.js';
+export type { VisibleKind } from './visible-kind.js';
+export { visibleKind } from './visible-kind.js';
+export type { TextPlace, VisibleTextLimits, VisibleTextReport } from './visible-text.js';
+export { DEFAULT_VISIBLE_TEXT_LIMITS, readVisibleText } from './visible-text.js';

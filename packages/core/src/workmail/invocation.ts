@@ -137,7 +137,10 @@ async function editOutcome(
       messageId: event.messageId,
       invocationId: event.invocationId,
       clients: clients(),
-      options: s.updates,
+      options: {
+        repair: { receivedAt: new Date(), mailFrom: event.envelope.mailFrom.address },
+        ...s.updates,
+      },
       signal: state.controller.signal,
     });
   } catch (error) {

@@ -1,3 +1,5 @@
+import { canonicalText, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
+
 /**
  * True when the digits pass the Luhn (mod 10) check used by payment card numbers.
  *
@@ -45,52 +47,77 @@ export interface CardNumberOptions {
   max?: number;
 }
 
+/** Counts the steps a scan takes, so tests can show the work grows linearly with the input. */
+export interface ScanWork {
+  steps: number;
+}
+
 /**
- * Payment card numbers in a text: runs of 12–19 digits, optionally grouped by single spaces or
- * hyphens, standing alone (no digit or letter directly around them), passing the Luhn check, and by
- * default with a known issuer prefix. One linear pass. Returns the digits.
+ * Payment card numbers in a text: runs of 12–19 digits, grouped or not, standing alone (no letter or
+ * digit directly around them), passing the Luhn check, and by default with a known issuer prefix. The
+ * text is canonicalised first ({@link canonicalText}): any Unicode decimal digit counts (full-width
+ * `４１１１`), and groups may be joined by runs of up to six separators (any Unicode space, line break,
+ * dash, dot or slash), so `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found.
+ * One linear pass. Returns the digits.
  *
  * @example
  * ```ts
  * findCardNumbers('card 4111 1111 1111 1111, exp 12/29'); // ['4111111111111111']
+ * findCardNumbers('card ４１１１．１１１１．１１１１．１１１１'); // ['4111111111111111']
  * ```
  */
 export function findCardNumbers(text: string, options: CardNumberOptions = {}): string[] {
-  const requireIssuer = options.requireKnownIssuer ?? true;
-  const max = options.max ?? 100;
+  return scanCards(canonicalText(text), options.requireKnownIssuer ?? true, options.max ?? 100);
+}
+
+/** {@link findCardNumbers} over text already canonical. */
+export function scanCards(text: string, requireIssuer: boolean, max: number, work?: ScanWork): string[] {
   const found: string[] = [];
   let i = 0;
   while (i < text.length && found.length < max) {
-    if (!isDigit(text, i) || isAlnum(text, i - 1)) {
+    if (work) work.steps++;
+    if (!isDigit(text, i) || isWordChar(text[i - 1])) {
       i++;
       continue;
     }
-    // A run: digit groups joined by single spaces or hyphens.
+    // A run: digit groups joined by short runs of separators.
     const groups: string[] = [];
     let j = i;
     let group = '';
     while (j < text.length) {
-      if (isDigit(text, j)) group += text[j++];
-      else if ((text[j] === ' ' || text[j] === '-') && isDigit(text, j + 1)) {
-        groups.push(group);
-        group = '';
-        j++;
-      } else break;
+      if (work) work.steps++;
+      if (isDigit(text, j)) {
+        group += text[j++];
+        continue;
+      }
+      let k = j;
+      while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
+      if (k === j || !isDigit(text, k)) break;
+      groups.push(group);
+      group = '';
+      j = k;
     }
     groups.push(group);
-    if (!isAlnum(text, j)) collectFromRun(groups, requireIssuer, max, found);
+    if (!isWordChar(text[j])) collectFromRun(groups, requireIssuer, max, found, work);
     i = j;
   }
   return found;
 }
 
 // Candidates are consecutive whole groups of 12–19 digits; each start looks at most 19 groups ahead.
-function collectFromRun(groups: string[], requireIssuer: boolean, max: number, found: string[]): void {
+function collectFromRun(
+  groups: string[],
+  requireIssuer: boolean,
+  max: number,
+  found: string[],
+  work?: ScanWork,
+): void {
   let s = 0;
   while (s < groups.length && found.length < max) {
     let digits = '';
     let hit = -1;
     for (let e = s; e < groups.length; e++) {
+      if (work) work.steps++;
       digits += groups[e];
       if (digits.length > 19) break;
       if (
@@ -118,9 +145,4 @@ function allSame(digits: string): boolean {
 function isDigit(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return c >= 48 && c <= 57;
-}
-
-function isAlnum(text: string, i: number): boolean {
-  if (i < 0 || i >= text.length) return false;
-  return /[\p{L}\p{N}]/u.test(text[i] as string);
 }

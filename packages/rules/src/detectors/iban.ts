@@ -1,8 +1,45 @@
-// IBAN lengths by country (ISO 13616 registry, common countries); others accepted at 15–34.
+import { canonicalText, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
+import type { ScanWork } from './card.js';
+
+// IBAN lengths by country (ISO 13616 registry); a country code not listed is not an IBAN.
 const LENGTHS: Record<string, number> = {
   AD: 24,
   AE: 23,
+  AL: 28,
   AT: 20,
+  AZ: 28,
+  BI: 27,
+  BY: 28,
+  CR: 22,
+  DJ: 27,
+  DO: 28,
+  EG: 29,
+  FK: 18,
+  GE: 22,
+  GT: 28,
+  HN: 28,
+  IQ: 23,
+  JO: 30,
+  LC: 32,
+  LY: 25,
+  MD: 24,
+  MN: 20,
+  MR: 27,
+  NI: 28,
+  OM: 23,
+  PK: 24,
+  PS: 29,
+  RU: 33,
+  SC: 31,
+  SD: 18,
+  SO: 23,
+  ST: 25,
+  SV: 28,
+  TL: 23,
+  VA: 22,
+  VG: 24,
+  XK: 20,
+  YE: 30,
   BA: 20,
   BE: 16,
   BG: 22,
@@ -68,8 +105,7 @@ const LENGTHS: Record<string, number> = {
 export function ibanValid(iban: string): boolean {
   const s = iban.replace(/ /g, '').toUpperCase();
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s)) return false;
-  const expected = LENGTHS[s.slice(0, 2)];
-  if (expected !== undefined && s.length !== expected) return false;
+  if (s.length !== LENGTHS[s.slice(0, 2)]) return false;
   let rest = 0;
   for (const ch of s.slice(4) + s.slice(0, 4)) {
     const v = ch <= '9' ? ch.charCodeAt(0) - 48 : ch.charCodeAt(0) - 55;
@@ -79,50 +115,73 @@ export function ibanValid(iban: string): boolean {
 }
 
 /**
- * IBANs in a text (compact or grouped by single spaces), validated by {@link ibanValid}. Work per
- * candidate is bounded (34 characters), so the scan is linear. Returns them compact and upper-case.
+ * IBANs in a text, validated by {@link ibanValid}: compact or grouped, any case, the text canonicalised
+ * first ({@link canonicalText}: full-width letters and digits, Unicode spaces and dashes), groups joined
+ * by runs of up to six separators (space, dash, dot, slash, line break) between groups of four, as IBANs
+ * are printed; only countries of the IBAN registry count. Work per candidate is bounded
+ * (34 characters and their separators), so the scan is linear. Returns them compact and upper-case.
  *
  * @example
  * ```ts
  * findIbans('Pay to DE89 3704 0044 0532 0130 00 today'); // ['DE89370400440532013000']
+ * findIbans('iban gb82-west-1234-5698-7654-32'); // ['GB82WEST12345698765432']
  * ```
  */
 export function findIbans(text: string, max = 100): string[] {
+  return scanIbans(canonicalText(text).toUpperCase(), max);
+}
+
+/** {@link findIbans} over canonical upper-case text. */
+export function scanIbans(upper: string, max: number, work?: ScanWork): string[] {
   const found: string[] = [];
-  const upper = text.toUpperCase();
   for (let i = 0; i + 15 <= upper.length && found.length < max; i++) {
+    if (work) work.steps++;
     if (!isStart(upper, i)) continue;
     let compact = '';
+    const at: number[] = [];
+    let group = 0;
     let j = i;
     while (j < upper.length && compact.length < 34) {
+      if (work) work.steps++;
       const c = upper[j] as string;
-      if (/[A-Z0-9]/.test(c)) compact += c;
-      else if (c !== ' ' || !/[A-Z0-9]/.test(upper[j + 1] ?? '')) break;
-      j++;
+      if (isAlnum(c)) {
+        compact += c;
+        group++;
+        at.push(j++);
+        continue;
+      }
+      // Grouped IBANs are printed in fours: a separator after any other group size ends the candidate.
+      let k = j;
+      while (k < upper.length && k - j < MAX_SEPARATOR_RUN && isSeparator(upper[k])) k++;
+      if (k === j || group !== 4 || !isAlnum(upper[k])) break;
+      group = 0;
+      j = k;
     }
-    const known = LENGTHS[compact.slice(0, 2)];
-    const lengths = known ? [known] : range(Math.min(compact.length, 34), 15);
-    const hit = lengths.map((n) => compact.slice(0, n)).find((c) => c.length >= 15 && ibanValid(c));
-    if (hit) {
+    const length = LENGTHS[compact.slice(0, 2)];
+    const hit = length !== undefined && compact.length >= length ? compact.slice(0, length) : undefined;
+    const valid = hit !== undefined && ibanValid(hit);
+    if (valid) {
       found.push(hit);
-      i += hit.length - 1;
+      i = at[hit.length - 1] as number;
     }
   }
   return found;
 }
 
+function isAlnum(c: string | undefined): boolean {
+  return c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+}
+
 function isStart(s: string, i: number): boolean {
   return (
-    /[A-Z]/.test(s[i] as string) &&
-    /[A-Z]/.test(s[i + 1] as string) &&
-    /\d/.test(s[i + 2] as string) &&
-    /\d/.test(s[i + 3] as string) &&
-    (i === 0 || !/[\p{L}\p{N}]/u.test(s[i - 1] as string))
+    isLetter(s[i]) && isLetter(s[i + 1]) && isDigit(s[i + 2]) && isDigit(s[i + 3]) && !isWordChar(s[i - 1])
   );
 }
 
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let n = from; n >= to; n--) out.push(n);
-  return out;
+function isLetter(c: string | undefined): boolean {
+  return c !== undefined && c >= 'A' && c <= 'Z';
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
 }

@@ -1,4 +1,5 @@
 import { type Condition, ConfigError } from '@wmflow/core';
+import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { htmlToText } from '../content/normalize.js';
 import { countOption } from '../internal/config.js';
 import { type CardNumberOptions, findCardNumbers } from './card.js';
@@ -13,10 +14,14 @@ export interface ContainsSensitiveDataOptions {
   kinds?: readonly SensitiveKind[];
   /** How many findings (all kinds together) make the condition true. Default 1. */
   minCount?: number;
-  /** Where to look: the subject from the event, the bodies (text and HTML), or both (default). */
+  /** Where to look: the subject (event and header), everything else a recipient sees, or both (default). */
   scope?: 'subject' | 'body' | 'both';
   /** Card detector settings. */
   cards?: Omit<CardNumberOptions, 'max'>;
+  /** What a message that cannot be read in full counts as: `match` (default, fail closed) or `no-match`. */
+  onUndecidable?: 'match' | 'no-match';
+  /** Bounds on reading the message (part size, total size, parts, attached-message depth). */
+  limits?: Partial<VisibleTextLimits>;
 }
 
 const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
@@ -24,7 +29,13 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
 /**
  * True when the message carries at least `minCount` validated sensitive numbers: payment card numbers
  * (Luhn check, known issuer) and IBANs (mod-97 check). Validation keeps order numbers and phone numbers
- * from counting. One linear pass per detector.
+ * from counting. The text is normalised before matching (any Unicode digit, space, dash; separators
+ * `space . - /` and runs of them; numbers wrapped across lines; HTML tags and entities), and every text a
+ * recipient sees is read (see {@link readVisibleText}): the event subject and the full Subject header,
+ * every other visible header, attachment names, text and HTML bodies, text-like attachments and attached
+ * messages at any depth up to the limits. Office documents, PDFs, images and archives are not read.
+ * When part of the message cannot be read (over a limit, undecodable), the condition is true by default
+ * (`onUndecidable: 'match'`: not knowing is not allowing) and the reason is logged. Linear time.
  *
  * @example
  * ```ts
@@ -41,15 +52,36 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
   const scope = options.scope ?? 'both';
   if (!['subject', 'body', 'both'].includes(scope))
     throw new ConfigError('scope', 'must be subject, body or both');
+  const onUndecidable = options.onUndecidable ?? 'match';
+  if (!['match', 'no-match'].includes(onUndecidable))
+    throw new ConfigError('onUndecidable', 'must be match or no-match');
   const found = (text: string, into: Set<string>) => collectSensitive(text, kinds, into, min, options.cards);
   return async (ctx) => {
     const seen = new Set<string>();
-    if (scope !== 'body') found(ctx.subject, seen);
-    if (seen.size >= min || scope === 'subject') return seen.size >= min;
-    const { text, html } = await ctx.message.parsed();
-    found(text ?? '', seen);
-    if (seen.size < min && html !== undefined) found(htmlToText(html), seen);
-    return seen.size >= min;
+    found(ctx.subject, seen);
+    if (seen.size >= min) return true;
+    const { readVisibleText } = await import('@wmflow/core/mime');
+    const report = await readVisibleText(
+      ctx.message.stream(),
+      (text, place) => {
+        if (
+          scope === 'subject' &&
+          !(place.kind === 'header' && place.depth === 0 && /^subject$/i.test(place.label))
+        )
+          return false;
+        if (scope === 'body' && place.kind === 'header' && /^subject$/i.test(place.label)) return false;
+        found(place.html ? htmlToText(text) : text, seen);
+        return seen.size >= min;
+      },
+      options.limits,
+    );
+    if (seen.size >= min) return true;
+    if (report.unread.length === 0) return false;
+    ctx.logger.warn('sensitive-data: part of the message could not be read', {
+      unread: report.unread,
+      decided: onUndecidable,
+    });
+    return onUndecidable === 'match';
   };
 }
 

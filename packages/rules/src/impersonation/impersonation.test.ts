@@ -44,7 +44,9 @@ describe('condition: impersonatesProtectedName', () => {
     ).toBe(false);
     const allowed = impersonatesProtectedName({ names: ['Jane Doe'], allowedSenders: ['freemail.example'] });
     expect(await fired(allowed, message, 'x@freemail.example')).toBe(false);
-    const internal = 'From: Jane Doe <jane@corp.example>\r\nSubject: hi\r\n\r\nhi\r\n';
+    // The protected person writing from their real address: authenticated, hence inside, never flagged.
+    const internal =
+      'Authentication-Results: amazonses.com; dkim=pass header.d=corp.example\r\nFrom: Jane Doe <jane@corp.example>\r\nSubject: hi\r\n\r\nhi\r\n';
     expect(
       await fired(impersonatesProtectedName({ names: ['Jane Doe'] }), internal, 'jane@corp.example'),
     ).toBe(false);

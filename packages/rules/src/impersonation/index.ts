@@ -1,6 +1,7 @@
-import { type Condition, ConfigError, isInternal, matchesAnyPattern } from '@wmflow/core';
+import { type Condition, ConfigError, matchesAnyPattern } from '@wmflow/core';
 import { normalizeText } from '../content/normalize.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
+import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 
 // Letters from other scripts that look like Latin ones, and digits used as letters.
 const CONFUSABLES: Record<string, string> = {
@@ -49,33 +50,66 @@ const CONFUSABLES: Record<string, string> = {
   ł: 'l',
   ø: 'o',
   đ: 'd',
+  ɑ: 'a',
+  ɡ: 'g',
+  ɩ: 'i',
+  ǀ: 'l',
+  ϲ: 'c',
+  ϳ: 'j',
+  γ: 'y',
+  ԍ: 'g',
+  ɔ: 'o',
+  ʀ: 'r',
+  ᴅ: 'd',
 };
 
 /**
- * A display name reduced for impersonation checks: NFKC, case folding, diacritics and invisible
- * characters removed, look-alike letters mapped to Latin, punctuation dropped, words sorted (so
- * "Doe, Jane" equals "Jane Doe"). Linear in the name's length.
+ * A display name reduced for impersonation checks: NFKC (full-width letters), case folding, diacritics
+ * and invisible characters removed, look-alike letters of other scripts mapped to Latin (Cyrillic,
+ * Greek, Latin alpha `ɑ`), an address written in the name reduced to its local part, punctuation dropped,
+ * runs of single letters joined ("J a n e" → "jane"), words sorted (so "Doe, Jane" equals "Jane Doe").
+ * Linear in the name's length.
  *
  * @example
  * ```ts
  * skeletonName('Jаne  DOÉ'); // "doe jane" (the "а" was Cyrillic)
+ * skeletonName('"Jane.Doe@corp.example"'); // "doe jane"
  * ```
  */
 export function skeletonName(name: string): string {
+  return nameWords(name).sort().join(' ');
+}
+
+// The words of a name in their order (see skeletonName).
+function nameWords(name: string): string[] {
   const base = normalizeText(name, { stripDiacritics: true });
-  let out = '';
-  for (const ch of base) out += CONFUSABLES[ch] ?? ch;
-  return out
+  const tokens = base.split(/[\s<>"'(),;[\]]+/).map((t) => {
+    const at = t.lastIndexOf('@');
+    return at > 0 && t.slice(at + 1).includes('.') ? t.slice(0, at) : t; // an address: its local part
+  });
+  let mapped = '';
+  for (const ch of tokens.join(' ')) mapped += CONFUSABLES[ch] ?? ch;
+  const words = mapped
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
     .split(' ')
-    .filter(Boolean)
-    .sort()
-    .join(' ');
+    .filter(Boolean);
+  const joined: string[] = [];
+  let run = '';
+  for (const w of words) {
+    if ([...w].length === 1) run += w;
+    else {
+      if (run) joined.push(run);
+      run = '';
+      joined.push(w);
+    }
+  }
+  if (run) joined.push(run);
+  return joined;
 }
 
 /** Options of {@link impersonatesProtectedName}. */
-export interface ImpersonationOptions {
+export interface ImpersonationOptions extends OutsideOptions {
   /** Protected display names (executives, finance, "IT Helpdesk"). */
   names: ListInput;
   /** Outside addresses that may legitimately use those names (an executive's own other mailbox). */
@@ -83,9 +117,12 @@ export interface ImpersonationOptions {
 }
 
 /**
- * True when the header From display name is, after normalisation ({@link skeletonName}), one of the
- * protected names — or contains all its words — while the mail comes from outside the organization
- * (envelope sender or header From outside `organizationDomains`). Reads only the header block.
+ * True when mail from outside the organization carries a protected name in any `From`, `Sender` or
+ * `Reply-To` mailbox: the display name, after normalisation ({@link skeletonName}), holds all the words
+ * of a protected name, or the name's letters written as one word ("JaneDoe", "J a n e D o e"). Outside is
+ * decided by evidence ({@link senderIsInside}): a protected person writing from their real organization
+ * address is authenticated, hence inside, and never flagged; mailboxes listed in `allowedSenders` are
+ * never flagged either. Reads only the header block.
  *
  * @example
  * ```ts
@@ -94,20 +131,39 @@ export interface ImpersonationOptions {
  */
 export function impersonatesProtectedName(options: ImpersonationOptions): Condition {
   const protectedNames = stringList('names', options.names).map((n, i) => {
-    const words = skeletonName(n).split(' ').filter(Boolean);
+    const words = nameWords(n);
     if (words.length === 0) throw new ConfigError(`names[${i}]`, 'has no letters or digits');
-    return words;
+    return { words, compact: compactForms(words) };
   });
   const allowed = patternList('allowedSenders', options.allowedSenders ?? [], true);
   return async (ctx) => {
-    const from = (await ctx.message.headers()).from[0];
-    if (!from) return false;
-    const envelope = ctx.envelope.mailFrom;
-    const outside =
-      !isInternal(from.address, ctx.organizationDomains) ||
-      (envelope !== '' && !isInternal(envelope, ctx.organizationDomains));
-    if (!outside || matchesAnyPattern(from.address, allowed)) return false;
-    const words = new Set(skeletonName(from.name).split(' '));
-    return protectedNames.some((name) => name.every((w) => words.has(w)));
+    const headers = await ctx.message.headers();
+    const mailboxes = [...headers.from, ...headers.sender, ...headers.replyTo];
+    if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
+    return mailboxes.some((box) => {
+      if (box.address && matchesAnyPattern(box.address, allowed)) return false;
+      const words = nameWords(box.name);
+      const set = new Set(words);
+      const glued = words.join('');
+      return protectedNames.some(
+        (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
+      );
+    });
   };
+}
+
+// The protected name's letters as one word, in the given order, reversed, and sorted (up to 3 words: every order).
+function compactForms(words: string[]): string[] {
+  const forms = new Set([words.join(''), [...words].reverse().join(''), [...words].sort().join('')]);
+  if (words.length === 3) {
+    const [a, b, c] = words as [string, string, string];
+    for (const p of [
+      [a, c, b],
+      [b, a, c],
+      [b, c, a],
+      [c, a, b],
+    ])
+      forms.add(p.join(''));
+  }
+  return [...forms];
 }

@@ -1,5 +1,7 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConfigError, isInternal, type Rule } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
+import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 
 const HEADER_NAME = /^[!-9;-~]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
@@ -26,21 +28,34 @@ function headerValue(field: string, value: string): string {
 }
 
 /** Options of {@link tagExternal}. */
-export interface TagExternalOptions {
+export interface TagExternalOptions extends OutsideOptions {
   /** Subject prefix, e.g. `[EXTERNAL]`; added once (never twice on replies). */
   subjectTag?: string;
   /** Banner text put on top of the body; `bannerHtml` is trusted, fixed markup for HTML bodies. */
   banner?: string;
   bannerHtml?: string;
-  /** Header marking tagged mail, so the banner is not added again on a re-run. Default `X-Wmflow-External`. */
+  /**
+   * Header marking tagged mail for downstream filters, set to `true` (copies a sender wrote are replaced).
+   * Default `X-Wmflow-External`. A second header, `<markerHeader>-Seal`, carries a keyed HMAC only this
+   * deployment can produce; it alone tells a retry of the same event that the banner is already there.
+   */
   markerHeader?: string;
+  /**
+   * Secret key of the seal (at least 16 characters). Default: a random key per cold start, so a retry
+   * served by another Lambda instance may add the banner a second time; set one to avoid that.
+   */
+  markerKey?: string;
   name?: string;
 }
 
 /**
  * Tags inbound mail from outside the organization: a subject prefix, a banner on top of the body, and a
- * marker header. Idempotent: the subject prefix is never doubled and a message already carrying the
- * marker header gets no second banner. Synchronous flows only (edits are ignored otherwise).
+ * marker header. Outside is decided by evidence ({@link senderIsInside}): a sender is inside only when the
+ * trusted Authentication-Results shows DMARC, DKIM or SPF passing for an organization domain, so a spoofed
+ * own domain is tagged. Nothing the sender writes suppresses the banner: copies of the marker header are
+ * replaced, the banner text in the body does not count, and only a seal keyed by this deployment over the
+ * event's invocation id marks a message already tagged (a retry). The subject prefix is never doubled.
+ * Synchronous flows only (edits are ignored otherwise).
  *
  * @example
  * ```ts
@@ -56,16 +71,36 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
   if (tag === undefined && banner === undefined)
     throw new ConfigError('subjectTag', 'give a subjectTag or a banner');
   const marker = headerName('markerHeader', options.markerHeader ?? 'X-Wmflow-External');
+  const sealHeader = `${marker}-Seal`;
+  if (
+    options.markerKey !== undefined &&
+    (typeof options.markerKey !== 'string' || options.markerKey.length < 16)
+  )
+    throw new ConfigError('markerKey', 'must be at least 16 characters');
+  const key = options.markerKey ?? randomBytes(32).toString('hex');
   return {
     name: ruleName('name', options.name, 'tag-external'),
     async run(ctx) {
-      if (isInternal(ctx.envelope.mailFrom, ctx.organizationDomains)) return;
+      if (await senderIsInside(ctx, options)) return;
       if (tag) ctx.edit.prefixSubject(tag);
-      if ((await ctx.message.headers()).has(marker)) return;
-      if (banner) ctx.edit.addDisclaimer({ text: banner, html: options.bannerHtml, position: 'top' });
+      const seal = createHmac('sha256', key)
+        .update(`wmflow-external:${ctx.invocationId}`)
+        .digest('hex')
+        .slice(0, 32);
+      const sealed = (await ctx.message.headers()).all(sealHeader).some((v) => sameSeal(v, seal));
+      if (sealed) return; // this deployment already tagged this event (a retry)
+      if (banner)
+        ctx.edit.addDisclaimer({ text: banner, html: options.bannerHtml, position: 'top', dedupe: 'none' });
       ctx.edit.setHeader(marker, 'true');
+      ctx.edit.setHeader(sealHeader, seal);
     },
   };
+}
+
+function sameSeal(value: string, seal: string): boolean {
+  const a = Buffer.from(value.trim());
+  const b = Buffer.from(seal);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Options of {@link addDisclaimer}. */

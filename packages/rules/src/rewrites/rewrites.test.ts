@@ -16,20 +16,23 @@ describe('rules: rewrites (over the emulator, committed with PutRawMessageConten
   const tag = inbound(tagExternal({ subjectTag: '[EXTERNAL]', banner: 'Sent from outside Corp.' }));
 
   it('tags external mail once: subject, banner and marker header', async () => {
+    const invocationId = 'retry-of-one-event';
     const r = await h.run(
       [tag],
       await eml('impersonation-display-name.eml'),
-      { mailFrom: 'x@freemail.example' },
+      { mailFrom: 'x@freemail.example', invocationId },
       updates,
     );
     const after = latest(r.messageId);
     expect(after).toMatch(/^Subject: \[EXTERNAL\] Urgent wire transfer/m);
     expect(after).toContain('Sent from outside Corp.');
     expect(after).toMatch(/^X-Wmflow-External: true/m);
+    expect(after).toMatch(/^X-Wmflow-External-Seal: [0-9a-f]{32}$/m);
+    // WorkMail retries the same event (same invocation id) after the update was committed: no second banner.
     const again = await h.run(
       [tag],
       Buffer.from(after, 'latin1'),
-      { mailFrom: 'x@freemail.example' },
+      { mailFrom: 'x@freemail.example', invocationId },
       updates,
     );
     const twice = latest(again.messageId);
@@ -37,10 +40,12 @@ describe('rules: rewrites (over the emulator, committed with PutRawMessageConten
     expect(twice.match(/Sent from outside Corp\./g)).toHaveLength(1);
   });
 
-  it('leaves internal mail untouched', async () => {
+  it('leaves internal mail (DMARC pass for an organization domain) untouched', async () => {
+    const auth =
+      'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=ceo@corp.example; dmarc=pass header.from=corp.example\r\n';
     const r = await h.run(
       [tag],
-      await eml('impersonation-display-name.eml'),
+      Buffer.concat([Buffer.from(auth), await eml('impersonation-display-name.eml')]),
       { mailFrom: 'ceo@corp.example' },
       updates,
     );

@@ -89,6 +89,7 @@ export function senderIsExternal(): Condition {
  * ```
  */
 export function hasExternalRecipient(): Condition {
+  // A truncated event lists only part of the recipients: the rest may be outside.
   return (ctx) =>
     ctx.envelope.truncated || ctx.recipients.some((r) => !isInternal(r, ctx.organizationDomains));
 }

@@ -1,0 +1,50 @@
+import type { Transform } from 'node:stream';
+
+/** The mailsplit node fields the visible-text reader uses. */
+export interface TextNode {
+  type: 'node';
+  multipart: string | false;
+  contentType: string | false;
+  charset: string | false;
+  filename: string | false;
+  getHeaders(): Buffer;
+  getDecoder(): Transform;
+}
+
+const TEXT_TYPES = new Set([
+  'application/json',
+  'application/xml',
+  'application/csv',
+  'application/x-csv',
+  'application/javascript',
+  'application/x-ndjson',
+  'application/yaml',
+  'application/x-yaml',
+]);
+const TEXT_EXTENSIONS = new Set(
+  'txt csv tsv text log md json ndjson xml html htm xhtml yaml yml ini cfg conf ics vcf sql eml'.split(' '),
+);
+const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
+
+/** How a leaf part is read: as text, as HTML, as an attached message, or not at all (binary). */
+export type VisibleKind = 'text' | 'html' | 'message' | 'binary';
+
+/**
+ * Decides how a leaf part is read, from its declared type and its file name (a `.csv` sent as
+ * `application/octet-stream` is still text).
+ *
+ * @example
+ * ```ts
+ * visibleKind({ contentType: 'application/octet-stream', filename: 'cards.csv' } as TextNode); // 'text'
+ * ```
+ */
+export function visibleKind(node: Pick<TextNode, 'contentType' | 'filename'>): VisibleKind {
+  const type = (node.contentType || 'text/plain').toLowerCase();
+  const ext = node.filename ? (/\.([a-z0-9]{1,8})\s*$/i.exec(node.filename)?.[1] ?? '').toLowerCase() : '';
+  if (MESSAGE_TYPES.has(type) || ext === 'eml') return 'message';
+  if (type === 'text/html' || type === 'application/xhtml+xml' || ext === 'html' || ext === 'htm')
+    return 'html';
+  if (type.startsWith('text/') || TEXT_TYPES.has(type) || /\+(json|xml)$/.test(type)) return 'text';
+  if (TEXT_EXTENSIONS.has(ext)) return 'text';
+  return 'binary';
+}

@@ -1,0 +1,210 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Splitter } from '@zone-eu/mailsplit';
+import libmime from 'libmime';
+import charsets from 'libmime/lib/charset';
+import { MessageHeaders } from '../message/headers.js';
+import { type TextNode, visibleKind } from './visible-kind.js';
+
+/** Where a piece of visible text was found. */
+export interface TextPlace {
+  /** `header`, `filename`, `body` (text and HTML bodies, text-like attachments). */
+  kind: 'header' | 'filename' | 'body';
+  /** Header name, content type or file name, for logs. */
+  label: string;
+  /** 0 in the message itself, 1 inside an attached message, and so on. */
+  depth: number;
+  /** True for HTML: the reader gets the markup and turns it into text itself. */
+  html?: boolean;
+}
+
+/** Bounds of {@link readVisibleText}. */
+export interface VisibleTextLimits {
+  /** Largest decoded part read. Default 10 MiB. */
+  maxPartBytes: number;
+  /** Most bytes decoded over the whole message. Default 50 MiB. */
+  maxTotalBytes: number;
+  /** Most MIME parts looked at. Default 1000. */
+  maxParts: number;
+  /** Attached messages are opened this many levels deep. Default 5. */
+  maxDepth: number;
+}
+
+/** What {@link readVisibleText} could not read (the caller decides what not knowing means). */
+export interface VisibleTextReport {
+  /** Parts that were too large, too deep, too many, or undecodable; empty when everything was read. */
+  unread: string[];
+  /** Attachments that are not text (PDF, Office, images, archives): out of scope, listed for logs. */
+  skipped: string[];
+  /** True when the reader asked to stop early. */
+  stopped: boolean;
+}
+
+/** The default {@link VisibleTextLimits}. */
+export const DEFAULT_VISIBLE_TEXT_LIMITS: VisibleTextLimits = {
+  maxPartBytes: 10 * 1024 * 1024,
+  maxTotalBytes: 50 * 1024 * 1024,
+  maxParts: 1000,
+  maxDepth: 5,
+};
+
+// Machine fields no recipient reads as text; their random tokens would only make false positives.
+const MACHINE_HEADERS = new Set(
+  (
+    'received return-path message-id in-reply-to references dkim-signature authentication-results ' +
+    'received-spf content-type content-transfer-encoding content-id mime-version date x-ses-receipt ' +
+    'x-ses-spam-verdict x-ses-virus-verdict x-ses-outgoing domainkey-signature x-google-dkim-signature ' +
+    'x-ms-exchange-organization-network-message-id thread-index x-ms-tnef-correlator content-disposition'
+  ).split(' '),
+);
+
+/**
+ * Reads every piece of text a recipient can see in a message, in one streaming pass: each part's header
+ * fields (Subject in full, display names, Keywords, Comments, X- fields…; trace and machine fields left
+ * out), attachment names, text and HTML bodies, text-like attachments (txt, csv, html, json, xml…), and
+ * attached messages (`message/rfc822`, any transfer encoding) opened recursively up to `maxDepth`.
+ * Bodies are decoded (transfer encoding, charset). `onText` may return true to stop. Work is linear in
+ * the message and bounded by the limits; what was not read is reported, never silently passed.
+ *
+ * @example
+ * ```ts
+ * const report = await readVisibleText(createReadStream('mail.eml'), (text, place) => {
+ *   console.log(place.kind, place.label, text.length);
+ * });
+ * if (report.unread.length > 0) console.warn('not fully read', report.unread);
+ * ```
+ */
+export async function readVisibleText(
+  source: Readable | Buffer,
+  onText: (text: string, place: TextPlace) => boolean | undefined,
+  limits: Partial<VisibleTextLimits> = {},
+): Promise<VisibleTextReport> {
+  const bounds = { ...DEFAULT_VISIBLE_TEXT_LIMITS, ...limits };
+  const report: VisibleTextReport = { unread: [], skipped: [], stopped: false };
+  const budget = { parts: 0, bytes: 0 };
+  await walk(source, 0, { bounds, report, budget, onText });
+  return report;
+}
+
+interface Walk {
+  bounds: VisibleTextLimits;
+  report: VisibleTextReport;
+  budget: { parts: number; bytes: number };
+  onText: (text: string, place: TextPlace) => boolean | undefined;
+}
+
+async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<void> {
+  let held: { node: TextNode; chunks: Buffer[]; size: number; over: boolean } | undefined;
+  const finish = async () => {
+    const h = held;
+    held = undefined;
+    if (!h || w.report.stopped) return;
+    if (h.over) {
+      w.report.unread.push(`${label(h.node)} is over ${w.bounds.maxPartBytes} bytes`);
+      return;
+    }
+    await readBody(h.node, Buffer.concat(h.chunks), depth, w);
+  };
+  const sink = new Writable({
+    objectMode: true,
+    write(chunk: TextNode | { type: 'body' | 'data'; value: Buffer }, _enc, done) {
+      if (w.report.stopped) return done();
+      if (chunk.type === 'body' && held) {
+        const value = chunk.value;
+        held.size += value.length;
+        if (held.size > w.bounds.maxPartBytes) held.over = true;
+        else held.chunks.push(value);
+        return done();
+      }
+      if (chunk.type !== 'node') return done();
+      const node = chunk;
+      finish().then(() => {
+        if (++w.budget.parts > w.bounds.maxParts) {
+          if (w.budget.parts === w.bounds.maxParts + 1)
+            w.report.unread.push(`more than ${w.bounds.maxParts} parts`);
+          return done();
+        }
+        readHeaders(node, depth, w);
+        if (!node.multipart) held = { node, chunks: [], size: 0, over: false };
+        done();
+      }, done);
+    },
+    final(done) {
+      finish().then(() => done(), done);
+    },
+  });
+  const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
+  try {
+    await pipeline(input, new Splitter({ ignoreEmbedded: true, maxHeadSize: 1024 * 1024 }), sink);
+  } catch (error) {
+    w.report.unread.push(`MIME structure at depth ${depth} unreadable: ${(error as Error).message}`);
+  }
+}
+
+function emit(w: Walk, text: string, place: TextPlace): void {
+  if (!w.report.stopped && text !== '' && w.onText(text, place) === true) w.report.stopped = true;
+}
+
+function readHeaders(node: TextNode, depth: number, w: Walk): void {
+  const headers = new MessageHeaders(node.getHeaders());
+  for (const field of headers.fields) {
+    const name = field.name.toLowerCase();
+    if (MACHINE_HEADERS.has(name) || name.startsWith('arc-')) continue;
+    emit(w, headers.decodedAll(field.name).join('\n'), { kind: 'header', label: field.name, depth });
+  }
+  if (node.filename)
+    emit(w, decodeName(node.filename), { kind: 'filename', label: 'attachment name', depth });
+}
+
+async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Promise<void> {
+  const kind = visibleKind(node);
+  if (kind === 'binary') {
+    w.report.skipped.push(label(node));
+    return;
+  }
+  const decoded = await transferDecode(node, raw);
+  w.budget.bytes += decoded.length;
+  if (w.budget.bytes > w.bounds.maxTotalBytes) {
+    w.report.unread.push(`${label(node)}: over ${w.bounds.maxTotalBytes} decoded bytes in all`);
+    w.report.stopped = true;
+    return;
+  }
+  if (kind === 'message') {
+    if (depth + 1 > w.bounds.maxDepth) {
+      w.report.unread.push(`attached message nested deeper than ${w.bounds.maxDepth}`);
+      return;
+    }
+    await walk(decoded, depth + 1, w);
+    return;
+  }
+  const charset = (node.charset || 'utf-8').toLowerCase();
+  const known = new charsets.DecodeStream(charset).supported;
+  const text = known ? charsets.decode(decoded, charset) : decoded.toString('utf-8');
+  emit(w, text, { kind: 'body', label: label(node), depth, ...(kind === 'html' ? { html: true } : {}) });
+}
+
+async function transferDecode(node: TextNode, raw: Buffer): Promise<Buffer> {
+  const decoder = node.getDecoder();
+  const chunks: Buffer[] = [];
+  decoder.on('data', (c: Buffer) => chunks.push(c));
+  await new Promise<void>((resolve, reject) => {
+    decoder.once('end', resolve);
+    decoder.once('error', reject);
+    decoder.end(raw);
+  });
+  return Buffer.concat(chunks);
+}
+
+function label(node: TextNode): string {
+  return node.filename
+    ? `${node.contentType || 'part'} "${decodeName(node.filename)}"`
+    : node.contentType || 'text/plain';
+}
+
+function decodeName(name: string): string {
+  try {
+    return libmime.decodeWords(name);
+  } catch {
+    return name;
+  }
+}

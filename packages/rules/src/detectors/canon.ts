@@ -1,0 +1,92 @@
+/**
+ * Canonical text for the number detectors, one character in, at most one out, in one pass:
+ * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
+ * its ASCII digit; Unicode spaces and line breaks become ' ', dashes and minus signs '-', dot look-alikes
+ * '.', slash look-alikes '/'; invisible characters (zero-width, soft hyphen, bidi controls) disappear;
+ * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
+ * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
+ */
+export function canonicalText(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out += c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c ? ' ' : text[i];
+      continue;
+    }
+    const cp = text.codePointAt(i) as number;
+    if (cp > 0xffff) i++;
+    out += mapCodePoint(cp);
+  }
+  return out;
+}
+
+const cache = new Map<number, string>();
+const SPACE = /^\s$/u;
+const DASH = /^[\p{Pd}\u2212\u2043\uFE63\uFF0D]$/u;
+const DIGIT = /^\p{Nd}$/u;
+const WORD = /^[\p{L}\p{N}\p{M}]$/u;
+const DOTS = new Set([0x2024, 0x2027, 0xfe52, 0xff0e, 0x3002, 0xff61, 0x00b7, 0x2022, 0x2219]);
+const SLASHES = new Set([0x2044, 0x2215, 0xff0f, 0x29f8]);
+
+function mapCodePoint(cp: number): string {
+  const hit = cache.get(cp);
+  if (hit !== undefined) return hit;
+  const mapped = classify(cp);
+  if (cache.size < 4096) cache.set(cp, mapped);
+  return mapped;
+}
+
+function classify(cp: number): string {
+  if (isInvisible(cp)) return '';
+  const ch = String.fromCodePoint(cp);
+  if (SPACE.test(ch)) return ' ';
+  if (DOTS.has(cp)) return '.';
+  if (SLASHES.has(cp)) return '/';
+  if (DASH.test(ch)) return '-';
+  if (DIGIT.test(ch)) return String(digitValue(cp));
+  const compat = ch.normalize('NFKC');
+  if (/^[A-Za-z0-9]$/.test(compat)) return compat;
+  if (WORD.test(ch)) return '_';
+  return '!';
+}
+
+// Unicode keeps every decimal digit set contiguous from 0 to 9, so the value is the offset from the
+// start of its run of Nd characters (runs of several sets, like the mathematical digits, repeat 0–9).
+function digitValue(cp: number): number {
+  let start = cp;
+  for (let k = 0; k < 60 && DIGIT.test(String.fromCodePoint(start - 1)); k++) start--;
+  return (cp - start) % 10;
+}
+
+// Zero-width and formatting characters attackers insert between digits or letters.
+const INVISIBLE: readonly [number, number][] = [
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+];
+
+function isInvisible(cp: number): boolean {
+  return INVISIBLE.some(([lo, hi]) => cp >= lo && cp <= hi);
+}
+
+/** Separators allowed between the digit groups of a number (after {@link canonicalText}). */
+export function isSeparator(c: string | undefined): boolean {
+  return c === ' ' || c === '-' || c === '.' || c === '/';
+}
+
+/** Longest run of separators still joining two groups: wide enough for "4111 -\n 1111", not for a table. */
+export const MAX_SEPARATOR_RUN = 6;
+
+/** A word character of canonical text. */
+export function isWordChar(c: string | undefined): boolean {
+  return c !== undefined && (c === '_' || /[A-Za-z0-9]/.test(c));
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalText } from './canon.js';
+import { findCardNumbers, type ScanWork, scanCards } from './card.js';
+import { findIbans, scanIbans } from './iban.js';
+
+const CARD = '4111111111111111';
+
+describe('detectors: evasions of the card and IBAN finders', () => {
+  it('finds cards grouped by any Unicode space, dash, dot or slash, and runs of them', () => {
+    for (const sep of ['\u00a0', '  ', '.', '/', '\u2013', '\u2009', '\u3000', ' - ', '\u202f', '\uff0e']) {
+      expect(findCardNumbers(['4111', '1111', '1111', '1111'].join(sep)), JSON.stringify(sep)).toEqual([
+        CARD,
+      ]);
+    }
+  });
+
+  it('finds cards wrapped across lines, with zero-width characters, in full-width or other Unicode digits', () => {
+    expect(findCardNumbers('card 4111 1111\r\n1111 1111 thanks')).toEqual([CARD]);
+    expect(findCardNumbers('4111\u200b1111\u00ad1111\u20601111')).toEqual([CARD]);
+    expect(
+      findCardNumbers(
+        '\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11',
+      ),
+    ).toEqual([CARD]);
+    const arabic = [...CARD].map((d) => String.fromCodePoint(0x660 + Number(d))).join('');
+    expect(findCardNumbers(arabic)).toEqual([CARD]);
+    const maths = [...CARD].map((d) => String.fromCodePoint(0x1d7ec + Number(d))).join(''); // sans-serif bold
+    expect(findCardNumbers(maths)).toEqual([CARD]);
+  });
+
+  it('still ignores numbers glued to words and groups split by long gaps', () => {
+    expect(findCardNumbers('ref\u00e9 4111 1111 1111 1111\u00e9')).toEqual([]);
+    expect(findCardNumbers(`4111 1111${' '.repeat(10)}1111 1111`)).toEqual([]);
+    expect(findCardNumbers('phone +44 20 7946 0958, order 2024-05-17/0042')).toEqual([]);
+  });
+
+  it('finds IBANs with non-breaking spaces, dashes, lower case and full-width letters', () => {
+    expect(findIbans('GB82\u00a0WEST\u00a01234\u00a05698\u00a07654\u00a032')).toEqual([
+      'GB82WEST12345698765432',
+    ]);
+    expect(findIbans('iban: gb82-west-1234-5698-7654-32.')).toEqual(['GB82WEST12345698765432']);
+    expect(findIbans('\uff27\uff22\uff18\uff12 WEST 1234 5698 7654 32')).toEqual(['GB82WEST12345698765432']);
+    expect(findIbans('DE89 3704 0044 0532 0130 00 GB82 WEST 1234 5698 7654 32')).toEqual([
+      'DE89370400440532013000',
+      'GB82WEST12345698765432',
+    ]);
+  });
+
+  it('does work linear in the input on hostile digit and separator soup (counted, not timed)', () => {
+    const work = (n: number, unit: string) => {
+      const text = canonicalText(unit.repeat(n));
+      const w: ScanWork = { steps: 0 };
+      scanCards(text, true, 100, w);
+      scanIbans(text.toUpperCase(), 100, w);
+      return w.steps;
+    };
+    for (const unit of ['1 ', '12.-/ ', '1\u00a0', 'GB82 1', '9'.repeat(30), ' '.repeat(7)]) {
+      const small = work(20_000, unit);
+      const large = work(40_000, unit);
+      expect(large / small, JSON.stringify(unit)).toBeLessThan(2.2);
+    }
+  });
+});

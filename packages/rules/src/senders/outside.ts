@@ -1,0 +1,57 @@
+import { type Condition, isInternal, type RuleContext } from '@wmflow/core';
+
+/** Options of {@link senderIsOutside} and {@link senderIsInside}. */
+export interface OutsideOptions {
+  /** authserv-ids whose Authentication-Results are believed. Default `amazonses.com` (see core's `authVerdicts`). */
+  trustedAuthServIds?: readonly string[];
+  /** Which passing methods prove an organization sender. Default all three: `dmarc`, `dkim`, `spf`. */
+  evidence?: readonly ('dmarc' | 'dkim' | 'spf')[];
+}
+
+// The property naming the domain each method vouched for (RFC 8601).
+const VOUCHED: Record<'dmarc' | 'dkim' | 'spf', readonly string[]> = {
+  dmarc: ['header.from'],
+  dkim: ['header.d', 'header.i'],
+  spf: ['smtp.mailfrom'],
+};
+
+/**
+ * True when the message came from the organization, by evidence rather than by claim: it is outbound
+ * (sent by a user of the organization), or the trusted Authentication-Results says DMARC, DKIM or SPF
+ * passed for one of the organization's domains. A From header or envelope sender in an organization
+ * domain without such a pass is only a claim (a spoof), so that mail is outside.
+ *
+ * @example
+ * ```ts
+ * if (!(await senderIsInside(ctx))) ctx.edit.prefixSubject('[EXTERNAL]');
+ * ```
+ */
+export async function senderIsInside(ctx: RuleContext, options: OutsideOptions = {}): Promise<boolean> {
+  if (ctx.direction === 'OUTBOUND') return true;
+  if (ctx.organizationDomains.length === 0) return false;
+  const evidence = options.evidence ?? ['dmarc', 'dkim', 'spf'];
+  const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
+  return verdicts.methods.some((m) => {
+    if (m.result !== 'pass' || !(evidence as readonly string[]).includes(m.method)) return false;
+    return VOUCHED[m.method as 'dmarc' | 'dkim' | 'spf'].some((prop) => {
+      const value = m.props[prop];
+      if (!value) return false;
+      const domain = value.includes('@') ? value.slice(value.lastIndexOf('@') + 1) : value;
+      return isInternal(`x@${domain}`, ctx.organizationDomains);
+    });
+  });
+}
+
+/**
+ * True when the message is not proven to come from the organization ({@link senderIsInside}): inbound
+ * mail without a trusted DMARC, DKIM or SPF pass for an organization domain, spoofed own-domain
+ * senders included.
+ *
+ * @example
+ * ```ts
+ * inbound(when(senderIsOutside(), stampHeaders({ headers: { 'X-Corp-Origin': 'outside' } })))
+ * ```
+ */
+export function senderIsOutside(options: OutsideOptions = {}): Condition {
+  return async (ctx) => !(await senderIsInside(ctx, options));
+}
