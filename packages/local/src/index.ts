@@ -1,3 +1,8 @@
+export type { BundleBudget, BundleOptions, BundleReport } from './bundle/bundle.js';
+export { bundleHandler } from './bundle/bundle.js';
+export type { BundleMode } from './bundle/esbuild-options.js';
+export { esbuildOptions, REQUIRE_BANNER } from './bundle/esbuild-options.js';
+export { formatBundleReport, parseSize } from './bundle/report.js';
 export type { Clock } from './clock.js';
 export { ManualClock, systemClock } from './clock.js';
 export type { Fault, FaultHandle, FaultScope } from './emulator/faults.js';

@@ -155,7 +155,9 @@ async function replayOne(
     functionName: options.handler.label,
   });
   const synchronous = options.synchronous ?? invocation.outcome?.synchronous ?? true;
-  const { verdicts, error } = interpret(invocation, recipients, direction, synchronous, options.fallback);
+  const skipped = otherDirection(invocation.outcome?.error);
+  const interpreted = interpret(invocation, recipients, direction, synchronous, options.fallback);
+  const { verdicts, error } = skipped ? { verdicts: {}, error: null } : interpreted;
 
   const history = options.stack.flow.history(messageId);
   const staged = new Set(
@@ -196,6 +198,7 @@ async function replayOne(
     error,
     durationMs: Math.round(performance.now() - started),
     check: null,
+    ...(skipped ? { skipped } : {}),
   };
   if (options.check && expectation) {
     const delivered = new MessageHeaders(headerBlock((committed ?? history[0])?.content ?? Buffer.alloc(0)));
@@ -206,6 +209,15 @@ async function replayOne(
   options.stack.flow.forget(messageId);
   const declared = expectation?.error !== undefined && expectation.error !== false;
   return { result, errorExpected: result.check?.ok === true && declared };
+}
+
+// The flow's refusal of an event of the other direction (core's runInvocation): WorkMail would not have
+// sent this message to a rule set up for that direction, so replay skips it rather than report an error.
+const OTHER_DIRECTION = /this flow handles (INBOUND|OUTBOUND) mail but got/;
+
+function otherDirection(error: { name: string; message: string } | undefined): string | undefined {
+  const m = error?.name === 'ConfigError' ? OTHER_DIRECTION.exec(error.message) : null;
+  return m ? `the handler is for ${m[1]} mail only` : undefined;
 }
 
 /** Verdicts as WorkMail would apply them, and the error to report, if any. */

@@ -82,6 +82,7 @@ export function verdictSummary(r: ReplayResult): string {
 function resultCell(r: ReplayResult): string {
   if (r.check && !r.check.ok) return '✗ NOT AS EXPECTED';
   if (r.error) return `! ${r.error.name}`;
+  if (r.skipped) return 'skipped';
   return r.check ? '✓ as expected' : 'ok';
 }
 
