@@ -1,6 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
-import { type Direction, isInternal, readResponse, type Verdict, verdictKey } from '@wmflow/core';
+import {
+  type Direction,
+  isInternal,
+  type RuleFailure,
+  readResponse,
+  type Verdict,
+  verdictKey,
+} from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
 import { makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '../stack.js';
@@ -229,7 +236,7 @@ function interpret(
   fallback: Verdict = { type: 'DEFAULT' },
 ): { verdicts: Record<string, string>; error: ReplayResult['error'] } {
   const all = (verdict: Verdict) => Object.fromEntries(recipients.map((r) => [r, verdictKey(verdict)]));
-  const flowError = invocation.outcome?.error ?? null;
+  const flowError = invocation.outcome?.error ?? ruleFailure(invocation.outcome?.failures) ?? null;
   if (invocation.failure)
     return { verdicts: all(synchronous ? fallback : { type: 'DEFAULT' }), error: invocation.failure };
   if (!synchronous) return { verdicts: all({ type: 'DEFAULT' }), error: flowError };
@@ -239,6 +246,15 @@ function interpret(
     return { verdicts, error: { name: 'InvalidResponse', message: reading.problems.join('; ') } };
   }
   return { verdicts, error: flowError };
+}
+
+// A rule that threw counts as an error of the replay even when its policy kept the message flowing
+// (fail-open, fail-closed): the run must not pass while a rule is broken.
+function ruleFailure(failures: readonly RuleFailure[] | undefined): ReplayResult['error'] {
+  const first = failures?.[0];
+  if (!first) return null;
+  const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : '';
+  return { name: 'RuleError', message: `${first.error} (${first.policy})${more}` };
 }
 
 function failed(file: string, error: { name: string; message: string }, started: number): ReplayResult {
