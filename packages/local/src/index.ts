@@ -15,5 +15,6 @@ export type { FlowApiErrorName } from './errors.js';
 export { FLOW_API_ERRORS, FlowApiError, LocalStackError } from './errors.js';
 export type { S3Server, S3ServerOptions } from './s3/s3-server.js';
 export { S3_ACCESS_KEY_ID, startS3Server } from './s3/s3-server.js';
+export { SAM_LOCAL_VARIABLES, samEnvVars } from './sam-env.js';
 export type { LocalObject, LocalStack, LocalStackEnv, LocalStackOptions } from './stack.js';
 export { startLocalStack } from './stack.js';

@@ -19,6 +19,12 @@ export interface LocalStackOptions {
   region?: string;
   /** Time source of the emulator (24 h expiry). */
   clock?: Clock;
+  /**
+   * Address both servers listen on and the endpoints name: an IP address of this machine, so the SDK
+   * addresses S3 buckets by path. Default 127.0.0.1; give the Docker bridge address (Linux: 172.17.0.1)
+   * for `sam local invoke`, whose containers cannot reach the host's 127.0.0.1.
+   */
+  host?: string;
 }
 
 /**
@@ -99,7 +105,8 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const buckets = options.buckets ?? ['wmflow-local'];
-  const server: S3Server = await startS3Server({ buckets });
+  const host = options.host;
+  const server: S3Server = await startS3Server({ buckets, ...(host ? { host } : {}) });
   const s3 = new S3Client({
     endpoint: server.endpoint,
     region,
@@ -108,7 +115,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const flow = await startFlowEmulator({ s3, ...(options.clock ? { clock: options.clock } : {}) });
+  const flow = await startFlowEmulator({
+    s3,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(host ? { host } : {}),
+  });
   const env: LocalStackEnv = {
     AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: flow.endpoint,
     AWS_ENDPOINT_URL_S3: server.endpoint,

@@ -15,7 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 const USAGE = `usage: wmflow <command> [options]
 
 commands:
-  serve [--load <file|dir>]... [--bucket NAME]... [--region REGION]
+  serve [--load <file|dir>]... [--bucket NAME]... [--region REGION] [--host IPV4] [--env-json FILE]
         start the local Message Flow emulator and S3 server, print their environment, run until SIGINT/SIGTERM
   replay <file|dir>... (--function NAME | --handler MODULE[#export]) [options]
         run a handler against .eml fixtures on the local emulators and print what it did
