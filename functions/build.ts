@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const reports = await buildFunctions({ outdir, names: names.length > 0 ? names : FUNCTIONS });
-  console.log(formatReport(reports));
+  console.error(formatReport(reports));
   const over = reports.filter((r) => r.overBudget.length > 0);
   if (over.length > 0) {
     console.error(
