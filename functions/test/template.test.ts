@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SAM_LOCAL_VARIABLES } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHIVER_SETTINGS, archiver } from '../archiver/archiver.js';
 import { FUNCTIONS } from '../build.js';
@@ -189,7 +190,13 @@ describe('template.yaml', () => {
     for (const [id, r] of functions()) {
       const entry = known[id];
       expect(entry, id).toBeDefined();
-      const allowed = new Set([...COMMON, ...(entry?.settings ?? []), 'WMFLOW_POLICY', 'NODE_OPTIONS']);
+      const allowed = new Set([
+        ...COMMON,
+        ...(entry?.settings ?? []),
+        'WMFLOW_POLICY',
+        'NODE_OPTIONS',
+        ...SAM_LOCAL_VARIABLES,
+      ]);
       for (const name of [...global, ...Object.keys(r.Properties.Environment.Variables)]) {
         expect(allowed.has(name), `${id} sets ${name}`).toBe(true);
       }
@@ -197,6 +204,13 @@ describe('template.yaml', () => {
         expect(allowed.has(name), `samples ${id}.${name}`).toBe(true);
       expect(typeof entry?.build(samples[id])).toBe('function');
     }
+  });
+
+  it('declares the endpoint variables empty, so only sam local invoke --env-vars points them anywhere', () => {
+    const variables = t.Globals.Function.Environment.Variables;
+    expect(variables.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW).toBe('');
+    expect(variables.AWS_ENDPOINT_URL_S3).toBe('');
+    for (const name of SAM_LOCAL_VARIABLES) expect(Object.keys(variables)).toContain(name);
   });
 
   it('builds each function from the environment the template gives it with default parameters', () => {

@@ -1,3 +1,8 @@
+export type { BundleBudget, BundleOptions, BundleReport } from './bundle/bundle.js';
+export { bundleHandler } from './bundle/bundle.js';
+export type { BundleMode } from './bundle/esbuild-options.js';
+export { esbuildOptions, REQUIRE_BANNER } from './bundle/esbuild-options.js';
+export { formatBundleReport, parseSize } from './bundle/report.js';
 export type { Clock } from './clock.js';
 export { ManualClock, systemClock } from './clock.js';
 export type { Fault, FaultHandle, FaultScope } from './emulator/faults.js';
@@ -14,5 +19,6 @@ export type { FaultSpec } from './faults/fault-spec.js';
 export { parseFaultSpec, seededRandom } from './faults/fault-spec.js';
 export type { S3Server, S3ServerOptions } from './s3/s3-server.js';
 export { S3_ACCESS_KEY_ID, startS3Server } from './s3/s3-server.js';
+export { SAM_LOCAL_VARIABLES, samEnvVars } from './sam-env.js';
 export type { LocalObject, LocalStack, LocalStackEnv, LocalStackOptions } from './stack.js';
 export { startLocalStack } from './stack.js';

@@ -27,6 +27,12 @@ export interface LocalStackOptions {
    * `messageFlow`) stay direct, to check what was really stored.
    */
   faults?: string | FaultSpec;
+  /**
+   * Address both servers listen on and the endpoints name: an IP address of this machine, so the SDK
+   * addresses S3 buckets by path. Default 127.0.0.1; give the Docker bridge address (Linux: 172.17.0.1)
+   * for `sam local invoke`, whose containers cannot reach the host's 127.0.0.1.
+   */
+  host?: string;
 }
 
 /**
@@ -109,7 +115,8 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const buckets = options.buckets ?? ['wmflow-local'];
-  const server: S3Server = await startS3Server({ buckets });
+  const host = options.host;
+  const server: S3Server = await startS3Server({ buckets, ...(host ? { host } : {}) });
   const s3 = new S3Client({
     endpoint: server.endpoint,
     region,
@@ -118,7 +125,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const flow = await startFlowEmulator({ s3, ...(options.clock ? { clock: options.clock } : {}) });
+  const flow = await startFlowEmulator({
+    s3,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(host ? { host } : {}),
+  });
   const proxies = options.faults
     ? {
         flow: await startFaultProxy(flow.endpoint, 'flow', options.faults),

@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   GetRawMessageContentCommand,
@@ -9,41 +8,7 @@ import {
 } from '@aws-sdk/client-workmailmessageflow';
 import { describe, expect, it } from 'vitest';
 import { SAMPLES } from './helpers.js';
-
-const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
-
-interface Served {
-  child: ChildProcess;
-  env: Record<string, string>;
-  loaded: Map<string, string>;
-}
-
-/** Starts `wmflow serve` from source and reads its stdout up to `ready`. */
-async function startServe(args: string[]): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=wmflow-source', '--import', 'tsx', MAIN, 'serve', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const env: Record<string, string> = {};
-  const loaded = new Map<string, string>();
-  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
-    if (line === 'ready') return { child, env, loaded };
-    const exported = /^export ([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (exported) env[exported[1] as string] = exported[2] as string;
-    else {
-      const [id, path] = line.split('\t');
-      loaded.set(path as string, id as string);
-    }
-  }
-  throw new Error('wmflow serve ended before printing ready');
-}
-
-function exitCode(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
+import { exitCode, MAIN, startServe } from './serve-helpers.js';
 
 describe('wmflow serve', () => {
   it('prints the environment and the loaded messages, serves them, and exits 0 on SIGTERM', async () => {

@@ -3,13 +3,20 @@ import type { Direction, FlowEvent } from '../workmail/event.js';
 
 /** Options of {@link makeFlowEvent}. */
 export interface MakeFlowEventOptions {
+  /** `flowDirection`; default INBOUND. */
   direction?: Direction;
+  /** `envelope.mailFrom.address`. */
   mailFrom?: string;
+  /** `envelope.recipients[].address`. */
   recipients?: readonly string[];
+  /** `sender.address` (send-on-behalf); absent by default. */
   sender?: string;
   subject?: string;
+  /** Default: a fresh id. Give the id `wmflow serve` printed to read a loaded message. */
   messageId?: string;
+  /** Default: a fresh id (WorkMail keeps it across retries of one event). */
   invocationId?: string;
+  /** True when WorkMail cut the recipient list; default false. */
   truncated?: boolean;
 }
 

@@ -1,3 +1,31 @@
+/**
+ * Test helpers for wmflow handlers and rules (`@wmflow/core/testing`): a WorkMail event
+ * ({@link makeFlowEvent}), a Lambda context ({@link lambdaContext}) and a logger that keeps what it
+ * was given ({@link captureLogger}). With them a unit test calls a handler as Lambda would, with no
+ * AWS account; rules that read the message need the local emulator (`@wmflow/local`).
+ *
+ * @example
+ * ```ts
+ * import { flow, rule, Verdicts } from '@wmflow/core';
+ * import { captureLogger, lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
+ * import { expect, it } from 'vitest';
+ *
+ * const handler = flow({
+ *   direction: 'INBOUND',
+ *   logger: captureLogger(),
+ *   rules: [rule('junk-offers', (ctx) => void (/offer/i.test(ctx.subject) && ctx.settle(Verdicts.MOVE_TO_JUNK)))],
+ * });
+ *
+ * it('junks offers', async () => {
+ *   const event = makeFlowEvent({ subject: 'Special offer', recipients: ['bob@corp.example'] });
+ *   expect(await handler(event, lambdaContext())).toEqual({
+ *     actions: [{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }],
+ *   });
+ * });
+ * ```
+ *
+ * @packageDocumentation
+ */
 export type { CapturedLine } from './capture-logger.js';
 export { captureLogger } from './capture-logger.js';
 export type { MakeFlowEventOptions } from './events.js';

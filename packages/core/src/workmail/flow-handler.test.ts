@@ -29,7 +29,7 @@ async function run<D extends Direction>(
     organizationDomains: ['corp.example'],
     logger,
     ...options,
-  } as FlowOptions<D>);
+  } as FlowOptions<D> as FlowOptions);
   const response = (await handler(event, lambdaContext())) as FlowResponse | undefined;
   const recipients = event.envelope.recipients.map((r) => r.address);
   const read = response ? readResponse(response, recipients, event.flowDirection) : undefined;
@@ -138,7 +138,19 @@ describe('flow: verdict semantics', () => {
     // @ts-expect-error BYPASS_SPAM_CHECK is not an outbound verdict
     outbound(rule('y', (ctx) => void ctx.settle(Verdicts.BYPASS_SPAM_CHECK)));
     inbound(rule('z', (ctx) => void ctx.settle(Verdicts.BYPASS_SPAM_CHECK)));
-    expect(true).toBe(true);
+    // Inline rules take the flow's literal direction from the context.
+    flow({
+      direction: 'OUTBOUND',
+      // @ts-expect-error MOVE_TO_JUNK is not an outbound verdict
+      rules: [rule('w', (ctx) => void ctx.settle(Verdicts.MOVE_TO_JUNK))],
+    });
+    flow({ direction: 'INBOUND', rules: [rule('v', (ctx) => void ctx.settle(Verdicts.MOVE_TO_JUNK))] });
+    // @ts-expect-error an inbound-only fallback in an outbound flow (refused at run time too)
+    expect(() => flow({ direction: 'OUTBOUND', rules: [], fallback: Verdicts.MOVE_TO_JUNK })).toThrow(
+      'MOVE_TO_JUNK is not allowed for OUTBOUND',
+    );
+    const known = 'OUTBOUND' as Direction;
+    expect(typeof flow({ direction: known, rules: [] })).toBe('function');
   });
 });
 

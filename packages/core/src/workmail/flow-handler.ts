@@ -31,7 +31,14 @@ export type FlowHandler = MiddyfiedHandler<unknown, FlowResponse | undefined, Er
  * });
  * ```
  */
-export function flow<D extends Direction = Direction>(options: FlowOptions<D>): FlowHandler {
+export function flow(options: FlowOptions<'INBOUND'> & { direction: 'INBOUND' }): FlowHandler;
+export function flow(options: FlowOptions<'OUTBOUND'> & { direction: 'OUTBOUND' }): FlowHandler;
+// A literal direction matches one of the signatures above, which type inline rules by it (contextual
+// typing); this one takes flows without a direction, or with one known only at run time.
+export function flow<D extends Direction = Direction>(
+  options: FlowOptions<D> & { direction?: Direction extends D ? D : never },
+): FlowHandler;
+export function flow(options: FlowOptions<Direction>): FlowHandler {
   const settings = checkOptions(options);
   return middy<unknown, FlowResponse | undefined, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(
     (event: unknown, context: Context) => invoke(settings, event, context),

@@ -25,7 +25,7 @@ import { isBucketName, isValidKeyPrefix } from './s3-names.js';
  */
 export interface FlowOptions<D extends Direction = Direction> {
   /** The chain, run in order. */
-  rules: readonly Rule<D>[];
+  rules: readonly Rule<NoInfer<D>>[];
   /** The direction the WorkMail rule is set up for; events of the other direction follow `onError`. */
   direction?: D;
   /** False for an asynchronous WorkMail rule: the response is ignored and edits are not made. Default true. */

@@ -8,21 +8,28 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serve,
   replay: async () => (await import('./replay.js')).replay,
   event: async () => (await import('./event.js')).event,
+  bundle: async () => (await import('./bundle.js')).bundle,
+  init: async () => (await import('./init.js')).init,
 };
 
 const USAGE = `usage: wmflow <command> [options]
 
 commands:
-  serve [--load <file|dir>]... [--bucket NAME]... [--region REGION]
+  serve [--load <file|dir>]... [--bucket NAME]... [--region REGION] [--host IPV4] [--env-json FILE]
         start the local Message Flow emulator and S3 server, print their environment, run until SIGINT/SIGTERM
   replay <file|dir>... (--function NAME | --handler MODULE[#export]) [options]
-        run a handler against .eml fixtures on the local emulators and print what it did (docs/replay.md)
+        run a handler against .eml fixtures on the local emulators and print what it did
+        (https://github.com/wmflow/wmflow/blob/main/docs/replay.md)
         --env KEY=VALUE  --env-file FILE  --direction D  --mail-from A  --recipient A  --org-domain D
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
         --expect MANIFEST  --summary  --progress  --logs  --allow-failures
         --faults SPEC (seeded faults between handler and stack, docs/local.md)  --retries N
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)
+  bundle <handler.ts> [--out DIR] [--max-size SIZE] [--max-total SIZE]
+        bundle a handler for Lambda nodejs22.x (DIR/index.mjs, lazy chunks) and report its size
+  init [DIR]
+        create a project: a handler with two rules, sample mail, expectations, template.yaml, CI
 `;
 
 /**

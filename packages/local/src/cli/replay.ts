@@ -5,6 +5,7 @@ import { parseFaultSpec } from '../faults/fault-spec.js';
 import { findMessageFiles } from '../load-eml.js';
 import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import { ExpectationBook } from '../replay/expect.js';
+import { localBucketDefaults } from '../replay/function-defaults.js';
 import { loadHandler } from '../replay/handler.js';
 import { captureOutput } from '../replay/output.js';
 import { problemsOf } from '../replay/problems.js';
@@ -92,6 +93,12 @@ export async function replay(args: string[]): Promise<number> {
   if (values.function && synchronous !== undefined && userEnv.SYNCHRONOUS === undefined) {
     userEnv.SYNCHRONOUS = String(synchronous);
   }
+  if (values.function) {
+    const defaults = localBucketDefaults(values.function, { ...process.env, ...userEnv });
+    const shown = Object.entries(defaults).map(([k, v]) => `${k}=${v}`);
+    if (shown.length > 0) process.stderr.write(`wmflow replay: local defaults ${shown.join(' ')}\n`);
+    Object.assign(userEnv, defaults);
+  }
   const buckets = new Set(values.bucket);
   for (const [key, value] of Object.entries(userEnv)) {
     if (key.endsWith('_BUCKET') && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) buckets.add(value);
@@ -134,6 +141,7 @@ export async function replay(args: string[]): Promise<number> {
       enabled: values.progress || (process.stderr.isTTY === true && (values.json || !process.stdout.isTTY)),
       tty: process.stderr.isTTY === true,
     });
+    const skipped = new Map<string, number>();
     const failures: ReplayResult[] = [];
     const errors: ReplayResult[] = [];
     const problems: ReplayResult[] = [];
@@ -163,6 +171,7 @@ export async function replay(args: string[]): Promise<number> {
       retries,
       onResult: (r) => {
         progress.tick(r.file);
+        if (r.skipped) skipped.set(r.skipped, (skipped.get(r.skipped) ?? 0) + 1);
         if (values.json) {
           io.out(`${JSON.stringify(r)}\n`);
           return;
@@ -175,6 +184,7 @@ export async function replay(args: string[]): Promise<number> {
       },
     });
     progress.done();
+    for (const [why, n] of skipped) io.err(`wmflow replay: note: ${n} message(s) skipped: ${why}\n`);
     if (!values.json)
       io.out(`${errorLines(errors)}${problemLines(problems)}${tableFooter(summary, failures)}`);
     if (stack.proxies) {

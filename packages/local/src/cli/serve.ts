@@ -1,11 +1,17 @@
+import { writeFile } from 'node:fs/promises';
+import { isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
+import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
+import { samEnvVars } from '../sam-env.js';
 import { startLocalStack } from '../stack.js';
 
 /**
  * `wmflow serve`: starts the local stack, prints `export NAME=value` lines,
  * one `<messageId>\t<path>` line per loaded message and `ready`, then runs
- * until SIGINT or SIGTERM and stops cleanly (exit code 0).
+ * until SIGINT or SIGTERM and stops cleanly (exit code 0). `--host ADDR` listens on
+ * another IPv4 address of this machine (containers cannot reach 127.0.0.1);
+ * `--env-json FILE` writes the `sam local invoke --env-vars` file for the stack.
  *
  * @example
  * ```ts
@@ -19,16 +25,27 @@ export async function serve(args: string[]): Promise<number> {
       load: { type: 'string', multiple: true, default: [] },
       bucket: { type: 'string', multiple: true, default: [] },
       region: { type: 'string' },
+      host: { type: 'string' },
+      'env-json': { type: 'string' },
     },
     strict: true,
   });
+  if (values.host !== undefined && !isIPv4(values.host)) {
+    throw new LocalStackError(
+      '--host: an IPv4 address of this machine (the SDK addresses S3 buckets by path only for IP endpoints), e.g. 172.17.0.1 for Docker on Linux',
+    );
+  }
   const files = await findMessageFiles(values.load);
   const stack = await startLocalStack({
+    ...(values.host ? { host: values.host } : {}),
     ...(values.bucket.length > 0 ? { buckets: values.bucket } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
   const lines = Object.entries(stack.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   for (const file of files) lines.push(`${await stack.flow.loadFile(file)}\t${file}`);
+  if (values['env-json']) {
+    await writeFile(values['env-json'], `${JSON.stringify(samEnvVars(stack.env), null, 2)}\n`);
+  }
   lines.push('ready');
   process.stdout.write(`${lines.join('\n')}\n`);
   const signal = await new Promise<string>((resolve) => {

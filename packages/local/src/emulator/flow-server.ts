@@ -28,6 +28,8 @@ export interface FlowEmulatorOptions {
   clock?: Clock;
   /** Largest updated message accepted. Default 25 MiB plus base64/CRLF slack (40 MiB). */
   maxMessageBytes?: number;
+  /** Address to listen on (an IP address of this machine). Default 127.0.0.1. */
+  host?: string;
 }
 
 /**
@@ -146,10 +148,11 @@ export async function startFlowEmulator(options: FlowEmulatorOptions): Promise<F
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://${host}:${port}`,
     load: (content, loadOptions) =>
       store.load(typeof content === 'string' ? Buffer.from(content, 'latin1') : content, loadOptions),
     loadFile: async (path, loadOptions) => store.load(await readFile(path), loadOptions),

@@ -1,6 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleHandler } from '../bundle/bundle.js';
 import { LocalStackError } from '../errors.js';
 
 /** A Lambda handler as replay calls it: promise-returning or callback-style. */
@@ -41,7 +45,8 @@ export const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
 /**
  * Finds a prebuilt function: `functions/<name>/index.ts` (from source, when
  * TypeScript can be imported) or the bundle `dist/functions/<name>/index.mjs`,
- * looked up from the working folder upwards, then from this package's repository.
+ * looked up from the working folder upwards, then from this package's repository,
+ * then the bundle shipped in the installed package `@wmflow/functions`.
  *
  * @example
  * ```ts
@@ -62,10 +67,24 @@ export function resolveFunction(name: string, options: { built?: boolean } = {})
       if (existsSync(path)) return path;
     }
   }
+  const packaged = fromFunctionsPackage(name);
+  if (packaged) return packaged;
   throw new LocalStackError(
-    `--function ${name}: found neither functions/${name}/index.ts nor dist/functions/${name}/index.mjs` +
-      (RUNNING_FROM_SOURCE ? '' : ' (run `npm run build` to build the bundles)'),
+    `--function ${name}: found neither functions/${name}/index.ts, dist/functions/${name}/index.mjs nor ` +
+      `the package @wmflow/functions (npm install @wmflow/functions)`,
   );
+}
+
+/** The bundle `@wmflow/functions/<name>`, installed beside the app or beside this CLI. */
+function fromFunctionsPackage(name: string): string | undefined {
+  for (const base of [join(process.cwd(), 'package.json'), fileURLToPath(import.meta.url)]) {
+    try {
+      return createRequire(base).resolve(`@wmflow/functions/${name}`);
+    } catch {
+      // not installed there
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -98,7 +117,8 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
   }
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    const runnable = TYPESCRIPT.test(path) && !RUNNING_FROM_SOURCE ? await bundleForReplay(path) : path;
+    module = (await import(pathToFileURL(runnable).href)) as Record<string, unknown>;
   } catch (error) {
     const e = error as Error;
     throw new LocalStackError(`cannot load ${label} (${path}): ${e.name}: ${e.message}`);
@@ -109,6 +129,22 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
     throw new LocalStackError(`${label}: no function exported as "${exportName}" (exports: ${names})`);
   }
   return { label, path, invoke: (event, context) => call(fn as AnyHandler, event, context) };
+}
+
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+/**
+ * Node cannot import TypeScript, so the installed CLI bundles a `.ts` handler with the same esbuild
+ * configuration as `wmflow bundle` (readable, inline source maps) into a temporary folder removed at
+ * exit: the code replayed has the shape of the code deployed. Inside this repository the CLI runs
+ * through tsx and imports `.ts` directly.
+ */
+async function bundleForReplay(path: string): Promise<string> {
+  const outdir = await mkdtemp(join(tmpdir(), 'wmflow-replay-'));
+  process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+  process.setSourceMapsEnabled(true);
+  await bundleHandler({ entry: path, outdir, mode: 'local' });
+  return join(outdir, 'index.mjs');
 }
 
 /** Calls a handler the way the Lambda runtime does: a returned promise, or the callback. */

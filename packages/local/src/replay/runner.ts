@@ -1,6 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
-import { type Direction, isInternal, readResponse, type Verdict, verdictKey } from '@wmflow/core';
+import {
+  type Direction,
+  isInternal,
+  readResponse,
+  type Verdict,
+  verdictKey,
+} from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
 import { makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '../stack.js';
@@ -188,7 +194,9 @@ async function replayOne(
     });
   }
   const synchronous = options.synchronous ?? invocation.outcome?.synchronous ?? true;
-  const { verdicts, error } = interpret(invocation, recipients, direction, synchronous, options.fallback);
+  const skipped = otherDirection(invocation.outcome?.error);
+  const interpreted = interpret(invocation, recipients, direction, synchronous, options.fallback);
+  const { verdicts, error } = skipped ? { verdicts: {}, error: null } : interpreted;
 
   const history = options.stack.flow.history(messageId);
   const staged = new Set(
@@ -233,6 +241,7 @@ async function replayOne(
     failures: failuresOf(invocation.outcome),
     edit: editOf(invocation.outcome),
     deadlineHit: invocation.outcome?.deadlineHit ?? false,
+    ...(skipped ? { skipped } : {}),
   };
   if (options.check && expectation) {
     const delivered = new MessageHeaders(headerBlock((committed ?? history[0])?.content ?? Buffer.alloc(0)));
@@ -258,6 +267,14 @@ interface PinnedProblems {
   deadline: boolean;
 }
 const NOTHING: PinnedProblems = { failures: false, edit: false, deadline: false };
+// The flow's refusal of an event of the other direction (core's runInvocation): WorkMail would not have
+// sent this message to a rule set up for that direction, so replay skips it rather than report an error.
+const OTHER_DIRECTION = /this flow handles (INBOUND|OUTBOUND) mail but got/;
+
+function otherDirection(error: { name: string; message: string } | undefined): string | undefined {
+  const m = error?.name === 'ConfigError' ? OTHER_DIRECTION.exec(error.message) : null;
+  return m ? `the handler is for ${m[1]} mail only` : undefined;
+}
 
 /** Verdicts as WorkMail would apply them, and the error to report, if any. */
 function interpret(
@@ -268,6 +285,7 @@ function interpret(
   fallback: Verdict = { type: 'DEFAULT' },
 ): { verdicts: Record<string, string>; error: ReplayResult['error'] } {
   const all = (verdict: Verdict) => Object.fromEntries(recipients.map((r) => [r, verdictKey(verdict)]));
+  // Rule failures are reported apart (`failures`, exit 1 unless pinned or --allow-failures), not as errors.
   const flowError = invocation.outcome?.error ?? null;
   if (invocation.failure)
     return { verdicts: all(synchronous ? fallback : { type: 'DEFAULT' }), error: invocation.failure };

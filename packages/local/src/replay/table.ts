@@ -83,6 +83,7 @@ export function verdictSummary(r: ReplayResult): string {
 function resultCell(r: ReplayResult): string {
   if (r.check && !r.check.ok) return '✗ NOT AS EXPECTED';
   if (r.error) return `! ${r.error.name}`;
+  if (r.skipped) return 'skipped';
   const problem = r.deadlineHit
     ? '! deadline'
     : r.failures.length > 0

@@ -31,6 +31,11 @@ export interface ReplayResult {
   /** Why the invocation failed or its response was refused; null when all went well. */
   error: { name: string; message: string } | null;
   durationMs: number;
+  /**
+   * Why the message was not replayed: set when the handler is for the other direction (a WorkMail rule
+   * for inbound mail never sees outbound mail); verdicts are then empty and there is no error.
+   */
+  skipped?: string;
   /** Expectation check (`--check`): null when the fixture has no expectation or no check was asked. */
   check: { ok: boolean; differences: string[] } | null;
   /** Failed invocations retried before this result (only with `--retries`/`--faults`). */

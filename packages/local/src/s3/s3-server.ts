@@ -32,6 +32,8 @@ export interface S3ServerOptions {
   buckets?: string[];
   /** Where objects are kept; default a fresh temporary folder removed by `close()`. */
   directory?: string;
+  /** Address to listen on (an IP address of this machine). Default 127.0.0.1. */
+  host?: string;
 }
 
 /**
@@ -80,10 +82,11 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => front.listen(0, host, resolve));
   const { port } = front.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://${host}:${port}`,
     close: async () => {
       await closeServer(front);
       await s3rver.close();

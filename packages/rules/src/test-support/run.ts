@@ -21,7 +21,7 @@ export async function runFlow<D extends Direction>(
     organizationDomains: ['corp.example'],
     logger,
     ...options,
-  } as FlowOptions<D>);
+  } as FlowOptions<D> as FlowOptions);
   const response = (await handler(e, lambdaContext())) as FlowResponse | undefined;
   const envelope = e.envelope.recipients.map((r) => r.address);
   const read = response ? readResponse(response, envelope, e.flowDirection) : undefined;

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LocalStackError } from '../errors.js';
+
+const TEMPLATE = new URL('../../templates/init/', import.meta.url);
+/** npm drops `.gitignore` from packages, so the template keeps dot files without their dot. */
+const DOT_FILES = ['gitignore', 'gitattributes', 'github'];
+
+/**
+ * `wmflow init [DIR]`: creates a ready project in DIR (default: the working folder, which must not
+ * hold any of its files): a handler with two rules, sample mail with expectations, template.yaml,
+ * package.json scripts (`replay`, `test`, `bundle`, `deploy`), a CI workflow and a README.
+ *
+ * @example
+ * ```ts
+ * await init(['my-mail-rule']);
+ * ```
+ */
+export async function init(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
+  const [dir = '.', ...extra] = positionals;
+  if (extra.length > 0) throw new LocalStackError('give at most one folder');
+  const target = resolve(dir);
+  const name = packageName(basename(target));
+  const entries = await readdir(TEMPLATE);
+  const targets = [...entries.map((e) => (DOT_FILES.includes(e) ? `.${e}` : e)), 'package.json'];
+  const clash = targets.filter((t) => existsSync(join(target, t)));
+  if (clash.length > 0)
+    throw new LocalStackError(`${dir} already has ${clash.join(', ')}; choose a new folder`);
+  await mkdir(target, { recursive: true });
+  await cp(TEMPLATE, target, { recursive: true });
+  for (const d of DOT_FILES) await rename(join(target, d), join(target, `.${d}`));
+  const readme = join(target, 'README.md');
+  await writeFile(readme, (await readFile(readme, 'utf8')).replaceAll('__NAME__', name));
+  await writeFile(join(target, 'package.json'), `${JSON.stringify(await manifest(name), null, 2)}\n`);
+  process.stderr.write(
+    `wmflow init: created ${name} in ${dir}\n\nnext:\n${dir === '.' ? '' : `  cd ${dir}\n`}  npm install\n  npm test\n`,
+  );
+  return 0;
+}
+
+/** The project's package.json: wmflow packages at this CLI's version. */
+async function manifest(name: string): Promise<Record<string, unknown>> {
+  const own = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  const wmflow = `^${own.version}`;
+  return {
+    name,
+    version: '0.1.0',
+    private: true,
+    type: 'module',
+    scripts: {
+      replay: 'wmflow replay mail --handler src/handler.ts',
+      test: 'wmflow replay mail --handler src/handler.ts --check',
+      typecheck: 'tsc',
+      bundle: 'wmflow bundle src/handler.ts --out dist/handler --max-size 1m',
+      deploy: 'npm run bundle && sam deploy --guided',
+    },
+    dependencies: { '@wmflow/core': wmflow, '@wmflow/rules': wmflow },
+    devDependencies: { '@types/node': '^22.0.0', '@wmflow/local': wmflow, typescript: '^5.9.3' },
+    engines: { node: '>=20.19' },
+  };
+}
+
+function packageName(folder: string): string {
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+|-+$/g, '');
+  return name === '' ? 'wmflow-lambda' : name;
+}

@@ -1,0 +1,148 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installApp, ok, packAll, REPO, sh } from './packed-app.js';
+
+// The packages as a user gets them: packed, installed from the tarballs (their dependencies from the
+// npm registry, through a cache kept between runs) into an app outside this repository.
+const EML = join(REPO, 'samples/eml');
+const MINUTE = 60_000;
+
+const HANDLER = `import { flow, rule, Verdicts } from '@wmflow/core';
+import { blockSenders } from '@wmflow/rules';
+
+const wireTransfer = rule('wire-transfer', async (ctx) => {
+  const { text } = await ctx.message.parsed();
+  if (/urgent wire transfer/i.test(\`\${ctx.subject}\\n\${text ?? ''}\`)) ctx.settle(Verdicts.DROP);
+});
+
+export const handler = flow({
+  direction: 'INBOUND',
+  rules: [blockSenders({ senders: ['scam.example'], verdict: Verdicts.DROP }), wireTransfer],
+});
+`;
+
+const THROWS = `import { flow, rule } from '@wmflow/core';
+export const handler = flow({ rules: [rule('always-throws', () => { throw new Error('broken rule'); })] });
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    types: ['node'],
+  },
+  files: ['handler.ts'],
+};
+
+let work: string;
+let app: string;
+const wmflow = (args: string[], cwd = app) => sh('npx', ['--no-install', 'wmflow', ...args], cwd);
+const lines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'wmflow-installed-'));
+  app = join(work, 'app');
+  const tarballs = await packAll(join(work, 'tarballs'));
+  await installApp(app, tarballs);
+  await writeFile(join(app, 'handler.ts'), HANDLER);
+  await writeFile(join(app, 'throws.ts'), THROWS);
+  await writeFile(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+}, 20 * MINUTE);
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('installed packages', { timeout: 5 * MINUTE }, () => {
+  it('type-check a handler using @wmflow/core and @wmflow/rules (declarations included)', async () => {
+    await ok(sh('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], app));
+  });
+
+  it('replay the TypeScript handler over samples/eml, skipping outbound mail with a note', async () => {
+    const r = await ok(
+      wmflow(['replay', EML, '--handler', './handler.ts', '--org-domain', 'corp.example', '--json']),
+    );
+    const results = lines(r.stdout);
+    expect(results.length).toBeGreaterThan(10);
+    expect(results.filter((x) => x.error !== null)).toEqual([]);
+    const dropped = results.filter((x) => Object.values(x.verdicts as object).includes('DROP'));
+    expect(dropped.map((x) => x.file).join()).toContain('05-ceo-impersonation.eml');
+    const outbound = results.filter((x) => x.direction === 'OUTBOUND');
+    expect(outbound.length).toBeGreaterThan(0);
+    expect(outbound.every((x) => x.skipped === 'the handler is for INBOUND mail only')).toBe(true);
+    expect(r.stderr).toContain(`${outbound.length} message(s) skipped: the handler is for INBOUND mail only`);
+  });
+
+  it('bundle it for Lambda: the bundle imports, exports the handler and replays the same verdicts', async () => {
+    const b = await ok(wmflow(['bundle', 'handler.ts', '--out', 'dist/handler', '--max-size', '1m']));
+    expect(b.stderr).toMatch(/dist\/handler\s+\d+\.\d KiB \(1024\.0 KiB\)/);
+    const imported = await ok(
+      sh(
+        'node',
+        ['-e', "import('./dist/handler/index.mjs').then((m) => console.log(typeof m.handler))"],
+        app,
+      ),
+    );
+    expect(imported.stdout.trim()).toBe('function');
+    const source = lines((await ok(wmflow(['replay', EML, '--handler', './handler.ts', '--json']))).stdout);
+    const bundled = lines(
+      (await ok(wmflow(['replay', EML, '--handler', 'dist/handler/index.mjs', '--json']))).stdout,
+    );
+    expect(bundled.map((x) => [x.file, x.verdicts, x.error])).toEqual(
+      source.map((x) => [x.file, x.verdicts, x.error]),
+    );
+    const tight = await wmflow(['bundle', 'handler.ts', '--out', 'dist/tight', '--max-size', '10k']);
+    expect(tight.code).toBe(1);
+    expect(tight.stderr).toContain('size budget exceeded: initial');
+  });
+
+  it('replay the prebuilt guard from @wmflow/functions with no settings but the domain', async () => {
+    const r = await ok(
+      wmflow(['replay', EML, '--function', 'guard', '--org-domain', 'corp.example', '--json']),
+    );
+    expect(r.stderr).toContain('local defaults UPDATES_BUCKET=wmflow-local-updates');
+    const results = lines(r.stdout);
+    expect(results.filter((x) => x.error !== null)).toEqual([]);
+    expect(results.some((x) => x.rewritten !== null)).toBe(true);
+  });
+
+  it('exit 1 naming the rule when a rule throws', async () => {
+    const r = await wmflow(['replay', join(EML, '01-plain-text.eml'), '--handler', './throws.ts']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('always-throws');
+    expect(r.stdout).toContain('broken rule');
+  });
+
+  it('wmflow init demo: a project whose tests pass, that type-checks and bundles', async () => {
+    await ok(wmflow(['init', 'demo']));
+    const demo = join(app, 'demo');
+    const pkg = JSON.parse(await readFile(join(demo, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.scripts)).toEqual(['replay', 'test', 'typecheck', 'bundle', 'deploy']);
+    // The demo resolves the packages installed in the app around it (npm adds each parent's .bin to PATH).
+    const test = await ok(sh('npm', ['test'], demo));
+    expect(test.stdout).toContain('expectations 3/3 met');
+    await ok(sh('npm', ['run', 'typecheck'], demo));
+    const bundled = await ok(sh('npm', ['run', '-s', 'bundle'], demo));
+    expect(bundled.stderr).toContain('CodeUri: dist/handler');
+    const again = await wmflow(['init', 'demo']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already has');
+  });
+
+  it('print help that points at documentation a user can open', async () => {
+    const r = await wmflow(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('https://github.com/wmflow/wmflow/blob/main/docs/replay.md');
+    expect(r.stderr).not.toMatch(/\(docs\//);
+  });
+});

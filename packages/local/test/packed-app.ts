@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO = new URL('../../../', import.meta.url).pathname;
+
+/** Workspaces packed for npm, in dependency order. */
+export const WORKSPACES = ['packages/core', 'packages/rules', 'packages/local', 'functions'] as const;
+
+/** npm's cache for these tests: kept between runs so a second run installs from disk. */
+export const NPM_CACHE = join(tmpdir(), 'wmflow-npm-cache');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command as a user would in a terminal: a clean environment (no npm_* variables of the
+ * `npm test` that started vitest, no AWS settings), npm with the test cache.
+ */
+export function sh(command: string, args: readonly string[], cwd: string): Promise<Run> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    npm_config_cache: NPM_CACHE,
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    npm_config_prefer_offline: 'true',
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Fails with the command's output unless it exited 0. */
+export async function ok(run: Promise<Run>): Promise<Run> {
+  const r = await run;
+  if (r.code !== 0) throw new Error(`exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  return r;
+}
+
+/** `npm pack`s every workspace (their prepack scripts build them) into `dest`; returns the tarball paths. */
+export async function packAll(dest: string): Promise<string[]> {
+  await mkdir(dest, { recursive: true });
+  const args = ['pack', ...WORKSPACES.flatMap((w) => ['-w', w]), '--pack-destination', dest, '--json'];
+  const { stdout } = await ok(sh('npm', args, REPO));
+  const packed = JSON.parse(stdout) as { filename: string }[];
+  return packed.map((p) => join(dest, p.filename.replace(/^@/, '').replace('/', '-')));
+}
+
+/** A fresh ESM app with the tarballs, TypeScript and Node's types installed. */
+export async function installApp(dir: string, tarballs: readonly string[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'wmflow-installed-app', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  await ok(sh('npm', ['install', ...tarballs, 'typescript@~5.9.3', '@types/node@^20.19.0'], dir));
+}
