@@ -11,7 +11,7 @@ import { compileResponse } from './compile-response.js';
 import type { FlowEvent } from './event.js';
 import { legalFor, type Settings } from './flow-settings.js';
 import { workmailSource } from './message-source.js';
-import type { FlowResponse } from './response.js';
+import { type FlowResponse, RESPONSE_LIMITS } from './response.js';
 
 /** Everything one invocation produced, for the response and the log line. */
 export interface Invocation {
@@ -50,6 +50,8 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     synchronous: s.synchronous,
     organizationDomains: s.organizationDomains,
     logger: s.logger,
+    // WorkMail's limits, passed to the engine-neutral state as settings.
+    ...(event.flowDirection === 'OUTBOUND' ? { maxRecipients: RESPONSE_LIMITS.maxOutboundRecipients } : {}),
   });
   const failures: RuleFailure[] = [];
   let edit: EditOutcome = { status: 'none' };
@@ -61,7 +63,12 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       committing = true;
       edit = await editOutcome(s, state, event, clients);
     })();
-    const budget = deadlineBudget(s.deadline, s.synchronous, context?.getRemainingTimeInMillis?.());
+    const budget = deadlineBudget(
+      s.deadline,
+      s.synchronous,
+      context?.getRemainingTimeInMillis?.(),
+      RESPONSE_LIMITS.timeoutMs,
+    );
     deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
     if (deadlineHit) {
       const running = state.running;

@@ -1,7 +1,7 @@
 import { ConfigError, Verdicts } from '@wmflow/core';
 import { describe, expect, it } from 'vitest';
+import { runFlow } from '../../test/support/run.js';
 import { parseList } from '../internal/config.js';
-import { runFlow } from '../test-support/run.js';
 import { dropMessage } from '../verdicts/index.js';
 import { allowSenders, blockSenders } from './index.js';
 

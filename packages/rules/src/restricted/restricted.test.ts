@@ -1,6 +1,6 @@
 import { inbound, outbound } from '@wmflow/core';
 import { describe, expect, it } from 'vitest';
-import { runFlow } from '../test-support/run.js';
+import { runFlow } from '../../test/support/run.js';
 import { internalOnlySenders, restrictMailboxes } from './index.js';
 
 const ALL = 'all-staff@corp.example';
