@@ -10,5 +10,7 @@ export type { FlowApiErrorName } from './errors.js';
 export { FLOW_API_ERRORS, FlowApiError, LocalStackError } from './errors.js';
 export type { S3Server, S3ServerOptions } from './s3/s3-server.js';
 export { S3_ACCESS_KEY_ID, startS3Server } from './s3/s3-server.js';
+export type { RecordedBounce, SesEmulator, SesEmulatorOptions } from './ses/ses-server.js';
+export { BOUNCE_WINDOW_MS, startSesEmulator } from './ses/ses-server.js';
 export type { LocalObject, LocalStack, LocalStackEnv, LocalStackOptions } from './stack.js';
 export { startLocalStack } from './stack.js';
