@@ -175,8 +175,9 @@ describe('sesFlow on the local S3 and SES emulation', () => {
     expect(stack.ses.bounces(lost)).toEqual([]);
     const line = logger.lines.at(-1);
     expect(line?.level).toBe('error');
-    expect((line?.attributes as SesFlowOutcome).applied).toEqual({ 'user@corp.example': 'DROP' });
-    expect((line?.attributes as SesFlowOutcome).bounce).toMatchObject({
+    const o = line?.attributes as SesFlowOutcome;
+    expect(o.applied).toEqual({ 'user@corp.example': 'DROP' });
+    expect(o.bounce).toMatchObject({
       status: 'failed',
       reason: expect.stringMatching(/MessageRejected/),
     });
