@@ -93,12 +93,14 @@ async function answer(
   const resolution = resolveDisposition(verdicts, s.policy);
   let bounce: SesFlowOutcome['bounce'];
   if (resolution.bounce) {
-    const sent = await sendBounce(sesClients(s).ses, {
-      messageId: ses.mail.messageId,
-      sender: s.bounceSender,
-      ...(s.bounceSenderArn ? { senderArn: s.bounceSenderArn } : {}),
-      bounce: resolution.bounce,
-    });
+    const sent: BounceOutcome = !s.bounceSender
+      ? { status: 'failed', reason: 'no bounceSender configured' }
+      : await sendBounce(sesClients(s).ses, {
+          messageId: ses.mail.messageId,
+          sender: s.bounceSender,
+          ...(s.bounceSenderArn ? { senderArn: s.bounceSenderArn } : {}),
+          bounce: resolution.bounce,
+        });
     bounce = { ...sent, recipients: resolution.bounce.recipients };
     // Not bounced after all: the message is still stopped, so report what really happens.
     if (sent.status === 'failed')

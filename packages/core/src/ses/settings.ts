@@ -33,12 +33,17 @@ export interface SesFlowOptions {
   rules: readonly Rule<'INBOUND'>[];
   /** Where the receipt rule's S3 action (before the Lambda action) stores the message. */
   stored: StoredMessageOptions;
-  /** From address of bounces (SendBounce's BounceSender): an identity verified in SES. */
-  bounceSender: string;
+  /**
+   * From address of bounces (SendBounce's BounceSender): an identity verified in SES. Without it a BOUNCE
+   * verdict still stops the message, but no bounce is sent (reported at start-up and per message).
+   */
+  bounceSender?: string;
   /** SendBounce's BounceSenderArn, for sending authorization. */
   bounceSenderArn?: string;
   /** How verdicts a receipt rule cannot express per recipient are resolved. */
   policy?: SesVerdictPolicy;
+  /** More lines for the start-up report: settings of a prebuilt function that do not apply on SES. */
+  notes?: readonly string[];
   /** The organization's own domains (internal/external tests). */
   organizationDomains?: readonly string[];
   /** Policy for a rule that throws, and for an invocation that fails as a whole. Default `'fail-open'`. */
@@ -57,9 +62,10 @@ export interface SesFlowOptions {
 export interface SesSettings {
   rules: readonly Rule[];
   stored: StoredMessageOptions;
-  bounceSender: string;
+  bounceSender?: string;
   bounceSenderArn?: string;
   policy: Required<SesVerdictPolicy>;
+  notes: readonly string[];
   organizationDomains: readonly string[];
   onError: ErrorPolicy;
   fallback: Verdict;
@@ -93,7 +99,7 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
   if (options.stored.keyPrefix !== undefined && !PREFIX.test(options.stored.keyPrefix)) {
     throw new ConfigError('stored.keyPrefix', 'must be an S3 key prefix (safe characters only)');
   }
-  if (typeof options.bounceSender !== 'string' || !ADDRESS.test(options.bounceSender)) {
+  if (options.bounceSender !== undefined && !ADDRESS.test(String(options.bounceSender))) {
     throw new ConfigError('bounceSender', 'must be an email address verified in SES');
   }
   const policy = {
@@ -119,9 +125,10 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
   return {
     rules: options.rules as readonly Rule[],
     stored: options.stored,
-    bounceSender: options.bounceSender,
+    ...(options.bounceSender ? { bounceSender: options.bounceSender } : {}),
     ...(options.bounceSenderArn ? { bounceSenderArn: options.bounceSenderArn } : {}),
     policy,
+    notes: options.notes ?? [],
     organizationDomains: options.organizationDomains ?? [],
     onError,
     fallback,
@@ -144,6 +151,8 @@ export function startupReport(s: SesSettings): Record<string, unknown> {
       'BYPASS_SPAM_CHECK delivers normally: SES scans before the Lambda runs',
       `recipients with different outcomes follow the "${s.policy.mixed}" policy (one disposition per receipt rule)`,
       'added recipients (Bcc copies) are not delivered: a receipt rule delivers to its own recipients only',
+      ...(s.bounceSender ? [] : ['no bounceSender: BOUNCE verdicts stop the message but send no bounce']),
+      ...s.notes,
     ],
   };
 }

@@ -11,6 +11,7 @@ import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
 import type { S3Tracker } from './s3-tracker.js';
+import { replayOneSes, type SesReplayOptions } from './ses-replay.js';
 import type { ReplayResult } from './types.js';
 
 /**
@@ -44,6 +45,8 @@ export interface ReplayOptions {
   check?: boolean;
   /** Stops the run before the next message (SIGINT, closed stdout). */
   signal?: AbortSignal;
+  /** Replays on SES receipt rules instead of WorkMail (`--engine ses`): where messages are stored, verdicts. */
+  ses?: SesReplayOptions;
   /** Called once per message, in order, as soon as it is done. */
   onResult(result: ReplayResult): void | Promise<void>;
 }
@@ -91,7 +94,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   };
   for await (const file of options.files) {
     if (options.signal?.aborted) break;
-    const { result, errorExpected } = await replayOne(options, file, tracker, names);
+    const { result, errorExpected } = options.ses
+      ? await replayOneSes(options, file, displayPath(file), options.ses).catch((error: unknown) => ({
+          result: failed(displayPath(file), describeError(error), performance.now()),
+          errorExpected: false,
+        }))
+      : await replayOne(options, file, tracker, names);
     summary.messages++;
     if (result.error) summary.errors++;
     if (result.error && !errorExpected) summary.unexpectedErrors++;

@@ -33,4 +33,8 @@ export interface ReplayResult {
   durationMs: number;
   /** Expectation check (`--check`): null when the fixture has no expectation or no check was asked. */
   check: { ok: boolean; differences: string[] } | null;
+  /** The engine replayed on (absent: WorkMail). */
+  engine?: 'workmail' | 'ses';
+  /** SES: the disposition the handler answered (null when it answered none). */
+  disposition?: string | null;
 }
