@@ -183,6 +183,36 @@ describe('sesFlow on the local S3 and SES emulation', () => {
     });
   });
 
+  it('reads headers from the event while it lists them all, else from the stored object', async () => {
+    const fromHeader = rule('from-header', async (ctx) => {
+      ctx.note(`from ${(await ctx.message.headers()).get('from')}`);
+    });
+    const headers = [
+      { name: 'From', value: 'Ann <ann@partner.example>' },
+      { name: 'Subject', value: 'hi' },
+    ];
+    // No stored object at all: the event's header list is enough.
+    const listed = await receive([fromHeader], undefined, { headers });
+    expect(listed.outcome.fired[0]?.notes).toEqual(['from Ann <ann@partner.example>']);
+    const cut = await receive([fromHeader], '01-plain-text.eml', { headers }, {});
+    expect(cut.outcome.fired[0]?.notes).toEqual(['from Ann <ann@partner.example>']);
+    const truncated = sesMessageId();
+    const body = await readFile(new URL('01-plain-text.eml', SAMPLES));
+    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}${truncated}`, Body: body }));
+    const logger = captureLogger();
+    const event = makeSesEvent({ messageId: truncated, headers });
+    event.Records[0].ses.mail.headersTruncated = true;
+    await sesFlow({
+      rules: [fromHeader],
+      stored: { bucket: BUCKET, keyPrefix: PREFIX },
+      clients: { s3: stack.s3 },
+      logger,
+    })(event, lambdaContext());
+    const notes = (logger.lines.at(-1)?.attributes as SesFlowOutcome).fired[0]?.notes[0];
+    expect(notes).toMatch(/^from /);
+    expect(notes).not.toContain('ann@partner.example');
+  });
+
   it('a missing stored object fails closed when the flow says so', async () => {
     const r = await receive([readsBody], undefined, {}, { onError: { failClosed: Verdicts.DROP } });
     expect(r.answer).toEqual({ disposition: 'STOP_RULE_SET' });
