@@ -208,7 +208,7 @@ describe('sesFlow on the local S3 and SES emulation', () => {
       clients: { s3: stack.s3 },
       logger,
     })(event, lambdaContext());
-    const notes = (logger.lines.at(-1)?.attributes as SesFlowOutcome).fired[0]?.notes[0];
+    const notes = (logger.lines.at(-1)?.attributes as SesFlowOutcome | undefined)?.fired[0]?.notes[0];
     expect(notes).toMatch(/^from /);
     expect(notes).not.toContain('ann@partner.example');
   });
