@@ -52,6 +52,49 @@ const steps: { title: string; args: string[] }[] = [
       '--summary',
     ],
   },
+  // The same policies on Amazon SES inbound (receipt rules), for the move off WorkMail (docs/moving-off-workmail.md).
+  {
+    title: 'On SES: the guard’s verdict rules (tagging does not apply: samples/expect/guard-ses.expect.json)',
+    args: [
+      '--engine',
+      'ses',
+      '--function',
+      'guard-ses',
+      ...ENV,
+      '--expect',
+      'samples/expect/guard-ses.expect.json',
+      '--check',
+      '--summary',
+    ],
+  },
+  {
+    title: 'On SES: the same wire-transfer rule, the same expectations',
+    args: [
+      '--engine',
+      'ses',
+      '--handler',
+      'samples/lambdas/wire-transfer-blocker-ses.ts',
+      ...ENV,
+      '--expect',
+      'samples/expect/wire-transfer-blocker.expect.json',
+      '--check',
+      '--summary',
+    ],
+  },
+  {
+    title: 'On SES: the archiver journals what the S3 action stored, the same expectations',
+    args: [
+      '--engine',
+      'ses',
+      '--function',
+      'archiver-ses',
+      ...ENV,
+      '--expect',
+      'samples/expect/archiver.expect.json',
+      '--check',
+      '--summary',
+    ],
+  },
 ];
 
 let failed = 0;

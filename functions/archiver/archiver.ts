@@ -1,4 +1,4 @@
-import { type FlowHandler, flow } from '@wmflow/core';
+import { type FlowHandler, flow, type Rule } from '@wmflow/core';
 import { type JournalToS3Options, journalToS3 } from '@wmflow/rules';
 import { configured, type Env, FunctionConfig } from '../shared/config.js';
 import { rollout } from '../shared/scope.js';
@@ -27,6 +27,17 @@ export const ARCHIVER_SETTINGS = [
  */
 export function archiver(env: Env): FlowHandler {
   const config = new FunctionConfig(env, ARCHIVER_SETTINGS);
+  return flow({
+    rules: archiverRules(config),
+    synchronous: config.flag('SYNCHRONOUS', false),
+    // An event wmflow cannot read is retried, never let through (see docs/threat-model.md).
+    onInvalidEvent: 'rethrow' as const,
+    organizationDomains: config.organizationDomains(),
+  });
+}
+
+/** The archiver's journal rule, rollout applied: the same on every engine. */
+export function archiverRules(config: FunctionConfig): Rule[] {
   const scope = rollout(config, ['journal']);
   const kmsKeyId = config.text('KMS_KEY_ID');
   const options: JournalToS3Options = {
@@ -49,11 +60,5 @@ export function archiver(env: Env): FlowHandler {
     { keyTemplate: config.field('KEY_TEMPLATE'), encryption: config.field('KMS_KEY_ID') },
     () => journalToS3(options),
   );
-  return flow({
-    rules: [scope('journal', journal)],
-    synchronous: config.flag('SYNCHRONOUS', false),
-    // An event wmflow cannot read is retried, never let through (see docs/threat-model-bounds.md).
-    onInvalidEvent: 'rethrow' as const,
-    organizationDomains: config.organizationDomains(),
-  });
+  return [scope('journal', journal)];
 }

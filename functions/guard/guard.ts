@@ -55,7 +55,25 @@ const DEFAULT_BANNER =
  * ```
  */
 export function guard(env: Env): FlowHandler {
-  const config = new FunctionConfig(env, GUARD_SETTINGS);
+  const { config, rules, edits, domains } = guardRules(env);
+  const options = {
+    direction: 'INBOUND' as const,
+    // An event wmflow cannot read is retried, never let through (see docs/threat-model.md).
+    onInvalidEvent: 'rethrow' as const,
+    requireRecipients: true,
+    rules: rules.map((r) => inbound(r)),
+    organizationDomains: domains,
+    ...updatesOption(config, edits, 'tagging external mail or ATTACHMENT_ACTION=strip'),
+  };
+  return configured(
+    { 'updates.keyPrefix': config.field('UPDATES_KEY_PREFIX'), 'updates.bucket': 'UPDATES_BUCKET' },
+    () => flow(options),
+  );
+}
+
+/** The guard's rules from its settings (`known`: the settings the engine's function accepts), for any engine. */
+export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) {
+  const config = new FunctionConfig(env, known);
   const domains = config.organizationDomains();
   const scope = rollout(config, GUARD_PARTS);
   const rules: Rule<'INBOUND'>[] = [];
@@ -153,20 +171,7 @@ export function guard(env: Env): FlowHandler {
     edits = true;
     rules.push(scope('tag-external', rule));
   }
-
-  const options = {
-    direction: 'INBOUND' as const,
-    // An event wmflow cannot read is retried, never let through (see docs/threat-model-bounds.md).
-    onInvalidEvent: 'rethrow' as const,
-    requireRecipients: true,
-    rules: rules.map((r) => inbound(r)),
-    organizationDomains: domains,
-    ...updatesOption(config, edits, 'tagging external mail or ATTACHMENT_ACTION=strip'),
-  };
-  return configured(
-    { 'updates.keyPrefix': config.field('UPDATES_KEY_PREFIX'), 'updates.bucket': 'UPDATES_BUCKET' },
-    () => flow(options),
-  );
+  return { config, rules, edits, domains };
 }
 
 /** `TAG_EXTERNAL`: `subject,banner` (default when the domains are known), either one, or `false`. */

@@ -37,7 +37,9 @@ export {
   when,
 } from './flow/combinators.js';
 export type { DeadlineOptions } from './flow/deadline.js';
-export type { FlowOutcome } from './flow/outcome.js';
+export type { Direction } from './flow/direction.js';
+export type { EditOutcome } from './flow/edit-outcome.js';
+export type { EngineResponse, FlowOutcome } from './flow/outcome.js';
 export { onFlowOutcome } from './flow/outcome.js';
 export type { FiredRule } from './flow/state.js';
 export type { Condition, Envelope, ErrorPolicy, FlowLogger, Rule, RuleContext } from './flow/types.js';
@@ -63,6 +65,8 @@ export type { SpoolOptions } from './message/spool.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';
+export { resetSharedS3Client, sharedS3Client } from './s3-client.js';
+export { isBucketName, isValidKeyPrefix } from './s3-names.js';
 export { isTransient, TransientError } from './transient.js';
 export type {
   BounceVerdict,
@@ -85,11 +89,10 @@ export {
 } from './verdicts.js';
 export type { FlowClients } from './workmail/clients.js';
 export { defaultClients, resetDefaultClients } from './workmail/clients.js';
-export type { EditOutcome, UpdateOptions } from './workmail/commit-update.js';
+export type { UpdateOptions } from './workmail/commit-update.js';
 export type { CompiledResponse, CompileInput } from './workmail/compile-response.js';
 export { compileResponse } from './workmail/compile-response.js';
 export type {
-  Direction,
   FlowAddress,
   FlowEvent,
   FlowEventFor,
@@ -105,5 +108,4 @@ export type { ResponseReading } from './workmail/read-response.js';
 export { readResponse } from './workmail/read-response.js';
 export type { FlowAction, FlowResponse } from './workmail/response.js';
 export { RESPONSE_LIMITS } from './workmail/response.js';
-export { isBucketName, isValidKeyPrefix } from './workmail/s3-names.js';
 export { parseFlowEvent } from './workmail/validate-event.js';

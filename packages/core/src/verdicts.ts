@@ -1,5 +1,5 @@
 import { VerdictError } from './errors.js';
-import type { Direction } from './workmail/event.js';
+import type { Direction } from './flow/direction.js';
 
 /** Deliver as WorkMail normally would. */
 export interface DefaultVerdict {

@@ -20,5 +20,7 @@ export { parseFaultSpec, seededRandom } from './faults/fault-spec.js';
 export type { S3Server, S3ServerOptions } from './s3/s3-server.js';
 export { S3_ACCESS_KEY_ID, startS3Server } from './s3/s3-server.js';
 export { SAM_LOCAL_VARIABLES, samEnvVars } from './sam-env.js';
+export type { RecordedBounce, SesEmulator, SesEmulatorOptions } from './ses/ses-server.js';
+export { BOUNCE_WINDOW_MS, startSesEmulator } from './ses/ses-server.js';
 export type { LocalObject, LocalStack, LocalStackEnv, LocalStackOptions } from './stack.js';
 export { startLocalStack } from './stack.js';

@@ -1,10 +1,12 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
 import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import type { Clock } from './clock.js';
 import { type FlowEmulator, startFlowEmulator } from './emulator/flow-server.js';
 import { type FaultProxy, startFaultProxy } from './faults/fault-proxy.js';
 import type { FaultSpec } from './faults/fault-spec.js';
 import { S3_ACCESS_KEY_ID, type S3Server, startS3Server } from './s3/s3-server.js';
+import { type SesEmulator, startSesEmulator } from './ses/ses-server.js';
 
 /**
  * Settings of {@link startLocalStack}.
@@ -48,6 +50,8 @@ export interface LocalStackOptions {
 export interface LocalStackEnv {
   AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: string;
   AWS_ENDPOINT_URL_S3: string;
+  /** The SES API emulation (SendBounce), for SES-engine handlers. */
+  AWS_ENDPOINT_URL_SES: string;
   AWS_REGION: string;
   AWS_ACCESS_KEY_ID: string;
   AWS_SECRET_ACCESS_KEY: string;
@@ -89,6 +93,10 @@ export interface LocalStack {
   readonly s3: S3Client;
   /** A Message Flow client configured for the emulator (what `flow({ clients })` takes in tests). */
   readonly messageFlow: WorkMailMessageFlowClient;
+  /** The SES API emulation: register received messages, read the SendBounce calls made. */
+  readonly ses: SesEmulator;
+  /** An SES client configured for the emulation (what `sesFlow({ clients })` takes in tests). */
+  readonly sesClient: SESClient;
   /** The buckets created at start. */
   readonly buckets: readonly string[];
   /** The fault proxies `env` points at, when started with `faults`. */
@@ -136,9 +144,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         s3: await startFaultProxy(server.endpoint, 's3', options.faults),
       }
     : undefined;
+  const ses = await startSesEmulator({
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(host ? { host } : {}),
+  });
   const env: LocalStackEnv = {
     AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: proxies?.flow.endpoint ?? flow.endpoint,
     AWS_ENDPOINT_URL_S3: proxies?.s3.endpoint ?? server.endpoint,
+    AWS_ENDPOINT_URL_SES: ses.endpoint,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID,
@@ -150,11 +163,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     region,
     credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_ACCESS_KEY_ID },
   });
+  const sesClient = new SESClient({
+    endpoint: ses.endpoint,
+    region,
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_ACCESS_KEY_ID },
+  });
   return {
     env,
     flow,
     s3,
     messageFlow,
+    ses,
+    sesClient,
     buckets,
     ...(proxies ? { proxies } : {}),
     listObjects: async (bucket, prefix) => {
@@ -174,6 +194,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       messageFlow.destroy();
       await proxies?.flow.close();
       await proxies?.s3.close();
+      sesClient.destroy();
+      await ses.close();
       await flow.close();
       await server.close();
     },

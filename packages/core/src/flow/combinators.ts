@@ -1,5 +1,5 @@
 import { matchesAnyPattern } from '../address.js';
-import type { Direction } from '../workmail/event.js';
+import type { Direction } from './direction.js';
 import type { Condition, ErrorPolicy, Rule, RuleContext } from './types.js';
 import { asView } from './view.js';
 

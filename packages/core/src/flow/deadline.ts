@@ -1,25 +1,29 @@
-import { RESPONSE_LIMITS } from '../workmail/response.js';
-
 /** Deadline guard settings. */
 export interface DeadlineOptions {
   /** Answer this long before the earliest limit, in milliseconds. Default 1000. */
   safetyMarginMs?: number;
-  /** How long WorkMail waits for a synchronous answer. Default 15000. */
+  /** How long the engine waits for a synchronous answer. Default: the engine's limit (WorkMail 15000, SES 30000). */
+  engineTimeoutMs?: number;
+  /** Former name of `engineTimeoutMs`, still honoured. */
   workmailTimeoutMs?: number;
 }
 
-/** Milliseconds the chain may run: the earlier of WorkMail's wait (synchronous only) and the Lambda's remaining time, less the margin. */
+/**
+ * Milliseconds the chain may run: the earlier of the engine's wait (synchronous only; `engineLimitMs` is the
+ * engine adapter's limit) and the Lambda's remaining time, less the margin.
+ */
 export function deadlineBudget(
   options: DeadlineOptions,
   synchronous: boolean,
   remainingLambdaMs: number | undefined,
+  engineLimitMs: number,
 ): number {
   const margin = options.safetyMarginMs ?? 1000;
-  const workmail = synchronous
-    ? (options.workmailTimeoutMs ?? RESPONSE_LIMITS.timeoutMs)
+  const engine = synchronous
+    ? (options.engineTimeoutMs ?? options.workmailTimeoutMs ?? engineLimitMs)
     : Number.POSITIVE_INFINITY;
   const lambda = remainingLambdaMs ?? Number.POSITIVE_INFINITY;
-  return Math.max(0, Math.min(workmail, lambda) - margin);
+  return Math.max(0, Math.min(engine, lambda) - margin);
 }
 
 /** Resolves `'done'` when `work` settles first, `'deadline'` when `budgetMs` passes first; rejects with `work`'s error. */

@@ -1,13 +1,14 @@
-import type { EditOutcome } from '../workmail/commit-update.js';
-import type { FlowResponse } from '../workmail/response.js';
 import type { RuleFailure } from './chain.js';
+import type { EditOutcome } from './edit-outcome.js';
 import type { FiredRule } from './state.js';
 
 /**
  * What one invocation did: logged as one structured line, and handed to
  * {@link onFlowOutcome} listeners (the local replay runner uses it).
  */
-export type FlowOutcome = {
+export type FlowOutcome<R = EngineResponse> = {
+  /** The engine that ran the flow (`workmail`, `ses`); absent in records of older versions. */
+  engine?: string;
   messageId: string;
   invocationId: string;
   direction: string;
@@ -27,11 +28,17 @@ export type FlowOutcome = {
   /** What happened to queued edits: none, committed (with the S3 key), skipped or failed (with the reason). */
   edit: EditOutcome;
   durationMs: number;
-  /** The response returned to WorkMail (undefined for asynchronous flows or when the invocation threw). */
-  response?: FlowResponse;
+  /** The response returned to the engine (undefined for asynchronous flows or when the invocation threw). */
+  response?: R;
   /** Set when the invocation failed as a whole (invalid event, rethrown rule error). */
   error?: { name: string; message: string };
 };
+
+/**
+ * What an engine's adapter returns to the engine: WorkMail's `{ actions }` or SES's `{ disposition }`.
+ * Engine-neutral code treats it as opaque; each adapter narrows it (`FlowOutcome<FlowResponse>`).
+ */
+export type EngineResponse = { readonly actions: readonly unknown[] } | { readonly disposition: string };
 
 type Listener = (outcome: FlowOutcome) => void;
 // Kept on globalThis so a bundled copy of wmflow and the replay runner see the same listeners.

@@ -3,8 +3,7 @@ import type { Edit } from '../edit/edits.js';
 import { VerdictError } from '../errors.js';
 import type { MessageAccess } from '../message/message.js';
 import { assertVerdictAllowed, type Verdict } from '../verdicts.js';
-import type { Direction } from '../workmail/event.js';
-import { RESPONSE_LIMITS } from '../workmail/response.js';
+import type { Direction } from './direction.js';
 import type { Envelope, FlowLogger, Rule } from './types.js';
 
 /** One rule's effect, as logged. */
@@ -41,6 +40,8 @@ export interface FlowStateInit {
   organizationDomains: readonly string[];
   logger: FlowLogger;
   message: MessageAccess;
+  /** The engine's cap on recipients for this direction (WorkMail: 500 outbound); none when absent. */
+  maxRecipients?: number;
 }
 
 /**
@@ -105,8 +106,9 @@ export class FlowState {
         `inbound mail can only be copied to the organization's domains (${this.init.organizationDomains.join(', ') || 'none configured'}): ${address}`,
       );
     }
-    if (this.init.direction === 'OUTBOUND' && this.entries.size >= RESPONSE_LIMITS.maxOutboundRecipients) {
-      throw new VerdictError(`outbound mail has at most ${RESPONSE_LIMITS.maxOutboundRecipients} recipients`);
+    const max = this.init.maxRecipients;
+    if (max !== undefined && this.entries.size >= max) {
+      throw new VerdictError(`${this.init.direction.toLowerCase()} mail has at most ${max} recipients`);
     }
     if (verdict) assertVerdictAllowed(verdict, this.init.direction);
     if (!this.entries.has(id)) this.entries.set(id, { address: address.trim(), added: true, verdict });

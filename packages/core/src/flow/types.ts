@@ -1,7 +1,7 @@
 import type { MessageEditor } from '../edit/edits.js';
 import type { MessageAccess } from '../message/message.js';
 import type { Verdict, VerdictFor } from '../verdicts.js';
-import type { Direction } from '../workmail/event.js';
+import type { Direction } from './direction.js';
 import type { FiredRule } from './state.js';
 
 /** The SMTP envelope in engine-neutral form. */

@@ -3,7 +3,7 @@ import { type Edit, EditQueue, type MessageEditor } from '../edit/edits.js';
 import { WmflowError } from '../errors.js';
 import type { MessageAccess } from '../message/message.js';
 import { assertVerdictAllowed, type Verdict, verdictKey } from '../verdicts.js';
-import type { Direction } from '../workmail/event.js';
+import type { Direction } from './direction.js';
 import type { FiredRule, FlowState } from './state.js';
 import type { Envelope, FlowLogger, RuleContext } from './types.js';
 

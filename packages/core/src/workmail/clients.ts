@@ -1,5 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
+import { resetSharedS3Client, sharedS3Client } from '../s3-client.js';
 
 /** AWS clients a flow uses; inject your own (tests, custom retries), or let wmflow create them once per cold start. */
 export interface FlowClients {
@@ -22,12 +23,12 @@ let shared: Partial<FlowClients> = {};
  */
 export function defaultClients(): FlowClients {
   shared.messageFlow ??= new WorkMailMessageFlowClient({});
-  // Local S3 servers on 127.0.0.1 need path-style addresses; the SDK does not read this variable itself.
-  shared.s3 ??= new S3Client({ forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' });
+  shared.s3 ??= sharedS3Client();
   return shared as FlowClients;
 }
 
 /** Forgets the shared clients (tests that change the environment between cases). */
 export function resetDefaultClients(): void {
   shared = {};
+  resetSharedS3Client();
 }

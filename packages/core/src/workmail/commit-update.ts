@@ -6,6 +6,7 @@ import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ApplyEditsOptions } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
+import type { EditOutcome } from '../flow/edit-outcome.js';
 import type { MessageAccess } from '../message/message.js';
 import { isTransient, TransientError } from '../transient.js';
 import { type Verdict, Verdicts } from '../verdicts.js';
@@ -27,14 +28,7 @@ export interface UpdateOptions extends ApplyEditsOptions {
   keyPrefix?: string;
 }
 
-/** What happened to the queued edits of one invocation. */
-export type EditOutcome =
-  | { status: 'none' }
-  | { status: 'committed'; key: string; size: number; changes: string[]; skipped: string[] }
-  | { status: 'skipped'; reason: string; changes?: string[]; skipped?: string[] }
-  | { status: 'failed'; reason: string }
-  /** The update's answer was lost and reading the message back could not tell whether it was applied. */
-  | { status: 'unknown'; reason: string; key: string; changes: string[]; skipped: string[] };
+export type { EditOutcome };
 
 /**
  * Applies the edits in one streaming pass, checks the result against WorkMail's

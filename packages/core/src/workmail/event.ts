@@ -1,5 +1,6 @@
-/** Direction of a message through WorkMail: received from outside, or sent by a user. */
-export type Direction = 'INBOUND' | 'OUTBOUND';
+import type { Direction } from '../flow/direction.js';
+
+export type { Direction };
 
 /** An email address as WorkMail puts it in the event. */
 export interface FlowAddress {

@@ -100,7 +100,7 @@ function outcome(
   event: FlowEvent | undefined,
   result: Invocation | undefined,
   response: FlowResponse | undefined,
-): FlowOutcome {
+): FlowOutcome<FlowResponse> {
   const verdicts: Record<string, string> = {};
   if (result) {
     for (const [address, v] of result.state.final(
@@ -110,6 +110,7 @@ function outcome(
     }
   }
   return {
+    engine: 'workmail',
     messageId: event?.messageId ?? '',
     invocationId: event?.invocationId ?? '',
     direction: event?.flowDirection ?? '',
@@ -127,7 +128,7 @@ function outcome(
   };
 }
 
-function report(s: Settings, o: FlowOutcome): void {
+function report(s: Settings, o: FlowOutcome<FlowResponse>): void {
   if (o.error || o.edit.status === 'failed' || o.edit.status === 'unknown')
     s.logger.error('wmflow invocation', o);
   else if (o.deadlineHit || o.failures.length > 0 || o.edit.status === 'skipped')

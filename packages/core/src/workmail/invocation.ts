@@ -14,7 +14,7 @@ import { compileResponse } from './compile-response.js';
 import type { FlowEvent } from './event.js';
 import { legalFor, type Settings } from './flow-settings.js';
 import { workmailSource } from './message-source.js';
-import type { FlowResponse } from './response.js';
+import { type FlowResponse, RESPONSE_LIMITS } from './response.js';
 
 /** Everything one invocation produced, for the response and the log line. */
 export interface Invocation {
@@ -58,6 +58,8 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     synchronous: s.synchronous,
     organizationDomains: s.organizationDomains,
     logger: s.logger,
+    // WorkMail's limits, passed to the engine-neutral state as settings.
+    ...(event.flowDirection === 'OUTBOUND' ? { maxRecipients: RESPONSE_LIMITS.maxOutboundRecipients } : {}),
   });
   const failures: RuleFailure[] = [];
   let edit: EditOutcome = { status: 'none' };
@@ -70,7 +72,12 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       edit = await editOutcome(s, state, event, clients);
       applyStripFallback(state, edit);
     })();
-    const budget = deadlineBudget(s.deadline, s.synchronous, context?.getRemainingTimeInMillis?.());
+    const budget = deadlineBudget(
+      s.deadline,
+      s.synchronous,
+      context?.getRemainingTimeInMillis?.(),
+      RESPONSE_LIMITS.timeoutMs,
+    );
     // The last moments of the budget are for the aborted work to stop, so the answer still comes in time.
     const grace = Math.min((s.deadline.safetyMarginMs ?? 1000) / 2, budget / 2);
     deadlineHit = (await raceDeadline(work, budget - grace)) === 'deadline';

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isInternal } from '@wmflow/core';
-import { makeFlowEvent } from '@wmflow/core/testing';
+import { makeFlowEvent, sesMessageId } from '@wmflow/core/testing';
 import { LocalStackError } from '../errors.js';
 import { deriveEnvelope } from '../replay/envelope.js';
+import { parseSesVerdicts, sesEventFromEml } from '../ses/ses-event.js';
 
 /**
  * `wmflow event <file.eml>`: prints the event a WorkMail "Run Lambda" rule
@@ -26,8 +27,12 @@ export async function event(args: string[]): Promise<number> {
       recipient: { type: 'string', multiple: true, default: [] },
       'org-domain': { type: 'string', multiple: true, default: [] },
       'message-id': { type: 'string' },
+      engine: { type: 'string', default: 'workmail' },
+      'ses-verdict': { type: 'string', multiple: true, default: [] },
     },
   });
+  if (values.engine !== 'workmail' && values.engine !== 'ses')
+    throw new LocalStackError('--engine: workmail or ses');
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new LocalStackError('give exactly one message file');
   const bytes = await readFile(file).catch((error: Error) => {
@@ -41,6 +46,20 @@ export async function event(args: string[]): Promise<number> {
   const from = deriveEnvelope(bytes, { direction: 'OUTBOUND' }).mailFrom;
   const direction =
     given ?? (domains.length > 0 && from !== '' && isInternal(from, domains) ? 'OUTBOUND' : 'INBOUND');
+  if (values.engine === 'ses') {
+    if (given === 'OUTBOUND')
+      throw new LocalStackError('--engine ses: SES receipt rules see inbound mail only');
+    const inbound = deriveEnvelope(bytes, { direction: 'INBOUND', organizationDomains: domains });
+    const sesEvent = sesEventFromEml(bytes, {
+      messageId: values['message-id'] ?? sesMessageId(),
+      mailFrom: values['mail-from'] ?? inbound.mailFrom,
+      recipients: values.recipient.length > 0 ? values.recipient : inbound.recipients,
+      subject: inbound.subject,
+      verdicts: parseSesVerdicts(values['ses-verdict']),
+    });
+    process.stdout.write(`${JSON.stringify(sesEvent, null, 2)}\n`);
+    return 0;
+  }
   const envelope = deriveEnvelope(bytes, { direction, organizationDomains: domains });
   const flowEvent = makeFlowEvent({
     direction,

@@ -24,8 +24,11 @@ commands:
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
         --expect MANIFEST  --summary  --progress  --logs  --allow-failures
         --faults SPEC (seeded faults between handler and stack, docs/local.md)  --retries N
+        --engine ses  --ses-verdict spam|virus|spf|dkim|dmarc=PASS|FAIL|GRAY|PROCESSING_FAILED
+                  replay on SES receipt rules (S3 action + Lambda action) instead of WorkMail
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)
+        --engine ses [--ses-verdict K=V]...: print the SES receipt rule Lambda action's event instead
   bundle <handler.ts> [--out DIR] [--max-size SIZE] [--max-total SIZE]
         bundle a handler for Lambda nodejs22.x (DIR/index.mjs, lazy chunks) and report its size
   init [DIR]

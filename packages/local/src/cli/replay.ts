@@ -21,6 +21,7 @@ import {
   tableRow,
 } from '../replay/table.js';
 import type { ReplayResult } from '../replay/types.js';
+import { parseSesVerdicts } from '../ses/ses-event.js';
 import { startLocalStack } from '../stack.js';
 
 /** Variables that would point the SDK at real AWS credentials. */
@@ -69,8 +70,11 @@ export async function replay(args: string[]): Promise<number> {
       faults: { type: 'string' },
       retries: { type: 'string' },
       'allow-failures': { type: 'boolean', default: false },
+      engine: { type: 'string', default: 'workmail' },
+      'ses-verdict': { type: 'string', multiple: true, default: [] },
     },
   });
+  const engine = parseEngine(values.engine, values.direction);
   if ((values.function === undefined) === (values.handler === undefined)) {
     throw new LocalStackError('give one of --function <name> or --handler <module>[#export]');
   }
@@ -78,7 +82,13 @@ export async function replay(args: string[]): Promise<number> {
   const direction = parseDirection(values.direction);
   const synchronous = values.sync ? true : values.async ? false : undefined;
   const timeoutMs =
-    values.timeout === undefined ? (synchronous === false ? 120_000 : 15_000) : Number(values.timeout);
+    values.timeout === undefined
+      ? synchronous === false
+        ? 120_000
+        : engine === 'ses'
+          ? 30_000
+          : 15_000
+      : Number(values.timeout);
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
     throw new LocalStackError('--timeout: milliseconds, > 0');
 
@@ -98,6 +108,11 @@ export async function replay(args: string[]): Promise<number> {
     const shown = Object.entries(defaults).map(([k, v]) => `${k}=${v}`);
     if (shown.length > 0) process.stderr.write(`wmflow replay: local defaults ${shown.join(' ')}\n`);
     Object.assign(userEnv, defaults);
+  }
+  // SES: the receipt rule's S3 action stores each message here; handlers read the same settings.
+  if (engine === 'ses') {
+    userEnv.STORED_BUCKET ||= 'wmflow-inbound';
+    userEnv.STORED_KEY_PREFIX ||= 'inbound/';
   }
   const buckets = new Set(values.bucket);
   for (const [key, value] of Object.entries(userEnv)) {
@@ -167,6 +182,17 @@ export async function replay(args: string[]): Promise<number> {
       ...(values.out ? { outDir: values.out } : {}),
       expectations: book,
       check: values.check,
+      ...(engine === 'ses'
+        ? {
+            ses: {
+              bucket: userEnv.STORED_BUCKET ?? 'wmflow-inbound',
+              keyPrefix: userEnv.STORED_KEY_PREFIX ?? '',
+              ...(values['ses-verdict'].length > 0
+                ? { verdicts: parseSesVerdicts(values['ses-verdict']) }
+                : {}),
+            },
+          }
+        : {}),
       signal: stop.signal,
       retries,
       onResult: (r) => {
@@ -207,6 +233,14 @@ export async function replay(args: string[]): Promise<number> {
 
 function slim(r: ReplayResult): ReplayResult {
   return { ...r, recipients: [], verdicts: {}, journaled: [] };
+}
+
+function parseEngine(value: string, direction: string | undefined): 'workmail' | 'ses' {
+  if (value !== 'workmail' && value !== 'ses') throw new LocalStackError('--engine: workmail or ses');
+  if (value === 'ses' && direction !== undefined && direction.toUpperCase() !== 'INBOUND') {
+    throw new LocalStackError('--engine ses: SES receipt rules see inbound mail only');
+  }
+  return value;
 }
 
 function parseDirection(value: string | undefined): Direction | undefined {

@@ -29,12 +29,14 @@ export interface Invocation {
  */
 export async function invokeOnce(
   handler: LoadedHandler,
-  event: { messageId: string },
-  options: { timeoutMs: number; functionName?: string },
+  event: object,
+  options: { timeoutMs: number; functionName?: string; messageId?: string },
 ): Promise<Invocation> {
   let outcome: FlowOutcome | undefined;
+  // A WorkMail event carries its message id; an SES event's is nested, so the caller names it.
+  const messageId = options.messageId ?? (event as { messageId?: string }).messageId;
   const stop = onFlowOutcome((o) => {
-    if (o.messageId === event.messageId) outcome = o;
+    if (o.messageId === messageId) outcome = o;
   });
   let timer: NodeJS.Timeout | undefined;
   const context = lambdaContext({

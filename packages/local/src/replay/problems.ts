@@ -58,3 +58,25 @@ export function problemsOf(r: {
 }): ProblemKinds {
   return { failures: r.failures.length > 0, edit: isEditProblem(r.edit), deadline: r.deadlineHit };
 }
+
+/** Problem kinds a met expectation declares, so they do not fail the run. */
+export type PinnedProblems = ProblemKinds;
+
+/**
+ * The problem kinds a fixture's expectation pins: only when the expectation was met.
+ *
+ * @example
+ * ```ts
+ * pinnedBy({ failures: [] }, true); // { failures: true, edit: false, deadline: false }
+ * ```
+ */
+export function pinnedBy(
+  expectation: { failures?: unknown; edit?: unknown; deadlineHit?: unknown } | undefined,
+  met: boolean,
+): PinnedProblems {
+  return {
+    failures: met && expectation?.failures !== undefined,
+    edit: met && expectation?.edit !== undefined,
+    deadline: met && expectation?.deadlineHit !== undefined,
+  };
+}

@@ -1,12 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
-import {
-  type Direction,
-  isInternal,
-  readResponse,
-  type Verdict,
-  verdictKey,
-} from '@wmflow/core';
+import { type Direction, isInternal, readResponse, type Verdict, verdictKey } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
 import { makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '../stack.js';
@@ -16,8 +10,9 @@ import { deriveEnvelope, headerBlock } from './envelope.js';
 import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
-import { editOf, failuresOf, problemsOf } from './problems.js';
+import { editOf, failuresOf, type PinnedProblems, pinnedBy, problemsOf } from './problems.js';
 import type { S3Tracker } from './s3-tracker.js';
+import { replayOneSes, type SesReplayOptions } from './ses-replay.js';
 import type { ReplayResult } from './types.js';
 
 /**
@@ -53,6 +48,8 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** Invocations that fail are retried (same event, as WorkMail does) up to this many times. Default 0. */
   retries?: number;
+  /** Replays on SES receipt rules instead of WorkMail (`--engine ses`): where messages are stored, verdicts. */
+  ses?: SesReplayOptions;
   /** Called once per message, in order, as soon as it is done. */
   onResult(result: ReplayResult): void | Promise<void>;
 }
@@ -112,7 +109,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   };
   for await (const file of options.files) {
     if (options.signal?.aborted) break;
-    const { result, errorExpected, pinned } = await replayOne(options, file, tracker, names);
+    const { result, errorExpected, pinned } = options.ses
+      ? await replayOneSes(options, file, displayPath(file), options.ses).catch((error: unknown) => ({
+          result: failed(displayPath(file), describeError(error), performance.now()),
+          errorExpected: false,
+          pinned: pinnedBy(undefined, false),
+        }))
+      : await replayOne(options, file, tracker, names);
     summary.messages++;
     if (result.error) summary.errors++;
     if (result.error && !errorExpected) summary.unexpectedErrors++;
@@ -153,7 +156,11 @@ async function replayOne(
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return { result: failed(shown, describeError(error), started), errorExpected: false, pinned: NOTHING };
+    return {
+      result: failed(shown, describeError(error), started),
+      errorExpected: false,
+      pinned: pinnedBy(undefined, false),
+    };
   }
   const domains = options.organizationDomains;
   const envelope = deriveEnvelope(bytes, {
@@ -252,21 +259,9 @@ async function replayOne(
   options.stack.flow.forget(messageId);
   const declared = expectation?.error !== undefined && expectation.error !== false;
   const met = result.check?.ok === true;
-  const pinned: PinnedProblems = {
-    failures: met && expectation?.failures !== undefined,
-    edit: met && expectation?.edit !== undefined,
-    deadline: met && expectation?.deadlineHit !== undefined,
-  };
-  return { result, errorExpected: met && declared, pinned };
+  return { result, errorExpected: met && declared, pinned: pinnedBy(expectation, met) };
 }
 
-/** Problem kinds a met expectation declares, so they do not fail the run. */
-interface PinnedProblems {
-  failures: boolean;
-  edit: boolean;
-  deadline: boolean;
-}
-const NOTHING: PinnedProblems = { failures: false, edit: false, deadline: false };
 // The flow's refusal of an event of the other direction (core's runInvocation): WorkMail would not have
 // sent this message to a rule set up for that direction, so replay skips it rather than report an error.
 const OTHER_DIRECTION = /this flow handles (INBOUND|OUTBOUND) mail but got/;

@@ -46,6 +46,10 @@ export interface ReplayResult {
   edit: ReplayEdit;
   /** True when the deadline guard answered before the chain ended (open recipients got the fallback). */
   deadlineHit: boolean;
+  /** The engine replayed on (absent: WorkMail). */
+  engine?: 'workmail' | 'ses';
+  /** SES: the disposition the handler answered (null when it answered none). */
+  disposition?: string | null;
 }
 
 /** One rule failure of a replayed invocation. */

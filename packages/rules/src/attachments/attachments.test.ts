@@ -1,9 +1,9 @@
 import { ConfigError, rule, Verdicts, when } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { bodyContains, headerContains, subjectContains } from '../content/index.js';
 import { containsSensitiveData } from '../detectors/index.js';
 import { messageLargerThan } from '../size/index.js';
-import { eml, type Harness, startHarness } from '../test-support/stack.js';
 import { blockAttachments, hasBlockedAttachment } from './index.js';
 import { attachmentPolicy, attachmentViolations, extensionsOf } from './policy.js';
 

@@ -1,6 +1,6 @@
 import { ConfigError, inbound, rule, Verdicts, when } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eml, type Harness, startHarness } from '../test-support/stack.js';
+import { eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { authFailed, enforceSesVerdicts, sesVerdict } from './index.js';
 
 let h: Harness;

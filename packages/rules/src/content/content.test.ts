@@ -1,6 +1,6 @@
 import { ConfigError, rule, when } from '@wmflow/core';
 import { describe, expect, it } from 'vitest';
-import { runFlow } from '../test-support/run.js';
+import { runFlow } from '../../test/support/run.js';
 import { subjectContains } from './index.js';
 import { htmlToText, normalizeText } from './normalize.js';
 import { PhraseMatcher } from './phrase-matcher.js';

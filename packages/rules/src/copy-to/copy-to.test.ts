@@ -1,6 +1,6 @@
 import { ConfigError } from '@wmflow/core';
 import { describe, expect, it } from 'vitest';
-import { runFlow } from '../test-support/run.js';
+import { runFlow } from '../../test/support/run.js';
 import { dropMessage } from '../verdicts/index.js';
 import { copyTo } from './index.js';
 

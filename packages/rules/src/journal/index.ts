@@ -1,11 +1,11 @@
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import {
   ConfigError,
-  defaultClients,
   type ErrorPolicy,
   isBucketName,
   type Rule,
   type RuleContext,
+  sharedS3Client,
   verdictKey,
 } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
@@ -18,7 +18,7 @@ export interface JournalToS3Options {
   bucket: string;
   /** Key template (see `keyTemplate`). Default `journal/{direction}/{yyyy}/{mm}/{dd}/{messageId}`. */
   keyTemplate?: string;
-  /** Client to use; default core's shared `defaultClients().s3`. */
+  /** Client to use; default core's `sharedS3Client()`. */
   s3?: S3Client;
   /** Server-side encryption. Default SSE-S3 (`AES256`). */
   encryption?: { type: 'SSE-S3' } | { type: 'SSE-KMS'; kmsKeyId?: string };
@@ -71,7 +71,7 @@ export function journalToS3(options: JournalToS3Options): Rule {
         date: journalDate(),
       });
       if (ctx.audit) return ctx.note(`would journal to s3://${o.bucket}/${key}`);
-      const s3 = o.s3 ?? defaultClients().s3;
+      const s3 = o.s3 ?? sharedS3Client();
       try {
         await journalOnce(ctx, {
           s3,

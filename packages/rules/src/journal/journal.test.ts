@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, isTransient, RuleError, Verdicts } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EML_DIR, eml, type Harness, startHarness } from '../test-support/stack.js';
+import { EML_DIR, eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { dropMessage } from '../verdicts/index.js';
 import { journalToS3 } from './index.js';
 import { keyTemplate } from './key.js';
@@ -68,7 +68,7 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
     const bytes = await eml('external-spam-verdict.eml');
     const messageId = h.stack.flow.load(bytes);
     const rules = [journalToS3({ bucket: 'journal', s3: h.stack.s3, keyTemplate: 'retry/{messageId}' })];
-    const { runFlow } = await import('../test-support/run.js');
+    const { runFlow } = await import('../../test/support/run.js');
     const clients = { messageFlow: h.messageFlow, s3: h.stack.s3 };
     const first = await runFlow(rules, { messageId, invocationId: 'inv1' }, { clients });
     const again = await runFlow(rules, { messageId, invocationId: 'inv1' }, { clients });
@@ -84,7 +84,7 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
     const bytes = await eml('plain.eml');
     const messageId = h.stack.flow.load(bytes);
     const rules = [journalToS3({ bucket: 'journal', s3: h.stack.s3, keyTemplate: 'half/{messageId}' })];
-    const { runFlow } = await import('../test-support/run.js');
+    const { runFlow } = await import('../../test/support/run.js');
     const clients = { messageFlow: h.messageFlow, s3: h.stack.s3 };
     await runFlow(rules, { messageId, invocationId: 'inv1' }, { clients });
     await h.stack.s3.send(new DeleteObjectCommand({ Bucket: 'journal', Key: `half/${messageId}.json` }));
@@ -109,7 +109,7 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
       }),
     );
     h.stack.flow.load(bytes, { messageId });
-    const { runFlow } = await import('../test-support/run.js');
+    const { runFlow } = await import('../../test/support/run.js');
     const rules = [journalToS3({ bucket: 'journal', s3: h.stack.s3, keyTemplate: 'c/{messageId}' })];
     const run = await runFlow(rules, { messageId }, { clients: { messageFlow: h.messageFlow } });
     expect(run.outcome.failures).toEqual([]);

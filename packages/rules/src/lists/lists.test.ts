@@ -1,9 +1,9 @@
 import { ConfigError, Verdicts } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authMessage } from '../../test/support/auth-message.js';
+import { runFlow } from '../../test/support/run.js';
+import { type Harness, startHarness } from '../../test/support/stack.js';
 import { parseList } from '../internal/config.js';
-import { authMessage } from '../test-support/auth-message.js';
-import { runFlow } from '../test-support/run.js';
-import { type Harness, startHarness } from '../test-support/stack.js';
 import { dropMessage } from '../verdicts/index.js';
 import { allowSenders, blockSenders } from './index.js';
 

@@ -1,8 +1,8 @@
 import { inbound, outbound } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authMessage } from '../test-support/auth-message.js';
-import { runFlow } from '../test-support/run.js';
-import { type Harness, startHarness } from '../test-support/stack.js';
+import { authMessage } from '../../test/support/auth-message.js';
+import { runFlow } from '../../test/support/run.js';
+import { type Harness, startHarness } from '../../test/support/stack.js';
 import { internalOnlySenders, restrictMailboxes } from './index.js';
 
 const ALL = 'all-staff@corp.example';

@@ -1,6 +1,6 @@
 import { ConfigError, inbound, outbound } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eml, type Harness, startHarness } from '../test-support/stack.js';
+import { eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { addDisclaimer, stampHeaders, tagExternal } from './index.js';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 import { ConfigError, rule, when } from '@wmflow/core';
 import { describe, expect, it } from 'vitest';
-import { runFlow } from '../test-support/run.js';
+import { runFlow } from '../../test/support/run.js';
 import {
   hasExternalRecipient,
   isNullSender,

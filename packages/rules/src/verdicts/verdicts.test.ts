@@ -1,7 +1,7 @@
 import { ConfigError, inbound, Verdicts, when } from '@wmflow/core';
 import { describe, expect, it } from 'vitest';
+import { runFlow } from '../../test/support/run.js';
 import { senderMatches } from '../senders/index.js';
-import { runFlow } from '../test-support/run.js';
 import {
   bounceWith,
   bypassSpamCheck,

@@ -1,0 +1,27 @@
+import { type SesFlowHandler, sesFlow } from '@wmflow/core/ses';
+import { ARCHIVER_SETTINGS, archiverRules } from '../archiver/archiver.js';
+import { type Env, FunctionConfig } from '../shared/config.js';
+import { SES_SETTINGS, sesOptions, unusedOnSes } from '../shared/ses.js';
+
+/**
+ * The archiver on SES: a receipt rule's S3 action has stored the message; this Lambda action journals it
+ * byte for byte to the journal bucket with the same key, metadata and first-write-wins idempotency as on
+ * WorkMail, and answers CONTINUE. Invoke it as `Event` (journaling never delays mail) or
+ * `RequestResponse`; a failed copy fails the invocation so Lambda or SES retries it.
+ *
+ * @example
+ * ```ts
+ * export const handler = archiverSes({ JOURNAL_BUCKET: 'acme-journal', STORED_BUCKET: 'acme-inbound' });
+ * ```
+ */
+export function archiverSes(env: Env): SesFlowHandler {
+  const config = new FunctionConfig(env, [...ARCHIVER_SETTINGS, ...SES_SETTINGS]);
+  return sesFlow({
+    rules: archiverRules(config),
+    ...sesOptions(config, false),
+    organizationDomains: config.organizationDomains(),
+    // A journal must not be lost: a failed copy fails the invocation, so it is retried.
+    onError: 'rethrow',
+    notes: unusedOnSes(config, ['SYNCHRONOUS'], 'the receipt rule’s invocation type decides'),
+  });
+}

@@ -1,0 +1,48 @@
+import { ConfigError, inbound } from '@wmflow/core';
+import { type SesFlowHandler, sesFlow } from '@wmflow/core/ses';
+import { GUARD_SETTINGS, guardRules } from '../guard/guard.js';
+import { type Env, FunctionConfig } from '../shared/config.js';
+import { SES_SETTINGS, sesOptions, unusedOnSes } from '../shared/ses.js';
+
+const KNOWN = [...GUARD_SETTINGS, ...SES_SETTINGS];
+
+/**
+ * The guard's verdict rules on SES (a RequestResponse Lambda action after the S3 action): SES virus and
+ * spam verdicts (read from the receipt), the attachment policy and impersonation, with the same settings
+ * as on WorkMail. What cannot apply is said at start-up: tagging external mail is cosmetic and is skipped
+ * (a receipt rule cannot rewrite the message); `ATTACHMENT_ACTION=strip` is a protection that cannot be
+ * honoured, so it is refused.
+ *
+ * @example
+ * ```ts
+ * export const handler = guardSes({ STORED_BUCKET: 'acme-inbound', BOUNCE_SENDER: 'postmaster@acme.example' });
+ * ```
+ */
+export function guardSes(env: Env): SesFlowHandler {
+  const probe = new FunctionConfig(env, KNOWN);
+  if (probe.choice('ATTACHMENT_ACTION', ['bounce', 'strip', 'junk', 'drop'], 'bounce') === 'strip') {
+    throw new ConfigError(
+      probe.field('ATTACHMENT_ACTION'),
+      'strip is not possible on SES (a receipt rule cannot rewrite the message): use bounce, junk or drop',
+    );
+  }
+  const notes = [
+    ...unusedOnSes(
+      probe,
+      ['TAG_EXTERNAL', 'EXTERNAL_SUBJECT_TAG', 'EXTERNAL_BANNER'],
+      'tagging rewrites the message, which a receipt rule cannot do',
+    ),
+    ...unusedOnSes(probe, ['UPDATES_BUCKET', 'UPDATES_KEY_PREFIX'], 'no message is rewritten'),
+  ];
+  if (!probe.has('TAG_EXTERNAL') && probe.organizationDomains().length > 0) {
+    notes.push('tag-external (on by default on WorkMail) is skipped on SES: tagging rewrites the message');
+  }
+  // Tagging is switched off here rather than dropped after the fact, so no edit is ever queued.
+  const { config, rules, domains } = guardRules({ ...env, TAG_EXTERNAL: 'false' }, KNOWN);
+  return sesFlow({
+    rules: rules.map((r) => inbound(r)),
+    ...sesOptions(config, true),
+    organizationDomains: domains,
+    notes,
+  });
+}

@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SES_FUNCTIONS } from '../build.js';
+import { loadTemplate, resourcesOf, type Template } from './cfn.js';
+
+let t: Template;
+beforeAll(async () => {
+  t = await loadTemplate(join(import.meta.dirname, '../../template-ses.yaml'));
+});
+
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+const RULE_SET = 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:receipt-rule-set/${RuleSetName}';
+const sub = (v: Template): string => (typeof v === 'string' ? v : [v['Fn::Sub']].flat()[0]);
+
+describe('template-ses.yaml', () => {
+  it('deploys the SES functions on nodejs22.x, the guard within SES’s 30 s', () => {
+    expect(t.Globals.Function.Runtime).toBe('nodejs22.x');
+    const uris = resourcesOf(t, 'AWS::Serverless::Function').map(([, r]) => r.Properties.CodeUri);
+    expect(uris.sort()).toEqual(SES_FUNCTIONS.map((n) => `dist/functions/${n}/`).sort());
+    expect(t.Resources.GuardSesFunction.Properties.Timeout).toBeLessThan(30);
+  });
+
+  it('lets SES invoke the functions only for this account’s receipt rule', () => {
+    for (const [, p] of resourcesOf(t, 'AWS::Lambda::Permission')) {
+      expect(p.Properties.Principal).toBe('ses.amazonaws.com');
+      expect(p.Properties.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
+      expect(sub(p.Properties.SourceArn)).toBe(`${RULE_SET}:receipt-rule/wmflow-inbound`);
+    }
+  });
+
+  it('lets SES write the inbound bucket only from this rule set, and only over TLS', () => {
+    const [allow, deny] = t.Resources.InboundBucketPolicy.Properties.PolicyDocument.Statement;
+    expect(allow.Principal).toEqual({ Service: 'ses.amazonaws.com' });
+    expect(allow.Action).toBe('s3:PutObject');
+    expect(allow.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    expect(sub(allow.Condition.ArnLike['aws:SourceArn'])).toBe(`${RULE_SET}:receipt-rule/*`);
+    expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  it('scopes ses:SendBounce to the bounce identity and grants no wildcard actions', () => {
+    const statements = resourcesOf(t, 'AWS::Serverless::Function').flatMap(([, r]) =>
+      r.Properties.Policies.flatMap((p: Template) => p.Statement),
+    );
+    const bounce = statements.filter((s: Template) => s.Action === 'ses:SendBounce');
+    expect(bounce).toHaveLength(1);
+    expect(sub(bounce[0].Resource)).toMatch(/:identity\/\$\{BounceSenderIdentity\}$/);
+    for (const s of statements) {
+      for (const a of [s.Action].flat()) expect(a).not.toContain('*');
+      expect(sub(s.Resource ?? '')).not.toBe('*');
+    }
+  });
+
+  it('stores before the Lambda actions, journals before the guard, and quarantines on STOP_RULE', () => {
+    const actions = t.Resources.InboundRule.Properties.Rule.Actions.map((a: Template) => Object.keys(a)[0]);
+    expect(actions).toEqual(['S3Action', 'LambdaAction', 'LambdaAction', 'S3Action', 'StopAction']);
+    const [, archiver, guard] = t.Resources.InboundRule.Properties.Rule.Actions;
+    expect(archiver.LambdaAction).toMatchObject({ InvocationType: 'Event' });
+    expect(guard.LambdaAction).toMatchObject({ InvocationType: 'RequestResponse' });
+    expect(t.Resources.QuarantineRule.Properties.After).toEqual({ Ref: 'InboundRule' });
+  });
+});

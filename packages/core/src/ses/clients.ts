@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { WmflowError } from '../errors.js';
+import { sharedS3Client } from '../s3-client.js';
+
+/** AWS clients an SES flow uses: S3 (the stored message) and SES (SendBounce). Inject your own in tests. */
+export interface SesFlowClients {
+  s3: S3Client;
+  ses: SESClient;
+}
+
+let ses: SESClient | undefined;
+
+/**
+ * The clients for this Lambda container, created once; endpoints from the environment
+ * (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SES` point them at the local emulators).
+ *
+ * @example
+ * ```ts
+ * const { ses } = defaultSesClients();
+ * ```
+ */
+export function defaultSesClients(): SesFlowClients {
+  ses ??= new SESClient({});
+  return { s3: sharedS3Client(), ses };
+}
+
+/** Where the receipt rule's S3 action stores messages: the object key is `keyPrefix` + SES's message id. */
+export interface StoredMessageOptions {
+  bucket: string;
+  /** The S3 action's object key prefix, e.g. `inbound/`. Default none. */
+  keyPrefix?: string;
+}
+
+/**
+ * Opens the message an S3 action stored, as a stream with its length (so a header-only read can stop early).
+ *
+ * @example
+ * ```ts
+ * const message = new LazyMessage(storedMessageSource(s3, { bucket: 'mail', keyPrefix: 'inbound/' }, id));
+ * ```
+ */
+export function storedMessageSource(
+  s3: S3Client,
+  where: StoredMessageOptions,
+  messageId: string,
+): () => Promise<Readable> {
+  const key = `${where.keyPrefix ?? ''}${messageId}`;
+  return async () => {
+    try {
+      const output = await s3.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
+      const body = output.Body;
+      if (body instanceof Readable) return Object.assign(body, { contentLength: output.ContentLength });
+      throw new WmflowError(`s3://${where.bucket}/${key} returned no stream`);
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') {
+        throw new WmflowError(
+          `s3://${where.bucket}/${key} does not exist: the receipt rule needs an S3 action (bucket ${where.bucket}, prefix "${where.keyPrefix ?? ''}") before the Lambda action`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,20 @@
+export type { SesFlowClients, StoredMessageOptions } from './clients.js';
+export { defaultSesClients, storedMessageSource } from './clients.js';
+export type { SesResolution, SesVerdictPolicy } from './disposition.js';
+export { resolveDisposition } from './disposition.js';
+export type {
+  SesDisposition,
+  SesEvent,
+  SesHeader,
+  SesMail,
+  SesMessage,
+  SesReceipt,
+  SesVerdictStatus,
+} from './event.js';
+export { receiptVerdicts } from './receipt-message.js';
+export type { BounceOutcome } from './send-bounce.js';
+export type { SesFlowHandler, SesFlowOutcome } from './ses-flow.js';
+export { sesFlow } from './ses-flow.js';
+export type { SesFlowOptions } from './settings.js';
+export { SES_LIMITS } from './settings.js';
+export { parseSesEvent } from './validate-event.js';

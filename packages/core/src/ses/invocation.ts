@@ -1,0 +1,65 @@
+import type { Context } from 'aws-lambda';
+import { DeadlineError } from '../errors.js';
+import { type RuleFailure, runChain } from '../flow/chain.js';
+import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
+import { FlowState } from '../flow/state.js';
+import { LazyMessage } from '../message/message.js';
+import { defaultSesClients, type SesFlowClients, storedMessageSource } from './clients.js';
+import type { SesMessage } from './event.js';
+import { ReceiptMessage } from './receipt-message.js';
+import { SES_LIMITS, type SesSettings } from './settings.js';
+
+/** What the chain produced for one receipt. */
+export interface SesRun {
+  state: FlowState;
+  failures: RuleFailure[];
+  deadlineHit: boolean;
+}
+
+/** The clients to use: injected ones over the shared defaults. */
+export function sesClients(s: SesSettings): SesFlowClients {
+  return { ...defaultSesClients(), ...s.clients };
+}
+
+/** Runs the chain for a valid receipt under the deadline guard (SES waits 30 s). */
+export async function runSesChain(s: SesSettings, ses: SesMessage, context: Context): Promise<SesRun> {
+  const lazy = new LazyMessage(
+    () => storedMessageSource(sesClients(s).s3, s.stored, ses.mail.messageId)(),
+    s.message,
+  );
+  const message = new ReceiptMessage(lazy, ses);
+  const state = new FlowState({
+    message,
+    direction: 'INBOUND',
+    envelope: { mailFrom: ses.mail.source, recipients: ses.receipt.recipients, truncated: false },
+    subject: ses.mail.commonHeaders.subject ?? '',
+    messageId: ses.mail.messageId,
+    // SES has no invocation id; its message id is the same across retries of one receipt.
+    invocationId: ses.mail.messageId,
+    synchronous: true,
+    organizationDomains: s.organizationDomains,
+    logger: s.logger,
+  });
+  const failures: RuleFailure[] = [];
+  let deadlineHit = false;
+  try {
+    const work = runChain(s.rules, state, s.onError, failures);
+    const budget = deadlineBudget(
+      s.deadline,
+      true,
+      context?.getRemainingTimeInMillis?.(),
+      SES_LIMITS.timeoutMs,
+    );
+    deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
+    if (deadlineHit) {
+      const running = state.running;
+      state.freeze();
+      work.catch(() => {});
+      if (running && (running.onError ?? s.onError) === 'rethrow') throw new DeadlineError(running.name);
+    }
+    return { state, failures, deadlineHit };
+  } finally {
+    const closing = message.close().catch(() => {});
+    if (!deadlineHit) await closing;
+  }
+}

@@ -1,0 +1,40 @@
+import { type SESClient, SendBounceCommand } from '@aws-sdk/client-ses';
+import type { SesResolution } from './disposition.js';
+
+/** What became of the bounce: sent (with SES's id for it), or failed (with the reason). */
+export type BounceOutcome = { status: 'sent'; bounceId: string } | { status: 'failed'; reason: string };
+
+/**
+ * Bounces the message for the resolution's recipients with one SendBounce (SES allows one call a second).
+ * Never throws: a failure is returned, and the message stays stopped (not knowing is not allowing).
+ */
+export async function sendBounce(
+  ses: SESClient,
+  args: {
+    messageId: string;
+    sender: string;
+    senderArn?: string;
+    bounce: NonNullable<SesResolution['bounce']>;
+  },
+): Promise<BounceOutcome> {
+  try {
+    const out = await ses.send(
+      new SendBounceCommand({
+        OriginalMessageId: args.messageId,
+        BounceSender: args.sender,
+        ...(args.senderArn ? { BounceSenderArn: args.senderArn } : {}),
+        Explanation: args.bounce.explanation,
+        BouncedRecipientInfoList: args.bounce.recipients.map((Recipient) => ({
+          Recipient,
+          BounceType: 'ContentRejected',
+        })),
+      }),
+    );
+    return { status: 'sent', bounceId: out.MessageId ?? '' };
+  } catch (error) {
+    return {
+      status: 'failed',
+      reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    };
+  }
+}

@@ -1,0 +1,159 @@
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { DeadlineError, RuleError, WmflowError } from '../errors.js';
+import type { EditOutcome } from '../flow/edit-outcome.js';
+import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
+import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
+import { resolveDisposition, type SesResolution } from './disposition.js';
+import type { SesDisposition, SesMessage } from './event.js';
+import { runSesChain, type SesRun, sesClients } from './invocation.js';
+import { type BounceOutcome, sendBounce } from './send-bounce.js';
+import { checkSesOptions, type SesFlowOptions, type SesSettings, startupReport } from './settings.js';
+import { parseSesEvent } from './validate-event.js';
+
+/** The Lambda handler {@link sesFlow} returns (middy, so users may `.use()` more middleware). */
+export type SesFlowHandler = MiddyfiedHandler<unknown, SesDisposition | undefined, Error, Context>;
+
+/** The outcome record of an SES invocation: the common record plus the disposition and the bounce. */
+export type SesFlowOutcome = FlowOutcome<SesDisposition> & {
+  /** Per recipient, what SES does: `BOUNCE:<message>`, DROP (stopped), MOVE_TO_JUNK (quarantined) or DEFAULT. */
+  applied: Record<string, string>;
+  bounce?: BounceOutcome & { recipients: string[] };
+};
+
+const NO_EDITS = 'SES receipt rules cannot rewrite a message in transit: edits are not applied';
+
+/**
+ * Builds the Lambda handler for an SES receipt rule's Lambda action (invocation type RequestResponse,
+ * placed after an S3 action that stores the message). The same rules as a WorkMail inbound flow run over
+ * the receipt: envelope from `mail.source` and `receipt.recipients`, subject and headers from the event,
+ * SES's verdicts from `receipt`, bodies read lazily from the stored object. Verdicts become one
+ * disposition plus a SendBounce for bounced recipients (see {@link SesVerdictPolicy}). What SES cannot do
+ * is logged once at start-up and per invocation.
+ *
+ * @example
+ * ```ts
+ * import { sesFlow } from '@wmflow/core/ses';
+ * import { enforceSesVerdicts } from '@wmflow/rules';
+ *
+ * export const handler = sesFlow({
+ *   rules: [enforceSesVerdicts()],
+ *   stored: { bucket: 'corp-inbound-mail', keyPrefix: 'inbound/' },
+ *   bounceSender: 'postmaster@corp.example',
+ * });
+ * ```
+ */
+export function sesFlow(options: SesFlowOptions): SesFlowHandler {
+  const settings = checkSesOptions(options);
+  settings.logger.info('wmflow ses flow', startupReport(settings));
+  return middy<unknown, SesDisposition | undefined, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(
+    (event: unknown, context: Context) => invoke(settings, event, context),
+  );
+}
+
+async function invoke(s: SesSettings, input: unknown, context: Context): Promise<SesDisposition> {
+  const started = Date.now();
+  let ses: SesMessage | undefined;
+  let run: SesRun | undefined;
+  try {
+    ses = parseSesEvent(input);
+    run = await runSesChain(s, ses, context);
+    const verdicts = run.state.final(run.deadlineHit ? s.fallback : Verdicts.DEFAULT);
+    const edit: EditOutcome =
+      run.state.edits.length > 0 ? { status: 'skipped', reason: NO_EDITS } : { status: 'none' };
+    return await answer(s, started, ses, run, verdicts, edit);
+  } catch (error) {
+    const err = error instanceof Error ? error : new WmflowError(String(error));
+    const policy =
+      (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
+    if (policy === 'rethrow' || !ses) {
+      report(s, {
+        ...outcome(started, ses, run, new Map(), { disposition: 'CONTINUE' }),
+        error: describe(err),
+      });
+      if (policy === 'rethrow') throw err;
+      // An event that is not an SES receipt names no message to stop or bounce: let the rule set go on.
+      return { disposition: 'CONTINUE' };
+    }
+    const closed: Verdict = policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
+    const verdicts = new Map(ses.receipt.recipients.map((r) => [r, closed]));
+    return answer(s, started, ses, run, verdicts, { status: 'none' }, describe(err));
+  }
+}
+
+async function answer(
+  s: SesSettings,
+  started: number,
+  ses: SesMessage,
+  run: SesRun | undefined,
+  verdicts: Map<string, Verdict>,
+  edit: EditOutcome,
+  error?: { name: string; message: string },
+): Promise<SesDisposition> {
+  const resolution = resolveDisposition(verdicts, s.policy);
+  let bounce: SesFlowOutcome['bounce'];
+  if (resolution.bounce) {
+    const sent: BounceOutcome = !s.bounceSender
+      ? { status: 'failed', reason: 'no bounceSender configured' }
+      : await sendBounce(sesClients(s).ses, {
+          messageId: ses.mail.messageId,
+          sender: s.bounceSender,
+          ...(s.bounceSenderArn ? { senderArn: s.bounceSenderArn } : {}),
+          bounce: resolution.bounce,
+        });
+    bounce = { ...sent, recipients: resolution.bounce.recipients };
+    // Not bounced after all: the message is still stopped, so report what really happens.
+    if (sent.status === 'failed')
+      for (const r of resolution.bounce.recipients) resolution.applied[r] = 'DROP';
+  }
+  const response: SesDisposition = { disposition: resolution.disposition };
+  const o = outcome(started, ses, run, verdicts, response, resolution, edit);
+  report(s, { ...o, ...(bounce ? { bounce } : {}), ...(error ? { error } : {}) });
+  return response;
+}
+
+function outcome(
+  started: number,
+  ses: SesMessage | undefined,
+  run: SesRun | undefined,
+  verdicts: Map<string, Verdict>,
+  response: SesDisposition,
+  resolution?: SesResolution,
+  edit: EditOutcome = { status: 'none' },
+): SesFlowOutcome {
+  const added = run?.state.recipients.filter((r) => !ses?.receipt.recipients.includes(r)) ?? [];
+  return {
+    engine: 'ses',
+    messageId: ses?.mail.messageId ?? '',
+    invocationId: ses?.mail.messageId ?? '',
+    direction: 'INBOUND',
+    synchronous: true,
+    truncated: false,
+    verdicts: Object.fromEntries([...verdicts].map(([r, v]) => [r, verdictKey(v)])),
+    applied: resolution?.applied ?? {},
+    rulesFired: run?.state.fired.map((f) => f.rule) ?? [],
+    fired: run?.state.fired ?? [],
+    failures: run?.failures ?? [],
+    deadlineHit: run?.deadlineHit ?? false,
+    warnings: [
+      ...(resolution?.notes ?? []),
+      ...(added.length > 0 ? [`added recipients are not delivered on SES: ${added.join(', ')}`] : []),
+      ...(edit.status === 'skipped' ? [edit.reason] : []),
+    ],
+    edit,
+    durationMs: Date.now() - started,
+    response,
+  };
+}
+
+function describe(err: Error): { name: string; message: string } {
+  return { name: err.name, message: err.message };
+}
+
+function report(s: SesSettings, o: SesFlowOutcome): void {
+  if (o.error || o.bounce?.status === 'failed') s.logger.error('wmflow invocation', o);
+  else if (o.deadlineHit || o.failures.length > 0 || o.warnings.length > 0)
+    s.logger.warn('wmflow invocation', o);
+  else s.logger.info('wmflow invocation', o);
+  publishOutcome(o);
+}

@@ -1,0 +1,158 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ConfigError } from '../errors.js';
+import type { DeadlineOptions } from '../flow/deadline.js';
+import type { ErrorPolicy, FlowLogger, Rule } from '../flow/types.js';
+import type { LazyMessageOptions } from '../message/message.js';
+import { isBucketName } from '../s3-names.js';
+import { assertVerdictAllowed, type InboundVerdict, type Verdict, Verdicts } from '../verdicts.js';
+import type { SesFlowClients, StoredMessageOptions } from './clients.js';
+import type { SesVerdictPolicy } from './disposition.js';
+
+/** SES's limits, handed to the engine-neutral core as settings. */
+export const SES_LIMITS = {
+  /** A RequestResponse Lambda action waits this long for the answer, in milliseconds. */
+  timeoutMs: 30_000,
+  /** Largest message SES receives (with the S3 action), in bytes. */
+  maxMessageBytes: 40 * 1024 * 1024,
+} as const;
+
+/**
+ * Options of `sesFlow()`.
+ *
+ * @example
+ * ```ts
+ * const options: SesFlowOptions = {
+ *   rules: [enforceSesVerdicts()],
+ *   stored: { bucket: 'corp-inbound-mail', keyPrefix: 'inbound/' },
+ *   bounceSender: 'postmaster@corp.example',
+ * };
+ * ```
+ */
+export interface SesFlowOptions {
+  /** The chain, run in order: the same rules as a WorkMail inbound flow. */
+  rules: readonly Rule<'INBOUND'>[];
+  /** Where the receipt rule's S3 action (before the Lambda action) stores the message. */
+  stored: StoredMessageOptions;
+  /**
+   * From address of bounces (SendBounce's BounceSender): an identity verified in SES. Without it a BOUNCE
+   * verdict still stops the message, but no bounce is sent (reported at start-up and per message).
+   */
+  bounceSender?: string;
+  /** SendBounce's BounceSenderArn, for sending authorization. */
+  bounceSenderArn?: string;
+  /** How verdicts a receipt rule cannot express per recipient are resolved. */
+  policy?: SesVerdictPolicy;
+  /** More lines for the start-up report: settings of a prebuilt function that do not apply on SES. */
+  notes?: readonly string[];
+  /** The organization's own domains (internal/external tests). */
+  organizationDomains?: readonly string[];
+  /** Policy for a rule that throws, and for an invocation that fails as a whole. Default `'fail-open'`. */
+  onError?: ErrorPolicy<'INBOUND'>;
+  /** Verdict for recipients still open when the deadline guard answers. Default DEFAULT. */
+  fallback?: InboundVerdict;
+  /** Deadline guard; SES waits 30 s for a RequestResponse Lambda action. */
+  deadline?: DeadlineOptions;
+  logger?: FlowLogger;
+  clients?: Partial<SesFlowClients>;
+  /** Limits and spooling of message access; `limits.maxMessageBytes` defaults to SES's 40 MB. */
+  message?: LazyMessageOptions;
+}
+
+/** SesFlowOptions checked once, with defaults merged. */
+export interface SesSettings {
+  rules: readonly Rule[];
+  stored: StoredMessageOptions;
+  bounceSender?: string;
+  bounceSenderArn?: string;
+  policy: Required<SesVerdictPolicy>;
+  notes: readonly string[];
+  organizationDomains: readonly string[];
+  onError: ErrorPolicy;
+  fallback: Verdict;
+  deadline: DeadlineOptions;
+  logger: FlowLogger;
+  clients: Partial<SesFlowClients>;
+  message: LazyMessageOptions;
+}
+
+const ADDRESS = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
+const PREFIX = /^[A-Za-z0-9!\-_.*'()/]{0,900}$/;
+
+function verdict(field: string, v: Verdict): void {
+  try {
+    assertVerdictAllowed(v, 'INBOUND');
+  } catch (error) {
+    throw new ConfigError(field, (error as Error).message);
+  }
+}
+
+/** Validates options, throwing {@link ConfigError} naming the field. */
+export function checkSesOptions(options: SesFlowOptions): SesSettings {
+  if (!Array.isArray(options.rules)) throw new ConfigError('rules', 'must be an array of rules');
+  options.rules.forEach((r, i) => {
+    if (typeof r?.run !== 'function' || typeof r.name !== 'string') {
+      throw new ConfigError(`rules[${i}]`, 'must be a rule ({ name, run })');
+    }
+  });
+  if (!isBucketName(options.stored?.bucket))
+    throw new ConfigError('stored.bucket', 'must be an S3 bucket name');
+  if (options.stored.keyPrefix !== undefined && !PREFIX.test(options.stored.keyPrefix)) {
+    throw new ConfigError('stored.keyPrefix', 'must be an S3 key prefix (safe characters only)');
+  }
+  if (options.bounceSender !== undefined && !ADDRESS.test(String(options.bounceSender))) {
+    throw new ConfigError('bounceSender', 'must be an email address verified in SES');
+  }
+  const policy = {
+    mixed: options.policy?.mixed ?? 'most-protective',
+    junk: options.policy?.junk ?? 'quarantine',
+  } as const;
+  if (!['most-protective', 'least-protective'].includes(policy.mixed)) {
+    throw new ConfigError('policy.mixed', "must be 'most-protective' or 'least-protective'");
+  }
+  if (!['quarantine', 'deliver', 'drop'].includes(policy.junk)) {
+    throw new ConfigError('policy.junk', "must be 'quarantine', 'deliver' or 'drop'");
+  }
+  const fallback = (options.fallback ?? Verdicts.DEFAULT) as Verdict;
+  verdict('fallback', fallback);
+  const onError = (options.onError ?? 'fail-open') as ErrorPolicy;
+  if (onError !== 'fail-open' && onError !== 'rethrow') {
+    if (typeof onError !== 'object' || onError === null || !('failClosed' in onError)) {
+      throw new ConfigError('onError', "must be 'fail-open', 'rethrow' or { failClosed: verdict }");
+    }
+    verdict('onError.failClosed', onError.failClosed);
+  }
+  const message = options.message ?? {};
+  return {
+    rules: options.rules as readonly Rule[],
+    stored: options.stored,
+    ...(options.bounceSender ? { bounceSender: options.bounceSender } : {}),
+    ...(options.bounceSenderArn ? { bounceSenderArn: options.bounceSenderArn } : {}),
+    policy,
+    notes: options.notes ?? [],
+    organizationDomains: options.organizationDomains ?? [],
+    onError,
+    fallback,
+    deadline: options.deadline ?? {},
+    logger: options.logger ?? new Logger({ serviceName: 'wmflow' }),
+    clients: options.clients ?? {},
+    message: { ...message, limits: { maxMessageBytes: SES_LIMITS.maxMessageBytes, ...message.limits } },
+  };
+}
+
+/** What the flow cannot do on SES, logged once at start-up so nothing is dropped silently. */
+export function startupReport(s: SesSettings): Record<string, unknown> {
+  return {
+    engine: 'ses',
+    rules: s.rules.map((r) => r.name),
+    policy: s.policy,
+    limitations: [
+      'edits (headers, subject, disclaimers, attachment removal) are not applied: a receipt rule cannot rewrite the message',
+      `MOVE_TO_JUNK follows the junk policy "${s.policy.junk}"`,
+      'BYPASS_SPAM_CHECK delivers normally: SES scans before the Lambda runs',
+      `recipients with different outcomes follow the "${s.policy.mixed}" policy (one disposition per receipt rule)`,
+      'added recipients (Bcc copies) are not delivered: a receipt rule delivers to its own recipients only',
+      ...(s.bounceSender ? [] : ['no bounceSender: BOUNCE verdicts stop the message but send no bounce']),
+      ...s.notes,
+    ],
+  };
+}

@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type Verdict, verdictKey } from '@wmflow/core';
+import { MessageHeaders } from '@wmflow/core/mime';
+import { type SesReceiptVerdicts, sesMessageId } from '@wmflow/core/testing';
+import { sesEventFromEml } from '../ses/ses-event.js';
+import { compareOutcome } from './check.js';
+import { deriveEnvelope, headerBlock } from './envelope.js';
+import { type Invocation, invokeOnce } from './invoke.js';
+import { editOf, failuresOf, type PinnedProblems, pinnedBy } from './problems.js';
+import type { ReplayOptions } from './runner.js';
+import type { ReplayResult } from './types.js';
+
+/** Where the replay stores each message, as the receipt rule's S3 action would, and SES verdict flags. */
+export interface SesReplayOptions {
+  bucket: string;
+  keyPrefix: string;
+  /** Verdicts for every message (`--ses-verdict`); else each message's headers say, else PASS. */
+  verdicts?: SesReceiptVerdicts;
+}
+
+const DISPOSITIONS = ['CONTINUE', 'STOP_RULE', 'STOP_RULE_SET'];
+// What each disposition does to a recipient not bounced; STOP_RULE is how wmflow quarantines (junk policy).
+const SHOWN: Record<string, string> = {
+  CONTINUE: 'DEFAULT',
+  STOP_RULE: 'MOVE_TO_JUNK',
+  STOP_RULE_SET: 'DROP',
+};
+
+/**
+ * Replays one message on the SES engine: stores it in the local S3 under `<prefix><messageId>`, registers
+ * it with the SES emulation, synthesizes the Lambda action's event, invokes the handler, and reads what SES
+ * would do from the disposition and the SendBounce calls the emulation recorded.
+ *
+ * @example
+ * ```ts
+ * const { result } = await replayOneSes(options, 'samples/eml/04-ses-spam-virus.eml', shown, ses);
+ * ```
+ */
+export async function replayOneSes(
+  options: ReplayOptions,
+  file: string,
+  shown: string,
+  ses: SesReplayOptions,
+): Promise<{ result: ReplayResult; errorExpected: boolean; pinned: PinnedProblems }> {
+  const started = performance.now();
+  const expectation = await options.expectations?.lookup(file);
+  const bytes = await readFile(file);
+  const derived = deriveEnvelope(bytes, {
+    direction: 'INBOUND',
+    organizationDomains: options.organizationDomains,
+  });
+  const mailFrom = options.mailFrom ?? expectation?.mailFrom ?? derived.mailFrom;
+  const recipients = [
+    ...(options.recipients?.length ? options.recipients : (expectation?.recipients ?? derived.recipients)),
+  ];
+  const messageId = sesMessageId();
+  const { stack, tracker } = options;
+  tracker.created();
+  await stack.s3.send(
+    new PutObjectCommand({ Bucket: ses.bucket, Key: `${ses.keyPrefix}${messageId}`, Body: bytes }),
+  );
+  stack.ses.receive(messageId);
+  const event = sesEventFromEml(bytes, {
+    messageId,
+    mailFrom,
+    recipients,
+    subject: derived.subject,
+    ...(ses.verdicts ? { verdicts: ses.verdicts } : {}),
+  });
+  const invocation = await invokeOnce(options.handler, event, {
+    timeoutMs: options.timeoutMs,
+    functionName: options.handler.label,
+    messageId,
+  });
+  const { verdicts, error, disposition } = interpret(invocation, recipients, messageId, options);
+  const result: ReplayResult = {
+    file: shown,
+    messageId,
+    direction: 'INBOUND',
+    synchronous: true,
+    mailFrom,
+    recipients,
+    verdicts,
+    rulesFired: invocation.outcome?.rulesFired ?? [],
+    rewritten: null,
+    journaled: tracker.created().map((o) => `s3://${o.bucket}/${o.key}`),
+    error,
+    durationMs: Math.round(performance.now() - started),
+    check: null,
+    failures: failuresOf(invocation.outcome),
+    edit: editOf(invocation.outcome),
+    deadlineHit: invocation.outcome?.deadlineHit ?? false,
+    engine: 'ses',
+    disposition,
+  };
+  if (options.outDir) for (const o of tracker.created()) await tracker.copyTo(options.outDir, o);
+  if (options.check && expectation) {
+    const differences = compareOutcome(expectation, result, new MessageHeaders(headerBlock(bytes)));
+    result.check = { ok: differences.length === 0, differences };
+  }
+  stack.ses.forget(messageId);
+  const declared = expectation?.error !== undefined && expectation.error !== false;
+  const met = result.check?.ok === true;
+  return { result, errorExpected: met && declared, pinned: pinnedBy(expectation, met) };
+}
+
+/** Verdicts as SES applies the answer: bounced recipients from the recorded SendBounce, the rest by disposition. */
+function interpret(
+  invocation: Invocation,
+  recipients: readonly string[],
+  messageId: string,
+  options: ReplayOptions,
+): { verdicts: Record<string, string>; error: ReplayResult['error']; disposition: string | null } {
+  const bounced = new Map<string, string>();
+  for (const call of options.stack.ses.bounces(messageId)) {
+    for (const r of call.recipients)
+      bounced.set(r.recipient.toLowerCase(), `BOUNCE:${call.explanation ?? ''}`);
+  }
+  const all = (type: string) =>
+    Object.fromEntries(recipients.map((r) => [r, bounced.get(r.toLowerCase()) ?? type]));
+  if (invocation.failure) {
+    // SES does not document what a failed RequestResponse action does to the message: replay reports the
+    // error and applies the fallback (`--fallback`, default DEFAULT), as for WorkMail.
+    const fallback: Verdict = options.fallback ?? { type: 'DEFAULT' };
+    return { verdicts: all(verdictKey(fallback)), error: invocation.failure, disposition: null };
+  }
+  const answer = invocation.response as { disposition?: unknown } | undefined;
+  const disposition = typeof answer?.disposition === 'string' ? answer.disposition : null;
+  if (disposition === null || !DISPOSITIONS.includes(disposition)) {
+    return {
+      verdicts: all('DEFAULT'),
+      error: {
+        name: 'InvalidResponse',
+        message: `not a disposition (${JSON.stringify(answer ?? null)}): SES continues`,
+      },
+      disposition,
+    };
+  }
+  return {
+    verdicts: all(SHOWN[disposition] ?? 'DEFAULT'),
+    error: invocation.outcome?.error ?? null,
+    disposition,
+  };
+}
