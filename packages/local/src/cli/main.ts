@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serve,
   replay: async () => (await import('./replay.js')).replay,
   event: async () => (await import('./event.js')).event,
+  backtest: async () => (await import('./backtest.js')).backtest,
 };
 
 const USAGE = `usage: wmflow <command> [options]
@@ -22,6 +23,9 @@ commands:
         --expect MANIFEST  --summary  --progress  --logs
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)
+  backtest <folder|s3://bucket/prefix> (--function NAME | --handler MODULE) [--against (--function NAME |
+        --handler MODULE | recorded)] [-j N] [--resume FILE] [--report FILE.html] [--remote ARN]
+        replay journaled messages through a policy, compare with another, JSON lines (docs/backtest.md)
 `;
 
 /**
