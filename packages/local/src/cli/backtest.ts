@@ -104,7 +104,9 @@ export async function backtest(args: string[]): Promise<number> {
         source,
         init,
         signal: stop.signal,
-        bar,
+        onStatus: (text) => {
+          if (bar) process.stderr.write(text);
+        },
         onLine: async (line) => {
           backtested++;
           tally.add(line);
