@@ -57,7 +57,7 @@ describe('template-backtest.yaml: the state machine', () => {
     expect(map.ItemBatcher.BatchInput).toEqual({ 'bucket.$': '$.bucket', 'init.$': '$.init' });
     expect(task.Type).toBe('Task');
     expect(task.Resource).toBe('arn:aws:states:::lambda:invoke');
-    expect(task.Parameters).toEqual({ FunctionName: '${BatchFunctionArn}', 'Payload.$': '$' });
+    expect(task.Parameters).toEqual({ FunctionName: `\${BatchFunctionArn}`, 'Payload.$': '$' });
     expect(task.OutputPath).toBe('$.Payload');
     expect(machine.Properties.DefinitionSubstitutions.BatchFunctionArn).toEqual({
       'Fn::GetAtt': ['BatchFunction', 'Arn'],
@@ -72,7 +72,7 @@ describe('template-backtest.yaml: the state machine', () => {
 
   it('writes the results to the results bucket with the ResultWriter, and lets failed batches be reported', () => {
     expect(map.ResultWriter.Resource).toBe('arn:aws:states:::s3:putObject');
-    expect(map.ResultWriter.Parameters.Bucket).toBe('${ResultsBucket}');
+    expect(map.ResultWriter.Parameters.Bucket).toBe(`\${ResultsBucket}`);
     expect(machine.Properties.DefinitionSubstitutions.ResultsBucket).toEqual({ Ref: 'ResultsBucket' });
     expect(map.ToleratedFailurePercentage).toBe(100);
     const placeholders = JSON.stringify(definition).match(/\$\{(\w+)\}/g) ?? [];
