@@ -4,7 +4,8 @@ import type { OutcomeDiff, PolicyOutcome } from './types.js';
  * How `after` (the candidate) differs from `before` (the baseline) for one
  * message: verdicts per recipient, rules fired, the edit and the error.
  * Rules fired alone do not make a message "changed": only what WorkMail would
- * do differently (verdicts, the edit, a failure) does.
+ * do differently (verdicts, the edit, a failure) does. An `unknown` baseline
+ * edit (the recording) is not compared.
  *
  * @example
  * ```ts
@@ -26,7 +27,9 @@ export function compareOutcomes(before: PolicyOutcome, after: PolicyOutcome): Ou
     removed: [...beforeRules].filter((r) => !afterRules.has(r)),
   };
   const editOf = (o: PolicyOutcome) => [o.edit.status, ...o.edit.changes].join('; ');
-  const edit = editOf(before) === editOf(after) ? null : { before: editOf(before), after: editOf(after) };
+  const unknown = before.edit.status === 'unknown';
+  const edit =
+    unknown || editOf(before) === editOf(after) ? null : { before: editOf(before), after: editOf(after) };
   const errorOf = (o: PolicyOutcome) => (o.error ? `${o.error.name}: ${o.error.message}` : null);
   const error =
     errorOf(before) === errorOf(after) ? null : { before: errorOf(before), after: errorOf(after) };

@@ -47,7 +47,8 @@ export function parseMetadata(text: string, key: string): JournalMetadata {
 
 /**
  * The outcome recorded at journaling time, as a baseline: recipients still open
- * when the journal rule ran are shown as DEFAULT (what the chain's end gives them).
+ * when the journal rule ran are shown as DEFAULT (what the chain's end gives them);
+ * the edit is `unknown` (not recorded), so edits are not compared with it.
  *
  * @example
  * ```ts
@@ -64,7 +65,8 @@ export function recordedOutcome(metadata: JournalMetadata): PolicyOutcome {
     label: 'recorded',
     verdicts,
     rulesFired: metadata.rulesFiredSoFar,
-    edit: { status: 'none', changes: [] },
+    // The journal rule runs before edits are applied: what was edited is not recorded.
+    edit: { status: 'unknown', changes: [] },
     failures: [],
     error: null,
   };

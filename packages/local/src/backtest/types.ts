@@ -47,7 +47,7 @@ export interface PolicyOutcome {
   label: string;
   verdicts: Record<string, string>;
   rulesFired: string[];
-  /** Edit outcome: `none`, `committed`, `skipped` or `failed`, with the changes made or planned. */
+  /** Edit outcome: `none`, `committed`, `skipped` or `failed`, with the changes made or planned; `unknown` for the recording. */
   edit: { status: string; changes: string[]; reason?: string };
   /** Rules that threw (and the policy applied). */
   failures: { rule: string; error: string }[];
