@@ -155,6 +155,8 @@ describe('wmflow backtest over a journal written by the archiver', () => {
       expect(line.diff?.verdicts.map((d) => d.recipient)).toEqual(notDefault.map(([r]) => r));
     }
     expect(summary.baseline?.label).toBe('recorded');
+    // Edits are not recorded: a tagged message whose verdicts match is not "changed".
+    expect(bySample(lines, '01-plain-text.eml').diff?.changed).toBe(false);
   }, 120_000);
 
   it('--resume skips the messages already in the output and counts them in the summary', async () => {
