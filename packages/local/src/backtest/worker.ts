@@ -29,6 +29,8 @@ process.on('message', (message: ToWorker) => {
 });
 // A handler's stray rejection must not end the worker (replay does the same).
 process.on('unhandledRejection', () => {});
+// Ctrl-C reaches the whole process group: the parent stops handing out work and ends the workers itself.
+process.on('SIGINT', () => {});
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'init') {
