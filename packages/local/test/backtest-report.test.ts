@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBacktest, run } from './backtest-helpers.js';
+import { backtestGuard, journalSamples } from './backtest-helpers.js';
 
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -32,37 +32,11 @@ describe.skipIf(!existsSync(CHROMIUM))('wmflow backtest --report in a real brows
   });
 
   it('loads with no console error and shows the counts of the JSON summary', async () => {
-    const archived = await run([
-      'replay',
-      'samples/eml',
-      '--function',
-      'archiver',
-      '--env-file',
-      'samples/expect/env.json',
-      '--out',
-      dir,
-      '--json',
-    ]);
-    expect(archived.code).toBe(0);
+    const { journal } = await journalSamples(dir);
     const report = join(dir, 'report.html');
-    const journal = join(dir, 's3', 'wmflow-journal', 'journal');
-    const backtest = await run([
-      'backtest',
-      journal,
-      '--function',
-      'guard',
-      '--env-file',
-      'samples/expect/env.json',
-      '-j',
-      '2',
-      '--report',
-      report,
-      '--against',
-      '--handler',
-      'samples/lambdas/wire-transfer-blocker.ts',
-    ]);
-    expect(backtest.code).toBe(0);
-    const { summary } = parseBacktest(backtest.stdout);
+    const blocker = ['--against', '--handler', 'samples/lambdas/wire-transfer-blocker.ts'];
+    const { code, summary } = await backtestGuard(journal, ['-j', '2', '--report', report, ...blocker]);
+    expect(code).toBe(0);
 
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -89,7 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM))('wmflow backtest --report in a real brows
       .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(links.length).toBe(summary.changed);
     for (const href of links) expect(await page.locator(href as string).count()).toBe(1);
-    await page.click((links[0] as string) === undefined ? 'body' : `a[href="${links[0]}"]`);
+    await page.click(`a[href="${links[0]}"]`);
     expect(page.url()).toContain(links[0] as string);
     if (process.env.WMFLOW_REPORT_SCREENSHOT)
       await page.screenshot({ path: process.env.WMFLOW_REPORT_SCREENSHOT, fullPage: false });

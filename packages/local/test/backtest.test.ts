@@ -1,59 +1,31 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestLine } from '../src/backtest/types.js';
-import { parseBacktest, run, stable } from './backtest-helpers.js';
+import { backtestGuard, ENV, journalSamples, run, stable } from './backtest-helpers.js';
 
-const ENV = ['--env-file', 'samples/expect/env.json'];
 const BLOCKER = 'samples/lambdas/wire-transfer-blocker.ts';
+const AGAINST_BLOCKER = ['--against', '--handler', BLOCKER];
 let dir: string;
 let journal: string;
 /** Journal key (relative to the journal folder) → the sample it is a copy of. */
-const sampleOf = new Map<string, string>();
+let sampleOf: Map<string, string>;
 /** Sample → verdicts of a plain `wmflow replay` of the guard. */
 const replayed = new Map<string, Record<string, string>>();
-let j1: ReturnType<typeof parseBacktest>;
+let j1: Awaited<ReturnType<typeof backtestGuard>>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wmflow-backtest-test-'));
-  const archived = await run([
-    'replay',
-    'samples/eml',
-    '--function',
-    'archiver',
-    ...ENV,
-    '--out',
-    dir,
-    '--json',
-  ]);
-  expect(archived.code).toBe(0);
-  journal = join(dir, 's3', 'wmflow-journal', 'journal');
-  for (const line of archived.stdout.trim().split('\n')) {
-    const r = JSON.parse(line) as { file: string; journaled: string[] };
-    const key = r.journaled.find((k) => !k.endsWith('.json')) as string;
-    sampleOf.set(key.replace('s3://wmflow-journal/journal/', ''), r.file);
-  }
+  ({ journal, sampleOf } = await journalSamples(dir));
   const guard = await run(['replay', 'samples/eml', '--function', 'guard', ...ENV, '--json']);
   for (const line of guard.stdout.trim().split('\n')) {
     const r = JSON.parse(line) as { file: string; verdicts: Record<string, string> };
     replayed.set(r.file, r.verdicts);
   }
-  const first = await run([
-    'backtest',
-    journal,
-    '--function',
-    'guard',
-    ...ENV,
-    '-j',
-    '1',
-    '--against',
-    '--handler',
-    BLOCKER,
-  ]);
-  expect(first.stderr).toBe('');
-  expect(first.code).toBe(0);
-  j1 = parseBacktest(first.stdout);
+  j1 = await backtestGuard(journal, ['-j', '1', ...AGAINST_BLOCKER]);
+  expect(j1.stderr).toBe('');
+  expect(j1.code).toBe(0);
 }, 180_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -63,9 +35,8 @@ const bySample = (lines: BacktestLine[], sample: string) =>
   lines.find((l) => sampleOf.get(l.key) === `samples/eml/${sample}`) as BacktestLine;
 
 describe('wmflow backtest over a journal written by the archiver', () => {
-  it('replays every journaled message with its recorded envelope, as replay does', () => {
-    const files = [...sampleOf.keys()].sort();
-    expect(j1.lines.map((l) => l.key)).toEqual(files);
+  it('replays every journaled message with its recorded envelope, as replay does', async () => {
+    expect(j1.lines.map((l) => l.key)).toEqual([...sampleOf.keys()].sort());
     for (const line of j1.lines) {
       expect(line.envelope).toBe('recorded');
       expect(line.candidate.label).toBe('guard');
@@ -77,6 +48,16 @@ describe('wmflow backtest over a journal written by the archiver', () => {
     const tagged = bySample(j1.lines, '01-plain-text.eml');
     expect(tagged.candidate.edit.status).toBe('committed');
     expect(tagged.candidate.edit.changes).toContain('prefix Subject with [EXTERNAL]');
+    // The envelope is the recorded one, not one re-derived from the headers.
+    const names = await readdir(journal, { recursive: true });
+    const meta = JSON.parse(
+      await readFile(join(journal, names.find((n) => n === `${tagged.key}.json`) as string), 'utf8'),
+    ) as { envelope: { mailFrom: string; recipients: string[] }; direction: string };
+    expect([tagged.mailFrom, tagged.recipients, tagged.direction]).toEqual([
+      meta.envelope.mailFrom,
+      meta.envelope.recipients,
+      meta.direction,
+    ]);
   });
 
   it('reports the difference with the --against policy per recipient', () => {
@@ -101,52 +82,23 @@ describe('wmflow backtest over a journal written by the archiver', () => {
     expect(summary.messages).toBe(lines.length);
     expect(summary.workers).toBe(1);
     expect(summary.changed).toBe(lines.filter((l) => l.diff?.changed).length);
-    const bounced = lines
-      .flatMap((l) => Object.values(l.candidate.verdicts))
-      .filter((v) => v.startsWith('BOUNCE'));
-    expect(summary.candidate.verdicts.BOUNCE).toBe(bounced.length);
-    expect(summary.candidate.edited).toBe(
-      lines.filter((l) => l.candidate.edit.status === 'committed').length,
-    );
+    const verdicts = lines.flatMap((l) => Object.values(l.candidate.verdicts));
+    expect(summary.candidate.verdicts.BOUNCE).toBe(verdicts.filter((v) => v.startsWith('BOUNCE')).length);
+    const edited = lines.filter((l) => l.candidate.edit.status === 'committed');
+    expect(summary.candidate.edited).toBe(edited.length);
     expect(summary.baseline?.rulesFired['block-wire-transfer-requests']).toBeGreaterThan(0);
   });
 
   it('gives the same lines, in the same order, with -j 2', async () => {
-    const two = await run([
-      'backtest',
-      journal,
-      '--function',
-      'guard',
-      ...ENV,
-      '-j',
-      '2',
-      '--against',
-      '--handler',
-      BLOCKER,
-    ]);
-    expect(two.code).toBe(0);
-    const j2 = parseBacktest(two.stdout);
+    const j2 = await backtestGuard(journal, ['-j', '2', ...AGAINST_BLOCKER]);
+    expect(j2.code).toBe(0);
     expect(j2.lines.map(stable)).toEqual(j1.lines.map(stable));
-    expect({ ...j2.summary, workers: 1, durationMs: 0, messagesPerSecond: 0 }).toEqual({
-      ...j1.summary,
-      durationMs: 0,
-      messagesPerSecond: 0,
-    });
+    const timeless = { durationMs: 0, messagesPerSecond: 0 };
+    expect({ ...j2.summary, ...timeless, workers: 1 }).toEqual({ ...j1.summary, ...timeless });
   }, 120_000);
 
   it('compares with the verdicts recorded at journaling time', async () => {
-    const recorded = await run([
-      'backtest',
-      journal,
-      '--function',
-      'guard',
-      ...ENV,
-      '-j',
-      '2',
-      '--against',
-      'recorded',
-    ]);
-    const { lines, summary } = parseBacktest(recorded.stdout);
+    const { lines, summary } = await backtestGuard(journal, ['-j', '2', '--against', 'recorded']);
     for (const line of lines) {
       expect(line.baseline?.label).toBe('recorded');
       // The archiver decides nothing: every recipient was open, so DEFAULT.
@@ -161,23 +113,9 @@ describe('wmflow backtest over a journal written by the archiver', () => {
 
   it('--resume skips the messages already in the output and counts them in the summary', async () => {
     const previous = join(dir, 'previous.jsonl');
-    const kept = j1.lines.slice(0, 5);
-    await writeFile(
-      previous,
-      `${kept.map((l) => JSON.stringify(l)).join('\n')}\n{"type":"message","key":"cut sho`,
-    );
-    const rest = await run([
-      'backtest',
-      journal,
-      '--function',
-      'guard',
-      ...ENV,
-      '-j',
-      '2',
-      '--resume',
-      previous,
-    ]);
-    const { lines, summary } = parseBacktest(rest.stdout);
+    const kept = j1.lines.slice(0, 5).map((l) => JSON.stringify(l));
+    await writeFile(previous, `${kept.join('\n')}\n{"type":"message","key":"cut sho`);
+    const { lines, summary } = await backtestGuard(journal, ['-j', '2', '--resume', previous]);
     expect(lines.map((l) => l.key)).toEqual(j1.lines.slice(5).map((l) => l.key));
     expect(summary.messages).toBe(j1.lines.length);
     expect(summary.resumed).toBe(5);
@@ -186,28 +124,16 @@ describe('wmflow backtest over a journal written by the archiver', () => {
 
 describe('wmflow backtest: audit-safe', () => {
   it('answers every AWS call of a policy locally: S3 by the emulated S3, other services refused', async () => {
-    const out = await run(
-      ['backtest', journal, '--handler', 'packages/local/test/fixtures/reach-aws.ts', '-j', '1'],
-      {
-        AWS_PROFILE: 'production',
-        AWS_ENDPOINT_URL: 'https://example.invalid',
-      },
-    );
-    const { lines } = parseBacktest(out.stdout);
+    const handler = 'packages/local/test/fixtures/reach-aws.ts';
+    const out = await run(['backtest', journal, '--handler', handler, '-j', '1'], {
+      AWS_PROFILE: 'production',
+      AWS_ENDPOINT_URL: 'https://example.invalid',
+    });
+    const lines = out.stdout.trim().split('\n').slice(0, -1);
     expect(lines.length).toBe(sampleOf.size);
     for (const line of lines) {
-      expect(line.candidate.error?.message).toBe('sfn BacktestAuditSafe; s3 wmflow-local');
+      const { candidate } = JSON.parse(line) as BacktestLine;
+      expect(candidate.error?.message).toBe('sfn BacktestAuditSafe; s3 wmflow-local');
     }
   }, 120_000);
-});
-
-it('journal keys: the folder holds a metadata object beside each message', async () => {
-  const names = await readdir(journal, { recursive: true });
-  const metadata = names.filter((n) => n.endsWith('.json'));
-  expect(metadata.length).toBe(sampleOf.size);
-  const one = JSON.parse(await readFile(join(journal, metadata[0] as string), 'utf8')) as {
-    envelope: unknown;
-  };
-  expect(one.envelope).toBeTypeOf('object');
-  expect(relative(dir, journal)).toBe(join('s3', 'wmflow-journal', 'journal'));
 });
