@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { LocalStackError } from '../errors.js';
 import { type BacktestInit, openBacktestSession } from './session.js';
 import { openSource } from './source.js';
@@ -16,6 +16,34 @@ import type { BacktestLine } from './types.js';
 export interface BatchEvent {
   Items: { Key: string; Size?: number }[];
   BatchInput: { bucket: string; init: BacktestInit };
+}
+
+/**
+ * An S3 client for the journal whose region, credentials and endpoint are all
+ * fixed now, from `env`: the SDK would otherwise read them from the environment
+ * at its first request, after the session has pointed it at the emulators.
+ *
+ * @example
+ * ```ts
+ * const journal = journalClient(process.env); // in the Lambda, before the first batch
+ * ```
+ */
+export function journalClient(env: NodeJS.ProcessEnv): S3Client {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN } = env;
+  if (!accessKeyId || !secretAccessKey)
+    throw new LocalStackError(
+      'the backtest Lambda needs its credentials in the environment (AWS_ACCESS_KEY_ID)',
+    );
+  return new S3Client({
+    region,
+    credentials: {
+      accessKeyId,
+      secretAccessKey,
+      ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
+    },
+    endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `https://s3.${region}.amazonaws.com`,
+  });
 }
 
 /** The batch's result (kept small: the Map's ResultWriter stores it). */

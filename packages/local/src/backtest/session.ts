@@ -30,6 +30,8 @@ export interface BacktestInit {
 
 /** Variables that could lead the SDK to real credentials, profiles or endpoints. */
 const SCRUBBED = [
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
   'AWS_PROFILE',
   'AWS_DEFAULT_PROFILE',
   'AWS_SESSION_TOKEN',
