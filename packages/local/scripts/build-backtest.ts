@@ -23,10 +23,16 @@ await build({
   sourcemap: true,
   conditions: ['wmflow-source'],
   // s3rver and its dependencies are CommonJS: give them require() inside the ESM bundle.
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 const functions = join(ROOT, 'dist/functions');
-if (await stat(functions).catch(() => undefined)) await cp(functions, join(out, 'dist/functions'), { recursive: true });
-else process.stderr.write('dist/functions is missing: run `npm run build` first, or backtest only --handler modules\n');
+if (await stat(functions).catch(() => undefined))
+  await cp(functions, join(out, 'dist/functions'), { recursive: true });
+else
+  process.stderr.write(
+    'dist/functions is missing: run `npm run build` first, or backtest only --handler modules\n',
+  );
 process.stdout.write(`built ${join(out, 'index.mjs')}\n`);
