@@ -3,13 +3,13 @@
  * handler with the emulators (ESM, node22), and beside it a copy of the prebuilt function bundles
  * (`dist/functions/*`, from `npm run build`) so that `--function <name>` resolves inside the Lambda.
  *
- *   node --import tsx packages/local/scripts/build-backtest.ts
+ *   node --import tsx functions/build-backtest.ts
  */
 import { cp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const ROOT = join(import.meta.dirname, '../../..');
+const ROOT = join(import.meta.dirname, '..');
 const out = join(ROOT, 'dist/backtest');
 await rm(out, { recursive: true, force: true });
 await build({
