@@ -3,11 +3,15 @@ import { spawn } from 'node:child_process';
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
 
-/** Runs `wmflow <args>` from source in the repository root; resolves with its exit code and output. */
-export function wmflow(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `wmflow <args>` from source in the repository root (extra environment variables in `env`); resolves with its exit code and output. */
+export function wmflow(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=wmflow-source', '--import', 'tsx', MAIN, ...args], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

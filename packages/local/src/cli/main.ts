@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serve,
   replay: async () => (await import('./replay.js')).replay,
   event: async () => (await import('./event.js')).event,
+  backtest: async () => (await import('./backtest.js')).backtest,
   bundle: async () => (await import('./bundle.js')).bundle,
   init: async () => (await import('./init.js')).init,
 };
@@ -33,6 +34,9 @@ commands:
         bundle a handler for Lambda nodejs22.x (DIR/index.mjs, lazy chunks) and report its size
   init [DIR]
         create a project: a handler with two rules, sample mail, expectations, template.yaml, CI
+  backtest <folder|s3://bucket/prefix> (--function NAME | --handler MODULE) [--against (--function NAME |
+        --handler MODULE | recorded)] [-j N] [--resume FILE] [--report FILE.html] [--remote ARN]
+        replay journaled messages through a policy, compare with another, JSON lines (docs/backtest.md)
 `;
 
 /**

@@ -251,7 +251,7 @@ function parseDirection(value: string | undefined): Direction | undefined {
   return upper;
 }
 
-function parseFallback(value: string): Verdict {
+export function parseFallback(value: string): Verdict {
   const [type, ...rest] = value.split(':');
   const upper = (type ?? '').toUpperCase();
   if (upper === 'BOUNCE') return { type: 'BOUNCE', message: rest.join(':') || 'Message not delivered.' };
@@ -260,7 +260,7 @@ function parseFallback(value: string): Verdict {
   throw new LocalStackError('--fallback: DEFAULT, DROP, MOVE_TO_JUNK, BYPASS_SPAM_CHECK or BOUNCE:<message>');
 }
 
-function splitList(value: string | undefined): string[] {
+export function splitList(value: string | undefined): string[] {
   return (value ?? '')
     .split(/[,;\s]+/)
     .map((d) => d.trim())

@@ -1,0 +1,136 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { type FlowOutcome, onFlowOutcome, type Verdict } from '@wmflow/core';
+import type { LoadedHandler } from '../replay/handler.js';
+import { runReplay } from '../replay/runner.js';
+import type { S3Tracker } from '../replay/s3-tracker.js';
+import type { ReplayResult } from '../replay/types.js';
+import type { LocalStack } from '../stack.js';
+import { compareOutcomes } from './compare.js';
+import { recordedOutcome } from './metadata.js';
+import type { BacktestItem, BacktestLine, PolicyOutcome } from './types.js';
+
+/**
+ * Settings of {@link createBacktester}.
+ *
+ * @example
+ * ```ts
+ * createBacktester({ stack, tracker, candidate, baseline: 'recorded', organizationDomains: ['corp.example'], timeoutMs: 15_000 });
+ * ```
+ */
+export interface BacktesterOptions {
+  stack: LocalStack;
+  /** Records what handlers write to S3; its endpoint must be the handlers' `AWS_ENDPOINT_URL_S3`. */
+  tracker: S3Tracker;
+  candidate: LoadedHandler;
+  /** The policy to compare with, or the verdicts recorded at journaling time. */
+  baseline?: LoadedHandler | 'recorded';
+  organizationDomains: readonly string[];
+  timeoutMs: number;
+  synchronous?: boolean;
+  fallback?: Verdict;
+}
+
+/**
+ * The backtest of one journaled message, shared by the local workers and the
+ * Step Functions batch Lambda: replays it through the candidate (and the
+ * baseline policy) with the replay runner, on the emulators, with the envelope
+ * and direction recorded in its metadata, and compares the outcomes.
+ *
+ * @example
+ * ```ts
+ * const backtest = createBacktester(options);
+ * const line = await backtest(await source.fetch(key));
+ * ```
+ */
+export function createBacktester(options: BacktesterOptions): (item: BacktestItem) => Promise<BacktestLine> {
+  return async (item) => {
+    const started = performance.now();
+    const { result, outcome } = await replayWith(options, options.candidate, item);
+    const candidate = policyOutcome(options.candidate.label, result, outcome);
+    const line: BacktestLine = {
+      type: 'message',
+      key: item.key,
+      messageId: item.metadata?.messageId ?? '',
+      direction: result.direction,
+      mailFrom: result.mailFrom,
+      recipients: result.recipients,
+      envelope: item.metadata ? 'recorded' : 'derived',
+      candidate,
+      durationMs: 0,
+    };
+    const baseline = options.baseline;
+    if (baseline === 'recorded' && item.metadata) line.baseline = recordedOutcome(item.metadata);
+    else if (baseline && baseline !== 'recorded') {
+      const other = await replayWith(options, baseline, item);
+      line.baseline = policyOutcome(baseline.label, other.result, other.outcome);
+    }
+    if (line.baseline) line.diff = compareOutcomes(line.baseline, candidate);
+    line.durationMs = Math.round(performance.now() - started);
+    return line;
+  };
+}
+
+async function replayWith(
+  options: BacktesterOptions,
+  handler: LoadedHandler,
+  item: BacktestItem,
+): Promise<{ result: ReplayResult; outcome: FlowOutcome | undefined }> {
+  const outcomes = new Map<string, FlowOutcome>();
+  const stop = onFlowOutcome((o) => outcomes.set(o.messageId, o));
+  let result: ReplayResult | undefined;
+  const recorded = item.metadata;
+  try {
+    await runReplay({
+      files: [item.path],
+      handler,
+      stack: options.stack,
+      tracker: options.tracker,
+      ...(recorded
+        ? {
+            direction: recorded.direction,
+            mailFrom: recorded.envelope.mailFrom,
+            recipients: recorded.envelope.recipients,
+          }
+        : {}),
+      organizationDomains: options.organizationDomains,
+      ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
+      timeoutMs: options.timeoutMs,
+      ...(options.fallback ? { fallback: options.fallback } : {}),
+      onResult: (r) => {
+        result = r;
+      },
+    });
+  } finally {
+    stop();
+  }
+  if (!result) throw new Error(`backtest: no result for ${item.key}`);
+  await forgetObjects(options.stack, [...result.journaled, ...(result.rewritten ? [result.rewritten] : [])]);
+  return { result, outcome: outcomes.get(result.messageId) };
+}
+
+function policyOutcome(label: string, result: ReplayResult, outcome: FlowOutcome | undefined): PolicyOutcome {
+  const edit = outcome?.edit ?? { status: 'none' as const };
+  return {
+    label,
+    verdicts: result.verdicts,
+    rulesFired: result.rulesFired,
+    edit: {
+      status: edit.status,
+      changes: 'changes' in edit && edit.changes ? edit.changes : [],
+      ...('reason' in edit ? { reason: edit.reason } : {}),
+    },
+    failures: (outcome?.failures ?? []).map((f) => ({ rule: f.rule, error: f.error })),
+    error: result.error,
+  };
+}
+
+/** Long backtests keep the local S3 small: what a policy wrote for a message is gone after it. */
+async function forgetObjects(stack: LocalStack, uris: readonly string[]): Promise<void> {
+  for (const uri of uris) {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    if (!match) continue;
+    await stack.s3
+      .send(new DeleteObjectCommand({ Bucket: match[1] as string, Key: match[2] as string }))
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,149 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  DescribeMapRunCommand,
+  ListMapRunsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { LocalStackError } from '../errors.js';
+import type { BatchEvent, BatchResult } from './batch.js';
+import { failedLine } from './pool.js';
+import type { BacktestInit } from './session.js';
+import type { BacktestLine } from './types.js';
+
+/**
+ * Settings of {@link runRemote}.
+ *
+ * @example
+ * ```ts
+ * await runRemote({ stateMachineArn, source: 's3://acme-journal/journal/', init, onLine, onStatus: (t) => process.stderr.write(t) });
+ * ```
+ */
+export interface RemoteOptions {
+  stateMachineArn: string;
+  /** `s3://bucket/prefix` of the journal. */
+  source: string;
+  init: BacktestInit;
+  batchSize?: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Progress text (items done of listed), for stderr. */
+  onStatus?(text: string): void;
+  onLine(line: BacktestLine): Promise<void>;
+  sfn?: SFNClient;
+  s3?: S3Client;
+  pollMs?: number;
+}
+
+/**
+ * The execution input `wmflow backtest --remote` starts the state machine of
+ * template-backtest.yaml with.
+ *
+ * @example
+ * ```ts
+ * remoteInput('s3://acme-journal/journal/', init); // { bucket: 'acme-journal', prefix: 'journal/', init, batchSize: 50, concurrency: 50 }
+ * ```
+ */
+export function remoteInput(source: string, init: BacktestInit, batchSize = 50, concurrency = 50) {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(source);
+  if (!match) throw new LocalStackError('--remote backtests an S3 journal: give s3://bucket/prefix');
+  return { bucket: match[1] as string, prefix: match[2] as string, init, batchSize, concurrency };
+}
+
+/**
+ * Starts the backtest state machine over an S3 journal, reports the Map run's
+ * progress, and when it ends reads the ResultWriter's manifest and result
+ * files: one line per message, and a failed line per message of a failed batch.
+ *
+ * @example
+ * ```ts
+ * await runRemote({ stateMachineArn: arn, source: 's3://acme-journal/journal/', init, onLine: write });
+ * ```
+ */
+export async function runRemote(options: RemoteOptions): Promise<void> {
+  const sfn = options.sfn ?? new SFNClient({});
+  const s3 = options.s3 ?? new S3Client({});
+  const input = remoteInput(options.source, options.init, options.batchSize, options.concurrency);
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, input: JSON.stringify(input) }),
+  );
+  options.onStatus?.(`started ${executionArn}\n`);
+  let status = 'RUNNING';
+  let output: string | undefined;
+  while (status === 'RUNNING') {
+    if (options.signal?.aborted)
+      throw new LocalStackError(`interrupted; the execution goes on: ${executionArn}`);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2000));
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    status = described.status ?? 'UNKNOWN';
+    output = described.output;
+    const runs = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    const mapRunArn = runs.mapRuns?.[0]?.mapRunArn;
+    if (mapRunArn) {
+      const counts = (await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).itemCounts;
+      const done = (counts?.succeeded ?? 0) + (counts?.failed ?? 0);
+      options.onStatus?.(
+        `objects ${done}/${counts?.total ?? '?'} (${counts?.failed ?? 0} in failed batches)\n`,
+      );
+    }
+  }
+  if (status !== 'SUCCEEDED') throw new LocalStackError(`execution ${executionArn} ended ${status}`);
+  await readResultWriter(s3, output, options.onLine);
+}
+
+/** What a Map with a ResultWriter outputs, and the manifest it writes. */
+interface MapOutput {
+  ResultWriterDetails?: { Bucket?: string; Key?: string };
+}
+interface Manifest {
+  ResultFiles?: Record<string, { Key: string }[]>;
+}
+interface ChildResult {
+  Input?: string;
+  Output?: string;
+  Status?: string;
+  Error?: string;
+  Cause?: string;
+}
+
+/**
+ * Reads a Distributed Map's results from S3: the manifest named by the
+ * execution output, then each result file (a JSON array of child executions
+ * whose `Output` is a {@link BatchResult}, `Input` a {@link BatchEvent}).
+ *
+ * @example
+ * ```ts
+ * await readResultWriter(s3, execution.output, async (line) => tally.add(line));
+ * ```
+ */
+export async function readResultWriter(
+  s3: S3Client,
+  output: string | undefined,
+  onLine: (line: BacktestLine) => Promise<void>,
+): Promise<void> {
+  const details = (JSON.parse(output ?? '{}') as MapOutput).ResultWriterDetails;
+  if (!details?.Bucket || !details.Key)
+    throw new LocalStackError('the execution output names no ResultWriter manifest');
+  const bucket = details.Bucket;
+  const manifest = JSON.parse(await text(s3, bucket, details.Key)) as Manifest;
+  for (const [kind, files] of Object.entries(manifest.ResultFiles ?? {})) {
+    for (const file of files) {
+      const children = JSON.parse(await text(s3, bucket, file.Key)) as ChildResult[];
+      for (const child of children) {
+        if (kind === 'SUCCEEDED' && child.Output) {
+          for (const line of (JSON.parse(child.Output) as BatchResult).lines) await onLine(line);
+          continue;
+        }
+        const error = { name: child.Error ?? kind, message: child.Cause ?? `batch ${kind.toLowerCase()}` };
+        const items = child.Input ? (JSON.parse(child.Input) as BatchEvent).Items : [];
+        for (const { Key } of items) if (!Key.endsWith('.json')) await onLine(failedLine(Key, error));
+      }
+    }
+  }
+}
+
+async function text(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (got.Body as { transformToString(): Promise<string> }).transformToString();
+}

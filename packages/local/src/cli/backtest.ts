@@ -1,0 +1,195 @@
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { JsonLinesOut, readResults } from '../backtest/output.js';
+import { runPool } from '../backtest/pool.js';
+import { ProgressBar } from '../backtest/progress-bar.js';
+import { renderReport } from '../backtest/report.js';
+import type { BacktestInit } from '../backtest/session.js';
+import { openSource } from '../backtest/source.js';
+import { BacktestTally } from '../backtest/tally.js';
+import { LocalStackError } from '../errors.js';
+import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
+import type { HandlerSpec } from '../replay/handler.js';
+import { parseFallback, splitList } from './replay.js';
+
+/**
+ * `wmflow backtest <source> (--function N | --handler M) [--against (--function N | --handler M | recorded)]`:
+ * replays journaled messages through a policy on the emulators, in `-j` worker
+ * processes, and prints one JSON line per message and a summary line (docs/backtest.md).
+ *
+ * @example
+ * ```ts
+ * await backtest(['out/s3/wmflow-journal/journal', '--function', 'guard', '--against', 'recorded']);
+ * ```
+ */
+export async function backtest(args: string[]): Promise<number> {
+  const at = args.indexOf('--against');
+  const own = at < 0 ? args : args.slice(0, at);
+  const { values, positionals } = parseArgs({
+    args: own,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      function: { type: 'string' },
+      handler: { type: 'string' },
+      built: { type: 'boolean', default: false },
+      env: { type: 'string', multiple: true, default: [] },
+      'env-file': { type: 'string' },
+      'org-domain': { type: 'string', multiple: true, default: [] },
+      sync: { type: 'boolean', default: false },
+      async: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      fallback: { type: 'string', default: 'DEFAULT' },
+      region: { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
+      resume: { type: 'string' },
+      report: { type: 'string' },
+      progress: { type: 'boolean', default: false },
+      logs: { type: 'boolean', default: false },
+      remote: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new LocalStackError('give one source: a folder or s3://bucket/prefix');
+  const candidate = handlerSpec(values.function, values.handler, values.built);
+  const baseline = at < 0 ? undefined : againstSpec(args.slice(at + 1));
+  if (values.sync && values.async) throw new LocalStackError('--sync and --async exclude each other');
+  const synchronous = values.sync ? true : values.async ? false : undefined;
+  const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+    throw new LocalStackError('--timeout: milliseconds, > 0');
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 256)
+    throw new LocalStackError('-j: 1 to 256 workers');
+
+  const names = [candidate, baseline].flatMap((s) =>
+    s && s !== 'recorded' && s.function ? [s.function] : [],
+  );
+  const env = {
+    ...(values['env-file']
+      ? await readEnvFile(
+          values['env-file'],
+          names.flatMap((n) => [logicalIdOf(n), n]),
+        )
+      : {}),
+    ...parseEnvPairs(values.env),
+  };
+  const domains =
+    values['org-domain'].length > 0 ? values['org-domain'] : splitList(env.ORGANIZATION_DOMAINS);
+  const init: BacktestInit = {
+    candidate,
+    ...(baseline ? { baseline } : {}),
+    env,
+    organizationDomains: domains,
+    timeoutMs,
+    ...(synchronous !== undefined ? { synchronous } : {}),
+    fallback: parseFallback(values.fallback),
+    ...(values.region ? { region: values.region } : {}),
+  };
+  const source = positionals[0] as string;
+  const stop = new AbortController();
+  const out = new JsonLinesOut(process.stdout, () => stop.abort());
+  const tally = new BacktestTally(source);
+  const tty = process.stderr.isTTY === true;
+  const bar = values.progress || tty ? new ProgressBar((t) => process.stderr.write(t), { tty }) : undefined;
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  const started = performance.now();
+  let backtested = 0;
+  try {
+    if (values.remote) {
+      const { runRemote } = await import('../backtest/remote.js');
+      await runRemote({
+        stateMachineArn: values.remote,
+        source,
+        init,
+        signal: stop.signal,
+        onStatus: (text) => {
+          if (bar) process.stderr.write(text);
+        },
+        onLine: async (line) => {
+          backtested++;
+          tally.add(line);
+          await out.write(line);
+        },
+      });
+    } else {
+      const journal = await openSource(source);
+      const done = new Set<string>();
+      if (values.resume) {
+        for await (const line of readResults(values.resume)) {
+          if (done.has(line.key)) continue;
+          done.add(line.key);
+          tally.add(line, true);
+        }
+      }
+      if (bar)
+        void countKeys(journal.list(), done).then(
+          (n) => {
+            bar.total = n;
+          },
+          () => {},
+        );
+      try {
+        await runPool({
+          workers: jobs,
+          init,
+          source: journal,
+          keys: skip(journal.list(), done),
+          logs: values.logs,
+          signal: stop.signal,
+          onLine: async (line) => {
+            backtested++;
+            tally.add(line);
+            bar?.tick();
+            await out.write(line);
+          },
+        });
+      } finally {
+        await journal.close();
+      }
+    }
+    bar?.done();
+    const summary = tally.summary({
+      workers: values.remote ? 0 : jobs,
+      durationMs: Math.round(performance.now() - started),
+      backtested,
+    });
+    await out.write(summary);
+    if (values.report) await writeFile(values.report, renderReport(summary, tally));
+    return stop.signal.aborted ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+function handlerSpec(fn: string | undefined, handler: string | undefined, built: boolean): HandlerSpec {
+  if ((fn === undefined) === (handler === undefined))
+    throw new LocalStackError('give one of --function <name> or --handler <module>[#export]');
+  return fn !== undefined ? { function: fn, built } : { handler: handler as string, built };
+}
+
+/** What follows `--against`: `recorded`, or the baseline policy's `--function`/`--handler` (and `--built`). */
+function againstSpec(args: string[]): HandlerSpec | 'recorded' {
+  if (args.length === 1 && args[0] === 'recorded') return 'recorded';
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      function: { type: 'string' },
+      handler: { type: 'string' },
+      built: { type: 'boolean', default: false },
+    },
+  });
+  return handlerSpec(values.function, values.handler, values.built);
+}
+
+async function* skip(keys: AsyncIterable<string>, done: ReadonlySet<string>): AsyncGenerator<string> {
+  for await (const key of keys) if (!done.has(key)) yield key;
+}
+
+async function countKeys(keys: AsyncIterable<string>, done: ReadonlySet<string>): Promise<number> {
+  let n = 0;
+  for await (const key of keys) if (!done.has(key)) n++;
+  return n;
+}

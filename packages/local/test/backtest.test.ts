@@ -1,0 +1,139 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BacktestLine } from '../src/backtest/types.js';
+import { backtestGuard, ENV, journalSamples, run, stable } from './backtest-helpers.js';
+
+const BLOCKER = 'samples/lambdas/wire-transfer-blocker.ts';
+const AGAINST_BLOCKER = ['--against', '--handler', BLOCKER];
+let dir: string;
+let journal: string;
+/** Journal key (relative to the journal folder) → the sample it is a copy of. */
+let sampleOf: Map<string, string>;
+/** Sample → verdicts of a plain `wmflow replay` of the guard. */
+const replayed = new Map<string, Record<string, string>>();
+let j1: Awaited<ReturnType<typeof backtestGuard>>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wmflow-backtest-test-'));
+  ({ journal, sampleOf } = await journalSamples(dir));
+  const guard = await run(['replay', 'samples/eml', '--function', 'guard', ...ENV, '--json']);
+  for (const line of guard.stdout.trim().split('\n')) {
+    const r = JSON.parse(line) as { file: string; verdicts: Record<string, string> };
+    replayed.set(r.file, r.verdicts);
+  }
+  j1 = await backtestGuard(journal, ['-j', '1', ...AGAINST_BLOCKER]);
+  expect(j1.stderr).toBe('');
+  expect(j1.code).toBe(0);
+}, 180_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const bySample = (lines: BacktestLine[], sample: string) =>
+  lines.find((l) => sampleOf.get(l.key) === `samples/eml/${sample}`) as BacktestLine;
+
+describe('wmflow backtest over a journal written by the archiver', () => {
+  it('replays every journaled message with its recorded envelope, as replay does', async () => {
+    expect(j1.lines.map((l) => l.key)).toEqual([...sampleOf.keys()].sort());
+    for (const line of j1.lines) {
+      expect(line.envelope).toBe('recorded');
+      expect(line.candidate.label).toBe('guard');
+      expect(line.candidate.verdicts).toEqual(replayed.get(sampleOf.get(line.key) as string));
+    }
+    const virus = bySample(j1.lines, '04-ses-spam-virus.eml');
+    expect(Object.values(virus.candidate.verdicts)[0]).toMatch(/^BOUNCE:.*virus/);
+    expect(virus.candidate.rulesFired).toEqual(['enforce-ses-verdicts']);
+    const tagged = bySample(j1.lines, '01-plain-text.eml');
+    expect(tagged.candidate.edit.status).toBe('committed');
+    expect(tagged.candidate.edit.changes).toContain('prefix Subject with [EXTERNAL]');
+    // The envelope is the recorded one, not one re-derived from the headers.
+    const names = await readdir(journal, { recursive: true });
+    const meta = JSON.parse(
+      await readFile(join(journal, names.find((n) => n === `${tagged.key}.json`) as string), 'utf8'),
+    ) as { envelope: { mailFrom: string; recipients: string[] }; direction: string };
+    expect([tagged.mailFrom, tagged.recipients, tagged.direction]).toEqual([
+      meta.envelope.mailFrom,
+      meta.envelope.recipients,
+      meta.direction,
+    ]);
+  });
+
+  it('reports the difference with the --against policy per recipient', () => {
+    for (const line of j1.lines) {
+      const baseline = line.baseline as NonNullable<BacktestLine['baseline']>;
+      expect(baseline.label).toBe(`${BLOCKER}#handler`);
+      const expected = Object.keys(line.candidate.verdicts)
+        .filter((r) => line.candidate.verdicts[r] !== baseline.verdicts[r])
+        .map((r) => ({ recipient: r, before: baseline.verdicts[r], after: line.candidate.verdicts[r] }));
+      expect(line.diff?.verdicts).toEqual(expected);
+    }
+    const wire = j1.lines.filter((l) => l.baseline?.rulesFired.includes('block-wire-transfer-requests'));
+    expect(wire.length).toBeGreaterThan(0);
+    for (const line of wire) {
+      expect(line.diff?.changed).toBe(true);
+      expect(line.diff?.rules.removed).toContain('block-wire-transfer-requests');
+    }
+  });
+
+  it('ends with a summary that adds up the lines', () => {
+    const { lines, summary } = j1;
+    expect(summary.messages).toBe(lines.length);
+    expect(summary.workers).toBe(1);
+    expect(summary.changed).toBe(lines.filter((l) => l.diff?.changed).length);
+    const verdicts = lines.flatMap((l) => Object.values(l.candidate.verdicts));
+    expect(summary.candidate.verdicts.BOUNCE).toBe(verdicts.filter((v) => v.startsWith('BOUNCE')).length);
+    const edited = lines.filter((l) => l.candidate.edit.status === 'committed');
+    expect(summary.candidate.edited).toBe(edited.length);
+    expect(summary.baseline?.rulesFired['block-wire-transfer-requests']).toBeGreaterThan(0);
+  });
+
+  it('gives the same lines, in the same order, with -j 2', async () => {
+    const j2 = await backtestGuard(journal, ['-j', '2', ...AGAINST_BLOCKER]);
+    expect(j2.code).toBe(0);
+    expect(j2.lines.map(stable)).toEqual(j1.lines.map(stable));
+    const timeless = { durationMs: 0, messagesPerSecond: 0 };
+    expect({ ...j2.summary, ...timeless, workers: 1 }).toEqual({ ...j1.summary, ...timeless });
+  }, 120_000);
+
+  it('compares with the verdicts recorded at journaling time', async () => {
+    const { lines, summary } = await backtestGuard(journal, ['-j', '2', '--against', 'recorded']);
+    for (const line of lines) {
+      expect(line.baseline?.label).toBe('recorded');
+      // The archiver decides nothing: every recipient was open, so DEFAULT.
+      expect(Object.values(line.baseline?.verdicts ?? {}).every((v) => v === 'DEFAULT')).toBe(true);
+      const notDefault = Object.entries(line.candidate.verdicts).filter(([, v]) => v !== 'DEFAULT');
+      expect(line.diff?.verdicts.map((d) => d.recipient)).toEqual(notDefault.map(([r]) => r));
+    }
+    expect(summary.baseline?.label).toBe('recorded');
+    // Edits are not recorded: a tagged message whose verdicts match is not "changed".
+    expect(bySample(lines, '01-plain-text.eml').diff?.changed).toBe(false);
+  }, 120_000);
+
+  it('--resume skips the messages already in the output and counts them in the summary', async () => {
+    const previous = join(dir, 'previous.jsonl');
+    const kept = j1.lines.slice(0, 5).map((l) => JSON.stringify(l));
+    await writeFile(previous, `${kept.join('\n')}\n{"type":"message","key":"cut sho`);
+    const { lines, summary } = await backtestGuard(journal, ['-j', '2', '--resume', previous]);
+    expect(lines.map((l) => l.key)).toEqual(j1.lines.slice(5).map((l) => l.key));
+    expect(summary.messages).toBe(j1.lines.length);
+    expect(summary.resumed).toBe(5);
+  }, 120_000);
+});
+
+describe('wmflow backtest: audit-safe', () => {
+  it('answers every AWS call of a policy locally: S3 by the emulated S3, other services refused', async () => {
+    const handler = 'packages/local/test/fixtures/reach-aws.ts';
+    const out = await run(['backtest', journal, '--handler', handler, '-j', '1'], {
+      AWS_PROFILE: 'production',
+      AWS_ENDPOINT_URL: 'https://example.invalid',
+    });
+    const lines = out.stdout.trim().split('\n').slice(0, -1);
+    expect(lines.length).toBe(sampleOf.size);
+    for (const line of lines) {
+      const { candidate } = JSON.parse(line) as BacktestLine;
+      expect(candidate.error?.message).toBe('sfn BacktestAuditSafe; s3 wmflow-local');
+    }
+  }, 120_000);
+});
