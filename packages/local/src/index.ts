@@ -1,5 +1,7 @@
 export type { Clock } from './clock.js';
 export { ManualClock, systemClock } from './clock.js';
+export type { DynamoFault, DynamoServer, DynamoServerOptions } from './dynamo/dynamo-server.js';
+export { DEFAULT_RATE_TABLE, startDynamoServer } from './dynamo/dynamo-server.js';
 export type { Fault, FaultHandle, FaultScope } from './emulator/faults.js';
 export type { FlowEmulator, FlowEmulatorOptions, FlowRequest } from './emulator/flow-server.js';
 export { startFlowEmulator } from './emulator/flow-server.js';

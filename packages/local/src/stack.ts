@@ -1,6 +1,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import type { Clock } from './clock.js';
+import { type DynamoServer, startDynamoServer } from './dynamo/dynamo-server.js';
 import { type FlowEmulator, startFlowEmulator } from './emulator/flow-server.js';
 import { S3_ACCESS_KEY_ID, type S3Server, startS3Server } from './s3/s3-server.js';
 
@@ -19,6 +20,8 @@ export interface LocalStackOptions {
   region?: string;
   /** Time source of the emulator (24 h expiry). */
   clock?: Clock;
+  /** Rate-counter tables of the local DynamoDB. Default `['wmflow-rate']`. */
+  rateTables?: string[];
 }
 
 /**
@@ -34,6 +37,7 @@ export interface LocalStackOptions {
 export interface LocalStackEnv {
   AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: string;
   AWS_ENDPOINT_URL_S3: string;
+  AWS_ENDPOINT_URL_DYNAMODB: string;
   AWS_REGION: string;
   AWS_ACCESS_KEY_ID: string;
   AWS_SECRET_ACCESS_KEY: string;
@@ -57,7 +61,7 @@ export interface LocalObject {
 }
 
 /**
- * The running Message Flow emulator and S3 server, and how to reach them.
+ * The running Message Flow emulator, S3 server and DynamoDB server, and how to reach them.
  *
  * @example
  * ```ts
@@ -77,6 +81,8 @@ export interface LocalStack {
   readonly messageFlow: WorkMailMessageFlowClient;
   /** The buckets created at start. */
   readonly buckets: readonly string[];
+  /** The local DynamoDB (dynalite) holding the rate-counter tables. */
+  readonly dynamo: DynamoServer;
   /** Every object of a bucket (all pages). */
   listObjects(bucket: string, prefix?: string): Promise<LocalObject[]>;
   /** Stops both servers; the S3 data is removed. */
@@ -108,10 +114,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  const dynamo = await startDynamoServer(options.rateTables ? { tables: options.rateTables } : {});
   const flow = await startFlowEmulator({ s3, ...(options.clock ? { clock: options.clock } : {}) });
   const env: LocalStackEnv = {
     AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: flow.endpoint,
     AWS_ENDPOINT_URL_S3: server.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID,
@@ -129,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     s3,
     messageFlow,
     buckets,
+    dynamo,
     listObjects: async (bucket, prefix) => {
       const objects: LocalObject[] = [];
       let token: string | undefined;
@@ -146,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       messageFlow.destroy();
       await flow.close();
       await server.close();
+      await dynamo.close();
     },
   };
 }
