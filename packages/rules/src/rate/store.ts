@@ -87,6 +87,7 @@ export class CounterStore {
     request: Omit<CountRequest, 'marker' | 'table'> & { invocation: string },
     signal?: AbortSignal,
   ): Promise<CountResult> {
+    signal = this.deadline(signal);
     let r: CountRequest = { ...request, table: this.options.table, marker: markerOf(request.invocation) };
     let guess: 'continue' | 'open' = this.open.get(r.pk) === r.window ? 'continue' : 'open';
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -115,35 +116,38 @@ export class CounterStore {
 
   /** Extends a storm hold on `pk` to `until` (ms since the epoch). */
   async hold(pk: string, until: number, ttl: number, signal?: AbortSignal): Promise<void> {
-    await this.send(holdUntil({ table: this.options.table, pk, ttl }, until), signal, true);
+    await this.send(holdUntil({ table: this.options.table, pk, ttl }, until), this.deadline(signal), true);
   }
 
   /** The attributes returned, or undefined when the condition failed (and `conditional` is set). */
   private async send(
     input: UpdateItemCommandInput,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal,
     conditional: boolean,
   ): Promise<Record<string, AttributeValue> | undefined> {
     this.requests++;
     const client = this.options.client ?? defaultDynamo();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
-      const out = await client.send(new UpdateItemCommand(input), {
-        abortSignal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
+      const out = await client.send(new UpdateItemCommand(input), { abortSignal: signal });
       return out.Attributes ?? {};
     } catch (error) {
       const name = (error as Error).name;
       if (conditional && name === 'ConditionalCheckFailedException') return undefined;
       const reason: RateStoreFailure = THROTTLING.has(name)
         ? 'throttled'
-        : name === 'AbortError' || name === 'TimeoutError' || timeout.aborted
+        : name === 'AbortError' || name === 'TimeoutError' || signal.aborted
           ? 'timeout'
           : 'unavailable';
       throw new RateStoreError(reason, `counter store ${reason}: ${name}: ${(error as Error).message}`, {
         cause: error,
       });
     }
+  }
+
+  /** One time budget for a whole count (all its requests), cut short when the invocation is. */
+  private deadline(signal: AbortSignal | undefined): AbortSignal {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    return signal ? AbortSignal.any([signal, timeout]) : timeout;
   }
 
   private remember(pk: string, window: number): void {
