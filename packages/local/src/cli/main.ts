@@ -14,12 +14,13 @@ const USAGE = `usage: wmflow <command> [options]
 
 commands:
   serve [--load <file|dir>]... [--bucket NAME]... [--region REGION]
-        start the local Message Flow emulator and S3 server, print their environment, run until SIGINT/SIGTERM
+        start the local Message Flow emulator, S3 and DynamoDB servers, print their environment, run until SIGINT/SIGTERM
   replay <file|dir>... (--function NAME | --handler MODULE[#export]) [options]
         run a handler against .eml fixtures on the local emulators and print what it did (docs/replay.md)
         --env KEY=VALUE  --env-file FILE  --direction D  --mail-from A  --recipient A  --org-domain D
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
         --expect MANIFEST  --summary  --progress  --logs
+        --rate MSGS_PER_S [--start TIME] | --dates   virtual clock for rate rules (a burst, or Date: headers)
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)
 `;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Direction, Verdict } from '@wmflow/core';
+import { DEFAULT_RATE_TABLE } from '../dynamo/dynamo-server.js';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
 import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
@@ -11,6 +12,7 @@ import { displayPath, runReplay } from '../replay/runner.js';
 import { S3Tracker } from '../replay/s3-tracker.js';
 import { commonFolder, errorLines, tableFooter, tableHeader, tableRow } from '../replay/table.js';
 import type { ReplayResult } from '../replay/types.js';
+import { VirtualClock } from '../replay/virtual-clock.js';
 import { startLocalStack } from '../stack.js';
 
 /** Variables that would point the SDK at real AWS credentials. */
@@ -54,8 +56,12 @@ export async function replay(args: string[]): Promise<number> {
       progress: { type: 'boolean', default: false },
       logs: { type: 'boolean', default: false },
       summary: { type: 'boolean', default: false },
+      rate: { type: 'string' },
+      start: { type: 'string' },
+      dates: { type: 'boolean', default: false },
     },
   });
+  const clock = virtualClock(values);
   if ((values.function === undefined) === (values.handler === undefined)) {
     throw new LocalStackError('give one of --function <name> or --handler <module>[#export]');
   }
@@ -83,6 +89,9 @@ export async function replay(args: string[]): Promise<number> {
     if (key.endsWith('_BUCKET') && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) buckets.add(value);
   }
   if (buckets.size === 0) buckets.add('wmflow-local');
+  // Rate settings without a table: count in the local default table, as the template would create one.
+  if ((userEnv.STORM_GROUPS || userEnv.RATE_LIMITS) && !userEnv.RATE_TABLE)
+    userEnv.RATE_TABLE = DEFAULT_RATE_TABLE;
 
   const book = await ExpectationBook.load(values.expect);
   const paths = positionals.length > 0 ? positionals : book.fixtures();
@@ -93,7 +102,9 @@ export async function replay(args: string[]): Promise<number> {
   const stack = await startLocalStack({
     buckets: [...buckets],
     ...(values.region ? { region: values.region } : {}),
+    rateTables: [...new Set([DEFAULT_RATE_TABLE, userEnv.RATE_TABLE ?? DEFAULT_RATE_TABLE])],
   });
+  const uninstallClock = clock?.install();
   for (const name of SCRUBBED) delete process.env[name];
   const tracker = await S3Tracker.start(stack);
   Object.assign(process.env, userEnv, stack.env, { AWS_ENDPOINT_URL_S3: tracker.endpoint });
@@ -140,6 +151,7 @@ export async function replay(args: string[]): Promise<number> {
       expectations: book,
       check: values.check,
       signal: stop.signal,
+      ...(clock ? { beforeInvoke: (message: Buffer) => clock.next(message) } : {}),
       onResult: (r) => {
         progress.tick(r.file);
         if (values.json) {
@@ -156,12 +168,29 @@ export async function replay(args: string[]): Promise<number> {
     if (stop.signal.aborted) return 130;
     return summary.unexpectedErrors > 0 || summary.checkFailures > 0 ? 1 : 0;
   } finally {
+    uninstallClock?.();
     process.off('unhandledRejection', onStray);
     process.off('SIGINT', onSignal);
     io.restore();
     await tracker.close();
     await stack.stop();
   }
+}
+
+/** `--rate <msgs/s>` [`--start <time>`] or `--dates`: the virtual clock rate rules count by. */
+function virtualClock(values: { rate?: string; start?: string; dates?: boolean }): VirtualClock | undefined {
+  if (values.rate === undefined && !values.dates) {
+    if (values.start !== undefined) throw new LocalStackError('--start needs --rate');
+    return undefined;
+  }
+  const start = values.start === undefined ? undefined : Date.parse(values.start);
+  if (start !== undefined && !Number.isFinite(start))
+    throw new LocalStackError('--start: a date and time (ISO 8601)');
+  return new VirtualClock({
+    ...(values.rate !== undefined ? { rate: Number(values.rate) } : {}),
+    ...(start !== undefined ? { start } : {}),
+    fromDates: values.dates === true,
+  });
 }
 
 function slim(r: ReplayResult): ReplayResult {

@@ -44,6 +44,8 @@ export interface ReplayOptions {
   check?: boolean;
   /** Stops the run before the next message (SIGINT, closed stdout). */
   signal?: AbortSignal;
+  /** Called with each message's bytes just before the handler runs (the virtual clock moves here). */
+  beforeInvoke?(message: Buffer): void;
   /** Called once per message, in order, as soon as it is done. */
   onResult(result: ReplayResult): void | Promise<void>;
 }
@@ -150,6 +152,7 @@ async function replayOne(
     messageId,
     ...(derived.sender ? { sender: derived.sender } : {}),
   });
+  options.beforeInvoke?.(bytes);
   const invocation = await invokeOnce(options.handler, event, {
     timeoutMs: options.timeoutMs,
     functionName: options.handler.label,
