@@ -3,7 +3,7 @@ import { findMessageFiles } from '../load-eml.js';
 import { startLocalStack } from '../stack.js';
 
 /**
- * `wmflow serve`: starts the local stack, prints `export NAME=value` lines,
+ * `wmflow serve`: starts the local stack (DynamoDB and its `RATE_TABLE` included), prints `export NAME=value` lines,
  * one `<messageId>\t<path>` line per loaded message and `ready`, then runs
  * until SIGINT or SIGTERM and stops cleanly (exit code 0).
  *
@@ -28,6 +28,7 @@ export async function serve(args: string[]): Promise<number> {
     ...(values.region ? { region: values.region } : {}),
   });
   const lines = Object.entries(stack.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+  lines.push(`export RATE_TABLE=${stack.dynamo.tables[0] ?? ''}`);
   for (const file of files) lines.push(`${await stack.flow.loadFile(file)}\t${file}`);
   lines.push('ready');
   process.stdout.write(`${lines.join('\n')}\n`);
