@@ -65,12 +65,14 @@ export async function countKeys(
   keys: readonly CountedKey[],
   window: number,
   ttl: number,
+  limit: number,
 ): Promise<Counted[]> {
   const out: Counted[] = [];
   for (let i = 0; i < keys.length; i += PARALLEL) {
     const batch = keys.slice(i, i + PARALLEL).map(async (k): Promise<Counted> => {
       try {
-        const request = { pk: partitionKey(rule, k.key), window, ttl, invocation: ctx.invocationId };
+        const pk = partitionKey(rule, k.key);
+        const request = { pk, window, ttl, invocation: ctx.invocationId, markBelow: limit };
         return { ...k, result: await backend.store.count(request, ctx.signal) };
       } catch (error) {
         if (error instanceof RateStoreError) return { ...k, error };

@@ -12,13 +12,18 @@ export interface CountRequest {
   pk: string;
   /** Window number: floor(now / window). */
   window: number;
-  /** Hash of the invocationId (the marker's name). */
+  /** Hash of the invocationId (the marker's name); always checked, so a retry is recognised. */
   marker: string;
+  /** Record the marker: false once the window is known to be past the limit (keeps the item small). */
+  mark: boolean;
   /** TTL attribute value, epoch seconds. */
   ttl: number;
 }
 
 const n = (value: number): AttributeValue => ({ N: String(value) });
+/** Sets the TTL and makes sure the other slot and the storm hold come back in UPDATED_NEW. */
+const KEEP =
+  '#ttl = :ttl, #pc = if_not_exists(#pc, :zero), #pw = if_not_exists(#pw, :none), #u = if_not_exists(#u, :zero)';
 
 function slots(window: number) {
   const p = window % 2;
@@ -32,8 +37,7 @@ export function continueWindow(r: CountRequest): UpdateItemCommandInput {
     TableName: r.table,
     Key: { pk: { S: r.pk } },
     ConditionExpression: '#w = :w AND attribute_not_exists(#m.#h)',
-    UpdateExpression:
-      'SET #c = #c + :one, #m.#h = #c + :one, #ttl = :ttl, #pc = if_not_exists(#pc, :zero), #pw = if_not_exists(#pw, :none), #u = if_not_exists(#u, :zero)',
+    UpdateExpression: `SET #c = #c + :one, ${r.mark ? '#m.#h = #c + :one, ' : ''}${KEEP}`,
     ExpressionAttributeNames: names(s, r.marker),
     ExpressionAttributeValues: {
       ':w': n(r.window),
@@ -53,8 +57,7 @@ export function openWindow(r: CountRequest): UpdateItemCommandInput {
     TableName: r.table,
     Key: { pk: { S: r.pk } },
     ConditionExpression: 'attribute_not_exists(#w) OR #w < :w',
-    UpdateExpression:
-      'SET #w = :w, #c = :one, #m = :marks, #ttl = :ttl, #pc = if_not_exists(#pc, :zero), #pw = if_not_exists(#pw, :none), #u = if_not_exists(#u, :zero)',
+    UpdateExpression: `SET #w = :w, #c = :one, #m = :marks, ${KEEP}`,
     ExpressionAttributeNames: names(s),
     ExpressionAttributeValues: {
       ':w': n(r.window),
@@ -62,7 +65,7 @@ export function openWindow(r: CountRequest): UpdateItemCommandInput {
       ':zero': n(0),
       ':none': n(-1),
       ':ttl': n(r.ttl),
-      ':marks': { M: { [r.marker]: n(1) } },
+      ':marks': { M: r.mark ? { [r.marker]: n(1) } : {} },
     },
     ReturnValues: 'UPDATED_NEW',
   };

@@ -58,7 +58,7 @@ export function mailStorm(options: MailStormOptions): Rule {
       const now = backend.clock();
       const window = Math.floor(now / windowMs);
       const ttl = ttlOf(window, windowMs, coolDownMs);
-      for (const c of await countKeys(ctx, backend, name, keys, window, ttl)) {
+      for (const c of await countKeys(ctx, backend, name, keys, window, ttl, options.threshold)) {
         if ('error' in c) {
           storeFailed(ctx, backend, name, c, verdict);
           continue;

@@ -77,7 +77,10 @@ describe('rule: rateLimit (over a local DynamoDB)', () => {
     ]);
     expect(third.verdict('alice@corp.example')).toBe(BOUNCE);
     expect(thirdRetry.verdict('alice@corp.example')).toBe(BOUNCE);
-    expect(JSON.stringify(thirdRetry.outcome)).toContain('retry, counted once');
+    // A late retry of an allowed message still gets its first answer once the sender is over the limit.
+    const lateRetry = await runFlow([rule], { recipients: ONE, invocationId: 'inv-b' });
+    expect(lateRetry.verdict('alice@corp.example')).toBe('DEFAULT');
+    expect(JSON.stringify(lateRetry.outcome)).toContain('retry, counted once');
   });
 
   it('forgets a fixed window when the virtual clock moves past it', async () => {

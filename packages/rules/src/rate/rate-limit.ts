@@ -56,14 +56,25 @@ export function rateLimit(options: RateLimitOptions): Rule {
       if (keys.length === 0) return;
       const now = backend.clock();
       const window = Math.floor(now / windowMs);
-      for (const c of await countKeys(ctx, backend, name, keys, window, ttlOf(window, windowMs))) {
+      for (const c of await countKeys(
+        ctx,
+        backend,
+        name,
+        keys,
+        window,
+        ttlOf(window, windowMs),
+        options.limit,
+      )) {
         if ('error' in c) {
           storeFailed(ctx, backend, name, c, verdict);
           continue;
         }
         const seen = windowCount(type, windowMs, now, c.result);
         const retry = c.result.retry ? ' (retry, counted once)' : '';
-        if (seen <= options.limit) continue;
+        if (seen <= options.limit) {
+          if (c.result.retry) ctx.note(`${c.key}: retry, counted once; allowed as before`);
+          continue;
+        }
         ctx.note(`${c.key}: ${seen} messages in ${options.window} > limit ${options.limit}${retry}`);
         ctx.settle(verdict, c.recipients ? [...c.recipients] : undefined);
       }

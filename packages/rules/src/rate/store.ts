@@ -75,27 +75,43 @@ const THROTTLING = new Set([
 export class CounterStore {
   /** Requests sent so far (what the bench reports as round trips). */
   requests = 0;
-  private readonly open = new Map<string, number>();
+  /** Per key, the window this instance last counted in and the count it saw (a bounded LRU). */
+  private readonly open = new Map<string, { window: number; count: number }>();
   private readonly timeoutMs: number;
 
   constructor(private readonly options: CounterStoreOptions) {
     this.timeoutMs = options.timeoutMs ?? 1500;
   }
 
-  /** Counts `invocation` once under `pk` in `window`. */
+  /**
+   * Counts `invocation` once under `pk` in `window`. Past `markBelow` (the rule's limit) in this window,
+   * as this instance last saw it, the invocation's marker is no longer recorded: counts only grow within a
+   * window, so such a message is refused whether counted once or twice, and the item stays small however
+   * big the storm (markers of allowed messages are still checked, so their retries keep their answer).
+   */
   async count(
-    request: Omit<CountRequest, 'marker' | 'table'> & { invocation: string },
+    request: Omit<CountRequest, 'marker' | 'table' | 'mark'> & { invocation: string; markBelow?: number },
     signal?: AbortSignal,
   ): Promise<CountResult> {
     signal = this.deadline(signal);
-    let r: CountRequest = { ...request, table: this.options.table, marker: markerOf(request.invocation) };
-    let guess: 'continue' | 'open' = this.open.get(r.pk) === r.window ? 'continue' : 'open';
+    const seen = this.open.get(request.pk);
+    const over =
+      seen?.window === request.window && seen.count >= (request.markBelow ?? Number.POSITIVE_INFINITY);
+    let r: CountRequest = {
+      table: this.options.table,
+      pk: request.pk,
+      window: request.window,
+      ttl: request.ttl,
+      marker: markerOf(request.invocation),
+      mark: !over,
+    };
+    let guess: 'continue' | 'open' = seen?.window === r.window ? 'continue' : 'open';
     for (let attempt = 0; attempt < 5; attempt++) {
       const input = guess === 'continue' ? continueWindow(r) : openWindow(r);
       const out = await this.send(input, signal, true);
       if (out) {
-        this.remember(r.pk, r.window);
         const s = readSlots(out, r.window);
+        this.remember(r.pk, r.window, s.count);
         return { count: s.count, previousCount: previous(s, r.window), until: s.until, retry: false };
       }
       // Lost the race to open the slot: it now holds this window, so continue it (no read needed).
@@ -150,9 +166,9 @@ export class CounterStore {
     return signal ? AbortSignal.any([signal, timeout]) : timeout;
   }
 
-  private remember(pk: string, window: number): void {
+  private remember(pk: string, window: number, count: number): void {
     this.open.delete(pk);
-    this.open.set(pk, window);
+    this.open.set(pk, { window, count });
     if (this.open.size > CACHE_LIMIT) this.open.delete(this.open.keys().next().value as string);
   }
 }
