@@ -8,6 +8,7 @@ import {
   tagExternal,
 } from '@wmflow/rules';
 import { configured, type Env, FunctionConfig } from '../shared/config.js';
+import { RATE_PARTS, RATE_SETTINGS, rateRules } from '../shared/rate.js';
 import { rollout } from '../shared/scope.js';
 import { updatesOption } from '../shared/updates.js';
 import { verdictSetting } from '../shared/verdicts.js';
@@ -34,10 +35,17 @@ export const GUARD_SETTINGS = [
   'IMPERSONATION_ACTION',
   'IMPERSONATION_BOUNCE_MESSAGE',
   'IMPERSONATION_ALLOWED_SENDERS',
+  ...RATE_SETTINGS,
 ] as const;
 
 /** The guard's parts, as named by `AUDIT_MODE`. */
-export const GUARD_PARTS = ['ses-verdicts', 'attachments', 'impersonation', 'tag-external'] as const;
+export const GUARD_PARTS = [
+  'ses-verdicts',
+  'attachments',
+  'impersonation',
+  'tag-external',
+  ...RATE_PARTS,
+] as const;
 
 const DEFAULT_BANNER =
   'This message came from outside the organization. Do not click links or open attachments unless you recognise the sender and know the content is safe.';
@@ -78,6 +86,8 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
   const scope = rollout(config, GUARD_PARTS);
   const rules: Rule<'INBOUND'>[] = [];
   let edits = false;
+  // First: a storm or a burst is refused before any message is read.
+  rules.push(...rateRules(config, scope, 'INBOUND'));
 
   if (config.flag('SES_VERDICTS', true)) {
     const onVirus = verdictSetting(

@@ -8,6 +8,7 @@ import {
   settleWith,
 } from '@wmflow/rules';
 import { configured, type Env, FunctionConfig } from '../shared/config.js';
+import { RATE_PARTS, RATE_SETTINGS, rateRules } from '../shared/rate.js';
 import { rollout } from '../shared/scope.js';
 import { updatesOption } from '../shared/updates.js';
 import { bounceSetting } from '../shared/verdicts.js';
@@ -26,10 +27,11 @@ export const OUTBOUND_SETTINGS = [
   'INTERNAL_ONLY_SENDERS',
   'INTERNAL_ONLY_ALLOWED_RECIPIENTS',
   'INTERNAL_ONLY_BOUNCE_MESSAGE',
+  ...RATE_SETTINGS,
 ] as const;
 
 /** The parts of outbound-policy, as named by `AUDIT_MODE`. */
-export const OUTBOUND_PARTS = ['internal-only', 'sensitive-data', 'disclaimer'] as const;
+export const OUTBOUND_PARTS = ['internal-only', 'sensitive-data', 'disclaimer', ...RATE_PARTS] as const;
 
 const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
 const SENSITIVE_BOUNCE =
@@ -51,6 +53,8 @@ export function outboundPolicy(env: Env): FlowHandler {
   const domains = config.organizationDomains();
   const scope = rollout(config, OUTBOUND_PARTS);
   const rules: Rule<'OUTBOUND'>[] = [];
+  // First: a burst from a compromised account is refused before any message is read.
+  rules.push(...rateRules(config, scope, 'OUTBOUND'));
 
   const internalOnly = config.list('INTERNAL_ONLY_SENDERS') ?? [];
   if (internalOnly.length > 0) {

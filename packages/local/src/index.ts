@@ -5,6 +5,8 @@ export { esbuildOptions, REQUIRE_BANNER } from './bundle/esbuild-options.js';
 export { formatBundleReport, parseSize } from './bundle/report.js';
 export type { Clock } from './clock.js';
 export { ManualClock, systemClock } from './clock.js';
+export type { DynamoFault, DynamoServer, DynamoServerOptions } from './dynamo/dynamo-server.js';
+export { DEFAULT_RATE_TABLE, startDynamoServer } from './dynamo/dynamo-server.js';
 export type { Fault, FaultHandle, FaultScope } from './emulator/faults.js';
 export type { FlowEmulator, FlowEmulatorOptions, FlowRequest } from './emulator/flow-server.js';
 export { startFlowEmulator } from './emulator/flow-server.js';

@@ -2,6 +2,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import type { Clock } from './clock.js';
+import { type DynamoServer, startDynamoServer } from './dynamo/dynamo-server.js';
 import { type FlowEmulator, startFlowEmulator } from './emulator/flow-server.js';
 import { type FaultProxy, startFaultProxy } from './faults/fault-proxy.js';
 import type { FaultSpec } from './faults/fault-spec.js';
@@ -35,6 +36,8 @@ export interface LocalStackOptions {
    * for `sam local invoke`, whose containers cannot reach the host's 127.0.0.1.
    */
   host?: string;
+  /** Rate-counter tables of the local DynamoDB. Default `['wmflow-rate']`. */
+  rateTables?: string[];
 }
 
 /**
@@ -52,6 +55,7 @@ export interface LocalStackEnv {
   AWS_ENDPOINT_URL_S3: string;
   /** The SES API emulation (SendBounce), for SES-engine handlers. */
   AWS_ENDPOINT_URL_SES: string;
+  AWS_ENDPOINT_URL_DYNAMODB: string;
   AWS_REGION: string;
   AWS_ACCESS_KEY_ID: string;
   AWS_SECRET_ACCESS_KEY: string;
@@ -75,7 +79,7 @@ export interface LocalObject {
 }
 
 /**
- * The running Message Flow emulator and S3 server, and how to reach them.
+ * The running Message Flow emulator, S3 server and DynamoDB server, and how to reach them.
  *
  * @example
  * ```ts
@@ -101,6 +105,8 @@ export interface LocalStack {
   readonly buckets: readonly string[];
   /** The fault proxies `env` points at, when started with `faults`. */
   readonly proxies?: { readonly flow: FaultProxy; readonly s3: FaultProxy };
+  /** The local DynamoDB (dynalite) holding the rate-counter tables. */
+  readonly dynamo: DynamoServer;
   /** Every object of a bucket (all pages). */
   listObjects(bucket: string, prefix?: string): Promise<LocalObject[]>;
   /** Stops both servers; the S3 data is removed. */
@@ -133,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  const dynamo = await startDynamoServer(options.rateTables ? { tables: options.rateTables } : {});
   const flow = await startFlowEmulator({
     s3,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -152,6 +159,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: proxies?.flow.endpoint ?? flow.endpoint,
     AWS_ENDPOINT_URL_S3: proxies?.s3.endpoint ?? server.endpoint,
     AWS_ENDPOINT_URL_SES: ses.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID,
@@ -177,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sesClient,
     buckets,
     ...(proxies ? { proxies } : {}),
+    dynamo,
     listObjects: async (bucket, prefix) => {
       const objects: LocalObject[] = [];
       let token: string | undefined;
@@ -198,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await ses.close();
       await flow.close();
       await server.close();
+      await dynamo.close();
     },
   };
 }

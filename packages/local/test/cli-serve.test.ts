@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   GetRawMessageContentCommand,
@@ -53,6 +55,19 @@ describe('wmflow serve', () => {
           content: { s3Reference: { bucket: 'updates', key: 'updated/plain' } },
         }),
       );
+      // The local DynamoDB and its rate table, through the real SDK client.
+      const dynamo = new DynamoDBClient({ ...config, endpoint: served.env.AWS_ENDPOINT_URL_DYNAMODB });
+      const counted = await dynamo.send(
+        new UpdateItemCommand({
+          TableName: served.env.RATE_TABLE,
+          Key: { pk: { S: 'serve-test' } },
+          UpdateExpression: 'ADD c :one',
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      expect(counted.Attributes?.c).toEqual({ N: '1' });
+      dynamo.destroy();
     } finally {
       served.child.kill('SIGTERM');
     }

@@ -53,6 +53,16 @@ export type { AllowSendersOptions, BlockSendersOptions } from './lists/index.js'
 export { allowSenders, blockSenders } from './lists/index.js';
 export type { MismatchField, SenderMismatchOptions } from './mismatch/index.js';
 export { senderMismatch } from './mismatch/index.js';
+export { RATE_CLOCK, rateNow } from './rate/clock.js';
+export type { RateStoreOptions, StoreErrorPolicy } from './rate/counting.js';
+export type { CountedKey, RateKey } from './rate/keys.js';
+export type { MailStormOptions } from './rate/mail-storm.js';
+export { mailStorm } from './rate/mail-storm.js';
+export type { RateLimitOptions } from './rate/rate-limit.js';
+export { rateLimit } from './rate/rate-limit.js';
+export type { CounterStoreOptions, CountResult, RateStoreFailure } from './rate/store.js';
+export { CounterStore, RateStoreError } from './rate/store.js';
+export type { Duration, WindowType } from './rate/window.js';
 export type { InternalOnlySendersOptions, RestrictMailboxesOptions } from './restricted/index.js';
 export { internalOnlySenders, restrictMailboxes } from './restricted/index.js';
 export type { AddDisclaimerOptions, StampHeadersOptions, TagExternalOptions } from './rewrites/index.js';

@@ -17,7 +17,7 @@ const USAGE = `usage: wmflow <command> [options]
 
 commands:
   serve [--load <file|dir>]... [--bucket NAME]... [--region REGION] [--host IPV4] [--env-json FILE]
-        start the local Message Flow emulator and S3 server, print their environment, run until SIGINT/SIGTERM
+        start the local Message Flow emulator, S3 and DynamoDB servers, print their environment, run until SIGINT/SIGTERM
   replay <file|dir>... (--function NAME | --handler MODULE[#export]) [options]
         run a handler against .eml fixtures on the local emulators and print what it did
         (https://github.com/wmflow/wmflow/blob/main/docs/replay.md)
@@ -27,6 +27,7 @@ commands:
         --faults SPEC (seeded faults between handler and stack, docs/local.md)  --retries N
         --engine ses  --ses-verdict spam|virus|spf|dkim|dmarc=PASS|FAIL|GRAY|PROCESSING_FAILED
                   replay on SES receipt rules (S3 action + Lambda action) instead of WorkMail
+        --rate MSGS_PER_S [--start TIME] | --dates   virtual clock for rate rules (a burst, or Date: headers)
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)
         --engine ses [--ses-verdict K=V]...: print the SES receipt rule Lambda action's event instead

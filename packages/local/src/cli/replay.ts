@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Direction, Verdict } from '@wmflow/core';
+import { DEFAULT_RATE_TABLE } from '../dynamo/dynamo-server.js';
 import { LocalStackError } from '../errors.js';
 import { parseFaultSpec } from '../faults/fault-spec.js';
 import { findMessageFiles } from '../load-eml.js';
@@ -21,6 +22,7 @@ import {
   tableRow,
 } from '../replay/table.js';
 import type { ReplayResult } from '../replay/types.js';
+import { VirtualClock } from '../replay/virtual-clock.js';
 import { parseSesVerdicts } from '../ses/ses-event.js';
 import { startLocalStack } from '../stack.js';
 
@@ -72,8 +74,12 @@ export async function replay(args: string[]): Promise<number> {
       'allow-failures': { type: 'boolean', default: false },
       engine: { type: 'string', default: 'workmail' },
       'ses-verdict': { type: 'string', multiple: true, default: [] },
+      rate: { type: 'string' },
+      start: { type: 'string' },
+      dates: { type: 'boolean', default: false },
     },
   });
+  const clock = virtualClock(values);
   const engine = parseEngine(values.engine, values.direction);
   if ((values.function === undefined) === (values.handler === undefined)) {
     throw new LocalStackError('give one of --function <name> or --handler <module>[#export]');
@@ -119,6 +125,9 @@ export async function replay(args: string[]): Promise<number> {
     if (key.endsWith('_BUCKET') && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) buckets.add(value);
   }
   if (buckets.size === 0) buckets.add('wmflow-local');
+  // Rate settings without a table: count in the local default table, as the template would create one.
+  if ((userEnv.STORM_GROUPS || userEnv.RATE_LIMITS) && !userEnv.RATE_TABLE)
+    userEnv.RATE_TABLE = DEFAULT_RATE_TABLE;
 
   const book = await ExpectationBook.load(values.expect);
   const paths = positionals.length > 0 ? positionals : book.fixtures();
@@ -134,7 +143,9 @@ export async function replay(args: string[]): Promise<number> {
     buckets: [...buckets],
     ...(values.region ? { region: values.region } : {}),
     ...(faults ? { faults } : {}),
+    rateTables: [...new Set([DEFAULT_RATE_TABLE, userEnv.RATE_TABLE ?? DEFAULT_RATE_TABLE])],
   });
+  const uninstallClock = clock?.install();
   for (const name of SCRUBBED) delete process.env[name];
   const tracker = await S3Tracker.start(stack);
   Object.assign(process.env, userEnv, stack.env, { AWS_ENDPOINT_URL_S3: tracker.endpoint });
@@ -195,6 +206,7 @@ export async function replay(args: string[]): Promise<number> {
         : {}),
       signal: stop.signal,
       retries,
+      ...(clock ? { beforeInvoke: (message: Buffer) => clock.next(message) } : {}),
       onResult: (r) => {
         progress.tick(r.file);
         if (r.skipped) skipped.set(r.skipped, (skipped.get(r.skipped) ?? 0) + 1);
@@ -223,12 +235,29 @@ export async function replay(args: string[]): Promise<number> {
     const problemsFail = summary.unexpectedProblems > 0 && !values['allow-failures'];
     return summary.unexpectedErrors > 0 || summary.checkFailures > 0 || problemsFail ? 1 : 0;
   } finally {
+    uninstallClock?.();
     process.off('unhandledRejection', onStray);
     process.off('SIGINT', onSignal);
     io.restore();
     await tracker.close();
     await stack.stop();
   }
+}
+
+/** `--rate <msgs/s>` [`--start <time>`] or `--dates`: the virtual clock rate rules count by. */
+function virtualClock(values: { rate?: string; start?: string; dates?: boolean }): VirtualClock | undefined {
+  if (values.rate === undefined && !values.dates) {
+    if (values.start !== undefined) throw new LocalStackError('--start needs --rate');
+    return undefined;
+  }
+  const start = values.start === undefined ? undefined : Date.parse(values.start);
+  if (start !== undefined && !Number.isFinite(start))
+    throw new LocalStackError('--start: a date and time (ISO 8601)');
+  return new VirtualClock({
+    ...(values.rate !== undefined ? { rate: Number(values.rate) } : {}),
+    ...(start !== undefined ? { start } : {}),
+    fromDates: values.dates === true,
+  });
 }
 
 function slim(r: ReplayResult): ReplayResult {

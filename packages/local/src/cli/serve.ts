@@ -7,7 +7,7 @@ import { samEnvVars } from '../sam-env.js';
 import { startLocalStack } from '../stack.js';
 
 /**
- * `wmflow serve`: starts the local stack, prints `export NAME=value` lines,
+ * `wmflow serve`: starts the local stack (DynamoDB and its `RATE_TABLE` included), prints `export NAME=value` lines,
  * one `<messageId>\t<path>` line per loaded message and `ready`, then runs
  * until SIGINT or SIGTERM and stops cleanly (exit code 0). `--host ADDR` listens on
  * another IPv4 address of this machine (containers cannot reach 127.0.0.1);
@@ -42,6 +42,7 @@ export async function serve(args: string[]): Promise<number> {
     ...(values.region ? { region: values.region } : {}),
   });
   const lines = Object.entries(stack.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+  lines.push(`export RATE_TABLE=${stack.dynamo.tables[0] ?? ''}`);
   for (const file of files) lines.push(`${await stack.flow.loadFile(file)}\t${file}`);
   if (values['env-json']) {
     await writeFile(values['env-json'], `${JSON.stringify(samEnvVars(stack.env), null, 2)}\n`);

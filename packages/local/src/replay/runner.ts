@@ -50,6 +50,8 @@ export interface ReplayOptions {
   retries?: number;
   /** Replays on SES receipt rules instead of WorkMail (`--engine ses`): where messages are stored, verdicts. */
   ses?: SesReplayOptions;
+  /** Called with each message's bytes just before the handler runs (the virtual clock moves here). */
+  beforeInvoke?(message: Buffer): void;
   /** Called once per message, in order, as soon as it is done. */
   onResult(result: ReplayResult): void | Promise<void>;
 }
@@ -188,6 +190,7 @@ async function replayOne(
     messageId,
     ...(derived.sender ? { sender: derived.sender } : {}),
   });
+  options.beforeInvoke?.(bytes);
   let invocation = await invokeOnce(options.handler, event, {
     timeoutMs: options.timeoutMs,
     functionName: options.handler.label,

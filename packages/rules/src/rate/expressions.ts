@@ -1,0 +1,145 @@
+import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The UpdateItem requests of the counter store. One item per counted key holds two window slots
+ * (`w0,c0,m0` for even window numbers, `w1,c1,m1` for odd ones): the current window's count and the
+ * previous window's count (what the sliding estimate weighs) live in the same item, so one request
+ * both counts and reads. `m<slot>` maps a short hash of each counted invocationId to its rank, so a
+ * retry is recognised (the condition fails) and answered from the rank it got the first time.
+ */
+export interface CountRequest {
+  table: string;
+  pk: string;
+  /** Window number: floor(now / window). */
+  window: number;
+  /** Hash of the invocationId (the marker's name); always checked, so a retry is recognised. */
+  marker: string;
+  /** Record the marker: false once the window is known to be past the limit (keeps the item small). */
+  mark: boolean;
+  /** TTL attribute value, epoch seconds. */
+  ttl: number;
+}
+
+const n = (value: number): AttributeValue => ({ N: String(value) });
+/** Sets the TTL and makes sure the other slot and the storm hold come back in UPDATED_NEW. */
+const KEEP =
+  '#ttl = :ttl, #pc = if_not_exists(#pc, :zero), #pw = if_not_exists(#pw, :none), #u = if_not_exists(#u, :zero)';
+
+function slots(window: number) {
+  const p = window % 2;
+  return { w: `w${p}`, c: `c${p}`, m: `m${p}`, pw: `w${1 - p}`, pc: `c${1 - p}` };
+}
+
+/** Counts in the slot that already holds this window. Fails its condition when the slot is stale or this is a retry. */
+export function continueWindow(r: CountRequest): UpdateItemCommandInput {
+  const s = slots(r.window);
+  return {
+    TableName: r.table,
+    Key: { pk: { S: r.pk } },
+    ConditionExpression: '#w = :w AND attribute_not_exists(#m.#h)',
+    UpdateExpression: `SET #c = #c + :one, ${r.mark ? '#m.#h = #c + :one, ' : ''}${KEEP}`,
+    ExpressionAttributeNames: names(s, r.marker),
+    ExpressionAttributeValues: {
+      ':w': n(r.window),
+      ':one': n(1),
+      ':zero': n(0),
+      ':none': n(-1),
+      ':ttl': n(r.ttl),
+    },
+    ReturnValues: 'UPDATED_NEW',
+  };
+}
+
+/** Opens the slot for this window (first count of the window). Fails its condition when another request opened it first. */
+export function openWindow(r: CountRequest): UpdateItemCommandInput {
+  const s = slots(r.window);
+  return {
+    TableName: r.table,
+    Key: { pk: { S: r.pk } },
+    ConditionExpression: 'attribute_not_exists(#w) OR #w < :w',
+    UpdateExpression: `SET #w = :w, #c = :one, #m = :marks, ${KEEP}`,
+    ExpressionAttributeNames: names(s),
+    ExpressionAttributeValues: {
+      ':w': n(r.window),
+      ':one': n(1),
+      ':zero': n(0),
+      ':none': n(-1),
+      ':ttl': n(r.ttl),
+      ':marks': { M: r.mark ? { [r.marker]: n(1) } : {} },
+    },
+    ReturnValues: 'UPDATED_NEW',
+  };
+}
+
+/** Reads the whole item through an UpdateItem that changes nothing (so UpdateItem is the only permission needed). */
+export function peek(r: Pick<CountRequest, 'table' | 'pk' | 'ttl'>): UpdateItemCommandInput {
+  return {
+    TableName: r.table,
+    Key: { pk: { S: r.pk } },
+    UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl)',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':ttl': n(r.ttl) },
+    ReturnValues: 'ALL_NEW',
+  };
+}
+
+/** Holds a storm until `until` (ms), never shortening a later hold. */
+export function holdUntil(
+  r: Pick<CountRequest, 'table' | 'pk' | 'ttl'>,
+  until: number,
+): UpdateItemCommandInput {
+  return {
+    TableName: r.table,
+    Key: { pk: { S: r.pk } },
+    ConditionExpression: 'attribute_not_exists(#u) OR #u < :u',
+    UpdateExpression: 'SET #u = :u, #ttl = :ttl',
+    ExpressionAttributeNames: { '#u': 'u', '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':u': n(until), ':ttl': n(r.ttl) },
+  };
+}
+
+function names(s: ReturnType<typeof slots>, marker?: string): Record<string, string> {
+  return {
+    '#w': s.w,
+    '#c': s.c,
+    '#m': s.m,
+    '#pc': s.pc,
+    '#pw': s.pw,
+    '#u': 'u',
+    '#ttl': 'ttl',
+    ...(marker ? { '#h': marker } : {}),
+  };
+}
+
+/** The item's state as the store reads it back. */
+export interface SlotState {
+  /** Window number held by the slot of the requested window, or undefined. */
+  window?: number;
+  count: number;
+  /** The rank recorded for the marker, when this invocation was counted before. */
+  rank?: number;
+  /** Window number and count of the other slot. */
+  previousWindow: number;
+  previousCount: number;
+  /** Storm hold end (ms since the epoch); 0 when none. */
+  until: number;
+}
+
+const num = (v: AttributeValue | undefined): number | undefined =>
+  v?.N === undefined ? undefined : Number(v.N);
+
+/** Reads the slots of `window` out of returned attributes (UPDATED_NEW or ALL_NEW). */
+export function readSlots(item: Record<string, AttributeValue>, window: number, marker?: string): SlotState {
+  const s = slots(window);
+  const marks = item[s.m]?.M;
+  const rank = marker && marks ? num(marks[marker]) : undefined;
+  const held = num(item[s.w]);
+  return {
+    ...(held !== undefined ? { window: held } : {}),
+    count: num(item[s.c]) ?? 0,
+    ...(rank !== undefined ? { rank } : {}),
+    previousWindow: num(item[s.pw]) ?? -1,
+    previousCount: num(item[s.pc]) ?? 0,
+    until: num(item.u) ?? 0,
+  };
+}
