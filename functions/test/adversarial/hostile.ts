@@ -3,6 +3,8 @@
  * attachment policy an outside sender could take. Generated here, not copied from anywhere.
  */
 
+import { mimeMultipart, mimePart } from '@wmflow/core/testing';
+
 const CRLF = '\r\n';
 
 /** What the guard must do with a hostile message in strip mode: remove the part and deliver, or refuse. */
@@ -31,21 +33,8 @@ function base64(bytes: Buffer): string {
   return (bytes.toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
 }
 
-/** A leaf part: its header lines, then its body. */
-function leaf(headers: readonly string[], body: string): string {
-  return [...headers, '', body].join(CRLF);
-}
-
-/** A multipart body holding the given parts. */
-function multipart(boundary: string, parts: readonly string[], subtype = 'mixed'): string {
-  return [
-    `Content-Type: multipart/${subtype}; boundary="${boundary}"`,
-    '',
-    ...parts.flatMap((p) => [`--${boundary}`, p]),
-    `--${boundary}--`,
-    '',
-  ].join(CRLF);
-}
+const leaf = mimePart;
+const multipart = mimeMultipart;
 
 /** A whole message around a body entity (its content headers included). */
 function message(entity: string, extra: readonly string[] = [], date = true): Buffer {

@@ -1,22 +1,15 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { mimeMessage, mimeMultipart, mimePart } from '../testing/mime.js';
 import { DEFAULT_MESSAGE_LIMITS } from './limits.js';
 import { nameVariants, normalizeFileName, partNaming } from './part-names.js';
 import { walkParts } from './part-walk.js';
 
-const CRLF = '\r\n';
 const walk = (text: string, limits = DEFAULT_MESSAGE_LIMITS) =>
   walkParts(Readable.from([Buffer.from(text, 'latin1')]), limits);
-const mixed = (b: string, parts: readonly string[]) =>
-  [
-    `Content-Type: multipart/mixed; boundary="${b}"`,
-    '',
-    ...parts.flatMap((p) => [`--${b}`, p]),
-    `--${b}--`,
-    '',
-  ].join(CRLF);
-const part = (headers: readonly string[], body = 'x') => [...headers, '', body].join(CRLF);
-const head = 'From: a@b.example\r\nSubject: s\r\nMIME-Version: 1.0\r\n';
+const mixed = mimeMultipart;
+const part = mimePart;
+const head = mimeMessage(''); // the top-level header lines, ending in CRLF
 
 describe('part names', () => {
   it('reads every name of every naming header, plain, RFC 2231 and RFC 2047', () => {

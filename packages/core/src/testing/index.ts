@@ -3,3 +3,4 @@ export { captureLogger } from './capture-logger.js';
 export type { MakeFlowEventOptions } from './events.js';
 export { makeFlowEvent } from './events.js';
 export { lambdaContext } from './lambda-context.js';
+export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';
