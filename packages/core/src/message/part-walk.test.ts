@@ -75,6 +75,20 @@ describe('walkParts', () => {
     expect(png?.related).toBe(true);
   });
 
+  it('keeps reading past an attached message whose walk stopped at a limit', async () => {
+    const inner = mimeMessage(
+      mixed('i', [
+        ...Array.from({ length: 12 }, () => part(['Content-Type: text/plain'])),
+        part(['Content-Type: application/octet-stream'], 'A'.repeat(4 * 1024 * 1024)),
+      ]),
+    );
+    const message = `${head}${mixed('o', [part(['Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64'], Buffer.from(inner).toString('base64').replace(/.{76}/g, '$&\r\n')), part(['Content-Type: text/plain; name="after.vbs"'])])}`;
+    const { parts, findings } = await walk(message, { ...DEFAULT_MESSAGE_LIMITS, maxParts: 10 });
+    // It ends (no stall on the stopped inner walk), and what it could not see is a finding, not a pass.
+    expect(new Set(findings.map((f) => f.reason))).toEqual(new Set(['more than 10 MIME parts']));
+    expect(parts.some((p) => p.names.includes('after.vbs'))).toBe(false);
+  });
+
   it('reports limits and malformed structure as findings, never throwing', async () => {
     const many = mixed(
       'm',
