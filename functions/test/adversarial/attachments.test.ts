@@ -1,39 +1,28 @@
 import { Readable } from 'node:stream';
-import { type FlowResponse, LazyMessage, readResponse, resetDefaultClients } from '@wmflow/core';
+import { type FlowResponse, LazyMessage, readResponse } from '@wmflow/core';
 import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { attachmentPolicy, attachmentViolations } from '@wmflow/rules';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { guard } from '../../guard/guard.js';
 import { type HostileCase, hostileCases } from './hostile.js';
+import { useLocalStack } from './stack.js';
 
 // Replays every hostile message of docs/threat-model.md ("Attachments") through the prebuilt guard at its
 // defaults, over the local Message Flow emulator and S3, and checks the promised outcome.
 
-let stack: LocalStack;
-const saved = { ...process.env };
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: ['updates'] });
-  Object.assign(process.env, stack.env, { AWS_S3_FORCE_PATH_STYLE: 'true' });
-  resetDefaultClients();
-});
-afterAll(async () => {
-  process.env = saved;
-  resetDefaultClients();
-  await stack?.stop();
-});
+const stack = useLocalStack();
 
 const RECIPIENTS = ['bob@corp.example', 'carol@corp.example'];
 const cases = hostileCases();
 
 async function replay(c: HostileCase, extra: Record<string, string>) {
   const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: 'updates', ...extra });
-  const messageId = stack.flow.load(c.message);
+  const messageId = stack().flow.load(c.message);
   const event = makeFlowEvent({ messageId, mailFrom: 'accounts@evil.example', recipients: RECIPIENTS });
   const response = (await handler(event, lambdaContext())) as FlowResponse;
   const verdicts = readResponse(response, RECIPIENTS, 'INBOUND').verdicts;
-  const delivered = stack.flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0);
-  return { verdicts, delivered, versions: stack.flow.history(messageId).length };
+  const delivered = stack().flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0);
+  return { verdicts, delivered, versions: stack().flow.history(messageId).length };
 }
 
 /** What the default policy still finds in a delivered message (nothing, when the strip worked). */

@@ -1,25 +1,14 @@
-import { type FlowResponse, readResponse, resetDefaultClients } from '@wmflow/core';
-import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FlowResponse, readResponse } from '@wmflow/core';
+import { lambdaContext, makeFlowEvent, mimeAttached, mimeMultipart, mimePart } from '@wmflow/core/testing';
+import { describe, expect, it } from 'vitest';
 import { guard } from '../../guard/guard.js';
 import { outboundPolicy } from '../../outbound-policy/outbound-policy.js';
 import { hostileCases } from './hostile.js';
+import { useLocalStack } from './stack.js';
 
 // docs/threat-model.md, "Fail-closed protections": a protection that cannot read the message blocks it.
 
-let stack: LocalStack;
-const saved = { ...process.env };
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: ['updates'] });
-  Object.assign(process.env, stack.env, { AWS_S3_FORCE_PATH_STYLE: 'true' });
-  resetDefaultClients();
-});
-afterAll(async () => {
-  process.env = saved;
-  resetDefaultClients();
-  await stack?.stop();
-});
+const stack = useLocalStack();
 
 const CRLF = '\r\n';
 const CARD = '4111 1111 1111 1111';
@@ -31,21 +20,9 @@ const HEAD = [
   'Message-ID: <booking@corp.example>',
   'MIME-Version: 1.0',
 ];
-const text = (body: string) => ['Content-Type: text/plain; charset=us-ascii', '', body].join(CRLF);
-const mixed = (b: string, parts: readonly string[]) =>
-  [
-    `Content-Type: multipart/mixed; boundary="${b}"`,
-    '',
-    ...parts.flatMap((p) => [`--${b}`, p]),
-    `--${b}--`,
-    '',
-  ].join(CRLF);
-const attach = (entity: string) =>
-  [
-    'Content-Type: message/rfc822',
-    '',
-    ['From: x@corp.example', 'Subject: fw', 'MIME-Version: 1.0', entity].join(CRLF),
-  ].join(CRLF);
+const text = (body: string) => mimePart(['Content-Type: text/plain; charset=us-ascii'], body);
+const mixed = mimeMultipart;
+const attach = (entity: string) => mimeAttached(entity);
 
 /** Outbound messages whose card number sits where the detector cannot read it. */
 function unreadable(): [string, string][] {
@@ -65,7 +42,7 @@ function unreadable(): [string, string][] {
 }
 
 async function outbound(entity: string, recipients: string[]) {
-  const messageId = stack.flow.load(Buffer.from([...HEAD, entity].join(CRLF)));
+  const messageId = stack().flow.load(Buffer.from([...HEAD, entity].join(CRLF)));
   const handler = outboundPolicy({ ORGANIZATION_DOMAINS: 'corp.example' });
   const event = makeFlowEvent({ messageId, direction: 'OUTBOUND', mailFrom: 'dan@corp.example', recipients });
   const response = (await handler(event, lambdaContext())) as FlowResponse;
@@ -85,7 +62,7 @@ describe('adversarial: fail-closed protections at their defaults', () => {
 
   it('the guard in audit mode changes nothing, even when a rule cannot decide', async () => {
     const over = hostileCases().find((c) => c.name.includes('header block over 1 MiB'));
-    const messageId = stack.flow.load(over?.message ?? Buffer.alloc(0));
+    const messageId = stack().flow.load(over?.message ?? Buffer.alloc(0));
     const handler = guard({
       ORGANIZATION_DOMAINS: 'corp.example',
       UPDATES_BUCKET: 'updates',

@@ -4,22 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { applyEditFallbacks } from '../flow/edit-fallback.js';
 import { DEFAULT_MESSAGE_LIMITS } from '../message/limits.js';
 import { walkParts } from '../message/part-walk.js';
+import { mimeMessage, mimeMultipart, mimePart } from '../testing/mime.js';
 import { type Verdict, Verdicts } from '../verdicts.js';
 import { applyEdits } from './apply-edits.js';
 import { type Edit, EditError, EditQueue } from './edits.js';
 
-const CRLF = '\r\n';
-const head =
-  'From: a@b.example\r\nSubject: s\r\nDate: Sun, 29 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n';
-const mixed = (b: string, parts: readonly string[]) =>
-  [
-    `Content-Type: multipart/mixed; boundary="${b}"`,
-    '',
-    ...parts.flatMap((p) => [`--${b}`, p]),
-    `--${b}--`,
-    '',
-  ].join(CRLF);
-const part = (headers: readonly string[], body = 'x') => [...headers, '', body].join(CRLF);
+const head = mimeMessage('', ['Date: Sun, 29 Nov 2026 10:00:00 +0000']);
+const mixed = mimeMultipart;
+const part = mimePart;
 const exe = part(['Content-Type: text/plain; name="run.vbs"'], 'MsgBox "payload-marker"');
 const inner = `${head}${mixed('i', [part(['Content-Type: text/plain'], 'inner text'), exe])}`;
 

@@ -1,23 +1,12 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { mimeAttached, mimeMultipart } from '../testing/mime.js';
 import { DEFAULT_MESSAGE_LIMITS, MessageLimitError } from './limits.js';
 import { parseMessage } from './parse.js';
 
 const CRLF = '\r\n';
-const mixed = (b: string, parts: readonly string[]) =>
-  [
-    `Content-Type: multipart/mixed; boundary="${b}"`,
-    '',
-    ...parts.flatMap((p) => [`--${b}`, p]),
-    `--${b}--`,
-    '',
-  ].join(CRLF);
-const attach = (entity: string) =>
-  [
-    'Content-Type: message/rfc822',
-    '',
-    ['From: x@corp.example', 'Subject: fw', 'MIME-Version: 1.0', entity].join(CRLF),
-  ].join(CRLF);
+const mixed = mimeMultipart;
+const attach = (entity: string) => mimeAttached(entity);
 const nested = (levels: number) => {
   let entity = mixed('a0', [['Content-Type: text/plain', '', 'card 4111 1111 1111 1111'].join(CRLF)]);
   for (let i = 1; i <= levels; i++)

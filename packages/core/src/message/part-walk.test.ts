@@ -1,22 +1,15 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { mimeMessage, mimeMultipart, mimePart } from '../testing/mime.js';
 import { DEFAULT_MESSAGE_LIMITS } from './limits.js';
 import { nameVariants, normalizeFileName, partNaming } from './part-names.js';
 import { walkParts } from './part-walk.js';
 
-const CRLF = '\r\n';
 const walk = (text: string, limits = DEFAULT_MESSAGE_LIMITS) =>
   walkParts(Readable.from([Buffer.from(text, 'latin1')]), limits);
-const mixed = (b: string, parts: readonly string[]) =>
-  [
-    `Content-Type: multipart/mixed; boundary="${b}"`,
-    '',
-    ...parts.flatMap((p) => [`--${b}`, p]),
-    `--${b}--`,
-    '',
-  ].join(CRLF);
-const part = (headers: readonly string[], body = 'x') => [...headers, '', body].join(CRLF);
-const head = 'From: a@b.example\r\nSubject: s\r\nMIME-Version: 1.0\r\n';
+const mixed = mimeMultipart;
+const part = mimePart;
+const head = mimeMessage(''); // the top-level header lines, ending in CRLF
 
 describe('part names', () => {
   it('reads every name of every naming header, plain, RFC 2231 and RFC 2047', () => {
@@ -80,6 +73,20 @@ describe('walkParts', () => {
     const png = parts.find((p) => p.contentType === 'image/png');
     expect(png?.protectedBy).toBe('multipart/signed');
     expect(png?.related).toBe(true);
+  });
+
+  it('keeps reading past an attached message whose walk stopped at a limit', async () => {
+    const inner = mimeMessage(
+      mixed('i', [
+        ...Array.from({ length: 12 }, () => part(['Content-Type: text/plain'])),
+        part(['Content-Type: application/octet-stream'], 'A'.repeat(4 * 1024 * 1024)),
+      ]),
+    );
+    const message = `${head}${mixed('o', [part(['Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64'], Buffer.from(inner).toString('base64').replace(/.{76}/g, '$&\r\n')), part(['Content-Type: text/plain; name="after.vbs"'])])}`;
+    const { parts, findings } = await walk(message, { ...DEFAULT_MESSAGE_LIMITS, maxParts: 10 });
+    // It ends (no stall on the stopped inner walk), and what it could not see is a finding, not a pass.
+    expect(new Set(findings.map((f) => f.reason))).toEqual(new Set(['more than 10 MIME parts']));
+    expect(parts.some((p) => p.names.includes('after.vbs'))).toBe(false);
   });
 
   it('reports limits and malformed structure as findings, never throwing', async () => {

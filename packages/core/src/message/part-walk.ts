@@ -1,11 +1,10 @@
-import { once } from 'node:events';
-import { PassThrough, type Readable, type Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import type { MessageLimits } from './limits.js';
+import { feedLeaf, finishLeaf, type Leaf, type NestedWalk, startLeaf } from './part-leaf.js';
 import { partNaming } from './part-names.js';
-import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { asLimitError } from './structure.js';
 
 /**
@@ -89,16 +88,6 @@ interface Place {
   protectedBy?: string;
 }
 
-interface Leaf {
-  node: SplitNode;
-  part: MessagePart;
-  decoder: Transform;
-  head: Buffer[];
-  headSize: number;
-  inner?: PassThrough;
-  innerDone?: Promise<void>;
-}
-
 async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<void> {
   // ignoreEmbedded: attached messages are leaves here and walked below, so ids match the editor's walk.
   const splitter = new Splitter({
@@ -119,7 +108,7 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
       SplitNode | { type: string; value: Buffer; node?: SplitNode }
     >) {
       if (leaf && chunk.type === 'body' && 'value' in chunk && chunk.node === leaf.node) {
-        await feed(leaf, chunk.value);
+        await feedLeaf(leaf, chunk.value);
         continue;
       }
       if (chunk.type === 'data' && 'value' in chunk && chunk.node && opaque.has(chunk.node)) {
@@ -136,7 +125,7 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
         continue;
       }
       if (chunk.type !== 'node') continue;
-      if (leaf) await finish(leaf, walk);
+      if (leaf) await finishLeaf(leaf, walk.out.findings);
       leaf = undefined;
       const node = chunk as SplitNode;
       const id = `${place.prefix}${++ordinal}`;
@@ -152,9 +141,9 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
       const part = describe(node, id, place, walk);
       if (part.container && !hasBoundary(node)) opaque.set(node, '\n');
       walk.out.parts.push(part);
-      if (!part.container) leaf = startLeaf(node, part, walk, place);
+      if (!part.container) leaf = startLeaf(node, part, nestedWalk(node, part, walk, place));
     }
-    if (leaf) await finish(leaf, walk);
+    if (leaf) await finishLeaf(leaf, walk.out.findings);
   } catch (error) {
     const e = asLimitError(error);
     const kind = e instanceof Error && e.name === 'MessageLimitError' ? 'limit' : 'malformed';
@@ -207,55 +196,18 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   };
 }
 
-function startLeaf(node: SplitNode, part: MessagePart, walk: Walk, place: Place): Leaf {
-  const leaf: Leaf = { node, part, decoder: node.getDecoder(), head: [], headSize: 0 };
-  if (part.contentType === 'message/rfc822') {
-    let nesting = place.nesting + 1;
-    for (let n = node.parentNode; n; n = n.parentNode) nesting++;
-    const inner = new PassThrough();
-    leaf.inner = inner;
-    leaf.innerDone = walkMessage(inner, walk, {
+/** For an attached message: walks its decoded bytes as a message of its own, ids under the part's. */
+function nestedWalk(node: SplitNode, part: MessagePart, walk: Walk, place: Place): NestedWalk | undefined {
+  if (part.contentType !== 'message/rfc822') return undefined;
+  let nesting = place.nesting + 1;
+  for (let n = node.parentNode; n; n = n.parentNode) nesting++;
+  return (inner) =>
+    walkMessage(inner, walk, {
       prefix: `${part.id}/`,
       depth: place.depth + 1,
       nesting,
       protectedBy: part.protectedBy,
     });
-  }
-  leaf.decoder.on('data', (chunk: Buffer) => {
-    part.size += chunk.length;
-    if (leaf.headSize < SNIFF_BYTES) {
-      leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
-      leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
-    }
-    // Backpressure: the decoder waits while the nested walk catches up, and `feed` waits on the decoder.
-    if (leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
-      leaf.decoder.pause();
-      leaf.inner.once('drain', () => leaf.decoder.resume());
-    }
-  });
-  return leaf;
-}
-
-async function feed(leaf: Leaf, value: Buffer): Promise<void> {
-  if (!leaf.decoder.write(value)) await once(leaf.decoder, 'drain');
-}
-
-async function finish(leaf: Leaf, walk: Walk): Promise<void> {
-  const ended = once(leaf.decoder, 'end');
-  leaf.decoder.end();
-  leaf.decoder.resume();
-  try {
-    await ended;
-  } catch (error) {
-    walk.out.findings.push({
-      partId: leaf.part.id,
-      kind: 'malformed',
-      reason: `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
-    });
-  }
-  leaf.inner?.end();
-  await leaf.innerDone;
-  leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
 }
 
 function hasBoundary(node: SplitNode): boolean {

@@ -33,3 +33,4 @@ export { makeFlowEvent } from './events.js';
 export { lambdaContext } from './lambda-context.js';
 export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';
+export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';

@@ -169,6 +169,22 @@ describe('attachments and content over the emulator', () => {
     );
     expect(stripped.verdict('ap@corp.example')).toBe('DEFAULT');
     expect((stripped.outcome.edit as { status: string }).status).toBe('committed');
+    // The deadline comes before the removal is committed: the strip's recipients get the bounce, not DEFAULT.
+    const stall = rule(
+      'stall',
+      (ctx) => new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r())),
+    );
+    const late = await h.run(
+      [blockAttachments({ action: 'strip' }), stall],
+      bad,
+      { recipients: ['ap@corp.example', 'bob@corp.example'] },
+      { updates: { bucket: 'journal' }, deadline: { workmailTimeoutMs: 1500, safetyMarginMs: 0 } },
+    );
+    expect(late.verdict('ap@corp.example')).toMatch(/^BOUNCE:/);
+    expect(late.verdict('bob@corp.example')).toMatch(/^BOUNCE:/);
+    expect(late.outcome.warnings).toEqual([
+      expect.stringMatching(/^parts .* were not removed \(skipped: deadline/),
+    ]);
     expect((stripped.outcome.fired as { notes: string[] }[])[0]?.notes).toContain('edit remove-parts');
   });
 

@@ -1,0 +1,68 @@
+import { once } from 'node:events';
+import { PassThrough, type Transform } from 'node:stream';
+import type { SplitNode } from '../edit/part-info.js';
+import type { MessagePart, StructureFinding } from './part-walk.js';
+import { SNIFF_BYTES, sniffType } from './sniff.js';
+
+/** Walks an attached message's decoded bytes as they arrive. */
+export type NestedWalk = (inner: PassThrough) => Promise<void>;
+
+/** A content part being decoded as it streams past: sized, sniffed, and handed to a nested walk. */
+export interface Leaf {
+  node: SplitNode;
+  part: MessagePart;
+  decoder: Transform;
+  head: Buffer[];
+  headSize: number;
+  inner?: PassThrough;
+  innerDone?: Promise<void>;
+}
+
+/** Starts decoding a part; an attached message's bytes also feed `nested`. */
+export function startLeaf(node: SplitNode, part: MessagePart, nested: NestedWalk | undefined): Leaf {
+  const leaf: Leaf = { node, part, decoder: node.getDecoder(), head: [], headSize: 0 };
+  if (nested) {
+    const inner = new PassThrough();
+    leaf.inner = inner;
+    // A nested walk that stops early (a limit) closes its input: never leave the decoder waiting on it.
+    inner.once('close', () => leaf.decoder.resume());
+    leaf.innerDone = nested(inner);
+  }
+  leaf.decoder.on('data', (chunk: Buffer) => {
+    part.size += chunk.length;
+    if (leaf.headSize < SNIFF_BYTES) {
+      leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
+      leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
+    }
+    // Backpressure: the decoder waits while the nested walk catches up, and `feedLeaf` waits on the decoder.
+    if (leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
+      leaf.decoder.pause();
+      leaf.inner.once('drain', () => leaf.decoder.resume());
+    }
+  });
+  return leaf;
+}
+
+/** Passes encoded body bytes to the part's decoder. */
+export async function feedLeaf(leaf: Leaf, value: Buffer): Promise<void> {
+  if (!leaf.decoder.write(value)) await once(leaf.decoder, 'drain');
+}
+
+/** Ends the part: waits for its decoder and nested walk, records its sniffed type (or why it cannot be decoded). */
+export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Promise<void> {
+  const ended = once(leaf.decoder, 'end');
+  leaf.decoder.end();
+  leaf.decoder.resume();
+  try {
+    await ended;
+  } catch (error) {
+    findings.push({
+      partId: leaf.part.id,
+      kind: 'malformed',
+      reason: `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+  leaf.inner?.end();
+  await leaf.innerDone;
+  leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
+}
