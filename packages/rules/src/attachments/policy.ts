@@ -41,9 +41,16 @@ const ZIP_BASED = new Set('docx docm xlsx xlsm pptx pptm odt ods odp jar apk epu
  */
 export function extensionsOf(filename: string): string[] {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and controls hide the real extension
-  const name = filename.replace(/[\u0000-\u001f]/g, '').replace(/[. ]+$/, '');
+  const name = trimDotsAndSpaces(filename.replace(/[\u0000-\u001f]/g, ''));
   const parts = name.split('.').slice(1).reverse();
   return parts.map((p) => p.trim().toLowerCase()).filter((p) => p !== '' && p.length <= 16);
+}
+
+// Not `/[. ]+$/`: on `a. . . .x` that regex rescans the run from every position (quadratic).
+function trimDotsAndSpaces(name: string): string {
+  let end = name.length;
+  while (end > 0 && (name[end - 1] === '.' || name[end - 1] === ' ')) end--;
+  return name.slice(0, end);
 }
 
 /** Options of the attachment policy ({@link attachmentViolations}, `blockAttachments`). */
