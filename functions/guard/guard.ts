@@ -8,6 +8,7 @@ import {
   tagExternal,
 } from '@wmflow/rules';
 import { configured, type Env, FunctionConfig } from '../shared/config.js';
+import { PROTECTIVE_EVENT_POLICY } from '../shared/event-policy.js';
 import { RATE_PARTS, RATE_SETTINGS, rateRules } from '../shared/rate.js';
 import { rollout } from '../shared/scope.js';
 import { updatesOption } from '../shared/updates.js';
@@ -66,9 +67,7 @@ export function guard(env: Env): FlowHandler {
   const { config, rules, edits, domains } = guardRules(env);
   const options = {
     direction: 'INBOUND' as const,
-    // An event wmflow cannot read is retried, never let through (see docs/threat-model.md).
-    onInvalidEvent: 'rethrow' as const,
-    requireRecipients: true,
+    ...PROTECTIVE_EVENT_POLICY,
     rules: rules.map((r) => inbound(r)),
     organizationDomains: domains,
     ...updatesOption(config, edits, 'tagging external mail or ATTACHMENT_ACTION=strip'),

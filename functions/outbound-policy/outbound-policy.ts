@@ -8,6 +8,7 @@ import {
   settleWith,
 } from '@wmflow/rules';
 import { configured, type Env, FunctionConfig } from '../shared/config.js';
+import { PROTECTIVE_EVENT_POLICY } from '../shared/event-policy.js';
 import { RATE_PARTS, RATE_SETTINGS, rateRules } from '../shared/rate.js';
 import { rollout } from '../shared/scope.js';
 import { updatesOption } from '../shared/updates.js';
@@ -109,9 +110,7 @@ export function outboundPolicy(env: Env): FlowHandler {
 
   const options = {
     direction: 'OUTBOUND' as const,
-    // An event wmflow cannot read is retried, never let through (see docs/threat-model-bounds.md).
-    onInvalidEvent: 'rethrow' as const,
-    requireRecipients: true,
+    ...PROTECTIVE_EVENT_POLICY,
     rules: rules.map((r) => outbound(r)),
     organizationDomains: domains,
     ...updatesOption(config, disclaimer !== undefined, 'DISCLAIMER_TEXT'),

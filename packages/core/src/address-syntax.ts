@@ -37,24 +37,24 @@ export function parseMailbox(text: string): MailboxParts | undefined {
 /** The content of a quoted local part, unescaped; the text itself when not quoted. */
 export function unquoteLocal(local: string): string {
   if (!local.startsWith('"') || !local.endsWith('"') || local.length < 2) return local;
-  let out = '';
+  const out: string[] = [];
+  let from = 1;
   for (let i = 1; i < local.length - 1; i++) {
-    const c = local[i] as string;
-    if (c === '\\' && i + 1 < local.length - 1) {
+    if (local.charCodeAt(i) === 0x5c && i + 1 < local.length - 1) {
+      out.push(local.slice(from, i));
+      from = i + 1;
       i++;
-      out += local[i];
-    } else out += c;
+    }
   }
-  return out;
+  out.push(local.slice(from, -1));
+  return out.join('');
 }
 
 /** The shortest RFC 5321 spelling of a local part: bare when it is a dot-string, else quoted. */
 export function canonicalLocal(local: string): string {
   const content = unquoteLocal(local);
   if (content !== '' && dotStringEnd(content, 0, ATEXT) === content.length) return content;
-  let out = '"';
-  for (const c of content) out += c === '"' || c === '\\' ? `\\${c}` : c;
-  return `${out}"`;
+  return `"${content.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
 /** True for an RFC 5321 address literal (`[IPv4]`, `[IPv6:…]`, `[tag:…]`). */

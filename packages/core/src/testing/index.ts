@@ -31,6 +31,6 @@ export { captureLogger } from './capture-logger.js';
 export type { MakeFlowEventOptions } from './events.js';
 export { makeFlowEvent } from './events.js';
 export { lambdaContext } from './lambda-context.js';
+export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';
 export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';
-export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';

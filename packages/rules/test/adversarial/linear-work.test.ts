@@ -1,0 +1,142 @@
+/**
+ * Bounded work on hostile content: every function that reads message content gets adversarial input
+ * at two sizes, n and 8n, and the work must grow linearly. Measured as a ratio, never an absolute time:
+ * one run on the 8n input against eight runs on the n input (the same amount of input, and about the
+ * same garbage to collect). A linear function gives about 1, a quadratic one 8.
+ */
+import { Readable } from 'node:stream';
+import { htmlToText, LazyMessage, normalizeAddress, parseAuthenticationResults } from '@wmflow/core';
+import { MessageHeaders } from '@wmflow/core/mime';
+import { describe, expect, it } from 'vitest';
+import { extensionsOf } from '../../src/attachments/policy.js';
+import { normalizeText } from '../../src/content/normalize.js';
+import { textMatcher } from '../../src/content/text-matcher.js';
+import { findCardNumbers } from '../../src/detectors/card.js';
+import { findIbans } from '../../src/detectors/iban.js';
+import { skeletonName } from '../../src/impersonation/index.js';
+import { messageDate } from '../../src/journal/key.js';
+
+const SCALE = 8;
+// Linear work gives 1, quadratic SCALE (8); n log n (sorting a name's words) about 1.2. Three leaves room
+// for a busy machine.
+const MAX_RATIO = 3;
+
+async function best(run: () => unknown, times: number): Promise<number> {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await run();
+    min = Math.min(min, performance.now() - started);
+  }
+  return min;
+}
+
+/** Time of one run on size SCALE·n over the time of SCALE runs on size n (inputs built before timing). */
+async function growth<T>(make: (n: number) => T, fn: (input: T) => unknown, n: number): Promise<number> {
+  const small = make(n);
+  const large = make(n * SCALE);
+  await fn(small); // warm-up: compile before measuring
+  const smalls = async () => {
+    for (let i = 0; i < SCALE; i++) await fn(small);
+  };
+  // A busy machine can spoil one measurement; a quadratic function fails every one.
+  let ratio = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3 && ratio >= MAX_RATIO; attempt++) {
+    const t1 = await best(smalls, 5);
+    const t8 = await best(() => fn(large), 5);
+    ratio = Math.min(ratio, t8 / Math.max(t1, 0.05));
+  }
+  return ratio;
+}
+
+const headerBlock = (body: string) => Buffer.from(`From: a@b.example\r\n${body}\r\n\r\n`);
+
+async function parseHtml(html: string): Promise<string | undefined> {
+  const raw = `From: a@partner.example\r\nTo: b@corp.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n${html}\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parsed()).text;
+  } finally {
+    await message.close();
+  }
+}
+
+const cases: [string, (n: number) => string, (input: string) => unknown, number][] = [
+  ['htmlToText: nested <blockquote>', (n) => '<blockquote>'.repeat(n / 12), htmlToText, 40_000],
+  ['htmlToText: stray <', (n) => '<'.repeat(n), htmlToText, 40_000],
+  ['htmlToText: open comments', (n) => '<!--'.repeat(n / 4), htmlToText, 40_000],
+  [
+    'message parse: nested <blockquote> HTML body',
+    (n) => `${'<blockquote>'.repeat(n / 12)}x`,
+    parseHtml,
+    12_000,
+  ],
+  [
+    'normalizeText: invisible characters and spaces',
+    (n) => '\u200b \u00ad\t'.repeat(n / 4),
+    (t) => normalizeText(t),
+    40_000,
+  ],
+  ['findCardNumbers: endless digit groups', (n) => '4111 '.repeat(n / 5), (t) => findCardNumbers(t), 20_000],
+  ['findCardNumbers: hyphenated runs', (n) => '4-'.repeat(n / 2), (t) => findCardNumbers(t), 20_000],
+  ['findIbans: endless IBAN-like groups', (n) => 'GB82 WEST '.repeat(n / 10), (t) => findIbans(t), 20_000],
+  [
+    'textMatcher: near-miss phrases',
+    (n) => 'wire wire '.repeat(n / 10),
+    (t) => textMatcher({ words: ['wire transfer now', 'wire wire wire x'] }).match(t),
+    40_000,
+  ],
+  ['skeletonName: long look-alike name', (n) => 'Jоhn Smіth '.repeat(n / 11), skeletonName, 20_000],
+  [
+    'MessageHeaders: one long folded header',
+    (n) => `X-Long: ${'a\r\n '.repeat(n / 4)}`,
+    (t) => new MessageHeaders(headerBlock(t)),
+    40_000,
+  ],
+  [
+    'MessageHeaders: many fields',
+    (n) => 'X-A: b\r\n'.repeat(n / 8).trimEnd(),
+    (t) => new MessageHeaders(headerBlock(t)),
+    40_000,
+  ],
+  [
+    'parseAuthenticationResults: nested comments',
+    (n) => `amazonses.com; spf=pass ${'('.repeat(n)}`,
+    parseAuthenticationResults,
+    40_000,
+  ],
+  [
+    'parseAuthenticationResults: many methods',
+    (n) => `amazonses.com;${' spf=pass a=b;'.repeat(n / 14)}`,
+    parseAuthenticationResults,
+    40_000,
+  ],
+  [
+    'normalizeAddress: quoted local part of escapes',
+    (n) => `"${'\\\\a'.repeat(n / 3)}"@corp.example`,
+    normalizeAddress,
+    40_000,
+  ],
+  [
+    'messageDate: Received comment of open parentheses',
+    (n) => `Received: from x; ${'('.repeat(n)}`,
+    (t) => messageDate(new MessageHeaders(headerBlock(t))),
+    20_000,
+  ],
+  ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 10_000],
+];
+
+describe('adversarial: work on message content grows linearly', () => {
+  it.each(cases)(
+    '%s',
+    async (_name, make, fn, n) => {
+      const ratio = await growth(make, fn, n);
+      expect(ratio).toBeLessThan(MAX_RATIO);
+    },
+    120_000,
+  );
+
+  it('still converts an HTML-only body to text for the rules', async () => {
+    expect(await parseHtml('<p>card&nbsp;4111 1111 1111 1111</p>')).toContain('card 4111 1111 1111 1111');
+  });
+});
