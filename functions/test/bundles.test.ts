@@ -147,8 +147,12 @@ describe('bundle: guard', () => {
     expect(updated).toMatch(/^X-Wmflow-External: true\r$/m);
   });
 
-  it('leaves inside mail alone', async () => {
-    const { id } = await load('06-outbound-card-numbers.eml');
+  it('leaves inside mail (authenticated for the organization domain) alone', async () => {
+    // Inside is decided by evidence: SES's Authentication-Results says DMARC passed for corp.example.
+    const auth =
+      'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=dan@corp.example; dmarc=pass header.from=corp.example\r\n';
+    const bytes = await readFile(join(EML, '06-outbound-card-numbers.eml'));
+    const id = stack.flow.load(Buffer.concat([Buffer.from(auth), bytes]));
     const { results } = await invokeBundle(built, 'guard', guardEnv(), [
       makeFlowEvent({ messageId: id, mailFrom: 'dan@corp.example', recipients: ['eve@corp.example'] }),
     ]);

@@ -12,7 +12,7 @@ let policy: FlowHandler;
 let guarded: FlowHandler;
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: ['updates'] });
-  Object.assign(process.env, stack.env);
+  Object.assign(process.env, stack.env, { POWERTOOLS_LOG_LEVEL: 'SILENT' }); // the handlers' log lines stay out of the test output
   const base = { ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: 'updates' };
   policy = outboundPolicy(base);
   guarded = guard({ ...base, PROTECTED_NAMES: 'Jane Doe' });

@@ -76,5 +76,6 @@ export async function applyEdits(
   const { size } = await stat(path);
   // Repairs come first: they are what made the edits acceptable to WorkMail.
   const changes = [...repair.repairs.map((r) => `repaired: ${r}`), ...rewriter.changes];
-  return { path, size, changes, skipped: rewriter.skipped };
+  const skipped = [...repair.unrepairable.map((u) => `not repaired: ${u}`), ...rewriter.skipped];
+  return { path, size, changes, skipped };
 }

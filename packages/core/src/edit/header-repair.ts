@@ -13,6 +13,8 @@ export interface RepairedHeader {
   header: Buffer[];
   body: Buffer[];
   repairs: string[];
+  /** Defects left as they are because repairing them would change a header WorkMail forbids changing. */
+  unrepairable: string[];
   /** The boundary of a multipart part, when it has one. */
   boundary?: string;
   /** The transfer encoding the body is in (lower case, after repair). */
@@ -55,6 +57,7 @@ export function repairHeaderBlock(
 ): RepairedHeader {
   const { eol } = options;
   const repairs: string[] = [];
+  const unrepairable: string[] = [];
   let last = -1;
   lines.forEach((l, i) => {
     if (FIELD.test(l.text)) last = i;
@@ -107,13 +110,15 @@ export function repairHeaderBlock(
         repairs.push('read a multipart without a boundary as text');
       }
     }
-    if (
-      replaced === undefined &&
-      EIGHT_BIT.test(f.lines.map((l) => l.text).join('')) &&
-      !isImmutableHeader(f.name)
-    ) {
-      replaced = encodeField(f, value);
-      repairs.push(`encoded 8-bit text in ${f.name}`);
+    if (replaced === undefined && EIGHT_BIT.test(f.lines.map((l) => l.text).join(''))) {
+      if (isImmutableHeader(f.name)) {
+        unrepairable.push(
+          `8-bit bytes in ${f.name}: no repair may change it (WorkMail forbids changing ${f.name})`,
+        );
+      } else {
+        replaced = encodeField(f, value);
+        repairs.push(`encoded 8-bit text in ${f.name}`);
+      }
     }
     if (replaced === undefined) for (const l of f.lines) header.push(l.raw);
     else header.push(Buffer.from(`${libmime.foldLines(replaced, 76).replace(/\r?\n/g, eol)}${eol}`));
@@ -123,6 +128,7 @@ export function repairHeaderBlock(
     header,
     body: lines.slice(bodyFrom).map((l) => l.raw),
     repairs,
+    unrepairable,
     encoding,
     message: message && !['base64', 'quoted-printable'].includes(encoding),
     ...(boundary ? { boundary } : {}),

@@ -29,6 +29,8 @@ interface Open {
  */
 export class RawRepair extends Transform {
   readonly repairs: string[] = [];
+  /** Defects no repair may fix (8-bit bytes in an immutable header), for the edit outcome. */
+  readonly unrepairable: string[] = [];
   private partial: Buffer[] = [];
   private partialSize = 0;
   private header: HeaderLine[] | undefined = [];
@@ -186,6 +188,7 @@ export class RawRepair extends Transform {
       eol: this.eol,
     });
     this.repairs.push(...result.repairs);
+    this.unrepairable.push(...result.unrepairable);
     for (const l of result.header) this.out(l);
     if (synthetic && result.body.length === 0 && !blank)
       this.repairs.push('ended a header block that had no blank line');

@@ -60,6 +60,18 @@ describe('edit: repair before refusing', () => {
     );
   });
 
+  it('names what no repair may fix: 8-bit bytes in an immutable header', async () => {
+    const original = Buffer.from(
+      'From: J\xc3\xb6hn <j@outside.example>\r\nDate: Tue, 10 May 2005 11:28:07 +0000\r\nSubject: x\r\n\r\nhi\r\n',
+      'latin1',
+    );
+    const applied = await applyEdits(Readable.from([original]), TAG, { repair: context });
+    await rm(applied.path, { force: true });
+    expect(applied.skipped).toContain(
+      'not repaired: 8-bit bytes in from: no repair may change it (WorkMail forbids changing from)',
+    );
+  });
+
   it('closes multiparts left open or closed by their parent, and fills an empty one', async () => {
     const head = 'From: a@outside.example\r\nDate: Tue, 10 May 2005 11:28:07 +0000\r\nSubject: x\r\n';
     const r = await repaired(

@@ -15,6 +15,11 @@ export interface TextNode {
 export async function decodeText(node: TextNode, body: Buffer): Promise<string | undefined> {
   const charset = node.charset || 'us-ascii';
   if (!new charsets.DecodeStream(charset).supported) return undefined;
+  return charsets.decode(await transferDecode(node, body), charset);
+}
+
+/** Undoes a part's transfer encoding (base64, quoted-printable) with the node's own decoder. */
+export async function transferDecode(node: Pick<TextNode, 'getDecoder'>, body: Buffer): Promise<Buffer> {
   const decoder = node.getDecoder();
   const chunks: Buffer[] = [];
   decoder.on('data', (c: Buffer) => chunks.push(c));
@@ -23,7 +28,7 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
     decoder.once('error', reject);
     decoder.end(body);
   });
-  return charsets.decode(Buffer.concat(chunks), charset);
+  return Buffer.concat(chunks);
 }
 
 /** Encodes text as UTF-8 quoted-printable with `eol` line ends and lines of at most 76 octets. */

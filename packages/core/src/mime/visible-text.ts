@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
+import { transferDecode } from '../edit/text-codec.js';
 import { MessageHeaders } from '../message/headers.js';
 import { type TextNode, visibleKind } from './visible-kind.js';
 
@@ -181,18 +182,6 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
   const known = new charsets.DecodeStream(charset).supported;
   const text = known ? charsets.decode(decoded, charset) : decoded.toString('utf-8');
   emit(w, text, { kind: 'body', label: label(node), depth, ...(kind === 'html' ? { html: true } : {}) });
-}
-
-async function transferDecode(node: TextNode, raw: Buffer): Promise<Buffer> {
-  const decoder = node.getDecoder();
-  const chunks: Buffer[] = [];
-  decoder.on('data', (c: Buffer) => chunks.push(c));
-  await new Promise<void>((resolve, reject) => {
-    decoder.once('end', resolve);
-    decoder.once('error', reject);
-    decoder.end(raw);
-  });
-  return Buffer.concat(chunks);
 }
 
 function label(node: TextNode): string {

@@ -28,12 +28,14 @@ const INVISIBLE_RANGES: readonly [number, number][] = [
   [0xfeff, 0xfeff],
 ];
 
+/** True for the invisible code points attackers insert between letters or digits (zero-width, bidi, soft hyphen). */
+export function isInvisible(cp: number): boolean {
+  return INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+}
+
 function stripInvisible(text: string): string {
   let out = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
-    if (!INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)) out += ch;
-  }
+  for (const ch of text) if (!isInvisible(ch.codePointAt(0) as number)) out += ch;
   return out;
 }
 

@@ -1,3 +1,5 @@
+import { isInvisible } from '../content/normalize.js';
+
 /**
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
@@ -57,25 +59,6 @@ function digitValue(cp: number): number {
   let start = cp;
   for (let k = 0; k < 60 && DIGIT.test(String.fromCodePoint(start - 1)); k++) start--;
   return (cp - start) % 10;
-}
-
-// Zero-width and formatting characters attackers insert between digits or letters.
-const INVISIBLE: readonly [number, number][] = [
-  [0xad, 0xad],
-  [0x34f, 0x34f],
-  [0x61c, 0x61c],
-  [0x115f, 0x1160],
-  [0x17b4, 0x17b5],
-  [0x180b, 0x180f],
-  [0x200b, 0x200f],
-  [0x202a, 0x202e],
-  [0x2060, 0x206f],
-  [0xfe00, 0xfe0f],
-  [0xfeff, 0xfeff],
-];
-
-function isInvisible(cp: number): boolean {
-  return INVISIBLE.some(([lo, hi]) => cp >= lo && cp <= hi);
 }
 
 /** Separators allowed between the digit groups of a number (after {@link canonicalText}). */
