@@ -231,3 +231,29 @@ describe('sesFlow on the local S3 and SES emulation', () => {
     expect(logger.lines.at(-1)?.attributes.error).toMatchObject({ name: 'EventValidationError' });
   });
 });
+
+describe('sesFlow deadline guard', () => {
+  it('answers with the fallback when a rule outlives the budget, and aborts it', async () => {
+    let aborted = false;
+    const stalls = rule('stalls', async (ctx) => {
+      await new Promise<void>((resolve) => {
+        ctx.signal.addEventListener('abort', () => {
+          aborted = true;
+          resolve();
+        });
+      });
+    });
+    const r = await receive(
+      [stalls],
+      '01-plain-text.eml',
+      {},
+      {
+        fallback: Verdicts.DROP,
+        deadline: { engineTimeoutMs: 50, safetyMarginMs: 0 },
+      },
+    );
+    expect(r.answer).toEqual({ disposition: 'STOP_RULE_SET' });
+    expect(r.outcome.deadlineHit).toBe(true);
+    expect(aborted).toBe(true);
+  });
+});
