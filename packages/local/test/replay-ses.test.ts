@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { jsonLines, wmflow } from './replay-helpers.js';
 
 const ENV = ['--env-file', 'samples/expect/env.json'];
+/** The SES guard over some fixtures, as JSON lines. */
+const guardJson = (...args: string[]) =>
+  wmflow(['replay', '--engine', 'ses', '--function', 'guard-ses', ...ENV, '--json', ...args]);
 
 describe('wmflow replay --engine ses over the samples', () => {
   it.each([
@@ -28,18 +31,11 @@ describe('wmflow replay --engine ses over the samples', () => {
   });
 
   it('reports the disposition and the SendBounce the emulation recorded, per message', async () => {
-    const run = await wmflow([
-      'replay',
-      '--engine',
-      'ses',
-      '--function',
-      'guard-ses',
-      ...ENV,
-      '--json',
+    const run = await guardJson(
       'samples/eml/04-ses-spam-virus.eml',
       'samples/eml/01-plain-text.eml',
       'samples/eml/external-spam-verdict.eml',
-    ]);
+    );
     expect(run.code).toBe(0);
     const [virus, clean, spam] = jsonLines(run.stdout);
     expect(virus).toMatchObject({
@@ -56,18 +52,7 @@ describe('wmflow replay --engine ses over the samples', () => {
   });
 
   it('--ses-verdict overrides what the headers say', async () => {
-    const run = await wmflow([
-      'replay',
-      '--engine',
-      'ses',
-      '--function',
-      'guard-ses',
-      ...ENV,
-      '--json',
-      '--ses-verdict',
-      'virus=FAIL',
-      'samples/eml/01-plain-text.eml',
-    ]);
+    const run = await guardJson('--ses-verdict', 'virus=FAIL', 'samples/eml/01-plain-text.eml');
     expect(jsonLines(run.stdout)[0]).toMatchObject({
       disposition: 'STOP_RULE_SET',
       rulesFired: ['enforce-ses-verdicts'],

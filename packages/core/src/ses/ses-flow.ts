@@ -67,10 +67,8 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
     const policy =
       (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
     if (policy === 'rethrow' || !ses) {
-      report(s, {
-        ...outcome(started, ses, run, new Map(), { disposition: 'CONTINUE' }),
-        error: describe(err),
-      });
+      const response = policy === 'rethrow' ? undefined : ({ disposition: 'CONTINUE' } as const);
+      report(s, { ...outcome(started, ses, run, new Map(), response), error: describe(err) });
       if (policy === 'rethrow') throw err;
       // An event that is not an SES receipt names no message to stop or bounce: let the rule set go on.
       return { disposition: 'CONTINUE' };
@@ -117,7 +115,7 @@ function outcome(
   ses: SesMessage | undefined,
   run: SesRun | undefined,
   verdicts: Map<string, Verdict>,
-  response: SesDisposition,
+  response: SesDisposition | undefined,
   resolution?: SesResolution,
   edit: EditOutcome = { status: 'none' },
 ): SesFlowOutcome {
@@ -142,7 +140,7 @@ function outcome(
     ],
     edit,
     durationMs: Date.now() - started,
-    response,
+    ...(response ? { response } : {}),
   };
 }
 

@@ -219,6 +219,21 @@ describe('sesFlow on the local S3 and SES emulation', () => {
     expect(r.outcome.failures[0]?.error).toMatch(/needs an S3 action/);
   });
 
+  it('a rule that must not be lost (rethrow) fails the invocation, with no disposition logged', async () => {
+    const logger = captureLogger();
+    const handler = sesFlow({
+      rules: [readsBody],
+      stored: { bucket: BUCKET },
+      onError: 'rethrow',
+      clients: { s3: stack.s3, ses: stack.sesClient },
+      logger,
+    });
+    await expect(handler(makeSesEvent(), lambdaContext())).rejects.toThrow(/needs an S3 action/);
+    const line = logger.lines.at(-1);
+    expect(line?.level).toBe('error');
+    expect(line?.attributes.response).toBeUndefined();
+  });
+
   it('an event that is not an SES receipt answers CONTINUE and logs the error', async () => {
     const logger = captureLogger();
     const handler = sesFlow({
@@ -229,5 +244,31 @@ describe('sesFlow on the local S3 and SES emulation', () => {
     });
     expect(await handler({ Records: [] }, lambdaContext())).toEqual({ disposition: 'CONTINUE' });
     expect(logger.lines.at(-1)?.attributes.error).toMatchObject({ name: 'EventValidationError' });
+  });
+});
+
+describe('sesFlow deadline guard', () => {
+  it('answers with the fallback when a rule outlives the budget, and aborts it', async () => {
+    let aborted = false;
+    const stalls = rule('stalls', async (ctx) => {
+      await new Promise<void>((resolve) => {
+        ctx.signal.addEventListener('abort', () => {
+          aborted = true;
+          resolve();
+        });
+      });
+    });
+    const r = await receive(
+      [stalls],
+      '01-plain-text.eml',
+      {},
+      {
+        fallback: Verdicts.DROP,
+        deadline: { engineTimeoutMs: 50, safetyMarginMs: 0 },
+      },
+    );
+    expect(r.answer).toEqual({ disposition: 'STOP_RULE_SET' });
+    expect(r.outcome.deadlineHit).toBe(true);
+    expect(aborted).toBe(true);
   });
 });
