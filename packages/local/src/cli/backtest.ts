@@ -87,6 +87,7 @@ export async function backtest(args: string[]): Promise<number> {
     ...(values.region ? { region: values.region } : {}),
   };
   const source = positionals[0] as string;
+  if (values.remote && values.resume) throw new LocalStackError('--resume is for local runs, not --remote');
   const stop = new AbortController();
   const out = new JsonLinesOut(process.stdout, () => stop.abort());
   const tally = new BacktestTally(source);
