@@ -32,40 +32,55 @@ function slots(window: number) {
 
 /** Counts in the slot that already holds this window. Fails its condition when the slot is stale or this is a retry. */
 export function continueWindow(r: CountRequest): UpdateItemCommandInput {
-  const s = slots(r.window);
-  return {
-    TableName: r.table,
-    Key: { pk: { S: r.pk } },
+  return count(r, {
     ConditionExpression: '#w = :w AND attribute_not_exists(#m.#h)',
     UpdateExpression: `SET #c = #c + :one, ${r.mark ? '#m.#h = #c + :one, ' : ''}${KEEP}`,
-    ExpressionAttributeNames: names(s, r.marker),
-    ExpressionAttributeValues: {
-      ':w': n(r.window),
-      ':one': n(1),
-      ':zero': n(0),
-      ':none': n(-1),
-      ':ttl': n(r.ttl),
-    },
-    ReturnValues: 'UPDATED_NEW',
-  };
+  });
 }
 
 /** Opens the slot for this window (first count of the window). Fails its condition when another request opened it first. */
 export function openWindow(r: CountRequest): UpdateItemCommandInput {
+  return count(
+    r,
+    {
+      ConditionExpression: 'attribute_not_exists(#w) OR #w < :w',
+      UpdateExpression: `SET #w = :w, #c = :one, #m = :marks, ${KEEP}`,
+    },
+    { ':marks': { M: r.mark ? { [r.marker]: n(1) } : {} } },
+  );
+}
+
+/** A counting request: the expressions given, over the slots of the request's window. */
+function count(
+  r: CountRequest,
+  expressions: Pick<UpdateItemCommandInput, 'ConditionExpression' | 'UpdateExpression'>,
+  values: Record<string, AttributeValue> = {},
+): UpdateItemCommandInput {
   const s = slots(r.window);
+  const marker: Record<string, string> = expressions.ConditionExpression?.includes('#h')
+    ? { '#h': r.marker }
+    : {};
   return {
     TableName: r.table,
     Key: { pk: { S: r.pk } },
-    ConditionExpression: 'attribute_not_exists(#w) OR #w < :w',
-    UpdateExpression: `SET #w = :w, #c = :one, #m = :marks, ${KEEP}`,
-    ExpressionAttributeNames: names(s),
+    ...expressions,
+    ExpressionAttributeNames: {
+      '#w': s.w,
+      '#c': s.c,
+      '#m': s.m,
+      '#pc': s.pc,
+      '#pw': s.pw,
+      '#u': 'u',
+      '#ttl': 'ttl',
+      ...marker,
+    },
     ExpressionAttributeValues: {
       ':w': n(r.window),
       ':one': n(1),
       ':zero': n(0),
       ':none': n(-1),
       ':ttl': n(r.ttl),
-      ':marks': { M: r.mark ? { [r.marker]: n(1) } : {} },
+      ...values,
     },
     ReturnValues: 'UPDATED_NEW',
   };
@@ -95,19 +110,6 @@ export function holdUntil(
     UpdateExpression: 'SET #u = :u, #ttl = :ttl',
     ExpressionAttributeNames: { '#u': 'u', '#ttl': 'ttl' },
     ExpressionAttributeValues: { ':u': n(until), ':ttl': n(r.ttl) },
-  };
-}
-
-function names(s: ReturnType<typeof slots>, marker?: string): Record<string, string> {
-  return {
-    '#w': s.w,
-    '#c': s.c,
-    '#m': s.m,
-    '#pc': s.pc,
-    '#pw': s.pw,
-    '#u': 'u',
-    '#ttl': 'ttl',
-    ...(marker ? { '#h': marker } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { type Rule, Verdicts } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoHarness, manualClock, startDynamo } from '../../test/support/dynamo.js';
 import { runFlow } from '../../test/support/run.js';
-import { rateLimit } from './rate-limit.js';
+import { type RateLimitOptions, rateLimit } from './rate-limit.js';
 
 let dynamo: DynamoHarness;
 beforeAll(async () => {
@@ -16,14 +16,21 @@ const ONE = ['alice@corp.example'];
 // A loaded test machine may be slow: a generous budget, and a slow store must never let extra mail through.
 const STRICT = { storeTimeoutMs: 10_000, onStoreError: 'fail-closed' } as const;
 
+/** A rate limit over a fresh table of the local DynamoDB, on a manual clock. */
+async function limiter(clock: ReturnType<typeof manualClock>, options: Omit<RateLimitOptions, 'table'>) {
+  return rateLimit({
+    table: await dynamo.table(),
+    dynamo: dynamo.client,
+    ...STRICT,
+    clock: clock.now,
+    ...options,
+  });
+}
+
 describe('rule: rateLimit (over a local DynamoDB)', () => {
   it('never lets more than limit through when 40 invocations run at once (fixed window)', async () => {
     const clock = manualClock();
-    const rule = rateLimit({
-      table: await dynamo.table(),
-      dynamo: dynamo.client,
-      ...STRICT,
-      clock: clock.now,
+    const rule = await limiter(clock, {
       key: 'sender',
       limit: 7,
       window: '1m',
@@ -37,11 +44,7 @@ describe('rule: rateLimit (over a local DynamoDB)', () => {
 
   it('never lets more than limit through concurrently with a sliding window either', async () => {
     const clock = manualClock();
-    const rule = rateLimit({
-      table: await dynamo.table(),
-      dynamo: dynamo.client,
-      ...STRICT,
-      clock: clock.now,
+    const rule = await limiter(clock, {
       key: 'sender-domain',
       limit: 5,
       window: '10m',
@@ -56,11 +59,7 @@ describe('rule: rateLimit (over a local DynamoDB)', () => {
 
   it('counts a retry (same invocationId) once and gives it the first answer', async () => {
     const clock = manualClock();
-    const rule = rateLimit({
-      table: await dynamo.table(),
-      dynamo: dynamo.client,
-      ...STRICT,
-      clock: clock.now,
+    const rule = await limiter(clock, {
       key: 'sender',
       limit: 2,
       window: '1h',
@@ -85,11 +84,7 @@ describe('rule: rateLimit (over a local DynamoDB)', () => {
 
   it('forgets a fixed window when the virtual clock moves past it', async () => {
     const clock = manualClock();
-    const rule = rateLimit({
-      table: await dynamo.table(),
-      dynamo: dynamo.client,
-      ...STRICT,
-      clock: clock.now,
+    const rule = await limiter(clock, {
       key: 'sender',
       limit: 3,
       window: '1m',
@@ -106,11 +101,7 @@ describe('rule: rateLimit (over a local DynamoDB)', () => {
 
   it('weighs the previous window into a sliding window, then forgets it', async () => {
     const clock = manualClock(Date.parse('2026-11-25T10:00:00Z'));
-    const rule = rateLimit({
-      table: await dynamo.table(),
-      dynamo: dynamo.client,
-      ...STRICT,
-      clock: clock.now,
+    const rule = await limiter(clock, {
       key: 'sender',
       limit: 4,
       window: '1m',
@@ -163,11 +154,7 @@ describe('rule: rateLimit (over a local DynamoDB)', () => {
   });
 
   it('counts by a key function, and skips messages it returns no key for', async () => {
-    const rule = rateLimit({
-      table: await dynamo.table(),
-      dynamo: dynamo.client,
-      ...STRICT,
-      clock: manualClock().now,
+    const rule = await limiter(manualClock(), {
       key: (ctx) => (ctx.subject.startsWith('[bulk]') ? 'bulk' : undefined),
       limit: 1,
       window: '1d',

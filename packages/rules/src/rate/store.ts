@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  type AttributeValue,
-  DynamoDBClient,
-  UpdateItemCommand,
-  type UpdateItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { WmflowError } from '@wmflow/core';
 import { type CountRequest, continueWindow, holdUntil, openWindow, peek, readSlots } from './expressions.js';
 
@@ -52,6 +47,7 @@ export interface CounterStoreOptions {
   timeoutMs?: number;
 }
 
+/** One client per cold start, created on first use (it honours `AWS_ENDPOINT_URL_DYNAMODB`). */
 let sharedClient: DynamoDBClient | undefined;
 const CACHE_LIMIT = 10_000;
 const THROTTLING = new Set([
@@ -142,8 +138,11 @@ export class CounterStore {
     conditional: boolean,
   ): Promise<Record<string, AttributeValue> | undefined> {
     this.requests++;
-    const client = this.options.client ?? defaultDynamo();
     try {
+      // Loaded on first use: a function whose settings use no rate rule never loads the DynamoDB client.
+      const { DynamoDBClient, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+      if (!this.options.client) sharedClient ??= new DynamoDBClient({ maxAttempts: 2 });
+      const client = this.options.client ?? (sharedClient as DynamoDBClient);
       const out = await client.send(new UpdateItemCommand(input), { abortSignal: signal });
       return out.Attributes ?? {};
     } catch (error) {
@@ -171,12 +170,6 @@ export class CounterStore {
     this.open.set(pk, { window, count });
     if (this.open.size > CACHE_LIMIT) this.open.delete(this.open.keys().next().value as string);
   }
-}
-
-/** One client per cold start, created on first use (it honours `AWS_ENDPOINT_URL_DYNAMODB`). */
-function defaultDynamo(): DynamoDBClient {
-  sharedClient ??= new DynamoDBClient({ maxAttempts: 2 });
-  return sharedClient;
 }
 
 function previous(s: { previousWindow: number; previousCount: number }, window: number): number {
