@@ -1,6 +1,6 @@
 import { inbound, outbound, type Rule } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../test-support/stack.js';
+import { type Harness, startHarness } from '../../test/support/stack.js';
 import { type OutsideOptions, senderIsInside } from './outside.js';
 
 let h: Harness;
