@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { mimeMessage, mimeMultipart, mimePart } from '../testing/mime.js';
+import { nameVariants, normalizeFileName } from './file-names.js';
 import { DEFAULT_MESSAGE_LIMITS } from './limits.js';
-import { nameVariants, normalizeFileName, partNaming } from './part-names.js';
+import { partNaming } from './part-names.js';
 import { walkParts } from './part-walk.js';
 
 const walk = (text: string, limits = DEFAULT_MESSAGE_LIMITS) =>
