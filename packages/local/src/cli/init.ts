@@ -34,7 +34,7 @@ export async function init(args: string[]): Promise<number> {
   await cp(TEMPLATE, target, { recursive: true });
   for (const d of DOT_FILES) await rename(join(target, d), join(target, `.${d}`));
   const readme = join(target, 'README.md');
-  await writeFile(readme, (await readFile(readme, 'utf8')).replaceAll('__NAME__', name));
+  await writeFile(readme, (await readFile(readme, 'utf8')).replaceAll('{{name}}', name));
   const existing = await readManifest(join(target, 'package.json'));
   const { merged, replaced } = mergeManifest(existing, await manifest(name));
   await writeFile(join(target, 'package.json'), `${JSON.stringify(merged, null, 2)}\n`);
