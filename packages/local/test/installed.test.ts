@@ -154,6 +154,10 @@ describe('installed packages', { timeout: 5 * MINUTE }, () => {
     const again = await wmflow(['init', 'demo']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already has');
+    // `npm create wmflow demo-created` runs the bin of create-wmflow (from the registry; here, the tarball's).
+    await ok(sh('npx', ['--no-install', 'create-wmflow', 'demo-created'], app));
+    const created = await ok(sh('npm', ['test'], join(app, 'demo-created')));
+    expect(created.stdout).toContain('expectations 3/3 met');
   });
 
   it('print help that points at documentation a user can open', async () => {

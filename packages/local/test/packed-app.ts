@@ -6,7 +6,13 @@ import { basename, join } from 'node:path';
 export const REPO = new URL('../../../', import.meta.url).pathname;
 
 /** Workspaces packed for npm, in dependency order. */
-export const WORKSPACES = ['packages/core', 'packages/rules', 'packages/local', 'functions'] as const;
+export const WORKSPACES = [
+  'packages/core',
+  'packages/rules',
+  'packages/local',
+  'functions',
+  'packages/create-wmflow',
+] as const;
 
 /** npm's cache for these tests: kept between runs so a second run installs from disk. */
 export const NPM_CACHE = join(tmpdir(), 'wmflow-npm-cache');
@@ -69,17 +75,27 @@ export async function packAll(dest: string): Promise<string[]> {
  */
 export async function installApp(dir: string, tarballs: readonly string[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const tarball = (name: string) => {
-    const found = tarballs.find((t) => basename(t).startsWith(`wmflow-${name}-`));
-    if (!found) throw new Error(`no tarball for @wmflow/${name} in ${tarballs.join(', ')}`);
+  const tarball = (file: string) => {
+    const found = tarballs.find(
+      (t) => basename(t).startsWith(`${file}-`) && /^\d/.test(basename(t).slice(file.length + 1)),
+    );
+    if (!found) throw new Error(`no tarball ${file} in ${tarballs.join(', ')}`);
     return found;
   };
   await ok(sh('npm', ['init', '-y'], dir));
-  await ok(sh('npm', ['install', tarball('core'), tarball('rules')], dir));
+  await ok(sh('npm', ['install', tarball('wmflow-core'), tarball('wmflow-rules')], dir));
   await ok(
     sh(
       'npm',
-      ['install', '-D', tarball('local'), tarball('functions'), 'typescript@~5.9.3', '@types/node@^20.19.0'],
+      [
+        'install',
+        '-D',
+        tarball('wmflow-local'),
+        tarball('wmflow-functions'),
+        tarball('create-wmflow'),
+        'typescript@~5.9.3',
+        '@types/node@^20.19.0',
+      ],
       dir,
     ),
   );
