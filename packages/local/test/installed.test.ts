@@ -37,7 +37,7 @@ const TSCONFIG = {
     skipLibCheck: false,
     types: ['node'],
   },
-  files: ['handler.ts'],
+  files: ['custom.ts'],
 };
 
 let work: string;
@@ -54,9 +54,9 @@ beforeAll(async () => {
   app = join(work, 'app');
   const tarballs = await packAll(join(work, 'tarballs'));
   await installApp(app, tarballs);
-  await writeFile(join(app, 'handler.ts'), HANDLER);
+  await writeFile(join(app, 'custom.ts'), HANDLER);
   await writeFile(join(app, 'throws.ts'), THROWS);
-  await writeFile(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+  await writeFile(join(app, 'tsconfig.custom.json'), JSON.stringify(TSCONFIG, null, 2));
 }, 20 * MINUTE);
 
 afterAll(async () => {
@@ -65,12 +65,12 @@ afterAll(async () => {
 
 describe('installed packages', { timeout: 5 * MINUTE }, () => {
   it('type-check a handler using @wmflow/core and @wmflow/rules (declarations included)', async () => {
-    await ok(sh('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], app));
+    await ok(sh('npx', ['--no-install', 'tsc', '-p', 'tsconfig.custom.json'], app));
   });
 
   it('replay the TypeScript handler over samples/eml, skipping outbound mail with a note', async () => {
     const r = await ok(
-      wmflow(['replay', EML, '--handler', './handler.ts', '--org-domain', 'corp.example', '--json']),
+      wmflow(['replay', EML, '--handler', './custom.ts', '--org-domain', 'corp.example', '--json']),
     );
     const results = lines(r.stdout);
     expect(results.length).toBeGreaterThan(10);
@@ -84,24 +84,20 @@ describe('installed packages', { timeout: 5 * MINUTE }, () => {
   });
 
   it('bundle it for Lambda: the bundle imports, exports the handler and replays the same verdicts', async () => {
-    const b = await ok(wmflow(['bundle', 'handler.ts', '--out', 'dist/handler', '--max-size', '1m']));
-    expect(b.stderr).toMatch(/dist\/handler\s+\d+\.\d KiB \(1024\.0 KiB\)/);
+    const b = await ok(wmflow(['bundle', 'custom.ts', '--out', 'dist/custom', '--max-size', '1m']));
+    expect(b.stderr).toMatch(/dist\/custom\s+\d+\.\d KiB \(1024\.0 KiB\)/);
     const imported = await ok(
-      sh(
-        'node',
-        ['-e', "import('./dist/handler/index.mjs').then((m) => console.log(typeof m.handler))"],
-        app,
-      ),
+      sh('node', ['-e', "import('./dist/custom/index.mjs').then((m) => console.log(typeof m.handler))"], app),
     );
     expect(imported.stdout.trim()).toBe('function');
-    const source = lines((await ok(wmflow(['replay', EML, '--handler', './handler.ts', '--json']))).stdout);
+    const source = lines((await ok(wmflow(['replay', EML, '--handler', './custom.ts', '--json']))).stdout);
     const bundled = lines(
-      (await ok(wmflow(['replay', EML, '--handler', 'dist/handler/index.mjs', '--json']))).stdout,
+      (await ok(wmflow(['replay', EML, '--handler', 'dist/custom/index.mjs', '--json']))).stdout,
     );
     expect(bundled.map((x) => [x.file, x.verdicts, x.error])).toEqual(
       source.map((x) => [x.file, x.verdicts, x.error]),
     );
-    const tight = await wmflow(['bundle', 'handler.ts', '--out', 'dist/tight', '--max-size', '10k']);
+    const tight = await wmflow(['bundle', 'custom.ts', '--out', 'dist/tight', '--max-size', '10k']);
     expect(tight.code).toBe(1);
     expect(tight.stderr).toContain('size budget exceeded: initial');
   });
@@ -123,6 +119,27 @@ describe('installed packages', { timeout: 5 * MINUTE }, () => {
     expect(r.stdout).toContain('broken rule');
   });
 
+  it('wmflow init completes the app (docs/own-lambda.md): npm test, replay, typecheck and bundle work', async () => {
+    const init = await ok(wmflow(['init']));
+    expect(init.stderr).toContain('package.json scripts replaced: test');
+    const pkg = JSON.parse(await readFile(join(app, 'package.json'), 'utf8'));
+    expect(pkg.type).toBe('module');
+    expect(pkg.dependencies['@wmflow/core']).toMatch(/^file:/);
+    const test = await ok(sh('npm', ['test'], app));
+    expect(test.stdout).toContain('expectations 3/3 met');
+    const replayed = await ok(sh('npm', ['run', '-s', 'replay', '--', '--json'], app));
+    expect(lines(replayed.stdout).map((x) => Object.values(x.verdicts as object)[0])).toEqual([
+      'DEFAULT',
+      'MOVE_TO_JUNK',
+      'DROP',
+    ]);
+    await ok(sh('npm', ['run', 'typecheck'], app));
+    const bundled = await ok(sh('npm', ['run', '-s', 'bundle'], app));
+    expect(bundled.stderr).toContain('CodeUri: dist/handler');
+    const guard = await ok(wmflow(['replay', 'mail', '--function', 'guard', '--org-domain', 'corp.example']));
+    expect(guard.stdout).toContain('3 message(s)');
+  });
+
   it('wmflow init demo: a project whose tests pass, that type-checks and bundles', async () => {
     await ok(wmflow(['init', 'demo']));
     const demo = join(app, 'demo');
@@ -137,6 +154,10 @@ describe('installed packages', { timeout: 5 * MINUTE }, () => {
     const again = await wmflow(['init', 'demo']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already has');
+    // `npm create wmflow demo-created` runs the bin of create-wmflow (from the registry; here, the tarball's).
+    await ok(sh('npx', ['--no-install', 'create-wmflow', 'demo-created'], app));
+    const created = await ok(sh('npm', ['test'], join(app, 'demo-created')));
+    expect(created.stdout).toContain('expectations 3/3 met');
   });
 
   it('print help that points at documentation a user can open', async () => {

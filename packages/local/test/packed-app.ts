@@ -1,12 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 
 /** Workspaces packed for npm, in dependency order. */
-export const WORKSPACES = ['packages/core', 'packages/rules', 'packages/local', 'functions'] as const;
+export const WORKSPACES = [
+  'packages/core',
+  'packages/rules',
+  'packages/local',
+  'functions',
+  'packages/create-wmflow',
+] as const;
 
 /** npm's cache for these tests: kept between runs so a second run installs from disk. */
 export const NPM_CACHE = join(tmpdir(), 'wmflow-npm-cache');
@@ -62,12 +68,35 @@ export async function packAll(dest: string): Promise<string[]> {
   return packed.map((p) => join(dest, p.filename.replace(/^@/, '').replace('/', '-')));
 }
 
-/** A fresh ESM app with the tarballs, TypeScript and Node's types installed. */
+/**
+ * A fresh app set up as docs/own-lambda.md says, with the tarballs in place of the registry's packages:
+ * `npm init -y`, the runtime packages as dependencies, the CLI, the prebuilt functions and TypeScript as
+ * development dependencies.
+ */
 export async function installApp(dir: string, tarballs: readonly string[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(
-    join(dir, 'package.json'),
-    `${JSON.stringify({ name: 'wmflow-installed-app', private: true, type: 'module' }, null, 2)}\n`,
+  const tarball = (file: string) => {
+    const found = tarballs.find(
+      (t) => basename(t).startsWith(`${file}-`) && /^\d/.test(basename(t).slice(file.length + 1)),
+    );
+    if (!found) throw new Error(`no tarball ${file} in ${tarballs.join(', ')}`);
+    return found;
+  };
+  await ok(sh('npm', ['init', '-y'], dir));
+  await ok(sh('npm', ['install', tarball('wmflow-core'), tarball('wmflow-rules')], dir));
+  await ok(
+    sh(
+      'npm',
+      [
+        'install',
+        '-D',
+        tarball('wmflow-local'),
+        tarball('wmflow-functions'),
+        tarball('create-wmflow'),
+        'typescript@~5.9.3',
+        '@types/node@^20.19.0',
+      ],
+      dir,
+    ),
   );
-  await ok(sh('npm', ['install', ...tarballs, 'typescript@~5.9.3', '@types/node@^20.19.0'], dir));
 }

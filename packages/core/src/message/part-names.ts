@@ -1,5 +1,4 @@
 import libmime from 'libmime';
-import { normalizeFileName } from './file-names.js';
 
 /** The parameters of one structured header occurrence, as written (quotes removed), in order. */
 export function headerParams(value: string): { key: string; value: string }[] {

@@ -10,8 +10,9 @@ const DOT_FILES = ['gitignore', 'gitattributes', 'github'];
 
 /**
  * `wmflow init [DIR]`: creates a ready project in DIR (default: the working folder, which must not
- * hold any of its files): a handler with two rules, sample mail with expectations, template.yaml,
- * package.json scripts (`replay`, `test`, `bundle`, `deploy`), a CI workflow and a README.
+ * hold any of its files but may hold a package.json, which is completed): a handler with two rules,
+ * sample mail with expectations, template.yaml, package.json scripts (`replay`, `test`, `bundle`,
+ * `deploy`), a CI workflow and a README.
  *
  * @example
  * ```ts
@@ -25,7 +26,7 @@ export async function init(args: string[]): Promise<number> {
   const target = resolve(dir);
   const name = packageName(basename(target));
   const entries = await readdir(TEMPLATE);
-  const targets = [...entries.map((e) => (DOT_FILES.includes(e) ? `.${e}` : e)), 'package.json'];
+  const targets = entries.map((e) => (DOT_FILES.includes(e) ? `.${e}` : e));
   const clash = targets.filter((t) => existsSync(join(target, t)));
   if (clash.length > 0)
     throw new LocalStackError(`${dir} already has ${clash.join(', ')}; choose a new folder`);
@@ -33,8 +34,12 @@ export async function init(args: string[]): Promise<number> {
   await cp(TEMPLATE, target, { recursive: true });
   for (const d of DOT_FILES) await rename(join(target, d), join(target, `.${d}`));
   const readme = join(target, 'README.md');
-  await writeFile(readme, (await readFile(readme, 'utf8')).replaceAll('__NAME__', name));
-  await writeFile(join(target, 'package.json'), `${JSON.stringify(await manifest(name), null, 2)}\n`);
+  await writeFile(readme, (await readFile(readme, 'utf8')).replaceAll('{{name}}', name));
+  const existing = await readManifest(join(target, 'package.json'));
+  const { merged, replaced } = mergeManifest(existing, await manifest(name));
+  await writeFile(join(target, 'package.json'), `${JSON.stringify(merged, null, 2)}\n`);
+  if (replaced.length > 0)
+    process.stderr.write(`wmflow init: package.json scripts replaced: ${replaced.join(', ')}\n`);
   process.stderr.write(
     `wmflow init: created ${name} in ${dir}\n\nnext:\n${dir === '.' ? '' : `  cd ${dir}\n`}  npm install\n  npm test\n`,
   );
@@ -62,6 +67,47 @@ async function manifest(name: string): Promise<Record<string, unknown>> {
     dependencies: { '@wmflow/core': wmflow, '@wmflow/rules': wmflow },
     devDependencies: { '@types/node': '^22.0.0', '@wmflow/local': wmflow, typescript: '^5.9.3' },
     engines: { node: '>=20.19' },
+  };
+}
+
+type Manifest = Record<string, unknown> & {
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
+
+async function readManifest(path: string): Promise<Manifest | undefined> {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Manifest;
+  } catch (error) {
+    throw new LocalStackError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * An existing package.json (`npm init -y`, dependencies already installed) keeps its fields and
+ * versions; it gets the project's scripts (replacing those of the same name) and `"type": "module"`
+ * (the handler is an ES module).
+ */
+function mergeManifest(
+  existing: Manifest | undefined,
+  fresh: Manifest,
+): { merged: Manifest; replaced: string[] } {
+  if (!existing) return { merged: fresh, replaced: [] };
+  const scripts = existing.scripts ?? {};
+  const replaced = Object.keys(fresh.scripts ?? {}).filter(
+    (k) => scripts[k] !== undefined && scripts[k] !== fresh.scripts?.[k],
+  );
+  return {
+    merged: {
+      ...existing,
+      type: 'module',
+      scripts: { ...scripts, ...fresh.scripts },
+      dependencies: { ...fresh.dependencies, ...existing.dependencies },
+      devDependencies: { ...fresh.devDependencies, ...existing.devDependencies },
+    },
+    replaced,
   };
 }
 

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleHandler, formatBundleReport, parseSize, REQUIRE_BANNER } from '../src/index.js';
+import { localBucketDefaults } from '../src/replay/function-defaults.js';
+import { ROOT, wmflow } from './replay-helpers.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wmflow-bundle-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('bundleHandler', () => {
+  it('bundles a handler into index.mjs with the require banner, lazy chunks and a budget', async () => {
+    const outdir = join(dir, 'wire');
+    const entry = join(ROOT, 'samples/lambdas/wire-transfer-blocker.ts');
+    const report = await bundleHandler({ entry, outdir, budget: { initial: 1_000, total: 50_000_000 } });
+    const index = await readFile(join(outdir, 'index.mjs'), 'utf8');
+    expect(index.startsWith(REQUIRE_BANNER)).toBe(true);
+    expect(existsSync(join(outdir, 'index.mjs.map'))).toBe(true);
+    expect(report.lazy.length).toBeGreaterThan(0);
+    expect(report.lazy.every((l) => l.file.startsWith('chunks/'))).toBe(true);
+    expect(report.initial).toBeLessThan(report.total);
+    expect(report.overBudget).toEqual([`initial ${report.initial} > 1000`]);
+    expect(formatBundleReport([{ ...report, name: 'wire' }])).toMatch(/^wire\s+\d+\.\d KiB \(1\.0 KiB\)/m);
+    const { handler } = (await import(join(outdir, 'index.mjs'))) as { handler: unknown };
+    expect(typeof handler).toBe('function');
+  });
+
+  it('names the file and line of a build error', async () => {
+    const entry = join(dir, 'broken.ts');
+    await writeFile(entry, "import { nothing } from './missing.js';\nexport const handler = nothing;\n");
+    await expect(bundleHandler({ entry, outdir: join(dir, 'broken') })).rejects.toThrow(
+      /cannot bundle .*broken\.ts: Could not resolve "\.\/missing\.js" \(.*broken\.ts:1\)/,
+    );
+  });
+
+  it('reads sizes in bytes, k and m', () => {
+    expect(parseSize('950000')).toBe(950_000);
+    expect(parseSize('900k')).toBe(921_600);
+    expect(parseSize('1.5MB')).toBe(1_572_864);
+    expect(parseSize('lots')).toBeUndefined();
+  });
+});
+
+describe('wmflow bundle and init (from source)', () => {
+  it('refuses a bad --max-size and a missing handler', async () => {
+    const bad = await wmflow(['bundle', 'samples/lambdas/wire-transfer-blocker.ts', '--max-size', 'big']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--max-size: a size such as');
+    const none = await wmflow(['bundle']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('give exactly one handler module');
+  });
+
+  it('completes an existing package.json and refuses to overwrite project files', async () => {
+    const project = join(dir, 'My Rule');
+    await mkdir(project);
+    const npmInit = { name: 'my-rule', version: '1.0.0', type: 'commonjs', scripts: { test: 'exit 1' } };
+    await writeFile(join(project, 'package.json'), JSON.stringify(npmInit));
+    const r = await wmflow(['init', project]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('package.json scripts replaced: test');
+    const pkg = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({ name: 'my-rule', version: '1.0.0', type: 'module' });
+    expect(pkg.scripts.test).toBe('wmflow replay mail --handler src/handler.ts --check');
+    for (const file of ['.gitignore', '.gitattributes', '.github/workflows/ci.yml', 'src/handler.ts', 'mail'])
+      expect(existsSync(join(project, file)), file).toBe(true);
+    expect(await readFile(join(project, 'README.md'), 'utf8')).toMatch(/^# my-rule\n/);
+    const again = await wmflow(['init', project]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already has');
+  });
+
+  it('gives prebuilt functions local buckets only where the user set none', () => {
+    expect(localBucketDefaults('guard', {})).toEqual({ UPDATES_BUCKET: 'wmflow-local-updates' });
+    expect(localBucketDefaults('archiver', { JOURNAL_BUCKET: ' ' })).toEqual({
+      JOURNAL_BUCKET: 'wmflow-local-journal',
+    });
+    expect(localBucketDefaults('archiver', { JOURNAL_BUCKET: 'mine' })).toEqual({});
+    expect(localBucketDefaults('custom', {})).toEqual({});
+  });
+});
