@@ -112,10 +112,29 @@ export function stripEvasionCases(): HostileCase[] {
       'Content-Type: application/octet-stream',
       'Content-Disposition: attachment; filename="setup.exe"',
     ]);
+    // Repaired before the edit (Date from the receipt time), so the strip is committed.
     cases.push({
       threat: 'strip-evasion',
-      name: 'no Date header (an update WorkMail would refuse)',
+      name: 'no Date header (repaired, then stripped)',
       message: message(multipart('b', [TEXT, exe.part]), [], false),
+      payload: exe.payload,
+      strip: 'removed',
+    });
+  }
+  {
+    const exe = exePart('raw-date', [
+      'Content-Type: application/octet-stream',
+      'Content-Disposition: attachment; filename="setup.exe"',
+    ]);
+    // Raw 8-bit in Date: WorkMail refuses the update and no repair may touch Date, so it cannot be stripped.
+    cases.push({
+      threat: 'strip-evasion',
+      name: 'raw 8-bit Date header (an update WorkMail would refuse, beyond repair)',
+      message: message(
+        multipart('b', [TEXT, exe.part]),
+        ['Date: Sun, 29 Nov 2026 10:00:00 +0000 (\u00e9t\u00e9)'],
+        false,
+      ),
       payload: exe.payload,
       strip: 'bounce',
     });

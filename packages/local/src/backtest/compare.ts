@@ -16,8 +16,9 @@ export function compareOutcomes(before: PolicyOutcome, after: PolicyOutcome): Ou
   const verdicts: OutcomeDiff['verdicts'] = [];
   const recipients = new Set([...Object.keys(before.verdicts), ...Object.keys(after.verdicts)]);
   for (const recipient of recipients) {
-    const b = before.verdicts[recipient] ?? 'NONE';
-    const a = after.verdicts[recipient] ?? 'NONE';
+    // A policy that skipped the message (other direction) never saw it: WorkMail delivers it as usual.
+    const b = before.verdicts[recipient] ?? (before.skipped ? 'DEFAULT' : 'NONE');
+    const a = after.verdicts[recipient] ?? (after.skipped ? 'DEFAULT' : 'NONE');
     if (a !== b) verdicts.push({ recipient, before: b, after: a });
   }
   const beforeRules = new Set(before.rulesFired);

@@ -113,6 +113,7 @@ function policyOutcome(label: string, result: ReplayResult, outcome: FlowOutcome
   return {
     label,
     verdicts: result.verdicts,
+    ...(result.skipped ? { skipped: result.skipped } : {}),
     rulesFired: result.rulesFired,
     edit: {
       status: edit.status,

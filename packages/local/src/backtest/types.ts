@@ -46,6 +46,8 @@ export interface PolicyOutcome {
   /** The function name or `module#export`; `recorded` for the verdicts recorded at journaling time. */
   label: string;
   verdicts: Record<string, string>;
+  /** Why the policy did not run on the message (a handler for the other direction): it was delivered as usual. */
+  skipped?: string;
   rulesFired: string[];
   /** Edit outcome: `none`, `committed`, `skipped` or `failed`, with the changes made or planned; `unknown` for the recording. */
   edit: { status: string; changes: string[]; reason?: string };
