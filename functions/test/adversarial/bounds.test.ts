@@ -1,5 +1,5 @@
 /**
- * Adversarial suite for envelopes, scope, bounded work and journaling (docs/threat-model-bounds.md):
+ * Adversarial suite for envelopes, scope, bounded work and journaling (docs/threat-model.md):
  * hostile events and messages through the prebuilt functions at their defaults, over the local
  * Message Flow emulator and S3 server, each asserting the protective outcome the threat model promises.
  */

@@ -1,4 +1,4 @@
-/** Hostile messages for the adversarial suite, generated from docs/threat-model-bounds.md (no fixtures copied). */
+/** Hostile messages for the adversarial suite, generated from docs/threat-model.md (no fixtures copied). */
 
 const CRLF = '\r\n';
 
