@@ -1,5 +1,5 @@
 import { domainToASCII } from 'node:url';
-import { canonicalLocal, isAddressLiteral } from './address-syntax.js';
+import { canonicalLocal, isAddressLiteral, parseMailbox } from './address-syntax.js';
 
 /**
  * The part of an address before the last `@`.
@@ -134,4 +134,18 @@ export function isInternal(address: string, organizationDomains: readonly string
     }
     return domain === normalizeDomain(d);
   });
+}
+
+/**
+ * True when `address` is a mailbox SMTP accepts in a path (RFC 5321 quoted local parts, address literals,
+ * RFC 6531 UTF-8): what event validation accepts for an envelope address.
+ *
+ * @example
+ * ```ts
+ * isMailbox('"a b"@evil.example'); // true
+ * isMailbox('Undisclosed-Recipient:@x.example;'); // false
+ * ```
+ */
+export function isMailbox(address: string): boolean {
+  return parseMailbox(address) !== undefined;
 }

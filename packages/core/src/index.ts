@@ -1,6 +1,7 @@
 export {
   domainOf,
   isInternal,
+  isMailbox,
   localPart,
   matchesAnyPattern,
   matchesPattern,

@@ -24,7 +24,7 @@ commands:
         --env KEY=VALUE  --env-file FILE  --direction D  --mail-from A  --recipient A  --org-domain D
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
         --expect MANIFEST  --summary  --progress  --logs  --allow-failures
-        --faults SPEC (seeded faults between handler and stack, docs/local.md)  --retries N
+        --faults SPEC (seeded faults between handler and stack; see the replay docs)  --retries N
         --engine ses  --ses-verdict spam|virus|spf|dkim|dmarc=PASS|FAIL|GRAY|PROCESSING_FAILED
                   replay on SES receipt rules (S3 action + Lambda action) instead of WorkMail
         --rate MSGS_PER_S [--start TIME] | --dates   virtual clock for rate rules (a burst, or Date: headers)
@@ -37,7 +37,8 @@ commands:
         create a project: a handler with two rules, sample mail, expectations, template.yaml, CI
   backtest <folder|s3://bucket/prefix> (--function NAME | --handler MODULE) [--against (--function NAME |
         --handler MODULE | recorded)] [-j N] [--resume FILE] [--report FILE.html] [--remote ARN]
-        replay journaled messages through a policy, compare with another, JSON lines (docs/backtest.md)
+        replay journaled messages through a policy, compare with another, JSON lines
+        (https://github.com/wmflow/wmflow/blob/main/docs/backtest.md)
 `;
 
 /**

@@ -1,4 +1,4 @@
-import { type Direction, isInternal, normalizeAddress } from '@wmflow/core';
+import { type Direction, isInternal, isMailbox, normalizeAddress } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
 
 /** Header blocks larger than this are cut (WorkMail's own limits are far below). */
@@ -79,8 +79,9 @@ export function deriveEnvelope(
   return envelope;
 }
 
+// What event validation accepts: a header the replay cannot turn into one (a group, garbage) is left out.
 function valid(address: string | undefined): address is string {
-  return typeof address === 'string' && /^[^\s@<>]+@[^\s@<>]+$/.test(address);
+  return typeof address === 'string' && address !== '' && isMailbox(address);
 }
 
 function safe<T>(read: () => T): T | undefined {

@@ -35,9 +35,13 @@ describe('condition: senderIsInside (evidence, not claims)', () => {
     expect(
       await inside('Authentication-Results: amazonses.com; dmarc=pass header.from=corp.example\r\n'),
     ).toBe(true);
+    expect(await inside('Authentication-Results: amazonses.com; dkim=pass header.i=@corp.example\r\n')).toBe(
+      true,
+    );
+    // Internal means an organization domain exactly: an unlisted subdomain's signature is not evidence.
     expect(
       await inside('Authentication-Results: amazonses.com; dkim=pass header.i=@mail.corp.example\r\n'),
-    ).toBe(true);
+    ).toBe(false);
     expect(
       await inside('Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=it@corp.example\r\n'),
     ).toBe(true);
