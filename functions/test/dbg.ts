@@ -1,0 +1,18 @@
+import { makeFlowEvent } from '@wmflow/core/testing';
+import { archiver } from '../archiver/archiver.js';
+import { bigMessage, invoke, JOURNAL, startFaultStack, stored } from './fault-harness.js';
+const stack = await startFaultStack(1);
+const bytes = bigMessage(8_000_000, 'x');
+const id = stack.flow.load(bytes);
+stack.proxies?.s3.configure('seed=9,latency=600');
+const h = archiver({ JOURNAL_BUCKET: JOURNAL, ORGANIZATION_DOMAINS: 'corp.example', KEY_TEMPLATE: 'j/{messageId}', SYNCHRONOUS: 'true' });
+const t = Date.now();
+const r = await invoke(h, makeFlowEvent({ messageId: id, recipients: ['bob@corp.example'] }), 2500);
+console.error('first', Date.now() - t, r.error?.name, stack.proxies?.s3.stats());
+stack.proxies?.s3.configure('seed=9');
+await new Promise((r) => setTimeout(r, 1500));
+console.error('stored', (await stored(stack, JOURNAL, `j/${id}`))?.length);
+const r2 = await invoke(h, makeFlowEvent({ messageId: id, recipients: ['bob@corp.example'] }));
+console.error('second', Date.now() - t, r2.error?.message, (await stored(stack, JOURNAL, `j/${id}`))?.length, bytes.length);
+await stack.stop();
+console.error('stopped');
