@@ -49,7 +49,7 @@ describe('faults: guard', () => {
     // The whole original attachment is there, byte for byte: nothing truncated.
     const attachment = body(bytes).subarray(body(bytes).indexOf('Content-Transfer-Encoding: base64'));
     expect(out.includes(attachment)).toBe(true);
-  });
+  }, 120_000);
 
   it('fails every invocation of a throttling storm, and only then decides: never DEFAULT for a virus', async () => {
     const id = await stack.flow.loadFile(join(EML, '04-ses-spam-virus.eml'));
@@ -64,7 +64,7 @@ describe('faults: guard', () => {
     expect(run.errors.length).toBeGreaterThan(0);
     expect(run.errors.every((e) => /Throttl|rule .* failed/.test(e.message))).toBe(true);
     expect(firstAction(run.response)).toBe('BOUNCE');
-  });
+  }, 120_000);
 
   it('bounces a message whose attachment strip cannot be committed, instead of delivering the attachment', async () => {
     const id = await stack.flow.loadFile(join(EML, '03-invoice-attachments.eml'));
@@ -79,7 +79,7 @@ describe('faults: guard', () => {
     expect(run.error).toBeUndefined();
     expect(firstAction(run.response)).toBe('BOUNCE');
     expect(stack.flow.history(id)).toHaveLength(1);
-  });
+  }, 120_000);
 });
 
 describe('faults: outbound-policy', () => {
@@ -101,7 +101,7 @@ describe('faults: outbound-policy', () => {
     const again = await invokeUntilAnswered(handler, event);
     expect(firstAction(again.response)).toBe('BOUNCE');
     expect(stack.flow.history(id)).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('resolves an update whose answer was lost: committed once, the whole message plus one disclaimer', async () => {
     const original = await readFile(join(EML, '10-outbound-reply.eml'));
@@ -127,5 +127,5 @@ describe('faults: outbound-policy', () => {
     expect(out.split('Confidential: for the addressee only.').length).toBe(
       (versions[0] ?? '').split('Confidential: for the addressee only.').length,
     );
-  });
+  }, 120_000);
 });
