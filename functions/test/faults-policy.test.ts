@@ -84,17 +84,14 @@ describe('faults: guard', () => {
 
 describe('faults: outbound-policy', () => {
   const env = { ...base, DISCLAIMER_TEXT: 'Confidential: for the addressee only.' };
+  const sent = (messageId: string, to: string) =>
+    makeFlowEvent({ messageId, direction: 'OUTBOUND', mailFrom: 'dan@corp.example', recipients: [to] });
 
   it('never sends card numbers after a reset mid-body: the invocation fails, the retry bounces', async () => {
     const id = await stack.flow.loadFile(join(EML, '06-outbound-card-numbers.eml'));
     const fault = stack.flow.injectFault({ kind: 'broken-stream', afterBytes: 200 }, { messageId: id });
     const handler = outboundPolicy(env);
-    const event = makeFlowEvent({
-      messageId: id,
-      direction: 'OUTBOUND',
-      mailFrom: 'dan@corp.example',
-      recipients: ['orders@shop.example'],
-    });
+    const event = sent(id, 'orders@shop.example');
     const first = await invoke(handler, event);
     expect(first.error).toBeDefined();
     fault.clear();
@@ -108,16 +105,11 @@ describe('faults: outbound-policy', () => {
     const id = stack.flow.load(original);
     stack.flow.injectFault({ kind: 'lost-answer' }, { messageId: id, operation: 'put', times: 5 });
     const handler = outboundPolicy(env);
-    const event = makeFlowEvent({
-      messageId: id,
-      direction: 'OUTBOUND',
-      mailFrom: 'dan@corp.example',
-      recipients: ['partner@shop.example'],
-    });
+    const event = sent(id, 'partner@shop.example');
     const run = await invokeUntilAnswered(handler, event);
     expect(firstAction(run.response)).toBe('DEFAULT');
     const out = delivered(id).toString('latin1');
-    expect(out.split('Confidential: for the addressee only.').length - 1).toBeGreaterThanOrEqual(1);
+    expect(out).toContain('Confidential: for the addressee only.');
     // Re-applying the same staged object is idempotent: every version after the first is the same edit.
     const versions = stack.flow
       .history(id)
