@@ -39,14 +39,26 @@ export async function invokeUntilAnswered(
   event: unknown,
   max = 12,
   timeoutMs = 60_000,
-): Promise<{ response?: unknown; attempts: number; errors: Error[] }> {
+): Promise<{ answered: boolean; response?: unknown; attempts: number; errors: Error[] }> {
   const errors: Error[] = [];
   for (let attempt = 1; attempt <= max; attempt++) {
     const { response, error } = await invoke(handler, event, timeoutMs);
-    if (!error) return { response, attempts: attempt, errors };
+    if (!error) return { answered: true, response, attempts: attempt, errors };
     errors.push(error);
   }
-  return { attempts: max, errors };
+  return { answered: false, attempts: max, errors };
+}
+
+/** Each error's cause chain in one line, for assertion messages. */
+export function describeErrors(errors: readonly Error[]): string {
+  return errors
+    .map((error) => {
+      const chain: string[] = [];
+      for (let e: unknown = error; e instanceof Error; e = e.cause)
+        chain.push(`${e.name}: ${e.message.slice(0, 80)}`);
+      return chain.join(' <- ');
+    })
+    .join('\n');
 }
 
 /** The stored bytes of an object, or undefined when there is none. */

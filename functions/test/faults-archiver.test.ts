@@ -5,6 +5,7 @@ import { archiver } from '../archiver/archiver.js';
 import {
   assertJournalIntact,
   bigMessage,
+  describeErrors,
   invoke,
   invokeUntilAnswered,
   JOURNAL,
@@ -65,7 +66,7 @@ describe('faults: archiver', () => {
     const handler = archiver(env());
     const result = await invokeUntilAnswered(handler, event(id), 20);
     stack.proxies?.s3.configure('seed=5');
-    expect(result.response).toBeDefined();
+    expect(result.answered, describeErrors(result.errors)).toBe(true);
     expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
     const meta = JSON.parse(((await stored(stack, JOURNAL, `j/${id}.json`)) as Buffer).toString('utf8'));
     expect(meta).toMatchObject({ sha256: sha256(bytes), size: bytes.length });
@@ -103,7 +104,10 @@ describe('faults: archiver', () => {
       Array.from({ length: 8 }, () => invokeUntilAnswered(handler, event(id), 20)),
     );
     stack.proxies?.s3.configure('seed=3');
-    expect(runs.every((r) => r.response !== undefined)).toBe(true);
+    expect(
+      runs.every((r) => r.answered),
+      describeErrors(runs.flatMap((r) => r.errors)),
+    ).toBe(true);
     const keys = (await stack.listObjects(JOURNAL, `j/${id}`)).map((o) => o.key);
     expect(keys).toEqual([`j/${id}`, `j/${id}.json`]);
     expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
