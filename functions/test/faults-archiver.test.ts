@@ -59,8 +59,8 @@ describe('faults: archiver', () => {
     expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
   }, 120_000);
 
-  it('journals an 11 MB message byte-identical through S3 resets, throttling and lost answers', async () => {
-    const bytes = bigMessage(11_000_000, 's3-storm');
+  it('journals a 7 MB message byte-identical through S3 resets, throttling and lost answers', async () => {
+    const bytes = bigMessage(7_000_000, 's3-storm');
     const id = load(bytes);
     stack.proxies?.s3.configure('seed=5,reset=0.15,throttle=0.15,lost=0.1');
     const handler = archiver(env());
@@ -70,7 +70,7 @@ describe('faults: archiver', () => {
     expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
     const meta = JSON.parse(((await stored(stack, JOURNAL, `j/${id}.json`)) as Buffer).toString('utf8'));
     expect(meta).toMatchObject({ sha256: sha256(bytes), size: bytes.length });
-  }, 180_000);
+  }, 240_000);
 
   it.each([
     ['synchronous', 'true'],
@@ -111,7 +111,7 @@ describe('faults: archiver', () => {
     const keys = (await stack.listObjects(JOURNAL, `j/${id}`)).map((o) => o.key);
     expect(keys).toEqual([`j/${id}`, `j/${id}.json`]);
     expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
-  }, 180_000);
+  }, 240_000);
 
   it('fails on a second read that is not the same message (spliced copy refused), then journals the original', async () => {
     const bytes = bigMessage(3_000_000, 'spliced');
@@ -131,5 +131,5 @@ describe('faults: archiver', () => {
     expect(changed.hits).toBe(1);
     expect((await invokeUntilAnswered(handler, event(id))).errors).toEqual([]);
     expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
-  }, 180_000);
+  }, 240_000);
 });
