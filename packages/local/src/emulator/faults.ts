@@ -42,6 +42,8 @@ export interface FaultScope {
   operation?: 'get' | 'put';
   /** How many matching requests it hits; default 1, or unlimited when `messageId` is given. */
   times?: number;
+  /** Matching requests to let through first (e.g. `1`: the second read of a message). Default 0. */
+  skip?: number;
 }
 
 /**
@@ -64,6 +66,7 @@ interface Armed {
   readonly scope: FaultScope;
   left: number;
   hits: number;
+  skip: number;
 }
 
 /**
@@ -81,7 +84,13 @@ export class FaultPlan {
 
   /** Arms a fault. */
   add(fault: Fault, scope: FaultScope = {}): FaultHandle {
-    const entry: Armed = { fault, scope, left: scope.times ?? (scope.messageId ? Infinity : 1), hits: 0 };
+    const entry: Armed = {
+      fault,
+      scope,
+      left: scope.times ?? (scope.messageId ? Infinity : 1),
+      hits: 0,
+      skip: scope.skip ?? 0,
+    };
     this.armed.push(entry);
     return {
       clear: () => {
@@ -100,6 +109,10 @@ export class FaultPlan {
       if (entry.scope.messageId !== undefined && entry.scope.messageId !== messageId) continue;
       if (entry.scope.operation !== undefined && entry.scope.operation !== operation) continue;
       if (hit.some((fault) => fault.kind === entry.fault.kind)) continue;
+      if (entry.skip > 0) {
+        entry.skip -= 1;
+        continue;
+      }
       hit.push(entry.fault);
       entry.left -= 1;
       entry.hits += 1;

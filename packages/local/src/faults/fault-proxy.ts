@@ -30,6 +30,8 @@ export interface FaultProxy {
   stats(): FaultStats;
   /** Stops injecting faults (requests pass through) or starts again. */
   setEnabled(enabled: boolean): void;
+  /** Replaces the faults injected from now on (the random sequence goes on). */
+  configure(spec: FaultSpec | string): void;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startFaultProxy(
   flavor: 's3' | 'flow',
   spec: FaultSpec | string,
 ): Promise<FaultProxy> {
-  const plan = typeof spec === 'string' ? parseFaultSpec(spec) : spec;
+  let plan = typeof spec === 'string' ? parseFaultSpec(spec) : spec;
   const random = seededRandom(plan.seed);
   const target = new URL(upstream);
   const stats: FaultStats = { requests: 0, resets: 0, throttles: 0, errors: 0, lost: 0 };
@@ -95,10 +97,15 @@ export async function startFaultProxy(
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    spec: plan,
+    get spec() {
+      return plan;
+    },
     stats: () => ({ ...stats }),
     setEnabled: (on) => {
       enabled = on;
+    },
+    configure: (next) => {
+      plan = typeof next === 'string' ? parseFaultSpec(next) : next;
     },
     close: () => closeServer(server),
   };
@@ -117,8 +124,14 @@ function forward(
       method: req.method,
       path: req.url,
       headers: req.headers,
+      agent: false, // one connection per request: a fault never leaves a half-used socket in a pool
     });
     out.on('error', reject);
+    // A client that goes away mid-request (an aborted upload) must not leave a half request upstream.
+    req.on('aborted', () => out.destroy(new Error('client aborted the request')));
+    res.on('close', () => {
+      if (!res.writableFinished) out.destroy();
+    });
     out.on('response', (answer) => {
       if (fault.lose) {
         // Applied upstream; the client never hears so.
@@ -131,9 +144,13 @@ function forward(
       }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       const length = Number(answer.headers['content-length'] ?? 0);
+      // An answer the server itself breaks off reaches the client broken off too, never as a clean end.
+      answer.on('aborted', () => res.destroy());
+      answer.on('error', () => res.destroy());
       if (fault.cutAt === undefined || length <= 0) {
         answer.pipe(res);
         answer.on('end', resolve);
+        answer.on('close', resolve);
         return;
       }
       let budget = Math.floor(fault.cutAt * length);

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { type FlowHandler, resetDefaultClients } from '@wmflow/core';
+import { lambdaContext } from '@wmflow/core/testing';
+import { type LocalStack, startLocalStack } from '@wmflow/local';
+
+export const JOURNAL = 'journal-bucket';
+export const UPDATES = 'updates-bucket';
+export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * The local stack with fault proxies between the functions (their default clients, from the
+ * environment) and the emulator / S3 server; the stack's own clients stay direct, to check what was
+ * really stored and delivered. Faults start disabled (`seed` only).
+ */
+export async function startFaultStack(seed = 11): Promise<LocalStack> {
+  const stack = await startLocalStack({ buckets: [JOURNAL, UPDATES], faults: `seed=${seed}` });
+  Object.assign(process.env, stack.env, { AWS_MAX_ATTEMPTS: '3', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  resetDefaultClients();
+  return stack;
+}
+
+/** One invocation as WorkMail makes it: what came back, or the error thrown (WorkMail then retries). */
+export async function invoke(
+  handler: FlowHandler,
+  event: unknown,
+  timeoutMs = 60_000,
+): Promise<{ response?: unknown; error?: Error }> {
+  try {
+    return { response: await handler(event, lambdaContext({ timeoutMs })) };
+  } catch (error) {
+    return { error: error as Error };
+  }
+}
+
+/** Invokes until an invocation answers (WorkMail's retries), at most `max` times. */
+export async function invokeUntilAnswered(
+  handler: FlowHandler,
+  event: unknown,
+  max = 12,
+  timeoutMs = 60_000,
+): Promise<{ answered: boolean; response?: unknown; attempts: number; errors: Error[] }> {
+  const errors: Error[] = [];
+  for (let attempt = 1; attempt <= max; attempt++) {
+    const { response, error } = await invoke(handler, event, timeoutMs);
+    if (!error) return { answered: true, response, attempts: attempt, errors };
+    errors.push(error);
+  }
+  return { answered: false, attempts: max, errors };
+}
+
+/** Each error's cause chain in one line, for assertion messages. */
+export function describeErrors(errors: readonly Error[]): string {
+  return errors
+    .map((error) => {
+      const chain: string[] = [];
+      for (let e: unknown = error; e instanceof Error; e = e.cause)
+        chain.push(`${e.name}: ${e.message.slice(0, 80)}`);
+      return chain.join(' <- ');
+    })
+    .join('\n');
+}
+
+/** The stored bytes of an object, or undefined when there is none. */
+export async function stored(stack: LocalStack, bucket: string, key: string): Promise<Buffer | undefined> {
+  try {
+    const got = await stack.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const body = got.Body as { transformToByteArray(): Promise<Uint8Array> };
+    return Buffer.from(await body.transformToByteArray());
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Every journal object under the bucket checked against the original: each message copy is
+ * byte-identical (a metadata object must state the copy's sha256 and size). Returns the copies' keys.
+ */
+export async function assertJournalIntact(
+  stack: LocalStack,
+  originals: ReadonlyMap<string, Buffer>,
+): Promise<{ copies: string[]; problems: string[] }> {
+  const problems: string[] = [];
+  const copies: string[] = [];
+  for (const { key } of await stack.listObjects(JOURNAL)) {
+    const bytes = (await stored(stack, JOURNAL, key)) ?? Buffer.alloc(0);
+    if (key.endsWith('.json')) {
+      const meta = JSON.parse(bytes.toString('utf8')) as { sha256: string; size: number; key: string };
+      const copy = await stored(stack, JOURNAL, meta.key);
+      if (!copy || sha256(copy) !== meta.sha256 || copy.length !== meta.size)
+        problems.push(`${key}: describes bytes that are not stored`);
+      continue;
+    }
+    copies.push(key);
+    const id = [...originals.keys()].find((messageId) => key.includes(messageId));
+    const original = id ? originals.get(id) : undefined;
+    if (!original) problems.push(`${key}: no original`);
+    else if (!original.equals(bytes)) {
+      problems.push(
+        `${key}: ${bytes.length} bytes, original ${original.length}: ${bytes.length < original.length ? 'truncated' : 'mismatched'}`,
+      );
+    }
+  }
+  return { copies, problems };
+}
+
+/** A synthetic message of about `size` bytes: text plus a base64 attachment, unique per seed. */
+export function bigMessage(size: number, seed: string, extraHeaders = ''): Buffer {
+  const hash = (i: number, n: number) => createHash('sha256').update(`${seed}-${i}-${n}`).digest('base64');
+  const line = (i: number) => (hash(i, 0) + hash(i, 1)).slice(0, 76);
+  const lines: string[] = [];
+  for (let i = 0, n = 0; n < size; i++, n += 78) lines.push(line(i));
+  return Buffer.from(
+    `From: Ann <ann@partner.example>\r\nTo: bob@corp.example\r\nSubject: report ${seed}\r\n` +
+      `Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <${seed}@partner.example>\r\n${extraHeaders}` +
+      'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n' +
+      '--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease find the report attached.\r\n' +
+      '--b1\r\nContent-Type: application/pdf; name="report.pdf"\r\nContent-Disposition: attachment; filename="report.pdf"\r\n' +
+      `Content-Transfer-Encoding: base64\r\n\r\n${lines.join('\r\n')}\r\n--b1--\r\n`,
+    'latin1',
+  );
+}

@@ -1,0 +1,135 @@
+import { makeFlowEvent } from '@wmflow/core/testing';
+import type { LocalStack } from '@wmflow/local';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { archiver } from '../archiver/archiver.js';
+import {
+  assertJournalIntact,
+  bigMessage,
+  describeErrors,
+  invoke,
+  invokeUntilAnswered,
+  JOURNAL,
+  sha256,
+  startFaultStack,
+  stored,
+} from './fault-harness.js';
+
+let stack: LocalStack;
+const originals = new Map<string, Buffer>();
+beforeAll(async () => {
+  stack = await startFaultStack(21);
+}, 60_000);
+afterAll(async () => {
+  const { problems } = await assertJournalIntact(stack, originals);
+  await stack?.stop();
+  expect(problems).toEqual([]);
+});
+beforeEach(() => {
+  stack.proxies?.s3.configure('seed=21');
+  stack.proxies?.flow.configure('seed=21');
+  stack.flow.clearFaults();
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  JOURNAL_BUCKET: JOURNAL,
+  ORGANIZATION_DOMAINS: 'corp.example',
+  KEY_TEMPLATE: 'j/{messageId}',
+  ...extra,
+});
+function load(bytes: Buffer): string {
+  const id = stack.flow.load(bytes);
+  originals.set(id, bytes);
+  return id;
+}
+const event = (messageId: string) => makeFlowEvent({ messageId, recipients: ['bob@corp.example'] });
+
+describe('faults: archiver', () => {
+  it('fails (so WorkMail retries) when the message stream resets mid-body, and journals the whole copy on retry', async () => {
+    const bytes = bigMessage(300_000, 'reset-body');
+    const id = load(bytes);
+    // Every read of the first invocation (SDK attempts included) breaks mid-body.
+    const fault = stack.flow.injectFault({ kind: 'broken-stream', afterBytes: 65_000 }, { messageId: id });
+    const handler = archiver(env());
+    const first = await invoke(handler, event(id));
+    expect(first.error?.message).toMatch(/message source failed|journal/);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+    fault.clear();
+    const again = await invokeUntilAnswered(handler, event(id));
+    expect(again.errors).toEqual([]);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
+  }, 120_000);
+
+  it('journals a 7 MB message byte-identical through S3 resets, throttling and lost answers', async () => {
+    const bytes = bigMessage(7_000_000, 's3-storm');
+    const id = load(bytes);
+    stack.proxies?.s3.configure('seed=5,reset=0.15,throttle=0.15,lost=0.1');
+    const handler = archiver(env());
+    const result = await invokeUntilAnswered(handler, event(id), 20);
+    stack.proxies?.s3.configure('seed=5');
+    expect(result.answered, describeErrors(result.errors)).toBe(true);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
+    const meta = JSON.parse(((await stored(stack, JOURNAL, `j/${id}.json`)) as Buffer).toString('utf8'));
+    expect(meta).toMatchObject({ sha256: sha256(bytes), size: bytes.length });
+  }, 240_000);
+
+  it.each([
+    ['synchronous', 'true'],
+    ['asynchronous', 'false'],
+  ])(
+    'leaves no copy when the deadline comes mid-upload (%s), and a whole one on retry',
+    async (_mode, sync) => {
+      const bytes = bigMessage(5_500_000, `deadline-${sync}`);
+      const id = load(bytes);
+      stack.proxies?.s3.configure('seed=9,latency=3000');
+      const handler = archiver(env({ SYNCHRONOUS: sync }));
+      const first = await invoke(handler, event(id), 2_500);
+      expect(first.error?.name).toBe('DeadlineError');
+      stack.proxies?.s3.configure('seed=9');
+      // Nothing of the invocation goes on after its error: no copy appears later, truncated or whole.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+      const again = await invokeUntilAnswered(handler, event(id));
+      expect(again.errors).toEqual([]);
+      expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
+    },
+    180_000,
+  );
+
+  it('writes exactly one copy under concurrent retries of the same event with S3 faults', async () => {
+    const bytes = bigMessage(6_000_000, 'concurrent');
+    const id = load(bytes);
+    stack.proxies?.s3.configure('seed=3,reset=0.1,throttle=0.1');
+    const handler = archiver(env());
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, () => invokeUntilAnswered(handler, event(id), 20)),
+    );
+    stack.proxies?.s3.configure('seed=3');
+    expect(
+      runs.every((r) => r.answered),
+      describeErrors(runs.flatMap((r) => r.errors)),
+    ).toBe(true);
+    const keys = (await stack.listObjects(JOURNAL, `j/${id}`)).map((o) => o.key);
+    expect(keys).toEqual([`j/${id}`, `j/${id}.json`]);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
+  }, 240_000);
+
+  it('fails on a second read that is not the same message (spliced copy refused), then journals the original', async () => {
+    const bytes = bigMessage(3_000_000, 'spliced');
+    const id = load(bytes);
+    // The header read sees the message; the body read gets a short, self-consistent answer.
+    stack.flow.injectFault({ kind: 'short-body', bytes: 2_000_000 }, { messageId: id, skip: 1, times: 1 });
+    const handler = archiver(env());
+    const first = await invoke(handler, event(id));
+    expect(first.error?.message).toMatch(/fetched again/);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+    const changed = stack.flow.injectFault(
+      { kind: 'changed-content', bytes: 3_000_000 },
+      { messageId: id, skip: 1, times: 1 },
+    );
+    const second = await invoke(handler, event(id));
+    expect(second.error?.message).toMatch(/fetched again differs/);
+    expect(changed.hits).toBe(1);
+    expect((await invokeUntilAnswered(handler, event(id))).errors).toEqual([]);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
+  }, 240_000);
+});
