@@ -51,6 +51,30 @@ describe('faults: guard', () => {
     expect(out.includes(attachment)).toBe(true);
   }, 120_000);
 
+  it('refuses a second read that is not the same message (no spliced copy is delivered), then delivers the original', async () => {
+    const bytes = bigMessage(3_000_000, 'guard-splice');
+    const id = stack.flow.load(bytes);
+    // The header read (SES verdicts) stops the transfer; the body read (attachments) fetches again.
+    const changed = stack.flow.injectFault(
+      { kind: 'changed-content', bytes: 3_000_000 },
+      { messageId: id, skip: 1, times: 1 },
+    );
+    const handler = guard(base);
+    const event = makeFlowEvent({
+      messageId: id,
+      mailFrom: 'ann@partner.example',
+      recipients: ['bob@corp.example'],
+    });
+    const first = await invoke(handler, event);
+    expect(first.error?.message).toMatch(/fetched again differs|rule .* failed/);
+    expect(changed.hits).toBe(1);
+    expect(stack.flow.history(id)).toHaveLength(1);
+    const again = await invokeUntilAnswered(handler, event);
+    expect(firstAction(again.response)).toBe('DEFAULT');
+    const attachment = body(bytes).subarray(body(bytes).indexOf('Content-Transfer-Encoding: base64'));
+    expect(delivered(id).includes(attachment)).toBe(true);
+  }, 240_000);
+
   it('fails every invocation of a throttling storm, and only then decides: never DEFAULT for a virus', async () => {
     const id = await stack.flow.loadFile(join(EML, '04-ses-spam-virus.eml'));
     stack.flow.injectFault({ kind: 'throttle' }, { messageId: id, operation: 'get', times: 9 });

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
+import { isTransient } from '../transient.js';
 import type { MessageLimits } from './limits.js';
 import { feedLeaf, finishLeaf, type Leaf, type NestedWalk, startLeaf } from './part-leaf.js';
 import { partNaming } from './part-names.js';
@@ -145,6 +146,8 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
     }
     if (leaf) await finishLeaf(leaf, walk.out.findings);
   } catch (error) {
+    // A source that failed (reset, throttled, cut short) is not a finding: fail the invocation so it is retried.
+    if (isTransient(error)) throw error;
     const e = asLimitError(error);
     const kind = e instanceof Error && e.name === 'MessageLimitError' ? 'limit' : 'malformed';
     walk.out.findings.push({

@@ -5,6 +5,7 @@ import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
 import { MessageHeaders } from '../message/headers.js';
+import { isTransient } from '../transient.js';
 import { type TextNode, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -138,6 +139,8 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
   try {
     await pipeline(input, new Splitter({ ignoreEmbedded: true, maxHeadSize: 1024 * 1024 }), sink);
   } catch (error) {
+    // A source that failed (reset, throttled, cut short) is not undecidable content: fail the invocation so it is retried.
+    if (isTransient(error)) throw error;
     w.report.unread.push(`MIME structure at depth ${depth} unreadable: ${(error as Error).message}`);
   }
 }
