@@ -5,6 +5,7 @@ import { makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { archiver } from '../archiver/archiver.js';
+import { guard } from '../guard/guard.js';
 import {
   assertJournalIntact,
   bigMessage,
@@ -15,6 +16,7 @@ import {
   sha256,
   startFaultStack,
   stored,
+  UPDATES,
 } from './fault-harness.js';
 
 // Faults aimed at the moments the other suites do not reach; each asserts what must hold afterwards.
@@ -48,6 +50,12 @@ function load(bytes: Buffer): string {
   originals.set(id, bytes);
   return id;
 }
+/** Waits (bounded) for the work of an answered invocation to stop, then lists what it left in the temp folder. */
+async function leftInTemp(): Promise<string[]> {
+  for (let i = 0; i < 60 && (await readdir(temp)).length > 0; i++)
+    await new Promise((r) => setTimeout(r, 500));
+  return readdir(temp);
+}
 const event = (messageId: string) => makeFlowEvent({ messageId, recipients: ['bob@corp.example'] });
 
 describe('fault injector: archiver', () => {
@@ -65,5 +73,44 @@ describe('fault injector: archiver', () => {
     expect(again.answered, describeErrors(again.errors)).toBe(true);
     expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
     expect(await readdir(temp)).toEqual([]);
+  }, 240_000);
+
+  it('leaves no spill file and no copy after a deadline mid-upload (synchronous)', async () => {
+    const bytes = bigMessage(11_000_000, 'injector-deadline');
+    const id = load(bytes);
+    stack.proxies?.s3.configure('seed=47,latency=3000');
+    const handler = archiver({ ...env, SYNCHRONOUS: 'true' });
+    const first = await invoke(handler, event(id), 2_500);
+    stack.proxies?.s3.configure('seed=47');
+    expect(first.error?.name).toBe('DeadlineError');
+    expect(await leftInTemp()).toEqual([]);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+  }, 240_000);
+});
+
+describe('fault injector: guard', () => {
+  it('fails, delivers nothing and leaves no file when the update of a large message cannot be uploaded', async () => {
+    const bytes = bigMessage(6_000_000, 'injector-guard');
+    const id = stack.flow.load(bytes);
+    stack.proxies?.s3.configure('seed=47,error=1');
+    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
+    const ev = makeFlowEvent({
+      messageId: id,
+      mailFrom: 'ann@partner.example',
+      recipients: ['bob@corp.example'],
+    });
+    const first = await invoke(handler, ev);
+    stack.proxies?.s3.configure('seed=47');
+    expect(first.error).toBeDefined();
+    expect(stack.flow.history(id)).toHaveLength(1);
+    expect(await leftInTemp()).toEqual([]);
+    const again = await invokeUntilAnswered(handler, ev);
+    expect(again.answered, describeErrors(again.errors)).toBe(true);
+    const out = stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
+    expect(out.toString('latin1')).toMatch(/^Subject: \[EXTERNAL\] /m);
+    // The attachment part to the end is the original's, byte for byte (the guard adds a banner before it).
+    const tail = bytes.subarray(bytes.indexOf('--b1\r\nContent-Type: application/pdf'));
+    expect(out.subarray(out.length - tail.length).equals(tail)).toBe(true);
+    expect(await leftInTemp()).toEqual([]);
   }, 240_000);
 });
