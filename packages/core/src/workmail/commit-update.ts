@@ -45,8 +45,7 @@ export async function commitUpdate(args: {
   signal: AbortSignal;
 }): Promise<EditOutcome> {
   const { options } = args;
-  if (args.signal.aborted)
-    return { status: 'skipped', reason: 'deadline reached before the update was committed' };
+  if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
   // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits.
   const [{ applyEdits }, { checkUpdate }] = await Promise.all([
     import('../edit/apply-edits.js'),
@@ -62,6 +61,8 @@ export async function commitUpdate(args: {
       const reason = `WorkMail would reject the update: ${check.problems.map((p) => p.reason).join('; ')}`;
       return { status: 'skipped', reason, changes, skipped };
     }
+    // The deadline may have fired during the edit pass: an upload started now would outlive the answer.
+    if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT, changes, skipped };
     const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
     const abortController = new AbortController();
     args.signal.addEventListener('abort', () => abortController.abort(), { once: true });
@@ -104,6 +105,8 @@ export async function commitUpdate(args: {
     await rm(applied.path, { force: true });
   }
 }
+
+const BEFORE_COMMIT = 'deadline reached before the update was committed';
 
 /** No HTTP answer came back (reset, timeout): the update may have been applied. */
 function answerLost(error: unknown): boolean {

@@ -47,10 +47,24 @@ export async function uploadHashed(
     hash.update(chunk);
     size += chunk.length;
   });
+  try {
+    return await uploadParted(s3, params, parts, settings, () => ({ sha256: hash.digest('hex'), size }));
+  } finally {
+    // A failure before the body's end leaves its reader suspended: end it, or the message's spill file stays.
+    await parts.return(undefined);
+  }
+}
+
+async function uploadParted(
+  s3: S3Client,
+  params: Params,
+  parts: AsyncGenerator<Buffer>,
+  settings: UploadSettings,
+  done: () => { sha256: string; size: number },
+): Promise<HashedUpload> {
   const first = await parts.next();
   const firstPart = first.done ? Buffer.alloc(0) : first.value;
   const second = first.done ? first : await parts.next();
-  const done = () => ({ sha256: hash.digest('hex'), size });
   const abortSignal = settings.signal;
   if (second.done) {
     try {

@@ -1,0 +1,116 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeFlowEvent } from '@wmflow/core/testing';
+import type { LocalStack } from '@wmflow/local';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { archiver } from '../archiver/archiver.js';
+import { guard } from '../guard/guard.js';
+import {
+  assertJournalIntact,
+  bigMessage,
+  describeErrors,
+  invoke,
+  invokeUntilAnswered,
+  JOURNAL,
+  sha256,
+  startFaultStack,
+  stored,
+  UPDATES,
+} from './fault-harness.js';
+
+// Faults aimed at the moments the other suites do not reach; each asserts what must hold afterwards.
+let stack: LocalStack;
+const originals = new Map<string, Buffer>();
+const systemTemp = process.env.TMPDIR;
+let temp: string;
+beforeAll(async () => {
+  stack = await startFaultStack(47);
+  // The functions spill large messages to os.tmpdir(): a folder of this suite's own, to count what is left.
+  temp = await mkdtemp(join(tmpdir(), 'faults-injector-'));
+  process.env.TMPDIR = temp;
+}, 60_000);
+afterAll(async () => {
+  if (systemTemp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = systemTemp;
+  await rm(temp, { recursive: true, force: true });
+  const { problems } = await assertJournalIntact(stack, originals);
+  await stack?.stop();
+  expect(problems).toEqual([]);
+});
+beforeEach(() => {
+  stack.proxies?.s3.configure('seed=47');
+  stack.proxies?.flow.configure('seed=47');
+  stack.flow.clearFaults();
+});
+
+const env = { JOURNAL_BUCKET: JOURNAL, ORGANIZATION_DOMAINS: 'corp.example', KEY_TEMPLATE: 'j/{messageId}' };
+function load(bytes: Buffer): string {
+  const id = stack.flow.load(bytes);
+  originals.set(id, bytes);
+  return id;
+}
+/** Waits (bounded) for the work of an answered invocation to stop, then lists what it left in the temp folder. */
+async function leftInTemp(): Promise<string[]> {
+  for (let i = 0; i < 60 && (await readdir(temp)).length > 0; i++)
+    await new Promise((r) => setTimeout(r, 500));
+  return readdir(temp);
+}
+const event = (messageId: string) => makeFlowEvent({ messageId, recipients: ['bob@corp.example'] });
+
+describe('fault injector: archiver', () => {
+  it('leaves no spill file when S3 refuses a multipart upload before the message was read to its end', async () => {
+    const bytes = bigMessage(11_000_000, 'injector-spill');
+    const id = load(bytes);
+    // Every S3 request answers 500: CreateMultipartUpload fails after the SDK's retries, two parts read.
+    stack.proxies?.s3.configure('seed=47,error=1');
+    const handler = archiver(env);
+    const first = await invoke(handler, event(id));
+    stack.proxies?.s3.configure('seed=47');
+    expect(first.error).toBeDefined();
+    expect(await readdir(temp)).toEqual([]);
+    const again = await invokeUntilAnswered(handler, event(id));
+    expect(again.answered, describeErrors(again.errors)).toBe(true);
+    expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+    expect(await readdir(temp)).toEqual([]);
+  }, 240_000);
+
+  it('leaves no spill file and no copy after a deadline mid-upload (synchronous)', async () => {
+    const bytes = bigMessage(11_000_000, 'injector-deadline');
+    const id = load(bytes);
+    stack.proxies?.s3.configure('seed=47,latency=3000');
+    const handler = archiver({ ...env, SYNCHRONOUS: 'true' });
+    const first = await invoke(handler, event(id), 2_500);
+    stack.proxies?.s3.configure('seed=47');
+    expect(first.error?.name).toBe('DeadlineError');
+    expect(await leftInTemp()).toEqual([]);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+  }, 240_000);
+});
+
+describe('fault injector: guard', () => {
+  it('fails, delivers nothing and leaves no file when the update of a large message cannot be uploaded', async () => {
+    const bytes = bigMessage(6_000_000, 'injector-guard');
+    const id = stack.flow.load(bytes);
+    stack.proxies?.s3.configure('seed=47,error=1');
+    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
+    const ev = makeFlowEvent({
+      messageId: id,
+      mailFrom: 'ann@partner.example',
+      recipients: ['bob@corp.example'],
+    });
+    const first = await invoke(handler, ev);
+    stack.proxies?.s3.configure('seed=47');
+    expect(first.error).toBeDefined();
+    expect(stack.flow.history(id)).toHaveLength(1);
+    expect(await leftInTemp()).toEqual([]);
+    const again = await invokeUntilAnswered(handler, ev);
+    expect(again.answered, describeErrors(again.errors)).toBe(true);
+    const out = stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
+    expect(out.toString('latin1')).toMatch(/^Subject: \[EXTERNAL\] /m);
+    // The attachment part to the end is the original's, byte for byte (the guard adds a banner before it).
+    const tail = bytes.subarray(bytes.indexOf('--b1\r\nContent-Type: application/pdf'));
+    expect(out.subarray(out.length - tail.length).equals(tail)).toBe(true);
+    expect(await leftInTemp()).toEqual([]);
+  }, 240_000);
+});
