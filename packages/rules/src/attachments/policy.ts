@@ -185,7 +185,8 @@ function fileLike(p: MessagePart): boolean {
 }
 
 function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
-  const exts = a.names.map(extensionsOf);
+  // Each spelling a client could take (NUL cut, stream pieces) has its own last extension.
+  const exts = a.names.flatMap((n) => nameVariants(n)).map(extensionsOf);
   const declared = a.contentType;
   const sniffed = a.sniffedType;
   const checked = exts.flatMap((e) => (p.inner ? e : e.slice(0, 1)));
