@@ -101,6 +101,54 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'attacker-nul2047',
   ],
+  'an unquoted filename followed by a comment': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=x.vbs (scan)\r\n\r\n${script('comment')}`,
+      ),
+    ),
+    'attacker-comment',
+  ],
+  'RFC 2231 segments with a gap (a client stops at the gap)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*0="x"; filename*1=".vbs"; filename*3="x"\r\n\r\n${script('gap')}`,
+      ),
+    ),
+    'attacker-gap',
+  ],
+  'the name in a Content-Name header': [
+    mail(
+      [MIXED],
+      withPart(`Content-Type: application/octet-stream\r\nContent-Name: x.vbs\r\n\r\n${script('cname')}`),
+    ),
+    'attacker-cname',
+  ],
+  'the name in an X-Sun-Data-Name header': [
+    mail(
+      [MIXED],
+      withPart(`Content-Type: application/octet-stream\r\nX-Sun-Data-Name: x.vbs\r\n\r\n${script('sun')}`),
+    ),
+    'attacker-sun',
+  ],
+  'a filename parameter on Content-Type': [
+    mail(
+      [MIXED],
+      withPart(`Content-Type: application/octet-stream; filename="x.vbs"\r\n\r\n${script('ctfile')}`),
+    ),
+    'attacker-ctfile',
+  ],
+  'a name parameter on Content-Disposition': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; name="x.vbs"\r\n\r\n${script('cdname')}`,
+      ),
+    ),
+    'attacker-cdname',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {

@@ -163,7 +163,8 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   const headers = headersOf(node);
   const types = headers.get('content-type').map(unfold);
   const dispositions = headers.get('content-disposition').map(unfold);
-  const naming = partNaming(types, dispositions);
+  const legacy = [...headers.get('content-name'), ...headers.get('x-sun-data-name')].map(unfold);
+  const naming = partNaming(types, dispositions, legacy);
   for (const reason of naming.problems) walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
   let nesting = place.nesting;
   let protectedBy = place.protectedBy;
