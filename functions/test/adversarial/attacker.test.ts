@@ -149,6 +149,39 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'attacker-cdname',
   ],
+  'a part after the closing delimiter (epilogue)': [
+    mail(
+      [MIXED],
+      withPart(
+        'Content-Type: text/plain\r\n\r\nsee below',
+        `--b\r\nContent-Type: application/octet-stream; name="x.vbs"\r\n\r\n${script('epilogue')}\r\n--b--\r\n`,
+      ),
+    ),
+    'attacker-epilogue',
+  ],
+  'a boundary given twice (a client takes the other one)': [
+    mail(
+      ['Content-Type: multipart/mixed; boundary="a"; boundary="b"'],
+      `--a\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b\r\nContent-Type: application/octet-stream; name="x.vbs"\r\n\r\n${script('twoboundaries')}\r\n--b--\r\n--a--\r\n`,
+    ),
+    'attacker-twoboundaries',
+  ],
+  'a boundary behind a comment': [
+    mail(
+      ['Content-Type: multipart/mixed; boundary=(c)"b"'],
+      withPart(`Content-Type: application/octet-stream; name="x.vbs"\r\n\r\n${script('bcomment')}`),
+    ),
+    'attacker-bcomment',
+  ],
+  'an attached message with two transfer encodings (7bit first, base64 second)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 7bit\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(`From: a@evil.example\r\nSubject: fw\r\nMIME-Version: 1.0\r\nContent-Type: application/octet-stream; name="x.vbs"\r\n\r\n${script('twocte')}\r\n`).toString('base64')}`,
+      ),
+    ),
+    Buffer.from(`From: a@evil.example\r\nSubject: fw`).toString('base64').slice(0, 24),
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {
