@@ -198,3 +198,23 @@ describe('attacker: blocked attachments through the guard at its defaults', () =
     });
   }
 });
+
+const IMPERSONATIONS: Record<string, string> = {
+  'a right-to-left override showing the name reversed': `From: "${encoded('\u202Eeod enaJ')}" <x@evil.example>`,
+  'a Hangul filler (default-ignorable) between the words': `From: "${encoded('Jane\u3164Doe')}" <x@evil.example>`,
+  'Latin small capitals': `From: "${encoded('ᴊᴀɴᴇ ᴅᴏᴇ')}" <x@evil.example>`,
+  'Lisu letters': `From: "${encoded('ꓙꓮꓠꓰ ꓓꓳꓰ')}" <x@evil.example>`,
+  'Cherokee letters': `From: "${encoded('ᎫᎪNᎬ ᎠOᎬ')}" <x@evil.example>`,
+  'an Armenian o': `From: "${encoded('Jane Dօe')}" <x@evil.example>`,
+  'a dotless j': `From: "${encoded('ȷane Doe')}" <x@evil.example>`,
+  'white space before the colon of From': 'From : Jane Doe <x@evil.example>',
+};
+
+describe('attacker: impersonation of a protected name through the guard at its defaults', () => {
+  for (const [name, from] of Object.entries(IMPERSONATIONS)) {
+    it(`junks ${name}`, async () => {
+      const message = mail([from, 'Content-Type: text/plain'], 'Please pay today.');
+      expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+});

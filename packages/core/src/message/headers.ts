@@ -129,11 +129,13 @@ function parseFields(block: Buffer): HeaderField[] {
       continue;
     }
     const colon = line.indexOf(':');
-    if (colon <= 0 || /\s/.test(line.slice(0, colon))) {
+    // RFC 5322's obsolete syntax (and every lenient reader) allows white space before the colon: `From : x`.
+    const name = line.slice(0, colon).replace(/[ \t]+$/, '');
+    if (colon <= 0 || name === '' || /\s/.test(name)) {
       current = undefined; // not a header line (mbox "From " line, garbage): skipped
       continue;
     }
-    current = { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
+    current = { name, value: line.slice(colon + 1).trim() };
     fields.push(current);
   }
   return fields;

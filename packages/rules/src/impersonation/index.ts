@@ -61,7 +61,21 @@ const CONFUSABLES: Record<string, string> = {
   ɔ: 'o',
   ʀ: 'r',
   ᴅ: 'd',
+  ȷ: 'j',
 };
+// Letters drawn like capital Latin ones (Latin small capitals, Lisu, Cherokee, Armenian), keyed as
+// case folding leaves them (Cherokee capitals fold to their small forms).
+const LOOK_ALIKES: [string, string][] = [
+  ['ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ', 'abcdefghijklmnoprstuvwyz'],
+  ['ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ', 'abcdefghijklmnoprstuvwxyz'],
+  ['ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᏒᏚᎢᏙᏔᏃ', 'abcdeghjklmprstvwz'],
+  ['օսոհցզ', 'ounhgq'],
+];
+for (const [from, to] of LOOK_ALIKES) {
+  [...from].forEach((ch, i) => {
+    CONFUSABLES[ch.toUpperCase().toLowerCase()] = to[i] as string;
+  });
+}
 
 /**
  * A display name reduced for impersonation checks: NFKC (full-width letters), case folding, diacritics
@@ -142,14 +156,22 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
     return mailboxes.some((box) => {
       if (box.address && matchesAnyPattern(box.address, allowed)) return false;
-      const words = nameWords(box.name);
-      const set = new Set(words);
-      const glued = words.join('');
-      return protectedNames.some(
-        (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
-      );
+      // A right-to-left override shows the name's letters in reverse order: check it as shown too.
+      const shown = RTL_OVERRIDE.test(box.name) ? [box.name, [...box.name].reverse().join('')] : [box.name];
+      return shown.some((name) => matchesProtected(name, protectedNames));
     });
   };
+}
+
+const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
+
+function matchesProtected(name: string, protectedNames: { words: string[]; compact: string[] }[]): boolean {
+  const words = nameWords(name);
+  const set = new Set(words);
+  const glued = words.join('');
+  return protectedNames.some(
+    (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
+  );
 }
 
 // The protected name's letters as one word, in the given order, reversed, and sorted (up to 3 words: every order).
