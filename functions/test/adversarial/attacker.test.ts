@@ -218,3 +218,53 @@ describe('attacker: impersonation of a protected name through the guard at its d
     });
   }
 });
+
+const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+const csv = (type: string, name: string, bytes: Buffer) =>
+  withPart(
+    `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${bytes.toString('base64')}`,
+  );
+const FROM_BOB = 'From: Bob <bob@corp.example>';
+
+const CARDS: Record<string, Buffer> = {
+  'a UTF-16LE text file with a BOM (Excel "Unicode text")': mail(
+    [FROM_BOB, MIXED],
+    csv('text/plain', 'cards.txt', utf16(`name\tcard\r\nBob\t${CARD}\r\n`)),
+  ),
+  'a UTF-16LE CSV sent as octet-stream': mail(
+    [FROM_BOB, MIXED],
+    csv('application/octet-stream', 'cards.csv', utf16(`Bob,${CARD}\r\n`)),
+  ),
+  '&nbsp without its semicolon': mail(
+    [FROM_BOB, 'Content-Type: text/html'],
+    '<p>4111&nbsp1111&nbsp1111&nbsp1111</p>',
+  ),
+  'numeric references without their semicolon': mail(
+    [FROM_BOB, 'Content-Type: text/html'],
+    '<p>&#x34 111 1111 1111 1111</p>',
+  ),
+  '&NoBreak; between the groups': mail(
+    [FROM_BOB, 'Content-Type: text/html'],
+    '<p>4111&NoBreak;1111&NoBreak;1111&NoBreak;1111</p>',
+  ),
+  '&hairsp; between the groups': mail(
+    [FROM_BOB, 'Content-Type: text/html'],
+    '<p>4111&hairsp;1111&hairsp;1111&hairsp;1111</p>',
+  ),
+  'the number after an empty comment <!-->': mail(
+    [FROM_BOB, 'Content-Type: text/html'],
+    `<p>x<!-->${CARD}<!-- --></p>`,
+  ),
+  'tag characters (default-ignorable) between the digits': mail(
+    [FROM_BOB, 'Content-Type: text/plain; charset=utf-8'],
+    '4111\u{E0020}1111\u{E0020}1111\u{E0020}1111',
+  ),
+};
+
+describe('attacker: card numbers through outbound-policy at its defaults', () => {
+  for (const [name, message] of Object.entries(CARDS)) {
+    it(`bounces ${name}`, async () => {
+      expect(await outbound(message)).toBe('BOUNCE');
+    });
+  }
+});

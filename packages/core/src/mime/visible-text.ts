@@ -178,10 +178,22 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     await walk(decoded, depth + 1, w);
     return;
   }
-  const charset = (node.charset || 'utf-8').toLowerCase();
+  // A byte order mark wins over the declared charset, as clients read it (Excel's and Notepad's
+  // "Unicode" text files are UTF-16LE with a BOM, usually sent without a charset).
+  const bom = byteOrderMark(decoded);
+  const charset = bom ?? (node.charset || 'utf-8').toLowerCase();
   const known = new charsets.DecodeStream(charset).supported;
-  const text = known ? charsets.decode(decoded, charset) : decoded.toString('utf-8');
+  const text = known
+    ? charsets.decode(bom ? decoded.subarray(bom === 'utf-8' ? 3 : 2) : decoded, charset)
+    : decoded.toString('utf-8');
   emit(w, text, { kind: 'body', label: label(node), depth, ...(kind === 'html' ? { html: true } : {}) });
+}
+
+function byteOrderMark(bytes: Buffer): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  return undefined;
 }
 
 function label(node: TextNode): string {
