@@ -182,6 +182,15 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     Buffer.from(`From: a@evil.example\r\nSubject: fw`).toString('base64').slice(0, 24),
   ],
+  'an .vbs inside an attached message/global (RFC 6532)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: message/global\r\n\r\nFrom: a@evil.example\r\nSubject: fw\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="i"\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nhi\r\n--i\r\nContent-Type: application/octet-stream; name="x.vbs"\r\n\r\n${script('global')}\r\n--i--\r\n`,
+      ),
+    ),
+    'attacker-global',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {

@@ -55,6 +55,9 @@ const PROTECTED = new Set([
   'application/x-pkcs7-mime',
 ]);
 
+// Attached messages clients open as messages (message/global: RFC 6532, UTF-8 headers).
+const ATTACHED_MESSAGES = new Set(['message/rfc822', 'message/global']);
+
 interface Walk {
   limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>;
   out: PartInventory;
@@ -207,7 +210,7 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
 
 /** For an attached message: walks its decoded bytes as a message of its own, ids under the part's. */
 function nestedWalk(node: SplitNode, part: MessagePart, walk: Walk, place: Place): NestedWalk | undefined {
-  if (part.contentType !== 'message/rfc822') return undefined;
+  if (!ATTACHED_MESSAGES.has(part.contentType)) return undefined;
   let nesting = place.nesting + 1;
   for (let n = node.parentNode; n; n = n.parentNode) nesting++;
   return (inner) =>
