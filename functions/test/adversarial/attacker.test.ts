@@ -191,6 +191,22 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'attacker-global',
   ],
+  'a uuencoded .vbs in a plain-text body (Outlook, Thunderbird decode it)': [
+    mail(
+      ['Content-Type: text/plain'],
+      `See attached.\r\n\r\nbegin 644 invoice.vbs\r\nM36%G0F]X("IP=VXM=75U(@\r\n\`\r\nend\r\n`,
+    ),
+    'begin 644',
+  ],
+  'a yEnc-encoded .exe in a plain-text body': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/plain\r\n\r\n=ybegin line=128 size=10 name=invoice.exe\r\nwmflow-yenc\r\n=yend size=10\r\n`,
+      ),
+    ),
+    'wmflow-yenc',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {
