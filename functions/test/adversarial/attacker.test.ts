@@ -207,6 +207,24 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'wmflow-yenc',
   ],
+  'a UTF-7 encoded-word name': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream; name="=?utf-7?Q?x+AC4-vbs?="\r\n\r\n${script('utf7')}`,
+      ),
+    ),
+    'attacker-utf7',
+  ],
+  'a UTF-7 RFC 2231 name': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=utf-7''x+AC4-vbs\r\n\r\n${script('utf7b')}`,
+      ),
+    ),
+    'attacker-utf7b',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {
@@ -280,6 +298,7 @@ const CARDS: Record<string, Buffer> = {
     [FROM_BOB, 'Content-Type: text/html'],
     `<p>x<!-->${CARD}<!-- --></p>`,
   ),
+  'a UTF-7 body': mail([FROM_BOB, 'Content-Type: text/plain; charset=utf-7'], '+ADQ-111 1111 1111 1111'),
   'tag characters (default-ignorable) between the digits': mail(
     [FROM_BOB, 'Content-Type: text/plain; charset=utf-8'],
     '4111\u{E0020}1111\u{E0020}1111\u{E0020}1111',

@@ -1,4 +1,5 @@
 import libmime from 'libmime';
+import { decodeUtf7 } from './utf7.js';
 
 /** The parameters of one structured header occurrence, as written (quotes removed), in order. */
 export function headerParams(value: string): { key: string; value: string }[] {
@@ -61,6 +62,7 @@ export function partNaming(
   if (distinctValues(dispositions) > 1)
     problems.push(`${dispositions.length} different Content-Disposition headers`);
   const add = (value: string) => names.add(decodeWords(value));
+  const utf7 = [...contentTypes, ...dispositions].some((raw) => /utf-?7/i.test(raw));
   const read = (header: string, raw: string, param: string) => {
     const params = headerParams(raw);
     const plain = params.filter((p) => p.key === param);
@@ -88,6 +90,8 @@ export function partNaming(
     read(header, raw, 'filename');
   }
   for (const raw of others) if (raw.trim() !== '') add(raw.trim());
+  // libmime leaves UTF-7 undecoded; Outlook decodes it (`=?utf-7?Q?x+AC4-vbs?=` is `x.vbs`).
+  if (utf7) for (const n of [...names]) names.add(decodeUtf7(n));
   // Names that disagree are not a problem in themselves: every one of them is checked.
   const list = [...names].filter((n) => n.trim() !== '');
   return { names: list, problems };

@@ -5,6 +5,7 @@ import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
 import { MessageHeaders } from '../message/headers.js';
+import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { type TextNode, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -183,9 +184,11 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
   const bom = byteOrderMark(decoded);
   const charset = bom ?? (node.charset || 'utf-8').toLowerCase();
   const known = new charsets.DecodeStream(charset).supported;
-  const text = known
-    ? charsets.decode(bom ? decoded.subarray(bom === 'utf-8' ? 3 : 2) : decoded, charset)
-    : decoded.toString('utf-8');
+  const text = isUtf7(charset)
+    ? decodeUtf7(decoded.toString('latin1'))
+    : known
+      ? charsets.decode(bom ? decoded.subarray(bom === 'utf-8' ? 3 : 2) : decoded, charset)
+      : decoded.toString('utf-8');
   emit(w, text, { kind: 'body', label: label(node), depth, ...(kind === 'html' ? { html: true } : {}) });
 }
 
