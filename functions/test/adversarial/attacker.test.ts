@@ -225,6 +225,15 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'attacker-utf7b',
   ],
+  'an unnamed application/hta part (Outlook saves it as ATT00001.hta)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/hta\r\nContent-Disposition: attachment\r\n\r\n<script>wmflow-attacker-hta</script>`,
+      ),
+    ),
+    'attacker-hta',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {
