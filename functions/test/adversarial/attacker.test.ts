@@ -234,6 +234,33 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'attacker-hta',
   ],
+  'bare CR line ends in a multipart body': [
+    mail(
+      [MIXED],
+      [
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'hi',
+        '--b',
+        'Content-Type: application/octet-stream; name="x.vbs"',
+        '',
+        script('cr'),
+        '--b--',
+        '',
+      ].join('\r'),
+    ),
+    'attacker-cr',
+  ],
+  'bare CR line ends in a part header': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/plain\rContent-Disposition: attachment; filename="x.vbs"\r\n\r\n${script('crhead')}`,
+      ),
+    ),
+    'attacker-crhead',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {

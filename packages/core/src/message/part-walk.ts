@@ -116,7 +116,8 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
       }
       if (chunk.type === 'data' && 'value' in chunk && chunk.node && opaque.has(chunk.node)) {
         const state = opaque.get(chunk.node) as Opaque;
-        const lines = (state.carry + chunk.value.toString('latin1')).split('\n');
+        // Bare CR ends a line too: some clients read it so.
+        const lines = (state.carry + chunk.value.toString('latin1')).split(/\r\n|\r|\n/);
         state.carry = (lines.pop() ?? '').slice(0, 1000);
         if (lines.some((line) => delimiterLike(line, state.boundary))) {
           walk.out.findings.push({
