@@ -157,7 +157,9 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     return mailboxes.some((box) => {
       if (box.address && matchesAnyPattern(box.address, allowed)) return false;
       // A right-to-left override shows the name's letters in reverse order: check it as shown too.
-      const shown = RTL_OVERRIDE.test(box.name) ? [box.name, [...box.name].reverse().join('')] : [box.name];
+      // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe).
+      const label = box.name.trim() === '' ? box.address : box.name;
+      const shown = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
       return shown.some((name) => matchesProtected(name, protectedNames));
     });
   };
