@@ -335,6 +335,12 @@ const CARDS: Record<string, Buffer> = {
     [FROM_BOB, 'Content-Type: text/html'],
     `<p>x<!-->${CARD}<!-- --></p>`,
   ),
+  'a card in the Content-Type name when Content-Disposition names the file otherwise': mail(
+    [FROM_BOB, MIXED],
+    withPart(
+      `Content-Type: image/png; name="${CARD}.png"\r\nContent-Disposition: attachment; filename="a.png"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=`,
+    ),
+  ),
   'a UTF-7 body': mail([FROM_BOB, 'Content-Type: text/plain; charset=utf-7'], '+ADQ-111 1111 1111 1111'),
   'tag characters (default-ignorable) between the digits': mail(
     [FROM_BOB, 'Content-Type: text/plain; charset=utf-8'],

@@ -5,6 +5,7 @@ import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
 import { MessageHeaders } from '../message/headers.js';
+import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { type TextNode, visibleKind } from './visible-kind.js';
 
@@ -154,8 +155,12 @@ function readHeaders(node: TextNode, depth: number, w: Walk): void {
     if (MACHINE_HEADERS.has(name) || name.startsWith('arc-')) continue;
     emit(w, headers.decodedAll(field.name).join('\n'), { kind: 'header', label: field.name, depth });
   }
-  if (node.filename)
-    emit(w, decodeName(node.filename), { kind: 'filename', label: 'attachment name', depth });
+  // Every name a client may show (both content headers, both parameters), not only mailsplit's pick.
+  const names = new Set(node.filename ? [decodeName(node.filename)] : []);
+  const legacy = [...headers.all('content-name'), ...headers.all('x-sun-data-name')];
+  for (const n of partNaming(headers.all('content-type'), headers.all('content-disposition'), legacy).names)
+    names.add(n);
+  for (const n of names) emit(w, n, { kind: 'filename', label: 'attachment name', depth });
 }
 
 async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Promise<void> {
