@@ -341,6 +341,10 @@ const CARDS: Record<string, Buffer> = {
       `Content-Type: image/png; name="${CARD}.png"\r\nContent-Disposition: attachment; filename="a.png"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=`,
     ),
   ),
+  'a WordPad RTF attachment': mail(
+    [FROM_BOB, MIXED],
+    withPart(`Content-Type: application/rtf; name="c.rtf"\r\n\r\n{\\rtf1 card ${CARD}}`),
+  ),
   'a UTF-7 body': mail([FROM_BOB, 'Content-Type: text/plain; charset=utf-7'], '+ADQ-111 1111 1111 1111'),
   'tag characters (default-ignorable) between the digits': mail(
     [FROM_BOB, 'Content-Type: text/plain; charset=utf-8'],
