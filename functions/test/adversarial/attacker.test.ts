@@ -345,6 +345,12 @@ const CARDS: Record<string, Buffer> = {
     [FROM_BOB, MIXED],
     withPart(`Content-Type: application/rtf; name="c.rtf"\r\n\r\n{\\rtf1 card ${CARD}}`),
   ),
+  'groups in indented HTML table cells (white space collapses on screen)': mail(
+    [FROM_BOB, 'Content-Type: text/html'],
+    `<table><tr>\r\n${CARD.split(' ')
+      .map((g) => `        <td>${g}</td>`)
+      .join('\r\n')}\r\n</tr></table>`,
+  ),
   'a UTF-7 body': mail([FROM_BOB, 'Content-Type: text/plain; charset=utf-7'], '+ADQ-111 1111 1111 1111'),
   'tag characters (default-ignorable) between the digits': mail(
     [FROM_BOB, 'Content-Type: text/plain; charset=utf-8'],
