@@ -261,6 +261,19 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'attacker-crhead',
   ],
+  'a name parameter without the semicolon before it': [
+    mail([MIXED], withPart(`Content-Type: application/octet-stream name="x.vbs"\r\n\r\n${script('nosemi')}`)),
+    'attacker-nosemi',
+  ],
+  'a filename parameter without the semicolon before it': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Disposition: attachment filename="x.vbs"\r\n\r\n${script('cdnosemi')}`,
+      ),
+    ),
+    'attacker-cdnosemi',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {

@@ -88,6 +88,8 @@ export function partNaming(
     const header = contentTypes.includes(raw) ? 'Content-Type' : 'Content-Disposition';
     read(header, raw, 'name');
     read(header, raw, 'filename');
+    // A parameter a lenient client finds without the `;` before it (`application/octet-stream name="x.vbs"`).
+    for (const m of raw.matchAll(LOOSE_NAME)) add((m[1] ?? '').replace(/^"|"$/g, '').replace(/\\(.)/g, '$1'));
   }
   for (const raw of others) if (raw.trim() !== '') add(raw.trim());
   // libmime leaves UTF-7 undecoded; Outlook decodes it (`=?utf-7?Q?x+AC4-vbs?=` is `x.vbs`).
@@ -96,6 +98,9 @@ export function partNaming(
   const list = [...names].filter((n) => n.trim() !== '');
   return { names: list, problems };
 }
+
+// Quoted values bounded (file names are at most 255 characters), so a header of unclosed quotes stays linear.
+const LOOSE_NAME = /(?:^|[\s;])(?:file)?name[ \t]*=[ \t]*("(?:[^"\\]|\\.){0,255}"|[^\s;"]+)/gi;
 
 // RFC 2231 `param*0`, `param*1`… joined up to the first missing segment (charset prefix of *0* dropped,
 // percent-escapes decoded as UTF-8), as a client that stops at the gap reads them.
