@@ -62,7 +62,34 @@ const CONFUSABLES: Record<string, string> = {
   ʀ: 'r',
   ᴅ: 'd',
   ȷ: 'j',
+  ɓ: 'b',
+  ƈ: 'c',
+  ɗ: 'd',
+  ɖ: 'd',
+  ƒ: 'f',
+  ɠ: 'g',
+  ɦ: 'h',
+  ɨ: 'i',
+  ɉ: 'j',
+  ʝ: 'j',
+  ƙ: 'k',
+  ƚ: 'l',
+  ɫ: 'l',
+  ɱ: 'm',
+  ɲ: 'n',
+  ƞ: 'n',
+  ƥ: 'p',
+  ʠ: 'q',
+  ɽ: 'r',
+  ʂ: 's',
+  ƭ: 't',
+  ʋ: 'v',
+  ƴ: 'y',
+  ȥ: 'z',
 };
+// Capitals whose small letters look like another Latin letter (Greek Ν is N but ν is v): mapped before
+// case folding.
+const CAPITALS: Record<string, string> = { Ν: 'n', Η: 'h', Υ: 'y', Μ: 'm', Ζ: 'z', Ϻ: 'm', Ꞵ: 'b' };
 // Letters drawn like capital Latin ones (Latin small capitals, Lisu, Cherokee, Armenian), keyed as
 // case folding leaves them (Cherokee capitals fold to their small forms).
 const LOOK_ALIKES: [string, string][] = [
@@ -96,7 +123,9 @@ export function skeletonName(name: string): string {
 
 // The words of a name in their order (see skeletonName).
 function nameWords(name: string): string[] {
-  const base = normalizeText(name, { stripDiacritics: true });
+  let capitals = '';
+  for (const ch of name) capitals += CAPITALS[ch] ?? ch;
+  const base = normalizeText(capitals, { stripDiacritics: true });
   const tokens = base.split(/[\s<>"'(),;[\]]+/).map((t) => {
     const at = t.lastIndexOf('@');
     return at > 0 && t.slice(at + 1).includes('.') ? t.slice(0, at) : t; // an address: its local part
