@@ -38,10 +38,12 @@ export function htmlToText(html: string): string {
 function commentEnd(html: string, lt: number): [number, number] {
   if (html.startsWith('<!-->', lt)) return [lt + 4, 1];
   if (html.startsWith('<!--->', lt)) return [lt + 5, 1];
-  const plain = html.indexOf('-->', lt + 4);
-  const bang = html.indexOf('--!>', lt + 4);
-  return bang >= 0 && (plain < 0 || bang < plain) ? [bang, 4] : [plain, 3];
+  // One search for whichever closing comes first (two indexOf calls would rescan to the end each time).
+  COMMENT_CLOSE.lastIndex = lt + 4;
+  const close = COMMENT_CLOSE.exec(html);
+  return close ? [close.index, close[0].length] : [-1, 0];
 }
+const COMMENT_CLOSE = /--!?>/g;
 
 // Letters (element names), `/` (end tags), `!` (comments, doctype), `?` (processing instructions).
 function startsTag(c: number): boolean {
