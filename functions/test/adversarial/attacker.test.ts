@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
-import { type FlowResponse, LazyMessage, readResponse } from '@wmflow/core';
+import { type FlowResponse, readResponse } from '@wmflow/core';
 import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
-import { attachmentPolicy, attachmentViolations } from '@wmflow/rules';
 import { describe, expect, it } from 'vitest';
 import { guard } from '../../guard/guard.js';
 import { outboundPolicy } from '../../outbound-policy/outbound-policy.js';
+import { remaining } from './remaining.js';
 import { useLocalStack } from './stack.js';
 
 // Bypasses found by an attacker's review (MIME edge cases, name spellings, homoglyphs, DLP evasions),
@@ -61,15 +60,6 @@ async function outbound(message: Buffer) {
   });
   const response = (await handler(event, lambdaContext())) as FlowResponse;
   return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string)?.type;
-}
-
-async function remaining(bytes: Buffer) {
-  const message = new LazyMessage(async () => Readable.from([bytes]));
-  try {
-    return attachmentViolations(await message.parts(), attachmentPolicy({}));
-  } finally {
-    await message.close();
-  }
 }
 
 /** name → [message, bytes that must never be delivered]. */
