@@ -264,6 +264,15 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'attacker-cdnosemi',
   ],
+  'an attached message in x-uuencode transfer encoding': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: message/rfc822\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 fw.eml\r\nM1G)O;3H@84!E=FEL+F5X86UP;&4-"E-U8FIE8W0Z(&9W#0H-"@\r\n\`\r\nend`,
+      ),
+    ),
+    'M1G)O;3H@84!E',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {

@@ -58,6 +58,8 @@ const PROTECTED = new Set([
 // Attached messages clients open as messages (message/global: RFC 6532, UTF-8 headers).
 const ATTACHED_MESSAGES = new Set(['message/rfc822', 'message/global']);
 
+const KNOWN_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
+
 interface Walk {
   limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>;
   out: PartInventory;
@@ -212,6 +214,17 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
 /** For an attached message: walks its decoded bytes as a message of its own, ids under the part's. */
 function nestedWalk(node: SplitNode, part: MessagePart, walk: Walk, place: Place): NestedWalk | undefined {
   if (!ATTACHED_MESSAGES.has(part.contentType)) return undefined;
+  // An attached message in an encoding the decoder passes through (x-uuencode…) would be walked as
+  // gibberish, while a client that decodes it shows its parts: not inspectable.
+  const encoding = (headersOf(node).get('content-transfer-encoding').map(unfold)[0] ?? '7bit').toLowerCase();
+  if (!KNOWN_ENCODINGS.has(encoding)) {
+    walk.out.findings.push({
+      partId: part.id,
+      kind: 'malformed',
+      reason: `attached message in transfer encoding ${encoding.slice(0, 40)} cannot be walked`,
+    });
+    return undefined;
+  }
   let nesting = place.nesting + 1;
   for (let n = node.parentNode; n; n = n.parentNode) nesting++;
   return (inner) =>
