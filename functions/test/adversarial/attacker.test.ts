@@ -273,9 +273,24 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'M1G)O;3H@84!E',
   ],
+  'a part in the epilogue of a multipart whose boundary is dashes': [
+    mail(
+      ['Content-Type: multipart/mixed; boundary="-"'],
+      `---\r\nContent-Type: text/plain\r\n\r\nhi\r\n-----\r\n---\r\nContent-Type: application/octet-stream; name="x.vbs"\r\n\r\n${script('dashes')}\r\n-----\r\n`,
+    ),
+    'attacker-dashes',
+  ],
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {
+  it('a ruler of dashes after the closing delimiter is not a finding', async () => {
+    const message = mail(
+      [MIXED],
+      withPart('Content-Type: text/plain\r\n\r\nsee you', '------------\r\nList footer\r\n'),
+    );
+    expect((await inbound(message)).verdict).toBe('DEFAULT');
+  });
+
   for (const [name, [message, payload]] of Object.entries(ATTACHMENTS)) {
     it(`${name}: bounced (ATTACHMENT_ACTION=bounce)`, async () => {
       expect((await inbound(message)).verdict).toBe('BOUNCE');

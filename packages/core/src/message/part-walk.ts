@@ -257,7 +257,11 @@ interface Opaque {
 
 // A line a lenient client could take for a delimiter; the multipart's own closing delimiter is expected.
 function delimiterLike(line: string, boundary: string | undefined): boolean {
-  return /^--\S/.test(line) && (boundary === undefined || line.trimEnd() !== `--${boundary}--`);
+  if (!/^--\S/.test(line) || boundary === undefined) return /^--\S/.test(line);
+  const text = line.trimEnd();
+  // A ruler of dashes in a preamble or footer is not a delimiter, unless the boundary is itself dashes.
+  if (/^-+$/.test(text) && !/^-+$/.test(boundary)) return false;
+  return text !== `--${boundary}--`;
 }
 
 function boundaryOf(node: SplitNode): string | undefined {
