@@ -283,6 +283,27 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
 };
 
 describe('attacker: blocked attachments through the guard at its defaults', () => {
+  it("the enclosing multipart's delimiters after a nested closing one are not a finding", async () => {
+    const inner = [
+      'Content-Type: multipart/alternative; boundary="i"',
+      '',
+      '--i',
+      'Content-Type: text/plain',
+      '',
+      'hi',
+      '--i',
+      'Content-Type: text/html',
+      '',
+      '<p>hi</p>',
+      '--i--',
+      '',
+    ].join(CRLF);
+    const message = mail(
+      [MIXED],
+      [`--b`, inner, '--b', 'Content-Type: text/plain', '', 'footer', '--b--', ''].join(CRLF),
+    );
+    expect((await inbound(message)).verdict).toBe('DEFAULT');
+  });
   it('a ruler of dashes after the closing delimiter is not a finding', async () => {
     const message = mail(
       [MIXED],

@@ -121,7 +121,7 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
         // Bare CR ends a line too: some clients read it so.
         const lines = (state.carry + chunk.value.toString('latin1')).split(/\r\n|\r|\n/);
         state.carry = (lines.pop() ?? '').slice(0, 1000);
-        if (lines.some((line) => delimiterLike(line, state.boundary))) {
+        if (lines.some((line) => delimiterLike(line, state))) {
           walk.out.findings.push({
             partId: nodes.get(chunk.node),
             kind: 'malformed',
@@ -151,7 +151,8 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
       const part = describe(node, id, place, walk);
       // A multipart's preamble and epilogue are not read either: a part a client finds there (after the
       // closing delimiter, or under a boundary the walk read differently) would go unseen.
-      if (part.container) opaque.set(node, { carry: '', boundary: boundaryOf(node) });
+      if (part.container)
+        opaque.set(node, { carry: '', boundary: boundaryOf(node), expected: framing(node) });
       walk.out.parts.push(part);
       if (!part.container) leaf = startLeaf(node, part, nestedWalk(node, part, walk, place));
     }
@@ -253,15 +254,27 @@ function framingProblems(type: string | undefined, encodings: readonly string[])
 interface Opaque {
   carry: string;
   boundary?: string;
+  /** Delimiter lines expected there: its own closing one, and the enclosing multiparts' (which end it). */
+  expected: ReadonlySet<string>;
+}
+
+function framing(node: SplitNode): Set<string> {
+  const own = boundaryOf(node);
+  const expected = new Set(own === undefined ? [] : [`--${own}--`]);
+  for (let n = node.parentNode; n; n = n.parentNode) {
+    const b = boundaryOf(n);
+    if (b !== undefined) expected.add(`--${b}`).add(`--${b}--`);
+  }
+  return expected;
 }
 
 // A line a lenient client could take for a delimiter; the multipart's own closing delimiter is expected.
-function delimiterLike(line: string, boundary: string | undefined): boolean {
-  if (!/^--\S/.test(line) || boundary === undefined) return /^--\S/.test(line);
+function delimiterLike(line: string, state: Opaque): boolean {
+  if (!/^--\S/.test(line) || state.boundary === undefined) return /^--\S/.test(line);
   const text = line.trimEnd();
   // A ruler of dashes in a preamble or footer is not a delimiter, unless the boundary is itself dashes.
-  if (/^-+$/.test(text) && !/^-+$/.test(boundary)) return false;
-  return text !== `--${boundary}--`;
+  if (/^-+$/.test(text) && !/^-+$/.test(state.boundary)) return false;
+  return !state.expected.has(text);
 }
 
 function boundaryOf(node: SplitNode): string | undefined {
