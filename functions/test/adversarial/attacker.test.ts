@@ -336,6 +336,7 @@ const IMPERSONATIONS: Record<string, string> = {
   'a dotless j': `From: "${encoded('ȷane Doe')}" <x@evil.example>`,
   'Greek capitals (Ν folds to ν, which looks like v)': `From: "${encoded('JΑΝΕ DΟΕ')}" <x@evil.example>`,
   'Latin letters with hooks and strokes': `From: "${encoded('Ɉane Ɗoe')}" <x@evil.example>`,
+  'the name as a group name in From': 'From: Jane Doe: x@evil.example;',
   'a From without a display name, the name in the address': 'From: jane.doe@evil.example',
   'white space before the colon of From': 'From : Jane Doe <x@evil.example>',
 };

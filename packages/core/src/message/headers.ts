@@ -83,6 +83,16 @@ export class MessageHeaders {
     return this.addresses('cc');
   }
 
+  /**
+   * Display names of the groups in an address field (`Team: a@x, b@y;` gives `Team`), decoded: a client may
+   * show a group's name where a mailbox's would be.
+   */
+  groupNames(name: string): string[] {
+    return this.all(name).flatMap((value) =>
+      groupsOf(addressparser(value) as Address[]).map((n) => decodeWords(n)),
+    );
+  }
+
   /** Mailboxes of an address field (all occurrences, groups flattened). */
   addresses(name: string): MailAddress[] {
     const out: MailAddress[] = [];
@@ -93,6 +103,10 @@ export class MessageHeaders {
     }
     return out;
   }
+}
+
+function groupsOf(list: Address[]): string[] {
+  return list.flatMap((a) => (a.group ? [a.name ?? '', ...groupsOf(a.group)] : []));
 }
 
 function flatten(list: Address[]): { name: string; address?: string }[] {

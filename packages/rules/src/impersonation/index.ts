@@ -181,7 +181,11 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
   const allowed = patternList('allowedSenders', options.allowedSenders ?? [], true);
   return async (ctx) => {
     const headers = await ctx.message.headers();
-    const mailboxes = [...headers.from, ...headers.sender, ...headers.replyTo];
+    // A group's name (`From: Jane Doe: x@evil.example;`) is shown like a display name.
+    const groups = ['from', 'sender', 'reply-to'].flatMap((f) =>
+      headers.groupNames(f).map((name) => ({ name, address: '' })),
+    );
+    const mailboxes = [...headers.from, ...headers.sender, ...headers.replyTo, ...groups];
     if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
     return mailboxes.some((box) => {
       if (box.address && matchesAnyPattern(box.address, allowed)) return false;
