@@ -86,6 +86,11 @@ export class MessageHeaders {
   /**
    * Display names of the groups in an address field (`Team: a@x, b@y;` gives `Team`), decoded: a client may
    * show a group's name where a mailbox's would be.
+   *
+   * @example
+   * ```ts
+   * headers.groupNames('from'); // ['Jane Doe'] for `From: Jane Doe: x@evil.example;`
+   * ```
    */
   groupNames(name: string): string[] {
     return this.all(name).flatMap((value) =>
