@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
-import { type FlowResponse, LazyMessage, readResponse } from '@wmflow/core';
+import { type FlowResponse, readResponse } from '@wmflow/core';
 import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
-import { attachmentPolicy, attachmentViolations } from '@wmflow/rules';
 import { describe, expect, it } from 'vitest';
 import { guard } from '../../guard/guard.js';
 import { type HostileCase, hostileCases } from './hostile.js';
+import { remaining } from './remaining.js';
 import { useLocalStack } from './stack.js';
 
 // Replays every hostile message of docs/threat-model.md ("Attachments") through the prebuilt guard at its
@@ -23,16 +22,6 @@ async function replay(c: HostileCase, extra: Record<string, string>) {
   const verdicts = readResponse(response, RECIPIENTS, 'INBOUND').verdicts;
   const delivered = stack().flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0);
   return { verdicts, delivered, versions: stack().flow.history(messageId).length };
-}
-
-/** What the default policy still finds in a delivered message (nothing, when the strip worked). */
-async function remaining(bytes: Buffer) {
-  const message = new LazyMessage(async () => Readable.from([bytes]));
-  try {
-    return attachmentViolations(await message.parts(), attachmentPolicy({}));
-  } finally {
-    await message.close();
-  }
 }
 
 describe('adversarial: attachments through the prebuilt guard at its defaults', () => {

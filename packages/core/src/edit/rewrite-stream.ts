@@ -209,6 +209,8 @@ export class RewriteStream extends Transform {
       'Content-Transfer-Encoding',
       'Content-ID',
       'Content-Description',
+      'Content-Name',
+      'X-Sun-Data-Name',
     ]) {
       headers.remove(h);
     }

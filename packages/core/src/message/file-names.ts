@@ -28,14 +28,19 @@ export function normalizeFileName(name: string): string {
 }
 
 /**
- * The spellings of a name to check: the normalized name and, when it holds colons (an NTFS alternate
+ * The spellings of a name to check: the normalized name, the name cut at its first NUL (as a C string
+ * reads it) and, when it holds colons (an NTFS alternate
  * stream such as `a.vbs:x:$DATA`, or a client replacing the colon), each colon-separated piece too.
  */
 export function nameVariants(name: string): string[] {
   const clean = normalizeFileName(name);
-  if (!clean.includes(':')) return [clean];
+  // A client or file system reading the name as a C string stops at the first NUL: `a.vbs\0.txt` is `a.vbs`.
+  const nul = name.indexOf('\0');
+  const cut = nul > 0 ? [normalizeFileName(name.slice(0, nul))] : [];
+  if (!clean.includes(':')) return [clean, ...cut];
   return [
     clean,
+    ...cut,
     ...clean
       .split(':')
       .map(normalizeFileName)

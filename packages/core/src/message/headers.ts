@@ -83,6 +83,21 @@ export class MessageHeaders {
     return this.addresses('cc');
   }
 
+  /**
+   * Display names of the groups in an address field (`Team: a@x, b@y;` gives `Team`), decoded: a client may
+   * show a group's name where a mailbox's would be.
+   *
+   * @example
+   * ```ts
+   * headers.groupNames('from'); // ['Jane Doe'] for `From: Jane Doe: x@evil.example;`
+   * ```
+   */
+  groupNames(name: string): string[] {
+    return this.all(name).flatMap((value) =>
+      groupsOf(addressparser(value) as Address[]).map((n) => decodeWords(n)),
+    );
+  }
+
   /** Mailboxes of an address field (all occurrences, groups flattened). */
   addresses(name: string): MailAddress[] {
     const out: MailAddress[] = [];
@@ -93,6 +108,10 @@ export class MessageHeaders {
     }
     return out;
   }
+}
+
+function groupsOf(list: Address[]): string[] {
+  return list.flatMap((a) => (a.group ? [a.name ?? '', ...groupsOf(a.group)] : []));
 }
 
 function flatten(list: Address[]): { name: string; address?: string }[] {
@@ -129,11 +148,13 @@ function parseFields(block: Buffer): HeaderField[] {
       continue;
     }
     const colon = line.indexOf(':');
-    if (colon <= 0 || /\s/.test(line.slice(0, colon))) {
+    // RFC 5322's obsolete syntax (and every lenient reader) allows white space before the colon: `From : x`.
+    const name = line.slice(0, colon).replace(/[ \t]+$/, '');
+    if (colon <= 0 || name === '' || /\s/.test(name)) {
       current = undefined; // not a header line (mbox "From " line, garbage): skipped
       continue;
     }
-    current = { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
+    current = { name, value: line.slice(colon + 1).trim() };
     fields.push(current);
   }
   return fields;

@@ -26,12 +26,24 @@ export function htmlToText(html: string): string {
     }
     out.push(html.slice(i, lt), ' ');
     const comment = html.startsWith('<!--', lt);
-    const end = comment ? html.indexOf('-->', lt + 4) : html.indexOf('>', lt + 1);
+    const [end, length] = comment ? commentEnd(html, lt) : [html.indexOf('>', lt + 1), 1];
     if (end < 0) break;
-    i = end + (comment ? 3 : 1);
+    i = end + length;
   }
   return decodeEntities(out.join(''));
 }
+
+// Where a comment opened at `lt` ends, as browsers read it: `<!-->` and `<!--->` are whole (empty)
+// comments, and `--!>` closes one as `-->` does. Returns the index and length of the closing text.
+function commentEnd(html: string, lt: number): [number, number] {
+  if (html.startsWith('<!-->', lt)) return [lt + 4, 1];
+  if (html.startsWith('<!--->', lt)) return [lt + 5, 1];
+  // One search for whichever closing comes first (two indexOf calls would rescan to the end each time).
+  COMMENT_CLOSE.lastIndex = lt + 4;
+  const close = COMMENT_CLOSE.exec(html);
+  return close ? [close.index, close[0].length] : [-1, 0];
+}
+const COMMENT_CLOSE = /--!?>/g;
 
 // Letters (element names), `/` (end tags), `!` (comments, doctype), `?` (processing instructions).
 function startsTag(c: number): boolean {
@@ -64,14 +76,36 @@ const NAMED: Record<string, string> = {
   colon: ':',
   comma: ',',
   middot: '\u00b7',
+  hairsp: '\u200a',
+  verythinspace: '\u200a',
+  thinspace: '\u2009',
+  mediumspace: '\u205f',
+  zerowidthspace: '\u200b',
+  negativethinspace: '\u200b',
+  nobreak: '\u2060',
+  invisibletimes: '\u2062',
+  invisiblecomma: '\u2063',
+  newline: '\n',
+  tab: '\t',
 };
+// Entities browsers also decode without their semicolon (HTML's legacy names; `&nbsp1111` shows ` 1111`).
+const LEGACY = ['nbsp', 'amp', 'lt', 'gt', 'quot', 'shy', 'middot'];
 
-// Bounded quantifiers only: each match attempt looks at most 11 characters ahead.
+// Bounded quantifiers only: each match attempt looks at most 33 characters ahead. Numeric references
+// count without their semicolon too, as browsers read them.
 function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (whole, body: string) => {
-    if (body[0] !== '#') return NAMED[body.toLowerCase()] ?? whole;
-    const code =
-      body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
+  return text.replace(
+    /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,31})(;?)/gi,
+    (whole, body: string, semi: string) => {
+      if (body[0] !== '#') {
+        const name = body.toLowerCase();
+        if (semi) return NAMED[name] ?? whole;
+        const legacy = LEGACY.find((l) => name.startsWith(l));
+        return legacy ? (NAMED[legacy] as string) + body.slice(legacy.length) : whole;
+      }
+      const code =
+        body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    },
+  );
 }

@@ -16,11 +16,29 @@ export interface Leaf {
   headSize: number;
   inner?: PassThrough;
   innerDone?: Promise<void>;
+  /** For plain text: the line being read, to find files encoded in the text itself. */
+  carry?: string;
+}
+
+// Files a client decodes out of plain text and offers as attachments: `begin 644 name` (uuencode,
+// also `begin-base64`) and `=ybegin … name=name` (yEnc). Their names count as the part's names.
+const ENCODED_FILE = /^(?:begin(?:-base64)? [0-7]{3,4} +(.+)|=ybegin .*?\bname=(.+))$/;
+const MAX_LINE = 4096;
+
+function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
+  const lines = ((leaf.carry ?? '') + chunk.toString('latin1')).split('\n');
+  leaf.carry = last ? '' : (lines.pop() ?? '').slice(0, MAX_LINE);
+  for (const line of lines) {
+    const m = ENCODED_FILE.exec(line.replace(/\r$/, ''));
+    const name = (m?.[1] ?? m?.[2])?.trim();
+    if (name && !leaf.part.names.includes(name)) leaf.part.names.push(name);
+  }
 }
 
 /** Starts decoding a part; an attached message's bytes also feed `nested`. */
 export function startLeaf(node: SplitNode, part: MessagePart, nested: NestedWalk | undefined): Leaf {
   const leaf: Leaf = { node, part, decoder: node.getDecoder(), head: [], headSize: 0 };
+  if (part.contentType === 'text/plain') leaf.carry = '';
   if (nested) {
     const inner = new PassThrough();
     leaf.inner = inner;
@@ -30,6 +48,7 @@ export function startLeaf(node: SplitNode, part: MessagePart, nested: NestedWalk
   }
   leaf.decoder.on('data', (chunk: Buffer) => {
     part.size += chunk.length;
+    if (leaf.carry !== undefined) scanText(leaf, chunk, false);
     if (leaf.headSize < SNIFF_BYTES) {
       leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
       leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
@@ -62,6 +81,7 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
       reason: `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
+  if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);
   leaf.inner?.end();
   await leaf.innerDone;
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));

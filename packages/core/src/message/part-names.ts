@@ -1,4 +1,5 @@
 import libmime from 'libmime';
+import { decodeUtf7 } from './utf7.js';
 
 /** The parameters of one structured header occurrence, as written (quotes removed), in order. */
 export function headerParams(value: string): { key: string; value: string }[] {
@@ -42,10 +43,17 @@ export interface PartNaming {
 }
 
 /**
- * Reads every name a client could take for a part's file name: `name` of each `Content-Type`, `filename` of
- * each `Content-Disposition`, every occurrence, plain, RFC 2231 (continued, charset-encoded) and RFC 2047.
+ * Reads every name a client could take for a part's file name: `name` and `filename` of each `Content-Type`
+ * and `Content-Disposition` (clients mix them up), every occurrence, plain, RFC 2231 (continued,
+ * charset-encoded) and RFC 2047, and the legacy `Content-Name` / `X-Sun-Data-Name` headers (`others`).
+ * An unquoted value is also read up to its first space or comment, and RFC 2231 continuations up to the
+ * first missing segment, as lenient clients read them.
  */
-export function partNaming(contentTypes: readonly string[], dispositions: readonly string[]): PartNaming {
+export function partNaming(
+  contentTypes: readonly string[],
+  dispositions: readonly string[],
+  others: readonly string[] = [],
+): PartNaming {
   const names = new Set<string>();
   const problems: string[] = [];
   // Repeats that say the same thing are harmless; repeats that differ are read differently by clients.
@@ -53,26 +61,70 @@ export function partNaming(contentTypes: readonly string[], dispositions: readon
     problems.push(`${contentTypes.length} different Content-Type headers`);
   if (distinctValues(dispositions) > 1)
     problems.push(`${dispositions.length} different Content-Disposition headers`);
+  const add = (value: string) => names.add(decodeWords(value));
+  const utf7 = [...contentTypes, ...dispositions].some((raw) => /utf-?7/i.test(raw));
   const read = (header: string, raw: string, param: string) => {
     const params = headerParams(raw);
     const plain = params.filter((p) => p.key === param);
     const extended = params.filter((p) => p.key === `${param}*` || p.key.startsWith(`${param}*0`));
     if (distinctValues(plain.map((p) => p.value)) > 1 || distinctValues(extended.map((p) => p.value)) > 1)
       problems.push(`${header} gives the ${param} parameter different values`);
-    for (const p of plain) names.add(decodeWords(p.value));
+    for (const p of plain) {
+      add(p.value);
+      const token = /^[^\s(]+/.exec(p.value)?.[0];
+      if (token && token !== p.value) add(token);
+    }
+    const continued = continuation(params, param);
+    if (continued !== '') add(continued);
     let parsed = '';
     try {
       parsed = String(libmime.parseHeaderValue(raw).params[param] ?? '');
     } catch {
       problems.push(`${header} parameters cannot be decoded`);
     }
-    if (parsed !== '') names.add(decodeWords(parsed));
+    if (parsed !== '') add(parsed);
   };
-  for (const raw of contentTypes) read('Content-Type', raw, 'name');
-  for (const raw of dispositions) read('Content-Disposition', raw, 'filename');
+  for (const raw of [...contentTypes, ...dispositions]) {
+    const header = contentTypes.includes(raw) ? 'Content-Type' : 'Content-Disposition';
+    read(header, raw, 'name');
+    read(header, raw, 'filename');
+    // A parameter a lenient client finds without the `;` before it (`application/octet-stream name="x.vbs"`).
+    for (const m of raw.matchAll(LOOSE_NAME)) add((m[1] ?? '').replace(/^"|"$/g, '').replace(/\\(.)/g, '$1'));
+  }
+  for (const raw of others) if (raw.trim() !== '') add(raw.trim());
+  // libmime leaves UTF-7 undecoded; Outlook decodes it (`=?utf-7?Q?x+AC4-vbs?=` is `x.vbs`).
+  if (utf7) for (const n of [...names]) names.add(decodeUtf7(n));
   // Names that disagree are not a problem in themselves: every one of them is checked.
   const list = [...names].filter((n) => n.trim() !== '');
   return { names: list, problems };
+}
+
+// Quoted values bounded (file names are at most 255 characters), so a header of unclosed quotes stays linear.
+const LOOSE_NAME = /(?:^|[\s;])(?:file)?name[ \t]*=[ \t]*("(?:[^"\\]|\\.){0,255}"|[^\s;"]+)/gi;
+
+// RFC 2231 `param*0`, `param*1`… joined up to the first missing segment (charset prefix of *0* dropped,
+// percent-escapes decoded as UTF-8), as a client that stops at the gap reads them.
+function continuation(params: readonly { key: string; value: string }[], param: string): string {
+  const segments = new Map<number, { value: string; encoded: boolean }>();
+  for (const p of params) {
+    const m = /^(.+)\*(\d{1,3})(\*?)$/.exec(p.key);
+    if (m?.[1] === param) segments.set(Number(m[2]), { value: p.value, encoded: m[3] === '*' });
+  }
+  let out = '';
+  for (let i = 0; segments.has(i); i++) {
+    const s = segments.get(i) as { value: string; encoded: boolean };
+    let v = s.value;
+    if (s.encoded) {
+      if (i === 0) v = v.replace(/^[^']*'[^']*'/, '');
+      try {
+        v = decodeURIComponent(v);
+      } catch {
+        // left as written
+      }
+    }
+    out += v;
+  }
+  return out;
 }
 
 function distinctValues(values: readonly string[]): number {

@@ -5,7 +5,7 @@ import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { isTransient } from '../transient.js';
 import type { MessageLimits } from './limits.js';
 import { feedLeaf, finishLeaf, type Leaf, type NestedWalk, startLeaf } from './part-leaf.js';
-import { partNaming } from './part-names.js';
+import { headerParams, partNaming } from './part-names.js';
 import { asLimitError } from './structure.js';
 
 /**
@@ -56,6 +56,11 @@ const PROTECTED = new Set([
   'application/x-pkcs7-mime',
 ]);
 
+// Attached messages clients open as messages (message/global: RFC 6532, UTF-8 headers).
+const ATTACHED_MESSAGES = new Set(['message/rfc822', 'message/global']);
+
+const KNOWN_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
+
 interface Walk {
   limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>;
   out: PartInventory;
@@ -99,7 +104,7 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
   const nodes = new Map<SplitNode, string>();
   // Multiparts without a usable boundary: their content is opaque to the walk, which is a finding once it
   // holds a line a lenient client could take for a delimiter.
-  const opaque = new Map<SplitNode, string>(); // node → the last character of its content so far
+  const opaque = new Map<SplitNode, Opaque>();
   let ordinal = 0;
   let leaf: Leaf | undefined;
   stream.once('error', (e) => splitter.destroy(e));
@@ -113,13 +118,18 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
         continue;
       }
       if (chunk.type === 'data' && 'value' in chunk && chunk.node && opaque.has(chunk.node)) {
-        const text = (opaque.get(chunk.node) ?? '') + chunk.value.toString('latin1');
-        opaque.set(chunk.node, text.slice(-1));
-        if (/(?:^|\n)--\S/.test(text)) {
+        const state = opaque.get(chunk.node) as Opaque;
+        // Bare CR ends a line too: some clients read it so.
+        const lines = (state.carry + chunk.value.toString('latin1')).split(/\r\n|\r|\n/);
+        state.carry = (lines.pop() ?? '').slice(0, 1000);
+        if (lines.some((line) => delimiterLike(line, state))) {
           walk.out.findings.push({
             partId: nodes.get(chunk.node),
             kind: 'malformed',
-            reason: `${chunk.node.contentType} without a usable boundary holds delimiter-like lines`,
+            reason:
+              state.boundary === undefined
+                ? `${chunk.node.contentType} without a usable boundary holds delimiter-like lines`
+                : `${chunk.node.contentType} holds delimiter-like lines outside its parts (preamble or epilogue)`,
           });
           opaque.delete(chunk.node);
         }
@@ -140,7 +150,10 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
         return;
       }
       const part = describe(node, id, place, walk);
-      if (part.container && !hasBoundary(node)) opaque.set(node, '\n');
+      // A multipart's preamble and epilogue are not read either: a part a client finds there (after the
+      // closing delimiter, or under a boundary the walk read differently) would go unseen.
+      if (part.container)
+        opaque.set(node, { carry: '', boundary: boundaryOf(node), expected: framing(node) });
       walk.out.parts.push(part);
       if (!part.container) leaf = startLeaf(node, part, nestedWalk(node, part, walk, place));
     }
@@ -166,8 +179,11 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   const headers = headersOf(node);
   const types = headers.get('content-type').map(unfold);
   const dispositions = headers.get('content-disposition').map(unfold);
-  const naming = partNaming(types, dispositions);
+  const legacy = [...headers.get('content-name'), ...headers.get('x-sun-data-name')].map(unfold);
+  const naming = partNaming(types, dispositions, legacy);
   for (const reason of naming.problems) walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
+  for (const reason of framingProblems(types[0], headers.get('content-transfer-encoding').map(unfold)))
+    walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
   let nesting = place.nesting;
   let protectedBy = place.protectedBy;
   for (let n = node.parentNode; n; n = n.parentNode) {
@@ -201,7 +217,18 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
 
 /** For an attached message: walks its decoded bytes as a message of its own, ids under the part's. */
 function nestedWalk(node: SplitNode, part: MessagePart, walk: Walk, place: Place): NestedWalk | undefined {
-  if (part.contentType !== 'message/rfc822') return undefined;
+  if (!ATTACHED_MESSAGES.has(part.contentType)) return undefined;
+  // An attached message in an encoding the decoder passes through (x-uuencode…) would be walked as
+  // gibberish, while a client that decodes it shows its parts: not inspectable.
+  const encoding = (headersOf(node).get('content-transfer-encoding').map(unfold)[0] ?? '7bit').toLowerCase();
+  if (!KNOWN_ENCODINGS.has(encoding)) {
+    walk.out.findings.push({
+      partId: part.id,
+      kind: 'malformed',
+      reason: `attached message in transfer encoding ${encoding.slice(0, 40)} cannot be walked`,
+    });
+    return undefined;
+  }
   let nesting = place.nesting + 1;
   for (let n = node.parentNode; n; n = n.parentNode) nesting++;
   return (inner) =>
@@ -213,12 +240,53 @@ function nestedWalk(node: SplitNode, part: MessagePart, walk: Walk, place: Place
     });
 }
 
-function hasBoundary(node: SplitNode): boolean {
+/** How the part is framed and decoded, when clients could read it two ways: two boundaries, two encodings. */
+function framingProblems(type: string | undefined, encodings: readonly string[]): string[] {
+  const problems: string[] = [];
+  const boundaries = headerParams(type ?? '').filter(
+    (p) => p.key === 'boundary' || p.key.startsWith('boundary*'),
+  );
+  if (new Set(boundaries.map((b) => b.value)).size > 1)
+    problems.push('Content-Type gives the boundary different values');
+  if (new Set(encodings.map((e) => e.toLowerCase())).size > 1)
+    problems.push(`${encodings.length} different Content-Transfer-Encoding headers`);
+  return problems;
+}
+
+/** A multipart's text outside its parts (or all of it, without a boundary): the line being read so far. */
+interface Opaque {
+  carry: string;
+  boundary?: string;
+  /** Delimiter lines expected there: its own closing one, and the enclosing multiparts' (which end it). */
+  expected: ReadonlySet<string>;
+}
+
+function framing(node: SplitNode): Set<string> {
+  const own = boundaryOf(node);
+  const expected = new Set(own === undefined ? [] : [`--${own}--`]);
+  for (let n = node.parentNode; n; n = n.parentNode) {
+    const b = boundaryOf(n);
+    if (b !== undefined) expected.add(`--${b}`).add(`--${b}--`);
+  }
+  return expected;
+}
+
+// A line a lenient client could take for a delimiter; the multipart's own closing delimiter is expected.
+function delimiterLike(line: string, state: Opaque): boolean {
+  if (!/^--\S/.test(line) || state.boundary === undefined) return /^--\S/.test(line);
+  const text = line.trimEnd();
+  // A ruler of dashes in a preamble or footer is not a delimiter, unless the boundary is itself dashes.
+  if (/^-+$/.test(text) && !/^-+$/.test(state.boundary)) return false;
+  return !state.expected.has(text);
+}
+
+function boundaryOf(node: SplitNode): string | undefined {
   const raw = headersOf(node).get('content-type').map(unfold)[0] ?? '';
   try {
-    return String(libmime.parseHeaderValue(raw).params.boundary ?? '').trim() !== '';
+    const boundary = String(libmime.parseHeaderValue(raw).params.boundary ?? '');
+    return boundary.trim() === '' ? undefined : boundary;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -20,9 +20,12 @@ const TEXT_TYPES = new Set([
   'application/x-ndjson',
   'application/yaml',
   'application/x-yaml',
+  'application/rtf',
 ]);
 const TEXT_EXTENSIONS = new Set(
-  'txt csv tsv text log md json ndjson xml html htm xhtml yaml yml ini cfg conf ics vcf sql eml'.split(' '),
+  'txt csv tsv text log md json ndjson xml html htm xhtml yaml yml ini cfg conf ics vcf sql eml rtf'.split(
+    ' ',
+  ),
 );
 const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
 

@@ -5,6 +5,8 @@ import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
 import { MessageHeaders } from '../message/headers.js';
+import { partNaming } from '../message/part-names.js';
+import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
 import { type TextNode, visibleKind } from './visible-kind.js';
 
@@ -156,8 +158,12 @@ function readHeaders(node: TextNode, depth: number, w: Walk): void {
     if (MACHINE_HEADERS.has(name) || name.startsWith('arc-')) continue;
     emit(w, headers.decodedAll(field.name).join('\n'), { kind: 'header', label: field.name, depth });
   }
-  if (node.filename)
-    emit(w, decodeName(node.filename), { kind: 'filename', label: 'attachment name', depth });
+  // Every name a client may show (both content headers, both parameters), not only mailsplit's pick.
+  const names = new Set(node.filename ? [decodeName(node.filename)] : []);
+  const legacy = [...headers.all('content-name'), ...headers.all('x-sun-data-name')];
+  for (const n of partNaming(headers.all('content-type'), headers.all('content-disposition'), legacy).names)
+    names.add(n);
+  for (const n of names) emit(w, n, { kind: 'filename', label: 'attachment name', depth });
 }
 
 async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Promise<void> {
@@ -181,10 +187,24 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     await walk(decoded, depth + 1, w);
     return;
   }
-  const charset = (node.charset || 'utf-8').toLowerCase();
+  // A byte order mark wins over the declared charset, as clients read it (Excel's and Notepad's
+  // "Unicode" text files are UTF-16LE with a BOM, usually sent without a charset).
+  const bom = byteOrderMark(decoded);
+  const charset = bom ?? (node.charset || 'utf-8').toLowerCase();
   const known = new charsets.DecodeStream(charset).supported;
-  const text = known ? charsets.decode(decoded, charset) : decoded.toString('utf-8');
+  const text = isUtf7(charset)
+    ? decodeUtf7(decoded.toString('latin1'))
+    : known
+      ? charsets.decode(bom ? decoded.subarray(bom === 'utf-8' ? 3 : 2) : decoded, charset)
+      : decoded.toString('utf-8');
   emit(w, text, { kind: 'body', label: label(node), depth, ...(kind === 'html' ? { html: true } : {}) });
+}
+
+function byteOrderMark(bytes: Buffer): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  return undefined;
 }
 
 function label(node: TextNode): string {

@@ -26,6 +26,27 @@ const ARCHIVE_TYPES = new Set([
   'application/vnd.ms-cab-compressed',
 ]);
 const EXECUTABLE_TYPES = new Set(['application/x-msdownload', 'application/x-elf']);
+// Declared types Windows maps to a file extension: a client saving or opening an unnamed part of
+// one of these (Outlook: ATT00001.hta) gives it that extension.
+const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
+  'application/hta': 'hta',
+  'application/x-msdownload': 'exe',
+  'application/x-msdos-program': 'exe',
+  'application/x-dosexec': 'exe',
+  'application/vnd.microsoft.portable-executable': 'exe',
+  'application/x-ms-shortcut': 'lnk',
+  'application/x-msi': 'msi',
+  'application/x-ms-installer': 'msi',
+  'application/x-bat': 'bat',
+  'application/javascript': 'js',
+  'application/x-javascript': 'js',
+  'text/javascript': 'js',
+  'text/jscript': 'js',
+  'text/vbscript': 'vbs',
+  'application/x-vbscript': 'vbs',
+  'application/x-ms-wsf': 'wsf',
+  'application/x-ms-cpl': 'cpl',
+};
 // Office Open XML, ODF and Java archives are zip files: a sniffed zip under these names is expected.
 const ZIP_BASED = new Set('docx docm xlsx xlsm pptx pptm odt ods odp jar apk epub vsdx'.split(' '));
 
@@ -185,12 +206,15 @@ function fileLike(p: MessagePart): boolean {
 }
 
 function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
-  const exts = a.names.map(extensionsOf);
+  // Each spelling a client could take (NUL cut, stream pieces) has its own last extension.
+  const exts = a.names.flatMap((n) => nameVariants(n)).map(extensionsOf);
   const declared = a.contentType;
   const sniffed = a.sniffedType;
   const checked = exts.flatMap((e) => (p.inner ? e : e.slice(0, 1)));
   const bad = checked.find((e) => p.blocked.has(e));
   if (bad) return `blocked extension .${bad}`;
+  const implied = a.names.length === 0 && !a.container ? TYPE_EXTENSIONS[declared] : undefined;
+  if (implied && p.blocked.has(implied)) return `unnamed ${declared} (saved as .${implied})`;
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
   if (a.container || !fileLike(a)) return undefined;
   const last = exts.map((e) => e[0] ?? '');

@@ -30,8 +30,14 @@ const INVISIBLE_RANGES: readonly [number, number][] = [
 
 /** True for the invisible code points attackers insert between letters or digits (zero-width, bidi, soft hyphen). */
 export function isInvisible(cp: number): boolean {
-  return INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+  return (
+    INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi) || IGNORABLE.test(String.fromCodePoint(cp))
+  );
 }
+
+// Every code point Unicode says renderers show as nothing (tag characters, Hangul fillers U+3164 and
+// U+FFA0, shorthand format controls…), beyond the ranges above.
+const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
 
 function stripInvisible(text: string): string {
   let out = '';

@@ -61,7 +61,48 @@ const CONFUSABLES: Record<string, string> = {
   ɔ: 'o',
   ʀ: 'r',
   ᴅ: 'd',
+  ȷ: 'j',
+  ɓ: 'b',
+  ƈ: 'c',
+  ɗ: 'd',
+  ɖ: 'd',
+  ƒ: 'f',
+  ɠ: 'g',
+  ɦ: 'h',
+  ɨ: 'i',
+  ɉ: 'j',
+  ʝ: 'j',
+  ƙ: 'k',
+  ƚ: 'l',
+  ɫ: 'l',
+  ɱ: 'm',
+  ɲ: 'n',
+  ƞ: 'n',
+  ƥ: 'p',
+  ʠ: 'q',
+  ɽ: 'r',
+  ʂ: 's',
+  ƭ: 't',
+  ʋ: 'v',
+  ƴ: 'y',
+  ȥ: 'z',
 };
+// Capitals whose small letters look like another Latin letter (Greek Ν is N but ν is v): mapped before
+// case folding.
+const CAPITALS: Record<string, string> = { Ν: 'n', Η: 'h', Υ: 'y', Μ: 'm', Ζ: 'z', Ϻ: 'm', Ꞵ: 'b' };
+// Letters drawn like capital Latin ones (Latin small capitals, Lisu, Cherokee, Armenian), keyed as
+// case folding leaves them (Cherokee capitals fold to their small forms).
+const LOOK_ALIKES: [string, string][] = [
+  ['ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ', 'abcdefghijklmnoprstuvwyz'],
+  ['ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ', 'abcdefghijklmnoprstuvwxyz'],
+  ['ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᏒᏚᎢᏙᏔᏃ', 'abcdeghjklmprstvwz'],
+  ['օսոհցզ', 'ounhgq'],
+];
+for (const [from, to] of LOOK_ALIKES) {
+  [...from].forEach((ch, i) => {
+    CONFUSABLES[ch.toUpperCase().toLowerCase()] = to[i] as string;
+  });
+}
 
 /**
  * A display name reduced for impersonation checks: NFKC (full-width letters), case folding, diacritics
@@ -82,7 +123,9 @@ export function skeletonName(name: string): string {
 
 // The words of a name in their order (see skeletonName).
 function nameWords(name: string): string[] {
-  const base = normalizeText(name, { stripDiacritics: true });
+  let capitals = '';
+  for (const ch of name) capitals += CAPITALS[ch] ?? ch;
+  const base = normalizeText(capitals, { stripDiacritics: true });
   const tokens = base.split(/[\s<>"'(),;[\]]+/).map((t) => {
     const at = t.lastIndexOf('@');
     return at > 0 && t.slice(at + 1).includes('.') ? t.slice(0, at) : t; // an address: its local part
@@ -138,18 +181,32 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
   const allowed = patternList('allowedSenders', options.allowedSenders ?? [], true);
   return async (ctx) => {
     const headers = await ctx.message.headers();
-    const mailboxes = [...headers.from, ...headers.sender, ...headers.replyTo];
+    // A group's name (`From: Jane Doe: x@evil.example;`) is shown like a display name.
+    const groups = ['from', 'sender', 'reply-to'].flatMap((f) =>
+      headers.groupNames(f).map((name) => ({ name, address: '' })),
+    );
+    const mailboxes = [...headers.from, ...headers.sender, ...headers.replyTo, ...groups];
     if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
     return mailboxes.some((box) => {
       if (box.address && matchesAnyPattern(box.address, allowed)) return false;
-      const words = nameWords(box.name);
-      const set = new Set(words);
-      const glued = words.join('');
-      return protectedNames.some(
-        (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
-      );
+      // A right-to-left override shows the name's letters in reverse order: check it as shown too.
+      // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe).
+      const label = box.name.trim() === '' ? box.address : box.name;
+      const shown = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
+      return shown.some((name) => matchesProtected(name, protectedNames));
     });
   };
+}
+
+const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
+
+function matchesProtected(name: string, protectedNames: { words: string[]; compact: string[] }[]): boolean {
+  const words = nameWords(name);
+  const set = new Set(words);
+  const glued = words.join('');
+  return protectedNames.some(
+    (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
+  );
 }
 
 // The protected name's letters as one word, in the given order, reversed, and sorted (up to 3 words: every order).

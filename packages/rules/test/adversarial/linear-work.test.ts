@@ -65,6 +65,8 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
   ['htmlToText: nested <blockquote>', (n) => '<blockquote>'.repeat(n / 12), htmlToText, 40_000],
   ['htmlToText: stray <', (n) => '<'.repeat(n), htmlToText, 40_000],
   ['htmlToText: open comments', (n) => '<!--'.repeat(n / 4), htmlToText, 40_000],
+  ['htmlToText: closed comments (no --!>)', (n) => '<!--a-->x'.repeat(n / 9), htmlToText, 40_000],
+  ['htmlToText: entities without semicolons', (n) => '&nbsp'.repeat(n / 5), htmlToText, 40_000],
   [
     'message parse: nested <blockquote> HTML body',
     (n) => `${'<blockquote>'.repeat(n / 12)}x`,
