@@ -28,14 +28,19 @@ const INVISIBLE_RANGES: readonly [number, number][] = [
   [0xfeff, 0xfeff],
 ];
 
+// One character class built from the ranges (escaped, so no combining mark sits in the source): one linear pass.
+const INVISIBLE = new RegExp(
+  `[${INVISIBLE_RANGES.map(([lo, hi]) => `\\u{${lo.toString(16)}}-\\u{${hi.toString(16)}}`).join('')}]`,
+  'gu',
+);
+
 function stripInvisible(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
-    if (!INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)) out += ch;
-  }
-  return out;
+  return text.replace(INVISIBLE, '');
 }
+
+// Printable ASCII and whitespace: NFKC, NFD and the invisible set leave it as it is, and case folding is
+// toLowerCase, so such text (most mail) skips the Unicode passes.
+const ASCII = /^[\x00-\x7f]*$/;
 
 const MARKS = /\p{M}/gu;
 const SPACE = /\s+/g;
@@ -62,6 +67,10 @@ export function normalizeSettings(options: NormalizeOptions = {}): Required<Norm
  */
 export function normalizeText(text: string, options: NormalizeOptions = {}): string {
   const s = normalizeSettings(options);
+  if (ASCII.test(text)) {
+    const lower = s.caseFold ? text.toLowerCase() : text;
+    return s.collapseWhitespace ? lower.replace(SPACE, ' ') : lower;
+  }
   let out = text;
   if (s.stripInvisible) out = stripInvisible(out);
   if (s.stripDiacritics) out = out.normalize('NFD').replace(MARKS, '');
