@@ -56,7 +56,7 @@ export { DEFAULT_MESSAGE_LIMITS, MessageLimitError } from './message/limits.js';
 export type { LazyMessageOptions, MessageAccess } from './message/message.js';
 export { LazyMessage } from './message/message.js';
 export type { AttachmentInfo, ParsedMessage } from './message/parse.js';
-export { nameVariants, normalizeFileName } from './message/part-names.js';
+export { nameVariants, normalizeFileName } from './message/file-names.js';
 export type { MessagePart, PartInventory, StructureFinding } from './message/part-walk.js';
 export type { MessageReadFailure } from './message/read-error.js';
 export { MessageReadError } from './message/read-error.js';
