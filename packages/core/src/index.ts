@@ -49,6 +49,7 @@ export {
   DEFAULT_TRUSTED_AUTHSERV_IDS,
   parseAuthenticationResults,
 } from './message/auth-results.js';
+export { nameVariants, normalizeFileName } from './message/file-names.js';
 export type { HeaderField, MailAddress, MessageHeaders } from './message/headers.js';
 export { htmlToText } from './message/html-text.js';
 export type { MessageLimits } from './message/limits.js';
@@ -56,7 +57,6 @@ export { DEFAULT_MESSAGE_LIMITS, MessageLimitError } from './message/limits.js';
 export type { LazyMessageOptions, MessageAccess } from './message/message.js';
 export { LazyMessage } from './message/message.js';
 export type { AttachmentInfo, ParsedMessage } from './message/parse.js';
-export { nameVariants, normalizeFileName } from './message/file-names.js';
 export type { MessagePart, PartInventory, StructureFinding } from './message/part-walk.js';
 export type { MessageReadFailure } from './message/read-error.js';
 export { MessageReadError } from './message/read-error.js';
