@@ -40,7 +40,7 @@ function stripInvisible(text: string): string {
 
 // Printable ASCII and whitespace: NFKC, NFD and the invisible set leave it as it is, and case folding is
 // toLowerCase, so such text (most mail) skips the Unicode passes.
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[^\u0080-\uffff]*$/;
 
 const MARKS = /\p{M}/gu;
 const SPACE = /\s+/g;

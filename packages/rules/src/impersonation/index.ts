@@ -82,7 +82,7 @@ export function skeletonName(name: string): string {
 
 // The words of a name in their order (see skeletonName).
 // Letters and digits of ASCII text are [A-Za-z0-9]; the Unicode classes cost a cold start their compilation.
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[^\u0080-\uffff]*$/;
 const ASCII_SEPARATORS = /[^A-Za-z0-9]+/g;
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
 
