@@ -42,9 +42,6 @@ export async function replay(args: string[]): Promise<number> {
     throw new LocalStackError('no fixtures: give files or folders (or --expect MANIFEST)');
   const files = await findMessageFiles(paths);
 
-  // One process: the stack and the handler live here. -j N: each worker has its own.
-  const session: ReplaySession | undefined =
-    jobs === 1 ? await openReplaySession(values, resolved, book) : undefined;
   const stop = new AbortController();
   const io = captureOutput({ logs: values.logs, onClosed: () => stop.abort() });
   const onSignal = () => stop.abort();
@@ -53,7 +50,11 @@ export async function replay(args: string[]): Promise<number> {
     if (values.logs) io.err(`wmflow replay: unhandled rejection in the handler: ${String(error)}\n`);
   };
   process.on('unhandledRejection', onStray);
+  let session: ReplaySession | undefined;
   try {
+    // One process: the stack and the handler live here (what the handler prints at import is captured
+    // too). -j N: each worker has its own.
+    if (jobs === 1) session = await openReplaySession(values, resolved, book);
     const progress = new Progress(files.length, io.err, {
       enabled: values.progress || (process.stderr.isTTY === true && (values.json || !process.stdout.isTTY)),
       tty: process.stderr.isTTY === true,
