@@ -1,9 +1,11 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalStack } from '@wmflow/local';
 import { build } from 'esbuild';
 import { buildFunctions } from '../functions/build.js';
+import { sesEventFromEml } from '../packages/local/src/ses/ses-event.js';
 import { runChild } from './lib/run-child.js';
 import { type Summary, summarize } from './lib/stats.js';
 
@@ -47,16 +49,26 @@ export async function coldStarts(
     string,
     Record<string, string>
   >;
+  const sesEnvs = JSON.parse(await readFile(join(ROOT, 'samples/expect/env.json'), 'utf8')) as Record<
+    string,
+    Record<string, string>
+  >;
   const functionEnv = (name: string) => {
     const logicalId = `${name.replace(/(^|-)(\w)/g, (_, _d, c: string) => c.toUpperCase())}Function`;
     return {
-      ...envs[logicalId],
+      ...(envs[logicalId] ?? sesEnvs[logicalId]),
+      ...(name.endsWith('-ses') ? { STORED_BUCKET: buckets.updates, STORED_KEY_PREFIX: 'inbound/' } : {}),
       JOURNAL_BUCKET: buckets.journal,
       UPDATES_BUCKET: buckets.updates,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     };
   };
-  const measure = async (bundle: string, env: Record<string, string>, direction: 'INBOUND' | 'OUTBOUND') => {
+  const measure = async (
+    bundle: string,
+    env: Record<string, string>,
+    direction: 'INBOUND' | 'OUTBOUND',
+    ses = false,
+  ) => {
     const init: number[] = [];
     const first: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -73,7 +85,18 @@ export async function coldStarts(
         flowDirection: direction,
         truncated: false,
       };
-      const r = await runChild(bundle, event, { ...stack.env, ...env });
+      // SES: the receipt rule's S3 action stored the message; the Lambda action's event names it.
+      if (ses)
+        await stack.s3.send(
+          new PutObjectCommand({ Bucket: buckets.updates, Key: `inbound/${event.messageId}`, Body: message }),
+        );
+      const sesEvent = sesEventFromEml(message, {
+        messageId: event.messageId,
+        mailFrom: event.envelope.mailFrom.address,
+        recipients: event.envelope.recipients.map((r) => r.address),
+        subject: event.subject,
+      });
+      const r = await runChild(bundle, ses ? sesEvent : event, { ...stack.env, ...env });
       init.push(r.initMs);
       first.push(r.invocations[0]?.ms ?? Number.NaN);
     }
@@ -86,7 +109,8 @@ export async function coldStarts(
   const results: ColdStartResult[] = [];
   for (const report of reports) {
     const direction = report.name === 'outbound-policy' ? 'OUTBOUND' : 'INBOUND';
-    const m = await measure(join(report.dir, 'index.mjs'), functionEnv(report.name), direction);
+    const ses = report.name.endsWith('-ses');
+    const m = await measure(join(report.dir, 'index.mjs'), functionEnv(report.name), direction, ses);
     results.push({ name: report.name, initialBytes: report.initial, totalBytes: report.total, ...m });
   }
   const size = (await stat(baseline)).size;

@@ -10,12 +10,14 @@ import { attachmentBody, messageOfSize } from './lib/messages.js';
 import { budgetMisses, type Metrics, markdown, type Result } from './lib/report.js';
 import { runChild } from './lib/run-child.js';
 import { summarize } from './lib/stats.js';
+import { replayScaling } from './replay-scaling.js';
 import { SCENARIOS, type SingleScenario, type ThroughputScenario } from './scenarios.js';
 
 const { values } = parseArgs({
   options: { check: { type: 'boolean' }, runs: { type: 'string', default: '5' }, only: { type: 'string' } },
 });
 const COLD_START = 'cold start per function bundle';
+const REPLAY_SCALING = 'replay of 1,000 messages through the guard, -j 1 and -j 2';
 const RUNS = Number(values.runs);
 const BUCKETS = { updates: 'bench-updates', journal: 'bench-journal' };
 const scenarios = SCENARIOS.filter((s) => !values.only || s.name.includes(values.only));
@@ -146,6 +148,10 @@ try {
   if (!values.only || COLD_START.includes(values.only)) {
     for (const r of await coldStarts(stack, RUNS, BUCKETS)) results.push({ kind: 'cold-start', ...r });
     console.error(`done: ${COLD_START}`);
+  }
+  if (!values.only || REPLAY_SCALING.includes(values.only)) {
+    results.push({ kind: 'replay-scaling', scenario: REPLAY_SCALING, ...(await replayScaling(RUNS)) });
+    console.error(`done: ${REPLAY_SCALING}`);
   }
 } finally {
   await stack.stop();

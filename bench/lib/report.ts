@@ -1,4 +1,5 @@
 import type { ColdStartResult } from '../cold-start.js';
+import type { ReplayScalingResult } from '../replay-scaling.js';
 import { ratio, type Summary } from './stats.js';
 
 export interface Metrics {
@@ -31,7 +32,9 @@ export interface ThroughputResult {
 
 export type ColdStartResultRow = ColdStartResult & { kind: 'cold-start' };
 
-export type Result = SingleResult | ThroughputResult | ColdStartResultRow;
+export type ReplayScalingRow = ReplayScalingResult & { kind: 'replay-scaling'; scenario: string };
+
+export type Result = SingleResult | ThroughputResult | ColdStartResultRow | ReplayScalingRow;
 
 const fmt = (m: Summary, digits = 1) =>
   `${m.median.toFixed(digits)} (${m.min.toFixed(digits)}–${m.max.toFixed(digits)})`;
@@ -93,7 +96,26 @@ export function markdown(results: readonly Result[], runs: number): string {
     '| cold start (fresh process) | initial KiB | total KiB | init ms | first invocation ms | init + first ms | vs baseline |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...coldRows,
+    ...replayRows(results),
   ].join('\n');
+}
+
+/** `wmflow replay -j N` rows: msgs/s from the first result to the last, the whole command, scaling vs -j 1. */
+function replayRows(results: readonly Result[]): string[] {
+  const scaling = results.find((r): r is ReplayScalingRow => r.kind === 'replay-scaling');
+  if (!scaling) return [];
+  const one = scaling.rows.find((r) => r.jobs === 1);
+  return [
+    '',
+    `${scaling.scenario} (\`wmflow replay --json\` from source; msg/s counted from the first result line to the last):`,
+    '',
+    '| workers | msg/s | whole command s | msg/s vs -j 1 |',
+    '| --- | --- | --- | --- |',
+    ...scaling.rows.map(
+      (r) =>
+        `| ${r.jobs} | ${fmt(r.perSecond)} | ${fmt(r.totalSeconds)} | ${one ? ratio(r.perSecond.median, one.perSecond.median) : '–'} |`,
+    ),
+  ];
 }
 
 /**
@@ -143,6 +165,13 @@ export function budgetMisses(results: readonly Result[]): string[] {
   for (const r of cold) {
     if (!eager || r === eager) continue;
     within(`${r.name} cold start / eager baseline`, r.coldMs.median / eager.coldMs.median, 0.8);
+  }
+  const scaling = results.find((r): r is ReplayScalingRow => r.kind === 'replay-scaling');
+  const one = scaling?.rows.find((r) => r.jobs === 1);
+  const two = scaling?.rows.find((r) => r.jobs === 2);
+  if (one && two) {
+    const speedup = two.perSecond.median / one.perSecond.median;
+    if (!(speedup >= 1.7)) misses.push(`replay -j 2 msgs/s vs -j 1: ${speedup.toFixed(2)} (budget ≥ 1.7)`);
   }
   return misses;
 }

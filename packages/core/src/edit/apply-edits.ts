@@ -52,6 +52,42 @@ export async function applyEdits(
   edits: readonly Edit[],
   options: ApplyEditsOptions = {},
 ): Promise<AppliedEdits> {
+  const path = join(options.tempDir ?? tmpdir(), `wmflow-edit-${randomUUID()}.eml`);
+  const edited = editStream(source, edits, options);
+  try {
+    await pipeline(edited.stream, createWriteStream(path, { mode: 0o600 }));
+    const { changes, skipped } = await edited.result;
+    const { size } = await stat(path);
+    return { path, size, changes, skipped };
+  } catch (error) {
+    await rm(path, { force: true }); // a failed rewrite must not fill Lambda's /tmp
+    throw error;
+  }
+}
+
+/** The edited message as a stream, and what the edits did once it has been read to the end. */
+export interface EditedStream {
+  stream: Readable;
+  /** Settles when the stream has ended (or failed): the changes made, repairs first, and the edits skipped. */
+  result: Promise<{ changes: string[]; skipped: string[] }>;
+}
+
+/**
+ * The streaming core of {@link applyEdits}, without the temporary file: the edited bytes flow out as they
+ * are made, with the reader's backpressure (nothing is held but the part being rewritten).
+ *
+ * @example
+ * ```ts
+ * const edited = editStream(createReadStream('in.eml'), [{ kind: 'prefix-subject', prefix: '[EXT]' }]);
+ * await pipeline(edited.stream, createWriteStream('out.eml'));
+ * console.log((await edited.result).changes);
+ * ```
+ */
+export function editStream(
+  source: Readable,
+  edits: readonly Edit[],
+  options: ApplyEditsOptions = {},
+): EditedStream {
   const plan: RewritePlan = {
     edits,
     signedContent: options.signedContent ?? 'headers-only',
@@ -59,23 +95,19 @@ export async function applyEdits(
   };
   const rewriter = new RewriteStream(plan);
   const repair = new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' });
-  const path = join(options.tempDir ?? tmpdir(), `wmflow-edit-${randomUUID()}.eml`);
-  try {
-    await pipeline(
-      source,
-      repair,
-      new Splitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
-      rewriter,
-      new Joiner(),
-      createWriteStream(path, { mode: 0o600 }),
-    );
-  } catch (error) {
-    await rm(path, { force: true }); // a failed rewrite must not fill Lambda's /tmp
-    throw error;
-  }
-  const { size } = await stat(path);
+  const joiner = new Joiner();
+  const done = pipeline(
+    source,
+    repair,
+    new Splitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
+    rewriter,
+    joiner,
+  );
   // Repairs come first: they are what made the edits acceptable to WorkMail.
-  const changes = [...repair.repairs.map((r) => `repaired: ${r}`), ...rewriter.changes];
-  const skipped = [...repair.unrepairable.map((u) => `not repaired: ${u}`), ...rewriter.skipped];
-  return { path, size, changes, skipped };
+  const result = done.then(() => ({
+    changes: [...repair.repairs.map((r) => `repaired: ${r}`), ...rewriter.changes],
+    skipped: [...repair.unrepairable.map((u) => `not repaired: ${u}`), ...rewriter.skipped],
+  }));
+  result.catch(() => undefined); // read through `result` or the stream's 'error', whichever the caller uses
+  return { stream: joiner as unknown as Readable, result };
 }

@@ -1,8 +1,12 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Joiner, Splitter } from '@zone-eu/mailsplit';
+import { lazyModule } from '../lazy-module.js';
 import { type Edit, EditError } from './edits.js';
 import { headersOf, type SplitNode } from './part-info.js';
+
+// Loaded on use, not at the top: rewrite-stream imports this module, and this one needs it back.
+const loadRewriteStream = lazyModule(() => import('./rewrite-stream.js'));
 
 export type PartRemoval = Extract<Edit, { kind: 'remove-parts' }>;
 
@@ -27,8 +31,7 @@ export async function rewriteAttachedMessage(
   eol: string,
 ): Promise<{ body: Buffer; removed: string[] }> {
   const decoded = await collect(Readable.from([body]).pipe(node.getDecoder()));
-  // Loaded here, not at the top: rewrite-stream imports this module, and this one needs it back.
-  const { RewriteStream } = await import('./rewrite-stream.js');
+  const { RewriteStream } = await loadRewriteStream();
   const inner = new RewriteStream({ edits: removals, signedContent: 'headers-only', maxPartBytes });
   const out: Buffer[] = [];
   await pipeline(

@@ -99,6 +99,7 @@ export function parseAuthenticationResults(
 
 // Drops (comments), nested ones included, in one linear pass.
 function stripComments(value: string): string {
+  if (!value.includes('(')) return value;
   let depth = 0;
   let out = '';
   for (const ch of value) {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { lazyModule } from '../lazy-module.js';
 import { type AuthVerdicts, authVerdicts } from './auth-results.js';
 import { readHeaderBlock } from './header-block.js';
 import type { MessageHeaders } from './headers.js';
@@ -6,6 +7,10 @@ import { DEFAULT_MESSAGE_LIMITS, MessageLimitError, type MessageLimits } from '.
 import { type ParsedMessage, parseMessage } from './parse.js';
 import type { PartInventory } from './part-walk.js';
 import { Spool, type SpoolOptions } from './spool.js';
+
+const loadHeaders = lazyModule(() => import('./headers.js'));
+const loadPartWalk = lazyModule(() => import('./part-walk.js'));
+const loadStructure = lazyModule(() => import('./structure.js'));
 
 /**
  * Lazy access to the message in transit. Nothing is fetched until a rule asks;
@@ -67,6 +72,7 @@ export class LazyMessage implements MessageAccess {
   private headerMemo?: Promise<MessageHeaders>;
   private parseMemo?: Promise<ParsedMessage>;
   private partsMemo?: Promise<PartInventory>;
+  private readonly authMemo = new Map<string, Promise<AuthVerdicts>>();
 
   private readonly releaseAbove: number;
 
@@ -87,13 +93,20 @@ export class LazyMessage implements MessageAccess {
       if ((this.spool.expectedLength ?? Number.POSITIVE_INFINITY) > this.releaseAbove)
         await this.spool.release();
       // libmime's charset tables load with the first header read, not at cold start.
-      return new (await import('./headers.js')).MessageHeaders(block);
+      return new (await loadHeaders()).MessageHeaders(block);
     });
     return this.headerMemo;
   }
 
-  async authVerdicts(trustedAuthServIds?: readonly string[]): Promise<AuthVerdicts> {
-    return authVerdicts(await this.headers(), trustedAuthServIds);
+  authVerdicts(trustedAuthServIds?: readonly string[]): Promise<AuthVerdicts> {
+    // Several rules ask (SES verdicts, DMARC): the headers are parsed for it once per list of trusted ids.
+    const key = trustedAuthServIds?.join('\n') ?? '';
+    let memo = this.authMemo.get(key);
+    if (!memo) {
+      memo = this.headers().then((headers) => authVerdicts(headers, trustedAuthServIds));
+      this.authMemo.set(key, memo);
+    }
+    return memo;
   }
 
   stream(): Readable {
@@ -120,7 +133,7 @@ export class LazyMessage implements MessageAccess {
 
   parts(): Promise<PartInventory> {
     this.partsMemo ??= this.ensureSizeWithin(this.limits.maxMessageBytes).then(async () => {
-      const { walkParts } = await import('./part-walk.js');
+      const { walkParts } = await loadPartWalk();
       return walkParts(this.stream(), this.limits);
     });
     return this.partsMemo;
@@ -139,7 +152,7 @@ export class LazyMessage implements MessageAccess {
   private async parseBounded(): Promise<ParsedMessage> {
     await this.ensureSizeWithin(this.limits.maxMessageBytes);
     // mailsplit and mailparser load only when a rule first asks for a full parse.
-    const { asLimitError, checkStructure, mayNestDeeperThan } = await import('./structure.js');
+    const { asLimitError, checkStructure, mayNestDeeperThan } = await loadStructure();
     if (await mayNestDeeperThan(this.spool.chunks(), this.limits.maxDepth)) {
       await checkStructure(this.stream(), this.limits);
     }

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import type { AttachmentStream, MessageText } from 'mailparser';
+import { lazyModule } from '../lazy-module.js';
 import { htmlToText } from './html-text.js';
 import { MessageLimitError, type MessageLimits } from './limits.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
+
+const loadMailparser = lazyModule(() => import('mailparser'));
 
 /** An attachment as a rule sees it: described and hashed, its content not kept. */
 export interface AttachmentInfo {
@@ -63,7 +66,7 @@ async function parseInto(
   limits: MessageLimits,
   place: Place,
 ): Promise<Omit<ParsedMessage, 'attachments'>> {
-  const { MailParser } = await import('mailparser');
+  const { MailParser } = await loadMailparser();
   const parser = new MailParser({
     maxHtmlLengthToParse: limits.maxHtmlToTextBytes,
     maxHeadSize: limits.maxHeaderBytes,

@@ -1,6 +1,9 @@
 import libmime from 'libmime';
 import { decodeUtf7 } from './utf7.js';
 
+// Kept apart (no libmime), so rules that check names at configuration time do not load charset tables at cold start.
+export { nameVariants, normalizeFileName } from './file-names.js';
+
 /** The parameters of one structured header occurrence, as written (quotes removed), in order. */
 export function headerParams(value: string): { key: string; value: string }[] {
   const out: { key: string; value: string }[] = [];

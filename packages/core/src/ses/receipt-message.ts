@@ -1,10 +1,13 @@
 import type { Readable } from 'node:stream';
+import { lazyModule } from '../lazy-module.js';
 import type { AuthMethodResult, AuthVerdicts } from '../message/auth-results.js';
 import type { MessageHeaders } from '../message/headers.js';
 import type { LazyMessage, MessageAccess } from '../message/message.js';
 import type { ParsedMessage } from '../message/parse.js';
 import type { PartInventory } from '../message/part-walk.js';
 import type { SesMessage, SesVerdictStatus } from './event.js';
+
+const loadHeaders = lazyModule(() => import('../message/headers.js'));
 
 const SES_AUTHSERV_ID = 'amazonses.com';
 // SES's statuses in the words of Authentication-Results (RFC 8601); DISABLED: not checked, so no result.
@@ -94,6 +97,6 @@ export class ReceiptMessage implements MessageAccess {
     const block = Buffer.from(`${lines.join('')}\r\n`);
     // An incomplete list, or values that would not survive a rebuild, are read from the stored message.
     if (!whole || block.length > this.inner.limits.maxHeaderBytes) return this.inner.headers();
-    return new (await import('../message/headers.js')).MessageHeaders(block);
+    return new (await loadHeaders()).MessageHeaders(block);
   }
 }

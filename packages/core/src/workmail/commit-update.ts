@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { ApplyEditsOptions } from '../edit/apply-edits.js';
+import type { ApplyEditsOptions, EditedStream } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
+import { lazyModule } from '../lazy-module.js';
 import type { MessageAccess } from '../message/message.js';
 import { isTransient, TransientError } from '../transient.js';
 import { type Verdict, Verdicts } from '../verdicts.js';
@@ -47,41 +47,32 @@ export async function commitUpdate(args: {
   const { options } = args;
   if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
   // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits.
-  const [{ applyEdits }, { checkUpdate }] = await Promise.all([
-    import('../edit/apply-edits.js'),
-    import('../mime/update-check.js'),
-  ]);
-  const applied = await applyEdits(args.message.stream(), args.edits, options);
+  const [{ editStream }, { checkUpdate }] = await Promise.all([loadEditor(), loadChecker()]);
+  const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
+  const piped = pipeUpdate(args, editStream(args.message.stream(), args.edits, options), key, checkUpdate);
+  // An edit that cannot be made throws, as before: nothing is committed and the caller decides.
+  const applied = await piped.edited.catch(async (error: unknown) => {
+    await piped.discard();
+    throw error;
+  });
+  const { changes, skipped } = applied;
   try {
-    const { changes, skipped } = applied;
-    if (changes.length === 0)
+    const check = await piped.check;
+    if (changes.length === 0) {
+      await piped.discard();
       return { status: 'skipped', reason: 'no edit changed the message', changes, skipped };
-    const check = await checkUpdate(args.message.stream(), createReadStream(applied.path));
+    }
     if (!check.ok) {
+      await piped.discard();
       const reason = `WorkMail would reject the update: ${check.problems.map((p) => p.reason).join('; ')}`;
       return { status: 'skipped', reason, changes, skipped };
     }
-    // The deadline may have fired during the edit pass: an upload started now would outlive the answer.
-    if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT, changes, skipped };
-    const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
-    const abortController = new AbortController();
-    args.signal.addEventListener('abort', () => abortController.abort(), { once: true });
-    // The digest of the bytes uploaded, to recognise them if the update's answer is lost.
-    const hash = createHash('sha256');
-    const body = createReadStream(applied.path).pipe(
-      new PassThrough({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      }),
-    );
-    await new Upload({
-      client: args.clients.s3,
-      params: { Bucket: options.bucket, Key: key, Body: body, ContentType: 'message/rfc822' },
-      abortController,
-    }).done();
-    const sha256 = hash.digest('hex');
+    const { sha256, size } = await piped.uploaded;
+    // The deadline may have fired while the update was uploaded: committing now would outlive the answer.
+    if (args.signal.aborted) {
+      await piped.discard();
+      return { status: 'skipped', reason: BEFORE_COMMIT, changes, skipped };
+    }
     try {
       await args.clients.messageFlow.send(
         new PutRawMessageContentCommand({
@@ -92,21 +83,85 @@ export async function commitUpdate(args: {
       );
     } catch (error) {
       if (!answerLost(error) || args.signal.aborted) throw error;
-      return await resolveLostAnswer(args, { key, sha256, size: applied.size, changes, skipped }, error);
+      return await resolveLostAnswer(args, { key, sha256, size, changes, skipped }, error);
     }
-    return { status: 'committed', key, size: applied.size, changes, skipped };
+    return { status: 'committed', key, size, changes, skipped };
   } catch (error) {
+    await piped.discard();
     // Throttling, 5xx, resets: the invocation fails and WorkMail retries it (the message is unchanged).
     if (isTransient(error) && !args.signal.aborted) {
       throw new TransientError(`update not committed: ${(error as Error).message}`, { cause: error });
     }
     return mapCommitError(error, options.bucket, applied);
-  } finally {
-    await rm(applied.path, { force: true });
   }
 }
 
 const BEFORE_COMMIT = 'deadline reached before the update was committed';
+const loadEditor = lazyModule(() => import('../edit/apply-edits.js'));
+const loadChecker = lazyModule(() => import('../mime/update-check.js'));
+
+/**
+ * One pipeline, no temporary file: the edited bytes flow to the update checker and to S3 at once, with
+ * backpressure (the slower reader sets the pace; S3 parts are sent one at a time). The digest and size of
+ * what was uploaded are taken on the way. `discard` stops the upload and deletes what reached S3, for an
+ * update that is not committed (no change, refused by the checker, failed).
+ */
+function pipeUpdate(
+  args: { message: MessageAccess; clients: FlowClients; options: UpdateOptions; signal: AbortSignal },
+  edited: EditedStream,
+  key: string,
+  checkUpdate: typeof import('../mime/update-check.js').checkUpdate,
+) {
+  const abortController = new AbortController();
+  const onAbort = () => abortController.abort();
+  args.signal.addEventListener('abort', onAbort, { once: true });
+  const hash = createHash('sha256');
+  let size = 0;
+  const toS3 = new PassThrough({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const toCheck = new PassThrough();
+  edited.stream.pipe(toS3);
+  edited.stream.pipe(toCheck);
+  edited.stream.once('error', (error) => {
+    toS3.destroy(error);
+    toCheck.destroy(error);
+  });
+  const bucket = args.options.bucket;
+  const uploaded = new Upload({
+    client: args.clients.s3,
+    params: { Bucket: bucket, Key: key, Body: toS3, ContentType: 'message/rfc822' },
+    queueSize: 1,
+    partSize: 5 * 1024 * 1024,
+    abortController,
+  })
+    .done()
+    .then(() => ({ sha256: hash.digest('hex'), size }));
+  // A reader that stops early (a failed upload, a checker done before the end) must not stall the other.
+  uploaded.catch(() => toS3.resume());
+  const check = checkUpdate(args.message.stream(), toCheck).finally(() => toCheck.resume());
+  check.catch(() => undefined);
+  const finished = Promise.allSettled([uploaded, check]).finally(() =>
+    args.signal.removeEventListener('abort', onAbort),
+  );
+  return {
+    edited: edited.result,
+    check,
+    uploaded,
+    async discard(): Promise<void> {
+      abortController.abort();
+      const [upload] = await finished;
+      if (upload.status === 'fulfilled')
+        await args.clients.s3
+          .send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))
+          .catch(() => undefined);
+    },
+  };
+}
 
 /** No HTTP answer came back (reset, timeout): the update may have been applied. */
 function answerLost(error: unknown): boolean {

@@ -1,4 +1,5 @@
 import type { BuildOptions } from 'esbuild';
+import { lazyWebStreams } from './lazy-web-streams.js';
 
 /**
  * esbuild's CommonJS shim (`__require`) throws `Dynamic require of "buffer"` in an ESM bundle; a real
@@ -43,6 +44,7 @@ export function esbuildOptions(entry: string, outdir: string, mode: BundleMode):
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
     metafile: true,
+    plugins: [lazyWebStreams],
     logLevel: 'silent',
   };
 }

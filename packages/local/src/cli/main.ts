@@ -28,6 +28,7 @@ commands:
         --engine ses  --ses-verdict spam|virus|spf|dkim|dmarc=PASS|FAIL|GRAY|PROCESSING_FAILED
                   replay on SES receipt rules (S3 action + Lambda action) instead of WorkMail
         --rate MSGS_PER_S [--start TIME] | --dates   virtual clock for rate rules (a burst, or Date: headers)
+        -j N  replay in N worker processes; same output order and exit code as -j 1
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)
         --engine ses [--ses-verdict K=V]...: print the SES receipt rule Lambda action's event instead

@@ -10,10 +10,13 @@ import { deriveEnvelope, headerBlock } from './envelope.js';
 import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
-import { editOf, failuresOf, type PinnedProblems, pinnedBy, problemsOf } from './problems.js';
+import { editOf, failuresOf, pinnedBy } from './problems.js';
 import type { S3Tracker } from './s3-tracker.js';
 import { replayOneSes, type SesReplayOptions } from './ses-replay.js';
+import { emptySummary, type MessageOutcome, type ReplaySummary, tally } from './summary.js';
 import type { ReplayResult } from './types.js';
+
+export type { ReplaySummary } from './summary.js';
 
 /**
  * Settings of {@link runReplay}.
@@ -56,28 +59,6 @@ export interface ReplayOptions {
   onResult(result: ReplayResult): void | Promise<void>;
 }
 
-/** Totals of a run. */
-export interface ReplaySummary {
-  messages: number;
-  errors: number;
-  /** Errors not declared by an expectation that `--check` found met. */
-  unexpectedErrors: number;
-  /** Messages with at least one rule failure. */
-  ruleFailures: number;
-  /** Messages whose edit failed, or was skipped for a reason other than nobody receiving it. */
-  editProblems: number;
-  /** Messages where the deadline guard answered before the chain ended. */
-  deadlineHits: number;
-  /** Messages with a rule failure, edit problem or deadline hit that no met expectation pins. */
-  unexpectedProblems: number;
-  rewritten: number;
-  journaled: number;
-  checked: number;
-  checkFailures: number;
-  verdicts: Record<string, number>;
-  durationMs: number;
-}
-
 /**
  * Replays each file through the handler on the local stack: synthesizes the
  * WorkMail event, loads the message into the emulator, invokes the handler,
@@ -91,66 +72,47 @@ export interface ReplaySummary {
  */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
-  const tracker = options.tracker;
-  tracker.created();
+  options.tracker.created();
   const names = new Set<string>();
-  const summary: ReplaySummary = {
-    messages: 0,
-    errors: 0,
-    unexpectedErrors: 0,
-    ruleFailures: 0,
-    editProblems: 0,
-    deadlineHits: 0,
-    unexpectedProblems: 0,
-    rewritten: 0,
-    journaled: 0,
-    checked: 0,
-    checkFailures: 0,
-    verdicts: {},
-    durationMs: 0,
-  };
+  const summary = emptySummary();
   for await (const file of options.files) {
     if (options.signal?.aborted) break;
-    const { result, errorExpected, pinned } = options.ses
-      ? await replayOneSes(options, file, displayPath(file), options.ses).catch((error: unknown) => ({
-          result: failed(displayPath(file), describeError(error), performance.now()),
-          errorExpected: false,
-          pinned: pinnedBy(undefined, false),
-        }))
-      : await replayOne(options, file, tracker, names);
-    summary.messages++;
-    if (result.error) summary.errors++;
-    if (result.error && !errorExpected) summary.unexpectedErrors++;
-    const problems = problemsOf(result);
-    if (problems.failures) summary.ruleFailures++;
-    if (problems.edit) summary.editProblems++;
-    if (problems.deadline) summary.deadlineHits++;
-    if (
-      (problems.failures && !pinned.failures) ||
-      (problems.edit && !pinned.edit) ||
-      (problems.deadline && !pinned.deadline)
-    )
-      summary.unexpectedProblems++;
-    if (result.rewritten) summary.rewritten++;
-    summary.journaled += result.journaled.length;
-    if (result.check) summary.checked++;
-    if (result.check && !result.check.ok) summary.checkFailures++;
-    for (const v of Object.values(result.verdicts)) {
-      const type = v.split(':')[0] as string;
-      summary.verdicts[type] = (summary.verdicts[type] ?? 0) + 1;
-    }
-    await options.onResult(result);
+    const outcome = await replayFile(options, file, names);
+    tally(summary, outcome);
+    await options.onResult(outcome.result);
   }
   summary.durationMs = Math.round(performance.now() - started);
   return summary;
 }
 
+/**
+ * Replays one file (a `wmflow replay -j N` worker calls this per message); `names` keeps the names of
+ * rewrites written to `outDir` unique.
+ *
+ * @example
+ * ```ts
+ * const { result } = await replayFile(options, 'samples/eml/01-plain.eml', new Set());
+ * ```
+ */
+export function replayFile(
+  options: Omit<ReplayOptions, 'files' | 'onResult'>,
+  file: string,
+  names: Set<string>,
+): Promise<MessageOutcome> {
+  if (!options.ses) return replayOne(options, file, options.tracker, names);
+  return replayOneSes(options, file, displayPath(file), options.ses).catch((error: unknown) => ({
+    result: failedResult(displayPath(file), describeError(error), performance.now()),
+    errorExpected: false,
+    pinned: pinnedBy(undefined, false),
+  }));
+}
+
 async function replayOne(
-  options: ReplayOptions,
+  options: Omit<ReplayOptions, 'files' | 'onResult'>,
   file: string,
   tracker: S3Tracker,
   names: Set<string>,
-): Promise<{ result: ReplayResult; errorExpected: boolean; pinned: PinnedProblems }> {
+): Promise<MessageOutcome> {
   const started = performance.now();
   const shown = displayPath(file);
   const expectation = await options.expectations?.lookup(file);
@@ -159,7 +121,7 @@ async function replayOne(
     bytes = await readFile(file);
   } catch (error) {
     return {
-      result: failed(shown, describeError(error), started),
+      result: failedResult(shown, describeError(error), started),
       errorExpected: false,
       pinned: pinnedBy(undefined, false),
     };
@@ -296,7 +258,19 @@ function interpret(
   return { verdicts, error: flowError };
 }
 
-function failed(file: string, error: { name: string; message: string }, started: number): ReplayResult {
+/**
+ * The result of a message that could not be replayed at all (unreadable file, worker gone).
+ *
+ * @example
+ * ```ts
+ * failedResult('a.eml', { name: 'ENOENT', message: 'gone' }, performance.now()).error?.name; // 'ENOENT'
+ * ```
+ */
+export function failedResult(
+  file: string,
+  error: { name: string; message: string },
+  started: number,
+): ReplayResult {
   return {
     file,
     messageId: '',

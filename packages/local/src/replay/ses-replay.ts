@@ -38,7 +38,7 @@ const SHOWN: Record<string, string> = {
  * ```
  */
 export async function replayOneSes(
-  options: ReplayOptions,
+  options: Omit<ReplayOptions, 'files' | 'onResult'>,
   file: string,
   shown: string,
   ses: SesReplayOptions,
@@ -110,7 +110,7 @@ function interpret(
   invocation: Invocation,
   recipients: readonly string[],
   messageId: string,
-  options: ReplayOptions,
+  options: Omit<ReplayOptions, 'files' | 'onResult'>,
 ): { verdicts: Record<string, string>; error: ReplayResult['error']; disposition: string | null } {
   const bounced = new Map<string, string>();
   for (const call of options.stack.ses.bounces(messageId)) {

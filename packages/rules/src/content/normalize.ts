@@ -39,11 +39,20 @@ export function isInvisible(cp: number): boolean {
 // U+FFA0, shorthand format controls…), beyond the ranges above.
 const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
 
+// One character class built from the ranges and the ignorable property (escaped, so no combining mark sits
+// in the source): one linear pass.
+const INVISIBLE = new RegExp(
+  `[${INVISIBLE_RANGES.map(([lo, hi]) => `\\u{${lo.toString(16)}}-\\u{${hi.toString(16)}}`).join('')}\\p{Default_Ignorable_Code_Point}]`,
+  'gu',
+);
+
 function stripInvisible(text: string): string {
-  let out = '';
-  for (const ch of text) if (!isInvisible(ch.codePointAt(0) as number)) out += ch;
-  return out;
+  return text.replace(INVISIBLE, '');
 }
+
+// Printable ASCII and whitespace: NFKC, NFD and the invisible set leave it as it is, and case folding is
+// toLowerCase, so such text (most mail) skips the Unicode passes.
+const ASCII = /^[^\u0080-\uffff]*$/;
 
 const MARKS = /\p{M}/gu;
 const SPACE = /\s+/g;
@@ -70,6 +79,10 @@ export function normalizeSettings(options: NormalizeOptions = {}): Required<Norm
  */
 export function normalizeText(text: string, options: NormalizeOptions = {}): string {
   const s = normalizeSettings(options);
+  if (ASCII.test(text)) {
+    const lower = s.caseFold ? text.toLowerCase() : text;
+    return s.collapseWhitespace ? lower.replace(SPACE, ' ') : lower;
+  }
   let out = text;
   if (s.stripInvisible) out = stripInvisible(out);
   if (s.stripDiacritics) out = out.normalize('NFD').replace(MARKS, '');

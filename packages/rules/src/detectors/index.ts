@@ -5,6 +5,13 @@ import { countOption } from '../internal/config.js';
 import { type CardNumberOptions, findCardNumbers } from './card.js';
 import { findIbans } from './iban.js';
 
+// Loaded on first use, once (a fresh import() per message costs a module-loader round trip).
+let mime: Promise<typeof import('@wmflow/core/mime')> | undefined;
+const loadMime = () => {
+  mime ??= import('@wmflow/core/mime');
+  return mime;
+};
+
 /** Kinds of sensitive data {@link containsSensitiveData} looks for. */
 export type SensitiveKind = 'payment-card' | 'iban';
 
@@ -60,7 +67,7 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const seen = new Set<string>();
     found(ctx.subject, seen);
     if (seen.size >= min) return true;
-    const { readVisibleText } = await import('@wmflow/core/mime');
+    const { readVisibleText } = await loadMime();
     const report = await readVisibleText(
       ctx.message.stream(),
       (text, place) => {

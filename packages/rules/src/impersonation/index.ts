@@ -122,6 +122,11 @@ export function skeletonName(name: string): string {
 }
 
 // The words of a name in their order (see skeletonName).
+// Letters and digits of ASCII text are [A-Za-z0-9]; the Unicode classes cost a cold start their compilation.
+const ASCII = /^[^\u0080-\uffff]*$/;
+const ASCII_SEPARATORS = /[^A-Za-z0-9]+/g;
+const SEPARATORS = /[^\p{L}\p{N}]+/gu;
+
 function nameWords(name: string): string[] {
   let capitals = '';
   for (const ch of name) capitals += CAPITALS[ch] ?? ch;
@@ -133,7 +138,7 @@ function nameWords(name: string): string[] {
   let mapped = '';
   for (const ch of tokens.join(' ')) mapped += CONFUSABLES[ch] ?? ch;
   const words = mapped
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(ASCII.test(mapped) ? ASCII_SEPARATORS : SEPARATORS, ' ')
     .trim()
     .split(' ')
     .filter(Boolean);

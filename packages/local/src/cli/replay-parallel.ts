@@ -1,0 +1,89 @@
+import { LocalStackError } from '../errors.js';
+import { RUNNING_FROM_SOURCE } from '../replay/handler.js';
+import { pinnedBy } from '../replay/problems.js';
+import { displayPath, failedResult } from '../replay/runner.js';
+import { emptySummary, type MessageOutcome, type ReplaySummary, tally } from '../replay/summary.js';
+import type { ReplayResult } from '../replay/types.js';
+import { runOrderedPool } from '../workers/ordered-pool.js';
+import type { ReplayValues, ResolvedReplay } from './replay-session.js';
+
+/**
+ * Settings of {@link replayInWorkers}.
+ *
+ * @example
+ * ```ts
+ * await replayInWorkers({ jobs: 2, args, files, logs: false, onResult: (r) => print(r) });
+ * ```
+ */
+export interface ParallelReplayOptions {
+  jobs: number;
+  /** The command line: each worker parses it as the parent did. */
+  args: string[];
+  files: AsyncIterable<string> | Iterable<string>;
+  logs: boolean;
+  signal?: AbortSignal;
+  /** Called once per message, in file order, as with one process. */
+  onResult(result: ReplayResult): void | Promise<void>;
+}
+
+/**
+ * `wmflow replay -j N`: replays the files in N worker processes (each with its own local stack and handler)
+ * through the ordered pool `wmflow backtest -j N` uses, and reports results and totals in file order, so the
+ * output and the exit code are those of one process.
+ *
+ * @example
+ * ```ts
+ * const summary = await replayInWorkers({ jobs: 4, args, files, logs: false, onResult: print });
+ * ```
+ */
+export async function replayInWorkers(options: ParallelReplayOptions): Promise<ReplaySummary> {
+  const started = performance.now();
+  const summary = emptySummary();
+  await runOrderedPool<{ args: string[] }, string, string, MessageOutcome>({
+    label: 'replay',
+    script: new URL(`./replay-worker.${RUNNING_FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url),
+    workers: options.jobs,
+    init: { args: options.args },
+    keys: options.files,
+    fetch: async (file) => file,
+    failed: (file, error) => ({
+      result: failedResult(displayPath(file), error, performance.now()),
+      errorExpected: false,
+      pinned: pinnedBy(undefined, false),
+    }),
+    onResult: async (outcome) => {
+      tally(summary, outcome);
+      await options.onResult(outcome.result);
+    },
+    logs: options.logs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  summary.durationMs = Math.round(performance.now() - started);
+  return summary;
+}
+
+/**
+ * `-j N` as a worker count; refuses, with N > 1, what depends on one process seeing every message in
+ * order: the virtual clock and rate counters, injected faults, and `--out` (rewrites named in run order).
+ *
+ * @example
+ * ```ts
+ * parseJobs(values, resolved); // 1 unless -j was given
+ * ```
+ */
+export function parseJobs(values: ReplayValues, resolved: ResolvedReplay): number {
+  const jobs = Number(values.jobs);
+  if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 256) throw new LocalStackError('-j/--jobs: 1..256');
+  if (jobs === 1) return 1;
+  const sequential = [
+    ...(values.out !== undefined ? ['--out'] : []),
+    ...(resolved.clock ? ['--rate/--dates'] : []),
+    ...(resolved.faults ? ['--faults'] : []),
+    ...(resolved.userEnv.RATE_TABLE ? ['rate rules (RATE_TABLE, RATE_LIMITS, STORM_GROUPS)'] : []),
+  ];
+  if (sequential.length > 0)
+    throw new LocalStackError(
+      `-j ${jobs}: ${sequential.join(', ')} need every message in one process, in order; use -j 1`,
+    );
+  return jobs;
+}

@@ -1,0 +1,82 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, wmflow } from './replay-helpers.js';
+
+// What differs between two runs of the same replay, whatever the worker count: timings and generated ids.
+function comparable(stdout: string): string[] {
+  return jsonLines(stdout).map((line) => {
+    const { durationMs: _ms, messageId: _id, ...rest } = line;
+    return JSON.stringify(rest).replace(/[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}/g, '<id>');
+  });
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wmflow-replay-jobs-'));
+  // A handler that fails on some messages and answers the rest, so exit codes and error lines are compared too.
+  await writeFile(
+    join(dir, 'picky.mjs'),
+    `export const handler = async (event) => {
+  if (/invoice|card/i.test(event.subject)) throw new Error('picky: ' + event.subject);
+  return { actions: [{ allRecipients: true, action: { type: 'DEFAULT' } }] };
+};\n`,
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('wmflow replay -j N', () => {
+  it('guard with expectations: -j 2 prints the same JSON lines, in the same order, and exits as -j 1', async () => {
+    const args = [
+      'replay',
+      '--function',
+      'guard',
+      '--env-file',
+      'samples/expect/env.json',
+      '--expect',
+      'samples/expect/guard.expect.json',
+      '--check',
+      '--json',
+    ];
+    const one = await wmflow([...args, '-j', '1']);
+    const two = await wmflow([...args, '-j', '2']);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(one.code);
+    const lines = comparable(one.stdout);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(comparable(two.stdout)).toEqual(lines);
+    expect(two.stderr).toBe(one.stderr);
+  }, 240_000);
+
+  it('a handler that fails on some messages: same error lines, same order, exit 1 both ways', async () => {
+    const args = ['replay', 'samples/eml', '--handler', join(dir, 'picky.mjs'), '--json'];
+    const one = await wmflow([...args, '-j', '1']);
+    const two = await wmflow([...args, '--jobs', '3']);
+    expect(one.code).toBe(1);
+    expect(two.code).toBe(1);
+    const lines = comparable(one.stdout);
+    expect(lines.filter((l) => l.includes('picky: ')).length).toBeGreaterThan(1);
+    expect(comparable(two.stdout)).toEqual(lines);
+  }, 240_000);
+
+  it('the table (not JSON) is the same too, apart from timings', async () => {
+    const args = ['replay', 'samples/eml', '--function', 'archiver', '--env-file', 'samples/expect/env.json'];
+    const one = await wmflow([...args, '-j', '1']);
+    const two = await wmflow([...args, '-j', '2']);
+    const table = (s: string) =>
+      s.replace(/\d+(\.\d+)? ?m?s\b/g, '<t>').replace(/[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}/g, '<id>');
+    expect(two.code).toBe(one.code);
+    expect(table(two.stdout)).toBe(table(one.stdout));
+  }, 240_000);
+
+  it('refuses, with N > 1, what needs every message in one process', async () => {
+    const run = await wmflow(['replay', 'samples/eml', '--function', 'guard', '-j', '2', '--out', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('-j 2: --out need every message in one process');
+    const bad = await wmflow(['replay', 'samples/eml', '--function', 'guard', '-j', '0']);
+    expect(bad.stderr).toContain('-j/--jobs: 1..256');
+  }, 120_000);
+});
