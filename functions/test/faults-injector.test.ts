@@ -1,10 +1,12 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeFlowEvent } from '@wmflow/core/testing';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { lambdaContext, makeFlowEvent, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import type { LocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { archiver } from '../archiver/archiver.js';
+import { archiverSes } from '../archiver-ses/archiver-ses.js';
 import { guard } from '../guard/guard.js';
 import {
   assertJournalIntact,
@@ -37,7 +39,7 @@ afterAll(async () => {
   const { problems } = await assertJournalIntact(stack, originals);
   await stack?.stop();
   expect(problems).toEqual([]);
-});
+}, 180_000);
 beforeEach(() => {
   stack.proxies?.s3.configure('seed=47');
   stack.proxies?.flow.configure('seed=47');
@@ -112,5 +114,56 @@ describe('fault injector: guard', () => {
     const tail = bytes.subarray(bytes.indexOf('--b1\r\nContent-Type: application/pdf'));
     expect(out.subarray(out.length - tail.length).equals(tail)).toBe(true);
     expect(await leftInTemp()).toEqual([]);
+  }, 240_000);
+});
+
+describe('fault injector: archiver on SES', () => {
+  const sesEnv = { ...env, STORED_BUCKET: UPDATES, STORED_KEY_PREFIX: 'inbound/' };
+  async function storeSes(bytes: Buffer): Promise<string> {
+    const id = sesMessageId();
+    await stack.s3.send(new PutObjectCommand({ Bucket: UPDATES, Key: `inbound/${id}`, Body: bytes }));
+    originals.set(id, bytes);
+    return id;
+  }
+  async function invokeSes(id: string, timeoutMs = 60_000): Promise<Error | undefined> {
+    const handler = archiverSes(sesEnv);
+    try {
+      await handler(
+        makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }),
+        lambdaContext({ timeoutMs }),
+      );
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  it('journals a 7 MB stored message byte-identical through resets, throttling and lost answers', async () => {
+    const bytes = bigMessage(7_000_000, 'injector-ses-storm');
+    const id = await storeSes(bytes);
+    stack.proxies?.s3.configure('seed=47,reset=0.2,throttle=0.15,lost=0.15');
+    const errors: Error[] = [];
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const error = await invokeSes(id);
+      if (!error) break;
+      errors.push(error);
+    }
+    stack.proxies?.s3.configure('seed=47');
+    expect(errors.length, describeErrors(errors)).toBeLessThan(20);
+    expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+    expect(await leftInTemp()).toEqual([]);
+  }, 240_000);
+
+  it('fails at a deadline mid-upload, leaves no copy and no file, and journals the whole copy on retry', async () => {
+    const bytes = bigMessage(11_000_000, 'injector-ses-deadline');
+    const id = await storeSes(bytes);
+    stack.proxies?.s3.configure('seed=47,latency=3000');
+    const error = await invokeSes(id, 2_500);
+    stack.proxies?.s3.configure('seed=47');
+    expect(error?.name).toBe('DeadlineError');
+    expect(await leftInTemp()).toEqual([]);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+    expect(await invokeSes(id)).toBeUndefined();
+    expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
   }, 240_000);
 });

@@ -66,6 +66,10 @@ async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstrea
   const upstreamRes = await answer;
   if (listUrl === undefined || upstreamRes.statusCode !== 200) {
     res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+    // A client that goes away mid-answer must not leave the s3rver connection open (its close would wait on it).
+    res.on('close', () => {
+      if (!res.writableFinished) upstreamRes.destroy();
+    });
     upstreamRes.pipe(res);
     await new Promise<void>((resolve) => upstreamRes.on('end', resolve).on('close', resolve));
     return;
