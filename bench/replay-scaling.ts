@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { replayRun, writeMessages } from './lib/replay-run.js';
 import { type Summary, summarize } from './lib/stats.js';
 
@@ -7,6 +9,27 @@ export interface ReplayScalingResult {
   messages: number;
   /** One row per worker count, in the order measured. */
   rows: { jobs: number; perSecond: Summary; totalSeconds: Summary }[];
+  /**
+   * What this machine gives two CPU-bound processes at once, as a multiple of one alone (2.0: two free
+   * cores; 1.0: one), measured just before: the ceiling for the replay's scaling in this run.
+   */
+  cpuScaling: Summary;
+}
+
+const run = promisify(execFile);
+const SPIN =
+  'const t=performance.now();let x=0;for(let i=0;i<2e8;i++)x+=i%7;console.log(performance.now()-t,x>0)';
+
+async function spin(): Promise<number> {
+  const { stdout } = await run(process.execPath, ['-e', SPIN]);
+  return Number.parseFloat(stdout);
+}
+
+/** Two spinning processes against one: how much parallel CPU the machine has right now. */
+async function cpuScaling(): Promise<number> {
+  const alone = await spin();
+  const both = await Promise.all([spin(), spin()]);
+  return (2 * alone) / Math.max(...both);
 }
 
 /**
@@ -18,8 +41,10 @@ export async function replayScaling(runs: number, count = 1000, jobs = [1, 2]): 
   const dir = await writeMessages(count);
   const perSecond = new Map<number, number[]>(jobs.map((j) => [j, []]));
   const totals = new Map<number, number[]>(jobs.map((j) => [j, []]));
+  const cpu: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
+      cpu.push(await cpuScaling());
       for (const j of jobs) {
         const r = await replayRun(dir, 'guard', j);
         if (r.lines !== count) throw new Error(`replay -j ${j}: ${r.lines}/${count} lines, exit ${r.code}`);
@@ -32,6 +57,7 @@ export async function replayScaling(runs: number, count = 1000, jobs = [1, 2]): 
   }
   return {
     messages: count,
+    cpuScaling: summarize(cpu),
     rows: jobs.map((j) => ({
       jobs: j,
       perSecond: summarize(perSecond.get(j) ?? []),

@@ -72,6 +72,25 @@ describe('wmflow replay -j N', () => {
     expect(table(two.stdout)).toBe(table(one.stdout));
   }, 240_000);
 
+  it('--engine ses: the same lines and exit code at -j 2', async () => {
+    const args = [
+      'replay',
+      'samples/eml',
+      '--function',
+      'guard-ses',
+      '--engine',
+      'ses',
+      '--env-file',
+      'samples/expect/env.json',
+      '--json',
+    ];
+    const one = await wmflow([...args, '-j', '1']);
+    const two = await wmflow([...args, '-j', '2']);
+    expect(two.code).toBe(one.code);
+    expect(comparable(one.stdout).length).toBeGreaterThan(5);
+    expect(comparable(two.stdout)).toEqual(comparable(one.stdout));
+  }, 240_000);
+
   it('refuses, with N > 1, what needs every message in one process', async () => {
     const run = await wmflow(['replay', 'samples/eml', '--function', 'guard', '-j', '2', '--out', dir]);
     expect(run.code).toBe(1);
