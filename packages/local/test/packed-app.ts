@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { collect, type Run } from './replay-helpers.js';
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 
@@ -17,11 +17,7 @@ export const WORKSPACES = [
 /** npm's cache for these tests: kept between runs so a second run installs from disk. */
 export const NPM_CACHE = join(tmpdir(), 'wmflow-npm-cache');
 
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type { Run };
 
 /**
  * Runs a command as a user would in a terminal: a clean environment (no npm_* variables of the
@@ -37,19 +33,7 @@ export function sh(command: string, args: readonly string[], cwd: string): Promi
     npm_config_update_notifier: 'false',
     npm_config_prefer_offline: 'true',
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return collect(command, args, { cwd, env });
 }
 
 /** Fails with the command's output unless it exited 0. */

@@ -3,17 +3,21 @@ import { spawn } from 'node:child_process';
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
 
-/** Runs `wmflow <args>` from source in the repository root (extra environment variables in `env`); resolves with its exit code and output. */
-export function wmflow(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Exit code and output of a finished child process. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `command` to completion, collecting its output. */
+export function collect(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=wmflow-source', '--import', 'tsx', MAIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -24,6 +28,14 @@ export function wmflow(
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs `wmflow <args>` from source in the repository root (extra environment variables in `env`); resolves with its exit code and output. */
+export function wmflow(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return collect(process.execPath, ['--conditions=wmflow-source', '--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
   });
 }
 
