@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -72,5 +73,29 @@ describe('S3 harness: conditional writes', () => {
       new AbortMultipartUploadCommand({ Bucket: 'journal', Key: 'c/multi', UploadId }),
     );
     expect(aborted.$metadata.httpStatusCode).toBe(204);
+  });
+
+  it('stores nothing for a PutObject whose body is cut short, as S3 does', async () => {
+    for (const IfNoneMatch of [undefined, '*']) {
+      const key = `c/cut-${IfNoneMatch ? 'conditional' : 'plain'}`;
+      const controller = new AbortController();
+      const body = new Readable({ read() {} });
+      body.push(Buffer.alloc(64 * 1024, 'a'));
+      setTimeout(() => controller.abort(), 200); // half of the announced bytes sent, then the client goes
+      const put = new PutObjectCommand({
+        Bucket: 'journal',
+        Key: key,
+        Body: body,
+        ContentLength: 128 * 1024,
+        IfNoneMatch,
+      });
+      const error = await stack.s3.send(put, { abortSignal: controller.signal }).catch((e: unknown) => e);
+      expect((error as Error).name).toBe('AbortError');
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the server's side of the cut
+      const got = await stack.s3
+        .send(new GetObjectCommand({ Bucket: 'journal', Key: key }))
+        .catch((e: unknown) => e);
+      expect((got as Error).name, key).toBe('NoSuchKey');
+    }
   });
 });

@@ -43,6 +43,12 @@ export interface MessageAccess {
   parts(): Promise<PartInventory>;
   /** Size of the raw message in bytes (reads it to the end, up to `maxMessageBytes`). */
   size(): Promise<number>;
+  /**
+   * The size the source announced before sending the body (Content-Length of GetRawMessageContent or
+   * GetObject), or undefined when it announced none; reads at most the first chunk. Lets a copy stream
+   * the message into one request of known length. Optional, so other implementations stay valid.
+   */
+  announcedSize?(): Promise<number | undefined>;
 }
 
 /** Options of {@link LazyMessage}. */
@@ -142,6 +148,10 @@ export class LazyMessage implements MessageAccess {
   async size(): Promise<number> {
     await this.ensureSizeWithin(this.limits.maxMessageBytes);
     return this.spool.length;
+  }
+
+  announcedSize(): Promise<number | undefined> {
+    return this.spool.announcedLength();
   }
 
   /** Releases the source and deletes spooled bytes. */

@@ -1,13 +1,12 @@
-import { createHash, type Hash, randomUUID } from 'node:crypto';
-import { type FileHandle, open, rm } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { MessageReadError } from './read-error.js';
+import { SpillFile } from './spill-file.js';
 
 /** Where a {@link Spool} keeps bytes. */
 export interface SpoolOptions {
-  /** Bytes kept in memory; later bytes spill to a temporary file. Default 4 MiB. */
+  /** Bytes kept in memory; later bytes spill to a temporary file (written behind). Default 2 MiB. */
   memoryBytes?: number;
   /** Folder for the spill file. Default the OS temporary folder (Lambda's /tmp). */
   tempDir?: string;
@@ -30,7 +29,7 @@ export class Spool {
   private readonly tempDir: string;
   private readonly memory: Buffer[] = [];
   private memoryLength = 0;
-  private file?: { handle: FileHandle; path: string; length: number };
+  private file?: SpillFile;
   private iterator?: AsyncIterator<Buffer>;
   private source?: Readable;
   private pulling?: Promise<boolean>;
@@ -51,7 +50,7 @@ export class Spool {
     private readonly open: () => Promise<Readable>,
     options: SpoolOptions = {},
   ) {
-    this.memoryLimit = options.memoryBytes ?? 4 * 1024 * 1024;
+    this.memoryLimit = options.memoryBytes ?? 2 * 1024 * 1024;
     this.tempDir = options.tempDir ?? tmpdir();
   }
 
@@ -63,6 +62,15 @@ export class Spool {
   /** True once the source has been read to its end. */
   get complete(): boolean {
     return this.ended;
+  }
+
+  /**
+   * The size the source announced (its Content-Length), opening the source if no read has yet; undefined
+   * when it announced none. A source read to its end without an announcement gives the bytes it sent.
+   */
+  async announcedLength(): Promise<number | undefined> {
+    if (this.expectedLength === undefined && !this.ended && this.length === 0) await this.pull();
+    return this.expectedLength ?? (this.ended ? this.length : undefined);
   }
 
   /** A stream of the whole message from the first byte. */
@@ -117,8 +125,7 @@ export class Spool {
     const file = this.file;
     if (!file) return;
     this.file = undefined;
-    await file.handle.close();
-    await rm(file.path, { force: true });
+    await file.remove();
   }
 
   private fail(reason: MessageReadError['reason'], message: string, cause?: unknown): never {
@@ -247,11 +254,10 @@ export class Spool {
         this.memoryLength += room;
         chunk = chunk.subarray(room);
       }
-      const path = join(this.tempDir, `wmflow-spool-${randomUUID()}`);
-      this.file = { handle: await open(path, 'w+', 0o600), path, length: 0 };
+      // Past the memory share the bytes go to disk, written behind: later readers may need them again.
+      this.file = await SpillFile.create(this.tempDir);
     }
-    await this.file.handle.write(chunk, 0, chunk.length, this.file.length);
-    this.file.length += chunk.length;
+    await this.file.append(chunk);
   }
 
   private async readAt(offset: number): Promise<Buffer> {
@@ -264,11 +270,6 @@ export class Spool {
         base += part.length;
       }
     }
-    const file = this.file as NonNullable<typeof this.file>;
-    const position = offset - this.memoryLength;
-    const size = Math.min(256 * 1024, file.length - position);
-    const buffer = Buffer.allocUnsafe(size);
-    const { bytesRead } = await file.handle.read(buffer, 0, size, position);
-    return buffer.subarray(0, bytesRead);
+    return (this.file as SpillFile).read(offset - this.memoryLength);
   }
 }

@@ -85,6 +85,10 @@ export class ReceiptMessage implements MessageAccess {
     return this.inner.parts();
   }
 
+  announcedSize(): Promise<number | undefined> {
+    return this.inner.announcedSize();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

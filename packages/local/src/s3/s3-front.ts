@@ -50,6 +50,14 @@ async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstrea
     }
     headers['content-length'] = String(body.length);
     headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+  } else if (req.method === 'PUT' || req.method === 'POST') {
+    // As S3 does, a body cut short (the client went away) stores nothing: s3rver would keep the part it got.
+    const whole = await readWhole(req);
+    if (!whole) {
+      res.destroy();
+      return;
+    }
+    body = whole;
   }
   const listUrl = req.method === 'GET' ? listV2ToV1(req.url ?? '/') : undefined;
   const [host, port] = upstream.split(':');
@@ -79,6 +87,17 @@ async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstrea
   const xml = Buffer.from(listV1ToV2Xml(Buffer.concat(chunks).toString('utf8'), req.url ?? '/'), 'utf8');
   res.writeHead(200, { ...upstreamRes.headers, 'content-length': String(xml.length) });
   res.end(xml);
+}
+
+/** The request body, or undefined when the request ended before all of it arrived. */
+async function readWhole(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+  } catch {
+    return undefined;
+  }
+  return req.complete ? Buffer.concat(chunks) : undefined;
 }
 
 function isAwsChunked(headers: IncomingHttpHeaders): boolean {

@@ -30,6 +30,12 @@ export interface JournalToS3Options {
   partSize?: number;
   /** Parts uploaded at once (1–16); memory held is about `(parallelParts + 1) × partSize`. Default 3. */
   parallelParts?: number;
+  /**
+   * A message whose size its source announced, up to this many bytes, streams into one PutObject while it
+   * downloads (no part buffers in memory); a larger or unannounced one goes in parallel multipart parts.
+   * Default 64 MiB (every WorkMail and SES message); 0 always uses parts.
+   */
+  streamMaxBytes?: number;
   /** Error policy. Default `'rethrow'`: WorkMail retries, so no message goes unjournaled silently. */
   onError?: ErrorPolicy;
   name?: string;
@@ -38,7 +44,8 @@ export interface JournalToS3Options {
 /**
  * Journals every message to S3, byte for byte, with a JSON metadata object beside it. A side-effect
  * rule: it runs whatever the verdicts, in synchronous and asynchronous flows. One pass: the message
- * streams from WorkMail into S3 while it is hashed (multipart parts in parallel, bounded memory), and
+ * streams from WorkMail into S3 while it is hashed (one streamed PutObject when its size is announced,
+ * else multipart parts in parallel; bounded memory either way), and
  * S3 itself keeps the first copy (`If-None-Match: *` on PutObject and CompleteMultipartUpload, 412 when
  * the key exists). The metadata (sha256, size) is written after the copy, from the bytes uploaded.
  * Idempotent across WorkMail retries: the key depends only on the message id, the direction and the
@@ -80,6 +87,7 @@ export function journalToS3(options: JournalToS3Options): Rule {
           put: o.put,
           partSize: o.partSize,
           parallel: o.parallelParts,
+          streamMaxBytes: o.streamMaxBytes,
           metadata: o.metadata ? (written) => metadataBody(ctx, written) : undefined,
         });
       } catch (error) {
@@ -152,6 +160,9 @@ function checkOptions(options: JournalToS3Options) {
   const parallelParts = options.parallelParts ?? 3;
   if (!Number.isSafeInteger(parallelParts) || parallelParts < 1 || parallelParts > 16)
     throw new ConfigError('parallelParts', 'must be 1..16');
+  const streamMaxBytes = options.streamMaxBytes ?? 64 * 1024 * 1024;
+  if (!Number.isSafeInteger(streamMaxBytes) || streamMaxBytes < 0 || streamMaxBytes > 5 * 1024 ** 3)
+    throw new ConfigError('streamMaxBytes', 'must be 0..5 GiB (S3 PutObject limit)');
   const lock = (): Partial<PutObjectCommandInput> =>
     retention
       ? {
@@ -170,6 +181,7 @@ function checkOptions(options: JournalToS3Options) {
     metadata: options.metadata ?? true,
     partSize,
     parallelParts,
+    streamMaxBytes,
     onError: options.onError ?? ('rethrow' as ErrorPolicy),
     name: ruleName('name', options.name, 'journal-to-s3'),
   };

@@ -43,14 +43,21 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
     }
   });
 
-  it('journals large messages through multipart upload, byte-identical', async () => {
+  it('journals large messages streamed into one PutObject, and in multipart parts, byte-identical', async () => {
     const big = Buffer.concat([await eml('plain.eml'), Buffer.alloc(12 * 1024 * 1024, 'x\r\n')]);
-    const { messageId, outcome } = await h.run(
-      [journalToS3({ bucket: 'journal', s3: h.stack.s3, keyTemplate: 'big/{messageId}' })],
-      big,
-    );
-    expect(outcome.failures).toEqual([]);
-    expect(sha(await getObject(`big/${messageId}`))).toBe(sha(big));
+    for (const streamMaxBytes of [undefined, 0]) {
+      const rule = journalToS3({
+        bucket: 'journal',
+        s3: h.stack.s3,
+        keyTemplate: 'big/{messageId}',
+        streamMaxBytes,
+      });
+      const { messageId, outcome } = await h.run([rule], big);
+      expect(outcome.failures).toEqual([]);
+      expect(sha(await getObject(`big/${messageId}`))).toBe(sha(big));
+      const meta = JSON.parse((await getObject(`big/${messageId}.json`)).toString('utf8'));
+      expect(meta).toMatchObject({ sha256: sha(big), size: big.length });
+    }
   });
 
   it('runs even when every recipient is settled, and records the verdicts so far', async () => {
@@ -227,6 +234,7 @@ describe('journal: key template and configuration', () => {
       /retention.days/,
     );
     expect(() => journalToS3({ bucket: 'journal', partSize: 1024 })).toThrow(/partSize/);
+    expect(() => journalToS3({ bucket: 'journal', streamMaxBytes: -1 })).toThrow(/streamMaxBytes/);
     expect(() =>
       journalToS3({ bucket: 'journal', encryption: { type: 'SSE-KMS', kmsKeyId: 'a b' } }),
     ).toThrow(/kmsKeyId/);

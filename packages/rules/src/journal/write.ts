@@ -12,6 +12,8 @@ export interface JournalTarget {
   put: Partial<PutObjectCommandInput>;
   partSize: number;
   parallel: number;
+  /** Largest announced size journaled as one streamed PutObject; larger or unannounced go in parts. */
+  streamMaxBytes: number;
   /** Builds the `<key>.json` body from what was written; undefined when metadata is off. */
   metadata?: (written: { key: string; sha256: string; size: number; repairs?: Repaired }) => string;
 }
@@ -32,9 +34,16 @@ export interface Repaired {
  */
 export async function journalOnce(ctx: RuleContext, t: JournalTarget): Promise<void> {
   const signal = ctx.signal;
-  const settings = { partSize: t.partSize, parallel: t.parallel, signal };
+  const length = await ctx.message.announcedSize?.();
+  const settings = {
+    partSize: t.partSize,
+    parallel: t.parallel,
+    signal,
+    length,
+    streamMaxBytes: t.streamMaxBytes,
+  };
   const upload = (key: string): Promise<HashedUpload> =>
-    uploadHashed(t.s3, { ...t.put, Bucket: t.bucket, Key: key }, ctx.message.stream(), settings);
+    uploadHashed(t.s3, { ...t.put, Bucket: t.bucket, Key: key }, () => ctx.message.stream(), settings);
   const sent = await upload(t.key);
   let key = t.key;
   let repairs: Repaired | undefined;
