@@ -69,6 +69,7 @@ export async function uploadHashed(
 }
 
 const STREAM_ATTEMPTS = 3;
+const PIECE_BYTES = 256 * 1024;
 
 /**
  * One PutObject whose body is the source itself, of the announced length: S3 stores nothing unless every
@@ -107,11 +108,21 @@ async function putStreamed(
   const source = { failure: undefined as unknown };
   async function* hashed(): AsyncGenerator<Buffer> {
     try {
+      // Socket-sized chunks gathered into larger pieces: fewer aws-chunked frames and socket writes.
+      let held: Buffer[] = [];
+      let heldBytes = 0;
       for await (const chunk of open()) {
         hash.update(chunk);
         size += chunk.length;
-        yield chunk;
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes >= PIECE_BYTES) {
+          yield held.length === 1 ? chunk : Buffer.concat(held, heldBytes);
+          held = [];
+          heldBytes = 0;
+        }
       }
+      if (heldBytes > 0) yield Buffer.concat(held, heldBytes);
     } catch (error) {
       // The request must not end as if the body were whole: abort it, S3 keeps nothing.
       source.failure = error;
