@@ -8,7 +8,7 @@ import { type Summary, summarize } from './lib/stats.js';
 export interface ReplayScalingResult {
   messages: number;
   /** One row per worker count, in the order measured. */
-  rows: { jobs: number; perSecond: Summary; totalSeconds: Summary }[];
+  rows: { jobs: number; perSecond: Summary; totalSeconds: Summary; coresBusy: Summary }[];
   /**
    * What this machine gives two CPU-bound processes at once, as a multiple of one alone (2.0: two free
    * cores; 1.0: one), measured just before: the ceiling for the replay's scaling in this run.
@@ -41,6 +41,7 @@ export async function replayScaling(runs: number, count = 1000, jobs = [1, 2]): 
   const dir = await writeMessages(count);
   const perSecond = new Map<number, number[]>(jobs.map((j) => [j, []]));
   const totals = new Map<number, number[]>(jobs.map((j) => [j, []]));
+  const cores = new Map<number, number[]>(jobs.map((j) => [j, []]));
   const cpu: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
@@ -50,6 +51,7 @@ export async function replayScaling(runs: number, count = 1000, jobs = [1, 2]): 
         if (r.lines !== count) throw new Error(`replay -j ${j}: ${r.lines}/${count} lines, exit ${r.code}`);
         perSecond.get(j)?.push(r.steadyPerSecond);
         totals.get(j)?.push(r.seconds);
+        if (r.cpuSeconds > 0) cores.get(j)?.push(r.cpuSeconds / r.seconds);
       }
     }
   } finally {
@@ -62,6 +64,7 @@ export async function replayScaling(runs: number, count = 1000, jobs = [1, 2]): 
       jobs: j,
       perSecond: summarize(perSecond.get(j) ?? []),
       totalSeconds: summarize(totals.get(j) ?? []),
+      coresBusy: summarize(cores.get(j) ?? []),
     })),
   };
 }

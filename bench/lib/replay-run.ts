@@ -34,6 +34,22 @@ export interface ReplayRun {
   steadyPerSecond: number;
   /** Peak RSS of the replay process (VmHWM, sampled; workers not included), KiB; 0 without /proc. */
   peakKb: number;
+  /**
+   * CPU seconds of the replay process, all its threads (V8's background compiler and GC, libuv's pool) and
+   * its ended workers, last sampled just before it exited; 0 without /proc.
+   */
+  cpuSeconds: number;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime + cutime + cstime of a process, in seconds (threads included, waited children too). */
+async function processCpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields.length < 15) return undefined;
+  const ticks = [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0);
+  return ticks / TICKS_PER_SECOND;
 }
 
 /** Runs `wmflow replay <dir> --function <fn> -j <jobs> --json` from source and measures it. */
@@ -61,11 +77,14 @@ export async function replayRun(dir: string, fn: string, jobs: number): Promise<
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let peakKb = 0;
+  let cpuSeconds = 0;
   const sample = setInterval(async () => {
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
     const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
     if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
-  }, 100);
+    // Workers add their CPU to cutime/cstime when they end, so the last sample holds the whole run.
+    cpuSeconds = Math.max(cpuSeconds, (await processCpuSeconds(child.pid)) ?? 0);
+  }, 50);
   let lines = 0;
   let errors = 0;
   let first = 0;
@@ -86,5 +105,5 @@ export async function replayRun(dir: string, fn: string, jobs: number): Promise<
   clearInterval(sample);
   const seconds = (performance.now() - started) / 1000;
   const steadyPerSecond = lines > 1 ? ((lines - 1) / (last - first)) * 1000 : 0;
-  return { lines, errors, verdicts, code, seconds, steadyPerSecond, peakKb };
+  return { lines, errors, verdicts, code, seconds, steadyPerSecond, peakKb, cpuSeconds };
 }
