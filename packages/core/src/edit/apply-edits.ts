@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Joiner, Splitter } from '@zone-eu/mailsplit';
+import { Joiner } from '@zone-eu/mailsplit';
 import type { Edit } from './edits.js';
 import { RawRepair, type RepairContext } from './raw-repair.js';
 import { type RewritePlan, RewriteStream, type SignedContentPolicy } from './rewrite-stream.js';
+import { SkimmingSplitter } from './skimming-splitter.js';
 
 /** Options of {@link applyEdits}. */
 export interface ApplyEditsOptions {
@@ -99,7 +100,7 @@ export function editStream(
   const done = pipeline(
     source,
     repair,
-    new Splitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
+    new SkimmingSplitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
     rewriter,
     joiner,
   );

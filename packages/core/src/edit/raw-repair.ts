@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { CleanLines } from '../mime/clean-lines.js';
 import { type HeaderLine, repairHeaderBlock } from './header-repair.js';
 
 /** What an MTA knows that the message may lack: when it arrived and who sent it. */
@@ -43,6 +44,7 @@ export class RawRepair extends Transform {
   private readonly stack: Open[] = [];
   private eol = '\r\n';
   private endsWithEol = true;
+  private readonly base64 = new CleanLines(BASE64_BAD, 998);
 
   constructor(private readonly context: RepairContext) {
     super();
@@ -61,6 +63,15 @@ export class RawRepair extends Transform {
           continue;
         }
       }
+      if (this.partialSize === 0 && this.header === undefined && this.encoding === 'base64') {
+        // Fast path for base64 bodies: the lines base64Line would keep as they are go out in one piece.
+        const run = this.base64.run(chunk, start);
+        if (run.end > start) {
+          this.out(chunk.subarray(start, run.end));
+          start = run.end;
+          continue;
+        }
+      }
       const lf = chunk.indexOf(0x0a, start);
       if (lf === -1) {
         this.hold(chunk.subarray(start));
@@ -72,6 +83,7 @@ export class RawRepair extends Transform {
       this.partialSize = 0;
       start = lf + 1;
     }
+    this.base64.release();
     done();
   }
 
@@ -215,6 +227,8 @@ export class RawRepair extends Transform {
 
 const BASE64_CHAR = /[A-Za-z0-9+/=]/;
 const BASE64_LINE = /^[A-Za-z0-9+/=]*$/;
+/** What makes {@link base64Line} rewrite a line: a character outside base64, or a CR not ending the line. */
+const BASE64_BAD = /[^A-Za-z0-9+/=\r\n]|\r(?!\n)/g;
 
 /**
  * A base64 body line WorkMail would refuse (over-long, or with characters outside base64), made
