@@ -9,14 +9,16 @@ const LF = 0x0a;
 const CR = 0x0d;
 const DASH = 0x2d;
 const DASH_LINE = Buffer.from('\n-', 'latin1');
+/** Bytes turned into text at a time: small strings die young, where garbage costs least. */
+const WINDOW = 64 * 1024;
 
 /**
  * Finds, with native byte scans instead of per-line work, the run of whole lines from a line start that a
  * line-by-line pass would let through untouched: no line longer than `maxLength` octets (its line ending
  * excluded), no byte that `bad` matches (read as latin1), no line starting with `-` (a possible boundary).
  * The first line that breaks a rule, and an unfinished last line, are left to the caller's line-by-line
- * path, so what that path reports or repairs is unchanged. Linear: each chunk is turned into text once,
- * and `bad` resumes from where it last stopped.
+ * path, so what that path reports or repairs is unchanged. Linear: each byte is turned into text once
+ * (64 KiB at a time), and `bad` resumes from where it last stopped.
  *
  * @example
  * ```ts
@@ -26,8 +28,10 @@ const DASH_LINE = Buffer.from('\n-', 'latin1');
  */
 export class CleanLines {
   private chunk?: Uint8Array;
+  /** Latin1 text of `chunk` from `base` (at most WINDOW bytes). */
   private text = '';
-  /** Offset of the next byte `bad` matches in `chunk` at or after `badFrom`; `chunk.length` for none. */
+  private base = 0;
+  /** The first byte `bad` matches in the window at or after `badFrom`, or the window's end for none. */
   private badAt = 0;
   private badFrom = 0;
 
@@ -46,7 +50,8 @@ export class CleanLines {
     let end = dash === -1 ? chunk.lastIndexOf(LF) + 1 : dash + 1;
     if (end <= start) return { end: start, lines: 0 };
     const bad = this.nextBad(chunk, start);
-    if (bad < end) end = chunk.lastIndexOf(LF, bad) + 1;
+    // The line holding `bad` is left out (a negative offset would search from the chunk's end).
+    if (bad < end) end = bad <= start ? start : chunk.lastIndexOf(LF, bad - 1) + 1;
     let lines = 0;
     let at = start;
     while (at < end) {
@@ -66,14 +71,17 @@ export class CleanLines {
   }
 
   private nextBad(chunk: Buffer, start: number): number {
-    if (chunk !== this.chunk) {
+    const windowEnd = this.base + this.text.length;
+    if (chunk !== this.chunk || start < this.base || start >= windowEnd) {
       this.chunk = chunk;
-      this.text = chunk.toString('latin1');
+      this.base = start;
+      this.text = chunk.toString('latin1', start, Math.min(chunk.length, start + WINDOW));
       this.badFrom = Number.POSITIVE_INFINITY;
     }
     if (start < this.badFrom || start > this.badAt) {
-      this.bad.lastIndex = start;
-      this.badAt = this.bad.exec(this.text)?.index ?? chunk.length;
+      this.bad.lastIndex = start - this.base;
+      const found = this.bad.exec(this.text);
+      this.badAt = this.base + (found ? found.index : this.text.length);
       this.badFrom = start;
     }
     return this.badAt;
