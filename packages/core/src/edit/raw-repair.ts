@@ -44,7 +44,7 @@ export class RawRepair extends Transform {
   private readonly stack: Open[] = [];
   private eol = '\r\n';
   private endsWithEol = true;
-  private readonly base64 = new CleanLines(BASE64_BAD, 998);
+  private readonly base64 = new CleanLines(BASE64_CHAR, 998);
 
   constructor(private readonly context: RepairContext) {
     super();
@@ -83,7 +83,6 @@ export class RawRepair extends Transform {
       this.partialSize = 0;
       start = lf + 1;
     }
-    this.base64.release();
     done();
   }
 
@@ -227,8 +226,6 @@ export class RawRepair extends Transform {
 
 const BASE64_CHAR = /[A-Za-z0-9+/=]/;
 const BASE64_LINE = /^[A-Za-z0-9+/=]*$/;
-/** What makes {@link base64Line} rewrite a line: a character outside base64, or a CR not ending the line. */
-const BASE64_BAD = /[^A-Za-z0-9+/=\r\n]|\r(?!\n)/g;
 
 /**
  * A base64 body line WorkMail would refuse (over-long, or with characters outside base64), made

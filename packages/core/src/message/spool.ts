@@ -300,7 +300,11 @@ export class Spool {
         next = await tail.iterator.next();
       } catch (error) {
         if (this.closed) this.fail('closed', 'message read after the invocation closed it', error);
-        this.fail('source', `message source failed after ${offset} bytes: ${(error as Error).message}`, error);
+        this.fail(
+          'source',
+          `message source failed after ${offset} bytes: ${(error as Error).message}`,
+          error,
+        );
       }
       if (this.closed) this.fail('closed', 'message read after the invocation closed it');
       if (next.done) break;
@@ -312,7 +316,10 @@ export class Spool {
       yield chunk;
     }
     if (this.expectedLength !== undefined && offset !== this.expectedLength) {
-      this.fail('short', `message source ended at ${offset} of the ${this.expectedLength} bytes it announced`);
+      this.fail(
+        'short',
+        `message source ended at ${offset} of the ${this.expectedLength} bytes it announced`,
+      );
     }
   }
 

@@ -55,8 +55,8 @@ export async function checkUpdate(
   // Lines that are short, 7-bit, not a possible boundary (and base64 in a base64 part) would raise nothing:
   // they are counted with byte scans instead of being reported one by one.
   const clean = {
-    base64: new CleanLines(BASE64_BAD, maxLength),
-    none: new CleanLines(NOT_SEVEN_BIT, maxLength),
+    base64: new CleanLines(BASE64_WALKED, maxLength),
+    none: new CleanLines(SEVEN_BIT, maxLength, true),
   };
   const skip = (buffer: Buffer, start: number) => {
     const kind = walker.bodyLines;
@@ -92,10 +92,10 @@ export async function checkUpdate(
   return problems.size === 0 ? { ok: true } : { ok: false, problems: problems.list() };
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is not 7-bit data either
-const NOT_SEVEN_BIT = /[^\x01-\x7f]/g;
-/** Not in a base64 line as the walker checks it (spaces and tabs are let through), or a CR inside a line. */
-const BASE64_BAD = /[^A-Za-z0-9+/=\t \r\n]|\r(?!\n)/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is not 7-bit data
+const SEVEN_BIT = /[\x01-\x7f]/;
+/** A byte of a base64 line as the walker checks it (spaces and tabs are let through). */
+const BASE64_WALKED = /[A-Za-z0-9+/=\t ]/;
 
 /** Reads only the root header block of `source`, stopping at the blank line. */
 async function readRootHeader(source: MimeSource, limits: UpdateCheckLimits): Promise<MimeWalker> {

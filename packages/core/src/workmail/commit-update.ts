@@ -51,7 +51,12 @@ export async function commitUpdate(args: {
   // read and earlier rules' reads use the spool, whose bytes past its memory part go to a temporary file).
   const [{ editStream }, { checkUpdate }] = await Promise.all([loadEditor(), loadChecker()]);
   const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
-  const piped = pipeUpdate(args, editStream(args.message.lastStream?.() ?? args.message.stream(), args.edits, options), key, checkUpdate);
+  const piped = pipeUpdate(
+    args,
+    editStream(args.message.lastStream?.() ?? args.message.stream(), args.edits, options),
+    key,
+    checkUpdate,
+  );
   // An edit that cannot be made throws, as before: nothing is committed and the caller decides.
   const applied = await piped.edited.catch(async (error: unknown) => {
     await piped.discard();
