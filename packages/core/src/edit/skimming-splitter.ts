@@ -38,6 +38,9 @@ export class SkimmingSplitter extends Splitter {
 
   constructor(config?: SplitterOptions) {
     super(config);
+    // Few parts in flight (mailsplit keeps Node's default of 16 objects): each may hold 64 KiB or more.
+    const readable = (this as unknown as { _readableState?: { highWaterMark: number } })._readableState;
+    if (readable) readable.highWaterMark = 2;
     const self = this as unknown as Partial<SplitterInternals>;
     this.skims =
       typeof self.takePendingLine === 'function' &&
