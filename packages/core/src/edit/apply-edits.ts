@@ -97,6 +97,9 @@ export function editStream(
   const rewriter = new RewriteStream(plan);
   const repair = new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' });
   const joiner = new Joiner();
+  // Two parts in flight, as between the splitter and the rewriter (Node's default is 16 objects).
+  const writable = (joiner as unknown as { _writableState?: { highWaterMark: number } })._writableState;
+  if (writable) writable.highWaterMark = 2;
   const done = pipeline(
     source,
     repair,
