@@ -3,6 +3,7 @@ import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { type HandOff, readHandedOff } from './hand-off.js';
 import { MessageReadError } from './read-error.js';
 
 /** Where a {@link Spool} keeps bytes. */
@@ -48,8 +49,8 @@ export class Spool {
   private repeat?: { expected: string; hash: Hash };
   /** A {@link Spool.passOn} reader takes the source over once memory holds this many bytes. */
   private handOffAt?: number;
-  /** The source taken over by the pass-on reader, from `offset` on (`first` is the chunk that did not fit). */
-  private handedOff?: { iterator: AsyncIterator<Buffer>; source?: Readable; first: Buffer; offset: number };
+  /** The source taken over by the pass-on reader. */
+  private handedOff?: HandOff;
 
   constructor(
     private readonly open: () => Promise<Readable>,
@@ -89,7 +90,12 @@ export class Spool {
       this.handOffAt = undefined;
     }
     const tail = this.handedOff;
-    if (tail) yield* this.readHandedOff(tail);
+    if (!tail) return;
+    yield* readHandedOff(tail, {
+      expectedLength: () => this.expectedLength,
+      closed: () => this.closed,
+      fail: (reason, message, cause) => this.fail(reason, message, cause),
+    });
   }
 
   /** Yields the message in chunks from byte `start`, pulling the source as needed. */
@@ -289,38 +295,6 @@ export class Spool {
     }
     await this.file.handle.write(chunk, 0, chunk.length, this.file.length);
     this.file.length += chunk.length;
-  }
-
-  private async *readHandedOff(tail: NonNullable<Spool['handedOff']>): AsyncGenerator<Buffer> {
-    let offset = tail.offset + tail.first.length;
-    if (tail.first.length > 0) yield tail.first;
-    for (;;) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await tail.iterator.next();
-      } catch (error) {
-        if (this.closed) this.fail('closed', 'message read after the invocation closed it', error);
-        this.fail(
-          'source',
-          `message source failed after ${offset} bytes: ${(error as Error).message}`,
-          error,
-        );
-      }
-      if (this.closed) this.fail('closed', 'message read after the invocation closed it');
-      if (next.done) break;
-      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
-      offset += chunk.length;
-      if (this.expectedLength !== undefined && offset > this.expectedLength) {
-        this.fail('long', `message source sent more than the ${this.expectedLength} bytes it announced`);
-      }
-      yield chunk;
-    }
-    if (this.expectedLength !== undefined && offset !== this.expectedLength) {
-      this.fail(
-        'short',
-        `message source ended at ${offset} of the ${this.expectedLength} bytes it announced`,
-      );
-    }
   }
 
   private async readAt(offset: number): Promise<Buffer> {
