@@ -22,11 +22,13 @@ const BLANK_LINES = ['\n\r\n', '\n\n'].map((s) => Buffer.from(s, 'latin1'));
 
 /**
  * mailsplit's Splitter, with the body of a leaf part passed on without per-line work: a run of lines that
- * cannot be a delimiter (none starts with `-`, nor with CR and `-`) goes out as one body chunk, found with
- * native byte searches, and mailsplit itself reads every other line (headers, delimiters, preambles). The
- * run ends as mailsplit ends a chunk: the last line ending is held back, since a delimiter that follows
- * owns it. So the output is mailsplit's for the same bytes cut into other chunks. If mailsplit's internals
- * are not the ones this relies on (another version), it is plain mailsplit.
+ * cannot be a delimiter (none starts with `-`) goes out as one body chunk, found with native byte searches,
+ * and mailsplit itself reads every other line (headers, delimiters, preambles), with the line before a
+ * possible delimiter and the header block it may open in one piece (see skimmable, edgeEnd). mailsplit's
+ * own output depends on how its input is cut when a part header runs into a delimiter; on input where part
+ * headers end with a blank line (what RawRepair gives the editor) the output is mailsplit's, which the
+ * fast-path tests check. If mailsplit's internals are not the ones this relies on (another version), it is
+ * plain mailsplit.
  *
  * @example
  * ```ts
