@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Joiner, Splitter } from '@zone-eu/mailsplit';
+import { Joiner } from '@zone-eu/mailsplit';
 import type { Edit } from './edits.js';
 import { RawRepair, type RepairContext } from './raw-repair.js';
 import { type RewritePlan, RewriteStream, type SignedContentPolicy } from './rewrite-stream.js';
+import { SkimmingSplitter } from './skimming-splitter.js';
 
 /** Options of {@link applyEdits}. */
 export interface ApplyEditsOptions {
@@ -96,10 +97,13 @@ export function editStream(
   const rewriter = new RewriteStream(plan);
   const repair = new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' });
   const joiner = new Joiner();
+  // Two parts in flight, as between the splitter and the rewriter (Node's default is 16 objects).
+  const writable = (joiner as unknown as { _writableState?: { highWaterMark: number } })._writableState;
+  if (writable) writable.highWaterMark = 2;
   const done = pipeline(
     source,
     repair,
-    new Splitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
+    new SkimmingSplitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
     rewriter,
     joiner,
   );

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { CleanLines } from '../mime/clean-lines.js';
 import { type HeaderLine, repairHeaderBlock } from './header-repair.js';
 
 /** What an MTA knows that the message may lack: when it arrived and who sent it. */
@@ -43,6 +44,7 @@ export class RawRepair extends Transform {
   private readonly stack: Open[] = [];
   private eol = '\r\n';
   private endsWithEol = true;
+  private readonly base64 = new CleanLines(BASE64_CHAR, 998);
 
   constructor(private readonly context: RepairContext) {
     super();
@@ -58,6 +60,15 @@ export class RawRepair extends Transform {
         if (end >= start) {
           this.out(chunk.subarray(start, end + 1));
           start = end + 1;
+          continue;
+        }
+      }
+      if (this.partialSize === 0 && this.header === undefined && this.encoding === 'base64') {
+        // Fast path for base64 bodies: the lines base64Line would keep as they are go out in one piece.
+        const run = this.base64.run(chunk, start);
+        if (run.end > start) {
+          this.out(chunk.subarray(start, run.end));
+          start = run.end;
           continue;
         }
       }

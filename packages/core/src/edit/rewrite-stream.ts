@@ -48,7 +48,8 @@ export class RewriteStream extends Transform {
   private wrapping?: Wrapping;
 
   constructor(private readonly plan: RewritePlan) {
-    super({ objectMode: true });
+    // Few objects in flight: each may hold 64 KiB or more of the message.
+    super({ objectMode: true, highWaterMark: 2 });
     this.disclaimers = plan.edits.flatMap((e) => (e.kind === 'disclaimer' ? [e.disclaimer] : []));
     this.transforms = plan.edits.filter((e) => e.kind === 'transform-text');
     this.removals = plan.edits.filter((e) => e.kind === 'remove-attachments');

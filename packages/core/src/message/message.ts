@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { lazyModule } from '../lazy-module.js';
 import { type AuthVerdicts, authVerdicts } from './auth-results.js';
 import { readHeaderBlock } from './header-block.js';
@@ -31,6 +31,12 @@ export interface MessageAccess {
   authVerdicts(trustedAuthServIds?: readonly string[]): Promise<AuthVerdicts>;
   /** The raw MIME bytes as a stream, from the first byte. */
   stream(): Readable;
+  /**
+   * The raw MIME bytes as a stream, for the last full read of the invocation (the editor at commit): bytes
+   * not yet held are passed on without a temporary file. A later full read fetches the message again.
+   * Optional: without it, use `stream()`.
+   */
+  lastStream?(): Readable;
   /** The raw MIME bytes whole (up to `maxMessageBytes`). */
   bytes(): Promise<Buffer>;
   /** Bodies and attachments, decoded (up to the parse limits); attachments of attached messages included. */
@@ -117,6 +123,10 @@ export class LazyMessage implements MessageAccess {
 
   stream(): Readable {
     return this.spool.reader();
+  }
+
+  lastStream(): Readable {
+    return Readable.from(this.spool.passOn(), { objectMode: false });
   }
 
   async bytes(): Promise<Buffer> {

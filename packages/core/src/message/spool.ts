@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
+import { type HandOff, readHandedOff } from './hand-off.js';
 import { MessageReadError } from './read-error.js';
 import { SpillFile } from './spill-file.js';
 
@@ -45,6 +46,10 @@ export class Spool {
   private failure?: MessageReadError;
   /** While a re-fetch repeats held bytes: their expected digest and the running one. */
   private repeat?: { expected: string; hash: Hash };
+  /** A {@link Spool.passOn} reader takes the source over once memory holds this many bytes. */
+  private handOffAt?: number;
+  /** The source taken over by the pass-on reader. */
+  private handedOff?: HandOff;
 
   constructor(
     private readonly open: () => Promise<Readable>,
@@ -78,8 +83,31 @@ export class Spool {
     return Readable.from(this.chunks(), { objectMode: false });
   }
 
+  /**
+   * The whole message once, for the last reader of an invocation (the editor at commit): bytes held are read
+   * as usual, memory fills up to `keepBytes` (for readers of the header running beside it), and later bytes
+   * are handed on without being kept, so no temporary file is written. A reader that later needs them
+   * fetches the source again (as after {@link Spool.release}). When a file already holds bytes, this is
+   * {@link Spool.chunks}.
+   */
+  async *passOn(keepBytes = 512 * 1024): AsyncGenerator<Buffer> {
+    if (!this.file && !this.ended) this.handOffAt = Math.min(keepBytes, this.memoryLimit);
+    try {
+      yield* this.chunks(0, true);
+    } finally {
+      this.handOffAt = undefined;
+    }
+    const tail = this.handedOff;
+    if (!tail) return;
+    yield* readHandedOff(tail, {
+      expectedLength: () => this.expectedLength,
+      closed: () => this.closed,
+      fail: (reason, message, cause) => this.fail(reason, message, cause),
+    });
+  }
+
   /** Yields the message in chunks from byte `start`, pulling the source as needed. */
-  async *chunks(start = 0): AsyncGenerator<Buffer> {
+  async *chunks(start = 0, untilHandOff = false): AsyncGenerator<Buffer> {
     let offset = start;
     if (this.closed) throw new MessageReadError('closed', 'message read after the invocation closed it');
     this.active++;
@@ -89,7 +117,7 @@ export class Spool {
           const chunk = await this.readAt(offset);
           offset += chunk.length;
           yield chunk;
-        } else if (!(await this.pull())) {
+        } else if ((untilHandOff && this.handedOff) || !(await this.pull())) {
           return;
         }
       }
@@ -115,6 +143,7 @@ export class Spool {
     this.closed = true;
     // Destroy, not iterator.return(): return() would queue behind a read waiting on a stalled source.
     this.source?.destroy();
+    this.handedOff?.source?.destroy();
     this.source = undefined;
     this.iterator = undefined;
     // Readers still running keep the bytes held; the last one out drops the file.
@@ -242,6 +271,20 @@ export class Spool {
 
   private async append(chunk: Buffer): Promise<void> {
     if (this.closed) return; // a chunk that arrives after close() is dropped, never spilled
+    if (!this.file && this.handOffAt !== undefined && this.memoryLength + chunk.length > this.handOffAt) {
+      // The pass-on reader takes the source over here: this chunk's rest and what follows are never kept.
+      const room = Math.max(0, this.handOffAt - this.memoryLength);
+      this.handOffAt = undefined;
+      if (room > 0) {
+        this.memory.push(chunk.subarray(0, room));
+        this.memoryLength += room;
+      }
+      const iterator = this.iterator as AsyncIterator<Buffer>;
+      this.handedOff = { iterator, source: this.source, first: chunk.subarray(room), offset: this.length };
+      this.iterator = undefined;
+      this.source = undefined;
+      return;
+    }
     const room = this.memoryLimit - this.memoryLength;
     if (!this.file && chunk.length <= room) {
       this.memory.push(chunk);

@@ -1,3 +1,5 @@
+import type { CleanRun } from './clean-lines.js';
+
 /** One line of a message, as {@link LineSplitter} reports it. */
 export interface MimeLine {
   /** The first bytes of the line (at most the splitter's `keep`), line ending removed. */
@@ -35,17 +37,30 @@ export class LineSplitter {
   private pendingNonAscii = -1;
   private lineNumber = 0;
 
+  /**
+   * @param skip Optional: at a line start, the run of whole lines the caller needs no report of (they are
+   *   counted, not reported), e.g. {@link CleanLines.run}; undefined to report every line.
+   */
   constructor(
     private readonly onLine: (line: MimeLine) => void,
     private readonly keep = 2048,
+    private readonly skip?: (buffer: Buffer, start: number) => CleanRun | undefined,
   ) {}
 
   /** Feeds the next bytes. */
   push(chunk: Uint8Array): void {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const hasNonAscii = NOT_SEVEN_BIT.test(buffer.toString('latin1'));
+    let hasNonAscii: boolean | undefined;
     let start = 0;
     while (start < buffer.length) {
+      const run = this.pendingLength === 0 ? this.skip?.(buffer, start) : undefined;
+      if (run && run.end > start) {
+        this.lineNumber += run.lines;
+        start = run.end;
+        continue;
+      }
+      // Without a skip, one test of the whole chunk spares most lines a search; with one, few lines get here.
+      hasNonAscii ??= this.skip !== undefined || NOT_SEVEN_BIT.test(buffer.toString('latin1'));
       const lf = buffer.indexOf(LF, start);
       const end = lf === -1 ? buffer.length : lf;
       this.append(buffer.subarray(start, end), hasNonAscii);

@@ -52,6 +52,16 @@ export class MimeWalker {
     return this.header !== this.root;
   }
 
+  /**
+   * What a body line in the current state is checked for, for a caller that skips clean lines: `base64`
+   * (base64 characters only), `none`, or undefined while in a header block (every line counts).
+   */
+  get bodyLines(): 'base64' | 'none' | undefined {
+    if (this.gaveUp) return 'none';
+    if (this.header) return undefined;
+    return this.base64 ? 'base64' : 'none';
+  }
+
   /** Takes the next line. */
   line(line: MimeLine): void {
     if (this.gaveUp) return;

@@ -46,10 +46,17 @@ export async function commitUpdate(args: {
 }): Promise<EditOutcome> {
   const { options } = args;
   if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
-  // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits.
+  // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits. Disk: the
+  // editor's read is the invocation's last, so the rewrite writes no temporary file; it reads one only when
+  // an earlier rule read the body of a message over the spool's memory part (4 MiB), which spilled it.
   const [{ editStream }, { checkUpdate }] = await Promise.all([loadEditor(), loadChecker()]);
   const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
-  const piped = pipeUpdate(args, editStream(args.message.stream(), args.edits, options), key, checkUpdate);
+  const piped = pipeUpdate(
+    args,
+    editStream(args.message.lastStream?.() ?? args.message.stream(), args.edits, options),
+    key,
+    checkUpdate,
+  );
   // An edit that cannot be made throws, as before: nothing is committed and the caller decides.
   const applied = await piped.edited.catch(async (error: unknown) => {
     await piped.discard();

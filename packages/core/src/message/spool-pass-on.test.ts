@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Spool } from './spool.js';
+
+type Sized = Readable & { contentLength?: number };
+
+/** A source in `size`-byte chunks, announcing `contentLength`; `failAt` destroys it before that chunk. */
+function source(message: Buffer, size: number, options: { contentLength?: number; failAt?: number } = {}) {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < message.length; at += size) chunks.push(message.subarray(at, at + size));
+  let sent = 0;
+  const stream: Sized = new Readable({
+    read() {
+      if (sent === options.failAt) {
+        this.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+        return;
+      }
+      this.push(chunks[sent++] ?? null);
+    },
+  });
+  stream.contentLength = 'contentLength' in options ? options.contentLength : message.length;
+  return stream;
+}
+
+/** An opener of `message` that counts how often it was fetched. */
+function counted(message: Buffer) {
+  const fetches = { count: 0 };
+  const open = async () => {
+    fetches.count++;
+    return source(message, 7_000);
+  };
+  return { fetches, open };
+}
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wmflow-pass-on-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('spool: passOn, the last read of an invocation', () => {
+  const message = randomBytes(300_000);
+
+  it('yields every byte once, from one fetch, and never writes a temporary file', async () => {
+    const { fetches, open } = counted(message);
+    const spool = new Spool(open, {
+      memoryBytes: 50_000,
+      tempDir: dir,
+    });
+    const header = spool.chunks();
+    const parts: Buffer[] = [];
+    for await (const chunk of spool.passOn(20_000)) {
+      parts.push(chunk);
+      expect(await readdir(dir)).toEqual([]);
+    }
+    expect(Buffer.concat(parts).equals(message)).toBe(true);
+    // A reader of the first bytes running beside it reads them from memory, without a second fetch.
+    expect((await header.next()).value).toEqual(message.subarray(0, 7_000));
+    expect(fetches.count).toBe(1);
+    await spool.close();
+  });
+
+  it('lets a later full read fetch the message again and checks the bytes it held', async () => {
+    const { fetches, open } = counted(message);
+    const spool = new Spool(open, {
+      memoryBytes: 50_000,
+      tempDir: dir,
+    });
+    expect((await collect(spool.passOn(20_000))).equals(message)).toBe(true);
+    expect((await collect(spool.chunks())).equals(message)).toBe(true);
+    expect(fetches.count).toBe(2);
+    await spool.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('reads from the temporary file when an earlier read already spooled the message', async () => {
+    const { fetches, open } = counted(message);
+    const spool = new Spool(open, {
+      memoryBytes: 50_000,
+      tempDir: dir,
+    });
+    await collect(spool.chunks());
+    expect((await collect(spool.passOn())).equals(message)).toBe(true);
+    expect(fetches.count).toBe(1);
+    await spool.close();
+  });
+
+  it('keeps the integrity checks on the bytes it hands on: short, long, a failing source', async () => {
+    const short = new Spool(async () => source(message, 7_000, { contentLength: message.length + 1 }));
+    await expect(collect(short.passOn(20_000))).rejects.toMatchObject({ reason: 'short' });
+    const long = new Spool(async () => source(message, 7_000, { contentLength: message.length - 1 }));
+    await expect(collect(long.passOn(20_000))).rejects.toMatchObject({ reason: 'long' });
+    const failing = new Spool(async () => source(message, 7_000, { failAt: 10 }));
+    const error = await collect(failing.passOn(20_000)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'MessageReadError', reason: 'source' });
+    // The failure is sticky: a later reader does not get a clean, shorter message.
+    await expect(collect(failing.chunks())).rejects.toBe(error);
+  });
+
+  it('stops with "closed" when the invocation closes the message under it', async () => {
+    const spool = new Spool(async () => source(message, 7_000), { memoryBytes: 50_000, tempDir: dir });
+    const reader = spool.passOn(20_000);
+    for (let i = 0; i < 5; i++) await reader.next();
+    await spool.close();
+    await expect(collect(reader)).rejects.toMatchObject({ reason: 'closed' });
+  });
+});

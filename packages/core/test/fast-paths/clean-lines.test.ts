@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CleanLines } from '../../src/mime/clean-lines.js';
+import { cut, cuts, messages } from './fixtures.js';
+
+const BASE64 = /[A-Za-z0-9+/=]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: 7-bit data is 0x01-0x7F
+const SEVEN_BIT = /[\x01-\x7f]/;
+
+/** The line-by-line definition: whole lines from `start` until one breaks a rule. */
+function reference(chunk: Buffer, start: number, allowed: RegExp, max: number, bareCr: boolean) {
+  let end = start;
+  let lines = 0;
+  for (;;) {
+    const lf = chunk.indexOf(0x0a, end);
+    if (lf === -1) break;
+    const text = chunk.toString('latin1', end, lf).replace(/\r$/, '');
+    const ok =
+      !text.startsWith('-') &&
+      text.length <= max &&
+      [...text].every((c) => allowed.test(c) || (bareCr && c === '\r'));
+    if (!ok) break;
+    lines++;
+    end = lf + 1;
+  }
+  return { end, lines };
+}
+
+describe('CleanLines: the run of lines a line-by-line pass would let through', () => {
+  const base64 = new CleanLines(BASE64, 998);
+
+  it('stops before a line starting with "-", a line over the limit, a bad byte, a bare CR, an unfinished line', () => {
+    const line = 'QUJD\r\n';
+    expect(base64.run(Buffer.from(`${line}${line}--b\r\n${line}`), 0)).toEqual({ end: 12, lines: 2 });
+    expect(base64.run(Buffer.from(`${line}${'A'.repeat(999)}\r\n${line}`), 0)).toEqual({ end: 6, lines: 1 });
+    expect(base64.run(Buffer.from(`${line}${'A'.repeat(998)}\r\n`), 0)).toEqual({ end: 1006, lines: 2 });
+    expect(base64.run(Buffer.from(`${line}QU JD\r\n`), 0)).toEqual({ end: 6, lines: 1 });
+    expect(base64.run(Buffer.from(`${line}QU\rJD\r\n`), 0)).toEqual({ end: 6, lines: 1 });
+    expect(base64.run(Buffer.from(`${line}QUJD`), 0)).toEqual({ end: 6, lines: 1 });
+    expect(base64.run(Buffer.from('--b\r\nQUJD\r\n'), 0)).toEqual({ end: 0, lines: 0 });
+    expect(base64.run(Buffer.from('QUJD\nQUJD\n'), 5)).toEqual({ end: 10, lines: 1 });
+  });
+
+  it('has no line ends in CR-only text: the whole of it is left to the line-by-line path', () => {
+    expect(base64.run(Buffer.from('QUJD\rQUJD\rQUJD\r'), 0)).toEqual({ end: 0, lines: 0 });
+    // Seven-bit lines may hold a bare CR; they still need a line feed to end.
+    const sevenBit = new CleanLines(SEVEN_BIT, 998, true);
+    expect(sevenBit.run(Buffer.from('a\rb\r\nc\r\r\n'), 0)).toEqual({ end: 9, lines: 2 });
+    expect(sevenBit.run(Buffer.from('a\xe9\r\n', 'latin1'), 0)).toEqual({ end: 0, lines: 0 });
+  });
+
+  it('agrees with the line-by-line definition on messy messages cut anywhere (property)', () => {
+    const sevenBit = new CleanLines(SEVEN_BIT, 998, true);
+    fc.assert(
+      fc.property(messages, cuts, fc.nat(), (bytes, at, from) => {
+        for (const chunk of cut(bytes, at)) {
+          // Every line start of the chunk, as the callers use it.
+          const starts = [0, ...[...chunk.keys()].filter((i) => chunk[i - 1] === 0x0a)];
+          const start = starts[from % starts.length] as number;
+          expect(base64.run(chunk, start)).toEqual(reference(chunk, start, BASE64, 998, false));
+          expect(sevenBit.run(chunk, start)).toEqual(reference(chunk, start, SEVEN_BIT, 998, true));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

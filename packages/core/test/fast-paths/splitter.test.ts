@@ -1,0 +1,92 @@
+import { Readable } from 'node:stream';
+import { Joiner, Splitter } from '@zone-eu/mailsplit';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RawRepair } from '../../src/edit/raw-repair.js';
+import { SkimmingSplitter } from '../../src/edit/skimming-splitter.js';
+import { cut, cuts, message, messages } from './fixtures.js';
+
+interface Event {
+  node: number;
+  type: string;
+  bytes: string;
+}
+
+/**
+ * What a splitter tells its reader, independent of how the bytes were chunked: each node with its header
+ * block, then each run of body or data bytes per node and type, merged.
+ */
+async function events(splitter: Splitter, chunks: Buffer[]): Promise<Event[]> {
+  const nodes = new Map<object, number>();
+  const out: Event[] = [];
+  const done = Readable.from(chunks).pipe(splitter);
+  for await (const chunk of done) {
+    if (chunk.type === 'node') {
+      nodes.set(chunk, nodes.size);
+      out.push({ node: nodes.size - 1, type: 'node', bytes: chunk.getHeaders().toString('latin1') });
+      continue;
+    }
+    const node = chunk.node ? (nodes.get(chunk.node) ?? -1) : -1;
+    const bytes = chunk.value.toString('latin1');
+    const last = out.at(-1);
+    if (last && last.node === node && last.type === chunk.type) last.bytes += bytes;
+    else out.push({ node, type: chunk.type, bytes });
+  }
+  return out.filter((e) => e.type === 'node' || e.bytes.length > 0);
+}
+
+async function joined(splitter: Splitter, chunks: Buffer[]): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const joiner = Readable.from(chunks).pipe(splitter).pipe(new Joiner());
+  for await (const chunk of joiner) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+async function repaired(bytes: Buffer): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const repair = Readable.from([bytes]).pipe(new RawRepair({ receivedAt: new Date(0), mailFrom: '' }));
+  for await (const chunk of repair) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+const B64 = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0';
+
+describe('SkimmingSplitter: mailsplit, with leaf bodies passed on in one piece', () => {
+  it('splits as mailsplit does when a chunk ends exactly at, inside or after a delimiter', async () => {
+    const bytes = message([{ encoding: 'base64', lines: [B64, B64, '--bX', B64] }], '\r\n');
+    const delimiter = bytes.lastIndexOf('\r\n--b--');
+    for (const at of [delimiter, delimiter + 1, delimiter + 2, delimiter + 3, delimiter + 5, delimiter + 7]) {
+      const chunks = cut(bytes, [at]);
+      const plain = await events(new Splitter({ ignoreEmbedded: true }), chunks);
+      expect(await events(new SkimmingSplitter({ ignoreEmbedded: true }), chunks)).toEqual(plain);
+      // The line that only looks like the boundary stays in the body, whole.
+      expect(plain.find((e) => e.type === 'body')?.bytes).toContain(`\r\n--bX\r\n${B64}`);
+    }
+  });
+
+  it('splits as mailsplit does with LF-only and CR-only line ends', async () => {
+    for (const eol of ['\n', '\r']) {
+      const bytes = message([{ encoding: 'base64', lines: [B64, '\r--b', B64, '--b-'] }], eol);
+      const chunks = cut(bytes, [40, 200, 333]);
+      expect(await events(new SkimmingSplitter({ ignoreEmbedded: true }), chunks)).toEqual(
+        await events(new Splitter({ ignoreEmbedded: true }), chunks),
+      );
+    }
+  });
+
+  it('gives the events of mailsplit, and its bytes back through the Joiner, on repaired messy messages (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(messages, cuts, async (raw, at) => {
+        // The editor splits what RawRepair gives it: part headers end with a blank line, multiparts close.
+        const bytes = await repaired(raw);
+        const chunks = cut(bytes, at);
+        expect(await events(new SkimmingSplitter({ ignoreEmbedded: true }), chunks)).toEqual(
+          await events(new Splitter({ ignoreEmbedded: true }), chunks),
+        );
+        const skimmed = await joined(new SkimmingSplitter({ ignoreEmbedded: true }), chunks);
+        expect(skimmed.equals(await joined(new Splitter({ ignoreEmbedded: true }), chunks))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
