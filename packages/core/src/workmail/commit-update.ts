@@ -48,7 +48,7 @@ export async function commitUpdate(args: {
   if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
   // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits. Disk: the
   // editor's read is the invocation's last, so the rewrite writes no temporary file; it reads one only when
-  // an earlier rule read the body of a message over the spool's memory part (4 MiB), which spilled it.
+  // an earlier rule read the body of a message over the spool's memory part (2 MiB), which spilled it.
   const [{ editStream }, { checkUpdate }] = await Promise.all([loadEditor(), loadChecker()]);
   const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
   const piped = pipeUpdate(
