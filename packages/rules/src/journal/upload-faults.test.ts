@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LazyMessage } from '@wmflow/core';
+import { S3_ACCESS_KEY_ID, type S3Server, startS3Server } from '@wmflow/local';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { uploadHashed } from './upload.js';
+
+// The streamed PutObject under faults placed at exact moments by a scripted proxy in front of the local S3.
+type Act = 'forward' | 'throttle' | 'lose-answer' | 'cut-body';
+let s3server: S3Server;
+let proxy: Server;
+let s3: S3Client;
+/** Straight to the local S3, to see what was stored. */
+let direct: S3Client;
+let temp: string;
+let script: (put: number) => Act = () => 'forward';
+let onAct: (act: Act) => void = () => {};
+let puts = 0;
+
+beforeAll(async () => {
+  s3server = await startS3Server({ buckets: ['journal'] });
+  const upstream = new URL(s3server.endpoint);
+  proxy = createServer((req, res) => {
+    const act = req.method === 'PUT' ? script(++puts) : 'forward';
+    handle(req, res, act, upstream).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: 'S3RVER' },
+  });
+  direct = new S3Client({
+    endpoint: s3server.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: 'S3RVER' },
+  });
+  temp = await mkdtemp(join(tmpdir(), 'upload-faults-'));
+}, 60_000);
+afterAll(async () => {
+  s3?.destroy();
+  direct?.destroy();
+  await new Promise((resolve) => proxy?.close(resolve));
+  await s3server?.close();
+  await rm(temp, { recursive: true, force: true });
+});
+beforeEach(() => {
+  script = () => 'forward';
+  onAct = () => {};
+  puts = 0;
+});
+
+async function handle(req: IncomingMessage, res: ServerResponse, act: Act, upstream: URL) {
+  if (act === 'cut-body') {
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > 64 * 1024) req.socket.destroy();
+    });
+    return;
+  }
+  const body: Buffer[] = [];
+  for await (const chunk of req) body.push(chunk as Buffer);
+  if (act === 'throttle') {
+    const xml = '<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>';
+    res.writeHead(503, { 'content-type': 'application/xml' }).end(xml, () => onAct(act));
+    return;
+  }
+  const forwarded = request({
+    host: upstream.hostname,
+    port: upstream.port,
+    method: req.method,
+    path: req.url,
+    headers: req.headers,
+    agent: false,
+  });
+  const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+    forwarded.on('response', resolve).on('error', reject);
+    forwarded.end(Buffer.concat(body));
+  });
+  if (act === 'lose-answer') {
+    answer.resume();
+    await new Promise((resolve) => answer.on('end', resolve));
+    req.socket.destroy();
+    return;
+  }
+  res.writeHead(answer.statusCode ?? 502, answer.headers);
+  answer.pipe(res);
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/** A message of `size` bytes whose source announces its length, spooled as the journal reads it. */
+function message(size: number): { bytes: Buffer; access: LazyMessage } {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 13)) & 0xff;
+  const access = new LazyMessage(
+    async () => {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < size; at += 61_000) chunks.push(bytes.subarray(at, at + 61_000));
+      return Object.assign(Readable.from(chunks), { contentLength: size });
+    },
+    { tempDir: temp },
+  );
+  return { bytes, access };
+}
+async function storedSha(key: string): Promise<string | undefined> {
+  try {
+    const out = await direct.send(new GetObjectCommand({ Bucket: 'journal', Key: key }));
+    return sha(await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+async function upload(key: string, size: number, signal = new AbortController().signal) {
+  const { bytes, access } = message(size);
+  const length = await access.announcedSize();
+  const settings = { length, streamMaxBytes: 64 << 20, partSize: 5 << 20, parallel: 2, signal };
+  try {
+    return {
+      bytes,
+      result: await uploadHashed(s3, { Bucket: 'journal', Key: key }, () => access.stream(), settings),
+    };
+  } finally {
+    await access.close();
+  }
+}
+
+it('retries a throttled streamed PutObject from the first byte: hash and size of the message once', async () => {
+  script = (put) => (put === 1 ? 'throttle' : 'forward');
+  const { bytes, result } = await upload('throttled', 3 << 20);
+  expect(puts).toBe(2);
+  expect(result).toEqual({ outcome: 'written', sha256: sha(bytes), size: bytes.length });
+  expect(await storedSha('throttled')).toBe(sha(bytes));
+  expect(await readdir(temp)).toEqual([]);
+}, 60_000);
+
+it('retries a PutObject cut mid-body: S3 kept nothing, the retry stores the whole message', async () => {
+  script = (put) => (put === 1 ? 'cut-body' : 'forward');
+  const { bytes, result } = await upload('cut', 3 << 20);
+  expect(puts).toBe(2);
+  expect(result).toEqual({ outcome: 'written', sha256: sha(bytes), size: bytes.length });
+  expect(await storedSha('cut')).toBe(sha(bytes));
+}, 60_000);
+
+it('after a lost answer the retry meets 412 and describes the whole message, as stored', async () => {
+  script = (put) => (put === 1 ? 'lose-answer' : 'forward');
+  const { bytes, result } = await upload('lost', 3 << 20);
+  expect(puts).toBe(2);
+  expect(result).toEqual({ outcome: 'exists', sha256: sha(bytes), size: bytes.length });
+  expect(await storedSha('lost')).toBe(sha(bytes));
+}, 60_000);
+
+it('sends nothing more once the deadline fires during the back-off before a retry', async () => {
+  const deadline = new AbortController();
+  script = (put) => (put === 1 ? 'throttle' : 'forward');
+  // The deadline fires just after S3 throttled the first attempt: inside the back-off (≥ 50 ms) before the retry.
+  onAct = () => setTimeout(() => deadline.abort(new Error('deadline')), 15);
+  await expect(upload('late', 3 << 20, deadline.signal)).rejects.toThrow();
+  expect(puts).toBe(1);
+  expect(await storedSha('late')).toBeUndefined();
+}, 60_000);
