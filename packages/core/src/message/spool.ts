@@ -241,6 +241,20 @@ export class Spool {
   }
 
   private async append(chunk: Buffer): Promise<void> {
+    try {
+      await this.store(chunk);
+    } catch (error) {
+      // A spill that failed (disk full, folder gone) may have kept part of the chunk: sticky, or a later
+      // read would go on with the next chunk and splice the message.
+      this.fail(
+        'spill',
+        `message could not be spooled to ${this.tempDir}: ${(error as Error).message}`,
+        error,
+      );
+    }
+  }
+
+  private async store(chunk: Buffer): Promise<void> {
     if (this.closed) return; // a chunk that arrives after close() is dropped, never spilled
     const room = this.memoryLimit - this.memoryLength;
     if (!this.file && chunk.length <= room) {
@@ -270,6 +284,10 @@ export class Spool {
         base += part.length;
       }
     }
-    return (this.file as SpillFile).read(offset - this.memoryLength);
+    try {
+      return await (this.file as SpillFile).read(offset - this.memoryLength);
+    } catch (error) {
+      this.fail('spill', `spooled message could not be read back: ${(error as Error).message}`, error);
+    }
   }
 }
