@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { uploadHashed } from './upload.js';
 
 // The streamed PutObject under faults placed at exact moments by a scripted proxy in front of the local S3.
-type Act = 'forward' | 'throttle' | 'lose-answer' | 'cut-body';
+type Act = 'forward' | 'throttle' | 'lose-answer' | 'cut-body' | 'stream';
 let s3server: S3Server;
 let proxy: Server;
 let s3: S3Client;
@@ -68,6 +68,32 @@ async function handle(req: IncomingMessage, res: ServerResponse, act: Act, upstr
       seen += chunk.length;
       if (seen > 64 * 1024) req.socket.destroy();
     });
+    return;
+  }
+  if (act === 'stream') {
+    // Forwarded as it arrives; a client that goes away mid-body leaves S3 a cut request (stores nothing).
+    const forwarded = request({
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+      agent: false,
+    });
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > 1 << 20 && seen - chunk.length <= 1 << 20) onAct(act);
+    });
+    req.on('close', () => {
+      if (!req.complete) forwarded.destroy();
+    });
+    forwarded.on('error', () => res.destroy());
+    forwarded.on('response', (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(forwarded);
     return;
   }
   const body: Buffer[] = [];
@@ -170,4 +196,15 @@ it('sends nothing more once the deadline fires during the back-off before a retr
   await expect(upload('late', 3 << 20, deadline.signal)).rejects.toThrow();
   expect(puts).toBe(1);
   expect(await storedSha('late')).toBeUndefined();
+}, 60_000);
+
+it('stops the streamed PutObject when the deadline fires mid-body: S3 stores nothing, no retry', async () => {
+  const deadline = new AbortController();
+  script = () => 'stream';
+  onAct = () => deadline.abort(new Error('deadline'));
+  await expect(upload('mid-body', 6 << 20, deadline.signal)).rejects.toThrow();
+  expect(puts).toBe(1);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await storedSha('mid-body')).toBeUndefined();
+  expect(await readdir(temp)).toEqual([]);
 }, 60_000);
