@@ -117,6 +117,29 @@ describe('fault injector: guard', () => {
   }, 240_000);
 });
 
+describe('fault injector: spill to a failing disk', () => {
+  it('fails the guard invocation (no verdict) when the message cannot be spilled, and decides on retry', async () => {
+    const bytes = bigMessage(6_000_000, 'injector-disk');
+    const id = stack.flow.load(bytes);
+    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
+    const ev = makeFlowEvent({
+      messageId: id,
+      mailFrom: 'ann@partner.example',
+      recipients: ['bob@corp.example'],
+    });
+    // The spill folder is gone (as a full /tmp): a failure to keep the bytes, never the message's content.
+    process.env.TMPDIR = join(temp, 'gone');
+    const first = await invoke(handler, ev);
+    process.env.TMPDIR = temp;
+    expect(first.response, 'a verdict from a message that could not be read').toBeUndefined();
+    expect(first.error?.cause).toMatchObject({ name: 'MessageReadError', reason: 'spill' });
+    const again = await invokeUntilAnswered(handler, ev);
+    expect(again.answered, describeErrors(again.errors)).toBe(true);
+    expect(JSON.stringify(again.response)).not.toMatch(/BOUNCE/);
+    expect(await leftInTemp()).toEqual([]);
+  }, 240_000);
+});
+
 describe('fault injector: archiver on SES', () => {
   const sesEnv = { ...env, STORED_BUCKET: UPDATES, STORED_KEY_PREFIX: 'inbound/' };
   async function storeSes(bytes: Buffer): Promise<string> {
