@@ -117,6 +117,34 @@ describe('fault injector: guard', () => {
   }, 240_000);
 });
 
+describe('fault injector: download cut at each offset class of the streamed journal copy', () => {
+  const MiB = 1024 * 1024;
+  // Inside the memory share, at its edge, at write-behind batch edges of the spill file, the last byte.
+  const size = 6_000_000;
+  const cuts = [1, 64_000, 2 * MiB - 1, 2 * MiB, 2 * MiB + 1, 2.5 * MiB, 2.5 * MiB + 1, 3 * MiB, -1];
+  it.each(cuts)(
+    'cut after %i bytes: the invocation fails, nothing stored, no file; the retry copies whole',
+    async (cut) => {
+      const bytes = bigMessage(size, `injector-cut-${cut}`);
+      const id = load(bytes);
+      // -1: every byte but the last.
+      const afterBytes = cut < 0 ? bytes.length + cut : cut;
+      stack.flow.injectFault({ kind: 'broken-stream', afterBytes }, { messageId: id, times: 1 });
+      const handler = archiver(env);
+      const first = await invoke(handler, event(id));
+      expect(first.error, 'answered over a cut download').toBeDefined();
+      expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+      expect(await stored(stack, JOURNAL, `j/${id}.json`)).toBeUndefined();
+      expect(await leftInTemp()).toEqual([]);
+      const again = await invokeUntilAnswered(handler, event(id));
+      expect(again.answered, describeErrors(again.errors)).toBe(true);
+      expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+      expect(await leftInTemp()).toEqual([]);
+    },
+    120_000,
+  );
+});
+
 describe('fault injector: spill to a failing disk', () => {
   it('fails the guard invocation (no verdict) when the message cannot be spilled, and decides on retry', async () => {
     const bytes = bigMessage(6_000_000, 'injector-disk');
