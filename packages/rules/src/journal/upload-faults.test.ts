@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { uploadHashed } from './upload.js';
 
 // The streamed PutObject under faults placed at exact moments by a scripted proxy in front of the local S3.
-type Act = 'forward' | 'throttle' | 'lose-answer' | 'cut-body' | 'stream';
+type Act = 'forward' | 'throttle' | 'lose-answer' | 'cut-body' | 'stream' | 'early-412';
 let s3server: S3Server;
 let proxy: Server;
 let s3: S3Client;
@@ -68,6 +68,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, act: Act, upstr
       seen += chunk.length;
       if (seen > 64 * 1024) req.socket.destroy();
     });
+    return;
+  }
+  if (act === 'early-412') {
+    // As S3 may: the precondition is refused before the body is read.
+    const xml =
+      '<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
+    res.writeHead(412, { 'content-type': 'application/xml', connection: 'close' }).end(xml);
     return;
   }
   if (act === 'stream') {
@@ -206,5 +213,13 @@ it('stops the streamed PutObject when the deadline fires mid-body: S3 stores not
   expect(puts).toBe(1);
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(await storedSha('mid-body')).toBeUndefined();
+  expect(await readdir(temp)).toEqual([]);
+}, 60_000);
+
+it('meets a 412 answered before the body was read: describes the whole message, not the bytes sent', async () => {
+  script = () => 'early-412';
+  const { bytes, result } = await upload('early', 3 << 20);
+  expect(puts).toBe(1);
+  expect(result).toEqual({ outcome: 'exists', sha256: sha(bytes), size: bytes.length });
   expect(await readdir(temp)).toEqual([]);
 }, 60_000);
