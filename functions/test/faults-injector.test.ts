@@ -117,6 +117,57 @@ describe('fault injector: guard', () => {
   }, 240_000);
 });
 
+describe('fault injector: download cut at each offset class of the streamed journal copy', () => {
+  const MiB = 1024 * 1024;
+  // Inside the memory share, at its edge, at write-behind batch edges of the spill file, the last byte.
+  const size = 6_000_000;
+  const cuts = [1, 64_000, 2 * MiB - 1, 2 * MiB, 2 * MiB + 1, 2.5 * MiB, 2.5 * MiB + 1, 3 * MiB, -1];
+  it.each(cuts)(
+    'cut after %i bytes: the invocation fails, nothing stored, no file; the retry copies whole',
+    async (cut) => {
+      const bytes = bigMessage(size, `injector-cut-${cut}`);
+      const id = load(bytes);
+      // -1: every byte but the last.
+      const afterBytes = cut < 0 ? bytes.length + cut : cut;
+      stack.flow.injectFault({ kind: 'broken-stream', afterBytes }, { messageId: id, times: 1 });
+      const handler = archiver(env);
+      const first = await invoke(handler, event(id));
+      expect(first.error, 'answered over a cut download').toBeDefined();
+      expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+      expect(await stored(stack, JOURNAL, `j/${id}.json`)).toBeUndefined();
+      expect(await leftInTemp()).toEqual([]);
+      const again = await invokeUntilAnswered(handler, event(id));
+      expect(again.answered, describeErrors(again.errors)).toBe(true);
+      expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+      expect(await leftInTemp()).toEqual([]);
+    },
+    120_000,
+  );
+});
+
+describe('fault injector: spill to a failing disk', () => {
+  it('fails the guard invocation (no verdict) when the message cannot be spilled, and decides on retry', async () => {
+    const bytes = bigMessage(6_000_000, 'injector-disk');
+    const id = stack.flow.load(bytes);
+    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
+    const ev = makeFlowEvent({
+      messageId: id,
+      mailFrom: 'ann@partner.example',
+      recipients: ['bob@corp.example'],
+    });
+    // The spill folder is gone (as a full /tmp): a failure to keep the bytes, never the message's content.
+    process.env.TMPDIR = join(temp, 'gone');
+    const first = await invoke(handler, ev);
+    process.env.TMPDIR = temp;
+    expect(first.response, 'a verdict from a message that could not be read').toBeUndefined();
+    expect(first.error?.cause).toMatchObject({ name: 'MessageReadError', reason: 'spill' });
+    const again = await invokeUntilAnswered(handler, ev);
+    expect(again.answered, describeErrors(again.errors)).toBe(true);
+    expect(JSON.stringify(again.response)).not.toMatch(/BOUNCE/);
+    expect(await leftInTemp()).toEqual([]);
+  }, 240_000);
+});
+
 describe('fault injector: archiver on SES', () => {
   const sesEnv = { ...env, STORED_BUCKET: UPDATES, STORED_KEY_PREFIX: 'inbound/' };
   async function storeSes(bytes: Buffer): Promise<string> {

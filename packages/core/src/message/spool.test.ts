@@ -1,5 +1,9 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { isTransient } from '../transient.js';
 import { MessageReadError } from './read-error.js';
 import { Spool } from './spool.js';
 
@@ -108,5 +112,24 @@ describe('spool: integrity', () => {
     await running.next();
     await spool.close();
     await expect(running.next()).rejects.toMatchObject({ reason: 'closed' });
+  });
+
+  it('makes a failure to spill sticky and transient: a later read never splices the bytes that missed the disk', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'spool-spill-'));
+    // The spill folder is missing at the first spill (as a full or failing disk), then there again.
+    const tempDir = join(parent, 'later');
+    try {
+      const chunks = [bytes(10, 0x61), bytes(20, 0x62), bytes(10, 0x63)];
+      const spool = new Spool(async () => source(chunks), { memoryBytes: 16, tempDir });
+      const first = await drain(spool).catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(MessageReadError);
+      expect(isTransient(first)).toBe(true);
+      await mkdir(tempDir);
+      const second = await drain(spool).catch((e: unknown) => e);
+      expect(second).toBe(first);
+      await spool.close();
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
   });
 });

@@ -270,6 +270,20 @@ export class Spool {
   }
 
   private async append(chunk: Buffer): Promise<void> {
+    try {
+      await this.store(chunk);
+    } catch (error) {
+      // A spill that failed (disk full, folder gone) may have kept part of the chunk: sticky, or a later
+      // read would go on with the next chunk and splice the message.
+      this.fail(
+        'spill',
+        `message could not be spooled to ${this.tempDir}: ${(error as Error).message}`,
+        error,
+      );
+    }
+  }
+
+  private async store(chunk: Buffer): Promise<void> {
     if (this.closed) return; // a chunk that arrives after close() is dropped, never spilled
     if (!this.file && this.handOffAt !== undefined && this.memoryLength + chunk.length > this.handOffAt) {
       // The pass-on reader takes the source over here: this chunk's rest and what follows are never kept.
@@ -313,6 +327,10 @@ export class Spool {
         base += part.length;
       }
     }
-    return (this.file as SpillFile).read(offset - this.memoryLength);
+    try {
+      return await (this.file as SpillFile).read(offset - this.memoryLength);
+    } catch (error) {
+      this.fail('spill', `spooled message could not be read back: ${(error as Error).message}`, error);
+    }
   }
 }

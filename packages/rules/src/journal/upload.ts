@@ -104,7 +104,9 @@ async function putStreamed(
   let size = 0;
   const request = new AbortController();
   const stop = () => request.abort(signal.reason);
-  signal.addEventListener('abort', stop, { once: true });
+  // A deadline that fired before this attempt (during a back-off) stops it too: no listener would see it.
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
   const source = { failure: undefined as unknown };
   async function* hashed(): AsyncGenerator<Buffer> {
     try {
