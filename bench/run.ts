@@ -24,7 +24,14 @@ const scenarios = SCENARIOS.filter((s) => !values.only || s.name.includes(values
 
 const handlerDir = join(import.meta.dirname, 'handlers');
 const names = [
-  ...new Set(scenarios.flatMap((s) => [s.wmflow, s.baseline, ...('floor' in s && s.floor ? [s.floor] : [])])),
+  ...new Set(
+    scenarios.flatMap((s) => [
+      s.wmflow,
+      s.baseline,
+      ...('floor' in s && s.floor ? [s.floor] : []),
+      ...('streamFloor' in s && s.streamFloor ? [s.streamFloor] : []),
+    ]),
+  ),
 ];
 const bundles = await bundleHandlers(names.map((h) => join(handlerDir, `${h}.ts`)));
 const stack = await startLocalStack({ buckets: [BUCKETS.updates, BUCKETS.journal] });
@@ -99,6 +106,7 @@ async function single(s: SingleScenario): Promise<Result> {
     wmflow: await measureSingle(s.wmflow, message, s.checkAttachment),
     baseline: await measureSingle(s.baseline, message, s.checkAttachment),
     floor: s.floor ? await measureSingle(s.floor, message) : undefined,
+    streamFloor: s.streamFloor ? await measureSingle(s.streamFloor, message) : undefined,
   };
 }
 
