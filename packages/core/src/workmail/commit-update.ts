@@ -142,7 +142,7 @@ function pipeUpdate(
   const uploaded = new Upload({
     client: args.clients.s3,
     params: { Bucket: bucket, Key: key, Body: toS3, ContentType: 'message/rfc822' },
-    queueSize: 1,
+    queueSize: 2,
     partSize: 5 * 1024 * 1024,
     abortController,
   })

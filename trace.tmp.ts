@@ -1,0 +1,16 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { startLocalStack } from '@wmflow/local';
+import { bundleHandlers } from './bench/lib/bundle.js';
+import { messageOfSize } from './bench/lib/messages.js';
+import { lambdaHeapFlags } from './bench/lib/run-child.js';
+const which = process.argv[2] ?? 'wmflow-edit';
+const bundles = await bundleHandlers([join('bench/handlers', `${which}.ts`)]);
+const stack = await startLocalStack({ buckets: ['bench-updates', 'bench-journal'] });
+const msg = messageOfSize(25_000_000);
+const ev = (id: string, i: number) => ({ summaryVersion: '2019-07-28', envelope: { mailFrom: { address: 'reports@partner.example' }, recipients: [{ address: 'team@corp.example' }] }, subject: 's', messageId: id, invocationId: `i${i}`, flowDirection: 'INBOUND', truncated: false });
+const events = [ev(stack.flow.load(msg), 0), ev(stack.flow.load(msg), 1)];
+const { stdout: out } = await promisify(execFile)(process.execPath, [...lambdaHeapFlags(), '/tmp/child-trace.mjs', bundles.get(which) as string, JSON.stringify(events)], { env: { PATH: process.env.PATH ?? '', ...stack.env, BENCH_UPDATES_BUCKET: 'bench-updates', BENCH_JOURNAL_BUCKET: 'bench-journal' } });
+console.log(out.toString());
+await stack.stop();
