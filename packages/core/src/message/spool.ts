@@ -5,6 +5,28 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { MessageReadError } from './read-error.js';
 
+/** A source closed at most this many bytes before its end is read out (and dropped), not destroyed. */
+const DRAIN_BYTES = 64 * 1024;
+/** How long such a read-out may take before the source is destroyed after all. */
+const DRAIN_MS = 5_000;
+
+function drainSource(source: Readable, iterator: AsyncIterator<Buffer>): void {
+  const timer = setTimeout(() => source.destroy(), DRAIN_MS);
+  timer.unref();
+  (async () => {
+    let read = 0;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      read += (next.value as Buffer).length;
+      if (read > DRAIN_BYTES) break;
+    }
+  })()
+    .catch(() => {})
+    .finally(() => {
+      clearTimeout(timer);
+      if (!source.readableEnded) source.destroy();
+    });
+}
+
 /** Where a {@link Spool} keeps bytes. */
 export interface SpoolOptions {
   /** Bytes kept in memory; later bytes spill to a temporary file. Default 4 MiB. */
@@ -105,8 +127,15 @@ export class Spool {
   /** Releases the source stream and deletes the spill file. */
   async close(): Promise<void> {
     this.closed = true;
-    // Destroy, not iterator.return(): return() would queue behind a read waiting on a stalled source.
-    this.source?.destroy();
+    const rest = (this.expectedLength ?? Number.POSITIVE_INFINITY) - this.length;
+    if (this.source && this.iterator && !this.pulling && !this.failure && rest <= DRAIN_BYTES) {
+      // A few bytes short of the end (rules decided on the headers): reading them out lets the HTTP
+      // connection be reused, where destroying the response would close it.
+      drainSource(this.source, this.iterator);
+    } else {
+      // Destroy, not iterator.return(): return() would queue behind a read waiting on a stalled source.
+      this.source?.destroy();
+    }
     this.source = undefined;
     this.iterator = undefined;
     // Readers still running keep the bytes held; the last one out drops the file.
