@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
+import { type BodyCollector, bodyKind } from './body-text.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
@@ -18,6 +19,10 @@ export interface Leaf {
   innerDone?: Promise<void>;
   /** For plain text: the line being read, to find files encoded in the text itself. */
   carry?: string;
+  /** Where the walk collects the bodies, when it does. */
+  bodies?: BodyCollector;
+  /** For body text and HTML: the decoded bytes, kept for the bodies (read once for all rules). */
+  body?: { kind: 'text' | 'html'; chunks: Buffer[] };
 }
 
 // Files a client decodes out of plain text and offers as attachments: `begin 644 name` (uuencode,
@@ -35,10 +40,18 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   }
 }
 
-/** Starts decoding a part; an attached message's bytes also feed `nested`. */
-export function startLeaf(node: SplitNode, part: MessagePart, nested: NestedWalk | undefined): Leaf {
+/** Starts decoding a part; an attached message's bytes also feed `nested`; body text feeds `bodies`. */
+export function startLeaf(
+  node: SplitNode,
+  part: MessagePart,
+  nested: NestedWalk | undefined,
+  bodies?: BodyCollector,
+): Leaf {
   const leaf: Leaf = { node, part, decoder: node.getDecoder(), head: [], headSize: 0 };
   if (part.contentType === 'text/plain') leaf.carry = '';
+  const kind = bodies ? bodyKind(part) : undefined;
+  leaf.bodies = bodies;
+  if (kind) leaf.body = { kind, chunks: [] };
   if (nested) {
     const inner = new PassThrough();
     leaf.inner = inner;
@@ -48,6 +61,7 @@ export function startLeaf(node: SplitNode, part: MessagePart, nested: NestedWalk
   }
   leaf.decoder.on('data', (chunk: Buffer) => {
     part.size += chunk.length;
+    leaf.body?.chunks.push(chunk);
     if (leaf.carry !== undefined) scanText(leaf, chunk, false);
     if (leaf.headSize < SNIFF_BYTES) {
       leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
@@ -75,10 +89,19 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
   try {
     await ended;
   } catch (error) {
-    findings.push({
-      partId: leaf.part.id,
-      kind: 'malformed',
-      reason: `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    const reason = `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`;
+    findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
+    leaf.bodies?.failures.push(`part ${leaf.part.id}: ${reason}`);
+    leaf.body = undefined;
+  }
+  if (leaf.body && leaf.bodies) {
+    const { node } = leaf;
+    leaf.bodies.pieces.push({
+      kind: leaf.body.kind,
+      bytes:
+        leaf.body.chunks.length === 1 ? (leaf.body.chunks[0] as Buffer) : Buffer.concat(leaf.body.chunks),
+      charset: node.charset || undefined,
+      flowed: node.flowed ? { delSp: node.delSp } : undefined,
     });
   }
   if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { lazyModule } from '../lazy-module.js';
 import type { AuthMethodResult, AuthVerdicts } from '../message/auth-results.js';
+import type { TextBodies } from '../message/body-text.js';
 import type { MessageHeaders } from '../message/headers.js';
 import type { LazyMessage, MessageAccess } from '../message/message.js';
 import type { ParsedMessage } from '../message/parse.js';
@@ -83,6 +84,10 @@ export class ReceiptMessage implements MessageAccess {
 
   parts(): Promise<PartInventory> {
     return this.inner.parts();
+  }
+
+  textBodies(): Promise<TextBodies> {
+    return this.inner.textBodies();
   }
 
   close(): Promise<void> {
