@@ -31,7 +31,13 @@ const ENCODED_FILE = /^(?:begin(?:-base64)? [0-7]{3,4} +(.+)|=ybegin .*?\bname=(
 const MAX_LINE = 4096;
 
 function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
-  const lines = ((leaf.carry ?? '') + chunk.toString('latin1')).split('\n');
+  const text = (leaf.carry ?? '') + chunk.toString('latin1');
+  // Both forms hold "begin": text without it (most mail) keeps only its last line.
+  if (!text.includes('begin')) {
+    leaf.carry = last ? '' : text.slice(text.lastIndexOf('\n') + 1).slice(0, MAX_LINE);
+    return;
+  }
+  const lines = text.split('\n');
   leaf.carry = last ? '' : (lines.pop() ?? '').slice(0, MAX_LINE);
   for (const line of lines) {
     const m = ENCODED_FILE.exec(line.replace(/\r$/, ''));
