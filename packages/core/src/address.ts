@@ -39,6 +39,19 @@ export function domainOf(address: string): string {
  * ```
  */
 export function normalizeDomain(domain: string): string {
+  let known = normalized.get(domain);
+  if (known === undefined) {
+    known = toAsciiDomain(domain);
+    // The same few domains come back in every invocation (the organization's, the sender's): keep them.
+    if (normalized.size >= 1024) normalized.clear();
+    normalized.set(domain, known);
+  }
+  return known;
+}
+
+const normalized = new Map<string, string>();
+
+function toAsciiDomain(domain: string): string {
   const trimmed = domain.trim().replace(/\.$/, '');
   if (trimmed === '') return '';
   if (isAddressLiteral(trimmed)) return trimmed.toLowerCase();

@@ -49,7 +49,7 @@ export interface SpoolOptions {
  */
 export class Spool {
   private readonly memoryLimit: number;
-  private readonly tempDir: string;
+  private readonly tempDir?: string;
   private readonly memory: Buffer[] = [];
   private memoryLength = 0;
   private file?: { handle: FileHandle; path: string; length: number };
@@ -74,7 +74,7 @@ export class Spool {
     options: SpoolOptions = {},
   ) {
     this.memoryLimit = options.memoryBytes ?? 4 * 1024 * 1024;
-    this.tempDir = options.tempDir ?? tmpdir();
+    this.tempDir = options.tempDir;
   }
 
   /** Bytes spooled so far. */
@@ -276,7 +276,7 @@ export class Spool {
         this.memoryLength += room;
         chunk = chunk.subarray(room);
       }
-      const path = join(this.tempDir, `wmflow-spool-${randomUUID()}`);
+      const path = join(this.tempDir ?? tmpdir(), `wmflow-spool-${randomUUID()}`);
       this.file = { handle: await open(path, 'w+', 0o600), path, length: 0 };
     }
     await this.file.handle.write(chunk, 0, chunk.length, this.file.length);

@@ -29,12 +29,26 @@ export function isOwnClient(client: object): boolean {
  * ```
  */
 export function defaultClients(): FlowClients {
+  defaultMessageFlowClient();
+  shared.s3 ??= sharedS3Client();
+  return shared as FlowClients;
+}
+
+/**
+ * The Message Flow client of {@link defaultClients} alone: reading a message does not create (or load)
+ * the S3 client.
+ *
+ * @example
+ * ```ts
+ * const message = new LazyMessage(workmailSource(defaultMessageFlowClient(), event.messageId));
+ * ```
+ */
+export function defaultMessageFlowClient(): WorkMailMessageFlowClient {
   if (!shared.messageFlow) {
     shared.messageFlow = new WorkMailMessageFlowClient({});
     own.add(shared.messageFlow);
   }
-  shared.s3 ??= sharedS3Client();
-  return shared as FlowClients;
+  return shared.messageFlow;
 }
 
 /** Forgets the shared clients (tests that change the environment between cases). */

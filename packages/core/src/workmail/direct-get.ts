@@ -98,8 +98,14 @@ export async function directGet(
         method: 'GET',
         headers,
         agent: secure ? agents.https : agents.http,
-        signal,
       });
+      // The invocation's abort ends the request and its body (one listener, gone with the request).
+      if (signal) {
+        if (signal.aborted) request.destroy(abortError());
+        const onAbort = () => request.destroy(abortError());
+        signal.addEventListener('abort', onAbort, { once: true });
+        request.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
       request.once('response', resolve);
       request.once('error', reject);
       request.end();
@@ -114,4 +120,8 @@ export async function directGet(
   }
   const length = Number(response.headers['content-length']);
   return Object.assign(response, { contentLength: Number.isFinite(length) ? length : undefined });
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
 }
