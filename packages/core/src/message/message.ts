@@ -146,7 +146,7 @@ export class LazyMessage implements MessageAccess {
     this.partsMemo ??= this.ensureSizeWithin(this.limits.maxMessageBytes).then(async () => {
       const { walkParts } = await loadPartWalk();
       // The body parts' decoded bytes are kept on the way, for textBodies(): one walk serves both.
-      return walkParts(this.stream(), this.limits, this.bodies);
+      return walkParts(this.spool.held() ?? this.stream(), this.limits, this.bodies);
     });
     return this.partsMemo;
   }

@@ -80,7 +80,7 @@ interface Walk {
  * ```
  */
 export async function walkParts(
-  stream: Readable,
+  stream: Readable | readonly Buffer[],
   limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>,
   bodies?: BodyCollector,
 ): Promise<PartInventory> {
@@ -97,7 +97,7 @@ interface Place {
   protectedBy?: string;
 }
 
-async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<void> {
+async function walkMessage(stream: Readable | readonly Buffer[], walk: Walk, place: Place): Promise<void> {
   // ignoreEmbedded: attached messages are leaves here and walked below, so ids match the editor's walk.
   const splitter = new Splitter({
     ignoreEmbedded: true,
@@ -110,8 +110,15 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
   const opaque = new Map<SplitNode, Opaque>();
   let ordinal = 0;
   let leaf: Leaf | undefined;
-  stream.once('error', (e) => splitter.destroy(e));
-  stream.pipe(splitter);
+  if (Array.isArray(stream)) {
+    // A message held in memory is handed over whole: no stream in between.
+    for (const chunk of stream) splitter.write(chunk);
+    splitter.end();
+  } else {
+    const source = stream as Readable;
+    source.once('error', (e) => splitter.destroy(e));
+    source.pipe(splitter);
+  }
   try {
     for await (const chunk of splitter as AsyncIterable<
       SplitNode | { type: string; value: Buffer; node?: SplitNode }
@@ -175,8 +182,10 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
     walk.out.findings.push({ partId: place.prefix ? place.prefix.slice(0, -1) : undefined, kind, reason });
     walk.bodies?.failures.push(reason);
   } finally {
-    stream.unpipe(splitter);
-    stream.destroy();
+    if (!Array.isArray(stream)) {
+      (stream as Readable).unpipe(splitter);
+      (stream as Readable).destroy();
+    } else splitter.destroy();
     if (leaf) leaf.inner?.destroy();
   }
 }

@@ -89,7 +89,14 @@ export class Spool {
 
   /** A stream of the whole message from the first byte. */
   reader(): Readable {
+    const held = this.held();
+    if (held) return Readable.from(held, { objectMode: false });
     return Readable.from(this.chunks(), { objectMode: false });
+  }
+
+  /** The whole message as the chunks held in memory, once it is read to its end and was not spilled. */
+  held(): readonly Buffer[] | undefined {
+    return this.ended && !this.file && !this.closed ? [...this.memory] : undefined;
   }
 
   /** Yields the message in chunks from byte `start`, pulling the source as needed. */
