@@ -70,6 +70,19 @@ function toAsciiDomain(domain: string): string {
  * ```
  */
 export function normalizeAddress(address: string): string {
+  let known = normalizedAddresses.get(address);
+  if (known === undefined) {
+    known = canonicalAddress(address);
+    if (normalizedAddresses.size >= 1024) normalizedAddresses.clear();
+    normalizedAddresses.set(address, known);
+  }
+  return known;
+}
+
+// The recipients and senders of a container's invocations repeat: each spelling is normalised once.
+const normalizedAddresses = new Map<string, string>();
+
+function canonicalAddress(address: string): string {
   const text = address.trim().normalize('NFC');
   const at = text.lastIndexOf('@');
   if (at < 0) return text.toLowerCase();

@@ -12,7 +12,10 @@ export type NestedWalk = (inner: PassThrough) => Promise<void>;
 export interface Leaf {
   node: SplitNode;
   part: MessagePart;
-  decoder: Transform;
+  /** The transfer decoder; none for identity encodings (7bit, 8bit, binary) of a part that is not a message. */
+  decoder?: Transform;
+  /** Takes decoded bytes. */
+  onData: (chunk: Buffer) => void;
   head: Buffer[];
   headSize: number;
   inner?: PassThrough;
@@ -53,7 +56,17 @@ export function startLeaf(
   nested: NestedWalk | undefined,
   bodies?: BodyCollector,
 ): Leaf {
-  const leaf: Leaf = { node, part, decoder: node.getDecoder(), head: [], headSize: 0 };
+  // Identity encodings need no decoder stream (mailsplit's would be a PassThrough), unless a nested walk
+  // needs its backpressure.
+  const decoded = node.encoding === 'base64' || node.encoding === 'quoted-printable' || nested !== undefined;
+  const leaf: Leaf = {
+    node,
+    part,
+    decoder: decoded ? node.getDecoder() : undefined,
+    onData: () => {},
+    head: [],
+    headSize: 0,
+  };
   if (part.contentType === 'text/plain') leaf.carry = '';
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
@@ -62,10 +75,10 @@ export function startLeaf(
     const inner = new PassThrough();
     leaf.inner = inner;
     // A nested walk that stops early (a limit) closes its input: never leave the decoder waiting on it.
-    inner.once('close', () => leaf.decoder.resume());
+    inner.once('close', () => leaf.decoder?.resume());
     leaf.innerDone = nested(inner);
   }
-  leaf.decoder.on('data', (chunk: Buffer) => {
+  leaf.onData = (chunk: Buffer) => {
     part.size += chunk.length;
     leaf.body?.chunks.push(chunk);
     if (leaf.carry !== undefined) scanText(leaf, chunk, false);
@@ -74,26 +87,32 @@ export function startLeaf(
       leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
     }
     // Backpressure: the decoder waits while the nested walk catches up, and `feedLeaf` waits on the decoder.
-    if (leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
-      leaf.decoder.pause();
-      leaf.inner.once('drain', () => leaf.decoder.resume());
+    if (leaf.decoder && leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
+      const decoder = leaf.decoder;
+      decoder.pause();
+      leaf.inner.once('drain', () => decoder.resume());
     }
-  });
+  };
+  leaf.decoder?.on('data', leaf.onData);
   return leaf;
 }
 
-/** Passes encoded body bytes to the part's decoder. */
-export async function feedLeaf(leaf: Leaf, value: Buffer): Promise<void> {
-  if (!leaf.decoder.write(value)) await once(leaf.decoder, 'drain');
+/** Passes encoded body bytes to the part's decoder; a promise when the caller must wait for it to drain. */
+export function feedLeaf(leaf: Leaf, value: Buffer): Promise<unknown> | undefined {
+  if (!leaf.decoder) leaf.onData(value);
+  else if (!leaf.decoder.write(value)) return once(leaf.decoder, 'drain');
+  return undefined;
 }
 
 /** Ends the part: waits for its decoder and nested walk, records its sniffed type (or why it cannot be decoded). */
 export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Promise<void> {
-  const ended = once(leaf.decoder, 'end');
-  leaf.decoder.end();
-  leaf.decoder.resume();
   try {
-    await ended;
+    if (leaf.decoder) {
+      const ended = once(leaf.decoder, 'end');
+      leaf.decoder.end();
+      leaf.decoder.resume();
+      await ended;
+    }
   } catch (error) {
     const reason = `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`;
     findings.push({ partId: leaf.part.id, kind: 'malformed', reason });

@@ -124,7 +124,8 @@ async function walkMessage(stream: Readable | readonly Buffer[], walk: Walk, pla
       SplitNode | { type: string; value: Buffer; node?: SplitNode }
     >) {
       if (leaf && chunk.type === 'body' && 'value' in chunk && chunk.node === leaf.node) {
-        await feedLeaf(leaf, chunk.value);
+        const draining = feedLeaf(leaf, chunk.value);
+        if (draining) await draining;
         continue;
       }
       if (chunk.type === 'data' && 'value' in chunk && chunk.node && opaque.has(chunk.node)) {
