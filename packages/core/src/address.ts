@@ -39,17 +39,23 @@ export function domainOf(address: string): string {
  * ```
  */
 export function normalizeDomain(domain: string): string {
-  let known = normalized.get(domain);
+  return remembered(normalizedDomains, domain, toAsciiDomain);
+}
+
+// The same few domains and addresses come back in every invocation of a container (the organization's,
+// the recipients', the sender's): each spelling is normalised once, in maps of bounded size.
+const normalizedDomains = new Map<string, string>();
+const normalizedAddresses = new Map<string, string>();
+
+function remembered(memo: Map<string, string>, key: string, compute: (key: string) => string): string {
+  let known = memo.get(key);
   if (known === undefined) {
-    known = toAsciiDomain(domain);
-    // The same few domains come back in every invocation (the organization's, the sender's): keep them.
-    if (normalized.size >= 1024) normalized.clear();
-    normalized.set(domain, known);
+    known = compute(key);
+    if (memo.size >= 1024) memo.clear();
+    memo.set(key, known);
   }
   return known;
 }
-
-const normalized = new Map<string, string>();
 
 function toAsciiDomain(domain: string): string {
   const trimmed = domain.trim().replace(/\.$/, '');
@@ -70,17 +76,8 @@ function toAsciiDomain(domain: string): string {
  * ```
  */
 export function normalizeAddress(address: string): string {
-  let known = normalizedAddresses.get(address);
-  if (known === undefined) {
-    known = canonicalAddress(address);
-    if (normalizedAddresses.size >= 1024) normalizedAddresses.clear();
-    normalizedAddresses.set(address, known);
-  }
-  return known;
+  return remembered(normalizedAddresses, address, canonicalAddress);
 }
-
-// The recipients and senders of a container's invocations repeat: each spelling is normalised once.
-const normalizedAddresses = new Map<string, string>();
 
 function canonicalAddress(address: string): string {
   const text = address.trim().normalize('NFC');
