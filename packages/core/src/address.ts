@@ -39,6 +39,25 @@ export function domainOf(address: string): string {
  * ```
  */
 export function normalizeDomain(domain: string): string {
+  return remembered(normalizedDomains, domain, toAsciiDomain);
+}
+
+// The same few domains and addresses come back in every invocation of a container (the organization's,
+// the recipients', the sender's): each spelling is normalised once, in maps of bounded size.
+const normalizedDomains = new Map<string, string>();
+const normalizedAddresses = new Map<string, string>();
+
+function remembered(memo: Map<string, string>, key: string, compute: (key: string) => string): string {
+  let known = memo.get(key);
+  if (known === undefined) {
+    known = compute(key);
+    if (memo.size >= 1024) memo.clear();
+    memo.set(key, known);
+  }
+  return known;
+}
+
+function toAsciiDomain(domain: string): string {
   const trimmed = domain.trim().replace(/\.$/, '');
   if (trimmed === '') return '';
   if (isAddressLiteral(trimmed)) return trimmed.toLowerCase();
@@ -57,6 +76,10 @@ export function normalizeDomain(domain: string): string {
  * ```
  */
 export function normalizeAddress(address: string): string {
+  return remembered(normalizedAddresses, address, canonicalAddress);
+}
+
+function canonicalAddress(address: string): string {
   const text = address.trim().normalize('NFC');
   const at = text.lastIndexOf('@');
   if (at < 0) return text.toLowerCase();

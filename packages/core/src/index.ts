@@ -50,6 +50,7 @@ export {
   DEFAULT_TRUSTED_AUTHSERV_IDS,
   parseAuthenticationResults,
 } from './message/auth-results.js';
+export type { TextBodies } from './message/body-text.js';
 export { nameVariants, normalizeFileName } from './message/file-names.js';
 export type { HeaderField, MailAddress, MessageHeaders } from './message/headers.js';
 export { htmlToText } from './message/html-text.js';

@@ -38,10 +38,23 @@ export class MessageHeaders {
     this.fields = parseFields(block);
   }
 
+  // Values by lower-case name, and parsed address fields: built on first use, as several rules ask.
+  private byName?: Map<string, string[]>;
+  private readonly parsedAddresses = new Map<string, MailAddress[]>();
+
   /** Every raw value of a field, in order; empty when absent. */
   all(name: string): string[] {
-    const key = name.toLowerCase();
-    return this.fields.filter((f) => f.name.toLowerCase() === key).map((f) => f.value);
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const f of this.fields) {
+        const key = f.name.toLowerCase();
+        const list = this.byName.get(key);
+        if (list) list.push(f.value);
+        else this.byName.set(key, [f.value]);
+      }
+    }
+    const list = this.byName.get(name.toLowerCase());
+    return list ? [...list] : [];
   }
 
   /** The first raw value of a field. */
@@ -100,13 +113,19 @@ export class MessageHeaders {
 
   /** Mailboxes of an address field (all occurrences, groups flattened). */
   addresses(name: string): MailAddress[] {
-    const out: MailAddress[] = [];
-    for (const value of this.all(name)) {
-      for (const a of flatten(addressparser(value, { flatten: true }) as Address[])) {
-        out.push({ name: decodeWords(a.name ?? ''), address: a.address ?? '' });
+    const key = name.toLowerCase();
+    let parsed = this.parsedAddresses.get(key);
+    if (!parsed) {
+      parsed = [];
+      for (const value of this.all(key)) {
+        for (const a of flatten(addressparser(value, { flatten: true }) as Address[])) {
+          parsed.push({ name: decodeWords(a.name ?? ''), address: a.address ?? '' });
+        }
       }
+      this.parsedAddresses.set(key, parsed);
     }
-    return out;
+    // Copies: a caller may change what it gets.
+    return parsed.map((a) => ({ ...a }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { lazyModule } from '../lazy-module.js';
 import { type AuthVerdicts, authVerdicts } from './auth-results.js';
+import type { BodyCollector, TextBodies } from './body-text.js';
 import { readHeaderBlock } from './header-block.js';
 import type { MessageHeaders } from './headers.js';
 import { DEFAULT_MESSAGE_LIMITS, MessageLimitError, type MessageLimits } from './limits.js';
@@ -11,6 +12,7 @@ import { Spool, type SpoolOptions } from './spool.js';
 const loadHeaders = lazyModule(() => import('./headers.js'));
 const loadPartWalk = lazyModule(() => import('./part-walk.js'));
 const loadStructure = lazyModule(() => import('./structure.js'));
+const loadBodyText = lazyModule(() => import('./body-text.js'));
 
 /**
  * Lazy access to the message in transit. Nothing is fetched until a rule asks;
@@ -47,6 +49,13 @@ export interface MessageAccess {
    * are the ones the editor's `removeParts` takes.
    */
   parts(): Promise<PartInventory>;
+  /**
+   * The text and HTML bodies, decoded once per invocation from the same single pass as `parts()` (no
+   * full parse): inline text parts at every depth, attached messages included. Throws a
+   * {@link MessageLimitError} (or the structure error) when a part could not be read, so a rule never
+   * decides on bodies it did not see. Optional: a rule falls back to `parsed()` where it is missing.
+   */
+  textBodies?(): Promise<TextBodies>;
   /** Size of the raw message in bytes (reads it to the end, up to `maxMessageBytes`). */
   size(): Promise<number>;
   /**
@@ -84,6 +93,8 @@ export class LazyMessage implements MessageAccess {
   private headerMemo?: Promise<MessageHeaders>;
   private parseMemo?: Promise<ParsedMessage>;
   private partsMemo?: Promise<PartInventory>;
+  private bodiesMemo?: Promise<TextBodies>;
+  private readonly bodies: BodyCollector = { pieces: [], failures: [] };
   private readonly authMemo = new Map<string, Promise<AuthVerdicts>>();
 
   private readonly releaseAbove: number;
@@ -150,9 +161,20 @@ export class LazyMessage implements MessageAccess {
   parts(): Promise<PartInventory> {
     this.partsMemo ??= this.ensureSizeWithin(this.limits.maxMessageBytes).then(async () => {
       const { walkParts } = await loadPartWalk();
-      return walkParts(this.stream(), this.limits);
+      // The body parts' decoded bytes are kept on the way, for textBodies(): one walk serves both.
+      return walkParts(this.spool.held() ?? this.stream(), this.limits, this.bodies);
     });
     return this.partsMemo;
+  }
+
+  textBodies(): Promise<TextBodies> {
+    this.bodiesMemo ??= this.parts().then(async (inventory) => {
+      const { unreadBodies, textBodiesOf } = await loadBodyText();
+      const unread = unreadBodies(inventory, this.bodies);
+      if (unread) throw unread;
+      return textBodiesOf(this.bodies);
+    });
+    return this.bodiesMemo;
   }
 
   async size(): Promise<number> {

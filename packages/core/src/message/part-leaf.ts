@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
+import { type BodyCollector, bodyKind } from './body-text.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
@@ -11,13 +12,20 @@ export type NestedWalk = (inner: PassThrough) => Promise<void>;
 export interface Leaf {
   node: SplitNode;
   part: MessagePart;
-  decoder: Transform;
+  /** The transfer decoder; none for identity encodings (7bit, 8bit, binary) of a part that is not a message. */
+  decoder?: Transform;
+  /** Takes decoded bytes. */
+  onData: (chunk: Buffer) => void;
   head: Buffer[];
   headSize: number;
   inner?: PassThrough;
   innerDone?: Promise<void>;
   /** For plain text: the line being read, to find files encoded in the text itself. */
   carry?: string;
+  /** Where the walk collects the bodies, when it does. */
+  bodies?: BodyCollector;
+  /** For body text and HTML: the decoded bytes, kept for the bodies (read once for all rules). */
+  body?: { kind: 'text' | 'html'; chunks: Buffer[] };
 }
 
 // Files a client decodes out of plain text and offers as attachments: `begin 644 name` (uuencode,
@@ -26,7 +34,13 @@ const ENCODED_FILE = /^(?:begin(?:-base64)? [0-7]{3,4} +(.+)|=ybegin .*?\bname=(
 const MAX_LINE = 4096;
 
 function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
-  const lines = ((leaf.carry ?? '') + chunk.toString('latin1')).split('\n');
+  const text = (leaf.carry ?? '') + chunk.toString('latin1');
+  // Both forms hold "begin": text without it (most mail) keeps only its last line.
+  if (!text.includes('begin')) {
+    leaf.carry = last ? '' : text.slice(text.lastIndexOf('\n') + 1).slice(0, MAX_LINE);
+    return;
+  }
+  const lines = text.split('\n');
   leaf.carry = last ? '' : (lines.pop() ?? '').slice(0, MAX_LINE);
   for (const line of lines) {
     const m = ENCODED_FILE.exec(line.replace(/\r$/, ''));
@@ -35,50 +49,84 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   }
 }
 
-/** Starts decoding a part; an attached message's bytes also feed `nested`. */
-export function startLeaf(node: SplitNode, part: MessagePart, nested: NestedWalk | undefined): Leaf {
-  const leaf: Leaf = { node, part, decoder: node.getDecoder(), head: [], headSize: 0 };
+/** Starts decoding a part; an attached message's bytes also feed `nested`; body text feeds `bodies`. */
+export function startLeaf(
+  node: SplitNode,
+  part: MessagePart,
+  nested: NestedWalk | undefined,
+  bodies?: BodyCollector,
+): Leaf {
+  // Identity encodings need no decoder stream (mailsplit's would be a PassThrough), unless a nested walk
+  // needs its backpressure.
+  const decoded = node.encoding === 'base64' || node.encoding === 'quoted-printable' || nested !== undefined;
+  const leaf: Leaf = {
+    node,
+    part,
+    decoder: decoded ? node.getDecoder() : undefined,
+    onData: () => {},
+    head: [],
+    headSize: 0,
+  };
   if (part.contentType === 'text/plain') leaf.carry = '';
+  const kind = bodies ? bodyKind(part) : undefined;
+  leaf.bodies = bodies;
+  if (kind) leaf.body = { kind, chunks: [] };
   if (nested) {
     const inner = new PassThrough();
     leaf.inner = inner;
     // A nested walk that stops early (a limit) closes its input: never leave the decoder waiting on it.
-    inner.once('close', () => leaf.decoder.resume());
+    inner.once('close', () => leaf.decoder?.resume());
     leaf.innerDone = nested(inner);
   }
-  leaf.decoder.on('data', (chunk: Buffer) => {
+  leaf.onData = (chunk: Buffer) => {
     part.size += chunk.length;
+    leaf.body?.chunks.push(chunk);
     if (leaf.carry !== undefined) scanText(leaf, chunk, false);
     if (leaf.headSize < SNIFF_BYTES) {
       leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
       leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
     }
     // Backpressure: the decoder waits while the nested walk catches up, and `feedLeaf` waits on the decoder.
-    if (leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
-      leaf.decoder.pause();
-      leaf.inner.once('drain', () => leaf.decoder.resume());
+    if (leaf.decoder && leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
+      const decoder = leaf.decoder;
+      decoder.pause();
+      leaf.inner.once('drain', () => decoder.resume());
     }
-  });
+  };
+  leaf.decoder?.on('data', leaf.onData);
   return leaf;
 }
 
-/** Passes encoded body bytes to the part's decoder. */
-export async function feedLeaf(leaf: Leaf, value: Buffer): Promise<void> {
-  if (!leaf.decoder.write(value)) await once(leaf.decoder, 'drain');
+/** Passes encoded body bytes to the part's decoder; a promise when the caller must wait for it to drain. */
+export function feedLeaf(leaf: Leaf, value: Buffer): Promise<unknown> | undefined {
+  if (!leaf.decoder) leaf.onData(value);
+  else if (!leaf.decoder.write(value)) return once(leaf.decoder, 'drain');
+  return undefined;
 }
 
 /** Ends the part: waits for its decoder and nested walk, records its sniffed type (or why it cannot be decoded). */
 export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Promise<void> {
-  const ended = once(leaf.decoder, 'end');
-  leaf.decoder.end();
-  leaf.decoder.resume();
   try {
-    await ended;
+    if (leaf.decoder) {
+      const ended = once(leaf.decoder, 'end');
+      leaf.decoder.end();
+      leaf.decoder.resume();
+      await ended;
+    }
   } catch (error) {
-    findings.push({
-      partId: leaf.part.id,
-      kind: 'malformed',
-      reason: `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    const reason = `content cannot be decoded: ${error instanceof Error ? error.message : String(error)}`;
+    findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
+    leaf.bodies?.failures.push(`part ${leaf.part.id}: ${reason}`);
+    leaf.body = undefined;
+  }
+  if (leaf.body && leaf.bodies) {
+    const { node } = leaf;
+    leaf.bodies.pieces.push({
+      kind: leaf.body.kind,
+      bytes:
+        leaf.body.chunks.length === 1 ? (leaf.body.chunks[0] as Buffer) : Buffer.concat(leaf.body.chunks),
+      charset: node.charset || undefined,
+      flowed: node.flowed ? { delSp: node.delSp } : undefined,
     });
   }
   if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);

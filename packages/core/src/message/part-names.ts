@@ -4,9 +4,14 @@ import { decodeUtf7 } from './utf7.js';
 // Kept apart (no libmime), so rules that check names at configuration time do not load charset tables at cold start.
 export { nameVariants, normalizeFileName } from './file-names.js';
 
+/** One parameter of a structured header, as written. */
+type HeaderParam = { key: string; value: string };
+/** A header's parameters as libmime reads them, or undefined when it cannot. */
+type Parsed = Record<string, unknown> | undefined;
+
 /** The parameters of one structured header occurrence, as written (quotes removed), in order. */
-export function headerParams(value: string): { key: string; value: string }[] {
-  const out: { key: string; value: string }[] = [];
+export function headerParams(value: string): HeaderParam[] {
+  const out: HeaderParam[] = [];
   // One linear scan that honours quoted strings, so `name="a;b.exe"` is one parameter.
   let start = value.indexOf(';');
   if (start < 0) return out;
@@ -66,8 +71,7 @@ export function partNaming(
     problems.push(`${dispositions.length} different Content-Disposition headers`);
   const add = (value: string) => names.add(decodeWords(value));
   const utf7 = [...contentTypes, ...dispositions].some((raw) => /utf-?7/i.test(raw));
-  const read = (header: string, raw: string, param: string) => {
-    const params = headerParams(raw);
+  const read = (header: string, params: HeaderParam[], parsed: Parsed, param: string) => {
     const plain = params.filter((p) => p.key === param);
     const extended = params.filter((p) => p.key === `${param}*` || p.key.startsWith(`${param}*0`));
     if (distinctValues(plain.map((p) => p.value)) > 1 || distinctValues(extended.map((p) => p.value)) > 1)
@@ -79,20 +83,26 @@ export function partNaming(
     }
     const continued = continuation(params, param);
     if (continued !== '') add(continued);
-    let parsed = '';
-    try {
-      parsed = String(libmime.parseHeaderValue(raw).params[param] ?? '');
-    } catch {
-      problems.push(`${header} parameters cannot be decoded`);
-    }
-    if (parsed !== '') add(parsed);
+    if (!parsed) problems.push(`${header} parameters cannot be decoded`);
+    const value = parsed ? String(parsed[param] ?? '') : '';
+    if (value !== '') add(value);
   };
   for (const raw of [...contentTypes, ...dispositions]) {
     const header = contentTypes.includes(raw) ? 'Content-Type' : 'Content-Disposition';
-    read(header, raw, 'name');
-    read(header, raw, 'filename');
+    // Each header is split and parsed once, for both parameters.
+    const params = headerParams(raw);
+    let parsed: Parsed;
+    try {
+      parsed = libmime.parseHeaderValue(raw).params as Record<string, unknown>;
+    } catch {
+      parsed = undefined;
+    }
+    read(header, params, parsed, 'name');
+    read(header, params, parsed, 'filename');
     // A parameter a lenient client finds without the `;` before it (`application/octet-stream name="x.vbs"`).
-    for (const m of raw.matchAll(LOOSE_NAME)) add((m[1] ?? '').replace(/^"|"$/g, '').replace(/\\(.)/g, '$1'));
+    if (/name/i.test(raw))
+      for (const m of raw.matchAll(LOOSE_NAME))
+        add((m[1] ?? '').replace(/^"|"$/g, '').replace(/\\(.)/g, '$1'));
   }
   for (const raw of others) if (raw.trim() !== '') add(raw.trim());
   // libmime leaves UTF-7 undecoded; Outlook decodes it (`=?utf-7?Q?x+AC4-vbs?=` is `x.vbs`).

@@ -3,6 +3,7 @@ import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { isTransient } from '../transient.js';
+import { type BodyCollector, shownHeaders } from './body-text.js';
 import type { MessageLimits } from './limits.js';
 import { feedLeaf, finishLeaf, type Leaf, type NestedWalk, startLeaf } from './part-leaf.js';
 import { headerParams, partNaming } from './part-names.js';
@@ -65,6 +66,7 @@ interface Walk {
   limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>;
   out: PartInventory;
   count: number;
+  bodies?: BodyCollector;
 }
 
 /**
@@ -78,10 +80,11 @@ interface Walk {
  * ```
  */
 export async function walkParts(
-  stream: Readable,
+  stream: Readable | readonly Buffer[],
   limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>,
+  bodies?: BodyCollector,
 ): Promise<PartInventory> {
-  const walk: Walk = { limits, out: { parts: [], findings: [] }, count: 0 };
+  const walk: Walk = { limits, out: { parts: [], findings: [] }, count: 0, bodies };
   await walkMessage(stream, walk, { prefix: '', depth: 0, nesting: 0 });
   return walk.out;
 }
@@ -94,7 +97,7 @@ interface Place {
   protectedBy?: string;
 }
 
-async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<void> {
+async function walkMessage(stream: Readable | readonly Buffer[], walk: Walk, place: Place): Promise<void> {
   // ignoreEmbedded: attached messages are leaves here and walked below, so ids match the editor's walk.
   const splitter = new Splitter({
     ignoreEmbedded: true,
@@ -107,14 +110,22 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
   const opaque = new Map<SplitNode, Opaque>();
   let ordinal = 0;
   let leaf: Leaf | undefined;
-  stream.once('error', (e) => splitter.destroy(e));
-  stream.pipe(splitter);
+  if (Array.isArray(stream)) {
+    // A message held in memory is handed over whole: no stream in between.
+    for (const chunk of stream) splitter.write(chunk);
+    splitter.end();
+  } else {
+    const source = stream as Readable;
+    source.once('error', (e) => splitter.destroy(e));
+    source.pipe(splitter);
+  }
   try {
     for await (const chunk of splitter as AsyncIterable<
       SplitNode | { type: string; value: Buffer; node?: SplitNode }
     >) {
       if (leaf && chunk.type === 'body' && 'value' in chunk && chunk.node === leaf.node) {
-        await feedLeaf(leaf, chunk.value);
+        const draining = feedLeaf(leaf, chunk.value);
+        if (draining) await draining;
         continue;
       }
       if (chunk.type === 'data' && 'value' in chunk && chunk.node && opaque.has(chunk.node)) {
@@ -155,7 +166,12 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
       if (part.container)
         opaque.set(node, { carry: '', boundary: boundaryOf(node), expected: framing(node) });
       walk.out.parts.push(part);
-      if (!part.container) leaf = startLeaf(node, part, nestedWalk(node, part, walk, place));
+      // An attached message's own header lines show above its body, as clients show it.
+      if (walk.bodies && place.depth > 0 && ordinal === 1) {
+        const shown = shownHeaders((name) => headersOf(node).get(name).map(unfold));
+        if (shown) walk.bodies.pieces.push({ kind: 'meta', text: shown });
+      }
+      if (!part.container) leaf = startLeaf(node, part, nestedWalk(node, part, walk, place), walk.bodies);
     }
     if (leaf) await finishLeaf(leaf, walk.out.findings);
   } catch (error) {
@@ -163,14 +179,14 @@ async function walkMessage(stream: Readable, walk: Walk, place: Place): Promise<
     if (isTransient(error)) throw error;
     const e = asLimitError(error);
     const kind = e instanceof Error && e.name === 'MessageLimitError' ? 'limit' : 'malformed';
-    walk.out.findings.push({
-      partId: place.prefix ? place.prefix.slice(0, -1) : undefined,
-      kind,
-      reason: e instanceof Error ? e.message : String(e),
-    });
+    const reason = e instanceof Error ? e.message : String(e);
+    walk.out.findings.push({ partId: place.prefix ? place.prefix.slice(0, -1) : undefined, kind, reason });
+    walk.bodies?.failures.push(reason);
   } finally {
-    stream.unpipe(splitter);
-    stream.destroy();
+    if (!Array.isArray(stream)) {
+      (stream as Readable).unpipe(splitter);
+      (stream as Readable).destroy();
+    } else splitter.destroy();
     if (leaf) leaf.inner?.destroy();
   }
 }

@@ -5,6 +5,28 @@ import { type HandOff, readHandedOff } from './hand-off.js';
 import { MessageReadError } from './read-error.js';
 import { SpillFile } from './spill-file.js';
 
+/** A source closed at most this many bytes before its end is read out (and dropped), not destroyed. */
+const DRAIN_BYTES = 64 * 1024;
+/** How long such a read-out may take before the source is destroyed after all. */
+const DRAIN_MS = 5_000;
+
+function drainSource(source: Readable, iterator: AsyncIterator<Buffer>): void {
+  const timer = setTimeout(() => source.destroy(), DRAIN_MS);
+  timer.unref();
+  (async () => {
+    let read = 0;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      read += (next.value as Buffer).length;
+      if (read > DRAIN_BYTES) break;
+    }
+  })()
+    .catch(() => {})
+    .finally(() => {
+      clearTimeout(timer);
+      if (!source.readableEnded) source.destroy();
+    });
+}
+
 /** Where a {@link Spool} keeps bytes. */
 export interface SpoolOptions {
   /** Bytes kept in memory; later bytes spill to a temporary file (written behind). Default 2 MiB. */
@@ -27,7 +49,7 @@ export interface SpoolOptions {
  */
 export class Spool {
   private readonly memoryLimit: number;
-  private readonly tempDir: string;
+  private readonly tempDir?: string;
   private readonly memory: Buffer[] = [];
   private memoryLength = 0;
   private file?: SpillFile;
@@ -56,7 +78,7 @@ export class Spool {
     options: SpoolOptions = {},
   ) {
     this.memoryLimit = options.memoryBytes ?? 2 * 1024 * 1024;
-    this.tempDir = options.tempDir ?? tmpdir();
+    this.tempDir = options.tempDir;
   }
 
   /** Bytes spooled so far. */
@@ -80,6 +102,8 @@ export class Spool {
 
   /** A stream of the whole message from the first byte. */
   reader(): Readable {
+    const held = this.held();
+    if (held) return Readable.from(held, { objectMode: false });
     return Readable.from(this.chunks(), { objectMode: false });
   }
 
@@ -104,6 +128,11 @@ export class Spool {
       closed: () => this.closed,
       fail: (reason, message, cause) => this.fail(reason, message, cause),
     });
+  }
+
+  /** The whole message as the chunks held in memory, once it is read to its end and was not spilled. */
+  held(): readonly Buffer[] | undefined {
+    return this.ended && !this.file && !this.closed ? [...this.memory] : undefined;
   }
 
   /** Yields the message in chunks from byte `start`, pulling the source as needed. */
@@ -141,8 +170,15 @@ export class Spool {
   /** Releases the source stream and deletes the spill file. */
   async close(): Promise<void> {
     this.closed = true;
-    // Destroy, not iterator.return(): return() would queue behind a read waiting on a stalled source.
-    this.source?.destroy();
+    const rest = (this.expectedLength ?? Number.POSITIVE_INFINITY) - this.length;
+    if (this.source && this.iterator && !this.pulling && !this.failure && rest <= DRAIN_BYTES) {
+      // A few bytes short of the end (rules decided on the headers): reading them out lets the HTTP
+      // connection be reused, where destroying the response would close it.
+      drainSource(this.source, this.iterator);
+    } else {
+      // Destroy, not iterator.return(): return() would queue behind a read waiting on a stalled source.
+      this.source?.destroy();
+    }
     this.handedOff?.source?.destroy();
     this.source = undefined;
     this.iterator = undefined;
@@ -312,7 +348,7 @@ export class Spool {
         chunk = chunk.subarray(room);
       }
       // Past the memory share the bytes go to disk, written behind: later readers may need them again.
-      this.file = await SpillFile.create(this.tempDir);
+      this.file = await SpillFile.create(this.tempDir ?? tmpdir());
     }
     await this.file.append(chunk);
   }

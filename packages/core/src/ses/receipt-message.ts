@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { lazyModule } from '../lazy-module.js';
 import type { AuthMethodResult, AuthVerdicts } from '../message/auth-results.js';
+import type { TextBodies } from '../message/body-text.js';
 import type { MessageHeaders } from '../message/headers.js';
 import type { LazyMessage, MessageAccess } from '../message/message.js';
 import type { ParsedMessage } from '../message/parse.js';
@@ -87,6 +88,10 @@ export class ReceiptMessage implements MessageAccess {
 
   announcedSize(): Promise<number | undefined> {
     return this.inner.announcedSize();
+  }
+
+  textBodies(): Promise<TextBodies> {
+    return this.inner.textBodies();
   }
 
   close(): Promise<void> {

@@ -9,6 +9,13 @@ export interface FlowClients {
 }
 
 let shared: Partial<FlowClients> = {};
+// Clients wmflow created itself: no caller middleware to honour, so reads may skip the middleware stack.
+const own = new WeakSet<object>();
+
+/** True for a client {@link defaultClients} created (not one a caller injected). */
+export function isOwnClient(client: object): boolean {
+  return own.has(client);
+}
 
 /**
  * The clients for this Lambda container, created on first use and reused by every invocation.
@@ -22,9 +29,26 @@ let shared: Partial<FlowClients> = {};
  * ```
  */
 export function defaultClients(): FlowClients {
-  shared.messageFlow ??= new WorkMailMessageFlowClient({});
+  defaultMessageFlowClient();
   shared.s3 ??= sharedS3Client();
   return shared as FlowClients;
+}
+
+/**
+ * The Message Flow client of {@link defaultClients} alone: reading a message does not create (or load)
+ * the S3 client.
+ *
+ * @example
+ * ```ts
+ * const message = new LazyMessage(workmailSource(defaultMessageFlowClient(), event.messageId));
+ * ```
+ */
+export function defaultMessageFlowClient(): WorkMailMessageFlowClient {
+  if (!shared.messageFlow) {
+    shared.messageFlow = new WorkMailMessageFlowClient({});
+    own.add(shared.messageFlow);
+  }
+  return shared.messageFlow;
 }
 
 /** Forgets the shared clients (tests that change the environment between cases). */

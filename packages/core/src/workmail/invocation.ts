@@ -8,7 +8,7 @@ import { FlowState } from '../flow/state.js';
 import { LazyMessage } from '../message/message.js';
 import { isTransient } from '../transient.js';
 import { Verdicts } from '../verdicts.js';
-import { defaultClients, type FlowClients } from './clients.js';
+import { defaultClients, defaultMessageFlowClient, type FlowClients } from './clients.js';
 import { commitUpdate, type EditOutcome, uncommittedStripVerdict } from './commit-update.js';
 import { compileResponse } from './compile-response.js';
 import type { FlowEvent } from './event.js';
@@ -40,7 +40,11 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
   // The fetch is aborted with the invocation: the deadline leaves no request of it running.
   const message: LazyMessage = new LazyMessage(
     (): Promise<Readable> =>
-      workmailSource(clients().messageFlow, event.messageId, state.controller.signal)(),
+      workmailSource(
+        s.clients?.messageFlow ?? defaultMessageFlowClient(),
+        event.messageId,
+        state.controller.signal,
+      )(),
     s.message,
   );
   const state: FlowState = new FlowState({

@@ -4,6 +4,8 @@ import {
   type WorkMailMessageFlowClient,
 } from '@aws-sdk/client-workmailmessageflow';
 import { WmflowError } from '../errors.js';
+import { isOwnClient } from './clients.js';
+import { directGet } from './direct-get.js';
 
 /**
  * The message is no longer readable (ResourceNotFoundException: gone, or older than 24 hours).
@@ -32,6 +34,9 @@ export function workmailSource(
 ): () => Promise<Readable> {
   return async () => {
     try {
+      // wmflow's own client: one plain signed GET; anything but a 200 goes through send() below.
+      const direct = isOwnClient(client) ? await directGet(client, messageId, signal) : undefined;
+      if (direct) return direct;
       const output = await client.send(
         new GetRawMessageContentCommand({ messageId }),
         signal ? { abortSignal: signal } : {},

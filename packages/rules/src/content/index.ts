@@ -1,7 +1,7 @@
 import type { Condition } from '@wmflow/core';
 import { ConfigError } from '@wmflow/core';
 import { htmlToText } from './normalize.js';
-import { type TextMatchOptions, textMatcher } from './text-matcher.js';
+import { matchShared, type TextMatchOptions, textMatcher } from './text-matcher.js';
 
 /** Options of {@link subjectContains}. */
 export interface SubjectContainsOptions extends TextMatchOptions {
@@ -58,8 +58,10 @@ export interface BodyContainsOptions extends TextMatchOptions {
 }
 
 /**
- * True when the message body contains one of the words, substrings or patterns. Parses the message
- * (bounded by the flow's message limits); matching is linear-time whatever the content.
+ * True when the message body contains one of the words, substrings or patterns. Reads the bodies from
+ * the message's single part walk (`textBodies()`, shared with `parts()` and decoded and normalised once
+ * for all rules of the invocation), or parses the message where that is missing (bounded by the flow's
+ * message limits); matching is linear-time whatever the content.
  *
  * @example
  * ```ts
@@ -71,8 +73,18 @@ export function bodyContains(options: BodyContainsOptions): Condition {
   const part = options.part ?? 'both';
   if (!['text', 'html', 'both'].includes(part)) throw new ConfigError('part', 'must be text, html or both');
   return async (ctx) => {
-    const { text, html } = await ctx.message.parsed();
-    if (part !== 'html' && text !== undefined && matcher.match(text) !== undefined) return true;
-    return part !== 'text' && html !== undefined && matcher.match(htmlToText(html)) !== undefined;
+    const bodies = ctx.message.textBodies ? await ctx.message.textBodies() : await ctx.message.parsed();
+    const { text, html } = bodies;
+    if (
+      part !== 'html' &&
+      text !== undefined &&
+      matchShared(matcher, bodies, 'text', () => text) !== undefined
+    )
+      return true;
+    return (
+      part !== 'text' &&
+      html !== undefined &&
+      matchShared(matcher, bodies, 'html', () => htmlToText(html)) !== undefined
+    );
   };
 }

@@ -1,5 +1,6 @@
 interface Node {
-  next: Map<string, number>;
+  /** Transitions by UTF-16 code unit. */
+  next: Map<number, number>;
   fail: number;
   /** Index of the pattern ending here, or -1. */
   out: number;
@@ -35,8 +36,7 @@ export class PhraseMatcher {
   find(text: string): string | undefined {
     let state = 0;
     for (let i = 0; i < text.length; i++) {
-      const ch = text[i] as string;
-      state = this.step(state, ch);
+      state = this.step(state, text.charCodeAt(i));
       for (let n = this.nodes[state]?.out === -1 ? (this.nodes[state]?.dict ?? -1) : state; n !== -1; ) {
         const node = this.nodes[n] as Node;
         const start = i + 1 - (this.lengths[node.out] as number);
@@ -49,7 +49,7 @@ export class PhraseMatcher {
     return undefined;
   }
 
-  private step(state: number, ch: string): number {
+  private step(state: number, ch: number): number {
     let s = state;
     for (;;) {
       const to = this.nodes[s]?.next.get(ch);
@@ -61,7 +61,8 @@ export class PhraseMatcher {
 
   private insert(phrase: string, index: number): void {
     let s = 0;
-    for (const ch of phrase.split('')) {
+    for (let i = 0; i < phrase.length; i++) {
+      const ch = phrase.charCodeAt(i);
       const node = this.nodes[s] as Node;
       let to = node.next.get(ch);
       if (to === undefined) {

@@ -20,6 +20,48 @@ export interface TextMatchOptions {
 export interface TextMatcher {
   /** What matched first (a word, substring or pattern source), or undefined. */
   match(text: string): string | undefined;
+  /** As `match`, for text already normalised as {@link TextMatcher.normalization} says. */
+  matchNormalized(normalized: string): string | undefined;
+  /** Names the normalisation applied: matchers with the same one can share normalised text. */
+  readonly normalization: string;
+}
+
+// Normalised texts by source object and normalisation: several rules reading the same bodies in one
+// invocation normalise them once. Weak: they go with the invocation's bodies.
+const shared = new WeakMap<object, Map<string, string>>();
+
+/**
+ * `matcher` over `text`, normalised once per `source` object, `slot` and normalisation whatever the number
+ * of matchers asking (`text()` is called at most once per slot too).
+ *
+ * @example
+ * ```ts
+ * matchShared(matcher, bodies, 'text', () => bodies.text ?? '');
+ * ```
+ */
+export function matchShared(
+  matcher: TextMatcher,
+  source: object,
+  slot: string,
+  text: () => string,
+): string | undefined {
+  let texts = shared.get(source);
+  if (!texts) {
+    texts = new Map();
+    shared.set(source, texts);
+  }
+  let raw = texts.get(slot);
+  if (raw === undefined) {
+    raw = text();
+    texts.set(slot, raw);
+  }
+  const key = `${slot}\u0000${matcher.normalization}`;
+  let normalized = texts.get(key);
+  if (normalized === undefined) {
+    normalized = normalizeText(raw, normalizeSettings(JSON.parse(matcher.normalization)));
+    texts.set(key, normalized);
+  }
+  return matcher.matchNormalized(normalized);
 }
 
 /**
@@ -48,15 +90,11 @@ export function textMatcher(options: TextMatchOptions, field = 'options'): TextM
   }
   const wordMatcher = words.length > 0 ? new PhraseMatcher(words, { wholeWords: true }) : undefined;
   const substringMatcher = substrings.length > 0 ? new PhraseMatcher(substrings) : undefined;
+  const matchNormalized = (t: string) =>
+    wordMatcher?.find(t) ?? substringMatcher?.find(t) ?? patterns.find((p) => p.test(t))?.source ?? undefined;
   return {
-    match(text) {
-      const t = norm(text);
-      return (
-        wordMatcher?.find(t) ??
-        substringMatcher?.find(t) ??
-        patterns.find((p) => p.test(t))?.source ??
-        undefined
-      );
-    },
+    match: (text) => matchNormalized(norm(text)),
+    matchNormalized,
+    normalization: JSON.stringify(settings),
   };
 }

@@ -1,0 +1,127 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import {
+  GetRawMessageContentCommand,
+  type WorkMailMessageFlowClient,
+} from '@aws-sdk/client-workmailmessageflow';
+import { getEndpointFromInstructions } from '@smithy/middleware-endpoint';
+import { type SigningCredentials, signGet } from './sigv4.js';
+
+/** What a direct GetRawMessageContent needs from the client, resolved once per client. */
+interface Direct {
+  url: URL;
+  region: string;
+  service: string;
+  credentials: () => Promise<SigningCredentials>;
+  clockOffset: () => number;
+}
+
+// The SDK client's resolved configuration: the parts a direct request reuses.
+interface ClientConfig {
+  region: () => Promise<string>;
+  credentials: () => Promise<SigningCredentials>;
+  defaultSigningName?: string;
+  systemClockOffset?: number;
+}
+
+const resolved = new WeakMap<WorkMailMessageFlowClient, Promise<Direct | undefined>>();
+const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+// Paths the signature covers as written (SigV4 would encode anything else, twice for this service).
+const PLAIN_PATH = /^[A-Za-z0-9._~/-]*$/;
+
+function direct(client: WorkMailMessageFlowClient): Promise<Direct | undefined> {
+  let d = resolved.get(client);
+  if (!d) {
+    const config = client.config as unknown as ClientConfig;
+    d = (async () => {
+      // The endpoint, region and credentials are the client's own: the ones `send()` would use.
+      const endpoint = await getEndpointFromInstructions(
+        { messageId: 'x' },
+        GetRawMessageContentCommand as unknown as Parameters<typeof getEndpointFromInstructions>[1],
+        client.config as unknown as Parameters<typeof getEndpointFromInstructions>[2],
+      );
+      const url = new URL(endpoint.url.href);
+      const plain =
+        (url.protocol === 'https:' || url.protocol === 'http:') &&
+        PLAIN_PATH.test(url.pathname) &&
+        url.search === '' &&
+        Object.keys(endpoint.headers ?? {}).length === 0 &&
+        endpoint.properties?.authSchemes === undefined;
+      if (!plain) return undefined;
+      return {
+        url,
+        region: await config.region(),
+        service: config.defaultSigningName ?? 'workmailmessageflow',
+        credentials: () => config.credentials(),
+        clockOffset: () => config.systemClockOffset ?? 0,
+      };
+    })();
+    d.catch(() => resolved.delete(client));
+    resolved.set(client, d);
+  }
+  return d;
+}
+
+/**
+ * GetRawMessageContent as one signed GET (Signature Version 4, the client's own endpoint, region and
+ * credentials) over a keep-alive connection, without the SDK's middleware stack, which costs more CPU
+ * than the rest of a small message's policy. Answers the body of a 200, or undefined for any other
+ * answer or a failure to connect: the caller then makes the call through `send()`, whose retries and
+ * errors are the SDK's. An abort is thrown as it is.
+ */
+export async function directGet(
+  client: WorkMailMessageFlowClient,
+  messageId: string,
+  signal?: AbortSignal,
+): Promise<(Readable & { contentLength?: number }) | undefined> {
+  let response: IncomingMessage;
+  try {
+    const d = await direct(client);
+    if (!d || !PLAIN_PATH.test(messageId)) return undefined;
+    const base = d.url.pathname.endsWith('/') ? d.url.pathname.slice(0, -1) : d.url.pathname;
+    const path = `${base}/messages/${messageId}`;
+    const headers = signGet({
+      host: d.url.host,
+      path,
+      region: d.region,
+      service: d.service,
+      credentials: await d.credentials(),
+      date: new Date(Date.now() + d.clockOffset()),
+    });
+    const secure = d.url.protocol === 'https:';
+    response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = (secure ? https : http).request({
+        hostname: d.url.hostname.replace(/^\[|\]$/g, ''),
+        port: d.url.port || undefined,
+        path,
+        method: 'GET',
+        headers,
+        agent: secure ? agents.https : agents.http,
+      });
+      // The invocation's abort ends the request and its body (one listener, gone with the request).
+      if (signal) {
+        if (signal.aborted) request.destroy(abortError());
+        const onAbort = () => request.destroy(abortError());
+        signal.addEventListener('abort', onAbort, { once: true });
+        request.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
+      request.once('response', resolve);
+      request.once('error', reject);
+      request.end();
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return undefined;
+  }
+  if (response.statusCode !== 200) {
+    response.resume(); // read out, so the connection is reused
+    return undefined;
+  }
+  const length = Number(response.headers['content-length']);
+  return Object.assign(response, { contentLength: Number.isFinite(length) ? length : undefined });
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+}

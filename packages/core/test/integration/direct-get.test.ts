@@ -1,0 +1,117 @@
+import diagnostics from 'node:diagnostics_channel';
+import { type LocalStack, startLocalStack } from '@wmflow/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  defaultClients,
+  LazyMessage,
+  MessageNotFoundError,
+  resetDefaultClients,
+  workmailSource,
+} from '../../src/index.js';
+
+// The default clients read their endpoints from the environment, as in a Lambda pointed at the emulator.
+let stack: LocalStack;
+const saved = { ...process.env };
+beforeAll(async () => {
+  stack = await startLocalStack({});
+  Object.assign(process.env, stack.env);
+  resetDefaultClients();
+}, 60_000);
+afterAll(async () => {
+  process.env = saved;
+  resetDefaultClients();
+  await stack?.stop();
+});
+
+const CRLF = '\r\n';
+const mail = (n: number) =>
+  Buffer.from(
+    ['From: a@partner.example', 'To: b@corp.example', `Subject: message ${n}`, '', `body ${n}`, ''].join(
+      CRLF,
+    ),
+  );
+const statuses = (id: string) =>
+  stack.flow
+    .requests()
+    .filter((r) => r.messageId === id)
+    .map((r) => r.status);
+
+/** A client with a middleware that counts the calls made through `send()`. */
+function counted<T extends { middlewareStack: { add(m: unknown, o: object): void } }>(client: T) {
+  const calls = { n: 0 };
+  client.middlewareStack.add(
+    (next: (a: unknown) => unknown) => (args: unknown) => {
+      calls.n++;
+      return next(args);
+    },
+    { step: 'initialize', name: `count-${Math.random()}` },
+  );
+  return calls;
+}
+
+describe('GetRawMessageContent without the SDK middleware (wmflow-own client)', () => {
+  it('reads the exact bytes with one signed GET, past the middleware stack; an injected client keeps it', async () => {
+    const own = defaultClients().messageFlow;
+    const calls = counted(own);
+    const id = stack.flow.load(mail(1));
+    const message = new LazyMessage(workmailSource(own, id));
+    expect((await message.bytes()).equals(mail(1))).toBe(true);
+    await message.close();
+    expect(statuses(id)).toEqual([200]);
+    expect(calls.n).toBe(0);
+
+    const injected = stack.messageFlow; // a caller's client: its middleware must run
+    const injectedCalls = counted(injected);
+    const other = new LazyMessage(workmailSource(injected, id));
+    expect((await other.bytes()).equals(mail(1))).toBe(true);
+    await other.close();
+    expect(injectedCalls.n).toBe(1);
+  });
+
+  it('hands any answer but 200 to send(), whose retries and errors are the SDK’s', async () => {
+    const own = defaultClients().messageFlow;
+    const id = stack.flow.load(mail(2));
+    stack.flow.injectFault({ kind: 'throttle' }, { messageId: id, times: 2 });
+    const message = new LazyMessage(workmailSource(own, id));
+    expect((await message.bytes()).equals(mail(2))).toBe(true);
+    await message.close();
+    expect(statuses(id)).toEqual([429, 429, 200]); // the direct GET, then send() retrying once
+
+    const missing = new LazyMessage(workmailSource(own, 'no-such-message'));
+    await expect(missing.headers()).rejects.toBeInstanceOf(MessageNotFoundError);
+    expect(statuses('no-such-message')).toEqual([404, 404]);
+  });
+
+  it('does not fall back after an abort', async () => {
+    const own = defaultClients().messageFlow;
+    const id = stack.flow.load(mail(3));
+    const slow = stack.flow.injectFault({ kind: 'latency', ms: 300 }, { messageId: id });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const message = new LazyMessage(workmailSource(own, id, controller.signal));
+    await expect(message.headers()).rejects.toThrow(/abort/i);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(slow.hits).toBe(1);
+  });
+
+  it('keeps the connection when rules stop after the headers of a small message', async () => {
+    const own = defaultClients().messageFlow;
+    const warm = new LazyMessage(workmailSource(own, stack.flow.load(mail(0))));
+    await warm.bytes();
+    await warm.close();
+    let opened = 0;
+    const count = () => opened++;
+    diagnostics.subscribe('net.client.socket', count);
+    try {
+      for (let n = 4; n < 10; n++) {
+        const message = new LazyMessage(workmailSource(own, stack.flow.load(mail(n))));
+        expect((await message.headers()).subject).toBe(`message ${n}`);
+        await message.close();
+        await new Promise((resolve) => setTimeout(resolve, 20)); // the read-out of the rest ends
+      }
+    } finally {
+      diagnostics.unsubscribe('net.client.socket', count);
+    }
+    expect(opened).toBe(0);
+  });
+});
