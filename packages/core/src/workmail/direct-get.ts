@@ -6,22 +6,33 @@ import {
   type WorkMailMessageFlowClient,
 } from '@aws-sdk/client-workmailmessageflow';
 import { getEndpointFromInstructions } from '@smithy/middleware-endpoint';
-import { type SigningCredentials, signGet } from './sigv4.js';
+
+/** The SDK's Signature Version 4 signer, as the client configured it (credentials, region, service). */
+interface RequestSigner {
+  sign(
+    request: {
+      method: string;
+      protocol: string;
+      hostname: string;
+      port?: number;
+      path: string;
+      query: Record<string, string>;
+      headers: Record<string, string>;
+    },
+    options: { signingDate: Date },
+  ): Promise<{ headers: Record<string, string> }>;
+}
 
 /** What a direct GetRawMessageContent needs from the client, resolved once per client. */
 interface Direct {
   url: URL;
-  region: string;
-  service: string;
-  credentials: () => Promise<SigningCredentials>;
+  signer: RequestSigner;
   clockOffset: () => number;
 }
 
 // The SDK client's resolved configuration: the parts a direct request reuses.
 interface ClientConfig {
-  region: () => Promise<string>;
-  credentials: () => Promise<SigningCredentials>;
-  defaultSigningName?: string;
+  signer: () => Promise<RequestSigner>;
   systemClockOffset?: number;
 }
 
@@ -49,13 +60,8 @@ function direct(client: WorkMailMessageFlowClient): Promise<Direct | undefined> 
         Object.keys(endpoint.headers ?? {}).length === 0 &&
         endpoint.properties?.authSchemes === undefined;
       if (!plain) return undefined;
-      return {
-        url,
-        region: await config.region(),
-        service: config.defaultSigningName ?? 'workmailmessageflow',
-        credentials: () => config.credentials(),
-        clockOffset: () => config.systemClockOffset ?? 0,
-      };
+      // Signing is the SDK's own signer, the one `send()` uses: no hand-written SigV4.
+      return { url, signer: await config.signer(), clockOffset: () => config.systemClockOffset ?? 0 };
     })();
     d.catch(() => resolved.delete(client));
     resolved.set(client, d);
@@ -64,7 +70,7 @@ function direct(client: WorkMailMessageFlowClient): Promise<Direct | undefined> 
 }
 
 /**
- * GetRawMessageContent as one signed GET (Signature Version 4, the client's own endpoint, region and
+ * GetRawMessageContent as one signed GET (the client's own endpoint and SDK signer, so its region and
  * credentials) over a keep-alive connection, without the SDK's middleware stack, which costs more CPU
  * than the rest of a small message's policy. Answers the body of a 200, or undefined for any other
  * answer or a failure to connect: the caller then makes the call through `send()`, whose retries and
@@ -81,14 +87,18 @@ export async function directGet(
     if (!d || !PLAIN_PATH.test(messageId)) return undefined;
     const base = d.url.pathname.endsWith('/') ? d.url.pathname.slice(0, -1) : d.url.pathname;
     const path = `${base}/messages/${messageId}`;
-    const headers = signGet({
-      host: d.url.host,
-      path,
-      region: d.region,
-      service: d.service,
-      credentials: await d.credentials(),
-      date: new Date(Date.now() + d.clockOffset()),
-    });
+    const { headers } = await d.signer.sign(
+      {
+        method: 'GET',
+        protocol: d.url.protocol,
+        hostname: d.url.hostname,
+        ...(d.url.port ? { port: Number(d.url.port) } : {}),
+        path,
+        query: {},
+        headers: { host: d.url.host },
+      },
+      { signingDate: new Date(Date.now() + d.clockOffset()) },
+    );
     const secure = d.url.protocol === 'https:';
     response = await new Promise<IncomingMessage>((resolve, reject) => {
       const request = (secure ? https : http).request({

@@ -115,3 +115,61 @@ describe('GetRawMessageContent without the SDK middleware (wmflow-own client)', 
     expect(opened).toBe(0);
   });
 });
+
+describe('the direct GET is signed for the request it sends', () => {
+  it('carries the SigV4 signature the SDK signer gives that exact request (path, host, date)', async () => {
+    const { createServer } = await import('node:http');
+    const { WorkMailMessageFlowClient } = await import('@aws-sdk/client-workmailmessageflow');
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const seen: { url?: string; headers?: Record<string, string | string[] | undefined> } = {};
+    const server = createServer((req, res) => {
+      seen.url = req.url;
+      seen.headers = req.headers;
+      res.writeHead(200, { 'content-length': '2' }).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const credentials = {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    };
+    const client = new WorkMailMessageFlowClient({
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials,
+    });
+    try {
+      const { directGet } = await import('../../src/workmail/direct-get.js');
+      const body = await directGet(client, 'abc-123');
+      expect(body).toBeDefined();
+      body?.resume();
+      const amzDate = String(seen.headers?.['x-amz-date']);
+      const date = new Date(
+        `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+      );
+      const signer = new SignatureV4({
+        credentials,
+        region: 'eu-west-1',
+        service: 'workmailmessageflow',
+        sha256: Sha256,
+      });
+      const expected = await signer.sign(
+        {
+          method: 'GET',
+          protocol: 'http:',
+          hostname: '127.0.0.1',
+          port,
+          path: seen.url ?? '',
+          query: {},
+          headers: { host: String(seen.headers?.host) },
+        },
+        { signingDate: date },
+      );
+      expect(seen.url).toBe('/messages/abc-123');
+      expect(seen.headers?.authorization).toBe(expected.headers.authorization);
+    } finally {
+      server.close();
+    }
+  });
+});
