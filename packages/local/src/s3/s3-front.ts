@@ -30,7 +30,7 @@ export async function forwardS3(
 
 async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstream: string): Promise<void> {
   const headers = forwardHeaders(req.headers);
-  let body: Buffer | IncomingMessage = req;
+  let body: Buffer | Buffer[] | IncomingMessage = req;
   if (isAwsChunked(req.headers)) {
     try {
       body = (await decodeAwsChunked(req)).body;
@@ -66,6 +66,11 @@ async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstrea
     upstreamReq.on('response', resolve).on('error', reject);
   });
   if (Buffer.isBuffer(body)) upstreamReq.end(body);
+  else if (Array.isArray(body)) {
+    // The chunks as received (no 25 MB concatenation); Content-Length is the client's.
+    for (const chunk of body) upstreamReq.write(chunk);
+    upstreamReq.end();
+  }
   else {
     // A client that goes away mid-body must not leave s3rver storing the part it sent.
     req.on('aborted', () => upstreamReq.destroy(new Error('client aborted the request')));
@@ -89,15 +94,15 @@ async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstrea
   res.end(xml);
 }
 
-/** The request body, or undefined when the request ended before all of it arrived. */
-async function readWhole(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The request body's chunks, or undefined when the request ended before all of it arrived. */
+async function readWhole(req: IncomingMessage): Promise<Buffer[] | undefined> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of req) chunks.push(chunk as Buffer);
   } catch {
     return undefined;
   }
-  return req.complete ? Buffer.concat(chunks) : undefined;
+  return req.complete ? chunks : undefined;
 }
 
 function isAwsChunked(headers: IncomingHttpHeaders): boolean {
