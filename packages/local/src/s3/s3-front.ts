@@ -70,8 +70,7 @@ async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstrea
     // The chunks as received (no 25 MB concatenation); Content-Length is the client's.
     for (const chunk of body) upstreamReq.write(chunk);
     upstreamReq.end();
-  }
-  else {
+  } else {
     // A client that goes away mid-body must not leave s3rver storing the part it sent.
     req.on('aborted', () => upstreamReq.destroy(new Error('client aborted the request')));
     body.pipe(upstreamReq);
