@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type HashedUpload, isPreconditionFailed, type UploadParams } from './upload.js';
+
+const STREAM_ATTEMPTS = 3;
+const PIECE_BYTES = 256 * 1024;
+
+/**
+ * One PutObject whose body is the source itself, of the announced length: S3 stores nothing unless every
+ * byte arrives, and a source failure aborts the request. The SDK never retries a streamed body, so a
+ * transient S3 failure is retried here from the start of the (spooled) message.
+ */
+export async function uploadStreamed(
+  s3: S3Client,
+  params: UploadParams,
+  open: () => AsyncIterable<Buffer>,
+  length: number,
+  signal: AbortSignal,
+): Promise<HashedUpload> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await putStreamed(s3, params, open, length, signal);
+    } catch (error) {
+      if (attempt >= STREAM_ATTEMPTS || signal.aborted || !isRetryableS3(error)) throw error;
+      await delay(50 * 2 ** attempt * (0.5 + Math.random()), signal);
+    }
+  }
+}
+
+async function putStreamed(
+  s3: S3Client,
+  params: UploadParams,
+  open: () => AsyncIterable<Buffer>,
+  length: number,
+  signal: AbortSignal,
+): Promise<HashedUpload> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const request = new AbortController();
+  const stop = () => request.abort(signal.reason);
+  // A deadline that fired before this attempt (during a back-off) stops it too: no listener would see it.
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  const source = { failure: undefined as unknown };
+  async function* hashed(): AsyncGenerator<Buffer> {
+    try {
+      // Socket-sized chunks gathered into larger pieces: fewer aws-chunked frames and socket writes.
+      let held: Buffer[] = [];
+      let heldBytes = 0;
+      for await (const chunk of open()) {
+        hash.update(chunk);
+        size += chunk.length;
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes >= PIECE_BYTES) {
+          yield held.length === 1 ? chunk : Buffer.concat(held, heldBytes);
+          held = [];
+          heldBytes = 0;
+        }
+      }
+      if (heldBytes > 0) yield Buffer.concat(held, heldBytes);
+    } catch (error) {
+      // The request must not end as if the body were whole: abort it, S3 keeps nothing.
+      source.failure = error;
+      request.abort(error);
+      throw error;
+    }
+  }
+  const body = Readable.from(hashed(), { objectMode: false });
+  // The failure is kept in `source` and rethrown below; the request may already have let go of the stream.
+  body.on('error', () => {});
+  try {
+    await s3.send(new PutObjectCommand({ ...params, Body: body, ContentLength: length, IfNoneMatch: '*' }), {
+      abortSignal: request.signal,
+    });
+    if (size !== length) throw new Error(`streamed ${size} of the ${length} bytes announced`);
+    return { outcome: 'written', sha256: hash.digest('hex'), size };
+  } catch (error) {
+    if (source.failure !== undefined) throw source.failure;
+    if (!isPreconditionFailed(error)) throw error;
+    // S3 may refuse before the body is read: the digest compared with the stored copy is of the whole message.
+    return { outcome: 'exists', ...(await digestOf(open())) };
+  } finally {
+    signal.removeEventListener('abort', stop);
+    body.destroy();
+  }
+}
+
+async function digestOf(body: AsyncIterable<Buffer>): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of body) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/** A transient S3 answer (throttling, 5xx, a reset) — not the source's failure nor the deadline. */
+function isRetryableS3(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  if (e?.name === 'MessageReadError' || e?.name === 'AbortError') return false;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status !== undefined) return status === 429 || status >= 500;
+  return e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || e?.name === 'TimeoutError';
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
