@@ -170,7 +170,7 @@ export function budgetMisses(results: readonly Result[]): string[] {
   );
   if (policy) {
     const speedup = policy.wmflow.perSecond.median / policy.baseline.perSecond.median;
-    if (speedup < 1.5) misses.push(`10-rule policy msgs/s vs baseline: ${speedup.toFixed(2)} (budget ≥ 1.5)`);
+    if (speedup < 1.5) misses.push(`10-rule policy msgs/s vs baseline: ${speedup.toFixed(3)} (budget ≥ 1.5)`);
   }
   const cold = results.filter((r): r is ColdStartResultRow => r.kind === 'cold-start');
   const eager = cold.find((r) => r.name.startsWith('baseline'));
@@ -185,7 +185,7 @@ export function budgetMisses(results: readonly Result[]): string[] {
     const speedup = two.perSecond.median / one.perSecond.median;
     if (!(speedup >= 1.7))
       misses.push(
-        `replay -j 2 msgs/s vs -j 1: ${speedup.toFixed(2)} (budget ≥ 1.7; two CPU-bound processes ran ${scaling?.cpuScaling.median.toFixed(2)}× as fast as one here; -j 1 kept ${one.coresBusy?.median.toFixed(2)} cores busy)`,
+        `replay -j 2 msgs/s vs -j 1: ${speedup.toFixed(3)} (budget ≥ 1.7; two CPU-bound processes ran ${scaling?.cpuScaling.median.toFixed(2)}× as fast as one here; -j 1 kept ${one.coresBusy?.median.toFixed(2)} cores busy)`,
       );
   }
   return misses;
