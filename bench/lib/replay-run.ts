@@ -43,13 +43,23 @@ export interface ReplayRun {
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** utime + stime + cutime + cstime of a process, in seconds (threads included, waited children too). */
+/**
+ * CPU seconds of a process and its running children: utime + stime + cutime + cstime (threads included,
+ * children already waited for too) plus utime + stime of each child still running (a worker's time reaches
+ * its parent's cutime only once it is reaped).
+ */
 async function processCpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (fields.length < 15) return undefined;
-  const ticks = [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0);
-  return ticks / TICKS_PER_SECOND;
+  const ticks = async (id: string | number, fields: number[]) => {
+    const stat = await readFile(`/proc/${id}/stat`, 'utf8').catch(() => '');
+    const values = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return values.length < 15 ? undefined : fields.reduce((n, i) => n + Number(values[i]), 0);
+  };
+  const own = await ticks(pid ?? 0, [11, 12, 13, 14]);
+  if (own === undefined) return undefined;
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  let total = own;
+  for (const child of children.split(' ').filter(Boolean)) total += (await ticks(child, [11, 12])) ?? 0;
+  return total / TICKS_PER_SECOND;
 }
 
 /** Runs `wmflow replay <dir> --function <fn> -j <jobs> --json` from source and measures it. */
