@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
   PutObjectCommand,
@@ -6,6 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { WmflowError } from '@wmflow/core';
+import { digestOf } from './digest.js';
 import { isPreconditionFailed } from './upload.js';
 
 /**
@@ -41,12 +41,7 @@ export async function storedDigest(
 ): Promise<{ sha256: string; size: number } | undefined> {
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of got.Body as AsyncIterable<Uint8Array>) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
+    const { sha256, size } = await digestOf(got.Body as AsyncIterable<Uint8Array>);
     if (got.ContentLength !== undefined && got.ContentLength !== size) {
       throw new JournalError(
         's3',
@@ -54,7 +49,7 @@ export async function storedDigest(
         `reading s3://${bucket}/${key} back ended at ${size} of ${got.ContentLength} bytes`,
       );
     }
-    return { sha256: hash.digest('hex'), size };
+    return { sha256, size };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

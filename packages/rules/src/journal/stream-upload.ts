@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isTransient, MessageReadError } from '@wmflow/core';
+import { digestOf } from './digest.js';
 import { type HashedUpload, isPreconditionFailed, type UploadParams } from './upload.js';
 
 const STREAM_ATTEMPTS = 3;
@@ -22,7 +24,7 @@ export async function uploadStreamed(
     try {
       return await putStreamed(s3, params, open, length, signal);
     } catch (error) {
-      if (attempt >= STREAM_ATTEMPTS || signal.aborted || !isRetryableS3(error)) throw error;
+      if (attempt >= STREAM_ATTEMPTS || !isRetryableS3(error, signal)) throw error;
       await delay(50 * 2 ** attempt * (0.5 + Math.random()), signal);
     }
   }
@@ -87,23 +89,12 @@ async function putStreamed(
   }
 }
 
-async function digestOf(body: AsyncIterable<Buffer>): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of body) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
-
-/** A transient S3 answer (throttling, 5xx, a reset) — not the source's failure nor the deadline. */
-function isRetryableS3(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-  if (e?.name === 'MessageReadError' || e?.name === 'AbortError') return false;
-  const status = e?.$metadata?.httpStatusCode;
-  if (status !== undefined) return status === 429 || status >= 500;
-  return e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || e?.name === 'TimeoutError';
+/**
+ * A transient S3 failure (throttling, 5xx, a reset), by the project's one definition, that a new attempt may
+ * cure: not the source's own failure, which is sticky, nor the deadline, which ends the work.
+ */
+function isRetryableS3(error: unknown, signal: AbortSignal): boolean {
+  return !signal.aborted && !(error instanceof MessageReadError) && isTransient(error);
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
