@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { type HandOff, readHandedOff } from './hand-off.js';
 import { MessageReadError } from './read-error.js';
+import { checkNotLonger, checkWhole, nextSourceChunk, type SourceChecks } from './source-checks.js';
 import { SpillFile } from './spill-file.js';
 
 /** A source closed at most this many bytes before its end is read out (and dropped), not destroyed. */
@@ -68,6 +69,12 @@ export class Spool {
   private failure?: MessageReadError;
   /** While a re-fetch repeats held bytes: their expected digest and the running one. */
   private repeat?: { expected: string; hash: Hash };
+  /** The spool's own checks, for every reader of the source (this spool's pulls, a hand-off reader). */
+  private readonly checks: SourceChecks = {
+    expectedLength: () => this.expectedLength,
+    closed: () => this.closed,
+    fail: (reason, message, cause) => this.fail(reason, message, cause),
+  };
   /** A {@link Spool.passOn} reader takes the source over once memory holds this many bytes. */
   private handOffAt?: number;
   /** The source taken over by the pass-on reader. */
@@ -123,11 +130,7 @@ export class Spool {
     }
     const tail = this.handedOff;
     if (!tail) return;
-    yield* readHandedOff(tail, {
-      expectedLength: () => this.expectedLength,
-      closed: () => this.closed,
-      fail: (reason, message, cause) => this.fail(reason, message, cause),
-    });
+    yield* readHandedOff(tail, this.checks);
   }
 
   /** The whole message as the chunks held in memory, once it is read to its end and was not spilled. */
@@ -216,20 +219,8 @@ export class Spool {
     if (!this.iterator) await this.reopen();
     const iterator = this.iterator as AsyncIterator<Buffer>;
     for (;;) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        if (this.closed) this.fail('closed', 'message read after the invocation closed it', error);
-        this.fail(
-          'source',
-          `message source failed after ${this.length} bytes: ${(error as Error).message}`,
-          error,
-        );
-      }
-      if (this.closed) this.fail('closed', 'message read after the invocation closed it');
-      if (next.done) return this.end();
-      let chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+      let chunk = await nextSourceChunk(iterator, this.length, this.checks);
+      if (chunk === undefined) return this.end();
       if (this.skip > 0) {
         const repeated = chunk.subarray(0, this.skip);
         this.repeat?.hash.update(repeated);
@@ -238,9 +229,7 @@ export class Spool {
         if (this.skip === 0) this.checkRepeat();
         if (chunk.length === 0) continue;
       }
-      if (this.expectedLength !== undefined && this.length + chunk.length > this.expectedLength) {
-        this.fail('long', `message source sent more than the ${this.expectedLength} bytes it announced`);
-      }
+      checkNotLonger(this.length + chunk.length, this.checks);
       await this.append(chunk);
       return true;
     }
@@ -293,12 +282,7 @@ export class Spool {
   private end(): false {
     if (this.skip > 0)
       this.fail('changed', `message fetched again ended before the ${this.length} bytes held`);
-    if (this.expectedLength !== undefined && this.length !== this.expectedLength) {
-      this.fail(
-        'short',
-        `message source ended at ${this.length} of the ${this.expectedLength} bytes it announced`,
-      );
-    }
+    checkWhole(this.length, this.checks);
     this.ended = true;
     this.source = undefined;
     this.iterator = undefined;

@@ -1,0 +1,47 @@
+import type { MessageReadError } from './read-error.js';
+
+/** What reading a message source needs of its spool: the announced length, whether it closed, its sticky failure. */
+export interface SourceChecks {
+  expectedLength(): number | undefined;
+  closed(): boolean;
+  fail(reason: MessageReadError['reason'], message: string, cause?: unknown): never;
+}
+
+const CLOSED = 'message read after the invocation closed it';
+
+/**
+ * The next chunk of a message source as bytes, or undefined at its end, with the spool's checks: a close while
+ * waiting, or a source that fails after `offset` bytes, is the spool's sticky failure.
+ */
+export async function nextSourceChunk(
+  iterator: AsyncIterator<Buffer>,
+  offset: number,
+  spool: SourceChecks,
+): Promise<Buffer | undefined> {
+  let next: IteratorResult<Buffer>;
+  try {
+    next = await iterator.next();
+  } catch (error) {
+    if (spool.closed()) spool.fail('closed', CLOSED, error);
+    spool.fail('source', `message source failed after ${offset} bytes: ${(error as Error).message}`, error);
+  }
+  if (spool.closed()) spool.fail('closed', CLOSED);
+  if (next.done) return undefined;
+  return Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+}
+
+/** Fails when `offset` bytes are more than the source announced. */
+export function checkNotLonger(offset: number, spool: SourceChecks): void {
+  const expected = spool.expectedLength();
+  if (expected !== undefined && offset > expected) {
+    spool.fail('long', `message source sent more than the ${expected} bytes it announced`);
+  }
+}
+
+/** Fails when a source that ended after `offset` bytes sent fewer than it announced. */
+export function checkWhole(offset: number, spool: SourceChecks): void {
+  const expected = spool.expectedLength();
+  if (expected !== undefined && offset !== expected) {
+    spool.fail('short', `message source ended at ${offset} of the ${expected} bytes it announced`);
+  }
+}
