@@ -9,6 +9,7 @@ export {
   normalizeDomain,
   sameAddress,
 } from './address.js';
+export { digestOf } from './digest.js';
 export type { AppliedEdits, ApplyEditsOptions } from './edit/apply-edits.js';
 export type { Disclaimer, Edit, MessageEditor, PartInfo } from './edit/edits.js';
 export { EditError } from './edit/edits.js';
@@ -67,7 +68,12 @@ export type { SpoolOptions } from './message/spool.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';
-export { resetSharedS3Client, sharedS3Client } from './s3-client.js';
+export {
+  resetSharedS3Client,
+  sharedS3Client,
+  UNSIGNED_PAYLOAD_FROM_BYTES,
+  unsignedLargePayloads,
+} from './s3-client.js';
 export { isBucketName, isValidKeyPrefix } from './s3-names.js';
 export { isTransient, TransientError } from './transient.js';
 export type {

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
 
 let shared: S3Client | undefined;
 
@@ -6,6 +7,7 @@ let shared: S3Client | undefined;
  * The S3 client for this Lambda container, created on first use and shared by every engine adapter and
  * rule (journaling). Region, credentials and endpoint come from the environment (`AWS_ENDPOINT_URL_S3`);
  * `AWS_S3_FORCE_PATH_STYLE=true` selects path-style addresses, which local S3 servers on 127.0.0.1 need.
+ * Large bodies go with an unsigned payload over TLS (see {@link unsignedLargePayloads}).
  *
  * @example
  * ```ts
@@ -13,11 +15,59 @@ let shared: S3Client | undefined;
  * ```
  */
 export function sharedS3Client(): S3Client {
-  shared ??= new S3Client({ forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' });
+  if (!shared) {
+    shared = new S3Client({ forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' });
+    unsignedLargePayloads(shared);
+  }
   return shared;
 }
 
 /** Forgets the shared S3 client (tests that change the environment between cases). */
 export function resetSharedS3Client(): void {
   shared = undefined;
+}
+
+/** Bodies from this size on are sent with an unsigned payload (when the connection allows it). */
+export const UNSIGNED_PAYLOAD_FROM_BYTES = 64 * 1024;
+
+/**
+ * Makes `client` send in-memory bodies of {@link UNSIGNED_PAYLOAD_FROM_BYTES} or more (the 5 MiB parts of
+ * an update upload) with `x-amz-content-sha256: UNSIGNED-PAYLOAD`, S3's documented unsigned-payload option,
+ * over HTTPS or to a loopback address only. Without it, SigV4 hashes every part with SHA-256 on the
+ * function's CPU before sending it (about 30 ms per 25 MB on the bench machine), though TLS already
+ * protects the bytes in transit and, with the SDK's default checksum setting, S3 verifies the part's CRC32.
+ * Streamed bodies are unsigned already; small requests keep a signed payload.
+ *
+ * @example
+ * ```ts
+ * const s3 = unsignedLargePayloads(new S3Client({}));
+ * ```
+ */
+export function unsignedLargePayloads(client: S3Client): S3Client {
+  const middleware: BuildMiddleware<object, MetadataBearer> = (next) => async (args) => {
+    const request = args.request as {
+      protocol?: string;
+      hostname?: string;
+      headers?: Record<string, string>;
+      body?: unknown;
+    };
+    const body = request.body;
+    if (
+      request.headers &&
+      ArrayBuffer.isView(body) &&
+      body.byteLength >= UNSIGNED_PAYLOAD_FROM_BYTES &&
+      (request.protocol === 'https:' || isLoopback(request.hostname ?? ''))
+    ) {
+      request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    }
+    return next(args);
+  };
+  client.middlewareStack.add(middleware, { step: 'build', name: 'wmflowUnsignedLargePayloads' });
+  return client;
+}
+
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || hostname.startsWith('127.')
+  );
 }

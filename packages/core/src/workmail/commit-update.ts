@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow';
 import { Upload } from '@aws-sdk/lib-storage';
+import { digestOf } from '../digest.js';
 import type { ApplyEditsOptions, EditedStream } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
@@ -74,7 +74,7 @@ export async function commitUpdate(args: {
       const reason = `WorkMail would reject the update: ${check.problems.map((p) => p.reason).join('; ')}`;
       return { status: 'skipped', reason, changes, skipped };
     }
-    const { sha256, size } = await piped.uploaded;
+    const { size } = await piped.uploaded;
     // The deadline may have fired while the update was uploaded: committing now would outlive the answer.
     if (args.signal.aborted) {
       await piped.discard();
@@ -90,7 +90,7 @@ export async function commitUpdate(args: {
       );
     } catch (error) {
       if (!answerLost(error) || args.signal.aborted) throw error;
-      return await resolveLostAnswer(args, { key, sha256, size, changes, skipped }, error);
+      return await resolveLostAnswer(args, { key, size, changes, skipped }, error);
     }
     return { status: 'committed', key, size, changes, skipped };
   } catch (error) {
@@ -109,8 +109,8 @@ const loadChecker = lazyModule(() => import('../mime/update-check.js'));
 
 /**
  * One pipeline, no temporary file: the edited bytes flow to the update checker and to S3 at once, with
- * backpressure (the slower reader sets the pace; S3 parts are sent one at a time). The digest and size of
- * what was uploaded are taken on the way. `discard` stops the upload and deletes what reached S3, for an
+ * backpressure (the slower reader sets the pace; two S3 parts in flight). The size of what was uploaded is
+ * counted on the way; no digest: only a lost answer needs one, and it reads the stored object back. `discard` stops the upload and deletes what reached S3, for an
  * update that is not committed (no change, refused by the checker, failed).
  */
 function pipeUpdate(
@@ -122,11 +122,9 @@ function pipeUpdate(
   const abortController = new AbortController();
   const onAbort = () => abortController.abort();
   args.signal.addEventListener('abort', onAbort, { once: true });
-  const hash = createHash('sha256');
   let size = 0;
   const toS3 = new PassThrough({
     transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
       size += chunk.length;
       done(null, chunk);
     },
@@ -147,7 +145,7 @@ function pipeUpdate(
     abortController,
   })
     .done()
-    .then(() => ({ sha256: hash.digest('hex'), size }));
+    .then(() => ({ size }));
   // A reader that stops early (a failed upload, a checker done before the end) must not stall the other.
   uploaded.catch(() => toS3.resume());
   const check = checkUpdate(args.message.stream(), toCheck).finally(() => toCheck.resume());
@@ -179,30 +177,42 @@ function answerLost(error: unknown): boolean {
 }
 
 /**
- * Reads the message back: our bytes mean the update was applied; other bytes mean it was not (a
- * transient failure, retried); a read that fails leaves the outcome `unknown`.
+ * Reads the message back and the update as stored in S3: the same bytes mean the update was applied;
+ * other bytes mean it was not (a transient failure, retried); a read that fails leaves the outcome
+ * `unknown`.
  */
 async function resolveLostAnswer(
-  args: { clients: FlowClients; messageId: string; signal: AbortSignal },
-  sent: { key: string; sha256: string; size: number; changes: string[]; skipped: string[] },
+  args: { clients: FlowClients; messageId: string; signal: AbortSignal; options: UpdateOptions },
+  sent: { key: string; size: number; changes: string[]; skipped: string[] },
   lost: unknown,
 ): Promise<EditOutcome> {
   const { key, changes, skipped } = sent;
   let current: { sha256: string; size: number };
+  let stored: { sha256: string; size: number };
   try {
-    const stream = await workmailSource(args.clients.messageFlow, args.messageId, args.signal)();
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-    current = { sha256: hash.digest('hex'), size };
+    const readBack = async () =>
+      digestOf(
+        (await workmailSource(
+          args.clients.messageFlow,
+          args.messageId,
+          args.signal,
+        )()) as AsyncIterable<Buffer>,
+      );
+    const readStored = async () => {
+      const object = await args.clients.s3.send(
+        new GetObjectCommand({ Bucket: args.options.bucket, Key: key }),
+        {
+          abortSignal: args.signal,
+        },
+      );
+      return digestOf(object.Body as AsyncIterable<Uint8Array>);
+    };
+    [current, stored] = await Promise.all([readBack(), readStored()]);
   } catch (error) {
     const reason = `the update's answer was lost (${(lost as Error).message}) and reading the message back failed (${(error as Error).message})`;
     return { status: 'unknown', reason, key, changes, skipped };
   }
-  if (current.sha256 === sent.sha256 && current.size === sent.size) {
+  if (stored.size === sent.size && current.sha256 === stored.sha256 && current.size === stored.size) {
     return { status: 'committed', key, size: sent.size, changes, skipped };
   }
   throw new TransientError(`update not applied: its answer was lost (${(lost as Error).message})`, {

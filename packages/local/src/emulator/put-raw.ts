@@ -35,8 +35,11 @@ export async function putRawMessageContent(
 ): Promise<MessageVersion> {
   deps.store.assertWritable(id);
   const reference = readReference(input);
-  const content = await fetchObject(deps, reference);
-  const result = await checkUpdate(deps.store.current(id).content, content);
+  const body = await openObject(deps, reference);
+  // The check reads the object as it arrives; the chunks are kept for the new version.
+  const chunks: Uint8Array[] = [];
+  const result = await checkUpdate(deps.store.current(id).content, collect(deps, reference, body, chunks));
+  const content = Buffer.concat(chunks);
   if (!result.ok) {
     throw new FlowApiError(
       'MessageRejected',
@@ -73,9 +76,7 @@ function readReference(input: unknown): S3Reference {
   return objectVersion === undefined ? { bucket, key } : { bucket, key, objectVersion };
 }
 
-async function fetchObject(deps: PutRawDeps, reference: S3Reference): Promise<Buffer> {
-  const where = `s3://${reference.bucket}/${reference.key}`;
-  let body: AsyncIterable<Uint8Array>;
+async function openObject(deps: PutRawDeps, reference: S3Reference): Promise<AsyncIterable<Uint8Array>> {
   try {
     const object = await deps.s3.send(
       new GetObjectCommand({
@@ -84,24 +85,35 @@ async function fetchObject(deps: PutRawDeps, reference: S3Reference): Promise<Bu
         VersionId: reference.objectVersion,
       }),
     );
-    body = object.Body as AsyncIterable<Uint8Array>;
+    return object.Body as AsyncIterable<Uint8Array>;
   } catch (error) {
     const reason = error instanceof Error ? error.name : String(error);
-    throw new FlowApiError('InvalidContentLocation', `WorkMail could not read ${where}: ${reason}`);
+    throw new FlowApiError('InvalidContentLocation', `WorkMail could not read ${where(reference)}: ${reason}`);
   }
-  const chunks: Uint8Array[] = [];
+}
+
+async function* collect(
+  deps: PutRawDeps,
+  reference: S3Reference,
+  body: AsyncIterable<Uint8Array>,
+  chunks: Uint8Array[],
+): AsyncGenerator<Uint8Array> {
   let length = 0;
   for await (const chunk of body) {
     length += chunk.length;
     if (length > deps.maxMessageBytes) {
       throw new FlowApiError(
         'MessageRejected',
-        `Message rejected: ${where} is over ${deps.maxMessageBytes} bytes`,
+        `Message rejected: ${where(reference)} is over ${deps.maxMessageBytes} bytes`,
       );
     }
     chunks.push(chunk);
+    yield chunk;
   }
-  return Buffer.concat(chunks);
+}
+
+function where(reference: S3Reference): string {
+  return `s3://${reference.bucket}/${reference.key}`;
 }
 
 function field(value: unknown, name: string): unknown {

@@ -4,8 +4,7 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { WmflowError } from '@wmflow/core';
-import { digestOf } from './digest.js';
+import { digestOf, WmflowError } from '@wmflow/core';
 import { isPreconditionFailed } from './upload.js';
 
 /**

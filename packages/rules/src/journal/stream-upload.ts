@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isTransient, MessageReadError } from '@wmflow/core';
-import { digestOf } from './digest.js';
+import { digestOf, isTransient, MessageReadError } from '@wmflow/core';
 import { type HashedUpload, isPreconditionFailed, type UploadParams } from './upload.js';
 
 const STREAM_ATTEMPTS = 3;
