@@ -88,7 +88,10 @@ async function openObject(deps: PutRawDeps, reference: S3Reference): Promise<Asy
     return object.Body as AsyncIterable<Uint8Array>;
   } catch (error) {
     const reason = error instanceof Error ? error.name : String(error);
-    throw new FlowApiError('InvalidContentLocation', `WorkMail could not read ${where(reference)}: ${reason}`);
+    throw new FlowApiError(
+      'InvalidContentLocation',
+      `WorkMail could not read ${where(reference)}: ${reason}`,
+    );
   }
 }
 
