@@ -24,8 +24,11 @@ export async function runChain(
   failures: RuleFailure[],
   /** False hands transient failures to the rule's policy too (`FlowOptions.transientErrors: 'rule-policy'`). */
   transientFails = true,
+  /** Called before the last rule runs: the engine knows then whether later reads of the message can come. */
+  beforeLastRule?: () => void,
 ): Promise<void> {
-  for (const current of rules) {
+  for (const [index, current] of rules.entries()) {
+    if (index === rules.length - 1) beforeLastRule?.();
     if (state.isFrozen) return;
     if (!current.sideEffect && !current.overrides && state.openCount() === 0) continue;
     const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: false };

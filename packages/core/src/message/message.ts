@@ -39,6 +39,12 @@ export interface MessageAccess {
    * Optional: without it, use `stream()`.
    */
   lastStream?(): Readable;
+  /**
+   * Tells the message that the rest of the invocation reads it in full at most once more (the engine calls it
+   * before the last rule when no edit can be committed): `stream()` then hands bytes on as `lastStream()`
+   * does, without a temporary file. A read after that fetches the message again. Optional.
+   */
+  beginFinalReads?(): void;
   /** The raw MIME bytes whole (up to `maxMessageBytes`). */
   bytes(): Promise<Buffer>;
   /** Bodies and attachments, decoded (up to the parse limits); attachments of attached messages included. */
@@ -98,6 +104,7 @@ export class LazyMessage implements MessageAccess {
   private readonly authMemo = new Map<string, Promise<AuthVerdicts>>();
 
   private readonly releaseAbove: number;
+  private finalReads = false;
 
   constructor(open: () => Promise<Readable>, options: LazyMessageOptions = {}) {
     this.limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
@@ -133,7 +140,11 @@ export class LazyMessage implements MessageAccess {
   }
 
   stream(): Readable {
-    return this.spool.reader();
+    return this.finalReads ? this.lastStream() : this.spool.reader();
+  }
+
+  beginFinalReads(): void {
+    this.finalReads = true;
   }
 
   lastStream(): Readable {

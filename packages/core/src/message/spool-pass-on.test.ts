@@ -85,6 +85,26 @@ describe('spool: passOn, the last read of an invocation', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('serves a second pass-on reader whole, from a fresh fetch, after the first read all or stopped early', async () => {
+    const { fetches, open } = counted(message);
+    const spool = new Spool(open, { memoryBytes: 50_000, tempDir: dir });
+    expect((await collect(spool.passOn(20_000))).equals(message)).toBe(true);
+    // A retry (the journal's streamed PutObject after a 5xx) reads it again the same way.
+    expect((await collect(spool.passOn(20_000))).equals(message)).toBe(true);
+    expect(fetches.count).toBe(2);
+    // A reader that stops in the handed-on part (an upload that failed) leaves no stale hand-off behind.
+    const abandoned = spool.passOn(20_000);
+    let read = 0;
+    for await (const chunk of abandoned) {
+      read += chunk.length;
+      if (read > 100_000) break;
+    }
+    expect((await collect(spool.passOn(20_000))).equals(message)).toBe(true);
+    expect(fetches.count).toBe(4);
+    expect(await readdir(dir)).toEqual([]);
+    await spool.close();
+  });
+
   it('reads from the temporary file when an earlier read already spooled the message', async () => {
     const { fetches, open } = counted(message);
     const spool = new Spool(open, {

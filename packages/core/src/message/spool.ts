@@ -79,6 +79,8 @@ export class Spool {
   private handOffAt?: number;
   /** The source taken over by the pass-on reader. */
   private handedOff?: HandOff;
+  /** The handed-off source a pass-on reader is reading now (close() stops it). */
+  private tailReading?: HandOff;
 
   constructor(
     private readonly open: () => Promise<Readable>,
@@ -130,7 +132,17 @@ export class Spool {
     }
     const tail = this.handedOff;
     if (!tail) return;
-    yield* readHandedOff(tail, this.checks);
+    // A hand-off serves one reader: the next read past the bytes held fetches the source again.
+    this.handedOff = undefined;
+    this.tailReading = tail;
+    let whole = false;
+    try {
+      yield* readHandedOff(tail, this.checks);
+      whole = true;
+    } finally {
+      if (this.tailReading === tail) this.tailReading = undefined;
+      if (!whole) tail.source?.destroy();
+    }
   }
 
   /** The whole message as the chunks held in memory, once it is read to its end and was not spilled. */
@@ -183,6 +195,7 @@ export class Spool {
       this.source?.destroy();
     }
     this.handedOff?.source?.destroy();
+    this.tailReading?.source?.destroy();
     this.source = undefined;
     this.iterator = undefined;
     // Readers still running keep the bytes held; the last one out drops the file.

@@ -43,7 +43,8 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
   const failures: RuleFailure[] = [];
   let deadlineHit = false;
   try {
-    const work = runChain(s.rules, state, s.onError, failures);
+    // SES commits no edit: the last rule's full read is the invocation's last (no spill to /tmp).
+    const work = runChain(s.rules, state, s.onError, failures, true, () => message.beginFinalReads());
     const budget = deadlineBudget(
       s.deadline,
       true,

@@ -70,6 +70,10 @@ export class ReceiptMessage implements MessageAccess {
     return this.inner.stream();
   }
 
+  beginFinalReads(): void {
+    this.inner.beginFinalReads();
+  }
+
   bytes(): Promise<Buffer> {
     return this.inner.bytes();
   }

@@ -71,7 +71,9 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
   let deadlineHit = false;
   try {
     const work = (async () => {
-      await runChain(s.rules, state, s.onError, failures, s.transientErrors === 'fail-invocation');
+      // Without an edit to commit, the last rule's full read is the invocation's last: no spill to /tmp.
+      const lastReads = !s.synchronous || !s.updates ? () => message.beginFinalReads?.() : undefined;
+      await runChain(s.rules, state, s.onError, failures, s.transientErrors === 'fail-invocation', lastReads);
       committing = true;
       edit = await editOutcome(s, state, event, clients);
       applyStripFallback(state, edit);

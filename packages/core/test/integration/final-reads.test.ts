@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalStack, startLocalStack } from '@wmflow/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FlowClients, flow, type Rule, rule } from '../../src/index.js';
+import { captureLogger, lambdaContext, makeFlowEvent } from '../../src/testing/index.js';
+
+// The engine tells the message when the last rule runs and no edit can be committed: that rule's full read
+// is the invocation's last, so the bytes past the memory share are handed on instead of spilled to /tmp.
+let stack: LocalStack;
+let clients: FlowClients;
+let spillDir: string;
+const savedTmp = process.env.TMPDIR;
+const CRLF = '\r\n';
+const message = Buffer.concat([
+  Buffer.from(['From: a@partner.example', 'To: b@corp.example', 'Subject: big', '', ''].join(CRLF)),
+  Buffer.alloc(6 * 1024 * 1024, 'B'),
+]);
+const sha = (x: Buffer) => createHash('sha256').update(x).digest('hex');
+
+beforeAll(async () => {
+  stack = await startLocalStack({});
+  clients = { messageFlow: stack.messageFlow, s3: stack.s3 };
+  spillDir = await mkdtemp(join(tmpdir(), 'wmflow-final-reads-'));
+  process.env.TMPDIR = spillDir;
+}, 60_000);
+afterAll(async () => {
+  process.env.TMPDIR = savedTmp;
+  await rm(spillDir, { recursive: true, force: true });
+  await stack?.stop();
+});
+
+const gets = (id: string) =>
+  stack.flow.requests().filter((r) => r.operation === 'get' && r.messageId === id).length;
+
+/** A rule that reads the whole message, records its digest and whether a spill file existed at the end. */
+function reader(name: string, seen: { sha256: string; spilled: boolean }[]): Rule {
+  return rule(name, async (ctx) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.message.stream()) chunks.push(chunk as Buffer);
+    const spilled = (await readdir(spillDir)).some((f) => f.startsWith('wmflow-spool-'));
+    seen.push({ sha256: sha(Buffer.concat(chunks)), spilled });
+  });
+}
+
+async function run(rules: Rule[], options: { synchronous: boolean; updates?: boolean }) {
+  const id = stack.flow.load(message);
+  const handler = flow({
+    clients,
+    logger: captureLogger(),
+    synchronous: options.synchronous,
+    rules,
+    ...(options.updates ? { updates: { bucket: 'updates' } } : {}),
+  });
+  await handler(makeFlowEvent({ messageId: id }), lambdaContext());
+  return id;
+}
+
+describe('final reads', () => {
+  it('hands the last rule its read without a temporary file when no edit can be committed', async () => {
+    const seen: { sha256: string; spilled: boolean }[] = [];
+    const id = await run([reader('only', seen)], { synchronous: false });
+    expect(seen).toEqual([{ sha256: sha(message), spilled: false }]);
+    expect(gets(id)).toBe(1);
+  });
+
+  it('spools for a later rule, and a read after the hand-off fetches the message again, whole', async () => {
+    const readsTwice = (seen: string[]) =>
+      rule('reads-twice', async (ctx) => {
+        for (let i = 0; i < 2; i++) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of ctx.message.stream()) chunks.push(chunk as Buffer);
+          seen.push(sha(Buffer.concat(chunks)));
+        }
+      });
+    const first: { sha256: string; spilled: boolean }[] = [];
+    const last: string[] = [];
+    const id = await run([reader('first', first), readsTwice(last)], { synchronous: false });
+    // The first rule's read spooled (a later rule might need the bytes); the last rule read from the spool.
+    expect(first).toEqual([{ sha256: sha(message), spilled: true }]);
+    expect(last).toEqual([sha(message), sha(message)]);
+    expect(gets(id)).toBe(1);
+    // Alone, the rule is handed the message, then fetches it again: every byte, checked against the bytes held.
+    const alone: string[] = [];
+    const twice = await run([readsTwice(alone)], { synchronous: false });
+    expect(alone).toEqual([sha(message), sha(message)]);
+    expect(gets(twice)).toBe(2);
+  });
+
+  it('keeps spooling in the last rule of a synchronous flow that can commit edits (the editor reads after it)', async () => {
+    const seen: { sha256: string; spilled: boolean }[] = [];
+    await run([reader('only', seen)], { synchronous: true, updates: true });
+    expect(seen).toEqual([{ sha256: sha(message), spilled: true }]);
+  });
+});
