@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { digestOf, isTransient, MessageReadError } from '@wmflow/core';
 import { type HashedUpload, isPreconditionFailed, type UploadParams } from './upload.js';
 
 const STREAM_ATTEMPTS = 3;
-const PIECE_BYTES = 256 * 1024;
 
 /**
  * One PutObject whose body is the source itself, of the announced length: S3 stores nothing unless every
@@ -44,31 +43,24 @@ async function putStreamed(
   if (signal.aborted) stop();
   else signal.addEventListener('abort', stop, { once: true });
   const source = { failure: undefined as unknown };
-  async function* hashed(): AsyncGenerator<Buffer> {
-    try {
-      // Socket-sized chunks gathered into larger pieces: fewer aws-chunked frames and socket writes.
-      let held: Buffer[] = [];
-      let heldBytes = 0;
-      for await (const chunk of open()) {
-        hash.update(chunk);
-        size += chunk.length;
-        held.push(chunk);
-        heldBytes += chunk.length;
-        if (heldBytes >= PIECE_BYTES) {
-          yield held.length === 1 ? chunk : Buffer.concat(held, heldBytes);
-          held = [];
-          heldBytes = 0;
-        }
-      }
-      if (heldBytes > 0) yield Buffer.concat(held, heldBytes);
-    } catch (error) {
-      // The request must not end as if the body were whole: abort it, S3 keeps nothing.
-      source.failure = error;
-      request.abort(error);
-      throw error;
-    }
-  }
-  const body = Readable.from(hashed(), { objectMode: false });
+  // The message stream piped through one Transform that hashes and counts: no per-chunk promise, no copy.
+  const opened = open();
+  const input = opened instanceof Readable ? opened : Readable.from(opened, { objectMode: false });
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  input.on('error', (error) => {
+    if (source.failure !== undefined) return;
+    // The request must not end as if the body were whole: abort it, S3 keeps nothing.
+    source.failure = error;
+    request.abort(error);
+    body.destroy(error);
+  });
+  input.pipe(body);
   // The failure is kept in `source` and rethrown below; the request may already have let go of the stream.
   body.on('error', () => {});
   try {
@@ -85,6 +77,7 @@ async function putStreamed(
   } finally {
     signal.removeEventListener('abort', stop);
     body.destroy();
+    input.destroy();
   }
 }
 
