@@ -2,6 +2,7 @@ import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerRes
 import { decodeAwsChunked } from './aws-chunked.js';
 import type { ConditionalWrites } from './conditional.js';
 import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
+import type { WriteVisibility } from './write-visibility.js';
 
 const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'host'];
 
@@ -21,14 +22,23 @@ export async function forwardS3(
   res: ServerResponse,
   upstream: string,
   conditional?: ConditionalWrites,
+  visibility?: WriteVisibility,
 ): Promise<void> {
-  const send = () => forwardRequest(req, res, upstream);
+  const send = () => forwardRequest(req, res, upstream, visibility);
   const error = (status: number, code: string, message: string) => sendS3Error(res, status, code, message);
   if (conditional && (await conditional.handle(req, res, send, error))) return;
   await send();
 }
 
-async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstream: string): Promise<void> {
+async function forwardRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: string,
+  visibility?: WriteVisibility,
+): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://s3.local').pathname;
+  // A read waits for a store of the same key in progress: s3rver writes in place, S3 shows whole objects.
+  if (visibility && (req.method === 'GET' || req.method === 'HEAD')) await visibility.settled(path);
   const headers = forwardHeaders(req.headers);
   let body: Buffer | Buffer[] | IncomingMessage = req;
   if (isAwsChunked(req.headers)) {
@@ -59,6 +69,23 @@ async function forwardRequest(req: IncomingMessage, res: ServerResponse, upstrea
     }
     body = whole;
   }
+  // The body has fully arrived: from here until s3rver answers, the key is being stored.
+  const stored =
+    visibility && (req.method === 'PUT' || req.method === 'POST') ? visibility.begin(path) : undefined;
+  try {
+    await sendUpstream(req, res, upstream, headers, body);
+  } finally {
+    stored?.();
+  }
+}
+
+async function sendUpstream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: string,
+  headers: Record<string, string>,
+  body: Buffer | Buffer[] | IncomingMessage,
+): Promise<void> {
   const listUrl = req.method === 'GET' ? listV2ToV1(req.url ?? '/') : undefined;
   const [host, port] = upstream.split(':');
   const upstreamReq = request({ host, port, method: req.method, path: listUrl ?? req.url, headers });

@@ -7,6 +7,7 @@ import S3rver from 's3rver';
 import { closeServer } from '../emulator/flow-server.js';
 import { ConditionalWrites } from './conditional.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
+import { WriteVisibility } from './write-visibility.js';
 
 /**
  * The access key s3rver knows (its only account); any secret signs, since
@@ -76,8 +77,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;
   const conditional = new ConditionalWrites(upstream);
+  const visibility = new WriteVisibility();
   const front = createServer((req, res) => {
-    forwardS3(req, res, upstream, conditional).catch((error: unknown) => {
+    forwardS3(req, res, upstream, conditional, visibility).catch((error: unknown) => {
       if (!res.headersSent) sendS3Error(res, 502, 'InternalError', (error as Error).message);
       else res.destroy();
     });
