@@ -1,13 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow';
-import { Upload } from '@aws-sdk/lib-storage';
 import { digestOf } from '../digest.js';
 import type { ApplyEditsOptions, EditedStream } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
 import { lazyModule } from '../lazy-module.js';
 import type { MessageAccess } from '../message/message.js';
+import { uploadInParts } from '../s3/parted-upload.js';
 import { isTransient, TransientError } from '../transient.js';
 import { type Verdict, Verdicts } from '../verdicts.js';
 import type { FlowClients } from './clients.js';
@@ -122,13 +122,7 @@ function pipeUpdate(
   const abortController = new AbortController();
   const onAbort = () => abortController.abort();
   args.signal.addEventListener('abort', onAbort, { once: true });
-  let size = 0;
-  const toS3 = new PassThrough({
-    transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const toS3 = new PassThrough();
   const toCheck = new PassThrough();
   edited.stream.pipe(toS3);
   edited.stream.pipe(toCheck);
@@ -137,15 +131,12 @@ function pipeUpdate(
     toCheck.destroy(error);
   });
   const bucket = args.options.bucket;
-  const uploaded = new Upload({
-    client: args.clients.s3,
-    params: { Bucket: bucket, Key: key, Body: toS3, ContentType: 'message/rfc822' },
-    queueSize: 2,
-    partSize: 5 * 1024 * 1024,
-    abortController,
-  })
-    .done()
-    .then(() => ({ size }));
+  const uploaded = uploadInParts(
+    args.clients.s3,
+    { Bucket: bucket, Key: key, ContentType: 'message/rfc822' },
+    toS3,
+    { partSize: 5 * 1024 * 1024, parallel: 2, signal: abortController.signal },
+  ).then((size) => ({ size }));
   // A reader that stops early (a failed upload, a checker done before the end) must not stall the other.
   uploaded.catch(() => toS3.resume());
   const check = checkUpdate(args.message.stream(), toCheck).finally(() => toCheck.resume());

@@ -1,0 +1,177 @@
+import { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { isTransient } from '../transient.js';
+
+/** How {@link uploadInParts} cuts and sends a body. */
+export interface PartedUploadSettings {
+  /** Bytes per part (S3: at least 5 MiB but for the last). */
+  partSize: number;
+  /** Parts in flight at once; memory held is about `(parallel + 1) × partSize`. */
+  parallel: number;
+  /** Aborts every request; a multipart upload is then aborted. */
+  signal: AbortSignal;
+}
+
+const PART_ATTEMPTS = 3;
+
+/**
+ * Uploads a stream of unknown length: one PutObject when it ends within the first part, otherwise a multipart
+ * upload whose parts are sent as the chunks that arrived, never copied into one buffer (a part is a list of
+ * slices of the stream's own chunks). A part is retried from its chunks on a transient failure (the SDK cannot
+ * retry a streamed body); any failure aborts the multipart upload, so S3 keeps no object. Resolves with the
+ * number of bytes uploaded.
+ *
+ * @example
+ * ```ts
+ * const size = await uploadInParts(s3, { Bucket: 'b', Key: 'k' }, body, { partSize: 5 << 20, parallel: 2, signal });
+ * ```
+ */
+export async function uploadInParts(
+  s3: S3Client,
+  params: Omit<PutObjectCommandInput, 'Body'> & { Bucket: string; Key: string },
+  body: AsyncIterable<Buffer>,
+  settings: PartedUploadSettings,
+): Promise<number> {
+  const parts = cutParts(body, settings.partSize);
+  const abortSignal = settings.signal;
+  const first = await untilAborted(parts.next(), abortSignal);
+  const firstPart = first.done ? [] : first.value;
+  const second = first.done ? first : await untilAborted(parts.next(), abortSignal);
+  if (second.done) {
+    const data = Buffer.concat(firstPart);
+    await s3.send(new PutObjectCommand({ ...params, Body: data, ContentLength: data.length }), {
+      abortSignal,
+    });
+    return data.length;
+  }
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand(params), { abortSignal });
+  const upload = { Bucket: params.Bucket, Key: params.Key, UploadId };
+  try {
+    const { completed, size } = await sendParts(s3, upload, [firstPart, second.value], parts, settings);
+    await s3.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: completed } }), {
+      abortSignal,
+    });
+    return size;
+  } catch (error) {
+    // Not under the caller's signal, which may be why we stop; bounded by its own timeout.
+    await s3
+      .send(new AbortMultipartUploadCommand(upload), { abortSignal: AbortSignal.timeout(2000) })
+      .catch(() => {});
+    throw error;
+  } finally {
+    // Not awaited: return() would wait behind a read of a body that stalled.
+    parts.return(undefined).catch(() => {});
+  }
+}
+
+async function sendParts(
+  s3: S3Client,
+  upload: { Bucket: string; Key: string; UploadId: string | undefined },
+  held: Buffer[][],
+  rest: AsyncGenerator<Buffer[]>,
+  settings: PartedUploadSettings,
+): Promise<{ completed: CompletedPart[]; size: number }> {
+  const completed: CompletedPart[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let number = 0;
+  let size = 0;
+  const start = (chunks: Buffer[]) => {
+    const PartNumber = ++number;
+    const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    size += length;
+    const task = sendPart(s3, { ...upload, PartNumber }, chunks, length, settings.signal)
+      .then(
+        (ETag) => void completed.push({ PartNumber, ETag }),
+        (error: unknown) => {
+          failure ??= error;
+        },
+      )
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+  for (const chunks of held) start(chunks);
+  for (;;) {
+    // Backpressure: the next part is read only when a slot is free, so memory stays bounded.
+    while (inFlight.size >= settings.parallel && failure === undefined) await Promise.race(inFlight);
+    if (failure !== undefined) break;
+    let next: IteratorResult<Buffer[]>;
+    try {
+      next = await untilAborted(rest.next(), settings.signal);
+    } catch (error) {
+      failure ??= error;
+      break;
+    }
+    if (next.done) break;
+    start(next.value);
+  }
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure;
+  return { completed: completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0)), size };
+}
+
+async function sendPart(
+  s3: S3Client,
+  part: { Bucket: string; Key: string; UploadId: string | undefined; PartNumber: number },
+  chunks: Buffer[],
+  length: number,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = await s3.send(
+        new UploadPartCommand({
+          ...part,
+          Body: Readable.from(chunks, { objectMode: false }),
+          ContentLength: length,
+        }),
+        { abortSignal: signal },
+      );
+      return out.ETag;
+    } catch (error) {
+      if (attempt >= PART_ATTEMPTS || signal.aborted || !isTransient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts: a body that stalls must not hold the upload. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+/** The body cut into parts of exactly `partSize` bytes (the last shorter), as lists of slices: no copy. */
+async function* cutParts(body: AsyncIterable<Buffer>, partSize: number): AsyncGenerator<Buffer[]> {
+  let part: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    let rest = chunk;
+    while (length + rest.length >= partSize) {
+      const room = partSize - length;
+      part.push(rest.subarray(0, room));
+      yield part;
+      part = [];
+      length = 0;
+      rest = rest.subarray(room);
+    }
+    if (rest.length > 0) {
+      part.push(rest);
+      length += rest.length;
+    }
+  }
+  if (length > 0) yield part;
+}

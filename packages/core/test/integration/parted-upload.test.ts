@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3_ACCESS_KEY_ID, type S3Server, startS3Server } from '@wmflow/local';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { uploadInParts } from '../../src/s3/parted-upload.js';
+
+// The update upload against the local S3, through a proxy that can fail a chosen part once.
+const PART = 5 * 1024 * 1024;
+let server: S3Server;
+let proxy: Server;
+let s3: S3Client;
+let failOnce: string | undefined;
+let requests: string[] = [];
+
+beforeAll(async () => {
+  server = await startS3Server({ buckets: ['updates'] });
+  const upstream = new URL(server.endpoint);
+  proxy = createServer((req, res) => void relay(req, res, upstream));
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: 'S3RVER' },
+  });
+}, 60_000);
+afterAll(async () => {
+  s3?.destroy();
+  await new Promise((resolve) => proxy?.close(resolve));
+  await server?.close();
+});
+beforeEach(() => {
+  failOnce = undefined;
+  requests = [];
+});
+
+async function relay(req: IncomingMessage, res: ServerResponse, upstream: URL): Promise<void> {
+  const what = `${req.method} ${new URL(req.url ?? '/', 'http://x').searchParams.get('partNumber') ?? ''}`;
+  requests.push(what);
+  if (failOnce !== undefined && what === failOnce) {
+    failOnce = undefined;
+    for await (const _ of req);
+    res.writeHead(503, { 'content-type': 'application/xml' });
+    res.end('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>');
+    return;
+  }
+  const out = request({
+    host: upstream.hostname,
+    port: upstream.port,
+    method: req.method,
+    path: req.url,
+    headers: req.headers,
+    agent: false,
+  });
+  out.on('response', (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  out.on('error', () => res.destroy());
+  req.pipe(out);
+}
+
+/** `bytes` in 64 KiB chunks, optionally failing or stalling after `stopAt` bytes. */
+function source(bytes: Buffer, stop?: { at: number; how: 'fail' | 'stall' }): Readable {
+  let at = 0;
+  return new Readable({
+    read() {
+      if (stop && at >= stop.at) {
+        if (stop.how === 'fail')
+          this.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+        return; // stall: never push again
+      }
+      const chunk = bytes.subarray(at, at + 65_536);
+      at += chunk.length;
+      this.push(chunk.length > 0 ? chunk : null);
+    },
+  });
+}
+
+async function stored(key: string): Promise<Buffer | undefined> {
+  try {
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'updates', Key: key }));
+    return Buffer.from(
+      await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+const settings = (signal = new AbortController().signal) => ({ partSize: PART, parallel: 2, signal });
+
+describe('uploadInParts', () => {
+  it('sends a body within one part as one PutObject', async () => {
+    const bytes = randomBytes(300_000);
+    expect(await uploadInParts(s3, { Bucket: 'updates', Key: 'small' }, source(bytes), settings())).toBe(
+      bytes.length,
+    );
+    expect(requests).toEqual(['PUT ']);
+    expect((await stored('small'))?.equals(bytes)).toBe(true);
+  });
+
+  it('stores every byte in order across parts, and retries a part that failed once from its chunks', async () => {
+    const bytes = randomBytes(3 * PART + 12_345);
+    failOnce = 'PUT 2';
+    const size = await uploadInParts(s3, { Bucket: 'updates', Key: 'parts' }, source(bytes), settings());
+    expect(size).toBe(bytes.length);
+    expect(requests.filter((r) => r === 'PUT 2')).toHaveLength(2);
+    expect(requests.filter((r) => r.startsWith('PUT ')).length).toBe(5);
+    expect((await stored('parts'))?.equals(bytes)).toBe(true);
+  });
+
+  it('leaves no object when the body fails in the middle', async () => {
+    const bytes = randomBytes(3 * PART);
+    const failed = uploadInParts(
+      s3,
+      { Bucket: 'updates', Key: 'cut' },
+      source(bytes, { at: 2 * PART + 65_536, how: 'fail' }),
+      settings(),
+    );
+    await expect(failed).rejects.toThrow('socket hang up');
+    expect(await stored('cut')).toBeUndefined();
+    expect(requests).toContain('DELETE '); // AbortMultipartUpload
+  });
+
+  it('stops when aborted while the body stalls, and leaves no object', async () => {
+    const bytes = randomBytes(3 * PART);
+    const controller = new AbortController();
+    const stalled = uploadInParts(
+      s3,
+      { Bucket: 'updates', Key: 'stalled' },
+      source(bytes, { at: PART + 65_536, how: 'stall' }),
+      settings(controller.signal),
+    );
+    setTimeout(() => controller.abort(new Error('deadline')), 300);
+    await expect(stalled).rejects.toThrow('deadline');
+    expect(await stored('stalled')).toBeUndefined();
+  });
+});
