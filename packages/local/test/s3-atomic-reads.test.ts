@@ -16,7 +16,8 @@ afterAll(async () => {
 async function lengthOf(key: string): Promise<number> {
   try {
     const got = await stack.s3.send(new GetObjectCommand({ Bucket: 'journal', Key: key }));
-    return (await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()).length;
+    return (await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())
+      .length;
   } catch (error) {
     if ((error as { name?: string }).name === 'NoSuchKey') return -1;
     throw error;
