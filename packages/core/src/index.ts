@@ -68,6 +68,7 @@ export type { SpoolOptions } from './message/spool.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';
+export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } from './s3/parted-upload.js';
 export {
   resetSharedS3Client,
   sharedS3Client,

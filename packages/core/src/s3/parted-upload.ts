@@ -8,6 +8,7 @@ import {
   type PutObjectCommandInput,
   type S3Client,
   UploadPartCommand,
+  type UploadPartCommandInput,
 } from '@aws-sdk/client-s3';
 import { isTransient } from '../transient.js';
 
@@ -19,6 +20,18 @@ export interface PartedUploadSettings {
   parallel: number;
   /** Aborts every request; a multipart upload is then aborted. */
   signal: AbortSignal;
+  /**
+   * First writer wins: `If-None-Match: *` on the PutObject or the CompleteMultipartUpload, so S3 refuses to
+   * overwrite; the outcome is then `exists` (and the multipart upload is aborted).
+   */
+  ifNoneMatch?: boolean;
+}
+
+/** What {@link uploadInParts} did: `written`, or `exists` when `ifNoneMatch` found the key taken. */
+export interface PartedUploadResult {
+  outcome: 'written' | 'exists';
+  /** Bytes of the body. */
+  size: number;
 }
 
 const PART_ATTEMPTS = 3;
@@ -27,12 +40,12 @@ const PART_ATTEMPTS = 3;
  * Uploads a stream of unknown length: one PutObject when it ends within the first part, otherwise a multipart
  * upload whose parts are sent as the chunks that arrived, never copied into one buffer (a part is a list of
  * slices of the stream's own chunks). A part is retried from its chunks on a transient failure (the SDK cannot
- * retry a streamed body); any failure aborts the multipart upload, so S3 keeps no object. Resolves with the
- * number of bytes uploaded.
+ * retry a streamed body); any failure aborts the multipart upload, so S3 keeps no object. Parts carry the
+ * params' checksum algorithm and SSE-C settings, as S3 requires.
  *
  * @example
  * ```ts
- * const size = await uploadInParts(s3, { Bucket: 'b', Key: 'k' }, body, { partSize: 5 << 20, parallel: 2, signal });
+ * const { size } = await uploadInParts(s3, { Bucket: 'b', Key: 'k' }, body, { partSize: 5 << 20, parallel: 2, signal });
  * ```
  */
 export async function uploadInParts(
@@ -40,44 +53,106 @@ export async function uploadInParts(
   params: Omit<PutObjectCommandInput, 'Body'> & { Bucket: string; Key: string },
   body: AsyncIterable<Buffer>,
   settings: PartedUploadSettings,
-): Promise<number> {
-  const parts = cutParts(body, settings.partSize);
+): Promise<PartedUploadResult> {
+  const parts = new PendingAware(cutParts(body, settings.partSize));
   const abortSignal = settings.signal;
-  const first = await untilAborted(parts.next(), abortSignal);
-  const firstPart = first.done ? [] : first.value;
-  const second = first.done ? first : await untilAborted(parts.next(), abortSignal);
-  if (second.done) {
-    const data = Buffer.concat(firstPart);
-    await s3.send(new PutObjectCommand({ ...params, Body: data, ContentLength: data.length }), {
-      abortSignal,
-    });
-    return data.length;
-  }
-  const { UploadId } = await s3.send(new CreateMultipartUploadCommand(params), { abortSignal });
-  const upload = { Bucket: params.Bucket, Key: params.Key, UploadId };
+  const condition = settings.ifNoneMatch ? { IfNoneMatch: '*' } : {};
   try {
-    const { completed, size } = await sendParts(s3, upload, [firstPart, second.value], parts, settings);
-    await s3.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: completed } }), {
-      abortSignal,
-    });
-    return size;
-  } catch (error) {
-    // Not under the caller's signal, which may be why we stop; bounded by its own timeout.
-    await s3
-      .send(new AbortMultipartUploadCommand(upload), { abortSignal: AbortSignal.timeout(2000) })
-      .catch(() => {});
-    throw error;
+    const first = await untilAborted(parts.next(), abortSignal);
+    const firstPart = first.done ? [] : first.value;
+    const second = first.done ? first : await untilAborted(parts.next(), abortSignal);
+    if (second.done) {
+      const data = Buffer.concat(firstPart);
+      const put = new PutObjectCommand({ ...params, ...condition, Body: data, ContentLength: data.length });
+      const outcome = await refusedIfTaken(s3.send(put, { abortSignal }));
+      return { outcome, size: data.length };
+    }
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand(params), { abortSignal });
+    const upload = { Bucket: params.Bucket, Key: params.Key, UploadId };
+    try {
+      const partParams = {
+        ChecksumAlgorithm: params.ChecksumAlgorithm,
+        SSECustomerAlgorithm: params.SSECustomerAlgorithm,
+        SSECustomerKey: params.SSECustomerKey,
+        SSECustomerKeyMD5: params.SSECustomerKeyMD5,
+      };
+      const sent = await sendParts(
+        s3,
+        { ...upload, ...partParams },
+        [firstPart, second.value],
+        parts,
+        settings,
+      );
+      const complete = new CompleteMultipartUploadCommand({
+        ...upload,
+        ...condition,
+        MultipartUpload: { Parts: sent.completed },
+      });
+      const outcome = await refusedIfTaken(s3.send(complete, { abortSignal }));
+      if (outcome === 'exists') await abortUpload(s3, upload);
+      return { outcome, size: sent.size };
+    } catch (error) {
+      await abortUpload(s3, upload);
+      throw error;
+    }
   } finally {
-    // Not awaited: return() would wait behind a read of a body that stalled.
-    parts.return(undefined).catch(() => {});
+    await parts.close();
   }
 }
 
-async function sendParts(
+/** `written`, or `exists` for S3's 412 PreconditionFailed (`If-None-Match: *` found the key taken). */
+async function refusedIfTaken(request: Promise<unknown>): Promise<'written' | 'exists'> {
+  try {
+    await request;
+    return 'written';
+  } catch (error) {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412) return 'exists';
+    throw error;
+  }
+}
+
+async function abortUpload(
   s3: S3Client,
   upload: { Bucket: string; Key: string; UploadId: string | undefined },
+): Promise<void> {
+  // Not under the caller's signal, which may be why we stop; bounded by its own timeout.
+  await s3
+    .send(new AbortMultipartUploadCommand(upload), { abortSignal: AbortSignal.timeout(2000) })
+    .catch(() => {});
+}
+
+/**
+ * The parts' generator, knowing whether a read is pending: closing it ends the body's reader (a spool
+ * reader, whose spill file goes with it), except while a read of a stalled body is pending, which
+ * return() would wait behind.
+ */
+class PendingAware<T> {
+  private pending = false;
+  constructor(private readonly inner: AsyncGenerator<T>) {}
+
+  async next(): Promise<IteratorResult<T>> {
+    this.pending = true;
+    try {
+      return await this.inner.next();
+    } finally {
+      this.pending = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    const closing = this.inner.return(undefined).catch(() => undefined);
+    if (!this.pending) await closing;
+  }
+}
+
+type PartTarget = Omit<UploadPartCommandInput, 'PartNumber' | 'Body'> & { Bucket: string; Key: string };
+
+async function sendParts(
+  s3: S3Client,
+  upload: PartTarget,
   held: Buffer[][],
-  rest: AsyncGenerator<Buffer[]>,
+  rest: PendingAware<Buffer[]>,
   settings: PartedUploadSettings,
 ): Promise<{ completed: CompletedPart[]; size: number }> {
   const completed: CompletedPart[] = [];
@@ -91,7 +166,7 @@ async function sendParts(
     size += length;
     const task = sendPart(s3, { ...upload, PartNumber }, chunks, length, settings.signal)
       .then(
-        (ETag) => void completed.push({ PartNumber, ETag }),
+        (answer) => void completed.push({ PartNumber, ...answer }),
         (error: unknown) => {
           failure ??= error;
         },
@@ -121,11 +196,11 @@ async function sendParts(
 
 async function sendPart(
   s3: S3Client,
-  part: { Bucket: string; Key: string; UploadId: string | undefined; PartNumber: number },
+  part: PartTarget & { PartNumber: number },
   chunks: Buffer[],
   length: number,
   signal: AbortSignal,
-): Promise<string | undefined> {
+): Promise<Omit<CompletedPart, 'PartNumber'>> {
   for (let attempt = 1; ; attempt++) {
     try {
       const out = await s3.send(
@@ -136,7 +211,9 @@ async function sendPart(
         }),
         { abortSignal: signal },
       );
-      return out.ETag;
+      // Complete needs each part's checksum when the upload has an algorithm (Object Lock: SHA256).
+      const { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
+      return { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 };
     } catch (error) {
       if (attempt >= PART_ATTEMPTS || signal.aborted || !isTransient(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));

@@ -98,9 +98,10 @@ const settings = (signal = new AbortController().signal) => ({ partSize: PART, p
 describe('uploadInParts', () => {
   it('sends a body within one part as one PutObject', async () => {
     const bytes = randomBytes(300_000);
-    expect(await uploadInParts(s3, { Bucket: 'updates', Key: 'small' }, source(bytes), settings())).toBe(
-      bytes.length,
-    );
+    expect(await uploadInParts(s3, { Bucket: 'updates', Key: 'small' }, source(bytes), settings())).toEqual({
+      outcome: 'written',
+      size: bytes.length,
+    });
     expect(requests).toEqual(['PUT ']);
     expect((await stored('small'))?.equals(bytes)).toBe(true);
   });
@@ -108,11 +109,33 @@ describe('uploadInParts', () => {
   it('stores every byte in order across parts, and retries a part that failed once from its chunks', async () => {
     const bytes = randomBytes(3 * PART + 12_345);
     failOnce = 'PUT 2';
-    const size = await uploadInParts(s3, { Bucket: 'updates', Key: 'parts' }, source(bytes), settings());
-    expect(size).toBe(bytes.length);
+    const result = await uploadInParts(s3, { Bucket: 'updates', Key: 'parts' }, source(bytes), settings());
+    expect(result).toEqual({ outcome: 'written', size: bytes.length });
     expect(requests.filter((r) => r === 'PUT 2')).toHaveLength(2);
     expect(requests.filter((r) => r.startsWith('PUT ')).length).toBe(5);
     expect((await stored('parts'))?.equals(bytes)).toBe(true);
+  });
+
+  it('with ifNoneMatch, finds a taken key "exists" and leaves the first copy, in one part and in several', async () => {
+    for (const [key, length] of [
+      ['taken-small', 100_000],
+      ['taken-parts', 2 * PART + 1],
+    ] as const) {
+      const first = randomBytes(length);
+      const taken = { ...settings(), ifNoneMatch: true };
+      expect(await uploadInParts(s3, { Bucket: 'updates', Key: key }, source(first), taken)).toEqual({
+        outcome: 'written',
+        size: length,
+      });
+      const second = await uploadInParts(
+        s3,
+        { Bucket: 'updates', Key: key },
+        source(randomBytes(length)),
+        taken,
+      );
+      expect(second).toEqual({ outcome: 'exists', size: length });
+      expect((await stored(key))?.equals(first)).toBe(true);
+    }
   });
 
   it('leaves no object when the body fails in the middle', async () => {
