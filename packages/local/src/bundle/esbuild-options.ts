@@ -1,4 +1,5 @@
 import type { BuildOptions } from 'esbuild';
+import { lazyCharsets } from './lazy-charsets.js';
 import { lazyWebStreams } from './lazy-web-streams.js';
 
 /**
@@ -44,7 +45,7 @@ export function esbuildOptions(entry: string, outdir: string, mode: BundleMode):
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
     metafile: true,
-    plugins: [lazyWebStreams],
+    plugins: [lazyWebStreams, lazyCharsets],
     logLevel: 'silent',
   };
 }

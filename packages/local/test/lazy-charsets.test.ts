@@ -1,0 +1,166 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { build, type Plugin } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lazyCharsets } from '../src/bundle/lazy-charsets.js';
+import { REQUIRE_BANNER } from '../src/index.js';
+import { ROOT } from './replay-helpers.js';
+
+interface Charset {
+  normalizeCharset(charset?: unknown): string;
+  decode(buf: Buffer | string, charset?: string): string;
+  convert(data: Buffer | string, charset?: string): Buffer;
+  encode(text: string): Buffer;
+  createDecodeStream(charset?: string): NodeJS.ReadWriteStream & { supported: boolean; charset: string };
+  DecodeStream: new (charset?: string) => { supported: boolean };
+}
+interface Libmime {
+  decodeWords(text: string): string;
+  parseHeaderValue(text: string): { value: string; params: Record<string, string> };
+}
+interface Bundled {
+  libmime: Libmime;
+  charset: Charset;
+  iconvLoaded(): boolean;
+}
+
+// The real modules, as the CommonJS build the shim stands in for.
+const requireCore = createRequire(join(ROOT, 'packages/core/package.json'));
+const real = requireCore('libmime/lib/charset') as Charset;
+const realLibmime = requireCore('libmime') as Libmime;
+
+// Marks iconv-lite's evaluation, to see when the bundle loads it.
+const iconvMarker: Plugin = {
+  name: 'iconv-marker',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]iconv-lite[\\/]lib[\\/]index\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      return {
+        contents: `globalThis.__iconvLoaded = true;\n${await readFile(args.path, 'utf8')}`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+let dir: string;
+let bundled: Bundled;
+let inputs: string[];
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wmflow-charsets-'));
+  const result = await build({
+    stdin: {
+      contents: [
+        "export { default as libmime } from 'libmime';",
+        "export { default as charset } from 'libmime/lib/charset';",
+        "import '@zone-eu/mailsplit';",
+        'export const iconvLoaded = () => globalThis.__iconvLoaded === true;',
+      ].join('\n'),
+      resolveDir: join(ROOT, 'packages/core'),
+      loader: 'js',
+    },
+    outfile: join(dir, 'bundle.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    banner: { js: REQUIRE_BANNER },
+    metafile: true,
+    plugins: [lazyCharsets, iconvMarker],
+    logLevel: 'silent',
+  });
+  inputs = Object.keys(result.metafile.inputs);
+  bundled = (await import(join(dir, 'bundle.mjs'))) as Bundled;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+const UTF8 = Buffer.concat([
+  Buffer.from('Grüße, 日本語, emoji 😀 and € signs', 'utf8'),
+  Buffer.from([0xc3, 0x28, 0xe2, 0x82, 0xf0, 0x9f, 0x98, 0xff, 0x41]), // invalid and cut sequences
+]);
+const FAST = [
+  'utf-8',
+  'UTF8',
+  ' Utf-8 ',
+  'us-ascii',
+  'ASCII',
+  'iso-8859-1',
+  'ISO_8859-1',
+  'latin1',
+  'windows-1252',
+];
+const OTHER = [
+  'iso-8859-2',
+  'windows-1251',
+  'koi8-r',
+  'gbk',
+  'shift_jis',
+  'iso-2022-jp',
+  'utf-16',
+  'utf-7',
+  'x-nonsense',
+];
+
+async function streamed(charset: Charset, name: string | undefined, bytes: Buffer, size: number) {
+  const stream = charset.createDecodeStream(name);
+  const chunks = [];
+  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+  const out = await buffer(Readable.from(chunks).pipe(stream));
+  return { text: out.toString('utf8'), supported: stream.supported, charset: stream.charset };
+}
+
+describe('lazyCharsets (bundler plugin)', () => {
+  it('bundles one libmime, the CommonJS build mailsplit requires', () => {
+    const libmime = inputs.filter((f) => /[\\/]libmime[\\/]dist[\\/]/.test(f));
+    expect(libmime.length).toBeGreaterThan(0);
+    expect(libmime.filter((f) => /[\\/]dist[\\/]esm[\\/]/.test(f))).toEqual([]);
+  });
+
+  it('decodes UTF-8, ASCII and windows-1252 names as libmime does, without loading iconv-lite', async () => {
+    for (const name of [...FAST, undefined, '']) {
+      const label = String(name);
+      expect(bundled.charset.normalizeCharset(name), label).toBe(real.normalizeCharset(name));
+      for (const bytes of [ALL_BYTES, UTF8]) {
+        expect(bundled.charset.decode(bytes, name), label).toBe(real.decode(bytes, name));
+        expect(bundled.charset.convert(bytes, name).equals(real.convert(bytes, name)), label).toBe(true);
+        for (const size of [1, 3, 7, 1000]) {
+          expect(await streamed(bundled.charset, name, bytes, size), label).toEqual(
+            await streamed(real, name, bytes, size),
+          );
+        }
+      }
+      expect(new bundled.charset.DecodeStream(name).supported).toBe(true);
+    }
+    const words =
+      '=?us-ascii?Q?plain?= =?iso-8859-1?Q?caf=E9_=80?= =?utf-8?B?R3LDvMOfZQ==?= =?UTF-8?Q?=F0=9F=98=80?=';
+    expect(bundled.libmime.decodeWords(words)).toBe(realLibmime.decodeWords(words));
+    const header = 'text/plain; charset="us-ascii"; name*=utf-8\'\'%E2%82%AC.txt';
+    expect(bundled.libmime.parseHeaderValue(header)).toEqual(realLibmime.parseHeaderValue(header));
+    expect(bundled.iconvLoaded()).toBe(false);
+  });
+
+  it('loads iconv-lite for any other charset and decodes it as libmime does', async () => {
+    for (const name of OTHER) {
+      expect(bundled.charset.normalizeCharset(name), name).toBe(real.normalizeCharset(name));
+      expect(bundled.charset.decode(ALL_BYTES, name), name).toBe(real.decode(ALL_BYTES, name));
+      expect(bundled.charset.convert(ALL_BYTES, name).equals(real.convert(ALL_BYTES, name)), name).toBe(true);
+      expect(await streamed(bundled.charset, name, ALL_BYTES, 5), name).toEqual(
+        await streamed(real, name, ALL_BYTES, 5),
+      );
+      expect(new bundled.charset.DecodeStream(name).supported, name).toBe(
+        new real.DecodeStream(name).supported,
+      );
+    }
+    expect(bundled.iconvLoaded()).toBe(true);
+    const stream = bundled.charset.createDecodeStream('koi8-r');
+    expect(stream instanceof bundled.charset.DecodeStream).toBe(true);
+    expect(bundled.charset.createDecodeStream('utf-8') instanceof bundled.charset.DecodeStream).toBe(true);
+    expect(bundled.charset.encode('é').equals(real.encode('é'))).toBe(true);
+  });
+});
