@@ -56,9 +56,10 @@ function byteTable(real: LibmimeCharset, charset: string): string {
 /**
  * Source of the stand-in for libmime's `charset.js` (CommonJS, same exports): the charsets of
  * {@link fastCharsets} are decoded with Node's UTF-8 decoder or a byte table; any other charset loads the
- * real module, and with it iconv-lite and encoding-japanese, on first use.
+ * real module, and with it iconv-lite and encoding-japanese, on first use: `fullModule` is the expression
+ * that loads it (synchronously, as libmime's API is).
  */
-export function charsetShimSource(realCharsetFile: string): string {
+export function charsetShimSource(realCharsetFile: string, fullModule: string): string {
   const { names, decoders } = fastCharsets(realCharsetFile);
   return `"use strict";
 const { Buffer } = require("node:buffer");
@@ -67,7 +68,7 @@ const { StringDecoder } = require("node:string_decoder");
 const NAMES = new Map(Object.entries(${JSON.stringify(names)}));
 const DECODERS = new Map(Object.entries(${JSON.stringify(decoders)}).map(([name, table]) => [name, table === "utf-8" ? null : byteDecoder(table)]));
 let full;
-const load = () => full || (full = require(${JSON.stringify(realCharsetFile)}));
+const load = () => full || (full = ${fullModule});
 // The canonical name of a charset decoded here, else undefined.
 const fast = (charset) => NAMES.get((charset || "UTF-8").toString().toLowerCase().trim());
 // A single-byte charset: its table differs from Latin-1 in a few bytes, replaced after a Latin-1 decode.
