@@ -1,5 +1,5 @@
 import type { BuildOptions } from 'esbuild';
-import { lazyCharsets } from './lazy-charsets.js';
+import { lazyLibmime } from './lazy-libmime.js';
 import { lazyWebStreams } from './lazy-web-streams.js';
 
 /**
@@ -47,7 +47,7 @@ export function esbuildOptions(entry: string, outdir: string, mode: BundleMode):
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
     metafile: true,
-    plugins: [lazyWebStreams, lazyCharsets],
+    plugins: [lazyWebStreams, lazyLibmime],
     logLevel: 'silent',
   };
 }

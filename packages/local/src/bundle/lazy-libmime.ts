@@ -1,34 +1,41 @@
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { build as esbuild, type Plugin } from 'esbuild';
-import { charsetShimSource } from './charset-shim.js';
+import { charsetShimSource, mimetypesShimSource } from './libmime-stand-ins.js';
 
 const LIBMIME = /[\\/]libmime[\\/]dist[\\/]cjs[\\/]/;
-const NAMESPACE = 'wmflow-charset';
-const LOCATOR = 'wmflow-charset-file';
+const NAMESPACE = 'wmflow-libmime';
+const LOCATOR = 'wmflow-bundle-file';
+// libmime's modules that load behind a stand-in, by file name: the stand-in's source, given the real file and
+// the expression that loads it.
+const STAND_INS: Record<string, (real: string, load: string) => string> = {
+  'charset.js': charsetShimSource,
+  'mimetypes.js': (_real, load) => mimetypesShimSource(load),
+};
 
 /**
- * Two costs of libmime at the first parse of a message, both avoided by this plugin:
+ * What libmime costs at the first parse of a message, cut by this plugin:
  * - libmime ships an ES module and a CommonJS build; mailsplit `require`s one and wmflow imports the other,
  *   so a bundle held, loaded and ran it twice. Every import of `libmime` now resolves to the CommonJS build.
- * - libmime's `charset.js` loads iconv-lite and encoding-japanese (~570 KB) and builds their codecs when it
- *   loads (~30 ms), though UTF-8, ASCII and windows-1252 need neither. A stand-in decodes those itself
- *   (see `charsetShimSource`); the real module goes, bundled with iconv-lite, into a file of its own
- *   (`chunks/libmime-charset-<hash>.cjs`), which is read and run only on the first other charset.
+ * - Its `charset.js` loads iconv-lite and encoding-japanese (~570 KB) and builds their codecs when it loads
+ *   (~30 ms), though UTF-8, ASCII and windows-1252 need neither; its `mimetypes.js` (70 KB of tables) serves
+ *   only file names without a type. Each has a stand-in (see `charsetShimSource`), and the real module goes,
+ *   bundled with what it imports, into a CommonJS file of its own (`chunks/libmime-<name>-<hash>.cjs`),
+ *   read and run only when first needed.
  *
  * @example
  * ```ts
- * await build({ ...options, plugins: [lazyCharsets] });
+ * await build({ ...options, plugins: [lazyLibmime] });
  * ```
  */
-export const lazyCharsets: Plugin = {
-  name: 'wmflow-lazy-charsets',
+export const lazyLibmime: Plugin = {
+  name: 'wmflow-lazy-libmime',
   setup(build) {
     const options = build.initialOptions;
     const cwd = options.absWorkingDir ?? process.cwd();
     const root = resolve(cwd, options.outdir ?? dirname(options.outfile ?? 'out.js'));
-    // Real charset.js → the file it is bundled into.
-    const full = new Map<string, string>();
+    // Real module → the file it is bundled into.
+    const separate = new Map<string, string>();
 
     build.onResolve({ filter: /^libmime(\/|$)/ }, async (args) => {
       if (args.kind === 'require-call' || args.pluginData === NAMESPACE) return undefined;
@@ -39,23 +46,25 @@ export const lazyCharsets: Plugin = {
         pluginData: NAMESPACE,
       });
       if (resolved.errors.length > 0) return undefined;
-      return isCharset(resolved.path) ? shim(resolved.path) : { path: resolved.path };
+      return standIn(resolved.path) ?? { path: resolved.path };
     });
-    // libmime's own `require("./charset.js")`.
-    build.onResolve({ filter: /^\.\/charset\.js$/ }, (args) =>
-      LIBMIME.test(args.importer) ? shim(join(dirname(args.importer), 'charset.js')) : undefined,
+    // libmime's own `require("./charset.js")`, `require("./mimetypes.js")`.
+    build.onResolve({ filter: /^\.\/\w+\.js$/ }, (args) =>
+      LIBMIME.test(args.importer) ? standIn(join(dirname(args.importer), args.path)) : undefined,
     );
     build.onResolve({ filter: new RegExp(`^${LOCATOR}$`) }, () => ({ path: LOCATOR, namespace: NAMESPACE }));
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
       if (args.path === LOCATOR) return { contents: LOCATOR_SOURCE, loader: 'js', resolveDir: root };
-      const file = `chunks/libmime-charset-${createHash('sha256').update(args.path).digest('hex').slice(0, 8)}.cjs`;
-      full.set(args.path, file);
+      const hash = createHash('sha256').update(args.path).digest('hex').slice(0, 8);
+      const file = `chunks/libmime-${basename(args.path, '.js')}-${hash}.cjs`;
+      separate.set(args.path, file);
       const load = `require(require(${JSON.stringify(LOCATOR)}).bundleFile(${JSON.stringify(file)}))`;
-      return { contents: charsetShimSource(args.path, load), loader: 'js', resolveDir: dirname(args.path) };
+      const source = STAND_INS[basename(args.path)]?.(args.path, load) ?? '';
+      return { contents: source, loader: 'js', resolveDir: dirname(args.path) };
     });
     build.onEnd(async (result) => {
       if (result.errors.length > 0) return;
-      for (const [real, file] of full) {
+      for (const [real, file] of separate) {
         const out = await esbuild({
           entryPoints: [real],
           outfile: join(root, file),
@@ -84,10 +93,6 @@ const root = basename(here) === "chunks" ? dirname(here) : here;
 export const bundleFile = (name) => join(root, name);
 `;
 
-function isCharset(path: string): boolean {
-  return LIBMIME.test(path) && /[\\/]charset\.js$/.test(path);
-}
-
-function shim(path: string) {
-  return { path, namespace: NAMESPACE };
+function standIn(path: string) {
+  return LIBMIME.test(path) && STAND_INS[basename(path)] ? { path, namespace: NAMESPACE } : undefined;
 }

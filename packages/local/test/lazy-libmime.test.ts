@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lazyCharsets } from '../src/bundle/lazy-charsets.js';
+import { lazyLibmime } from '../src/bundle/lazy-libmime.js';
 import { bundleHandler, REQUIRE_BANNER } from '../src/index.js';
 import { ROOT } from './replay-helpers.js';
 
@@ -20,6 +20,8 @@ interface Charset {
 }
 interface Libmime {
   decodeWords(text: string): string;
+  detectMimeType(extension: string): string;
+  detectExtension(type: string): string;
   parseHeaderValue(text: string): { value: string; params: Record<string, string> };
 }
 interface Bundled {
@@ -36,9 +38,12 @@ let dir: string;
 let bundled: Bundled;
 let inputs: string[];
 let outputs: string[];
-// The real charset module, in a file of its own: in Node's module cache once loaded.
-const fullLoaded = () =>
-  Object.keys(createRequire(import.meta.url).cache).some((f) => /libmime-charset-\w+\.cjs$/.test(f));
+// A real libmime module, in a file of its own: in Node's module cache once loaded.
+const loaded = (name: string) =>
+  Object.keys(createRequire(import.meta.url).cache).some(
+    (f) => f.endsWith('.cjs') && f.includes(`libmime-${name}-`),
+  );
+const fullLoaded = () => loaded('charset');
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wmflow-charsets-'));
   const result = await build({
@@ -57,7 +62,7 @@ beforeAll(async () => {
     platform: 'node',
     banner: { js: REQUIRE_BANNER },
     metafile: true,
-    plugins: [lazyCharsets],
+    plugins: [lazyLibmime],
     logLevel: 'silent',
   });
   inputs = Object.keys(result.metafile.inputs);
@@ -104,14 +109,23 @@ async function streamed(charset: Charset, name: string | undefined, bytes: Buffe
   return { text: out.toString('utf8'), supported: stream.supported, charset: stream.charset };
 }
 
-describe('lazyCharsets (bundler plugin)', () => {
+describe('lazyLibmime (bundler plugin)', () => {
   it('bundles one libmime, the CommonJS build mailsplit requires', () => {
     const libmime = inputs.filter((f) => /[\\/]libmime[\\/]dist[\\/]/.test(f));
     expect(libmime.length).toBeGreaterThan(0);
     expect(libmime.filter((f) => /[\\/]dist[\\/]esm[\\/]/.test(f))).toEqual([]);
     // iconv-lite is not in the bundle but in the charset module's own file, which the sizes count.
     expect(inputs.filter((f) => /[\\/](iconv-lite|encoding-japanese)[\\/]/.test(f))).toEqual([]);
-    expect(outputs.filter((f) => /libmime-charset-\w+\.cjs$/.test(f))).toHaveLength(1);
+    expect(outputs.filter((f) => /libmime-(charset|mimetypes)-\w+\.cjs$/.test(f))).toHaveLength(2);
+  });
+
+  it('loads the MIME type tables when a type or an extension is first looked up', () => {
+    expect(loaded('mimetypes')).toBe(false);
+    for (const extension of ['pdf', 'eml', 'docx', 'unknown-x'])
+      expect(bundled.libmime.detectMimeType(extension)).toBe(realLibmime.detectMimeType(extension));
+    for (const type of ['image/jpeg', 'text/plain', 'application/x-nothing'])
+      expect(bundled.libmime.detectExtension(type)).toBe(realLibmime.detectExtension(type));
+    expect(loaded('mimetypes')).toBe(true);
   });
 
   it('decodes UTF-8, ASCII and windows-1252 names as libmime does, without loading iconv-lite', async () => {

@@ -133,3 +133,18 @@ Object.assign(exports, { encode, decode, convert, normalizeCharset, createDecode
 Object.defineProperty(exports, "default", { value: exports, enumerable: false, writable: true, configurable: true });
 `;
 }
+
+/**
+ * Source of the stand-in for libmime's `mimetypes.js` (CommonJS, same exports): its two tables, loaded by
+ * `fullModule` when first read.
+ */
+export function mimetypesShimSource(fullModule: string): string {
+  return `"use strict";
+let full;
+const load = () => full || (full = ${fullModule});
+Object.defineProperty(exports, "__esModule", { value: true });
+Object.defineProperty(exports, "list", { enumerable: true, get: () => load().list });
+Object.defineProperty(exports, "extensions", { enumerable: true, get: () => load().extensions });
+Object.defineProperty(exports, "default", { value: exports, enumerable: false, writable: true, configurable: true });
+`;
+}
