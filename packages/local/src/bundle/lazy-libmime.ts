@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { build as esbuild, type Plugin } from 'esbuild';
 import { charsetShimSource, mimetypesShimSource } from './libmime-stand-ins.js';
@@ -55,7 +56,8 @@ export const lazyLibmime: Plugin = {
     build.onResolve({ filter: new RegExp(`^${LOCATOR}$`) }, () => ({ path: LOCATOR, namespace: NAMESPACE }));
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
       if (args.path === LOCATOR) return { contents: LOCATOR_SOURCE, loader: 'js', resolveDir: root };
-      const hash = createHash('sha256').update(args.path).digest('hex').slice(0, 8);
+      // Named by content, so that a build is the same wherever the repository lies.
+      const hash = createHash('sha256').update(readFileSync(args.path)).digest('hex').slice(0, 8);
       const file = `chunks/libmime-${basename(args.path, '.js')}-${hash}.cjs`;
       separate.set(args.path, file);
       const load = `require(require(${JSON.stringify(LOCATOR)}).bundleFile(${JSON.stringify(file)}))`;
