@@ -188,4 +188,25 @@ describe('lazyLibmime (bundler plugin)', () => {
     ])
       expect(await handler({ words })).toBe(realLibmime.decodeWords(words));
   });
+
+  it('keeps the real modules inside a bundle that writes no files', async () => {
+    const result = await build({
+      stdin: {
+        contents: "export { default } from 'libmime';",
+        resolveDir: join(ROOT, 'packages/core'),
+        loader: 'js',
+      },
+      outdir: join(dir, 'unwritten'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      write: false,
+      metafile: true,
+      plugins: [lazyLibmime],
+      logLevel: 'silent',
+    });
+    expect(result.outputFiles.map((f) => f.path).filter((f) => f.endsWith('.cjs'))).toEqual([]);
+    expect(Object.keys(result.metafile.inputs).some((f) => /[\\/]iconv-lite[\\/]/.test(f))).toBe(true);
+    expect(result.outputFiles[0]?.text).not.toContain('libmime-charset-');
+  });
 });

@@ -35,8 +35,10 @@ export const lazyLibmime: Plugin = {
     const options = build.initialOptions;
     const cwd = options.absWorkingDir ?? process.cwd();
     const root = resolve(cwd, options.outdir ?? dirname(options.outfile ?? 'out.js'));
-    // Real module → the file it is bundled into.
+    // Real module → the file it is bundled into. A build that writes no files keeps the real modules inside
+    // the bundle instead, still run only when first needed.
     const separate = new Map<string, string>();
+    const ownFiles = options.write !== false && (options.outdir ?? options.outfile) !== undefined;
 
     build.onResolve({ filter: /^libmime(\/|$)/ }, async (args) => {
       if (args.kind === 'require-call' || args.pluginData === NAMESPACE) return undefined;
@@ -56,11 +58,14 @@ export const lazyLibmime: Plugin = {
     build.onResolve({ filter: new RegExp(`^${LOCATOR}$`) }, () => ({ path: LOCATOR, namespace: NAMESPACE }));
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
       if (args.path === LOCATOR) return { contents: LOCATOR_SOURCE, loader: 'js', resolveDir: root };
-      // Named by content, so that a build is the same wherever the repository lies.
-      const hash = createHash('sha256').update(readFileSync(args.path)).digest('hex').slice(0, 8);
-      const file = `chunks/libmime-${basename(args.path, '.js')}-${hash}.cjs`;
-      separate.set(args.path, file);
-      const load = `require(require(${JSON.stringify(LOCATOR)}).bundleFile(${JSON.stringify(file)}))`;
+      let load = `require(${JSON.stringify(args.path)})`;
+      if (ownFiles) {
+        // Named by content, so that a build is the same wherever the repository lies.
+        const hash = createHash('sha256').update(readFileSync(args.path)).digest('hex').slice(0, 8);
+        const file = `chunks/libmime-${basename(args.path, '.js')}-${hash}.cjs`;
+        separate.set(args.path, file);
+        load = `require(require(${JSON.stringify(LOCATOR)}).bundleFile(${JSON.stringify(file)}))`;
+      }
       const source = STAND_INS[basename(args.path)]?.(args.path, load) ?? '';
       return { contents: source, loader: 'js', resolveDir: dirname(args.path) };
     });
