@@ -14,6 +14,13 @@ const loadPartWalk = lazyModule(() => import('./part-walk.js'));
 const loadStructure = lazyModule(() => import('./structure.js'));
 const loadBodyText = lazyModule(() => import('./body-text.js'));
 
+// A module load begun ahead of the read that needs it: its failure surfaces where it is awaited, and is not
+// an unhandled rejection when the read fails first.
+function started<T>(load: Promise<T>): Promise<T> {
+  void Promise.allSettled([load]);
+  return load;
+}
+
 /**
  * Lazy access to the message in transit. Nothing is fetched until a rule asks;
  * the message is downloaded in full at most once per invocation and every
@@ -118,13 +125,16 @@ export class LazyMessage implements MessageAccess {
   }
 
   headers(): Promise<MessageHeaders> {
-    this.headerMemo ??= readHeaderBlock(this.spool.chunks(), this.limits).then(async (block) => {
-      // A large message stops transferring here; a later body read fetches the rest once.
-      if ((this.spool.expectedLength ?? Number.POSITIVE_INFINITY) > this.releaseAbove)
-        await this.spool.release();
-      // libmime's charset tables load with the first header read, not at cold start.
-      return new (await loadHeaders()).MessageHeaders(block);
-    });
+    if (!this.headerMemo) {
+      // The parser loads with the first header read, not at cold start, while the bytes are on their way.
+      const parser = started(loadHeaders());
+      this.headerMemo = readHeaderBlock(this.spool.chunks(), this.limits).then(async (block) => {
+        // A large message stops transferring here; a later body read fetches the rest once.
+        if ((this.spool.expectedLength ?? Number.POSITIVE_INFINITY) > this.releaseAbove)
+          await this.spool.release();
+        return new (await parser).MessageHeaders(block);
+      });
+    }
     return this.headerMemo;
   }
 
@@ -170,8 +180,10 @@ export class LazyMessage implements MessageAccess {
   }
 
   parts(): Promise<PartInventory> {
-    this.partsMemo ??= this.ensureSizeWithin(this.limits.maxMessageBytes).then(async () => {
-      const { walkParts } = await loadPartWalk();
+    if (this.partsMemo) return this.partsMemo;
+    const walker = started(loadPartWalk());
+    this.partsMemo = this.ensureSizeWithin(this.limits.maxMessageBytes).then(async () => {
+      const { walkParts } = await walker;
       // The body parts' decoded bytes are kept on the way, for textBodies(): one walk serves both.
       return walkParts(this.spool.held() ?? this.stream(), this.limits, this.bodies);
     });

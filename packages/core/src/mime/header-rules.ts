@@ -45,13 +45,15 @@ export function checkHeaderRules(
     // A required field the original lacked may be added (the repair of a missing Date or From).
     const required = (UPDATE_HEADER_RULES.required as readonly string[]).includes(name);
     if (required && was.length === 0 && is.length === 1) continue;
-    const reason = describeChange(display(name), was, is);
+    const reason = describeChange(name, was, is);
     if (reason) problems.add({ code: 'immutable-header-changed', reason, header: name });
   }
 }
 
-function describeChange(name: string, was: string[], is: string[]): string | undefined {
+function describeChange(field: string, was: string[], is: string[]): string | undefined {
   if (was.length === is.length && was.every((value, index) => value === is[index])) return undefined;
+  // Spelled out only for a change: most updates keep every immutable field.
+  const name = display(field);
   if (is.length === 0) return `immutable header ${name} was removed`;
   if (was.length === 0) return `immutable header ${name} was added`;
   if (was.length !== is.length)

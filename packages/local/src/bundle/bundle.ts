@@ -72,7 +72,7 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
 
 function measure(outdir: string, metafile: Metafile, entry: string, budget: BundleBudget): BundleReport {
   const root = parse(outdir).root;
-  const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  const outputs = Object.entries(metafile.outputs).filter(([file]) => /\.[mc]js$/.test(file));
   const byPath = new Map(outputs.map(([file, out]) => [resolve(root, file), out]));
   const initial = new Set<string>();
   const visit = (file: string) => {

@@ -1,4 +1,5 @@
 import type { BuildOptions } from 'esbuild';
+import { lazyLibmime } from './lazy-libmime.js';
 import { lazyWebStreams } from './lazy-web-streams.js';
 
 /**
@@ -35,8 +36,10 @@ export function esbuildOptions(entry: string, outdir: string, mode: BundleMode):
     target: 'node22',
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
-    // Workspace packages point this condition at their TypeScript source (used inside the wmflow repository).
-    conditions: ['wmflow-source'],
+    // Workspace packages point `wmflow-source` at their TypeScript source (used inside the wmflow repository).
+    // `module` is esbuild's default, which a custom list drops: without it the AWS SDK and Smithy resolve to
+    // their CommonJS builds, which cannot be tree-shaken (~280 KB more loaded at a guard's cold start).
+    conditions: ['wmflow-source', 'module'],
     mainFields: ['module', 'main'],
     minify: lambda,
     sourcemap: lambda ? 'linked' : 'inline',
@@ -44,7 +47,7 @@ export function esbuildOptions(entry: string, outdir: string, mode: BundleMode):
     legalComments: 'none',
     banner: { js: REQUIRE_BANNER },
     metafile: true,
-    plugins: [lazyWebStreams],
+    plugins: [lazyWebStreams, lazyLibmime],
     logLevel: 'silent',
   };
 }
