@@ -97,8 +97,13 @@ export function partNaming(
     } catch {
       parsed = undefined;
     }
-    read(header, params, parsed, 'name');
-    read(header, params, parsed, 'filename');
+    // Neither parameter can come out of a header that does not spell "name" (most body parts' headers).
+    if (/name/i.test(raw)) {
+      read(header, params, parsed, 'name');
+      read(header, params, parsed, 'filename');
+    } else if (!parsed) {
+      problems.push(`${header} parameters cannot be decoded`, `${header} parameters cannot be decoded`);
+    }
     // A parameter a lenient client finds without the `;` before it (`application/octet-stream name="x.vbs"`).
     if (/name/i.test(raw))
       for (const m of raw.matchAll(LOOSE_NAME))

@@ -173,9 +173,10 @@ export function nestedPlace(node: SplitNode, part: MessagePart, walk: Walk, plac
 /** How the part is framed and decoded, when clients could read it two ways: two boundaries, two encodings. */
 function framingProblems(type: string | undefined, encodings: readonly string[]): string[] {
   const problems: string[] = [];
-  const boundaries = headerParams(type ?? '').filter(
-    (p) => p.key === 'boundary' || p.key.startsWith('boundary*'),
-  );
+  // Only a header that spells "boundary" can give it twice (most parts' Content-Type does not).
+  const boundaries = /boundary/i.test(type ?? '')
+    ? headerParams(type ?? '').filter((p) => p.key === 'boundary' || p.key.startsWith('boundary*'))
+    : [];
   if (new Set(boundaries.map((b) => b.value)).size > 1)
     problems.push('Content-Type gives the boundary different values');
   if (new Set(encodings.map((e) => e.toLowerCase())).size > 1)
@@ -210,14 +211,21 @@ function delimiterLike(line: string, state: Opaque): boolean {
   return !state.expected.has(text);
 }
 
+// A multipart's boundary is read for it and for each part below it: parsed once per node.
+const boundaries = new WeakMap<SplitNode, string | undefined>();
+
 function boundaryOf(node: SplitNode): string | undefined {
+  if (boundaries.has(node)) return boundaries.get(node);
+  let boundary: string | undefined;
   const raw = headersOf(node).get('content-type').map(unfold)[0] ?? '';
   try {
-    const boundary = String(libmime.parseHeaderValue(raw).params.boundary ?? '');
-    return boundary.trim() === '' ? undefined : boundary;
+    const value = String(libmime.parseHeaderValue(raw).params.boundary ?? '');
+    boundary = value.trim() === '' ? undefined : value;
   } catch {
-    return undefined;
+    boundary = undefined;
   }
+  boundaries.set(node, boundary);
+  return boundary;
 }
 
 function unfold(value: string): string {
