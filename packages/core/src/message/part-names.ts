@@ -89,8 +89,6 @@ export function partNaming(
   };
   for (const raw of [...contentTypes, ...dispositions]) {
     const header = contentTypes.includes(raw) ? 'Content-Type' : 'Content-Disposition';
-    // Each header is split and parsed once, for both parameters.
-    const params = headerParams(raw);
     let parsed: Parsed;
     try {
       parsed = libmime.parseHeaderValue(raw).params as Record<string, unknown>;
@@ -99,6 +97,8 @@ export function partNaming(
     }
     // Neither parameter can come out of a header that does not spell "name" (most body parts' headers).
     if (/name/i.test(raw)) {
+      // Each header is split and parsed once, for both parameters.
+      const params = headerParams(raw);
       read(header, params, parsed, 'name');
       read(header, params, parsed, 'filename');
     } else if (!parsed) {
