@@ -49,6 +49,27 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   }
 }
 
+/** A part's state before any byte: what it collects for the sizes, the sniffing, names in text and the bodies. */
+export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollector): Leaf {
+  const leaf: Leaf = { node, part, onData: (chunk) => takeDecoded(leaf, chunk), head: [], headSize: 0 };
+  if (part.contentType === 'text/plain') leaf.carry = '';
+  const kind = bodies ? bodyKind(part) : undefined;
+  leaf.bodies = bodies;
+  if (kind) leaf.body = { kind, chunks: [] };
+  return leaf;
+}
+
+/** Takes a piece of the part's decoded content. */
+export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
+  leaf.part.size += chunk.length;
+  leaf.body?.chunks.push(chunk);
+  if (leaf.carry !== undefined) scanText(leaf, chunk, false);
+  if (leaf.headSize < SNIFF_BYTES) {
+    leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
+    leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
+  }
+}
+
 /** Starts decoding a part; an attached message's bytes also feed `nested`; body text feeds `bodies`. */
 export function startLeaf(
   node: SplitNode,
@@ -56,21 +77,11 @@ export function startLeaf(
   nested: NestedWalk | undefined,
   bodies?: BodyCollector,
 ): Leaf {
+  const leaf = newLeaf(node, part, bodies);
   // Identity encodings need no decoder stream (mailsplit's would be a PassThrough), unless a nested walk
   // needs its backpressure.
   const decoded = node.encoding === 'base64' || node.encoding === 'quoted-printable' || nested !== undefined;
-  const leaf: Leaf = {
-    node,
-    part,
-    decoder: decoded ? node.getDecoder() : undefined,
-    onData: () => {},
-    head: [],
-    headSize: 0,
-  };
-  if (part.contentType === 'text/plain') leaf.carry = '';
-  const kind = bodies ? bodyKind(part) : undefined;
-  leaf.bodies = bodies;
-  if (kind) leaf.body = { kind, chunks: [] };
+  if (decoded) leaf.decoder = node.getDecoder();
   if (nested) {
     const inner = new PassThrough();
     leaf.inner = inner;
@@ -79,13 +90,7 @@ export function startLeaf(
     leaf.innerDone = nested(inner);
   }
   leaf.onData = (chunk: Buffer) => {
-    part.size += chunk.length;
-    leaf.body?.chunks.push(chunk);
-    if (leaf.carry !== undefined) scanText(leaf, chunk, false);
-    if (leaf.headSize < SNIFF_BYTES) {
-      leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
-      leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
-    }
+    takeDecoded(leaf, chunk);
     // Backpressure: the decoder waits while the nested walk catches up, and `feedLeaf` waits on the decoder.
     if (leaf.decoder && leaf.inner && !leaf.inner.destroyed && !leaf.inner.write(chunk)) {
       const decoder = leaf.decoder;
@@ -119,6 +124,13 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
     leaf.bodies?.failures.push(`part ${leaf.part.id}: ${reason}`);
     leaf.body = undefined;
   }
+  closeLeaf(leaf);
+  leaf.inner?.end();
+  await leaf.innerDone;
+}
+
+/** The part's content is all there: its body text goes to the bodies, its last line is scanned, its type sniffed. */
+export function closeLeaf(leaf: Leaf): void {
   if (leaf.body && leaf.bodies) {
     const { node } = leaf;
     leaf.bodies.pieces.push({
@@ -130,7 +142,5 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
     });
   }
   if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);
-  leaf.inner?.end();
-  await leaf.innerDone;
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
 }

@@ -89,16 +89,21 @@ export function partNaming(
   };
   for (const raw of [...contentTypes, ...dispositions]) {
     const header = contentTypes.includes(raw) ? 'Content-Type' : 'Content-Disposition';
-    // Each header is split and parsed once, for both parameters.
-    const params = headerParams(raw);
     let parsed: Parsed;
     try {
       parsed = libmime.parseHeaderValue(raw).params as Record<string, unknown>;
     } catch {
       parsed = undefined;
     }
-    read(header, params, parsed, 'name');
-    read(header, params, parsed, 'filename');
+    // Neither parameter can come out of a header that does not spell "name" (most body parts' headers).
+    if (/name/i.test(raw)) {
+      // Each header is split and parsed once, for both parameters.
+      const params = headerParams(raw);
+      read(header, params, parsed, 'name');
+      read(header, params, parsed, 'filename');
+    } else if (!parsed) {
+      problems.push(`${header} parameters cannot be decoded`, `${header} parameters cannot be decoded`);
+    }
     // A parameter a lenient client finds without the `;` before it (`application/octet-stream name="x.vbs"`).
     if (/name/i.test(raw))
       for (const m of raw.matchAll(LOOSE_NAME))

@@ -1,0 +1,237 @@
+import { Splitter } from '@zone-eu/mailsplit';
+import libmime from 'libmime';
+import { headersOf, type SplitNode } from '../edit/part-info.js';
+import { type BodyCollector, shownHeaders } from './body-text.js';
+import type { MessageLimits } from './limits.js';
+import { headerParams, partNaming } from './part-names.js';
+import type { MessagePart, PartInventory } from './part-walk.js';
+
+// The steps of the part walk that do not depend on how the bytes arrive: the streaming walk (part-walk.ts)
+// and the walk of a message held in memory (held-walk.ts) take the same steps on the same splitter events,
+// so both give the same parts, ids and findings.
+
+const PROTECTED = new Set([
+  'multipart/signed',
+  'multipart/encrypted',
+  'application/pkcs7-mime',
+  'application/x-pkcs7-mime',
+]);
+
+// Attached messages clients open as messages (message/global: RFC 6532, UTF-8 headers).
+const ATTACHED_MESSAGES = new Set(['message/rfc822', 'message/global']);
+
+const KNOWN_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
+
+/** One walk over a message and its attached messages. */
+export interface Walk {
+  limits: Pick<MessageLimits, 'maxParts' | 'maxDepth' | 'maxHeaderBytes'>;
+  out: PartInventory;
+  count: number;
+  bodies?: BodyCollector;
+}
+
+/** Where a message sits: the id prefix of its parts and its depth. */
+export interface Place {
+  prefix: string;
+  depth: number;
+  /** MIME nesting levels above this message (containers and attached messages). */
+  nesting: number;
+  protectedBy?: string;
+}
+
+/** What the walk keeps while it reads one message's splitter events. */
+export interface MessageState {
+  place: Place;
+  ordinal: number;
+  nodes: Map<SplitNode, string>;
+  // Multiparts without a usable boundary: their content is opaque to the walk, which is a finding once it
+  // holds a line a lenient client could take for a delimiter.
+  opaque: Map<SplitNode, Opaque>;
+}
+
+/** What the splitter emits besides nodes: a part's body bytes, or a multipart's text outside its parts. */
+export type SplitEvent = SplitNode | { type: 'body' | 'data'; value: Buffer; node?: SplitNode };
+
+export function messageState(place: Place): MessageState {
+  return { place, ordinal: 0, nodes: new Map(), opaque: new Map() };
+}
+
+export function splitterFor(walk: Walk): Splitter {
+  // ignoreEmbedded: attached messages are leaves here and walked below, so ids match the editor's walk.
+  return new Splitter({
+    ignoreEmbedded: true,
+    maxHeadSize: walk.limits.maxHeaderBytes,
+    maxChildNodes: walk.limits.maxParts + 1,
+  });
+}
+
+/** A multipart's text outside its parts: a finding once a line there looks like a delimiter. */
+export function readOpaque(state: MessageState, node: SplitNode, value: Buffer, walk: Walk): void {
+  const opaque = state.opaque.get(node) as Opaque;
+  // Bare CR ends a line too: some clients read it so.
+  const lines = (opaque.carry + value.toString('latin1')).split(/\r\n|\r|\n/);
+  opaque.carry = (lines.pop() ?? '').slice(0, 1000);
+  if (lines.some((line) => delimiterLike(line, opaque))) {
+    walk.out.findings.push({
+      partId: state.nodes.get(node),
+      kind: 'malformed',
+      reason:
+        opaque.boundary === undefined
+          ? `${node.contentType} without a usable boundary holds delimiter-like lines`
+          : `${node.contentType} holds delimiter-like lines outside its parts (preamble or epilogue)`,
+    });
+    state.opaque.delete(node);
+  }
+}
+
+/** Lists a new part; undefined once the message has more parts than the limit (the walk stops there). */
+export function enterNode(node: SplitNode, state: MessageState, walk: Walk): MessagePart | undefined {
+  const { place } = state;
+  const id = `${place.prefix}${++state.ordinal}`;
+  state.nodes.set(node, id);
+  if (++walk.count > walk.limits.maxParts) {
+    walk.out.findings.push({
+      partId: id,
+      kind: 'limit',
+      reason: `more than ${walk.limits.maxParts} MIME parts`,
+    });
+    return undefined;
+  }
+  const part = describe(node, id, place, walk);
+  // A multipart's preamble and epilogue are not read either: a part a client finds there (after the
+  // closing delimiter, or under a boundary the walk read differently) would go unseen.
+  if (part.container)
+    state.opaque.set(node, { carry: '', boundary: boundaryOf(node), expected: framing(node) });
+  walk.out.parts.push(part);
+  // An attached message's own header lines show above its body, as clients show it.
+  if (walk.bodies && place.depth > 0 && state.ordinal === 1) {
+    const shown = shownHeaders((name) => headersOf(node).get(name).map(unfold));
+    if (shown) walk.bodies.pieces.push({ kind: 'meta', text: shown });
+  }
+  return part;
+}
+
+function describe(node: SplitNode, id: string, place: Place, walk: Walk): MessagePart {
+  const headers = headersOf(node);
+  const types = headers.get('content-type').map(unfold);
+  const dispositions = headers.get('content-disposition').map(unfold);
+  const legacy = [...headers.get('content-name'), ...headers.get('x-sun-data-name')].map(unfold);
+  const naming = partNaming(types, dispositions, legacy);
+  for (const reason of naming.problems) walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
+  for (const reason of framingProblems(types[0], headers.get('content-transfer-encoding').map(unfold)))
+    walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
+  let nesting = place.nesting;
+  let protectedBy = place.protectedBy;
+  for (let n = node.parentNode; n; n = n.parentNode) {
+    nesting++;
+    const t = (n.contentType || '').toLowerCase();
+    if (PROTECTED.has(t)) protectedBy ??= t;
+  }
+  const contentType = (node.contentType || 'text/plain').toLowerCase();
+  if (PROTECTED.has(contentType) && !node.multipart) protectedBy ??= contentType;
+  if (nesting > walk.limits.maxDepth) {
+    walk.out.findings.push({
+      partId: id,
+      kind: 'limit',
+      reason: `MIME nesting deeper than ${walk.limits.maxDepth}`,
+    });
+  }
+  const container = Boolean(node.multipart);
+  const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
+  return {
+    id,
+    contentType,
+    names: naming.names,
+    disposition: node.disposition ? node.disposition.toLowerCase() : undefined,
+    size: 0,
+    depth: place.depth,
+    container,
+    related: parent === 'multipart/related' && headers.get('content-id').length > 0,
+    protectedBy,
+  };
+}
+
+/** For an attached message: where its own parts sit (ids under the part's); undefined for other parts. */
+export function nestedPlace(node: SplitNode, part: MessagePart, walk: Walk, place: Place): Place | undefined {
+  if (!ATTACHED_MESSAGES.has(part.contentType)) return undefined;
+  // An attached message in an encoding the decoder passes through (x-uuencode…) would be walked as
+  // gibberish, while a client that decodes it shows its parts: not inspectable.
+  const encoding = (headersOf(node).get('content-transfer-encoding').map(unfold)[0] ?? '7bit').toLowerCase();
+  if (!KNOWN_ENCODINGS.has(encoding)) {
+    walk.out.findings.push({
+      partId: part.id,
+      kind: 'malformed',
+      reason: `attached message in transfer encoding ${encoding.slice(0, 40)} cannot be walked`,
+    });
+    return undefined;
+  }
+  let nesting = place.nesting + 1;
+  for (let n = node.parentNode; n; n = n.parentNode) nesting++;
+  return { prefix: `${part.id}/`, depth: place.depth + 1, nesting, protectedBy: part.protectedBy };
+}
+
+/** How the part is framed and decoded, when clients could read it two ways: two boundaries, two encodings. */
+function framingProblems(type: string | undefined, encodings: readonly string[]): string[] {
+  const problems: string[] = [];
+  // Only a header that spells "boundary" can give it twice (most parts' Content-Type does not).
+  const boundaries = /boundary/i.test(type ?? '')
+    ? headerParams(type ?? '').filter((p) => p.key === 'boundary' || p.key.startsWith('boundary*'))
+    : [];
+  if (new Set(boundaries.map((b) => b.value)).size > 1)
+    problems.push('Content-Type gives the boundary different values');
+  if (new Set(encodings.map((e) => e.toLowerCase())).size > 1)
+    problems.push(`${encodings.length} different Content-Transfer-Encoding headers`);
+  return problems;
+}
+
+/** A multipart's text outside its parts (or all of it, without a boundary): the line being read so far. */
+interface Opaque {
+  carry: string;
+  boundary?: string;
+  /** Delimiter lines expected there: its own closing one, and the enclosing multiparts' (which end it). */
+  expected: ReadonlySet<string>;
+}
+
+function framing(node: SplitNode): Set<string> {
+  const own = boundaryOf(node);
+  const expected = new Set(own === undefined ? [] : [`--${own}--`]);
+  for (let n = node.parentNode; n; n = n.parentNode) {
+    const b = boundaryOf(n);
+    if (b !== undefined) expected.add(`--${b}`).add(`--${b}--`);
+  }
+  return expected;
+}
+
+// A line a lenient client could take for a delimiter; the multipart's own closing delimiter is expected.
+function delimiterLike(line: string, state: Opaque): boolean {
+  if (!/^--\S/.test(line) || state.boundary === undefined) return /^--\S/.test(line);
+  const text = line.trimEnd();
+  // A ruler of dashes in a preamble or footer is not a delimiter, unless the boundary is itself dashes.
+  if (/^-+$/.test(text) && !/^-+$/.test(state.boundary)) return false;
+  return !state.expected.has(text);
+}
+
+// A multipart's boundary is read for it and for each part below it: parsed once per node.
+const boundaries = new WeakMap<SplitNode, string | undefined>();
+
+function boundaryOf(node: SplitNode): string | undefined {
+  if (boundaries.has(node)) return boundaries.get(node);
+  let boundary: string | undefined;
+  const raw = headersOf(node).get('content-type').map(unfold)[0] ?? '';
+  try {
+    const value = String(libmime.parseHeaderValue(raw).params.boundary ?? '');
+    boundary = value.trim() === '' ? undefined : value;
+  } catch {
+    boundary = undefined;
+  }
+  boundaries.set(node, boundary);
+  return boundary;
+}
+
+function unfold(value: string): string {
+  const colon = value.indexOf(':');
+  return value
+    .slice(colon + 1)
+    .replace(/\r?\n[ \t]/g, ' ')
+    .trim();
+}
