@@ -105,6 +105,17 @@ describe('spool: passOn, the last read of an invocation', () => {
     await spool.close();
   });
 
+  it('serves two pass-on readers running at once whole: the one without the hand-off reads the spool', async () => {
+    const { fetches, open } = counted(message);
+    const spool = new Spool(open, { memoryBytes: 50_000, tempDir: dir });
+    const [a, b] = await Promise.all([collect(spool.passOn(20_000)), collect(spool.passOn(20_000))]);
+    expect(a.equals(message)).toBe(true);
+    expect(b.equals(message)).toBe(true);
+    expect(fetches.count).toBe(2);
+    await spool.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('reads from the temporary file when an earlier read already spooled the message', async () => {
     const { fetches, open } = counted(message);
     const spool = new Spool(open, {

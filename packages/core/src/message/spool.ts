@@ -125,13 +125,22 @@ export class Spool {
    */
   async *passOn(keepBytes = 512 * 1024): AsyncGenerator<Buffer> {
     if (!this.file && !this.ended) this.handOffAt = Math.min(keepBytes, this.memoryLimit);
+    let offset = 0;
     try {
-      yield* this.chunks(0, true);
+      for await (const chunk of this.chunks(0, true)) {
+        offset += chunk.length;
+        yield chunk;
+      }
     } finally {
       this.handOffAt = undefined;
     }
     const tail = this.handedOff;
-    if (!tail) return;
+    // Another pass-on reader running beside this one took the hand-off (or none was made): the rest comes
+    // from the spool, fetched again if need be, never an end short of the message.
+    if (tail?.offset !== offset) {
+      yield* this.chunks(offset);
+      return;
+    }
     // A hand-off serves one reader: the next read past the bytes held fetches the source again.
     this.handedOff = undefined;
     this.tailReading = tail;

@@ -89,6 +89,20 @@ describe('final reads', () => {
     expect(gets(twice)).toBe(2);
   });
 
+  it('serves two reads running at once in the last rule whole (neither ends at the hand-off)', async () => {
+    const seen: string[] = [];
+    const concurrent = rule('reads-at-once', async (ctx) => {
+      const read = async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of ctx.message.stream()) chunks.push(chunk as Buffer);
+        return sha(Buffer.concat(chunks));
+      };
+      seen.push(...(await Promise.all([read(), read()])));
+    });
+    await run([concurrent], { synchronous: false });
+    expect(seen).toEqual([sha(message), sha(message)]);
+  });
+
   it('keeps spooling in the last rule of a synchronous flow that can commit edits (the editor reads after it)', async () => {
     const seen: { sha256: string; spilled: boolean }[] = [];
     await run([reader('only', seen)], { synchronous: true, updates: true });
