@@ -103,6 +103,31 @@ describe('final reads', () => {
     expect(seen).toEqual([sha(message), sha(message)]);
   });
 
+  it('fails a read after the hand-off whose fetch changed bytes past the memory share (same length)', async () => {
+    const outcomes: { first?: string; second?: unknown }[] = [];
+    const readsTwice = rule('reads-twice', async (ctx) => {
+      const read = async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of ctx.message.stream()) chunks.push(chunk as Buffer);
+        return sha(Buffer.concat(chunks));
+      };
+      const first = await read();
+      const second = await read().catch((error: unknown) => error);
+      outcomes.push({ first, second });
+    });
+    const id = stack.flow.load(message);
+    // The second GetRawMessageContent serves the message with its last 16 bytes changed.
+    stack.flow.injectFault(
+      { kind: 'changed-content' },
+      { messageId: id, operation: 'get', skip: 1, times: 1 },
+    );
+    const handler = flow({ clients, logger: captureLogger(), synchronous: false, rules: [readsTwice] });
+    await handler(makeFlowEvent({ messageId: id }), lambdaContext());
+    expect(gets(id)).toBe(2);
+    expect(outcomes[0]?.first).toBe(sha(message));
+    expect(outcomes[0]?.second).toMatchObject({ name: 'MessageReadError', reason: 'changed' });
+  });
+
   it('keeps spooling in the last rule of a synchronous flow that can commit edits (the editor reads after it)', async () => {
     const seen: { sha256: string; spilled: boolean }[] = [];
     await run([reader('only', seen)], { synchronous: true, updates: true });
