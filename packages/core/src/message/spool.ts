@@ -321,7 +321,8 @@ export class Spool {
 
   /** A whole read of the bytes past the first hand-off: the first is kept, a later one must repeat it. */
   private checkTail(tail: HandedTail): void {
-    const seen = (this.tailSeen ??= tail);
+    this.tailSeen ??= tail;
+    const seen = this.tailSeen;
     if (seen.end !== tail.end || seen.crc !== tail.crc) {
       this.fail('changed', `message fetched again differs past its first ${this.tailFrom} bytes`);
     }
