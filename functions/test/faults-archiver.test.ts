@@ -117,6 +117,23 @@ describe('faults: archiver', () => {
     expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
   }, 240_000);
 
+  it('journals a 6 MB message whole when S3 faults make the journal retry from a new fetch that also resets', async () => {
+    // The journal is the last rule of an asynchronous flow: its retry fetches the message again (no spool
+    // file), and that fetch may itself be cut. Never a shorter or spliced copy: a failed invocation, then a whole one.
+    const bytes = bigMessage(6_000_000, 'refetch-storm');
+    const id = load(bytes);
+    stack.proxies?.s3.configure('seed=13,reset=0.2,throttle=0.2');
+    stack.proxies?.flow.configure('seed=13,reset=0.25');
+    const handler = archiver(env());
+    const result = await invokeUntilAnswered(handler, event(id), 30);
+    stack.proxies?.s3.configure('seed=21');
+    stack.proxies?.flow.configure('seed=21');
+    expect(result.answered, describeErrors(result.errors)).toBe(true);
+    expect(await stored(stack, JOURNAL, `j/${id}`)).toEqual(bytes);
+    const meta = JSON.parse(((await stored(stack, JOURNAL, `j/${id}.json`)) as Buffer).toString('utf8'));
+    expect(meta).toMatchObject({ sha256: sha256(bytes), size: bytes.length });
+  }, 240_000);
+
   it('reads the message once (journaling reads no headers): a fault armed for a second read never hits', async () => {
     const bytes = bigMessage(3_000_000, 'single-read');
     const id = load(bytes);

@@ -67,7 +67,11 @@ export function unsignedLargePayloads(client: S3Client): S3Client {
 }
 
 function isLoopback(hostname: string): boolean {
+  // An IPv4 literal in 127/8, not any name that starts with "127." (a DNS name over plain HTTP).
   return (
-    hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || hostname.startsWith('127.')
+    hostname === 'localhost' ||
+    hostname === '::1' ||
+    hostname === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
   );
 }

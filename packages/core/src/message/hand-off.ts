@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { checkNotLonger, checkWhole, nextSourceChunk, type SourceChecks } from './source-checks.js';
 
 /** The source a {@link Spool.passOn} reader took over at `offset`; `first` is the chunk that did not fit in memory. */
@@ -7,21 +8,33 @@ export interface HandOff {
   source?: Readable;
   first: Buffer;
   offset: number;
+  /** CRC-32 of the bytes from the first hand-off's offset up to `offset`, to continue over this one's bytes. */
+  crc: number;
+}
+
+/** Where a hand-off reader ended: the message's length and the CRC-32 of the bytes past the first hand-off. */
+export interface HandedTail {
+  end: number;
+  crc: number;
 }
 
 /**
  * Yields the bytes a spool handed on rather than kept, with the spool's integrity checks: a close while
- * reading, a failing source, more or fewer bytes than the source announced.
+ * reading, a failing source, more or fewer bytes than the source announced. Returns the tail's CRC-32, which
+ * a later fetch of the same bytes must repeat (they were handed out, not kept: nothing else can check them).
  */
-export async function* readHandedOff(tail: HandOff, spool: SourceChecks): AsyncGenerator<Buffer> {
+export async function* readHandedOff(tail: HandOff, spool: SourceChecks): AsyncGenerator<Buffer, HandedTail> {
   let offset = tail.offset + tail.first.length;
+  let crc = crc32(tail.first, tail.crc);
   if (tail.first.length > 0) yield tail.first;
   for (;;) {
     const chunk = await nextSourceChunk(tail.iterator, offset, spool);
     if (chunk === undefined) break;
     offset += chunk.length;
     checkNotLonger(offset, spool);
+    crc = crc32(chunk, crc);
     yield chunk;
   }
   checkWhole(offset, spool);
+  return { end: offset, crc };
 }

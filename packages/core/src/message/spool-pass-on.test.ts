@@ -105,6 +105,33 @@ describe('spool: passOn, the last read of an invocation', () => {
     await spool.close();
   });
 
+  it('serves two pass-on readers running at once whole: the one without the hand-off reads the spool', async () => {
+    const { fetches, open } = counted(message);
+    const spool = new Spool(open, { memoryBytes: 50_000, tempDir: dir });
+    const [a, b] = await Promise.all([collect(spool.passOn(20_000)), collect(spool.passOn(20_000))]);
+    expect(a.equals(message)).toBe(true);
+    expect(b.equals(message)).toBe(true);
+    expect(fetches.count).toBe(2);
+    await spool.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('fails a later fetch whose bytes past the hand-off changed, same length: they were handed out, not kept', async () => {
+    const changed = Buffer.from(message);
+    changed.writeUInt8(changed.readUInt8(changed.length - 1) ^ 0xff, changed.length - 1);
+    for (const again of [(s: Spool) => s.chunks(), (s: Spool) => s.passOn(20_000)]) {
+      let fetches = 0;
+      const spool = new Spool(async () => source(fetches++ === 0 ? message : changed, 7_000), {
+        memoryBytes: 50_000,
+        tempDir: dir,
+      });
+      expect((await collect(spool.passOn(20_000))).equals(message)).toBe(true);
+      await expect(collect(again(spool))).rejects.toMatchObject({ reason: 'changed' });
+      expect(fetches).toBe(2);
+      await spool.close();
+    }
+  });
+
   it('reads from the temporary file when an earlier read already spooled the message', async () => {
     const { fetches, open } = counted(message);
     const spool = new Spool(open, {

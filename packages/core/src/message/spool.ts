@@ -1,7 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
-import { type HandOff, readHandedOff } from './hand-off.js';
+import { crc32 } from 'node:zlib';
+import { type HandedTail, type HandOff, readHandedOff } from './hand-off.js';
 import { MessageReadError } from './read-error.js';
 import { checkNotLonger, checkWhole, nextSourceChunk, type SourceChecks } from './source-checks.js';
 import { SpillFile } from './spill-file.js';
@@ -81,6 +82,12 @@ export class Spool {
   private handedOff?: HandOff;
   /** The handed-off source a pass-on reader is reading now (close() stops it). */
   private tailReading?: HandOff;
+  /** Offset of the first hand-off: bytes past it were handed out, not kept, so a later fetch is checked on them. */
+  private tailFrom?: number;
+  /** CRC-32 of the bytes this spool kept from `tailFrom` on (a fetch after the hand-off). */
+  private tailCrc = 0;
+  /** The first whole read of the bytes past `tailFrom`; every later one must repeat it. */
+  private tailSeen?: HandedTail;
 
   constructor(
     private readonly open: () => Promise<Readable>,
@@ -125,19 +132,28 @@ export class Spool {
    */
   async *passOn(keepBytes = 512 * 1024): AsyncGenerator<Buffer> {
     if (!this.file && !this.ended) this.handOffAt = Math.min(keepBytes, this.memoryLimit);
+    let offset = 0;
     try {
-      yield* this.chunks(0, true);
+      for await (const chunk of this.chunks(0, true)) {
+        offset += chunk.length;
+        yield chunk;
+      }
     } finally {
       this.handOffAt = undefined;
     }
     const tail = this.handedOff;
-    if (!tail) return;
+    // Another pass-on reader running beside this one took the hand-off (or none was made): the rest comes
+    // from the spool, fetched again if need be, never an end short of the message.
+    if (tail?.offset !== offset) {
+      yield* this.chunks(offset);
+      return;
+    }
     // A hand-off serves one reader: the next read past the bytes held fetches the source again.
     this.handedOff = undefined;
     this.tailReading = tail;
     let whole = false;
     try {
-      yield* readHandedOff(tail, this.checks);
+      this.checkTail(yield* readHandedOff(tail, this.checks));
       whole = true;
     } finally {
       if (this.tailReading === tail) this.tailReading = undefined;
@@ -296,10 +312,20 @@ export class Spool {
     if (this.skip > 0)
       this.fail('changed', `message fetched again ended before the ${this.length} bytes held`);
     checkWhole(this.length, this.checks);
+    if (this.tailFrom !== undefined) this.checkTail({ end: this.length, crc: this.tailCrc });
     this.ended = true;
     this.source = undefined;
     this.iterator = undefined;
     return false;
+  }
+
+  /** A whole read of the bytes past the first hand-off: the first is kept, a later one must repeat it. */
+  private checkTail(tail: HandedTail): void {
+    this.tailSeen ??= tail;
+    const seen = this.tailSeen;
+    if (seen.end !== tail.end || seen.crc !== tail.crc) {
+      this.fail('changed', `message fetched again differs past its first ${this.tailFrom} bytes`);
+    }
   }
 
   private async append(chunk: Buffer): Promise<void> {
@@ -322,32 +348,36 @@ export class Spool {
       // The pass-on reader takes the source over here: this chunk's rest and what follows are never kept.
       const room = Math.max(0, this.handOffAt - this.memoryLength);
       this.handOffAt = undefined;
-      if (room > 0) {
-        this.memory.push(chunk.subarray(0, room));
-        this.memoryLength += room;
-      }
+      if (room > 0) this.keep(chunk.subarray(0, room));
+      this.tailFrom ??= this.length;
       const iterator = this.iterator as AsyncIterator<Buffer>;
-      this.handedOff = { iterator, source: this.source, first: chunk.subarray(room), offset: this.length };
+      const first = chunk.subarray(room);
+      this.handedOff = { iterator, source: this.source, first, offset: this.length, crc: this.tailCrc };
       this.iterator = undefined;
       this.source = undefined;
       return;
     }
     const room = this.memoryLimit - this.memoryLength;
     if (!this.file && chunk.length <= room) {
-      this.memory.push(chunk);
-      this.memoryLength += chunk.length;
+      this.keep(chunk);
       return;
     }
     if (!this.file) {
       if (room > 0) {
-        this.memory.push(chunk.subarray(0, room));
-        this.memoryLength += room;
+        this.keep(chunk.subarray(0, room));
         chunk = chunk.subarray(room);
       }
       // Past the memory share the bytes go to disk, written behind: later readers may need them again.
       this.file = await SpillFile.create(this.tempDir ?? tmpdir());
     }
+    if (this.tailFrom !== undefined) this.tailCrc = crc32(chunk, this.tailCrc);
     await this.file.append(chunk);
+  }
+
+  private keep(part: Buffer): void {
+    if (this.tailFrom !== undefined) this.tailCrc = crc32(part, this.tailCrc);
+    this.memory.push(part);
+    this.memoryLength += part.length;
   }
 
   private async readAt(offset: number): Promise<Buffer> {

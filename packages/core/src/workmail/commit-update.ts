@@ -198,7 +198,11 @@ async function resolveLostAnswer(
       );
       return digestOf(object.Body as AsyncIterable<Uint8Array>);
     };
-    [current, stored] = await Promise.all([readBack(), readStored()]);
+    // Both reads settle before the outcome: a read that failed first leaves no other running past the answer.
+    const [back, kept] = await Promise.allSettled([readBack(), readStored()]);
+    if (back.status === 'rejected') throw back.reason;
+    if (kept.status === 'rejected') throw kept.reason;
+    [current, stored] = [back.value, kept.value];
   } catch (error) {
     const reason = `the update's answer was lost (${(lost as Error).message}) and reading the message back failed (${(error as Error).message})`;
     return { status: 'unknown', reason, key, changes, skipped };

@@ -89,6 +89,75 @@ describe('final reads', () => {
     expect(gets(twice)).toBe(2);
   });
 
+  it('serves two reads running at once in the last rule whole (neither ends at the hand-off)', async () => {
+    const seen: string[] = [];
+    const concurrent = rule('reads-at-once', async (ctx) => {
+      const read = async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of ctx.message.stream()) chunks.push(chunk as Buffer);
+        return sha(Buffer.concat(chunks));
+      };
+      seen.push(...(await Promise.all([read(), read()])));
+    });
+    await run([concurrent], { synchronous: false });
+    expect(seen).toEqual([sha(message), sha(message)]);
+  });
+
+  it.each([
+    ['changed past the memory share (same length)', { kind: 'changed-content' }, 'changed'],
+    ['short, with a matching Content-Length', { kind: 'short-body', bytes: 3_000_000 }, 'changed'],
+    ['reset mid-body', { kind: 'broken-stream', afterBytes: 3_000_000 }, 'source'],
+  ] as const)('fails a read after the hand-off whose fetch is %s', async (_, fault, reason) => {
+    const outcomes: { first?: string; second?: unknown }[] = [];
+    const readsTwice = rule('reads-twice', async (ctx) => {
+      const read = async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of ctx.message.stream()) chunks.push(chunk as Buffer);
+        return sha(Buffer.concat(chunks));
+      };
+      const first = await read();
+      const second = await read().catch((error: unknown) => error);
+      outcomes.push({ first, second });
+    });
+    const id = stack.flow.load(message);
+    stack.flow.injectFault(fault, { messageId: id, operation: 'get', skip: 1, times: 1 });
+    const handler = flow({ clients, logger: captureLogger(), synchronous: false, rules: [readsTwice] });
+    await handler(makeFlowEvent({ messageId: id }), lambdaContext());
+    expect(gets(id)).toBe(2);
+    expect(outcomes[0]?.first).toBe(sha(message));
+    expect(outcomes[0]?.second).toMatchObject({ name: 'MessageReadError', reason });
+  });
+
+  it('stops a read after the hand-off whose fetch stalls when the deadline fires: an error, never a short message', async () => {
+    const seen: unknown[] = [];
+    const readsTwice = rule('reads-twice', async (ctx) => {
+      for (let i = 0; i < 2; i++) {
+        const chunks: Buffer[] = [];
+        try {
+          for await (const chunk of ctx.message.stream()) chunks.push(chunk as Buffer);
+          seen.push(sha(Buffer.concat(chunks)));
+        } catch (error) {
+          seen.push(error);
+        }
+      }
+    });
+    const id = stack.flow.load(message);
+    // The second GetRawMessageContent waits far past the invocation's 4 s.
+    stack.flow.injectFault(
+      { kind: 'latency', ms: 120_000 },
+      { messageId: id, operation: 'get', skip: 1, times: 1 },
+    );
+    const handler = flow({ clients, logger: captureLogger(), synchronous: false, rules: [readsTwice] });
+    await handler(makeFlowEvent({ messageId: id }), lambdaContext({ timeoutMs: 4_000 })).catch(
+      () => undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(seen[0]).toBe(sha(message));
+    // The invocation closed the message at its deadline: the stalled read ends with an error, not early and clean.
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toMatchObject({ name: 'MessageReadError' });
+  }, 60_000);
+
   it('keeps spooling in the last rule of a synchronous flow that can commit edits (the editor reads after it)', async () => {
     const seen: { sha256: string; spilled: boolean }[] = [];
     await run([reader('only', seen)], { synchronous: true, updates: true });

@@ -58,22 +58,26 @@ describe('unsigned payloads for large bodies', () => {
     }
   });
 
-  it('keeps the payload signed over plain HTTP to a host that is not loopback', async () => {
-    const s3 = unsignedLargePayloads(
-      new S3Client({
-        endpoint: 'http://s3.internal.example',
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      }),
-    );
-    const seen = signedPayloads(s3, true);
-    const large = Buffer.alloc(UNSIGNED_PAYLOAD_FROM_BYTES * 2, 0x62);
-    await expect(s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: large }))).rejects.toThrow(
-      'stopped before sending',
-    );
-    expect(seen).toEqual([createHash('sha256').update(large).digest('hex')]);
-  });
+  // A DNS name that starts like a loopback address is not one: plain HTTP to it keeps the payload signed.
+  it.each(['http://s3.internal.example', 'http://127.s3.internal.example'])(
+    'keeps the payload signed over plain HTTP to a host that is not loopback: %s',
+    async (endpoint) => {
+      const s3 = unsignedLargePayloads(
+        new S3Client({
+          endpoint,
+          region: 'us-east-1',
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        }),
+      );
+      const seen = signedPayloads(s3, true);
+      const large = Buffer.alloc(UNSIGNED_PAYLOAD_FROM_BYTES * 2, 0x62);
+      await expect(s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: large }))).rejects.toThrow(
+        'stopped before sending',
+      );
+      expect(seen).toEqual([createHash('sha256').update(large).digest('hex')]);
+    },
+  );
 
   it('sends a large body unsigned over HTTPS', async () => {
     const s3 = unsignedLargePayloads(

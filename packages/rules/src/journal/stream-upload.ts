@@ -55,10 +55,11 @@ async function putStreamed(
   });
   input.on('error', (error) => {
     if (source.failure !== undefined) return;
-    // The request must not end as if the body were whole: abort it, S3 keeps nothing.
+    // The request must not end as if the body were whole: abort it, S3 keeps nothing. The body stops without
+    // an error: the SDK's aws-chunked stream would re-emit one with no listener (an uncaught exception).
     source.failure = error;
     request.abort(error);
-    body.destroy(error);
+    body.destroy();
   });
   input.pipe(body);
   // The failure is kept in `source` and rethrown below; the request may already have let go of the stream.

@@ -125,18 +125,37 @@ function upstreamRequest(req: IncomingMessage, upstream: URL) {
 }
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-/** A message of `size` bytes whose source announces its length, spooled as the journal reads it. */
-function message(size: number): { bytes: Buffer; access: LazyMessage } {
+/** What the n-th fetch of the message serves (1-based): the message, its end changed, or a reset mid-body. */
+type Fetch = 'same' | 'changed' | 'reset';
+/** Fetches of the message so far. */
+let fetches = 0;
+
+/**
+ * A message of `size` bytes whose source announces its length, spooled as the journal reads it; `final`: read
+ * as the archiver's last rule does (no spill: a retry fetches the message again).
+ */
+function message(size: number, final = false, serve: (fetch: number) => Fetch = () => 'same') {
   const bytes = Buffer.alloc(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 13)) & 0xff;
+  fetches = 0;
   const access = new LazyMessage(
     async () => {
+      const served = serve(++fetches);
+      const content = served === 'changed' ? Buffer.concat([bytes.subarray(0, -1), Buffer.from('!')]) : bytes;
       const chunks: Buffer[] = [];
-      for (let at = 0; at < size; at += 61_000) chunks.push(bytes.subarray(at, at + 61_000));
-      return Object.assign(Readable.from(chunks), { contentLength: size });
+      for (let at = 0; at < size; at += 61_000) chunks.push(content.subarray(at, at + 61_000));
+      async function* send() {
+        for (const [i, chunk] of chunks.entries()) {
+          if (served === 'reset' && i === 20)
+            throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+          yield chunk;
+        }
+      }
+      return Object.assign(Readable.from(send()), { contentLength: size });
     },
     { tempDir: temp },
   );
+  if (final) access.beginFinalReads();
   return { bytes, access };
 }
 async function storedSha(key: string): Promise<string | undefined> {
@@ -148,8 +167,13 @@ async function storedSha(key: string): Promise<string | undefined> {
     throw error;
   }
 }
-async function upload(key: string, size: number, signal = new AbortController().signal) {
-  const { bytes, access } = message(size);
+async function upload(
+  key: string,
+  size: number,
+  signal = new AbortController().signal,
+  read?: { final: boolean; serve?: (fetch: number) => Fetch },
+) {
+  const { bytes, access } = message(size, read?.final, read?.serve);
   const length = await access.announcedSize();
   const settings = { length, streamMaxBytes: 64 << 20, partSize: 5 << 20, parallel: 2, signal };
   try {
@@ -208,4 +232,55 @@ it('meets a 412 answered before the body was read: describes the whole message, 
   expect(puts).toBe(1);
   expect(result).toEqual({ outcome: 'exists', sha256: sha(bytes), size: bytes.length });
   expect(await readdir(temp)).toEqual([]);
+}, 60_000);
+
+// The archiver's journal is its flow's last rule: a retry fetches the message again instead of the spool file.
+it.each([
+  ['throttled', 'throttle', 'written'],
+  ['cut mid-body (S3 keeps nothing)', 'cut-body', 'written'],
+  ['whose answer is lost (the retry meets 412)', 'lose-answer', 'exists'],
+] as const)(
+  'retries a streamed PutObject %s in a last rule from a new fetch: the whole message, as stored',
+  async (_, act, outcome) => {
+    script = (put) => (put === 1 ? act : 'forward');
+    const key = `final-${act}`;
+    const { bytes, result } = await upload(key, 3 << 20, undefined, { final: true });
+    expect(puts).toBe(2);
+    expect(fetches).toBe(outcome === 'exists' ? 3 : 2);
+    expect(result).toEqual({ outcome, sha256: sha(bytes), size: bytes.length });
+    expect(await storedSha(key)).toBe(sha(bytes));
+    expect(await readdir(temp)).toEqual([]);
+  },
+  60_000,
+);
+
+it.each([
+  ['changed at its end', 'changed', 'changed'],
+  ['reset mid-body', 'reset', 'source'],
+] as const)(
+  'fails a last-rule retry whose new fetch is %s: no third attempt, S3 keeps nothing',
+  async (_, served, reason) => {
+    script = (put) => (put === 1 ? 'cut-body' : 'forward');
+    const key = `final-refetch-${served}`;
+    const serve = (fetch: number): Fetch => (fetch === 1 ? 'same' : served);
+    const error = await upload(key, 3 << 20, undefined, { final: true, serve }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'MessageReadError', reason });
+    expect(puts).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await storedSha(key)).toBeUndefined();
+    expect(await readdir(temp)).toEqual([]);
+  },
+  60_000,
+);
+
+it('fails a streamed PutObject whose source resets mid-body with the source error: S3 keeps nothing, no retry', async () => {
+  // Before: the body was destroyed with the error, and the SDK's aws-chunked stream re-emitted it unheard.
+  const serve = (): Fetch => 'reset';
+  const error = await upload('source-reset', 3 << 20, undefined, { final: false, serve }).catch(
+    (e: unknown) => e,
+  );
+  expect(error).toMatchObject({ name: 'MessageReadError', reason: 'source' });
+  expect(puts).toBe(1);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await storedSha('source-reset')).toBeUndefined();
 }, 60_000);
