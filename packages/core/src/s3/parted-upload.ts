@@ -37,7 +37,7 @@ export interface PartedUploadResult {
 const PART_ATTEMPTS = 3;
 
 /**
- * Uploads a stream of unknown length: one PutObject when it ends within the first part, otherwise a multipart
+ * Uploads a stream of unknown length: one PutObject when it ends before the first part is full, otherwise a multipart
  * upload whose parts are sent as the chunks that arrived, never copied into one buffer (a part is a list of
  * slices of the stream's own chunks). A part is retried from its chunks on a transient failure (the SDK cannot
  * retry a streamed body); any failure aborts the multipart upload, so S3 keeps no object. Parts carry the
@@ -60,8 +60,8 @@ export async function uploadInParts(
   try {
     const first = await untilAborted(parts.next(), abortSignal);
     const firstPart = first.done ? [] : first.value;
-    const second = first.done ? first : await untilAborted(parts.next(), abortSignal);
-    if (second.done) {
+    // A part cut short means the body ended: one PutObject. A full one starts the multipart upload at once.
+    if (lengthOf(firstPart) < settings.partSize) {
       const data = Buffer.concat(firstPart);
       const put = new PutObjectCommand({ ...params, ...condition, Body: data, ContentLength: data.length });
       const outcome = await refusedIfTaken(s3.send(put, { abortSignal }));
@@ -76,13 +76,7 @@ export async function uploadInParts(
         SSECustomerKey: params.SSECustomerKey,
         SSECustomerKeyMD5: params.SSECustomerKeyMD5,
       };
-      const sent = await sendParts(
-        s3,
-        { ...upload, ...partParams },
-        [firstPart, second.value],
-        parts,
-        settings,
-      );
+      const sent = await sendParts(s3, { ...upload, ...partParams }, [firstPart], parts, settings);
       const complete = new CompleteMultipartUploadCommand({
         ...upload,
         ...condition,
@@ -162,7 +156,7 @@ async function sendParts(
   let size = 0;
   const start = (chunks: Buffer[]) => {
     const PartNumber = ++number;
-    const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const length = lengthOf(chunks);
     size += length;
     const task = sendPart(s3, { ...upload, PartNumber }, chunks, length, settings.signal)
       .then(
@@ -219,6 +213,10 @@ async function sendPart(
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
     }
   }
+}
+
+function lengthOf(chunks: readonly Buffer[]): number {
+  return chunks.reduce((sum, chunk) => sum + chunk.length, 0);
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts: a body that stalls must not hold the upload. */

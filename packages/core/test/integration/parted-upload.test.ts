@@ -106,6 +106,14 @@ describe('uploadInParts', () => {
     expect((await stored('small'))?.equals(bytes)).toBe(true);
   });
 
+  it('starts the multipart upload once the first part is full, and completes a body of exactly one part', async () => {
+    const bytes = randomBytes(PART);
+    const result = await uploadInParts(s3, { Bucket: 'updates', Key: 'one-part' }, source(bytes), settings());
+    expect(result).toEqual({ outcome: 'written', size: PART });
+    expect(requests).toEqual(['POST ', 'PUT 1', 'POST ']);
+    expect((await stored('one-part'))?.equals(bytes)).toBe(true);
+  });
+
   it('stores every byte in order across parts, and retries a part that failed once from its chunks', async () => {
     const bytes = randomBytes(3 * PART + 12_345);
     failOnce = 'PUT 2';
