@@ -140,8 +140,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const dynamo = await startDynamoServer(options.rateTables ? { tables: options.rateTables } : {});
+  // WorkMail reads an update the function has finished uploading: straight from s3rver, one hop less.
+  const updatesReader = new S3Client({
+    endpoint: server.readEndpoint,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_ACCESS_KEY_ID },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const flow = await startFlowEmulator({
-    s3,
+    s3: updatesReader,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(host ? { host } : {}),
   });
@@ -200,6 +209,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     stop: async () => {
       s3.destroy();
+      updatesReader.destroy();
       messageFlow.destroy();
       await proxies?.flow.close();
       await proxies?.s3.close();

@@ -51,6 +51,11 @@ export interface S3ServerOptions {
 export interface S3Server {
   /** `http://127.0.0.1:<port>`: the value of `AWS_ENDPOINT_URL_S3`. */
   readonly endpoint: string;
+  /**
+   * s3rver itself, behind the front: for reads only (GetObject, HeadObject) by the emulators, which read
+   * objects a client has finished writing; writes and client traffic go to `endpoint`.
+   */
+  readonly readEndpoint: string;
   /** Stops both servers and removes the temporary folder. */
   close(): Promise<void>;
 }
@@ -91,6 +96,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const { port } = front.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
+    readEndpoint: `http://${upstream}`,
     close: async () => {
       await closeServer(front);
       await s3rver.close();
