@@ -69,6 +69,7 @@ export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';
 export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } from './s3/parted-upload.js';
+export { isPreconditionFailed, retryTransient } from './s3/request-retry.js';
 export {
   resetSharedS3Client,
   sharedS3Client,

@@ -10,7 +10,7 @@ import {
   UploadPartCommand,
   type UploadPartCommandInput,
 } from '@aws-sdk/client-s3';
-import { isTransient } from '../transient.js';
+import { isPreconditionFailed, retryTransient } from './request-retry.js';
 
 /** How {@link uploadInParts} cuts and sends a body. */
 export interface PartedUploadSettings {
@@ -100,8 +100,7 @@ async function refusedIfTaken(request: Promise<unknown>): Promise<'written' | 'e
     await request;
     return 'written';
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412) return 'exists';
+    if (isPreconditionFailed(error)) return 'exists';
     throw error;
   }
 }
@@ -195,24 +194,21 @@ async function sendPart(
   length: number,
   signal: AbortSignal,
 ): Promise<Omit<CompletedPart, 'PartNumber'>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const out = await s3.send(
+  const out = await retryTransient(
+    () =>
+      s3.send(
         new UploadPartCommand({
           ...part,
           Body: Readable.from(chunks, { objectMode: false }),
           ContentLength: length,
         }),
         { abortSignal: signal },
-      );
-      // Complete needs each part's checksum when the upload has an algorithm (Object Lock: SHA256).
-      const { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
-      return { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 };
-    } catch (error) {
-      if (attempt >= PART_ATTEMPTS || signal.aborted || !isTransient(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
-    }
-  }
+      ),
+    { attempts: PART_ATTEMPTS, signal },
+  );
+  // Complete needs each part's checksum when the upload has an algorithm (Object Lock: SHA256).
+  const { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
+  return { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 };
 }
 
 function lengthOf(chunks: readonly Buffer[]): number {

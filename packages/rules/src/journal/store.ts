@@ -4,8 +4,7 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { digestOf, WmflowError } from '@wmflow/core';
-import { isPreconditionFailed } from './upload.js';
+import { digestOf, isPreconditionFailed, WmflowError } from '@wmflow/core';
 
 /**
  * Journaling failed: S3 refused or was unreachable (`reason: 's3'`), or the key already holds different

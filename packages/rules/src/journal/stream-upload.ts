@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { digestOf, isTransient, MessageReadError } from '@wmflow/core';
-import { type HashedUpload, isPreconditionFailed, type UploadParams } from './upload.js';
+import { digestOf, isPreconditionFailed, retryTransient } from '@wmflow/core';
+import type { HashedUpload, UploadParams } from './upload.js';
 
 const STREAM_ATTEMPTS = 3;
 
@@ -18,14 +18,10 @@ export async function uploadStreamed(
   length: number,
   signal: AbortSignal,
 ): Promise<HashedUpload> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await putStreamed(s3, params, open, length, signal);
-    } catch (error) {
-      if (attempt >= STREAM_ATTEMPTS || !isRetryableS3(error, signal)) throw error;
-      await delay(50 * 2 ** attempt * (0.5 + Math.random()), signal);
-    }
-  }
+  return retryTransient(() => putStreamed(s3, params, open, length, signal), {
+    attempts: STREAM_ATTEMPTS,
+    signal,
+  });
 }
 
 async function putStreamed(
@@ -80,24 +76,4 @@ async function putStreamed(
     body.destroy();
     input.destroy();
   }
-}
-
-/**
- * A transient S3 failure (throttling, 5xx, a reset), by the project's one definition, that a new attempt may
- * cure: not the source's own failure, which is sticky, nor the deadline, which ends the work.
- */
-function isRetryableS3(error: unknown, signal: AbortSignal): boolean {
-  return !signal.aborted && !(error instanceof MessageReadError) && isTransient(error);
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -73,16 +73,3 @@ async function* hashing(
     yield chunk;
   }
 }
-
-/**
- * True for S3's 412 PreconditionFailed (the key exists, `If-None-Match: *`).
- *
- * @example
- * ```ts
- * if (isPreconditionFailed(error)) return 'exists';
- * ```
- */
-export function isPreconditionFailed(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
-}
