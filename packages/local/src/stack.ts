@@ -131,24 +131,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const buckets = options.buckets ?? ['wmflow-local'];
   const host = options.host;
   const server: S3Server = await startS3Server({ buckets, ...(host ? { host } : {}) });
-  const s3 = new S3Client({
-    endpoint: server.endpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_ACCESS_KEY_ID },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = localS3Client(server.endpoint, region);
   const dynamo = await startDynamoServer(options.rateTables ? { tables: options.rateTables } : {});
   // WorkMail reads an update the function has finished uploading: straight from s3rver, one hop less.
-  const updatesReader = new S3Client({
-    endpoint: server.readEndpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_ACCESS_KEY_ID },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const updatesReader = localS3Client(server.readEndpoint, region);
   const flow = await startFlowEmulator({
     s3: updatesReader,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -220,4 +206,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await dynamo.close();
     },
   };
+}
+
+/** An S3 client for the local server: path-style, its one access key, checksums only where required. */
+function localS3Client(endpoint: string, region: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_ACCESS_KEY_ID },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
