@@ -136,7 +136,7 @@ function pipeUpdate(
     { Bucket: bucket, Key: key, ContentType: 'message/rfc822' },
     toS3,
     { partSize: 5 * 1024 * 1024, parallel: 2, signal: abortController.signal },
-  ).then(({ size }) => ({ size }));
+  );
   // A reader that stops early (a failed upload, a checker done before the end) must not stall the other.
   uploaded.catch(() => toS3.resume());
   const check = checkUpdate(args.message.stream(), toCheck).finally(() => toCheck.resume());
