@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,10 +76,31 @@ describe('S3 harness (s3rver behind the wmflow front)', () => {
   });
 
   it('rejects aws-chunked framing it cannot decode instead of storing it', async () => {
-    await expect(decodeAwsChunked([Buffer.from('3\r\nabc\r\n0\r\n\r\n')])).resolves.toEqual({
-      body: Buffer.from('abc'),
+    const decoded = await decodeAwsChunked([
+      Buffer.from('3\r\nab'),
+      Buffer.from('c\r'),
+      Buffer.from('\n0\r\n\r\n'),
+    ]);
+    expect({ ...decoded, body: Buffer.concat(decoded.body).toString() }).toEqual({
+      body: 'abc',
+      length: 3,
       trailers: {},
     });
+    // Two data chunks under one CRC32 trailer, cut at every byte: the checksum runs across the pieces.
+    const data = Buffer.from('hello, aws-chunked world');
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc32(data));
+    const framed = Buffer.from(
+      `5\r\n${data.subarray(0, 5)}\r\n13\r\n${data.subarray(5)}\r\n0\r\nx-amz-checksum-crc32:${sum.toString('base64')}\r\n\r\n`,
+    );
+    for (let cut = 1; cut < framed.length; cut++) {
+      const pieces = [framed.subarray(0, cut), framed.subarray(cut)];
+      const { body, length } = await decodeAwsChunked(pieces);
+      expect([Buffer.concat(body).toString(), length]).toEqual([data.toString(), data.length]);
+    }
+    const tampered = Buffer.from(framed);
+    tampered[3] = 'H'.charCodeAt(0);
+    await expect(decodeAwsChunked([tampered])).rejects.toThrow(/does not match/);
     await expect(decodeAwsChunked([Buffer.from('zz\r\nabc')])).rejects.toThrow(/bad aws-chunked size line/);
     await expect(
       decodeAwsChunked([Buffer.from('3\r\nabc\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n')]),

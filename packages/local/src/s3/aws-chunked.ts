@@ -11,7 +11,9 @@ import { LocalStackError } from '../errors.js';
  * ```
  */
 export interface DecodedChunks {
-  readonly body: Buffer;
+  /** The object bytes: views of the chunks received, never copied or joined (a body may be 25 MB). */
+  readonly body: Buffer[];
+  readonly length: number;
   readonly trailers: Record<string, string>;
 }
 
@@ -27,7 +29,7 @@ type State = 'size' | 'data' | 'data-end' | 'trailer' | 'done';
  *
  * @example
  * ```ts
- * const { body } = await decodeAwsChunked([Buffer.from('3\r\nabc\r\n0\r\n\r\n')]); // 'abc'
+ * const { body } = await decodeAwsChunked([Buffer.from('3\r\nabc\r\n0\r\n\r\n')]); // [<'abc'>]
  * ```
  */
 export async function decodeAwsChunked(
@@ -35,15 +37,24 @@ export async function decodeAwsChunked(
 ): Promise<DecodedChunks> {
   const out: Buffer[] = [];
   const trailers: Record<string, string> = {};
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let state = 'size' as State;
   let left = 0;
+  let length = 0;
+  let crc = 0;
   for await (const chunk of source) {
-    pending = pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([pending, chunk]);
+    // Only a framing line split across two chunks is joined; data is kept as views of what arrived.
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    pending = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
     for (;;) {
       if (state === 'data') {
         const take = Math.min(left, pending.length);
-        if (take > 0) out.push(pending.subarray(0, take));
+        if (take > 0) {
+          const data = pending.subarray(0, take);
+          out.push(data);
+          crc = crc32(data, crc);
+          length += take;
+        }
         pending = pending.subarray(take);
         left -= take;
         if (left > 0) break;
@@ -80,9 +91,8 @@ export async function decodeAwsChunked(
   if (!complete(state, pending.length)) {
     throw new LocalStackError('aws-chunked body ends before its final chunk');
   }
-  const body = Buffer.concat(out);
-  verifyCrc32(body, trailers['x-amz-checksum-crc32']);
-  return { body, trailers };
+  verifyCrc32(crc, trailers['x-amz-checksum-crc32']);
+  return { body: out, length, trailers };
 }
 
 // Trailers are optional: a body may end right after the final chunk.
@@ -90,10 +100,10 @@ function complete(state: State, pendingLength: number): boolean {
   return state === 'done' || (state === 'trailer' && pendingLength === 0);
 }
 
-function verifyCrc32(body: Buffer, expected: string | undefined): void {
+function verifyCrc32(crc: number, expected: string | undefined): void {
   if (expected === undefined) return;
   const sum = Buffer.alloc(4);
-  sum.writeUInt32BE(crc32(body));
+  sum.writeUInt32BE(crc);
   if (sum.toString('base64') !== expected) {
     throw new LocalStackError(`aws-chunked x-amz-checksum-crc32 ${expected} does not match the body`);
   }

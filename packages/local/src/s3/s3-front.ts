@@ -42,23 +42,24 @@ async function forwardRequest(
   const headers = forwardHeaders(req.headers);
   let body: Buffer | Buffer[] | IncomingMessage = req;
   if (isAwsChunked(req.headers)) {
+    let length: number;
     try {
-      body = (await decodeAwsChunked(req)).body;
+      ({ body, length } = await decodeAwsChunked(req));
     } catch (error) {
       sendS3Error(res, 400, 'InvalidRequest', (error as Error).message);
       return;
     }
     const declared = req.headers['x-amz-decoded-content-length'];
-    if (declared !== undefined && Number(declared) !== body.length) {
+    if (declared !== undefined && Number(declared) !== length) {
       sendS3Error(
         res,
         400,
         'IncompleteBody',
-        `decoded ${body.length} bytes, x-amz-decoded-content-length ${declared}`,
+        `decoded ${length} bytes, x-amz-decoded-content-length ${declared}`,
       );
       return;
     }
-    headers['content-length'] = String(body.length);
+    headers['content-length'] = String(length);
     headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
   } else if (req.method === 'PUT' || req.method === 'POST') {
     // As S3 does, a body cut short (the client went away) stores nothing: s3rver would keep the part it got.

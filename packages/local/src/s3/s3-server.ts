@@ -10,6 +10,11 @@ import { ConditionalWrites } from './conditional.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { WriteVisibility } from './write-visibility.js';
 
+/** s3rver's file store: what the front uses of it besides HTTP. */
+type StoreAccess = Parameters<typeof memoizeBucketConfigs>[0] & {
+  existsObject(bucket: string, key: string): Promise<boolean>;
+};
+
 /**
  * The access key s3rver knows (its only account); any secret signs, since
  * s3rver does not verify SigV4 signatures.
@@ -80,10 +85,11 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     allowMismatchedSignatures: true,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
   });
-  memoizeBucketConfigs((s3rver as unknown as { store: Parameters<typeof memoizeBucketConfigs>[0] }).store);
+  const store = (s3rver as unknown as { store: StoreAccess }).store;
+  memoizeBucketConfigs(store);
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;
-  const conditional = new ConditionalWrites(upstream);
+  const conditional = new ConditionalWrites(upstream, (bucket, key) => store.existsObject(bucket, key));
   const visibility = new WriteVisibility();
   const front = createServer((req, res) => {
     forwardS3(req, res, upstream, conditional, visibility).catch((error: unknown) => {
