@@ -125,6 +125,12 @@ describe('rule: journalToS3 (over the emulator and the local S3 server)', () => 
     expect(await getObject(`c/${messageId}`)).toEqual(bytes.subarray(0, 100));
     const repaired = `c/${messageId}.repaired-${sha(bytes).slice(0, 16)}`;
     expect(await getObject(repaired)).toEqual(bytes);
+    // The metadata prepared for the taken key while the copy was sent was dropped unsent.
+    expect((await h.stack.listObjects('journal', `c/${messageId}`)).map((o) => o.key)).toEqual([
+      `c/${messageId}`,
+      repaired,
+      `${repaired}.json`,
+    ]);
     const meta = JSON.parse((await getObject(`${repaired}.json`)).toString('utf8'));
     expect(meta).toMatchObject({
       sha256: sha(bytes),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { digestOf, isPreconditionFailed, retryTransient } from '@wmflow/core';
-import type { HashedUpload, UploadParams } from './upload.js';
+import type { HashedUpload, UploadParams, UploadSettings } from './upload.js';
 
 const STREAM_ATTEMPTS = 3;
 
@@ -17,8 +17,9 @@ export async function uploadStreamed(
   open: () => AsyncIterable<Buffer>,
   length: number,
   signal: AbortSignal,
+  onRead?: UploadSettings['onRead'],
 ): Promise<HashedUpload> {
-  return retryTransient(() => putStreamed(s3, params, open, length, signal), {
+  return retryTransient(() => putStreamed(s3, params, open, length, signal, onRead), {
     attempts: STREAM_ATTEMPTS,
     signal,
   });
@@ -30,9 +31,11 @@ async function putStreamed(
   open: () => AsyncIterable<Buffer>,
   length: number,
   signal: AbortSignal,
+  onRead: UploadSettings['onRead'],
 ): Promise<HashedUpload> {
   const hash = createHash('sha256');
   let size = 0;
+  let sha256: string | undefined;
   const request = new AbortController();
   const stop = () => request.abort(signal.reason);
   // A deadline that fired before this attempt (during a back-off) stops it too: no listener would see it.
@@ -47,6 +50,11 @@ async function putStreamed(
       hash.update(chunk);
       size += chunk.length;
       done(null, chunk);
+    },
+    flush(done) {
+      sha256 = hash.digest('hex');
+      if (size === length) onRead?.({ sha256, size });
+      done();
     },
   });
   input.on('error', (error) => {
@@ -64,8 +72,9 @@ async function putStreamed(
     await s3.send(new PutObjectCommand({ ...params, Body: body, ContentLength: length, IfNoneMatch: '*' }), {
       abortSignal: request.signal,
     });
-    if (size !== length) throw new Error(`streamed ${size} of the ${length} bytes announced`);
-    return { outcome: 'written', sha256: hash.digest('hex'), size };
+    if (size !== length || sha256 === undefined)
+      throw new Error(`streamed ${size} of the ${length} bytes announced`);
+    return { outcome: 'written', sha256, size };
   } catch (error) {
     if (source.failure !== undefined) throw source.failure;
     if (!isPreconditionFailed(error)) throw error;

@@ -26,6 +26,11 @@ export interface UploadSettings {
   parallel: number;
   /** Aborts every request in flight; a multipart upload is then aborted (AbortMultipartUpload). */
   signal: AbortSignal;
+  /**
+   * Called when the whole body has been read and hashed, before S3 has answered (once per attempt): the
+   * digest the upload will report if S3 then stores it.
+   */
+  onRead?: (read: { sha256: string; size: number }) => void;
 }
 
 /** PutObject parameters without the body. */
@@ -44,14 +49,24 @@ export async function uploadHashed(
 ): Promise<HashedUpload> {
   const { length } = settings;
   if (length !== undefined && length <= settings.streamMaxBytes) {
-    return uploadStreamed(s3, params, open, length, settings.signal);
+    return uploadStreamed(s3, params, open, length, settings.signal, settings.onRead);
   }
   const hash = createHash('sha256');
   let size = 0;
+  let sha256: string | undefined;
+  const digest = () => {
+    sha256 ??= hash.digest('hex');
+    return sha256;
+  };
   const { outcome } = await uploadInParts(
     s3,
     params,
-    hashing(open(), hash, (n) => (size += n)),
+    hashing(
+      open(),
+      hash,
+      (n) => (size += n),
+      () => settings.onRead?.({ sha256: digest(), size }),
+    ),
     {
       partSize: settings.partSize,
       parallel: settings.parallel,
@@ -59,17 +74,19 @@ export async function uploadHashed(
       ifNoneMatch: true,
     },
   );
-  return { outcome, sha256: hash.digest('hex'), size };
+  return { outcome, sha256: digest(), size };
 }
 
 async function* hashing(
   body: AsyncIterable<Buffer>,
   hash: Hash,
   counted: (bytes: number) => void,
+  ended: () => void,
 ): AsyncGenerator<Buffer> {
   for await (const chunk of body) {
     hash.update(chunk);
     counted(chunk.length);
     yield chunk;
   }
+  ended();
 }

@@ -1,7 +1,8 @@
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import type { RuleContext } from '@wmflow/core';
+import { type HeldPut, holdPut } from './held-put.js';
 import { putOnce, storedDigest, storedMetadata } from './store.js';
-import { type HashedUpload, uploadHashed } from './upload.js';
+import { type HashedUpload, type UploadSettings, uploadHashed } from './upload.js';
 
 /** What {@link journalOnce} needs besides the rule context. */
 export interface JournalTarget {
@@ -42,9 +43,34 @@ export async function journalOnce(ctx: RuleContext, t: JournalTarget): Promise<v
     length,
     streamMaxBytes: t.streamMaxBytes,
   };
-  const upload = (key: string): Promise<HashedUpload> =>
-    uploadHashed(t.s3, { ...t.put, Bucket: t.bucket, Key: key }, () => ctx.message.stream(), settings);
-  const sent = await upload(t.key);
+  const upload = (key: string, onRead?: UploadSettings['onRead']): Promise<HashedUpload> =>
+    uploadHashed(t.s3, { ...t.put, Bucket: t.bucket, Key: key }, () => ctx.message.stream(), {
+      ...settings,
+      onRead,
+    });
+  // The metadata object is built and signed while S3 stores the copy, and sent once S3 has it.
+  let early: { held: HeldPut; sha256: string; size: number } | undefined;
+  const prepare = (read: { sha256: string; size: number }) => {
+    if (early || !t.metadata) return;
+    early = { held: holdPut(t.s3, metadataParams(t, t.key, read), signal), ...read };
+  };
+  try {
+    await journalAndDescribe(ctx, t, upload(t.key, prepare), upload, () => early);
+  } finally {
+    // Unsent on every path that did not release it (a release has already opened the gate).
+    early?.held.cancel();
+  }
+}
+
+async function journalAndDescribe(
+  ctx: RuleContext,
+  t: JournalTarget,
+  first: Promise<HashedUpload>,
+  upload: (key: string) => Promise<HashedUpload>,
+  prepared: () => { held: HeldPut; sha256: string; size: number } | undefined,
+): Promise<void> {
+  const signal = ctx.signal;
+  const sent = await first;
   let key = t.key;
   let repairs: Repaired | undefined;
   if (sent.outcome === 'exists') {
@@ -71,17 +97,21 @@ export async function journalOnce(ctx: RuleContext, t: JournalTarget): Promise<v
   } else {
     ctx.note(`journaled s3://${t.bucket}/${key} (${sent.size} bytes, sha256 ${sent.sha256})`);
   }
-  if (t.metadata) await writeMetadata(ctx, t, key, { sha256: sent.sha256, size: sent.size, repairs });
+  if (!t.metadata) return;
+  // What was prepared is sent only when it describes these very bytes at this very key.
+  const early = prepared();
+  const same = early && key === t.key && early.sha256 === sent.sha256 && early.size === sent.size;
+  const written = { sha256: sent.sha256, size: sent.size, repairs };
+  await writeMetadata(ctx, t, key, written, same ? early?.held.release() : undefined);
 }
 
-async function writeMetadata(
-  ctx: RuleContext,
+function metadataParams(
   t: JournalTarget,
   key: string,
   written: { sha256: string; size: number; repairs?: Repaired },
-): Promise<void> {
+) {
   const describe = t.metadata as NonNullable<JournalTarget['metadata']>;
-  const params = {
+  return {
     Bucket: t.bucket,
     Key: `${key}.json`,
     Body: describe({ key, ...written }),
@@ -89,7 +119,17 @@ async function writeMetadata(
     ServerSideEncryption: t.put.ServerSideEncryption,
     SSEKMSKeyId: t.put.SSEKMSKeyId,
   };
-  if ((await putOnce(t.s3, params, ctx.signal)) === 'written') return;
+}
+
+async function writeMetadata(
+  ctx: RuleContext,
+  t: JournalTarget,
+  key: string,
+  written: { sha256: string; size: number; repairs?: Repaired },
+  prepared?: Promise<'written' | 'exists'>,
+): Promise<void> {
+  const params = metadataParams(t, key, written);
+  if ((await (prepared ?? putOnce(t.s3, params, ctx.signal))) === 'written') return;
   // First writer wins, but a metadata object that describes other bytes is repaired, not trusted.
   const found = await storedMetadata(t.s3, t.bucket, `${key}.json`, ctx.signal);
   if (found?.sha256 === written.sha256 && found.size === written.size) return;
