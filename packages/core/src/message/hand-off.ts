@@ -12,6 +12,13 @@ export interface HandOff {
   crc: number;
 }
 
+/**
+ * The tail is handed on in pieces of at least this many bytes (the last may be shorter): every stage after it
+ * (hash, editor, checker, part cutting, socket writes) pays per piece, and 64 KiB socket reads joined four at
+ * a time cost one copy (about 3 ms per 25 MB) against about 10 % of a 25 MB journal's or rewrite's CPU.
+ */
+export const HAND_ON_PIECE = 256 * 1024;
+
 /** Where a hand-off reader ended: the message's length and the CRC-32 of the bytes past the first hand-off. */
 export interface HandedTail {
   end: number;
@@ -27,14 +34,28 @@ export async function* readHandedOff(tail: HandOff, spool: SourceChecks): AsyncG
   let offset = tail.offset + tail.first.length;
   let crc = crc32(tail.first, tail.crc);
   if (tail.first.length > 0) yield tail.first;
+  let gathered: Buffer[] = [];
+  let size = 0;
   for (;;) {
     const chunk = await nextSourceChunk(tail.iterator, offset, spool);
     if (chunk === undefined) break;
     offset += chunk.length;
     checkNotLonger(offset, spool);
     crc = crc32(chunk, crc);
-    yield chunk;
+    gathered.push(chunk);
+    size += chunk.length;
+    if (size >= HAND_ON_PIECE) {
+      yield joined(gathered, size);
+      gathered = [];
+      size = 0;
+    }
   }
+  // Bytes gathered are handed on before the length check, as each chunk was before a piece was joined.
+  if (size > 0) yield joined(gathered, size);
   checkWhole(offset, spool);
   return { end: offset, crc };
+}
+
+function joined(chunks: Buffer[], size: number): Buffer {
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }

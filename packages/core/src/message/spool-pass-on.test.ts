@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HAND_ON_PIECE } from './hand-off.js';
 import { Spool } from './spool.js';
 
 type Sized = Readable & { contentLength?: number };
@@ -52,6 +53,24 @@ afterEach(async () => {
 
 describe('spool: passOn, the last read of an invocation', () => {
   const message = randomBytes(300_000);
+
+  it('hands the tail on in pieces of at least HAND_ON_PIECE bytes (the last may be shorter), the same bytes in order', async () => {
+    const big = randomBytes(3 * HAND_ON_PIECE + 12_345);
+    const spool = new Spool(async () => source(big, 65_536), { memoryBytes: 100_000, tempDir: dir });
+    const sizes: number[] = [];
+    const parts: Buffer[] = [];
+    for await (const chunk of spool.passOn(100_000)) {
+      sizes.push(chunk.length);
+      parts.push(chunk);
+    }
+    expect(Buffer.concat(parts).equals(big)).toBe(true);
+    // The held head comes as it arrived; past the hand-off, every piece but the last is joined up.
+    const tail = sizes.slice(
+      sizes.findIndex((_, i) => sizes.slice(0, i + 1).reduce((a, b) => a + b, 0) > 100_000) + 1,
+    );
+    expect(tail.length).toBeGreaterThan(1);
+    for (const size of tail.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(HAND_ON_PIECE);
+  });
 
   it('yields every byte once, from one fetch, and never writes a temporary file', async () => {
     const { fetches, open } = counted(message);
