@@ -57,6 +57,9 @@ export class FlowState {
   readonly edits: Edit[] = [];
   private entries = new Map<string, Entry>();
   private frozen = false;
+  /** Bumped by every change of the entries: a state unchanged since its last snapshot hands that one out again. */
+  private version = 0;
+  private last?: { snapshot: Snapshot; version: number };
   /** The rule running now, for the deadline guard. */
   running?: Rule;
   /** The state as the last finished rule left it: what the deadline guard answers with. */
@@ -94,6 +97,7 @@ export class FlowState {
     const entry = this.entries.get(normalizeAddress(address));
     if (!entry || this.frozen || (onlyOpen && entry.verdict)) return false;
     entry.verdict = verdict;
+    this.version++;
     return true;
   }
 
@@ -111,17 +115,31 @@ export class FlowState {
       throw new VerdictError(`${this.init.direction.toLowerCase()} mail has at most ${max} recipients`);
     }
     if (verdict) assertVerdictAllowed(verdict, this.init.direction);
-    if (!this.entries.has(id)) this.entries.set(id, { address: address.trim(), added: true, verdict });
+    if (!this.entries.has(id)) {
+      this.entries.set(id, { address: address.trim(), added: true, verdict });
+      this.version++;
+    }
   }
 
+  /**
+   * The state now, for {@link FlowState.restore} and the deadline guard. Most rules change nothing: a state
+   * unchanged since the last snapshot returns that snapshot (never changed afterwards) instead of a copy.
+   */
   snapshot(): Snapshot {
-    return { entries: new Map([...this.entries].map(([k, e]) => [k, { ...e }])), edits: this.edits.length };
+    const last = this.last;
+    if (last && last.version === this.version && last.snapshot.edits === this.edits.length)
+      return last.snapshot;
+    const snapshot = { entries: copyEntries(this.entries), edits: this.edits.length };
+    this.last = { snapshot, version: this.version };
+    return snapshot;
   }
 
   restore(snapshot: Snapshot): void {
     if (this.frozen) return;
-    this.entries = snapshot.entries;
+    // A copy: the snapshot stays as it was taken, as it may be handed out again.
+    this.entries = copyEntries(snapshot.entries);
     this.edits.length = snapshot.edits;
+    this.version++;
   }
 
   queueEdit(edit: Edit): void {
@@ -144,4 +162,10 @@ export class FlowState {
   final(fallback: Verdict): Map<string, Verdict> {
     return new Map([...this.entries.values()].map((e) => [e.address, e.verdict ?? fallback]));
   }
+}
+
+function copyEntries(entries: Map<string, Entry>): Map<string, Entry> {
+  const copy = new Map<string, Entry>();
+  for (const [id, e] of entries) copy.set(id, { ...e });
+  return copy;
 }

@@ -41,6 +41,7 @@ export class MessageHeaders {
   // Values by lower-case name, and parsed address fields: built on first use, as several rules ask.
   private byName?: Map<string, string[]>;
   private readonly parsedAddresses = new Map<string, MailAddress[]>();
+  private readonly parsedLists = new Map<string, Address[][]>();
 
   /** Every raw value of a field, in order; empty when absent. */
   all(name: string): string[] {
@@ -106,9 +107,7 @@ export class MessageHeaders {
    * ```
    */
   groupNames(name: string): string[] {
-    return this.all(name).flatMap((value) =>
-      groupsOf(addressparser(value) as Address[]).map((n) => decodeWords(n)),
-    );
+    return this.addressLists(name).flatMap((list) => groupsOf(list).map((n) => decodeWords(n)));
   }
 
   /** Mailboxes of an address field (all occurrences, groups flattened). */
@@ -117,8 +116,8 @@ export class MessageHeaders {
     let parsed = this.parsedAddresses.get(key);
     if (!parsed) {
       parsed = [];
-      for (const value of this.all(key)) {
-        for (const a of flatten(addressparser(value, { flatten: true }) as Address[])) {
+      for (const list of this.addressLists(key)) {
+        for (const a of flatten(list)) {
           parsed.push({ name: decodeWords(a.name ?? ''), address: a.address ?? '' });
         }
       }
@@ -126,6 +125,17 @@ export class MessageHeaders {
     }
     // Copies: a caller may change what it gets.
     return parsed.map((a) => ({ ...a }));
+  }
+
+  // Each value of an address field parsed once, groups kept: mailboxes and group names both come from it.
+  private addressLists(name: string): Address[][] {
+    const key = name.toLowerCase();
+    let lists = this.parsedLists.get(key);
+    if (!lists) {
+      lists = this.all(key).map((value) => addressparser(value) as Address[]);
+      this.parsedLists.set(key, lists);
+    }
+    return lists;
   }
 }
 

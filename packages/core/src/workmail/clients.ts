@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import { resetSharedS3Client, sharedS3Client } from '../s3-client.js';
+import { Sha256 } from './sha256.js';
 
 /** AWS clients a flow uses; inject your own (tests, custom retries), or let wmflow create them once per cold start. */
 export interface FlowClients {
@@ -45,7 +46,8 @@ export function defaultClients(): FlowClients {
  */
 export function defaultMessageFlowClient(): WorkMailMessageFlowClient {
   if (!shared.messageFlow) {
-    shared.messageFlow = new WorkMailMessageFlowClient({});
+    // Its signer hashes with Sha256: the SDK's SigV4, less crypto setup per request (a read signs one).
+    shared.messageFlow = new WorkMailMessageFlowClient({ sha256: Sha256 });
     own.add(shared.messageFlow);
   }
   return shared.messageFlow;

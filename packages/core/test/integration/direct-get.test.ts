@@ -173,3 +173,61 @@ describe('the direct GET is signed for the request it sends', () => {
     }
   });
 });
+
+describe('the wmflow-own client signs its direct GET as the SDK signer does', () => {
+  it('with node:crypto hashing (Sha256): the signature a pure-JavaScript SHA-256 gives, request after request', async () => {
+    const { createServer } = await import('node:http');
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const { directGet } = await import('../../src/workmail/direct-get.js');
+    const { defaultMessageFlowClient } = await import('../../src/workmail/clients.js');
+    const seen: { url?: string; headers: Record<string, string | string[] | undefined> }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      res.writeHead(200, { 'content-length': '2' }).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const credentials = { accessKeyId: 'AKIDOWN', secretAccessKey: 'own/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+    const env = { ...process.env };
+    try {
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: `http://127.0.0.1:${port}`,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      });
+      delete process.env.AWS_SESSION_TOKEN;
+      resetDefaultClients();
+      // Several requests: later signatures reuse what the first computed from the same credentials.
+      for (const id of ['own-1', 'own-2', 'own-3']) {
+        const body = await directGet(defaultMessageFlowClient(), id);
+        expect(body).toBeDefined();
+        body?.resume();
+      }
+      const reference = new SignatureV4({
+        credentials,
+        region: 'eu-west-1',
+        service: 'workmailmessageflow',
+        sha256: Sha256,
+      });
+      expect(seen.map((s) => s.url)).toEqual(['/messages/own-1', '/messages/own-2', '/messages/own-3']);
+      for (const s of seen) {
+        const d = String(s.headers['x-amz-date']);
+        const signingDate = new Date(
+          `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`,
+        );
+        const request = { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port, path: s.url ?? '' };
+        const expected = await reference.sign(
+          { ...request, query: {}, headers: { host: String(s.headers.host) } },
+          { signingDate },
+        );
+        expect(s.headers.authorization).toBe(expected.headers.authorization);
+      }
+    } finally {
+      process.env = env;
+      resetDefaultClients();
+      server.close();
+    }
+  });
+});
