@@ -133,10 +133,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const server: S3Server = await startS3Server({ buckets, ...(host ? { host } : {}) });
   const s3 = localS3Client(server.endpoint, region);
   const dynamo = await startDynamoServer(options.rateTables ? { tables: options.rateTables } : {});
-  // WorkMail reads an update the function has finished uploading: straight from s3rver, one hop less.
+  // WorkMail reads an update the function has finished uploading: from s3rver's store on disk (a versioned
+  // reference through s3rver itself), without the HTTP round trips.
   const updatesReader = localS3Client(server.readEndpoint, region);
   const flow = await startFlowEmulator({
     s3: updatesReader,
+    readObject: server.openObject,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(host ? { host } : {}),
   });

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Clock, systemClock } from '../clock.js';
 import { FlowApiError } from '../errors.js';
+import type { S3Server } from '../s3/s3-server.js';
 import type { Fault, FaultHandle, FaultScope } from './faults.js';
 import { FaultPlan } from './faults.js';
 import { assertSigned, readJson, sendError } from './http-reply.js';
@@ -24,6 +25,11 @@ import { putRawMessageContent } from './put-raw.js';
 export interface FlowEmulatorOptions {
   /** The client PutRawMessageContent reads updated messages with. */
   s3: S3Client;
+  /**
+   * Reads an updated message's object directly (e.g. {@link S3Server.openObject}), undefined when it does not
+   * exist; PutRawMessageContent then uses it instead of `s3`.
+   */
+  readObject?: (bucket: string, key: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
   /** Time source for the 24 h expiry. Default the system clock. */
   clock?: Clock;
   /** Largest updated message accepted. Default 25 MiB plus base64/CRLF slack (40 MiB). */
@@ -98,7 +104,12 @@ export async function startFlowEmulator(options: FlowEmulatorOptions): Promise<F
   const store = new MessageStore(options.clock ?? systemClock);
   const faults = new FaultPlan();
   const log: FlowRequest[] = [];
-  const deps = { store, s3: options.s3, maxMessageBytes: options.maxMessageBytes ?? 40 * 1024 * 1024 };
+  const deps = {
+    store,
+    s3: options.s3,
+    ...(options.readObject ? { readObject: options.readObject } : {}),
+    maxMessageBytes: options.maxMessageBytes ?? 40 * 1024 * 1024,
+  };
   const server = createServer((req, res) => {
     handle(req, res).then(
       (entry) => log.push(entry),

@@ -8,6 +8,8 @@ import type { MessageStore, MessageVersion } from './message-store.js';
 export interface PutRawDeps {
   readonly store: MessageStore;
   readonly s3: S3Client;
+  /** Reads an object directly instead of through `s3` (undefined: no such object). */
+  readonly readObject?: (bucket: string, key: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
   /** Largest updated message accepted, in bytes. */
   readonly maxMessageBytes: number;
 }
@@ -77,6 +79,19 @@ function readReference(input: unknown): S3Reference {
 }
 
 async function openObject(deps: PutRawDeps, reference: S3Reference): Promise<AsyncIterable<Uint8Array>> {
+  if (deps.readObject && reference.objectVersion === undefined) {
+    const found = await deps.readObject(reference.bucket, reference.key).catch((error: unknown) => {
+      throw new FlowApiError(
+        'InvalidContentLocation',
+        `WorkMail could not read ${where(reference)}: ${error instanceof Error ? error.name : String(error)}`,
+      );
+    });
+    if (found) return found;
+    throw new FlowApiError(
+      'InvalidContentLocation',
+      `WorkMail could not read ${where(reference)}: NoSuchKey`,
+    );
+  }
   try {
     const object = await deps.s3.send(
       new GetObjectCommand({

@@ -15,6 +15,7 @@ import { WriteVisibility } from './write-visibility.js';
 type StoreAccess = Parameters<typeof memoizeBucketConfigs>[0] &
   MultipartStore & {
     existsObject(bucket: string, key: string): Promise<boolean>;
+    getObject(bucket: string, key: string): Promise<{ content: AsyncIterable<Uint8Array> | null } | null>;
   };
 
 /**
@@ -63,6 +64,12 @@ export interface S3Server {
    * objects a client has finished writing; writes and client traffic go to `endpoint`.
    */
   readonly readEndpoint: string;
+  /**
+   * An object's bytes read from s3rver's store on disk, or undefined when there is none: how the Message Flow
+   * emulator reads an update for PutRawMessageContent (the function has finished writing it), without the
+   * HTTP round trip through s3rver, the client and the same thread that checks it.
+   */
+  openObject(bucket: string, key: string): Promise<AsyncIterable<Uint8Array> | undefined>;
   /** Stops both servers and removes the temporary folder. */
   close(): Promise<void>;
 }
@@ -106,6 +113,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   return {
     endpoint: `http://${host}:${port}`,
     readEndpoint: `http://${upstream}`,
+    openObject: async (bucket, key) => (await store.getObject(bucket, key))?.content ?? undefined,
     close: async () => {
       await closeServer(front);
       await s3rver.close();
