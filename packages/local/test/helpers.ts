@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
-import type { LocalStack } from '../src/index.js';
+import { type LocalStack, S3_ACCESS_KEY_ID, type S3Server } from '../src/index.js';
 
 export const SAMPLES = new URL('../../../samples/eml/', import.meta.url).pathname;
 
@@ -27,6 +27,16 @@ export function defaultS3Client(stack: LocalStack): S3Client {
       accessKeyId: stack.env.AWS_ACCESS_KEY_ID,
       secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY,
     },
+  });
+}
+
+/** An S3 client with the SDK's defaults, pointed at a bare S3 server (no stack). */
+export function serverS3Client(server: S3Server): S3Client {
+  return new S3Client({
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: 'S3RVER' },
   });
 }
 

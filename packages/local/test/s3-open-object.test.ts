@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3_ACCESS_KEY_ID, type S3Server, startS3Server } from '../src/index.js';
+import { type S3Server, startS3Server } from '../src/index.js';
+import { serverS3Client } from './helpers.js';
 
 let server: S3Server;
 let s3: S3Client;
 beforeAll(async () => {
   server = await startS3Server({ buckets: ['updates'] });
-  s3 = new S3Client({
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: 'S3RVER' },
-  });
+  s3 = serverS3Client(server);
 });
 afterAll(async () => {
   s3?.destroy();
