@@ -8,6 +8,7 @@ import { closeServer } from '../emulator/flow-server.js';
 import { memoizeBucketConfigs } from './bucket-config-memo.js';
 import { ConditionalWrites } from './conditional.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
+import { readSideFilesInline } from './small-files.js';
 import { WriteVisibility } from './write-visibility.js';
 
 /**
@@ -81,6 +82,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
   });
   memoizeBucketConfigs((s3rver as unknown as { store: Parameters<typeof memoizeBucketConfigs>[0] }).store);
+  readSideFilesInline((s3rver as unknown as { store: Parameters<typeof readSideFilesInline>[0] }).store);
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;
   const conditional = new ConditionalWrites(upstream);
