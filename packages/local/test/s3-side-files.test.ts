@@ -84,6 +84,34 @@ describe('readSideFilesInline (s3rver side files read without the thread pool)',
     expect(await settle(original.getMetadata('b', 'nothing'))).toEqual({ code: 'ENOENT' });
   });
 
+  it('writes the same object, MD5 and metadata files as s3rver, from a stream or a buffer', async () => {
+    const metadata = {
+      'x-amz-meta-b': '2',
+      'content-type': 'text/plain',
+      host: 'not stored',
+      'x-amz-meta-a': '1',
+      'content-disposition': 'inline',
+    };
+    const body = Buffer.alloc(200_000, 'mail ');
+    const files = async (key: string) =>
+      Promise.all(
+        ['object', 'object.md5', 'metadata.json'].map((r) =>
+          readFile(join(root, 'b', 'w', `${key}._S3rver_${r}`), 'utf8'),
+        ),
+      );
+    for (const [name, content] of [
+      ['stream', () => Readable.from([body.subarray(0, 70_000), body.subarray(70_000)])],
+      ['buffer', () => body],
+    ] as const) {
+      const theirs = await original.putObject(new S3Object('b', `w/${name}-s3rver`, content(), metadata));
+      const mine = await inline.putObject(new S3Object('b', `w/${name}-inline`, content(), metadata));
+      expect(mine).toEqual(theirs);
+      expect(mine.size).toBe(body.length);
+      // Written when the PUT ends: the whole object is there to read.
+      expect(await files(`${name}-inline`)).toEqual(await files(`${name}-s3rver`));
+    }
+  });
+
   it('finds buckets as s3rver does: a folder is one, a file or nothing is none', async () => {
     for (const bucket of ['b', 'not-a-bucket', 'absent']) {
       expect(await inline.getBucket(bucket)).toEqual(await original.getBucket(bucket));

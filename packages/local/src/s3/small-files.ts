@@ -1,26 +1,41 @@
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { Transform } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 
-/** The part of s3rver's file store that finds buckets' folders and reads objects' small side files. */
+/** An object as s3rver's store gets it to write. */
+interface StoredObject {
+  bucket: string;
+  key: string;
+  content: Buffer | NodeJS.ReadableStream;
+  metadata: Record<string, unknown>;
+}
+
+/** The part of s3rver's file store that finds buckets' folders, writes objects and their small side files. */
 interface SideFileStore {
   getBucketPath(bucket: string): string;
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
   getBucket(bucket: string): Promise<unknown>;
   getMetadata(bucket: string, key: string): Promise<Record<string, unknown>>;
+  putMetadata(bucket: string, key: string, metadata: Record<string, unknown>, md5?: string): Promise<void>;
+  putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
 }
 
 type BucketModel = new (name: string, creationDate: Date) => unknown;
 
 const load = createRequire(import.meta.url);
 const S3Bucket = load('s3rver/lib/models/bucket') as BucketModel;
+const { ALLOWED_METADATA } = load('s3rver/lib/models/object') as { ALLOWED_METADATA: string[] };
 
 /**
- * Reads what s3rver keeps beside each object (its metadata and MD5 files, a few hundred bytes) and checks
- * bucket folders with synchronous calls, with the same results and errors as s3rver's own code. s3rver does
- * each through libuv's thread pool: about 11 hand-offs for one small PUT and the GET that reads it back,
- * each waking a pool thread, which with `wmflow replay -j N` takes CPU from the other workers. Objects are
- * still streamed, and writes stay as they are: s3rver answers a PUT once its side files are written, which
- * is also what leaves time for the object's own write to finish.
+ * Reads and writes what s3rver keeps beside each object (its metadata and MD5 files, a few hundred bytes),
+ * creates key folders and checks bucket folders with synchronous calls, with the same results and errors as
+ * s3rver's own code. s3rver does each through libuv's thread pool: about 18 hand-offs for one small PUT and
+ * the GET that reads it back, each waking a pool thread, which with `wmflow replay -j N` takes CPU from the
+ * other workers. Objects are still streamed, and a PUT now ends once the object's bytes are written (s3rver
+ * answered once they had passed its hash, its own side-file writes leaving time for the rest).
  *
  * @example
  * ```ts
@@ -58,6 +73,38 @@ export function readSideFilesInline(store: SideFileStore): void {
       'last-modified': stat.mtime.toUTCString(),
       'content-length': stat.size,
     };
+  };
+  store.putMetadata = async (bucket, key, metadata, md5) => {
+    const json: Record<string, unknown> = {};
+    for (const name of ALLOWED_METADATA) if (name in metadata) json[name] = metadata[name];
+    for (const name in metadata) if (name.startsWith('x-amz-meta-')) json[name] = metadata[name];
+    if (md5) writeFileSync(store.getResourcePath(bucket, key, 'object.md5'), md5);
+    writeFileSync(store.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(json, null, 2));
+  };
+  store.putObject = async (object) => {
+    const path = store.getResourcePath(object.bucket, object.key, 'object');
+    mkdirSync(dirname(path), { recursive: true });
+    const hash = createHash('md5');
+    let size = 0;
+    const file = createWriteStream(path);
+    if (Buffer.isBuffer(object.content)) {
+      hash.update(object.content);
+      size = object.content.length;
+      file.end(object.content);
+      await finished(file);
+    } else {
+      const count = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
+      await pipeline(object.content, count, file);
+    }
+    const md5 = hash.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, md5);
+    return { size, md5 };
   };
 }
 
