@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Verdict, verdictKey } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
@@ -45,7 +45,7 @@ export async function replayOneSes(
 ): Promise<{ result: ReplayResult; errorExpected: boolean; pinned: PinnedProblems }> {
   const started = performance.now();
   const expectation = await options.expectations?.lookup(file);
-  const bytes = await readFile(file);
+  const bytes = readFileSync(file); // as replayOne does, without pool hand-offs
   const derived = deriveEnvelope(bytes, {
     direction: 'INBOUND',
     organizationDomains: options.organizationDomains,

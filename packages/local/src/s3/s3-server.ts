@@ -9,6 +9,7 @@ import { memoizeBucketConfigs } from './bucket-config-memo.js';
 import { ConditionalWrites } from './conditional.js';
 import { completeMultipartNatively, type MultipartStore } from './multipart-complete.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
+import { readSideFilesInline } from './small-files.js';
 import { WriteVisibility } from './write-visibility.js';
 
 /** s3rver's file store: what the front uses of it besides HTTP. */
@@ -96,6 +97,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   });
   const store = (s3rver as unknown as { store: StoreAccess }).store;
   memoizeBucketConfigs(store);
+  readSideFilesInline(store as unknown as Parameters<typeof readSideFilesInline>[0]);
   completeMultipartNatively(store);
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;

@@ -41,6 +41,12 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
   logs?: boolean;
   /** Stops handing out keys; what is in flight still finishes and is reported. */
   signal?: AbortSignal;
+  /**
+   * Keys handed out but not yet reported, per worker (default 4, the items in flight per worker). More lets a
+   * worker run ahead while another is on a slow item whose result holds up the ordered output; each
+   * of them keeps its result (and its fetched item until reported) in memory.
+   */
+  window?: number;
 }
 
 interface Worker {
@@ -51,8 +57,8 @@ interface Worker {
 /**
  * Runs every key through `workers` child processes and reports the results in
  * key order, so the output is the same as with one worker. Memory stays
- * bounded: at most `DEPTH × workers` (4 × workers) items are fetched, in flight or waiting to be
- * reported. Shared by `wmflow backtest -j N` and `wmflow replay -j N`.
+ * bounded: at most `window × workers` (default 4 × workers) items are fetched, in flight or waiting to be
+ * reported, and at most 4 per worker are in flight. Shared by `wmflow backtest -j N` and `wmflow replay -j N`.
  *
  * @example
  * ```ts
@@ -66,6 +72,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   const workers = await Promise.all(
     Array.from({ length: Math.max(1, options.workers) }, () => startWorker(options)),
   );
+  const window = Math.max(DEPTH, options.window ?? DEPTH);
   const items = new Map<number, Item>();
   const done = new Map<number, Out>();
   const keys = new Map<number, Key>();
@@ -118,7 +125,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   try {
     for await (const key of options.keys) {
       if (options.signal?.aborted) break;
-      await waitFor(() => next - flushed < DEPTH * workers.length && idlest(workers) !== undefined);
+      await waitFor(() => next - flushed < window * workers.length && idlest(workers) !== undefined);
       const seq = next++;
       keys.set(seq, key);
       let item: Item;

@@ -1,0 +1,123 @@
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSideFilesInline } from '../src/s3/small-files.js';
+
+type Store = Parameters<typeof readSideFilesInline>[0] & {
+  putBucket(bucket: string): Promise<unknown>;
+  putObject(object: unknown): Promise<{ size: number; md5: string }>;
+};
+const load = createRequire(import.meta.url);
+const FilesystemStore = load('s3rver/lib/stores/filesystem') as new (root: string) => Store;
+const S3Object = load('s3rver/lib/models/object') as new (
+  bucket: string,
+  key: string,
+  content: unknown,
+  metadata: Record<string, string>,
+) => unknown;
+
+// s3rver's own store and the patched one over the same folder: every read must give the same answer.
+let root: string;
+let original: Store;
+let inline: Store;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'wmflow-side-files-'));
+  original = new FilesystemStore(root);
+  inline = new FilesystemStore(root);
+  readSideFilesInline(inline);
+  await original.putBucket('b');
+  const metadata = {
+    'content-type': 'message/rfc822',
+    'x-amz-meta-origin': 'test',
+    'cache-control': 'no-cache',
+  };
+  await original.putObject(
+    new S3Object('b', 'dir/with-meta', Readable.from([Buffer.from('hello')]), metadata),
+  );
+  await original.putObject(new S3Object('b', 'no-md5', Readable.from([Buffer.from('bytes')]), {}));
+  await writeFile(join(root, 'not-a-bucket'), 'x');
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function settle<T>(promise: Promise<T>): Promise<{ value?: T; code?: string }> {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { code: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+}
+
+describe('readSideFilesInline (s3rver side files read without the thread pool)', () => {
+  it('gives the metadata s3rver gives: stored headers, ETag, size, date', async () => {
+    const mine = await inline.getMetadata('b', 'dir/with-meta');
+    expect(mine).toEqual(await original.getMetadata('b', 'dir/with-meta'));
+    expect(mine).toMatchObject({
+      'content-type': 'message/rfc822',
+      'x-amz-meta-origin': 'test',
+      etag: JSON.stringify('5d41402abc4b2a76b9719d911017c592'),
+      'content-length': 5,
+    });
+  });
+
+  it('an object without an MD5 file: computes and stores it, as s3rver does', async () => {
+    await unlink(join(root, 'b', 'no-md5._S3rver_object.md5'));
+    const mine = await inline.getMetadata('b', 'no-md5');
+    expect(mine.etag).toBe(JSON.stringify('4b3a6218bb3e3a7303e8a171a60fcf92'));
+    expect(await readFile(join(root, 'b', 'no-md5._S3rver_object.md5'), 'utf8')).toBe(
+      '4b3a6218bb3e3a7303e8a171a60fcf92',
+    );
+    expect(mine).toEqual(await original.getMetadata('b', 'no-md5'));
+  });
+
+  it('an object without a metadata file: the intrinsic fields only, as s3rver does', async () => {
+    await unlink(join(root, 'b', 'no-md5._S3rver_metadata.json'));
+    expect(await inline.getMetadata('b', 'no-md5')).toEqual(await original.getMetadata('b', 'no-md5'));
+  });
+
+  it('a missing object fails with ENOENT, as s3rver expects', async () => {
+    expect(await settle(inline.getMetadata('b', 'nothing'))).toEqual({ code: 'ENOENT' });
+    expect(await settle(original.getMetadata('b', 'nothing'))).toEqual({ code: 'ENOENT' });
+  });
+
+  it('writes the same object, MD5 and metadata files as s3rver, from a stream or a buffer', async () => {
+    const metadata = {
+      'x-amz-meta-b': '2',
+      'content-type': 'text/plain',
+      host: 'not stored',
+      'x-amz-meta-a': '1',
+      'content-disposition': 'inline',
+    };
+    const body = Buffer.alloc(200_000, 'mail ');
+    const files = async (key: string) =>
+      Promise.all(
+        ['object', 'object.md5', 'metadata.json'].map((r) =>
+          readFile(join(root, 'b', 'w', `${key}._S3rver_${r}`), 'utf8'),
+        ),
+      );
+    for (const [name, content] of [
+      ['stream', () => Readable.from([body.subarray(0, 70_000), body.subarray(70_000)])],
+      ['buffer', () => body],
+    ] as const) {
+      const theirs = await original.putObject(new S3Object('b', `w/${name}-s3rver`, content(), metadata));
+      const mine = await inline.putObject(new S3Object('b', `w/${name}-inline`, content(), metadata));
+      expect(mine).toEqual(theirs);
+      expect(mine.size).toBe(body.length);
+      // Written when the PUT ends: the whole object is there to read.
+      expect(await files(`${name}-inline`)).toEqual(await files(`${name}-s3rver`));
+    }
+  });
+
+  it('finds buckets as s3rver does: a folder is one, a file or nothing is none', async () => {
+    for (const bucket of ['b', 'not-a-bucket', 'absent']) {
+      expect(await inline.getBucket(bucket)).toEqual(await original.getBucket(bucket));
+    }
+    expect(await inline.getBucket('b')).toMatchObject({ name: 'b' });
+    expect(await inline.getBucket('absent')).toBeNull();
+    expect(await inline.getBucket('not-a-bucket')).toBeNull();
+  });
+});
