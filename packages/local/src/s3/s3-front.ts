@@ -2,6 +2,7 @@ import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerRes
 import { decodeAwsChunked } from './aws-chunked.js';
 import type { ConditionalWrites } from './conditional.js';
 import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
+import type { MultipartUploads } from './multipart-uploads.js';
 import type { WriteVisibility } from './write-visibility.js';
 
 const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'host'];
@@ -23,9 +24,11 @@ export async function forwardS3(
   upstream: string,
   conditional?: ConditionalWrites,
   visibility?: WriteVisibility,
+  uploads?: MultipartUploads,
 ): Promise<void> {
   const send = () => forwardRequest(req, res, upstream, visibility);
   const error = (status: number, code: string, message: string) => sendS3Error(res, status, code, message);
+  if (uploads && (await uploads.handle(req, res, error))) return;
   if (conditional && (await conditional.handle(req, res, send, error))) return;
   await send();
 }

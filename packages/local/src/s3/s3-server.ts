@@ -8,6 +8,7 @@ import { closeServer } from '../emulator/flow-server.js';
 import { memoizeBucketConfigs } from './bucket-config-memo.js';
 import { ConditionalWrites } from './conditional.js';
 import { completeMultipartNatively, type MultipartStore } from './multipart-complete.js';
+import { MultipartUploads } from './multipart-uploads.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { WriteVisibility } from './write-visibility.js';
 
@@ -94,8 +95,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const upstream = `127.0.0.1:${inner.port}`;
   const conditional = new ConditionalWrites(upstream, (bucket, key) => store.existsObject(bucket, key));
   const visibility = new WriteVisibility();
+  const uploads = new MultipartUploads(store);
   const front = createServer((req, res) => {
-    forwardS3(req, res, upstream, conditional, visibility).catch((error: unknown) => {
+    forwardS3(req, res, upstream, conditional, visibility, uploads).catch((error: unknown) => {
       if (!res.headersSent) sendS3Error(res, 502, 'InternalError', (error as Error).message);
       else res.destroy();
     });

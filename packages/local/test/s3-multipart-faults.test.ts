@@ -1,0 +1,140 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../src/index.js';
+
+// Faults injected into multipart uploads: what S3 refuses must store nothing, and never another key.
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack({ buckets: ['parts'] });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const MiB = 1024 * 1024;
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const nameOf = (error: unknown) => (error as Error).name;
+
+async function create(key: string): Promise<string> {
+  const { UploadId } = await stack.s3.send(new CreateMultipartUploadCommand({ Bucket: 'parts', Key: key }));
+  return UploadId as string;
+}
+async function part(key: string, uploadId: string, PartNumber: number, body: Buffer): Promise<string> {
+  const out = await stack.s3.send(
+    new UploadPartCommand({ Bucket: 'parts', Key: key, UploadId: uploadId, PartNumber, Body: body }),
+  );
+  return out.ETag ?? '';
+}
+const complete = (
+  key: string,
+  uploadId: string,
+  parts: { PartNumber: number; ETag: string }[],
+  IfNoneMatch?: string,
+) =>
+  stack.s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: 'parts',
+      Key: key,
+      UploadId: uploadId,
+      MultipartUpload: { Parts: parts },
+      IfNoneMatch,
+    }),
+  );
+/** The stored object's SHA-256, or the error's name. */
+async function read(key: string): Promise<string> {
+  try {
+    const got = await stack.s3.send(new GetObjectCommand({ Bucket: 'parts', Key: key }));
+    return sha(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  } catch (error) {
+    return nameOf(error);
+  }
+}
+
+describe('S3 harness: multipart uploads under faults', () => {
+  it('an aborted upload is gone: Complete and UploadPart answer NoSuchUpload and nothing is stored', async () => {
+    const uploadId = await create('f/aborted');
+    const etag = await part('f/aborted', uploadId, 1, randomBytes(1000));
+    const aborted = await stack.s3.send(
+      new AbortMultipartUploadCommand({ Bucket: 'parts', Key: 'f/aborted', UploadId: uploadId }),
+    );
+    expect(aborted.$metadata.httpStatusCode).toBe(204);
+    const late = await complete('f/aborted', uploadId, [{ PartNumber: 1, ETag: etag }]).catch((e) => e);
+    expect(nameOf(late)).toBe('NoSuchUpload');
+    expect(await read('f/aborted')).toBe('NoSuchKey');
+    const latePart = await part('f/aborted', uploadId, 2, randomBytes(10)).catch((e) => e);
+    expect(nameOf(latePart)).toBe('NoSuchUpload');
+  });
+
+  it('a Complete naming another key than the upload’s stores nothing and cannot bypass If-None-Match', async () => {
+    await stack.s3.send(new PutObjectCommand({ Bucket: 'parts', Key: 'f/taken', Body: 'first' }));
+    const first = await read('f/taken');
+    const uploadId = await create('f/taken');
+    const etag = await part('f/taken', uploadId, 1, randomBytes(1000));
+    // The condition is checked on the key named, f/free: the upload must not land on f/taken.
+    const moved = await complete('f/free', uploadId, [{ PartNumber: 1, ETag: etag }], '*').catch((e) => e);
+    expect(nameOf(moved)).toBe('NoSuchUpload');
+    expect(await read('f/taken')).toBe(first);
+    expect(await read('f/free')).toBe('NoSuchKey');
+  });
+
+  it('an upload id that is not one never reaches the store', async () => {
+    for (const uploadId of ['../../escape', 'nope']) {
+      const error = await part('f/odd-id', uploadId, 1, randomBytes(10)).catch((e) => e);
+      expect(nameOf(error), uploadId).toBe('NoSuchUpload');
+    }
+    expect(await read('f/odd-id')).toBe('NoSuchKey');
+  });
+
+  it('a part uploaded again with new bytes: the latest ETag wins, the old one is refused', async () => {
+    const uploadId = await create('f/again');
+    const old = randomBytes(5 * MiB);
+    const oldTag = await part('f/again', uploadId, 1, old);
+    const fresh = randomBytes(5 * MiB);
+    const freshTag = await part('f/again', uploadId, 1, fresh);
+    const tail = randomBytes(300);
+    const tailTag = await part('f/again', uploadId, 2, tail);
+    const stale = await complete('f/again', uploadId, [
+      { PartNumber: 1, ETag: oldTag },
+      { PartNumber: 2, ETag: tailTag },
+    ]).catch((e) => e);
+    expect(nameOf(stale)).toBe('InvalidPart');
+    const twice = await complete('f/again', uploadId, [
+      { PartNumber: 1, ETag: freshTag },
+      { PartNumber: 1, ETag: freshTag },
+    ]).catch((e) => e);
+    expect(nameOf(twice)).toBe('InvalidPartOrder');
+    expect(await read('f/again')).toBe('NoSuchKey');
+    await complete('f/again', uploadId, [
+      { PartNumber: 1, ETag: freshTag },
+      { PartNumber: 2, ETag: tailTag },
+    ]);
+    expect(await read('f/again')).toBe(sha(Buffer.concat([fresh, tail])));
+  });
+
+  it('parts with a gap in their numbers are joined in order, the unlisted ones dropped', async () => {
+    const uploadId = await create('f/gap');
+    const one = randomBytes(5 * MiB);
+    const [a, b, c] = [
+      await part('f/gap', uploadId, 1, one),
+      await part('f/gap', uploadId, 2, randomBytes(5 * MiB)),
+      await part('f/gap', uploadId, 7, Buffer.from('last')),
+    ];
+    expect(b).not.toBe(a);
+    await complete('f/gap', uploadId, [
+      { PartNumber: 1, ETag: a },
+      { PartNumber: 7, ETag: c },
+    ]);
+    expect(await read('f/gap')).toBe(sha(Buffer.concat([one, Buffer.from('last')])));
+    // Completed: the upload is gone.
+    const again = await complete('f/gap', uploadId, [{ PartNumber: 1, ETag: a }]).catch((e) => e);
+    expect(nameOf(again)).toBe('NoSuchUpload');
+  });
+});
