@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'node:http';
+import { objectName, storeKey } from './store-key.js';
 
 /**
  * The part of S3's conditional writes wmflow relies on, which s3rver lacks: `If-None-Match: *` on
@@ -48,13 +49,15 @@ export class ConditionalWrites {
     const complete = req.method === 'POST' && upload;
     if (!conditional || !(put || complete)) return false;
     const key = url.pathname;
-    const previous = this.locks.get(key) ?? Promise.resolve();
+    // Writers of one object are serialised whatever their percent-encoding of its key.
+    const name = objectName(key);
+    const previous = this.locks.get(name) ?? Promise.resolve();
     let release = () => {};
     const mine = new Promise<void>((resolve) => {
       release = resolve;
     });
     const chained = previous.then(() => mine);
-    this.locks.set(key, chained);
+    this.locks.set(name, chained);
     await previous;
     try {
       if (await this.exists(key, req.headers)) {
@@ -66,7 +69,7 @@ export class ConditionalWrites {
       return true;
     } finally {
       release();
-      if (this.locks.get(key) === chained) this.locks.delete(key);
+      if (this.locks.get(name) === chained) this.locks.delete(name);
     }
   }
 
@@ -96,16 +99,5 @@ export class ConditionalWrites {
       head.on('error', reject);
       head.end();
     });
-  }
-}
-
-/** The bucket and key of a path-style object path, decoded as s3rver's router decodes them. */
-function storeKey(path: string): { bucket: string; key: string } | undefined {
-  const match = /^\/([^/]+)\/(.+)$/.exec(path);
-  if (!match) return undefined;
-  try {
-    return { bucket: decodeURIComponent(match[1] as string), key: decodeURIComponent(match[2] as string) };
-  } catch {
-    return undefined;
   }
 }

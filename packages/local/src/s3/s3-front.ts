@@ -3,6 +3,7 @@ import { decodeAwsChunked } from './aws-chunked.js';
 import type { ConditionalWrites } from './conditional.js';
 import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
 import type { MultipartUploads } from './multipart-uploads.js';
+import { objectName } from './store-key.js';
 import type { WriteVisibility } from './write-visibility.js';
 
 const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'host'];
@@ -39,17 +40,25 @@ async function forwardRequest(
   upstream: string,
   visibility?: WriteVisibility,
 ): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://s3.local').pathname;
+  // One name per object whatever the percent-encoding: a read of `%41` waits for a store of `A`.
+  const path = objectName(new URL(req.url ?? '/', 'http://s3.local').pathname);
   // A read waits for a store of the same key in progress: s3rver writes in place, S3 shows whole objects.
   if (visibility && (req.method === 'GET' || req.method === 'HEAD')) await visibility.settled(path);
   const headers = forwardHeaders(req.headers);
   let body: Buffer | Buffer[] | IncomingMessage = req;
   if (isAwsChunked(req.headers)) {
     let length: number;
+    let trailers: Record<string, string>;
     try {
-      ({ body, length } = await decodeAwsChunked(req));
+      ({ body, length, trailers } = await decodeAwsChunked(req));
     } catch (error) {
       sendS3Error(res, 400, 'InvalidRequest', (error as Error).message);
+      return;
+    }
+    // A declared trailer that never came is a checksum not checked: refused, as S3 does.
+    const absent = declaredTrailers(req.headers).find((name) => !(name in trailers));
+    if (absent !== undefined) {
+      sendS3Error(res, 400, 'MalformedTrailerError', `the body ends without its declared trailer ${absent}`);
       return;
     }
     const declared = req.headers['x-amz-decoded-content-length'];
@@ -141,6 +150,13 @@ function isAwsChunked(headers: IncomingHttpHeaders): boolean {
     /(^|,)\s*aws-chunked\s*(,|$)/i.test(encoding) ||
     /^STREAMING-/.test(String(headers['x-amz-content-sha256'] ?? ''))
   );
+}
+
+function declaredTrailers(headers: IncomingHttpHeaders): string[] {
+  return String(headers['x-amz-trailer'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
 }
 
 function forwardHeaders(incoming: IncomingHttpHeaders): Record<string, string> {
