@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -106,5 +107,56 @@ describe('S3 front under faults', () => {
     for (let cut = 0; cut < finalChunk + 3; cut++) {
       await expect(decodeAwsChunked([framed.subarray(0, cut)]), String(cut)).rejects.toThrow(/aws-chunked/);
     }
+  });
+});
+
+describe('S3 front: checksum trailers of every algorithm', () => {
+  const sha = (algorithm: string, text: string) => createHash(algorithm).update(text).digest('base64');
+  const chunked = (trailer: string, value: string) => `5\r\nhello\r\n0\r\n${trailer}:${value}\r\n\r\n`;
+
+  it('stores a body whose SHA-256 or SHA-1 trailer matches, and nothing for one that does not', async () => {
+    for (const algorithm of ['sha256', 'sha1']) {
+      const headers = { ...trailing, 'x-amz-trailer': `x-amz-checksum-${algorithm}` };
+      const good = await put(
+        `s/${algorithm}`,
+        chunked(headers['x-amz-trailer'], sha(algorithm, 'hello')),
+        headers,
+      );
+      expect(good.status, algorithm).toBe(200);
+      expect(await read(`s/${algorithm}`)).toBe('hello');
+      const bad = await put(
+        `s/${algorithm}-bad`,
+        chunked(headers['x-amz-trailer'], sha(algorithm, 'hellO')),
+        headers,
+      );
+      expect(bad.status, algorithm).toBe(400);
+      expect(await read(`s/${algorithm}-bad`)).toBe('NoSuchKey');
+    }
+  });
+
+  it('refuses a checksum it cannot verify rather than storing unchecked bytes', async () => {
+    for (const trailer of ['x-amz-checksum-crc32c', 'x-amz-checksum-crc64nvme']) {
+      const headers = { ...trailing, 'x-amz-trailer': trailer };
+      const answer = await put('s/unverifiable', chunked(trailer, 'AAAAAA=='), headers);
+      expect(answer.status, trailer).toBe(400);
+      expect(await answer.text()).toMatch(/cannot verify/);
+    }
+    expect(await read('s/unverifiable')).toBe('NoSuchKey');
+  });
+
+  it('round-trips an SDK PutObject with ChecksumAlgorithm SHA256 (the journal under Object Lock)', async () => {
+    const body = new PassThrough();
+    const sent = stack.s3.send(
+      new PutObjectCommand({
+        Bucket: 'journal',
+        Key: 's/sdk-sha256',
+        Body: body,
+        ContentLength: 11,
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    body.end('hello world');
+    await sent;
+    expect(await read('s/sdk-sha256')).toBe('hello world');
   });
 });
