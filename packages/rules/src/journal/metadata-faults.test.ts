@@ -16,7 +16,7 @@ let proxy: Server;
 let s3: S3Client;
 let events: string[] = [];
 /** What the proxy does to the n-th copy PUT and the n-th metadata PUT (from 1). */
-let faults: { copy: (n: number) => 'forward' | 'lose'; metadata: (n: number) => 'forward' | 'fail' };
+let faults: { copy: (n: number) => 'forward' | 'lose' | 'hold'; metadata: (n: number) => 'forward' | 'fail' };
 let counts = { copy: 0, metadata: 0 };
 
 beforeAll(async () => {
@@ -74,6 +74,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, upstream: URL):
   });
   if (isMetadata) events.push(`metadata answered ${answer.statusCode}`);
   if (isCopy) events.push(`copy answered ${answer.statusCode}${act === 'lose' ? ' (lost)' : ''}`);
+  if (act === 'hold') {
+    // S3 stored it; the answer comes late, after the invocation's deadline.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    events.push('held copy answer released');
+  }
   if (act === 'lose') {
     // S3 stored it; the client never hears so.
     answer.resume();
@@ -145,5 +150,29 @@ describe('journalToS3: the prepared metadata object under faults', () => {
       'copy answered 412',
     ]);
     expect(events.indexOf('copy answered 200')).toBeLessThan(events.indexOf('metadata answered 200'));
+  });
+
+  it('the deadline fires while S3 holds the copy’s answer: the prepared metadata is never sent', async () => {
+    faults.copy = () => 'hold';
+    const bytes = await eml('plain.eml');
+    const messageId = h.stack.flow.load(bytes);
+    const rules = [journalToS3({ bucket: 'journal', s3, keyTemplate: 'late/{messageId}' })];
+    const late = await runFlow(
+      rules,
+      { messageId },
+      {
+        clients: { messageFlow: h.messageFlow, s3 },
+        deadline: { workmailTimeoutMs: 400, safetyMarginMs: 0 },
+      },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((late as Error).name).toBe('DeadlineError');
+    // The copy's request was read whole and stored by S3; only its answer was late.
+    while (!events.includes('held copy answer released')) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events).toEqual(['copy answered 200', 'held copy answer released']);
+    expect(await keys('late/')).toEqual([`late/${messageId}`]);
   });
 });
