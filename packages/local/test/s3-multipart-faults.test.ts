@@ -137,4 +137,19 @@ describe('S3 harness: multipart uploads under faults', () => {
     const again = await complete('f/gap', uploadId, [{ PartNumber: 1, ETag: a }]).catch((e) => e);
     expect(nameOf(again)).toBe('NoSuchUpload');
   });
+
+  it('refuses a part under 5 MiB that is not the last (EntityTooSmall), as S3 does, and stores nothing', async () => {
+    const uploadId = await create('f/small');
+    const small = await part('f/small', uploadId, 1, randomBytes(5 * MiB - 1));
+    const last = await part('f/small', uploadId, 2, randomBytes(10));
+    const refused = await complete('f/small', uploadId, [
+      { PartNumber: 1, ETag: small },
+      { PartNumber: 2, ETag: last },
+    ]).catch((e) => e);
+    expect(nameOf(refused)).toBe('EntityTooSmall');
+    expect(await read('f/small')).toBe('NoSuchKey');
+    // Alone, the same part is the last one: allowed.
+    await complete('f/small', uploadId, [{ PartNumber: 1, ETag: small }]);
+    expect(await read('f/small')).not.toBe('NoSuchKey');
+  });
 });

@@ -15,6 +15,7 @@ export interface MultipartStore {
 }
 
 type S3ErrorClass = new (code: string, message: string, detail?: Record<string, unknown>) => Error;
+const MIN_PART_SIZE = 5 * 1024 * 1024;
 const S3Error = createRequire(import.meta.url)('s3rver/lib/models/error') as S3ErrorClass;
 
 /**
@@ -56,6 +57,7 @@ export function completeMultipartNatively(store: MultipartStore): void {
       }
       digests.push(Buffer.from(md5, 'hex'));
     }
+    await refuseSmallParts(uploadDir, parts, uploadId);
     const objectPath = store.getResourcePath(bucket, key, 'object');
     await mkdir(dirname(objectPath), { recursive: true });
     const files = parts.map((part) => join(uploadDir, String(part.number)));
@@ -74,4 +76,23 @@ async function joinFiles(files: string[], target: string): Promise<void> {
   if (first === undefined) throw new S3Error('MalformedXML', 'A multipart upload needs at least one part.');
   await copyFile(first, target);
   for (const file of rest) await appendFile(target, await readFile(file));
+}
+
+/** S3's 5 MiB floor for every part but the last: a client that cuts parts wrong fails here, not only on AWS. */
+async function refuseSmallParts(uploadDir: string, parts: { number: number }[], uploadId: string) {
+  for (const part of parts.slice(0, -1)) {
+    const { size } = await stat(join(uploadDir, String(part.number)));
+    if (size < MIN_PART_SIZE) {
+      throw new S3Error(
+        'EntityTooSmall',
+        'Your proposed upload is smaller than the minimum allowed object size.',
+        {
+          UploadId: uploadId,
+          PartNumber: part.number,
+          ProposedSize: size,
+          MinSizeAllowed: MIN_PART_SIZE,
+        },
+      );
+    }
+  }
 }
