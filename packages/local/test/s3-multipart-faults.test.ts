@@ -153,3 +153,35 @@ describe('S3 harness: multipart uploads under faults', () => {
     expect(await read('f/small')).not.toBe('NoSuchKey');
   });
 });
+
+describe('S3 harness: a part stored while its upload ends', () => {
+  it('an UploadPart racing Complete or Abort of its upload never takes the server down nor changes the object', async () => {
+    const first = randomBytes(5 * MiB);
+    const big = randomBytes(24 * MiB);
+    for (const [i, end] of ['complete', 'abort', 'complete', 'abort'].entries()) {
+      const key = `f/race-${i}`;
+      const uploadId = await create(key);
+      const etag = await part(key, uploadId, 1, first);
+      // The part is read whole by the front, then stored while the upload ends under it.
+      const again = part(key, uploadId, 1, big).catch((e: unknown) => nameOf(e));
+      await new Promise((resolve) => setTimeout(resolve, 20 * i));
+      const ended =
+        end === 'complete'
+          ? complete(key, uploadId, [{ PartNumber: 1, ETag: etag }]).then(
+              () => 'completed',
+              (e: unknown) => nameOf(e),
+            )
+          : stack.s3
+              .send(new AbortMultipartUploadCommand({ Bucket: 'parts', Key: key, UploadId: uploadId }))
+              .then(() => 'aborted');
+      const outcome = await ended;
+      await again;
+      const stored = await read(key);
+      if (outcome === 'completed') expect(stored, key).toBe(sha(first));
+      else expect(stored, `${key} ${outcome}`).toBe('NoSuchKey');
+    }
+    // Still serving.
+    await stack.s3.send(new PutObjectCommand({ Bucket: 'parts', Key: 'f/alive', Body: 'yes' }));
+    expect(await read('f/alive')).toBe(sha(Buffer.from('yes')));
+  });
+});

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { partFile } from './multipart-part.js';
 
 /** The part of s3rver's file store that CompleteMultipartUpload uses. */
 export interface MultipartStore {
@@ -60,7 +61,8 @@ export function completeMultipartNatively(store: MultipartStore): void {
     await refuseSmallParts(uploadDir, parts, uploadId);
     const objectPath = store.getResourcePath(bucket, key, 'object');
     await mkdir(dirname(objectPath), { recursive: true });
-    const files = parts.map((part) => join(uploadDir, String(part.number)));
+    // The bytes each listed ETag was answered for, even if the part was uploaded again since.
+    const files = parts.map((part) => partFile(uploadDir, part.number, part.etag));
     await joinFiles(files, objectPath);
     const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}`;
     await store.putMetadata(bucket, key, metadata, etag);
@@ -79,9 +81,13 @@ async function joinFiles(files: string[], target: string): Promise<void> {
 }
 
 /** S3's 5 MiB floor for every part but the last: a client that cuts parts wrong fails here, not only on AWS. */
-async function refuseSmallParts(uploadDir: string, parts: { number: number }[], uploadId: string) {
+async function refuseSmallParts(
+  uploadDir: string,
+  parts: { number: number; etag: string }[],
+  uploadId: string,
+) {
   for (const part of parts.slice(0, -1)) {
-    const { size } = await stat(join(uploadDir, String(part.number)));
+    const { size } = await stat(partFile(uploadDir, part.number, part.etag));
     if (size < MIN_PART_SIZE) {
       throw new S3Error(
         'EntityTooSmall',

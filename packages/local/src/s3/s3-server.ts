@@ -8,13 +8,15 @@ import { closeServer } from '../emulator/flow-server.js';
 import { memoizeBucketConfigs } from './bucket-config-memo.js';
 import { ConditionalWrites } from './conditional.js';
 import { completeMultipartNatively, type MultipartStore } from './multipart-complete.js';
+import { type PartStore, storePartsByContent } from './multipart-part.js';
 import { MultipartUploads } from './multipart-uploads.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { WriteVisibility } from './write-visibility.js';
 
 /** s3rver's file store: what the front uses of it besides HTTP. */
 type StoreAccess = Parameters<typeof memoizeBucketConfigs>[0] &
-  MultipartStore & {
+  MultipartStore &
+  PartStore & {
     existsObject(bucket: string, key: string): Promise<boolean>;
   };
 
@@ -91,6 +93,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const store = (s3rver as unknown as { store: StoreAccess }).store;
   memoizeBucketConfigs(store);
   completeMultipartNatively(store);
+  storePartsByContent(store);
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;
   const conditional = new ConditionalWrites(upstream, (bucket, key) => store.existsObject(bucket, key));
