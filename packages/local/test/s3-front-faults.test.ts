@@ -81,6 +81,31 @@ describe('S3 front under faults', () => {
     expect(await read('enc/A')).toBe(`writer ${won[0]}...`.slice(0, 10));
   });
 
+  it('checks If-None-Match when the body has arrived: a key stored meanwhile by a plain PUT wins (412)', async () => {
+    const body = new PassThrough();
+    const conditional = stack.s3
+      .send(
+        new PutObjectCommand({
+          Bucket: 'journal',
+          Key: 'enc/meanwhile',
+          Body: body,
+          ContentLength: 10,
+          IfNoneMatch: '*',
+        }),
+      )
+      .then(
+        () => 'stored',
+        (e: unknown) => (e as Error).name,
+      );
+    body.write('condi');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // While the conditional writer is still sending, another writer stores the key without a condition.
+    await stack.s3.send(new PutObjectCommand({ Bucket: 'journal', Key: 'enc/meanwhile', Body: 'plain' }));
+    body.end('tiona');
+    expect(await conditional).toBe('PreconditionFailed');
+    expect(await read('enc/meanwhile')).toBe('plain');
+  });
+
   it('stores nothing when a declared checksum trailer is missing (not knowing is not allowing)', async () => {
     const missing = await put('t/missing', '5\r\nhello\r\n0\r\n\r\n', trailing);
     expect(missing.status).toBe(400);

@@ -27,11 +27,10 @@ export async function forwardS3(
   visibility?: WriteVisibility,
   uploads?: MultipartUploads,
 ): Promise<void> {
-  const send = () => forwardRequest(req, res, upstream, visibility);
   const error = (status: number, code: string, message: string) => sendS3Error(res, status, code, message);
   if (uploads && (await uploads.handle(req, res, error))) return;
-  if (conditional && (await conditional.handle(req, res, send, error))) return;
-  await send();
+  if (conditional?.handle(req, res)) return;
+  await forwardRequest(req, res, upstream, visibility, conditional);
 }
 
 async function forwardRequest(
@@ -39,9 +38,11 @@ async function forwardRequest(
   res: ServerResponse,
   upstream: string,
   visibility?: WriteVisibility,
+  conditional?: ConditionalWrites,
 ): Promise<void> {
+  const rawPath = new URL(req.url ?? '/', 'http://s3.local').pathname;
   // One name per object whatever the percent-encoding: a read of `%41` waits for a store of `A`.
-  const path = objectName(new URL(req.url ?? '/', 'http://s3.local').pathname);
+  const path = objectName(rawPath);
   // A read waits for a store of the same key in progress: s3rver writes in place, S3 shows whole objects.
   if (visibility && (req.method === 'GET' || req.method === 'HEAD')) await visibility.settled(path);
   const headers = forwardHeaders(req.headers);
@@ -85,8 +86,17 @@ async function forwardRequest(
   // The body has fully arrived: from here until s3rver answers, the key is being stored.
   const stored =
     visibility && (req.method === 'PUT' || req.method === 'POST') ? visibility.begin(path) : undefined;
+  const send = () => sendUpstream(req, res, upstream, headers, body);
+  const refuse = () =>
+    sendS3Error(
+      res,
+      412,
+      'PreconditionFailed',
+      'At least one of the pre-conditions you specified did not hold',
+    );
   try {
-    await sendUpstream(req, res, upstream, headers, body);
+    if (conditional?.ordered(req)) await conditional.store(req, rawPath, send, refuse);
+    else await send();
   } finally {
     stored?.();
   }
