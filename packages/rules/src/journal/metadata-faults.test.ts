@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isTransient } from '@wmflow/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runFlow } from '../../test/support/run.js';
+import { forwardTo, type S3Proxy, startS3Proxy } from '../../test/support/s3-proxy.js';
 import { eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { journalToS3 } from './index.js';
 
@@ -12,7 +12,7 @@ import { journalToS3 } from './index.js';
 // lost, a metadata PUT refused after its release, two invocations of one message at once. Whatever
 // happens, the metadata that ends up in S3 describes the copy at its key, and comes after it.
 let h: Harness;
-let proxy: Server;
+let proxy: S3Proxy;
 let s3: S3Client;
 let events: string[] = [];
 /** What the proxy does to the n-th copy PUT and the n-th metadata PUT (from 1). */
@@ -21,22 +21,12 @@ let counts = { copy: 0, metadata: 0 };
 
 beforeAll(async () => {
   h = await startHarness(['journal']);
-  const upstream = new URL(h.stack.env.AWS_ENDPOINT_URL_S3 as string);
-  proxy = createServer((req, res) => {
-    handle(req, res, upstream).catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  const upstream = h.stack.env.AWS_ENDPOINT_URL_S3 as string;
+  proxy = await startS3Proxy((req, body, res) => handle(req, body, res, upstream));
+  s3 = proxy.s3;
 });
 afterAll(async () => {
-  s3?.destroy();
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.close();
   await h?.stop();
 });
 beforeEach(() => {
@@ -45,9 +35,7 @@ beforeEach(() => {
   faults = { copy: () => 'forward', metadata: () => 'forward' };
 });
 
-async function handle(req: IncomingMessage, res: ServerResponse, upstream: URL): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+async function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, upstream: string) {
   const put = req.method === 'PUT';
   const isMetadata = put && (req.url ?? '').includes('.json');
   const isCopy = put && !isMetadata;
@@ -58,20 +46,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, upstream: URL):
     return;
   }
   const act = isCopy ? faults.copy(++counts.copy) : 'forward';
-  const answer = await new Promise<IncomingMessage>((resolve, reject) => {
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      resolve,
-    );
-    forward.on('error', reject);
-    forward.end(Buffer.concat(chunks));
-  });
+  const answer = await forwardTo(upstream, req, body);
   if (isMetadata) events.push(`metadata answered ${answer.statusCode}`);
   if (isCopy) events.push(`copy answered ${answer.statusCode}${act === 'lose' ? ' (lost)' : ''}`);
   if (act === 'hold') {
