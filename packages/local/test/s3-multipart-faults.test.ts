@@ -1,62 +1,25 @@
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { AbortMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/index.js';
+import { MiB, multipart, sha } from './multipart-helpers.js';
 
 // Faults injected into multipart uploads: what S3 refuses must store nothing, and never another key.
 let stack: LocalStack;
+let steps: ReturnType<typeof multipart>;
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: ['parts'] });
+  steps = multipart(stack, 'parts');
 });
 afterAll(async () => {
   await stack.stop();
 });
 
-const MiB = 1024 * 1024;
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const nameOf = (error: unknown) => (error as Error).name;
-
-async function create(key: string): Promise<string> {
-  const { UploadId } = await stack.s3.send(new CreateMultipartUploadCommand({ Bucket: 'parts', Key: key }));
-  return UploadId as string;
-}
-async function part(key: string, uploadId: string, PartNumber: number, body: Buffer): Promise<string> {
-  const out = await stack.s3.send(
-    new UploadPartCommand({ Bucket: 'parts', Key: key, UploadId: uploadId, PartNumber, Body: body }),
-  );
-  return out.ETag ?? '';
-}
-const complete = (
-  key: string,
-  uploadId: string,
-  parts: { PartNumber: number; ETag: string }[],
-  IfNoneMatch?: string,
-) =>
-  stack.s3.send(
-    new CompleteMultipartUploadCommand({
-      Bucket: 'parts',
-      Key: key,
-      UploadId: uploadId,
-      MultipartUpload: { Parts: parts },
-      IfNoneMatch,
-    }),
-  );
-/** The stored object's SHA-256, or the error's name. */
-async function read(key: string): Promise<string> {
-  try {
-    const got = await stack.s3.send(new GetObjectCommand({ Bucket: 'parts', Key: key }));
-    return sha(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-  } catch (error) {
-    return nameOf(error);
-  }
-}
+const create = (key: string) => steps.create(key);
+const part = (key: string, uploadId: string, n: number, body: Buffer) => steps.part(key, uploadId, n, body);
+const complete = (...args: Parameters<ReturnType<typeof multipart>['complete']>) => steps.complete(...args);
+const read = (key: string) => steps.read(key);
 
 describe('S3 harness: multipart uploads under faults', () => {
   it('an aborted upload is gone: Complete and UploadPart answer NoSuchUpload and nothing is stored', async () => {
