@@ -147,4 +147,24 @@ describe('S3 harness: a part stored while its upload ends', () => {
     await stack.s3.send(new PutObjectCommand({ Bucket: 'parts', Key: 'f/alive', Body: 'yes' }));
     expect(await read('f/alive')).toBe(sha(Buffer.from('yes')));
   });
+
+  it('a GET racing CompleteMultipartUpload sees no object or all of it, never a join in progress', async () => {
+    const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(3 * MiB)];
+    const { uploadId, etags } = await steps.upload('f/visible', parts);
+    let done = false;
+    const completing = complete(
+      'f/visible',
+      uploadId,
+      etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })),
+    ).finally(() => {
+      done = true;
+    });
+    const seen = new Set<string>();
+    while (!done) seen.add(await read('f/visible'));
+    await completing;
+    seen.add(await read('f/visible'));
+    const whole = sha(Buffer.concat(parts));
+    expect([...seen].filter((s) => s !== 'NoSuchKey' && s !== whole)).toEqual([]);
+    expect(seen.has(whole)).toBe(true);
+  });
 });
