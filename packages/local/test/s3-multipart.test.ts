@@ -1,55 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/index.js';
+import { MiB, multipart, sha } from './multipart-helpers.js';
 
 let stack: LocalStack;
+let steps: ReturnType<typeof multipart>;
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: ['parts'] });
+  steps = multipart(stack, 'parts');
 });
 afterAll(async () => {
   await stack.stop();
 });
 
-const MiB = 1024 * 1024;
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest();
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function upload(key: string, parts: Buffer[]) {
-  const { UploadId } = await stack.s3.send(new CreateMultipartUploadCommand({ Bucket: 'parts', Key: key }));
-  const etags: string[] = [];
-  for (const [i, body] of parts.entries()) {
-    const out = await stack.s3.send(
-      new UploadPartCommand({ Bucket: 'parts', Key: key, UploadId, PartNumber: i + 1, Body: body }),
-    );
-    etags.push(out.ETag ?? '');
-  }
-  return { uploadId: UploadId as string, etags };
-}
+const upload = (key: string, parts: Buffer[]) => steps.upload(key, parts);
 const complete = (key: string, uploadId: string, parts: { PartNumber: number; ETag: string }[]) =>
-  stack.s3.send(
-    new CompleteMultipartUploadCommand({
-      Bucket: 'parts',
-      Key: key,
-      UploadId: uploadId,
-      MultipartUpload: { Parts: parts },
-    }),
-  );
-/** The stored object's SHA-256 (large buffers compare slowly in `toEqual`), or the error's name. */
-async function read(key: string): Promise<string> {
-  try {
-    const got = await stack.s3.send(new GetObjectCommand({ Bucket: 'parts', Key: key }));
-    return sha(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-  } catch (error) {
-    return (error as Error).name;
-  }
-}
+  steps.complete(key, uploadId, parts);
+const read = (key: string) => steps.read(key);
 
 describe('S3 harness: CompleteMultipartUpload', () => {
   it('joins the parts byte for byte and answers S3’s multipart ETag (MD5 of the part MD5s, dash, count)', async () => {

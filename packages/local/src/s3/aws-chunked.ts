@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { LocalStackError } from '../errors.js';
 
@@ -91,7 +92,7 @@ export async function decodeAwsChunked(
   if (!complete(state, pending.length)) {
     throw new LocalStackError('aws-chunked body ends before its final chunk');
   }
-  verifyCrc32(crc, trailers['x-amz-checksum-crc32']);
+  verifyChecksums(out, crc, trailers);
   return { body: out, length, trailers };
 }
 
@@ -100,11 +101,27 @@ function complete(state: State, pendingLength: number): boolean {
   return state === 'done' || (state === 'trailer' && pendingLength === 0);
 }
 
-function verifyCrc32(crc: number, expected: string | undefined): void {
-  if (expected === undefined) return;
-  const sum = Buffer.alloc(4);
-  sum.writeUInt32BE(crc);
-  if (sum.toString('base64') !== expected) {
-    throw new LocalStackError(`aws-chunked x-amz-checksum-crc32 ${expected} does not match the body`);
+/** Every checksum trailer is checked against the body; one of an algorithm it cannot compute is refused. */
+function verifyChecksums(body: Buffer[], crc: number, trailers: Record<string, string>): void {
+  for (const [name, expected] of Object.entries(trailers)) {
+    if (!name.startsWith('x-amz-checksum-')) continue;
+    const algorithm = name.slice('x-amz-checksum-'.length);
+    let actual: string;
+    if (algorithm === 'crc32') {
+      const sum = Buffer.alloc(4);
+      sum.writeUInt32BE(crc);
+      actual = sum.toString('base64');
+    } else if (algorithm === 'sha256' || algorithm === 'sha1') {
+      const hash = createHash(algorithm);
+      for (const data of body) hash.update(data);
+      actual = hash.digest('base64');
+    } else {
+      throw new LocalStackError(
+        `aws-chunked ${name}: the local S3 cannot verify it (use CRC32, SHA1 or SHA256)`,
+      );
+    }
+    if (actual !== expected) {
+      throw new LocalStackError(`aws-chunked ${name} ${expected} does not match the body`);
+    }
   }
 }

@@ -1,16 +1,18 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'node:http';
+import { objectName, storeKey } from './store-key.js';
 
 /**
  * The part of S3's conditional writes wmflow relies on, which s3rver lacks: `If-None-Match: *` on
- * PutObject and CompleteMultipartUpload answers 412 PreconditionFailed when the key exists, atomically
- * (writes to one key are serialised, so of concurrent writers exactly one wins), and
- * AbortMultipartUpload answers 204 (s3rver: 405).
+ * PutObject and CompleteMultipartUpload answers 412 PreconditionFailed when the key exists once the
+ * body has arrived, as S3 decides it (a key stored meanwhile by any writer, conditional or not, wins),
+ * atomically: the stores of one object are serialised, so of concurrent conditional writers exactly one
+ * wins. A writer still sending its body holds nothing. AbortMultipartUpload answers 204 (s3rver: 405).
  *
  * @example
  * ```ts
  * const writes = new ConditionalWrites('127.0.0.1:4569');
- * if (await writes.handle(req, res, () => forward())) return;
+ * if (writes.ordered(req)) await writes.store(req, path, () => forward(), () => refuse());
  * ```
  */
 export class ConditionalWrites {
@@ -26,47 +28,50 @@ export class ConditionalWrites {
     private readonly lookup?: (bucket: string, key: string) => Promise<boolean>,
   ) {}
 
-  /**
-   * Handles the request when it is one of these; `forward` sends it on to s3rver and resolves when
-   * the answer is complete. Resolves false for other requests, which the caller forwards itself.
-   */
-  async handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-    forward: () => Promise<void>,
-    sendError: (status: number, code: string, message: string) => void,
-  ): Promise<boolean> {
+  /** Answers AbortMultipartUpload (s3rver has none); false for every other request. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = new URL(req.url ?? '/', 'http://s3.local');
+    if (req.method !== 'DELETE' || !url.searchParams.has('uploadId')) return false;
+    req.resume();
+    res.writeHead(204).end();
+    return true;
+  }
+
+  /** Whether `req` writes an object (PutObject, CompleteMultipartUpload): its store goes through {@link store}. */
+  ordered(req: IncomingMessage): boolean {
     const url = new URL(req.url ?? '/', 'http://s3.local');
     const upload = url.searchParams.has('uploadId');
-    if (req.method === 'DELETE' && upload) {
-      req.resume();
-      res.writeHead(204).end();
-      return true;
-    }
-    const conditional = String(req.headers['if-none-match'] ?? '').trim() === '*';
     const put = req.method === 'PUT' && !upload && !url.searchParams.has('partNumber');
-    const complete = req.method === 'POST' && upload;
-    if (!conditional || !(put || complete)) return false;
-    const key = url.pathname;
-    const previous = this.locks.get(key) ?? Promise.resolve();
+    return put || (req.method === 'POST' && upload);
+  }
+
+  /**
+   * Stores a write of `path` whose body has fully arrived, once no other write of the same object is
+   * being stored (whatever the percent-encoding of its key); a conditional one calls `refuse` (412)
+   * instead when the key exists by then.
+   */
+  async store(
+    req: IncomingMessage,
+    path: string,
+    store: () => Promise<void>,
+    refuse: () => void,
+  ): Promise<void> {
+    const name = objectName(path);
+    const previous = this.locks.get(name) ?? Promise.resolve();
     let release = () => {};
     const mine = new Promise<void>((resolve) => {
       release = resolve;
     });
     const chained = previous.then(() => mine);
-    this.locks.set(key, chained);
+    this.locks.set(name, chained);
     await previous;
     try {
-      if (await this.exists(key, req.headers)) {
-        req.resume();
-        sendError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
-        return true;
-      }
-      await forward();
-      return true;
+      const conditional = String(req.headers['if-none-match'] ?? '').trim() === '*';
+      if (conditional && (await this.exists(path, req.headers))) refuse();
+      else await store();
     } finally {
       release();
-      if (this.locks.get(key) === chained) this.locks.delete(key);
+      if (this.locks.get(name) === chained) this.locks.delete(name);
     }
   }
 
@@ -96,16 +101,5 @@ export class ConditionalWrites {
       head.on('error', reject);
       head.end();
     });
-  }
-}
-
-/** The bucket and key of a path-style object path, decoded as s3rver's router decodes them. */
-function storeKey(path: string): { bucket: string; key: string } | undefined {
-  const match = /^\/([^/]+)\/(.+)$/.exec(path);
-  if (!match) return undefined;
-  try {
-    return { bucket: decodeURIComponent(match[1] as string), key: decodeURIComponent(match[2] as string) };
-  } catch {
-    return undefined;
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { partFile } from './multipart-part.js';
 
 /** The part of s3rver's file store that CompleteMultipartUpload uses. */
 export interface MultipartStore {
@@ -15,6 +16,7 @@ export interface MultipartStore {
 }
 
 type S3ErrorClass = new (code: string, message: string, detail?: Record<string, unknown>) => Error;
+const MIN_PART_SIZE = 5 * 1024 * 1024;
 const S3Error = createRequire(import.meta.url)('s3rver/lib/models/error') as S3ErrorClass;
 
 /**
@@ -56,9 +58,11 @@ export function completeMultipartNatively(store: MultipartStore): void {
       }
       digests.push(Buffer.from(md5, 'hex'));
     }
+    await refuseSmallParts(uploadDir, parts, uploadId);
     const objectPath = store.getResourcePath(bucket, key, 'object');
     await mkdir(dirname(objectPath), { recursive: true });
-    const files = parts.map((part) => join(uploadDir, String(part.number)));
+    // The bytes each listed ETag was answered for, even if the part was uploaded again since.
+    const files = parts.map((part) => partFile(uploadDir, part.number, part.etag));
     await joinFiles(files, objectPath);
     const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}`;
     await store.putMetadata(bucket, key, metadata, etag);
@@ -74,4 +78,27 @@ async function joinFiles(files: string[], target: string): Promise<void> {
   if (first === undefined) throw new S3Error('MalformedXML', 'A multipart upload needs at least one part.');
   await copyFile(first, target);
   for (const file of rest) await appendFile(target, await readFile(file));
+}
+
+/** S3's 5 MiB floor for every part but the last: a client that cuts parts wrong fails here, not only on AWS. */
+async function refuseSmallParts(
+  uploadDir: string,
+  parts: { number: number; etag: string }[],
+  uploadId: string,
+) {
+  for (const part of parts.slice(0, -1)) {
+    const { size } = await stat(partFile(uploadDir, part.number, part.etag));
+    if (size < MIN_PART_SIZE) {
+      throw new S3Error(
+        'EntityTooSmall',
+        'Your proposed upload is smaller than the minimum allowed object size.',
+        {
+          UploadId: uploadId,
+          PartNumber: part.number,
+          ProposedSize: size,
+          MinSizeAllowed: MIN_PART_SIZE,
+        },
+      );
+    }
+  }
 }

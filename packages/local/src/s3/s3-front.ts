@@ -2,6 +2,8 @@ import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerRes
 import { decodeAwsChunked } from './aws-chunked.js';
 import type { ConditionalWrites } from './conditional.js';
 import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
+import type { MultipartUploads } from './multipart-uploads.js';
+import { objectName } from './store-key.js';
 import type { WriteVisibility } from './write-visibility.js';
 
 const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'host'];
@@ -23,11 +25,12 @@ export async function forwardS3(
   upstream: string,
   conditional?: ConditionalWrites,
   visibility?: WriteVisibility,
+  uploads?: MultipartUploads,
 ): Promise<void> {
-  const send = () => forwardRequest(req, res, upstream, visibility);
   const error = (status: number, code: string, message: string) => sendS3Error(res, status, code, message);
-  if (conditional && (await conditional.handle(req, res, send, error))) return;
-  await send();
+  if (uploads && (await uploads.handle(req, res, error))) return;
+  if (conditional?.handle(req, res)) return;
+  await forwardRequest(req, res, upstream, visibility, conditional);
 }
 
 async function forwardRequest(
@@ -35,18 +38,28 @@ async function forwardRequest(
   res: ServerResponse,
   upstream: string,
   visibility?: WriteVisibility,
+  conditional?: ConditionalWrites,
 ): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://s3.local').pathname;
+  const rawPath = new URL(req.url ?? '/', 'http://s3.local').pathname;
+  // One name per object whatever the percent-encoding: a read of `%41` waits for a store of `A`.
+  const path = objectName(rawPath);
   // A read waits for a store of the same key in progress: s3rver writes in place, S3 shows whole objects.
   if (visibility && (req.method === 'GET' || req.method === 'HEAD')) await visibility.settled(path);
   const headers = forwardHeaders(req.headers);
   let body: Buffer | Buffer[] | IncomingMessage = req;
   if (isAwsChunked(req.headers)) {
     let length: number;
+    let trailers: Record<string, string>;
     try {
-      ({ body, length } = await decodeAwsChunked(req));
+      ({ body, length, trailers } = await decodeAwsChunked(req));
     } catch (error) {
       sendS3Error(res, 400, 'InvalidRequest', (error as Error).message);
+      return;
+    }
+    // A declared trailer that never came is a checksum not checked: refused, as S3 does.
+    const absent = declaredTrailers(req.headers).find((name) => !(name in trailers));
+    if (absent !== undefined) {
+      sendS3Error(res, 400, 'MalformedTrailerError', `the body ends without its declared trailer ${absent}`);
       return;
     }
     const declared = req.headers['x-amz-decoded-content-length'];
@@ -73,8 +86,17 @@ async function forwardRequest(
   // The body has fully arrived: from here until s3rver answers, the key is being stored.
   const stored =
     visibility && (req.method === 'PUT' || req.method === 'POST') ? visibility.begin(path) : undefined;
+  const send = () => sendUpstream(req, res, upstream, headers, body);
+  const refuse = () =>
+    sendS3Error(
+      res,
+      412,
+      'PreconditionFailed',
+      'At least one of the pre-conditions you specified did not hold',
+    );
   try {
-    await sendUpstream(req, res, upstream, headers, body);
+    if (conditional?.ordered(req)) await conditional.store(req, rawPath, send, refuse);
+    else await send();
   } finally {
     stored?.();
   }
@@ -138,6 +160,13 @@ function isAwsChunked(headers: IncomingHttpHeaders): boolean {
     /(^|,)\s*aws-chunked\s*(,|$)/i.test(encoding) ||
     /^STREAMING-/.test(String(headers['x-amz-content-sha256'] ?? ''))
   );
+}
+
+function declaredTrailers(headers: IncomingHttpHeaders): string[] {
+  return String(headers['x-amz-trailer'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
 }
 
 function forwardHeaders(incoming: IncomingHttpHeaders): Record<string, string> {

@@ -8,13 +8,16 @@ import { closeServer } from '../emulator/flow-server.js';
 import { memoizeBucketConfigs } from './bucket-config-memo.js';
 import { ConditionalWrites } from './conditional.js';
 import { completeMultipartNatively, type MultipartStore } from './multipart-complete.js';
+import { type PartStore, storePartsByContent } from './multipart-part.js';
+import { MultipartUploads } from './multipart-uploads.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { readSideFilesInline } from './small-files.js';
 import { WriteVisibility } from './write-visibility.js';
 
 /** s3rver's file store: what the front uses of it besides HTTP. */
 type StoreAccess = Parameters<typeof memoizeBucketConfigs>[0] &
-  MultipartStore & {
+  MultipartStore &
+  PartStore & {
     existsObject(bucket: string, key: string): Promise<boolean>;
     getObject(bucket: string, key: string): Promise<{ content: AsyncIterable<Uint8Array> | null } | null>;
   };
@@ -99,12 +102,14 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   memoizeBucketConfigs(store);
   readSideFilesInline(store as unknown as Parameters<typeof readSideFilesInline>[0]);
   completeMultipartNatively(store);
+  storePartsByContent(store);
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;
   const conditional = new ConditionalWrites(upstream, (bucket, key) => store.existsObject(bucket, key));
   const visibility = new WriteVisibility();
+  const uploads = new MultipartUploads(store);
   const front = createServer((req, res) => {
-    forwardS3(req, res, upstream, conditional, visibility).catch((error: unknown) => {
+    forwardS3(req, res, upstream, conditional, visibility, uploads).catch((error: unknown) => {
       if (!res.headersSent) sendS3Error(res, 502, 'InternalError', (error as Error).message);
       else res.destroy();
     });

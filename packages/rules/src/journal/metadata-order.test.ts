@@ -1,15 +1,15 @@
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isTransient } from '@wmflow/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { forwardTo, type S3Proxy, startS3Proxy } from '../../test/support/s3-proxy.js';
 import { eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { journalToS3 } from './index.js';
 
 // The metadata object is prepared while S3 stores the copy; these pin down that it is still only ever
 // sent after S3 has acknowledged the copy, and never for a copy S3 did not store.
 let h: Harness;
-let proxy: Server;
+let proxy: S3Proxy;
 let s3: S3Client;
 /** What the proxy saw, in order. */
 let events: string[] = [];
@@ -18,31 +18,19 @@ let copyAct: 'slow' | 'fail' = 'slow';
 
 beforeAll(async () => {
   h = await startHarness(['journal']);
-  const upstream = new URL(h.stack.env.AWS_ENDPOINT_URL_S3 as string);
-  proxy = createServer((req, res) => {
-    handle(req, res, upstream).catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  const upstream = h.stack.env.AWS_ENDPOINT_URL_S3 as string;
+  proxy = await startS3Proxy((req, body, res) => handle(req, body, res, upstream));
+  s3 = proxy.s3;
 });
 afterAll(async () => {
-  s3?.destroy();
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.close();
   await h?.stop();
 });
 beforeEach(() => {
   events = [];
 });
 
-async function handle(req: IncomingMessage, res: ServerResponse, upstream: URL): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+async function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, upstream: string) {
   const isCopy = req.method === 'PUT' && !(req.url ?? '').includes('.json');
   const isMetadata = req.method === 'PUT' && (req.url ?? '').includes('.json');
   if (isMetadata) events.push('metadata arrives');
@@ -54,20 +42,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, upstream: URL):
   }
   // Long enough for the prepared metadata to be signed and waiting well before the copy is answered.
   if (isCopy) await new Promise((resolve) => setTimeout(resolve, 150));
-  const answer = await new Promise<IncomingMessage>((resolve, reject) => {
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      resolve,
-    );
-    forward.on('error', reject);
-    forward.end(Buffer.concat(chunks));
-  });
+  const answer = await forwardTo(upstream, req, body);
   if (isCopy) events.push(`copy answered ${answer.statusCode}`);
   res.writeHead(answer.statusCode ?? 502, answer.headers);
   answer.pipe(res);

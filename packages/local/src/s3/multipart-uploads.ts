@@ -1,0 +1,57 @@
+import { readFile, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { MultipartStore } from './multipart-complete.js';
+import { storeKey } from './store-key.js';
+
+/** s3rver's upload ids: 16 random bytes in hex. Anything else is no upload (and no path into the store). */
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * The life of a multipart upload as S3 keeps it, which s3rver does not: AbortMultipartUpload removes the
+ * upload and its parts (s3rver: 405), and UploadPart, CompleteMultipartUpload and AbortMultipartUpload of
+ * an upload that is not open for the key named (aborted, completed, another key's, or no upload id at
+ * all) answer 404 NoSuchUpload. Without this, a Complete after an Abort stored the object, and a Complete
+ * naming another key wrote the upload's own key past that key's `If-None-Match` check.
+ *
+ * @example
+ * ```ts
+ * const uploads = new MultipartUploads(store);
+ * if (await uploads.handle(req, res, sendError)) return;
+ * ```
+ */
+export class MultipartUploads {
+  constructor(private readonly store: Pick<MultipartStore, 'getResourcePath'>) {}
+
+  /** Answers the request when it is refused or is an Abort; resolves false for the caller to forward. */
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    sendError: (status: number, code: string, message: string) => void,
+  ): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://s3.local');
+    const uploadId = url.searchParams.get('uploadId');
+    if (uploadId === null || !['PUT', 'POST', 'DELETE'].includes(req.method ?? '')) return false;
+    const named = storeKey(url.pathname);
+    const folder = named && UPLOAD_ID.test(uploadId) ? this.folder(named.bucket, uploadId) : undefined;
+    const key = folder && (await readFile(join(folder, 'key'), 'utf8').catch(() => undefined));
+    if (!folder || key !== named?.key) {
+      req.resume();
+      sendError(
+        404,
+        'NoSuchUpload',
+        'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      );
+      return true;
+    }
+    if (req.method !== 'DELETE') return false;
+    req.resume();
+    await rm(folder, { recursive: true, force: true });
+    res.writeHead(204).end();
+    return true;
+  }
+
+  private folder(bucket: string, uploadId: string): string {
+    return join(this.store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+  }
+}

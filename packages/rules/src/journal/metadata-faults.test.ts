@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isTransient } from '@wmflow/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runFlow } from '../../test/support/run.js';
+import { forwardTo, type S3Proxy, startS3Proxy } from '../../test/support/s3-proxy.js';
+import { eml, type Harness, startHarness } from '../../test/support/stack.js';
+import { journalToS3 } from './index.js';
+
+// Faults around the metadata object prepared while S3 stores the copy: a copy stored whose answer is
+// lost, a metadata PUT refused after its release, two invocations of one message at once. Whatever
+// happens, the metadata that ends up in S3 describes the copy at its key, and comes after it.
+let h: Harness;
+let proxy: S3Proxy;
+let s3: S3Client;
+let events: string[] = [];
+/** What the proxy does to the n-th copy PUT and the n-th metadata PUT (from 1). */
+let faults: { copy: (n: number) => 'forward' | 'lose' | 'hold'; metadata: (n: number) => 'forward' | 'fail' };
+let counts = { copy: 0, metadata: 0 };
+
+beforeAll(async () => {
+  h = await startHarness(['journal']);
+  const upstream = h.stack.env.AWS_ENDPOINT_URL_S3 as string;
+  proxy = await startS3Proxy((req, body, res) => handle(req, body, res, upstream));
+  s3 = proxy.s3;
+});
+afterAll(async () => {
+  await proxy?.close();
+  await h?.stop();
+});
+beforeEach(() => {
+  events = [];
+  counts = { copy: 0, metadata: 0 };
+  faults = { copy: () => 'forward', metadata: () => 'forward' };
+});
+
+async function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, upstream: string) {
+  const put = req.method === 'PUT';
+  const isMetadata = put && (req.url ?? '').includes('.json');
+  const isCopy = put && !isMetadata;
+  if (isMetadata && faults.metadata(++counts.metadata) === 'fail') {
+    events.push('metadata refused');
+    res.writeHead(500, { 'content-type': 'application/xml' });
+    res.end('<Error><Code>InternalError</Code><Message>injected</Message></Error>');
+    return;
+  }
+  const act = isCopy ? faults.copy(++counts.copy) : 'forward';
+  const answer = await forwardTo(upstream, req, body);
+  if (isMetadata) events.push(`metadata answered ${answer.statusCode}`);
+  if (isCopy) events.push(`copy answered ${answer.statusCode}${act === 'lose' ? ' (lost)' : ''}`);
+  if (act === 'hold') {
+    // S3 stored it; the answer comes late, after the invocation's deadline.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    events.push('held copy answer released');
+  }
+  if (act === 'lose') {
+    // S3 stored it; the client never hears so.
+    answer.resume();
+    res.destroy();
+    return;
+  }
+  res.writeHead(answer.statusCode ?? 502, answer.headers);
+  answer.pipe(res);
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+async function described(key: string): Promise<{ key: string; sha256: string; size: number }> {
+  const got = await h.stack.s3.send(new GetObjectCommand({ Bucket: 'journal', Key: `${key}.json` }));
+  return JSON.parse(await (got.Body as { transformToString(): Promise<string> }).transformToString());
+}
+const keys = async (prefix: string) => (await h.stack.listObjects('journal', prefix)).map((o) => o.key);
+
+describe('journalToS3: the prepared metadata object under faults', () => {
+  it('a copy stored whose answer was lost: the retry finds it verified and the prepared metadata follows', async () => {
+    faults.copy = (n) => (n === 1 ? 'lose' : 'forward');
+    const bytes = await eml('plain.eml');
+    const run = await h.run([journalToS3({ bucket: 'journal', s3, keyTemplate: 'lost/{messageId}' })], bytes);
+    expect(run.outcome.failures).toEqual([]);
+    expect(events).toEqual(['copy answered 200 (lost)', 'copy answered 412', 'metadata answered 200']);
+    const key = `lost/${run.messageId}`;
+    expect(await keys('lost/')).toEqual([key, `${key}.json`]);
+    expect(await described(key)).toMatchObject({ key, sha256: sha(bytes), size: bytes.length });
+  });
+
+  it('a metadata PUT refused after its release fails the invocation; its retry writes the metadata', async () => {
+    faults.metadata = (n) => (n === 1 ? 'fail' : 'forward');
+    const bytes = await eml('plain.eml');
+    const messageId = h.stack.flow.load(bytes);
+    const rules = [journalToS3({ bucket: 'journal', s3, keyTemplate: 'meta/{messageId}' })];
+    const clients = { messageFlow: h.messageFlow, s3 };
+    const first = await runFlow(rules, { messageId, invocationId: 'i1' }, { clients }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isTransient(first)).toBe(true);
+    const key = `meta/${messageId}`;
+    expect(await keys('meta/')).toEqual([key]);
+    const again = await runFlow(rules, { messageId, invocationId: 'i1' }, { clients });
+    expect(again.outcome.failures).toEqual([]);
+    expect(events).toEqual([
+      'copy answered 200',
+      'metadata refused',
+      'copy answered 412',
+      'metadata answered 200',
+    ]);
+    expect(await described(key)).toMatchObject({ key, sha256: sha(bytes), size: bytes.length });
+  });
+
+  it('two invocations of one message at once: one copy, one metadata object, describing it', async () => {
+    const bytes = await eml('plain.eml');
+    const messageId = h.stack.flow.load(bytes);
+    const rules = [journalToS3({ bucket: 'journal', s3, keyTemplate: 'twice/{messageId}' })];
+    const clients = { messageFlow: h.messageFlow, s3 };
+    const runs = await Promise.all(
+      ['a', 'b'].map((invocationId) => runFlow(rules, { messageId, invocationId }, { clients })),
+    );
+    expect(runs.map((r) => r.outcome.failures)).toEqual([[], []]);
+    const key = `twice/${messageId}`;
+    expect(await keys('twice/')).toEqual([key, `${key}.json`]);
+    expect(await described(key)).toMatchObject({ key, sha256: sha(bytes), size: bytes.length });
+    // Each metadata PUT left after its own copy was answered.
+    expect(events.filter((e) => e.startsWith('copy')).sort()).toEqual([
+      'copy answered 200',
+      'copy answered 412',
+    ]);
+    expect(events.indexOf('copy answered 200')).toBeLessThan(events.indexOf('metadata answered 200'));
+  });
+
+  it('the deadline fires while S3 holds the copy’s answer: the prepared metadata is never sent', async () => {
+    faults.copy = () => 'hold';
+    const bytes = await eml('plain.eml');
+    const messageId = h.stack.flow.load(bytes);
+    const rules = [journalToS3({ bucket: 'journal', s3, keyTemplate: 'late/{messageId}' })];
+    const late = await runFlow(
+      rules,
+      { messageId },
+      {
+        clients: { messageFlow: h.messageFlow, s3 },
+        deadline: { workmailTimeoutMs: 400, safetyMarginMs: 0 },
+      },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((late as Error).name).toBe('DeadlineError');
+    // The copy's request was read whole and stored by S3; only its answer was late.
+    while (!events.includes('held copy answer released')) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events).toEqual(['copy answered 200', 'held copy answer released']);
+    expect(await keys('late/')).toEqual([`late/${messageId}`]);
+  });
+});
