@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { lazyModule } from '../lazy-module.js';
 import { type AuthVerdicts, authVerdicts } from './auth-results.js';
 import type { BodyCollector, TextBodies } from './body-text.js';
+import { HAND_ON_PIECE } from './hand-off.js';
 import { readHeaderBlock } from './header-block.js';
 import type { MessageHeaders } from './headers.js';
 import { DEFAULT_MESSAGE_LIMITS, MessageLimitError, type MessageLimits } from './limits.js';
@@ -150,7 +151,8 @@ export class LazyMessage implements MessageAccess {
   }
 
   stream(): Readable {
-    return this.finalReads ? this.lastStream() : this.spool.reader();
+    // A rule's full read in the final stretch passes bytes straight on (the journal): joined pieces.
+    return this.finalReads ? this.handedOn(HAND_ON_PIECE) : this.spool.reader();
   }
 
   beginFinalReads(): void {
@@ -158,7 +160,11 @@ export class LazyMessage implements MessageAccess {
   }
 
   lastStream(): Readable {
-    return Readable.from(this.spool.passOn(), { objectMode: false });
+    return this.handedOn(1);
+  }
+
+  private handedOn(pieceBytes: number): Readable {
+    return Readable.from(this.spool.passOn(undefined, pieceBytes), { objectMode: false });
   }
 
   async bytes(): Promise<Buffer> {

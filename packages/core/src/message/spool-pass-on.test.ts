@@ -54,12 +54,12 @@ afterEach(async () => {
 describe('spool: passOn, the last read of an invocation', () => {
   const message = randomBytes(300_000);
 
-  it('hands the tail on in pieces of at least HAND_ON_PIECE bytes (the last may be shorter), the same bytes in order', async () => {
+  it('hands the tail on in pieces of at least pieceBytes (the last may be shorter), the same bytes in order', async () => {
     const big = randomBytes(3 * HAND_ON_PIECE + 12_345);
     const spool = new Spool(async () => source(big, 65_536), { memoryBytes: 100_000, tempDir: dir });
     const sizes: number[] = [];
     const parts: Buffer[] = [];
-    for await (const chunk of spool.passOn(100_000)) {
+    for await (const chunk of spool.passOn(100_000, HAND_ON_PIECE)) {
       sizes.push(chunk.length);
       parts.push(chunk);
     }
@@ -70,6 +70,11 @@ describe('spool: passOn, the last read of an invocation', () => {
     );
     expect(tail.length).toBeGreaterThan(1);
     for (const size of tail.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(HAND_ON_PIECE);
+    // Without pieceBytes (the editor's read) the chunks come as the source sent them.
+    const plain = new Spool(async () => source(big, 65_536), { memoryBytes: 100_000, tempDir: dir });
+    const seen: number[] = [];
+    for await (const chunk of plain.passOn(100_000)) seen.push(chunk.length);
+    expect(Math.max(...seen)).toBe(65_536);
   });
 
   it('yields every byte once, from one fetch, and never writes a temporary file', async () => {

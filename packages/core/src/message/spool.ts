@@ -128,9 +128,9 @@ export class Spool {
    * as usual, memory fills up to `keepBytes` (for readers of the header running beside it), and later bytes
    * are handed on without being kept, so no temporary file is written. A reader that later needs them
    * fetches the source again (as after {@link Spool.release}). When a file already holds bytes, this is
-   * {@link Spool.chunks}.
+   * {@link Spool.chunks}. Bytes handed on come in pieces of at least `pieceBytes` (the last may be shorter).
    */
-  async *passOn(keepBytes = 512 * 1024): AsyncGenerator<Buffer> {
+  async *passOn(keepBytes = 512 * 1024, pieceBytes = 1): AsyncGenerator<Buffer> {
     if (!this.file && !this.ended) this.handOffAt = Math.min(keepBytes, this.memoryLimit);
     let offset = 0;
     try {
@@ -153,7 +153,7 @@ export class Spool {
     this.tailReading = tail;
     let whole = false;
     try {
-      this.checkTail(yield* readHandedOff(tail, this.checks));
+      this.checkTail(yield* readHandedOff(tail, this.checks, pieceBytes));
       whole = true;
     } finally {
       if (this.tailReading === tail) this.tailReading = undefined;
