@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFile, copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { partFile } from './multipart-part.js';
+import { removeUpload } from './multipart-uploads.js';
 
 /** The part of s3rver's file store that CompleteMultipartUpload uses. */
 export interface MultipartStore {
@@ -67,7 +68,7 @@ export function completeMultipartNatively(store: MultipartStore): void {
     const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}`;
     await store.putMetadata(bucket, key, metadata, etag);
     const { size } = await stat(objectPath);
-    await rm(uploadDir, { recursive: true, force: true });
+    await removeUpload(uploadDir);
     return { md5: etag, size };
   };
 }

@@ -1,6 +1,7 @@
-import { readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { MultipartStore } from './multipart-complete.js';
 import { storeKey } from './store-key.js';
 
@@ -46,7 +47,7 @@ export class MultipartUploads {
     }
     if (req.method !== 'DELETE') return false;
     req.resume();
-    await rm(folder, { recursive: true, force: true });
+    await removeUpload(folder);
     res.writeHead(204).end();
     return true;
   }
@@ -54,4 +55,20 @@ export class MultipartUploads {
   private folder(bucket: string, uploadId: string): string {
     return join(this.store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
   }
+}
+
+/**
+ * Ends an upload's folder (Complete, Abort). The folder is first renamed away, in one step: a part still being
+ * stored can then no longer add a file to it (it answers NoSuchUpload), and the removal cannot fail on a file
+ * such a part created meanwhile (ENOTEMPTY, which failed a Complete that had already stored the object).
+ */
+export async function removeUpload(folder: string): Promise<void> {
+  const gone = join(dirname(folder), `.removed-${randomUUID()}`);
+  try {
+    await rename(folder, gone);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  await rm(gone, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
 }
