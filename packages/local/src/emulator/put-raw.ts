@@ -79,20 +79,13 @@ function readReference(input: unknown): S3Reference {
 }
 
 async function openObject(deps: PutRawDeps, reference: S3Reference): Promise<AsyncIterable<Uint8Array>> {
-  if (deps.readObject && reference.objectVersion === undefined) {
-    const found = await deps.readObject(reference.bucket, reference.key).catch((error: unknown) => {
-      throw new FlowApiError(
-        'InvalidContentLocation',
-        `WorkMail could not read ${where(reference)}: ${error instanceof Error ? error.name : String(error)}`,
-      );
-    });
-    if (found) return found;
-    throw new FlowApiError(
-      'InvalidContentLocation',
-      `WorkMail could not read ${where(reference)}: NoSuchKey`,
-    );
-  }
   try {
+    // A versioned reference goes through S3 itself; the store read knows only the current object.
+    if (deps.readObject && reference.objectVersion === undefined) {
+      const found = await deps.readObject(reference.bucket, reference.key);
+      if (found) return found;
+      throw Object.assign(new Error(`no object at ${where(reference)}`), { name: 'NoSuchKey' });
+    }
     const object = await deps.s3.send(
       new GetObjectCommand({
         Bucket: reference.bucket,

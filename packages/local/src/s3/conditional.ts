@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request } from 'node:http';
 import { objectName, storeKey } from './store-key.js';
 
@@ -7,7 +7,7 @@ import { objectName, storeKey } from './store-key.js';
  * PutObject and CompleteMultipartUpload answers 412 PreconditionFailed when the key exists once the
  * body has arrived, as S3 decides it (a key stored meanwhile by any writer, conditional or not, wins),
  * atomically: the stores of one object are serialised, so of concurrent conditional writers exactly one
- * wins. A writer still sending its body holds nothing. AbortMultipartUpload answers 204 (s3rver: 405).
+ * wins. A writer still sending its body holds nothing.
  *
  * @example
  * ```ts
@@ -27,15 +27,6 @@ export class ConditionalWrites {
     private readonly upstream: string,
     private readonly lookup?: (bucket: string, key: string) => Promise<boolean>,
   ) {}
-
-  /** Answers AbortMultipartUpload (s3rver has none); false for every other request. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = new URL(req.url ?? '/', 'http://s3.local');
-    if (req.method !== 'DELETE' || !url.searchParams.has('uploadId')) return false;
-    req.resume();
-    res.writeHead(204).end();
-    return true;
-  }
 
   /** Whether `req` writes an object (PutObject, CompleteMultipartUpload): its store goes through {@link store}. */
   ordered(req: IncomingMessage): boolean {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { appendFile, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { partFile } from './multipart-part.js';
 import { removeUpload } from './multipart-uploads.js';
+import { S3Error, uploadFolder } from './store-io.js';
 
 /** The part of s3rver's file store that CompleteMultipartUpload uses. */
 export interface MultipartStore {
@@ -16,9 +16,7 @@ export interface MultipartStore {
   ): Promise<{ md5: string; size: number }>;
 }
 
-type S3ErrorClass = new (code: string, message: string, detail?: Record<string, unknown>) => Error;
 const MIN_PART_SIZE = 5 * 1024 * 1024;
-const S3Error = createRequire(import.meta.url)('s3rver/lib/models/error') as S3ErrorClass;
 
 /**
  * CompleteMultipartUpload as S3 does it, in place of s3rver's. s3rver streamed every part back through a
@@ -35,7 +33,7 @@ const S3Error = createRequire(import.meta.url)('s3rver/lib/models/error') as S3E
  */
 export function completeMultipartNatively(store: MultipartStore): void {
   store.putObjectMultipart = async (bucket, uploadId, parts) => {
-    const uploadDir = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    const uploadDir = uploadFolder(store, bucket, uploadId);
     const [key, metadata] = await Promise.all([
       readFile(join(uploadDir, 'key'), 'utf8'),
       readFile(join(uploadDir, 'metadata'), 'utf8').then(

@@ -1,11 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { md5Count, S3Error, uploadFolder } from './store-io.js';
 
 /** The part of s3rver's file store that UploadPart uses. */
 export interface PartStore {
@@ -17,9 +16,6 @@ export interface PartStore {
     content: Readable,
   ): Promise<{ size: number; md5: string }>;
 }
-
-type S3ErrorClass = new (code: string, message: string, detail?: Record<string, unknown>) => Error;
-const S3Error = createRequire(import.meta.url)('s3rver/lib/models/error') as S3ErrorClass;
 
 /**
  * The file of part `number` whose MD5 is `md5`: parts are kept by content, so the bytes joined for an
@@ -48,21 +44,13 @@ export function partFile(uploadDir: string, number: number, md5: string): string
  */
 export function storePartsByContent(store: PartStore): void {
   store.putPart = async (bucket, uploadId, partNumber, content) => {
-    const uploadDir = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    const uploadDir = uploadFolder(store, bucket, uploadId);
     const number = Number(partNumber);
     const temporary = join(uploadDir, `${number}.writing-${randomBytes(8).toString('hex')}`);
-    const hash = createHash('md5');
-    let size = 0;
-    const counting = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const count = md5Count();
     try {
-      await pipeline(content, counting, createWriteStream(temporary, { flags: 'wx' }));
-      const md5 = hash.digest('hex');
+      await pipeline(content, count.through(), createWriteStream(temporary, { flags: 'wx' }));
+      const { size, md5 } = count.result();
       await rename(temporary, partFile(uploadDir, number, md5));
       await writeFile(join(uploadDir, `${number}.md5`), md5);
       return { size, md5 };

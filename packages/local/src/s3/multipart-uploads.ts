@@ -3,6 +3,7 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { MultipartStore } from './multipart-complete.js';
+import { uploadFolder } from './store-io.js';
 import { storeKey } from './store-key.js';
 
 /** s3rver's upload ids: 16 random bytes in hex. Anything else is no upload (and no path into the store). */
@@ -34,7 +35,8 @@ export class MultipartUploads {
     const uploadId = url.searchParams.get('uploadId');
     if (uploadId === null || !['PUT', 'POST', 'DELETE'].includes(req.method ?? '')) return false;
     const named = storeKey(url.pathname);
-    const folder = named && UPLOAD_ID.test(uploadId) ? this.folder(named.bucket, uploadId) : undefined;
+    const folder =
+      named && UPLOAD_ID.test(uploadId) ? uploadFolder(this.store, named.bucket, uploadId) : undefined;
     const key = folder && (await readFile(join(folder, 'key'), 'utf8').catch(() => undefined));
     if (!folder || key !== named?.key) {
       req.resume();
@@ -50,10 +52,6 @@ export class MultipartUploads {
     await removeUpload(folder);
     res.writeHead(204).end();
     return true;
-  }
-
-  private folder(bucket: string, uploadId: string): string {
-    return join(this.store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
   }
 }
 

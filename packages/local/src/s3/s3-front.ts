@@ -29,7 +29,6 @@ export async function forwardS3(
 ): Promise<void> {
   const error = (status: number, code: string, message: string) => sendS3Error(res, status, code, message);
   if (uploads && (await uploads.handle(req, res, error))) return;
-  if (conditional?.handle(req, res)) return;
   await forwardRequest(req, res, upstream, visibility, conditional);
 }
 

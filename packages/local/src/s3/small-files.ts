@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import { md5Count } from './store-io.js';
 
 /** An object as s3rver's store gets it to write. */
 interface StoredObject {
@@ -84,25 +83,16 @@ export function readSideFilesInline(store: SideFileStore): void {
   store.putObject = async (object) => {
     const path = store.getResourcePath(object.bucket, object.key, 'object');
     mkdirSync(dirname(path), { recursive: true });
-    const hash = createHash('md5');
-    let size = 0;
+    const count = md5Count();
     const file = createWriteStream(path);
     if (Buffer.isBuffer(object.content)) {
-      hash.update(object.content);
-      size = object.content.length;
+      count.add(object.content);
       file.end(object.content);
       await finished(file);
     } else {
-      const count = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      await pipeline(object.content, count, file);
+      await pipeline(object.content, count.through(), file);
     }
-    const md5 = hash.digest('hex');
+    const { size, md5 } = count.result();
     await store.putMetadata(object.bucket, object.key, object.metadata, md5);
     return { size, md5 };
   };
