@@ -49,47 +49,46 @@ function event(messageId: string, mailFrom = 'reports@partner.example', n = 0) {
   };
 }
 
-// Each run: a fresh process warms up on one message, then the measured (warm) invocation handles another,
+/** What one handler's runs of a single-message scenario collected, summarised by {@link metrics}. */
+interface SingleSamples {
+  wallMs: number[];
+  cpuMs: number[];
+  maxRssMB: number[];
+  bytesIn: number[];
+  failures: string[];
+  preserved: number;
+}
+
+// One run: a fresh process warms up on one message, then the measured (warm) invocation handles another,
 // as in a Lambda container past its cold start. Cold starts are measured on their own (cold-start.ts).
-async function measureSingle(handler: string, message: Buffer, checkAttachment = false): Promise<Metrics> {
-  const s = {
-    wallMs: [] as number[],
-    cpuMs: [] as number[],
-    maxRssMB: [] as number[],
-    bytesIn: [] as number[],
-  };
-  let preserved = 0;
-  const failures: string[] = [];
-  const attachment = checkAttachment ? attachmentBody(message) : undefined;
+async function runSingle(handler: string, message: Buffer, into: SingleSamples, attachment?: Buffer) {
   const file = join(tmpdir(), `wmflow-bench-pair-${process.pid}.json`);
-  for (let i = 0; i < RUNS; i++) {
-    const pair = [
-      event(stack.flow.load(message), undefined, 0),
-      event(stack.flow.load(message), undefined, 1),
-    ];
-    await writeFile(file, JSON.stringify(pair));
-    const r = await runChild(bundles.get(handler) as string, { file }, env).catch((error: Error) => error);
-    if (r instanceof Error) {
-      failures.push(
-        r.message.includes('heap out of memory') ? 'out of memory' : (r.message.split('\n')[0] ?? 'failed'),
-      );
-      continue;
-    }
-    const measured = r.invocations.at(-1);
-    if (!measured) throw new Error(`${handler} reported no invocation`);
-    s.wallMs.push(measured.ms);
-    s.cpuMs.push(measured.cpuMs);
-    s.maxRssMB.push(r.maxRssMB);
-    s.bytesIn.push(measured.bytesRead);
-    const committed = stack.flow.history(pair[1]?.messageId as string).at(-1)?.content;
-    if (attachment && committed && committed.length !== message.length && committed.includes(attachment))
-      preserved++;
+  const pair = [event(stack.flow.load(message), undefined, 0), event(stack.flow.load(message), undefined, 1)];
+  await writeFile(file, JSON.stringify(pair));
+  const r = await runChild(bundles.get(handler) as string, { file }, env).catch((error: Error) => error);
+  if (r instanceof Error) {
+    into.failures.push(
+      r.message.includes('heap out of memory') ? 'out of memory' : (r.message.split('\n')[0] ?? 'failed'),
+    );
+    return;
   }
+  const measured = r.invocations.at(-1);
+  if (!measured) throw new Error(`${handler} reported no invocation`);
+  into.wallMs.push(measured.ms);
+  into.cpuMs.push(measured.cpuMs);
+  into.maxRssMB.push(r.maxRssMB);
+  into.bytesIn.push(measured.bytesRead);
+  const committed = stack.flow.history(pair[1]?.messageId as string).at(-1)?.content;
+  if (attachment && committed && committed.length !== message.length && committed.includes(attachment))
+    into.preserved++;
+}
+
+function metrics(s: SingleSamples, attachment: boolean): Metrics {
   return {
-    ...(failures.length > 0
-      ? { failed: `${failures.length}/${RUNS}: ${[...new Set(failures)].join('; ')}` }
+    ...(s.failures.length > 0
+      ? { failed: `${s.failures.length}/${RUNS}: ${[...new Set(s.failures)].join('; ')}` }
       : {}),
-    ...(attachment ? { attachmentPreserved: `${preserved}/${RUNS}` } : {}),
+    ...(attachment ? { attachmentPreserved: `${s.preserved}/${RUNS}` } : {}),
     wallMs: summarize(s.wallMs),
     cpuMs: summarize(s.cpuMs),
     maxRssMB: summarize(s.maxRssMB),
@@ -97,16 +96,42 @@ async function measureSingle(handler: string, message: Buffer, checkAttachment =
   };
 }
 
+// The handlers of a scenario take turns, run by run (wmflow, baseline, floors, then again), so that load
+// drifting on the machine during a scenario weighs on each of them alike, not on whichever ran last.
 async function single(s: SingleScenario): Promise<Result> {
   const message = messageOfSize(s.size);
+  const attachment = s.checkAttachment ? attachmentBody(message) : undefined;
+  const handlers = { wmflow: s.wmflow, baseline: s.baseline, floor: s.floor, streamFloor: s.streamFloor };
+  const samples = new Map<string, SingleSamples>();
+  for (let i = 0; i < RUNS; i++) {
+    for (const [role, handler] of Object.entries(handlers)) {
+      if (!handler) continue;
+      let into = samples.get(role);
+      if (!into) {
+        into = { wallMs: [], cpuMs: [], maxRssMB: [], bytesIn: [], failures: [], preserved: 0 };
+        samples.set(role, into);
+      }
+      // Only rewrites are checked for the attachment, as before: the floors copy the message as it is.
+      await runSingle(
+        handler,
+        message,
+        into,
+        role === 'floor' || role === 'streamFloor' ? undefined : attachment,
+      );
+    }
+  }
+  const of = (role: string, withAttachment: boolean) => {
+    const collected = samples.get(role);
+    return collected ? metrics(collected, withAttachment) : undefined;
+  };
   return {
     kind: 'single',
     scenario: s.name,
     size: s.size,
-    wmflow: await measureSingle(s.wmflow, message, s.checkAttachment),
-    baseline: await measureSingle(s.baseline, message, s.checkAttachment),
-    floor: s.floor ? await measureSingle(s.floor, message) : undefined,
-    streamFloor: s.streamFloor ? await measureSingle(s.streamFloor, message) : undefined,
+    wmflow: of('wmflow', attachment !== undefined) as Metrics,
+    baseline: of('baseline', attachment !== undefined) as Metrics,
+    floor: of('floor', false),
+    streamFloor: of('streamFloor', false),
   };
 }
 
@@ -127,23 +152,27 @@ async function mixedEvents(count: number): Promise<string> {
   return file;
 }
 
+// wmflow and the baseline take turns, run by run, as in `single`.
 async function throughput(s: ThroughputScenario): Promise<Result> {
-  const measure = async (handler: string) => {
-    const perSecond: number[] = [];
-    const rss: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = await runChild(bundles.get(handler) as string, { file: await mixedEvents(s.messages) }, env);
-      perSecond.push((r.invocations.length / r.handlerMs) * 1000);
-      rss.push(r.maxRssMB);
+  const perSecond = { wmflow: [] as number[], baseline: [] as number[] };
+  const rss = { wmflow: [] as number[], baseline: [] as number[] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const role of ['wmflow', 'baseline'] as const) {
+      const r = await runChild(bundles.get(s[role]) as string, { file: await mixedEvents(s.messages) }, env);
+      perSecond[role].push((r.invocations.length / r.handlerMs) * 1000);
+      rss[role].push(r.maxRssMB);
     }
-    return { perSecond: summarize(perSecond), maxRssMB: summarize(rss) };
-  };
+  }
+  const measured = (role: 'wmflow' | 'baseline') => ({
+    perSecond: summarize(perSecond[role]),
+    maxRssMB: summarize(rss[role]),
+  });
   return {
     kind: 'throughput',
     scenario: s.name,
     messages: s.messages,
-    wmflow: await measure(s.wmflow),
-    baseline: await measure(s.baseline),
+    wmflow: measured('wmflow'),
+    baseline: measured('baseline'),
   };
 }
 

@@ -1,29 +1,28 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { esbuildOptions } from '@wmflow/local';
 import { build } from 'esbuild';
 
 /**
- * Bundles bench handlers the way Lambda code is shipped (minified ESM, SDK
- * included, node22), so the measured process loads no TypeScript tooling.
+ * Bundles each bench handler into its own folder the way `wmflow bundle` ships a Lambda (wmflow's one
+ * esbuild configuration: minified ESM for nodejs22.x, lazily loaded chunks, the SDK included), wmflow's,
+ * the baselines' and the floors' alike, so the measured process loads no TypeScript tooling and the
+ * comparison is of code, not of bundlers. `BENCH_NO_MINIFY=1` keeps them readable for profiles.
  */
 export async function bundleHandlers(entries: readonly string[]): Promise<Map<string, string>> {
-  const outdir = await mkdtemp(join(tmpdir(), 'wmflow-bench-'));
-  await build({
-    entryPoints: entries.map((e) => ({ in: e, out: basename(e, '.ts') })),
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minify: process.env.BENCH_NO_MINIFY !== '1',
-    outExtension: { '.js': '.mjs' },
-    conditions: ['wmflow-source'],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
-  return new Map(entries.map((e) => [basename(e, '.ts'), join(outdir, `${basename(e, '.ts')}.mjs`)]));
+  const root = await mkdtemp(join(tmpdir(), 'wmflow-bench-'));
+  const mode = process.env.BENCH_NO_MINIFY === '1' ? 'local' : 'lambda';
+  const built = await Promise.all(
+    entries.map(async (entry) => {
+      const name = basename(entry, '.ts');
+      const outdir = join(root, name);
+      await build({
+        ...esbuildOptions(entry, outdir, mode),
+        ...(mode === 'local' ? { sourcemap: false } : {}),
+      });
+      return [name, join(outdir, 'index.mjs')] as const;
+    }),
+  );
+  return new Map(built);
 }

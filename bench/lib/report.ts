@@ -79,8 +79,9 @@ export function markdown(results: readonly Result[], runs: number): string {
       `| ${r.name} | ${(r.initialBytes / 1024).toFixed(0)} | ${(r.totalBytes / 1024).toFixed(0)} | ${fmt(r.initMs)} | ${fmt(r.firstInvocationMs)} | ${fmt(r.coldMs)} | ${baseline ? ratio(r.coldMs.median, baseline.coldMs.median) : '–'} |`,
   );
   return [
-    `Median (min–max) of ${runs} runs; each run is a fresh \`node\` process running the bundled handler, with the`,
-    'emulators in the parent process. The process handles one message to warm up, then the measured one: wallMs,',
+    `Median (min–max) of ${runs} runs; each run is a fresh \`node\` process running the handler, bundled as`,
+    '`wmflow bundle` ships a Lambda (every handler alike), with the emulators in the parent process; the handlers',
+    'of a scenario take turns, run by run. The process handles one message to warm up, then the measured one: wallMs,',
     'cpuMs and bytesIn (what the handler read from its sockets) are that warm invocation; maxRssMB is the',
     "process's peak RSS (VmHWM) over both. The floor is a raw streaming copy of the same bytes from the Message",
     "Flow API into S3 with the SDK's lib-storage Upload (5 MiB parts), as issue 15 set its budgets against; the",
