@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { replayRun, writeMessages } from './lib/replay-run.js';
+import { spin } from './lib/spin.js';
 import { type Summary, summarize } from './lib/stats.js';
 
 /** `wmflow replay -j N` over the same messages at each worker count. */
@@ -14,15 +13,6 @@ export interface ReplayScalingResult {
    * cores; 1.0: one), measured just before: the ceiling for the replay's scaling in this run.
    */
   cpuScaling: Summary;
-}
-
-const run = promisify(execFile);
-const SPIN =
-  'const t=performance.now();let x=0;for(let i=0;i<2e8;i++)x+=i%7;console.log(performance.now()-t,x>0)';
-
-async function spin(): Promise<number> {
-  const { stdout } = await run(process.execPath, ['-e', SPIN]);
-  return Number.parseFloat(stdout);
 }
 
 /** Two spinning processes against one: how much parallel CPU the machine has right now. */

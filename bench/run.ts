@@ -9,6 +9,7 @@ import { bundleHandlers } from './lib/bundle.js';
 import { attachmentBody, messageOfSize } from './lib/messages.js';
 import { budgetMisses, type Metrics, markdown, type Result } from './lib/report.js';
 import { runChild } from './lib/run-child.js';
+import { spin } from './lib/spin.js';
 import { summarize } from './lib/stats.js';
 import { replayScaling } from './replay-scaling.js';
 import { SCENARIOS, type SingleScenario, type ThroughputScenario } from './scenarios.js';
@@ -177,6 +178,7 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
 }
 
 const results: Result[] = [];
+const cpuReference = { startMs: await spin(), endMs: Number.NaN };
 try {
   for (const s of scenarios) {
     results.push(s.kind === 'single' ? await single(s) : await throughput(s));
@@ -193,14 +195,15 @@ try {
 } finally {
   await stack.stop();
 }
+cpuReference.endMs = await spin();
 
-const table = markdown(results, RUNS);
+const table = markdown(results, RUNS, cpuReference);
 console.log(table);
 const misses = budgetMisses(results);
 if (!values.only) {
   await writeFile(
     join(import.meta.dirname, 'results.json'),
-    `${JSON.stringify({ runs: RUNS, results }, null, 2)}\n`,
+    `${JSON.stringify({ runs: RUNS, cpuReference, results }, null, 2)}\n`,
   );
   // The file says which budgets of issue 15 this run met, so it can be read without the console output.
   const verdict =

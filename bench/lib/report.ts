@@ -42,7 +42,11 @@ const fmt = (m: Summary, digits = 1) =>
   `${m.median.toFixed(digits)} (${m.min.toFixed(digits)}–${m.max.toFixed(digits)})`;
 
 /** The Markdown tables of a run: one row per scenario and metric, with ratios. */
-export function markdown(results: readonly Result[], runs: number): string {
+export function markdown(
+  results: readonly Result[],
+  runs: number,
+  cpuReference?: { startMs: number; endMs: number },
+): string {
   const single = results.filter((r): r is SingleResult => r.kind === 'single');
   const rows = single.flatMap((r) =>
     (['wallMs', 'cpuMs', 'maxRssMB', 'bytesIn'] as const).map((k) => {
@@ -89,6 +93,12 @@ export function markdown(results: readonly Result[], runs: number): string {
     "length (what wmflow's journal now does, without its hash, spool and metadata). Cold starts (module init +",
     'first invocation) are the last table. Every process runs with the',
     `V8 heap flags Lambda derives from a ${process.env.BENCH_MEMORY_MB ?? 128} MB function (BENCH_MEMORY_MB).`,
+    ...(cpuReference
+      ? [
+          `The machine's speed in this run: a fixed CPU-bound loop took ${cpuReference.startMs.toFixed(0)} ms before the`,
+          `scenarios and ${cpuReference.endMs.toFixed(0)} ms after them (a busier host stretches the CPU-bound handlers more than the floors).`,
+        ]
+      : []),
     '',
     '| scenario | metric | wmflow | baseline | wmflow/baseline | floor | wmflow/floor | streamed floor | wmflow/streamed |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
