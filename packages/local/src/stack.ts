@@ -138,7 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const updatesReader = localS3Client(server.readEndpoint, region);
   const flow = await startFlowEmulator({
     s3: updatesReader,
-    readObject: server.openObject,
+    readObject: server.readObject,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(host ? { host } : {}),
   });

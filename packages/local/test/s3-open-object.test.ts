@@ -22,7 +22,7 @@ async function bytes(source: AsyncIterable<Uint8Array> | undefined): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-describe('S3Server.openObject: the store read the Message Flow emulator uses for updates', () => {
+describe('S3Server.openObject and readObject: the store reads the Message Flow emulator uses for updates', () => {
   it('reads the bytes a client wrote, under keys of any spelling, and nothing for a missing key', async () => {
     const body = randomBytes(3 * 1024 * 1024 + 7);
     for (const key of ['wmflow-updates/msg-1/u', 'a b/ü+%20.eml']) {
@@ -30,5 +30,20 @@ describe('S3Server.openObject: the store read the Message Flow emulator uses for
       expect((await bytes(await server.openObject('updates', key)))?.equals(body)).toBe(true);
     }
     expect(await server.openObject('updates', 'never/written')).toBeUndefined();
+  });
+
+  it('readObject answers the bytes whole up to maxBytes, a stream of the same bytes past it, nothing when missing', async () => {
+    const body = randomBytes(2 * 1024 * 1024 + 3);
+    const key = 'a b/whole+%20.eml';
+    await s3.send(new PutObjectCommand({ Bucket: 'updates', Key: key, Body: body }));
+    const whole = await server.readObject('updates', key, body.length);
+    expect(whole).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(whole as Uint8Array).equals(body)).toBe(true);
+    // One byte over the limit: not read whole (the caller stops at its limit while streaming).
+    const streamed = await server.readObject('updates', key, body.length - 1);
+    expect(streamed).not.toBeInstanceOf(Uint8Array);
+    expect((await bytes(streamed as AsyncIterable<Uint8Array>))?.equals(body)).toBe(true);
+    expect(await server.readObject('updates', 'never/written', 10)).toBeUndefined();
+    expect(await server.readObject('updates', 'never/written/deeper', 10)).toBeUndefined();
   });
 });

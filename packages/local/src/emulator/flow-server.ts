@@ -26,10 +26,15 @@ export interface FlowEmulatorOptions {
   /** The client PutRawMessageContent reads updated messages with. */
   s3: S3Client;
   /**
-   * Reads an updated message's object directly (e.g. {@link S3Server.openObject}), undefined when it does not
-   * exist; PutRawMessageContent then uses it instead of `s3`.
+   * Reads an updated message's object directly (e.g. {@link S3Server.readObject}): its bytes whole when it
+   * holds at most `maxBytes`, else a stream of them, undefined when it does not exist; PutRawMessageContent
+   * then uses it instead of `s3`.
    */
-  readObject?: (bucket: string, key: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
+  readObject?: (
+    bucket: string,
+    key: string,
+    maxBytes: number,
+  ) => Promise<Uint8Array | AsyncIterable<Uint8Array> | undefined>;
   /** Time source for the 24 h expiry. Default the system clock. */
   clock?: Clock;
   /** Largest updated message accepted. Default 25 MiB plus base64/CRLF slack (40 MiB). */

@@ -8,8 +8,15 @@ import type { MessageStore, MessageVersion } from './message-store.js';
 export interface PutRawDeps {
   readonly store: MessageStore;
   readonly s3: S3Client;
-  /** Reads an object directly instead of through `s3` (undefined: no such object). */
-  readonly readObject?: (bucket: string, key: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
+  /**
+   * Reads an object directly instead of through `s3`: its bytes whole when it holds at most `maxBytes`, else
+   * as a stream (undefined: no such object).
+   */
+  readonly readObject?: (
+    bucket: string,
+    key: string,
+    maxBytes: number,
+  ) => Promise<Uint8Array | AsyncIterable<Uint8Array> | undefined>;
   /** Largest updated message accepted, in bytes. */
   readonly maxMessageBytes: number;
 }
@@ -38,10 +45,19 @@ export async function putRawMessageContent(
   deps.store.assertWritable(id);
   const reference = readReference(input);
   const body = await openObject(deps, reference);
-  // The check reads the object as it arrives; the chunks are kept for the new version.
-  const chunks: Uint8Array[] = [];
-  const result = await checkUpdate(deps.store.current(id).content, collect(deps, reference, body, chunks));
-  const content = Buffer.concat(chunks);
+  let content: Buffer;
+  let result: Awaited<ReturnType<typeof checkUpdate>>;
+  if (body instanceof Uint8Array) {
+    // Read whole (one read, no chunks to join): the check goes over the very bytes that become the new version.
+    if (body.length > deps.maxMessageBytes) throw oversized(deps, reference);
+    content = Buffer.from(body.buffer, body.byteOffset, body.length);
+    result = await checkUpdate(deps.store.current(id).content, content);
+  } else {
+    // The check reads the object as it arrives; the chunks are kept for the new version.
+    const chunks: Uint8Array[] = [];
+    result = await checkUpdate(deps.store.current(id).content, collect(deps, reference, body, chunks));
+    content = Buffer.concat(chunks);
+  }
   if (!result.ok) {
     throw new FlowApiError(
       'MessageRejected',
@@ -78,11 +94,14 @@ function readReference(input: unknown): S3Reference {
   return objectVersion === undefined ? { bucket, key } : { bucket, key, objectVersion };
 }
 
-async function openObject(deps: PutRawDeps, reference: S3Reference): Promise<AsyncIterable<Uint8Array>> {
+async function openObject(
+  deps: PutRawDeps,
+  reference: S3Reference,
+): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
   try {
     // A versioned reference goes through S3 itself; the store read knows only the current object.
     if (deps.readObject && reference.objectVersion === undefined) {
-      const found = await deps.readObject(reference.bucket, reference.key);
+      const found = await deps.readObject(reference.bucket, reference.key, deps.maxMessageBytes);
       if (found) return found;
       throw Object.assign(new Error(`no object at ${where(reference)}`), { name: 'NoSuchKey' });
     }
@@ -112,15 +131,17 @@ async function* collect(
   let length = 0;
   for await (const chunk of body) {
     length += chunk.length;
-    if (length > deps.maxMessageBytes) {
-      throw new FlowApiError(
-        'MessageRejected',
-        `Message rejected: ${where(reference)} is over ${deps.maxMessageBytes} bytes`,
-      );
-    }
+    if (length > deps.maxMessageBytes) throw oversized(deps, reference);
     chunks.push(chunk);
     yield chunk;
   }
+}
+
+function oversized(deps: PutRawDeps, reference: S3Reference): FlowApiError {
+  return new FlowApiError(
+    'MessageRejected',
+    `Message rejected: ${where(reference)} is over ${deps.maxMessageBytes} bytes`,
+  );
 }
 
 function where(reference: S3Reference): string {
