@@ -46,4 +46,35 @@ describe('S3Server.openObject and readObject: the store reads the Message Flow e
     expect(await server.readObject('updates', 'never/written', 10)).toBeUndefined();
     expect(await server.readObject('updates', 'never/written/deeper', 10)).toBeUndefined();
   });
+
+  it('never reads an object being stored in part: the old bytes or the new, whole', async () => {
+    const size = 24 * 1024 * 1024;
+    const key = 'overwritten/u';
+    const first = Buffer.alloc(size, 0x61);
+    const second = Buffer.alloc(size, 0x62);
+    await s3.send(new PutObjectCommand({ Bucket: 'updates', Key: key, Body: first }));
+    let done = false;
+    const write = s3.send(new PutObjectCommand({ Bucket: 'updates', Key: key, Body: second })).finally(() => {
+      done = true;
+    });
+    const seen: string[] = [];
+    const describe = (bytes: Buffer | undefined) =>
+      bytes === undefined
+        ? 'none'
+        : bytes.equals(first)
+          ? 'first'
+          : bytes.equals(second)
+            ? 'second'
+            : `torn (${bytes.length} bytes)`;
+    while (!done) {
+      const whole = await server.readObject('updates', key, size);
+      seen.push(describe(whole === undefined ? undefined : Buffer.from(whole as Uint8Array)));
+      seen.push(describe(await bytes(await server.openObject('updates', key))));
+    }
+    await write;
+    seen.push(describe(Buffer.from((await server.readObject('updates', key, size)) as Uint8Array)));
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.filter((s) => s !== 'first' && s !== 'second')).toEqual([]);
+    expect(seen.at(-1)).toBe('second');
+  });
 });

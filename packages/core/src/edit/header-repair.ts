@@ -36,7 +36,6 @@ const ALIASES: Record<string, string> = {
   'base-64': 'base64',
 };
 const SAFE_ADDRESS = /^[^\s<>()\\,;:"@]+@[A-Za-z0-9.-]+$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: 8-bit bytes are what is looked for
 const EIGHT_BIT = /[\u0080-\u00ff]/;
 
 interface Field {

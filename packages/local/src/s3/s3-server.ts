@@ -12,6 +12,7 @@ import { type PartStore, storePartsByContent } from './multipart-part.js';
 import { MultipartUploads } from './multipart-uploads.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { readSideFilesInline } from './small-files.js';
+import { objectNameOf } from './store-key.js';
 import { WriteVisibility } from './write-visibility.js';
 
 /** s3rver's file store: what the front uses of it besides HTTP. */
@@ -149,8 +150,13 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   return {
     endpoint: `http://${host}:${port}`,
     readEndpoint: `http://${upstream}`,
-    openObject: async (bucket, key) => (await store.getObject(bucket, key))?.content ?? undefined,
+    openObject: async (bucket, key) => {
+      await visibility.settled(objectNameOf(bucket, key));
+      return (await store.getObject(bucket, key))?.content ?? undefined;
+    },
     readObject: async (bucket, key, maxBytes = Number.POSITIVE_INFINITY) => {
+      // As a GET through the front: not while s3rver writes the key's file in place.
+      await visibility.settled(objectNameOf(bucket, key));
       const whole = await readWhole(store.getResourcePath(bucket, key, 'object'), maxBytes);
       if (whole !== 'too-large') return whole;
       return (await store.getObject(bucket, key))?.content ?? undefined;

@@ -1,4 +1,13 @@
-import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  createWriteStream,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
@@ -34,7 +43,8 @@ const { ALLOWED_METADATA } = load('s3rver/lib/models/object') as { ALLOWED_METAD
  * s3rver's own code. s3rver does each through libuv's thread pool: about 18 hand-offs for one small PUT and
  * the GET that reads it back, each waking a pool thread, which with `wmflow replay -j N` takes CPU from the
  * other workers. Objects are still streamed, and a PUT now ends once the object's bytes are written (s3rver
- * answered once they had passed its hash, its own side-file writes leaving time for the rest).
+ * answered once they had passed its hash, its own side-file writes leaving time for the rest), to a file of
+ * its own that then replaces the object (s3rver wrote in place: a reader could get part of a write).
  *
  * @example
  * ```ts
@@ -84,13 +94,23 @@ export function readSideFilesInline(store: SideFileStore): void {
     const path = store.getResourcePath(object.bucket, object.key, 'object');
     mkdirSync(dirname(path), { recursive: true });
     const count = md5Count();
-    const file = createWriteStream(path);
-    if (Buffer.isBuffer(object.content)) {
-      count.add(object.content);
-      file.end(object.content);
-      await finished(file);
-    } else {
-      await pipeline(object.content, count.through(), file);
+    // Written beside the object, then renamed over it in one step: a reader that opened the object (a GET,
+    // PutRawMessageContent's store read) reads the old bytes or the new ones, whole, never a part of them.
+    // s3rver lists only files named as objects, not this one.
+    const temporary = `${path}.writing-${randomBytes(8).toString('hex')}`;
+    try {
+      const file = createWriteStream(temporary, { flags: 'wx' });
+      if (Buffer.isBuffer(object.content)) {
+        count.add(object.content);
+        file.end(object.content);
+        await finished(file);
+      } else {
+        await pipeline(object.content, count.through(), file);
+      }
+      renameSync(temporary, path);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
     }
     const { size, md5 } = count.result();
     await store.putMetadata(object.bucket, object.key, object.metadata, md5);

@@ -28,5 +28,17 @@ export function storeKey(path: string): { bucket: string; key: string } | undefi
  */
 export function objectName(path: string): string {
   const parts = storeKey(path);
-  return parts ? `${parts.bucket}\u0000${parts.key}` : path;
+  return parts ? objectNameOf(parts.bucket, parts.key) : path;
+}
+
+/**
+ * {@link objectName} of a bucket and a decoded key, for reads that do not come through HTTP.
+ *
+ * @example
+ * ```ts
+ * objectNameOf('b', 'A') === objectName('/b/%41'); // true
+ * ```
+ */
+export function objectNameOf(bucket: string, key: string): string {
+  return `${bucket}\u0000${key}`;
 }
