@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSideFilesInline } from '../src/s3/small-files.js';
+import { objectExists, readSideFilesInline } from '../src/s3/small-files.js';
 
 type Store = Parameters<typeof readSideFilesInline>[0] & {
   putBucket(bucket: string): Promise<unknown>;
+  existsObject(bucket: string, key: string): Promise<boolean>;
   putObject(object: unknown): Promise<{ size: number; md5: string }>;
 };
 const load = createRequire(import.meta.url);
@@ -110,6 +111,37 @@ describe('readSideFilesInline (s3rver side files read without the thread pool)',
       // Written when the PUT ends: the whole object is there to read.
       expect(await files(`${name}-inline`)).toEqual(await files(`${name}-s3rver`));
     }
+  });
+
+  it('writes small objects (one synchronous write) and the next size up (streamed) as s3rver does', async () => {
+    const files = async (key: string) =>
+      Promise.all(
+        ['object', 'object.md5', 'metadata.json'].map((r) =>
+          readFile(join(root, 'b', 's', `${key}._S3rver_${r}`), 'utf8'),
+        ),
+      );
+    for (const size of [0, 1, 65_536, 65_537]) {
+      const body = Buffer.alloc(size, 'meta ');
+      // As s3rver's PUT controller makes it: the request's Content-Length among the object's metadata.
+      const metadata = { 'content-type': 'application/json', 'content-length': String(size) };
+      const halves = () => Readable.from([body.subarray(0, size >> 1), body.subarray(size >> 1)]);
+      const theirs = await original.putObject(new S3Object('b', `s/${size}-s3rver`, halves(), metadata));
+      const mine = await inline.putObject(new S3Object('b', `s/${size}-inline`, halves(), metadata));
+      expect(mine).toEqual(theirs);
+      expect(mine.size).toBe(size);
+      expect(await files(`${size}-inline`)).toEqual(await files(`${size}-s3rver`));
+    }
+  });
+
+  it('tells whether an object exists as s3rver does, with the same error under a file', async () => {
+    await writeFile(join(root, 'b', 'plain-file'), 'x');
+    for (const key of ['dir/with-meta', 'nothing', 'dir/nothing', 'plain-file/below']) {
+      const theirs = await settle(original.existsObject('b', key));
+      const mine = await settle(Promise.resolve().then(() => objectExists(inline, 'b', key)));
+      expect(mine).toEqual(theirs);
+    }
+    expect(objectExists(inline, 'b', 'dir/with-meta')).toBe(true);
+    expect(objectExists(inline, 'b', 'nothing')).toBe(false);
   });
 
   it('finds buckets as s3rver does: a folder is one, a file or nothing is none', async () => {

@@ -11,7 +11,7 @@ import { completeMultipartNatively, type MultipartStore } from './multipart-comp
 import { type PartStore, storePartsByContent } from './multipart-part.js';
 import { MultipartUploads } from './multipart-uploads.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
-import { readSideFilesInline } from './small-files.js';
+import { objectExists, readSideFilesInline } from './small-files.js';
 import { objectNameOf } from './store-key.js';
 import { WriteVisibility } from './write-visibility.js';
 
@@ -19,7 +19,6 @@ import { WriteVisibility } from './write-visibility.js';
 type StoreAccess = Parameters<typeof memoizeBucketConfigs>[0] &
   MultipartStore &
   PartStore & {
-    existsObject(bucket: string, key: string): Promise<boolean>;
     getObject(bucket: string, key: string): Promise<{ content: AsyncIterable<Uint8Array> | null } | null>;
   };
 
@@ -135,7 +134,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   storePartsByContent(store);
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;
-  const conditional = new ConditionalWrites(upstream, (bucket, key) => store.existsObject(bucket, key));
+  const conditional = new ConditionalWrites(upstream, async (bucket, key) =>
+    objectExists(store, bucket, key),
+  );
   const visibility = new WriteVisibility();
   const uploads = new MultipartUploads(store);
   const front = createServer((req, res) => {

@@ -99,13 +99,20 @@ export function readSideFilesInline(store: SideFileStore): void {
     // s3rver lists only files named as objects, not this one.
     const temporary = `${path}.writing-${randomBytes(8).toString('hex')}`;
     try {
-      const file = createWriteStream(temporary, { flags: 'wx' });
-      if (Buffer.isBuffer(object.content)) {
-        count.add(object.content);
-        file.end(object.content);
-        await finished(file);
+      const small = await smallBody(object);
+      if (small) {
+        // A small object (a journal's metadata, a short message) is one synchronous write, as its side files.
+        count.add(small);
+        writeFileSync(temporary, small, { flag: 'wx' });
       } else {
-        await pipeline(object.content, count.through(), file);
+        const file = createWriteStream(temporary, { flags: 'wx' });
+        if (Buffer.isBuffer(object.content)) {
+          count.add(object.content);
+          file.end(object.content);
+          await finished(file);
+        } else {
+          await pipeline(object.content, count.through(), file);
+        }
       }
       renameSync(temporary, path);
     } catch (error) {
@@ -116,6 +123,40 @@ export function readSideFilesInline(store: SideFileStore): void {
     await store.putMetadata(object.bucket, object.key, object.metadata, md5);
     return { size, md5 };
   };
+}
+
+/** Objects up to this size are written with one synchronous call, like the side files. */
+const SMALL_OBJECT = 64 * 1024;
+
+/**
+ * The body of a small object, read whole (its request's Content-Length, which Node's parser holds the body
+ * to, is at most {@link SMALL_OBJECT}); undefined for a larger one, which is streamed to its file.
+ */
+async function smallBody(object: StoredObject): Promise<Buffer | undefined> {
+  if (Buffer.isBuffer(object.content))
+    return object.content.length <= SMALL_OBJECT ? object.content : undefined;
+  const declared = Number(object.metadata['content-length']);
+  if (!Number.isSafeInteger(declared) || declared > SMALL_OBJECT) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of object.content) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Whether an object exists, by a synchronous stat of its file, as s3rver's `existsObject` does through the
+ * thread pool: the check of every `If-None-Match: *` write, which queued behind the pool's file writes.
+ *
+ * @example
+ * ```ts
+ * new ConditionalWrites(upstream, (bucket, key) => Promise.resolve(objectExists(store, bucket, key)));
+ * ```
+ */
+export function objectExists(
+  store: Pick<SideFileStore, 'getResourcePath'>,
+  bucket: string,
+  key: string,
+): boolean {
+  return ifPresent(() => statSync(store.getResourcePath(bucket, key, 'object'))) !== undefined;
 }
 
 function ifPresent<T>(read: () => T): T | undefined {
