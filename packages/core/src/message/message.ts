@@ -151,7 +151,7 @@ export class LazyMessage implements MessageAccess {
   }
 
   stream(): Readable {
-    // A rule's full read in the final stretch passes bytes straight on (the journal): joined pieces.
+    // A rule's full read in the final stretch passes bytes straight on (the journal), in joined pieces.
     return this.finalReads ? this.handedOn(HAND_ON_PIECE) : this.spool.reader();
   }
 
@@ -160,7 +160,7 @@ export class LazyMessage implements MessageAccess {
   }
 
   lastStream(): Readable {
-    return this.handedOn(1);
+    return this.handedOn(HAND_ON_PIECE);
   }
 
   private handedOn(pieceBytes: number): Readable {

@@ -70,7 +70,7 @@ describe('spool: passOn, the last read of an invocation', () => {
     );
     expect(tail.length).toBeGreaterThan(1);
     for (const size of tail.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(HAND_ON_PIECE);
-    // Without pieceBytes (the editor's read) the chunks come as the source sent them.
+    // Without pieceBytes the chunks come as the source sent them.
     const plain = new Spool(async () => source(big, 65_536), { memoryBytes: 100_000, tempDir: dir });
     const seen: number[] = [];
     for await (const chunk of plain.passOn(100_000)) seen.push(chunk.length);
