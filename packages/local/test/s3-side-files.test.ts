@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,17 @@ describe('readSideFilesInline (s3rver side files read without the thread pool)',
       expect(mine.size).toBe(size);
       expect(await files(`${size}-inline`)).toEqual(await files(`${size}-s3rver`));
     }
+  });
+
+  it('stores nothing for a body shorter than announced, keeping the object it would replace', async () => {
+    const old = Buffer.from('the object as it was');
+    await inline.putObject(new S3Object('b', 'k/short', Readable.from([old]), { 'content-length': '20' }));
+    for (const content of [() => Readable.from([Buffer.from('abc')]), () => Readable.from([])]) {
+      const attempt = inline.putObject(new S3Object('b', 'k/short', content(), { 'content-length': '10' }));
+      await expect(attempt).rejects.toThrow(/announced/);
+      expect(await readFile(join(root, 'b', 'k', 'short._S3rver_object'))).toEqual(old);
+    }
+    expect((await readdir(join(root, 'b', 'k'))).filter((name) => name.includes('writing'))).toEqual([]);
   });
 
   it('tells whether an object exists as s3rver does, with the same error under a file', async () => {

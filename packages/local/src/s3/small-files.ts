@@ -139,7 +139,10 @@ async function smallBody(object: StoredObject): Promise<Buffer | undefined> {
   if (!Number.isSafeInteger(declared) || declared > SMALL_OBJECT) return undefined;
   const chunks: Buffer[] = [];
   for await (const chunk of object.content) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  // A body that ended short (its sender went away) is not an object: nothing is stored.
+  if (body.length !== declared) throw new Error(`body of ${body.length} bytes, ${declared} announced`);
+  return body;
 }
 
 /**
