@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { appendFile, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { constants, renameSync } from 'node:fs';
+import { appendFile, copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { partFile } from './multipart-part.js';
 import { removeUpload } from './multipart-uploads.js';
-import { S3Error, uploadFolder } from './store-io.js';
+import { S3Error, uploadFolder, writingPath } from './store-io.js';
 
 /** The part of s3rver's file store that CompleteMultipartUpload uses. */
 export interface MultipartStore {
@@ -62,10 +63,20 @@ export function completeMultipartNatively(store: MultipartStore): void {
     await mkdir(dirname(objectPath), { recursive: true });
     // The bytes each listed ETag was answered for, even if the part was uploaded again since.
     const files = parts.map((part) => partFile(uploadDir, part.number, part.etag));
-    await joinFiles(files, objectPath);
     const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}`;
+    // Joined in a file of its own, then renamed over the object with its side files written in the same
+    // step, as a PUT stores: joined in place, a reader of the old object got the new bytes from its offset on.
+    const temporary = writingPath(objectPath);
+    let size: number;
+    try {
+      await joinFiles(files, temporary);
+      ({ size } = await stat(temporary));
+      renameSync(temporary, objectPath);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
     await store.putMetadata(bucket, key, metadata, etag);
-    const { size } = await stat(objectPath);
     await removeUpload(uploadDir);
     return { md5: etag, size };
   };
@@ -75,7 +86,7 @@ export function completeMultipartNatively(store: MultipartStore): void {
 async function joinFiles(files: string[], target: string): Promise<void> {
   const [first, ...rest] = files;
   if (first === undefined) throw new S3Error('MalformedXML', 'A multipart upload needs at least one part.');
-  await copyFile(first, target);
+  await copyFile(first, target, constants.COPYFILE_EXCL);
   for (const file of rest) await appendFile(target, await readFile(file));
 }
 

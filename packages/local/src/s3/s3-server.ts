@@ -10,6 +10,7 @@ import { ConditionalWrites } from './conditional.js';
 import { completeMultipartNatively, type MultipartStore } from './multipart-complete.js';
 import { type PartStore, storePartsByContent } from './multipart-part.js';
 import { MultipartUploads } from './multipart-uploads.js';
+import { type ObjectReadStore, readObjectsByHandle } from './object-reads.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { objectExists, readSideFilesInline } from './small-files.js';
 import { objectNameOf } from './store-key.js';
@@ -130,6 +131,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const store = (s3rver as unknown as { store: StoreAccess }).store;
   memoizeBucketConfigs(store);
   readSideFilesInline(store as unknown as Parameters<typeof readSideFilesInline>[0]);
+  readObjectsByHandle(store as unknown as ObjectReadStore);
   completeMultipartNatively(store);
   storePartsByContent(store);
   const inner = (await s3rver.run()) as AddressInfo;

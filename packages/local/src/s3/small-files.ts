@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   createWriteStream,
   mkdirSync,
@@ -11,7 +10,7 @@ import {
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
-import { md5Count } from './store-io.js';
+import { md5Count, writingPath } from './store-io.js';
 
 /** An object as s3rver's store gets it to write. */
 interface StoredObject {
@@ -96,8 +95,7 @@ export function readSideFilesInline(store: SideFileStore): void {
     const count = md5Count();
     // Written beside the object, then renamed over it in one step: a reader that opened the object (a GET,
     // PutRawMessageContent's store read) reads the old bytes or the new ones, whole, never a part of them.
-    // s3rver lists only files named as objects, not this one.
-    const temporary = `${path}.writing-${randomBytes(8).toString('hex')}`;
+    const temporary = writingPath(path);
     try {
       const small = await smallBody(object);
       if (small) {

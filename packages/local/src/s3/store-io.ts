@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 
 type S3ErrorClass = new (code: string, message: string, detail?: Record<string, unknown>) => Error;
@@ -53,4 +53,18 @@ export function md5Count() {
       }),
     result: () => ({ size, md5: hash.digest('hex') }),
   };
+}
+
+/**
+ * A fresh name beside `path` for a file written whole before it is renamed over `path`. Short, whatever the
+ * key: a name built from the object's own (already up to 233 bytes for s3rver's side files) could pass the
+ * file system's 255-byte limit and fail a PUT s3rver stored. s3rver lists only files named as objects.
+ *
+ * @example
+ * ```ts
+ * writingPath('/root/b/k._S3rver_object'); // '/root/b/.writing-1f2e3d4c5b6a7980'
+ * ```
+ */
+export function writingPath(path: string): string {
+  return join(dirname(path), `.writing-${randomBytes(8).toString('hex')}`);
 }
