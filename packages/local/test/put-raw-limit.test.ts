@@ -59,4 +59,41 @@ describe('PutRawMessageContent size limit in the emulator', () => {
     expect(error.message).toMatch(/is over \d+ bytes/);
     expect(flow.history(id)).toHaveLength(1);
   });
+
+  it('keeps an update replaced during the call whole: its old bytes or its new ones, never a part', async () => {
+    const bodies = ['y'.repeat(10), 'z'.repeat(90)].map((line) =>
+      Buffer.concat([plain, Buffer.from(`${line}\r\n`, 'latin1')]),
+    );
+    const key = 'replaced/update';
+    await s3.send(new PutObjectCommand({ Bucket: 'updates', Key: key, Body: bodies[0] }));
+    for (let i = 0; i < 20; i++) {
+      const id = flow.load(plain);
+      const replaced = s3.send(
+        new PutObjectCommand({ Bucket: 'updates', Key: key, Body: bodies[(i + 1) % 2] }),
+      );
+      await client.send(
+        new PutRawMessageContentCommand({
+          messageId: id,
+          content: { s3Reference: { bucket: 'updates', key } },
+        }),
+      );
+      await replaced;
+      const kept = flow.history(id).at(-1)?.content;
+      expect(bodies.some((body) => kept?.equals(body))).toBe(true);
+    }
+  });
+
+  it('refuses an update whose object is missing (InvalidContentLocation) and keeps the message', async () => {
+    const id = flow.load(plain);
+    const error = await failure(
+      client.send(
+        new PutRawMessageContentCommand({
+          messageId: id,
+          content: { s3Reference: { bucket: 'updates', key: `never/written/${id}` } },
+        }),
+      ),
+    );
+    expect(error.name).toBe('InvalidContentLocation');
+    expect(flow.history(id)).toHaveLength(1);
+  });
 });

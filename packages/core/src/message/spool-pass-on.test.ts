@@ -187,4 +187,46 @@ describe('spool: passOn, the last read of an invocation', () => {
     await spool.close();
     await expect(collect(reader)).rejects.toMatchObject({ reason: 'closed' });
   });
+
+  it('hands on in 256 KiB pieces only a prefix of the message when the source fails, is short or long at a piece boundary', async () => {
+    const keep = 512 * 1024;
+    const big = randomBytes(keep + 3 * HAND_ON_PIECE + 1_000);
+    const edges = [keep, keep + HAND_ON_PIECE, keep + 2 * HAND_ON_PIECE];
+    const cases: { options: { contentLength?: number; failAt?: number }; reason: string; size: number }[] = [
+      // Announced one byte before, at and after each edge (the hand-off, then each piece), chunks misaligned.
+      ...edges
+        .flatMap((at) => [at - 1, at, at + 1])
+        .map((contentLength) => ({
+          options: { contentLength },
+          reason: 'long',
+          size: 1_000,
+        })),
+      // 1 KiB chunks: the source fails one chunk before, at, and one chunk after each edge.
+      ...edges
+        .flatMap((at) => [at / 1024 - 1, at / 1024, at / 1024 + 1])
+        .map((failAt) => ({
+          options: { failAt },
+          reason: 'source',
+          size: 1024,
+        })),
+      { options: { contentLength: big.length + 1 }, reason: 'short', size: 65_536 },
+      { options: { contentLength: big.length - 1 }, reason: 'long', size: 65_536 },
+      { options: { failAt: 13 }, reason: 'source', size: 65_536 },
+    ];
+    for (const { options, reason, size } of cases) {
+      const spool = new Spool(async () => source(big, size, options), { tempDir: dir });
+      const got: Buffer[] = [];
+      const error = await (async () => {
+        for await (const piece of spool.passOn(keep, HAND_ON_PIECE)) got.push(piece);
+      })().catch((e: unknown) => e);
+      const label = JSON.stringify(options);
+      expect(error, label).toMatchObject({ name: 'MessageReadError', reason });
+      // What was handed on before the failure is the message's start, in order, never past an announced length.
+      const handed = Buffer.concat(got);
+      expect(handed.equals(big.subarray(0, handed.length)), label).toBe(true);
+      expect(handed.length, label).toBeLessThanOrEqual(options.contentLength ?? big.length);
+      await spool.close();
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
 });
