@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,8 @@ const BUCKET = 'wmflow-updates';
 const KEEP = 512 * 1024;
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [BUCKET] });
+  // Fault proxies start idle; only a client built from `stack.env` goes through them.
+  stack = await startLocalStack({ buckets: [BUCKET], faults: 'seed=7' });
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
@@ -44,11 +46,11 @@ const original = Buffer.from(
   'latin1',
 );
 
-async function tag(messageId: string): Promise<{ outcome?: FlowOutcome; error?: Error }> {
+async function tag(messageId: string, s3 = stack.s3): Promise<{ outcome?: FlowOutcome; error?: Error }> {
   const outcomes: FlowOutcome[] = [];
   const stop = onFlowOutcome((o) => outcomes.push(o));
   const handler = flow({
-    clients: { messageFlow: stack.messageFlow, s3: stack.s3 },
+    clients: { messageFlow: stack.messageFlow, s3 },
     logger: captureLogger(),
     updates: { bucket: BUCKET },
     rules: [rule('tag', (ctx) => ctx.edit.prefixSubject('[EXTERNAL]'))],
@@ -86,6 +88,56 @@ describe('rewrite whose download breaks around the hand-off and its pieces', () 
       const parsed = await simpleParser(stack.flow.history(id).at(-1)?.content as Buffer);
       expect(parsed.subject, label).toBe('[EXTERNAL] Export');
       expect(parsed.attachments[0]?.content.equals(attachment), label).toBe(true);
+    }
+  }, 120_000);
+
+  it('commits a 6 MB rewrite whole, or nothing, while its uploads fail at random (parts, creates, completes)', async () => {
+    const large = Buffer.concat([
+      original.subarray(0, original.indexOf('--outer--')),
+      Buffer.from(
+        '--outer\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n',
+      ),
+      Buffer.from(
+        (
+          randomBytes(4_000_000)
+            .toString('base64')
+            .match(/.{1,76}/g) ?? []
+        ).join('\r\n'),
+      ),
+      Buffer.from('\r\n--outer--\r\n'),
+    ]);
+    const proxied = new S3Client({
+      endpoint: stack.env.AWS_ENDPOINT_URL_S3,
+      region: stack.env.AWS_REGION,
+      credentials: {
+        accessKeyId: stack.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY,
+      },
+      forcePathStyle: true,
+    });
+    stack.proxies?.s3.configure('seed=7,error=0.5,lost=0.1,reset=0.1');
+    try {
+      const id = stack.flow.load(large);
+      let committed = false;
+      for (let attempt = 0; attempt < 12 && !committed; attempt++) {
+        const { outcome, error } = await tag(id, proxied);
+        committed = outcome?.edit.status === 'committed';
+        // Nothing is committed by an invocation that did not say so.
+        expect(stack.flow.history(id), `attempt ${attempt}: ${error?.message}`).toHaveLength(
+          committed ? 2 : 1,
+        );
+      }
+      expect(committed).toBe(true);
+      // The uploads did meet faults (the SDK's retries and WorkMail's absorbed them).
+      const stats = stack.proxies?.s3.stats();
+      expect((stats?.errors ?? 0) + (stats?.lost ?? 0) + (stats?.resets ?? 0)).toBeGreaterThan(0);
+      const updated = stack.flow.history(id).at(-1)?.content as Buffer;
+      const [before, after] = await Promise.all([simpleParser(large), simpleParser(updated)]);
+      expect(after.subject).toBe('[EXTERNAL] Export');
+      expect(after.attachments.map((a) => a.checksum)).toEqual(before.attachments.map((a) => a.checksum));
+    } finally {
+      stack.proxies?.s3.configure('seed=7');
+      proxied.destroy();
     }
   }, 120_000);
 });
