@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FlowOutcome, flow, onFlowOutcome, rule } from '../../src/index.js';
 import { checkUpdate } from '../../src/mime/index.js';
 import { captureLogger, lambdaContext, makeFlowEvent } from '../../src/testing/index.js';
+import { largeMessage } from './large-message.js';
 
 const BUCKET = 'wmflow-updates';
 let stack: LocalStack;
@@ -21,36 +22,6 @@ afterAll(async () => {
   await stack.stop();
   await rm(spoolDir, { recursive: true, force: true });
 });
-
-/** A message with a text body and a base64 attachment of `size` bytes (76-character lines, CRLF). */
-function largeMessage(attachment: Buffer, lines: (encoded: string[]) => string[] = (l) => l): Buffer {
-  const encoded = attachment.toString('base64').match(/.{1,76}/g) ?? [];
-  return Buffer.from(
-    [
-      'From: Reports <reports@partner.example>',
-      'To: team@corp.example',
-      'Subject: Monthly export',
-      'Date: Tue, 24 Nov 2026 10:00:00 +0000',
-      'Message-ID: <export@partner.example>',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/mixed; boundary="outer"',
-      '',
-      '--outer',
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      'The export is attached.',
-      '--outer',
-      'Content-Type: application/octet-stream; name="export.bin"',
-      'Content-Disposition: attachment; filename="export.bin"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      ...lines(encoded),
-      '--outer--',
-      '',
-    ].join('\r\n'),
-    'latin1',
-  );
-}
 
 async function tagAndDisclaim(original: Buffer) {
   const messageId = stack.flow.load(original);
