@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 type ObjectModel = new (
@@ -40,8 +41,7 @@ export function readObjectsByHandle(store: ObjectReadStore): void {
     try {
       fd = openSync(store.getResourcePath(bucket, key, 'object'), 'r');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      if (noSuchObject(error)) return null;
       throw error;
     }
     let streaming = false;
@@ -71,4 +71,41 @@ export function readObjectsByHandle(store: ObjectReadStore): void {
       if (!streaming) closeSync(fd);
     }
   };
+}
+
+/**
+ * An object's bytes in one read from the file it is when the read starts, undefined when there is none, or
+ * 'too-large' when it holds more than `maxBytes` (nothing read): how PutRawMessageContent takes an update
+ * within its size limit, without a stream of chunks to join.
+ *
+ * @example
+ * ```ts
+ * const whole = await readObjectWhole(store, 'updates', 'msg-1/u', 40 * 1024 * 1024);
+ * ```
+ */
+export async function readObjectWhole(
+  store: Pick<ObjectReadStore, 'getResourcePath'>,
+  bucket: string,
+  key: string,
+  maxBytes: number,
+): Promise<Buffer | 'too-large' | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(store.getResourcePath(bucket, key, 'object'), 'r');
+  } catch (error) {
+    if (noSuchObject(error)) return undefined;
+    throw error;
+  }
+  try {
+    if ((await handle.stat()).size > maxBytes) return 'too-large';
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An open of a key's file that fails because no such object exists (a missing file, or a file in its path). */
+function noSuchObject(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }

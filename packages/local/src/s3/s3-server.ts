@@ -1,4 +1,4 @@
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { ConditionalWrites } from './conditional.js';
 import { completeMultipartNatively, type MultipartStore } from './multipart-complete.js';
 import { type PartStore, storePartsByContent } from './multipart-part.js';
 import { MultipartUploads } from './multipart-uploads.js';
-import { type ObjectReadStore, readObjectsByHandle } from './object-reads.js';
+import { type ObjectReadStore, readObjectsByHandle, readObjectWhole } from './object-reads.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { objectExists, readSideFilesInline } from './small-files.js';
 import { objectNameOf } from './store-key.js';
@@ -90,24 +90,6 @@ export interface S3Server {
   close(): Promise<void>;
 }
 
-/** A file's bytes in one read, undefined when it does not exist, 'too-large' past `maxBytes` (nothing read). */
-async function readWhole(file: string, maxBytes: number): Promise<Buffer | 'too-large' | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
-  }
-  try {
-    if ((await handle.stat()).size > maxBytes) return 'too-large';
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * Starts s3rver in-process on a private port with wmflow's front in front of
  * it on an ephemeral port of 127.0.0.1 (see {@link forwardS3}).
@@ -158,9 +140,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
       return (await store.getObject(bucket, key))?.content ?? undefined;
     },
     readObject: async (bucket, key, maxBytes = Number.POSITIVE_INFINITY) => {
-      // As a GET through the front: not while s3rver writes the key's file in place.
+      // As a GET through the front: not while a write of the key is being stored.
       await visibility.settled(objectNameOf(bucket, key));
-      const whole = await readWhole(store.getResourcePath(bucket, key, 'object'), maxBytes);
+      const whole = await readObjectWhole(store, bucket, key, maxBytes);
       if (whole !== 'too-large') return whole;
       return (await store.getObject(bucket, key))?.content ?? undefined;
     },

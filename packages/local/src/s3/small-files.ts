@@ -145,7 +145,7 @@ async function smallBody(object: StoredObject): Promise<Buffer | undefined> {
 
 /**
  * Whether an object exists, by a synchronous stat of its file, as s3rver's `existsObject` does through the
- * thread pool: the check of every `If-None-Match: *` write, which queued behind the pool's file writes.
+ * thread pool: the check of every `If-None-Match: *` write, which there could wait behind the pool's file writes.
  *
  * @example
  * ```ts
