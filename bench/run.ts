@@ -97,42 +97,45 @@ function metrics(s: SingleSamples, attachment: boolean): Metrics {
   };
 }
 
+const noSamples = (): SingleSamples => ({
+  wallMs: [],
+  cpuMs: [],
+  maxRssMB: [],
+  bytesIn: [],
+  failures: [],
+  preserved: 0,
+});
+
 // The handlers of a scenario take turns, run by run (wmflow, baseline, floors, then again), so that load
 // drifting on the machine during a scenario weighs on each of them alike, not on whichever ran last.
 async function single(s: SingleScenario): Promise<Result> {
   const message = messageOfSize(s.size);
   const attachment = s.checkAttachment ? attachmentBody(message) : undefined;
-  const handlers = { wmflow: s.wmflow, baseline: s.baseline, floor: s.floor, streamFloor: s.streamFloor };
-  const samples = new Map<string, SingleSamples>();
+  const wmflow = noSamples();
+  const baseline = noSamples();
+  const floor = s.floor ? noSamples() : undefined;
+  const streamFloor = s.streamFloor ? noSamples() : undefined;
+  // Only the rewrites are checked for the attachment: the floors copy the message as it is.
+  const turns: [string | undefined, SingleSamples | undefined, Buffer | undefined][] = [
+    [s.wmflow, wmflow, attachment],
+    [s.baseline, baseline, attachment],
+    [s.floor, floor, undefined],
+    [s.streamFloor, streamFloor, undefined],
+  ];
   for (let i = 0; i < RUNS; i++) {
-    for (const [role, handler] of Object.entries(handlers)) {
-      if (!handler) continue;
-      let into = samples.get(role);
-      if (!into) {
-        into = { wallMs: [], cpuMs: [], maxRssMB: [], bytesIn: [], failures: [], preserved: 0 };
-        samples.set(role, into);
-      }
-      // Only rewrites are checked for the attachment, as before: the floors copy the message as it is.
-      await runSingle(
-        handler,
-        message,
-        into,
-        role === 'floor' || role === 'streamFloor' ? undefined : attachment,
-      );
+    for (const [handler, into, checked] of turns) {
+      if (handler && into) await runSingle(handler, message, into, checked);
     }
   }
-  const of = (role: string, withAttachment: boolean) => {
-    const collected = samples.get(role);
-    return collected ? metrics(collected, withAttachment) : undefined;
-  };
+  const checked = attachment !== undefined;
   return {
     kind: 'single',
     scenario: s.name,
     size: s.size,
-    wmflow: of('wmflow', attachment !== undefined) as Metrics,
-    baseline: of('baseline', attachment !== undefined) as Metrics,
-    floor: of('floor', false),
-    streamFloor: of('streamFloor', false),
+    wmflow: metrics(wmflow, checked),
+    baseline: metrics(baseline, checked),
+    floor: floor && metrics(floor, false),
+    streamFloor: streamFloor && metrics(streamFloor, false),
   };
 }
 
