@@ -231,3 +231,114 @@ describe('the wmflow-own client signs its direct GET as the SDK signer does', ()
     }
   });
 });
+
+describe('the direct GET signs by itself only what it signs as the SDK signer does', () => {
+  type Seen = { url?: string; headers: Record<string, string | string[] | undefined> };
+  async function recorder() {
+    const { createServer } = await import('node:http');
+    const seen: Seen[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      res.writeHead(200, { 'content-length': '2' }).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { seen, server, port: (server.address() as { port: number }).port };
+  }
+  const dateOf = (s: Seen) => {
+    const d = String(s.headers['x-amz-date']);
+    return new Date(
+      `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`,
+    );
+  };
+
+  it('keeps the SDK signer for every request when its headers differ (a signer that adds one)', async () => {
+    const { WorkMailMessageFlowClient } = await import('@aws-sdk/client-workmailmessageflow');
+    const { directGet } = await import('../../src/workmail/direct-get.js');
+    const { seen, server, port } = await recorder();
+    const client = new WorkMailMessageFlowClient({
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'AKIDX', secretAccessKey: 'x' },
+    });
+    const config = client.config as unknown as {
+      signer: () => Promise<{ sign: (...a: unknown[]) => Promise<{ headers: Record<string, string> }> }>;
+    };
+    const sdkSigner = config.signer;
+    // A signer as a later SDK might be: it signs one more header.
+    config.signer = async () => {
+      const inner = await sdkSigner();
+      return {
+        sign: async (request: unknown, options: unknown) => {
+          const r = request as { headers: Record<string, string> };
+          r.headers['x-extra'] = 'signed';
+          return inner.sign(r, options);
+        },
+      };
+    };
+    try {
+      for (const id of ['x-1', 'x-2', 'x-3']) (await directGet(client, id))?.resume();
+      expect(seen.map((s) => s.headers['x-extra'])).toEqual(['signed', 'signed', 'signed']);
+      for (const s of seen)
+        expect(String(s.headers.authorization)).toContain(
+          'SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-extra,',
+        );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('signs each request with the credentials of the moment (a session token that is renewed)', async () => {
+    const { WorkMailMessageFlowClient } = await import('@aws-sdk/client-workmailmessageflow');
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const { directGet } = await import('../../src/workmail/direct-get.js');
+    const { seen, server, port } = await recorder();
+    const issued = [
+      { accessKeyId: 'ASIA1', secretAccessKey: 'one', sessionToken: 'token-1' },
+      { accessKeyId: 'ASIA1', secretAccessKey: 'one', sessionToken: 'token-1' },
+      { accessKeyId: 'ASIA2', secretAccessKey: 'two', sessionToken: 'token-2' },
+      { accessKeyId: 'ASIA2', secretAccessKey: 'two', sessionToken: 'token-2' },
+      { accessKeyId: 'AKID3', secretAccessKey: 'three' },
+      { accessKeyId: 'AKID3', secretAccessKey: 'three' },
+    ];
+    let now = issued[0] as (typeof issued)[number];
+    const client = new WorkMailMessageFlowClient({
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      // About to expire: the SDK asks its provider again on every request.
+      credentials: async () => ({ ...now, expiration: new Date(Date.now() + 1000) }),
+    });
+    try {
+      for (const [i, c] of issued.entries()) {
+        now = c;
+        (await directGet(client, `renewed-${i}`))?.resume();
+      }
+      expect(seen).toHaveLength(issued.length);
+      for (const [i, s] of seen.entries()) {
+        const c = issued[i] as (typeof issued)[number];
+        expect(s.headers['x-amz-security-token']).toBe(c.sessionToken);
+        const reference = new SignatureV4({
+          credentials: c,
+          region: 'eu-west-1',
+          service: 'workmailmessageflow',
+          sha256: Sha256,
+        });
+        const expected = await reference.sign(
+          {
+            method: 'GET',
+            protocol: 'http:',
+            hostname: '127.0.0.1',
+            port,
+            path: s.url ?? '',
+            query: {},
+            headers: { host: String(s.headers.host) },
+          },
+          { signingDate: dateOf(s) },
+        );
+        expect(s.headers.authorization).toBe(expected.headers.authorization);
+      }
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { createHash, createHmac, hash as oneShotHash } from 'node:crypto';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/** One GET to sign: a path of plain segments (see {@link isPlainSignedPath}), no query, no body. */
+export interface SignedGet {
+  host: string;
+  path: string;
+  region: string;
+  service: string;
+  credentials: AwsCredentialIdentity;
+  date: Date;
+}
+
+// SHA-256 of the empty payload: a GET has no body.
+const EMPTY_PAYLOAD_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+// A path whose canonical form is itself: segments of unreserved characters, none empty, "." or "..".
+const PLAIN_SEGMENTS = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~-]+)+$/;
+
+/** True when `path` is signed as written (the SDK signer would neither normalise nor escape it). */
+export function isPlainSignedPath(path: string): boolean {
+  return PLAIN_SEGMENTS.test(path);
+}
+
+// The signing key changes with the day, the region and the credentials: derived once for each.
+let signingKey: { secret: string; scope: string; key: Buffer } | undefined;
+
+/**
+ * The SigV4 headers of one GET (host, x-amz-date, x-amz-content-sha256, the session token when there is
+ * one, authorization): the
+ * request the WorkMail message flow read sends, signed without the SDK signer's general request handling.
+ * The caller uses it only once it gave the SDK signer's very headers for the same request (direct-get.ts).
+ */
+export function signGet(get: SignedGet): Record<string, string> {
+  const longDate = get.date.toISOString().replace(/[-:]|\.\d{3}/g, '');
+  const shortDate = longDate.slice(0, 8);
+  const scope = `${shortDate}/${get.region}/${get.service}/aws4_request`;
+  const { accessKeyId, secretAccessKey, sessionToken } = get.credentials;
+  const headers: Record<string, string> = {
+    host: get.host,
+    'x-amz-date': longDate,
+    'x-amz-content-sha256': EMPTY_PAYLOAD_HASH,
+  };
+  let canonicalHeaders = `host:${get.host.trim()}\nx-amz-content-sha256:${EMPTY_PAYLOAD_HASH}\nx-amz-date:${longDate}\n`;
+  let signedHeaders = 'host;x-amz-content-sha256;x-amz-date';
+  if (sessionToken) {
+    headers['x-amz-security-token'] = sessionToken;
+    canonicalHeaders += `x-amz-security-token:${sessionToken.trim()}\n`;
+    signedHeaders += ';x-amz-security-token';
+  }
+  const canonicalRequest = `GET\n${get.path}\n\n${canonicalHeaders}\n${signedHeaders}\n${EMPTY_PAYLOAD_HASH}`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  const signature = createHmac('sha256', keyFor(secretAccessKey, scope, shortDate, get))
+    .update(stringToSign)
+    .digest('hex');
+  headers.authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return headers;
+}
+
+function keyFor(secret: string, scope: string, shortDate: string, get: SignedGet): Buffer {
+  if (signingKey?.secret === secret && signingKey.scope === scope) return signingKey.key;
+  let key = createHmac('sha256', `AWS4${secret}`).update(shortDate).digest();
+  for (const part of [get.region, get.service, 'aws4_request'])
+    key = createHmac('sha256', key).update(part).digest();
+  signingKey = { secret, scope, key };
+  return key;
+}
+
+// crypto.hash (Node >= 20.12) hashes without creating a hash object.
+const sha256Hex: (text: string) => string =
+  typeof oneShotHash === 'function'
+    ? (text) => oneShotHash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex');
