@@ -89,14 +89,17 @@ export function partNaming(
   };
   for (const raw of [...contentTypes, ...dispositions]) {
     const header = contentTypes.includes(raw) ? 'Content-Type' : 'Content-Disposition';
+    const named = /name/i.test(raw);
+    // Neither parameter can come out of a header that does not spell "name" (most body parts' headers),
+    // and libmime's parse can only fail on RFC 2231 parameters (`*`): such a header is not parsed at all.
+    if (!named && !raw.includes('*')) continue;
     let parsed: Parsed;
     try {
       parsed = libmime.parseHeaderValue(raw).params as Record<string, unknown>;
     } catch {
       parsed = undefined;
     }
-    // Neither parameter can come out of a header that does not spell "name" (most body parts' headers).
-    if (/name/i.test(raw)) {
+    if (named) {
       // Each header is split and parsed once, for both parameters.
       const params = headerParams(raw);
       read(header, params, parsed, 'name');
@@ -105,7 +108,7 @@ export function partNaming(
       problems.push(`${header} parameters cannot be decoded`, `${header} parameters cannot be decoded`);
     }
     // A parameter a lenient client finds without the `;` before it (`application/octet-stream name="x.vbs"`).
-    if (/name/i.test(raw))
+    if (named)
       for (const m of raw.matchAll(LOOSE_NAME))
         add((m[1] ?? '').replace(/^"|"$/g, '').replace(/\\(.)/g, '$1'));
   }
@@ -146,6 +149,7 @@ function continuation(params: readonly { key: string; value: string }[], param: 
 }
 
 function distinctValues(values: readonly string[]): number {
+  if (values.length < 2) return values.length;
   return new Set(values.map((v) => v.replace(/\s+/g, ' ').trim().toLowerCase())).size;
 }
 

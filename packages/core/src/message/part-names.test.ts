@@ -1,0 +1,72 @@
+import libmime from 'libmime';
+import { describe, expect, it } from 'vitest';
+import { partNaming } from './part-names.js';
+
+// A small deterministic generator: the same cases on every run.
+function generator(seed: number) {
+  let x = seed;
+  return (n: number) => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x % n;
+  };
+}
+
+describe('partNaming skips the parse of headers that cannot name a file', () => {
+  it('relies on libmime: a header value without "*" (no RFC 2231 parameter) always parses', () => {
+    // Everything a hostile header can hold but "*": quotes, escapes, comments, encoded words, control and
+    // non-ASCII characters, percent escapes and charset quotes.
+    const pieces = [
+      '"',
+      '\\',
+      '(',
+      ')',
+      ';',
+      '=',
+      ' ',
+      '\t',
+      "'",
+      '%',
+      '%FF',
+      '=?',
+      '?=',
+      '?Q?',
+      '?B?',
+      'utf-8',
+      'x',
+      'charset',
+      'boundary',
+      'format',
+      '\u0000',
+      '\u00e9',
+      '\u{1F600}',
+      '\uFFFD',
+      '\r\n ',
+      'name',
+    ];
+    const next = generator(15);
+    let parsed = 0;
+    for (let i = 0; i < 5000; i++) {
+      let value = 'text/plain';
+      const length = 1 + next(20);
+      for (let j = 0; j < length; j++) value += pieces[next(pieces.length)];
+      expect(() => libmime.parseHeaderValue(value)).not.toThrow();
+      parsed++;
+    }
+    expect(parsed).toBe(5000);
+  });
+
+  it('still finds every name a header spells, and nothing in one that spells none', () => {
+    expect(partNaming(['text/plain; charset=utf-8; format=flowed'], ['inline'])).toEqual({
+      names: [],
+      problems: [],
+    });
+    expect(
+      partNaming(['application/octet-stream; name="a.exe"'], ["attachment; filename*=utf-8''b%2Eexe"]).names,
+    ).toEqual(expect.arrayContaining(['a.exe', 'b.exe']));
+    expect(partNaming(['application/octet-stream NAME="c.vbs"'], []).names).toContain('c.vbs');
+    // Two Content-Types that differ are a problem even when neither names a file.
+    expect(partNaming(['text/plain', 'text/html'], []).problems).toEqual([
+      '2 different Content-Type headers',
+    ]);
+  });
+});
