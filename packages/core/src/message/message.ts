@@ -233,6 +233,11 @@ export class LazyMessage implements MessageAccess {
   }
 
   private async ensureSizeWithin(max: number): Promise<void> {
+    // Read to its end already (a second rule asking): only the size to check.
+    if (this.spool.complete && !this.spool.isClosed) {
+      if (this.spool.length > max) throw new MessageLimitError('maxMessageBytes', `larger than ${max} bytes`);
+      return;
+    }
     for await (const _ of this.spool.chunks(this.spool.length)) {
       if (this.spool.length > max) throw new MessageLimitError('maxMessageBytes', `larger than ${max} bytes`);
     }

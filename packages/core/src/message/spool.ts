@@ -107,6 +107,11 @@ export class Spool {
     return this.ended;
   }
 
+  /** True once {@link Spool.close} was called: new reads throw. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /**
    * The size the source announced (its Content-Length), opening the source if no read has yet; undefined
    * when it announced none. A source read to its end without an announcement gives the bytes it sent.
@@ -174,7 +179,8 @@ export class Spool {
     try {
       for (;;) {
         if (offset < this.length) {
-          const chunk = await this.readAt(offset);
+          // Bytes held in memory are handed out as they are, without a wait.
+          const chunk = this.heldAt(offset) ?? (await this.readAt(offset));
           offset += chunk.length;
           yield chunk;
         } else if ((untilHandOff && this.handedOff) || !(await this.pull())) {
@@ -378,6 +384,16 @@ export class Spool {
     if (this.tailFrom !== undefined) this.tailCrc = crc32(part, this.tailCrc);
     this.memory.push(part);
     this.memoryLength += part.length;
+  }
+
+  private heldAt(offset: number): Buffer | undefined {
+    if (offset >= this.memoryLength) return undefined;
+    let base = 0;
+    for (const part of this.memory) {
+      if (offset < base + part.length) return part.subarray(offset - base);
+      base += part.length;
+    }
+    return undefined;
   }
 
   private async readAt(offset: number): Promise<Buffer> {
