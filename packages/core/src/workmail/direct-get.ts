@@ -152,7 +152,9 @@ async function signedHeaders(d: Direct, path: string): Promise<Record<string, st
   const date = new Date(Date.now() + d.clockOffset());
   const lean = d.lean;
   if (lean && isPlainSignedPath(path)) {
-    const credentials = await lean.credentials();
+    // The values of the moment, not the object: a provider may hand out one object and renew it in place.
+    const { accessKeyId, secretAccessKey, sessionToken } = await lean.credentials();
+    const credentials = { accessKeyId, secretAccessKey, sessionToken };
     const get = { host: d.url.host, path, region: lean.region, service: lean.service, credentials, date };
     if (lean.checked && sameCredentials(lean.checked, credentials)) return signGet(get);
     const sdk = await sdkSigned(d, path, date);

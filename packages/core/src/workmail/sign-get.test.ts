@@ -75,6 +75,22 @@ describe('signGet: the SDK signer’s headers for the message read', () => {
     expect(get(a)).toEqual(first);
     expect(first).toEqual(await sdkHeaders('h', '/messages/m', 'eu-west-1', a, date));
   });
+
+  it('does not take one region and service for another that spells the same scope', async () => {
+    const c = { accessKeyId: 'A', secretAccessKey: 'S' };
+    const date = new Date('2026-11-30T10:00:00Z');
+    // "20261130/a/b/c/aws4_request" either way; the signing key is derived from the parts, not the scope.
+    for (const [region, service] of [
+      ['a/b', 'c'],
+      ['a', 'b/c'],
+    ] as const) {
+      const lean = signGet({ host: 'h', path: '/messages/m', region, service, credentials: c, date });
+      const signer = new SignatureV4({ credentials: c, region, service, sha256: JsSha256 });
+      const request = { method: 'GET', protocol: 'https:', hostname: 'h', path: '/messages/m', query: {} };
+      const sdk = await signer.sign({ ...request, headers: { host: 'h' } }, { signingDate: date });
+      expect(lean, `${region} ${service}`).toEqual(sdk.headers);
+    }
+  });
 });
 
 describe('isPlainSignedPath', () => {

@@ -21,8 +21,9 @@ export function isPlainSignedPath(path: string): boolean {
   return PLAIN_SEGMENTS.test(path);
 }
 
-// The signing key changes with the day, the region and the credentials: derived once for each.
-let signingKey: { secret: string; scope: string; key: Buffer } | undefined;
+// The signing key changes with the day, the region and the credentials: derived once for each. Kept by its
+// parts, not by the scope they spell ("a/b" + "c" and "a" + "b/c" spell one scope, and derive two keys).
+let signingKey: { secret: string; day: string; region: string; service: string; key: Buffer } | undefined;
 
 /**
  * The SigV4 headers of one GET (host, x-amz-date, x-amz-content-sha256, the session token when there is
@@ -49,19 +50,19 @@ export function signGet(get: SignedGet): Record<string, string> {
   }
   const canonicalRequest = `GET\n${get.path}\n\n${canonicalHeaders}\n${signedHeaders}\n${EMPTY_PAYLOAD_HASH}`;
   const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  const signature = createHmac('sha256', keyFor(secretAccessKey, scope, shortDate, get))
+  const signature = createHmac('sha256', keyFor(secretAccessKey, shortDate, get))
     .update(stringToSign)
     .digest('hex');
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return headers;
 }
 
-function keyFor(secret: string, scope: string, shortDate: string, get: SignedGet): Buffer {
-  if (signingKey?.secret === secret && signingKey.scope === scope) return signingKey.key;
-  let key = createHmac('sha256', `AWS4${secret}`).update(shortDate).digest();
-  for (const part of [get.region, get.service, 'aws4_request'])
-    key = createHmac('sha256', key).update(part).digest();
-  signingKey = { secret, scope, key };
+function keyFor(secret: string, day: string, { region, service }: SignedGet): Buffer {
+  const k = signingKey;
+  if (k?.secret === secret && k.day === day && k.region === region && k.service === service) return k.key;
+  let key = createHmac('sha256', `AWS4${secret}`).update(day).digest();
+  for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  signingKey = { secret, day, region, service, key };
   return key;
 }
 
