@@ -116,12 +116,38 @@ describe('GetRawMessageContent without the SDK middleware (wmflow-own client)', 
   });
 });
 
+type RecordedRequest = { url?: string; headers?: Record<string, string | string[] | undefined> };
+
+/** The Authorization the SDK signer (pure-JavaScript SHA-256) gives the request a loopback server recorded. */
+async function sdkAuthorization(
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  port: number,
+  seen: RecordedRequest,
+): Promise<string | undefined> {
+  const { SignatureV4 } = await import('@smithy/signature-v4');
+  const { Sha256 } = await import('@aws-crypto/sha256-js');
+  const d = String(seen.headers?.['x-amz-date']);
+  const signingDate = new Date(
+    `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`,
+  );
+  const signer = new SignatureV4({
+    credentials,
+    region: 'eu-west-1',
+    service: 'workmailmessageflow',
+    sha256: Sha256,
+  });
+  const request = { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port, path: seen.url ?? '' };
+  const signed = await signer.sign(
+    { ...request, query: {}, headers: { host: String(seen.headers?.host) } },
+    { signingDate },
+  );
+  return signed.headers.authorization;
+}
+
 describe('the direct GET is signed for the request it sends', () => {
   it('carries the SigV4 signature the SDK signer gives that exact request (path, host, date)', async () => {
     const { createServer } = await import('node:http');
     const { WorkMailMessageFlowClient } = await import('@aws-sdk/client-workmailmessageflow');
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { Sha256 } = await import('@aws-crypto/sha256-js');
     const seen: { url?: string; headers?: Record<string, string | string[] | undefined> } = {};
     const server = createServer((req, res) => {
       seen.url = req.url;
@@ -144,30 +170,8 @@ describe('the direct GET is signed for the request it sends', () => {
       const body = await directGet(client, 'abc-123');
       expect(body).toBeDefined();
       body?.resume();
-      const amzDate = String(seen.headers?.['x-amz-date']);
-      const date = new Date(
-        `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-      );
-      const signer = new SignatureV4({
-        credentials,
-        region: 'eu-west-1',
-        service: 'workmailmessageflow',
-        sha256: Sha256,
-      });
-      const expected = await signer.sign(
-        {
-          method: 'GET',
-          protocol: 'http:',
-          hostname: '127.0.0.1',
-          port,
-          path: seen.url ?? '',
-          query: {},
-          headers: { host: String(seen.headers?.host) },
-        },
-        { signingDate: date },
-      );
       expect(seen.url).toBe('/messages/abc-123');
-      expect(seen.headers?.authorization).toBe(expected.headers.authorization);
+      expect(seen.headers?.authorization).toBe(await sdkAuthorization(credentials, port, seen));
     } finally {
       server.close();
     }
@@ -177,8 +181,6 @@ describe('the direct GET is signed for the request it sends', () => {
 describe('the wmflow-own client signs its direct GET as the SDK signer does', () => {
   it('with node:crypto hashing (Sha256): the signature a pure-JavaScript SHA-256 gives, request after request', async () => {
     const { createServer } = await import('node:http');
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { Sha256 } = await import('@aws-crypto/sha256-js');
     const { directGet } = await import('../../src/workmail/direct-get.js');
     const { defaultMessageFlowClient } = await import('../../src/workmail/clients.js');
     const seen: { url?: string; headers: Record<string, string | string[] | undefined> }[] = [];
@@ -205,24 +207,9 @@ describe('the wmflow-own client signs its direct GET as the SDK signer does', ()
         expect(body).toBeDefined();
         body?.resume();
       }
-      const reference = new SignatureV4({
-        credentials,
-        region: 'eu-west-1',
-        service: 'workmailmessageflow',
-        sha256: Sha256,
-      });
       expect(seen.map((s) => s.url)).toEqual(['/messages/own-1', '/messages/own-2', '/messages/own-3']);
       for (const s of seen) {
-        const d = String(s.headers['x-amz-date']);
-        const signingDate = new Date(
-          `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`,
-        );
-        const request = { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port, path: s.url ?? '' };
-        const expected = await reference.sign(
-          { ...request, query: {}, headers: { host: String(s.headers.host) } },
-          { signingDate },
-        );
-        expect(s.headers.authorization).toBe(expected.headers.authorization);
+        expect(s.headers.authorization).toBe(await sdkAuthorization(credentials, port, s));
       }
     } finally {
       process.env = env;
@@ -244,12 +231,6 @@ describe('the direct GET signs by itself only what it signs as the SDK signer do
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { seen, server, port: (server.address() as { port: number }).port };
   }
-  const dateOf = (s: Seen) => {
-    const d = String(s.headers['x-amz-date']);
-    return new Date(
-      `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`,
-    );
-  };
 
   it('keeps the SDK signer for every request when its headers differ (a signer that adds one)', async () => {
     const { WorkMailMessageFlowClient } = await import('@aws-sdk/client-workmailmessageflow');
@@ -289,8 +270,6 @@ describe('the direct GET signs by itself only what it signs as the SDK signer do
 
   it('signs each request with the credentials of the moment (a session token that is renewed)', async () => {
     const { WorkMailMessageFlowClient } = await import('@aws-sdk/client-workmailmessageflow');
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { Sha256 } = await import('@aws-crypto/sha256-js');
     const { directGet } = await import('../../src/workmail/direct-get.js');
     const { seen, server, port } = await recorder();
     const issued = [
@@ -317,25 +296,7 @@ describe('the direct GET signs by itself only what it signs as the SDK signer do
       for (const [i, s] of seen.entries()) {
         const c = issued[i] as (typeof issued)[number];
         expect(s.headers['x-amz-security-token']).toBe(c.sessionToken);
-        const reference = new SignatureV4({
-          credentials: c,
-          region: 'eu-west-1',
-          service: 'workmailmessageflow',
-          sha256: Sha256,
-        });
-        const expected = await reference.sign(
-          {
-            method: 'GET',
-            protocol: 'http:',
-            hostname: '127.0.0.1',
-            port,
-            path: s.url ?? '',
-            query: {},
-            headers: { host: String(s.headers.host) },
-          },
-          { signingDate: dateOf(s) },
-        );
-        expect(s.headers.authorization).toBe(expected.headers.authorization);
+        expect(s.headers.authorization).toBe(await sdkAuthorization(c, port, s));
       }
     } finally {
       server.close();
