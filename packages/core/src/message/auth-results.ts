@@ -48,8 +48,12 @@ export function authVerdicts(
     sesVirus: headers.get('x-ses-virus-verdict')?.trim().toUpperCase(),
   };
   for (const value of headers.all('authentication-results')) {
-    const parsed = parseAuthenticationResults(value);
-    if (!parsed || !trusted.has(parsed.authServId.toLowerCase())) continue;
+    const text = stripComments(value);
+    // Headers of other servers (most of them) are not parsed past their authserv-id.
+    const id = authServIdOf(text);
+    if (!id || !trusted.has(id.toLowerCase())) continue;
+    const parsed = parseStripped(text);
+    if (!parsed) continue;
     verdicts.authServId = parsed.authServId;
     verdicts.methods = parsed.methods;
     for (const m of parsed.methods) {
@@ -72,9 +76,16 @@ export function authVerdicts(
 export function parseAuthenticationResults(
   value: string,
 ): { authServId: string; methods: AuthMethodResult[] } | undefined {
-  const parts = stripComments(value)
-    .split(';')
-    .map((p) => p.trim());
+  return parseStripped(stripComments(value));
+}
+
+function authServIdOf(text: string): string | undefined {
+  const semicolon = text.indexOf(';');
+  return (semicolon < 0 ? text : text.slice(0, semicolon)).trim().split(/\s+/)[0] || undefined;
+}
+
+function parseStripped(text: string): { authServId: string; methods: AuthMethodResult[] } | undefined {
+  const parts = text.split(';').map((p) => p.trim());
   const authServId = parts.shift()?.split(/\s+/)[0];
   if (!authServId) return undefined;
   const methods: AuthMethodResult[] = [];
@@ -98,14 +109,19 @@ export function parseAuthenticationResults(
 }
 
 // Drops (comments), nested ones included, in one linear pass.
-function stripComments(value: string): string {
-  if (!value.includes('(')) return value;
+export function stripComments(value: string): string {
+  const first = value.indexOf('(');
+  if (first < 0) return value;
   let depth = 0;
   let out = '';
-  for (const ch of value) {
-    if (ch === '(') depth++;
-    else if (ch === ')' && depth > 0) depth--;
-    else if (depth === 0) out += ch;
+  let start = 0;
+  // Text outside comments is copied in runs, not character by character.
+  for (let i = first; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x28) {
+      if (depth === 0) out += value.slice(start, i);
+      depth++;
+    } else if (c === 0x29 && depth > 0 && --depth === 0) start = i + 1;
   }
-  return out;
+  return depth === 0 ? out + value.slice(start) : out;
 }

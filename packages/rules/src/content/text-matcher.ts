@@ -30,6 +30,18 @@ export interface TextMatcher {
 // invocation normalise them once. Weak: they go with the invocation's bodies.
 const shared = new WeakMap<object, Map<string, string>>();
 
+// Each normalisation a matcher names, read once (there are as many as configured matchers, at most).
+const settingsByName = new Map<string, Required<NormalizeOptions>>();
+
+function settingsOf(normalization: string): Required<NormalizeOptions> {
+  let settings = settingsByName.get(normalization);
+  if (!settings) {
+    settings = normalizeSettings(JSON.parse(normalization) as NormalizeOptions);
+    settingsByName.set(normalization, settings);
+  }
+  return settings;
+}
+
 /**
  * `matcher` over `text`, normalised once per `source` object, `slot` and normalisation whatever the number
  * of matchers asking (`text()` is called at most once per slot too).
@@ -58,7 +70,7 @@ export function matchShared(
   const key = `${slot}\u0000${matcher.normalization}`;
   let normalized = texts.get(key);
   if (normalized === undefined) {
-    normalized = normalizeText(raw, normalizeSettings(JSON.parse(matcher.normalization)));
+    normalized = normalizeText(raw, settingsOf(matcher.normalization));
     texts.set(key, normalized);
   }
   return matcher.matchNormalized(normalized);

@@ -57,3 +57,22 @@ describe('condition: impersonatesProtectedName', () => {
     expect(() => impersonatesProtectedName({ names: ['---'] })).toThrow(/names\[0\]/);
   });
 });
+
+describe('skeletonName: ASCII names take the short way to the same words', () => {
+  it('gives an ASCII name the words it gets beside a word of another script (the character-by-character way)', () => {
+    // Every ASCII character a display name can hold, look-alike digits and symbols among them.
+    const alphabet = 'JaneDoeSMITHdan brown0135@$.,;<>"\'()[]-_!?&+*/\\|~`^#%=:\t';
+    let x = 11;
+    const next = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      let name = '';
+      for (let j = 1 + next(30); j > 0; j--) name += alphabet[next(alphabet.length)];
+      // The CJK word keeps the name out of the ASCII way and adds itself as one more word.
+      const expected = [...skeletonName(name).split(' ').filter(Boolean), '日本'].sort().join(' ');
+      expect(skeletonName(`${name} 日本`), JSON.stringify(name)).toBe(expected);
+    }
+  });
+});

@@ -126,17 +126,32 @@ export function skeletonName(name: string): string {
 const ASCII = /^[^\u0080-\uffff]*$/;
 const ASCII_SEPARATORS = /[^A-Za-z0-9]+/g;
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
+// The ASCII characters that stand for letters (digits, `@`, `$`), as one class.
+const ASCII_CONFUSABLES = new RegExp(
+  `[${Object.keys(CONFUSABLES)
+    .filter((ch) => ch.length === 1 && ch.charCodeAt(0) < 0x80)
+    .map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .join('')}]`,
+  'g',
+);
 
 function nameWords(name: string): string[] {
-  let capitals = '';
-  for (const ch of name) capitals += CAPITALS[ch] ?? ch;
+  // ASCII text (most names) has no capital to map: the character loops below are for other scripts.
+  let capitals = name;
+  if (!ASCII.test(name)) {
+    capitals = '';
+    for (const ch of name) capitals += CAPITALS[ch] ?? ch;
+  }
   const base = normalizeText(capitals, { stripDiacritics: true });
   const tokens = base.split(/[\s<>"'(),;[\]]+/).map((t) => {
     const at = t.lastIndexOf('@');
     return at > 0 && t.slice(at + 1).includes('.') ? t.slice(0, at) : t; // an address: its local part
   });
+  const joinedTokens = tokens.join(' ');
   let mapped = '';
-  for (const ch of tokens.join(' ')) mapped += CONFUSABLES[ch] ?? ch;
+  if (ASCII.test(joinedTokens))
+    mapped = joinedTokens.replace(ASCII_CONFUSABLES, (ch) => CONFUSABLES[ch] as string);
+  else for (const ch of joinedTokens) mapped += CONFUSABLES[ch] ?? ch;
   const words = mapped
     .replace(ASCII.test(mapped) ? ASCII_SEPARATORS : SEPARATORS, ' ')
     .trim()

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { authVerdicts, parseAuthenticationResults, stripComments } from './auth-results.js';
+import { MessageHeaders } from './headers.js';
+
+// The comment rule, one character at a time: the reference the run-copying stripComments must equal.
+function referenceStrip(value: string): string {
+  let depth = 0;
+  let out = '';
+  for (const ch of value) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && depth > 0) depth--;
+    else if (depth === 0) out += ch;
+  }
+  return out;
+}
+
+describe('Authentication-Results', () => {
+  it('drops comments as the character-by-character rule does (nested, unclosed, stray closing, surrogates)', () => {
+    const pieces = ['(', ')', 'a', ' ', ';', '=', '\u{1F600}', '\\', '"', 'dkim=pass', '(c)'];
+    let x = 7;
+    const next = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x % n;
+    };
+    for (let i = 0; i < 5000; i++) {
+      let value = '';
+      for (let j = next(24); j > 0; j--) value += pieces[next(pieces.length)];
+      expect(stripComments(value), JSON.stringify(value)).toBe(referenceStrip(value));
+    }
+  });
+
+  it('reads the trusted server’s header and skips the others, whatever their comments', () => {
+    const block = Buffer.from(
+      [
+        'Authentication-Results: mx.other.example (relay; spf=fail); dmarc=fail',
+        'Authentication-Results: (first) amazonses.com (inbound); spf=pass (sender ok) smtp.mailfrom=a@b.example;',
+        ' dkim=pass header.d=b.example; dmarc=fail (p=reject) header.from=b.example',
+        'X-SES-Spam-Verdict: PASS',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const v = authVerdicts(new MessageHeaders(block));
+    expect(v).toMatchObject({
+      authServId: 'amazonses.com',
+      spf: 'pass',
+      dkim: 'pass',
+      dmarc: 'fail',
+      sesSpam: 'PASS',
+    });
+    expect(v.methods.map((m) => m.method)).toEqual(['spf', 'dkim', 'dmarc']);
+    expect(authVerdicts(new MessageHeaders(block), ['mx.other.example'])).toMatchObject({
+      authServId: 'mx.other.example',
+      dmarc: 'fail',
+    });
+    expect(authVerdicts(new MessageHeaders(block), ['nobody.example']).authServId).toBeUndefined();
+    expect(parseAuthenticationResults('(only a comment)')).toBeUndefined();
+    expect(parseAuthenticationResults('(unclosed amazonses.com; spf=pass')).toBeUndefined();
+  });
+});
