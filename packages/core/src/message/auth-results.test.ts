@@ -1,3 +1,4 @@
+import { seededRandom } from '@wmflow/local';
 import { describe, expect, it } from 'vitest';
 import { authVerdicts, parseAuthenticationResults, stripComments } from './auth-results.js';
 import { MessageHeaders } from './headers.js';
@@ -17,11 +18,8 @@ function referenceStrip(value: string): string {
 describe('Authentication-Results', () => {
   it('drops comments as the character-by-character rule does (nested, unclosed, stray closing, surrogates)', () => {
     const pieces = ['(', ')', 'a', ' ', ';', '=', '\u{1F600}', '\\', '"', 'dkim=pass', '(c)'];
-    let x = 7;
-    const next = (n: number) => {
-      x = (x * 1103515245 + 12345) % 2 ** 31;
-      return x % n;
-    };
+    const random = seededRandom(7);
+    const next = (n: number) => Math.floor(random() * n);
     for (let i = 0; i < 5000; i++) {
       let value = '';
       for (let j = next(24); j > 0; j--) value += pieces[next(pieces.length)];

@@ -1,14 +1,12 @@
+import { seededRandom } from '@wmflow/local';
 import libmime from 'libmime';
 import { describe, expect, it } from 'vitest';
 import { partNaming } from './part-names.js';
 
-// A small deterministic generator: the same cases on every run.
-function generator(seed: number) {
-  let x = seed;
-  return (n: number) => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return x % n;
-  };
+// The same cases on every run: the project's seeded generator, as a pick below `n`.
+function generator(seed: number): (n: number) => number {
+  const random = seededRandom(seed);
+  return (n) => Math.floor(random() * n);
 }
 
 describe('partNaming skips the parse of headers that cannot name a file', () => {

@@ -399,13 +399,8 @@ export class Spool {
   private async readAt(offset: number): Promise<Buffer> {
     if (!this.file && offset >= this.memoryLength)
       this.fail('closed', 'message bytes read after they were dropped');
-    if (offset < this.memoryLength) {
-      let base = 0;
-      for (const part of this.memory) {
-        if (offset < base + part.length) return part.subarray(offset - base);
-        base += part.length;
-      }
-    }
+    const held = this.heldAt(offset);
+    if (held) return held;
     try {
       return await (this.file as SpillFile).read(offset - this.memoryLength);
     } catch (error) {

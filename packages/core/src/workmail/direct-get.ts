@@ -92,10 +92,10 @@ function direct(client: WorkMailMessageFlowClient): Promise<Direct | undefined> 
 
 /**
  * GetRawMessageContent as one signed GET (the client's own endpoint, region and credentials, signed as its
- * SDK signer signs, see signedHeaders) over a keep-alive connection, without the SDK's middleware stack, which costs more CPU
- * than the rest of a small message's policy. Answers the body of a 200, or undefined for any other
- * answer or a failure to connect: the caller then makes the call through `send()`, whose retries and
- * errors are the SDK's. An abort is thrown as it is.
+ * SDK signer signs, see signedHeaders) over a keep-alive connection, without the SDK's middleware stack,
+ * which costs more CPU than the rest of a small message's policy. Answers the body of a 200, or undefined
+ * for any other answer or a failure to connect: the caller then makes the call through `send()`, whose
+ * retries and errors are the SDK's. An abort is thrown as it is.
  */
 export async function directGet(
   client: WorkMailMessageFlowClient,

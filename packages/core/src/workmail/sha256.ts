@@ -54,8 +54,8 @@ export class Sha256 implements Checksum {
   }
 }
 
-// crypto.hash (Node >= 20.12) hashes without creating a hash object.
-const sha256: (data: Buffer) => Buffer =
+// crypto.hash (Node >= 20.12) hashes without creating a hash object. Also signs the direct GET (sign-get.ts).
+export const sha256: (data: Buffer | string) => Buffer =
   typeof oneShotHash === 'function'
     ? (data) => oneShotHash('sha256', data, 'buffer')
     : (data) => createHash('sha256').update(data).digest();

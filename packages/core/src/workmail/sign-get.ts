@@ -1,5 +1,6 @@
-import { createHash, createHmac, hash as oneShotHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { sha256 } from './sha256.js';
 
 /** One GET to sign: a path of plain segments (see {@link isPlainSignedPath}), no query, no body. */
 export interface SignedGet {
@@ -27,8 +28,8 @@ let signingKey: { secret: string; day: string; region: string; service: string; 
 
 /**
  * The SigV4 headers of one GET (host, x-amz-date, x-amz-content-sha256, the session token when there is
- * one, authorization): the
- * request the WorkMail message flow read sends, signed without the SDK signer's general request handling.
+ * one, authorization): the request the WorkMail message flow read sends, signed without the SDK signer's
+ * general request handling.
  * The caller uses it only once it gave the SDK signer's very headers for the same request (direct-get.ts).
  */
 export function signGet(get: SignedGet): Record<string, string> {
@@ -49,7 +50,7 @@ export function signGet(get: SignedGet): Record<string, string> {
     signedHeaders += ';x-amz-security-token';
   }
   const canonicalRequest = `GET\n${get.path}\n\n${canonicalHeaders}\n${signedHeaders}\n${EMPTY_PAYLOAD_HASH}`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256(canonicalRequest).toString('hex')}`;
   const signature = createHmac('sha256', keyFor(secretAccessKey, shortDate, get))
     .update(stringToSign)
     .digest('hex');
@@ -65,9 +66,3 @@ function keyFor(secret: string, day: string, { region, service }: SignedGet): Bu
   signingKey = { secret, day, region, service, key };
   return key;
 }
-
-// crypto.hash (Node >= 20.12) hashes without creating a hash object.
-const sha256Hex: (text: string) => string =
-  typeof oneShotHash === 'function'
-    ? (text) => oneShotHash('sha256', text, 'hex')
-    : (text) => createHash('sha256').update(text).digest('hex');

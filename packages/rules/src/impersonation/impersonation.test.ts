@@ -1,4 +1,5 @@
 import { ConfigError, rule, when } from '@wmflow/core';
+import { seededRandom } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { impersonatesProtectedName, skeletonName } from './index.js';
@@ -62,11 +63,8 @@ describe('skeletonName: ASCII names take the short way to the same words', () =>
   it('gives an ASCII name the words it gets beside a word of another script (the character-by-character way)', () => {
     // Every ASCII character a display name can hold, look-alike digits and symbols among them.
     const alphabet = 'JaneDoeSMITHdan brown0135@$.,;<>"\'()[]-_!?&+*/\\|~`^#%=:\t';
-    let x = 11;
-    const next = (n: number) => {
-      x = (x * 1103515245 + 12345) % 2 ** 31;
-      return x % n;
-    };
+    const random = seededRandom(11);
+    const next = (n: number) => Math.floor(random() * n);
     for (let i = 0; i < 3000; i++) {
       let name = '';
       for (let j = 1 + next(30); j > 0; j--) name += alphabet[next(alphabet.length)];
