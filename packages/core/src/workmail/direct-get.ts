@@ -56,6 +56,8 @@ const resolved = new WeakMap<WorkMailMessageFlowClient, Promise<Direct | undefin
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 // Paths the signature covers as written (SigV4 would encode anything else, twice for this service).
 const PLAIN_PATH = /^[A-Za-z0-9._~/-]*$/;
+// A message id sent as written: one path segment, not `.` or `..` (which a server could resolve away).
+const PLAIN_ID = /^(?!\.{1,2}$)[A-Za-z0-9._~-]+$/;
 
 function direct(client: WorkMailMessageFlowClient): Promise<Direct | undefined> {
   let d = resolved.get(client);
@@ -105,7 +107,7 @@ export async function directGet(
   let response: IncomingMessage;
   try {
     const d = await direct(client);
-    if (!d || !PLAIN_PATH.test(messageId)) return undefined;
+    if (!d || !PLAIN_ID.test(messageId)) return undefined;
     const base = d.url.pathname.endsWith('/') ? d.url.pathname.slice(0, -1) : d.url.pathname;
     const path = `${base}/messages/${messageId}`;
     const headers = await signedHeaders(d, path);

@@ -82,6 +82,29 @@ describe('GetRawMessageContent without the SDK middleware (wmflow-own client)', 
     expect(statuses('no-such-message')).toEqual([404, 404]);
   });
 
+  it('sends an id that is not one path segment only through send(), encoded: never a path a server could resolve to another message', async () => {
+    const own = defaultClients().messageFlow;
+    const calls = counted(own);
+    const id = stack.flow.load(mail(4));
+    const paths: string[] = [];
+    const record = (m: unknown) => paths.push(String((m as { request: { path: string } }).request.path));
+    diagnostics.subscribe('http.client.request.start', record);
+    try {
+      for (const crafted of [`x/../${id}`, `../messages/${id}`, `${id}/.`]) {
+        const message = new LazyMessage(workmailSource(own, crafted));
+        await expect(message.headers()).rejects.toThrow(); // the API refuses the id
+        await message.close();
+      }
+    } finally {
+      diagnostics.unsubscribe('http.client.request.start', record);
+    }
+    expect(calls.n).toBe(3);
+    expect(paths.length).toBeGreaterThanOrEqual(3);
+    // Every request named one segment after /messages/ (the SDK sends `/` as %2F).
+    for (const path of paths) expect(path).toMatch(/^\/messages\/[^/]+$/);
+    expect(statuses(id)).toEqual([]);
+  });
+
   it('does not fall back after an abort', async () => {
     const own = defaultClients().messageFlow;
     const id = stack.flow.load(mail(3));
