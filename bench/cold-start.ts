@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -27,7 +27,21 @@ export async function coldStarts(
   runs: number,
   buckets: { journal: string; updates: string },
 ) {
+  // The builds of this run, removed when it ends.
   const outdir = await mkdtemp(join(tmpdir(), 'wmflow-cold-'));
+  try {
+    return await coldStartsIn(outdir, stack, runs, buckets);
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}
+
+async function coldStartsIn(
+  outdir: string,
+  stack: LocalStack,
+  runs: number,
+  buckets: { journal: string; updates: string },
+) {
   const reports = await buildFunctions({ outdir });
   const baseline = join(outdir, 'baseline-eager.mjs');
   await build({

@@ -1,5 +1,5 @@
 // npm run bench [-- --check] [-- --runs N] [-- --only TEXT]: wmflow against a naive baseline in the same run, as ratios.
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,7 +34,12 @@ const names = [
     ]),
   ),
 ];
-const bundles = await bundleHandlers(names.map((h) => join(handlerDir, `${h}.ts`)));
+// The bundles and event files of this run, removed when it ends.
+const work = await mkdtemp(join(tmpdir(), 'wmflow-bench-'));
+const bundles = await bundleHandlers(
+  names.map((h) => join(handlerDir, `${h}.ts`)),
+  work,
+);
 const stack = await startLocalStack({ buckets: [BUCKETS.updates, BUCKETS.journal] });
 const env = { ...stack.env, BENCH_UPDATES_BUCKET: BUCKETS.updates, BENCH_JOURNAL_BUCKET: BUCKETS.journal };
 
@@ -63,7 +68,7 @@ interface SingleSamples {
 // One run: a fresh process warms up on one message, then the measured (warm) invocation handles another,
 // as in a Lambda container past its cold start. Cold starts are measured on their own (cold-start.ts).
 async function runSingle(handler: string, message: Buffer, into: SingleSamples, attachment?: Buffer) {
-  const file = join(tmpdir(), `wmflow-bench-pair-${process.pid}.json`);
+  const file = join(work, 'pair.json');
   const pair = [event(stack.flow.load(message), undefined, 0), event(stack.flow.load(message), undefined, 1)];
   await writeFile(file, JSON.stringify(pair));
   const r = await runChild(bundles.get(handler) as string, { file }, env).catch((error: Error) => error);
@@ -151,7 +156,7 @@ async function mixedEvents(count: number): Promise<string> {
     )?.[1];
     return event(stack.flow.load(bytes), from ?? 'sender@partner.example', i);
   });
-  const file = join(tmpdir(), `wmflow-bench-events-${process.pid}.json`);
+  const file = join(work, 'events.json');
   await writeFile(file, JSON.stringify(events));
   return file;
 }
@@ -197,6 +202,7 @@ try {
   }
 } finally {
   await stack.stop();
+  await rm(work, { recursive: true, force: true });
 }
 cpuReference.endMs = await spin();
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,24 +23,31 @@ describe('engine boundaries', () => {
 
   it('flags a core file that imports an adapter, and a rule that takes an adapter name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wmflow-bounds-'));
-    mkdirSync(join(dir, 'flow'));
-    mkdirSync(join(dir, 'ses'));
-    mkdirSync(join(dir, 'workmail'));
-    writeFileSync(join(dir, 'flow/bad.ts'), "import { RESPONSE_LIMITS } from '../workmail/response.js';\n");
-    writeFileSync(join(dir, 'ses/bad.ts'), "export type { FlowEvent } from '../workmail/event.js';\n");
-    writeFileSync(join(dir, 'workmail/fine.ts'), "import type { Direction } from '../flow/direction.js';\n");
-    expect(coreViolations(dir, ENGINES, [])).toEqual([
-      'flow/bad.ts imports the workmail engine (../workmail/response.js)',
-      'ses/bad.ts imports the workmail engine (../workmail/event.js)',
-    ]);
-    writeFileSync(
-      join(dir, 'flow/rule.ts'),
-      "import { type Rule, flow as build } from '@wmflow/core';\nconst x = await import('@wmflow/local');\n",
-    );
-    expect(packageViolations(join(dir, 'flow'), new Set(['flow']), ENGINES).sort()).toEqual([
-      'rule.ts imports flow, which belongs to an engine adapter',
-      'rule.ts imports the emulators (@wmflow/local)',
-    ]);
+    try {
+      mkdirSync(join(dir, 'flow'));
+      mkdirSync(join(dir, 'ses'));
+      mkdirSync(join(dir, 'workmail'));
+      writeFileSync(join(dir, 'flow/bad.ts'), "import { RESPONSE_LIMITS } from '../workmail/response.js';\n");
+      writeFileSync(join(dir, 'ses/bad.ts'), "export type { FlowEvent } from '../workmail/event.js';\n");
+      writeFileSync(
+        join(dir, 'workmail/fine.ts'),
+        "import type { Direction } from '../flow/direction.js';\n",
+      );
+      expect(coreViolations(dir, ENGINES, [])).toEqual([
+        'flow/bad.ts imports the workmail engine (../workmail/response.js)',
+        'ses/bad.ts imports the workmail engine (../workmail/event.js)',
+      ]);
+      writeFileSync(
+        join(dir, 'flow/rule.ts'),
+        "import { type Rule, flow as build } from '@wmflow/core';\nconst x = await import('@wmflow/local');\n",
+      );
+      expect(packageViolations(join(dir, 'flow'), new Set(['flow']), ENGINES).sort()).toEqual([
+        'rule.ts imports flow, which belongs to an engine adapter',
+        'rule.ts imports the emulators (@wmflow/local)',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads names, type-only names and renames', () => {
