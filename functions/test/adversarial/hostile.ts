@@ -6,11 +6,12 @@
 import type { HostileCase } from './hostile-build.js';
 import { limitCases } from './hostile-limits.js';
 import { stripEvasionCases } from './hostile-strip.js';
+import { tnefCases } from './hostile-tnef.js';
 import { unseenPartCases } from './hostile-unseen.js';
 
 export type { HostileCase, StripOutcome } from './hostile-build.js';
 
 /** Every hostile case of the threat model's attachment section. */
 export function hostileCases(): HostileCase[] {
-  return [...limitCases(), ...unseenPartCases(), ...stripEvasionCases()];
+  return [...limitCases(), ...unseenPartCases(), ...tnefCases(), ...stripEvasionCases()];
 }

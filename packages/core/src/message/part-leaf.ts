@@ -4,6 +4,7 @@ import type { SplitNode } from '../edit/part-info.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
+import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
 
 /** Walks an attached message's decoded bytes as they arrive. */
 export type NestedWalk = (inner: PassThrough) => Promise<void>;
@@ -26,6 +27,10 @@ export interface Leaf {
   bodies?: BodyCollector;
   /** For body text and HTML: the decoded bytes, kept for the bodies (read once for all rules). */
   body?: { kind: 'text' | 'html'; chunks: Buffer[] };
+  /** Reads the content as a TNEF stream (winmail.dat) until its first bytes show it is not one. */
+  tnef?: TnefReader;
+  /** No content byte seen yet: the first one tells whether the content may be TNEF. */
+  fresh?: boolean;
 }
 
 // Files a client decodes out of plain text and offers as attachments: `begin 644 name` (uuencode,
@@ -53,6 +58,7 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
 export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollector): Leaf {
   const leaf: Leaf = { node, part, onData: (chunk) => takeDecoded(leaf, chunk), head: [], headSize: 0 };
   if (part.contentType === 'text/plain') leaf.carry = '';
+  leaf.fresh = true;
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
   if (kind) leaf.body = { kind, chunks: [] };
@@ -64,6 +70,12 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
   leaf.part.size += chunk.length;
   leaf.body?.chunks.push(chunk);
   if (leaf.carry !== undefined) scanText(leaf, chunk, false);
+  if (leaf.fresh && chunk.length > 0) {
+    leaf.fresh = false;
+    // Any type and any name: clients unpack TNEF by type (Outlook) or by name (winmail.dat), the bytes decide here.
+    if (chunk[0] === TNEF_FIRST_BYTE) leaf.tnef = new TnefReader();
+  }
+  if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
   if (leaf.headSize < SNIFF_BYTES) {
     leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
     leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
@@ -124,13 +136,16 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
     leaf.bodies?.failures.push(`part ${leaf.part.id}: ${reason}`);
     leaf.body = undefined;
   }
-  closeLeaf(leaf);
+  closeLeaf(leaf, findings);
   leaf.inner?.end();
   await leaf.innerDone;
 }
 
-/** The part's content is all there: its body text goes to the bodies, its last line is scanned, its type sniffed. */
-export function closeLeaf(leaf: Leaf): void {
+/**
+ * The part's content is all there: its body text goes to the bodies, its last line is scanned, its type
+ * sniffed, and the files inside a TNEF stream join its names (a list not read whole is a finding).
+ */
+export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.body && leaf.bodies) {
     const { node } = leaf;
     leaf.bodies.pieces.push({
@@ -143,4 +158,18 @@ export function closeLeaf(leaf: Leaf): void {
   }
   if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
+  if (leaf.tnef) addTnefFiles(leaf.part, leaf.tnef, findings);
+}
+
+function addTnefFiles(part: MessagePart, reader: TnefReader, findings: StructureFinding[]): void {
+  const files = reader.end();
+  for (const name of files.names) if (!part.names.includes(name)) part.names.push(name);
+  if (files.sniffedTypes.length > 0) part.innerTypes = files.sniffedTypes;
+  if (files.problem) {
+    findings.push({
+      partId: part.id,
+      kind: 'malformed',
+      reason: `the files inside TNEF (winmail.dat) cannot all be read: ${files.problem}`,
+    });
+  }
 }

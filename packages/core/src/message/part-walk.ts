@@ -26,12 +26,17 @@ export interface MessagePart {
   id: string;
   /** Declared content type, lower-case (`text/plain` when none is declared). */
   contentType: string;
-  /** Every name and filename the part carries (all headers, all occurrences), decoded. */
+  /**
+   * Every name and filename the part carries (all headers, all occurrences), decoded, and the names of the
+   * files packed inside it that clients unpack and show (a TNEF `winmail.dat`'s attachments).
+   */
   names: string[];
   /** Declared disposition, lower-case. */
   disposition?: string;
   /** Type revealed by the content's first bytes, when recognisable. */
   sniffedType?: string;
+  /** Types the first bytes of files packed inside the part reveal (a TNEF `winmail.dat`'s attachments). */
+  innerTypes?: string[];
   /** Decoded size in bytes (0 for containers). */
   size: number;
   /** How many attached messages deep the part sits (0: the message itself). */

@@ -216,6 +216,8 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   const implied = a.names.length === 0 && !a.container ? TYPE_EXTENSIONS[declared] : undefined;
   if (implied && p.blocked.has(implied)) return `unnamed ${declared} (saved as .${implied})`;
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
+  const packed = a.innerTypes?.find((t) => EXECUTABLE_TYPES.has(t));
+  if (p.executables && packed) return `executable content inside (${packed})`;
   if (a.container || !fileLike(a)) return undefined;
   const last = exts.map((e) => e[0] ?? '');
   if (

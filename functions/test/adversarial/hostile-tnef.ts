@@ -1,0 +1,64 @@
+import { tnefStream } from '@wmflow/core/testing';
+import { base64, executable, type HostileCase, leaf, message, multipart, TEXT } from './hostile-build.js';
+
+/** A winmail.dat part (base64) holding `stream`, under the given content headers. */
+export function tnefPart(
+  stream: Buffer,
+  headers = ['Content-Type: application/ms-tnef; name="winmail.dat"'],
+): { part: string; payload: string } {
+  const body = base64(stream);
+  return {
+    part: leaf([...headers, 'Content-Disposition: attachment', 'Content-Transfer-Encoding: base64'], body),
+    payload: body.split('\r\n')[0] ?? body,
+  };
+}
+
+function tnefCase(
+  name: string,
+  stream: Buffer,
+  strip: HostileCase['strip'],
+  headers?: string[],
+): HostileCase {
+  const winmail = tnefPart(stream, headers);
+  return {
+    threat: 'unseen-parts',
+    name,
+    message: message(multipart('b', [TEXT, winmail.part])),
+    payload: winmail.payload,
+    strip,
+  };
+}
+
+/**
+ * Files inside TNEF (Outlook's rich-text `winmail.dat`), which Outlook and other clients unpack and offer
+ * as attachments: the part walk reads their names and first bytes; what it cannot read whole is refused.
+ */
+export function tnefCases(): HostileCase[] {
+  const whole = tnefStream([{ title: 'INVOICE.EXE', data: executable('tnef-cut') }]);
+  return [
+    tnefCase('winmail.dat holding an .exe (its title)', tnefStream([{ title: 'INVOICE.EXE' }]), 'removed'),
+    tnefCase(
+      'winmail.dat holding a .vbs by its long name only',
+      tnefStream([{ title: 'INVOIC~1.TXT', longName: 'invoice.txt.vbs', data: Buffer.from('MsgBox 1') }]),
+      'removed',
+    ),
+    tnefCase(
+      'winmail.dat holding a .pdf whose content is an executable',
+      tnefStream([{ title: 'REPORT.PDF', longName: 'report.pdf', data: executable('tnef-mz') }]),
+      'removed',
+    ),
+    tnefCase(
+      'an .exe inside a message attached inside winmail.dat',
+      tnefStream([{ message: [{ title: 'SETUP.EXE', data: executable('tnef-nested') }] }]),
+      'removed',
+    ),
+    tnefCase(
+      'TNEF bytes in an octet-stream named report.bin',
+      tnefStream([{ title: 'RUN.HTA' }]),
+      'removed',
+      ['Content-Type: application/octet-stream; name="report.bin"'],
+    ),
+    tnefCase('winmail.dat cut short inside an attribute', whole.subarray(0, whole.length - 20), 'bounce'),
+    tnefCase('winmail.dat holding an OLE object', tnefStream([{ title: 'DOC.DOC', method: 6 }]), 'bounce'),
+  ];
+}

@@ -1,0 +1,138 @@
+import { SNIFF_BYTES } from './sniff.js';
+
+/** What an attachment's MAPI property list (TNEF `attAttachment`) says about the file. */
+export interface TnefProperties {
+  names: string[];
+  /** The first bytes of the file when the list holds its content (`PidTagAttachDataBinary`). */
+  dataHead?: Buffer;
+  /** Types sniffed from the files of an attached message inside (read by `readNested`). */
+  nestedTypes: string[];
+  /** Why the list cannot be read whole, or holds what is not read (an attached message, an OLE object). */
+  problem?: string;
+}
+
+// Properties that name the file (long and short file names, extension, display name, paths).
+const NAME_IDS = new Set([0x3707, 0x3704, 0x3703, 0x3001, 0x370d, 0x3708]);
+const ATTACH_METHOD = 0x3705;
+const ATTACH_DATA = 0x3701;
+// PidTagAttachMethod 6: an OLE object, whose content is not read.
+const OLE_METHOD = 6;
+/** The first 4 bytes of every TNEF stream (MS-OXTNEF), little-endian. */
+export const TNEF_SIGNATURE = 0x223e9f78;
+// An object value starts with its interface id (16 bytes); an attached message's is followed by a TNEF stream.
+const IID_BYTES = 16;
+const PT_STRING8 = 0x001e;
+const PT_UNICODE = 0x001f;
+const PT_BINARY = 0x0102;
+const PT_OBJECT = 0x000d;
+const MULTIPLE = 0x1000;
+// Bytes of one value of each fixed-size type, as TNEF writes it (2-byte types padded to 4).
+const FIXED_BYTES = new Map([
+  [0x0001, 4], // PT_NULL
+  [0x0002, 4], // PT_SHORT
+  [0x0003, 4], // PT_LONG
+  [0x0004, 4], // PT_FLOAT
+  [0x0005, 8], // PT_DOUBLE
+  [0x0006, 8], // PT_CURRENCY
+  [0x0007, 8], // PT_APPTIME
+  [0x000a, 4], // PT_ERROR
+  [0x000b, 4], // PT_BOOLEAN
+  [0x0014, 8], // PT_I8
+  [0x0040, 8], // PT_SYSTIME
+  [0x0048, 16], // PT_CLSID
+]);
+const VARIABLE = new Set([PT_STRING8, PT_UNICODE, PT_BINARY, PT_OBJECT]);
+
+class Cut extends Error {}
+
+/**
+ * Reads a TNEF MAPI property list (MS-OXTNEF 2.1.3.5) for the file names, the attachment method and the
+ * first bytes of inline content; an attached message (an object holding a TNEF stream) is read by
+ * `readNested`, its files' names joining these. Linear in the list's length; every length is checked against
+ * what is left, so a list that claims more than it holds, a type it does not know, or an OLE object is a
+ * `problem`, never a wrong read.
+ *
+ * @example
+ * ```ts
+ * readTnefProperties(attachmentAttribute, (bytes) => new TnefReader(1).read(bytes));
+ * // { names: ['invoice.exe', '.exe'], nestedTypes: [] }
+ * ```
+ */
+export function readTnefProperties(
+  data: Buffer,
+  readNested: (stream: Buffer) => { names: string[]; sniffedTypes: string[]; problem?: string },
+): TnefProperties {
+  const names: string[] = [];
+  const nestedTypes: string[] = [];
+  let dataHead: Buffer | undefined;
+  let at = 0;
+  const take = (bytes: number): number => {
+    if (bytes < 0 || at + bytes > data.length) throw new Cut();
+    const from = at;
+    at += bytes;
+    return from;
+  };
+  const u32 = () => data.readUInt32LE(take(4));
+  try {
+    const count = u32();
+    for (let n = 0; n < count; n++) {
+      const type = data.readUInt16LE(take(2));
+      const id = data.readUInt16LE(take(2));
+      if (id >= 0x8000) {
+        take(16); // the named property's GUID
+        if (u32() === 0) take(4);
+        else take(padded(u32()));
+      }
+      const base = type & ~MULTIPLE;
+      const values = type & MULTIPLE || VARIABLE.has(base) ? u32() : 1;
+      for (let v = 0; v < values; v++) {
+        const fixed = FIXED_BYTES.get(base);
+        if (fixed !== undefined) {
+          const from = take(fixed);
+          if (id === ATTACH_METHOD && base === 0x0003 && data.readUInt32LE(from) === OLE_METHOD)
+            return { names, nestedTypes, problem: 'it holds an OLE object' };
+          continue;
+        }
+        if (!VARIABLE.has(base))
+          return { names, nestedTypes, problem: `a property of unknown type 0x${hex(type)}` };
+        const length = u32();
+        const from = take(padded(length));
+        const value = data.subarray(from, from + length);
+        if (base === PT_OBJECT) {
+          const stream = value.subarray(IID_BYTES);
+          if (stream.length < 4 || stream.readUInt32LE(0) !== TNEF_SIGNATURE)
+            return { names, nestedTypes, problem: 'it holds an object that is not an attached message' };
+          const nested = readNested(stream);
+          names.push(...nested.names);
+          nestedTypes.push(...nested.sniffedTypes);
+          if (nested.problem)
+            return { names, nestedTypes, problem: `an attached message: ${nested.problem}` };
+          continue;
+        }
+        if (NAME_IDS.has(id) && base === PT_STRING8) names.push(trimNul(value.toString('latin1')));
+        if (NAME_IDS.has(id) && base === PT_UNICODE) names.push(trimNul(value.toString('utf16le')));
+        if (id === ATTACH_DATA && base === PT_BINARY) dataHead ??= value.subarray(0, SNIFF_BYTES);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Cut) && !(error instanceof RangeError)) throw error;
+    return { names, nestedTypes, problem: 'an attachment property list ends before its properties do' };
+  }
+  return {
+    names: names.filter((name) => name.trim() !== ''),
+    nestedTypes,
+    ...(dataHead ? { dataHead } : {}),
+  };
+}
+
+function padded(length: number): number {
+  return length + ((4 - (length % 4)) % 4);
+}
+
+function trimNul(value: string): string {
+  return value.replace(/\0+$/, '');
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(4, '0');
+}

@@ -1,0 +1,103 @@
+import { seededRandom } from '@wmflow/local';
+import { describe, expect, it } from 'vitest';
+import { type TnefFile, tnefStream } from '../testing/tnef.js';
+import { MAX_TNEF_DEPTH, MAX_TNEF_FILES, TnefReader } from './tnef.js';
+
+const MZ = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
+
+function read(stream: Buffer, piece = stream.length) {
+  const reader = new TnefReader();
+  for (let at = 0; at < stream.length; at += piece) {
+    if (!reader.push(stream.subarray(at, at + piece))) return undefined;
+  }
+  return reader.end();
+}
+
+describe('the files inside a TNEF stream (winmail.dat)', () => {
+  it('names each file by its title, long name and extension, and sniffs its content', () => {
+    const stream = tnefStream([
+      { title: 'KITTEN~1.JPG', longName: 'kitten playing.jpg', extension: '.jpg', data: JPEG },
+      { title: 'INVOIC~1.PDF', longName: 'Invoice 2026.pdf.exe', extension: '.exe', data: MZ },
+    ]);
+    expect(read(stream)).toEqual({
+      names: ['KITTEN~1.JPG', 'kitten playing.jpg', '.jpg', 'INVOIC~1.PDF', 'Invoice 2026.pdf.exe', '.exe'],
+      sniffedTypes: ['image/jpeg', 'application/x-msdownload'],
+    });
+  });
+
+  it('reads the same whatever the pieces the bytes arrive in', () => {
+    const stream = tnefStream([
+      { title: 'A.TXT', data: Buffer.from('plain text') },
+      { longName: 'run.vbs', data: Buffer.from('MsgBox 1') },
+      { message: [{ title: 'INNER.EXE', data: MZ }] },
+    ]);
+    const whole = read(stream);
+    expect(whole?.names).toEqual(['A.TXT', 'run.vbs', 'INNER.EXE']);
+    for (const piece of [1, 2, 3, 7, 64]) expect(read(stream, piece)).toEqual(whole);
+  });
+
+  it('reads the files of attached messages inside, to a depth', () => {
+    const inner = { message: [{ title: 'DEEP.EXE', data: MZ }] };
+    expect(read(tnefStream([inner]))).toEqual({
+      names: ['DEEP.EXE'],
+      sniffedTypes: ['application/x-msdownload'],
+    });
+    let nested: TnefFile = { message: [{ title: 'DEEP.EXE' }] };
+    for (let d = 0; d < MAX_TNEF_DEPTH; d++) nested = { message: [nested] };
+    expect(read(tnefStream([nested]))?.problem).toMatch(/nest deeper than 8/);
+  });
+
+  it('is not read when the bytes do not start as TNEF', () => {
+    expect(read(Buffer.from('PK\x03\x04 a zip file', 'latin1'))).toBeUndefined();
+    expect(read(MZ)).toBeUndefined();
+    // Fewer bytes than a signature: nothing inside, no problem.
+    expect(read(Buffer.from([0x78, 0x9f]))).toEqual({ names: [], sniffedTypes: [] });
+    expect(new TnefReader().end()).toEqual({ names: [], sniffedTypes: [] });
+  });
+
+  it('is a problem when it cannot be read whole: cut short, too large, too many files, an OLE object', () => {
+    const stream = tnefStream([{ title: 'A.EXE', data: MZ }]);
+    for (const cut of [7, 20, stream.length - 1]) {
+      expect(read(stream.subarray(0, cut))?.problem).toMatch(/ends inside an attribute/);
+    }
+    const huge = Buffer.from(tnefStream([{ title: 'A.EXE' }]));
+    // The title's length field claims more than 8 MiB.
+    const title = huge.indexOf(Buffer.from('A.EXE'));
+    huge.writeUInt32LE(9 * 1024 * 1024, title - 4);
+    expect(read(huge)?.problem).toMatch(/attribute of 9437184 bytes is over 8388608/);
+    const many = tnefStream(Array.from({ length: MAX_TNEF_FILES + 1 }, () => ({ title: 'X.TXT' })));
+    expect(read(many)?.problem).toMatch(/more than 1000 files/);
+    expect(read(tnefStream([{ title: 'DOC.DOC', method: 6 }]))?.problem).toMatch(/OLE object/);
+  });
+
+  it('is a problem when a property list claims more than it holds, or a type it does not know', () => {
+    const stream = Buffer.from(tnefStream([{ longName: 'a.exe' }]));
+    const name = stream.indexOf(Buffer.from('a.exe', 'utf16le'));
+    const claimed = Buffer.from(stream);
+    claimed.writeUInt32LE(0x7fffffff, name - 4); // the string's length
+    expect(read(claimed)?.problem).toMatch(/property list ends before/);
+    const unknown = Buffer.from(stream);
+    unknown.writeUInt16LE(0x0fff, name - 12); // the property's type
+    expect(read(unknown)?.problem).toMatch(/unknown type 0x0fff/);
+  });
+
+  it('never throws and always ends on any bytes after a TNEF signature (5,000 generated streams)', () => {
+    const random = seededRandom(15);
+    const valid = tnefStream([
+      { title: 'A.EXE', longName: 'a.exe', data: MZ },
+      { message: [{ title: 'B.VBS' }] },
+    ]);
+    for (let n = 0; n < 5000; n++) {
+      const bytes = Buffer.from(valid);
+      // Mutate a few bytes past the signature: lengths, types, counts, levels.
+      for (let k = 0; k < 1 + Math.floor(random() * 4); k++) {
+        bytes[4 + Math.floor(random() * (bytes.length - 4))] = Math.floor(random() * 256);
+      }
+      const cut = random() < 0.3 ? Math.floor(random() * bytes.length) : bytes.length;
+      const result = read(bytes.subarray(0, Math.max(cut, 4)), 1 + Math.floor(random() * 50));
+      expect(result).toBeDefined();
+      expect(Array.isArray(result?.names)).toBe(true);
+    }
+  });
+});

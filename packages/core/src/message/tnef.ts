@@ -1,0 +1,213 @@
+import { SNIFF_BYTES, sniffType } from './sniff.js';
+import { readTnefProperties, TNEF_SIGNATURE } from './tnef-properties.js';
+
+/** What a TNEF stream (winmail.dat) holds that a mail client unpacks and shows as attachments. */
+export interface TnefFiles {
+  /** Every name of every file inside (titles, transport and long file names, extensions), decoded. */
+  names: string[];
+  /** Types the files' first bytes reveal, when recognisable. */
+  sniffedTypes: string[];
+  /** Why the list cannot be trusted to be whole (cut short, too large, an object not read). */
+  problem?: string;
+}
+
+/** The first byte of every TNEF stream (its signature, little-endian): other content is not read as TNEF. */
+export const TNEF_FIRST_BYTE = 0x78;
+const ATTACHMENT_LEVEL = 0x02;
+const ATT_ATTACH_RENDDATA = 0x00069002;
+const ATT_ATTACH_TITLE = 0x00018010;
+const ATT_ATTACH_TRANSPORT_FILENAME = 0x00019001;
+const ATT_ATTACHMENT = 0x00069005;
+const ATT_ATTACH_DATA = 0x0006800f;
+const READ_WHOLE = new Set([ATT_ATTACH_TITLE, ATT_ATTACH_TRANSPORT_FILENAME, ATT_ATTACHMENT]);
+/** Largest attribute read whole (names, an attachment's property list); larger ones cannot be read. */
+export const MAX_TNEF_ATTRIBUTE_BYTES = 8 * 1024 * 1024;
+/** Most files a TNEF stream may hold before the list is not read further. */
+export const MAX_TNEF_FILES = 1000;
+/** Attached messages inside attached messages read, at most. */
+export const MAX_TNEF_DEPTH = 8;
+
+type Step = 'signature' | 'key' | 'header' | 'data' | 'checksum' | 'done';
+const FIELD_BYTES: Record<Step, number> = { signature: 4, key: 2, header: 9, data: 0, checksum: 2, done: 0 };
+
+interface InnerFile {
+  names: string[];
+  head: Buffer[];
+  headBytes: number;
+}
+
+/**
+ * Reads a TNEF stream (MS-OXTNEF: `application/ms-tnef`, `winmail.dat`) as its bytes arrive, for the names
+ * and first bytes of the files inside it, which Outlook and other clients unpack and offer as attachments.
+ * Attributes are framed by their lengths and read in one pass: names and property lists are kept (up to
+ * {@link MAX_TNEF_ATTRIBUTE_BYTES} each), file contents only for their first bytes. A stream that ends
+ * inside an attribute, an attribute too large to read, too many files, or an attached message or OLE
+ * object inside (not read) leaves a `problem`: the list is then not known to be whole.
+ *
+ * @example
+ * ```ts
+ * const reader = new TnefReader();
+ * if (reader.push(decodedPartBytes)) console.log(reader.end()); // { names: ['invoice.exe'], sniffedTypes: [...] }
+ * ```
+ */
+export class TnefReader {
+  private step: Step = 'signature';
+  private field: Buffer[] = [];
+  private fieldBytes = 0;
+  private level = 0;
+  private id = 0;
+  private left = 0;
+  private whole?: Buffer[];
+  private current?: InnerFile;
+  private readonly files: InnerFile[] = [];
+  private problem?: string;
+  private readonly nestedTypes: string[] = [];
+
+  /** @param depth How many attached messages deep this stream sits (0: the part itself). */
+  constructor(private readonly depth = 0) {}
+
+  /** A whole stream at once: its files. */
+  read(stream: Buffer): TnefFiles {
+    if (!this.push(stream)) return { names: [], sniffedTypes: [], problem: 'it is not a TNEF stream' };
+    return this.end();
+  }
+
+  /** Takes the next bytes; false when the stream does not start as TNEF does (nothing more to read). */
+  push(chunk: Buffer): boolean {
+    let at = 0;
+    while (at < chunk.length && this.step !== 'done') {
+      if (this.step === 'data') {
+        at = this.takeData(chunk, at);
+        continue;
+      }
+      const need = FIELD_BYTES[this.step] - this.fieldBytes;
+      const piece = chunk.subarray(at, at + need);
+      this.field.push(piece);
+      this.fieldBytes += piece.length;
+      at += piece.length;
+      if (this.fieldBytes < FIELD_BYTES[this.step]) break;
+      const field = this.field.length === 1 ? (this.field[0] as Buffer) : Buffer.concat(this.field);
+      this.field = [];
+      this.fieldBytes = 0;
+      if (!this.endField(field)) return false;
+    }
+    return true;
+  }
+
+  /** The files read; a stream that stopped inside an attribute has a `problem`. */
+  end(): TnefFiles {
+    // Fewer bytes than a signature: not TNEF.
+    if (this.step === 'signature') return { names: [], sniffedTypes: [] };
+    if (this.step !== 'header' && this.step !== 'done') {
+      this.problem ??= 'it ends inside an attribute';
+    } else if (this.step === 'header' && this.fieldBytes > 0) {
+      this.problem ??= 'it ends inside an attribute header';
+    }
+    const names: string[] = [];
+    const sniffedTypes: string[] = [...new Set(this.nestedTypes)];
+    for (const file of this.files) {
+      for (const name of file.names) if (!names.includes(name)) names.push(name);
+      const type = file.headBytes > 0 ? sniffType(Buffer.concat(file.head)) : undefined;
+      if (type && !sniffedTypes.includes(type)) sniffedTypes.push(type);
+    }
+    return { names, sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
+  }
+
+  private endField(field: Buffer): boolean {
+    switch (this.step) {
+      case 'signature':
+        if (field.readUInt32LE(0) !== TNEF_SIGNATURE) return false;
+        this.step = 'key';
+        return true;
+      case 'key':
+        this.step = 'header';
+        return true;
+      case 'header':
+        this.level = field.readUInt8(0);
+        this.id = field.readUInt32LE(1);
+        this.left = field.readUInt32LE(5);
+        this.startAttribute();
+        return true;
+      default:
+        this.step = 'header'; // the checksum: not checked, a lenient client does not either
+        return true;
+    }
+  }
+
+  private startAttribute(): void {
+    this.step = this.left === 0 ? 'checksum' : 'data';
+    this.whole = undefined;
+    if (this.level !== ATTACHMENT_LEVEL) return;
+    if (this.id === ATT_ATTACH_RENDDATA || !this.current) {
+      if (this.files.length >= MAX_TNEF_FILES) {
+        this.stop(`it holds more than ${MAX_TNEF_FILES} files`);
+        return;
+      }
+      this.current = { names: [], head: [], headBytes: 0 };
+      this.files.push(this.current);
+    }
+    if (READ_WHOLE.has(this.id)) {
+      if (this.left > MAX_TNEF_ATTRIBUTE_BYTES) {
+        this.stop(`an attribute of ${this.left} bytes is over ${MAX_TNEF_ATTRIBUTE_BYTES}`);
+        return;
+      }
+      this.whole = [];
+    }
+    if (this.left === 0) this.endAttribute(Buffer.alloc(0));
+  }
+
+  private takeData(chunk: Buffer, at: number): number {
+    const piece = chunk.subarray(at, at + this.left);
+    this.left -= piece.length;
+    this.whole?.push(piece);
+    const file = this.current;
+    if (
+      this.level === ATTACHMENT_LEVEL &&
+      this.id === ATT_ATTACH_DATA &&
+      file &&
+      file.headBytes < SNIFF_BYTES
+    ) {
+      const head = piece.subarray(0, SNIFF_BYTES - file.headBytes);
+      file.head.push(head);
+      file.headBytes += head.length;
+    }
+    if (this.left === 0) {
+      this.step = 'checksum';
+      if (this.whole) this.endAttribute(Buffer.concat(this.whole));
+    }
+    return at + piece.length;
+  }
+
+  private endAttribute(data: Buffer): void {
+    const file = this.current as InnerFile;
+    this.whole = undefined;
+    if (this.id === ATT_ATTACH_TITLE || this.id === ATT_ATTACH_TRANSPORT_FILENAME) {
+      addName(file.names, data.toString('latin1'));
+      return;
+    }
+    if (this.id !== ATT_ATTACHMENT) return;
+    const properties = readTnefProperties(data, (stream) =>
+      this.depth >= MAX_TNEF_DEPTH
+        ? { names: [], sniffedTypes: [], problem: `attached messages nest deeper than ${MAX_TNEF_DEPTH}` }
+        : new TnefReader(this.depth + 1).read(stream),
+    );
+    for (const name of properties.names) addName(file.names, name);
+    this.nestedTypes.push(...properties.nestedTypes);
+    if (properties.dataHead && file.headBytes === 0) {
+      file.head.push(properties.dataHead);
+      file.headBytes = properties.dataHead.length;
+    }
+    if (properties.problem) this.stop(properties.problem);
+  }
+
+  private stop(problem: string): void {
+    this.problem ??= problem;
+    this.step = 'done';
+  }
+}
+
+// A name as a client reads it: up to its terminating NULs (a NUL inside stays, for the name variants).
+function addName(names: string[], raw: string): void {
+  const name = raw.replace(/\0+$/, '');
+  if (name.trim() !== '' && !names.includes(name)) names.push(name);
+}
