@@ -26,6 +26,15 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     });
   });
 
+  it('reads a file attribute whatever level it claims (message level, unknown levels)', () => {
+    const stream = Buffer.from(tnefStream([{ title: 'INVOICE.EXE' }]));
+    const title = stream.indexOf(Buffer.from('INVOICE.EXE'));
+    for (const level of [0x01, 0x00, 0x7f]) {
+      stream[title - 9] = level;
+      expect(read(stream)?.names).toEqual(['INVOICE.EXE']);
+    }
+  });
+
   it('reads the same whatever the pieces the bytes arrive in', () => {
     const stream = tnefStream([
       { title: 'A.TXT', data: Buffer.from('plain text') },

@@ -13,13 +13,14 @@ export interface TnefFiles {
 
 /** The first byte of every TNEF stream (its signature, little-endian): other content is not read as TNEF. */
 export const TNEF_FIRST_BYTE = 0x78;
-const ATTACHMENT_LEVEL = 0x02;
 const ATT_ATTACH_RENDDATA = 0x00069002;
 const ATT_ATTACH_TITLE = 0x00018010;
 const ATT_ATTACH_TRANSPORT_FILENAME = 0x00019001;
 const ATT_ATTACHMENT = 0x00069005;
 const ATT_ATTACH_DATA = 0x0006800f;
 const READ_WHOLE = new Set([ATT_ATTACH_TITLE, ATT_ATTACH_TRANSPORT_FILENAME, ATT_ATTACHMENT]);
+// Read by their ids whatever level they claim: a reader that goes by the id alone would show the file.
+const FILE_ATTRIBUTES = new Set([ATT_ATTACH_RENDDATA, ATT_ATTACH_DATA, ...READ_WHOLE]);
 /** Largest attribute read whole (names, an attachment's property list); larger ones cannot be read. */
 export const MAX_TNEF_ATTRIBUTE_BYTES = 8 * 1024 * 1024;
 /** Most files a TNEF stream may hold before the list is not read further. */
@@ -54,7 +55,6 @@ export class TnefReader {
   private step: Step = 'signature';
   private field: Buffer[] = [];
   private fieldBytes = 0;
-  private level = 0;
   private id = 0;
   private left = 0;
   private whole?: Buffer[];
@@ -123,7 +123,6 @@ export class TnefReader {
         this.step = 'header';
         return true;
       case 'header':
-        this.level = field.readUInt8(0);
         this.id = field.readUInt32LE(1);
         this.left = field.readUInt32LE(5);
         this.startAttribute();
@@ -137,7 +136,7 @@ export class TnefReader {
   private startAttribute(): void {
     this.step = this.left === 0 ? 'checksum' : 'data';
     this.whole = undefined;
-    if (this.level !== ATTACHMENT_LEVEL) return;
+    if (!FILE_ATTRIBUTES.has(this.id)) return;
     if (this.id === ATT_ATTACH_RENDDATA || !this.current) {
       if (this.files.length >= MAX_TNEF_FILES) {
         this.stop(`it holds more than ${MAX_TNEF_FILES} files`);
@@ -161,12 +160,7 @@ export class TnefReader {
     this.left -= piece.length;
     this.whole?.push(piece);
     const file = this.current;
-    if (
-      this.level === ATTACHMENT_LEVEL &&
-      this.id === ATT_ATTACH_DATA &&
-      file &&
-      file.headBytes < SNIFF_BYTES
-    ) {
+    if (this.id === ATT_ATTACH_DATA && file && file.headBytes < SNIFF_BYTES) {
       const head = piece.subarray(0, SNIFF_BYTES - file.headBytes);
       file.head.push(head);
       file.headBytes += head.length;
