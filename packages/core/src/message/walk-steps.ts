@@ -127,7 +127,12 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     const t = (n.contentType || '').toLowerCase();
     if (PROTECTED.has(t)) protectedBy ??= t;
   }
-  const contentType = (node.contentType || 'text/plain').toLowerCase();
+  const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
+  // In a multipart/digest a part without a Content-Type is an attached message (RFC 2046 5.1.5).
+  const contentType =
+    types.length === 0 && parent === 'multipart/digest'
+      ? 'message/rfc822'
+      : (node.contentType || 'text/plain').toLowerCase();
   if (PROTECTED.has(contentType) && !node.multipart) protectedBy ??= contentType;
   if (nesting > walk.limits.maxDepth) {
     walk.out.findings.push({
@@ -137,7 +142,6 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     });
   }
   const container = Boolean(node.multipart);
-  const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
   return {
     id,
     contentType,
