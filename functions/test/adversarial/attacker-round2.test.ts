@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit, mail, script } from './attacker-kit.js';
+import { attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { remaining } from './remaining.js';
 import { useLocalStack } from './stack.js';
 
@@ -14,15 +14,88 @@ const { inbound } = attackerKit(stack);
 const forwarded = (tag: string) =>
   `From: a@evil.example\r\nSubject: fw\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="i"\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nhi\r\n--i\r\nContent-Type: application/octet-stream; name="x.vbs"\r\n\r\n${script(tag)}\r\n--i--\r\n`;
 
+/** A DOS executable's first 64 bytes, base64. */
+const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]).toString('base64');
+const base64 = (s: string) => Buffer.from(s).toString('base64');
+
 /** name → [message, bytes that must never be delivered]. */
 const ATTACHMENTS: Record<string, [Buffer, string]> = {
   'a digest entry without Content-Type (an attached message by default)': [
     mail(['Content-Type: multipart/digest; boundary="b"'], `--b\r\n\r\n${forwarded('digest')}\r\n--b--\r\n`),
     'attacker-digest',
   ],
+  'a message/partial fragment (total=1) holding a message': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: message/partial; id="p1@evil.example"; number=1; total=1\r\n\r\n${forwarded('partial')}`,
+      ),
+    ),
+    'attacker-partial',
+  ],
+  'a message that is itself a message/partial fragment': [
+    mail(['Content-Type: message/partial; id="p2@evil.example"; number=1; total=1'], forwarded('partial2')),
+    'attacker-partial2',
+  ],
+  'an opaque S/MIME signed-data message (clients unwrap it)': [
+    mail(
+      [
+        'Content-Type: application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"',
+        'Content-Transfer-Encoding: base64',
+      ],
+      base64(forwarded('signed')),
+    ),
+    base64(forwarded('signed')).slice(0, 40),
+  ],
+  'an S/MIME enveloped-data message': [
+    mail(
+      [
+        'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"',
+        'Content-Transfer-Encoding: base64',
+      ],
+      Buffer.from('0\x80\x06\x09*\x86H\x86\xf7\r\x01\x07\x03', 'latin1').toString('base64'),
+    ),
+    'MIAGCSqGSIb3DQEHAw',
+  ],
+  'an inline S/MIME part without smime-type inside a multipart': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/x-pkcs7-mime\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64(forwarded('p7inline'))}`,
+      ),
+    ),
+    base64(forwarded('p7inline')).slice(0, 40),
+  ],
+  'an executable named .pdf in a quoted "base64" transfer encoding': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/pdf; name="x.pdf"\r\nContent-Transfer-Encoding: "base64"\r\n\r\n${MZ}`,
+      ),
+    ),
+    MZ.slice(0, 12),
+  ],
+  'an executable named .pdf in x-uuencode': [
+    mail(
+      [MIXED],
+      withPart(
+        'Content-Type: application/pdf; name="x.pdf"\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 x.pdf\r\n%35J0`,`\r\n`\r\nend\r\n',
+      ),
+    ),
+    '%35J0',
+  ],
 };
 
 describe('attacker round 2: blocked attachments through the guard at its defaults', () => {
+  it('a signed document attached as a file (contract.pdf.p7m) is not a finding', async () => {
+    const message = mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/pkcs7-mime; smime-type=signed-data; name="contract.pdf.p7m"\r\nContent-Disposition: attachment; filename="contract.pdf.p7m"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64('%PDF-1.4')}`,
+      ),
+    );
+    expect((await inbound(message)).verdict).toBe('DEFAULT');
+  });
   for (const [name, [message, payload]] of Object.entries(ATTACHMENTS)) {
     it(`${name}: bounced (ATTACHMENT_ACTION=bounce)`, async () => {
       expect((await inbound(message)).verdict).toBe('BOUNCE');
