@@ -75,6 +75,24 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     MZ.slice(0, 12),
   ],
+  'a calendar invitation carrying a binary ATTACH named .exe (Outlook shows it as a file)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nATTACH;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=invoice.exe:${MZ}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+      ),
+    ),
+    MZ.slice(0, 12),
+  ],
+  'an .ics file whose ATTACH name is folded into its parameters': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream; name="meet.ics"\r\nContent-Disposition: attachment; filename="meet.ics"\r\n\r\nBEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nATTACH;VALUE=BINARY;ENCODING=BASE64;FMTTYPE="text/plain";X-APPLE-FILE\r\n NAME="a.v\r\n bs":${base64(script('ics'))}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+      ),
+    ),
+    base64(script('ics')),
+  ],
   'an executable named .pdf in x-uuencode': [
     mail(
       [MIXED],

@@ -103,6 +103,6 @@ function take(current: HeldLeaf, decoded: Buffer | undefined): void {
 
 async function finish(current: HeldLeaf, walk: Walk): Promise<boolean> {
   take(current, current.decoder.end());
-  closeLeaf(current.leaf);
+  closeLeaf(current.leaf, walk.out.findings);
   return current.inner ? walkMessage(current.inner.chunks, walk, current.inner.place) : true;
 }

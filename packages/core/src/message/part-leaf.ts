@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
+import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
@@ -22,6 +23,8 @@ export interface Leaf {
   innerDone?: Promise<void>;
   /** For plain text: the line being read, to find files encoded in the text itself. */
   carry?: string;
+  /** For an iCalendar object: the scan for the files its ATTACH properties carry. */
+  calendar?: CalendarScan;
   /** Where the walk collects the bodies, when it does. */
   bodies?: BodyCollector;
   /** For body text and HTML: the decoded bytes, kept for the bodies (read once for all rules). */
@@ -53,6 +56,7 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
 export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollector): Leaf {
   const leaf: Leaf = { node, part, onData: (chunk) => takeDecoded(leaf, chunk), head: [], headSize: 0 };
   if (part.contentType === 'text/plain') leaf.carry = '';
+  if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
   if (kind) leaf.body = { kind, chunks: [] };
@@ -64,6 +68,7 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
   leaf.part.size += chunk.length;
   leaf.body?.chunks.push(chunk);
   if (leaf.carry !== undefined) scanText(leaf, chunk, false);
+  if (leaf.calendar) scanCalendar(leaf.calendar, chunk.toString('latin1'), false);
   if (leaf.headSize < SNIFF_BYTES) {
     leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
     leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
@@ -124,13 +129,13 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
     leaf.bodies?.failures.push(`part ${leaf.part.id}: ${reason}`);
     leaf.body = undefined;
   }
-  closeLeaf(leaf);
+  closeLeaf(leaf, findings);
   leaf.inner?.end();
   await leaf.innerDone;
 }
 
-/** The part's content is all there: its body text goes to the bodies, its last line is scanned, its type sniffed. */
-export function closeLeaf(leaf: Leaf): void {
+/** The part's content is all there: its body text goes to the bodies, its last line and calendar scanned, its type sniffed. */
+export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.body && leaf.bodies) {
     const { node } = leaf;
     leaf.bodies.pieces.push({
@@ -142,5 +147,11 @@ export function closeLeaf(leaf: Leaf): void {
     });
   }
   if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);
+  if (leaf.calendar) {
+    scanCalendar(leaf.calendar, '', true);
+    for (const name of leaf.calendar.names) if (!leaf.part.names.includes(name)) leaf.part.names.push(name);
+    const reason = leaf.calendar.problem;
+    if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
+  }
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
 }

@@ -61,6 +61,16 @@ async function parseHtml(html: string): Promise<string | undefined> {
   }
 }
 
+async function calendarNames(calendar: string): Promise<number> {
+  const raw = `From: a@partner.example\r\nSubject: x\r\nContent-Type: text/calendar\r\n\r\n${calendar}\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parts()).parts.length;
+  } finally {
+    await message.close();
+  }
+}
+
 const cases: [string, (n: number) => string, (input: string) => unknown, number][] = [
   ['htmlToText: nested <blockquote>', (n) => '<blockquote>'.repeat(n / 12), htmlToText, 40_000],
   ['htmlToText: stray <', (n) => '<'.repeat(n), htmlToText, 40_000],
@@ -124,6 +134,18 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     (n) => `Received: from x; ${'('.repeat(n)}`,
     (t) => messageDate(new MessageHeaders(headerBlock(t))),
     20_000,
+  ],
+  [
+    'parts(): calendar ATTACH properties with folded, quoted parameters',
+    (n) => 'ATTACH;X-FILENAME="a\r\n :b";X\r\n -Y=1:c\r\n'.repeat(n / 36),
+    calendarNames,
+    40_000,
+  ],
+  [
+    'parts(): one calendar ATTACH folded endlessly',
+    (n) => `ATTACH;X${'\r\n a'.repeat(n / 4)}`,
+    calendarNames,
+    40_000,
   ],
   ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 10_000],
 ];
