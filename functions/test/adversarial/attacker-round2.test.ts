@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
+import { attackerKit, encoded, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { remaining } from './remaining.js';
 import { useLocalStack } from './stack.js';
 
@@ -124,6 +124,26 @@ describe('attacker round 2: blocked attachments through the guard at its default
       expect(verdict).toBe('DEFAULT');
       expect(delivered.toString('latin1')).not.toContain(payload);
       expect(await remaining(delivered)).toEqual([]);
+    });
+  }
+});
+
+const IMPERSONATIONS: Record<string, string> = {
+  'Canadian syllabics': 'ᒍane ᗪoe',
+  'Coptic capitals': 'JⲀⲚⲈ DⲞⲈ',
+  'a Coptic small o': 'Jane Dⲟe',
+  'a Cyrillic Abkhasian che (looks like e)': 'Janҽ Doҽ',
+  'a Tifinagh o': 'Jane Dⵔe',
+};
+
+describe('attacker round 2: impersonation of a protected name through the guard at its defaults', () => {
+  for (const [name, shown] of Object.entries(IMPERSONATIONS)) {
+    it(`junks ${name}`, async () => {
+      const message = mail(
+        [`From: "${encoded(shown)}" <x@evil.example>`, 'Content-Type: text/plain'],
+        'Pay today.',
+      );
+      expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
     });
   }
 });

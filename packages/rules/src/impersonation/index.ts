@@ -90,13 +90,18 @@ const CONFUSABLES: Record<string, string> = {
 // Capitals whose small letters look like another Latin letter (Greek Ν is N but ν is v): mapped before
 // case folding.
 const CAPITALS: Record<string, string> = { Ν: 'n', Η: 'h', Υ: 'y', Μ: 'm', Ζ: 'z', Ϻ: 'm', Ꞵ: 'b' };
-// Letters drawn like capital Latin ones (Latin small capitals, Lisu, Cherokee, Armenian), keyed as
+// Letters drawn like Latin ones (Latin small capitals, Lisu, Cherokee, Armenian and more), keyed as
 // case folding leaves them (Cherokee capitals fold to their small forms).
 const LOOK_ALIKES: [string, string][] = [
   ['ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ', 'abcdefghijklmnoprstuvwyz'],
   ['ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ', 'abcdefghijklmnoprstuvwxyz'],
   ['ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᏒᏚᎢᏙᏔᏃ', 'abcdeghjklmprstvwz'],
   ['օսոհցզ', 'ounhgq'],
+  // Canadian syllabics, Coptic capitals, Cyrillic e and c variants, Tifinagh and runic letters.
+  ['ᗅᗷᑕᗞᗪᗴᖴᕼᒍᒪᑎᑭᖇᔕᑌᐯᗯ᙭ᘔ', 'abcddefhjlnprsuvwxz'],
+  ['ⲀⲂⲤⲈⲎⲒⲔⲘⲚⲞⲢⲦⲨⲬⲌ', 'abcehikmnoptyxz'],
+  ['ҽҿԑҫꙇ', 'eeeci'],
+  ['ⵔⵏᚱᛒᛁ', 'olrbl'],
 ];
 for (const [from, to] of LOOK_ALIKES) {
   [...from].forEach((ch, i) => {
