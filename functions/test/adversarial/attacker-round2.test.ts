@@ -8,7 +8,7 @@ import { useLocalStack } from './stack.js';
 // the prebuilt functions at their defaults over the local emulator and S3.
 
 const stack = useLocalStack();
-const { inbound } = attackerKit(stack);
+const { inbound, outbound } = attackerKit(stack);
 
 /** An attached message holding a .vbs, tagged. */
 const forwarded = (tag: string) =>
@@ -144,6 +144,49 @@ describe('attacker round 2: impersonation of a protected name through the guard 
         'Pay today.',
       );
       expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+});
+
+const CARD = '4111 1111 1111 1111';
+const FROM_BOB = 'From: Bob <bob@corp.example>';
+const CARDS: Record<string, Buffer> = {
+  'an SVG whose digit groups are separate <tspan> elements': mail(
+    [FROM_BOB, MIXED],
+    withPart(
+      `Content-Type: image/svg+xml; name="c.svg"\r\n\r\n<svg><text>${CARD.split(' ')
+        .map((g) => `<tspan>${g} </tspan>`)
+        .join('')}</text></svg>`,
+    ),
+  ),
+  'an XML file with a character reference for the first digit': mail(
+    [FROM_BOB, MIXED],
+    withPart(`Content-Type: application/xml; name="c.xml"\r\n\r\n<a>&#52;111 1111 1111 1111</a>`),
+  ),
+  'a text/enriched body with the groups in formatting commands': mail(
+    [FROM_BOB, 'Content-Type: text/enriched'],
+    '<bold>4111</bold><italic>1111</italic> 1111 1111',
+  ),
+  'an iCalendar DESCRIPTION with the groups on escaped line breaks': mail(
+    [FROM_BOB, 'Content-Type: text/calendar; method=REQUEST'],
+    'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDESCRIPTION:card 4111\\n1111\\n1111\\n1111\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+  ),
+  'a vCard 2.1 note in quoted-printable': mail(
+    [FROM_BOB, MIXED],
+    withPart(
+      'Content-Type: text/x-vcard; name="c.vcf"\r\n\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nNOTE;ENCODING=QUOTED-PRINTABLE:4111=201111=\r\n=201111=201111\r\nEND:VCARD\r\n',
+    ),
+  ),
+  'a message/partial fragment (not reassembled, so not known)': mail(
+    [FROM_BOB, 'Content-Type: message/partial; id="a@corp.example"; number=1; total=2'],
+    `Subject: part\r\nContent-Type: text/plain; charset=utf-16\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(`\ufeff${CARD}`, 'utf16le').toString('base64')}`,
+  ),
+};
+
+describe('attacker round 2: card numbers through outbound-policy at its defaults', () => {
+  for (const [name, message] of Object.entries(CARDS)) {
+    it(`bounces ${name}`, async () => {
+      expect(await outbound(message)).toBe('BOUNCE');
     });
   }
 });

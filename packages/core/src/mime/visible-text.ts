@@ -8,6 +8,7 @@ import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
+import { directoryValues } from './directory-text.js';
 import { type TextNode, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -179,6 +180,10 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     w.report.stopped = true;
     return;
   }
+  if (kind === 'fragment') {
+    w.report.unread.push(`${label(node)}: a fragment of a message is not reassembled`);
+    return;
+  }
   if (kind === 'message') {
     if (depth + 1 > w.bounds.maxDepth) {
       w.report.unread.push(`attached message nested deeper than ${w.bounds.maxDepth}`);
@@ -197,7 +202,11 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     : known
       ? charsets.decode(bom ? decoded.subarray(bom === 'utf-8' ? 3 : 2) : decoded, charset)
       : decoded.toString('utf-8');
-  emit(w, text, { kind: 'body', label: label(node), depth, ...(kind === 'html' ? { html: true } : {}) });
+  const place: TextPlace = { kind: 'body', label: label(node), depth };
+  emit(w, text, kind === 'html' ? { ...place, html: true } : place);
+  // Markup is also read as shown (tags dropped, references decoded), a directory object as decoded.
+  if (kind === 'markup') emit(w, text, { ...place, html: true });
+  if (kind === 'directory') emit(w, directoryValues(text), place);
 }
 
 function byteOrderMark(bytes: Buffer): string | undefined {

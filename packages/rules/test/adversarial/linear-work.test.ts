@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { htmlToText, LazyMessage, normalizeAddress, parseAuthenticationResults } from '@wmflow/core';
-import { MessageHeaders } from '@wmflow/core/mime';
+import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
 import { describe, expect, it } from 'vitest';
 import { extensionsOf } from '../../src/attachments/policy.js';
 import { normalizeText } from '../../src/content/normalize.js';
@@ -69,6 +69,16 @@ async function calendarNames(calendar: string): Promise<number> {
   } finally {
     await message.close();
   }
+}
+
+async function directoryText(vcard: string): Promise<number> {
+  const raw = `From: a@corp.example\r\nContent-Type: text/vcard\r\n\r\n${vcard}\r\n`;
+  let length = 0;
+  await readVisibleText(Buffer.from(raw), (text) => {
+    length += text.length;
+    return false;
+  });
+  return length;
 }
 
 const cases: [string, (n: number) => string, (input: string) => unknown, number][] = [
@@ -145,6 +155,12 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     'parts(): one calendar ATTACH folded endlessly',
     (n) => `ATTACH;X${'\r\n a'.repeat(n / 4)}`,
     calendarNames,
+    40_000,
+  ],
+  [
+    'readVisibleText: vCard of escapes, quoted-printable runs and soft breaks',
+    (n) => 'NOTE:=41=\r\n=42\\n\\\\\r\n '.repeat(n / 20),
+    directoryText,
     40_000,
   ],
   ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 10_000],
