@@ -1,3 +1,4 @@
+import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, encoded, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { remaining } from './remaining.js';
@@ -183,7 +184,62 @@ const CARDS: Record<string, Buffer> = {
   ),
 };
 
+const office = (type: string, name: string, zip: Buffer) =>
+  mail(
+    [FROM_BOB, MIXED],
+    withPart(
+      `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${zip.toString('base64')}`,
+    ),
+  );
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const runs = (text: string) =>
+  text
+    .split(' ')
+    .map((g) => `<w:r><w:t xml:space="preserve">${g} </w:t></w:r>`)
+    .join('');
+const OFFICE: Record<string, Buffer> = {
+  'a Word document, the number split over runs': office(
+    DOCX,
+    'c.docx',
+    zipFile([
+      { name: '[Content_Types].xml', data: '<Types/>' },
+      {
+        name: 'word/document.xml',
+        data: `<w:document><w:body><w:p>${runs(CARD)}</w:p></w:body></w:document>`,
+      },
+    ]),
+  ),
+  'an Excel workbook sent as octet-stream': office(
+    'application/octet-stream',
+    'cards.xlsx',
+    zipFile([{ name: 'xl/sharedStrings.xml', data: `<sst><si><t>${CARD}</t></si></sst>` }]),
+  ),
+  'an OpenDocument text': office(
+    'application/vnd.oasis.opendocument.text',
+    'c.odt',
+    zipFile([
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.text', method: 0 },
+      {
+        name: 'content.xml',
+        data: `<office:text><text:p>4111<text:s/>1111 1111 1111</text:p></office:text>`,
+      },
+    ]),
+  ),
+  'a Word document that cannot be read (not knowing is not allowing)': office(
+    DOCX,
+    'c.docx',
+    Buffer.from('PK\x03\x04 truncated', 'latin1'),
+  ),
+};
+Object.assign(CARDS, OFFICE);
+
 describe('attacker round 2: card numbers through outbound-policy at its defaults', () => {
+  it('an Office document without card numbers is sent', async () => {
+    const zip = zipFile([
+      { name: 'word/document.xml', data: `<w:p>${runs('Order 2026 11 30 total 1111')}</w:p>` },
+    ]);
+    expect(await outbound(office(DOCX, 'order.docx', zip))).toBe('DEFAULT');
+  });
   for (const [name, message] of Object.entries(CARDS)) {
     it(`bounces ${name}`, async () => {
       expect(await outbound(message)).toBe('BOUNCE');

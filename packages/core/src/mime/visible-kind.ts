@@ -1,4 +1,5 @@
 import type { Transform } from 'node:stream';
+import { isOfficeDocument } from './office-text.js';
 
 /** The mailsplit node fields the visible-text reader uses. */
 export interface TextNode {
@@ -33,9 +34,17 @@ const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
  * How a leaf part is read: as text, as HTML, as an attached message, as markup (XML, SVG, enriched text:
  * read both as written and as shown, tags dropped), as a directory object (iCalendar, vCard: as written
  * and with its escapes and quoted-printable values decoded), as a fragment it cannot read
- * (`message/partial`), or not at all (binary).
+ * (`message/partial`), as an Office Open XML or OpenDocument file (its XML parts), or not at all (binary).
  */
-export type VisibleKind = 'text' | 'html' | 'message' | 'markup' | 'directory' | 'fragment' | 'binary';
+export type VisibleKind =
+  | 'text'
+  | 'html'
+  | 'message'
+  | 'markup'
+  | 'directory'
+  | 'office'
+  | 'fragment'
+  | 'binary';
 
 const MARKUP_TYPES = new Set(['application/xml', 'text/xml', 'text/enriched', 'text/richtext']);
 const MARKUP_EXTENSIONS = new Set(['xml', 'svg']);
@@ -69,5 +78,6 @@ export function visibleKind(node: Pick<TextNode, 'contentType' | 'filename'>): V
   if (MARKUP_TYPES.has(type) || /\+xml$/.test(type) || MARKUP_EXTENSIONS.has(ext)) return 'markup';
   if (type.startsWith('text/') || TEXT_TYPES.has(type) || /\+(json|xml)$/.test(type)) return 'text';
   if (TEXT_EXTENSIONS.has(ext)) return 'text';
+  if (isOfficeDocument(type, ext)) return 'office';
   return 'binary';
 }

@@ -34,3 +34,4 @@ export { lambdaContext } from './lambda-context.js';
 export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';
 export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';
+export { type ZipEntry, zipFile } from './zip.js';
