@@ -25,6 +25,13 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     mail(['Content-Type: multipart/digest; boundary="b"'], `--b\r\n\r\n${forwarded('digest')}\r\n--b--\r\n`),
     'attacker-digest',
   ],
+  'a digest entry with an empty Content-Type': [
+    mail(
+      ['Content-Type: multipart/digest; boundary="b"'],
+      `--b\r\nContent-Type: \r\n\r\n${forwarded('digest2')}\r\n--b--\r\n`,
+    ),
+    'attacker-digest2',
+  ],
   'a message/partial fragment (total=1) holding a message': [
     mail(
       [MIXED],

@@ -129,9 +129,10 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     if (PROTECTED.has(t)) protectedBy ??= t;
   }
   const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
-  // In a multipart/digest a part without a Content-Type is an attached message (RFC 2046 5.1.5).
+  // In a multipart/digest a part without a Content-Type (or with an empty one) is an attached message
+  // (RFC 2046 5.1.5).
   const contentType =
-    types.length === 0 && parent === 'multipart/digest'
+    types.every((t) => t === '') && parent === 'multipart/digest'
       ? 'message/rfc822'
       : (node.contentType || 'text/plain').toLowerCase();
   if (PROTECTED.has(contentType) && !node.multipart) protectedBy ??= contentType;
