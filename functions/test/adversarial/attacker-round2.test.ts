@@ -142,6 +142,7 @@ const IMPERSONATIONS: Record<string, string> = {
   'a Coptic small o': 'Jane Dⲟe',
   'a Cyrillic Abkhasian che (looks like e)': 'Janҽ Doҽ',
   'a Tifinagh o': 'Jane Dⵔe',
+  'digits for letters (4 for a)': 'J4ne D0e',
 };
 
 describe('attacker round 2: impersonation of a protected name through the guard at its defaults', () => {
