@@ -186,6 +186,12 @@ const CARDS: Record<string, Buffer> = {
       'Content-Type: text/x-vcard; name="c.vcf"\r\n\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nNOTE;ENCODING=QUOTED-PRINTABLE:4111=201111=\r\n=201111=201111\r\nEND:VCARD\r\n',
     ),
   ),
+  'an RTF document with the groups in formatting groups and a hex escape': mail(
+    [FROM_BOB, MIXED],
+    withPart(
+      'Content-Type: application/rtf; name="c.rtf"\r\n\r\n{\\rtf1 card {\\b 4111}{\\i 1111}\\par \\\'31111 \\u49?111}',
+    ),
+  ),
   'a message/partial fragment (not reassembled, so not known)': mail(
     [FROM_BOB, 'Content-Type: message/partial; id="a@corp.example"; number=1; total=2'],
     `Subject: part\r\nContent-Type: text/plain; charset=utf-16\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(`\ufeff${CARD}`, 'utf16le').toString('base64')}`,

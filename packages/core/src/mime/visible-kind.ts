@@ -34,7 +34,7 @@ const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
  * How a leaf part is read: as text, as HTML, as an attached message, as markup (XML, SVG, enriched text:
  * read both as written and as shown, tags dropped), as a directory object (iCalendar, vCard: as written
  * and with its escapes and quoted-printable values decoded), as a fragment it cannot read
- * (`message/partial`), as an Office Open XML or OpenDocument file (its XML parts), or not at all (binary).
+ * (`message/partial`), as RTF (as written and as shown), as an Office Open XML or OpenDocument file (its XML parts), or not at all (binary).
  */
 export type VisibleKind =
   | 'text'
@@ -43,6 +43,7 @@ export type VisibleKind =
   | 'markup'
   | 'directory'
   | 'office'
+  | 'rtf'
   | 'fragment'
   | 'binary';
 
@@ -75,6 +76,7 @@ export function visibleKind(node: Pick<TextNode, 'contentType' | 'filename'>): V
   if (type === 'text/html' || type === 'application/xhtml+xml' || ext === 'html' || ext === 'htm')
     return 'html';
   if (DIRECTORY_TYPES.has(type) || DIRECTORY_EXTENSIONS.has(ext)) return 'directory';
+  if (type === 'application/rtf' || type === 'text/rtf' || ext === 'rtf') return 'rtf';
   if (MARKUP_TYPES.has(type) || /\+xml$/.test(type) || MARKUP_EXTENSIONS.has(ext)) return 'markup';
   if (type.startsWith('text/') || TEXT_TYPES.has(type) || /\+(json|xml)$/.test(type)) return 'text';
   if (TEXT_EXTENSIONS.has(ext)) return 'text';

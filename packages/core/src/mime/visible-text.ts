@@ -10,6 +10,7 @@ import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
 import { directoryValues } from './directory-text.js';
 import { officeXml } from './office-text.js';
+import { rtfText } from './rtf-text.js';
 import { type TextNode, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -212,6 +213,7 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
   // Markup is also read as shown (tags dropped, references decoded), a directory object as decoded.
   if (kind === 'markup') emit(w, text, { ...place, html: true });
   if (kind === 'directory') emit(w, directoryValues(text), place);
+  if (kind === 'rtf') emit(w, rtfText(text), place);
 }
 
 // An Office document's text is in its XML parts; one that cannot be read whole is reported unread.

@@ -71,8 +71,8 @@ async function calendarNames(calendar: string): Promise<number> {
   }
 }
 
-async function directoryText(vcard: string): Promise<number> {
-  const raw = `From: a@corp.example\r\nContent-Type: text/vcard\r\n\r\n${vcard}\r\n`;
+async function visibleLength(type: string, body: string): Promise<number> {
+  const raw = `From: a@corp.example\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
   let length = 0;
   await readVisibleText(Buffer.from(raw), (text) => {
     length += text.length;
@@ -160,7 +160,13 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
   [
     'readVisibleText: vCard of escapes, quoted-printable runs and soft breaks',
     (n) => 'NOTE:=41=\r\n=42\\n\\\\\r\n '.repeat(n / 20),
-    directoryText,
+    (t) => visibleLength('text/vcard', t),
+    40_000,
+  ],
+  [
+    'readVisibleText: RTF of control words, escapes and braces',
+    (n) => "{\\b1 \\'34\\u52?\\{x}\\".repeat(n / 20),
+    (t) => visibleLength('application/rtf', t),
     40_000,
   ],
   ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 10_000],
