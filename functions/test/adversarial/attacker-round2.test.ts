@@ -192,6 +192,10 @@ const CARDS: Record<string, Buffer> = {
       'Content-Type: application/rtf; name="c.rtf"\r\n\r\n{\\rtf1 card {\\b 4111}{\\i 1111}\\par \\\'31111 \\u49?111}',
     ),
   ),
+  'a number wrapped in a quoted reply': mail(
+    [FROM_BOB, 'Content-Type: text/plain'],
+    'See below.\r\n\r\n> > Please charge 4111 1111\r\n> > 1111 1111 today.\r\n',
+  ),
   'a message/partial fragment (not reassembled, so not known)': mail(
     [FROM_BOB, 'Content-Type: message/partial; id="a@corp.example"; number=1; total=2'],
     `Subject: part\r\nContent-Type: text/plain; charset=utf-16\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(`\ufeff${CARD}`, 'utf16le').toString('base64')}`,
