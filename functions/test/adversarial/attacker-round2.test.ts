@@ -227,6 +227,16 @@ const OFFICE: Record<string, Buffer> = {
       },
     ]),
   ),
+  'a Word document whose runs split the digit groups (a spelling mark)': office(
+    DOCX,
+    'split.docx',
+    zipFile([
+      {
+        name: 'word/document.xml',
+        data: '<w:p><w:r><w:t>Card 41</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:t>11 1111 11</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>11 1111</w:t></w:r></w:p>',
+      },
+    ]),
+  ),
   'an Excel workbook sent as octet-stream': office(
     'application/octet-stream',
     'cards.xlsx',
