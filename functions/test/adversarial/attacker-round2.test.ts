@@ -143,6 +143,10 @@ const IMPERSONATIONS: Record<string, string> = {
   'a Cyrillic Abkhasian che (looks like e)': 'Janҽ Doҽ',
   'a Tifinagh o': 'Jane Dⵔe',
   'digits for letters (4 for a)': 'J4ne D0e',
+  'negative squared letters': '🅹🅰🅽🅴 🅳🅾🅴',
+  'negative circled letters': '🅙🅐🅝🅔 🅓🅞🅔',
+  'squared letters (NFKC)': '🄹🄰🄽🄴 🄳🄾🄴',
+  'regional indicators not forming flags': '🇯 🇦 🇳 🇪  🇩 🇴 🇪',
 };
 
 describe('attacker round 2: impersonation of a protected name through the guard at its defaults', () => {

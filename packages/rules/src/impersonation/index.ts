@@ -107,6 +107,11 @@ const LOOK_ALIKES: [string, string][] = [
   ['ҽҿԑҫꙇ', 'eeeci'],
   ['ⵔⵏᚱᛒᛁ', 'olrbl'],
 ];
+// Letters in negative circles and squares and regional indicators (shown as boxed letters outside a flag
+// pair), which NFKC leaves alone: A to Z from their first code point.
+for (const first of [0x1f150, 0x1f170, 0x1f1e6]) {
+  for (let i = 0; i < 26; i++) CONFUSABLES[String.fromCodePoint(first + i)] = String.fromCharCode(0x61 + i);
+}
 for (const [from, to] of LOOK_ALIKES) {
   [...from].forEach((ch, i) => {
     CONFUSABLES[ch.toUpperCase().toLowerCase()] = to[i] as string;
