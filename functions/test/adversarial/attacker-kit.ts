@@ -1,8 +1,10 @@
 import { type FlowResponse, readResponse } from '@wmflow/core';
 import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '@wmflow/local';
+import { expect, it } from 'vitest';
 import { guard } from '../../guard/guard.js';
 import { outboundPolicy } from '../../outbound-policy/outbound-policy.js';
+import { remaining } from './remaining.js';
 
 // What the attacker suites share: hostile messages built on one template, replayed through the prebuilt
 // functions at their defaults over the local emulator and S3.
@@ -73,4 +75,32 @@ export function attackerKit(stack: () => LocalStack) {
     return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string)?.type;
   }
   return { inbound, outbound };
+}
+
+/** What {@link attackerKit} returns. */
+export type AttackerKit = ReturnType<typeof attackerKit>;
+
+/**
+ * Two tests per hostile message (name → [message, bytes never to be delivered]): bounced at the defaults,
+ * and with `ATTACHMENT_ACTION=strip` bounced or delivered without the payload and with nothing the
+ * default policy still finds.
+ *
+ * @example
+ * ```ts
+ * describe('attachments', () => attachmentTests(kit, { 'a .vbs': [message, 'MsgBox'] }));
+ * ```
+ */
+export function attachmentTests(kit: AttackerKit, cases: Record<string, [Buffer, string]>): void {
+  for (const [name, [message, payload]] of Object.entries(cases)) {
+    it(`${name}: bounced (ATTACHMENT_ACTION=bounce)`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+    it(`${name}: stripped or bounced (ATTACHMENT_ACTION=strip)`, async () => {
+      const { verdict, delivered } = await kit.inbound(message, { ATTACHMENT_ACTION: 'strip' });
+      if (verdict === 'BOUNCE') return;
+      expect(verdict).toBe('DEFAULT');
+      expect(delivered.toString('latin1')).not.toContain(payload);
+      expect(await remaining(delivered)).toEqual([]);
+    });
+  }
 }

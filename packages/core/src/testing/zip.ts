@@ -28,23 +28,16 @@ export function zipFile(entries: readonly ZipEntry[]): Buffer {
     const raw = Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data);
     const method = entry.method ?? 8;
     const data = method === 8 ? deflateRawSync(raw) : raw;
+    const fields = [entry.encrypted ? 1 : 0, method, data.length, raw.length, name.length] as const;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(entry.encrypted ? 1 : 0, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeFields(local, 6, ...fields);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(entry.encrypted ? 1 : 0, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeFields(central, 8, ...fields);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, data);
     centrals.push(central, name);
@@ -58,4 +51,21 @@ export function zipFile(entries: readonly ZipEntry[]): Buffer {
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+// The fields local and central headers share, in the same layout from `at` (flags, method, sizes, name length).
+function writeFields(
+  header: Buffer,
+  at: number,
+  flags: number,
+  method: number,
+  size: number,
+  raw: number,
+  name: number,
+) {
+  header.writeUInt16LE(flags, at);
+  header.writeUInt16LE(method, at + 2);
+  header.writeUInt32LE(size, at + 12);
+  header.writeUInt32LE(raw, at + 16);
+  header.writeUInt16LE(name, at + 20);
 }
