@@ -1,9 +1,5 @@
-import { type FlowResponse, readResponse } from '@wmflow/core';
-import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { guard } from '../../guard/guard.js';
-import { outboundPolicy } from '../../outbound-policy/outbound-policy.js';
-import { remaining } from './remaining.js';
+import { attachmentTests, attackerKit, encoded, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Bypasses found by an attacker's review (MIME edge cases, name spellings, homoglyphs, DLP evasions),
@@ -11,56 +7,10 @@ import { useLocalStack } from './stack.js';
 
 const stack = useLocalStack();
 const CRLF = '\r\n';
-const INBOX = ['bob@corp.example'];
-const OUTSIDE = ['x@outside.example'];
 const CARD = '4111 1111 1111 1111';
 
-function mail(head: readonly string[], body: string | Buffer): Buffer {
-  const top = [
-    'To: bob@corp.example',
-    'Subject: Invoice',
-    'Date: Sun, 29 Nov 2026 10:00:00 +0000',
-    'Message-ID: <attacker@evil.example>',
-    'MIME-Version: 1.0',
-    ...head,
-    '',
-    '',
-  ].join(CRLF);
-  return Buffer.concat([
-    Buffer.from(top, 'utf-8'),
-    Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf-8'),
-  ]);
-}
-
-/** A multipart/mixed body with a text part and `part`, boundary `b`. */
-function withPart(part: string, epilogue = ''): string {
-  return ['--b', 'Content-Type: text/plain', '', 'hello', '--b', part, '--b--', epilogue].join(CRLF);
-}
-const MIXED = 'Content-Type: multipart/mixed; boundary="b"';
-const script = (tag: string) => `MsgBox "wmflow-attacker-${tag}"`;
-const encoded = (s: string) => `=?utf-8?B?${Buffer.from(s).toString('base64')}?=`;
-
-async function inbound(message: Buffer, env: Record<string, string> = {}) {
-  const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: 'updates', ...env });
-  const messageId = stack().flow.load(message);
-  const event = makeFlowEvent({ messageId, mailFrom: 'x@evil.example', recipients: INBOX });
-  const response = (await handler(event, lambdaContext())) as FlowResponse;
-  const verdict = readResponse(response, INBOX, 'INBOUND').verdicts.get(INBOX[0] as string)?.type;
-  return { verdict, delivered: stack().flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0) };
-}
-
-async function outbound(message: Buffer) {
-  const handler = outboundPolicy({ ORGANIZATION_DOMAINS: 'corp.example' });
-  const messageId = stack().flow.load(message);
-  const event = makeFlowEvent({
-    messageId,
-    direction: 'OUTBOUND',
-    mailFrom: 'bob@corp.example',
-    recipients: OUTSIDE,
-  });
-  const response = (await handler(event, lambdaContext())) as FlowResponse;
-  return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string)?.type;
-}
+const kit = attackerKit(stack);
+const { inbound, outbound } = kit;
 
 /** name → [message, bytes that must never be delivered]. */
 const ATTACHMENTS: Record<string, [Buffer, string]> = {
@@ -312,18 +262,7 @@ describe('attacker: blocked attachments through the guard at its defaults', () =
     expect((await inbound(message)).verdict).toBe('DEFAULT');
   });
 
-  for (const [name, [message, payload]] of Object.entries(ATTACHMENTS)) {
-    it(`${name}: bounced (ATTACHMENT_ACTION=bounce)`, async () => {
-      expect((await inbound(message)).verdict).toBe('BOUNCE');
-    });
-    it(`${name}: stripped or bounced (ATTACHMENT_ACTION=strip)`, async () => {
-      const { verdict, delivered } = await inbound(message, { ATTACHMENT_ACTION: 'strip' });
-      if (verdict === 'BOUNCE') return;
-      expect(verdict).toBe('DEFAULT');
-      expect(delivered.toString('latin1')).not.toContain(payload);
-      expect(await remaining(delivered)).toEqual([]);
-    });
-  }
+  attachmentTests(kit, ATTACHMENTS);
 });
 
 const IMPERSONATIONS: Record<string, string> = {

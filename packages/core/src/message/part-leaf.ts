@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
+import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
@@ -23,6 +24,8 @@ export interface Leaf {
   innerDone?: Promise<void>;
   /** For plain text: the line being read, to find files encoded in the text itself. */
   carry?: string;
+  /** For an iCalendar object: the scan for the files its ATTACH properties carry. */
+  calendar?: CalendarScan;
   /** Where the walk collects the bodies, when it does. */
   bodies?: BodyCollector;
   /** For body text and HTML: the decoded bytes, kept for the bodies (read once for all rules). */
@@ -59,6 +62,7 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   const leaf: Leaf = { node, part, onData: (chunk) => takeDecoded(leaf, chunk), head: [], headSize: 0 };
   if (part.contentType === 'text/plain') leaf.carry = '';
   leaf.fresh = true;
+  if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
   if (kind) leaf.body = { kind, chunks: [] };
@@ -76,6 +80,7 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
     if (chunk[0] === TNEF_FIRST_BYTE) leaf.tnef = new TnefReader();
   }
   if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
+  if (leaf.calendar) scanCalendar(leaf.calendar, chunk.toString('latin1'), false);
   if (leaf.headSize < SNIFF_BYTES) {
     leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
     leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
@@ -142,8 +147,8 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
 }
 
 /**
- * The part's content is all there: its body text goes to the bodies, its last line is scanned, its type
- * sniffed, and the files inside a TNEF stream join its names (a list not read whole is a finding).
+ * The part's content is all there: its body text goes to the bodies, its last line and calendar are scanned,
+ * its type sniffed, and the files inside a TNEF stream join its names (a list not read whole is a finding).
  */
 export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.body && leaf.bodies) {
@@ -157,6 +162,12 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     });
   }
   if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);
+  if (leaf.calendar) {
+    scanCalendar(leaf.calendar, '', true);
+    for (const name of leaf.calendar.names) if (!leaf.part.names.includes(name)) leaf.part.names.push(name);
+    const reason = leaf.calendar.problem;
+    if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
+  }
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
   if (leaf.tnef) addTnefFiles(leaf.part, leaf.tnef, findings);
 }

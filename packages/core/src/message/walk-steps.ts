@@ -5,6 +5,7 @@ import { type BodyCollector, shownHeaders } from './body-text.js';
 import type { MessageLimits } from './limits.js';
 import { headerParams, partNaming } from './part-names.js';
 import type { MessagePart, PartInventory } from './part-walk.js';
+import { unwrapProblem } from './unwrapped-content.js';
 
 // The steps of the part walk that do not depend on how the bytes arrive: the streaming walk (part-walk.ts)
 // and the walk of a message held in memory (held-walk.ts) take the same steps on the same splitter events,
@@ -127,7 +128,13 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     const t = (n.contentType || '').toLowerCase();
     if (PROTECTED.has(t)) protectedBy ??= t;
   }
-  const contentType = (node.contentType || 'text/plain').toLowerCase();
+  const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
+  // In a multipart/digest a part without a Content-Type (or with an empty one) is an attached message
+  // (RFC 2046 5.1.5).
+  const contentType =
+    types.every((t) => t === '') && parent === 'multipart/digest'
+      ? 'message/rfc822'
+      : (node.contentType || 'text/plain').toLowerCase();
   if (PROTECTED.has(contentType) && !node.multipart) protectedBy ??= contentType;
   if (nesting > walk.limits.maxDepth) {
     walk.out.findings.push({
@@ -137,12 +144,24 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     });
   }
   const container = Boolean(node.multipart);
-  const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
+  const disposition = node.disposition ? node.disposition.toLowerCase() : undefined;
+  if (!ATTACHED_MESSAGES.has(contentType)) {
+    const reason = unwrapProblem({
+      contentType,
+      rawType: types[0],
+      encoding: node.encoding || '',
+      root: id === `${place.prefix}1`,
+      container,
+      disposition,
+      names: naming.names,
+    });
+    if (reason) walk.out.findings.push({ partId: id, kind: 'malformed', reason });
+  }
   return {
     id,
     contentType,
     names: naming.names,
-    disposition: node.disposition ? node.disposition.toLowerCase() : undefined,
+    disposition,
     size: 0,
     depth: place.depth,
     container,

@@ -36,3 +36,4 @@ export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';
 export type { TnefFile } from './tnef.js';
 export { tnefStream } from './tnef.js';
+export { type ZipEntry, zipFile } from './zip.js';

@@ -79,6 +79,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
         if (scope === 'body' && place.kind === 'header' && /^subject$/i.test(place.label)) return false;
         // HTML shows a run of white space as one space: `<td>4111</td>\n    <td>1111</td>` reads `4111 1111`.
         found(place.html ? htmlToText(text).replace(/[ \t\r\n\f]+/g, ' ') : text, seen);
+        // A number wrapped in a quoted reply reads across the quote marks ("> 4111 1111\n> 1111 1111").
+        if (!place.html && seen.size < min && QUOTED_LINE.test(text))
+          found(text.replace(QUOTE_MARKS, ''), seen);
         return seen.size >= min;
       },
       options.limits,
@@ -92,6 +95,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     return onUndecidable === 'match';
   };
 }
+
+const QUOTED_LINE = /(?:^|\n)[ \t]*>/;
+const QUOTE_MARKS = /^[ \t]*(?:>[ \t]?)+/gm;
 
 /**
  * Adds the distinct validated sensitive numbers of a text to `into` (the same card in the text and

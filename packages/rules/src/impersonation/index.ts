@@ -44,6 +44,10 @@ const CONFUSABLES: Record<string, string> = {
   '1': 'l',
   '3': 'e',
   '5': 's',
+  '4': 'a',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
   '@': 'a',
   $: 's',
   ı: 'i',
@@ -90,14 +94,24 @@ const CONFUSABLES: Record<string, string> = {
 // Capitals whose small letters look like another Latin letter (Greek Ν is N but ν is v): mapped before
 // case folding.
 const CAPITALS: Record<string, string> = { Ν: 'n', Η: 'h', Υ: 'y', Μ: 'm', Ζ: 'z', Ϻ: 'm', Ꞵ: 'b' };
-// Letters drawn like capital Latin ones (Latin small capitals, Lisu, Cherokee, Armenian), keyed as
+// Letters drawn like Latin ones (Latin small capitals, Lisu, Cherokee, Armenian and more), keyed as
 // case folding leaves them (Cherokee capitals fold to their small forms).
 const LOOK_ALIKES: [string, string][] = [
   ['ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ', 'abcdefghijklmnoprstuvwyz'],
   ['ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ', 'abcdefghijklmnoprstuvwxyz'],
   ['ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᏒᏚᎢᏙᏔᏃ', 'abcdeghjklmprstvwz'],
   ['օսոհցզ', 'ounhgq'],
+  // Canadian syllabics, Coptic capitals, Cyrillic e and c variants, Tifinagh and runic letters.
+  ['ᗅᗷᑕᗞᗪᗴᖴᕼᒍᒪᑎᑭᖇᔕᑌᐯᗯ᙭ᘔ', 'abcddefhjlnprsuvwxz'],
+  ['ⲀⲂⲤⲈⲎⲒⲔⲘⲚⲞⲢⲦⲨⲬⲌ', 'abcehikmnoptyxz'],
+  ['ҽҿԑҫꙇ', 'eeeci'],
+  ['ⵔⵏᚱᛒᛁ', 'olrbl'],
 ];
+// Letters in negative circles and squares and regional indicators (shown as boxed letters outside a flag
+// pair), which NFKC leaves alone: A to Z from their first code point.
+for (const first of [0x1f150, 0x1f170, 0x1f1e6]) {
+  for (let i = 0; i < 26; i++) CONFUSABLES[String.fromCodePoint(first + i)] = String.fromCharCode(0x61 + i);
+}
 for (const [from, to] of LOOK_ALIKES) {
   [...from].forEach((ch, i) => {
     CONFUSABLES[ch.toUpperCase().toLowerCase()] = to[i] as string;

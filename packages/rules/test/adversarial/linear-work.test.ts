@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { htmlToText, LazyMessage, normalizeAddress, parseAuthenticationResults } from '@wmflow/core';
-import { MessageHeaders } from '@wmflow/core/mime';
+import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
 import { describe, expect, it } from 'vitest';
 import { extensionsOf } from '../../src/attachments/policy.js';
 import { normalizeText } from '../../src/content/normalize.js';
@@ -59,6 +59,26 @@ async function parseHtml(html: string): Promise<string | undefined> {
   } finally {
     await message.close();
   }
+}
+
+async function calendarNames(calendar: string): Promise<number> {
+  const raw = `From: a@partner.example\r\nSubject: x\r\nContent-Type: text/calendar\r\n\r\n${calendar}\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parts()).parts.length;
+  } finally {
+    await message.close();
+  }
+}
+
+async function visibleLength(type: string, body: string): Promise<number> {
+  const raw = `From: a@corp.example\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
+  let length = 0;
+  await readVisibleText(Buffer.from(raw), (text) => {
+    length += text.length;
+    return false;
+  });
+  return length;
 }
 
 const cases: [string, (n: number) => string, (input: string) => unknown, number][] = [
@@ -124,6 +144,30 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     (n) => `Received: from x; ${'('.repeat(n)}`,
     (t) => messageDate(new MessageHeaders(headerBlock(t))),
     20_000,
+  ],
+  [
+    'parts(): calendar ATTACH properties with folded, quoted parameters',
+    (n) => 'ATTACH;X-FILENAME="a\r\n :b";X\r\n -Y=1:c\r\n'.repeat(n / 36),
+    calendarNames,
+    40_000,
+  ],
+  [
+    'parts(): one calendar ATTACH folded endlessly',
+    (n) => `ATTACH;X${'\r\n a'.repeat(n / 4)}`,
+    calendarNames,
+    40_000,
+  ],
+  [
+    'readVisibleText: vCard of escapes, quoted-printable runs and soft breaks',
+    (n) => 'NOTE:=41=\r\n=42\\n\\\\\r\n '.repeat(n / 20),
+    (t) => visibleLength('text/vcard', t),
+    40_000,
+  ],
+  [
+    'readVisibleText: RTF of control words, escapes and braces',
+    (n) => "{\\b1 \\'34\\u52?\\{x}\\".repeat(n / 20),
+    (t) => visibleLength('application/rtf', t),
+    40_000,
   ],
   ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 10_000],
 ];

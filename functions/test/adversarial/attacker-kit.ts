@@ -1,0 +1,106 @@
+import { type FlowResponse, readResponse } from '@wmflow/core';
+import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
+import type { LocalStack } from '@wmflow/local';
+import { expect, it } from 'vitest';
+import { guard } from '../../guard/guard.js';
+import { outboundPolicy } from '../../outbound-policy/outbound-policy.js';
+import { remaining } from './remaining.js';
+
+// What the attacker suites share: hostile messages built on one template, replayed through the prebuilt
+// functions at their defaults over the local emulator and S3.
+
+const CRLF = '\r\n';
+const INBOX = ['bob@corp.example'];
+const OUTSIDE = ['x@outside.example'];
+
+/** The Content-Type of {@link withPart}'s body. */
+export const MIXED = 'Content-Type: multipart/mixed; boundary="b"';
+/** A harmless VBScript payload, tagged so a test can tell whether it was delivered. */
+export const script = (tag: string) => `MsgBox "wmflow-attacker-${tag}"`;
+/** `s` as one RFC 2047 encoded word (UTF-8, base64). */
+export const encoded = (s: string) => `=?utf-8?B?${Buffer.from(s).toString('base64')}?=`;
+
+/** A message with the attacker's extra header lines and body. */
+export function mail(head: readonly string[], body: string | Buffer): Buffer {
+  const top = [
+    'To: bob@corp.example',
+    'Subject: Invoice',
+    'Date: Sun, 29 Nov 2026 10:00:00 +0000',
+    'Message-ID: <attacker@evil.example>',
+    'MIME-Version: 1.0',
+    ...head,
+    '',
+    '',
+  ].join(CRLF);
+  return Buffer.concat([
+    Buffer.from(top, 'utf-8'),
+    Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf-8'),
+  ]);
+}
+
+/** A multipart/mixed body with a text part and `part`, boundary `b`. */
+export function withPart(part: string, epilogue = ''): string {
+  return ['--b', 'Content-Type: text/plain', '', 'hello', '--b', part, '--b--', epilogue].join(CRLF);
+}
+
+/**
+ * The guard and outbound-policy at their defaults over `stack`: the verdict for the one recipient, and
+ * (inbound) the bytes delivered.
+ *
+ * @example
+ * ```ts
+ * const { inbound } = attackerKit(stack);
+ * expect((await inbound(message)).verdict).toBe('BOUNCE');
+ * ```
+ */
+export function attackerKit(stack: () => LocalStack) {
+  async function inbound(message: Buffer, env: Record<string, string> = {}) {
+    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: 'updates', ...env });
+    const messageId = stack().flow.load(message);
+    const event = makeFlowEvent({ messageId, mailFrom: 'x@evil.example', recipients: INBOX });
+    const response = (await handler(event, lambdaContext())) as FlowResponse;
+    const verdict = readResponse(response, INBOX, 'INBOUND').verdicts.get(INBOX[0] as string)?.type;
+    return { verdict, delivered: stack().flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0) };
+  }
+  async function outbound(message: Buffer) {
+    const handler = outboundPolicy({ ORGANIZATION_DOMAINS: 'corp.example' });
+    const messageId = stack().flow.load(message);
+    const event = makeFlowEvent({
+      messageId,
+      direction: 'OUTBOUND',
+      mailFrom: 'bob@corp.example',
+      recipients: OUTSIDE,
+    });
+    const response = (await handler(event, lambdaContext())) as FlowResponse;
+    return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string)?.type;
+  }
+  return { inbound, outbound };
+}
+
+/** What {@link attackerKit} returns. */
+export type AttackerKit = ReturnType<typeof attackerKit>;
+
+/**
+ * Two tests per hostile message (name → [message, bytes never to be delivered]): bounced at the defaults,
+ * and with `ATTACHMENT_ACTION=strip` bounced or delivered without the payload and with nothing the
+ * default policy still finds.
+ *
+ * @example
+ * ```ts
+ * describe('attachments', () => attachmentTests(kit, { 'a .vbs': [message, 'MsgBox'] }));
+ * ```
+ */
+export function attachmentTests(kit: AttackerKit, cases: Record<string, [Buffer, string]>): void {
+  for (const [name, [message, payload]] of Object.entries(cases)) {
+    it(`${name}: bounced (ATTACHMENT_ACTION=bounce)`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+    it(`${name}: stripped or bounced (ATTACHMENT_ACTION=strip)`, async () => {
+      const { verdict, delivered } = await kit.inbound(message, { ATTACHMENT_ACTION: 'strip' });
+      if (verdict === 'BOUNCE') return;
+      expect(verdict).toBe('DEFAULT');
+      expect(delivered.toString('latin1')).not.toContain(payload);
+      expect(await remaining(delivered)).toEqual([]);
+    });
+  }
+}

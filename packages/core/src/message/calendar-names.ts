@@ -1,0 +1,98 @@
+// Outlook and Apple Calendar show an iCalendar `ATTACH;VALUE=BINARY;ENCODING=BASE64;X-FILENAME=a.exe:…`
+// as a file of the invitation: its name counts as a name of the part that carries the calendar.
+
+const CALENDAR_TYPES = new Set([
+  'text/calendar',
+  'application/ics',
+  'text/x-vcalendar',
+  'application/x-vcalendar',
+]);
+const MAX_PARAMS = 4096;
+
+/** The state of one calendar part's scan: the ATTACH property being read (folded lines joined). */
+export interface CalendarScan {
+  /** The parameters read so far of an ATTACH property, while its value has not started. */
+  params?: string;
+  /** The rest of the physical line the last chunk ended in. */
+  carry: string;
+  names: string[];
+  /** Inside a quoted parameter value. */
+  quoted?: boolean;
+  /** Why the names are not known (parameters over the bound). */
+  problem?: string;
+}
+
+/** Whether a part is an iCalendar object, by declared type or name. */
+export function isCalendar(contentType: string, names: readonly string[]): boolean {
+  return CALENDAR_TYPES.has(contentType) || names.some((n) => /\.(?:ics|vcs)\s*$/i.test(n));
+}
+
+/**
+ * Reads a chunk of a calendar part's decoded text; the file names of its ATTACH properties gather in
+ * `scan.names`. `last` ends the part. Linear: each line is split once, a property's parameters are kept
+ * up to a bound.
+ *
+ * @example
+ * ```ts
+ * const scan: CalendarScan = { carry: '', names: [] };
+ * scanCalendar(scan, 'ATTACH;VALUE=BINARY;X-FILENAME=a.exe:TVq=\r\n', true);
+ * scan.names; // ['a.exe']
+ * ```
+ */
+export function scanCalendar(scan: CalendarScan, chunk: string, last: boolean): void {
+  const lines = (scan.carry + chunk).split('\n');
+  scan.carry = last ? '' : (lines.pop() ?? '');
+  if (scan.carry.length > MAX_PARAMS) {
+    // A line longer than the bound is kept to the bound: enough for an ATTACH's parameters, unless they
+    // run past it (its value, often a long unfolded base64 run, is not needed).
+    scan.carry = scan.carry.slice(0, MAX_PARAMS);
+    if (/^attach[;:]/i.test(scan.carry) && !scan.carry.includes(':'))
+      scan.problem = `calendar ATTACH parameters over ${MAX_PARAMS} characters`;
+  }
+  for (const raw of lines) readLine(scan, raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+  if (last) endProperty(scan, undefined);
+}
+
+function readLine(scan: CalendarScan, line: string): void {
+  const folded = line.startsWith(' ') || line.startsWith('\t');
+  if (folded && scan.params !== undefined) {
+    collect(scan, line.slice(1));
+    return;
+  }
+  if (folded) return;
+  endProperty(scan, undefined);
+  if (/^attach[;:]/i.test(line)) {
+    scan.params = '';
+    collect(scan, line.slice(6));
+  }
+}
+
+// Adds text to the ATTACH property's parameters, up to the colon (outside quotes) that starts its value.
+function collect(scan: CalendarScan, text: string): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') scan.quoted = !scan.quoted;
+    else if (c === ':' && !scan.quoted) {
+      endProperty(scan, (scan.params ?? '') + text.slice(0, i));
+      return;
+    }
+  }
+  scan.params = (scan.params ?? '') + text;
+  if (scan.params.length > MAX_PARAMS) {
+    scan.problem = `calendar ATTACH parameters over ${MAX_PARAMS} characters`;
+    scan.params = undefined;
+  }
+}
+
+function endProperty(scan: CalendarScan, params: string | undefined): void {
+  const text = params ?? scan.params;
+  scan.params = undefined;
+  scan.quoted = false;
+  if (!text) return;
+  for (const m of text.matchAll(/;([A-Za-z0-9-]+)=("[^"]*"|[^;]*)/g)) {
+    const key = (m[1] ?? '').toUpperCase();
+    if (!key.includes('FILENAME') && key !== 'X-LABEL') continue;
+    const value = (m[2] ?? '').replace(/^"|"$/g, '').trim();
+    if (value !== '' && !scan.names.includes(value)) scan.names.push(value);
+  }
+}

@@ -1,0 +1,66 @@
+import { headerParams } from './part-names.js';
+
+// Content a mail client unwraps and shows as a message, which the walk cannot open: it is a finding, so a
+// protection that cannot see inside refuses it instead of letting it through unseen.
+
+const KNOWN_ENCODINGS = new Set(['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
+const DECODABLE = /base64|uu|yenc|binhex/;
+const PKCS7 = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
+
+/** What the walk knows of a part when it decides whether a client would show content the walk cannot read. */
+export interface UnwrapFacts {
+  contentType: string;
+  /** The first Content-Type header as written (its parameters). */
+  rawType: string | undefined;
+  /** The transfer encoding as the splitter decodes it (comments stripped, lower case; '' when absent). */
+  encoding: string;
+  /** The part is its message's root (the whole body of the message or of an attached message). */
+  root: boolean;
+  container: boolean;
+  disposition: string | undefined;
+  names: readonly string[];
+}
+
+/**
+ * Why a client could show content the walk cannot read in this part, or undefined.
+ *
+ * @example
+ * ```ts
+ * unwrapProblem({ contentType: 'message/partial', rawType: 'message/partial; id=x; number=1', encoding: '',
+ *   root: false, container: false, disposition: undefined, names: [] });
+ * // 'message/partial fragment: clients may reassemble it into a message the walk cannot see'
+ * ```
+ */
+export function unwrapProblem(part: UnwrapFacts): string | undefined {
+  // RFC 2046 5.2.2: fragments some clients reassemble (with total=1, one is the whole message).
+  if (part.contentType === 'message/partial')
+    return 'message/partial fragment: clients may reassemble it into a message the walk cannot see';
+  if (PKCS7.has(part.contentType) && clientUnwraps(part)) {
+    const type = smimeType(part.rawType);
+    // .p7c (RFC 8551) names a certificates-only file: nothing to unwrap.
+    if (type !== 'certs-only' && !part.names.some((n) => /\.p7c\s*$/i.test(n)))
+      return `S/MIME ${type ?? 'content'} (${part.contentType}): clients unwrap it, the walk cannot open it`;
+  }
+  // A leaf in a transfer encoding the splitter passes through undecoded but a lenient client may decode
+  // (`"base64"`, `base-64`, x-uuencode): whether its content is an executable is not known. Other unknown
+  // values (`7-bit`, `plain`, `8bits`) are shown as they are, as the walk reads them.
+  if (
+    !part.container &&
+    !KNOWN_ENCODINGS.has(part.encoding) &&
+    DECODABLE.test(part.encoding.replace(/[^a-z0-9]/g, ''))
+  )
+    return `transfer encoding ${part.encoding.slice(0, 40)} cannot be decoded`;
+  return undefined;
+}
+
+// Clients open S/MIME as a message when it is a message's body or an inline part; a signed document
+// (`contract.pdf.p7m`) attached as a file is a file like any other.
+function clientUnwraps(part: UnwrapFacts): boolean {
+  if (part.root || part.disposition !== 'attachment') return true;
+  return part.names.length === 0 || part.names.some((n) => /^smime\.p7m$/i.test(n.trim()));
+}
+
+function smimeType(rawType: string | undefined): string | undefined {
+  const param = headerParams(rawType ?? '').find((p) => p.key === 'smime-type');
+  return param?.value.trim().toLowerCase() || undefined;
+}

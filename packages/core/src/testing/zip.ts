@@ -1,0 +1,71 @@
+import { deflateRawSync } from 'node:zlib';
+
+/** One file of {@link zipFile}: its name, content, and how it is stored. */
+export interface ZipEntry {
+  name: string;
+  data: Buffer | string;
+  /** Deflate (8, default) or store (0); any other number is written as is, with the data stored. */
+  method?: number;
+  /** Mark the entry encrypted (general-purpose flag bit 0); the data is written as is. */
+  encrypted?: boolean;
+}
+
+/**
+ * A zip archive of the given files (no CRCs: readers that check them will refuse it), to test
+ * readers of Office documents and archives.
+ *
+ * @example
+ * ```ts
+ * const docx = zipFile([{ name: 'word/document.xml', data: '<w:t>hello</w:t>' }]);
+ * ```
+ */
+export function zipFile(entries: readonly ZipEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name);
+    const raw = Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data);
+    const method = entry.method ?? 8;
+    const data = method === 8 ? deflateRawSync(raw) : raw;
+    const fields = [entry.encrypted ? 1 : 0, method, data.length, raw.length, name.length] as const;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    writeFields(local, 6, ...fields);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    writeFields(central, 8, ...fields);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += 30 + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+// The fields local and central headers share, in the same layout from `at` (flags, method, sizes, name length).
+function writeFields(
+  header: Buffer,
+  at: number,
+  flags: number,
+  method: number,
+  size: number,
+  raw: number,
+  name: number,
+) {
+  header.writeUInt16LE(flags, at);
+  header.writeUInt16LE(method, at + 2);
+  header.writeUInt32LE(size, at + 12);
+  header.writeUInt32LE(raw, at + 16);
+  header.writeUInt16LE(name, at + 20);
+}
