@@ -28,6 +28,7 @@ export const GUARD_SETTINGS = [
   'ATTACHMENT_BOUNCE_MESSAGE',
   'EXTRA_BLOCKED_EXTENSIONS',
   'BLOCK_ARCHIVES',
+  'ALLOW_SMIME',
   'TAG_EXTERNAL',
   'EXTERNAL_SUBJECT_TAG',
   'EXTERNAL_BANNER',
@@ -123,6 +124,7 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
             ...extra.map((e) => e.replace(/^\./, '').toLowerCase()),
           ],
           blockArchives: config.flag('BLOCK_ARCHIVES', false),
+          allowSmime: config.flag('ALLOW_SMIME', false),
           action:
             action === 'junk' ? actionVerdict('junk') : action === 'drop' ? actionVerdict('drop') : action,
           ...(config.has('ATTACHMENT_BOUNCE_MESSAGE')

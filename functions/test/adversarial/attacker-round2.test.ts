@@ -123,6 +123,17 @@ describe('attacker round 2: blocked attachments through the guard at its default
     expect((await inbound(message)).verdict).toBe('DEFAULT');
   });
   attachmentTests(kit, ATTACHMENTS);
+  it('ALLOW_SMIME=true delivers S/MIME unread, and nothing else the walk cannot open', async () => {
+    const smime = Object.entries(ATTACHMENTS).filter(([name]) => /S\/MIME/.test(name));
+    expect(smime.length).toBeGreaterThanOrEqual(3);
+    for (const [, [message]] of smime) {
+      expect((await inbound(message, { ALLOW_SMIME: 'true' })).verdict).toBe('DEFAULT');
+    }
+    for (const [name, [message]] of Object.entries(ATTACHMENTS)) {
+      if (/S\/MIME/.test(name)) continue;
+      expect([name, (await inbound(message, { ALLOW_SMIME: 'true' })).verdict]).toEqual([name, 'BOUNCE']);
+    }
+  });
 });
 
 const IMPERSONATIONS: Record<string, string> = {

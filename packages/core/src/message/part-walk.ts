@@ -55,6 +55,8 @@ export interface StructureFinding {
   partId?: string;
   kind: 'limit' | 'malformed' | 'ambiguous';
   reason: string;
+  /** S/MIME content (encrypted, or signed inside its own envelope) that clients open and the walk cannot. */
+  smime?: true;
 }
 
 /** Every part of a message at every depth, and what could not be inspected. */

@@ -22,24 +22,29 @@ export interface UnwrapFacts {
 }
 
 /**
- * Why a client could show content the walk cannot read in this part, or undefined.
+ * Why a client could show content the walk cannot read in this part (`smime` for S/MIME), or undefined.
  *
  * @example
  * ```ts
  * unwrapProblem({ contentType: 'message/partial', rawType: 'message/partial; id=x; number=1', encoding: '',
  *   root: false, container: false, disposition: undefined, names: [] });
- * // 'message/partial fragment: clients may reassemble it into a message the walk cannot see'
+ * // { reason: 'message/partial fragment: clients may reassemble it into a message the walk cannot see' }
  * ```
  */
-export function unwrapProblem(part: UnwrapFacts): string | undefined {
+export function unwrapProblem(part: UnwrapFacts): { reason: string; smime?: true } | undefined {
   // RFC 2046 5.2.2: fragments some clients reassemble (with total=1, one is the whole message).
   if (part.contentType === 'message/partial')
-    return 'message/partial fragment: clients may reassemble it into a message the walk cannot see';
+    return {
+      reason: 'message/partial fragment: clients may reassemble it into a message the walk cannot see',
+    };
   if (PKCS7.has(part.contentType) && clientUnwraps(part)) {
     const type = smimeType(part.rawType);
     // .p7c (RFC 8551) names a certificates-only file: nothing to unwrap.
     if (type !== 'certs-only' && !part.names.some((n) => /\.p7c\s*$/i.test(n)))
-      return `S/MIME ${type ?? 'content'} (${part.contentType}): clients unwrap it, the walk cannot open it`;
+      return {
+        reason: `S/MIME ${type ?? 'content'} (${part.contentType}): clients unwrap it, the walk cannot open it`,
+        smime: true,
+      };
   }
   // A leaf in a transfer encoding the splitter passes through undecoded but a lenient client may decode
   // (`"base64"`, `base-64`, x-uuencode): whether its content is an executable is not known. Other unknown
@@ -49,7 +54,7 @@ export function unwrapProblem(part: UnwrapFacts): string | undefined {
     !KNOWN_ENCODINGS.has(part.encoding) &&
     DECODABLE.test(part.encoding.replace(/[^a-z0-9]/g, ''))
   )
-    return `transfer encoding ${part.encoding.slice(0, 40)} cannot be decoded`;
+    return { reason: `transfer encoding ${part.encoding.slice(0, 40)} cannot be decoded` };
   return undefined;
 }
 

@@ -146,7 +146,7 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   const container = Boolean(node.multipart);
   const disposition = node.disposition ? node.disposition.toLowerCase() : undefined;
   if (!ATTACHED_MESSAGES.has(contentType)) {
-    const reason = unwrapProblem({
+    const problem = unwrapProblem({
       contentType,
       rawType: types[0],
       encoding: node.encoding || '',
@@ -155,7 +155,7 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
       disposition,
       names: naming.names,
     });
-    if (reason) walk.out.findings.push({ partId: id, kind: 'malformed', reason });
+    if (problem) walk.out.findings.push({ partId: id, kind: 'malformed', ...problem });
   }
   return {
     id,

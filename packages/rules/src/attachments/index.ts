@@ -56,7 +56,12 @@ export function blockAttachments(options: BlockAttachmentsOptions = {}): Rule {
     name: ruleName('name', options.name, 'block-attachments'),
     onError: undecidablePolicy(options.onUndecidable, verdict),
     async run(ctx) {
-      const found = attachmentViolations(await ctx.message.parts(), policy);
+      const inventory = await ctx.message.parts();
+      if (policy.smime) {
+        for (const f of inventory.findings)
+          if (f.smime) ctx.note(`part ${f.partId ?? '?'}: ${f.reason}; delivered unread (allowSmime)`);
+      }
+      const found = attachmentViolations(inventory, policy);
       if (found.length === 0) return;
       for (const v of found)
         ctx.note(`${v.partId ? `part ${v.partId} ` : ''}${v.filename ?? v.contentType}: ${v.reason}`);

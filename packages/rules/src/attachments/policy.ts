@@ -94,6 +94,12 @@ export interface AttachmentPolicyOptions {
    * `Content-Disposition` names. Default true.
    */
   blockUninspectable?: boolean;
+  /**
+   * Deliver S/MIME content the walk cannot open (encrypted, or signed inside its own envelope) instead of
+   * refusing it with the rest of what cannot be inspected: for organizations that receive encrypted mail.
+   * What is inside is then not checked. Default false.
+   */
+  allowSmime?: boolean;
 }
 
 /** An attachment (or structure) the policy refuses, and why. */
@@ -119,6 +125,7 @@ export interface AttachmentPolicy {
   maxSize?: number;
   maxCount?: number;
   uninspectable: boolean;
+  smime: boolean;
 }
 
 /** Checks and completes attachment policy options, throwing {@link ConfigError} on bad ones. */
@@ -142,6 +149,7 @@ export function attachmentPolicy(options: AttachmentPolicyOptions): AttachmentPo
     maxSize: options.maxSize === undefined ? undefined : countOption('maxSize', options.maxSize, 0),
     maxCount: options.maxCount === undefined ? undefined : countOption('maxCount', options.maxCount, 0),
     uninspectable: options.blockUninspectable ?? true,
+    smime: options.allowSmime ?? false,
   };
 }
 
@@ -168,6 +176,7 @@ export function attachmentViolations(
   }
   if (policy.uninspectable) {
     for (const f of inventory.findings) {
+      if (f.smime && policy.smime) continue;
       const part = f.partId === undefined ? undefined : byId.get(f.partId);
       out.push({
         partId: f.partId,
