@@ -48,6 +48,18 @@ export function tnefCases(): HostileCase[] {
       'removed',
     ),
     tnefCase(
+      'winmail.dat holding a .pdf whose second attAttachData is an executable',
+      tnefStream([{ title: 'REPORT.PDF', data: [Buffer.from('%PDF-1.7 cover'), executable('tnef-second')] }]),
+      'removed',
+    ),
+    tnefCase(
+      'winmail.dat holding a .pdf whose PidTagAttachDataBinary is an executable',
+      tnefStream([
+        { title: 'REPORT.PDF', data: Buffer.from('%PDF-1.7'), dataProperty: executable('tnef-prop') },
+      ]),
+      'removed',
+    ),
+    tnefCase(
       'an .exe inside a message attached inside winmail.dat',
       tnefStream([{ message: [{ title: 'SETUP.EXE', data: executable('tnef-nested') }] }]),
       'removed',

@@ -1,11 +1,10 @@
-import { SNIFF_BYTES } from './sniff.js';
+import { sniffType } from './sniff.js';
 
 /** What an attachment's MAPI property list (TNEF `attAttachment`) says about the file. */
 export interface TnefProperties {
   names: string[];
-  /** The first bytes of the file when the list holds its content (`PidTagAttachDataBinary`). */
-  dataHead?: Buffer;
-  /** Types sniffed from the files of an attached message inside (read by `readNested`). */
+  /** Types sniffed from the contents the list holds (each `PidTagAttachDataBinary`) and from the files of an
+   * attached message inside (read by `readNested`). */
   nestedTypes: string[];
   /** Why the list cannot be read whole, or holds what is not read (an attached message, an OLE object). */
   problem?: string;
@@ -47,7 +46,7 @@ class Cut extends Error {}
 
 /**
  * Reads a TNEF MAPI property list (MS-OXTNEF 2.1.3.5) for the file names, the attachment method and the
- * first bytes of inline content; an attached message (an object holding a TNEF stream) is read by
+ * types its content values sniff as (each `PidTagAttachDataBinary`); an attached message (an object holding a TNEF stream) is read by
  * `readNested`, its files' names joining these. Linear in the list's length; every length is checked against
  * what is left, so a list that claims more than it holds, a type it does not know, or an OLE object is a
  * `problem`, never a wrong read.
@@ -64,7 +63,6 @@ export function readTnefProperties(
 ): TnefProperties {
   const names: string[] = [];
   const nestedTypes: string[] = [];
-  let dataHead: Buffer | undefined;
   let at = 0;
   const take = (bytes: number): number => {
     if (bytes < 0 || at + bytes > data.length) throw new Cut();
@@ -111,18 +109,16 @@ export function readTnefProperties(
         }
         if (NAME_IDS.has(id) && base === PT_STRING8) names.push(trimNul(value.toString('latin1')));
         if (NAME_IDS.has(id) && base === PT_UNICODE) names.push(trimNul(value.toString('utf16le')));
-        if (id === ATTACH_DATA && base === PT_BINARY) dataHead ??= value.subarray(0, SNIFF_BYTES);
+        // Every content value is sniffed: a client may read any of them (the last one written, say).
+        const sniffed = id === ATTACH_DATA && base === PT_BINARY ? sniffType(value) : undefined;
+        if (sniffed) nestedTypes.push(sniffed);
       }
     }
   } catch (error) {
     if (!(error instanceof Cut) && !(error instanceof RangeError)) throw error;
     return { names, nestedTypes, problem: 'an attachment property list ends before its properties do' };
   }
-  return {
-    names: names.filter((name) => name.trim() !== ''),
-    nestedTypes,
-    ...(dataHead ? { dataHead } : {}),
-  };
+  return { names: names.filter((name) => name.trim() !== ''), nestedTypes };
 }
 
 function padded(length: number): number {

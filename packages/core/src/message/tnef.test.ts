@@ -26,6 +26,19 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     });
   });
 
+  it('sniffs every content a file carries: repeated attAttachData, PidTagAttachDataBinary', () => {
+    const PDF = Buffer.from('%PDF-1.7 harmless');
+    // A client that keeps the last attAttachData, or reads the property list's content, runs the executable.
+    for (const file of [
+      { title: 'REPORT.PDF', data: [PDF, MZ] },
+      { title: 'REPORT.PDF', data: PDF, dataProperty: MZ },
+      { title: 'REPORT.PDF', data: MZ, dataProperty: PDF },
+    ]) {
+      expect(read(tnefStream([file]))?.sniffedTypes).toContain('application/x-msdownload');
+      expect(read(tnefStream([file]), 3)?.sniffedTypes).toContain('application/x-msdownload');
+    }
+  });
+
   it('reads a file attribute whatever level it claims (message level, unknown levels)', () => {
     const stream = Buffer.from(tnefStream([{ title: 'INVOICE.EXE' }]));
     const title = stream.indexOf(Buffer.from('INVOICE.EXE'));

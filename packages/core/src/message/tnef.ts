@@ -33,8 +33,6 @@ const FIELD_BYTES: Record<Step, number> = { signature: 4, key: 2, header: 9, dat
 
 interface InnerFile {
   names: string[];
-  head: Buffer[];
-  headBytes: number;
 }
 
 /**
@@ -61,7 +59,10 @@ export class TnefReader {
   private current?: InnerFile;
   private readonly files: InnerFile[] = [];
   private problem?: string;
-  private readonly nestedTypes: string[] = [];
+  private readonly types = new Set<string>();
+  // The first bytes of the attAttachData being read; each one is sniffed on its own when it ends.
+  private head: Buffer[] = [];
+  private headBytes = 0;
 
   /** @param depth How many attached messages deep this stream sits (0: the part itself). */
   constructor(private readonly depth = 0) {}
@@ -104,12 +105,11 @@ export class TnefReader {
       this.problem ??= 'it ends inside an attribute header';
     }
     const names: string[] = [];
-    const sniffedTypes: string[] = [...new Set(this.nestedTypes)];
+    if (this.step === 'data' && this.id === ATT_ATTACH_DATA) this.sniffHead();
     for (const file of this.files) {
       for (const name of file.names) if (!names.includes(name)) names.push(name);
-      const type = file.headBytes > 0 ? sniffType(Buffer.concat(file.head)) : undefined;
-      if (type && !sniffedTypes.includes(type)) sniffedTypes.push(type);
     }
+    const sniffedTypes = [...this.types];
     return { names, sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
   }
 
@@ -142,7 +142,7 @@ export class TnefReader {
         this.stop(`it holds more than ${MAX_TNEF_FILES} files`);
         return;
       }
-      this.current = { names: [], head: [], headBytes: 0 };
+      this.current = { names: [] };
       this.files.push(this.current);
     }
     if (READ_WHOLE.has(this.id)) {
@@ -152,6 +152,8 @@ export class TnefReader {
       }
       this.whole = [];
     }
+    this.head = [];
+    this.headBytes = 0;
     if (this.left === 0) this.endAttribute(Buffer.alloc(0));
   }
 
@@ -159,15 +161,15 @@ export class TnefReader {
     const piece = chunk.subarray(at, at + this.left);
     this.left -= piece.length;
     this.whole?.push(piece);
-    const file = this.current;
-    if (this.id === ATT_ATTACH_DATA && file && file.headBytes < SNIFF_BYTES) {
-      const head = piece.subarray(0, SNIFF_BYTES - file.headBytes);
-      file.head.push(head);
-      file.headBytes += head.length;
+    if (this.id === ATT_ATTACH_DATA && this.headBytes < SNIFF_BYTES) {
+      const head = piece.subarray(0, SNIFF_BYTES - this.headBytes);
+      this.head.push(head);
+      this.headBytes += head.length;
     }
     if (this.left === 0) {
       this.step = 'checksum';
       if (this.whole) this.endAttribute(Buffer.concat(this.whole));
+      else if (this.id === ATT_ATTACH_DATA) this.sniffHead();
     }
     return at + piece.length;
   }
@@ -186,12 +188,16 @@ export class TnefReader {
         : new TnefReader(this.depth + 1).read(stream),
     );
     for (const name of properties.names) addName(file.names, name);
-    this.nestedTypes.push(...properties.nestedTypes);
-    if (properties.dataHead && file.headBytes === 0) {
-      file.head.push(properties.dataHead);
-      file.headBytes = properties.dataHead.length;
-    }
+    for (const type of properties.nestedTypes) this.types.add(type);
     if (properties.problem) this.stop(properties.problem);
+  }
+
+  // Every attAttachData is sniffed on its own: a client may keep the last one, or the first.
+  private sniffHead(): void {
+    const type = this.headBytes > 0 ? sniffType(Buffer.concat(this.head)) : undefined;
+    if (type) this.types.add(type);
+    this.head = [];
+    this.headBytes = 0;
   }
 
   private stop(problem: string): void {
