@@ -163,7 +163,8 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
 
 function addTnefFiles(part: MessagePart, reader: TnefReader, findings: StructureFinding[]): void {
   const files = reader.end();
-  for (const name of files.names) if (!part.names.includes(name)) part.names.push(name);
+  const known = new Set(part.names);
+  for (const name of files.names) if (!known.has(name)) part.names.push(name);
   if (files.sniffedTypes.length > 0) part.innerTypes = files.sniffedTypes;
   if (files.problem) {
     findings.push({

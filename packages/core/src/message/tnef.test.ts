@@ -1,7 +1,7 @@
 import { seededRandom } from '@wmflow/local';
 import { describe, expect, it } from 'vitest';
 import { type TnefFile, tnefStream } from '../testing/tnef.js';
-import { MAX_TNEF_DEPTH, MAX_TNEF_FILES, TnefReader } from './tnef.js';
+import { MAX_TNEF_DEPTH, MAX_TNEF_FILES, MAX_TNEF_NAMES, TnefReader } from './tnef.js';
 
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
@@ -91,6 +91,23 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     const many = tnefStream(Array.from({ length: MAX_TNEF_FILES + 1 }, () => ({ title: 'X.TXT' })));
     expect(read(many)?.problem).toMatch(/more than 1000 files/);
     expect(read(tnefStream([{ title: 'DOC.DOC', method: 6 }]))?.problem).toMatch(/OLE object/);
+  });
+
+  it('is a problem past a number of names, however few files hold them (no work that grows as their square)', () => {
+    // One file, its title attribute repeated: each distinct name used to be compared with every other one.
+    const titles = (count: number) => {
+      const one = tnefStream([{ title: 'A.TXT' }]);
+      const title = one.subarray(one.indexOf(Buffer.from('A.TXT')) - 9);
+      const repeated = Array.from({ length: count }, (_, n) => {
+        const copy = Buffer.from(title);
+        copy.write(String(n % 100000).padStart(5, '0'), 9, 'latin1');
+        return copy;
+      });
+      return Buffer.concat([one, ...repeated]);
+    };
+    expect(read(titles(MAX_TNEF_NAMES - 1))).toMatchObject({ names: { length: MAX_TNEF_NAMES } });
+    expect(read(titles(MAX_TNEF_NAMES - 1))?.problem).toBeUndefined();
+    expect(read(titles(MAX_TNEF_NAMES))?.problem).toMatch(/more than 10000 names/);
   });
 
   it('is a problem when a property list claims more than it holds, or a type it does not know', () => {

@@ -25,15 +25,13 @@ const FILE_ATTRIBUTES = new Set([ATT_ATTACH_RENDDATA, ATT_ATTACH_DATA, ...READ_W
 export const MAX_TNEF_ATTRIBUTE_BYTES = 8 * 1024 * 1024;
 /** Most files a TNEF stream may hold before the list is not read further. */
 export const MAX_TNEF_FILES = 1000;
+/** Most distinct file names a TNEF stream may hold (several per file) before the list is not read further. */
+export const MAX_TNEF_NAMES = 10_000;
 /** Attached messages inside attached messages read, at most. */
 export const MAX_TNEF_DEPTH = 8;
 
 type Step = 'signature' | 'key' | 'header' | 'data' | 'checksum' | 'done';
 const FIELD_BYTES: Record<Step, number> = { signature: 4, key: 2, header: 9, data: 0, checksum: 2, done: 0 };
-
-interface InnerFile {
-  names: string[];
-}
 
 /**
  * Reads a TNEF stream (MS-OXTNEF: `application/ms-tnef`, `winmail.dat`) as its bytes arrive, for the names
@@ -56,8 +54,10 @@ export class TnefReader {
   private id = 0;
   private left = 0;
   private whole?: Buffer[];
-  private current?: InnerFile;
-  private readonly files: InnerFile[] = [];
+  private inFile = false;
+  private files = 0;
+  // Every name once, in the order met: a set, so that repeated names cost no more than new ones.
+  private readonly names = new Set<string>();
   private problem?: string;
   private readonly types = new Set<string>();
   // The first bytes of the attAttachData being read; each one is sniffed on its own when it ends.
@@ -104,13 +104,9 @@ export class TnefReader {
     } else if (this.step === 'header' && this.fieldBytes > 0) {
       this.problem ??= 'it ends inside an attribute header';
     }
-    const names: string[] = [];
     if (this.step === 'data' && this.id === ATT_ATTACH_DATA) this.sniffHead();
-    for (const file of this.files) {
-      for (const name of file.names) if (!names.includes(name)) names.push(name);
-    }
     const sniffedTypes = [...this.types];
-    return { names, sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
+    return { names: [...this.names], sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
   }
 
   private endField(field: Buffer): boolean {
@@ -137,13 +133,13 @@ export class TnefReader {
     this.step = this.left === 0 ? 'checksum' : 'data';
     this.whole = undefined;
     if (!FILE_ATTRIBUTES.has(this.id)) return;
-    if (this.id === ATT_ATTACH_RENDDATA || !this.current) {
-      if (this.files.length >= MAX_TNEF_FILES) {
+    if (this.id === ATT_ATTACH_RENDDATA || !this.inFile) {
+      if (this.files >= MAX_TNEF_FILES) {
         this.stop(`it holds more than ${MAX_TNEF_FILES} files`);
         return;
       }
-      this.current = { names: [] };
-      this.files.push(this.current);
+      this.inFile = true;
+      this.files++;
     }
     if (READ_WHOLE.has(this.id)) {
       if (this.left > MAX_TNEF_ATTRIBUTE_BYTES) {
@@ -175,10 +171,9 @@ export class TnefReader {
   }
 
   private endAttribute(data: Buffer): void {
-    const file = this.current as InnerFile;
     this.whole = undefined;
     if (this.id === ATT_ATTACH_TITLE || this.id === ATT_ATTACH_TRANSPORT_FILENAME) {
-      addName(file.names, data.toString('latin1'));
+      this.addName(data.toString('latin1'));
       return;
     }
     if (this.id !== ATT_ATTACHMENT) return;
@@ -187,7 +182,7 @@ export class TnefReader {
         ? { names: [], sniffedTypes: [], problem: `attached messages nest deeper than ${MAX_TNEF_DEPTH}` }
         : new TnefReader(this.depth + 1).read(stream),
     );
-    for (const name of properties.names) addName(file.names, name);
+    for (const name of properties.names) this.addName(name);
     for (const type of properties.nestedTypes) this.types.add(type);
     if (properties.problem) this.stop(properties.problem);
   }
@@ -200,14 +195,16 @@ export class TnefReader {
     this.headBytes = 0;
   }
 
+  // A name as a client reads it: up to its terminating NULs (a NUL inside stays, for the name variants).
+  private addName(raw: string): void {
+    const name = raw.replace(/\0+$/, '');
+    if (name.trim() === '' || this.names.has(name)) return;
+    if (this.names.size >= MAX_TNEF_NAMES) this.stop(`it holds more than ${MAX_TNEF_NAMES} names`);
+    else this.names.add(name);
+  }
+
   private stop(problem: string): void {
     this.problem ??= problem;
     this.step = 'done';
   }
-}
-
-// A name as a client reads it: up to its terminating NULs (a NUL inside stays, for the name variants).
-function addName(names: string[], raw: string): void {
-  const name = raw.replace(/\0+$/, '');
-  if (name.trim() !== '' && !names.includes(name)) names.push(name);
 }
