@@ -125,8 +125,12 @@ function padded(length: number): number {
   return length + ((4 - (length % 4)) % 4);
 }
 
-function trimNul(value: string): string {
-  return value.replace(/\0+$/, '');
+/** A name as a client reads it: up to its terminating NULs (a NUL inside stays, for the name variants). */
+export function trimNul(value: string): string {
+  // A loop, not `/\0+$/`: that pattern retries a run of NULs from each of them when the run does not end the name.
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 0) end--;
+  return value.slice(0, end);
 }
 
 function hex(n: number): string {

@@ -1,5 +1,5 @@
 import { SNIFF_BYTES, sniffType } from './sniff.js';
-import { readTnefProperties, TNEF_SIGNATURE } from './tnef-properties.js';
+import { readTnefProperties, TNEF_SIGNATURE, trimNul } from './tnef-properties.js';
 
 /** What a TNEF stream (winmail.dat) holds that a mail client unpacks and shows as attachments. */
 export interface TnefFiles {
@@ -195,9 +195,8 @@ export class TnefReader {
     this.headBytes = 0;
   }
 
-  // A name as a client reads it: up to its terminating NULs (a NUL inside stays, for the name variants).
   private addName(raw: string): void {
-    const name = raw.replace(/\0+$/, '');
+    const name = trimNul(raw);
     if (name.trim() === '' || this.names.has(name)) return;
     if (this.names.size >= MAX_TNEF_NAMES) this.stop(`it holds more than ${MAX_TNEF_NAMES} names`);
     else this.names.add(name);
