@@ -29,6 +29,15 @@ function tnefCase(
   };
 }
 
+// A long name written as PT_BINARY holding 8-bit bytes: MimeKit reads any blob as a string.
+function binaryLongName(name: string): Buffer {
+  const stream = Buffer.from(tnefStream([{ title: 'REPORT.PDF', longName: 'x'.repeat(name.length) }]));
+  const at = stream.indexOf(Buffer.from('x'.repeat(name.length), 'utf16le'));
+  stream.writeUInt16LE(0x0102, at - 12);
+  stream.fill(0, at, at + 2 * name.length).write(name, at, 'latin1');
+  return stream;
+}
+
 /**
  * Files inside TNEF (Outlook's rich-text `winmail.dat`), which Outlook and other clients unpack and offer
  * as attachments: the part walk reads their names and first bytes; what it cannot read whole is refused.
@@ -57,6 +66,11 @@ export function tnefCases(): HostileCase[] {
       tnefStream([
         { title: 'REPORT.PDF', data: Buffer.from('%PDF-1.7'), dataProperty: executable('tnef-prop') },
       ]),
+      'removed',
+    ),
+    tnefCase(
+      'winmail.dat holding a .vbs by a long name written as binary',
+      binaryLongName('run.vbs'),
       'removed',
     ),
     tnefCase(

@@ -109,6 +109,9 @@ export function readTnefProperties(
         }
         if (NAME_IDS.has(id) && base === PT_STRING8) names.push(trimNul(value.toString('latin1')));
         if (NAME_IDS.has(id) && base === PT_UNICODE) names.push(trimNul(value.toString('utf16le')));
+        // A client may read a binary name as a string (MimeKit does): both spellings count.
+        if (NAME_IDS.has(id) && base === PT_BINARY)
+          names.push(trimNul(value.toString('latin1')), trimNul(value.toString('utf16le')));
         // Every content value is sniffed: a client may read any of them (the last one written, say).
         const sniffed = id === ATTACH_DATA && base === PT_BINARY ? sniffType(value) : undefined;
         if (sniffed) nestedTypes.push(sniffed);

@@ -39,6 +39,18 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     }
   });
 
+  it('reads a name property written as binary, as a client that reads any blob as a string does', () => {
+    const binary = (bytes: Buffer) => {
+      const stream = Buffer.from(tnefStream([{ title: 'REPORT.PDF', extension: 'abcd' }]));
+      const at = stream.indexOf(Buffer.from('abcd', 'utf16le'));
+      stream.writeUInt16LE(0x0102, at - 12); // PT_UNICODE to PT_BINARY
+      bytes.copy(stream, at); // the value's 10 bytes (with its NUL)
+      return stream;
+    };
+    expect(read(binary(Buffer.from('run.hta\0', 'latin1')))?.names).toContain('run.hta');
+    expect(read(binary(Buffer.from('a.js\0', 'utf16le')))?.names).toContain('a.js');
+  });
+
   it('reads a file attribute whatever level it claims (message level, unknown levels)', () => {
     const stream = Buffer.from(tnefStream([{ title: 'INVOICE.EXE' }]));
     const title = stream.indexOf(Buffer.from('INVOICE.EXE'));
