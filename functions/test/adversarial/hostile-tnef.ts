@@ -74,6 +74,21 @@ export function tnefCases(): HostileCase[] {
       'removed',
     ),
     tnefCase(
+      'winmail.dat whose file content is itself a TNEF stream holding an .exe (ytnef unpacks it)',
+      tnefStream([{ title: 'NOTE.TXT', data: tnefStream([{ title: 'SETUP.EXE' }]) }]),
+      'removed',
+    ),
+    tnefCase(
+      'winmail.dat whose PidTagAttachDataBinary is an object id and a TNEF stream holding a .js',
+      tnefStream([
+        {
+          title: 'NOTE.TXT',
+          dataProperty: Buffer.concat([Buffer.alloc(16), tnefStream([{ title: 'A.JS' }])]),
+        },
+      ]),
+      'removed',
+    ),
+    tnefCase(
       'an .exe inside a message attached inside winmail.dat',
       tnefStream([{ message: [{ title: 'SETUP.EXE', data: executable('tnef-nested') }] }]),
       'removed',

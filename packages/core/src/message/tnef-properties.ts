@@ -1,4 +1,5 @@
 import { sniffType } from './sniff.js';
+import { IID_BYTES, nestedStart } from './tnef-content.js';
 
 /** What an attachment's MAPI property list (TNEF `attAttachment`) says about the file. */
 export interface TnefProperties {
@@ -16,10 +17,9 @@ const ATTACH_METHOD = 0x3705;
 const ATTACH_DATA = 0x3701;
 // PidTagAttachMethod 6: an OLE object, whose content is not read.
 const OLE_METHOD = 6;
-/** The first 4 bytes of every TNEF stream (MS-OXTNEF), little-endian. */
-export const TNEF_SIGNATURE = 0x223e9f78;
-// An object value starts with its interface id (16 bytes); an attached message's is followed by a TNEF stream.
-const IID_BYTES = 16;
+
+export { TNEF_SIGNATURE } from './tnef-content.js';
+
 const PT_STRING8 = 0x001e;
 const PT_UNICODE = 0x001f;
 const PT_BINARY = 0x0102;
@@ -96,11 +96,13 @@ export function readTnefProperties(
         const length = u32();
         const from = take(padded(length));
         const value = data.subarray(from, from + length);
-        if (base === PT_OBJECT) {
-          const stream = value.subarray(IID_BYTES);
-          if (stream.length < 4 || stream.readUInt32LE(0) !== TNEF_SIGNATURE)
-            return { names, nestedTypes, problem: 'it holds an object that is not an attached message' };
-          const nested = readNested(stream);
+        // An attached message: an object holding a TNEF stream, or binary content holding one (ytnef reads it).
+        const binary = id === ATTACH_DATA && base === PT_BINARY;
+        const start = base === PT_OBJECT ? IID_BYTES : binary ? nestedStart(value) : undefined;
+        if (base === PT_OBJECT && nestedStart(value) !== IID_BYTES)
+          return { names, nestedTypes, problem: 'it holds an object that is not an attached message' };
+        if (start !== undefined) {
+          const nested = readNested(value.subarray(start));
           names.push(...nested.names);
           nestedTypes.push(...nested.sniffedTypes);
           if (nested.problem)

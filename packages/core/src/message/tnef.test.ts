@@ -51,6 +51,29 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     expect(read(binary(Buffer.from('a.js\0', 'utf16le')))?.names).toContain('a.js');
   });
 
+  it('reads a TNEF stream held as a file content (attAttachData, PidTagAttachDataBinary), as ytnef does', () => {
+    const inner = tnefStream([{ title: 'SETUP.EXE', data: MZ }]);
+    const iid = Buffer.alloc(16, 7); // an object's interface id, skipped before the signature
+    for (const file of [
+      { title: 'NOTE.TXT', data: inner },
+      { title: 'NOTE.TXT', data: Buffer.concat([iid, inner]) },
+      { title: 'NOTE.TXT', dataProperty: inner },
+      { title: 'NOTE.TXT', dataProperty: Buffer.concat([iid, inner]) },
+    ]) {
+      for (const piece of [1, 5, 1000]) {
+        expect(read(tnefStream([file]), piece)).toEqual({
+          names: ['NOTE.TXT', 'SETUP.EXE'],
+          sniffedTypes: ['application/x-msdownload'],
+        });
+      }
+    }
+    let deep: TnefFile = { title: 'DEEP.EXE' };
+    for (let d = 0; d <= MAX_TNEF_DEPTH; d++) deep = { data: tnefStream([deep]) };
+    expect(read(tnefStream([deep]))?.problem).toMatch(/nest deeper than 8/);
+    const cut = tnefStream([{ data: inner.subarray(0, inner.length - 3) }]);
+    expect(read(cut)?.problem).toMatch(/attached message: it ends inside an attribute/);
+  });
+
   it('reads a file attribute whatever level it claims (message level, unknown levels)', () => {
     const stream = Buffer.from(tnefStream([{ title: 'INVOICE.EXE' }]));
     const title = stream.indexOf(Buffer.from('INVOICE.EXE'));

@@ -1,4 +1,4 @@
-import { SNIFF_BYTES, sniffType } from './sniff.js';
+import { type NestedReader, TnefContent } from './tnef-content.js';
 import { readTnefProperties, TNEF_SIGNATURE, trimNul } from './tnef-properties.js';
 
 /** What a TNEF stream (winmail.dat) holds that a mail client unpacks and shows as attachments. */
@@ -60,9 +60,8 @@ export class TnefReader {
   private readonly names = new Set<string>();
   private problem?: string;
   private readonly types = new Set<string>();
-  // The first bytes of the attAttachData being read; each one is sniffed on its own when it ends.
-  private head: Buffer[] = [];
-  private headBytes = 0;
+  // The attAttachData being read: each one is sniffed on its own (a client may keep the last one, or the first).
+  private content?: TnefContent;
 
   /** @param depth How many attached messages deep this stream sits (0: the part itself). */
   constructor(private readonly depth = 0) {}
@@ -104,7 +103,7 @@ export class TnefReader {
     } else if (this.step === 'header' && this.fieldBytes > 0) {
       this.problem ??= 'it ends inside an attribute header';
     }
-    if (this.step === 'data' && this.id === ATT_ATTACH_DATA) this.sniffHead();
+    if (this.step === 'data' && this.content) this.endContent();
     const sniffedTypes = [...this.types];
     return { names: [...this.names], sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
   }
@@ -148,8 +147,7 @@ export class TnefReader {
       }
       this.whole = [];
     }
-    this.head = [];
-    this.headBytes = 0;
+    if (this.id === ATT_ATTACH_DATA) this.content = new TnefContent(() => this.nestedReader());
     if (this.left === 0) this.endAttribute(Buffer.alloc(0));
   }
 
@@ -157,42 +155,47 @@ export class TnefReader {
     const piece = chunk.subarray(at, at + this.left);
     this.left -= piece.length;
     this.whole?.push(piece);
-    if (this.id === ATT_ATTACH_DATA && this.headBytes < SNIFF_BYTES) {
-      const head = piece.subarray(0, SNIFF_BYTES - this.headBytes);
-      this.head.push(head);
-      this.headBytes += head.length;
-    }
+    this.content?.push(piece);
     if (this.left === 0) {
       this.step = 'checksum';
-      if (this.whole) this.endAttribute(Buffer.concat(this.whole));
-      else if (this.id === ATT_ATTACH_DATA) this.sniffHead();
+      this.endAttribute(this.whole ? Buffer.concat(this.whole) : Buffer.alloc(0));
     }
     return at + piece.length;
   }
 
   private endAttribute(data: Buffer): void {
     this.whole = undefined;
+    if (this.content) this.endContent();
     if (this.id === ATT_ATTACH_TITLE || this.id === ATT_ATTACH_TRANSPORT_FILENAME) {
       this.addName(data.toString('latin1'));
       return;
     }
     if (this.id !== ATT_ATTACHMENT) return;
-    const properties = readTnefProperties(data, (stream) =>
-      this.depth >= MAX_TNEF_DEPTH
-        ? { names: [], sniffedTypes: [], problem: `attached messages nest deeper than ${MAX_TNEF_DEPTH}` }
-        : new TnefReader(this.depth + 1).read(stream),
-    );
+    const properties = readTnefProperties(data, (stream) => {
+      const reader = this.nestedReader();
+      reader.push(stream);
+      return reader.end();
+    });
     for (const name of properties.names) this.addName(name);
     for (const type of properties.nestedTypes) this.types.add(type);
     if (properties.problem) this.stop(properties.problem);
   }
 
-  // Every attAttachData is sniffed on its own: a client may keep the last one, or the first.
-  private sniffHead(): void {
-    const type = this.headBytes > 0 ? sniffType(Buffer.concat(this.head)) : undefined;
+  private endContent(): void {
+    const { type, files } = (this.content as TnefContent).end();
+    this.content = undefined;
     if (type) this.types.add(type);
-    this.head = [];
-    this.headBytes = 0;
+    if (!files) return;
+    for (const name of files.names) this.addName(name);
+    for (const nested of files.sniffedTypes) this.types.add(nested);
+    if (files.problem) this.stop(`an attached message: ${files.problem}`);
+  }
+
+  // A reader one level deeper, for an attached message; past the depth, one that reads nothing and says so.
+  private nestedReader(): NestedReader {
+    if (this.depth < MAX_TNEF_DEPTH) return new TnefReader(this.depth + 1);
+    const problem = `attached messages nest deeper than ${MAX_TNEF_DEPTH}`;
+    return { push: () => true, end: () => ({ names: [], sniffedTypes: [], problem }) };
   }
 
   private addName(raw: string): void {
