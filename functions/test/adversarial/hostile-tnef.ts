@@ -38,6 +38,16 @@ function binaryLongName(name: string): Buffer {
   return stream;
 }
 
+// A stream whose 8-bit strings declare UTF-7 (attOemCodepage 65000): Exchange and MimeKit decode the title
+// INVOICE+AC4-EXE as INVOICE.EXE.
+function utf7Title(): Buffer {
+  const stream = tnefStream([{ title: 'INVOICE+AC4-EXE' }]);
+  const codePage = Buffer.from([
+    0x01, 0x07, 0x90, 0x06, 0x00, 8, 0, 0, 0, 0xe8, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0,
+  ]);
+  return Buffer.concat([stream.subarray(0, 6), codePage, stream.subarray(6)]);
+}
+
 /**
  * Files inside TNEF (Outlook's rich-text `winmail.dat`), which Outlook and other clients unpack and offer
  * as attachments: the part walk reads their names and first bytes; what it cannot read whole is refused.
@@ -100,6 +110,7 @@ export function tnefCases(): HostileCase[] {
       ['Content-Type: application/octet-stream; name="report.bin"'],
     ),
     tnefCase('winmail.dat cut short inside an attribute', whole.subarray(0, whole.length - 20), 'bounce'),
+    tnefCase('winmail.dat whose names are in UTF-7 (its OEM code page)', utf7Title(), 'bounce'),
     tnefCase('winmail.dat holding an OLE object', tnefStream([{ title: 'DOC.DOC', method: 6 }]), 'bounce'),
   ];
 }

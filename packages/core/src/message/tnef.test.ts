@@ -74,6 +74,24 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     expect(read(cut)?.problem).toMatch(/attached message: it ends inside an attribute/);
   });
 
+  it('is a problem when its 8-bit names are in a code page that does not spell ASCII as ASCII', () => {
+    const withCodePage = (codePage: number, at: 'first' | 'last') => {
+      const stream = tnefStream([{ title: 'INVOICE+AC4-EXE' }]); // UTF-7 for INVOICE.EXE
+      const value = Buffer.alloc(8);
+      value.writeUInt32LE(codePage, 0);
+      const head = Buffer.from([0x01, 0x07, 0x90, 0x06, 0x00, 8, 0, 0, 0]); // attOemCodepage, 8 bytes
+      const attribute = Buffer.concat([head, value, Buffer.alloc(2)]);
+      if (at === 'last') return Buffer.concat([stream, attribute]);
+      return Buffer.concat([stream.subarray(0, 6), attribute, stream.subarray(6)]);
+    };
+    for (const at of ['first', 'last'] as const) {
+      for (const codePage of [65000, 1200, 37, 50220, 52936])
+        expect(read(withCodePage(codePage, at))?.problem).toMatch(`code page ${codePage}`);
+      for (const codePage of [1252, 1251, 437, 932, 65001, 28591])
+        expect(read(withCodePage(codePage, at))?.problem).toBeUndefined();
+    }
+  });
+
   it('reads a file attribute whatever level it claims (message level, unknown levels)', () => {
     const stream = Buffer.from(tnefStream([{ title: 'INVOICE.EXE' }]));
     const title = stream.indexOf(Buffer.from('INVOICE.EXE'));

@@ -1,3 +1,4 @@
+import { asciiCodePage } from './tnef-codepage.js';
 import { type NestedReader, TnefContent } from './tnef-content.js';
 import { readTnefProperties, TNEF_SIGNATURE, trimNul } from './tnef-properties.js';
 
@@ -18,9 +19,12 @@ const ATT_ATTACH_TITLE = 0x00018010;
 const ATT_ATTACH_TRANSPORT_FILENAME = 0x00019001;
 const ATT_ATTACHMENT = 0x00069005;
 const ATT_ATTACH_DATA = 0x0006800f;
-const READ_WHOLE = new Set([ATT_ATTACH_TITLE, ATT_ATTACH_TRANSPORT_FILENAME, ATT_ATTACHMENT]);
+// The code page of the stream's 8-bit strings (a message attribute: it sets how every 8-bit name reads).
+const ATT_OEM_CODEPAGE = 0x00069007;
+const FILE_WHOLE = [ATT_ATTACH_TITLE, ATT_ATTACH_TRANSPORT_FILENAME, ATT_ATTACHMENT];
+const READ_WHOLE = new Set([...FILE_WHOLE, ATT_OEM_CODEPAGE]);
 // Read by their ids whatever level they claim: a reader that goes by the id alone would show the file.
-const FILE_ATTRIBUTES = new Set([ATT_ATTACH_RENDDATA, ATT_ATTACH_DATA, ...READ_WHOLE]);
+const FILE_ATTRIBUTES = new Set([ATT_ATTACH_RENDDATA, ATT_ATTACH_DATA, ...FILE_WHOLE]);
 /** Largest attribute read whole (names, an attachment's property list); larger ones cannot be read. */
 export const MAX_TNEF_ATTRIBUTE_BYTES = 8 * 1024 * 1024;
 /** Most files a TNEF stream may hold before the list is not read further. */
@@ -131,8 +135,9 @@ export class TnefReader {
   private startAttribute(): void {
     this.step = this.left === 0 ? 'checksum' : 'data';
     this.whole = undefined;
-    if (!FILE_ATTRIBUTES.has(this.id)) return;
-    if (this.id === ATT_ATTACH_RENDDATA || !this.inFile) {
+    const file = FILE_ATTRIBUTES.has(this.id);
+    if (!file && !READ_WHOLE.has(this.id)) return;
+    if (file && (this.id === ATT_ATTACH_RENDDATA || !this.inFile)) {
       if (this.files >= MAX_TNEF_FILES) {
         this.stop(`it holds more than ${MAX_TNEF_FILES} files`);
         return;
@@ -168,6 +173,14 @@ export class TnefReader {
     if (this.content) this.endContent();
     if (this.id === ATT_ATTACH_TITLE || this.id === ATT_ATTACH_TRANSPORT_FILENAME) {
       this.addName(data.toString('latin1'));
+      return;
+    }
+    if (this.id === ATT_OEM_CODEPAGE) {
+      const codePage = data.length >= 4 ? data.readUInt32LE(0) : undefined;
+      if (codePage === undefined || !asciiCodePage(codePage))
+        this.stop(
+          `its 8-bit names are in code page ${codePage ?? '(unreadable)'}, which spells ASCII otherwise`,
+        );
       return;
     }
     if (this.id !== ATT_ATTACHMENT) return;
