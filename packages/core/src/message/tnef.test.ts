@@ -183,8 +183,14 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
 
   it('never throws and always ends on any bytes after a TNEF signature (5,000 generated streams)', () => {
     const random = seededRandom(15);
+    const inner = tnefStream([{ title: 'C.EXE', data: MZ }]);
     const valid = tnefStream([
-      { title: 'A.EXE', longName: 'a.exe', data: MZ },
+      {
+        title: 'A.EXE',
+        longName: 'a.exe',
+        data: [MZ, inner],
+        dataProperty: Buffer.concat([MZ.subarray(0, 16), inner]),
+      },
       { message: [{ title: 'B.VBS' }] },
     ]);
     for (let n = 0; n < 5000; n++) {
