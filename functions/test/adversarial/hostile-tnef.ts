@@ -1,6 +1,23 @@
 import { tnefStream } from '@wmflow/core/testing';
 import { base64, executable, type HostileCase, leaf, message, multipart, TEXT } from './hostile-build.js';
 
+// uuencode (`begin 644 name`, 45 bytes a line), as a client decodes Content-Transfer-Encoding: x-uuencode.
+function uuencode(bytes: Buffer, name: string): string {
+  const char = (n: number) => String.fromCharCode(n === 0 ? 96 : n + 32);
+  const lines = [`begin 644 ${name}`];
+  for (let at = 0; at < bytes.length; at += 45) {
+    const chunk = bytes.subarray(at, at + 45);
+    let line = char(chunk.length);
+    for (let i = 0; i < chunk.length; i += 3) {
+      const [a = 0, b = 0, c = 0] = chunk.subarray(i, i + 3);
+      line +=
+        char(a >> 2) + char(((a & 3) << 4) | (b >> 4)) + char(((b & 15) << 2) | (c >> 6)) + char(c & 63);
+    }
+    lines.push(line);
+  }
+  return [...lines, '`', 'end'].join('\r\n');
+}
+
 /** A winmail.dat part (base64) holding `stream`, under the given content headers. */
 export function tnefPart(
   stream: Buffer,
@@ -111,6 +128,22 @@ export function tnefCases(): HostileCase[] {
     ),
     tnefCase('winmail.dat cut short inside an attribute', whole.subarray(0, whole.length - 20), 'bounce'),
     tnefCase('winmail.dat whose names are in UTF-7 (its OEM code page)', utf7Title(), 'bounce'),
+    (() => {
+      const body = uuencode(tnefStream([{ title: 'EVIL.EXE' }]), 'winmail.dat');
+      const part = leaf(
+        ['Content-Type: application/ms-tnef; name="winmail.dat"', 'Content-Transfer-Encoding: x-uuencode'],
+        body,
+      );
+      const name = 'winmail.dat in x-uuencode (MimeKit decodes it and unpacks the TNEF)';
+      const payload = body.split('\r\n')[1] ?? body;
+      return {
+        threat: 'unseen-parts',
+        name,
+        message: message(multipart('b', [TEXT, part])),
+        payload,
+        strip: 'bounce',
+      };
+    })(),
     tnefCase('winmail.dat holding an OLE object', tnefStream([{ title: 'DOC.DOC', method: 6 }]), 'bounce'),
   ];
 }
