@@ -65,6 +65,13 @@ function utf7Title(): Buffer {
   return Buffer.concat([stream.subarray(0, 6), codePage, stream.subarray(6)]);
 }
 
+// attAttachTitle's id with another type word (0x00068010): the tnef tool goes by the low 16 bits alone.
+function retypedTitle(title: string): Buffer {
+  const stream = Buffer.from(tnefStream([{ title }]));
+  stream.writeUInt16LE(0x0006, stream.indexOf(Buffer.from(title)) - 6);
+  return stream;
+}
+
 /**
  * Files inside TNEF (Outlook's rich-text `winmail.dat`), which Outlook and other clients unpack and offer
  * as attachments: the part walk reads their names and first bytes; what it cannot read whole is refused.
@@ -127,6 +134,11 @@ export function tnefCases(): HostileCase[] {
       ['Content-Type: application/octet-stream; name="report.bin"'],
     ),
     tnefCase('winmail.dat cut short inside an attribute', whole.subarray(0, whole.length - 20), 'bounce'),
+    tnefCase(
+      'winmail.dat holding a .scr by a title whose id has another type word',
+      retypedTitle('PIC.SCR'),
+      'removed',
+    ),
     tnefCase('winmail.dat whose names are in UTF-7 (its OEM code page)', utf7Title(), 'bounce'),
     (() => {
       const body = uuencode(tnefStream([{ title: 'EVIL.EXE' }]), 'winmail.dat');

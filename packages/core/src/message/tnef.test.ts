@@ -101,6 +101,17 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     }
   });
 
+  it('reads a file attribute by its name whatever type word its id claims (the tnef tool reads the low 16 bits)', () => {
+    const stream = Buffer.from(tnefStream([{ title: 'INVOICE.EXE', data: MZ }]));
+    const title = stream.indexOf(Buffer.from('INVOICE.EXE')) - 9;
+    const data = stream.indexOf(MZ) - 9;
+    for (const type of [0x0000, 0x0006, 0xffff]) {
+      stream.writeUInt16LE(type, title + 3); // attAttachTitle's type word (atpString, 0x0001)
+      stream.writeUInt16LE(type, data + 3); // attAttachData's (atpByte, 0x0006)
+      expect(read(stream)).toEqual({ names: ['INVOICE.EXE'], sniffedTypes: ['application/x-msdownload'] });
+    }
+  });
+
   it('reads the same whatever the pieces the bytes arrive in', () => {
     const stream = tnefStream([
       { title: 'A.TXT', data: Buffer.from('plain text') },

@@ -14,13 +14,15 @@ export interface TnefFiles {
 
 /** The first byte of every TNEF stream (its signature, little-endian): other content is not read as TNEF. */
 export const TNEF_FIRST_BYTE = 0x78;
-const ATT_ATTACH_RENDDATA = 0x00069002;
-const ATT_ATTACH_TITLE = 0x00018010;
-const ATT_ATTACH_TRANSPORT_FILENAME = 0x00019001;
-const ATT_ATTACHMENT = 0x00069005;
-const ATT_ATTACH_DATA = 0x0006800f;
+// Attributes by their names, the low 16 bits of their ids: the tnef tool reads no more, whatever type the
+// high 16 bits claim (attAttachTitle is 0x00018010; 0x00068010 is a title to it too).
+const ATT_ATTACH_RENDDATA = 0x9002;
+const ATT_ATTACH_TITLE = 0x8010;
+const ATT_ATTACH_TRANSPORT_FILENAME = 0x9001;
+const ATT_ATTACHMENT = 0x9005;
+const ATT_ATTACH_DATA = 0x800f;
 // The code page of the stream's 8-bit strings (a message attribute: it sets how every 8-bit name reads).
-const ATT_OEM_CODEPAGE = 0x00069007;
+const ATT_OEM_CODEPAGE = 0x9007;
 const FILE_WHOLE = [ATT_ATTACH_TITLE, ATT_ATTACH_TRANSPORT_FILENAME, ATT_ATTACHMENT];
 const READ_WHOLE = new Set([...FILE_WHOLE, ATT_OEM_CODEPAGE]);
 // Read by their ids whatever level they claim: a reader that goes by the id alone would show the file.
@@ -122,7 +124,7 @@ export class TnefReader {
         this.step = 'header';
         return true;
       case 'header':
-        this.id = field.readUInt32LE(1);
+        this.id = field.readUInt16LE(1);
         this.left = field.readUInt32LE(5);
         this.startAttribute();
         return true;
