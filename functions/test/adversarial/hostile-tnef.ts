@@ -72,6 +72,21 @@ function retypedTitle(title: string): Buffer {
   return stream;
 }
 
+// An attAttachment whose one property is named by number 0x3707 (PidTagAttachLongFilename's id): the tnef
+// tool takes the number for the id and names the file by it.
+function numberedLongName(name: string): Buffer {
+  const value = Buffer.from(`${name}\0`, 'latin1');
+  const list = Buffer.alloc(40 + value.length + 3);
+  list.writeUInt32LE(1, 0);
+  list.writeUInt16LE(0x001e, 4); // PT_STRING8
+  list.writeUInt16LE(0x8001, 6); // named, GUID at 8 (zeros), kind 0 at 24
+  list.writeUInt32LE(0x3707, 28);
+  list.writeUInt32LE(1, 32);
+  list.writeUInt32LE(value.length, 36);
+  value.copy(list, 40);
+  return tnefStream([{ title: 'NOTE.TXT', rawProperties: list }]);
+}
+
 /**
  * Files inside TNEF (Outlook's rich-text `winmail.dat`), which Outlook and other clients unpack and offer
  * as attachments: the part walk reads their names and first bytes; what it cannot read whole is refused.
@@ -137,6 +152,11 @@ export function tnefCases(): HostileCase[] {
     tnefCase(
       'winmail.dat holding a .scr by a title whose id has another type word',
       retypedTitle('PIC.SCR'),
+      'removed',
+    ),
+    tnefCase(
+      'winmail.dat holding an .hta by a named property numbered 0x3707',
+      numberedLongName('x.hta'),
       'removed',
     ),
     tnefCase('winmail.dat whose names are in UTF-7 (its OEM code page)', utf7Title(), 'bounce'),

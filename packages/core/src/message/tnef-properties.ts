@@ -75,11 +75,15 @@ export function readTnefProperties(
     const count = u32();
     for (let n = 0; n < count; n++) {
       const type = data.readUInt16LE(take(2));
-      const id = data.readUInt16LE(take(2));
+      let id = data.readUInt16LE(take(2));
       if (id >= 0x8000) {
         take(16); // the named property's GUID
-        if (u32() === 0) take(4);
-        else take(padded(u32()));
+        const kind = u32();
+        // By number: the tnef tool takes the number for the property's id, so 0x3707 names the file.
+        if (kind === 0) id = u32() & 0xffff;
+        else if (kind === 1) take(padded(u32()));
+        // ytnef and the tnef tool read any other kind as a count of names, and frame what follows otherwise.
+        else return { names, nestedTypes, problem: `a named property of kind ${kind}` };
       }
       const base = type & ~MULTIPLE;
       const values = type & MULTIPLE || VARIABLE.has(base) ? u32() : 1;

@@ -6,6 +6,16 @@ import { MAX_TNEF_DEPTH, MAX_TNEF_FILES, MAX_TNEF_NAMES, TnefReader } from './tn
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
 
+// A stream with one file whose attAttachment property list is `list` (count first).
+const withList = (list: Buffer) => tnefStream([{ title: 'NOTE.TXT', rawProperties: list }]);
+
+const u16 = (n: number) => Buffer.from([n & 0xff, n >> 8]);
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n, 0);
+  return b;
+};
+
 function read(stream: Buffer, piece = stream.length) {
   const reader = new TnefReader();
   for (let at = 0; at < stream.length; at += piece) {
@@ -110,6 +120,45 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
       stream.writeUInt16LE(type, data + 3); // attAttachData's (atpByte, 0x0006)
       expect(read(stream)).toEqual({ names: ['INVOICE.EXE'], sniffedTypes: ['application/x-msdownload'] });
     }
+  });
+
+  it('reads a named property whose numeric name is a file property as that property (the tnef tool does)', () => {
+    const name = Buffer.from('evil.exe\0\0\0\0', 'latin1'); // 9 bytes and padding
+    const list = Buffer.concat([
+      u32(1),
+      u16(0x001e), // PT_STRING8
+      u16(0x8001), // a named property…
+      Buffer.alloc(16, 1), // …in some property set,
+      u32(0), // by number (MNID_ID)…
+      u32(0x3707), // …the number of PidTagAttachLongFilename
+      u32(1),
+      u32(9),
+      name,
+    ]);
+    expect(read(withList(list))?.names).toEqual(['NOTE.TXT', 'evil.exe']);
+  });
+
+  it('is a problem when a named property is neither by number nor by string (parsers then disagree)', () => {
+    // Kind 2: MS-OXTNEF knows 0 and 1; ytnef and the tnef tool read it as a count of names, and so frame
+    // what follows otherwise than this reader: here they find a long file name the reader took for binary.
+    const hidden = Buffer.concat([u16(0x001e), u16(0x3707), u32(1), u32(9), Buffer.from('evil.exe\0\0\0\0')]);
+    const list = Buffer.concat([
+      u32(2),
+      u16(0x0003), // PT_LONG, named:
+      u16(0x8001),
+      Buffer.alloc(16, 1),
+      u32(2), // kind 2
+      u32(4),
+      Buffer.from('a\0b\0'),
+      u32(12), // this reader: the PT_LONG's value; theirs: the second name's length (12 bytes skipped)
+      u16(0x0102), // this reader: a binary property holding the rest
+      u16(0x0ffe),
+      u32(1),
+      u32(4 + hidden.length),
+      u32(0), // theirs: the PT_LONG's value
+      hidden, // theirs: PidTagAttachLongFilename evil.exe
+    ]);
+    expect(read(withList(list))?.problem).toMatch(/named property of kind 2/);
   });
 
   it('reads the same whatever the pieces the bytes arrive in', () => {

@@ -16,6 +16,8 @@ export interface TnefFile {
   message?: TnefFile[];
   /** `PidTagAttachMethod` (1: by value; 5: attached message; 6: OLE object). */
   method?: number;
+  /** Another `attAttachment` written as given: a raw MAPI property list (its count first), for hostile framing. */
+  rawProperties?: Buffer;
 }
 
 const PT_LONG = 0x0003;
@@ -59,6 +61,7 @@ export function tnefStream(files: readonly TnefFile[]): Buffer {
       properties.push(objectProperty(0x3701, Buffer.concat([IID_IMESSAGE, tnefStream(file.message)])));
     }
     if (properties.length > 0) attributes.push(attribute(0x02, 0x00069005, propertyList(properties)));
+    if (file.rawProperties) attributes.push(attribute(0x02, 0x00069005, file.rawProperties));
   }
   return Buffer.concat([head, ...attributes]);
 }
