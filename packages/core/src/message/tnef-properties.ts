@@ -32,8 +32,6 @@ const FIXED_BYTES = new Map([
   [0x0003, 4], // PT_LONG
   [0x0004, 4], // PT_FLOAT
   [0x0005, 8], // PT_DOUBLE
-  [0x0006, 8], // PT_CURRENCY
-  [0x0007, 8], // PT_APPTIME
   [0x000a, 4], // PT_ERROR
   [0x000b, 4], // PT_BOOLEAN
   [0x0014, 8], // PT_I8
@@ -41,6 +39,9 @@ const FIXED_BYTES = new Map([
   [0x0048, 16], // PT_CLSID
 ]);
 const VARIABLE = new Set([PT_STRING8, PT_UNICODE, PT_BINARY, PT_OBJECT]);
+// PT_CURRENCY and PT_APPTIME: 8 bytes to MS-OXCDATA, MimeKit and the tnef tool, 4 to ytnef, which then reads
+// the rest of the list from elsewhere. Outlook writes neither on an attachment.
+const DISPUTED = new Set([0x0006, 0x0007]);
 
 class Cut extends Error {}
 
@@ -86,7 +87,16 @@ export function readTnefProperties(
         else return { names, nestedTypes, problem: `a named property of kind ${kind}` };
       }
       const base = type & ~MULTIPLE;
+      if (DISPUTED.has(base))
+        return {
+          names,
+          nestedTypes,
+          problem: `a property of type 0x${hex(type)} that readers frame differently`,
+        };
       const values = type & MULTIPLE || VARIABLE.has(base) ? u32() : 1;
+      // ytnef reads one value of a single-valued string or binary whatever count it claims.
+      if (!(type & MULTIPLE) && values !== 1)
+        return { names, nestedTypes, problem: `a single-valued property with ${values} values` };
       for (let v = 0; v < values; v++) {
         const fixed = FIXED_BYTES.get(base);
         if (fixed !== undefined) {

@@ -161,6 +161,52 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     expect(read(withList(list))?.problem).toMatch(/named property of kind 2/);
   });
 
+  it('is a problem when a property list holds what ytnef frames otherwise (currency, app time, a second value)', () => {
+    const hidden = Buffer.concat([u16(0x001e), u16(0x3707), u32(1), u32(9), Buffer.from('evil.exe\0\0\0\0')]);
+    // ytnef reads PT_CURRENCY in 4 bytes, not 8: the other 4 start its next property, a CLSID eating the
+    // binary's header, after which it reads a long file name from what this reader took for content.
+    const currency = Buffer.concat([
+      u32(3),
+      u16(0x0006),
+      u16(0x0fff),
+      u32(0),
+      u16(0x0048), // ytnef: PT_CLSID…
+      u16(0x0ffc),
+      u16(0x0102), // this reader: PT_BINARY 0x0ffe, one value of 4 + hidden bytes
+      u16(0x0ffe),
+      u32(1),
+      u32(4 + hidden.length),
+      u32(0),
+      hidden,
+      u16(0x0003),
+      u16(0x0ffd),
+      u32(0),
+    ]);
+    expect(read(withList(currency))?.problem).toMatch(/type 0x0006 that readers frame differently/);
+    // ytnef reads one value of a single-valued binary whatever count it claims: the second value's length
+    // (258) is its next property's tag (PT_BINARY 0x0000), whose content holds a long file name.
+    const second = Buffer.concat([
+      u32(3),
+      u16(0x0102),
+      u16(0x0ffe),
+      u32(2), // two values
+      u32(4),
+      u32(0),
+      u32(258),
+      u32(1), // ytnef: count, then size 0
+      u32(0),
+      hidden,
+      Buffer.alloc(260 - 8 - hidden.length), // 258 bytes, padded to 260
+      u16(0x0003),
+      u16(0x0ffd),
+      u32(0),
+      u16(0x0003),
+      u16(0x0ffc),
+      u32(0),
+    ]);
+    expect(read(withList(second))?.problem).toMatch(/single-valued property with 2 values/);
+  });
+
   it('reads the same whatever the pieces the bytes arrive in', () => {
     const stream = tnefStream([
       { title: 'A.TXT', data: Buffer.from('plain text') },
