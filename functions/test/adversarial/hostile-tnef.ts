@@ -123,6 +123,13 @@ export function tnefCases(): HostileCase[] {
       'removed',
     ),
     tnefCase(
+      'winmail.dat whose PidTagAttachDataBinary holds an executable after 16 bytes (ytnef saves it from there)',
+      tnefStream([
+        { title: 'REPORT.PDF', dataProperty: Buffer.concat([Buffer.alloc(16, 0x41), executable('tnef-16')]) },
+      ]),
+      'removed',
+    ),
+    tnefCase(
       'winmail.dat whose file content is itself a TNEF stream holding an .exe (ytnef unpacks it)',
       tnefStream([{ title: 'NOTE.TXT', data: tnefStream([{ title: 'SETUP.EXE' }]) }]),
       'removed',

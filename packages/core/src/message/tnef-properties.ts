@@ -128,9 +128,12 @@ export function readTnefProperties(
         // A client may read a binary name as a string (MimeKit does): both spellings count.
         if (NAME_IDS.has(id) && base === PT_BINARY)
           names.push(trimNul(value.toString('latin1')), trimNul(value.toString('utf16le')));
-        // Every content value is sniffed: a client may read any of them (the last one written, say).
-        const sniffed = id === ATTACH_DATA && base === PT_BINARY ? sniffType(value) : undefined;
-        if (sniffed) nestedTypes.push(sniffed);
+        // Every content value is sniffed: a client may read any of them (the last one written, say), and
+        // ytnef and Evolution save this one from byte 16, as an object after its interface id.
+        if (binary) {
+          for (const sniffed of [sniffType(value), sniffType(value.subarray(IID_BYTES))])
+            if (sniffed) nestedTypes.push(sniffed);
+        }
       }
     }
   } catch (error) {

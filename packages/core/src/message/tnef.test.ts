@@ -43,6 +43,8 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
       { title: 'REPORT.PDF', data: [PDF, MZ] },
       { title: 'REPORT.PDF', data: PDF, dataProperty: MZ },
       { title: 'REPORT.PDF', data: MZ, dataProperty: PDF },
+      // ytnef and Evolution take PidTagAttachDataBinary for an object, and save it from byte 16.
+      { title: 'REPORT.PDF', data: PDF, dataProperty: Buffer.concat([PDF.subarray(0, 16), MZ]) },
     ]) {
       expect(read(tnefStream([file]))?.sniffedTypes).toContain('application/x-msdownload');
       expect(read(tnefStream([file]), 3)?.sniffedTypes).toContain('application/x-msdownload');
