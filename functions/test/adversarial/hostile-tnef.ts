@@ -166,6 +166,11 @@ export function tnefCases(): HostileCase[] {
       numberedLongName('x.hta'),
       'removed',
     ),
+    tnefCase(
+      'application/ms-tnef whose first 4 bytes are not the signature (MimeKit reads on in its loose mode)',
+      Buffer.concat([Buffer.from('MIME'), tnefStream([{ title: 'EVIL.EXE' }]).subarray(4)]),
+      'removed',
+    ),
     tnefCase('winmail.dat whose names are in UTF-7 (its OEM code page)', utf7Title(), 'bounce'),
     (() => {
       const body = uuencode(tnefStream([{ title: 'EVIL.EXE' }]), 'winmail.dat');

@@ -43,6 +43,8 @@ const ENCODED_FILE = /^(?:begin(?:-base64)? [0-7]{3,4} +(.+)|=ybegin .*?\bname=(
 const MAX_LINE = 4096;
 // Transfer encodings clients decode (MimeKit, Thunderbird) that the decoder passes through as they are.
 const UUENCODE = new Set(['x-uuencode', 'uuencode', 'x-uue', 'uue']);
+// Parts declared TNEF, which MimeKit reads as TNEF (in its loose mode, past a wrong signature).
+const TNEF_TYPES = new Set(['application/ms-tnef', 'application/vnd.ms-tnef']);
 
 function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   const text = (leaf.carry ?? '') + chunk.toString('latin1');
@@ -81,8 +83,10 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
   if (leaf.carry !== undefined) scanText(leaf, chunk, false);
   if (leaf.fresh && chunk.length > 0) {
     leaf.fresh = false;
-    // Any type and any name: clients unpack TNEF by type (Outlook) or by name (winmail.dat), the bytes decide here.
-    if (chunk[0] === TNEF_FIRST_BYTE) leaf.tnef = new TnefReader();
+    // Any type and any name: clients unpack TNEF by type (Outlook) or by name (winmail.dat), the bytes decide
+    // here; a part declared TNEF is read whatever its first bytes.
+    if (TNEF_TYPES.has(leaf.part.contentType)) leaf.tnef = new TnefReader(0, true);
+    else if (chunk[0] === TNEF_FIRST_BYTE) leaf.tnef = new TnefReader();
   }
   if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
   if (leaf.headSize < SNIFF_BYTES) {

@@ -231,6 +231,13 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     expect(read(tnefStream([nested]))?.problem).toMatch(/nest deeper than 8/);
   });
 
+  it('reads past a wrong signature when told to (a part declared TNEF)', () => {
+    const stream = Buffer.concat([Buffer.from('MIME'), tnefStream([{ title: 'EVIL.EXE' }]).subarray(4)]);
+    expect(read(stream)).toBeUndefined();
+    const reader = new TnefReader(0, true);
+    expect(reader.read(stream)).toEqual({ names: ['EVIL.EXE'], sniffedTypes: [] });
+  });
+
   it('is not read when the bytes do not start as TNEF', () => {
     expect(read(Buffer.from('PK\x03\x04 a zip file', 'latin1'))).toBeUndefined();
     expect(read(MZ)).toBeUndefined();

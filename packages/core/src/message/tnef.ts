@@ -69,8 +69,14 @@ export class TnefReader {
   // The attAttachData being read: each one is sniffed on its own (a client may keep the last one, or the first).
   private content?: TnefContent;
 
-  /** @param depth How many attached messages deep this stream sits (0: the part itself). */
-  constructor(private readonly depth = 0) {}
+  /**
+   * @param depth How many attached messages deep this stream sits (0: the part itself).
+   * @param anySignature Read on whatever the first 4 bytes (a part declared TNEF: MimeKit's loose mode does).
+   */
+  constructor(
+    private readonly depth = 0,
+    private readonly anySignature = false,
+  ) {}
 
   /** A whole stream at once: its files. */
   read(stream: Buffer): TnefFiles {
@@ -117,7 +123,7 @@ export class TnefReader {
   private endField(field: Buffer): boolean {
     switch (this.step) {
       case 'signature':
-        if (field.readUInt32LE(0) !== TNEF_SIGNATURE) return false;
+        if (!this.anySignature && field.readUInt32LE(0) !== TNEF_SIGNATURE) return false;
         this.step = 'key';
         return true;
       case 'key':
