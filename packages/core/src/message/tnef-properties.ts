@@ -1,11 +1,11 @@
-import { SNIFF_BYTES } from './sniff.js';
+import { sniffType } from './sniff.js';
+import { IID_BYTES, nestedStart } from './tnef-content.js';
 
 /** What an attachment's MAPI property list (TNEF `attAttachment`) says about the file. */
 export interface TnefProperties {
   names: string[];
-  /** The first bytes of the file when the list holds its content (`PidTagAttachDataBinary`). */
-  dataHead?: Buffer;
-  /** Types sniffed from the files of an attached message inside (read by `readNested`). */
+  /** Types sniffed from the contents the list holds (each `PidTagAttachDataBinary`) and from the files of an
+   * attached message inside (read by `readNested`). */
   nestedTypes: string[];
   /** Why the list cannot be read whole, or holds what is not read (an attached message, an OLE object). */
   problem?: string;
@@ -17,10 +17,9 @@ const ATTACH_METHOD = 0x3705;
 const ATTACH_DATA = 0x3701;
 // PidTagAttachMethod 6: an OLE object, whose content is not read.
 const OLE_METHOD = 6;
-/** The first 4 bytes of every TNEF stream (MS-OXTNEF), little-endian. */
-export const TNEF_SIGNATURE = 0x223e9f78;
-// An object value starts with its interface id (16 bytes); an attached message's is followed by a TNEF stream.
-const IID_BYTES = 16;
+
+export { TNEF_SIGNATURE } from './tnef-content.js';
+
 const PT_STRING8 = 0x001e;
 const PT_UNICODE = 0x001f;
 const PT_BINARY = 0x0102;
@@ -33,8 +32,6 @@ const FIXED_BYTES = new Map([
   [0x0003, 4], // PT_LONG
   [0x0004, 4], // PT_FLOAT
   [0x0005, 8], // PT_DOUBLE
-  [0x0006, 8], // PT_CURRENCY
-  [0x0007, 8], // PT_APPTIME
   [0x000a, 4], // PT_ERROR
   [0x000b, 4], // PT_BOOLEAN
   [0x0014, 8], // PT_I8
@@ -42,12 +39,15 @@ const FIXED_BYTES = new Map([
   [0x0048, 16], // PT_CLSID
 ]);
 const VARIABLE = new Set([PT_STRING8, PT_UNICODE, PT_BINARY, PT_OBJECT]);
+// PT_CURRENCY and PT_APPTIME: 8 bytes to MS-OXCDATA, MimeKit and the tnef tool, 4 to ytnef, which then reads
+// the rest of the list from elsewhere. Outlook writes neither on an attachment.
+const DISPUTED = new Set([0x0006, 0x0007]);
 
 class Cut extends Error {}
 
 /**
  * Reads a TNEF MAPI property list (MS-OXTNEF 2.1.3.5) for the file names, the attachment method and the
- * first bytes of inline content; an attached message (an object holding a TNEF stream) is read by
+ * types its content values sniff as (each `PidTagAttachDataBinary`); an attached message (an object holding a TNEF stream) is read by
  * `readNested`, its files' names joining these. Linear in the list's length; every length is checked against
  * what is left, so a list that claims more than it holds, a type it does not know, or an OLE object is a
  * `problem`, never a wrong read.
@@ -64,7 +64,6 @@ export function readTnefProperties(
 ): TnefProperties {
   const names: string[] = [];
   const nestedTypes: string[] = [];
-  let dataHead: Buffer | undefined;
   let at = 0;
   const take = (bytes: number): number => {
     if (bytes < 0 || at + bytes > data.length) throw new Cut();
@@ -77,14 +76,27 @@ export function readTnefProperties(
     const count = u32();
     for (let n = 0; n < count; n++) {
       const type = data.readUInt16LE(take(2));
-      const id = data.readUInt16LE(take(2));
+      let id = data.readUInt16LE(take(2));
       if (id >= 0x8000) {
         take(16); // the named property's GUID
-        if (u32() === 0) take(4);
-        else take(padded(u32()));
+        const kind = u32();
+        // By number: the tnef tool takes the number for the property's id, so 0x3707 names the file.
+        if (kind === 0) id = u32() & 0xffff;
+        else if (kind === 1) take(padded(u32()));
+        // ytnef and the tnef tool read any other kind as a count of names, and frame what follows otherwise.
+        else return { names, nestedTypes, problem: `a named property of kind ${kind}` };
       }
       const base = type & ~MULTIPLE;
+      if (DISPUTED.has(base))
+        return {
+          names,
+          nestedTypes,
+          problem: `a property of type 0x${hex(type)} that readers frame differently`,
+        };
       const values = type & MULTIPLE || VARIABLE.has(base) ? u32() : 1;
+      // ytnef reads one value of a single-valued string or binary whatever count it claims.
+      if (!(type & MULTIPLE) && values !== 1)
+        return { names, nestedTypes, problem: `a single-valued property with ${values} values` };
       for (let v = 0; v < values; v++) {
         const fixed = FIXED_BYTES.get(base);
         if (fixed !== undefined) {
@@ -98,11 +110,13 @@ export function readTnefProperties(
         const length = u32();
         const from = take(padded(length));
         const value = data.subarray(from, from + length);
-        if (base === PT_OBJECT) {
-          const stream = value.subarray(IID_BYTES);
-          if (stream.length < 4 || stream.readUInt32LE(0) !== TNEF_SIGNATURE)
-            return { names, nestedTypes, problem: 'it holds an object that is not an attached message' };
-          const nested = readNested(stream);
+        // An attached message: an object holding a TNEF stream, or binary content holding one (ytnef reads it).
+        const binary = id === ATTACH_DATA && base === PT_BINARY;
+        const start = base === PT_OBJECT ? IID_BYTES : binary ? nestedStart(value) : undefined;
+        if (base === PT_OBJECT && nestedStart(value) !== IID_BYTES)
+          return { names, nestedTypes, problem: 'it holds an object that is not an attached message' };
+        if (start !== undefined) {
+          const nested = readNested(value.subarray(start));
           names.push(...nested.names);
           nestedTypes.push(...nested.sniffedTypes);
           if (nested.problem)
@@ -111,26 +125,34 @@ export function readTnefProperties(
         }
         if (NAME_IDS.has(id) && base === PT_STRING8) names.push(trimNul(value.toString('latin1')));
         if (NAME_IDS.has(id) && base === PT_UNICODE) names.push(trimNul(value.toString('utf16le')));
-        if (id === ATTACH_DATA && base === PT_BINARY) dataHead ??= value.subarray(0, SNIFF_BYTES);
+        // A client may read a binary name as a string (MimeKit does): both spellings count.
+        if (NAME_IDS.has(id) && base === PT_BINARY)
+          names.push(trimNul(value.toString('latin1')), trimNul(value.toString('utf16le')));
+        // Every content value is sniffed: a client may read any of them (the last one written, say), and
+        // ytnef and Evolution save this one from byte 16, as an object after its interface id.
+        if (binary) {
+          for (const sniffed of [sniffType(value), sniffType(value.subarray(IID_BYTES))])
+            if (sniffed) nestedTypes.push(sniffed);
+        }
       }
     }
   } catch (error) {
     if (!(error instanceof Cut) && !(error instanceof RangeError)) throw error;
     return { names, nestedTypes, problem: 'an attachment property list ends before its properties do' };
   }
-  return {
-    names: names.filter((name) => name.trim() !== ''),
-    nestedTypes,
-    ...(dataHead ? { dataHead } : {}),
-  };
+  return { names: names.filter((name) => name.trim() !== ''), nestedTypes };
 }
 
 function padded(length: number): number {
   return length + ((4 - (length % 4)) % 4);
 }
 
-function trimNul(value: string): string {
-  return value.replace(/\0+$/, '');
+/** A name as a client reads it: up to its terminating NULs (a NUL inside stays, for the name variants). */
+export function trimNul(value: string): string {
+  // A loop, not `/\0+$/`: that pattern retries a run of NULs from each of them when the run does not end the name.
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 0) end--;
+  return value.slice(0, end);
 }
 
 function hex(n: number): string {

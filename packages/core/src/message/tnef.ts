@@ -1,5 +1,6 @@
-import { SNIFF_BYTES, sniffType } from './sniff.js';
-import { readTnefProperties, TNEF_SIGNATURE } from './tnef-properties.js';
+import { asciiCodePage } from './tnef-codepage.js';
+import { type NestedReader, TnefContent } from './tnef-content.js';
+import { readTnefProperties, TNEF_SIGNATURE, trimNul } from './tnef-properties.js';
 
 /** What a TNEF stream (winmail.dat) holds that a mail client unpacks and shows as attachments. */
 export interface TnefFiles {
@@ -13,29 +14,30 @@ export interface TnefFiles {
 
 /** The first byte of every TNEF stream (its signature, little-endian): other content is not read as TNEF. */
 export const TNEF_FIRST_BYTE = 0x78;
-const ATT_ATTACH_RENDDATA = 0x00069002;
-const ATT_ATTACH_TITLE = 0x00018010;
-const ATT_ATTACH_TRANSPORT_FILENAME = 0x00019001;
-const ATT_ATTACHMENT = 0x00069005;
-const ATT_ATTACH_DATA = 0x0006800f;
-const READ_WHOLE = new Set([ATT_ATTACH_TITLE, ATT_ATTACH_TRANSPORT_FILENAME, ATT_ATTACHMENT]);
+// Attributes by their names, the low 16 bits of their ids: the tnef tool reads no more, whatever type the
+// high 16 bits claim (attAttachTitle is 0x00018010; 0x00068010 is a title to it too).
+const ATT_ATTACH_RENDDATA = 0x9002;
+const ATT_ATTACH_TITLE = 0x8010;
+const ATT_ATTACH_TRANSPORT_FILENAME = 0x9001;
+const ATT_ATTACHMENT = 0x9005;
+const ATT_ATTACH_DATA = 0x800f;
+// The code page of the stream's 8-bit strings (a message attribute: it sets how every 8-bit name reads).
+const ATT_OEM_CODEPAGE = 0x9007;
+const FILE_WHOLE = [ATT_ATTACH_TITLE, ATT_ATTACH_TRANSPORT_FILENAME, ATT_ATTACHMENT];
+const READ_WHOLE = new Set([...FILE_WHOLE, ATT_OEM_CODEPAGE]);
 // Read by their ids whatever level they claim: a reader that goes by the id alone would show the file.
-const FILE_ATTRIBUTES = new Set([ATT_ATTACH_RENDDATA, ATT_ATTACH_DATA, ...READ_WHOLE]);
+const FILE_ATTRIBUTES = new Set([ATT_ATTACH_RENDDATA, ATT_ATTACH_DATA, ...FILE_WHOLE]);
 /** Largest attribute read whole (names, an attachment's property list); larger ones cannot be read. */
 export const MAX_TNEF_ATTRIBUTE_BYTES = 8 * 1024 * 1024;
 /** Most files a TNEF stream may hold before the list is not read further. */
 export const MAX_TNEF_FILES = 1000;
+/** Most distinct file names a TNEF stream may hold (several per file) before the list is not read further. */
+export const MAX_TNEF_NAMES = 10_000;
 /** Attached messages inside attached messages read, at most. */
 export const MAX_TNEF_DEPTH = 8;
 
 type Step = 'signature' | 'key' | 'header' | 'data' | 'checksum' | 'done';
 const FIELD_BYTES: Record<Step, number> = { signature: 4, key: 2, header: 9, data: 0, checksum: 2, done: 0 };
-
-interface InnerFile {
-  names: string[];
-  head: Buffer[];
-  headBytes: number;
-}
 
 /**
  * Reads a TNEF stream (MS-OXTNEF: `application/ms-tnef`, `winmail.dat`) as its bytes arrive, for the names
@@ -58,13 +60,23 @@ export class TnefReader {
   private id = 0;
   private left = 0;
   private whole?: Buffer[];
-  private current?: InnerFile;
-  private readonly files: InnerFile[] = [];
+  private inFile = false;
+  private files = 0;
+  // Every name once, in the order met: a set, so that repeated names cost no more than new ones.
+  private readonly names = new Set<string>();
   private problem?: string;
-  private readonly nestedTypes: string[] = [];
+  private readonly types = new Set<string>();
+  // The attAttachData being read: each one is sniffed on its own (a client may keep the last one, or the first).
+  private content?: TnefContent;
 
-  /** @param depth How many attached messages deep this stream sits (0: the part itself). */
-  constructor(private readonly depth = 0) {}
+  /**
+   * @param depth How many attached messages deep this stream sits (0: the part itself).
+   * @param anySignature Read on whatever the first 4 bytes (a part declared TNEF: MimeKit's loose mode does).
+   */
+  constructor(
+    private readonly depth = 0,
+    private readonly anySignature = false,
+  ) {}
 
   /** A whole stream at once: its files. */
   read(stream: Buffer): TnefFiles {
@@ -103,27 +115,22 @@ export class TnefReader {
     } else if (this.step === 'header' && this.fieldBytes > 0) {
       this.problem ??= 'it ends inside an attribute header';
     }
-    const names: string[] = [];
-    const sniffedTypes: string[] = [...new Set(this.nestedTypes)];
-    for (const file of this.files) {
-      for (const name of file.names) if (!names.includes(name)) names.push(name);
-      const type = file.headBytes > 0 ? sniffType(Buffer.concat(file.head)) : undefined;
-      if (type && !sniffedTypes.includes(type)) sniffedTypes.push(type);
-    }
-    return { names, sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
+    if (this.step === 'data' && this.content) this.endContent();
+    const sniffedTypes = [...this.types];
+    return { names: [...this.names], sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
   }
 
   private endField(field: Buffer): boolean {
     switch (this.step) {
       case 'signature':
-        if (field.readUInt32LE(0) !== TNEF_SIGNATURE) return false;
+        if (!this.anySignature && field.readUInt32LE(0) !== TNEF_SIGNATURE) return false;
         this.step = 'key';
         return true;
       case 'key':
         this.step = 'header';
         return true;
       case 'header':
-        this.id = field.readUInt32LE(1);
+        this.id = field.readUInt16LE(1);
         this.left = field.readUInt32LE(5);
         this.startAttribute();
         return true;
@@ -136,14 +143,15 @@ export class TnefReader {
   private startAttribute(): void {
     this.step = this.left === 0 ? 'checksum' : 'data';
     this.whole = undefined;
-    if (!FILE_ATTRIBUTES.has(this.id)) return;
-    if (this.id === ATT_ATTACH_RENDDATA || !this.current) {
-      if (this.files.length >= MAX_TNEF_FILES) {
+    const file = FILE_ATTRIBUTES.has(this.id);
+    if (!file && !READ_WHOLE.has(this.id)) return;
+    if (file && (this.id === ATT_ATTACH_RENDDATA || !this.inFile)) {
+      if (this.files >= MAX_TNEF_FILES) {
         this.stop(`it holds more than ${MAX_TNEF_FILES} files`);
         return;
       }
-      this.current = { names: [], head: [], headBytes: 0 };
-      this.files.push(this.current);
+      this.inFile = true;
+      this.files++;
     }
     if (READ_WHOLE.has(this.id)) {
       if (this.left > MAX_TNEF_ATTRIBUTE_BYTES) {
@@ -152,6 +160,7 @@ export class TnefReader {
       }
       this.whole = [];
     }
+    if (this.id === ATT_ATTACH_DATA) this.content = new TnefContent(() => this.nestedReader());
     if (this.left === 0) this.endAttribute(Buffer.alloc(0));
   }
 
@@ -159,49 +168,66 @@ export class TnefReader {
     const piece = chunk.subarray(at, at + this.left);
     this.left -= piece.length;
     this.whole?.push(piece);
-    const file = this.current;
-    if (this.id === ATT_ATTACH_DATA && file && file.headBytes < SNIFF_BYTES) {
-      const head = piece.subarray(0, SNIFF_BYTES - file.headBytes);
-      file.head.push(head);
-      file.headBytes += head.length;
-    }
+    this.content?.push(piece);
     if (this.left === 0) {
       this.step = 'checksum';
-      if (this.whole) this.endAttribute(Buffer.concat(this.whole));
+      this.endAttribute(this.whole ? Buffer.concat(this.whole) : Buffer.alloc(0));
     }
     return at + piece.length;
   }
 
   private endAttribute(data: Buffer): void {
-    const file = this.current as InnerFile;
     this.whole = undefined;
+    if (this.content) this.endContent();
     if (this.id === ATT_ATTACH_TITLE || this.id === ATT_ATTACH_TRANSPORT_FILENAME) {
-      addName(file.names, data.toString('latin1'));
+      this.addName(data.toString('latin1'));
+      return;
+    }
+    if (this.id === ATT_OEM_CODEPAGE) {
+      const codePage = data.length >= 4 ? data.readUInt32LE(0) : undefined;
+      if (codePage === undefined || !asciiCodePage(codePage))
+        this.stop(
+          `its 8-bit names are in code page ${codePage ?? '(unreadable)'}, which spells ASCII otherwise`,
+        );
       return;
     }
     if (this.id !== ATT_ATTACHMENT) return;
-    const properties = readTnefProperties(data, (stream) =>
-      this.depth >= MAX_TNEF_DEPTH
-        ? { names: [], sniffedTypes: [], problem: `attached messages nest deeper than ${MAX_TNEF_DEPTH}` }
-        : new TnefReader(this.depth + 1).read(stream),
-    );
-    for (const name of properties.names) addName(file.names, name);
-    this.nestedTypes.push(...properties.nestedTypes);
-    if (properties.dataHead && file.headBytes === 0) {
-      file.head.push(properties.dataHead);
-      file.headBytes = properties.dataHead.length;
-    }
+    const properties = readTnefProperties(data, (stream) => {
+      const reader = this.nestedReader();
+      reader.push(stream);
+      return reader.end();
+    });
+    for (const name of properties.names) this.addName(name);
+    for (const type of properties.nestedTypes) this.types.add(type);
     if (properties.problem) this.stop(properties.problem);
+  }
+
+  private endContent(): void {
+    const { type, files } = (this.content as TnefContent).end();
+    this.content = undefined;
+    if (type) this.types.add(type);
+    if (!files) return;
+    for (const name of files.names) this.addName(name);
+    for (const nested of files.sniffedTypes) this.types.add(nested);
+    if (files.problem) this.stop(`an attached message: ${files.problem}`);
+  }
+
+  // A reader one level deeper, for an attached message; past the depth, one that reads nothing and says so.
+  private nestedReader(): NestedReader {
+    if (this.depth < MAX_TNEF_DEPTH) return new TnefReader(this.depth + 1);
+    const problem = `attached messages nest deeper than ${MAX_TNEF_DEPTH}`;
+    return { push: () => true, end: () => ({ names: [], sniffedTypes: [], problem }) };
+  }
+
+  private addName(raw: string): void {
+    const name = trimNul(raw);
+    if (name.trim() === '' || this.names.has(name)) return;
+    if (this.names.size >= MAX_TNEF_NAMES) this.stop(`it holds more than ${MAX_TNEF_NAMES} names`);
+    else this.names.add(name);
   }
 
   private stop(problem: string): void {
     this.problem ??= problem;
     this.step = 'done';
   }
-}
-
-// A name as a client reads it: up to its terminating NULs (a NUL inside stays, for the name variants).
-function addName(names: string[], raw: string): void {
-  const name = raw.replace(/\0+$/, '');
-  if (name.trim() !== '' && !names.includes(name)) names.push(name);
 }

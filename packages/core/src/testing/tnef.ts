@@ -8,17 +8,22 @@ export interface TnefFile {
   longName?: string;
   /** `PidTagAttachExtension` in the property list, e.g. `.exe`. */
   extension?: string;
-  /** `attAttachData`: the file's content. */
-  data?: Buffer;
+  /** `attAttachData`: the file's content (several: one attribute each, as a hostile writer may repeat it). */
+  data?: Buffer | readonly Buffer[];
+  /** `PidTagAttachDataBinary` in the property list: the content again, where a client may read it instead. */
+  dataProperty?: Buffer;
   /** An attached message (`PidTagAttachDataObject` holding a TNEF stream) instead of a file. */
   message?: TnefFile[];
   /** `PidTagAttachMethod` (1: by value; 5: attached message; 6: OLE object). */
   method?: number;
+  /** Another `attAttachment` written as given: a raw MAPI property list (its count first), for hostile framing. */
+  rawProperties?: Buffer;
 }
 
 const PT_LONG = 0x0003;
 const PT_UNICODE = 0x001f;
 const PT_OBJECT = 0x000d;
+const PT_BINARY = 0x0102;
 // IID_IMessage: the interface id an attached message's object value starts with.
 const IID_IMESSAGE = Buffer.from('0703020000000000c000000000000046', 'hex');
 
@@ -44,16 +49,19 @@ export function tnefStream(files: readonly TnefFile[]): Buffer {
     attributes.push(attribute(0x02, 0x00069002, Buffer.alloc(14))); // attAttachRenddata: a new file
     if (file.title !== undefined)
       attributes.push(attribute(0x02, 0x00018010, Buffer.from(`${file.title}\0`, 'latin1')));
-    if (file.data) attributes.push(attribute(0x02, 0x0006800f, file.data));
+    for (const data of file.data === undefined ? [] : [file.data].flat())
+      attributes.push(attribute(0x02, 0x0006800f, data));
     const properties: Buffer[] = [];
     if (file.longName !== undefined) properties.push(stringProperty(0x3707, file.longName));
     if (file.extension !== undefined) properties.push(stringProperty(0x3703, file.extension));
     if (file.method !== undefined) properties.push(longProperty(0x3705, file.method));
+    if (file.dataProperty) properties.push(variable(PT_BINARY, 0x3701, file.dataProperty));
     if (file.message) {
       properties.push(longProperty(0x3705, 5));
       properties.push(objectProperty(0x3701, Buffer.concat([IID_IMESSAGE, tnefStream(file.message)])));
     }
     if (properties.length > 0) attributes.push(attribute(0x02, 0x00069005, propertyList(properties)));
+    if (file.rawProperties) attributes.push(attribute(0x02, 0x00069005, file.rawProperties));
   }
   return Buffer.concat([head, ...attributes]);
 }

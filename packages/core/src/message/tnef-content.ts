@@ -1,0 +1,75 @@
+import { SNIFF_BYTES, sniffType } from './sniff.js';
+
+/** The files a TNEF stream holds, as {@link TnefContent} hands them on (the reader's `TnefFiles`). */
+export interface NestedFiles {
+  names: string[];
+  sniffedTypes: string[];
+  problem?: string;
+}
+
+/** A TNEF stream read as its bytes arrive (the reader, one level deeper). */
+export interface NestedReader {
+  push(chunk: Buffer): boolean;
+  end(): NestedFiles;
+}
+
+/** The first 4 bytes of every TNEF stream (MS-OXTNEF), little-endian. */
+export const TNEF_SIGNATURE = 0x223e9f78;
+/** An object value starts with its interface id (16 bytes), before the stream it holds. */
+export const IID_BYTES = 16;
+
+/** Where a TNEF stream starts in a file content: at 0, or after an object's interface id; else undefined. */
+export function nestedStart(content: Buffer): number | undefined {
+  for (const at of [0, IID_BYTES]) {
+    if (content.length >= at + 4 && content.readUInt32LE(at) === TNEF_SIGNATURE) return at;
+  }
+  return undefined;
+}
+
+/**
+ * One file content (an `attAttachData`) as it streams past: its first bytes, sniffed when it ends, and, when
+ * it is itself a TNEF stream (ytnef and Evolution unpack it as an attached message), that stream read by a
+ * reader one level deeper, as the bytes arrive.
+ *
+ * @example
+ * ```ts
+ * const content = new TnefContent(() => new TnefReader(1));
+ * content.push(attachDataBytes);
+ * content.end(); // { type: 'application/x-msdownload' } or { files: { names: ['setup.exe'], … } }
+ * ```
+ */
+export class TnefContent {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private decided = false;
+  private inner?: NestedReader;
+
+  constructor(private readonly nested: () => NestedReader) {}
+
+  push(piece: Buffer): void {
+    const inner = this.inner;
+    if (this.headBytes < SNIFF_BYTES) {
+      const head = piece.subarray(0, SNIFF_BYTES - this.headBytes);
+      this.head.push(head);
+      this.headBytes += head.length;
+    }
+    if (inner) inner.push(piece);
+    else if (!this.decided && this.headBytes >= IID_BYTES + 4) this.decide();
+  }
+
+  /** The content is all there (or cut short): the type its first bytes show, the files of a stream inside. */
+  end(): { type?: string; files?: NestedFiles } {
+    if (!this.decided) this.decide();
+    const type = this.headBytes > 0 ? sniffType(Buffer.concat(this.head)) : undefined;
+    return { ...(type ? { type } : {}), ...(this.inner ? { files: this.inner.end() } : {}) };
+  }
+
+  private decide(): void {
+    this.decided = true;
+    const head = Buffer.concat(this.head);
+    const at = nestedStart(head);
+    if (at === undefined) return;
+    this.inner = this.nested();
+    this.inner.push(head.subarray(at));
+  }
+}
