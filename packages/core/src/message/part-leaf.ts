@@ -34,17 +34,14 @@ export interface Leaf {
   tnef?: TnefReader;
   /** No content byte seen yet: the first one tells whether the content may be TNEF. */
   fresh?: boolean;
-  /** The uuencode transfer encoding the content is in, which a client decodes and the walk does not. */
-  undecoded?: string;
-  /** A `begin … name` line was seen: the content holds an encoded file. */
-  encodedFile?: boolean;
 }
 
 // Files a client decodes out of plain text and offers as attachments: `begin 644 name` (uuencode,
 // also `begin-base64`) and `=ybegin … name=name` (yEnc). Their names count as the part's names.
 const ENCODED_FILE = /^(?:begin(?:-base64)? [0-7]{3,4} +(.+)|=ybegin .*?\bname=(.+))$/;
 const MAX_LINE = 4096;
-// Transfer encodings clients decode (MimeKit, Thunderbird) that the decoder passes through as they are.
+// Transfer encodings clients decode (MimeKit, Thunderbird) that the decoder passes through as they are: their
+// `begin` lines name files too. Such a part is a finding already (unwrapped-content.ts: not decoded, not read).
 const UUENCODE = new Set(['x-uuencode', 'uuencode', 'x-uue', 'uue']);
 // Parts declared TNEF, which MimeKit reads as TNEF (in its loose mode, past a wrong signature).
 const TNEF_TYPES = new Set(['application/ms-tnef', 'application/vnd.ms-tnef']);
@@ -61,7 +58,6 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   for (const line of lines) {
     const m = ENCODED_FILE.exec(line.replace(/\r$/, ''));
     const name = (m?.[1] ?? m?.[2])?.trim();
-    if (name) leaf.encodedFile = true;
     if (name && !leaf.part.names.includes(name)) leaf.part.names.push(name);
   }
 }
@@ -70,8 +66,7 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
 export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollector): Leaf {
   const leaf: Leaf = { node, part, onData: (chunk) => takeDecoded(leaf, chunk), head: [], headSize: 0 };
   const encoding = typeof node.encoding === 'string' ? node.encoding.trim().toLowerCase() : '';
-  if (UUENCODE.has(encoding)) leaf.undecoded = encoding;
-  if (part.contentType === 'text/plain' || leaf.undecoded) leaf.carry = '';
+  if (part.contentType === 'text/plain' || UUENCODE.has(encoding)) leaf.carry = '';
   leaf.fresh = true;
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   const kind = bodies ? bodyKind(part) : undefined;
@@ -183,14 +178,6 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   }
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
   if (leaf.tnef) addTnefFiles(leaf.part, leaf.tnef, findings);
-  // Not knowing is not allowing: the file a client decodes here (its type, TNEF inside) is not read.
-  if (leaf.undecoded && leaf.encodedFile) {
-    findings.push({
-      partId: leaf.part.id,
-      kind: 'malformed',
-      reason: `content in transfer encoding ${leaf.undecoded} is not decoded: the file in it cannot be read`,
-    });
-  }
 }
 
 function addTnefFiles(part: MessagePart, reader: TnefReader, findings: StructureFinding[]): void {
