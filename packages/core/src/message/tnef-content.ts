@@ -1,16 +1,19 @@
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
-/** The files a TNEF stream holds, as {@link TnefContent} hands them on (the reader's `TnefFiles`). */
-export interface NestedFiles {
+/** What a TNEF stream (winmail.dat) holds that a mail client unpacks and shows as attachments. */
+export interface TnefFiles {
+  /** Every name of every file inside (titles, transport and long file names, extensions), decoded. */
   names: string[];
+  /** Types the files' first bytes reveal, when recognisable. */
   sniffedTypes: string[];
+  /** Why the list cannot be trusted to be whole (cut short, too large, an object not read). */
   problem?: string;
 }
 
 /** A TNEF stream read as its bytes arrive (the reader, one level deeper). */
 export interface NestedReader {
   push(chunk: Buffer): boolean;
-  end(): NestedFiles;
+  end(): TnefFiles;
 }
 
 /** The first 4 bytes of every TNEF stream (MS-OXTNEF), little-endian. */
@@ -58,7 +61,7 @@ export class TnefContent {
   }
 
   /** The content is all there (or cut short): the type its first bytes show, the files of a stream inside. */
-  end(): { type?: string; files?: NestedFiles } {
+  end(): { type?: string; files?: TnefFiles } {
     if (!this.decided) this.decide();
     const type = this.headBytes > 0 ? sniffType(Buffer.concat(this.head)) : undefined;
     return { ...(type ? { type } : {}), ...(this.inner ? { files: this.inner.end() } : {}) };

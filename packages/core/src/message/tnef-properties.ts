@@ -1,5 +1,5 @@
 import { sniffType } from './sniff.js';
-import { IID_BYTES, nestedStart } from './tnef-content.js';
+import { IID_BYTES, nestedStart, type TnefFiles } from './tnef-content.js';
 
 /** What an attachment's MAPI property list (TNEF `attAttachment`) says about the file. */
 export interface TnefProperties {
@@ -17,8 +17,6 @@ const ATTACH_METHOD = 0x3705;
 const ATTACH_DATA = 0x3701;
 // PidTagAttachMethod 6: an OLE object, whose content is not read.
 const OLE_METHOD = 6;
-
-export { TNEF_SIGNATURE } from './tnef-content.js';
 
 const PT_STRING8 = 0x001e;
 const PT_UNICODE = 0x001f;
@@ -54,14 +52,15 @@ class Cut extends Error {}
  *
  * @example
  * ```ts
- * readTnefProperties(attachmentAttribute, (bytes) => new TnefReader(1).read(bytes));
+ * readTnefProperties(attachmentAttribute, (bytes) => {
+ *   const reader = new TnefReader(1);
+ *   reader.push(bytes);
+ *   return reader.end();
+ * });
  * // { names: ['invoice.exe', '.exe'], nestedTypes: [] }
  * ```
  */
-export function readTnefProperties(
-  data: Buffer,
-  readNested: (stream: Buffer) => { names: string[]; sniffedTypes: string[]; problem?: string },
-): TnefProperties {
+export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) => TnefFiles): TnefProperties {
   const names: string[] = [];
   const nestedTypes: string[] = [];
   let at = 0;
@@ -140,7 +139,7 @@ export function readTnefProperties(
     if (!(error instanceof Cut) && !(error instanceof RangeError)) throw error;
     return { names, nestedTypes, problem: 'an attachment property list ends before its properties do' };
   }
-  return { names: names.filter((name) => name.trim() !== ''), nestedTypes };
+  return { names, nestedTypes };
 }
 
 function padded(length: number): number {

@@ -235,7 +235,8 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
     const stream = Buffer.concat([Buffer.from('MIME'), tnefStream([{ title: 'EVIL.EXE' }]).subarray(4)]);
     expect(read(stream)).toBeUndefined();
     const reader = new TnefReader(0, true);
-    expect(reader.read(stream)).toEqual({ names: ['EVIL.EXE'], sniffedTypes: [] });
+    expect(reader.push(stream)).toBe(true);
+    expect(reader.end()).toEqual({ names: ['EVIL.EXE'], sniffedTypes: [] });
   });
 
   it('is not read when the bytes do not start as TNEF', () => {

@@ -1,16 +1,8 @@
 import { asciiCodePage } from './tnef-codepage.js';
-import { type NestedReader, TnefContent } from './tnef-content.js';
-import { readTnefProperties, TNEF_SIGNATURE, trimNul } from './tnef-properties.js';
+import { type NestedReader, TNEF_SIGNATURE, TnefContent, type TnefFiles } from './tnef-content.js';
+import { readTnefProperties, trimNul } from './tnef-properties.js';
 
-/** What a TNEF stream (winmail.dat) holds that a mail client unpacks and shows as attachments. */
-export interface TnefFiles {
-  /** Every name of every file inside (titles, transport and long file names, extensions), decoded. */
-  names: string[];
-  /** Types the files' first bytes reveal, when recognisable. */
-  sniffedTypes: string[];
-  /** Why the list cannot be trusted to be whole (cut short, too large, an object not read). */
-  problem?: string;
-}
+export type { TnefFiles } from './tnef-content.js';
 
 /** The first byte of every TNEF stream (its signature, little-endian): other content is not read as TNEF. */
 export const TNEF_FIRST_BYTE = 0x78;
@@ -77,12 +69,6 @@ export class TnefReader {
     private readonly depth = 0,
     private readonly anySignature = false,
   ) {}
-
-  /** A whole stream at once: its files. */
-  read(stream: Buffer): TnefFiles {
-    if (!this.push(stream)) return { names: [], sniffedTypes: [], problem: 'it is not a TNEF stream' };
-    return this.end();
-  }
 
   /** Takes the next bytes; false when the stream does not start as TNEF does (nothing more to read). */
   push(chunk: Buffer): boolean {

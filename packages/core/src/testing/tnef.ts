@@ -1,4 +1,4 @@
-import { TNEF_SIGNATURE } from '../message/tnef-properties.js';
+import { TNEF_SIGNATURE } from '../message/tnef-content.js';
 
 /** One file of a {@link tnefStream}, as Outlook writes it into `winmail.dat`. */
 export interface TnefFile {
