@@ -16,6 +16,8 @@ export interface CalendarScan {
   /** The rest of the physical line the last chunk ended in. */
   carry: string;
   names: string[];
+  /** The names so far, for a lookup per name (a calendar may name thousands of files). */
+  seen?: Set<string>;
   /** Inside a quoted parameter value. */
   quoted?: boolean;
   /** Why the names are not known (parameters over the bound). */
@@ -93,6 +95,9 @@ function endProperty(scan: CalendarScan, params: string | undefined): void {
     const key = (m[1] ?? '').toUpperCase();
     if (!key.includes('FILENAME') && key !== 'X-LABEL') continue;
     const value = (m[2] ?? '').replace(/^"|"$/g, '').trim();
-    if (value !== '' && !scan.names.includes(value)) scan.names.push(value);
+    scan.seen ??= new Set(scan.names);
+    if (value === '' || scan.seen.has(value)) continue;
+    scan.seen.add(value);
+    scan.names.push(value);
   }
 }

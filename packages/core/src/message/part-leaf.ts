@@ -30,6 +30,8 @@ export interface Leaf {
   bodies?: BodyCollector;
   /** For body text and HTML: the decoded bytes, kept for the bodies (read once for all rules). */
   body?: { kind: 'text' | 'html'; chunks: Buffer[] };
+  /** The part's names, once the content adds some: a name met again costs a lookup, not a scan of all. */
+  known?: Set<string>;
   /** Reads the content as a TNEF stream (winmail.dat) until its first bytes show it is not one. */
   tnef?: TnefReader;
   /** No content byte seen yet: the first one tells whether the content may be TNEF. */
@@ -58,7 +60,7 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   for (const line of lines) {
     const m = ENCODED_FILE.exec(line.replace(/\r$/, ''));
     const name = (m?.[1] ?? m?.[2])?.trim();
-    if (name && !leaf.part.names.includes(name)) leaf.part.names.push(name);
+    if (name) addName(leaf, name);
   }
 }
 
@@ -172,18 +174,26 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);
   if (leaf.calendar) {
     scanCalendar(leaf.calendar, '', true);
-    for (const name of leaf.calendar.names) if (!leaf.part.names.includes(name)) leaf.part.names.push(name);
+    for (const name of leaf.calendar.names) addName(leaf, name);
     const reason = leaf.calendar.problem;
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   }
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
-  if (leaf.tnef) addTnefFiles(leaf.part, leaf.tnef, findings);
+  if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
 }
 
-function addTnefFiles(part: MessagePart, reader: TnefReader, findings: StructureFinding[]): void {
+/** Adds a name the content gives (a file encoded in the text, a calendar or TNEF attachment), once. */
+function addName(leaf: Leaf, name: string): void {
+  leaf.known ??= new Set(leaf.part.names);
+  if (leaf.known.has(name)) return;
+  leaf.known.add(name);
+  leaf.part.names.push(name);
+}
+
+function addTnefFiles(leaf: Leaf, reader: TnefReader, findings: StructureFinding[]): void {
+  const { part } = leaf;
   const files = reader.end();
-  const known = new Set(part.names);
-  for (const name of files.names) if (!known.has(name)) part.names.push(name);
+  for (const name of files.names) addName(leaf, name);
   if (files.sniffedTypes.length > 0) part.innerTypes = files.sniffedTypes;
   if (files.problem) {
     findings.push({

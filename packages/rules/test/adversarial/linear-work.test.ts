@@ -71,6 +71,16 @@ async function calendarNames(calendar: string): Promise<number> {
   }
 }
 
+async function textNames(text: string): Promise<number> {
+  const raw = `From: a@partner.example\r\nSubject: x\r\nContent-Type: text/plain\r\n\r\n${text}\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parts()).parts[0]?.names.length ?? 0;
+  } finally {
+    await message.close();
+  }
+}
+
 async function visibleLength(type: string, body: string): Promise<number> {
   const raw = `From: a@corp.example\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
   let length = 0;
@@ -149,6 +159,18 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     'parts(): calendar ATTACH properties with folded, quoted parameters',
     (n) => 'ATTACH;X-FILENAME="a\r\n :b";X\r\n -Y=1:c\r\n'.repeat(n / 36),
     calendarNames,
+    40_000,
+  ],
+  [
+    'parts(): calendar ATTACH properties each naming another file',
+    (n) => Array.from({ length: n / 32 }, (_, i) => `ATTACH;X-FILENAME=f${i}.txt:x\r\n`).join(''),
+    calendarNames,
+    40_000,
+  ],
+  [
+    'parts(): uuencode begin lines each naming another file in a text body',
+    (n) => Array.from({ length: n / 20 }, (_, i) => `begin 644 f${i}.txt\r\n`).join(''),
+    textNames,
     40_000,
   ],
   [
