@@ -1,5 +1,6 @@
 import { ConfigError, type FlowHandler, flow, inbound, type Rule, type Verdict, when } from '@wmflow/core';
 import {
+  ABUSED_EXTENSIONS,
   blockAttachments,
   DEFAULT_BLOCKED_EXTENSIONS,
   enforceSesVerdicts,
@@ -27,6 +28,7 @@ export const GUARD_SETTINGS = [
   'ATTACHMENT_ACTION',
   'ATTACHMENT_BOUNCE_MESSAGE',
   'EXTRA_BLOCKED_EXTENSIONS',
+  'ALLOWED_EXTENSIONS',
   'BLOCK_ARCHIVES',
   'ALLOW_SMIME',
   'TAG_EXTERNAL',
@@ -112,6 +114,7 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
   if (config.flag('ATTACHMENT_POLICY', true)) {
     const action = config.choice('ATTACHMENT_ACTION', ['bounce', 'strip', 'junk', 'drop'], 'bounce');
     const extra = config.list('EXTRA_BLOCKED_EXTENSIONS') ?? [];
+    const allowed = allowedExtensions(config.list('ALLOWED_EXTENSIONS') ?? []);
     const rule = configured(
       {
         blockedExtensions: config.field('EXTRA_BLOCKED_EXTENSIONS'),
@@ -120,7 +123,7 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
       () =>
         blockAttachments({
           blockedExtensions: [
-            ...DEFAULT_BLOCKED_EXTENSIONS,
+            ...DEFAULT_BLOCKED_EXTENSIONS.filter((e) => !allowed.has(e)),
             ...extra.map((e) => e.replace(/^\./, '').toLowerCase()),
           ],
           blockArchives: config.flag('BLOCK_ARCHIVES', false),
@@ -211,4 +214,23 @@ function taggingParts(config: FunctionConfig, haveDomains: boolean): ReadonlySet
 
 function actionVerdict(word: 'junk' | 'drop'): Verdict {
   return word === 'junk' ? { type: 'MOVE_TO_JUNK' } : { type: 'DROP' };
+}
+
+/**
+ * `ALLOWED_EXTENSIONS`: entries of the abused-file list an organization receives on purpose (disk images from a
+ * vendor, say). WorkMail refuses the rest of the default list itself, so only these can be let through.
+ */
+function allowedExtensions(names: readonly string[]): ReadonlySet<string> {
+  const allowed = new Set<string>();
+  names.forEach((name, i) => {
+    const extension = name.replace(/^\./, '').toLowerCase();
+    if (!ABUSED_EXTENSIONS.includes(extension)) {
+      throw new ConfigError(
+        `ALLOWED_EXTENSIONS[${i}]`,
+        `"${name}" is not one of the abused file types wmflow adds to WorkMail's list (${ABUSED_EXTENSIONS.join(', ')})`,
+      );
+    }
+    allowed.add(extension);
+  });
+  return allowed;
 }

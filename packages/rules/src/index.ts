@@ -2,11 +2,13 @@ export type { BlockAttachmentsOptions } from './attachments/index.js';
 export { blockAttachments, hasBlockedAttachment } from './attachments/index.js';
 export type { AttachmentPolicy, AttachmentPolicyOptions, AttachmentViolation } from './attachments/policy.js';
 export {
+  ABUSED_EXTENSIONS,
   ARCHIVE_EXTENSIONS,
   attachmentPolicy,
   attachmentViolations,
   DEFAULT_BLOCKED_EXTENSIONS,
   extensionsOf,
+  WORKMAIL_BLOCKED_EXTENSIONS,
 } from './attachments/policy.js';
 export type {
   AuthFailedOptions,

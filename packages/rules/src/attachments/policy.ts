@@ -1,13 +1,50 @@
 import { ConfigError, type MessagePart, nameVariants, type PartInventory } from '@wmflow/core';
 import { countOption, type ListInput, stringList } from '../internal/config.js';
 
-/** The attachment extensions WorkMail and SES refuse: wmflow's default block list. */
-export const DEFAULT_BLOCKED_EXTENSIONS: readonly string[] = (
+/**
+ * The attachment extensions WorkMail and SES refuse themselves.
+ *
+ * @example
+ * ```ts
+ * WORKMAIL_BLOCKED_EXTENSIONS.includes('exe'); // true
+ * ```
+ */
+export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
   'ade adp app asp bas bat cer chm cmd com cpl crt csh der exe fxp gadget hlp hta inf ins isp its js jse ksh lib ' +
   'lnk mad maf mag mam maq mar mas mat mau mav maw mda mdb mde mdt mdw mdz msc msh msh1 msh2 mshxml msh1xml ' +
   'msh2xml msi msp mst ops pcd pif plg prf prg reg scf scr sct shb shs sys ps1 ps1xml ps2 ps2xml psc1 psc2 tmp ' +
   'url vb vbe vbs vps vsmacros vss vst vsw vxd ws wsc wsf wsh xnk'
 ).split(' ');
+
+/**
+ * Files that WorkMail's list lets through and that malware campaigns deliver by mail because Windows opens them
+ * with one click and little or no warning: OneNote notebooks with embedded scripts, disk images (which mount and
+ * hide their content from Mark-of-the-Web), Excel add-ins, app installer packages, search and library shortcuts
+ * pointing at attacker shares, ClickOnce and Java Web Start launchers, and DLLs. Mail between people rarely
+ * carries any of them; `ALLOWED_EXTENSIONS` (guard) or an explicit `blockedExtensions` lets one through.
+ *
+ * @example
+ * ```ts
+ * blockAttachments({ blockedExtensions: DEFAULT_BLOCKED_EXTENSIONS.filter((e) => e !== 'iso') });
+ * ```
+ */
+export const ABUSED_EXTENSIONS: readonly string[] = (
+  'one onepkg iso img vhd vhdx xll appx appxbundle msix msixbundle appinstaller library-ms search-ms ' +
+  'searchconnector-ms settingcontent-ms appref-ms application jnlp dll'
+).split(' ');
+
+/**
+ * wmflow's default block list: {@link WORKMAIL_BLOCKED_EXTENSIONS} and {@link ABUSED_EXTENSIONS}.
+ *
+ * @example
+ * ```ts
+ * blockAttachments({ blockedExtensions: [...DEFAULT_BLOCKED_EXTENSIONS, 'html'] });
+ * ```
+ */
+export const DEFAULT_BLOCKED_EXTENSIONS: readonly string[] = [
+  ...WORKMAIL_BLOCKED_EXTENSIONS,
+  ...ABUSED_EXTENSIONS,
+];
 
 /** Archive extensions and (declared or sniffed) content types. */
 export const ARCHIVE_EXTENSIONS: readonly string[] =
@@ -64,7 +101,7 @@ export function extensionsOf(filename: string): string[] {
   for (const name of nameVariants(filename)) {
     for (const p of name.split('.').slice(1).reverse()) {
       const e = p.trim().toLowerCase();
-      if (e !== '' && e.length <= 16) exts.add(e);
+      if (e !== '' && e.length <= 32) exts.add(e);
     }
   }
   return [...exts];
@@ -136,7 +173,7 @@ export function attachmentPolicy(options: AttachmentPolicyOptions): AttachmentPo
     true,
   );
   blocked.forEach((e, i) => {
-    if (!/^\.?[a-z0-9_-]{1,16}$/i.test(e))
+    if (!/^\.?[a-z0-9_-]{1,32}$/i.test(e))
       throw new ConfigError(`blockedExtensions[${i}]`, `not an extension: ${e}`);
   });
   return {
