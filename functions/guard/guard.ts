@@ -30,6 +30,7 @@ export const GUARD_SETTINGS = [
   'EXTRA_BLOCKED_EXTENSIONS',
   'ALLOWED_EXTENSIONS',
   'BLOCK_ARCHIVES',
+  'BLOCK_ACTIVE_MARKUP',
   'ALLOW_SMIME',
   'TAG_EXTERNAL',
   'EXTERNAL_SUBJECT_TAG',
@@ -127,6 +128,7 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
             ...extra.map((e) => e.replace(/^\./, '').toLowerCase()),
           ],
           blockArchives: config.flag('BLOCK_ARCHIVES', false),
+          blockActiveMarkup: config.flag('BLOCK_ACTIVE_MARKUP', true),
           allowSmime: config.flag('ALLOW_SMIME', false),
           action:
             action === 'junk' ? actionVerdict('junk') : action === 'drop' ? actionVerdict('drop') : action,

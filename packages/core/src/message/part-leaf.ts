@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
+import { type MarkupScan, markupScanFor } from './active-markup.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
@@ -36,6 +37,8 @@ export interface Leaf {
   tnef?: TnefReader;
   /** No content byte seen yet: the first one tells whether the content may be TNEF. */
   fresh?: boolean;
+  /** For a file a browser opens as a page: the scan for what makes it active. */
+  markup?: MarkupScan;
 }
 
 // Files a client decodes out of plain text and offers as attachments: `begin 644 name` (uuencode,
@@ -71,6 +74,7 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   if (part.contentType === 'text/plain' || UUENCODE.has(encoding)) leaf.carry = '';
   leaf.fresh = true;
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
+  leaf.markup = markupScanFor(part);
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
   if (kind) leaf.body = { kind, chunks: [] };
@@ -91,6 +95,7 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
   }
   if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
   if (leaf.calendar) scanCalendar(leaf.calendar, chunk.toString('latin1'), false);
+  leaf.markup?.push(chunk);
   if (leaf.headSize < SNIFF_BYTES) {
     leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
     leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
@@ -179,6 +184,8 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   }
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
+  const active = leaf.markup?.end();
+  if (active) leaf.part.activeMarkup = active;
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
 }
 

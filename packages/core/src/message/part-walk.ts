@@ -37,6 +37,12 @@ export interface MessagePart {
   sniffedType?: string;
   /** Types the first bytes of files packed inside the part reveal (a TNEF `winmail.dat`'s attachments). */
   innerTypes?: string[];
+  /**
+   * For a file a browser opens as a page (HTML, SVG, MHT): what in it runs code, loads other documents or
+   * sends what the reader types (`'a <script> element'`, `'an onload attribute'`…), or what the scan could not
+   * read; undefined when nothing does.
+   */
+  activeMarkup?: string;
   /** Decoded size in bytes (0 for containers). */
   size: number;
   /** How many attached messages deep the part sits (0: the message itself). */

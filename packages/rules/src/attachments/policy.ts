@@ -117,6 +117,13 @@ export interface AttachmentPolicyOptions {
   blockExecutableContent?: boolean;
   /** Block when the sniffed type contradicts the declared type or the name (a `.pdf` that is a zip). Default false. */
   blockTypeMismatch?: boolean;
+  /**
+   * Block HTML, SVG and MHT files (by name, or declared as attachments) that would run code, load other
+   * documents or send what the reader types once a browser opens them: scripts, event handlers, frames,
+   * forms, `javascript:` and `data:` page or file URLs, or content the scan cannot read (HTML smuggling,
+   * SVG phishing). Default true.
+   */
+  blockActiveMarkup?: boolean;
   /** Block archives (by extension, declared or sniffed type), whose content cannot be inspected. Default false. */
   blockArchives?: boolean;
   /** Block attached messages (message/rfc822) themselves. Their own attachments are always inspected too. Default false. */
@@ -156,6 +163,7 @@ export interface AttachmentPolicy {
   blocked: ReadonlySet<string>;
   inner: boolean;
   executables: boolean;
+  markup: boolean;
   mismatch: boolean;
   archives: boolean;
   messages: boolean;
@@ -180,6 +188,7 @@ export function attachmentPolicy(options: AttachmentPolicyOptions): AttachmentPo
     blocked: new Set(blocked.map((e) => e.replace(/^\./, '').toLowerCase())),
     inner: options.checkInnerExtensions ?? false,
     executables: options.blockExecutableContent ?? true,
+    markup: options.blockActiveMarkup ?? true,
     mismatch: options.blockTypeMismatch ?? false,
     archives: options.blockArchives ?? false,
     messages: options.blockAttachedMessages ?? false,
@@ -264,6 +273,7 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
   const packed = a.innerTypes?.find((t) => EXECUTABLE_TYPES.has(t));
   if (p.executables && packed) return `executable content inside (${packed})`;
+  if (p.markup && a.activeMarkup) return `a page that runs when opened: ${a.activeMarkup}`;
   if (a.container || !fileLike(a)) return undefined;
   const last = exts.map((e) => e[0] ?? '');
   if (

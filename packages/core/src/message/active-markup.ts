@@ -1,0 +1,240 @@
+import type { MessagePart } from './part-walk.js';
+
+/** Names a browser opens as a page (an SVG image opened from mail is a page too). */
+const MARKUP_NAME = /\.(?:html?|xhtml?|shtml?|svg|mht(?:ml)?)$/i;
+/** A compressed SVG: a page once the browser inflates it, which this scan does not. */
+const COMPRESSED_MARKUP_NAME = /\.svgz$/i;
+const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml', 'message/rfc822+html']);
+/** Elements that run code, load other documents or send what the reader types. */
+const ACTIVE_ELEMENTS = new Set([
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'foreignobject',
+  'handler',
+  'listener',
+  'portal',
+  '?xml-stylesheet',
+]);
+/** URL schemes in an attribute that run code or carry a page or a file of their own. */
+const ACTIVE_SCHEMES = ['script:', 'data:text/html', 'data:image/svg', 'data:application/'].map((text) => ({
+  text,
+  bytes: Buffer.from(text, 'latin1'),
+}));
+const RING = 32;
+const NAME_CAP = 32;
+const HIDING_ENTITIES = new Set(['colon', 'tab', 'newline']);
+
+enum State {
+  Text,
+  TagName,
+  Attributes,
+  BeforeValue,
+  Value,
+  Entity,
+}
+
+/**
+ * The scan for a part that is a file a browser would open as a page: named `.html`, `.htm`, `.svg`, `.mht`…
+ * (any type), declared SVG (an SVG a client lists as a file), or declared HTML or XHTML and named or attached
+ * (an unnamed inline HTML part is the message's body, which mail clients render without scripts); undefined
+ * for any other part.
+ *
+ * @example
+ * ```ts
+ * markupScanFor(part)?.push(decodedChunk);
+ * ```
+ */
+export function markupScanFor(part: MessagePart): MarkupScan | undefined {
+  const names = part.names.map((name) => name.trim());
+  if (names.some((name) => COMPRESSED_MARKUP_NAME.test(name))) return new MarkupScan(true);
+  const markup =
+    names.some((name) => MARKUP_NAME.test(name)) ||
+    part.contentType === 'image/svg+xml' ||
+    (MARKUP_TYPES.has(part.contentType) && (names.length > 0 || part.disposition === 'attachment'));
+  return markup ? new MarkupScan() : undefined;
+}
+
+/**
+ * Reads an HTML or SVG file's decoded bytes as they pass, for what makes it a program rather than a
+ * document once a browser opens it: an active element (`<script>`, `<iframe>`, `<object>`, `<embed>`, `<form>`,
+ * SVG `<foreignObject>`…), an event handler attribute (`onload=`…), a `javascript:` (any `…script:`) or
+ * `data:text/html` / `data:application/…` URL in an attribute, a numeric or `&colon;`-style entity inside an
+ * attribute (how such a URL is hidden), a `meta` refresh. HTML smuggling needs one of these to assemble a
+ * download in the browser. What the scan cannot read (NUL bytes, as UTF-16 text has; a compressed `.svgz`)
+ * counts too: not knowing is not allowing. One pass, constant state, linear in the bytes.
+ *
+ * @example
+ * ```ts
+ * const scan = new MarkupScan();
+ * scan.push(Buffer.from('<a href="x" onclick="go()">'));
+ * scan.end(); // 'an onclick attribute'
+ * ```
+ */
+export class MarkupScan {
+  private state = State.Text;
+  private name = '';
+  private element = '';
+  private attribute = '';
+  private nameEnded = false;
+  private value = '';
+  private quote = 0;
+  private entity = '';
+  /** The value's last bytes (white space and controls left out), as a ring. */
+  private readonly ring = new Uint8Array(RING);
+  private filled = 0;
+  private found: string | undefined;
+
+  constructor(compressed = false) {
+    if (compressed) this.found = 'a compressed SVG, which the scan cannot read';
+  }
+
+  /** The next decoded bytes of the file. */
+  push(chunk: Uint8Array): void {
+    for (let i = 0; i < chunk.length && this.found === undefined; i++) this.byte(chunk[i] as number);
+  }
+
+  /** What makes the file active, or undefined when nothing does. */
+  end(): string | undefined {
+    if (this.found === undefined && this.state === State.TagName) this.closeName();
+    return this.found;
+  }
+
+  private byte(c: number): void {
+    if (c === 0) {
+      this.found = 'NUL bytes (UTF-16 or binary), which the scan cannot read';
+      return;
+    }
+    const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+    switch (this.state) {
+      case State.Text:
+        if (c === 0x3c) {
+          this.state = State.TagName;
+          this.name = '';
+        }
+        return;
+      case State.TagName:
+        if (isNameByte(lower) || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f))) {
+          if (this.name.length < NAME_CAP) this.name += String.fromCharCode(lower);
+          return;
+        }
+        this.closeName();
+        if (this.found !== undefined) return;
+        if (c === 0x3c) {
+          this.name = '';
+          return;
+        }
+        this.state = c === 0x3e ? State.Text : State.Attributes;
+        this.attribute = '';
+        this.nameEnded = false;
+        return;
+      case State.Attributes:
+        if (c === 0x3e) this.state = State.Text;
+        else if (c === 0x3d) this.equals();
+        else if (c === 0x22 || c === 0x27) this.startValue(c);
+        else if (isNameByte(lower)) {
+          // White space between a name and its `=` keeps the name; a name after it starts a new one.
+          if (this.nameEnded) this.attribute = '';
+          this.nameEnded = false;
+          if (this.attribute.length < NAME_CAP) this.attribute += String.fromCharCode(lower);
+        } else if (isSpace(c)) this.nameEnded = true;
+        else this.attribute = '';
+        return;
+      case State.BeforeValue:
+        if (isSpace(c)) return;
+        if (c === 0x3e) this.state = State.Text;
+        else if (c === 0x22 || c === 0x27) this.startValue(c);
+        else {
+          this.startValue(0);
+          this.valueByte(c, lower);
+        }
+        return;
+      case State.Value:
+      case State.Entity:
+        this.valueByte(c, lower);
+        return;
+    }
+  }
+
+  private closeName(): void {
+    this.element = this.name.startsWith('/') ? '' : this.name;
+    if (ACTIVE_ELEMENTS.has(this.element)) this.found = `a <${this.element}> element`;
+  }
+
+  private equals(): void {
+    const name = this.attribute;
+    if (name.length > 2 && name.startsWith('on')) this.found = `an ${name} attribute`;
+    this.state = State.BeforeValue;
+  }
+
+  private startValue(quote: number): void {
+    this.state = State.Value;
+    this.quote = quote;
+    this.value = '';
+    this.filled = 0;
+  }
+
+  private valueByte(c: number, lower: number): void {
+    if (this.state === State.Entity) {
+      if (c === 0x23 && this.entity === '') {
+        this.found = 'a numeric character reference inside an attribute';
+        return;
+      }
+      if (isNameByte(lower) && this.entity.length < NAME_CAP) {
+        this.entity += String.fromCharCode(lower);
+        return;
+      }
+      // How a scheme's colon or a break inside it is hidden from a plain reading ("javascript&colon;").
+      if (HIDING_ENTITIES.has(this.entity)) {
+        this.found = `an &${this.entity}; inside an attribute`;
+        return;
+      }
+      this.state = State.Value;
+    }
+    const closes = this.quote === 0 ? isSpace(c) || c === 0x3e : c === this.quote;
+    if (closes) {
+      if (this.element === 'meta' && this.value.trim() === 'refresh') this.found = 'a <meta> refresh';
+      this.state = c === 0x3e ? State.Text : State.Attributes;
+      this.attribute = '';
+      this.nameEnded = false;
+      return;
+    }
+    if (this.value.length < NAME_CAP) this.value += String.fromCharCode(lower);
+    if (c === 0x26) {
+      this.state = State.Entity;
+      this.entity = '';
+      return;
+    }
+    // Browsers drop white space and control characters inside a URL's scheme ("java\tscript:").
+    if (c <= 0x20) return;
+    this.ring[this.filled % RING] = lower;
+    this.filled++;
+    for (const scheme of ACTIVE_SCHEMES) {
+      if (scheme.bytes[scheme.bytes.length - 1] === lower && this.endsWith(scheme.bytes)) {
+        this.found = `a ${scheme.text.endsWith('/') ? `${scheme.text}…` : scheme.text} URL in an attribute`;
+        return;
+      }
+    }
+  }
+
+  private endsWith(bytes: Uint8Array): boolean {
+    if (this.filled < bytes.length) return false;
+    for (let i = 1; i <= bytes.length; i++) {
+      if (this.ring[(this.filled - i) % RING] !== bytes[bytes.length - i]) return false;
+    }
+    return true;
+  }
+}
+
+function isNameByte(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x3a || c === 0x5f;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c;
+}
