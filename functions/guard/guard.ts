@@ -32,6 +32,7 @@ export const GUARD_SETTINGS = [
   'BLOCK_ARCHIVES',
   'BLOCK_ACTIVE_MARKUP',
   'ALLOW_SMIME',
+  'ALLOW_ENCRYPTED_ARCHIVES',
   'TAG_EXTERNAL',
   'EXTERNAL_SUBJECT_TAG',
   'EXTERNAL_BANNER',
@@ -130,6 +131,7 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
           blockArchives: config.flag('BLOCK_ARCHIVES', false),
           blockActiveMarkup: config.flag('BLOCK_ACTIVE_MARKUP', true),
           allowSmime: config.flag('ALLOW_SMIME', false),
+          allowEncryptedArchives: config.flag('ALLOW_ENCRYPTED_ARCHIVES', false),
           action:
             action === 'junk' ? actionVerdict('junk') : action === 'drop' ? actionVerdict('drop') : action,
           ...(config.has('ATTACHMENT_BOUNCE_MESSAGE')

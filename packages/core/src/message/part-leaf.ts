@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
 import { type MarkupScan, markupScanFor } from './active-markup.js';
+import { isZip, listZip, MAX_LISTED_ARCHIVE } from './archive-files.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
@@ -39,6 +40,10 @@ export interface Leaf {
   fresh?: boolean;
   /** For a file a browser opens as a page: the scan for what makes it active. */
   markup?: MarkupScan;
+  /** Content that may be a zip archive (its first byte is a zip's): kept to list its files at the end. */
+  archive?: { chunks: Buffer[]; size: number; signed?: boolean };
+  /** A zip archive larger than can be listed. */
+  archiveTooLarge?: boolean;
 }
 
 // Files a client decodes out of plain text and offers as attachments: `begin 644 name` (uuencode,
@@ -92,7 +97,10 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
     // here; a part declared TNEF is read whatever its first bytes.
     if (TNEF_TYPES.has(leaf.part.contentType)) leaf.tnef = new TnefReader(0, true);
     else if (chunk[0] === TNEF_FIRST_BYTE) leaf.tnef = new TnefReader();
+    // Any type and any name too: a client opens a zip by its bytes.
+    if (chunk[0] === ZIP_FIRST_BYTE) leaf.archive = { chunks: [], size: 0 };
   }
+  if (leaf.archive) keepArchive(leaf, chunk);
   if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
   if (leaf.calendar) scanCalendar(leaf.calendar, chunk.toString('latin1'), false);
   leaf.markup?.push(chunk);
@@ -186,7 +194,56 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
   const active = leaf.markup?.end();
   if (active) leaf.part.activeMarkup = active;
+  listArchive(leaf, findings);
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
+}
+
+const ZIP_FIRST_BYTE = 0x50;
+
+function keepArchive(leaf: Leaf, chunk: Buffer): void {
+  const archive = leaf.archive as NonNullable<Leaf['archive']>;
+  archive.chunks.push(chunk);
+  archive.size += chunk.length;
+  if (!archive.signed && archive.size >= 4) {
+    // Only a zip is kept past its first four bytes.
+    if (!isZip(Buffer.concat(archive.chunks).subarray(0, 4))) {
+      leaf.archive = undefined;
+      return;
+    }
+    archive.signed = true;
+  }
+  if (archive.size > MAX_LISTED_ARCHIVE) {
+    leaf.archive = undefined;
+    leaf.archiveTooLarge = true;
+  }
+}
+
+/** The files of a zip archive the part is: their names and sniffed types; what cannot be listed is a finding. */
+function listArchive(leaf: Leaf, findings: StructureFinding[]): void {
+  const { part } = leaf;
+  if (leaf.archiveTooLarge) {
+    const reason = `a zip archive over ${MAX_LISTED_ARCHIVE} bytes, whose files are not listed`;
+    findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
+  }
+  if (!leaf.archive?.signed) return;
+  const files = listZip(Buffer.concat(leaf.archive.chunks));
+  leaf.archive = undefined;
+  if (files.names.length > 0) part.innerNames = files.names;
+  if (files.sniffedTypes.length > 0) part.innerTypes = [...(part.innerTypes ?? []), ...files.sniffedTypes];
+  if (files.unreadable) {
+    const reason = `the files inside the zip archive cannot all be listed: ${files.unreadable}`;
+    findings.push({ partId: part.id, kind: 'malformed', reason, strippable: true });
+  }
+  if (files.encrypted.length > 0) {
+    const shown = files.encrypted.slice(0, 3).join(', ') + (files.encrypted.length > 3 ? ', …' : '');
+    findings.push({
+      partId: part.id,
+      kind: 'malformed',
+      reason: `encrypted files inside the zip archive cannot be inspected: ${shown}`,
+      encrypted: true,
+      strippable: true,
+    });
+  }
 }
 
 /** Adds a name the content gives (a file encoded in the text, a calendar or TNEF attachment), once. */

@@ -35,8 +35,16 @@ export interface MessagePart {
   disposition?: string;
   /** Type revealed by the content's first bytes, when recognisable. */
   sniffedType?: string;
-  /** Types the first bytes of files packed inside the part reveal (a TNEF `winmail.dat`'s attachments). */
+  /**
+   * Types the first bytes of files packed inside the part reveal (a TNEF `winmail.dat`'s attachments, the
+   * files of a zip archive).
+   */
   innerTypes?: string[];
+  /**
+   * The paths of the files inside a zip archive the part is (nested archives' as `a.zip/b.zip/file`), which a
+   * client shows once the archive is opened.
+   */
+  innerNames?: string[];
   /**
    * For a file a browser opens as a page (HTML, SVG, MHT): what in it runs code, loads other documents or
    * sends what the reader types (`'a <script> element'`, `'an onload attribute'`…), or what the scan could not
@@ -63,6 +71,10 @@ export interface StructureFinding {
   reason: string;
   /** S/MIME content (encrypted, or signed inside its own envelope) that clients open and the walk cannot. */
   smime?: true;
+  /** Encrypted files inside an archive: named (their names are checked), their content unread. */
+  encrypted?: true;
+  /** The problem is the part's own content (an archive that cannot be listed): removing the part removes it. */
+  strippable?: true;
 }
 
 /** Every part of a message at every depth, and what could not be inspected. */

@@ -11,7 +11,10 @@ const LOCAL = 0x04034b50;
 /** One entry of a zip archive, read on demand. */
 export interface ZipEntry {
   name: string;
-  /** The first bytes of the entry (at most `max`), inflating only the start of its data. */
+  /**
+   * The first bytes of the entry (at most `max`), inflating only the start of its data (what that start
+   * inflates to counts against the budget).
+   */
   head(max: number): Buffer;
   /** The whole entry, within the budget left; throws when it cannot be read. */
   bytes(): Buffer;
@@ -52,7 +55,13 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     };
     visit({
       name,
-      head: (max) => entryHead(data(), method, max, name),
+      head: (max) => {
+        // A few compressed bytes can inflate to a thousand times as many: what a head inflates counts too.
+        const inflated = entryHead(data(), method, max, name);
+        total += inflated.length;
+        if (total > maxBytes) throw new Error(`over the decoded bytes budget at ${name}`);
+        return inflated.subarray(0, max);
+      },
       bytes: () => {
         const bytes = inflate(data(), method, maxBytes - total, name);
         total += bytes.length;
@@ -97,10 +106,7 @@ function entryHead(data: Buffer, method: number, max: number, name: string): Buf
   if (method === 0) return data.subarray(0, max);
   if (method !== 8) throw new Error(`${name}: compression method ${method}`);
   try {
-    return inflateRawSync(data.subarray(0, max + 1024), { finishFlush: constants.Z_SYNC_FLUSH }).subarray(
-      0,
-      max,
-    );
+    return inflateRawSync(data.subarray(0, max + 1024), { finishFlush: constants.Z_SYNC_FLUSH });
   } catch (error) {
     throw new Error(`${name}: ${(error as Error).message}`);
   }

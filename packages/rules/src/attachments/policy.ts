@@ -144,6 +144,12 @@ export interface AttachmentPolicyOptions {
    * What is inside is then not checked. Default false.
    */
   allowSmime?: boolean;
+  /**
+   * Deliver zip archives holding encrypted files (whose names are still checked) instead of refusing them
+   * with the rest of what cannot be inspected: for organizations that exchange password-protected archives.
+   * Default false.
+   */
+  allowEncryptedArchives?: boolean;
 }
 
 /** An attachment (or structure) the policy refuses, and why. */
@@ -171,6 +177,7 @@ export interface AttachmentPolicy {
   maxCount?: number;
   uninspectable: boolean;
   smime: boolean;
+  encryptedArchives: boolean;
 }
 
 /** Checks and completes attachment policy options, throwing {@link ConfigError} on bad ones. */
@@ -196,6 +203,7 @@ export function attachmentPolicy(options: AttachmentPolicyOptions): AttachmentPo
     maxCount: options.maxCount === undefined ? undefined : countOption('maxCount', options.maxCount, 0),
     uninspectable: options.blockUninspectable ?? true,
     smime: options.allowSmime ?? false,
+    encryptedArchives: options.allowEncryptedArchives ?? false,
   };
 }
 
@@ -222,14 +230,14 @@ export function attachmentViolations(
   }
   if (policy.uninspectable) {
     for (const f of inventory.findings) {
-      if (f.smime && policy.smime) continue;
+      if ((f.smime && policy.smime) || (f.encrypted && policy.encryptedArchives)) continue;
       const part = f.partId === undefined ? undefined : byId.get(f.partId);
       out.push({
         partId: f.partId,
         filename: part?.names[0],
         contentType: part?.contentType ?? 'message',
         reason: `uninspectable structure: ${f.reason}`,
-        strippable: false,
+        strippable: Boolean(f.strippable && part && !part.container && part.protectedBy === undefined),
       });
     }
   }
@@ -268,6 +276,12 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   const checked = exts.flatMap((e) => (p.inner ? e : e.slice(0, 1)));
   const bad = checked.find((e) => p.blocked.has(e));
   if (bad) return `blocked extension .${bad}`;
+  const packedName = a.innerNames?.find((n) =>
+    nameVariants(n)
+      .map(extensionsOf)
+      .some((e) => (p.inner ? e : e.slice(0, 1)).some((x) => p.blocked.has(x))),
+  );
+  if (packedName) return `blocked file inside the archive: ${packedName}`;
   const implied = a.names.length === 0 && !a.container ? TYPE_EXTENSIONS[declared] : undefined;
   if (implied && p.blocked.has(implied)) return `unnamed ${declared} (saved as .${implied})`;
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { zipFile } from '../testing/zip.js';
+import { isZip, listZip } from './archive-files.js';
+
+const MZ = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
+
+describe('listZip: the files of a zip archive as a client shows them', () => {
+  it('names every file, nested archives included, with the types their first bytes reveal', () => {
+    const inner = zipFile([{ name: 'run.js', data: 'WScript.Echo(1)' }]);
+    const zip = zipFile([
+      { name: 'docs/', data: '' },
+      { name: 'docs/invoice.pdf', data: MZ },
+      { name: 'notes.txt', data: 'hello', method: 0 },
+      { name: 'more.zip', data: inner },
+    ]);
+    expect(isZip(zip)).toBe(true);
+    expect(listZip(zip)).toEqual({
+      names: ['docs/', 'docs/invoice.pdf', 'notes.txt', 'more.zip', 'more.zip/run.js'],
+      sniffedTypes: ['application/x-msdownload', 'application/zip'],
+      encrypted: [],
+    });
+  });
+
+  it('names encrypted files without reading them', () => {
+    const zip = zipFile([
+      { name: 'invoice.exe', data: MZ, encrypted: true },
+      { name: 'readme.txt', data: 'password: 1234' },
+    ]);
+    expect(listZip(zip)).toMatchObject({ names: ['invoice.exe', 'readme.txt'], encrypted: ['invoice.exe'] });
+    expect(listZip(zip).unreadable).toBeUndefined();
+  });
+
+  it('says what it could not list: a cut archive, an unknown compression, nesting past four levels', () => {
+    const zip = zipFile([{ name: 'a.txt', data: 'x'.repeat(1000) }]);
+    expect(listZip(zip.subarray(0, zip.length - 30)).unreadable).toMatch(/not a zip archive/);
+    expect(listZip(zipFile([{ name: 'a.bin', data: 'x', method: 14 }])).unreadable).toMatch(
+      /compression method 14/,
+    );
+    let nested = zipFile([{ name: 'deep.txt', data: 'x' }]);
+    for (let i = 0; i < 5; i++) nested = zipFile([{ name: `level${i}.zip`, data: nested }]);
+    expect(listZip(nested).unreadable).toMatch(/nested more than 4 deep/);
+  });
+
+  it('stops at its budget on files whose first compressed bytes inflate a thousandfold', () => {
+    const zeros = Buffer.alloc(1024 * 1024);
+    const bomb = zipFile(Array.from({ length: 100 }, (_, i) => ({ name: `f${i}.bin`, data: zeros })));
+    expect(bomb.length).toBeLessThan(200_000);
+    const listed = listZip(bomb);
+    expect(listed.unreadable).toMatch(/over the decoded bytes budget/);
+    expect(listed.names.length).toBeLessThan(100);
+  });
+});
