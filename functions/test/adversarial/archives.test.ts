@@ -34,6 +34,17 @@ const ARCHIVES: Record<string, [Buffer, string]> = {
     zipFile([{ name: 'invoice.lnk', data: 'L\x00\x00\x00' }]),
     'application/pdf',
   ),
+  'a zip holding an HTML smuggling page': zipped(
+    'statement.zip',
+    zipFile([{ name: 'statement.html', data: '<script>/*zip-page*/location="data:x"</script>' }]),
+  ),
+  'a zip behind other bytes, named .zip (7-Zip opens it)': zipped(
+    'invoice.zip',
+    Buffer.concat([
+      Buffer.from('%PDF-1.7 junk before the archive\n'),
+      zipFile([{ name: 'invoice.exe', data: MZ }]),
+    ]),
+  ),
   'a password-protected zip (its content cannot be read)': zipped(
     'secure.zip',
     zipFile([{ name: 'statement.pdf', data: MZ, encrypted: true }]),

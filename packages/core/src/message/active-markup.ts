@@ -54,10 +54,16 @@ export function markupScanFor(part: MessagePart): MarkupScan | undefined {
   const names = part.names.map((name) => name.trim());
   if (names.some((name) => COMPRESSED_MARKUP_NAME.test(name))) return new MarkupScan(true);
   const markup =
-    names.some((name) => MARKUP_NAME.test(name)) ||
+    names.some(isMarkupName) ||
     part.contentType === 'image/svg+xml' ||
     (MARKUP_TYPES.has(part.contentType) && (names.length > 0 || part.disposition === 'attachment'));
   return markup ? new MarkupScan() : undefined;
+}
+
+/** Whether a file name is one a browser opens as a page (`.html`, `.htm`, `.svg`, `.svgz`, `.mht`…). */
+export function isMarkupName(name: string): boolean {
+  const trimmed = name.trim();
+  return MARKUP_NAME.test(trimmed) || COMPRESSED_MARKUP_NAME.test(trimmed);
 }
 
 /**

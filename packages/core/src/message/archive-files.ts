@@ -1,4 +1,5 @@
 import { eachZipEntry } from '../mime/zip-entries.js';
+import { isMarkupName, MarkupScan } from './active-markup.js';
 import { sniffType } from './sniff.js';
 
 /** The largest zip listed: WorkMail's messages are at most 25 MB, so a larger part cannot be one it delivers. */
@@ -21,6 +22,8 @@ export interface ArchiveFiles {
   encrypted: string[];
   /** Why the archive could not be listed whole (the files listed before it stand). */
   unreadable?: string;
+  /** The first page inside (HTML, SVG…) that runs when opened, and what makes it so. */
+  activeMarkup?: string;
 }
 
 /** Whether decoded bytes start as a zip archive does. */
@@ -68,6 +71,13 @@ function walk(zip: Buffer, prefix: string, depth: number, out: ArchiveFiles, bud
       }
       const type = sniffType(head);
       if (type && !out.sniffedTypes.includes(type)) out.sniffedTypes.push(type);
+      if (isMarkupName(entry.name) && out.activeMarkup === undefined) {
+        // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
+        const page = new MarkupScan(/\.svgz\s*$/i.test(entry.name));
+        page.push(entry.bytes());
+        const found = page.end();
+        if (found) out.activeMarkup = `${name}: ${found}`;
+      }
       if (!isZip(head)) return;
       if (depth + 1 >= MAX_DEPTH) {
         out.unreadable = `archives nested more than ${MAX_DEPTH} deep`;

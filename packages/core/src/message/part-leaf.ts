@@ -80,6 +80,9 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   leaf.fresh = true;
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   leaf.markup = markupScanFor(part);
+  // Named or declared a zip: listed whatever its first bytes (a zip behind other bytes cannot be listed).
+  if (part.names.some((n) => /\.zip\s*$/i.test(n)) || ZIP_TYPES.has(part.contentType))
+    leaf.archive = { chunks: [], size: 0, signed: true };
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
   if (kind) leaf.body = { kind, chunks: [] };
@@ -98,7 +101,7 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
     if (TNEF_TYPES.has(leaf.part.contentType)) leaf.tnef = new TnefReader(0, true);
     else if (chunk[0] === TNEF_FIRST_BYTE) leaf.tnef = new TnefReader();
     // Any type and any name too: a client opens a zip by its bytes.
-    if (chunk[0] === ZIP_FIRST_BYTE) leaf.archive = { chunks: [], size: 0 };
+    if (chunk[0] === ZIP_FIRST_BYTE) leaf.archive ??= { chunks: [], size: 0 };
   }
   if (leaf.archive) keepArchive(leaf, chunk);
   if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
@@ -199,6 +202,7 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
 }
 
 const ZIP_FIRST_BYTE = 0x50;
+const ZIP_TYPES = new Set(['application/zip', 'application/x-zip-compressed', 'application/x-zip']);
 
 function keepArchive(leaf: Leaf, chunk: Buffer): void {
   const archive = leaf.archive as NonNullable<Leaf['archive']>;
@@ -230,6 +234,7 @@ function listArchive(leaf: Leaf, findings: StructureFinding[]): void {
   leaf.archive = undefined;
   if (files.names.length > 0) part.innerNames = files.names;
   if (files.sniffedTypes.length > 0) part.innerTypes = [...(part.innerTypes ?? []), ...files.sniffedTypes];
+  if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
   if (files.unreadable) {
     const reason = `the files inside the zip archive cannot all be listed: ${files.unreadable}`;
     findings.push({ partId: part.id, kind: 'malformed', reason, strippable: true });
