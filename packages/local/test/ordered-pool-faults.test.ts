@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,9 +9,20 @@ import { runOrderedPool } from '../src/workers/ordered-pool.js';
 // item "die" kills its own process (as the OOM killer would), item "cut" closes the channel to the parent
 // and lives on (the moment between a dying worker's channel closing and its exit, held open). No timing.
 const WORKER = `
+import { writeFileSync } from 'node:fs';
+const dir = process.env.POOL_FAULTS_DIR;
 let queue = Promise.resolve();
 const handle = async (m) => {
-  if (m.type === 'init') process.send({ type: 'ready' });
+  if (m.type === 'init' && m.init === 'one-fails') {
+    // The first worker to start takes the flag; any other fails its start.
+    try {
+      writeFileSync(dir + '/started', String(process.pid), { flag: 'wx' });
+      process.send({ type: 'ready' });
+    } catch {
+      process.send({ type: 'fatal', message: 'no room' });
+      process.disconnect();
+    }
+  } else if (m.type === 'init') process.send({ type: 'ready' });
   else if (m.type === 'end') process.disconnect();
   else if (m.type === 'item') {
     if (m.item === 'die') process.kill(process.pid, 'SIGKILL');
@@ -32,18 +43,24 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wmflow-pool-faults-'));
   await writeFile(join(dir, 'worker.mjs'), WORKER);
+  process.env.POOL_FAULTS_DIR = dir;
 });
 afterAll(async () => {
+  delete process.env.POOL_FAULTS_DIR;
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(keys: string[], workers: number): Promise<{ key: string; pid: number }[]> {
+async function run(
+  keys: string[],
+  workers: number,
+  init: string | null = null,
+): Promise<{ key: string; pid: number }[]> {
   const seen: { key: string; pid: number }[] = [];
-  await runOrderedPool<null, string, string, { key: string; pid: number }>({
+  await runOrderedPool<string | null, string, string, { key: string; pid: number }>({
     label: 'test',
     script: pathToFileURL(join(dir, 'worker.mjs')),
     workers,
-    init: null,
+    init,
     keys,
     fetch: async (key) => key,
     failed: (key, error) => ({ key: `${key}: ${error.name}`, pid: 0 }),
@@ -85,5 +102,12 @@ describe('runOrderedPool: a worker that goes away mid-run', () => {
     });
     await expect(ran).rejects.toThrow('every test worker exited');
     expect(seen.slice(0, 2)).toEqual(['die: WorkerExited', 'die: WorkerExited']);
+  }, 60_000);
+
+  it('a worker that cannot start fails the run, and the workers that did start are ended with it', async () => {
+    await expect(run(['k1'], 2, 'one-fails')).rejects.toThrow('test worker: no room');
+    const pid = Number(await readFile(join(dir, 'started'), 'utf8'));
+    // Left running, it would keep the wmflow process from exiting: it is gone once the run has failed.
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
   }, 60_000);
 });

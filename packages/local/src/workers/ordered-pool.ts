@@ -74,9 +74,16 @@ interface Worker {
 export async function runOrderedPool<Init, Key, Item, Out>(
   options: OrderedPoolOptions<Init, Key, Item, Out>,
 ): Promise<void> {
-  const workers = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: Math.max(1, options.workers) }, () => startWorker(options)),
   );
+  const refused = started.find((s) => s.status === 'rejected');
+  const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (refused) {
+    // The workers that did start are ended too: connected, they would keep the parent running forever.
+    await Promise.all(workers.map(endNow));
+    throw refused.reason;
+  }
   const window = Math.max(DEPTH, options.window ?? DEPTH);
   const items = new Map<number, Item>();
   const done = new Map<number, Out>();
@@ -223,6 +230,15 @@ function idlest(workers: Worker[], depth = DEPTH): Worker | undefined {
 }
 
 function noop(): void {}
+
+function endNow(worker: Worker): Promise<void> {
+  const { child } = worker;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
 
 function describe(error: unknown): PlainError {
   return error instanceof Error
