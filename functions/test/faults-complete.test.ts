@@ -9,9 +9,10 @@ import { outboundPolicy } from '../outbound-policy/outbound-policy.js';
 import { bigMessage, describeErrors, invokeUntilAnswered, UPDATES } from './fault-harness.js';
 
 // A CompleteMultipartUpload that S3 applies but whose answer never comes back: the SDK sends it again and
-// the upload is gone (S3 answers NoSuchUpload once the object is made, or after a while). The update is
-// then either committed or the invocation fails so WorkMail retries it: never a bounce, never mail
-// delivered without its edit, for what was only a lost answer.
+// the upload is gone, NoSuchUpload (the local S3 always answers so; AWS may answer a repeated Complete with
+// success for a while). The update is then committed, or the invocation fails so WorkMail retries it:
+// never a bounce, never mail delivered without its edit, for what was only a lost answer. The proxy opens
+// a connection per request and drops `Expect: 100-continue` (it sends each body whole, at once).
 let stack: LocalStack;
 let proxy: ReturnType<typeof createServer>;
 let lose = 0;
