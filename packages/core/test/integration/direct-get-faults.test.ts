@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
+import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultClients, LazyMessage, resetDefaultClients, workmailSource } from '../../src/index.js';
 
 // The direct GET (direct-get.ts) against a loopback server that answers badly on purpose: a body cut by a
 // reset or a clean close, a chunked body whose last chunk never comes, a body longer than announced with
-// another answer behind it on the same connection, a redirect, a stall past the invocation's abort. A read
+// another answer behind it on the same connection, a body that ends only where the connection closes, a redirect, a stall past the invocation's abort. A read
 // either gives the exact message or fails, and the failure stays (a second read of the message throws too).
 const CRLF = '\r\n';
 const BODY = Buffer.from(
@@ -37,6 +38,15 @@ const answers: Record<string, Answer> = {
     s.write(`${BODY.length.toString(16)}${CRLF}`);
     s.write(BODY);
     s.write(`${CRLF}0${CRLF}${CRLF}`);
+  },
+  // no length, not chunked: the body ends where the connection closes, here early
+  'eof-short': (s) => {
+    s.end(
+      Buffer.concat([
+        Buffer.from(`HTTP/1.1 200 OK${CRLF}Connection: close${CRLF}${CRLF}`),
+        BODY.subarray(0, 1000),
+      ]),
+    );
   },
   // more bytes than announced, then another "response" on the same connection
   'too-long': (s) => {
@@ -110,7 +120,7 @@ async function read(id: string, signal?: AbortSignal): Promise<string[]> {
     message.bytes().then(
       (bytes) =>
         bytes.length === BODY.length && sha(bytes) === sha(BODY) ? 'whole' : `other ${bytes.length}`,
-      (error: Error & { reason?: string }) => `${error.name} ${error.reason ?? error.message}`,
+      (error: Error & { reason?: string }) => (error.reason ? `${error.name} ${error.reason}` : error.name),
     );
   try {
     return [await once(), await once()];
@@ -132,6 +142,15 @@ describe('the direct GetRawMessageContent under a server that answers badly', ()
     seen.length = 0;
     expect(await read('whole')).toEqual(['whole', 'whole']);
     expect(seen).toEqual(['whole']); // asked once, answered by the server, not by bytes left on a connection
+  });
+
+  it('refuses a body delimited only by the connection closing (a clean close could have cut it), through send() too', async () => {
+    expect(await read('eof-short')).toEqual(['TransientError', 'TransientError']);
+    const sdk = new WorkMailMessageFlowClient({ maxAttempts: 1 }); // an injected client: its send() reads
+    const message = new LazyMessage(workmailSource(sdk, 'eof-short'));
+    await expect(message.bytes()).rejects.toThrow(/neither a length nor chunked/);
+    await message.close();
+    sdk.destroy();
   });
 
   it('does not follow a redirect: the SDK call it falls back to fails', async () => {
