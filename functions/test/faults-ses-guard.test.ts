@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { resetDefaultClients } from '@wmflow/core';
 import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import type { LocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,4 +71,35 @@ describe('faults: guardSes reading the stored message', () => {
     expect(stack.ses.bounces(blocked)).toHaveLength(1);
     expect(stack.ses.bounces(clean)).toHaveLength(0);
   }, 240_000);
+
+  it('ends its read of the stored message at the deadline: no request of the invocation outlives its answer', async () => {
+    const id = await storeSes(bigMessage(100_000, 'ses-guard-stall'));
+    // S3 takes the GET and never answers it; the proxy records when the client lets go of the request.
+    let closed = false;
+    const stall = createServer((req, res) => {
+      req.on('close', () => {
+        closed = true;
+      });
+      void res;
+    });
+    await new Promise<void>((resolve) => stall.listen(0, '127.0.0.1', resolve));
+    const saved = process.env.AWS_ENDPOINT_URL_S3;
+    process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${(stall.address() as AddressInfo).port}`;
+    resetDefaultClients();
+    try {
+      // The deadline guard answers (docs/deploy.md: the guard answers with what is decided so far).
+      await guardSes(env)(
+        makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }),
+        lambdaContext({ timeoutMs: 1_500 }),
+      ).catch(() => undefined);
+      // The invocation has answered: its GET must end now (the test's own timeout is the failure).
+      while (!closed) await new Promise((r) => setTimeout(r, 20));
+      expect(closed).toBe(true);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_S3 = saved;
+      resetDefaultClients();
+      stall.closeAllConnections();
+      await new Promise((resolve) => stall.close(resolve));
+    }
+  }, 30_000);
 });
