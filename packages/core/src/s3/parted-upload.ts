@@ -10,6 +10,7 @@ import {
   UploadPartCommand,
   type UploadPartCommandInput,
 } from '@aws-sdk/client-s3';
+import { TransientError } from '../transient.js';
 import { isPreconditionFailed, retryTransient } from './request-retry.js';
 
 /** How {@link uploadInParts} cuts and sends a body. */
@@ -82,7 +83,7 @@ export async function uploadInParts(
         ...condition,
         MultipartUpload: { Parts: sent.completed },
       });
-      const outcome = await refusedIfTaken(s3.send(complete, { abortSignal }));
+      const outcome = await refusedIfTaken(s3.send(complete, { abortSignal }).catch(goneIsTransient));
       if (outcome === 'exists') await abortUpload(s3, upload);
       return { outcome, size: sent.size };
     } catch (error) {
@@ -103,6 +104,20 @@ async function refusedIfTaken(request: Promise<unknown>): Promise<'written' | 'e
     if (isPreconditionFailed(error)) return 'exists';
     throw error;
   }
+}
+
+/**
+ * NoSuchUpload for the upload just created and filled: the SDK sent Complete again after an answer that was
+ * lost, and S3 had already made the object (or the upload was ended meanwhile). Not the caller's error, and
+ * not known to be done: transient, so the invocation fails and its retry uploads again.
+ */
+function goneIsTransient(error: unknown): never {
+  const e = error as { name?: string; Code?: string };
+  if (e?.name !== 'NoSuchUpload' && e?.Code !== 'NoSuchUpload') throw error;
+  throw new TransientError(
+    `CompleteMultipartUpload: the upload is gone (an earlier attempt whose answer was lost may have completed it): ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 async function abortUpload(

@@ -34,7 +34,8 @@ export interface StoredMessageOptions {
 }
 
 /**
- * Opens the message an S3 action stored, as a stream with its length (so a header-only read can stop early).
+ * Opens the message an S3 action stored, as a stream with its length (so a header-only read can stop early);
+ * `signal` aborts the read (the request, or the body being read).
  *
  * @example
  * ```ts
@@ -45,11 +46,16 @@ export function storedMessageSource(
   s3: S3Client,
   where: StoredMessageOptions,
   messageId: string,
+  signal?: AbortSignal,
 ): () => Promise<Readable> {
   const key = `${where.keyPrefix ?? ''}${messageId}`;
   return async () => {
     try {
-      const output = await s3.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
+      // The invocation's abort (its deadline) ends the request and its body: none outlives the answer.
+      const output = await s3.send(
+        new GetObjectCommand({ Bucket: where.bucket, Key: key }),
+        signal ? { abortSignal: signal } : {},
+      );
       const body = output.Body;
       if (body instanceof Readable) return Object.assign(body, { contentLength: output.ContentLength });
       throw new WmflowError(`s3://${where.bucket}/${key} returned no stream`);

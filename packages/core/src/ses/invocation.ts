@@ -23,12 +23,12 @@ export function sesClients(s: SesSettings): SesFlowClients {
 
 /** Runs the chain for a valid receipt under the deadline guard (SES waits 30 s). */
 export async function runSesChain(s: SesSettings, ses: SesMessage, context: Context): Promise<SesRun> {
-  const lazy = new LazyMessage(
-    () => storedMessageSource(sesClients(s).s3, s.stored, ses.mail.messageId)(),
+  const lazy: LazyMessage = new LazyMessage(
+    () => storedMessageSource(sesClients(s).s3, s.stored, ses.mail.messageId, state.controller.signal)(),
     s.message,
   );
   const message = new ReceiptMessage(lazy, ses);
-  const state = new FlowState({
+  const state: FlowState = new FlowState({
     message,
     direction: 'INBOUND',
     envelope: { mailFrom: ses.mail.source, recipients: ses.receipt.recipients, truncated: false },

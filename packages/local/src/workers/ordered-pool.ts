@@ -51,7 +51,12 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
 
 interface Worker {
   child: ChildProcess;
+  /** Items sent and not answered, in the order sent: the first is the one running. */
   pending: Set<number>;
+  /** Its channel closed before its exit: nothing more is sent to it. */
+  lost?: boolean;
+  /** It was sent `end`: its channel closing is the normal end. */
+  ending?: boolean;
 }
 
 /**
@@ -69,9 +74,16 @@ interface Worker {
 export async function runOrderedPool<Init, Key, Item, Out>(
   options: OrderedPoolOptions<Init, Key, Item, Out>,
 ): Promise<void> {
-  const workers = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: Math.max(1, options.workers) }, () => startWorker(options)),
   );
+  const refused = started.find((s) => s.status === 'rejected');
+  const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (refused) {
+    // The workers that did start are ended too: connected, they would keep the parent running forever.
+    await Promise.all(workers.map(endNow));
+    throw refused.reason;
+  }
   const window = Math.max(DEPTH, options.window ?? DEPTH);
   const items = new Map<number, Item>();
   const done = new Map<number, Out>();
@@ -81,22 +93,48 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   const settle = (seq: number, out: Out) => {
+    // A result that comes after its key was settled otherwise (its worker's exit) is not reported twice.
+    if (seq < flushed || done.has(seq)) return;
     done.set(seq, out);
     wake?.();
   };
   const failedAt = (seq: number, error: PlainError) => options.failed(keys.get(seq) as Key, error);
+  const dispatch = (seq: number, worker: Worker) => {
+    worker.pending.add(seq);
+    // A channel that closes meanwhile is handled by the worker's exit: the callback keeps the error from
+    // being thrown in the parent (an 'error' event on the child, with no listener).
+    worker.child.send(
+      { type: 'item', seq, item: items.get(seq) as Item } satisfies ToWorker<Init, Item>,
+      noop,
+    );
+  };
   for (const worker of workers) {
     worker.child.on('message', (m: FromWorker<Out>) => {
       if (m.type !== 'result' && m.type !== 'failed') return;
       worker.pending.delete(m.seq);
       settle(m.seq, m.type === 'result' ? m.out : failedAt(m.seq, m.error));
     });
+    // A channel closed before `end` (the worker dying, or cut off): no more items go to it, and it is ended,
+    // so its exit (below) comes and settles what it held.
+    worker.child.once('disconnect', () => {
+      if (worker.ending) return;
+      worker.lost = true;
+      worker.child.kill('SIGKILL');
+    });
     worker.child.once('exit', (code) => {
-      const error = { name: 'WorkerExited', message: `the ${options.label} worker exited (code ${code})` };
-      for (const seq of worker.pending) settle(seq, failedAt(seq, error));
-      worker.pending.clear();
       workers.splice(workers.indexOf(worker), 1);
       if (workers.length === 0) failure ??= new LocalStackError(`every ${options.label} worker exited`);
+      wake?.();
+      // Only the item it was running has the error; those queued behind it go to another worker.
+      const [running, ...queued] = worker.pending;
+      worker.pending.clear();
+      const error = { name: 'WorkerExited', message: `the ${options.label} worker exited (code ${code})` };
+      if (running !== undefined) settle(running, failedAt(running, error));
+      for (const seq of queued) {
+        const other = idlest(workers, Number.POSITIVE_INFINITY);
+        if (other) dispatch(seq, other);
+        else settle(seq, failedAt(seq, error));
+      }
     });
   }
   const flush = async () => {
@@ -136,14 +174,27 @@ export async function runOrderedPool<Init, Key, Item, Out>(
         continue;
       }
       items.set(seq, item);
-      const worker = idlest(workers) as Worker;
-      worker.pending.add(seq);
-      worker.child.send({ type: 'item', seq, item } satisfies ToWorker<Init, Item>);
+      // A worker may have exited while the item was fetched: another takes it, or it fails with the run.
+      const worker = idlest(workers) ?? idlest(workers, Number.POSITIVE_INFINITY);
+      if (worker) dispatch(seq, worker);
+      else
+        settle(seq, failedAt(seq, { name: 'WorkerExited', message: `every ${options.label} worker exited` }));
     }
     await waitFor(() => flushed === next);
   } finally {
-    for (const worker of [...workers]) worker.child.send({ type: 'end' } satisfies ToWorker<Init, Item>);
-    await Promise.all(workers.map((w) => new Promise((resolve) => w.child.once('exit', resolve))));
+    const ending = [...workers];
+    for (const worker of ending) {
+      worker.ending = true;
+      if (worker.child.connected) worker.child.send({ type: 'end' } satisfies ToWorker<Init, Item>, noop);
+      else worker.child.kill('SIGKILL');
+    }
+    await Promise.all(
+      ending.map((w) =>
+        w.child.exitCode !== null || w.child.signalCode !== null
+          ? undefined
+          : new Promise((resolve) => w.child.once('exit', resolve)),
+      ),
+    );
     for (const item of items.values()) await options.release?.(item);
   }
 }
@@ -171,11 +222,22 @@ async function startWorker<Init, Key, Item, Out>(
   return { child, pending: new Set() };
 }
 
-function idlest(workers: Worker[]): Worker | undefined {
+function idlest(workers: Worker[], depth = DEPTH): Worker | undefined {
   let best: Worker | undefined;
   for (const w of workers)
-    if (w.pending.size < DEPTH && (!best || w.pending.size < best.pending.size)) best = w;
+    if (!w.lost && w.pending.size < depth && (!best || w.pending.size < best.pending.size)) best = w;
   return best;
+}
+
+function noop(): void {}
+
+function endNow(worker: Worker): Promise<void> {
+  const { child } = worker;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }
 
 function describe(error: unknown): PlainError {

@@ -16,7 +16,10 @@ let proxy: S3Proxy;
 let s3: S3Client;
 let events: string[] = [];
 /** What the proxy does to the n-th copy PUT and the n-th metadata PUT (from 1). */
-let faults: { copy: (n: number) => 'forward' | 'lose' | 'hold'; metadata: (n: number) => 'forward' | 'fail' };
+let faults: {
+  copy: (n: number) => 'forward' | 'lose' | 'hold';
+  metadata: (n: number) => 'forward' | 'fail' | 'lose' | 'hold';
+};
 let counts = { copy: 0, metadata: 0 };
 
 beforeAll(async () => {
@@ -45,14 +48,15 @@ async function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, u
     res.end('<Error><Code>InternalError</Code><Message>injected</Message></Error>');
     return;
   }
-  const act = isCopy ? faults.copy(++counts.copy) : 'forward';
+  const act = isCopy ? faults.copy(++counts.copy) : isMetadata ? faults.metadata(counts.metadata) : 'forward';
   const answer = await forwardTo(upstream, req, body);
-  if (isMetadata) events.push(`metadata answered ${answer.statusCode}`);
-  if (isCopy) events.push(`copy answered ${answer.statusCode}${act === 'lose' ? ' (lost)' : ''}`);
+  const lost = act === 'lose' ? ' (lost)' : '';
+  if (isMetadata) events.push(`metadata answered ${answer.statusCode}${lost}`);
+  if (isCopy) events.push(`copy answered ${answer.statusCode}${lost}`);
   if (act === 'hold') {
     // S3 stored it; the answer comes late, after the invocation's deadline.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    events.push('held copy answer released');
+    events.push(`held ${isCopy ? 'copy' : 'metadata'} answer released`);
   }
   if (act === 'lose') {
     // S3 stored it; the client never hears so.
@@ -145,9 +149,59 @@ describe('journalToS3: the prepared metadata object under faults', () => {
     );
     expect((late as Error).name).toBe('DeadlineError');
     // The copy's request was read whole and stored by S3; only its answer was late.
-    while (!events.includes('held copy answer released')) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled('held copy answer released');
     expect(events).toEqual(['copy answered 200', 'held copy answer released']);
     expect(await keys('late/')).toEqual([`late/${messageId}`]);
   });
+
+  it('a metadata PUT stored whose answer was lost fails the invocation; the retry finds it describing the copy', async () => {
+    faults.metadata = (n) => (n === 1 ? 'lose' : 'forward');
+    await failsThenConverges('lostmeta', [
+      'copy answered 200',
+      'metadata answered 200 (lost)',
+      'copy answered 412',
+      'metadata answered 412',
+    ]);
+  });
+
+  it('the deadline fires while S3 holds the metadata PUT’s answer: the retry finds both objects and converges', async () => {
+    faults.metadata = (n) => (n === 1 ? 'hold' : 'forward');
+    await failsThenConverges(
+      'latemeta',
+      ['copy answered 200', 'metadata answered 200', 'copy answered 412', 'metadata answered 412'],
+      { workmailTimeoutMs: 400, safetyMarginMs: 0 },
+    );
+  });
 });
+
+async function settled(event: string): Promise<void> {
+  while (!events.includes(event)) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+/** One invocation that fails, then its retry: one copy and one metadata object describing it. */
+async function failsThenConverges(
+  prefix: string,
+  expected: string[],
+  deadline?: { workmailTimeoutMs: number; safetyMarginMs: number },
+): Promise<void> {
+  const bytes = await eml('plain.eml');
+  const messageId = h.stack.flow.load(bytes);
+  const rules = [journalToS3({ bucket: 'journal', s3, keyTemplate: `${prefix}/{messageId}` })];
+  const options = { clients: { messageFlow: h.messageFlow, s3 }, ...(deadline ? { deadline } : {}) };
+  const first = await runFlow(rules, { messageId, invocationId: 'i1' }, options).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(first).toBeInstanceOf(Error);
+  if (deadline) {
+    expect((first as Error).name).toBe('DeadlineError');
+    await settled('held metadata answer released');
+  } else expect(isTransient(first)).toBe(true);
+  const again = await runFlow(rules, { messageId, invocationId: 'i1' }, { clients: options.clients });
+  expect(again.outcome.failures).toEqual([]);
+  expect(events.filter((e) => !e.startsWith('held'))).toEqual(expected);
+  const key = `${prefix}/${messageId}`;
+  expect(await keys(`${prefix}/`)).toEqual([key, `${key}.json`]);
+  expect(await described(key)).toMatchObject({ key, sha256: sha(bytes), size: bytes.length });
+}
