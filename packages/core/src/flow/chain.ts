@@ -30,6 +30,7 @@ export async function runChain(
   for (const [index, current] of rules.entries()) {
     if (index === rules.length - 1) beforeLastRule?.();
     if (state.isFrozen) return;
+    state.reached = index;
     if (!current.sideEffect && !current.overrides && state.openCount() === 0) continue;
     const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: false };
     const before = state.snapshot();
@@ -58,7 +59,25 @@ export async function runChain(
     state.running = undefined;
     if (Object.keys(record.settled).length > 0 || record.notes.length > 0) state.fired.push(record);
   }
+  state.reached = rules.length;
   state.checkpoint = state.snapshot();
+}
+
+/**
+ * At the deadline, the protections that had not decided (the rule running and those after it whose error
+ * policy fails closed) settle their open recipients with their blocking verdicts, as if they had thrown: not
+ * knowing is not allowing. Cosmetic (fail-open) rules add nothing. Call it from {@link FlowState.freeze}.
+ */
+export function settleUndecided(rules: readonly Rule[], state: FlowState, defaultPolicy: ErrorPolicy): void {
+  for (const current of rules.slice(state.reached)) {
+    const policy = current.onError ?? defaultPolicy;
+    if (typeof policy === 'string') continue;
+    const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: false };
+    new RuleView(state, record, current.scope).settle(policy.failClosed);
+    if (Object.keys(record.settled).length === 0) continue;
+    record.notes.push('the deadline came before this protection decided: not knowing is not allowing');
+    state.fired.push(record);
+  }
 }
 
 function describePolicy(policy: ErrorPolicy): string {

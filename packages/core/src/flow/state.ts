@@ -62,6 +62,8 @@ export class FlowState {
   private last?: { snapshot: Snapshot; version: number };
   /** The rule running now, for the deadline guard. */
   running?: Rule;
+  /** Index of the rule running or next to run; the number of rules once the chain has ended. */
+  reached = 0;
   /** The state as the last finished rule left it: what the deadline guard answers with. */
   checkpoint: Snapshot;
 
@@ -146,10 +148,14 @@ export class FlowState {
     if (!this.frozen) this.edits.push(edit);
   }
 
-  /** Stops all further changes (the deadline guard has answered) and aborts rules in flight. */
-  freeze(): void {
-    this.entries = this.checkpoint.entries;
+  /**
+   * Stops all further changes (the deadline guard has answered) and aborts rules in flight; `last` makes the
+   * final changes to the state as the last finished rule left it (the undecided protections' verdicts).
+   */
+  freeze(last?: () => void): void {
+    this.entries = copyEntries(this.checkpoint.entries);
     this.edits.length = this.checkpoint.edits;
+    last?.();
     this.frozen = true;
     this.controller.abort(new Error('deadline reached'));
   }

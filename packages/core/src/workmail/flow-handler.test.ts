@@ -335,6 +335,47 @@ describe('flow: deadline guard and modes', () => {
     expect(logger.lines[0]?.attributes).toMatchObject({ deadlineHit: true, rulesFired: ['junk-alice'] });
   });
 
+  it('settles the protections that had not decided at the deadline with their blocking verdicts', async () => {
+    const logger = captureLogger();
+    const hang = () => new Promise<void>(() => {});
+    const handler = flow({
+      rules: [
+        onError(
+          { failClosed: Verdicts.bounce('Attachment check unfinished.') },
+          rule('slow-protection', hang),
+        ),
+        rule('slow-cosmetic', hang),
+        onError(
+          { failClosed: Verdicts.MOVE_TO_JUNK },
+          rule('later-protection', () => {}),
+        ),
+      ],
+      logger,
+    });
+    const pending = handler(makeFlowEvent({ recipients: [A, B] }), lambdaContext({ timeoutMs: 60_000 }));
+    await vi.advanceTimersByTimeAsync(14_000);
+    const read = readResponse((await pending) as FlowResponse, [A, B], 'INBOUND');
+    expect(read.verdicts.get(A)).toEqual({ type: 'BOUNCE', message: 'Attachment check unfinished.' });
+    expect(read.verdicts.get(B)).toEqual({ type: 'BOUNCE', message: 'Attachment check unfinished.' });
+    expect(logger.lines[0]?.attributes).toMatchObject({ deadlineHit: true, rulesFired: ['slow-protection'] });
+    // A cosmetic rule stuck at the deadline lets the protections after it decide for what it left open.
+    const cosmetic = flow({
+      rules: [
+        rule('slow-cosmetic', hang),
+        onError(
+          { failClosed: Verdicts.MOVE_TO_JUNK },
+          rule('later', () => {}),
+        ),
+      ],
+      logger,
+    });
+    const second = cosmetic(makeFlowEvent({ recipients: [A] }), lambdaContext({ timeoutMs: 60_000 }));
+    await vi.advanceTimersByTimeAsync(14_000);
+    expect(readResponse((await second) as FlowResponse, [A], 'INBOUND').verdicts.get(A)?.type).toBe(
+      'MOVE_TO_JUNK',
+    );
+  });
+
   it("uses the Lambda's remaining time when it is shorter than WorkMail's", async () => {
     const logger = captureLogger();
     const handler = flow({ rules: [rule('hang', () => new Promise<void>(() => {}))], logger });

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { ConfigError, DeadlineError } from '../errors.js';
-import { type RuleFailure, runChain } from '../flow/chain.js';
+import { type RuleFailure, runChain, settleUndecided } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { applyEditFallbacks } from '../flow/edit-fallback.js';
 import { FlowState } from '../flow/state.js';
@@ -89,7 +89,9 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     deadlineHit = (await raceDeadline(work, budget - grace)) === 'deadline';
     if (deadlineHit) {
       const running = state.running;
-      state.freeze(); // aborts every request and upload of the invocation (their signals)
+      // Aborts every request and upload of the invocation (their signals); protections that had not decided
+      // settle their recipients with their blocking verdicts (a finished chain is committing: none left).
+      state.freeze(() => settleUndecided(s.rules, state, s.onError));
       work.catch(() => {}); // the answer is given; a late failure changes nothing
       // Let the aborted work stop (abort signals end SDK calls promptly) before answering, within the margin.
       await settleWithin(work, grace);
