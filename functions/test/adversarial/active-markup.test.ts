@@ -60,6 +60,42 @@ const PAGES: Record<string, [Buffer, string]> = {
     ),
     b64(Buffer.from('\ufeff<script>/*utf16-page*/</script>', 'utf16le')).slice(0, 40),
   ],
+  'a page named invoice.html. (Windows drops the trailing dot)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream; name="invoice.html."\r\n\r\n<body onload="go('trailing-dot')">`,
+      ),
+    ),
+    "go('trailing-dot')",
+  ],
+  'an SVG whose script element has a namespace prefix': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: image/svg+xml; name="fax.svg"\r\n\r\n<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>/*svg-prefix*/</svg:script></svg:svg>`,
+      ),
+    ),
+    '/*svg-prefix*/',
+  ],
+  'an MHT web archive (its page encoded inside)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream; name="statement.mht"\r\n\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64('<script>/*mht*/</script>')}`,
+      ),
+    ),
+    b64('<script>/*mht*/</script>'),
+  ],
+  'a page uuencoded in a plain-text body': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/plain\r\n\r\nbegin 644 invoice.html\r\n${'M/'.padEnd(61, 'A')}\r\n\`\r\nend`,
+      ),
+    ),
+    'begin 644 invoice.html',
+  ],
   'a smuggling page inside an attached message': [
     mail(
       [MIXED],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarkupScan, markupScanFor } from './active-markup.js';
+import { MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
 import type { MessagePart } from './part-walk.js';
 
 /** The scan's verdict on `text`, fed whole and then one byte at a time (the verdicts must agree). */
@@ -39,6 +39,12 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     );
     expect(scan('<svg><foreignObject><div>x</div></foreignObject></svg>')).toBe('a <foreignobject> element');
     expect(scan('<?xml-stylesheet type="text/xsl" href="x.xsl"?><doc/>')).toBe('a <?xml-stylesheet> element');
+    expect(scan('<svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>go()</svg:script></svg>')).toBe(
+      'a <script> element',
+    );
+    expect(scan('<html:iframe xmlns:html="http://www.w3.org/1999/xhtml" src="x"/>')).toBe(
+      'a <iframe> element',
+    );
   });
 
   it('finds script and page URLs in attributes, hidden or not', () => {
@@ -67,9 +73,10 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
 
   it('cannot read UTF-16 or a compressed SVG, and says so', () => {
     expect(scan(Buffer.from('\ufeff<p>hello</p>', 'utf16le'))).toMatch(/NUL bytes/);
-    const compressed = new MarkupScan(true);
-    compressed.push(Buffer.from('\x1f\x8b', 'latin1'));
-    expect(compressed.end()).toMatch(/compressed SVG/);
+    const compressed = markupScanForName('logo.svgz');
+    compressed?.push(Buffer.from('\x1f\x8b', 'latin1'));
+    expect(compressed?.end()).toMatch(/compressed SVG/);
+    expect(markupScanForName('archive.MHT')?.end()).toMatch(/MHT web archive/);
   });
 
   it('lets static documents through: a receipt, an SVG logo, entities and inline images', () => {
@@ -102,11 +109,14 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     expect(markupScanFor(part({ names: ['Invoice.HTML '] }))).toBeDefined();
     expect(markupScanFor(part({ names: ['scan.svg'] }))).toBeDefined();
     expect(markupScanFor(part({ names: ['archive.mht'] }))).toBeDefined();
+    expect(markupScanFor(part({ names: ['invoice.html. '] }))).toBeDefined();
+    expect(markupScanFor(part({ names: ['invoice.htm::$DATA'] }))).toBeDefined();
     expect(markupScanFor(part({ contentType: 'image/svg+xml' }))).toBeDefined();
     expect(markupScanFor(part({ contentType: 'text/html', disposition: 'attachment' }))).toBeDefined();
     expect(markupScanFor(part({ contentType: 'text/html' }))).toBeUndefined();
     expect(markupScanFor(part({ names: ['report.pdf'], contentType: 'application/pdf' }))).toBeUndefined();
     const svgz = markupScanFor(part({ names: ['logo.svgz'] }));
     expect(svgz?.end()).toMatch(/compressed SVG/);
+    expect(markupScanForName('report.pdf')).toBeUndefined();
   });
 });

@@ -1,9 +1,13 @@
+import { nameVariants } from './file-names.js';
 import type { MessagePart } from './part-walk.js';
 
 /** Names a browser opens as a page (an SVG image opened from mail is a page too). */
-const MARKUP_NAME = /\.(?:html?|xhtml?|shtml?|svg|mht(?:ml)?)$/i;
-/** A compressed SVG: a page once the browser inflates it, which this scan does not. */
-const COMPRESSED_MARKUP_NAME = /\.svgz$/i;
+const MARKUP_NAME = /\.(?:html?|xhtml?|shtml?|svg)$/i;
+/** Pages this scan cannot read: a compressed SVG, and MHT web archives (MIME, their HTML encoded inside). */
+const UNREADABLE_MARKUP: readonly [RegExp, string][] = [
+  [/\.svgz$/i, 'a compressed SVG, which the scan cannot read'],
+  [/\.mht(?:ml)?$/i, 'an MHT web archive, whose encoded pages the scan cannot read'],
+];
 const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml', 'message/rfc822+html']);
 /** Elements that run code, load other documents or send what the reader types. */
 const ACTIVE_ELEMENTS = new Set([
@@ -41,9 +45,9 @@ enum State {
 
 /**
  * The scan for a part that is a file a browser would open as a page: named `.html`, `.htm`, `.svg`, `.mht`…
- * (any type), declared SVG (an SVG a client lists as a file), or declared HTML or XHTML and named or attached
- * (an unnamed inline HTML part is the message's body, which mail clients render without scripts); undefined
- * for any other part.
+ * (any type, the name read as a file system stores it), declared SVG (an SVG a client lists as a file), or
+ * declared HTML or XHTML and named or attached (an unnamed inline HTML part is the message's body, which mail
+ * clients render without scripts); undefined for any other part.
  *
  * @example
  * ```ts
@@ -51,19 +55,31 @@ enum State {
  * ```
  */
 export function markupScanFor(part: MessagePart): MarkupScan | undefined {
-  const names = part.names.map((name) => name.trim());
-  if (names.some((name) => COMPRESSED_MARKUP_NAME.test(name))) return new MarkupScan(true);
+  for (const name of part.names) {
+    const scan = markupScanForName(name);
+    if (scan) return scan;
+  }
   const markup =
-    names.some(isMarkupName) ||
     part.contentType === 'image/svg+xml' ||
-    (MARKUP_TYPES.has(part.contentType) && (names.length > 0 || part.disposition === 'attachment'));
+    (MARKUP_TYPES.has(part.contentType) && (part.names.length > 0 || part.disposition === 'attachment'));
   return markup ? new MarkupScan() : undefined;
 }
 
-/** Whether a file name is one a browser opens as a page (`.html`, `.htm`, `.svg`, `.svgz`, `.mht`…). */
-export function isMarkupName(name: string): boolean {
-  const trimmed = name.trim();
-  return MARKUP_NAME.test(trimmed) || COMPRESSED_MARKUP_NAME.test(trimmed);
+/**
+ * The scan for a file of this name when a browser opens it as a page (`.html`, `.htm`, `.svg`…; a `.svgz` or
+ * `.mht`, which it cannot read, already holds its finding); undefined for any other name.
+ *
+ * @example
+ * ```ts
+ * markupScanForName('invoice.html.'); // a MarkupScan (Windows drops the trailing dot)
+ * ```
+ */
+export function markupScanForName(name: string): MarkupScan | undefined {
+  const variants = nameVariants(name);
+  for (const [pattern, reason] of UNREADABLE_MARKUP) {
+    if (variants.some((variant) => pattern.test(variant))) return new MarkupScan(reason);
+  }
+  return variants.some((variant) => MARKUP_NAME.test(variant)) ? new MarkupScan() : undefined;
 }
 
 /**
@@ -96,8 +112,9 @@ export class MarkupScan {
   private filled = 0;
   private found: string | undefined;
 
-  constructor(compressed = false) {
-    if (compressed) this.found = 'a compressed SVG, which the scan cannot read';
+  /** @param unreadable Why the file cannot be read at all, when that is known from its name. */
+  constructor(unreadable?: string) {
+    this.found = unreadable;
   }
 
   /** The next decoded bytes of the file. */
@@ -168,7 +185,8 @@ export class MarkupScan {
   }
 
   private closeName(): void {
-    this.element = this.name.startsWith('/') ? '' : this.name;
+    // `svg:script`, `html:iframe`: in an XML document a prefix names the namespace, not another element.
+    this.element = this.name.startsWith('/') ? '' : this.name.slice(this.name.lastIndexOf(':') + 1);
     if (ACTIVE_ELEMENTS.has(this.element)) this.found = `a <${this.element}> element`;
   }
 

@@ -1,5 +1,5 @@
 import { eachZipEntry } from '../mime/zip-entries.js';
-import { isMarkupName, MarkupScan } from './active-markup.js';
+import { markupScanForName } from './active-markup.js';
 import { sniffType } from './sniff.js';
 
 /** The largest zip listed: WorkMail's messages are at most 25 MB, so a larger part cannot be one it delivers. */
@@ -71,9 +71,9 @@ function walk(zip: Buffer, prefix: string, depth: number, out: ArchiveFiles, bud
       }
       const type = sniffType(head);
       if (type && !out.sniffedTypes.includes(type)) out.sniffedTypes.push(type);
-      if (isMarkupName(entry.name) && out.activeMarkup === undefined) {
+      const page = out.activeMarkup === undefined ? markupScanForName(entry.name) : undefined;
+      if (page) {
         // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
-        const page = new MarkupScan(/\.svgz\s*$/i.test(entry.name));
         page.push(entry.bytes());
         const found = page.end();
         if (found) out.activeMarkup = `${name}: ${found}`;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
-import { type MarkupScan, markupScanFor } from './active-markup.js';
+import { type MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
 import { isZip, listZip, MAX_LISTED_ARCHIVE } from './archive-files.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
@@ -257,6 +257,9 @@ function addName(leaf: Leaf, name: string): void {
   if (leaf.known.has(name)) return;
   leaf.known.add(name);
   leaf.part.names.push(name);
+  // A page carried inside the content (uuencoded, in a calendar, in TNEF) is not read by the page scan.
+  if (!leaf.markup && markupScanForName(name))
+    leaf.part.activeMarkup ??= `${name}, a page inside the part that the page scan does not read`;
 }
 
 function addTnefFiles(leaf: Leaf, reader: TnefReader, findings: StructureFinding[]): void {
