@@ -50,3 +50,18 @@ describe('listZip: the files of a zip archive as a client shows them', () => {
     expect(listed.names.length).toBeLessThan(100);
   });
 });
+
+describe('listZip: one archive to every reader', () => {
+  it('refuses a zip whose comment hides a second end record (two readers, two file lists)', () => {
+    const real = zipFile([{ name: 'invoice.exe', data: MZ }]);
+    const decoy = zipFile([{ name: 'invoice.pdf', data: '%PDF-1.7' }]);
+    // The decoy's end record, in the real archive's comment, points at a directory that lists the decoy.
+    const comment = decoy.subarray(decoy.length - 22);
+    const withComment = Buffer.concat([
+      real.subarray(0, real.length - 2),
+      Buffer.from([comment.length, 0]),
+      comment,
+    ]);
+    expect(listZip(withComment).unreadable).toMatch(/two end records/);
+  });
+});

@@ -74,8 +74,15 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
 function endRecord(zip: Buffer): number {
   // The end record is the last 22 bytes, unless a comment (at most 65,535 bytes) follows it.
   const last = Math.max(0, zip.length - 22 - 0xffff);
-  for (let i = zip.length - 22; i >= last; i--) if (zip.readUInt32LE(i) === EOCD) return i;
-  throw new Error('not a zip archive');
+  let found = -1;
+  for (let i = zip.length - 22; i >= last; i--) {
+    if (zip.readUInt32LE(i) !== EOCD) continue;
+    // A second end record (one hidden in the comment of the other) is two archives to two readers.
+    if (found !== -1) throw new Error('two end records: readers would list different files');
+    found = i;
+  }
+  if (found === -1) throw new Error('not a zip archive');
+  return found;
 }
 
 function entryData(zip: Buffer, local: number, compressed: number, name: string): Buffer {
