@@ -247,10 +247,12 @@ function boundaryOf(node: SplitNode): string | undefined {
   return boundary;
 }
 
+// Unfolding removes the line break and keeps the white space after it (RFC 5322 2.2.3): a name folded as
+// `x.v<CRLF><TAB>bs` is `x.v<TAB>bs`, which a client saves as `x.vbs`, not `x.v bs`.
 function unfold(value: string): string {
   const colon = value.indexOf(':');
   return value
     .slice(colon + 1)
-    .replace(/\r?\n[ \t]/g, ' ')
+    .replace(/\r?\n(?=[ \t])/g, '')
     .trim();
 }

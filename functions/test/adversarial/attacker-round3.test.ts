@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
+import { useLocalStack } from './stack.js';
+
+// Third attacker round: what the walk reads differently from the clients (calendar binaries, uuencoded
+// files outside plain text, delimiter padding, nested boundaries, names and display names in charsets or
+// spellings the parsers leave raw) and what a careless insider really sends (octet-stream text, legacy
+// Office, separators); each replayed through the prebuilt functions at their defaults over the local
+// emulator and S3.
+
+const stack = useLocalStack();
+const kit = attackerKit(stack);
+const { inbound, outbound } = kit;
+
+/** A DOS executable's first 64 bytes. */
+const MZ_BYTES = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
+const MZ = MZ_BYTES.toString('base64');
+const vbsPart = (tag: string) =>
+  `Content-Type: application/octet-stream; name="x.vbs"\r\nContent-Disposition: attachment; filename="x.vbs"\r\n\r\n${script(tag)}`;
+
+/** `depth` attached messages around a message holding a .vbs. */
+function nested(depth: number, tag: string): string {
+  let inner = `From: a@evil.example\r\nSubject: in\r\nMIME-Version: 1.0\r\n${MIXED}\r\n\r\n${withPart(vbsPart(tag))}\r\n`;
+  for (let i = 0; i < depth; i++)
+    inner = `From: a@evil.example\r\nSubject: fw ${i}\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n${inner}`;
+  return inner;
+}
+
+/** name → [message, bytes that must never be delivered]. */
+const ATTACHMENTS: Record<string, [Buffer, string]> = {
+  'a delimiter line with transport padding (RFC 2046: trailing white space)': [
+    mail(
+      [MIXED],
+      `--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b \t\r\n${vbsPart('padding')}\r\n--b--\r\n`,
+    ),
+    script('padding'),
+  ],
+  'a nested multipart reusing its parent boundary': [
+    mail(
+      [MIXED],
+      `--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n${vbsPart('sameb')}\r\n--b--\r\n--b--\r\n`,
+    ),
+    script('sameb'),
+  ],
+  'a boundary parameter with a trailing space': [
+    mail(
+      ['Content-Type: multipart/mixed; boundary="b "'],
+      `--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b\r\n${vbsPart('bspace')}\r\n--b--\r\n`,
+    ),
+    script('bspace'),
+  ],
+  'a quoted RFC 2231 extended value': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*="utf-8''x%2Evbs"\r\n\r\n${script('q2231')}`,
+      ),
+    ),
+    script('q2231'),
+  ],
+  'a name folded inside its quotes (x.v<CRLF><TAB>bs)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="x.v\r\n\tbs"\r\n\r\n${script('fold')}`,
+      ),
+    ),
+    script('fold'),
+  ],
+  'a NUL byte in a header line above the name': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nX-A: a\0b\r\nContent-Disposition: attachment; filename="x.vbs"\r\n\r\n${script('nul')}`,
+      ),
+    ),
+    script('nul'),
+  ],
+  'attached messages 29 deep': [
+    mail(['Content-Type: message/rfc822'], nested(29, 'deep29')),
+    script('deep29'),
+  ],
+  'attached messages 40 deep': [
+    mail(['Content-Type: message/rfc822'], nested(40, 'deep40')),
+    script('deep40'),
+  ],
+  'an unnamed executable in a multipart/related with a Content-ID': [
+    mail(
+      ['Content-Type: multipart/related; boundary="b"'],
+      `--b\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-ID: <x@y>\r\nContent-Transfer-Encoding: base64\r\n\r\n${MZ}\r\n--b--\r\n`,
+    ),
+    MZ.slice(0, 12),
+  ],
+};
+
+describe('attacker round 3: blocked attachments through the guard at its defaults', () => {
+  attachmentTests(kit, ATTACHMENTS);
+});
+
+/** name → From header value (raw bytes allowed, latin1). */
+const IMPERSONATIONS: Record<string, string> = {
+  'a raw windows-1252 no-break space': 'Jane\xa0Doe <x@evil.example>',
+  'a raw latin-1 accented letter': 'J\xe1ne Doe <x@evil.example>',
+  'an encoded word inside a word': 'Jane=?utf-8?Q?_?=Doe <x@evil.example>',
+  'an empty group': 'Jane Doe:;',
+  'a quoted local part as the only address': '<"Jane Doe"@evil.example>',
+};
+
+describe('attacker round 3: impersonation of a protected name through the guard at its defaults', () => {
+  for (const [name, from] of Object.entries(IMPERSONATIONS)) {
+    it(`junks ${name}`, async () => {
+      const head = Buffer.from(`From: ${from}\r\n`, 'latin1');
+      const message = Buffer.concat([head, mail(['Content-Type: text/plain'], 'Pay today.')]);
+      expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+});
