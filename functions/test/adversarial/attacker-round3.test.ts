@@ -1,5 +1,7 @@
+import { tnefStream } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
+import { uuencode } from './hostile-tnef.js';
 import { useLocalStack } from './stack.js';
 
 // Third attacker round: what the walk reads differently from the clients (calendar binaries, uuencoded
@@ -10,7 +12,7 @@ import { useLocalStack } from './stack.js';
 
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const { inbound, outbound } = kit;
+const { inbound } = kit;
 
 /** A DOS executable's first 64 bytes. */
 const MZ_BYTES = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
@@ -28,6 +30,31 @@ function nested(depth: number, tag: string): string {
 
 /** name → [message, bytes that must never be delivered]. */
 const ATTACHMENTS: Record<string, [Buffer, string]> = {
+  'a text/x-uuencode part': [
+    mail(
+      [MIXED],
+      withPart(`Content-Type: text/x-uuencode\r\n\r\n${uuencode(Buffer.from(script('xuu')), 'x.vbs')}\r\n`),
+    ),
+    uuencode(Buffer.from(script('xuu')), 'x.vbs').split('\r\n')[1] as string,
+  ],
+  'uuencode inside an HTML <pre>': [
+    mail(
+      ['Content-Type: text/html'],
+      `<html><body><pre>\r\n${uuencode(Buffer.from(script('pre')), 'x.vbs')}\r\n</pre></body></html>\r\n`,
+    ),
+    uuencode(Buffer.from(script('pre')), 'x.vbs').split('\r\n')[1] as string,
+  ],
+  'a uuencoded winmail.dat in a plain-text body, holding an .exe': [
+    mail(
+      ['Content-Type: text/plain'],
+      `Hello\r\n\r\n${uuencode(tnefStream([{ title: 'EVIL.EXE' }]), 'winmail.dat')}\r\n`,
+    ),
+    uuencode(tnefStream([{ title: 'EVIL.EXE' }]), 'winmail.dat').split('\r\n')[1] as string,
+  ],
+  'a uuencoded executable named .pdf in a plain-text body': [
+    mail(['Content-Type: text/plain'], `Hello\r\n\r\n${uuencode(MZ_BYTES, 'invoice.pdf')}\r\n`),
+    uuencode(MZ_BYTES, 'invoice.pdf').split('\r\n')[1] as string,
+  ],
   'a delimiter line with transport padding (RFC 2046: trailing white space)': [
     mail(
       [MIXED],

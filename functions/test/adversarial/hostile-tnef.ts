@@ -2,7 +2,7 @@ import { tnefStream } from '@wmflow/core/testing';
 import { base64, executable, type HostileCase, leaf, message, multipart, TEXT } from './hostile-build.js';
 
 // uuencode (`begin 644 name`, 45 bytes a line), as a client decodes Content-Transfer-Encoding: x-uuencode.
-function uuencode(bytes: Buffer, name: string): string {
+export function uuencode(bytes: Buffer, name: string): string {
   const char = (n: number) => String.fromCharCode(n === 0 ? 96 : n + 32);
   const lines = [`begin 644 ${name}`];
   for (let at = 0; at < bytes.length; at += 45) {

@@ -174,6 +174,12 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    'parts(): a uuencoded file without an end line, decoded as the text streams past',
+    (n) => `begin 644 f.bin\r\n${'M35J0```````````````````````````````````````````\r\n'.repeat(n / 63)}`,
+    textNames,
+    40_000,
+  ],
+  [
     'parts(): one calendar ATTACH folded endlessly',
     (n) => `ATTACH;X${'\r\n a'.repeat(n / 4)}`,
     calendarNames,
