@@ -30,6 +30,15 @@ function nested(depth: number, tag: string): string {
 
 /** name → [message, bytes that must never be delivered]. */
 const ATTACHMENTS: Record<string, [Buffer, string]> = {
+  'a calendar ATTACH binary without a file name, executable content': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nATTACH;FMTTYPE=application/octet-stream;ENCODING=BASE64;VALUE=BINARY:${MZ}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+      ),
+    ),
+    MZ.slice(0, 12),
+  ],
   'a text/x-uuencode part': [
     mail(
       [MIXED],

@@ -216,6 +216,7 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.calendar) {
     scanCalendar(leaf.calendar, '', true);
     for (const name of leaf.calendar.names) addName(leaf, name);
+    addInnerTypes(leaf.part, leaf.calendar.types ?? []);
     const reason = leaf.calendar.problem;
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   }
