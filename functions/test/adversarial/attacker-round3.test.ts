@@ -85,6 +85,24 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     script('bspace'),
   ],
+  'a name in an EBCDIC encoded word (IBM037)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream; name="=?ibm037?Q?=A7=4B=A5=82=A2?="\r\nContent-Disposition: attachment\r\n\r\n${script('ebcdic')}`,
+      ),
+    ),
+    script('ebcdic'),
+  ],
+  'an RFC 2231 name in EBCDIC (IBM037)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=ibm037''%A7%4B%A5%82%A2\r\n\r\n${script('ebcdic2231')}`,
+      ),
+    ),
+    script('ebcdic2231'),
+  ],
   'a quoted RFC 2231 extended value': [
     mail(
       [MIXED],
@@ -140,9 +158,17 @@ const IMPERSONATIONS: Record<string, string> = {
   'an encoded word inside a word': 'Jane=?utf-8?Q?_?=Doe <x@evil.example>',
   'an empty group': 'Jane Doe:;',
   'a quoted local part as the only address': '<"Jane Doe"@evil.example>',
+  'a display name in an EBCDIC encoded word': '=?ibm037?Q?=D1=81=95=85=40=C4=96=85?= <x@evil.example>',
 };
 
 describe('attacker round 3: impersonation of a protected name through the guard at its defaults', () => {
+  it('a display name in an unknown charset that holds only ASCII is read, not junked', async () => {
+    const message = mail(
+      ['From: =?x-unknown?Q?Bob_Smith?= <x@evil.example>', 'Content-Type: text/plain'],
+      'Hi.',
+    );
+    expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('DEFAULT');
+  });
   for (const [name, from] of Object.entries(IMPERSONATIONS)) {
     it(`junks ${name}`, async () => {
       const head = Buffer.from(`From: ${from}\r\n`, 'latin1');

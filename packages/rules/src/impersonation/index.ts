@@ -1,4 +1,4 @@
-import { type Condition, ConfigError, matchesAnyPattern } from '@wmflow/core';
+import { type Condition, ConfigError, matchesAnyPattern, undecodableCharsets } from '@wmflow/core';
 import { normalizeText } from '../content/normalize.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
@@ -216,11 +216,17 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
   return async (ctx) => {
     const headers = await ctx.message.headers();
     // A group's name (`From: Jane Doe: x@evil.example;`) is shown like a display name.
-    const groups = ['from', 'sender', 'reply-to'].flatMap((f) =>
-      headers.groupNames(f).map((name) => ({ name, address: '' })),
-    );
+    const groups = FIELDS.flatMap((f) => headers.groupNames(f).map((name) => ({ name, address: '' })));
     const mailboxes = [...headers.from, ...headers.sender, ...headers.replyTo, ...groups];
     if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
+    // A display name in a charset that cannot be decoded (EBCDIC) is shown by clients but not known here.
+    const unknown = FIELDS.flatMap((f) => headers.all(f)).flatMap(undecodableCharsets);
+    if (unknown.length > 0) {
+      ctx.note(
+        `a display name in charset ${unknown[0]?.slice(0, 40)} cannot be decoded: treated as impersonation`,
+      );
+      return true;
+    }
     return mailboxes.some((box) => {
       if (box.address && matchesAnyPattern(box.address, allowed)) return false;
       // A right-to-left override shows the name's letters in reverse order: check it as shown too.
@@ -233,6 +239,7 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
+const FIELDS = ['from', 'sender', 'reply-to'];
 
 function matchesProtected(name: string, protectedNames: { words: string[]; compact: string[] }[]): boolean {
   const words = nameWords(name);
