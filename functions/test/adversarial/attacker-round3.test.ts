@@ -39,6 +39,24 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     MZ.slice(0, 12),
   ],
+  'Content-Location as the only name': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Location: x.vbs\r\nContent-Disposition: attachment\r\n\r\n${script('location')}`,
+      ),
+    ),
+    script('location'),
+  ],
+  'Content-Location as a URL (last path segment)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream\r\nContent-Location: https://cdn.evil.example/files/x%2Evbs?dl=1\r\nContent-Disposition: attachment\r\n\r\n${script('location-url')}`,
+      ),
+    ),
+    script('location-url'),
+  ],
   'a text/x-uuencode part': [
     mail(
       [MIXED],
