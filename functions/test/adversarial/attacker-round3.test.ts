@@ -12,7 +12,7 @@ import { useLocalStack } from './stack.js';
 
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const { inbound } = kit;
+const { inbound, outbound } = kit;
 
 /** A DOS executable's first 64 bytes. */
 const MZ_BYTES = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
@@ -192,6 +192,22 @@ describe('attacker round 3: impersonation of a protected name through the guard 
       const head = Buffer.from(`From: ${from}\r\n`, 'latin1');
       const message = Buffer.concat([head, mail(['Content-Type: text/plain'], 'Pay today.')]);
       expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+});
+
+const FROM_BOB = 'From: Bob <bob@corp.example>';
+const plain = (text: string) => mail([FROM_BOB, 'Content-Type: text/plain'], text);
+const CARDS: Record<string, Buffer> = {
+  'groups joined by asterisks': plain('card 4111*1111*1111*1111'),
+  'groups joined by underscores (a scan file name)': plain('see card_4111_1111_1111_1111.pdf'),
+  'an IBAN split by asterisks': plain('IBAN DE89*3704*0044*0532*0130*00'),
+};
+
+describe('attacker round 3: card numbers and IBANs through outbound-policy at its defaults', () => {
+  for (const [name, message] of Object.entries(CARDS)) {
+    it(`bounces ${name}`, async () => {
+      expect(await outbound(message)).toBe('BOUNCE');
     });
   }
 });
