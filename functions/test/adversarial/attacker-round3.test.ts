@@ -198,13 +198,59 @@ describe('attacker round 3: impersonation of a protected name through the guard 
 
 const FROM_BOB = 'From: Bob <bob@corp.example>';
 const plain = (text: string) => mail([FROM_BOB, 'Content-Type: text/plain'], text);
+const ole = (text: Buffer) =>
+  Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504), text, Buffer.alloc(512)]);
+const attached = (type: string, name: string, bytes: Buffer) =>
+  mail(
+    [FROM_BOB, MIXED],
+    withPart(
+      `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${bytes.toString('base64')}`,
+    ),
+  );
 const CARDS: Record<string, Buffer> = {
+  'a CSV export sent as octet-stream under a .dat name': attached(
+    'application/octet-stream',
+    'export.dat',
+    Buffer.from('name,card\r\nBob,4111 1111 1111 1111\r\n'),
+  ),
+  'a legacy Excel file (its strings in UTF-16LE)': attached(
+    'application/vnd.ms-excel',
+    'cards.xls',
+    ole(Buffer.from('4111 1111 1111 1111', 'utf16le')),
+  ),
+  'an Outlook item (.msg) forwarded as a file, its text at an odd offset': attached(
+    'application/vnd.ms-outlook',
+    'fw.msg',
+    ole(
+      Buffer.from(
+        `x${Buffer.from('Please charge 4111 1111 1111 1111', 'utf16le').toString('latin1')}`,
+        'latin1',
+      ),
+    ),
+  ),
+  'a legacy Word file (its text in 8 bits)': attached(
+    'application/msword',
+    'c.doc',
+    ole(Buffer.from('Card: 4111 1111 1111 1111')),
+  ),
   'groups joined by asterisks': plain('card 4111*1111*1111*1111'),
   'groups joined by underscores (a scan file name)': plain('see card_4111_1111_1111_1111.pdf'),
   'an IBAN split by asterisks': plain('IBAN DE89*3704*0044*0532*0130*00'),
 };
 
 describe('attacker round 3: card numbers and IBANs through outbound-policy at its defaults', () => {
+  it('binary attachments without numbers are sent, and an image is not read as text', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('4111 1111 1111 1111')]);
+    expect(await outbound(attached('image/png', 'a.png', png))).toBe('DEFAULT');
+    expect(
+      await outbound(
+        attached('application/vnd.ms-excel', 'a.xls', ole(Buffer.from('Total 2026', 'utf16le'))),
+      ),
+    ).toBe('DEFAULT');
+    expect(
+      await outbound(attached('application/octet-stream', 'notes.dat', Buffer.from('see you at 10'))),
+    ).toBe('DEFAULT');
+  });
   for (const [name, message] of Object.entries(CARDS)) {
     it(`bounces ${name}`, async () => {
       expect(await outbound(message)).toBe('BOUNCE');

@@ -8,6 +8,7 @@ import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
+import { binaryReading, decodedHead, oleTextViews } from './binary-text.js';
 import { directoryValues } from './directory-text.js';
 import { officeXml } from './office-text.js';
 import { rtfText } from './rtf-text.js';
@@ -170,11 +171,15 @@ function readHeaders(node: TextNode, depth: number, w: Walk): void {
 }
 
 async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Promise<void> {
-  const kind = visibleKind(node);
-  if (kind === 'binary') {
+  let kind = visibleKind(node);
+  // A part declared binary is still read when its first bytes are text (a CSV sent as octet-stream under
+  // an unknown name), or an OLE file (.doc, .xls, .msg: their strings).
+  const reading = kind === 'binary' ? binaryReading(decodedHead(transferEncoding(node), raw)) : undefined;
+  if (reading === 'binary') {
     w.report.skipped.push(label(node));
     return;
   }
+  if (reading === 'text') kind = 'text';
   const decoded = await transferDecode(node, raw);
   w.budget.bytes += decoded.length;
   if (w.budget.bytes > w.bounds.maxTotalBytes) {
@@ -188,6 +193,10 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
   }
   if (kind === 'office') {
     readOffice(node, decoded, depth, w);
+    return;
+  }
+  if (reading === 'ole') {
+    for (const text of oleTextViews(decoded)) emit(w, text, { kind: 'body', label: label(node), depth });
     return;
   }
   if (kind === 'message') {
@@ -229,6 +238,10 @@ function readOffice(node: TextNode, zip: Buffer, depth: number, w: Walk): void {
     w.budget.bytes += xml.length;
     emit(w, xml, { kind: 'body', label: label(node), depth, html: true });
   }
+}
+
+function transferEncoding(node: TextNode): string {
+  return typeof node.encoding === 'string' ? node.encoding.trim().toLowerCase() : '';
 }
 
 function byteOrderMark(bytes: Buffer): string | undefined {

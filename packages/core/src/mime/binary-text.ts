@@ -1,0 +1,65 @@
+// Text a recipient can read in a part declared binary: a text file sent as application/octet-stream under a
+// name with no text extension (`export.dat`, `cards`), and the strings of legacy Office files (.doc, .xls,
+// .ppt) and Outlook items (.msg), which are OLE compound files holding their text as 8-bit or UTF-16LE runs.
+
+const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+/** Bytes of a part's start looked at to tell text from binary. */
+export const HEAD_BYTES = 4096;
+
+/** How a binary-declared part's content is read: as text, as an OLE file's strings, or not at all. */
+export type BinaryReading = 'text' | 'ole' | 'binary';
+
+/**
+ * Decides from a part's first decoded bytes: OLE compound files by their signature; text when there is no
+ * NUL and no control character other than tab, line breaks, form feed and escape (a UTF-16 byte order
+ * mark also counts as text).
+ *
+ * @example
+ * ```ts
+ * binaryReading(Buffer.from('name,card\r\nBob,4111 1111 1111 1111\r\n')); // 'text'
+ * ```
+ */
+export function binaryReading(head: Buffer): BinaryReading {
+  if (head.length >= OLE.length && head.subarray(0, OLE.length).equals(OLE)) return 'ole';
+  if (head.length === 0) return 'binary';
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'text';
+  for (const b of head) {
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) return 'binary';
+    if (b === 0x7f) return 'binary';
+  }
+  return 'text';
+}
+
+/**
+ * The strings of an OLE file as a reader of its streams would find them: the bytes read as 8-bit text, and
+ * as UTF-16LE from even and from odd offsets (a stream may start anywhere). Linear; each view is as long as
+ * the file (or half).
+ *
+ * @example
+ * ```ts
+ * oleTextViews(Buffer.from('4111 1111 1111 1111', 'utf16le'))[1]; // '4111 1111 1111 1111'
+ * ```
+ */
+export function oleTextViews(bytes: Buffer): string[] {
+  const even = bytes.subarray(0, bytes.length - (bytes.length % 2));
+  const odd = bytes.subarray(1, 1 + (bytes.length - 1 - ((bytes.length - 1) % 2)));
+  return [bytes.toString('latin1'), even.toString('utf16le'), odd.toString('utf16le')];
+}
+
+/**
+ * The first decoded bytes of a part, from its raw (transfer-encoded) body without decoding all of it: so a
+ * large binary part costs nothing from the decoded-bytes budget.
+ *
+ * @example
+ * ```ts
+ * decodedHead('base64', Buffer.from('TVqQAAMAAAAEAAAA')); // <Buffer 4d 5a 90 00 …>
+ * ```
+ */
+export function decodedHead(encoding: string, raw: Buffer): Buffer {
+  if (encoding !== 'base64') return raw.subarray(0, HEAD_BYTES);
+  const text = raw
+    .subarray(0, Math.ceil((HEAD_BYTES * 4) / 3) + 512)
+    .toString('latin1')
+    .replace(/[^A-Za-z0-9+/]/g, '');
+  return Buffer.from(text.slice(0, text.length - (text.length % 4)), 'base64').subarray(0, HEAD_BYTES);
+}
