@@ -228,6 +228,11 @@ const CARDS: Record<string, Buffer> = {
       ),
     ),
   ),
+  'a CSV inside Outlook rich-text mail (winmail.dat)': attached(
+    'application/ms-tnef',
+    'winmail.dat',
+    tnefStream([{ title: 'CARDS.CSV', data: Buffer.from('Bob;4111 1111 1111 1111\r\n') }]),
+  ),
   'a legacy Word file (its text in 8 bits)': attached(
     'application/msword',
     'c.doc',

@@ -5,7 +5,8 @@ describe('text in parts declared binary', () => {
   it('tells text, OLE files and binary apart by their first bytes', () => {
     expect(binaryReading(Buffer.from('a,b\r\n1,2\t3\f\x1b[0m caf\xc3\xa9', 'latin1'))).toBe('text');
     expect(binaryReading(Buffer.from('\ufeffhi', 'utf16le'))).toBe('text');
-    expect(binaryReading(Buffer.from('d0cf11e0a1b11ae10000', 'hex'))).toBe('ole');
+    expect(binaryReading(Buffer.from('d0cf11e0a1b11ae10000', 'hex'))).toBe('strings');
+    expect(binaryReading(Buffer.from('789f3e2201000000', 'hex'))).toBe('strings');
     expect(binaryReading(Buffer.from('PK\x03\x04', 'latin1'))).toBe('binary');
     expect(binaryReading(Buffer.from('%PDF-1.4\n\x00', 'latin1'))).toBe('binary');
     expect(binaryReading(Buffer.alloc(0))).toBe('binary');

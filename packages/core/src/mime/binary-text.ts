@@ -1,16 +1,18 @@
 // Text a recipient can read in a part declared binary: a text file sent as application/octet-stream under a
 // name with no text extension (`export.dat`, `cards`), and the strings of legacy Office files (.doc, .xls,
-// .ppt) and Outlook items (.msg), which are OLE compound files holding their text as 8-bit or UTF-16LE runs.
+// .ppt), Outlook items (.msg) and Outlook rich-text mail (winmail.dat, TNEF), which hold their text and
+// files as 8-bit or UTF-16LE runs.
 
 const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+const TNEF = Buffer.from('789f3e22', 'hex');
 /** Bytes of a part's start looked at to tell text from binary. */
 export const HEAD_BYTES = 4096;
 
-/** How a binary-declared part's content is read: as text, as an OLE file's strings, or not at all. */
-export type BinaryReading = 'text' | 'ole' | 'binary';
+/** How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file, or not at all. */
+export type BinaryReading = 'text' | 'strings' | 'binary';
 
 /**
- * Decides from a part's first decoded bytes: OLE compound files by their signature; text when there is no
+ * Decides from a part's first decoded bytes: OLE compound files and TNEF streams by their signatures; text when there is no
  * NUL and no control character other than tab, line breaks, form feed and escape (a UTF-16 byte order
  * mark also counts as text).
  *
@@ -20,7 +22,7 @@ export type BinaryReading = 'text' | 'ole' | 'binary';
  * ```
  */
 export function binaryReading(head: Buffer): BinaryReading {
-  if (head.length >= OLE.length && head.subarray(0, OLE.length).equals(OLE)) return 'ole';
+  if (startsWith(head, OLE) || startsWith(head, TNEF)) return 'strings';
   if (head.length === 0) return 'binary';
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'text';
   for (const b of head) {
@@ -30,8 +32,12 @@ export function binaryReading(head: Buffer): BinaryReading {
   return 'text';
 }
 
+function startsWith(head: Buffer, signature: Buffer): boolean {
+  return head.length >= signature.length && head.subarray(0, signature.length).equals(signature);
+}
+
 /**
- * The strings of an OLE file as a reader of its streams would find them: the bytes read as 8-bit text, and
+ * The strings of an OLE file (or TNEF stream) as a reader of its streams would find them: the bytes read as 8-bit text, and
  * as UTF-16LE from even and from odd offsets (a stream may start anywhere). Linear; each view is as long as
  * the file (or half).
  *

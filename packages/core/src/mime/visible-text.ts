@@ -173,7 +173,7 @@ function readHeaders(node: TextNode, depth: number, w: Walk): void {
 async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Promise<void> {
   let kind = visibleKind(node);
   // A part declared binary is still read when its first bytes are text (a CSV sent as octet-stream under
-  // an unknown name), or an OLE file (.doc, .xls, .msg: their strings).
+  // an unknown name), or an OLE file or TNEF stream (.doc, .xls, .msg, winmail.dat: their strings).
   const reading = kind === 'binary' ? binaryReading(decodedHead(transferEncoding(node), raw)) : undefined;
   if (reading === 'binary') {
     w.report.skipped.push(label(node));
@@ -195,7 +195,7 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     readOffice(node, decoded, depth, w);
     return;
   }
-  if (reading === 'ole') {
+  if (reading === 'strings') {
     for (const text of oleTextViews(decoded)) emit(w, text, { kind: 'body', label: label(node), depth });
     return;
   }
