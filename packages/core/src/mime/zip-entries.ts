@@ -1,0 +1,107 @@
+import { constants, inflateRawSync } from 'node:zlib';
+
+// A bounded central-directory walk over a zip archive in memory, with node's inflate (no dependency): what
+// cannot be read (not a zip, zip64, an encrypted or unknown-method entry, a truncated archive, more than the
+// budget) is an error, so a caller can report the archive as unread.
+
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+
+/** One entry of a zip archive, read on demand. */
+export interface ZipEntry {
+  name: string;
+  /** The first bytes of the entry (at most `max`), inflating only the start of its data. */
+  head(max: number): Buffer;
+  /** The whole entry, within the budget left; throws when it cannot be read. */
+  bytes(): Buffer;
+}
+
+/**
+ * Calls `visit` for each entry of a zip archive in central-directory order; whole entries read through it
+ * count against `maxBytes`. Throws when the archive or an entry read whole cannot be read.
+ *
+ * @example
+ * ```ts
+ * eachZipEntry(zip, 50 * 1024 * 1024, (entry) => {
+ *   if (entry.name.endsWith('.xml')) console.log(entry.bytes().toString('utf8'));
+ * });
+ * ```
+ */
+export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEntry) => void): void {
+  const end = endRecord(zip);
+  const count = zip.readUInt16LE(end + 10);
+  const size = zip.readUInt32LE(end + 12);
+  const offset = zip.readUInt32LE(end + 16);
+  if (count === 0xffff || offset === 0xffffffff) throw new Error('zip64 archives are not read');
+  if (offset + size > zip.length) throw new Error('central directory past the end of the file');
+  let total = 0;
+  let p = offset;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > zip.length || zip.readUInt32LE(p) !== CENTRAL) throw new Error('bad central directory');
+    const flags = zip.readUInt16LE(p + 8);
+    const method = zip.readUInt16LE(p + 10);
+    const compressed = zip.readUInt32LE(p + 20);
+    const nameLength = zip.readUInt16LE(p + 28);
+    const local = zip.readUInt32LE(p + 42);
+    const name = zip.toString('utf8', p + 46, p + 46 + nameLength);
+    p += 46 + nameLength + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
+    const data = () => {
+      if (flags & 1) throw new Error(`${name} is encrypted`);
+      return entryData(zip, local, compressed, name);
+    };
+    visit({
+      name,
+      head: (max) => entryHead(data(), method, max, name),
+      bytes: () => {
+        const bytes = inflate(data(), method, maxBytes - total, name);
+        total += bytes.length;
+        return bytes;
+      },
+    });
+  }
+}
+
+function endRecord(zip: Buffer): number {
+  // The end record is the last 22 bytes, unless a comment (at most 65,535 bytes) follows it.
+  const last = Math.max(0, zip.length - 22 - 0xffff);
+  for (let i = zip.length - 22; i >= last; i--) if (zip.readUInt32LE(i) === EOCD) return i;
+  throw new Error('not a zip archive');
+}
+
+function entryData(zip: Buffer, local: number, compressed: number, name: string): Buffer {
+  if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
+    throw new Error(`${name}: bad local header`);
+  const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+  if (start + compressed > zip.length) throw new Error(`${name}: truncated`);
+  return zip.subarray(start, start + compressed);
+}
+
+function inflate(data: Buffer, method: number, budget: number, name: string): Buffer {
+  if (method === 0) {
+    if (data.length > budget) throw new Error(`over the decoded bytes budget at ${name}`);
+    return data;
+  }
+  if (method !== 8) throw new Error(`${name}: compression method ${method}`);
+  try {
+    return inflateRawSync(data, { maxOutputLength: Math.max(1, budget) });
+  } catch (error) {
+    throw new Error(
+      `${name}: ${error instanceof RangeError ? 'over the decoded bytes budget' : (error as Error).message}`,
+    );
+  }
+}
+
+// The start of an entry: a few KiB of its compressed data inflated without asking for the stream's end.
+function entryHead(data: Buffer, method: number, max: number, name: string): Buffer {
+  if (method === 0) return data.subarray(0, max);
+  if (method !== 8) throw new Error(`${name}: compression method ${method}`);
+  try {
+    return inflateRawSync(data.subarray(0, max + 1024), { finishFlush: constants.Z_SYNC_FLUSH }).subarray(
+      0,
+      max,
+    );
+  } catch (error) {
+    throw new Error(`${name}: ${(error as Error).message}`);
+  }
+}
