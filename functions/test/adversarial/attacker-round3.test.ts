@@ -1,4 +1,4 @@
-import { tnefStream } from '@wmflow/core/testing';
+import { tnefStream, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { uuencode } from './hostile-tnef.js';
@@ -233,6 +233,34 @@ const CARDS: Record<string, Buffer> = {
     'winmail.dat',
     tnefStream([{ title: 'CARDS.CSV', data: Buffer.from('Bob;4111 1111 1111 1111\r\n') }]),
   ),
+  'a zip of CSV exports': attached(
+    'application/zip',
+    'exports.zip',
+    zipFile([
+      { name: 'img/logo.png', data: Buffer.from('89504e470d0a1a0a0000', 'hex') },
+      { name: 'exports/cards.csv', data: 'name,card\r\nBob,4111 1111 1111 1111\r\n' },
+    ]),
+  ),
+  'a zip holding a text file under an unknown name, sent as octet-stream': attached(
+    'application/octet-stream',
+    'backup.bin',
+    zipFile([{ name: 'dump', data: 'Bob 4111 1111 1111 1111', method: 0 }]),
+  ),
+  'a zip holding a Word document': attached(
+    'application/x-zip-compressed',
+    'docs.zip',
+    zipFile([
+      {
+        name: 'c.docx',
+        data: zipFile([{ name: 'word/document.xml', data: '<w:t>4111 1111 1111 1111</w:t>' }]),
+      },
+    ]),
+  ),
+  'an encrypted zip (cannot be read: not knowing is not allowing)': attached(
+    'application/zip',
+    'secret.zip',
+    zipFile([{ name: 'cards.csv', data: 'x', encrypted: true }]),
+  ),
   'a legacy Word file (its text in 8 bits)': attached(
     'application/msword',
     'c.doc',
@@ -252,6 +280,11 @@ describe('attacker round 3: card numbers and IBANs through outbound-policy at it
         attached('application/vnd.ms-excel', 'a.xls', ole(Buffer.from('Total 2026', 'utf16le'))),
       ),
     ).toBe('DEFAULT');
+    const photos = zipFile([
+      { name: 'a.png', data: Buffer.from('89504e470d0a1a0a0000', 'hex') },
+      { name: 'readme.txt', data: 'Photos of 2026' },
+    ]);
+    expect(await outbound(attached('application/zip', 'photos.zip', photos))).toBe('DEFAULT');
     expect(
       await outbound(attached('application/octet-stream', 'notes.dat', Buffer.from('see you at 10'))),
     ).toBe('DEFAULT');

@@ -12,7 +12,8 @@ import { binaryReading, decodedHead, oleTextViews } from './binary-text.js';
 import { directoryValues } from './directory-text.js';
 import { officeXml } from './office-text.js';
 import { rtfText } from './rtf-text.js';
-import { type TextNode, visibleKind } from './visible-kind.js';
+import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
+import { zipTexts } from './zip-text.js';
 
 /** Where a piece of visible text was found. */
 export interface TextPlace {
@@ -199,6 +200,10 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     for (const text of oleTextViews(decoded)) emit(w, text, { kind: 'body', label: label(node), depth });
     return;
   }
+  if (reading === 'zip') {
+    readZip(node, decoded, depth, w);
+    return;
+  }
   if (kind === 'message') {
     if (depth + 1 > w.bounds.maxDepth) {
       w.report.unread.push(`attached message nested deeper than ${w.bounds.maxDepth}`);
@@ -207,17 +212,27 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     await walk(decoded, depth + 1, w);
     return;
   }
+  emitDecoded(w, kind, decoded, node.charset || undefined, { kind: 'body', label: label(node), depth });
+}
+
+// Text, HTML, markup, a directory object or RTF, decoded in its charset.
+function emitDecoded(
+  w: Walk,
+  kind: VisibleKind,
+  decoded: Buffer,
+  declared: string | undefined,
+  place: TextPlace,
+) {
   // A byte order mark wins over the declared charset, as clients read it (Excel's and Notepad's
   // "Unicode" text files are UTF-16LE with a BOM, usually sent without a charset).
   const bom = byteOrderMark(decoded);
-  const charset = bom ?? (node.charset || 'utf-8').toLowerCase();
+  const charset = bom ?? (declared || 'utf-8').toLowerCase();
   const known = new charsets.DecodeStream(charset).supported;
   const text = isUtf7(charset)
     ? decodeUtf7(decoded.toString('latin1'))
     : known
       ? charsets.decode(bom ? decoded.subarray(bom === 'utf-8' ? 3 : 2) : decoded, charset)
       : decoded.toString('utf-8');
-  const place: TextPlace = { kind: 'body', label: label(node), depth };
   emit(w, text, kind === 'html' ? { ...place, html: true } : place);
   // Markup is also read as shown (tags dropped, references decoded), a directory object as decoded.
   if (kind === 'markup') emit(w, text, { ...place, html: true });
@@ -237,6 +252,25 @@ function readOffice(node: TextNode, zip: Buffer, depth: number, w: Walk): void {
   for (const xml of parts) {
     w.budget.bytes += xml.length;
     emit(w, xml, { kind: 'body', label: label(node), depth, html: true });
+  }
+}
+
+// A zip archive's readable files (by name or first bytes); one that cannot be read is reported unread.
+function readZip(node: TextNode, zip: Buffer, depth: number, w: Walk): void {
+  let read: ReturnType<typeof zipTexts>;
+  try {
+    read = zipTexts(zip, w.bounds.maxTotalBytes - w.budget.bytes);
+  } catch (error) {
+    w.report.unread.push(`${label(node)}: archive not read (${(error as Error).message})`);
+    return;
+  }
+  for (const name of read.skipped) w.report.skipped.push(`${label(node)} ${name}`);
+  for (const { name, kind, bytes } of read.texts) {
+    w.budget.bytes += bytes.length;
+    const place: TextPlace = { kind: 'body', label: `${label(node)} ${name}`, depth };
+    if (kind === 'office') readOffice(node, bytes, depth, w);
+    else if (kind === 'strings') for (const text of oleTextViews(bytes)) emit(w, text, place);
+    else emitDecoded(w, kind, bytes, undefined, place);
   }
 }
 
