@@ -82,6 +82,20 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     mail(['Content-Type: text/plain'], `Hello\r\n\r\n${uuencode(MZ_BYTES, 'invoice.pdf')}\r\n`),
     uuencode(MZ_BYTES, 'invoice.pdf').split('\r\n')[1] as string,
   ],
+  'a uuencoded file whose begin line has two spaces (Thunderbird reads any run)': [
+    mail(
+      ['Content-Type: text/plain'],
+      `hi\r\n\r\n${uuencode(Buffer.from(script('uu2')), 'x.vbs').replace('begin 644 ', 'begin  644 ')}\r\n`,
+    ),
+    uuencode(Buffer.from(script('uu2')), 'x.vbs').split('\r\n')[1] as string,
+  ],
+  'a uuencoded file whose begin line has tabs': [
+    mail(
+      ['Content-Type: text/plain'],
+      `hi\r\n\r\n${uuencode(Buffer.from(script('uu3')), 'x.vbs').replace('begin 644 ', 'begin\t644\t')}\r\n`,
+    ),
+    uuencode(Buffer.from(script('uu3')), 'x.vbs').split('\r\n')[1] as string,
+  ],
   'a delimiter line with transport padding (RFC 2046: trailing white space)': [
     mail(
       [MIXED],

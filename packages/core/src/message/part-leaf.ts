@@ -46,7 +46,8 @@ export interface Leaf {
 // Files a client decodes out of text and offers as attachments: `begin 644 name` (uuencode, also
 // `begin-base64`) and `=ybegin … name=name` (yEnc). Their names count as the part's names, and uuencoded or
 // base64 content is decoded for its first bytes (yEnc content is not).
-const ENCODED_FILE = /^(?:begin(-base64)? [0-7]{3,4} +(.+)|=ybegin .*?\bname=(.+))$/;
+// Thunderbird reads the mode and the name after any run of spaces or tabs.
+const ENCODED_FILE = /^(?:begin(-base64)?[ \t]+[0-7]+[ \t]+(.+)|=ybegin .*?\bname=(.+))$/;
 const MAX_LINE = 4096;
 // Transfer encodings clients decode (MimeKit, Thunderbird) that the decoder passes through as they are: their
 // `begin` lines name files too. Such a part is a finding already (unwrapped-content.ts: not decoded, not read).
