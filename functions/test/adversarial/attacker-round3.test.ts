@@ -96,6 +96,24 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     uuencode(Buffer.from(script('uu3')), 'x.vbs').split('\r\n')[1] as string,
   ],
+  'a message/external-body whose phantom header names x.vbs': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: message/external-body; access-type=URL; URL="https://evil.example/dl?id=7"\r\n\r\nContent-Type: application/octet-stream; name="x.vbs"\r\n\r\n`,
+      ),
+    ),
+    'evil.example/dl?id=7',
+  ],
+  'a message/external-body whose URL ends in x.vbs': [
+    mail(
+      [MIXED],
+      withPart(
+        'Content-Type: message/external-body; access-type=URL;\r\n URL="https://evil.example/files/\r\n x.vbs"\r\n\r\nContent-Type: application/octet-stream\r\n\r\n',
+      ),
+    ),
+    'evil.example/files/',
+  ],
   'a delimiter line with transport padding (RFC 2046: trailing white space)': [
     mail(
       [MIXED],
@@ -180,6 +198,11 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
 };
 
 describe('attacker round 3: blocked attachments through the guard at its defaults', () => {
+  it('an external-body part naming a text file (an IETF draft by anon-ftp) is delivered', async () => {
+    const part =
+      'Content-Type: message/external-body; name="draft-00.txt"; site="ftp.ietf.org"; access-type="anon-ftp"\r\n\r\nContent-Type: text/plain\r\n\r\n';
+    expect((await inbound(mail([MIXED], withPart(part)))).verdict).toBe('DEFAULT');
+  });
   attachmentTests(kit, ATTACHMENTS);
 });
 

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
-import type { SplitNode } from '../edit/part-info.js';
+import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
+import { externalBodyNames } from './external-body.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
@@ -221,7 +222,12 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     const reason = leaf.calendar.problem;
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   }
-  leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
+  const head = Buffer.concat(leaf.head);
+  leaf.part.sniffedType = sniffType(head);
+  // The file an external-body part stands for is named by its URL and its phantom header block.
+  if (leaf.part.contentType === 'message/external-body')
+    for (const name of externalBodyNames(headersOf(leaf.node).get('content-type')[0] ?? '', head))
+      addName(leaf, name);
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
 }
 
