@@ -128,6 +128,13 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     script('sameb'),
   ],
+  'a delimiter line with a suffix (--bX)': [
+    mail(
+      [MIXED],
+      `--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--bX\r\n${vbsPart('suffix')}\r\n--b--\r\n`,
+    ),
+    script('suffix'),
+  ],
   'a boundary parameter with a trailing space': [
     mail(
       ['Content-Type: multipart/mixed; boundary="b "'],

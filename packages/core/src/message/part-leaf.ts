@@ -4,10 +4,12 @@ import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
 import { externalBodyNames } from './external-body.js';
+import { type Fence, newFence, scanFence } from './fence.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
 import { endUuFile, startUuFile, takeUuLine, type UuFile } from './uu-file.js';
+import { enclosingBoundaries } from './walk-steps.js';
 
 /** Walks an attached message's decoded bytes as they arrive. */
 export type NestedWalk = (inner: PassThrough) => Promise<void>;
@@ -42,6 +44,8 @@ export interface Leaf {
   tnef?: TnefReader;
   /** No content byte seen yet: the first one tells whether the content may be TNEF. */
   fresh?: boolean;
+  /** The scan of the raw body for lines that start like an enclosing delimiter. */
+  fence?: Fence;
 }
 
 // Files a client decodes out of text and offers as attachments: `begin 644 name` (uuencode, also
@@ -107,6 +111,7 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   if (part.contentType.startsWith('text/') || part.contentType.includes('uuencode') || UUENCODE.has(encoding))
     leaf.carry = '';
   leaf.fresh = true;
+  leaf.fence = newFence(enclosingBoundaries(node));
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
@@ -168,6 +173,7 @@ export function startLeaf(
 
 /** Passes encoded body bytes to the part's decoder; a promise when the caller must wait for it to drain. */
 export function feedLeaf(leaf: Leaf, value: Buffer): Promise<unknown> | undefined {
+  if (leaf.fence) scanFence(leaf.fence, value);
   if (!leaf.decoder) leaf.onData(value);
   else if (!leaf.decoder.write(value)) return once(leaf.decoder, 'drain');
   return undefined;
@@ -209,6 +215,9 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     });
   }
   if (leaf.carry || leaf.uu) scanText(leaf, Buffer.alloc(0), true);
+  if (leaf.fence) scanFence(leaf.fence, Buffer.from('\n'));
+  if (leaf.fence?.problem)
+    findings.push({ partId: leaf.part.id, kind: 'malformed', reason: leaf.fence.problem });
   for (const problem of leaf.uuProblems ?? [])
     findings.push({
       partId: leaf.part.id,

@@ -234,6 +234,16 @@ function delimiterLike(line: string, state: Opaque): boolean {
   return !state.expected.has(text);
 }
 
+/** The boundaries of the multiparts around a part (its own message's), innermost first. */
+export function enclosingBoundaries(node: SplitNode): string[] {
+  const out: string[] = [];
+  for (let n = node.parentNode; n; n = n.parentNode) {
+    const b = boundaryOf(n);
+    if (b !== undefined) out.push(b);
+  }
+  return out;
+}
+
 // A multipart's boundary is read for it and for each part below it: parsed once per node.
 const boundaries = new WeakMap<SplitNode, string | undefined>();
 
