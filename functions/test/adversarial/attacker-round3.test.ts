@@ -231,6 +231,11 @@ describe('attacker round 3: impersonation of a protected name through the guard 
     );
     expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('DEFAULT');
   });
+  it('junks a From field after a bare CR inside another field (a lenient reader ends the line there)', async () => {
+    const head = Buffer.from('X-Mailer: x\rFrom: Jane Doe <x@evil.example>\r\n');
+    const message = Buffer.concat([head, mail(['Content-Type: text/plain'], 'Pay today.')]);
+    expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
+  });
   for (const [name, from] of Object.entries(IMPERSONATIONS)) {
     it(`junks ${name}`, async () => {
       const head = Buffer.from(`From: ${from}\r\n`, 'latin1');
