@@ -114,6 +114,22 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
     ),
     'evil.example/files/',
   ],
+  'a uuencoded file in a text body with bare CR line ends': [
+    mail(
+      ['Content-Type: text/plain'],
+      `hi\r${uuencode(Buffer.from(script('cr')), 'x.vbs').replaceAll('\r\n', '\r')}\r`,
+    ),
+    uuencode(Buffer.from(script('cr')), 'x.vbs').split('\r\n')[1] as string,
+  ],
+  'a calendar ATTACH after a bare CR': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\rBEGIN:VEVENT\rATTACH;VALUE=BINARY;ENCODING=BASE64;X-FILENAME=a.exe:${MZ}\rEND:VEVENT\rEND:VCALENDAR\r\n`,
+      ),
+    ),
+    MZ.slice(0, 12),
+  ],
   'a delimiter line with transport padding (RFC 2046: trailing white space)': [
     mail(
       [MIXED],

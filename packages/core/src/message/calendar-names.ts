@@ -2,6 +2,7 @@
 // as a file of the invitation: its name counts as a name of the part that carries the calendar, and the
 // first bytes of its inline content are sniffed (a binary ATTACH needs no name to be offered as a file).
 import { sniffType } from './sniff.js';
+import { splitLines } from './text-lines.js';
 
 const CALENDAR_TYPES = new Set([
   'text/calendar',
@@ -50,8 +51,10 @@ export function isCalendar(contentType: string, names: readonly string[]): boole
  * ```
  */
 export function scanCalendar(scan: CalendarScan, chunk: string, last: boolean): void {
-  const lines = (scan.carry + chunk).split('\n');
-  scan.carry = last ? '' : (lines.pop() ?? '');
+  // A bare CR ends a line too (lenient readers); a CR ending the chunk waits for a possible LF.
+  const { lines, rest } = splitLines(scan.carry + chunk);
+  if (last) lines.push(rest.replace(/\r$/, ''));
+  scan.carry = last ? '' : rest;
   if (scan.carry.length > MAX_PARAMS) {
     // A line longer than the bound is kept to the bound: enough for an ATTACH's parameters, unless they
     // run past it (its value, often a long unfolded base64 run, is not needed).
@@ -59,7 +62,7 @@ export function scanCalendar(scan: CalendarScan, chunk: string, last: boolean): 
     if (/^attach[;:]/i.test(scan.carry) && !scan.carry.includes(':'))
       scan.problem = `calendar ATTACH parameters over ${MAX_PARAMS} characters`;
   }
-  for (const raw of lines) readLine(scan, raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+  for (const line of lines) readLine(scan, line);
   if (last) {
     endValue(scan);
     endProperty(scan, undefined);

@@ -7,6 +7,7 @@ import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
+import { splitLines } from './text-lines.js';
 import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
 import { endUuFile, startUuFile, takeUuLine, type UuFile } from './uu-file.js';
 import { enclosingBoundaries } from './walk-steps.js';
@@ -64,13 +65,15 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   const text = (leaf.carry ?? '') + chunk.toString('latin1');
   // Both forms hold "begin": text without it (most mail), outside an encoded file, keeps only its last line.
   if (!leaf.uu && !text.includes('begin')) {
-    leaf.carry = last ? '' : text.slice(text.lastIndexOf('\n') + 1).slice(0, MAX_LINE);
+    const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r', text.length - 2));
+    leaf.carry = last ? '' : text.slice(end + 1).slice(0, MAX_LINE);
     return;
   }
-  const lines = text.split('\n');
-  leaf.carry = last ? '' : (lines.pop() ?? '').slice(0, MAX_LINE);
-  for (const raw of lines) {
-    const line = raw.replace(/\r$/, '');
+  // A bare CR ends a line too, as Thunderbird's line buffer reads it.
+  const { lines, rest } = splitLines(text);
+  if (last) lines.push(rest.replace(/\r$/, ''));
+  leaf.carry = last ? '' : rest.slice(0, MAX_LINE);
+  for (const line of lines) {
     // A begin line is never encoded data (lower-case letters are outside both alphabets' lines): it starts
     // the next file even when the previous one has no end line.
     const m = line.includes('begin') ? ENCODED_FILE.exec(line) : null;
