@@ -26,12 +26,12 @@ export function undecodableCharsets(raw: string): string[] {
     const [, charset = '', encoding = '', text = ''] = m;
     const high = /^b$/i.test(encoding)
       ? Buffer.from(text, 'base64').some((b) => b >= 0x80)
-      : /=[89a-f][0-9a-f]/i.test(text) || /[^\x00-\x7f]/.test(text);
+      : /=[89a-f][0-9a-f]/i.test(text) || /[^\p{ASCII}]/u.test(text);
     if (high && !supported(charset)) out.add(charset.toLowerCase());
   }
   for (const m of raw.matchAll(EXTENDED_VALUE)) {
     const [, charset = '', text = ''] = m;
-    if ((/%[89a-f][0-9a-f]/i.test(text) || /[^\x00-\x7f]/.test(text)) && !supported(charset))
+    if ((/%[89a-f][0-9a-f]/i.test(text) || /[^\p{ASCII}]/u.test(text)) && !supported(charset))
       out.add(charset.toLowerCase());
   }
   return [...out];
