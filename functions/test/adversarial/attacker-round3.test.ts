@@ -28,6 +28,21 @@ function nested(depth: number, tag: string): string {
   return inner;
 }
 
+/** DER: a tag and its content (lengths under 64 KiB). */
+function der(tag: number, ...content: Buffer[]): Buffer {
+  const body = Buffer.concat(content);
+  const len = body.length < 128 ? [body.length] : [0x82, body.length >> 8, body.length & 255];
+  return Buffer.concat([Buffer.from([tag, ...len]), body]);
+}
+/** CMS signed data carrying `content` (a MIME entity), as an opaque S/MIME signed message holds it. */
+function signedData(content: string): Buffer {
+  const oid = (hex: string) => der(0x06, Buffer.from(hex, 'hex'));
+  const encap = der(0x30, oid('2a864886f70d010701'), der(0xa0, der(0x04, Buffer.from(content))));
+  const signed = der(0x30, der(0x02, Buffer.from([1])), der(0x31), encap);
+  return der(0x30, oid('2a864886f70d010702'), der(0xa0, signed));
+}
+const innerVbs = `Content-Type: multipart/mixed; boundary="i"\r\n\r\n--i\r\n${vbsPart('certs')}\r\n--i--\r\n`;
+
 /** name → [message, bytes that must never be delivered]. */
 const ATTACHMENTS: Record<string, [Buffer, string]> = {
   'a calendar ATTACH binary without a file name, executable content': [
@@ -129,6 +144,15 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
       ),
     ),
     MZ.slice(0, 12),
+  ],
+  'S/MIME signed content that claims to be certificates only (smime-type=certs-only, .p7c)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/pkcs7-mime; smime-type=certs-only; name="smime.p7c"\r\nContent-Transfer-Encoding: base64\r\n\r\n${signedData(innerVbs).toString('base64')}`,
+      ),
+    ),
+    signedData(innerVbs).toString('base64').slice(0, 40),
   ],
   'a delimiter line with transport padding (RFC 2046: trailing white space)': [
     mail(

@@ -3,6 +3,7 @@ import { PassThrough, type Transform } from 'node:stream';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
+import { certsOnlyClaimProblem } from './cms-content.js';
 import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
@@ -236,10 +237,12 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   }
   const head = Buffer.concat(leaf.head);
   leaf.part.sniffedType = sniffType(head);
+  const rawType = headersOf(leaf.node).get('content-type')[0] ?? '';
   // The file an external-body part stands for is named by its URL and its phantom header block.
   if (leaf.part.contentType === 'message/external-body')
-    for (const name of externalBodyNames(headersOf(leaf.node).get('content-type')[0] ?? '', head))
-      addName(leaf, name);
+    for (const name of externalBodyNames(rawType, head)) addName(leaf, name);
+  const certs = certsOnlyClaimProblem(leaf.part.contentType, rawType, leaf.part.names, head);
+  if (certs) findings.push({ partId: leaf.part.id, kind: 'malformed', reason: certs, smime: true });
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
 }
 
