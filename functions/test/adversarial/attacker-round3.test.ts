@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { tnefStream, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
@@ -344,6 +345,11 @@ const CARDS: Record<string, Buffer> = {
         data: zipFile([{ name: 'word/document.xml', data: '<w:t>4111 1111 1111 1111</w:t>' }]),
       },
     ]),
+  ),
+  'a gzip-compressed CSV export': attached(
+    'application/gzip',
+    'export.csv.gz',
+    gzipSync(Buffer.from('name,card\r\nBob,4111 1111 1111 1111\r\n')),
   ),
   'an encrypted zip (cannot be read: not knowing is not allowing)': attached(
     'application/zip',

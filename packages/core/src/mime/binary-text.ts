@@ -6,14 +6,15 @@
 const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const TNEF = Buffer.from('789f3e22', 'hex');
 const ZIP = Buffer.from('504b0304', 'hex');
+const GZIP = Buffer.from('1f8b08', 'hex');
 /** Bytes of a part's start looked at to tell text from binary. */
 export const HEAD_BYTES = 4096;
 
 /** How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file, or not at all. */
-export type BinaryReading = 'text' | 'strings' | 'zip' | 'binary';
+export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'binary';
 
 /**
- * Decides from a part's first decoded bytes: OLE compound files, TNEF streams and zip archives by their
+ * Decides from a part's first decoded bytes: OLE compound files, TNEF streams, zip and gzip files by their
  * signatures; text when there is no
  * NUL and no control character other than tab, line breaks, form feed and escape (a UTF-16 byte order
  * mark also counts as text).
@@ -26,6 +27,7 @@ export type BinaryReading = 'text' | 'strings' | 'zip' | 'binary';
 export function binaryReading(head: Buffer): BinaryReading {
   if (startsWith(head, OLE) || startsWith(head, TNEF)) return 'strings';
   if (startsWith(head, ZIP)) return 'zip';
+  if (startsWith(head, GZIP)) return 'gzip';
   if (head.length === 0) return 'binary';
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'text';
   for (const b of head) {

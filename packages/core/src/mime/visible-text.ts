@@ -8,12 +8,11 @@ import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
-import { binaryReading, decodedHead, oleTextViews } from './binary-text.js';
+import { binaryReading, decodedHead } from './binary-text.js';
 import { directoryValues } from './directory-text.js';
-import { officeXml } from './office-text.js';
+import { type Packing, unpackText } from './packed-text.js';
 import { rtfText } from './rtf-text.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
-import { zipTexts } from './zip-text.js';
 
 /** Where a piece of visible text was found. */
 export interface TextPlace {
@@ -192,16 +191,9 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     w.report.unread.push(`${label(node)}: a fragment of a message is not reassembled`);
     return;
   }
-  if (kind === 'office') {
-    readOffice(node, decoded, depth, w);
-    return;
-  }
-  if (reading === 'strings') {
-    for (const text of oleTextViews(decoded)) emit(w, text, { kind: 'body', label: label(node), depth });
-    return;
-  }
-  if (reading === 'zip') {
-    readZip(node, decoded, depth, w);
+  const packing = kind === 'office' ? 'office' : reading === 'text' ? undefined : reading;
+  if (packing) {
+    readPacked(node, packing, decoded, depth, w);
     return;
   }
   if (kind === 'message') {
@@ -240,37 +232,17 @@ function emitDecoded(
   if (kind === 'rtf') emit(w, rtfText(text), place);
 }
 
-// An Office document's text is in its XML parts; one that cannot be read whole is reported unread.
-function readOffice(node: TextNode, zip: Buffer, depth: number, w: Walk): void {
-  let parts: string[];
-  try {
-    parts = officeXml(zip, w.bounds.maxTotalBytes - w.budget.bytes);
-  } catch (error) {
-    w.report.unread.push(`${label(node)}: document not read (${(error as Error).message})`);
-    return;
-  }
-  for (const xml of parts) {
-    w.budget.bytes += xml.length;
-    emit(w, xml, { kind: 'body', label: label(node), depth, html: true });
-  }
-}
-
-// A zip archive's readable files (by name or first bytes); one that cannot be read is reported unread.
-function readZip(node: TextNode, zip: Buffer, depth: number, w: Walk): void {
-  let read: ReturnType<typeof zipTexts>;
-  try {
-    read = zipTexts(zip, w.bounds.maxTotalBytes - w.budget.bytes);
-  } catch (error) {
-    w.report.unread.push(`${label(node)}: archive not read (${(error as Error).message})`);
-    return;
-  }
-  for (const name of read.skipped) w.report.skipped.push(`${label(node)} ${name}`);
-  for (const { name, kind, bytes } of read.texts) {
-    w.budget.bytes += bytes.length;
-    const place: TextPlace = { kind: 'body', label: `${label(node)} ${name}`, depth };
-    if (kind === 'office') readOffice(node, bytes, depth, w);
-    else if (kind === 'strings') for (const text of oleTextViews(bytes)) emit(w, text, place);
-    else emitDecoded(w, kind, bytes, undefined, place);
+// An Office document's XML parts, an OLE or TNEF file's strings, a zip's readable files, a gzip file's
+// content; what cannot be read whole is reported unread.
+function readPacked(node: TextNode, packing: Packing, bytes: Buffer, depth: number, w: Walk): void {
+  const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes);
+  w.budget.bytes += unpacked.bytes;
+  if (unpacked.unread) w.report.unread.push(`${label(node)}: ${unpacked.unread}`);
+  for (const name of unpacked.skipped) w.report.skipped.push(`${label(node)} ${name}`);
+  for (const piece of unpacked.pieces) {
+    const place: TextPlace = { kind: 'body', label: `${label(node)} ${piece.name}`.trim(), depth };
+    if (piece.kind === 'strings') for (const text of piece.texts) emit(w, text, place);
+    else emitDecoded(w, piece.kind, piece.bytes, undefined, place);
   }
 }
 

@@ -36,7 +36,7 @@ export function zipTexts(zip: Buffer, maxBytes: number): { texts: ZipText[]; ski
     else if (byName !== 'binary') kind = byName;
     else {
       const reading = binaryReading(entry.head(HEAD_BYTES));
-      if (reading === 'binary' || reading === 'zip') {
+      if (reading !== 'text' && reading !== 'strings') {
         skipped.push(entry.name);
         return;
       }
