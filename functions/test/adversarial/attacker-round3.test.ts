@@ -1,8 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { tnefStream, zipFile } from '@wmflow/core/testing';
+import { tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
-import { uuencode } from './hostile-tnef.js';
 import { useLocalStack } from './stack.js';
 
 // Third attacker round: what the walk reads differently from the clients (calendar binaries, uuencoded

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tnefStream } from '../testing/tnef.js';
+import { uuencode } from '../testing/uuencode.js';
 import { endUuFile, startUuFile, takeUuLine } from './uu-file.js';
 
-// Lines of a uuencoded file as `uuencode` writes them (45 bytes a line).
-function uuLines(bytes: Buffer): string[] {
-  const char = (n: number) => String.fromCharCode(n === 0 ? 96 : n + 32);
-  const lines: string[] = [];
-  for (let at = 0; at < bytes.length; at += 45) {
-    const chunk = bytes.subarray(at, at + 45);
-    let line = char(chunk.length);
-    for (let i = 0; i < chunk.length; i += 3) {
-      const [a = 0, b = 0, c = 0] = chunk.subarray(i, i + 3);
-      line +=
-        char(a >> 2) + char(((a & 3) << 4) | (b >> 4)) + char(((b & 15) << 2) | (c >> 6)) + char(c & 63);
-    }
-    lines.push(line);
-  }
-  return [...lines, '`', 'end'];
-}
+// The lines of a uuencoded file after its begin line.
+const uuLines = (bytes: Buffer) => uuencode(bytes, 'f').split('\r\n').slice(1);
 
 function decode(lines: string[], base64 = false) {
   const file = startUuFile(base64);
