@@ -260,6 +260,8 @@ const IMPERSONATIONS: Record<string, string> = {
   'an encoded word inside a word': 'Jane=?utf-8?Q?_?=Doe <x@evil.example>',
   'an empty group': 'Jane Doe:;',
   'a quoted local part as the only address': '<"Jane Doe"@evil.example>',
+  'invalid UTF-8 in a utf-8 encoded word (a client falling back to Latin-1 shows Jáne Doe)':
+    '=?utf-8?Q?J=E1ne_Doe?= <x@evil.example>',
   'a display name in an EBCDIC encoded word': '=?ibm037?Q?=D1=81=95=85=40=C4=96=85?= <x@evil.example>',
 };
 

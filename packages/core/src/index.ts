@@ -52,7 +52,6 @@ export {
   parseAuthenticationResults,
 } from './message/auth-results.js';
 export type { TextBodies } from './message/body-text.js';
-export { undecodableCharsets } from './message/charset-words.js';
 export { nameVariants, normalizeFileName } from './message/file-names.js';
 export type { HeaderField, MailAddress, MessageHeaders } from './message/headers.js';
 export { htmlToText } from './message/html-text.js';
