@@ -347,6 +347,19 @@ const CARDS: Record<string, Buffer> = {
       },
     ]),
   ),
+  'an Excel binary workbook (.xlsb: its strings in a .bin part)': attached(
+    'application/vnd.ms-excel.sheet.binary.macroEnabled.12',
+    'cards.xlsb',
+    zipFile([
+      {
+        name: 'xl/sharedStrings.bin',
+        data: Buffer.concat([
+          Buffer.from([0x9f, 0x01, 0x08, 0x00, 0x13, 0x00, 0x00, 0x00]),
+          Buffer.from('4111 1111 1111 1111', 'utf16le'),
+        ]),
+      },
+    ]),
+  ),
   'a gzip-compressed CSV export': attached(
     'application/gzip',
     'export.csv.gz',

@@ -10,16 +10,18 @@ describe('zipTexts', () => {
       { name: 'a.csv', data: 'x,1' },
       { name: 'notes', data: 'plain words' },
       { name: 'p.png', data: png },
-      { name: 'inner.bin', data: zipFile([{ name: 'b.txt', data: 'y' }]) },
+      { name: 'inner.dat', data: zipFile([{ name: 'b.txt', data: 'y' }]) },
       { name: 'old.xls', data: Buffer.from('d0cf11e0a1b11ae1', 'hex') },
+      { name: 'xl/sharedStrings.bin', data: Buffer.from([0x9f, 0x01, 0x00]) },
     ]);
     const { texts, skipped } = zipTexts(zip, 1000);
     expect(texts.map((t) => [t.name, t.kind, t.bytes.length])).toEqual([
       ['a.csv', 'text', 3],
       ['notes', 'text', 11],
       ['old.xls', 'strings', 8],
+      ['xl/sharedStrings.bin', 'strings', 3],
     ]);
-    expect(skipped).toEqual(['p.png', 'inner.bin']);
+    expect(skipped).toEqual(['p.png', 'inner.dat']);
   });
   it('throws on what it cannot read: encrypted text, more than the budget, not a zip', () => {
     expect(() => zipTexts(zipFile([{ name: 'a.txt', data: 'x', encrypted: true }]), 1000)).toThrow(

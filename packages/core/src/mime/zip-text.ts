@@ -35,7 +35,8 @@ export function zipTexts(zip: Buffer, maxBytes: number): { texts: ZipText[]; ski
     if (byName === 'message' || byName === 'fragment') kind = 'text';
     else if (byName !== 'binary') kind = byName;
     else {
-      const reading = binaryReading(entry.head(HEAD_BYTES));
+      // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
+      const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(entry.head(HEAD_BYTES));
       if (reading !== 'text' && reading !== 'strings') {
         skipped.push(entry.name);
         return;
