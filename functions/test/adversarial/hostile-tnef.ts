@@ -1,22 +1,5 @@
-import { tnefStream } from '@wmflow/core/testing';
+import { tnefStream, uuencode } from '@wmflow/core/testing';
 import { base64, executable, type HostileCase, leaf, message, multipart, TEXT } from './hostile-build.js';
-
-// uuencode (`begin 644 name`, 45 bytes a line), as a client decodes Content-Transfer-Encoding: x-uuencode.
-function uuencode(bytes: Buffer, name: string): string {
-  const char = (n: number) => String.fromCharCode(n === 0 ? 96 : n + 32);
-  const lines = [`begin 644 ${name}`];
-  for (let at = 0; at < bytes.length; at += 45) {
-    const chunk = bytes.subarray(at, at + 45);
-    let line = char(chunk.length);
-    for (let i = 0; i < chunk.length; i += 3) {
-      const [a = 0, b = 0, c = 0] = chunk.subarray(i, i + 3);
-      line +=
-        char(a >> 2) + char(((a & 3) << 4) | (b >> 4)) + char(((b & 15) << 2) | (c >> 6)) + char(c & 63);
-    }
-    lines.push(line);
-  }
-  return [...lines, '`', 'end'].join('\r\n');
-}
 
 /** A winmail.dat part (base64) holding `stream`, under the given content headers. */
 export function tnefPart(

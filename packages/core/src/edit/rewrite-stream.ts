@@ -212,6 +212,7 @@ export class RewriteStream extends Transform {
       'Content-Description',
       'Content-Name',
       'X-Sun-Data-Name',
+      'Content-Location',
     ]) {
       headers.remove(h);
     }

@@ -26,6 +26,16 @@ describe('calendar ATTACH names', () => {
     const folded = namesOf([`ATTACH;X-A=a${'\r\n a'.repeat(5000)};X-FILENAME=f.exe:AA\r\n`]);
     expect(folded.problem).toMatch(/over 4096 characters/);
   });
+  it('sniffs the first bytes of base64 ATTACH values, named or not, folded or not', () => {
+    const mz = Buffer.from('MZ\x90\x00\x03\x00', 'latin1').toString('base64');
+    const zip = Buffer.from('PK\x03\x04\x14\x00', 'latin1').toString('base64');
+    const scan = namesOf([
+      `ATTACH;ENCODING=BASE64;VALUE=BINARY:${mz.slice(0, 3)}\r\n ${mz.slice(3)}\r\n`,
+      `ATTACH;FMTTYPE=application/zip;ENCODING="BASE64";VALUE=BINARY:${zip}\r\n`,
+      `ATTACH;VALUE=URI:https://example.com/${mz}\r\nDESCRIPTION;ENCODING=BASE64:${mz}\r\n`,
+    ]);
+    expect(scan.types).toEqual(['application/x-msdownload', 'application/zip']);
+  });
   it('knows calendars by type or name', () => {
     expect(isCalendar('text/calendar', [])).toBe(true);
     expect(isCalendar('application/octet-stream', ['invite.ICS'])).toBe(true);

@@ -1,5 +1,8 @@
 // Outlook and Apple Calendar show an iCalendar `ATTACH;VALUE=BINARY;ENCODING=BASE64;X-FILENAME=a.exe:…`
-// as a file of the invitation: its name counts as a name of the part that carries the calendar.
+// as a file of the invitation: its name counts as a name of the part that carries the calendar, and the
+// first bytes of its inline content are sniffed (a binary ATTACH needs no name to be offered as a file).
+import { sniffType } from './sniff.js';
+import { splitLines } from './text-lines.js';
 
 const CALENDAR_TYPES = new Set([
   'text/calendar',
@@ -8,6 +11,8 @@ const CALENDAR_TYPES = new Set([
   'application/x-vcalendar',
 ]);
 const MAX_PARAMS = 4096;
+// Base64 characters of an inline value kept for sniffing: 48 bytes show an executable or an archive.
+const VALUE_CHARS = 64;
 
 /** The state of one calendar part's scan: the ATTACH property being read (folded lines joined). */
 export interface CalendarScan {
@@ -22,6 +27,10 @@ export interface CalendarScan {
   quoted?: boolean;
   /** Why the names are not known (parameters over the bound). */
   problem?: string;
+  /** The start of a base64 ATTACH value being read (folded lines joined), up to {@link VALUE_CHARS}. */
+  value?: string;
+  /** The types the inline contents' first bytes show, each once. */
+  types?: string[];
 }
 
 /** Whether a part is an iCalendar object, by declared type or name. */
@@ -42,8 +51,10 @@ export function isCalendar(contentType: string, names: readonly string[]): boole
  * ```
  */
 export function scanCalendar(scan: CalendarScan, chunk: string, last: boolean): void {
-  const lines = (scan.carry + chunk).split('\n');
-  scan.carry = last ? '' : (lines.pop() ?? '');
+  // A bare CR ends a line too (lenient readers); a CR ending the chunk waits for a possible LF.
+  const { lines, rest } = splitLines(scan.carry + chunk);
+  if (last) lines.push(rest.replace(/\r$/, ''));
+  scan.carry = last ? '' : rest;
   if (scan.carry.length > MAX_PARAMS) {
     // A line longer than the bound is kept to the bound: enough for an ATTACH's parameters, unless they
     // run past it (its value, often a long unfolded base64 run, is not needed).
@@ -51,8 +62,19 @@ export function scanCalendar(scan: CalendarScan, chunk: string, last: boolean): 
     if (/^attach[;:]/i.test(scan.carry) && !scan.carry.includes(':'))
       scan.problem = `calendar ATTACH parameters over ${MAX_PARAMS} characters`;
   }
-  for (const raw of lines) readLine(scan, raw.endsWith('\r') ? raw.slice(0, -1) : raw);
-  if (last) endProperty(scan, undefined);
+  for (const line of lines) readLine(scan, line);
+  if (last) {
+    endValue(scan);
+    endProperty(scan, undefined);
+  }
+}
+
+// An inline binary value's first bytes, sniffed.
+function endValue(scan: CalendarScan): void {
+  if (scan.value === undefined) return;
+  const type = sniffType(Buffer.from(scan.value.replace(/\s/g, ''), 'base64'));
+  scan.value = undefined;
+  if (type && !scan.types?.includes(type)) scan.types = [...(scan.types ?? []), type];
 }
 
 function readLine(scan: CalendarScan, line: string): void {
@@ -61,7 +83,9 @@ function readLine(scan: CalendarScan, line: string): void {
     collect(scan, line.slice(1));
     return;
   }
+  if (folded && scan.value !== undefined && scan.value.length < VALUE_CHARS) scan.value += line.slice(1, 200);
   if (folded) return;
+  endValue(scan);
   endProperty(scan, undefined);
   if (/^attach[;:]/i.test(line)) {
     scan.params = '';
@@ -75,7 +99,10 @@ function collect(scan: CalendarScan, text: string): void {
     const c = text[i];
     if (c === '"') scan.quoted = !scan.quoted;
     else if (c === ':' && !scan.quoted) {
-      endProperty(scan, (scan.params ?? '') + text.slice(0, i));
+      const params = (scan.params ?? '') + text.slice(0, i);
+      endProperty(scan, params);
+      if (/;ENCODING=("?)(?:BASE64|B)\1(?:;|$)/i.test(params))
+        scan.value = text.slice(i + 1, i + 1 + VALUE_CHARS);
       return;
     }
   }

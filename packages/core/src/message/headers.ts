@@ -186,5 +186,25 @@ function parseFields(block: Buffer): HeaderField[] {
     current = { name, value: line.slice(colon + 1).trim() };
     fields.push(current);
   }
-  return fields;
+  return [...fields, ...crFields(fields)];
+}
+
+// A bare CR ends a line for lenient readers (Thunderbird's line buffer): `X-A: 1<CR>From: Jane Doe <x@evil>`
+// shows them a From field. The fields found after bare CRs are added to the strict reading (which keeps the
+// whole value), so a check sees both.
+function crFields(fields: readonly HeaderField[]): HeaderField[] {
+  const extra: HeaderField[] = [];
+  for (const field of fields) {
+    if (!field.value.includes('\r')) continue;
+    for (const piece of field.value.split('\r').slice(1)) {
+      const last = extra.at(-1);
+      if ((piece[0] === ' ' || piece[0] === '\t') && last) {
+        last.value = `${last.value} ${piece.trim()}`.trim();
+        continue;
+      }
+      const m = /^([^\s:]+)[ \t]*:([\s\S]*)$/.exec(piece);
+      if (m) extra.push({ name: m[1] as string, value: (m[2] as string).trim() });
+    }
+  }
+  return extra;
 }

@@ -1,6 +1,7 @@
 import type { Transform } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
 import type { BodyCollector } from './body-text.js';
+import { scanFence } from './fence.js';
 import type { MessageLimits } from './limits.js';
 import { closeLeaf, type Leaf, newLeaf, takeDecoded } from './part-leaf.js';
 import type { PartInventory } from './part-walk.js';
@@ -71,6 +72,7 @@ async function walkMessage(chunks: readonly Buffer[], walk: Walk, place: Place):
   let current: HeldLeaf | undefined;
   for (const event of events) {
     if (current && event.type === 'body' && event.node === current.leaf.node) {
+      if (current.leaf.fence) scanFence(current.leaf.fence, event.value);
       take(current, current.decoder.write(event.value));
       continue;
     }

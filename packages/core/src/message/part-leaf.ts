@@ -1,13 +1,19 @@
 import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
-import type { SplitNode } from '../edit/part-info.js';
+import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { type MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
 import { isZip, listZip, MAX_LISTED_ARCHIVE } from './archive-files.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
+import { certsOnlyClaimProblem } from './cms-content.js';
+import { externalBodyNames } from './external-body.js';
+import { type Fence, newFence, scanFence } from './fence.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
+import { splitLines } from './text-lines.js';
 import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
+import { endUuFile, startUuFile, takeUuLine, type UuFile } from './uu-file.js';
+import { enclosingBoundaries } from './walk-steps.js';
 
 /** Walks an attached message's decoded bytes as they arrive. */
 export type NestedWalk = (inner: PassThrough) => Promise<void>;
@@ -24,8 +30,12 @@ export interface Leaf {
   headSize: number;
   inner?: PassThrough;
   innerDone?: Promise<void>;
-  /** For plain text: the line being read, to find files encoded in the text itself. */
+  /** For text: the line being read, to find files encoded in the text itself. */
   carry?: string;
+  /** A file encoded in the text being decoded (between its begin and end lines). */
+  uu?: UuFile;
+  /** What files encoded in the text could not show (a TNEF list not read whole): findings at the part's end. */
+  uuProblems?: string[];
   /** For an iCalendar object: the scan for the files its ATTACH properties carry. */
   calendar?: CalendarScan;
   /** Where the walk collects the bodies, when it does. */
@@ -44,11 +54,15 @@ export interface Leaf {
   archive?: { chunks: Buffer[]; size: number; signed?: boolean };
   /** A zip archive larger than can be listed. */
   archiveTooLarge?: boolean;
+  /** The scan of the raw body for lines that start like an enclosing delimiter. */
+  fence?: Fence;
 }
 
-// Files a client decodes out of plain text and offers as attachments: `begin 644 name` (uuencode,
-// also `begin-base64`) and `=ybegin … name=name` (yEnc). Their names count as the part's names.
-const ENCODED_FILE = /^(?:begin(?:-base64)? [0-7]{3,4} +(.+)|=ybegin .*?\bname=(.+))$/;
+// Files a client decodes out of text and offers as attachments: `begin 644 name` (uuencode, also
+// `begin-base64`) and `=ybegin … name=name` (yEnc). Their names count as the part's names, and uuencoded or
+// base64 content is decoded for its first bytes (yEnc content is not).
+// Thunderbird reads the mode and the name after any run of spaces or tabs.
+const ENCODED_FILE = /^(?:begin(-base64)?[ \t]+[0-7]+[ \t]+(.+)|=ybegin .*?\bname=(.+))$/;
 const MAX_LINE = 4096;
 // Transfer encodings clients decode (MimeKit, Thunderbird) that the decoder passes through as they are: their
 // `begin` lines name files too. Such a part is a finding already (unwrapped-content.ts: not decoded, not read).
@@ -58,26 +72,58 @@ const TNEF_TYPES = new Set(['application/ms-tnef', 'application/vnd.ms-tnef']);
 
 function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   const text = (leaf.carry ?? '') + chunk.toString('latin1');
-  // Both forms hold "begin": text without it (most mail) keeps only its last line.
-  if (!text.includes('begin')) {
-    leaf.carry = last ? '' : text.slice(text.lastIndexOf('\n') + 1).slice(0, MAX_LINE);
+  // Both forms hold "begin": text without it (most mail), outside an encoded file, keeps only its last line.
+  if (!leaf.uu && !text.includes('begin')) {
+    const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r', text.length - 2));
+    leaf.carry = last ? '' : text.slice(end + 1).slice(0, MAX_LINE);
     return;
   }
-  const lines = text.split('\n');
-  leaf.carry = last ? '' : (lines.pop() ?? '').slice(0, MAX_LINE);
+  // A bare CR ends a line too, as Thunderbird's line buffer reads it.
+  const { lines, rest } = splitLines(text);
+  if (last) lines.push(rest.replace(/\r$/, ''));
+  leaf.carry = last ? '' : rest.slice(0, MAX_LINE);
   for (const line of lines) {
-    const m = ENCODED_FILE.exec(line.replace(/\r$/, ''));
-    const name = (m?.[1] ?? m?.[2])?.trim();
+    // A begin line is never encoded data (lower-case letters are outside both alphabets' lines): it starts
+    // the next file even when the previous one has no end line.
+    const m = line.includes('begin') ? ENCODED_FILE.exec(line) : null;
+    if (!m && leaf.uu) {
+      if (takeUuLine(leaf.uu, line)) endEncodedFile(leaf);
+      continue;
+    }
+    const name = (m?.[2] ?? m?.[3])?.trim();
     if (name) addName(leaf, name);
+    if (m && leaf.uu) endEncodedFile(leaf);
+    if (m?.[2]) leaf.uu = startUuFile(m[1] !== undefined);
   }
+  if (last && leaf.uu) endEncodedFile(leaf);
+}
+
+// What a decoded file's content shows joins the part: its sniffed type, the files inside a TNEF stream.
+function endEncodedFile(leaf: Leaf): void {
+  const { sniffed, inner } = endUuFile(leaf.uu as UuFile);
+  leaf.uu = undefined;
+  if (sniffed) addInnerTypes(leaf.part, [sniffed]);
+  if (!inner) return;
+  for (const name of inner.names) addName(leaf, name);
+  addInnerTypes(leaf.part, inner.sniffedTypes);
+  if (inner.problem) leaf.uuProblems = [...(leaf.uuProblems ?? []), inner.problem];
+}
+
+function addInnerTypes(part: MessagePart, types: readonly string[]): void {
+  const known = part.innerTypes ?? [];
+  part.innerTypes = [...known, ...types.filter((t) => !known.includes(t))];
+  if (part.innerTypes.length === 0) part.innerTypes = undefined;
 }
 
 /** A part's state before any byte: what it collects for the sizes, the sniffing, names in text and the bodies. */
 export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollector): Leaf {
   const leaf: Leaf = { node, part, onData: (chunk) => takeDecoded(leaf, chunk), head: [], headSize: 0 };
   const encoding = typeof node.encoding === 'string' ? node.encoding.trim().toLowerCase() : '';
-  if (part.contentType === 'text/plain' || UUENCODE.has(encoding)) leaf.carry = '';
+  // Any text (a text/x-uuencode part, an HTML <pre>) and any part whose type says uuencode.
+  if (part.contentType.startsWith('text/') || part.contentType.includes('uuencode') || UUENCODE.has(encoding))
+    leaf.carry = '';
   leaf.fresh = true;
+  leaf.fence = newFence(enclosingBoundaries(node));
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   leaf.markup = markupScanFor(part);
   // Named or declared a zip: listed whatever its first bytes (a zip behind other bytes cannot be listed).
@@ -147,6 +193,7 @@ export function startLeaf(
 
 /** Passes encoded body bytes to the part's decoder; a promise when the caller must wait for it to drain. */
 export function feedLeaf(leaf: Leaf, value: Buffer): Promise<unknown> | undefined {
+  if (leaf.fence) scanFence(leaf.fence, value);
   if (!leaf.decoder) leaf.onData(value);
   else if (!leaf.decoder.write(value)) return once(leaf.decoder, 'drain');
   return undefined;
@@ -187,14 +234,31 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
       flowed: node.flowed ? { delSp: node.delSp } : undefined,
     });
   }
-  if (leaf.carry) scanText(leaf, Buffer.alloc(0), true);
+  if (leaf.carry || leaf.uu) scanText(leaf, Buffer.alloc(0), true);
+  if (leaf.fence) scanFence(leaf.fence, Buffer.from('\n'));
+  if (leaf.fence?.problem)
+    findings.push({ partId: leaf.part.id, kind: 'malformed', reason: leaf.fence.problem });
+  for (const problem of leaf.uuProblems ?? [])
+    findings.push({
+      partId: leaf.part.id,
+      kind: 'malformed',
+      reason: `the files inside a TNEF stream encoded in the text cannot all be read: ${problem}`,
+    });
   if (leaf.calendar) {
     scanCalendar(leaf.calendar, '', true);
     for (const name of leaf.calendar.names) addName(leaf, name);
+    addInnerTypes(leaf.part, leaf.calendar.types ?? []);
     const reason = leaf.calendar.problem;
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   }
-  leaf.part.sniffedType = sniffType(Buffer.concat(leaf.head));
+  const head = Buffer.concat(leaf.head);
+  leaf.part.sniffedType = sniffType(head);
+  const rawType = headersOf(leaf.node).get('content-type')[0] ?? '';
+  // The file an external-body part stands for is named by its URL and its phantom header block.
+  if (leaf.part.contentType === 'message/external-body')
+    for (const name of externalBodyNames(rawType, head)) addName(leaf, name);
+  const certs = certsOnlyClaimProblem(leaf.part.contentType, rawType, leaf.part.names, head);
+  if (certs) findings.push({ partId: leaf.part.id, kind: 'malformed', reason: certs, smime: true });
   const active = leaf.markup?.end();
   if (active) leaf.part.activeMarkup = active;
   listArchive(leaf, findings);
@@ -266,7 +330,7 @@ function addTnefFiles(leaf: Leaf, reader: TnefReader, findings: StructureFinding
   const { part } = leaf;
   const files = reader.end();
   for (const name of files.names) addName(leaf, name);
-  if (files.sniffedTypes.length > 0) part.innerTypes = files.sniffedTypes;
+  addInnerTypes(part, files.sniffedTypes);
   if (files.problem) {
     findings.push({
       partId: part.id,

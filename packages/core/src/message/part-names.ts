@@ -1,4 +1,5 @@
 import libmime from 'libmime';
+import { undecodableCharsets } from './charset-words.js';
 import { decodeUtf7 } from './utf7.js';
 
 // Kept apart (no libmime), so rules that check names at configuration time do not load charset tables at cold start.
@@ -100,6 +101,8 @@ export function partNaming(
       parsed = undefined;
     }
     if (named) {
+      for (const charset of undecodableCharsets(raw))
+        problems.push(`${header} names a file in charset ${charset.slice(0, 40)}, which cannot be decoded`);
       // Each header is split and parsed once, for both parameters.
       const params = headerParams(raw);
       read(header, params, parsed, 'name');

@@ -116,7 +116,11 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   const headers = headersOf(node);
   const types = headers.get('content-type').map(unfold);
   const dispositions = headers.get('content-disposition').map(unfold);
-  const legacy = [...headers.get('content-name'), ...headers.get('x-sun-data-name')].map(unfold);
+  const legacy = [
+    ...headers.get('content-name'),
+    ...headers.get('x-sun-data-name'),
+    ...headers.get('content-location').map(locationName),
+  ].map(unfold);
   const naming = partNaming(types, dispositions, legacy);
   for (const reason of naming.problems) walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
   for (const reason of framingProblems(types[0], headers.get('content-transfer-encoding').map(unfold)))
@@ -230,6 +234,16 @@ function delimiterLike(line: string, state: Opaque): boolean {
   return !state.expected.has(text);
 }
 
+/** The boundaries of the multiparts around a part (its own message's), innermost first. */
+export function enclosingBoundaries(node: SplitNode): string[] {
+  const out: string[] = [];
+  for (let n = node.parentNode; n; n = n.parentNode) {
+    const b = boundaryOf(n);
+    if (b !== undefined) out.push(b);
+  }
+  return out;
+}
+
 // A multipart's boundary is read for it and for each part below it: parsed once per node.
 const boundaries = new WeakMap<SplitNode, string | undefined>();
 
@@ -247,10 +261,30 @@ function boundaryOf(node: SplitNode): string | undefined {
   return boundary;
 }
 
+// Content-Location (RFC 2557) names the part by a URI; a client without another name may save the part
+// under its last path segment (`x.vbs`, `https://h/x.vbs?a`): that segment counts as a name. Kept as a header
+// line, so unfold() reads it like the others.
+function locationName(line: string): string {
+  const colon = line.indexOf(':');
+  const value = unfold(line)
+    .replace(/^<|>$/g, '')
+    .replace(/[?#][\s\S]*$/, '');
+  const segment = value.slice(Math.max(value.lastIndexOf('/'), value.lastIndexOf('\\')) + 1);
+  let name = segment;
+  try {
+    name = decodeURIComponent(segment);
+  } catch {
+    // left as written
+  }
+  return `${line.slice(0, colon + 1)} ${name}`;
+}
+
+// Unfolding removes the line break and keeps the white space after it (RFC 5322 2.2.3): a name folded as
+// `x.v<CRLF><TAB>bs` is `x.v<TAB>bs`, which a client saves as `x.vbs`, not `x.v bs`.
 function unfold(value: string): string {
   const colon = value.indexOf(':');
   return value
     .slice(colon + 1)
-    .replace(/\r?\n[ \t]/g, ' ')
+    .replace(/\r?\n(?=[ \t])/g, '')
     .trim();
 }

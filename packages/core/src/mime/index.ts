@@ -2,6 +2,7 @@
 // entry so a function's cold start does not pay for it; the main entry loads it on first use.
 export type { AppliedEdits, ApplyEditsOptions } from '../edit/apply-edits.js';
 export { applyEdits } from '../edit/apply-edits.js';
+export { undecodableCharsets } from '../message/charset-words.js';
 export { MessageHeaders } from '../message/headers.js';
 export type { UpdateProblem, UpdateProblemCode } from './problems.js';
 export type { MimeSource, UpdateCheckResult } from './update-check.js';

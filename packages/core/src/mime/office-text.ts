@@ -12,7 +12,9 @@ export function isOfficeDocument(contentType: string, ext: string): boolean {
     OFFICE_EXTENSIONS.has(ext) ||
     contentType.startsWith('application/vnd.openxmlformats-officedocument.') ||
     contentType.startsWith('application/vnd.oasis.opendocument.') ||
-    /^application\/vnd\.ms-(?:word|excel|powerpoint)\.[a-z.]*macroenabled/.test(contentType)
+    // A binary workbook (.xlsb) holds .bin parts, read as a zip archive's files (zip-text.ts).
+    (/^application\/vnd\.ms-(?:word|excel|powerpoint)\.[a-z.]*macroenabled/.test(contentType) &&
+      !contentType.includes('.binary.'))
   );
 }
 

@@ -8,6 +8,8 @@ export interface TextNode {
   contentType: string | false;
   charset: string | false;
   filename: string | false;
+  /** The transfer encoding, lower case, as mailsplit reads it. */
+  encoding?: string | false;
   getHeaders(): Buffer;
   getDecoder(): Transform;
 }

@@ -8,10 +8,11 @@ import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
+import { binaryReading, decodedHead } from './binary-text.js';
 import { directoryValues } from './directory-text.js';
-import { officeXml } from './office-text.js';
+import { type Packing, unpackText } from './packed-text.js';
 import { rtfText } from './rtf-text.js';
-import { type TextNode, visibleKind } from './visible-kind.js';
+import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
 export interface TextPlace {
@@ -170,11 +171,15 @@ function readHeaders(node: TextNode, depth: number, w: Walk): void {
 }
 
 async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Promise<void> {
-  const kind = visibleKind(node);
-  if (kind === 'binary') {
+  let kind = visibleKind(node);
+  // A part declared binary is still read when its first bytes are text (a CSV sent as octet-stream under
+  // an unknown name), or an OLE file or TNEF stream (.doc, .xls, .msg, winmail.dat: their strings).
+  const reading = kind === 'binary' ? binaryReading(decodedHead(transferEncoding(node), raw)) : undefined;
+  if (reading === 'binary') {
     w.report.skipped.push(label(node));
     return;
   }
+  if (reading === 'text') kind = 'text';
   const decoded = await transferDecode(node, raw);
   w.budget.bytes += decoded.length;
   if (w.budget.bytes > w.bounds.maxTotalBytes) {
@@ -186,8 +191,9 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     w.report.unread.push(`${label(node)}: a fragment of a message is not reassembled`);
     return;
   }
-  if (kind === 'office') {
-    readOffice(node, decoded, depth, w);
+  const packing = kind === 'office' ? 'office' : reading === 'text' ? undefined : reading;
+  if (packing) {
+    readPacked(node, packing, decoded, depth, w);
     return;
   }
   if (kind === 'message') {
@@ -198,17 +204,27 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
     await walk(decoded, depth + 1, w);
     return;
   }
+  emitDecoded(w, kind, decoded, node.charset || undefined, { kind: 'body', label: label(node), depth });
+}
+
+// Text, HTML, markup, a directory object or RTF, decoded in its charset.
+function emitDecoded(
+  w: Walk,
+  kind: VisibleKind,
+  decoded: Buffer,
+  declared: string | undefined,
+  place: TextPlace,
+) {
   // A byte order mark wins over the declared charset, as clients read it (Excel's and Notepad's
   // "Unicode" text files are UTF-16LE with a BOM, usually sent without a charset).
   const bom = byteOrderMark(decoded);
-  const charset = bom ?? (node.charset || 'utf-8').toLowerCase();
+  const charset = bom ?? (declared || 'utf-8').toLowerCase();
   const known = new charsets.DecodeStream(charset).supported;
   const text = isUtf7(charset)
     ? decodeUtf7(decoded.toString('latin1'))
     : known
       ? charsets.decode(bom ? decoded.subarray(bom === 'utf-8' ? 3 : 2) : decoded, charset)
       : decoded.toString('utf-8');
-  const place: TextPlace = { kind: 'body', label: label(node), depth };
   emit(w, text, kind === 'html' ? { ...place, html: true } : place);
   // Markup is also read as shown (tags dropped, references decoded), a directory object as decoded.
   if (kind === 'markup') emit(w, text, { ...place, html: true });
@@ -216,19 +232,22 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
   if (kind === 'rtf') emit(w, rtfText(text), place);
 }
 
-// An Office document's text is in its XML parts; one that cannot be read whole is reported unread.
-function readOffice(node: TextNode, zip: Buffer, depth: number, w: Walk): void {
-  let parts: string[];
-  try {
-    parts = officeXml(zip, w.bounds.maxTotalBytes - w.budget.bytes);
-  } catch (error) {
-    w.report.unread.push(`${label(node)}: document not read (${(error as Error).message})`);
-    return;
+// An Office document's XML parts, an OLE or TNEF file's strings, a zip's readable files, a gzip file's
+// content; what cannot be read whole is reported unread.
+function readPacked(node: TextNode, packing: Packing, bytes: Buffer, depth: number, w: Walk): void {
+  const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes);
+  w.budget.bytes += unpacked.bytes;
+  if (unpacked.unread) w.report.unread.push(`${label(node)}: ${unpacked.unread}`);
+  for (const name of unpacked.skipped) w.report.skipped.push(`${label(node)} ${name}`);
+  for (const piece of unpacked.pieces) {
+    const place: TextPlace = { kind: 'body', label: `${label(node)} ${piece.name}`.trim(), depth };
+    if (piece.kind === 'strings') for (const text of piece.texts) emit(w, text, place);
+    else emitDecoded(w, piece.kind, piece.bytes, undefined, place);
   }
-  for (const xml of parts) {
-    w.budget.bytes += xml.length;
-    emit(w, xml, { kind: 'body', label: label(node), depth, html: true });
-  }
+}
+
+function transferEncoding(node: TextNode): string {
+  return typeof node.encoding === 'string' ? node.encoding.trim().toLowerCase() : '';
 }
 
 function byteOrderMark(bytes: Buffer): string | undefined {

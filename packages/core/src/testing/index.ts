@@ -36,4 +36,5 @@ export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';
 export type { TnefFile } from './tnef.js';
 export { tnefStream } from './tnef.js';
+export { uuencode } from './uuencode.js';
 export { type ZipEntry, zipFile } from './zip.js';

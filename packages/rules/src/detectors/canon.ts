@@ -4,7 +4,7 @@ import { isInvisible } from '../content/normalize.js';
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
  * its ASCII digit; Unicode spaces and line breaks become ' ', dashes and minus signs '-', dot look-alikes
- * '.', slash look-alikes '/'; invisible characters (zero-width, soft hyphen, bidi controls) disappear;
+ * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; invisible characters (zero-width, soft hyphen, bidi controls) disappear;
  * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
  * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
  */
@@ -13,7 +13,14 @@ export function canonicalText(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
-      out += c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c ? ' ' : text[i];
+      // Underscores and asterisks join digit groups like dashes (`card_4111_1111_…` in a file name,
+      // `4111*1111*…`); commas do not (thousands separators and CSV columns of small numbers).
+      out +=
+        c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c
+          ? ' '
+          : c === 0x5f || c === 0x2a
+            ? '-'
+            : text[i];
       continue;
     }
     const cp = text.codePointAt(i) as number;

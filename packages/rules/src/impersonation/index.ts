@@ -216,11 +216,24 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
   return async (ctx) => {
     const headers = await ctx.message.headers();
     // A group's name (`From: Jane Doe: x@evil.example;`) is shown like a display name.
-    const groups = ['from', 'sender', 'reply-to'].flatMap((f) =>
-      headers.groupNames(f).map((name) => ({ name, address: '' })),
-    );
-    const mailboxes = [...headers.from, ...headers.sender, ...headers.replyTo, ...groups];
+    const groups = FIELDS.flatMap((f) => headers.groupNames(f).map((name) => ({ name, address: '' })));
+    const read = [...headers.from, ...headers.sender, ...headers.replyTo, ...groups];
+    // Invalid UTF-8 in a `utf-8` encoded word reads as U+FFFD here; a client falling back to Latin-1 shows
+    // `=?utf-8?Q?J=E1ne_Doe?=` as Jáne Doe: such names are also read that way.
+    const raw = FIELDS.flatMap((f) => headers.all(f));
+    // Encoded words (and only they) need the MIME tooling: loaded on first use, not at cold start.
+    const mime = raw.some((v) => v.includes('=?')) ? await loadMime() : undefined;
+    const mailboxes =
+      mime && read.some((b) => b.name.includes('\uFFFD')) ? [...read, ...latin1Readings(raw, mime)] : read;
     if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
+    // A display name in a charset that cannot be decoded (EBCDIC) is shown by clients but not known here.
+    const unknown = mime ? raw.flatMap((v) => mime.undecodableCharsets(v)) : [];
+    if (unknown.length > 0) {
+      ctx.note(
+        `a display name in charset ${unknown[0]?.slice(0, 40)} cannot be decoded: treated as impersonation`,
+      );
+      return true;
+    }
     return mailboxes.some((box) => {
       if (box.address && matchesAnyPattern(box.address, allowed)) return false;
       // A right-to-left override shows the name's letters in reverse order: check it as shown too.
@@ -233,6 +246,23 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
+
+type Mime = typeof import('@wmflow/core/mime');
+let mimeModule: Promise<Mime> | undefined;
+const loadMime = () => {
+  mimeModule ??= import('@wmflow/core/mime');
+  return mimeModule;
+};
+
+function latin1Readings(raw: readonly string[], mime: Mime): { name: string; address: string }[] {
+  return raw
+    .filter((v) => /=\?utf-?8[?*]/i.test(v))
+    .flatMap((v) => {
+      const value = v.replace(/=\?utf-?8(?=[?*])/gi, '=?iso-8859-1');
+      return new mime.MessageHeaders(Buffer.from(`X: ${value}\r\n\r\n`)).addresses('x');
+    });
+}
+const FIELDS = ['from', 'sender', 'reply-to'];
 
 function matchesProtected(name: string, protectedNames: { words: string[]; compact: string[] }[]): boolean {
   const words = nameWords(name);

@@ -92,6 +92,17 @@ async function pageScan(html: string): Promise<string | undefined> {
   }
 }
 
+// A text part in a multipart: its raw body is scanned for lines that start like the enclosing delimiter.
+async function fencedText(text: string): Promise<number> {
+  const raw = `From: a@partner.example\r\nContent-Type: multipart/mixed; boundary="bb"\r\n\r\n--bb\r\nContent-Type: text/plain\r\n\r\n${text}\r\n--bb--\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parts()).findings.length;
+  } finally {
+    await message.close();
+  }
+}
+
 async function visibleLength(type: string, body: string): Promise<number> {
   const raw = `From: a@corp.example\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
   let length = 0;
@@ -182,6 +193,18 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     'parts(): uuencode begin lines each naming another file in a text body',
     (n) => Array.from({ length: n / 20 }, (_, i) => `begin 644 f${i}.txt\r\n`).join(''),
     textNames,
+    40_000,
+  ],
+  [
+    'parts(): a uuencoded file without an end line, decoded as the text streams past',
+    (n) => `begin 644 f.bin\r\n${'M35J0```````````````````````````````````````````\r\n'.repeat(n / 63)}`,
+    textNames,
+    40_000,
+  ],
+  [
+    'parts(): lines inside a part that start with dashes, none a delimiter',
+    (n) => '--c\r\n--b\r\n-- \r\n'.repeat(n / 15),
+    fencedText,
     40_000,
   ],
   [

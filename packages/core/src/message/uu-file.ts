@@ -1,0 +1,79 @@
+import { SNIFF_BYTES, sniffType } from './sniff.js';
+import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
+import type { TnefFiles } from './tnef-content.js';
+
+// A file uuencoded (`begin 644 name` … `end`) or base64-encoded (`begin-base64 644 name` … `====`) in the
+// text of a part: Outlook and Thunderbird decode it and offer it as an attachment, so its content counts, not
+// only its name. Decoded line by line as the text streams past (linear), its first bytes kept for sniffing
+// and, when it is a TNEF stream (a uuencoded winmail.dat), read for the files inside.
+
+/** One encoded file being decoded. */
+export interface UuFile {
+  base64: boolean;
+  head: Buffer[];
+  headSize: number;
+  tnef?: TnefReader;
+  fresh: boolean;
+}
+
+/** What a decoded file gives the part: its sniffed type, and the names, types and problem of files inside. */
+export interface UuResult {
+  sniffed?: string;
+  inner?: TnefFiles;
+}
+
+/** Starts a file at its `begin` line. */
+export function startUuFile(base64: boolean): UuFile {
+  return { base64, head: [], headSize: 0, fresh: true };
+}
+
+/**
+ * Takes one line of the encoded file (line end removed); true when it is the file's last line.
+ *
+ * @example
+ * ```ts
+ * const file = startUuFile(false);
+ * takeUuLine(file, '"35H'); // false: 'MZ' decoded
+ * takeUuLine(file, 'end'); // true
+ * endUuFile(file).sniffed; // 'application/x-msdownload'
+ * ```
+ */
+export function takeUuLine(file: UuFile, line: string): boolean {
+  const text = line.trimEnd();
+  if (file.base64 ? text === '====' : text === 'end') return true;
+  const bytes = file.base64 ? Buffer.from(text, 'base64') : uuDecode(text);
+  if (bytes.length === 0) return false;
+  if (file.fresh) {
+    file.fresh = false;
+    if (bytes[0] === TNEF_FIRST_BYTE) file.tnef = new TnefReader();
+  }
+  if (file.tnef && !file.tnef.push(bytes)) file.tnef = undefined;
+  if (file.headSize < SNIFF_BYTES) {
+    file.head.push(bytes.subarray(0, SNIFF_BYTES - file.headSize));
+    file.headSize += Math.min(bytes.length, SNIFF_BYTES - file.headSize);
+  }
+  return false;
+}
+
+/** The file is over (its end line, or the end of the part): what its content shows. */
+export function endUuFile(file: UuFile): UuResult {
+  return { sniffed: sniffType(Buffer.concat(file.head)), inner: file.tnef?.end() };
+}
+
+// One uuencoded line: its first character gives the byte count, then four characters per three bytes
+// (characters past the line's end count as zero, as lenient decoders read a trimmed line).
+function uuDecode(line: string): Buffer {
+  const count = (line.charCodeAt(0) - 32) & 63;
+  const out = Buffer.alloc(count);
+  const six = (i: number) => (line.charCodeAt(i) - 32) & 63 || 0;
+  for (let i = 1, o = 0; o < count; i += 4) {
+    const a = six(i);
+    const b = six(i + 1);
+    const c = six(i + 2);
+    const d = six(i + 3);
+    out[o++] = (a << 2) | (b >> 4);
+    if (o < count) out[o++] = ((b & 15) << 4) | (c >> 2);
+    if (o < count) out[o++] = ((c & 3) << 6) | d;
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+// Text a recipient can read in a part declared binary: a text file sent as application/octet-stream under a
+// name with no text extension (`export.dat`, `cards`), and the strings of legacy Office files (.doc, .xls,
+// .ppt), Outlook items (.msg) and Outlook rich-text mail (winmail.dat, TNEF), which hold their text and
+// files as 8-bit or UTF-16LE runs.
+
+const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+const TNEF = Buffer.from('789f3e22', 'hex');
+const ZIP = Buffer.from('504b0304', 'hex');
+const GZIP = Buffer.from('1f8b08', 'hex');
+/** Bytes of a part's start looked at to tell text from binary. */
+export const HEAD_BYTES = 4096;
+
+/** How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file, or not at all. */
+export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'binary';
+
+/**
+ * Decides from a part's first decoded bytes: OLE compound files, TNEF streams, zip and gzip files by their
+ * signatures; text when there is no
+ * NUL and no control character other than tab, line breaks, form feed and escape (a UTF-16 byte order
+ * mark also counts as text).
+ *
+ * @example
+ * ```ts
+ * binaryReading(Buffer.from('name,card\r\nBob,4111 1111 1111 1111\r\n')); // 'text'
+ * ```
+ */
+export function binaryReading(head: Buffer): BinaryReading {
+  if (startsWith(head, OLE) || startsWith(head, TNEF)) return 'strings';
+  if (startsWith(head, ZIP)) return 'zip';
+  if (startsWith(head, GZIP)) return 'gzip';
+  if (head.length === 0) return 'binary';
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'text';
+  for (const b of head) {
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) return 'binary';
+    if (b === 0x7f) return 'binary';
+  }
+  return 'text';
+}
+
+function startsWith(head: Buffer, signature: Buffer): boolean {
+  return head.length >= signature.length && head.subarray(0, signature.length).equals(signature);
+}
+
+/**
+ * The strings of an OLE file (or TNEF stream) as a reader of its streams would find them: the bytes read as 8-bit text, and
+ * as UTF-16LE from even and from odd offsets (a stream may start anywhere). Linear; each view is as long as
+ * the file (or half).
+ *
+ * @example
+ * ```ts
+ * oleTextViews(Buffer.from('4111 1111 1111 1111', 'utf16le'))[1]; // '4111 1111 1111 1111'
+ * ```
+ */
+export function oleTextViews(bytes: Buffer): string[] {
+  const even = bytes.subarray(0, bytes.length - (bytes.length % 2));
+  const odd = bytes.subarray(1, 1 + (bytes.length - 1 - ((bytes.length - 1) % 2)));
+  return [bytes.toString('latin1'), even.toString('utf16le'), odd.toString('utf16le')];
+}
+
+/**
+ * The first decoded bytes of a part, from its raw (transfer-encoded) body without decoding all of it: so a
+ * large binary part costs nothing from the decoded-bytes budget.
+ *
+ * @example
+ * ```ts
+ * decodedHead('base64', Buffer.from('TVqQAAMAAAAEAAAA')); // <Buffer 4d 5a 90 00 …>
+ * ```
+ */
+export function decodedHead(encoding: string, raw: Buffer): Buffer {
+  if (encoding !== 'base64') return raw.subarray(0, HEAD_BYTES);
+  const text = raw
+    .subarray(0, Math.ceil((HEAD_BYTES * 4) / 3) + 512)
+    .toString('latin1')
+    .replace(/[^A-Za-z0-9+/]/g, '');
+  return Buffer.from(text.slice(0, text.length - (text.length % 4)), 'base64').subarray(0, HEAD_BYTES);
+}

@@ -1,0 +1,82 @@
+import { gunzipSync } from 'node:zlib';
+import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
+import { officeXml } from './office-text.js';
+import { zipTexts } from './zip-text.js';
+
+// Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
+// OLE or TNEF file, the readable files of a zip archive, the content of a gzip file. Each is unpacked here
+// into pieces the reader decodes and emits; what cannot be read is said, so the caller reports it unread.
+
+/** How a part's content is packed. */
+export type Packing = 'office' | 'strings' | 'zip' | 'gzip';
+
+/** A piece of text to read: markup (`html`) or text in bytes, or strings already decoded. */
+export type PackedPiece =
+  | { name: string; kind: 'html' | 'text' | 'markup' | 'directory' | 'rtf'; bytes: Buffer }
+  | { name: string; kind: 'strings'; texts: string[] };
+
+/** What {@link unpackText} found. */
+export interface Unpacked {
+  pieces: PackedPiece[];
+  skipped: string[];
+  /** Why the content could not be read whole. */
+  unread?: string;
+  /** Bytes inflated or decoded. */
+  bytes: number;
+}
+
+const WHAT: Record<Packing, string> = {
+  office: 'document',
+  strings: 'file',
+  zip: 'archive',
+  gzip: 'compressed file',
+};
+
+/**
+ * The pieces of text a packed part holds, inflating at most `budget` bytes.
+ *
+ * @example
+ * ```ts
+ * const { pieces, unread } = unpackText('zip', zip, 50 * 1024 * 1024);
+ * ```
+ */
+export function unpackText(packing: Packing, bytes: Buffer, budget: number): Unpacked {
+  const out: Unpacked = { pieces: [], skipped: [], bytes: 0 };
+  try {
+    unpack(packing, bytes, budget, '', out);
+  } catch (error) {
+    out.unread = `${WHAT[packing]} not read (${(error as Error).message})`;
+  }
+  return out;
+}
+
+function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, out: Unpacked): void {
+  if (packing === 'strings') {
+    out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
+    return;
+  }
+  if (packing === 'office') {
+    for (const xml of officeXml(bytes, budget - out.bytes)) {
+      out.bytes += xml.length;
+      out.pieces.push({ name, kind: 'html', bytes: Buffer.from(xml) });
+    }
+    return;
+  }
+  if (packing === 'zip') {
+    const read = zipTexts(bytes, budget - out.bytes);
+    out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
+    for (const t of read.texts) {
+      out.bytes += t.bytes.length;
+      if (t.kind === 'office' || t.kind === 'strings')
+        unpack(t.kind, t.bytes, budget, `${name}${t.name} `, out);
+      else out.pieces.push({ name: `${name}${t.name}`, kind: t.kind, bytes: t.bytes });
+    }
+    return;
+  }
+  const inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, budget - out.bytes) });
+  out.bytes += inflated.length;
+  const inner = binaryReading(inflated.subarray(0, HEAD_BYTES));
+  if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: inflated });
+  else if (inner === 'strings' || inner === 'zip') unpack(inner, inflated, budget, name, out);
+  else out.skipped.push(`${name}(decompressed)`);
+}

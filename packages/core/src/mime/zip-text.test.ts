@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { zipFile } from '../testing/zip.js';
+import { zipTexts } from './zip-text.js';
+
+describe('zipTexts', () => {
+  it('reads files by name or first bytes, and skips binaries and nested archives', () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100_000)]);
+    const zip = zipFile([
+      { name: 'dir/', data: '' },
+      { name: 'a.csv', data: 'x,1' },
+      { name: 'notes', data: 'plain words' },
+      { name: 'p.png', data: png },
+      { name: 'inner.dat', data: zipFile([{ name: 'b.txt', data: 'y' }]) },
+      { name: 'old.xls', data: Buffer.from('d0cf11e0a1b11ae1', 'hex') },
+      { name: 'xl/sharedStrings.bin', data: Buffer.from([0x9f, 0x01, 0x00]) },
+    ]);
+    const { texts, skipped } = zipTexts(zip, 1000);
+    expect(texts.map((t) => [t.name, t.kind, t.bytes.length])).toEqual([
+      ['a.csv', 'text', 3],
+      ['notes', 'text', 11],
+      ['old.xls', 'strings', 8],
+      ['xl/sharedStrings.bin', 'strings', 3],
+    ]);
+    expect(skipped).toEqual(['p.png', 'inner.dat']);
+  });
+  it('throws on what it cannot read: encrypted text, more than the budget, not a zip', () => {
+    expect(() => zipTexts(zipFile([{ name: 'a.txt', data: 'x', encrypted: true }]), 1000)).toThrow(
+      /encrypted/,
+    );
+    expect(() => zipTexts(zipFile([{ name: 'a.txt', data: 'x'.repeat(5000) }]), 1000)).toThrow(/budget/);
+    expect(() => zipTexts(Buffer.from('not a zip at all, not at all'), 1000)).toThrow(/not a zip/);
+  });
+});
