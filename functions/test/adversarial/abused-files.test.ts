@@ -31,6 +31,16 @@ describe('abused file types through the guard at its defaults', () => {
     expect((await kit.inbound(sending('xll')[0], env)).verdict).toBe('BOUNCE');
   });
 
+  it('a script type named without an extension (a client saving it adds .vbs) is refused', async () => {
+    const part =
+      'Content-Type: text/vbscript; name="invoice"\r\nContent-Disposition: attachment; filename="invoice"\r\n\r\nMsgBox "extensionless"';
+    const message = mail([MIXED], withPart(part));
+    expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    const stripped = await kit.inbound(message, { ATTACHMENT_ACTION: 'strip' });
+    expect(stripped.verdict).toBe('DEFAULT');
+    expect(stripped.delivered.toString('latin1')).not.toContain('extensionless');
+  });
+
   it('a plain document is still delivered', async () => {
     expect((await kit.inbound(sending('pdf')[0])).verdict).toBe('DEFAULT');
   });

@@ -282,8 +282,12 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
       .some((e) => (p.inner ? e : e.slice(0, 1)).some((x) => p.blocked.has(x))),
   );
   if (packedName) return `blocked file inside the archive: ${packedName}`;
-  const implied = a.names.length === 0 && !a.container ? TYPE_EXTENSIONS[declared] : undefined;
-  if (implied && p.blocked.has(implied)) return `unnamed ${declared} (saved as .${implied})`;
+  // Unnamed, or named without any extension: a client saving it adds the one its type maps to.
+  const bare = exts.every((e) => e.length === 0);
+  const implied = bare && !a.container ? TYPE_EXTENSIONS[declared] : undefined;
+  if (implied && p.blocked.has(implied)) {
+    return `${a.names.length === 0 ? 'unnamed' : 'extensionless'} ${declared} (saved as .${implied})`;
+  }
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
   const packed = a.innerTypes?.find((t) => EXECUTABLE_TYPES.has(t));
   if (p.executables && packed) return `executable content inside (${packed})`;
