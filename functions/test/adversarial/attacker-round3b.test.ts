@@ -1,0 +1,64 @@
+import { describe } from 'vitest';
+import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
+import { useLocalStack } from './stack.js';
+
+// Attacker round 3b: pages that run when opened, written where the page scan's tokenizer and a browser's part
+// ways (a `<` that is text, a quote that is part of a name, comments, CDATA, raw-text elements, XML entities).
+
+const stack = useLocalStack();
+const kit = attackerKit(stack);
+
+const page = (name: string, html: string): [Buffer, string] => [
+  mail(
+    [MIXED],
+    withPart(
+      `Content-Type: text/html; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\n\r\n${html}`,
+    ),
+  ),
+  html.slice(html.indexOf('/*'), html.indexOf('*/') + 2),
+];
+const svg = (body: string): [Buffer, string] => [
+  mail([MIXED], withPart(`Content-Type: image/svg+xml; name="fax.svg"\r\n\r\n${body}`)),
+  body.slice(body.indexOf('/*'), body.indexOf('*/') + 2),
+];
+
+const PAGES: Record<string, [Buffer, string]> = {
+  "a comment holding a quote (<!-- it's -->) before a script": page(
+    'a.html',
+    `<!-- it's --><script>/*r3b-comment*/</script>`,
+  ),
+  'a "<3" (text to a browser) before a quote and a script': page(
+    'b.html',
+    `<p>I <3 'you</p><script>/*r3b-lt-digit*/</script>`,
+  ),
+  'a "1 < 2" comparison in text before a quote and a script': page(
+    'c.html',
+    `<p>1 < 2, it's true</p><script>/*r3b-lt-space*/</script>`,
+  ),
+  'a quote inside an attribute name (<img " onerror=…>)': page(
+    'd.html',
+    `<img src=x " onerror="/*r3b-quote-name*/location='https://evil.example/'">`,
+  ),
+  'a comment closed by --!> (a browser ends it, the scan did not)': page(
+    'e.html',
+    `<!-- x --!><img src=x onerror="/*r3b-bang-comment*/"> -->`,
+  ),
+  'a comment <!--a> (not closed) hiding a quote that swallows the script': page(
+    'f.html',
+    `<!--a><x y=' --><script>/*r3b-comment-a*/</script>`,
+  ),
+  'a quote in a <style> element (raw text to HTML) swallowing the script': page(
+    'g.html',
+    `<style><x y='</style><script>/*r3b-raw-text*/</script>`,
+  ),
+  'a quote in a CDATA section of an SVG swallowing the script': svg(
+    `<svg xmlns="http://www.w3.org/2000/svg"><![CDATA[ > <x y=' ]]><script>/*r3b-cdata*/</script></svg>`,
+  ),
+  'an XML entity whose text is a script, written in the SVG as &s;': svg(
+    `<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY s "<script>/*r3b-entity*/</script>">]><svg xmlns="http://www.w3.org/2000/svg">&s;</svg>`,
+  ),
+};
+
+describe('attacker round 3b: page-scan tokenizer differentials through the guard at its defaults', () => {
+  attachmentTests(kit, PAGES);
+});
