@@ -109,6 +109,11 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     );
   });
 
+  it('knows .xht (Firefox opens it as XHTML) as a page', () => {
+    expect(markupScanForName('page.xht')).toBeDefined();
+    expect(markupScanForName('page.XHTM')).toBeDefined();
+  });
+
   it('lets an Illustrator SVG (entities, CDATA style) and Outlook conditional comments through', () => {
     const illustrator = `<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd" [
 <!ENTITY ns_svg "http://www.w3.org/2000/svg">]><svg xmlns="&ns_svg;"><style><![CDATA[.a{fill:#f00}]]></style>

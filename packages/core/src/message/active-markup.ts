@@ -2,7 +2,7 @@ import { nameVariants } from './file-names.js';
 import type { MessagePart } from './part-walk.js';
 
 /** Names a browser opens as a page (an SVG image opened from mail is a page too). */
-const MARKUP_NAME = /\.(?:html?|xhtml?|shtml?|svg)$/i;
+const MARKUP_NAME = /\.(?:html?|xht(?:ml?)?|shtml?|svg)$/i;
 /** Pages this scan cannot read: a compressed SVG, and MHT web archives (MIME, their HTML encoded inside). */
 const UNREADABLE_MARKUP: readonly [RegExp, string][] = [
   [/\.svgz$/i, 'a compressed SVG, which the scan cannot read'],
