@@ -8,6 +8,7 @@ import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js
 import { certsOnlyClaimProblem } from './cms-content.js';
 import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
+import { nameVariants } from './file-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
@@ -127,7 +128,10 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   leaf.markup = markupScanFor(part);
   // Named or declared a zip: listed whatever its first bytes (a zip behind other bytes cannot be listed).
-  if (part.names.some((n) => /\.zip\s*$/i.test(n)) || ZIP_TYPES.has(part.contentType))
+  if (
+    part.names.some((n) => nameVariants(n).some((v) => v.toLowerCase().endsWith('.zip'))) ||
+    ZIP_TYPES.has(part.contentType)
+  )
     leaf.archive = { chunks: [], size: 0, signed: true };
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
