@@ -1,3 +1,4 @@
+import { zipFile } from '@wmflow/core/testing';
 import { describe } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -61,4 +62,49 @@ const PAGES: Record<string, [Buffer, string]> = {
 
 describe('attacker round 3b: page-scan tokenizer differentials through the guard at its defaults', () => {
   attachmentTests(kit, PAGES);
+});
+
+const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
+
+/** A message with `zip` attached under `name` (base64), and the bytes that must never be delivered. */
+function zipped(name: string, zip: Buffer, type = 'application/zip'): [Buffer, string] {
+  const body = zip.toString('base64');
+  const part = `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body.replace(/.{76}/g, '$&\r\n')}`;
+  return [mail([MIXED], withPart(part)), body.slice(0, 40)];
+}
+
+/** An Info-ZIP Unicode Path extra field (0x7075): the name 7-Zip and unzip extract the file under. */
+function unicodePath(name: string): Buffer {
+  const path = Buffer.from(name);
+  const field = Buffer.alloc(9);
+  field.writeUInt16LE(0x7075, 0);
+  field.writeUInt16LE(5 + path.length, 2);
+  field.writeUInt8(1, 4); // version; the CRC of the header name (bytes 5-8) is left zero
+  return Buffer.concat([field, path]);
+}
+
+const ARCHIVES: Record<string, [Buffer, string]> = {
+  'a zip whose invoice.txt extracts as invoice.js (Unicode Path extra field)': zipped(
+    'invoice.zip',
+    zipFile([{ name: 'invoice.txt', data: 'WScript.Echo("r3b-upath")', extra: unicodePath('invoice.js') }]),
+  ),
+  'a zip behind other bytes, named invoice.zip. (Windows drops the dot)': zipped(
+    'invoice.zip.',
+    Buffer.concat([Buffer.from('%PDF-1.7 junk\n'), zipFile([{ name: 'invoice.exe', data: MZ }])]),
+    'application/octet-stream',
+  ),
+  'a zip holding invoice.exe\\0.pdf (a C string ends at the NUL)': zipped(
+    'docs.zip',
+    zipFile([{ name: 'invoice.exe\0.pdf', data: MZ }]),
+  ),
+  'a zip holding a page as .xht': zipped(
+    'page.zip',
+    zipFile([
+      { name: 'page.xht', data: '<html xmlns="http://www.w3.org/1999/xhtml"><script>/*x*/</script></html>' },
+    ]),
+  ),
+};
+
+describe('attacker round 3b: zip listing through the guard at its defaults', () => {
+  attachmentTests(kit, ARCHIVES);
 });

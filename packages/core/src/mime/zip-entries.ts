@@ -12,6 +12,11 @@ const LOCAL = 0x04034b50;
 export interface ZipEntry {
   name: string;
   /**
+   * The name in an Info-ZIP Unicode Path extra field (0x7075) when it differs: 7-Zip and unzip extract the
+   * file under it, not under `name`.
+   */
+  unicodeName?: string;
+  /**
    * The first bytes of the entry (at most `max`), inflating only the start of its data (what that start
    * inflates to counts against the budget).
    */
@@ -48,13 +53,16 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const nameLength = zip.readUInt16LE(p + 28);
     const local = zip.readUInt32LE(p + 42);
     const name = zip.toString('utf8', p + 46, p + 46 + nameLength);
-    p += 46 + nameLength + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
+    const extraLength = zip.readUInt16LE(p + 30);
+    const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
+    p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
       return entryData(zip, local, compressed, name);
     };
     visit({
       name,
+      ...(unicodeName !== undefined && unicodeName !== name ? { unicodeName } : {}),
       head: (max) => {
         // A few compressed bytes can inflate to a thousand times as many: what a head inflates counts too.
         const inflated = entryHead(data(), method, max, name);
@@ -69,6 +77,18 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
       },
     });
   }
+}
+
+/** The name an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
+function unicodePath(zip: Buffer, at: number, length: number): string | undefined {
+  const end = Math.min(zip.length, at + length);
+  for (let q = at; q + 4 <= end; ) {
+    const size = zip.readUInt16LE(q + 2);
+    if (zip.readUInt16LE(q) === 0x7075 && size >= 5 && q + 4 + size <= end && zip[q + 4] === 1)
+      return zip.toString('utf8', q + 9, q + 4 + size);
+    q += 4 + size;
+  }
+  return undefined;
 }
 
 function endRecord(zip: Buffer): number {
