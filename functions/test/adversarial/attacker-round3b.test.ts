@@ -1,5 +1,5 @@
 import { zipFile } from '@wmflow/core/testing';
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
@@ -107,4 +107,44 @@ const ARCHIVES: Record<string, [Buffer, string]> = {
 
 describe('attacker round 3b: zip listing through the guard at its defaults', () => {
   attachmentTests(kit, ARCHIVES);
+});
+
+// Outlook lists an unnamed HTML part that follows the body in multipart/mixed as an attachment (ATT00001.htm),
+// and opens it in the browser.
+const LATER_BODY: Record<string, [Buffer, string]> = {
+  'an unnamed HTML part after the body in multipart/mixed (Outlook: ATT00001.htm)': [
+    mail(
+      [MIXED],
+      withPart('Content-Type: text/html\r\n\r\n<p>Statement</p><script>/*r3b-att00001*/</script>'),
+    ),
+    '/*r3b-att00001*/',
+  ],
+};
+
+describe('attacker round 3b: a later body part a client lists as an attachment', () => {
+  attachmentTests(kit, LATER_BODY);
+
+  it('still delivers the body itself: the first part of multipart/mixed, or the HTML of an alternative', async () => {
+    const first = ['--b', 'Content-Type: text/html', '', '<p>Hi</p><script>x</script>', '--b--', ''].join(
+      '\r\n',
+    );
+    expect((await kit.inbound(mail([MIXED], first))).verdict).toBe('DEFAULT');
+    const alternative = [
+      '--b',
+      'Content-Type: multipart/alternative; boundary="a"',
+      '',
+      '--a',
+      'Content-Type: text/plain',
+      '',
+      'Hi',
+      '--a',
+      'Content-Type: text/html',
+      '',
+      '<p>Hi</p><script>x</script>',
+      '--a--',
+      '--b--',
+      '',
+    ].join('\r\n');
+    expect((await kit.inbound(mail([MIXED], alternative))).verdict).toBe('DEFAULT');
+  });
 });

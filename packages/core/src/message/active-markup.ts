@@ -53,21 +53,23 @@ enum State {
  * The scan for a part that is a file a browser would open as a page: named `.html`, `.htm`, `.svg`, `.mht`…
  * (any type, the name read as a file system stores it), declared SVG (an SVG a client lists as a file), or
  * declared HTML or XHTML and named or attached (an unnamed inline HTML part is the message's body, which mail
- * clients render without scripts); undefined for any other part.
+ * clients render without scripts; `laterInMixed`, an unnamed HTML part after the first of a multipart/mixed, is no
+ * body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser); undefined otherwise.
  *
  * @example
  * ```ts
  * markupScanFor(part)?.push(decodedChunk);
  * ```
  */
-export function markupScanFor(part: MessagePart): MarkupScan | undefined {
+export function markupScanFor(part: MessagePart, laterInMixed = false): MarkupScan | undefined {
   for (const name of part.names) {
     const scan = markupScanForName(name);
     if (scan) return scan;
   }
   const markup =
     part.contentType === 'image/svg+xml' ||
-    (MARKUP_TYPES.has(part.contentType) && (part.names.length > 0 || part.disposition === 'attachment'));
+    (MARKUP_TYPES.has(part.contentType) &&
+      (part.names.length > 0 || part.disposition === 'attachment' || laterInMixed));
   return markup ? new MarkupScan() : undefined;
 }
 

@@ -126,7 +126,7 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   leaf.fresh = true;
   leaf.fence = newFence(enclosingBoundaries(node));
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
-  leaf.markup = markupScanFor(part);
+  leaf.markup = markupScanFor(part, laterInMixed(node));
   // Named or declared a zip: listed whatever its first bytes (a zip behind other bytes cannot be listed).
   if (
     part.names.some((n) => nameVariants(n).some((v) => v.toLowerCase().endsWith('.zip'))) ||
@@ -267,6 +267,14 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (active) leaf.part.activeMarkup = active;
   listArchive(leaf, findings);
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
+}
+
+/** Whether the part is a child of a multipart/mixed other than its first (a body a client may list as a file). */
+function laterInMixed(node: SplitNode): boolean {
+  const parent = node.parentNode;
+  if (!parent || (parent.contentType || '').toLowerCase() !== 'multipart/mixed') return false;
+  const nr = node.partNr ? node.partNr[node.partNr.length - 1] : undefined;
+  return typeof nr !== 'number' || nr > 1;
 }
 
 const ZIP_FIRST_BYTE = 0x50;
