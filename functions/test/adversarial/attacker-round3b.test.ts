@@ -148,3 +148,25 @@ describe('attacker round 3b: a later body part a client lists as an attachment',
     expect((await kit.inbound(mail([MIXED], alternative))).verdict).toBe('DEFAULT');
   });
 });
+
+/** `zip` whose end record counts only its first entry (the directory still holds them all). */
+function undercounted(zip: Buffer): Buffer {
+  const out = Buffer.from(zip);
+  out.writeUInt16LE(1, out.length - 22 + 8);
+  out.writeUInt16LE(1, out.length - 22 + 10);
+  return out;
+}
+
+describe('attacker round 3b: a zip whose end record hides entries of its directory', () => {
+  attachmentTests(kit, {
+    'a zip whose end record counts 1 of its 2 entries (the second, invoice.js, in the directory)': zipped(
+      'docs.zip',
+      undercounted(
+        zipFile([
+          { name: 'readme.txt', data: 'hello' },
+          { name: 'invoice.js', data: 'WScript.Echo("r3b-undercount")' },
+        ]),
+      ),
+    ),
+  });
+});

@@ -77,6 +77,9 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
       },
     });
   }
+  // Readers that walk the directory by its size (7-Zip, Python) list entries past the end record's count.
+  if (p !== offset + size)
+    throw new Error('the central directory does not hold just the entries its end record counts');
 }
 
 /** The name an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
