@@ -170,3 +170,19 @@ describe('attacker round 3b: a zip whose end record hides entries of its directo
     ),
   });
 });
+
+/** `zip` whose first local header (only) marks its entry encrypted: an extractor asks for a password there. */
+function encryptedLocally(zip: Buffer): Buffer {
+  const out = Buffer.from(zip);
+  out.writeUInt16LE(out.readUInt16LE(6) | 1, 6);
+  return out;
+}
+
+describe('attacker round 3b: a zip whose local header alone says encrypted', () => {
+  attachmentTests(kit, {
+    'a zip whose page.html is encrypted by its local header only (the directory says plain)': zipped(
+      'page.zip',
+      encryptedLocally(zipFile([{ name: 'page.html', data: 'q'.repeat(64), method: 0 }])),
+    ),
+  });
+});

@@ -58,7 +58,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
-      return entryData(zip, local, compressed, name);
+      return entryData(zip, local, compressed, name, method);
     };
     visit({
       name,
@@ -108,9 +108,13 @@ function endRecord(zip: Buffer): number {
   return found;
 }
 
-function entryData(zip: Buffer, local: number, compressed: number, name: string): Buffer {
+function entryData(zip: Buffer, local: number, compressed: number, name: string, method: number): Buffer {
   if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
     throw new Error(`${name}: bad local header`);
+  // An extractor reads the local header too: encrypted there is encrypted, whatever the directory says.
+  if (zip.readUInt16LE(local + 6) & 1) throw new Error(`${name} is encrypted`);
+  if (zip.readUInt16LE(local + 8) !== method)
+    throw new Error(`${name}: the local header's compression differs from the directory's`);
   const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
   if (start + compressed > zip.length) throw new Error(`${name}: truncated`);
   return zip.subarray(start, start + compressed);
