@@ -186,3 +186,18 @@ describe('attacker round 3b: a zip whose local header alone says encrypted', () 
     ),
   });
 });
+
+describe('attacker round 3b: a zip whose local header names the file otherwise', () => {
+  attachmentTests(kit, {
+    'a zip whose invoice.txt is invoice.vbs in its local header (streaming extractors)': zipped(
+      'docs.zip',
+      (() => {
+        const out = Buffer.from(
+          zipFile([{ name: 'invoice.txt', data: 'MsgBox "r3b-local-name"', method: 0 }]),
+        );
+        out.write('invoice.vbs', 30, 'latin1');
+        return out;
+      })(),
+    ),
+  });
+});

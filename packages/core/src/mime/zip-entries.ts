@@ -52,13 +52,14 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const compressed = zip.readUInt32LE(p + 20);
     const nameLength = zip.readUInt16LE(p + 28);
     const local = zip.readUInt32LE(p + 42);
-    const name = zip.toString('utf8', p + 46, p + 46 + nameLength);
+    const rawName = zip.subarray(p + 46, p + 46 + nameLength);
+    const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
     const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
-      return entryData(zip, local, compressed, name, method);
+      return entryData(zip, local, compressed, { name, raw: rawName, method });
     };
     visit({
       name,
@@ -108,9 +109,18 @@ function endRecord(zip: Buffer): number {
   return found;
 }
 
-function entryData(zip: Buffer, local: number, compressed: number, name: string, method: number): Buffer {
+function entryData(
+  zip: Buffer,
+  local: number,
+  compressed: number,
+  entry: { name: string; raw: Buffer; method: number },
+): Buffer {
+  const { name, method } = entry;
   if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
     throw new Error(`${name}: bad local header`);
+  // A streaming extractor names the file by its local header: another name there is another file.
+  const localName = zip.subarray(local + 30, local + 30 + zip.readUInt16LE(local + 26));
+  if (!localName.equals(entry.raw)) throw new Error(`${name}: the local header names it otherwise`);
   // An extractor reads the local header too: encrypted there is encrypted, whatever the directory says.
   if (zip.readUInt16LE(local + 6) & 1) throw new Error(`${name} is encrypted`);
   if (zip.readUInt16LE(local + 8) !== method)
