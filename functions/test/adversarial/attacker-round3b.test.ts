@@ -119,6 +119,13 @@ const LATER_BODY: Record<string, [Buffer, string]> = {
     ),
     '/*r3b-att00001*/',
   ],
+  'an unnamed HTML part after the body in multipart/x-anything (read as mixed)': [
+    mail(
+      ['Content-Type: multipart/x-anything; boundary="b"'],
+      withPart('Content-Type: text/html\r\n\r\n<p>Statement</p><script>/*r3b-x-mixed*/</script>'),
+    ),
+    '/*r3b-x-mixed*/',
+  ],
 };
 
 describe('attacker round 3b: a later body part a client lists as an attachment', () => {

@@ -269,10 +269,15 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
 }
 
-/** Whether the part is a child of a multipart/mixed other than its first (a body a client may list as a file). */
+/**
+ * Whether the part is a child other than the first of a multipart that is not an alternative or related one
+ * (clients read an unknown multipart as mixed): a body a client may list as a file.
+ */
 function laterInMixed(node: SplitNode): boolean {
   const parent = node.parentNode;
-  if (!parent || (parent.contentType || '').toLowerCase() !== 'multipart/mixed') return false;
+  const type = parent ? (parent.contentType || '').toLowerCase() : '';
+  if (!type.startsWith('multipart/') || type === 'multipart/alternative' || type === 'multipart/related')
+    return false;
   const nr = node.partNr ? node.partNr[node.partNr.length - 1] : undefined;
   return typeof nr !== 'number' || nr > 1;
 }
