@@ -6,6 +6,8 @@ export interface SplitNode {
   type: 'node';
   root: boolean;
   parentNode: SplitNode | false;
+  /** The part's number in the message (`[2, 1]`: its parent's first child), once its headers are parsed. */
+  partNr?: readonly (number | string)[] | false;
   multipart: string | false;
   encoding: string | false;
   contentType: string | false;

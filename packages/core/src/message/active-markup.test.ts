@@ -95,6 +95,34 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     ).toBeUndefined();
   });
 
+  it('reads comments, CDATA, raw text and stray "<" as a browser does, and cannot decide a value past </style>', () => {
+    expect(scan(`<p>I <3 'you</p><script>x</script>`)).toBe('a <script> element');
+    expect(scan(`<!-- it's --><script>x</script>`)).toBe('a <script> element');
+    expect(scan(`<!--a><x y=' --><script>x</script>`)).toBe('a <script> element');
+    expect(scan(`<!--><script>x</script> -->`)).toBe('a <script> element');
+    expect(scan(`<img " onerror=go()>`)).toBe('an onerror attribute');
+    expect(scan(`<svg><![CDATA[ > <x y=' ]]><script>x</script>`)).toBe('a <script> element');
+    expect(scan(`<!x <y z='><script>x</script>`)).toBe('a <script> element');
+    expect(scan(`<style><x y='</style><script>x</script>`)).toMatch(/runs past <\/style>/);
+    expect(scan(`<!DOCTYPE svg [<!ENTITY a "x"><!ENTITY s "<script>x</script>">]><svg>&s;</svg>`)).toBe(
+      'markup inside an entity declaration',
+    );
+  });
+
+  it('knows .xht (Firefox opens it as XHTML) as a page', () => {
+    expect(markupScanForName('page.xht')).toBeDefined();
+    expect(markupScanForName('page.XHTM')).toBeDefined();
+  });
+
+  it('lets an Illustrator SVG (entities, CDATA style) and Outlook conditional comments through', () => {
+    const illustrator = `<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd" [
+<!ENTITY ns_svg "http://www.w3.org/2000/svg">]><svg xmlns="&ns_svg;"><style><![CDATA[.a{fill:#f00}]]></style>
+<!-- logo --><path class='a' d="M0 0"/></svg>`;
+    expect(scan(illustrator)).toBeUndefined();
+    const outlook = `<!--[if mso]><table><tr><td><![endif]--><p class='x'>hi</p><textarea>a</textarea><p title='</textarea>'>`;
+    expect(scan(outlook)).toBeUndefined();
+  });
+
   it('scans the parts a browser opens as pages and no body', () => {
     const part = (p: Partial<MessagePart>): MessagePart => ({
       id: '2',

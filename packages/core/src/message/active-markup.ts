@@ -2,7 +2,7 @@ import { nameVariants } from './file-names.js';
 import type { MessagePart } from './part-walk.js';
 
 /** Names a browser opens as a page (an SVG image opened from mail is a page too). */
-const MARKUP_NAME = /\.(?:html?|xhtml?|shtml?|svg)$/i;
+const MARKUP_NAME = /\.(?:html?|xht(?:ml?)?|shtml?|svg)$/i;
 /** Pages this scan cannot read: a compressed SVG, and MHT web archives (MIME, their HTML encoded inside). */
 const UNREADABLE_MARKUP: readonly [RegExp, string][] = [
   [/\.svgz$/i, 'a compressed SVG, which the scan cannot read'],
@@ -30,6 +30,8 @@ const ACTIVE_SCHEMES = ['script:', 'data:text/html', 'data:image/svg', 'data:app
   text,
   bytes: Buffer.from(text, 'latin1'),
 }));
+/** Elements whose text HTML does not read as tags (raw text), while an XML reader does. */
+const RAW_TEXT = new Set(['style', 'textarea', 'title', 'xmp', 'noscript', 'noembed', 'noframes']);
 const RING = 32;
 const NAME_CAP = 32;
 const HIDING_ENTITIES = new Set(['colon', 'tab', 'newline']);
@@ -41,27 +43,33 @@ enum State {
   BeforeValue,
   Value,
   Entity,
+  /** `<!-- … -->`: ends at `-->` or `--!>` as the HTML tokenizer ends it. */
+  Comment,
+  /** `<!…>`, `<?…>`, `</1…>`: a declaration or bogus comment, ended by the first `>`. */
+  Bogus,
 }
 
 /**
  * The scan for a part that is a file a browser would open as a page: named `.html`, `.htm`, `.svg`, `.mht`…
  * (any type, the name read as a file system stores it), declared SVG (an SVG a client lists as a file), or
  * declared HTML or XHTML and named or attached (an unnamed inline HTML part is the message's body, which mail
- * clients render without scripts); undefined for any other part.
+ * clients render without scripts; `laterInMixed`, an unnamed HTML part after the first of a multipart/mixed, is no
+ * body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser); undefined otherwise.
  *
  * @example
  * ```ts
  * markupScanFor(part)?.push(decodedChunk);
  * ```
  */
-export function markupScanFor(part: MessagePart): MarkupScan | undefined {
+export function markupScanFor(part: MessagePart, laterInMixed = false): MarkupScan | undefined {
   for (const name of part.names) {
     const scan = markupScanForName(name);
     if (scan) return scan;
   }
   const markup =
     part.contentType === 'image/svg+xml' ||
-    (MARKUP_TYPES.has(part.contentType) && (part.names.length > 0 || part.disposition === 'attachment'));
+    (MARKUP_TYPES.has(part.contentType) &&
+      (part.names.length > 0 || part.disposition === 'attachment' || laterInMixed));
   return markup ? new MarkupScan() : undefined;
 }
 
@@ -111,6 +119,16 @@ export class MarkupScan {
   private readonly ring = new Uint8Array(RING);
   private filled = 0;
   private found: string | undefined;
+  /** The last three bytes (lower case), for the ends of comments and CDATA sections. */
+  private tail = 0;
+  private commentBytes = 0;
+  /** Inside a declaration: the start of a declaration nested in it (`<!ENTITY` in a DOCTYPE's subset). */
+  private decl = '';
+  /** The end tag of the raw-text element the scan is in (`</style`), and how much of it was just read. */
+  private raw = '';
+  private rawMatched = 0;
+  /** Inside a CDATA section: quotes open no attribute value (an XML reader sees text there, HTML tags). */
+  private blind = false;
 
   /** @param unreadable Why the file cannot be read at all, when that is known from its name. */
   constructor(unreadable?: string) {
@@ -134,22 +152,79 @@ export class MarkupScan {
       return;
     }
     const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+    const tail = this.tail;
+    this.tail = ((this.tail << 8) | lower) & 0xffffff;
+    // `]]>` ends a CDATA section (XML, or SVG inside HTML): its text was read quote-blind.
+    if (this.blind && c === 0x3e && (tail & 0xffff) === 0x5d5d) {
+      this.blind = false;
+      this.state = State.Text;
+      return;
+    }
     switch (this.state) {
       case State.Text:
-        if (c === 0x3c) {
-          this.state = State.TagName;
-          this.name = '';
+        if (c === 0x3c) this.startTag();
+        return;
+      case State.Comment:
+        this.rawEnd(lower);
+        // `-->`, `--!>`, and the abrupt `<!-->` and `<!--->`.
+        if (
+          c === 0x3e &&
+          ((tail & 0xffff) === 0x2d2d ||
+            (tail & 0xffffff) === 0x2d2d21 ||
+            this.commentBytes === 0 ||
+            (this.commentBytes === 1 && (tail & 0xff) === 0x2d))
+        )
+          this.state = State.Text;
+        this.commentBytes++;
+        return;
+      case State.Bogus:
+        if (c === 0x3e) this.state = State.Text;
+        else if (this.element === '!entity' && (c === 0x3c || c === 0x26))
+          // An XML entity whose text is markup puts that markup wherever `&name;` is written.
+          this.found = 'markup inside an entity declaration';
+        else if (c === 0x3c) this.decl = '<';
+        else if (this.decl !== '' && this.decl.length < 8) {
+          // `<!DOCTYPE svg [<!ENTITY …`: an XML reader reads the declarations inside, HTML ends at the first `>`.
+          this.decl += String.fromCharCode(lower);
+          if (this.decl === '<!entity') this.element = '!entity';
         }
         return;
       case State.TagName:
+        if (this.name === '' && !isLetter(lower) && c !== 0x3f && c !== 0x21 && c !== 0x2f) {
+          // `a < b`, `<3`: a browser reads a `<` not followed by a letter (or `/`, `!`, `?`) as text.
+          if (c !== 0x3c) this.state = State.Text;
+          return;
+        }
+        if (this.name === '!' && c === 0x5b) {
+          // `<![CDATA[`: text to an XML reader, a bogus comment to HTML; read quote-blind until `]]>`.
+          this.blind = true;
+          this.state = State.Text;
+          return;
+        }
+        if (this.name === '/' && !isLetter(lower)) {
+          this.element = '';
+          this.decl = '';
+          this.state = State.Bogus;
+          return;
+        }
         if (isNameByte(lower) || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f))) {
           if (this.name.length < NAME_CAP) this.name += String.fromCharCode(lower);
+          if (this.name === '!--') {
+            this.state = State.Comment;
+            this.commentBytes = 0;
+          }
           return;
         }
         this.closeName();
         if (this.found !== undefined) return;
         if (c === 0x3c) {
           this.name = '';
+          return;
+        }
+        if (this.name.startsWith('!') || this.name.startsWith('?')) {
+          this.state = c === 0x3e ? State.Text : State.Bogus;
+          this.decl = '';
+          if (this.element === '!entity' && c === 0x3c) this.found = 'markup inside an entity declaration';
           return;
         }
         this.state = c === 0x3e ? State.Text : State.Attributes;
@@ -159,7 +234,6 @@ export class MarkupScan {
       case State.Attributes:
         if (c === 0x3e) this.state = State.Text;
         else if (c === 0x3d) this.equals();
-        else if (c === 0x22 || c === 0x27) this.startValue(c);
         else if (isNameByte(lower)) {
           // White space between a name and its `=` keeps the name; a name after it starts a new one.
           if (this.nameEnded) this.attribute = '';
@@ -171,7 +245,7 @@ export class MarkupScan {
       case State.BeforeValue:
         if (isSpace(c)) return;
         if (c === 0x3e) this.state = State.Text;
-        else if (c === 0x22 || c === 0x27) this.startValue(c);
+        else if ((c === 0x22 || c === 0x27) && !this.blind) this.startValue(c);
         else {
           this.startValue(0);
           this.valueByte(c, lower);
@@ -179,15 +253,38 @@ export class MarkupScan {
         return;
       case State.Value:
       case State.Entity:
+        this.rawEnd(lower);
         this.valueByte(c, lower);
         return;
     }
+  }
+
+  private startTag(): void {
+    this.state = State.TagName;
+    this.name = '';
   }
 
   private closeName(): void {
     // `svg:script`, `html:iframe`: in an XML document a prefix names the namespace, not another element.
     this.element = this.name.startsWith('/') ? '' : this.name.slice(this.name.lastIndexOf(':') + 1);
     if (ACTIVE_ELEMENTS.has(this.element)) this.found = `a <${this.element}> element`;
+    if (RAW_TEXT.has(this.element)) {
+      this.raw = `</${this.element}`;
+      this.rawMatched = 0;
+    } else if (this.raw !== '' && this.name === this.raw.slice(1)) this.raw = '';
+  }
+
+  /**
+   * A comment or quoted value that runs past the end of a raw-text element (`<style><x y='</style>…`): HTML
+   * ends the element there and reads what follows as tags, an XML reader does not. Which one opens the file
+   * is not known, so the scan cannot decide: not knowing is not allowing.
+   */
+  private rawEnd(lower: number): void {
+    if (this.raw === '') return;
+    const expected = this.raw.charCodeAt(this.rawMatched);
+    this.rawMatched = lower === expected ? this.rawMatched + 1 : lower === 0x3c ? 1 : 0;
+    if (this.rawMatched === this.raw.length)
+      this.found = `a comment or quoted value that runs past ${this.raw}>, which HTML and XML read differently`;
   }
 
   private equals(): void {
@@ -257,6 +354,10 @@ export class MarkupScan {
 
 function isNameByte(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x3a || c === 0x5f;
+}
+
+function isLetter(c: number): boolean {
+  return c >= 0x61 && c <= 0x7a;
 }
 
 function isSpace(c: number): boolean {

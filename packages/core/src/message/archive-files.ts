@@ -59,6 +59,8 @@ function walk(zip: Buffer, prefix: string, depth: number, out: ArchiveFiles, bud
       }
       const name = `${prefix}${entry.name}`;
       out.names.push(name);
+      // 7-Zip and unzip extract the file under its Unicode Path name: both names are the file's.
+      if (entry.unicodeName !== undefined) out.names.push(`${prefix}${entry.unicodeName}`);
       if (entry.name.endsWith('/')) return;
       let head: Buffer;
       try {
@@ -71,7 +73,10 @@ function walk(zip: Buffer, prefix: string, depth: number, out: ArchiveFiles, bud
       }
       const type = sniffType(head);
       if (type && !out.sniffedTypes.includes(type)) out.sniffedTypes.push(type);
-      const page = out.activeMarkup === undefined ? markupScanForName(entry.name) : undefined;
+      const page =
+        out.activeMarkup === undefined
+          ? (markupScanForName(entry.name) ?? markupScanForName(entry.unicodeName ?? ''))
+          : undefined;
       if (page) {
         // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
         page.push(entry.bytes());

@@ -8,6 +8,7 @@ import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js
 import { certsOnlyClaimProblem } from './cms-content.js';
 import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
+import { nameVariants } from './file-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
@@ -125,9 +126,12 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   leaf.fresh = true;
   leaf.fence = newFence(enclosingBoundaries(node));
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
-  leaf.markup = markupScanFor(part);
+  leaf.markup = markupScanFor(part, laterInMixed(node));
   // Named or declared a zip: listed whatever its first bytes (a zip behind other bytes cannot be listed).
-  if (part.names.some((n) => /\.zip\s*$/i.test(n)) || ZIP_TYPES.has(part.contentType))
+  if (
+    part.names.some((n) => nameVariants(n).some((v) => v.toLowerCase().endsWith('.zip'))) ||
+    ZIP_TYPES.has(part.contentType)
+  )
     leaf.archive = { chunks: [], size: 0, signed: true };
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
@@ -263,6 +267,19 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (active) leaf.part.activeMarkup = active;
   listArchive(leaf, findings);
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
+}
+
+/**
+ * Whether the part is a child other than the first of a multipart that is not an alternative or related one
+ * (clients read an unknown multipart as mixed): a body a client may list as a file.
+ */
+function laterInMixed(node: SplitNode): boolean {
+  const parent = node.parentNode;
+  const type = parent ? (parent.contentType || '').toLowerCase() : '';
+  if (!type.startsWith('multipart/') || type === 'multipart/alternative' || type === 'multipart/related')
+    return false;
+  const nr = node.partNr ? node.partNr[node.partNr.length - 1] : undefined;
+  return typeof nr !== 'number' || nr > 1;
 }
 
 const ZIP_FIRST_BYTE = 0x50;

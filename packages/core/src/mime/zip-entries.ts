@@ -12,6 +12,11 @@ const LOCAL = 0x04034b50;
 export interface ZipEntry {
   name: string;
   /**
+   * The name in an Info-ZIP Unicode Path extra field (0x7075) when it differs: 7-Zip and unzip extract the
+   * file under it, not under `name`.
+   */
+  unicodeName?: string;
+  /**
    * The first bytes of the entry (at most `max`), inflating only the start of its data (what that start
    * inflates to counts against the budget).
    */
@@ -47,14 +52,18 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const compressed = zip.readUInt32LE(p + 20);
     const nameLength = zip.readUInt16LE(p + 28);
     const local = zip.readUInt32LE(p + 42);
-    const name = zip.toString('utf8', p + 46, p + 46 + nameLength);
-    p += 46 + nameLength + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
+    const rawName = zip.subarray(p + 46, p + 46 + nameLength);
+    const name = rawName.toString('utf8');
+    const extraLength = zip.readUInt16LE(p + 30);
+    const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
+    p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
-      return entryData(zip, local, compressed, name);
+      return entryData(zip, local, compressed, { name, raw: rawName, method });
     };
     visit({
       name,
+      ...(unicodeName !== undefined && unicodeName !== name ? { unicodeName } : {}),
       head: (max) => {
         // A few compressed bytes can inflate to a thousand times as many: what a head inflates counts too.
         const inflated = entryHead(data(), method, max, name);
@@ -69,6 +78,21 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
       },
     });
   }
+  // Readers that walk the directory by its size (7-Zip, Python) list entries past the end record's count.
+  if (p !== offset + size)
+    throw new Error('the central directory does not hold just the entries its end record counts');
+}
+
+/** The name an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
+function unicodePath(zip: Buffer, at: number, length: number): string | undefined {
+  const end = Math.min(zip.length, at + length);
+  for (let q = at; q + 4 <= end; ) {
+    const size = zip.readUInt16LE(q + 2);
+    if (zip.readUInt16LE(q) === 0x7075 && size >= 5 && q + 4 + size <= end && zip[q + 4] === 1)
+      return zip.toString('utf8', q + 9, q + 4 + size);
+    q += 4 + size;
+  }
+  return undefined;
 }
 
 function endRecord(zip: Buffer): number {
@@ -85,9 +109,22 @@ function endRecord(zip: Buffer): number {
   return found;
 }
 
-function entryData(zip: Buffer, local: number, compressed: number, name: string): Buffer {
+function entryData(
+  zip: Buffer,
+  local: number,
+  compressed: number,
+  entry: { name: string; raw: Buffer; method: number },
+): Buffer {
+  const { name, method } = entry;
   if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
     throw new Error(`${name}: bad local header`);
+  // A streaming extractor names the file by its local header: another name there is another file.
+  const localName = zip.subarray(local + 30, local + 30 + zip.readUInt16LE(local + 26));
+  if (!localName.equals(entry.raw)) throw new Error(`${name}: the local header names it otherwise`);
+  // An extractor reads the local header too: encrypted there is encrypted, whatever the directory says.
+  if (zip.readUInt16LE(local + 6) & 1) throw new Error(`${name} is encrypted`);
+  if (zip.readUInt16LE(local + 8) !== method)
+    throw new Error(`${name}: the local header's compression differs from the directory's`);
   const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
   if (start + compressed > zip.length) throw new Error(`${name}: truncated`);
   return zip.subarray(start, start + compressed);

@@ -8,6 +8,8 @@ export interface ZipEntry {
   method?: number;
   /** Mark the entry encrypted (general-purpose flag bit 0); the data is written as is. */
   encrypted?: boolean;
+  /** Extra fields written as they are, after the name in both headers (`0x7075`, a Unicode path…). */
+  extra?: Buffer;
 }
 
 /**
@@ -39,9 +41,12 @@ export function zipFile(entries: readonly ZipEntry[]): Buffer {
     central.writeUInt16LE(20, 6);
     writeFields(central, 8, ...fields);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += 30 + name.length + data.length;
+    const extra = entry.extra ?? Buffer.alloc(0);
+    local.writeUInt16LE(extra.length, 28);
+    central.writeUInt16LE(extra.length, 30);
+    locals.push(local, name, extra, data);
+    centrals.push(central, name, extra);
+    offset += 30 + name.length + extra.length + data.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
