@@ -314,7 +314,7 @@ function listArchive(leaf: Leaf, findings: StructureFinding[]): void {
   const files = listZip(Buffer.concat(leaf.archive.chunks));
   leaf.archive = undefined;
   if (files.names.length > 0) part.innerNames = files.names;
-  if (files.sniffedTypes.length > 0) part.innerTypes = [...(part.innerTypes ?? []), ...files.sniffedTypes];
+  addInnerTypes(part, files.sniffedTypes);
   if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
   if (files.unreadable) {
     const reason = `the files inside the zip archive cannot all be listed: ${files.unreadable}`;
