@@ -165,16 +165,28 @@ async function mixedEvents(count: number): Promise<string> {
 async function throughput(s: ThroughputScenario): Promise<Result> {
   const perSecond = { wmflow: [] as number[], baseline: [] as number[] };
   const rss = { wmflow: [] as number[], baseline: [] as number[] };
+  const handlerCpu = { wmflow: [] as number[], baseline: [] as number[] };
+  const emulatorCpu = { wmflow: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
     for (const role of ['wmflow', 'baseline'] as const) {
-      const r = await runChild(bundles.get(s[role]) as string, { file: await mixedEvents(s.messages) }, env);
-      perSecond[role].push((r.invocations.length / r.handlerMs) * 1000);
+      const file = await mixedEvents(s.messages);
+      // This process only serves the emulators while the child runs: its CPU is what each message's
+      // GetRawMessageContent costs on the other side of the socket, which both handlers wait for.
+      const before = process.cpuUsage();
+      const r = await runChild(bundles.get(s[role]) as string, { file }, env);
+      const served = process.cpuUsage(before);
+      const n = r.invocations.length;
+      perSecond[role].push((n / r.handlerMs) * 1000);
       rss[role].push(r.maxRssMB);
+      handlerCpu[role].push(r.invocations.reduce((sum, inv) => sum + inv.cpuMs, 0) / n);
+      emulatorCpu[role].push((served.user + served.system) / 1000 / n);
     }
   }
   const measured = (role: 'wmflow' | 'baseline') => ({
     perSecond: summarize(perSecond[role]),
     maxRssMB: summarize(rss[role]),
+    handlerCpuMs: summarize(handlerCpu[role]),
+    emulatorCpuMs: summarize(emulatorCpu[role]),
   });
   return {
     kind: 'throughput',

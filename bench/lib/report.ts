@@ -28,8 +28,17 @@ export interface ThroughputResult {
   kind: 'throughput';
   scenario: string;
   messages: number;
-  wmflow: { perSecond: Summary; maxRssMB: Summary };
-  baseline: { perSecond: Summary; maxRssMB: Summary };
+  wmflow: ThroughputMetrics;
+  baseline: ThroughputMetrics;
+}
+
+export interface ThroughputMetrics {
+  perSecond: Summary;
+  maxRssMB: Summary;
+  /** CPU of the handler's process (all its threads) per message. */
+  handlerCpuMs?: Summary;
+  /** CPU of the emulators (the bench's parent process) per message, while this handler ran. */
+  emulatorCpuMs?: Summary;
 }
 
 export type ColdStartResultRow = ColdStartResult & { kind: 'cold-start' };
@@ -76,6 +85,16 @@ export function markdown(
       (r) =>
         `| ${r.scenario} | ${fmt(r.wmflow.perSecond)} | ${fmt(r.baseline.perSecond)} | ${ratio(r.wmflow.perSecond.median, r.baseline.perSecond.median)} | ${fmt(r.wmflow.maxRssMB)} | ${fmt(r.baseline.maxRssMB)} |`,
     );
+  const cpuRows = results
+    .filter((r): r is ThroughputResult => r.kind === 'throughput')
+    .flatMap((r) => {
+      const w = r.wmflow;
+      const b = r.baseline;
+      if (!w.handlerCpuMs || !b.handlerCpuMs || !w.emulatorCpuMs || !b.emulatorCpuMs) return [];
+      return [
+        `| ${r.scenario} | ${fmt(w.handlerCpuMs, 2)} | ${fmt(b.handlerCpuMs, 2)} | ${ratio(b.handlerCpuMs.median, w.handlerCpuMs.median)} | ${fmt(w.emulatorCpuMs, 2)} | ${fmt(b.emulatorCpuMs, 2)} |`,
+      ];
+    });
   const cold = results.filter((r): r is ColdStartResultRow => r.kind === 'cold-start');
   const baseline = cold.find((r) => r.name.startsWith('baseline'));
   const coldRows = cold.map(
@@ -110,6 +129,18 @@ export function markdown(
     '| throughput scenario | wmflow msg/s | baseline msg/s | wmflow/baseline | wmflow peak RSS MB | baseline peak RSS MB |',
     '| --- | --- | --- | --- | --- | --- |',
     ...throughput,
+    ...(cpuRows.length > 0
+      ? [
+          '',
+          "Where a message's time goes in the throughput scenario: CPU per message of the handler's process (all its",
+          'threads), and of the emulators serving it (GetRawMessageContent, in the parent process), which both',
+          'handlers wait for alike:',
+          '',
+          '| throughput scenario | wmflow handler CPU ms/msg | baseline handler CPU ms/msg | baseline/wmflow | emulator CPU ms/msg (wmflow run) | emulator CPU ms/msg (baseline run) |',
+          '| --- | --- | --- | --- | --- | --- |',
+          ...cpuRows,
+        ]
+      : []),
     '',
     '| cold start (fresh process) | initial KiB | total KiB | init ms | first invocation ms | init + first ms | vs baseline |',
     '| --- | --- | --- | --- | --- | --- | --- |',
