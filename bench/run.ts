@@ -167,6 +167,7 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
   const rss = { wmflow: [] as number[], baseline: [] as number[] };
   const handlerCpu = { wmflow: [] as number[], baseline: [] as number[] };
   const emulatorCpu = { wmflow: [] as number[], baseline: [] as number[] };
+  const secondHalf = { wmflow: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
     for (const role of ['wmflow', 'baseline'] as const) {
       const file = await mixedEvents(s.messages);
@@ -180,6 +181,9 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
       rss[role].push(r.maxRssMB);
       handlerCpu[role].push(r.invocations.reduce((sum, inv) => sum + inv.cpuMs, 0) / n);
       emulatorCpu[role].push((served.user + served.system) / 1000 / n);
+      // The second half alone: the process has compiled its hot code by then (informative, not a budget).
+      const late = r.invocations.slice(Math.floor(n / 2));
+      secondHalf[role].push((late.length / late.reduce((sum, inv) => sum + inv.ms, 0)) * 1000);
     }
   }
   const measured = (role: 'wmflow' | 'baseline') => ({
@@ -187,6 +191,7 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
     maxRssMB: summarize(rss[role]),
     handlerCpuMs: summarize(handlerCpu[role]),
     emulatorCpuMs: summarize(emulatorCpu[role]),
+    secondHalfPerSecond: summarize(secondHalf[role]),
   });
   return {
     kind: 'throughput',
