@@ -1,6 +1,7 @@
 // Outlook and Apple Calendar show an iCalendar `ATTACH;VALUE=BINARY;ENCODING=BASE64;X-FILENAME=a.exe:…`
 // as a file of the invitation: its name counts as a name of the part that carries the calendar, and the
 // first bytes of its inline content are sniffed (a binary ATTACH needs no name to be offered as a file).
+import { SNIFFED_ARCHIVE_TYPES } from './carried-archive.js';
 import { sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
 
@@ -75,6 +76,9 @@ function endValue(scan: CalendarScan): void {
   const type = sniffType(Buffer.from(scan.value.replace(/\s/g, ''), 'base64'));
   scan.value = undefined;
   if (type && !scan.types?.includes(type)) scan.types = [...(scan.types ?? []), type];
+  // Only the value's start is decoded: the files of an archive there are not listed.
+  if (type && SNIFFED_ARCHIVE_TYPES.has(type))
+    scan.problem ??= `an archive (${type}) in a calendar ATTACH, whose files are not listed`;
 }
 
 function readLine(scan: CalendarScan, line: string): void {

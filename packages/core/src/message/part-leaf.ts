@@ -101,13 +101,23 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
 
 // What a decoded file's content shows joins the part: its sniffed type, the files inside a TNEF stream.
 function endEncodedFile(leaf: Leaf): void {
-  const { sniffed, inner } = endUuFile(leaf.uu as UuFile);
+  const { sniffed, inner, archive } = endUuFile(leaf.uu as UuFile);
   leaf.uu = undefined;
   if (sniffed) addInnerTypes(leaf.part, [sniffed]);
+  if (archive) {
+    for (const name of archive.names) addName(leaf, name);
+    addInnerTypes(leaf.part, archive.sniffedTypes);
+    if (archive.problem)
+      leaf.uuProblems = [...(leaf.uuProblems ?? []), `a file encoded in the text: ${archive.problem}`];
+  }
   if (!inner) return;
   for (const name of inner.names) addName(leaf, name);
   addInnerTypes(leaf.part, inner.sniffedTypes);
-  if (inner.problem) leaf.uuProblems = [...(leaf.uuProblems ?? []), inner.problem];
+  if (inner.problem)
+    leaf.uuProblems = [
+      ...(leaf.uuProblems ?? []),
+      `the files inside a TNEF stream encoded in the text cannot all be read: ${inner.problem}`,
+    ];
 }
 
 function addInnerTypes(part: MessagePart, types: readonly string[]): void {
@@ -242,12 +252,8 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.fence) scanFence(leaf.fence, Buffer.from('\n'));
   if (leaf.fence?.problem)
     findings.push({ partId: leaf.part.id, kind: 'malformed', reason: leaf.fence.problem });
-  for (const problem of leaf.uuProblems ?? [])
-    findings.push({
-      partId: leaf.part.id,
-      kind: 'malformed',
-      reason: `the files inside a TNEF stream encoded in the text cannot all be read: ${problem}`,
-    });
+  for (const reason of leaf.uuProblems ?? [])
+    findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   if (leaf.calendar) {
     scanCalendar(leaf.calendar, '', true);
     for (const name of leaf.calendar.names) addName(leaf, name);

@@ -1,3 +1,4 @@
+import { CarriedArchive, type CarriedFiles } from './carried-archive.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
 /** What a TNEF stream (winmail.dat) holds that a mail client unpacks and shows as attachments. */
@@ -46,11 +47,14 @@ export class TnefContent {
   private headBytes = 0;
   private decided = false;
   private inner?: NestedReader;
+  // A zip is listed as an attached one is (Outlook unpacks winmail.dat and offers it as a file).
+  private readonly archive = new CarriedArchive();
 
   constructor(private readonly nested: () => NestedReader) {}
 
   push(piece: Buffer): void {
     const inner = this.inner;
+    this.archive.push(piece);
     if (this.headBytes < SNIFF_BYTES) {
       const head = piece.subarray(0, SNIFF_BYTES - this.headBytes);
       this.head.push(head);
@@ -60,11 +64,19 @@ export class TnefContent {
     else if (!this.decided && this.headBytes >= IID_BYTES + 4) this.decide();
   }
 
-  /** The content is all there (or cut short): the type its first bytes show, the files of a stream inside. */
-  end(): { type?: string; files?: TnefFiles } {
+  /**
+   * The content is all there (or cut short): the type its first bytes show, the files of a stream inside,
+   * the files of an archive it is.
+   */
+  end(): { type?: string; files?: TnefFiles; archive?: CarriedFiles } {
     if (!this.decided) this.decide();
     const type = this.headBytes > 0 ? sniffType(Buffer.concat(this.head)) : undefined;
-    return { ...(type ? { type } : {}), ...(this.inner ? { files: this.inner.end() } : {}) };
+    const archive = this.archive.end(type);
+    return {
+      ...(type ? { type } : {}),
+      ...(this.inner ? { files: this.inner.end() } : {}),
+      ...(archive ? { archive } : {}),
+    };
   }
 
   private decide(): void {

@@ -189,9 +189,14 @@ export class TnefReader {
   }
 
   private endContent(): void {
-    const { type, files } = (this.content as TnefContent).end();
+    const { type, files, archive } = (this.content as TnefContent).end();
     this.content = undefined;
     if (type) this.types.add(type);
+    if (archive) {
+      for (const name of archive.names) this.addName(name);
+      for (const inner of archive.sniffedTypes) this.types.add(inner);
+      if (archive.problem) this.stop(archive.problem);
+    }
     if (!files) return;
     for (const name of files.names) this.addName(name);
     for (const nested of files.sniffedTypes) this.types.add(nested);

@@ -1,3 +1,4 @@
+import { CarriedArchive, type CarriedFiles } from './carried-archive.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
 import type { TnefFiles } from './tnef-content.js';
@@ -13,6 +14,8 @@ export interface UuFile {
   head: Buffer[];
   headSize: number;
   tnef?: TnefReader;
+  /** A zip is listed as an attached one is (Thunderbird and MimeKit decode the file and offer it). */
+  archive: CarriedArchive;
   fresh: boolean;
 }
 
@@ -20,11 +23,13 @@ export interface UuFile {
 export interface UuResult {
   sniffed?: string;
   inner?: TnefFiles;
+  /** The files of the archive the decoded file is, and why they are not all known. */
+  archive?: CarriedFiles;
 }
 
 /** Starts a file at its `begin` line. */
 export function startUuFile(base64: boolean): UuFile {
-  return { base64, head: [], headSize: 0, fresh: true };
+  return { base64, head: [], headSize: 0, archive: new CarriedArchive(), fresh: true };
 }
 
 /**
@@ -48,6 +53,7 @@ export function takeUuLine(file: UuFile, line: string): boolean {
     if (bytes[0] === TNEF_FIRST_BYTE) file.tnef = new TnefReader();
   }
   if (file.tnef && !file.tnef.push(bytes)) file.tnef = undefined;
+  file.archive.push(bytes);
   if (file.headSize < SNIFF_BYTES) {
     file.head.push(bytes.subarray(0, SNIFF_BYTES - file.headSize));
     file.headSize += Math.min(bytes.length, SNIFF_BYTES - file.headSize);
@@ -57,7 +63,9 @@ export function takeUuLine(file: UuFile, line: string): boolean {
 
 /** The file is over (its end line, or the end of the part): what its content shows. */
 export function endUuFile(file: UuFile): UuResult {
-  return { sniffed: sniffType(Buffer.concat(file.head)), inner: file.tnef?.end() };
+  const sniffed = sniffType(Buffer.concat(file.head));
+  const archive = file.archive.end(sniffed);
+  return { sniffed, inner: file.tnef?.end(), ...(archive ? { archive } : {}) };
 }
 
 // One uuencoded line: its first character gives the byte count, then four characters per three bytes
