@@ -47,6 +47,9 @@ const CASES: Record<string, [Buffer, string]> = {
   'winmail.dat holding a password-protected zip': inWinmail([
     { title: 'SECURE.ZIP', data: zipFile([{ name: 'statement.pdf', data: MZ, encrypted: true }]) },
   ]),
+  'winmail.dat holding a zip of invoice.exe as PidTagAttachDataBinary': inWinmail([
+    { title: 'REPORT.ZIP', dataProperty: EXE_ZIP },
+  ]),
   'winmail.dat holding a RAR archive': inWinmail([{ title: 'PAYMENT.RAR', data: RAR }]),
   'a uuencoded zip of invoice.exe in a text body': uuencodedIn('docs.zip', EXE_ZIP),
   'a uuencoded zip of a page that runs, named .dat': uuencodedIn(

@@ -1,4 +1,5 @@
 import { isZip, listZip, MAX_LISTED_ARCHIVE } from './archive-files.js';
+import { sniffType } from './sniff.js';
 
 /** The archive types the first bytes of a file can show (sniff.ts): each one hides the files inside it. */
 export const SNIFFED_ARCHIVE_TYPES: ReadonlySet<string> = new Set([
@@ -57,22 +58,41 @@ export class CarriedArchive {
     if (this.tooLarge && this.zip) {
       return { names: [], sniffedTypes: [], problem: `a zip over ${MAX_LISTED_ARCHIVE} bytes inside` };
     }
-    if (!this.zip) {
-      if (!sniffed || !SNIFFED_ARCHIVE_TYPES.has(sniffed)) return undefined;
-      return {
-        names: [],
-        sniffedTypes: [],
-        problem: `an archive (${sniffed}) inside, whose files are not listed`,
-      };
-    }
-    const files = listZip(bytes);
-    const encrypted =
-      files.encrypted.length > 0
-        ? `encrypted files inside a zip inside: ${files.encrypted.slice(0, 3).join(', ')}`
-        : undefined;
-    const unreadable =
-      files.unreadable && `the files of a zip inside cannot all be listed: ${files.unreadable}`;
-    const problem = unreadable ?? encrypted;
-    return { names: files.names, sniffedTypes: files.sniffedTypes, ...(problem ? { problem } : {}) };
+    return this.zip ? listCarriedZip(bytes) : notListed(sniffed);
   }
+}
+
+/**
+ * The files of a carried file held whole (a TNEF property value): listed when it is a zip, a problem when it
+ * is another archive, undefined when it is no archive.
+ *
+ * @example
+ * ```ts
+ * carriedFiles(zipBytes); // { names: ['invoice.exe'], sniffedTypes: ['application/x-msdownload'] }
+ * ```
+ */
+export function carriedFiles(bytes: Buffer): CarriedFiles | undefined {
+  if (isZip(bytes)) return listCarriedZip(bytes);
+  return notListed(sniffType(bytes));
+}
+
+function notListed(sniffed: string | undefined): CarriedFiles | undefined {
+  if (!sniffed || !SNIFFED_ARCHIVE_TYPES.has(sniffed)) return undefined;
+  return {
+    names: [],
+    sniffedTypes: [],
+    problem: `an archive (${sniffed}) inside, whose files are not listed`,
+  };
+}
+
+function listCarriedZip(bytes: Buffer): CarriedFiles {
+  const files = listZip(bytes);
+  const encrypted =
+    files.encrypted.length > 0
+      ? `encrypted files inside a zip inside: ${files.encrypted.slice(0, 3).join(', ')}`
+      : undefined;
+  const unreadable =
+    files.unreadable && `the files of a zip inside cannot all be listed: ${files.unreadable}`;
+  const problem = unreadable ?? encrypted;
+  return { names: files.names, sniffedTypes: files.sniffedTypes, ...(problem ? { problem } : {}) };
 }

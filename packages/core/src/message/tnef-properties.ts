@@ -1,3 +1,4 @@
+import { carriedFiles } from './carried-archive.js';
 import { sniffType } from './sniff.js';
 import { IID_BYTES, nestedStart, type TnefFiles } from './tnef-content.js';
 
@@ -130,8 +131,16 @@ export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) =>
         // Every content value is sniffed: a client may read any of them (the last one written, say), and
         // ytnef and Evolution save this one from byte 16, as an object after its interface id.
         if (binary) {
-          for (const sniffed of [sniffType(value), sniffType(value.subarray(IID_BYTES))])
+          for (const content of [value, value.subarray(IID_BYTES)]) {
+            const sniffed = sniffType(content);
             if (sniffed) nestedTypes.push(sniffed);
+            // An archive there is opened as an attached one is: a zip is listed, another is not known.
+            const archive = carriedFiles(content);
+            if (!archive) continue;
+            names.push(...archive.names);
+            nestedTypes.push(...archive.sniffedTypes);
+            if (archive.problem) return { names, nestedTypes, problem: archive.problem };
+          }
         }
       }
     }
