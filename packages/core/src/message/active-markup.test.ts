@@ -142,6 +142,10 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     expect(markupScanFor(part({ contentType: 'image/svg+xml' }))).toBeDefined();
     expect(markupScanFor(part({ contentType: 'text/html', disposition: 'attachment' }))).toBeDefined();
     expect(markupScanFor(part({ contentType: 'text/html' }))).toBeUndefined();
+    // No client saves a part of this made-up type as a page.
+    expect(
+      markupScanFor(part({ contentType: 'message/rfc822+html', disposition: 'attachment' })),
+    ).toBeUndefined();
     expect(markupScanFor(part({ names: ['report.pdf'], contentType: 'application/pdf' }))).toBeUndefined();
     const svgz = markupScanFor(part({ names: ['logo.svgz'] }));
     expect(svgz?.end()).toMatch(/compressed SVG/);
