@@ -1,5 +1,6 @@
 import { nameVariants } from './file-names.js';
 import { MarkupScan } from './markup-scan.js';
+import { XmlPageScan } from './markup-xml.js';
 import type { MessagePart } from './part-walk.js';
 
 /** Names a browser opens as a page (an SVG image opened from mail is a page too). */
@@ -9,6 +10,9 @@ const UNREADABLE_MARKUP: readonly [RegExp, string][] = [
   [/\.svgz$/i, 'a compressed SVG, which the scan cannot read'],
   [/\.mht(?:ml)?$/i, 'an MHT web archive, whose encoded pages the scan cannot read'],
 ];
+/** XML files a browser opens, as a page when they hold XHTML, SVG or MathML (see {@link XmlPageScan}). */
+const XML_NAME = /\.(?:xml|xslt?)$/i;
+const XML_TYPES = new Set(['text/xml', 'application/xml']);
 /** Types a client saves under a page's name (`ATT00001.htm`) when the part names no file. */
 const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml']);
 
@@ -17,7 +21,10 @@ const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+x
  * (any type, the name read as a file system stores it), declared SVG (an SVG a client lists as a file), or
  * declared HTML or XHTML and named or attached (an unnamed inline HTML part is the message's body, which mail
  * clients render without scripts; `laterInMixed`, an unnamed HTML part after the first of a multipart/mixed, is no
- * body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser); undefined otherwise.
+ * body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser). An `.xml` (`.xsl`,
+ * `.xslt`) file, or an unnamed XML part listed as a file, gets the {@link XmlPageScan}: it counts only when the
+ * file is a page. Files inside archives are named by {@link markupScanForName}, which leaves XML out (every
+ * Office document is a zip of XML parts). Undefined otherwise.
  *
  * @example
  * ```ts
@@ -29,10 +36,13 @@ export function markupScanFor(part: MessagePart, laterInMixed = false): MarkupSc
     const scan = markupScanForName(name);
     if (scan) return scan;
   }
+  if (part.names.some((name) => nameVariants(name).some((variant) => XML_NAME.test(variant))))
+    return new XmlPageScan();
+  const listed = part.disposition === 'attachment' || laterInMixed;
+  if (XML_TYPES.has(part.contentType) && part.names.length === 0 && listed) return new XmlPageScan();
   const markup =
     part.contentType === 'image/svg+xml' ||
-    (MARKUP_TYPES.has(part.contentType) &&
-      (part.names.length > 0 || part.disposition === 'attachment' || laterInMixed));
+    (MARKUP_TYPES.has(part.contentType) && (part.names.length > 0 || listed));
   return markup ? new MarkupScan() : undefined;
 }
 

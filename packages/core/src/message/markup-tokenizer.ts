@@ -65,14 +65,18 @@ export abstract class MarkupTokenizer {
   /** The attribute value ended. */
   protected abstract onValueEnd(): void;
 
-  /** Records what makes the file active or unreadable. */
-  protected report(reason: string): void {
+  /**
+   * Records what makes the file active, or (`unreadable`) what keeps the scan from reading it at all.
+   * @param reason What was found, for the log and the bounce note.
+   * @param unreadable Whether the bytes cannot be read as markup at all (NUL bytes), whatever the file is.
+   */
+  protected report(reason: string, unreadable = false): void {
     this.found ??= reason;
   }
 
   private byte(c: number): void {
     if (c === 0) {
-      this.report('NUL bytes (UTF-16 or binary), which the scan cannot read');
+      this.report('NUL bytes (UTF-16 or binary), which the scan cannot read', true);
       return;
     }
     const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
