@@ -114,6 +114,15 @@ const PAGES: Record<string, [Buffer, string]> = {
     ),
     '#xslt-page',
   ],
+  'an SVG whose <set> animates an event handler onto a link': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: image/svg+xml; name="voicemail.svg"\r\n\r\n<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="onmouseover" to="location='https://evil.example/svg-set'"/><text>Play</text></a></svg>`,
+      ),
+    ),
+    'evil.example/svg-set',
+  ],
   'a smuggling page inside an attached message': [
     mail(
       [MIXED],

@@ -71,6 +71,29 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     );
   });
 
+  it('finds SVG animations that set a script URL or an event handler', () => {
+    const svg = (inner: string) =>
+      `<svg xmlns="http://www.w3.org/2000/svg"><a>${inner}<text>x</text></a></svg>`;
+    expect(scan(svg('<set attributeName="href" to="javascript:alert(1)"/>'))).toBe(
+      'a script: URL in an attribute',
+    );
+    expect(scan(svg('<animate attributeName="xlink:href" from="x" to="JavaScript:go()"/>'))).toBe(
+      'a script: URL in an attribute',
+    );
+    expect(scan(svg('<set attributeName="onmouseover" to="alert(1)"/>'))).toBe(
+      'an animation of the onmouseover attribute',
+    );
+    expect(scan(svg("<animateTransform attributename=' ONCLICK ' values='go()'/>"))).toBe(
+      'an animation of the onclick attribute',
+    );
+    expect(scan(svg('<set attributeName="xlink:onload" to="go()"/>'))).toBe(
+      'an animation of the onload attribute',
+    );
+    expect(
+      scan(svg('<animate attributeName="opacity" values="0;1"/><set attributeName="href" to="#b"/>')),
+    ).toBe(undefined);
+  });
+
   it('cannot read UTF-16 or a compressed SVG, and says so', () => {
     expect(scan(Buffer.from('\ufeff<p>hello</p>', 'utf16le'))).toMatch(/NUL bytes/);
     const compressed = markupScanForName('logo.svgz');

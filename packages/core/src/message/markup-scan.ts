@@ -23,6 +23,8 @@ const ACTIVE_SCHEMES = ['script:', 'data:text/html', 'data:image/svg', 'data:app
   bytes: Buffer.from(text, 'latin1'),
 }));
 const HIDING_ENTITIES = new Set(['colon', 'tab', 'newline']);
+/** SVG animation elements: `attributeName` names the attribute they set (`<set attributeName="onclick" to=…>`). */
+const ANIMATIONS = new Set(['set', 'animate', 'animatetransform', 'animatemotion', 'animatecolor']);
 
 /**
  * Reads an HTML or SVG file's decoded bytes as they pass, for what makes it a program rather than a
@@ -41,6 +43,7 @@ const HIDING_ENTITIES = new Set(['colon', 'tab', 'newline']);
  * ```
  */
 export class MarkupScan extends MarkupTokenizer {
+  private attributeName = '';
   private value = '';
   /** The reference being read inside a value (`&colon;`), or undefined outside one. */
   private entity: string | undefined;
@@ -58,6 +61,7 @@ export class MarkupScan extends MarkupTokenizer {
   }
 
   protected onAttribute(name: string): void {
+    this.attributeName = name;
     if (name.length > 2 && name.startsWith('on')) this.report(`an ${name} attribute`);
   }
 
@@ -98,7 +102,12 @@ export class MarkupScan extends MarkupTokenizer {
 
   protected onValueEnd(): void {
     if (this.entity !== undefined) this.endEntity();
-    if (this.element === 'meta' && this.value.trim() === 'refresh') this.report('a <meta> refresh');
+    const value = this.value.trim();
+    if (this.element === 'meta' && value === 'refresh') this.report('a <meta> refresh');
+    // Animating an event handler attribute sets a script (current browsers refuse it; older ones ran it).
+    const target = value.slice(value.lastIndexOf(':') + 1);
+    if (this.attributeName === 'attributename' && ANIMATIONS.has(this.element) && target.startsWith('on'))
+      this.report(`an animation of the ${target} attribute`);
   }
 
   /** How a scheme's colon or a break inside it is hidden from a plain reading ("javascript&colon;"). */

@@ -68,9 +68,9 @@ export abstract class MarkupTokenizer {
   /**
    * Records what makes the file active, or (`unreadable`) what keeps the scan from reading it at all.
    * @param reason What was found, for the log and the bounce note.
-   * @param unreadable Whether the bytes cannot be read as markup at all (NUL bytes), whatever the file is.
+   * @param _unreadable Whether the bytes cannot be read as markup at all (NUL bytes), whatever the file is.
    */
-  protected report(reason: string, unreadable = false): void {
+  protected report(reason: string, _unreadable = false): void {
     this.found ??= reason;
   }
 
