@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
+import { markupScanFor, markupScanForName } from './active-markup.js';
 import type { MessagePart } from './part-walk.js';
+import { markupVerdict } from './test-support/markup-verdict.js';
 
-/** The scan's verdict on `text`, fed whole and then one byte at a time (the verdicts must agree). */
-function scan(text: string | Buffer): string | undefined {
-  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1');
-  const whole = new MarkupScan();
-  whole.push(bytes);
-  const byByte = new MarkupScan();
-  for (const byte of bytes) byByte.push(Buffer.of(byte));
-  const verdict = whole.end();
-  expect(byByte.end()).toBe(verdict);
-  return verdict;
-}
+const scan = (text: string | Buffer) => markupVerdict(text);
 
 const SMUGGLING = `<html><body><p>Your invoice is downloading…</p>
 <script>const b = new Blob([atob('TVqQAAMAAAAEAAAA')], {type: 'application/octet-stream'});

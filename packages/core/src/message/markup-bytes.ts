@@ -24,6 +24,11 @@ export class TailRing {
     this.ring = new Uint8Array(size);
   }
 
+  /** How many bytes were written since the last clear. */
+  get count(): number {
+    return this.filled;
+  }
+
   clear(): void {
     this.filled = 0;
   }

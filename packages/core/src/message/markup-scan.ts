@@ -15,14 +15,33 @@ const ACTIVE_ELEMENTS = new Set([
   'handler',
   'listener',
   'portal',
+  'fencedframe',
   '?xml-stylesheet',
 ]);
 /** URL schemes in an attribute that run code or carry a page or a file of their own. */
-const ACTIVE_SCHEMES = ['script:', 'data:text/html', 'data:image/svg', 'data:application/'].map((text) => ({
+const ACTIVE_SCHEMES = [
+  'script:',
+  'data:text/html',
+  'data:text/xml',
+  'data:text/xsl',
+  'data:image/svg',
+  'data:application/',
+].map((text) => ({
   text,
   bytes: Buffer.from(text, 'latin1'),
 }));
-const HIDING_ENTITIES = new Set(['colon', 'tab', 'newline']);
+/**
+ * Named references to ASCII punctuation and white space (HTML's list but for `&amp;`, `&lt;`, `&gt;`, `&quot;`,
+ * `&apos;`, which plain text needs): how a URL's scheme or type is hidden (`javascript&colon;`, `data:text&sol;html`).
+ */
+const HIDING_ENTITIES = new Set(
+  'tab newline excl num dollar percnt lpar rpar ast midast plus comma period sol colon semi equals quest commat lsqb lbrack bsol rsqb rbrack hat lowbar underbar grave diacriticalgrave fjlig lcub lbrace verbar vert verticalline rcub rbrace'.split(
+    ' ',
+  ),
+);
+const DATA = Buffer.from('data:', 'latin1');
+/** Links whose `download` attribute saves what they point at: a `data:` URL is a file the page carries. */
+const DOWNLOAD_LINKS = new Set(['a', 'area']);
 /** SVG animation elements: `attributeName` names the attribute they set (`<set attributeName="onclick" to=…>`). */
 const ANIMATIONS = new Set(['set', 'animate', 'animatetransform', 'animatemotion', 'animatecolor']);
 
@@ -49,6 +68,8 @@ export class MarkupScan extends MarkupTokenizer {
   private entity: string | undefined;
   /** The value's last bytes (white space and controls left out). */
   private readonly ring = new TailRing(32);
+  /** Whether the value is a `data:` URL. */
+  private dataValue = false;
 
   /** @param unreadable Why the file cannot be read at all, when that is known from its name. */
   constructor(unreadable?: string) {
@@ -68,6 +89,7 @@ export class MarkupScan extends MarkupTokenizer {
   protected onValueStart(): void {
     this.value = '';
     this.entity = undefined;
+    this.dataValue = false;
     this.ring.clear();
   }
 
@@ -92,6 +114,7 @@ export class MarkupScan extends MarkupTokenizer {
     // Browsers drop white space and control characters inside a URL's scheme ("java\tscript:").
     if (c <= 0x20) return;
     this.ring.add(lower);
+    if (lower === 0x3a && this.ring.count === DATA.length && this.ring.endsWith(DATA)) this.dataValue = true;
     for (const scheme of ACTIVE_SCHEMES) {
       if (scheme.bytes[scheme.bytes.length - 1] === lower && this.ring.endsWith(scheme.bytes)) {
         this.report(`a ${scheme.text.endsWith('/') ? `${scheme.text}…` : scheme.text} URL in an attribute`);
@@ -102,12 +125,21 @@ export class MarkupScan extends MarkupTokenizer {
 
   protected onValueEnd(): void {
     if (this.entity !== undefined) this.endEntity();
+    if (this.dataValue && this.dataLink())
+      this.report('a data: link (a file carried in the page, saved by a click)');
     const value = this.value.trim();
     if (this.element === 'meta' && value === 'refresh') this.report('a <meta> refresh');
     // Animating an event handler attribute sets a script (current browsers refuse it; older ones ran it).
     const target = value.slice(value.lastIndexOf(':') + 1);
     if (this.attributeName === 'attributename' && ANIMATIONS.has(this.element) && target.startsWith('on'))
       this.report(`an animation of the ${target} attribute`);
+  }
+
+  private dataLink(): boolean {
+    return (
+      DOWNLOAD_LINKS.has(this.element) &&
+      (this.attributeName === 'href' || this.attributeName === 'xlink:href')
+    );
   }
 
   /** How a scheme's colon or a break inside it is hidden from a plain reading ("javascript&colon;"). */

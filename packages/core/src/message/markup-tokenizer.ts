@@ -1,4 +1,5 @@
 import { isLetter, isNameByte, isSpace } from './markup-bytes.js';
+import { DeclarationReader } from './markup-declarations.js';
 
 /** Elements whose text HTML does not read as tags (raw text), while an XML reader does. */
 const RAW_TEXT = new Set(['style', 'textarea', 'title', 'xmp', 'noscript', 'noembed', 'noframes']);
@@ -29,14 +30,16 @@ export abstract class MarkupTokenizer {
   protected element = '';
   private state = State.Text;
   private name = '';
+  /** The tag name after its last `:` (a prefix may be longer than the name kept). */
+  private local = '';
+  private prefixed = false;
   private attribute = '';
   private nameEnded = false;
   private quote = 0;
   /** The last three bytes (lower case), for the ends of comments and CDATA sections. */
   private tail = 0;
   private commentBytes = 0;
-  /** Inside a declaration: the start of a declaration nested in it (`<!ENTITY` in a DOCTYPE's subset). */
-  private decl = '';
+  private readonly declarations = new DeclarationReader();
   /** The end tag of the raw-text element the scan is in (`</style`), and how much of it was just read. */
   private raw = '';
   private rawMatched = 0;
@@ -79,9 +82,17 @@ export abstract class MarkupTokenizer {
       this.report('NUL bytes (UTF-16 or binary), which the scan cannot read', true);
       return;
     }
+    if (c === 0x1b) {
+      // ISO-2022-JP, which browsers detect unasked: its escapes vanish when decoded (`<scr\x1b(Bipt>` is a script).
+      this.report('escape bytes (ISO-2022-JP), which the scan cannot read', true);
+      return;
+    }
     const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
     const tail = this.tail;
     this.tail = ((this.tail << 8) | lower) & 0xffffff;
+    const inside = this.state === State.Comment || (this.state === State.Value && this.quote !== 0);
+    this.declarations.watch(c, tail, inside);
+    this.reportDeclarations();
     // `]]>` ends a CDATA section (XML, or SVG inside HTML): its text was read quote-blind.
     if (this.blind && c === 0x3e && (tail & 0xffff) === 0x5d5d) {
       this.blind = false;
@@ -106,7 +117,8 @@ export abstract class MarkupTokenizer {
         this.commentBytes++;
         return;
       case State.Bogus:
-        this.declarationByte(c, lower);
+        if (this.declarations.byte(c, lower, tail)) this.state = State.Text;
+        this.reportDeclarations();
         return;
       case State.TagName:
         this.tagNameByte(c, lower);
@@ -153,13 +165,18 @@ export abstract class MarkupTokenizer {
       return;
     }
     if (this.name === '/' && !isLetter(lower)) {
+      // `</>` is dropped; `</1…>` is a bogus comment to the first `>`.
       this.element = '';
-      this.decl = '';
-      this.state = State.Bogus;
+      this.declarations.start('/');
+      this.state = c === 0x3e ? State.Text : State.Bogus;
       return;
     }
     if (isNameByte(lower) || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f))) {
       if (this.name.length < NAME_CAP) this.name += String.fromCharCode(lower);
+      if (c === 0x3a) {
+        this.prefixed = true;
+        this.local = '';
+      } else if (this.local.length < NAME_CAP) this.local += String.fromCharCode(lower);
       if (this.name === '!--') {
         this.state = State.Comment;
         this.commentBytes = 0;
@@ -169,13 +186,19 @@ export abstract class MarkupTokenizer {
     this.closeName();
     if (this.found !== undefined) return;
     if (c === 0x3c) {
-      this.name = '';
+      this.startTag();
       return;
     }
     if (this.name.startsWith('!') || this.name.startsWith('?')) {
-      this.state = c === 0x3e ? State.Text : State.Bogus;
-      this.decl = '';
-      if (this.element === '!entity' && c === 0x3c) this.report('markup inside an entity declaration');
+      this.declarations.start(this.name);
+      if (c === 0x3e) {
+        this.declarations.endAfterName(this.name);
+        this.state = State.Text;
+        return;
+      }
+      this.state = State.Bogus;
+      this.declarations.byte(c, lower, 0);
+      this.reportDeclarations();
       return;
     }
     this.state = c === 0x3e ? State.Text : State.Attributes;
@@ -183,27 +206,21 @@ export abstract class MarkupTokenizer {
     this.nameEnded = false;
   }
 
-  private declarationByte(c: number, lower: number): void {
-    if (c === 0x3e) this.state = State.Text;
-    else if (this.element === '!entity' && (c === 0x3c || c === 0x26))
-      // An XML entity whose text is markup puts that markup wherever `&name;` is written.
-      this.report('markup inside an entity declaration');
-    else if (c === 0x3c) this.decl = '<';
-    else if (this.decl !== '' && this.decl.length < 8) {
-      // `<!DOCTYPE svg [<!ENTITY …`: an XML reader reads the declarations inside, HTML ends at the first `>`.
-      this.decl += String.fromCharCode(lower);
-      if (this.decl === '<!entity') this.element = '!entity';
-    }
+  private reportDeclarations(): void {
+    const problem = this.declarations.take();
+    if (problem !== undefined) this.report(problem);
   }
 
   private startTag(): void {
     this.state = State.TagName;
     this.name = '';
+    this.local = '';
+    this.prefixed = false;
   }
 
   private closeName(): void {
     // `svg:script`, `html:iframe`: in an XML document a prefix names the namespace, not another element.
-    this.element = this.name.startsWith('/') ? '' : this.name.slice(this.name.lastIndexOf(':') + 1);
+    this.element = this.name.startsWith('/') ? '' : this.prefixed ? this.local : this.name;
     this.onTag(this.element);
     if (RAW_TEXT.has(this.element)) {
       this.raw = `</${this.element}`;

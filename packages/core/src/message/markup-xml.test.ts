@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { markupScanFor } from './active-markup.js';
 import { XmlPageScan } from './markup-xml.js';
 import type { MessagePart } from './part-walk.js';
+import { markupVerdict } from './test-support/markup-verdict.js';
 
-/** The XML scan's verdict on `text`, fed whole and then one byte at a time (the verdicts must agree). */
-function scan(text: string | Buffer): string | undefined {
-  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1');
-  const whole = new XmlPageScan();
-  whole.push(bytes);
-  const byByte = new XmlPageScan();
-  for (const byte of bytes) byByte.push(Buffer.of(byte));
-  const verdict = whole.end();
-  expect(byByte.end()).toBe(verdict);
-  return verdict;
-}
+const scan = (text: string | Buffer) => markupVerdict(text, () => new XmlPageScan());
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 
@@ -39,6 +30,8 @@ describe('XmlPageScan: an .xml file counts when a browser renders it as a page',
     expect(scan('<d><x:script xmlns:x="urn:example:x">a</x:script></d>')).toBeUndefined();
     const attlist = '<!DOCTYPE d [<!ATTLIST script xmlns CDATA #FIXED "x">]><d><script>a</script></d>';
     expect(scan(attlist)).toBe('a <script> element');
+    const doctype = '<!DOCTYPE x PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x.dtd"><x><script>a</script></x>';
+    expect(scan(doctype)).toBe('a <script> element');
   });
 
   it('lets data XML through, forms and objects included, and an Office part', () => {

@@ -1,12 +1,14 @@
 import { TailRing } from './markup-bytes.js';
 import { MarkupScan } from './markup-scan.js';
 
-/** Namespaces whose elements a browser runs as a page inside any XML document, and the attribute default list. */
+/** Namespaces whose elements a browser runs as a page in any XML document, their DTDs' public ids, `<!ATTLIST`. */
 const PAGE_SIGNS = [
   'http://www.w3.org/1999/xhtml',
   'http://www.w3.org/2000/svg',
   'http://www.w3.org/1998/math/mathml',
   '<!attlist',
+  '//dtd xhtml',
+  '//dtd svg',
 ].map((text) => Buffer.from(text, 'latin1'));
 /** Root elements a browser renders as a page (with or without their namespace, to err on the side of finding). */
 const PAGE_ROOTS = new Set(['html', 'svg', 'math']);
@@ -16,7 +18,7 @@ const PAGE_ROOTS = new Set(['html', 'svg', 'math']);
  * holds XHTML, SVG or MathML elements or an `<?xml-stylesheet?>` (an XSLT turning it into HTML); otherwise it
  * shows a data tree, and the file's `<form>` or `<object>` elements are data. So what the scan finds counts only
  * when the file is a page: its root element is `html`, `svg` or `math` (any prefix), it names the XHTML, SVG or
- * MathML namespace anywhere (even in its DTD), writes a namespace with a reference (`xmlns="&ns;"`, which the
+ * MathML namespace anywhere (even in its DTD) or the XHTML or SVG DTD, writes a namespace with a reference (`xmlns="&ns;"`, which the
  * scan cannot resolve), declares attribute defaults (`<!ATTLIST`, which can set a namespace unseen), or has an
  * `<?xml-stylesheet?>`. What keeps the scan from reading the file at all (NUL bytes) counts always.
  *
