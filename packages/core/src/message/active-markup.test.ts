@@ -115,7 +115,9 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     expect(scan(`<!--a><x y=' --><script>x</script>`)).toBe('a <script> element');
     expect(scan(`<!--><script>x</script> -->`)).toBe('a <script> element');
     expect(scan(`<img " onerror=go()>`)).toBe('an onerror attribute');
-    expect(scan(`<svg><![CDATA[ > <x y=' ]]><script>x</script>`)).toBe('a <script> element');
+    // HTML ends the CDATA at its first `>` and opens a value; SVG (XML) reads on to `]]>`, then the script.
+    expect(scan(`<svg><![CDATA[ > <x y=' ]]><script>x</script>`)).toMatch(/a CDATA section which HTML ends/);
+    expect(scan(`<![CDATA[ x ><a title="x>y" onclick="go()">click</a>`)).toBe('an onclick attribute');
     expect(scan(`<!x <y z='><script>x</script>`)).toBe('a <script> element');
     expect(scan(`<style><x y='</style><script>x</script>`)).toMatch(/runs past <\/style>/);
     expect(scan(`<!DOCTYPE svg [<!ENTITY a "x"><!ENTITY s "<script>x</script>">]><svg>&s;</svg>`)).toBe(

@@ -3,12 +3,12 @@ const XML_DECLARATIONS = new Set(['!doctype', '!entity', '!attlist', '!element',
 const SPLIT = 'which HTML ends at its first ">" and XML does not';
 
 /**
- * Reads a declaration (`<!DOCTYPE …>`, `<!ENTITY …>`), processing instruction (`<?…?>`) or bogus comment as
+ * Reads a declaration (`<!DOCTYPE …>`, `<!ENTITY …>`), processing instruction (`<?…?>`), CDATA section or bogus comment as
  * the HTML tokenizer does, ending it at the first `>`, and reports where an XML reader would still be inside
  * it there: a `>` in a quoted literal (`<!DOCTYPE x SYSTEM "><x y='">`), in a comment or PI nested in a
- * DOCTYPE's subset, markup in an entity's text. After a PI that HTML ended early (Word's `<?xml:namespace … />`
- * is one), it watches for the `?>` where XML ends it: the page is read apart only if the scan is then inside a
- * quoted value or a comment.
+ * DOCTYPE's subset, markup in an entity's text. After a PI or CDATA section that HTML ended early (Word's
+ * `<?xml:namespace … />` is one), it watches for the `?>` or `]]>` where XML ends it (SVG inside HTML reads
+ * CDATA as XML does): the page is read apart only if the scan is then inside a quoted value or a comment.
  */
 export class DeclarationReader {
   /** What makes HTML and XML read the page apart, once found. */
@@ -19,8 +19,8 @@ export class DeclarationReader {
   private quote = 0;
   /** The start of a declaration nested in this one (`<!ENTITY`, `<!--`, `<?` in a DOCTYPE's subset). */
   private nested = '';
-  /** A PI HTML ended at a `>` that XML reads on past, until its `?>`. */
-  private piOpen = false;
+  /** A PI or CDATA section HTML ended at a `>` that XML reads on past, until its `?>` or `]]>`. */
+  private open: '' | 'pi' | 'cdata' = '';
 
   /** The problem found since the last call, once. */
   take(): string | undefined {
@@ -34,13 +34,14 @@ export class DeclarationReader {
     this.xml = XML_DECLARATIONS.has(name);
     this.entity = name === '!entity';
     this.pi = name.startsWith('?');
+    if (name === '![') this.open = 'cdata';
     this.quote = 0;
     this.nested = '';
   }
 
   /** HTML ended a declaration right after its name (`<?pi>`), which XML reads on past if it is a PI. */
   endAfterName(name: string): void {
-    if (name.startsWith('?')) this.piOpen = true;
+    if (name.startsWith('?')) this.open = 'pi';
   }
 
   /** The next byte inside the declaration (`tail`: the bytes before it); true when HTML ends it here. */
@@ -54,14 +55,14 @@ export class DeclarationReader {
       const inComment = this.nested === '<!--' && (tail & 0xffff) !== 0x2d2d;
       const inPi = this.nested.startsWith('<?') && (tail & 0xff) !== 0x3f;
       if (this.quote !== 0 || inComment || inPi) this.problem ??= `a declaration ${SPLIT}`;
-      if (this.pi && (tail & 0xff) !== 0x3f) this.piOpen = true;
+      if (this.pi && (tail & 0xff) !== 0x3f) this.open = 'pi';
       return true;
     }
     if (this.nested === '<!--' || this.nested.startsWith('<?')) return false;
     if (this.quote !== 0) {
       if (c === this.quote) this.quote = 0;
     } else if (this.xml && (c === 0x22 || c === 0x27)) this.quote = c;
-    else if (c === 0x3c) this.nested = '<';
+    else if (c === 0x3c && this.xml) this.nested = '<';
     else if (this.nested !== '' && this.nested.length < 8) {
       this.nested += String.fromCharCode(lower);
       if (this.nested === '<!entity') this.entity = this.xml = true;
@@ -69,10 +70,13 @@ export class DeclarationReader {
     return false;
   }
 
-  /** Any byte of the page: where XML ends a PI that HTML ended early, the scan must not be inside a value. */
+  /** Any byte of the page: where XML ends what HTML ended early, the scan must not be inside a value. */
   watch(c: number, tail: number, inside: boolean): void {
-    if (!this.piOpen || c !== 0x3e || (tail & 0xff) !== 0x3f) return;
-    this.piOpen = false;
-    if (inside) this.problem ??= `a processing instruction ${SPLIT}`;
+    if (c !== 0x3e || this.open === '') return;
+    const end = this.open === 'pi' ? (tail & 0xff) === 0x3f : (tail & 0xffff) === 0x5d5d;
+    if (!end) return;
+    if (inside)
+      this.problem ??= this.open === 'pi' ? `a processing instruction ${SPLIT}` : `a CDATA section ${SPLIT}`;
+    this.open = '';
   }
 }

@@ -43,8 +43,6 @@ export abstract class MarkupTokenizer {
   /** The end tag of the raw-text element the scan is in (`</style`), and how much of it was just read. */
   private raw = '';
   private rawMatched = 0;
-  /** Inside a CDATA section: quotes open no attribute value (an XML reader sees text there, HTML tags). */
-  private blind = false;
 
   /** The next decoded bytes of the file. */
   push(chunk: Uint8Array): void {
@@ -93,12 +91,6 @@ export abstract class MarkupTokenizer {
     const inside = this.state === State.Comment || (this.state === State.Value && this.quote !== 0);
     this.declarations.watch(c, tail, inside);
     this.reportDeclarations();
-    // `]]>` ends a CDATA section (XML, or SVG inside HTML): its text was read quote-blind.
-    if (this.blind && c === 0x3e && (tail & 0xffff) === 0x5d5d) {
-      this.blind = false;
-      this.state = State.Text;
-      return;
-    }
     switch (this.state) {
       case State.Text:
         if (c === 0x3c) this.startTag();
@@ -139,7 +131,7 @@ export abstract class MarkupTokenizer {
       case State.BeforeValue:
         if (isSpace(c)) return;
         if (c === 0x3e) this.state = State.Text;
-        else if ((c === 0x22 || c === 0x27) && !this.blind) this.startValue(c);
+        else if (c === 0x22 || c === 0x27) this.startValue(c);
         else {
           this.startValue(0);
           this.valueByte(c, lower);
@@ -159,9 +151,9 @@ export abstract class MarkupTokenizer {
       return;
     }
     if (this.name === '!' && c === 0x5b) {
-      // `<![CDATA[`: text to an XML reader, a bogus comment to HTML; read quote-blind until `]]>`.
-      this.blind = true;
-      this.state = State.Text;
+      // `<![CDATA[`: a bogus comment to HTML, ended by the first `>`; text to an XML reader until `]]>`.
+      this.declarations.start('![');
+      this.state = State.Bogus;
       return;
     }
     if (this.name === '/' && !isLetter(lower)) {
