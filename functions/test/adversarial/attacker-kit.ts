@@ -62,8 +62,8 @@ export function attackerKit(stack: () => LocalStack) {
     const verdict = readResponse(response, INBOX, 'INBOUND').verdicts.get(INBOX[0] as string)?.type;
     return { verdict, delivered: stack().flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0) };
   }
-  async function outbound(message: Buffer) {
-    const handler = outboundPolicy({ ORGANIZATION_DOMAINS: 'corp.example' });
+  async function outbound(message: Buffer, env: Record<string, string> = {}) {
+    const handler = outboundPolicy({ ORGANIZATION_DOMAINS: 'corp.example', ...env });
     const messageId = stack().flow.load(message);
     const event = makeFlowEvent({
       messageId,
