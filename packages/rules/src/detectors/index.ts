@@ -70,7 +70,8 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
   if (!['match', 'no-match'].includes(onUndecidable))
     throw new ConfigError('onUndecidable', 'must be match or no-match');
   const allowEncrypted = options.allowEncryptedArchives ?? false;
-  if (typeof allowEncrypted !== 'boolean') throw new ConfigError('allowEncryptedArchives', 'must be true or false');
+  if (typeof allowEncrypted !== 'boolean')
+    throw new ConfigError('allowEncryptedArchives', 'must be true or false');
   const found = (text: string, into: Set<string>) => collectSensitive(text, kinds, into, min, options.cards);
   return async (ctx) => {
     const seen = new Set<string>();
@@ -103,7 +104,10 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       });
     const unread = allowEncrypted ? report.unread : [...report.unread, ...encrypted];
     if (unread.length === 0) return false;
-    ctx.logger.warn('sensitive-data: part of the message could not be read', { unread, decided: onUndecidable });
+    ctx.logger.warn('sensitive-data: part of the message could not be read', {
+      unread,
+      decided: onUndecidable,
+    });
     return onUndecidable === 'match';
   };
 }
