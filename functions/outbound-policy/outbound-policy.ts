@@ -22,6 +22,7 @@ export const OUTBOUND_SETTINGS = [
   'SENSITIVE_DATA_MIN_COUNT',
   'SENSITIVE_DATA_SCOPE',
   'SENSITIVE_DATA_BOUNCE_MESSAGE',
+  'ALLOW_ENCRYPTED_ARCHIVES',
   'DISCLAIMER_TEXT',
   'DISCLAIMER_POSITION',
   'DISCLAIMER_EXTERNAL_ONLY',
@@ -80,7 +81,12 @@ export function outboundPolicy(env: Env): FlowHandler {
   const kinds = sensitiveKinds(config);
   if (kinds.length > 0) {
     const detect = configured(config.field('SENSITIVE_DATA_MIN_COUNT'), () =>
-      containsSensitiveData({ kinds, minCount: config.integer('SENSITIVE_DATA_MIN_COUNT', 1, 1, 1000) }),
+      containsSensitiveData({
+        kinds,
+        minCount: config.integer('SENSITIVE_DATA_MIN_COUNT', 1, 1, 1000),
+        // Password-protected zips (unread) bounce unless the organisation sends them on purpose.
+        allowEncryptedArchives: config.flag('ALLOW_ENCRYPTED_ARCHIVES', false),
+      }),
     );
     const externalOnly =
       config.choice('SENSITIVE_DATA_SCOPE', ['external', 'all'], 'external') === 'external';

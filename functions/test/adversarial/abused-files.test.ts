@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { guard } from '../../guard/guard.js';
 import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
+import { expectStripped } from './strip-check.js';
 
 // Files WorkMail's own list lets through and campaigns send because Windows opens them in one click
 // (OneNote, disk images, Excel add-ins, app packages, search shortcuts): the guard refuses them at its defaults.
@@ -39,6 +40,7 @@ describe('abused file types through the guard at its defaults', () => {
     const stripped = await kit.inbound(message, { ATTACHMENT_ACTION: 'strip' });
     expect(stripped.verdict).toBe('DEFAULT');
     expect(stripped.delivered.toString('latin1')).not.toContain('extensionless');
+    await expectStripped(message, stripped.delivered);
   });
 
   it('a plain document is still delivered', async () => {

@@ -96,6 +96,33 @@ const PAGES: Record<string, [Buffer, string]> = {
     ),
     'begin 644 invoice.html',
   ],
+  'an XHTML page named invoice.xml (application/xml)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/xml; name="invoice.xml"\r\n\r\n<html xmlns="http://www.w3.org/1999/xhtml"><script>/*xml-page*/</script></html>`,
+      ),
+    ),
+    '/*xml-page*/',
+  ],
+  'a data XML whose XSLT stylesheet builds the page (unnamed, attached)': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/xml\r\nContent-Disposition: attachment\r\n\r\n<?xml-stylesheet type="text/xsl" href="#xslt-page"?><doc/>`,
+      ),
+    ),
+    '#xslt-page',
+  ],
+  'an SVG whose <set> animates an event handler onto a link': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: image/svg+xml; name="voicemail.svg"\r\n\r\n<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="onmouseover" to="location='https://evil.example/svg-set'"/><text>Play</text></a></svg>`,
+      ),
+    ),
+    'evil.example/svg-set',
+  ],
   'a smuggling page inside an attached message': [
     mail(
       [MIXED],
@@ -123,6 +150,16 @@ describe('pages that run when opened (HTML smuggling, SVG phishing) through the 
     expect((await kit.inbound(RECEIPT)).verdict).toBe('DEFAULT');
     const body = mail(['Content-Type: text/html'], '<p>Hello</p><script>alert(1)</script>');
     expect((await kit.inbound(body)).verdict).toBe('DEFAULT');
+  });
+
+  it('delivers a data XML attachment, even one with <form> and <object> elements', async () => {
+    const data = mail(
+      [MIXED],
+      withPart(
+        'Content-Type: application/xml; name="order.xml"\r\n\r\n<?xml version="1.0"?><order xmlns="urn:example:order"><form>A1</form><object id="7"/></order>',
+      ),
+    );
+    expect((await kit.inbound(data)).verdict).toBe('DEFAULT');
   });
 
   it('BLOCK_ACTIVE_MARKUP=false lets such pages through', async () => {

@@ -2,6 +2,7 @@ import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
+import { expectStripped } from './strip-check.js';
 
 // The most common way malware arrives: an executable or script inside a zip. The guard lists the files of
 // every zip (by its bytes, whatever its name or type, nested ones too) and refuses what it would refuse loose.
@@ -82,6 +83,7 @@ describe('zip archives through the guard at its defaults', () => {
       expect([name, verdict]).toEqual([name, 'DEFAULT']);
       expect(delivered.toString('latin1')).not.toContain(payload);
       expect(delivered.toString('latin1')).toContain('hello');
+      await expectStripped(message, delivered);
     }
   });
 

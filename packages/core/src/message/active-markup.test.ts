@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
+import { markupScanFor, markupScanForName } from './active-markup.js';
 import type { MessagePart } from './part-walk.js';
+import { markupVerdict } from './test-support/markup-verdict.js';
 
-/** The scan's verdict on `text`, fed whole and then one byte at a time (the verdicts must agree). */
-function scan(text: string | Buffer): string | undefined {
-  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1');
-  const whole = new MarkupScan();
-  whole.push(bytes);
-  const byByte = new MarkupScan();
-  for (const byte of bytes) byByte.push(Buffer.of(byte));
-  const verdict = whole.end();
-  expect(byByte.end()).toBe(verdict);
-  return verdict;
-}
+const scan = (text: string | Buffer) => markupVerdict(text);
 
 const SMUGGLING = `<html><body><p>Your invoice is downloading…</p>
 <script>const b = new Blob([atob('TVqQAAMAAAAEAAAA')], {type: 'application/octet-stream'});
@@ -71,6 +62,29 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     );
   });
 
+  it('finds SVG animations that set a script URL or an event handler', () => {
+    const svg = (inner: string) =>
+      `<svg xmlns="http://www.w3.org/2000/svg"><a>${inner}<text>x</text></a></svg>`;
+    expect(scan(svg('<set attributeName="href" to="javascript:alert(1)"/>'))).toBe(
+      'a script: URL in an attribute',
+    );
+    expect(scan(svg('<animate attributeName="xlink:href" from="x" to="JavaScript:go()"/>'))).toBe(
+      'a script: URL in an attribute',
+    );
+    expect(scan(svg('<set attributeName="onmouseover" to="alert(1)"/>'))).toBe(
+      'an animation of the onmouseover attribute',
+    );
+    expect(scan(svg("<animateTransform attributename=' ONCLICK ' values='go()'/>"))).toBe(
+      'an animation of the onclick attribute',
+    );
+    expect(scan(svg('<set attributeName="xlink:onload" to="go()"/>'))).toBe(
+      'an animation of the onload attribute',
+    );
+    expect(
+      scan(svg('<animate attributeName="opacity" values="0;1"/><set attributeName="href" to="#b"/>')),
+    ).toBe(undefined);
+  });
+
   it('cannot read UTF-16 or a compressed SVG, and says so', () => {
     expect(scan(Buffer.from('\ufeff<p>hello</p>', 'utf16le'))).toMatch(/NUL bytes/);
     const compressed = markupScanForName('logo.svgz');
@@ -101,7 +115,9 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     expect(scan(`<!--a><x y=' --><script>x</script>`)).toBe('a <script> element');
     expect(scan(`<!--><script>x</script> -->`)).toBe('a <script> element');
     expect(scan(`<img " onerror=go()>`)).toBe('an onerror attribute');
-    expect(scan(`<svg><![CDATA[ > <x y=' ]]><script>x</script>`)).toBe('a <script> element');
+    // HTML ends the CDATA at its first `>` and opens a value; SVG (XML) reads on to `]]>`, then the script.
+    expect(scan(`<svg><![CDATA[ > <x y=' ]]><script>x</script>`)).toMatch(/a CDATA section which HTML ends/);
+    expect(scan(`<![CDATA[ x ><a title="x>y" onclick="go()">click</a>`)).toBe('an onclick attribute');
     expect(scan(`<!x <y z='><script>x</script>`)).toBe('a <script> element');
     expect(scan(`<style><x y='</style><script>x</script>`)).toMatch(/runs past <\/style>/);
     expect(scan(`<!DOCTYPE svg [<!ENTITY a "x"><!ENTITY s "<script>x</script>">]><svg>&s;</svg>`)).toBe(
@@ -142,6 +158,10 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
     expect(markupScanFor(part({ contentType: 'image/svg+xml' }))).toBeDefined();
     expect(markupScanFor(part({ contentType: 'text/html', disposition: 'attachment' }))).toBeDefined();
     expect(markupScanFor(part({ contentType: 'text/html' }))).toBeUndefined();
+    // No client saves a part of this made-up type as a page.
+    expect(
+      markupScanFor(part({ contentType: 'message/rfc822+html', disposition: 'attachment' })),
+    ).toBeUndefined();
     expect(markupScanFor(part({ names: ['report.pdf'], contentType: 'application/pdf' }))).toBeUndefined();
     const svgz = markupScanFor(part({ names: ['logo.svgz'] }));
     expect(svgz?.end()).toMatch(/compressed SVG/);

@@ -21,6 +21,8 @@ export interface Unpacked {
   skipped: string[];
   /** Why the content could not be read whole. */
   unread?: string;
+  /** Password-protected files inside an archive: named, not read (the other files are read). */
+  encrypted: string[];
   /** Bytes inflated or decoded. */
   bytes: number;
 }
@@ -41,7 +43,7 @@ const WHAT: Record<Packing, string> = {
  * ```
  */
 export function unpackText(packing: Packing, bytes: Buffer, budget: number): Unpacked {
-  const out: Unpacked = { pieces: [], skipped: [], bytes: 0 };
+  const out: Unpacked = { pieces: [], skipped: [], encrypted: [], bytes: 0 };
   try {
     unpack(packing, bytes, budget, '', out);
   } catch (error) {
@@ -63,8 +65,10 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
     return;
   }
   if (packing === 'zip') {
-    const read = zipTexts(bytes, budget - out.bytes);
+    const encrypted: string[] = [];
+    const read = zipTexts(bytes, budget - out.bytes, encrypted);
     out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
+    out.encrypted.push(...encrypted.map((n) => `${name}${n}`));
     for (const t of read.texts) {
       out.bytes += t.bytes.length;
       if (t.kind === 'office' || t.kind === 'strings')

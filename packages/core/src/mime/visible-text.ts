@@ -44,6 +44,11 @@ export interface VisibleTextReport {
   unread: string[];
   /** Attachments that are not text (PDF, Office, images, archives): out of scope, listed for logs. */
   skipped: string[];
+  /**
+   * Password-protected files inside zip archives: named, not read (the archive's other files are read). Not
+   * in `unread`: whether sending them unread is allowed is the caller's decision.
+   */
+  encrypted: string[];
   /** True when the reader asked to stop early. */
   stopped: boolean;
 }
@@ -88,7 +93,7 @@ export async function readVisibleText(
   limits: Partial<VisibleTextLimits> = {},
 ): Promise<VisibleTextReport> {
   const bounds = { ...DEFAULT_VISIBLE_TEXT_LIMITS, ...limits };
-  const report: VisibleTextReport = { unread: [], skipped: [], stopped: false };
+  const report: VisibleTextReport = { unread: [], skipped: [], encrypted: [], stopped: false };
   const budget = { parts: 0, bytes: 0 };
   await walk(source, 0, { bounds, report, budget, onText });
   return report;
@@ -239,6 +244,7 @@ function readPacked(node: TextNode, packing: Packing, bytes: Buffer, depth: numb
   w.budget.bytes += unpacked.bytes;
   if (unpacked.unread) w.report.unread.push(`${label(node)}: ${unpacked.unread}`);
   for (const name of unpacked.skipped) w.report.skipped.push(`${label(node)} ${name}`);
+  for (const name of unpacked.encrypted) w.report.encrypted.push(`${label(node)} ${name}`);
   for (const piece of unpacked.pieces) {
     const place: TextPlace = { kind: 'body', label: `${label(node)} ${piece.name}`.trim(), depth };
     if (piece.kind === 'strings') for (const text of piece.texts) emit(w, text, place);

@@ -31,4 +31,15 @@ describe('zipTexts', () => {
     expect(() => zipTexts(zipFile([{ name: 'a.txt', data: 'x'.repeat(5000) }]), 1000)).toThrow(/budget/);
     expect(() => zipTexts(Buffer.from('not a zip at all, not at all'), 1000)).toThrow(/not a zip/);
   });
+  it('names encrypted files in the list it is given, and reads the others', () => {
+    const encrypted: string[] = [];
+    const zip = zipFile([
+      { name: 'a.txt', data: 'x', encrypted: true },
+      { name: 'b.txt', data: 'hello' },
+      { name: 'c.pdf', data: '%PDF', encrypted: true },
+    ]);
+    expect(zipTexts(zip, 1000, encrypted).texts.map((t) => t.name)).toEqual(['b.txt']);
+    expect(encrypted).toEqual(['a.txt', 'c.pdf']);
+    expect(() => zipTexts(zipFile([{ name: 'a.txt', data: 'x'.repeat(5000) }]), 1000, [])).toThrow(/budget/);
+  });
 });

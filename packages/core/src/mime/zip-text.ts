@@ -1,6 +1,6 @@
 import { binaryReading, HEAD_BYTES } from './binary-text.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
-import { eachZipEntry } from './zip-entries.js';
+import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
 // The files of a zip archive a recipient can read: text-like by name (csv, txt, html, xml, Office…) or by
 // their first bytes (text, OLE, TNEF). Binary files (images, nested archives) are listed as skipped; an
@@ -15,35 +15,50 @@ export interface ZipText {
 
 /**
  * The readable files of a zip archive, inflating at most `maxBytes` in all (binary files cost only their
- * first bytes); throws when the archive or a readable file cannot be read.
+ * first bytes); throws when the archive or a readable file cannot be read. Given `encrypted`, a
+ * password-protected file is named there instead, and the other files are still read.
  *
  * @example
  * ```ts
  * const { texts, skipped } = zipTexts(zip, 50 * 1024 * 1024);
  * ```
  */
-export function zipTexts(zip: Buffer, maxBytes: number): { texts: ZipText[]; skipped: string[] } {
+export function zipTexts(
+  zip: Buffer,
+  maxBytes: number,
+  encrypted?: string[],
+): { texts: ZipText[]; skipped: string[] } {
   const texts: ZipText[] = [];
   const skipped: string[] = [];
   eachZipEntry(zip, maxBytes, (entry) => {
     if (entry.name.endsWith('/')) return;
-    const byName: VisibleKind = visibleKind({
-      contentType: 'application/octet-stream',
-      filename: entry.name,
-    });
-    let kind: ZipText['kind'];
-    if (byName === 'message' || byName === 'fragment') kind = 'text';
-    else if (byName !== 'binary') kind = byName;
-    else {
-      // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
-      const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(entry.head(HEAD_BYTES));
-      if (reading !== 'text' && reading !== 'strings') {
-        skipped.push(entry.name);
-        return;
-      }
-      kind = reading;
+    try {
+      readEntry(entry, texts, skipped);
+    } catch (error) {
+      // The message zip-entries.ts gives an encrypted entry (archive-files.ts reads it the same way).
+      if (!encrypted || (error as Error).message !== `${entry.name} is encrypted`) throw error;
+      encrypted.push(entry.name);
     }
-    texts.push({ name: entry.name, kind, bytes: entry.bytes() });
   });
   return { texts, skipped };
+}
+
+function readEntry(entry: ZipEntry, texts: ZipText[], skipped: string[]): void {
+  const byName: VisibleKind = visibleKind({
+    contentType: 'application/octet-stream',
+    filename: entry.name,
+  });
+  let kind: ZipText['kind'];
+  if (byName === 'message' || byName === 'fragment') kind = 'text';
+  else if (byName !== 'binary') kind = byName;
+  else {
+    // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
+    const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(entry.head(HEAD_BYTES));
+    if (reading !== 'text' && reading !== 'strings') {
+      skipped.push(entry.name);
+      return;
+    }
+    kind = reading;
+  }
+  texts.push({ name: entry.name, kind, bytes: entry.bytes() });
 }

@@ -29,6 +29,12 @@ export interface ContainsSensitiveDataOptions {
   onUndecidable?: 'match' | 'no-match';
   /** Bounds on reading the message (part size, total size, parts, attached-message depth). */
   limits?: Partial<VisibleTextLimits>;
+  /**
+   * Send password-protected zips, whose files cannot be read, instead of counting them as unread (the
+   * archive's other files are still read; each such file is logged). Default false: for organisations that
+   * send encrypted archives on purpose.
+   */
+  allowEncryptedArchives?: boolean;
 }
 
 const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
@@ -41,8 +47,9 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
  * recipient sees is read (see {@link readVisibleText}): the event subject and the full Subject header,
  * every other visible header, attachment names, text and HTML bodies, text-like attachments and attached
  * messages at any depth up to the limits. Office documents, PDFs, images and archives are not read.
- * When part of the message cannot be read (over a limit, undecodable), the condition is true by default
- * (`onUndecidable: 'match'`: not knowing is not allowing) and the reason is logged. Linear time.
+ * When part of the message cannot be read (over a limit, undecodable, a password-protected file in a zip),
+ * the condition is true by default (`onUndecidable: 'match'`: not knowing is not allowing) and the reason is
+ * logged; `allowEncryptedArchives` sends password-protected files unread. Linear time.
  *
  * @example
  * ```ts
@@ -62,6 +69,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
   const onUndecidable = options.onUndecidable ?? 'match';
   if (!['match', 'no-match'].includes(onUndecidable))
     throw new ConfigError('onUndecidable', 'must be match or no-match');
+  const allowEncrypted = options.allowEncryptedArchives ?? false;
+  if (typeof allowEncrypted !== 'boolean')
+    throw new ConfigError('allowEncryptedArchives', 'must be true or false');
   const found = (text: string, into: Set<string>) => collectSensitive(text, kinds, into, min, options.cards);
   return async (ctx) => {
     const seen = new Set<string>();
@@ -87,9 +97,15 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       options.limits,
     );
     if (seen.size >= min) return true;
-    if (report.unread.length === 0) return false;
+    const encrypted = report.encrypted.map((name) => `${name}: password-protected, not read`);
+    if (allowEncrypted && encrypted.length > 0)
+      ctx.logger.info('sensitive-data: password-protected files sent unread (allowEncryptedArchives)', {
+        encrypted: report.encrypted,
+      });
+    const unread = allowEncrypted ? report.unread : [...report.unread, ...encrypted];
+    if (unread.length === 0) return false;
     ctx.logger.warn('sensitive-data: part of the message could not be read', {
-      unread: report.unread,
+      unread,
       decided: onUndecidable,
     });
     return onUndecidable === 'match';

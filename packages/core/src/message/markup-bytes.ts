@@ -1,0 +1,50 @@
+// Byte classes the page scan reads markup by, and the ring that holds a value's last bytes.
+
+/** A byte of a tag or attribute name (lower case), as the scan reads names. */
+export function isNameByte(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x3a || c === 0x5f;
+}
+
+/** A lower-case ASCII letter. */
+export function isLetter(c: number): boolean {
+  return c >= 0x61 && c <= 0x7a;
+}
+
+/** HTML white space: space, tab, LF, CR, FF. */
+export function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c;
+}
+
+/** The last bytes written, so that a fixed set of short patterns can be matched as bytes stream past. */
+export class TailRing {
+  private readonly ring: Uint8Array;
+  private filled = 0;
+
+  constructor(size: number) {
+    this.ring = new Uint8Array(size);
+  }
+
+  /** How many bytes were written since the last clear. */
+  get count(): number {
+    return this.filled;
+  }
+
+  clear(): void {
+    this.filled = 0;
+  }
+
+  add(byte: number): void {
+    this.ring[this.filled % this.ring.length] = byte;
+    this.filled++;
+  }
+
+  /** Whether the bytes written last are `bytes` (at most the ring's size). */
+  endsWith(bytes: Uint8Array): boolean {
+    if (this.filled < bytes.length) return false;
+    const size = this.ring.length;
+    for (let i = 1; i <= bytes.length; i++) {
+      if (this.ring[(this.filled - i) % size] !== bytes[bytes.length - i]) return false;
+    }
+    return true;
+  }
+}

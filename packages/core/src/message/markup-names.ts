@@ -1,0 +1,64 @@
+import { nameVariants } from './file-names.js';
+import { MarkupScan } from './markup-scan.js';
+import { XmlPageScan } from './markup-xml.js';
+import type { MessagePart } from './part-walk.js';
+
+/** Names a browser opens as a page (an SVG image opened from mail is a page too). */
+const MARKUP_NAME = /\.(?:html?|xht(?:ml?)?|shtml?|svg)$/i;
+/** Pages this scan cannot read: a compressed SVG, and MHT web archives (MIME, their HTML encoded inside). */
+const UNREADABLE_MARKUP: readonly [RegExp, string][] = [
+  [/\.svgz$/i, 'a compressed SVG, which the scan cannot read'],
+  [/\.mht(?:ml)?$/i, 'an MHT web archive, whose encoded pages the scan cannot read'],
+];
+/** XML files a browser opens, as a page when they hold XHTML, SVG or MathML (see {@link XmlPageScan}). */
+const XML_NAME = /\.(?:xml|xslt?)$/i;
+const XML_TYPES = new Set(['text/xml', 'application/xml']);
+/** Types a client saves under a page's name (`ATT00001.htm`) when the part names no file. */
+const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml']);
+
+/**
+ * The scan for a part that is a file a browser would open as a page: named `.html`, `.htm`, `.svg`, `.mht`…
+ * (any type, the name read as a file system stores it), declared SVG (an SVG a client lists as a file), or
+ * declared HTML or XHTML and named or attached (an unnamed inline HTML part is the message's body, which mail
+ * clients render without scripts; `laterInMixed`, an unnamed HTML part after the first of a multipart/mixed, is no
+ * body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser). An `.xml` (`.xsl`,
+ * `.xslt`) file, or an unnamed XML part listed as a file, gets the {@link XmlPageScan}: it counts only when the
+ * file is a page. Files inside archives are named by {@link markupScanForName}, which leaves XML out (every
+ * Office document is a zip of XML parts). Undefined otherwise.
+ *
+ * @example
+ * ```ts
+ * markupScanFor(part)?.push(decodedChunk);
+ * ```
+ */
+export function markupScanFor(part: MessagePart, laterInMixed = false): MarkupScan | undefined {
+  for (const name of part.names) {
+    const scan = markupScanForName(name);
+    if (scan) return scan;
+  }
+  if (part.names.some((name) => nameVariants(name).some((variant) => XML_NAME.test(variant))))
+    return new XmlPageScan();
+  const listed = part.disposition === 'attachment' || laterInMixed;
+  if (XML_TYPES.has(part.contentType) && part.names.length === 0 && listed) return new XmlPageScan();
+  const markup =
+    part.contentType === 'image/svg+xml' ||
+    (MARKUP_TYPES.has(part.contentType) && (part.names.length > 0 || listed));
+  return markup ? new MarkupScan() : undefined;
+}
+
+/**
+ * The scan for a file of this name when a browser opens it as a page (`.html`, `.htm`, `.svg`…; a `.svgz` or
+ * `.mht`, which it cannot read, already holds its finding); undefined for any other name.
+ *
+ * @example
+ * ```ts
+ * markupScanForName('invoice.html.'); // a MarkupScan (Windows drops the trailing dot)
+ * ```
+ */
+export function markupScanForName(name: string): MarkupScan | undefined {
+  const variants = nameVariants(name);
+  for (const [pattern, reason] of UNREADABLE_MARKUP) {
+    if (variants.some((variant) => pattern.test(variant))) return new MarkupScan(reason);
+  }
+  return variants.some((variant) => MARKUP_NAME.test(variant)) ? new MarkupScan() : undefined;
+}

@@ -1,0 +1,151 @@
+import { isNameByte, TailRing } from './markup-bytes.js';
+import { MarkupTokenizer, NAME_CAP } from './markup-tokenizer.js';
+
+/** Elements that run code, load other documents or send what the reader types. */
+const ACTIVE_ELEMENTS = new Set([
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'foreignobject',
+  'handler',
+  'listener',
+  'portal',
+  'fencedframe',
+  '?xml-stylesheet',
+]);
+/** URL schemes in an attribute that run code or carry a page or a file of their own. */
+const ACTIVE_SCHEMES = [
+  'script:',
+  'data:text/html',
+  'data:text/xml',
+  'data:text/xsl',
+  'data:image/svg',
+  'data:application/',
+].map((text) => ({
+  text,
+  bytes: Buffer.from(text, 'latin1'),
+}));
+/**
+ * Named references to ASCII punctuation and white space (HTML's list but for `&amp;`, `&lt;`, `&gt;`, `&quot;`,
+ * `&apos;`, which plain text needs): how a URL's scheme or type is hidden (`javascript&colon;`, `data:text&sol;html`).
+ */
+const HIDING_ENTITIES = new Set(
+  'tab newline excl num dollar percnt lpar rpar ast midast plus comma period sol colon semi equals quest commat lsqb lbrack bsol rsqb rbrack hat lowbar underbar grave diacriticalgrave fjlig lcub lbrace verbar vert verticalline rcub rbrace'.split(
+    ' ',
+  ),
+);
+const DATA = Buffer.from('data:', 'latin1');
+/** Links whose `download` attribute saves what they point at: a `data:` URL is a file the page carries. */
+const DOWNLOAD_LINKS = new Set(['a', 'area']);
+/** SVG animation elements: `attributeName` names the attribute they set (`<set attributeName="onclick" to=…>`). */
+const ANIMATIONS = new Set(['set', 'animate', 'animatetransform', 'animatemotion', 'animatecolor']);
+
+/**
+ * Reads an HTML or SVG file's decoded bytes as they pass, for what makes it a program rather than a
+ * document once a browser opens it: an active element (`<script>`, `<iframe>`, `<object>`, `<embed>`, `<form>`,
+ * SVG `<foreignObject>`…), an event handler attribute (`onload=`…), a `javascript:` (any `…script:`) or
+ * `data:text/html` / `data:application/…` URL in an attribute, a numeric or `&colon;`-style entity inside an
+ * attribute (how such a URL is hidden), a `meta` refresh. HTML smuggling needs one of these to assemble a
+ * download in the browser. What the scan cannot read (NUL bytes, as UTF-16 text has; a compressed `.svgz`)
+ * counts too: not knowing is not allowing. One pass, constant state, linear in the bytes.
+ *
+ * @example
+ * ```ts
+ * const scan = new MarkupScan();
+ * scan.push(Buffer.from('<a href="x" onclick="go()">'));
+ * scan.end(); // 'an onclick attribute'
+ * ```
+ */
+export class MarkupScan extends MarkupTokenizer {
+  private attributeName = '';
+  private value = '';
+  /** The reference being read inside a value (`&colon;`), or undefined outside one. */
+  private entity: string | undefined;
+  /** The value's last bytes (white space and controls left out). */
+  private readonly ring = new TailRing(32);
+  /** Whether the value is a `data:` URL. */
+  private dataValue = false;
+
+  /** @param unreadable Why the file cannot be read at all, when that is known from its name. */
+  constructor(unreadable?: string) {
+    super();
+    this.found = unreadable;
+  }
+
+  protected onTag(element: string): void {
+    if (ACTIVE_ELEMENTS.has(element)) this.report(`a <${element}> element`);
+  }
+
+  protected onAttribute(name: string): void {
+    this.attributeName = name;
+    if (name.length > 2 && name.startsWith('on')) this.report(`an ${name} attribute`);
+  }
+
+  protected onValueStart(): void {
+    this.value = '';
+    this.entity = undefined;
+    this.dataValue = false;
+    this.ring.clear();
+  }
+
+  protected onValue(c: number, lower: number): void {
+    if (this.entity !== undefined) {
+      if (c === 0x23 && this.entity === '') {
+        this.report('a numeric character reference inside an attribute');
+        return;
+      }
+      if (isNameByte(lower) && this.entity.length < NAME_CAP) {
+        this.entity += String.fromCharCode(lower);
+        return;
+      }
+      this.endEntity();
+      if (this.found !== undefined) return;
+    }
+    if (this.value.length < NAME_CAP) this.value += String.fromCharCode(lower);
+    if (c === 0x26) {
+      this.entity = '';
+      return;
+    }
+    // Browsers drop white space and control characters inside a URL's scheme ("java\tscript:").
+    if (c <= 0x20) return;
+    this.ring.add(lower);
+    if (lower === 0x3a && this.ring.count === DATA.length && this.ring.endsWith(DATA)) this.dataValue = true;
+    for (const scheme of ACTIVE_SCHEMES) {
+      if (scheme.bytes[scheme.bytes.length - 1] === lower && this.ring.endsWith(scheme.bytes)) {
+        this.report(`a ${scheme.text.endsWith('/') ? `${scheme.text}…` : scheme.text} URL in an attribute`);
+        return;
+      }
+    }
+  }
+
+  protected onValueEnd(): void {
+    if (this.entity !== undefined) this.endEntity();
+    if (this.dataValue && this.dataLink())
+      this.report('a data: link (a file carried in the page, saved by a click)');
+    const value = this.value.trim();
+    if (this.element === 'meta' && value === 'refresh') this.report('a <meta> refresh');
+    // Animating an event handler attribute sets a script (current browsers refuse it; older ones ran it).
+    const target = value.slice(value.lastIndexOf(':') + 1);
+    if (this.attributeName === 'attributename' && ANIMATIONS.has(this.element) && target.startsWith('on'))
+      this.report(`an animation of the ${target} attribute`);
+  }
+
+  private dataLink(): boolean {
+    return (
+      DOWNLOAD_LINKS.has(this.element) &&
+      (this.attributeName === 'href' || this.attributeName === 'xlink:href')
+    );
+  }
+
+  /** How a scheme's colon or a break inside it is hidden from a plain reading ("javascript&colon;"). */
+  private endEntity(): void {
+    if (this.entity !== undefined && HIDING_ENTITIES.has(this.entity))
+      this.report(`an &${this.entity}; inside an attribute`);
+    this.entity = undefined;
+  }
+}

@@ -1,0 +1,255 @@
+import { isLetter, isNameByte, isSpace } from './markup-bytes.js';
+import { DeclarationReader } from './markup-declarations.js';
+
+/** Elements whose text HTML does not read as tags (raw text), while an XML reader does. */
+const RAW_TEXT = new Set(['style', 'textarea', 'title', 'xmp', 'noscript', 'noembed', 'noframes']);
+/** How many bytes of a tag or attribute name are kept (longer names are no names the scan looks for). */
+export const NAME_CAP = 32;
+
+enum State {
+  Text,
+  TagName,
+  Attributes,
+  BeforeValue,
+  Value,
+  /** `<!-- … -->`: ends at `-->` or `--!>` as the HTML tokenizer ends it. */
+  Comment,
+  /** `<!…>`, `<?…>`, `</1…>`: a declaration or bogus comment, ended by the first `>`. */
+  Bogus,
+}
+
+/**
+ * Splits an HTML or XML file's bytes into tags, attributes and values the way a browser does where HTML and XML
+ * agree, and reports (as unreadable) where they read the same bytes apart. What the tags mean is the business
+ * of the subclass, told through the `on…` hooks. One pass, constant state, linear in the bytes.
+ */
+export abstract class MarkupTokenizer {
+  /** What makes the file active or unreadable; the scan stops at the first. */
+  protected found: string | undefined;
+  /** The tag being read: its local name (an end tag's is empty), lower case. */
+  protected element = '';
+  private state = State.Text;
+  private name = '';
+  /** The tag name after its last `:` (a prefix may be longer than the name kept). */
+  private local = '';
+  private prefixed = false;
+  private attribute = '';
+  private nameEnded = false;
+  private quote = 0;
+  /** The last three bytes (lower case), for the ends of comments and CDATA sections. */
+  private tail = 0;
+  private commentBytes = 0;
+  private readonly declarations = new DeclarationReader();
+  /** The end tag of the raw-text element the scan is in (`</style`), and how much of it was just read. */
+  private raw = '';
+  private rawMatched = 0;
+
+  /** The next decoded bytes of the file. */
+  push(chunk: Uint8Array): void {
+    for (let i = 0; i < chunk.length && this.found === undefined; i++) this.byte(chunk[i] as number);
+  }
+
+  /** What makes the file active, or undefined when nothing does. */
+  end(): string | undefined {
+    if (this.found === undefined && this.state === State.TagName) this.closeName();
+    return this.found;
+  }
+
+  /** A start tag's local name was read (`svg:script` is `script`; an end tag's is empty). */
+  protected abstract onTag(element: string): void;
+  /** An attribute name was read up to its `=`. */
+  protected abstract onAttribute(name: string): void;
+  /** An attribute value starts. */
+  protected abstract onValueStart(): void;
+  /** A byte of an attribute value, as written and in lower case. */
+  protected abstract onValue(c: number, lower: number): void;
+  /** The attribute value ended. */
+  protected abstract onValueEnd(): void;
+
+  /**
+   * Records what makes the file active, or (`unreadable`) what keeps the scan from reading it at all.
+   * @param reason What was found, for the log and the bounce note.
+   * @param _unreadable Whether the bytes cannot be read as markup at all (NUL bytes), whatever the file is.
+   */
+  protected report(reason: string, _unreadable = false): void {
+    this.found ??= reason;
+  }
+
+  private byte(c: number): void {
+    if (c === 0) {
+      this.report('NUL bytes (UTF-16 or binary), which the scan cannot read', true);
+      return;
+    }
+    if (c === 0x1b) {
+      // ISO-2022-JP, which browsers detect unasked: its escapes vanish when decoded (`<scr\x1b(Bipt>` is a script).
+      this.report('escape bytes (ISO-2022-JP), which the scan cannot read', true);
+      return;
+    }
+    const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+    const tail = this.tail;
+    this.tail = ((this.tail << 8) | lower) & 0xffffff;
+    const inside = this.state === State.Comment || (this.state === State.Value && this.quote !== 0);
+    this.declarations.watch(c, tail, inside);
+    this.reportDeclarations();
+    switch (this.state) {
+      case State.Text:
+        if (c === 0x3c) this.startTag();
+        return;
+      case State.Comment:
+        this.rawEnd(lower);
+        // `-->`, `--!>`, and the abrupt `<!-->` and `<!--->`.
+        if (
+          c === 0x3e &&
+          ((tail & 0xffff) === 0x2d2d ||
+            (tail & 0xffffff) === 0x2d2d21 ||
+            this.commentBytes === 0 ||
+            (this.commentBytes === 1 && (tail & 0xff) === 0x2d))
+        )
+          this.state = State.Text;
+        this.commentBytes++;
+        return;
+      case State.Bogus:
+        if (this.declarations.byte(c, lower, tail)) this.state = State.Text;
+        this.reportDeclarations();
+        return;
+      case State.TagName:
+        this.tagNameByte(c, lower);
+        return;
+      case State.Attributes:
+        if (c === 0x3e) this.state = State.Text;
+        else if (c === 0x3d) {
+          this.onAttribute(this.attribute);
+          this.state = State.BeforeValue;
+        } else if (isNameByte(lower)) {
+          // White space between a name and its `=` keeps the name; a name after it starts a new one.
+          if (this.nameEnded) this.attribute = '';
+          this.nameEnded = false;
+          if (this.attribute.length < NAME_CAP) this.attribute += String.fromCharCode(lower);
+        } else if (isSpace(c)) this.nameEnded = true;
+        else this.attribute = '';
+        return;
+      case State.BeforeValue:
+        if (isSpace(c)) return;
+        if (c === 0x3e) this.state = State.Text;
+        else if (c === 0x22 || c === 0x27) this.startValue(c);
+        else {
+          this.startValue(0);
+          this.valueByte(c, lower);
+        }
+        return;
+      case State.Value:
+        this.rawEnd(lower);
+        this.valueByte(c, lower);
+        return;
+    }
+  }
+
+  private tagNameByte(c: number, lower: number): void {
+    if (this.name === '' && !isLetter(lower) && c !== 0x3f && c !== 0x21 && c !== 0x2f) {
+      // `a < b`, `<3`: a browser reads a `<` not followed by a letter (or `/`, `!`, `?`) as text.
+      if (c !== 0x3c) this.state = State.Text;
+      return;
+    }
+    if (this.name === '!' && c === 0x5b) {
+      // `<![CDATA[`: a bogus comment to HTML, ended by the first `>`; text to an XML reader until `]]>`.
+      this.declarations.start('![');
+      this.state = State.Bogus;
+      return;
+    }
+    if (this.name === '/' && !isLetter(lower)) {
+      // `</>` is dropped; `</1…>` is a bogus comment to the first `>`.
+      this.element = '';
+      this.declarations.start('/');
+      this.state = c === 0x3e ? State.Text : State.Bogus;
+      return;
+    }
+    if (isNameByte(lower) || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f))) {
+      if (this.name.length < NAME_CAP) this.name += String.fromCharCode(lower);
+      if (c === 0x3a) {
+        this.prefixed = true;
+        this.local = '';
+      } else if (this.local.length < NAME_CAP) this.local += String.fromCharCode(lower);
+      if (this.name === '!--') {
+        this.state = State.Comment;
+        this.commentBytes = 0;
+      }
+      return;
+    }
+    this.closeName();
+    if (this.found !== undefined) return;
+    if (c === 0x3c) {
+      this.startTag();
+      return;
+    }
+    if (this.name.startsWith('!') || this.name.startsWith('?')) {
+      this.declarations.start(this.name);
+      if (c === 0x3e) {
+        this.declarations.endAfterName(this.name);
+        this.state = State.Text;
+        return;
+      }
+      this.state = State.Bogus;
+      this.declarations.byte(c, lower, 0);
+      this.reportDeclarations();
+      return;
+    }
+    this.state = c === 0x3e ? State.Text : State.Attributes;
+    this.attribute = '';
+    this.nameEnded = false;
+  }
+
+  private reportDeclarations(): void {
+    const problem = this.declarations.take();
+    if (problem !== undefined) this.report(problem);
+  }
+
+  private startTag(): void {
+    this.state = State.TagName;
+    this.name = '';
+    this.local = '';
+    this.prefixed = false;
+  }
+
+  private closeName(): void {
+    // `svg:script`, `html:iframe`: in an XML document a prefix names the namespace, not another element.
+    this.element = this.name.startsWith('/') ? '' : this.prefixed ? this.local : this.name;
+    this.onTag(this.element);
+    if (RAW_TEXT.has(this.element)) {
+      this.raw = `</${this.element}`;
+      this.rawMatched = 0;
+    } else if (this.raw !== '' && this.name === this.raw.slice(1)) this.raw = '';
+  }
+
+  /**
+   * A comment or quoted value that runs past the end of a raw-text element (`<style><x y='</style>…`): HTML
+   * ends the element there and reads what follows as tags, an XML reader does not. Which one opens the file
+   * is not known, so the scan cannot decide: not knowing is not allowing.
+   */
+  private rawEnd(lower: number): void {
+    if (this.raw === '') return;
+    const expected = this.raw.charCodeAt(this.rawMatched);
+    this.rawMatched = lower === expected ? this.rawMatched + 1 : lower === 0x3c ? 1 : 0;
+    if (this.rawMatched === this.raw.length)
+      this.report(
+        `a comment or quoted value that runs past ${this.raw}>, which HTML and XML read differently`,
+      );
+  }
+
+  private startValue(quote: number): void {
+    this.state = State.Value;
+    this.quote = quote;
+    this.onValueStart();
+  }
+
+  private valueByte(c: number, lower: number): void {
+    const closes = this.quote === 0 ? isSpace(c) || c === 0x3e : c === this.quote;
+    if (!closes) {
+      this.onValue(c, lower);
+      return;
+    }
+    this.onValueEnd();
+    this.state = c === 0x3e ? State.Text : State.Attributes;
+    this.attribute = '';
+    this.nameEnded = false;
+  }
+}
