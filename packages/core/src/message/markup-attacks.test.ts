@@ -70,6 +70,13 @@ describe('MarkupScan: attacker round s10', () => {
     expect(scan('<math href="JavaScript:go()">x</math>')).toBe('a script: URL in an attribute');
     expect(scan('<META HTTP-EQUIV=REFRESH CONTENT="0;URL=https://evil.example">')).toBe('a <meta> refresh');
     expect(scan('<button formaction="javascript:go()">x</button>')).toBe('a script: URL in an attribute');
+    // Leading white space past the value cap does not hide the value.
+    expect(scan(`<meta http-equiv="${' '.repeat(40)}refresh" content="0;url=https://evil.example">`)).toBe(
+      'a <meta> refresh',
+    );
+    expect(scan(`<svg><set attributeName="${'\t'.repeat(40)}onclick" to="go()"/></svg>`)).toBe(
+      'an animation of the onclick attribute',
+    );
   });
 
   it('lets Word HTML (an <?xml:namespace … /> PI) and an XHTML DOCTYPE through', () => {
