@@ -35,6 +35,17 @@ describe('MarkupScan: attacker round s10', () => {
     ).toBe('a <script> element');
   });
 
+  it('reads tag names as XML does: starting with _ or a non-ASCII letter, holding dots', () => {
+    const x = 'http://www.w3.org/1999/xhtml';
+    for (const prefix of ['_', '\xc3\xa9', 'a.b', '\u00e9'])
+      expect(scan(`<svg ${SVG}><${prefix}:script xmlns:${prefix}="${x}">go()</${prefix}:script></svg>`)).toBe(
+        'a <script> element',
+      );
+    // HTML reads `<é x='…` as text: a quoted value there hides what HTML sees next.
+    expect(scan(`<p>x</p><\xc3\xa9 x='><script>go()</script>'`)).toMatch(/a tag only XML reads/);
+    expect(scan('<p>Prix <\xc3\xa9t\xc3\xa9> 3 < 4 _ ok</p>')).toBeUndefined();
+  });
+
   it('finds a scheme or type hidden behind any named reference to punctuation', () => {
     expect(scan('<base href="data:text&sol;html;base64,PHNjcmlwdD4">')).toBe('an &sol; inside an attribute');
     expect(scan('<a href="data:application&sol;octet-stream;base64,TVqQ" download="x.exe">x</a>')).toBe(
@@ -70,6 +81,13 @@ describe('MarkupScan: attacker round s10', () => {
     expect(scan('<math href="JavaScript:go()">x</math>')).toBe('a script: URL in an attribute');
     expect(scan('<META HTTP-EQUIV=REFRESH CONTENT="0;URL=https://evil.example">')).toBe('a <meta> refresh');
     expect(scan('<button formaction="javascript:go()">x</button>')).toBe('a script: URL in an attribute');
+    // Leading white space past the value cap does not hide the value.
+    expect(scan(`<meta http-equiv="${' '.repeat(40)}refresh" content="0;url=https://evil.example">`)).toBe(
+      'a <meta> refresh',
+    );
+    expect(scan(`<svg><set attributeName="${'\t'.repeat(40)}onclick" to="go()"/></svg>`)).toBe(
+      'an animation of the onclick attribute',
+    );
   });
 
   it('lets Word HTML (an <?xml:namespace … /> PI) and an XHTML DOCTYPE through', () => {

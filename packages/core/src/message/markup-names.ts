@@ -9,9 +9,10 @@ const MARKUP_NAME = /\.(?:html?|xht(?:ml?)?|shtml?|svg)$/i;
 const UNREADABLE_MARKUP: readonly [RegExp, string][] = [
   [/\.svgz$/i, 'a compressed SVG, which the scan cannot read'],
   [/\.mht(?:ml)?$/i, 'an MHT web archive, whose encoded pages the scan cannot read'],
+  [/\.webarchive$/i, 'a Safari web archive, whose pages the scan cannot read'],
 ];
 /** XML files a browser opens, as a page when they hold XHTML, SVG or MathML (see {@link XmlPageScan}). */
-const XML_NAME = /\.(?:xml|xslt?)$/i;
+const XML_NAME = /\.(?:xml|xslt?|mml|rss|atom|rdf)$/i;
 const XML_TYPES = new Set(['text/xml', 'application/xml']);
 /** Types a client saves under a page's name (`ATT00001.htm`) when the part names no file. */
 const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml']);
@@ -22,7 +23,7 @@ const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+x
  * declared HTML or XHTML and named or attached (an unnamed inline HTML part is the message's body, which mail
  * clients render without scripts; `laterInMixed`, an unnamed HTML part after the first of a multipart/mixed, is no
  * body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser). An `.xml` (`.xsl`,
- * `.xslt`) file, or an unnamed XML part listed as a file, gets the {@link XmlPageScan}: it counts only when the
+ * `.xslt`, `.mml` MathML, `.rss`, `.atom`, `.rdf`) file, or an unnamed XML part listed as a file, gets the {@link XmlPageScan}: it counts only when the
  * file is a page. Files inside archives are named by {@link markupScanForName}, which leaves XML out (every
  * Office document is a zip of XML parts). Undefined otherwise.
  *

@@ -1,4 +1,4 @@
-import { isNameByte, TailRing } from './markup-bytes.js';
+import { isNameByte, isSpace, TailRing } from './markup-bytes.js';
 import { MarkupTokenizer, NAME_CAP } from './markup-tokenizer.js';
 
 /** Elements that run code, load other documents or send what the reader types. */
@@ -106,7 +106,9 @@ export class MarkupScan extends MarkupTokenizer {
       this.endEntity();
       if (this.found !== undefined) return;
     }
-    if (this.value.length < NAME_CAP) this.value += String.fromCharCode(lower);
+    // Leading white space does not count toward the cap (`http-equiv="<40 spaces>refresh"`).
+    if (this.value.length < NAME_CAP && !(this.value === '' && isSpace(c)))
+      this.value += String.fromCharCode(lower);
     if (c === 0x26) {
       this.entity = '';
       return;

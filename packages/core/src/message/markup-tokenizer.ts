@@ -1,8 +1,7 @@
 import { isLetter, isNameByte, isSpace } from './markup-bytes.js';
 import { DeclarationReader } from './markup-declarations.js';
+import { RawTextWatch } from './markup-raw-text.js';
 
-/** Elements whose text HTML does not read as tags (raw text), while an XML reader does. */
-const RAW_TEXT = new Set(['style', 'textarea', 'title', 'xmp', 'noscript', 'noembed', 'noframes']);
 /** How many bytes of a tag or attribute name are kept (longer names are no names the scan looks for). */
 export const NAME_CAP = 32;
 
@@ -33,6 +32,8 @@ export abstract class MarkupTokenizer {
   /** The tag name after its last `:` (a prefix may be longer than the name kept). */
   private local = '';
   private prefixed = false;
+  /** The tag's name starts as only XML allows (`_`, a non-ASCII letter): HTML reads it as text. */
+  private xmlOnly = false;
   private attribute = '';
   private nameEnded = false;
   private quote = 0;
@@ -40,9 +41,7 @@ export abstract class MarkupTokenizer {
   private tail = 0;
   private commentBytes = 0;
   private readonly declarations = new DeclarationReader();
-  /** The end tag of the raw-text element the scan is in (`</style`), and how much of it was just read. */
-  private raw = '';
-  private rawMatched = 0;
+  private readonly rawText = new RawTextWatch();
 
   /** The next decoded bytes of the file. */
   push(chunk: Uint8Array): void {
@@ -131,8 +130,11 @@ export abstract class MarkupTokenizer {
       case State.BeforeValue:
         if (isSpace(c)) return;
         if (c === 0x3e) this.state = State.Text;
-        else if (c === 0x22 || c === 0x27) this.startValue(c);
-        else {
+        else if (c === 0x22 || c === 0x27) {
+          if (this.xmlOnly)
+            this.report('a quoted value in a tag only XML reads (`<_x`, `<é:x`), which HTML reads as text');
+          this.startValue(c);
+        } else {
           this.startValue(0);
           this.valueByte(c, lower);
         }
@@ -146,9 +148,13 @@ export abstract class MarkupTokenizer {
 
   private tagNameByte(c: number, lower: number): void {
     if (this.name === '' && !isLetter(lower) && c !== 0x3f && c !== 0x21 && c !== 0x2f) {
-      // `a < b`, `<3`: a browser reads a `<` not followed by a letter (or `/`, `!`, `?`) as text.
-      if (c !== 0x3c) this.state = State.Text;
-      return;
+      // `<_x`, `<é:x`: a tag to an XML reader (names may start so), text to HTML.
+      if (c === 0x5f || c >= 0x80) this.xmlOnly = true;
+      else {
+        // `a < b`, `<3`: a browser reads a `<` not followed by a letter (or `/`, `!`, `?`) as text.
+        if (c !== 0x3c) this.state = State.Text;
+        return;
+      }
     }
     if (this.name === '!' && c === 0x5b) {
       // `<![CDATA[`: a bogus comment to HTML, ended by the first `>`; text to an XML reader until `]]>`.
@@ -163,7 +169,9 @@ export abstract class MarkupTokenizer {
       this.state = c === 0x3e ? State.Text : State.Bogus;
       return;
     }
-    if (isNameByte(lower) || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f))) {
+    // XML names also hold `.` and any non-ASCII letter (`<a.b:script>`, `<é:script>` with their prefix bound).
+    const nameByte = isNameByte(lower) || c === 0x2e || c >= 0x80;
+    if (nameByte || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f))) {
       if (this.name.length < NAME_CAP) this.name += String.fromCharCode(lower);
       if (c === 0x3a) {
         this.prefixed = true;
@@ -205,6 +213,7 @@ export abstract class MarkupTokenizer {
 
   private startTag(): void {
     this.state = State.TagName;
+    this.xmlOnly = false;
     this.name = '';
     this.local = '';
     this.prefixed = false;
@@ -214,25 +223,12 @@ export abstract class MarkupTokenizer {
     // `svg:script`, `html:iframe`: in an XML document a prefix names the namespace, not another element.
     this.element = this.name.startsWith('/') ? '' : this.prefixed ? this.local : this.name;
     this.onTag(this.element);
-    if (RAW_TEXT.has(this.element)) {
-      this.raw = `</${this.element}`;
-      this.rawMatched = 0;
-    } else if (this.raw !== '' && this.name === this.raw.slice(1)) this.raw = '';
+    this.rawText.tag(this.name, this.element);
   }
 
-  /**
-   * A comment or quoted value that runs past the end of a raw-text element (`<style><x y='</style>…`): HTML
-   * ends the element there and reads what follows as tags, an XML reader does not. Which one opens the file
-   * is not known, so the scan cannot decide: not knowing is not allowing.
-   */
   private rawEnd(lower: number): void {
-    if (this.raw === '') return;
-    const expected = this.raw.charCodeAt(this.rawMatched);
-    this.rawMatched = lower === expected ? this.rawMatched + 1 : lower === 0x3c ? 1 : 0;
-    if (this.rawMatched === this.raw.length)
-      this.report(
-        `a comment or quoted value that runs past ${this.raw}>, which HTML and XML read differently`,
-      );
+    const problem = this.rawText.byte(lower);
+    if (problem !== undefined) this.report(problem);
   }
 
   private startValue(quote: number): void {

@@ -62,6 +62,9 @@ describe('XmlPageScan: an .xml file counts when a browser renders it as a page',
     });
     expect(markupScanFor(part({ names: ['invoice.XML '] }))).toBeInstanceOf(XmlPageScan);
     expect(markupScanFor(part({ names: ['style.xsl'] }))).toBeInstanceOf(XmlPageScan);
+    expect(markupScanFor(part({ names: ['formula.mml'] }))).toBeInstanceOf(XmlPageScan);
+    expect(markupScanFor(part({ names: ['news.rss'] }))).toBeInstanceOf(XmlPageScan);
+    expect(markupScanFor(part({ names: ['saved.webarchive'] }))?.end()).toMatch(/Safari web archive/);
     expect(markupScanFor(part({ contentType: 'text/xml', disposition: 'attachment' }))).toBeInstanceOf(
       XmlPageScan,
     );
