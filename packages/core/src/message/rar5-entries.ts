@@ -77,7 +77,8 @@ function fileEntry(r: Reader, extraStart: number, dataStart: number, dataSize: n
   const at = r.p;
   r.skip(nameLength);
   if (r.p > extraStart) throw new Error('a malformed file header');
-  const name = r.buf.toString('utf8', at, at + nameLength);
+  // Windows extracts a backslash as a folder separator.
+  const name = r.buf.toString('utf8', at, at + nameLength).replace(/\\/g, '/');
   const entry = {
     name,
     ...(fileFlags & 0x1 ? { dir: true } : {}),

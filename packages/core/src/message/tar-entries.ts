@@ -20,11 +20,12 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
   let longName: string | undefined;
   let paxPath: string | undefined;
   let globalPath: string | undefined;
+  // An extended header (L or x) read and the file it describes not yet.
+  let pending = false;
   while (p + BLOCK <= tar.length) {
     const header = tar.subarray(p, p + BLOCK);
     if (header.every((b) => b === 0)) {
-      if (longName !== undefined || paxPath !== undefined)
-        throw new Error('a long name with no file after it');
+      if (pending) throw new Error('an extended header with no file after it');
       return;
     }
     if (!checksumOk(header)) throw new Error(`bad header checksum at ${p}`);
@@ -34,6 +35,7 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     if (size < 0 || start + size > tar.length) throw new Error(`size past the end of the archive at ${p}`);
     p = start + Math.ceil(size / BLOCK) * BLOCK;
     const data = tar.subarray(start, start + size);
+    pending = type === 'L' || type === 'x';
     if (type === 'L') longName = cString(data);
     else if (type === 'x') paxPath = paxRecord(data, 'path') ?? paxPath;
     else if (type === 'g') globalPath = paxRecord(data, 'path') ?? globalPath;
@@ -47,6 +49,7 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     }
   }
   if (p < tar.length) throw new Error('truncated header at the end of the archive');
+  if (pending) throw new Error('an extended header with no file after it');
 }
 
 // Regular files (0, NUL, 7 contiguous); links, devices and FIFOs carry no content of their own.
