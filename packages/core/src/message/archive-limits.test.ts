@@ -14,8 +14,23 @@ describe('archive listers: hostile archives get a defined outcome, bounded', () 
   it('every archive cut anywhere lists only files of the whole one, and says when it cannot go on', () => {
     for (const [name, bytes] of [
       ...FIXTURES,
-      ['t4.rar', rarFile([{ name: 'a.exe', data: 'MZ' }, { name: 'b.txt', data: 'x' }])],
-      ['t5.rar', rarFile([{ name: 'a.exe', data: 'MZ' }, { name: 'b.txt', data: 'x' }], { version: 5 })],
+      [
+        't4.rar',
+        rarFile([
+          { name: 'a.exe', data: 'MZ' },
+          { name: 'b.txt', data: 'x' },
+        ]),
+      ],
+      [
+        't5.rar',
+        rarFile(
+          [
+            { name: 'a.exe', data: 'MZ' },
+            { name: 'b.txt', data: 'x' },
+          ],
+          { version: 5 },
+        ),
+      ],
     ] as const) {
       const kind = kindOf(name, bytes);
       const whole = listArchive(bytes, kind, name);
@@ -61,6 +76,8 @@ describe('archive listers: hostile archives get a defined outcome, bounded', () 
     start.write('7z\xbc\xaf\x27\x1c', 0, 'latin1');
     start.writeBigUInt64LE(0n, 12);
     start.writeBigUInt64LE(BigInt(header.length), 20);
-    expect(listArchive(Buffer.concat([start, header]), '7z').unreadable).toMatch(/count larger than the header/);
+    expect(listArchive(Buffer.concat([start, header]), '7z').unreadable).toMatch(
+      /count larger than the header/,
+    );
   });
 });
