@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { rarFile, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attachedFile, attachmentTests, attackerKit } from './attacker-kit.js';
+import { attachedFile, attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Archives beyond zip: RAR, 7z, tar, gzip, bzip2, xz, zstd, CAB, ACE, ARJ, LHA. Each was delivered at the
@@ -52,6 +52,15 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   'a gzip without a name holding an executable (data.bin)': attachedFile('data.bin', fixture('noname.gz')),
   'invoice.exe.bz2': sample('invoice.exe.bz2'),
   'invoice.exe.xz': sample('invoice.exe.xz'),
+  'a .bz2 named invoice.txt.bz2 by its type and invoice.exe.bz2 by its disposition': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/x-bzip2; name="invoice.txt.bz2"\r\nContent-Disposition: attachment; filename="invoice.exe.bz2"\r\nContent-Transfer-Encoding: base64\r\n\r\n${fixture('invoice.exe.bz2').toString('base64')}`,
+      ),
+    ),
+    fixture('invoice.exe.bz2').toString('base64').slice(0, 40),
+  ],
   'invoice.exe.zst': sample('invoice.exe.zst'),
   'a CAB holding invoice.exe': sample('invoice.cab'),
   'a CAB (MSZIP) holding invoice.exe': sample('invoice-mszip.cab'),

@@ -59,7 +59,7 @@ export function listZip(zip: Buffer): ArchiveFiles {
 
 /**
  * Lists the files of an archive of the given kind (zip, RAR 4 and 5, 7z with a plain header, tar, gzip,
- * cab; the one file of a bzip2, xz, lzip, zstd, compress or lzma file, named after `name`), with the types
+ * cab; the one file of a bzip2, xz, lzip, zstd, compress or lzma file, named after `names`), with the types
  * their first bytes reveal where the content is readable (zip, gzip, tar, stored RAR files, stored and MSZIP
  * cabinets), and the files of archives inside, whatever their kind, four levels deep. Bounded: 10,000 files
  * and 64 MiB decoded for nested archives. What cannot be read is said: `unreadable` (not that kind after
@@ -72,16 +72,20 @@ export function listZip(zip: Buffer): ArchiveFiles {
  * listArchive(bz2Bytes, 'bzip2', 'invoice.exe.bz2'); // { names: ['invoice.exe'], … }
  * ```
  */
-export function listArchive(data: Buffer, kind: ArchiveKind, name = ''): ArchiveFiles {
+export function listArchive(
+  data: Buffer,
+  kind: ArchiveKind,
+  names: string | readonly string[] = [],
+): ArchiveFiles {
   const out: ArchiveFiles = { names: [], sniffedTypes: [], encrypted: [] };
-  walk(data, kind, name, '', 0, out, { left: NESTED_BUDGET });
+  walk(data, kind, typeof names === 'string' ? [names] : names, '', 0, out, { left: NESTED_BUDGET });
   return out;
 }
 
 function walk(
   data: Buffer,
   kind: ArchiveKind,
-  name: string,
+  names: readonly string[],
   prefix: string,
   depth: number,
   out: ArchiveFiles,
@@ -93,7 +97,7 @@ function walk(
     if (each) each(data, budget.left, visit);
     else if (kind === 'ace' || kind === 'arj' || kind === 'lzh')
       throw new Error(`${kind} archives are not read`);
-    else eachCompressedEntry(data, kind, name, budget.left, visit);
+    else eachCompressedEntry(data, kind, names, budget.left, visit);
   } catch (error) {
     out.unreadable ??= `${prefix ? `${prefix.slice(0, -1)}: ` : ''}${(error as Error).message}`;
   }
@@ -156,5 +160,5 @@ function visitEntry(
   }
   const inner = entry.bytes();
   budget.left -= inner.length;
-  walk(inner, kind, entry.name, `${name}/`, depth + 1, out, budget);
+  walk(inner, kind, [entry.name], `${name}/`, depth + 1, out, budget);
 }

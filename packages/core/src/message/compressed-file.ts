@@ -8,7 +8,8 @@ import { type ArchiveKind, archiveKindOf, innerFileName, KIND_HEAD } from './arc
 // compressed file whose name does not say what it holds cannot be listed.
 
 /**
- * Visits the one file of a compressed file named `name`; throws when it cannot be named or read.
+ * Visits the one file of a compressed file with the given names (each name a client may save it under
+ * gives the file a name); throws when it cannot be named or read.
  *
  * @example
  * ```ts
@@ -18,19 +19,22 @@ import { type ArchiveKind, archiveKindOf, innerFileName, KIND_HEAD } from './arc
 export function eachCompressedEntry(
   data: Buffer,
   kind: ArchiveKind,
-  name: string,
+  names: readonly string[],
   maxBytes: number,
   visit: (entry: ArchiveEntry) => void,
 ): void {
   if (archiveKindOf(data.subarray(0, KIND_HEAD)) !== kind && kind !== 'lzma')
     throw new Error(`not a ${kind} file`);
+  const inner = [...new Set(names.map(innerFileName).filter((n) => n !== undefined))];
   if (kind === 'gzip') {
-    visit(gzipEntry(data, name, maxBytes));
+    const named = headerName(data);
+    visit(gzipEntry(data, named ?? inner[0] ?? '', maxBytes));
+    // The same content saved under another name: named, read once.
+    for (const other of inner) if (other !== (named ?? inner[0])) visit({ name: other, dir: true });
     return;
   }
-  const inner = innerFileName(name);
-  if (inner === undefined) throw new Error(`the name of the file inside a ${kind} file is not known`);
-  visit({ name: inner });
+  if (inner.length === 0) throw new Error(`the name of the file inside a ${kind} file is not known`);
+  for (const name of inner) visit({ name });
 }
 
 function gzipEntry(data: Buffer, name: string, maxBytes: number): ArchiveEntry {
@@ -46,7 +50,7 @@ function gzipEntry(data: Buffer, name: string, maxBytes: number): ArchiveEntry {
     return content;
   };
   return {
-    name: headerName(data) ?? innerFileName(name) ?? '',
+    name,
     head: (max) => bytes().subarray(0, max),
     bytes,
   };

@@ -62,8 +62,7 @@ export function listPartArchive(
   }
   if (!archive.kind && !decide(archive)) return;
   const kind = archive.kind as ArchiveKind;
-  const name = part.names.find((n) => claimedArchiveKind([n])) ?? part.names[0] ?? '';
-  const files = listArchive(Buffer.concat(archive.chunks), kind, name);
+  const files = listArchive(Buffer.concat(archive.chunks), kind, part.names);
   archive.chunks = [];
   if (files.names.length > 0) part.innerNames = files.names;
   addInnerTypes(part, files.sniffedTypes);

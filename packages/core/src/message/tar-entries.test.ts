@@ -51,8 +51,13 @@ describe('eachTarEntry: the files of a tar archive as GNU tar lists them', () =>
     expect(listArchive(broken, 'tar').unreadable).toBeDefined();
   });
 
-  it('names a gzip file by its header (FNAME), else by its own name; a gzip of text is delivered as listed', () => {
-    expect(listArchive(fixture('invoice.exe.gz'), 'gzip', 'x.gz').names).toEqual(['invoice.exe']);
+  it('names a gzip file by its header (FNAME) and by its own name (gunzip without -N); a gzip of text is listed', () => {
+    expect(listArchive(fixture('invoice.exe.gz'), 'gzip', 'x.gz').names).toEqual(['invoice.exe', 'x']);
+    expect(listArchive(fixture('invoice.exe.gz'), 'gzip', ['a.gz', 'b.gz']).names).toEqual([
+      'invoice.exe',
+      'a',
+      'b',
+    ]);
     expect(listArchive(fixture('noname.gz'), 'gzip', 'noname.gz').names).toEqual(['noname']);
     const unnamed = listArchive(fixture('noname.gz'), 'gzip', 'data.bin');
     expect(unnamed).toEqual({ names: [], sniffedTypes: ['application/x-msdownload'], encrypted: [] });
