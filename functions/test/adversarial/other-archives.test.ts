@@ -42,7 +42,8 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   ),
   'a .rar that is no RAR': attachedFile('invoice.rar', Buffer.from('%PDF-1.7 not a rar')),
   'a 7z holding invoice.exe': sample('invoice.7z'),
-  "a 7z with 7-Zip's default compressed header": sample('docs.7z'),
+  "a 7z (7-Zip's default LZMA header) holding invoice.exe": sample('docs.7z'),
+  'a 7z (LZMA header) holding 300 reports and a setup.exe': sample('many.7z'),
   'a 7z with an encrypted header': sample('hidden.7z'),
   'a tar holding invoice.exe': sample('invoice.tar'),
   'a tar holding an .exe under a GNU long name': sample('long-gnu.tar'),
@@ -95,11 +96,12 @@ function tarOf(name: string, data: Buffer): Buffer {
 describe('archives beyond zip through the guard at its defaults', () => {
   attachmentTests(kit, BYPASSES);
 
-  it('delivers archives of documents it can list: tar, CAB, 7z, RAR, gzip', async () => {
+  it('delivers archives of documents it can list: tar, CAB, 7z (plain and LZMA header), RAR, gzip', async () => {
     const documents = [
       sample('report.tar'),
       sample('report.cab'),
       sample('report-plain.7z'),
+      sample('report.7z'),
       attachedFile('q3.rar', rarFile([{ name: 'q3/report.pdf', data: '%PDF-1.7' }], { version: 5 })),
       attachedFile('notes.txt.gz', gzipSync('minutes of the meeting')),
     ];
@@ -111,7 +113,7 @@ describe('archives beyond zip through the guard at its defaults', () => {
   it('ALLOW_UNLISTED_ARCHIVES delivers what it cannot list, and still checks the names it could read', async () => {
     const env = { ALLOW_UNLISTED_ARCHIVES: 'true' };
     for (const name of [
-      "a 7z with 7-Zip's default compressed header",
+      'a 7z with an encrypted header',
       'a RAR with encrypted headers (no file can be named)',
       'an ACE archive',
     ]) {
@@ -131,5 +133,8 @@ describe('archives beyond zip through the guard at its defaults', () => {
     const [hidden] = BYPASSES['a RAR with encrypted headers (no file can be named)'] as [Buffer, string];
     expect((await kit.inbound(hidden, env)).verdict).toBe('BOUNCE');
     expect((await kit.inbound(sample('locked-plain.7z')[0], env)).verdict).toBe('BOUNCE');
+    // 7-Zip's default with a password: the header is compressed, not encrypted, so the names are checked.
+    expect((await kit.inbound(sample('locked.7z')[0], env)).verdict).toBe('DEFAULT');
+    expect((await kit.inbound(sample('hidden.7z')[0], env)).verdict).toBe('BOUNCE');
   });
 });

@@ -58,12 +58,12 @@ export function listZip(zip: Buffer): ArchiveFiles {
 }
 
 /**
- * Lists the files of an archive of the given kind (zip, RAR 4 and 5, 7z with a plain header, tar, gzip,
+ * Lists the files of an archive of the given kind (zip, RAR 4 and 5, 7z (plain or LZMA header), tar, gzip,
  * cab; the one file of a bzip2, xz, lzip, zstd, compress or lzma file, named after `names`), with the types
  * their first bytes reveal where the content is readable (zip, gzip, tar, stored RAR files, stored and MSZIP
  * cabinets), and the files of archives inside, whatever their kind, four levels deep. Bounded: 10,000 files
  * and 64 MiB decoded for nested archives. What cannot be read is said: `unreadable` (not that kind after
- * all, a damaged or truncated archive, encrypted headers, a compressed 7z header, an archive inside whose
+ * all, a damaged or truncated archive, encrypted headers, a 7z header compressed otherwise than LZMA, an archive inside whose
  * content is not read, ACE, ARJ and LHA, past a bound), `encrypted` (files named, not read).
  *
  * @example

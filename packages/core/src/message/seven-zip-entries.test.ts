@@ -6,8 +6,8 @@ import { archiveKindOf } from './archive-kind.js';
 const fixture = (name: string) =>
   readFileSync(new URL(`../../../../samples/archives/${name}`, import.meta.url));
 
-// Made with p7zip 16.02: `7z a`, `-mhc=off` (plain header), `-p -mhe=on` (encrypted header).
-describe('eachSevenZipEntry: the files of a 7z archive whose header is plain', () => {
+// Made with p7zip 16.02: `7z a` (LZMA header), `-mhc=off` (plain header), `-p` and `-p -mhe=on` (encrypted header).
+describe('eachSevenZipEntry: the files of a 7z archive', () => {
   it('names the files of a plain header (7-Zip writes one for a single small file, or with -mhc=off)', () => {
     expect(archiveKindOf(fixture('invoice.7z'))).toBe('7z');
     expect(listArchive(fixture('invoice.7z'), '7z')).toEqual({
@@ -25,9 +25,29 @@ describe('eachSevenZipEntry: the files of a 7z archive whose header is plain', (
     });
   });
 
-  it('cannot list a compressed header (7-Zip’s default) nor an encrypted one', () => {
-    expect(listArchive(fixture('docs.7z'), '7z').unreadable).toMatch(/header is compressed/);
+  it('decodes the LZMA header 7-Zip writes by default, and names the files inside', () => {
+    expect(listArchive(fixture('report.7z'), '7z')).toEqual({
+      names: ['notes.txt', 'report.pdf'],
+      sniffedTypes: [],
+      encrypted: [],
+    });
+    const many = listArchive(fixture('many.7z'), '7z');
+    expect(many.names).toHaveLength(302);
+    expect(many.names.slice(-2)).toEqual(['many/report-99.txt', 'many/zz-setup.exe']);
+    // A password without -mhe: the header is compressed, not encrypted, so the names are read.
+    expect(listArchive(fixture('locked.7z'), '7z')).toEqual({
+      names: ['notes.txt', 'report.pdf'],
+      sniffedTypes: [],
+      encrypted: ['notes.txt', 'report.pdf'],
+    });
+  });
+
+  it('cannot list an encrypted header (-mhe), nor a compressed header cut or damaged', () => {
     expect(listArchive(fixture('hidden.7z'), '7z').unreadable).toMatch(/header is encrypted/);
+    const archive = Buffer.from(fixture('many.7z'));
+    const packed = 32 + Number(archive.readBigUInt64LE(12)) - 40;
+    archive.fill(0xff, packed, packed + 20);
+    expect(listArchive(archive, '7z').unreadable).toBeDefined();
   });
 
   it('cannot list a header past the end of the file, or not a 7z at all', () => {

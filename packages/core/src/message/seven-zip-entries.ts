@@ -1,11 +1,15 @@
 import type { ArchiveEntry } from './archive-entry.js';
+import { lzmaDecode } from './lzma-decode.js';
 
 // A 7z archive's header read for its file names (7-Zip's own format description, 7zFormat.txt). 7-Zip
-// compresses the header by default (an "encoded header", LZMA): that header is not decoded here, so such an
-// archive cannot be listed; nor one whose header is encrypted (`-mhe`). Files are named, not read.
+// compresses the header by default (an "encoded header", LZMA): it is decoded (lzma-decode.ts, at most 8 MiB).
+// A header compressed otherwise, or encrypted (`-mhe`), cannot be read: such an archive cannot be listed.
+// Files are named, not read.
 
 const SIGNATURE = '7z\xbc\xaf\x27\x1c';
 const AES = '06f10701';
+const LZMA = '030101';
+const MAX_HEADER = 8 * 1024 * 1024;
 
 /** A cursor over a 7z header; every read is bounds-checked. */
 class Reader {
@@ -68,6 +72,14 @@ interface Folder {
   outputs: number;
   crc: boolean;
   streams: number;
+  coders: { id: string; props: Buffer }[];
+  sizes: number[];
+}
+
+interface Streams {
+  packPos: number;
+  packSizes: number[];
+  folders: Folder[];
 }
 
 /**
@@ -81,7 +93,7 @@ interface Folder {
  */
 export function eachSevenZipEntry(
   data: Buffer,
-  _maxBytes: number,
+  maxBytes: number,
   visit: (entry: ArchiveEntry) => void,
 ): void {
   if (data.length < 32 || data.toString('latin1', 0, 6) !== SIGNATURE) throw new Error('not a 7z archive');
@@ -89,12 +101,14 @@ export function eachSevenZipEntry(
   const size = Number(data.readBigUInt64LE(20));
   const start = 32 + offset;
   if (start + size > data.length || size === 0) throw new Error('the header is past the end of the file');
-  const r = new Reader(data, start, start + size);
-  const id = r.byte();
-  if (id === 0x17) {
-    const folders = streamsInfo(r);
-    if (folders.some((f) => f.encrypted)) throw new Error('the header is encrypted: no file can be named');
-    throw new Error('the header is compressed (LZMA), and not read');
+  let r = new Reader(data, start, start + size);
+  let id = r.byte();
+  // An encoded header may encode another: a few rounds at most.
+  for (let round = 0; id === 0x17; round++) {
+    if (round === 2) throw new Error('a header encoded over and over');
+    const header = decodeHeader(data, streamsInfo(r), Math.min(maxBytes, MAX_HEADER));
+    r = new Reader(header, 0, header.length);
+    id = r.byte();
   }
   if (id !== 0x01) throw new Error('a malformed header');
   let folders: Folder[] = [];
@@ -103,7 +117,7 @@ export function eachSevenZipEntry(
     if (property === 0x00) return;
     if (property === 0x02) skipProperties(r);
     else if (property === 0x03) streamsInfo(r);
-    else if (property === 0x04) folders = streamsInfo(r);
+    else if (property === 0x04) folders = streamsInfo(r).folders;
     else if (property === 0x05) {
       filesInfo(r, folders, visit);
       return;
@@ -115,26 +129,44 @@ function skipProperties(r: Reader): void {
   for (let type = r.number(); type !== 0; type = r.number()) r.skip(r.number());
 }
 
-function streamsInfo(r: Reader): Folder[] {
-  let folders: Folder[] = [];
+// The header's one folder: a single LZMA coder over the first packed stream.
+function decodeHeader(data: Buffer, streams: Streams, max: number): Buffer {
+  const folder = streams.folders[0];
+  if (folder?.encrypted) throw new Error('the header is encrypted: no file can be named');
+  const coder = folder?.coders[0];
+  if (!folder || !coder || streams.folders.length !== 1 || folder.coders.length !== 1)
+    throw new Error('a malformed encoded header');
+  if (coder.id !== LZMA) throw new Error(`the header is compressed with method ${coder.id}, not read`);
+  const size = folder.sizes[0] ?? 0;
+  if (size > max) throw new Error('a header larger than is read');
+  const start = 32 + streams.packPos;
+  const packed = streams.packSizes[0] ?? 0;
+  if (start + packed > data.length) throw new Error('the header is past the end of the file');
+  return lzmaDecode(data.subarray(start, start + packed), coder.props, size);
+}
+
+function streamsInfo(r: Reader): Streams {
+  const streams: Streams = { packPos: 0, packSizes: [], folders: [] };
   for (;;) {
     const id = r.byte();
-    if (id === 0x00) return folders;
-    if (id === 0x06) packInfo(r);
-    else if (id === 0x07) folders = unpackInfo(r);
-    else if (id === 0x08) subStreamsInfo(r, folders);
+    if (id === 0x00) return streams;
+    if (id === 0x06) Object.assign(streams, packInfo(r));
+    else if (id === 0x07) streams.folders = unpackInfo(r);
+    else if (id === 0x08) subStreamsInfo(r, streams.folders);
     else throw new Error('a malformed streams record');
   }
 }
 
-function packInfo(r: Reader): void {
-  r.number();
+function packInfo(r: Reader): { packPos: number; packSizes: number[] } {
+  const packPos = r.number();
   const streams = r.count();
+  const packSizes: number[] = [];
   for (let id = r.byte(); id !== 0x00; id = r.byte()) {
-    if (id === 0x09) for (let i = 0; i < streams; i++) r.number();
+    if (id === 0x09) for (let i = 0; i < streams; i++) packSizes.push(r.number());
     else if (id === 0x0a) r.digests(streams);
     else throw new Error('a malformed pack record');
   }
+  return { packPos, packSizes };
 }
 
 function unpackInfo(r: Reader): Folder[] {
@@ -143,7 +175,7 @@ function unpackInfo(r: Reader): Folder[] {
   if (r.byte() !== 0) throw new Error('folders stored elsewhere');
   for (let i = 0; i < folders.length; i++) folders[i] = folder(r);
   if (r.byte() !== 0x0c) throw new Error('a malformed folder record');
-  for (const f of folders) for (let i = 0; i < f.outputs; i++) r.number();
+  for (const f of folders) for (let i = 0; i < f.outputs; i++) f.sizes.push(r.number());
   for (let id = r.byte(); id !== 0x00; id = r.byte()) {
     if (id !== 0x0a) throw new Error('a malformed folder record');
     r.digests(folders.length).forEach((defined, i) => {
@@ -157,17 +189,24 @@ function folder(r: Reader): Folder {
   const coders = r.count();
   let inputs = 0;
   let outputs = 0;
-  let encrypted = false;
+  const list: Folder['coders'] = [];
   for (let i = 0; i < coders; i++) {
     const flags = r.byte();
     if (flags & 0x80) throw new Error('alternative coders');
     const at = r.p;
     r.skip(flags & 0x0f);
-    if (r.buf.toString('hex', at, r.p) === AES) encrypted = true;
+    const id = r.buf.toString('hex', at, r.p);
     const complex = (flags & 0x10) !== 0;
     inputs += complex ? r.count() : 1;
     outputs += complex ? r.count() : 1;
-    if (flags & 0x20) r.skip(r.number());
+    let props: Buffer = Buffer.alloc(0);
+    if (flags & 0x20) {
+      const length = r.number();
+      const propsAt = r.p;
+      r.skip(length);
+      props = r.buf.subarray(propsAt, r.p);
+    }
+    list.push({ id, props });
   }
   for (let i = 0; i < outputs - 1; i++) {
     r.number();
@@ -175,7 +214,14 @@ function folder(r: Reader): Folder {
   }
   const packed = inputs - (outputs - 1);
   if (packed > 1) for (let i = 0; i < packed; i++) r.number();
-  return { encrypted, outputs, crc: false, streams: 1 };
+  return {
+    encrypted: list.some((c) => c.id === AES),
+    outputs,
+    crc: false,
+    streams: 1,
+    coders: list,
+    sizes: [],
+  };
 }
 
 function subStreamsInfo(r: Reader, folders: Folder[]): void {

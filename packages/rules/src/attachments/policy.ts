@@ -155,15 +155,14 @@ export interface AttachmentPolicyOptions {
    */
   allowSmime?: boolean;
   /**
-   * Deliver archives holding encrypted files whose names were read and checked (zip, RAR, 7z with a plain
-   * header) instead of refusing them with the rest of what cannot be inspected: for organizations that
+   * Deliver archives holding encrypted files whose names were read and checked (zip, RAR, 7z without
+   * `-mhe`) instead of refusing them with the rest of what cannot be inspected: for organizations that
    * exchange password-protected archives. An archive whose names are hidden (encrypted headers) is not
    * listed, and stays refused unless `allowUnlistedArchives`. Default false.
    */
   allowEncryptedArchives?: boolean;
   /**
-   * Deliver archives whose files cannot all be named (a 7z with a compressed or encrypted header, a RAR with
-   * encrypted headers, ACE/ARJ/LHA, a damaged archive, a `.rar` that is no RAR, a compressed file whose name
+   * Deliver archives whose files cannot all be named (a 7z or RAR with encrypted headers, ACE/ARJ/LHA, a damaged archive, a `.rar` that is no RAR, a compressed file whose name
    * does not say what it holds) instead of refusing them: what is inside is then not checked. The names
    * that were read are still checked. Default false ("not knowing is not allowing").
    */
