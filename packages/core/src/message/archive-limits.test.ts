@@ -7,7 +7,9 @@ import { listArchive } from './archive-files.js';
 import { archiveKindOf, claimedArchiveKind } from './archive-kind.js';
 
 const DIR = new URL('../../../../samples/archives/', import.meta.url);
-const FIXTURES = readdirSync(DIR).map((name) => [name, readFileSync(new URL(name, DIR))] as const);
+const FIXTURES = readdirSync(DIR, { withFileTypes: true })
+  .filter((entry) => entry.isFile())
+  .map(({ name }) => [name, readFileSync(new URL(name, DIR))] as const);
 const kindOf = (name: string, bytes: Buffer) => archiveKindOf(bytes) ?? claimedArchiveKind([name]) ?? 'zip';
 
 describe('archive listers: hostile archives get a defined outcome, bounded', () => {
