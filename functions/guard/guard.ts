@@ -33,6 +33,7 @@ export const GUARD_SETTINGS = [
   'BLOCK_ACTIVE_MARKUP',
   'ALLOW_SMIME',
   'ALLOW_ENCRYPTED_ARCHIVES',
+  'ALLOW_UNLISTED_ARCHIVES',
   'TAG_EXTERNAL',
   'EXTERNAL_SUBJECT_TAG',
   'EXTERNAL_BANNER',
@@ -132,6 +133,7 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
           blockActiveMarkup: config.flag('BLOCK_ACTIVE_MARKUP', true),
           allowSmime: config.flag('ALLOW_SMIME', false),
           allowEncryptedArchives: config.flag('ALLOW_ENCRYPTED_ARCHIVES', false),
+          allowUnlistedArchives: config.flag('ALLOW_UNLISTED_ARCHIVES', false),
           action:
             action === 'junk' ? actionVerdict('junk') : action === 'drop' ? actionVerdict('drop') : action,
           ...(config.has('ATTACHMENT_BOUNCE_MESSAGE')

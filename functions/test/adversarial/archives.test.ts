@@ -1,6 +1,6 @@
 import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
+import { attachedFile, attachmentTests, attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 import { expectStripped } from './strip-check.js';
 
@@ -13,11 +13,7 @@ const kit = attackerKit(stack);
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
 
 /** A message with `zip` attached under `name` (base64), and the bytes that must never be delivered. */
-function zipped(name: string, zip: Buffer, type = 'application/zip'): [Buffer, string] {
-  const body = zip.toString('base64');
-  const part = `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body.replace(/.{76}/g, '$&\r\n')}`;
-  return [mail([MIXED], withPart(part)), body.slice(0, 40)];
-}
+const zipped = (name: string, zip: Buffer, type = 'application/zip') => attachedFile(name, zip, type);
 
 const ARCHIVES: Record<string, [Buffer, string]> = {
   'a zip holding invoice.exe': zipped('invoice.zip', zipFile([{ name: 'invoice.exe', data: MZ }])),

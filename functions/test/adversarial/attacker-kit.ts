@@ -44,6 +44,25 @@ export function withPart(part: string, epilogue = ''): string {
 }
 
 /**
+ * A message with `file` attached under `name` (base64, declared `type`), and the bytes of its encoding
+ * that must never be delivered.
+ *
+ * @example
+ * ```ts
+ * const [message, payload] = attachedFile('invoice.zip', zipFile([{ name: 'a.exe', data: 'MZ' }]));
+ * ```
+ */
+export function attachedFile(
+  name: string,
+  file: Buffer,
+  type = 'application/octet-stream',
+): [Buffer, string] {
+  const body = file.toString('base64');
+  const part = `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body.replace(/.{76}/g, '$&\r\n')}`;
+  return [mail([MIXED], withPart(part)), body.slice(0, 40)];
+}
+
+/**
  * The guard and outbound-policy at their defaults over `stack`: the verdict for the one recipient, and
  * (inbound) the bytes delivered.
  *

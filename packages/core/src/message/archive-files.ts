@@ -1,18 +1,30 @@
 import { eachZipEntry } from '../mime/zip-entries.js';
 import { markupScanForName } from './active-markup.js';
+import type { ArchiveEntry, EachEntry } from './archive-entry.js';
+import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
+import { eachCabEntry } from './cab-entries.js';
+import { eachCompressedEntry } from './compressed-file.js';
+import { eachRarEntry } from './rar-entries.js';
+import { eachSevenZipEntry } from './seven-zip-entries.js';
 import { sniffType } from './sniff.js';
+import { eachTarEntry } from './tar-entries.js';
 
-/** The largest zip listed: WorkMail's messages are at most 25 MB, so a larger part cannot be one it delivers. */
+/** The largest archive listed: WorkMail's messages are at most 25 MB, so a larger part cannot be one it delivers. */
 export const MAX_LISTED_ARCHIVE = 40 * 1024 * 1024;
 /** Inflated bytes, all nested archives together, read to list the archives inside an archive. */
 const NESTED_BUDGET = 64 * 1024 * 1024;
 const MAX_FILES = 10_000;
 const MAX_DEPTH = 4;
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-/** The first bytes of each file sniffed: enough for every signature but ISO's (a disk image counts by name). */
-const HEAD = 64;
+const LISTERS: Partial<Record<ArchiveKind, EachEntry>> = {
+  zip: eachZipEntry,
+  rar: eachRarEntry,
+  '7z': eachSevenZipEntry,
+  tar: eachTarEntry,
+  cab: eachCabEntry,
+};
 
-/** What a zip archive holds, as far as it could be read. */
+/** What an archive holds, as far as it could be read. */
 export interface ArchiveFiles {
   /** Each file's path in the archive, nested archives' files as `outer.zip/inner.zip/file`. */
   names: string[];
@@ -33,10 +45,8 @@ export function isZip(head: Uint8Array): boolean {
 
 /**
  * Lists the files of a zip archive the way a client that opens it shows them (its central directory), with
- * the type each one's first bytes reveal, and the files of archives inside it, four levels deep. Bounded:
- * 10,000 files and 64 MiB inflated for nested archives. What cannot be read is said, so the part is
- * reported as what it is, something the walk could not inspect: `unreadable` (not a zip after all, zip64, a
- * truncated or damaged directory, an unknown compression, past a bound), `encrypted` (files named, not read).
+ * the type each one's first bytes reveal, and the files of archives inside it, four levels deep: see
+ * {@link listArchive}.
  *
  * @example
  * ```ts
@@ -44,55 +54,111 @@ export function isZip(head: Uint8Array): boolean {
  * ```
  */
 export function listZip(zip: Buffer): ArchiveFiles {
+  return listArchive(zip, 'zip');
+}
+
+/**
+ * Lists the files of an archive of the given kind (zip, RAR 4 and 5, 7z (plain or LZMA header), tar, gzip,
+ * cab; the one file of a bzip2, xz, lzip, zstd, compress or lzma file, named after `names`), with the types
+ * their first bytes reveal where the content is readable (zip, gzip, tar, stored RAR files, stored and MSZIP
+ * cabinets), and the files of archives inside, whatever their kind, four levels deep. Bounded: 10,000 files
+ * and 64 MiB decoded for nested archives. What cannot be read is said: `unreadable` (not that kind after
+ * all, a damaged or truncated archive, encrypted headers, a 7z header compressed otherwise than LZMA, an archive inside whose
+ * content is not read, ACE, ARJ and LHA, past a bound), `encrypted` (files named, not read).
+ *
+ * @example
+ * ```ts
+ * listArchive(rarBytes, 'rar'); // { names: ['invoice.exe'], sniffedTypes: [], encrypted: [] }
+ * listArchive(bz2Bytes, 'bzip2', 'invoice.exe.bz2'); // { names: ['invoice.exe'], … }
+ * ```
+ */
+export function listArchive(
+  data: Buffer,
+  kind: ArchiveKind,
+  names: string | readonly string[] = [],
+): ArchiveFiles {
   const out: ArchiveFiles = { names: [], sniffedTypes: [], encrypted: [] };
-  walk(zip, '', 0, out, { left: NESTED_BUDGET });
+  walk(data, kind, typeof names === 'string' ? [names] : names, '', 0, out, { left: NESTED_BUDGET });
   return out;
 }
 
-function walk(zip: Buffer, prefix: string, depth: number, out: ArchiveFiles, budget: { left: number }): void {
+function walk(
+  data: Buffer,
+  kind: ArchiveKind,
+  names: readonly string[],
+  prefix: string,
+  depth: number,
+  out: ArchiveFiles,
+  budget: { left: number },
+): void {
+  const visit = (entry: ArchiveEntry) => visitEntry(entry, prefix, depth, out, budget);
   try {
-    eachZipEntry(zip, budget.left, (entry) => {
-      if (out.unreadable) return;
-      if (out.names.length >= MAX_FILES) {
-        out.unreadable = `more than ${MAX_FILES} files in the archive`;
-        return;
-      }
-      const name = `${prefix}${entry.name}`;
-      out.names.push(name);
-      // 7-Zip and unzip extract the file under its Unicode Path name: both names are the file's.
-      if (entry.unicodeName !== undefined) out.names.push(`${prefix}${entry.unicodeName}`);
-      if (entry.name.endsWith('/')) return;
-      let head: Buffer;
-      try {
-        head = entry.head(HEAD);
-      } catch (error) {
-        const reason = (error as Error).message;
-        if (reason.endsWith(' is encrypted')) out.encrypted.push(name);
-        else out.unreadable = reason;
-        return;
-      }
-      const type = sniffType(head);
-      if (type && !out.sniffedTypes.includes(type)) out.sniffedTypes.push(type);
-      const page =
-        out.activeMarkup === undefined
-          ? (markupScanForName(entry.name) ?? markupScanForName(entry.unicodeName ?? ''))
-          : undefined;
-      if (page) {
-        // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
-        page.push(entry.bytes());
-        const found = page.end();
-        if (found) out.activeMarkup = `${name}: ${found}`;
-      }
-      if (!isZip(head)) return;
-      if (depth + 1 >= MAX_DEPTH) {
-        out.unreadable = `archives nested more than ${MAX_DEPTH} deep`;
-        return;
-      }
-      const inner = entry.bytes();
-      budget.left -= inner.length;
-      walk(inner, `${name}/`, depth + 1, out, budget);
-    });
+    const each = LISTERS[kind];
+    if (each) each(data, budget.left, visit);
+    else if (kind === 'ace' || kind === 'arj' || kind === 'lzh')
+      throw new Error(`${kind} archives are not read`);
+    else eachCompressedEntry(data, kind, names, budget.left, visit);
   } catch (error) {
     out.unreadable ??= `${prefix ? `${prefix.slice(0, -1)}: ` : ''}${(error as Error).message}`;
   }
+}
+
+function visitEntry(
+  entry: ArchiveEntry,
+  prefix: string,
+  depth: number,
+  out: ArchiveFiles,
+  budget: { left: number },
+): void {
+  if (out.unreadable) return;
+  if (out.names.length >= MAX_FILES) {
+    out.unreadable = `more than ${MAX_FILES} files in the archive`;
+    return;
+  }
+  const name = `${prefix}${entry.name}`;
+  if (entry.name !== '') out.names.push(name);
+  // 7-Zip and unzip extract the file under its Unicode Path name: both names are the file's.
+  if (entry.unicodeName !== undefined) out.names.push(`${prefix}${entry.unicodeName}`);
+  if (entry.dir || entry.name.endsWith('/')) return;
+  if (entry.encrypted) {
+    out.encrypted.push(name);
+    return;
+  }
+  const page =
+    out.activeMarkup === undefined
+      ? (markupScanForName(entry.name) ?? markupScanForName(entry.unicodeName ?? ''))
+      : undefined;
+  const claimed = claimedArchiveKind([entry.name, entry.unicodeName ?? '']);
+  if (!entry.head || !entry.bytes) {
+    // Compressed in a way not decoded: a page or an archive inside cannot be read, only named.
+    if (page) out.activeMarkup = `${name}: a page inside that the page scan cannot read`;
+    if (claimed) out.unreadable = `${name}: an archive inside whose content is not read`;
+    return;
+  }
+  let head: Buffer;
+  try {
+    head = entry.head(KIND_HEAD);
+  } catch (error) {
+    const reason = (error as Error).message;
+    if (reason.endsWith(' is encrypted')) out.encrypted.push(name);
+    else out.unreadable = reason;
+    return;
+  }
+  const type = sniffType(head);
+  if (type && !out.sniffedTypes.includes(type)) out.sniffedTypes.push(type);
+  if (page) {
+    // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
+    page.push(entry.bytes());
+    const found = page.end();
+    if (found) out.activeMarkup = `${name}: ${found}`;
+  }
+  const kind = archiveKindOf(head) ?? claimed;
+  if (!kind) return;
+  if (depth + 1 >= MAX_DEPTH) {
+    out.unreadable = `archives nested more than ${MAX_DEPTH} deep`;
+    return;
+  }
+  const inner = entry.bytes();
+  budget.left -= inner.length;
+  walk(inner, kind, [entry.name], `${name}/`, depth + 1, out, budget);
 }

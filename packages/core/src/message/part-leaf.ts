@@ -2,13 +2,12 @@ import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { type MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
-import { isZip, listZip, MAX_LISTED_ARCHIVE } from './archive-files.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
 import { certsOnlyClaimProblem } from './cms-content.js';
 import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
-import { nameVariants } from './file-names.js';
+import { type KeptArchive, keepArchive, listPartArchive, watchArchive } from './part-archive.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
@@ -51,10 +50,8 @@ export interface Leaf {
   fresh?: boolean;
   /** For a file a browser opens as a page: the scan for what makes it active. */
   markup?: MarkupScan;
-  /** Content that may be a zip archive (its first byte is a zip's): kept to list its files at the end. */
-  archive?: { chunks: Buffer[]; size: number; signed?: boolean };
-  /** A zip archive larger than can be listed. */
-  archiveTooLarge?: boolean;
+  /** Content that may be an archive (its first bytes, its name or type say so): kept to list its files. */
+  archive?: KeptArchive;
   /** The scan of the raw body for lines that start like an enclosing delimiter. */
   fence?: Fence;
 }
@@ -137,12 +134,9 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   leaf.fence = newFence(enclosingBoundaries(node));
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   leaf.markup = markupScanFor(part, laterInMixed(node));
-  // Named or declared a zip: listed whatever its first bytes (a zip behind other bytes cannot be listed).
-  if (
-    part.names.some((n) => nameVariants(n).some((v) => v.toLowerCase().endsWith('.zip'))) ||
-    ZIP_TYPES.has(part.contentType)
-  )
-    leaf.archive = { chunks: [], size: 0, signed: true };
+  // Named or declared an archive: listed whatever its first bytes (a zip behind other bytes cannot be
+  // listed); any other part is an archive when its first bytes are one's, as a client opens it.
+  leaf.archive = watchArchive(part);
   const kind = bodies ? bodyKind(part) : undefined;
   leaf.bodies = bodies;
   if (kind) leaf.body = { kind, chunks: [] };
@@ -160,10 +154,8 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
     // here; a part declared TNEF is read whatever its first bytes.
     if (TNEF_TYPES.has(leaf.part.contentType)) leaf.tnef = new TnefReader(0, true);
     else if (chunk[0] === TNEF_FIRST_BYTE) leaf.tnef = new TnefReader();
-    // Any type and any name too: a client opens a zip by its bytes.
-    if (chunk[0] === ZIP_FIRST_BYTE) leaf.archive ??= { chunks: [], size: 0 };
   }
-  if (leaf.archive) keepArchive(leaf, chunk);
+  if (leaf.archive && !keepArchive(leaf.archive, chunk) && !leaf.archive.tooLarge) leaf.archive = undefined;
   if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
   if (leaf.calendar) scanCalendar(leaf.calendar, chunk.toString('latin1'), false);
   leaf.markup?.push(chunk);
@@ -271,7 +263,8 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (certs) findings.push({ partId: leaf.part.id, kind: 'malformed', reason: certs, smime: true });
   const active = leaf.markup?.end();
   if (active) leaf.part.activeMarkup = active;
-  listArchive(leaf, findings);
+  if (leaf.archive) listPartArchive(leaf.archive, leaf.part, findings, addInnerTypes);
+  leaf.archive = undefined;
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
 }
 
@@ -286,56 +279,6 @@ function laterInMixed(node: SplitNode): boolean {
     return false;
   const nr = node.partNr ? node.partNr[node.partNr.length - 1] : undefined;
   return typeof nr !== 'number' || nr > 1;
-}
-
-const ZIP_FIRST_BYTE = 0x50;
-const ZIP_TYPES = new Set(['application/zip', 'application/x-zip-compressed', 'application/x-zip']);
-
-function keepArchive(leaf: Leaf, chunk: Buffer): void {
-  const archive = leaf.archive as NonNullable<Leaf['archive']>;
-  archive.chunks.push(chunk);
-  archive.size += chunk.length;
-  if (!archive.signed && archive.size >= 4) {
-    // Only a zip is kept past its first four bytes.
-    if (!isZip(Buffer.concat(archive.chunks).subarray(0, 4))) {
-      leaf.archive = undefined;
-      return;
-    }
-    archive.signed = true;
-  }
-  if (archive.size > MAX_LISTED_ARCHIVE) {
-    leaf.archive = undefined;
-    leaf.archiveTooLarge = true;
-  }
-}
-
-/** The files of a zip archive the part is: their names and sniffed types; what cannot be listed is a finding. */
-function listArchive(leaf: Leaf, findings: StructureFinding[]): void {
-  const { part } = leaf;
-  if (leaf.archiveTooLarge) {
-    const reason = `a zip archive over ${MAX_LISTED_ARCHIVE} bytes, whose files are not listed`;
-    findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
-  }
-  if (!leaf.archive?.signed) return;
-  const files = listZip(Buffer.concat(leaf.archive.chunks));
-  leaf.archive = undefined;
-  if (files.names.length > 0) part.innerNames = files.names;
-  addInnerTypes(part, files.sniffedTypes);
-  if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
-  if (files.unreadable) {
-    const reason = `the files inside the zip archive cannot all be listed: ${files.unreadable}`;
-    findings.push({ partId: part.id, kind: 'malformed', reason, strippable: true });
-  }
-  if (files.encrypted.length > 0) {
-    const shown = files.encrypted.slice(0, 3).join(', ') + (files.encrypted.length > 3 ? ', …' : '');
-    findings.push({
-      partId: part.id,
-      kind: 'malformed',
-      reason: `encrypted files inside the zip archive cannot be inspected: ${shown}`,
-      encrypted: true,
-      strippable: true,
-    });
-  }
 }
 
 /** Adds a name the content gives (a file encoded in the text, a calendar or TNEF attachment), once. */

@@ -73,6 +73,11 @@ export interface StructureFinding {
   smime?: true;
   /** Encrypted files inside an archive: named (their names are checked), their content unread. */
   encrypted?: true;
+  /**
+   * An archive whose files could not all be named: damaged or truncated, encrypted headers, a format or a
+   * compressed header not read, an archive inside that is not read, past a bound.
+   */
+  unlisted?: true;
   /** The problem is the part's own content (an archive that cannot be listed): removing the part removes it. */
   strippable?: true;
 }

@@ -32,6 +32,7 @@ export type { MakeFlowEventOptions } from './events.js';
 export { makeFlowEvent } from './events.js';
 export { lambdaContext } from './lambda-context.js';
 export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';
+export { type RarEntry, type RarOptions, rarFile } from './rar.js';
 export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';
 export type { TnefFile } from './tnef.js';

@@ -27,6 +27,17 @@ const fired = async (c: Parameters<typeof when>[0], message: Buffer | string, ev
   return (outcome.rulesFired as string[]).includes('hit');
 };
 
+const part = (name: string, contentType: string) => ({
+  id: name,
+  names: [name],
+  contentType,
+  size: 10,
+  disposition: 'attachment',
+  container: false,
+  related: false,
+  depth: 0,
+});
+
 describe('attachments: policy', () => {
   it('reads extensions last first, ignoring trailing dots, spaces and controls', () => {
     expect(extensionsOf('Invoice.PDF.exe. ')).toEqual(['exe', 'pdf']);
@@ -82,6 +93,27 @@ describe('attachments: policy', () => {
     expect(attachmentViolations(list, attachmentPolicy({ maxSize: 5 }))).toHaveLength(2);
     expect(attachmentViolations(list, attachmentPolicy({ maxCount: 1 })).at(-1)?.reason).toBe(
       '2 attachments, at most 1',
+    );
+  });
+
+  it('lets archives it cannot list through only with allowUnlistedArchives, and checks the names it read', () => {
+    const rar = { ...part('secure.rar', 'application/vnd.rar'), innerNames: ['report.pdf', 'tools/run.exe'] };
+    const unlisted = {
+      partId: 'secure.rar',
+      kind: 'malformed' as const,
+      reason: 'the files inside the rar archive cannot all be listed: bad header CRC at 80',
+      strippable: true as const,
+      unlisted: true as const,
+    };
+    const inventory = { parts: [{ ...rar, innerNames: ['report.pdf'] }], findings: [unlisted] };
+    expect(attachmentViolations(inventory, attachmentPolicy({}))[0]?.reason).toMatch(/cannot all be listed/);
+    expect(attachmentViolations(inventory, attachmentPolicy({ allowEncryptedArchives: true }))).toHaveLength(
+      1,
+    );
+    expect(attachmentViolations(inventory, attachmentPolicy({ allowUnlistedArchives: true }))).toEqual([]);
+    const withExe = { parts: [rar], findings: [unlisted] };
+    expect(attachmentViolations(withExe, attachmentPolicy({ allowUnlistedArchives: true }))[0]?.reason).toBe(
+      'blocked file inside the archive: tools/run.exe',
     );
   });
 

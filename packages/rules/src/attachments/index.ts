@@ -57,9 +57,11 @@ export function blockAttachments(options: BlockAttachmentsOptions = {}): Rule {
     onError: undecidablePolicy(options.onUndecidable, verdict),
     async run(ctx) {
       const inventory = await ctx.message.parts();
-      if (policy.smime) {
-        for (const f of inventory.findings)
-          if (f.smime) ctx.note(`part ${f.partId ?? '?'}: ${f.reason}; delivered unread (allowSmime)`);
+      for (const f of inventory.findings) {
+        if (policy.smime && f.smime)
+          ctx.note(`part ${f.partId ?? '?'}: ${f.reason}; delivered unread (allowSmime)`);
+        if (policy.unlistedArchives && f.unlisted)
+          ctx.note(`part ${f.partId ?? '?'}: ${f.reason}; delivered unread (allowUnlistedArchives)`);
       }
       const found = attachmentViolations(inventory, policy);
       if (found.length === 0) return;

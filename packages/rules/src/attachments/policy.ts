@@ -1,4 +1,10 @@
-import { ConfigError, type MessagePart, nameVariants, type PartInventory } from '@wmflow/core';
+import {
+  ConfigError,
+  type MessagePart,
+  nameVariants,
+  type PartInventory,
+  type StructureFinding,
+} from '@wmflow/core';
 import { countOption, type ListInput, stringList } from '../internal/config.js';
 
 /**
@@ -48,7 +54,9 @@ export const DEFAULT_BLOCKED_EXTENSIONS: readonly string[] = [
 
 /** Archive extensions and (declared or sniffed) content types. */
 export const ARCHIVE_EXTENSIONS: readonly string[] =
-  'zip rar 7z gz tgz tar bz2 xz cab iso img ace arj lzh z'.split(' ');
+  'zip rar 7z gz tgz taz tar bz2 tbz tbz2 xz txz lz tlz zst tzst lzma cab iso img ace arj lzh lha z'.split(
+    ' ',
+  );
 const ARCHIVE_TYPES = new Set([
   'application/zip',
   'application/x-zip-compressed',
@@ -59,6 +67,8 @@ const ARCHIVE_TYPES = new Set([
   'application/x-gzip',
   'application/x-tar',
   'application/x-bzip2',
+  'application/x-xz',
+  'application/zstd',
   'application/x-iso9660-image',
   'application/vnd.ms-cab-compressed',
 ]);
@@ -145,11 +155,18 @@ export interface AttachmentPolicyOptions {
    */
   allowSmime?: boolean;
   /**
-   * Deliver zip archives holding encrypted files (whose names are still checked) instead of refusing them
-   * with the rest of what cannot be inspected: for organizations that exchange password-protected archives.
-   * Default false.
+   * Deliver archives holding encrypted files whose names were read and checked (zip, RAR, 7z without
+   * `-mhe`) instead of refusing them with the rest of what cannot be inspected: for organizations that
+   * exchange password-protected archives. An archive whose names are hidden (encrypted headers) is not
+   * listed, and stays refused unless `allowUnlistedArchives`. Default false.
    */
   allowEncryptedArchives?: boolean;
+  /**
+   * Deliver archives whose files cannot all be named (a 7z or RAR with encrypted headers, ACE/ARJ/LHA, a damaged archive, a `.rar` that is no RAR, a compressed file whose name
+   * does not say what it holds) instead of refusing them: what is inside is then not checked. The names
+   * that were read are still checked. Default false ("not knowing is not allowing").
+   */
+  allowUnlistedArchives?: boolean;
 }
 
 /** An attachment (or structure) the policy refuses, and why. */
@@ -178,6 +195,7 @@ export interface AttachmentPolicy {
   uninspectable: boolean;
   smime: boolean;
   encryptedArchives: boolean;
+  unlistedArchives: boolean;
 }
 
 /** Checks and completes attachment policy options, throwing {@link ConfigError} on bad ones. */
@@ -204,6 +222,7 @@ export function attachmentPolicy(options: AttachmentPolicyOptions): AttachmentPo
     uninspectable: options.blockUninspectable ?? true,
     smime: options.allowSmime ?? false,
     encryptedArchives: options.allowEncryptedArchives ?? false,
+    unlistedArchives: options.allowUnlistedArchives ?? false,
   };
 }
 
@@ -230,7 +249,7 @@ export function attachmentViolations(
   }
   if (policy.uninspectable) {
     for (const f of inventory.findings) {
-      if ((f.smime && policy.smime) || (f.encrypted && policy.encryptedArchives)) continue;
+      if (excused(f, policy)) continue;
       const part = f.partId === undefined ? undefined : byId.get(f.partId);
       out.push({
         partId: f.partId,
@@ -250,6 +269,15 @@ export function attachmentViolations(
     });
   }
   return out;
+}
+
+/** A finding the policy lets through: S/MIME, encrypted files named and checked, archives not listed. */
+function excused(f: StructureFinding, policy: AttachmentPolicy): boolean {
+  return Boolean(
+    (f.smime && policy.smime) ||
+      (f.encrypted && policy.encryptedArchives) ||
+      (f.unlisted && policy.unlistedArchives),
+  );
 }
 
 function describe(part: MessagePart, reason: string): AttachmentViolation {
@@ -273,14 +301,9 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   const exts = a.names.flatMap((n) => nameVariants(n)).map(extensionsOf);
   const declared = a.contentType;
   const sniffed = a.sniffedType;
-  const checked = exts.flatMap((e) => (p.inner ? e : e.slice(0, 1)));
-  const bad = checked.find((e) => p.blocked.has(e));
+  const bad = blockedExtension(a.names, p);
   if (bad) return `blocked extension .${bad}`;
-  const packedName = a.innerNames?.find((n) =>
-    nameVariants(n)
-      .map(extensionsOf)
-      .some((e) => (p.inner ? e : e.slice(0, 1)).some((x) => p.blocked.has(x))),
-  );
+  const packedName = a.innerNames?.find((n) => blockedExtension([n], p));
   if (packedName) return `blocked file inside the archive: ${packedName}`;
   // Unnamed, or named without any extension: a client saving it adds the one its type maps to.
   const bare = exts.every((e) => e.length === 0);
@@ -307,6 +330,17 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
     return `declared ${declared} but content is ${sniffed}`;
   }
   if (p.maxSize !== undefined && a.size > p.maxSize) return `${a.size} bytes, at most ${p.maxSize}`;
+  return undefined;
+}
+
+/** The first blocked extension of any spelling of the names: the last one, or every one with `inner`. */
+function blockedExtension(names: readonly string[], p: AttachmentPolicy): string | undefined {
+  for (const name of names)
+    for (const variant of nameVariants(name)) {
+      const exts = extensionsOf(variant);
+      const bad = (p.inner ? exts : exts.slice(0, 1)).find((e) => p.blocked.has(e));
+      if (bad) return bad;
+    }
   return undefined;
 }
 

@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import { htmlToText, LazyMessage, normalizeAddress, parseAuthenticationResults } from '@wmflow/core';
 import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
+import { rarFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { extensionsOf } from '../../src/attachments/policy.js';
 import { normalizeText } from '../../src/content/normalize.js';
@@ -79,6 +80,52 @@ async function textNames(text: string): Promise<number> {
   } finally {
     await message.close();
   }
+}
+
+/** The names listed inside an attached archive (its bytes as a Latin-1 string), recognised by its first bytes. */
+async function archiveNames(archive: string): Promise<number> {
+  const body = Buffer.from(archive, 'latin1').toString('base64').replace(/.{76}/g, '$&\r\n');
+  const raw = `From: a@partner.example\r\nSubject: x\r\nContent-Type: application/octet-stream; name="a.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parts()).parts[0]?.innerNames?.length ?? 0;
+  } finally {
+    await message.close();
+  }
+}
+
+/** A ustar archive of one file whose pax header holds `records` (lengths computed). */
+function paxTar(records: string[]): string {
+  const data = records.map((r) => {
+    const length = r.length + 2 + String(r.length + 2).length;
+    return `${length + (String(length).length > String(r.length + 2).length ? 1 : 0)} ${r}\n`;
+  });
+  const pax = Buffer.from(data.join(''), 'latin1');
+  const block = (name: string, size: number, type: string) => {
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 'latin1');
+    h.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+    h.write(type, 156, 'latin1');
+    h.write('ustar\x0000', 257, 'latin1');
+    h.fill(0x20, 148, 156);
+    h.write(
+      `${h
+        .reduce((n, b) => n + b, 0)
+        .toString(8)
+        .padStart(6, '0')}\0 `,
+      148,
+      'latin1',
+    );
+    return h;
+  };
+  const pad = Buffer.alloc((512 - (pax.length % 512)) % 512);
+  return Buffer.concat([
+    block('PaxHeader', pax.length, 'x'),
+    pax,
+    pad,
+    block('a.txt', 0, '0'),
+    Buffer.alloc(1024),
+  ]).toString('latin1');
 }
 
 /** The active-page scan over an attached HTML file (nothing in it is active). */
@@ -232,6 +279,19 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   ['parts(): an attached page of unclosed tags', (n) => '<a x'.repeat(n / 4), pageScan, 40_000],
+  [
+    'parts(): a tar whose pax header holds endless records',
+    (n) => paxTar(Array.from({ length: n / 12 }, (_, i) => `c=${i}`)),
+    archiveNames,
+    40_000,
+  ],
+  [
+    'parts(): a RAR of endless empty files',
+    (n) =>
+      rarFile(Array.from({ length: n / 40 }, (_, i) => ({ name: `f${i}.txt`, data: '' }))).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
   ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 10_000],
 ];
 

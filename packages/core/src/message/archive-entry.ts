@@ -1,0 +1,39 @@
+/**
+ * One file of an archive as a lister gives it: its name, and its content when the lister can read it.
+ * Listers are bounded and linear: they throw (an `Error` whose message says why) when the archive cannot
+ * be listed whole, after the files already visited.
+ */
+export interface ArchiveEntry {
+  name: string;
+  /** A second name the file is extracted under by some tools (zip's Info-ZIP Unicode Path). */
+  unicodeName?: string;
+  /** A folder: named, no content. */
+  dir?: boolean;
+  /** The content is encrypted: named, not read. */
+  encrypted?: boolean;
+  /**
+   * The first bytes (at most `max`); absent when the lister cannot read the content (compressed in a way
+   * it does not decode). Throws when it cannot be read (a message ending in " is encrypted" for zip).
+   */
+  head?: (max: number) => Buffer;
+  /** The whole content, within the budget left; absent when `head` is. */
+  bytes?: () => Buffer;
+}
+
+/** Calls `visit` for each file of an archive in `data`; content read whole counts against `maxBytes`. */
+export type EachEntry = (data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void) => void;
+
+/** An entry whose content is the slice `start`..`start + size` of `data`, read in place. */
+export function storedEntry(
+  data: Buffer,
+  start: number,
+  size: number,
+  entry: Omit<ArchiveEntry, 'head' | 'bytes'>,
+): ArchiveEntry {
+  if (start + size > data.length) throw new Error(`${entry.name}: truncated`);
+  return {
+    ...entry,
+    head: (max) => data.subarray(start, start + Math.min(max, size)),
+    bytes: () => data.subarray(start, start + size),
+  };
+}

@@ -1,0 +1,150 @@
+import { nameVariants } from './file-names.js';
+
+/**
+ * The archive and compressed-file formats the walk recognises. `zip`, `rar`, `7z`, `tar`, `gzip` and `cab`
+ * are listed; `bzip2`, `xz`, `lzip`, `zstd`, `compress` and `lzma` hold one file, named after the archive;
+ * `ace`, `arj` and `lzh` are recognised and not read.
+ */
+export type ArchiveKind =
+  | 'zip'
+  | 'rar'
+  | '7z'
+  | 'tar'
+  | 'gzip'
+  | 'cab'
+  | 'bzip2'
+  | 'xz'
+  | 'lzip'
+  | 'zstd'
+  | 'compress'
+  | 'lzma'
+  | 'ace'
+  | 'arj'
+  | 'lzh';
+
+/** Bytes of a file's start {@link archiveKindOf} needs: tar's magic is at 257. */
+export const KIND_HEAD = 512;
+
+const SIGNATURES: ReadonlyArray<[kind: ArchiveKind, offset: number, bytes: string]> = [
+  ['zip', 0, 'PK\x03\x04'],
+  ['zip', 0, 'PK\x05\x06'],
+  ['rar', 0, 'Rar!\x1a\x07'],
+  ['7z', 0, '7z\xbc\xaf\x27\x1c'],
+  ['gzip', 0, '\x1f\x8b'],
+  ['cab', 0, 'MSCF\x00\x00\x00\x00'],
+  ['bzip2', 0, 'BZh'],
+  ['xz', 0, '\xfd7zXZ\x00'],
+  ['lzip', 0, 'LZIP'],
+  ['zstd', 0, '\x28\xb5\x2f\xfd'],
+  ['compress', 0, '\x1f\x9d'],
+  ['ace', 7, '**ACE**'],
+  ['arj', 0, '\x60\xea'],
+  ['tar', 257, 'ustar'],
+];
+// A block's magic (pi) or the stream's end (sqrt pi).
+const BZIP2_BLOCKS = new Set(['314159265359', '177245385090']);
+// Short signatures that text could start with: the bytes after them must fit too.
+const WEAK: Partial<Record<ArchiveKind, (head: Buffer) => boolean>> = {
+  // A block or the end of the stream after `BZh` and the block size.
+  bzip2: (head) =>
+    /^BZh[1-9]/.test(head.toString('latin1', 0, 4)) && BZIP2_BLOCKS.has(head.toString('hex', 4, 10)),
+  // The basic header's size, at most 2,600 bytes.
+  arj: (head) => head.length >= 4 && head.readUInt16LE(2) > 0 && head.readUInt16LE(2) <= 2600,
+  // The largest code size, 9 to 16 bits.
+  compress: (head) => (head[2] ?? 0) % 32 >= 9 && (head[2] ?? 0) % 32 <= 16,
+};
+// LHA: `-lh5-`, `-lz4-`, `-lhd-`… at offset 2.
+const LZH = /^-l[hz][0-9a-z]-$/;
+
+// Extensions, last first; `tgz` and the like are a tar compressed.
+const EXTENSIONS: Readonly<Record<string, ArchiveKind>> = {
+  zip: 'zip',
+  rar: 'rar',
+  '7z': '7z',
+  tar: 'tar',
+  gz: 'gzip',
+  tgz: 'gzip',
+  taz: 'gzip',
+  cab: 'cab',
+  bz2: 'bzip2',
+  tbz: 'bzip2',
+  tbz2: 'bzip2',
+  xz: 'xz',
+  txz: 'xz',
+  lz: 'lzip',
+  tlz: 'lzip',
+  zst: 'zstd',
+  tzst: 'zstd',
+  z: 'compress',
+  lzma: 'lzma',
+  ace: 'ace',
+  arj: 'arj',
+  lzh: 'lzh',
+  lha: 'lzh',
+};
+const COMPRESSED_TAR = new Set(['tgz', 'taz', 'tbz', 'tbz2', 'txz', 'tlz', 'tzst']);
+
+const TYPES: Readonly<Record<string, ArchiveKind>> = {
+  'application/zip': 'zip',
+  'application/x-zip-compressed': 'zip',
+  'application/x-zip': 'zip',
+  'application/x-rar-compressed': 'rar',
+  'application/vnd.rar': 'rar',
+  'application/x-rar': 'rar',
+  'application/x-7z-compressed': '7z',
+  'application/x-tar': 'tar',
+  'application/gzip': 'gzip',
+  'application/x-gzip': 'gzip',
+  'application/x-gtar': 'tar',
+  'application/vnd.ms-cab-compressed': 'cab',
+  'application/x-bzip2': 'bzip2',
+  'application/x-bzip': 'bzip2',
+  'application/x-xz': 'xz',
+  'application/x-lzip': 'lzip',
+  'application/zstd': 'zstd',
+  'application/x-compress': 'compress',
+  'application/x-lzma': 'lzma',
+  'application/x-ace-compressed': 'ace',
+  'application/x-arj': 'arj',
+  'application/x-lzh-compressed': 'lzh',
+};
+
+/** The format a file's first bytes show, if any (at least {@link KIND_HEAD} bytes for tar). */
+export function archiveKindOf(head: Buffer): ArchiveKind | undefined {
+  for (const [kind, offset, bytes] of SIGNATURES) {
+    if (
+      head.length >= offset + bytes.length &&
+      head.toString('latin1', offset, offset + bytes.length) === bytes
+    )
+      if (!WEAK[kind] || WEAK[kind](head)) return kind;
+  }
+  return head.length >= 7 && LZH.test(head.toString('latin1', 2, 7)) ? 'lzh' : undefined;
+}
+
+/** The format a file name's last extension (in any spelling a client takes) or a declared type claims. */
+export function claimedArchiveKind(names: readonly string[], type = ''): ArchiveKind | undefined {
+  for (const name of names)
+    for (const variant of nameVariants(name)) {
+      const kind = EXTENSIONS[lastExtension(variant)];
+      if (kind) return kind;
+    }
+  return TYPES[type];
+}
+
+/**
+ * The name of the one file a compressed file holds, as gzip, bzip2 and 7-Zip name it: the name without its
+ * compression extension, `.tgz` and the like giving `.tar`. Undefined when the name has no such extension.
+ */
+export function innerFileName(name: string): string | undefined {
+  const clean = nameVariants(name)[0] ?? name;
+  const ext = lastExtension(clean);
+  if (!EXTENSIONS[ext] || clean.length === ext.length + 1) return undefined;
+  const stem = clean.slice(0, clean.length - ext.length - 1);
+  return COMPRESSED_TAR.has(ext) ? `${stem}.tar` : stem;
+}
+
+function lastExtension(name: string): string {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+}

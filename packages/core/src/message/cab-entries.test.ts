@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { listArchive } from './archive-files.js';
+import { archiveKindOf } from './archive-kind.js';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../samples/archives/${name}`, import.meta.url));
+
+// Made with gcab 1.5: `gcab -c` (stored) and `gcab -cz` (MSZIP).
+describe('eachCabEntry: the files of a cabinet', () => {
+  it('names the files of stored and MSZIP cabinets and sniffs their content', () => {
+    for (const name of ['invoice.cab', 'invoice-mszip.cab']) {
+      expect(archiveKindOf(fixture(name))).toBe('cab');
+      expect(listArchive(fixture(name), 'cab')).toEqual({
+        names: ['invoice.exe', 'notes.txt'],
+        sniffedTypes: ['application/x-msdownload'],
+        encrypted: [],
+      });
+    }
+  });
+
+  it('cannot list a cut cabinet, a damaged MSZIP block, or a file past its folder', () => {
+    const cab = fixture('invoice-mszip.cab');
+    expect(listArchive(cab.subarray(0, 70), 'cab').unreadable).toBeDefined();
+    const damaged = Buffer.from(cab);
+    damaged.write('XX', cab.indexOf('CK'), 'latin1');
+    expect(listArchive(damaged, 'cab').unreadable).toMatch(/MSZIP/);
+    const stored = Buffer.from(fixture('invoice.cab'));
+    stored.writeUInt32LE(1 << 20, 0x2c);
+    expect(listArchive(stored, 'cab').unreadable).toMatch(/past the end of its folder/);
+    expect(listArchive(Buffer.from('MSCF'), 'cab').unreadable).toMatch(/not a cabinet/);
+  });
+
+  it('names the files of a folder compressed otherwise (LZX) without reading them', () => {
+    const lzx = Buffer.from(fixture('invoice.cab'));
+    lzx.writeUInt16LE(3, 36 + 6);
+    expect(listArchive(lzx, 'cab')).toEqual({
+      names: ['invoice.exe', 'notes.txt'],
+      sniffedTypes: [],
+      encrypted: [],
+    });
+  });
+});

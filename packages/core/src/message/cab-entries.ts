@@ -1,0 +1,115 @@
+import { inflateRawSync } from 'node:zlib';
+import type { ArchiveEntry } from './archive-entry.js';
+
+// A Microsoft cabinet (.cab): the CFFILE records name the files; a folder's data (its CFDATA blocks,
+// stored or MSZIP) is decoded once when a file in it is read, within the budget. LZX and Quantum folders
+// are not decoded: their files are named, not read.
+
+const HEADER = 36;
+const NAME_IS_UTF = 0x80;
+
+/**
+ * Calls `visit` for each file of a cabinet; throws when it cannot be listed whole.
+ *
+ * @example
+ * ```ts
+ * eachCabEntry(cab, 1 << 20, (entry) => console.log(entry.name));
+ * ```
+ */
+export function eachCabEntry(cab: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  if (cab.length < HEADER || cab.toString('latin1', 0, 4) !== 'MSCF') throw new Error('not a cabinet');
+  const folders = cab.readUInt16LE(26);
+  const files = cab.readUInt16LE(28);
+  const flags = cab.readUInt16LE(30);
+  const filesAt = cab.readUInt32LE(16);
+  let folderAt = HEADER;
+  let folderReserve = 0;
+  let dataReserve = 0;
+  if (flags & 0x4) {
+    if (cab.length < HEADER + 4) throw new Error('truncated header');
+    folderReserve = cab[HEADER + 2] as number;
+    dataReserve = cab[HEADER + 3] as number;
+    folderAt += 4 + cab.readUInt16LE(HEADER);
+  }
+  // The previous and next cabinet's names (flags 1, 2): two C strings each.
+  for (let i = 0; i < ((flags & 1) + ((flags >> 1) & 1)) * 2; i++) folderAt = stringEnd(cab, folderAt) + 1;
+  const decoded = new Map<number, Buffer>();
+  const budget = { left: maxBytes };
+  const folderData = (index: number): Buffer | undefined => {
+    if (index >= folders) return undefined;
+    const at = folderAt + index * (8 + folderReserve);
+    if (at + 8 > cab.length) throw new Error('truncated folder table');
+    if (!decoded.has(index)) decoded.set(index, readFolder(cab, at, dataReserve, budget));
+    return decoded.get(index);
+  };
+  let p = filesAt;
+  for (let i = 0; i < files; i++) {
+    if (p + 16 > cab.length) throw new Error('truncated file table');
+    const size = cab.readUInt32LE(p);
+    const offset = cab.readUInt32LE(p + 4);
+    const folder = cab.readUInt16LE(p + 8);
+    const attributes = cab.readUInt16LE(p + 14);
+    const end = stringEnd(cab, p + 16);
+    const name = cab.toString(attributes & NAME_IS_UTF ? 'utf8' : 'latin1', p + 16, end).replace(/\\/g, '/');
+    p = end + 1;
+    const content = () => {
+      const data = folderData(folder);
+      if (!data) throw new Error(`${name}: in a folder that is not read`);
+      if (offset + size > data.length) throw new Error(`${name}: past the end of its folder`);
+      return data.subarray(offset, offset + size);
+    };
+    // Folders compressed otherwise than MSZIP, and files continued from or into another cabinet: named.
+    const readable = folder < folders && [0, 1].includes(compression(cab, folderAt, folder, folderReserve));
+    visit(readable ? { name, head: (max) => content().subarray(0, max), bytes: content } : { name });
+  }
+}
+
+function compression(cab: Buffer, folderAt: number, index: number, reserve: number): number {
+  const at = folderAt + index * (8 + reserve) + 6;
+  if (at + 2 > cab.length) throw new Error('truncated folder table');
+  return cab.readUInt16LE(at) & 0x0f;
+}
+
+function stringEnd(cab: Buffer, at: number): number {
+  const end = cab.indexOf(0, at);
+  if (end < 0 || end - at > 1024) throw new Error('a name without its end');
+  return end;
+}
+
+// A folder's data blocks, stored or MSZIP ("CK" and a deflate block that may refer to the previous 32 KiB).
+function readFolder(cab: Buffer, at: number, reserve: number, budget: { left: number }): Buffer {
+  let p = cab.readUInt32LE(at);
+  const blocks = cab.readUInt16LE(at + 4);
+  const type = cab.readUInt16LE(at + 6) & 0x0f;
+  const out: Buffer[] = [];
+  let window: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < blocks; i++) {
+    if (p + 8 + reserve > cab.length) throw new Error('truncated data block');
+    const packed = cab.readUInt16LE(p + 4);
+    const start = p + 8 + reserve;
+    if (start + packed > cab.length) throw new Error('truncated data block');
+    const data = cab.subarray(start, start + packed);
+    p = start + packed;
+    let block: Buffer;
+    if (type === 0) block = data;
+    else {
+      if (data.toString('latin1', 0, 2) !== 'CK') throw new Error('a bad MSZIP block');
+      const options = { maxOutputLength: Math.max(1, Math.min(budget.left, 0x8000)) };
+      try {
+        block = inflateRawSync(
+          data.subarray(2),
+          window.length ? { ...options, dictionary: window } : options,
+        );
+      } catch (error) {
+        throw new Error(
+          error instanceof RangeError ? 'over the decoded bytes budget' : (error as Error).message,
+        );
+      }
+      window = block;
+    }
+    budget.left -= block.length;
+    if (budget.left < 0) throw new Error('over the decoded bytes budget');
+    out.push(block);
+  }
+  return Buffer.concat(out);
+}

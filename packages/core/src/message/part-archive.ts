@@ -1,0 +1,85 @@
+import { listArchive, MAX_LISTED_ARCHIVE } from './archive-files.js';
+import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
+import type { MessagePart, StructureFinding } from './part-walk.js';
+
+/** A part's content kept while it may be an archive, to list its files at the end. */
+export interface KeptArchive {
+  chunks: Buffer[];
+  size: number;
+  /** The kind the part's name or declared type claims: listed as that kind whatever its first bytes. */
+  claimed?: ArchiveKind;
+  /** The kind listed, once the first bytes (or the claim) decided it. */
+  kind?: ArchiveKind;
+  /** Larger than can be listed. */
+  tooLarge?: boolean;
+}
+
+const SINGLE_FILE = new Set<ArchiveKind>(['gzip', 'bzip2', 'xz', 'lzip', 'zstd', 'compress', 'lzma']);
+
+/** What a part's content is watched for: every part, since a client opens an archive by its bytes. */
+export function watchArchive(part: MessagePart): KeptArchive {
+  const claimed = claimedArchiveKind(part.names, part.contentType);
+  return { chunks: [], size: 0, ...(claimed ? { claimed } : {}) };
+}
+
+/**
+ * Takes a piece of the content; returns false once the content is known not to be an archive (its first
+ * 512 bytes show none and nothing claims one), or too large to be listed (then `tooLarge` is set).
+ */
+export function keepArchive(archive: KeptArchive, chunk: Buffer): boolean {
+  if (archive.tooLarge) return false;
+  archive.chunks.push(chunk);
+  archive.size += chunk.length;
+  if (!archive.kind && archive.size >= KIND_HEAD && !decide(archive)) return false;
+  if (archive.size > MAX_LISTED_ARCHIVE) {
+    archive.chunks = [];
+    archive.tooLarge = true;
+    return false;
+  }
+  return true;
+}
+
+function decide(archive: KeptArchive): boolean {
+  const head = Buffer.concat(archive.chunks).subarray(0, KIND_HEAD);
+  archive.kind = archiveKindOf(head) ?? archive.claimed;
+  return archive.kind !== undefined;
+}
+
+/**
+ * The files of the archive the part is: their names and sniffed types join the part; an archive that cannot
+ * be listed whole, or that holds encrypted files, is a finding.
+ */
+export function listPartArchive(
+  archive: KeptArchive,
+  part: MessagePart,
+  findings: StructureFinding[],
+  addInnerTypes: (part: MessagePart, types: readonly string[]) => void,
+): void {
+  if (archive.tooLarge) {
+    const reason = `an archive over ${MAX_LISTED_ARCHIVE} bytes, whose files are not listed`;
+    findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
+    return;
+  }
+  if (!archive.kind && !decide(archive)) return;
+  const kind = archive.kind as ArchiveKind;
+  const files = listArchive(Buffer.concat(archive.chunks), kind, part.names);
+  archive.chunks = [];
+  if (files.names.length > 0) part.innerNames = files.names;
+  addInnerTypes(part, files.sniffedTypes);
+  if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
+  const label = `${kind} ${SINGLE_FILE.has(kind) ? 'file' : 'archive'}`;
+  if (files.unreadable) {
+    const reason = `the files inside the ${label} cannot all be listed: ${files.unreadable}`;
+    findings.push({ partId: part.id, kind: 'malformed', reason, strippable: true, unlisted: true });
+  }
+  if (files.encrypted.length > 0) {
+    const shown = files.encrypted.slice(0, 3).join(', ') + (files.encrypted.length > 3 ? ', …' : '');
+    findings.push({
+      partId: part.id,
+      kind: 'malformed',
+      reason: `encrypted files inside the ${label} cannot be inspected: ${shown}`,
+      encrypted: true,
+      strippable: true,
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import { crc32 } from 'node:zlib';
+import { type ArchiveEntry, storedEntry } from './archive-entry.js';
+import { eachRar5Entry } from './rar5-entries.js';
+
+// RAR 1.5–4.x (the "RAR 4" format) and RAR 5 headers walked as `unrar l` lists them. Only stored files
+// (method "store") are read; compressed ones are named. Encrypted headers (`rar -hp`) hide every name: such
+// an archive cannot be listed. Header CRCs are checked: a reader stops at a bad one.
+
+const RAR4 = Buffer.from('Rar!\x1a\x07\x00', 'latin1');
+const RAR5 = Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1');
+const FILE = 0x74;
+const END = 0x7b;
+
+/**
+ * Calls `visit` for each file of a RAR 4 or RAR 5 archive; throws when the archive cannot be listed whole.
+ *
+ * @example
+ * ```ts
+ * eachRarEntry(rar, 1 << 20, (entry) => console.log(entry.name, entry.encrypted));
+ * ```
+ */
+export function eachRarEntry(rar: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  if (rar.subarray(0, RAR5.length).equals(RAR5)) {
+    eachRar5Entry(rar, RAR5.length, maxBytes, visit);
+    return;
+  }
+  if (!rar.subarray(0, RAR4.length).equals(RAR4)) throw new Error('not a RAR archive');
+  let p = RAR4.length;
+  while (p < rar.length) {
+    if (p + 7 > rar.length) throw new Error('truncated header');
+    const type = rar[p + 2] as number;
+    const flags = rar.readUInt16LE(p + 3);
+    const size = rar.readUInt16LE(p + 5);
+    if (size < 7 || p + size > rar.length) throw new Error('truncated header');
+    if ((crc32(rar.subarray(p + 2, p + size)) & 0xffff) !== rar.readUInt16LE(p)) {
+      throw new Error(`bad header CRC at ${p}`);
+    }
+    // The archive header's "block headers are encrypted" flag.
+    if (type === 0x73 && flags & 0x0080) throw new Error('the headers are encrypted: no file can be named');
+    if (type === END) return;
+    const extra = flags & 0x8000 && size >= 11 ? rar.readUInt32LE(p + 7) : 0;
+    const start = p + size;
+    if (type === FILE) visit(fileEntry(rar, p, flags, start));
+    // A 64-bit packed size (flag 0x100) is out of reach of a 25 MB message: the bounds check catches it.
+    p = start + extra;
+  }
+  throw new Error('no end of archive block');
+}
+
+function fileEntry(rar: Buffer, p: number, flags: number, start: number): ArchiveEntry {
+  const size = rar.readUInt16LE(p + 5);
+  if (size < 32) throw new Error(`truncated file header at ${p}`);
+  const packed = rar.readUInt32LE(p + 7);
+  const method = rar[p + 25];
+  const nameSize = rar.readUInt16LE(p + 26);
+  const at = p + 32 + (flags & 0x100 ? 8 : 0);
+  if (at + nameSize > p + size) throw new Error(`truncated file header at ${p}`);
+  const name = fileName(rar.subarray(at, at + nameSize), (flags & 0x200) !== 0).replace(/\\/g, '/');
+  const entry = {
+    name,
+    ...((flags & 0xe0) === 0xe0 ? { dir: true } : {}),
+    ...(flags & 0x04 ? { encrypted: true } : {}),
+  };
+  // Split files (flags 1, 2) hold a piece of the file: named, not read.
+  if (entry.dir || entry.encrypted || method !== 0x30 || flags & 0x03) {
+    if (start + packed > rar.length) throw new Error(`${name}: truncated`);
+    return entry;
+  }
+  return storedEntry(rar, start, packed, entry);
+}
+
+// Flag 0x200: a byte name, a NUL, then RAR's compact Unicode encoding; without the NUL, UTF-8.
+function fileName(raw: Buffer, unicode: boolean): string {
+  const nul = raw.indexOf(0);
+  if (!unicode) return raw.toString('latin1');
+  if (nul < 0) return raw.toString('utf8');
+  return decodeUnicode(raw.subarray(0, nul), raw.subarray(nul + 1));
+}
+
+function decodeUnicode(ascii: Buffer, enc: Buffer): string {
+  const high = enc[0] ?? 0;
+  const out: number[] = [];
+  let p = 1;
+  let flags = 0;
+  let bits = 0;
+  while (p < enc.length && out.length < 0x10000) {
+    if (bits === 0) {
+      flags = enc[p++] as number;
+      bits = 8;
+    }
+    bits -= 2;
+    const mode = (flags >> bits) & 3;
+    if (mode === 0) out.push(enc[p++] ?? 0);
+    else if (mode === 1) out.push((enc[p++] ?? 0) + (high << 8));
+    else if (mode === 2) {
+      out.push((enc[p] ?? 0) + ((enc[p + 1] ?? 0) << 8));
+      p += 2;
+    } else {
+      const length = enc[p++] ?? 0;
+      const correction = length & 0x80 ? (enc[p++] ?? 0) : 0;
+      for (let i = 0; i < (length & 0x7f) + 2; i++) {
+        const c = ascii[out.length] ?? 0;
+        out.push(length & 0x80 ? ((c + correction) & 0xff) + (high << 8) : c);
+      }
+    }
+  }
+  return String.fromCharCode(...out.slice(0, 0x10000));
+}

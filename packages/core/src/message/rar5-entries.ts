@@ -1,0 +1,102 @@
+import { crc32 } from 'node:zlib';
+import { type ArchiveEntry, storedEntry } from './archive-entry.js';
+
+// RAR 5 headers: CRC32, then the header's size, type and flags as variable-length integers (7 bits a byte).
+
+const FILE = 2;
+const ENCRYPTION = 4;
+const END = 5;
+
+/** A cursor over a RAR 5 header. */
+class Reader {
+  constructor(
+    readonly buf: Buffer,
+    public p: number,
+    readonly end: number,
+  ) {}
+
+  vint(): number {
+    let n = 0;
+    for (let shift = 0; shift < 64; shift += 7) {
+      if (this.p >= this.end) throw new Error('truncated header');
+      const b = this.buf[this.p++] as number;
+      n += (b & 0x7f) * 2 ** shift;
+      if (!(b & 0x80)) {
+        if (n > Number.MAX_SAFE_INTEGER) throw new Error('a size out of range');
+        return n;
+      }
+    }
+    throw new Error('a malformed number');
+  }
+
+  skip(n: number): void {
+    if (this.p + n > this.end) throw new Error('truncated header');
+    this.p += n;
+  }
+}
+
+/** Calls `visit` for each file of the RAR 5 archive whose first header is at `p`. */
+export function eachRar5Entry(
+  rar: Buffer,
+  start: number,
+  _maxBytes: number,
+  visit: (entry: ArchiveEntry) => void,
+): void {
+  let p = start;
+  while (p < rar.length) {
+    const head = new Reader(rar, p + 4, rar.length);
+    const size = head.vint();
+    const bodyStart = head.p;
+    if (bodyStart + size > rar.length) throw new Error('truncated header');
+    if (crc32(rar.subarray(p + 4, bodyStart + size)) !== rar.readUInt32LE(p))
+      throw new Error(`bad header CRC at ${p}`);
+    const r = new Reader(rar, bodyStart, bodyStart + size);
+    const type = r.vint();
+    const flags = r.vint();
+    const extraSize = flags & 0x1 ? r.vint() : 0;
+    const dataSize = flags & 0x2 ? r.vint() : 0;
+    const dataStart = bodyStart + size;
+    if (dataStart + dataSize > rar.length) throw new Error('truncated data');
+    if (type === ENCRYPTION) throw new Error('the headers are encrypted: no file can be named');
+    if (type === END) return;
+    if (type === FILE) visit(fileEntry(r, bodyStart + size - extraSize, dataStart, dataSize));
+    p = dataStart + dataSize;
+  }
+  throw new Error('no end of archive header');
+}
+
+function fileEntry(r: Reader, extraStart: number, dataStart: number, dataSize: number): ArchiveEntry {
+  const fileFlags = r.vint();
+  r.vint(); // unpacked size
+  r.vint(); // attributes
+  if (fileFlags & 0x2) r.skip(4);
+  if (fileFlags & 0x4) r.skip(4);
+  const compression = r.vint();
+  r.vint(); // host OS
+  const nameLength = r.vint();
+  const at = r.p;
+  r.skip(nameLength);
+  if (r.p > extraStart) throw new Error('a malformed file header');
+  // Windows extracts a backslash as a folder separator.
+  const name = r.buf.toString('utf8', at, at + nameLength).replace(/\\/g, '/');
+  const entry = {
+    name,
+    ...(fileFlags & 0x1 ? { dir: true } : {}),
+    ...(encrypted(new Reader(r.buf, extraStart, r.end)) ? { encrypted: true } : {}),
+  };
+  const stored = ((compression >> 7) & 7) === 0;
+  if (entry.dir || entry.encrypted || !stored) return entry;
+  return storedEntry(r.buf, dataStart, dataSize, entry);
+}
+
+// Extra records: size, type, data; type 1 is the file's encryption record.
+function encrypted(r: Reader): boolean {
+  while (r.p < r.end) {
+    const size = r.vint();
+    const next = r.p + size;
+    if (size === 0 || next > r.end) throw new Error('a malformed extra record');
+    if (r.vint() === 1) return true;
+    r.p = next;
+  }
+  return false;
+}

@@ -1,0 +1,110 @@
+import { type ArchiveEntry, storedEntry } from './archive-entry.js';
+
+// A tar archive walked block by block, as GNU tar and 7-Zip list it: ustar names with their prefix, GNU long
+// names (`././@LongLink`, type L), pax `path=` records (type x; global ones, type g, too). Each header's
+// checksum is checked: a reader that meets a bad one stops, so the files after it are not the same to all.
+
+const BLOCK = 512;
+
+/**
+ * Calls `visit` for each file of a tar archive, folders included; throws when the archive cannot be read
+ * to its end (a bad checksum, a size past the end, a long name with no file after it).
+ *
+ * @example
+ * ```ts
+ * eachTarEntry(tar, 1 << 20, (entry) => console.log(entry.name));
+ * ```
+ */
+export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  let p = 0;
+  let longName: string | undefined;
+  let paxPath: string | undefined;
+  let globalPath: string | undefined;
+  // An extended header (L or x) read and the file it describes not yet.
+  let pending = false;
+  while (p + BLOCK <= tar.length) {
+    const header = tar.subarray(p, p + BLOCK);
+    if (header.every((b) => b === 0)) {
+      if (pending) throw new Error('an extended header with no file after it');
+      return;
+    }
+    if (!checksumOk(header)) throw new Error(`bad header checksum at ${p}`);
+    const size = octal(header.subarray(124, 136));
+    const type = String.fromCharCode(header[156] ?? 0);
+    const start = p + BLOCK;
+    if (size < 0 || start + size > tar.length) throw new Error(`size past the end of the archive at ${p}`);
+    p = start + Math.ceil(size / BLOCK) * BLOCK;
+    const data = tar.subarray(start, start + size);
+    pending = type === 'L' || type === 'x';
+    if (type === 'L') longName = cString(data);
+    else if (type === 'x') paxPath = paxRecord(data, 'path') ?? paxPath;
+    else if (type === 'g') globalPath = paxRecord(data, 'path') ?? globalPath;
+    else if (type === 'K' || type === 'V') continue;
+    else {
+      const name = paxPath ?? longName ?? globalPath ?? headerName(header);
+      longName = undefined;
+      paxPath = undefined;
+      const dir = type === '5' || name.endsWith('/');
+      visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...(dir ? { dir: true } : {}) }));
+    }
+  }
+  if (p < tar.length) throw new Error('truncated header at the end of the archive');
+  if (pending) throw new Error('an extended header with no file after it');
+}
+
+// Regular files (0, NUL, 7 contiguous); links, devices and FIFOs carry no content of their own.
+function isFile(type: string): boolean {
+  return type === '0' || type === '\0' || type === '7';
+}
+
+function headerName(header: Buffer): string {
+  const name = cString(header.subarray(0, 100));
+  const ustar = header.toString('latin1', 257, 262) === 'ustar';
+  const prefix = ustar ? cString(header.subarray(345, 500)) : '';
+  return prefix ? `${prefix}/${name}` : name;
+}
+
+function cString(bytes: Buffer): string {
+  const nul = bytes.indexOf(0);
+  return bytes.toString('utf8', 0, nul < 0 ? bytes.length : nul);
+}
+
+// Octal digits (spaces and NULs around them), or GNU's base-256 for large sizes (first byte 0x80).
+function octal(field: Buffer): number {
+  if ((field[0] ?? 0) & 0x80) {
+    let n = 0;
+    for (let i = 1; i < field.length; i++) n = n * 256 + (field[i] ?? 0);
+    return n > Number.MAX_SAFE_INTEGER ? -1 : n;
+  }
+  const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
+  return text === '' ? 0 : /^[0-7]+$/.test(text) ? Number.parseInt(text, 8) : -1;
+}
+
+function checksumOk(header: Buffer): boolean {
+  const stored = octal(header.subarray(148, 156));
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : (header[i] as number);
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  return stored === unsigned || stored === signed;
+}
+
+// Pax records: `<length> <key>=<value>\n`, one after the other; the last one for the key wins.
+function paxRecord(data: Buffer, key: string): string | undefined {
+  let found: string | undefined;
+  let p = 0;
+  while (p < data.length) {
+    // The length is a few digits: a search bounded so that a run of zeros cannot make the walk quadratic.
+    const space = data.subarray(p, p + 21).indexOf(0x20) + p;
+    const length = space < p + 1 ? Number.NaN : Number(data.toString('latin1', p, space));
+    if (!Number.isInteger(length) || length <= 0 || p + length > data.length)
+      throw new Error('a malformed pax header');
+    const record = data.toString('utf8', space + 1, p + length - 1);
+    if (record.startsWith(`${key}=`)) found = record.slice(key.length + 1);
+    p += length;
+  }
+  return found;
+}

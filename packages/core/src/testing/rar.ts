@@ -1,0 +1,143 @@
+import { crc32 } from 'node:zlib';
+
+/** One file of {@link rarFile}: stored (method "store"), so its bytes are readable in the archive. */
+export interface RarEntry {
+  name: string;
+  data: Buffer | string;
+  /** Mark the file encrypted (its data is written as is). */
+  encrypted?: boolean;
+  /** A folder (no data). */
+  dir?: boolean;
+  /** RAR 4 only: write the name as RAR's compressed Unicode (the ASCII name, a NUL, then the encoding). */
+  unicode?: boolean;
+}
+
+/** Options of {@link rarFile}. */
+export interface RarOptions {
+  /** 4 (RAR 2.9–4.x, the default) or 5. */
+  version?: 4 | 5;
+  /** Mark the headers after the archive header encrypted (`rar -hp`): no file can be named. */
+  encryptedHeaders?: boolean;
+}
+
+/**
+ * A RAR archive of stored files built per the published format (correct header CRCs), to test readers
+ * without the non-free `rar` tool.
+ *
+ * @example
+ * ```ts
+ * const rar = rarFile([{ name: 'invoice.exe', data: 'MZ' }], { version: 5 });
+ * ```
+ */
+export function rarFile(entries: readonly RarEntry[], options: RarOptions = {}): Buffer {
+  return options.version === 5 ? rar5(entries, options) : rar4(entries, options);
+}
+
+function rar4(entries: readonly RarEntry[], options: RarOptions): Buffer {
+  const parts: Buffer[] = [Buffer.from('Rar!\x1a\x07\x00', 'latin1')];
+  const main = Buffer.alloc(13);
+  main.writeUInt8(0x73, 2);
+  main.writeUInt16LE(options.encryptedHeaders ? 0x0080 : 0, 3);
+  main.writeUInt16LE(13, 5);
+  parts.push(withCrc16(main));
+  if (options.encryptedHeaders) return Buffer.concat([...parts, Buffer.alloc(48, 0xa5)]);
+  for (const entry of entries) {
+    const data = entry.dir ? Buffer.alloc(0) : bytesOf(entry.data);
+    const name = entry.unicode ? unicodeName(entry.name) : Buffer.from(entry.name, 'utf8');
+    const head = Buffer.alloc(32 + name.length);
+    head.writeUInt8(0x74, 2);
+    let flags = 0x8000;
+    if (entry.encrypted) flags |= 0x04;
+    if (entry.unicode) flags |= 0x200;
+    if (entry.dir) flags |= 0xe0;
+    head.writeUInt16LE(flags, 3);
+    head.writeUInt16LE(head.length, 5);
+    head.writeUInt32LE(data.length, 7);
+    head.writeUInt32LE(data.length, 11);
+    head.writeUInt8(2, 15);
+    head.writeUInt32LE(crc32(data), 16);
+    head.writeUInt8(29, 24);
+    head.writeUInt8(0x30, 25);
+    head.writeUInt16LE(name.length, 26);
+    head.writeUInt32LE(entry.dir ? 0x10 : 0x20, 28);
+    name.copy(head, 32);
+    parts.push(withCrc16(head), data);
+  }
+  const end = Buffer.alloc(7);
+  end.writeUInt8(0x7b, 2);
+  end.writeUInt16LE(0x4000, 3);
+  end.writeUInt16LE(7, 5);
+  parts.push(withCrc16(end));
+  return Buffer.concat(parts);
+}
+
+function withCrc16(head: Buffer): Buffer {
+  head.writeUInt16LE(crc32(head.subarray(2)) & 0xffff, 0);
+  return head;
+}
+
+// The ASCII name, a NUL, then RAR's encoding with every character as a "high byte + low byte" pair (mode 2).
+function unicodeName(name: string): Buffer {
+  const out = [...Buffer.from(name.replace(/[^\x20-\x7e]/g, '_'), 'latin1'), 0, 0];
+  const codes = [...name].map((c) => c.charCodeAt(0));
+  for (let i = 0; i < codes.length; i += 4) {
+    const group = codes.slice(i, i + 4);
+    out.push(group.reduce((flags, _, j) => flags | (2 << (6 - 2 * j)), 0));
+    for (const code of group) out.push(code & 0xff, code >> 8);
+  }
+  return Buffer.from(out);
+}
+
+function rar5(entries: readonly RarEntry[], options: RarOptions): Buffer {
+  const parts: Buffer[] = [Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1')];
+  if (options.encryptedHeaders) {
+    parts.push(header5([4, 0, 0, 0, 15, ...Array<number>(16).fill(7)]));
+    return Buffer.concat([...parts, Buffer.alloc(64, 0xa5)]);
+  }
+  parts.push(header5([1, 0, 0]));
+  for (const entry of entries) {
+    const data = entry.dir ? Buffer.alloc(0) : bytesOf(entry.data);
+    const name = Buffer.from(entry.name, 'utf8');
+    // Encryption record: type 1, version 0, flags 0, KDF count, salt and IV.
+    const extra = entry.encrypted ? [...vint(36), 1, 0, 0, 15, ...Array<number>(32).fill(9)] : [];
+    const fields = [
+      2,
+      ...vint(0x2 | (extra.length ? 0x1 : 0)),
+      ...(extra.length ? vint(extra.length) : []),
+      ...vint(data.length),
+      ...vint(entry.dir ? 0x1 : 0),
+      ...vint(data.length),
+      ...vint(0x20),
+      ...vint(0),
+      ...vint(1),
+      ...vint(name.length),
+      ...name,
+      ...extra,
+    ];
+    parts.push(header5(fields), data);
+  }
+  parts.push(header5([5, 0, 0]));
+  return Buffer.concat(parts);
+}
+
+// CRC32 (of the size and the rest), the header's size as a vint, then type, flags and the fields.
+function header5(fields: readonly number[]): Buffer {
+  const body = Buffer.from([...vint(fields.length), ...fields]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32LE(crc32(body), 0);
+  return Buffer.concat([crc, body]);
+}
+
+function vint(n: number): number[] {
+  const out: number[] = [];
+  let v = n;
+  do {
+    out.push((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+    v = Math.floor(v / 0x80);
+  } while (v > 0);
+  return out;
+}
+
+function bytesOf(data: Buffer | string): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8');
+}
