@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
@@ -14,6 +16,20 @@ const kit = attackerKit(stack);
 
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
 const EXE_ZIP = zipFile([{ name: 'invoice.exe', data: MZ }]);
+const sample = (name: string) => readFileSync(join(import.meta.dirname, '../../../samples/archives', name));
+// A tar as tar wrote it before POSIX: no magic at 257, which 7-Zip and GNU tar open all the same.
+function v7Tar(name: string, data: Buffer): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 'latin1');
+  header.write('0000644\0', 100, 'latin1');
+  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  header.write('        ', 148, 'latin1');
+  const sum = header.reduce((n, b) => n + b, 0);
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  const body = Buffer.alloc(Math.ceil(data.length / 512) * 512);
+  data.copy(body);
+  return Buffer.concat([header, body, Buffer.alloc(1024)]);
+}
 const RAR = Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), Buffer.alloc(64)]);
 
 function inWinmail(files: Parameters<typeof tnefStream>[0]): [Buffer, string] {
@@ -27,9 +43,9 @@ function uuencodedIn(name: string, bytes: Buffer): [Buffer, string] {
   return [mail([MIXED], withPart(part)), uuencode(bytes, name).split('\n')[1]?.trim() ?? ''];
 }
 
-function inCalendar(bytes: Buffer): [Buffer, string] {
+function inCalendar(bytes: Buffer, name = 'agenda.zip'): [Buffer, string] {
   const value = bytes.toString('base64');
-  const part = `Content-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nATTACH;FMTTYPE=application/zip;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=agenda.zip:${value}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+  const part = `Content-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nATTACH;FMTTYPE=application/octet-stream;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=${name}:${value}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
   return [mail([MIXED], withPart(part)), value.slice(0, 40)];
 }
 
@@ -51,6 +67,16 @@ const CASES: Record<string, [Buffer, string]> = {
     { title: 'REPORT.ZIP', dataProperty: EXE_ZIP },
   ]),
   'winmail.dat holding a RAR archive': inWinmail([{ title: 'PAYMENT.RAR', data: RAR }]),
+  'winmail.dat holding a 7z of invoice.exe': inWinmail([{ title: 'INVOICE.7Z', data: sample('invoice.7z') }]),
+  'winmail.dat holding a cabinet of invoice.exe': inWinmail([
+    { title: 'INVOICE.CAB', data: sample('invoice.cab') },
+  ]),
+  'a uuencoded .tgz of invoice.exe in a text body': uuencodedIn('invoice.tgz', sample('invoice.tgz')),
+  'a uuencoded invoice.exe.bz2 in a text body': uuencodedIn('invoice.exe.bz2', sample('invoice.exe.bz2')),
+  'a uuencoded tar without its magic, named .tar': uuencodedIn('old.tar', v7Tar('invoice.exe', MZ)),
+  'winmail.dat holding a tar without its magic, named .tar in its property list': inWinmail([
+    { title: 'OLD.DAT', longName: 'old.tar', data: v7Tar('invoice.exe', MZ) },
+  ]),
   'a uuencoded zip of invoice.exe in a text body': uuencodedIn('docs.zip', EXE_ZIP),
   'a uuencoded zip of a page that runs, named .dat': uuencodedIn(
     'data.dat',
@@ -58,12 +84,16 @@ const CASES: Record<string, [Buffer, string]> = {
   ),
   'a uuencoded damaged zip': uuencodedIn('broken.zip', EXE_ZIP.subarray(0, EXE_ZIP.length - 30)),
   'a zip inline in a calendar ATTACH': inCalendar(EXE_ZIP),
+  'a tar inline in a calendar ATTACH (its magic past the bytes sniffed)': inCalendar(
+    sample('invoice.tar'),
+    'agenda.tar',
+  ),
 };
 
 describe('archives carried inside other content, through the guard at its defaults', () => {
   attachmentTests(kit, CASES);
 
-  it('delivers a winmail.dat and a uuencoded zip of documents', async () => {
+  it('delivers a winmail.dat of documents, zipped or in a 7z, and a uuencoded zip of documents', async () => {
     const reports = zipFile([{ name: 'q3/report.csv', data: 'a,b\n1,2\n' }]);
     const docx = zipFile([
       { name: '[Content_Types].xml', data: '<Types/>' },
@@ -74,6 +104,8 @@ describe('archives carried inside other content, through the guard at its defaul
       { title: 'LETTER.DOC', longName: 'letter.docx', data: docx },
     ]);
     expect((await kit.inbound(winmail)).verdict).toBe('DEFAULT');
+    const [sevenZip] = inWinmail([{ title: 'REPORT.7Z', longName: 'report.7z', data: sample('report.7z') }]);
+    expect((await kit.inbound(sevenZip)).verdict).toBe('DEFAULT');
     expect((await kit.inbound(uuencodedIn('q3.zip', reports)[0])).verdict).toBe('DEFAULT');
   });
 });

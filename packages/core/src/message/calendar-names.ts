@@ -1,7 +1,7 @@
 // Outlook and Apple Calendar show an iCalendar `ATTACH;VALUE=BINARY;ENCODING=BASE64;X-FILENAME=a.exe:…`
 // as a file of the invitation: its name counts as a name of the part that carries the calendar, and the
 // first bytes of its inline content are sniffed (a binary ATTACH needs no name to be offered as a file).
-import { SNIFFED_ARCHIVE_TYPES } from './carried-archive.js';
+import { archiveKindOf, claimedArchiveKind } from './archive-kind.js';
 import { sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
 
@@ -73,12 +73,13 @@ export function scanCalendar(scan: CalendarScan, chunk: string, last: boolean): 
 // An inline binary value's first bytes, sniffed.
 function endValue(scan: CalendarScan): void {
   if (scan.value === undefined) return;
-  const type = sniffType(Buffer.from(scan.value.replace(/\s/g, ''), 'base64'));
+  const start = Buffer.from(scan.value.replace(/\s/g, ''), 'base64');
+  const type = sniffType(start);
   scan.value = undefined;
   if (type && !scan.types?.includes(type)) scan.types = [...(scan.types ?? []), type];
   // Only the value's start is decoded: the files of an archive there are not listed.
-  if (type && SNIFFED_ARCHIVE_TYPES.has(type))
-    scan.problem ??= `an archive (${type}) in a calendar ATTACH, whose files are not listed`;
+  const kind = archiveKindOf(start);
+  if (kind) scan.problem ??= `a ${kind} archive in a calendar ATTACH, whose files are not listed`;
 }
 
 function readLine(scan: CalendarScan, line: string): void {
@@ -130,5 +131,9 @@ function endProperty(scan: CalendarScan, params: string | undefined): void {
     if (value === '' || scan.seen.has(value)) continue;
     scan.seen.add(value);
     scan.names.push(value);
+    // A file saved under an archive's name is opened as one, whatever the start of its value shows.
+    const kind = claimedArchiveKind([value]);
+    if (kind)
+      scan.problem ??= `a ${kind} archive in a calendar ATTACH (${value}), whose files are not listed`;
   }
 }

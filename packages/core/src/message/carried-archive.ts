@@ -1,98 +1,98 @@
-import { isZip, listZip, MAX_LISTED_ARCHIVE } from './archive-files.js';
-import { sniffType } from './sniff.js';
-
-/** The archive types the first bytes of a file can show (sniff.ts): each one hides the files inside it. */
-export const SNIFFED_ARCHIVE_TYPES: ReadonlySet<string> = new Set([
-  'application/zip',
-  'application/x-rar-compressed',
-  'application/x-7z-compressed',
-  'application/gzip',
-]);
+import { listArchive, MAX_LISTED_ARCHIVE } from './archive-files.js';
+import { archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 
 /** What an archive carried inside a part holds, as far as it could be read. */
 export interface CarriedFiles {
   names: string[];
   sniffedTypes: string[];
-  /** Why the files inside are not all known (not listed, cut, encrypted, too large): the part is refused. */
+  /** Why the files inside are not all known (cut, encrypted, too large, a kind not read): the part is refused. */
   problem?: string;
 }
 
 /**
  * A file carried inside a part's content (a file inside winmail.dat, a uuencoded file), read as its bytes
- * arrive. A client unpacks it and offers it as an attachment; when it is a zip, the client opens it as one
- * attached on its own, so its bytes are kept (up to {@link MAX_LISTED_ARCHIVE}) and its files listed at the
- * end like an attached zip's. An archive of another kind, or a zip that cannot be listed whole, is a problem:
- * what is inside it is not known.
+ * arrive. A client unpacks it and offers it as an attachment; when it is an archive (zip, RAR, 7z, tar, gzip,
+ * cab…), the client opens it as one attached on its own, so its bytes are kept (up to
+ * {@link MAX_LISTED_ARCHIVE}) and its files listed at the end like an attached archive's. An archive that
+ * cannot be listed whole is a problem: what is inside it is not known.
  *
  * @example
  * ```ts
  * const carried = new CarriedArchive();
  * carried.push(zipBytes);
- * carried.end('application/zip'); // { names: ['invoice.exe'], sniffedTypes: ['application/x-msdownload'] }
+ * carried.end(); // { names: ['invoice.exe'], sniffedTypes: ['application/x-msdownload'] }
  * ```
  */
 export class CarriedArchive {
   private chunks: Buffer[] = [];
   private size = 0;
-  private zip?: boolean;
+  // Undecided until the first KIND_HEAD bytes (tar's magic is at 257); false: no archive.
+  private archive?: boolean;
   private tooLarge = false;
 
   push(piece: Buffer): void {
-    if (this.zip === false || this.tooLarge || piece.length === 0) return;
+    if (this.archive === false || this.tooLarge || piece.length === 0) return;
     this.chunks.push(piece);
     this.size += piece.length;
-    if (this.zip === undefined && this.size >= 4) {
-      this.zip = isZip(Buffer.concat(this.chunks).subarray(0, 4));
-      if (!this.zip) this.chunks = [];
-    }
+    if (this.archive === undefined && this.size >= KIND_HEAD) this.decide();
     if (this.size > MAX_LISTED_ARCHIVE) {
       this.tooLarge = true;
       this.chunks = [];
     }
   }
 
-  /** The file is over; `sniffed` is the type its first bytes show. Undefined when it is no archive. */
-  end(sniffed: string | undefined): CarriedFiles | undefined {
+  /**
+   * The file is over: the files of the archive it is, undefined when it is no archive. `names` are the
+   * names a client saves it under, which name the one file of a compressed file (`invoice.exe.bz2`).
+   */
+  end(names: readonly string[] = []): CarriedFiles | undefined {
+    if (this.archive === undefined) this.decide();
     const bytes = Buffer.concat(this.chunks);
     this.chunks = [];
-    if (this.tooLarge && this.zip) {
-      return { names: [], sniffedTypes: [], problem: `a zip over ${MAX_LISTED_ARCHIVE} bytes inside` };
+    if (!this.archive) return misnamed(names);
+    if (this.tooLarge) {
+      return { names: [], sniffedTypes: [], problem: `an archive over ${MAX_LISTED_ARCHIVE} bytes inside` };
     }
-    return this.zip ? listCarriedZip(bytes) : notListed(sniffed);
+    return carriedFiles(bytes, names);
+  }
+
+  private decide(): void {
+    this.archive = archiveKindOf(Buffer.concat(this.chunks).subarray(0, KIND_HEAD)) !== undefined;
+    if (!this.archive) this.chunks = [];
   }
 }
 
 /**
- * The files of a carried file held whole (a TNEF property value): listed when it is a zip, a problem when it
- * is another archive, undefined when it is no archive.
+ * The files of a carried file held whole (a TNEF property value) when it is an archive, with why they are
+ * not all known; undefined when it is no archive.
  *
  * @example
  * ```ts
  * carriedFiles(zipBytes); // { names: ['invoice.exe'], sniffedTypes: ['application/x-msdownload'] }
  * ```
  */
-export function carriedFiles(bytes: Buffer): CarriedFiles | undefined {
-  if (isZip(bytes)) return listCarriedZip(bytes);
-  return notListed(sniffType(bytes));
+export function carriedFiles(bytes: Buffer, names: readonly string[] = []): CarriedFiles | undefined {
+  const kind = archiveKindOf(bytes.subarray(0, KIND_HEAD));
+  if (!kind) return misnamed(names);
+  const files = listArchive(bytes, kind, names);
+  const encrypted =
+    files.encrypted.length > 0
+      ? `encrypted files inside a ${kind} archive inside: ${files.encrypted.slice(0, 3).join(', ')}`
+      : undefined;
+  const unreadable =
+    files.unreadable && `the files of a ${kind} archive inside cannot all be listed: ${files.unreadable}`;
+  const problem = unreadable ?? encrypted;
+  return { names: files.names, sniffedTypes: files.sniffedTypes, ...(problem ? { problem } : {}) };
 }
 
-function notListed(sniffed: string | undefined): CarriedFiles | undefined {
-  if (!sniffed || !SNIFFED_ARCHIVE_TYPES.has(sniffed)) return undefined;
+// Saved under an archive's name, a file is opened as one (7-Zip reads formats it is not sure of, such as a
+// tar without its magic): content that is not recognised as that archive is not known to be harmless.
+function misnamed(names: readonly string[]): CarriedFiles | undefined {
+  const kind = claimedArchiveKind(names);
+  if (!kind) return undefined;
   return {
     names: [],
     sniffedTypes: [],
-    problem: `an archive (${sniffed}) inside, whose files are not listed`,
+    problem: `a file named as a ${kind} archive whose content was not listed as one`,
   };
-}
-
-function listCarriedZip(bytes: Buffer): CarriedFiles {
-  const files = listZip(bytes);
-  const encrypted =
-    files.encrypted.length > 0
-      ? `encrypted files inside a zip inside: ${files.encrypted.slice(0, 3).join(', ')}`
-      : undefined;
-  const unreadable =
-    files.unreadable && `the files of a zip inside cannot all be listed: ${files.unreadable}`;
-  const problem = unreadable ?? encrypted;
-  return { names: files.names, sniffedTypes: files.sniffedTypes, ...(problem ? { problem } : {}) };
 }

@@ -91,7 +91,7 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
     const name = (m?.[2] ?? m?.[3])?.trim();
     if (name) addName(leaf, name);
     if (m && leaf.uu) endEncodedFile(leaf);
-    if (m?.[2]) leaf.uu = startUuFile(m[1] !== undefined);
+    if (m?.[2]) leaf.uu = startUuFile(m[1] !== undefined, name);
   }
   if (last && leaf.uu) endEncodedFile(leaf);
 }

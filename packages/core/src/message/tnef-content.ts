@@ -71,7 +71,7 @@ export class TnefContent {
   end(): { type?: string; files?: TnefFiles; archive?: CarriedFiles } {
     if (!this.decided) this.decide();
     const type = this.headBytes > 0 ? sniffType(Buffer.concat(this.head)) : undefined;
-    const archive = this.archive.end(type);
+    const archive = this.archive.end();
     return {
       ...(type ? { type } : {}),
       ...(this.inner ? { files: this.inner.end() } : {}),

@@ -10,6 +10,8 @@ export interface TnefProperties {
   nestedTypes: string[];
   /** Why the list cannot be read whole, or holds what is not read (an attached message, an OLE object). */
   problem?: string;
+  /** A content value is an archive, listed into `names` (see carried-archive.ts). */
+  archived?: boolean;
 }
 
 // Properties that name the file (long and short file names, extension, display name, paths).
@@ -64,6 +66,7 @@ class Cut extends Error {}
 export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) => TnefFiles): TnefProperties {
   const names: string[] = [];
   const nestedTypes: string[] = [];
+  let archived = false;
   let at = 0;
   const take = (bytes: number): number => {
     if (bytes < 0 || at + bytes > data.length) throw new Cut();
@@ -137,6 +140,7 @@ export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) =>
             // An archive there is opened as an attached one is: a zip is listed, another is not known.
             const archive = carriedFiles(content);
             if (!archive) continue;
+            archived = true;
             names.push(...archive.names);
             nestedTypes.push(...archive.sniffedTypes);
             if (archive.problem) return { names, nestedTypes, problem: archive.problem };
@@ -148,7 +152,7 @@ export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) =>
     if (!(error instanceof Cut) && !(error instanceof RangeError)) throw error;
     return { names, nestedTypes, problem: 'an attachment property list ends before its properties do' };
   }
-  return { names, nestedTypes };
+  return archived ? { names, nestedTypes, archived } : { names, nestedTypes };
 }
 
 function padded(length: number): number {

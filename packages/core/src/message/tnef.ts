@@ -1,3 +1,4 @@
+import { claimedArchiveKind } from './archive-kind.js';
 import { asciiCodePage } from './tnef-codepage.js';
 import { type NestedReader, TNEF_SIGNATURE, TnefContent, type TnefFiles } from './tnef-content.js';
 import { readTnefProperties, trimNul } from './tnef-properties.js';
@@ -60,6 +61,8 @@ export class TnefReader {
   private readonly types = new Set<string>();
   // The attAttachData being read: each one is sniffed on its own (a client may keep the last one, or the first).
   private content?: TnefContent;
+  // The file being read: its names, and whether its content was an archive, listed.
+  private file?: { names: string[]; listed: boolean };
 
   /**
    * @param depth How many attached messages deep this stream sits (0: the part itself).
@@ -102,6 +105,7 @@ export class TnefReader {
       this.problem ??= 'it ends inside an attribute header';
     }
     if (this.step === 'data' && this.content) this.endContent();
+    if (this.step !== 'done') this.endFile();
     const sniffedTypes = [...this.types];
     return { names: [...this.names], sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
   }
@@ -138,6 +142,8 @@ export class TnefReader {
       }
       this.inFile = true;
       this.files++;
+      this.endFile();
+      this.file = { names: [], listed: false };
     }
     if (READ_WHOLE.has(this.id)) {
       if (this.left > MAX_TNEF_ATTRIBUTE_BYTES) {
@@ -185,6 +191,7 @@ export class TnefReader {
     });
     for (const name of properties.names) this.addName(name);
     for (const type of properties.nestedTypes) this.types.add(type);
+    if (properties.archived && this.file) this.file.listed = true;
     if (properties.problem) this.stop(properties.problem);
   }
 
@@ -193,6 +200,7 @@ export class TnefReader {
     this.content = undefined;
     if (type) this.types.add(type);
     if (archive) {
+      if (this.file) this.file.listed = true;
       for (const name of archive.names) this.addName(name);
       for (const inner of archive.sniffedTypes) this.types.add(inner);
       if (archive.problem) this.stop(archive.problem);
@@ -212,9 +220,21 @@ export class TnefReader {
 
   private addName(raw: string): void {
     const name = trimNul(raw);
+    if (name.trim() !== '' && this.file && this.file.names.length < MAX_TNEF_NAMES)
+      this.file.names.push(name);
     if (name.trim() === '' || this.names.has(name)) return;
     if (this.names.size >= MAX_TNEF_NAMES) this.stop(`it holds more than ${MAX_TNEF_NAMES} names`);
     else this.names.add(name);
+  }
+
+  // A file saved under an archive's name is opened as one: when its content was not one listed, what the
+  // client finds inside is not known.
+  private endFile(): void {
+    const file = this.file;
+    this.file = undefined;
+    if (!file || file.listed) return;
+    const kind = claimedArchiveKind(file.names);
+    if (kind) this.stop(`a file named as a ${kind} archive whose content was not listed as one`);
   }
 
   private stop(problem: string): void {

@@ -16,6 +16,8 @@ export interface UuFile {
   tnef?: TnefReader;
   /** A zip is listed as an attached one is (Thunderbird and MimeKit decode the file and offer it). */
   archive: CarriedArchive;
+  /** The name of its begin line: the one file of a compressed file is named after it. */
+  name?: string;
   fresh: boolean;
 }
 
@@ -28,8 +30,8 @@ export interface UuResult {
 }
 
 /** Starts a file at its `begin` line. */
-export function startUuFile(base64: boolean): UuFile {
-  return { base64, head: [], headSize: 0, archive: new CarriedArchive(), fresh: true };
+export function startUuFile(base64: boolean, name?: string): UuFile {
+  return { base64, head: [], headSize: 0, archive: new CarriedArchive(), name, fresh: true };
 }
 
 /**
@@ -64,7 +66,7 @@ export function takeUuLine(file: UuFile, line: string): boolean {
 /** The file is over (its end line, or the end of the part): what its content shows. */
 export function endUuFile(file: UuFile): UuResult {
   const sniffed = sniffType(Buffer.concat(file.head));
-  const archive = file.archive.end(sniffed);
+  const archive = file.archive.end(file.name === undefined ? [] : [file.name]);
   return { sniffed, inner: file.tnef?.end(), ...(archive ? { archive } : {}) };
 }
 
