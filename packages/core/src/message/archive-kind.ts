@@ -1,4 +1,5 @@
 import { nameVariants } from './file-names.js';
+import { isTarHeader } from './tar-entries.js';
 
 /**
  * The archive and compressed-file formats the walk recognises. `zip`, `rar`, `7z`, `tar`, `gzip` and `cab`
@@ -118,7 +119,8 @@ export function archiveKindOf(head: Buffer): ArchiveKind | undefined {
     )
       if (!WEAK[kind] || WEAK[kind](head)) return kind;
   }
-  return head.length >= 7 && LZH.test(head.toString('latin1', 2, 7)) ? 'lzh' : undefined;
+  if (head.length >= 7 && LZH.test(head.toString('latin1', 2, 7))) return 'lzh';
+  return isTarHeader(head) ? 'tar' : undefined;
 }
 
 /** The format a file name's last extension (in any spelling a client takes) or a declared type claims. */

@@ -80,6 +80,14 @@ function octal(field: Buffer): number {
   return text === '' ? 0 : /^[0-7]+$/.test(text) ? Number.parseInt(text, 8) : -1;
 }
 
+/**
+ * Whether a block is a tar header by its checksum, as GNU tar, libarchive and 7-Zip recognise a tar (a tar
+ * written before POSIX has no magic): a name and a checksum that holds.
+ */
+export function isTarHeader(block: Buffer): boolean {
+  return block.length >= BLOCK && block[0] !== 0 && checksumOk(block.subarray(0, BLOCK));
+}
+
 function checksumOk(header: Buffer): boolean {
   const stored = octal(header.subarray(148, 156));
   let unsigned = 0;

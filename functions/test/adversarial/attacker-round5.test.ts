@@ -1,0 +1,45 @@
+import { gzipSync } from 'node:zlib';
+import { describe } from 'vitest';
+import { attachedFile, attachmentTests, attackerKit } from './attacker-kit.js';
+import { useLocalStack } from './stack.js';
+
+// Attacker round 5 on archives beyond zip: each message below was delivered at the defaults.
+
+const stack = useLocalStack();
+const kit = attackerKit(stack);
+
+const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
+
+/** One tar header (checksum computed) with `fields` written at their offsets, then the content. */
+function tarEntry(name: string, data: Buffer, type = '0', fields: Record<number, string> = {}): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 'latin1');
+  header.write('0000644\0', 100, 'latin1');
+  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  header.write(type, 156, 'latin1');
+  for (const [at, text] of Object.entries(fields)) header.write(text, Number(at), 'latin1');
+  header.fill(0x20, 148, 156);
+  const sum = header.reduce((n, b) => n + b, 0);
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return Buffer.concat([header, data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
+}
+const tarOf = (...entries: Buffer[]) => Buffer.concat([...entries, Buffer.alloc(1024)]);
+/** A gzip whose header names its file `name` (FNAME), as `gzip -N` and 7-Zip show it. */
+function gzipNamed(name: string, data: Buffer): Buffer {
+  const plain = gzipSync(data);
+  const header = Buffer.from(plain.subarray(0, 10));
+  header[3] = 0x08;
+  return Buffer.concat([header, Buffer.from(`${name}\0`, 'latin1'), plain.subarray(10)]);
+}
+
+const BYPASSES: Record<string, [Buffer, string]> = {
+  // GNU tar, libarchive (Windows Explorer) and 7-Zip recognise a tar by its header checksum, not its magic.
+  'a .tar.gz whose gzip names its file "x", holding a tar without its magic': attachedFile(
+    'statement.tar.gz',
+    gzipNamed('x', tarOf(tarEntry('invoice.exe', MZ))),
+  ),
+};
+
+describe('attacker round 5: archives beyond zip', () => {
+  attachmentTests(kit, BYPASSES);
+});
