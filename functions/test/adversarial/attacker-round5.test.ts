@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe } from 'vitest';
-import { attachedFile, attachmentTests, attackerKit } from './attacker-kit.js';
+import { attachedFile, attachmentTests, attackerKit, script } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 5 on archives beyond zip: each message below was delivered at the defaults.
@@ -23,6 +23,16 @@ function tarEntry(name: string, data: Buffer, type = '0', fields: Record<number,
   header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
   return Buffer.concat([header, data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
 }
+/** A pax extended header (type x) holding `records`, for the entry after it. */
+function paxHeader(records: Record<string, string>): Buffer {
+  const lines = Object.entries(records).map(([key, value]) => {
+    const body = ` ${key}=${value}\n`;
+    let length = body.length + 1;
+    while (`${length}${body}`.length !== length) length++;
+    return `${length}${body}`;
+  });
+  return tarEntry('PaxHeader', Buffer.from(lines.join(''), 'utf8'), 'x', { 257: 'ustar\x0000' });
+}
 const tarOf = (...entries: Buffer[]) => Buffer.concat([...entries, Buffer.alloc(1024)]);
 /** A gzip whose header names its file `name` (FNAME), as `gzip -N` and 7-Zip show it. */
 function gzipNamed(name: string, data: Buffer): Buffer {
@@ -37,6 +47,14 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   'a .tar.gz whose gzip names its file "x", holding a tar without its magic': attachedFile(
     'statement.tar.gz',
     gzipNamed('x', tarOf(tarEntry('invoice.exe', MZ))),
+  ),
+  // GNU tar and libarchive extract under GNU.sparse.name, 7-Zip under path: the file has both names.
+  'a pax tar whose path is readme.txt and whose GNU.sparse.name is invoice.vbs': attachedFile(
+    'docs.tar',
+    tarOf(
+      paxHeader({ path: 'readme.txt', 'GNU.sparse.name': 'invoice.vbs' }),
+      tarEntry('readme.txt', Buffer.from(script('pax-sparse')), '0', { 257: 'ustar\x0000' }),
+    ),
   ),
 };
 

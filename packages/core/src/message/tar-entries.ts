@@ -1,7 +1,7 @@
 import { type ArchiveEntry, storedEntry } from './archive-entry.js';
 
 // A tar archive walked block by block, as GNU tar and 7-Zip list it: ustar names with their prefix, GNU long
-// names (`././@LongLink`, type L), pax `path=` records (type x; global ones, type g, too). Each header's
+// names (`././@LongLink`, type L), pax `path=` and `GNU.sparse.name=` records (type x; global ones, type g, too). Each header's
 // checksum is checked: a reader that meets a bad one stops, so the files after it are not the same to all.
 
 const BLOCK = 512;
@@ -19,6 +19,7 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
   let p = 0;
   let longName: string | undefined;
   let paxPath: string | undefined;
+  let sparseName: string | undefined;
   let globalPath: string | undefined;
   // An extended header (L or x) read and the file it describes not yet.
   let pending = false;
@@ -37,15 +38,22 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     const data = tar.subarray(start, start + size);
     pending = type === 'L' || type === 'x';
     if (type === 'L') longName = cString(data);
-    else if (type === 'x') paxPath = paxRecord(data, 'path') ?? paxPath;
-    else if (type === 'g') globalPath = paxRecord(data, 'path') ?? globalPath;
+    else if (type === 'x') {
+      paxPath = paxRecord(data, 'path') ?? paxPath;
+      sparseName = paxRecord(data, 'GNU.sparse.name') ?? sparseName;
+    } else if (type === 'g') globalPath = paxRecord(data, 'path') ?? globalPath;
     else if (type === 'K' || type === 'V') continue;
     else {
-      const name = paxPath ?? longName ?? globalPath ?? headerName(header);
+      // Tools differ in which name wins (GNU tar and libarchive take GNU.sparse.name over path, 7-Zip the
+      // path, a tool that knows neither the header's): the file is visited under each.
+      const names = [paxPath, sparseName, longName, globalPath, headerName(header)];
       longName = undefined;
       paxPath = undefined;
-      const dir = type === '5' || name.endsWith('/');
-      visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...(dir ? { dir: true } : {}) }));
+      sparseName = undefined;
+      for (const name of new Set(names.filter((n): n is string => n !== undefined && n !== ''))) {
+        const dir = type === '5' || name.endsWith('/');
+        visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...(dir ? { dir: true } : {}) }));
+      }
     }
   }
   if (p < tar.length) throw new Error('truncated header at the end of the archive');
