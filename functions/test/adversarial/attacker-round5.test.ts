@@ -33,6 +33,23 @@ function paxHeader(records: Record<string, string>): Buffer {
   });
   return tarEntry('PaxHeader', Buffer.from(lines.join(''), 'utf8'), 'x', { 257: 'ustar\x0000' });
 }
+/** A cpio archive ("newc", as `cpio -H newc` and the Linux initramfs write it) of one file. */
+function cpioOf(name: string, data: Buffer): Buffer {
+  const hex = (n: number) => n.toString(16).padStart(8, '0');
+  const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+  const entry = (file: string, content: Buffer, mode: number) => {
+    const fields = [1, mode, 0, 0, 1, 0, content.length, 0, 0, 0, 0, file.length + 1, 0];
+    const head = Buffer.from(`070701${fields.map(hex).join('')}${file}\0`, 'latin1');
+    return Buffer.concat([pad(head), pad(content)]);
+  };
+  return Buffer.concat([entry(name, data, 0o100644), entry('TRAILER!!!', Buffer.alloc(0), 0)]);
+}
+/** A Unix `ar` archive (the container of a `.deb`) of one file. */
+function arOf(name: string, data: Buffer): Buffer {
+  const head = `${name}/`.padEnd(16) + '0'.padEnd(12) + '0'.padEnd(6) + '0'.padEnd(6) + '100644'.padEnd(8);
+  const member = Buffer.from(`${head}${String(data.length).padEnd(10)}\x60\n`, 'latin1');
+  return Buffer.concat([Buffer.from('!<arch>\n'), member, data, Buffer.alloc(data.length % 2)]);
+}
 const tarOf = (...entries: Buffer[]) => Buffer.concat([...entries, Buffer.alloc(1024)]);
 /** A gzip whose header names its file `name` (FNAME), as `gzip -N` and 7-Zip show it. */
 function gzipNamed(name: string, data: Buffer): Buffer {
@@ -55,6 +72,12 @@ const BYPASSES: Record<string, [Buffer, string]> = {
       paxHeader({ path: 'readme.txt', 'GNU.sparse.name': 'invoice.vbs' }),
       tarEntry('readme.txt', Buffer.from(script('pax-sparse')), '0', { 257: 'ustar\x0000' }),
     ),
+  ),
+  // 7-Zip opens both; wmflow reads neither, so it cannot know what they hold.
+  'a cpio archive holding invoice.exe': attachedFile('invoice.cpio', cpioOf('invoice.exe', MZ)),
+  'an ar archive holding a .vbs, named .dat': attachedFile(
+    'invoice.dat',
+    arOf('pay.vbs', Buffer.from(script('ar'))),
   ),
 };
 
