@@ -51,20 +51,23 @@ function arOf(name: string, data: Buffer): Buffer {
   const member = Buffer.from(`${head}${String(data.length).padEnd(10)}\x60\n`, 'latin1');
   return Buffer.concat([Buffer.from('!<arch>\n'), member, data, Buffer.alloc(data.length % 2)]);
 }
+const withCrc = (head: Buffer, at: number, size: number) =>
+  head.writeUInt16LE(crc32(head.subarray(at + 2, at + size)) & 0xffff, at);
+/** A RAR 4 whose first file header (after the 7-byte marker and the 13-byte archive header) has `flags`. */
+function withFirstFlags(rar: Buffer, flags: number): Buffer {
+  rar.writeUInt16LE(flags, 20 + 3);
+  withCrc(rar, 20, rar.readUInt16LE(20 + 5));
+  return rar;
+}
 /** RAR 4 of a readme.txt (without LONG_BLOCK) whose stored data reads as an end block, then invoice.exe. */
 function rarHidingTheRest(): Buffer {
-  const withCrc = (head: Buffer, at: number, size: number) =>
-    head.writeUInt16LE(crc32(head.subarray(at + 2, at + size)) & 0xffff, at);
   const end = Buffer.from([0, 0, 0x7b, 0, 0x40, 7, 0]);
   withCrc(end, 0, 7);
   const rar = rarFile([
     { name: 'readme.txt', data: Buffer.concat([end, Buffer.alloc(9)]) },
     { name: 'invoice.exe', data: MZ },
   ]);
-  // The first file header follows the 7-byte marker and the 13-byte archive header.
-  rar.writeUInt16LE(0, 20 + 3);
-  withCrc(rar, 20, rar.readUInt16LE(20 + 5));
-  return rar;
+  return withFirstFlags(rar, 0);
 }
 const tarOf = (...entries: Buffer[]) => Buffer.concat([...entries, Buffer.alloc(1024)]);
 /** A gzip whose header names its file `name` (FNAME), as `gzip -N` and 7-Zip show it. */
@@ -98,6 +101,11 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   // unrar and 7-Zip skip a file's packed data whatever its LONG_BLOCK flag says: both list invoice.exe.
   'a RAR 4 whose first file, without LONG_BLOCK, holds bytes that read as the end of the archive':
     attachedFile('docs.rar', rarHidingTheRest()),
+  // 7-Zip and unrar show the byte name when RAR's Unicode encoding decodes to nothing.
+  'a RAR 4 whose Unicode name encoding is empty, its byte name pay.vbs': attachedFile(
+    'docs.rar',
+    withFirstFlags(rarFile([{ name: 'pay.vbs\0', data: script('rar-unicode') }]), 0x8000 | 0x200),
+  ),
 };
 
 describe('attacker round 5: archives beyond zip', () => {

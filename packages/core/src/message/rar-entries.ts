@@ -78,12 +78,14 @@ function fileEntry(rar: Buffer, p: number, flags: number, start: number): Archiv
   return storedEntry(rar, start, packed, entry);
 }
 
-// Flag 0x200: a byte name, a NUL, then RAR's compact Unicode encoding; without the NUL, UTF-8.
+// Flag 0x200: a byte name, a NUL, then RAR's compact Unicode encoding; without the NUL, UTF-8. unrar and
+// 7-Zip show the byte name (to its NUL) when the encoding decodes to nothing.
 function fileName(raw: Buffer, unicode: boolean): string {
   const nul = raw.indexOf(0);
-  if (!unicode) return raw.toString('latin1');
+  const bytes = raw.toString('latin1', 0, nul < 0 ? raw.length : nul);
+  if (!unicode) return bytes;
   if (nul < 0) return raw.toString('utf8');
-  return decodeUnicode(raw.subarray(0, nul), raw.subarray(nul + 1));
+  return decodeUnicode(raw.subarray(0, nul), raw.subarray(nul + 1)) || bytes;
 }
 
 function decodeUnicode(ascii: Buffer, enc: Buffer): string {
