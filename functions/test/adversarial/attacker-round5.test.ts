@@ -106,6 +106,23 @@ const BYPASSES: Record<string, [Buffer, string]> = {
     'docs.rar',
     withFirstFlags(rarFile([{ name: 'pay.vbs\0', data: script('rar-unicode') }]), 0x8000 | 0x200),
   ),
+  // GNU tar and 7-Zip read the next header right after a hard link or a folder, whatever its size says.
+  'a tar whose hard link has a size covering the header of pay.vbs': attachedFile(
+    'docs.tar',
+    tarOf(
+      tarEntry('link', tarEntry('pay.vbs', Buffer.from(script('tar-link'))), '1'),
+      tarEntry('readme.txt', Buffer.from('hi')),
+    ),
+  ),
+  'a tar whose folder has a size covering the header of pay.vbs': attachedFile(
+    'docs.tar',
+    tarOf(tarEntry('docs/', tarEntry('docs/pay.vbs', Buffer.from(script('tar-dir'))), '5')),
+  ),
+  // GNU tar and 7-Zip extract an entry of an unknown type as a regular file.
+  'a tar holding a page that runs, as an entry of unknown type 9': attachedFile(
+    'site.tar',
+    tarOf(tarEntry('index.html', Buffer.from('<html><script>alert("tar-type")</script></html>'), '9')),
+  ),
 };
 
 describe('attacker round 5: archives beyond zip', () => {

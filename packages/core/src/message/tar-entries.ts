@@ -33,6 +33,11 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     const size = octal(header.subarray(124, 136));
     const type = String.fromCharCode(header[156] ?? 0);
     const start = p + BLOCK;
+    // GNU tar and 7-Zip read the next header right after a hard link or a folder, whatever its size says;
+    // libarchive may skip the size: the files after it are not the same to all.
+    // Old GNU sparse files (S) may continue their header into blocks that no size counts.
+    if (type === 'S' && header[482] !== 0) throw new Error(`a sparse file's extended header at ${p}`);
+    if ((type === '1' || type === '5') && size > 0) throw new Error(`a link or folder with a size at ${p}`);
     if (size < 0 || start + size > tar.length) throw new Error(`size past the end of the archive at ${p}`);
     p = start + Math.ceil(size / BLOCK) * BLOCK;
     const data = tar.subarray(start, start + size);
@@ -60,9 +65,10 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
   if (pending) throw new Error('an extended header with no file after it');
 }
 
-// Regular files (0, NUL, 7 contiguous); links, devices and FIFOs carry no content of their own.
+// Symbolic links, devices and FIFOs carry no content of their own (their data, if any, is skipped by all);
+// any other type, unknown ones and GNU sparse (S) included, GNU tar and 7-Zip extract as a regular file.
 function isFile(type: string): boolean {
-  return type === '0' || type === '\0' || type === '7';
+  return !['1', '2', '3', '4', '5', '6'].includes(type);
 }
 
 function headerName(header: Buffer): string {
