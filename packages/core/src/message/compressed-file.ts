@@ -34,6 +34,10 @@ export function eachCompressedEntry(
     return;
   }
   if (inner.length === 0) throw new Error(`the name of the file inside a ${kind} file is not known`);
+  // `data.xz` holds `data`: no extension says what it is (a tar, which libarchive and 7-Zip open inside).
+  const bare = inner.find((name) => !/[^/.][^/]*\.[^/.]+$/.test(name));
+  if (bare !== undefined)
+    throw new Error(`the name of the file inside a ${kind} file (${bare}) does not say what it holds`);
   for (const name of inner) visit({ name });
 }
 
