@@ -128,6 +128,25 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   // data.xz holds "data": its name says nothing of what it is (here a tar of invoice.exe, which libarchive
   // and 7-Zip open inside); the threat model said it was refused.
   'data.xz holding a tar of invoice.exe': attachedFile('data.xz', fixture('data.xz')),
+  // A link extracts with another file's content: GNU tar makes index.html a hard link to readme.txt, WinRAR
+  // copies readme.txt's content to index.html (RAR 5 file copy).
+  'a tar whose index.html is a hard link to a readme.txt that holds a script': attachedFile(
+    'site.tar',
+    tarOf(
+      tarEntry('readme.txt', Buffer.from('<html><script>alert("tar-link")</script></html>')),
+      tarEntry('index.html', Buffer.alloc(0), '1', { 157: 'readme.txt' }),
+    ),
+  ),
+  'a RAR 5 whose index.html is a copy of a readme.txt that holds a script': attachedFile(
+    'site.rar',
+    rarFile(
+      [
+        { name: 'readme.txt', data: '<html><script>alert("rar-copy")</script></html>' },
+        { name: 'index.html', data: '', copyOf: 'readme.txt' },
+      ],
+      { version: 5 },
+    ),
+  ),
 };
 
 describe('attacker round 5: archives beyond zip', () => {

@@ -129,6 +129,13 @@ function visitEntry(
       ? (markupScanForName(entry.name) ?? markupScanForName(entry.unicodeName ?? ''))
       : undefined;
   const claimed = claimedArchiveKind([entry.name, entry.unicodeName ?? '']);
+  if (entry.link) {
+    // Its content is another file's, read under that file's name only: a page or an archive cannot be read.
+    if (page)
+      out.activeMarkup = `${name}: a page that is a link to another file, which the page scan cannot read`;
+    if (claimed) out.unreadable = `${name}: an archive inside that is a link to another file`;
+    return;
+  }
   if (!entry.head || !entry.bytes) {
     // Compressed in a way not decoded: a page or an archive inside cannot be read, only named.
     if (page) out.activeMarkup = `${name}: a page inside that the page scan cannot read`;

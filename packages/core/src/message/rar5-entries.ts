@@ -82,21 +82,25 @@ function fileEntry(r: Reader, extraStart: number, dataStart: number, dataSize: n
   const entry = {
     name,
     ...(fileFlags & 0x1 ? { dir: true } : {}),
-    ...(encrypted(new Reader(r.buf, extraStart, r.end)) ? { encrypted: true } : {}),
+    ...extraFlags(new Reader(r.buf, extraStart, r.end)),
   };
   const stored = ((compression >> 7) & 7) === 0;
-  if (entry.dir || entry.encrypted || !stored) return entry;
+  if (entry.dir || entry.encrypted || entry.link || !stored) return entry;
   return storedEntry(r.buf, dataStart, dataSize, entry);
 }
 
-// Extra records: size, type, data; type 1 is the file's encryption record.
-function encrypted(r: Reader): boolean {
+// Extra records: size, type, data; type 1 is the file's encryption record, type 5 a redirection (a link or
+// a copy of another file, which WinRAR extracts with that file's content).
+function extraFlags(r: Reader): { encrypted?: true; link?: true } {
+  const flags: { encrypted?: true; link?: true } = {};
   while (r.p < r.end) {
     const size = r.vint();
     const next = r.p + size;
     if (size === 0 || next > r.end) throw new Error('a malformed extra record');
-    if (r.vint() === 1) return true;
+    const type = r.vint();
+    if (type === 1) flags.encrypted = true;
+    if (type === 5) flags.link = true;
     r.p = next;
   }
-  return false;
+  return flags;
 }

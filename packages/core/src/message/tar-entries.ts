@@ -57,7 +57,8 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
       sparseName = undefined;
       for (const name of new Set(names.filter((n): n is string => n !== undefined && n !== ''))) {
         const dir = type === '5' || name.endsWith('/');
-        visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...(dir ? { dir: true } : {}) }));
+        const kind = dir ? { dir: true } : type === '1' || type === '2' ? { link: true } : {};
+        visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...kind }));
       }
     }
   }
