@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { crc32, gzipSync } from 'node:zlib';
-import { rarFile } from '@wmflow/core/testing';
+import { rarFile, zipFile } from '@wmflow/core/testing';
 import { describe } from 'vitest';
 import { attachedFile, attachmentTests, attackerKit, script } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -146,6 +146,14 @@ const BYPASSES: Record<string, [Buffer, string]> = {
       ],
       { version: 5 },
     ),
+  ),
+  // unzip and macOS Archive Utility extract a Unix symlink as one: index.html opens readme.txt's script.
+  'a zip whose index.html is a symbolic link to a readme.txt that holds a script': attachedFile(
+    'site.zip',
+    zipFile([
+      { name: 'readme.txt', data: '<html><script>alert("zip-link")</script></html>' },
+      { name: 'index.html', data: 'readme.txt', symlink: true },
+    ]),
   ),
 };
 

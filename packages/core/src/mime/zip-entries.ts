@@ -16,6 +16,8 @@ export interface ZipEntry {
    * file under it, not under `name`.
    */
   unicodeName?: string;
+  /** A Unix symbolic link (its content is the path it points to), which unzip and macOS extract as one. */
+  link?: boolean;
   /**
    * The first bytes of the entry (at most `max`), inflating only the start of its data (what that start
    * inflates to counts against the budget).
@@ -56,6 +58,8 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
     const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
+    // Made by Unix (3), mode S_IFLNK in the high half of the external attributes.
+    const link = zip[p + 5] === 3 && zip.readUInt32LE(p + 38) >>> 28 === 0xa;
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
@@ -64,6 +68,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     visit({
       name,
       ...(unicodeName !== undefined && unicodeName !== name ? { unicodeName } : {}),
+      ...(link ? { link } : {}),
       head: (max) => {
         // A few compressed bytes can inflate to a thousand times as many: what a head inflates counts too.
         const inflated = entryHead(data(), method, max, name);
