@@ -155,6 +155,11 @@ const BYPASSES: Record<string, [Buffer, string]> = {
       { name: 'index.html', data: 'readme.txt', symlink: true },
     ]),
   ),
+  // gunzip (which restores no name unless told -N) and libarchive save index.html.gz as index.html.
+  'index.html.gz holding a page that runs, its gzip header naming readme.txt': attachedFile(
+    'index.html.gz',
+    gzipNamed('readme.txt', Buffer.from('<html><script>alert("gz-name")</script></html>')),
+  ),
 };
 
 describe('attacker round 5: archives beyond zip', () => {
