@@ -160,6 +160,11 @@ const BYPASSES: Record<string, [Buffer, string]> = {
     'index.html.gz',
     gzipNamed('readme.txt', Buffer.from('<html><script>alert("gz-name")</script></html>')),
   ),
+  // WinRAR and 7-Zip join the volumes saved side by side: each part alone holds half a page.
+  'a RAR 5 first volume holding the first half of a page that runs': attachedFile(
+    'site.part1.rar',
+    rarFile([{ name: 'index.html', data: '<html><scr', continued: true }], { version: 5 }),
+  ),
 };
 
 describe('attacker round 5: archives beyond zip', () => {

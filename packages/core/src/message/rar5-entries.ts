@@ -59,13 +59,21 @@ export function eachRar5Entry(
     if (dataStart + dataSize > rar.length) throw new Error('truncated data');
     if (type === ENCRYPTION) throw new Error('the headers are encrypted: no file can be named');
     if (type === END) return;
-    if (type === FILE) visit(fileEntry(r, bodyStart + size - extraSize, dataStart, dataSize));
+    // Data continued from the previous volume or into the next (flags 0x8, 0x10) is a piece of the file.
+    const piece = (flags & 0x18) !== 0;
+    if (type === FILE) visit(fileEntry(r, bodyStart + size - extraSize, dataStart, dataSize, piece));
     p = dataStart + dataSize;
   }
   throw new Error('no end of archive header');
 }
 
-function fileEntry(r: Reader, extraStart: number, dataStart: number, dataSize: number): ArchiveEntry {
+function fileEntry(
+  r: Reader,
+  extraStart: number,
+  dataStart: number,
+  dataSize: number,
+  piece: boolean,
+): ArchiveEntry {
   const fileFlags = r.vint();
   r.vint(); // unpacked size
   r.vint(); // attributes
@@ -85,7 +93,8 @@ function fileEntry(r: Reader, extraStart: number, dataStart: number, dataSize: n
     ...extraFlags(new Reader(r.buf, extraStart, r.end)),
   };
   const stored = ((compression >> 7) & 7) === 0;
-  if (entry.dir || entry.encrypted || entry.link || !stored) return entry;
+  // A piece of a file split across volumes: named, not read.
+  if (entry.dir || entry.encrypted || entry.link || !stored || piece) return entry;
   return storedEntry(r.buf, dataStart, dataSize, entry);
 }
 

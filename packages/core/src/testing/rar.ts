@@ -12,6 +12,8 @@ export interface RarEntry {
   unicode?: boolean;
   /** RAR 5 only: a copy of the file of this name (a redirection record, `rar -oi`), no data of its own. */
   copyOf?: string;
+  /** RAR 5 only: the file's data continues in the next volume (a multi-volume archive's first part). */
+  continued?: boolean;
 }
 
 /** Options of {@link rarFile}. */
@@ -110,7 +112,7 @@ function rar5(entries: readonly RarEntry[], options: RarOptions): Buffer {
     }
     const fields = [
       2,
-      ...vint(0x2 | (extra.length ? 0x1 : 0)),
+      ...vint(0x2 | (extra.length ? 0x1 : 0) | (entry.continued ? 0x10 : 0)),
       ...(extra.length ? vint(extra.length) : []),
       ...vint(data.length),
       ...vint(entry.dir ? 0x1 : 0),
