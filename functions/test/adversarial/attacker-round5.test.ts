@@ -71,6 +71,17 @@ function rarHidingTheRest(): Buffer {
   ]);
   return withFirstFlags(rar, 0);
 }
+/**
+ * The last part of a split zip (site.zip beside site.z01): the directory says index.html is on the first
+ * part (disk 0), where the page is; at its offset in this part, a harmless file of the same name.
+ */
+function lastZipPart(): Buffer {
+  const zip = zipFile([{ name: 'index.html', data: 'hello', method: 0 }]);
+  const end = zip.length - 22;
+  zip.writeUInt16LE(1, end + 4);
+  zip.writeUInt16LE(1, end + 6);
+  return zip;
+}
 const tarOf = (...entries: Buffer[]) => Buffer.concat([...entries, Buffer.alloc(1024)]);
 /** A gzip whose header names its file `name` (FNAME), as `gzip -N` and 7-Zip show it. */
 function gzipNamed(name: string, data: Buffer): Buffer {
@@ -164,6 +175,15 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   'a RAR 5 first volume holding the first half of a page that runs': attachedFile(
     'site.part1.rar',
     rarFile([{ name: 'index.html', data: '<html><scr', continued: true }], { version: 5 }),
+  ),
+  // 7-Zip reads a split zip's files from the parts they are on; the walk read this part's bytes.
+  "a split zip's last part, its index.html on the first part": attachedFile('site.zip', lastZipPart()),
+  "a split zip's first part (.z01) holding a page that runs": attachedFile(
+    'site.z01',
+    Buffer.concat([
+      Buffer.from('PK\x07\x08', 'latin1'),
+      zipFile([{ name: 'index.html', data: '<script>alert("z01")</script>', method: 0 }]).subarray(0, 70),
+    ]),
   ),
 };
 

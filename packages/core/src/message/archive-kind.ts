@@ -34,6 +34,8 @@ export const KIND_HEAD = 512;
 const SIGNATURES: ReadonlyArray<[kind: ArchiveKind, offset: number, bytes: string]> = [
   ['zip', 0, 'PK\x03\x04'],
   ['zip', 0, 'PK\x05\x06'],
+  // The first part of a split zip (.z01) starts with the spanning marker.
+  ['zip', 0, 'PK\x07\x08'],
   ['rar', 0, 'Rar!\x1a\x07'],
   ['7z', 0, '7z\xbc\xaf\x27\x1c'],
   ['gzip', 0, '\x1f\x8b'],
@@ -174,5 +176,7 @@ export function innerFileName(name: string): string | undefined {
 function lastExtension(name: string): string {
   const base = name.slice(name.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
-  return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+  const ext = dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+  // Parts of a split zip (.z01…) or an old-style RAR volume set (.r00…).
+  return /^[zr]\d\d$/.test(ext) ? (ext[0] === 'z' ? 'zip' : 'rar') : ext;
 }

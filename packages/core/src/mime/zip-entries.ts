@@ -44,6 +44,13 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
   const size = zip.readUInt32LE(end + 12);
   const offset = zip.readUInt32LE(end + 16);
   if (count === 0xffff || offset === 0xffffffff) throw new Error('zip64 archives are not read');
+  // A split (spanned) zip's last part: its files live in the other parts (.z01…), which 7-Zip reads.
+  if (
+    zip.readUInt16LE(end + 4) !== 0 ||
+    zip.readUInt16LE(end + 6) !== 0 ||
+    zip.readUInt16LE(end + 8) !== count
+  )
+    throw new Error('a zip split into several files is not read');
   if (offset + size > zip.length) throw new Error('central directory past the end of the file');
   let total = 0;
   let p = offset;
@@ -54,6 +61,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const compressed = zip.readUInt32LE(p + 20);
     const nameLength = zip.readUInt16LE(p + 28);
     const local = zip.readUInt32LE(p + 42);
+    if (zip.readUInt16LE(p + 34) !== 0) throw new Error('a zip split into several files is not read');
     const rawName = zip.subarray(p + 46, p + 46 + nameLength);
     const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
