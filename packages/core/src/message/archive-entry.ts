@@ -11,6 +11,8 @@ export interface ArchiveEntry {
   dir?: boolean;
   /** The content is encrypted: named, not read. */
   encrypted?: boolean;
+  /** A link to another file (tar hard or symbolic link, RAR 5 redirection): extracted with that file's content. */
+  link?: boolean;
   /**
    * The first bytes (at most `max`); absent when the lister cannot read the content (compressed in a way
    * it does not decode). Throws when it cannot be read (a message ending in " is encrypted" for zip).

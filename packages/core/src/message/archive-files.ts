@@ -15,6 +15,7 @@ export const MAX_LISTED_ARCHIVE = 40 * 1024 * 1024;
 const NESTED_BUDGET = 64 * 1024 * 1024;
 const MAX_FILES = 10_000;
 const MAX_DEPTH = 4;
+const UNREAD = new Set<ArchiveKind>(['ace', 'arj', 'lzh', 'cpio', 'ar', 'xar', 'wim', 'rpm']);
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const LISTERS: Partial<Record<ArchiveKind, EachEntry>> = {
   zip: eachZipEntry,
@@ -95,8 +96,7 @@ function walk(
   try {
     const each = LISTERS[kind];
     if (each) each(data, budget.left, visit);
-    else if (kind === 'ace' || kind === 'arj' || kind === 'lzh')
-      throw new Error(`${kind} archives are not read`);
+    else if (UNREAD.has(kind)) throw new Error(`${kind} archives are not read`);
     else eachCompressedEntry(data, kind, names, budget.left, visit);
   } catch (error) {
     out.unreadable ??= `${prefix ? `${prefix.slice(0, -1)}: ` : ''}${(error as Error).message}`;
@@ -129,6 +129,13 @@ function visitEntry(
       ? (markupScanForName(entry.name) ?? markupScanForName(entry.unicodeName ?? ''))
       : undefined;
   const claimed = claimedArchiveKind([entry.name, entry.unicodeName ?? '']);
+  if (entry.link) {
+    // Its content is another file's, read under that file's name only: a page or an archive cannot be read.
+    if (page)
+      out.activeMarkup = `${name}: a page that is a link to another file, which the page scan cannot read`;
+    if (claimed) out.unreadable = `${name}: an archive inside that is a link to another file`;
+    return;
+  }
   if (!entry.head || !entry.bytes) {
     // Compressed in a way not decoded: a page or an archive inside cannot be read, only named.
     if (page) out.activeMarkup = `${name}: a page inside that the page scan cannot read`;

@@ -1,9 +1,10 @@
 import { nameVariants } from './file-names.js';
+import { isTarHeader } from './tar-entries.js';
 
 /**
  * The archive and compressed-file formats the walk recognises. `zip`, `rar`, `7z`, `tar`, `gzip` and `cab`
  * are listed; `bzip2`, `xz`, `lzip`, `zstd`, `compress` and `lzma` hold one file, named after the archive;
- * `ace`, `arj` and `lzh` are recognised and not read.
+ * `ace`, `arj`, `lzh`, `cpio`, `ar` (and `.deb`), `xar`, `wim` and `rpm` are recognised and not read.
  */
 export type ArchiveKind =
   | 'zip'
@@ -20,7 +21,12 @@ export type ArchiveKind =
   | 'lzma'
   | 'ace'
   | 'arj'
-  | 'lzh';
+  | 'lzh'
+  | 'cpio'
+  | 'ar'
+  | 'xar'
+  | 'wim'
+  | 'rpm';
 
 /** Bytes of a file's start {@link archiveKindOf} needs: tar's magic is at 257. */
 export const KIND_HEAD = 512;
@@ -28,6 +34,8 @@ export const KIND_HEAD = 512;
 const SIGNATURES: ReadonlyArray<[kind: ArchiveKind, offset: number, bytes: string]> = [
   ['zip', 0, 'PK\x03\x04'],
   ['zip', 0, 'PK\x05\x06'],
+  // The first part of a split zip (.z01) starts with the spanning marker.
+  ['zip', 0, 'PK\x07\x08'],
   ['rar', 0, 'Rar!\x1a\x07'],
   ['7z', 0, '7z\xbc\xaf\x27\x1c'],
   ['gzip', 0, '\x1f\x8b'],
@@ -40,6 +48,14 @@ const SIGNATURES: ReadonlyArray<[kind: ArchiveKind, offset: number, bytes: strin
   ['ace', 7, '**ACE**'],
   ['arj', 0, '\x60\xea'],
   ['tar', 257, 'ustar'],
+  // Formats 7-Zip and libarchive open that are not read: refused, not passed as content.
+  ['cpio', 0, '07070'],
+  ['cpio', 0, '\xc7\x71'],
+  ['cpio', 0, '\x71\xc7'],
+  ['ar', 0, '!<arch>\n'],
+  ['xar', 0, 'xar!'],
+  ['wim', 0, 'MSWIM\x00\x00\x00'],
+  ['rpm', 0, '\xed\xab\xee\xdb'],
 ];
 // A block's magic (pi) or the stream's end (sqrt pi).
 const BZIP2_BLOCKS = new Set(['314159265359', '177245385090']);
@@ -81,6 +97,14 @@ const EXTENSIONS: Readonly<Record<string, ArchiveKind>> = {
   arj: 'arj',
   lzh: 'lzh',
   lha: 'lzh',
+  cpio: 'cpio',
+  ar: 'ar',
+  deb: 'ar',
+  xar: 'xar',
+  wim: 'wim',
+  swm: 'wim',
+  esd: 'wim',
+  rpm: 'rpm',
 };
 const COMPRESSED_TAR = new Set(['tgz', 'taz', 'tbz', 'tbz2', 'txz', 'tlz', 'tzst']);
 
@@ -107,6 +131,11 @@ const TYPES: Readonly<Record<string, ArchiveKind>> = {
   'application/x-ace-compressed': 'ace',
   'application/x-arj': 'arj',
   'application/x-lzh-compressed': 'lzh',
+  'application/x-cpio': 'cpio',
+  'application/x-archive': 'ar',
+  'application/vnd.debian.binary-package': 'ar',
+  'application/x-xar': 'xar',
+  'application/x-rpm': 'rpm',
 };
 
 /** The format a file's first bytes show, if any (at least {@link KIND_HEAD} bytes for tar). */
@@ -118,7 +147,8 @@ export function archiveKindOf(head: Buffer): ArchiveKind | undefined {
     )
       if (!WEAK[kind] || WEAK[kind](head)) return kind;
   }
-  return head.length >= 7 && LZH.test(head.toString('latin1', 2, 7)) ? 'lzh' : undefined;
+  if (head.length >= 7 && LZH.test(head.toString('latin1', 2, 7))) return 'lzh';
+  return isTarHeader(head) ? 'tar' : undefined;
 }
 
 /** The format a file name's last extension (in any spelling a client takes) or a declared type claims. */
@@ -146,5 +176,7 @@ export function innerFileName(name: string): string | undefined {
 function lastExtension(name: string): string {
   const base = name.slice(name.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
-  return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+  const ext = dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+  // Parts of a split zip (.z01…) or an old-style RAR volume set (.r00…).
+  return /^[zr]\d\d$/.test(ext) ? (ext[0] === 'z' ? 'zip' : 'rar') : ext;
 }

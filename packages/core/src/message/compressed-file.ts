@@ -28,12 +28,18 @@ export function eachCompressedEntry(
   const inner = [...new Set(names.map(innerFileName).filter((n) => n !== undefined))];
   if (kind === 'gzip') {
     const named = headerName(data);
-    visit(gzipEntry(data, named ?? inner[0] ?? '', maxBytes));
-    // The same content saved under another name: named, read once.
-    for (const other of inner) if (other !== (named ?? inner[0])) visit({ name: other, dir: true });
+    const entry = gzipEntry(data, named ?? inner[0] ?? '', maxBytes);
+    visit(entry);
+    // The same content (decoded once) saved under another name, as gunzip and libarchive name it: checked
+    // under that name too (a page named index.html whose header says readme.txt).
+    for (const other of inner) if (other !== entry.name) visit({ ...entry, name: other });
     return;
   }
   if (inner.length === 0) throw new Error(`the name of the file inside a ${kind} file is not known`);
+  // `data.xz` holds `data`: no extension says what it is (a tar, which libarchive and 7-Zip open inside).
+  const bare = inner.find((name) => !/[^/.][^/]*\.[^/.]+$/.test(name));
+  if (bare !== undefined)
+    throw new Error(`the name of the file inside a ${kind} file (${bare}) does not say what it holds`);
   for (const name of inner) visit({ name });
 }
 

@@ -9,6 +9,7 @@ import { eachRar5Entry } from './rar5-entries.js';
 const RAR4 = Buffer.from('Rar!\x1a\x07\x00', 'latin1');
 const RAR5 = Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1');
 const FILE = 0x74;
+const SERVICE = 0x7a;
 const END = 0x7b;
 
 /**
@@ -38,13 +39,21 @@ export function eachRarEntry(rar: Buffer, maxBytes: number, visit: (entry: Archi
     // The archive header's "block headers are encrypted" flag.
     if (type === 0x73 && flags & 0x0080) throw new Error('the headers are encrypted: no file can be named');
     if (type === END) return;
-    const extra = flags & 0x8000 && size >= 11 ? rar.readUInt32LE(p + 7) : 0;
+    const extra = dataSize(rar, p, type, flags, size);
     const start = p + size;
     if (type === FILE) visit(fileEntry(rar, p, flags, start));
     // A 64-bit packed size (flag 0x100) is out of reach of a 25 MB message: the bounds check catches it.
     p = start + extra;
   }
   throw new Error('no end of archive block');
+}
+
+// A file or service header is followed by its packed data whether or not it sets LONG_BLOCK (0x8000), as
+// unrar and 7-Zip read it; other blocks carry data only with that flag.
+function dataSize(rar: Buffer, p: number, type: number, flags: number, size: number): number {
+  if (type !== FILE && type !== SERVICE) return flags & 0x8000 && size >= 11 ? rar.readUInt32LE(p + 7) : 0;
+  if (size < 32 + (flags & 0x100 ? 8 : 0)) throw new Error(`truncated file header at ${p}`);
+  return rar.readUInt32LE(p + 7) + (flags & 0x100 ? rar.readUInt32LE(p + 32) * 2 ** 32 : 0);
 }
 
 function fileEntry(rar: Buffer, p: number, flags: number, start: number): ArchiveEntry {
@@ -69,12 +78,14 @@ function fileEntry(rar: Buffer, p: number, flags: number, start: number): Archiv
   return storedEntry(rar, start, packed, entry);
 }
 
-// Flag 0x200: a byte name, a NUL, then RAR's compact Unicode encoding; without the NUL, UTF-8.
+// Flag 0x200: a byte name, a NUL, then RAR's compact Unicode encoding; without the NUL, UTF-8. unrar and
+// 7-Zip show the byte name (to its NUL) when the encoding decodes to nothing.
 function fileName(raw: Buffer, unicode: boolean): string {
   const nul = raw.indexOf(0);
-  if (!unicode) return raw.toString('latin1');
+  const bytes = raw.toString('latin1', 0, nul < 0 ? raw.length : nul);
+  if (!unicode) return bytes;
   if (nul < 0) return raw.toString('utf8');
-  return decodeUnicode(raw.subarray(0, nul), raw.subarray(nul + 1));
+  return decodeUnicode(raw.subarray(0, nul), raw.subarray(nul + 1)) || bytes;
 }
 
 function decodeUnicode(ascii: Buffer, enc: Buffer): string {

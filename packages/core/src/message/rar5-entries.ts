@@ -59,13 +59,21 @@ export function eachRar5Entry(
     if (dataStart + dataSize > rar.length) throw new Error('truncated data');
     if (type === ENCRYPTION) throw new Error('the headers are encrypted: no file can be named');
     if (type === END) return;
-    if (type === FILE) visit(fileEntry(r, bodyStart + size - extraSize, dataStart, dataSize));
+    // Data continued from the previous volume or into the next (flags 0x8, 0x10) is a piece of the file.
+    const piece = (flags & 0x18) !== 0;
+    if (type === FILE) visit(fileEntry(r, bodyStart + size - extraSize, dataStart, dataSize, piece));
     p = dataStart + dataSize;
   }
   throw new Error('no end of archive header');
 }
 
-function fileEntry(r: Reader, extraStart: number, dataStart: number, dataSize: number): ArchiveEntry {
+function fileEntry(
+  r: Reader,
+  extraStart: number,
+  dataStart: number,
+  dataSize: number,
+  piece: boolean,
+): ArchiveEntry {
   const fileFlags = r.vint();
   r.vint(); // unpacked size
   r.vint(); // attributes
@@ -82,21 +90,26 @@ function fileEntry(r: Reader, extraStart: number, dataStart: number, dataSize: n
   const entry = {
     name,
     ...(fileFlags & 0x1 ? { dir: true } : {}),
-    ...(encrypted(new Reader(r.buf, extraStart, r.end)) ? { encrypted: true } : {}),
+    ...extraFlags(new Reader(r.buf, extraStart, r.end)),
   };
   const stored = ((compression >> 7) & 7) === 0;
-  if (entry.dir || entry.encrypted || !stored) return entry;
+  // A piece of a file split across volumes: named, not read.
+  if (entry.dir || entry.encrypted || entry.link || !stored || piece) return entry;
   return storedEntry(r.buf, dataStart, dataSize, entry);
 }
 
-// Extra records: size, type, data; type 1 is the file's encryption record.
-function encrypted(r: Reader): boolean {
+// Extra records: size, type, data; type 1 is the file's encryption record, type 5 a redirection (a link or
+// a copy of another file, which WinRAR extracts with that file's content).
+function extraFlags(r: Reader): { encrypted?: true; link?: true } {
+  const flags: { encrypted?: true; link?: true } = {};
   while (r.p < r.end) {
     const size = r.vint();
     const next = r.p + size;
     if (size === 0 || next > r.end) throw new Error('a malformed extra record');
-    if (r.vint() === 1) return true;
+    const type = r.vint();
+    if (type === 1) flags.encrypted = true;
+    if (type === 5) flags.link = true;
     r.p = next;
   }
-  return false;
+  return flags;
 }

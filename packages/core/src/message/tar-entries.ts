@@ -1,7 +1,7 @@
 import { type ArchiveEntry, storedEntry } from './archive-entry.js';
 
 // A tar archive walked block by block, as GNU tar and 7-Zip list it: ustar names with their prefix, GNU long
-// names (`././@LongLink`, type L), pax `path=` records (type x; global ones, type g, too). Each header's
+// names (`././@LongLink`, type L), pax `path=` and `GNU.sparse.name=` records (type x; global ones, type g, too). Each header's
 // checksum is checked: a reader that meets a bad one stops, so the files after it are not the same to all.
 
 const BLOCK = 512;
@@ -19,6 +19,7 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
   let p = 0;
   let longName: string | undefined;
   let paxPath: string | undefined;
+  let sparseName: string | undefined;
   let globalPath: string | undefined;
   // An extended header (L or x) read and the file it describes not yet.
   let pending = false;
@@ -32,29 +33,43 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     const size = octal(header.subarray(124, 136));
     const type = String.fromCharCode(header[156] ?? 0);
     const start = p + BLOCK;
+    // GNU tar and 7-Zip read the next header right after a hard link or a folder, whatever its size says;
+    // libarchive may skip the size: the files after it are not the same to all.
+    // Old GNU sparse files (S) may continue their header into blocks that no size counts.
+    if (type === 'S' && header[482] !== 0) throw new Error(`a sparse file's extended header at ${p}`);
+    if ((type === '1' || type === '5') && size > 0) throw new Error(`a link or folder with a size at ${p}`);
     if (size < 0 || start + size > tar.length) throw new Error(`size past the end of the archive at ${p}`);
     p = start + Math.ceil(size / BLOCK) * BLOCK;
     const data = tar.subarray(start, start + size);
     pending = type === 'L' || type === 'x';
     if (type === 'L') longName = cString(data);
-    else if (type === 'x') paxPath = paxRecord(data, 'path') ?? paxPath;
-    else if (type === 'g') globalPath = paxRecord(data, 'path') ?? globalPath;
+    else if (type === 'x') {
+      paxPath = paxRecord(data, 'path') ?? paxPath;
+      sparseName = paxRecord(data, 'GNU.sparse.name') ?? sparseName;
+    } else if (type === 'g') globalPath = paxRecord(data, 'path') ?? globalPath;
     else if (type === 'K' || type === 'V') continue;
     else {
-      const name = paxPath ?? longName ?? globalPath ?? headerName(header);
+      // Tools differ in which name wins (GNU tar and libarchive take GNU.sparse.name over path, 7-Zip the
+      // path, a tool that knows neither the header's): the file is visited under each.
+      const names = [paxPath, sparseName, longName, globalPath, headerName(header)];
       longName = undefined;
       paxPath = undefined;
-      const dir = type === '5' || name.endsWith('/');
-      visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...(dir ? { dir: true } : {}) }));
+      sparseName = undefined;
+      for (const name of new Set(names.filter((n): n is string => n !== undefined && n !== ''))) {
+        const dir = type === '5' || name.endsWith('/');
+        const kind = dir ? { dir: true } : type === '1' || type === '2' ? { link: true } : {};
+        visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...kind }));
+      }
     }
   }
   if (p < tar.length) throw new Error('truncated header at the end of the archive');
   if (pending) throw new Error('an extended header with no file after it');
 }
 
-// Regular files (0, NUL, 7 contiguous); links, devices and FIFOs carry no content of their own.
+// Symbolic links, devices and FIFOs carry no content of their own (their data, if any, is skipped by all);
+// any other type, unknown ones and GNU sparse (S) included, GNU tar and 7-Zip extract as a regular file.
 function isFile(type: string): boolean {
-  return type === '0' || type === '\0' || type === '7';
+  return !['1', '2', '3', '4', '5', '6'].includes(type);
 }
 
 function headerName(header: Buffer): string {
@@ -78,6 +93,14 @@ function octal(field: Buffer): number {
   }
   const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
   return text === '' ? 0 : /^[0-7]+$/.test(text) ? Number.parseInt(text, 8) : -1;
+}
+
+/**
+ * Whether a block is a tar header by its checksum, as GNU tar, libarchive and 7-Zip recognise a tar (a tar
+ * written before POSIX has no magic): a name and a checksum that holds.
+ */
+export function isTarHeader(block: Buffer): boolean {
+  return block.length >= BLOCK && block[0] !== 0 && checksumOk(block.subarray(0, BLOCK));
 }
 
 function checksumOk(header: Buffer): boolean {

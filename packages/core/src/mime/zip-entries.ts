@@ -16,6 +16,8 @@ export interface ZipEntry {
    * file under it, not under `name`.
    */
   unicodeName?: string;
+  /** A Unix symbolic link (its content is the path it points to), which unzip and macOS extract as one. */
+  link?: boolean;
   /**
    * The first bytes of the entry (at most `max`), inflating only the start of its data (what that start
    * inflates to counts against the budget).
@@ -42,6 +44,13 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
   const size = zip.readUInt32LE(end + 12);
   const offset = zip.readUInt32LE(end + 16);
   if (count === 0xffff || offset === 0xffffffff) throw new Error('zip64 archives are not read');
+  // A split (spanned) zip's last part: its files live in the other parts (.z01…), which 7-Zip reads.
+  if (
+    zip.readUInt16LE(end + 4) !== 0 ||
+    zip.readUInt16LE(end + 6) !== 0 ||
+    zip.readUInt16LE(end + 8) !== count
+  )
+    throw new Error('a zip split into several files is not read');
   if (offset + size > zip.length) throw new Error('central directory past the end of the file');
   let total = 0;
   let p = offset;
@@ -52,10 +61,13 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const compressed = zip.readUInt32LE(p + 20);
     const nameLength = zip.readUInt16LE(p + 28);
     const local = zip.readUInt32LE(p + 42);
+    if (zip.readUInt16LE(p + 34) !== 0) throw new Error('a zip split into several files is not read');
     const rawName = zip.subarray(p + 46, p + 46 + nameLength);
     const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
     const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
+    // Made by Unix (3), mode S_IFLNK in the high half of the external attributes.
+    const link = zip[p + 5] === 3 && zip.readUInt32LE(p + 38) >>> 28 === 0xa;
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
@@ -64,6 +76,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     visit({
       name,
       ...(unicodeName !== undefined && unicodeName !== name ? { unicodeName } : {}),
+      ...(link ? { link } : {}),
       head: (max) => {
         // A few compressed bytes can inflate to a thousand times as many: what a head inflates counts too.
         const inflated = entryHead(data(), method, max, name);

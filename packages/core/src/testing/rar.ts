@@ -10,6 +10,10 @@ export interface RarEntry {
   dir?: boolean;
   /** RAR 4 only: write the name as RAR's compressed Unicode (the ASCII name, a NUL, then the encoding). */
   unicode?: boolean;
+  /** RAR 5 only: a copy of the file of this name (a redirection record, `rar -oi`), no data of its own. */
+  copyOf?: string;
+  /** RAR 5 only: the file's data continues in the next volume (a multi-volume archive's first part). */
+  continued?: boolean;
 }
 
 /** Options of {@link rarFile}. */
@@ -100,9 +104,15 @@ function rar5(entries: readonly RarEntry[], options: RarOptions): Buffer {
     const name = Buffer.from(entry.name, 'utf8');
     // Encryption record: type 1, version 0, flags 0, KDF count, salt and IV.
     const extra = entry.encrypted ? [...vint(36), 1, 0, 0, 15, ...Array<number>(32).fill(9)] : [];
+    if (entry.copyOf !== undefined) {
+      // Redirection record: type 5, kind 4 (file copy), flags, the target's name.
+      const target = [...Buffer.from(entry.copyOf, 'utf8')];
+      const record = [5, 4, 0, ...vint(target.length), ...target];
+      extra.push(...vint(record.length), ...record);
+    }
     const fields = [
       2,
-      ...vint(0x2 | (extra.length ? 0x1 : 0)),
+      ...vint(0x2 | (extra.length ? 0x1 : 0) | (entry.continued ? 0x10 : 0)),
       ...(extra.length ? vint(extra.length) : []),
       ...vint(data.length),
       ...vint(entry.dir ? 0x1 : 0),

@@ -10,6 +10,8 @@ export interface ZipEntry {
   encrypted?: boolean;
   /** Extra fields written as they are, after the name in both headers (`0x7075`, a Unicode path…). */
   extra?: Buffer;
+  /** A Unix symbolic link (made by Unix, mode `lrwxrwxrwx`): `data` is the path it points to. */
+  symlink?: boolean;
 }
 
 /**
@@ -37,7 +39,8 @@ export function zipFile(entries: readonly ZipEntry[]): Buffer {
     writeFields(local, 6, ...fields);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(entry.symlink ? 0x0314 : 20, 4);
+    if (entry.symlink) central.writeUInt32LE(0xa1ff0000, 38);
     central.writeUInt16LE(20, 6);
     writeFields(central, 8, ...fields);
     central.writeUInt32LE(offset, 42);
