@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { crc32, gzipSync } from 'node:zlib';
-import { rarFile, zipFile } from '@wmflow/core/testing';
+import { rarFile, tarArchive, tarEntry, USTAR_MAGIC, zipFile } from '@wmflow/core/testing';
 import { describe } from 'vitest';
 import { attachedFile, attachmentTests, attackerKit, script } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -14,18 +14,6 @@ const fixture = (name: string) => readFileSync(new URL(`../../../samples/archive
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
 
 /** One tar header (checksum computed) with `fields` written at their offsets, then the content. */
-function tarEntry(name: string, data: Buffer, type = '0', fields: Record<number, string> = {}): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 'latin1');
-  header.write('0000644\0', 100, 'latin1');
-  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-  header.write(type, 156, 'latin1');
-  for (const [at, text] of Object.entries(fields)) header.write(text, Number(at), 'latin1');
-  header.fill(0x20, 148, 156);
-  const sum = header.reduce((n, b) => n + b, 0);
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return Buffer.concat([header, data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
-}
 /** A pax extended header (type x) holding `records`, for the entry after it. */
 function paxHeader(records: Record<string, string>): Buffer {
   const lines = Object.entries(records).map(([key, value]) => {
@@ -34,7 +22,7 @@ function paxHeader(records: Record<string, string>): Buffer {
     while (`${length}${body}`.length !== length) length++;
     return `${length}${body}`;
   });
-  return tarEntry('PaxHeader', Buffer.from(lines.join(''), 'utf8'), 'x', { 257: 'ustar\x0000' });
+  return tarEntry('PaxHeader', Buffer.from(lines.join(''), 'utf8'), 'x', USTAR_MAGIC);
 }
 /** A cpio archive ("newc", as `cpio -H newc` and the Linux initramfs write it) of one file. */
 function cpioOf(name: string, data: Buffer): Buffer {
@@ -82,7 +70,6 @@ function lastZipPart(): Buffer {
   zip.writeUInt16LE(1, end + 6);
   return zip;
 }
-const tarOf = (...entries: Buffer[]) => Buffer.concat([...entries, Buffer.alloc(1024)]);
 /** A gzip whose header names its file `name` (FNAME), as `gzip -N` and 7-Zip show it. */
 function gzipNamed(name: string, data: Buffer): Buffer {
   const plain = gzipSync(data);
@@ -95,14 +82,14 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   // GNU tar, libarchive (Windows Explorer) and 7-Zip recognise a tar by its header checksum, not its magic.
   'a .tar.gz whose gzip names its file "x", holding a tar without its magic': attachedFile(
     'statement.tar.gz',
-    gzipNamed('x', tarOf(tarEntry('invoice.exe', MZ))),
+    gzipNamed('x', tarArchive(tarEntry('invoice.exe', MZ))),
   ),
   // GNU tar and libarchive extract under GNU.sparse.name, 7-Zip under path: the file has both names.
   'a pax tar whose path is readme.txt and whose GNU.sparse.name is invoice.vbs': attachedFile(
     'docs.tar',
-    tarOf(
+    tarArchive(
       paxHeader({ path: 'readme.txt', 'GNU.sparse.name': 'invoice.vbs' }),
-      tarEntry('readme.txt', Buffer.from(script('pax-sparse')), '0', { 257: 'ustar\x0000' }),
+      tarEntry('readme.txt', Buffer.from(script('pax-sparse')), '0', USTAR_MAGIC),
     ),
   ),
   // 7-Zip opens both; wmflow reads neither, so it cannot know what they hold.
@@ -122,19 +109,19 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   // GNU tar and 7-Zip read the next header right after a hard link or a folder, whatever its size says.
   'a tar whose hard link has a size covering the header of pay.vbs': attachedFile(
     'docs.tar',
-    tarOf(
+    tarArchive(
       tarEntry('link', tarEntry('pay.vbs', Buffer.from(script('tar-link'))), '1'),
       tarEntry('readme.txt', Buffer.from('hi')),
     ),
   ),
   'a tar whose folder has a size covering the header of pay.vbs': attachedFile(
     'docs.tar',
-    tarOf(tarEntry('docs/', tarEntry('docs/pay.vbs', Buffer.from(script('tar-dir'))), '5')),
+    tarArchive(tarEntry('docs/', tarEntry('docs/pay.vbs', Buffer.from(script('tar-dir'))), '5')),
   ),
   // GNU tar and 7-Zip extract an entry of an unknown type as a regular file.
   'a tar holding a page that runs, as an entry of unknown type 9': attachedFile(
     'site.tar',
-    tarOf(tarEntry('index.html', Buffer.from('<html><script>alert("tar-type")</script></html>'), '9')),
+    tarArchive(tarEntry('index.html', Buffer.from('<html><script>alert("tar-type")</script></html>'), '9')),
   ),
   // data.xz holds "data": its name says nothing of what it is (here a tar of invoice.exe, which libarchive
   // and 7-Zip open inside); the threat model said it was refused.
@@ -143,7 +130,7 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   // copies readme.txt's content to index.html (RAR 5 file copy).
   'a tar whose index.html is a hard link to a readme.txt that holds a script': attachedFile(
     'site.tar',
-    tarOf(
+    tarArchive(
       tarEntry('readme.txt', Buffer.from('<html><script>alert("tar-link")</script></html>')),
       tarEntry('index.html', Buffer.alloc(0), '1', { 157: 'readme.txt' }),
     ),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
+import { tarArchive, tarEntry, tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { tnefPart } from './hostile-tnef.js';
@@ -17,19 +17,6 @@ const kit = attackerKit(stack);
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
 const EXE_ZIP = zipFile([{ name: 'invoice.exe', data: MZ }]);
 const sample = (name: string) => readFileSync(join(import.meta.dirname, '../../../samples/archives', name));
-// A tar as tar wrote it before POSIX: no magic at 257, which 7-Zip and GNU tar open all the same.
-function v7Tar(name: string, data: Buffer): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 'latin1');
-  header.write('0000644\0', 100, 'latin1');
-  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-  header.write('        ', 148, 'latin1');
-  const sum = header.reduce((n, b) => n + b, 0);
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  const body = Buffer.alloc(Math.ceil(data.length / 512) * 512);
-  data.copy(body);
-  return Buffer.concat([header, body, Buffer.alloc(1024)]);
-}
 const RAR = Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), Buffer.alloc(64)]);
 
 function inWinmail(files: Parameters<typeof tnefStream>[0]): [Buffer, string] {
@@ -73,9 +60,12 @@ const CASES: Record<string, [Buffer, string]> = {
   ]),
   'a uuencoded .tgz of invoice.exe in a text body': uuencodedIn('invoice.tgz', sample('invoice.tgz')),
   'a uuencoded invoice.exe.bz2 in a text body': uuencodedIn('invoice.exe.bz2', sample('invoice.exe.bz2')),
-  'a uuencoded tar without its magic, named .tar': uuencodedIn('old.tar', v7Tar('invoice.exe', MZ)),
+  'a uuencoded tar without its magic, named .tar': uuencodedIn(
+    'old.tar',
+    tarArchive(tarEntry('invoice.exe', MZ)),
+  ),
   'winmail.dat holding a tar without its magic, named .tar in its property list': inWinmail([
-    { title: 'OLD.DAT', longName: 'old.tar', data: v7Tar('invoice.exe', MZ) },
+    { title: 'OLD.DAT', longName: 'old.tar', data: tarArchive(tarEntry('invoice.exe', MZ)) },
   ]),
   'a uuencoded zip of invoice.exe in a text body': uuencodedIn('docs.zip', EXE_ZIP),
   'a uuencoded zip of a page that runs, named .dat': uuencodedIn(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { rarFile, zipFile } from '@wmflow/core/testing';
+import { rarFile, tarArchive, tarEntry, USTAR_MAGIC, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -74,24 +74,11 @@ const BYPASSES: Record<string, [Buffer, string]> = {
   ),
   'a tar holding a zip holding a .vbs': attachedFile(
     'bundle.tar',
-    tarOf('inner.zip', zipFile([{ name: 'x.vbs', data: 'MsgBox "tar-zip"' }])),
+    tarArchive(
+      tarEntry('inner.zip', zipFile([{ name: 'x.vbs', data: 'MsgBox "tar-zip"' }]), '0', USTAR_MAGIC),
+    ),
   ),
 };
-
-/** A one-file ustar archive (header checksum computed), to nest other archives in. */
-function tarOf(name: string, data: Buffer): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 'latin1');
-  header.write('0000644\0', 100, 'latin1');
-  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-  header.write('0', 156, 'latin1');
-  header.write('ustar\x0000', 257, 'latin1');
-  header.fill(0x20, 148, 156);
-  const sum = header.reduce((n, b) => n + b, 0);
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  const pad = Buffer.alloc((512 - (data.length % 512)) % 512);
-  return Buffer.concat([header, data, pad, Buffer.alloc(1024)]);
-}
 
 describe('archives beyond zip through the guard at its defaults', () => {
   attachmentTests(kit, BYPASSES);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markupScanFor, markupScanForName } from './active-markup.js';
-import type { MessagePart } from './part-walk.js';
 import { markupVerdict } from './test-support/markup-verdict.js';
+import { messagePart } from './test-support/message-part.js';
 
 const scan = (text: string | Buffer) => markupVerdict(text);
 
@@ -140,16 +140,7 @@ describe('MarkupScan: what makes an HTML or SVG file active', () => {
   });
 
   it('scans the parts a browser opens as pages and no body', () => {
-    const part = (p: Partial<MessagePart>): MessagePart => ({
-      id: '2',
-      contentType: 'application/octet-stream',
-      names: [],
-      size: 0,
-      depth: 0,
-      container: false,
-      related: false,
-      ...p,
-    });
+    const part = messagePart;
     expect(markupScanFor(part({ names: ['Invoice.HTML '] }))).toBeDefined();
     expect(markupScanFor(part({ names: ['scan.svg'] }))).toBeDefined();
     expect(markupScanFor(part({ names: ['archive.mht'] }))).toBeDefined();

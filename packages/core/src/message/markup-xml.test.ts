@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { markupScanFor } from './active-markup.js';
 import { XmlPageScan } from './markup-xml.js';
-import type { MessagePart } from './part-walk.js';
 import { markupVerdict } from './test-support/markup-verdict.js';
+import { messagePart } from './test-support/message-part.js';
 
 const scan = (text: string | Buffer) => markupVerdict(text, () => new XmlPageScan());
 
@@ -50,16 +50,7 @@ describe('XmlPageScan: an .xml file counts when a browser renders it as a page',
   });
 
   it('is the scan for a part named .xml or an unnamed XML attachment, not for an inline XML body', () => {
-    const part = (p: Partial<MessagePart>): MessagePart => ({
-      id: '2',
-      contentType: 'application/octet-stream',
-      names: [],
-      size: 0,
-      depth: 0,
-      container: false,
-      related: false,
-      ...p,
-    });
+    const part = messagePart;
     expect(markupScanFor(part({ names: ['invoice.XML '] }))).toBeInstanceOf(XmlPageScan);
     expect(markupScanFor(part({ names: ['style.xsl'] }))).toBeInstanceOf(XmlPageScan);
     expect(markupScanFor(part({ names: ['formula.mml'] }))).toBeInstanceOf(XmlPageScan);
