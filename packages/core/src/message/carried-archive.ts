@@ -1,5 +1,6 @@
 import { listArchive, MAX_LISTED_ARCHIVE } from './archive-files.js';
-import { archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
+import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
+import { type KeptArchive, keepArchive, keptKind } from './part-archive.js';
 
 /** What an archive carried inside a part holds, as far as it could be read. */
 export interface CarriedFiles {
@@ -24,21 +25,14 @@ export interface CarriedFiles {
  * ```
  */
 export class CarriedArchive {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  // Undecided until the first KIND_HEAD bytes (tar's magic is at 257); false: no archive.
-  private archive?: boolean;
-  private tooLarge = false;
+  // Kept as a part's content is: until the first bytes show no archive, or past the size listed.
+  private readonly kept: KeptArchive = { chunks: [], size: 0 };
+  private watching = true;
 
   push(piece: Buffer): void {
-    if (this.archive === false || this.tooLarge || piece.length === 0) return;
-    this.chunks.push(piece);
-    this.size += piece.length;
-    if (this.archive === undefined && this.size >= KIND_HEAD) this.decide();
-    if (this.size > MAX_LISTED_ARCHIVE) {
-      this.tooLarge = true;
-      this.chunks = [];
-    }
+    if (!this.watching || piece.length === 0) return;
+    this.watching = keepArchive(this.kept, piece);
+    if (!this.watching && !this.kept.tooLarge) this.kept.chunks = [];
   }
 
   /**
@@ -46,19 +40,15 @@ export class CarriedArchive {
    * names a client saves it under, which name the one file of a compressed file (`invoice.exe.bz2`).
    */
   end(names: readonly string[] = []): CarriedFiles | undefined {
-    if (this.archive === undefined) this.decide();
-    const bytes = Buffer.concat(this.chunks);
-    this.chunks = [];
-    if (!this.archive) return misnamed(names);
-    if (this.tooLarge) {
+    const kept = this.kept;
+    this.watching = false;
+    if (kept.tooLarge) {
       return { names: [], sniffedTypes: [], problem: `an archive over ${MAX_LISTED_ARCHIVE} bytes inside` };
     }
-    return carriedFiles(bytes, names);
-  }
-
-  private decide(): void {
-    this.archive = archiveKindOf(Buffer.concat(this.chunks).subarray(0, KIND_HEAD)) !== undefined;
-    if (!this.archive) this.chunks = [];
+    const kind = keptKind(kept);
+    const bytes = Buffer.concat(kept.chunks);
+    kept.chunks = [];
+    return kind ? listCarried(bytes, kind, names) : misnamed(names);
   }
 }
 
@@ -73,7 +63,10 @@ export class CarriedArchive {
  */
 export function carriedFiles(bytes: Buffer, names: readonly string[] = []): CarriedFiles | undefined {
   const kind = archiveKindOf(bytes.subarray(0, KIND_HEAD));
-  if (!kind) return misnamed(names);
+  return kind ? listCarried(bytes, kind, names) : misnamed(names);
+}
+
+function listCarried(bytes: Buffer, kind: ArchiveKind, names: readonly string[]): CarriedFiles {
   const files = listArchive(bytes, kind, names);
   const encrypted =
     files.encrypted.length > 0
@@ -85,9 +78,17 @@ export function carriedFiles(bytes: Buffer, names: readonly string[] = []): Carr
   return { names: files.names, sniffedTypes: files.sniffedTypes, ...(problem ? { problem } : {}) };
 }
 
-// Saved under an archive's name, a file is opened as one (7-Zip reads formats it is not sure of, such as a
-// tar without its magic): content that is not recognised as that archive is not known to be harmless.
-function misnamed(names: readonly string[]): CarriedFiles | undefined {
+/**
+ * A file saved under an archive's name is opened as one (7-Zip reads formats it is not sure of, such as a tar
+ * without its magic): when its content was not listed as that archive, what is inside is not known.
+ * Undefined when no name claims an archive.
+ *
+ * @example
+ * ```ts
+ * misnamed(['old.tar'])?.problem; // 'a file named as a tar archive whose content was not listed as one'
+ * ```
+ */
+export function misnamed(names: readonly string[]): CarriedFiles | undefined {
   const kind = claimedArchiveKind(names);
   if (!kind) return undefined;
   return {

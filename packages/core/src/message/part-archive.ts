@@ -45,6 +45,12 @@ function decide(archive: KeptArchive): boolean {
   return archive.kind !== undefined;
 }
 
+/** The kind of the kept content at its end: decided now when it was shorter than the first bytes needed. */
+export function keptKind(archive: KeptArchive): ArchiveKind | undefined {
+  if (!archive.kind) decide(archive);
+  return archive.kind;
+}
+
 /**
  * The files of the archive the part is: their names and sniffed types join the part; an archive that cannot
  * be listed whole, or that holds encrypted files, is a finding.
@@ -60,8 +66,8 @@ export function listPartArchive(
     findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
     return;
   }
-  if (!archive.kind && !decide(archive)) return;
-  const kind = archive.kind as ArchiveKind;
+  const kind = keptKind(archive);
+  if (!kind) return;
   const files = listArchive(Buffer.concat(archive.chunks), kind, part.names);
   archive.chunks = [];
   if (files.names.length > 0) part.innerNames = files.names;

@@ -11,7 +11,7 @@ import { type KeptArchive, keepArchive, listPartArchive, watchArchive } from './
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
-import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
+import { TNEF_FIRST_BYTE, type TnefFiles, TnefReader } from './tnef.js';
 import { endUuFile, startUuFile, takeUuLine, type UuFile } from './uu-file.js';
 import { enclosingBoundaries } from './walk-steps.js';
 
@@ -101,20 +101,21 @@ function endEncodedFile(leaf: Leaf): void {
   const { sniffed, inner, archive } = endUuFile(leaf.uu as UuFile);
   leaf.uu = undefined;
   if (sniffed) addInnerTypes(leaf.part, [sniffed]);
-  if (archive) {
-    for (const name of archive.names) addName(leaf, name);
-    addInnerTypes(leaf.part, archive.sniffedTypes);
-    if (archive.problem)
-      leaf.uuProblems = [...(leaf.uuProblems ?? []), `a file encoded in the text: ${archive.problem}`];
+  const carried = [
+    [archive, 'a file encoded in the text'],
+    [inner, 'the files inside a TNEF stream encoded in the text cannot all be read'],
+  ] as const;
+  for (const [files, where] of carried) {
+    const problem = files && addFiles(leaf, files, where);
+    if (problem) leaf.uuProblems = [...(leaf.uuProblems ?? []), problem];
   }
-  if (!inner) return;
-  for (const name of inner.names) addName(leaf, name);
-  addInnerTypes(leaf.part, inner.sniffedTypes);
-  if (inner.problem)
-    leaf.uuProblems = [
-      ...(leaf.uuProblems ?? []),
-      `the files inside a TNEF stream encoded in the text cannot all be read: ${inner.problem}`,
-    ];
+}
+
+// The files a client finds inside the part's content join the part's names and types; says what is not known.
+function addFiles(leaf: Leaf, files: TnefFiles, where: string): string | undefined {
+  for (const name of files.names) addName(leaf, name);
+  addInnerTypes(leaf.part, files.sniffedTypes);
+  return files.problem && `${where}: ${files.problem}`;
 }
 
 function addInnerTypes(part: MessagePart, types: readonly string[]): void {
@@ -293,15 +294,6 @@ function addName(leaf: Leaf, name: string): void {
 }
 
 function addTnefFiles(leaf: Leaf, reader: TnefReader, findings: StructureFinding[]): void {
-  const { part } = leaf;
-  const files = reader.end();
-  for (const name of files.names) addName(leaf, name);
-  addInnerTypes(part, files.sniffedTypes);
-  if (files.problem) {
-    findings.push({
-      partId: part.id,
-      kind: 'malformed',
-      reason: `the files inside TNEF (winmail.dat) cannot all be read: ${files.problem}`,
-    });
-  }
+  const reason = addFiles(leaf, reader.end(), 'the files inside TNEF (winmail.dat) cannot all be read');
+  if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
 }

@@ -1,4 +1,4 @@
-import { claimedArchiveKind } from './archive-kind.js';
+import { misnamed } from './carried-archive.js';
 import { asciiCodePage } from './tnef-codepage.js';
 import { type NestedReader, TNEF_SIGNATURE, TnefContent, type TnefFiles } from './tnef-content.js';
 import { readTnefProperties, trimNul } from './tnef-properties.js';
@@ -233,8 +233,8 @@ export class TnefReader {
     const file = this.file;
     this.file = undefined;
     if (!file || file.listed) return;
-    const kind = claimedArchiveKind(file.names);
-    if (kind) this.stop(`a file named as a ${kind} archive whose content was not listed as one`);
+    const problem = misnamed(file.names)?.problem;
+    if (problem) this.stop(problem);
   }
 
   private stop(problem: string): void {
