@@ -175,7 +175,8 @@ function replayRows(results: readonly Result[]): string[] {
     '',
     'One replay process keeps more than one core busy: besides its main thread, V8 compiles hot code and collects',
     'garbage on background threads, and libuv writes files on its pool. On a machine with C cores, N workers',
-    'can at most be C / (cores busy at -j 1) times as fast as one process, whatever the replay itself does.',
+    'spending the CPU per message of -j 1 can at most be C / (cores busy at -j 1) times as fast as one process;',
+    'workers that fill every core start with lazier V8 tiering, which spends less (docs/replay.md, -j N).',
   ];
 }
 

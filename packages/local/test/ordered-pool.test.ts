@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOrderedPool } from '../src/workers/ordered-pool.js';
+import { workerExecArgv } from '../src/workers/worker-flags.js';
 
 // A worker speaking the pool's protocol, one item at a time as serveWorker does: item "wait" answers only once
 // some worker has handled item "release" (which leaves a file behind), every other item at once. No timing.
@@ -16,7 +17,8 @@ const handle = async (m) => {
   else if (m.type === 'item') {
     if (m.item === 'release') writeFileSync(flag, 'x');
     while (m.item === 'wait' && !existsSync(flag)) await new Promise((r) => setTimeout(r, 10));
-    process.send({ type: 'result', seq: m.seq, out: { key: m.item, pid: process.pid } });
+    const key = m.item === 'argv' ? process.execArgv.join(' ') : m.item;
+    process.send({ type: 'result', seq: m.seq, out: { key, pid: process.pid } });
   }
 };
 process.on('message', (m) => {
@@ -58,6 +60,24 @@ describe('runOrderedPool', () => {
     expect(seen.map((s) => s.key)).toEqual(keys);
     const waited = seen.find((s) => s.key === 'wait')?.pid;
     expect(seen.find((s) => s.key === 'release')?.pid).not.toBe(waited);
+  }, 60_000);
+
+  it('starts its workers with the Node options workerExecArgv gives for as many workers as cores', async () => {
+    const workers = Math.max(2, availableParallelism());
+    const seen: string[] = [];
+    await runOrderedPool<null, string, string, { key: string; pid: number }>({
+      label: 'test',
+      script: pathToFileURL(join(dir, 'worker.mjs')),
+      workers,
+      init: null,
+      keys: ['argv'],
+      fetch: async (key) => key,
+      failed: (key, error) => ({ key: `${key}: ${error.message}`, pid: 0 }),
+      onResult: (out) => {
+        seen.push(out.key);
+      },
+    });
+    expect(seen).toEqual([workerExecArgv(workers).join(' ')]);
   }, 60_000);
 
   it('a key that cannot be fetched gets its failed result in its place', async () => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { LocalStackError } from '../errors.js';
 import type { FromWorker, ToWorker } from './serve-worker.js';
+import { workerExecArgv } from './worker-flags.js';
 
 /** Items in flight per worker: one running, three queued, so a worker never idles while the parent prints results (two left it waiting about a tenth of the time). */
 const DEPTH = 4;
@@ -204,7 +205,7 @@ async function startWorker<Init, Key, Item, Out>(
 ): Promise<Worker> {
   const out = options.logs ? 'inherit' : 'ignore';
   const child = fork(options.script, [], {
-    execArgv: process.execArgv,
+    execArgv: workerExecArgv(options.workers),
     stdio: ['ignore', options.logs ? process.stderr : 'ignore', out, 'ipc'],
     serialization: 'advanced',
   });
