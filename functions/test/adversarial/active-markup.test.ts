@@ -123,6 +123,15 @@ const PAGES: Record<string, [Buffer, string]> = {
     ),
     'evil.example/svg-set',
   ],
+  'a smuggling page in ISO-2022-JP, whose escape vanishes inside <script> once a browser decodes it': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/html; name="invoice.html"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(Buffer.from(SMUGGLER('jis').replace('<script>', '<scr\x1b(Bipt>'), 'latin1'))}`,
+      ),
+    ),
+    b64(Buffer.from(SMUGGLER('jis').replace('<script>', '<scr\x1b(Bipt>'), 'latin1')).slice(0, 40),
+  ],
   'a smuggling page inside an attached message': [
     mail(
       [MIXED],
@@ -150,6 +159,18 @@ describe('pages that run when opened (HTML smuggling, SVG phishing) through the 
     expect((await kit.inbound(RECEIPT)).verdict).toBe('DEFAULT');
     const body = mail(['Content-Type: text/html'], '<p>Hello</p><script>alert(1)</script>');
     expect((await kit.inbound(body)).verdict).toBe('DEFAULT');
+  });
+
+  it('delivers a genuine ISO-2022-JP page (its escapes are read as a browser decodes them)', async () => {
+    const konnichiwa = '\x1b$B$3$s$K$A$O\x1b(B';
+    const page = `<html><head><meta charset="iso-2022-jp"><title>${konnichiwa}</title></head><body><p>${konnichiwa}</p></body></html>`;
+    const message = mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/html; charset=iso-2022-jp; name="aisatsu.html"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${page}`,
+      ),
+    );
+    expect((await kit.inbound(message)).verdict).toBe('DEFAULT');
   });
 
   it('delivers a data XML attachment, even one with <form> and <object> elements', async () => {

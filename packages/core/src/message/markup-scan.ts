@@ -1,4 +1,5 @@
 import { isNameByte, isSpace, TailRing } from './markup-bytes.js';
+import { JisReading } from './markup-jis.js';
 import { MarkupTokenizer, NAME_CAP } from './markup-tokenizer.js';
 
 /** Elements that run code, load other documents or send what the reader types. */
@@ -71,10 +72,32 @@ export class MarkupScan extends MarkupTokenizer {
   /** Whether the value is a `data:` URL. */
   private dataValue = false;
 
-  /** @param unreadable Why the file cannot be read at all, when that is known from its name. */
-  constructor(unreadable?: string) {
+  /** The same bytes decoded as ISO-2022-JP, read by a second scan of this kind. */
+  private readonly jis: JisReading | undefined;
+
+  /**
+   * @param unreadable Why the file cannot be read at all, when that is known from its name.
+   * @param decoded The scan reads an ISO-2022-JP decoding already (no third reading).
+   */
+  constructor(unreadable?: string, decoded = false) {
     super();
     this.found = unreadable;
+    if (unreadable !== undefined || decoded) return;
+    const Kind = this.constructor as new (unreadable?: string, decoded?: boolean) => MarkupScan;
+    this.jis = new JisReading(new Kind(undefined, true));
+    this.escapesReadElsewhere = true;
+  }
+
+  override push(chunk: Uint8Array): void {
+    super.push(chunk);
+    if (this.found === undefined) this.jis?.push(chunk);
+  }
+
+  override end(): string | undefined {
+    const own = super.end();
+    if (own !== undefined || !this.jis) return own;
+    const decoded = this.jis.end();
+    return decoded === undefined ? undefined : `${decoded}, once decoded as ISO-2022-JP (as a browser may)`;
   }
 
   protected onTag(element: string): void {

@@ -42,6 +42,8 @@ export abstract class MarkupTokenizer {
   private commentBytes = 0;
   private readonly declarations = new DeclarationReader();
   private readonly rawText = new RawTextWatch();
+  /** Escape bytes are read as the control bytes they are: a second reading decodes the file as ISO-2022-JP. */
+  protected escapesReadElsewhere = false;
 
   /** The next decoded bytes of the file. */
   push(chunk: Uint8Array): void {
@@ -79,8 +81,9 @@ export abstract class MarkupTokenizer {
       this.report('NUL bytes (UTF-16 or binary), which the scan cannot read', true);
       return;
     }
-    if (c === 0x1b) {
+    if (c === 0x1b && !this.escapesReadElsewhere) {
       // ISO-2022-JP, which browsers detect unasked: its escapes vanish when decoded (`<scr\x1b(Bipt>` is a script).
+      // Only in a scan without a second reading that decodes them (MarkupScan has one: markup-jis.ts).
       this.report('escape bytes (ISO-2022-JP), which the scan cannot read', true);
       return;
     }
