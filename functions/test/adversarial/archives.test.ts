@@ -1,4 +1,4 @@
-import { zipFile } from '@wmflow/core/testing';
+import { tarArchive, tarEntry, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attachmentTests, attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -67,6 +67,17 @@ describe('zip archives through the guard at its defaults', () => {
     ]);
     const type = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
     expect((await kit.inbound(zipped('letter.docx', docx, type)[0])).verdict).toBe('DEFAULT');
+  });
+
+  it('BLOCK_ARCHIVES=true refuses an archive by its bytes whatever its name, and still delivers Office files', async () => {
+    const tar = tarArchive(tarEntry('notes.txt', Buffer.from('hello')));
+    const strict = { BLOCK_ARCHIVES: 'true' };
+    const [renamed] = attachedFile('report.dat', tar, 'application/octet-stream');
+    expect((await kit.inbound(renamed)).verdict).toBe('DEFAULT');
+    expect((await kit.inbound(renamed, strict)).verdict).toBe('BOUNCE');
+    const docx = zipFile([{ name: 'word/document.xml', data: '<w:document/>' }]);
+    const type = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    expect((await kit.inbound(zipped('letter.docx', docx, type)[0], strict)).verdict).toBe('DEFAULT');
   });
 
   it('strips a zip it cannot read and delivers the rest (ATTACHMENT_ACTION=strip)', async () => {

@@ -61,12 +61,13 @@ export function listPartArchive(
   findings: StructureFinding[],
   addInnerTypes: (part: MessagePart, types: readonly string[]) => void,
 ): void {
+  const kind = keptKind(archive);
+  if (kind) part.archiveKind = kind;
   if (archive.tooLarge) {
     const reason = `an archive over ${MAX_LISTED_ARCHIVE} bytes, whose files are not listed`;
     findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
     return;
   }
-  const kind = keptKind(archive);
   if (!kind) return;
   const files = listArchive(Buffer.concat(archive.chunks), kind, part.names);
   archive.chunks = [];

@@ -51,6 +51,11 @@ export interface MessagePart {
    * read; undefined when nothing does.
    */
   activeMarkup?: string;
+  /**
+   * The archive or compressed-file format the part is, as its first bytes show or, when they show none, as its
+   * name or declared type claims (`zip`, `rar`, `7z`, `tar`, `gzip`, `cab`, `xz`, `cpio`…; see `ArchiveKind`).
+   */
+  archiveKind?: string;
   /** Decoded size in bytes (0 for containers). */
   size: number;
   /** How many attached messages deep the part sits (0: the message itself). */

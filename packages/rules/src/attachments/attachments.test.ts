@@ -1,4 +1,5 @@
 import { ConfigError, rule, Verdicts, when } from '@wmflow/core';
+import { rarFile, tarArchive, tarEntry, zipFile } from '@wmflow/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { bodyContains, headerContains, subjectContains } from '../content/index.js';
@@ -138,6 +139,56 @@ describe('attachments and content over the emulator', () => {
       ),
     ).toBe(true);
     expect(await fired(hasBlockedAttachment(), await eml('impersonation-display-name.eml'))).toBe(false);
+  });
+
+  it('blockArchives refuses every archive core recognises, whatever its name or declared type says', async () => {
+    const attached = (name: string, type: string, bytes: Buffer) =>
+      [
+        'From: y@partner.example',
+        'To: ap@corp.example',
+        'Subject: files',
+        'Date: Tue, 24 Nov 2026 10:00:00 +0000',
+        'Content-Type: multipart/mixed; boundary=o',
+        '',
+        '--o',
+        'Content-Type: text/plain',
+        '',
+        'see attached',
+        '--o',
+        `Content-Type: ${type}`,
+        `Content-Disposition: attachment; filename="${name}"`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        bytes.toString('base64'),
+        '--o--',
+        '',
+      ].join('\r\n');
+    const tar = tarArchive(tarEntry('notes.txt', Buffer.from('hello')));
+    const rar = rarFile([{ name: 'notes.txt', data: 'hello' }]);
+    const cpio = Buffer.from(`070701${'0'.repeat(104)}`, 'latin1');
+    const blockOnly = {
+      blockedExtensions: [],
+      blockExecutableContent: false,
+      blockArchives: true,
+      allowUnlistedArchives: true,
+    };
+    for (const [name, type, bytes] of [
+      ['report.dat', 'application/octet-stream', tar], // a tar under another name: listed, and an archive
+      ['scan.r00', 'application/octet-stream', rar], // the first volume of an old-style RAR set
+      ['payload.cpio', 'application/octet-stream', cpio],
+      ['photos.pdf', 'application/x-rar', rar],
+    ] as const) {
+      const message = attached(name, type, bytes);
+      expect(await fired(hasBlockedAttachment({ ...blockOnly, blockArchives: false }), message), name).toBe(
+        false,
+      );
+      expect(await fired(hasBlockedAttachment(blockOnly), message), name).toBe(true);
+    }
+    // An Office document is a zip by its bytes, and no archive to its reader.
+    const docx = zipFile([{ name: 'word/document.xml', data: '<w:document/>' }]);
+    const wordType = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    expect(await fired(hasBlockedAttachment(blockOnly), attached('report.docx', wordType, docx))).toBe(false);
+    expect(await fired(hasBlockedAttachment(blockOnly), attached('report.bin', wordType, docx))).toBe(true);
   });
 
   it('finds an executable inside an attached message', async () => {

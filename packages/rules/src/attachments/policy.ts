@@ -134,7 +134,10 @@ export interface AttachmentPolicyOptions {
    * SVG phishing). Default true.
    */
   blockActiveMarkup?: boolean;
-  /** Block archives (by extension, declared or sniffed type), whose content cannot be inspected. Default false. */
+  /**
+   * Block archives: by extension, declared type, or what the part walk found the bytes to be (any format it
+   * recognises, `MessagePart.archiveKind`, whatever the name says; Office/ODF/JAR zips exempt). Default false.
+   */
   blockArchives?: boolean;
   /** Block attached messages (message/rfc822) themselves. Their own attachments are always inspected too. Default false. */
   blockAttachedMessages?: boolean;
@@ -317,10 +320,13 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   if (p.markup && a.activeMarkup) return `a page that runs when opened: ${a.activeMarkup}`;
   if (a.container || !fileLike(a)) return undefined;
   const last = exts.map((e) => e[0] ?? '');
+  // What the part walk found the part to be (any format it recognises) counts beside the names and types here.
+  const zipBased = last.some((e) => ZIP_BASED.has(e));
   if (
     p.archives &&
     (ARCHIVE_TYPES.has(declared) ||
-      (sniffed && ARCHIVE_TYPES.has(sniffed) && !last.some((e) => ZIP_BASED.has(e))) ||
+      (sniffed && ARCHIVE_TYPES.has(sniffed) && !zipBased) ||
+      (a.archiveKind !== undefined && !(a.archiveKind === 'zip' && zipBased)) ||
       last.some((e) => ARCHIVE_EXTENSIONS.includes(e)))
   ) {
     return 'archive';
