@@ -166,6 +166,7 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
   const perSecond = { wmflow: [] as number[], baseline: [] as number[] };
   const rss = { wmflow: [] as number[], baseline: [] as number[] };
   const handlerCpu = { wmflow: [] as number[], baseline: [] as number[] };
+  const mainCpu = { wmflow: [] as number[], baseline: [] as number[] };
   const emulatorCpu = { wmflow: [] as number[], baseline: [] as number[] };
   const secondHalf = { wmflow: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
@@ -180,6 +181,7 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
       perSecond[role].push((n / r.handlerMs) * 1000);
       rss[role].push(r.maxRssMB);
       handlerCpu[role].push(r.invocations.reduce((sum, inv) => sum + inv.cpuMs, 0) / n);
+      if (r.mainThreadCpuMs !== undefined) mainCpu[role].push(r.mainThreadCpuMs / n);
       emulatorCpu[role].push((served.user + served.system) / 1000 / n);
       // The second half alone: the process has compiled its hot code by then (informative, not a budget).
       const late = r.invocations.slice(Math.floor(n / 2));
@@ -190,6 +192,7 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
     perSecond: summarize(perSecond[role]),
     maxRssMB: summarize(rss[role]),
     handlerCpuMs: summarize(handlerCpu[role]),
+    ...(mainCpu[role].length > 0 ? { mainThreadCpuMs: summarize(mainCpu[role]) } : {}),
     emulatorCpuMs: summarize(emulatorCpu[role]),
     secondHalfPerSecond: summarize(secondHalf[role]),
   });

@@ -11,6 +11,8 @@ export interface ChildResult {
   handlerMs: number;
   /** Each invocation: wall time, CPU time, bytes read from the handler's sockets (AWS API responses). */
   invocations: { ms: number; cpuMs: number; bytesRead: number }[];
+  /** CPU of the main thread alone over all invocations (10 ms resolution); undefined without /proc. */
+  mainThreadCpuMs?: number;
   /** Peak RSS of the process. */
   maxRssMB: number;
   response: unknown;
