@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { encodeJis, encodeLegacy } from './test-support/legacy-charsets.js';
+import { markupVerdict as scan } from './test-support/markup-verdict.js';
+
+// Attacker round on the page scan (s11), encodings first: each page here ran its script in Chromium 156
+// (declared ISO-2022-JP, Shift_JIS, Big5, GBK or gb18030) while the scan let it through.
+
+const JIS = '<meta charset="iso-2022-jp">';
+/** `<script>` with an ASCII escape inside its name: a script only once decoded. */
+const SCRIPT = '<scr\x1b(Bipt>go()</script>';
+const DECODED = /^a <script> element, once decoded as ISO-2022-JP/;
+const SVG = 'xmlns="http://www.w3.org/2000/svg"';
+
+describe('MarkupScan: attacker round s11, ISO-2022-JP as browsers decode it', () => {
+  it('writes U+FFFD where the WHATWG decoder does, which keeps `<!-` and `-` apart (a bogus comment, not a comment)', () => {
+    // Browsers end `<!-�- x>` at its `>`: the script after it runs. A reading that drops the escape opens a
+    // comment there and never sees the script; the bytes' reading sees no script (the escape splits its name).
+    expect(scan(`${JIS}<!-\x1b(B\x1b(B- x>${SCRIPT}`)).toMatch(DECODED); // two escapes in a row
+    expect(scan(`${JIS}<!-\x1b- x>${SCRIPT}`)).toMatch(DECODED); // an escape the decoder does not know
+    expect(scan(`${JIS}<!-\x1b$Bx\x1b(B- x>${SCRIPT}`)).toMatch(DECODED); // half a kanji cut by an escape
+    expect(scan(`${JIS}<!-\x1b$A- x>${SCRIPT}`)).toMatch(DECODED); // ESC $ A is no ISO-2022-JP escape
+  });
+
+  it('keeps a comment open past `--ESC>`, which browsers read as `--�>`', () => {
+    expect(scan(`${JIS}<!-- x --\x1b> <a title=' --> ${SCRIPT} '>`)).toMatch(DECODED);
+  });
+
+  it('keeps a kanji or katakana run across a line break, as the WHATWG decoder does', () => {
+    // `<a title='` is five kanji to the browser, so the quote the other readings enter hides nothing from it.
+    expect(scan(`${JIS}\x1b$B\n<a title='\x1b(B${SCRIPT}'>`)).toMatch(DECODED);
+    expect(scan(`${JIS}\x1b(I\n<a title='\x1b(B${SCRIPT}'>`)).toMatch(DECODED);
+    expect(scan(`${JIS}\x1b$@\r\n<a title='\x1b(B${SCRIPT}'>`)).toMatch(DECODED);
+  });
+
+  it('still joins where older decoders end a kanji run at a line break', () => {
+    expect(scan(`${JIS}\x1b$B\n<scr\x1b(Bipt>go()</script>`)).toMatch(DECODED);
+  });
+
+  it('lets genuine ISO-2022-JP pages through: kanji, Roman and katakana runs, every line ending in ASCII', () => {
+    const lines = ['お知らせ', '東京都千代田区', 'ご注文ありがとうございます。'];
+    const body = lines.map((line) => `<p title="${line}">${line}</p>`).join('\r\n');
+    const page = Buffer.concat([
+      Buffer.from(`<html><head>${JIS}<title>`),
+      encodeJis('請求書'),
+      Buffer.from('</title></head><body>\r\n'),
+      encodeJis(body),
+      Buffer.from('\r\n<p>\x1b(J\\100\x1b(B \x1b(I12345\x1b(B</p></body></html>', 'latin1'),
+    ]);
+    expect(new TextDecoder('iso-2022-jp').decode(page)).toContain('ご注文ありがとうございます。');
+    expect(scan(page)).toBeUndefined();
+  });
+});
+
+describe('MarkupScan: attacker round s11, multi-byte charsets swallowing an ASCII byte', () => {
+  // Shift_JIS, Big5, GBK and gb18030 read a byte of 0x40–0x7E after a lead byte as the second half of one
+  // character: `\x81]]>` is no end of a CDATA section to them, and SVG or MathML inside HTML reads on.
+  const cases: [string, string][] = [
+    ['shift_jis', '\x81'],
+    ['big5', '\xa4'],
+    ['gbk', '\x81'],
+    ['gb18030', '\x81'],
+  ];
+  for (const [charset, lead] of cases) {
+    it(`reads a CDATA section on past \\x..]]> in ${charset}`, () => {
+      expect(new TextDecoder(charset).decode(Buffer.from(`${lead}]]>`, 'latin1'))).not.toContain(']]>');
+      expect(
+        scan(`<meta charset="${charset}"><svg><![CDATA[${lead}]]> <a title=']]><script>go()</script>'>`),
+      ).toMatch(/a CDATA section which HTML ends at its first ">" and XML does not/);
+      expect(
+        scan(
+          `<?xml version="1.0" encoding="${charset}"?><svg ${SVG}><![CDATA[${lead}]]><x y=']]><script>go()</script>'</svg>`,
+        ),
+      ).toMatch(/a CDATA section/);
+    });
+  }
+
+  it('lets genuine pages through in UTF-8, Shift_JIS, EUC-JP, GBK, Big5 and EUC-KR', () => {
+    // Shift_JIS ソ, 表 and 能 end in 0x5C (`\`); 十 ends in 0x5C in Big5; many end in 0x5D (`]`) or letters.
+    const texts: [string, string][] = [
+      ['shift_jis', 'ソフト表示能力のお知らせ〔十〕'],
+      ['euc-jp', 'ソフト表示能力のお知らせ'],
+      ['gbk', '发票：软件许可证续订'],
+      ['big5', '十大功能表，軟體許可'],
+      ['euc-kr', '청구서 안내'],
+    ];
+    for (const [charset, text] of texts) {
+      const page = Buffer.concat([
+        Buffer.from(`<html><head><meta charset="${charset}"><title>`),
+        encodeLegacy(charset, text),
+        Buffer.from('</title></head><body><p title="'),
+        encodeLegacy(charset, text),
+        Buffer.from(`"><a href="https://shop.example/?q=1&amp;r=2">`),
+        encodeLegacy(charset, text),
+        Buffer.from(`</a></p><svg ${SVG}><title><![CDATA[`),
+        encodeLegacy(charset, text),
+        Buffer.from(']]></title></svg></body></html>'),
+      ]);
+      expect(new TextDecoder(charset).decode(page)).toContain(text);
+      expect(scan(page)).toBeUndefined();
+    }
+    const utf8 = `<html><head><meta charset="utf-8"><title>請求書 — ソ表</title></head><body><p title="ソ表]">Ünïcödé ]]> ok</p></body></html>`;
+    expect(scan(Buffer.from(utf8, 'utf8'))).toBeUndefined();
+  });
+});
