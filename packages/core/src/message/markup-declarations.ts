@@ -8,7 +8,8 @@ const SPLIT = 'which HTML ends at its first ">" and XML does not';
  * it there: a `>` in a quoted literal (`<!DOCTYPE x SYSTEM "><x y='">`), in a comment or PI nested in a
  * DOCTYPE's subset, markup in an entity's text. After a PI or CDATA section that HTML ended early (Word's
  * `<?xml:namespace … />` is one), it watches for the `?>` or `]]>` where XML ends it (SVG inside HTML reads
- * CDATA as XML does): the page is read apart only if the scan is then inside a quoted value or a comment.
+ * CDATA as XML does): the page is read apart only if the scan is then inside a quoted value or a comment. A
+ * `]]>` right after a byte of 0x80 or more may be no end (a multi-byte charset's character ends in `]`).
  */
 export class DeclarationReader {
   /** What makes HTML and XML read the page apart, once found. */
@@ -77,6 +78,8 @@ export class DeclarationReader {
     if (!end) return;
     if (inside)
       this.problem ??= this.open === 'pi' ? `a processing instruction ${SPLIT}` : `a CDATA section ${SPLIT}`;
-    this.open = '';
+    // Shift_JIS, Big5, GBK and gb18030 read `]` after a byte of 0x80 or more as half of one character
+    // (`\x81]`): to them the section goes on, so the watch does too.
+    if (this.open === 'pi' || tail >>> 16 < 0x80) this.open = '';
   }
 }

@@ -72,8 +72,8 @@ export class MarkupScan extends MarkupTokenizer {
   /** Whether the value is a `data:` URL. */
   private dataValue = false;
 
-  /** The same bytes decoded as ISO-2022-JP, read by a second scan of this kind. */
-  private readonly jis: JisReading | undefined;
+  /** The same bytes decoded as ISO-2022-JP, as browsers do and as older decoders did, each read by a scan of this kind. */
+  private readonly jis: JisReading[] = [];
 
   /**
    * @param unreadable Why the file cannot be read at all, when that is known from its name.
@@ -84,20 +84,26 @@ export class MarkupScan extends MarkupTokenizer {
     this.found = unreadable;
     if (unreadable !== undefined || decoded) return;
     const Kind = this.constructor as new (unreadable?: string, decoded?: boolean) => MarkupScan;
-    this.jis = new JisReading(new Kind(undefined, true));
+    this.jis = [
+      new JisReading(new Kind(undefined, true)),
+      new JisReading(new Kind(undefined, true), 'joining'),
+    ];
     this.escapesReadElsewhere = true;
   }
 
   override push(chunk: Uint8Array): void {
     super.push(chunk);
-    if (this.found === undefined) this.jis?.push(chunk);
+    if (this.found === undefined) for (const reading of this.jis) reading.push(chunk);
   }
 
   override end(): string | undefined {
     const own = super.end();
-    if (own !== undefined || !this.jis) return own;
-    const decoded = this.jis.end();
-    return decoded === undefined ? undefined : `${decoded}, once decoded as ISO-2022-JP (as a browser may)`;
+    if (own !== undefined) return own;
+    for (const reading of this.jis) {
+      const decoded = reading.end();
+      if (decoded !== undefined) return `${decoded}, once decoded as ISO-2022-JP (as a browser may)`;
+    }
+    return undefined;
   }
 
   protected onTag(element: string): void {

@@ -66,7 +66,7 @@ export function encodeJis(text: string): Buffer {
     if (ascii) parts.push(Buffer.from(char, 'latin1'));
     else {
       const euc = map.get(char);
-      if (!euc || euc.length !== 2 || euc[0] === 0x8e) throw new Error(`JIS X 0208 has no ${char}`);
+      if (euc?.length !== 2 || euc[0] === 0x8e) throw new Error(`JIS X 0208 has no ${char}`);
       parts.push(Buffer.of((euc[0] as number) & 0x7f, (euc[1] as number) & 0x7f));
     }
   }
