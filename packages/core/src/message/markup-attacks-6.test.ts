@@ -102,3 +102,42 @@ describe('MarkupScan: attacker round s11, multi-byte charsets swallowing an ASCI
     expect(scan(Buffer.from(utf8, 'utf8'))).toBeUndefined();
   });
 });
+
+describe('MarkupTokenizer: attacker round s11, tag and attribute names as the HTML tokenizer reads them', () => {
+  const RUN = '<script>go()</script>';
+
+  it('reads a tag name on to white space, / or > (`<p!x=`, `<p<!--` are names, not an attribute or a comment)', () => {
+    expect(scan(`<p!x='>${RUN}'>`)).toBe('a <script> element');
+    expect(scan(`</p!x='>${RUN}'>`)).toBe('a <script> element');
+    expect(scan('<p<!--</style><img src=x onerror=go()>')).toBe('an onerror attribute');
+    // `<!x` and `<?x` are bogus comments, ended by their first `>`, whatever `<` they hold.
+    expect(scan('<!x<!-- x><img src=x onerror=go()>')).toBe('an onerror attribute');
+    expect(scan('<?x<!-- x><img src=x onerror=go()>')).toBe('an onerror attribute');
+  });
+
+  it('reads `=` before an attribute name as the start of one, not a value (`<a =`…`>`)', () => {
+    expect(scan(`<a ='>${RUN}'>`)).toBe('a <script> element');
+    expect(scan(`<a/='>${RUN}'>`)).toBe('a <script> element');
+    expect(scan(`<a x=1 ='>${RUN}'>`)).toBe('a <script> element');
+    expect(scan(`<a x='1'='>${RUN}'>`)).toBe('a <script> element');
+  });
+
+  it('reads what follows `<_` or `<é` as HTML does, as text: a `<` there opens a tag', () => {
+    expect(scan(`<_ <script>go()</script>`)).toBe('a <script> element');
+    expect(scan(`<_ x=a${RUN}`)).toBe('a <script> element');
+    expect(scan(`<_ x=${RUN}`)).toBe('a <script> element');
+    expect(scan(`<p>\xc3\xa9</p><\xc3\xa9=/${RUN}`)).toBe('a <script> element');
+    // The same, once ISO-2022-JP decodes `ESC(I <p` to katakana: `<` and U+FFFD read as `<é`.
+    expect(scan(`<\x0e\x1b(I<p\x1b(B\x1b(B=/${RUN}`)).toMatch(/a <script> element/);
+  });
+
+  it('still reads genuine tags, attributes and XML names', () => {
+    const page =
+      '<p class=a id="b" data-x = \'c\' hidden><a href="https://shop.example/?a=1&amp;b=2" title=x/y>ok</a><br/><img src=logo.png alt=""/></p>';
+    expect(scan(page)).toBeUndefined();
+    expect(scan(`<svg ${SVG}><g><text x="1">Ünïcödé a < b, c <é d, 3 <4</text></g></svg>`)).toBeUndefined();
+    expect(
+      scan(`<svg ${SVG}><svg:script xmlns:svg="http://www.w3.org/2000/svg">go()</svg:script></svg>`),
+    ).toBe('a <script> element');
+  });
+});
