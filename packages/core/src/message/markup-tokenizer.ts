@@ -36,6 +36,8 @@ export abstract class MarkupTokenizer {
   private xmlOnly = false;
   private attribute = '';
   private nameEnded = false;
+  /** An attribute's name was begun since the tag's name or the last value: `=` opens its value, not a name. */
+  private named = false;
   private quote = 0;
   /** The last three bytes (lower case), for the ends of comments and CDATA sections. */
   private tail = 0;
@@ -93,6 +95,12 @@ export abstract class MarkupTokenizer {
     const inside = this.state === State.Comment || (this.state === State.Value && this.quote !== 0);
     this.declarations.watch(c, tail, inside);
     this.reportDeclarations();
+    if (c === 0x3c && this.xmlOnly && this.inTag()) {
+      // HTML read `<_`, `<é` as text: this `<` opens a tag.
+      if (this.state === State.Value) this.onValueEnd();
+      this.startTag();
+      return;
+    }
     switch (this.state) {
       case State.Text:
         if (c === 0x3c) this.startTag();
@@ -119,16 +127,21 @@ export abstract class MarkupTokenizer {
         return;
       case State.Attributes:
         if (c === 0x3e) this.state = State.Text;
-        else if (c === 0x3d) {
+        else if (c === 0x3d && this.named) {
           this.onAttribute(this.attribute);
           this.state = State.BeforeValue;
         } else if (isNameByte(lower)) {
           // White space between a name and its `=` keeps the name; a name after it starts a new one.
           if (this.nameEnded) this.attribute = '';
           this.nameEnded = false;
+          this.named = true;
           if (this.attribute.length < NAME_CAP) this.attribute += String.fromCharCode(lower);
         } else if (isSpace(c)) this.nameEnded = true;
-        else this.attribute = '';
+        else {
+          // A `=` where no name was begun starts one (`<a ='…'>` has an attribute named `='…'`); `/` ends one.
+          this.attribute = '';
+          this.named = c !== 0x2f;
+        }
         return;
       case State.BeforeValue:
         if (isSpace(c)) return;
@@ -174,7 +187,7 @@ export abstract class MarkupTokenizer {
     }
     // XML names also hold `.` and any non-ASCII letter (`<a.b:script>`, `<é:script>` with their prefix bound).
     const nameByte = isNameByte(lower) || c === 0x2e || c >= 0x80;
-    if (nameByte || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f))) {
+    if (nameByte || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f)) || this.htmlName(c)) {
       if (this.name.length < NAME_CAP) this.name += String.fromCharCode(lower);
       if (c === 0x3a) {
         this.prefixed = true;
@@ -188,7 +201,7 @@ export abstract class MarkupTokenizer {
     }
     this.closeName();
     if (this.found !== undefined) return;
-    if (c === 0x3c) {
+    if (c === 0x3c && this.xmlOnly) {
       this.startTag();
       return;
     }
@@ -207,6 +220,22 @@ export abstract class MarkupTokenizer {
     this.state = c === 0x3e ? State.Text : State.Attributes;
     this.attribute = '';
     this.nameEnded = false;
+    this.named = false;
+  }
+
+  /**
+   * HTML reads an element's name on to white space, `/` or `>` (`<p!x='>` and `<p<!--` are names), where XML
+   * allows no other byte; `<!…` and `<?…` are declarations, and `<_…` is text to HTML.
+   */
+  private htmlName(c: number): boolean {
+    if (this.xmlOnly || this.name === '' || this.name.startsWith('!') || this.name.startsWith('?'))
+      return false;
+    return !isSpace(c) && c !== 0x2f && c !== 0x3e;
+  }
+
+  /** Inside a tag, past its name. */
+  private inTag(): boolean {
+    return this.state === State.Attributes || this.state === State.BeforeValue || this.state === State.Value;
   }
 
   private reportDeclarations(): void {
@@ -250,5 +279,6 @@ export abstract class MarkupTokenizer {
     this.state = c === 0x3e ? State.Text : State.Attributes;
     this.attribute = '';
     this.nameEnded = false;
+    this.named = false;
   }
 }
