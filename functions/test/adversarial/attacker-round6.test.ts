@@ -42,6 +42,12 @@ const BYPASSES: Record<string, [Buffer, string]> = {
     'invoice.htm',
     `<_ ${SMUGGLE.replace('\x1b(B', '')}`,
   ),
+  // The XML parser writes the entity's text into the link: a click runs it.
+  'an SVG whose link is an XML entity holding a javascript: URL': page(
+    'voicemail.svg',
+    `<!DOCTYPE svg [<!ENTITY a "javas"><!ENTITY b "cript:location='https://evil.example/entity'">]><svg xmlns="http://www.w3.org/2000/svg"><a href="&a;&b;"><text y="20">Play voicemail</text></a></svg>`,
+    'image/svg+xml',
+  ),
   'a page whose <p<!-- is a tag name, not a comment': page(
     'invoice.htm',
     `<p<!--</style>${SMUGGLE.replace('\x1b(B', '')}`,

@@ -141,3 +141,59 @@ describe('MarkupTokenizer: attacker round s11, tag and attribute names as the HT
     ).toBe('a <script> element');
   });
 });
+
+describe('MarkupScan: attacker round s11, XML entities written out in attribute values', () => {
+  const doc = (entities: string, body: string) =>
+    `<?xml version="1.0"?><!DOCTYPE svg [${entities}]><svg ${SVG} xmlns:xlink="http://www.w3.org/1999/xlink">${body}</svg>`;
+
+  it('reads a declared entity where it is referenced: a javascript: link, split or not, runs when clicked', () => {
+    expect(scan(doc('<!ENTITY js "javascript:go()">', '<a xlink:href="&js;"><text>Play</text></a>'))).toBe(
+      'a script: URL in an attribute',
+    );
+    expect(
+      scan(doc('<!ENTITY a "javas"><!ENTITY b "cript:go()">', '<a href="&a;&b;"><text>x</text></a>')),
+    ).toBe('a script: URL in an attribute');
+    expect(scan(doc(`<!ENTITY j.s 'JavaScript:go()'>`, '<a href="&j.s;">x</a>'))).toBe(
+      'a script: URL in an attribute',
+    );
+    const long = 'e'.repeat(40);
+    expect(scan(doc(`<!ENTITY ${long} "javascript:go()">`, `<a href="&${long};">x</a>`))).toBe(
+      'a script: URL in an attribute',
+    );
+    expect(scan(doc('<!ENTITY d "data:text/html,x">', '<a href="&d;">x</a>'))).toBe(
+      'a data:text/html URL in an attribute',
+    );
+    expect(scan(doc('<!ENTITY on "onclick">', '<a><set attributeName="&on;" to="go()"/></a>'))).toBe(
+      'an animation of the onclick attribute',
+    );
+    const xhtml = `<!DOCTYPE html [<!ENTITY r "refresh">]><html xmlns="http://www.w3.org/1999/xhtml"><head><meta http-equiv="&r;" content="0;url=https://evil.example"/></head></html>`;
+    expect(scan(xhtml)).toBe('a <meta> refresh');
+  });
+
+  it('refuses a reference to an entity it cannot tell: names apart only by case, too long a text, too many', () => {
+    expect(scan(doc('<!ENTITY JS "javascript:go()"><!ENTITY js "x">', '<a href="&js;">x</a>'))).toMatch(
+      /whose declared text the scan cannot read/,
+    );
+    expect(scan(doc(`<!ENTITY big "${'x'.repeat(600)}">`, '<a href="&big;">x</a>'))).toMatch(/cannot read/);
+    const many = Array.from({ length: 70 }, (_, i) => `<!ENTITY e${i} "x">`).join('');
+    expect(scan(doc(many, '<a href="&e69;">x</a>'))).toMatch(/cannot read/);
+  });
+
+  it('lets an Illustrator SVG through, whose entities name namespaces and styles', () => {
+    const illustrator = doc(
+      '<!ENTITY ns_svg "http://www.w3.org/2000/svg"><!ENTITY ns_xlink "http://www.w3.org/1999/xlink"><!ENTITY st0 "fill:#FFFFFF;stroke:#000000;"><!ENTITY st1 "fill:none;">',
+      '<g xmlns:x="&ns_xlink;"><path style="&st0;" d="M0 0L10 10"/><rect style="&st1;" width="4" height="4"/><text title="caf&amp;&lt;">x</text></g>',
+    );
+    expect(scan(illustrator)).toBeUndefined();
+  });
+});
+
+describe('MarkupScan: entity text written out is bounded', () => {
+  it('reads at most 4 MiB of declared entity text in values, then refuses', () => {
+    const text = 'x'.repeat(500);
+    const references = '&t;'.repeat(9000); // 4.5 MB written out from 27 kB
+    const page = `<!DOCTYPE svg [<!ENTITY t "${text}">]><svg ${SVG}><g class="${references}"/></svg>`;
+    expect(scan(page)).toBe('more entity text in attribute values than the scan reads');
+    expect(scan(page.replace('&t;'.repeat(9000), '&t;'.repeat(8000)))).toBeUndefined();
+  });
+});

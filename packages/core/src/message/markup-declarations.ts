@@ -1,3 +1,5 @@
+import { EntityTable } from './markup-entities.js';
+
 /** Declarations an XML reader reads as one, quoted literals and nested declarations included. */
 const XML_DECLARATIONS = new Set(['!doctype', '!entity', '!attlist', '!element', '!notation']);
 const SPLIT = 'which HTML ends at its first ">" and XML does not';
@@ -14,6 +16,8 @@ const SPLIT = 'which HTML ends at its first ">" and XML does not';
 export class DeclarationReader {
   /** What makes HTML and XML read the page apart, once found. */
   problem: string | undefined;
+  /** The entities the page declares, which an XML parser writes out in attribute values. */
+  readonly entities = new EntityTable();
   private xml = false;
   private pi = false;
   private entity = false;
@@ -34,6 +38,7 @@ export class DeclarationReader {
   start(name: string): void {
     this.xml = XML_DECLARATIONS.has(name);
     this.entity = name === '!entity';
+    if (this.entity) this.entities.begin();
     this.pi = name.startsWith('?');
     if (name === '![') this.open = 'cdata';
     this.quote = 0;
@@ -52,6 +57,7 @@ export class DeclarationReader {
       this.problem ??= 'markup inside an entity declaration';
       return false;
     }
+    if (this.entity) this.entities.byte(c);
     if (c === 0x3e) {
       const inComment = this.nested === '<!--' && (tail & 0xffff) !== 0x2d2d;
       const inPi = this.nested.startsWith('<?') && (tail & 0xff) !== 0x3f;
@@ -66,7 +72,10 @@ export class DeclarationReader {
     else if (c === 0x3c && this.xml) this.nested = '<';
     else if (this.nested !== '' && this.nested.length < 8) {
       this.nested += String.fromCharCode(lower);
-      if (this.nested === '<!entity') this.entity = this.xml = true;
+      if (this.nested === '<!entity') {
+        this.entity = this.xml = true;
+        this.entities.begin();
+      }
     }
     return false;
   }

@@ -58,6 +58,11 @@ export abstract class MarkupTokenizer {
     return this.found;
   }
 
+  /** The text of the entity the page declares under `name` (lower case): null when it cannot be told. */
+  protected entityText(name: string): string | null | undefined {
+    return this.declarations.entities.lookup(name);
+  }
+
   /** A start tag's local name was read (`svg:script` is `script`; an end tag's is empty). */
   protected abstract onTag(element: string): void;
   /** An attribute name was read up to its `=`. */
