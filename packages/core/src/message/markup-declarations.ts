@@ -1,3 +1,4 @@
+import { AttlistReader, type AttributeSink } from './markup-attlist.js';
 import { EntityTable } from './markup-entities.js';
 
 /** Declarations an XML reader reads as one, quoted literals and nested declarations included. */
@@ -18,6 +19,8 @@ export class DeclarationReader {
   problem: string | undefined;
   /** The entities the page declares, which an XML parser writes out in attribute values. */
   readonly entities = new EntityTable();
+  private readonly attlist: AttlistReader;
+  private attributes = false;
   private xml = false;
   private pi = false;
   private entity = false;
@@ -26,6 +29,11 @@ export class DeclarationReader {
   private nested = '';
   /** A PI or CDATA section HTML ended at a `>` that XML reads on past, until its `?>` or `]]>`. */
   private open: '' | 'pi' | 'cdata' = '';
+
+  /** @param sink Where the attribute defaults an `<!ATTLIST>` declares go, as if written on their element. */
+  constructor(sink: AttributeSink) {
+    this.attlist = new AttlistReader(sink);
+  }
 
   /** The problem found since the last call, once. */
   take(): string | undefined {
@@ -39,6 +47,8 @@ export class DeclarationReader {
     this.xml = XML_DECLARATIONS.has(name);
     this.entity = name === '!entity';
     if (this.entity) this.entities.begin();
+    this.attributes = name === '!attlist';
+    if (this.attributes) this.attlist.begin();
     this.pi = name.startsWith('?');
     if (name === '![') this.open = 'cdata';
     this.quote = 0;
@@ -58,6 +68,7 @@ export class DeclarationReader {
       return false;
     }
     if (this.entity) this.entities.byte(c);
+    if (this.attributes) this.attlist.byte(c, lower);
     if (c === 0x3e) {
       const inComment = this.nested === '<!--' && (tail & 0xffff) !== 0x2d2d;
       const inPi = this.nested.startsWith('<?') && (tail & 0xff) !== 0x3f;
@@ -70,8 +81,12 @@ export class DeclarationReader {
       if (c === this.quote) this.quote = 0;
     } else if (this.xml && (c === 0x22 || c === 0x27)) this.quote = c;
     else if (c === 0x3c && this.xml) this.nested = '<';
-    else if (this.nested !== '' && this.nested.length < 8) {
+    else if (this.nested !== '' && this.nested.length < 9) {
       this.nested += String.fromCharCode(lower);
+      if (this.nested === '<!attlist') {
+        this.attributes = this.xml = true;
+        this.attlist.begin();
+      }
       if (this.nested === '<!entity') {
         this.entity = this.xml = true;
         this.entities.begin();

@@ -42,7 +42,16 @@ export abstract class MarkupTokenizer {
   /** The last three bytes (lower case), for the ends of comments and CDATA sections. */
   private tail = 0;
   private commentBytes = 0;
-  private readonly declarations = new DeclarationReader();
+  /** `<!ATTLIST>` defaults are read as attributes written on their element. */
+  private readonly declarations = new DeclarationReader({
+    element: (name) => {
+      this.element = name;
+    },
+    attribute: (name) => this.onAttribute(name),
+    valueStart: () => this.onValueStart(),
+    value: (c, lower) => this.onValue(c, lower),
+    valueEnd: () => this.onValueEnd(),
+  });
   private readonly rawText = new RawTextWatch();
   /** Escape bytes are read as the control bytes they are: a second reading decodes the file as ISO-2022-JP. */
   protected escapesReadElsewhere = false;
