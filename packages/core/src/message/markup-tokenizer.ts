@@ -1,4 +1,4 @@
-import { isLetter, isNameByte, isSpace } from './markup-bytes.js';
+import { endsComment, isLetter, isNameByte, isSpace } from './markup-bytes.js';
 import { DeclarationReader } from './markup-declarations.js';
 import { RawTextWatch } from './markup-raw-text.js';
 
@@ -121,15 +121,7 @@ export abstract class MarkupTokenizer {
         return;
       case State.Comment:
         this.rawEnd(lower);
-        // `-->`, `--!>`, and the abrupt `<!-->` and `<!--->`.
-        if (
-          c === 0x3e &&
-          ((tail & 0xffff) === 0x2d2d ||
-            (tail & 0xffffff) === 0x2d2d21 ||
-            this.commentBytes === 0 ||
-            (this.commentBytes === 1 && (tail & 0xff) === 0x2d))
-        )
-          this.state = State.Text;
+        if (endsComment(c, tail, this.commentBytes)) this.state = State.Text;
         this.commentBytes++;
         return;
       case State.Bogus:
