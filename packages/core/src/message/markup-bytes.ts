@@ -15,6 +15,16 @@ export function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c;
 }
 
+/**
+ * Whether `c` ends a comment `commentBytes` bytes in, `tail` holding the bytes before it: `-->`, `--!>`, and the
+ * abrupt `<!-->` and `<!--->`.
+ */
+export function endsComment(c: number, tail: number, commentBytes: number): boolean {
+  if (c !== 0x3e) return false;
+  if ((tail & 0xffff) === 0x2d2d || (tail & 0xffffff) === 0x2d2d21) return true;
+  return commentBytes === 0 || (commentBytes === 1 && (tail & 0xff) === 0x2d);
+}
+
 /** The last bytes written, so that a fixed set of short patterns can be matched as bytes stream past. */
 export class TailRing {
   private readonly ring: Uint8Array;

@@ -37,12 +37,13 @@ enum Mode {
 /**
  * A page's bytes as a browser reads them when it takes the file for ISO-2022-JP, which browsers detect
  * unasked: the escapes that switch its character sets vanish in decoding, so `<scr ESC(B ipt>` is a
- * `<script>` to the browser and not to a scan of the bytes. The decoding follows the WHATWG Encoding
- * Standard's ISO-2022-JP decoder, with ASCII kept as is and every other character given as U+FFFD (which
- * kanji it is does not matter to markup), bent where decoders have differed toward joining more: an escape
- * always vanishes (the standard writes U+FFFD for two in a row, or for an ESC it does not know), and a line
- * break ends a two-byte run (as older decoders did). Node's own decoder (ICU) is not used: streamed, it
- * throws on stray escapes (`ESC [31m`). One pass, constant state, linear in the bytes.
+ * `<script>` to the browser and not to a scan of the bytes. ASCII is kept as is and every other character
+ * given as U+FFFD (which kanji it is does not matter to markup). `standard`: exactly the WHATWG Encoding
+ * Standard's decoder, as Chromium, Firefox and Safari decode (an escape right after an escape, an unknown
+ * escape, half a kanji cut by an escape are each a U+FFFD, which keeps `<!-` and `-` apart; a kanji or
+ * katakana run goes on across a line break). `joining`: bent where older decoders have differed toward joining
+ * more (those escapes vanish; a line break ends a run). The page scan reads both. Node's own decoder (ICU) is
+ * not used: streamed, it throws on stray escapes (`ESC [31m`). One pass, constant state, linear in the bytes.
  */
 export class JisReading {
   private mode = Mode.Ascii;
@@ -50,8 +51,17 @@ export class JisReading {
   private settled = Mode.Ascii;
   /** The escape sequence being read: 0 none, ESC alone, or its second byte (`$` or `(`). */
   private escape = 0;
+  /** An escape was the last thing read (the standard's "output flag"): another one right after is an error. */
+  private escaped = false;
 
-  constructor(private readonly scan: Reading) {}
+  constructor(
+    private readonly scan: Reading,
+    private readonly decoding: 'standard' | 'joining' = 'standard',
+  ) {}
+
+  private get joining(): boolean {
+    return this.decoding === 'joining';
+  }
 
   push(chunk: Uint8Array): void {
     // At most three bytes out per byte in, and a few more for an escape or a character begun in the last chunk.
@@ -65,8 +75,11 @@ export class JisReading {
     const out = new Output(9);
     const pending = this.escape;
     this.escape = 0;
-    this.mode = this.settled;
-    if (pending !== 0 && pending !== ESC) this.byte(pending, out);
+    if (pending !== 0) {
+      if (!this.joining) out.other();
+      this.mode = this.settled;
+      if (pending !== ESC) this.byte(pending, out);
+    }
     if (this.mode === Mode.Trail) out.other();
     if (out.length > 0) this.scan.push(out.bytes.subarray(0, out.length));
     return this.scan.end();
@@ -78,10 +91,15 @@ export class JisReading {
       return;
     }
     if (byte === ESC) {
-      if (this.mode === Mode.Trail) this.mode = Mode.Lead; // the half character is dropped: joins more
+      if (this.mode === Mode.Trail) {
+        this.mode = Mode.Lead;
+        if (!this.joining) out.other(); // the half character (joining drops it)
+      }
       this.escape = ESC;
       return;
     }
+    if (this.mode !== Mode.Trail) this.escaped = false;
+    const lineBreak = this.joining && (byte === 0x0a || byte === 0x0d);
     switch (this.mode) {
       case Mode.Ascii:
       case Mode.Roman:
@@ -90,18 +108,19 @@ export class JisReading {
         else out.ascii(byte);
         return;
       case Mode.Katakana:
-        if (byte === 0x0a || byte === 0x0d) this.lineBreak(byte, out);
+        if (lineBreak) this.lineBreak(byte, out);
         else out.other();
         return;
       case Mode.Lead:
         if (byte >= 0x21 && byte <= 0x7e) this.mode = Mode.Trail;
-        else if (byte === 0x0a || byte === 0x0d) this.lineBreak(byte, out);
+        else if (lineBreak) this.lineBreak(byte, out);
         else out.other();
         return;
       case Mode.Trail:
+        // The standard reads any byte here as the second half (an error when it is none); joining ends the run.
         this.mode = Mode.Lead;
         out.other();
-        if (byte === 0x0a || byte === 0x0d) this.lineBreak(byte, out);
+        if (lineBreak) this.lineBreak(byte, out);
         return;
     }
   }
@@ -120,8 +139,8 @@ export class JisReading {
         return;
       }
       this.escape = 0;
-      this.mode = this.settled;
-      this.byte(byte, out); // an ESC the decoder does not know vanishes; what follows is read as usual
+      this.unknown(out);
+      this.byte(byte, out); // what follows an ESC the decoder does not know is read as usual
       return;
     }
     const mode =
@@ -138,10 +157,19 @@ export class JisReading {
     if (mode !== undefined) {
       this.mode = mode;
       this.settled = mode;
+      if (this.escaped && !this.joining) out.other(); // an escape right after an escape
+      this.escaped = true;
       return;
     }
-    this.mode = this.settled;
+    this.unknown(out);
     this.byte(first, out);
     this.byte(byte, out);
+  }
+
+  /** An escape the decoder does not know: the standard writes U+FFFD for it, joining drops it. */
+  private unknown(out: Output): void {
+    if (!this.joining) out.other();
+    this.escaped = false;
+    this.mode = this.settled;
   }
 }

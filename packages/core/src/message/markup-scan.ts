@@ -1,4 +1,5 @@
 import { isNameByte, isSpace, TailRing } from './markup-bytes.js';
+import { ENTITY_NAME_CAP } from './markup-entities.js';
 import { JisReading } from './markup-jis.js';
 import { MarkupTokenizer, NAME_CAP } from './markup-tokenizer.js';
 
@@ -41,6 +42,8 @@ const HIDING_ENTITIES = new Set(
   ),
 );
 const DATA = Buffer.from('data:', 'latin1');
+/** How many bytes of declared entities' text the scan writes out into values (each reference up to 512). */
+const ENTITY_BUDGET = 4 << 20;
 /** Links whose `download` attribute saves what they point at: a `data:` URL is a file the page carries. */
 const DOWNLOAD_LINKS = new Set(['a', 'area']);
 /** SVG animation elements: `attributeName` names the attribute they set (`<set attributeName="onclick" to=…>`). */
@@ -71,9 +74,11 @@ export class MarkupScan extends MarkupTokenizer {
   private readonly ring = new TailRing(32);
   /** Whether the value is a `data:` URL. */
   private dataValue = false;
+  /** What is left of {@link ENTITY_BUDGET}. */
+  private entityBudget = ENTITY_BUDGET;
 
-  /** The same bytes decoded as ISO-2022-JP, read by a second scan of this kind. */
-  private readonly jis: JisReading | undefined;
+  /** The same bytes decoded as ISO-2022-JP, as browsers do and as older decoders did, each read by a scan of this kind. */
+  private readonly jis: JisReading[] = [];
 
   /**
    * @param unreadable Why the file cannot be read at all, when that is known from its name.
@@ -84,20 +89,26 @@ export class MarkupScan extends MarkupTokenizer {
     this.found = unreadable;
     if (unreadable !== undefined || decoded) return;
     const Kind = this.constructor as new (unreadable?: string, decoded?: boolean) => MarkupScan;
-    this.jis = new JisReading(new Kind(undefined, true));
+    this.jis = [
+      new JisReading(new Kind(undefined, true)),
+      new JisReading(new Kind(undefined, true), 'joining'),
+    ];
     this.escapesReadElsewhere = true;
   }
 
   override push(chunk: Uint8Array): void {
     super.push(chunk);
-    if (this.found === undefined) this.jis?.push(chunk);
+    if (this.found === undefined) for (const reading of this.jis) reading.push(chunk);
   }
 
   override end(): string | undefined {
     const own = super.end();
-    if (own !== undefined || !this.jis) return own;
-    const decoded = this.jis.end();
-    return decoded === undefined ? undefined : `${decoded}, once decoded as ISO-2022-JP (as a browser may)`;
+    if (own !== undefined) return own;
+    for (const reading of this.jis) {
+      const decoded = reading.end();
+      if (decoded !== undefined) return `${decoded}, once decoded as ISO-2022-JP (as a browser may)`;
+    }
+    return undefined;
   }
 
   protected onTag(element: string): void {
@@ -122,13 +133,19 @@ export class MarkupScan extends MarkupTokenizer {
         this.report('a numeric character reference inside an attribute');
         return;
       }
-      if (isNameByte(lower) && this.entity.length < NAME_CAP) {
-        this.entity += String.fromCharCode(lower);
+      // XML names also hold `.` and non-ASCII letters; a long name is read to its end, kept to its first bytes.
+      if (isNameByte(lower) || c === 0x2e || c >= 0x80) {
+        if (this.entity.length < ENTITY_NAME_CAP) this.entity += String.fromCharCode(lower);
         return;
       }
-      this.endEntity();
-      if (this.found !== undefined) return;
+      const written = this.endEntity();
+      if (this.found !== undefined || (written && c === 0x3b)) return;
     }
+    this.readValueByte(c, lower);
+  }
+
+  /** A byte of the value as the browser reads it (a declared entity's text included). */
+  private readValueByte(c: number, lower: number): void {
     // Leading white space does not count toward the cap (`http-equiv="<40 spaces>refresh"`).
     if (this.value.length < NAME_CAP && !(this.value === '' && isSpace(c)))
       this.value += String.fromCharCode(lower);
@@ -150,6 +167,7 @@ export class MarkupScan extends MarkupTokenizer {
 
   protected onValueEnd(): void {
     if (this.entity !== undefined) this.endEntity();
+    if (this.found !== undefined) return;
     if (this.dataValue && this.dataLink())
       this.report('a data: link (a file carried in the page, saved by a click)');
     const value = this.value.trim();
@@ -167,10 +185,26 @@ export class MarkupScan extends MarkupTokenizer {
     );
   }
 
-  /** How a scheme's colon or a break inside it is hidden from a plain reading ("javascript&colon;"). */
-  private endEntity(): void {
-    if (this.entity !== undefined && HIDING_ENTITIES.has(this.entity))
-      this.report(`an &${this.entity}; inside an attribute`);
+  /**
+   * The reference ends: an entity the page declares is read as the XML parser writes it out (true), which
+   * hides a scheme from a plain reading as a reference to punctuation does ("javascript&colon;").
+   */
+  private endEntity(): boolean {
+    const name = this.entity ?? '';
     this.entity = undefined;
+    const text = this.entityText(name);
+    if (text === null)
+      this.report(`an &${name}; inside an attribute, whose declared text the scan cannot read`);
+    else if (text !== undefined) {
+      this.entityBudget -= text.length;
+      if (this.entityBudget < 0) this.report('more entity text in attribute values than the scan reads');
+      if (this.value.endsWith('&')) this.value = this.value.slice(0, -1);
+      for (let i = 0; i < text.length && this.found === undefined; i++) {
+        const c = text.charCodeAt(i);
+        this.readValueByte(c, c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+      }
+      return true;
+    } else if (HIDING_ENTITIES.has(name)) this.report(`an &${name}; inside an attribute`);
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import { isLetter, isNameByte, isSpace } from './markup-bytes.js';
+import { endsComment, isLetter, isNameByte, isSpace } from './markup-bytes.js';
 import { DeclarationReader } from './markup-declarations.js';
 import { RawTextWatch } from './markup-raw-text.js';
 
@@ -36,11 +36,22 @@ export abstract class MarkupTokenizer {
   private xmlOnly = false;
   private attribute = '';
   private nameEnded = false;
+  /** An attribute's name was begun since the tag's name or the last value: `=` opens its value, not a name. */
+  private named = false;
   private quote = 0;
   /** The last three bytes (lower case), for the ends of comments and CDATA sections. */
   private tail = 0;
   private commentBytes = 0;
-  private readonly declarations = new DeclarationReader();
+  /** `<!ATTLIST>` defaults are read as attributes written on their element. */
+  private readonly declarations = new DeclarationReader({
+    element: (name) => {
+      this.element = name;
+    },
+    attribute: (name) => this.onAttribute(name),
+    valueStart: () => this.onValueStart(),
+    value: (c, lower) => this.onValue(c, lower),
+    valueEnd: () => this.onValueEnd(),
+  });
   private readonly rawText = new RawTextWatch();
   /** Escape bytes are read as the control bytes they are: a second reading decodes the file as ISO-2022-JP. */
   protected escapesReadElsewhere = false;
@@ -54,6 +65,11 @@ export abstract class MarkupTokenizer {
   end(): string | undefined {
     if (this.found === undefined && this.state === State.TagName) this.closeName();
     return this.found;
+  }
+
+  /** The text of the entity the page declares under `name` (lower case): null when it cannot be told. */
+  protected entityText(name: string): string | null | undefined {
+    return this.declarations.entities.lookup(name);
   }
 
   /** A start tag's local name was read (`svg:script` is `script`; an end tag's is empty). */
@@ -93,21 +109,19 @@ export abstract class MarkupTokenizer {
     const inside = this.state === State.Comment || (this.state === State.Value && this.quote !== 0);
     this.declarations.watch(c, tail, inside);
     this.reportDeclarations();
+    if (c === 0x3c && this.xmlOnly && this.inTag()) {
+      // HTML read `<_`, `<é` as text: this `<` opens a tag.
+      if (this.state === State.Value) this.onValueEnd();
+      this.startTag();
+      return;
+    }
     switch (this.state) {
       case State.Text:
         if (c === 0x3c) this.startTag();
         return;
       case State.Comment:
         this.rawEnd(lower);
-        // `-->`, `--!>`, and the abrupt `<!-->` and `<!--->`.
-        if (
-          c === 0x3e &&
-          ((tail & 0xffff) === 0x2d2d ||
-            (tail & 0xffffff) === 0x2d2d21 ||
-            this.commentBytes === 0 ||
-            (this.commentBytes === 1 && (tail & 0xff) === 0x2d))
-        )
-          this.state = State.Text;
+        if (endsComment(c, tail, this.commentBytes)) this.state = State.Text;
         this.commentBytes++;
         return;
       case State.Bogus:
@@ -119,16 +133,21 @@ export abstract class MarkupTokenizer {
         return;
       case State.Attributes:
         if (c === 0x3e) this.state = State.Text;
-        else if (c === 0x3d) {
+        else if (c === 0x3d && this.named) {
           this.onAttribute(this.attribute);
           this.state = State.BeforeValue;
         } else if (isNameByte(lower)) {
           // White space between a name and its `=` keeps the name; a name after it starts a new one.
           if (this.nameEnded) this.attribute = '';
           this.nameEnded = false;
+          this.named = true;
           if (this.attribute.length < NAME_CAP) this.attribute += String.fromCharCode(lower);
         } else if (isSpace(c)) this.nameEnded = true;
-        else this.attribute = '';
+        else {
+          // A `=` where no name was begun starts one (`<a ='…'>` has an attribute named `='…'`); `/` ends one.
+          this.attribute = '';
+          this.named = c !== 0x2f;
+        }
         return;
       case State.BeforeValue:
         if (isSpace(c)) return;
@@ -174,7 +193,7 @@ export abstract class MarkupTokenizer {
     }
     // XML names also hold `.` and any non-ASCII letter (`<a.b:script>`, `<é:script>` with their prefix bound).
     const nameByte = isNameByte(lower) || c === 0x2e || c >= 0x80;
-    if (nameByte || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f))) {
+    if (nameByte || (this.name === '' && (c === 0x3f || c === 0x21 || c === 0x2f)) || this.htmlName(c)) {
       if (this.name.length < NAME_CAP) this.name += String.fromCharCode(lower);
       if (c === 0x3a) {
         this.prefixed = true;
@@ -188,7 +207,7 @@ export abstract class MarkupTokenizer {
     }
     this.closeName();
     if (this.found !== undefined) return;
-    if (c === 0x3c) {
+    if (c === 0x3c && this.xmlOnly) {
       this.startTag();
       return;
     }
@@ -207,6 +226,22 @@ export abstract class MarkupTokenizer {
     this.state = c === 0x3e ? State.Text : State.Attributes;
     this.attribute = '';
     this.nameEnded = false;
+    this.named = false;
+  }
+
+  /**
+   * HTML reads an element's name on to white space, `/` or `>` (`<p!x='>` and `<p<!--` are names), where XML
+   * allows no other byte; `<!…` and `<?…` are declarations, and `<_…` is text to HTML.
+   */
+  private htmlName(c: number): boolean {
+    if (this.xmlOnly || this.name === '' || this.name.startsWith('!') || this.name.startsWith('?'))
+      return false;
+    return !isSpace(c) && c !== 0x2f && c !== 0x3e;
+  }
+
+  /** Inside a tag, past its name. */
+  private inTag(): boolean {
+    return this.state === State.Attributes || this.state === State.BeforeValue || this.state === State.Value;
   }
 
   private reportDeclarations(): void {
@@ -250,5 +285,6 @@ export abstract class MarkupTokenizer {
     this.state = c === 0x3e ? State.Text : State.Attributes;
     this.attribute = '';
     this.nameEnded = false;
+    this.named = false;
   }
 }
