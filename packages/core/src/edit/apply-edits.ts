@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,12 +56,15 @@ export async function applyEdits(
 ): Promise<AppliedEdits> {
   const path = join(options.tempDir ?? tmpdir(), `wmflow-edit-${randomUUID()}.eml`);
   const edited = editStream(source, edits, options);
+  const file = createWriteStream(path, { mode: 0o600 });
   try {
-    await pipeline(edited.stream, createWriteStream(path, { mode: 0o600 }));
+    await pipeline(edited.stream, file);
     const { changes, skipped } = await edited.result;
     const { size } = await stat(path);
     return { path, size, changes, skipped };
   } catch (error) {
+    // A source that fails at once can beat the file's open: removed before that, the file would be created after.
+    if (!file.closed) await once(file, 'close').catch(() => {});
     await rm(path, { force: true }); // a failed rewrite must not fill Lambda's /tmp
     throw error;
   }
