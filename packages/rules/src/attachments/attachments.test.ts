@@ -28,6 +28,27 @@ const fired = async (c: Parameters<typeof when>[0], message: Buffer | string, ev
   return (outcome.rulesFired as string[]).includes('hit');
 };
 
+/** A partner's message: a text part, then one part of these headers and body. */
+const withAttachment = (subject: string, partHeaders: readonly string[], body: string) =>
+  [
+    'From: y@partner.example',
+    'To: ap@corp.example',
+    `Subject: ${subject}`,
+    'Date: Tue, 24 Nov 2026 10:00:00 +0000',
+    'Content-Type: multipart/mixed; boundary=o',
+    '',
+    '--o',
+    'Content-Type: text/plain',
+    '',
+    'see attached',
+    '--o',
+    ...partHeaders,
+    '',
+    body,
+    '--o--',
+    '',
+  ].join('\r\n');
+
 const part = (name: string, contentType: string) => ({
   id: name,
   names: [name],
@@ -143,26 +164,15 @@ describe('attachments and content over the emulator', () => {
 
   it('blockArchives refuses every archive core recognises, whatever its name or declared type says', async () => {
     const attached = (name: string, type: string, bytes: Buffer) =>
-      [
-        'From: y@partner.example',
-        'To: ap@corp.example',
-        'Subject: files',
-        'Date: Tue, 24 Nov 2026 10:00:00 +0000',
-        'Content-Type: multipart/mixed; boundary=o',
-        '',
-        '--o',
-        'Content-Type: text/plain',
-        '',
-        'see attached',
-        '--o',
-        `Content-Type: ${type}`,
-        `Content-Disposition: attachment; filename="${name}"`,
-        'Content-Transfer-Encoding: base64',
-        '',
+      withAttachment(
+        'files',
+        [
+          `Content-Type: ${type}`,
+          `Content-Disposition: attachment; filename="${name}"`,
+          'Content-Transfer-Encoding: base64',
+        ],
         bytes.toString('base64'),
-        '--o--',
-        '',
-      ].join('\r\n');
+      );
     const tar = tarArchive(tarEntry('notes.txt', Buffer.from('hello')));
     const rar = rarFile([{ name: 'notes.txt', data: 'hello' }]);
     const cpio = Buffer.from(`070701${'0'.repeat(104)}`, 'latin1');
@@ -206,25 +216,11 @@ describe('attachments and content over the emulator', () => {
       '--i--',
       '',
     ].join('\r\n');
-    const outer = [
-      'From: y@partner.example',
-      'To: ap@corp.example',
-      'Subject: Fwd: tools',
-      'Date: Tue, 24 Nov 2026 10:00:00 +0000',
-      'Content-Type: multipart/mixed; boundary=o',
-      '',
-      '--o',
-      'Content-Type: text/plain',
-      '',
-      'see attached',
-      '--o',
-      'Content-Type: message/rfc822',
-      'Content-Disposition: attachment; filename="fwd.eml"',
-      '',
+    const outer = withAttachment(
+      'Fwd: tools',
+      ['Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="fwd.eml"'],
       inner,
-      '--o--',
-      '',
-    ].join('\r\n');
+    );
     expect(await fired(hasBlockedAttachment(), outer)).toBe(true);
     expect(await fired(hasBlockedAttachment({ blockedExtensions: ['exe'] }), outer)).toBe(false);
   });
