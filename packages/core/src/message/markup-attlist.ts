@@ -1,4 +1,4 @@
-import { isSpace } from './markup-bytes.js';
+import { isSpace, NAME_CAP } from './markup-bytes.js';
 
 /** Where an `<!ATTLIST>` declaration's attributes go: read as if written on the element. */
 export interface AttributeSink {
@@ -10,8 +10,6 @@ export interface AttributeSink {
   value(c: number, lower: number): void;
   valueEnd(): void;
 }
-
-const NAME_CAP = 32;
 
 enum Expect {
   Element,

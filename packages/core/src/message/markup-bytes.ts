@@ -1,5 +1,13 @@
 // Byte classes the page scan reads markup by, and the ring that holds a value's last bytes.
 
+/** How many bytes of a tag, attribute or entity name are kept (longer names are no names the scan looks for). */
+export const NAME_CAP = 32;
+
+/** `c` in lower case when it is an ASCII capital letter. */
+export function asciiLower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+}
+
 /** A byte of a tag or attribute name (lower case), as the scan reads names. */
 export function isNameByte(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x3a || c === 0x5f;

@@ -1,10 +1,8 @@
-import { isSpace } from './markup-bytes.js';
+import { asciiLower, isSpace, NAME_CAP } from './markup-bytes.js';
 
 /** How many entities a page may declare, and how long each text may be, before a reference is not read. */
 const MAX_ENTITIES = 64;
 const MAX_TEXT = 512;
-/** The longest entity name kept (longer names are kept to this many bytes). */
-export const ENTITY_NAME_CAP = 32;
 
 enum Part {
   None,
@@ -75,8 +73,7 @@ export class EntityTable {
 
   private nameByte(c: number): void {
     this.part = Part.Name;
-    const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
-    if (this.name.length < ENTITY_NAME_CAP) this.name += String.fromCharCode(lower);
+    if (this.name.length < NAME_CAP) this.name += String.fromCharCode(asciiLower(c));
   }
 
   private keep(): void {

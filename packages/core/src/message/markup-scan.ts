@@ -1,7 +1,6 @@
-import { isNameByte, isSpace, TailRing } from './markup-bytes.js';
-import { ENTITY_NAME_CAP } from './markup-entities.js';
+import { asciiLower, isNameByte, isSpace, NAME_CAP, TailRing } from './markup-bytes.js';
 import { JisReading } from './markup-jis.js';
-import { MarkupTokenizer, NAME_CAP } from './markup-tokenizer.js';
+import { MarkupTokenizer } from './markup-tokenizer.js';
 
 /** Elements that run code, load other documents or send what the reader types. */
 const ACTIVE_ELEMENTS = new Set([
@@ -135,7 +134,7 @@ export class MarkupScan extends MarkupTokenizer {
       }
       // XML names also hold `.` and non-ASCII letters; a long name is read to its end, kept to its first bytes.
       if (isNameByte(lower) || c === 0x2e || c >= 0x80) {
-        if (this.entity.length < ENTITY_NAME_CAP) this.entity += String.fromCharCode(lower);
+        if (this.entity.length < NAME_CAP) this.entity += String.fromCharCode(lower);
         return;
       }
       const written = this.endEntity();
@@ -201,7 +200,7 @@ export class MarkupScan extends MarkupTokenizer {
       if (this.value.endsWith('&')) this.value = this.value.slice(0, -1);
       for (let i = 0; i < text.length && this.found === undefined; i++) {
         const c = text.charCodeAt(i);
-        this.readValueByte(c, c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+        this.readValueByte(c, asciiLower(c));
       }
       return true;
     } else if (HIDING_ENTITIES.has(name)) this.report(`an &${name}; inside an attribute`);

@@ -1,9 +1,6 @@
-import { endsComment, isLetter, isNameByte, isSpace } from './markup-bytes.js';
+import { asciiLower, endsComment, isLetter, isNameByte, isSpace, NAME_CAP } from './markup-bytes.js';
 import { DeclarationReader } from './markup-declarations.js';
 import { RawTextWatch } from './markup-raw-text.js';
-
-/** How many bytes of a tag or attribute name are kept (longer names are no names the scan looks for). */
-export const NAME_CAP = 32;
 
 enum State {
   Text,
@@ -103,7 +100,7 @@ export abstract class MarkupTokenizer {
       this.report('escape bytes (ISO-2022-JP), which the scan cannot read', true);
       return;
     }
-    const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+    const lower = asciiLower(c);
     const tail = this.tail;
     this.tail = ((this.tail << 8) | lower) & 0xffffff;
     const inside = this.state === State.Comment || (this.state === State.Value && this.quote !== 0);

@@ -1,4 +1,4 @@
-import { TailRing } from './markup-bytes.js';
+import { asciiLower, TailRing } from './markup-bytes.js';
 import { MarkupScan } from './markup-scan.js';
 
 /** Namespaces whose elements a browser runs as a page in any XML document, their DTDs' public ids, `<!ATTLIST`. */
@@ -40,7 +40,7 @@ export class XmlPageScan extends MarkupScan {
   override push(chunk: Uint8Array): void {
     for (let i = 0; i < chunk.length && !this.page; i++) {
       const c = chunk[i] as number;
-      const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+      const lower = asciiLower(c);
       this.recent.add(lower);
       for (const sign of PAGE_SIGNS)
         if (sign[sign.length - 1] === lower && this.recent.endsWith(sign)) this.markPage();
