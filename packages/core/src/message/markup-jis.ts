@@ -34,6 +34,15 @@ enum Mode {
   Trail,
 }
 
+/** The escape sequences the decoder knows (`ESC ( B`…), by their two bytes after ESC, and the mode each selects. */
+const ESCAPES = new Map<number, Mode>([
+  [0x2842, Mode.Ascii],
+  [0x284a, Mode.Roman],
+  [0x2849, Mode.Katakana],
+  [0x2440, Mode.Lead],
+  [0x2442, Mode.Lead],
+]);
+
 /**
  * A page's bytes as a browser reads them when it takes the file for ISO-2022-JP, which browsers detect
  * unasked: the escapes that switch its character sets vanish in decoding, so `<scr ESC(B ipt>` is a
@@ -76,8 +85,7 @@ export class JisReading {
     const pending = this.escape;
     this.escape = 0;
     if (pending !== 0) {
-      if (!this.joining) out.other();
-      this.mode = this.settled;
+      this.unknown(out);
       if (pending !== ESC) this.byte(pending, out);
     }
     if (this.mode === Mode.Trail) out.other();
@@ -143,16 +151,7 @@ export class JisReading {
       this.byte(byte, out); // what follows an ESC the decoder does not know is read as usual
       return;
     }
-    const mode =
-      first === 0x28 && byte === 0x42
-        ? Mode.Ascii
-        : first === 0x28 && byte === 0x4a
-          ? Mode.Roman
-          : first === 0x28 && byte === 0x49
-            ? Mode.Katakana
-            : first === 0x24 && (byte === 0x40 || byte === 0x42)
-              ? Mode.Lead
-              : undefined;
+    const mode = ESCAPES.get((first << 8) | byte);
     this.escape = 0;
     if (mode !== undefined) {
       this.mode = mode;
