@@ -31,6 +31,7 @@ const names = [
       s.baseline,
       ...('floor' in s && s.floor ? [s.floor] : []),
       ...('streamFloor' in s && s.streamFloor ? [s.streamFloor] : []),
+      ...('designFloor' in s && s.designFloor ? [s.designFloor] : []),
     ]),
   ),
 ];
@@ -120,12 +121,14 @@ async function single(s: SingleScenario): Promise<Result> {
   const baseline = noSamples();
   const floor = s.floor ? noSamples() : undefined;
   const streamFloor = s.streamFloor ? noSamples() : undefined;
+  const designFloor = s.designFloor ? noSamples() : undefined;
   // Only the rewrites are checked for the attachment: the floors copy the message as it is.
   const turns: [string | undefined, SingleSamples | undefined, Buffer | undefined][] = [
     [s.wmflow, wmflow, attachment],
     [s.baseline, baseline, attachment],
     [s.floor, floor, undefined],
     [s.streamFloor, streamFloor, undefined],
+    [s.designFloor, designFloor, undefined],
   ];
   for (let i = 0; i < RUNS; i++) {
     for (const [handler, into, checked] of turns) {
@@ -141,6 +144,7 @@ async function single(s: SingleScenario): Promise<Result> {
     baseline: metrics(baseline, checked),
     floor: floor && metrics(floor, false),
     streamFloor: streamFloor && metrics(streamFloor, false),
+    designFloor: designFloor && metrics(designFloor, false),
   };
 }
 

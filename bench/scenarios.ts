@@ -13,6 +13,12 @@ export interface SingleScenario {
   floor?: string;
   /** The fastest raw copy: the download streamed into one PutObject of the announced length (informative). */
   streamFloor?: string;
+  /**
+   * The least a journal of issue 15's design can do: the streamed floor's copy, hashed, then the metadata
+   * object once S3 has acknowledged the copy (informative: what the budgets against the floors and the
+   * baseline ask of the design itself).
+   */
+  designFloor?: string;
   /** Check that the committed message still holds the attachment's bytes exactly (rewrites). */
   checkAttachment?: boolean;
 }
@@ -61,6 +67,7 @@ export const SCENARIOS: Scenario[] = [
     baseline: 'baseline-journal',
     floor: 'floor-copy',
     streamFloor: 'floor-stream',
+    designFloor: 'floor-stream-metadata',
   },
   {
     kind: 'single',
@@ -70,6 +77,7 @@ export const SCENARIOS: Scenario[] = [
     baseline: 'baseline-journal',
     floor: 'floor-copy',
     streamFloor: 'floor-stream',
+    designFloor: 'floor-stream-metadata',
   },
   {
     kind: 'single',
