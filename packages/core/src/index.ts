@@ -45,6 +45,7 @@ export type { EngineResponse, FlowOutcome } from './flow/outcome.js';
 export { onFlowOutcome } from './flow/outcome.js';
 export type { FiredRule } from './flow/state.js';
 export type { Condition, Envelope, ErrorPolicy, FlowLogger, Rule, RuleContext } from './flow/types.js';
+export type { ArchiveKind } from './message/archive-kind.js';
 export type { AuthMethodResult, AuthVerdicts } from './message/auth-results.js';
 export {
   authVerdicts,

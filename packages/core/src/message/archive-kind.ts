@@ -5,6 +5,11 @@ import { isTarHeader } from './tar-entries.js';
  * The archive and compressed-file formats the walk recognises. `zip`, `rar`, `7z`, `tar`, `gzip` and `cab`
  * are listed; `bzip2`, `xz`, `lzip`, `zstd`, `compress` and `lzma` hold one file, named after the archive;
  * `ace`, `arj`, `lzh`, `cpio`, `ar` (and `.deb`), `xar`, `wim` and `rpm` are recognised and not read.
+ *
+ * @example
+ * ```ts
+ * const archives = (await ctx.message.parts()).parts.filter((p) => p.archiveKind !== undefined);
+ * ```
  */
 export type ArchiveKind =
   | 'zip'

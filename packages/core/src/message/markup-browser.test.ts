@@ -12,7 +12,17 @@ import { MarkupScan } from './markup-scan.js';
 
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it). */
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
+// As backtest-report.test.ts starts it: without the background-networking flags, Chromium opens connections the
+// machine's closed network refuses.
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 const RUN = '<script>pwn=1</script>';
 const JIS = '<meta charset="iso-2022-jp">';

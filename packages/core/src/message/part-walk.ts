@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { SplitNode } from '../edit/part-info.js';
 import { isTransient } from '../transient.js';
+import type { ArchiveKind } from './archive-kind.js';
 import type { BodyCollector } from './body-text.js';
 import { walkHeld } from './held-walk.js';
 import type { MessageLimits } from './limits.js';
@@ -53,9 +54,9 @@ export interface MessagePart {
   activeMarkup?: string;
   /**
    * The archive or compressed-file format the part is, as its first bytes show or, when they show none, as its
-   * name or declared type claims (`zip`, `rar`, `7z`, `tar`, `gzip`, `cab`, `xz`, `cpio`…; see `ArchiveKind`).
+   * name or declared type claims (`zip`, `rar`, `7z`, `tar`, `gzip`, `cab`, `xz`, `cpio`…).
    */
-  archiveKind?: string;
+  archiveKind?: ArchiveKind;
   /** Decoded size in bytes (0 for containers). */
   size: number;
   /** How many attached messages deep the part sits (0: the message itself). */
