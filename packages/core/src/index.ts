@@ -58,6 +58,7 @@ export type { HeaderField, MailAddress, MessageHeaders } from './message/headers
 export { htmlToText } from './message/html-text.js';
 export type { MessageLimits } from './message/limits.js';
 export { DEFAULT_MESSAGE_LIMITS, MessageLimitError } from './message/limits.js';
+export { parseMailDate } from './message/mail-date.js';
 export type { LazyMessageOptions, MessageAccess } from './message/message.js';
 export { LazyMessage } from './message/message.js';
 export type { AttachmentInfo, ParsedMessage } from './message/parse.js';

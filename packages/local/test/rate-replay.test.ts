@@ -87,6 +87,14 @@ describe('wmflow replay with rate rules and a virtual clock', () => {
     expect(await run('100')).toBe(5); // 12 messages in 0.12 s
     expect(await run('0.05')).toBe(12); // one every 20 s: at most 3 a minute
   }, 600_000);
+  it('refuses a --start that is no time, naming the option', async () => {
+    const folder = join(dir, 'bad-start');
+    await mkdir(folder);
+    await writeFile(join(folder, 'a.eml'), message(0, START, GROUP));
+    const { code, stderr } = await replayGuard(folder, [], ['--rate', '1', '--start', 'garbage +0000']);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/--start: a date and time/);
+  }, 120_000);
 });
 
 describe('VirtualClock', () => {
@@ -100,6 +108,17 @@ describe('VirtualClock', () => {
     dated.next(Buffer.from('Subject: no date\r\n\r\nbody'));
     expect(dated.now()).toBe(START + 90_000);
     expect(dateOf(Buffer.from('Date: Wed, 25 Nov 2026\r\n 10:00:00 +0000\r\n\r\n'))).toBe(START);
+    // No zone reads as UTC on any machine; text that is no date keeps the last good time, not a year-2000 guess.
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      expect(dateOf(Buffer.from('Date: Wed, 25 Nov 2026 10:00:00\r\n\r\n'))).toBe(START);
+      dated.next(Buffer.from('Date: garbage +0000\r\n\r\nbody'));
+      expect(dated.now()).toBe(START + 90_000);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
     expect(() => new VirtualClock({ rate: 0 })).toThrow(/--rate/);
     expect(() => new VirtualClock({})).toThrow(/--rate or --dates/);
   });

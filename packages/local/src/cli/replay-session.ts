@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { Direction, Verdict } from '@wmflow/core';
+import { type Direction, parseMailDate, type Verdict } from '@wmflow/core';
 import { DEFAULT_RATE_TABLE } from '../dynamo/dynamo-server.js';
 import { LocalStackError } from '../errors.js';
 import { type FaultSpec, parseFaultSpec } from '../faults/fault-spec.js';
@@ -256,9 +256,10 @@ function virtualClock(values: { rate?: string; start?: string; dates?: boolean }
     if (values.start !== undefined) throw new LocalStackError('--start needs --rate');
     return undefined;
   }
-  const start = values.start === undefined ? undefined : Date.parse(values.start);
-  if (start !== undefined && !Number.isFinite(start))
-    throw new LocalStackError('--start: a date and time (ISO 8601)');
+  // Read as a Date: header is (no zone: UTC), so a replay gives the same times on every machine.
+  const start = values.start === undefined ? undefined : parseMailDate(values.start);
+  if (values.start !== undefined && start === undefined)
+    throw new LocalStackError('--start: a date and time (ISO 8601, e.g. 2026-11-25T10:00:00Z)');
   return new VirtualClock({
     ...(values.rate !== undefined ? { rate: Number(values.rate) } : {}),
     ...(start !== undefined ? { start } : {}),

@@ -1,3 +1,4 @@
+import { parseMailDate } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 
 /** Where rate rules read the time (`rateNow()` of @wmflow/rules): a shared symbol on `globalThis`. */
@@ -16,7 +17,7 @@ export interface VirtualClockOptions {
   rate?: number;
   /** Time of the first message (ms since the epoch). Default now. */
   start?: number;
-  /** Take each message's time from its `Date:` header (the last good one when missing). */
+  /** Take each message's time from its `Date:` header (the last good one when missing; no zone: UTC). */
   fromDates?: boolean;
 }
 
@@ -74,12 +75,11 @@ export class VirtualClock {
   }
 }
 
-/** The `Date:` header of a message (first 64 KiB, folded lines joined), or undefined. */
+/** The `Date:` header of a message (first 64 KiB, folded lines joined) as `parseMailDate` reads it, or undefined. */
 export function dateOf(message: Buffer): number | undefined {
   const head = message.subarray(0, 65_536).toString('latin1');
   const end = head.search(/\r?\n\r?\n/);
   const block = (end < 0 ? head : head.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
   const match = /^date:[ \t]*(.*)$/im.exec(block);
-  const time = match ? Date.parse(match[1]?.trim() ?? '') : Number.NaN;
-  return Number.isFinite(time) ? time : undefined;
+  return match ? parseMailDate(match[1] ?? '') : undefined;
 }

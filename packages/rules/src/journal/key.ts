@@ -1,4 +1,4 @@
-import { ConfigError, type MessageHeaders } from '@wmflow/core';
+import { ConfigError, type MessageHeaders, parseMailDate } from '@wmflow/core';
 
 /** Placeholders of a journal key template. */
 export const KEY_PLACEHOLDERS = ['yyyy', 'mm', 'dd', 'hh', 'direction', 'messageId', 'invocationId'] as const;
@@ -105,19 +105,10 @@ export function journalDate(now: number = Date.now()): Date {
  */
 export function messageDate(headers: MessageHeaders): Date {
   const received = headers.get('received');
-  const stamp = received?.slice(received.lastIndexOf(';') + 1).trim();
+  const stamp = received?.slice(received.lastIndexOf(';') + 1);
   for (const candidate of [stamp, headers.get('date')]) {
-    const t = candidate ? Date.parse(withoutTrailingComment(candidate)) : Number.NaN;
-    if (Number.isFinite(t)) return new Date(t);
+    const t = candidate === undefined ? undefined : parseMailDate(candidate);
+    if (t !== undefined) return new Date(t);
   }
   return new Date();
-}
-
-// `… +0000 (UTC)` → `… +0000`; found with lastIndexOf, not a regular expression (which rescans on `((((…`).
-function withoutTrailingComment(value: string): string {
-  const text = value.trimEnd();
-  const open = text.lastIndexOf('(');
-  return open >= 0 && text.endsWith(')') && text.indexOf(')', open) === text.length - 1
-    ? text.slice(0, open).trimEnd()
-    : text;
 }
