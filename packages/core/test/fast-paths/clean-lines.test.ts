@@ -64,4 +64,40 @@ describe('CleanLines: the run of lines a line-by-line pass would let through', (
       { numRuns: 200 },
     );
   });
+
+  it('agrees with the definition on long runs at any byte alignment, where bytes are skipped in pairs (property)', () => {
+    const sevenBit = new CleanLines(SEVEN_BIT, 998, true);
+    const PLAIN = 'ABCxyz019+/=';
+    // A line of plain bytes of any length up to past the limit, with at most two odd bytes anywhere in it.
+    const line = fc
+      .tuple(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.nat(),
+        fc.array(fc.tuple(fc.nat(1000), fc.constantFrom('-', ' ', '\r', '\x00', '\xe9', '\n')), {
+          maxLength: 2,
+        }),
+      )
+      .map(([length, seed, odd]) => {
+        const chars = Array.from({ length }, (_, i) => PLAIN[(seed + i * 7) % PLAIN.length] as string);
+        for (const [at, c] of odd) if (at < length) chars[at] = c;
+        return chars.join('');
+      });
+    const eol = fc.constantFrom('\r\n', '\n');
+    const body = fc
+      .array(fc.tuple(line, eol), { minLength: 1, maxLength: 30 })
+      .map((ls) => ls.map(([l, e]) => l + e).join(''));
+    fc.assert(
+      fc.property(body, fc.nat(3), fc.nat(), (text, shift, from) => {
+        const bytes = Buffer.from(text, 'latin1');
+        // The same bytes at each alignment of the memory under them: a 16-bit view starts at an even address.
+        const chunk = Buffer.alloc(bytes.length + 4).subarray(shift, shift + bytes.length);
+        bytes.copy(chunk);
+        const starts = [0, ...[...chunk.keys()].filter((i) => chunk[i - 1] === 0x0a)];
+        const start = starts[from % starts.length] as number;
+        expect(base64.run(chunk, start)).toEqual(reference(chunk, start, BASE64, 998, false));
+        expect(sevenBit.run(chunk, start)).toEqual(reference(chunk, start, SEVEN_BIT, 998, true));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
