@@ -14,7 +14,7 @@ const LINE_FEED = 2;
 const RETURN = 4;
 // Below this many bytes a 16-bit view costs more than it saves.
 const WIDE_FROM = 512;
-// The class of two bytes at once, indexed by a 16-bit word of them (PLAIN only when both are): half the lookups
+// The class of two bytes at once, indexed by the 16 bits of both (PLAIN only when both are): half the lookups
 // on long runs. 64 KiB each, built on first use for each byte table (the callers use three) and kept.
 const PAIR_TABLES = new Map<string, Uint8Array>();
 
@@ -36,7 +36,7 @@ export class CleanLines {
   private readonly table = new Uint8Array(256);
   private pairs: Uint8Array | undefined;
   // The 16-bit view of the last chunk, as a caller runs through one chunk a line run at a time.
-  private words: { chunk: Uint8Array; view: Uint16Array; shift: number } | undefined;
+  private words: { chunk: Uint8Array; view: Uint32Array; shift: number } | undefined;
 
   /**
    * @param allowed Matches one byte (as a latin1 character) a clean line may hold; CR and LF are apart.
@@ -60,7 +60,7 @@ export class CleanLines {
     const table = this.table;
     const length = chunk.length;
     const last8 = length - 8;
-    // Long runs skip plain bytes two at a time, through a 16-bit view of the chunk.
+    // Long runs look plain bytes up two at a time, read four at a time through a 32-bit view of the chunk.
     const wide = length - start >= WIDE_FROM ? this.wordsOf(chunk) : undefined;
     const pairs = wide ? this.pairTable() : table;
     let end = start;
@@ -70,19 +70,24 @@ export class CleanLines {
     while (at < length) {
       if (wide) {
         const { view, shift } = wide;
-        // One plain byte to reach a word boundary, then eight bytes (four words) per branch.
-        if (((at - shift) & 1) !== 0 && table[chunk[at] as number] === PLAIN) at++;
-        if (((at - shift) & 1) === 0) {
-          let w = (at - shift) >> 1;
-          while (
-            at <= last8 &&
-            (pairs[view[w] as number] as number) &
-              (pairs[view[w + 1] as number] as number) &
-              (pairs[view[w + 2] as number] as number) &
-              (pairs[view[w + 3] as number] as number)
-          ) {
+        // Plain bytes up to a word boundary, then eight bytes (two 32-bit words, four pairs) per branch.
+        while (((at - shift) & 3) !== 0 && at < length && table[chunk[at] as number] === PLAIN) at++;
+        if (((at - shift) & 3) === 0) {
+          let w = (at - shift) >> 2;
+          while (at <= last8) {
+            const a = view[w] as number;
+            const b = view[w + 1] as number;
+            if (
+              !(
+                (pairs[a & 0xffff] as number) &
+                (pairs[a >>> 16] as number) &
+                (pairs[b & 0xffff] as number) &
+                (pairs[b >>> 16] as number)
+              )
+            )
+              break;
             at += 8;
-            w += 4;
+            w += 2;
           }
         }
       } else {
@@ -135,12 +140,12 @@ export class CleanLines {
     return pairs;
   }
 
-  /** A 16-bit view of `chunk` from its first even address; `shift` is the chunk index of the view's first word. */
-  private wordsOf(chunk: Uint8Array): { view: Uint16Array; shift: number } {
+  /** A 32-bit view of `chunk` from its first address that is a multiple of 4; `shift` is the chunk index of its first word. */
+  private wordsOf(chunk: Uint8Array): { view: Uint32Array; shift: number } {
     if (this.words?.chunk === chunk) return this.words;
     const offset = chunk.byteOffset;
-    const first = (offset + 1) & ~1;
-    const view = new Uint16Array(chunk.buffer, first, (offset + chunk.length - first) >> 1);
+    const first = (offset + 3) & ~3;
+    const view = new Uint32Array(chunk.buffer, first, Math.max(0, (offset + chunk.length - first) >> 2));
     this.words = { chunk, view, shift: first - offset };
     return this.words;
   }
