@@ -36,7 +36,7 @@ export class CleanLines {
   private readonly table = new Uint8Array(256);
   private pairs: Uint8Array | undefined;
   // The 16-bit view of the last chunk, as a caller runs through one chunk a line run at a time.
-  private words: { chunk: Uint8Array; view: Uint32Array; shift: number } | undefined;
+  private words: { chunk: Uint8Array; length: number; view: Uint32Array; shift: number } | undefined;
 
   /**
    * @param allowed Matches one byte (as a latin1 character) a clean line may hold; CR and LF are apart.
@@ -142,11 +142,12 @@ export class CleanLines {
 
   /** A 32-bit view of `chunk` from its first address that is a multiple of 4; `shift` is the chunk index of its first word. */
   private wordsOf(chunk: Uint8Array): { view: Uint32Array; shift: number } {
-    if (this.words?.chunk === chunk) return this.words;
+    // The same chunk at the same length: a chunk over a resizable buffer may have grown past the view.
+    if (this.words?.chunk === chunk && this.words.length === chunk.length) return this.words;
     const offset = chunk.byteOffset;
     const first = (offset + 3) & ~3;
     const view = new Uint32Array(chunk.buffer, first, Math.max(0, (offset + chunk.length - first) >> 2));
-    this.words = { chunk, view, shift: first - offset };
+    this.words = { chunk, length: chunk.length, view, shift: first - offset };
     return this.words;
   }
 }

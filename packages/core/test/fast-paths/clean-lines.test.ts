@@ -100,4 +100,22 @@ describe('CleanLines: the run of lines a line-by-line pass would let through', (
       { numRuns: 300 },
     );
   });
+
+  it('reads a chunk again after its buffer grew, not through the view of its old length', () => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a class that allows NUL, as a stale view reads 0
+    const anyAscii = new CleanLines(/[\x00-\x7f]/, 998, true);
+    // A resizable ArrayBuffer (ES2024; the project's TypeScript lib predates it).
+    const Resizable = ArrayBuffer as unknown as new (
+      length: number,
+      options: { maxByteLength: number },
+    ) => ArrayBuffer & { resize(length: number): void };
+    const buffer = new Resizable(600, { maxByteLength: 4096 });
+    const chunk = new Uint8Array(buffer); // tracks the buffer's length
+    chunk.fill(0x61);
+    chunk.set([0x0d, 0x0a], 598);
+    expect(anyAscii.run(chunk, 0)).toEqual({ end: 600, lines: 1 });
+    buffer.resize(700);
+    chunk.set(Buffer.from(`${'a'.repeat(40)}\xff${'a'.repeat(57)}\r\n`, 'latin1'), 600);
+    expect(anyAscii.run(chunk, 0)).toEqual({ end: 600, lines: 1 });
+  });
 });
