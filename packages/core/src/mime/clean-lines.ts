@@ -57,6 +57,7 @@ export class CleanLines {
 
   /** The clean run of `chunk` from `start`, which must be the first byte of a line. */
   run(chunk: Uint8Array, start: number): CleanRun {
+    if (chunk[start] === DASH) return { end: start, lines: 0 };
     const table = this.table;
     const length = chunk.length;
     const last8 = length - 8;
@@ -65,7 +66,6 @@ export class CleanLines {
     const pairs = wide ? this.pairTable() : table;
     let end = start;
     let lines = 0;
-    if (chunk[start] === DASH) return { end, lines };
     let at = start;
     while (at < length) {
       if (wide) {
