@@ -17,9 +17,9 @@ const NAMED_ZONES: Readonly<Record<string, number>> = {
   pdt: -7,
 };
 // [day-of-week ","] day month year hour ":" minute [":" second] [zone]; "-" between the date's parts as some
-// mailers write it, and two- or three-digit years (RFC 5322 obs-year).
+// mailers write it, two- or three-digit years (RFC 5322 obs-year), a numeric zone followed by its name.
 const RFC_DATE =
-  /^(?:[a-z]{3,9}\s*,?\s*)?(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d{1,9})?(?:\s*([+-]\d{4}|[a-z]{1,5}))?$/i;
+  /^(?:[a-z]{3,9}\s*,?\s*)?(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d{1,9})?(?:\s*([+-]\d{4})(?:\s+[a-z]{1,5})?|\s*([a-z]{1,5}))?$/i;
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -39,13 +39,13 @@ const ISO_DATE =
  */
 export function parseMailDate(value: string): number | undefined {
   if (value.length > 4 * MAX_DATE_LENGTH) return undefined;
-  const text = withoutComment(value.trim()).replace(/\s+/g, ' ');
+  const text = withoutComments(value).replace(/\s+/g, ' ').trim();
   if (text.length > MAX_DATE_LENGTH) return undefined;
   const rfc = RFC_DATE.exec(text);
   if (rfc) {
-    const [, day, monthName, yearText, hour, minute, second, zone] = rfc;
+    const [, day, monthName, yearText, hour, minute, second, numericZone, namedZone] = rfc;
     const month = MONTHS.indexOf((monthName ?? '').toLowerCase());
-    const offset = zoneMinutes(zone);
+    const offset = zoneMinutes(numericZone ?? namedZone);
     if (month < 0 || offset === undefined) return undefined;
     return utc(
       fullYear(yearText ?? ''),
@@ -75,12 +75,12 @@ export function parseMailDate(value: string): number | undefined {
   return undefined;
 }
 
-// `… +0000 (UTC)` → `… +0000`: one trailing comment, found with lastIndexOf, not a regular expression.
-function withoutComment(text: string): string {
-  const open = text.lastIndexOf('(');
-  return open >= 0 && text.endsWith(')') && text.indexOf(')', open) === text.length - 1
-    ? text.slice(0, open).trimEnd()
-    : text;
+// Comments (CFWS) may stand anywhere: `… (EDT) -0400`, `-0500 (CDT) (envelope-from x)`. Innermost first, a few
+// levels deep; a value still holding a parenthesis after that is no date. Linear: no pattern here backtracks.
+function withoutComments(text: string): string {
+  let out = text;
+  for (let level = 0; level < 3 && out.includes('('); level++) out = out.replace(/\([^()]*\)/g, ' ');
+  return out.includes('(') || out.includes(')') ? '' : out;
 }
 
 // RFC 5322 obs-year: 00–49 are 2000–2049, 50–99 and three digits count from 1900.

@@ -12,7 +12,7 @@ const DASH = 0x2d;
 const PLAIN = 1;
 const LINE_FEED = 2;
 const RETURN = 4;
-// Below this many bytes a 16-bit view costs more than it saves.
+// Below this many bytes a 32-bit view of the chunk costs more than it saves.
 const WIDE_FROM = 512;
 // The class of two bytes at once, indexed by the 16 bits of both (PLAIN only when both are): half the lookups
 // on long runs. 64 KiB each, built on first use for each byte table (the callers use three) and kept.
@@ -35,7 +35,7 @@ const PAIR_TABLES = new Map<string, Uint8Array>();
 export class CleanLines {
   private readonly table = new Uint8Array(256);
   private pairs: Uint8Array | undefined;
-  // The 16-bit view of the last chunk, as a caller runs through one chunk a line run at a time.
+  // The 32-bit view of the last chunk, as a caller runs through one chunk a line run at a time.
   private words: { chunk: Uint8Array; length: number; view: Uint32Array; shift: number } | undefined;
 
   /**

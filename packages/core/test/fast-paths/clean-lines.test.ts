@@ -89,7 +89,7 @@ describe('CleanLines: the run of lines a line-by-line pass would let through', (
     fc.assert(
       fc.property(body, fc.nat(3), fc.nat(), (text, shift, from) => {
         const bytes = Buffer.from(text, 'latin1');
-        // The same bytes at each alignment of the memory under them: a 16-bit view starts at an even address.
+        // The same bytes at each alignment of the memory under them: the 32-bit view starts at a multiple of 4.
         const chunk = Buffer.alloc(bytes.length + 4).subarray(shift, shift + bytes.length);
         bytes.copy(chunk);
         const starts = [0, ...[...chunk.keys()].filter((i) => chunk[i - 1] === 0x0a)];
