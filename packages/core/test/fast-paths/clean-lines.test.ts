@@ -28,6 +28,15 @@ function reference(chunk: Buffer, start: number, allowed: RegExp, max: number, b
 
 describe('CleanLines: the run of lines a line-by-line pass would let through', () => {
   const base64 = new CleanLines(BASE64, 998);
+  const sevenBit = new CleanLines(SEVEN_BIT, 998, true);
+
+  /** Both classes agree with the definition from one of the chunk's line starts, as the callers use them. */
+  function expectAsDefined(chunk: Buffer, from: number): void {
+    const starts = [0, ...[...chunk.keys()].filter((i) => chunk[i - 1] === 0x0a)];
+    const start = starts[from % starts.length] as number;
+    expect(base64.run(chunk, start)).toEqual(reference(chunk, start, BASE64, 998, false));
+    expect(sevenBit.run(chunk, start)).toEqual(reference(chunk, start, SEVEN_BIT, 998, true));
+  }
 
   it('stops before a line starting with "-", a line over the limit, a bad byte, a bare CR, an unfinished line', () => {
     const line = 'QUJD\r\n';
@@ -44,29 +53,20 @@ describe('CleanLines: the run of lines a line-by-line pass would let through', (
   it('has no line ends in CR-only text: the whole of it is left to the line-by-line path', () => {
     expect(base64.run(Buffer.from('QUJD\rQUJD\rQUJD\r'), 0)).toEqual({ end: 0, lines: 0 });
     // Seven-bit lines may hold a bare CR; they still need a line feed to end.
-    const sevenBit = new CleanLines(SEVEN_BIT, 998, true);
     expect(sevenBit.run(Buffer.from('a\rb\r\nc\r\r\n'), 0)).toEqual({ end: 9, lines: 2 });
     expect(sevenBit.run(Buffer.from('a\xe9\r\n', 'latin1'), 0)).toEqual({ end: 0, lines: 0 });
   });
 
   it('agrees with the line-by-line definition on messy messages cut anywhere (property)', () => {
-    const sevenBit = new CleanLines(SEVEN_BIT, 998, true);
     fc.assert(
       fc.property(messages, cuts, fc.nat(), (bytes, at, from) => {
-        for (const chunk of cut(bytes, at)) {
-          // Every line start of the chunk, as the callers use it.
-          const starts = [0, ...[...chunk.keys()].filter((i) => chunk[i - 1] === 0x0a)];
-          const start = starts[from % starts.length] as number;
-          expect(base64.run(chunk, start)).toEqual(reference(chunk, start, BASE64, 998, false));
-          expect(sevenBit.run(chunk, start)).toEqual(reference(chunk, start, SEVEN_BIT, 998, true));
-        }
+        for (const chunk of cut(bytes, at)) expectAsDefined(chunk, from);
       }),
       { numRuns: 200 },
     );
   });
 
   it('agrees with the definition on long runs at any byte alignment, where bytes are skipped in pairs (property)', () => {
-    const sevenBit = new CleanLines(SEVEN_BIT, 998, true);
     const PLAIN = 'ABCxyz019+/=';
     // A line of plain bytes of any length up to past the limit, with at most two odd bytes anywhere in it.
     const line = fc
@@ -92,10 +92,7 @@ describe('CleanLines: the run of lines a line-by-line pass would let through', (
         // The same bytes at each alignment of the memory under them: the 32-bit view starts at a multiple of 4.
         const chunk = Buffer.alloc(bytes.length + 4).subarray(shift, shift + bytes.length);
         bytes.copy(chunk);
-        const starts = [0, ...[...chunk.keys()].filter((i) => chunk[i - 1] === 0x0a)];
-        const start = starts[from % starts.length] as number;
-        expect(base64.run(chunk, start)).toEqual(reference(chunk, start, BASE64, 998, false));
-        expect(sevenBit.run(chunk, start)).toEqual(reference(chunk, start, SEVEN_BIT, 998, true));
+        expectAsDefined(chunk, from);
       }),
       { numRuns: 300 },
     );
