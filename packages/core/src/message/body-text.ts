@@ -5,7 +5,7 @@ import { htmlToText } from './html-text.js';
 import { MessageLimitError } from './limits.js';
 import { MAX_ATTACHED_MESSAGE_DEPTH } from './parse.js';
 import type { MessagePart, PartInventory } from './part-walk.js';
-import { decodeUtf7, isUtf7 } from './utf7.js';
+import { decodeUtf7, decodeWordsWithUtf7, isUtf7 } from './utf7.js';
 
 /**
  * The text and HTML bodies of a message, decoded (transfer encoding, charset, format=flowed), as a
@@ -98,11 +98,13 @@ function decodePiece(piece: BodyPiece): string {
 
 function decodeWords(value: string): string {
   const unfolded = value.replace(/\r?\n[ \t]/g, ' ').trim();
-  try {
-    return libmime.decodeWords(unfolded);
-  } catch {
-    return unfolded;
-  }
+  return decodeWordsWithUtf7(unfolded, (text) => {
+    try {
+      return libmime.decodeWords(text);
+    } catch {
+      return text;
+    }
+  });
 }
 
 // Attached messages clients open as messages.

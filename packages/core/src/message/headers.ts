@@ -1,5 +1,6 @@
 import libmime from 'libmime';
 import addressparser, { type Address } from 'nodemailer/lib/addressparser';
+import { decodeWordsWithUtf7 } from './utf7.js';
 
 /** One header field as it stands in the message. */
 export interface HeaderField {
@@ -148,11 +149,13 @@ function flatten(list: Address[]): { name: string; address?: string }[] {
 }
 
 function decodeWords(value: string): string {
-  try {
-    return libmime.decodeWords(value);
-  } catch {
-    return value;
-  }
+  return decodeWordsWithUtf7(value, (text) => {
+    try {
+      return libmime.decodeWords(text);
+    } catch {
+      return text;
+    }
+  });
 }
 
 // RFC 6532 allows raw UTF-8 in headers; anything that is not valid UTF-8 is read as Latin-1.

@@ -1,8 +1,11 @@
+import { decodeHTMLStrict } from 'entities';
+
 /**
- * Text of an HTML body for matching: tags and comments dropped, a space where each tag was, common
- * entities decoded. One left-to-right pass (linear in the input, whatever the nesting); a `<` that
- * cannot start a tag (`a < b`) is text, as browsers show it, so it cannot hide what follows; an
- * unterminated tag or comment ends the text, as in a browser.
+ * Text of an HTML body for matching: tags and comments dropped, a space where each tag was, character
+ * references decoded (every HTML5 name, by the `entities` library, and common names in any case). One
+ * left-to-right pass (linear in the input, whatever the nesting); a `<` that cannot start a tag (`a < b`) is
+ * text, as browsers show it, so it cannot hide what follows; an unterminated tag or comment ends the text, as
+ * in a browser.
  *
  * @example
  * ```ts
@@ -50,7 +53,7 @@ function startsTag(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2f || c === 0x21 || c === 0x3f;
 }
 
-// The entities mail markup uses for text, spacing and dashes (numeric ones are decoded generally).
+// Names mail markup uses for text, spacing and dashes, read in any case (numeric ones are decoded generally).
 const NAMED: Record<string, string> = {
   amp: '&',
   lt: '<',
@@ -88,6 +91,11 @@ const NAMED: Record<string, string> = {
   newline: '\n',
   tab: '\t',
 };
+function htmlEntity(reference: string): string | undefined {
+  const decoded = decodeHTMLStrict(reference);
+  return decoded === reference ? undefined : decoded;
+}
+
 // Entities browsers also decode without their semicolon (HTML's legacy names; `&nbsp1111` shows ` 1111`).
 const LEGACY = ['nbsp', 'amp', 'lt', 'gt', 'quot', 'shy', 'middot'];
 
@@ -95,11 +103,13 @@ const LEGACY = ['nbsp', 'amp', 'lt', 'gt', 'quot', 'shy', 'middot'];
 // count without their semicolon too, as browsers read them.
 function decodeEntities(text: string): string {
   return text.replace(
-    /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,31})(;?)/gi,
+    /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31})(;?)/gi,
     (whole, body: string, semi: string) => {
       if (body[0] !== '#') {
         const name = body.toLowerCase();
-        if (semi) return NAMED[name] ?? whole;
+        // The lenient table above (any case, spaces as plain spaces), else every HTML5 name as browsers read it
+        // (case matters there: `&NonBreakingSpace;`).
+        if (semi) return NAMED[name] ?? htmlEntity(whole) ?? whole;
         const legacy = LEGACY.find((l) => name.startsWith(l));
         return legacy ? (NAMED[legacy] as string) + body.slice(legacy.length) : whole;
       }

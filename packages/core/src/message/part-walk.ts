@@ -75,7 +75,7 @@ export interface StructureFinding {
   partId?: string;
   kind: 'limit' | 'malformed' | 'ambiguous';
   reason: string;
-  /** S/MIME content (encrypted, or signed inside its own envelope) that clients open and the walk cannot. */
+  /** S/MIME or OpenPGP content (encrypted, or signed inside its own envelope) that clients open and the walk cannot. */
   smime?: true;
   /** Encrypted files inside an archive: named (their names are checked), their content unread. */
   encrypted?: true;

@@ -19,7 +19,13 @@ export interface UnwrapFacts {
   container: boolean;
   disposition: string | undefined;
   names: readonly string[];
+  /** The content type of the multipart the part sits in, lower case, when it sits in one. */
+  parent?: string;
 }
+
+// OpenPGP files (RFC 4880): Thunderbird and GnuPG tools decrypt or unpack them and open what they hold, under
+// the file name inside (`Invoice.js.pgp` holds `Invoice.js`).
+const OPENPGP_FILE = /\.(?:pgp|gpg)\s*$/i;
 
 /**
  * Why a client could show content the walk cannot read in this part (`smime` for S/MIME), or undefined.
@@ -46,6 +52,25 @@ export function unwrapProblem(part: UnwrapFacts): { reason: string; smime?: true
         smime: true,
       };
   }
+  // PGP/MIME (RFC 3156): a client with the key (or any client, for content that is only signed) unwraps it.
+  if (part.contentType === 'multipart/encrypted') {
+    const protocol = headerParams(part.rawType ?? '')
+      .find((p) => p.key === 'protocol')
+      ?.value.trim();
+    return {
+      reason: `encrypted content (multipart/encrypted${protocol ? `, ${protocol.slice(0, 60)}` : ''}): clients unwrap it, the walk cannot open it`,
+      smime: true,
+    };
+  }
+  if (
+    !part.container &&
+    part.parent !== 'multipart/encrypted' &&
+    (part.contentType === 'application/pgp-encrypted' || part.names.some((n) => OPENPGP_FILE.test(n)))
+  )
+    return {
+      reason: 'OpenPGP data: clients decrypt or unpack it and open the file it holds, the walk cannot',
+      smime: true,
+    };
   // A leaf in a transfer encoding the splitter passes through undecoded but a lenient client may decode
   // (`"base64"`, `base-64`, x-uuencode): whether its content is an executable is not known. Other unknown
   // values (`7-bit`, `plain`, `8bits`) are shown as they are, as the walk reads them.

@@ -2,6 +2,7 @@ import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { type BodyCollector, shownHeaders } from './body-text.js';
+import { nameVariants } from './file-names.js';
 import type { MessageLimits } from './limits.js';
 import { headerParams, partNaming } from './part-names.js';
 import type { MessagePart, PartInventory } from './part-walk.js';
@@ -20,6 +21,17 @@ const PROTECTED = new Set([
 
 // Attached messages clients open as messages (message/global: RFC 6532, UTF-8 headers).
 const ATTACHED_MESSAGES = new Set(['message/rfc822', 'message/global']);
+// A file named `.eml` is opened as a message by every client, whatever type it is declared as (Outlook, Apple
+// Mail and Thunderbird choose by name): it is walked as one, so the files inside it are checked too.
+const MESSAGE_FILE = /\.eml$/i;
+
+/** True when a client opens the part as a message: its declared type, or a name ending `.eml`. */
+export function opensAsMessage(part: Pick<MessagePart, 'contentType' | 'names'>): boolean {
+  return (
+    ATTACHED_MESSAGES.has(part.contentType) ||
+    part.names.some((name) => nameVariants(name).some((n) => MESSAGE_FILE.test(n)))
+  );
+}
 
 const KNOWN_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
 
@@ -158,6 +170,7 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
       container,
       disposition,
       names: naming.names,
+      parent,
     });
     if (problem) walk.out.findings.push({ partId: id, kind: 'malformed', ...problem });
   }
@@ -176,7 +189,7 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
 
 /** For an attached message: where its own parts sit (ids under the part's); undefined for other parts. */
 export function nestedPlace(node: SplitNode, part: MessagePart, walk: Walk, place: Place): Place | undefined {
-  if (!ATTACHED_MESSAGES.has(part.contentType)) return undefined;
+  if (!opensAsMessage(part)) return undefined;
   // An attached message in an encoding the decoder passes through (x-uuencode…) would be walked as
   // gibberish, while a client that decodes it shows its parts: not inspectable.
   const encoding = (headersOf(node).get('content-transfer-encoding').map(unfold)[0] ?? '7bit').toLowerCase();

@@ -223,12 +223,16 @@ function emitDecoded(
   // A byte order mark wins over the declared charset, as clients read it (Excel's and Notepad's
   // "Unicode" text files are UTF-16LE with a BOM, usually sent without a charset).
   const bom = byteOrderMark(decoded);
-  const charset = bom ?? (declared || 'utf-8').toLowerCase();
+  const charset = bom?.charset ?? (declared || 'utf-8').toLowerCase();
   const known = new charsets.DecodeStream(charset).supported;
+  // A charset not known here whose bytes are not plain ASCII text (EBCDIC, HZ, an ISO-2022 variant) is read
+  // as UTF-8 below, which is not what the client shows: not knowing what it says is reported.
+  if (!known && !isUtf7(charset) && notPlainAscii(decoded))
+    w.report.unread.push(`${place.label}: charset ${charset.slice(0, 40)} cannot be decoded`);
   const text = isUtf7(charset)
     ? decodeUtf7(decoded.toString('latin1'))
     : known
-      ? charsets.decode(bom ? decoded.subarray(bom === 'utf-8' ? 3 : 2) : decoded, charset)
+      ? charsets.decode(bom ? decoded.subarray(bom.length) : decoded, charset)
       : decoded.toString('utf-8');
   emit(w, text, kind === 'html' ? { ...place, html: true } : place);
   // Markup is also read as shown (tags dropped, references decoded), a directory object as decoded.
@@ -256,11 +260,25 @@ function transferEncoding(node: TextNode): string {
   return typeof node.encoding === 'string' ? node.encoding.trim().toLowerCase() : '';
 }
 
-function byteOrderMark(bytes: Buffer): string | undefined {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+// UTF-32's marks first: UTF-32LE's (FF FE 00 00) begins with UTF-16LE's.
+function byteOrderMark(bytes: Buffer): { charset: string; length: number } | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0)
+    return { charset: 'utf-32le', length: 4 };
+  if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff)
+    return { charset: 'utf-32be', length: 4 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: 'utf-16le', length: 2 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: 'utf-16be', length: 2 };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: 'utf-8', length: 3 };
   return undefined;
+}
+
+// High bytes, an escape (ISO-2022) or HZ's shift into GB 2312 (`~{`).
+function notPlainAscii(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x80 || b === 0x1b || (b === 0x7e && bytes[i + 1] === 0x7b)) return true;
+  }
+  return false;
 }
 
 function label(node: TextNode): string {

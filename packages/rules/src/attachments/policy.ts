@@ -23,11 +23,15 @@ export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
 ).split(' ');
 
 /**
- * Files that WorkMail's list lets through and that malware campaigns deliver by mail because Windows opens them
- * with one click and little or no warning: OneNote notebooks with embedded scripts, disk images (which mount and
- * hide their content from Mark-of-the-Web), Excel add-ins, app installer packages, search and library shortcuts
- * pointing at attacker shares, ClickOnce and Java Web Start launchers, and DLLs. Mail between people rarely
- * carries any of them; `ALLOWED_EXTENSIONS` (guard) or an explicit `blockedExtensions` lets one through.
+ * Files that WorkMail's list lets through and that malware campaigns deliver by mail because the reader's
+ * system opens them with one click and little or no warning: OneNote notebooks with embedded scripts, disk
+ * images (which mount and hide their content from Mark-of-the-Web), Excel add-ins and query or SYLK files,
+ * app installer and update packages, search and library shortcuts pointing at attacker shares, ClickOnce,
+ * XBAP and Java launchers, Java archives, Remote Desktop files, Windows Sandbox configurations, troubleshooting
+ * packs, themes and pinned sites that fetch from attacker shares, Access databases, Python and PowerShell
+ * scripts (the rest of Outlook's own blocked list), DLLs, and macOS disk images, installers and scripts.
+ * Mail between people rarely carries any of them; `ALLOWED_EXTENSIONS` (guard) or an explicit
+ * `blockedExtensions` lets one through.
  *
  * @example
  * ```ts
@@ -36,7 +40,10 @@ export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
  */
 export const ABUSED_EXTENSIONS: readonly string[] = (
   'one onepkg iso img vhd vhdx xll appx appxbundle msix msixbundle appinstaller library-ms search-ms ' +
-  'searchconnector-ms settingcontent-ms appref-ms application jnlp dll'
+  'searchconnector-ms settingcontent-ms appref-ms application jnlp dll jar rdp wsb diagcab diagcfg diagpkg ' +
+  'xbap website theme themepack deskthemepack msu ppkg mcl mcf accda accde accdr accdu slk iqy xlam ' +
+  'xla py pyc pyo pyw pyz pyzw psm1 psd1 cnt grp hpj htc bgi printerexport vbp webpnp osd ' +
+  'dmg pkg mpkg command terminal tool scpt scptd applescript workflow desktop'
 ).split(' ');
 
 /**
@@ -93,6 +100,22 @@ const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
   'application/x-vbscript': 'vbs',
   'application/x-ms-wsf': 'wsf',
   'application/x-ms-cpl': 'cpl',
+  'application/vnd.ms-htmlhelp': 'chm',
+  'application/x-chm': 'chm',
+  'text/scriptlet': 'sct',
+  'application/onenote': 'one',
+  'application/msonenote': 'one',
+  'application/java-archive': 'jar',
+  'application/x-java-archive': 'jar',
+  'application/x-java-jnlp-file': 'jnlp',
+  'application/x-ms-application': 'application',
+  'application/x-ms-xbap': 'xbap',
+  'application/x-rdp': 'rdp',
+  'application/vnd.ms-excel.addin.macroenabled.12': 'xlam',
+  'application/x-apple-diskimage': 'dmg',
+  'text/x-python': 'py',
+  'application/x-python-code': 'pyc',
+  'application/x-iso9660-image': 'iso',
 };
 // Office Open XML, ODF and Java archives are zip files: a sniffed zip under these names is expected.
 const ZIP_BASED = new Set('docx docm xlsx xlsm pptx pptm odt ods odp jar apk epub vsdx'.split(' '));
@@ -152,8 +175,9 @@ export interface AttachmentPolicyOptions {
    */
   blockUninspectable?: boolean;
   /**
-   * Deliver S/MIME content the walk cannot open (encrypted, or signed inside its own envelope) instead of
-   * refusing it with the rest of what cannot be inspected: for organizations that receive encrypted mail.
+   * Deliver S/MIME and OpenPGP content the walk cannot open (encrypted, or signed inside its own envelope:
+   * PGP/MIME `multipart/encrypted`, `.pgp` and `.gpg` files) instead of refusing it with the rest of what cannot
+   * be inspected: for organizations that receive encrypted mail.
    * What is inside is then not checked. Default false.
    */
   allowSmime?: boolean;
@@ -167,7 +191,9 @@ export interface AttachmentPolicyOptions {
   /**
    * Deliver archives whose files cannot all be named (a 7z or RAR with encrypted headers, ACE/ARJ/LHA, a damaged archive, a `.rar` that is no RAR, a compressed file whose name
    * does not say what it holds) instead of refusing them: what is inside is then not checked. The names
-   * that were read are still checked. Default false ("not knowing is not allowing").
+   * that were read are still checked. The same goes for message files whose attachments are not listed: an
+   * Outlook `.msg` file, and an `.eml` or `.msg` file inside an archive (clients open both and offer the files
+   * they carry). Default false ("not knowing is not allowing").
    */
   allowUnlistedArchives?: boolean;
 }
@@ -247,7 +273,7 @@ export function attachmentViolations(
   const out: AttachmentViolation[] = [];
   const byId = new Map(inventory.parts.map((p) => [p.id, p]));
   for (const part of inventory.parts) {
-    const reason = violation(part, policy);
+    const reason = violation(part, policy) ?? unlistedMessage(part, policy);
     if (reason) out.push(describe(part, reason));
   }
   if (policy.uninspectable) {
@@ -272,6 +298,21 @@ export function attachmentViolations(
     });
   }
   return out;
+}
+
+// Message files a client opens and offers the attachments of, which the walk does not open: Outlook's own
+// format (an OLE file), or any message file packed in an archive.
+const MESSAGE_FILES = /\.(?:msg|eml|emlx)$/i;
+
+/** An Outlook `.msg`, or a message file inside an archive: the files it carries are not listed. */
+function unlistedMessage(part: MessagePart, policy: AttachmentPolicy): string | undefined {
+  if (!policy.uninspectable || policy.unlistedArchives) return undefined;
+  if (part.names.some((name) => nameVariants(name).some((n) => /\.msg$/i.test(n))))
+    return 'uninspectable structure: an Outlook message file (.msg), whose attachments are not listed';
+  const packed = part.innerNames?.find((name) => nameVariants(name).some((n) => MESSAGE_FILES.test(n)));
+  if (packed)
+    return `uninspectable structure: a message file inside the archive (${packed}), whose attachments are not listed`;
+  return undefined;
 }
 
 /** A finding the policy lets through: S/MIME, encrypted files named and checked, archives not listed. */

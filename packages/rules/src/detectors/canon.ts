@@ -4,7 +4,8 @@ import { isInvisible } from '../content/normalize.js';
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
  * its ASCII digit; Unicode spaces and line breaks become ' ', dashes and minus signs '-', dot look-alikes
- * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; invisible characters (zero-width, soft hyphen, bidi controls) disappear;
+ * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; invisible characters (zero-width, soft hyphen,
+ * bidi controls) and combining marks (keycaps, underlines, accents: the character under them stays) disappear;
  * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
  * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
  */
@@ -34,8 +35,12 @@ const cache = new Map<number, string>();
 const SPACE = /^\s$/u;
 const DASH = /^[\p{Pd}\u2212\u2043\uFE63\uFF0D]$/u;
 const DIGIT = /^\p{Nd}$/u;
-const WORD = /^[\p{L}\p{N}\p{M}]$/u;
-const DOTS = new Set([0x2024, 0x2027, 0xfe52, 0xff0e, 0x3002, 0xff61, 0x00b7, 0x2022, 0x2219]);
+const WORD = /^[\p{L}\p{N}]$/u;
+const MARK = /^\p{M}$/u;
+const DOTS = new Set([
+  0x2024, 0x2027, 0xfe52, 0xff0e, 0x3002, 0xff61, 0x00b7, 0x2022, 0x2219, 0x22c5, 0x0387, 0x30fb, 0xff65,
+  0x2e31, 0x2e33, 0x16eb,
+]);
 const SLASHES = new Set([0x2044, 0x2215, 0xff0f, 0x29f8]);
 
 function mapCodePoint(cp: number): string {
@@ -49,6 +54,8 @@ function mapCodePoint(cp: number): string {
 function classify(cp: number): string {
   if (isInvisible(cp)) return '';
   const ch = String.fromCodePoint(cp);
+  // A mark on a digit (a keycap U+20E3, an underline U+0332) leaves the digit as readable as before.
+  if (MARK.test(ch)) return '';
   if (SPACE.test(ch)) return ' ';
   if (DOTS.has(cp)) return '.';
   if (SLASHES.has(cp)) return '/';

@@ -50,6 +50,7 @@ const CONFUSABLES: Record<string, string> = {
   '9': 'g',
   '@': 'a',
   $: 's',
+  '+': 't',
   ı: 'i',
   ł: 'l',
   ø: 'o',
@@ -90,7 +91,39 @@ const CONFUSABLES: Record<string, string> = {
   ʋ: 'v',
   ƴ: 'y',
   ȥ: 'z',
+  є: 'e',
+  п: 'n',
+  г: 'r',
+  ь: 'b',
+  ѡ: 'w',
+  ѵ: 'v',
+  '⍺': 'a',
+  '⍳': 'i',
+  '⍴': 'p',
+  '⍵': 'w',
+  ℮: 'e',
+  // Digits drawn as a ring (zero in Indic, Thai, Lao, Khmer and Myanmar scripts, the ideographic zero, the
+  // Arabic-Indic five), read as the letter o.
+  '\u0665': 'o',
+  '\u0966': 'o',
+  '\u09e6': 'o',
+  '\u0a66': 'o',
+  '\u0ae6': 'o',
+  '\u0b66': 'o',
+  '\u0be6': 'o',
+  '\u0c66': 'o',
+  '\u0ce6': 'o',
+  '\u0d66': 'o',
+  '\u0e50': 'o',
+  '\u0ed0': 'o',
+  '\u1040': 'o',
+  '\u17e0': 'o',
+  '\u3007': 'o',
 };
+// Letter pairs drawn like one letter ("Srnith" reads "Smith", "Cloe" "Doe"), folded on both sides of the
+// comparison.
+const PAIRS = /rn|vv|cl/g;
+const PAIR_LETTER: Record<string, string> = { rn: 'm', vv: 'w', cl: 'd' };
 // Capitals whose small letters look like another Latin letter (Greek Ν is N but ν is v): mapped before
 // case folding.
 const CAPITALS: Record<string, string> = { Ν: 'n', Η: 'h', Υ: 'y', Μ: 'm', Ζ: 'z', Ϻ: 'm', Ꞵ: 'b' };
@@ -121,7 +154,8 @@ for (const [from, to] of LOOK_ALIKES) {
 /**
  * A display name reduced for impersonation checks: NFKC (full-width letters), case folding, diacritics
  * and invisible characters removed, look-alike letters of other scripts mapped to Latin (Cyrillic,
- * Greek, Latin alpha `ɑ`), an address written in the name reduced to its local part, punctuation dropped,
+ * Greek, Latin alpha `ɑ`, ring-shaped digits as `o`), `rn`, `vv` and `cl` read as `m`, `w` and `d`, an address written in
+ * the name reduced to its local part, punctuation dropped,
  * runs of single letters joined ("J a n e" → "jane"), words sorted (so "Doe, Jane" equals "Jane Doe").
  * Linear in the name's length.
  *
@@ -167,6 +201,7 @@ function nameWords(name: string): string[] {
     mapped = joinedTokens.replace(ASCII_CONFUSABLES, (ch) => CONFUSABLES[ch] as string);
   else for (const ch of joinedTokens) mapped += CONFUSABLES[ch] ?? ch;
   const words = mapped
+    .replace(PAIRS, (pair) => PAIR_LETTER[pair] as string)
     .replace(ASCII.test(mapped) ? ASCII_SEPARATORS : SEPARATORS, ' ')
     .trim()
     .split(' ')
