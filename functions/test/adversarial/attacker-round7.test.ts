@@ -284,3 +284,46 @@ describe('attacker round 7: card numbers through outbound-policy at its defaults
     expect(await kit.outbound(message)).toBe('DEFAULT');
   });
 });
+
+// Fault round 7: structure the editor repairs before the strip (an empty multipart given a part, a part header
+// that runs into the next boundary) shifted the part ids by one, so the strip replaced the text body and
+// delivered the .exe, reported committed. The editor now removes a part only when it is the one the walk listed.
+const EXE = 'TVp4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4';
+const exePart = [
+  'Content-Type: application/octet-stream; name="invoice.exe"',
+  'Content-Disposition: attachment; filename="invoice.exe"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  EXE,
+].join(CRLF);
+const before = (head: string[], parts: string[]) =>
+  mail(head, [...parts.flatMap((p) => ['--b1', p]), '--b1', exePart, '--b1--', ''].join(CRLF));
+const MIXED_B1 = 'Content-Type: multipart/mixed; boundary="b1"';
+const TEXT = 'Content-Type: text/plain; charset=us-ascii\r\n\r\nPlease see the invoice.';
+
+const SHIFTED: Record<string, Buffer> = {
+  'an empty multipart/alternative before the .exe': before(
+    [MIXED_B1],
+    ['Content-Type: multipart/alternative; boundary="b2"\r\n\r\n--b2--', TEXT],
+  ),
+  'a part header that runs into the next boundary': before(
+    [MIXED_B1],
+    ['Content-Type: text/plain; charset=us-ascii', TEXT],
+  ),
+  'an inner multipart closed by its parent': before(
+    [MIXED_B1],
+    ['Content-Type: multipart/alternative; boundary="b2"\r\n', TEXT],
+  ),
+};
+
+describe('fault round 7: a strip after a repair that shifts the part ids (ATTACHMENT_ACTION=strip)', () => {
+  for (const [name, message] of Object.entries(SHIFTED)) {
+    it(`${name}: the .exe is never delivered, nor the wrong part removed`, async () => {
+      const { verdict, delivered } = await kit.inbound(message, { ATTACHMENT_ACTION: 'strip' });
+      if (verdict === 'BOUNCE') return;
+      expect(verdict).toBe('DEFAULT');
+      expect(delivered.toString('latin1')).not.toContain(EXE);
+      expect(delivered.toString('latin1')).toContain('Please see the invoice.');
+    });
+  }
+});

@@ -12,6 +12,8 @@ import { RawRepair, type RepairContext } from './raw-repair.js';
 import { type RewritePlan, RewriteStream, type SignedContentPolicy } from './rewrite-stream.js';
 import { SkimmingSplitter } from './skimming-splitter.js';
 
+export { withExpectedParts } from './remove-parts.js';
+
 /** Options of {@link applyEdits}. */
 export interface ApplyEditsOptions {
   /** Signed or encrypted content: `headers-only` (default) leaves bodies alone. */

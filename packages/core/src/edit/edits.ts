@@ -44,12 +44,24 @@ export type Edit =
       note: string;
       /** The verdict its recipients get when the removal is not committed (filled in with the rule's open recipients). */
       fallback?: { verdict: Verdict; recipients: readonly string[] };
+      /**
+       * What the walk saw at each id and at the attached messages around it (filled in before the rewrite): the
+       * editor removes a part only when it is that part.
+       */
+      expected?: readonly PartIdentity[];
     }
   | {
       kind: 'transform-text';
       match: (part: PartInfo) => boolean;
       transform: (text: string, part: PartInfo) => string;
     };
+
+/** A part as `ctx.message.parts()` listed it: what the editor checks before it removes the part at that id. */
+export interface PartIdentity {
+  id: string;
+  contentType: string;
+  names: readonly string[];
+}
 
 /**
  * Edits a rule queues on the message. They are applied once, after the chain,

@@ -2,8 +2,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Joiner, Splitter } from '@zone-eu/mailsplit';
 import { lazyModule } from '../lazy-module.js';
-import { type Edit, EditError } from './edits.js';
-import { headersOf, type SplitNode } from './part-info.js';
+import { type Edit, EditError, type PartIdentity } from './edits.js';
+import { headersOf, partInfo, type SplitNode } from './part-info.js';
 
 // Loaded on use, not at the top: rewrite-stream imports this module, and this one needs it back.
 const loadRewriteStream = lazyModule(() => import('./rewrite-stream.js'));
@@ -15,8 +15,49 @@ export function removalsInside(removals: readonly PartRemoval[], id: string): Pa
   const prefix = `${id}/`;
   return removals.flatMap((r) => {
     const ids = r.ids.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length));
-    return ids.length > 0 ? [{ ...r, ids }] : [];
+    if (ids.length === 0) return [];
+    const expected = r.expected
+      ?.filter((p) => p.id.startsWith(prefix))
+      .map((p) => ({ ...p, id: p.id.slice(prefix.length) }));
+    return [{ ...r, ids, ...(expected ? { expected } : {}) }];
   });
+}
+
+/**
+ * The removals with what the walk listed at each of their ids and at the attached messages around them
+ * (`4` for `4/2`), so the editor can check it removes those very parts.
+ *
+ * @example
+ * ```ts
+ * const edits = withExpectedParts(queued, await message.parts());
+ * ```
+ */
+export function withExpectedParts(
+  edits: readonly Edit[],
+  inventory: { parts: readonly PartIdentity[] },
+): Edit[] {
+  const byId = new Map(inventory.parts.map((p) => [p.id, p]));
+  return edits.map((edit) => {
+    if (edit.kind !== 'remove-parts') return edit;
+    const ids = new Set(
+      edit.ids.flatMap((id) => id.split('/').map((_, i, steps) => steps.slice(0, i + 1).join('/'))),
+    );
+    const expected = [...ids].flatMap((id) => {
+      const part = byId.get(id);
+      return part ? [{ id, contentType: part.contentType, names: [...part.names] }] : [];
+    });
+    return { ...edit, expected };
+  });
+}
+
+/** True when the node is the part the walk listed (same type; its file name among the names listed). */
+export function isExpectedPart(node: SplitNode, expected: PartIdentity): boolean {
+  const type = (node.contentType || 'text/plain').toLowerCase();
+  // In a multipart/digest the walk reads a part without a Content-Type as an attached message.
+  if (type !== expected.contentType && !(expected.contentType === 'message/rfc822' && !node.contentType))
+    return false;
+  const name = partInfo(node).filename;
+  return name === undefined || expected.names.includes(name);
 }
 
 /**

@@ -4,7 +4,7 @@ import { editText } from './body-edits.js';
 import { type Disclaimer, type Edit, EditError, type PartInfo } from './edits.js';
 import { applyHeaderEdits } from './header-edits.js';
 import { headersOf, isAttachment, isProtected, partInfo, type SplitNode } from './part-info.js';
-import { type PartRemoval, removalsInside, rewriteAttachedMessage } from './remove-parts.js';
+import { isExpectedPart, type PartRemoval, removalsInside, rewriteAttachedMessage } from './remove-parts.js';
 import { reencode, repairReason } from './repair.js';
 import { decodeText, encodeText } from './text-codec.js';
 import { type Wrapping, wrapProtectedRoot } from './wrap-protected.js';
@@ -108,6 +108,13 @@ export class RewriteStream extends Transform {
     if (!direct && !nested) return undefined;
     if (node.multipart) throw new EditError(`part ${id} is a container and cannot be removed`);
     if (isProtected(node)) throw new EditError(`part ${id} is inside signed or encrypted content`);
+    // Repairs made before the edit (an empty multipart given a part, a header split off) can shift the ids:
+    // a part that is not the one listed at that id is never removed in its place.
+    const expected = this.partRemovals.flatMap((r) => r.expected ?? []).find((p) => p.id === id);
+    if (expected && !isExpectedPart(node, expected))
+      throw new EditError(
+        `part ${id} is not the ${expected.contentType} part listed at that id (the structure was repaired): not removed`,
+      );
     return direct ? 'remove' : 'nested';
   }
 

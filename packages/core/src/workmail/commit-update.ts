@@ -49,11 +49,19 @@ export async function commitUpdate(args: {
   // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits. Disk: the
   // editor's read is the invocation's last, so the rewrite writes no temporary file; it reads one only when
   // an earlier rule read the body of a message over the spool's memory part (2 MiB), which spilled it.
-  const [{ editStream }, { checkUpdate }] = await Promise.all([loadEditor(), loadChecker()]);
+  const [{ editStream, withExpectedParts }, { checkUpdate }] = await Promise.all([
+    loadEditor(),
+    loadChecker(),
+  ]);
+  // A part removal carries what the walk listed at its ids (memoized: the rule that asked read it), so the
+  // editor removes those very parts or none.
+  const edits = args.edits.some((e) => e.kind === 'remove-parts')
+    ? withExpectedParts(args.edits, await args.message.parts())
+    : args.edits;
   const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
   const piped = pipeUpdate(
     args,
-    editStream(args.message.lastStream?.() ?? args.message.stream(), args.edits, options),
+    editStream(args.message.lastStream?.() ?? args.message.stream(), edits, options),
     key,
     checkUpdate,
   );
