@@ -327,3 +327,23 @@ describe('fault round 7: a strip after a repair that shifts the part ids (ATTACH
     });
   }
 });
+
+const PDF = Buffer.from(`%PDF-1.4\n${'report '.repeat(40)}`).toString('base64');
+const pdfPart = exePart.replaceAll('invoice.exe', 'report.pdf').replace(EXE, PDF);
+
+describe('fault round 7: a first read cut short inside a multipart, by a server whose length agrees', () => {
+  it('fails the invocation (retried) instead of closing the multipart and committing the cut message', async () => {
+    const message = mail([MIXED_B1], ['--b1', TEXT, '--b1', pdfPart, '--b1--', ''].join(CRLF));
+    // Mid-line in the PDF's base64: the answer ends there, its Content-Length saying so.
+    const cut = message.indexOf(PDF) + 30;
+    stack().flow.injectFault({ kind: 'short-body', bytes: cut }, { operation: 'get', times: 1 });
+    await expect(kit.inbound(message)).rejects.toThrow(/cut short/);
+  });
+
+  it('a whole message whose multipart is never closed is still tagged', async () => {
+    const message = mail([MIXED_B1], ['--b1', TEXT, '--b1', pdfPart, ''].join(CRLF));
+    const { verdict, delivered } = await kit.inbound(message);
+    expect(verdict).toBe('DEFAULT');
+    expect(delivered.toString('latin1')).toContain('[EXTERNAL]');
+  });
+});

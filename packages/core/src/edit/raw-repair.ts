@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { CleanLines } from '../mime/clean-lines.js';
+import { TransientError } from '../transient.js';
 import { type HeaderLine, repairHeaderBlock } from './header-repair.js';
 
 /** What an MTA knows that the message may lack: when it arrived and who sent it. */
@@ -103,7 +104,17 @@ export class RawRepair extends Transform {
   override _flush(done: TransformCallback): void {
     if (this.partialSize > 0) this.line(Buffer.concat(this.partial));
     if (this.header) this.endHeader(true);
-    if (!this.endsWithEol && this.stack.length > 0) this.out(Buffer.from(this.eol));
+    if (!this.endsWithEol && this.stack.length > 0) {
+      // A message that stops mid-line inside an open multipart is what a read cut short looks like (mail ends
+      // with a line break): closing it would commit the cut message over the whole one. The read is retried.
+      const open = this.stack.at(-1)?.boundary ?? '';
+      done(
+        new TransientError(
+          `the message ends mid-line inside multipart "${open.slice(0, 70)}": it looks cut short, so it is not rewritten`,
+        ),
+      );
+      return;
+    }
     while (this.stack.length > 0) this.close(this.stack.length - 1, 'never closed');
     done();
   }
