@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/index.js';
 import { type S3Recorder, startS3Recorder } from '../src/replay/s3-recorder.js';
@@ -44,5 +44,12 @@ describe('replay: S3 recording proxy', () => {
       ).equals(large),
     ).toBe(true);
     expect(recorder.take()).toEqual([]);
+  });
+
+  it('leaves out an object deleted again (a staged update discarded), so --out never copies a missing one', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: 'updates', Key: 'b/staged', Body: 'staged' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'updates', Key: 'b/kept', Body: 'kept' }));
+    await s3.send(new DeleteObjectCommand({ Bucket: 'updates', Key: 'b/staged' }));
+    expect(recorder.take()).toEqual([{ bucket: 'updates', key: 'b/kept' }]);
   });
 });

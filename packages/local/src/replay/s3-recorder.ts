@@ -9,7 +9,7 @@ const SUBRESOURCES = ['tagging', 'acl', 'retention', 'legal-hold', 'uploadId', '
 /**
  * A pass-through proxy in front of the local S3 that notes every object a
  * request created (PutObject, CopyObject, CompleteMultipartUpload answered
- * 2xx), so the runner knows what each message wrote without listing buckets.
+ * 2xx) and not deleted since, so the runner knows what each message wrote without listing buckets.
  *
  * @example
  * ```ts
@@ -38,12 +38,14 @@ export async function startS3Recorder(upstream: string): Promise<S3Recorder> {
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
       (answer) => {
         const ok = (answer.statusCode ?? 500) < 300;
-        if (ok && createsObject(req.method ?? '', url.searchParams)) {
-          const [bucket, ...key] = url.pathname.slice(1).split('/').map(decodeURIComponent);
-          if (bucket && key.length > 0) {
-            const object = { bucket, key: key.join('/') };
+        const [bucket, ...key] = url.pathname.slice(1).split('/').map(decodeURIComponent);
+        if (ok && bucket && key.length > 0) {
+          const object = { bucket, key: key.join('/') };
+          if (createsObject(req.method ?? '', url.searchParams))
             created.set(`${object.bucket}/${object.key}`, object);
-          }
+          // An object deleted again (a staged update discarded) was not left in S3.
+          else if (req.method === 'DELETE' && !SUBRESOURCES.some((r) => url.searchParams.has(r)))
+            created.delete(`${object.bucket}/${object.key}`);
         }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

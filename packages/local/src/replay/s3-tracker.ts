@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { LocalStack } from '../stack.js';
 import { type S3Recorder, startS3Recorder } from './s3-recorder.js';
 
@@ -49,17 +49,24 @@ export class S3Tracker {
   }
 
   /**
-   * Copies an object to `dir/s3/<bucket>/<key>` (streamed). Key segments `.`
-   * and `..` are replaced so nothing lands outside `dir`.
+   * Copies an object to `dir/s3/<bucket>/<key>` (streamed); undefined when it no longer exists. Key segments
+   * `.` and `..` are replaced so nothing lands outside `dir`.
    */
-  async copyTo(dir: string, object: WrittenObject): Promise<string> {
+  async copyTo(dir: string, object: WrittenObject): Promise<string | undefined> {
     const safe = object.key
       .split('/')
       .map((s) => (s === '' || s === '.' || s === '..' ? '_' : s))
       .join('/');
     const path = join(dir, 's3', object.bucket, safe);
+    let got: GetObjectCommandOutput;
+    try {
+      got = await this.stack.s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
+    } catch (error) {
+      // Deleted by a request the recorder did not see answered (a fault dropped the answer): nothing to copy.
+      if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
     await mkdir(dirname(path), { recursive: true });
-    const got = await this.stack.s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
     await pipeline(got.Body as NodeJS.ReadableStream, createWriteStream(path));
     return path;
   }
