@@ -98,4 +98,26 @@ describe('wmflow replay -j N', () => {
     const bad = await wmflow(['replay', 'samples/eml', '--function', 'guard', '-j', '0']);
     expect(bad.stderr).toContain('-j/--jobs: 1..256');
   }, 120_000);
+
+  it('a handler that ends the process: exit 1 at -j 1 too, naming the message, not 0 with lines missing', async () => {
+    const exiting = join(dir, 'exiting.mjs');
+    await writeFile(
+      exiting,
+      `export const handler = async (event) => {
+  if (/invoice/i.test(event.subject)) process.exit(0);
+  return { actions: [{ allRecipients: true, action: { type: 'DEFAULT' } }] };
+};\n`,
+    );
+    const args = ['replay', 'samples/eml', '--handler', exiting, '--json'];
+    const one = await wmflow([...args, '-j', '1']);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toMatch(
+      /the process ended \(exit code 0\) while replaying samples\/eml\/\S+\.eml: \d+ of 19 message\(s\) reported/,
+    );
+    const two = await wmflow([...args, '-j', '2']);
+    expect(two.code).toBe(1);
+    expect(
+      jsonLines(two.stdout).some((l) => (l.error as { name?: string } | null)?.name === 'WorkerExited'),
+    ).toBe(true);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
 import { ExpectationBook } from '../replay/expect.js';
@@ -50,6 +51,19 @@ export async function replay(args: string[]): Promise<number> {
     if (values.logs) io.err(`wmflow replay: unhandled rejection in the handler: ${String(error)}\n`);
   };
   process.on('unhandledRejection', onStray);
+  // A handler that ends the process (process.exit, or an error thrown from a timer) must not leave an exit
+  // code that says every message was replayed: it is reported, and the run fails.
+  let reported = 0;
+  let finished = false;
+  const onExit = (code: number) => {
+    if (finished) return;
+    writeSync(
+      2,
+      `wmflow replay: the process ended (exit code ${code}) while replaying ${shownAt(files, reported)}: ${reported} of ${files.length} message(s) reported\n`,
+    );
+    process.exitCode = code === 0 ? 1 : code;
+  };
+  process.on('exit', onExit);
   let session: ReplaySession | undefined;
   try {
     // One process: the stack and the handler live here (what the handler prints at import is captured
@@ -71,6 +85,7 @@ export async function replay(args: string[]): Promise<number> {
       io.out(rows ? `${title}\n\n${tableHeader()}` : `${title}\n`);
     }
     const onResult = (r: ReplayResult) => {
+      reported++;
       progress.tick(r.file);
       if (r.skipped) skipped.set(r.skipped, (skipped.get(r.skipped) ?? 0) + 1);
       if (values.json) {
@@ -96,15 +111,23 @@ export async function replay(args: string[]): Promise<number> {
         `wmflow replay: faults injected: flow ${JSON.stringify(flow.stats())}, s3 ${JSON.stringify(s3.stats())}\n`,
       );
     }
+    finished = true;
     if (stop.signal.aborted) return 130;
     const problemsFail = summary.unexpectedProblems > 0 && !values['allow-failures'];
     return summary.unexpectedErrors > 0 || summary.checkFailures > 0 || problemsFail ? 1 : 0;
   } finally {
+    finished = true;
+    process.off('exit', onExit);
     process.off('unhandledRejection', onStray);
     process.off('SIGINT', onSignal);
     io.restore();
     await session?.close();
   }
+}
+
+function shownAt(files: readonly string[], index: number): string {
+  const file = files[index];
+  return file === undefined ? 'the last message' : displayPath(file);
 }
 
 function slim(r: ReplayResult): ReplayResult {
