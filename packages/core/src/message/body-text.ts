@@ -1,7 +1,7 @@
 import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { WmflowError } from '../errors.js';
-import { htmlToText } from './html-text.js';
+import { htmlToFullText as htmlToText } from './html-references.js';
 import { MessageLimitError } from './limits.js';
 import { MAX_ATTACHED_MESSAGE_DEPTH } from './parse.js';
 import type { MessagePart, PartInventory } from './part-walk.js';

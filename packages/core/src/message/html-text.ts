@@ -1,8 +1,7 @@
-import { decodeHTMLStrict } from 'entities';
-
 /**
  * Text of an HTML body for matching: tags and comments dropped, a space where each tag was, character
- * references decoded (every HTML5 name, by the `entities` library, and common names in any case). One
+ * references decoded (numeric ones, common names in any case, and the names `named` decodes: give it
+ * `html5Reference` from `@wmflow/core/mime` for every HTML5 name, as the detectors do). One
  * left-to-right pass (linear in the input, whatever the nesting); a `<` that cannot start a tag (`a < b`) is
  * text, as browsers show it, so it cannot hide what follows; an unterminated tag or comment ends the text, as
  * in a browser.
@@ -13,7 +12,7 @@ import { decodeHTMLStrict } from 'entities';
  * htmlToText('1 < 2 and 4111 1111 1111 1111'); // "1 < 2 and 4111 1111 1111 1111"
  * ```
  */
-export function htmlToText(html: string): string {
+export function htmlToText(html: string, named?: ReferenceDecoder): string {
   const out: string[] = [];
   let i = 0;
   while (i < html.length) {
@@ -33,8 +32,11 @@ export function htmlToText(html: string): string {
     if (end < 0) break;
     i = end + length;
   }
-  return decodeEntities(out.join(''));
+  return decodeEntities(out.join(''), named);
 }
+
+/** Decodes one named character reference as written (`&NonBreakingSpace;`), or undefined when it knows none. */
+export type ReferenceDecoder = (reference: string) => string | undefined;
 
 // Where a comment opened at `lt` ends, as browsers read it: `<!-->` and `<!--->` are whole (empty)
 // comments, and `--!>` closes one as `-->` does. Returns the index and length of the closing text.
@@ -91,25 +93,19 @@ const NAMED: Record<string, string> = {
   newline: '\n',
   tab: '\t',
 };
-function htmlEntity(reference: string): string | undefined {
-  const decoded = decodeHTMLStrict(reference);
-  return decoded === reference ? undefined : decoded;
-}
-
 // Entities browsers also decode without their semicolon (HTML's legacy names; `&nbsp1111` shows ` 1111`).
 const LEGACY = ['nbsp', 'amp', 'lt', 'gt', 'quot', 'shy', 'middot'];
 
 // Bounded quantifiers only: each match attempt looks at most 33 characters ahead. Numeric references
 // count without their semicolon too, as browsers read them.
-function decodeEntities(text: string): string {
+function decodeEntities(text: string, named?: ReferenceDecoder): string {
   return text.replace(
     /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31})(;?)/gi,
     (whole, body: string, semi: string) => {
       if (body[0] !== '#') {
         const name = body.toLowerCase();
-        // The lenient table above (any case, spaces as plain spaces), else every HTML5 name as browsers read it
-        // (case matters there: `&NonBreakingSpace;`).
-        if (semi) return NAMED[name] ?? htmlEntity(whole) ?? whole;
+        // The lenient table above (any case, spaces as plain spaces), else the caller's (every HTML5 name).
+        if (semi) return NAMED[name] ?? named?.(whole) ?? whole;
         const legacy = LEGACY.find((l) => name.startsWith(l));
         return legacy ? (NAMED[legacy] as string) + body.slice(legacy.length) : whole;
       }

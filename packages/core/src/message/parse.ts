@@ -3,11 +3,12 @@ import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import type { AttachmentStream, MessageText } from 'mailparser';
 import { lazyModule } from '../lazy-module.js';
-import { htmlToText } from './html-text.js';
 import { MessageLimitError, type MessageLimits } from './limits.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
 const loadMailparser = lazyModule(() => import('mailparser'));
+// The HTML5 name table loads with the parse, not with every function's first chunk.
+const loadHtmlReferences = lazyModule(() => import('./html-references.js'));
 
 /** An attachment as a rule sees it: described and hashed, its content not kept. */
 export interface AttachmentInfo {
@@ -66,7 +67,10 @@ async function parseInto(
   limits: MessageLimits,
   place: Place,
 ): Promise<Omit<ParsedMessage, 'attachments'>> {
-  const { MailParser } = await loadMailparser();
+  const [{ MailParser }, { htmlToFullText: htmlToText }] = await Promise.all([
+    loadMailparser(),
+    loadHtmlReferences(),
+  ]);
   const parser = new MailParser({
     maxHtmlLengthToParse: limits.maxHtmlToTextBytes,
     maxHeadSize: limits.maxHeaderBytes,

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { LazyMessage, rule, when } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EML_DIR, eml, type Harness, startHarness } from '../../test/support/stack.js';
-import { bodyContains } from './index.js';
+import { type BodyContainsOptions, bodyContains } from './index.js';
 import { htmlToText, normalizeText } from './normalize.js';
 
 // bodyContains reads the bodies from the single part walk (textBodies), not from a full parse. These
@@ -17,7 +17,11 @@ afterAll(() => h.stop());
 const CRLF = '\r\n';
 const PHRASE = 'urgent wire transfer';
 
-const fired = async (message: Buffer | string, options = { words: [PHRASE] }, flowOptions = {}) => {
+const fired = async (
+  message: Buffer | string,
+  options: BodyContainsOptions = { words: [PHRASE] },
+  flowOptions = {},
+) => {
   const { outcome } = await h.run(
     [
       when(
@@ -63,6 +67,17 @@ const base64Text = (text: string, charset = 'utf-8') =>
   ].join(CRLF);
 
 describe('bodyContains over the part walk', () => {
+  it('reads every HTML5 character reference between the words of an HTML-only body (attacker round 7)', async () => {
+    for (const space of ['&NonBreakingSpace;', '&ThickSpace;', '&emsp13;']) {
+      const html = mime(
+        [...top, 'Content-Type: text/html; charset=utf-8'],
+        `<p>urgent${space}wire${space}transfer</p>`,
+      );
+      expect((await fired(html)).hit, space).toBe(true);
+      expect((await fired(html, { words: [PHRASE], part: 'html' })).hit, `${space} (html)`).toBe(true);
+    }
+  });
+
   it('finds a phrase across chunk edges of a large base64 text part, wherever it falls', async () => {
     for (const at of [16_383, 65_530, 65_536, 131_070]) {
       const text = `${'x '.repeat(at / 2)}${PHRASE} ${'y '.repeat(40_000)}`;
@@ -131,7 +146,7 @@ describe('bodyContains over the part walk', () => {
       ]),
     );
     expect((await fired(alternative, { words: [PHRASE], part: 'text' } as never)).hit).toBe(false);
-    expect((await fired(alternative, { words: [PHRASE], part: 'html' } as never)).hit).toBe(true);
+    expect((await fired(alternative, { words: [PHRASE], part: 'html' })).hit).toBe(true);
     for (const m of [html, alternative]) {
       const { parsed, walked } = await bothReadings(m);
       expect(walked).toEqual(parsed);

@@ -51,6 +51,13 @@ export function headerContains(name: string, options: TextMatchOptions): Conditi
   };
 }
 
+// Loaded on first use, once.
+let mime: Promise<typeof import('@wmflow/core/mime')> | undefined;
+const loadMime = () => {
+  mime ??= import('@wmflow/core/mime');
+  return mime;
+};
+
 /** Options of {@link bodyContains}. */
 export interface BodyContainsOptions extends TextMatchOptions {
   /** Which body: `text`, `html` (tags stripped), or `both` (default: content hidden in either part counts). */
@@ -75,6 +82,8 @@ export function bodyContains(options: BodyContainsOptions): Condition {
   return async (ctx) => {
     const bodies = ctx.message.textBodies ? await ctx.message.textBodies() : await ctx.message.parsed();
     const { text, html } = bodies;
+    // Every HTML5 name decoded: the table loads with the modules that read bodies, already loaded here.
+    const { htmlToFullText } = html === undefined ? { htmlToFullText: htmlToText } : await loadMime();
     if (
       part !== 'html' &&
       text !== undefined &&
@@ -84,7 +93,7 @@ export function bodyContains(options: BodyContainsOptions): Condition {
     return (
       part !== 'text' &&
       html !== undefined &&
-      matchShared(matcher, bodies, 'html', () => htmlToText(html)) !== undefined
+      matchShared(matcher, bodies, 'html', () => htmlToFullText(html)) !== undefined
     );
   };
 }

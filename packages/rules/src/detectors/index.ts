@@ -1,6 +1,5 @@
 import { type Condition, ConfigError } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
-import { htmlToText } from '../content/normalize.js';
 import { countOption } from '../internal/config.js';
 import { type CardNumberOptions, findCardNumbers } from './card.js';
 import { findIbans } from './iban.js';
@@ -77,7 +76,7 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const seen = new Set<string>();
     found(ctx.subject, seen);
     if (seen.size >= min) return true;
-    const { readVisibleText } = await loadMime();
+    const { readVisibleText, htmlToFullText } = await loadMime();
     const report = await readVisibleText(
       ctx.message.stream(),
       (text, place) => {
@@ -88,7 +87,7 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
           return false;
         if (scope === 'body' && place.kind === 'header' && /^subject$/i.test(place.label)) return false;
         // HTML shows a run of white space as one space: `<td>4111</td>\n    <td>1111</td>` reads `4111 1111`.
-        found(place.html ? htmlToText(text).replace(/[ \t\r\n\f]+/g, ' ') : text, seen);
+        found(place.html ? htmlToFullText(text).replace(/[ \t\r\n\f]+/g, ' ') : text, seen);
         // A number wrapped in a quoted reply reads across the quote marks ("> 4111 1111\n> 1111 1111").
         if (!place.html && seen.size < min && QUOTED_LINE.test(text))
           found(text.replace(QUOTE_MARKS, ''), seen);
