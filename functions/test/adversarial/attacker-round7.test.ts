@@ -273,6 +273,14 @@ describe('attacker round 7: card numbers through outbound-policy at its defaults
     });
   }
 
+  it('UTF-8 text labelled with a charset not known here (charset=X-UNKNOWN) is read as UTF-8 (no card: sent)', async () => {
+    const message = mail(
+      [FROM_BOB, 'Content-Type: text/plain; charset=X-UNKNOWN'],
+      'Envoyé par Bell Mobilité.',
+    );
+    expect(await kit.outbound(message)).toBe('DEFAULT');
+  });
+
   it('plain ASCII text in a charset not known here is still read (no card: sent)', async () => {
     const message = mail([FROM_BOB, 'Content-Type: text/plain; charset=x-unknown'], 'Lunch at noon?');
     expect(await kit.outbound(message)).toBe('DEFAULT');

@@ -225,9 +225,10 @@ function emitDecoded(
   const bom = byteOrderMark(decoded);
   const charset = bom?.charset ?? (declared || 'utf-8').toLowerCase();
   const known = new charsets.DecodeStream(charset).supported;
-  // A charset not known here whose bytes are not plain ASCII text (EBCDIC, HZ, an ISO-2022 variant) is read
-  // as UTF-8 below, which is not what the client shows: not knowing what it says is reported.
-  if (!known && !isUtf7(charset) && notPlainAscii(decoded))
+  // A charset not known here is read as UTF-8 below. Bytes that are not UTF-8 (EBCDIC: digits are F0–F9), or
+  // that shift out of ASCII (ISO-2022's escapes, HZ's `~{`), are not what the client shows: not knowing what
+  // they say is reported. (A mislabelled UTF-8 body, `charset=X-UNKNOWN`, reads as what it is.)
+  if (!known && !isUtf7(charset) && !readsAsUtf8(decoded))
     w.report.unread.push(`${place.label}: charset ${charset.slice(0, 40)} cannot be decoded`);
   const text = isUtf7(charset)
     ? decodeUtf7(decoded.toString('latin1'))
@@ -272,13 +273,23 @@ function byteOrderMark(bytes: Buffer): { charset: string; length: number } | und
   return undefined;
 }
 
-// High bytes, an escape (ISO-2022) or HZ's shift into GB 2312 (`~{`).
-function notPlainAscii(bytes: Buffer): boolean {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// Valid UTF-8 with no escape (ISO-2022), NUL (UTF-16/32) or HZ shift into GB 2312 (`~{`).
+function readsAsUtf8(bytes: Buffer): boolean {
+  let high = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
-    if (b >= 0x80 || b === 0x1b || (b === 0x7e && bytes[i + 1] === 0x7b)) return true;
+    if (b === 0x1b || b === 0 || (b === 0x7e && bytes[i + 1] === 0x7b)) return false;
+    if (b >= 0x80) high = true;
   }
-  return false;
+  if (!high) return true;
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function label(node: TextNode): string {
