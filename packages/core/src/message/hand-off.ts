@@ -30,17 +30,20 @@ export interface HandedTail {
 
 /**
  * Yields the bytes a spool handed on rather than kept, with the spool's integrity checks: a close while
- * reading, a failing source, more or fewer bytes than the source announced. Returns the tail's CRC-32, which
- * a later fetch of the same bytes must repeat (they were handed out, not kept: nothing else can check them).
+ * reading, a failing source, more or fewer bytes than the source announced. `verify` gets the tail's end and
+ * CRC-32 (which a later fetch of the same bytes must repeat: they were handed out, not kept, so nothing else can
+ * check them) and may throw. The last piece is held back until the source has ended and every check passed, so
+ * a reader streaming the bytes on (a PutObject of the announced length) never completes with bytes found wrong.
  */
 export async function* readHandedOff(
   tail: HandOff,
   spool: SourceChecks,
   pieceBytes = 1,
-): AsyncGenerator<Buffer, HandedTail> {
+  verify: (tail: HandedTail) => void = () => {},
+): AsyncGenerator<Buffer> {
   let offset = tail.offset + tail.first.length;
   let crc = crc32(tail.first, tail.crc);
-  if (tail.first.length > 0) yield tail.first;
+  let pending: Buffer | undefined = tail.first.length > 0 ? tail.first : undefined;
   let gathered: Buffer[] = [];
   let size = 0;
   for (;;) {
@@ -52,15 +55,19 @@ export async function* readHandedOff(
     gathered.push(chunk);
     size += chunk.length;
     if (size >= pieceBytes) {
-      yield joined(gathered, size);
+      if (pending) yield pending;
+      pending = joined(gathered, size);
       gathered = [];
       size = 0;
     }
   }
-  // Bytes gathered are handed on before the length check, as each chunk was before a piece was joined.
-  if (size > 0) yield joined(gathered, size);
+  if (size > 0) {
+    if (pending) yield pending;
+    pending = joined(gathered, size);
+  }
   checkWhole(offset, spool);
-  return { end: offset, crc };
+  verify({ end: offset, crc });
+  if (pending) yield pending;
 }
 
 function joined(chunks: Buffer[], size: number): Buffer {

@@ -156,6 +156,36 @@ describe('spool: passOn, the last read of an invocation', () => {
     }
   });
 
+  it('hands on no byte of the last piece of a changed or short tail: a PutObject of the announced length never completes', async () => {
+    const changed = Buffer.from(message);
+    changed.writeUInt8(changed.readUInt8(changed.length - 1) ^ 0xff, changed.length - 1);
+    let fetches = 0;
+    const spool = new Spool(async () => source(fetches++ === 0 ? message : changed, 7_000), {
+      memoryBytes: 50_000,
+      tempDir: dir,
+    });
+    expect((await collect(spool.passOn(20_000))).equals(message)).toBe(true);
+    const given: Buffer[] = [];
+    const again = (async () => {
+      for await (const chunk of spool.passOn(20_000)) given.push(chunk);
+    })();
+    await expect(again).rejects.toMatchObject({ reason: 'changed' });
+    const handed = Buffer.concat(given);
+    expect(handed.length).toBeLessThan(message.length);
+    expect(handed.equals(message.subarray(0, handed.length))).toBe(true);
+    await spool.close();
+    // The first read of a source shorter than it announced: its last bytes are not handed on either.
+    const short = new Spool(async () => source(message, 7_000, { contentLength: message.length + 1 }));
+    const shortGiven: Buffer[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of short.passOn(20_000)) shortGiven.push(chunk);
+      })(),
+    ).rejects.toMatchObject({ reason: 'short' });
+    expect(Buffer.concat(shortGiven).length).toBeLessThan(message.length);
+    await short.close();
+  });
+
   it('reads from the temporary file when an earlier read already spooled the message', async () => {
     const { fetches, open } = counted(message);
     const spool = new Spool(open, {

@@ -158,7 +158,7 @@ export class Spool {
     this.tailReading = tail;
     let whole = false;
     try {
-      this.checkTail(yield* readHandedOff(tail, this.checks, pieceBytes));
+      yield* readHandedOff(tail, this.checks, pieceBytes, (read) => this.checkTail(read));
       whole = true;
     } finally {
       if (this.tailReading === tail) this.tailReading = undefined;
