@@ -349,3 +349,121 @@ describe('fault round 7: a first read cut short inside a multipart, by a server 
     expect(delivered.toString('latin1')).toContain('[EXTERNAL]');
   });
 });
+
+// Round 7b: a second attacker went at the fixes above. Each message below got past them.
+const decoyShift = mail(
+  [MIXED_B1],
+  [
+    '--b1',
+    TEXT,
+    '--b1',
+    'Content-Type: multipart/mixed; boundary="EE"\r\n\r\n--EE--',
+    '--b1',
+    `Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${PDF}`,
+    '--b1',
+    exePart,
+    '--b1--',
+    '',
+  ].join(CRLF),
+);
+
+describe('attacker round 7b: a strip after a shift onto an unnamed decoy of the same type', () => {
+  it('never delivers the .exe in place of the decoy', async () => {
+    const { verdict, delivered } = await kit.inbound(decoyShift, { ATTACHMENT_ACTION: 'strip' });
+    if (verdict === 'BOUNCE') return;
+    expect(delivered.toString('latin1')).not.toContain(EXE);
+  });
+});
+
+const FILES_7B: Record<string, [Buffer, string]> = {
+  'an Outlook template (.oft)': attachedFile('Invoice_Nov.oft', Buffer.from('d0cf11e0a1b11ae1', 'hex')),
+  'an .oft inside a zip': attachedFile(
+    'forms.zip',
+    zipFile([{ name: 'Invoice_Nov.oft', data: 'oft' }]),
+    'application/zip',
+  ),
+  'an Apple Mail .emlx': attachedFile('Invoice_Nov.emlx', Buffer.from(`512\n${eml}`)),
+  'a .pgp file named with a trailing dot': attachedFile('Invoice.js.pgp.', Buffer.from('a301', 'hex')),
+  'a .gpg file inside a zip': attachedFile(
+    'Invoice.zip',
+    zipFile([{ name: 'Invoice.js.gpg', data: 'gpg' }]),
+    'application/zip',
+  ),
+  'an armored OpenPGP message (.asc)': attachedFile(
+    'Invoice.js.asc',
+    Buffer.from('-----BEGIN PGP MESSAGE-----\n\nowGbwMvMwCE=\n-----END PGP MESSAGE-----\n'),
+  ),
+  'a legacy application/pgp part (x-action=encrypt)': attachedFile(
+    'invoice.dat',
+    Buffer.from('-----BEGIN PGP MESSAGE-----\n\nowGbwMvMwCE=\n-----END PGP MESSAGE-----\n'),
+    'application/pgp; x-action=encrypt',
+  ),
+};
+
+describe('attacker round 7b: message and OpenPGP files under other names, through the guard at its defaults', () => {
+  attachmentTests(kit, FILES_7B);
+
+  it('a public key (.asc, application/pgp-keys) is delivered', async () => {
+    const [message] = attachedFile(
+      'jane.asc',
+      Buffer.from('-----BEGIN PGP PUBLIC KEY BLOCK-----\n'),
+      'application/pgp-keys',
+    );
+    expect((await kit.inbound(message)).verdict).toBe('DEFAULT');
+  });
+});
+
+const NAMES_7B: Record<string, string> = {
+  'a small l for the I, in capitals (JANE SMlTH)': 'From: "JANE SMlTH" <x@evil.example>',
+  'a digit one for the I (JANE SM1TH)': 'From: "JANE SM1TH" <x@evil.example>',
+  'a Cyrillic palochka for the I': `From: "${encoded('JANE SM\u04C0TH')}" <x@evil.example>`,
+  'a Greek sigma for the o': `From: "${encoded('Jane D\u03C3e')}" <x@evil.example>`,
+  'a Myanmar wa for the o': `From: "${encoded('Jane D\u101De')}" <x@evil.example>`,
+  'a Hebrew samekh for the o': `From: "${encoded('Jane D\u05E1e')}" <x@evil.example>`,
+  "an N'Ko digit zero for the o": `From: "${encoded('Jane D\u07C0e')}" <x@evil.example>`,
+  'a Cherokee v for the i': `From: "${encoded('Jane Sm\u13A5th')}" <x@evil.example>`,
+  'a UTF-7 word labelled x-unicode-2-0-utf-7': `From: =?x-unicode-2-0-utf-7?Q?${utf7('J')}ane_Doe?= <x@evil.example>`,
+  'a UTF-7 word labelled csUnicode11UTF7': `From: =?csUnicode11UTF7?Q?${utf7('J')}ane_Doe?= <x@evil.example>`,
+};
+
+describe('attacker round 7b: look-alike display names through the guard at its defaults', () => {
+  for (const [name, from] of Object.entries(NAMES_7B)) {
+    it(`junks ${name}`, async () => {
+      const message = mail([from, 'Content-Type: text/plain'], 'Please pay today.');
+      const verdict = (await kit.inbound(message, { PROTECTED_NAMES: 'Jane Doe, Jane Smith' })).verdict;
+      expect(verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+});
+
+const CARDS_7B: Record<string, Buffer> = {
+  // FF FE 00 00: UTF-16LE's mark and U+0000, or UTF-32LE's mark. The disclaimer rewrite decodes it as declared.
+  'UTF-16LE with its mark then U+0000 (read as UTF-32LE)': bytesIn(
+    'utf-16le',
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`\0Card: ${CARD}`, 'utf16le')]),
+  ),
+  'decimal references with leading zeros (&#00000052;)': html(
+    `<p>${[...CARD].map((c) => `&#0000${c.charCodeAt(0)};`).join('')}</p>`,
+  ),
+  'the number in an image alt text (shown when images are blocked)': html(
+    `<p><img src="cid:x" alt="${CARD}"></p>`,
+  ),
+  'the number in an input value': html(`<form><input value='${CARD}'></form>`),
+  'a UTF-7 body labelled x-unicode-2-0-utf-7': mail(
+    [FROM_BOB, 'Content-Type: text/plain; charset=x-unicode-2-0-utf-7'],
+    `Card: ${utf7('4')}111 1111 1111 1111`,
+  ),
+};
+
+describe('attacker round 7b: card numbers through outbound-policy at its defaults', () => {
+  for (const [name, message] of Object.entries(CARDS_7B)) {
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+
+  it("the values of an <object>'s <param>s, which no reader sees, are not read (sent)", async () => {
+    const params = CARD.split(' ').map((g) => `<param name="x" value="${g}">`);
+    expect(await kit.outbound(html(`<object>${params.join('\n')}</object>`))).toBe('DEFAULT');
+  });
+});

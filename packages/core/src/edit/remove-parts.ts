@@ -50,14 +50,18 @@ export function withExpectedParts(
   });
 }
 
-/** True when the node is the part the walk listed (same type; its file name among the names listed). */
+/**
+ * True when the node is the part the walk listed: same type, and named as listed (its file name among the names
+ * listed, or no file name where the walk listed none).
+ */
 export function isExpectedPart(node: SplitNode, expected: PartIdentity): boolean {
   const type = (node.contentType || 'text/plain').toLowerCase();
   // In a multipart/digest the walk reads a part without a Content-Type as an attached message.
   if (type !== expected.contentType && !(expected.contentType === 'message/rfc822' && !node.contentType))
     return false;
   const name = partInfo(node).filename;
-  return name === undefined || expected.names.includes(name);
+  // A decoy without a name in the place of a named part (or the reverse) is not that part.
+  return name === undefined ? expected.names.length === 0 : expected.names.includes(name);
 }
 
 /**

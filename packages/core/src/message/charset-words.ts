@@ -1,4 +1,5 @@
 import charsets from 'libmime/lib/charset';
+import { isUtf7 } from './utf7.js';
 
 // libmime decodes an encoded word or an RFC 2231 value in a charset it does not know as UTF-8. That reads an
 // ASCII-compatible charset right, but not one that spells letters with high bytes: in EBCDIC (IBM037, which
@@ -40,7 +41,7 @@ export function undecodableCharsets(raw: string): string[] {
 function supported(charset: string): boolean {
   const key = charset.toLowerCase();
   // UTF-7 is decoded by our own reader (utf7.ts) where names and bodies are read.
-  if (/^(?:x-)?utf-?7$/.test(key)) return true;
+  if (isUtf7(key)) return true;
   let ok = known.get(key);
   if (ok === undefined) {
     try {

@@ -30,6 +30,7 @@ export function htmlToText(html: string, named?: ReferenceDecoder): string {
     const comment = html.startsWith('<!--', lt);
     const [end, length] = comment ? commentEnd(html, lt) : [html.indexOf('>', lt + 1), 1];
     if (end < 0) break;
+    if (!comment) shownAttributes(html.slice(lt, end), out);
     i = end + length;
   }
   return decodeEntities(out.join(''), named);
@@ -37,6 +38,18 @@ export function htmlToText(html: string, named?: ReferenceDecoder): string {
 
 /** Decodes one named character reference as written (`&NonBreakingSpace;`), or undefined when it knows none. */
 export type ReferenceDecoder = (reference: string) => string | undefined;
+
+// Attribute text a reader can see: an image's alt text (shown when images are blocked), a tooltip, a field's
+// placeholder, an input's value (not a <param>'s or an <option>'s, which are not shown).
+const SHOWN_ATTRIBUTE = /[\s/](alt|title|value|placeholder)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+
+function shownAttributes(tag: string, out: string[]): void {
+  if (!/(?:alt|title|value|placeholder)\s*=/i.test(tag)) return;
+  const input = /^<input[\s/]/i.test(tag);
+  for (const m of tag.matchAll(SHOWN_ATTRIBUTE)) {
+    if (input || (m[1] as string).toLowerCase() !== 'value') out.push(m[2] ?? m[3] ?? m[4] ?? '', ' ');
+  }
+}
 
 // Where a comment opened at `lt` ends, as browsers read it: `<!-->` and `<!--->` are whole (empty)
 // comments, and `--!>` closes one as `-->` does. Returns the index and length of the closing text.
@@ -100,7 +113,7 @@ const LEGACY = ['nbsp', 'amp', 'lt', 'gt', 'quot', 'shy', 'middot'];
 // count without their semicolon too, as browsers read them.
 function decodeEntities(text: string, named?: ReferenceDecoder): string {
   return text.replace(
-    /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31})(;?)/gi,
+    /&(#x0*[0-9a-f]{1,6}|#0*[0-9]{1,7}|[a-z][a-z0-9]{1,31})(;?)/gi,
     (whole, body: string, semi: string) => {
       if (body[0] !== '#') {
         const name = body.toLowerCase();

@@ -1,3 +1,4 @@
+import { nameVariants } from './file-names.js';
 import { headerParams } from './part-names.js';
 
 // Content a mail client unwraps and shows as a message, which the walk cannot open: it is a finding, so a
@@ -24,8 +25,12 @@ export interface UnwrapFacts {
 }
 
 // OpenPGP files (RFC 4880): Thunderbird and GnuPG tools decrypt or unpack them and open what they hold, under
-// the file name inside (`Invoice.js.pgp` holds `Invoice.js`).
-const OPENPGP_FILE = /\.(?:pgp|gpg)\s*$/i;
+// the file name inside (`Invoice.js.pgp` holds `Invoice.js`); an armored `.asc` too, unless it is a signature or
+// a key. Types: RFC 3156's, and the legacy `application/pgp` (`x-action=encrypt`) and `x-pgp-message`.
+const OPENPGP_FILE = /\.(?:pgp|gpg)$/i;
+const ARMORED_FILE = /\.asc$/i;
+const OPENPGP_TYPE = /^application\/(?:x-)?pgp(?:-encrypted|-message)?$/;
+const NOT_OPENPGP_DATA = /^application\/(?:pgp-signature|pgp-keys)$/;
 
 /**
  * Why a client could show content the walk cannot read in this part (`smime` for S/MIME), or undefined.
@@ -62,10 +67,13 @@ export function unwrapProblem(part: UnwrapFacts): { reason: string; smime?: true
       smime: true,
     };
   }
+  const named = (pattern: RegExp) => part.names.some((n) => nameVariants(n).some((v) => pattern.test(v)));
   if (
     !part.container &&
     part.parent !== 'multipart/encrypted' &&
-    (part.contentType === 'application/pgp-encrypted' || part.names.some((n) => OPENPGP_FILE.test(n)))
+    part.parent !== 'multipart/signed' &&
+    !NOT_OPENPGP_DATA.test(part.contentType) &&
+    (OPENPGP_TYPE.test(part.contentType) || named(OPENPGP_FILE) || named(ARMORED_FILE))
   )
     return {
       reason: 'OpenPGP data: clients decrypt or unpack it and open the file it holds, the walk cannot',

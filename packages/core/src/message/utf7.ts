@@ -18,13 +18,20 @@ export function decodeUtf7(text: string): string {
   });
 }
 
-/** True for the labels of UTF-7 (`utf-7`, `utf7`, `unicode-1-1-utf-7`). */
+// UTF-7's labels, Windows' and .NET's aliases of code page 65000 included.
+const UTF7_LABEL = '(?:x-)?(?:unicode-[12]-[01]-)?utf-?7|csunicode11utf7';
+
+/** True for the labels of UTF-7 (`utf-7`, `utf7`, `unicode-1-1-utf-7`, `x-unicode-2-0-utf-7`, `csUnicode11UTF7`…). */
 export function isUtf7(charset: string): boolean {
-  return /^(?:unicode-1-1-)?utf-?7$/i.test(charset.trim());
+  return UTF7_CHARSET.test(charset.trim());
 }
+const UTF7_CHARSET = new RegExp(`^(?:${UTF7_LABEL})$`, 'i');
 
 // An encoded word (RFC 2047) in UTF-7, with an optional language (RFC 2231 section 5).
-const UTF7_WORD = /=\?(?:unicode-1-1-)?utf-?7(?:\*[^?\s]{0,64})?\?([bBqQ])\?([^?\s]{0,2000})\?=/gi;
+const UTF7_WORD = new RegExp(
+  `=\\?(?:${UTF7_LABEL})(?:\\*[^?\\s]{0,64})?\\?([bBqQ])\\?([^?\\s]{0,2000})\\?=`,
+  'gi',
+);
 
 /**
  * Decodes a header value's encoded words as a client does, UTF-7 ones included: libmime (`decodeRest`) leaves
@@ -32,7 +39,7 @@ const UTF7_WORD = /=\?(?:unicode-1-1-)?utf-?7(?:\*[^?\s]{0,64})?\?([bBqQ])\?([^?
  * Text between two encoded words that is only white space is dropped (RFC 2047 section 6.2).
  */
 export function decodeWordsWithUtf7(value: string, decodeRest: (text: string) => string): string {
-  if (!/utf-?7/i.test(value)) return decodeRest(value);
+  if (!/utf-?7|utf7/i.test(value)) return decodeRest(value);
   let out = '';
   let last = 0;
   let afterWord = false;

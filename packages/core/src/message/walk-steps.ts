@@ -21,11 +21,12 @@ const PROTECTED = new Set([
 
 // Attached messages clients open as messages (message/global: RFC 6532, UTF-8 headers).
 const ATTACHED_MESSAGES = new Set(['message/rfc822', 'message/global']);
-// A file named `.eml` is opened as a message by every client, whatever type it is declared as (Outlook, Apple
-// Mail and Thunderbird choose by name): it is walked as one, so the files inside it are checked too.
-const MESSAGE_FILE = /\.eml$/i;
+// A file named `.eml` (or Outlook Express's `.nws`) is opened as a message by clients, whatever type it is
+// declared as (Outlook, Apple Mail and Thunderbird choose by name): it is walked as one, so the files inside it
+// are checked too.
+const MESSAGE_FILE = /\.(?:eml|nws)$/i;
 
-/** True when a client opens the part as a message: its declared type, or a name ending `.eml`. */
+/** True when a client opens the part as a message: its declared type, or a name ending `.eml` or `.nws`. */
 export function opensAsMessage(part: Pick<MessagePart, 'contentType' | 'names'>): boolean {
   return (
     ATTACHED_MESSAGES.has(part.contentType) ||

@@ -236,6 +236,13 @@ function emitDecoded(
       ? charsets.decode(bom ? decoded.subarray(bom.length) : decoded, charset)
       : decoded.toString('utf-8');
   emit(w, text, kind === 'html' ? { ...place, html: true } : place);
+  // FF FE 00 00 is UTF-32LE's mark, or UTF-16LE's followed by U+0000 (and 00 00 FE FF, U+0000 and UTF-16BE's
+  // mark): a reader going by the declared UTF-16 shows the second, so both readings count.
+  const utf16 = bom?.length === 4 ? (bom.charset === 'utf-32le' ? 'utf-16le' : 'utf-16be') : undefined;
+  if (utf16) {
+    const other = charsets.decode(decoded.subarray(bom?.charset === 'utf-32le' ? 2 : 0), utf16);
+    emit(w, other, kind === 'html' ? { ...place, html: true } : place);
+  }
   // Markup is also read as shown (tags dropped, references decoded), a directory object as decoded.
   if (kind === 'markup') emit(w, text, { ...place, html: true });
   if (kind === 'directory') emit(w, directoryValues(text), place);

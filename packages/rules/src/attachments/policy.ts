@@ -192,8 +192,8 @@ export interface AttachmentPolicyOptions {
    * Deliver archives whose files cannot all be named (a 7z or RAR with encrypted headers, ACE/ARJ/LHA, a damaged archive, a `.rar` that is no RAR, a compressed file whose name
    * does not say what it holds) instead of refusing them: what is inside is then not checked. The names
    * that were read are still checked. The same goes for message files whose attachments are not listed: an
-   * Outlook `.msg` file, and an `.eml` or `.msg` file inside an archive (clients open both and offer the files
-   * they carry). Default false ("not knowing is not allowing").
+   * Outlook `.msg` or `.oft` file, an Apple Mail `.emlx`, and any message file inside an archive (clients open
+   * them and offer the files they carry). Default false ("not knowing is not allowing").
    */
   allowUnlistedArchives?: boolean;
 }
@@ -301,15 +301,27 @@ export function attachmentViolations(
 }
 
 // Message files a client opens and offers the attachments of, which the walk does not open: Outlook's own
-// format (an OLE file), or any message file packed in an archive.
-const MESSAGE_FILES = /\.(?:msg|eml|emlx)$/i;
+// formats (OLE files: a message, a template), Apple Mail's (a byte count before the message), or any message
+// file packed in an archive.
+const UNOPENED_MESSAGE_FILES = /\.(?:msg|oft|emlx)$/i;
+const MESSAGE_FILES = /\.(?:msg|oft|eml|emlx|nws)$/i;
+// OpenPGP files a client decrypts or unpacks and opens (Gpg4win/Kleopatra on a double click) inside an archive.
+const OPENPGP_FILES = /\.(?:pgp|gpg)$/i;
 
-/** An Outlook `.msg`, or a message file inside an archive: the files it carries are not listed. */
+/** A message file the walk does not open, or one inside an archive: the files it carries are not listed. */
 function unlistedMessage(part: MessagePart, policy: AttachmentPolicy): string | undefined {
-  if (!policy.uninspectable || policy.unlistedArchives) return undefined;
-  if (part.names.some((name) => nameVariants(name).some((n) => /\.msg$/i.test(n))))
-    return 'uninspectable structure: an Outlook message file (.msg), whose attachments are not listed';
-  const packed = part.innerNames?.find((name) => nameVariants(name).some((n) => MESSAGE_FILES.test(n)));
+  if (!policy.uninspectable) return undefined;
+  const named = (names: readonly string[], pattern: RegExp) =>
+    names.find((name) => nameVariants(name).some((n) => pattern.test(n)));
+  if (!policy.smime) {
+    const pgp = named(part.innerNames ?? [], OPENPGP_FILES);
+    if (pgp)
+      return `uninspectable structure: an OpenPGP file inside the archive (${pgp}), which clients decrypt and open`;
+  }
+  if (policy.unlistedArchives) return undefined;
+  const own = named(part.names, UNOPENED_MESSAGE_FILES);
+  if (own) return `uninspectable structure: a message file (${own}), whose attachments are not listed`;
+  const packed = named(part.innerNames ?? [], MESSAGE_FILES);
   if (packed)
     return `uninspectable structure: a message file inside the archive (${packed}), whose attachments are not listed`;
   return undefined;

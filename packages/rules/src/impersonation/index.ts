@@ -119,6 +119,20 @@ const CONFUSABLES: Record<string, string> = {
   '\u1040': 'o',
   '\u17e0': 'o',
   '\u3007': 'o',
+  '\u07c0': 'o',
+  σ: 'o',
+  ဝ: 'o',
+  ס: 'o',
+  ഠ: 'o',
+  '¡': 'i',
+  '|': 'l',
+  ŧ: 't',
+  ħ: 'h',
+  ə: 'e',
+  ǝ: 'e',
+  ꞇ: 't',
+  ᥱ: 'e',
+  ᑯ: 'd',
 };
 // Letter pairs drawn like one letter ("Srnith" reads "Smith", "Cloe" "Doe"), folded on both sides of the
 // comparison.
@@ -132,7 +146,7 @@ const CAPITALS: Record<string, string> = { Ν: 'n', Η: 'h', Υ: 'y', Μ: 'm', �
 const LOOK_ALIKES: [string, string][] = [
   ['ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ', 'abcdefghijklmnoprstuvwyz'],
   ['ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ', 'abcdefghijklmnoprstuvwxyz'],
-  ['ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᏒᏚᎢᏙᏔᏃ', 'abcdeghjklmprstvwz'],
+  ['ᎪᏴᏟᎠᎬᏀᎻᎥᎫᏦᏞᎷᏢᏒᏚᎢᏙᏔᏃ', 'abcdeghijklmprstvwz'],
   ['օսոհցզ', 'ounhgq'],
   // Canadian syllabics, Coptic capitals, Cyrillic e and c variants, Tifinagh and runic letters.
   ['ᗅᗷᑕᗞᗪᗴᖴᕼᒍᒪᑎᑭᖇᔕᑌᐯᗯ᙭ᘔ', 'abcddefhjlnprsuvwxz'],
@@ -154,7 +168,7 @@ for (const [from, to] of LOOK_ALIKES) {
 /**
  * A display name reduced for impersonation checks: NFKC (full-width letters), case folding, diacritics
  * and invisible characters removed, look-alike letters of other scripts mapped to Latin (Cyrillic,
- * Greek, Latin alpha `ɑ`, ring-shaped digits as `o`), `rn`, `vv` and `cl` read as `m`, `w` and `d`, an address written in
+ * Greek, Latin alpha `ɑ`, ring-shaped digits as `o`), `rn`, `vv` and `cl` read as `m`, `w` and `d`, every `i` as `l`, an address written in
  * the name reduced to its local part, punctuation dropped,
  * runs of single letters joined ("J a n e" → "jane"), words sorted (so "Doe, Jane" equals "Jane Doe").
  * Linear in the name's length.
@@ -202,6 +216,8 @@ function nameWords(name: string): string[] {
   else for (const ch of joinedTokens) mapped += CONFUSABLES[ch] ?? ch;
   const words = mapped
     .replace(PAIRS, (pair) => PAIR_LETTER[pair] as string)
+    // A capital I and a small l are drawn alike ("SMlTH"): both sides read every i as l.
+    .replace(/i/g, 'l')
     .replace(ASCII.test(mapped) ? ASCII_SEPARATORS : SEPARATORS, ' ')
     .trim()
     .split(' ')
