@@ -1,11 +1,13 @@
 import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { WmflowError } from '../errors.js';
-import { htmlToFullText as htmlToText } from './html-references.js';
+import { lazyModule } from '../lazy-module.js';
 import { MessageLimitError } from './limits.js';
 import { MAX_ATTACHED_MESSAGE_DEPTH } from './parse.js';
 import type { MessagePart, PartInventory } from './part-walk.js';
 import { decodeUtf7, decodeWordsWithUtf7, isUtf7 } from './utf7.js';
+
+const loadHtmlReferences = lazyModule(() => import('./html-references.js'));
 
 /**
  * The text and HTML bodies of a message, decoded (transfer encoding, charset, format=flowed), as a
@@ -60,10 +62,10 @@ export function shownHeaders(get: (name: string) => string[]): string {
  *
  * @example
  * ```ts
- * const { text } = textBodiesOf(collector);
+ * const { text } = await textBodiesOf(collector);
  * ```
  */
-export function textBodiesOf(collector: BodyCollector): TextBodies {
+export async function textBodiesOf(collector: BodyCollector): Promise<TextBodies> {
   const text: string[] = [];
   const html: string[] = [];
   for (const piece of collector.pieces) {
@@ -74,7 +76,9 @@ export function textBodiesOf(collector: BodyCollector): TextBodies {
   if (html.length > 0) out.html = html.join('<br/>\n');
   const joined = text.length > 0 ? text.join('\n') : undefined;
   // As the full parse: the HTML's text stands in for a plain-text body that is missing or blank.
-  out.text = joined?.trim() || out.html === undefined ? joined : htmlToText(out.html);
+  // The HTML5 name table loads only for this fallback (an HTML-only message), not on every walk.
+  out.text =
+    joined?.trim() || out.html === undefined ? joined : (await loadHtmlReferences()).htmlToFullText(out.html);
   if (out.text === undefined) delete out.text;
   return out;
 }
