@@ -56,7 +56,15 @@ export type Edit =
       transform: (text: string, part: PartInfo) => string;
     };
 
-/** A part as `ctx.message.parts()` listed it: what the editor checks before it removes the part at that id. */
+/**
+ * A part as `ctx.message.parts()` listed it: what the editor checks before it removes the part at that id
+ * (filled in at commit; a rule passes ids only).
+ *
+ * @example
+ * ```ts
+ * const expected: PartIdentity = { id: '3', contentType: 'application/octet-stream', names: ['invoice.exe'] };
+ * ```
+ */
 export interface PartIdentity {
   id: string;
   contentType: string;

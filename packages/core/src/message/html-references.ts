@@ -19,7 +19,14 @@ export function html5Reference(reference: string): string | undefined {
   return decoded === reference ? undefined : decoded;
 }
 
-/** {@link htmlToText} with every HTML5 name decoded. */
+/**
+ * {@link htmlToText} with every HTML5 name decoded: the text the detectors match in an HTML body.
+ *
+ * @example
+ * ```ts
+ * htmlToFullText('<p>4111&NonBreakingSpace;1111</p>'); // ' 4111\u00a01111 '
+ * ```
+ */
 export function htmlToFullText(html: string): string {
   return htmlToText(html, html5Reference);
 }
