@@ -20,6 +20,26 @@ const stack = useLocalStack();
 const kit = attackerKit(stack);
 
 const CRLF = '\r\n';
+
+/** One test per From line: the guard sends the message to Junk (protected names Jane Doe and Jane Smith). */
+function junksEach(fromLines: Record<string, string>): void {
+  for (const [name, from] of Object.entries(fromLines)) {
+    it(`junks ${name}`, async () => {
+      const message = mail([from, 'Content-Type: text/plain'], 'Please pay today.');
+      const verdict = (await kit.inbound(message, { PROTECTED_NAMES: 'Jane Doe, Jane Smith' })).verdict;
+      expect(verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+}
+
+/** One test per message: outbound-policy bounces it. */
+function bouncesEach(messages: Record<string, Buffer>): void {
+  for (const [name, message] of Object.entries(messages)) {
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+}
 const CARD = '4111 1111 1111 1111';
 
 /** An RFC 822 message carrying `name` (base64), as a client saves it to a `.eml` file. */
@@ -209,13 +229,7 @@ const LOOK_ALIKES: Record<string, string> = {
 };
 
 describe('attacker round 7: look-alike display names through the guard at its defaults', () => {
-  for (const [name, from] of Object.entries(LOOK_ALIKES)) {
-    it(`junks ${name}`, async () => {
-      const message = mail([from, 'Content-Type: text/plain'], 'Please pay today.');
-      const verdict = (await kit.inbound(message, { PROTECTED_NAMES: 'Jane Doe, Jane Smith' })).verdict;
-      expect(verdict).toBe('MOVE_TO_JUNK');
-    });
-  }
+  junksEach(LOOK_ALIKES);
 
   it('a name that only shares letters with a protected one is delivered', async () => {
     const message = mail(['From: "Bernard Shaw" <x@outside.example>', 'Content-Type: text/plain'], 'Hello.');
@@ -267,11 +281,7 @@ const CARDS: Record<string, Buffer> = {
 };
 
 describe('attacker round 7: card numbers through outbound-policy at its defaults', () => {
-  for (const [name, message] of Object.entries(CARDS)) {
-    it(`bounces ${name}`, async () => {
-      expect(await kit.outbound(message)).toBe('BOUNCE');
-    });
-  }
+  bouncesEach(CARDS);
 
   it('UTF-8 text labelled with a charset not known here (charset=X-UNKNOWN) is read as UTF-8 (no card: sent)', async () => {
     const message = mail(
@@ -427,13 +437,7 @@ const NAMES_7B: Record<string, string> = {
 };
 
 describe('attacker round 7b: look-alike display names through the guard at its defaults', () => {
-  for (const [name, from] of Object.entries(NAMES_7B)) {
-    it(`junks ${name}`, async () => {
-      const message = mail([from, 'Content-Type: text/plain'], 'Please pay today.');
-      const verdict = (await kit.inbound(message, { PROTECTED_NAMES: 'Jane Doe, Jane Smith' })).verdict;
-      expect(verdict).toBe('MOVE_TO_JUNK');
-    });
-  }
+  junksEach(NAMES_7B);
 });
 
 const CARDS_7B: Record<string, Buffer> = {
@@ -456,11 +460,7 @@ const CARDS_7B: Record<string, Buffer> = {
 };
 
 describe('attacker round 7b: card numbers through outbound-policy at its defaults', () => {
-  for (const [name, message] of Object.entries(CARDS_7B)) {
-    it(`bounces ${name}`, async () => {
-      expect(await kit.outbound(message)).toBe('BOUNCE');
-    });
-  }
+  bouncesEach(CARDS_7B);
 
   it("the values of an <object>'s <param>s, which no reader sees, are not read (sent)", async () => {
     const params = CARD.split(' ').map((g) => `<param name="x" value="${g}">`);
