@@ -53,7 +53,7 @@ function shownAttributes(tag: string, out: string[]): void {
 
 // Where a comment opened at `lt` ends, as browsers read it: `<!-->` and `<!--->` are whole (empty)
 // comments, and `--!>` closes one as `-->` does. Returns the index and length of the closing text.
-function commentEnd(html: string, lt: number): [number, number] {
+export function commentEnd(html: string, lt: number): [number, number] {
   if (html.startsWith('<!-->', lt)) return [lt + 4, 1];
   if (html.startsWith('<!--->', lt)) return [lt + 5, 1];
   // One search for whichever closing comes first (two indexOf calls would rescan to the end each time).
@@ -64,7 +64,7 @@ function commentEnd(html: string, lt: number): [number, number] {
 const COMMENT_CLOSE = /--!?>/g;
 
 // Letters (element names), `/` (end tags), `!` (comments, doctype), `?` (processing instructions).
-function startsTag(c: number): boolean {
+export function startsTag(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2f || c === 0x21 || c === 0x3f;
 }
 
@@ -111,7 +111,7 @@ const LEGACY = ['nbsp', 'amp', 'lt', 'gt', 'quot', 'shy', 'middot'];
 
 // Bounded quantifiers only: each match attempt looks at most 33 characters ahead. Numeric references
 // count without their semicolon too, as browsers read them.
-function decodeEntities(text: string, named?: ReferenceDecoder): string {
+export function decodeEntities(text: string, named?: ReferenceDecoder): string {
   return text.replace(
     /&(#x0*[0-9a-f]{1,6}|#0*[0-9]{1,7}|[a-z][a-z0-9]{1,31})(;?)/gi,
     (whole, body: string, semi: string) => {

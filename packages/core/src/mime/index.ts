@@ -4,7 +4,7 @@ export type { AppliedEdits, ApplyEditsOptions } from '../edit/apply-edits.js';
 export { applyEdits } from '../edit/apply-edits.js';
 export { undecodableCharsets } from '../message/charset-words.js';
 export { MessageHeaders } from '../message/headers.js';
-export { html5Reference, htmlToFullText } from '../message/html-references.js';
+export { html5Reference, htmlToFullText, htmlToShownFullText } from '../message/html-references.js';
 export type { UpdateProblem, UpdateProblemCode } from './problems.js';
 export type { MimeSource, UpdateCheckResult } from './update-check.js';
 export { checkUpdate } from './update-check.js';

@@ -4,7 +4,7 @@ import { isInvisible } from '../content/normalize.js';
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
  * its ASCII digit; Unicode spaces and line breaks become ' ', dashes and minus signs '-', dot look-alikes
- * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; invisible characters (zero-width, soft hyphen,
+ * '.', slash look-alikes '/', bar look-alikes '|', ASCII underscores and asterisks '-'; invisible characters (zero-width, soft hyphen,
  * bidi controls) and combining marks (keycaps, underlines, accents: the character under them stays) disappear;
  * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
  * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
@@ -42,6 +42,8 @@ const DOTS = new Set([
   0x2e31, 0x2e33, 0x16eb,
 ]);
 const SLASHES = new Set([0x2044, 0x2215, 0xff0f, 0x29f8]);
+// Bars: `|` stays itself (a joiner only between two digits, see card.ts); these look like it.
+const BARS = new Set([0x00a6, 0x01c0, 0x2223, 0x2502, 0x2503, 0x23d0, 0xff5c, 0xffe8, 0x05c0, 0x0964]);
 
 function mapCodePoint(cp: number): string {
   const hit = cache.get(cp);
@@ -59,6 +61,7 @@ function classify(cp: number): string {
   if (SPACE.test(ch)) return ' ';
   if (DOTS.has(cp)) return '.';
   if (SLASHES.has(cp)) return '/';
+  if (BARS.has(cp)) return '|';
   if (DASH.test(ch)) return '-';
   if (DIGIT.test(ch)) return String(digitValue(cp));
   const compat = ch.normalize('NFKC');

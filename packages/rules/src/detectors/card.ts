@@ -53,11 +53,13 @@ export interface ScanWork {
 }
 
 /**
- * Payment card numbers in a text: runs of 12–19 digits, grouped or not, standing alone (no letter or
- * digit directly around them), passing the Luhn check, and by default with a known issuer prefix. The
- * text is canonicalised first ({@link canonicalText}): any Unicode decimal digit counts (full-width
- * `４１１１`), and groups may be joined by runs of up to six separators (any Unicode space, line break,
- * dash, dot or slash), so `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found.
+ * Payment card numbers in a text: runs of 12–19 digits, grouped or not, standing alone (no digit
+ * directly around them, and no letter unless the number spans two groups or more: `4111 1111 1111
+ * 1111exp` counts, `id4111111111111111` does not), passing the Luhn check, and by default with a known
+ * issuer prefix. The text is canonicalised first ({@link canonicalText}): any Unicode decimal digit counts
+ * (full-width `４１１１`), and groups may be joined by runs of up to six separators (any Unicode space, line
+ * break, dash, dot or slash) or by a bar on its own (`4111|1111`), so `4111\u00A01111.1111 - 1111` and a
+ * number wrapped across lines are found.
  * One linear pass. Returns the digits.
  *
  * @example
@@ -76,10 +78,14 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
   let i = 0;
   while (i < text.length && found.length < max) {
     if (work) work.steps++;
-    if (!isDigit(text, i) || isWordChar(text[i - 1])) {
+    if (!isDigit(text, i) || isDigit(text, i - 1)) {
       i++;
       continue;
     }
+    // A letter glued to a run (`cc4111 1111…`, `…1111exp12/29`) does not hide a grouped number: a candidate
+    // that takes the glued group must span two groups or more (a lone run of digits glued to letters is an
+    // identifier, not a number standing alone).
+    const gluedBefore = isWordChar(text[i - 1]);
     // A run: digit groups joined by short runs of separators.
     const groups: string[] = [];
     let j = i;
@@ -91,26 +97,31 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
         continue;
       }
       let k = j;
-      while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
+      // A bar joins two groups only on its own (`4111|1111`): with spaces round it, it is a table's column.
+      if (text[j] === '|' && isDigit(text, j + 1)) k = j + 1;
+      else while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
       if (k === j || !isDigit(text, k)) break;
       groups.push(group);
       group = '';
       j = k;
     }
     groups.push(group);
-    if (!isWordChar(text[j])) collectFromRun(groups, requireIssuer, max, found, work);
+    collectFromRun(groups, requireIssuer, max, found, work, gluedBefore, isWordChar(text[j]));
     i = j;
   }
   return found;
 }
 
-// Candidates are consecutive whole groups of 12–19 digits; each start looks at most 19 groups ahead.
+// Candidates are consecutive whole groups of 12–19 digits; each start looks at most 19 groups ahead. A
+// group glued to a letter is taken only with another group.
 function collectFromRun(
   groups: string[],
   requireIssuer: boolean,
   max: number,
   found: string[],
-  work?: ScanWork,
+  work: ScanWork | undefined,
+  gluedFirst: boolean,
+  gluedLast: boolean,
 ): void {
   let s = 0;
   while (s < groups.length && found.length < max) {
@@ -120,8 +131,10 @@ function collectFromRun(
       if (work) work.steps++;
       digits += groups[e];
       if (digits.length > 19) break;
+      const glued = (s === 0 && gluedFirst) || (e === groups.length - 1 && gluedLast);
       if (
         digits.length >= 12 &&
+        !(glued && e === s) &&
         !allSame(digits) &&
         luhnValid(digits) &&
         (!requireIssuer || knownIssuer(digits))

@@ -29,9 +29,9 @@ export interface ContainsSensitiveDataOptions {
   /** Bounds on reading the message (part size, total size, parts, attached-message depth). */
   limits?: Partial<VisibleTextLimits>;
   /**
-   * Send password-protected zips, whose files cannot be read, instead of counting them as unread (the
-   * archive's other files are still read; each such file is logged). Default false: for organisations that
-   * send encrypted archives on purpose.
+   * Send password-protected zips, whose files cannot be read, and inline PGP messages instead of counting
+   * them as unread (the archive's other files are still read; each such file is logged). Default false: for
+   * organisations that send encrypted content on purpose.
    */
   allowEncryptedArchives?: boolean;
 }
@@ -42,11 +42,13 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
  * True when the message carries at least `minCount` validated sensitive numbers: payment card numbers
  * (Luhn check, known issuer) and IBANs (mod-97 check). Validation keeps order numbers and phone numbers
  * from counting. The text is normalised before matching (any Unicode digit, space, dash; separators
- * `space . - /` and runs of them; numbers wrapped across lines; HTML tags and entities), and every text a
+ * `space . - /` and runs of them, a bar on its own; numbers wrapped across lines; HTML tags and entities,
+ * and an HTML body is read twice: as written and without what its page hides), and every text a
  * recipient sees is read (see {@link readVisibleText}): the event subject and the full Subject header,
  * every other visible header, attachment names, text and HTML bodies, text-like attachments and attached
  * messages at any depth up to the limits. Office documents, PDFs, images and archives are not read.
- * When part of the message cannot be read (over a limit, undecodable, a password-protected file in a zip),
+ * When part of the message cannot be read (over a limit, undecodable, a password-protected file in a zip,
+ * an inline PGP message),
  * the condition is true by default (`onUndecidable: 'match'`: not knowing is not allowing) and the reason is
  * logged; `allowEncryptedArchives` sends password-protected files unread. Linear time.
  *
@@ -76,10 +78,13 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const seen = new Set<string>();
     found(ctx.subject, seen);
     if (seen.size >= min) return true;
-    const { readVisibleText, htmlToFullText } = await loadMime();
+    const { readVisibleText, htmlToFullText, htmlToShownFullText } = await loadMime();
+    // An inline OpenPGP message (armored in a body) is sealed content, as an encrypted file is.
+    const sealed: string[] = [];
     const report = await readVisibleText(
       ctx.message.stream(),
       (text, place) => {
+        if (sealed.length === 0 && PGP_MESSAGE.test(text)) sealed.push(`${place.label}: inline PGP message`);
         if (
           scope === 'subject' &&
           !(place.kind === 'header' && place.depth === 0 && /^subject$/i.test(place.label))
@@ -88,6 +93,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
         if (scope === 'body' && place.kind === 'header' && /^subject$/i.test(place.label)) return false;
         // HTML shows a run of white space as one space: `<td>4111</td>\n    <td>1111</td>` reads `4111 1111`.
         found(place.html ? htmlToFullText(text).replace(/[ \t\r\n\f]+/g, ' ') : text, seen);
+        // What the page hides (a styled-away letter between two groups) is left out of a second reading.
+        if (place.html && seen.size < min)
+          found(htmlToShownFullText(text).replace(/[ \t\r\n\f]+/g, ' '), seen);
         // A number wrapped in a quoted reply reads across the quote marks ("> 4111 1111\n> 1111 1111").
         if (!place.html && seen.size < min && QUOTED_LINE.test(text))
           found(text.replace(QUOTE_MARKS, ''), seen);
@@ -96,10 +104,13 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       options.limits,
     );
     if (seen.size >= min) return true;
-    const encrypted = report.encrypted.map((name) => `${name}: password-protected, not read`);
+    const encrypted = [
+      ...report.encrypted.map((name) => `${name}: password-protected, not read`),
+      ...sealed.map((what) => `${what}: encrypted, not read`),
+    ];
     if (allowEncrypted && encrypted.length > 0)
-      ctx.logger.info('sensitive-data: password-protected files sent unread (allowEncryptedArchives)', {
-        encrypted: report.encrypted,
+      ctx.logger.info('sensitive-data: encrypted content sent unread (allowEncryptedArchives)', {
+        encrypted,
       });
     const unread = allowEncrypted ? report.unread : [...report.unread, ...encrypted];
     if (unread.length === 0) return false;
@@ -112,6 +123,7 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
 }
 
 const QUOTED_LINE = /(?:^|\n)[ \t]*>/;
+const PGP_MESSAGE = /-----BEGIN PGP MESSAGE-----/;
 const QUOTE_MARKS = /^[ \t]*(?:>[ \t]?)+/gm;
 
 /**

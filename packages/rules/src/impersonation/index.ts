@@ -291,12 +291,38 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe).
       const label = box.name.trim() === '' ? box.address : box.name;
       const shown = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
-      return shown.some((name) => matchesProtected(name, protectedNames));
+      return shown.some(
+        (name) =>
+          matchesProtected(name, protectedNames) ||
+          (isGlued(name) && matchesProtected(unglued(name), protectedNames)),
+      );
     });
   };
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
+// A title or a number glued to a name (`Jane DoeCEO`, `CFOJane Doe`, `Jane Doe2026`) reads as its own word.
+// ASCII names (most) are tested without Unicode classes, which cost a cold start their compilation.
+const GLUED_ASCII = /[a-z][A-Z]{2}|[A-Z]{2}[a-z]|[A-Za-z]\d{2}|\d{2}[A-Za-z]/;
+const GLUED = /\p{Ll}\p{Lu}{2}|\p{Lu}{2}\p{Ll}|\p{L}\p{N}{2}|\p{N}{2}\p{L}/u;
+
+function isGlued(name: string): boolean {
+  return ASCII.test(name) ? GLUED_ASCII.test(name) : GLUED.test(name);
+}
+
+function unglued(name: string): string {
+  if (ASCII.test(name))
+    return name
+      .replace(/([a-z])([A-Z]{2,})/g, '$1 $2')
+      .replace(/([A-Z]{2,})([A-Z][a-z])/g, '$1 $2')
+      .replace(/([A-Za-z])(\d{2,})/g, '$1 $2')
+      .replace(/(\d{2,})([A-Za-z])/g, '$1 $2');
+  return name
+    .replace(/(\p{Ll})(\p{Lu}{2,})/gu, '$1 $2')
+    .replace(/(\p{Lu}{2,})(\p{Lu}\p{Ll})/gu, '$1 $2')
+    .replace(/(\p{L})(\p{N}{2,})/gu, '$1 $2')
+    .replace(/(\p{N}{2,})(\p{L})/gu, '$1 $2');
+}
 
 type Mime = typeof import('@wmflow/core/mime');
 let mimeModule: Promise<Mime> | undefined;
