@@ -100,3 +100,33 @@ describe('attacker round 8: a title or a number glued to a protected name, throu
     expect(await junked('From: Jane Doerr <jd@partner.example>')).toBe('DEFAULT');
   });
 });
+
+describe('attacker round 8: a page in a multipart/related that the root does not reference, through the guard', () => {
+  const related = (second: string) =>
+    mail(
+      ['From: Accounts <accounts@partner.example>', 'Content-Type: multipart/related; boundary="r"'],
+      [
+        '--r',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<p>Your invoice is attached.</p>',
+        '--r',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        second,
+        '--r--',
+        '',
+      ].join('\r\n'),
+    );
+
+  it('bounces a second HTML part with a script (clients list it as a file and open it in the browser)', async () => {
+    const message = related(
+      '<html><body><script>location="https://evil.example/login"</script></body></html>',
+    );
+    expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+  });
+
+  it('delivers a second HTML part that is a static page', async () => {
+    expect((await kit.inbound(related('<p>Terms and conditions.</p>'))).verdict).toBe('DEFAULT');
+  });
+});

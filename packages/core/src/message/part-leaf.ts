@@ -270,14 +270,14 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
 }
 
 /**
- * Whether the part is a child other than the first of a multipart that is not an alternative or related one
- * (clients read an unknown multipart as mixed): a body a client may list as a file.
+ * Whether the part is a child other than the first of a multipart that is not an alternative one (clients
+ * read an unknown multipart as mixed): a body a client may list as a file. In a multipart/related the first
+ * part is the page; a later one is a resource it may reference, or, unreferenced, a file clients list.
  */
 function laterInMixed(node: SplitNode): boolean {
   const parent = node.parentNode;
   const type = parent ? (parent.contentType || '').toLowerCase() : '';
-  if (!type.startsWith('multipart/') || type === 'multipart/alternative' || type === 'multipart/related')
-    return false;
+  if (!type.startsWith('multipart/') || type === 'multipart/alternative') return false;
   const nr = node.partNr ? node.partNr[node.partNr.length - 1] : undefined;
   return typeof nr !== 'number' || nr > 1;
 }
