@@ -1,4 +1,4 @@
-import libmime from 'libmime';
+import { safeDecodeWords } from '../message/decode-words.js';
 import type { PartInfo } from './edits.js';
 
 /** The mailsplit node fields the editor reads. */
@@ -41,7 +41,7 @@ export function headersOf(node: SplitNode): MailsplitHeaders {
 
 /** What predicates see of a node. */
 export function partInfo(node: SplitNode): PartInfo {
-  const filename = node.filename ? safeDecode(node.filename) : undefined;
+  const filename = node.filename ? safeDecodeWords(node.filename) : undefined;
   return {
     contentType: (node.contentType || 'text/plain').toLowerCase(),
     filename,
@@ -63,12 +63,4 @@ export function isProtected(node: SplitNode): boolean {
     if (type === 'application/pkcs7-mime' || type === 'application/x-pkcs7-mime') return true;
   }
   return false;
-}
-
-function safeDecode(value: string): string {
-  try {
-    return libmime.decodeWords(value);
-  } catch {
-    return value;
-  }
 }

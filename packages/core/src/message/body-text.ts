@@ -2,10 +2,11 @@ import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { WmflowError } from '../errors.js';
 import { lazyModule } from '../lazy-module.js';
+import { decodeHeaderWords } from './decode-words.js';
 import { MessageLimitError } from './limits.js';
 import { MAX_ATTACHED_MESSAGE_DEPTH } from './parse.js';
 import type { MessagePart, PartInventory } from './part-walk.js';
-import { decodeUtf7, decodeWordsWithUtf7, isUtf7 } from './utf7.js';
+import { decodeUtf7, isUtf7 } from './utf7.js';
 
 const loadHtmlReferences = lazyModule(() => import('./html-references.js'));
 
@@ -102,13 +103,7 @@ function decodePiece(piece: BodyPiece): string {
 
 function decodeWords(value: string): string {
   const unfolded = value.replace(/\r?\n[ \t]/g, ' ').trim();
-  return decodeWordsWithUtf7(unfolded, (text) => {
-    try {
-      return libmime.decodeWords(text);
-    } catch {
-      return text;
-    }
-  });
+  return decodeHeaderWords(unfolded);
 }
 
 // Attached messages clients open as messages.

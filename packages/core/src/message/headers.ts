@@ -1,6 +1,5 @@
-import libmime from 'libmime';
 import addressparser, { type Address } from 'nodemailer/lib/addressparser';
-import { decodeWordsWithUtf7 } from './utf7.js';
+import { decodeHeaderWords as decodeWords } from './decode-words.js';
 
 /** One header field as it stands in the message. */
 export interface HeaderField {
@@ -146,16 +145,6 @@ function groupsOf(list: Address[]): string[] {
 
 function flatten(list: Address[]): { name: string; address?: string }[] {
   return list.flatMap((a) => (a.group ? flatten(a.group) : [a]));
-}
-
-function decodeWords(value: string): string {
-  return decodeWordsWithUtf7(value, (text) => {
-    try {
-      return libmime.decodeWords(text);
-    } catch {
-      return text;
-    }
-  });
 }
 
 // RFC 6532 allows raw UTF-8 in headers; anything that is not valid UTF-8 is read as Latin-1.

@@ -1,5 +1,6 @@
 import libmime from 'libmime';
 import { undecodableCharsets } from './charset-words.js';
+import { safeDecodeWords as decodeWords } from './decode-words.js';
 import { decodeUtf7 } from './utf7.js';
 
 // Kept apart (no libmime), so rules that check names at configuration time do not load charset tables at cold start.
@@ -154,12 +155,4 @@ function continuation(params: readonly { key: string; value: string }[], param: 
 function distinctValues(values: readonly string[]): number {
   if (values.length < 2) return values.length;
   return new Set(values.map((v) => v.replace(/\s+/g, ' ').trim().toLowerCase())).size;
-}
-
-function decodeWords(value: string): string {
-  try {
-    return libmime.decodeWords(value);
-  } catch {
-    return value;
-  }
 }

@@ -1,9 +1,9 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Splitter } from '@zone-eu/mailsplit';
-import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
+import { safeDecodeWords } from '../message/decode-words.js';
 import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
@@ -168,7 +168,7 @@ function readHeaders(node: TextNode, depth: number, w: Walk): void {
     emit(w, headers.decodedAll(field.name).join('\n'), { kind: 'header', label: field.name, depth });
   }
   // Every name a client may show (both content headers, both parameters), not only mailsplit's pick.
-  const names = new Set(node.filename ? [decodeName(node.filename)] : []);
+  const names = new Set(node.filename ? [safeDecodeWords(node.filename)] : []);
   const legacy = [...headers.all('content-name'), ...headers.all('x-sun-data-name')];
   for (const n of partNaming(headers.all('content-type'), headers.all('content-disposition'), legacy).names)
     names.add(n);
@@ -301,14 +301,6 @@ function readsAsUtf8(bytes: Buffer): boolean {
 
 function label(node: TextNode): string {
   return node.filename
-    ? `${node.contentType || 'part'} "${decodeName(node.filename)}"`
+    ? `${node.contentType || 'part'} "${safeDecodeWords(node.filename)}"`
     : node.contentType || 'text/plain';
-}
-
-function decodeName(name: string): string {
-  try {
-    return libmime.decodeWords(name);
-  } catch {
-    return name;
-  }
 }
