@@ -130,3 +130,86 @@ describe('attacker round 8: a page in a multipart/related that the root does not
     expect((await kit.inbound(related('<p>Terms and conditions.</p>'))).verdict).toBe('DEFAULT');
   });
 });
+
+// Round 8b: a second attacker went at the first shown reading. It hid too much (a card in white on a dark
+// block, in a phone-only class), missed markup browsers build otherwise (a reopened <b>, foster-parented
+// text, Outlook's conditional comments), CSS it did not evaluate (calc, var, transforms, filters), Word
+// runs hidden after other properties, more joiners, armored messages and glued titles.
+const X = '<span style="display:none">x</span>';
+const CARDS_8B: Record<string, Buffer> = {
+  'a card in white on a dark block, a letter hidden in it': html(
+    `<div style="background:#222;color:#fff">4111 1111${X} 1111 1111</div>`,
+  ),
+  'a card in a class only phones hide': html(
+    `<style>@media (max-width:480px){.desktop{display:none}}</style><div class="desktop">4111 1111${X} 1111 1111</div>`,
+  ),
+  'a letter in a <b> the parser reopens after </span>': html(
+    '<span>4111 1111<b style="display:none"></span>x</b> 1111 1111</span>',
+  ),
+  'a letter the table moves out of the row': html(
+    '<table><tr><td>4111 1111&nbsp;</td>x<td>1111 1111</td></tr></table>',
+  ),
+  'a card only Outlook shows': html('<!--[if mso]><p>4111 1111 1111 1111</p><![endif]-->'),
+  'a letter in a zero calc() font size': hiding('<span style="font-size:calc(0px)">x</span>'),
+  'a letter moved away by translateX': hiding(
+    '<span style="display:inline-block;transform:translateX(-9999px)">x</span>',
+  ),
+  'a letter in a hidden Word run after three other properties': docx(
+    WORD_RUNS(
+      run('4111 1111') +
+        '<w:r><w:rPr><w:rFonts w:ascii="Arial"/><w:b/><w:i/><w:vanish/></w:rPr><w:t>x</w:t></w:r>' +
+        run('1111 1111'),
+    ),
+  ),
+  'a whole card glued to a label': text('PAN4111111111111111'),
+  'groups joined by colons': text('4111:1111:1111:1111'),
+  'groups joined by white bullets': text('4111\u25e61111\u25e61111\u25e61111'),
+  'an age-encrypted file in the body': text(
+    'Here:\r\n-----BEGIN AGE ENCRYPTED FILE-----\r\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBh\r\n-----END AGE ENCRYPTED FILE-----\r\n',
+  ),
+  'a PGP message written with &nbsp; in HTML': html(
+    '<pre>-----BEGIN&nbsp;PGP MESSAGE-----\n\nhQEMA5nbGQ2Y0cO7AQf/Xl1PhQEMA5nbGQ2Y0cO7\n-----END PGP MESSAGE-----</pre>',
+  ),
+};
+
+describe('attacker round 8b: card numbers through outbound-policy at its defaults', () => {
+  for (const [name, message] of Object.entries(CARDS_8B)) {
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+
+  it('sends a report whose white row labels sit on a dark band, and prose that names the PGP armor lines', async () => {
+    const report = html(
+      '<table>' +
+        ['Week 48', 'Week 49', 'Week 50', 'Week 51']
+          .map(
+            (w, i) =>
+              `<tr><td style="background:#003;color:#fff">${w}</td><td>${['5970', '2992', '5422', '9870'][i]}</td></tr>`,
+          )
+          .join('') +
+        '</table>',
+    );
+    expect(await kit.outbound(report)).toBe('DEFAULT');
+    const prose = text(
+      'Paste the block from -----BEGIN PGP MESSAGE----- to -----END PGP MESSAGE----- in the form.',
+    );
+    expect(await kit.outbound(prose)).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 8b: titles and numbers glued to a protected name, through the guard', () => {
+  for (const from of [
+    'From: Jane DoePhD <a@evil.example>',
+    'From: DrJane Doe <a@evil.example>',
+    'From: Jane Doe2 <a@evil.example>',
+    'From: =?utf-8?B?SmFuZSBEb2XihKI=?= <a@evil.example>',
+  ]) {
+    it(`junks ${from}`, async () => {
+      const message = mail([from, 'Content-Type: text/plain'], 'Please pay today.');
+      expect((await kit.inbound(message, { PROTECTED_NAMES: 'Jane Doe, Jane Smith' })).verdict).toBe(
+        'MOVE_TO_JUNK',
+      );
+    });
+  }
+});

@@ -1,5 +1,4 @@
 import { decodeHTMLStrict } from 'entities';
-import { htmlToShownText } from './html-shown.js';
 import { htmlToText } from './html-text.js';
 
 // Kept apart from html-text.ts: the HTML5 name table (the `entities` library, about 75 KiB) loads with the
@@ -30,18 +29,4 @@ export function html5Reference(reference: string): string | undefined {
  */
 export function htmlToFullText(html: string): string {
   return htmlToText(html, html5Reference);
-}
-
-/**
- * {@link htmlToShownText} with every HTML5 name decoded: what the reader of an HTML body is shown, which the
- * detectors match beside the full text, so that text the page hides (or markup the full reading takes for
- * text, such as a `>` inside a quoted attribute) cannot split what the reader sees whole.
- *
- * @example
- * ```ts
- * htmlToShownFullText('4111 <span style="font-size:0">x</span>1111'); // '4111   1111'
- * ```
- */
-export function htmlToShownFullText(html: string): string {
-  return htmlToShownText(html, html5Reference);
 }

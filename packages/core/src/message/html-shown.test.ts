@@ -1,90 +1,132 @@
 import { describe, expect, it } from 'vitest';
-import { cssPlain, declarationsHide, hidingRules } from './html-hiding.js';
-import { htmlToShownFullText } from './html-references.js';
+import { cssPlain, declarations, lengthPx, parseColor, transformHides } from './css-values.js';
+import { htmlShownTexts } from './html-shown.js';
 import { htmlToText } from './html-text.js';
+import { xmlShownText } from './xml-shown.js';
 
-// The reader sees `4111 1111` whole; the letter between the groups is hidden from them.
-const HIDDEN_LETTER: Record<string, string> = {
-  'display:none': '4111 <span style="display:none">x</span>1111',
-  'visibility:hidden': '4111 <span style="visibility: hidden">x</span>1111',
-  'font-size:0': '4111 <span style="font-size:0px">x</span>1111',
-  'a 1px font': '4111 <span style="font-size: 1px">x</span>1111',
-  'mso-hide:all': '4111 <span style="mso-hide:all">x</span>1111',
-  'opacity:0': '4111 <span style="opacity:0.0">x</span>1111',
-  'white text': '4111 <span style="color:#FFF">x</span>1111',
-  'white text in rgb() with spaces': '4111 <span style="color: rgb(255 255 255)">x</span>1111',
-  'transparent text': '4111 <span style="color:transparent">x</span>1111',
-  '<font color=white>': '4111 <font color="white">x</font>1111',
-  'max-height:0': '4111 <div style="max-height:0;overflow:hidden">x</div>1111',
-  'off-screen': '4111 <span style="position:absolute;left:-9999px">x</span>1111',
-  'the hidden attribute': '4111 <span hidden>x</span>1111',
-  'a class hidden by a <style> block after it':
-    '4111 <b class="a h">x</b>1111<style>.h{display:none}</style>',
-  'an id hidden inside @media': '<style>@media screen { #q { mso-hide: all } }</style>4111 <b id=Q>x</b>1111',
-  'a CSS escape in the property': '4111 <span style="disp\\lay:none">x</span>1111',
-  'a hex CSS escape': '4111 <span style="\\64 isplay:none">x</span>1111',
-  'a CSS comment in the value': '4111 <span style="display:/**/none">x</span>1111',
-  'a character reference in the style': '4111 <span style="display&colon;none">x</span>1111',
-  'a quoted > before the style': '4111 <span title="a>b" style="display:none">x</span>1111',
-  '/> on an HTML element (which stays open)': '4111 <span style="display:none"/>x</span>1111',
-  'a script': '4111 <script>x</script>1111',
-  'an end tag inside a hidden <style>': '4111 <span style="display:none"><style></span></style>x</span>1111',
-  "Word's <w:vanish/>":
-    '<w:r><w:t>4111 </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>x</w:t></w:r><w:r><w:t>1111</w:t></w:r>',
-};
+const CARD = '4111 1111 1111 1111';
+const X = '<span style="display:none">x</span>';
+/** True when some reader is shown the card whole (runs of white space read as one). */
+const seenWhole = (html: string) =>
+  htmlShownTexts(html).texts.some((t) => t.replace(/\s+/g, ' ').includes(CARD));
+// The card with `hidden` between its second and third groups.
+const split = (hidden: string) => `4111 1111${hidden} 1111 1111`;
 
-describe('htmlToShownFullText', () => {
-  for (const [name, html] of Object.entries(HIDDEN_LETTER)) {
-    it(`leaves out text hidden by ${name}`, () => {
-      expect(htmlToShownFullText(html).replace(/\s+/g, ' ').trim()).toBe('4111 1111');
-      // The full reading keeps it: both readings are matched.
-      expect(htmlToText(html)).toMatch(/x/);
+describe('htmlShownTexts: text the page hides between two groups is left out', () => {
+  const cases: Record<string, string> = {
+    'display:none': split(X),
+    'visibility:hidden': split('<span style="visibility: hidden">x</span>'),
+    'a 1px font': split('<span style="font-size: 1px">x</span>'),
+    'a zero font size in the font shorthand': split('<span style="font:bold 0px Arial">x</span>'),
+    'calc()': split('<span style="font-size:calc(0px)">x</span>'),
+    'a custom property': split('<span style="--z:0px;font-size:var(--z)">x</span>'),
+    'opacity 0': split('<span style="opacity:0.0">x</span>'),
+    'filter: opacity(0)': split('<span style="filter:opacity(0)">x</span>'),
+    'white on white': split('<span style="color:#FFF">x</span>'),
+    'white in oklch': split('<span style="color:oklch(1 0 0)">x</span>'),
+    'black on a black cell': `<div style="background:#000;color:#fff">4111 1111<span style="color:#000">x</span> 1111 1111</div>`,
+    'the hidden attribute': split('<span hidden>x</span>'),
+    'a class hidden by a <style> block after it': `${split('<b class="a h">x</b>')}<style>.h{display:none}</style>`,
+    'an attribute selector': `<style>[data-n]{display:none}</style>${split('<b data-n>x</b>')}`,
+    'a script': split('<script>x</script>'),
+    'moved off screen': split('<span style="position:absolute;left:-99vw">x</span>'),
+    translateX: split('<span style="display:inline-block;transform:translateX(-9999px)">x</span>'),
+    'the scale property': split('<span style="display:inline-block;scale:0">x</span>'),
+    'scale3d(0,0,0)': split('<span style="display:inline-block;transform:scale3d(0,0,0)">x</span>'),
+    'turned edge-on': split('<span style="display:inline-block;transform:rotateY(90deg)">x</span>'),
+    'a box under a pixel wide, overflow hidden': split(
+      '<span style="display:inline-block;width:.01px;overflow:hidden">x</span>',
+    ),
+    'a closed <details>': split('<details><summary></summary>x</details>'),
+    'a formatting element the parser reopens': `<span>4111 1111<b style="display:none"></span>x</b> 1111 1111`,
+    'an end tag inside foreignObject, which cannot close the hidden span': `${`<span style="display:none"><svg><foreignObject></span>x</foreignObject></svg></span>`.replace(
+      /^/,
+      '4111 1111',
+    )} 1111 1111`,
+    'a CSS escape and a comment in the property': split('<span style="\\64 isplay:/**/none">x</span>'),
+  };
+  for (const [name, html] of Object.entries(cases)) {
+    it(`${name}`, () => {
+      expect(htmlToText(html).replace(/\s+/g, ' ')).not.toContain(CARD);
+      expect(seenWhole(html)).toBe(true);
+    });
+  }
+});
+
+describe('htmlShownTexts: what a reader sees is kept, so a page cannot hide the digits from the shown reading', () => {
+  const cases: Record<string, string> = {
+    'white text on a dark block': `<div style="background:#222;color:#fff">${split(X)}</div>`,
+    'a block a phone-only rule hides': `<style>@media (max-width:480px){.desktop{display:none}}</style><div class="desktop">${split(X)}</div>`,
+    'a print-only stylesheet': `<style media="print">.c{display:none}</style><div class="c">${split(X)}</div>`,
+    'a stylesheet inside a comment': `<!-- <style>.c{display:none}</style> --><div class="c">${split(X)}</div>`,
+    'a descendant rule whose ancestor is missing': `<style>.a .b{display:none}</style><div class="b">${split(X)}</div>`,
+    'a class of another case in standards mode': `<!doctype html><style>.H{display:none}</style><div class="h">${split(X)}</div>`,
+    'the hidden attribute overridden by a style': `<div hidden style="display:block">${split(X)}</div>`,
+    'a zero font size under children that set theirs': `<div style="font-size:0"><span style="font-size:16px">4111 1111</span>${X}<span style="font-size:16px"> 1111 1111</span></div>`,
+    'children visible under a hidden parent': `<div style="visibility:hidden"><span style="visibility:visible">${split(X)}</span></div>`,
+    'text written in the head': `<html><head>${split(X)}</head></html>`,
+    "an object's fallback": `<object>${split(X)}</object>`,
+    'a conditional comment Outlook shows': `<!--[if mso]>${split(X)}<![endif]-->`,
+    'CDATA in SVG text': `<svg><text><![CDATA[${CARD}]]></text></svg>`,
+    "an option's label": `<select><option label="${CARD}">x</option></select>`,
+  };
+  for (const [name, html] of Object.entries(cases)) {
+    it(`${name}`, () => {
+      expect(seenWhole(html)).toBe(true);
     });
   }
 
-  it('keeps what is shown: an ordinary page, a visible class, a run without vanish', () => {
-    expect(htmlToShownFullText('<p>visible <b style="color:#333">text</b></p>').replace(/\s+/g, ' ')).toBe(
-      ' visible text ',
+  it('reads an ordinary page as written', () => {
+    expect(
+      htmlShownTexts('<p>visible <b style="color:#333">text</b></p>').texts[0]?.replace(/\s+/g, ' ').trim(),
+    ).toBe('visible text');
+  });
+
+  it('leaves what Outlook alone is shown out of the other readings, and mso-hide:all out of Outlook’s', () => {
+    const texts = htmlShownTexts('a<!--[if mso]>b<![endif]--><span style="mso-hide:all">c</span>').texts.map(
+      (t) => t.replace(/\s+/g, ''),
     );
-    expect(htmlToShownFullText('<style>.h{color:red}</style><b class=h>shown</b>')).toMatch(/shown/);
-    expect(
-      htmlToShownFullText('<w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>shown</w:t></w:r>'),
-    ).toMatch(/shown/);
-    expect(htmlToShownFullText('<textarea>typed</textarea> <input value="4111">')).toMatch(/typed.*4111/);
+    expect(texts).toContain('ac');
+    expect(texts).toContain('ab');
   });
 
-  it('closes as a browser does: an end tag does not close across a block opened inside, and is ignored when unmatched', () => {
-    // `</span>` cannot close the hidden span across the div: y and z stay hidden.
-    expect(
-      htmlToShownFullText('a <span style=display:none><div>x</span>y</div>z</span> b').replace(/\s+/g, ''),
-    ).toBe('ab');
-    // An end tag with nothing to close changes nothing.
-    expect(htmlToShownFullText('a <span hidden>x</i>y</span> b').replace(/\s+/g, '')).toBe('ab');
-    // An inline end tag closes the elements opened inside it.
-    expect(htmlToShownFullText('<b>a <span hidden>x</b>y').replace(/\s+/g, '')).toBe('ay');
-  });
-
-  it('stops at a tag that never ends, as a browser shows nothing after it', () => {
-    expect(htmlToShownFullText('4111 <span title="x>1111').trim()).toBe('4111');
+  it('gives up, as undecided, on styles too costly to match', () => {
+    const deep = `${'<div>'.repeat(3000)}x`;
+    const css = Array.from({ length: 2000 }, (_, i) => `div .n${i} div{display:none}`).join('');
+    const shown = htmlShownTexts(`<style>${css}</style>${deep.replace(/<div>/g, '<div class="n1">')}`);
+    expect(shown.undecided).toMatch(/too costly/);
   });
 });
 
-describe('CSS hiding rules', () => {
-  it('reads declarations as the CSS parser does', () => {
-    expect(cssPlain('Display : None /* x */ !important')).toBe('display:none!important');
-    expect(declarationsHide(cssPlain('color: #333; font-size: 12px'))).toBe(false);
-    expect(declarationsHide(cssPlain('font: 0/0 a'))).toBe(true);
-    expect(declarationsHide(cssPlain('transform: scale(0)'))).toBe(true);
-    expect(declarationsHide(cssPlain('opacity: 1'))).toBe(false);
+describe('xmlShownText (Word)', () => {
+  const run = (t: string, props = '') =>
+    `<w:r>${props ? `<w:rPr>${props}</w:rPr>` : ''}<w:t>${t}</w:t></w:r>`;
+  it('leaves out hidden runs, after other properties too, and white or tiny text', () => {
+    for (const props of [
+      '<w:vanish/>',
+      '<w:rFonts w:ascii="Arial"/><w:b/><w:i/><w:vanish/>',
+      '<w:color w:val="FFFFFF"/>',
+      '<w:sz w:val="1"/>',
+    ]) {
+      const text = xmlShownText(run('4111 1111') + run('x', props) + run(' 1111 1111'));
+      expect(text.replace(/\s+/g, ' ')).toContain(CARD);
+    }
   });
+  it('keeps runs that show: vanish off, white on dark shading', () => {
+    expect(xmlShownText(run('shown', '<w:vanish w:val="false"/>'))).toMatch(/shown/);
+    expect(xmlShownText(run('shown', '<w:color w:val="FFFFFF"/><w:shd w:fill="000000"/>'))).toMatch(/shown/);
+  });
+});
 
-  it('collects classes, ids and element names from every <style> block, an unclosed one too', () => {
-    const rules = hidingRules(
-      '<style>.a, #b { display:none } p { color: red }</style><style>span{visibility:hidden',
-    );
-    expect([...rules.classes]).toEqual(['a']);
-    expect([...rules.ids]).toEqual(['b']);
-    expect(rules.tags.has('span')).toBe(true);
-    expect(rules.tags.has('p')).toBe(false);
+describe('CSS values', () => {
+  it('reads declarations, lengths, colours and transforms as the CSS parser does', () => {
+    expect(cssPlain('Display : None /* x */ !important')).toBe('display:none!important');
+    expect(declarations(cssPlain('color: red; COLOR: blue')).get('color')?.value).toBe('blue');
+    expect(lengthPx('calc(2px*3 - 1px)', { fontPx: 16, percentOf: 0 })).toBe(5);
+    expect(lengthPx('1e-9px', { fontPx: 16, percentOf: 0 })).toBe(1e-9);
+    expect(parseColor('rgb(255 255 255 / .1)')?.a).toBeCloseTo(0.1);
+    expect(parseColor('hwb(0 100% 0%)')?.r).toBe(255);
+    expect(transformHides('scale(1e-9)', { fontPx: 16, percentOf: 0 })).toBe(true);
+    expect(transformHides('rotate(10deg)', { fontPx: 16, percentOf: 0 })).toBe(false);
   });
 });

@@ -1,352 +1,509 @@
-import { cssPlain, declarationsHide, type HidingRules, hidingRules } from './html-hiding.js';
-import { commentEnd, decodeEntities, type ReferenceDecoder, startsTag } from './html-text.js';
+import { type DefaultTreeAdapterMap, parse, parseFragment } from 'parse5';
+import {
+  dataUrlText,
+  MatchBudgetExceeded,
+  matches,
+  parseStylesheet,
+  ruleKey,
+  type StyleRule,
+} from './css-rules.js';
+import {
+  cssPlain,
+  declarations,
+  fontShorthandSize,
+  fontSizePx,
+  fraction,
+  invisibleOn,
+  lengthPx,
+  parseColor,
+  type Rgba,
+  transformHides,
+} from './css-values.js';
+
+type Node = DefaultTreeAdapterMap['childNode'];
+type Element = DefaultTreeAdapterMap['element'];
+type Parent = DefaultTreeAdapterMap['parentNode'];
+
+/** What {@link htmlShownTexts} read: one text per kind of reader, or why it could not. */
+export interface ShownTexts {
+  texts: string[];
+  /** Set when the page could not be read as shown within its bounds (the caller counts it unread). */
+  undecided?: string;
+}
+
+/** A kind of mail reader: its screen, its rendering engine's habits. */
+interface Reader {
+  /** Screen width for `@media`; undefined: media rules ignored (Outlook's Word engine). */
+  width?: number;
+  /** Dark mode: colours do not hide (clients repaint them), `prefers-color-scheme: dark` holds. */
+  dark: boolean;
+  /** Outlook for Windows: `<!--[if mso]>` content shown, `mso-hide:all` hides, alt text of blocked images. */
+  outlook: boolean;
+  /** Whether `<style>` blocks apply (some webmail views keep inline styles only). */
+  stylesheets: boolean;
+  /** Webmail shows a message inside its own standards-mode page, whatever the message's doctype. */
+  standards?: boolean;
+}
+
+const READERS: readonly Reader[] = [
+  { width: 1024, dark: false, outlook: false, stylesheets: true },
+  { width: 375, dark: false, outlook: false, stylesheets: true },
+  { width: 1024, dark: true, outlook: false, stylesheets: true },
+  { outlook: true, dark: false, stylesheets: true },
+  { width: 1024, dark: false, outlook: false, stylesheets: false },
+  { width: 1024, dark: false, outlook: false, stylesheets: true, standards: true },
+];
+
+/** Bounds: selector matching steps over the whole page (the tree and the parse are linear). */
+const MAX_MATCH_STEPS = 4_000_000;
+const MAX_RULES = 5000;
+const WHITE: Rgba = { r: 255, g: 255, b: 255, a: 1 };
+const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
 
 /**
- * The text of an HTML body (or an Office document's XML) as its reader is shown it: {@link htmlToText}'s
- * reading without what the page hides — elements hidden by an inline style, a `<style>` rule, the `hidden`
- * attribute or Word's `<w:vanish/>`, and the content of `<script>`, `<style>`, `<head>`, `<template>`.
- * Only inputs' values and placeholders are read of the attributes (alt text and tooltips are in the full
- * reading). Elements nest as a browser nests them for the purpose: an end tag closes its element and those
- * opened inside it, but not across a block (`<div>`, `<td>`…) opened since, and is ignored when no such
- * element is open; a `/>` does not close an HTML element. One pass, linear in the input.
+ * The text of an HTML body as its readers are shown it, one text per kind of reader (a desktop browser, a
+ * phone, dark mode, Outlook for Windows, a webmail view without stylesheets; equal texts once): the page is
+ * built as browsers build it (parse5: misnested tags, tables, SVG and MathML, character references), the
+ * stylesheets and inline styles cascade onto it, and text a reader cannot see is left out — `display:none`,
+ * `visibility:hidden`, a font under 4px, text the colour of what is behind it, transparent, clipped,
+ * scaled or moved out of sight, `hidden`, scripts, closed `<details>`, Outlook's conditional comments and
+ * `mso-hide:all` for Outlook alone. The detectors match these beside the full text ({@link htmlToText}):
+ * a letter a page hides between two digit groups cannot split a number a reader sees whole. Linear parse;
+ * selector matching is bounded, and a page over the bound is `undecided`.
  *
  * @example
  * ```ts
- * htmlToShownText('4111 <span style="display:none">x</span>1111'); // '4111  1111' (give or take spaces)
+ * htmlShownTexts('<p>4111 1111<span style="display:none">x</span> 1111 1111</p>').texts[0]; // ' 4111 1111   1111 1111 '
  * ```
  */
-export function htmlToShownText(html: string, named?: ReferenceDecoder): string {
-  const rules = hidingRules(html);
-  const out: string[] = [];
-  const tree = new OpenElements();
-  let i = 0;
-  while (i < html.length) {
-    const lt = html.indexOf('<', i);
-    if (lt < 0) {
-      if (!tree.hidden) out.push(html.slice(i));
-      break;
-    }
-    if (!startsTag(html.charCodeAt(lt + 1))) {
-      if (!tree.hidden) out.push(html.slice(i, lt + 1));
-      i = lt + 1;
-      continue;
-    }
-    if (!tree.hidden) out.push(html.slice(i, lt));
-    out.push(' ');
-    if (html.startsWith('<!--', lt)) {
-      const [end, length] = commentEnd(html, lt);
-      if (end < 0) break;
-      i = end + length;
-      continue;
-    }
-    const tag = readTag(html, lt);
-    if (!tag) break; // a tag never closed: nothing after it is shown
-    i = tag.end + 1;
-    if (!tag.name) continue;
-    if (tag.closing) {
-      tree.close(tag.name);
-      continue;
-    }
-    if (VANISH.has(tag.name)) {
-      if (!/^(?:false|0|off)$/i.test(attribute(tag, 'w:val') ?? '')) tree.hideRun();
-      continue;
-    }
-    const hides = elementHides(tag, rules, named);
-    if (!hides && !tree.hidden) shownValues(tag, out);
-    if (RAW_TEXT.has(tag.name)) {
-      const close = rawTextEnd(html, i, tag.name);
-      if (SHOWN_RAW_TEXT.has(tag.name) && !hides && !tree.hidden) out.push(html.slice(i, close));
-      if (close >= html.length) break;
-      i = close;
-      continue;
-    }
-    if (tag.name === 'plaintext') {
-      if (!hides && !tree.hidden) out.push(html.slice(i));
-      break;
-    }
-    if (!VOID.has(tag.name)) tree.open(tag.name, hides);
+export function htmlShownTexts(html: string): ShownTexts {
+  const document = parse(html, { scriptingEnabled: false });
+  const rules = collectRules(document);
+  if (rules.length > MAX_RULES) return { texts: [], undecided: `over ${MAX_RULES} style rules` };
+  const page = new Page(rules, document.mode === 'quirks');
+  const texts = new Set<string>();
+  try {
+    for (const reader of READERS) texts.add(page.read(document, reader));
+  } catch (error) {
+    if (error instanceof MatchBudgetExceeded)
+      return { texts: [...texts], undecided: 'styles too costly to match' };
+    throw error;
   }
-  return decodeEntities(out.join(''), named);
+  return { texts: [...texts] };
 }
 
-interface Tag {
-  end: number;
-  /** Lower case; undefined for a doctype, a processing instruction or a bogus comment. */
-  name?: string;
-  closing: boolean;
-  attributes: [string, string][];
+// Every <style> element's rules in document order (not those in a template), with its media attribute.
+function collectRules(document: Parent): StyleRule[] {
+  const rules: StyleRule[] = [];
+  for (const element of elements(document)) {
+    if (element.namespaceURI !== HTML_NS) continue;
+    // A <link> to a stylesheet the message carries itself (a data: URL) applies as a <style> would.
+    const linked =
+      element.tagName === 'link' && /\bstylesheet\b/i.test(attribute(element, 'rel') ?? '')
+        ? dataUrlText(attribute(element, 'href') ?? '')
+        : undefined;
+    if (element.tagName !== 'style' && linked === undefined) continue;
+    const css = linked ?? element.childNodes.map((n) => ('value' in n ? n.value : '')).join('');
+    const media = attribute(element, 'media')?.trim().toLowerCase();
+    rules.push(...parseStylesheet(css, rules.length, media && media !== 'all' ? media : undefined));
+  }
+  return rules;
 }
 
-// Elements whose content is not markup to the tokenizer; of these, only a textarea's and an xmp's is shown.
-const RAW_TEXT = new Set(['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'title', 'textarea']);
-const SHOWN_RAW_TEXT = new Set(['textarea', 'xmp']);
-const VOID = new Set([
-  'area',
-  'base',
-  'basefont',
-  'bgsound',
-  'br',
-  'col',
-  'embed',
-  'frame',
-  'hr',
-  'image',
-  'img',
-  'input',
-  'keygen',
-  'link',
-  'meta',
-  'param',
-  'source',
-  'track',
-  'wbr',
-]);
-// Elements whose content a mail reader does not show as text (or only as a widget's, or as a fallback).
+// Every element under `root`, in document order, without recursion (a page may nest 100,000 deep).
+function* elements(root: Parent): Generator<Element> {
+  const stack: Node[] = [...root.childNodes].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (!('tagName' in node)) continue;
+    yield node;
+    for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i] as Node);
+  }
+}
+
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
+function attribute(element: Element, name: string): string | undefined {
+  return element.attrs.find((a) => a.name === name)?.value;
+}
+
+/** What an element passes down to its content. */
+interface Inherited {
+  fontPx: number;
+  visible: boolean;
+  color: Rgba;
+  /** What the text is drawn on; undefined when not known (an image). */
+  backdrop: Rgba | undefined;
+  alpha: number;
+  vars: Map<string, string>;
+}
+
+const ROOT: Inherited = {
+  fontPx: 16,
+  visible: true,
+  color: BLACK,
+  backdrop: WHITE,
+  alpha: 1,
+  vars: new Map(),
+};
+// Elements whose content no reader sees as text.
 const UNSHOWN = new Set([
-  'head',
-  'template',
-  'select',
-  'datalist',
-  'canvas',
-  'video',
-  'audio',
-  'object',
-  'applet',
-]);
-// Word's hidden-text run properties.
-const VANISH = new Set(['w:vanish', 'w:webhidden', 'w:specvanish']);
-// An end tag of an ordinary element does not close across these (the HTML parser's "special" elements)…
-const SPECIAL = new Set([
-  'address',
-  'applet',
-  'area',
-  'article',
-  'aside',
-  'base',
-  'basefont',
-  'bgsound',
-  'blockquote',
-  'body',
-  'br',
-  'button',
-  'caption',
-  'center',
-  'col',
-  'colgroup',
-  'dd',
-  'details',
-  'dir',
-  'div',
-  'dl',
-  'dt',
-  'embed',
-  'fieldset',
-  'figcaption',
-  'figure',
-  'footer',
-  'form',
-  'frame',
-  'frameset',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'head',
-  'header',
-  'hgroup',
-  'hr',
-  'html',
-  'iframe',
-  'img',
-  'input',
-  'keygen',
-  'li',
-  'link',
-  'listing',
-  'main',
-  'marquee',
-  'menu',
-  'meta',
-  'nav',
+  'script',
+  'style',
+  'title',
   'noembed',
   'noframes',
-  'noscript',
-  'object',
-  'ol',
-  'p',
-  'param',
-  'plaintext',
-  'pre',
-  'script',
-  'search',
-  'section',
-  'select',
-  'source',
-  'style',
-  'summary',
-  'table',
-  'tbody',
-  'td',
+  'iframe',
+  'datalist',
   'template',
-  'textarea',
-  'tfoot',
-  'th',
-  'thead',
-  'title',
-  'tr',
-  'track',
-  'ul',
-  'wbr',
-  'xmp',
+  'head',
 ]);
-// … and one of a special element does not close across these (the parser's scope boundaries).
-const SCOPE = new Set(['applet', 'caption', 'html', 'table', 'td', 'th', 'marquee', 'object', 'template']);
+const FONT_SIZES = [10, 10, 13, 16, 18, 24, 32, 48];
 
-/** The stack of open elements, with O(1) answers to "is any of them hidden" and "what would `</x>` close". */
-class OpenElements {
-  private names: string[] = [];
-  private hides: boolean[] = [];
-  // For each open element, the index of the nearest special (scope) element at or below it, or -1.
-  private special: number[] = [];
-  private scope: number[] = [];
-  // For each name, the indexes where it is open.
-  private byName = new Map<string, number[]>();
-  hidden = 0;
+class Page {
+  private readonly byKey = new Map<string, StyleRule[]>();
+  private readonly matched = [new Map<Element, StyleRule[]>(), new Map<Element, StyleRule[]>()];
+  private readonly budget;
+  private readonly quirks: boolean;
 
-  open(name: string, hides: boolean): void {
-    const at = this.names.length;
-    this.names.push(name);
-    this.hides.push(hides);
-    if (hides) this.hidden++;
-    this.special.push(SPECIAL.has(name) ? at : (this.special[at - 1] ?? -1));
-    this.scope.push(SCOPE.has(name) ? at : (this.scope[at - 1] ?? -1));
-    const list = this.byName.get(name);
-    if (list) list.push(at);
-    else this.byName.set(name, [at]);
-  }
-
-  close(name: string): void {
-    const at = this.byName.get(name)?.at(-1);
-    if (at === undefined) return;
-    const top = this.names.length - 1;
-    const blocking = SPECIAL.has(name) ? this.scope[top] : this.special[top];
-    if ((blocking ?? -1) > at) return;
-    while (this.names.length > at) this.pop();
-  }
-
-  /** Word's `<w:vanish/>`: the run (`<w:r>`) whose properties it is in is hidden. */
-  hideRun(): void {
-    for (let k = this.names.length - 1; k >= Math.max(0, this.names.length - 3); k--) {
-      if (this.names[k] !== 'w:r') continue;
-      if (!this.hides[k]) {
-        this.hides[k] = true;
-        this.hidden++;
-      }
-      return;
+  constructor(rules: StyleRule[], quirks: boolean) {
+    for (const rule of rules) {
+      const key = ruleKey(rule);
+      const list = this.byKey.get(key);
+      if (list) list.push(rule);
+      else this.byKey.set(key, [rule]);
     }
+    this.quirks = quirks;
+    this.budget = { steps: 0, max: MAX_MATCH_STEPS, quirks };
   }
 
-  private pop(): void {
-    const name = this.names.pop() as string;
-    if (this.hides.pop()) this.hidden--;
-    this.special.pop();
-    this.scope.pop();
-    this.byName.get(name)?.pop();
+  read(document: Parent, reader: Reader): string {
+    const out: string[] = [];
+    // Depth-first; an element's entry is its computed state, applied to its children.
+    const stack: { node: Node; state: Inherited; gone: boolean; foreign: boolean }[] = [];
+    const push = (parent: Parent, state: Inherited, gone: boolean, foreign = false) => {
+      const nodes = this.children(parent, reader);
+      for (let i = nodes.length - 1; i >= 0; i--)
+        stack.push({ node: nodes[i] as Node, state, gone, foreign });
+    };
+    push(document, ROOT, false);
+    while (stack.length > 0) {
+      const { node, state, gone, foreign } = stack.pop() as (typeof stack)[number];
+      if (node.nodeName === '#text') {
+        if (!gone && shows(state, reader)) out.push((node as DefaultTreeAdapterMap['textNode']).value);
+        continue;
+      }
+      if (node.nodeName === '#comment') {
+        // A CDATA section in SVG or MathML is text (parse5 keeps it as a comment inside text integration points).
+        const cdata = /^\[CDATA\[([\s\S]*)\]\]$/.exec(
+          (node as DefaultTreeAdapterMap['commentNode']).data,
+        )?.[1];
+        if (cdata !== undefined && !gone && foreign && shows(state, reader)) out.push(' ', cdata, ' ');
+        continue;
+      }
+      if (!('tagName' in node)) continue;
+      out.push(' ');
+      const computed = this.compute(node, state, reader);
+      const hidden = gone || computed.gone;
+      if (!hidden && shows(computed.state, reader)) out.push(shownAttributes(node, reader), ' ');
+      const srcdoc = node.tagName === 'iframe' ? attribute(node, 'srcdoc') : undefined;
+      if (srcdoc !== undefined)
+        push(parseFragment(srcdoc, { scriptingEnabled: false }), computed.state, hidden);
+      else
+        push(
+          node,
+          computed.state,
+          hidden || UNSHOWN.has(node.tagName),
+          foreign || node.namespaceURI !== HTML_NS,
+        );
+    }
+    return out.join('');
+  }
+
+  // An element's children as this reader gets them: Outlook reads its conditional comments as markup and
+  // skips what `<!--[if !mso]><!-->` … `<!--<![endif]-->` shows everyone else; a closed <details> shows its summary.
+  private children(parent: Parent, reader: Reader): Node[] {
+    const nodes = parent.childNodes as Node[];
+    const closed =
+      'tagName' in parent && parent.tagName === 'details' && attribute(parent, 'open') === undefined;
+    if (closed) {
+      const summary = nodes.find((n) => 'tagName' in n && n.tagName === 'summary');
+      return summary ? [summary] : [];
+    }
+    if (!reader.outlook || !nodes.some((n) => n.nodeName === '#comment')) return nodes;
+    const out: Node[] = [];
+    let skipping = false;
+    for (const node of nodes) {
+      if (node.nodeName === '#comment') {
+        const data = (node as DefaultTreeAdapterMap['commentNode']).data;
+        const opened = /^\[if ([^\]]*)\]>([\s\S]*)$/.exec(data);
+        if (opened) {
+          const shownToOutlook = outlookCondition(opened[1] as string);
+          if ((opened[2] as string).startsWith('<!'))
+            skipping = !shownToOutlook; // downlevel-revealed
+          else if (shownToOutlook) {
+            const inner = (opened[2] as string).replace(/<!\[endif\]\s*$/, '');
+            out.push(...(parseFragment(inner, { scriptingEnabled: false }).childNodes as Node[]));
+          }
+        } else if (/^<!\[endif\]/.test(data)) skipping = false;
+        continue;
+      }
+      if (!skipping) out.push(node);
+    }
+    return out;
+  }
+
+  private compute(element: Element, parent: Inherited, reader: Reader): { state: Inherited; gone: boolean } {
+    const style = this.cascade(element, reader, parent.vars);
+    const get = (property: string) => style.get(property);
+    const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx };
+    let gone = false;
+    const display = get('display');
+    if (display === 'none' || (display === undefined && attribute(element, 'hidden') !== undefined))
+      gone = true;
+    if (get('content-visibility') === 'hidden') gone = true;
+    if (reader.outlook && get('mso-hide') === 'all') gone = true;
+    if (element.tagName === 'input' && /^\s*hidden\s*$/i.test(attribute(element, 'type') ?? '')) gone = true;
+    let alpha = parent.alpha;
+    const opacity = get('opacity');
+    if (opacity !== undefined) alpha *= fraction(opacity) ?? 1;
+    const filter = get('filter');
+    const filterOpacity = filter ? /opacity\(([^)]*)\)/.exec(filter)?.[1] : undefined;
+    if (filterOpacity !== undefined) alpha *= fraction(filterOpacity) ?? 1;
+    if (alpha < 0.2) gone = true;
+    for (const [property, wrap] of [
+      ['transform', ''],
+      ['scale', 'scale'],
+      ['translate', 'translate'],
+      ['rotate', 'rotate3d'],
+    ] as const) {
+      const value = get(property);
+      if (value === undefined || value === 'none') continue;
+      const text = wrap
+        ? `${wrap}(${property === 'rotate' && !/\d\s+\S/.test(value) ? `0 0 1 ${value}` : value.replace(/ /g, ',')})`
+        : value;
+      if (transformHides(text, ctx)) gone = true;
+    }
+    const clipPath = get('clip-path');
+    if ((clipPath && clipPath !== 'none') || /^rect\(/.test(get('clip') ?? '')) gone = true;
+    if (offScreen(get, ctx)) gone = true;
+    const overflow = get('overflow') ?? get('overflow-x') ?? get('overflow-y');
+    if (overflow && /hidden|clip|scroll|auto/.test(overflow)) {
+      for (const p of ['width', 'height', 'max-width', 'max-height']) {
+        const v = get(p);
+        const px = v === undefined ? undefined : lengthPx(v, ctx);
+        if (px !== undefined && px <= 1) gone = true;
+      }
+      const indent = get('text-indent');
+      if (indent && (/^\d{3,}%/.test(indent) || (lengthPx(indent, ctx) ?? 0) >= 1000)) gone = true;
+    }
+    const state: Inherited = { ...parent, alpha, vars: style.vars };
+    const visibility = get('visibility');
+    if (visibility === 'hidden' || visibility === 'collapse') state.visible = false;
+    else if (visibility === 'visible') state.visible = true;
+    const size = get('font-size') ?? (get('font') ? fontShorthandSize(get('font') as string) : undefined);
+    if (size !== undefined) state.fontPx = fontSizePx(size, parent.fontPx) ?? parent.fontPx;
+    const sizeAttribute = element.tagName === 'font' ? attribute(element, 'size') : undefined;
+    if (sizeAttribute !== undefined && size === undefined) state.fontPx = fontAttributePx(sizeAttribute);
+    const color =
+      get('-webkit-text-fill-color') ??
+      get('color') ??
+      (element.tagName === 'font' ? attribute(element, 'color') : undefined);
+    if (color !== undefined && color !== 'inherit' && color !== 'currentcolor')
+      state.color = parseColor(color.toLowerCase()) ?? BLACK;
+    const background = backgroundColor(
+      get('background-color'),
+      get('background'),
+      attribute(element, 'bgcolor'),
+    );
+    if (background === null) state.backdrop = undefined;
+    else if (background && background.a >= 0.5) state.backdrop = background;
+    return { state, gone };
+  }
+
+  // Property → value for this element: matching rules by specificity and order, then the inline style,
+  // `!important` rules over both; presentational attributes under them all. Custom properties resolved.
+  private cascade(element: Element, reader: Reader, inherited: Map<string, string>) {
+    const chosen = new Map<string, { value: string; important: boolean }>();
+    const put = (property: string, d: { value: string; important: boolean }) => {
+      const had = chosen.get(property);
+      if (!had || d.important || !had.important) chosen.set(property, d);
+    };
+    if (reader.stylesheets) {
+      for (const rule of this.rulesFor(element, this.quirks && !reader.standards)) {
+        if (rule.media !== undefined && !mediaHolds(rule.media, reader)) continue;
+        for (const [property, d] of rule.decls) put(property, d);
+      }
+    }
+    const inline = attribute(element, 'style');
+    if (inline) for (const [property, d] of declarations(cssPlain(inline))) put(property, d);
+    const vars = new Map(inherited);
+    for (const [property, d] of chosen) if (property.startsWith('--')) vars.set(property, d.value);
+    const values = new Map<string, string>();
+    for (const [property, d] of chosen) {
+      if (!property.startsWith('--')) values.set(property, resolveVars(d.value, vars));
+    }
+    return Object.assign(values, { vars });
+  }
+
+  private rulesFor(element: Element, quirks: boolean): StyleRule[] {
+    const cache = this.matched[quirks ? 1 : 0] as Map<Element, StyleRule[]>;
+    const cached = cache.get(element);
+    if (cached) return cached;
+    this.budget.quirks = quirks;
+    const keys = ['*', element.tagName];
+    const id = attribute(element, 'id');
+    if (id) keys.push(`#${id.toLowerCase()}`);
+    for (const c of (attribute(element, 'class') ?? '').split(/[ \t\r\n\f]+/))
+      if (c) keys.push(`.${c.toLowerCase()}`);
+    const found = new Set<StyleRule>();
+    for (const key of keys) {
+      for (const rule of this.byKey.get(key) ?? [])
+        if (!found.has(rule) && matches(rule.selector, element, this.budget)) found.add(rule);
+    }
+    const list = [...found].sort((a, b) => a.specificity - b.specificity || a.order - b.order);
+    cache.set(element, list);
+    return list;
   }
 }
 
-function elementHides(tag: Tag, rules: HidingRules, named?: ReferenceDecoder): boolean {
-  const name = tag.name as string;
-  if (UNSHOWN.has(name) || rules.all || rules.tags.has(name)) return true;
-  for (const [key, raw] of tag.attributes) {
-    if (key === 'hidden') return true;
-    const value = decodeEntities(raw, named);
-    if (key === 'style' && declarationsHide(cssPlain(value))) return true;
-    if (key === 'color' && declarationsHide(`color:${cssPlain(value)}`)) return true;
-    if (
-      key === 'class' &&
-      value
-        .toLowerCase()
-        .split(/[ \t\r\n\f]+/)
-        .some((c) => rules.classes.has(c))
-    )
-      return true;
-    if (key === 'id' && rules.ids.has(value.toLowerCase().trim())) return true;
-    if (key === 'type' && name === 'input' && /^\s*hidden\s*$/i.test(value)) return true;
+// Text of this state is seen: not hidden, not too small, and (outside dark mode) not the colour of its backdrop.
+function shows(state: Inherited, reader: Reader): boolean {
+  if (!state.visible || state.fontPx < 4) return false;
+  if (reader.dark || !state.backdrop) return true;
+  return !invisibleOn(state.color, state.backdrop);
+}
+
+// Attribute text a reader sees: an input's value or placeholder, an option's label; Outlook, blocking
+// images by default, shows their alt text.
+function shownAttributes(element: Element, reader: Reader): string {
+  const out: string[] = [];
+  for (const a of element.attrs) {
+    if (element.tagName === 'input' && (a.name === 'value' || a.name === 'placeholder')) out.push(a.value);
+    else if (element.tagName === 'option' && a.name === 'label') out.push(a.value);
+    else if (reader.outlook && element.tagName === 'img' && a.name === 'alt') out.push(a.value);
   }
-  return false;
+  return out.join(' ');
 }
 
-function attribute(tag: Tag, name: string): string | undefined {
-  return tag.attributes.find(([key]) => key === name)?.[1];
+function offScreen(
+  get: (p: string) => string | undefined,
+  ctx: { fontPx: number; percentOf: number },
+): boolean {
+  const far = (v: string | undefined) =>
+    v?.split(' ').some((part) => {
+      const px = lengthPx(part, ctx);
+      return px !== undefined && (px <= -500 || px >= 5000);
+    });
+  const positioned = /absolute|fixed|relative/.test(get('position') ?? '');
+  if (positioned && ['left', 'top', 'right', 'bottom', 'inset'].some((p) => far(get(p)))) return true;
+  return ['margin-left', 'margin-top', 'margin', 'text-indent'].some((p) => {
+    const v = get(p);
+    return v?.split(' ').some((part) => (lengthPx(part, ctx) ?? 0) <= -500);
+  });
 }
 
-// What an input shows: its value, or its placeholder while empty.
-function shownValues(tag: Tag, out: string[]): void {
-  if (tag.name !== 'input') return;
-  for (const [key, value] of tag.attributes)
-    if (key === 'value' || key === 'placeholder') out.push(value, ' ');
-}
-
-// Where a raw text element's content ends: at `</name` followed by white space, `/` or `>` (or at the end).
-function rawTextEnd(html: string, from: number, name: string): number {
-  const close = RAW_CLOSE.get(name) ?? new RegExp(`</${name}[\\t\\n\\f\\r />]`, 'gi');
-  RAW_CLOSE.set(name, close);
-  close.lastIndex = from;
-  return close.exec(html)?.index ?? html.length;
-}
-const RAW_CLOSE = new Map<string, RegExp>();
-
-/** One tag as HTML's tokenizer reads it (quoted values may hold `>`); undefined when it never ends. */
-function readTag(html: string, lt: number): Tag | undefined {
-  const n = html.length;
-  const closing = html[lt + 1] === '/';
-  let j = lt + (closing ? 2 : 1);
-  const first = html.charCodeAt(j);
-  const letter = (first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a);
-  if (!letter) {
-    // `<!doctype>`, `<?xml ?>`, `</ >`: up to the next `>`.
-    const end = html.indexOf('>', j);
-    return end < 0 ? undefined : { end, closing, attributes: [] };
+// A background's colour; null when an image (or a gradient) is drawn and its colour is not known.
+function backgroundColor(
+  color?: string,
+  shorthand?: string,
+  attributeValue?: string,
+): Rgba | null | undefined {
+  if (shorthand && /url\(|gradient\(/.test(shorthand)) return null;
+  const value = color ?? shorthand;
+  if (value) {
+    for (const token of value.split(/ (?![^(]*\))/)) {
+      const parsed = parseColor(token);
+      if (parsed) return parsed;
+    }
+    return undefined;
   }
-  const start = j;
-  while (j < n && !isTagSpace(html.charCodeAt(j)) && html[j] !== '/' && html[j] !== '>') j++;
-  const name = html.slice(start, j).toLowerCase();
-  const attributes: [string, string][] = [];
-  while (j < n) {
-    const c = html[j];
-    if (c === '>') return { end: j, name, closing, attributes };
-    if (c === '/' || isTagSpace(html.charCodeAt(j))) {
-      j++;
+  return attributeValue ? parseColor(attributeValue.trim().toLowerCase()) : undefined;
+}
+
+function fontAttributePx(value: string): number {
+  const v = value.trim();
+  const n = /^[+-]/.test(v) ? 3 + Number(v) : Number(v);
+  return FONT_SIZES[Math.max(1, Math.min(7, Number.isFinite(n) ? Math.round(n) : 3))] as number;
+}
+
+function resolveVars(value: string, vars: Map<string, string>): string {
+  let out = value;
+  for (let round = 0; round < 8 && out.includes('var('); round++) {
+    out = out.replace(
+      /var\((--[\w-]+)(?:,([^()]*))?\)/g,
+      (_, name: string, fallback?: string) => vars.get(name) ?? fallback?.trim() ?? '',
+    );
+  }
+  return out;
+}
+
+// A media query list for this reader: `screen`, `print`, widths, `prefers-color-scheme`, `orientation`.
+function mediaHolds(media: string, reader: Reader): boolean {
+  if (reader.width === undefined) return false;
+  return media.split(',').some((query) => {
+    const q = query.trim();
+    const negated = q.startsWith('not ');
+    const holds = queryHolds(q.replace(/^(?:not|only) /, ''), reader, reader.width as number);
+    return negated ? !holds : holds;
+  });
+}
+
+function queryHolds(query: string, reader: Reader, width: number): boolean {
+  for (const part of query.split(/ and /)) {
+    const p = part.trim().replace(/^\(|\)$/g, '');
+    if (p === 'screen' || p === 'all' || p === '') continue;
+    if (p === 'print' || p === 'speech') return false;
+    const m = /^(min-|max-)?(device-)?(width|height|aspect-ratio|resolution)\s*:\s*(.+)$/.exec(p);
+    if (m) {
+      const px = lengthPx((m[4] as string).trim(), { fontPx: 16, percentOf: 0 });
+      if (m[3] !== 'width' || px === undefined) continue;
+      if (m[1] === 'min-' && width < px) return false;
+      if (m[1] === 'max-' && width > px) return false;
+      if (!m[1] && width !== px) return false;
       continue;
     }
-    const from = j++;
-    while (j < n && !isTagSpace(html.charCodeAt(j)) && !'/>='.includes(html[j] as string)) j++;
-    const key = html.slice(from, j).toLowerCase();
-    while (j < n && isTagSpace(html.charCodeAt(j))) j++;
-    let value = '';
-    if (html[j] === '=') {
-      j++;
-      while (j < n && isTagSpace(html.charCodeAt(j))) j++;
-      const quote = html[j];
-      if (quote === '"' || quote === "'") {
-        const close = html.indexOf(quote, j + 1);
-        if (close < 0) return undefined;
-        value = html.slice(j + 1, close);
-        j = close + 1;
-      } else {
-        const from2 = j;
-        while (j < n && !isTagSpace(html.charCodeAt(j)) && html[j] !== '>') j++;
-        value = html.slice(from2, j);
-      }
+    if (p.startsWith('prefers-color-scheme')) {
+      if (p.endsWith('dark') !== reader.dark) return false;
+      continue;
     }
-    attributes.push([key, value]);
+    if (p.startsWith('orientation')) {
+      if (p.endsWith('portrait') !== width < 768) return false;
+    }
   }
-  return undefined;
+  return true;
 }
 
-function isTagSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d;
+// `mso`, `gte mso 9`, `!mso`, `(mso)|(IE)`, `mso & !IE`: true for Outlook's Word engine (not IE).
+function outlookCondition(expression: string): boolean {
+  const tokens =
+    expression.toLowerCase().match(/!|&|\||\(|\)|(?:[lg]te? )?(?:mso|ie|vml)(?: [\d.]+)?|\S+/g) ?? [];
+  let i = 0;
+  const primary = (): boolean => {
+    const t = tokens[i++];
+    if (t === '!') return !primary();
+    if (t === '(') {
+      const v = or();
+      i++;
+      return v;
+    }
+    return t !== undefined && /mso|vml/.test(t);
+  };
+  const and = (): boolean => {
+    let v = primary();
+    while (tokens[i] === '&') {
+      i++;
+      v = primary() && v;
+    }
+    return v;
+  };
+  const or = (): boolean => {
+    let v = and();
+    while (tokens[i] === '|') {
+      i++;
+      v = and() || v;
+    }
+    return v;
+  };
+  return or();
 }

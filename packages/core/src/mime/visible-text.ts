@@ -24,6 +24,8 @@ export interface TextPlace {
   depth: number;
   /** True for HTML: the reader gets the markup and turns it into text itself. */
   html?: boolean;
+  /** True for markup that is XML (an Office document's parts, SVG, XML files): its elements close as written. */
+  xml?: boolean;
 }
 
 /** Bounds of {@link readVisibleText}. */
@@ -244,7 +246,7 @@ function emitDecoded(
     emit(w, other, kind === 'html' ? { ...place, html: true } : place);
   }
   // Markup is also read as shown (tags dropped, references decoded), a directory object as decoded.
-  if (kind === 'markup') emit(w, text, { ...place, html: true });
+  if (kind === 'markup') emit(w, text, { ...place, html: true, xml: true });
   if (kind === 'directory') emit(w, directoryValues(text), place);
   if (kind === 'rtf') emit(w, rtfText(text), place);
 }
@@ -259,6 +261,7 @@ function readPacked(node: TextNode, packing: Packing, bytes: Buffer, depth: numb
   for (const name of unpacked.encrypted) w.report.encrypted.push(`${label(node)} ${name}`);
   for (const piece of unpacked.pieces) {
     const place: TextPlace = { kind: 'body', label: `${label(node)} ${piece.name}`.trim(), depth };
+    if (packing === 'office') place.xml = true;
     if (piece.kind === 'strings') for (const text of piece.texts) emit(w, text, place);
     else emitDecoded(w, piece.kind, piece.bytes, undefined, place);
   }

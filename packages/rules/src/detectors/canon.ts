@@ -16,12 +16,15 @@ export function canonicalText(text: string): string {
     if (c < 0x80) {
       // Underscores and asterisks join digit groups like dashes (`card_4111_1111_…` in a file name,
       // `4111*1111*…`); commas do not (thousands separators and CSV columns of small numbers).
+      // A NUL shows as nothing (HTML drops it, clients skip it).
       out +=
         c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c
           ? ' '
           : c === 0x5f || c === 0x2a
             ? '-'
-            : text[i];
+            : c === 0
+              ? ''
+              : text[i];
       continue;
     }
     const cp = text.codePointAt(i) as number;
@@ -39,11 +42,14 @@ const WORD = /^[\p{L}\p{N}]$/u;
 const MARK = /^\p{M}$/u;
 const DOTS = new Set([
   0x2024, 0x2027, 0xfe52, 0xff0e, 0x3002, 0xff61, 0x00b7, 0x2022, 0x2219, 0x22c5, 0x0387, 0x30fb, 0xff65,
-  0x2e31, 0x2e33, 0x16eb,
+  0x2e31, 0x2e33, 0x16eb, 0x25e6, 0x25cb, 0x25cf, 0x25aa, 0x25ab, 0x2981, 0x2e30,
 ]);
 const SLASHES = new Set([0x2044, 0x2215, 0xff0f, 0x29f8]);
 // Bars: `|` stays itself (a joiner only between two digits, see card.ts); these look like it.
-const BARS = new Set([0x00a6, 0x01c0, 0x2223, 0x2502, 0x2503, 0x23d0, 0xff5c, 0xffe8, 0x05c0, 0x0964]);
+const BARS = new Set([
+  0x00a6, 0x01c0, 0x01c1, 0x2016, 0x2223, 0x2225, 0x2502, 0x2503, 0x2506, 0x2507, 0x250a, 0x250b, 0x2551,
+  0x2758, 0x2759, 0x275a, 0x23d0, 0xff5c, 0xffe8, 0x05c0, 0x0964, 0x0965,
+]);
 
 function mapCodePoint(cp: number): string {
   const hit = cache.get(cp);

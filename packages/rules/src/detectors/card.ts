@@ -97,8 +97,8 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
         continue;
       }
       let k = j;
-      // A bar joins two groups only on its own (`4111|1111`): with spaces round it, it is a table's column.
-      if (text[j] === '|' && isDigit(text, j + 1)) k = j + 1;
+      const tight = tightJoin(text, j);
+      if (tight > 0) k = j + tight;
       else while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
       if (k === j || !isDigit(text, k)) break;
       groups.push(group);
@@ -134,7 +134,7 @@ function collectFromRun(
       const glued = (s === 0 && gluedFirst) || (e === groups.length - 1 && gluedLast);
       if (
         digits.length >= 12 &&
-        !(glued && e === s) &&
+        !(glued && e === s && digits.length < 13) &&
         !allSame(digits) &&
         luhnValid(digits) &&
         (!requireIssuer || knownIssuer(digits))
@@ -148,6 +148,19 @@ function collectFromRun(
       s = hit + 1;
     } else s++;
   }
+}
+
+// A bar, colon or plus joins two groups on its own or with a space on one side (`4111|1111`, `4111 |1111`,
+// `4111:1111`); with spaces on both sides it is a table's column or a sum. Returns the joiner's length, or 0.
+function tightJoin(text: string, j: number): number {
+  const spaceBefore = text[j] === ' ';
+  const at = spaceBefore ? j + 1 : j;
+  const c = text[at];
+  if (c !== '|' && c !== ':' && c !== '+') return 0;
+  const spaceAfter = text[at + 1] === ' ';
+  if (spaceBefore && spaceAfter) return 0;
+  const next = at + 1 + (spaceAfter ? 1 : 0);
+  return isDigit(text, next) ? next - j : 0;
 }
 
 function allSame(digits: string): boolean {

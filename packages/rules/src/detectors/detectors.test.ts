@@ -17,7 +17,9 @@ describe('detectors: payment cards', () => {
     expect(findCardNumbers('order 4111111111111112')).toEqual([]);
     expect(findCardNumbers('id 9999999999999995')).toEqual([]);
     expect(findCardNumbers('0000 0000 0000 0000')).toEqual([]);
-    expect(findCardNumbers('ref X4111111111111111 and 41111111111111110000')).toEqual([]);
+    expect(findCardNumbers('ref 41111111111111110000 and X4111111111')).toEqual([]);
+    // A whole card glued to a label reads as a card (attacker round 8b: `PAN4111111111111111`).
+    expect(findCardNumbers('ref X4111111111111111')).toEqual(['4111111111111111']);
     expect(findCardNumbers('9999999999999995', { requireKnownIssuer: false })).toEqual(['9999999999999995']);
   });
 

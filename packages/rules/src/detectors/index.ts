@@ -78,13 +78,24 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const seen = new Set<string>();
     found(ctx.subject, seen);
     if (seen.size >= min) return true;
-    const { readVisibleText, htmlToFullText, htmlToShownFullText } = await loadMime();
-    // An inline OpenPGP message (armored in a body) is sealed content, as an encrypted file is.
+    const { readVisibleText, htmlToFullText, loadShownReaders } = await loadMime();
+    // The shown-text readers load beside the walk; a page met before they are ready waits for them.
+    const loading = loadShownReaders();
+    let readers: Awaited<typeof loading> | undefined;
+    loading.then((r) => (readers = r)).catch(() => {});
+    const waiting: { text: string; xml: boolean; label: string }[] = [];
+    const undecided: string[] = [];
+    const readShown = (r: Awaited<typeof loading>, page: { text: string; xml: boolean; label: string }) => {
+      if (page.xml) return found(r.xml(page.text).replace(/[ \t\r\n\f]+/g, ' '), seen);
+      const shown = r.html(page.text);
+      for (const text of shown.texts) if (seen.size < min) found(text.replace(/[ \t\r\n\f]+/g, ' '), seen);
+      if (shown.undecided) undecided.push(`${page.label}: ${shown.undecided}, not read as shown`);
+    };
+    // An inline OpenPGP or age message (armored in a body) is sealed content, as an encrypted file is.
     const sealed: string[] = [];
     const report = await readVisibleText(
       ctx.message.stream(),
       (text, place) => {
-        if (sealed.length === 0 && PGP_MESSAGE.test(text)) sealed.push(`${place.label}: inline PGP message`);
         if (
           scope === 'subject' &&
           !(place.kind === 'header' && place.depth === 0 && /^subject$/i.test(place.label))
@@ -92,10 +103,17 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
           return false;
         if (scope === 'body' && place.kind === 'header' && /^subject$/i.test(place.label)) return false;
         // HTML shows a run of white space as one space: `<td>4111</td>\n    <td>1111</td>` reads `4111 1111`.
-        found(place.html ? htmlToFullText(text).replace(/[ \t\r\n\f]+/g, ' ') : text, seen);
-        // What the page hides (a styled-away letter between two groups) is left out of a second reading.
-        if (place.html && seen.size < min)
-          found(htmlToShownFullText(text).replace(/[ \t\r\n\f]+/g, ' '), seen);
+        const decoded = place.html ? htmlToFullText(text) : text;
+        if (sealed.length === 0 && armoredMessage(decoded))
+          sealed.push(`${place.label}: inline PGP or age message`);
+        const full = place.html ? decoded.replace(/[ \t\r\n\f]+/g, ' ') : text;
+        found(full, seen);
+        // Each reader's view of a page leaves out what it hides (a styled-away letter between two groups).
+        if (place.html && seen.size < min) {
+          const page = { text, xml: place.xml === true, label: place.label };
+          if (readers) readShown(readers, page);
+          else waiting.push(page);
+        }
         // A number wrapped in a quoted reply reads across the quote marks ("> 4111 1111\n> 1111 1111").
         if (!place.html && seen.size < min && QUOTED_LINE.test(text))
           found(text.replace(QUOTE_MARKS, ''), seen);
@@ -103,6 +121,10 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       },
       options.limits,
     );
+    if (seen.size < min && waiting.length > 0) {
+      const r = await loading;
+      for (const page of waiting) if (seen.size < min) readShown(r, page);
+    }
     if (seen.size >= min) return true;
     const encrypted = [
       ...report.encrypted.map((name) => `${name}: password-protected, not read`),
@@ -112,7 +134,7 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       ctx.logger.info('sensitive-data: encrypted content sent unread (allowEncryptedArchives)', {
         encrypted,
       });
-    const unread = allowEncrypted ? report.unread : [...report.unread, ...encrypted];
+    const unread = [...report.unread, ...undecided, ...(allowEncrypted ? [] : encrypted)];
     if (unread.length === 0) return false;
     ctx.logger.warn('sensitive-data: part of the message could not be read', {
       unread,
@@ -123,7 +145,19 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
 }
 
 const QUOTED_LINE = /(?:^|\n)[ \t]*>/;
-const PGP_MESSAGE = /-----BEGIN PGP MESSAGE-----/;
+const ARMOR_BEGIN =
+  /(?:^|\n)[ \t>]*-----BEGIN[ \u00a0]+(PGP[ \u00a0]+MESSAGE|AGE[ \u00a0]+ENCRYPTED[ \u00a0]+FILE)(?:, PART [0-9/]{1,12})?-----[ \t\u00a0]*\r?\n/;
+
+// An armored message: its BEGIN line on a line of its own, then (after any `Key: value` armor headers) at
+// least 16 characters of base64. A line quoted in prose ("paste the -----BEGIN PGP MESSAGE----- block") is
+// not one.
+function armoredMessage(text: string): boolean {
+  const begin = ARMOR_BEGIN.exec(text);
+  if (!begin) return false;
+  const after = text.slice(begin.index + begin[0].length, begin.index + begin[0].length + 4096);
+  const body = after.replace(/^(?:[ \t>]*[\w-]{1,40}: [^\n]*\n)*/, '');
+  return (body.match(/^[\sA-Za-z0-9+/=>]*/)?.[0].match(/[A-Za-z0-9+/]/g)?.length ?? 0) >= 16;
+}
 const QUOTE_MARKS = /^[ \t]*(?:>[ \t]?)+/gm;
 
 /**

@@ -301,27 +301,31 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
-// A title or a number glued to a name (`Jane DoeCEO`, `CFOJane Doe`, `Jane Doe2026`) reads as its own word.
-// ASCII names (most) are tested without Unicode classes, which cost a cold start their compilation.
-const GLUED_ASCII = /[a-z][A-Z]{2}|[A-Z]{2}[a-z]|[A-Za-z]\d{2}|\d{2}[A-Za-z]/;
-const GLUED = /\p{Ll}\p{Lu}{2}|\p{Lu}{2}\p{Ll}|\p{L}\p{N}{2}|\p{N}{2}\p{L}/u;
+// A title or a number glued to a name (`Jane DoeCEO`, `DrJane Doe`, `Jane Doe2`, `Jane Doe™`, `Jane Doeᴹᴰ`)
+// is also read as a word of its own. ASCII names (most) are tested without Unicode classes, which cost a cold
+// start their compilation.
+const GLUED_ASCII = /[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Za-z]\d|\d[A-Za-z]/;
+const GLUED =
+  /\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}|\p{L}\p{N}|\p{N}\p{L}|[\u00b2\u00b3\u00b9\u2070-\u209f\u1d2c-\u1dbf\u2120-\u2122\u02b0-\u02ff\uff21-\uff5a]/u;
 
 function isGlued(name: string): boolean {
   return ASCII.test(name) ? GLUED_ASCII.test(name) : GLUED.test(name);
 }
 
 function unglued(name: string): string {
-  if (ASCII.test(name))
-    return name
-      .replace(/([a-z])([A-Z]{2,})/g, '$1 $2')
-      .replace(/([A-Z]{2,})([A-Z][a-z])/g, '$1 $2')
-      .replace(/([A-Za-z])(\d{2,})/g, '$1 $2')
-      .replace(/(\d{2,})([A-Za-z])/g, '$1 $2');
-  return name
-    .replace(/(\p{Ll})(\p{Lu}{2,})/gu, '$1 $2')
-    .replace(/(\p{Lu}{2,})(\p{Lu}\p{Ll})/gu, '$1 $2')
-    .replace(/(\p{L})(\p{N}{2,})/gu, '$1 $2')
-    .replace(/(\p{N}{2,})(\p{L})/gu, '$1 $2');
+  const split = (text: string) =>
+    text
+      .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+      .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
+      .replace(/(\p{L})(\p{N})/gu, '$1 $2')
+      .replace(/(\p{N})(\p{L})/gu, '$1 $2');
+  if (ASCII.test(name)) return split(name);
+  // Superscripts, modifier letters and symbols such as ™ stand apart from the letters before them.
+  const apart = name.replace(
+    /[\u00b2\u00b3\u00b9\u2070-\u209f\u1d2c-\u1dbf\u2120-\u2122\u02b0-\u02ff]+/gu,
+    ' $& ',
+  );
+  return split(apart.normalize('NFKC'));
 }
 
 type Mime = typeof import('@wmflow/core/mime');

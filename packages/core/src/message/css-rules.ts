@@ -1,0 +1,449 @@
+import { cssPlain, declarations } from './css-values.js';
+
+// A page's stylesheets as far as the shown-text reading needs them (html-shown.ts): style rules with their
+// selectors, specificity, order and media condition, and a matcher for the selectors mail uses (type, class,
+// id, attribute, structural pseudo-classes, the four combinators). Parsing is linear; matching is counted.
+
+/** One element as the matcher sees it (a parse5 element). */
+export interface MatchElement {
+  tagName: string;
+  attrs: { name: string; value: string }[];
+  parentNode: unknown;
+  childNodes: unknown[];
+}
+
+/** A style rule: one complex selector of a rule's list, with what it sets. */
+export interface StyleRule {
+  selector: Compound[];
+  specificity: number;
+  order: number;
+  decls: ReturnType<typeof declarations>;
+  /** The media condition (lower case) it sits under, if any. */
+  media?: string;
+}
+
+/** One compound selector, and how it joins the one to its left (`' '`, `>`, `+`, `~`). */
+interface Compound {
+  tag?: string;
+  ids: string[];
+  classes: string[];
+  attrs: { name: string; op: string; value: string; insensitive: boolean }[];
+  pseudos: { name: string; arg: string }[];
+  combinator?: string;
+}
+
+/**
+ * The style rules of a stylesheet, inside `@media` and `@supports` blocks too (media recorded), in order.
+ * Escapes are honoured where they hide structure (`\}` is part of a name, not the end of a block).
+ */
+export function parseStylesheet(css: string, orderFrom: number, media?: string): StyleRule[] {
+  const rules: StyleRule[] = [];
+  readBlock(stripComments(css), media, rules, orderFrom);
+  return rules;
+}
+
+function stripComments(css: string): string {
+  let out = '';
+  let at = 0;
+  while (at < css.length) {
+    const open = css.indexOf('/*', at);
+    if (open < 0) return out + css.slice(at);
+    out += `${css.slice(at, open)} `;
+    const close = css.indexOf('*/', open + 2);
+    if (close < 0) return out;
+    at = close + 2;
+  }
+  return out;
+}
+
+// Reads rules up to the end of `css`, each prelude up to its `{` and the block to its matching `}`.
+function readBlock(css: string, media: string | undefined, rules: StyleRule[], orderFrom: number): void {
+  let at = 0;
+  while (at < css.length) {
+    const open = scanTo(css, at, '{;');
+    if (open < 0) return;
+    const prelude = css.slice(at, open).trim();
+    if (css[open] === ';') {
+      // An imported sheet the message carries itself (a data: URL) applies as if written here. Each level
+      // is encoded inside the one above, so nesting is bounded by the input's length.
+      const imported = /^@import\s+(?:url\(\s*)?["']?(data:[^"')\s]*)/i.exec(prelude)?.[1];
+      const sheet = imported ? dataUrlText(imported) : undefined;
+      if (sheet) readBlock(stripComments(sheet), media, rules, orderFrom + rules.length);
+      at = open + 1;
+      continue;
+    }
+    const close = matchingBrace(css, open);
+    const body = css.slice(open + 1, close < 0 ? css.length : close);
+    at = close < 0 ? css.length : close + 1;
+    const lower = prelude.toLowerCase();
+    if (lower.startsWith('@media')) {
+      const condition = lower.slice(6).trim();
+      readBlock(body, media ? `${media} and (${condition})` : condition, rules, orderFrom + rules.length);
+    } else if (
+      lower.startsWith('@supports') ||
+      lower.startsWith('@layer') ||
+      lower.startsWith('@container')
+    ) {
+      readBlock(body, media, rules, orderFrom + rules.length);
+    } else if (!lower.startsWith('@')) {
+      const decls = declarations(cssPlain(body));
+      if (decls.size === 0) continue;
+      for (const text of splitList(prelude)) {
+        const selector = parseSelector(decodeEscapes(text));
+        if (selector)
+          rules.push({
+            selector,
+            specificity: specificity(selector),
+            order: orderFrom + rules.length,
+            decls,
+            ...(media ? { media } : {}),
+          });
+      }
+    }
+  }
+}
+
+/**
+ * The text of a `data:` URL (percent-encoded or base64), or undefined when it is not one.
+ *
+ * @example
+ * ```ts
+ * dataUrlText('data:text/css,.x%7Bdisplay:none%7D'); // '.x{display:none}'
+ * ```
+ */
+export function dataUrlText(url: string): string | undefined {
+  const m = /^data:([^,]*),(.*)$/is.exec(url.trim());
+  if (!m) return undefined;
+  try {
+    return /;base64$/i.test(m[1] as string)
+      ? Buffer.from(decodeURIComponent(m[2] as string), 'base64').toString('utf8')
+      : decodeURIComponent(m[2] as string);
+  } catch {
+    return m[2];
+  }
+}
+
+// The index of the first of `chars` at or after `from`, outside strings and past escapes; -1 if none.
+function scanTo(css: string, from: number, chars: string): number {
+  let quote = '';
+  for (let i = from; i < css.length; i++) {
+    const c = css[i] as string;
+    if (c === '\\') i++;
+    else if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (chars.includes(c)) return i;
+  }
+  return -1;
+}
+
+function matchingBrace(css: string, open: number): number {
+  let depth = 0;
+  let at = open;
+  while (at >= 0 && at < css.length) {
+    const c = css[at];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return at;
+    at = scanTo(css, at + 1, '{}');
+  }
+  return -1;
+}
+
+function splitList(prelude: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  let depth = 0;
+  for (let i = 0; i < prelude.length; i++) {
+    const c = prelude[i];
+    if (c === '\\') i++;
+    else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(prelude.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(prelude.slice(from));
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
+function decodeEscapes(text: string): string {
+  return text.replace(
+    /\\([0-9a-fA-F]{1,6})[ \t\r\n\f]?|\\([^\r\n\f0-9a-fA-F])/g,
+    (_, hex: string, c: string) => {
+      if (c !== undefined) return c;
+      const code = Number.parseInt(hex, 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
+    },
+  );
+}
+
+// A complex selector, compounds left to right; undefined for one this reading does not match (pseudo-elements).
+function parseSelector(text: string): Compound[] | undefined {
+  const compounds: Compound[] = [];
+  let current = emptyCompound();
+  let combinator: string | undefined;
+  let i = 0;
+  const name = () => {
+    const m = /^-?(?:[_a-zA-Z\u0080-\uffff]|--)[-\w\u0080-\uffff]*/.exec(text.slice(i));
+    i += m ? m[0].length : 0;
+    return m?.[0] ?? '';
+  };
+  const flush = () => {
+    if (combinator !== undefined) current.combinator = combinator;
+    compounds.push(current);
+    current = emptyCompound();
+    combinator = undefined;
+  };
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (/[\s>+~]/.test(c)) {
+      let comb = ' ';
+      while (i < text.length && /[\s>+~]/.test(text[i] as string)) {
+        if (text[i] !== ' ' && !/\s/.test(text[i] as string)) comb = text[i] as string;
+        i++;
+      }
+      flush();
+      combinator = comb;
+      continue;
+    }
+    if (c === '*') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      i++;
+      current.ids.push(name());
+    } else if (c === '.') {
+      i++;
+      current.classes.push(name());
+    } else if (c === '[') {
+      const close = text.indexOf(']', i);
+      if (close < 0) return undefined;
+      const m = /^\s*([-\w:|]+)\s*(?:([~|^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\s\]]+))\s*([iIsS])?)?\s*$/.exec(
+        text.slice(i + 1, close),
+      );
+      if (!m) return undefined;
+      current.attrs.push({
+        name: (m[1] as string).toLowerCase().replace(/^.*\|/, ''),
+        op: m[2] ?? '',
+        value: m[3] ?? m[4] ?? m[5] ?? '',
+        insensitive: m[6] === 'i' || m[6] === 'I',
+      });
+      i = close + 1;
+    } else if (c === ':') {
+      if (text[i + 1] === ':') return undefined; // a pseudo-element's text is not the element's
+      i++;
+      const pseudo = name().toLowerCase();
+      let arg = '';
+      if (text[i] === '(') {
+        let depth = 0;
+        const from = i + 1;
+        for (; i < text.length; i++) {
+          if (text[i] === '(') depth++;
+          else if (text[i] === ')' && --depth === 0) break;
+        }
+        arg = text.slice(from, i).trim();
+        i++;
+      }
+      if (
+        ['before', 'after', 'first-letter', 'first-line', 'marker', 'placeholder', 'selection'].includes(
+          pseudo,
+        )
+      )
+        return undefined;
+      current.pseudos.push({ name: pseudo, arg });
+    } else if (/[-_a-zA-Z\u0080-\uffff]/.test(c)) {
+      current.tag = name().toLowerCase().replace(/^.*\|/, '');
+    } else return undefined;
+  }
+  flush();
+  return compounds;
+}
+
+function emptyCompound(): Compound {
+  return { ids: [], classes: [], attrs: [], pseudos: [] };
+}
+
+function specificity(selector: Compound[]): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  for (const compound of selector) {
+    a += compound.ids.length;
+    b +=
+      compound.classes.length +
+      compound.attrs.length +
+      compound.pseudos.filter((p) => p.name !== 'where').length;
+    if (compound.tag) c++;
+  }
+  return a * 1e6 + b * 1e3 + c;
+}
+
+/** Where matching stands: work done against its bound, and whether class names ignore case (quirks mode). */
+export interface MatchBudget {
+  steps: number;
+  max: number;
+  quirks: boolean;
+}
+
+/** Thrown when matching would take more than its budget: the page cannot be read as shown in bounded time. */
+export class MatchBudgetExceeded extends Error {
+  override name = 'MatchBudgetExceeded';
+}
+
+/** True when `selector` (compounds left to right) matches `element`. */
+export function matches(selector: Compound[], element: MatchElement, budget: MatchBudget): boolean {
+  return matchFrom(selector, selector.length - 1, element, budget);
+}
+
+function matchFrom(selector: Compound[], index: number, element: MatchElement, budget: MatchBudget): boolean {
+  const compound = selector[index] as Compound;
+  if (!matchCompound(compound, element, budget)) return false;
+  if (index === 0) return true;
+  const combinator = compound.combinator ?? ' ';
+  if (combinator === '>') {
+    const parent = parentElement(element);
+    return !!parent && matchFrom(selector, index - 1, parent, budget);
+  }
+  if (combinator === '+' || combinator === '~') {
+    const list = siblings(element, budget);
+    for (let k = list.indexOf(element) - 1; k >= 0; k--) {
+      if (matchFrom(selector, index - 1, list[k] as MatchElement, budget)) return true;
+      if (combinator === '+') return false;
+    }
+    return false;
+  }
+  for (let p = parentElement(element); p; p = parentElement(p))
+    if (matchFrom(selector, index - 1, p, budget)) return true;
+  return false;
+}
+
+function matchCompound(c: Compound, e: MatchElement, budget: MatchBudget): boolean {
+  if (++budget.steps > budget.max) throw new MatchBudgetExceeded('selector matching over its budget');
+  if (c.tag && c.tag !== e.tagName) return false;
+  const attr = (name: string) => e.attrs.find((a) => a.name === name)?.value;
+  const same = (a: string, b: string) => (budget.quirks ? a.toLowerCase() === b.toLowerCase() : a === b);
+  if (c.ids.length > 0) {
+    const id = attr('id');
+    if (id === undefined || !c.ids.every((x) => same(x, id))) return false;
+  }
+  if (c.classes.length > 0) {
+    const classes = (attr('class') ?? '').split(/[ \t\r\n\f]+/).filter(Boolean);
+    if (!c.classes.every((x) => classes.some((y) => same(x, y)))) return false;
+  }
+  for (const a of c.attrs) {
+    const raw = attr(a.name);
+    if (raw === undefined) return false;
+    const v = a.insensitive ? raw.toLowerCase() : raw;
+    const want = a.insensitive ? a.value.toLowerCase() : a.value;
+    const ok =
+      a.op === ''
+        ? true
+        : a.op === '='
+          ? v === want
+          : a.op === '~='
+            ? v.split(/\s+/).includes(want)
+            : a.op === '|='
+              ? v === want || v.startsWith(`${want}-`)
+              : a.op === '^='
+                ? want !== '' && v.startsWith(want)
+                : a.op === '$='
+                  ? want !== '' && v.endsWith(want)
+                  : want !== '' && v.includes(want);
+    if (!ok) return false;
+  }
+  return c.pseudos.every((p) => matchPseudo(p, e, budget));
+}
+
+function matchPseudo(p: { name: string; arg: string }, e: MatchElement, budget: MatchBudget): boolean {
+  switch (p.name) {
+    case 'first-child':
+      return around(e, budget)[0] === 0;
+    case 'last-child':
+      return around(e, budget)[1] === 0;
+    case 'only-child':
+      return around(e, budget).every((n) => n === 0);
+    case 'nth-child':
+      return nth(p.arg, 1 + around(e, budget)[0]);
+    case 'nth-last-child':
+      return nth(p.arg, 1 + around(e, budget)[1]);
+    case 'first-of-type':
+      return around(e, budget, true)[0] === 0;
+    case 'last-of-type':
+      return around(e, budget, true)[1] === 0;
+    case 'only-of-type':
+      return around(e, budget, true).every((n) => n === 0);
+    case 'nth-of-type':
+      return nth(p.arg, 1 + around(e, budget, true)[0]);
+    case 'nth-last-of-type':
+      return nth(p.arg, 1 + around(e, budget, true)[1]);
+    case 'root':
+      return e.tagName === 'html' && !parentElement(e);
+    case 'empty':
+      return e.childNodes.length === 0;
+    case 'link':
+    case 'any-link':
+      return (e.tagName === 'a' || e.tagName === 'area') && e.attrs.some((a) => a.name === 'href');
+    case 'not':
+      return !splitList(p.arg).some((s) => matchesText(s, e, budget));
+    case 'is':
+    case 'where':
+    case 'matches':
+    case '-webkit-any':
+      return splitList(p.arg).some((s) => matchesText(s, e, budget));
+    default:
+      // Dynamic states (hover, focus, visited…) do not hold on a page being read; others are not known here.
+      return false;
+  }
+}
+
+function matchesText(text: string, e: MatchElement, budget: MatchBudget): boolean {
+  const selector = parseSelector(decodeEscapes(text));
+  return !!selector && matches(selector, e, budget);
+}
+
+function nth(arg: string, position: number): boolean {
+  const a = arg.replace(/\s+/g, '').toLowerCase().split(/of/)[0] as string;
+  if (a === 'odd') return position % 2 === 1;
+  if (a === 'even') return position % 2 === 0;
+  const m = /^([+-]?\d*)n([+-]\d+)?$/.exec(a);
+  if (!m) return /^[+-]?\d+$/.test(a) && Number(a) === position;
+  const step = m[1] === '' || m[1] === '+' ? 1 : m[1] === '-' ? -1 : Number(m[1]);
+  const offset = Number(m[2] ?? 0);
+  if (step === 0) return position === offset;
+  const k = (position - offset) / step;
+  return Number.isInteger(k) && k >= 0;
+}
+
+function isElement(node: unknown): node is MatchElement {
+  return typeof node === 'object' && node !== null && 'tagName' in node;
+}
+
+function parentElement(e: MatchElement): MatchElement | undefined {
+  return isElement(e.parentNode) ? e.parentNode : undefined;
+}
+
+function siblings(e: MatchElement, budget: MatchBudget): MatchElement[] {
+  const parent = e.parentNode as { childNodes?: unknown[] } | null;
+  const nodes = parent?.childNodes ?? [];
+  budget.steps += nodes.length;
+  if (budget.steps > budget.max) throw new MatchBudgetExceeded('selector matching over its budget');
+  return nodes.filter(isElement);
+}
+
+// Elements before and after `e` among its siblings (of its type when `sameType`).
+function around(e: MatchElement, budget: MatchBudget, sameType = false): [number, number] {
+  const list = siblings(e, budget).filter((s) => !sameType || s.tagName === e.tagName);
+  const at = list.indexOf(e);
+  return [at, list.length - at - 1];
+}
+
+/** The keys a rule is filed under (its subject's first id, class or type), for a per-element candidate list. */
+export function ruleKey(rule: StyleRule): string {
+  const subject = rule.selector.at(-1) as Compound;
+  if (subject.ids[0] !== undefined) return `#${subject.ids[0].toLowerCase()}`;
+  if (subject.classes[0] !== undefined) return `.${subject.classes[0].toLowerCase()}`;
+  if (subject.tag) return subject.tag;
+  return '*';
+}

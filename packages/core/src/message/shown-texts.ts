@@ -1,0 +1,25 @@
+import type { ShownTexts } from './html-shown.js';
+
+export type { ShownTexts } from './html-shown.js';
+
+type Readers = { html: (markup: string) => ShownTexts; xml: (markup: string) => string };
+let readers: Promise<Readers> | undefined;
+
+/**
+ * Loads the shown-text readers (parse5 and the style cascade, kept out of every first chunk) and gives them
+ * synchronously once loaded: `html` for HTML bodies ({@link htmlShownTexts}), `xml` for an Office document's
+ * parts ({@link xmlShownText}).
+ *
+ * @example
+ * ```ts
+ * const shown = await loadShownReaders();
+ * shown.html('<p>4111 1111<span hidden>x</span> 1111 1111</p>').texts;
+ * ```
+ */
+export function loadShownReaders(): Promise<Readers> {
+  readers ??= Promise.all([import('./html-shown.js'), import('./xml-shown.js')]).then(([h, x]) => ({
+    html: h.htmlShownTexts,
+    xml: x.xmlShownText,
+  }));
+  return readers;
+}

@@ -1,0 +1,116 @@
+import { luminance, parseColor } from './css-values.js';
+import { decodeEntities } from './html-text.js';
+
+/**
+ * The text of an Office document's XML part as Word shows it: runs whose properties hide them (`<w:vanish/>`,
+ * `<w:webHidden/>`, white text on no dark shading, a size under 4 points) are left out. Elements nest exactly
+ * as written (XML); CDATA is text. One pass, linear in the input. The detectors match it beside the full
+ * reading, as {@link htmlShownTexts} for HTML.
+ *
+ * @example
+ * ```ts
+ * xmlShownText('<w:r><w:rPr><w:vanish/></w:rPr><w:t>x</w:t></w:r><w:r><w:t>1111</w:t></w:r>'); // '…1111…'
+ * ```
+ */
+export function xmlShownText(xml: string): string {
+  const out: string[] = [];
+  const stack: { name: string; hidden: boolean; props?: RunProps }[] = [];
+  const open = new Map<string, number>();
+  let hidden = 0;
+  let i = 0;
+  while (i < xml.length) {
+    const lt = xml.indexOf('<', i);
+    const text = xml.slice(i, lt < 0 ? xml.length : lt);
+    if (text && hidden === 0) out.push(text);
+    if (lt < 0) break;
+    out.push(' ');
+    if (xml.startsWith('<![CDATA[', lt)) {
+      const end = xml.indexOf(']]>', lt + 9);
+      if (hidden === 0) out.push(xml.slice(lt + 9, end < 0 ? xml.length : end));
+      if (end < 0) break;
+      i = end + 3;
+      continue;
+    }
+    const close = xml.startsWith('<!--', lt) ? xml.indexOf('-->', lt + 4) : tagEnd(xml, lt);
+    if (close < 0) break;
+    const tag = xml.slice(lt + 1, close);
+    i = close + (xml.startsWith('<!--', lt) ? 3 : 1);
+    if (tag.startsWith('!') || tag.startsWith('?')) continue;
+    if (tag.startsWith('/')) {
+      const name = tag.slice(1).trim();
+      // An end tag with nothing open of its name changes nothing (counted, so none is searched for).
+      if (!open.get(name)) continue;
+      for (;;) {
+        const entry = stack.pop() as (typeof stack)[number];
+        open.set(entry.name, (open.get(entry.name) ?? 1) - 1);
+        if (entry.hidden) hidden--;
+        // A run's properties are all read at </w:rPr>: decide there whether the run shows.
+        if (entry.name === 'w:rPr' && entry.props && stack.at(-1)?.name === 'w:r' && hidesRun(entry.props)) {
+          const run = stack.at(-1) as (typeof stack)[number];
+          if (!run.hidden) {
+            run.hidden = true;
+            hidden++;
+          }
+        }
+        if (entry.name === name) break;
+      }
+      continue;
+    }
+    const name = /^[^\s/>]+/.exec(tag)?.[0] ?? '';
+    const props = stack.at(-1)?.name === 'w:rPr' ? stack.at(-1)?.props : undefined;
+    if (props) readRunProperty(name, tag, props);
+    if (!tag.endsWith('/')) {
+      stack.push({ name, hidden: false, ...(name === 'w:rPr' ? { props: {} } : {}) });
+      open.set(name, (open.get(name) ?? 0) + 1);
+    }
+    if (name === 'w:tab' || name === 'w:br' || name === 'w:cr') out.push(' ');
+  }
+  return decodeEntities(out.join(''));
+}
+
+interface RunProps {
+  vanish?: boolean;
+  color?: string;
+  fill?: string;
+  halfPoints?: number;
+}
+
+const FALSE = /^(?:false|0|off)$/i;
+
+function readRunProperty(name: string, tag: string, props: RunProps): void {
+  const val = /\bw:val\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
+  if (name === 'w:vanish' || name === 'w:webHidden' || name === 'w:specVanish')
+    props.vanish = !FALSE.test(val ?? '');
+  else if (name === 'w:color') props.color = val;
+  else if (name === 'w:sz') props.halfPoints = Number(val);
+  else if (name === 'w:shd') props.fill = /\bw:fill\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
+  else if (name === 'w:highlight' && val && val !== 'none') props.fill = val;
+}
+
+function hidesRun(props: RunProps): boolean {
+  if (props.vanish) return true;
+  if (props.halfPoints !== undefined && Number.isFinite(props.halfPoints) && props.halfPoints < 8)
+    return true;
+  const color =
+    props.color && /^[0-9a-f]{6}$/i.test(props.color)
+      ? parseColor(`#${props.color.toLowerCase()}`)
+      : undefined;
+  if (!color || luminance(color) < 0.85) return false;
+  const fill =
+    props.fill && /^[0-9a-f]{6}$/i.test(props.fill) ? parseColor(`#${props.fill.toLowerCase()}`) : undefined;
+  const darkFill = fill ? luminance(fill) < 0.5 : !!props.fill && !/^(?:auto|white|none)$/i.test(props.fill);
+  return !darkFill;
+}
+
+// The `>` that ends the tag opened at `lt`, past quoted attribute values.
+function tagEnd(xml: string, lt: number): number {
+  let quote = '';
+  for (let i = lt + 1; i < xml.length; i++) {
+    const c = xml[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i;
+  }
+  return -1;
+}
