@@ -65,11 +65,16 @@ describe('attacker round 8: card numbers through outbound-policy at its defaults
     });
   }
 
-  it('sends what the reader sees is no card: a visible letter between the groups, a table of small numbers', async () => {
-    expect(await kit.outbound(hiding('<span>x</span>'))).toBe('DEFAULT');
+  it('sends what the reader sees is no card: a letter written between the groups, a table of small numbers', async () => {
+    expect(await kit.outbound(html('<p>4111 1111 x 1111 1111</p>'))).toBe('DEFAULT');
     expect(await kit.outbound(text('| 4111 | 1111 | 1111 | 1111 |'))).toBe('DEFAULT');
+    expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111 x 1111 1111'))))).toBe('DEFAULT');
+  });
+
+  it('bounces a short word in an element of its own between the groups, hidden or not (the snippet reading)', async () => {
+    expect(await kit.outbound(hiding('<span>x</span>'))).toBe('BOUNCE');
     expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111') + run('x') + run('1111 1111'))))).toBe(
-      'DEFAULT',
+      'BOUNCE',
     );
   });
 
@@ -212,4 +217,47 @@ describe('attacker round 8b: titles and numbers glued to a protected name, throu
       );
     });
   }
+});
+
+// Round 8c: a third attacker hid the letter with CSS the cascade does not model (unknown pseudo-classes,
+// min(), colours it cannot parse, an SVG <style>) or Word markup it did not know (another prefix, a tracked
+// deletion), and wrote the number with CSS generated content. The snippet reading (short texts without a
+// digit dropped wherever they stand) and the generated-content reading catch them without modelling the CSS.
+const CARDS_8C: Record<string, Buffer> = {
+  'a letter hidden by :read-only': hiding('<i class="j">x</i>', '<style>.j:read-only{display:none}</style>'),
+  'a letter hidden by :has()': hiding('<i class="j"><b></b>x</i>', '<style>.j:has(b){display:none}</style>'),
+  'a letter in a min() font size': hiding('<i style="font-size:min(0px,0px)">x</i>'),
+  'a letter in a colour written color(srgb 1 1 1)': hiding('<i style="color:color(srgb 1 1 1)">x</i>'),
+  'a letter hidden by a <style> inside inline SVG': hiding(
+    '<i class="j">x</i>',
+    '<svg width="0" height="0"><style>.j{display:none}</style></svg>',
+  ),
+  'a letter in a Word deletion under another namespace prefix': docx(
+    '<?xml version="1.0"?><ns0:document xmlns:ns0="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><ns0:body><ns0:p><ns0:r><ns0:t>4111 1111</ns0:t></ns0:r><ns0:del><ns0:r><ns0:delText>x</ns0:delText></ns0:r></ns0:del><ns0:r><ns0:t> 1111 1111</ns0:t></ns0:r></ns0:p></ns0:body></ns0:document>',
+  ),
+  'a card written by ::before content': html(
+    '<style>.c::before{content:"4111 1111 " "1111 1111"}</style><span class="c"></span>',
+  ),
+  'a card written from attributes by attr()': html(
+    '<style>.c::before{content:attr(data-a) attr(data-b)}</style><span class="c" data-a="4111 1111 " data-b="1111 1111"></span>',
+  ),
+};
+
+describe('attacker round 8c: card numbers through outbound-policy at its defaults', () => {
+  for (const [name, message] of Object.entries(CARDS_8C)) {
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+
+  it('sends a newsletter with an icon font stylesheet and numbered items', async () => {
+    const icons = Array.from({ length: 60 }, (_, i) => `.i${i}::before{content:"\\f${100 + i}"}`).join('');
+    const items = Array.from(
+      { length: 40 },
+      (_, i) => `<tr><td>Item ${i}</td><td>${1000 + i * 37}</td></tr>`,
+    );
+    expect(await kit.outbound(html(`<style>${icons}</style><table>${items.join('')}</table>`))).toBe(
+      'DEFAULT',
+    );
+  });
 });

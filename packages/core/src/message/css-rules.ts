@@ -329,8 +329,9 @@ function matchCompound(c: Compound, e: MatchElement, budget: MatchBudget): boole
     if (id === undefined || !c.ids.every((x) => same(x, id))) return false;
   }
   if (c.classes.length > 0) {
-    const classes = (attr('class') ?? '').split(/[ \t\r\n\f]+/).filter(Boolean);
-    if (!c.classes.every((x) => classes.some((y) => same(x, y)))) return false;
+    const classes = classSet(e, budget.quirks);
+    budget.steps += c.classes.length;
+    if (!c.classes.every((x) => classes.has(budget.quirks ? x.toLowerCase() : x))) return false;
   }
   for (const a of c.attrs) {
     const raw = attr(a.name);
@@ -354,6 +355,19 @@ function matchCompound(c: Compound, e: MatchElement, budget: MatchBudget): boole
     if (!ok) return false;
   }
   return c.pseudos.every((p) => matchPseudo(p, e, budget));
+}
+
+// An element's classes as a set, read once (lower case in quirks mode, where class names match in any case).
+const classSets = [new WeakMap<MatchElement, Set<string>>(), new WeakMap<MatchElement, Set<string>>()];
+function classSet(e: MatchElement, quirks: boolean): Set<string> {
+  const cache = classSets[quirks ? 1 : 0] as WeakMap<MatchElement, Set<string>>;
+  let set = cache.get(e);
+  if (!set) {
+    const raw = e.attrs.find((a) => a.name === 'class')?.value ?? '';
+    set = new Set((quirks ? raw.toLowerCase() : raw).split(/[ \t\r\n\f]+/).filter(Boolean));
+    cache.set(e, set);
+  }
+  return set;
 }
 
 function matchPseudo(p: { name: string; arg: string }, e: MatchElement, budget: MatchBudget): boolean {
@@ -439,11 +453,28 @@ function around(e: MatchElement, budget: MatchBudget, sameType = false): [number
   return [at, list.length - at - 1];
 }
 
+/**
+ * The keys of the compounds a rule's subject must have as ancestors (joined by descendant or child
+ * combinators, up to the first sibling combinator): one per compound, its first id, class or type.
+ */
+export function ancestorKeys(rule: StyleRule): string[] {
+  const keys: string[] = [];
+  for (let k = rule.selector.length - 1; k > 0; k--) {
+    const combinator = (rule.selector[k] as Compound).combinator ?? ' ';
+    if (combinator !== ' ' && combinator !== '>') break;
+    const key = compoundKey(rule.selector[k - 1] as Compound);
+    if (key !== '*') keys.push(key);
+  }
+  return keys;
+}
+
+function compoundKey(c: Compound): string {
+  if (c.ids[0] !== undefined) return `#${c.ids[0].toLowerCase()}`;
+  if (c.classes[0] !== undefined) return `.${c.classes[0].toLowerCase()}`;
+  return c.tag ?? '*';
+}
+
 /** The keys a rule is filed under (its subject's first id, class or type), for a per-element candidate list. */
 export function ruleKey(rule: StyleRule): string {
-  const subject = rule.selector.at(-1) as Compound;
-  if (subject.ids[0] !== undefined) return `#${subject.ids[0].toLowerCase()}`;
-  if (subject.classes[0] !== undefined) return `.${subject.classes[0].toLowerCase()}`;
-  if (subject.tag) return subject.tag;
-  return '*';
+  return compoundKey(rule.selector.at(-1) as Compound);
 }

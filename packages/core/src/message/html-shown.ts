@@ -1,5 +1,6 @@
 import { type DefaultTreeAdapterMap, parse, parseFragment } from 'parse5';
 import {
+  ancestorKeys,
   dataUrlText,
   MatchBudgetExceeded,
   matches,
@@ -81,7 +82,11 @@ export function htmlShownTexts(html: string): ShownTexts {
   const rules = collectRules(document);
   if (rules.length > MAX_RULES) return { texts: [], undecided: `over ${MAX_RULES} style rules` };
   const page = new Page(rules, document.mode === 'quirks');
-  const texts = new Set<string>();
+  // First the reading no style can fool: short pieces of text without a digit dropped wherever they stand;
+  // then the text stylesheets write themselves (`content:` of ::before and ::after).
+  const texts = new Set<string>([withoutSnippets(document)]);
+  const generated = generatedContent(document);
+  if (generated) texts.add(generated);
   try {
     for (const reader of READERS) texts.add(page.read(document, reader));
   } catch (error) {
@@ -92,14 +97,84 @@ export function htmlShownTexts(html: string): ShownTexts {
   return { texts: [...texts] };
 }
 
+/** Longest text, in characters other than white space, that the snippet reading drops when it has no digit. */
+export const SNIPPET_CHARS = 16;
+
+/**
+ * The page's text with every short text without a digit left out — each text node of at most
+ * {@link SNIPPET_CHARS} visible characters (`x`, `junk`, a hidden label), whatever hides it or not. Styles can
+ * hide text only an element (or a text node) at a time, so a letter a page hides between two digit groups,
+ * however it hides it, is such a snippet: this reading joins the groups without modelling any CSS, and no
+ * stylesheet can hide the digits from it. It joins the groups of a number that a short visible word splits
+ * too (`4111 <b>or</b> 1111`): a card needs 13–19 digits, a known issuer and the Luhn check on top.
+ */
+function withoutSnippets(document: Parent): string {
+  const out: string[] = [];
+  for (const node of textNodes(document)) {
+    const text = node.value;
+    if (/\d/.test(text) || text.replace(/\s+/g, '').length > SNIPPET_CHARS) out.push(text);
+    out.push(' ');
+  }
+  return out.join('');
+}
+
+/**
+ * The text stylesheets write (`::before { content: "4111 1111 " attr(data-b) }`): every quoted string of every
+ * `content` declaration, in order, then every element's attributes that an `attr()` there names. Generous:
+ * a string that no rule ends up showing is read too. Empty when no stylesheet writes any.
+ */
+function generatedContent(document: Parent): string {
+  const strings: string[] = [];
+  const attributes = new Set<string>();
+  for (const element of elements(document)) {
+    if (element.tagName !== 'style') continue;
+    const css = element.childNodes.map((n) => ('value' in n ? n.value : '')).join('');
+    for (const m of css.matchAll(/content\s*:\s*([^;}]{1,4096})/gi)) {
+      // Escapes decoded (`"\34 111"` is `4111`); one declaration's strings join as shown, declarations do not.
+      const value = cssPlain(m[1] as string);
+      strings.push([...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((q) => q[1] ?? q[2] ?? '').join(''));
+      for (const a of value.matchAll(/attr\(([-\w]+)/g)) attributes.add(a[1] as string);
+    }
+  }
+  if (strings.every((x) => x === '') && attributes.size === 0) return '';
+  const out = [...strings];
+  if (attributes.size > 0)
+    for (const element of elements(document))
+      out.push(
+        element.attrs
+          .filter((a) => attributes.has(a.name))
+          .map((a) => a.value)
+          .join(''),
+      );
+  return out.join(APART);
+}
+
+// Every text node under `root` in document order (template contents, script and style text left out), and an
+// input's value, as text nodes, without recursion.
+function* textNodes(root: Parent): Generator<{ value: string }> {
+  const stack: Node[] = [...root.childNodes].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (node.nodeName === '#text') yield node as DefaultTreeAdapterMap['textNode'];
+    if (!('tagName' in node) || node.tagName === 'script' || node.tagName === 'style') continue;
+    if (node.tagName === 'input') {
+      const value = attribute(node, 'value');
+      if (value) yield { value };
+    }
+    for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i] as Node);
+  }
+}
+
 // Every <style> element's rules in document order (not those in a template), with its media attribute.
 function collectRules(document: Parent): StyleRule[] {
   const rules: StyleRule[] = [];
   for (const element of elements(document)) {
-    if (element.namespaceURI !== HTML_NS) continue;
+    // A <style> in inline SVG applies to the whole page, as an HTML one does.
     // A <link> to a stylesheet the message carries itself (a data: URL) applies as a <style> would.
     const linked =
-      element.tagName === 'link' && /\bstylesheet\b/i.test(attribute(element, 'rel') ?? '')
+      element.tagName === 'link' &&
+      element.namespaceURI === HTML_NS &&
+      /\bstylesheet\b/i.test(attribute(element, 'rel') ?? '')
         ? dataUrlText(attribute(element, 'href') ?? '')
         : undefined;
     if (element.tagName !== 'style' && linked === undefined) continue;
@@ -122,6 +197,52 @@ function* elements(root: Parent): Generator<Element> {
 }
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
+const NO_RULES: StyleRule[] = [];
+// Keeps pieces apart: no separator joins digit groups across it.
+const APART = ' \u0001 ';
+const NO_DECLARATIONS: ReturnType<typeof declarations> = new Map();
+// Attributes that style or hide an element (besides the rules that match it).
+const PRESENTATIONAL = new Set(['style', 'hidden', 'color', 'size', 'bgcolor', 'type']);
+const FILTER_WORDS = 64;
+
+function keyBits(key: string): [number, number] {
+  let h1 = 2166136261;
+  let h2 = 5381;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 16777619);
+    h2 = Math.imul(h2, 33) ^ c;
+  }
+  const bits = FILTER_WORDS * 32;
+  return [(h1 >>> 0) % bits, (h2 >>> 0) % bits];
+}
+
+function addKey(filter: Uint32Array, key: string): void {
+  for (const bit of keyBits(key)) filter[bit >>> 5] = (filter[bit >>> 5] as number) | (1 << (bit & 31));
+}
+
+// True when every bit the rule's ancestors need is set in the filter.
+function passesFilter(filter: Uint32Array, bits: Int32Array): boolean {
+  for (let i = 0; i < bits.length; i++) {
+    const bit = bits[i] as number;
+    if (((filter[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return false;
+  }
+  return true;
+}
+
+/** An element's computed declarations: property → value, and the custom properties its content inherits. */
+type Style = Map<string, string> & { vars: Map<string, string> };
+
+// The keys a rule may be filed under that fit this element: `*`, its type, its id, its classes.
+function ownKeys(element: Element): string[] {
+  const keys = ['*', element.tagName];
+  const id = attribute(element, 'id');
+  if (id) keys.push(`#${id.toLowerCase()}`);
+  for (const c of (attribute(element, 'class') ?? '').split(/[ \t\r\n\f]+/))
+    if (c) keys.push(`.${c.toLowerCase()}`);
+  return keys;
+}
 
 function attribute(element: Element, name: string): string | undefined {
   return element.attrs.find((a) => a.name === name)?.value;
@@ -166,8 +287,14 @@ class Page {
   private readonly budget;
   private readonly quirks: boolean;
 
+  private readonly needs = new Map<StyleRule, Int32Array>();
+  private readonly styles = new Map<Element, Map<string, Style>>();
+  private readonly inline = new Map<Element, ReturnType<typeof declarations>>();
+  private readonly filters = new Map<Element, Uint32Array>();
+
   constructor(rules: StyleRule[], quirks: boolean) {
     for (const rule of rules) {
+      this.needs.set(rule, Int32Array.from(ancestorKeys(rule).flatMap(keyBits)));
       const key = ruleKey(rule);
       const list = this.byKey.get(key);
       if (list) list.push(rule);
@@ -220,6 +347,29 @@ class Page {
     return out.join('');
   }
 
+  // A Bloom filter of the keys (type, #id, .class, lower case) of an element's ancestors, as browsers keep
+  // one: a fixed size per element, so a deep page costs linear time; a full filter only lets more rules through.
+  private ancestorFilter(element: Element): Uint32Array {
+    const chain: Element[] = [];
+    let node = element.parentNode as Parent | null;
+    let filter: Uint32Array | undefined;
+    while (node && 'tagName' in node) {
+      filter = this.filters.get(node);
+      if (filter) break;
+      chain.push(node);
+      node = node.parentNode as Parent | null;
+    }
+    let current = filter ?? new Uint32Array(FILTER_WORDS);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const ancestor = chain[k] as Element;
+      // The filter of the ancestor's children: its own filter plus its keys.
+      current = Uint32Array.from(current);
+      for (const key of ownKeys(ancestor)) addKey(current, key);
+      this.filters.set(ancestor, current);
+    }
+    return current;
+  }
+
   // An element's children as this reader gets them: Outlook reads its conditional comments as markup and
   // skips what `<!--[if !mso]><!-->` … `<!--<![endif]-->` shows everyone else; a closed <details> shows its summary.
   private children(parent: Parent, reader: Reader): Node[] {
@@ -254,7 +404,11 @@ class Page {
   }
 
   private compute(element: Element, parent: Inherited, reader: Reader): { state: Inherited; gone: boolean } {
-    const style = this.cascade(element, reader, parent.vars);
+    // Most elements of a page set nothing: they pass their parent's state on as it is.
+    const rules = reader.stylesheets ? this.rulesFor(element, this.quirks && !reader.standards) : NO_RULES;
+    if (rules.length === 0 && !element.attrs.some((a) => PRESENTATIONAL.has(a.name)))
+      return { state: parent, gone: false };
+    const style = this.styleOf(element, rules, reader, parent.vars);
     const get = (property: string) => style.get(property);
     const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx };
     let gone = false;
@@ -323,22 +477,52 @@ class Page {
 
   // Property → value for this element: matching rules by specificity and order, then the inline style,
   // `!important` rules over both; presentational attributes under them all. Custom properties resolved.
-  private cascade(element: Element, reader: Reader, inherited: Map<string, string>) {
+  // Readers whose rules for this element are the same (no media rule among them, the same stylesheet and
+  // quirks settings) share one cascade; custom properties make it depend on the parent's, so those do not.
+  private styleOf(
+    element: Element,
+    rules: StyleRule[],
+    reader: Reader,
+    inherited: Map<string, string>,
+  ): Style {
+    if (inherited.size > 0) return this.cascade(element, rules, reader, inherited);
+    const media = rules.some((r) => r.media !== undefined);
+    const key = `${reader.stylesheets}|${this.quirks && !reader.standards}|${media ? `${reader.width}|${reader.dark}` : ''}`;
+    let cached = this.styles.get(element);
+    if (!cached) {
+      cached = new Map();
+      this.styles.set(element, cached);
+    }
+    let style = cached.get(key);
+    if (!style) {
+      style = this.cascade(element, rules, reader, inherited);
+      cached.set(key, style);
+    }
+    return style;
+  }
+
+  private cascade(
+    element: Element,
+    rules: StyleRule[],
+    reader: Reader,
+    inherited: Map<string, string>,
+  ): Style {
     const chosen = new Map<string, { value: string; important: boolean }>();
     const put = (property: string, d: { value: string; important: boolean }) => {
       const had = chosen.get(property);
       if (!had || d.important || !had.important) chosen.set(property, d);
     };
-    if (reader.stylesheets) {
-      for (const rule of this.rulesFor(element, this.quirks && !reader.standards)) {
-        if (rule.media !== undefined && !mediaHolds(rule.media, reader)) continue;
-        for (const [property, d] of rule.decls) put(property, d);
-      }
+    for (const rule of rules) {
+      if (rule.media !== undefined && !mediaHolds(rule.media, reader)) continue;
+      for (const [property, d] of rule.decls) put(property, d);
     }
-    const inline = attribute(element, 'style');
-    if (inline) for (const [property, d] of declarations(cssPlain(inline))) put(property, d);
-    const vars = new Map(inherited);
-    for (const [property, d] of chosen) if (property.startsWith('--')) vars.set(property, d.value);
+    for (const [property, d] of this.inlineStyle(element)) put(property, d);
+    let vars = inherited;
+    for (const [property, d] of chosen) {
+      if (!property.startsWith('--')) continue;
+      if (vars === inherited) vars = new Map(inherited);
+      vars.set(property, d.value);
+    }
     const values = new Map<string, string>();
     for (const [property, d] of chosen) {
       if (!property.startsWith('--')) values.set(property, resolveVars(d.value, vars));
@@ -346,20 +530,33 @@ class Page {
     return Object.assign(values, { vars });
   }
 
+  // The `style` attribute's declarations, read once for all readers.
+  private inlineStyle(element: Element): ReturnType<typeof declarations> {
+    let decls = this.inline.get(element);
+    if (!decls) {
+      const text = attribute(element, 'style');
+      decls = text ? declarations(cssPlain(text)) : NO_DECLARATIONS;
+      this.inline.set(element, decls);
+    }
+    return decls;
+  }
+
   private rulesFor(element: Element, quirks: boolean): StyleRule[] {
     const cache = this.matched[quirks ? 1 : 0] as Map<Element, StyleRule[]>;
     const cached = cache.get(element);
     if (cached) return cached;
+    if (this.byKey.size === 0) return NO_RULES;
     this.budget.quirks = quirks;
-    const keys = ['*', element.tagName];
-    const id = attribute(element, 'id');
-    if (id) keys.push(`#${id.toLowerCase()}`);
-    for (const c of (attribute(element, 'class') ?? '').split(/[ \t\r\n\f]+/))
-      if (c) keys.push(`.${c.toLowerCase()}`);
+    // Browsers' ancestor filter: a rule needing an ancestor of a class, id or type the element's ancestors do
+    // not have is passed over without walking them.
+    const above = this.ancestorFilter(element);
     const found = new Set<StyleRule>();
-    for (const key of keys) {
-      for (const rule of this.byKey.get(key) ?? [])
-        if (!found.has(rule) && matches(rule.selector, element, this.budget)) found.add(rule);
+    for (const key of ownKeys(element)) {
+      for (const rule of this.byKey.get(key) ?? []) {
+        if (found.has(rule)) continue;
+        if (!passesFilter(above, this.needs.get(rule) as Int32Array)) continue;
+        if (matches(rule.selector, element, this.budget)) found.add(rule);
+      }
     }
     const list = [...found].sort((a, b) => a.specificity - b.specificity || a.order - b.order);
     cache.set(element, list);

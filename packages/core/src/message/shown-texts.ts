@@ -2,7 +2,7 @@ import type { ShownTexts } from './html-shown.js';
 
 export type { ShownTexts } from './html-shown.js';
 
-type Readers = { html: (markup: string) => ShownTexts; xml: (markup: string) => string };
+type Readers = { html: (markup: string) => ShownTexts; xml: (markup: string) => string[] };
 let readers: Promise<Readers> | undefined;
 
 /**
@@ -19,7 +19,7 @@ let readers: Promise<Readers> | undefined;
 export function loadShownReaders(): Promise<Readers> {
   readers ??= Promise.all([import('./html-shown.js'), import('./xml-shown.js')]).then(([h, x]) => ({
     html: h.htmlShownTexts,
-    xml: x.xmlShownText,
+    xml: x.xmlShownTexts,
   }));
   return readers;
 }

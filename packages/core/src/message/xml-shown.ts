@@ -13,6 +13,26 @@ import { decodeEntities } from './html-text.js';
  * ```
  */
 export function xmlShownText(xml: string): string {
+  return xmlShownTexts(xml)[0] as string;
+}
+
+/**
+ * {@link xmlShownText}, and the document's text with every short piece of text without a digit left out
+ * (at most 16 characters other than white space, each text between tags): whatever Word hides a letter
+ * with (a tracked deletion, a field code, a fallback, a style, another namespace prefix), the groups join.
+ *
+ * @example
+ * ```ts
+ * xmlShownTexts('<w:t>4111 1111</w:t><w:delText>x</w:delText><w:t> 1111 1111</w:t>')[1]; // '…4111 1111… 1111 1111…'
+ * ```
+ */
+export function xmlShownTexts(xml: string): string[] {
+  const snippets: string[] = [];
+  const shown = readXml(xml, snippets);
+  return [shown, decodeEntities(snippets.join(''))];
+}
+
+function readXml(xml: string, snippets: string[]): string {
   const out: string[] = [];
   const stack: { name: string; hidden: boolean; props?: RunProps }[] = [];
   const open = new Map<string, number>();
@@ -22,6 +42,8 @@ export function xmlShownText(xml: string): string {
     const lt = xml.indexOf('<', i);
     const text = xml.slice(i, lt < 0 ? xml.length : lt);
     if (text && hidden === 0) out.push(text);
+    if (/\d/.test(text) || text.replace(/\s+/g, '').length > 16) snippets.push(text);
+    snippets.push(' ');
     if (lt < 0) break;
     out.push(' ');
     if (xml.startsWith('<![CDATA[', lt)) {

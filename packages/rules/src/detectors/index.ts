@@ -86,7 +86,11 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const waiting: { text: string; xml: boolean; label: string }[] = [];
     const undecided: string[] = [];
     const readShown = (r: Awaited<typeof loading>, page: { text: string; xml: boolean; label: string }) => {
-      if (page.xml) return found(r.xml(page.text).replace(/[ \t\r\n\f]+/g, ' '), seen);
+      if (page.xml) {
+        for (const text of r.xml(page.text))
+          if (seen.size < min) found(text.replace(/[ \t\r\n\f]+/g, ' '), seen);
+        return;
+      }
       const shown = r.html(page.text);
       for (const text of shown.texts) if (seen.size < min) found(text.replace(/[ \t\r\n\f]+/g, ' '), seen);
       if (shown.undecided) undecided.push(`${page.label}: ${shown.undecided}, not read as shown`);
