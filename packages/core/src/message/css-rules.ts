@@ -89,7 +89,7 @@ function readBlock(css: string, media: string | undefined, rules: StyleRule[], o
       const decls = declarations(cssPlain(body));
       if (decls.size === 0) continue;
       for (const text of splitList(prelude)) {
-        const selector = parseSelector(decodeEscapes(text));
+        const selector = parseSelector(text);
         if (selector)
           rules.push({
             selector,
@@ -184,10 +184,14 @@ function parseSelector(text: string): Compound[] | undefined {
   let current = emptyCompound();
   let combinator: string | undefined;
   let i = 0;
+  // A name as written, escapes included (`.b\}c` is the class `b}c`), decoded.
   const name = () => {
-    const m = /^-?(?:[_a-zA-Z\u0080-\uffff]|--)[-\w\u0080-\uffff]*/.exec(text.slice(i));
+    const m =
+      /^-?(?:[_a-zA-Z\u0080-\uffff]|--|\\[^\r\n\f])(?:[-\w\u0080-\uffff]|\\[0-9a-fA-F]{1,6}[ \t\r\n\f]?|\\[^\r\n\f0-9a-fA-F])*/.exec(
+        text.slice(i),
+      );
     i += m ? m[0].length : 0;
-    return m?.[0] ?? '';
+    return decodeEscapes(m?.[0] ?? '');
   };
   const flush = () => {
     if (combinator !== undefined) current.combinator = combinator;
@@ -220,9 +224,10 @@ function parseSelector(text: string): Compound[] | undefined {
     } else if (c === '[') {
       const close = text.indexOf(']', i);
       if (close < 0) return undefined;
-      const m = /^\s*([-\w:|]+)\s*(?:([~|^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\s\]]+))\s*([iIsS])?)?\s*$/.exec(
-        text.slice(i + 1, close),
-      );
+      const m =
+        /^\s*([-\w:]+(?:\|[-\w:]+)?)\s*(?:([~|^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\s\]]+))\s*([iIsS])?)?\s*$/.exec(
+          text.slice(i + 1, close),
+        );
       if (!m) return undefined;
       current.attrs.push({
         name: (m[1] as string).toLowerCase().replace(/^.*\|/, ''),
@@ -253,7 +258,7 @@ function parseSelector(text: string): Compound[] | undefined {
       )
         return undefined;
       current.pseudos.push({ name: pseudo, arg });
-    } else if (/[-_a-zA-Z\u0080-\uffff]/.test(c)) {
+    } else if (/[-_a-zA-Z\u0080-\uffff\\]/.test(c)) {
       current.tag = name().toLowerCase().replace(/^.*\|/, '');
     } else return undefined;
   }
@@ -413,7 +418,7 @@ function matchPseudo(p: { name: string; arg: string }, e: MatchElement, budget: 
 }
 
 function matchesText(text: string, e: MatchElement, budget: MatchBudget): boolean {
-  const selector = parseSelector(decodeEscapes(text));
+  const selector = parseSelector(text);
   return !!selector && matches(selector, e, budget);
 }
 

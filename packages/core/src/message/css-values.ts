@@ -329,7 +329,8 @@ export function invisibleOn(color: Rgba, backdrop: Rgba): boolean {
  * its box out of sight: scaled under a fifth, moved a thousand pixels or more, turned edge-on. Undefined when
  * a function is not understood.
  */
-export function transformHides(value: string, ctx: LengthContext): boolean | undefined {
+export function transformHides(written: string, ctx: LengthContext): boolean | undefined {
+  const value = written.toLowerCase();
   if (value === 'none') return false;
   let unknown = false;
   for (const m of value.matchAll(/([a-z0-9]+)\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {

@@ -1,0 +1,181 @@
+import { parse } from 'parse5';
+import { describe, expect, it } from 'vitest';
+import {
+  ancestorKeys,
+  dataUrlText,
+  MatchBudgetExceeded,
+  type MatchElement,
+  matches,
+  parseStylesheet,
+  ruleKey,
+} from './css-rules.js';
+import {
+  cssPlain,
+  declarations,
+  fontShorthandSize,
+  fontSizePx,
+  invisibleOn,
+  lengthPx,
+  parseColor,
+  splitTop,
+  transformHides,
+} from './css-values.js';
+
+// The first element with this id in a page built by parse5, as the matcher sees it.
+function page(html: string): (id: string) => MatchElement {
+  const document = parse(html);
+  const all: MatchElement[] = [];
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop() as { tagName?: string; childNodes?: unknown[] };
+    if (node.tagName) all.push(node as MatchElement);
+    stack.push(...(node.childNodes ?? []));
+  }
+  return (id) => all.find((e) => e.attrs.some((a) => a.name === 'id' && a.value === id)) as MatchElement;
+}
+
+const budget = () => ({ steps: 0, max: 100_000, quirks: false });
+const rule = (css: string) => {
+  const [first] = parseStylesheet(css, 0);
+  if (!first) throw new Error(`no rule in ${css}`);
+  return first;
+};
+const hits = (css: string, element: MatchElement) => matches(rule(css).selector, element, budget());
+
+describe('selectors', () => {
+  const el = page(`<!doctype html><div id=root class="a b"><p id=p1 class=x data-k="v1 v2" lang=en-GB></p>
+    <p id=p2></p><span id=s1></span><p id=p3><a id=link href="#">l</a></p><i id=empty></i></div>`);
+
+  it('matches types, classes, ids and attributes, with every attribute operator', () => {
+    expect(hits('p.x{color:red}', el('p1'))).toBe(true);
+    expect(hits('#p1.x.y{color:red}', el('p1'))).toBe(false);
+    expect(hits('[data-k]{color:red}', el('p1'))).toBe(true);
+    expect(hits('[data-k="v1 v2"]{color:red}', el('p1'))).toBe(true);
+    expect(hits('[data-k~=v2]{color:red}', el('p1'))).toBe(true);
+    expect(hits('[data-k^=v1]{color:red}', el('p1'))).toBe(true);
+    expect(hits('[data-k$=v2]{color:red}', el('p1'))).toBe(true);
+    expect(hits('[data-k*="1 v"]{color:red}', el('p1'))).toBe(true);
+    expect(hits('[lang|=en]{color:red}', el('p1'))).toBe(true);
+    expect(hits('[data-k="V1 V2" i]{color:red}', el('p1'))).toBe(true);
+    expect(hits('[data-k="V1 V2"]{color:red}', el('p1'))).toBe(false);
+  });
+
+  it('follows the four combinators', () => {
+    expect(hits('.a p{color:red}', el('p1'))).toBe(true);
+    expect(hits('.a > p{color:red}', el('p1'))).toBe(true);
+    expect(hits('body > p{color:red}', el('p1'))).toBe(false);
+    expect(hits('#p1 + p{color:red}', el('p2'))).toBe(true);
+    expect(hits('#p1 + span{color:red}', el('s1'))).toBe(false);
+    expect(hits('#p1 ~ span{color:red}', el('s1'))).toBe(true);
+    expect(hits('.a #p3 > a{color:red}', el('link'))).toBe(true);
+  });
+
+  it('reads structural pseudo-classes and never holds a dynamic one', () => {
+    expect(hits('p:first-child{color:red}', el('p1'))).toBe(true);
+    expect(hits('i:last-child{color:red}', el('empty'))).toBe(true);
+    expect(hits(':nth-child(2){color:red}', el('p2'))).toBe(true);
+    expect(hits(':nth-child(odd){color:red}', el('s1'))).toBe(true);
+    expect(hits(':nth-child(even){color:red}', el('p2'))).toBe(true);
+    expect(hits(':nth-child(2n+1){color:red}', el('p1'))).toBe(true);
+    expect(hits(':nth-child(-n+2){color:red}', el('p2'))).toBe(true);
+    expect(hits(':nth-last-child(1){color:red}', el('empty'))).toBe(true);
+    expect(hits('p:first-of-type{color:red}', el('p1'))).toBe(true);
+    expect(hits('p:last-of-type{color:red}', el('p3'))).toBe(true);
+    expect(hits('p:nth-of-type(2){color:red}', el('p2'))).toBe(true);
+    expect(hits('span:only-of-type{color:red}', el('s1'))).toBe(true);
+    expect(hits('a:only-child{color:red}', el('link'))).toBe(true);
+    expect(hits('i:empty{color:red}', el('empty'))).toBe(true);
+    expect(hits('a:link{color:red}', el('link'))).toBe(true);
+    expect(hits('p:not(.x){color:red}', el('p2'))).toBe(true);
+    expect(hits('p:is(.x, #p2){color:red}', el('p2'))).toBe(true);
+    expect(hits('p:hover{color:red}', el('p1'))).toBe(false);
+  });
+
+  it('matches class names in any case in quirks mode only', () => {
+    const quirks = page('<div id=q class=Big></div>')('q');
+    expect(matches(rule('.big{color:red}').selector, quirks, { ...budget(), quirks: true })).toBe(true);
+    expect(matches(rule('.big{color:red}').selector, quirks, budget())).toBe(false);
+  });
+
+  it('stops at its budget', () => {
+    const deep = page(`${'<div class=a>'.repeat(200)}<p id=deep></p>`)('deep');
+    expect(() =>
+      matches(rule('.a.b p{color:red}').selector, deep, { steps: 0, max: 50, quirks: false }),
+    ).toThrow(MatchBudgetExceeded);
+  });
+});
+
+describe('stylesheets', () => {
+  it('reads rules inside @media and @supports with their conditions, imports data: sheets, skips pseudo-elements', () => {
+    const rules = parseStylesheet(
+      '@import url("data:text/css,.i%7Bcolor:red%7D"); @media print { .p { display:none } } @supports (x:y) { .s { color: red } } .a::before { content: "x" } .b\\}c { color: red }',
+      0,
+    );
+    expect(rules.map((r) => [ruleKey(r), r.media])).toEqual([
+      ['.i', undefined],
+      ['.p', 'print'],
+      ['.s', undefined],
+      ['.b}c', undefined],
+    ]);
+    expect(ancestorKeys(rule('.a > #b p span{color:red}'))).toEqual(['p', '#b', '.a']);
+    expect(dataUrlText('data:text/css;base64,LmF7fQ==')).toBe('.a{}');
+    expect(dataUrlText('https://example.com/x.css')).toBeUndefined();
+  });
+});
+
+describe('CSS values', () => {
+  const ctx = { fontPx: 20, percentOf: 200 };
+  it('reads lengths in every unit, calc() with precedence, font sizes and the font shorthand', () => {
+    expect(lengthPx('12pt', ctx)).toBe(16);
+    expect(lengthPx('1in', ctx)).toBe(96);
+    expect(lengthPx('0.5em', ctx)).toBe(10);
+    expect(lengthPx('2rem', ctx)).toBe(32);
+    expect(lengthPx('50%', ctx)).toBe(100);
+    expect(lengthPx('10vw', ctx)).toBeCloseTo(102.4);
+    expect(lengthPx('1ex', ctx)).toBe(10);
+    expect(lengthPx('5', ctx)).toBeUndefined();
+    expect(lengthPx('calc(10px + 2 * 5px - -1px)', ctx)).toBe(21);
+    expect(lengthPx('calc(10px / 2)', ctx)).toBe(5);
+    expect(lengthPx('calc((1px))', ctx)).toBeUndefined();
+    expect(fontSizePx('x-small', 16)).toBe(10);
+    expect(fontSizePx('smaller', 12)).toBe(10);
+    expect(fontSizePx('larger', 10)).toBe(12);
+    expect(fontShorthandSize('bold 700 0px/1 Arial')).toBe('0px');
+    expect(fontShorthandSize('italic small-caps large serif')).toBe('large');
+    expect(fontShorthandSize('menu')).toBeUndefined();
+  });
+
+  it('reads colours in every notation, and tells what cannot be seen against what', () => {
+    expect(parseColor('#fff')).toEqual({ r: 255, g: 255, b: 255, a: 1 });
+    expect(parseColor('#ffff0080')?.a).toBeCloseTo(0.5, 1);
+    expect(parseColor('#12345')).toBeUndefined();
+    expect(parseColor('rgb(100%, 0%, 0%)')?.r).toBe(255);
+    expect(parseColor('hsl(0 0% 100%)')?.g).toBe(255);
+    expect(parseColor('lab(100 0 0)')?.b).toBe(255);
+    expect(parseColor('oklch(50% 0 0)')?.r).toBeCloseTo(127.5);
+    expect(parseColor('color-mix(in srgb, white 75%, black)')?.r).toBeCloseTo(191.25);
+    expect(parseColor('transparent')?.a).toBe(0);
+    expect(parseColor('papayawhip')).toBeUndefined();
+    expect(invisibleOn({ r: 250, g: 250, b: 250, a: 1 }, { r: 255, g: 255, b: 255, a: 1 })).toBe(true);
+    expect(invisibleOn({ r: 0, g: 0, b: 0, a: 1 }, { r: 255, g: 255, b: 255, a: 1 })).toBe(false);
+    expect(invisibleOn({ r: 0, g: 0, b: 0, a: 0.1 }, { r: 255, g: 255, b: 255, a: 1 })).toBe(true);
+  });
+
+  it('tells which transforms take a box out of sight, and which it does not know', () => {
+    expect(transformHides('translate(-2000px, 0)', ctx)).toBe(true);
+    expect(transformHides('translateY(-150%)', ctx)).toBe(true);
+    expect(transformHides('rotateX(90deg)', ctx)).toBe(true);
+    expect(transformHides('rotate3d(0, 1, 0, 0.25turn)', ctx)).toBe(true);
+    expect(transformHides('matrix(0.01, 0, 0, 0.01, 0, 0)', ctx)).toBe(true);
+    expect(transformHides('skewX(10deg) rotate(5deg)', ctx)).toBe(false);
+    expect(transformHides('none', ctx)).toBe(false);
+    expect(transformHides('warp(3)', ctx)).toBeUndefined();
+  });
+
+  it('splits declarations as CSS does, the last of a property winning unless an earlier one is important', () => {
+    expect(splitTop('a;b(c;d);"e;f"', ';')).toEqual(['a', 'b(c;d)', '"e;f"']);
+    const d = declarations(cssPlain('display:none!important; display:block; color: RED'));
+    expect(d.get('display')).toEqual({ value: 'block', important: false });
+    expect(d.get('color')?.value).toBe('red');
+  });
+});
