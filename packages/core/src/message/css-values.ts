@@ -222,8 +222,17 @@ const NAMED: Record<string, [number, number, number]> = {
   buttontext: [0, 0, 0],
 };
 
-/** A colour as RGBA; undefined when not known (a name not listed, `color-mix()`, `var()`…). */
+const colorMemo = new Map<string, Rgba | undefined>();
+
+/** A colour as RGBA; undefined when not known (a name not listed, `var()`…). Read once per distinct value. */
 export function parseColor(value: string): Rgba | undefined {
+  if (colorMemo.has(value)) return colorMemo.get(value);
+  const color = readColor(value);
+  if (colorMemo.size < 4096) colorMemo.set(value, color);
+  return color;
+}
+
+function readColor(value: string): Rgba | undefined {
   const v = value.trim();
   if (v === 'transparent') return { r: 0, g: 0, b: 0, a: 0 };
   const named = NAMED[v];

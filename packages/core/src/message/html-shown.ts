@@ -81,7 +81,7 @@ export function htmlShownTexts(html: string): ShownTexts {
   const document = parse(html, { scriptingEnabled: false });
   const rules = collectRules(document);
   if (rules.length > MAX_RULES) return { texts: [], undecided: `over ${MAX_RULES} style rules` };
-  const page = new Page(rules, document.mode === 'quirks');
+  const page = new Page(possibleRules(rules, document), document.mode === 'quirks');
   // First the reading no style can fool: short pieces of text without a digit dropped wherever they stand;
   // then the text stylesheets write themselves (`content:` of ::before and ::after).
   const texts = new Set<string>([withoutSnippets(document)]);
@@ -95,6 +95,17 @@ export function htmlShownTexts(html: string): ShownTexts {
     throw error;
   }
   return { texts: [...texts] };
+}
+
+// The rules that can match somewhere: each class, id and type they name is in the page (framework stylesheets
+// bring hundreds of rules for classes a message does not use). Keys compared in lower case, so quirks too.
+function possibleRules(rules: StyleRule[], document: Parent): StyleRule[] {
+  if (rules.length === 0) return rules;
+  const present = new Set<string>(['*']);
+  for (const element of elements(document)) for (const key of ownKeys(element)) present.add(key);
+  return rules.filter(
+    (rule) => present.has(ruleKey(rule)) && ancestorKeys(rule).every((k) => present.has(k)),
+  );
 }
 
 /** Longest text, in characters other than white space, that the snippet reading drops when it has no digit. */
@@ -257,6 +268,8 @@ interface Inherited {
   backdrop: Rgba | undefined;
   alpha: number;
   vars: Map<string, string>;
+  /** Whether its colour stands out from its backdrop, once asked. */
+  contrasted?: boolean;
 }
 
 const ROOT: Inherited = {
@@ -451,7 +464,7 @@ class Page {
       const indent = get('text-indent');
       if (indent && (/^\d{3,}%/.test(indent) || (lengthPx(indent, ctx) ?? 0) >= 1000)) gone = true;
     }
-    const state: Inherited = { ...parent, alpha, vars: style.vars };
+    const state: Inherited = { ...parent, alpha, vars: style.vars, contrasted: undefined };
     const visibility = get('visibility');
     if (visibility === 'hidden' || visibility === 'collapse') state.visible = false;
     else if (visibility === 'visible') state.visible = true;
@@ -568,7 +581,9 @@ class Page {
 function shows(state: Inherited, reader: Reader): boolean {
   if (!state.visible || state.fontPx < 4) return false;
   if (reader.dark || !state.backdrop) return true;
-  return !invisibleOn(state.color, state.backdrop);
+  // Many text nodes share one state: the contrast is worked out once for it.
+  state.contrasted ??= !invisibleOn(state.color, state.backdrop);
+  return state.contrasted;
 }
 
 // Attribute text a reader sees: an input's value or placeholder, an option's label; Outlook, blocking
