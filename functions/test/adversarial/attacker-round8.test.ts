@@ -71,11 +71,29 @@ describe('attacker round 8: card numbers through outbound-policy at its defaults
     expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111 x 1111 1111'))))).toBe('DEFAULT');
   });
 
-  it('bounces a short word in an element of its own between the groups, hidden or not (the snippet reading)', async () => {
+  it('bounces a short word that is all of an inline element or a styled Word run between the groups, hidden or not (the snippet reading)', async () => {
     expect(await kit.outbound(hiding('<span>x</span>'))).toBe('BOUNCE');
-    expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111') + run('x') + run('1111 1111'))))).toBe(
-      'BOUNCE',
+    const styled = '<w:r><w:rPr><w:b/></w:rPr><w:t>x</w:t></w:r>';
+    expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111') + styled + run('1111 1111'))))).toBe('BOUNCE');
+  });
+
+  it('sends invoices, timesheets and prose whose labels sit between numbers (the snippet reading keeps cells and prose apart)', async () => {
+    const rows = [
+      ['SKU 5000', 'Pen', '3', '€', '1.20', '€', '3.60'],
+      ['SKU 5012', 'Ink', '4', '€', '9.00', '€', '36.00'],
+      ['SKU 6011', 'Pad', '2', '€', '0.99', '€', '1.98'],
+    ];
+    const invoice = `<table>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
+    expect(await kit.outbound(html(invoice))).toBe('DEFAULT');
+    expect(
+      await kit.outbound(html('<p>Your order <b>5000</b> of <b>3</b> items ships on <b>15/03/2024</b>.</p>')),
+    ).toBe('DEFAULT');
+    const timesheet = docx(
+      WORD_RUNS(
+        ['Mon', '5012', 'Project', '6011', '7', 'h'].map((t) => `<w:r><w:t>${t}</w:t></w:r>`).join(''),
+      ),
     );
+    expect(await kit.outbound(timesheet)).toBe('DEFAULT');
   });
 
   it('sends an inline PGP message when encrypted content is allowed', async () => {
@@ -260,4 +278,33 @@ describe('attacker round 8c: card numbers through outbound-policy at its default
       'DEFAULT',
     );
   });
+});
+
+// Round 8d: a fourth attacker showed the snippet reading joining the labels and amounts of invoices (now kept
+// apart: cells and blocks, prose, unstyled Word runs), a card written backwards that right-to-left text turns
+// round, a blank Braille cell between groups, a first letter hidden by ::first-letter, and digits hidden by
+// CSS the cascade did not model yet.
+const CARDS_8D: Record<string, Buffer> = {
+  'a card written backwards inside a right-to-left override': text(
+    'card \u202e1111 1111 1111 1114\u202c thanks',
+  ),
+  'a card turned by <bdo dir=rtl>': html('<p><bdo dir="rtl">1111 1111 1111 1114</bdo></p>'),
+  'groups joined by blank Braille cells': text('4111\u28001111\u28001111\u28001111'),
+  'a digit hidden by ::first-letter': html(
+    '<style>.c::first-letter{font-size:0}</style><p class="c">94111 1111 1111 1111</p>',
+  ),
+  'a digit in a box no wider than its clip (inline-size)': hiding(
+    '<span style="display:inline-block;inline-size:0;overflow:hidden">7</span>',
+  ),
+  'a digit zoomed to a speck': hiding('<span style="zoom:.02">7</span>'),
+  'a digit blurred away': hiding('<span style="filter:blur(30px)">7</span>'),
+  'a black digit inverted to white': hiding('<span style="filter:invert(1)">7</span>'),
+};
+
+describe('attacker round 8d: card numbers through outbound-policy at its defaults', () => {
+  for (const [name, message] of Object.entries(CARDS_8D)) {
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
 });

@@ -84,7 +84,8 @@ export function htmlShownTexts(html: string): ShownTexts {
   const page = new Page(possibleRules(rules, document), document.mode === 'quirks');
   // First the reading no style can fool: short pieces of text without a digit dropped wherever they stand;
   // then the text stylesheets write themselves (`content:` of ::before and ::after).
-  const texts = new Set<string>([withoutSnippets(document)]);
+  const texts = new Set<string>([withoutSnippets(document, false)]);
+  if (/first-letter/i.test(html)) texts.add(withoutSnippets(document, true));
   const generated = generatedContent(document);
   if (generated) texts.add(generated);
   try {
@@ -112,21 +113,113 @@ function possibleRules(rules: StyleRule[], document: Parent): StyleRule[] {
 export const SNIPPET_CHARS = 16;
 
 /**
- * The page's text with every short text without a digit left out — each text node of at most
- * {@link SNIPPET_CHARS} visible characters (`x`, `junk`, a hidden label), whatever hides it or not. Styles can
- * hide text only an element (or a text node) at a time, so a letter a page hides between two digit groups,
- * however it hides it, is such a snippet: this reading joins the groups without modelling any CSS, and no
- * stylesheet can hide the digits from it. It joins the groups of a number that a short visible word splits
- * too (`4111 <b>or</b> 1111`): a card needs 13–19 digits, a known issuer and the Luhn check on top.
+ * The page's text with the short texts that could be hidden letters left out — a text of at most
+ * {@link SNIPPET_CHARS} characters without a digit (`x`, `junk`) that is all an inline element holds
+ * (`<span …>x</span>`, `<i>x</i>`), whatever hides it or not: a style hides text an element at a time, so a
+ * letter a page hides between two digit groups with CSS no reader here models still drops out, and no
+ * stylesheet can hide the digits from this reading. Blocks and table cells keep their texts apart (the labels
+ * and amounts of an invoice never join), and so does prose (`order <b>5000</b> of <b>3</b>`: `of` is no
+ * element's whole text). With a `::first-letter` rule on the page, each element's first letter is left out too.
  */
-function withoutSnippets(document: Parent): string {
+function withoutSnippets(document: Parent, firstLetters: boolean): string {
   const out: string[] = [];
-  for (const node of textNodes(document)) {
-    const text = node.value;
-    if (/\d/.test(text) || text.replace(/\s+/g, '').length > SNIPPET_CHARS) out.push(text);
-    out.push(' ');
+  const stack: (Node | typeof BREAK)[] = [...document.childNodes].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as Node | typeof BREAK;
+    if (node === BREAK) {
+      out.push(APART);
+      continue;
+    }
+    if (node.nodeName === '#text') {
+      let text = (node as DefaultTreeAdapterMap['textNode']).value;
+      const parent = node.parentNode as Parent;
+      if (firstLetters && parent.childNodes[0] === node) text = text.replace(/^\s*\S/u, '');
+      if (/\d/.test(text) || text.replace(/\s+/g, '').length > SNIPPET_CHARS || !wholeOfInline(parent))
+        out.push(text);
+      out.push(' ');
+      continue;
+    }
+    if (!('tagName' in node) || node.tagName === 'script' || node.tagName === 'style') continue;
+    if (node.tagName === 'input') out.push(' ', attribute(node, 'value') ?? '', ' ');
+    const block = BLOCKS.has(node.tagName);
+    if (block) {
+      out.push(APART);
+      stack.push(BREAK);
+    }
+    for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i] as Node);
   }
   return out.join('');
+}
+
+const BREAK = Symbol('block end');
+// Elements laid out as blocks, cells or rows unless restyled: their texts never run into their neighbours'.
+const BLOCKS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'caption',
+  'center',
+  'dd',
+  'details',
+  'dialog',
+  'dir',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'html',
+  'li',
+  'listing',
+  'main',
+  'menu',
+  'nav',
+  'ol',
+  'p',
+  'plaintext',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'xmp',
+]);
+
+// An inline element whose whole text is this one snippet (white space aside; empty elements beside it do not
+// count). Looks at no more than 64 nodes under it.
+function wholeOfInline(parent: Parent): boolean {
+  if (!('tagName' in parent) || BLOCKS.has(parent.tagName)) return false;
+  let texts = 0;
+  let seen = 0;
+  const stack: Node[] = [...parent.childNodes];
+  while (stack.length > 0) {
+    if (++seen > 64) return false;
+    const node = stack.pop() as Node;
+    if (node.nodeName === '#text') {
+      if ((node as DefaultTreeAdapterMap['textNode']).value.trim() !== '' && ++texts > 1) return false;
+    } else if ('tagName' in node) stack.push(...node.childNodes);
+  }
+  return texts === 1;
 }
 
 /**
@@ -158,22 +251,6 @@ function generatedContent(document: Parent): string {
           .join(''),
       );
   return out.join(APART);
-}
-
-// Every text node under `root` in document order (template contents, script and style text left out), and an
-// input's value, as text nodes, without recursion.
-function* textNodes(root: Parent): Generator<{ value: string }> {
-  const stack: Node[] = [...root.childNodes].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (node.nodeName === '#text') yield node as DefaultTreeAdapterMap['textNode'];
-    if (!('tagName' in node) || node.tagName === 'script' || node.tagName === 'style') continue;
-    if (node.tagName === 'input') {
-      const value = attribute(node, 'value');
-      if (value) yield { value };
-    }
-    for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i] as Node);
-  }
 }
 
 // Every <style> element's rules in document order (not those in a template), with its media attribute.
@@ -434,10 +511,14 @@ class Page {
     let alpha = parent.alpha;
     const opacity = get('opacity');
     if (opacity !== undefined) alpha *= fraction(opacity) ?? 1;
-    const filter = get('filter');
-    const filterOpacity = filter ? /opacity\(([^)]*)\)/.exec(filter)?.[1] : undefined;
-    if (filterOpacity !== undefined) alpha *= fraction(filterOpacity) ?? 1;
+    const filter = get('filter') ?? '';
+    for (const m of filter.matchAll(/opacity\(([^)]*)\)/g)) alpha *= fraction(m[1] as string) ?? 1;
     if (alpha < 0.2) gone = true;
+    // Blurred past reading, or zoomed to a speck.
+    const blur = /blur\(([^)]*)\)/.exec(filter)?.[1];
+    if (blur !== undefined && (lengthPx(blur, ctx) ?? 0) >= 8) gone = true;
+    const zoom = get('zoom');
+    if (zoom !== undefined && (fraction(zoom) ?? 1) < 0.2) gone = true;
     for (const [property, wrap] of [
       ['transform', ''],
       ['scale', 'scale'],
@@ -454,12 +535,25 @@ class Page {
     const clipPath = get('clip-path');
     if ((clipPath && clipPath !== 'none') || /^rect\(/.test(get('clip') ?? '')) gone = true;
     if (offScreen(get, ctx)) gone = true;
+    // A box that clips its content (overflow, `contain: paint`) and is under 3px wide or high shows nothing.
     const overflow = get('overflow') ?? get('overflow-x') ?? get('overflow-y');
-    if (overflow && /hidden|clip|scroll|auto/.test(overflow)) {
-      for (const p of ['width', 'height', 'max-width', 'max-height']) {
+    const clips =
+      (overflow && /hidden|clip|scroll|auto/.test(overflow)) ||
+      /paint|strict|content/.test(get('contain') ?? '');
+    if (clips) {
+      for (const p of [
+        'width',
+        'height',
+        'max-width',
+        'max-height',
+        'inline-size',
+        'block-size',
+        'max-inline-size',
+        'max-block-size',
+      ]) {
         const v = get(p);
         const px = v === undefined ? undefined : lengthPx(v, ctx);
-        if (px !== undefined && px <= 1) gone = true;
+        if (px !== undefined && px < 3) gone = true;
       }
       const indent = get('text-indent');
       if (indent && (/^\d{3,}%/.test(indent) || (lengthPx(indent, ctx) ?? 0) >= 1000)) gone = true;
@@ -478,6 +572,8 @@ class Page {
       (element.tagName === 'font' ? attribute(element, 'color') : undefined);
     if (color !== undefined && color !== 'inherit' && color !== 'currentcolor')
       state.color = parseColor(color.toLowerCase()) ?? BLACK;
+    // Filters repaint the text: inverted, brightened or flattened, it may vanish into its backdrop.
+    if (/invert|brightness|contrast/.test(filter)) state.color = filtered(state.color, filter);
     const background = backgroundColor(
       get('background-color'),
       get('background'),
@@ -575,6 +671,18 @@ class Page {
     cache.set(element, list);
     return list;
   }
+}
+
+// A colour through `invert()`, `brightness()` and `contrast()`, applied in order.
+function filtered(color: Rgba, filter: string): Rgba {
+  let { r, g, b } = color;
+  for (const m of filter.matchAll(/(invert|brightness|contrast)\(([^)]*)\)/g)) {
+    const k = fraction(m[2] as string) ?? 1;
+    const each = (c: number) =>
+      m[1] === 'invert' ? c + (255 - 2 * c) * k : m[1] === 'brightness' ? c * k : (c - 127.5) * k + 127.5;
+    [r, g, b] = [r, g, b].map((c) => Math.max(0, Math.min(255, each(c)))) as [number, number, number];
+  }
+  return { r, g, b, a: color.a };
 }
 
 // Text of this state is seen: not hidden, not too small, and (outside dark mode) not the colour of its backdrop.

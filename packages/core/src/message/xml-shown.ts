@@ -34,15 +34,20 @@ export function xmlShownTexts(xml: string): string[] {
 
 function readXml(xml: string, snippets: string[]): string {
   const out: string[] = [];
-  const stack: { name: string; hidden: boolean; props?: RunProps }[] = [];
+  const stack: { name: string; local: string; hidden: boolean; styled?: boolean; props?: RunProps }[] = [];
   const open = new Map<string, number>();
   let hidden = 0;
+  // Open elements that keep text from the page (a deletion, a field code, a fallback), and open runs that set
+  // properties: a short text inside either may be a hidden letter, and drops out of the snippet reading.
+  let unshown = 0;
+  let styledRuns = 0;
   let i = 0;
   while (i < xml.length) {
     const lt = xml.indexOf('<', i);
     const text = xml.slice(i, lt < 0 ? xml.length : lt);
     if (text && hidden === 0) out.push(text);
-    if (/\d/.test(text) || text.replace(/\s+/g, '').length > 16) snippets.push(text);
+    const snippet = !/\d/.test(text) && text.replace(/\s+/g, '').length <= 16;
+    if (!snippet || (unshown === 0 && styledRuns === 0)) snippets.push(text);
     snippets.push(' ');
     if (lt < 0) break;
     out.push(' ');
@@ -66,29 +71,49 @@ function readXml(xml: string, snippets: string[]): string {
         const entry = stack.pop() as (typeof stack)[number];
         open.set(entry.name, (open.get(entry.name) ?? 1) - 1);
         if (entry.hidden) hidden--;
+        if (UNSHOWN.has(entry.local)) unshown--;
+        if (entry.styled) styledRuns--;
+        if (BLOCKS.has(entry.local)) snippets.push(APART);
         // A run's properties are all read at </w:rPr>: decide there whether the run shows.
-        if (entry.name === 'w:rPr' && entry.props && stack.at(-1)?.name === 'w:r' && hidesRun(entry.props)) {
-          const run = stack.at(-1) as (typeof stack)[number];
-          if (!run.hidden) {
-            run.hidden = true;
-            hidden++;
-          }
+        const run = stack.at(-1);
+        if (
+          entry.local === 'rPr' &&
+          entry.props &&
+          run?.local === 'r' &&
+          hidesRun(entry.props) &&
+          !run.hidden
+        ) {
+          run.hidden = true;
+          hidden++;
         }
         if (entry.name === name) break;
       }
       continue;
     }
     const name = /^[^\s/>]+/.exec(tag)?.[0] ?? '';
-    const props = stack.at(-1)?.name === 'w:rPr' ? stack.at(-1)?.props : undefined;
-    if (props) readRunProperty(name, tag, props);
-    if (!tag.endsWith('/')) {
-      stack.push({ name, hidden: false, ...(name === 'w:rPr' ? { props: {} } : {}) });
-      open.set(name, (open.get(name) ?? 0) + 1);
+    const local = name.slice(name.indexOf(':') + 1);
+    const top = stack.at(-1);
+    if (top?.local === 'rPr' && top.props) readRunProperty(local, tag, top.props);
+    if (local === 'rPr' && top?.local === 'r' && !top.styled) {
+      top.styled = true;
+      styledRuns++;
     }
-    if (name === 'w:tab' || name === 'w:br' || name === 'w:cr') out.push(' ');
+    if (!tag.endsWith('/')) {
+      stack.push({ name, local, hidden: false, ...(local === 'rPr' ? { props: {} } : {}) });
+      open.set(name, (open.get(name) ?? 0) + 1);
+      if (UNSHOWN.has(local)) unshown++;
+      if (BLOCKS.has(local)) snippets.push(APART);
+    }
+    if (local === 'tab' || local === 'br' || local === 'cr') out.push(' ');
   }
   return decodeEntities(out.join(''));
 }
+
+// Word's paragraphs, cells, rows and tables keep their texts apart in the snippet reading.
+const BLOCKS = new Set(['p', 'tc', 'tr', 'tbl', 'txbxContent']);
+const UNSHOWN = new Set(['del', 'delText', 'instrText', 'Fallback']);
+// Keeps pieces apart: no separator joins digit groups across it.
+const APART = ' \u0001 ';
 
 interface RunProps {
   vanish?: boolean;
@@ -99,14 +124,15 @@ interface RunProps {
 
 const FALSE = /^(?:false|0|off)$/i;
 
-function readRunProperty(name: string, tag: string, props: RunProps): void {
-  const val = /\bw:val\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
-  if (name === 'w:vanish' || name === 'w:webHidden' || name === 'w:specVanish')
+// Properties are read by their local names (`w:`, or any other prefix bound to Word's namespace).
+function readRunProperty(local: string, tag: string, props: RunProps): void {
+  const val = /\b(?:[\w-]+:)?val\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
+  if (local === 'vanish' || local === 'webHidden' || local === 'specVanish')
     props.vanish = !FALSE.test(val ?? '');
-  else if (name === 'w:color') props.color = val;
-  else if (name === 'w:sz') props.halfPoints = Number(val);
-  else if (name === 'w:shd') props.fill = /\bw:fill\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
-  else if (name === 'w:highlight' && val && val !== 'none') props.fill = val;
+  else if (local === 'color') props.color = val;
+  else if (local === 'sz') props.halfPoints = Number(val);
+  else if (local === 'shd') props.fill = /\b(?:[\w-]+:)?fill\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
+  else if (local === 'highlight' && val && val !== 'none') props.fill = val;
 }
 
 function hidesRun(props: RunProps): boolean {

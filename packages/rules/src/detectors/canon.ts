@@ -64,7 +64,8 @@ function classify(cp: number): string {
   const ch = String.fromCodePoint(cp);
   // A mark on a digit (a keycap U+20E3, an underline U+0332) leaves the digit as readable as before.
   if (MARK.test(ch)) return '';
-  if (SPACE.test(ch)) return ' ';
+  // Blank glyphs draw as spaces: the empty Braille cell, the Hangul fillers.
+  if (SPACE.test(ch) || cp === 0x2800 || cp === 0x3164 || cp === 0xffa0) return ' ';
   if (DOTS.has(cp)) return '.';
   if (SLASHES.has(cp)) return '/';
   if (BARS.has(cp)) return '|';

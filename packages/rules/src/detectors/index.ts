@@ -112,6 +112,8 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
           sealed.push(`${place.label}: inline PGP or age message`);
         const full = place.html ? decoded.replace(/[ \t\r\n\f]+/g, ' ') : text;
         found(full, seen);
+        // Right-to-left text shows its characters, or its runs, in the other order (`\u202E1111 … 1114`).
+        if (seen.size < min && RIGHT_TO_LEFT.test(text)) for (const r of reorderings(full)) found(r, seen);
         // Each reader's view of a page leaves out what it hides (a styled-away letter between two groups).
         if (place.html && seen.size < min) {
           const page = { text, xml: place.xml === true, label: place.label };
@@ -149,6 +151,18 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
 }
 
 const QUOTED_LINE = /(?:^|\n)[ \t]*>/;
+// Bidi controls and right-to-left marks in text, and the markup and styles that turn or reorder a page's text.
+const RIGHT_TO_LEFT =
+  /[\u200f\u061c\u202b\u202e\u2067]|\bdir\s*=\s*["']?rtl|direction\s*:\s*rtl|<bdo\b|bidi-override|row-reverse|column-reverse/i;
+
+// Each line read backwards character by character, and with its runs (words) in reverse order.
+function reorderings(text: string): string[] {
+  const lines = text.split('\n');
+  return [
+    lines.map((line) => [...line].reverse().join('')).join('\n'),
+    lines.map((line) => line.split(/(\s+)/).reverse().join('')).join('\n'),
+  ];
+}
 const ARMOR_BEGIN =
   /(?:^|\n)[ \t>]*-----BEGIN[ \u00a0]+(PGP[ \u00a0]+MESSAGE|AGE[ \u00a0]+ENCRYPTED[ \u00a0]+FILE)(?:, PART [0-9/]{1,12})?-----[ \t\u00a0]*\r?\n/;
 
