@@ -4,7 +4,7 @@ import { attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 8 (session 15): the gaps round 7 left open. A card the reader sees whole behind text the
-// page hides, groups joined by a bar or glued to a letter, an inline PGP message, a title glued to a
+// page hides, groups glued to a letter, an inline PGP message, a title glued to a
 // protected name. Each got past outbound-policy or the guard at their defaults before this round.
 
 const stack = useLocalStack();
@@ -50,7 +50,6 @@ const CARDS: Record<string, Buffer> = {
   ),
   'a script between the groups': hiding('<script>var x = 1;</script>'),
   'a hidden run in a Word document': docx(WORD_RUNS(run('4111 1111') + run('x', true) + run('1111 1111'))),
-  'groups joined by bars': text('card 4111|1111|1111|1111 thanks'),
   'a grouped number glued to the expiry': text(`card ${CARD}exp12/29`),
   'a grouped number glued to a label': text('cc4111-1111-1111-1111'),
   'an inline PGP message': text(
@@ -71,10 +70,20 @@ describe('attacker round 8: card numbers through outbound-policy at its defaults
     expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111 x 1111 1111'))))).toBe('DEFAULT');
   });
 
-  it('bounces a short word that is all of an inline element or a styled Word run between the groups, hidden or not (the snippet reading)', async () => {
-    expect(await kit.outbound(hiding('<span>x</span>'))).toBe('BOUNCE');
-    const styled = '<w:r><w:rPr><w:b/></w:rPr><w:t>x</w:t></w:r>';
-    expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111') + styled + run('1111 1111'))))).toBe('BOUNCE');
+  it('bounces a short word hidden by a style no reader models, or in a Word deletion, between the groups (the snippet reading)', async () => {
+    expect(
+      await kit.outbound(
+        hiding('<span style="-webkit-mask-image:linear-gradient(transparent,transparent)">x</span>'),
+      ),
+    ).toBe('BOUNCE');
+    const deleted = '<w:del><w:r><w:delText>x</w:delText></w:r></w:del>';
+    expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111') + deleted + run('1111 1111'))))).toBe('BOUNCE');
+  });
+
+  it('sends a short word in a plain or ordinarily styled element between the groups (no style hides it)', async () => {
+    expect(await kit.outbound(hiding('<span>x</span>'))).toBe('DEFAULT');
+    const bold = '<w:r><w:rPr><w:b/><w:rtl/><w:lang w:val="he-IL"/></w:rPr><w:t>x</w:t></w:r>';
+    expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111') + bold + run('1111 1111'))))).toBe('DEFAULT');
   });
 
   it('sends invoices, timesheets and prose whose labels sit between numbers (the snippet reading keeps cells and prose apart)', async () => {
@@ -185,7 +194,6 @@ const CARDS_8B: Record<string, Buffer> = {
     ),
   ),
   'a whole card glued to a label': text('PAN4111111111111111'),
-  'groups joined by colons': text('4111:1111:1111:1111'),
   'groups joined by white bullets': text('4111\u25e61111\u25e61111\u25e61111'),
   'an age-encrypted file in the body': text(
     'Here:\r\n-----BEGIN AGE ENCRYPTED FILE-----\r\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBh\r\n-----END AGE ENCRYPTED FILE-----\r\n',
@@ -305,6 +313,26 @@ describe('attacker round 8d: card numbers through outbound-policy at its default
   for (const [name, message] of Object.entries(CARDS_8D)) {
     it(`bounces ${name}`, async () => {
       expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+});
+
+// A false-positive hunt over 1,800 generated business messages found the first snippet reading, the colon
+// and plus joiners and the right-to-left reversal of whole pages bouncing signatures, invites and RTL mail
+// (a Saudi mobile number alone in 2.3 % of cases): these four each bounced before and are sent now.
+describe('false positives the readings must not add', () => {
+  const sent: Record<string, string> = {
+    'an Arabic mail (dir=rtl) with a phone number': '<div dir="rtl"><p>للتواصل: +966 56 361 6874</p></div>',
+    'a signature with T and M labels':
+      '<p>Bob Jones<br><b>T</b> 07470 384262&nbsp; <b>M</b> 07927 559911</p>',
+    'a Zoom invite': '<p><span>Meeting ID:</span> 941 5873 6726<br><span>Passcode:</span> 027089</p>',
+    'a Hebrew signature with labels':
+      '<div dir="rtl"><p>לבירורים: <span>טלפון</span> 08-6095350 <span>נייד</span> 058-2819652</p></div>',
+    'a timetable': `<p>${['07:50', '08:20', '08:50', '09:20', '09:50', '10:20'].join(' ')}</p>`,
+  };
+  for (const [name, body] of Object.entries(sent)) {
+    it(`sends ${name}`, async () => {
+      expect(await kit.outbound(html(body))).toBe('DEFAULT');
     });
   }
 });

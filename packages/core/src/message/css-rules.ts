@@ -20,6 +20,8 @@ export interface StyleRule {
   decls: ReturnType<typeof declarations>;
   /** The media condition (lower case) it sits under, if any. */
   media?: string;
+  /** Inside an `@layer` block. */
+  layered?: boolean;
 }
 
 /** One compound selector, and how it joins the one to its left (`' '`, `>`, `+`, `~`). */
@@ -79,11 +81,12 @@ function readBlock(css: string, media: string | undefined, rules: StyleRule[], o
     if (lower.startsWith('@media')) {
       const condition = lower.slice(6).trim();
       readBlock(body, media ? `${media} and (${condition})` : condition, rules, orderFrom + rules.length);
-    } else if (
-      lower.startsWith('@supports') ||
-      lower.startsWith('@layer') ||
-      lower.startsWith('@container')
-    ) {
+    } else if (lower.startsWith('@layer')) {
+      // Cascade layers reorder precedence (an unlayered rule beats a layered one): marked, not modelled.
+      const from = rules.length;
+      readBlock(body, media, rules, orderFrom + rules.length);
+      for (const rule of rules.slice(from)) rule.layered = true;
+    } else if (lower.startsWith('@supports') || lower.startsWith('@container')) {
       readBlock(body, media, rules, orderFrom + rules.length);
     } else if (!lower.startsWith('@')) {
       const decls = declarations(cssPlain(body));
@@ -412,9 +415,70 @@ function matchPseudo(p: { name: string; arg: string }, e: MatchElement, budget: 
     case '-webkit-any':
       return splitList(p.arg).some((s) => matchesText(s, e, budget));
     default:
-      // Dynamic states (hover, focus, visited…) do not hold on a page being read; others are not known here.
+      // Dynamic states (hover, focus, visited…) do not hold on a page being read; others are not known here
+      // (see unknownPseudoClass: a page that hides with one is read as not known).
       return false;
   }
+}
+
+const KNOWN_PSEUDO_CLASSES = new Set([
+  'first-child',
+  'last-child',
+  'only-child',
+  'nth-child',
+  'nth-last-child',
+  'first-of-type',
+  'last-of-type',
+  'only-of-type',
+  'nth-of-type',
+  'nth-last-of-type',
+  'root',
+  'empty',
+  'link',
+  'any-link',
+  'not',
+  'is',
+  'where',
+  'matches',
+  '-webkit-any',
+  'hover',
+  'focus',
+  'focus-visible',
+  'focus-within',
+  'active',
+  'visited',
+  'target',
+  'checked',
+  'disabled',
+  'enabled',
+]);
+
+/** True when a rule's selector uses a pseudo-class this matcher does not evaluate (`:has()`, `:lang()`…). */
+export function unknownPseudoClass(rule: StyleRule): boolean {
+  return rule.selector.some((c) =>
+    c.pseudos.some(
+      (p) => !KNOWN_PSEUDO_CLASSES.has(p.name) || (p.name.startsWith('nth') && /\bof\b/i.test(p.arg)),
+    ),
+  );
+}
+
+/**
+ * True when a rule is outside what the cascade here models: a pseudo-class it does not evaluate, a cascade
+ * layer, a media feature it does not read, or a mail client's own wrapper (Gmail's `u + .body`, Outlook's
+ * `[data-ogsc]`, `#MessageViewBody`), which the message itself does not hold.
+ */
+export function unmodelledRule(rule: StyleRule): boolean {
+  if (unknownPseudoClass(rule) || rule.layered) return true;
+  const media = rule.media ?? '';
+  if (/\((?!\s*(?:(?:min|max)-)?(?:device-)?width\b|\s*prefers-color-scheme\b|\s*orientation\b)/.test(media))
+    return true;
+  return rule.selector.some(
+    (c) =>
+      c.ids.some((id) => /^(?:messageviewbody|messagewebviewdiv|outlook)$/i.test(id)) ||
+      c.classes.some((k) => /^(?:body|externalclass)$/i.test(k)) ||
+      c.attrs.some((a) => /^(?:data-ogs[cb]|x-apple-data-detectors)$/.test(a.name)) ||
+      c.tag === 'u',
+  );
 }
 
 function matchesText(text: string, e: MatchElement, budget: MatchBudget): boolean {

@@ -47,7 +47,11 @@ export function declarations(plain: string): Map<string, { value: string; import
     let value = declaration.slice(colon + 1).trim();
     const important = value.endsWith('!important');
     if (important) value = value.slice(0, -'!important'.length).trim();
-    if (value) out.set(property, { value, important });
+    if (!value) continue;
+    out.set(property, { value, important });
+    // The `font` shorthand sets the size too: whichever of the two comes last wins.
+    const size = property === 'font' ? fontShorthandSize(value) : undefined;
+    if (size !== undefined) out.set('font-size', { value: size, important });
   }
   return out;
 }
@@ -78,6 +82,8 @@ export function splitTop(text: string, separator: string): string[] {
 export interface LengthContext {
   fontPx: number;
   percentOf: number;
+  /** The root element's font size, for `rem` (16 when not given). */
+  rootPx?: number;
 }
 
 const ABSOLUTE: Record<string, number> = {
@@ -102,7 +108,7 @@ export function lengthPx(value: string, ctx: LengthContext): number | undefined 
   if (unit === '') return n === 0 ? 0 : undefined;
   if (unit in ABSOLUTE) return n * (ABSOLUTE[unit] as number);
   if (unit === 'em') return n * ctx.fontPx;
-  if (unit === 'rem') return n * 16;
+  if (unit === 'rem') return n * (ctx.rootPx ?? 16);
   if (unit === 'ex' || unit === 'ch') return (n * ctx.fontPx) / 2;
   if (unit === '%') return (n * ctx.percentOf) / 100;
   if (unit in VIEW) return n * VIEW[unit as keyof typeof VIEW];

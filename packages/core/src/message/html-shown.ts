@@ -7,6 +7,7 @@ import {
   parseStylesheet,
   ruleKey,
   type StyleRule,
+  unmodelledRule,
 } from './css-rules.js';
 import {
   cssPlain,
@@ -44,6 +45,8 @@ interface Reader {
   stylesheets: boolean;
   /** Webmail shows a message inside its own standards-mode page, whatever the message's doctype. */
   standards?: boolean;
+  /** Keeps what only layout would hide (transforms, clips, offsets), for a reader whose layout differs. */
+  layoutShown?: boolean;
 }
 
 const READERS: readonly Reader[] = [
@@ -53,6 +56,7 @@ const READERS: readonly Reader[] = [
   { outlook: true, dark: false, stylesheets: true },
   { width: 1024, dark: false, outlook: false, stylesheets: false },
   { width: 1024, dark: false, outlook: false, stylesheets: true, standards: true },
+  { width: 1024, dark: false, outlook: false, stylesheets: true, layoutShown: true },
 ];
 
 /** Bounds: selector matching steps over the whole page (the tree and the parse are linear). */
@@ -82,10 +86,8 @@ export function htmlShownTexts(html: string): ShownTexts {
   const rules = collectRules(document);
   if (rules.length > MAX_RULES) return { texts: [], undecided: `over ${MAX_RULES} style rules` };
   const page = new Page(possibleRules(rules, document), document.mode === 'quirks');
-  // First the reading no style can fool: short pieces of text without a digit dropped wherever they stand;
-  // then the text stylesheets write themselves (`content:` of ::before and ::after).
-  const texts = new Set<string>([withoutSnippets(document, false)]);
-  if (/first-letter/i.test(html)) texts.add(withoutSnippets(document, true));
+  // The text stylesheets write themselves (`content:` of ::before and ::after).
+  const texts = new Set<string>();
   const generated = generatedContent(document);
   if (generated) texts.add(generated);
   try {
@@ -95,6 +97,13 @@ export function htmlShownTexts(html: string): ShownTexts {
       return { texts: [...texts], undecided: 'styles too costly to match' };
     throw error;
   }
+  // Then, where the readers could not tell whether a short text shows (a style they do not model), the
+  // reading without those texts: a letter hidden by such a style between two groups drops out.
+  const unknown = rules.some((r) => unmodelledRule(r) && hidesSomething(r)) || externalSheets(document);
+  const drop = (node: Node) => unknown || page.uncertain.has(node);
+  if (unknown || page.uncertain.size > 0) texts.add(withoutSnippets(document, false, drop, page.uncertain));
+  // A `::first-letter` rule can hide each element's first letter (`.c::first-letter { font-size: 0 }`).
+  if (/first-letter/i.test(html)) texts.add(withoutSnippets(document, true, drop));
   return { texts: [...texts] };
 }
 
@@ -121,7 +130,12 @@ export const SNIPPET_CHARS = 16;
  * and amounts of an invoice never join), and so does prose (`order <b>5000</b> of <b>3</b>`: `of` is no
  * element's whole text). With a `::first-letter` rule on the page, each element's first letter is left out too.
  */
-function withoutSnippets(document: Parent, firstLetters: boolean): string {
+function withoutSnippets(
+  document: Parent,
+  firstLetters: boolean,
+  droppable: (node: Node) => boolean,
+  uncertain: ReadonlySet<Node> = new Set(),
+): string {
   const out: string[] = [];
   const stack: (Node | typeof BREAK)[] = [...document.childNodes].reverse();
   while (stack.length > 0) {
@@ -134,8 +148,10 @@ function withoutSnippets(document: Parent, firstLetters: boolean): string {
       let text = (node as DefaultTreeAdapterMap['textNode']).value;
       const parent = node.parentNode as Parent;
       if (firstLetters && parent.childNodes[0] === node) text = text.replace(/^\s*\S/u, '');
-      if (/\d/.test(text) || text.replace(/\s+/g, '').length > SNIPPET_CHARS || !wholeOfInline(parent))
-        out.push(text);
+      // Any text without a digit under a style the readers cannot work out; elsewhere only short ones.
+      const digitFree = !/\d/.test(text);
+      const snippet = digitFree && (text.replace(/\s+/g, '').length <= SNIPPET_CHARS || uncertain.has(node));
+      if (!snippet || !droppable(node) || !wholeOfInline(parent)) out.push(text);
       out.push(' ');
       continue;
     }
@@ -288,7 +304,7 @@ const HTML_NS = 'http://www.w3.org/1999/xhtml';
 
 const NO_RULES: StyleRule[] = [];
 // Keeps pieces apart: no separator joins digit groups across it.
-const APART = ' \u0001 ';
+const APART = ' \u00b6 ';
 const NO_DECLARATIONS: ReturnType<typeof declarations> = new Map();
 // Attributes that style or hide an element (besides the rules that match it).
 const PRESENTATIONAL = new Set(['style', 'hidden', 'color', 'size', 'bgcolor', 'type']);
@@ -347,6 +363,8 @@ interface Inherited {
   vars: Map<string, string>;
   /** Whether its colour stands out from its backdrop, once asked. */
   contrasted?: boolean;
+  /** Styled by something the readers do not model (a mask, a blend, a clip, an offset, a value not read). */
+  unsure?: boolean;
 }
 
 const ROOT: Inherited = {
@@ -378,6 +396,10 @@ class Page {
   private readonly quirks: boolean;
 
   private readonly needs = new Map<StyleRule, Int32Array>();
+  /** The root element's font size, for `rem`, as the reader being read computed it. */
+  private rootPx = 16;
+  /** Text nodes some reader saw under a style it does not model. */
+  readonly uncertain = new Set<Node>();
   private readonly styles = new Map<Element, Map<string, Style>>();
   private readonly inline = new Map<Element, ReturnType<typeof declarations>>();
   private readonly filters = new Map<Element, Uint32Array>();
@@ -395,6 +417,7 @@ class Page {
   }
 
   read(document: Parent, reader: Reader): string {
+    this.rootPx = 16;
     const out: string[] = [];
     // Depth-first; an element's entry is its computed state, applied to its children.
     const stack: { node: Node; state: Inherited; gone: boolean; foreign: boolean }[] = [];
@@ -407,6 +430,7 @@ class Page {
     while (stack.length > 0) {
       const { node, state, gone, foreign } = stack.pop() as (typeof stack)[number];
       if (node.nodeName === '#text') {
+        if (state.unsure) this.uncertain.add(node);
         if (!gone && shows(state, reader)) out.push((node as DefaultTreeAdapterMap['textNode']).value);
         continue;
       }
@@ -500,7 +524,7 @@ class Page {
       return { state: parent, gone: false };
     const style = this.styleOf(element, rules, reader, parent.vars);
     const get = (property: string) => style.get(property);
-    const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx };
+    const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx, rootPx: this.rootPx };
     let gone = false;
     const display = get('display');
     if (display === 'none' || (display === undefined && attribute(element, 'hidden') !== undefined))
@@ -508,6 +532,10 @@ class Page {
     if (get('content-visibility') === 'hidden') gone = true;
     if (reader.outlook && get('mso-hide') === 'all') gone = true;
     if (element.tagName === 'input' && /^\s*hidden\s*$/i.test(attribute(element, 'type') ?? '')) gone = true;
+    // Hiding that depends on layout this reader does not model (an inline box ignores a transform, a clip
+    // needs a position): gone for most readers, kept but unsure for one, so that wrongly hiding a number
+    // cannot keep it from every reading.
+    let risky = false;
     let alpha = parent.alpha;
     const opacity = get('opacity');
     if (opacity !== undefined) alpha *= fraction(opacity) ?? 1;
@@ -516,9 +544,9 @@ class Page {
     if (alpha < 0.2) gone = true;
     // Blurred past reading, or zoomed to a speck.
     const blur = /blur\(([^)]*)\)/.exec(filter)?.[1];
-    if (blur !== undefined && (lengthPx(blur, ctx) ?? 0) >= 8) gone = true;
+    if (blur !== undefined && (lengthPx(blur, ctx) ?? 0) >= 8) risky = true;
     const zoom = get('zoom');
-    if (zoom !== undefined && (fraction(zoom) ?? 1) < 0.2) gone = true;
+    if (zoom !== undefined && (fraction(zoom) ?? 1) < 0.2) risky = true;
     for (const [property, wrap] of [
       ['transform', ''],
       ['scale', 'scale'],
@@ -530,11 +558,11 @@ class Page {
       const text = wrap
         ? `${wrap}(${property === 'rotate' && !/\d\s+\S/.test(value) ? `0 0 1 ${value}` : value.replace(/ /g, ',')})`
         : value;
-      if (transformHides(text, ctx)) gone = true;
+      if (transformHides(text, ctx)) risky = true;
     }
     const clipPath = get('clip-path');
-    if ((clipPath && clipPath !== 'none') || /^rect\(/.test(get('clip') ?? '')) gone = true;
-    if (offScreen(get, ctx)) gone = true;
+    if ((clipPath && clipPath !== 'none') || /^rect\(/.test(get('clip') ?? '')) risky = true;
+    if (offScreen(get, ctx)) risky = true;
     // A box that clips its content (overflow, `contain: paint`) and is under 3px wide or high shows nothing.
     const overflow = get('overflow') ?? get('overflow-x') ?? get('overflow-y');
     const clips =
@@ -553,17 +581,27 @@ class Page {
       ]) {
         const v = get(p);
         const px = v === undefined ? undefined : lengthPx(v, ctx);
-        if (px !== undefined && px < 3) gone = true;
+        if (px !== undefined && px < 3) risky = true;
       }
+      // Lines under 3px high clip their text away.
+      const lineHeight = get('line-height');
+      const linePx =
+        lineHeight === undefined
+          ? undefined
+          : (lengthPx(lineHeight, ctx) ?? (fraction(lineHeight) ?? 1) * ctx.fontPx);
+      if (linePx !== undefined && linePx < 3) risky = true;
       const indent = get('text-indent');
-      if (indent && (/^\d{3,}%/.test(indent) || (lengthPx(indent, ctx) ?? 0) >= 1000)) gone = true;
+      if (indent && (/^\d{3,}%/.test(indent) || (lengthPx(indent, ctx) ?? 0) >= 1000)) risky = true;
     }
     const state: Inherited = { ...parent, alpha, vars: style.vars, contrasted: undefined };
+    if (unmodelled(get, ctx) || risky) state.unsure = true;
+    if (risky && !reader.layoutShown) gone = true;
     const visibility = get('visibility');
     if (visibility === 'hidden' || visibility === 'collapse') state.visible = false;
     else if (visibility === 'visible') state.visible = true;
     const size = get('font-size') ?? (get('font') ? fontShorthandSize(get('font') as string) : undefined);
     if (size !== undefined) state.fontPx = fontSizePx(size, parent.fontPx) ?? parent.fontPx;
+    if (element.tagName === 'html') this.rootPx = state.fontPx;
     const sizeAttribute = element.tagName === 'font' ? attribute(element, 'size') : undefined;
     if (sizeAttribute !== undefined && size === undefined) state.fontPx = fontAttributePx(sizeAttribute);
     const color =
@@ -671,6 +709,83 @@ class Page {
     cache.set(element, list);
     return list;
   }
+}
+
+// Styles that can hide text in ways no reader here works out: masks, blends, text painted by its background,
+// positioned or indented boxes, clipping boxes, filters and transforms not read, values that do not parse.
+function unmodelled(
+  get: (p: string) => string | undefined,
+  ctx: { fontPx: number; percentOf: number },
+): boolean {
+  for (const p of ['mask', 'mask-image', '-webkit-mask', '-webkit-mask-image', '-webkit-text-stroke']) {
+    const v = get(p);
+    if (v !== undefined && v !== 'none') return true;
+  }
+  const blend = get('mix-blend-mode');
+  if (blend !== undefined && blend !== 'normal') return true;
+  if (/text/.test(get('background-clip') ?? get('-webkit-background-clip') ?? '')) return true;
+  // A box laid over others, or moved by an offset.
+  const position = get('position') ?? '';
+  if (/absolute|fixed/.test(position)) return true;
+  if (
+    /relative|sticky/.test(position) &&
+    ['left', 'top', 'right', 'bottom', 'inset'].some((p) => nonZero(get(p), ctx))
+  )
+    return true;
+  const indent = get('text-indent');
+  if (indent !== undefined && lengthPx(indent, ctx) !== 0) return true;
+  if ((lengthPx(get('letter-spacing') ?? '0', ctx) ?? -1) < 0) return true;
+  // A clipping box narrow or short enough to cut digits off (a wrapper 600px wide is not).
+  const overflow = get('overflow') ?? get('overflow-x') ?? get('overflow-y');
+  if (overflow && /hidden|clip/.test(overflow)) {
+    for (const p of ['width', 'height', 'max-width', 'max-height', 'inline-size', 'block-size']) {
+      const v = get(p);
+      if (v === undefined) continue;
+      const px = lengthPx(v, ctx);
+      if (px === undefined || px < 100) return true;
+    }
+  }
+  const filter = get('filter');
+  if (filter && /(?:drop-shadow|hue-rotate|saturate|sepia|grayscale|url)\(/.test(filter)) return true;
+  const transform = get('transform');
+  if (transform && transformHides(transform, ctx) === undefined) return true;
+  for (const p of ['color', '-webkit-text-fill-color']) {
+    const v = get(p);
+    if (v !== undefined && !/^(?:inherit|currentcolor|initial|unset)$/.test(v) && !parseColor(v)) return true;
+  }
+  const size = get('font-size');
+  if (
+    size !== undefined &&
+    !/^(?:inherit|initial|unset)$/.test(size) &&
+    fontSizePx(size, ctx.fontPx) === undefined
+  )
+    return true;
+  return /url\(|gradient\(/.test(get('background') ?? get('background-image') ?? '');
+}
+
+function nonZero(value: string | undefined, ctx: { fontPx: number; percentOf: number }): boolean {
+  return value !== undefined && value !== 'auto' && value.split(' ').some((v) => lengthPx(v, ctx) !== 0);
+}
+
+// A rule's declarations include one that can hide text.
+function hidesSomething(rule: StyleRule): boolean {
+  return [...rule.decls.keys()].some((p) => HIDING_PROPERTIES.test(p));
+}
+const HIDING_PROPERTIES =
+  /^(?:display|visibility|opacity|font|font-size|color|-webkit-text-fill-color|transform|scale|translate|rotate|clip|clip-path|filter|height|width|max-height|max-width|line-height|text-indent|position|left|top|right|bottom|inset|margin.*|mask.*|-webkit-mask.*|mix-blend-mode|zoom|content-visibility|overflow.*)$/;
+
+// A stylesheet the message does not carry (a <link> to a URL, an @import of one): its rules are not known.
+function externalSheets(document: Parent): boolean {
+  for (const element of elements(document)) {
+    if (element.tagName === 'link' && /\bstylesheet\b/i.test(attribute(element, 'rel') ?? '')) {
+      if (!/^\s*data:/i.test(attribute(element, 'href') ?? '')) return true;
+    }
+    if (element.tagName === 'style') {
+      const css = element.childNodes.map((n) => ('value' in n ? n.value : '')).join('');
+      if (/@import\s+(?:url\(\s*)?["']?(?!data:)/i.test(css)) return true;
+    }
+  }
+  return false;
 }
 
 // A colour through `invert()`, `brightness()` and `contrast()`, applied in order.

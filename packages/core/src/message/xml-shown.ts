@@ -3,7 +3,7 @@ import { decodeEntities } from './html-text.js';
 
 /**
  * The text of an Office document's XML part as Word shows it: runs whose properties hide them (`<w:vanish/>`,
- * `<w:webHidden/>`, white text on no dark shading, a size under 4 points) are left out. Elements nest exactly
+ * white text (theme colour background 1 too) on no dark shading, a size under 4 points) are left out. Elements nest exactly
  * as written (XML); CDATA is text. One pass, linear in the input. The detectors match it beside the full
  * reading, as {@link htmlShownTexts} for HTML.
  *
@@ -94,8 +94,10 @@ function readXml(xml: string, snippets: string[]): string {
     const local = name.slice(name.indexOf(':') + 1);
     const top = stack.at(-1);
     if (top?.local === 'rPr' && top.props) readRunProperty(local, tag, top.props);
-    if (local === 'rPr' && top?.local === 'r' && !top.styled) {
-      top.styled = true;
+    // A run whose properties include one Word's reading here does not know (a character style, a width…).
+    const run = stack.at(-2);
+    if (top?.local === 'rPr' && run?.local === 'r' && !run.styled && !KNOWN_RUN_PROPERTIES.has(local)) {
+      run.styled = true;
       styledRuns++;
     }
     if (!tag.endsWith('/')) {
@@ -109,11 +111,47 @@ function readXml(xml: string, snippets: string[]): string {
   return decodeEntities(out.join(''));
 }
 
+// Run properties that only change a font, weight, language or direction, or that the shown reading models.
+const KNOWN_RUN_PROPERTIES = new Set([
+  'rFonts',
+  'b',
+  'bCs',
+  'i',
+  'iCs',
+  'u',
+  'strike',
+  'dstrike',
+  'caps',
+  'smallCaps',
+  'sz',
+  'szCs',
+  'lang',
+  'rtl',
+  'cs',
+  'noProof',
+  'kern',
+  'color',
+  'shd',
+  'highlight',
+  'vanish',
+  'webHidden',
+  'specVanish',
+  'vertAlign',
+  'eastAsianLayout',
+  'snapToGrid',
+  'spacing',
+  'emboss',
+  'imprint',
+  'outline',
+  'shadow',
+  'em',
+  'oMath',
+]);
 // Word's paragraphs, cells, rows and tables keep their texts apart in the snippet reading.
 const BLOCKS = new Set(['p', 'tc', 'tr', 'tbl', 'txbxContent']);
 const UNSHOWN = new Set(['del', 'delText', 'instrText', 'Fallback']);
 // Keeps pieces apart: no separator joins digit groups across it.
-const APART = ' \u0001 ';
+const APART = ' \u00b6 ';
 
 interface RunProps {
   vanish?: boolean;
@@ -127,10 +165,12 @@ const FALSE = /^(?:false|0|off)$/i;
 // Properties are read by their local names (`w:`, or any other prefix bound to Word's namespace).
 function readRunProperty(local: string, tag: string, props: RunProps): void {
   const val = /\b(?:[\w-]+:)?val\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
-  if (local === 'vanish' || local === 'webHidden' || local === 'specVanish')
-    props.vanish = !FALSE.test(val ?? '');
-  else if (local === 'color') props.color = val;
-  else if (local === 'sz') props.halfPoints = Number(val);
+  // webHidden text shows in Print Layout, Word's default view: it does not count as hidden.
+  if (local === 'vanish' || local === 'specVanish') props.vanish = !FALSE.test(val ?? '');
+  else if (local === 'color') {
+    const theme = /\b(?:[\w-]+:)?themeColor\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
+    props.color = theme && /^(?:background1|bg1|light1)$/i.test(theme) ? 'FFFFFF' : val;
+  } else if (local === 'sz') props.halfPoints = Number(val);
   else if (local === 'shd') props.fill = /\b(?:[\w-]+:)?fill\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
   else if (local === 'highlight' && val && val !== 'none') props.fill = val;
 }

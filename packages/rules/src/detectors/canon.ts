@@ -4,7 +4,7 @@ import { isInvisible } from '../content/normalize.js';
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
  * its ASCII digit; Unicode spaces and line breaks become ' ', dashes and minus signs '-', dot look-alikes
- * '.', slash look-alikes '/', bar look-alikes '|', ASCII underscores and asterisks '-'; invisible characters (zero-width, soft hyphen,
+ * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; invisible characters (zero-width, soft hyphen,
  * bidi controls) and combining marks (keycaps, underlines, accents: the character under them stays) disappear;
  * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
  * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
@@ -45,11 +45,6 @@ const DOTS = new Set([
   0x2e31, 0x2e33, 0x16eb, 0x25e6, 0x25cb, 0x25cf, 0x25aa, 0x25ab, 0x2981, 0x2e30,
 ]);
 const SLASHES = new Set([0x2044, 0x2215, 0xff0f, 0x29f8]);
-// Bars: `|` stays itself (a joiner only between two digits, see card.ts); these look like it.
-const BARS = new Set([
-  0x00a6, 0x01c0, 0x01c1, 0x2016, 0x2223, 0x2225, 0x2502, 0x2503, 0x2506, 0x2507, 0x250a, 0x250b, 0x2551,
-  0x2758, 0x2759, 0x275a, 0x23d0, 0xff5c, 0xffe8, 0x05c0, 0x0964, 0x0965,
-]);
 
 function mapCodePoint(cp: number): string {
   const hit = cache.get(cp);
@@ -68,7 +63,6 @@ function classify(cp: number): string {
   if (SPACE.test(ch) || cp === 0x2800 || cp === 0x3164 || cp === 0xffa0) return ' ';
   if (DOTS.has(cp)) return '.';
   if (SLASHES.has(cp)) return '/';
-  if (BARS.has(cp)) return '|';
   if (DASH.test(ch)) return '-';
   if (DIGIT.test(ch)) return String(digitValue(cp));
   const compat = ch.normalize('NFKC');

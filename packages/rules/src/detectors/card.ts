@@ -58,8 +58,7 @@ export interface ScanWork {
  * 1111exp` counts, `id4111111111111111` does not), passing the Luhn check, and by default with a known
  * issuer prefix. The text is canonicalised first ({@link canonicalText}): any Unicode decimal digit counts
  * (full-width `４１１１`), and groups may be joined by runs of up to six separators (any Unicode space, line
- * break, dash, dot or slash) or by a bar on its own (`4111|1111`), so `4111\u00A01111.1111 - 1111` and a
- * number wrapped across lines are found.
+ * break, dash, dot or slash), so `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found.
  * One linear pass. Returns the digits.
  *
  * @example
@@ -97,9 +96,7 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
         continue;
       }
       let k = j;
-      const tight = tightJoin(text, j);
-      if (tight > 0) k = j + tight;
-      else while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
+      while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
       if (k === j || !isDigit(text, k)) break;
       groups.push(group);
       group = '';
@@ -148,19 +145,6 @@ function collectFromRun(
       s = hit + 1;
     } else s++;
   }
-}
-
-// A bar, colon or plus joins two groups on its own or with a space on one side (`4111|1111`, `4111 |1111`,
-// `4111:1111`); with spaces on both sides it is a table's column or a sum. Returns the joiner's length, or 0.
-function tightJoin(text: string, j: number): number {
-  const spaceBefore = text[j] === ' ';
-  const at = spaceBefore ? j + 1 : j;
-  const c = text[at];
-  if (c !== '|' && c !== ':' && c !== '+') return 0;
-  const spaceAfter = text[at + 1] === ' ';
-  if (spaceBefore && spaceAfter) return 0;
-  const next = at + 1 + (spaceAfter ? 1 : 0);
-  return isDigit(text, next) ? next - j : 0;
 }
 
 function allSame(digits: string): boolean {

@@ -30,21 +30,19 @@ describe('detectors: evasions of the card and IBAN finders', () => {
 
   it('still ignores a run of digits glued to words and groups split by long gaps', () => {
     expect(findCardNumbers('ref\u00e9411111111111\u00e9 and 12345x4111 1111 1111')).toEqual([]);
-    // A wide table's column bars do not join numbers; a bar on its own between two digits does.
+    // Bars, colons and pluses do not join groups: they join table columns, times and phone numbers (a
+    // false-positive hunt in session 15 bounced 73 % of timetables when colons joined).
     expect(findCardNumbers('| 4111 | 1111 | 1111 | 1111 |')).toEqual([]);
-    expect(findCardNumbers('4111|1111\u2223 \u2223 1111')).toEqual([]);
+    expect(findCardNumbers('4111|1111|1111|1111 4111:1111:1111:1111 4111+1111+1111+1111')).toEqual([]);
     expect(findCardNumbers(`4111 1111${' '.repeat(10)}1111 1111`)).toEqual([]);
     expect(findCardNumbers('phone +44 20 7946 0958, order 2024-05-17/0042')).toEqual([]);
   });
 
-  it('finds a grouped number a letter is glued to, and groups joined by a bar (attacker round 8)', () => {
+  it('finds a grouped number a letter is glued to, and groups joined by bullets (attacker round 8)', () => {
     expect(findCardNumbers('ref\u00e9 4111 1111 1111 1111\u00e9')).toEqual([CARD]);
     expect(findCardNumbers('card 4111 1111 1111 1111exp12/29')).toEqual([CARD]);
     expect(findCardNumbers('cc4111-1111-1111-1111')).toEqual([CARD]);
-    expect(findCardNumbers('4111|1111|1111|1111')).toEqual([CARD]);
-    expect(findCardNumbers('4111\uff5c1111\u00a61111\u01c01111')).toEqual([CARD]);
-    expect(findCardNumbers('4111 |1111\u2758 1111:1111')).toEqual([CARD]);
-    expect(findCardNumbers('4111+1111\u25e61111\u25e61111')).toEqual([CARD]);
+    expect(findCardNumbers('4111\u25e61111\u25e61111\u25e61111')).toEqual([CARD]);
     // A whole card glued to letters (round 8b).
     expect(findCardNumbers('PAN4111111111111111 and 4111111111111111exp12/29')).toEqual([CARD, CARD]);
     expect(findCardNumbers('4111\u00001111\u00001111\u00001111')).toEqual([CARD]);

@@ -112,8 +112,11 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
           sealed.push(`${place.label}: inline PGP or age message`);
         const full = place.html ? decoded.replace(/[ \t\r\n\f]+/g, ' ') : text;
         found(full, seen);
-        // Right-to-left text shows its characters, or its runs, in the other order (`\u202E1111 … 1114`).
-        if (seen.size < min && RIGHT_TO_LEFT.test(text)) for (const r of reorderings(full)) found(r, seen);
+        // A right-to-left override shows its characters in the other order (`\u202E1111 … 1114`, `<bdo dir=rtl>`).
+        if (seen.size < min && OVERRIDE.test(text)) {
+          const turned = place.html ? htmlToFullText(turnBdo(text)) : text;
+          found(turnOverrides(turned).replace(/[ \t\r\n\f]+/g, ' '), seen);
+        }
         // Each reader's view of a page leaves out what it hides (a styled-away letter between two groups).
         if (place.html && seen.size < min) {
           const page = { text, xml: place.xml === true, label: place.label };
@@ -151,17 +154,32 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
 }
 
 const QUOTED_LINE = /(?:^|\n)[ \t]*>/;
-// Bidi controls and right-to-left marks in text, and the markup and styles that turn or reorder a page's text.
-const RIGHT_TO_LEFT =
-  /[\u200f\u061c\u202b\u202e\u2067]|\bdir\s*=\s*["']?rtl|direction\s*:\s*rtl|<bdo\b|bidi-override|row-reverse|column-reverse/i;
+// Right-to-left overrides: the control character (to its pop, or the line's end) and HTML's <bdo dir=rtl>.
+// Embeddings, marks and `dir=rtl` keep a number's digits in order, so they do not count.
+const OVERRIDE = /\u202e|<bdo\b/i;
 
-// Each line read backwards character by character, and with its runs (words) in reverse order.
-function reorderings(text: string): string[] {
-  const lines = text.split('\n');
-  return [
-    lines.map((line) => [...line].reverse().join('')).join('\n'),
-    lines.map((line) => line.split(/(\s+)/).reverse().join('')).join('\n'),
-  ];
+function turnOverrides(text: string): string {
+  return text.replace(/\u202e([^\u202c\n]*)\u202c?/g, (_, run: string) => [...run].reverse().join(''));
+}
+
+// Each <bdo dir=rtl>…</bdo> wrapped in an override, for turnOverrides; one pass, up to the first unclosed one.
+function turnBdo(html: string): string {
+  const out: string[] = [];
+  const lower = html.toLowerCase();
+  let at = 0;
+  for (;;) {
+    const open = lower.indexOf('<bdo', at);
+    const end = open < 0 ? -1 : lower.indexOf('>', open);
+    const close = end < 0 ? -1 : lower.indexOf('</bdo', end);
+    if (close < 0) break;
+    const tag = lower.slice(open, end);
+    out.push(html.slice(at, end + 1));
+    const inner = html.slice(end + 1, close).replace(/<[^>]*>/g, ' ');
+    out.push(/\bdir\s*=\s*["']?rtl/.test(tag) ? `\u202e${inner}\u202c` : inner);
+    at = close;
+  }
+  out.push(html.slice(at));
+  return out.join('');
 }
 const ARMOR_BEGIN =
   /(?:^|\n)[ \t>]*-----BEGIN[ \u00a0]+(PGP[ \u00a0]+MESSAGE|AGE[ \u00a0]+ENCRYPTED[ \u00a0]+FILE)(?:, PART [0-9/]{1,12})?-----[ \t\u00a0]*\r?\n/;
