@@ -167,11 +167,11 @@ const FONT_KEYWORDS: Record<string, number> = {
 };
 
 /** A `font-size` in pixels; undefined when not known. */
-export function fontSizePx(value: string, parentPx: number): number | undefined {
+export function fontSizePx(value: string, parentPx: number, rootPx?: number): number | undefined {
   if (value in FONT_KEYWORDS) return FONT_KEYWORDS[value];
   if (value === 'smaller') return parentPx / 1.2;
   if (value === 'larger') return parentPx * 1.2;
-  return lengthPx(value, { fontPx: parentPx, percentOf: parentPx });
+  return lengthPx(value, { fontPx: parentPx, percentOf: parentPx, ...(rootPx ? { rootPx } : {}) });
 }
 
 /** The size of a `font` shorthand (`bold 0px Arial`, `0/0 a`); undefined when none is found. */

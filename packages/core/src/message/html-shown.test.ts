@@ -69,6 +69,8 @@ describe('htmlShownTexts: what a reader sees is kept, so a page cannot hide the 
     'a conditional comment Outlook shows': `<!--[if mso]>${split(X)}<![endif]-->`,
     'CDATA in SVG text': `<svg><text><![CDATA[${CARD}]]></text></svg>`,
     "an option's label": `<select><option label="${CARD}">x</option></select>`,
+    'a card written backwards under a CSS right-to-left override': `<p style="unicode-bidi:bidi-override;direction:rtl">1111 1111 1111 1114</p>`,
+    'digits sized in rem against a large root font': `<!doctype html><html style="font-size:100px"><body style="font-size:16px"><p><span style="font-size:.2rem">4111 1111</span>${X}<span style="font-size:.2rem"> 1111 1111</span></p></body></html>`,
   };
   for (const [name, html] of Object.entries(cases)) {
     it(`${name}`, () => {

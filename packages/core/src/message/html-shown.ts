@@ -365,6 +365,8 @@ interface Inherited {
   contrasted?: boolean;
   /** Styled by something the readers do not model (a mask, a blend, a clip, an offset, a value not read). */
   unsure?: boolean;
+  /** Inside a right-to-left override: characters drawn in reverse order. */
+  turned?: boolean;
 }
 
 const ROOT: Inherited = {
@@ -431,7 +433,9 @@ class Page {
       const { node, state, gone, foreign } = stack.pop() as (typeof stack)[number];
       if (node.nodeName === '#text') {
         if (state.unsure) this.uncertain.add(node);
-        if (!gone && shows(state, reader)) out.push((node as DefaultTreeAdapterMap['textNode']).value);
+        const value = (node as DefaultTreeAdapterMap['textNode']).value;
+        // Under `unicode-bidi: bidi-override; direction: rtl` the characters show in the other order.
+        if (!gone && shows(state, reader)) out.push(state.turned ? [...value].reverse().join('') : value);
         continue;
       }
       if (node.nodeName === '#comment') {
@@ -595,12 +599,13 @@ class Page {
     }
     const state: Inherited = { ...parent, alpha, vars: style.vars, contrasted: undefined };
     if (unmodelled(get, ctx) || risky) state.unsure = true;
+    if (/bidi-override/.test(get('unicode-bidi') ?? '')) state.turned = get('direction') === 'rtl';
     if (risky && !reader.layoutShown) gone = true;
     const visibility = get('visibility');
     if (visibility === 'hidden' || visibility === 'collapse') state.visible = false;
     else if (visibility === 'visible') state.visible = true;
     const size = get('font-size') ?? (get('font') ? fontShorthandSize(get('font') as string) : undefined);
-    if (size !== undefined) state.fontPx = fontSizePx(size, parent.fontPx) ?? parent.fontPx;
+    if (size !== undefined) state.fontPx = fontSizePx(size, parent.fontPx, this.rootPx) ?? parent.fontPx;
     if (element.tagName === 'html') this.rootPx = state.fontPx;
     const sizeAttribute = element.tagName === 'font' ? attribute(element, 'size') : undefined;
     if (sizeAttribute !== undefined && size === undefined) state.fontPx = fontAttributePx(sizeAttribute);
