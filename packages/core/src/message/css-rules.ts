@@ -1,4 +1,4 @@
-import { cssPlain, declarations } from './css-values.js';
+import { cssEscapesDecoded, cssPlain, cssWithoutComments, declarations } from './css-values.js';
 
 // A page's stylesheets as far as the shown-text reading needs them (html-shown.ts): style rules with their
 // selectors, specificity, order and media condition, and a matcher for the selectors mail uses (type, class,
@@ -40,22 +40,8 @@ interface Compound {
  */
 export function parseStylesheet(css: string, orderFrom: number, media?: string): StyleRule[] {
   const rules: StyleRule[] = [];
-  readBlock(stripComments(css), media, rules, orderFrom);
+  readBlock(cssWithoutComments(css), media, rules, orderFrom);
   return rules;
-}
-
-function stripComments(css: string): string {
-  let out = '';
-  let at = 0;
-  while (at < css.length) {
-    const open = css.indexOf('/*', at);
-    if (open < 0) return out + css.slice(at);
-    out += `${css.slice(at, open)} `;
-    const close = css.indexOf('*/', open + 2);
-    if (close < 0) return out;
-    at = close + 2;
-  }
-  return out;
 }
 
 // Reads rules up to the end of `css`, each prelude up to its `{` and the block to its matching `}`.
@@ -70,7 +56,7 @@ function readBlock(css: string, media: string | undefined, rules: StyleRule[], o
       // is encoded inside the one above, so nesting is bounded by the input's length.
       const imported = /^@import\s+(?:url\(\s*)?["']?(data:[^"')\s]*)/i.exec(prelude)?.[1];
       const sheet = imported ? dataUrlText(imported) : undefined;
-      if (sheet) readBlock(stripComments(sheet), media, rules, orderFrom + rules.length);
+      if (sheet) readBlock(cssWithoutComments(sheet), media, rules, orderFrom + rules.length);
       at = open + 1;
       continue;
     }
@@ -170,17 +156,6 @@ function splitList(prelude: string): string[] {
   return out.map((s) => s.trim()).filter(Boolean);
 }
 
-function decodeEscapes(text: string): string {
-  return text.replace(
-    /\\([0-9a-fA-F]{1,6})[ \t\r\n\f]?|\\([^\r\n\f0-9a-fA-F])/g,
-    (_, hex: string, c: string) => {
-      if (c !== undefined) return c;
-      const code = Number.parseInt(hex, 16);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
-    },
-  );
-}
-
 // A complex selector, compounds left to right; undefined for one this reading does not match (pseudo-elements).
 function parseSelector(text: string): Compound[] | undefined {
   const compounds: Compound[] = [];
@@ -194,7 +169,7 @@ function parseSelector(text: string): Compound[] | undefined {
         text.slice(i),
       );
     i += m ? m[0].length : 0;
-    return decodeEscapes(m?.[0] ?? '');
+    return cssEscapesDecoded(m?.[0] ?? '');
   };
   const flush = () => {
     if (combinator !== undefined) current.combinator = combinator;

@@ -10,27 +10,36 @@ export interface Rgba {
   a: number;
 }
 
-/** CSS as its parser reads it: comments gone, escapes decoded, lower case, white space only between values. */
-export function cssPlain(css: string): string {
+/** CSS without its comments, each replaced by a space (an unclosed one runs to the end). */
+export function cssWithoutComments(css: string): string {
   let out = '';
   let at = 0;
   while (at < css.length) {
     const open = css.indexOf('/*', at);
-    if (open < 0) {
-      out += css.slice(at);
-      break;
-    }
+    if (open < 0) return out + css.slice(at);
     out += `${css.slice(at, open)} `;
     const close = css.indexOf('*/', open + 2);
-    if (close < 0) break;
+    if (close < 0) return out;
     at = close + 2;
   }
-  return out
-    .replace(/\\([0-9a-f]{1,6})[ \t\r\n\f]?|\\([^\r\n\f0-9a-f])/gi, (_, hex: string, c: string) => {
+  return out;
+}
+
+/** CSS escapes decoded (`\\64 isplay` is `display`, `\\}` is `}`). */
+export function cssEscapesDecoded(text: string): string {
+  return text.replace(
+    /\\([0-9a-fA-F]{1,6})[ \t\r\n\f]?|\\([^\r\n\f0-9a-fA-F])/g,
+    (_, hex: string, c: string) => {
       if (c !== undefined) return c;
       const code = Number.parseInt(hex, 16);
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
-    })
+    },
+  );
+}
+
+/** CSS as its parser reads it: comments gone, escapes decoded, lower case, white space only between values. */
+export function cssPlain(css: string): string {
+  return cssEscapesDecoded(cssWithoutComments(css))
     .toLowerCase()
     .replace(/[ \t\r\n\f]+/g, ' ')
     .replace(/ ?([:;{},()/>+~!]) ?/g, '$1')

@@ -42,8 +42,8 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
  * True when the message carries at least `minCount` validated sensitive numbers: payment card numbers
  * (Luhn check, known issuer) and IBANs (mod-97 check). Validation keeps order numbers and phone numbers
  * from counting. The text is normalised before matching (any Unicode digit, space, dash; separators
- * `space . - /` and runs of them, a bar on its own; numbers wrapped across lines; HTML tags and entities,
- * and an HTML body is read twice: as written and without what its page hides), and every text a
+ * `space . - /` and runs of them; numbers wrapped across lines; HTML tags and entities,
+ * and an HTML body is also read as each kind of reader is shown it), and every text a
  * recipient sees is read (see {@link readVisibleText}): the event subject and the full Subject header,
  * every other visible header, attachment names, text and HTML bodies, text-like attachments and attached
  * messages at any depth up to the limits. Office documents, PDFs, images and archives are not read.
