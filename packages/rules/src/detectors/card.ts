@@ -54,11 +54,14 @@ export interface ScanWork {
 
 /**
  * Payment card numbers in a text: runs of 12–19 digits, grouped or not, standing alone (no digit
- * directly around them, and no letter unless the number spans two groups or more: `4111 1111 1111
- * 1111exp` counts, `id4111111111111111` does not), passing the Luhn check, and by default with a known
- * issuer prefix. The text is canonicalised first ({@link canonicalText}): any Unicode decimal digit counts
- * (full-width `４１１１`), and groups may be joined by runs of up to six separators (any Unicode space, line
- * break, dash, dot or slash), so `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found.
+ * directly around them; a letter only around a whole card or two groups or more: `4111 1111 1111
+ * 1111exp` and `PAN4111111111111111` count, `id411111111111` does not), passing the Luhn check, and by default
+ * with a known issuer prefix. The text is canonicalised first ({@link canonicalText}): any Unicode decimal digit
+ * counts (full-width `４１１１`), and groups may be joined by runs of up to six separators (any Unicode space,
+ * line break, dash, dot or slash), so `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found.
+ * A run of groups reads as one number when it is joined the same way throughout (`41 11 11 11 11 11 11 11`);
+ * inside a longer run only a card's own layout (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4) or one unbroken group counts,
+ * so the cells of a table row or the fields of a log line do not add up to a card.
  * One linear pass. Returns the digits.
  *
  * @example
@@ -87,6 +90,7 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
     const gluedBefore = isWordChar(text[i - 1]);
     // A run: digit groups joined by short runs of separators.
     const groups: string[] = [];
+    const joins: string[] = [];
     let j = i;
     let group = '';
     while (j < text.length) {
@@ -99,20 +103,31 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
       while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
       if (k === j || !isDigit(text, k)) break;
       groups.push(group);
+      joins.push(text.slice(j, k).replace(/ +/g, ' '));
       group = '';
       j = k;
     }
     groups.push(group);
-    collectFromRun(groups, requireIssuer, max, found, work, gluedBefore, isWordChar(text[j]));
+    collectFromRun({ groups, joins }, requireIssuer, max, found, work, gluedBefore, isWordChar(text[j]));
     i = j;
   }
   return found;
 }
 
-// Candidates are consecutive whole groups of 12–19 digits; each start looks at most 19 groups ahead. A
-// group glued to a letter is taken only with another group.
+// A run of digit groups and the separators between them (`joins[k]` between group k and k + 1).
+interface Run {
+  groups: string[];
+  joins: string[];
+}
+
+// Which digits of a run read as one number. The whole run does when its groups are joined the same way
+// throughout (`41 11 11 11 …`, a number wrapped across lines); part of a longer run only in a card's own
+// layout (4-4-4-4, 4-4-4-4-3, 4-6-5…) or as one unbroken group. Joining any consecutive groups of a longer
+// run made every table, log and phone list a card generator: the cells of a bank statement row, the fields
+// of an access-log line, a date beside an amount (a false-positive hunt in session 16: 75–94 % of such mail).
+// A group glued to a letter is taken only with another group.
 function collectFromRun(
-  groups: string[],
+  run: Run,
   requireIssuer: boolean,
   max: number,
   found: string[],
@@ -120,6 +135,21 @@ function collectFromRun(
   gluedFirst: boolean,
   gluedLast: boolean,
 ): void {
+  const { groups } = run;
+  const valid = (digits: string, glued: boolean, single: boolean) =>
+    digits.length >= 12 &&
+    digits.length <= 19 &&
+    !(glued && single && digits.length < 13) &&
+    !allSame(digits) &&
+    luhnValid(digits) &&
+    (!requireIssuer || knownIssuer(digits));
+  if (groups.length > 1 && sameJoins(run.joins)) {
+    const whole = groups.join('');
+    if (valid(whole, gluedFirst || gluedLast, false)) {
+      found.push(whole);
+      return;
+    }
+  }
   let s = 0;
   while (s < groups.length && found.length < max) {
     let digits = '';
@@ -129,13 +159,7 @@ function collectFromRun(
       digits += groups[e];
       if (digits.length > 19) break;
       const glued = (s === 0 && gluedFirst) || (e === groups.length - 1 && gluedLast);
-      if (
-        digits.length >= 12 &&
-        !(glued && e === s && digits.length < 13) &&
-        !allSame(digits) &&
-        luhnValid(digits) &&
-        (!requireIssuer || knownIssuer(digits))
-      ) {
+      if ((e === s || cardLayout(groups, s, e)) && valid(digits, glued, e === s)) {
         hit = e;
         break;
       }
@@ -145,6 +169,24 @@ function collectFromRun(
       s = hit + 1;
     } else s++;
   }
+}
+
+function sameJoins(joins: readonly string[]): boolean {
+  for (const j of joins) if (j !== joins[0]) return false;
+  return true;
+}
+
+// The layouts cards are printed and typed in: four groups of four, then at most one shorter group (16 to 19
+// digits: 4-4-4-4, 4-4-4-4-3), and American Express and Diners Club's 4-6-5 and 4-6-4.
+function cardLayout(groups: readonly string[], s: number, e: number): boolean {
+  const n = e - s + 1;
+  if (n === 3 && groups[s]?.length === 4 && groups[s + 1]?.length === 6) {
+    const last = groups[e]?.length;
+    return last === 5 || last === 4;
+  }
+  if (n !== 4 && n !== 5) return false;
+  for (let k = s; k < s + 4; k++) if (groups[k]?.length !== 4) return false;
+  return n === 4 || (groups[e]?.length ?? 0) <= 3;
 }
 
 function allSame(digits: string): boolean {

@@ -48,6 +48,28 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(findCardNumbers('4111\u00001111\u00001111\u00001111')).toEqual([CARD]);
   });
 
+  it('reads a longer run of groups as a card only in a card layout or joined one way throughout', () => {
+    expect(findCardNumbers('paid 12.50 4111 1111 1111 1111 12/29 123')).toEqual([CARD]);
+    expect(findCardNumbers('total 0.00 3782 822463 10005 0.00')).toEqual(['378282246310005']);
+    expect(findCardNumbers('41 11 11 11 11 11 11 11')).toEqual([CARD]);
+    expect(findCardNumbers('411-111-111-111-1111 and 41111111\n11111111')).toEqual([CARD, CARD]);
+    expect(findCardNumbers('4111 1111 1111 1111 000')).toEqual([CARD]);
+  });
+
+  it('does not join table cells, log fields or phone columns into a card (false-positive hunt, session 16)', () => {
+    // Each of these bounced: any consecutive groups adding up to 12–19 digits used to count.
+    for (const text of [
+      '13/06/2025 Standing order REF 641938 2517.84 82220.03 13/02/2025 Salary',
+      '"GET /api/v1/orders/98611 HTTP/1.1" 404 66287 0.670 18.31.234.2 - - [11/Mar/2025:10:43:00 +0000]',
+      'load average: 0.46, 0.91, 1.91 Mem: 5098 1935 10925 162 6186 8397',
+      'DEBUG took 99 ms 334 38199 2025-03-10 11:33:24.419 INFO',
+      'Alice Brown 8523 07213 368670 0161 906 4821 Erik Olsen',
+      '\u05d3\u05e0\u05d9 579 03-1370797 052-7759758 \u05de\u05d9\u05db\u05dc',
+    ]) {
+      expect(findCardNumbers(text), text).toEqual([]);
+    }
+  });
+
   it('finds IBANs with non-breaking spaces, dashes, lower case and full-width letters', () => {
     expect(findIbans('GB82\u00a0WEST\u00a01234\u00a05698\u00a07654\u00a032')).toEqual([
       'GB82WEST12345698765432',
