@@ -88,11 +88,11 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const readShown = (r: Awaited<typeof loading>, page: { text: string; xml: boolean; label: string }) => {
       if (page.xml) {
         for (const text of r.xml(page.text))
-          if (seen.size < min) found(text.replace(/[ \t\r\n\f]+/g, ' '), seen);
+          if (seen.size < min) found(oneSpace(text), seen);
         return;
       }
       const shown = r.html(page.text);
-      for (const text of shown.texts) if (seen.size < min) found(text.replace(/[ \t\r\n\f]+/g, ' '), seen);
+      for (const text of shown.texts) if (seen.size < min) found(oneSpace(text), seen);
       if (shown.undecided) undecided.push(`${page.label}: ${shown.undecided}, not read as shown`);
     };
     // An inline OpenPGP or age message (armored in a body) is sealed content, as an encrypted file is.
@@ -110,12 +110,12 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
         const decoded = place.html ? htmlToFullText(text) : text;
         if (sealed.length === 0 && armoredMessage(decoded))
           sealed.push(`${place.label}: inline PGP or age message`);
-        const full = place.html ? decoded.replace(/[ \t\r\n\f]+/g, ' ') : text;
+        const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
         // A right-to-left override shows its characters in the other order (`\u202E1111 … 1114`, `<bdo dir=rtl>`).
         if (seen.size < min && OVERRIDE.test(text)) {
           const turned = place.html ? htmlToFullText(turnBdo(text)) : text;
-          found(turnOverrides(turned).replace(/[ \t\r\n\f]+/g, ' '), seen);
+          found(oneSpace(turnOverrides(turned)), seen);
         }
         // Each reader's view of a page leaves out what it hides (a styled-away letter between two groups).
         if (place.html && seen.size < min) {
@@ -152,6 +152,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     return onUndecidable === 'match';
   };
 }
+
+// HTML shows a run of white space as one space, and so do the shown readings' texts.
+const oneSpace = (text: string) => text.replace(/[ \t\r\n\f]+/g, ' ');
 
 const QUOTED_LINE = /(?:^|\n)[ \t]*>/;
 // Right-to-left overrides: the control character (to its pop, or the line's end) and HTML's <bdo dir=rtl>.
