@@ -87,8 +87,7 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const undecided: string[] = [];
     const readShown = (r: Awaited<typeof loading>, page: { text: string; xml: boolean; label: string }) => {
       if (page.xml) {
-        for (const text of r.xml(page.text))
-          if (seen.size < min) found(oneSpace(text), seen);
+        for (const text of r.xml(page.text)) if (seen.size < min) found(oneSpace(text), seen);
         return;
       }
       const shown = r.html(page.text);
