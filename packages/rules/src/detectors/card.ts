@@ -59,7 +59,7 @@ export interface ScanWork {
  * with a known issuer prefix. The text is canonicalised first ({@link canonicalText}): any Unicode decimal digit
  * counts (full-width `４１１１`), and groups may be joined by runs of up to six separators (any Unicode space,
  * line break, dash, dot or slash), so `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found.
- * A run of groups reads as one number when it is joined the same way throughout (`41 11 11 11 11 11 11 11`);
+ * A run of groups reads as one number when it is joined the same way throughout in even groups (`41 11 11 11 11 11 11 11`);
  * inside a longer run only a card's own layout (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4) or one unbroken group counts,
  * so the cells of a table row or the fields of a log line do not add up to a card.
  * One linear pass. Returns the digits.
@@ -121,7 +121,7 @@ interface Run {
 }
 
 // Which digits of a run read as one number. The whole run does when its groups are joined the same way
-// throughout (`41 11 11 11 …`, a number wrapped across lines); part of a longer run only in a card's own
+// throughout and are even (`41 11 11 11 …`, a number wrapped across lines); part of a longer run only in a card's own
 // layout (4-4-4-4, 4-4-4-4-3, 4-6-5…) or as one unbroken group. Joining any consecutive groups of a longer
 // run made every table, log and phone list a card generator: the cells of a bank statement row, the fields
 // of an access-log line, a date beside an amount (a false-positive hunt in session 16: 75–94 % of such mail).
@@ -143,7 +143,7 @@ function collectFromRun(
     !allSame(digits) &&
     luhnValid(digits) &&
     (!requireIssuer || knownIssuer(digits));
-  if (groups.length > 1 && sameJoins(run.joins)) {
+  if (groups.length > 1 && sameJoins(run.joins) && evenGroups(groups)) {
     const whole = groups.join('');
     if (valid(whole, gluedFirst || gluedLast, false)) {
       found.push(whole);
@@ -169,6 +169,14 @@ function collectFromRun(
       s = hit + 1;
     } else s++;
   }
+}
+
+// A layout of the sender's own is even: every group but the last as long as the first (`41 11 11 …`,
+// `411 111 111 111 1111`, two halves of a wrapped number), where cells of a table row are not (an extension
+// beside a phone number: `5668 07620 546303`).
+function evenGroups(groups: readonly string[]): boolean {
+  for (let k = 1; k < groups.length - 1; k++) if (groups[k]?.length !== groups[0]?.length) return false;
+  return true;
 }
 
 function sameJoins(joins: readonly string[]): boolean {

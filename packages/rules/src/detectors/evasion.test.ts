@@ -64,6 +64,9 @@ describe('detectors: evasions of the card and IBAN finders', () => {
       'load average: 0.46, 0.91, 1.91 Mem: 5098 1935 10925 162 6186 8397',
       'DEBUG took 99 ms 334 38199 2025-03-10 11:33:24.419 INFO',
       'Alice Brown 8523 07213 368670 0161 906 4821 Erik Olsen',
+      // An extension beside a phone number, joined one way but uneven.
+      'Hana Sato 5668 07620 546303 +44 20 8282 4326',
+      'Carlos Diaz 3003 0161 568 2308 +44 20 2289 4053',
       '\u05d3\u05e0\u05d9 579 03-1370797 052-7759758 \u05de\u05d9\u05db\u05dc',
     ]) {
       expect(findCardNumbers(text), text).toEqual([]);
