@@ -11,6 +11,7 @@ import { completeMultipartNatively, type MultipartStore } from './multipart-comp
 import { type PartStore, storePartsByContent } from './multipart-part.js';
 import { MultipartUploads } from './multipart-uploads.js';
 import { type ObjectReadStore, readObjectsByHandle, readObjectWhole } from './object-reads.js';
+import { dropRequestLogger } from './quiet-requests.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { objectExists, readSideFilesInline } from './small-files.js';
 import { objectNameOf } from './store-key.js';
@@ -110,6 +111,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     allowMismatchedSignatures: true,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
   });
+  dropRequestLogger(s3rver as unknown as Parameters<typeof dropRequestLogger>[0]);
   const store = (s3rver as unknown as { store: StoreAccess }).store;
   memoizeBucketConfigs(store);
   readSideFilesInline(store as unknown as Parameters<typeof readSideFilesInline>[0]);
