@@ -133,3 +133,28 @@ describe('CSS values', () => {
     expect(transformHides('rotate(10deg)', { fontPx: 16, percentOf: 0 })).toBe(false);
   });
 });
+
+describe('inline elements are laid out with their neighbours (attacker round 9)', () => {
+  it('puts no space at an inline tag or a comment, in the full text and in every reading', () => {
+    for (const html of [
+      '<p>Card number: 4111 1111 1111 11<b>11</b></p>',
+      '<p>4111 1111 1111 11<a href="tel:1">11</a></p>',
+      '<span>4111 1111 1111 11</span><span>11 12/29</span>',
+      '<p>4111 1111 1111 11<!-- x -->11</p>',
+    ]) {
+      expect(htmlToText(html).replace(/\s+/g, ' '), html).toContain(CARD);
+      expect(seenWhole(html), html).toBe(true);
+    }
+  });
+
+  it('keeps a space at a block, a cell, a line break or an image', () => {
+    for (const html of [
+      '4111<div>1111</div>',
+      '<td>4111</td><td>1111</td>',
+      '4111<br>1111',
+      '4111<img src=x>1111',
+    ]) {
+      expect(htmlToText(html), html).toMatch(/4111\s+1111/);
+    }
+  });
+});

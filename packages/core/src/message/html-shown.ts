@@ -22,6 +22,8 @@ import {
   transformHides,
 } from './css-values.js';
 
+import { tagLeavesGap } from './tag-gaps.js';
+
 type Node = DefaultTreeAdapterMap['childNode'];
 type Element = DefaultTreeAdapterMap['element'];
 type Parent = DefaultTreeAdapterMap['parentNode'];
@@ -152,7 +154,6 @@ function withoutSnippets(
       const digitFree = !/\d/.test(text);
       const snippet = digitFree && (text.replace(/\s+/g, '').length <= SNIPPET_CHARS || uncertain.has(node));
       if (!snippet || !droppable(node) || !wholeOfInline(parent)) out.push(text);
-      out.push(' ');
       continue;
     }
     if (!('tagName' in node) || node.tagName === 'script' || node.tagName === 'style') continue;
@@ -161,7 +162,7 @@ function withoutSnippets(
     if (block) {
       out.push(APART);
       stack.push(BREAK);
-    }
+    } else if (tagLeavesGap(node.tagName)) out.push(' ');
     for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i] as Node);
   }
   return out.join('');
@@ -447,10 +448,12 @@ class Page {
         continue;
       }
       if (!('tagName' in node)) continue;
-      out.push(' ');
+      // An inline element is laid out with its neighbours (`4111 11<b>11</b>` shows `4111 1111`).
+      if (tagLeavesGap(node.tagName)) out.push(' ');
       const computed = this.compute(node, state, reader);
       const hidden = gone || computed.gone;
-      if (!hidden && shows(computed.state, reader)) out.push(shownAttributes(node, reader), ' ');
+      const attributes = !hidden && shows(computed.state, reader) ? shownAttributes(node, reader) : '';
+      if (attributes) out.push(attributes, ' ');
       const srcdoc = node.tagName === 'iframe' ? attribute(node, 'srcdoc') : undefined;
       if (srcdoc !== undefined)
         push(parseFragment(srcdoc, { scriptingEnabled: false }), computed.state, hidden);

@@ -1,5 +1,7 @@
+import { tagLeavesGap, tagNameAt } from './tag-gaps.js';
 /**
- * Text of an HTML body for matching: tags and comments dropped, a space where each tag was, character
+ * Text of an HTML body for matching: tags and comments dropped, a space where each tag that leaves a gap
+ * was ({@link tagLeavesGap}: blocks, cells, breaks, images; not `b`, `span`, `a`, `font` or Word's runs), character
  * references decoded (numeric ones, common names in any case, and the names `named` decodes: give it
  * `html5Reference` from `@wmflow/core/mime` for every HTML5 name, as the detectors do). One
  * left-to-right pass (linear in the input, whatever the nesting); a `<` that cannot start a tag (`a < b`) is
@@ -8,7 +10,7 @@
  *
  * @example
  * ```ts
- * htmlToText('<p>Wire&nbsp;<b>now</b></p>'); // " Wire  now  "
+ * htmlToText('<p>Wire&nbsp;<b>now</b></p>'); // " Wire now "
  * htmlToText('1 < 2 and 4111 1111 1111 1111'); // "1 < 2 and 4111 1111 1111 1111"
  * ```
  */
@@ -26,8 +28,9 @@ export function htmlToText(html: string, named?: ReferenceDecoder): string {
       i = lt + 1;
       continue;
     }
-    out.push(html.slice(i, lt), ' ');
     const comment = html.startsWith('<!--', lt);
+    // A browser lays inline elements and comments out with their neighbours: `4111 11<b>11</b>` shows `4111 1111`.
+    out.push(html.slice(i, lt), !comment && tagLeavesGap(tagNameAt(html, lt)) ? ' ' : '');
     const [end, length] = comment ? commentEnd(html, lt) : [html.indexOf('>', lt + 1), 1];
     if (end < 0) break;
     if (!comment) shownAttributes(html.slice(lt, end), out);

@@ -1,5 +1,6 @@
 import { luminance, parseColor } from './css-values.js';
 import { decodeEntities } from './html-text.js';
+import { tagLeavesGap, tagNameAt } from './tag-gaps.js';
 
 /**
  * The text of an Office document's XML part as Word shows it: runs whose properties hide them (`<w:vanish/>`,
@@ -48,9 +49,12 @@ function readXml(xml: string, snippets: string[]): string {
     if (text && hidden === 0) out.push(text);
     const snippet = !/\d/.test(text) && text.replace(/\s+/g, '').length <= 16;
     if (!snippet || (unshown === 0 && styledRuns === 0)) snippets.push(text);
-    snippets.push(' ');
     if (lt < 0) break;
-    out.push(' ');
+    // Runs and their properties join the text around them; paragraphs, cells, tabs and breaks keep it apart.
+    if (tagLeavesGap(tagNameAt(xml, lt))) {
+      out.push(' ');
+      snippets.push(' ');
+    }
     if (xml.startsWith('<![CDATA[', lt)) {
       const end = xml.indexOf(']]>', lt + 9);
       if (hidden === 0) out.push(xml.slice(lt + 9, end < 0 ? xml.length : end));

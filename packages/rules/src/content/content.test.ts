@@ -17,11 +17,12 @@ describe('content: normalisation', () => {
   });
 
   it('turns HTML into text in one pass, even unterminated', () => {
-    expect(htmlToText('<p>Wire&nbsp;<b>now</b>&#33;<!-- x --></p>')).toBe(' Wire  now !  ');
+    // Inline tags and comments are laid out with their neighbours, as a browser shows them.
+    expect(htmlToText('<p>Wire&nbsp;<b>now</b>&#33;<!-- x --></p>')).toBe(' Wire now! ');
     // A `<` that cannot open a tag is text (as a browser shows it): it must not hide what follows.
-    expect(htmlToText(`${'<'.repeat(200_000)}tail`)).toBe(`${'<'.repeat(199_999)} `);
+    expect(htmlToText(`${'<'.repeat(200_000)}tail`)).toBe('<'.repeat(199_999));
     expect(htmlToText('1 < 2, card 4111 1111 1111 1111')).toBe('1 < 2, card 4111 1111 1111 1111');
-    expect(htmlToText(`${'<!--'.repeat(50_000)}`)).toBe(' ');
+    expect(htmlToText(`${'<!--'.repeat(50_000)}`)).toBe('');
   });
 });
 
