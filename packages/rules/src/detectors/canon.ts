@@ -4,15 +4,20 @@ import { isInvisible } from '../content/normalize.js';
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
  * its ASCII digit; Unicode spaces and line breaks become ' ', dashes and minus signs '-', dot look-alikes
- * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; invisible characters (zero-width, soft hyphen,
+ * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; spaces and tabs after a line feed (an
+ * indent) disappear; invisible characters (zero-width, soft hyphen,
  * bidi controls) and combining marks (keycaps, underlines, accents: the character under them stays) disappear;
  * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
  * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
  */
 export function canonicalText(text: string): string {
   let out = '';
+  // The indent of a wrapped line is layout, not a gap in the text: "4111 1111\n      1111 1111" joins.
+  let indent = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (indent && (c === 0x20 || c === 0x09)) continue;
+    indent = c === 0x0a;
     if (c < 0x80) {
       // Underscores and asterisks join digit groups like dashes (`card_4111_1111_…` in a file name,
       // `4111*1111*…`); commas do not (thousands separators and CSV columns of small numbers).

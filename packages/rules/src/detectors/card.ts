@@ -56,12 +56,15 @@ export interface ScanWork {
  * Payment card numbers in a text: runs of 12–19 digits, grouped or not, standing alone (no digit
  * directly around them; a letter only around a whole card or two groups or more: `4111 1111 1111
  * 1111exp` and `PAN4111111111111111` count, `id411111111111` does not), passing the Luhn check, and by default
- * with a known issuer prefix. The text is canonicalised first ({@link canonicalText}): any Unicode decimal digit
- * counts (full-width `４１１１`), and groups may be joined by runs of up to six separators (any Unicode space,
- * line break, dash, dot or slash), so `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found.
- * A run of groups reads as one number when it is joined the same way throughout in even groups (`41 11 11 11 11 11 11 11`);
- * inside a longer run only a card's own layout (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4) or one unbroken group counts,
- * so the cells of a table row or the fields of a log line do not add up to a card.
+ * with a known issuer prefix at a length the network prints (16; American Express 15; Diners 14 or 16; UnionPay
+ * and Maestro 16 or 19; any issued length in a 4-4-4-4-x layout). The text is canonicalised first
+ * ({@link canonicalText}): any Unicode decimal digit counts (full-width `４１１１`), and groups may be joined by
+ * runs of up to six separators (any Unicode space, line break, dash, dot or slash), so
+ * `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found. A run of groups reads as one
+ * number when joined the same way throughout in at most five groups or in even ones (`41 11 11 11 11 11 11
+ * 11`); inside a longer run only a card's own layout (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-3) or one
+ * unbroken group counts, and not among six or more four-digit groups, so the cells of a table row or the
+ * fields of a log line do not add up to a card.
  * One linear pass. Returns the digits.
  *
  * @example
@@ -121,11 +124,11 @@ interface Run {
 }
 
 // Which digits of a run read as one number. The whole run does when its groups are joined the same way
-// throughout and are even (`41 11 11 11 …`, a number wrapped across lines); part of a longer run only in a card's own
-// layout (4-4-4-4, 4-4-4-4-3, 4-6-5…) or as one unbroken group. Joining any consecutive groups of a longer
-// run made every table, log and phone list a card generator: the cells of a bank statement row, the fields
-// of an access-log line, a date beside an amount (a false-positive hunt in session 16: 75–94 % of such mail).
-// A group glued to a letter is taken only with another group.
+// throughout (`41 11 11 11 …`, a number wrapped across lines, a slip of the space bar); part of a longer run
+// only in a card's own layout (4-4-4-4, 4-4-4-4-3, 4-6-5…) or as one unbroken group. Joining any consecutive
+// groups of a longer run made every table, log and phone list a card generator: the cells of a bank statement
+// row, the fields of an access-log line, a date beside an amount (a false-positive hunt in session 16: 75–94 %
+// of such mail). A group glued to a letter is taken only with another group.
 function collectFromRun(
   run: Run,
   requireIssuer: boolean,
@@ -136,20 +139,24 @@ function collectFromRun(
   gluedLast: boolean,
 ): void {
   const { groups } = run;
-  const valid = (digits: string, glued: boolean, single: boolean) =>
+  // Any length a network issues counts in four fours and a short group (a printed 19-digit card); elsewhere only
+  // the lengths cards are printed at, so that a barcode, an ID or a phone number of another length does not.
+  const valid = (digits: string, glued: boolean, single: boolean, printed: boolean) =>
     digits.length >= 12 &&
     digits.length <= 19 &&
     !(glued && single && digits.length < 13) &&
     !allSame(digits) &&
     luhnValid(digits) &&
-    (!requireIssuer || knownIssuer(digits));
-  if (groups.length > 1 && sameJoins(run.joins) && evenGroups(groups)) {
+    (!requireIssuer || (knownIssuer(digits) && (printed || printedLength(digits))));
+  if (groups.length > 1 && sameJoins(run.joins) && (groups.length <= 5 || evenGroups(groups))) {
     const whole = groups.join('');
-    if (valid(whole, gluedFirst || gluedLast, false)) {
+    if (valid(whole, gluedFirst || gluedLast, false, false)) {
       found.push(whole);
       return;
     }
   }
+  // Layouts of four groups or more ask where their fours stretch; most runs are a single group.
+  const stretches = groups.length >= 4 ? fourStretches(groups) : undefined;
   let s = 0;
   while (s < groups.length && found.length < max) {
     let digits = '';
@@ -159,7 +166,8 @@ function collectFromRun(
       digits += groups[e];
       if (digits.length > 19) break;
       const glued = (s === 0 && gluedFirst) || (e === groups.length - 1 && gluedLast);
-      if ((e === s || cardLayout(groups, s, e)) && valid(digits, glued, e === s)) {
+      const layout = e === s ? 'single' : cardLayout(groups, s, e, stretches);
+      if (layout && valid(digits, glued, e === s, layout === 'printed')) {
         hit = e;
         break;
       }
@@ -171,9 +179,9 @@ function collectFromRun(
   }
 }
 
-// A layout of the sender's own is even: every group but the last as long as the first (`41 11 11 …`,
-// `411 111 111 111 1111`, two halves of a wrapped number), where cells of a table row are not (an extension
-// beside a phone number: `5668 07620 546303`).
+// A run of more than five groups is a card only in an even layout of the sender's own (`41 11 11 11 11 11 11
+// 11`); a slip of the space bar leaves five groups at most (`4111 1111 1111 11 11`), where a table row of
+// small numbers (a league table: `25 13 8 4 50 11 39 47 11`) has many uneven ones.
 function evenGroups(groups: readonly string[]): boolean {
   for (let k = 1; k < groups.length - 1; k++) if (groups[k]?.length !== groups[0]?.length) return false;
   return true;
@@ -184,17 +192,71 @@ function sameJoins(joins: readonly string[]): boolean {
   return true;
 }
 
-// The layouts cards are printed and typed in: four groups of four, then at most one shorter group (16 to 19
-// digits: 4-4-4-4, 4-4-4-4-3), and American Express and Diners Club's 4-6-5 and 4-6-4.
-function cardLayout(groups: readonly string[], s: number, e: number): boolean {
+// The layouts cards are printed and typed in: four groups of four, then at most one shorter group (4-4-4-4,
+// 4-4-4-4-3: 'printed', any issued length), American Express and Diners Club's 4-6-5 and 4-6-4, and 4-4-4-3 or
+// 4-4-4-2 (a form's input mask typing an American Express or Diners card in fours). Fours among more fours are a
+// table of four-digit numbers (a sales report, a plate reader's export, a grouped 22-digit tracking number), not
+// a card: with five in a row only the first four count (a card and its expiry, `4111 1111 1111 1111 1229`), with
+// six or more none do.
+function cardLayout(
+  groups: readonly string[],
+  s: number,
+  e: number,
+  stretches: FourStretches | undefined,
+): 'printed' | 'layout' | undefined {
   const n = e - s + 1;
-  if (n === 3 && groups[s]?.length === 4 && groups[s + 1]?.length === 6) {
-    const last = groups[e]?.length;
-    return last === 5 || last === 4;
-  }
-  if (n !== 4 && n !== 5) return false;
-  for (let k = s; k < s + 4; k++) if (groups[k]?.length !== 4) return false;
-  return n === 4 || (groups[e]?.length ?? 0) <= 3;
+  const last = groups[e]?.length ?? 0;
+  if (n === 3 && groups[s]?.length === 4 && groups[s + 1]?.length === 6)
+    return last === 5 || last === 4 ? 'layout' : undefined;
+  if (n < 4 || n > 5) return undefined;
+  const fours = Math.min(n, 4);
+  for (let k = s; k < s + fours - (n === 4 && last !== 4 ? 1 : 0); k++)
+    if (groups[k]?.length !== 4) return undefined;
+  if (n === 5 && last > 3) return undefined;
+  if (!stretches) return undefined;
+  const first = stretches.first[s] as number;
+  const stretch = (stretches.last[s] as number) - first + 1;
+  if (stretch >= 6 || (stretch === 5 && s !== first)) return undefined;
+  return n === 5 || last === 4 ? 'printed' : 'layout';
+}
+
+/** For each four-digit group of a run, the first and last group of the stretch of four-digit groups it is in. */
+interface FourStretches {
+  first: Int32Array;
+  last: Int32Array;
+}
+
+// Two passes over the run, so a window asks its stretch in constant time (a run of 10,000 fours stays linear).
+function fourStretches(groups: readonly string[]): FourStretches {
+  const first = new Int32Array(groups.length);
+  const last = new Int32Array(groups.length);
+  for (let k = 0; k < groups.length; k++)
+    first[k] = groups[k]?.length === 4 && k > 0 && groups[k - 1]?.length === 4 ? (first[k - 1] as number) : k;
+  for (let k = groups.length - 1; k >= 0; k--)
+    last[k] =
+      groups[k]?.length === 4 && k + 1 < groups.length && groups[k + 1]?.length === 4
+        ? (last[k + 1] as number)
+        : k;
+  return { first, last };
+}
+
+// Whether the digits are as long as their network prints its cards: Visa, Mastercard, Discover, JCB 16;
+// American Express 15; Diners Club 14 or 16; UnionPay and Maestro 16 or 19. Outside a printed layout only these
+// count: EAN-13 barcodes, national IDs of 13 or 18 digits, phone numbers and 12-digit meeting IDs do not.
+function printedLength(d: string): boolean {
+  const n = d.length;
+  const p2 = Number(d.slice(0, 2));
+  const p3 = Number(d.slice(0, 3));
+  const p4 = Number(d.slice(0, 4));
+  if (p2 === 34 || p2 === 37) return n === 15;
+  if (p2 === 36 || p2 === 38 || (p3 >= 300 && p3 <= 305)) return n === 14 || n === 16;
+  if (
+    p2 === 62 ||
+    d.startsWith('50') ||
+    (p2 >= 56 && p2 <= 69 && p4 !== 6011 && p2 !== 65 && !(p3 >= 644 && p3 <= 649))
+  )
+    return n === 16 || n === 19;
+  return n === 16;
 }
 
 function allSame(digits: string): boolean {

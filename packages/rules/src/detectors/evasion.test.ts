@@ -73,6 +73,48 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     }
   });
 
+  it('finds the cards people type: in fours at their length, with a slip of the space bar, wrapped with an indent (attacker round 9)', () => {
+    const AMEX = '378282246310005';
+    expect(findCardNumbers('Card details for the deposit: 3782 8224 6310 005 12/29 1234')).toEqual([AMEX]);
+    expect(findCardNumbers('Charged 412.00 3782 8224 6310 005 on 12/03')).toEqual([AMEX]);
+    expect(findCardNumbers('Diners 3056 9309 0259 04 12/29')).toEqual(['30569309025904']);
+    expect(findCardNumbers('Amex: 378 2822 4631 0005')).toEqual([AMEX]);
+    expect(findCardNumbers('My card for the registration fee: 4111 11111111 1111')).toEqual([CARD]);
+    expect(findCardNumbers('Visa: 4111 1111 111 11111')).toEqual([CARD]);
+    expect(findCardNumbers('the card on file is 4111 1111\n      1111 1111, please charge it')).toEqual([
+      CARD,
+    ]);
+    // An uneven run counts only at its network's printed length: a 15-digit Maestro prefix does not.
+    expect(findCardNumbers('5668 07620 546303')).toEqual([]);
+  });
+
+  it('reads IBAN groups run together in fours (attacker round 9: a hidden letter between two groups)', () => {
+    expect(findIbans('IBAN GB82 WEST 12345698 7654 32')).toEqual(['GB82WEST12345698765432']);
+    expect(findIbans('IBAN GB82 WEST 123 45698 7654 32')).toEqual([]);
+  });
+
+  it('does not read barcodes, IDs, phone numbers or tables of four-digit numbers as cards (second false-positive hunt, session 16)', () => {
+    // Each of these bounced: a single group counted at any length a network issues, and a 4-4-4-4 window anywhere.
+    for (const text of [
+      'KB91523;5900295224691;Kitchen scale', // EAN-13
+      'PO1-4-467-EA-7.53-PE-EN-5028623015589-VN-857875~', // EAN-13 in an X12 line
+      'Mobile +4915260852186', // E.164, 13 digits
+      'Mobile 639083645379', // 12 digits
+      'ID number: 6401280005087', // South African ID (Luhn by design)
+      'SSCC 687366304298525112',
+      '620819198603283886', // Chinese ID
+      'commit 752cb66d2b97d602236597365644b568a',
+      'South 9602 5884 1544 8917 7167 4011', // a row of a sales report
+      'G 4149 9095 3584 1361 5040 7128', // a plate reader's row
+      'USPS 9405 5308 7989 1444 2725 77',
+    ]) {
+      expect(findCardNumbers(text), text).toEqual([]);
+    }
+    // A card and its expiry in fours, and a 16-digit Maestro, still count.
+    expect(findCardNumbers('4111 1111 1111 1111 1229')).toEqual([CARD]);
+    expect(findCardNumbers('Maestro 6759649826438453')).toEqual(['6759649826438453']);
+  });
+
   it('finds IBANs with non-breaking spaces, dashes, lower case and full-width letters', () => {
     expect(findIbans('GB82\u00a0WEST\u00a01234\u00a05698\u00a07654\u00a032')).toEqual([
       'GB82WEST12345698765432',

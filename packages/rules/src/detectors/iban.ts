@@ -117,7 +117,7 @@ export function ibanValid(iban: string): boolean {
 /**
  * IBANs in a text, validated by {@link ibanValid}: compact or grouped, any case, the text canonicalised
  * first ({@link canonicalText}: full-width letters and digits, Unicode spaces and dashes), groups joined
- * by runs of up to six separators (space, dash, dot, slash, line break) between groups of four, as IBANs
+ * by runs of up to six separators (space, dash, dot, slash, line break) between groups of four (or of eight, twelve…: fours run together), as IBANs
  * are printed; only countries of the IBAN registry count. Work per candidate is bounded
  * (34 characters and their separators), so the scan is linear. Returns them compact and upper-case.
  *
@@ -150,10 +150,11 @@ export function scanIbans(upper: string, max: number, work?: ScanWork): string[]
         at.push(j++);
         continue;
       }
-      // Grouped IBANs are printed in fours: a separator after any other group size ends the candidate.
+      // Grouped IBANs are printed in fours: a separator after any other group size ends the candidate. Two
+      // fours run together (`1234<span hidden>x</span>5698` shows `12345698`) still read as fours.
       let k = j;
       while (k < upper.length && k - j < MAX_SEPARATOR_RUN && isSeparator(upper[k])) k++;
-      if (k === j || group !== 4 || !isAlnum(upper[k])) break;
+      if (k === j || group === 0 || group % 4 !== 0 || !isAlnum(upper[k])) break;
       group = 0;
       j = k;
     }
