@@ -19,6 +19,7 @@ describe('content: normalisation', () => {
   it('turns HTML into text in one pass, even unterminated', () => {
     // Inline tags and comments are laid out with their neighbours, as a browser shows them.
     expect(htmlToText('<p>Wire&nbsp;<b>now</b>&#33;<!-- x --></p>')).toBe(' Wire now! ');
+    expect(htmlToText('urgent wi<b>re</b> trans<span>fer</span>')).toBe('urgent wire transfer');
     // A `<` that cannot open a tag is text (as a browser shows it): it must not hide what follows.
     expect(htmlToText(`${'<'.repeat(200_000)}tail`)).toBe('<'.repeat(199_999));
     expect(htmlToText('1 < 2, card 4111 1111 1111 1111')).toBe('1 < 2, card 4111 1111 1111 1111');
