@@ -8,6 +8,9 @@ describe('tagLeavesGap: which tags keep the text around them apart', () => {
     for (const name of ['td', 'TR', 'div', 'p', 'br', 'img', 'li', 'input'])
       expect(tagLeavesGap(name), name).toBe(true);
     for (const name of ['b', 'SPAN', 'a', 'font', 'x-cell']) expect(tagLeavesGap(name), name).toBe(false);
+    // Elements that draw nothing leave no gap (attacker round 10: `4111 1111 1111 11<meta>11`).
+    for (const name of ['meta', 'audio', 'link', 'source', 'rp'])
+      expect(tagLeavesGap(name), name).toBe(false);
   });
 
   it('keeps Office paragraphs, cells, tabs and breaks apart and runs together', () => {

@@ -3,7 +3,8 @@ import { isInvisible } from '../content/normalize.js';
 /**
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
- * its ASCII digit; Unicode spaces and line breaks become ' ', dashes and minus signs '-', dot look-alikes
+ * its ASCII digit; line feeds and tabs stay (Unicode line and paragraph separators become line feeds), other
+ * Unicode spaces become ' ', dashes and minus signs '-', dot look-alikes
  * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; spaces and tabs after a line feed (an
  * indent) disappear; invisible characters (zero-width, soft hyphen,
  * bidi controls) and combining marks (keycaps, underlines, accents: the character under them stays) disappear;
@@ -23,13 +24,21 @@ export function canonicalText(text: string): string {
       // `4111*1111*…`); commas do not (thousands separators and CSV columns of small numbers).
       // A NUL shows as nothing (HTML drops it, clients skip it).
       out +=
-        c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c
-          ? ' '
-          : c === 0x5f || c === 0x2a
-            ? '-'
-            : c === 0
+        // Line feeds and tabs stay (a line or a column apart is not a space apart: see card.ts's stretches);
+        // a CR before its LF adds nothing.
+        c === 0x0a || c === 0x09
+          ? text[i]
+          : c === 0x0d
+            ? text.charCodeAt(i + 1) === 0x0a
               ? ''
-              : text[i];
+              : ' '
+            : c === 0x0b || c === 0x0c
+              ? ' '
+              : c === 0x5f || c === 0x2a
+                ? '-'
+                : c === 0
+                  ? ''
+                  : text[i];
       continue;
     }
     const cp = text.codePointAt(i) as number;
@@ -64,6 +73,7 @@ function classify(cp: number): string {
   const ch = String.fromCodePoint(cp);
   // A mark on a digit (a keycap U+20E3, an underline U+0332) leaves the digit as readable as before.
   if (MARK.test(ch)) return '';
+  if (cp === 0x2028 || cp === 0x2029 || cp === 0x85) return '\n';
   // Blank glyphs draw as spaces: the empty Braille cell, the Hangul fillers.
   if (SPACE.test(ch) || cp === 0x2800 || cp === 0x3164 || cp === 0xffa0) return ' ';
   if (DOTS.has(cp)) return '.';
@@ -86,7 +96,7 @@ function digitValue(cp: number): number {
 
 /** Separators allowed between the digit groups of a number (after {@link canonicalText}). */
 export function isSeparator(c: string | undefined): boolean {
-  return c === ' ' || c === '-' || c === '.' || c === '/';
+  return c === ' ' || c === '-' || c === '.' || c === '/' || c === '\n' || c === '\t';
 }
 
 /** Longest run of separators still joining two groups: wide enough for "4111 -\n 1111", not for a table. */

@@ -106,7 +106,7 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
       while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
       if (k === j || !isDigit(text, k)) break;
       groups.push(group);
-      joins.push(text.slice(j, k).replace(/ +/g, ' '));
+      joins.push(text.slice(j, k));
       group = '';
       j = k;
     }
@@ -156,7 +156,7 @@ function collectFromRun(
     }
   }
   // Layouts of four groups or more ask where their fours stretch; most runs are a single group.
-  const stretches = groups.length >= 4 ? fourStretches(groups) : undefined;
+  const stretches = groups.length >= 4 ? fourStretches(groups, run.joins) : undefined;
   let s = 0;
   while (s < groups.length && found.length < max) {
     let digits = '';
@@ -166,7 +166,7 @@ function collectFromRun(
       digits += groups[e];
       if (digits.length > 19) break;
       const glued = (s === 0 && gluedFirst) || (e === groups.length - 1 && gluedLast);
-      const layout = e === s ? 'single' : cardLayout(groups, s, e, stretches);
+      const layout = e === s ? 'single' : cardLayout(run, s, e, stretches);
       if (layout && valid(digits, glued, e === s, layout === 'printed')) {
         hit = e;
         break;
@@ -187,19 +187,27 @@ function evenGroups(groups: readonly string[]): boolean {
   return true;
 }
 
+// Joined the same way, however the lines wrap: a number wrapped across lines keeps its join.
 function sameJoins(joins: readonly string[]): boolean {
-  for (const j of joins) if (j !== joins[0]) return false;
+  const first = lineBlind(joins[0] ?? '');
+  for (const j of joins) if (lineBlind(j) !== first) return false;
   return true;
 }
+
+const lineBlind = (join: string) => join.replace(/[ \n\t]+/g, ' ');
+
+// What keeps two groups apart on the page: a line (or a paragraph), a column, or the separators themselves.
+const joinKind = (join: string) => (join.includes('\n') ? '\n' : join.includes('\t') ? '\t' : join);
 
 // The layouts cards are printed and typed in: four groups of four, then at most one shorter group (4-4-4-4,
 // 4-4-4-4-3: 'printed', any issued length), American Express and Diners Club's 4-6-5 and 4-6-4, and 4-4-4-3 or
 // 4-4-4-2 (a form's input mask typing an American Express or Diners card in fours). Fours among more fours are a
 // table of four-digit numbers (a sales report, a plate reader's export, a grouped 22-digit tracking number), not
-// a card: with five in a row only the first four count (a card and its expiry, `4111 1111 1111 1111 1229`), with
-// six or more none do.
+// a card: with five in a row joined alike only the first four count (a card and its expiry, `4111 1111 1111 1111
+// 1229`), with six or more none do. A four on another line or in another column is not in the card's stretch
+// (a postcode or a phone number's last four on the line above: `NSW 2000⏎5555 5555 5555 4444`).
 function cardLayout(
-  groups: readonly string[],
+  { groups, joins }: Run,
   s: number,
   e: number,
   stretches: FourStretches | undefined,
@@ -209,34 +217,40 @@ function cardLayout(
   if (n === 3 && groups[s]?.length === 4 && groups[s + 1]?.length === 6)
     return last === 5 || last === 4 ? 'layout' : undefined;
   if (n < 4 || n > 5) return undefined;
-  const fours = Math.min(n, 4);
-  for (let k = s; k < s + fours - (n === 4 && last !== 4 ? 1 : 0); k++)
-    if (groups[k]?.length !== 4) return undefined;
+  const fours = n === 4 && last !== 4 ? 3 : 4;
+  for (let k = s; k < s + fours; k++) if (groups[k]?.length !== 4) return undefined;
   if (n === 5 && last > 3) return undefined;
   if (!stretches) return undefined;
-  const first = stretches.first[s] as number;
-  const stretch = (stretches.last[s] as number) - first + 1;
+  // The stretch of fours the window's own fours are in, when they are joined alike; else the window stands alone.
+  let alike = true;
+  for (let b = s + 1; b < s + fours - 1; b++)
+    if (joinKind(joins[b] as string) !== joinKind(joins[s] as string)) alike = false;
+  const first = alike ? (stretches.first[s] as number) : s;
+  const stretch = alike ? (stretches.last[s + fours - 2] as number) - first + 1 : fours;
   if (stretch >= 6 || (stretch === 5 && s !== first)) return undefined;
   return n === 5 || last === 4 ? 'printed' : 'layout';
 }
 
-/** For each four-digit group of a run, the first and last group of the stretch of four-digit groups it is in. */
+/**
+ * Stretches of four-digit groups joined the same way (the same separators, or all across lines, or all across
+ * columns): for each join between two fours, the first and the last group of the stretch it is in.
+ */
 interface FourStretches {
   first: Int32Array;
   last: Int32Array;
 }
 
-// Two passes over the run, so a window asks its stretch in constant time (a run of 10,000 fours stays linear).
-function fourStretches(groups: readonly string[]): FourStretches {
-  const first = new Int32Array(groups.length);
-  const last = new Int32Array(groups.length);
-  for (let k = 0; k < groups.length; k++)
-    first[k] = groups[k]?.length === 4 && k > 0 && groups[k - 1]?.length === 4 ? (first[k - 1] as number) : k;
-  for (let k = groups.length - 1; k >= 0; k--)
-    last[k] =
-      groups[k]?.length === 4 && k + 1 < groups.length && groups[k + 1]?.length === 4
-        ? (last[k + 1] as number)
-        : k;
+// Two passes over the joins, so a window asks its stretch in constant time (a run of 10,000 fours stays linear).
+function fourStretches(groups: readonly string[], joins: readonly string[]): FourStretches {
+  const n = joins.length;
+  const first = new Int32Array(n);
+  const last = new Int32Array(n);
+  const fours = (b: number) => groups[b]?.length === 4 && groups[b + 1]?.length === 4;
+  const same = (a: number, b: number) => joinKind(joins[a] as string) === joinKind(joins[b] as string);
+  for (let b = 0; b < n; b++)
+    first[b] = b > 0 && fours(b) && fours(b - 1) && same(b, b - 1) ? (first[b - 1] as number) : b;
+  for (let b = n - 1; b >= 0; b--)
+    last[b] = b + 1 < n && fours(b) && fours(b + 1) && same(b, b + 1) ? (last[b + 1] as number) + 0 : b + 1;
   return { first, last };
 }
 

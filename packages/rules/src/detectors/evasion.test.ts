@@ -90,7 +90,15 @@ describe('detectors: evasions of the card and IBAN finders', () => {
 
   it('reads IBAN groups run together in fours (attacker round 9: a hidden letter between two groups)', () => {
     expect(findIbans('IBAN GB82 WEST 12345698 7654 32')).toEqual(['GB82WEST12345698765432']);
-    expect(findIbans('IBAN GB82 WEST 123 45698 7654 32')).toEqual([]);
+    // Attacker round 10: groups of digits of any size (a UK sort code and account, a slip of the space bar),
+    // and the country code apart from its check digits. A group of letters still ends the candidate.
+    for (const text of ['GB82 WEST 123456 98765432', 'IBAN GB82 WEST 123 45698 7654 32']) {
+      expect(findIbans(text), text).toEqual(['GB82WEST12345698765432']);
+    }
+    for (const text of ['IBAN DE 89 3704 0044 0532 0130 00 thanks', 'DE89 3704 0044 053201 3000']) {
+      expect(findIbans(text), text).toEqual(['DE89370400440532013000']);
+    }
+    expect(findIbans('de 12 the cat sat on the mat, DE12 THE CAT SAT ON THE MAT TODAY')).toEqual([]);
   });
 
   it('does not read barcodes, IDs, phone numbers or tables of four-digit numbers as cards (second false-positive hunt, session 16)', () => {
@@ -113,6 +121,19 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     // A card and its expiry in fours, and a 16-digit Maestro, still count.
     expect(findCardNumbers('4111 1111 1111 1111 1229')).toEqual([CARD]);
     expect(findCardNumbers('Maestro 6759649826438453')).toEqual(['6759649826438453']);
+  });
+
+  it("keeps a four on another line or in another column out of the card's stretch (attacker round 10)", () => {
+    const MC = '5555555555554444';
+    expect(findCardNumbers('Sydney NSW 2000\n5555 5555 5555 4444\nthanks')).toEqual([MC]);
+    expect(findCardNumbers('Tel 020 7946 0958\r\n5555 5555 5555 4444')).toEqual([MC]);
+    expect(findCardNumbers('Bob Corp\t4111 1111 1111 1111\t1229\t1500.00')).toEqual([CARD]);
+    expect(findCardNumbers('card ending 1111 \u2013 4111 1111 1111 1111 \u2013 was declined')).toEqual([
+      CARD,
+    ]);
+    // Fours joined alike on one line remain a table row.
+    expect(findCardNumbers('South 9602 5884 1544 8917 7167 4011')).toEqual([]);
+    expect(findCardNumbers('9602\n5884\n1544\n8917\n7167\n4011')).toEqual([]);
   });
 
   it('finds IBANs with non-breaking spaces, dashes, lower case and full-width letters', () => {

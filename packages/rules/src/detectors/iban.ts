@@ -140,6 +140,7 @@ export function scanIbans(upper: string, max: number, work?: ScanWork): string[]
     let compact = '';
     const at: number[] = [];
     let group = 0;
+    let digitsOnly = true;
     let j = i;
     while (j < upper.length && compact.length < 34) {
       if (work) work.steps++;
@@ -147,15 +148,20 @@ export function scanIbans(upper: string, max: number, work?: ScanWork): string[]
       if (isAlnum(c)) {
         compact += c;
         group++;
+        if (!isDigit(c)) digitsOnly = false;
         at.push(j++);
         continue;
       }
-      // Grouped IBANs are printed in fours: a separator after any other group size ends the candidate. Two
-      // fours run together (`1234<span hidden>x</span>5698` shows `12345698`) still read as fours.
+      // Grouped IBANs are printed in fours: a separator after a group of letters of any other size ends the
+      // candidate. Two fours run together (`1234<span hidden>x</span>5698` shows `12345698`) still read as fours;
+      // a group of digits may be any size (a UK sort code and account, `123456 98765432`; a slip of the space
+      // bar); the country code may stand apart (`DE 89 3704…`). Words of prose are letters, so they never join.
       let k = j;
       while (k < upper.length && k - j < MAX_SEPARATOR_RUN && isSeparator(upper[k])) k++;
-      if (k === j || group === 0 || group % 4 !== 0 || !isAlnum(upper[k])) break;
+      const country = compact.length === 2;
+      if (k === j || group === 0 || (group % 4 !== 0 && !digitsOnly && !country) || !isAlnum(upper[k])) break;
       group = 0;
+      digitsOnly = true;
       j = k;
     }
     const length = LENGTHS[compact.slice(0, 2)];
@@ -174,9 +180,10 @@ function isAlnum(c: string | undefined): boolean {
 }
 
 function isStart(s: string, i: number): boolean {
-  return (
-    isLetter(s[i]) && isLetter(s[i + 1]) && isDigit(s[i + 2]) && isDigit(s[i + 3]) && !isWordChar(s[i - 1])
-  );
+  if (!isLetter(s[i]) || !isLetter(s[i + 1]) || isWordChar(s[i - 1])) return false;
+  // The check digits right after the country code, or after one space (`DE 89 3704…`).
+  const at = s[i + 2] === ' ' ? i + 3 : i + 2;
+  return isDigit(s[at]) && isDigit(s[at + 1]);
 }
 
 function isLetter(c: string | undefined): boolean {
