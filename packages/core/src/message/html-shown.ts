@@ -22,7 +22,7 @@ import {
   transformHides,
 } from './css-values.js';
 
-import { tagLeavesGap } from './tag-gaps.js';
+import { HTML_BLOCKS, tagLeavesGap } from './tag-gaps.js';
 
 type Node = DefaultTreeAdapterMap['childNode'];
 type Element = DefaultTreeAdapterMap['element'];
@@ -158,7 +158,7 @@ function withoutSnippets(
     }
     if (!('tagName' in node) || node.tagName === 'script' || node.tagName === 'style') continue;
     if (node.tagName === 'input') out.push(' ', attribute(node, 'value') ?? '', ' ');
-    const block = BLOCKS.has(node.tagName);
+    const block = HTML_BLOCKS.has(node.tagName);
     if (block) {
       out.push(APART);
       stack.push(BREAK);
@@ -169,63 +169,10 @@ function withoutSnippets(
 }
 
 const BREAK = Symbol('block end');
-// Elements laid out as blocks, cells or rows unless restyled: their texts never run into their neighbours'.
-const BLOCKS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'body',
-  'caption',
-  'center',
-  'dd',
-  'details',
-  'dialog',
-  'dir',
-  'div',
-  'dl',
-  'dt',
-  'fieldset',
-  'figcaption',
-  'figure',
-  'footer',
-  'form',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hgroup',
-  'hr',
-  'html',
-  'li',
-  'listing',
-  'main',
-  'menu',
-  'nav',
-  'ol',
-  'p',
-  'plaintext',
-  'pre',
-  'section',
-  'summary',
-  'table',
-  'tbody',
-  'td',
-  'tfoot',
-  'th',
-  'thead',
-  'tr',
-  'ul',
-  'xmp',
-]);
-
 // An inline element whose whole text is this one snippet (white space aside; empty elements beside it do not
 // count). Looks at no more than 64 nodes under it.
 function wholeOfInline(parent: Parent): boolean {
-  if (!('tagName' in parent) || BLOCKS.has(parent.tagName)) return false;
+  if (!('tagName' in parent) || HTML_BLOCKS.has(parent.tagName)) return false;
   let texts = 0;
   let seen = 0;
   const stack: Node[] = [...parent.childNodes];
