@@ -25,8 +25,12 @@ export function html5Reference(reference: string): string | undefined {
  * @example
  * ```ts
  * htmlToFullText('<p>4111&NonBreakingSpace;1111</p>'); // ' 4111\u00a01111 '
+ * htmlToFullText('<td>2000</td><td>4111</td>', '\u2029'); // '\u20292000\u2029\u20294111\u2029'
  * ```
+ *
+ * @param gap What a tag that leaves a gap becomes: a space, or a mark that survives collapsing white space
+ *   (the detectors use U+2029 to keep cells and lines apart from the spaces inside a number).
  */
-export function htmlToFullText(html: string): string {
-  return htmlToText(html, html5Reference);
+export function htmlToFullText(html: string, gap = ' '): string {
+  return htmlToText(html, html5Reference, gap);
 }

@@ -1,6 +1,6 @@
 import { tagLeavesGap, tagNameAt } from './tag-gaps.js';
 /**
- * Text of an HTML body for matching: tags and comments dropped, a space where each tag that leaves a gap
+ * Text of an HTML body for matching: tags and comments dropped, a space (or `gap`) where each tag that leaves a gap
  * was ({@link tagLeavesGap}: blocks, cells, breaks, images; not `b`, `span`, `a`, `font` or Word's runs), character
  * references decoded (numeric ones, common names in any case, and the names `named` decodes: give it
  * `html5Reference` from `@wmflow/core/mime` for every HTML5 name, as the detectors do). One
@@ -14,7 +14,7 @@ import { tagLeavesGap, tagNameAt } from './tag-gaps.js';
  * htmlToText('1 < 2 and 4111 1111 1111 1111'); // "1 < 2 and 4111 1111 1111 1111"
  * ```
  */
-export function htmlToText(html: string, named?: ReferenceDecoder): string {
+export function htmlToText(html: string, named?: ReferenceDecoder, gap = ' '): string {
   const out: string[] = [];
   let i = 0;
   while (i < html.length) {
@@ -30,7 +30,7 @@ export function htmlToText(html: string, named?: ReferenceDecoder): string {
     }
     const comment = html.startsWith('<!--', lt);
     // A browser lays inline elements and comments out with their neighbours: `4111 11<b>11</b>` shows `4111 1111`.
-    out.push(html.slice(i, lt), !comment && tagLeavesGap(tagNameAt(html, lt)) ? ' ' : '');
+    out.push(html.slice(i, lt), !comment && tagLeavesGap(tagNameAt(html, lt)) ? gap : '');
     const [end, length] = comment ? commentEnd(html, lt) : [html.indexOf('>', lt + 1), 1];
     if (end < 0) break;
     if (!comment) shownAttributes(html.slice(lt, end), out);

@@ -136,6 +136,22 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(findCardNumbers('9602\n5884\n1544\n8917\n7167\n4011')).toEqual([]);
   });
 
+  it('keeps the cells and lines of an HTML page apart from the spaces in a number (attacker round 10)', async () => {
+    const { htmlToFullText } = await import('@wmflow/core/mime');
+    const flat = (html: string) =>
+      htmlToFullText(html, '\u2029')
+        .replace(/[ \t\r\n\f]+/g, ' ')
+        .replace(/ ?\u2029[ \u2029]*/g, '\u2029');
+    expect(
+      findCardNumbers(flat('<tr><td>1234</td>\n <td>4111 1111 1111 1111</td><td>12/29</td></tr>')),
+    ).toEqual([CARD]);
+    expect(findCardNumbers(flat('<p>Sydney NSW 2000<br>4111 1111 1111 1111</p>'))).toEqual([CARD]);
+    expect(findCardNumbers(flat('<td>4111</td><td>1111</td><td>1111</td><td>1111</td>'))).toEqual([CARD]);
+    expect(
+      findCardNumbers(flat('<td>9602</td><td>5884</td><td>1544</td><td>8917</td><td>7167</td><td>4011</td>')),
+    ).toEqual([]);
+  });
+
   it('finds IBANs with non-breaking spaces, dashes, lower case and full-width letters', () => {
     expect(findIbans('GB82\u00a0WEST\u00a01234\u00a05698\u00a07654\u00a032')).toEqual([
       'GB82WEST12345698765432',

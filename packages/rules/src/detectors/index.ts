@@ -106,14 +106,15 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
           return false;
         if (scope === 'body' && place.kind === 'header' && /^subject$/i.test(place.label)) return false;
         // HTML shows a run of white space as one space: `<td>4111</td>\n    <td>1111</td>` reads `4111 1111`.
-        const decoded = place.html ? htmlToFullText(text) : text;
-        if (sealed.length === 0 && armoredMessage(decoded))
+        const decoded = place.html ? htmlToFullText(text, GAP) : text;
+        // A block or line break of the page starts a line, as the armor line needs.
+        if (sealed.length === 0 && armoredMessage(place.html ? decoded.replaceAll(GAP, '\n') : decoded))
           sealed.push(`${place.label}: inline PGP or age message`);
         const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
         // A right-to-left override shows its characters in the other order (`\u202E1111 … 1114`, `<bdo dir=rtl>`).
         if (seen.size < min && OVERRIDE.test(text)) {
-          const turned = place.html ? htmlToFullText(turnBdo(text)) : text;
+          const turned = place.html ? htmlToFullText(turnBdo(text), GAP) : text;
           found(oneSpace(turnOverrides(turned)), seen);
         }
         // Each reader's view of a page leaves out what it hides (a styled-away letter between two groups).
@@ -152,8 +153,11 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
   };
 }
 
-// HTML shows a run of white space as one space, and so do the shown readings' texts.
-const oneSpace = (text: string) => text.replace(/[ \t\r\n\f]+/g, ' ');
+// HTML shows a run of white space as one space, and so do the shown readings' texts. A block, cell or line break
+// of the page is one GAP (U+2029, a line feed to the card finder): a four in the cell or on the line before a
+// card is not in the card's stretch of fours.
+const GAP = '\u2029';
+const oneSpace = (text: string) => text.replace(/[ \t\r\n\f]+/g, ' ').replace(/ ?\u2029[ \u2029]*/g, GAP);
 
 const QUOTED_LINE = /(?:^|\n)[ \t]*>/;
 // Right-to-left overrides: the control character (to its pop, or the line's end) and HTML's <bdo dir=rtl>.
