@@ -110,7 +110,6 @@ function readXml(xml: string, snippets: string[]): string {
       if (UNSHOWN.has(local)) unshown++;
       if (BLOCKS.has(local)) snippets.push(APART);
     }
-    if (local === 'tab' || local === 'br' || local === 'cr') out.push(' ');
   }
   return decodeEntities(out.join(''));
 }

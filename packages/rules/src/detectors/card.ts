@@ -22,22 +22,49 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-// Issuer prefixes (IIN ranges) of the major networks, with their lengths.
-function knownIssuer(d: string): boolean {
-  const n = d.length;
+type Network = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners' | 'unionpay' | 'maestro';
+
+// The network an issuer prefix (IIN range) belongs to, the first that matches in this order.
+function network(d: string): Network | undefined {
   const p2 = Number(d.slice(0, 2));
-  const p4 = Number(d.slice(0, 4));
   const p3 = Number(d.slice(0, 3));
-  if (d[0] === '4') return n === 13 || n === 16 || n === 19; // Visa
-  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n === 16; // Mastercard
-  if (p2 === 34 || p2 === 37) return n === 15; // American Express
-  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) return n >= 16 && n <= 19; // Discover
-  if (p4 >= 3528 && p4 <= 3589) return n >= 16 && n <= 19; // JCB
-  if (p2 === 36 || p2 === 38 || (p3 >= 300 && p3 <= 305)) return n >= 14 && n <= 19; // Diners
-  if (p2 === 62) return n >= 16 && n <= 19; // UnionPay
-  if (d.startsWith('50') || (p2 >= 56 && p2 <= 69)) return n >= 12 && n <= 19; // Maestro
-  return false;
+  const p4 = Number(d.slice(0, 4));
+  if (d[0] === '4') return 'visa';
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return 'mastercard';
+  if (p2 === 34 || p2 === 37) return 'amex';
+  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) return 'discover';
+  if (p4 >= 3528 && p4 <= 3589) return 'jcb';
+  if (p2 === 36 || p2 === 38 || (p3 >= 300 && p3 <= 305)) return 'diners';
+  if (p2 === 62) return 'unionpay';
+  if (d.startsWith('50') || (p2 >= 56 && p2 <= 69)) return 'maestro';
+  return undefined;
 }
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
+// The lengths each network issues, and those it prints cards at (Visa, Mastercard, Discover, JCB 16; American
+// Express 15; Diners Club 14 or 16; UnionPay and Maestro 16 or 19). Outside a printed 4-4-4-4-x layout only the
+// printed ones count: EAN-13 barcodes, national IDs of 13 or 18 digits, phone numbers and 12-digit meeting IDs
+// do not.
+const ISSUED: Record<Network, readonly number[]> = {
+  visa: [13, 16, 19],
+  mastercard: [16],
+  amex: [15],
+  discover: range(16, 19),
+  jcb: range(16, 19),
+  diners: range(14, 19),
+  unionpay: range(16, 19),
+  maestro: range(12, 19),
+};
+const PRINTED: Record<Network, readonly number[]> = {
+  visa: [16],
+  mastercard: [16],
+  amex: [15],
+  discover: [16],
+  jcb: [16],
+  diners: [14, 16],
+  unionpay: [16, 19],
+  maestro: [16, 19],
+};
 
 /** Options of {@link findCardNumbers}. */
 export interface CardNumberOptions {
@@ -147,7 +174,7 @@ function collectFromRun(
     !(glued && single && digits.length < 13) &&
     !allSame(digits) &&
     luhnValid(digits) &&
-    (!requireIssuer || (knownIssuer(digits) && (printed || printedLength(digits))));
+    (!requireIssuer || issuedAt(digits, printed ? ISSUED : PRINTED));
   if (groups.length > 1 && sameJoins(run.joins) && (groups.length <= 5 || evenGroups(groups))) {
     const whole = groups.join('');
     if (valid(whole, gluedFirst || gluedLast, false, false)) {
@@ -250,27 +277,14 @@ function fourStretches(groups: readonly string[], joins: readonly string[]): Fou
   for (let b = 0; b < n; b++)
     first[b] = b > 0 && fours(b) && fours(b - 1) && same(b, b - 1) ? (first[b - 1] as number) : b;
   for (let b = n - 1; b >= 0; b--)
-    last[b] = b + 1 < n && fours(b) && fours(b + 1) && same(b, b + 1) ? (last[b + 1] as number) + 0 : b + 1;
+    last[b] = b + 1 < n && fours(b) && fours(b + 1) && same(b, b + 1) ? (last[b + 1] as number) : b + 1;
   return { first, last };
 }
 
-// Whether the digits are as long as their network prints its cards: Visa, Mastercard, Discover, JCB 16;
-// American Express 15; Diners Club 14 or 16; UnionPay and Maestro 16 or 19. Outside a printed layout only these
-// count: EAN-13 barcodes, national IDs of 13 or 18 digits, phone numbers and 12-digit meeting IDs do not.
-function printedLength(d: string): boolean {
-  const n = d.length;
-  const p2 = Number(d.slice(0, 2));
-  const p3 = Number(d.slice(0, 3));
-  const p4 = Number(d.slice(0, 4));
-  if (p2 === 34 || p2 === 37) return n === 15;
-  if (p2 === 36 || p2 === 38 || (p3 >= 300 && p3 <= 305)) return n === 14 || n === 16;
-  if (
-    p2 === 62 ||
-    d.startsWith('50') ||
-    (p2 >= 56 && p2 <= 69 && p4 !== 6011 && p2 !== 65 && !(p3 >= 644 && p3 <= 649))
-  )
-    return n === 16 || n === 19;
-  return n === 16;
+// Whether the digits have a known network's prefix at one of the lengths `lengths` gives it.
+function issuedAt(digits: string, lengths: Record<Network, readonly number[]>): boolean {
+  const net = network(digits);
+  return net !== undefined && lengths[net].includes(digits.length);
 }
 
 function allSame(digits: string): boolean {
