@@ -21,6 +21,7 @@ export type { FaultSpec } from './faults/fault-spec.js';
 export { parseFaultSpec, seededRandom } from './faults/fault-spec.js';
 export type { S3Server, S3ServerOptions } from './s3/s3-server.js';
 export { S3_ACCESS_KEY_ID, startS3Server } from './s3/s3-server.js';
+export type { ObjectChange, ObjectChangeListener } from './s3/store-changes.js';
 export { SAM_LOCAL_VARIABLES, samEnvVars } from './sam-env.js';
 export type { RecordedBounce, SesEmulator, SesEmulatorOptions } from './ses/ses-server.js';
 export { BOUNCE_WINDOW_MS, startSesEmulator } from './ses/ses-server.js';

@@ -7,6 +7,7 @@ import { type FlowEmulator, startFlowEmulator } from './emulator/flow-server.js'
 import { type FaultProxy, startFaultProxy } from './faults/fault-proxy.js';
 import type { FaultSpec } from './faults/fault-spec.js';
 import { S3_ACCESS_KEY_ID, type S3Server, startS3Server } from './s3/s3-server.js';
+import type { ObjectChangeListener } from './s3/store-changes.js';
 import { type SesEmulator, startSesEmulator } from './ses/ses-server.js';
 
 /**
@@ -109,6 +110,17 @@ export interface LocalStack {
   readonly dynamo: DynamoServer;
   /** Every object of a bucket (all pages). */
   listObjects(bucket: string, prefix?: string): Promise<LocalObject[]>;
+  /**
+   * Calls `listener` with every object the local S3 stores or deletes, as its store does it: behind the
+   * fault proxies (a write whose answer was dropped was stored) and whoever sent it. Answers the function
+   * that stops it.
+   *
+   * @example
+   * ```ts
+   * const stop = stack.watchObjects((c) => console.error(c.kind, `s3://${c.bucket}/${c.key}`));
+   * ```
+   */
+  watchObjects(listener: ObjectChangeListener): () => void;
   /** Stops both servers; the S3 data is removed. */
   stop(): Promise<void>;
 }
@@ -183,6 +195,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     buckets,
     ...(proxies ? { proxies } : {}),
     dynamo,
+    watchObjects: server.watchObjects,
     listObjects: async (bucket, prefix) => {
       const objects: LocalObject[] = [];
       let token: string | undefined;

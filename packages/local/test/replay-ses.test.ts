@@ -1,6 +1,9 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseSesEvent } from '@wmflow/core/ses';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, wmflow } from './replay-helpers.js';
+import { jsonLines, ROOT, wmflow } from './replay-helpers.js';
 
 const ENV = ['--env-file', 'samples/expect/env.json'];
 /** The SES guard over some fixtures, as JSON lines. */
@@ -97,5 +100,34 @@ describe('wmflow replay --engine ses over the samples', () => {
       action: { type: 'Lambda', invocationType: 'RequestResponse' },
     });
     expect(ses.mail.commonHeaders.subject).toBe('You have WON!!!');
+  });
+
+  it('--out copies what the function journaled, not what SES stored on receipt', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'wmflow-ses-out-'));
+    try {
+      const run = await wmflow([
+        'replay',
+        '--engine',
+        'ses',
+        '--function',
+        'archiver-ses',
+        ...ENV,
+        'samples/eml/07-latin1-8bit.eml',
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(run.code).toBe(0);
+      const journaled = (jsonLines(run.stdout)[0]?.journaled ?? []) as string[];
+      // The archiver's copy and its metadata; the message SES stored on receipt (wmflow-inbound) is not the function's.
+      expect(journaled).toHaveLength(2);
+      expect(journaled.every((uri) => uri.startsWith('s3://wmflow-journal/'))).toBe(true);
+      const copy = journaled.find((uri) => !uri.endsWith('.json'));
+      expect(copy).toMatch(/^s3:\/\//);
+      const bytes = await readFile(join(out, 's3', (copy as string).replace('s3://', '')));
+      expect(bytes.equals(await readFile(join(ROOT, 'samples/eml/07-latin1-8bit.eml')))).toBe(true);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });

@@ -64,11 +64,10 @@ export async function openBacktestSession(
     buckets: [...buckets],
     ...(init.region ? { region: init.region } : {}),
   });
-  const tracker = await S3Tracker.start(stack);
+  const tracker = S3Tracker.start(stack);
   const refuse = await refusingEndpoint();
   for (const name of SCRUBBED) delete process.env[name];
   Object.assign(process.env, init.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: tracker.endpoint,
     AWS_ENDPOINT_URL: refuse.url,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
@@ -77,7 +76,7 @@ export async function openBacktestSession(
   if (init.organizationDomains.length > 0)
     process.env.ORGANIZATION_DOMAINS = init.organizationDomains.join(',');
   const close = async () => {
-    await tracker.close();
+    tracker.close();
     await stack.stop();
     await new Promise((resolve) => refuse.server.close(resolve));
   };

@@ -193,13 +193,13 @@ export async function openReplaySession(
   });
   const uninstallClock = r.clock?.install();
   for (const name of SCRUBBED) delete process.env[name];
-  const tracker = await S3Tracker.start(stack);
+  const tracker = S3Tracker.start(stack);
   const close = async () => {
     uninstallClock?.();
-    await tracker.close();
+    tracker.close();
     await stack.stop();
   };
-  Object.assign(process.env, r.userEnv, stack.env, { AWS_ENDPOINT_URL_S3: tracker.endpoint });
+  Object.assign(process.env, r.userEnv, stack.env);
   let handler: LoadedHandler;
   try {
     handler = await loadHandler({

@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { LocalStack } from '../stack.js';
-import { type S3Recorder, startS3Recorder } from './s3-recorder.js';
 
 /** An object a message left in S3. */
 export interface WrittenObject {
@@ -13,39 +12,43 @@ export interface WrittenObject {
 }
 
 /**
- * What the run wrote to S3: handlers reach the local S3 through a recording
- * proxy ({@link startS3Recorder}), so each message's new objects are known
- * without listing buckets (which grows with every object).
+ * What the run wrote to S3: the local S3's store reports each object it stores or deletes
+ * ({@link LocalStack.watchObjects}), so each message's new objects are known without listing buckets
+ * (which grows with every object), including one whose answer a `--faults` proxy dropped after S3 stored it.
  *
  * @example
  * ```ts
- * const tracker = await S3Tracker.start(stack);
- * process.env.AWS_ENDPOINT_URL_S3 = tracker.endpoint;
+ * const tracker = S3Tracker.start(stack);
  * const created = tracker.created();
+ * tracker.close();
  * ```
  */
 export class S3Tracker {
-  private constructor(
-    private readonly stack: LocalStack,
-    private readonly recorder: S3Recorder,
-  ) {}
+  private written = new Map<string, WrittenObject>();
+  private readonly stop: () => void;
 
-  static async start(stack: LocalStack): Promise<S3Tracker> {
-    return new S3Tracker(stack, await startS3Recorder(stack.env.AWS_ENDPOINT_URL_S3));
+  private constructor(private readonly stack: LocalStack) {
+    this.stop = stack.watchObjects(({ kind, bucket, key }) => {
+      const name = `${bucket}/${key}`;
+      // An object deleted again (a staged update discarded) was not left in S3.
+      if (kind === 'removed') this.written.delete(name);
+      else this.written.set(name, { bucket, key });
+    });
   }
 
-  /** The endpoint handlers must use (`AWS_ENDPOINT_URL_S3`). */
-  get endpoint(): string {
-    return this.recorder.endpoint;
+  static start(stack: LocalStack): S3Tracker {
+    return new S3Tracker(stack);
   }
 
-  /** Objects created since the previous call (or since the start). */
+  /** Objects created since the previous call (or since the start), and not deleted since. */
   created(): WrittenObject[] {
-    return this.recorder.take();
+    const objects = [...this.written.values()];
+    this.written = new Map();
+    return objects;
   }
 
-  close(): Promise<void> {
-    return this.recorder.close();
+  close(): void {
+    this.stop();
   }
 
   /**
@@ -62,7 +65,7 @@ export class S3Tracker {
     try {
       got = await this.stack.s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
     } catch (error) {
-      // Deleted by a request the recorder did not see answered (a fault dropped the answer): nothing to copy.
+      // Deleted after it was taken (a late request of the handler's): nothing to copy.
       if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     }

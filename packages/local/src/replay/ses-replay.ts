@@ -56,10 +56,11 @@ export async function replayOneSes(
   ];
   const messageId = sesMessageId();
   const { stack, tracker } = options;
-  tracker.created();
   await stack.s3.send(
     new PutObjectCommand({ Bucket: ses.bucket, Key: `${ses.keyPrefix}${messageId}`, Body: bytes }),
   );
+  // What SES stored on receipt is not the function's: what it writes is taken after its invocation.
+  tracker.created();
   stack.ses.receive(messageId);
   const event = sesEventFromEml(bytes, {
     messageId,
@@ -73,6 +74,7 @@ export async function replayOneSes(
     functionName: options.handler.label,
     messageId,
   });
+  const written = tracker.created();
   const { verdicts, error, disposition } = interpret(invocation, recipients, messageId, options);
   const result: ReplayResult = {
     file: shown,
@@ -84,7 +86,7 @@ export async function replayOneSes(
     verdicts,
     rulesFired: invocation.outcome?.rulesFired ?? [],
     rewritten: null,
-    journaled: tracker.created().map((o) => `s3://${o.bucket}/${o.key}`),
+    journaled: written.map((o) => `s3://${o.bucket}/${o.key}`),
     error,
     durationMs: Math.round(performance.now() - started),
     check: null,
@@ -94,7 +96,7 @@ export async function replayOneSes(
     engine: 'ses',
     disposition,
   };
-  if (options.outDir) for (const o of tracker.created()) await tracker.copyTo(options.outDir, o);
+  if (options.outDir) for (const o of written) await tracker.copyTo(options.outDir, o);
   if (options.check && expectation) {
     const differences = compareOutcome(expectation, result, new MessageHeaders(headerBlock(bytes)));
     result.check = { ok: differences.length === 0, differences };

@@ -14,7 +14,7 @@ export interface MultipartStore {
     bucket: string,
     uploadId: string,
     parts: { number: number; etag: string }[],
-  ): Promise<{ md5: string; size: number }>;
+  ): Promise<{ md5: string; size: number; key: string }>;
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -78,7 +78,8 @@ export function completeMultipartNatively(store: MultipartStore): void {
     }
     await store.putMetadata(bucket, key, metadata, etag);
     await removeUpload(uploadDir);
-    return { md5: etag, size };
+    // The key too: the upload id names it only inside the store (store-changes.ts reports it).
+    return { md5: etag, size, key };
   };
 }
 

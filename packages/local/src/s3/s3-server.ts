@@ -14,6 +14,7 @@ import { type ObjectReadStore, readObjectsByHandle, readObjectWhole } from './ob
 import { dropRequestLogger } from './quiet-requests.js';
 import { forwardS3, sendS3Error } from './s3-front.js';
 import { objectExists, readSideFilesInline } from './small-files.js';
+import { type ObjectChangeListener, reportStoreChanges } from './store-changes.js';
 import { objectNameOf } from './store-key.js';
 import { WriteVisibility } from './write-visibility.js';
 
@@ -87,6 +88,11 @@ export interface S3Server {
     key: string,
     maxBytes?: number,
   ): Promise<Uint8Array | AsyncIterable<Uint8Array> | undefined>;
+  /**
+   * Calls `listener` with every object the store writes or deletes, as it does (through any endpoint,
+   * answered or not); answers the function that stops it.
+   */
+  watchObjects(listener: ObjectChangeListener): () => void;
   /** Stops both servers and removes the temporary folder. */
   close(): Promise<void>;
 }
@@ -118,6 +124,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   readObjectsByHandle(store as unknown as ObjectReadStore);
   completeMultipartNatively(store);
   storePartsByContent(store);
+  const changes = reportStoreChanges(store as unknown as Parameters<typeof reportStoreChanges>[0]);
   const inner = (await s3rver.run()) as AddressInfo;
   const upstream = `127.0.0.1:${inner.port}`;
   const conditional = new ConditionalWrites(upstream, async (bucket, key) =>
@@ -148,6 +155,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
       if (whole !== 'too-large') return whole;
       return (await store.getObject(bucket, key))?.content ?? undefined;
     },
+    watchObjects: changes.watch,
     close: async () => {
       await closeServer(front);
       await s3rver.close();
