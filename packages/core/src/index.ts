@@ -67,6 +67,7 @@ export type { MessageReadFailure } from './message/read-error.js';
 export { MessageReadError } from './message/read-error.js';
 export { sniffType } from './message/sniff.js';
 export type { SpoolOptions } from './message/spool.js';
+export { isAttachedMessageType } from './mime/attached-message.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';

@@ -2,6 +2,7 @@ import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { WmflowError } from '../errors.js';
 import { lazyModule } from '../lazy-module.js';
+import { isAttachedMessageType } from '../mime/attached-message.js';
 import { decodeHeaderWords } from './decode-words.js';
 import { MessageLimitError } from './limits.js';
 import { MAX_ATTACHED_MESSAGE_DEPTH } from './parse.js';
@@ -106,9 +107,6 @@ function decodeWords(value: string): string {
   return decodeHeaderWords(unfolded);
 }
 
-// Attached messages clients open as messages.
-const ATTACHED = new Set(['message/rfc822', 'message/global']);
-
 /**
  * Why the bodies are not known, as the error `parsed()` would throw for the same message: a limit the
  * walk hit, an attached message nested deeper than the parse looks, or structure it could not read.
@@ -125,7 +123,9 @@ export function unreadBodies(inventory: PartInventory, collector: BodyCollector)
           : 'maxMessageBytes';
     return new MessageLimitError(which, limit.reason);
   }
-  if (inventory.parts.some((p) => ATTACHED.has(p.contentType) && p.depth >= MAX_ATTACHED_MESSAGE_DEPTH)) {
+  if (
+    inventory.parts.some((p) => isAttachedMessageType(p.contentType) && p.depth >= MAX_ATTACHED_MESSAGE_DEPTH)
+  ) {
     return new MessageLimitError(
       'maxDepth',
       `attached messages nested deeper than ${MAX_ATTACHED_MESSAGE_DEPTH} are not inspected`,

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import type { AttachmentStream, MessageText } from 'mailparser';
 import { lazyModule } from '../lazy-module.js';
+import { isAttachedMessageType } from '../mime/attached-message.js';
 import { MessageLimitError, type MessageLimits } from './limits.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
@@ -109,7 +110,7 @@ async function describe(attachment: AttachmentStream, limits: MessageLimits, pla
   let head = Buffer.alloc(0);
   // An attached message is parsed as it streams past, so its own attachments are described too; one deeper
   // than that is content nobody inspected, which a caller must learn (not knowing is not allowing).
-  const nested = attachment.contentType === 'message/rfc822';
+  const nested = isAttachedMessageType(attachment.contentType);
   if (nested && place.depth >= MAX_ATTACHED_MESSAGE_DEPTH) {
     (attachment.content as Readable).resume();
     attachment.release?.();

@@ -1,6 +1,7 @@
 import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
+import { isAttachedMessageType } from '../mime/attached-message.js';
 import { type BodyCollector, shownHeaders } from './body-text.js';
 import { nameVariants } from './file-names.js';
 import type { MessageLimits } from './limits.js';
@@ -19,8 +20,6 @@ const PROTECTED = new Set([
   'application/x-pkcs7-mime',
 ]);
 
-// Attached messages clients open as messages (message/global: RFC 6532, UTF-8 headers).
-const ATTACHED_MESSAGES = new Set(['message/rfc822', 'message/global']);
 // A file named `.eml` (or Outlook Express's `.nws`) is opened as a message by clients, whatever type it is
 // declared as (Outlook, Apple Mail and Thunderbird choose by name): it is walked as one, so the files inside it
 // are checked too.
@@ -29,7 +28,7 @@ const MESSAGE_FILE = /\.(?:eml|nws)$/i;
 /** True when a client opens the part as a message: its declared type, or a name ending `.eml` or `.nws`. */
 export function opensAsMessage(part: Pick<MessagePart, 'contentType' | 'names'>): boolean {
   return (
-    ATTACHED_MESSAGES.has(part.contentType) ||
+    isAttachedMessageType(part.contentType) ||
     part.names.some((name) => nameVariants(name).some((n) => MESSAGE_FILE.test(n)))
   );
 }
@@ -162,7 +161,7 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   }
   const container = Boolean(node.multipart);
   const disposition = node.disposition ? node.disposition.toLowerCase() : undefined;
-  if (!ATTACHED_MESSAGES.has(contentType)) {
+  if (!isAttachedMessageType(contentType)) {
     const problem = unwrapProblem({
       contentType,
       rawType: types[0],

@@ -1,4 +1,5 @@
 import libmime from 'libmime';
+import { isAttachedMessageType } from './attached-message.js';
 import { HeaderCollector } from './header-fields.js';
 import type { MimeLine } from './line-splitter.js';
 import type { ProblemList } from './problems.js';
@@ -129,7 +130,7 @@ export class MimeWalker {
     if (mediaType.startsWith('multipart/')) {
       this.openMultipart(type.params.boundary, encoding);
     } else if (
-      mediaType === 'message/rfc822' &&
+      isAttachedMessageType(mediaType) &&
       (encoding === '7bit' || encoding === '8bit' || encoding === 'binary')
     ) {
       this.enter(() => {

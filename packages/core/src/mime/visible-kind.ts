@@ -1,4 +1,5 @@
 import type { Transform } from 'node:stream';
+import { isAttachedMessageType } from './attached-message.js';
 import { isOfficeDocument } from './office-text.js';
 
 /** The mailsplit node fields the visible-text reader uses. */
@@ -30,7 +31,6 @@ const TEXT_EXTENSIONS = new Set(
     ' ',
   ),
 );
-const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
 
 /**
  * How a leaf part is read: as text, as HTML, as an attached message, as markup (XML, SVG, enriched text:
@@ -73,7 +73,7 @@ const DIRECTORY_EXTENSIONS = new Set(['ics', 'vcs', 'vcf']);
 export function visibleKind(node: Pick<TextNode, 'contentType' | 'filename'>): VisibleKind {
   const type = (node.contentType || 'text/plain').toLowerCase();
   const ext = node.filename ? (/\.([a-z0-9]{1,8})\s*$/i.exec(node.filename)?.[1] ?? '').toLowerCase() : '';
-  if (MESSAGE_TYPES.has(type) || ext === 'eml') return 'message';
+  if (isAttachedMessageType(type) || ext === 'eml') return 'message';
   if (type === 'message/partial') return 'fragment';
   if (type === 'text/html' || type === 'application/xhtml+xml' || ext === 'html' || ext === 'htm')
     return 'html';

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  isAttachedMessageType,
   type MessagePart,
   nameVariants,
   type PartInventory,
@@ -116,6 +117,13 @@ const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
   'text/x-python': 'py',
   'application/x-python-code': 'pyc',
   'application/x-iso9660-image': 'iso',
+  'application/x-x509-ca-cert': 'cer',
+  'application/pkix-cert': 'cer',
+  'application/x-internet-signup': 'ins',
+  'application/x-msaccess': 'mdb',
+  'text/x-ms-iqy': 'iqy',
+  'application/windows-library+xml': 'library-ms',
+  'application/windows-search-connector+xml': 'searchconnector-ms',
 };
 // Office Open XML, ODF and Java archives are zip files: a sniffed zip under these names is expected.
 const ZIP_BASED = new Set('docx docm xlsx xlsm pptx pptm odt ods odp jar apk epub vsdx'.split(' '));
@@ -384,7 +392,7 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   ) {
     return 'archive';
   }
-  if (p.messages && declared === 'message/rfc822') return 'attached message';
+  if (p.messages && isAttachedMessageType(declared)) return 'attached message';
   if (p.mismatch && sniffed && sniffed !== declared && !compatible(sniffed, declared, last[0])) {
     return `declared ${declared} but content is ${sniffed}`;
   }

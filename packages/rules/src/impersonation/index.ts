@@ -288,8 +288,9 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     return mailboxes.some((box) => {
       if (box.address && matchesAnyPattern(box.address, allowed)) return false;
       // A right-to-left override shows the name's letters in reverse order: check it as shown too.
-      // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe).
-      const label = box.name.trim() === '' ? box.address : box.name;
+      // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe); a name of
+      // nothing but invisible characters or punctuation (U+200B, the Hangul filler) shows as blank beside it.
+      const label = nameWords(box.name).length === 0 ? box.address : box.name;
       const shown = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
       return shown.some(
         (name) =>

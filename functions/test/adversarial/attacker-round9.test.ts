@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
+import { useLocalStack } from './stack.js';
+
+// Attacker round 9 (session 17). An attached message declared under a name other clients also open as a
+// message (message/news, message/rfc2822, message/x-rfc822, message/external-body); an unnamed part whose
+// declared type Windows saves under a blocked extension; a display name of invisible characters only. Each
+// got past the guard or outbound-policy at their defaults before this round.
+
+const stack = useLocalStack();
+const kit = attackerKit(stack);
+
+/** A message holding a .vbs. */
+const carrying = (tag: string) =>
+  `From: a@evil.example\r\nSubject: fw\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="i"\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nhi\r\n--i\r\nContent-Type: application/octet-stream; name="update.vbs"\r\nContent-Disposition: attachment; filename="update.vbs"\r\n\r\n${script(tag)}\r\n--i--\r\n`;
+/** That message attached under `type`. */
+const forwarded = (type: string, tag: string) => `Content-Type: ${type}\r\n\r\n${carrying(tag)}`;
+
+/** An unnamed part of a declared type (Outlook saves it as ATT00001 with the type's extension). */
+const unnamed = (type: string, tag: string) =>
+  mail([MIXED], withPart(`Content-Type: ${type}\r\nContent-Disposition: attachment\r\n\r\n${script(tag)}`));
+
+const ATTACHMENTS: Record<string, [Buffer, string]> = {
+  'a .vbs inside an attached message/news (Thunderbird and MimeKit open it as a message)': [
+    mail([MIXED], withPart(forwarded('message/news', 'news'))),
+    'attacker-news',
+  ],
+  'a .vbs inside an attached message/rfc2822': [
+    mail([MIXED], withPart(forwarded('message/rfc2822', 'rfc2822'))),
+    'attacker-rfc2822',
+  ],
+  'a .vbs inside an attached message/x-rfc822': [
+    mail([MIXED], withPart(forwarded('message/x-rfc822', 'x-rfc822'))),
+    'attacker-x-rfc822',
+  ],
+  'a .vbs inside a message/external-body that holds a whole message (MimeKit parses it)': [
+    mail([MIXED], withPart(forwarded('message/external-body; access-type=x-mail', 'external'))),
+    'attacker-external',
+  ],
+  'a .vbs inside a message/news entry of a multipart/digest': [
+    mail(
+      ['Content-Type: multipart/digest; boundary="b"'],
+      ['--b', forwarded('message/news', 'digest'), '--b--', ''].join('\r\n'),
+    ),
+    'attacker-digest',
+  ],
+  'an unnamed application/x-x509-ca-cert (.cer)': [
+    unnamed('application/x-x509-ca-cert', 'cer'),
+    'attacker-cer',
+  ],
+  'an unnamed application/pkix-cert (.cer)': [unnamed('application/pkix-cert', 'pkix'), 'attacker-pkix'],
+  'an unnamed application/x-internet-signup (.ins)': [
+    unnamed('application/x-internet-signup', 'ins'),
+    'attacker-ins',
+  ],
+  'an unnamed application/x-msaccess (.mdb)': [unnamed('application/x-msaccess', 'mdb'), 'attacker-mdb'],
+  'an unnamed text/x-ms-iqy (.iqy)': [unnamed('text/x-ms-iqy', 'iqy'), 'attacker-iqy'],
+  'an unnamed application/windows-library+xml (.library-ms)': [
+    unnamed('application/windows-library+xml', 'library'),
+    'attacker-library',
+  ],
+};
+
+describe('attacker round 9: attachments through the guard at its defaults', () => {
+  attachmentTests(kit, ATTACHMENTS);
+
+  it('bounces a whole message whose body is message/news holding a .vbs', async () => {
+    const root = mail(['Content-Type: message/news'], carrying('root'));
+    expect((await kit.inbound(root)).verdict).toBe('BOUNCE');
+  });
+});
+
+describe('attacker round 9: a card in a forwarded message/news or message/rfc2822 (outbound-policy)', () => {
+  const card = Buffer.from('Card: 4111 1111 1111 1111 exp 12/29\r\n').toString('base64');
+  const inner = `From: Bob <bob@corp.example>\r\nSubject: card\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n${card}\r\n`;
+  for (const type of ['message/news', 'message/rfc2822', 'message/x-rfc822']) {
+    it(`bounces it under ${type} (read as raw bytes before, where base64 hid the card)`, async () => {
+      const message = mail(
+        ['From: Bob <bob@corp.example>', MIXED],
+        withPart(`Content-Type: ${type}\r\n\r\n${inner}`),
+      );
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+});
+
+describe('attacker round 9: a display name of invisible characters only', () => {
+  for (const [name, blank] of [
+    ['a zero-width space', '\u200b'],
+    ['the Hangul filler', '\u3164'],
+  ]) {
+    it(`reads the address a client shows beside ${name} (jane.doe@… is Jane Doe)`, async () => {
+      const message = mail(
+        [`From: "${blank}" <jane.doe@freemail.example>`, 'Content-Type: text/plain'],
+        'hi',
+      );
+      expect((await kit.inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+
+  it('still reads a real display name, not the address, when there is one', async () => {
+    const message = mail(['From: "Support" <jane.doe@freemail.example>', 'Content-Type: text/plain'], 'hi');
+    expect((await kit.inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('DEFAULT');
+  });
+});
