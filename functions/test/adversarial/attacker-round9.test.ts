@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+import { tnefStream, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -101,5 +103,41 @@ describe('attacker round 9: a display name of invisible characters only', () => 
   it('still reads a real display name, not the address, when there is one', async () => {
     const message = mail(['From: "Support" <jane.doe@freemail.example>', 'Content-Type: text/plain'], 'hi');
     expect((await kit.inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 9: a card in a file inside winmail.dat (outbound-policy)', () => {
+  const winmail = (stream: Buffer) =>
+    mail(
+      ['From: Bob <bob@corp.example>', MIXED],
+      withPart(
+        `Content-Type: application/ms-tnef; name="winmail.dat"\r\nContent-Disposition: attachment; filename="winmail.dat"\r\nContent-Transfer-Encoding: base64\r\n\r\n${stream.toString('base64').replace(/.{76}/g, '$&\r\n')}`,
+      ),
+    );
+  const workbook = (cell: string) =>
+    zipFile([
+      { name: '[Content_Types].xml', data: '<Types/>' },
+      { name: 'xl/sharedStrings.xml', data: `<sst><si><t>${cell}</t></si></sst>` },
+    ]);
+  const CARD_LINE = 'Guest card 4111 1111 1111 1111';
+  const FILES: Record<string, { title: string; data: Buffer }> = {
+    'an .xlsx (Outlook shows it as an attachment)': { title: 'GUESTS.XLSX', data: workbook(CARD_LINE) },
+    'a zip holding a text file': {
+      title: 'EXPORT.ZIP',
+      data: zipFile([{ name: 'cards.txt', data: CARD_LINE }]),
+    },
+    'a gzip of a text file': { title: 'CARDS.GZ', data: gzipSync(Buffer.from(CARD_LINE)) },
+  };
+  for (const [name, file] of Object.entries(FILES)) {
+    it(`bounces ${name} (its stored strings alone hid the card)`, async () => {
+      expect(await kit.outbound(winmail(tnefStream([file])))).toBe('BOUNCE');
+    });
+  }
+
+  it('sends a winmail.dat whose files hold no card, and refuses one cut inside a file (unread)', async () => {
+    const benign = tnefStream([{ title: 'GUESTS.XLSX', data: workbook('Guest list for Friday') }]);
+    expect(await kit.outbound(winmail(benign))).toBe('DEFAULT');
+    const cut = tnefStream([{ title: 'NOTES.TXT', data: Buffer.from('Meeting notes '.repeat(40)) }]);
+    expect(await kit.outbound(winmail(cut.subarray(0, cut.length - 100)))).toBe('BOUNCE');
   });
 });

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
 import { officeXml } from './office-text.js';
+import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
@@ -55,6 +56,9 @@ export function unpackText(packing: Packing, bytes: Buffer, budget: number): Unp
 function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, out: Unpacked): void {
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
+    // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
+    if (isTnef(bytes))
+      for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out);
     return;
   }
   if (packing === 'office') {
@@ -83,4 +87,18 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
   if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: inflated });
   else if (inner === 'strings' || inner === 'zip') unpack(inner, inflated, budget, name, out);
   else out.skipped.push(`${name}(decompressed)`);
+}
+
+// More files than any real winmail.dat holds: past it, the stream is not read (and so reported unread).
+const MAX_TNEF_FILES = 1000;
+
+/** A file of a TNEF stream: read by its first bytes (text, or packed again), else listed as skipped. */
+function unpackFile(file: TnefData, budget: number, container: string, out: Unpacked): void {
+  const name = `${container}${file.name || 'file'} `;
+  const reading = binaryReading(file.bytes.subarray(0, HEAD_BYTES));
+  out.bytes += file.bytes.length;
+  if (out.bytes > budget) throw new Error('more than the budget to read');
+  if (reading === 'text') out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
+  else if (reading === 'binary') out.skipped.push(name.trim());
+  else unpack(reading, file.bytes, budget, name, out);
 }
