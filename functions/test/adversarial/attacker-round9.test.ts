@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { tnefStream, zipFile } from '@wmflow/core/testing';
+import { tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -139,5 +139,44 @@ describe('attacker round 9: a card in a file inside winmail.dat (outbound-policy
     expect(await kit.outbound(winmail(benign))).toBe('DEFAULT');
     const cut = tnefStream([{ title: 'NOTES.TXT', data: Buffer.from('Meeting notes '.repeat(40)) }]);
     expect(await kit.outbound(winmail(cut.subarray(0, cut.length - 100)))).toBe('BOUNCE');
+  });
+});
+
+describe('attacker round 9: a card in a file encoded in a text (outbound-policy)', () => {
+  const FROM = 'From: Bob <bob@corp.example>';
+  const file = Buffer.from('Card for the booking: 4111 1111 1111 1111 exp 11/28\n');
+  const b64 = `begin-base64 644 booking.txt\r\n${file.toString('base64')}\r\n====\r\n`;
+  const CASES: Record<string, Buffer> = {
+    'uuencoded in a plain-text body (Outlook and Thunderbird offer it as an attachment)': mail(
+      [FROM, 'Content-Type: text/plain'],
+      `See the file.\r\n\r\n${uuencode(file, 'booking.txt')}\r\n`,
+    ),
+    'begin-base64 in a plain-text body': mail(
+      [FROM, 'Content-Type: text/plain'],
+      `See the file.\r\n\r\n${b64}`,
+    ),
+    'a part in transfer encoding x-uuencode (MimeKit decodes it)': mail(
+      [FROM, MIXED],
+      withPart(
+        `Content-Type: text/plain; name="booking.txt"\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n${uuencode(file, 'booking.txt')}`,
+      ),
+    ),
+    'a zip uuencoded in a body': mail(
+      [FROM, 'Content-Type: text/plain'],
+      `Here.\r\n\r\n${uuencode(zipFile([{ name: 'cards.txt', data: file }]), 'cards.zip')}\r\n`,
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces it ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+
+  it('sends an encoded file with no card, and prose after a line that merely starts like one', async () => {
+    const notes = Buffer.from('Meeting moved to Friday 10:00.\n');
+    const benign = mail([FROM, 'Content-Type: text/plain'], `Notes:\r\n${uuencode(notes, 'notes.txt')}\r\n`);
+    expect(await kit.outbound(benign)).toBe('DEFAULT');
+    const prose = mail([FROM, 'Content-Type: text/plain'], 'begin 644 steps\r\nthen we talk it over\r\n');
+    expect(await kit.outbound(prose)).toBe('DEFAULT');
   });
 });

@@ -48,7 +48,7 @@ export function startUuFile(base64: boolean, name?: string): UuFile {
 export function takeUuLine(file: UuFile, line: string): boolean {
   const text = line.trimEnd();
   if (file.base64 ? text === '====' : text === 'end') return true;
-  const bytes = file.base64 ? Buffer.from(text, 'base64') : uuDecode(text);
+  const bytes = decodeEncodedLine(text, file.base64);
   if (bytes.length === 0) return false;
   if (file.fresh) {
     file.fresh = false;
@@ -68,6 +68,18 @@ export function endUuFile(file: UuFile): UuResult {
   const sniffed = sniffType(Buffer.concat(file.head));
   const archive = file.archive.end(file.name === undefined ? [] : [file.name]);
   return { sniffed, inner: file.tnef?.end(), ...(archive ? { archive } : {}) };
+}
+
+/**
+ * One line of a uuencoded (or, with `base64`, a `begin-base64`) file, decoded.
+ *
+ * @example
+ * ```ts
+ * decodeEncodedLine('"35H', false); // <Buffer 4d 5a> ('MZ')
+ * ```
+ */
+export function decodeEncodedLine(line: string, base64: boolean): Buffer {
+  return base64 ? Buffer.from(line, 'base64') : uuDecode(line);
 }
 
 // One uuencoded line: its first character gives the byte count, then four characters per three bytes

@@ -8,8 +8,9 @@ import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
-import { binaryReading, decodedHead } from './binary-text.js';
+import { binaryReading, decodedHead, HEAD_BYTES } from './binary-text.js';
 import { directoryValues } from './directory-text.js';
+import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { type Packing, unpackText } from './packed-text.js';
 import { rtfText } from './rtf-text.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
@@ -200,7 +201,7 @@ async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Pr
   }
   const packing = kind === 'office' ? 'office' : reading === 'text' ? undefined : reading;
   if (packing) {
-    readPacked(node, packing, decoded, depth, w);
+    readPacked(label(node), packing, decoded, depth, w);
     return;
   }
   if (kind === 'message') {
@@ -249,18 +250,39 @@ function emitDecoded(
   if (kind === 'markup') emit(w, text, { ...place, html: true, xml: true });
   if (kind === 'directory') emit(w, directoryValues(text), place);
   if (kind === 'rtf') emit(w, rtfText(text), place);
+  if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
+}
+
+// Files uuencoded or `begin-base64` in a text (or a part in x-uuencode, read as its text): clients decode and
+// offer them as attachments, so each is read as an attached file is, by its first bytes.
+function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
+  let files: EncodedFile[];
+  try {
+    files = encodedFiles(text, w.bounds.maxTotalBytes - w.budget.bytes);
+  } catch (error) {
+    w.report.unread.push(`${place.label}: ${(error as Error).message}`);
+    return;
+  }
+  for (const file of files) {
+    w.budget.bytes += file.bytes.length;
+    const where = `${place.label} ${file.name}`;
+    const reading = binaryReading(file.bytes.subarray(0, HEAD_BYTES));
+    if (reading === 'text') emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
+    else if (reading === 'binary') w.report.skipped.push(where);
+    else readPacked(where, reading, file.bytes, place.depth, w);
+  }
 }
 
 // An Office document's XML parts, an OLE or TNEF file's strings, a zip's readable files, a gzip file's
 // content; what cannot be read whole is reported unread.
-function readPacked(node: TextNode, packing: Packing, bytes: Buffer, depth: number, w: Walk): void {
+function readPacked(where: string, packing: Packing, bytes: Buffer, depth: number, w: Walk): void {
   const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes);
   w.budget.bytes += unpacked.bytes;
-  if (unpacked.unread) w.report.unread.push(`${label(node)}: ${unpacked.unread}`);
-  for (const name of unpacked.skipped) w.report.skipped.push(`${label(node)} ${name}`);
-  for (const name of unpacked.encrypted) w.report.encrypted.push(`${label(node)} ${name}`);
+  if (unpacked.unread) w.report.unread.push(`${where}: ${unpacked.unread}`);
+  for (const name of unpacked.skipped) w.report.skipped.push(`${where} ${name}`);
+  for (const name of unpacked.encrypted) w.report.encrypted.push(`${where} ${name}`);
   for (const piece of unpacked.pieces) {
-    const place: TextPlace = { kind: 'body', label: `${label(node)} ${piece.name}`.trim(), depth };
+    const place: TextPlace = { kind: 'body', label: `${where} ${piece.name}`.trim(), depth };
     if (packing === 'office') place.xml = true;
     if (piece.kind === 'strings') for (const text of piece.texts) emit(w, text, place);
     else emitDecoded(w, piece.kind, piece.bytes, undefined, place);
