@@ -91,6 +91,23 @@ describe('attacker round 9: a card in a forwarded message/news or message/rfc282
       expect(await kit.outbound(message)).toBe('BOUNCE');
     });
   }
+  // The name clients open it by is the Content-Type's (Outlook, MimeKit) or the disposition's: either counts.
+  const named: Record<string, string> = {
+    '.eml only in its Content-Type name':
+      'Content-Type: application/octet-stream; name="booking.eml"\r\nContent-Disposition: attachment; filename="booking.dat"',
+    '.eml only in its disposition filename':
+      'Content-Type: application/octet-stream; name="booking.dat"\r\nContent-Disposition: attachment; filename="booking.eml"',
+    '.nws (Outlook Express news) as its only name':
+      'Content-Type: application/octet-stream; name="booking.nws"',
+    '.eml followed by invisible characters':
+      'Content-Type: application/octet-stream; name="booking.eml\u200b"',
+  };
+  for (const [name, headers] of Object.entries(named)) {
+    it(`bounces it in an octet-stream file named ${name}`, async () => {
+      const message = mail(['From: Bob <bob@corp.example>', MIXED], withPart(`${headers}\r\n\r\n${inner}`));
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
 });
 
 describe('attacker round 9: a display name of invisible characters only', () => {

@@ -1,4 +1,5 @@
 import type { Transform } from 'node:stream';
+import { nameVariants } from '../message/file-names.js';
 import { isAttachedMessageType } from './attached-message.js';
 import { isOfficeDocument } from './office-text.js';
 
@@ -60,28 +61,41 @@ const DIRECTORY_TYPES = new Set([
   'text/directory',
 ]);
 const DIRECTORY_EXTENSIONS = new Set(['ics', 'vcs', 'vcf']);
+// Outlook Express saved news articles as `.nws`; clients open both as messages, whatever their declared type.
+const MESSAGE_EXTENSIONS = new Set(['eml', 'nws']);
+const HTML_EXTENSIONS = new Set(['html', 'htm']);
 
 /**
- * Decides how a leaf part is read, from its declared type and its file name (a `.csv` sent as
- * `application/octet-stream` is still text).
+ * Decides how a leaf part is read, from its declared type and its file names (a `.csv` sent as
+ * `application/octet-stream` is still text). Every name a client may show counts: a part named `.eml` in its
+ * Content-Type and `.dat` in its Content-Disposition opens as a message in a client that goes by the first.
  *
  * @example
  * ```ts
  * visibleKind({ contentType: 'application/octet-stream', filename: 'cards.csv' } as TextNode); // 'text'
+ * visibleKind({ contentType: 'application/octet-stream', filename: 'a.dat' } as TextNode, ['a.dat', 'a.eml']); // 'message'
  * ```
  */
-export function visibleKind(node: Pick<TextNode, 'contentType' | 'filename'>): VisibleKind {
+export function visibleKind(
+  node: Pick<TextNode, 'contentType' | 'filename'>,
+  names: readonly string[] = node.filename ? [node.filename] : [],
+): VisibleKind {
   const type = (node.contentType || 'text/plain').toLowerCase();
-  const ext = node.filename ? (/\.([a-z0-9]{1,8})\s*$/i.exec(node.filename)?.[1] ?? '').toLowerCase() : '';
-  if (isAttachedMessageType(type) || ext === 'eml') return 'message';
+  const exts = new Set<string>();
+  for (const name of names)
+    for (const variant of nameVariants(name)) {
+      const ext = /\.([a-z0-9]{1,8})\s*$/i.exec(variant)?.[1];
+      if (ext) exts.add(ext.toLowerCase());
+    }
+  const named = (set: ReadonlySet<string>) => [...exts].some((e) => set.has(e));
+  if (isAttachedMessageType(type) || named(MESSAGE_EXTENSIONS)) return 'message';
   if (type === 'message/partial') return 'fragment';
-  if (type === 'text/html' || type === 'application/xhtml+xml' || ext === 'html' || ext === 'htm')
-    return 'html';
-  if (DIRECTORY_TYPES.has(type) || DIRECTORY_EXTENSIONS.has(ext)) return 'directory';
-  if (type === 'application/rtf' || type === 'text/rtf' || ext === 'rtf') return 'rtf';
-  if (MARKUP_TYPES.has(type) || /\+xml$/.test(type) || MARKUP_EXTENSIONS.has(ext)) return 'markup';
+  if (type === 'text/html' || type === 'application/xhtml+xml' || named(HTML_EXTENSIONS)) return 'html';
+  if (DIRECTORY_TYPES.has(type) || named(DIRECTORY_EXTENSIONS)) return 'directory';
+  if (type === 'application/rtf' || type === 'text/rtf' || exts.has('rtf')) return 'rtf';
+  if (MARKUP_TYPES.has(type) || /\+xml$/.test(type) || named(MARKUP_EXTENSIONS)) return 'markup';
   if (type.startsWith('text/') || TEXT_TYPES.has(type) || /\+(json|xml)$/.test(type)) return 'text';
-  if (TEXT_EXTENSIONS.has(ext)) return 'text';
-  if (isOfficeDocument(type, ext)) return 'office';
+  if (named(TEXT_EXTENSIONS)) return 'text';
+  if (isOfficeDocument(type, '') || [...exts].some((e) => isOfficeDocument(type, e))) return 'office';
   return 'binary';
 }

@@ -110,7 +110,7 @@ interface Walk {
 }
 
 async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<void> {
-  let held: { node: TextNode; chunks: Buffer[]; size: number; over: boolean } | undefined;
+  let held: { node: TextNode; names: string[]; chunks: Buffer[]; size: number; over: boolean } | undefined;
   const finish = async () => {
     const h = held;
     held = undefined;
@@ -119,7 +119,7 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
       w.report.unread.push(`${label(h.node)} is over ${w.bounds.maxPartBytes} bytes`);
       return;
     }
-    await readBody(h.node, Buffer.concat(h.chunks), depth, w);
+    await readBody(h.node, h.names, Buffer.concat(h.chunks), depth, w);
   };
   const sink = new Writable({
     objectMode: true,
@@ -140,8 +140,8 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
             w.report.unread.push(`more than ${w.bounds.maxParts} parts`);
           return done();
         }
-        readHeaders(node, depth, w);
-        if (!node.multipart) held = { node, chunks: [], size: 0, over: false };
+        const names = readHeaders(node, depth, w);
+        if (!node.multipart) held = { node, names, chunks: [], size: 0, over: false };
         done();
       }, done);
     },
@@ -163,7 +163,8 @@ function emit(w: Walk, text: string, place: TextPlace): void {
   if (!w.report.stopped && text !== '' && w.onText(text, place) === true) w.report.stopped = true;
 }
 
-function readHeaders(node: TextNode, depth: number, w: Walk): void {
+/** Reads a part's headers and its names; answers every name a client may show for it. */
+function readHeaders(node: TextNode, depth: number, w: Walk): string[] {
   const headers = new MessageHeaders(node.getHeaders());
   for (const field of headers.fields) {
     const name = field.name.toLowerCase();
@@ -176,10 +177,11 @@ function readHeaders(node: TextNode, depth: number, w: Walk): void {
   for (const n of partNaming(headers.all('content-type'), headers.all('content-disposition'), legacy).names)
     names.add(n);
   for (const n of names) emit(w, n, { kind: 'filename', label: 'attachment name', depth });
+  return [...names];
 }
 
-async function readBody(node: TextNode, raw: Buffer, depth: number, w: Walk): Promise<void> {
-  let kind = visibleKind(node);
+async function readBody(node: TextNode, names: string[], raw: Buffer, depth: number, w: Walk): Promise<void> {
+  let kind = visibleKind(node, names);
   // A part declared binary is still read when its first bytes are text (a CSV sent as octet-stream under
   // an unknown name), or an OLE file or TNEF stream (.doc, .xls, .msg, winmail.dat: their strings).
   const reading = kind === 'binary' ? binaryReading(decodedHead(transferEncoding(node), raw)) : undefined;
