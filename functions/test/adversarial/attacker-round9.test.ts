@@ -73,6 +73,43 @@ describe('attacker round 9: attachments through the guard at its defaults', () =
     });
   }
 
+  // macOS: Apple Mail restores the x-unix-mode it was sent; Finder runs an executable file that has no
+  // extension in Terminal, and any Mach-O binary runs once its execute bit is set.
+  const fileOf = (name: string, head: string, content: Buffer) =>
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream;${head} name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64')}`,
+      ),
+    );
+  const shell = Buffer.from('#!/bin/sh\nopen -a Calculator\n');
+  const machO = Buffer.concat([Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0x07, 0, 0, 0x01]), Buffer.alloc(64)]);
+  const universal = Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]), Buffer.alloc(64)]);
+  const MAC: Record<string, Buffer> = {
+    'a shell script without an extension, x-unix-mode=0755': fileOf('Invoice', ' x-unix-mode=0755;', shell),
+    'a text file without an extension, x-unix-mode=0700 (the shell runs it as a script)': fileOf(
+      'Invoice',
+      ' x-unix-mode="0700";',
+      Buffer.from('open -a Calculator\n'),
+    ),
+    'a Mach-O binary without an extension': fileOf('Invoice', '', machO),
+    'a Mach-O binary named .jpg': fileOf('photo.jpg', ' x-unix-mode=0644;', machO),
+    'a universal Mach-O binary': fileOf('Installer', '', universal),
+    'a Mach-O binary inside a zip': fileOf('tools.zip', '', zipFile([{ name: 'Tool', data: machO }])),
+  };
+  for (const [name, message] of Object.entries(MAC)) {
+    it(`bounces ${name}`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+  }
+  it('delivers a document whose x-unix-mode has execute bits (from a FAT drive), and a plain file of 0644', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
+    expect((await kit.inbound(fileOf('report.pdf', ' x-unix-mode=0777;', pdf))).verdict).toBe('DEFAULT');
+    expect((await kit.inbound(fileOf('README', ' x-unix-mode=0644;', shell))).verdict).toBe('DEFAULT');
+    const javaClass = Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]), Buffer.alloc(64)]);
+    expect((await kit.inbound(fileOf('Main.class', '', javaClass))).verdict).toBe('DEFAULT');
+  });
+
   it('bounces a whole message whose body is message/news holding a .vbs', async () => {
     const root = mail(['Content-Type: message/news'], carrying('root'));
     expect((await kit.inbound(root)).verdict).toBe('BOUNCE');

@@ -34,6 +34,11 @@ export interface MessagePart {
   names: string[];
   /** Declared disposition, lower-case. */
   disposition?: string;
+  /**
+   * The Unix file mode an `x-unix-mode` parameter gives (Apple Mail restores it when the file is saved), when
+   * one does.
+   */
+  unixMode?: number;
   /** Type revealed by the content's first bytes, when recognisable. */
   sniffedType?: string;
   /**

@@ -1,6 +1,11 @@
 const SIGNATURES: ReadonlyArray<[type: string, offset: number, bytes: readonly number[]]> = [
   ['application/x-msdownload', 0, [0x4d, 0x5a]], // MZ: Windows executable
   ['application/x-elf', 0, [0x7f, 0x45, 0x4c, 0x46]],
+  // Mach-O (macOS): 32- and 64-bit, either byte order. Universal binaries are told from Java classes below.
+  ['application/x-mach-binary', 0, [0xfe, 0xed, 0xfa, 0xce]],
+  ['application/x-mach-binary', 0, [0xfe, 0xed, 0xfa, 0xcf]],
+  ['application/x-mach-binary', 0, [0xce, 0xfa, 0xed, 0xfe]],
+  ['application/x-mach-binary', 0, [0xcf, 0xfa, 0xed, 0xfe]],
   ['application/x-ole-storage', 0, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]], // legacy Office, MSI
   ['application/zip', 0, [0x50, 0x4b, 0x03, 0x04]], // also docx/xlsx/jar
   ['application/x-rar-compressed', 0, [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]],
@@ -29,5 +34,13 @@ export function sniffType(head: Buffer): string | undefined {
   for (const [type, offset, bytes] of SIGNATURES) {
     if (bytes.every((b, i) => head[offset + i] === b)) return type;
   }
-  return undefined;
+  return universalBinary(head) ? 'application/x-mach-binary' : undefined;
+}
+
+// A universal (fat) Mach-O starts CAFEBABE (or CAFEBABF) and a count of architectures; a Java class file starts
+// CAFEBABE too, then its version (major 45 or more), which read as that count is far above any real one.
+function universalBinary(head: Buffer): boolean {
+  if (head.length < 8 || head.readUInt32BE(0) !== 0xcafebabe + (head[3] === 0xbf ? 1 : 0)) return false;
+  const count = head.readUInt32BE(4);
+  return count >= 1 && count <= 30;
 }

@@ -7,6 +7,7 @@ import { nameVariants } from './file-names.js';
 import type { MessageLimits } from './limits.js';
 import { headerParams, partNaming } from './part-names.js';
 import type { MessagePart, PartInventory } from './part-walk.js';
+import { unixModeOf } from './unix-mode.js';
 import { unwrapProblem } from './unwrapped-content.js';
 
 // The steps of the part walk that do not depend on how the bytes arrive: the streaming walk (part-walk.ts)
@@ -174,11 +175,13 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     });
     if (problem) walk.out.findings.push({ partId: id, kind: 'malformed', ...problem });
   }
+  const unixMode = unixModeOf([...types, ...dispositions]);
   return {
     id,
     contentType,
     names: naming.names,
     disposition,
+    ...(unixMode === undefined ? {} : { unixMode }),
     size: 0,
     depth: place.depth,
     container,

@@ -80,7 +80,11 @@ const ARCHIVE_TYPES = new Set([
   'application/x-iso9660-image',
   'application/vnd.ms-cab-compressed',
 ]);
-const EXECUTABLE_TYPES = new Set(['application/x-msdownload', 'application/x-elf']);
+const EXECUTABLE_TYPES = new Set([
+  'application/x-msdownload',
+  'application/x-elf',
+  'application/x-mach-binary',
+]);
 // Declared types Windows maps to a file extension: a client saving or opening an unnamed part of
 // one of these (Outlook: ATT00001.hta) gives it that extension.
 const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
@@ -154,7 +158,10 @@ export interface AttachmentPolicyOptions {
   blockedExtensions?: ListInput;
   /** Also block when any inner extension is blocked (`report.exe.pdf`). Default false: the last one. */
   checkInnerExtensions?: boolean;
-  /** Block content whose first bytes show an executable, whatever its name or declared type. Default true. */
+  /**
+   * Block content whose first bytes show an executable (Windows, Linux or macOS), whatever its name or declared
+   * type, and a file without an extension whose `x-unix-mode` sets an execute bit. Default true.
+   */
   blockExecutableContent?: boolean;
   /** Block when the sniffed type contradicts the declared type or the name (a `.pdf` that is a zip). Default false. */
   blockTypeMismatch?: boolean;
@@ -376,6 +383,10 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
     return `${a.names.length === 0 ? 'unnamed' : 'extensionless'} ${declared} (saved as .${implied})`;
   }
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
+  // Saved by Apple Mail with its execute bit, a file without an extension runs in Terminal when opened,
+  // whatever it holds (the shell reads text as a script).
+  if (p.executables && bare && !a.container && a.unixMode !== undefined && (a.unixMode & 0o111) !== 0)
+    return `executable file mode without an extension (x-unix-mode=${a.unixMode.toString(8).padStart(4, '0')})`;
   const packed = a.innerTypes?.find((t) => EXECUTABLE_TYPES.has(t));
   if (p.executables && packed) return `executable content inside (${packed})`;
   if (p.markup && a.activeMarkup) return `a page that runs when opened: ${a.activeMarkup}`;

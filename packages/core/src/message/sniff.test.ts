@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { sniffType } from './sniff.js';
+import { unixModeOf } from './unix-mode.js';
+
+const bytes = (...b: number[]) => Buffer.from([...b, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+describe('sniffType: macOS executables', () => {
+  it('knows a Mach-O file, 32 or 64 bits, either byte order', () => {
+    for (const magic of [
+      [0xfe, 0xed, 0xfa, 0xce],
+      [0xfe, 0xed, 0xfa, 0xcf],
+      [0xce, 0xfa, 0xed, 0xfe],
+      [0xcf, 0xfa, 0xed, 0xfe],
+    ])
+      expect(sniffType(bytes(...magic))).toBe('application/x-mach-binary');
+  });
+
+  it('tells a universal binary from a Java class file, which starts alike', () => {
+    expect(sniffType(bytes(0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2))).toBe('application/x-mach-binary');
+    expect(sniffType(bytes(0xca, 0xfe, 0xba, 0xbf, 0, 0, 0, 3))).toBe('application/x-mach-binary');
+    // Java 8 class file: minor 0, major 52.
+    expect(sniffType(bytes(0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52))).toBeUndefined();
+    expect(sniffType(Buffer.from([0xca, 0xfe, 0xba, 0xbe]))).toBeUndefined();
+  });
+});
+
+describe('unixModeOf', () => {
+  it("reads Apple Mail's x-unix-mode, quoted or not, from any of the headers", () => {
+    expect(unixModeOf(['application/octet-stream; x-unix-mode=0755; name="Invoice"'])).toBe(0o755);
+    expect(unixModeOf(['application/pdf; name="a.pdf"', 'attachment; X-Unix-Mode="0644"'])).toBe(0o644);
+    expect(unixModeOf(['text/plain; charset=utf-8'])).toBeUndefined();
+  });
+
+  it('joins the bits of every occurrence, since a client may read any of them', () => {
+    expect(unixModeOf(['application/octet-stream; x-unix-mode=0644; x-unix-mode=0100'])).toBe(0o744);
+  });
+});
