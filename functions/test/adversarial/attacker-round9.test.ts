@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
+import { tarArchive, tarEntry, tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -96,6 +96,16 @@ describe('attacker round 9: attachments through the guard at its defaults', () =
     'a Mach-O binary named .jpg': fileOf('photo.jpg', ' x-unix-mode=0644;', machO),
     'a universal Mach-O binary': fileOf('Installer', '', universal),
     'a Mach-O binary inside a zip': fileOf('tools.zip', '', zipFile([{ name: 'Tool', data: machO }])),
+    'an extensionless script of mode 0755 inside a zip (Archive Utility keeps the mode)': fileOf(
+      'invoice.zip',
+      '',
+      zipFile([{ name: 'Invoice/Open Me', data: shell, unixMode: 0o755 }]),
+    ),
+    'an extensionless script of mode 0755 inside a tar.gz': fileOf(
+      'invoice.tar.gz',
+      '',
+      gzipSync(tarArchive(tarEntry('Open Me', shell, '0', { 100: '0000755\0' }))),
+    ),
   };
   for (const [name, message] of Object.entries(MAC)) {
     it(`bounces ${name}`, async () => {
@@ -108,6 +118,11 @@ describe('attacker round 9: attachments through the guard at its defaults', () =
     expect((await kit.inbound(fileOf('README', ' x-unix-mode=0644;', shell))).verdict).toBe('DEFAULT');
     const javaClass = Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]), Buffer.alloc(64)]);
     expect((await kit.inbound(fileOf('Main.class', '', javaClass))).verdict).toBe('DEFAULT');
+    const zip = zipFile([
+      { name: 'report.pdf', data: pdf, unixMode: 0o777 },
+      { name: 'README', data: shell, unixMode: 0o644 },
+    ]);
+    expect((await kit.inbound(fileOf('docs.zip', '', zip))).verdict).toBe('DEFAULT');
   });
 
   it('bounces a whole message whose body is message/news holding a .vbs', async () => {

@@ -14,6 +14,11 @@ export interface ArchiveEntry {
   /** A link to another file (tar hard or symbolic link, RAR 5 redirection): extracted with that file's content. */
   link?: boolean;
   /**
+   * A file extracted with an execute bit (a zip made on Unix, a tar): macOS Archive Utility and unzip keep it, and
+   * Finder runs such a file that has no extension in Terminal.
+   */
+  executable?: boolean;
+  /**
    * The first bytes (at most `max`); absent when the lister cannot read the content (compressed in a way
    * it does not decode). Throws when it cannot be read (a message ending in " is encrypted" for zip).
    */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { tarArchive, tarEntry } from '../testing/tar.js';
 import { zipFile } from '../testing/zip.js';
-import { isZip, listZip } from './archive-files.js';
+import { isZip, listArchive, listZip, UNIX_EXECUTABLE } from './archive-files.js';
 
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
 
@@ -63,5 +64,33 @@ describe('listZip: one archive to every reader', () => {
       comment,
     ]);
     expect(listZip(withComment).unreadable).toMatch(/two end records/);
+  });
+});
+
+describe('archives: files extracted with an execute bit', () => {
+  const script = '#!/bin/sh\nopen -a Calculator\n';
+  it('types an extensionless executable file of a Unix zip or a tar as a Unix executable, as Finder does', () => {
+    const zip = zipFile([
+      { name: 'docs/Invoice', data: script, unixMode: 0o755 },
+      { name: 'notes.txt', data: 'hello', unixMode: 0o644 },
+    ]);
+    expect(listZip(zip).sniffedTypes).toEqual([UNIX_EXECUTABLE]);
+    const tar = tarArchive(tarEntry('Invoice', Buffer.from(script), '0', { 100: '0000755\0' }));
+    expect(listArchive(tar, 'tar').sniffedTypes).toEqual([UNIX_EXECUTABLE]);
+  });
+
+  it('leaves files with an extension, without an execute bit, or made elsewhere alone', () => {
+    const zip = zipFile([
+      { name: 'report.pdf', data: 'x', unixMode: 0o777 },
+      { name: 'README', data: script, unixMode: 0o644 },
+      { name: 'Invoice', data: script },
+    ]);
+    expect(listZip(zip).sniffedTypes).toEqual([]);
+    const tar = tarArchive(
+      tarEntry('README', Buffer.from(script)),
+      tarEntry('bin/', Buffer.alloc(0), '5', { 100: '0000755\0' }),
+      tarEntry('run', Buffer.alloc(0), '2', { 100: '0000777\0', 157: 'README' }),
+    );
+    expect(listArchive(tar, 'tar').sniffedTypes).toEqual([]);
   });
 });

@@ -29,7 +29,10 @@ const LISTERS: Partial<Record<ArchiveKind, EachEntry>> = {
 export interface ArchiveFiles {
   /** Each file's path in the archive, nested archives' files as `outer.zip/inner.zip/file`. */
   names: string[];
-  /** The types the files' first bytes reveal. */
+  /**
+   * The types the files' first bytes reveal, and `application/x-unix-executable` for a file extracted with an
+   * execute bit and no extension (what Finder calls it, and runs in Terminal when opened).
+   */
   sniffedTypes: string[];
   /** Files whose content is encrypted: named, not read. */
   encrypted: string[];
@@ -103,6 +106,17 @@ function walk(
   }
 }
 
+/** What Finder calls a file with an execute bit and no extension; it runs one in Terminal when opened. */
+export const UNIX_EXECUTABLE = 'application/x-unix-executable';
+
+function extensionless(path: string): boolean {
+  return !/.\.[^.]+$/.test(path.slice(path.lastIndexOf('/') + 1));
+}
+
+function addType(out: ArchiveFiles, type: string | undefined): void {
+  if (type && !out.sniffedTypes.includes(type)) out.sniffedTypes.push(type);
+}
+
 function visitEntry(
   entry: ArchiveEntry,
   prefix: string,
@@ -120,6 +134,8 @@ function visitEntry(
   // 7-Zip and unzip extract the file under its Unicode Path name: both names are the file's.
   if (entry.unicodeName !== undefined) out.names.push(`${prefix}${entry.unicodeName}`);
   if (entry.dir || entry.name.endsWith('/')) return;
+  if (entry.executable && [entry.name, entry.unicodeName ?? entry.name].some(extensionless))
+    addType(out, UNIX_EXECUTABLE);
   if (entry.encrypted) {
     out.encrypted.push(name);
     return;
@@ -151,8 +167,7 @@ function visitEntry(
     else out.unreadable = reason;
     return;
   }
-  const type = sniffType(head);
-  if (type && !out.sniffedTypes.includes(type)) out.sniffedTypes.push(type);
+  addType(out, sniffType(head));
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
     page.push(entry.bytes());

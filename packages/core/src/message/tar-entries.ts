@@ -57,7 +57,13 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
       sparseName = undefined;
       for (const name of new Set(names.filter((n): n is string => n !== undefined && n !== ''))) {
         const dir = type === '5' || name.endsWith('/');
-        const kind = dir ? { dir: true } : type === '1' || type === '2' ? { link: true } : {};
+        const kind = dir
+          ? { dir: true }
+          : type === '1' || type === '2'
+            ? { link: true }
+            : isFile(type) && executableMode(octal(header.subarray(100, 108)))
+              ? { executable: true }
+              : {};
         visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...kind }));
       }
     }
@@ -82,6 +88,10 @@ function headerName(header: Buffer): string {
 function cString(bytes: Buffer): string {
   const nul = bytes.indexOf(0);
   return bytes.toString('utf8', 0, nul < 0 ? bytes.length : nul);
+}
+
+function executableMode(mode: number): boolean {
+  return mode > 0 && (mode & 0o111) !== 0;
 }
 
 // Octal digits (spaces and NULs around them), or GNU's base-256 for large sizes (first byte 0x80).

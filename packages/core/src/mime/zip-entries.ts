@@ -18,6 +18,8 @@ export interface ZipEntry {
   unicodeName?: string;
   /** A Unix symbolic link (its content is the path it points to), which unzip and macOS extract as one. */
   link?: boolean;
+  /** A regular file with a Unix execute bit, which unzip and macOS extract as executable. */
+  executable?: boolean;
   /**
    * The first bytes of the entry (at most `max`), inflating only the start of its data (what that start
    * inflates to counts against the budget).
@@ -66,8 +68,10 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
     const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
-    // Made by Unix (3), mode S_IFLNK in the high half of the external attributes.
-    const link = zip[p + 5] === 3 && zip.readUInt32LE(p + 38) >>> 28 === 0xa;
+    // Made by Unix (3): the file's mode in the high half of the external attributes (S_IFLNK: a link).
+    const mode = zip[p + 5] === 3 ? zip.readUInt32LE(p + 38) >>> 16 : 0;
+    const link = mode >>> 12 === 0xa;
+    const executable = (mode >>> 12 === 0x8 || mode >>> 12 === 0) && (mode & 0o111) !== 0;
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
@@ -77,6 +81,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
       name,
       ...(unicodeName !== undefined && unicodeName !== name ? { unicodeName } : {}),
       ...(link ? { link } : {}),
+      ...(executable ? { executable } : {}),
       head: (max) => {
         // A few compressed bytes can inflate to a thousand times as many: what a head inflates counts too.
         const inflated = entryHead(data(), method, max, name);

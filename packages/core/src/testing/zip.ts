@@ -12,6 +12,8 @@ export interface ZipEntry {
   extra?: Buffer;
   /** A Unix symbolic link (made by Unix, mode `lrwxrwxrwx`): `data` is the path it points to. */
   symlink?: boolean;
+  /** A regular file made by Unix with this mode (`0o755`: executable once extracted). */
+  unixMode?: number;
 }
 
 /**
@@ -39,8 +41,10 @@ export function zipFile(entries: readonly ZipEntry[]): Buffer {
     writeFields(local, 6, ...fields);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(entry.symlink ? 0x0314 : 20, 4);
+    central.writeUInt16LE(entry.symlink || entry.unixMode !== undefined ? 0x0314 : 20, 4);
     if (entry.symlink) central.writeUInt32LE(0xa1ff0000, 38);
+    else if (entry.unixMode !== undefined)
+      central.writeUInt32LE(((0o100000 | entry.unixMode) << 16) >>> 0, 38);
     central.writeUInt16LE(20, 6);
     writeFields(central, 8, ...fields);
     central.writeUInt32LE(offset, 42);

@@ -80,10 +80,12 @@ const ARCHIVE_TYPES = new Set([
   'application/x-iso9660-image',
   'application/vnd.ms-cab-compressed',
 ]);
+// A file in an archive extracted with an execute bit and no extension (`application/x-unix-executable`) runs too.
 const EXECUTABLE_TYPES = new Set([
   'application/x-msdownload',
   'application/x-elf',
   'application/x-mach-binary',
+  'application/x-unix-executable',
 ]);
 // Declared types Windows maps to a file extension: a client saving or opening an unnamed part of
 // one of these (Outlook: ATT00001.hta) gives it that extension.
