@@ -93,4 +93,13 @@ describe('archives: files extracted with an execute bit', () => {
     );
     expect(listArchive(tar, 'tar').sniffedTypes).toEqual([]);
   });
+
+  it('reads the mode as UnZip does: any host but Windows and OS/2 file systems, any file type bits', () => {
+    const made = (host: number, mode: number) =>
+      listZip(zipFile([{ name: 'Invoice', data: script, madeBy: { host, mode } }]));
+    expect(made(16, 0o100755).sniffedTypes).toEqual([UNIX_EXECUTABLE]);
+    expect(made(3, 0o010755).sniffedTypes).toEqual([UNIX_EXECUTABLE]);
+    for (const host of [0, 6, 11, 14]) expect(made(host, 0o100755).sniffedTypes).toEqual([]);
+    expect(made(3, 0o120777).sniffedTypes).toEqual([]); // a symbolic link
+  });
 });

@@ -109,8 +109,10 @@ function walk(
 /** What Finder calls a file with an execute bit and no extension; it runs one in Terminal when opened. */
 export const UNIX_EXECUTABLE = 'application/x-unix-executable';
 
+// A hidden file (`.rels`) is not shown in Finder, so not opened there.
 function extensionless(path: string): boolean {
-  return !/.\.[^.]+$/.test(path.slice(path.lastIndexOf('/') + 1));
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return !base.startsWith('.') && !/\.[^.]+$/.test(base);
 }
 
 function addType(out: ArchiveFiles, type: string | undefined): void {

@@ -21,6 +21,11 @@ describe('sniffType: macOS executables', () => {
     // Java 8 class file: minor 0, major 52.
     expect(sniffType(bytes(0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52))).toBeUndefined();
     expect(sniffType(Buffer.from([0xca, 0xfe, 0xba, 0xbe]))).toBeUndefined();
+    // Past 44 architectures, the first one's CPU type decides (a class file's constant pool size and tag are none).
+    expect(sniffType(bytes(0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 60, 1, 0, 0, 7))).toBe(
+      'application/x-mach-binary',
+    );
+    expect(sniffType(bytes(0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 60, 0, 0x1f, 0x0a, 0))).toBeUndefined();
   });
 });
 
@@ -29,6 +34,16 @@ describe('unixModeOf', () => {
     expect(unixModeOf(['application/octet-stream; x-unix-mode=0755; name="Invoice"'])).toBe(0o755);
     expect(unixModeOf(['application/pdf; name="a.pdf"', 'attachment; X-Unix-Mode="0644"'])).toBe(0o644);
     expect(unixModeOf(['text/plain; charset=utf-8'])).toBeUndefined();
+  });
+
+  it('reads every spelling a lenient parser accepts, and takes a value it cannot read as executable', () => {
+    expect(unixModeOf(['a/b; x-unix-mode=00000755'])).toBe(0o755);
+    expect(unixModeOf(["a/b; x-unix-mode*=us-ascii''0755"])).toBe(0o755);
+    expect(unixModeOf(['a/b; x-unix-mode*0=07; x-unix-mode*1=55'])).toBe(0o755);
+    expect(unixModeOf(['a/b; x-unix-mode="\\0644"'])).toBe(0o644);
+    expect(unixModeOf(['a/b; x-unix-mode=(perm)0644'])).toBe(0o644);
+    expect(unixModeOf(['a/b; x-unix-mode=+755'])).toBe(0o777);
+    expect(unixModeOf(['a/b; x-unix-mode=0755x'])).toBe(0o777);
   });
 
   it('joins the bits of every occurrence, since a client may read any of them', () => {

@@ -38,9 +38,14 @@ export function sniffType(head: Buffer): string | undefined {
 }
 
 // A universal (fat) Mach-O starts CAFEBABE (or CAFEBABF) and a count of architectures; a Java class file starts
-// CAFEBABE too, then its version (major 45 or more), which read as that count is far above any real one.
+// CAFEBABE too, then its version (major 45 or more), then its constant pool's size and first tag.
 function universalBinary(head: Buffer): boolean {
   if (head.length < 8 || head.readUInt32BE(0) !== 0xcafebabe + (head[3] === 0xbf ? 1 : 0)) return false;
   const count = head.readUInt32BE(4);
-  return count >= 1 && count <= 30;
+  if (count >= 1 && count < 45) return true;
+  // More architectures than a Java version number: the first one's CPU type, which no class file starts with.
+  return count < 4096 && head.length >= 12 && MACH_CPU_TYPES.has(head.readUInt32BE(8));
 }
+
+// x86, x86-64, ARM, ARM64, ARM64_32, PowerPC, PowerPC 64.
+const MACH_CPU_TYPES = new Set([7, 0x01000007, 12, 0x0100000c, 0x0200000c, 18, 0x01000012]);

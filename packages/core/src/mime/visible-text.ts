@@ -181,15 +181,17 @@ function readHeaders(node: TextNode, depth: number, w: Walk): string[] {
 }
 
 async function readBody(node: TextNode, names: string[], raw: Buffer, depth: number, w: Walk): Promise<void> {
-  let kind = visibleKind(node, names);
-  // A part declared binary is still read when its first bytes are text (a CSV sent as octet-stream under
-  // an unknown name), or an OLE file or TNEF stream (.doc, .xls, .msg, winmail.dat: their strings).
-  const reading = kind === 'binary' ? binaryReading(decodedHead(transferEncoding(node), raw)) : undefined;
-  if (reading === 'binary') {
+  // Clients disagree on which name or type decides how a file opens (Outlook and Apple Mail go by the
+  // disposition's filename, others by the Content-Type's name or the type): it is read every way one of them
+  // opens it. A zip, gzip, OLE or TNEF file is unpacked by its first bytes, whatever the type and names say.
+  const kinds = readingKinds(node, names);
+  const reading = binaryReading(decodedHead(transferEncoding(node), raw));
+  const packed = reading === 'zip' || reading === 'gzip' || reading === 'strings';
+  const only = kinds.size === 1 ? [...kinds][0] : undefined;
+  if (only === 'binary' && reading === 'binary') {
     w.report.skipped.push(label(node));
     return;
   }
-  if (reading === 'text') kind = 'text';
   const decoded = await transferDecode(node, raw);
   w.budget.bytes += decoded.length;
   if (w.budget.bytes > w.bounds.maxTotalBytes) {
@@ -197,24 +199,34 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
     w.report.stopped = true;
     return;
   }
-  if (kind === 'fragment') {
+  if (kinds.has('fragment')) {
     w.report.unread.push(`${label(node)}: a fragment of a message is not reassembled`);
     return;
   }
-  const packing = kind === 'office' ? 'office' : reading === 'text' ? undefined : reading;
-  if (packing) {
-    readPacked(label(node), packing, decoded, depth, w);
-    return;
-  }
-  if (kind === 'message') {
+  if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
+  else if (packed) readPacked(label(node), reading, decoded, depth, w);
+  if (packed) return;
+  if (only === 'binary') kinds.add('text'); // its first bytes are text (a CSV sent as octet-stream, unnamed)
+  for (const kind of kinds) {
+    if (kind === 'binary' || kind === 'office' || w.report.stopped) continue;
+    if (kind !== 'message') {
+      emitDecoded(w, kind, decoded, node.charset || undefined, { kind: 'body', label: label(node), depth });
+      continue;
+    }
     if (depth + 1 > w.bounds.maxDepth) {
       w.report.unread.push(`attached message nested deeper than ${w.bounds.maxDepth}`);
-      return;
+      continue;
     }
     await walk(decoded, depth + 1, w);
-    return;
   }
-  emitDecoded(w, kind, decoded, node.charset || undefined, { kind: 'body', label: label(node), depth });
+}
+
+/** How a part is read: as its declared type says, and as each of its names alone says. */
+function readingKinds(node: TextNode, names: readonly string[]): Set<VisibleKind> {
+  const kinds = new Set<VisibleKind>([visibleKind({ contentType: node.contentType, filename: false }, [])]);
+  for (const name of names)
+    kinds.add(visibleKind({ contentType: 'application/octet-stream', filename: name }, [name]));
+  return kinds;
 }
 
 // Text, HTML, markup, a directory object or RTF, decoded in its charset.

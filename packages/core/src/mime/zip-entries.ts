@@ -69,9 +69,14 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const extraLength = zip.readUInt16LE(p + 30);
     const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
     // Made by Unix (3): the file's mode in the high half of the external attributes (S_IFLNK: a link).
-    const mode = zip[p + 5] === 3 ? zip.readUInt32LE(p + 38) >>> 16 : 0;
+    const host = zip[p + 5] ?? 0;
+    const mode = host === 3 ? zip.readUInt32LE(p + 38) >>> 16 : 0;
     const link = mode >>> 12 === 0xa;
-    const executable = (mode >>> 12 === 0x8 || mode >>> 12 === 0) && (mode & 0o111) !== 0;
+    // UnZip (macOS's too) takes that half as a Unix mode from any host but the Windows and OS/2 file
+    // systems, ignores its file type, and falls back to the ASi extra field's: any execute bit there counts.
+    const unixLike = !WINDOWS_HOSTS.has(host) ? zip.readUInt32LE(p + 38) >>> 16 : 0;
+    const asi = asiMode(zip, p + 46 + nameLength, extraLength);
+    const executable = !link && ((unixLike & 0o111) !== 0 || (asi & 0o111) !== 0);
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
@@ -102,6 +107,20 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
 }
 
 /** The name an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
+// MS-DOS/FAT (0), OS/2 HPFS (6), NTFS (11) and VFAT (14) keep DOS attributes, not a Unix mode.
+const WINDOWS_HOSTS = new Set([0, 6, 11, 14]);
+
+// The ASi Unix extra field (0x756e): CRC, then the file's mode.
+function asiMode(zip: Buffer, at: number, length: number): number {
+  const end = Math.min(zip.length, at + length);
+  for (let q = at; q + 4 <= end; ) {
+    const size = zip.readUInt16LE(q + 2);
+    if (zip.readUInt16LE(q) === 0x756e && size >= 6 && q + 4 + size <= end) return zip.readUInt16LE(q + 8);
+    q += 4 + size;
+  }
+  return 0;
+}
+
 function unicodePath(zip: Buffer, at: number, length: number): string | undefined {
   const end = Math.min(zip.length, at + length);
   for (let q = at; q + 4 <= end; ) {

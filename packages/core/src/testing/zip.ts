@@ -14,6 +14,8 @@ export interface ZipEntry {
   symlink?: boolean;
   /** A regular file made by Unix with this mode (`0o755`: executable once extracted). */
   unixMode?: number;
+  /** The host that made it (version made by, high byte) and the high half of its external attributes, as given. */
+  madeBy?: { host: number; mode: number };
 }
 
 /**
@@ -45,6 +47,10 @@ export function zipFile(entries: readonly ZipEntry[]): Buffer {
     if (entry.symlink) central.writeUInt32LE(0xa1ff0000, 38);
     else if (entry.unixMode !== undefined)
       central.writeUInt32LE(((0o100000 | entry.unixMode) << 16) >>> 0, 38);
+    if (entry.madeBy) {
+      central.writeUInt16LE((entry.madeBy.host << 8) | 20, 4);
+      central.writeUInt32LE((entry.madeBy.mode << 16) >>> 0, 38);
+    }
     central.writeUInt16LE(20, 6);
     writeFields(central, 8, ...fields);
     central.writeUInt32LE(offset, 42);

@@ -343,7 +343,7 @@ function unlistedMessage(part: MessagePart, policy: AttachmentPolicy): string | 
   if (own) return `uninspectable structure: a message file (${own}), whose attachments are not listed`;
   const packed = named(part.innerNames ?? [], MESSAGE_FILES);
   if (packed)
-    return `uninspectable structure: a message file inside the archive (${packed}), whose attachments are not listed`;
+    return `uninspectable structure: a message file inside the part (${packed}), whose attachments are not listed`;
   return undefined;
 }
 
@@ -379,7 +379,8 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   const sniffed = a.sniffedType;
   const bad = blockedExtension(a.names, p);
   if (bad) return `blocked extension .${bad}`;
-  const packedName = a.innerNames?.find((n) => blockedExtension([n], p));
+  // Every folder of a path counts too: a macOS `.app` (or `.pkg`, `.kext`) bundle is a folder that runs.
+  const packedName = a.innerNames?.find((n) => blockedExtension(n.split(/[/\\]/), p));
   if (packedName) return `blocked file inside the archive: ${packedName}`;
   // Unnamed, or named without any extension: a client saving it adds the one its type maps to.
   const bare = exts.every((e) => e.length === 0);
@@ -390,7 +391,9 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
   // Saved by Apple Mail with its execute bit, a file without an extension runs in Terminal when opened,
   // whatever it holds (the shell reads text as a script).
-  if (p.executables && bare && !a.container && a.unixMode !== undefined && (a.unixMode & 0o111) !== 0)
+  // Apple Mail saves under one of the names: any of them without an extension will do.
+  const someBare = a.names.length === 0 || exts.some((e) => e.length === 0);
+  if (p.executables && someBare && !a.container && a.unixMode !== undefined && (a.unixMode & 0o111) !== 0)
     return `executable file mode without an extension (x-unix-mode=${a.unixMode.toString(8).padStart(4, '0')})`;
   const packed = a.innerTypes?.find((t) => EXECUTABLE_TYPES.has(t));
   if (p.executables && packed) return `executable content inside (${packed})`;

@@ -1,0 +1,164 @@
+import { gzipSync } from 'node:zlib';
+import { tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
+import { describe, expect, it } from 'vitest';
+import { attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
+import { useLocalStack } from './stack.js';
+
+// Attacker round 10 (session 18), against round 9's fixes and around them. Each case got past the guard or
+// outbound-policy at their defaults before this round.
+
+const stack = useLocalStack();
+const kit = attackerKit(stack);
+const FROM = 'From: Bob <bob@corp.example>';
+const CARD = 'Guest card 4111 1111 1111 1111';
+const workbook = zipFile([
+  { name: '[Content_Types].xml', data: '<Types/>' },
+  { name: 'xl/sharedStrings.xml', data: `<sst><si><t>${CARD}</t></si></sst>` },
+]);
+const file = (headers: string, content: Buffer) =>
+  mail(
+    [FROM, MIXED],
+    withPart(`${headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64')}`),
+  );
+
+describe('attacker round 10: a file read one way while clients open it another (outbound-policy)', () => {
+  const CASES: Record<string, Buffer> = {
+    'an .xlsx whose Content-Type names it .txt': file(
+      'Content-Type: application/octet-stream; name="guests.txt"\r\nContent-Disposition: attachment; filename="guests.xlsx"',
+      workbook,
+    ),
+    'an .xlsx whose Content-Type names it .eml': file(
+      'Content-Type: application/octet-stream; name="guests.eml"\r\nContent-Disposition: attachment; filename="guests.xlsx"',
+      workbook,
+    ),
+    'an .xlsx whose Content-Type names it .htm': file(
+      'Content-Type: application/octet-stream; name="guests.htm"\r\nContent-Disposition: attachment; filename="guests.xlsx"',
+      workbook,
+    ),
+    'an .xlsx declared text/plain': file(
+      'Content-Type: text/plain; name="guests.xlsx"\r\nContent-Disposition: attachment; filename="guests.xlsx"',
+      workbook,
+    ),
+    'an .xlsx declared text/csv': file(
+      'Content-Type: text/csv\r\nContent-Disposition: attachment; filename="guests.xlsx"',
+      workbook,
+    ),
+    'a gzipped CSV declared text/csv': file(
+      'Content-Type: text/csv\r\nContent-Disposition: attachment; filename="guests.csv.gz"',
+      gzipSync(Buffer.from(`name,card\nAnn,${CARD}\n`)),
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+
+  it('sends the same files when they hold no card', async () => {
+    const clean = zipFile([
+      { name: '[Content_Types].xml', data: '<Types/>' },
+      { name: 'xl/sharedStrings.xml', data: '<sst><si><t>Guest list</t></si></sst>' },
+    ]);
+    const message = file(
+      'Content-Type: text/plain; name="guests.txt"\r\nContent-Disposition: attachment; filename="guests.xlsx"',
+      clean,
+    );
+    expect(await kit.outbound(message)).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 10: macOS executables past round 9 (guard)', () => {
+  const shell = Buffer.from('#!/bin/sh\nopen -a Calculator\n');
+  const named = (headers: string, content: Buffer) =>
+    mail(
+      [MIXED],
+      withPart(`${headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64')}`),
+    );
+  const withMode = (mode: string) =>
+    named(
+      `Content-Type: application/octet-stream; ${mode}; name="Invoice"\r\nContent-Disposition: attachment; filename="Invoice"`,
+      shell,
+    );
+  const zipped = (entries: Parameters<typeof zipFile>[0]) =>
+    named('Content-Type: application/zip; name="invoice.zip"', zipFile(entries));
+  const asi = Buffer.alloc(16);
+  asi.writeUInt16LE(0x756e, 0);
+  asi.writeUInt16LE(12, 2);
+  asi.writeUInt16LE(0o100755, 8);
+  const fat = (count: number, cpu: number) => {
+    const head = Buffer.alloc(64);
+    head.writeUInt32BE(0xcafebabe, 0);
+    head.writeUInt32BE(count, 4);
+    head.writeUInt32BE(cpu, 8);
+    return head;
+  };
+  const inner = `From: a@evil.example\r\nSubject: fw\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="i"\r\n\r\n--i\r\nContent-Type: application/octet-stream; name="update.vbs"\r\n\r\n${script('inner')}\r\n--i--\r\n`;
+  const CASES: Record<string, Buffer> = {
+    'x-unix-mode=00000755 (eight digits)': withMode('x-unix-mode=00000755'),
+    "x-unix-mode*=us-ascii''0755 (RFC 2231)": withMode("x-unix-mode*=us-ascii''0755"),
+    'x-unix-mode*0=07; x-unix-mode*1=55 (RFC 2231 continued)': withMode('x-unix-mode*0=07; x-unix-mode*1=55'),
+    'x-unix-mode="\\0755" (a quoted pair)': withMode('x-unix-mode="\\0755"'),
+    'x-unix-mode=(perm)0755 (a comment)': withMode('x-unix-mode=(perm)0755'),
+    'x-unix-mode=+755 (not plain octal: not known)': withMode('x-unix-mode=+755'),
+    'a Content-Type name with an extension, a filename without': named(
+      'Content-Type: application/octet-stream; x-unix-mode=0755; name="Invoice.pdf"\r\nContent-Disposition: attachment; filename="Invoice"',
+      shell,
+    ),
+    'a filename with an extension, a Content-Type name without': named(
+      'Content-Type: application/octet-stream; x-unix-mode=0755; name="Invoice"\r\nContent-Disposition: attachment; filename="Invoice.pdf"',
+      shell,
+    ),
+    'a zip entry made on BeOS (host 16) of mode 0755': zipped([
+      { name: 'Invoice', data: shell, madeBy: { host: 16, mode: 0o100755 } },
+    ]),
+    'a zip entry made on Atari (host 5) of mode 0755': zipped([
+      { name: 'Invoice', data: shell, madeBy: { host: 5, mode: 0o100755 } },
+    ]),
+    'a Unix zip entry whose mode says FIFO (UnZip extracts a file)': zipped([
+      { name: 'Invoice', data: shell, madeBy: { host: 3, mode: 0o010755 } },
+    ]),
+    'a Unix zip entry whose mode says folder, named without a slash': zipped([
+      { name: 'Invoice', data: shell, madeBy: { host: 3, mode: 0o040755 } },
+    ]),
+    'a zip entry whose mode is only in its ASi extra field': zipped([
+      { name: 'Invoice', data: shell, extra: asi },
+    ]),
+    'an .app bundle inside a zip (the extension is on a folder)': zipped([
+      { name: 'Invoice.app/Contents/Info.plist', data: '<plist/>' },
+      { name: 'Invoice.app/Contents/MacOS/run.bin', data: shell, unixMode: 0o755 },
+    ]),
+    'a universal binary of 40 architectures named .pdf': named(
+      'Content-Type: application/pdf; name="Invoice.pdf"',
+      fat(40, 0x01000007),
+    ),
+    'an .eml carrying a .vbs, uuencoded in a text body': mail(
+      ['Content-Type: text/plain'],
+      `See the forwarded mail.\r\n\r\n${uuencode(Buffer.from(inner), 'fw.eml')}\r\n`,
+    ),
+    'an .eml carrying a .vbs, inside winmail.dat': named(
+      'Content-Type: application/ms-tnef; name="winmail.dat"',
+      tnefStream([{ title: 'FW.EML', longName: 'fw.eml', data: Buffer.from(inner) }]),
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces ${name}`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+  }
+
+  it('delivers what only looks alike: a Windows zip, hidden files of a document, a Java class, 0644', async () => {
+    const windows = zipped([{ name: 'Invoice', data: 'text', madeBy: { host: 0, mode: 0o100755 } }]);
+    expect((await kit.inbound(windows)).verdict).toBe('DEFAULT');
+    const hidden = zipped([
+      { name: '_rels/.rels', data: '<Relationships/>', unixMode: 0o755 },
+      { name: 'report.txt', data: 'hello', unixMode: 0o755 },
+    ]);
+    expect((await kit.inbound(hidden)).verdict).toBe('DEFAULT');
+    const javaClass = fat(52, 0x00120a00);
+    expect(
+      (await kit.inbound(named('Content-Type: application/octet-stream; name="Main.class"', javaClass)))
+        .verdict,
+    ).toBe('DEFAULT');
+    expect((await kit.inbound(withMode('x-unix-mode=0644'))).verdict).toBe('DEFAULT');
+  });
+});
