@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
+import { rarFile, tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -127,6 +127,14 @@ describe('attacker round 10: macOS executables past round 9 (guard)', () => {
       { name: 'Invoice.app/Contents/Info.plist', data: '<plist/>' },
       { name: 'Invoice.app/Contents/MacOS/run.bin', data: shell, unixMode: 0o755 },
     ]),
+    'an extensionless script of mode 0755 in a RAR 5 archive': named(
+      'Content-Type: application/vnd.rar; name="invoice.rar"',
+      rarFile([{ name: 'Invoice', data: shell, unixMode: 0o755 }], { version: 5 }),
+    ),
+    'an extensionless script of mode 0755 in a RAR 4 archive': named(
+      'Content-Type: application/vnd.rar; name="invoice.rar"',
+      rarFile([{ name: 'Invoice', data: shell, unixMode: 0o755 }]),
+    ),
     'a universal binary of 40 architectures named .pdf': named(
       'Content-Type: application/pdf; name="Invoice.pdf"',
       fat(40, 0x01000007),
@@ -160,5 +168,17 @@ describe('attacker round 10: macOS executables past round 9 (guard)', () => {
         .verdict,
     ).toBe('DEFAULT');
     expect((await kit.inbound(withMode('x-unix-mode=0644'))).verdict).toBe('DEFAULT');
+    const rar = rarFile(
+      [
+        { name: 'notes.txt', data: 'hello', unixMode: 0o755 },
+        { name: 'README', data: 'hi', unixMode: 0o644 },
+      ],
+      {
+        version: 5,
+      },
+    );
+    expect(
+      (await kit.inbound(named('Content-Type: application/vnd.rar; name="notes.rar"', rar))).verdict,
+    ).toBe('DEFAULT');
   });
 });

@@ -69,6 +69,8 @@ function fileEntry(rar: Buffer, p: number, flags: number, start: number): Archiv
     name,
     ...((flags & 0xe0) === 0xe0 ? { dir: true } : {}),
     ...(flags & 0x04 ? { encrypted: true } : {}),
+    // Made on Unix (host 3): the attributes are its mode, which unrar restores.
+    ...(rar[p + 15] === 3 && (rar.readUInt32LE(p + 28) & 0o111) !== 0 ? { executable: true } : {}),
   };
   // Split files (flags 1, 2) hold a piece of the file: named, not read.
   if (entry.dir || entry.encrypted || method !== 0x30 || flags & 0x03) {

@@ -76,11 +76,11 @@ function fileEntry(
 ): ArchiveEntry {
   const fileFlags = r.vint();
   r.vint(); // unpacked size
-  r.vint(); // attributes
+  const attributes = r.vint();
   if (fileFlags & 0x2) r.skip(4);
   if (fileFlags & 0x4) r.skip(4);
   const compression = r.vint();
-  r.vint(); // host OS
+  const host = r.vint();
   const nameLength = r.vint();
   const at = r.p;
   r.skip(nameLength);
@@ -91,6 +91,8 @@ function fileEntry(
     name,
     ...(fileFlags & 0x1 ? { dir: true } : {}),
     ...extraFlags(new Reader(r.buf, extraStart, r.end)),
+    // Made on Unix (1): the attributes are its mode, which unrar and The Unarchiver restore.
+    ...(host === 1 && (attributes & 0o111) !== 0 ? { executable: true } : {}),
   };
   const stored = ((compression >> 7) & 7) === 0;
   // A piece of a file split across volumes: named, not read.

@@ -14,6 +14,8 @@ export interface RarEntry {
   copyOf?: string;
   /** RAR 5 only: the file's data continues in the next volume (a multi-volume archive's first part). */
   continued?: boolean;
+  /** Made on Unix with this mode (`0o755`: executable once extracted). */
+  unixMode?: number;
 }
 
 /** Options of {@link rarFile}. */
@@ -58,12 +60,15 @@ function rar4(entries: readonly RarEntry[], options: RarOptions): Buffer {
     head.writeUInt16LE(head.length, 5);
     head.writeUInt32LE(data.length, 7);
     head.writeUInt32LE(data.length, 11);
-    head.writeUInt8(2, 15);
+    head.writeUInt8(entry.unixMode === undefined ? 2 : 3, 15);
     head.writeUInt32LE(crc32(data), 16);
     head.writeUInt8(29, 24);
     head.writeUInt8(0x30, 25);
     head.writeUInt16LE(name.length, 26);
-    head.writeUInt32LE(entry.dir ? 0x10 : 0x20, 28);
+    head.writeUInt32LE(
+      entry.unixMode !== undefined ? 0o100000 | entry.unixMode : entry.dir ? 0x10 : 0x20,
+      28,
+    );
     name.copy(head, 32);
     parts.push(withCrc16(head), data);
   }
@@ -117,7 +122,7 @@ function rar5(entries: readonly RarEntry[], options: RarOptions): Buffer {
       ...vint(data.length),
       ...vint(entry.dir ? 0x1 : 0),
       ...vint(data.length),
-      ...vint(0x20),
+      ...vint(entry.unixMode ?? 0x20),
       ...vint(0),
       ...vint(1),
       ...vint(name.length),
