@@ -67,6 +67,53 @@ describe('attacker round 10: a file read one way while clients open it another (
   });
 });
 
+describe('attacker round 10: a message file inside a container (outbound-policy)', () => {
+  const card = Buffer.from(`${CARD} exp 12/29\r\n`).toString('base64');
+  const eml = Buffer.from(
+    `From: Ann <ann@corp.example>\r\nSubject: booking\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${card}\r\n`,
+  );
+  const CASES: Record<string, Buffer> = {
+    'an .eml inside a zip': file(
+      'Content-Type: application/zip; name="booking.zip"',
+      zipFile([{ name: 'booking.eml', data: eml }]),
+    ),
+    'an .eml uuencoded in a text body': mail(
+      [FROM, 'Content-Type: text/plain'],
+      `Forwarding the booking.\r\n\r\n${uuencode(eml, 'booking.eml')}\r\n`,
+    ),
+    'an .eml inside winmail.dat': file(
+      'Content-Type: application/ms-tnef; name="winmail.dat"',
+      tnefStream([{ title: 'BOOKING.EML', longName: 'booking.eml', data: eml }]),
+    ),
+    'a gzipped .eml': file('Content-Type: application/gzip; name="booking.eml.gz"', gzipSync(eml)),
+    "an Apple Mail .emlx (the message's length on its first line)": file(
+      'Content-Type: application/octet-stream; name="booking.emlx"',
+      Buffer.concat([Buffer.from(`${eml.length}\n`), eml, Buffer.from('<?xml version="1.0"?><plist/>\n')]),
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces a card in the base64 body of ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+
+  it('sends a zipped .eml with no card, and a text that only starts like headers', async () => {
+    const clean = Buffer.from(
+      eml.toString().replace(card, Buffer.from('See you at 10.\r\n').toString('base64')),
+    );
+    expect(
+      await kit.outbound(
+        file('Content-Type: application/zip; name="b.zip"', zipFile([{ name: 'b.eml', data: clean }])),
+      ),
+    ).toBe('DEFAULT');
+    expect(
+      await kit.outbound(
+        mail([FROM, 'Content-Type: text/plain'], 'Note: the meeting moved.\r\nRoom: 4B\r\n'),
+      ),
+    ).toBe('DEFAULT');
+  });
+});
+
 describe('attacker round 10: macOS executables past round 9 (guard)', () => {
   const shell = Buffer.from('#!/bin/sh\nopen -a Calculator\n');
   const named = (headers: string, content: Buffer) =>

@@ -98,7 +98,7 @@ export async function readVisibleText(
   const bounds = { ...DEFAULT_VISIBLE_TEXT_LIMITS, ...limits };
   const report: VisibleTextReport = { unread: [], skipped: [], encrypted: [], stopped: false };
   const budget = { parts: 0, bytes: 0 };
-  await walk(source, 0, { bounds, report, budget, onText });
+  await walk(source, 0, { bounds, report, budget, onText, carried: [] });
   return report;
 }
 
@@ -107,6 +107,8 @@ interface Walk {
   report: VisibleTextReport;
   budget: { parts: number; bytes: number };
   onText: (text: string, place: TextPlace) => boolean | undefined;
+  /** Texts that are messages (an `.eml` in a zip, a gzip, a winmail.dat or uuencoded), walked once read. */
+  carried: { bytes: Buffer; depth: number }[];
 }
 
 async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<void> {
@@ -205,7 +207,7 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   }
   if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
   else if (packed) readPacked(label(node), reading, decoded, depth, w);
-  if (packed) return;
+  if (packed) return walkCarried(w);
   if (only === 'binary') kinds.add('text'); // its first bytes are text (a CSV sent as octet-stream, unnamed)
   for (const kind of kinds) {
     if (kind === 'binary' || kind === 'office' || w.report.stopped) continue;
@@ -218,6 +220,19 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
       continue;
     }
     await walk(decoded, depth + 1, w);
+  }
+  await walkCarried(w);
+}
+
+// A message file a client opens from a container or from an encoded text is read as the message it is (its
+// base64 or quoted-printable bodies decoded, its attachments read), beside its text as written.
+async function walkCarried(w: Walk): Promise<void> {
+  for (let next = w.carried.shift(); next && !w.report.stopped; next = w.carried.shift()) {
+    if (next.depth + 1 > w.bounds.maxDepth) {
+      w.report.unread.push(`attached message nested deeper than ${w.bounds.maxDepth}`);
+      continue;
+    }
+    await walk(next.bytes, next.depth + 1, w);
   }
 }
 
@@ -265,6 +280,10 @@ function emitDecoded(
   if (kind === 'directory') emit(w, directoryValues(text), place);
   if (kind === 'rtf') emit(w, rtfText(text), place);
   if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
+  if (kind === 'text') {
+    const message = carriedMessage(decoded);
+    if (message) w.carried.push({ bytes: message, depth: place.depth });
+  }
 }
 
 // Files uuencoded or `begin-base64` in a text (or a part in x-uuencode, read as its text): clients decode and
@@ -342,4 +361,20 @@ function label(node: TextNode): string {
   return node.filename
     ? `${node.contentType || 'part'} "${safeDecodeWords(node.filename)}"`
     : node.contentType || 'text/plain';
+}
+
+// A header field, then a header block naming its MIME structure or transfer encoding: a message file. Apple
+// Mail's `.emlx` puts the message's length on a line before it.
+const FIRST_FIELD = /^[!-9;-~]+[ \t]*:/;
+const MIME_FIELD = /^(?:mime-version|content-type|content-transfer-encoding)[ \t]*:/im;
+
+function carriedMessage(bytes: Buffer): Buffer | undefined {
+  let start = 0;
+  const emlx = /^\d{1,12}[ \t]*\r?\n/.exec(bytes.toString('latin1', 0, 16));
+  if (emlx) start = emlx[0].length;
+  const head = bytes.toString('latin1', start, start + 64 * 1024);
+  if (!FIRST_FIELD.test(head)) return undefined;
+  const end = head.search(/\r?\n\r?\n/);
+  const block = end < 0 ? head : head.slice(0, end);
+  return MIME_FIELD.test(block) ? bytes.subarray(start) : undefined;
 }
