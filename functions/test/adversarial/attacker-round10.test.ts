@@ -229,3 +229,58 @@ describe('attacker round 10: macOS executables past round 9 (guard)', () => {
     ).toBe('DEFAULT');
   });
 });
+
+describe('attacker round 11: past round 10 (guard)', () => {
+  const shell = Buffer.from('#!/bin/sh\nopen -a Calculator\n');
+  const named = (headers: string, content: Buffer) =>
+    mail(
+      [MIXED],
+      withPart(`${headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64')}`),
+    );
+  const moded = (name: string) =>
+    named(
+      `Content-Type: application/octet-stream; x-unix-mode=0755; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"`,
+      shell,
+    );
+  const zipped = (entries: Parameters<typeof zipFile>[0]) =>
+    named('Content-Type: application/zip; name="invoice.zip"', zipFile(entries));
+  const exe = `From: a@evil.example\r\nSubject: t\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="i"\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nhi\r\n--i\r\nContent-Type: application/octet-stream; name="Invoice.exe"\r\n\r\n${script('tpl')}\r\n--i--\r\n`;
+  const fat = Buffer.alloc(64);
+  fat.writeUInt32BE(0xcafebabe, 0);
+  fat.writeUInt32BE(50, 4);
+  fat.writeUInt32BE(6, 8); // mc680x0 first
+  const CASES: Record<string, Buffer> = {
+    'an executable named .pdf with a trailing space (Finder: unknown extension, runs it)':
+      moded('Invoice.pdf '),
+    'an executable named .pdf and a zero-width space': moded('Invoice.pdf\u200b'),
+    'an executable named .pdf and a no-break space': moded('Invoice.pdf\u00a0'),
+    'an executable with a made-up extension': moded('Invoice.2026-11'),
+    'an executable named .pdf with a trailing space inside a zip': zipped([
+      { name: 'Invoice.pdf ', data: shell, unixMode: 0o755 },
+    ]),
+    'a universal binary whose first architecture is a 680x0': named(
+      'Content-Type: application/pdf; name="report.pdf"',
+      fat,
+    ),
+    'an Outlook for Mac template (.emltpl) carrying an .exe': named(
+      'Content-Type: application/octet-stream; name="Offer.emltpl"',
+      Buffer.from(exe),
+    ),
+    'an .emltpl inside a zip': zipped([{ name: 'Offer.emltpl', data: exe }]),
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces ${name}`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+  }
+
+  it('delivers archives whose folders are only named like files (chart.js/, www.site.com/, X.Cmd/)', async () => {
+    const zip = zipped([
+      { name: 'node_modules/chart.js/package.json', data: '{}' },
+      { name: 'www.corp-example.com/index.txt', data: 'site' },
+      { name: 'Contoso.Billing.Cmd/readme.txt', data: 'hello' },
+    ]);
+    expect((await kit.inbound(zip)).verdict).toBe('DEFAULT');
+    expect((await kit.inbound(moded('Invoice.pdf'))).verdict).toBe('DEFAULT');
+  });
+});

@@ -4,6 +4,7 @@ import type { ArchiveEntry, EachEntry } from './archive-entry.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import { eachCabEntry } from './cab-entries.js';
 import { eachCompressedEntry } from './compressed-file.js';
+import { opensByExtensionOnMac } from './file-names.js';
 import { eachRarEntry } from './rar-entries.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
 import { sniffType } from './sniff.js';
@@ -112,7 +113,7 @@ export const UNIX_EXECUTABLE = 'application/x-unix-executable';
 // A hidden file (`.rels`) is not shown in Finder, so not opened there.
 function extensionless(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
-  return !base.startsWith('.') && !/\.[^.]+$/.test(base);
+  return !base.startsWith('.') && !opensByExtensionOnMac(base);
 }
 
 function addType(out: ArchiveFiles, type: string | undefined): void {

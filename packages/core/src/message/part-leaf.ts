@@ -283,7 +283,7 @@ function laterInMixed(node: SplitNode): boolean {
   return typeof nr !== 'number' || nr > 1;
 }
 
-const CARRIED_MESSAGE = /\.(?:eml|nws|msg|oft|emlx)$/i;
+const CARRIED_MESSAGE = /\.(?:eml|nws|emltpl|msg|oft|emlx)$/i;
 
 /** Adds a name the content gives (a file encoded in the text, a calendar or TNEF attachment), once. */
 function addName(leaf: Leaf, name: string): void {

@@ -44,8 +44,9 @@ function universalBinary(head: Buffer): boolean {
   const count = head.readUInt32BE(4);
   if (count >= 1 && count < 45) return true;
   // More architectures than a Java version number: the first one's CPU type, which no class file starts with.
-  return count < 4096 && head.length >= 12 && MACH_CPU_TYPES.has(head.readUInt32BE(8));
+  if (count >= 4096 || head.length < 12) return false;
+  // A CPU type is a small number, with the 64-bit ABI flags above it; a class file's constant pool count and
+  // first tag there read as 0x10000 or more in the low 24 bits.
+  const cpu = head.readUInt32BE(8);
+  return (cpu & 0xffffff) >= 1 && (cpu & 0xffffff) < 0x100 && cpu >>> 24 <= 2;
 }
-
-// x86, x86-64, ARM, ARM64, ARM64_32, PowerPC, PowerPC 64.
-const MACH_CPU_TYPES = new Set([7, 0x01000007, 12, 0x0100000c, 0x0200000c, 18, 0x01000012]);

@@ -21,12 +21,12 @@ const PROTECTED = new Set([
   'application/x-pkcs7-mime',
 ]);
 
-// A file named `.eml` (or Outlook Express's `.nws`) is opened as a message by clients, whatever type it is
-// declared as (Outlook, Apple Mail and Thunderbird choose by name): it is walked as one, so the files inside it
-// are checked too.
-const MESSAGE_FILE = /\.(?:eml|nws)$/i;
+// A file named `.eml` (or Outlook Express's `.nws`, Outlook for Mac's template `.emltpl`) is opened as a message
+// by clients, whatever type it is declared as (Outlook, Apple Mail and Thunderbird choose by name): it is walked
+// as one, so the files inside it are checked too.
+const MESSAGE_FILE = /\.(?:eml|nws|emltpl)$/i;
 
-/** True when a client opens the part as a message: its declared type, or a name ending `.eml` or `.nws`. */
+/** True when a client opens the part as a message: its declared type, or a name ending `.eml`, `.nws` or `.emltpl`. */
 export function opensAsMessage(part: Pick<MessagePart, 'contentType' | 'names'>): boolean {
   return (
     isAttachedMessageType(part.contentType) ||

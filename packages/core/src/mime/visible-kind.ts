@@ -62,7 +62,7 @@ const DIRECTORY_TYPES = new Set([
 ]);
 const DIRECTORY_EXTENSIONS = new Set(['ics', 'vcs', 'vcf']);
 // Outlook Express saved news articles as `.nws`; clients open both as messages, whatever their declared type.
-const MESSAGE_EXTENSIONS = new Set(['eml', 'nws']);
+const MESSAGE_EXTENSIONS = new Set(['eml', 'nws', 'emltpl']);
 const HTML_EXTENSIONS = new Set(['html', 'htm']);
 
 /**

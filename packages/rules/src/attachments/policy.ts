@@ -3,6 +3,7 @@ import {
   isAttachedMessageType,
   type MessagePart,
   nameVariants,
+  opensByExtensionOnMac,
   type PartInventory,
   type StructureFinding,
 } from '@wmflow/core';
@@ -324,7 +325,7 @@ export function attachmentViolations(
 // formats (OLE files: a message, a template), Apple Mail's (a byte count before the message), or any message
 // file packed in an archive.
 const UNOPENED_MESSAGE_FILES = /\.(?:msg|oft|emlx)$/i;
-const MESSAGE_FILES = /\.(?:msg|oft|eml|emlx|nws)$/i;
+const MESSAGE_FILES = /\.(?:msg|oft|eml|emlx|emltpl|nws)$/i;
 // OpenPGP files a client decrypts or unpacks and opens (Gpg4win/Kleopatra on a double click) inside an archive.
 const OPENPGP_FILES = /\.(?:pgp|gpg)$/i;
 
@@ -379,8 +380,10 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   const sniffed = a.sniffedType;
   const bad = blockedExtension(a.names, p);
   if (bad) return `blocked extension .${bad}`;
-  // Every folder of a path counts too: a macOS `.app` (or `.pkg`, `.kext`) bundle is a folder that runs.
-  const packedName = a.innerNames?.find((n) => blockedExtension(n.split(/[/\\]/), p));
+  // A macOS bundle (`.app`, `.pkg`, `.kext`…) is a folder that runs: a folder of a path counts when it is one.
+  const packedName = a.innerNames?.find(
+    (n) => blockedExtension([n], p) || blockedExtension(n.split(/[/\\]/).slice(0, -1).filter(isBundle), p),
+  );
   if (packedName) return `blocked file inside the archive: ${packedName}`;
   // Unnamed, or named without any extension: a client saving it adds the one its type maps to.
   const bare = exts.every((e) => e.length === 0);
@@ -391,8 +394,8 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
   // Saved by Apple Mail with its execute bit, a file without an extension runs in Terminal when opened,
   // whatever it holds (the shell reads text as a script).
-  // Apple Mail saves under one of the names: any of them without an extension will do.
-  const someBare = a.names.length === 0 || exts.some((e) => e.length === 0);
+  // Apple Mail saves under one of the names: any of them that macOS does not open by its extension will do.
+  const someBare = a.names.length === 0 || a.names.some((n) => !opensByExtensionOnMac(n));
   if (p.executables && someBare && !a.container && a.unixMode !== undefined && (a.unixMode & 0o111) !== 0)
     return `executable file mode without an extension (x-unix-mode=${a.unixMode.toString(8).padStart(4, '0')})`;
   const packed = a.innerTypes?.find((t) => EXECUTABLE_TYPES.has(t));
@@ -417,6 +420,15 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   }
   if (p.maxSize !== undefined && a.size > p.maxSize) return `${a.size} bytes, at most ${p.maxSize}`;
   return undefined;
+}
+
+// Folders macOS opens as one file (bundles); other folders named like a file (`chart.js/`, `www.site.com/`) are not.
+const BUNDLE_EXTENSIONS = new Set(
+  'app pkg mpkg kext scptd workflow action prefpane saver bundle plugin appex xpc'.split(' '),
+);
+
+function isBundle(folder: string): boolean {
+  return BUNDLE_EXTENSIONS.has(extensionsOf(folder)[0] ?? '');
 }
 
 /** The first blocked extension of any spelling of the names: the last one, or every one with `inner`. */
