@@ -284,3 +284,84 @@ describe('attacker round 11: past round 10 (guard)', () => {
     expect((await kit.inbound(moded('Invoice.pdf'))).verdict).toBe('DEFAULT');
   });
 });
+
+describe('attacker round 11: past round 10 (outbound-policy)', () => {
+  const card = Buffer.from(`${CARD} exp 12/29\r\n`).toString('base64');
+  const eml = (lead: string, headers = '') =>
+    Buffer.from(
+      `${lead}From: Ann <ann@corp.example>\r\nSubject: booking\r\n${headers}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${card}\r\n`,
+      'latin1',
+    );
+  const inZip = (name: string, data: Buffer) =>
+    file('Content-Type: application/zip; name="b.zip"', zipFile([{ name, data }]));
+  const msg = Buffer.concat([
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+    Buffer.alloc(504),
+    Buffer.from('__substg1.0_0037001F\0__attach_version1.0_#00000000\0', 'utf16le'),
+    Buffer.from('PK\x03\x04 compressed workbook bytes', 'latin1'),
+  ]);
+  const CASES: Record<string, Buffer> = {
+    'an .eml in a zip with 72 KB of header fields before MIME-Version': inZip(
+      'b.eml',
+      eml('', `X-Pad: ${'x'.repeat(70)}\r\n`.repeat(1000)),
+    ),
+    'an .eml in a zip starting with an mbox From line': inZip(
+      'b.eml',
+      eml('From ann@corp.example Tue Nov 24 09:00:00 2026\r\n'),
+    ),
+    'an .eml in a zip starting with a byte order mark': inZip('b.eml', eml('\xEF\xBB\xBF')),
+    'an .eml in a zip starting with a blank line': inZip('b.eml', eml('\r\n')),
+    'an .eml with a control character in a header, gzipped': file(
+      'Content-Type: application/gzip; name="b.eml.gz"',
+      gzipSync(eml('', 'X-Mailer: Outlook\x7f 16.0\r\n')),
+    ),
+    'an .eml with a control character in a header, uuencoded': mail(
+      [FROM, 'Content-Type: text/plain'],
+      `Here.\r\n\r\n${uuencode(eml('', 'X-Mailer: Outlook\x7f 16.0\r\n'), 'b.eml')}\r\n`,
+    ),
+    'an .eml with a control character in a header, in winmail.dat': file(
+      'Content-Type: application/ms-tnef; name="winmail.dat"',
+      tnefStream([{ title: 'B.EML', longName: 'b.eml', data: eml('', 'X-Mailer: Outlook\x7f 16.0\r\n') }]),
+    ),
+    'RTF named .doc, its digits escaped': file(
+      'Content-Type: application/msword; name="booking.doc"',
+      Buffer.from("{\\rtf1\\ansi Guest card \\'34111 1111 1111 1111\\par}"),
+    ),
+    'RTF named .doc inside a zip': inZip(
+      'booking.doc',
+      Buffer.from("{\\rtf1\\ansi Guest card \\'34111 1111 1111 1111\\par}"),
+    ),
+    'HTML named .doc, a digit as a character reference': file(
+      'Content-Type: application/msword; name="booking.doc"',
+      Buffer.from('<html><body><p>Guest card &#52;111 1111 1111 1111</p></body></html>'),
+    ),
+    'an HTML table named .xls, a group split by a span': file(
+      'Content-Type: application/vnd.ms-excel; name="guests.xls"',
+      Buffer.from('<table><tr><td>Ann</td><td>4111 11<span>11</span> 1111 1111</td></tr></table>'),
+    ),
+    'an Outlook .msg with an attachment (its attachments are not read)': file(
+      'Content-Type: application/vnd.ms-outlook; name="booking.msg"',
+      msg,
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+
+  it('sends a .msg without attachments, and RTF and HTML files with no card', async () => {
+    const plain = Buffer.concat([
+      msg.subarray(0, 512),
+      Buffer.from('__substg1.0_0037001F\0Lunch at noon\0', 'utf16le'),
+    ]);
+    expect(
+      await kit.outbound(file('Content-Type: application/vnd.ms-outlook; name="lunch.msg"', plain)),
+    ).toBe('DEFAULT');
+    const rtf = file(
+      'Content-Type: application/msword; name="menu.doc"',
+      Buffer.from('{\\rtf1\\ansi Menu: soup\\par}'),
+    );
+    expect(await kit.outbound(rtf)).toBe('DEFAULT');
+  });
+});

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
+import { textIfMessage } from './carried-message.js';
 import { officeXml } from './office-text.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { zipTexts } from './zip-text.js';
@@ -59,6 +60,10 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
     if (isTnef(bytes))
       for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out);
+    // An Outlook .msg's attachments are storages of its compound file, compressed or packed as they were
+    // attached (an .xlsx is a zip): their text is not among the strings, so what they say is not known.
+    else if (bytes.includes(MSG_ATTACHMENT))
+      throw new Error('an Outlook message file whose attachments are not read');
     return;
   }
   if (packing === 'office') {
@@ -83,11 +88,13 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
   }
   const inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, budget - out.bytes) });
   out.bytes += inflated.length;
-  const inner = binaryReading(inflated.subarray(0, HEAD_BYTES));
+  const inner = textIfMessage(binaryReading(inflated.subarray(0, HEAD_BYTES)), name, inflated);
   if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: inflated });
   else if (inner === 'strings' || inner === 'zip') unpack(inner, inflated, budget, name, out);
   else out.skipped.push(`${name}(decompressed)`);
 }
+
+const MSG_ATTACHMENT = Buffer.from('__attach_version1.0_', 'utf16le');
 
 // More files than any real winmail.dat holds: past it, the stream is not read (and so reported unread).
 const MAX_TNEF_FILES = 1000;
@@ -95,7 +102,7 @@ const MAX_TNEF_FILES = 1000;
 /** A file of a TNEF stream: read by its first bytes (text, or packed again), else listed as skipped. */
 function unpackFile(file: TnefData, budget: number, container: string, out: Unpacked): void {
   const name = `${container}${file.name || 'file'} `;
-  const reading = binaryReading(file.bytes.subarray(0, HEAD_BYTES));
+  const reading = textIfMessage(binaryReading(file.bytes.subarray(0, HEAD_BYTES)), file.name, file.bytes);
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
   if (reading === 'text') out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });

@@ -9,6 +9,7 @@ import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
 import { binaryReading, decodedHead, HEAD_BYTES } from './binary-text.js';
+import { carriedMessage, textIfMessage } from './carried-message.js';
 import { directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { type Packing, unpackText } from './packed-text.js';
@@ -283,6 +284,10 @@ function emitDecoded(
   if (kind === 'text') {
     const message = carriedMessage(decoded);
     if (message) w.carried.push({ bytes: message, depth: place.depth });
+    // Word and Excel open RTF or HTML by what it is, whatever the name says (`booking.doc`, `guests.xls`).
+    const start = text.slice(0, 1024).trimStart().toLowerCase();
+    if (start.startsWith('{\\rtf')) emit(w, rtfText(text), place);
+    else if (HTML_START.test(start)) emit(w, text, { ...place, html: true });
   }
 }
 
@@ -299,7 +304,7 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
   for (const file of files) {
     w.budget.bytes += file.bytes.length;
     const where = `${place.label} ${file.name}`;
-    const reading = binaryReading(file.bytes.subarray(0, HEAD_BYTES));
+    const reading = textIfMessage(binaryReading(file.bytes.subarray(0, HEAD_BYTES)), file.name, file.bytes);
     if (reading === 'text') emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
     else if (reading === 'binary') w.report.skipped.push(where);
     else readPacked(where, reading, file.bytes, place.depth, w);
@@ -363,18 +368,4 @@ function label(node: TextNode): string {
     : node.contentType || 'text/plain';
 }
 
-// A header field, then a header block naming its MIME structure or transfer encoding: a message file. Apple
-// Mail's `.emlx` puts the message's length on a line before it.
-const FIRST_FIELD = /^[!-9;-~]+[ \t]*:/;
-const MIME_FIELD = /^(?:mime-version|content-type|content-transfer-encoding)[ \t]*:/im;
-
-function carriedMessage(bytes: Buffer): Buffer | undefined {
-  let start = 0;
-  const emlx = /^\d{1,12}[ \t]*\r?\n/.exec(bytes.toString('latin1', 0, 16));
-  if (emlx) start = emlx[0].length;
-  const head = bytes.toString('latin1', start, start + 64 * 1024);
-  if (!FIRST_FIELD.test(head)) return undefined;
-  const end = head.search(/\r?\n\r?\n/);
-  const block = end < 0 ? head : head.slice(0, end);
-  return MIME_FIELD.test(block) ? bytes.subarray(start) : undefined;
-}
+const HTML_START = /^(?:<!doctype html|<html|<head|<body|<table|<meta|<\?xml[^>]*>\s*<html)/;
