@@ -365,3 +365,65 @@ describe('attacker round 11: past round 10 (outbound-policy)', () => {
     expect(await kit.outbound(rtf)).toBe('DEFAULT');
   });
 });
+
+describe('attacker round 12: past round 11', () => {
+  const msgWith = (storage: string) =>
+    Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(504),
+      Buffer.from(`__substg1.0_0037001F\0${storage}\0`, 'utf16le'),
+    ]);
+  const mht = Buffer.from(
+    `From: <Saved by Blink>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(`<html><body>${CARD}</body></html>`).toString('base64')}\r\n`,
+  );
+  const CASES: Record<string, Buffer> = {
+    'RTF named .doc whose header is only {\\rt (Word checks no more)': file(
+      'Content-Type: application/msword; name="booking.doc"',
+      Buffer.from("{\\rtxa1\\ansi Guest card \\'34111 1111 1111 1111\\par}"),
+    ),
+    'HTML named .xls behind a saved-from comment': file(
+      'Content-Type: application/vnd.ms-excel; name="guests.xls"',
+      Buffer.from(
+        '<!-- saved from url=(0014)about:internet -->\r\n<html><body>&#52;111 1111 1111 1111</body></html>',
+      ),
+    ),
+    'XHTML named .doc (an XML declaration and a DOCTYPE first)': file(
+      'Content-Type: application/msword; name="booking.doc"',
+      Buffer.from(
+        '<?xml version="1.0"?>\r\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x">\r\n<html><body>&#52;111 1111 1111 1111</body></html>',
+      ),
+    ),
+    'an XML Spreadsheet 2003 named .xls': file(
+      'Content-Type: application/vnd.ms-excel; name="guests.xls"',
+      Buffer.from(
+        '<?xml version="1.0"?>\r\n<?mso-application progid="Excel.Sheet"?>\r\n<Workbook><Worksheet><Table><Row><Cell><Data ss:Type="String">&#52;111 1111 1111 1111</Data></Cell></Row></Table></Worksheet></Workbook>',
+      ),
+    ),
+    'an MHT declared text/html, named .doc': file('Content-Type: text/html; name="guests.doc"', mht),
+    'an MHT declared application/rtf': file('Content-Type: application/rtf; name="guests.doc"', mht),
+    'an Outlook .msg whose attachment storage is named in capitals': file(
+      'Content-Type: application/vnd.ms-outlook; name="b.msg"',
+      msgWith('__ATTACH_VERSION1.0_#00000000'),
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces ${name} (outbound-policy)`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+
+  const fileOf = (name: string, mode: string) =>
+    mail(
+      [MIXED],
+      withPart(
+        `Content-Type: application/octet-stream; x-unix-mode=${mode}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from('bplist00').toString('base64')}`,
+      ),
+    );
+  it('bounces a macOS file-location shortcut (.fileloc, abused to bypass Gatekeeper) (guard)', async () => {
+    expect((await kit.inbound(fileOf('Invoice.fileloc', '0644'))).verdict).toBe('BOUNCE');
+  });
+  it('delivers Apple Mail attachments of mode 0777 with long extensions (from a network share) (guard)', async () => {
+    for (const name of ['Note.textClipping', 'Dev.mobileprovision', 'Photo.heic'])
+      expect((await kit.inbound(fileOf(name, '0777'))).verdict).toBe('DEFAULT');
+  });
+});

@@ -50,7 +50,7 @@ export function nameVariants(name: string): string[] {
 
 /**
  * Whether macOS opens a file by its extension, in the app that claims it: the name ends with a dot and one to
- * eight ASCII letters or digits, at least one a letter, and nothing after them. Finder runs a file with an
+ * sixteen ASCII letters or digits (`.textClipping`, `.mobileprovision`), at least one a letter, and nothing after them. Finder runs a file with an
  * execute bit in Terminal otherwise: without an extension, or with one it does not know (`Invoice.pdf ` with a
  * trailing space or an invisible character, `Invoice.2026-11`).
  *
@@ -61,5 +61,5 @@ export function nameVariants(name: string): string[] {
  * ```
  */
 export function opensByExtensionOnMac(name: string): boolean {
-  return /\.(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,8}$/.test(name.slice(name.lastIndexOf('/') + 1));
+  return /\.(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,16}$/.test(name.slice(name.lastIndexOf('/') + 1));
 }

@@ -62,7 +62,7 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
       for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out);
     // An Outlook .msg's attachments are storages of its compound file, compressed or packed as they were
     // attached (an .xlsx is a zip): their text is not among the strings, so what they say is not known.
-    else if (bytes.includes(MSG_ATTACHMENT))
+    else if (hasAttachmentStorage(bytes))
       throw new Error('an Outlook message file whose attachments are not read');
     return;
   }
@@ -94,7 +94,12 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
   else out.skipped.push(`${name}(decompressed)`);
 }
 
-const MSG_ATTACHMENT = Buffer.from('__attach_version1.0_', 'utf16le');
+// Compound file names are compared without case: `__ATTACH_VERSION1.0_#00000000` is the same storage.
+function hasAttachmentStorage(bytes: Buffer): boolean {
+  return [bytes, bytes.subarray(1)].some((b) =>
+    b.toString('utf16le').toLowerCase().includes('__attach_version1.0_'),
+  );
+}
 
 // More files than any real winmail.dat holds: past it, the stream is not read (and so reported unread).
 const MAX_TNEF_FILES = 1000;

@@ -281,13 +281,18 @@ function emitDecoded(
   if (kind === 'directory') emit(w, directoryValues(text), place);
   if (kind === 'rtf') emit(w, rtfText(text), place);
   if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
+  // A message file (an MHT named `.doc`, an `.eml` in a zip) is walked, whatever the kind it was read as.
+  const message = carriedMessage(decoded);
+  if (message) w.carried.push({ bytes: message, depth: place.depth });
   if (kind === 'text') {
-    const message = carriedMessage(decoded);
-    if (message) w.carried.push({ bytes: message, depth: place.depth });
-    // Word and Excel open RTF or HTML by what it is, whatever the name says (`booking.doc`, `guests.xls`).
-    const start = text.slice(0, 1024).trimStart().toLowerCase();
-    if (start.startsWith('{\\rtf')) emit(w, rtfText(text), place);
-    else if (HTML_START.test(start)) emit(w, text, { ...place, html: true });
+    // Word and Excel open RTF (from `{\\rt`, as Word checks) or markup (HTML, XML Spreadsheet, Word XML) by
+    // what it is, whatever the name says (`booking.doc`, `guests.xls`): it is also read as they show it.
+    const start = text
+      .slice(0, 64)
+      .replace(/^\uFEFF/, '')
+      .trimStart();
+    if (start.startsWith('{\\rt')) emit(w, rtfText(text), place);
+    else if (start.startsWith('<')) emit(w, text, { ...place, html: true });
   }
 }
 
@@ -367,5 +372,3 @@ function label(node: TextNode): string {
     ? `${node.contentType || 'part'} "${safeDecodeWords(node.filename)}"`
     : node.contentType || 'text/plain';
 }
-
-const HTML_START = /^(?:<!doctype html|<html|<head|<body|<table|<meta|<\?xml[^>]*>\s*<html)/;

@@ -33,7 +33,7 @@ export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
  * packs, themes and pinned sites that fetch from attacker shares, Access databases, Python and PowerShell
  * scripts (the rest of Outlook's own blocked list), DLLs, macOS disk images, installers, scripts, kernel
  * extensions and binaries, Android and Debian packages, AutoIt and AutoHotkey scripts (campaigns ship them beside
- * their interpreter), animated cursors, and archives the guard cannot open (BinHex, StuffIt, RAR recovery volumes).
+ * their interpreter), animated cursors, macOS file-location shortcuts (`.fileloc`), and archives the guard cannot open (BinHex, StuffIt, RAR recovery volumes).
  * Mail between people rarely carries any of them; `ALLOWED_EXTENSIONS` (guard) or an explicit
  * `blockedExtensions` lets one through.
  *
@@ -48,7 +48,7 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   'xbap website theme themepack deskthemepack msu ppkg mcl mcf accda accde accdr accdu slk iqy dqy rqy xlam ppam vsto wll ' +
   'xla py pyc pyo pyw pyz pyzw psm1 psd1 cnt grp hpj htc bgi printerexport vbp webpnp osd ' +
   'dmg pkg mpkg command terminal tool scpt scptd applescript workflow desktop kext macho elf uif ' +
-  'apk dex deb ppa au3 a3x ahk ani hqx sit sitx rev'
+  'apk dex deb ppa au3 a3x ahk ani hqx sit sitx rev fileloc'
 ).split(' ');
 
 /**
