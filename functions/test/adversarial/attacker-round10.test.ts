@@ -21,6 +21,15 @@ const file = (headers: string, content: Buffer) =>
     withPart(`${headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64')}`),
   );
 
+/** A shell script, which Finder runs in Terminal when it has an execute bit and no extension it knows. */
+const shell = Buffer.from('#!/bin/sh\nopen -a Calculator\n');
+/** An inbound message with one base64 file of the given headers. */
+const named = (headers: string, content: Buffer) =>
+  mail(
+    [MIXED],
+    withPart(`${headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64')}`),
+  );
+
 describe('attacker round 10: a file read one way while clients open it another (outbound-policy)', () => {
   const CASES: Record<string, Buffer> = {
     'an .xlsx whose Content-Type names it .txt': file(
@@ -115,12 +124,6 @@ describe('attacker round 10: a message file inside a container (outbound-policy)
 });
 
 describe('attacker round 10: macOS executables past round 9 (guard)', () => {
-  const shell = Buffer.from('#!/bin/sh\nopen -a Calculator\n');
-  const named = (headers: string, content: Buffer) =>
-    mail(
-      [MIXED],
-      withPart(`${headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64')}`),
-    );
   const withMode = (mode: string) =>
     named(
       `Content-Type: application/octet-stream; ${mode}; name="Invoice"\r\nContent-Disposition: attachment; filename="Invoice"`,
@@ -231,12 +234,6 @@ describe('attacker round 10: macOS executables past round 9 (guard)', () => {
 });
 
 describe('attacker round 11: past round 10 (guard)', () => {
-  const shell = Buffer.from('#!/bin/sh\nopen -a Calculator\n');
-  const named = (headers: string, content: Buffer) =>
-    mail(
-      [MIXED],
-      withPart(`${headers}\r\nContent-Transfer-Encoding: base64\r\n\r\n${content.toString('base64')}`),
-    );
   const moded = (name: string) =>
     named(
       `Content-Type: application/octet-stream; x-unix-mode=0755; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"`,
