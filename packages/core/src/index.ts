@@ -53,7 +53,13 @@ export {
   parseAuthenticationResults,
 } from './message/auth-results.js';
 export type { TextBodies } from './message/body-text.js';
-export { nameVariants, normalizeFileName, opensByExtensionOnMac } from './message/file-names.js';
+export {
+  type MessageFileKind,
+  messageFileKind,
+  nameVariants,
+  normalizeFileName,
+  opensByExtensionOnMac,
+} from './message/file-names.js';
 export type { HeaderField, MailAddress, MessageHeaders } from './message/headers.js';
 export { htmlToText } from './message/html-text.js';
 export type { MessageLimits } from './message/limits.js';

@@ -63,3 +63,38 @@ export function nameVariants(name: string): string[] {
 export function opensByExtensionOnMac(name: string): boolean {
   return /\.(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,16}$/.test(name.slice(name.lastIndexOf('/') + 1));
 }
+
+/** How a message file that clients open as a message is stored: see {@link messageFileKind}. */
+export type MessageFileKind = 'mime' | 'emlx' | 'outlook';
+
+// Message files clients open as messages, whatever type they are declared as (they go by the name): RFC 822
+// text (`.eml`, Outlook Express's `.nws`, Outlook for Mac's template `.emltpl`), Apple Mail's `.emlx` (a length
+// line, then RFC 822 text) and Outlook's compound files (`.msg`, `.oft`).
+const MESSAGE_FILE_KINDS: Readonly<Record<string, MessageFileKind>> = {
+  eml: 'mime',
+  nws: 'mime',
+  emltpl: 'mime',
+  emlx: 'emlx',
+  msg: 'outlook',
+  oft: 'outlook',
+};
+
+/**
+ * The kind of message file a name says, by any spelling of it ({@link nameVariants}); undefined for any other
+ * file. `mime` files are walked as attached messages; the others are not opened by the walks.
+ *
+ * @example
+ * ```ts
+ * messageFileKind('fw.EML'); // 'mime'
+ * messageFileKind('fw.msg'); // 'outlook'
+ * messageFileKind('fw.pdf'); // undefined
+ * ```
+ */
+export function messageFileKind(name: string): MessageFileKind | undefined {
+  for (const variant of nameVariants(name)) {
+    const ext = /\.([a-z0-9]+)$/i.exec(variant)?.[1]?.toLowerCase();
+    const kind = ext === undefined ? undefined : MESSAGE_FILE_KINDS[ext];
+    if (kind) return kind;
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js
 import { certsOnlyClaimProblem } from './cms-content.js';
 import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
-import { nameVariants } from './file-names.js';
+import { messageFileKind } from './file-names.js';
 import { type KeptArchive, keepArchive, listPartArchive, watchArchive } from './part-archive.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
@@ -283,8 +283,6 @@ function laterInMixed(node: SplitNode): boolean {
   return typeof nr !== 'number' || nr > 1;
 }
 
-const CARRIED_MESSAGE = /\.(?:eml|nws|emltpl|msg|oft|emlx)$/i;
-
 /** Adds a name the content gives (a file encoded in the text, a calendar or TNEF attachment), once. */
 function addName(leaf: Leaf, name: string): void {
   leaf.known ??= new Set(leaf.part.names);
@@ -295,8 +293,7 @@ function addName(leaf: Leaf, name: string): void {
   if (!leaf.markup && markupScanForName(name))
     leaf.part.activeMarkup ??= `${name}, a page inside the part that the page scan does not read`;
   // Nor is a message file walked: the files it carries are not listed, as for one inside an archive.
-  if (nameVariants(name).some((n) => CARRIED_MESSAGE.test(n)))
-    leaf.part.innerNames = [...(leaf.part.innerNames ?? []), name];
+  if (messageFileKind(name)) leaf.part.innerNames = [...(leaf.part.innerNames ?? []), name];
 }
 
 function addTnefFiles(leaf: Leaf, reader: TnefReader, findings: StructureFinding[]): void {

@@ -3,7 +3,7 @@ import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { isAttachedMessageType } from '../mime/attached-message.js';
 import { type BodyCollector, shownHeaders } from './body-text.js';
-import { nameVariants } from './file-names.js';
+import { messageFileKind } from './file-names.js';
 import type { MessageLimits } from './limits.js';
 import { headerParams, partNaming } from './part-names.js';
 import type { MessagePart, PartInventory } from './part-walk.js';
@@ -21,16 +21,13 @@ const PROTECTED = new Set([
   'application/x-pkcs7-mime',
 ]);
 
-// A file named `.eml` (or Outlook Express's `.nws`, Outlook for Mac's template `.emltpl`) is opened as a message
-// by clients, whatever type it is declared as (Outlook, Apple Mail and Thunderbird choose by name): it is walked
-// as one, so the files inside it are checked too.
-const MESSAGE_FILE = /\.(?:eml|nws|emltpl)$/i;
-
-/** True when a client opens the part as a message: its declared type, or a name ending `.eml`, `.nws` or `.emltpl`. */
+/**
+ * True when a client opens the part as a message: its declared type, or a name of an RFC 822 message file
+ * (`.eml`, `.nws`, `.emltpl`): it is walked as one, so the files inside it are checked too.
+ */
 export function opensAsMessage(part: Pick<MessagePart, 'contentType' | 'names'>): boolean {
   return (
-    isAttachedMessageType(part.contentType) ||
-    part.names.some((name) => nameVariants(name).some((n) => MESSAGE_FILE.test(n)))
+    isAttachedMessageType(part.contentType) || part.names.some((name) => messageFileKind(name) === 'mime')
   );
 }
 

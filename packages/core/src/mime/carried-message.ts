@@ -1,3 +1,5 @@
+import { messageFileKind } from '../message/file-names.js';
+
 // A message file as clients open it from a container or an encoded text: a header field first (after a byte
 // order mark, blank lines, an mbox `From ` line or Apple Mail's `.emlx` length line), then, in its header block,
 // a field naming its MIME structure or transfer encoding.
@@ -24,8 +26,6 @@ export function carriedMessage(bytes: Buffer): Buffer | undefined {
   return MIME_FIELD.test(block) ? bytes.subarray(lead) : undefined;
 }
 
-const MESSAGE_NAME = /\.(?:eml|nws|emltpl|emlx)\s*$/i;
-
 /**
  * A file's reading by its first bytes, but `text` for a message file that they call binary (a control
  * character in a header): clients open it by its name, or as the message it is.
@@ -37,5 +37,6 @@ const MESSAGE_NAME = /\.(?:eml|nws|emltpl|emlx)\s*$/i;
  */
 export function textIfMessage<R extends string>(reading: R, name: string, bytes: Buffer): R | 'text' {
   if (reading !== 'binary') return reading;
-  return MESSAGE_NAME.test(name) || carriedMessage(bytes) ? 'text' : reading;
+  const kind = messageFileKind(name);
+  return kind === 'mime' || kind === 'emlx' || carriedMessage(bytes) ? 'text' : reading;
 }

@@ -1,5 +1,5 @@
 import type { Transform } from 'node:stream';
-import { nameVariants } from '../message/file-names.js';
+import { messageFileKind, nameVariants } from '../message/file-names.js';
 import { isAttachedMessageType } from './attached-message.js';
 import { isOfficeDocument } from './office-text.js';
 
@@ -61,8 +61,6 @@ const DIRECTORY_TYPES = new Set([
   'text/directory',
 ]);
 const DIRECTORY_EXTENSIONS = new Set(['ics', 'vcs', 'vcf']);
-// Outlook Express saved news articles as `.nws`; clients open both as messages, whatever their declared type.
-const MESSAGE_EXTENSIONS = new Set(['eml', 'nws', 'emltpl']);
 const HTML_EXTENSIONS = new Set(['html', 'htm']);
 
 /**
@@ -88,7 +86,7 @@ export function visibleKind(
       if (ext) exts.add(ext.toLowerCase());
     }
   const named = (set: ReadonlySet<string>) => [...exts].some((e) => set.has(e));
-  if (isAttachedMessageType(type) || named(MESSAGE_EXTENSIONS)) return 'message';
+  if (isAttachedMessageType(type) || names.some((n) => messageFileKind(n) === 'mime')) return 'message';
   if (type === 'message/partial') return 'fragment';
   if (type === 'text/html' || type === 'application/xhtml+xml' || named(HTML_EXTENSIONS)) return 'html';
   if (DIRECTORY_TYPES.has(type) || named(DIRECTORY_EXTENSIONS)) return 'directory';

@@ -2,6 +2,7 @@ import {
   ConfigError,
   isAttachedMessageType,
   type MessagePart,
+  messageFileKind,
   nameVariants,
   opensByExtensionOnMac,
   type PartInventory,
@@ -321,28 +322,27 @@ export function attachmentViolations(
   return out;
 }
 
-// Message files a client opens and offers the attachments of, which the walk does not open: Outlook's own
-// formats (OLE files: a message, a template), Apple Mail's (a byte count before the message), or any message
-// file packed in an archive.
-const UNOPENED_MESSAGE_FILES = /\.(?:msg|oft|emlx)$/i;
-const MESSAGE_FILES = /\.(?:msg|oft|eml|emlx|emltpl|nws)$/i;
 // OpenPGP files a client decrypts or unpacks and opens (Gpg4win/Kleopatra on a double click) inside an archive.
 const OPENPGP_FILES = /\.(?:pgp|gpg)$/i;
 
 /** A message file the walk does not open, or one inside an archive: the files it carries are not listed. */
 function unlistedMessage(part: MessagePart, policy: AttachmentPolicy): string | undefined {
   if (!policy.uninspectable) return undefined;
-  const named = (names: readonly string[], pattern: RegExp) =>
-    names.find((name) => nameVariants(name).some((n) => pattern.test(n)));
   if (!policy.smime) {
-    const pgp = named(part.innerNames ?? [], OPENPGP_FILES);
+    const pgp = part.innerNames?.find((name) => nameVariants(name).some((n) => OPENPGP_FILES.test(n)));
     if (pgp)
       return `uninspectable structure: an OpenPGP file inside the archive (${pgp}), which clients decrypt and open`;
   }
   if (policy.unlistedArchives) return undefined;
-  const own = named(part.names, UNOPENED_MESSAGE_FILES);
+  // Message files a client opens and offers the attachments of, which the walk does not open: Outlook's own
+  // formats (OLE files: a message, a template), Apple Mail's (a byte count before the message), or any message
+  // file packed in an archive or carried in the part's content.
+  const own = part.names.find((name) => {
+    const kind = messageFileKind(name);
+    return kind === 'outlook' || kind === 'emlx';
+  });
   if (own) return `uninspectable structure: a message file (${own}), whose attachments are not listed`;
-  const packed = named(part.innerNames ?? [], MESSAGE_FILES);
+  const packed = part.innerNames?.find((name) => messageFileKind(name) !== undefined);
   if (packed)
     return `uninspectable structure: a message file inside the part (${packed}), whose attachments are not listed`;
   return undefined;
@@ -392,9 +392,8 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
     return `${a.names.length === 0 ? 'unnamed' : 'extensionless'} ${declared} (saved as .${implied})`;
   }
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
-  // Saved by Apple Mail with its execute bit, a file without an extension runs in Terminal when opened,
-  // whatever it holds (the shell reads text as a script).
-  // Apple Mail saves under one of the names: any of them that macOS does not open by its extension will do.
+  // Saved by Apple Mail with its execute bit, a file runs in Terminal when opened, whatever it holds (the shell
+  // reads text as a script), unless macOS opens it by its extension; Apple Mail saves under any of its names.
   const someBare = a.names.length === 0 || a.names.some((n) => !opensByExtensionOnMac(n));
   if (p.executables && someBare && !a.container && a.unixMode !== undefined && (a.unixMode & 0o111) !== 0)
     return `executable file mode without an extension (x-unix-mode=${a.unixMode.toString(8).padStart(4, '0')})`;

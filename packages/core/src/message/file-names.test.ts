@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { messageFileKind, opensByExtensionOnMac } from './file-names.js';
+
+describe('messageFileKind', () => {
+  it('names the message files clients open as messages, by any spelling of the name', () => {
+    for (const name of [
+      'fw.eml',
+      'FW.EML',
+      'news.nws',
+      'offer.emltpl',
+      'fw.eml. ',
+      'fw.eml\u200b',
+      'a.vbs:fw.eml',
+    ])
+      expect(messageFileKind(name)).toBe('mime');
+    expect(messageFileKind('mail.emlx')).toBe('emlx');
+    expect(messageFileKind('mail.msg')).toBe('outlook');
+    expect(messageFileKind('template.oft')).toBe('outlook');
+    for (const name of ['report.pdf', 'eml', 'fw.eml.pdf', '']) expect(messageFileKind(name)).toBeUndefined();
+  });
+});
+
+describe('opensByExtensionOnMac', () => {
+  it('needs a dot and 1-16 ASCII letters or digits, one a letter, at the very end', () => {
+    for (const name of ['Invoice.pdf', 'a/b/Note.textClipping', 'x.mp3'])
+      expect(opensByExtensionOnMac(name)).toBe(true);
+    for (const name of [
+      'Invoice',
+      'Invoice.pdf ',
+      'Invoice.pdf\u200b',
+      'Invoice.2026-11',
+      'Invoice.11',
+      '.rels x',
+    ])
+      expect(opensByExtensionOnMac(name)).toBe(false);
+  });
+});
