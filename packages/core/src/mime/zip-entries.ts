@@ -68,15 +68,15 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
     const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
-    // Made by Unix (3): the file's mode in the high half of the external attributes (S_IFLNK: a link).
+    // The high half of the external attributes: made by Unix (3), the file's mode (S_IFLNK: a link). UnZip
+    // (macOS's too) takes it as a Unix mode from any host but the Windows and OS/2 file systems, ignores its
+    // file type, and falls back to the ASi extra field's: any execute bit there counts.
     const host = zip[p + 5] ?? 0;
-    const mode = host === 3 ? zip.readUInt32LE(p + 38) >>> 16 : 0;
-    const link = mode >>> 12 === 0xa;
-    // UnZip (macOS's too) takes that half as a Unix mode from any host but the Windows and OS/2 file
-    // systems, ignores its file type, and falls back to the ASi extra field's: any execute bit there counts.
-    const unixLike = !WINDOWS_HOSTS.has(host) ? zip.readUInt32LE(p + 38) >>> 16 : 0;
+    const mode = zip.readUInt32LE(p + 38) >>> 16;
+    const link = host === 3 && mode >>> 12 === 0xa;
+    const unixMode = WINDOWS_HOSTS.has(host) ? 0 : mode;
     const asi = asiMode(zip, p + 46 + nameLength, extraLength);
-    const executable = !link && ((unixLike & 0o111) !== 0 || (asi & 0o111) !== 0);
+    const executable = !link && ((unixMode & 0o111) !== 0 || (asi & 0o111) !== 0);
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
@@ -106,30 +106,36 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     throw new Error('the central directory does not hold just the entries its end record counts');
 }
 
-/** The name an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
 // MS-DOS/FAT (0), OS/2 HPFS (6), NTFS (11) and VFAT (14) keep DOS attributes, not a Unix mode.
 const WINDOWS_HOSTS = new Set([0, 6, 11, 14]);
 
-// The ASi Unix extra field (0x756e): CRC, then the file's mode.
-function asiMode(zip: Buffer, at: number, length: number): number {
+/** The first extra field of type `id`, among the `length` bytes of them at `at`, whose data `fits`. */
+function extraField(
+  zip: Buffer,
+  at: number,
+  length: number,
+  id: number,
+  fits: (data: number, size: number) => boolean,
+): { data: number; size: number } | undefined {
   const end = Math.min(zip.length, at + length);
   for (let q = at; q + 4 <= end; ) {
     const size = zip.readUInt16LE(q + 2);
-    if (zip.readUInt16LE(q) === 0x756e && size >= 6 && q + 4 + size <= end) return zip.readUInt16LE(q + 8);
-    q += 4 + size;
-  }
-  return 0;
-}
-
-function unicodePath(zip: Buffer, at: number, length: number): string | undefined {
-  const end = Math.min(zip.length, at + length);
-  for (let q = at; q + 4 <= end; ) {
-    const size = zip.readUInt16LE(q + 2);
-    if (zip.readUInt16LE(q) === 0x7075 && size >= 5 && q + 4 + size <= end && zip[q + 4] === 1)
-      return zip.toString('utf8', q + 9, q + 4 + size);
+    if (zip.readUInt16LE(q) === id && q + 4 + size <= end && fits(q + 4, size)) return { data: q + 4, size };
     q += 4 + size;
   }
   return undefined;
+}
+
+/** The file mode an ASi Unix extra field (0x756e: CRC, then the mode) gives, or 0. */
+function asiMode(zip: Buffer, at: number, length: number): number {
+  const field = extraField(zip, at, length, 0x756e, (_, size) => size >= 6);
+  return field ? zip.readUInt16LE(field.data + 4) : 0;
+}
+
+/** The name an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
+function unicodePath(zip: Buffer, at: number, length: number): string | undefined {
+  const field = extraField(zip, at, length, 0x7075, (data, size) => size >= 5 && zip[data] === 1);
+  return field && zip.toString('utf8', field.data + 5, field.data + field.size);
 }
 
 function endRecord(zip: Buffer): number {
