@@ -19,10 +19,12 @@ const MAX_HEADER = 1024 * 1024;
  */
 export function carriedMessage(bytes: Buffer): Buffer | undefined {
   const lead = LEAD.exec(bytes.toString('latin1', 0, 1024))?.[0].length ?? 0;
-  const head = bytes.toString('latin1', lead, lead + MAX_HEADER);
-  if (!FIRST_FIELD.test(head)) return undefined;
-  const end = head.search(/\r?\n\r?\n/);
-  const block = end < 0 ? head : head.slice(0, end);
+  // Every text read passes here: only the first field, then the header block, is decoded, never the body.
+  const head = bytes.subarray(lead, lead + MAX_HEADER);
+  const colon = head.indexOf(0x3a);
+  if (colon < 0 || !FIRST_FIELD.test(head.toString('latin1', 0, colon + 1))) return undefined;
+  const ends = [head.indexOf('\n\n'), head.indexOf('\n\r\n')].filter((i) => i >= 0);
+  const block = head.toString('latin1', 0, ends.length > 0 ? Math.min(...ends) : head.length);
   return MIME_FIELD.test(block) ? bytes.subarray(lead) : undefined;
 }
 
