@@ -2,6 +2,7 @@ import { type Condition, ConfigError } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
 import { type CardNumberOptions, findCardNumbers } from './card.js';
+import { formulaReading } from './formula.js';
 import { findIbans } from './iban.js';
 
 // Loaded on first use, once (a fresh import() per message costs a module-loader round trip).
@@ -42,7 +43,7 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
  * True when the message carries at least `minCount` validated sensitive numbers: payment card numbers
  * (Luhn check, known issuer) and IBANs (mod-97 check). Validation keeps order numbers and phone numbers
  * from counting. The text is normalised before matching (any Unicode digit, space, dash; separators
- * `space . - /` and runs of them; numbers wrapped across lines; HTML tags and entities,
+ * `space . - /` and runs of them; numbers wrapped across lines; spreadsheet formulas that join strings; HTML tags and entities,
  * and an HTML body is also read as each kind of reader is shown it), and every text a
  * recipient sees is read (see {@link readVisibleText}): the event subject and the full Subject header,
  * every other visible header, attachment names, text and HTML bodies, text-like attachments and attached
@@ -126,6 +127,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
         // A number wrapped in a quoted reply reads across the quote marks ("> 4111 1111\n> 1111 1111").
         if (!place.html && seen.size < min && QUOTED_LINE.test(text))
           found(text.replace(QUOTE_MARKS, ''), seen);
+        // A spreadsheet shows what a formula computes: `="4111 1111 "&"1111 1111"` (a CSV, an .xlsx cell).
+        const computed = seen.size < min ? formulaReading(full) : undefined;
+        if (computed !== undefined) found(computed, seen);
         return seen.size >= min;
       },
       options.limits,

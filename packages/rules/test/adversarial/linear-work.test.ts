@@ -13,6 +13,7 @@ import { extensionsOf } from '../../src/attachments/policy.js';
 import { normalizeText } from '../../src/content/normalize.js';
 import { textMatcher } from '../../src/content/text-matcher.js';
 import { findCardNumbers } from '../../src/detectors/card.js';
+import { formulaReading } from '../../src/detectors/formula.js';
 import { findIbans } from '../../src/detectors/iban.js';
 import { skeletonName } from '../../src/impersonation/index.js';
 import { messageDate } from '../../src/journal/key.js';
@@ -290,6 +291,20 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     (n) =>
       rarFile(Array.from({ length: n / 40 }, (_, i) => ({ name: `f${i}.txt`, data: '' }))).toString('latin1'),
     archiveNames,
+    40_000,
+  ],
+  ['formulaReading: calls that never close', (n) => 'CONCAT('.repeat(n / 7), formulaReading, 40_000],
+  [
+    'formulaReading: nested calls each closing far away',
+    (n) => `${'CONCAT('.repeat(280)}${'x'.repeat(1990)})`.repeat(Math.ceil(n / 3950)),
+    formulaReading,
+    40_000,
+  ],
+  ['formulaReading: joins of joins', (n) => '"&'.repeat(n / 2), formulaReading, 40_000],
+  [
+    'formulaReading: blanks before each &',
+    (n) => `${' '.repeat(999)}&`.repeat(n / 1000),
+    formulaReading,
     40_000,
   ],
   ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 10_000],
