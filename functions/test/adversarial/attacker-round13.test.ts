@@ -1,6 +1,7 @@
-import { zipFile } from '@wmflow/core/testing';
+import { gzipSync } from 'node:zlib';
+import { tarArchive, tarEntry, USTAR_MAGIC, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
+import { attachedFile, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 13 (session 19). Each case got past the guard or outbound-policy at their defaults before
@@ -53,5 +54,116 @@ describe('attacker round 13: a card a spreadsheet formula builds (outbound-polic
     expect(await kit.outbound(file('Content-Type: application/octet-stream; name="plan.xlsx"', xlsx))).toBe(
       'DEFAULT',
     );
+  });
+});
+
+describe('attacker round 13: a tar whose pax size moves the next header (guard)', () => {
+  const record = (r: string) => {
+    const n = r.length + 2;
+    return `${n + String(n + String(n).length).length} ${r}\n`;
+  };
+  const pax = (type: 'x' | 'g', r: string) =>
+    tarEntry('PaxHeader', Buffer.from(record(r)), type, USTAR_MAGIC);
+  const exe = tarEntry(
+    'Invoice.exe',
+    Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510)]),
+    '0',
+    USTAR_MAGIC,
+  );
+  // Read without the pax size, readme.txt is empty and notes.txt holds a block of text, then Invoice.exe's header
+  // and data; GNU tar, libarchive (Windows Explorer), 7-Zip and Python read readme.txt's 1,024 bytes (notes.txt's
+  // header and the text), then Invoice.exe.
+  const notes = tarEntry('notes.txt', Buffer.alloc(1536, 'x'), '0', USTAR_MAGIC);
+  const desync = (type: 'x' | 'g') =>
+    Buffer.concat([
+      pax(type, 'size=1024'),
+      tarEntry('readme.txt', Buffer.alloc(0), '0', USTAR_MAGIC),
+      notes.subarray(0, 1024),
+      exe,
+      Buffer.alloc(1024),
+    ]);
+  const CASES: Record<string, Buffer> = {
+    'a pax size record for the file before it (.tar)': attachedFile('documents.tar', desync('x'))[0],
+    'the same tar gzipped (.tgz)': attachedFile('documents.tgz', gzipSync(desync('x')))[0],
+    'a global pax size, which GNU tar applies': attachedFile('documents.tar', desync('g'))[0],
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces ${name}`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+  }
+  it('delivers a pax tar whose records agree with its headers', async () => {
+    const tar = tarArchive(
+      pax('x', 'path=docs/readme.txt'),
+      tarEntry('readme.txt', Buffer.from('hi'), '0', USTAR_MAGIC),
+    );
+    expect((await kit.inbound(attachedFile('documents.tar', tar)[0])).verdict).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 13: a protected name a client decodes and wmflow did not (guard)', () => {
+  const env = { PROTECTED_NAMES: 'Jane Smith, Jane Doe' };
+  const from = (field: string) =>
+    mail([field, 'To: a@corp.example', 'Subject: invoice', 'Content-Type: text/plain'], 'hello');
+  const utf16 = (text: string, be = false) => {
+    const le = Buffer.from(text, 'utf16le');
+    return (be ? le.swap16() : le).toString('base64');
+  };
+  const CASES: Record<string, Buffer> = {
+    // ESC ( B switches ISO-2022-JP to ASCII and decodes to nothing; a parser reading the field first opens a
+    // comment at its `(`, Thunderbird takes the encoded word whole.
+    'an ISO-2022-JP escape whose ( opens a comment to a field parser': from(
+      'From: =?iso-2022-jp?Q?=1B(BJane_Doe?= <x@evil.example>',
+    ),
+    'the same in Reply-To': from(
+      'From: Billing <x@evil.example>\r\nReply-To: =?iso-2022-jp?Q?Jane=1B(B_Doe?= <y@evil.example>',
+    ),
+    // WHATWG decoders (Thunderbird) and Windows read these labels as UTF-16; Cyrillic look-alikes.
+    ...Object.fromEntries(
+      ['unicode', 'csUnicode', 'iso-10646-ucs-2', 'unicodeFEFF'].map((label) => [
+        `a look-alike name in UTF-16 labelled ${label}`,
+        from(`From: =?${label}?B?${utf16('\u0408\u0430n\u0435 D\u043e\u0435')}?= <x@evil.example>`),
+      ]),
+    ),
+    'a look-alike name in UTF-16BE labelled unicodeFFFE': from(
+      `From: =?unicodeFFFE?B?${utf16('\u0408\u0430n\u0435 D\u043e\u0435', true)}?= <x@evil.example>`,
+    ),
+    // Not knowing is not allowing: a label no one here knows, with bytes no ASCII-compatible charset uses.
+    'a look-alike name in UTF-16 under a label no decoder here knows': from(
+      `From: =?x-wide?B?${utf16('\u0408\u0430n\u0435 D\u043e\u0435')}?= <x@evil.example>`,
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`sends to Junk ${name}`, async () => {
+      expect((await kit.inbound(message, env)).verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+  it('delivers other names written the same ways', async () => {
+    for (const field of [
+      'From: =?iso-2022-jp?Q?=1B(BJohn_Roe?= <x@evil.example>',
+      `From: =?unicode?B?${utf16('John Roe')}?= <x@evil.example>`,
+    ])
+      expect((await kit.inbound(from(field), env)).verdict).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 13: a digit Word draws from a symbol element (outbound-policy)', () => {
+  const docx = (run: string) =>
+    zipFile([
+      { name: '[Content_Types].xml', data: '<Types/>' },
+      { name: 'word/document.xml', data: `<w:document><w:body><w:p>${run}</w:p></w:body></w:document>` },
+    ]);
+  const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document; name="guest.docx"';
+  it('bounces a card whose last digit is <w:sym w:char="0031"/>', async () => {
+    const run = '<w:r><w:t>4111 1111 1111 111</w:t></w:r><w:r><w:sym w:font="Arial" w:char="0031"/></w:r>';
+    expect(await kit.outbound(file(`Content-Type: ${DOCX}`, docx(run)))).toBe('BOUNCE');
+  });
+  it("bounces the same digit from a symbol font's private-use code (F031)", async () => {
+    const run = '<w:r><w:t>4111 1111 1111 111</w:t></w:r><w:r><w:sym w:font="Symbol" w:char="F031"/></w:r>';
+    expect(await kit.outbound(file(`Content-Type: ${DOCX}`, docx(run)))).toBe('BOUNCE');
+  });
+  it('sends a document with Wingdings symbols and no card', async () => {
+    const run = '<w:r><w:t>Thanks </w:t></w:r><w:r><w:sym w:font="Wingdings" w:char="F04A"/></w:r>';
+    expect(await kit.outbound(file(`Content-Type: ${DOCX}`, docx(run)))).toBe('DEFAULT');
   });
 });

@@ -25,20 +25,66 @@ export function undecodableCharsets(raw: string): string[] {
   const out = new Set<string>();
   for (const m of raw.matchAll(ENCODED_WORD)) {
     const [, charset = '', encoding = '', text = ''] = m;
-    const high = /^b$/i.test(encoding)
-      ? Buffer.from(text, 'base64').some((b) => b >= 0x80)
-      : /=[89a-f][0-9a-f]/i.test(text) || /[^\p{ASCII}]/u.test(text);
-    if (high && !supported(charset)) out.add(charset.toLowerCase());
+    const unlike = /^b$/i.test(encoding)
+      ? Buffer.from(text, 'base64').some(notAscii)
+      : /=(?:[89a-f][0-9a-f]|0[0-8bcef]|1[0-9a-f])/i.test(text) || NOT_ASCII_TEXT.test(text);
+    if (unlike && !supported(charset)) out.add(charset.toLowerCase());
   }
   for (const m of raw.matchAll(EXTENDED_VALUE)) {
     const [, charset = '', text = ''] = m;
-    if ((/%[89a-f][0-9a-f]/i.test(text) || /[^\p{ASCII}]/u.test(text)) && !supported(charset))
+    if (
+      (/%(?:[89a-f][0-9a-f]|0[0-8bcef]|1[0-9a-f])/i.test(text) || NOT_ASCII_TEXT.test(text)) &&
+      !supported(charset)
+    )
       out.add(charset.toLowerCase());
   }
   return [...out];
 }
 
-function supported(charset: string): boolean {
+// Bytes an ASCII-compatible charset does not use for text: high bytes, and control characters other than tab
+// and line ends (UTF-16 spells `J` 4A 00, which read as UTF-8 is `J` and a NUL).
+const notAscii = (b: number) => b >= 0x80 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+const NOT_ASCII_TEXT = /[^\x09\x0a\x0d\x20-\x7e]/;
+
+/**
+ * The charset a WHATWG decoder (browsers, Thunderbird) and Windows read for a label libmime does not know:
+ * `unicode`, `csunicode`, `iso-10646-ucs-2` and `unicodefeff` are UTF-16LE, `unicodefffe` UTF-16BE;
+ * any other label as given.
+ *
+ * @example
+ * ```ts
+ * charsetAlias('csUnicode'); // 'utf-16le'
+ * ```
+ */
+export function charsetAlias(label: string): string {
+  return UTF16_ALIASES.get(label.toLowerCase()) ?? label;
+}
+const UTF16_ALIASES = new Map([
+  ['unicode', 'utf-16le'],
+  ['csunicode', 'utf-16le'],
+  ['iso-10646-ucs-2', 'utf-16le'],
+  ['unicodefeff', 'utf-16le'],
+  ['unicodefffe', 'utf-16be'],
+]);
+const ALIASED_WORD = /=\?(unicode|csunicode|iso-10646-ucs-2|unicodefeff|unicodefffe)(?=[?*])/gi;
+
+/**
+ * A header value whose encoded words in a WHATWG-only UTF-16 label ({@link charsetAlias}) name the charset
+ * libmime decodes instead.
+ *
+ * @example
+ * ```ts
+ * aliasEncodedWords('=?unicode?B?SgBhAG4AZQA=?='); // '=?utf-16le?B?SgBhAG4AZQA=?='
+ * ```
+ */
+export function aliasEncodedWords(value: string): string {
+  return value.includes('=?')
+    ? value.replace(ALIASED_WORD, (_, label: string) => `=?${charsetAlias(label)}`)
+    : value;
+}
+
+function supported(label: string): boolean {
+  const charset = charsetAlias(label);
   const key = charset.toLowerCase();
   // UTF-7 is decoded by our own reader (utf7.ts) where names and bodies are read.
   if (isUtf7(key)) return true;

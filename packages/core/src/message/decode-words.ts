@@ -1,4 +1,5 @@
 import libmime from 'libmime';
+import { aliasEncodedWords } from './charset-words.js';
 import { decodeWordsWithUtf7 } from './utf7.js';
 
 /**
@@ -11,7 +12,7 @@ import { decodeWordsWithUtf7 } from './utf7.js';
  */
 export function safeDecodeWords(value: string): string {
   try {
-    return libmime.decodeWords(value);
+    return libmime.decodeWords(aliasEncodedWords(value));
   } catch {
     return value;
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { tarArchive, tarEntry, USTAR_MAGIC } from '../testing/tar.js';
 import { listArchive } from './archive-files.js';
 import { archiveKindOf } from './archive-kind.js';
 
@@ -49,6 +50,32 @@ describe('eachTarEntry: the files of a tar archive as GNU tar lists them', () =>
     const at = broken.indexOf(' path=');
     broken.write('x', at - 1, 'latin1');
     expect(listArchive(broken, 'tar').unreadable).toBeDefined();
+  });
+
+  it("refuses a pax size other than the header's, and a global one: tools that know pax and tools that do not disagree on the files", () => {
+    // `<length> <key>=<value>\n`, the length counting itself.
+    const record = (r: string) => {
+      const n = r.length + 2;
+      const length = n + String(n + String(n).length).length;
+      return `${length} ${r}\n`;
+    };
+    const pax = (type: 'x' | 'g', records: string[]) =>
+      tarEntry('PaxHeader', Buffer.from(records.map(record).join(''), 'latin1'), type, USTAR_MAGIC);
+    const exe = tarEntry('Invoice.exe', Buffer.from('MZ'), '0', USTAR_MAGIC);
+    const readme = tarEntry('readme.txt', Buffer.alloc(0), '0', USTAR_MAGIC);
+    // libarchive, GNU tar, 7-Zip and Python take the pax size, and read readme.txt's data over the next header.
+    expect(listArchive(tarArchive(pax('x', ['size=1024']), readme, exe), 'tar').unreadable).toMatch(
+      /pax size 1024 unlike the header's 0/,
+    );
+    expect(listArchive(tarArchive(pax('x', ['size=0']), exe), 'tar').unreadable).toMatch(/pax size 0 unlike/);
+    expect(listArchive(tarArchive(pax('x', ['size=x2']), exe), 'tar').unreadable).toMatch(/pax size x2/);
+    expect(listArchive(tarArchive(pax('g', ['size=1024']), readme, exe), 'tar').unreadable).toMatch(
+      /global pax header with a size/,
+    );
+    // The size every tool writes, the header's own, is read as before; it describes the next file only.
+    expect(
+      listArchive(tarArchive(pax('x', ['size=2', 'path=a/Invoice.exe']), exe, readme), 'tar').names,
+    ).toEqual(['a/Invoice.exe', 'Invoice.exe', 'readme.txt']);
   });
 
   it('names a gzip file by its header (FNAME) and by its own name (gunzip without -N); a gzip of text is listed', () => {

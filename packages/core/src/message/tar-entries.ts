@@ -1,10 +1,13 @@
 import { type ArchiveEntry, storedEntry } from './archive-entry.js';
 
 // A tar archive walked block by block, as GNU tar and 7-Zip list it: ustar names with their prefix, GNU long
-// names (`././@LongLink`, type L), pax `path=` and `GNU.sparse.name=` records (type x; global ones, type g, too). Each header's
-// checksum is checked: a reader that meets a bad one stops, so the files after it are not the same to all.
+// names (`././@LongLink`, type L), pax `path=` and `GNU.sparse.name=` records (type x; global ones, type g,
+// too), and a pax `size=` only when it agrees with the header's. Each header's checksum is checked: a reader
+// that meets a bad one stops, so the files after it are not the same to all.
 
 const BLOCK = 512;
+// Headers that describe the next file rather than being one.
+const EXTENDED = new Set(['L', 'K', 'x', 'g', 'V']);
 
 /**
  * Calls `visit` for each file of a tar archive, folders included; throws when the archive cannot be read
@@ -21,6 +24,7 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
   let paxPath: string | undefined;
   let sparseName: string | undefined;
   let globalPath: string | undefined;
+  let paxSize: string | undefined;
   // An extended header (L or x) read and the file it describes not yet.
   let pending = false;
   while (p + BLOCK <= tar.length) {
@@ -39,6 +43,13 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     if (type === 'S' && header[482] !== 0) throw new Error(`a sparse file's extended header at ${p}`);
     if ((type === '1' || type === '5') && size > 0) throw new Error(`a link or folder with a size at ${p}`);
     if (size < 0 || start + size > tar.length) throw new Error(`size past the end of the archive at ${p}`);
+    // A pax `size` record replaces the header's for GNU tar, libarchive, 7-Zip and Python, but not for a tool
+    // that knows no pax: when the two differ, the next header is not in the same place for all.
+    if (paxSize !== undefined && !EXTENDED.has(type)) {
+      if (!/^[0-9]{1,16}$/.test(paxSize) || Number(paxSize) !== size)
+        throw new Error(`a pax size ${paxSize.slice(0, 24)} unlike the header's ${size} at ${p}`);
+      paxSize = undefined;
+    }
     p = start + Math.ceil(size / BLOCK) * BLOCK;
     const data = tar.subarray(start, start + size);
     pending = type === 'L' || type === 'x';
@@ -46,8 +57,12 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     else if (type === 'x') {
       paxPath = paxRecord(data, 'path') ?? paxPath;
       sparseName = paxRecord(data, 'GNU.sparse.name') ?? sparseName;
-    } else if (type === 'g') globalPath = paxRecord(data, 'path') ?? globalPath;
-    else if (type === 'K' || type === 'V') continue;
+      paxSize = paxRecord(data, 'size') ?? paxSize;
+    } else if (type === 'g') {
+      globalPath = paxRecord(data, 'path') ?? globalPath;
+      // Only GNU tar applies a global size to the files after it.
+      if (paxRecord(data, 'size') !== undefined) throw new Error(`a global pax header with a size at ${p}`);
+    } else if (type === 'K' || type === 'V') continue;
     else {
       // Tools differ in which name wins (GNU tar and libarchive take GNU.sparse.name over path, 7-Zip the
       // path, a tool that knows neither the header's): the file is visited under each.

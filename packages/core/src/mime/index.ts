@@ -3,6 +3,7 @@
 export type { AppliedEdits, ApplyEditsOptions } from '../edit/apply-edits.js';
 export { applyEdits } from '../edit/apply-edits.js';
 export { undecodableCharsets } from '../message/charset-words.js';
+export { decodeHeaderWords } from '../message/decode-words.js';
 export { MessageHeaders } from '../message/headers.js';
 export { html5Reference, htmlToFullText } from '../message/html-references.js';
 export { loadShownReaders, type ShownTexts } from '../message/shown-texts.js';

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Splitter } from '@zone-eu/mailsplit';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
+import { charsetAlias } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
 import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
@@ -256,7 +257,7 @@ function emitDecoded(
   // A byte order mark wins over the declared charset, as clients read it (Excel's and Notepad's
   // "Unicode" text files are UTF-16LE with a BOM, usually sent without a charset).
   const bom = byteOrderMark(decoded);
-  const charset = bom?.charset ?? (declared || 'utf-8').toLowerCase();
+  const charset = bom?.charset ?? charsetAlias(declared || 'utf-8').toLowerCase();
   const known = new charsets.DecodeStream(charset).supported;
   // A charset not known here is read as UTF-8 below. Bytes that are not UTF-8 (EBCDIC: digits are F0–F9), or
   // that shift out of ASCII (ISO-2022's escapes, HZ's `~{`), are not what the client shows: not knowing what

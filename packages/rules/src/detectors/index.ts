@@ -4,6 +4,7 @@ import { countOption } from '../internal/config.js';
 import { type CardNumberOptions, findCardNumbers } from './card.js';
 import { formulaReading } from './formula.js';
 import { findIbans } from './iban.js';
+import { wordSymbols } from './word-symbols.js';
 
 // Loaded on first use, once (a fresh import() per message costs a module-loader round trip).
 let mime: Promise<typeof import('@wmflow/core/mime')> | undefined;
@@ -99,7 +100,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const sealed: string[] = [];
     const report = await readVisibleText(
       ctx.message.stream(),
-      (text, place) => {
+      (read, place) => {
+        // An Office document's symbol elements are drawn as characters (a digit as `<w:sym w:char="0031"/>`).
+        const text = place.xml ? wordSymbols(read) : read;
         if (
           scope === 'subject' &&
           !(place.kind === 'header' && place.depth === 0 && /^subject$/i.test(place.label))

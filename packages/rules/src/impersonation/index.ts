@@ -274,8 +274,8 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     const raw = FIELDS.flatMap((f) => headers.all(f));
     // Encoded words (and only they) need the MIME tooling: loaded on first use, not at cold start.
     const mime = raw.some((v) => v.includes('=?')) ? await loadMime() : undefined;
-    const mailboxes =
-      mime && read.some((b) => b.name.includes('\uFFFD')) ? [...read, ...latin1Readings(raw, mime)] : read;
+    const latin1 = mime && read.some((b) => b.name.includes('\uFFFD')) ? latin1Readings(raw, mime) : [];
+    const mailboxes = [...read, ...latin1, ...(mime ? wordFirstReadings(raw, mime) : [])];
     if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
     // A display name in a charset that cannot be decoded (EBCDIC) is shown by clients but not known here.
     const unknown = mime ? raw.flatMap((v) => mime.undecodableCharsets(v)) : [];
@@ -342,6 +342,20 @@ function latin1Readings(raw: readonly string[], mime: Mime): { name: string; add
     .flatMap((v) => {
       const value = v.replace(/=\?utf-?8(?=[?*])/gi, '=?iso-8859-1');
       return new mime.MessageHeaders(Buffer.from(`X: ${value}\r\n\r\n`)).addresses('x');
+    });
+}
+
+// An encoded word holding an address special (`=?iso-2022-jp?Q?=1B(BJane_Doe?=`, whose `ESC ( B` decodes to
+// nothing) opens a comment to a parser that reads the field first, while Thunderbird takes the word whole and
+// decodes it: such fields are also read decoded first.
+const Q_WORD = /=\?[^?\s]{1,64}\?[qQ]\?([^?\s]*)\?=/g;
+const ADDRESS_SPECIAL = /[()<>,;:"@\\[\]]/;
+function wordFirstReadings(raw: readonly string[], mime: Mime): { name: string; address: string }[] {
+  return raw
+    .filter((v) => [...v.matchAll(Q_WORD)].some((m) => ADDRESS_SPECIAL.test(m[1] ?? '')))
+    .flatMap((v) => {
+      const decoded = mime.decodeHeaderWords(v).replace(/[\r\n]/g, ' ');
+      return new mime.MessageHeaders(Buffer.from(`X: ${decoded}\r\n\r\n`)).addresses('x');
     });
 }
 const FIELDS = ['from', 'sender', 'reply-to'];
