@@ -44,7 +44,12 @@ export function undecodableCharsets(raw: string): string[] {
 // Bytes an ASCII-compatible charset does not use for text: high bytes, and control characters other than tab
 // and line ends (UTF-16 spells `J` 4A 00, which read as UTF-8 is `J` and a NUL).
 const notAscii = (b: number) => b >= 0x80 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
-const NOT_ASCII_TEXT = /[^\x09\x0a\x0d\x20-\x7e]/;
+const NOT_ASCII_TEXT = {
+  test(text: string): boolean {
+    for (let i = 0; i < text.length; i++) if (notAscii(text.charCodeAt(i))) return true;
+    return false;
+  },
+};
 
 /**
  * The charset a WHATWG decoder (browsers, Thunderbird) and Windows read for a label libmime does not know:
