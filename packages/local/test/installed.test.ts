@@ -140,6 +140,23 @@ describe('installed packages', { timeout: 5 * MINUTE }, () => {
     expect(guard.stdout).toContain('3 message(s)');
   });
 
+  it('the unit test of @wmflow/core/testing passes in the init project with vitest, on the emulator, not AWS', async () => {
+    const readme = await readFile(join(REPO, 'packages/core/README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Testing a handler'));
+    const example = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toContain('startLocalStack');
+    await writeFile(join(app, 'src/handler.test.ts'), example as string);
+    await ok(sh('npm', ['install', '-D', 'vitest@^4.1.12'], app));
+    // AWS settings as on a developer's machine: the test must not use them.
+    const aws = ['AWS_REGION=eu-west-1', 'AWS_ACCESS_KEY_ID=AKIAEXAMPLE', 'AWS_SECRET_ACCESS_KEY=example'];
+    const run = await ok(
+      sh('env', [...aws, 'npx', '--no-install', 'vitest', 'run', 'src/handler.test.ts'], app),
+    );
+    expect(run.stdout).toMatch(/1 passed/);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/amazonaws\.com|"failures":\[\{/);
+    await ok(sh('npm', ['run', 'typecheck'], app));
+  });
+
   it('wmflow init demo: a project whose tests pass, that type-checks and bundles', async () => {
     await ok(wmflow(['init', 'demo']));
     const demo = join(app, 'demo');

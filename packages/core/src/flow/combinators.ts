@@ -14,7 +14,9 @@ export interface RuleOptions {
 }
 
 /**
- * Defines a rule from a name and a function. Give `D` to type the verdicts by direction.
+ * Defines a rule from a name and a function. Give `D` to type the verdicts by direction. What the function
+ * returns is awaited, then ignored, so a one-line arrow may return what it calls (`ctx.settle` returns the
+ * recipients it settled).
  *
  * @example
  * ```ts
@@ -25,10 +27,11 @@ export interface RuleOptions {
  */
 export function rule<D extends Direction = Direction>(
   name: string,
-  run: (ctx: RuleContext<D>) => void | Promise<void>,
+  run: (ctx: RuleContext<D>) => unknown,
   options: RuleOptions = {},
 ): Rule<D> {
-  return { name, run, ...options };
+  // Every caller awaits `run` and ignores its value.
+  return { name, run: run as Rule<D>['run'], ...options };
 }
 
 /**

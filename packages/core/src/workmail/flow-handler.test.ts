@@ -145,6 +145,11 @@ describe('flow: verdict semantics', () => {
       rules: [rule('w', (ctx) => void ctx.settle(Verdicts.MOVE_TO_JUNK))],
     });
     flow({ direction: 'INBOUND', rules: [rule('v', (ctx) => void ctx.settle(Verdicts.MOVE_TO_JUNK))] });
+    // A one-line arrow may return what it calls (the examples of `inbound` and `outbound`).
+    inbound(rule<'INBOUND'>('junk', (ctx) => ctx.settle(Verdicts.MOVE_TO_JUNK)));
+    outbound(rule<'OUTBOUND'>('hold', (ctx) => ctx.settle(Verdicts.DROP)));
+    // @ts-expect-error MOVE_TO_JUNK is not an outbound verdict, returned or not
+    outbound(rule<'OUTBOUND'>('u', (ctx) => ctx.settle(Verdicts.MOVE_TO_JUNK)));
     // @ts-expect-error an inbound-only fallback in an outbound flow (refused at run time too)
     expect(() => flow({ direction: 'OUTBOUND', rules: [], fallback: Verdicts.MOVE_TO_JUNK })).toThrow(
       'MOVE_TO_JUNK is not allowed for OUTBOUND',
