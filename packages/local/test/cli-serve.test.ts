@@ -73,10 +73,10 @@ describe('wmflow serve', () => {
     expect(await exited).toBe(0);
   });
 
-  it('fails with exit code 1 and a message for a missing --load path', async () => {
+  async function failedServe(args: string[]): Promise<{ code: number | null; stderr: string }> {
     const child = spawn(
       process.execPath,
-      ['--conditions=wmflow-source', '--import', 'tsx', MAIN, 'serve', '--load', '/nope'],
+      ['--conditions=wmflow-source', '--import', 'tsx', MAIN, 'serve', ...args],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -85,7 +85,20 @@ describe('wmflow serve', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    expect(await exitCode(child)).toBe(1);
+    return { code: await exitCode(child), stderr };
+  }
+
+  it('fails with exit code 1 and a message for a missing --load path', async () => {
+    const { code, stderr } = await failedServe(['--load', '/nope']);
+    expect(code).toBe(1);
     expect(stderr).toContain('cannot load /nope: no such file or folder');
+  });
+
+  it('fails with exit code 1 and a reason, not a stack trace, for an address this machine does not have', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737), never a local address.
+    const { code, stderr } = await failedServe(['--host', '192.0.2.1']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('wmflow serve: --host 192.0.2.1: cannot listen there (EADDRNOTAVAIL)');
+    expect(stderr).not.toContain('    at ');
   });
 });

@@ -113,6 +113,68 @@ describe('wmflow replay --json', () => {
   });
 });
 
+describe('wmflow command line: help, version, a reader that stops early', () => {
+  it('prints the usage for --help after a command, and the version for --version', async () => {
+    for (const command of ['replay', 'bundle', 'backtest']) {
+      const run = await wmflow([command, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('usage: wmflow <command>');
+    }
+    const version = await wmflow(['--version']);
+    expect(version.code).toBe(0);
+    const { version: expected } = JSON.parse(
+      await readFile(join(ROOT, 'packages/local/package.json'), 'utf8'),
+    );
+    expect(version.stdout.trim()).toBe(expected);
+  });
+
+  it('ends without a stack trace and with a failing exit code when stdout is closed early', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=wmflow-source',
+        '--import',
+        'tsx',
+        join(ROOT, 'packages/local/src/cli/main.ts'),
+        'replay',
+        'samples/eml',
+        '--function',
+        'guard',
+        ...ENV,
+        '--json',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('wmflow replay with a misspelt function name', () => {
+  it('knows every function of the repository by name', async () => {
+    const { existsSync, readdirSync } = await import('node:fs');
+    const { PREBUILT_FUNCTIONS } = await import('../src/replay/handler.js');
+    const here = readdirSync(join(ROOT, 'functions')).filter((d) =>
+      existsSync(join(ROOT, 'functions', d, 'index.ts')),
+    );
+    expect([...PREBUILT_FUNCTIONS]).toEqual(here.sort());
+  });
+  it('names the prebuilt functions instead of asking to install a package', async () => {
+    const run = await wmflow(['replay', 'samples/eml', '--function', 'gaurd']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(
+      'no such prebuilt function; the prebuilt functions are archiver, archiver-ses, guard, guard-ses, outbound-policy',
+    );
+  });
+});
+
 describe('wmflow replay over malformed fixtures', () => {
   it('gives each a defined outcome and goes on', async () => {
     const bad = join(dir, 'bad');

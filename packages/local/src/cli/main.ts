@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module';
 import { WmflowError } from '@wmflow/core';
 
 /** A `wmflow` sub-command: takes its arguments, resolves to the exit code. */
@@ -13,7 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./init.js')).init,
 };
 
-const USAGE = `usage: wmflow <command> [options]
+const USAGE = `usage: wmflow <command> [options]     (wmflow --version prints the version)
 
 commands:
   serve [--load <file|dir>]... [--bucket NAME]... [--region REGION] [--host IPV4] [--env-json FILE]
@@ -53,7 +54,16 @@ commands:
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   quietNodeVersionWarning();
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   const load = name === undefined ? undefined : COMMANDS[name];
+  // `wmflow replay --help` asks for the usage, not for a replay.
+  if (load && (args.includes('--help') || args.includes('-h'))) {
+    process.stderr.write(USAGE);
+    return 0;
+  }
   if (!load) {
     process.stderr.write(
       name === undefined || name === '--help' ? USAGE : `wmflow: unknown command "${name}"\n${USAGE}`,
@@ -78,4 +88,18 @@ function quietNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
+function packageVersion(): string {
+  // ../../package.json from both src/cli and dist/cli.
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
+// A reader that stops early (`wmflow replay --json | head`): stop with a line saying so, not a stack trace. The
+// work was not all reported, so the exit code is 1 (a script must not take it for a full run).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  // A command that handles it itself (replay stops its run and reports how far it got) does so.
+  if (process.stdout.listenerCount('error') > 1) return;
+  process.stderr.write('wmflow: stdout was closed by its reader (EPIPE): stopped\n');
+  process.exit(1);
+});
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { isIPv4 } from 'node:net';
+import { createServer, isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
@@ -35,6 +35,7 @@ export async function serve(args: string[]): Promise<number> {
       '--host: an IPv4 address of this machine (the SDK addresses S3 buckets by path only for IP endpoints), e.g. 172.17.0.1 for Docker on Linux',
     );
   }
+  if (values.host !== undefined) await checkListenable(values.host);
   const files = await findMessageFiles(values.load);
   const stack = await startLocalStack({
     ...(values.host ? { host: values.host } : {}),
@@ -60,4 +61,23 @@ export async function serve(args: string[]): Promise<number> {
 
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+// Tried before any server starts, so a wrong address ends the command with a reason, not a stack trace.
+async function checkListenable(host: string): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(0, host, resolve);
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new LocalStackError(
+      `--host ${host}: cannot listen there (${code}). Give an IPv4 address of this machine: on Linux with Docker, ` +
+        '172.17.0.1 exists only while Docker runs (see `ip -4 addr show docker0`); on macOS, the LAN address',
+    );
+  } finally {
+    probe.close();
+  }
 }

@@ -165,7 +165,13 @@ export async function startFlowEmulator(options: FlowEmulatorOptions): Promise<F
   }
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,

@@ -69,11 +69,24 @@ export function resolveFunction(name: string, options: { built?: boolean } = {})
   }
   const packaged = fromFunctionsPackage(name);
   if (packaged) return packaged;
+  if (!PREBUILT_FUNCTIONS.includes(name))
+    throw new LocalStackError(
+      `--function ${name}: no such prebuilt function; the prebuilt functions are ${PREBUILT_FUNCTIONS.join(', ')}`,
+    );
   throw new LocalStackError(
     `--function ${name}: found neither functions/${name}/index.ts, dist/functions/${name}/index.mjs nor ` +
       `the package @wmflow/functions (npm install @wmflow/functions)`,
   );
 }
+
+/** The names `--function` takes: the bundles of `@wmflow/functions`. */
+export const PREBUILT_FUNCTIONS: readonly string[] = [
+  'archiver',
+  'archiver-ses',
+  'guard',
+  'guard-ses',
+  'outbound-policy',
+];
 
 /** The bundle `@wmflow/functions/<name>`, installed beside the app or beside this CLI. */
 function fromFunctionsPackage(name: string): string | undefined {

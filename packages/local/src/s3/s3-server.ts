@@ -139,7 +139,13 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => front.listen(0, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', reject);
+    front.listen(0, host, () => {
+      front.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = front.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
