@@ -77,6 +77,30 @@ describe('wmflow bundle and init (from source)', () => {
     expect(again.stderr).toContain('already has');
   });
 
+  it('starts a project in a cloned repository: keeps its README and files, completes its ignore file', async () => {
+    const project = join(dir, 'cloned');
+    await mkdir(join(project, 'src'), { recursive: true });
+    await writeFile(join(project, 'README.md'), '# our rules\n');
+    await writeFile(join(project, '.gitignore'), 'node_modules/\n.env');
+    await writeFile(join(project, 'src/other.ts'), 'export {};\n');
+    const r = await wmflow(['init', project]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('kept your README.md');
+    expect(r.stderr).toContain("added wmflow's lines to your .gitignore");
+    expect(await readFile(join(project, 'README.md'), 'utf8')).toBe('# our rules\n');
+    const ignore = await readFile(join(project, '.gitignore'), 'utf8');
+    expect(ignore.startsWith('node_modules/\n.env\n# wmflow\n')).toBe(true);
+    expect(ignore.match(/^node_modules\/$/gm)).toHaveLength(1);
+    expect(ignore).toMatch(/^dist\/$/m);
+    for (const file of ['src/other.ts', 'src/handler.ts', 'template.yaml', '.github/workflows/ci.yml'])
+      expect(existsSync(join(project, file)), file).toBe(true);
+    await rm(join(project, 'template.yaml'));
+    const again = await wmflow(['init', project]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already has .*src\/handler\.ts/);
+    expect(again.stderr).not.toMatch(/README\.md|\.gitignore|template\.yaml/);
+  });
+
   it('gives prebuilt functions local buckets only where the user set none', () => {
     expect(localBucketDefaults('guard', {})).toEqual({ UPDATES_BUCKET: 'wmflow-local-updates' });
     expect(localBucketDefaults('archiver', { JOURNAL_BUCKET: ' ' })).toEqual({

@@ -1,16 +1,21 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { appendFile, copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LocalStackError } from '../errors.js';
 
 const TEMPLATE = new URL('../../templates/init/', import.meta.url);
 /** npm drops `.gitignore` from packages, so the template keeps dot files without their dot. */
 const DOT_FILES = ['gitignore', 'gitattributes', 'github'];
+/** Files a cloned repository already has: a README is kept, ignore and attribute files get the lines they lack. */
+const KEPT = 'README.md';
+const MERGED = ['.gitignore', '.gitattributes'];
 
 /**
  * `wmflow init [DIR]`: creates a ready project in DIR (default: the working folder, which must not
- * hold any of its files but may hold a package.json, which is completed): a handler with two rules,
+ * hold any of its files but may hold a package.json, which is completed, a README.md, which is kept, and
+ * a .gitignore or .gitattributes, which get the lines they lack, as a cloned repository has): a handler with two rules,
  * sample mail with expectations, template.yaml, package.json scripts (`replay`, `test`, `bundle`,
  * `deploy`), a CI workflow and a README.
  *
@@ -25,16 +30,24 @@ export async function init(args: string[]): Promise<number> {
   if (extra.length > 0) throw new LocalStackError('give at most one folder');
   const target = resolve(dir);
   const name = packageName(basename(target));
-  const entries = await readdir(TEMPLATE);
-  const targets = entries.map((e) => (DOT_FILES.includes(e) ? `.${e}` : e));
-  const clash = targets.filter((t) => existsSync(join(target, t)));
+  const files = await templateFiles();
+  const clash = files.filter((f) => f !== KEPT && !MERGED.includes(f) && existsSync(join(target, f)));
   if (clash.length > 0)
     throw new LocalStackError(`${dir} already has ${clash.join(', ')}; choose a new folder`);
-  await mkdir(target, { recursive: true });
-  await cp(TEMPLATE, target, { recursive: true });
-  for (const d of DOT_FILES) await rename(join(target, d), join(target, `.${d}`));
-  const readme = join(target, 'README.md');
-  await writeFile(readme, (await readFile(readme, 'utf8')).replaceAll('{{name}}', name));
+  const notes: string[] = [];
+  for (const file of files) {
+    const from = join(fileURLToPath(TEMPLATE), templateName(file));
+    const to = join(target, file);
+    if (existsSync(to)) {
+      if (file === KEPT) notes.push(`kept your ${file}`);
+      else if (await mergeLines(from, to)) notes.push(`added wmflow's lines to your ${file}`);
+      continue;
+    }
+    await mkdir(dirname(to), { recursive: true });
+    await copyFile(from, to);
+    if (file === KEPT) await writeFile(to, (await readFile(to, 'utf8')).replaceAll('{{name}}', name));
+  }
+  for (const note of notes) process.stderr.write(`wmflow init: ${note}\n`);
   const existing = await readManifest(join(target, 'package.json'));
   const { merged, replaced } = mergeManifest(existing, await manifest(name));
   await writeFile(join(target, 'package.json'), `${JSON.stringify(merged, null, 2)}\n`);
@@ -44,6 +57,33 @@ export async function init(args: string[]): Promise<number> {
     `wmflow init: created ${name} in ${dir}\n\nnext:\n${dir === '.' ? '' : `  cd ${dir}\n`}  npm install\n  npm test\n`,
   );
   return 0;
+}
+
+/** The template's files as the project names them (dot files with their dot), `/`-separated. */
+async function templateFiles(): Promise<string[]> {
+  const root = fileURLToPath(TEMPLATE);
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'))
+    .map((f) => (DOT_FILES.some((d) => f === d || f.startsWith(`${d}/`)) ? `.${f}` : f))
+    .sort();
+}
+
+function templateName(file: string): string {
+  return file.startsWith('.') ? file.slice(1) : file;
+}
+
+// Appends the template's lines that the user's file lacks; true when it added any.
+async function mergeLines(from: string, to: string): Promise<boolean> {
+  const have = new Set((await readFile(to, 'utf8')).split(/\r?\n/).map((l) => l.trim()));
+  const missing = (await readFile(from, 'utf8'))
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '' && !have.has(l.trim()));
+  if (missing.length === 0) return false;
+  const text = await readFile(to, 'utf8');
+  await appendFile(to, `${text === '' || text.endsWith('\n') ? '' : '\n'}# wmflow\n${missing.join('\n')}\n`);
+  return true;
 }
 
 /** The project's package.json: wmflow packages at this CLI's version. */
