@@ -78,7 +78,7 @@ export async function installApp(dir: string, tarballs: readonly string[]): Prom
         tarball('wmflow-functions'),
         tarball('create-wmflow'),
         'typescript@~5.9.3',
-        '@types/node@^20.19.0',
+        '@types/node@^22',
       ],
       dir,
     ),

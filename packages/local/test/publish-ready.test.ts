@@ -62,6 +62,21 @@ describe('publish-ready packages', () => {
     for (const path of Object.values(m.bin ?? {})) expect(path).not.toMatch(/^\.\//);
   });
 
+  it.each(WORKSPACES.filter((w) => w.startsWith('packages/')))(
+    '%s: ships no tests and no test support (which imports vitest)',
+    async (workspace) => {
+      const { execFileSync } = await import('node:child_process');
+      const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: join(REPO, workspace),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]?.files.map((f) => f.path) ?? [];
+      expect(files.length).toBeGreaterThan(0);
+      expect(files.filter((f) => /(?:^|\/)test-support\/|\.test\.[cm]?[jt]s$/.test(f))).toEqual([]);
+    },
+  );
+
   it.each(WORKSPACES.filter((w) => w.startsWith('packages/') && w !== 'packages/create-wmflow'))(
     '%s: declares every package its shipped code imports',
     async (workspace) => {
