@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlowEvent } from '@wmflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, ROOT, wmflow } from './replay-helpers.js';
+import { FROM_SOURCE, jsonLines, ROOT, wmflow } from './replay-helpers.js';
 
 const ENV = ['--env-file', 'samples/expect/env.json'];
 let dir: string;
@@ -132,18 +132,7 @@ describe('wmflow command line: help, version, a reader that stops early', () => 
     const { spawn } = await import('node:child_process');
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=wmflow-source',
-        '--import',
-        'tsx',
-        join(ROOT, 'packages/local/src/cli/main.ts'),
-        'replay',
-        'samples/eml',
-        '--function',
-        'guard',
-        ...ENV,
-        '--json',
-      ],
+      [...FROM_SOURCE, 'replay', 'samples/eml', '--function', 'guard', ...ENV, '--json'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

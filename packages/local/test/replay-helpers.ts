@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
+/** Node's arguments that run the CLI from source; the command's own follow. */
+export const FROM_SOURCE = ['--conditions=wmflow-source', '--import', 'tsx', MAIN];
 
 /** Exit code and output of a finished child process. */
 export interface Run {
@@ -33,7 +35,7 @@ export function collect(
 
 /** Runs `wmflow <args>` from source in the repository root (extra environment variables in `env`); resolves with its exit code and output. */
 export function wmflow(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return collect(process.execPath, ['--conditions=wmflow-source', '--import', 'tsx', MAIN, ...args], {
+  return collect(process.execPath, [...FROM_SOURCE, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
   });
