@@ -170,9 +170,12 @@ function emit(w: Walk, text: string, place: TextPlace): void {
 /** Reads a part's headers and its names; answers every name a client may show for it. */
 function readHeaders(node: TextNode, depth: number, w: Walk): string[] {
   const headers = new MessageHeaders(node.getHeaders());
+  // Each name once, with all its values: a thousand fields of one name are read once, not a thousand times.
+  const read = new Set<string>();
   for (const field of headers.fields) {
     const name = field.name.toLowerCase();
-    if (MACHINE_HEADERS.has(name) || name.startsWith('arc-')) continue;
+    if (MACHINE_HEADERS.has(name) || name.startsWith('arc-') || read.has(name)) continue;
+    read.add(name);
     emit(w, headers.decodedAll(field.name).join('\n'), { kind: 'header', label: field.name, depth });
   }
   // Every name a client may show (both content headers, both parameters), not only mailsplit's pick.

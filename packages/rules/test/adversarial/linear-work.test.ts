@@ -161,6 +161,18 @@ async function visibleLength(type: string, body: string): Promise<number> {
   return length;
 }
 
+async function headerTextLength(fields: string): Promise<number> {
+  let length = 0;
+  await readVisibleText(
+    Buffer.from(`From: a@corp.example\r\n${fields}Content-Type: text/plain\r\n\r\nhi\r\n`),
+    (text) => {
+      length += text.length;
+      return false;
+    },
+  );
+  return length;
+}
+
 const cases: [string, (n: number) => string, (input: string) => unknown, number][] = [
   ['htmlToText: nested <blockquote>', (n) => '<blockquote>'.repeat(n / 12), htmlToText, 40_000],
   ['htmlToText: stray <', (n) => '<'.repeat(n), htmlToText, 40_000],
@@ -291,6 +303,12 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     (n) =>
       rarFile(Array.from({ length: n / 40 }, (_, i) => ({ name: `f${i}.txt`, data: '' }))).toString('latin1'),
     archiveNames,
+    40_000,
+  ],
+  [
+    'readVisibleText: one header field name a thousand times',
+    (n) => `X-Pad: ${'x'.repeat(40)}\r\n`.repeat(n / 48),
+    headerTextLength,
     40_000,
   ],
   ['formulaReading: calls that never close', (n) => 'CONCAT('.repeat(n / 7), formulaReading, 40_000],
