@@ -52,9 +52,9 @@ const NOT_ASCII_TEXT = {
 };
 
 /**
- * The charset a WHATWG decoder (browsers, Thunderbird) and Windows read for a label libmime does not know:
- * `unicode`, `csunicode`, `iso-10646-ucs-2` and `unicodefeff` are UTF-16LE, `unicodefffe` UTF-16BE;
- * any other label as given.
+ * The charset libmime decodes for a label it does not read but a WHATWG decoder (browsers, Thunderbird) does:
+ * the label's WHATWG encoding (`unicode`, `csUnicode`, `unicodeFEFF` are UTF-16LE, `unicodeFFFE` UTF-16BE,
+ * `ansi_x3.4-1968` windows-1252, `iso_8859-5:1988` ISO-8859-5…); any other label as given.
  *
  * @example
  * ```ts
@@ -62,20 +62,29 @@ const NOT_ASCII_TEXT = {
  * ```
  */
 export function charsetAlias(label: string): string {
-  return UTF16_ALIASES.get(label.toLowerCase()) ?? label;
+  const key = label.toLowerCase();
+  let alias = aliases.get(key);
+  if (alias === undefined) {
+    alias = label;
+    // libmime reads an encoded word's charset only of word characters and dashes (`ansi_x3.4-1968` is not one).
+    if (!/^[\w-]+$/.test(key) || !libmimeDecodes(key)) {
+      try {
+        const whatwg = new TextDecoder(key.trim()).encoding;
+        if (libmimeDecodes(whatwg)) alias = whatwg;
+      } catch {
+        // no decoder knows it
+      }
+    }
+    if (aliases.size < 256) aliases.set(key, alias);
+  }
+  return alias;
 }
-const UTF16_ALIASES = new Map([
-  ['unicode', 'utf-16le'],
-  ['csunicode', 'utf-16le'],
-  ['iso-10646-ucs-2', 'utf-16le'],
-  ['unicodefeff', 'utf-16le'],
-  ['unicodefffe', 'utf-16be'],
-]);
-const ALIASED_WORD = /=\?(unicode|csunicode|iso-10646-ucs-2|unicodefeff|unicodefffe)(?=[?*])/gi;
+const aliases = new Map<string, string>();
+const WORD_CHARSET = /=\?([^?*\s]{1,64})(?=[?*])/g;
 
 /**
- * A header value whose encoded words in a WHATWG-only UTF-16 label ({@link charsetAlias}) name the charset
- * libmime decodes instead.
+ * A header value whose encoded words name a charset libmime does not know by a label it does
+ * ({@link charsetAlias}).
  *
  * @example
  * ```ts
@@ -84,15 +93,19 @@ const ALIASED_WORD = /=\?(unicode|csunicode|iso-10646-ucs-2|unicodefeff|unicodef
  */
 export function aliasEncodedWords(value: string): string {
   return value.includes('=?')
-    ? value.replace(ALIASED_WORD, (_, label: string) => `=?${charsetAlias(label)}`)
+    ? value.replace(WORD_CHARSET, (word, label: string) => {
+        const alias = charsetAlias(label);
+        return alias === label ? word : `=?${alias}`;
+      })
     : value;
 }
 
 function supported(label: string): boolean {
-  const charset = charsetAlias(label);
-  const key = charset.toLowerCase();
   // UTF-7 is decoded by our own reader (utf7.ts) where names and bodies are read.
-  if (isUtf7(key)) return true;
+  return isUtf7(label.toLowerCase()) || libmimeDecodes(charsetAlias(label).toLowerCase());
+}
+
+function libmimeDecodes(key: string): boolean {
   let ok = known.get(key);
   if (ok === undefined) {
     try {

@@ -72,6 +72,19 @@ describe('eachTarEntry: the files of a tar archive as GNU tar lists them', () =>
     expect(listArchive(tarArchive(pax('g', ['size=1024']), readme, exe), 'tar').unreadable).toMatch(
       /global pax header with a size/,
     );
+    // Solaris tar's X header is a pax header to GNU tar, libarchive and 7-Zip.
+    expect(listArchive(tarArchive(pax('X' as 'x', ['size=1024']), readme, exe), 'tar').unreadable).toMatch(
+      /pax size 1024/,
+    );
+    expect(listArchive(tarArchive(pax('X' as 'x', ['path=Invoice.vbs']), readme), 'tar').names).toEqual([
+      'Invoice.vbs',
+      'readme.txt',
+    ]);
+    // A record GNU tar stops at (a length not in decimal digits, no line feed at its end) while others read
+    // on: the path after it is not the same to all.
+    const raw = (records: string) => tarEntry('PaxHeader', Buffer.from(records, 'latin1'), 'x', USTAR_MAGIC);
+    for (const bad of ['0x1a path=Invoice.vbs\n', '+26 path=Invoice.vbs\n', '20 path=Invoice.vbsX'])
+      expect(listArchive(tarArchive(raw(bad), readme), 'tar').unreadable, bad).toMatch(/malformed pax/);
     // The size every tool writes, the header's own, is read as before; it describes the next file only.
     expect(
       listArchive(tarArchive(pax('x', ['size=2', 'path=a/Invoice.exe']), exe, readme), 'tar').names,

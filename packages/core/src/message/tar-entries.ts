@@ -35,7 +35,9 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     }
     if (!checksumOk(header)) throw new Error(`bad header checksum at ${p}`);
     const size = octal(header.subarray(124, 136));
-    const type = String.fromCharCode(header[156] ?? 0);
+    // Solaris tar's `X` is a pax header by another letter: GNU tar, libarchive and 7-Zip read it as one.
+    const flag = String.fromCharCode(header[156] ?? 0);
+    const type = flag === 'X' ? 'x' : flag;
     const start = p + BLOCK;
     // GNU tar and 7-Zip read the next header right after a hard link or a folder, whatever its size says;
     // libarchive may skip the size: the files after it are not the same to all.
@@ -146,9 +148,17 @@ function paxRecord(data: Buffer, key: string): string | undefined {
   let p = 0;
   while (p < data.length) {
     // The length is a few digits: a search bounded so that a run of zeros cannot make the walk quadratic.
+    // Decimal digits only, and the record ends with a line feed: GNU tar stops at a record it cannot read
+    // while others read on, so the names after it are not the same to all.
     const space = data.subarray(p, p + 21).indexOf(0x20) + p;
-    const length = space < p + 1 ? Number.NaN : Number(data.toString('latin1', p, space));
-    if (!Number.isInteger(length) || length <= 0 || p + length > data.length)
+    const digits = space < p + 1 ? '' : data.toString('latin1', p, space);
+    const length = /^[0-9]{1,20}$/.test(digits) ? Number(digits) : Number.NaN;
+    if (
+      !Number.isSafeInteger(length) ||
+      length <= 0 ||
+      p + length > data.length ||
+      data[p + length - 1] !== 0x0a
+    )
       throw new Error('a malformed pax header');
     const record = data.toString('utf8', space + 1, p + length - 1);
     if (record.startsWith(`${key}=`)) found = record.slice(key.length + 1);

@@ -3,7 +3,7 @@ import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { officeXml } from './office-text.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
-import { zipTexts } from './zip-text.js';
+import { type ZipText, zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
 // OLE or TNEF file, the readable files of a zip archive, the content of a gzip file. Each is unpacked here
@@ -71,6 +71,10 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
       out.bytes += xml.length;
       out.pieces.push({ name, kind: 'html', bytes: Buffer.from(xml) });
     }
+    // Its other parts are read as a zip's files are: Word shows an altChunk's HTML, MHT, RTF or text as part of
+    // the body, and an embedded workbook opens with a double click. Images and other binary parts are not text.
+    const read = zipTexts(bytes, budget - out.bytes, undefined, (part) => !/\.(?:xml|rels)$/i.test(part));
+    addZipTexts(read.texts, budget, name, out);
     return;
   }
   if (packing === 'zip') {
@@ -78,12 +82,7 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
     const read = zipTexts(bytes, budget - out.bytes, encrypted);
     out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
     out.encrypted.push(...encrypted.map((n) => `${name}${n}`));
-    for (const t of read.texts) {
-      out.bytes += t.bytes.length;
-      if (t.kind === 'office' || t.kind === 'strings')
-        unpack(t.kind, t.bytes, budget, `${name}${t.name} `, out);
-      else out.pieces.push({ name: `${name}${t.name}`, kind: t.kind, bytes: t.bytes });
-    }
+    addZipTexts(read.texts, budget, name, out);
     return;
   }
   const inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, budget - out.bytes) });
@@ -92,6 +91,15 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
   if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: inflated });
   else if (inner === 'strings' || inner === 'zip') unpack(inner, inflated, budget, name, out);
   else out.skipped.push(`${name}(decompressed)`);
+}
+
+function addZipTexts(texts: ZipText[], budget: number, name: string, out: Unpacked): void {
+  for (const t of texts) {
+    out.bytes += t.bytes.length;
+    if (t.kind === 'office' || t.kind === 'strings')
+      unpack(t.kind, t.bytes, budget, `${name}${t.name} `, out);
+    else out.pieces.push({ name: `${name}${t.name}`, kind: t.kind, bytes: t.bytes });
+  }
 }
 
 // Compound file names are compared without case: `__ATTACH_VERSION1.0_#00000000` is the same storage.

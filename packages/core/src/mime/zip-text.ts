@@ -16,7 +16,8 @@ export interface ZipText {
 /**
  * The readable files of a zip archive, inflating at most `maxBytes` in all (binary files cost only their
  * first bytes); throws when the archive or a readable file cannot be read. Given `encrypted`, a
- * password-protected file is named there instead, and the other files are still read.
+ * password-protected file is named there instead, and the other files are still read; given `read`, only the
+ * files it accepts are looked at.
  *
  * @example
  * ```ts
@@ -27,11 +28,12 @@ export function zipTexts(
   zip: Buffer,
   maxBytes: number,
   encrypted?: string[],
+  read: (name: string) => boolean = () => true,
 ): { texts: ZipText[]; skipped: string[] } {
   const texts: ZipText[] = [];
   const skipped: string[] = [];
   eachZipEntry(zip, maxBytes, (entry) => {
-    if (entry.name.endsWith('/')) return;
+    if (entry.name.endsWith('/') || !read(entry.name)) return;
     try {
       readEntry(entry, texts, skipped);
     } catch (error) {

@@ -346,13 +346,13 @@ function latin1Readings(raw: readonly string[], mime: Mime): { name: string; add
 }
 
 // An encoded word holding an address special (`=?iso-2022-jp?Q?=1B(BJane_Doe?=`, whose `ESC ( B` decodes to
-// nothing) opens a comment to a parser that reads the field first, while Thunderbird takes the word whole and
+// nothing; a charset label `iso_8859-1:1987`) opens a comment or a group to a parser that reads the field first, while Thunderbird takes the word whole and
 // decodes it: such fields are also read decoded first.
-const Q_WORD = /=\?[^?\s]{1,64}\?[qQ]\?([^?\s]*)\?=/g;
+const ENCODED_WORD = /=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]*\?=/g;
 const ADDRESS_SPECIAL = /[()<>,;:"@\\[\]]/;
 function wordFirstReadings(raw: readonly string[], mime: Mime): { name: string; address: string }[] {
   return raw
-    .filter((v) => [...v.matchAll(Q_WORD)].some((m) => ADDRESS_SPECIAL.test(m[1] ?? '')))
+    .filter((v) => [...v.matchAll(ENCODED_WORD)].some((m) => ADDRESS_SPECIAL.test(m[0])))
     .flatMap((v) => {
       const decoded = mime.decodeHeaderWords(v).replace(/[\r\n]/g, ' ');
       return new mime.MessageHeaders(Buffer.from(`X: ${decoded}\r\n\r\n`)).addresses('x');
