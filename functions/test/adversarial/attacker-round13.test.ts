@@ -167,3 +167,137 @@ describe('attacker round 13: a digit Word draws from a symbol element (outbound-
     expect(await kit.outbound(file(`Content-Type: ${DOCX}`, docx(run)))).toBe('DEFAULT');
   });
 });
+
+describe('attacker round 14: past round 13', () => {
+  const record = (r: string) => {
+    const n = r.length + 2;
+    return `${n + String(n + String(n).length).length} ${r}\n`;
+  };
+  const header = (type: string, records: string) =>
+    tarEntry('PaxHeader', Buffer.from(records, 'latin1'), type, USTAR_MAGIC);
+  const readme = tarEntry('readme.txt', Buffer.alloc(0), '0', USTAR_MAGIC);
+  const vbs = tarEntry('notes.txt', Buffer.from('MsgBox "x"'), '0', USTAR_MAGIC);
+  const GUARD: Record<string, Buffer> = {
+    // Solaris tar's X is read as a pax header by GNU tar, libarchive (Windows Explorer) and 7-Zip.
+    'a Solaris X header whose path names the file Invoice.vbs': attachedFile(
+      'documents.tar',
+      tarArchive(header('X', record('path=Invoice.vbs')), vbs),
+    )[0],
+    'a Solaris X header whose size moves the next header': attachedFile(
+      'documents.tar',
+      Buffer.concat([
+        header('X', record('size=1024')),
+        readme,
+        tarEntry('notes.txt', Buffer.alloc(1536, 'x'), '0', USTAR_MAGIC).subarray(0, 1024),
+        tarEntry('Invoice.exe', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510)]), '0', USTAR_MAGIC),
+        Buffer.alloc(1024),
+      ]),
+    )[0],
+    // GNU tar stops at a record it cannot read (and extracts Invoice.vbs); libarchive and 7-Zip read on.
+    'a pax path, a record with a hexadecimal length, then another path': attachedFile(
+      'documents.tar',
+      tarArchive(header('x', `${record('path=Invoice.vbs')}0x14 path=notes.txt\n`), vbs),
+    )[0],
+  };
+  for (const [name, message] of Object.entries(GUARD)) {
+    it(`bounces ${name} (guard)`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+  }
+
+  const env = { PROTECTED_NAMES: 'Jane Smith, Jane Doe' };
+  const from = (field: string) =>
+    mail([field, 'To: a@corp.example', 'Subject: invoice', 'Content-Type: text/plain'], 'hello');
+  const NAMES: Record<string, Buffer> = {
+    // WHATWG labels of windows-1252 and ISO-8859-x that libmime does not read; Thunderbird decodes them.
+    'a name in an encoded word labelled ANSI_X3.4-1968': from(
+      'From: =?ANSI_X3.4-1968?B?SmFuZSBEb2U=?= <x@evil.example>',
+    ),
+    'a name labelled iso_8859-1:1987, whose colon opens a group to a field parser': from(
+      'From: =?iso_8859-1:1987?Q?=4A=61=6E=65_=44=6F=65?= <x@evil.example>',
+    ),
+    'Cyrillic look-alikes labelled iso_8859-5:1988, in Sender': from(
+      'From: Billing <x@evil.example>\r\nSender: =?iso_8859-5:1988?Q?=A8=D0ne_D=DE=D5?= <y@evil.example>',
+    ),
+  };
+  for (const [name, message] of Object.entries(NAMES)) {
+    it(`sends to Junk ${name} (guard)`, async () => {
+      expect((await kit.inbound(message, env)).verdict).toBe('MOVE_TO_JUNK');
+    });
+  }
+
+  const csv = (cell: string) =>
+    file('Content-Type: text/csv; name="guests.csv"', Buffer.from(`name,card\r\nAnn,${cell}\r\n`));
+  const docx = (parts: { name: string; data: string }[]) =>
+    file(
+      'Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name="guest.docx"',
+      zipFile([{ name: '[Content_Types].xml', data: '<Types/>' }, ...parts]),
+    );
+  const DLP: Record<string, Buffer> = {
+    'nested CONCATENATE': csv('=CONCATENATE(CONCATENATE("4111 1111 ","1111 "),"1111")'),
+    'TEXT with a digit format': csv('="4111 1111 1111 "&TEXT(1111,"0000")'),
+    'REPT of a group': csv('="4111 "&REPT("1111 ",3)'),
+    'CHAR of a digit': csv('=CHAR(52)&"111 1111 1111 1111"'),
+    SUBSTITUTE: csv('=SUBSTITUTE("4111x1111x1111x1111","x"," ")'),
+    'a constant in parentheses': csv('="4111 1111 1111 "&(1111)'),
+    'an .xlsx cell with nested calls and no cached value': file(
+      'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; name="guests.xlsx"',
+      sheet(
+        '<c r="A1" t="inlineStr"><is><t>card</t></is></c><c r="B1" t="str"><f>CONCATENATE(CONCATENATE("4111 1111 ","1111 "),"1111")</f></c>',
+      ),
+    ),
+    'an OpenDocument cell whose formula has no value': file(
+      'Content-Type: application/vnd.oasis.opendocument.spreadsheet; name="guests.ods"',
+      zipFile([
+        { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet' },
+        {
+          name: 'content.xml',
+          data: '<office:document-content><table:table><table:table-row><table:table-cell table:formula="of:=&quot;4111 1111 &quot;&amp;&quot;1111 1111&quot;"/></table:table-row></table:table></office:document-content>',
+        },
+      ]),
+    ),
+    'an Excel 2003 XML cell formula (ss:Formula)': file(
+      'Content-Type: application/vnd.ms-excel; name="guests.xls"',
+      Buffer.from(
+        '<?xml version="1.0"?>\r\n<?mso-application progid="Excel.Sheet"?>\r\n<Workbook><Worksheet><Table><Row><Cell ss:Formula="=&quot;4111 1111 &quot;&amp;&quot;1111 1111&quot;"><Data ss:Type="String"></Data></Cell></Row></Table></Worksheet></Workbook>',
+      ),
+    ),
+    "a Word altChunk's HTML, which Word shows in the body": docx([
+      {
+        name: 'word/document.xml',
+        data: '<w:document><w:body><w:altChunk r:id="c1"/></w:body></w:document>',
+      },
+      { name: 'word/afchunk.htm', data: '<html><body><p>Card 4111 1111 1111 1111</p></body></html>' },
+    ]),
+    "a Word list's number label": docx([
+      {
+        name: 'word/document.xml',
+        data: '<w:document><w:body><w:p><w:r><w:t>Guest</w:t></w:r></w:p></w:body></w:document>',
+      },
+      {
+        name: 'word/numbering.xml',
+        data: '<w:numbering><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1111"/><w:lvlText w:val="4111 1111 1111 %1"/></w:lvl></w:abstractNum></w:numbering>',
+      },
+    ]),
+  };
+  for (const [name, message] of Object.entries(DLP)) {
+    it(`bounces a card built by ${name} (outbound-policy)`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  }
+  it('sends sheets and documents whose formulas and lists show no card (outbound-policy)', async () => {
+    for (const cell of ['=SUM(A1:A3)', '=TEXT(2026,"0000")&"-"&REPT("-",20)', '=CONCATENATE("Q",4,"-",2026)'])
+      expect(await kit.outbound(csv(cell)), cell).toBe('DEFAULT');
+    const list = docx([
+      {
+        name: 'word/document.xml',
+        data: '<w:document><w:body><w:p><w:r><w:t>Agenda</w:t></w:r></w:p></w:body></w:document>',
+      },
+      {
+        name: 'word/numbering.xml',
+        data: '<w:numbering><w:abstractNum><w:lvl w:ilvl="0"><w:start w:val="1"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:lvlText w:val="%1.%2."/></w:lvl></w:abstractNum></w:numbering>',
+      },
+    ]);
+    expect(await kit.outbound(list)).toBe('DEFAULT');
+  });
+});

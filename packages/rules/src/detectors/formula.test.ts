@@ -12,15 +12,24 @@ describe('formulaReading: what a spreadsheet shows for a formula', () => {
     expect(formulaReading('"=""4111 1111 ""&""1111 1111"""')).toBe('"=""4111 1111 1111 1111"""');
   });
 
-  it('evaluates CONCATENATE, CONCAT and TEXTJOIN of constants, with either separator', () => {
-    expect(formulaReading('=CONCATENATE("4111 1111 ","1111 1111")')).toBe('=4111 1111 1111 1111');
+  it('evaluates text functions of constants, nested, with either separator, as quoted strings', () => {
+    expect(formulaReading('=CONCATENATE("4111 1111 ","1111 1111")')).toBe('="4111 1111 1111 1111"');
     expect(formulaReading('=_xlfn.CONCAT("4111";" 1111";" 1111";" 1111")')).toBe(
-      '=_xlfn.4111 1111 1111 1111',
+      '=_xlfn."4111 1111 1111 1111"',
     );
-    expect(formulaReading('=textjoin(" ",TRUE,"4111","1111","1111","1111")')).toBe('=4111 1111 1111 1111');
-    expect(formulaReading('=CONCAT(CONCAT("4111 1111 ","1111 "),"1111")')).toBe(
-      '=CONCAT(4111 1111 1111 ,"1111")',
+    expect(formulaReading('=textjoin(" ",TRUE,"4111","1111","1111","1111")')).toBe('="4111 1111 1111 1111"');
+    expect(formulaReading('=CONCATENATE(CONCATENATE("4111 1111 ","1111 "),"1111")')).toBe(
+      '="4111 1111 1111 1111"',
     );
+    expect(formulaReading('="4111 1111 1111 "&TEXT(1111,"0000")')).toBe('="4111 1111 1111 1111"');
+    expect(formulaReading('="4111 "&REPT("1111 ",3)')).toBe('="4111 1111 1111 1111 "');
+    expect(formulaReading('=CHAR(52)&"111 1111 1111 1111"')).toBe('="4111 1111 1111 1111"');
+    expect(formulaReading('=SUBSTITUTE("4111x1111x1111x1111","x"," ")')).toBe('="4111 1111 1111 1111"');
+    expect(formulaReading('="4111 1111 1111 "&LEFT("1111x",4)&MID("a1b",2,1)&RIGHT("9")')).toBe(
+      '="4111 1111 1111 111119"',
+    );
+    expect(formulaReading('="4111 1111 1111 "&(1111)')).toBe('="4111 1111 1111 1111');
+    expect(formulaReading('=TEXT(411111111111,"0000 0000 0000 ")&"1111"')).toBe('="4111 1111 1111 1111"');
   });
 
   it('leaves other text alone: R&D, 4&5, cell references, calls over lines or unclosed', () => {
@@ -29,6 +38,8 @@ describe('formulaReading: what a spreadsheet shows for a formula', () => {
     expect(formulaReading('no formula here')).toBeUndefined();
     expect(formulaReading('=CONCAT("4111",\n"1111")')).toBeUndefined();
     expect(formulaReading('=CONCAT("4111","1111"')).toBeUndefined();
+    // Arguments that are not constants leave a call as it is.
+    expect(formulaReading('=REPT(A1,3)&MID(B2,C3,4)')).toBeUndefined();
   });
 
   it('makes the card finder see the card a formula shows', () => {

@@ -4,6 +4,7 @@ import { countOption } from '../internal/config.js';
 import { type CardNumberOptions, findCardNumbers } from './card.js';
 import { formulaReading } from './formula.js';
 import { findIbans } from './iban.js';
+import { officeAttributeTexts } from './office-attributes.js';
 import { wordSymbols } from './word-symbols.js';
 
 // Loaded on first use, once (a fresh import() per message costs a module-loader round trip).
@@ -102,7 +103,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       ctx.message.stream(),
       (read, place) => {
         // An Office document's symbol elements are drawn as characters (a digit as `<w:sym w:char="0031"/>`).
-        const text = place.xml ? wordSymbols(read) : read;
+        // and the texts it keeps in attributes (an OpenDocument cell's formula, a Word list's number label).
+        // (An Excel 2003 XML workbook named .xls is read as a page.)
+        const text = place.html ? wordSymbols(read) + officeAttributeTexts(read) : read;
         if (
           scope === 'subject' &&
           !(place.kind === 'header' && place.depth === 0 && /^subject$/i.test(place.label))

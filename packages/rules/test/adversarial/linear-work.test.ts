@@ -15,6 +15,7 @@ import { textMatcher } from '../../src/content/text-matcher.js';
 import { findCardNumbers } from '../../src/detectors/card.js';
 import { formulaReading } from '../../src/detectors/formula.js';
 import { findIbans } from '../../src/detectors/iban.js';
+import { officeAttributeTexts } from '../../src/detectors/office-attributes.js';
 import { skeletonName } from '../../src/impersonation/index.js';
 import { messageDate } from '../../src/journal/key.js';
 
@@ -309,6 +310,24 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     'readVisibleText: one header field name a thousand times',
     (n) => `X-Pad: ${'x'.repeat(40)}\r\n`.repeat(n / 48),
     headerTextLength,
+    40_000,
+  ],
+  [
+    'officeAttributeTexts: list levels that never close',
+    (n) => '<w:lvl '.repeat(n / 7),
+    officeAttributeTexts,
+    40_000,
+  ],
+  [
+    'officeAttributeTexts: list levels closing far away',
+    (n) => `${'<w:lvl '.repeat(600)}${'x'.repeat(5000)}</w:lvl>`.repeat(Math.ceil(n / 9200)),
+    officeAttributeTexts,
+    40_000,
+  ],
+  [
+    'formulaReading: nested calls eight deep, over and over',
+    (n) => 'CONCAT(CHAR(REPT(LEFT(MID(TEXT(T(TRIM("1"))))))))'.repeat(n / 50),
+    formulaReading,
     40_000,
   ],
   ['formulaReading: calls that never close', (n) => 'CONCAT('.repeat(n / 7), formulaReading, 40_000],
