@@ -49,7 +49,8 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
  * and an HTML body is also read as each kind of reader is shown it), and every text a
  * recipient sees is read (see {@link readVisibleText}): the event subject and the full Subject header,
  * every other visible header, attachment names, text and HTML bodies, text-like attachments and attached
- * messages at any depth up to the limits. Office documents, PDFs, images and archives are not read.
+ * messages at any depth up to the limits; Office documents, zip and gzip files, Outlook `winmail.dat` and `.msg`
+ * strings are read too. PDFs, images, and rar/7z/tar, bzip2/xz files are not (docs/rules.md lists the limits).
  * When part of the message cannot be read (over a limit, undecodable, a password-protected file in a zip,
  * an inline PGP message),
  * the condition is true by default (`onUndecidable: 'match'`: not knowing is not allowing) and the reason is
