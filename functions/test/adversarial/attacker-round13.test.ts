@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { tarArchive, tarEntry, USTAR_MAGIC, zipFile } from '@wmflow/core/testing';
+import { tarArchive, tarEntry, USTAR_MAGIC, zipAfter, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -299,5 +299,45 @@ describe('attacker round 14: past round 13', () => {
       },
     ]);
     expect(await kit.outbound(list)).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 15: zips that extractors read otherwise (guard)', () => {
+  const mz = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62)]);
+  const exe = zipFile([{ name: 'Invoice.exe', data: mz, method: 0 }]);
+  const pdf = zipFile([{ name: 'Invoice.pdf', data: '%PDF-1.7', method: 0 }]);
+  const endOf = (zip: Buffer) => zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const html = zipFile([
+    {
+      name: 'invoice.html',
+      data: '<p>Invoice</p><script>location="https://evil.example/"</script>',
+      method: 0,
+    },
+  ]);
+  const shortDirectory = Buffer.from(html);
+  const central = shortDirectory.readUInt32LE(endOf(html) + 16);
+  shortDirectory.writeUInt32LE(14, central + 20);
+  shortDirectory.writeUInt32LE(14, central + 24);
+  const CASES: Record<string, Buffer> = {
+    // 7-Zip extracts it, with "Everything is Ok".
+    'an Invoice.exe named only by a local header before the listed files': attachedFile(
+      'documents.zip',
+      zipAfter(exe.subarray(0, exe.readUInt32LE(endOf(exe) + 16)), pdf),
+    )[0],
+    // 7-Zip reads the first archive; unzip and libarchive the second.
+    'two archives one after the other, the first out of reach of the end-record search': attachedFile(
+      'documents.zip',
+      zipAfter(Buffer.concat([exe, Buffer.alloc(70_000)]), pdf),
+    )[0],
+    // Extractors take the local header's 62 bytes; the directory says 14.
+    'a page whose directory size leaves out its script': attachedFile('documents.zip', shortDirectory)[0],
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces ${name}`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+  }
+  it('delivers the same zips written plainly', async () => {
+    expect((await kit.inbound(attachedFile('documents.zip', pdf)[0])).verdict).toBe('DEFAULT');
   });
 });

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { rarFile } from '../testing/rar.js';
 import { listArchive } from './archive-files.js';
@@ -43,6 +44,34 @@ describe('eachRarEntry: the files of a RAR archive as unrar lists them', () => {
       expect(listArchive(outer, 'rar').names).toEqual(['inner.rar', 'inner.rar/run.js']);
     });
   }
+
+  it('RAR 4: a recovery or old service block announcing data without LONG_BLOCK cannot be listed (unrar skips it)', () => {
+    const rar = rarFile([{ name: 'notes.txt', data: 'hello' }], { version: 4 });
+    // After the marker (7 bytes) and the archive header (13): a block of type 0x77 or 0x78, flags 0, size 11,
+    // announcing 64 bytes of data.
+    const block = (type: number, flags: number) => {
+      const b = Buffer.alloc(11);
+      b[2] = type;
+      b.writeUInt16LE(flags, 3);
+      b.writeUInt16LE(11, 5);
+      b.writeUInt32LE(64, 7);
+      b.writeUInt16LE(crc32(b.subarray(2)) & 0xffff, 0);
+      return b;
+    };
+    const at = 7 + 13;
+    for (const type of [0x77, 0x78]) {
+      const withBlock = Buffer.concat([rar.subarray(0, at), block(type, 0), rar.subarray(at)]);
+      expect(listArchive(withBlock, 'rar').unreadable, type.toString(16)).toMatch(/unrar skips/);
+    }
+    // With LONG_BLOCK every reader skips the data: listed (64 bytes of it must be there).
+    const long = Buffer.concat([
+      rar.subarray(0, at),
+      block(0x78, 0x8000),
+      Buffer.alloc(64),
+      rar.subarray(at),
+    ]);
+    expect(listArchive(long, 'rar').names).toEqual(['notes.txt']);
+  });
 
   it('RAR 4: decodes Unicode names (flag 0x200)', () => {
     const rar = rarFile([{ name: 'счёт.exe', data: MZ, unicode: true }]);

@@ -51,6 +51,10 @@ export function eachRarEntry(rar: Buffer, maxBytes: number, visit: (entry: Archi
 // A file or service header is followed by its packed data whether or not it sets LONG_BLOCK (0x8000), as
 // unrar and 7-Zip read it; other blocks carry data only with that flag.
 function dataSize(rar: Buffer, p: number, type: number, flags: number, size: number): number {
+  // unrar skips the data a recovery (0x78) or old service (0x77) block announces whatever its flags; 7-Zip and
+  // libarchive only with LONG_BLOCK: announced without it, the next block is not the same to all.
+  if ((type === 0x77 || type === 0x78) && !(flags & 0x8000) && size >= 11 && rar.readUInt32LE(p + 7) !== 0)
+    throw new Error(`a block at ${p} whose data unrar skips and other readers do not`);
   if (type !== FILE && type !== SERVICE) return flags & 0x8000 && size >= 11 ? rar.readUInt32LE(p + 7) : 0;
   if (size < 32 + (flags & 0x100 ? 8 : 0)) throw new Error(`truncated file header at ${p}`);
   return rar.readUInt32LE(p + 7) + (flags & 0x100 ? rar.readUInt32LE(p + 32) * 2 ** 32 : 0);

@@ -2,7 +2,9 @@ import { constants, inflateRawSync } from 'node:zlib';
 
 // A bounded central-directory walk over a zip archive in memory, with node's inflate (no dependency): what
 // cannot be read (not a zip, zip64, an encrypted or unknown-method entry, a truncated archive, more than the
-// budget) is an error, so a caller can report the archive as unread.
+// budget) is an error, so a caller can report the archive as unread. So is a zip that extractors would read
+// otherwise: a directory that does not end at the end record, bytes before the first listed file, local
+// headers that name, compress, encrypt or size a file unlike the directory.
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -54,15 +56,22 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
   )
     throw new Error('a zip split into several files is not read');
   if (offset + size > zip.length) throw new Error('central directory past the end of the file');
+  // libarchive and Python read the directory that ends at the end record, whatever offset it gives.
+  if (offset + size !== end && !zip64EndBetween(zip, offset, size, count, end))
+    throw new Error('the central directory does not end at the end record');
   let total = 0;
   let p = offset;
+  let firstLocal = Number.POSITIVE_INFINITY;
   for (let i = 0; i < count; i++) {
     if (p + 46 > zip.length || zip.readUInt32LE(p) !== CENTRAL) throw new Error('bad central directory');
     const flags = zip.readUInt16LE(p + 8);
     const method = zip.readUInt16LE(p + 10);
+    const crc = zip.readUInt32LE(p + 16);
     const compressed = zip.readUInt32LE(p + 20);
+    const uncompressed = zip.readUInt32LE(p + 24);
     const nameLength = zip.readUInt16LE(p + 28);
     const local = zip.readUInt32LE(p + 42);
+    firstLocal = Math.min(firstLocal, local);
     if (zip.readUInt16LE(p + 34) !== 0) throw new Error('a zip split into several files is not read');
     const rawName = zip.subarray(p + 46, p + 46 + nameLength);
     const name = rawName.toString('utf8');
@@ -80,7 +89,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
-      return entryData(zip, local, compressed, { name, raw: rawName, method });
+      return entryData(zip, local, { compressed, uncompressed, crc }, { name, raw: rawName, method });
     };
     visit({
       name,
@@ -104,6 +113,9 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
   // Readers that walk the directory by its size (7-Zip, Python) list entries past the end record's count.
   if (p !== offset + size)
     throw new Error('the central directory does not hold just the entries its end record counts');
+  // 7-Zip also extracts a file that only a local header before the listed ones names, or the first of two
+  // archives put one after the other: nothing may come before the first listed file.
+  if (count > 0 && firstLocal !== 0) throw new Error('data before the first file the directory lists');
 }
 
 // MS-DOS/FAT (0), OS/2 HPFS (6), NTFS (11) and VFAT (14) keep DOS attributes, not a Unix mode.
@@ -155,9 +167,10 @@ function endRecord(zip: Buffer): number {
 function entryData(
   zip: Buffer,
   local: number,
-  compressed: number,
+  sizes: Sizes,
   entry: { name: string; raw: Buffer; method: number },
 ): Buffer {
+  const { compressed } = sizes;
   const { name, method } = entry;
   if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
     throw new Error(`${name}: bad local header`);
@@ -170,7 +183,58 @@ function entryData(
     throw new Error(`${name}: the local header's compression differs from the directory's`);
   const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
   if (start + compressed > zip.length) throw new Error(`${name}: truncated`);
+  // Extractors take the sizes from the local header (or the data descriptor after the data, flag 8): other
+  // sizes there are other bytes extracted than the ones read here.
+  const described = zip.readUInt16LE(local + 6) & 8;
+  if (!(described ? descriptorAgrees(zip, start + compressed, sizes) : localSizesAgree(zip, local, sizes)))
+    throw new Error(`${name}: the local header's sizes differ from the directory's`);
   return zip.subarray(start, start + compressed);
+}
+
+// A writer that streams (Info-ZIP's `zip -`) puts a zip64 end record and its locator between the directory and
+// the end record, even for a small archive: read when they describe the same directory.
+function zip64EndBetween(zip: Buffer, offset: number, size: number, count: number, end: number): boolean {
+  const at = offset + size;
+  if (at + 56 + 20 !== end || zip.readUInt32LE(at) !== 0x06064b50) return false;
+  const locator = at + 56;
+  return (
+    zip.readBigUInt64LE(at + 4) === 44n &&
+    zip.readBigUInt64LE(at + 32) === BigInt(count) &&
+    zip.readBigUInt64LE(at + 40) === BigInt(size) &&
+    zip.readBigUInt64LE(at + 48) === BigInt(offset) &&
+    zip.readUInt32LE(locator) === 0x07064b50 &&
+    zip.readBigUInt64LE(locator + 8) === BigInt(at)
+  );
+}
+
+type Sizes = { compressed: number; uncompressed: number; crc: number };
+
+// The local header's CRC and sizes (its zip64 extra field's when they are 0xFFFFFFFF) agree with `sizes`.
+function localSizesAgree(zip: Buffer, local: number, sizes: Sizes): boolean {
+  const crc = zip.readUInt32LE(local + 14);
+  let compressed = zip.readUInt32LE(local + 18);
+  let uncompressed = zip.readUInt32LE(local + 22);
+  if (compressed === 0xffffffff || uncompressed === 0xffffffff) {
+    const extra = local + 30 + zip.readUInt16LE(local + 26);
+    const field = extraField(zip, extra, zip.readUInt16LE(local + 28), 0x0001, (_, n) => n >= 16);
+    if (!field) return false;
+    uncompressed = Number(zip.readBigUInt64LE(field.data));
+    compressed = Number(zip.readBigUInt64LE(field.data + 8));
+  }
+  return crc === sizes.crc && compressed === sizes.compressed && uncompressed === sizes.uncompressed;
+}
+
+// A data descriptor after the data (its signature optional; sizes of 4 bytes, or 8 in a zip64 entry) agrees.
+function descriptorAgrees(zip: Buffer, at: number, sizes: Sizes): boolean {
+  const from = at + 4 <= zip.length && zip.readUInt32LE(at) === 0x08074b50 ? at + 4 : at;
+  if (from + 12 > zip.length || zip.readUInt32LE(from) !== sizes.crc) return false;
+  if (zip.readUInt32LE(from + 4) === sizes.compressed && zip.readUInt32LE(from + 8) === sizes.uncompressed)
+    return true;
+  return (
+    from + 20 <= zip.length &&
+    zip.readBigUInt64LE(from + 4) === BigInt(sizes.compressed) &&
+    zip.readBigUInt64LE(from + 12) === BigInt(sizes.uncompressed)
+  );
 }
 
 function inflate(data: Buffer, method: number, budget: number, name: string): Buffer {

@@ -39,4 +39,4 @@ export { tarArchive, tarEntry, USTAR_MAGIC } from './tar.js';
 export type { TnefFile } from './tnef.js';
 export { tnefStream } from './tnef.js';
 export { uuencode } from './uuencode.js';
-export { type ZipEntry, zipFile } from './zip.js';
+export { type ZipEntry, zipAfter, zipFile } from './zip.js';

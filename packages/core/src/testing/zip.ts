@@ -87,3 +87,25 @@ function writeFields(
   header.writeUInt32LE(raw, at + 16);
   header.writeUInt16LE(name, at + 20);
 }
+
+/**
+ * `zip` with `prefix` before it, its directory's local offsets and the end record's directory offset moved
+ * along (as a self-extractor's stub, or a hidden first archive or local header, would sit before a zip).
+ *
+ * @example
+ * ```ts
+ * const hidden = zipAfter(Buffer.from('stub'), zipFile([{ name: 'a.txt', data: 'x' }]));
+ * ```
+ */
+export function zipAfter(prefix: Buffer, zip: Buffer): Buffer {
+  const out = Buffer.concat([prefix, zip]);
+  const end = out.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = out.readUInt16LE(end + 10);
+  const offset = out.readUInt32LE(end + 16) + prefix.length;
+  out.writeUInt32LE(offset, end + 16);
+  for (let p = offset, i = 0; i < count; i++) {
+    out.writeUInt32LE(out.readUInt32LE(p + 42) + prefix.length, p + 42);
+    p += 46 + out.readUInt16LE(p + 28) + out.readUInt16LE(p + 30) + out.readUInt16LE(p + 32);
+  }
+  return out;
+}
