@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tarArchive, tarEntry, USTAR_MAGIC, zipAfter, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -339,5 +340,40 @@ describe('attacker round 15: zips that extractors read otherwise (guard)', () =>
   }
   it('delivers the same zips written plainly', async () => {
     expect((await kit.inbound(attachedFile('documents.zip', pdf)[0])).verdict).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 16: paths extractors resolve, and modes they restore (guard)', () => {
+  const CASES: Record<string, Buffer> = {
+    // libarchive (bsdtar, Windows tar.exe) and Python extract these as a file named Invoice.vbs.
+    'a zip entry named Invoice.vbs/.': attachedFile(
+      'docs.zip',
+      zipFile([{ name: 'Invoice.vbs/.', data: 'MsgBox "x"' }]),
+    )[0],
+    'a zip entry named Invoice.vbs/ with content': attachedFile(
+      'docs.zip',
+      zipFile([{ name: 'Invoice.vbs/', data: 'MsgBox "x"', method: 0 }]),
+    )[0],
+    'a tar entry named Invoice.vbs/.': attachedFile(
+      'docs.tar',
+      tarArchive(tarEntry('Invoice.vbs/.', Buffer.from('MsgBox "x"'), '0', USTAR_MAGIC)),
+    )[0],
+    // 7-Zip on Linux stores the Unix mode; 7-Zip and libarchive restore it, Finder runs the file in Terminal.
+    'a 7z file of mode 0755 without an extension': attachedFile(
+      'docs.7z',
+      readFileSync(new URL('../../../samples/archives/unix-exec.7z', import.meta.url)),
+    )[0],
+  };
+  for (const [name, message] of Object.entries(CASES)) {
+    it(`bounces ${name}`, async () => {
+      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
+    });
+  }
+  it('delivers a zip with a folder and a file in it', async () => {
+    const zip = zipFile([
+      { name: 'docs/', data: '' },
+      { name: 'docs/notes.txt', data: 'hello' },
+    ]);
+    expect((await kit.inbound(attachedFile('docs.zip', zip)[0])).verdict).toBe('DEFAULT');
   });
 });

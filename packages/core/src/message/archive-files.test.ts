@@ -103,3 +103,26 @@ describe('archives: files extracted with an execute bit', () => {
     expect(made(3, 0o120777).sniffedTypes).toEqual([]); // a symbolic link
   });
 });
+
+describe('archives: a path as extractors resolve it (attacker round 16)', () => {
+  it('names a file `Invoice.vbs/.`, `Invoice.vbs//` or `Invoice.vbs/` with content as Invoice.vbs, as libarchive writes it', () => {
+    for (const name of ['Invoice.vbs/.', 'Invoice.vbs//', 'Invoice.vbs/', 'docs/./Invoice.vbs'])
+      expect(listZip(zipFile([{ name, data: 'MsgBox "x"' }])).names, name).toContain(
+        name.startsWith('docs') ? 'docs/Invoice.vbs' : 'Invoice.vbs',
+      );
+    expect(listArchive(tarArchive(tarEntry('Invoice.vbs/.', Buffer.from('MsgBox'))), 'tar').names).toContain(
+      'Invoice.vbs',
+    );
+  });
+
+  it('keeps a folder a folder, and a plain name as it is', () => {
+    expect(
+      listZip(
+        zipFile([
+          { name: 'docs/', data: '' },
+          { name: 'docs/a.txt', data: 'x' },
+        ]),
+      ).names,
+    ).toEqual(['docs/', 'docs/a.txt']);
+  });
+});

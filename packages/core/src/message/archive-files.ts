@@ -116,6 +116,26 @@ function extensionless(path: string): boolean {
   return !base.startsWith('.') && !opensByExtensionOnMac(base);
 }
 
+/** A path with `.` and empty segments dropped, `\\` read as `/`. */
+function resolvedPath(path: string): string {
+  if (!/[\\/]\.?(?:[\\/]|$)|^\.[\\/]/.test(path) && !path.includes('\\')) return path;
+  return path
+    .split(/[\\/]/)
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
+}
+
+// A name ending in `/` (or `\\`) is a folder, unless it holds bytes: extractors that write it write a file.
+function hasContent(entry: ArchiveEntry): boolean {
+  // Compressed in a way not decoded: its bytes are not known, so it is taken as a file.
+  if (!entry.head) return true;
+  try {
+    return entry.head(1).length > 0;
+  } catch {
+    return true;
+  }
+}
+
 function addType(out: ArchiveFiles, type: string | undefined): void {
   if (type && !out.sniffedTypes.includes(type)) out.sniffedTypes.push(type);
 }
@@ -136,7 +156,12 @@ function visitEntry(
   if (entry.name !== '') out.names.push(name);
   // 7-Zip and unzip extract the file under its Unicode Path name: both names are the file's.
   if (entry.unicodeName !== undefined) out.names.push(`${prefix}${entry.unicodeName}`);
-  if (entry.dir || entry.name.endsWith('/')) return;
+  // libarchive and Python extract `Invoice.vbs/.`, `Invoice.vbs//` or `Invoice.vbs\` as the file Invoice.vbs:
+  // the path as they resolve it is the file's name too.
+  const folder = entry.dir === true || (/[\\/]$/.test(entry.name) && !hasContent(entry));
+  const resolved = resolvedPath(entry.name);
+  if (!folder && resolved !== '' && resolved !== entry.name) out.names.push(`${prefix}${resolved}`);
+  if (folder) return;
   if (entry.executable && [entry.name, entry.unicodeName ?? entry.name].some(extensionless))
     addType(out, UNIX_EXECUTABLE);
   if (entry.encrypted) {

@@ -8,6 +8,20 @@ const fixture = (name: string) =>
 
 // Made with gcab 1.5: `gcab -c` (stored) and `gcab -cz` (MSZIP).
 describe('eachCabEntry: the files of a cabinet', () => {
+  it('reads _A_EXEC (cabextract extracts with execute bits) and refuses a name flagged UTF-8 that is not UTF-8', () => {
+    const cab = Buffer.from(fixture('invoice.cab'));
+    const at = cab.indexOf('notes.txt', cab.readUInt32LE(16), 'latin1');
+    const exec = Buffer.from(cab);
+    exec.write('notes_txt', at, 'latin1');
+    exec.writeUInt16LE(exec.readUInt16LE(at - 2) | 0x40, at - 2);
+    expect(listArchive(exec, 'cab').sniffedTypes).toContain('application/x-unix-executable');
+    // E0 80 AE is an overlong `.`: cabextract reads `notes.txt`, others a name without an extension.
+    const overlong = Buffer.from(cab);
+    overlong.writeUInt16LE(overlong.readUInt16LE(at - 2) | 0x80, at - 2);
+    Buffer.from([0xe0, 0x80, 0xae]).copy(overlong, at + 4);
+    expect(listArchive(overlong, 'cab').unreadable).toMatch(/flagged UTF-8 that is not UTF-8/);
+  });
+
   it('names the files of stored and MSZIP cabinets and sniffs their content', () => {
     for (const name of ['invoice.cab', 'invoice-mszip.cab']) {
       expect(archiveKindOf(fixture(name))).toBe('cab');

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { inflateRawSync } from 'node:zlib';
 import type { ArchiveEntry } from './archive-entry.js';
 
@@ -7,6 +8,7 @@ import type { ArchiveEntry } from './archive-entry.js';
 
 const HEADER = 36;
 const NAME_IS_UTF = 0x80;
+const A_EXEC = 0x40;
 
 /**
  * Calls `visit` for each file of a cabinet; throws when it cannot be listed whole.
@@ -50,7 +52,12 @@ export function eachCabEntry(cab: Buffer, maxBytes: number, visit: (entry: Archi
     const folder = cab.readUInt16LE(p + 8);
     const attributes = cab.readUInt16LE(p + 14);
     const end = stringEnd(cab, p + 16);
-    const name = cab.toString(attributes & NAME_IS_UTF ? 'utf8' : 'latin1', p + 16, end).replace(/\\/g, '/');
+    const raw = cab.subarray(p + 16, end);
+    // cabextract decodes an overlong form (`E0 80 AE` is a `.` to it): a name flagged UTF-8 that is not
+    // valid UTF-8 is not the same name to all.
+    if (attributes & NAME_IS_UTF && !isUtf8(raw))
+      throw new Error(`a file name flagged UTF-8 that is not UTF-8`);
+    const name = raw.toString(attributes & NAME_IS_UTF ? 'utf8' : 'latin1').replace(/\\/g, '/');
     p = end + 1;
     const content = () => {
       const data = folderData(folder);
@@ -60,7 +67,9 @@ export function eachCabEntry(cab: Buffer, maxBytes: number, visit: (entry: Archi
     };
     // Folders compressed otherwise than MSZIP, and files continued from or into another cabinet: named.
     const readable = folder < folders && [0, 1].includes(compression(cab, folderAt, folder, folderReserve));
-    visit(readable ? { name, head: (max) => content().subarray(0, max), bytes: content } : { name });
+    // _A_EXEC: cabextract extracts the file with execute bits.
+    const entry = attributes & A_EXEC ? { name, executable: true } : { name };
+    visit(readable ? { ...entry, head: (max) => content().subarray(0, max), bytes: content } : entry);
   }
 }
 

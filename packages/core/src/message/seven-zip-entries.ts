@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import type { ArchiveEntry } from './archive-entry.js';
 import { lzmaDecode } from './lzma-decode.js';
 
@@ -101,6 +102,10 @@ export function eachSevenZipEntry(
   const size = Number(data.readBigUInt64LE(20));
   const start = 32 + offset;
   if (start + size > data.length || size === 0) throw new Error('the header is past the end of the file');
+  // 7-Zip and libarchive refuse an archive whose header checksums fail; 7-Zip then looks for another one
+  // further on (in a file not named .7z), which this listing would not be.
+  if (crc32(data.subarray(12, 32)) !== data.readUInt32LE(8)) throw new Error('bad start header CRC');
+  if (crc32(data.subarray(start, start + size)) !== data.readUInt32LE(28)) throw new Error('bad header CRC');
   let r = new Reader(data, start, start + size);
   let id = r.byte();
   // An encoded header may encode another: a few rounds at most.
@@ -123,6 +128,19 @@ export function eachSevenZipEntry(
       return;
     } else throw new Error('a malformed header');
   }
+}
+
+// The Unix mode of each file whose attributes carry one (flag 0x8000), from the attributes property (0x15).
+function unixModes(field: Reader, files: number): (number | undefined)[] {
+  const defined = field.byte() ? Array<boolean>(files).fill(true) : field.bits(files);
+  if (field.byte() !== 0) throw new Error('attributes stored elsewhere');
+  return defined.map((has) => {
+    if (!has) return undefined;
+    if (field.p + 4 > field.end) throw new Error('a malformed header');
+    const attributes = field.buf.readUInt32LE(field.p);
+    field.skip(4);
+    return attributes & 0x8000 ? attributes >>> 16 : undefined;
+  });
 }
 
 function skipProperties(r: Reader): void {
@@ -238,6 +256,7 @@ function filesInfo(r: Reader, folders: readonly Folder[], visit: (entry: Archive
   const files = r.count(8);
   let names: string[] = [];
   let empty: boolean[] = [];
+  let modes: (number | undefined)[] = [];
   for (let type = r.number(); type !== 0; type = r.number()) {
     const size = r.number();
     const end = r.p + size;
@@ -247,7 +266,7 @@ function filesInfo(r: Reader, folders: readonly Folder[], visit: (entry: Archive
     else if (type === 0x11) {
       if (field.byte() !== 0) throw new Error('names stored elsewhere');
       names = r.buf.toString('utf16le', field.p, end).split('\0').slice(0, files);
-    }
+    } else if (type === 0x15) modes = unixModes(field, files);
   }
   if (names.length !== files) throw new Error('files without names');
   // Files with content fill the folders in order, each folder `streams` of them.
@@ -261,6 +280,9 @@ function filesInfo(r: Reader, folders: readonly Folder[], visit: (entry: Archive
     }
     while (left === 0 && index + 1 < folders.length) left = (folders[++index] as Folder).streams;
     left--;
-    visit(folders[index]?.encrypted ? { ...entry, encrypted: true } : entry);
+    // 7-Zip and libarchive restore a Unix mode (attributes 0x8000, the mode in the high half) on extraction.
+    const mode = modes[i] ?? 0;
+    const file = mode & 0o111 ? { ...entry, executable: true } : entry;
+    visit(folders[index]?.encrypted ? { ...file, encrypted: true } : file);
   });
 }
