@@ -118,7 +118,6 @@ function extensionless(path: string): boolean {
 
 /** A path with `.` and empty segments dropped, `\\` read as `/`. */
 function resolvedPath(path: string): string {
-  if (!/[\\/]\.?(?:[\\/]|$)|^\.[\\/]/.test(path) && !path.includes('\\')) return path;
   return path
     .split(/[\\/]/)
     .filter((s) => s !== '' && s !== '.')

@@ -27,15 +27,12 @@ export function undecodableCharsets(raw: string): string[] {
     const [, charset = '', encoding = '', text = ''] = m;
     const unlike = /^b$/i.test(encoding)
       ? Buffer.from(text, 'base64').some(notAscii)
-      : /=(?:[89a-f][0-9a-f]|0[0-8bcef]|1[0-9a-f])/i.test(text) || NOT_ASCII_TEXT.test(text);
+      : Q_NOT_ASCII.test(text) || hasNotAscii(text);
     if (unlike && !supported(charset)) out.add(charset.toLowerCase());
   }
   for (const m of raw.matchAll(EXTENDED_VALUE)) {
     const [, charset = '', text = ''] = m;
-    if (
-      (/%(?:[89a-f][0-9a-f]|0[0-8bcef]|1[0-9a-f])/i.test(text) || NOT_ASCII_TEXT.test(text)) &&
-      !supported(charset)
-    )
+    if ((PERCENT_NOT_ASCII.test(text) || hasNotAscii(text)) && !supported(charset))
       out.add(charset.toLowerCase());
   }
   return [...out];
@@ -44,12 +41,14 @@ export function undecodableCharsets(raw: string): string[] {
 // Bytes an ASCII-compatible charset does not use for text: high bytes, and control characters other than tab
 // and line ends (UTF-16 spells `J` 4A 00, which read as UTF-8 is `J` and a NUL).
 const notAscii = (b: number) => b >= 0x80 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
-const NOT_ASCII_TEXT = {
-  test(text: string): boolean {
-    for (let i = 0; i < text.length; i++) if (notAscii(text.charCodeAt(i))) return true;
-    return false;
-  },
+const hasNotAscii = (text: string) => {
+  for (let i = 0; i < text.length; i++) if (notAscii(text.charCodeAt(i))) return true;
+  return false;
 };
+// The same bytes written in hex, after Q's `=` or RFC 2231's `%`.
+const NOT_ASCII_HEX = '(?:[89a-f][0-9a-f]|0[0-8bcef]|1[0-9a-f])';
+const Q_NOT_ASCII = new RegExp(`=${NOT_ASCII_HEX}`, 'i');
+const PERCENT_NOT_ASCII = new RegExp(`%${NOT_ASCII_HEX}`, 'i');
 
 /**
  * The charset libmime decodes for a label it does not read but a WHATWG decoder (browsers, Thunderbird) does:

@@ -64,7 +64,8 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
       globalPath = paxRecord(data, 'path') ?? globalPath;
       // Only GNU tar applies a global size to the files after it.
       if (paxRecord(data, 'size') !== undefined) throw new Error(`a global pax header with a size at ${p}`);
-    } else if (type === 'K' || type === 'V') continue;
+    } else if (EXTENDED.has(type))
+      continue; // K (GNU long link name) and V (volume label) name no file
     else {
       // Tools differ in which name wins (GNU tar and libarchive take GNU.sparse.name over path, 7-Zip the
       // path, a tool that knows neither the header's): the file is visited under each.

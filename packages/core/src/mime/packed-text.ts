@@ -1,7 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
-import { officeXml } from './office-text.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { type ZipText, zipTexts } from './zip-text.js';
 
@@ -67,14 +66,19 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
     return;
   }
   if (packing === 'office') {
-    for (const xml of officeXml(bytes, budget - out.bytes)) {
-      out.bytes += xml.length;
-      out.pieces.push({ name, kind: 'html', bytes: Buffer.from(xml) });
+    // Its XML parts hold the document's text (markup, read as a page); its other parts are read as a zip's
+    // files are: Word shows an altChunk's HTML, MHT, RTF or text as part of the body, and an embedded workbook
+    // opens with a double click. Images and other binary parts are not text. One walk of the archive.
+    const read = zipTexts(bytes, budget - out.bytes, undefined, (part) => !/\.rels$/i.test(part));
+    const others: ZipText[] = [];
+    for (const t of read.texts) {
+      if (!/\.xml$/i.test(t.name)) others.push(t);
+      else {
+        out.bytes += t.bytes.length;
+        out.pieces.push({ name, kind: 'html', bytes: t.bytes });
+      }
     }
-    // Its other parts are read as a zip's files are: Word shows an altChunk's HTML, MHT, RTF or text as part of
-    // the body, and an embedded workbook opens with a double click. Images and other binary parts are not text.
-    const read = zipTexts(bytes, budget - out.bytes, undefined, (part) => !/\.(?:xml|rels)$/i.test(part));
-    addZipTexts(read.texts, budget, name, out);
+    addZipTexts(others, budget, name, out);
     return;
   }
   if (packing === 'zip') {

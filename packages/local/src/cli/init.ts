@@ -44,8 +44,8 @@ export async function init(args: string[]): Promise<number> {
       continue;
     }
     await mkdir(dirname(to), { recursive: true });
-    await copyFile(from, to);
-    if (file === KEPT) await writeFile(to, (await readFile(to, 'utf8')).replaceAll('{{name}}', name));
+    if (file === KEPT) await writeFile(to, (await readFile(from, 'utf8')).replaceAll('{{name}}', name));
+    else await copyFile(from, to);
   }
   for (const note of notes) process.stderr.write(`wmflow init: ${note}\n`);
   const existing = await readManifest(join(target, 'package.json'));
@@ -76,12 +76,12 @@ function templateName(file: string): string {
 
 // Appends the template's lines that the user's file lacks; true when it added any.
 async function mergeLines(from: string, to: string): Promise<boolean> {
-  const have = new Set((await readFile(to, 'utf8')).split(/\r?\n/).map((l) => l.trim()));
+  const text = await readFile(to, 'utf8');
+  const have = new Set(text.split(/\r?\n/).map((l) => l.trim()));
   const missing = (await readFile(from, 'utf8'))
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '' && !have.has(l.trim()));
   if (missing.length === 0) return false;
-  const text = await readFile(to, 'utf8');
   await appendFile(to, `${text === '' || text.endsWith('\n') ? '' : '\n'}# wmflow\n${missing.join('\n')}\n`);
   return true;
 }

@@ -45,8 +45,8 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
  * True when the message carries at least `minCount` validated sensitive numbers: payment card numbers
  * (Luhn check, known issuer) and IBANs (mod-97 check). Validation keeps order numbers and phone numbers
  * from counting. The text is normalised before matching (any Unicode digit, space, dash; separators
- * `space . - /` and runs of them; numbers wrapped across lines; spreadsheet formulas that join strings; HTML tags and entities,
- * and an HTML body is also read as each kind of reader is shown it), and every text a
+ * `space . - /` and runs of them; numbers wrapped across lines; spreadsheet formulas of constants; HTML tags
+ * and entities, and an HTML body is also read as each kind of reader is shown it), and every text a
  * recipient sees is read (see {@link readVisibleText}): the event subject and the full Subject header,
  * every other visible header, attachment names, text and HTML bodies, text-like attachments and attached
  * messages at any depth up to the limits; Office documents, zip and gzip files, Outlook `winmail.dat` and `.msg`
@@ -103,9 +103,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     const report = await readVisibleText(
       ctx.message.stream(),
       (read, place) => {
-        // An Office document's symbol elements are drawn as characters (a digit as `<w:sym w:char="0031"/>`).
-        // and the texts it keeps in attributes (an OpenDocument cell's formula, a Word list's number label).
-        // (An Excel 2003 XML workbook named .xls is read as a page.)
+        // A page or an Office part is also read with the characters its symbol elements draw (a digit as
+        // `<w:sym w:char="0031"/>`) and the texts it keeps in attributes (an OpenDocument or Excel 2003 XML
+        // cell's formula, a Word list's number label); an Excel 2003 workbook named .xls is read as a page.
         const text = place.html ? wordSymbols(read) + officeAttributeTexts(read) : read;
         if (
           scope === 'subject' &&

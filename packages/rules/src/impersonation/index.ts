@@ -346,8 +346,8 @@ function latin1Readings(raw: readonly string[], mime: Mime): { name: string; add
 }
 
 // An encoded word holding an address special (`=?iso-2022-jp?Q?=1B(BJane_Doe?=`, whose `ESC ( B` decodes to
-// nothing; a charset label `iso_8859-1:1987`) opens a comment or a group to a parser that reads the field first, while Thunderbird takes the word whole and
-// decodes it: such fields are also read decoded first.
+// nothing; a charset label `iso_8859-1:1987`) opens a comment or a group to a parser that reads the field
+// first, while Thunderbird takes the word whole and decodes it: such fields are also read decoded first.
 const ENCODED_WORD = /=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]*\?=/g;
 const ADDRESS_SPECIAL = /[()<>,;:"@\\[\]]/;
 function wordFirstReadings(raw: readonly string[], mime: Mime): { name: string; address: string }[] {
