@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { tarArchive, tarEntry, USTAR_MAGIC, zipAfter, zipFile } from '@wmflow/core/testing';
+import {
+  paxHeader,
+  paxRecord,
+  tarArchive,
+  tarEntry,
+  USTAR_MAGIC,
+  zipAfter,
+  zipFile,
+} from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -11,6 +19,26 @@ import { useLocalStack } from './stack.js';
 const stack = useLocalStack();
 const kit = attackerKit(stack);
 const FROM = 'From: Bob <bob@corp.example>';
+
+const guard = async (message: Buffer) => (await kit.inbound(message)).verdict;
+const outbound = (message: Buffer) => kit.outbound(message);
+const inboundWith = (env: Record<string, string>) => async (message: Buffer) =>
+  (await kit.inbound(message, env)).verdict;
+/** One test per case: `run` gives `verdict` for it. */
+function expectEach(
+  cases: Record<string, Buffer>,
+  verdict: string,
+  run: (message: Buffer) => Promise<string | undefined>,
+  title: (name: string) => string,
+): void {
+  for (const [name, message] of Object.entries(cases))
+    it(title(name), async () => {
+      expect(await run(message)).toBe(verdict);
+    });
+}
+const env = { PROTECTED_NAMES: 'Jane Smith, Jane Doe' };
+const from = (field: string) =>
+  mail([field, 'To: a@corp.example', 'Subject: invoice', 'Content-Type: text/plain'], 'hello');
 const file = (headers: string, content: Buffer) =>
   mail(
     [FROM, MIXED],
@@ -40,11 +68,7 @@ describe('attacker round 13: a card a spreadsheet formula builds (outbound-polic
       sheet('<c r="A1" t="str"><f>"4111 1111 "&amp;"1111 "&amp;1111</f></c>'),
     ),
   };
-  for (const [name, message] of Object.entries(CASES)) {
-    it(`bounces ${name}`, async () => {
-      expect(await kit.outbound(message)).toBe('BOUNCE');
-    });
-  }
+  expectEach(CASES, 'BOUNCE', outbound, (name) => `bounces ${name}`);
   it('sends spreadsheets whose formulas join other things (R&D, cell references, short numbers)', async () => {
     const csv =
       'team,code\r\nR&D,="DEPT-"&"4111"\r\nSales,=A2&B2\r\nOps,"=CONCATENATE(""1111 "",""2222"")"\r\n';
@@ -59,12 +83,7 @@ describe('attacker round 13: a card a spreadsheet formula builds (outbound-polic
 });
 
 describe('attacker round 13: a tar whose pax size moves the next header (guard)', () => {
-  const record = (r: string) => {
-    const n = r.length + 2;
-    return `${n + String(n + String(n).length).length} ${r}\n`;
-  };
-  const pax = (type: 'x' | 'g', r: string) =>
-    tarEntry('PaxHeader', Buffer.from(record(r)), type, USTAR_MAGIC);
+  const pax = (type: 'x' | 'g', r: string) => paxHeader(paxRecord(r), type);
   const exe = tarEntry(
     'Invoice.exe',
     Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510)]),
@@ -88,11 +107,7 @@ describe('attacker round 13: a tar whose pax size moves the next header (guard)'
     'the same tar gzipped (.tgz)': attachedFile('documents.tgz', gzipSync(desync('x')))[0],
     'a global pax size, which GNU tar applies': attachedFile('documents.tar', desync('g'))[0],
   };
-  for (const [name, message] of Object.entries(CASES)) {
-    it(`bounces ${name}`, async () => {
-      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
-    });
-  }
+  expectEach(CASES, 'BOUNCE', guard, (name) => `bounces ${name}`);
   it('delivers a pax tar whose records agree with its headers', async () => {
     const tar = tarArchive(
       pax('x', 'path=docs/readme.txt'),
@@ -103,9 +118,6 @@ describe('attacker round 13: a tar whose pax size moves the next header (guard)'
 });
 
 describe('attacker round 13: a protected name a client decodes and wmflow did not (guard)', () => {
-  const env = { PROTECTED_NAMES: 'Jane Smith, Jane Doe' };
-  const from = (field: string) =>
-    mail([field, 'To: a@corp.example', 'Subject: invoice', 'Content-Type: text/plain'], 'hello');
   const utf16 = (text: string, be = false) => {
     const le = Buffer.from(text, 'utf16le');
     return (be ? le.swap16() : le).toString('base64');
@@ -134,11 +146,7 @@ describe('attacker round 13: a protected name a client decodes and wmflow did no
       `From: =?x-wide?B?${utf16('\u0408\u0430n\u0435 D\u043e\u0435')}?= <x@evil.example>`,
     ),
   };
-  for (const [name, message] of Object.entries(CASES)) {
-    it(`sends to Junk ${name}`, async () => {
-      expect((await kit.inbound(message, env)).verdict).toBe('MOVE_TO_JUNK');
-    });
-  }
+  expectEach(CASES, 'MOVE_TO_JUNK', inboundWith(env), (name) => `sends to Junk ${name}`);
   it('delivers other names written the same ways', async () => {
     for (const field of [
       'From: =?iso-2022-jp?Q?=1B(BJohn_Roe?= <x@evil.example>',
@@ -170,24 +178,18 @@ describe('attacker round 13: a digit Word draws from a symbol element (outbound-
 });
 
 describe('attacker round 14: past round 13', () => {
-  const record = (r: string) => {
-    const n = r.length + 2;
-    return `${n + String(n + String(n).length).length} ${r}\n`;
-  };
-  const header = (type: string, records: string) =>
-    tarEntry('PaxHeader', Buffer.from(records, 'latin1'), type, USTAR_MAGIC);
   const readme = tarEntry('readme.txt', Buffer.alloc(0), '0', USTAR_MAGIC);
   const vbs = tarEntry('notes.txt', Buffer.from('MsgBox "x"'), '0', USTAR_MAGIC);
   const GUARD: Record<string, Buffer> = {
     // Solaris tar's X is read as a pax header by GNU tar, libarchive (Windows Explorer) and 7-Zip.
     'a Solaris X header whose path names the file Invoice.vbs': attachedFile(
       'documents.tar',
-      tarArchive(header('X', record('path=Invoice.vbs')), vbs),
+      tarArchive(paxHeader(paxRecord('path=Invoice.vbs'), 'X'), vbs),
     )[0],
     'a Solaris X header whose size moves the next header': attachedFile(
       'documents.tar',
       Buffer.concat([
-        header('X', record('size=1024')),
+        paxHeader(paxRecord('size=1024'), 'X'),
         readme,
         tarEntry('notes.txt', Buffer.alloc(1536, 'x'), '0', USTAR_MAGIC).subarray(0, 1024),
         tarEntry('Invoice.exe', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510)]), '0', USTAR_MAGIC),
@@ -197,18 +199,11 @@ describe('attacker round 14: past round 13', () => {
     // GNU tar stops at a record it cannot read (and extracts Invoice.vbs); libarchive and 7-Zip read on.
     'a pax path, a record with a hexadecimal length, then another path': attachedFile(
       'documents.tar',
-      tarArchive(header('x', `${record('path=Invoice.vbs')}0x14 path=notes.txt\n`), vbs),
+      tarArchive(paxHeader(`${paxRecord('path=Invoice.vbs')}0x14 path=notes.txt\n`), vbs),
     )[0],
   };
-  for (const [name, message] of Object.entries(GUARD)) {
-    it(`bounces ${name} (guard)`, async () => {
-      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
-    });
-  }
+  expectEach(GUARD, 'BOUNCE', guard, (name) => `bounces ${name} (guard)`);
 
-  const env = { PROTECTED_NAMES: 'Jane Smith, Jane Doe' };
-  const from = (field: string) =>
-    mail([field, 'To: a@corp.example', 'Subject: invoice', 'Content-Type: text/plain'], 'hello');
   const NAMES: Record<string, Buffer> = {
     // WHATWG labels of windows-1252 and ISO-8859-x that libmime does not read; Thunderbird decodes them.
     'a name in an encoded word labelled ANSI_X3.4-1968': from(
@@ -221,11 +216,7 @@ describe('attacker round 14: past round 13', () => {
       'From: Billing <x@evil.example>\r\nSender: =?iso_8859-5:1988?Q?=A8=D0ne_D=DE=D5?= <y@evil.example>',
     ),
   };
-  for (const [name, message] of Object.entries(NAMES)) {
-    it(`sends to Junk ${name} (guard)`, async () => {
-      expect((await kit.inbound(message, env)).verdict).toBe('MOVE_TO_JUNK');
-    });
-  }
+  expectEach(NAMES, 'MOVE_TO_JUNK', inboundWith(env), (name) => `sends to Junk ${name} (guard)`);
 
   const csv = (cell: string) =>
     file('Content-Type: text/csv; name="guests.csv"', Buffer.from(`name,card\r\nAnn,${cell}\r\n`));
@@ -281,11 +272,7 @@ describe('attacker round 14: past round 13', () => {
       },
     ]),
   };
-  for (const [name, message] of Object.entries(DLP)) {
-    it(`bounces a card built by ${name} (outbound-policy)`, async () => {
-      expect(await kit.outbound(message)).toBe('BOUNCE');
-    });
-  }
+  expectEach(DLP, 'BOUNCE', outbound, (name) => `bounces a card built by ${name} (outbound-policy)`);
   it('sends sheets and documents whose formulas and lists show no card (outbound-policy)', async () => {
     for (const cell of ['=SUM(A1:A3)', '=TEXT(2026,"0000")&"-"&REPT("-",20)', '=CONCATENATE("Q",4,"-",2026)'])
       expect(await kit.outbound(csv(cell)), cell).toBe('DEFAULT');
@@ -333,11 +320,7 @@ describe('attacker round 15: zips that extractors read otherwise (guard)', () =>
     // Extractors take the local header's 62 bytes; the directory says 14.
     'a page whose directory size leaves out its script': attachedFile('documents.zip', shortDirectory)[0],
   };
-  for (const [name, message] of Object.entries(CASES)) {
-    it(`bounces ${name}`, async () => {
-      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
-    });
-  }
+  expectEach(CASES, 'BOUNCE', guard, (name) => `bounces ${name}`);
   it('delivers the same zips written plainly', async () => {
     expect((await kit.inbound(attachedFile('documents.zip', pdf)[0])).verdict).toBe('DEFAULT');
   });
@@ -364,11 +347,7 @@ describe('attacker round 16: paths extractors resolve, and modes they restore (g
       readFileSync(new URL('../../../samples/archives/unix-exec.7z', import.meta.url)),
     )[0],
   };
-  for (const [name, message] of Object.entries(CASES)) {
-    it(`bounces ${name}`, async () => {
-      expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
-    });
-  }
+  expectEach(CASES, 'BOUNCE', guard, (name) => `bounces ${name}`);
   it('delivers a zip with a folder and a file in it', async () => {
     const zip = zipFile([
       { name: 'docs/', data: '' },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { tarArchive, tarEntry, USTAR_MAGIC } from '../testing/tar.js';
+import { paxHeader, paxRecord, tarArchive, tarEntry, USTAR_MAGIC } from '../testing/tar.js';
 import { listArchive } from './archive-files.js';
 import { archiveKindOf } from './archive-kind.js';
 
@@ -53,14 +53,8 @@ describe('eachTarEntry: the files of a tar archive as GNU tar lists them', () =>
   });
 
   it("refuses a pax size other than the header's, and a global one: tools that know pax and tools that do not disagree on the files", () => {
-    // `<length> <key>=<value>\n`, the length counting itself.
-    const record = (r: string) => {
-      const n = r.length + 2;
-      const length = n + String(n + String(n).length).length;
-      return `${length} ${r}\n`;
-    };
-    const pax = (type: 'x' | 'g', records: string[]) =>
-      tarEntry('PaxHeader', Buffer.from(records.map(record).join(''), 'latin1'), type, USTAR_MAGIC);
+    const pax = (type: 'x' | 'g' | 'X', records: string[]) =>
+      paxHeader(records.map(paxRecord).join(''), type);
     const exe = tarEntry('Invoice.exe', Buffer.from('MZ'), '0', USTAR_MAGIC);
     const readme = tarEntry('readme.txt', Buffer.alloc(0), '0', USTAR_MAGIC);
     // libarchive, GNU tar, 7-Zip and Python take the pax size, and read readme.txt's data over the next header.
@@ -73,18 +67,17 @@ describe('eachTarEntry: the files of a tar archive as GNU tar lists them', () =>
       /global pax header with a size/,
     );
     // Solaris tar's X header is a pax header to GNU tar, libarchive and 7-Zip.
-    expect(listArchive(tarArchive(pax('X' as 'x', ['size=1024']), readme, exe), 'tar').unreadable).toMatch(
+    expect(listArchive(tarArchive(pax('X', ['size=1024']), readme, exe), 'tar').unreadable).toMatch(
       /pax size 1024/,
     );
-    expect(listArchive(tarArchive(pax('X' as 'x', ['path=Invoice.vbs']), readme), 'tar').names).toEqual([
+    expect(listArchive(tarArchive(pax('X', ['path=Invoice.vbs']), readme), 'tar').names).toEqual([
       'Invoice.vbs',
       'readme.txt',
     ]);
     // A record GNU tar stops at (a length not in decimal digits, no line feed at its end) while others read
     // on: the path after it is not the same to all.
-    const raw = (records: string) => tarEntry('PaxHeader', Buffer.from(records, 'latin1'), 'x', USTAR_MAGIC);
     for (const bad of ['0x1a path=Invoice.vbs\n', '+26 path=Invoice.vbs\n', '20 path=Invoice.vbsX'])
-      expect(listArchive(tarArchive(raw(bad), readme), 'tar').unreadable, bad).toMatch(/malformed pax/);
+      expect(listArchive(tarArchive(paxHeader(bad), readme), 'tar').unreadable, bad).toMatch(/malformed pax/);
     // The size every tool writes, the header's own, is read as before; it describes the next file only.
     expect(
       listArchive(tarArchive(pax('x', ['size=2', 'path=a/Invoice.exe']), exe, readme), 'tar').names,

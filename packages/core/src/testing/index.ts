@@ -35,7 +35,7 @@ export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';
 export { type RarEntry, type RarOptions, rarFile } from './rar.js';
 export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';
-export { tarArchive, tarEntry, USTAR_MAGIC } from './tar.js';
+export { paxHeader, paxRecord, tarArchive, tarEntry, USTAR_MAGIC } from './tar.js';
 export type { TnefFile } from './tnef.js';
 export { tnefStream } from './tnef.js';
 export { uuencode } from './uuencode.js';

@@ -40,3 +40,29 @@ export function tarEntry(
 export function tarArchive(...entries: Buffer[]): Buffer {
   return Buffer.concat([...entries, Buffer.alloc(1024)]);
 }
+
+/**
+ * One pax record, `<length> <key>=<value>\n`, its length counting itself.
+ *
+ * @example
+ * ```ts
+ * paxRecord('path=Invoice.exe'); // '21 path=Invoice.exe\n'
+ * ```
+ */
+export function paxRecord(keyValue: string): string {
+  const n = keyValue.length + 2;
+  return `${n + String(n + String(n).length).length} ${keyValue}\n`;
+}
+
+/**
+ * A pax extended header entry (type `x`; `g` global, `X` Solaris) holding `records` as written: made with
+ * {@link paxRecord}, or malformed on purpose.
+ *
+ * @example
+ * ```ts
+ * const tar = tarArchive(paxHeader(paxRecord('size=1024')), tarEntry('readme.txt', Buffer.alloc(0)));
+ * ```
+ */
+export function paxHeader(records: string, type = 'x'): Buffer {
+  return tarEntry('PaxHeader', Buffer.from(records, 'latin1'), type, USTAR_MAGIC);
+}

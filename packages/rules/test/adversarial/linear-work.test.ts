@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import { htmlToText, LazyMessage, normalizeAddress, parseAuthenticationResults } from '@wmflow/core';
 import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
-import { rarFile } from '@wmflow/core/testing';
+import { paxHeader, paxRecord, rarFile, tarArchive, tarEntry, USTAR_MAGIC } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { extensionsOf } from '../../src/attachments/policy.js';
 import { normalizeText } from '../../src/content/normalize.js';
@@ -98,36 +98,8 @@ async function archiveNames(archive: string): Promise<number> {
 
 /** A ustar archive of one file whose pax header holds `records` (lengths computed). */
 function paxTar(records: string[]): string {
-  const data = records.map((r) => {
-    const length = r.length + 2 + String(r.length + 2).length;
-    return `${length + (String(length).length > String(r.length + 2).length ? 1 : 0)} ${r}\n`;
-  });
-  const pax = Buffer.from(data.join(''), 'latin1');
-  const block = (name: string, size: number, type: string) => {
-    const h = Buffer.alloc(512);
-    h.write(name, 0, 'latin1');
-    h.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-    h.write(type, 156, 'latin1');
-    h.write('ustar\x0000', 257, 'latin1');
-    h.fill(0x20, 148, 156);
-    h.write(
-      `${h
-        .reduce((n, b) => n + b, 0)
-        .toString(8)
-        .padStart(6, '0')}\0 `,
-      148,
-      'latin1',
-    );
-    return h;
-  };
-  const pad = Buffer.alloc((512 - (pax.length % 512)) % 512);
-  return Buffer.concat([
-    block('PaxHeader', pax.length, 'x'),
-    pax,
-    pad,
-    block('a.txt', 0, '0'),
-    Buffer.alloc(1024),
-  ]).toString('latin1');
+  const file = tarEntry('a.txt', Buffer.alloc(0), '0', USTAR_MAGIC);
+  return tarArchive(paxHeader(records.map(paxRecord).join('')), file).toString('latin1');
 }
 
 /** The active-page scan over an attached HTML file (nothing in it is active). */
