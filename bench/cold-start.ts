@@ -77,62 +77,82 @@ async function coldStartsIn(
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     };
   };
-  const measure = async (
+  // One cold start of `bundle`: a fresh process, module init, then the first invocation.
+  const once = async (
     bundle: string,
     env: Record<string, string>,
     direction: 'INBOUND' | 'OUTBOUND',
-    ses = false,
+    ses: boolean,
+    i: number,
   ) => {
-    const init: number[] = [];
-    const first: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const message = direction === 'INBOUND' ? inbound : outbound;
-      const event = {
-        summaryVersion: '2019-07-28',
-        envelope: {
-          mailFrom: { address: direction === 'INBOUND' ? 'news@partner.example' : 'dan@corp.example' },
-          recipients: [{ address: direction === 'INBOUND' ? 'alice@corp.example' : 'orders@shop.example' }],
-        },
-        subject: 'cold start',
-        messageId: stack.flow.load(message),
-        invocationId: `cold${i}`,
-        flowDirection: direction,
-        truncated: false,
-      };
-      // SES: the receipt rule's S3 action stored the message; the Lambda action's event names it.
-      if (ses)
-        await stack.s3.send(
-          new PutObjectCommand({ Bucket: buckets.updates, Key: `inbound/${event.messageId}`, Body: message }),
-        );
-      const sesEvent = sesEventFromEml(message, {
-        messageId: event.messageId,
-        mailFrom: event.envelope.mailFrom.address,
-        recipients: event.envelope.recipients.map((r) => r.address),
-        subject: event.subject,
-      });
-      const r = await runChild(bundle, ses ? sesEvent : event, { ...stack.env, ...env });
-      init.push(r.initMs);
-      first.push(r.invocations[0]?.ms ?? Number.NaN);
+    const message = direction === 'INBOUND' ? inbound : outbound;
+    const event = {
+      summaryVersion: '2019-07-28',
+      envelope: {
+        mailFrom: { address: direction === 'INBOUND' ? 'news@partner.example' : 'dan@corp.example' },
+        recipients: [{ address: direction === 'INBOUND' ? 'alice@corp.example' : 'orders@shop.example' }],
+      },
+      subject: 'cold start',
+      messageId: stack.flow.load(message),
+      invocationId: `cold${i}`,
+      flowDirection: direction,
+      truncated: false,
+    };
+    // SES: the receipt rule's S3 action stored the message; the Lambda action's event names it.
+    if (ses)
+      await stack.s3.send(
+        new PutObjectCommand({ Bucket: buckets.updates, Key: `inbound/${event.messageId}`, Body: message }),
+      );
+    const sesEvent = sesEventFromEml(message, {
+      messageId: event.messageId,
+      mailFrom: event.envelope.mailFrom.address,
+      recipients: event.envelope.recipients.map((r) => r.address),
+      subject: event.subject,
+    });
+    const r = await runChild(bundle, ses ? sesEvent : event, { ...stack.env, ...env });
+    return { initMs: r.initMs, firstMs: r.invocations[0]?.ms ?? Number.NaN };
+  };
+  const size = (await stat(baseline)).size;
+  const subjects = [
+    ...reports.map((report) => ({
+      name: report.name,
+      initialBytes: report.initial,
+      totalBytes: report.total,
+      bundle: join(report.dir, 'index.mjs'),
+      env: functionEnv(report.name),
+      direction: report.name === 'outbound-policy' ? ('OUTBOUND' as const) : ('INBOUND' as const),
+      ses: report.name.endsWith('-ses'),
+    })),
+    {
+      name: 'baseline (eager SDK + mailparser)',
+      initialBytes: size,
+      totalBytes: size,
+      bundle: baseline,
+      env: {},
+      direction: 'INBOUND' as const,
+      ses: false,
+    },
+  ];
+  // The bundles take turns, run by run, as the handlers of every other scenario do: a host that slows
+  // down part-way through the run slows every bundle alike, not only those measured last.
+  const samples = subjects.map(() => ({ init: [] as number[], first: [] as number[] }));
+  for (let i = 0; i < runs; i++) {
+    for (const [k, s] of subjects.entries()) {
+      const r = await once(s.bundle, s.env, s.direction, s.ses, i);
+      samples[k]?.init.push(r.initMs);
+      samples[k]?.first.push(r.firstMs);
     }
+  }
+  const results: ColdStartResult[] = subjects.map((s, k) => {
+    const { init, first } = samples[k] ?? { init: [], first: [] };
     return {
+      name: s.name,
+      initialBytes: s.initialBytes,
+      totalBytes: s.totalBytes,
       initMs: summarize(init),
       firstInvocationMs: summarize(first),
-      coldMs: summarize(init.map((v, i) => v + (first[i] ?? 0))),
+      coldMs: summarize(init.map((v, j) => v + (first[j] ?? 0))),
     };
-  };
-  const results: ColdStartResult[] = [];
-  for (const report of reports) {
-    const direction = report.name === 'outbound-policy' ? 'OUTBOUND' : 'INBOUND';
-    const ses = report.name.endsWith('-ses');
-    const m = await measure(join(report.dir, 'index.mjs'), functionEnv(report.name), direction, ses);
-    results.push({ name: report.name, initialBytes: report.initial, totalBytes: report.total, ...m });
-  }
-  const size = (await stat(baseline)).size;
-  results.push({
-    name: 'baseline (eager SDK + mailparser)',
-    initialBytes: size,
-    totalBytes: size,
-    ...(await measure(baseline, {}, 'INBOUND')),
   });
   return results;
 }

@@ -127,8 +127,8 @@ export function markdown(
     'streamed floor is the fastest raw copy we know: the response streamed into one PutObject of the announced',
     "length (what wmflow's journal now does, without its hash, spool and metadata); the design floor is that",
     "copy hashed, then the metadata object once S3 has acknowledged the copy: issue 15's journal design at its",
-    'least, with no spool, retry, read-back or framework. Cold starts (module init +',
-    'first invocation) are the last table. Every process runs with the',
+    'least, with no spool, retry, read-back or framework. Cold starts (module init + first invocation, each',
+    'bundle and the eager baseline taking turns, run by run) are the last table. Every process runs with the',
     `V8 heap flags Lambda derives from a ${process.env.BENCH_MEMORY_MB ?? 128} MB function (BENCH_MEMORY_MB).`,
     ...(cpuReference
       ? [
