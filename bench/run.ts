@@ -14,6 +14,8 @@ import { summarize } from './lib/stats.js';
 import { replayScaling } from './replay-scaling.js';
 import { SCENARIOS, type SingleScenario, type ThroughputScenario } from './scenarios.js';
 
+// The SDK's Node 20 notice (see README, Decisions) would only clutter the progress lines on stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values } = parseArgs({
   options: { check: { type: 'boolean' }, runs: { type: 'string', default: '5' }, only: { type: 'string' } },
 });
