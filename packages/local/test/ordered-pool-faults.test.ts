@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOrderedPool } from '../src/workers/ordered-pool.js';
+import { runOrderedPool, WorkerExitError } from '../src/workers/ordered-pool.js';
 
 // Workers that go away mid-run, speaking the pool's protocol one item at a time as serveWorker does:
 // item "die" kills its own process (as the OOM killer would), item "cut" closes the channel to the parent
@@ -26,6 +26,7 @@ const handle = async (m) => {
   else if (m.type === 'end') process.disconnect();
   else if (m.type === 'item') {
     if (m.item === 'die') process.kill(process.pid, 'SIGKILL');
+    if (m.item === 'exit3') process.exit(3);
     if (m.item === 'cut') {
       process.disconnect();
       setTimeout(() => process.exit(0), 60_000); // never ended by the parent: gone on its own, later
@@ -109,5 +110,49 @@ describe('runOrderedPool: a worker that goes away mid-run', () => {
     const pid = Number(await readFile(join(dir, 'started'), 'utf8'));
     // Left running, it would keep the wmflow process from exiting: it is gone once the run has failed.
     expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  }, 60_000);
+});
+
+describe("runOrderedPool with onWorkerExit 'end-run': the run ends where one process would have", () => {
+  async function runEnding(keys: string[], workers: number) {
+    const seen: string[] = [];
+    const error = await runOrderedPool<null, string, string, { key: string }>({
+      label: 'test',
+      script: pathToFileURL(join(dir, 'worker.mjs')),
+      workers,
+      init: null,
+      keys,
+      fetch: async (key) => key,
+      failed: (key, e) => ({ key: `${key}: ${e.name}` }),
+      onResult: (out) => {
+        seen.push(out.key);
+      },
+      onWorkerExit: 'end-run',
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    return { seen, error };
+  }
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}`);
+
+  it('the results before the exiting item are reported, none from it on, with its key and exit code', async () => {
+    const { seen, error } = await runEnding([...keys(5), 'exit3', ...keys(20)], 2);
+    expect(seen).toEqual(keys(5));
+    expect(error).toBeInstanceOf(WorkerExitError);
+    expect(error).toMatchObject({ key: 'exit3', code: 3, reported: 5 });
+  }, 60_000);
+
+  it('a worker killed by a signal: exit code null; the other worker still finishes the items before it', async () => {
+    // With three workers the items before "die" are in flight in the others when it dies.
+    const { seen, error } = await runEnding([...keys(7), 'die', ...keys(30)], 3);
+    expect(seen).toEqual(keys(7));
+    expect(error).toMatchObject({ key: 'die', code: null, reported: 7 });
+  }, 60_000);
+
+  it('two workers exit: the run ends at the earlier of their items, in key order', async () => {
+    const { seen, error } = await runEnding(['k0', 'k1', 'exit3', 'die', 'k4', 'k5'], 2);
+    expect(seen).toEqual(['k0', 'k1']);
+    expect(error).toMatchObject({ key: 'exit3', code: 3, reported: 2 });
   }, 60_000);
 });

@@ -99,25 +99,36 @@ describe('wmflow replay -j N', () => {
     expect(bad.stderr).toContain('-j/--jobs: 1..256');
   }, 120_000);
 
-  it('a handler that ends the process: exit 1 at -j 1 too, naming the message, not 0 with lines missing', async () => {
+  it('a handler that ends the process: the run ends at that message, with the same lines and exit code at -j 1 and -j 2', async () => {
     const exiting = join(dir, 'exiting.mjs');
     await writeFile(
       exiting,
       `export const handler = async (event) => {
   if (/invoice/i.test(event.subject)) process.exit(0);
+  if (/card/i.test(event.subject)) process.exit(3);
   return { actions: [{ allRecipients: true, action: { type: 'DEFAULT' } }] };
 };\n`,
     );
-    const args = ['replay', 'samples/eml', '--handler', exiting, '--json'];
-    const one = await wmflow([...args, '-j', '1']);
-    expect(one.code).toBe(1);
-    expect(one.stderr).toMatch(
-      /the process ended \(exit code 0\) while replaying samples\/eml\/\S+\.eml: \d+ of 19 message\(s\) reported/,
-    );
-    const two = await wmflow([...args, '-j', '2']);
-    expect(two.code).toBe(1);
-    expect(
-      jsonLines(two.stdout).some((l) => (l.error as { name?: string } | null)?.name === 'WorkerExited'),
-    ).toBe(true);
-  }, 120_000);
+    const only = (file: string) => ['replay', 'samples/eml/01-plain-text.eml', `samples/eml/${file}`];
+    // exit(0) still fails the run (not 0 with lines missing); another code is kept.
+    for (const [files, code] of [
+      [only('03-invoice-attachments.eml'), 1],
+      [['replay', 'samples/eml'], 1],
+      [only('06-outbound-card-numbers.eml'), 3],
+    ] as const) {
+      const args = [...files, '--handler', exiting, '--json'];
+      const one = await wmflow([...args, '-j', '1']);
+      const two = await wmflow([...args, '-j', '2']);
+      expect(one.code).toBe(code);
+      expect(two.code).toBe(code);
+      expect(one.stderr).toMatch(
+        /the process ended \(exit code \d\) while replaying samples\/eml\/\S+\.eml: \d+ of \d+ message\(s\) reported/,
+      );
+      expect(two.stderr).toMatch(
+        /a replay worker process ended \(exit code \d\) while replaying samples\/eml\/\S+\.eml: \d+ of \d+ message\(s\) reported/,
+      );
+      expect(comparable(one.stdout).length).toBeGreaterThan(0);
+      expect(comparable(two.stdout)).toEqual(comparable(one.stdout));
+    }
+  }, 240_000);
 });

@@ -35,7 +35,9 @@ export interface ParallelReplayOptions {
 /**
  * `wmflow replay -j N`: replays the files in N worker processes (each with its own local stack and handler)
  * through the ordered pool `wmflow backtest -j N` uses, and reports results and totals in file order, so the
- * output and the exit code are those of one process.
+ * output and the exit code are those of one process. A worker whose process ends mid-run (the handler called
+ * `process.exit`, or threw from a timer) ends the run as one process would: the results before the message it
+ * was replaying are reported, and the promise rejects with a `WorkerExitError` carrying the exit code.
  *
  * @example
  * ```ts
@@ -63,6 +65,8 @@ export async function replayInWorkers(options: ParallelReplayOptions): Promise<R
     },
     logs: options.logs,
     window: WINDOW,
+    // A handler that ends its process ends the run there, as it does with one process.
+    onWorkerExit: 'end-run',
     ...(options.signal ? { signal: options.signal } : {}),
   });
   summary.durationMs = Math.round(performance.now() - started);

@@ -15,6 +15,7 @@ import {
   tableRow,
 } from '../replay/table.js';
 import type { ReplayResult } from '../replay/types.js';
+import { WorkerExitError } from '../workers/ordered-pool.js';
 import { parseJobs, replayInWorkers } from './replay-parallel.js';
 import { openReplaySession, parseReplayArgs, type ReplaySession, resolveReplay } from './replay-session.js';
 
@@ -98,9 +99,22 @@ export async function replay(args: string[]): Promise<number> {
       const p = problemsOf(r);
       if ((p.failures || p.edit || p.deadline) && problems.length < 100) problems.push(slim(r));
     };
-    const summary: ReplaySummary = session
+    const summary: ReplaySummary | WorkerExitError = session
       ? await runReplay({ ...session.options, files, signal: stop.signal, onResult })
-      : await replayInWorkers({ jobs, args, files, logs: values.logs, signal: stop.signal, onResult });
+      : await replayInWorkers({ jobs, args, files, logs: values.logs, signal: stop.signal, onResult }).catch(
+          (error: unknown) => {
+            if (error instanceof WorkerExitError) return error;
+            throw error;
+          },
+        );
+    if (summary instanceof WorkerExitError) {
+      // The run ends where one process would have ended: the same lines, the same exit code.
+      io.err(
+        `wmflow replay: a replay worker process ended (exit code ${summary.code}) while replaying ${shownAt(files, reported)}: ${reported} of ${files.length} message(s) reported\n`,
+      );
+      finished = true;
+      return summary.code === 0 || summary.code === null ? 1 : summary.code;
+    }
     progress.done();
     for (const [why, n] of skipped) io.err(`wmflow replay: note: ${n} message(s) skipped: ${why}\n`);
     if (!values.json)

@@ -43,11 +43,41 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
   /** Stops handing out keys; what is in flight still finishes and is reported. */
   signal?: AbortSignal;
   /**
+   * What a worker that exits mid-run does to the run. `'fail-item'` (default): the item it was running gets a
+   * `WorkerExited` result and the rest go on in the other workers. `'end-run'`: the run ends as one process
+   * would have ended there: the results before that item are reported, none after, and the pool rejects with
+   * a {@link WorkerExitError}.
+   */
+  onWorkerExit?: 'fail-item' | 'end-run';
+  /**
    * Keys handed out but not yet reported, per worker (default 4, the items in flight per worker). More lets a
    * worker run ahead while another is on a slow item whose result holds up the ordered output; each
    * of them keeps its result (and its fetched item until reported) in memory.
    */
   window?: number;
+}
+
+/**
+ * A worker exited while the pool ran with `onWorkerExit: 'end-run'`: `reported` results (those of the keys
+ * before `key`) were reported, and none after.
+ *
+ * @example
+ * ```ts
+ * try { await runOrderedPool({ ...options, onWorkerExit: 'end-run' }); }
+ * catch (e) { if (e instanceof WorkerExitError) console.error(`exit ${e.code} at ${String(e.key)}`); }
+ * ```
+ */
+export class WorkerExitError extends LocalStackError {
+  override name = 'WorkerExitError';
+  constructor(
+    /** The key the worker was running (or the next to run, if it held none). */
+    readonly key: unknown,
+    /** The worker's exit code; null when a signal ended it. */
+    readonly code: number | null,
+    readonly reported: number,
+  ) {
+    super(`a worker exited (code ${code}) with ${reported} result(s) reported`);
+  }
 }
 
 interface Worker {
@@ -93,9 +123,12 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   let flushed = 0;
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
+  // 'end-run': the first key (in key order) whose worker exited while holding it; nothing from it on is reported.
+  let ended: { seq: number; code: number | null } | undefined;
+  const endRun = options.onWorkerExit === 'end-run';
   const settle = (seq: number, out: Out) => {
     // A result that comes after its key was settled otherwise (its worker's exit) is not reported twice.
-    if (seq < flushed || done.has(seq)) return;
+    if (seq < flushed || done.has(seq) || (ended && seq >= ended.seq)) return;
     done.set(seq, out);
     wake?.();
   };
@@ -124,11 +157,19 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     });
     worker.child.once('exit', (code) => {
       workers.splice(workers.indexOf(worker), 1);
+      const [running, ...queued] = worker.pending;
+      worker.pending.clear();
+      if (endRun && !worker.ending) {
+        // As one process ends at the item it was running: the keys before it still finish in the others.
+        const seq = running ?? Math.min(next, ...workers.flatMap((w) => [...w.pending]));
+        if (!ended || seq < ended.seq) ended = { seq, code };
+        for (let s = ended.seq; s < next; s++) done.delete(s);
+        wake?.();
+        return;
+      }
       if (workers.length === 0) failure ??= new LocalStackError(`every ${options.label} worker exited`);
       wake?.();
       // Only the item it was running has the error; those queued behind it go to another worker.
-      const [running, ...queued] = worker.pending;
-      worker.pending.clear();
       const error = { name: 'WorkerExited', message: `the ${options.label} worker exited (code ${code})` };
       if (running !== undefined) settle(running, failedAt(running, error));
       for (const seq of queued) {
@@ -152,7 +193,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   };
   const waitFor = async (ready: () => boolean) => {
     await flush();
-    while (!ready() && !failure) {
+    while (!ready() && !failure && !ended) {
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
@@ -163,8 +204,9 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   };
   try {
     for await (const key of options.keys) {
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted || ended) break;
       await waitFor(() => next - flushed < window * workers.length && idlest(workers) !== undefined);
+      if (ended) break;
       const seq = next++;
       keys.set(seq, key);
       let item: Item;
@@ -182,6 +224,20 @@ export async function runOrderedPool<Init, Key, Item, Out>(
         settle(seq, failedAt(seq, { name: 'WorkerExited', message: `every ${options.label} worker exited` }));
     }
     await waitFor(() => flushed === next);
+    if (ended) {
+      // Wait for the keys before the one that ended the run: they finish, or their worker exits too.
+      while (flushed < ended.seq && !failure) {
+        if (workers.length === 0) failure = new LocalStackError(`every ${options.label} worker exited`);
+        else
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        wake = undefined;
+        await flush();
+      }
+      if (failure) throw failure;
+      throw new WorkerExitError(keys.get(ended.seq) ?? keys.get(flushed), ended.code, flushed);
+    }
   } finally {
     const ending = [...workers];
     for (const worker of ending) {
