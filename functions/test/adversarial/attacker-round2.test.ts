@@ -1,4 +1,4 @@
-import { zipFile } from '@wmflow/core/testing';
+import { cmsFile, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, encoded, MIXED, mail, script, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -114,10 +114,12 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
 
 describe('attacker round 2: blocked attachments through the guard at its defaults', () => {
   it('a signed document attached as a file (contract.pdf.p7m) is not a finding', async () => {
+    // Its signed content is read as the file it is (round 17): a PDF here.
+    const signed = cmsFile(Buffer.from('%PDF-1.4')).toString('base64');
     const message = mail(
       [MIXED],
       withPart(
-        `Content-Type: application/pkcs7-mime; smime-type=signed-data; name="contract.pdf.p7m"\r\nContent-Disposition: attachment; filename="contract.pdf.p7m"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64('%PDF-1.4')}`,
+        `Content-Type: application/pkcs7-mime; smime-type=signed-data; name="contract.pdf.p7m"\r\nContent-Disposition: attachment; filename="contract.pdf.p7m"\r\nContent-Transfer-Encoding: base64\r\n\r\n${signed}`,
       ),
     );
     expect((await inbound(message)).verdict).toBe('DEFAULT');

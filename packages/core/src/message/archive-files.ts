@@ -3,6 +3,7 @@ import { markupScanForName } from './active-markup.js';
 import type { ArchiveEntry, EachEntry } from './archive-entry.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import { eachCabEntry } from './cab-entries.js';
+import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachRarEntry } from './rar-entries.js';
@@ -101,6 +102,7 @@ function walk(
     const each = LISTERS[kind];
     if (each) each(data, budget.left, visit);
     else if (UNREAD.has(kind)) throw new Error(`${kind} archives are not read`);
+    else if (kind === 'cms') eachCmsEntry(data, names, budget.left, visit);
     else eachCompressedEntry(data, kind, names, budget.left, visit);
   } catch (error) {
     out.unreadable ??= `${prefix ? `${prefix.slice(0, -1)}: ` : ''}${(error as Error).message}`;

@@ -1,9 +1,11 @@
+import { isCmsHead } from './cms-file.js';
 import { nameVariants } from './file-names.js';
 import { isTarHeader } from './tar-entries.js';
 
 /**
  * The archive and compressed-file formats the walk recognises. `zip`, `rar`, `7z`, `tar`, `gzip` and `cab`
- * are listed; `bzip2`, `xz`, `lzip`, `zstd`, `compress` and `lzma` hold one file, named after the archive;
+ * are listed; `cms` (a signed file: `.p7m`, `.tsd`) holds the file it signs, read; `bzip2`, `xz`, `lzip`,
+ * `zstd`, `compress` and `lzma` hold one file, named after the archive;
  * `ace`, `arj`, `lzh`, `cpio`, `ar` (and `.deb`), `xar`, `wim` and `rpm` are recognised and not read.
  *
  * @example
@@ -18,6 +20,7 @@ export type ArchiveKind =
   | 'tar'
   | 'gzip'
   | 'cab'
+  | 'cms'
   | 'bzip2'
   | 'xz'
   | 'lzip'
@@ -87,6 +90,10 @@ const EXTENSIONS: Readonly<Record<string, ArchiveKind>> = {
   tgz: 'gzip',
   taz: 'gzip',
   cab: 'cab',
+  // Signed files: the name without `.p7m` is the file's (`fattura.xml.p7m`); `.m7m` is a p7m with its time stamp.
+  p7m: 'cms',
+  m7m: 'cms',
+  tsd: 'cms',
   bz2: 'bzip2',
   tbz: 'bzip2',
   tbz2: 'bzip2',
@@ -126,6 +133,9 @@ const TYPES: Readonly<Record<string, ArchiveKind>> = {
   'application/x-gzip': 'gzip',
   'application/x-gtar': 'tar',
   'application/vnd.ms-cab-compressed': 'cab',
+  'application/pkcs7-mime': 'cms',
+  'application/x-pkcs7-mime': 'cms',
+  'application/timestamped-data': 'cms',
   'application/x-bzip2': 'bzip2',
   'application/x-bzip': 'bzip2',
   'application/x-xz': 'xz',
@@ -153,6 +163,7 @@ export function archiveKindOf(head: Buffer): ArchiveKind | undefined {
       if (!WEAK[kind] || WEAK[kind](head)) return kind;
   }
   if (head.length >= 7 && LZH.test(head.toString('latin1', 2, 7))) return 'lzh';
+  if (isCmsHead(head)) return 'cms';
   return isTarHeader(head) ? 'tar' : undefined;
 }
 

@@ -14,7 +14,7 @@ export interface KeptArchive {
   tooLarge?: boolean;
 }
 
-const SINGLE_FILE = new Set<ArchiveKind>(['gzip', 'bzip2', 'xz', 'lzip', 'zstd', 'compress', 'lzma']);
+const SINGLE_FILE = new Set<ArchiveKind>(['gzip', 'cms', 'bzip2', 'xz', 'lzip', 'zstd', 'compress', 'lzma']);
 
 /** What a part's content is watched for: every part, since a client opens an archive by its bytes. */
 export function watchArchive(part: MessagePart): KeptArchive {
@@ -74,10 +74,13 @@ export function listPartArchive(
   if (files.names.length > 0) part.innerNames = files.names;
   addInnerTypes(part, files.sniffedTypes);
   if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
-  const label = `${kind} ${SINGLE_FILE.has(kind) ? 'file' : 'archive'}`;
+  const label =
+    kind === 'cms' ? 'signed (CMS) file' : `${kind} ${SINGLE_FILE.has(kind) ? 'file' : 'archive'}`;
+  // A signed file's content is S/MIME's: what cannot be read of it is excused where S/MIME is (allowSmime).
+  const smime = kind === 'cms' ? ({ smime: true } as const) : {};
   if (files.unreadable) {
     const reason = `the files inside the ${label} cannot all be listed: ${files.unreadable}`;
-    findings.push({ partId: part.id, kind: 'malformed', reason, strippable: true, unlisted: true });
+    findings.push({ partId: part.id, kind: 'malformed', reason, strippable: true, unlisted: true, ...smime });
   }
   if (files.encrypted.length > 0) {
     const shown = files.encrypted.slice(0, 3).join(', ') + (files.encrypted.length > 3 ? ', …' : '');
@@ -87,6 +90,7 @@ export function listPartArchive(
       reason: `encrypted files inside the ${label} cannot be inspected: ${shown}`,
       encrypted: true,
       strippable: true,
+      ...smime,
     });
   }
 }

@@ -1,3 +1,5 @@
+import { isCmsHead } from '../message/cms-file.js';
+
 // Text a recipient can read in a part declared binary: a text file sent as application/octet-stream under a
 // name with no text extension (`export.dat`, `cards`), and the strings of legacy Office files (.doc, .xls,
 // .ppt), Outlook items (.msg) and Outlook rich-text mail (winmail.dat, TNEF), which hold their text and
@@ -10,12 +12,15 @@ const GZIP = Buffer.from('1f8b08', 'hex');
 /** Bytes of a part's start looked at to tell text from binary. */
 export const HEAD_BYTES = 4096;
 
-/** How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file, or not at all. */
-export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'binary';
+/**
+ * How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file, as the files
+ * of a zip, gzip or signed (CMS) file, or not at all.
+ */
+export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'cms' | 'binary';
 
 /**
- * Decides from a part's first decoded bytes: OLE compound files, TNEF streams, zip and gzip files by their
- * signatures; text when there is no
+ * Decides from a part's first decoded bytes: OLE compound files, TNEF streams, zip, gzip and CMS (a signed
+ * `.p7m`) files by their signatures; text when there is no
  * NUL and no control character other than tab, line breaks, form feed and escape (a UTF-16 byte order
  * mark also counts as text).
  *
@@ -28,6 +33,7 @@ export function binaryReading(head: Buffer): BinaryReading {
   if (startsWith(head, OLE) || startsWith(head, TNEF)) return 'strings';
   if (startsWith(head, ZIP)) return 'zip';
   if (startsWith(head, GZIP)) return 'gzip';
+  if (isCmsHead(head)) return 'cms';
   if (head.length === 0) return 'binary';
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'text';
   for (const b of head) {

@@ -1,15 +1,19 @@
 import { gunzipSync } from 'node:zlib';
+import { cmsFileContent } from '../message/cms-file.js';
 import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { type ZipText, zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
-// OLE or TNEF file, the readable files of a zip archive, the content of a gzip file. Each is unpacked here
-// into pieces the reader decodes and emits; what cannot be read is said, so the caller reports it unread.
+// OLE or TNEF file, the readable files of a zip archive (archives inside it too), the content of a gzip file
+// or of a signed (CMS) file. Each is unpacked here into pieces the reader decodes and emits; what cannot be
+// read is said, so the caller reports it unread.
 
 /** How a part's content is packed. */
-export type Packing = 'office' | 'strings' | 'zip' | 'gzip';
+export type Packing = 'office' | 'strings' | 'zip' | 'gzip' | 'cms';
+/** Containers inside containers read, at most (a zip in a zip in a signed file…): deeper is unread. */
+const MAX_NESTING = 4;
 
 /** A piece of text to read: markup (`html`) or text in bytes, or strings already decoded. */
 export type PackedPiece =
@@ -33,6 +37,7 @@ const WHAT: Record<Packing, string> = {
   strings: 'file',
   zip: 'archive',
   gzip: 'compressed file',
+  cms: 'signed file',
 };
 
 /**
@@ -46,19 +51,27 @@ const WHAT: Record<Packing, string> = {
 export function unpackText(packing: Packing, bytes: Buffer, budget: number): Unpacked {
   const out: Unpacked = { pieces: [], skipped: [], encrypted: [], bytes: 0 };
   try {
-    unpack(packing, bytes, budget, '', out);
+    unpack(packing, bytes, budget, '', out, 0);
   } catch (error) {
     out.unread = `${WHAT[packing]} not read (${(error as Error).message})`;
   }
   return out;
 }
 
-function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, out: Unpacked): void {
+function unpack(
+  packing: Packing,
+  bytes: Buffer,
+  budget: number,
+  name: string,
+  out: Unpacked,
+  depth: number,
+): void {
+  if (depth >= MAX_NESTING) throw new Error(`containers nested more than ${MAX_NESTING} deep`);
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
     if (isTnef(bytes))
-      for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out);
+      for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out, depth);
     // An Outlook .msg's attachments are storages of its compound file, compressed or packed as they were
     // attached (an .xlsx is a zip): their text is not among the strings, so what they say is not known.
     else if (hasAttachmentStorage(bytes))
@@ -78,7 +91,7 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
         out.pieces.push({ name, kind: 'html', bytes: t.bytes });
       }
     }
-    addZipTexts(others, budget, name, out);
+    addZipTexts(others, budget, name, out, depth);
     return;
   }
   if (packing === 'zip') {
@@ -86,22 +99,40 @@ function unpack(packing: Packing, bytes: Buffer, budget: number, name: string, o
     const read = zipTexts(bytes, budget - out.bytes, encrypted);
     out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
     out.encrypted.push(...encrypted.map((n) => `${name}${n}`));
-    addZipTexts(read.texts, budget, name, out);
+    addZipTexts(read.texts, budget, name, out, depth);
+    return;
+  }
+  if (packing === 'cms') {
+    // The file a signed .p7m carries is read as that file; enveloped content is sealed, as an encrypted file is.
+    const file = cmsFileContent(bytes, Math.max(1, budget - out.bytes));
+    if (file.kind === 'encrypted') out.encrypted.push(`${name}(S/MIME enveloped content)`.trim());
+    if (file.kind === 'content') unpackContent(file.content, budget, name, out, depth);
     return;
   }
   const inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, budget - out.bytes) });
-  out.bytes += inflated.length;
-  const inner = textIfMessage(binaryReading(inflated.subarray(0, HEAD_BYTES)), name, inflated);
-  if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: inflated });
-  else if (inner === 'strings' || inner === 'zip') unpack(inner, inflated, budget, name, out);
-  else out.skipped.push(`${name}(decompressed)`);
+  unpackContent(inflated, budget, name, out, depth);
 }
 
-function addZipTexts(texts: ZipText[], budget: number, name: string, out: Unpacked): void {
+// The one file a gzip or signed file holds, by its first bytes.
+function unpackContent(content: Buffer, budget: number, name: string, out: Unpacked, depth: number): void {
+  out.bytes += content.length;
+  const inner = textIfMessage(binaryReading(content.subarray(0, HEAD_BYTES)), name, content);
+  if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: content });
+  else if (inner === 'binary') out.skipped.push(`${name}(decompressed)`);
+  else unpack(inner, content, budget, name, out, depth + 1);
+}
+
+function addZipTexts(texts: ZipText[], budget: number, name: string, out: Unpacked, depth: number): void {
   for (const t of texts) {
     out.bytes += t.bytes.length;
-    if (t.kind === 'office' || t.kind === 'strings')
-      unpack(t.kind, t.bytes, budget, `${name}${t.name} `, out);
+    if (
+      t.kind === 'office' ||
+      t.kind === 'strings' ||
+      t.kind === 'zip' ||
+      t.kind === 'gzip' ||
+      t.kind === 'cms'
+    )
+      unpack(t.kind, t.bytes, budget, `${name}${t.name} `, out, depth + 1);
     else out.pieces.push({ name: `${name}${t.name}`, kind: t.kind, bytes: t.bytes });
   }
 }
@@ -117,12 +148,12 @@ function hasAttachmentStorage(bytes: Buffer): boolean {
 const MAX_TNEF_FILES = 1000;
 
 /** A file of a TNEF stream: read by its first bytes (text, or packed again), else listed as skipped. */
-function unpackFile(file: TnefData, budget: number, container: string, out: Unpacked): void {
+function unpackFile(file: TnefData, budget: number, container: string, out: Unpacked, depth: number): void {
   const name = `${container}${file.name || 'file'} `;
   const reading = textIfMessage(binaryReading(file.bytes.subarray(0, HEAD_BYTES)), file.name, file.bytes);
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
   if (reading === 'text') out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
   else if (reading === 'binary') out.skipped.push(name.trim());
-  else unpack(reading, file.bytes, budget, name, out);
+  else unpack(reading, file.bytes, budget, name, out, depth + 1);
 }

@@ -190,10 +190,11 @@ function readHeaders(node: TextNode, depth: number, w: Walk): string[] {
 async function readBody(node: TextNode, names: string[], raw: Buffer, depth: number, w: Walk): Promise<void> {
   // Clients disagree on which name or type decides how a file opens (Outlook and Apple Mail go by the
   // disposition's filename, others by the Content-Type's name or the type): it is read every way one of them
-  // opens it. A zip, gzip, OLE or TNEF file is unpacked by its first bytes, whatever the type and names say.
+  // opens it. A zip, gzip, signed (CMS), OLE or TNEF file is unpacked by its first bytes, whatever the type and
+  // names say.
   const kinds = readingKinds(node, names);
   const reading = binaryReading(decodedHead(transferEncoding(node), raw));
-  const packed = reading === 'zip' || reading === 'gzip' || reading === 'strings';
+  const packed = reading === 'zip' || reading === 'gzip' || reading === 'cms' || reading === 'strings';
   const only = kinds.size === 1 ? [...kinds][0] : undefined;
   if (only === 'binary' && reading === 'binary') {
     w.report.skipped.push(label(node));

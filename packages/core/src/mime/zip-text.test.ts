@@ -3,7 +3,7 @@ import { zipFile } from '../testing/zip.js';
 import { zipTexts } from './zip-text.js';
 
 describe('zipTexts', () => {
-  it('reads files by name or first bytes, and skips binaries and nested archives', () => {
+  it('reads files by name or first bytes (an archive inside, for the caller to open), and skips binaries', () => {
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100_000)]);
     const zip = zipFile([
       { name: 'dir/', data: '' },
@@ -19,10 +19,11 @@ describe('zipTexts', () => {
     expect(texts.map((t) => [t.name, t.kind, t.bytes.length])).toEqual([
       ['a.csv', 'text', 3],
       ['notes', 'text', 11],
+      ['inner.dat', 'zip', zipFile([{ name: 'b.txt', data: 'y' }]).length],
       ['old.xls', 'strings', 8],
       ['xl/sharedStrings.bin', 'strings', 3],
     ]);
-    expect(skipped).toEqual(['p.png', 'inner.dat']);
+    expect(skipped).toEqual(['p.png']);
   });
   it('throws on what it cannot read: encrypted text, more than the budget, not a zip', () => {
     expect(() => zipTexts(zipFile([{ name: 'a.txt', data: 'x', encrypted: true }]), 1000)).toThrow(

@@ -3,13 +3,14 @@ import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
 // The files of a zip archive a recipient can read: text-like by name (csv, txt, html, xml, Office…) or by
-// their first bytes (text, OLE, TNEF). Binary files (images, nested archives) are listed as skipped; an
-// archive or a wanted file that cannot be read (encrypted, zip64, over the budget) is an error.
+// their first bytes (text, OLE, TNEF, and zip, gzip or signed files, which the caller opens in turn). Other
+// binary files (images) are listed as skipped; an archive or a wanted file that cannot be read (encrypted,
+// zip64, over the budget) is an error.
 
 /** One readable file of an archive: how to read it, and its bytes. */
 export interface ZipText {
   name: string;
-  kind: Exclude<VisibleKind, 'binary' | 'message' | 'fragment'> | 'strings';
+  kind: Exclude<VisibleKind, 'binary' | 'message' | 'fragment'> | 'strings' | 'zip' | 'gzip' | 'cms';
   bytes: Buffer;
 }
 
@@ -56,7 +57,7 @@ function readEntry(entry: ZipEntry, texts: ZipText[], skipped: string[]): void {
   else {
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
     const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(entry.head(HEAD_BYTES));
-    if (reading !== 'text' && reading !== 'strings') {
+    if (reading === 'binary') {
       skipped.push(entry.name);
       return;
     }

@@ -34,7 +34,10 @@ export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
  * packs, themes and pinned sites that fetch from attacker shares, Access databases, Python and PowerShell
  * scripts (the rest of Outlook's own blocked list), DLLs, macOS disk images, installers, scripts, kernel
  * extensions and binaries, Android and Debian packages, AutoIt and AutoHotkey scripts (campaigns ship them beside
- * their interpreter), animated cursors, macOS file-location shortcuts (`.fileloc`), and archives the guard cannot open (BinHex, StuffIt, RAR recovery volumes).
+ * their interpreter), animated cursors, macOS location shortcuts (`.fileloc`, `.inetloc`, `.webloc`, `.afploc`,
+ * `.ftploc`: a `file://` one runs what it points at), the rest of Outlook's Level 1 list (`.appcontent-ms`,
+ * `.cdxml`, `.psdm1`, `.pssc`, `.asx`, `.aspx`, `.pst`), and archives the guard cannot open (BinHex, StuffIt,
+ * RAR recovery volumes).
  * Mail between people rarely carries any of them; `ALLOWED_EXTENSIONS` (guard) or an explicit
  * `blockedExtensions` lets one through.
  *
@@ -49,7 +52,8 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   'xbap website theme themepack deskthemepack msu ppkg mcl mcf accda accde accdr accdu slk iqy dqy rqy xlam ppam vsto wll ' +
   'xla py pyc pyo pyw pyz pyzw psm1 psd1 cnt grp hpj htc bgi printerexport vbp webpnp osd ' +
   'dmg pkg mpkg command terminal tool scpt scptd applescript workflow desktop kext macho elf uif ' +
-  'apk dex deb ppa au3 a3x ahk ani hqx sit sitx rev fileloc'
+  'apk dex deb ppa au3 a3x ahk ani hqx sit sitx rev fileloc inetloc webloc afploc ftploc ' +
+  'appcontent-ms cdxml psdm1 pssc asx aspx pst'
 ).split(' ');
 
 /**
@@ -124,6 +128,11 @@ const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
   'application/x-ms-xbap': 'xbap',
   'application/x-rdp': 'rdp',
   'application/vnd.ms-excel.addin.macroenabled.12': 'xlam',
+  'application/vnd.ms-powerpoint.addin.macroenabled.12': 'ppam',
+  'application/x-ms-vsto': 'vsto',
+  'application/msaccess.addin': 'accda',
+  'application/msaccess.exec': 'accde',
+  'application/msaccess.runtime': 'accdr',
   'application/x-apple-diskimage': 'dmg',
   'text/x-python': 'py',
   'application/x-python-code': 'pyc',

@@ -147,7 +147,7 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
     }
     if (seen.size >= min) return true;
     const encrypted = [
-      ...report.encrypted.map((name) => `${name}: password-protected, not read`),
+      ...report.encrypted.map((name) => `${name}: encrypted, not read`),
       ...sealed.map((what) => `${what}: encrypted, not read`),
     ];
     if (allowEncrypted && encrypted.length > 0)

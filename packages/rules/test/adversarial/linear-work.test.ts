@@ -7,7 +7,15 @@
 import { Readable } from 'node:stream';
 import { htmlToText, LazyMessage, normalizeAddress, parseAuthenticationResults } from '@wmflow/core';
 import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
-import { paxHeader, paxRecord, rarFile, tarArchive, tarEntry, USTAR_MAGIC } from '@wmflow/core/testing';
+import {
+  cmsFile,
+  paxHeader,
+  paxRecord,
+  rarFile,
+  tarArchive,
+  tarEntry,
+  USTAR_MAGIC,
+} from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { extensionsOf } from '../../src/attachments/policy.js';
 import { normalizeText } from '../../src/content/normalize.js';
@@ -275,6 +283,12 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     'parts(): a RAR of endless empty files',
     (n) =>
       rarFile(Array.from({ length: n / 40 }, (_, i) => ({ name: `f${i}.txt`, data: '' }))).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
+  [
+    'parts(): a signed file (.p7m) of one-byte BER pieces',
+    (n) => cmsFile(Buffer.alloc(n / 3, 0x41), { chunk: 1 }).toString('latin1'),
     archiveNames,
     40_000,
   ],

@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { cmsFile, zipFile } from '@wmflow/core/testing';
+import { describe, expect, it } from 'vitest';
+import { attachedFile, attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
+import { useLocalStack } from './stack.js';
+
+// Attacker round 17 (session 20). Each case got past the guard or outbound-policy at their defaults before
+// this round. A signed file (`fattura.exe.p7m`, CMS signed data) carries its content in clear, and the viewers
+// that open it (Dike, ArubaSign, GoSign, Windows' crypto shell) save it under the name without `.p7m`: the
+// guard and the DLP now read it as a file holding one file. Fixtures: samples/archives/*.p7m, signed by
+// `openssl cms -sign -nodetach -binary` (invoice.zip.p7m streamed, BER).
+
+const stack = useLocalStack();
+const kit = attackerKit(stack);
+const fixture = (name: string) => readFileSync(new URL(`../../../samples/archives/${name}`, import.meta.url));
+const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(59)]);
+const JS_ZIP = zipFile([{ name: 'fattura.js', data: 'WScript.Echo("round 17")' }]);
+const PKCS7 = 'application/pkcs7-mime; smime-type=signed-data';
+const CARDS = Buffer.from('name,card\r\nAnn,4111 1111 1111 1111\r\n');
+const FATTURA = (iban: string) =>
+  Buffer.from(`<?xml version="1.0"?><FatturaElettronica><IBAN>${iban}</IBAN></FatturaElettronica>`);
+const FROM = 'From: Bob <bob@corp.example>';
+const outboundFile = (name: string, file: Buffer, type = 'application/octet-stream') =>
+  mail(
+    [FROM, MIXED],
+    withPart(
+      `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${file.toString('base64')}`,
+    ),
+  );
+// S/MIME signed mail as clients send it: multipart/signed with a detached signature.
+const signedMail = (text: string) =>
+  mail(
+    [
+      FROM,
+      'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="s"',
+    ],
+    [
+      '--s',
+      'Content-Type: text/plain',
+      '',
+      text,
+      '--s',
+      'Content-Type: application/pkcs7-signature; name="smime.p7s"',
+      'Content-Disposition: attachment; filename="smime.p7s"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      cmsFile(Buffer.from(text), { type: 'detached' }).toString('base64'),
+      '--s--',
+      '',
+    ].join('\r\n'),
+  );
+
+describe('attacker round 17: a signed file (.p7m) hides what it carries from the guard', () => {
+  attachmentTests(kit, {
+    'fattura.exe.p7m holding an executable': attachedFile('fattura.exe.p7m', cmsFile(MZ)),
+    'fattura.zip.p7m (streamed BER) holding a zip with a .js': attachedFile(
+      'fattura.zip.p7m',
+      cmsFile(JS_ZIP, { chunk: 1000 }),
+    ),
+    'a zip holding a .js, signed by OpenSSL (invoice.zip.p7m)': attachedFile(
+      'invoice.zip.p7m',
+      fixture('invoice.zip.p7m'),
+    ),
+    'a signed zip declared application/pkcs7-mime under another name': attachedFile(
+      'documento.p7m',
+      cmsFile(JS_ZIP),
+      PKCS7,
+    ),
+    'a zip holding fattura.zip.p7m': attachedFile(
+      'fatture.zip',
+      zipFile([{ name: 'fattura.zip.p7m', data: cmsFile(JS_ZIP) }]),
+    ),
+    'a signed file saved as base64 text (PEM)': attachedFile('fattura.exe.p7m', cmsFile(MZ, { pem: true })),
+    'a time-stamped file (.tsd) holding an executable': attachedFile(
+      'fattura.exe.tsd',
+      cmsFile(MZ, { type: 'timestamped' }),
+    ),
+    'an encrypted (enveloped) .p7m, whose content is not known': attachedFile(
+      'fattura.xml.p7m',
+      cmsFile(MZ, { type: 'enveloped' }),
+    ),
+    'an .m7m, which is not read': attachedFile('fattura.xml.m7m', Buffer.from('MIME-Version: 1.0\r\n')),
+  });
+
+  it('delivers signed invoices and signed mail: a .p7m holding XML or a PDF, an S/MIME signature', async () => {
+    expect((await kit.inbound(attachedFile('fattura.xml.p7m', fixture('fattura.xml.p7m'))[0])).verdict).toBe(
+      'DEFAULT',
+    );
+    const pdf = cmsFile(Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n'), { chunk: 4 });
+    expect((await kit.inbound(attachedFile('contratto.pdf.p7m', pdf, PKCS7)[0])).verdict).toBe('DEFAULT');
+    expect(
+      (await kit.inbound(attachedFile('fattura.xml.p7m.p7m', cmsFile(fixture('fattura.xml.p7m')))[0]))
+        .verdict,
+    ).toBe('DEFAULT');
+    expect((await kit.inbound(signedMail('See you at 10.'))).verdict).toBe('DEFAULT');
+  });
+
+  it('delivers an encrypted .p7m with ALLOW_SMIME, as it does S/MIME mail', async () => {
+    const [message] = attachedFile('fattura.xml.p7m', cmsFile(MZ, { type: 'enveloped' }));
+    expect((await kit.inbound(message, { ALLOW_SMIME: 'true' })).verdict).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 17: file types the block list lacked', () => {
+  const named = (name: string, type = 'application/octet-stream') =>
+    attachedFile(name, Buffer.from('[InternetShortcut]\r\nURL=file:///tmp/x\r\n'), type);
+  attachmentTests(kit, {
+    ...Object.fromEntries(
+      [
+        'inetloc',
+        'webloc',
+        'afploc',
+        'ftploc',
+        'appcontent-ms',
+        'cdxml',
+        'psdm1',
+        'pssc',
+        'asx',
+        'aspx',
+        'pst',
+      ].map((ext) => [`invoice.${ext}`, named(`invoice.${ext}`)]),
+    ),
+    ...Object.fromEntries(
+      [
+        'application/vnd.ms-powerpoint.addin.macroEnabled.12',
+        'application/x-ms-vsto',
+        'application/msaccess.addin',
+        'application/msaccess.exec',
+        'application/msaccess.runtime',
+      ].map((type) => {
+        // Not an executable by its bytes: only the declared type says what Office saves it as.
+        const body = Buffer.from('\x00\x01wmflow add-in placeholder\x00', 'latin1').toString('base64');
+        const part = `Content-Type: ${type}\r\nContent-Disposition: attachment\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}`;
+        return [`an unnamed ${type} part`, [mail([MIXED], withPart(part)), body]];
+      }),
+    ),
+  });
+});
+
+describe('attacker round 17: card numbers and IBANs in a signed file (outbound-policy)', () => {
+  const CASES: Record<string, Buffer> = {
+    'cards.csv.p7m': outboundFile('cards.csv.p7m', cmsFile(CARDS)),
+    'a FatturaPA invoice (.xml.p7m, streamed) with an IBAN': outboundFile(
+      'IT01234567890_00001.xml.p7m',
+      cmsFile(FATTURA('DE89370400440532013000'), { chunk: 16 }),
+    ),
+    'a signed CSV declared application/pkcs7-mime': outboundFile('export.p7m', cmsFile(CARDS), PKCS7),
+    'a CSV signed twice (.p7m.p7m)': outboundFile(
+      'cards.csv.p7m.p7m',
+      cmsFile(cmsFile(CARDS), { chunk: 50 }),
+    ),
+    'a zip holding a zip holding a CSV': outboundFile(
+      'export.zip',
+      zipFile([{ name: 'inner.zip', data: zipFile([{ name: 'cards.csv', data: CARDS }]) }]),
+    ),
+    'a zip holding a signed CSV': outboundFile(
+      'export.zip',
+      zipFile([{ name: 'cards.csv.p7m', data: cmsFile(CARDS) }]),
+    ),
+    'an opaque-signed S/MIME message whose text holds a card': mail(
+      [FROM, `Content-Type: ${PKCS7}; name="smime.p7m"`, 'Content-Transfer-Encoding: base64'],
+      cmsFile(Buffer.from('Content-Type: text/plain\r\n\r\nMy card: 4111 1111 1111 1111\r\n')).toString(
+        'base64',
+      ),
+    ),
+    'an encrypted (enveloped) .p7m': outboundFile('cards.csv.p7m', cmsFile(CARDS, { type: 'enveloped' })),
+  };
+  for (const [name, message] of Object.entries(CASES))
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+
+  it('sends signed invoices without card numbers, S/MIME signed mail, and encrypted files where allowed', async () => {
+    expect(await kit.outbound(outboundFile('fattura.xml.p7m', fixture('fattura.xml.p7m')))).toBe('DEFAULT');
+    expect(await kit.outbound(outboundFile('fattura.xml.p7m', cmsFile(FATTURA('none'), { chunk: 8 })))).toBe(
+      'DEFAULT',
+    );
+    expect(await kit.outbound(signedMail('Minutes attached next week.'))).toBe('DEFAULT');
+    const sealed = outboundFile('cards.csv.p7m', cmsFile(CARDS, { type: 'enveloped' }));
+    expect(await kit.outbound(sealed, { ALLOW_ENCRYPTED_ARCHIVES: 'true' })).toBe('DEFAULT');
+  });
+});
