@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { cmsFile, zipFile } from '@wmflow/core/testing';
+import { gzipSync } from 'node:zlib';
+import { cmsFile, tarArchive, tarEntry, USTAR_MAGIC, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -137,7 +138,7 @@ describe('attacker round 17: file types the block list lacked', () => {
   });
 });
 
-describe('attacker round 17: card numbers and IBANs in a signed file (outbound-policy)', () => {
+describe('attacker round 17: card numbers and IBANs in a signed file, a zip in a zip, a tar (outbound-policy)', () => {
   const CASES: Record<string, Buffer> = {
     'cards.csv.p7m': outboundFile('cards.csv.p7m', cmsFile(CARDS)),
     'a FatturaPA invoice (.xml.p7m, streamed) with an IBAN': outboundFile(
@@ -164,6 +165,16 @@ describe('attacker round 17: card numbers and IBANs in a signed file (outbound-p
       ),
     ),
     'an encrypted (enveloped) .p7m': outboundFile('cards.csv.p7m', cmsFile(CARDS, { type: 'enveloped' })),
+    'a tar holding a CSV': outboundFile(
+      'export.tar',
+      tarArchive(tarEntry('cards.csv', CARDS, '0', USTAR_MAGIC)),
+    ),
+    'a .tgz holding a CSV': outboundFile(
+      'export.tgz',
+      gzipSync(
+        tarArchive(tarEntry('notes.txt', Buffer.from('hi')), tarEntry('cards.csv', CARDS, '0', USTAR_MAGIC)),
+      ),
+    ),
   };
   for (const [name, message] of Object.entries(CASES))
     it(`bounces ${name}`, async () => {
@@ -176,6 +187,8 @@ describe('attacker round 17: card numbers and IBANs in a signed file (outbound-p
       'DEFAULT',
     );
     expect(await kit.outbound(signedMail('Minutes attached next week.'))).toBe('DEFAULT');
+    const clean = tarArchive(tarEntry('plan.csv', Buffer.from('week,task\r\n1,ship\r\n'), '0', USTAR_MAGIC));
+    expect(await kit.outbound(outboundFile('plan.tgz', gzipSync(clean)))).toBe('DEFAULT');
     const sealed = outboundFile('cards.csv.p7m', cmsFile(CARDS, { type: 'enveloped' }));
     expect(await kit.outbound(sealed, { ALLOW_ENCRYPTED_ARCHIVES: 'true' })).toBe('DEFAULT');
   });

@@ -1,4 +1,5 @@
 import { isCmsHead } from '../message/cms-file.js';
+import { isTarHeader } from '../message/tar-entries.js';
 
 // Text a recipient can read in a part declared binary: a text file sent as application/octet-stream under a
 // name with no text extension (`export.dat`, `cards`), and the strings of legacy Office files (.doc, .xls,
@@ -14,13 +15,13 @@ export const HEAD_BYTES = 4096;
 
 /**
  * How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file, as the files
- * of a zip, gzip or signed (CMS) file, or not at all.
+ * of a zip, tar, gzip or signed (CMS) file, or not at all.
  */
-export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'cms' | 'binary';
+export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar' | 'binary';
 
 /**
  * Decides from a part's first decoded bytes: OLE compound files, TNEF streams, zip, gzip and CMS (a signed
- * `.p7m`) files by their signatures; text when there is no
+ * `.p7m`) files by their signatures, a tar by its first header; text when there is no
  * NUL and no control character other than tab, line breaks, form feed and escape (a UTF-16 byte order
  * mark also counts as text).
  *
@@ -34,6 +35,7 @@ export function binaryReading(head: Buffer): BinaryReading {
   if (startsWith(head, ZIP)) return 'zip';
   if (startsWith(head, GZIP)) return 'gzip';
   if (isCmsHead(head)) return 'cms';
+  if (head.length >= 512 && isTarHeader(head)) return 'tar';
   if (head.length === 0) return 'binary';
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'text';
   for (const b of head) {

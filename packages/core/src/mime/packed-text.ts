@@ -1,9 +1,10 @@
 import { gunzipSync } from 'node:zlib';
 import { cmsFileContent } from '../message/cms-file.js';
+import { eachTarEntry } from '../message/tar-entries.js';
 import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
-import { type ZipText, zipTexts } from './zip-text.js';
+import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
 // OLE or TNEF file, the readable files of a zip archive (archives inside it too), the content of a gzip file
@@ -11,7 +12,7 @@ import { type ZipText, zipTexts } from './zip-text.js';
 // read is said, so the caller reports it unread.
 
 /** How a part's content is packed. */
-export type Packing = 'office' | 'strings' | 'zip' | 'gzip' | 'cms';
+export type Packing = 'office' | 'strings' | 'zip' | 'tar' | 'gzip' | 'cms';
 /** Containers inside containers read, at most (a zip in a zip in a signed file…): deeper is unread. */
 const MAX_NESTING = 4;
 
@@ -36,6 +37,7 @@ const WHAT: Record<Packing, string> = {
   office: 'document',
   strings: 'file',
   zip: 'archive',
+  tar: 'archive',
   gzip: 'compressed file',
   cms: 'signed file',
 };
@@ -94,9 +96,12 @@ function unpack(
     addZipTexts(others, budget, name, out, depth);
     return;
   }
-  if (packing === 'zip') {
+  if (packing === 'zip' || packing === 'tar') {
     const encrypted: string[] = [];
-    const read = zipTexts(bytes, budget - out.bytes, encrypted);
+    const read =
+      packing === 'zip'
+        ? zipTexts(bytes, budget - out.bytes, encrypted)
+        : archiveTexts(eachTarEntry, bytes, budget - out.bytes);
     out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
     out.encrypted.push(...encrypted.map((n) => `${name}${n}`));
     addZipTexts(read.texts, budget, name, out, depth);
@@ -129,6 +134,7 @@ function addZipTexts(texts: ZipText[], budget: number, name: string, out: Unpack
       t.kind === 'office' ||
       t.kind === 'strings' ||
       t.kind === 'zip' ||
+      t.kind === 'tar' ||
       t.kind === 'gzip' ||
       t.kind === 'cms'
     )

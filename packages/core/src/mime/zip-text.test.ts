@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { eachTarEntry } from '../message/tar-entries.js';
+import { tarArchive, tarEntry, USTAR_MAGIC } from '../testing/tar.js';
 import { zipFile } from '../testing/zip.js';
-import { zipTexts } from './zip-text.js';
+import { archiveTexts, zipTexts } from './zip-text.js';
 
 describe('zipTexts', () => {
   it('reads files by name or first bytes (an archive inside, for the caller to open), and skips binaries', () => {
@@ -42,5 +44,17 @@ describe('zipTexts', () => {
     expect(zipTexts(zip, 1000, encrypted).texts.map((t) => t.name)).toEqual(['b.txt']);
     expect(encrypted).toEqual(['a.txt', 'c.pdf']);
     expect(() => zipTexts(zipFile([{ name: 'a.txt', data: 'x'.repeat(5000) }]), 1000, [])).toThrow(/budget/);
+  });
+
+  it('reads the files of a tar the same way (archiveTexts), not its links and folders', () => {
+    const tar = tarArchive(
+      tarEntry('dir/', Buffer.alloc(0), '5', USTAR_MAGIC),
+      tarEntry('dir/a.csv', Buffer.from('x,1'), '0', USTAR_MAGIC),
+      tarEntry('dir/link.csv', Buffer.alloc(0), '2', { ...USTAR_MAGIC, 157: 'dir/a.csv' }),
+      tarEntry('dir/p.png', Buffer.from('89504e470d0a1a0a0000', 'hex'), '0', USTAR_MAGIC),
+    );
+    const { texts, skipped } = archiveTexts(eachTarEntry, tar, 1000);
+    expect(texts.map((t) => [t.name, t.kind, t.bytes.toString()])).toEqual([['dir/a.csv', 'text', 'x,1']]);
+    expect(skipped).toEqual(['dir/p.png']);
   });
 });

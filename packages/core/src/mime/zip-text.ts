@@ -1,3 +1,4 @@
+import type { EachEntry } from '../message/archive-entry.js';
 import { binaryReading, HEAD_BYTES } from './binary-text.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
@@ -10,7 +11,7 @@ import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 /** One readable file of an archive: how to read it, and its bytes. */
 export interface ZipText {
   name: string;
-  kind: Exclude<VisibleKind, 'binary' | 'message' | 'fragment'> | 'strings' | 'zip' | 'gzip' | 'cms';
+  kind: Exclude<VisibleKind, 'binary' | 'message' | 'fragment'> | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar';
   bytes: Buffer;
 }
 
@@ -31,12 +32,33 @@ export function zipTexts(
   encrypted?: string[],
   read: (name: string) => boolean = () => true,
 ): { texts: ZipText[]; skipped: string[] } {
+  return archiveTexts(eachZipEntry, zip, maxBytes, encrypted, read);
+}
+
+/**
+ * The readable files of an archive another lister walks (a tar's, `eachTarEntry`), as {@link zipTexts} reads a
+ * zip's; folders and links (whose content is another file's, read under that file) are not read.
+ *
+ * @example
+ * ```ts
+ * const { texts } = archiveTexts(eachTarEntry, tar, 50 * 1024 * 1024);
+ * ```
+ */
+export function archiveTexts(
+  each: EachEntry,
+  archive: Buffer,
+  maxBytes: number,
+  encrypted?: string[],
+  read: (name: string) => boolean = () => true,
+): { texts: ZipText[]; skipped: string[] } {
   const texts: ZipText[] = [];
   const skipped: string[] = [];
-  eachZipEntry(zip, maxBytes, (entry) => {
-    if (entry.name.endsWith('/') || !read(entry.name)) return;
+  each(archive, maxBytes, (entry) => {
+    if (entry.name.endsWith('/') || entry.dir || entry.link || !read(entry.name)) return;
+    const { head, bytes } = entry;
+    if (!head || !bytes) throw new Error(`${entry.name}: content not read`);
     try {
-      readEntry(entry, texts, skipped);
+      readEntry({ name: entry.name, head, bytes }, texts, skipped);
     } catch (error) {
       // The message zip-entries.ts gives an encrypted entry (archive-files.ts reads it the same way).
       if (!encrypted || (error as Error).message !== `${entry.name} is encrypted`) throw error;
@@ -46,7 +68,11 @@ export function zipTexts(
   return { texts, skipped };
 }
 
-function readEntry(entry: ZipEntry, texts: ZipText[], skipped: string[]): void {
+function readEntry(
+  entry: Pick<ZipEntry, 'name' | 'head' | 'bytes'>,
+  texts: ZipText[],
+  skipped: string[],
+): void {
   const byName: VisibleKind = visibleKind({
     contentType: 'application/octet-stream',
     filename: entry.name,
