@@ -124,6 +124,27 @@ describe('faults: outbound-policy', () => {
     expect(stack.flow.history(id)).toHaveLength(1);
   }, 120_000);
 
+  it('a multi-line disclaimer applied, then the invocation failed: the retry does not add it again', async () => {
+    const text = 'Confidential.\nFor the addressee only.';
+    const id = await stack.flow.loadFile(join(EML, '10-outbound-reply.eml'));
+    // The first update is applied and its answer lost; the SDK's retries of it meet 500s: the invocation fails.
+    stack.flow.injectFault({ kind: 'lost-answer' }, { messageId: id, operation: 'put', times: 1 });
+    const errors = stack.flow.injectFault(
+      { kind: 'server-error' },
+      { messageId: id, operation: 'put', skip: 1 },
+    );
+    const handler = outboundPolicy({ ...base, DISCLAIMER_TEXT: text });
+    const event = sent(id, 'partner@shop.example');
+    const first = await invoke(handler, event);
+    expect(first.error).toBeDefined();
+    expect(stack.flow.history(id)).toHaveLength(2);
+    errors.clear();
+    const again = await invokeUntilAnswered(handler, event);
+    expect(firstAction(again.response)).toBe('DEFAULT');
+    const out = delivered(id).toString('latin1').replace(/\r\n/g, '\n');
+    expect(out.split(text).length - 1).toBe(1);
+  }, 120_000);
+
   it('resolves an update whose answer was lost: committed once, the whole message plus one disclaimer', async () => {
     const original = await readFile(join(EML, '10-outbound-reply.eml'));
     const id = stack.flow.load(original);

@@ -2,7 +2,8 @@ import { WmflowError } from './errors.js';
 
 /**
  * A failure that is not the rule's fault and that a retry may cure: throttling, a 5xx answer, a reset
- * connection, a timeout, a message body that arrived short, long or changed between two reads. It fails
+ * connection, a timeout, an answer Node's HTTP parser refuses, an S3 upload that arrived incomplete or met
+ * another at its key, a message body that arrived short, long or changed between two reads. It fails
  * the invocation whatever the rule's error policy, so WorkMail retries it and, after its rule timeout,
  * applies the rule's fallback action. A protection never decides a verdict from a transfer that failed.
  *
@@ -31,6 +32,16 @@ const TRANSIENT_NAMES = new Set([
   'ServiceUnavailableException',
   'BadGateway',
   'AbortError',
+  // S3 answers to a request that went wrong on its way, or that met another request at the same key: the same
+  // request may succeed on a later try.
+  'IncompleteBody',
+  'BadDigest',
+  'ConditionalRequestConflict',
+  'OperationAborted',
+  // A clock or credentials that were out of date for this try; the next invocation signs afresh.
+  'RequestTimeTooSkewed',
+  'ExpiredToken',
+  'ExpiredTokenException',
 ]);
 
 const NETWORK_CODES = new Set([
@@ -46,6 +57,10 @@ const NETWORK_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
   'UND_ERR_SOCKET',
 ]);
+
+// Node's HTTP parser refused an answer (a garbled status line, a duplicate Content-Length): a transfer that
+// went wrong, not an answer about the message.
+const HTTP_PARSE_ERROR = /^HPE_[A-Z_]+$/;
 
 /**
  * True when `error` (or an error in its `cause` chain) is transient: a {@link TransientError}, an AWS
@@ -68,7 +83,7 @@ export function isTransient(error: unknown): boolean {
       cause?: unknown;
     };
     if (x.name && TRANSIENT_NAMES.has(x.name)) return true;
-    if (x.code && NETWORK_CODES.has(x.code)) return true;
+    if (x.code && (NETWORK_CODES.has(x.code) || HTTP_PARSE_ERROR.test(x.code))) return true;
     const status = x.$metadata?.httpStatusCode;
     if (status !== undefined && (status === 429 || status >= 500)) return true;
     if (x.$retryable) return true;

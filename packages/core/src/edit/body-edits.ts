@@ -4,8 +4,13 @@ import { escapeHtml } from './text-codec.js';
 
 /** Adds a disclaimer to a plain-text body, separated by a blank line. */
 export function disclaimPlain(text: string, d: Disclaimer): string {
-  if (d.dedupe !== 'none' && text.includes(d.text)) return text; // idempotent across retries
+  // Idempotent across retries: a body that already holds it (its lines as the body ends them, CRLF or LF).
+  if (d.dedupe !== 'none' && lines(text).includes(lines(d.text))) return text;
   return d.position === 'top' ? `${d.text}\n\n${text}` : `${text.trimEnd()}\n\n${d.text}\n`;
+}
+
+function lines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
 }
 
 // Inline styles only (a sender's stylesheet cannot target a class it does not know), each `!important`

@@ -10,6 +10,8 @@
  * - `changed-content`: GetRawMessageContent answers the message with its last `bytes` bytes (default 16)
  *   replaced, same length: content that changed between two reads.
  * - `lost-answer`: PutRawMessageContent applies the update, then drops the connection unanswered.
+ * - `garbled-answer`: the request is answered with bytes Node's HTTP parser refuses (two Content-Lengths, as a
+ *   broken proxy or a corrupted connection gives), without being applied.
  *
  * @example
  * ```ts
@@ -23,7 +25,8 @@ export type Fault =
   | { readonly kind: 'broken-stream'; readonly afterBytes?: number }
   | { readonly kind: 'short-body'; readonly bytes?: number }
   | { readonly kind: 'changed-content'; readonly bytes?: number }
-  | { readonly kind: 'lost-answer' };
+  | { readonly kind: 'lost-answer' }
+  | { readonly kind: 'garbled-answer' };
 
 /**
  * Which requests a fault hits.

@@ -139,6 +139,8 @@ export async function startFlowEmulator(options: FlowEmulatorOptions): Promise<F
       const delay = hit.find((fault) => fault.kind === 'latency');
       if (delay) await sleep(delay.ms);
       failWith(hit);
+      if (hit.some((fault) => fault.kind === 'garbled-answer'))
+        return { operation, messageId, status: garble(res) };
       if (!MESSAGE_ID_PATTERN.test(messageId)) {
         throw new FlowApiError(
           'ValidationException',
@@ -186,6 +188,13 @@ export async function startFlowEmulator(options: FlowEmulatorOptions): Promise<F
     requests: () => [...log],
     close: () => closeServer(server),
   };
+}
+
+// An answer no HTTP parser accepts (two Content-Lengths), then the connection closed: the client's parser fails
+// (HPE_…).
+function garble(res: ServerResponse): number {
+  res.socket?.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}');
+  return 0;
 }
 
 function failWith(hit: Fault[]): void {
