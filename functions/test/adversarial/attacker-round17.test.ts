@@ -193,3 +193,99 @@ describe('attacker round 17: card numbers and IBANs in a signed file, a zip in a
     expect(await kit.outbound(sealed, { ALLOW_ENCRYPTED_ARCHIVES: 'true' })).toBe('DEFAULT');
   });
 });
+
+// Attacker round 18 (session 20, aimed at round 17's reader).
+const qp = (bytes: Buffer) =>
+  [...bytes]
+    .map((b) =>
+      b >= 33 && b <= 126 && b !== 61
+        ? String.fromCharCode(b)
+        : `=${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('')
+    .replace(/.{1,72}(?=.)/g, '$&=\r\n');
+const armoured = (der: Buffer, label: string, before = '') =>
+  Buffer.from(
+    `${before}-----BEGIN ${label}-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`,
+  );
+// DER forms OpenSSL reads that the first sniff did not: SEQUENCE in the high-tag-number form, an OID length not minimal.
+const highTag = (cms: Buffer) => Buffer.concat([Buffer.from([0x3f, 0x10]), cms.subarray(1)]);
+const longOidLength = (streamed: Buffer) =>
+  Buffer.concat([streamed.subarray(0, 3), Buffer.from([0x81]), streamed.subarray(3)]);
+const opaqueSigned = (inner: string) => cmsFile(Buffer.from(inner.replace(/\n/g, '\r\n')));
+const EXE_MIME = `Content-Type: multipart/mixed; boundary="i"\n\n--i\nContent-Type: text/plain\n\nSee attached.\n--i\nContent-Type: application/octet-stream; name="invoice.exe"\nContent-Disposition: attachment; filename="invoice.exe"\nContent-Transfer-Encoding: base64\n\n${MZ.toString('base64')}\n--i--\n`;
+
+describe('attacker round 18: signed files the DLP did not read (outbound-policy)', () => {
+  const CASES: Record<string, Buffer> = {
+    'a PEM .p7m (-----BEGIN CMS-----)': outboundFile('cards.csv.p7m', armoured(cmsFile(CARDS), 'CMS')),
+    'a bare base64 .p7m': outboundFile('cards.csv.p7m', cmsFile(CARDS, { base64: true })),
+    'a PEM .p7m with a line of text before its armour': outboundFile(
+      'cards.csv.p7m',
+      armoured(cmsFile(CARDS), 'PKCS7', 'Signed with ArubaSign\n'),
+    ),
+    'a PEM signed file declared application/pkcs7-mime': outboundFile(
+      'export',
+      cmsFile(CARDS, { pem: true }),
+      PKCS7,
+    ),
+    'a PEM .p7m inside a zip': outboundFile(
+      'export.zip',
+      zipFile([{ name: 'cards.csv.p7m', data: cmsFile(CARDS, { pem: true }) }]),
+    ),
+    'a .p7m whose SEQUENCE is in the high-tag-number form': outboundFile(
+      'cards.csv.p7m',
+      highTag(cmsFile(CARDS)),
+    ),
+    'an unnamed signed file whose OID length is not minimal': outboundFile(
+      'export.bin',
+      longOidLength(cmsFile(CARDS, { chunk: 4 })),
+    ),
+    'a streamed .p7m sent quoted-printable': mail(
+      [FROM, MIXED],
+      withPart(
+        `Content-Type: application/octet-stream; name="export.bin"\r\nContent-Disposition: attachment\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qp(cmsFile(CARDS, { chunk: 1 }))}`,
+      ),
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES))
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  it('sends a PEM-signed invoice without card numbers', async () => {
+    expect(
+      await kit.outbound(outboundFile('fattura.xml.p7m', armoured(cmsFile(FATTURA('none')), 'CMS'))),
+    ).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 18: signed messages and pieces the guard did not refuse', () => {
+  attachmentTests(kit, {
+    'opaque-signed S/MIME at the root, declared octet-stream as smime.p7m (Outlook opens it)': [
+      mail(
+        [
+          'Content-Type: application/octet-stream; name="smime.p7m"',
+          'Content-Disposition: attachment; filename="smime.p7m"',
+          'Content-Transfer-Encoding: base64',
+        ],
+        opaqueSigned(EXE_MIME).toString('base64'),
+      ),
+      MZ.toString('base64').slice(0, 20),
+    ],
+    'an attached smime.p7m declared octet-stream, signing a message with an .exe': attachedFile(
+      'smime.p7m',
+      opaqueSigned(EXE_MIME),
+    ),
+    'a .p7m in 300,000 empty pieces (refused, not read at a gigabyte of memory)': attachedFile(
+      'report.pdf.p7m',
+      cmsFile(Buffer.alloc(300_000), { chunk: 1 }),
+    ),
+  });
+  it('delivers a PEM-signed invoice, and signed mail that is S/MIME with ALLOW_SMIME', async () => {
+    expect(
+      (await kit.inbound(attachedFile('fattura.xml.p7m', armoured(fixture('fattura.xml.p7m'), 'CMS'))[0]))
+        .verdict,
+    ).toBe('DEFAULT');
+    const [signed] = attachedFile('smime.p7m', opaqueSigned(EXE_MIME));
+    expect((await kit.inbound(signed, { ALLOW_SMIME: 'true' })).verdict).toBe('DEFAULT');
+  });
+});

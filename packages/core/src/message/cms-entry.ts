@@ -1,3 +1,4 @@
+import { carriedMessage } from '../mime/carried-message.js';
 import type { ArchiveEntry } from './archive-entry.js';
 import { innerFileName } from './archive-kind.js';
 import { cmsFileContent } from './cms-file.js';
@@ -19,6 +20,10 @@ export function eachCmsEntry(
 ): void {
   const file = cmsFileContent(data, maxBytes);
   if (file.kind === 'none') return;
+  // Opaque-signed S/MIME: clients (Outlook for a root octet-stream `.p7m` too) open the message it signs, whose
+  // attachments the walk of an archive cannot list.
+  if (file.kind === 'content' && carriedMessage(file.content.subarray(0, 64 * 1024)))
+    throw new Error('signed content that is a message (S/MIME), whose attachments the walk cannot open');
   const inner = [...new Set(names.map(innerFileName).filter((n) => n !== undefined))];
   for (const name of inner.length > 0 ? inner : ['']) {
     if (file.kind === 'encrypted') visit({ name: name || 'encrypted content', encrypted: true });

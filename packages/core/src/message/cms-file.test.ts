@@ -86,6 +86,40 @@ describe('cmsFileContent: the file a signed .p7m carries', () => {
     expect(cmsFileContent(detached.subarray(0, detached.length - 20), MB)).toEqual({ kind: 'none' });
   });
 
+  it('round 18: PEM after a line of text, any armour label; a SEQUENCE in high-tag form and a long OID length sniffed', () => {
+    const pem = `Signed by ArubaSign\n-----BEGIN CMS-----\n${cmsFile(XML).toString('base64')}\n-----END CMS-----\n`;
+    expect(cmsFileContent(Buffer.from(pem), MB)).toEqual({ kind: 'content', content: XML });
+    const highTag = Buffer.concat([Buffer.from([0x3f, 0x10]), cmsFile(XML).subarray(1)]);
+    expect(isCmsHead(highTag)).toBe(true);
+    expect(() => cmsFileContent(highTag, MB)).toThrow('unknown structure');
+    const streamed = cmsFile(XML, { chunk: 8 });
+    const longOid = Buffer.concat([streamed.subarray(0, 3), Buffer.from([0x81]), streamed.subarray(3)]);
+    expect(isCmsHead(longOid)).toBe(true);
+    expect(cmsFileContent(longOid, MB)).toEqual({ kind: 'content', content: XML });
+  });
+
+  it('refuses a content in more pieces than any signer writes (empty ones too), before reading them all', () => {
+    // The constructed OCTET STRING that holds them is a piece too.
+    expect(cmsFileContent(cmsFile(Buffer.alloc(262_143, 65), { chunk: 1 }), MB)).toMatchObject({
+      kind: 'content',
+    });
+    expect(() => cmsFileContent(cmsFile(Buffer.alloc(262_144, 65), { chunk: 1 }), MB)).toThrow(
+      'more than 262144 pieces',
+    );
+    // One piece holding 'A' after 300,000 empty ones: nothing to read in them, only work.
+    const one = cmsFile(Buffer.from('A'), { chunk: 1 });
+    const at = one.indexOf(Buffer.from('2480040141', 'hex')) + 2;
+    const empties = Buffer.alloc(600_000).fill(Buffer.from('0400', 'hex'));
+    const padded = Buffer.concat([one.subarray(0, at), empties, one.subarray(at)]);
+    expect(() => cmsFileContent(padded, MB)).toThrow('pieces');
+    expect(
+      cmsFileContent(Buffer.concat([one.subarray(0, at), empties.subarray(0, 2000), one.subarray(at)]), MB),
+    ).toEqual({
+      kind: 'content',
+      content: Buffer.from('A'),
+    });
+  });
+
   it('refuses indefinite lengths nested past any signer, quickly and without exhausting the stack', () => {
     const head = Buffer.from('30800609 2a864886f70d010702 a080'.replace(/ /g, ''), 'hex');
     const bomb = Buffer.concat([head, Buffer.alloc(400_000, 0x30).fill(Buffer.from([0x30, 0x80]))]);

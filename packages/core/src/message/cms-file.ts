@@ -11,6 +11,8 @@ const SIGNED = 2;
 const ENCRYPTED_PKCS7 = new Set([3, 4, 6]); // enveloped, signed and enveloped, encrypted
 const AUTH_ENVELOPED = 23;
 const TIMESTAMPED = 31;
+/** Pieces of a constructed OCTET STRING: streaming signers write pieces of 1,000 bytes or more. */
+const MAX_PIECES = 262_144;
 /** Indefinite lengths or constructed OCTET STRINGs nested deeper than any signer writes them are refused. */
 const MAX_NESTING = 12;
 
@@ -40,11 +42,22 @@ interface Tlv {
  * ```
  */
 export function isCmsHead(head: Buffer): boolean {
-  if (head[0] !== 0x30) return false;
-  const len = head[1] ?? 0;
-  const at = len === 0x80 || len < 0x80 ? 2 : 2 + (len & 0x7f);
+  // A SEQUENCE, also in the high-tag-number form OpenSSL accepts (3F 10), which the parser then refuses.
+  let at = head[0] === 0x30 ? 1 : head[0] === 0x3f && head[1] === 0x10 ? 2 : -1;
+  if (at < 0) return false;
+  const len = head[at] ?? 0;
+  at += len === 0x80 || len < 0x80 ? 1 : 1 + (len & 0x7f);
   if (head[at] !== 0x06) return false;
-  const oid = head.subarray(at + 2, at + 2 + (head[at + 1] ?? 0));
+  // The OID's length in any form (06 81 09 …, not minimal, is DER OpenSSL reads too).
+  let n = head[at + 1] ?? 0;
+  let start = at + 2;
+  if (n > 0x80) {
+    const count = n & 0x7f;
+    n = 0;
+    for (let i = 0; i < count && i < 4; i++) n = n * 256 + (head[start + i] ?? 0);
+    start += count;
+  }
+  const oid = head.subarray(start, start + n);
   return startsWith(oid, PKCS7) || startsWith(oid, SMIME_CT);
 }
 
@@ -121,23 +134,26 @@ function timeStampedContent(der: Buffer, tsd: Tlv, maxBytes: number): CmsFile {
 function octets(der: Buffer, tlv: Tlv, maxBytes: number): CmsFile {
   if (tlv.tag !== 0x04 && tlv.tag !== 0x24) throw new Error('a CMS content that is not an OCTET STRING');
   const pieces: Buffer[] = [];
-  const total = { bytes: 0 };
+  const total = { bytes: 0, pieces: 0 };
   collect(der, tlv, pieces, total, maxBytes, 0);
-  return { kind: 'content', content: pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces) };
+  const content = pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
+  return { kind: 'content', content };
 }
 
 function collect(
   der: Buffer,
   tlv: Tlv,
   pieces: Buffer[],
-  total: { bytes: number },
+  total: { bytes: number; pieces: number },
   max: number,
   depth: number,
 ): number {
+  // Every piece counts, empty or constructed: the work is in the pieces, not in their bytes.
+  if (++total.pieces > MAX_PIECES) throw new Error(`a CMS content in more than ${MAX_PIECES} pieces`);
   if (tlv.tag === 0x04 && tlv.end !== undefined) {
     total.bytes += tlv.end - tlv.start;
     if (total.bytes > max) throw new Error('over the decoded bytes budget');
-    pieces.push(der.subarray(tlv.start, tlv.end));
+    if (tlv.end > tlv.start) pieces.push(der.subarray(tlv.start, tlv.end));
     return tlv.end;
   }
   if (tlv.tag !== 0x24 || depth >= MAX_NESTING) throw new Error('a CMS content of an unknown structure');
@@ -201,7 +217,10 @@ function element(der: Buffer, at: number, limit = der.length): Tlv {
 
 // A p7m saved as base64 text (with or without `-----BEGIN PKCS7-----` armour), which viewers also open.
 function base64Cms(data: Buffer): Buffer {
-  const text = data.toString('latin1').replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '');
+  // As OpenSSL's PEM reader, from the armour on: text before it (a note, a subject line) is not the file.
+  const all = data.toString('latin1');
+  const armour = all.indexOf('-----BEGIN ');
+  const text = (armour >= 0 ? all.slice(armour) : all).replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '');
   if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) throw new Error('not a CMS file');
   const der = Buffer.from(text.replace(/\s+/g, ''), 'base64');
   if (!isCmsHead(der)) throw new Error('not a CMS file');

@@ -75,10 +75,21 @@ export function oleTextViews(bytes: Buffer): string[] {
  * ```
  */
 export function decodedHead(encoding: string, raw: Buffer): Buffer {
+  if (encoding === 'quoted-printable') return quotedPrintableHead(raw);
   if (encoding !== 'base64') return raw.subarray(0, HEAD_BYTES);
   const text = raw
     .subarray(0, Math.ceil((HEAD_BYTES * 4) / 3) + 512)
     .toString('latin1')
     .replace(/[^A-Za-z0-9+/]/g, '');
   return Buffer.from(text.slice(0, text.length - (text.length % 4)), 'base64').subarray(0, HEAD_BYTES);
+}
+
+// The first bytes of quoted-printable content, decoded (soft line breaks removed, `=XX` escapes decoded): binary
+// content sent so (a signed file, an image) must be sniffed as what it is, not as its encoding's text.
+function quotedPrintableHead(raw: Buffer): Buffer {
+  const text = raw
+    .toString('latin1', 0, HEAD_BYTES * 3 + 512)
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(text, 'latin1').subarray(0, HEAD_BYTES);
 }

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Splitter } from '@zone-eu/mailsplit';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
+import { claimedArchiveKind } from '../message/archive-kind.js';
 import { charsetAlias } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
 import { MessageHeaders } from '../message/headers.js';
@@ -193,7 +194,10 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   // opens it. A zip, gzip, signed (CMS), OLE or TNEF file is unpacked by its first bytes, whatever the type and
   // names say.
   const kinds = readingKinds(node, names);
-  const reading = binaryReading(decodedHead(transferEncoding(node), raw));
+  // A signed file is read as one whatever its bytes look like first (base64 or PEM text, a form the sniff
+  // does not know): its name or type says a viewer opens it as such.
+  const signed = claimedArchiveKind(names, node.contentType || undefined) === 'cms';
+  const reading = signed ? 'cms' : binaryReading(decodedHead(transferEncoding(node), raw));
   const packed = reading === 'zip' || reading === 'gzip' || reading === 'cms' || reading === 'strings';
   const only = kinds.size === 1 ? [...kinds][0] : undefined;
   if (only === 'binary' && reading === 'binary') {

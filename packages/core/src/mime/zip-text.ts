@@ -1,4 +1,5 @@
 import type { EachEntry } from '../message/archive-entry.js';
+import { claimedArchiveKind } from '../message/archive-kind.js';
 import { binaryReading, HEAD_BYTES } from './binary-text.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
@@ -78,7 +79,8 @@ function readEntry(
     filename: entry.name,
   });
   let kind: ZipText['kind'];
-  if (byName === 'message' || byName === 'fragment') kind = 'text';
+  if (claimedArchiveKind([entry.name]) === 'cms') kind = 'cms';
+  else if (byName === 'message' || byName === 'fragment') kind = 'text';
   else if (byName !== 'binary') kind = byName;
   else {
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.

@@ -35,7 +35,12 @@ function der(tag: number, ...content: Buffer[]): Buffer {
 
 // Constructed with an indefinite length: its elements, then 00 00.
 function ber(tag: number, ...content: Buffer[]): Buffer {
-  return Buffer.concat([Buffer.from([tag | 0x20, 0x80]), ...content, Buffer.alloc(2)]);
+  return berOf(tag, content);
+}
+
+// From an array: a content in hundreds of thousands of pieces does not fit in a call's arguments.
+function berOf(tag: number, content: Buffer[]): Buffer {
+  return Buffer.concat([Buffer.from([tag | 0x20, 0x80]), Buffer.concat(content), Buffer.alloc(2)]);
 }
 
 /**
@@ -58,7 +63,7 @@ export function cmsFile(content: Buffer, options: CmsFileOptions = {}): Buffer {
     const pieces: Buffer[] = [];
     for (let at = 0; at < content.length; at += options.chunk as number)
       pieces.push(der(0x04, content.subarray(at, at + (options.chunk as number))));
-    return ber(0x04, ...pieces);
+    return berOf(0x04, pieces);
   };
   const algorithm = der(0x30, oid(OIDS.sha256));
   const signerInfo = der(
