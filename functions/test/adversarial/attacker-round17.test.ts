@@ -289,3 +289,67 @@ describe('attacker round 18: signed messages and pieces the guard did not refuse
     expect((await kit.inbound(signed, { ALLOW_SMIME: 'true' })).verdict).toBe('DEFAULT');
   });
 });
+
+// Attacker round 19 (session 20, on the DLP's containers).
+const BZIP2 = Buffer.concat([
+  Buffer.from('BZh9', 'latin1'),
+  Buffer.from('314159265359', 'hex'),
+  Buffer.alloc(40, 7),
+]);
+const XZ = Buffer.concat([Buffer.from('\xfd7zXZ\x00', 'latin1'), Buffer.alloc(40, 7)]);
+// GNU tar extracts a first entry with an empty name as `.`; the sniff wanted a name.
+const emptyFirst = (file: Buffer, name: string, magic = true) =>
+  tarArchive(
+    tarEntry('', Buffer.alloc(0), '5', magic ? USTAR_MAGIC : {}),
+    tarEntry(name, file, '0', magic ? USTAR_MAGIC : {}),
+  );
+
+describe('attacker round 19: containers the DLP did not open (outbound-policy)', () => {
+  const CASES: Record<string, Buffer> = {
+    'a tar holding a zip of a CSV': outboundFile(
+      'export.tar',
+      tarArchive(tarEntry('cards.zip', zipFile([{ name: 'cards.csv', data: CARDS }]), '0', USTAR_MAGIC)),
+    ),
+    'a tar holding a gzipped CSV': outboundFile(
+      'export.tar',
+      tarArchive(tarEntry('cards.csv.gz', gzipSync(CARDS), '0', USTAR_MAGIC)),
+    ),
+    'a tar whose first entry has an empty name': outboundFile('export.tar', emptyFirst(CARDS, 'cards.csv')),
+    'a gzip with no extension holding an old tar whose first entry has an empty name': outboundFile(
+      'export.gz',
+      gzipSync(emptyFirst(CARDS, 'cards.csv', false)),
+    ),
+    'a zip whose file name holds an IBAN': outboundFile(
+      'refunds.zip',
+      zipFile([{ name: 'Refund to DE89370400440532013000.pdf', data: Buffer.from('%PDF-1.7') }]),
+    ),
+    'a bzip2 file, which is not read': outboundFile('cards.csv.bz2', BZIP2),
+    'an xz file, which is not read': outboundFile('cards.csv.xz', XZ),
+    'a zip in a transfer encoding written "base64" (quoted)': mail(
+      [FROM, MIXED],
+      withPart(
+        `Content-Type: application/zip; name="cards.zip"\r\nContent-Disposition: attachment; filename="cards.zip"\r\nContent-Transfer-Encoding: "base64"\r\n\r\n${zipFile([{ name: 'cards.csv', data: CARDS }]).toString('base64')}`,
+      ),
+    ),
+  };
+  for (const [name, message] of Object.entries(CASES))
+    it(`bounces ${name}`, async () => {
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+    });
+  it('sends a tar of clean files, and a zip whose names hold no number', async () => {
+    const plan = Buffer.from('week,task\r\n1,ship\r\n');
+    expect(await kit.outbound(outboundFile('plan.tar', emptyFirst(plan, 'plan.csv')))).toBe('DEFAULT');
+    expect(
+      await kit.outbound(outboundFile('plan.zip', zipFile([{ name: 'Q4 plan 2026.csv', data: plan }]))),
+    ).toBe('DEFAULT');
+  });
+});
+
+describe('attacker round 19: a gzip with no extension holding a tar with an empty first name (guard)', () => {
+  attachmentTests(kit, {
+    'docs.gz holding an old tar: "", invoice.exe': attachedFile(
+      'docs.gz',
+      gzipSync(emptyFirst(MZ, 'invoice.exe', false)),
+    ),
+  });
+});

@@ -128,7 +128,8 @@ function octal(field: Buffer): number {
  * written before POSIX has no magic): a name and a checksum that holds.
  */
 export function isTarHeader(block: Buffer): boolean {
-  return block.length >= BLOCK && block[0] !== 0 && checksumOk(block.subarray(0, BLOCK));
+  // A first name may be empty (GNU tar extracts it as `.`): the checksum, which an all-zero block fails, decides.
+  return block.length >= BLOCK && checksumOk(block.subarray(0, BLOCK));
 }
 
 function checksumOk(header: Buffer): boolean {

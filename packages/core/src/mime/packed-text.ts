@@ -104,6 +104,13 @@ function unpack(
         : archiveTexts(eachTarEntry, bytes, budget - out.bytes);
     out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
     out.encrypted.push(...encrypted.map((n) => `${name}${n}`));
+    // The names an archive tool lists, one a line.
+    if (read.names.length > 0)
+      out.pieces.push({
+        name: `${name}(file names)`,
+        kind: 'text',
+        bytes: Buffer.from(read.names.join('\n')),
+      });
     addZipTexts(read.texts, budget, name, out, depth);
     return;
   }

@@ -16,6 +16,7 @@ import { directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { type Packing, unpackText } from './packed-text.js';
 import { rtfText } from './rtf-text.js';
+import { unreadArchiveKind } from './unread-archives.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -196,9 +197,22 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   const kinds = readingKinds(node, names);
   // A signed file is read as one whatever its bytes look like first (base64 or PEM text, a form the sniff
   // does not know): its name or type says a viewer opens it as such.
-  const signed = claimedArchiveKind(names, node.contentType || undefined) === 'cms';
-  const reading = signed ? 'cms' : binaryReading(decodedHead(transferEncoding(node), raw));
-  const packed = reading === 'zip' || reading === 'gzip' || reading === 'cms' || reading === 'strings';
+  const claimed = claimedArchiveKind(names, node.contentType || undefined);
+  const encoding = transferEncoding(node);
+  if (undecodedEncoding(encoding)) {
+    // A lenient client may decode what the walk passes through as it is (`"base64"` in quotes).
+    w.report.unread.push(`${label(node)}: transfer encoding ${encoding.slice(0, 40)} is not decoded`);
+    return;
+  }
+  const head = decodedHead(encoding, raw);
+  const reading = claimed === 'cms' || claimed === 'tar' ? claimed : binaryReading(head);
+  // An archive or compressed file of a kind not read here (7z, RAR, bzip2, xz, CAB…): what it holds is not known.
+  const unreadKind = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
+  if (unreadKind) {
+    w.report.unread.push(`${label(node)}: a ${unreadKind} file, which is not read`);
+    return;
+  }
+  const packed = reading !== 'text' && reading !== 'binary';
   const only = kinds.size === 1 ? [...kinds][0] : undefined;
   if (only === 'binary' && reading === 'binary') {
     w.report.skipped.push(label(node));
@@ -343,6 +357,17 @@ function readPacked(where: string, packing: Packing, bytes: Buffer, depth: numbe
 
 function transferEncoding(node: TextNode): string {
   return typeof node.encoding === 'string' ? node.encoding.trim().toLowerCase() : '';
+}
+
+const DECODED_ENCODINGS = new Set(['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
+
+// An encoding the splitter does not decode but that names one a client might (`"base64"`, `base-64`);
+// x-uuencode is read as its text, the files in it decoded.
+function undecodedEncoding(encoding: string): boolean {
+  return (
+    !DECODED_ENCODINGS.has(encoding) &&
+    /base64|quotedprintable|yenc|binhex/.test(encoding.replace(/[^a-z0-9]/g, ''))
+  );
 }
 
 // UTF-32's marks first: UTF-32LE's (FF FE 00 00) begins with UTF-16LE's.

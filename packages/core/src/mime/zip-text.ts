@@ -1,6 +1,7 @@
 import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
 import { binaryReading, HEAD_BYTES } from './binary-text.js';
+import { unreadArchiveKind } from './unread-archives.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
@@ -32,7 +33,7 @@ export function zipTexts(
   maxBytes: number,
   encrypted?: string[],
   read: (name: string) => boolean = () => true,
-): { texts: ZipText[]; skipped: string[] } {
+): { texts: ZipText[]; skipped: string[]; names: string[] } {
   return archiveTexts(eachZipEntry, zip, maxBytes, encrypted, read);
 }
 
@@ -51,10 +52,13 @@ export function archiveTexts(
   maxBytes: number,
   encrypted?: string[],
   read: (name: string) => boolean = () => true,
-): { texts: ZipText[]; skipped: string[] } {
+): { texts: ZipText[]; skipped: string[]; names: string[] } {
   const texts: ZipText[] = [];
   const skipped: string[] = [];
+  // Every name, as an archive tool lists it (folders and links too): a recipient reads them.
+  const names: string[] = [];
   each(archive, maxBytes, (entry) => {
+    names.push(entry.name);
     if (entry.name.endsWith('/') || entry.dir || entry.link || !read(entry.name)) return;
     const { head, bytes } = entry;
     if (!head || !bytes) throw new Error(`${entry.name}: content not read`);
@@ -66,7 +70,7 @@ export function archiveTexts(
       encrypted.push(entry.name);
     }
   });
-  return { texts, skipped };
+  return { texts, skipped, names };
 }
 
 function readEntry(
@@ -79,12 +83,16 @@ function readEntry(
     filename: entry.name,
   });
   let kind: ZipText['kind'];
-  if (claimedArchiveKind([entry.name]) === 'cms') kind = 'cms';
+  const claimed = claimedArchiveKind([entry.name]);
+  if (claimed === 'cms' || claimed === 'tar') kind = claimed;
   else if (byName === 'message' || byName === 'fragment') kind = 'text';
   else if (byName !== 'binary') kind = byName;
   else {
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
-    const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(entry.head(HEAD_BYTES));
+    const head = entry.head(HEAD_BYTES);
+    const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(head);
+    const unread = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
+    if (unread) throw new Error(`${entry.name}: a ${unread} file, which is not read`);
     if (reading === 'binary') {
       skipped.push(entry.name);
       return;
