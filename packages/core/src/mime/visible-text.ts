@@ -361,13 +361,11 @@ function transferEncoding(node: TextNode): string {
 
 const DECODED_ENCODINGS = new Set(['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
 
-// An encoding the splitter does not decode but that names one a client might (`"base64"`, `base-64`);
-// x-uuencode is read as its text, the files in it decoded.
+// An encoding the splitter does not decode but that names one a client might (`"base64"`, `base-64`), as the
+// guard counts them; x-uuencode is read as its text, the files in it decoded, and a misspelt quoted-printable
+// (`quoted printable`) as its text, whose digits it leaves as they are.
 function undecodedEncoding(encoding: string): boolean {
-  return (
-    !DECODED_ENCODINGS.has(encoding) &&
-    /base64|quotedprintable|yenc|binhex/.test(encoding.replace(/[^a-z0-9]/g, ''))
-  );
+  return !DECODED_ENCODINGS.has(encoding) && /base64|yenc|binhex/.test(encoding.replace(/[^a-z0-9]/g, ''));
 }
 
 // UTF-32's marks first: UTF-32LE's (FF FE 00 00) begins with UTF-16LE's.
