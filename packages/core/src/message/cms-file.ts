@@ -89,10 +89,16 @@ export function cmsFileContent(data: Buffer, maxBytes: number): CmsFile {
     throw new Error(`CMS content of type ${arc}.${kind.number} is not read`);
   }
   // [0] EXPLICIT content, absent for a ContentInfo that carries nothing.
-  if (!hasMore(der, info, endOf(der, type))) return { kind: 'none' };
-  const wrapper = element(der, endOf(der, type), info.end);
-  if (wrapper.tag !== 0xa0) throw new Error('a CMS file with a malformed content');
-  return read(der, element(der, wrapper.start, wrapper.end), maxBytes);
+  const content = explicitContent(der, info, type, 'a CMS file');
+  return content ? read(der, content, maxBytes) : { kind: 'none' };
+}
+
+// The element inside the `[0] EXPLICIT` that may follow `previous` in `parent`; undefined when there is none.
+function explicitContent(der: Buffer, parent: Tlv, previous: Tlv, what: string): Tlv | undefined {
+  if (!hasMore(der, parent, endOf(der, previous))) return undefined;
+  const wrapper = element(der, endOf(der, previous), parent.end);
+  if (wrapper.tag !== 0xa0) throw new Error(`${what} with a malformed content`);
+  return element(der, wrapper.start, wrapper.end);
 }
 
 // SignedData: version, digest algorithms, then the encapsulated content info (type, [0] EXPLICIT OCTET STRING).
@@ -106,11 +112,9 @@ function signedContent(der: Buffer, signed: Tlv, maxBytes: number): CmsFile {
     throw new Error('a CMS signed data of an unknown structure');
   const eType = element(der, encap.start, encap.end);
   if (eType.tag !== 0x06) throw new Error('a CMS signed data without its content type');
-  if (!hasMore(der, encap, endOf(der, eType))) return { kind: 'none' };
-  const wrapper = element(der, endOf(der, eType), encap.end);
-  if (wrapper.tag !== 0xa0) throw new Error('a CMS signed data with a malformed content');
+  const content = explicitContent(der, encap, eType, 'a CMS signed data');
   // PKCS #7 1.5 may carry other content than an OCTET STRING (another structure, as it is): not read.
-  return octets(der, element(der, wrapper.start, wrapper.end), maxBytes);
+  return content ? octets(der, content, maxBytes) : { kind: 'none' };
 }
 
 // TimeStampedData (RFC 5544): version, dataUri IA5String?, metaData SEQUENCE?, content OCTET STRING?, evidence.
