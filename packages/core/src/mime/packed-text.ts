@@ -4,6 +4,7 @@ import { eachTarEntry } from '../message/tar-entries.js';
 import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
+import { unreadFileProblem } from './unread-archives.js';
 import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
@@ -129,6 +130,8 @@ function unpack(
 function unpackContent(content: Buffer, budget: number, name: string, out: Unpacked, depth: number): void {
   out.bytes += content.length;
   const inner = textIfMessage(binaryReading(content.subarray(0, HEAD_BYTES)), name, content);
+  const unread = unreadFileProblem(inner, content);
+  if (unread) throw new Error(`${name.trim() || 'its content'}: ${unread}`);
   if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: content });
   else if (inner === 'binary') out.skipped.push(`${name}(decompressed)`);
   else unpack(inner, content, budget, name, out, depth + 1);
@@ -166,6 +169,8 @@ function unpackFile(file: TnefData, budget: number, container: string, out: Unpa
   const reading = textIfMessage(binaryReading(file.bytes.subarray(0, HEAD_BYTES)), file.name, file.bytes);
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
+  const unread = unreadFileProblem(reading, file.bytes, [file.name]);
+  if (unread) throw new Error(`${name.trim()}: ${unread}`);
   if (reading === 'text') out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
   else if (reading === 'binary') out.skipped.push(name.trim());
   else unpack(reading, file.bytes, budget, name, out, depth + 1);

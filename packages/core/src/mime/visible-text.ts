@@ -16,7 +16,7 @@ import { directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { type Packing, unpackText } from './packed-text.js';
 import { rtfText } from './rtf-text.js';
-import { unreadArchiveKind } from './unread-archives.js';
+import { unreadArchiveKind, unreadFileProblem } from './unread-archives.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -333,7 +333,9 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
     w.budget.bytes += file.bytes.length;
     const where = `${place.label} ${file.name}`;
     const reading = textIfMessage(binaryReading(file.bytes.subarray(0, HEAD_BYTES)), file.name, file.bytes);
-    if (reading === 'text') emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
+    const unread = unreadFileProblem(reading, file.bytes, [file.name]);
+    if (unread) w.report.unread.push(`${where}: ${unread}`);
+    else if (reading === 'text') emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
     else if (reading === 'binary') w.report.skipped.push(where);
     else readPacked(where, reading, file.bytes, place.depth, w);
   }

@@ -1,7 +1,7 @@
 import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
 import { binaryReading, HEAD_BYTES } from './binary-text.js';
-import { unreadArchiveKind } from './unread-archives.js';
+import { unreadFileProblem } from './unread-archives.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
@@ -91,8 +91,8 @@ function readEntry(
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
     const head = entry.head(HEAD_BYTES);
     const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(head);
-    const unread = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
-    if (unread) throw new Error(`${entry.name}: a ${unread} file, which is not read`);
+    const unread = unreadFileProblem(reading, head, [entry.name]);
+    if (unread) throw new Error(`${entry.name}: ${unread}`);
     if (reading === 'binary') {
       skipped.push(entry.name);
       return;
