@@ -23,6 +23,7 @@ export const OUTBOUND_SETTINGS = [
   'SENSITIVE_DATA_SCOPE',
   'SENSITIVE_DATA_BOUNCE_MESSAGE',
   'ALLOW_ENCRYPTED_ARCHIVES',
+  'ALLOW_UNREAD_ARCHIVES',
   'DISCLAIMER_TEXT',
   'DISCLAIMER_POSITION',
   'DISCLAIMER_EXTERNAL_ONLY',
@@ -86,6 +87,8 @@ export function outboundPolicy(env: Env): FlowHandler {
         minCount: config.integer('SENSITIVE_DATA_MIN_COUNT', 1, 1, 1000),
         // Password-protected zips (unread) bounce unless the organisation sends them on purpose.
         allowEncryptedArchives: config.flag('ALLOW_ENCRYPTED_ARCHIVES', false),
+        // So do archives of kinds the DLP does not open (7z, RAR…), unless the organisation sends them on purpose.
+        allowUnreadArchives: config.flag('ALLOW_UNREAD_ARCHIVES', false),
       }),
     );
     const externalOnly =

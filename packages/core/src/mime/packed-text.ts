@@ -10,7 +10,7 @@ import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
 // OLE or TNEF file, the readable files of a zip archive (archives inside it too), the content of a gzip file
 // or of a signed (CMS) file. Each is unpacked here into pieces the reader decodes and emits; what cannot be
-// read is said, so the caller reports it unread.
+// read is said, so the caller reports it unread, and so are the archives of kinds not opened inside (RAR…).
 
 /** How a part's content is packed. */
 export type Packing = 'office' | 'strings' | 'zip' | 'tar' | 'gzip' | 'cms';
@@ -30,6 +30,8 @@ export interface Unpacked {
   unread?: string;
   /** Password-protected files inside an archive: named, not read (the other files are read). */
   encrypted: string[];
+  /** Archives and compressed files of a kind not opened (RAR, 7z, bzip2…), each with why: unread. */
+  unopened: string[];
   /** Bytes inflated or decoded. */
   bytes: number;
 }
@@ -52,7 +54,7 @@ const WHAT: Record<Packing, string> = {
  * ```
  */
 export function unpackText(packing: Packing, bytes: Buffer, budget: number): Unpacked {
-  const out: Unpacked = { pieces: [], skipped: [], encrypted: [], bytes: 0 };
+  const out: Unpacked = { pieces: [], skipped: [], encrypted: [], unopened: [], bytes: 0 };
   try {
     unpack(packing, bytes, budget, '', out, 0);
   } catch (error) {
@@ -94,6 +96,7 @@ function unpack(
         out.pieces.push({ name, kind: 'html', bytes: t.bytes });
       }
     }
+    out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
     addZipTexts(others, budget, name, out, depth);
     return;
   }
@@ -105,6 +108,7 @@ function unpack(
         : archiveTexts(eachTarEntry, bytes, budget - out.bytes);
     out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
     out.encrypted.push(...encrypted.map((n) => `${name}${n}`));
+    out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
     // The names an archive tool lists, one a line.
     if (read.names.length > 0)
       out.pieces.push({
@@ -131,8 +135,8 @@ function unpackContent(content: Buffer, budget: number, name: string, out: Unpac
   out.bytes += content.length;
   const inner = textIfMessage(binaryReading(content.subarray(0, HEAD_BYTES)), name, content);
   const unread = unreadFileProblem(inner, content);
-  if (unread) throw new Error(`${name.trim() || 'its content'}: ${unread}`);
-  if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: content });
+  if (unread) out.unopened.push(`${name.trim() || 'its content'}: ${unread}`);
+  else if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: content });
   else if (inner === 'binary') out.skipped.push(`${name}(decompressed)`);
   else unpack(inner, content, budget, name, out, depth + 1);
 }
@@ -170,8 +174,8 @@ function unpackFile(file: TnefData, budget: number, container: string, out: Unpa
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
   const unread = unreadFileProblem(reading, file.bytes, [file.name]);
-  if (unread) throw new Error(`${name.trim()}: ${unread}`);
-  if (reading === 'text') out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
+  if (unread) out.unopened.push(`${name.trim()}: ${unread}`);
+  else if (reading === 'text') out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
   else if (reading === 'binary') out.skipped.push(name.trim());
   else unpack(reading, file.bytes, budget, name, out, depth + 1);
 }

@@ -56,6 +56,11 @@ export interface VisibleTextReport {
    * in `unread`: whether sending them unread is allowed is the caller's decision.
    */
   encrypted: string[];
+  /**
+   * Archives and compressed files of a kind the reader does not open (7z, RAR, CAB, bzip2, xz, zstd…), wherever
+   * they are carried: each is also in `unread`, listed here too for a caller that sends them unread on purpose.
+   */
+  unopened: string[];
   /** True when the reader asked to stop early. */
   stopped: boolean;
 }
@@ -100,7 +105,7 @@ export async function readVisibleText(
   limits: Partial<VisibleTextLimits> = {},
 ): Promise<VisibleTextReport> {
   const bounds = { ...DEFAULT_VISIBLE_TEXT_LIMITS, ...limits };
-  const report: VisibleTextReport = { unread: [], skipped: [], encrypted: [], stopped: false };
+  const report: VisibleTextReport = { unread: [], skipped: [], encrypted: [], unopened: [], stopped: false };
   const budget = { parts: 0, bytes: 0 };
   await walk(source, 0, { bounds, report, budget, onText, carried: [] });
   return report;
@@ -209,7 +214,7 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   // An archive or compressed file of a kind not read here (7z, RAR, bzip2, xz, CAB…): what it holds is not known.
   const unreadKind = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
   if (unreadKind) {
-    w.report.unread.push(`${label(node)}: a ${unreadKind} file, which is not read`);
+    unopened(w, `${label(node)}: a ${unreadKind} file, which is not read`);
     return;
   }
   const packed = reading !== 'text' && reading !== 'binary';
@@ -334,7 +339,7 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
     const where = `${place.label} ${file.name}`;
     const reading = textIfMessage(binaryReading(file.bytes.subarray(0, HEAD_BYTES)), file.name, file.bytes);
     const unread = unreadFileProblem(reading, file.bytes, [file.name]);
-    if (unread) w.report.unread.push(`${where}: ${unread}`);
+    if (unread) unopened(w, `${where}: ${unread}`);
     else if (reading === 'text') emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
     else if (reading === 'binary') w.report.skipped.push(where);
     else readPacked(where, reading, file.bytes, place.depth, w);
@@ -347,6 +352,7 @@ function readPacked(where: string, packing: Packing, bytes: Buffer, depth: numbe
   const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes);
   w.budget.bytes += unpacked.bytes;
   if (unpacked.unread) w.report.unread.push(`${where}: ${unpacked.unread}`);
+  for (const what of unpacked.unopened) unopened(w, `${where} ${what}`);
   for (const name of unpacked.skipped) w.report.skipped.push(`${where} ${name}`);
   for (const name of unpacked.encrypted) w.report.encrypted.push(`${where} ${name}`);
   for (const piece of unpacked.pieces) {
@@ -355,6 +361,12 @@ function readPacked(where: string, packing: Packing, bytes: Buffer, depth: numbe
     if (piece.kind === 'strings') for (const text of piece.texts) emit(w, text, place);
     else emitDecoded(w, piece.kind, piece.bytes, undefined, place);
   }
+}
+
+// An archive of a kind not opened is unread, and listed apart for a caller that sends such archives unread.
+function unopened(w: Walk, what: string): void {
+  w.report.unread.push(what);
+  w.report.unopened.push(what);
 }
 
 function transferEncoding(node: TextNode): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eachTarEntry } from '../message/tar-entries.js';
+import { rarFile } from '../testing/rar.js';
 import { tarArchive, tarEntry, USTAR_MAGIC } from '../testing/tar.js';
 import { zipFile } from '../testing/zip.js';
 import { archiveTexts, zipTexts } from './zip-text.js';
@@ -44,6 +45,22 @@ describe('zipTexts', () => {
     expect(zipTexts(zip, 1000, encrypted).texts.map((t) => t.name)).toEqual(['b.txt']);
     expect(encrypted).toEqual(['a.txt', 'c.pdf']);
     expect(() => zipTexts(zipFile([{ name: 'a.txt', data: 'x'.repeat(5000) }]), 1000, [])).toThrow(/budget/);
+  });
+
+  it('lists an archive of a kind it does not open (a RAR, by its bytes or its name) as unopened, and reads the others', () => {
+    const rar = rarFile([{ name: 'cards.csv', data: 'x' }]);
+    const zip = zipFile([
+      { name: 'export.dat', data: rar },
+      { name: 'b.txt', data: 'hello' },
+      { name: 'old.7z', data: Buffer.alloc(64, 1) },
+    ]);
+    const read = zipTexts(zip, 1000);
+    expect(read.texts.map((t) => t.name)).toEqual(['b.txt']);
+    expect(read.unopened).toEqual([
+      'export.dat: a rar file, which is not read',
+      'old.7z: a 7z file, which is not read',
+    ]);
+    expect(read.skipped).toEqual([]);
   });
 
   it('reads the files of a tar the same way (archiveTexts), not its links and folders', () => {

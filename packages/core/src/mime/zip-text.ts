@@ -7,14 +7,25 @@ import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
 // The files of a zip archive a recipient can read: text-like by name (csv, txt, html, xml, Office…) or by
 // their first bytes (text, OLE, TNEF, and zip, gzip or signed files, which the caller opens in turn). Other
-// binary files (images) are listed as skipped; an archive or a wanted file that cannot be read (encrypted,
-// zip64, over the budget) is an error.
+// binary files (images) are listed as skipped, and archives of a kind not opened (RAR, 7z…) as unopened; an
+// archive or a wanted file that cannot be read (encrypted, zip64, over the budget) is an error.
 
 /** One readable file of an archive: how to read it, and its bytes. */
 export interface ZipText {
   name: string;
   kind: Exclude<VisibleKind, 'binary' | 'message' | 'fragment'> | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar';
   bytes: Buffer;
+}
+
+/** What {@link zipTexts} and {@link archiveTexts} found in an archive. */
+export interface ArchiveTexts {
+  texts: ZipText[];
+  /** Binary files (images…): not text, listed for logs. */
+  skipped: string[];
+  /** Every name, as an archive tool lists it. */
+  names: string[];
+  /** Archives and compressed files of a kind not opened (a RAR in the zip), each with why: unread. */
+  unopened: string[];
 }
 
 /**
@@ -33,7 +44,7 @@ export function zipTexts(
   maxBytes: number,
   encrypted?: string[],
   read: (name: string) => boolean = () => true,
-): { texts: ZipText[]; skipped: string[]; names: string[] } {
+): ArchiveTexts {
   return archiveTexts(eachZipEntry, zip, maxBytes, encrypted, read);
 }
 
@@ -52,9 +63,10 @@ export function archiveTexts(
   maxBytes: number,
   encrypted?: string[],
   read: (name: string) => boolean = () => true,
-): { texts: ZipText[]; skipped: string[]; names: string[] } {
+): ArchiveTexts {
   const texts: ZipText[] = [];
   const skipped: string[] = [];
+  const unopened: string[] = [];
   // Every name, as an archive tool lists it (folders and links too): a recipient reads them.
   const names: string[] = [];
   each(archive, maxBytes, (entry) => {
@@ -63,20 +75,21 @@ export function archiveTexts(
     const { head, bytes } = entry;
     if (!head || !bytes) throw new Error(`${entry.name}: content not read`);
     try {
-      readEntry({ name: entry.name, head, bytes }, texts, skipped);
+      readEntry({ name: entry.name, head, bytes }, texts, skipped, unopened);
     } catch (error) {
       // The message zip-entries.ts gives an encrypted entry (archive-files.ts reads it the same way).
       if (!encrypted || (error as Error).message !== `${entry.name} is encrypted`) throw error;
       encrypted.push(entry.name);
     }
   });
-  return { texts, skipped, names };
+  return { texts, skipped, names, unopened };
 }
 
 function readEntry(
   entry: Pick<ZipEntry, 'name' | 'head' | 'bytes'>,
   texts: ZipText[],
   skipped: string[],
+  unopened: string[],
 ): void {
   const byName: VisibleKind = visibleKind({
     contentType: 'application/octet-stream',
@@ -92,7 +105,10 @@ function readEntry(
     const head = entry.head(HEAD_BYTES);
     const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(head);
     const unread = unreadFileProblem(reading, head, [entry.name]);
-    if (unread) throw new Error(`${entry.name}: ${unread}`);
+    if (unread) {
+      unopened.push(`${entry.name}: ${unread}`);
+      return;
+    }
     if (reading === 'binary') {
       skipped.push(entry.name);
       return;

@@ -37,6 +37,13 @@ export interface ContainsSensitiveDataOptions {
    * organisations that send encrypted content on purpose.
    */
   allowEncryptedArchives?: boolean;
+  /**
+   * Send archives and compressed files of a kind the reader does not open (7z, RAR, CAB, bzip2, xz, zstd…)
+   * unread instead of counting them as unread, wherever they are carried (the message's other parts and an
+   * archive's other files are still read; each such file is logged). Default false: for organisations that
+   * send such archives on purpose.
+   */
+  allowUnreadArchives?: boolean;
 }
 
 const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
@@ -54,7 +61,8 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
  * When part of the message cannot be read (over a limit, undecodable, a password-protected file in a zip,
  * an inline PGP message),
  * the condition is true by default (`onUndecidable: 'match'`: not knowing is not allowing) and the reason is
- * logged; `allowEncryptedArchives` sends password-protected files unread. Linear time.
+ * logged; `allowEncryptedArchives` sends password-protected files unread, `allowUnreadArchives` archives of
+ * the kinds not opened. Linear time.
  *
  * @example
  * ```ts
@@ -77,6 +85,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
   const allowEncrypted = options.allowEncryptedArchives ?? false;
   if (typeof allowEncrypted !== 'boolean')
     throw new ConfigError('allowEncryptedArchives', 'must be true or false');
+  const allowUnopened = options.allowUnreadArchives ?? false;
+  if (typeof allowUnopened !== 'boolean')
+    throw new ConfigError('allowUnreadArchives', 'must be true or false');
   const found = (text: string, into: Set<string>) => collectSensitive(text, kinds, into, min, options.cards);
   return async (ctx) => {
     const seen = new Set<string>();
@@ -154,7 +165,16 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       ctx.logger.info('sensitive-data: encrypted content sent unread (allowEncryptedArchives)', {
         encrypted,
       });
-    const unread = [...report.unread, ...undecided, ...(allowEncrypted ? [] : encrypted)];
+    if (allowUnopened && report.unopened.length > 0)
+      ctx.logger.info('sensitive-data: archives of a kind not opened sent unread (allowUnreadArchives)', {
+        unopened: report.unopened,
+      });
+    const sentUnread = new Set(allowUnopened ? report.unopened : []);
+    const unread = [
+      ...report.unread.filter((what) => !sentUnread.has(what)),
+      ...undecided,
+      ...(allowEncrypted ? [] : encrypted),
+    ];
     if (unread.length === 0) return false;
     ctx.logger.warn('sensitive-data: part of the message could not be read', {
       unread,
