@@ -73,10 +73,10 @@ export function attachedFile(
  * ```
  */
 export function attackerKit(stack: () => LocalStack) {
-  async function inbound(message: Buffer, env: Record<string, string> = {}) {
+  async function inbound(message: Buffer, env: Record<string, string> = {}, mailFrom = 'x@evil.example') {
     const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: 'updates', ...env });
     const messageId = stack().flow.load(message);
-    const event = makeFlowEvent({ messageId, mailFrom: 'x@evil.example', recipients: INBOX });
+    const event = makeFlowEvent({ messageId, mailFrom, recipients: INBOX });
     const response = (await handler(event, lambdaContext())) as FlowResponse;
     const verdict = readResponse(response, INBOX, 'INBOUND').verdicts.get(INBOX[0] as string)?.type;
     return { verdict, delivered: stack().flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0) };

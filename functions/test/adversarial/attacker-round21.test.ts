@@ -62,3 +62,52 @@ describe('attacker round 21: an unread archive carried in a container the DLP op
     ).toBe('DEFAULT');
   });
 });
+
+// Attacker round 21, on the guard's impersonation check (PROTECTED_NAMES): names an outside sender wrote so
+// that clients show "Jane Doe" while the check read another name.
+const PROTECTED = { PROTECTED_NAMES: 'Jane Doe' };
+const fromMail = (from: string | undefined) =>
+  mail(
+    [
+      ...(from === undefined ? [] : [`From: ${from}`]),
+      'Subject: Wire today',
+      'Content-Type: text/plain; charset=utf-8',
+    ],
+    'Please pay today.\r\n',
+  );
+
+describe('attacker round 21: a protected name the impersonation check did not read as shown (guard)', () => {
+  const CASES: Record<string, string> = {
+    'an eth for the D (Ð, drawn as Đ), in Latin-1': '=?iso-8859-1?Q?Jane_=D0oe?= <jane.doe@evil.example>',
+    'Latin open e (ɛ) for e': '=?utf-8?Q?Jan=C9=9B_Do=C9=9B?= <ceo@evil.example>',
+    'a hair space inside the first name, and a title':
+      '=?utf-8?Q?Ja=E2=80=8Ane_Doe_=28CEO=29?= <ceo@evil.example>',
+    'a thin space inside the first name, and a title':
+      '=?utf-8?Q?Ja=E2=80=89ne_Doe_=28CEO=29?= <ceo@evil.example>',
+    'a narrow no-break space': '=?utf-8?Q?Ja=E2=80=AFne_Doe_=28CEO=29?= <ceo@evil.example>',
+    'a tab': '=?utf-8?Q?Ja=09ne_Doe_=28CEO=29?= <ceo@evil.example>',
+    'the braille blank': '=?utf-8?Q?Ja=E2=A0=80ne_Doe_=28CEO=29?= <ceo@evil.example>',
+    'an interlinear annotation mark': '=?utf-8?Q?Ja=EF=BF=B9ne_Doe_=28CEO=29?= <ceo@evil.example>',
+    'a private-use character': '=?utf-8?Q?Ja=EE=80=80ne_Doe_=28CEO=29?= <ceo@evil.example>',
+    'a control byte': '=?utf-8?Q?Ja=01ne_Doe_=28CEO=29?= <ceo@evil.example>',
+  };
+  for (const [name, from] of Object.entries(CASES))
+    it(`junks ${name}`, async () => {
+      expect((await kit.inbound(fromMail(from), PROTECTED)).verdict).toBe('MOVE_TO_JUNK');
+    });
+  it('junks a message without From whose envelope sender reads as the name (the repair shows that address)', async () => {
+    expect((await kit.inbound(fromMail(undefined), PROTECTED, 'jane.doe@evil.example')).verdict).toBe(
+      'MOVE_TO_JUNK',
+    );
+  });
+  it('still delivers other names, a name spaced as usual, and a message without From from anyone else (controls)', async () => {
+    for (const from of [
+      'Janet Doerr <janet@partner.example>',
+      '=?utf-8?Q?Jan_E=E2=80=89Doyle?= <j@p.example>',
+    ])
+      expect((await kit.inbound(fromMail(from), PROTECTED)).verdict, from).toBe('DEFAULT');
+    expect((await kit.inbound(fromMail(undefined), PROTECTED, 'orders@shop.example')).verdict).toBe(
+      'DEFAULT',
+    );
+  });
+});

@@ -133,6 +133,13 @@ const CONFUSABLES: Record<string, string> = {
   ꞇ: 't',
   ᥱ: 'e',
   ᑯ: 'd',
+  // Latin letters outside the usual look-alike lists: the eth (Ð is drawn as Đ), the open e (as Greek ε), the eng,
+  // n with a retroflex hook and the barred o.
+  ð: 'd',
+  ɛ: 'e',
+  ŋ: 'n',
+  ɳ: 'n',
+  ɵ: 'o',
 };
 // Letter pairs drawn like one letter ("Srnith" reads "Smith", "Cloe" "Doe"), folded on both sides of the
 // comparison.
@@ -276,6 +283,10 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     const mime = raw.some((v) => v.includes('=?')) ? await loadMime() : undefined;
     const latin1 = mime && read.some((b) => b.name.includes('\uFFFD')) ? latin1Readings(raw, mime) : [];
     const mailboxes = [...read, ...latin1, ...(mime ? wordFirstReadings(raw, mime) : [])];
+    // No From mailbox at all: the message is repaired with the envelope sender as its From, which clients then
+    // show (`jane.doe@…` reads as Jane Doe), so that address is read as the From.
+    if (headers.from.length === 0 && ctx.envelope.mailFrom)
+      mailboxes.push({ name: '', address: ctx.envelope.mailFrom });
     if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
     // A display name in a charset that cannot be decoded (EBCDIC) is shown by clients but not known here.
     const unknown = mime ? raw.flatMap((v) => mime.undecodableCharsets(v)) : [];
@@ -291,7 +302,12 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe); a name of
       // nothing but invisible characters or punctuation (U+200B, the Hangul filler) shows as blank beside it.
       const label = nameWords(box.name).length === 0 ? box.address : box.name;
-      const shown = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
+      const turned = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
+      // Characters drawn narrow or not at all (a hair or thin space, a control, a private-use or format
+      // character) inside a word ("Ja\u200Ane Doe") read as nothing: the name is also read without them.
+      const shown = NARROW_TEST.test(label)
+        ? [...turned, ...turned.map((n) => n.replace(NARROW, ''))]
+        : turned;
       return shown.some(
         (name) =>
           matchesProtected(name, protectedNames) ||
@@ -302,6 +318,13 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
+// Spaces narrower than a letter (six-per-em, punctuation, thin, hair, narrow no-break, medium mathematical),
+// line and paragraph separators, the braille blank, interlinear annotation marks, controls (a tab among them),
+// format and private-use characters.
+const NARROW_CLASS =
+  '[\\u0000-\\u0008\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2006\\u2008-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u2800\\ufeff\\ufff9-\\ufffb\\ue000-\\uf8ff\\u{f0000}-\\u{10ffff}]';
+const NARROW = new RegExp(NARROW_CLASS, 'gu');
+const NARROW_TEST = new RegExp(NARROW_CLASS, 'u');
 // A title or a number glued to a name (`Jane DoeCEO`, `DrJane Doe`, `Jane Doe2`, `Jane Doe™`, `Jane Doeᴹᴰ`)
 // is also read as a word of its own. ASCII names (most) are tested without Unicode classes, which cost a cold
 // start their compilation.
