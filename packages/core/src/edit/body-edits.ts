@@ -13,16 +13,24 @@ function lines(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
-// Inline styles only (a sender's stylesheet cannot target a class it does not know), each `!important`
-// so that author rules cannot hide the block; no class, no id.
-export const BLOCK_STYLE =
+// Inline styles only (a sender's stylesheet cannot target a class it does not know), each `!important`, which
+// wins over any rule of the page's own stylesheets: every property a page could hide text with (display, size,
+// colour, WebKit's text fill, indent, transform, clip, filter, font), on the block and on its paragraph alike, so
+// that `p{display:none !important}` or `div>p{font-size:0}` hides neither. No class, no id.
+const SHOWN =
   'display:block !important;visibility:visible !important;opacity:1 !important;position:static !important;' +
-  'height:auto !important;max-height:none !important;overflow:visible !important;font-size:14px !important;' +
-  'color:#000000 !important;background:#fff4e5 !important;border:1px solid #b35c00 !important;' +
-  'padding:8px !important;margin:0 0 12px 0 !important;';
+  'float:none !important;height:auto !important;max-height:none !important;width:auto !important;' +
+  'max-width:none !important;overflow:visible !important;font:normal normal 400 14px/1.4 sans-serif !important;' +
+  'color:#000000 !important;-webkit-text-fill-color:#000000 !important;text-indent:0 !important;' +
+  'letter-spacing:normal !important;word-spacing:normal !important;white-space:normal !important;' +
+  'transform:none !important;filter:none !important;clip-path:none !important;mix-blend-mode:normal !important;' +
+  'content-visibility:visible !important;text-shadow:none !important;';
+
+/** Style of the block around a disclaimer or banner. */
+export const BLOCK_STYLE = `${SHOWN}background:#fff4e5 !important;border:1px solid #b35c00 !important;padding:8px !important;margin:0 0 12px 0 !important;`;
 
 /** Style of the default paragraph around the disclaimer text. */
-export const PARAGRAPH_STYLE = 'margin:0 !important;';
+export const PARAGRAPH_STYLE = `${SHOWN}background:transparent !important;margin:0 !important;padding:0 !important;`;
 
 /**
  * Adds a disclaimer inside the HTML body: after the real `<body>` start tag (top) or before the real
