@@ -111,3 +111,50 @@ describe('attacker round 21: a protected name the impersonation check did not re
     );
   });
 });
+
+// Attacker round 21, on the outside-mail banner: a client shows the last alternative it can render, and the
+// banner went only into the first text/plain and text/html of the message.
+const BANNER_WORDS = 'came from outside the organization';
+const alternatives = (...parts: string[]) =>
+  mail(
+    ['From: Sam <sam@outside.example>', 'Content-Type: multipart/alternative; boundary="a"'],
+    [...parts.flatMap((p) => ['--a', p]), '--a--', ''].join('\r\n'),
+  );
+const HTML = (body: string) =>
+  `Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>${body}</p></body></html>`;
+const PLAIN = 'Content-Type: text/plain; charset=utf-8\r\n\r\nSee the HTML.';
+describe('attacker round 21: the banner in every alternative a client may show (guard)', () => {
+  const CASES: Record<string, [Buffer, number]> = {
+    'a multipart/related HTML after a first HTML': [
+      alternatives(
+        PLAIN,
+        HTML('.'),
+        `Content-Type: multipart/related; boundary="r"\r\n\r\n--r\r\n${HTML('REAL BODY')}\r\n--r--`,
+      ),
+      3,
+    ],
+    'two HTML alternatives': [alternatives(PLAIN, HTML('.'), HTML('REAL BODY')), 3],
+  };
+  for (const [name, [message, parts]] of Object.entries(CASES))
+    it(`banners each of ${name}`, async () => {
+      const { verdict, delivered } = await kit.inbound(message);
+      expect(verdict).toBe('DEFAULT');
+      const text = delivered.toString('latin1').replace(/=\r\n/g, '');
+      expect(text.split(BANNER_WORDS).length - 1).toBe(parts);
+    });
+  it('still banners a multipart/mixed body once: a later inline text continues it (control)', async () => {
+    const mixed = mail(
+      ['From: Sam <sam@outside.example>', MIXED],
+      [
+        '--b',
+        PLAIN,
+        '--b',
+        'Content-Type: text/plain; charset=utf-8\r\n\r\nMore text after an image.',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const { delivered } = await kit.inbound(mixed);
+    expect(delivered.toString('latin1').replace(/=\r\n/g, '').split(BANNER_WORDS).length - 1).toBe(1);
+  });
+});

@@ -41,6 +41,8 @@ export class RewriteStream extends Transform {
   private readonly partRemovals: PartRemoval[];
   private ordinal = 0;
   private readonly doneTypes = new Set<string>();
+  // The text types edited in each branch of a multipart/alternative, keyed by the branch's node.
+  private readonly doneBranches = new WeakMap<SplitNode, Set<string>>();
   private readonly disclaimers: Disclaimer[];
   private readonly transforms: Extract<Edit, { kind: 'transform-text' }>[];
   private readonly removals: Extract<Edit, { kind: 'remove-attachments' }>[];
@@ -95,7 +97,7 @@ export class RewriteStream extends Transform {
     this.changes.push(...applyHeaderEdits(headersOf(node), this.plan.edits));
     if (this.plan.signedContent === 'wrap' && isProtected(node) && this.disclaimers.length > 0) {
       this.wrapping = wrapProtectedRoot(node, this.disclaimers, this.eol);
-      this.doneTypes.add('text/plain').add('text/html');
+      this.doneTypes.add('text/plain').add('text/html').add('wrapped:text/plain').add('wrapped:text/html');
       this.changes.push('wrapped signed or encrypted content after a disclaimer part');
     }
   }
@@ -132,14 +134,35 @@ export class RewriteStream extends Transform {
       (this.disclaimers.length > 0 || this.transforms.length > 0) &&
       !isAttachment(node) &&
       (info.contentType === 'text/plain' || info.contentType === 'text/html') &&
-      !this.doneTypes.has(info.contentType);
+      this.firstOfItsType(node, info.contentType);
     if (wantsText) {
-      this.doneTypes.add(info.contentType);
       if (bodyEditable) return 'text';
       this.skipped.push(`${info.contentType} body not edited: it is signed or encrypted`);
     }
     const encoding = (node.encoding || '7bit').toLowerCase();
     return ['7bit', '8bit', 'binary'].includes(encoding) && bodyEditable ? 'repair' : undefined;
+  }
+
+  /**
+   * Whether a body part is the first of its type where a reader looks: the message's first text/plain or
+   * text/html (a later inline text in a multipart/mixed continues the body), and in a multipart/alternative the
+   * first of each branch, since a client shows the branch it prefers (the last it can render) and every branch
+   * must say what the others say. Marks it done.
+   */
+  private firstOfItsType(node: SplitNode, type: string): boolean {
+    let branch: SplitNode | undefined;
+    for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
+      if (parent.multipart === 'alternative') {
+        branch = child;
+        break;
+      }
+    const done = branch ? (this.doneBranches.get(branch) ?? new Set<string>()) : this.doneTypes;
+    if (done.has(type)) return false;
+    if (branch && this.doneTypes.has(`wrapped:${type}`)) return false;
+    done.add(type);
+    if (branch) this.doneBranches.set(branch, done);
+    this.doneTypes.add(type);
+    return true;
   }
 
   private hold(value: Buffer): void {
