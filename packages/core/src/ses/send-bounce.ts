@@ -5,8 +5,10 @@ import type { SesResolution } from './disposition.js';
 export type BounceOutcome = { status: 'sent'; bounceId: string } | { status: 'failed'; reason: string };
 
 /**
- * Bounces the message for the resolution's recipients with one SendBounce (SES allows one call a second).
- * Never throws: a failure is returned, and the message stays stopped (not knowing is not allowing).
+ * Bounces the message for the resolution's recipients with one SendBounce (SES allows one call a second),
+ * given `timeoutMs` (what is left before SES stops waiting for the answer): the call and the SDK's retries are
+ * aborted then. Never throws: a failure is returned, and the message stays stopped (not knowing is not
+ * allowing).
  */
 export async function sendBounce(
   ses: SESClient,
@@ -15,8 +17,10 @@ export async function sendBounce(
     sender: string;
     senderArn?: string;
     bounce: NonNullable<SesResolution['bounce']>;
+    timeoutMs: number;
   },
 ): Promise<BounceOutcome> {
+  if (!(args.timeoutMs > 0)) return { status: 'failed', reason: 'no time left before SES stops waiting' };
   try {
     const out = await ses.send(
       new SendBounceCommand({
@@ -29,6 +33,7 @@ export async function sendBounce(
           BounceType: 'ContentRejected',
         })),
       }),
+      { abortSignal: AbortSignal.timeout(args.timeoutMs) },
     );
     return { status: 'sent', bounceId: out.MessageId ?? '' };
   } catch (error) {

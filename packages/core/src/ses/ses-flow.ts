@@ -8,7 +8,13 @@ import { resolveDisposition, type SesResolution } from './disposition.js';
 import type { SesDisposition, SesMessage } from './event.js';
 import { runSesChain, type SesRun, sesClients } from './invocation.js';
 import { type BounceOutcome, sendBounce } from './send-bounce.js';
-import { checkSesOptions, type SesFlowOptions, type SesSettings, startupReport } from './settings.js';
+import {
+  checkSesOptions,
+  SES_LIMITS,
+  type SesFlowOptions,
+  type SesSettings,
+  startupReport,
+} from './settings.js';
 import { parseSesEvent } from './validate-event.js';
 
 /** The Lambda handler {@link sesFlow} returns (middy, so users may `.use()` more middleware). */
@@ -53,6 +59,8 @@ export function sesFlow(options: SesFlowOptions): SesFlowHandler {
 
 async function invoke(s: SesSettings, input: unknown, context: Context): Promise<SesDisposition> {
   const started = Date.now();
+  // When SES stops waiting for the answer (or the Lambda ends): the bounce, sent after the chain, must be done by then.
+  const answerBy = started + answerBudget(s, context);
   let ses: SesMessage | undefined;
   let run: SesRun | undefined;
   try {
@@ -61,7 +69,7 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
     const verdicts = run.state.final(run.deadlineHit ? s.fallback : Verdicts.DEFAULT);
     const edit: EditOutcome =
       run.state.edits.length > 0 ? { status: 'skipped', reason: NO_EDITS } : { status: 'none' };
-    return await answer(s, started, ses, run, verdicts, edit);
+    return await answer(s, started, answerBy, ses, run, verdicts, edit);
   } catch (error) {
     const err = error instanceof Error ? error : new WmflowError(String(error));
     const policy =
@@ -75,13 +83,21 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
     }
     const closed: Verdict = policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const verdicts = new Map(ses.receipt.recipients.map((r) => [r, closed]));
-    return answer(s, started, ses, run, verdicts, { status: 'none' }, describe(err));
+    return answer(s, started, answerBy, ses, run, verdicts, { status: 'none' }, describe(err));
   }
+}
+
+// SES's wait for a RequestResponse answer (or the configured engine timeout), or the Lambda's time, less a quarter
+// second to answer in.
+function answerBudget(s: SesSettings, context: Context | undefined): number {
+  const engine = s.deadline.engineTimeoutMs ?? s.deadline.workmailTimeoutMs ?? SES_LIMITS.timeoutMs;
+  return Math.min(engine, context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - 250;
 }
 
 async function answer(
   s: SesSettings,
   started: number,
+  answerBy: number,
   ses: SesMessage,
   run: SesRun | undefined,
   verdicts: Map<string, Verdict>,
@@ -98,6 +114,7 @@ async function answer(
           sender: s.bounceSender,
           ...(s.bounceSenderArn ? { senderArn: s.bounceSenderArn } : {}),
           bounce: resolution.bounce,
+          timeoutMs: answerBy - Date.now(),
         });
     bounce = { ...sent, recipients: resolution.bounce.recipients };
     // Not bounced after all: the message is still stopped, so report what really happens.
