@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,42 @@ describe('wmflow backtest s3://bucket/prefix', () => {
 });
 
 describe('the Step Functions batch Lambda', () => {
+  it('gives a failed line for a cut copy and for metadata whose message is gone, in no batch', async () => {
+    const message = Buffer.from('From: a@x.example\r\nSubject: hi\r\n\r\nhello there\r\n');
+    const meta = (key: string) =>
+      JSON.stringify({
+        key,
+        direction: 'INBOUND',
+        envelope: { mailFrom: 'a@x.example', recipients: ['b@corp.example'] },
+        sha256: createHash('sha256').update(message).digest('hex'),
+        size: message.length,
+      });
+    const put = (Key: string, Body: Buffer | string) =>
+      stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
+    await put('faults/cut', message.subarray(0, 20));
+    await put('faults/cut.json', meta('faults/cut'));
+    await put('faults/gone.json', meta('faults/gone'));
+    const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {
+      GuardFunction: Record<string, string>;
+    };
+    // The configuration of the test below: a process serves one.
+    const init = {
+      candidate: { function: 'guard' },
+      env: { ...samples.GuardFunction, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      organizationDomains: ['corp.example'],
+      timeoutMs: 15_000,
+      fallback: { type: 'DEFAULT' as const },
+    };
+    const { lines } = await batchRunner(stack.s3)({
+      Items: ['faults/cut', 'faults/cut.json', 'faults/gone.json'].map((Key) => ({ Key })),
+      BatchInput: { bucket: BUCKET, init },
+    });
+    expect(lines.map((l) => [l.key, l.candidate.error?.message])).toEqual([
+      ['faults/cut', `faults/cut: 20 bytes, but the journal wrote ${message.length} (a cut or changed copy)`],
+      ['faults/gone', 'faults/gone: the message is missing (its metadata faults/gone.json is there)'],
+    ]);
+  }, 60_000);
+
   it('backtests a batch of the S3 listing with the same code path and results as wmflow backtest', async () => {
     const handle = batchRunner(stack.s3);
     const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {

@@ -1,5 +1,7 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LocalStackError } from '../errors.js';
+import { describeError } from '../replay/invoke.js';
+import { failedLine } from './pool.js';
 import { type BacktestInit, openBacktestSession } from './session.js';
 import { openSource } from './source.js';
 import type { BacktestLine } from './types.js';
@@ -55,7 +57,8 @@ export interface BatchResult {
  * Backtests one batch of journal objects: reads them from the journal bucket
  * with `journal` (the function's real S3 access), and replays them on an
  * emulator started in this process, the same code path as `wmflow backtest`'s
- * workers. Metadata objects (`*.json`) in the batch are skipped. A process
+ * workers. Metadata objects (`*.json`) in the batch are skipped, but for one whose message is gone (a failed
+ * line), and a message that cannot be read whole (a cut copy) gets a failed line. A process
  * serves one backtest configuration: the policies read theirs at import.
  *
  * @example
@@ -80,9 +83,26 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
     const source = await openSource(`s3://${bucket}/`, { s3: journal });
     const lines: BacktestLine[] = [];
     try {
+      const listed = new Set(event.Items.map((i) => i.Key));
       for (const { Key } of event.Items) {
-        if (Key.endsWith('.json') || Key.endsWith('/')) continue;
-        const item = await source.fetch(Key);
+        if (Key.endsWith('/')) continue;
+        if (Key.endsWith('.json')) {
+          // Metadata whose message is in no batch (gone): a failed line, not a message never seen.
+          const message = Key.slice(0, -'.json'.length);
+          if (!listed.has(message) && !(await exists(journal, bucket, message)))
+            lines.push(
+              failedLine(message, {
+                name: 'LocalStackError',
+                message: `${message}: the message is missing (its metadata ${Key} is there)`,
+              }),
+            );
+          continue;
+        }
+        const item = await source.fetch(Key).catch((error: unknown) => error as Error);
+        if (item instanceof Error) {
+          lines.push(failedLine(Key, describeError(item)));
+          continue;
+        }
         try {
           lines.push(await backtest(item));
         } finally {
@@ -94,4 +114,15 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
     }
     return { lines };
   };
+}
+
+async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch (error) {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
+    throw error;
+  }
 }

@@ -42,6 +42,9 @@ export function parseMetadata(text: string, key: string): JournalMetadata {
   if (typeof envelope.sender === 'string') metadata.envelope.sender = envelope.sender;
   if (typeof raw.subject === 'string') metadata.subject = raw.subject;
   if (typeof raw.journaledAt === 'string') metadata.journaledAt = raw.journaledAt;
+  if (typeof raw.key === 'string') metadata.key = raw.key;
+  if (typeof raw.sha256 === 'string' && /^[0-9a-f]{64}$/.test(raw.sha256)) metadata.sha256 = raw.sha256;
+  if (Number.isSafeInteger(raw.size) && (raw.size as number) >= 0) metadata.size = raw.size as number;
   return metadata;
 }
 

@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -20,9 +21,15 @@ import type { BacktestItem, JournalMetadata } from './types.js';
  */
 export interface JournalSource {
   readonly name: string;
-  /** Message keys in lexicographic order (metadata objects `*.json` left out), streamed. */
+  /**
+   * Message keys in lexicographic order (metadata objects `*.json` left out), streamed; a metadata object whose
+   * message is missing gives that message's key, whose fetch then fails: no message is skipped unseen.
+   */
   list(): AsyncIterable<string>;
-  /** The message's bytes on this machine and its metadata. */
+  /**
+   * The message's bytes on this machine and its metadata; throws when the bytes are not what the journal wrote
+   * (their size or SHA-256 differ from the metadata's): a cut copy is not judged as the message.
+   */
   fetch(key: string): Promise<BacktestItem>;
   /** Frees what `fetch` made (a spooled copy). */
   release(item: BacktestItem): Promise<void>;
@@ -58,17 +65,24 @@ function folderSource(root: string): JournalSource {
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) yield* walk(path);
-      else if (entry.isFile() && !entry.name.endsWith('.json'))
-        yield relative(root, path).split(sep).join('/');
+      else if (entry.isFile()) yield relative(root, path).split(sep).join('/');
     }
   }
   return {
     name: root,
-    list: () => walk(root),
+    list: () => withOrphans(walk(root)),
     fetch: async (key) => {
       const path = join(root, key);
-      const text = await readFile(`${path}.json`, 'utf8').catch(() => undefined);
-      return { key, path, metadata: text === undefined ? null : parseMetadata(text, key) };
+      // No metadata is a message journaled without it; metadata that cannot be read is an error.
+      const text = await readFile(`${path}.json`, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw new LocalStackError(`${key}.json: cannot be read (${error.code ?? error.message})`);
+      });
+      const metadata = text === undefined ? null : parseMetadata(text, key);
+      if (!(await stat(path).catch(() => undefined))?.isFile())
+        throw new LocalStackError(`${key}: the message is missing (its metadata ${key}.json is there)`);
+      await checkBytes(path, key, metadata);
+      return { key, path, metadata };
     },
     release: async () => {},
     close: async () => {},
@@ -80,24 +94,27 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
   let count = 0;
   return {
     name: `s3://${bucket}/${prefix}`,
-    async *list() {
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-        );
-        for (const item of page.Contents ?? []) {
-          if (item.Key && !item.Key.endsWith('.json') && !item.Key.endsWith('/')) yield item.Key;
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+    list() {
+      async function* keys() {
+        let token: string | undefined;
+        do {
+          const page = await s3.send(
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+          );
+          for (const item of page.Contents ?? []) if (item.Key && !item.Key.endsWith('/')) yield item.Key;
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+      }
+      return withOrphans(keys());
     },
     async fetch(key) {
       spool ??= await mkdtemp(join(tmpdir(), 'wmflow-backtest-'));
       const path = join(spool, String(count++));
       const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       await pipeline(got.Body as NodeJS.ReadableStream, createWriteStream(path));
-      return { key, path, metadata: await s3Metadata(s3, bucket, key) };
+      const metadata = await s3Metadata(s3, bucket, key);
+      await checkBytes(path, key, metadata);
+      return { key, path, metadata };
     },
     release: (item) => rm(item.path, { force: true }),
     close: async () => {
@@ -118,5 +135,47 @@ async function s3Metadata(s3: S3Client, bucket: string, key: string): Promise<Jo
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return null;
     throw error;
+  }
+}
+
+/**
+ * Message keys from a listing of messages and their metadata objects, in the listing's order: every key not
+ * ending `.json`, and the message key of each `<key>.json` whose `<key>` was not listed (a listing gives `<key>`
+ * before `<key>.json`), so that its fetch fails instead of the message going unseen.
+ */
+async function* withOrphans(listed: AsyncIterable<string>): AsyncGenerator<string> {
+  const seen = new Set<string>();
+  for await (const key of listed) {
+    if (!key.endsWith('.json')) {
+      seen.add(key);
+      yield key;
+      continue;
+    }
+    const message = key.slice(0, -'.json'.length);
+    if (message !== '' && !seen.has(message)) yield message;
+  }
+}
+
+/** Throws when the bytes at `path` are not the size or SHA-256 the journal's metadata recorded for `key`. */
+async function checkBytes(path: string, key: string, metadata: JournalMetadata | null): Promise<void> {
+  // The metadata names the key in its bucket; a folder's keys are below the folder given (`journal/` left out).
+  // A copy under another key (a repaired one) is not what the metadata describes.
+  const written = metadata?.key;
+  if (!metadata || (written !== undefined && written !== key && !written.endsWith(`/${key}`))) return;
+  if (metadata.size !== undefined) {
+    const { size } = await stat(path);
+    if (size !== metadata.size)
+      throw new LocalStackError(
+        `${key}: ${size} bytes, but the journal wrote ${metadata.size} (a cut or changed copy)`,
+      );
+  }
+  if (metadata.sha256 !== undefined) {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(path), hash);
+    const sha256 = hash.digest('hex');
+    if (sha256 !== metadata.sha256)
+      throw new LocalStackError(
+        `${key}: SHA-256 ${sha256.slice(0, 12)}…, but the journal wrote ${metadata.sha256.slice(0, 12)}… (a changed copy)`,
+      );
   }
 }

@@ -32,6 +32,10 @@ export interface JournalMetadata {
   verdictsSoFar: Record<string, string>;
   rulesFiredSoFar: string[];
   journaledAt?: string;
+  /** The key the journal wrote the message under, and the SHA-256 (hex) and size of what it wrote. */
+  key?: string;
+  sha256?: string;
+  size?: number;
 }
 
 /**
