@@ -158,3 +158,32 @@ describe('attacker round 21: the banner in every alternative a client may show (
     expect(delivered.toString('latin1').replace(/=\r\n/g, '').split(BANNER_WORDS).length - 1).toBe(1);
   });
 });
+
+describe('attacker round 21: a second Subject beside a first that already carries the tag (guard)', () => {
+  // Built whole: the kit's template has a Subject of its own.
+  const withSubjects = (...subjects: string[]) =>
+    Buffer.from(
+      [
+        'From: Sam <sam@outside.example>',
+        'To: bob@corp.example',
+        ...subjects.map((s) => `Subject: ${s}`),
+        'Date: Sun, 29 Nov 2026 10:00:00 +0000',
+        'Message-ID: <attacker@evil.example>',
+        'Content-Type: text/plain',
+        '',
+        'Please pay today.',
+        '',
+      ].join('\r\n'),
+    );
+  const subjects = async (message: Buffer) =>
+    ((await kit.inbound(message)).delivered.toString('latin1').split('\r\n\r\n')[0] ?? '').match(
+      /^Subject:.*$/gim,
+    );
+  it('keeps one Subject, tagged', async () => {
+    expect(await subjects(withSubjects('[EXTERNAL]', 'Urgent: wire today'))).toEqual(['Subject: [EXTERNAL]']);
+    expect(await subjects(withSubjects('Lunch', '[EXTERNAL] x'))).toEqual(['Subject: [EXTERNAL] Lunch']);
+  });
+  it('tags a single Subject as before (control)', async () => {
+    expect(await subjects(withSubjects('Lunch'))).toEqual(['Subject: [EXTERNAL] Lunch']);
+  });
+});

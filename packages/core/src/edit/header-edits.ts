@@ -27,9 +27,20 @@ export function applyHeaderEdits(headers: MailsplitHeaders, edits: readonly Edit
         break;
       case 'prefix-subject': {
         const subject = libmime.decodeWords(headers.getFirst('subject'));
-        if (subject.trimStart().toLowerCase().startsWith(edit.prefix.toLowerCase())) break;
-        headers.update('Subject', encodeValue(subject ? `${edit.prefix} ${subject}` : edit.prefix));
-        changes.push(`prefix Subject with ${edit.prefix}`);
+        // Several Subject fields (RFC 5322 allows one): a client may show any of them, so one is kept, the
+        // first (the one rules read), prefixed; a prefixed first one does not stand for the others.
+        const several = headers.get('subject').length > 1;
+        if (!several && subject.trimStart().toLowerCase().startsWith(edit.prefix.toLowerCase())) break;
+        const prefixed = subject.trimStart().toLowerCase().startsWith(edit.prefix.toLowerCase());
+        headers.update(
+          'Subject',
+          encodeValue(prefixed ? subject : subject ? `${edit.prefix} ${subject}` : edit.prefix),
+        );
+        changes.push(
+          several
+            ? `one Subject kept of several, prefixed with ${edit.prefix}`
+            : `prefix Subject with ${edit.prefix}`,
+        );
         break;
       }
       default:
