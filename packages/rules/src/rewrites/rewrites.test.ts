@@ -45,11 +45,34 @@ describe('rules: rewrites (over the emulator, committed with PutRawMessageConten
       'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=ceo@corp.example; dmarc=pass header.from=corp.example\r\n';
     const r = await h.run(
       [tag],
-      Buffer.concat([Buffer.from(auth), await eml('impersonation-display-name.eml')]),
+      Buffer.concat([
+        Buffer.from(`${auth}From: Jane Doe <ceo@corp.example>\r\n`),
+        await eml('01-plain-text.eml'),
+      ])
+        .toString('latin1')
+        .replace(/^From: (?!Jane Doe <ceo@).*\r\n/m, ''),
       { mailFrom: 'ceo@corp.example' },
       updates,
     );
     expect(h.stack.flow.history(r.messageId)).toHaveLength(1);
+  });
+
+  it('tags a message whose organization pass is beside a From elsewhere, or beside a second From', async () => {
+    const auth =
+      'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=ceo@corp.example; dkim=pass header.d=corp.example; dmarc=pass header.from=corp.example\r\n';
+    const plain = (await eml('01-plain-text.eml')).toString('latin1').replace(/^From: .*\r\n/m, '');
+    for (const from of [
+      'From: Jane Doe <jane@evil.example>\r\n',
+      'From: Jane Doe <jane@evil.example>\r\nFrom: Jane Doe <ceo@corp.example>\r\n',
+    ]) {
+      const r = await h.run(
+        [tag],
+        Buffer.from(`${auth}${from}${plain}`, 'latin1'),
+        { mailFrom: 'ceo@corp.example' },
+        updates,
+      );
+      expect(h.stack.flow.history(r.messageId).length, from).toBe(2);
+    }
   });
 
   it('adds an outbound disclaimer for external recipients and stamps headers', async () => {

@@ -17,9 +17,11 @@ const VOUCHED: Record<'dmarc' | 'dkim' | 'spf', readonly string[]> = {
 
 /**
  * True when the message came from the organization, by evidence rather than by claim: it is outbound
- * (sent by a user of the organization), or the trusted Authentication-Results says DMARC, DKIM or SPF
- * passed for one of the organization's domains. A From header or envelope sender in an organization
- * domain without such a pass is only a claim (a spoof), so that mail is outside.
+ * (sent by a user of the organization), or its one From mailbox is in an organization domain and the trusted
+ * Authentication-Results says DMARC, DKIM or SPF passed for one of the organization's domains. A From header
+ * or envelope sender in an organization domain without such a pass is only a claim (a spoof), and a pass for
+ * the organization beside a From elsewhere, or beside several From fields (a replayed signed message with a
+ * From added), does not show the reader an organization sender: that mail is outside.
  *
  * @example
  * ```ts
@@ -30,6 +32,12 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
   if (ctx.direction === 'OUTBOUND') return true;
   if (ctx.organizationDomains.length === 0) return false;
   const evidence = options.evidence ?? ['dmarc', 'dkim', 'spf'];
+  // The pass must be for the From a reader sees: one From field with one mailbox in an organization domain. A
+  // message signed by the organization, replayed with another From added on top (DKIM verifiers read the last
+  // From, clients show the first), or with several From fields, is not shown to come from the organization.
+  const headers = await ctx.message.headers();
+  const shown = headers.all('from').length === 1 && headers.from.length === 1 ? headers.from[0] : undefined;
+  if (!shown || !isInternal(shown.address, ctx.organizationDomains)) return false;
   const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
   return verdicts.methods.some((m) => {
     if (m.result !== 'pass' || !(evidence as readonly string[]).includes(m.method)) return false;
