@@ -187,3 +187,15 @@ describe('attacker round 21: a second Subject beside a first that already carrie
     expect(await subjects(withSubjects('Lunch'))).toEqual(['Subject: [EXTERNAL] Lunch']);
   });
 });
+
+describe('attacker round 21: a charset label the editor does not know kept the banner out (guard)', () => {
+  for (const charset of ['"_autodetect_all"', 'x-user-defined'])
+    it(`banners an ASCII body labelled ${charset}`, async () => {
+      const message = mail(
+        ['From: Sam <sam@outside.example>', `Content-Type: text/html; charset=${charset}`],
+        '<html><body><p>Please pay invoice 4471 today.</p></body></html>\r\n',
+      );
+      const { delivered } = await kit.inbound(message);
+      expect(delivered.toString('latin1').replace(/=\r\n/g, '')).toContain(BANNER_WORDS);
+    });
+});

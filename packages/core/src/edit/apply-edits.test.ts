@@ -239,10 +239,17 @@ describe('applyEdits', () => {
     expect(anyway.bytes.toString()).toContain('disclaimer');
   });
 
-  it('skips body edits of a part in an unknown charset, with the reason', async () => {
-    const message = `${headers('Content-Type: text/plain; charset=x-klingon')}${CRLF}${CRLF}qapla${CRLF}`;
-    const result = await edit(message, (q) => q.addDisclaimer({ text: 'note' }));
-    expect(result.skipped).toEqual(['text/plain body not edited: unknown charset x-klingon']);
-    expect(result.bytes.toString()).toBe(message);
+  it('skips body edits of a part in an unknown charset, with the reason, unless its bytes are plain ASCII', async () => {
+    for (const body of ['qapl\xe1', 'qa+AGE-pla', 'qa~{pla', 'qa\x1b$Bpla']) {
+      const message = `${headers('Content-Type: text/plain; charset=x-klingon')}${CRLF}${CRLF}${body}${CRLF}`;
+      const result = await edit(message, (q) => q.addDisclaimer({ text: 'note' }));
+      expect(result.skipped, body).toEqual(['text/plain body not edited: unknown charset x-klingon']);
+      expect(result.bytes.toString('latin1')).not.toContain('note');
+    }
+    // Outlook's own label: ASCII reads the same in whatever charset a client picks.
+    const ascii = `${headers('Content-Type: text/plain; charset="_autodetect_all"')}${CRLF}${CRLF}qapla${CRLF}`;
+    const result = await edit(ascii, (q) => q.addDisclaimer({ text: 'note' }));
+    expect(result.skipped).toEqual([]);
+    expect(result.bytes.toString()).toMatch(/charset=utf-8[\s\S]*qapla[\s\S]*note/);
   });
 });
