@@ -33,18 +33,35 @@ const BANNER_CHECK = `(() => {
     const rect = range.getBoundingClientRect();
     const element = node.parentElement;
     const style = getComputedStyle(element);
+    // The banner's own elements, from the text up to its block (the one with the banner's background).
+    const own = [];
+    for (let e = element; e && e !== document.body; e = e.parentElement) {
+      own.push(e);
+      if (getComputedStyle(e).backgroundColor === 'rgb(255, 244, 229)') break;
+    }
     let opacity = 1;
     for (let e = element; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+    const altered = own.flatMap((e) => {
+      const s = getComputedStyle(e);
+      const is = (name, value) => (s.getPropertyValue(name) || value) === value;
+      return [
+        ['transform', 'none'], ['filter', 'none'], ['clip-path', 'none'], ['scale', 'none'], ['translate', 'none'],
+        ['rotate', 'none'], ['zoom', '1'], ['mask-image', 'none'], ['-webkit-mask-image', 'none'],
+        ['-webkit-mask-box-image-source', 'none'], ['-webkit-text-stroke-width', '0px'],
+        ['-webkit-text-security', 'none'], ['text-decoration-line', 'none'], ['offset-path', 'none'],
+        ['contain', 'none'], ['content-visibility', 'visible'], ['backface-visibility', 'visible'],
+        ['visibility', 'visible'],
+      ].filter(([name, value]) => !is(name, value)).map(([name]) => e.tagName + ' ' + name);
+    });
     const hit = document.elementFromPoint(rect.left + Math.min(rect.width, 40) / 2, rect.top + rect.height / 2);
     const problems = [
       rect.width < 100 || rect.height < 10 ? 'laid out ' + rect.width + 'x' + rect.height : '',
       rect.right < 0 || rect.bottom < 0 ? 'off the page' : '',
-      style.visibility !== 'visible' ? 'visibility ' + style.visibility : '',
       opacity < 1 ? 'opacity ' + opacity : '',
       style.color !== 'rgb(0, 0, 0)' ? 'colour ' + style.color : '',
       style.getPropertyValue('-webkit-text-fill-color') !== 'rgb(0, 0, 0)' ? 'text fill' : '',
       Number.parseFloat(style.fontSize) < 12 ? 'size ' + style.fontSize : '',
-      style.transform !== 'none' || style.filter !== 'none' || style.clipPath !== 'none' ? 'transformed' : '',
+      altered.length > 0 ? altered.join(' ') : '',
       hit !== element && !element.contains(hit) ? 'covered by ' + (hit && hit.tagName) : '',
     ].filter(Boolean);
     return problems.join(', ') || 'shown';
@@ -77,6 +94,22 @@ const SHEETS: Record<string, string> = {
   'everything hidden': '*{visibility:hidden !important}',
   'white on white': 'p{color:#fff !important} div{background:#fff !important}',
   'content-visibility hidden': 'div,p{content-visibility:hidden !important}',
+  // Attacker round 22.
+  'a stroke in the background colour': 'p,span{-webkit-text-stroke:6px #fff4e5 !important}',
+  'letters shown as discs': 'p,span{-webkit-text-security:disc !important}',
+  'a transparent mask on the block':
+    'body>div:first-child{-webkit-mask-image:linear-gradient(transparent,transparent) !important;mask-image:linear-gradient(transparent,transparent) !important}',
+  'contain strict': 'p,span{contain:strict !important}',
+  'zoomed out': 'p,span{zoom:0.02 !important}',
+  'scale 0': 'div,p,span{scale:0 !important}',
+  'translated away': 'div,p,span{translate:-9999px !important}',
+  'rotated edge-on': 'div,p,span{rotate:x 90deg !important}',
+  'turned away': 'div,p,span{backface-visibility:hidden !important;rotate:y 180deg !important}',
+  'the first line at size 0': 'p::first-line{font-size:0 !important}',
+  'a line through in the background colour': 'div{text-decoration:line-through 40px #fff4e5 !important}',
+  'an offset path': 'div,p,span{offset-path:path("M -5000 -5000") !important}',
+  'a mask box image':
+    'body>div:first-child{-webkit-mask-box-image:linear-gradient(transparent,transparent) !important}',
 };
 
 describe.skipIf(!existsSync(CHROMIUM))(

@@ -24,10 +24,20 @@ const SHOWN =
   'color:#000000 !important;-webkit-text-fill-color:#000000 !important;text-indent:0 !important;' +
   'letter-spacing:normal !important;word-spacing:normal !important;white-space:normal !important;' +
   'transform:none !important;filter:none !important;clip-path:none !important;mix-blend-mode:normal !important;' +
-  'content-visibility:visible !important;text-shadow:none !important;';
+  'content-visibility:visible !important;text-shadow:none !important;scale:none !important;' +
+  'translate:none !important;rotate:none !important;zoom:1 !important;contain:none !important;' +
+  'offset-path:none !important;backface-visibility:visible !important;mask:none !important;' +
+  '-webkit-mask:none !important;-webkit-mask-box-image:none !important;-webkit-text-stroke:0 !important;' +
+  '-webkit-text-security:none !important;text-decoration:none !important;';
 
 /** Style of the block around a disclaimer or banner. */
 export const BLOCK_STYLE = `${SHOWN}background:#fff4e5 !important;border:1px solid #b35c00 !important;padding:8px !important;margin:0 0 12px 0 !important;`;
+
+// The text's own span: inline, with the values a pseudo-element rule of the page could change.
+const SPAN_STYLE = SHOWN.replace('display:block', 'display:inline').replace(
+  /width:auto !important;|max-width:none !important;|height:auto !important;|max-height:none !important;/g,
+  '',
+);
 
 /** Style of the default paragraph around the disclaimer text. */
 export const PARAGRAPH_STYLE = `${SHOWN}background:transparent !important;margin:0 !important;padding:0 !important;`;
@@ -38,8 +48,11 @@ export const PARAGRAPH_STYLE = `${SHOWN}background:transparent !important;margin
  * at the very top or end when there is no body tag.
  */
 export function disclaimHtml(html: string, d: Disclaimer): string {
+  // The text in a span of its own styles too: a page's `p::first-line{font-size:0}` styles the line, which the
+  // span's own values override.
   const snippet =
-    d.html ?? `<p style="${PARAGRAPH_STYLE}">${escapeHtml(d.text).replace(/\r?\n/g, '<br>')}</p>`;
+    d.html ??
+    `<p style="${PARAGRAPH_STYLE}"><span style="${SPAN_STYLE}">${escapeHtml(d.text).replace(/\r?\n/g, '<br>')}</span></p>`;
   if (d.dedupe !== 'none' && html.includes(snippet)) return html;
   const block = `<div style="${BLOCK_STYLE}">${snippet}</div>`;
   const marks = scanHtml(html);
