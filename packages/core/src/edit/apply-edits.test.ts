@@ -9,11 +9,11 @@ import libmime from 'libmime';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApplyEditsOptions, applyEdits } from './apply-edits.js';
-import { BLOCK_STYLE, PARAGRAPH_STYLE } from './body-edits.js';
+import { BLOCK_STYLE, PARAGRAPH_STYLE, SPAN_STYLE } from './body-edits.js';
 import { type Edit, EditError, EditQueue } from './edits.js';
 
 const DIV = `<div style="${BLOCK_STYLE}">`;
-const P = `<p style="${PARAGRAPH_STYLE}">`;
+const P = `<p style="${PARAGRAPH_STYLE}"><span style="${SPAN_STYLE}">`;
 
 const CRLF = '\r\n';
 const files: string[] = [];
@@ -142,7 +142,7 @@ describe('applyEdits', () => {
     const parsed = await simpleParser(bytes);
     expect(parsed.text?.startsWith('External mail: <be careful> & check links\n\nGrüße aus Köln')).toBe(true);
     expect(parsed.html).toContain(
-      `<body class="x">${DIV}${P}External mail: &#60;be careful&#62; &#38; check links</p></div><p>Grüße</p>`,
+      `<body class="x">${DIV}${P}External mail: &#60;be careful&#62; &#38; check links</span></p></div><p>Grüße</p>`,
     );
     expect(bytes.toString()).toContain('preamble\r\n--outer');
     expect(bytes.toString()).toContain('--outer--\r\nepilogue');
@@ -154,7 +154,9 @@ describe('applyEdits', () => {
     const withBody = await edit(html('<html><BODY><p>x</p></BODY></html>'), (q) =>
       q.addDisclaimer({ text: 'Bye' }),
     );
-    expect((await simpleParser(withBody.bytes)).html).toContain(`<p>x</p>${DIV}${P}Bye</p></div></BODY>`);
+    expect((await simpleParser(withBody.bytes)).html).toContain(
+      `<p>x</p>${DIV}${P}Bye</span></p></div></BODY>`,
+    );
     const bare = await edit(html('<p>x</p>'), (q) => q.addDisclaimer({ text: 'Bye', html: '<b>Bye</b>' }));
     expect((await simpleParser(bare.bytes)).html).toBe(`<p>x</p>${DIV}<b>Bye</b></div>`);
   });

@@ -33,8 +33,8 @@ const SHOWN =
 /** Style of the block around a disclaimer or banner. */
 export const BLOCK_STYLE = `${SHOWN}background:#fff4e5 !important;border:1px solid #b35c00 !important;padding:8px !important;margin:0 0 12px 0 !important;`;
 
-// The text's own span: inline, with the values a pseudo-element rule of the page could change.
-const SPAN_STYLE = SHOWN.replace('display:block', 'display:inline').replace(
+/** Style of the span around the default paragraph's text: inline, with the values a pseudo-element rule could change. */
+export const SPAN_STYLE = SHOWN.replace('display:block', 'display:inline').replace(
   /width:auto !important;|max-width:none !important;|height:auto !important;|max-height:none !important;/g,
   '',
 );
