@@ -199,3 +199,30 @@ describe('attacker round 21: a charset label the editor does not know kept the b
       expect(delivered.toString('latin1').replace(/=\r\n/g, '')).toContain(BANNER_WORDS);
     });
 });
+
+describe('attacker round 22: a named text/html body (guard)', () => {
+  it('banners the only body when it has a name, with or without an inline disposition', async () => {
+    for (const disposition of ['', '\r\nContent-Disposition: inline; filename="message.html"']) {
+      const message = mail(
+        [
+          'From: Sam <sam@outside.example>',
+          `Content-Type: text/html; charset=utf-8; name="message.html"${disposition}`,
+        ],
+        '<html><body><p>Please pay invoice 4471 today.</p></body></html>\r\n',
+      );
+      const { delivered } = await kit.inbound(message);
+      expect(delivered.toString('latin1').replace(/=\r\n/g, ''), disposition).toContain(BANNER_WORDS);
+    }
+  });
+  it('leaves an HTML attachment alone (control)', async () => {
+    const message = mail(
+      ['From: Sam <sam@outside.example>', MIXED],
+      withPart(
+        'Content-Type: text/html; name="page.html"\r\nContent-Disposition: attachment; filename="page.html"\r\n\r\n<p>file</p>',
+      ),
+    );
+    const text = (await kit.inbound(message)).delivered.toString('latin1').replace(/=\r\n/g, '');
+    expect(text.split(BANNER_WORDS).length - 1).toBe(1);
+    expect(text).toContain('<p>file</p>');
+  });
+});

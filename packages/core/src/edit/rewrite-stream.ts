@@ -130,9 +130,11 @@ export class RewriteStream extends Transform {
         `attachment ${info.filename ?? info.contentType} kept: it is inside signed or encrypted content`,
       );
     }
+    // A text part is body text unless it says it is an attachment: clients show a named text/html part with no
+    // disposition, or an inline one, as the body (a name alone does not make it a file to them).
     const wantsText =
       (this.disclaimers.length > 0 || this.transforms.length > 0) &&
-      !isAttachment(node) &&
+      node.disposition !== 'attachment' &&
       (info.contentType === 'text/plain' || info.contentType === 'text/html') &&
       this.firstOfItsType(node, info.contentType);
     if (wantsText) {
