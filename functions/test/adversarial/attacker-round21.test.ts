@@ -226,3 +226,23 @@ describe('attacker round 22: a named text/html body (guard)', () => {
     expect(text).toContain('<p>file</p>');
   });
 });
+
+describe('attacker round 22: an address shown as the name, its domain without a dot (guard)', () => {
+  const CASES: Record<string, [string | undefined, string?]> = {
+    'a dotless domain': ['<jane.doe@ai>'],
+    'an IPv4 literal': ['<jane.doe@[192.0.2.1]>'],
+    'an IPv6 literal': ['<jane.doe@[IPv6:2001:db8::1]>'],
+    'a display name written as a dotless address': ['"jane.doe@ceo" <x@evil.example>'],
+    'no From, the envelope sender at a dotless domain': [undefined, 'jane.doe@ai'],
+  };
+  for (const [name, [from, mailFrom]] of Object.entries(CASES))
+    it(`junks ${name}`, async () => {
+      expect((await kit.inbound(fromMail(from), PROTECTED, mailFrom)).verdict).toBe('MOVE_TO_JUNK');
+    });
+  it('still reads J@ne Doe as Jane Doe, and delivers other addresses (controls)', async () => {
+    expect((await kit.inbound(fromMail('J@ne Doe <x@evil.example>'), PROTECTED)).verdict).toBe(
+      'MOVE_TO_JUNK',
+    );
+    expect((await kit.inbound(fromMail('<orders@ai>'), PROTECTED)).verdict).toBe('DEFAULT');
+  });
+});

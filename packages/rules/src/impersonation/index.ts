@@ -302,7 +302,10 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe); a name of
       // nothing but invisible characters or punctuation (U+200B, the Hangul filler) shows as blank beside it.
       const label = nameWords(box.name).length === 0 ? box.address : box.name;
-      const turned = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
+      const read = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
+      // An address shown as the name (`jane.doe@ai`, `jane.doe@[192.0.2.1]`, `"jane.doe@ceo"`) reads as its local
+      // part whatever its domain: also read without the domains (an `@` alone is a letter, as in `J@ne`).
+      const turned = label.includes('@') ? [...read, ...read.map((n) => n.replace(AT_DOMAIN, ' '))] : read;
       // Characters drawn narrow or not at all (a hair or thin space, a control, a private-use or format
       // character) inside a word ("Ja\u200Ane Doe") read as nothing: the name is also read without them.
       const shown = NARROW_TEST.test(label)
@@ -318,6 +321,7 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
+const AT_DOMAIN = /@[^\s<>"'(),;]+/g;
 // Spaces narrower than a letter (six-per-em, punctuation, thin, hair, narrow no-break, medium mathematical),
 // line and paragraph separators, the braille blank, interlinear annotation marks, controls (a tab among them),
 // format and private-use characters.
