@@ -246,3 +246,32 @@ describe('attacker round 22: an address shown as the name, its domain without a 
     expect((await kit.inbound(fromMail('<orders@ai>'), PROTECTED)).verdict).toBe('DEFAULT');
   });
 });
+
+describe('attacker round 22: an archive the DLP does not open, embedded in an OLE file (outbound-policy)', () => {
+  // A compound file's header, then an embedded object's package holding an xz file (as Word stores one).
+  const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+  const ole = (inside: Buffer) =>
+    Buffer.concat([
+      OLE,
+      Buffer.alloc(504),
+      Buffer.from('\x01Ole10Native', 'latin1'),
+      inside,
+      Buffer.alloc(512),
+    ]);
+  const XZ_FILE = Buffer.concat([Buffer.from('\xfd7zXZ\x00', 'latin1'), Buffer.alloc(64, 9)]);
+  const BZ_FILE = Buffer.concat([
+    Buffer.from('BZh9', 'latin1'),
+    Buffer.from('314159265359', 'hex'),
+    Buffer.alloc(64, 9),
+  ]);
+  it('bounces a .doc whose embedded object is an xz or bzip2 file, and sends it with ALLOW_UNREAD_ARCHIVES', async () => {
+    for (const inside of [XZ_FILE, BZ_FILE]) {
+      const message = outboundFile('report.doc', ole(inside));
+      expect(await kit.outbound(message)).toBe('BOUNCE');
+      expect(await kit.outbound(message, { ALLOW_UNREAD_ARCHIVES: 'true' })).toBe('DEFAULT');
+    }
+  });
+  it('sends a .doc with no such object (control)', async () => {
+    expect(await kit.outbound(outboundFile('report.doc', ole(Buffer.from('plain words'))))).toBe('DEFAULT');
+  });
+});

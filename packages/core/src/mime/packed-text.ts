@@ -4,7 +4,7 @@ import { eachTarEntry } from '../message/tar-entries.js';
 import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
-import { unreadFileProblem } from './unread-archives.js';
+import { embeddedUnreadKind, unreadFileProblem } from './unread-archives.js';
 import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
@@ -74,6 +74,9 @@ function unpack(
   if (depth >= MAX_NESTING) throw new Error(`containers nested more than ${MAX_NESTING} deep`);
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
+    // An OLE file's embedded files (an object's package: `cards.csv.xz`) are not among its strings.
+    const embedded = isTnef(bytes) ? undefined : embeddedUnreadKind(bytes);
+    if (embedded) out.unopened.push(`${name.trim() || 'file'}: a ${embedded} file inside, which is not read`);
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
     if (isTnef(bytes))
       for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out, depth);

@@ -38,3 +38,33 @@ export function unreadFileProblem(
   const kind = unreadArchiveKind(claimedArchiveKind(names.filter(Boolean)), head);
   return kind && `a ${kind} file, which is not read`;
 }
+
+// Signatures long enough to be found anywhere in a file without matching by chance: RAR, 7z, xz, CAB, and bzip2's
+// header with its first block's magic (BZh, a level, then the digits of pi).
+const EMBEDDED: ReadonlyArray<[ArchiveKind, Buffer]> = [
+  ['rar', Buffer.from('Rar!\x1a\x07', 'latin1')],
+  ['7z', Buffer.from('7z\xbc\xaf\x27\x1c', 'latin1')],
+  ['xz', Buffer.from('\xfd7zXZ\x00', 'latin1')],
+  ['cab', Buffer.from('MSCF\x00\x00\x00\x00', 'latin1')],
+  ['bzip2', Buffer.from('314159265359', 'hex')],
+];
+
+/**
+ * The kind of an archive or compressed file of a kind the reader does not open that sits anywhere inside
+ * `bytes`, if any: what an OLE file (a legacy Office document, an embedded object's `Ole10Native` package)
+ * carries as an embedded file, which its strings do not show. One search for each signature: linear.
+ *
+ * @example
+ * ```ts
+ * embeddedUnreadKind(oleObjectBin); // 'xz' when the package holds cards.csv.xz
+ * ```
+ */
+export function embeddedUnreadKind(bytes: Buffer): ArchiveKind | undefined {
+  for (const [kind, signature] of EMBEDDED) {
+    const at = bytes.indexOf(signature);
+    if (at < 0) continue;
+    // bzip2's magic follows its 4-byte header (BZh1–BZh9).
+    if (kind !== 'bzip2' || (at >= 4 && /^BZh[1-9]$/.test(bytes.toString('latin1', at - 4, at)))) return kind;
+  }
+  return undefined;
+}
