@@ -275,3 +275,21 @@ describe('attacker round 22: an archive the DLP does not open, embedded in an OL
     expect(await kit.outbound(outboundFile('report.doc', ole(Buffer.from('plain words'))))).toBe('DEFAULT');
   });
 });
+
+describe('attacker round 22: look-alike letters not mapped before (guard)', () => {
+  const CASES: Record<string, string> = {
+    'blackletter o': 'Jane Dꬽe',
+    'blackletter e': 'Janꬲ Doꬲ',
+    'sideways o': 'Jane Dᴑe',
+    'a with a retroflex hook': 'Jᶏne Doe',
+    'n with a descender': 'Jaꞑe Doe',
+    'the intersection sign for n': 'Ja∩e Doe',
+    'Oriya ttha for o': 'Jane Dଠe',
+    'a Georgian sign for o': 'Jane Dჿe',
+  };
+  for (const [name, display] of Object.entries(CASES))
+    it(`junks ${name}`, async () => {
+      const from = `=?utf-8?B?${Buffer.from(display).toString('base64')}?= <ceo@evil.example>`;
+      expect((await kit.inbound(fromMail(from), PROTECTED)).verdict).toBe('MOVE_TO_JUNK');
+    });
+});

@@ -140,6 +140,16 @@ const CONFUSABLES: Record<string, string> = {
   ŋ: 'n',
   ɳ: 'n',
   ɵ: 'o',
+  // Blackletter, sideways and hooked Latin letters, the intersection sign and ring-shaped Oriya and Georgian
+  // letters (attacker round 22).
+  ꬽ: 'o',
+  ꬲ: 'e',
+  ᴑ: 'o',
+  ᶏ: 'a',
+  ꞑ: 'n',
+  '∩': 'n',
+  ଠ: 'o',
+  ჿ: 'o',
 };
 // Letter pairs drawn like one letter ("Srnith" reads "Smith", "Cloe" "Doe"), folded on both sides of the
 // comparison.
