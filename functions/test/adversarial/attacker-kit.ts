@@ -44,6 +44,24 @@ export function withPart(part: string, epilogue = ''): string {
 }
 
 /**
+ * An outgoing message from bob@corp.example with `file` attached under `name` (base64, declared `type`), for
+ * outbound-policy's DLP.
+ *
+ * @example
+ * ```ts
+ * expect(await kit.outbound(outboundFile('cards.csv.gz', gzipSync(csv)))).toBe('BOUNCE');
+ * ```
+ */
+export function outboundFile(name: string, file: Buffer, type = 'application/octet-stream'): Buffer {
+  return mail(
+    ['From: Bob <bob@corp.example>', MIXED],
+    withPart(
+      `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${file.toString('base64')}`,
+    ),
+  );
+}
+
+/**
  * A message with `file` attached under `name` (base64, declared `type`), and the bytes of its encoding
  * that must never be delivered.
  *

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { cmsFile, tarArchive, tarEntry, USTAR_MAGIC, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attachedFile, attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
+import {
+  attachedFile,
+  attachmentTests,
+  attackerKit,
+  MIXED,
+  mail,
+  outboundFile,
+  withPart,
+} from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 17 (session 20). Each case got past the guard or outbound-policy at their defaults before
@@ -21,13 +29,6 @@ const CARDS = Buffer.from('name,card\r\nAnn,4111 1111 1111 1111\r\n');
 const FATTURA = (iban: string) =>
   Buffer.from(`<?xml version="1.0"?><FatturaElettronica><IBAN>${iban}</IBAN></FatturaElettronica>`);
 const FROM = 'From: Bob <bob@corp.example>';
-const outboundFile = (name: string, file: Buffer, type = 'application/octet-stream') =>
-  mail(
-    [FROM, MIXED],
-    withPart(
-      `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${file.toString('base64')}`,
-    ),
-  );
 // S/MIME signed mail as clients send it: multipart/signed with a detached signature.
 const signedMail = (text: string) =>
   mail(

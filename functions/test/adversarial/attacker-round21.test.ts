@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { cmsFile, rarFile, tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
+import { attackerKit, MIXED, mail, outboundFile, withPart } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 21 (session 21). The DLP refuses an archive it does not open (RAR, 7z, bzip2, xz…) as unread
@@ -21,13 +21,6 @@ const BZIP2 = Buffer.concat([
   Buffer.alloc(40, 7),
 ]);
 const FROM = 'From: Bob <bob@corp.example>';
-const outboundFile = (name: string, file: Buffer, type = 'application/octet-stream') =>
-  mail(
-    [FROM, MIXED],
-    withPart(
-      `Content-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${file.toString('base64')}`,
-    ),
-  );
 
 describe('attacker round 21: an unread archive carried in a container the DLP opens (outbound-policy)', () => {
   const CASES: Record<string, Buffer> = {

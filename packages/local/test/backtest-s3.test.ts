@@ -46,6 +46,20 @@ describe('wmflow backtest s3://bucket/prefix', () => {
   }, 120_000);
 });
 
+/** The batch's configuration: the guard with the samples' settings (a process serves one configuration). */
+async function guardInit() {
+  const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {
+    GuardFunction: Record<string, string>;
+  };
+  return {
+    candidate: { function: 'guard' },
+    env: { ...samples.GuardFunction, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    organizationDomains: ['corp.example'],
+    timeoutMs: 15_000,
+    fallback: { type: 'DEFAULT' as const },
+  };
+}
+
 describe('the Step Functions batch Lambda', () => {
   it('gives a failed line for a cut copy and for metadata whose message is gone, in no batch', async () => {
     const message = Buffer.from('From: a@x.example\r\nSubject: hi\r\n\r\nhello there\r\n');
@@ -62,17 +76,7 @@ describe('the Step Functions batch Lambda', () => {
     await put('faults/cut', message.subarray(0, 20));
     await put('faults/cut.json', meta('faults/cut'));
     await put('faults/gone.json', meta('faults/gone'));
-    const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {
-      GuardFunction: Record<string, string>;
-    };
-    // The configuration of the test below: a process serves one.
-    const init = {
-      candidate: { function: 'guard' },
-      env: { ...samples.GuardFunction, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      organizationDomains: ['corp.example'],
-      timeoutMs: 15_000,
-      fallback: { type: 'DEFAULT' as const },
-    };
+    const init = await guardInit();
     const { lines } = await batchRunner(stack.s3)({
       Items: ['faults/cut', 'faults/cut.json', 'faults/gone.json'].map((Key) => ({ Key })),
       BatchInput: { bucket: BUCKET, init },
@@ -85,16 +89,7 @@ describe('the Step Functions batch Lambda', () => {
 
   it('backtests a batch of the S3 listing with the same code path and results as wmflow backtest', async () => {
     const handle = batchRunner(stack.s3);
-    const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {
-      GuardFunction: Record<string, string>;
-    };
-    const init = {
-      candidate: { function: 'guard' },
-      env: { ...samples.GuardFunction, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      organizationDomains: ['corp.example'],
-      timeoutMs: 15_000,
-      fallback: { type: 'DEFAULT' as const },
-    };
+    const init = await guardInit();
     const half = Math.ceil(keys.length / 2);
     const batches = [keys.slice(0, half), keys.slice(half)];
     const results = [];
