@@ -286,3 +286,25 @@ describe('attacker round 22: look-alike letters not mapped before (guard)', () =
       expect((await kit.inbound(fromMail(from), PROTECTED)).verdict).toBe('MOVE_TO_JUNK');
     });
 });
+
+describe('attacker round 22: a self-extracting archive (outbound-policy)', () => {
+  const CARDS_CSV = Buffer.from('name,card\r\nAnn,4111 1111 1111 1111\r\n');
+  const STUB = Buffer.concat([Buffer.from('MZ\x90\x00\x03', 'latin1'), Buffer.alloc(4000, 0x90)]);
+  const sfx = (archive: Buffer) => Buffer.concat([STUB, archive]);
+  const RAR_OF_CARDS = rarFile([{ name: 'cards.csv', data: CARDS_CSV }], { version: 5 });
+  const ZIP_OF_CARDS = zipFile([{ name: 'cards.csv', data: CARDS_CSV }]);
+  it('bounces a program carrying a RAR or a zip, attached or in a zip; ALLOW_UNREAD_ARCHIVES sends it', async () => {
+    for (const program of [sfx(RAR_OF_CARDS), sfx(ZIP_OF_CARDS)]) {
+      expect(await kit.outbound(outboundFile('export.exe', program))).toBe('BOUNCE');
+      expect(
+        await kit.outbound(outboundFile('export.zip', zipFile([{ name: 'export.exe', data: program }]))),
+      ).toBe('BOUNCE');
+      expect(await kit.outbound(outboundFile('export.exe', program), { ALLOW_UNREAD_ARCHIVES: 'true' })).toBe(
+        'DEFAULT',
+      );
+    }
+  });
+  it('sends a program that carries no archive (control)', async () => {
+    expect(await kit.outbound(outboundFile('tool.exe', STUB))).toBe('DEFAULT');
+  });
+});

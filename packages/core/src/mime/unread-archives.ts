@@ -20,7 +20,8 @@ export function unreadArchiveKind(claimed: ArchiveKind | undefined, head: Buffer
 
 /**
  * Why a file read as `binary` by its first bytes cannot be skipped: an archive or compressed file of a kind
- * the reader does not open, by those bytes or by one of its names. Every place that reads a file by its first
+ * the reader does not open, by those bytes or by one of its names, or an executable carrying one (a
+ * self-extracting archive: given the whole file, not only its head). Every place that reads a file by its first
  * bytes asks (a part, a file in a zip or tar, a gzip's or signed file's content, a winmail.dat's file, a
  * uuencoded file), so a RAR is unread wherever it is carried.
  *
@@ -36,8 +37,22 @@ export function unreadFileProblem(
 ): string | undefined {
   if (reading !== 'binary') return undefined;
   const kind = unreadArchiveKind(claimedArchiveKind(names.filter(Boolean)), head);
-  return kind && `a ${kind} file, which is not read`;
+  if (kind) return `a ${kind} file, which is not read`;
+  const carried = isExecutable(head) ? carriedArchiveKind(head) : undefined;
+  return carried && `an executable carrying a ${carried} archive (self-extracting), which is not read`;
 }
+
+/** Whether a file is a Windows executable (`MZ`): a self-extracting archive is one, its archive appended. */
+export function isExecutable(head: Buffer): boolean {
+  return head[0] === 0x4d && head[1] === 0x5a;
+}
+
+// The archive a self-extracting executable carries after its program (7-Zip and WinRAR open it there): one of the
+// kinds not read, or a zip (a zip SFX), which the reader does not look for inside a program either.
+function carriedArchiveKind(bytes: Buffer): ArchiveKind | undefined {
+  return embeddedUnreadKind(bytes) ?? (bytes.indexOf(ZIP_LOCAL, 2) > 0 ? 'zip' : undefined);
+}
+const ZIP_LOCAL = Buffer.from('PK\x03\x04', 'latin1');
 
 // Signatures long enough to be found anywhere in a file without matching by chance: RAR, 7z, xz, CAB, and bzip2's
 // header with its first block's magic (BZh, a level, then the digits of pi).

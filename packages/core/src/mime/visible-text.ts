@@ -16,7 +16,7 @@ import { directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { type Packing, unpackText } from './packed-text.js';
 import { rtfText } from './rtf-text.js';
-import { unreadArchiveKind, unreadFileProblem } from './unread-archives.js';
+import { isExecutable, unreadArchiveKind, unreadFileProblem } from './unread-archives.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -220,7 +220,12 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   const packed = reading !== 'text' && reading !== 'binary';
   const only = kinds.size === 1 ? [...kinds][0] : undefined;
   if (only === 'binary' && reading === 'binary') {
-    w.report.skipped.push(label(node));
+    // A program may be a self-extracting archive: read whole (within the budget) to find the archive it carries.
+    const sfx = isExecutable(head)
+      ? unreadFileProblem(reading, await transferDecode(node, raw), names)
+      : undefined;
+    if (sfx) unopened(w, `${label(node)}: ${sfx}`);
+    else w.report.skipped.push(label(node));
     return;
   }
   const decoded = await transferDecode(node, raw);

@@ -1,7 +1,7 @@
 import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
 import { binaryReading, HEAD_BYTES } from './binary-text.js';
-import { unreadFileProblem } from './unread-archives.js';
+import { isExecutable, unreadFileProblem } from './unread-archives.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
@@ -104,7 +104,8 @@ function readEntry(
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
     const head = entry.head(HEAD_BYTES);
     const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(head);
-    const unread = unreadFileProblem(reading, head, [entry.name]);
+    // A program is read whole: it may carry an archive (a self-extracting one).
+    const unread = unreadFileProblem(reading, isExecutable(head) ? entry.bytes() : head, [entry.name]);
     if (unread) {
       unopened.push(`${entry.name}: ${unread}`);
       return;
