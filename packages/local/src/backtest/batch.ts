@@ -3,7 +3,7 @@ import { LocalStackError } from '../errors.js';
 import { describeError } from '../replay/invoke.js';
 import { failedLine } from './pool.js';
 import { type BacktestInit, openBacktestSession } from './session.js';
-import { openSource } from './source.js';
+import { isNotFound, openSource } from './source.js';
 import type { BacktestLine } from './types.js';
 
 /**
@@ -121,8 +121,7 @@ async function exists(s3: S3Client, bucket: string, key: string): Promise<boolea
     await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return true;
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
+    if (isNotFound(error)) return false;
     throw error;
   }
 }

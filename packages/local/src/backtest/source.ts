@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { digestOf } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 import { MAX_METADATA_BYTES, parseMetadata } from './metadata.js';
 import type { BacktestItem, JournalMetadata } from './types.js';
@@ -132,10 +132,15 @@ async function s3Metadata(s3: S3Client, bucket: string, key: string): Promise<Jo
       key,
     );
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return null;
+    if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/** Whether an S3 error says the object is not there (GetObject's NoSuchKey, HeadObject's bare 404). */
+export function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
 }
 
 /**
@@ -162,20 +167,15 @@ async function checkBytes(path: string, key: string, metadata: JournalMetadata |
   // A copy under another key (a repaired one) is not what the metadata describes.
   const written = metadata?.key;
   if (!metadata || (written !== undefined && written !== key && !written.endsWith(`/${key}`))) return;
-  if (metadata.size !== undefined) {
-    const { size } = await stat(path);
-    if (size !== metadata.size)
-      throw new LocalStackError(
-        `${key}: ${size} bytes, but the journal wrote ${metadata.size} (a cut or changed copy)`,
-      );
-  }
-  if (metadata.sha256 !== undefined) {
-    const hash = createHash('sha256');
-    await pipeline(createReadStream(path), hash);
-    const sha256 = hash.digest('hex');
-    if (sha256 !== metadata.sha256)
-      throw new LocalStackError(
-        `${key}: SHA-256 ${sha256.slice(0, 12)}…, but the journal wrote ${metadata.sha256.slice(0, 12)}… (a changed copy)`,
-      );
-  }
+  if (metadata.size === undefined && metadata.sha256 === undefined) return;
+  // One read for both: the size of what was read, and its SHA-256.
+  const { size, sha256 } = await digestOf(createReadStream(path));
+  if (metadata.size !== undefined && size !== metadata.size)
+    throw new LocalStackError(
+      `${key}: ${size} bytes, but the journal wrote ${metadata.size} (a cut or changed copy)`,
+    );
+  if (metadata.sha256 !== undefined && sha256 !== metadata.sha256)
+    throw new LocalStackError(
+      `${key}: SHA-256 ${sha256.slice(0, 12)}…, but the journal wrote ${metadata.sha256.slice(0, 12)}… (a changed copy)`,
+    );
 }
