@@ -1,6 +1,7 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { DeadlineError, RuleError, WmflowError } from '../errors.js';
+import { deadlineBudget } from '../flow/deadline.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
@@ -87,11 +88,11 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
   }
 }
 
-// SES's wait for a RequestResponse answer (or the configured engine timeout), or the Lambda's time, less a quarter
-// second to answer in.
+// The chain's deadline arithmetic (SES's wait or the configured engine timeout, and the Lambda's time), with a
+// quarter second left to answer in instead of the chain's margin.
 function answerBudget(s: SesSettings, context: Context | undefined): number {
-  const engine = s.deadline.engineTimeoutMs ?? s.deadline.workmailTimeoutMs ?? SES_LIMITS.timeoutMs;
-  return Math.min(engine, context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - 250;
+  const remaining = context?.getRemainingTimeInMillis?.();
+  return deadlineBudget({ ...s.deadline, safetyMarginMs: 250 }, true, remaining, SES_LIMITS.timeoutMs);
 }
 
 async function answer(
