@@ -18,9 +18,8 @@ function lines(text: string): string {
 // colour, WebKit's text fill, indent, transform, clip, filter, font), on the block and on its paragraph alike, so
 // that `p{display:none !important}` or `div>p{font-size:0}` hides neither. No class, no id.
 const SHOWN =
-  'display:block !important;visibility:visible !important;opacity:1 !important;position:static !important;' +
-  'float:none !important;height:auto !important;max-height:none !important;width:auto !important;' +
-  'max-width:none !important;overflow:visible !important;font:normal normal 400 14px/1.4 sans-serif !important;' +
+  'visibility:visible !important;opacity:1 !important;position:static !important;float:none !important;' +
+  'overflow:visible !important;font:normal normal 400 14px/1.4 sans-serif !important;' +
   'color:#000000 !important;-webkit-text-fill-color:#000000 !important;text-indent:0 !important;' +
   'letter-spacing:normal !important;word-spacing:normal !important;white-space:normal !important;' +
   'transform:none !important;filter:none !important;clip-path:none !important;mix-blend-mode:normal !important;' +
@@ -29,18 +28,19 @@ const SHOWN =
   'offset-path:none !important;backface-visibility:visible !important;mask:none !important;' +
   '-webkit-mask:none !important;-webkit-mask-box-image:none !important;-webkit-text-stroke:0 !important;' +
   '-webkit-text-security:none !important;text-decoration:none !important;';
+// A block's box besides: shown, and sized by its content.
+const SHOWN_BOX =
+  'display:block !important;height:auto !important;max-height:none !important;width:auto !important;' +
+  'max-width:none !important;';
 
 /** Style of the block around a disclaimer or banner. */
-export const BLOCK_STYLE = `${SHOWN}background:#fff4e5 !important;border:1px solid #b35c00 !important;padding:8px !important;margin:0 0 12px 0 !important;`;
+export const BLOCK_STYLE = `${SHOWN_BOX}${SHOWN}background:#fff4e5 !important;border:1px solid #b35c00 !important;padding:8px !important;margin:0 0 12px 0 !important;`;
 
 /** Style of the span around the default paragraph's text: inline, with the values a pseudo-element rule could change. */
-export const SPAN_STYLE = SHOWN.replace('display:block', 'display:inline').replace(
-  /width:auto !important;|max-width:none !important;|height:auto !important;|max-height:none !important;/g,
-  '',
-);
+export const SPAN_STYLE = `display:inline !important;${SHOWN}`;
 
 /** Style of the default paragraph around the disclaimer text. */
-export const PARAGRAPH_STYLE = `${SHOWN}background:transparent !important;margin:0 !important;padding:0 !important;`;
+export const PARAGRAPH_STYLE = `${SHOWN_BOX}${SHOWN}background:transparent !important;margin:0 !important;padding:0 !important;`;
 
 /**
  * Adds a disclaimer inside the HTML body: after the real `<body>` start tag (top) or before the real

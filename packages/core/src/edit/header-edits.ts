@@ -30,8 +30,8 @@ export function applyHeaderEdits(headers: MailsplitHeaders, edits: readonly Edit
         // Several Subject fields (RFC 5322 allows one): a client may show any of them, so one is kept, the
         // first (the one rules read), prefixed; a prefixed first one does not stand for the others.
         const several = headers.get('subject').length > 1;
-        if (!several && subject.trimStart().toLowerCase().startsWith(edit.prefix.toLowerCase())) break;
         const prefixed = subject.trimStart().toLowerCase().startsWith(edit.prefix.toLowerCase());
+        if (prefixed && !several) break;
         headers.update(
           'Subject',
           encodeValue(prefixed ? subject : subject ? `${edit.prefix} ${subject}` : edit.prefix),

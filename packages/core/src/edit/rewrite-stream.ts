@@ -97,7 +97,7 @@ export class RewriteStream extends Transform {
     this.changes.push(...applyHeaderEdits(headersOf(node), this.plan.edits));
     if (this.plan.signedContent === 'wrap' && isProtected(node) && this.disclaimers.length > 0) {
       this.wrapping = wrapProtectedRoot(node, this.disclaimers, this.eol);
-      this.doneTypes.add('text/plain').add('text/html').add('wrapped:text/plain').add('wrapped:text/html');
+      this.doneTypes.add('text/plain').add('text/html');
       this.changes.push('wrapped signed or encrypted content after a disclaimer part');
     }
   }
@@ -158,9 +158,10 @@ export class RewriteStream extends Transform {
         branch = child;
         break;
       }
+    // Wrapped signed content has its disclaimer in a part of its own: no branch inside it is edited.
+    if (this.wrapping) return false;
     const done = branch ? (this.doneBranches.get(branch) ?? new Set<string>()) : this.doneTypes;
     if (done.has(type)) return false;
-    if (branch && this.doneTypes.has(`wrapped:${type}`)) return false;
     done.add(type);
     if (branch) this.doneBranches.set(branch, done);
     this.doneTypes.add(type);

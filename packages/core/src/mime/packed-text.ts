@@ -74,15 +74,17 @@ function unpack(
   if (depth >= MAX_NESTING) throw new Error(`containers nested more than ${MAX_NESTING} deep`);
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
-    // An OLE file's embedded files (an object's package: `cards.csv.xz`) are not among its strings.
-    const embedded = isTnef(bytes) ? undefined : embeddedUnreadKind(bytes);
-    if (embedded) out.unopened.push(`${name.trim() || 'file'}: a ${embedded} file inside, which is not read`);
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
-    if (isTnef(bytes))
+    if (isTnef(bytes)) {
       for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out, depth);
+      return;
+    }
+    // An OLE file's embedded files (an object's package: `cards.csv.xz`) are not among its strings.
+    const embedded = embeddedUnreadKind(bytes);
+    if (embedded) out.unopened.push(`${name.trim() || 'file'}: a ${embedded} file inside, which is not read`);
     // An Outlook .msg's attachments are storages of its compound file, compressed or packed as they were
     // attached (an .xlsx is a zip): their text is not among the strings, so what they say is not known.
-    else if (hasAttachmentStorage(bytes))
+    if (hasAttachmentStorage(bytes))
       throw new Error('an Outlook message file whose attachments are not read');
     return;
   }

@@ -312,10 +312,12 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe); a name of
       // nothing but invisible characters or punctuation (U+200B, the Hangul filler) shows as blank beside it.
       const label = nameWords(box.name).length === 0 ? box.address : box.name;
-      const read = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
+      const ordered = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
       // An address shown as the name (`jane.doe@ai`, `jane.doe@[192.0.2.1]`, `"jane.doe@ceo"`) reads as its local
       // part whatever its domain: also read without the domains (an `@` alone is a letter, as in `J@ne`).
-      const turned = label.includes('@') ? [...read, ...read.map((n) => n.replace(AT_DOMAIN, ' '))] : read;
+      const turned = label.includes('@')
+        ? [...ordered, ...ordered.map((n) => n.replace(AT_DOMAIN, ' '))]
+        : ordered;
       // Characters drawn narrow or not at all (a hair or thin space, a control, a private-use or format
       // character) inside a word ("Ja\u200Ane Doe") read as nothing: the name is also read without them.
       const shown = NARROW_TEST.test(label)
