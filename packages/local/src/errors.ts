@@ -1,4 +1,4 @@
-import { WmflowError } from '@wmflow/core';
+import { WmflowError } from '@wmflow/core/errors';
 
 /**
  * The local stack could not do what was asked: a fixture that cannot be read,

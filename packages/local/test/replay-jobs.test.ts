@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, wmflow } from './replay-helpers.js';
+import { collect, FROM_SOURCE, jsonLines, ROOT, wmflow } from './replay-helpers.js';
 
 // What differs between two runs of the same replay, whatever the worker count: timings and generated ids.
 function comparable(stdout: string): string[] {
@@ -130,5 +130,43 @@ describe('wmflow replay -j N', () => {
       expect(comparable(one.stdout).length).toBeGreaterThan(0);
       expect(comparable(two.stdout)).toEqual(comparable(one.stdout));
     }
+  }, 240_000);
+
+  it('forks its workers before loading the local stack, the handler or the AWS SDK, which only workers load', async () => {
+    // A module-resolution hook logs what each process loads, one file per process id; workers inherit it.
+    await writeFile(
+      join(dir, 'load-log-hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(process.env.WMFLOW_LOAD_LOG + '.' + process.pid, result.url + '\\n');
+  return result;
+}\n`,
+    );
+    await writeFile(
+      join(dir, 'load-log.mjs'),
+      `import { register } from 'node:module';\nregister('./load-log-hooks.mjs', import.meta.url);\n`,
+    );
+    const [main, ...nodeFlags] = [FROM_SOURCE.at(-1) as string, ...FROM_SOURCE.slice(0, -1)];
+    const cli = [...nodeFlags, '--import', join(dir, 'load-log.mjs'), main];
+    const replay = ['replay', 'samples/eml/01-plain-text.eml', '--function', 'guard', '--json', '-j', '2'];
+    const run = await collect(process.execPath, [...cli, ...replay], {
+      cwd: ROOT,
+      env: { ...process.env, WMFLOW_LOAD_LOG: join(dir, 'loaded') },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const logs = await Promise.all(
+      (await readdir(dir)).filter((f) => f.startsWith('loaded.')).map((f) => readFile(join(dir, f), 'utf8')),
+    );
+    const workers = logs.filter((log) => log.includes('/cli/replay-worker.ts'));
+    const parent = logs.filter((log) => !log.includes('/cli/replay-worker.ts'));
+    expect(workers).toHaveLength(2);
+    expect(parent).toHaveLength(1);
+    const heavy =
+      /\/src\/stack\.ts|\/replay\/handler\.ts|\/replay\/runner\.ts|@aws-sdk\/|\/s3rver\/|\/dynalite\//;
+    // The control: the log sees what a worker loads.
+    for (const log of workers) expect(log).toMatch(heavy);
+    expect(parent[0]).toContain('/cli/replay-parallel.ts');
+    expect(parent[0]?.split('\n').filter((url) => heavy.test(url))).toEqual([]);
   }, 240_000);
 });

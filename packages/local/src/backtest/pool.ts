@@ -1,4 +1,4 @@
-import { RUNNING_FROM_SOURCE } from '../replay/handler.js';
+import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
 import { runOrderedPool } from '../workers/ordered-pool.js';
 import type { BacktestInit } from './session.js';
 import type { JournalSource } from './source.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import { WmflowError } from '@wmflow/core';
+import { WmflowError } from '@wmflow/core/errors';
 
 /** A `wmflow` sub-command: takes its arguments, resolves to the exit code. */
 export type Command = (args: string[]) => Promise<number>;

@@ -1,9 +1,9 @@
 import { LocalStackError } from '../errors.js';
-import { RUNNING_FROM_SOURCE } from '../replay/handler.js';
 import { pinnedBy } from '../replay/problems.js';
-import { displayPath, failedResult } from '../replay/runner.js';
+import { displayPath, failedResult } from '../replay/result-basics.js';
 import { emptySummary, type MessageOutcome, type ReplaySummary, tally } from '../replay/summary.js';
 import type { ReplayResult } from '../replay/types.js';
+import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
 import { runOrderedPool } from '../workers/ordered-pool.js';
 import type { ReplayValues, ResolvedReplay } from './replay-session.js';
 

@@ -1,17 +1,15 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type Direction, parseMailDate, type Verdict } from '@wmflow/core';
-import { DEFAULT_RATE_TABLE } from '../dynamo/dynamo-server.js';
+import type { Direction, Verdict } from '@wmflow/core';
+import { DEFAULT_RATE_TABLE } from '../dynamo/rate-table.js';
 import { LocalStackError } from '../errors.js';
 import { type FaultSpec, parseFaultSpec } from '../faults/fault-spec.js';
 import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import type { ExpectationBook } from '../replay/expect.js';
 import { localBucketDefaults } from '../replay/function-defaults.js';
-import { type LoadedHandler, loadHandler } from '../replay/handler.js';
+import type { LoadedHandler } from '../replay/handler.js';
 import type { ReplayOptions } from '../replay/runner.js';
-import { S3Tracker } from '../replay/s3-tracker.js';
-import { VirtualClock } from '../replay/virtual-clock.js';
-import { parseSesVerdicts } from '../ses/ses-event.js';
-import { type LocalStack, startLocalStack } from '../stack.js';
+import type { VirtualClock } from '../replay/virtual-clock.js';
+import type { LocalStack } from '../stack.js';
 
 /** Variables that would point the SDK at real AWS credentials. */
 const SCRUBBED = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE'];
@@ -91,7 +89,7 @@ export interface ResolvedReplay {
  * ```
  */
 export async function resolveReplay(values: ReplayValues, quiet = false): Promise<ResolvedReplay> {
-  const clock = virtualClock(values);
+  const clock = await virtualClock(values);
   const engine = parseEngine(values.engine, values.direction);
   if ((values.function === undefined) === (values.handler === undefined)) {
     throw new LocalStackError('give one of --function <name> or --handler <module>[#export]');
@@ -184,6 +182,13 @@ export async function openReplaySession(
   r: ResolvedReplay,
   book: ExpectationBook,
 ): Promise<ReplaySession> {
+  // Loaded here, not at the top: the parent of `replay -j N` forks its workers without loading them.
+  const [{ startLocalStack }, { loadHandler }, { S3Tracker }, { parseSesVerdicts }] = await Promise.all([
+    import('../stack.js'),
+    import('../replay/handler.js'),
+    import('../replay/s3-tracker.js'),
+    import('../ses/ses-event.js'),
+  ]);
   const rateTable = r.userEnv.RATE_TABLE ?? DEFAULT_RATE_TABLE;
   const stack = await startLocalStack({
     buckets: r.buckets,
@@ -251,11 +256,19 @@ function handlerLabel(values: ReplayValues): string {
 }
 
 /** `--rate <msgs/s>` [`--start <time>`] or `--dates`: the virtual clock rate rules count by. */
-function virtualClock(values: { rate?: string; start?: string; dates?: boolean }): VirtualClock | undefined {
+async function virtualClock(values: {
+  rate?: string;
+  start?: string;
+  dates?: boolean;
+}): Promise<VirtualClock | undefined> {
   if (values.rate === undefined && !values.dates) {
     if (values.start !== undefined) throw new LocalStackError('--start needs --rate');
     return undefined;
   }
+  const [{ parseMailDate }, { VirtualClock }] = await Promise.all([
+    import('@wmflow/core'),
+    import('../replay/virtual-clock.js'),
+  ]);
   // Read as a Date: header is (no zone: UTC), so a replay gives the same times on every machine.
   const start = values.start === undefined ? undefined : parseMailDate(values.start);
   if (values.start !== undefined && start === undefined)

@@ -5,7 +5,8 @@ import { ExpectationBook } from '../replay/expect.js';
 import { captureOutput } from '../replay/output.js';
 import { problemsOf } from '../replay/problems.js';
 import { Progress } from '../replay/progress.js';
-import { displayPath, type ReplaySummary, runReplay } from '../replay/runner.js';
+import { displayPath } from '../replay/result-basics.js';
+import type { ReplaySummary } from '../replay/runner.js';
 import {
   commonFolder,
   errorLines,
@@ -100,7 +101,12 @@ export async function replay(args: string[]): Promise<number> {
       if ((p.failures || p.edit || p.deadline) && problems.length < 100) problems.push(slim(r));
     };
     const summary: ReplaySummary | WorkerExitError = session
-      ? await runReplay({ ...session.options, files, signal: stop.signal, onResult })
+      ? await (await import('../replay/runner.js')).runReplay({
+          ...session.options,
+          files,
+          signal: stop.signal,
+          onResult,
+        })
       : await replayInWorkers({ jobs, args, files, logs: values.logs, signal: stop.signal, onResult }).catch(
           (error: unknown) => {
             if (error instanceof WorkerExitError) return error;

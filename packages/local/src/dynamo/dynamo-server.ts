@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { closeServer } from '../emulator/flow-server.js';
 import { LocalStackError } from '../errors.js';
+import { DEFAULT_RATE_TABLE } from './rate-table.js';
 
-/** The rate-counter table wmflow's rules expect: partition key `pk` (string), TTL attribute `ttl`. */
-export const DEFAULT_RATE_TABLE = 'wmflow-rate';
+export { DEFAULT_RATE_TABLE };
 
 /**
  * Errors the local DynamoDB can be told to answer with (what a throttled or failing service sends).

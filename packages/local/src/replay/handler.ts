@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleHandler } from '../bundle/bundle.js';
 import { LocalStackError } from '../errors.js';
+import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
 
 /** A Lambda handler as replay calls it: promise-returning or callback-style. */
 type AnyHandler = (
@@ -39,8 +40,7 @@ export interface HandlerSpec {
   built?: boolean;
 }
 
-/** True when this module runs from TypeScript source (through tsx), so `.ts` modules can be imported. */
-export const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
+export { RUNNING_FROM_SOURCE };
 
 /**
  * Finds a prebuilt function: `functions/<name>/index.ts` (from source, when

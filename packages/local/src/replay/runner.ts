@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, extname, join, relative } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { type Direction, isInternal, readResponse, type Verdict, verdictKey } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
 import { makeFlowEvent } from '@wmflow/core/testing';
@@ -12,12 +12,14 @@ import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
 import { editOf, failuresOf, pinnedBy } from './problems.js';
+import { displayPath, failedResult } from './result-basics.js';
 import type { S3Tracker } from './s3-tracker.js';
 import { replayOneSes, type SesReplayOptions } from './ses-replay.js';
 import { emptySummary, type MessageOutcome, type ReplaySummary, tally } from './summary.js';
 import type { ReplayResult } from './types.js';
 
 export type { ReplaySummary } from './summary.js';
+export { displayPath, failedResult };
 
 /**
  * Settings of {@link runReplay}.
@@ -261,48 +263,9 @@ function interpret(
   return { verdicts, error: flowError };
 }
 
-/**
- * The result of a message that could not be replayed at all (unreadable file, worker gone).
- *
- * @example
- * ```ts
- * failedResult('a.eml', { name: 'ENOENT', message: 'gone' }, performance.now()).error?.name; // 'ENOENT'
- * ```
- */
-export function failedResult(
-  file: string,
-  error: { name: string; message: string },
-  started: number,
-): ReplayResult {
-  return {
-    file,
-    messageId: '',
-    direction: 'INBOUND',
-    synchronous: true,
-    mailFrom: '',
-    recipients: [],
-    verdicts: {},
-    rulesFired: [],
-    rewritten: null,
-    journaled: [],
-    error,
-    durationMs: Math.round(performance.now() - started),
-    check: null,
-    failures: [],
-    edit: { status: 'none' },
-    deadlineHit: false,
-  };
-}
-
 function uniqueName(names: Set<string>, base: string): string {
   let name = base;
   for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
   names.add(name);
   return name;
-}
-
-/** A path relative to the working folder when under it, else as given. */
-export function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith('..') || rel === '' ? file : rel;
 }
