@@ -8,7 +8,8 @@ describe('text in parts declared binary', () => {
     expect(binaryReading(Buffer.from('d0cf11e0a1b11ae10000', 'hex'))).toBe('strings');
     expect(binaryReading(Buffer.from('789f3e2201000000', 'hex'))).toBe('strings');
     expect(binaryReading(Buffer.from('PK\x03\x04', 'latin1'))).toBe('zip');
-    expect(binaryReading(Buffer.from('%PDF-1.4\n\x00', 'latin1'))).toBe('binary');
+    expect(binaryReading(Buffer.from('%PDF-1.4\n\x00', 'latin1'))).toBe('pdf');
+    expect(binaryReading(Buffer.from('junk before it\n%PDF-1.4\n\x00', 'latin1'))).toBe('pdf');
     expect(binaryReading(Buffer.alloc(0))).toBe('binary');
   });
   it('reads an OLE file as 8-bit text and as UTF-16LE from both offsets', () => {

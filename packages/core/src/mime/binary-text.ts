@@ -10,18 +10,20 @@ const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const TNEF = Buffer.from('789f3e22', 'hex');
 const ZIP = Buffer.from('504b0304', 'hex');
 const GZIP = Buffer.from('1f8b08', 'hex');
+const PDF = Buffer.from('%PDF-', 'latin1');
 /** Bytes of a part's start looked at to tell text from binary. */
 export const HEAD_BYTES = 4096;
 
 /**
  * How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file, as the files
- * of a zip, tar, gzip or signed (CMS) file, or not at all.
+ * of a zip, tar, gzip or signed (CMS) file, as a PDF's text, or not at all.
  */
-export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar' | 'binary';
+export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar' | 'pdf' | 'binary';
 
 /**
  * Decides from a part's first decoded bytes: OLE compound files, TNEF streams, zip, gzip and CMS (a signed
- * `.p7m`) files by their signatures, a tar by its first header; text when there is no
+ * `.p7m`) files by their signatures, a tar by its first header, a PDF by `%PDF-` in its first 1024 bytes (where
+ * viewers look for it); text when there is no
  * NUL and no control character other than tab, line breaks, form feed and escape (a UTF-16 byte order
  * mark also counts as text).
  *
@@ -36,6 +38,7 @@ export function binaryReading(head: Buffer): BinaryReading {
   if (startsWith(head, GZIP)) return 'gzip';
   if (isCmsHead(head)) return 'cms';
   if (head.length >= 512 && isTarHeader(head)) return 'tar';
+  if (head.subarray(0, 1024).includes(PDF)) return 'pdf';
   if (head.length === 0) return 'binary';
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'text';
   for (const b of head) {

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { lazyModule } from '../lazy-module.js';
 import { cmsFileContent } from '../message/cms-file.js';
 import { eachTarEntry } from '../message/tar-entries.js';
 import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
@@ -9,11 +10,11 @@ import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
 // OLE or TNEF file, the readable files of a zip archive (archives inside it too), the content of a gzip file
-// or of a signed (CMS) file. Each is unpacked here into pieces the reader decodes and emits; what cannot be
+// or of a signed (CMS) file, a PDF's text (pdf-text.ts). Each is unpacked here into pieces the reader decodes and emits; what cannot be
 // read is said, so the caller reports it unread, and so are the archives of kinds not opened inside (RAR…).
 
 /** How a part's content is packed. */
-export type Packing = 'office' | 'strings' | 'zip' | 'tar' | 'gzip' | 'cms';
+export type Packing = 'office' | 'strings' | 'zip' | 'tar' | 'gzip' | 'cms' | 'pdf';
 /** Containers inside containers read, at most (a zip in a zip in a signed file…): deeper is unread. */
 const MAX_NESTING = 4;
 
@@ -43,18 +44,43 @@ const WHAT: Record<Packing, string> = {
   tar: 'archive',
   gzip: 'compressed file',
   cms: 'signed file',
+  pdf: 'PDF',
 };
 
+// The PDF reader is its own chunk, loaded only when a message carries something that may hold a PDF (a PDF, or
+// any container): the functions' cold start does not pay for it. Unloaded when a PDF is met, the PDF is unread.
+let readPdf: typeof import('./pdf-text.js').pdfText | undefined;
+// Bytes one PDF may decode (the caller's largest part), set by each unpackText call (synchronous).
+let pdfBudget = 0;
+const loadPdf = lazyModule(async () => {
+  readPdf = (await import('./pdf-text.js')).pdfText;
+});
+
 /**
- * The pieces of text a packed part holds, inflating at most `budget` bytes.
+ * Loads the PDF reader {@link unpackText} uses for `pdf` content (once; later calls return at once).
+ *
+ * @example
+ * ```ts
+ * await loadPdfReader();
+ * unpackText('pdf', pdf, 10 * 1024 * 1024).pieces; // the pages' text
+ * ```
+ */
+export function loadPdfReader(): Promise<void> {
+  return loadPdf();
+}
+
+/**
+ * The pieces of text a packed part holds, inflating at most `budget` bytes (and at most `maxPdfBytes` for each
+ * PDF; call {@link loadPdfReader} first, or a PDF is unread).
  *
  * @example
  * ```ts
  * const { pieces, unread } = unpackText('zip', zip, 50 * 1024 * 1024);
  * ```
  */
-export function unpackText(packing: Packing, bytes: Buffer, budget: number): Unpacked {
+export function unpackText(packing: Packing, bytes: Buffer, budget: number, maxPdfBytes = budget): Unpacked {
   const out: Unpacked = { pieces: [], skipped: [], encrypted: [], unopened: [], bytes: 0 };
+  pdfBudget = maxPdfBytes;
   try {
     unpack(packing, bytes, budget, '', out, 0);
   } catch (error) {
@@ -124,6 +150,16 @@ function unpack(
     addZipTexts(read.texts, budget, name, out, depth);
     return;
   }
+  if (packing === 'pdf') {
+    // Its pages' text, fields and notes; an encrypted one is named, as a password-protected zip entry is.
+    if (!readPdf) throw new Error('the PDF reader is not loaded');
+    const read = readPdf(bytes, Math.max(1, Math.min(pdfBudget, budget - out.bytes)));
+    out.bytes += read.bytes;
+    if (read.encrypted) out.encrypted.push(`${name}(encrypted PDF)`.trim());
+    else if (read.unread) throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${read.unread}`);
+    else out.pieces.push({ name, kind: 'strings', texts: read.texts });
+    return;
+  }
   if (packing === 'cms') {
     // The file a signed .p7m carries is read as that file; enveloped content is sealed, as an encrypted file is.
     const file = cmsFileContent(bytes, Math.max(1, budget - out.bytes));
@@ -155,7 +191,8 @@ function addZipTexts(texts: ZipText[], budget: number, name: string, out: Unpack
       t.kind === 'zip' ||
       t.kind === 'tar' ||
       t.kind === 'gzip' ||
-      t.kind === 'cms'
+      t.kind === 'cms' ||
+      t.kind === 'pdf'
     )
       unpack(t.kind, t.bytes, budget, `${name}${t.name} `, out, depth + 1);
     else out.pieces.push({ name: `${name}${t.name}`, kind: t.kind, bytes: t.bytes });

@@ -14,7 +14,7 @@ import { binaryReading, decodedHead, HEAD_BYTES } from './binary-text.js';
 import { carriedMessage, textIfMessage } from './carried-message.js';
 import { directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
-import { type Packing, unpackText } from './packed-text.js';
+import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
 import { rtfText } from './rtf-text.js';
 import { isExecutable, unreadArchiveKind, unreadFileProblem } from './unread-archives.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
@@ -49,10 +49,11 @@ export interface VisibleTextLimits {
 export interface VisibleTextReport {
   /** Parts that were too large, too deep, too many, or undecodable; empty when everything was read. */
   unread: string[];
-  /** Attachments that are not text (PDF, Office, images, archives): out of scope, listed for logs. */
+  /** Attachments that are not text (images, audio, programs…): out of scope, listed for logs. */
   skipped: string[];
   /**
-   * Password-protected files inside zip archives: named, not read (the archive's other files are read). Not
+   * Password-protected files inside zip archives, and encrypted PDFs (any /Encrypt), wherever they are carried:
+   * named, not read (an archive's other files are read). Not
    * in `unread`: whether sending them unread is allowed is the caller's decision.
    */
   encrypted: string[];
@@ -239,6 +240,8 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
     w.report.unread.push(`${label(node)}: a fragment of a message is not reassembled`);
     return;
   }
+  // A PDF, or what may carry one (an archive, a winmail.dat, an Office file, a uuencoded file): the PDF reader is loaded.
+  if (packed || kinds.has('office') || decoded.includes('begin')) await loadPdfReader();
   if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
   else if (packed) readPacked(label(node), reading, decoded, depth, w);
   if (packed) return walkCarried(w);
@@ -354,7 +357,7 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
 // An Office document's XML parts, an OLE or TNEF file's strings, a zip's readable files, a gzip file's
 // content; what cannot be read whole is reported unread.
 function readPacked(where: string, packing: Packing, bytes: Buffer, depth: number, w: Walk): void {
-  const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes);
+  const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes, w.bounds.maxPartBytes);
   w.budget.bytes += unpacked.bytes;
   if (unpacked.unread) w.report.unread.push(`${where}: ${unpacked.unread}`);
   for (const what of unpacked.unopened) unopened(w, `${where} ${what}`);

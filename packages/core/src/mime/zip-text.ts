@@ -6,14 +6,21 @@ import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
 // The files of a zip archive a recipient can read: text-like by name (csv, txt, html, xml, Office…) or by
-// their first bytes (text, OLE, TNEF, and zip, gzip or signed files, which the caller opens in turn). Other
+// their first bytes (text, OLE, TNEF, and zip, gzip, signed or PDF files, which the caller opens in turn). Other
 // binary files (images) are listed as skipped, and archives of a kind not opened (RAR, 7z…) as unopened; an
 // archive or a wanted file that cannot be read (encrypted, zip64, over the budget) is an error.
 
 /** One readable file of an archive: how to read it, and its bytes. */
 export interface ZipText {
   name: string;
-  kind: Exclude<VisibleKind, 'binary' | 'message' | 'fragment'> | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar';
+  kind:
+    | Exclude<VisibleKind, 'binary' | 'message' | 'fragment'>
+    | 'strings'
+    | 'zip'
+    | 'gzip'
+    | 'cms'
+    | 'tar'
+    | 'pdf';
   bytes: Buffer;
 }
 

@@ -33,6 +33,7 @@ export type { MakeFlowEventOptions } from './events.js';
 export { makeFlowEvent } from './events.js';
 export { lambdaContext } from './lambda-context.js';
 export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';
+export { type PdfFileOptions, type PdfObject, type PdfObjectsOptions, pdfFile, pdfObjects } from './pdf.js';
 export { type RarEntry, type RarOptions, rarFile } from './rar.js';
 export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';

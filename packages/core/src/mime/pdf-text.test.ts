@@ -1,0 +1,206 @@
+import { deflateSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { mimeAttached, mimeMessage, mimeMultipart, mimePart } from '../testing/mime.js';
+import { pdfFile, pdfObjects } from '../testing/pdf.js';
+import { tnefStream } from '../testing/tnef.js';
+import { zipFile } from '../testing/zip.js';
+import { binaryReading } from './binary-text.js';
+import { MAX_PDF_PAGES, pdfText } from './pdf-text.js';
+import { readVisibleText, type VisibleTextReport } from './visible-text.js';
+
+const CARD = '4111 1111 1111 1111';
+const MB = 1024 * 1024;
+
+describe('pdfText', () => {
+  it('reads Identity-H glyph ids through the ToUnicode CMap, compressed, kerned, or in an object stream', () => {
+    for (const options of [{}, { kerned: true }, { objectStream: true }, { compress: false }]) {
+      const read = pdfText(pdfFile([`Card: ${CARD}\nExpires 12/29`, 'page two'], options), 10 * MB);
+      expect(read).toMatchObject({ texts: [`Card: ${CARD}\nExpires 12/29`, 'page two'], encrypted: false });
+      expect(read.unread).toBeUndefined();
+    }
+  });
+
+  it('reads a WinAnsi font’s literal strings, form field values and annotations’ contents', () => {
+    const pdf = pdfFile(['Résumé (draft)'], { font: 'winansi', field: 'IBAN DE89', note: 'call Bob' });
+    expect(pdfText(pdf, MB).texts).toEqual(['Résumé (draft)', 'call Bob', 'IBAN DE89']);
+  });
+
+  it('says an encrypted PDF is encrypted, with a user password or without', () => {
+    expect(pdfText(pdfFile([CARD], { userPassword: 'secret' }), MB)).toMatchObject({
+      encrypted: true,
+      texts: [],
+    });
+    expect(pdfText(pdfFile([CARD], { userPassword: '' }), MB).encrypted).toBe(true);
+  });
+
+  it('reads a page with no text (a scan) as read, with nothing in it', () => {
+    const scan = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+      { body: '<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>' },
+      { body: '<< >>', stream: Buffer.from('q 612 0 0 792 0 0 cm /Im1 Do Q') },
+    ]);
+    expect(pdfText(scan, MB)).toEqual({ texts: [], encrypted: false, bytes: 0 });
+  });
+
+  it('refuses what it cannot decide: damaged, no catalog, glyphs with no character, an unknown filter', () => {
+    expect(pdfText(Buffer.from('%PDF-1.7\ngarbage'), MB).unread).toMatch(/no document catalog/);
+    const noMap = pdfFile([CARD]).toString('latin1').replace('/ToUnicode 4 0 R', '');
+    expect(pdfText(Buffer.from(noMap, 'latin1'), MB).unread).toMatch(/19 glyphs whose characters/);
+    const damaged = page('<< /Filter /FlateDecode >>', Buffer.from('not deflate data at all'));
+    expect(pdfText(damaged, MB).unread).toMatch(/stream 4 cannot be inflated/);
+    expect(pdfText(page('<< /Filter /JBIG2Decode >>', Buffer.from('x')), MB).unread).toMatch(
+      /JBIG2Decode is not read/,
+    );
+  });
+
+  it('ends a Flate bomb at the budget, quickly', () => {
+    const started = performance.now();
+    const bomb = page('<< /Filter /FlateDecode >>', deflateSync(Buffer.alloc(64 * MB)));
+    const read = pdfText(bomb, 10 * MB);
+    expect(read.unread).toMatch(/stream 4 inflates past 10485760 decoded bytes/);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('ends self-referencing objects and cyclic page trees with a defined outcome', () => {
+    const selfRef = pdfObjects([{ body: '<< /Type /Catalog /Pages 2 0 R >>' }, { body: '2 0 R' }]);
+    expect(pdfText(selfRef, MB).unread).toMatch(/references chained more than 32 deep/);
+    const cycle = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>' },
+      { body: `<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /X 5 0 R >> >> >>` },
+      { body: '<< >>', stream: Buffer.from(`BT (${CARD}) Tj ET /X Do`) },
+      {
+        body: '<< /Subtype /Form /Resources << /XObject << /X 5 0 R >> >> >>',
+        stream: Buffer.from('/X Do (form) Tj'),
+      },
+    ]);
+    expect(pdfText(cycle, MB).texts).toEqual([`${CARD}form`]);
+  });
+
+  it('ends a 100,000-page tree quickly: shared kids read once, distinct pages past the bound unread', () => {
+    const started = performance.now();
+    // Five levels of ten kids, all the same node: 100,000 pages as a viewer counts them, from 7 objects.
+    const levels = Array.from({ length: 5 }, (_, i) => ({
+      body: `<< /Type /Pages /Kids [${`${i + 4} 0 R `.repeat(10)}] /Count ${10 ** (5 - i)} >>`,
+    }));
+    const shared = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [3 0 R] /Count 100000 >>' },
+      ...levels,
+      { body: '<< /Type /Page /Contents 9 0 R >>' },
+      { body: '<< >>', stream: Buffer.from(`BT (${CARD}) Tj ET`) },
+    ]);
+    expect(pdfText(shared, MB).texts).toEqual([CARD]);
+    const flat = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      {
+        body: `<< /Type /Pages /Kids [${Array.from({ length: 100_000 }, (_, i) => `${i + 3} 0 R`).join(' ')}] >>`,
+      },
+      ...Array.from({ length: 100_000 }, () => ({ body: '<< /Type /Page >>' })),
+    ]);
+    expect(pdfText(flat, 20 * MB).unread).toBe(`more than ${MAX_PDF_PAGES} pages`);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('readVisibleText: PDFs wherever they are carried', () => {
+  const pdf = pdfFile([`Card: ${CARD}`]);
+  const attach = (name: string, file: Buffer, type = 'application/pdf') =>
+    mimeMessage(
+      mimeMultipart('b', [
+        mimePart(['Content-Type: text/plain'], 'hello'),
+        mimePart(
+          [
+            `Content-Type: ${type}; name="${name}"`,
+            `Content-Disposition: attachment; filename="${name}"`,
+            'Content-Transfer-Encoding: base64',
+          ],
+          file.toString('base64'),
+        ),
+      ]),
+    );
+  const read = async (message: string) => {
+    const bodies: string[] = [];
+    const labels: string[] = [];
+    const report: VisibleTextReport = await readVisibleText(Buffer.from(message), (text, place) => {
+      if (place.kind === 'body') {
+        bodies.push(text);
+        labels.push(place.label);
+      }
+      return undefined;
+    });
+    return { bodies, labels, report };
+  };
+
+  it('a PDF part: its text is read (not skipped), labelled with its name', async () => {
+    expect(binaryReading(pdf.subarray(0, 4096))).toBe('pdf');
+    const { bodies, labels, report } = await read(attach('cards.pdf', pdf));
+    expect(bodies).toContain(`Card: ${CARD}`);
+    expect(labels).toContain('application/pdf "cards.pdf"');
+    expect(report).toMatchObject({ unread: [], skipped: [], encrypted: [] });
+  });
+
+  it('a PDF in a zip, a gzip, a winmail.dat and an attached message is read', async () => {
+    const inZip = await read(
+      attach('all.zip', zipFile([{ name: 'cards.pdf', data: pdf }]), 'application/zip'),
+    );
+    expect(inZip.bodies).toContain(`Card: ${CARD}`);
+    const inGzip = await read(attach('cards.pdf.gz', gzipSync(pdf), 'application/gzip'));
+    expect(inGzip.bodies).toContain(`Card: ${CARD}`);
+    const tnef = tnefStream([{ title: 'CARDS.PDF', longName: 'cards.pdf', data: pdf }]);
+    const inTnef = await read(attach('winmail.dat', tnef, 'application/ms-tnef'));
+    expect(inTnef.bodies).toContain(`Card: ${CARD}`);
+    const inner = mimeMessage(
+      mimeMultipart('c', [
+        mimePart(
+          ['Content-Type: application/pdf; name="c.pdf"', 'Content-Transfer-Encoding: base64'],
+          pdf.toString('base64'),
+        ),
+      ]),
+    );
+    const attached = await read(mimeMessage(mimeMultipart('b', [mimeAttached(inner)])));
+    expect(attached.bodies).toContain(`Card: ${CARD}`);
+  });
+
+  it('an encrypted PDF is encrypted; a damaged one is unread with why, wherever it is', async () => {
+    const locked = await read(attach('locked.pdf', pdfFile([CARD], { userPassword: 'x' })));
+    expect(locked.report.encrypted).toEqual(['application/pdf "locked.pdf" (encrypted PDF)']);
+    expect(locked.report.unread).toEqual([]);
+    const lockedInZip = await read(
+      attach(
+        'a.zip',
+        zipFile([{ name: 'l.pdf', data: pdfFile([CARD], { userPassword: 'x' }) }]),
+        'application/zip',
+      ),
+    );
+    expect(lockedInZip.report.encrypted).toEqual(['application/zip "a.zip" l.pdf (encrypted PDF)']);
+    const broken = await read(attach('broken.pdf', Buffer.from('%PDF-1.7\n\xff\xfe broken', 'latin1')));
+    expect(broken.report.unread).toEqual([
+      'application/pdf "broken.pdf": PDF not read (no document catalog)',
+    ]);
+    const brokenInZip = await read(
+      attach('a.zip', zipFile([{ name: 'b.pdf', data: Buffer.from('%PDF-1.4\n\0') }])),
+    );
+    expect(brokenInZip.report.unread[0]).toMatch(/b\.pdf: no document catalog/);
+  });
+
+  it('bounds a PDF by the largest part: decoded bytes past maxPartBytes are unread', async () => {
+    const big = pdfFile(['x'.repeat(200_000)], { font: 'winansi' });
+    const report = await readVisibleText(Buffer.from(attach('big.pdf', big)), () => undefined, {
+      maxPartBytes: 100_000,
+    });
+    expect(report.unread).toEqual([
+      'application/pdf "big.pdf": PDF not read (stream 7 inflates past 100000 decoded bytes)',
+    ]);
+  });
+});
+
+function page(streamDict: string, stream: Buffer): Buffer {
+  return pdfObjects([
+    { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+    { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+    { body: '<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>' },
+    { body: streamDict, stream },
+  ]);
+}

@@ -1,0 +1,957 @@
+import { inflateSync, constants as zlib } from 'node:zlib';
+
+// The text a reader of a PDF sees: what the text-showing operators of its pages' content streams (and the forms
+// they draw) show, each glyph turned into its character by the font's ToUnicode CMap, encoding or glyph names;
+// form fields' values and annotations' contents. Objects are found by scanning the file (as viewers recover a
+// damaged one), so a broken or cyclic cross-reference chain is never followed. Bounded: bytes decoded, bytes
+// interpreted, objects, pages and nesting; past a bound, or for what cannot be decided (a glyph with no known
+// character, a filter not read), the reading says why instead of answering with part of the text.
+
+/** What {@link pdfText} read. */
+export interface PdfReading {
+  /** The pages' text (one entry a page), then form fields' values and annotations' contents. */
+  texts: string[];
+  /** True when the file is encrypted (/Encrypt): its content is not read. */
+  encrypted: boolean;
+  /** Why the text is not known (a bound, a damaged file, a glyph with no known character); absent when read whole. */
+  unread?: string;
+  /** Bytes decoded (streams inflated), counted against the caller's budget. */
+  bytes: number;
+}
+
+/** Most objects looked at in one PDF. */
+export const MAX_PDF_OBJECTS = 200_000;
+/** Most pages read in one PDF; past it the PDF is unread. */
+export const MAX_PDF_PAGES = 10_000;
+// Forms drawn inside forms, containers inside containers, references to references: deeper is unread.
+const MAX_NESTING = 32;
+
+/**
+ * Reads a PDF's visible text, decoding at most `maxBytes` (streams inflated, and content interpreted: a form
+ * drawn on every page counts each time). Never throws: what it cannot read is in `unread`.
+ *
+ * @example
+ * ```ts
+ * const { texts, encrypted, unread } = pdfText(readFileSync('statement.pdf'), 10 * 1024 * 1024);
+ * ```
+ */
+export function pdfText(pdf: Buffer, maxBytes: number): PdfReading {
+  const doc = new PdfDocument(pdf, maxBytes);
+  const reading: PdfReading = { texts: [], encrypted: false, bytes: 0 };
+  try {
+    doc.scan();
+    if (doc.encrypted) reading.encrypted = true;
+    else reading.texts = doc.read();
+  } catch (error) {
+    reading.unread = error instanceof PdfProblem ? error.message : `not read (${(error as Error).message})`;
+  }
+  reading.bytes = doc.decoded;
+  if (reading.unread === undefined && doc.unknownGlyphs > 0)
+    reading.unread = `${doc.unknownGlyphs} glyphs whose characters the file does not say (no ToUnicode map)`;
+  return reading;
+}
+
+class PdfProblem extends Error {}
+
+// --- Values and the lexer -----------------------------------------------------------------------------------
+
+class Name {
+  constructor(readonly name: string) {}
+}
+class Ref {
+  constructor(
+    readonly num: number,
+    readonly gen: number,
+  ) {}
+}
+class Keyword {
+  constructor(readonly word: string) {}
+}
+type Dict = Map<string, Value>;
+type Value = null | boolean | number | string | Name | Ref | Buffer | Value[] | Dict | Keyword;
+
+const isDict = (v: Value | undefined): v is Dict => v instanceof Map;
+const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0;
+const isDelimiter = (b: number) =>
+  b === 0x28 ||
+  b === 0x29 ||
+  b === 0x3c ||
+  b === 0x3e ||
+  b === 0x5b ||
+  b === 0x5d ||
+  b === 0x2f ||
+  b === 0x25 ||
+  b === 0x7b ||
+  b === 0x7d;
+
+const ARRAY_END = new Keyword(']');
+const DICT_END = new Keyword('>>');
+
+/** Reads PDF values from bytes: objects' bodies, content streams, CMaps. */
+class Lexer {
+  pos: number;
+  constructor(
+    readonly b: Buffer,
+    start = 0,
+    readonly end = b.length,
+  ) {
+    this.pos = start;
+  }
+
+  skip(): void {
+    const b = this.b;
+    while (this.pos < this.end) {
+      const c = b[this.pos] as number;
+      if (isSpace(c)) this.pos++;
+      else if (c === 0x25) {
+        while (this.pos < this.end && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
+      } else break;
+    }
+  }
+
+  /** The next value or keyword; undefined at the end. Arrays and dictionaries nest at most {@link MAX_NESTING}. */
+  value(depth = 0): Value | undefined {
+    if (depth > MAX_NESTING) throw new PdfProblem(`values nested more than ${MAX_NESTING} deep`);
+    this.skip();
+    if (this.pos >= this.end) return undefined;
+    const b = this.b;
+    const c = b[this.pos] as number;
+    if (c === 0x28) return this.literal();
+    if (c === 0x2f) return new Name(this.regular(this.pos + 1));
+    if (c === 0x5b) {
+      this.pos++;
+      return this.items(depth, ARRAY_END);
+    }
+    if (c === 0x5d) {
+      this.pos++;
+      return ARRAY_END;
+    }
+    if (c === 0x3c && b[this.pos + 1] === 0x3c) {
+      this.pos += 2;
+      const items = this.items(depth, DICT_END);
+      const dict: Dict = new Map();
+      for (let i = 0; i + 1 < items.length; i += 2) {
+        const key = items[i];
+        if (key instanceof Name) dict.set(key.name, items[i + 1] ?? null);
+      }
+      return dict;
+    }
+    if (c === 0x3e && b[this.pos + 1] === 0x3e) {
+      this.pos += 2;
+      return DICT_END;
+    }
+    if (c === 0x3c) return this.hex();
+    if (c === 0x3e || c === 0x29 || c === 0x7b || c === 0x7d) {
+      this.pos++;
+      return new Keyword(String.fromCharCode(c));
+    }
+    const word = this.regular(this.pos);
+    if (/^[+-]?(?:\d+\.?\d*|\.\d+)$/.test(word)) {
+      const n = Number(word);
+      // `num gen R`: a reference.
+      if (/^\d+$/.test(word)) {
+        const save = this.pos;
+        this.skip();
+        const gen = /^\d+/.exec(this.b.toString('latin1', this.pos, Math.min(this.end, this.pos + 12)))?.[0];
+        if (gen) {
+          this.pos += gen.length;
+          this.skip();
+          if (
+            this.b[this.pos] === 0x52 &&
+            (this.pos + 1 >= this.end ||
+              isSpace(this.b[this.pos + 1] as number) ||
+              isDelimiter(this.b[this.pos + 1] as number))
+          ) {
+            this.pos++;
+            return new Ref(n, Number(gen));
+          }
+        }
+        this.pos = save;
+      }
+      return n;
+    }
+    if (word === 'true') return true;
+    if (word === 'false') return false;
+    if (word === 'null') return null;
+    if (word === '') {
+      this.pos++; // a byte no token starts with
+      return new Keyword('');
+    }
+    return new Keyword(word);
+  }
+
+  private items(depth: number, close: Keyword): Value[] {
+    const items: Value[] = [];
+    for (;;) {
+      const v = this.value(depth + 1);
+      if (v === undefined || v === close) return items;
+      if (v === ARRAY_END || v === DICT_END) return items; // unbalanced: ends here, as viewers recover
+      items.push(v);
+    }
+  }
+
+  private regular(start: number): string {
+    let i = start;
+    while (i < this.end && !isSpace(this.b[i] as number) && !isDelimiter(this.b[i] as number)) i++;
+    this.pos = i;
+    const raw = this.b.toString('latin1', start, i);
+    return raw.includes('#')
+      ? raw.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+      : raw;
+  }
+
+  private hex(): Buffer {
+    const close = this.b.indexOf(0x3e, this.pos);
+    const end = close < 0 || close > this.end ? this.end : close;
+    let digits = this.b.toString('latin1', this.pos + 1, end).replace(/[^0-9a-fA-F]/g, '');
+    if (digits.length % 2 === 1) digits += '0';
+    this.pos = end + 1;
+    return Buffer.from(digits, 'hex');
+  }
+
+  private literal(): Buffer {
+    const b = this.b;
+    const out: number[] = [];
+    let depth = 1;
+    let i = this.pos + 1;
+    while (i < this.end) {
+      const c = b[i++] as number;
+      if (c === 0x28) depth++;
+      else if (c === 0x29 && --depth === 0) break;
+      if (c !== 0x5c) {
+        out.push(c);
+        continue;
+      }
+      const e = b[i++] as number;
+      const simple = ESCAPES[e];
+      if (simple !== undefined) out.push(simple);
+      else if (e >= 0x30 && e <= 0x37) {
+        let v = e - 0x30;
+        for (let k = 0; k < 2 && (b[i] as number) >= 0x30 && (b[i] as number) <= 0x37; k++)
+          v = v * 8 + ((b[i++] as number) - 0x30);
+        out.push(v & 0xff);
+      } else if (e === 0x0d) {
+        if (b[i] === 0x0a) i++;
+      } else if (e !== 0x0a) out.push(e);
+    }
+    this.pos = i;
+    return Buffer.from(out);
+  }
+}
+
+const ESCAPES: Record<number, number> = {
+  110: 0x0a,
+  114: 0x0d,
+  116: 0x09,
+  98: 0x08,
+  102: 0x0c,
+  40: 0x28,
+  41: 0x29,
+  92: 0x5c,
+};
+
+// --- The document -------------------------------------------------------------------------------------------
+
+interface Entry {
+  /** Where it was defined (a later definition wins, as an incremental update's does). */
+  at: number;
+  value: Value;
+  /** A stream's raw bytes. */
+  raw?: Buffer;
+}
+
+const OBJ = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g;
+
+class PdfDocument {
+  readonly objects = new Map<number, Entry>();
+  readonly trailers: Dict[] = [];
+  encrypted = false;
+  decoded = 0;
+  unknownGlyphs = 0;
+  private readonly streams = new Map<number, Buffer>();
+  private readonly fonts = new Map<Dict, Font>();
+
+  constructor(
+    readonly pdf: Buffer,
+    readonly maxBytes: number,
+  ) {}
+
+  /** Finds every object, the trailers, and the objects of object streams. */
+  scan(): void {
+    const text = this.pdf.toString('latin1');
+    if (!text.slice(0, 1024).includes('%PDF-')) throw new PdfProblem('no %PDF- header');
+    OBJ.lastIndex = 0;
+    let count = 0;
+    for (let m = OBJ.exec(text); m; m = OBJ.exec(text)) {
+      if (++count > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} objects`);
+      const lexer = new Lexer(this.pdf, m.index + m[0].length);
+      let value: Value | undefined;
+      try {
+        value = lexer.value();
+      } catch (error) {
+        if (error instanceof PdfProblem) throw error;
+        continue;
+      }
+      if (value === undefined || value instanceof Keyword) continue;
+      const entry: Entry = { at: m.index, value };
+      lexer.skip();
+      if (isDict(value) && text.startsWith('stream', lexer.pos)) {
+        let start = lexer.pos + 6;
+        if (text[start] === '\r') start++;
+        if (text[start] === '\n') start++;
+        const length = value.get('Length');
+        let end =
+          typeof length === 'number' && length >= 0 && start + length <= text.length ? start + length : -1;
+        if (end < 0 || !/^\s*endstream/.test(text.slice(end, end + 20))) {
+          end = text.indexOf('endstream', start);
+          if (end < 0) end = text.length;
+          // The end of line before `endstream` is not data.
+          if (text[end - 1] === '\n') end--;
+          if (text[end - 1] === '\r') end--;
+        }
+        entry.raw = this.pdf.subarray(start, Math.max(start, end));
+        OBJ.lastIndex = Math.max(end, OBJ.lastIndex);
+        if (value.get('Type') instanceof Name && (value.get('Type') as Name).name === 'XRef')
+          this.trailers.push(value);
+      } else OBJ.lastIndex = Math.max(lexer.pos, OBJ.lastIndex);
+      const num = Number(m[1]);
+      const old = this.objects.get(num);
+      if (!old || old.at <= entry.at) this.objects.set(num, entry);
+    }
+    for (let at = text.indexOf('trailer'); at >= 0; at = text.indexOf('trailer', at + 7)) {
+      const v = new Lexer(this.pdf, at + 7).value();
+      if (isDict(v)) this.trailers.push(v);
+    }
+    this.encrypted = this.trailers.some((t) => t.has('Encrypt'));
+    if (this.encrypted) return;
+    // Object streams, in file order: an object defined later (here or in the file) wins.
+    const streams = [...this.objects].filter(
+      ([, e]) => e.raw && this.nameOf(this.dict(e.value).get('Type')) === 'ObjStm',
+    );
+    for (const [num, entry] of streams) {
+      const dict = this.dict(entry.value);
+      const data = this.stream(num);
+      const n = this.number(dict.get('N'));
+      const first = this.number(dict.get('First'));
+      const header = new Lexer(data, 0, Math.min(first, data.length));
+      for (let i = 0; i < n; i++) {
+        const objNum = header.value();
+        const offset = header.value();
+        if (typeof objNum !== 'number' || typeof offset !== 'number') break;
+        if (++count > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} objects`);
+        const old = this.objects.get(objNum);
+        if (old && old.at > entry.at) continue;
+        const value = new Lexer(data, first + offset).value();
+        if (value !== undefined && !(value instanceof Keyword))
+          this.objects.set(objNum, { at: entry.at, value });
+      }
+    }
+  }
+
+  /** The pages' text, then the form fields' values and annotations' contents. */
+  read(): string[] {
+    const texts: string[] = [];
+    const root =
+      this.dict(this.trailers.map((t) => t.get('Root')).findLast((r) => r !== undefined)) ?? new Map();
+    const catalog = root.size > 0 ? root : this.findCatalog();
+    if (!catalog) throw new PdfProblem('no document catalog');
+    const work = { bytes: 0 };
+    // The page tree, without recursion; a node met twice (a cycle) is read once.
+    const seen = new Set<Dict>();
+    const stack: { node: Value; resources: Value }[] = [
+      { node: catalog.get('Pages') ?? null, resources: null },
+    ];
+    const fields: string[] = [];
+    let pages = 0;
+    while (stack.length > 0) {
+      const { node, resources } = stack.pop() as { node: Value; resources: Value };
+      const dict = this.dict(node);
+      if (seen.has(dict)) continue;
+      seen.add(dict);
+      const res = dict.get('Resources') ?? resources;
+      if (node instanceof Ref && !this.objects.has(node.num))
+        throw new PdfProblem(`the page tree names object ${node.num}, which is not in the file`);
+      const kids = this.resolve(dict.get('Kids'));
+      if (Array.isArray(kids)) {
+        for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i] ?? null, resources: res });
+        continue;
+      }
+      if (++pages > MAX_PDF_PAGES) throw new PdfProblem(`more than ${MAX_PDF_PAGES} pages`);
+      const shown = new Shown();
+      const contents = this.resolve(dict.get('Contents'));
+      // An array of streams is one content stream, as if joined.
+      const parts = Array.isArray(contents) ? contents : [dict.get('Contents') ?? null];
+      for (const p of parts)
+        if (p instanceof Ref && !this.objects.get(p.num)?.raw)
+          throw new PdfProblem(`a page's content names stream ${p.num}, which is not in the file`);
+      const data = Buffer.concat(
+        parts
+          .map((p) => (p instanceof Ref ? this.stream(p.num) : Buffer.alloc(0)))
+          .flatMap((b) => [b, Buffer.from('\n')]),
+      );
+      this.interpret(data, this.dict(res), shown, work, new Set(), 0);
+      texts.push(shown.text());
+      const annots = this.resolve(dict.get('Annots'));
+      if (Array.isArray(annots))
+        for (const a of annots) {
+          const contents = this.resolve(this.dict(a).get('Contents') ?? null);
+          if (contents instanceof Buffer) fields.push(textString(contents));
+        }
+    }
+    // Form fields' values, the field tree walked without recursion.
+    const form = this.dict(catalog.get('AcroForm') ?? null);
+    const fieldStack: Value[] = [...(this.array(form.get('Fields')) ?? [])];
+    for (let n = 0; fieldStack.length > 0; n++) {
+      if (n > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} form fields`);
+      const field = this.dict(fieldStack.pop() ?? null);
+      if (seen.has(field)) continue;
+      seen.add(field);
+      const value = this.resolve(field.get('V') ?? null);
+      if (value instanceof Buffer) fields.push(textString(value));
+      else if (value instanceof Name) fields.push(value.name);
+      fieldStack.push(...(this.array(field.get('Kids')) ?? []));
+    }
+    return [...texts, ...fields].filter((t) => t !== '');
+  }
+
+  private findCatalog(): Dict | undefined {
+    let found: Entry | undefined;
+    for (const entry of this.objects.values())
+      if (
+        isDict(entry.value) &&
+        this.nameOf(entry.value.get('Type')) === 'Catalog' &&
+        (!found || entry.at >= found.at)
+      )
+        found = entry;
+    return found && (found.value as Dict);
+  }
+
+  resolve(v: Value | undefined): Value {
+    let value: Value = v ?? null;
+    for (let hops = 0; value instanceof Ref; hops++) {
+      if (hops > MAX_NESTING)
+        throw new PdfProblem(`references chained more than ${MAX_NESTING} deep (a cycle)`);
+      value = this.objects.get(value.num)?.value ?? null;
+    }
+    return value;
+  }
+
+  dict(v: Value | undefined): Dict {
+    const d = this.resolve(v);
+    return isDict(d) ? d : new Map();
+  }
+
+  array(v: Value | undefined): Value[] | undefined {
+    const a = this.resolve(v);
+    return Array.isArray(a) ? a : undefined;
+  }
+
+  private number(v: Value | undefined): number {
+    const n = this.resolve(v);
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;
+  }
+
+  nameOf(v: Value | undefined): string | undefined {
+    const n = this.resolve(v);
+    return n instanceof Name ? n.name : undefined;
+  }
+
+  /** A stream's decoded bytes (once per stream), within the budget. */
+  stream(num: number): Buffer {
+    const cached = this.streams.get(num);
+    if (cached) return cached;
+    const entry = this.objects.get(num);
+    if (!entry?.raw) return Buffer.alloc(0);
+    const dict = this.dict(entry.value);
+    const filters = this.resolve(dict.get('Filter'));
+    const list = (Array.isArray(filters) ? filters : filters === null ? [] : [filters]).map(
+      (f) => this.nameOf(f) ?? '?',
+    );
+    const params = this.resolve(dict.get('DecodeParms'));
+    let data = entry.raw;
+    list.forEach((filter, i) => {
+      data = this.decode(filter, data, num);
+      const p = this.dict(Array.isArray(params) ? params[i] : params);
+      if (this.number(p.get('Predictor')) > 1) data = unpredict(data, p, this);
+    });
+    this.streams.set(num, data);
+    return data;
+  }
+
+  private decode(filter: string, data: Buffer, num: number): Buffer {
+    const left = this.maxBytes - this.decoded;
+    if (left <= 0) throw new PdfProblem(`over ${this.maxBytes} decoded bytes`);
+    let out: Buffer;
+    if (filter === 'FlateDecode' || filter === 'Fl') {
+      try {
+        out = inflateSync(data, { maxOutputLength: left, finishFlush: zlib.Z_SYNC_FLUSH });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
+          throw new PdfProblem(`stream ${num} inflates past ${this.maxBytes} decoded bytes`);
+        throw new PdfProblem(`stream ${num} cannot be inflated (${(error as Error).message})`);
+      }
+    } else if (filter === 'ASCIIHexDecode' || filter === 'AHx') {
+      const end = data.indexOf(0x3e);
+      let hex = data.toString('latin1', 0, end < 0 ? data.length : end).replace(/[^0-9a-fA-F]/g, '');
+      if (hex.length % 2) hex += '0';
+      out = Buffer.from(hex, 'hex');
+    } else if (filter === 'ASCII85Decode' || filter === 'A85') out = ascii85(data);
+    else if (filter === 'RunLengthDecode' || filter === 'RL') out = runLength(data, left);
+    else if (filter === 'LZWDecode' || filter === 'LZW') out = lzw(data, left);
+    else throw new PdfProblem(`stream ${num}: filter ${filter.slice(0, 40)} is not read`);
+    this.decoded += out.length;
+    if (this.decoded > this.maxBytes) throw new PdfProblem(`over ${this.maxBytes} decoded bytes`);
+    return out;
+  }
+
+  /** Runs a content stream's text operators, drawing forms it names (each at most once on the stack). */
+  private interpret(
+    data: Buffer,
+    resources: Dict,
+    shown: Shown,
+    work: { bytes: number },
+    drawing: Set<number>,
+    depth: number,
+  ): void {
+    if (depth > MAX_NESTING) throw new PdfProblem(`forms nested more than ${MAX_NESTING} deep`);
+    work.bytes += data.length;
+    // Interpreting the same form on many pages counts each time: a work bound, not only a decoding bound.
+    if (work.bytes > this.maxBytes * 4 + 1024 * 1024)
+      throw new PdfProblem(`content over ${this.maxBytes * 4} bytes interpreted`);
+    const lexer = new Lexer(data);
+    const operands: Value[] = [];
+    let font: Font | undefined;
+    const saved: (Font | undefined)[] = [];
+    for (;;) {
+      const v = lexer.value();
+      if (v === undefined) break;
+      if (!(v instanceof Keyword)) {
+        if (operands.length < 64) operands.push(v);
+        continue;
+      }
+      const op = v.word;
+      if (op === 'Tf') {
+        const name = operands[operands.length - 2];
+        const fonts = this.dict(resources.get('Font'));
+        font = name instanceof Name ? this.font(this.dict(fonts.get(name.name))) : undefined;
+      } else if (op === 'Tj' || op === "'" || op === '"') {
+        if (op !== 'Tj') shown.newLine();
+        const s = operands[operands.length - 1];
+        if (s instanceof Buffer) shown.add(this.show(font, s));
+      } else if (op === 'TJ') {
+        const items = operands[operands.length - 1];
+        if (Array.isArray(items))
+          for (const item of items) {
+            if (item instanceof Buffer) shown.add(this.show(font, item));
+            else if (typeof item === 'number' && item < -250) shown.add(' ');
+          }
+      } else if (op === 'Td' || op === 'TD') {
+        const ty = operands[operands.length - 1];
+        if (typeof ty === 'number') shown.moveBy(ty);
+      } else if (op === 'Tm') {
+        const f = operands[operands.length - 1];
+        if (typeof f === 'number') shown.moveTo(f);
+      } else if (op === 'T*') shown.newLine();
+      else if (op === 'q') {
+        if (saved.length < 256) saved.push(font);
+      } else if (op === 'Q') font = saved.length > 0 ? saved.pop() : font;
+      else if (op === 'Do') {
+        const name = operands[operands.length - 1];
+        const ref = name instanceof Name ? this.dict(resources.get('XObject')).get(name.name) : undefined;
+        if (ref instanceof Ref && !drawing.has(ref.num)) {
+          const form = this.dict(ref);
+          if (this.nameOf(form.get('Subtype')) === 'Form') {
+            drawing.add(ref.num);
+            const own = form.get('Resources');
+            this.interpret(
+              this.stream(ref.num),
+              own ? this.dict(own) : resources,
+              shown,
+              work,
+              drawing,
+              depth + 1,
+            );
+            drawing.delete(ref.num);
+          }
+        }
+      } else if (op === 'ID') skipInlineImage(lexer);
+      operands.length = 0;
+    }
+  }
+
+  private font(dict: Dict): Font | undefined {
+    if (dict.size === 0) return undefined;
+    let font = this.fonts.get(dict);
+    if (!font) {
+      font = new Font(dict, this);
+      this.fonts.set(dict, font);
+    }
+    return font;
+  }
+
+  private show(font: Font | undefined, bytes: Buffer): string {
+    if (!font) return bytes.toString('latin1');
+    const { text, unknown } = font.decode(bytes);
+    this.unknownGlyphs += unknown;
+    return text;
+  }
+}
+
+/** The text shown so far, a line break where the text moves to another line. */
+class Shown {
+  private readonly parts: string[] = [];
+  private y = 0;
+  private lineY = 0;
+
+  add(s: string): void {
+    if (s === '') return;
+    if (this.parts.length > 0 && Math.abs(this.y - this.lineY) > 0.5) this.parts.push('\n');
+    this.lineY = this.y;
+    this.parts.push(s);
+  }
+  moveBy(dy: number): void {
+    this.y += dy;
+  }
+  moveTo(y: number): void {
+    this.y = y;
+  }
+  newLine(): void {
+    this.y -= 1_000_000;
+  }
+  text(): string {
+    return this.parts.join('');
+  }
+}
+
+// --- Fonts ----------------------------------------------------------------------------------------------------
+
+interface CodeMap {
+  /** Byte lengths of codes, by first byte (from the codespace ranges); 0 where none says. */
+  lengths: number[];
+  chars: Map<number, string>;
+  ranges: { lo: number; hi: number; bytes: number; to: Buffer | string[] }[];
+}
+
+/** How a font's codes become characters: its ToUnicode CMap, its encoding, or its glyph names. */
+class Font {
+  private readonly type0: boolean;
+  private readonly toUnicode?: CodeMap;
+  /** For a Type0 font whose encoding CMap is UCS-2 or UTF-16: the codes are the characters. */
+  private readonly utf16: boolean;
+  private readonly simple: (string | undefined)[] = [];
+
+  constructor(dict: Dict, doc: PdfDocument) {
+    this.type0 = doc.nameOf(dict.get('Subtype')) === 'Type0';
+    const tu = dict.get('ToUnicode');
+    if (tu instanceof Ref) this.toUnicode = parseCMap(doc.stream(tu.num));
+    const encoding = doc.resolve(dict.get('Encoding'));
+    this.utf16 = this.type0 && encoding instanceof Name && /UCS2|UTF16/.test(encoding.name);
+    if (this.type0) return;
+    const base =
+      encoding instanceof Name
+        ? encoding.name
+        : isDict(encoding)
+          ? doc.nameOf(encoding.get('BaseEncoding'))
+          : undefined;
+    for (let c = 0; c < 256; c++) this.simple[c] = baseChar(c, base);
+    const differences = isDict(encoding) ? doc.array(encoding.get('Differences')) : undefined;
+    let code = 0;
+    for (const d of differences ?? []) {
+      if (typeof d === 'number') code = d;
+      else if (d instanceof Name && code < 256) this.simple[code++] = glyphChar(d.name);
+    }
+  }
+
+  decode(bytes: Buffer): { text: string; unknown: number } {
+    let text = '';
+    let unknown = 0;
+    const map = this.toUnicode;
+    for (let i = 0; i < bytes.length; ) {
+      const first = bytes[i] as number;
+      const n = map?.lengths[first] || (this.type0 ? 2 : 1);
+      let code = 0;
+      for (let k = 0; k < n; k++) code = code * 256 + (bytes[i + k] ?? 0);
+      i += n;
+      const mapped = map ? cmapChar(map, code, n) : undefined;
+      if (mapped !== undefined) text += mapped;
+      else if (this.utf16) text += String.fromCharCode(code);
+      else if (!this.type0 && this.simple[code] !== undefined) text += this.simple[code];
+      else unknown++;
+    }
+    return { text, unknown };
+  }
+}
+
+function cmapChar(map: CodeMap, code: number, bytes: number): string | undefined {
+  const direct = map.chars.get(code * 8 + bytes);
+  if (direct !== undefined) return direct;
+  for (const r of map.ranges) {
+    if (code < r.lo || code > r.hi || r.bytes !== bytes) continue;
+    if (Array.isArray(r.to)) return r.to[code - r.lo];
+    // The destination's last byte counts up through the range.
+    const to = Buffer.from(r.to);
+    to[to.length - 1] = ((to[to.length - 1] as number) + code - r.lo) & 0xff;
+    return utf16be(to);
+  }
+  return undefined;
+}
+
+/** A ToUnicode CMap's codespace ranges, bfchar and bfrange entries (ranges kept as ranges: never expanded). */
+function parseCMap(data: Buffer): CodeMap {
+  const map: CodeMap = { lengths: new Array(256).fill(0), chars: new Map(), ranges: [] };
+  const lexer = new Lexer(data);
+  const stack: Value[] = [];
+  for (;;) {
+    const v = lexer.value();
+    if (v === undefined) break;
+    if (!(v instanceof Keyword)) {
+      stack.push(v);
+      continue;
+    }
+    if (v.word === 'endcodespacerange')
+      for (let i = 0; i + 1 < stack.length; i += 2) {
+        const lo = stack[i];
+        const hi = stack[i + 1];
+        if (lo instanceof Buffer && hi instanceof Buffer && lo.length > 0)
+          for (let b = lo[0] as number; b <= (hi[0] as number); b++) map.lengths[b] = lo.length;
+      }
+    else if (v.word === 'endbfchar')
+      for (let i = 0; i + 1 < stack.length; i += 2) {
+        const code = stack[i];
+        const to = stack[i + 1];
+        if (code instanceof Buffer && code.length > 0 && code.length <= 4)
+          map.chars.set(
+            code.readUIntBE(0, code.length) * 8 + code.length,
+            to instanceof Buffer ? utf16be(to) : to instanceof Name ? (glyphChar(to.name) ?? '') : '',
+          );
+      }
+    else if (v.word === 'endbfrange')
+      for (let i = 0; i + 2 < stack.length; i += 3) {
+        const lo = stack[i];
+        const hi = stack[i + 1];
+        const to = stack[i + 2];
+        if (
+          !(lo instanceof Buffer && hi instanceof Buffer) ||
+          lo.length === 0 ||
+          lo.length > 4 ||
+          hi.length !== lo.length
+        )
+          continue;
+        const range = { lo: lo.readUIntBE(0, lo.length), hi: hi.readUIntBE(0, hi.length), bytes: lo.length };
+        if (to instanceof Buffer && to.length > 0) map.ranges.push({ ...range, to });
+        else if (Array.isArray(to))
+          map.ranges.push({ ...range, to: to.map((t) => (t instanceof Buffer ? utf16be(t) : '')) });
+      }
+    // Where the map names no codespace, codes are as long as its entries' (bfchar and bfrange codes).
+    if (v.word === 'endbfchar' || v.word === 'endbfrange')
+      for (const item of stack)
+        if (item instanceof Buffer && item.length > 0 && map.lengths[item[0] as number] === 0)
+          map.lengths[item[0] as number] = item.length;
+    stack.length = 0;
+  }
+  return map;
+}
+
+function utf16be(bytes: Buffer): string {
+  const even = bytes.length - (bytes.length % 2);
+  return Buffer.from(bytes.subarray(0, even)).swap16().toString('utf16le');
+}
+
+/** A text string (a field's value, an annotation's contents): UTF-16BE or UTF-8 with a byte order mark, else PDFDocEncoding. */
+function textString(bytes: Buffer): string {
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16be(bytes.subarray(2));
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf-8');
+  return bytes.toString('latin1');
+}
+
+// WinAnsi's characters 0x80–0x9F (the rest of it is Latin-1); other base encodings are read as Latin-1, which
+// their digits and ASCII letters are.
+const WIN_ANSI_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function baseChar(code: number, base: string | undefined): string {
+  if (base === 'WinAnsiEncoding' && code >= 0x80 && code <= 0x9f) return WIN_ANSI_HIGH[code - 0x80] as string;
+  return String.fromCharCode(code);
+}
+
+const GLYPHS: Record<string, string> = {
+  space: ' ',
+  zero: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  period: '.',
+  comma: ',',
+  hyphen: '-',
+  minus: '-',
+  colon: ':',
+  semicolon: ';',
+  slash: '/',
+  at: '@',
+  plus: '+',
+  parenleft: '(',
+  parenright: ')',
+  numbersign: '#',
+  underscore: '_',
+  quotesingle: "'",
+  quotedbl: '"',
+  nbspace: ' ',
+};
+
+/** A glyph name's character (`four`, `four.tf`, `uni0034`, `u1F600`, `A`); undefined when the name says none. */
+function glyphChar(name: string): string | undefined {
+  const base = name.split('.')[0] ?? '';
+  if (/^[A-Za-z]$/.test(base)) return base;
+  const known = GLYPHS[base];
+  if (known !== undefined) return known;
+  const uni = /^uni((?:[0-9A-F]{4})+)$/.exec(base)?.[1];
+  if (uni) return String.fromCharCode(...(uni.match(/.{4}/g) ?? []).map((h) => Number.parseInt(h, 16)));
+  const u = /^u([0-9A-F]{4,6})$/.exec(base)?.[1];
+  if (u) return String.fromCodePoint(Math.min(Number.parseInt(u, 16), 0x10ffff));
+  return undefined;
+}
+
+// --- Filters -------------------------------------------------------------------------------------------------
+
+function ascii85(data: Buffer): Buffer {
+  const text = data.toString('latin1').replace(/\s/g, '');
+  const end = text.indexOf('~>');
+  const body = (end < 0 ? text : text.slice(0, end)).replace(/^<~/, '');
+  const out: number[] = [];
+  let group: number[] = [];
+  const flush = (n: number) => {
+    while (group.length < 5) group.push(84);
+    let v = 0;
+    for (const d of group) v = v * 85 + d;
+    for (let k = 0; k < n - 1; k++) out.push((v >>> (24 - 8 * k)) & 0xff);
+    group = [];
+  };
+  for (const ch of body) {
+    if (ch === 'z' && group.length === 0) {
+      out.push(0, 0, 0, 0);
+      continue;
+    }
+    const d = ch.charCodeAt(0) - 33;
+    if (d < 0 || d > 84) throw new PdfProblem('ASCII85 data is damaged');
+    group.push(d);
+    if (group.length === 5) flush(5);
+  }
+  if (group.length > 0) flush(group.length);
+  return Buffer.from(out);
+}
+
+function runLength(data: Buffer, max: number): Buffer {
+  const out: Buffer[] = [];
+  let size = 0;
+  for (let i = 0; i < data.length; ) {
+    const n = data[i++] as number;
+    if (n === 128) break;
+    const piece = n < 128 ? data.subarray(i, i + n + 1) : Buffer.alloc(257 - n, data[i] ?? 0);
+    i += n < 128 ? n + 1 : 1;
+    size += piece.length;
+    if (size > max) throw new PdfProblem('over the decoded bytes budget (run-length data)');
+    out.push(piece);
+  }
+  return Buffer.concat(out);
+}
+
+function lzw(data: Buffer, max: number): Buffer {
+  const out: number[] = [];
+  let table: number[][] = [];
+  const reset = () => {
+    table = Array.from({ length: 258 }, (_, i) => [i]);
+  };
+  reset();
+  let width = 9;
+  let bits = 0;
+  let value = 0;
+  let previous: number[] | undefined;
+  for (const byte of data) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= width) {
+      const code = (value >>> (bits - width)) & ((1 << width) - 1);
+      bits -= width;
+      value &= (1 << bits) - 1;
+      if (code === 256) {
+        reset();
+        width = 9;
+        previous = undefined;
+        continue;
+      }
+      if (code === 257) return Buffer.from(out);
+      const entry =
+        table[code] ?? (previous && code === table.length ? [...previous, previous[0] as number] : undefined);
+      if (!entry) throw new PdfProblem('LZW data is damaged');
+      for (const b of entry) out.push(b);
+      if (out.length > max) throw new PdfProblem('over the decoded bytes budget (LZW data)');
+      if (previous && table.length < 4096) table.push([...previous, entry[0] as number]);
+      previous = entry;
+      if (table.length + 1 >= 1 << width && width < 12) width++;
+    }
+  }
+  return Buffer.from(out);
+}
+
+// PNG predictors (and TIFF's 2) undone, as object and cross-reference streams are written.
+function unpredict(data: Buffer, params: Dict, doc: PdfDocument): Buffer {
+  const predictor = doc.resolve(params.get('Predictor'));
+  const columns = Math.max(1, Number(doc.resolve(params.get('Columns'))) || 1);
+  if (
+    predictor !== 10 &&
+    predictor !== 11 &&
+    predictor !== 12 &&
+    predictor !== 13 &&
+    predictor !== 14 &&
+    predictor !== 15
+  )
+    throw new PdfProblem(`predictor ${String(predictor)} is not read`);
+  const row = columns;
+  const out = Buffer.alloc(Math.floor(data.length / (row + 1)) * row);
+  for (let r = 0, o = 0; r + row < data.length + 0 && o < out.length; r += row + 1, o += row) {
+    const type = data[r] as number;
+    for (let i = 0; i < row; i++) {
+      const raw = data[r + 1 + i] as number;
+      const left = i > 0 ? (out[o + i - 1] as number) : 0;
+      const up = o >= row ? (out[o - row + i] as number) : 0;
+      const upLeft = o >= row && i > 0 ? (out[o - row + i - 1] as number) : 0;
+      let v = raw;
+      if (type === 1) v = raw + left;
+      else if (type === 2) v = raw + up;
+      else if (type === 3) v = raw + ((left + up) >> 1);
+      else if (type === 4) {
+        const p = left + up - upLeft;
+        const pa = Math.abs(p - left);
+        const pb = Math.abs(p - up);
+        const pc = Math.abs(p - upLeft);
+        v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
+      }
+      out[o + i] = v & 0xff;
+    }
+  }
+  return out;
+}
+
+// After `ID`, an inline image's data runs to `EI` between white space.
+function skipInlineImage(lexer: Lexer): void {
+  const b = lexer.b;
+  let i = lexer.pos + 1;
+  for (;;) {
+    const at = b.indexOf('EI', i, 'latin1');
+    if (at < 0 || at >= lexer.end) {
+      lexer.pos = lexer.end;
+      return;
+    }
+    const after = b[at + 2];
+    if (isSpace(b[at - 1] as number) && (after === undefined || isSpace(after))) {
+      lexer.pos = at + 2;
+      return;
+    }
+    i = at + 2;
+  }
+}
