@@ -13,6 +13,12 @@ export interface ReplayScalingResult {
    * cores; 1.0: one), measured just before: the ceiling for the replay's scaling in this run.
    */
   cpuScaling: Summary;
+  /**
+   * Two `-j 1` replays run at once, each in its own process with its own emulators (no pool, no parent), their
+   * msg/s added, as a multiple of the `-j 1` median: what this machine gives two copies of this very workload,
+   * memory and caches included, which a spinning loop does not touch. `-j 2` near it loses nothing to the pool.
+   */
+  pairScaling?: Summary;
 }
 
 /** Two spinning processes against one: how much parallel CPU the machine has right now. */
@@ -33,6 +39,7 @@ export async function replayScaling(runs: number, count = 1000, jobs = [1, 2]): 
   const totals = new Map<number, number[]>(jobs.map((j) => [j, []]));
   const cores = new Map<number, number[]>(jobs.map((j) => [j, []]));
   const cpu: number[] = [];
+  const pairs: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       cpu.push(await cpuScaling());
@@ -43,13 +50,18 @@ export async function replayScaling(runs: number, count = 1000, jobs = [1, 2]): 
         totals.get(j)?.push(r.seconds);
         if (r.cpuSeconds > 0) cores.get(j)?.push(r.cpuSeconds / r.seconds);
       }
+      const both = await Promise.all([replayRun(dir, 'guard', 1), replayRun(dir, 'guard', 1)]);
+      if (both.some((r) => r.lines !== count)) throw new Error('replay -j 1 pair: lines missing');
+      pairs.push(both.reduce((sum, r) => sum + r.steadyPerSecond, 0));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  const alone = summarize(perSecond.get(1) ?? []).median;
   return {
     messages: count,
     cpuScaling: summarize(cpu),
+    pairScaling: summarize(pairs.map((rate) => rate / alone)),
     rows: jobs.map((j) => ({
       jobs: j,
       perSecond: summarize(perSecond.get(j) ?? []),
