@@ -33,6 +33,65 @@ describe('pdfText', () => {
     expect(pdfText(pdfFile([CARD], { userPassword: '' }), MB).encrypted).toBe(true);
   });
 
+  // One page of Helvetica (no /Widths: an average glyph, 0.5 em) showing `content`.
+  const helveticaPage = (content: string) =>
+    pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+      { body: '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>' },
+      { body: '<< >>', stream: Buffer.from(content, 'latin1') },
+      { body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>' },
+    ]);
+  const glyphByGlyph = (text: string, step: number) =>
+    [...text].map((c) => `(${c}) Tj ${step} 0 Td`).join(' ');
+
+  it('lays text out by where it is drawn: a gap or a step back is a space, a glyph that follows on joins', () => {
+    const cases: [string, string][] = [
+      // Table cells: a number in each, drawn apart, not glued into one run of digits.
+      ['BT /F1 12 Tf 72 700 Td (2026) Tj 100 0 Td (4111111111111111) Tj ET', '2026 4111111111111111'],
+      // Words each placed by Td, as many generators write them.
+      ['BT /F1 12 Tf 72 700 Td (This) Tj 30 0 Td (is) Tj 15 0 Td (it) Tj ET', 'This is it'],
+      // A word drawn glyph by glyph, each at the pen's place: one word.
+      [`BT /F1 12 Tf 72 700 Td ${glyphByGlyph('4111111111111111', 6)} ET`, '4111111111111111'],
+      // A digit drawn far off, then the number glyph by glyph: not one 17-digit run.
+      [
+        `BT /F1 12 Tf 10 700 Td (9) Tj 200 0 Td ${glyphByGlyph('4111111111111111', 6)} ET`,
+        '9 4111111111111111',
+      ],
+      // The same digit drawn after the number but placed before it (a step back).
+      [
+        `BT /F1 12 Tf 200 700 Td ${glyphByGlyph('4111111111111111', 6)} -300 0 Td (9) Tj ET`,
+        '4111111111111111 9',
+      ],
+      // Kerning inside TJ: small adjustments join, a word-sized one is a space.
+      ['BT /F1 12 Tf 72 700 Td [(Ca) -20 (rd) -400 (on) -20 (file)] TJ ET', 'Card onfile'],
+      // Absolute placement by Tm, and rotated text (up the page) placed glyph by glyph.
+      [
+        'BT /F1 1 Tf 12 0 0 12 72 700 Tm (Card) Tj 12 0 0 12 120 700 Tm (4111) Tj 12 0 0 12 72 680 Tm (next) Tj ET',
+        'Card 4111\nnext',
+      ],
+      ['BT /F1 12 Tf 0 1 -1 0 300 100 Tm (41) Tj 0 1 -1 0 300 112 Tm (11) Tj ET', '4111'],
+    ];
+    for (const [content, text] of cases) expect(pdfText(helveticaPage(content), MB).texts).toEqual([text]);
+  });
+
+  it('reads the glyph names of the standard Latin encodings; a name that says no character leaves it unread', () => {
+    const differences = (names: string) =>
+      pdfObjects([
+        { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+        { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+        { body: '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>' },
+        { body: '<< >>', stream: Buffer.from('BT /F1 12 Tf 72 700 Td (ABCDEFGHIJKL) Tj ET', 'latin1') },
+        { body: `<< /Type /Font /Subtype /Type1 /BaseFont /X /Encoding << /Differences [65 ${names}] >> >>` },
+      ]);
+    const known =
+      '/four /one /one.tf /eacute /Udieresis /scaron /fi /quoteright /endash /bullet /zerooldstyle /uni0034';
+    const read = pdfText(differences(known), MB);
+    expect(read.texts).toEqual(['411éÜšfi’–•04']);
+    expect(read.unread).toBeUndefined();
+    expect(pdfText(differences('/four /g17'), MB).unread).toMatch(/glyphs whose characters/);
+  });
+
   it('reads a page with no text (a scan) as read, with nothing in it', () => {
     const scan = pdfObjects([
       { body: '<< /Type /Catalog /Pages 2 0 R >>' },

@@ -451,6 +451,12 @@ class PdfDocument {
     return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;
   }
 
+  /** A number, followed through a reference; undefined for anything else. */
+  real(v: Value | undefined): number | undefined {
+    const n = this.resolve(v);
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  }
+
   nameOf(v: Value | undefined): string | undefined {
     const n = this.resolve(v);
     return n instanceof Name ? n.name : undefined;
@@ -520,8 +526,37 @@ class PdfDocument {
       throw new PdfProblem(`content over ${this.maxBytes * 4} bytes interpreted`);
     const lexer = new Lexer(data);
     const operands: Value[] = [];
-    let font: Font | undefined;
-    const saved: (Font | undefined)[] = [];
+    const num = (i: number) => {
+      const v = operands[operands.length - i];
+      return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+    };
+    let state: TextState = { ...START_STATE };
+    const saved: TextState[] = [];
+    let tm = IDENTITY;
+    let tlm = IDENTITY;
+    const moveLine = (tx: number, ty: number) => {
+      tlm = [
+        tlm[0],
+        tlm[1],
+        tlm[2],
+        tlm[3],
+        tx * tlm[0] + ty * tlm[2] + tlm[4],
+        tx * tlm[1] + ty * tlm[3] + tlm[5],
+      ];
+      tm = tlm;
+    };
+    const show = (bytes: Buffer) => {
+      const glyphs = state.font ? state.font.decode(bytes) : latin1Glyphs(bytes);
+      this.unknownGlyphs += glyphs.unknown;
+      const advance =
+        ((glyphs.width / 1000) * state.size +
+          glyphs.count * state.charSpace +
+          glyphs.spaces * state.wordSpace) *
+        state.scale;
+      const start: [number, number] = [tm[4], tm[5]];
+      tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + advance * tm[0], tm[5] + advance * tm[1]];
+      shown.place(glyphs.text, start, [tm[4], tm[5]], tm, state.size);
+    };
     for (;;) {
       const v = lexer.value();
       if (v === undefined) break;
@@ -533,28 +568,41 @@ class PdfDocument {
       if (op === 'Tf') {
         const name = operands[operands.length - 2];
         const fonts = this.dict(resources.get('Font'));
-        font = name instanceof Name ? this.font(this.dict(fonts.get(name.name))) : undefined;
-      } else if (op === 'Tj' || op === "'" || op === '"') {
-        if (op !== 'Tj') shown.newLine();
+        state.font = name instanceof Name ? this.font(this.dict(fonts.get(name.name))) : undefined;
+        state.size = num(1);
+      } else if (op === 'BT') tm = tlm = IDENTITY;
+      else if (op === 'Tc') state.charSpace = num(1);
+      else if (op === 'Tw') state.wordSpace = num(1);
+      else if (op === 'Tz') state.scale = num(1) / 100;
+      else if (op === 'TL') state.leading = num(1);
+      else if (op === 'Td') moveLine(num(2), num(1));
+      else if (op === 'TD') {
+        state.leading = -num(1);
+        moveLine(num(2), num(1));
+      } else if (op === 'Tm') {
+        tm = tlm = [num(6), num(5), num(4), num(3), num(2), num(1)];
+      } else if (op === 'T*') moveLine(0, -state.leading);
+      else if (op === 'Tj' || op === "'" || op === '"') {
+        if (op === '"') {
+          state.wordSpace = num(3);
+          state.charSpace = num(2);
+        }
+        if (op !== 'Tj') moveLine(0, -state.leading);
         const s = operands[operands.length - 1];
-        if (s instanceof Buffer) shown.add(this.show(font, s));
+        if (s instanceof Buffer) show(s);
       } else if (op === 'TJ') {
         const items = operands[operands.length - 1];
         if (Array.isArray(items))
           for (const item of items) {
-            if (item instanceof Buffer) shown.add(this.show(font, item));
-            else if (typeof item === 'number' && item < -250) shown.add(' ');
+            if (item instanceof Buffer) show(item);
+            else if (typeof item === 'number' && Number.isFinite(item)) {
+              const tx = (-item / 1000) * state.size * state.scale;
+              tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + tx * tm[0], tm[5] + tx * tm[1]];
+            }
           }
-      } else if (op === 'Td' || op === 'TD') {
-        const ty = operands[operands.length - 1];
-        if (typeof ty === 'number') shown.moveBy(ty);
-      } else if (op === 'Tm') {
-        const f = operands[operands.length - 1];
-        if (typeof f === 'number') shown.moveTo(f);
-      } else if (op === 'T*') shown.newLine();
-      else if (op === 'q') {
-        if (saved.length < 256) saved.push(font);
-      } else if (op === 'Q') font = saved.length > 0 ? saved.pop() : font;
+      } else if (op === 'q') {
+        if (saved.length < 256) saved.push({ ...state });
+      } else if (op === 'Q') state = saved.pop() ?? state;
       else if (op === 'Do') {
         const name = operands[operands.length - 1];
         const ref = name instanceof Name ? this.dict(resources.get('XObject')).get(name.name) : undefined;
@@ -588,35 +636,69 @@ class PdfDocument {
     }
     return font;
   }
-
-  private show(font: Font | undefined, bytes: Buffer): string {
-    if (!font) return bytes.toString('latin1');
-    const { text, unknown } = font.decode(bytes);
-    this.unknownGlyphs += unknown;
-    return text;
-  }
 }
 
-/** The text shown so far, a line break where the text moves to another line. */
+type Matrix = readonly [number, number, number, number, number, number];
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+
+/** The text state a content stream sets (saved and restored with the graphics state by q and Q). */
+interface TextState {
+  font: Font | undefined;
+  size: number;
+  charSpace: number;
+  wordSpace: number;
+  /** Horizontal scaling, 1 = 100 %. */
+  scale: number;
+  leading: number;
+}
+const START_STATE: TextState = { font: undefined, size: 0, charSpace: 0, wordSpace: 0, scale: 1, leading: 0 };
+
+/** What a shown string's bytes are: its characters, and what moves the pen (glyph widths in 1/1000 em). */
+interface Glyphs {
+  text: string;
+  unknown: number;
+  width: number;
+  count: number;
+  /** Single-byte code 32, which word spacing widens. */
+  spaces: number;
+}
+
+function latin1Glyphs(bytes: Buffer): Glyphs {
+  let spaces = 0;
+  for (const b of bytes) if (b === 0x20) spaces++;
+  return {
+    text: bytes.toString('latin1'),
+    unknown: 0,
+    width: bytes.length * 500,
+    count: bytes.length,
+    spaces,
+  };
+}
+
+/**
+ * The text shown so far, laid out by where each piece is drawn: a line break where it moves across the line,
+ * a space where it leaves a gap or goes back along it, joined where it follows on. Pieces drawn apart (table
+ * cells, a digit placed away from a number) are not glued into one word, nor a word drawn glyph by glyph split.
+ */
 class Shown {
   private readonly parts: string[] = [];
-  private y = 0;
-  private lineY = 0;
+  private end: [number, number] | undefined;
 
-  add(s: string): void {
-    if (s === '') return;
-    if (this.parts.length > 0 && Math.abs(this.y - this.lineY) > 0.5) this.parts.push('\n');
-    this.lineY = this.y;
-    this.parts.push(s);
-  }
-  moveBy(dy: number): void {
-    this.y += dy;
-  }
-  moveTo(y: number): void {
-    this.y = y;
-  }
-  newLine(): void {
-    this.y -= 1_000_000;
+  place(text: string, start: [number, number], end: [number, number], tm: Matrix, size: number): void {
+    if (this.end && this.parts.length > 0) {
+      // Along and across the line's direction, in em of this font (the matrix's scale in each direction).
+      const along = Math.hypot(tm[0], tm[1]) || 1;
+      const across = Math.hypot(tm[2], tm[3]) || 1;
+      const dx = start[0] - this.end[0];
+      const dy = start[1] - this.end[1];
+      const em = Math.abs(size) || 1;
+      const forward = (dx * tm[0] + dy * tm[1]) / along / along / em;
+      const sideways = (dy * tm[3] + dx * tm[2]) / across / across / em;
+      if (Math.abs(sideways) > 0.5) this.parts.push('\n');
+      else if (forward > 0.2 || forward < -0.3) this.parts.push(' ');
+    }
+    if (text !== '' || this.end) this.end = end;
+    if (text !== '') this.parts.push(text);
   }
   text(): string {
     return this.parts.join('');
@@ -629,16 +711,24 @@ interface CodeMap {
   /** Byte lengths of codes, by first byte (from the codespace ranges); 0 where none says. */
   lengths: number[];
   chars: Map<number, string>;
-  ranges: { lo: number; hi: number; bytes: number; to: Buffer | string[] }[];
+  /** bfrange entries by code length (1 to 4 bytes), each sorted by first code: looked up by binary search. */
+  ranges: { lo: number; hi: number; to: Buffer | string[] }[][];
 }
 
-/** How a font's codes become characters: its ToUnicode CMap, its encoding, or its glyph names. */
+/**
+ * How a font's codes become characters (its ToUnicode CMap, its encoding, or its glyph names) and how far each
+ * moves the pen (its widths: a simple font's /Widths, a CID font's /W and /DW).
+ */
 class Font {
   private readonly type0: boolean;
   private readonly toUnicode?: CodeMap;
   /** For a Type0 font whose encoding CMap is UCS-2 or UTF-16: the codes are the characters. */
   private readonly utf16: boolean;
   private readonly simple: (string | undefined)[] = [];
+  private readonly widths = new Map<number, number>();
+  /** A CID font's `c1 c2 w` runs, by first code (never expanded). */
+  private readonly widthRuns: { lo: number; hi: number; w: number }[] = [];
+  private readonly missingWidth: number;
 
   constructor(dict: Dict, doc: PdfDocument) {
     this.type0 = doc.nameOf(dict.get('Subtype')) === 'Type0';
@@ -646,7 +736,20 @@ class Font {
     if (tu instanceof Ref) this.toUnicode = parseCMap(doc.stream(tu.num));
     const encoding = doc.resolve(dict.get('Encoding'));
     this.utf16 = this.type0 && encoding instanceof Name && /UCS2|UTF16/.test(encoding.name);
-    if (this.type0) return;
+    if (this.type0) {
+      const cid = doc.dict(doc.array(dict.get('DescendantFonts'))?.[0]);
+      this.missingWidth = doc.real(cid.get('DW')) ?? 1000;
+      this.readCidWidths(doc, doc.array(cid.get('W')) ?? []);
+      return;
+    }
+    const widths = doc.array(dict.get('Widths'));
+    const first = doc.real(dict.get('FirstChar')) ?? 0;
+    widths?.forEach((w, i) => {
+      this.widths.set(first + i, doc.real(w) ?? 0);
+    });
+    // The standard 14 fonts come without widths: an average glyph's.
+    this.missingWidth =
+      doc.real(doc.dict(dict.get('FontDescriptor')).get('MissingWidth')) ?? (widths ? 0 : 500);
     const base =
       encoding instanceof Name
         ? encoding.name
@@ -662,9 +765,40 @@ class Font {
     }
   }
 
-  decode(bytes: Buffer): { text: string; unknown: number } {
+  private readCidWidths(doc: PdfDocument, w: Value[]): void {
+    for (let i = 0; i < w.length; ) {
+      const lo = doc.real(w[i]);
+      const next = doc.resolve(w[i + 1]);
+      if (lo === undefined) break;
+      if (Array.isArray(next)) {
+        next.forEach((v, k) => {
+          this.widths.set(lo + k, doc.real(v) ?? 0);
+        });
+        i += 2;
+      } else {
+        const hi = doc.real(next);
+        const width = doc.real(w[i + 2]);
+        if (hi === undefined || width === undefined) break;
+        this.widthRuns.push({ lo, hi, w: width });
+        i += 3;
+      }
+    }
+    this.widthRuns.sort((a, b) => a.lo - b.lo);
+  }
+
+  private widthOf(code: number): number {
+    const w = this.widths.get(code);
+    if (w !== undefined) return w;
+    const run = this.widthRuns[lastAtOrBelow(this.widthRuns, code)];
+    return run && code <= run.hi ? run.w : this.missingWidth;
+  }
+
+  decode(bytes: Buffer): Glyphs {
     let text = '';
     let unknown = 0;
+    let width = 0;
+    let count = 0;
+    let spaces = 0;
     const map = this.toUnicode;
     for (let i = 0; i < bytes.length; ) {
       const first = bytes[i] as number;
@@ -672,33 +806,50 @@ class Font {
       let code = 0;
       for (let k = 0; k < n; k++) code = code * 256 + (bytes[i + k] ?? 0);
       i += n;
+      count++;
+      width += this.widthOf(code);
+      if (n === 1 && code === 0x20) spaces++;
       const mapped = map ? cmapChar(map, code, n) : undefined;
       if (mapped !== undefined) text += mapped;
       else if (this.utf16) text += String.fromCharCode(code);
       else if (!this.type0 && this.simple[code] !== undefined) text += this.simple[code];
       else unknown++;
     }
-    return { text, unknown };
+    return { text, unknown, width, count, spaces };
   }
+}
+
+/** The index of the last item whose `lo` is at most `code` in items sorted by `lo`; -1 when none. */
+function lastAtOrBelow(items: readonly { lo: number }[], code: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((items[mid] as { lo: number }).lo <= code) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 function cmapChar(map: CodeMap, code: number, bytes: number): string | undefined {
   const direct = map.chars.get(code * 8 + bytes);
   if (direct !== undefined) return direct;
-  for (const r of map.ranges) {
-    if (code < r.lo || code > r.hi || r.bytes !== bytes) continue;
-    if (Array.isArray(r.to)) return r.to[code - r.lo];
-    // The destination's last byte counts up through the range.
-    const to = Buffer.from(r.to);
-    to[to.length - 1] = ((to[to.length - 1] as number) + code - r.lo) & 0xff;
-    return utf16be(to);
-  }
-  return undefined;
+  const ranges = map.ranges[bytes] ?? [];
+  const r = ranges[lastAtOrBelow(ranges, code)];
+  if (!r || code > r.hi) return undefined;
+  if (Array.isArray(r.to)) return r.to[code - r.lo];
+  // The destination's last byte counts up through the range.
+  const to = Buffer.from(r.to);
+  to[to.length - 1] = ((to[to.length - 1] as number) + code - r.lo) & 0xff;
+  return utf16be(to);
 }
 
 /** A ToUnicode CMap's codespace ranges, bfchar and bfrange entries (ranges kept as ranges: never expanded). */
 function parseCMap(data: Buffer): CodeMap {
-  const map: CodeMap = { lengths: new Array(256).fill(0), chars: new Map(), ranges: [] };
+  const map: CodeMap = { lengths: new Array(256).fill(0), chars: new Map(), ranges: [[], [], [], [], []] };
   const lexer = new Lexer(data);
   const stack: Value[] = [];
   for (;;) {
@@ -737,10 +888,11 @@ function parseCMap(data: Buffer): CodeMap {
           hi.length !== lo.length
         )
           continue;
-        const range = { lo: lo.readUIntBE(0, lo.length), hi: hi.readUIntBE(0, hi.length), bytes: lo.length };
-        if (to instanceof Buffer && to.length > 0) map.ranges.push({ ...range, to });
+        const range = { lo: lo.readUIntBE(0, lo.length), hi: hi.readUIntBE(0, hi.length) };
+        const byLength = map.ranges[lo.length] as CodeMap['ranges'][number];
+        if (to instanceof Buffer && to.length > 0) byLength.push({ ...range, to });
         else if (Array.isArray(to))
-          map.ranges.push({ ...range, to: to.map((t) => (t instanceof Buffer ? utf16be(t) : '')) });
+          byLength.push({ ...range, to: to.map((t) => (t instanceof Buffer ? utf16be(t) : '')) });
       }
     // Where the map names no codespace, codes are as long as its entries' (bfchar and bfrange codes).
     if (v.word === 'endbfchar' || v.word === 'endbfrange')
@@ -749,6 +901,7 @@ function parseCMap(data: Buffer): CodeMap {
           map.lengths[item[0] as number] = item.length;
     stack.length = 0;
   }
+  for (const ranges of map.ranges) ranges.sort((a, b) => a.lo - b.lo);
   return map;
 }
 
@@ -773,35 +926,154 @@ function baseChar(code: number, base: string | undefined): string {
   return String.fromCharCode(code);
 }
 
+// Glyph names of the standard Latin encodings (Standard, WinAnsi, MacRoman, PDFDoc), which /Differences arrays
+// name: punctuation and symbols, letters outside A–Z, ligatures as their letters, and digits' variants.
 const GLYPHS: Record<string, string> = {
-  space: ' ',
-  zero: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  period: '.',
-  comma: ',',
-  hyphen: '-',
-  minus: '-',
-  colon: ':',
-  semicolon: ';',
-  slash: '/',
-  at: '@',
-  plus: '+',
-  parenleft: '(',
-  parenright: ')',
-  numbersign: '#',
-  underscore: '_',
-  quotesingle: "'",
-  quotedbl: '"',
-  nbspace: ' ',
+  ...Object.fromEntries(
+    'zero one two three four five six seven eight nine'.split(' ').flatMap((name, digit) => [
+      [name, String(digit)],
+      [`${name}oldstyle`, String(digit)],
+      [`${name}inferior`, String(digit)],
+      [`${name}superior`, String(digit)],
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries({
+      space: ' ',
+      nbspace: ' ',
+      nonbreakingspace: ' ',
+      exclam: '!',
+      quotedbl: '"',
+      numbersign: '#',
+      dollar: '$',
+      percent: '%',
+      ampersand: '&',
+      quoteright: '’',
+      quotesingle: "'",
+      parenleft: '(',
+      parenright: ')',
+      asterisk: '*',
+      plus: '+',
+      comma: ',',
+      hyphen: '-',
+      sfthyphen: '-',
+      softhyphen: '-',
+      minus: '-',
+      period: '.',
+      slash: '/',
+      fraction: '/',
+      colon: ':',
+      semicolon: ';',
+      less: '<',
+      equal: '=',
+      greater: '>',
+      question: '?',
+      at: '@',
+      bracketleft: '[',
+      backslash: '\\',
+      bracketright: ']',
+      asciicircum: '^',
+      underscore: '_',
+      grave: '`',
+      quoteleft: '‘',
+      braceleft: '{',
+      bar: '|',
+      braceright: '}',
+      asciitilde: '~',
+      exclamdown: '¡',
+      cent: '¢',
+      sterling: '£',
+      yen: '¥',
+      florin: 'ƒ',
+      section: '§',
+      currency: '¤',
+      quotedblleft: '“',
+      guillemotleft: '«',
+      guillemotright: '»',
+      guilsinglleft: '‹',
+      guilsinglright: '›',
+      endash: '–',
+      emdash: '—',
+      dagger: '†',
+      daggerdbl: '‡',
+      periodcentered: '·',
+      middot: '·',
+      paragraph: '¶',
+      bullet: '•',
+      quotesinglbase: '‚',
+      quotedblbase: '„',
+      quotedblright: '”',
+      ellipsis: '…',
+      perthousand: '‰',
+      questiondown: '¿',
+      ordfeminine: 'ª',
+      ordmasculine: 'º',
+      copyright: '©',
+      registered: '®',
+      trademark: '™',
+      degree: '°',
+      plusminus: '±',
+      multiply: '×',
+      divide: '÷',
+      logicalnot: '¬',
+      mu: 'µ',
+      onehalf: '½',
+      onequarter: '¼',
+      threequarters: '¾',
+      brokenbar: '¦',
+      dieresis: '¨',
+      macron: '¯',
+      acute: '´',
+      cedilla: '¸',
+      Euro: '€',
+      circumflex: 'ˆ',
+      tilde: '˜',
+      breve: '˘',
+      dotaccent: '˙',
+      ring: '˚',
+      ogonek: '˛',
+      caron: 'ˇ',
+      hungarumlaut: '˝',
+      AE: 'AE',
+      ae: 'ae',
+      OE: 'OE',
+      oe: 'oe',
+      Oslash: 'Ø',
+      oslash: 'ø',
+      Lslash: 'Ł',
+      lslash: 'ł',
+      germandbls: 'ß',
+      dotlessi: 'ı',
+      Eth: 'Ð',
+      eth: 'ð',
+      Thorn: 'Þ',
+      thorn: 'þ',
+      fi: 'fi',
+      fl: 'fl',
+      ff: 'ff',
+      ffi: 'ffi',
+      ffl: 'ffl',
+    }),
+  ),
 };
+// Accented letters are named by letter and accent (`eacute`, `Udieresis`, `scaron`): composed as Unicode does.
+const ACCENTS: Record<string, string> = {
+  acute: '\u0301',
+  grave: '\u0300',
+  circumflex: '\u0302',
+  dieresis: '\u0308',
+  tilde: '\u0303',
+  ring: '\u030a',
+  cedilla: '\u0327',
+  caron: '\u030c',
+  macron: '\u0304',
+  breve: '\u0306',
+  dotaccent: '\u0307',
+  ogonek: '\u0328',
+  hungarumlaut: '\u030b',
+  commaaccent: '\u0326',
+};
+const ACCENTED = new RegExp(`^([A-Za-z])(${Object.keys(ACCENTS).join('|')})$`);
 
 /** A glyph name's character (`four`, `four.tf`, `uni0034`, `u1F600`, `A`); undefined when the name says none. */
 function glyphChar(name: string): string | undefined {
@@ -809,6 +1081,8 @@ function glyphChar(name: string): string | undefined {
   if (/^[A-Za-z]$/.test(base)) return base;
   const known = GLYPHS[base];
   if (known !== undefined) return known;
+  const accented = ACCENTED.exec(base);
+  if (accented) return `${accented[1]}${ACCENTS[accented[2] as string]}`.normalize('NFC');
   const uni = /^uni((?:[0-9A-F]{4})+)$/.exec(base)?.[1];
   if (uni) return String.fromCharCode(...(uni.match(/.{4}/g) ?? []).map((h) => Number.parseInt(h, 16)));
   const u = /^u([0-9A-F]{4,6})$/.exec(base)?.[1];
