@@ -92,6 +92,24 @@ describe('pdfText', () => {
     expect(pdfText(differences('/four /g17'), MB).unread).toMatch(/glyphs whose characters/);
   });
 
+  it('reads what annotations are drawn as: a stamp’s appearance, each state of a widget’s', () => {
+    const annotated = (ap: string) =>
+      pdfObjects([
+        { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+        { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+        {
+          body: `<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [<< /Subtype /Stamp /Rect [0 0 200 20] /AP ${ap} >>] >>`,
+        },
+        {
+          body: '<< /Type /XObject /Subtype /Form /BBox [0 0 200 20] >>',
+          stream: Buffer.from(`BT /F1 12 Tf 2 5 Td (${CARD}) Tj ET`),
+        },
+        { body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>' },
+      ]);
+    expect(pdfText(annotated('<< /N 4 0 R >>'), MB).texts).toEqual([CARD]);
+    expect(pdfText(annotated('<< /N << /On 4 0 R /Off 4 0 R >> >>'), MB).texts).toEqual([CARD, CARD]);
+  });
+
   it('reads a page with no text (a scan) as read, with nothing in it', () => {
     const scan = pdfObjects([
       { body: '<< /Type /Catalog /Pages 2 0 R >>' },

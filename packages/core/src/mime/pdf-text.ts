@@ -394,8 +394,21 @@ class PdfDocument {
       const annots = this.resolve(dict.get('Annots'));
       if (Array.isArray(annots))
         for (const a of annots) {
-          const contents = this.resolve(this.dict(a).get('Contents') ?? null);
+          const annot = this.dict(a);
+          const contents = this.resolve(annot.get('Contents') ?? null);
           if (contents instanceof Buffer) fields.push(textString(contents));
+          // What the annotation is drawn as (a stamp, a filled widget, free text): its normal appearance, or each
+          // of its states.
+          const normal = this.dict(annot.get('AP')).get('N');
+          const looks = this.isStream(normal) ? [normal] : [...this.dict(normal).values()];
+          for (const look of looks) {
+            if (!this.isStream(look)) continue;
+            const own = this.dict(look).get('Resources');
+            const drawn = new Shown();
+            const inside = own ? this.dict(own) : this.dict(res);
+            this.interpret(this.stream(look.num), inside, drawn, work, new Set([look.num]), 1);
+            fields.push(drawn.text());
+          }
         }
     }
     // Form fields' values, the field tree walked without recursion.
@@ -449,6 +462,11 @@ class PdfDocument {
   private number(v: Value | undefined): number {
     const n = this.resolve(v);
     return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;
+  }
+
+  /** True for a reference to an object that is a stream. */
+  isStream(v: Value | undefined): v is Ref {
+    return v instanceof Ref && this.objects.get(v.num)?.raw !== undefined;
   }
 
   /** A number, followed through a reference; undefined for anything else. */
