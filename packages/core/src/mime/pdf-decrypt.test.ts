@@ -454,6 +454,8 @@ describe('emptyPasswordDecryptor', () => {
       { cf: { StdCF: { cfm: 'AESV4' } } },
       { cf: { StdCF: { cfm: 'AESV3' } } },
       { stmF: 'Missing' },
+      { stmF: 'toString' },
+      { strF: '__proto__' },
       { strF: 'Missing' },
       { u: s.u.subarray(0, 20) },
     ] satisfies Partial<PdfEncryption>[])

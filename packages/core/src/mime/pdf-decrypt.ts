@@ -130,7 +130,7 @@ export function emptyPasswordDecryptor(params: PdfEncryption): PdfDecryptor | un
   let key: Buffer | undefined;
   let permsConfirmed: boolean | undefined;
   if ((rc4Only || v === 4) && r >= 2 && r <= 4) {
-    const named = params.cf?.[params.stmF ?? ''] ?? params.cf?.[params.strF ?? ''];
+    const named = cryptFilter(params, params.stmF) ?? cryptFilter(params, params.strF);
     const bits =
       v === 1
         ? 40
@@ -181,13 +181,18 @@ export function emptyPasswordDecryptor(params: PdfEncryption): PdfDecryptor | un
 /** A /V 4 or 5 crypt filter by name; undefined when unknown to the file or to this. */
 function filterMethod(params: PdfEncryption, name: string): Method | undefined {
   if (name === 'Identity') return { kind: 'identity' };
-  const filter = params.cf?.[name];
+  const filter = cryptFilter(params, name);
   if (!filter) return undefined;
   if (filter.cfm === 'None') return { kind: 'identity' };
   if (params.v === 4 && filter.cfm === 'V2') return RC4;
   if (params.v === 4 && filter.cfm === 'AESV2') return { kind: 'aes128' };
   if (params.v === 5 && filter.cfm === 'AESV3') return { kind: 'aes256' };
   return undefined;
+}
+
+/** /CF's own entry (a file's names are keys: never `toString` or `__proto__` from Object.prototype). */
+function cryptFilter(params: PdfEncryption, name: string | undefined): PdfCryptFilter | undefined {
+  return params.cf && name !== undefined && Object.hasOwn(params.cf, name) ? params.cf[name] : undefined;
 }
 
 /** A key length in bits (a /Length under 40 is in bytes); undefined when not 40 to 128 in whole bytes. */
