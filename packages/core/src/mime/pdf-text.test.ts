@@ -25,12 +25,20 @@ describe('pdfText', () => {
     expect(pdfText(pdf, MB).texts).toEqual(['Résumé (draft)', 'call Bob', 'IBAN DE89']);
   });
 
-  it('says an encrypted PDF is encrypted, with a user password or without', () => {
+  it('says a PDF that asks for a password is encrypted, and reads one that opens without', () => {
     expect(pdfText(pdfFile([CARD], { userPassword: 'secret' }), MB)).toMatchObject({
       encrypted: true,
       texts: [],
     });
-    expect(pdfText(pdfFile([CARD], { userPassword: '' }), MB).encrypted).toBe(true);
+    // Only an owner password (printing or copying restricted): viewers open it, so the DLP reads it, strings too.
+    for (const font of ['identity', 'winansi'] as const) {
+      const open = pdfText(
+        pdfFile([CARD], { userPassword: '', font, field: 'IBAN DE89', note: 'call Bob' }),
+        MB,
+      );
+      expect(open).toMatchObject({ encrypted: false, texts: [CARD, 'call Bob', 'IBAN DE89'] });
+      expect(open.unread).toBeUndefined();
+    }
   });
 
   // One page of Helvetica (no /Widths: an average glyph, 0.5 em) showing `content`.
@@ -131,12 +139,12 @@ describe('pdfText', () => {
     );
   });
 
-  it('ends a Flate bomb at the budget, quickly', () => {
-    const started = performance.now();
+  it('ends a Flate bomb at the budget', () => {
     const bomb = page('<< /Filter /FlateDecode >>', deflateSync(Buffer.alloc(64 * MB)));
     const read = pdfText(bomb, 10 * MB);
     expect(read.unread).toMatch(/stream 4 inflates past 10485760 decoded bytes/);
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Work, not time: nothing past the budget was decoded.
+    expect(read.bytes).toBeLessThanOrEqual(10 * MB);
   });
 
   it('ends self-referencing objects and cyclic page trees with a defined outcome', () => {
@@ -155,8 +163,7 @@ describe('pdfText', () => {
     expect(pdfText(cycle, MB).texts).toEqual([`${CARD}form`]);
   });
 
-  it('ends a 100,000-page tree quickly: shared kids read once, distinct pages past the bound unread', () => {
-    const started = performance.now();
+  it('ends a 100,000-page tree: shared kids read once, distinct pages past the bound unread', () => {
     // Five levels of ten kids, all the same node: 100,000 pages as a viewer counts them, from 7 objects.
     const levels = Array.from({ length: 5 }, (_, i) => ({
       body: `<< /Type /Pages /Kids [${`${i + 4} 0 R `.repeat(10)}] /Count ${10 ** (5 - i)} >>`,
@@ -177,7 +184,6 @@ describe('pdfText', () => {
       ...Array.from({ length: 100_000 }, () => ({ body: '<< /Type /Page >>' })),
     ]);
     expect(pdfText(flat, 20 * MB).unread).toBe(`more than ${MAX_PDF_PAGES} pages`);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
 

@@ -1,4 +1,10 @@
 import { inflateSync, constants as zlib } from 'node:zlib';
+import {
+  emptyPasswordDecryptor,
+  PdfDecryptError,
+  type PdfDecryptor,
+  type PdfEncryption,
+} from './pdf-decrypt.js';
 
 // The text a reader of a PDF sees: what the text-showing operators of its pages' content streams (and the forms
 // they draw) show, each glyph turned into its character by the font's ToUnicode CMap, encoding or glyph names;
@@ -258,6 +264,8 @@ interface Entry {
   value: Value;
   /** A stream's raw bytes. */
   raw?: Buffer;
+  /** Its generation number, which an encrypted file's keys mix in. */
+  gen?: number;
 }
 
 const OBJ = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g;
@@ -267,6 +275,9 @@ class PdfDocument {
   readonly trailers: Dict[] = [];
   encrypted = false;
   decoded = 0;
+  private decryptor: PdfDecryptor | undefined;
+  /** The encryption dictionary's object, whose strings and streams are never encrypted. */
+  private unencrypted = -1;
   unknownGlyphs = 0;
   private readonly streams = new Map<number, Buffer>();
   private readonly fonts = new Map<Dict, Font>();
@@ -293,7 +304,7 @@ class PdfDocument {
         continue;
       }
       if (value === undefined || value instanceof Keyword) continue;
-      const entry: Entry = { at: m.index, value };
+      const entry: Entry = { at: m.index, value, gen: Number(m[2]) };
       lexer.skip();
       if (isDict(value) && text.startsWith('stream', lexer.pos)) {
         let start = lexer.pos + 6;
@@ -322,8 +333,21 @@ class PdfDocument {
       const v = new Lexer(this.pdf, at + 7).value();
       if (isDict(v)) this.trailers.push(v);
     }
-    this.encrypted = this.trailers.some((t) => t.has('Encrypt'));
-    if (this.encrypted) return;
+    const encryption = this.trailers.findLast((t) => t.has('Encrypt'));
+    if (encryption) {
+      // A file that opens without a password (only an owner password, restricting printing or copying) is
+      // decrypted and read as viewers show it; one that asks for a password is encrypted content.
+      this.decryptor = emptyPasswordDecryptor(this.encryptionOf(encryption));
+      if (!this.decryptor) {
+        this.encrypted = true;
+        return;
+      }
+      const encryptRef = encryption.get('Encrypt');
+      this.unencrypted = encryptRef instanceof Ref ? encryptRef.num : -1;
+      for (const [num, entry] of this.objects)
+        if (num !== this.unencrypted && this.nameOf(this.dict(entry.value).get('Type')) !== 'XRef')
+          entry.value = this.decryptStrings(entry.value, num, entry.gen ?? 0, 0);
+    }
     // Object streams, in file order: an object defined later (here or in the file) wins.
     const streams = [...this.objects].filter(
       ([, e]) => e.raw && this.nameOf(this.dict(e.value).get('Type')) === 'ObjStm',
@@ -492,7 +516,7 @@ class PdfDocument {
       (f) => this.nameOf(f) ?? '?',
     );
     const params = this.resolve(dict.get('DecodeParms'));
-    let data = entry.raw;
+    let data = this.decryptStream(num, entry, dict, list, params);
     list.forEach((filter, i) => {
       data = this.decode(filter, data, num);
       const p = this.dict(Array.isArray(params) ? params[i] : params);
@@ -500,6 +524,82 @@ class PdfDocument {
     });
     this.streams.set(num, data);
     return data;
+  }
+
+  /** The encryption dictionary's values, as the standard security handler needs them. */
+  private encryptionOf(trailer: Dict): PdfEncryption {
+    const enc = this.dict(trailer.get('Encrypt'));
+    const bytes = (key: string) => {
+      const v = this.resolve(enc.get(key));
+      return v instanceof Buffer ? v : undefined;
+    };
+    const cf: Record<string, { cfm: string; length?: number }> = {};
+    for (const [name, filter] of this.dict(enc.get('CF'))) {
+      const d = this.dict(filter);
+      const length = this.real(d.get('Length'));
+      cf[name] = { cfm: this.nameOf(d.get('CFM')) ?? 'None', ...(length !== undefined ? { length } : {}) };
+    }
+    const id = this.array(trailer.get('ID'))?.[0];
+    const length = this.real(enc.get('Length'));
+    const [oe, ue, perms] = [bytes('OE'), bytes('UE'), bytes('Perms')];
+    const [stmF, strF] = [this.nameOf(enc.get('StmF')), this.nameOf(enc.get('StrF'))];
+    return {
+      filter: this.nameOf(enc.get('Filter')) ?? '',
+      v: this.real(enc.get('V')) ?? 0,
+      r: this.real(enc.get('R')) ?? 0,
+      ...(length !== undefined ? { length } : {}),
+      o: bytes('O') ?? Buffer.alloc(0),
+      u: bytes('U') ?? Buffer.alloc(0),
+      p: this.real(enc.get('P')) ?? 0,
+      ...(oe ? { oe } : {}),
+      ...(ue ? { ue } : {}),
+      ...(perms ? { perms } : {}),
+      encryptMetadata: this.resolve(enc.get('EncryptMetadata')) !== false,
+      cf,
+      ...(stmF ? { stmF } : {}),
+      ...(strF ? { strF } : {}),
+      id: id instanceof Buffer ? id : Buffer.alloc(0),
+    };
+  }
+
+  /** A value with each string in it decrypted (objects' strings are encrypted one by one; names are not). */
+  private decryptStrings(v: Value, num: number, gen: number, depth: number): Value {
+    const decryptor = this.decryptor;
+    if (!decryptor || depth > MAX_NESTING) return v;
+    if (v instanceof Buffer) return this.decrypting(() => decryptor.decrypt(num, gen, v, 'string'));
+    if (Array.isArray(v)) return v.map((item) => this.decryptStrings(item, num, gen, depth + 1));
+    if (isDict(v)) {
+      const out: Dict = new Map();
+      for (const [key, item] of v) out.set(key, this.decryptStrings(item, num, gen, depth + 1));
+      return out;
+    }
+    return v;
+  }
+
+  /** A stream's bytes before its filters: decrypted, unless the file is not encrypted or they never are. */
+  private decryptStream(num: number, entry: Entry, dict: Dict, filters: string[], params: Value): Buffer {
+    const raw = entry.raw ?? Buffer.alloc(0);
+    const decryptor = this.decryptor;
+    const type = this.nameOf(dict.get('Type'));
+    if (!decryptor || num === this.unencrypted || type === 'XRef') return raw;
+    if (type === 'Metadata' && !decryptor.encryptMetadata) return raw;
+    // A /Crypt filter first names the crypt filter for this stream; it is not a decoding step.
+    let crypt: string | undefined;
+    if (filters[0] === 'Crypt') {
+      filters.shift();
+      const first = Array.isArray(params) ? params.shift() : params;
+      crypt = this.nameOf(this.dict(first ?? null).get('Name')) ?? 'Identity';
+    }
+    return this.decrypting(() => decryptor.decrypt(num, entry.gen ?? 0, raw, 'stream', crypt));
+  }
+
+  private decrypting(run: () => Buffer): Buffer {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof PdfDecryptError) throw new PdfProblem(`not decrypted (${error.message})`);
+      throw error;
+    }
   }
 
   private decode(filter: string, data: Buffer, num: number): Buffer {

@@ -20,7 +20,7 @@ export interface PdfObjectsOptions {
   trailer?: string;
   /** Objects (by number) written inside one compressed object stream, with a cross-reference stream. */
   inObjectStream?: readonly number[];
-  /** Encrypts strings are not touched; each stream is passed through this (object number, bytes). */
+  /** Each stream is passed through this (object number, bytes); strings are written encrypted by the caller. */
   encryptStream?: (num: number, bytes: Buffer) => Buffer;
 }
 
@@ -156,6 +156,13 @@ export function pdfFile(pages: readonly string[], options: PdfFileOptions = {}):
   };
   const objects: PdfObject[] = [];
   const first = 6;
+  // Encrypted, every string is encrypted with its object's key, as streams are.
+  const security =
+    options.userPassword === undefined
+      ? undefined
+      : standardSecurity(options.userPassword, first + pages.length * 2 + (options.field ? 1 : 0));
+  const pdfString = (num: number, s: string) =>
+    security ? `<${security.encrypt(num, Buffer.from(s, 'latin1')).toString('hex')}>` : `(${s})`;
   const kids = pages.map((_, i) => `${first + i * 2} 0 R`).join(' ');
   const acro = options.field ? ' /AcroForm << /Fields [ 100 0 R ] >>' : '';
   objects.push({
@@ -196,7 +203,7 @@ export function pdfFile(pages: readonly string[], options: PdfFileOptions = {}):
   pages.forEach((text, i) => {
     const annots =
       i === 0 && options.note
-        ? ` /Annots [<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents (${options.note}) >>]`
+        ? ` /Annots [<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /Contents ${pdfString(first + i * 2, options.note)} >>]`
         : '';
     objects.push({
       body: `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${first + i * 2 + 1} 0 R${annots} >>`,
@@ -208,12 +215,14 @@ export function pdfFile(pages: readonly string[], options: PdfFileOptions = {}):
       stream: filtered(content, compress),
     });
   });
-  if (options.field) objects.push({ body: `<< /FT /Tx /T (card) /V (${options.field}) >>` });
+  if (options.field) {
+    const num = first + pages.length * 2;
+    objects.push({ body: `<< /FT /Tx /T ${pdfString(num, 'card')} /V ${pdfString(num, options.field)} >>` });
+  }
   const packed = options.objectStream
     ? objects.map((o, i) => (o.stream ? 0 : i + 1)).filter((n) => n > 0)
     : undefined;
-  if (options.userPassword === undefined) return pdfObjects(objects, { inObjectStream: packed });
-  const security = standardSecurity(options.userPassword, objects.length + 1);
+  if (!security) return pdfObjects(objects, { inObjectStream: packed });
   objects.push({ body: security.dictionary });
   return pdfObjects(objects, {
     inObjectStream: packed,
