@@ -118,6 +118,48 @@ describe('pdfText', () => {
     expect(pdfText(annotated('<< /N << /On 4 0 R /Off 4 0 R >> >>'), MB).texts).toEqual([CARD, CARD]);
   });
 
+  it('bounds work that re-reads the same bytes: shared kids and notes, object-stream entries at one offset, trailers', () => {
+    // 3,000 page-tree nodes sharing one /Kids array (of themselves) and pages sharing one /Annots array.
+    const nodes = 3000;
+    const kids = `[${Array.from({ length: nodes }, (_, i) => `${i + 4} 0 R`).join(' ')}]`;
+    const shared = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids 3 0 R >>' },
+      { body: kids },
+      ...Array.from({ length: nodes }, () => ({ body: '<< /Type /Pages /Kids 3 0 R /Annots 3 0 R >>' })),
+    ]);
+    expect(pdfText(shared, MB)).toMatchObject({ texts: [] });
+    // Object-stream entries that all point into one 200,000-element array: lexed once, not once an entry.
+    const array = Buffer.from(`[${' 0'.repeat(200_000)} ]`);
+    const header = Array.from({ length: 2000 }, (_, i) => `${i + 10} 0`).join(' ');
+    const packed = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [] /Count 0 >>' },
+      {
+        body: `<< /Type /ObjStm /N 2000 /First ${header.length + 1} /Filter /FlateDecode >>`,
+        stream: deflateSync(Buffer.concat([Buffer.from(`${header}\n`), array])),
+      },
+    ]);
+    const read = pdfText(packed, 10 * MB);
+    expect(read.unread).toBeUndefined();
+    // `trailer(` repeated before an unclosed string: each trailer is lexed within 64 KiB, and all of it is counted.
+    const trailers = Buffer.concat([pdfFile(['hello']), Buffer.from('trailer('.repeat(20_000))]);
+    expect(pdfText(trailers, MB).unread ?? 'read').toMatch(/read|values lexed over/);
+    // An ASCII85 stream of `z` (four zero bytes each): stopped at the budget while decoding.
+    const zeros = page('<< /Filter /ASCII85Decode >>', Buffer.alloc(4 * MB, 'z'));
+    expect(pdfText(zeros, MB).unread).toMatch(/ASCII85 data decodes past 1048576 bytes/);
+  });
+
+  it('knows encryption a trailer hides: an untyped cross-reference stream, an encryption dictionary no trailer names', () => {
+    const open = pdfFile([CARD], { userPassword: '', objectStream: true }).toString('latin1');
+    // The cross-reference stream without its /Type: still the trailer, so the file is decrypted and read.
+    const untyped = Buffer.from(open.replace('/Type /XRef ', ''), 'latin1');
+    expect(pdfText(untyped, MB).texts).toEqual([CARD]);
+    // The trailer's /Encrypt dropped: the security handler's dictionary is still in the file, so it is unread.
+    const orphan = Buffer.from(open.replace(/\/Encrypt \d+ 0 R/, ''), 'latin1');
+    expect(pdfText(orphan, MB).unread).toBe('an encryption dictionary that no trailer names');
+  });
+
   it('reads a page with no text (a scan) as read, with nothing in it', () => {
     const scan = pdfObjects([
       { body: '<< /Type /Catalog /Pages 2 0 R >>' },

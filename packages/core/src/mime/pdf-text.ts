@@ -268,6 +268,11 @@ interface Entry {
   gen?: number;
 }
 
+/** A cross-reference stream's dictionary, with or without its /Type (viewers do not ask for it). */
+function isXref(dict: Dict, doc: { nameOf(v: Value | undefined): string | undefined }): boolean {
+  return doc.nameOf(dict.get('Type')) === 'XRef' || (dict.has('W') && dict.has('Size'));
+}
+
 const OBJ = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g;
 
 class PdfDocument {
@@ -276,6 +281,7 @@ class PdfDocument {
   encrypted = false;
   decoded = 0;
   private decryptor: PdfDecryptor | undefined;
+  private parsed = 0;
   /** The encryption dictionary's object, whose strings and streams are never encrypted. */
   private unencrypted = -1;
   unknownGlyphs = 0;
@@ -322,18 +328,27 @@ class PdfDocument {
         }
         entry.raw = this.pdf.subarray(start, Math.max(start, end));
         OBJ.lastIndex = Math.max(end, OBJ.lastIndex);
-        if (value.get('Type') instanceof Name && (value.get('Type') as Name).name === 'XRef')
-          this.trailers.push(value);
+        // A cross-reference stream is a trailer, with or without its /Type (viewers do not ask for it).
+        if (isXref(value, this)) this.trailers.push(value);
       } else OBJ.lastIndex = Math.max(lexer.pos, OBJ.lastIndex);
       const num = Number(m[1]);
       const old = this.objects.get(num);
       if (!old || old.at <= entry.at) this.objects.set(num, entry);
     }
     for (let at = text.indexOf('trailer'); at >= 0; at = text.indexOf('trailer', at + 7)) {
-      const v = new Lexer(this.pdf, at + 7).value();
+      // A trailer is a small dictionary: lexed within 64 KiB, so `trailer(` a thousand times is not a thousand
+      // reads to the end of the file.
+      const v = this.lexAt(this.pdf, at + 7, Math.min(this.pdf.length, at + 7 + 65_536));
       if (isDict(v)) this.trailers.push(v);
     }
     const encryption = this.trailers.findLast((t) => t.has('Encrypt'));
+    if (!encryption)
+      for (const entry of this.objects.values()) {
+        const d = entry.value;
+        // A security handler's dictionary no trailer names: a viewer may still find and use it.
+        if (isDict(d) && d.has('Filter') && d.has('O') && d.has('U'))
+          throw new PdfProblem('an encryption dictionary that no trailer names');
+      }
     if (encryption) {
       // A file that opens without a password (only an owner password, restricting printing or copying) is
       // decrypted and read as viewers show it; one that asks for a password is encrypted content.
@@ -345,7 +360,7 @@ class PdfDocument {
       const encryptRef = encryption.get('Encrypt');
       this.unencrypted = encryptRef instanceof Ref ? encryptRef.num : -1;
       for (const [num, entry] of this.objects)
-        if (num !== this.unencrypted && this.nameOf(this.dict(entry.value).get('Type')) !== 'XRef')
+        if (num !== this.unencrypted && !isXref(this.dict(entry.value), this))
           entry.value = this.decryptStrings(entry.value, num, entry.gen ?? 0, 0);
     }
     // Object streams, in file order: an object defined later (here or in the file) wins.
@@ -358,6 +373,8 @@ class PdfDocument {
       const n = this.number(dict.get('N'));
       const first = this.number(dict.get('First'));
       const header = new Lexer(data, 0, Math.min(first, data.length));
+      // Entries pointing at one offset share its value, lexed once.
+      const lexed = new Map<number, Value | undefined>();
       for (let i = 0; i < n; i++) {
         const objNum = header.value();
         const offset = header.value();
@@ -365,7 +382,9 @@ class PdfDocument {
         if (++count > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} objects`);
         const old = this.objects.get(objNum);
         if (old && old.at > entry.at) continue;
-        const value = new Lexer(data, first + offset).value();
+        const at = first + offset;
+        if (!lexed.has(at)) lexed.set(at, this.lexAt(data, at));
+        const value = lexed.get(at);
         if (value !== undefined && !(value instanceof Keyword))
           this.objects.set(objNum, { at: entry.at, value });
       }
@@ -382,6 +401,7 @@ class PdfDocument {
     const work = { bytes: 0 };
     // The page tree, without recursion; a node met twice (a cycle) is read once.
     const seen = new Set<Dict>();
+    const expanded = new Set<Value[]>();
     const stack: { node: Value; resources: Value }[] = [
       { node: catalog.get('Pages') ?? null, resources: null },
     ];
@@ -397,7 +417,11 @@ class PdfDocument {
         throw new PdfProblem(`the page tree names object ${node.num}, which is not in the file`);
       const kids = this.resolve(dict.get('Kids'));
       if (Array.isArray(kids)) {
-        for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i] ?? null, resources: res });
+        // One array of kids shared by many nodes (or pages sharing one /Annots) is walked once, not once a node.
+        if (!expanded.has(kids)) {
+          expanded.add(kids);
+          for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i] ?? null, resources: res });
+        }
         continue;
       }
       if (++pages > MAX_PDF_PAGES) throw new PdfProblem(`more than ${MAX_PDF_PAGES} pages`);
@@ -416,24 +440,27 @@ class PdfDocument {
       this.interpret(data, this.dict(res), shown, work, new Set(), 0);
       texts.push(shown.text());
       const annots = this.resolve(dict.get('Annots'));
-      if (Array.isArray(annots))
-        for (const a of annots) {
-          const annot = this.dict(a);
-          const contents = this.resolve(annot.get('Contents') ?? null);
-          if (contents instanceof Buffer) fields.push(textString(contents));
-          // What the annotation is drawn as (a stamp, a filled widget, free text): its normal appearance, or each
-          // of its states.
-          const normal = this.dict(annot.get('AP')).get('N');
-          const looks = this.isStream(normal) ? [normal] : [...this.dict(normal).values()];
-          for (const look of looks) {
-            if (!this.isStream(look)) continue;
-            const own = this.dict(look).get('Resources');
-            const drawn = new Shown();
-            const inside = own ? this.dict(own) : this.dict(res);
-            this.interpret(this.stream(look.num), inside, drawn, work, new Set([look.num]), 1);
-            fields.push(drawn.text());
-          }
+      const unread = Array.isArray(annots) && !expanded.has(annots) ? annots : [];
+      if (unread.length > 0) expanded.add(unread);
+      for (const a of unread) {
+        const annot = this.dict(a);
+        if (seen.has(annot)) continue;
+        seen.add(annot);
+        const contents = this.resolve(annot.get('Contents') ?? null);
+        if (contents instanceof Buffer) fields.push(textString(contents));
+        // What the annotation is drawn as (a stamp, a filled widget, free text): its normal appearance, or each
+        // of its states.
+        const normal = this.dict(annot.get('AP')).get('N');
+        const looks = this.isStream(normal) ? [normal] : [...this.dict(normal).values()];
+        for (const look of looks) {
+          if (!this.isStream(look)) continue;
+          const own = this.dict(look).get('Resources');
+          const drawn = new Shown();
+          const inside = own ? this.dict(own) : this.dict(res);
+          this.interpret(this.stream(look.num), inside, drawn, work, new Set([look.num]), 1);
+          fields.push(drawn.text());
         }
+      }
     }
     // Form fields' values, the field tree walked without recursion.
     const form = this.dict(catalog.get('AcroForm') ?? null);
@@ -526,6 +553,23 @@ class PdfDocument {
     return data;
   }
 
+  /**
+   * One value lexed at `start`, the bytes it spans counted: values read again and again from many places (every
+   * entry of an object stream pointing into one huge array, `trailer` before an unclosed string) are work too.
+   */
+  private lexAt(data: Buffer, start: number, end = data.length): Value | undefined {
+    const lexer = new Lexer(data, start, end);
+    let value: Value | undefined;
+    try {
+      value = lexer.value();
+    } finally {
+      this.parsed += Math.max(0, lexer.pos - start);
+    }
+    const cap = this.pdf.length + this.maxBytes;
+    if (this.parsed > cap) throw new PdfProblem(`values lexed over ${cap} bytes (read again and again)`);
+    return value;
+  }
+
   /** The encryption dictionary's values, as the standard security handler needs them. */
   private encryptionOf(trailer: Dict): PdfEncryption {
     const enc = this.dict(trailer.get('Encrypt'));
@@ -581,7 +625,7 @@ class PdfDocument {
     const raw = entry.raw ?? Buffer.alloc(0);
     const decryptor = this.decryptor;
     const type = this.nameOf(dict.get('Type'));
-    if (!decryptor || num === this.unencrypted || type === 'XRef') return raw;
+    if (!decryptor || num === this.unencrypted || isXref(dict, this)) return raw;
     if (type === 'Metadata' && !decryptor.encryptMetadata) return raw;
     // A /Crypt filter first names the crypt filter for this stream; it is not a decoding step.
     let crypt: string | undefined;
@@ -619,7 +663,7 @@ class PdfDocument {
       let hex = data.toString('latin1', 0, end < 0 ? data.length : end).replace(/[^0-9a-fA-F]/g, '');
       if (hex.length % 2) hex += '0';
       out = Buffer.from(hex, 'hex');
-    } else if (filter === 'ASCII85Decode' || filter === 'A85') out = ascii85(data);
+    } else if (filter === 'ASCII85Decode' || filter === 'A85') out = ascii85(data, left);
     else if (filter === 'RunLengthDecode' || filter === 'RL') out = runLength(data, left);
     else if (filter === 'LZWDecode' || filter === 'LZW') out = lzw(data, left);
     else throw new PdfProblem(`stream ${num}: filter ${filter.slice(0, 40)} is not read`);
@@ -1210,31 +1254,43 @@ function glyphChar(name: string): string | undefined {
 
 // --- Filters -------------------------------------------------------------------------------------------------
 
-function ascii85(data: Buffer): Buffer {
-  const text = data.toString('latin1').replace(/\s/g, '');
-  const end = text.indexOf('~>');
-  const body = (end < 0 ? text : text.slice(0, end)).replace(/^<~/, '');
-  const out: number[] = [];
-  let group: number[] = [];
-  const flush = (n: number) => {
-    while (group.length < 5) group.push(84);
-    let v = 0;
-    for (const d of group) v = v * 85 + d;
-    for (let k = 0; k < n - 1; k++) out.push((v >>> (24 - 8 * k)) & 0xff);
-    group = [];
+function ascii85(data: Buffer, max: number): Buffer {
+  // At most 4 bytes out for each byte in (`z`), and never more than the budget: written into one buffer.
+  const out = Buffer.alloc(Math.min(max + 4, data.length * 4));
+  let size = 0;
+  let value = 0;
+  let digits = 0;
+  const put = (n: number) => {
+    if (size + n > max) throw new PdfProblem(`ASCII85 data decodes past ${max} bytes`);
+    for (let k = 0; k < n; k++) out[size++] = (value >>> (24 - 8 * k)) & 0xff;
   };
-  for (const ch of body) {
-    if (ch === 'z' && group.length === 0) {
-      out.push(0, 0, 0, 0);
+  let i = data[0] === 0x3c && data[1] === 0x7e ? 2 : 0;
+  for (; i < data.length; i++) {
+    const c = data[i] as number;
+    if (c === 0x7e) break; // ~> ends the data
+    if (isSpace(c)) continue;
+    if (c === 0x7a && digits === 0) {
+      value = 0;
+      put(4);
       continue;
     }
-    const d = ch.charCodeAt(0) - 33;
+    const d = c - 33;
     if (d < 0 || d > 84) throw new PdfProblem('ASCII85 data is damaged');
-    group.push(d);
-    if (group.length === 5) flush(5);
+    value = value * 85 + d;
+    if (++digits === 5) {
+      value >>>= 0;
+      put(4);
+      value = 0;
+      digits = 0;
+    }
   }
-  if (group.length > 0) flush(group.length);
-  return Buffer.from(out);
+  if (digits > 0) {
+    const n = digits;
+    for (; digits < 5; digits++) value = value * 85 + 84;
+    value >>>= 0;
+    put(n - 1);
+  }
+  return out.subarray(0, size);
 }
 
 function runLength(data: Buffer, max: number): Buffer {
