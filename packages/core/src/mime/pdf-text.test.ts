@@ -20,9 +20,10 @@ describe('pdfText', () => {
     }
   });
 
-  it('reads a WinAnsi font’s literal strings, form field values and annotations’ contents', () => {
+  it('reads a WinAnsi font’s literal strings, form field values, annotations’ contents, every string', () => {
     const pdf = pdfFile(['Résumé (draft)'], { font: 'winansi', field: 'IBAN DE89', note: 'call Bob' });
-    expect(pdfText(pdf, MB).texts).toEqual(['Résumé (draft)', 'call Bob', 'IBAN DE89']);
+    // The field's name (`card`) is a string of the file too.
+    expect(pdfText(pdf, MB).texts).toEqual(['Résumé (draft)', 'call Bob', 'IBAN DE89', 'card']);
   });
 
   it('says a PDF that asks for a password is encrypted, and reads one that opens without', () => {
@@ -36,7 +37,7 @@ describe('pdfText', () => {
         pdfFile([CARD], { userPassword: '', font, field: 'IBAN DE89', note: 'call Bob' }),
         MB,
       );
-      expect(open).toMatchObject({ encrypted: false, texts: [CARD, 'call Bob', 'IBAN DE89'] });
+      expect(open).toMatchObject({ encrypted: false, texts: [CARD, 'call Bob', 'IBAN DE89', 'card'] });
       expect(open.unread).toBeUndefined();
     }
   });
@@ -115,7 +116,8 @@ describe('pdfText', () => {
         { body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>' },
       ]);
     expect(pdfText(annotated('<< /N 4 0 R >>'), MB).texts).toEqual([CARD]);
-    expect(pdfText(annotated('<< /N << /On 4 0 R /Off 4 0 R >> >>'), MB).texts).toEqual([CARD, CARD]);
+    // Each state read; the same text once.
+    expect(pdfText(annotated('<< /N << /On 4 0 R /Off 4 0 R >> >>'), MB).texts).toEqual([CARD]);
   });
 
   it('bounds work that re-reads the same bytes: shared kids and notes, object-stream entries at one offset, trailers', () => {
@@ -158,6 +160,25 @@ describe('pdfText', () => {
     // The trailer's /Encrypt dropped: the security handler's dictionary is still in the file, so it is unread.
     const orphan = Buffer.from(open.replace(/\/Encrypt \d+ 0 R/, ''), 'latin1');
     expect(pdfText(orphan, MB).unread).toBe('an encryption dictionary that no trailer names');
+  });
+
+  it('reads every string a viewer may show: bookmarks, the title bar, page labels, list options, scripts', () => {
+    const strings = pdfObjects(
+      [
+        {
+          body: `<< /Type /Catalog /Pages 2 0 R /Outlines << /First << /Title (Card ${CARD}) >> >> /PageLabels << /Nums [0 << /P (4111 1111) >>] >> /OpenAction << /S /JavaScript /JS (app.alert\\('5555 5555 5555 4444'\\)) >> >>`,
+        },
+        { body: '<< /Type /Pages /Kids [] /Count 0 >>' },
+        { body: '<< /Title (Q3 statement) >>' },
+      ],
+      { trailer: '/Info 3 0 R ' },
+    );
+    expect(pdfText(strings, MB).texts).toEqual([
+      `Card ${CARD}`,
+      '4111 1111',
+      "app.alert('5555 5555 5555 4444')",
+      'Q3 statement',
+    ]);
   });
 
   it('reads a page with no text (a scan) as read, with nothing in it', () => {

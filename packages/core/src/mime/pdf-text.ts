@@ -475,7 +475,16 @@ class PdfDocument {
       else if (value instanceof Name) fields.push(value.name);
       fieldStack.push(...(this.array(field.get('Kids')) ?? []));
     }
-    return [...texts, ...fields].filter((t) => t !== '');
+    // Every other string the file holds, wherever a viewer may show it: bookmarks' titles, the document's /Info
+    // (a title bar), page labels, a list's options, tooltips, captions, rich-text notes, script literals.
+    const strings = new Set(fields);
+    for (const [num, entry] of this.objects) {
+      const dict = this.dict(entry.value);
+      if (num === this.unencrypted || isXref(dict, this) || this.nameOf(dict.get('Type')) === 'Sig') continue;
+      collectStrings(entry.value, strings, 0);
+    }
+    for (const trailer of this.trailers) collectStrings(this.resolve(trailer.get('Info')), strings, 0);
+    return [...texts, ...strings].filter((t) => t !== '');
   }
 
   private findCatalog(): Dict | undefined {
@@ -1070,6 +1079,18 @@ function parseCMap(data: Buffer): CodeMap {
 function utf16be(bytes: Buffer): string {
   const even = bytes.length - (bytes.length % 2);
   return Buffer.from(bytes.subarray(0, even)).swap16().toString('utf16le');
+}
+
+// Strings no viewer shows: a file's identifiers, a CID font's character collection.
+const MACHINE_STRINGS = new Set(['ID', 'Registry', 'Ordering']);
+
+/** Adds each string in a value (dictionaries and arrays walked, references not followed) as text. */
+function collectStrings(v: Value, into: Set<string>, depth: number): void {
+  if (depth > MAX_NESTING) return;
+  if (v instanceof Buffer) into.add(textString(v));
+  else if (Array.isArray(v)) for (const item of v) collectStrings(item, into, depth + 1);
+  else if (isDict(v))
+    for (const [key, item] of v) if (!MACHINE_STRINGS.has(key)) collectStrings(item, into, depth + 1);
 }
 
 /** A text string (a field's value, an annotation's contents): UTF-16BE or UTF-8 with a byte order mark, else PDFDocEncoding. */
