@@ -67,10 +67,21 @@ describe('pdfText', () => {
         `BT /F1 12 Tf 10 700 Td (9) Tj 200 0 Td ${glyphByGlyph('4111111111111111', 6)} ET`,
         '9 4111111111111111',
       ],
-      // The same digit drawn after the number but placed before it (a step back).
+      // The same digit drawn after the number but placed before it (a step back): read as drawn, then as shown.
       [
         `BT /F1 12 Tf 200 700 Td ${glyphByGlyph('4111111111111111', 6)} -300 0 Td (9) Tj ET`,
-        '4111111111111111 9',
+        '4111111111111111 9\n9 4111111111111111',
+      ],
+      // The end of a number drawn first, its start drawn after it, before it on the line: as shown, one number.
+      [
+        'BT /F1 12 Tf 150 700 Td (1111 1111) Tj -90 0 Td (Card 4111 1111 ) Tj ET',
+        '1111 1111 Card 4111 1111 \nCard 4111 1111 1111 1111',
+      ],
+      // A digit drawn invisible (Tr 3), in another colour or font, beside a number: not glued to it.
+      ['BT /F1 12 Tf 72 700 Td 3 Tr (9) Tj 0 Tr (4111 1111 1111 1111) Tj ET', '9 4111 1111 1111 1111'],
+      [
+        'BT /F1 12 Tf 72 700 Td 1 1 1 rg (9) Tj 0 0 0 rg (4111 1111 1111 1111) Tj ET',
+        '9 4111 1111 1111 1111',
       ],
       // Kerning inside TJ: small adjustments join, a word-sized one is a space.
       ['BT /F1 12 Tf 72 700 Td [(Ca) -20 (rd) -400 (on) -20 (file)] TJ ET', 'Card onfile'],

@@ -726,7 +726,8 @@ class PdfDocument {
         state.scale;
       const start: [number, number] = [tm[4], tm[5]];
       tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + advance * tm[0], tm[5] + advance * tm[1]];
-      shown.place(glyphs.text, start, [tm[4], tm[5]], tm, state.size);
+      const style = `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
+      shown.place(glyphs.text, start, [tm[4], tm[5]], tm, state.size, style);
     };
     for (;;) {
       const v = lexer.value();
@@ -743,6 +744,8 @@ class PdfDocument {
         state.size = num(1);
       } else if (op === 'BT') tm = tlm = IDENTITY;
       else if (op === 'Tc') state.charSpace = num(1);
+      else if (op === 'Tr') state.render = num(1);
+      else if (FILL_COLOUR.has(op)) state.fill = `${op} ${operands.map(String).join(' ')}`;
       else if (op === 'Tw') state.wordSpace = num(1);
       else if (op === 'Tz') state.scale = num(1) / 100;
       else if (op === 'TL') state.leading = num(1);
@@ -821,8 +824,21 @@ interface TextState {
   /** Horizontal scaling, 1 = 100 %. */
   scale: number;
   leading: number;
+  /** Text rendering mode (Tr: 3 is invisible) and the fill colour's operator and operands. */
+  render: number;
+  fill: string;
 }
-const START_STATE: TextState = { font: undefined, size: 0, charSpace: 0, wordSpace: 0, scale: 1, leading: 0 };
+const START_STATE: TextState = {
+  font: undefined,
+  size: 0,
+  charSpace: 0,
+  wordSpace: 0,
+  scale: 1,
+  leading: 0,
+  render: 0,
+  fill: '',
+};
+const FILL_COLOUR = new Set(['g', 'rg', 'k', 'sc', 'scn', 'cs']);
 
 /** What a shown string's bytes are: its characters, and what moves the pen (glyph widths in 1/1000 em). */
 interface Glyphs {
@@ -854,25 +870,81 @@ function latin1Glyphs(bytes: Buffer): Glyphs {
 class Shown {
   private readonly parts: string[] = [];
   private end: [number, number] | undefined;
+  private style = '';
+  /** Each piece where it is drawn, in the first piece's line frame (em along the line and across it). */
+  private readonly placed: { text: string; along: number; across: number; to: number; em: number }[] = [];
+  private frame: { ux: number; uy: number } | undefined;
+  private backwards = false;
 
-  place(text: string, start: [number, number], end: [number, number], tm: Matrix, size: number): void {
+  /**
+   * A piece of text drawn from `start` to `end` with text matrix `tm` and font size `size`; `style` (font,
+   * render mode, fill colour) changing between two pieces separates them as a gap does: a digit drawn invisible,
+   * in another colour or font, is not glued to the number beside it.
+   */
+  place(
+    text: string,
+    start: [number, number],
+    end: [number, number],
+    tm: Matrix,
+    size: number,
+    style: string,
+  ): void {
+    const em = Math.abs(size) || 1;
     if (this.end && this.parts.length > 0) {
       // Along and across the line's direction, in em of this font (the matrix's scale in each direction).
       const along = Math.hypot(tm[0], tm[1]) || 1;
       const across = Math.hypot(tm[2], tm[3]) || 1;
       const dx = start[0] - this.end[0];
       const dy = start[1] - this.end[1];
-      const em = Math.abs(size) || 1;
       const forward = (dx * tm[0] + dy * tm[1]) / along / along / em;
       const sideways = (dy * tm[3] + dx * tm[2]) / across / across / em;
       if (Math.abs(sideways) > 0.5) this.parts.push('\n');
-      else if (forward > 0.2 || forward < -0.3) this.parts.push(' ');
+      else if (forward > 0.2 || forward < -0.3 || (style !== this.style && text !== '')) this.parts.push(' ');
+      if (Math.abs(sideways) <= 0.5 && forward < -0.3 && text !== '') this.backwards = true;
     }
     if (text !== '' || this.end) this.end = end;
-    if (text !== '') this.parts.push(text);
+    if (text === '') return;
+    this.style = style;
+    this.parts.push(text);
+    const scale = Math.hypot(tm[0], tm[1]) || 1;
+    this.frame ??= { ux: tm[0] / scale, uy: tm[1] / scale };
+    const { ux, uy } = this.frame;
+    this.placed.push({
+      text,
+      along: start[0] * ux + start[1] * uy,
+      across: -start[0] * uy + start[1] * ux,
+      to: end[0] * ux + end[1] * uy,
+      em: em * scale,
+    });
   }
+
+  /**
+   * The text in drawing order; where a piece was drawn back along its line (the end of a number drawn before its
+   * start), also as the page shows it: lines top to bottom, pieces left to right.
+   */
   text(): string {
-    return this.parts.join('');
+    const drawn = this.parts.join('');
+    if (!this.backwards) return drawn;
+    // Lines top to bottom (a new line where a piece sits over half an em off the line), pieces left to right.
+    const byHeight = [...this.placed].sort((p, q) => q.across - p.across);
+    const lines: (typeof byHeight)[] = [];
+    for (const p of byHeight) {
+      const line = lines.at(-1);
+      if (line && Math.abs((line[0] as (typeof byHeight)[number]).across - p.across) <= 0.5 * p.em)
+        line.push(p);
+      else lines.push([p]);
+    }
+    const shown = lines.map((line) => {
+      let text = '';
+      let end = Number.NEGATIVE_INFINITY;
+      for (const p of line.sort((x, y) => x.along - y.along)) {
+        if (text !== '' && (p.along - end > 0.2 * p.em || p.along < end - 0.3 * p.em)) text += ' ';
+        text += p.text;
+        end = Math.max(end, p.to);
+      }
+      return text;
+    });
+    return `${drawn}\n${shown.join('\n')}`;
   }
 }
 
@@ -891,6 +963,9 @@ interface CodeMap {
  * moves the pen (its widths: a simple font's /Widths, a CID font's /W and /DW).
  */
 class Font {
+  private static count = 0;
+  /** Tells fonts apart in a text's style. */
+  readonly id = ++Font.count;
   private readonly type0: boolean;
   private readonly toUnicode?: CodeMap;
   /** For a Type0 font whose encoding CMap is UCS-2 or UTF-16: the codes are the characters. */
