@@ -48,6 +48,28 @@ export function binaryReading(head: Buffer): BinaryReading {
   return 'text';
 }
 
+/**
+ * A file's reading when its name (`.pdf`) or type (`application/pdf`) says it is a PDF: a viewer asked to open
+ * it looks for the PDF inside even where its first bytes say nothing known (`%PDF-` past 1024 bytes, or no
+ * header at all), so such a file is read as a PDF (and unread when it is none) rather than skipped as binary.
+ *
+ * @example
+ * ```ts
+ * claimedPdf('binary', ['statement.pdf']); // 'pdf'
+ * ```
+ */
+export function claimedPdf(reading: BinaryReading, names: readonly string[], type = ''): BinaryReading {
+  if (reading !== 'binary') return reading;
+  const pdf =
+    /^application\/(x-)?pdf$/i.test(type.trim()) || names.some((n) => /\.pdf[\s\u200b-\u200f.]*$/i.test(n));
+  return pdf ? 'pdf' : reading;
+}
+
+/** True when `%PDF-` is in the first 1024 bytes, where viewers look for it, whatever other file the bytes start. */
+export function hasPdfHeader(bytes: Buffer): boolean {
+  return bytes.subarray(0, 1024).includes(PDF);
+}
+
 function startsWith(head: Buffer, signature: Buffer): boolean {
   return head.length >= signature.length && head.subarray(0, signature.length).equals(signature);
 }

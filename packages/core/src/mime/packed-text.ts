@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { lazyModule } from '../lazy-module.js';
 import { cmsFileContent } from '../message/cms-file.js';
 import { eachTarEntry } from '../message/tar-entries.js';
-import { binaryReading, HEAD_BYTES, oleTextViews } from './binary-text.js';
+import { binaryReading, claimedPdf, HEAD_BYTES, hasPdfHeader, oleTextViews } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { embeddedUnreadKind, unreadFileProblem } from './unread-archives.js';
@@ -100,6 +100,8 @@ function unpack(
   if (depth >= MAX_NESTING) throw new Error(`containers nested more than ${MAX_NESTING} deep`);
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
+    // An OLE file that is also a PDF (`%PDF-` in its first 1024 bytes): a viewer opens the PDF, so it is read too.
+    if (hasPdfHeader(bytes)) unpack('pdf', bytes, budget, name, out, depth);
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
     if (isTnef(bytes)) {
       for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out, depth);
@@ -212,7 +214,8 @@ const MAX_TNEF_FILES = 1000;
 /** A file of a TNEF stream: read by its first bytes (text, or packed again), else listed as skipped. */
 function unpackFile(file: TnefData, budget: number, container: string, out: Unpacked, depth: number): void {
   const name = `${container}${file.name || 'file'} `;
-  const reading = textIfMessage(binaryReading(file.bytes.subarray(0, HEAD_BYTES)), file.name, file.bytes);
+  const head = file.bytes.subarray(0, HEAD_BYTES);
+  const reading = textIfMessage(claimedPdf(binaryReading(head), [file.name]), file.name, file.bytes);
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
   const unread = unreadFileProblem(reading, file.bytes, [file.name]);

@@ -192,6 +192,26 @@ describe('pdfText', () => {
     ]);
   });
 
+  it('reads what the cross-reference chain names, as viewers do, and the last definition of each object too', () => {
+    const card = helveticaPage(`BT /F1 12 Tf 72 700 Td (Card ${CARD}) Tj ET`);
+    const decoy = (number: string) =>
+      Buffer.from(
+        `${number} obj\n<< /Length 35 >>\nstream\nBT /F1 12 Tf 72 700 Td (Nothing) Tj ET\nendstream\nendobj\n`,
+      );
+    // A copy of the page's content after %%EOF (viewers never look there), or with another generation.
+    for (const copy of [decoy('4 0'), decoy('4 1')]) {
+      const texts = pdfText(Buffer.concat([card, copy]), MB).texts;
+      expect(texts).toContain(`Card ${CARD}`);
+    }
+    // An incremental update that replaces the content (a new section, /Prev): chain and scan agree on the update.
+    const update = Buffer.concat([card, decoy('4 0')]);
+    const at = card.length;
+    const prev = card.toString('latin1').lastIndexOf('xref');
+    const section = `xref\n4 1\n${String(at).padStart(10, '0')} 00000 n \ntrailer\n<< /Size 6 /Root 1 0 R /Prev ${prev} >>\nstartxref\n${update.length}\n%%EOF\n`;
+    const updated = pdfText(Buffer.concat([update, Buffer.from(section)]), MB).texts;
+    expect(updated).toEqual(['Nothing']);
+  });
+
   it('reads a page with no text (a scan) as read, with nothing in it', () => {
     const scan = pdfObjects([
       { body: '<< /Type /Catalog /Pages 2 0 R >>' },
@@ -289,6 +309,27 @@ describe('readVisibleText: PDFs wherever they are carried', () => {
     });
     return { bodies, labels, report };
   };
+
+  it('a PDF that starts as another file, or whose header a viewer finds late, is read as a PDF or refused', async () => {
+    // An OLE signature before the PDF: read as OLE strings and, since a viewer opens the PDF, as a PDF too.
+    const ole = Buffer.concat([Buffer.from('d0cf11e0a1b11ae10a', 'hex'), pdf]);
+    const asOle = await read(attach('statement.pdf', ole));
+    expect(asOle.bodies.join('\n')).toContain(`Card: ${CARD}`);
+    // Named or typed PDF, with the header past 1024 bytes: not skipped as binary, unread.
+    const late = Buffer.concat([Buffer.alloc(1100, 0x01), pdf]);
+    for (const [name, type] of [
+      ['statement.pdf', 'application/octet-stream'],
+      ['statement', 'application/pdf'],
+    ]) {
+      const { report } = await read(attach(name as string, late, type));
+      expect(report.unread.join('\n')).toMatch(/no %PDF- header/);
+    }
+    // The same inside a zip, named .pdf.
+    const zipped = await read(
+      attach('docs.zip', zipFile([{ name: 'statement.pdf', data: late }]), 'application/zip'),
+    );
+    expect(zipped.report.unread.join('\n')).toMatch(/no %PDF- header/);
+  });
 
   it('a PDF part: its text is read (not skipped), labelled with its name', async () => {
     expect(binaryReading(pdf.subarray(0, 4096))).toBe('pdf');

@@ -5,6 +5,7 @@ import {
   type PdfDecryptor,
   type PdfEncryption,
 } from './pdf-decrypt.js';
+import { readXrefChain } from './pdf-xref.js';
 
 // The text a reader of a PDF sees: what the text-showing operators of its pages' content streams (and the forms
 // they draw) show, each glyph turned into its character by the font's ToUnicode CMap, encoding or glyph names;
@@ -46,6 +47,7 @@ export function pdfText(pdf: Buffer, maxBytes: number): PdfReading {
   const reading: PdfReading = { texts: [], encrypted: false, bytes: 0 };
   try {
     doc.scan();
+    if (!doc.encrypted) doc.viewChain();
     if (doc.encrypted) reading.encrypted = true;
     else reading.texts = doc.read();
   } catch (error) {
@@ -269,6 +271,13 @@ interface Entry {
 }
 
 /** A cross-reference stream's dictionary, with or without its /Type (viewers do not ask for it). */
+/** Where the value at `offset` starts: past white space and comments, as viewers' lexers skip them. */
+function skipSpaceAndComments(pdf: Buffer, offset: number): number {
+  const lexer = new Lexer(pdf, offset);
+  lexer.skip();
+  return lexer.pos;
+}
+
 function isXref(dict: Dict, doc: { nameOf(v: Value | undefined): string | undefined }): boolean {
   return doc.nameOf(dict.get('Type')) === 'XRef' || (dict.has('W') && dict.has('Size'));
 }
@@ -276,7 +285,14 @@ function isXref(dict: Dict, doc: { nameOf(v: Value | undefined): string | undefi
 const OBJ = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g;
 
 class PdfDocument {
-  readonly objects = new Map<number, Entry>();
+  /** The objects the reading resolves references in: the last definition of each number (or the chain's view). */
+  objects = new Map<number, Entry>();
+  /** Every `N G obj` the scan found, by where it starts: what a cross-reference offset names. */
+  private readonly byOffset = new Map<number, Entry & { num: number }>();
+  /** What the cross-reference chain names, where it differs from the last definitions: a second reading. */
+  private chainView: { objects: Map<number, Entry>; trailer: Dict } | undefined;
+  /** The objects of the object streams, by `stream number:index`, as a cross-reference stream names them. */
+  private readonly compressed = new Map<string, Entry>();
   readonly trailers: Dict[] = [];
   encrypted = false;
   decoded = 0;
@@ -285,7 +301,7 @@ class PdfDocument {
   /** The encryption dictionary's object, whose strings and streams are never encrypted. */
   private unencrypted = -1;
   unknownGlyphs = 0;
-  private readonly streams = new Map<number, Buffer>();
+  private readonly streams = new Map<Entry, Buffer>();
   private readonly fonts = new Map<Dict, Font>();
 
   constructor(
@@ -334,6 +350,7 @@ class PdfDocument {
       const num = Number(m[1]);
       const old = this.objects.get(num);
       if (!old || old.at <= entry.at) this.objects.set(num, entry);
+      this.byOffset.set(m.index, { ...entry, num });
     }
     for (let at = text.indexOf('trailer'); at >= 0; at = text.indexOf('trailer', at + 7)) {
       // A trailer is a small dictionary: lexed within 64 KiB, so `trailer(` a thousand times is not a thousand
@@ -362,6 +379,12 @@ class PdfDocument {
       for (const [num, entry] of this.objects)
         if (num !== this.unencrypted && !isXref(this.dict(entry.value), this))
           entry.value = this.decryptStrings(entry.value, num, entry.gen ?? 0, 0);
+      for (const entry of this.byOffset.values()) {
+        const last = this.objects.get(entry.num);
+        if (last?.at === entry.at) entry.value = last.value;
+        else if (entry.num !== this.unencrypted && !isXref(this.dict(entry.value), this))
+          entry.value = this.decryptStrings(entry.value, entry.num, entry.gen ?? 0, 0);
+      }
     }
     // Object streams, in file order: an object defined later (here or in the file) wins.
     const streams = [...this.objects].filter(
@@ -380,22 +403,70 @@ class PdfDocument {
         const offset = header.value();
         if (typeof objNum !== 'number' || typeof offset !== 'number') break;
         if (++count > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} objects`);
-        const old = this.objects.get(objNum);
-        if (old && old.at > entry.at) continue;
         const at = first + offset;
         if (!lexed.has(at)) lexed.set(at, this.lexAt(data, at));
         const value = lexed.get(at);
-        if (value !== undefined && !(value instanceof Keyword))
-          this.objects.set(objNum, { at: entry.at, value });
+        if (value === undefined || value instanceof Keyword) continue;
+        const packed: Entry = { at: entry.at, value };
+        this.compressed.set(`${num}:${i}`, packed);
+        const old = this.objects.get(objNum);
+        if (!old || old.at <= entry.at) this.objects.set(objNum, packed);
       }
     }
   }
 
-  /** The pages' text, then the form fields' values and annotations' contents. */
+  /**
+   * What the cross-reference chain names, kept where it differs from the last definitions: viewers follow the
+   * chain (an object defined again after %%EOF, unlisted, or with another generation is never shown), and
+   * rebuild by scanning when it is broken, so both are read.
+   */
+  viewChain(): void {
+    const chain = readXrefChain(this.pdf, (data) => this.decode('FlateDecode', data, 0));
+    const top = chain.trailers[0];
+    if (chain.sections.length === 0 || chain.problem || top === undefined) return;
+    const view = new Map<number, Entry>();
+    for (const [num, e] of chain.entries) {
+      if (e.kind === 'offset') {
+        const found = this.byOffset.get(skipSpaceAndComments(this.pdf, e.offset));
+        // What the chain names is not there: viewers rebuild the table by scanning, which the last view is.
+        if (!found || found.num !== num) return;
+        const last = this.objects.get(num);
+        view.set(num, last && last.at === found.at ? last : found);
+      } else if (e.kind === 'compressed') {
+        const packed = this.compressed.get(`${e.stream}:${e.index}`);
+        if (packed) view.set(num, packed);
+      }
+    }
+    const trailer = this.lexAt(this.pdf, top, Math.min(this.pdf.length, top + 65_536));
+    if (!isDict(trailer)) return;
+    const differs =
+      [...view].some(([num, e]) => this.objects.get(num) !== e) ||
+      [...this.objects.keys()].some((num) => !view.has(num) && this.isPageContent(num));
+    if (differs) this.chainView = { objects: view, trailer };
+  }
+
+  // Objects the last view has and the chain does not: only worth a second reading if the pages could use them.
+  private isPageContent(num: number): boolean {
+    return this.objects.get(num)?.raw !== undefined || isDict(this.objects.get(num)?.value ?? null);
+  }
+
+  /** The pages' text, then the form fields' values and annotations' contents, as each view of the file shows. */
   read(): string[] {
+    const texts = this.readView(this.trailers.map((t) => t.get('Root')).findLast((r) => r !== undefined));
+    const chain = this.chainView;
+    if (!chain) return texts;
+    const last = this.objects;
+    this.objects = chain.objects;
+    try {
+      return [...new Set([...texts, ...this.readView(chain.trailer.get('Root'))])];
+    } finally {
+      this.objects = last;
+    }
+  }
+
+  private readView(rootRef: Value | undefined): string[] {
     const texts: string[] = [];
-    const root =
-      this.dict(this.trailers.map((t) => t.get('Root')).findLast((r) => r !== undefined)) ?? new Map();
+    const root = this.dict(rootRef) ?? new Map();
     const catalog = root.size > 0 ? root : this.findCatalog();
     if (!catalog) throw new PdfProblem('no document catalog');
     const work = { bytes: 0 };
@@ -542,9 +613,9 @@ class PdfDocument {
 
   /** A stream's decoded bytes (once per stream), within the budget. */
   stream(num: number): Buffer {
-    const cached = this.streams.get(num);
-    if (cached) return cached;
     const entry = this.objects.get(num);
+    const cached = entry && this.streams.get(entry);
+    if (cached) return cached;
     if (!entry?.raw) return Buffer.alloc(0);
     const dict = this.dict(entry.value);
     const filters = this.resolve(dict.get('Filter'));
@@ -558,7 +629,7 @@ class PdfDocument {
       const p = this.dict(Array.isArray(params) ? params[i] : params);
       if (this.number(p.get('Predictor')) > 1) data = unpredict(data, p, this);
     });
-    this.streams.set(num, data);
+    this.streams.set(entry, data);
     return data;
   }
 

@@ -10,7 +10,7 @@ import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
-import { binaryReading, decodedHead, HEAD_BYTES } from './binary-text.js';
+import { binaryReading, claimedPdf, decodedHead, HEAD_BYTES } from './binary-text.js';
 import { carriedMessage, textIfMessage } from './carried-message.js';
 import { directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
@@ -211,7 +211,10 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
     return;
   }
   const head = decodedHead(encoding, raw);
-  const reading = claimed === 'cms' || claimed === 'tar' ? claimed : binaryReading(head);
+  const reading =
+    claimed === 'cms' || claimed === 'tar'
+      ? claimed
+      : claimedPdf(binaryReading(head), names, node.contentType || undefined);
   // An archive or compressed file of a kind not read here (7z, RAR, bzip2, xz, CAB…): what it holds is not known.
   const unreadKind = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
   if (unreadKind) {

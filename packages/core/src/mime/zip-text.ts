@@ -1,6 +1,6 @@
 import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
-import { binaryReading, HEAD_BYTES } from './binary-text.js';
+import { binaryReading, claimedPdf, HEAD_BYTES } from './binary-text.js';
 import { isExecutable, unreadFileProblem } from './unread-archives.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
@@ -110,7 +110,7 @@ function readEntry(
   else {
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
     const head = entry.head(HEAD_BYTES);
-    const reading = /\.bin$/i.test(entry.name) ? 'strings' : binaryReading(head);
+    const reading = /\.bin$/i.test(entry.name) ? 'strings' : claimedPdf(binaryReading(head), [entry.name]);
     // A program is read whole: it may carry an archive (a self-extracting one).
     const unread = unreadFileProblem(reading, isExecutable(head) ? entry.bytes() : head, [entry.name]);
     if (unread) {
