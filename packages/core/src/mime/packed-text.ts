@@ -159,7 +159,11 @@ function unpack(
     out.bytes += read.bytes;
     if (read.encrypted) out.encrypted.push(`${name}(encrypted PDF)`.trim());
     else if (read.unread) throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${read.unread}`);
-    else out.pieces.push({ name, kind: 'strings', texts: read.texts });
+    else {
+      out.pieces.push({ name, kind: 'strings', texts: read.texts });
+      // Its attachments, read as a winmail.dat's files are: by their first bytes.
+      for (const file of read.files) unpackFile(file, budget, name, out, depth);
+    }
     return;
   }
   if (packing === 'cms') {

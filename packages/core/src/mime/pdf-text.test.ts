@@ -219,7 +219,7 @@ describe('pdfText', () => {
       { body: '<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>' },
       { body: '<< >>', stream: Buffer.from('q 612 0 0 792 0 0 cm /Im1 Do Q') },
     ]);
-    expect(pdfText(scan, MB)).toEqual({ texts: [], encrypted: false, bytes: 0 });
+    expect(pdfText(scan, MB)).toEqual({ texts: [], encrypted: false, bytes: 0, files: [] });
   });
 
   it('refuses what it cannot decide: damaged, no catalog, glyphs with no character, an unknown filter', () => {
@@ -329,6 +329,29 @@ describe('readVisibleText: PDFs wherever they are carried', () => {
       attach('docs.zip', zipFile([{ name: 'statement.pdf', data: late }]), 'application/zip'),
     );
     expect(zipped.report.unread.join('\n')).toMatch(/no %PDF- header/);
+  });
+
+  it('reads the files a PDF embeds (its attachments pane, a file-attachment note) as attached files', async () => {
+    const embedding = pdfObjects([
+      {
+        body: '<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(cards.txt) 4 0 R] >> >> >>',
+      },
+      {
+        body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      },
+      { body: '<< /Type /Page /Parent 2 0 R /Annots [<< /Subtype /FileAttachment /FS 6 0 R >>] >>' },
+      { body: '<< /Type /Filespec /F (cards.txt) /EF << /F 5 0 R >> >>' },
+      { body: '<< /Type /EmbeddedFile /Filter /FlateDecode >>', stream: deflateSync(`card ${CARD}`) },
+      { body: '<< /Type /Filespec /UF (more.csv) /EF << /F 7 0 R >> >>' },
+      {
+        body: '<< /Type /EmbeddedFile >>',
+        stream: Buffer.from('name,iban\nBob,DE89 3704 0044 0532 0130 00'),
+      },
+    ]);
+    const { bodies, labels } = await read(attach('report.pdf', embedding));
+    expect(bodies).toContain(`card ${CARD}`);
+    expect(bodies).toContain('name,iban\nBob,DE89 3704 0044 0532 0130 00');
+    expect(labels.join('\n')).toMatch(/cards\.txt/);
   });
 
   it('a PDF part: its text is read (not skipped), labelled with its name', async () => {

@@ -24,6 +24,11 @@ export interface PdfReading {
   unread?: string;
   /** Bytes decoded (streams inflated), counted against the caller's budget. */
   bytes: number;
+  /**
+   * The files embedded in it (its attachments pane, file-attachment notes: any stream a file specification's
+   * /EF names, or typed /EmbeddedFile), for the caller to read as attached files are.
+   */
+  files: { name: string; bytes: Buffer }[];
 }
 
 /** Most objects looked at in one PDF. */
@@ -44,12 +49,15 @@ const MAX_NESTING = 32;
  */
 export function pdfText(pdf: Buffer, maxBytes: number): PdfReading {
   const doc = new PdfDocument(pdf, maxBytes);
-  const reading: PdfReading = { texts: [], encrypted: false, bytes: 0 };
+  const reading: PdfReading = { texts: [], encrypted: false, bytes: 0, files: [] };
   try {
     doc.scan();
     if (!doc.encrypted) doc.viewChain();
     if (doc.encrypted) reading.encrypted = true;
-    else reading.texts = doc.read();
+    else {
+      reading.texts = doc.read();
+      reading.files = doc.embeddedFiles();
+    }
   } catch (error) {
     reading.unread = error instanceof PdfProblem ? error.message : `not read (${(error as Error).message})`;
   }
@@ -448,6 +456,25 @@ class PdfDocument {
   // Objects the last view has and the chain does not: only worth a second reading if the pages could use them.
   private isPageContent(num: number): boolean {
     return this.objects.get(num)?.raw !== undefined || isDict(this.objects.get(num)?.value ?? null);
+  }
+
+  /** The files a file specification's /EF names, and any stream typed /EmbeddedFile, each once, with its name. */
+  embeddedFiles(): { name: string; bytes: Buffer }[] {
+    const named = new Map<number, string>();
+    for (const entry of this.objects.values()) {
+      const spec = entry.value;
+      if (!isDict(spec) || !spec.has('EF')) continue;
+      const name = [spec.get('UF'), spec.get('F')]
+        .map((v) => this.resolve(v))
+        .find((v) => v instanceof Buffer);
+      for (const file of this.dict(spec.get('EF')).values())
+        if (this.isStream(file) && !named.has(file.num))
+          named.set(file.num, name instanceof Buffer ? textString(name) : 'embedded file');
+    }
+    for (const [num, entry] of this.objects)
+      if (entry.raw && !named.has(num) && this.nameOf(this.dict(entry.value).get('Type')) === 'EmbeddedFile')
+        named.set(num, 'embedded file');
+    return [...named].map(([num, name]) => ({ name, bytes: this.stream(num) }));
   }
 
   /** The pages' text, then the form fields' values and annotations' contents, as each view of the file shows. */
