@@ -212,6 +212,31 @@ describe('pdfText', () => {
     expect(updated).toEqual(['Nothing']);
   });
 
+  it('reads text a page’s resources can draw: a tiling pattern’s cell, a Type3 glyph procedure, an XFA form', () => {
+    const drawn = (resources: string, extra: { body: string; stream?: Buffer }[], catalog = '') =>
+      pdfObjects([
+        { body: `<< /Type /Catalog /Pages 2 0 R ${catalog}>>` },
+        { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+        { body: `<< /Type /Page /Parent 2 0 R /Resources << ${resources} >> >>` },
+        { body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' },
+        ...extra,
+      ]);
+    const cell = {
+      body: '<< /PatternType 1 /Resources << /Font << /F1 4 0 R >> >> >>',
+      stream: Buffer.from(`BT /F1 9 Tf (${CARD}) Tj ET`),
+    };
+    expect(pdfText(drawn('/Pattern << /P1 5 0 R >>', [cell]), MB).texts).toEqual([CARD]);
+    const glyph = {
+      body: '<< /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /space 6 0 R >> /Subtype /Type3 /Resources << /Font << /F1 4 0 R >> >> >>',
+    };
+    const proc = { body: '<< >>', stream: Buffer.from(`BT /F1 9 Tf (${CARD}) Tj ET`) };
+    expect(pdfText(drawn('/Font << /T3 5 0 R >>', [glyph, proc]), MB).texts).toEqual([CARD]);
+    const xfa = { body: '<< >>', stream: Buffer.from(`<field><value>${CARD}</value></field>`) };
+    expect(
+      pdfText(drawn('', [xfa], '/AcroForm << /Fields [] /XFA [(template) 5 0 R] >> '), MB).texts.join(''),
+    ).toContain(CARD);
+  });
+
   it('reads a page with no text (a scan) as read, with nothing in it', () => {
     const scan = pdfObjects([
       { body: '<< /Type /Catalog /Pages 2 0 R >>' },
@@ -254,7 +279,8 @@ describe('pdfText', () => {
         stream: Buffer.from('/X Do (form) Tj'),
       },
     ]);
-    expect(pdfText(cycle, MB).texts).toEqual([`${CARD}form`]);
+    // The page draws the form once; the sweep of its resources reads the form once more, on its own.
+    expect(pdfText(cycle, MB).texts).toEqual([`${CARD}form`, 'form']);
   });
 
   it('ends a 100,000-page tree: shared kids read once, distinct pages past the bound unread', () => {

@@ -458,6 +458,41 @@ class PdfDocument {
     return this.objects.get(num)?.raw !== undefined || isDict(this.objects.get(num)?.value ?? null);
   }
 
+  /**
+   * Text a page's resources can draw without the page's content naming it directly: every form, tiling pattern
+   * (a cell can hold text) and Type3 glyph procedure in them, each interpreted once per document, within the
+   * same work bound (what is drawn is read; reading what is not drawn too costs nothing but time).
+   */
+  private sweepResources(
+    res: Dict,
+    into: string[],
+    work: { bytes: number },
+    swept: Set<number>,
+    depth: number,
+  ): void {
+    if (depth > MAX_NESTING) return;
+    const streams: { ref: Ref; resources: Value | undefined }[] = [];
+    for (const group of ['XObject', 'Pattern'])
+      for (const v of this.dict(res.get(group)).values())
+        if (this.isStream(v) && this.nameOf(this.dict(v).get('Subtype')) !== 'Image')
+          streams.push({ ref: v, resources: this.dict(v).get('Resources') });
+    for (const f of this.dict(res.get('Font')).values()) {
+      const font = this.dict(f);
+      if (this.nameOf(font.get('Subtype')) !== 'Type3') continue;
+      for (const proc of this.dict(font.get('CharProcs')).values())
+        if (this.isStream(proc)) streams.push({ ref: proc, resources: font.get('Resources') });
+    }
+    for (const { ref, resources } of streams) {
+      if (swept.has(ref.num)) continue;
+      swept.add(ref.num);
+      const inside = resources ? this.dict(resources) : res;
+      const drawn = new Shown();
+      this.interpret(this.stream(ref.num), inside, drawn, work, new Set([ref.num]), depth + 1);
+      into.push(drawn.text());
+      if (resources) this.sweepResources(inside, into, work, swept, depth + 1);
+    }
+  }
+
   /** The files a file specification's /EF names, and any stream typed /EmbeddedFile, each once, with its name. */
   embeddedFiles(): { name: string; bytes: Buffer }[] {
     const named = new Map<number, string>();
@@ -500,6 +535,7 @@ class PdfDocument {
     // The page tree, without recursion; a node met twice (a cycle) is read once.
     const seen = new Set<Dict>();
     const expanded = new Set<Value[]>();
+    const swept = new Set<number>();
     const stack: { node: Value; resources: Value }[] = [
       { node: catalog.get('Pages') ?? null, resources: null },
     ];
@@ -537,6 +573,7 @@ class PdfDocument {
       );
       this.interpret(data, this.dict(res), shown, work, new Set(), 0);
       texts.push(shown.text());
+      this.sweepResources(this.dict(res), fields, work, swept, 0);
       const annots = this.resolve(dict.get('Annots'));
       const unread = Array.isArray(annots) && !expanded.has(annots) ? annots : [];
       if (unread.length > 0) expanded.add(unread);
@@ -562,6 +599,10 @@ class PdfDocument {
     }
     // Form fields' values, the field tree walked without recursion.
     const form = this.dict(catalog.get('AcroForm') ?? null);
+    // An XFA form (Acrobat draws it instead of the page): its XML packets, as text.
+    const xfa = this.resolve(form.get('XFA') ?? null);
+    for (const packet of Array.isArray(xfa) ? xfa : [form.get('XFA') ?? null])
+      if (this.isStream(packet)) fields.push(this.stream(packet.num).toString('utf8'));
     const fieldStack: Value[] = [...(this.array(form.get('Fields')) ?? [])];
     for (let n = 0; fieldStack.length > 0; n++) {
       if (n > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} form fields`);
