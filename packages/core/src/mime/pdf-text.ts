@@ -617,12 +617,14 @@ class PdfDocument {
     // Every other string the file holds, wherever a viewer may show it: bookmarks' titles, the document's /Info
     // (a title bar), page labels, a list's options, tooltips, captions, rich-text notes, script literals.
     const strings = new Set(fields);
+    const walked = new Set<object>();
     for (const [num, entry] of this.objects) {
       const dict = this.dict(entry.value);
       if (num === this.unencrypted || isXref(dict, this) || this.nameOf(dict.get('Type')) === 'Sig') continue;
-      collectStrings(entry.value, strings, 0);
+      collectStrings(entry.value, strings, 0, walked);
     }
-    for (const trailer of this.trailers) collectStrings(this.resolve(trailer.get('Info')), strings, 0);
+    for (const trailer of this.trailers)
+      collectStrings(this.resolve(trailer.get('Info')), strings, 0, walked);
     return [...texts, ...strings].filter((t) => t !== '');
   }
 
@@ -1298,13 +1300,21 @@ function utf16be(bytes: Buffer): string {
 // Strings no viewer shows: a file's identifiers, a CID font's character collection.
 const MACHINE_STRINGS = new Set(['ID', 'Registry', 'Ordering']);
 
-/** Adds each string in a value (dictionaries and arrays walked, references not followed) as text. */
-function collectStrings(v: Value, into: Set<string>, depth: number): void {
+/**
+ * Adds each string in a value (dictionaries and arrays walked, references not followed) as text; a container
+ * met again (many objects sharing one array) is walked once.
+ */
+function collectStrings(v: Value, into: Set<string>, depth: number, walked: Set<object>): void {
   if (depth > MAX_NESTING) return;
   if (v instanceof Buffer) into.add(textString(v));
-  else if (Array.isArray(v)) for (const item of v) collectStrings(item, into, depth + 1);
-  else if (isDict(v))
-    for (const [key, item] of v) if (!MACHINE_STRINGS.has(key)) collectStrings(item, into, depth + 1);
+  else if (Array.isArray(v) || isDict(v)) {
+    if (walked.has(v)) return;
+    walked.add(v);
+    if (Array.isArray(v)) for (const item of v) collectStrings(item, into, depth + 1, walked);
+    else
+      for (const [key, item] of v)
+        if (!MACHINE_STRINGS.has(key)) collectStrings(item, into, depth + 1, walked);
+  }
 }
 
 /** A text string (a field's value, an annotation's contents): UTF-16BE or UTF-8 with a byte order mark, else PDFDocEncoding. */
