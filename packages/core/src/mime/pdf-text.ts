@@ -5,6 +5,7 @@ import {
   type PdfDecryptor,
   type PdfEncryption,
 } from './pdf-decrypt.js';
+import { unpng } from './pdf-predictor.js';
 import { readXrefChain } from './pdf-xref.js';
 
 // The text a reader of a PDF sees: what the text-showing operators of its pages' content streams (and the forms
@@ -1593,41 +1594,23 @@ function lzw(data: Buffer, max: number): Buffer {
 
 // PNG predictors (and TIFF's 2) undone, as object and cross-reference streams are written.
 function unpredict(data: Buffer, params: Dict, doc: PdfDocument): Buffer {
-  const predictor = doc.resolve(params.get('Predictor'));
-  const columns = Math.max(1, Number(doc.resolve(params.get('Columns'))) || 1);
+  const predictor = doc.real(params.get('Predictor'));
+  const columns = Math.max(1, Math.floor(doc.real(params.get('Columns')) ?? 1));
+  const colors = Math.max(1, Math.floor(doc.real(params.get('Colors')) ?? 1));
+  const bits = doc.real(params.get('BitsPerComponent')) ?? 8;
   if (
-    predictor !== 10 &&
-    predictor !== 11 &&
-    predictor !== 12 &&
-    predictor !== 13 &&
-    predictor !== 14 &&
-    predictor !== 15
+    predictor === undefined ||
+    predictor < 10 ||
+    predictor > 15 ||
+    colors > 32 ||
+    ![1, 2, 4, 8, 16].includes(bits)
   )
     throw new PdfProblem(`predictor ${String(predictor)} is not read`);
-  const row = columns;
-  const out = Buffer.alloc(Math.floor(data.length / (row + 1)) * row);
-  for (let r = 0, o = 0; r + row < data.length + 0 && o < out.length; r += row + 1, o += row) {
-    const type = data[r] as number;
-    for (let i = 0; i < row; i++) {
-      const raw = data[r + 1 + i] as number;
-      const left = i > 0 ? (out[o + i - 1] as number) : 0;
-      const up = o >= row ? (out[o - row + i] as number) : 0;
-      const upLeft = o >= row && i > 0 ? (out[o - row + i - 1] as number) : 0;
-      let v = raw;
-      if (type === 1) v = raw + left;
-      else if (type === 2) v = raw + up;
-      else if (type === 3) v = raw + ((left + up) >> 1);
-      else if (type === 4) {
-        const p = left + up - upLeft;
-        const pa = Math.abs(p - left);
-        const pb = Math.abs(p - up);
-        const pc = Math.abs(p - upLeft);
-        v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
-      }
-      out[o + i] = v & 0xff;
-    }
+  try {
+    return unpng(data, { columns, colors, bits });
+  } catch (error) {
+    throw new PdfProblem(`a predicted stream has ${(error as Error).message}`);
   }
-  return out;
 }
 
 // After `ID`, an inline image's data runs to `EI` between white space.

@@ -4,6 +4,8 @@
 // `N G obj` finds copies (after %%EOF, unlisted, another generation) that they never show. Bounded: sections,
 // rows, bytes lexed; a broken chain is reported, never followed by guessing.
 
+import { unpng } from './pdf-predictor.js';
+
 /** Where the chain says an object is: at a byte offset, inside an object stream, or nowhere (free). */
 export type XrefEntry =
   | {
@@ -488,33 +490,9 @@ function unpredict(data: Buffer, parms: Map<string, XValue>, where: string): Buf
     columns < 1
   )
     throw new Broken(`${where} has a predictor not read (/Predictor ${predictor})`);
-  const bpp = Math.ceil((colors * bits) / 8);
-  const rowBytes = Math.ceil((columns * colors * bits) / 8);
-  const rows = Math.ceil(data.length / (rowBytes + 1));
-  const out = Buffer.alloc(Math.min(rows * rowBytes, data.length));
-  let o = 0;
-  for (let r = 0; r < data.length; r += rowBytes + 1) {
-    const type = data[r] as number;
-    const n = Math.min(rowBytes, data.length - r - 1);
-    for (let i = 0; i < n; i++, o++) {
-      const raw = data[r + 1 + i] as number;
-      const left = i >= bpp ? (out[o - bpp] as number) : 0;
-      const up = o >= rowBytes ? (out[o - rowBytes] as number) : 0;
-      const upLeft = o >= rowBytes && i >= bpp ? (out[o - rowBytes - bpp] as number) : 0;
-      let v: number;
-      if (type === 0) v = raw;
-      else if (type === 1) v = raw + left;
-      else if (type === 2) v = raw + up;
-      else if (type === 3) v = raw + ((left + up) >> 1);
-      else if (type === 4) {
-        const p = left + up - upLeft;
-        const pa = Math.abs(p - left);
-        const pb = Math.abs(p - up);
-        const pc = Math.abs(p - upLeft);
-        v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
-      } else throw new Broken(`${where} has a PNG row of filter type ${type}`);
-      out[o] = v & 0xff;
-    }
+  try {
+    return unpng(data, { columns, colors, bits });
+  } catch (error) {
+    throw new Broken(`${where} has ${(error as Error).message}`);
   }
-  return out.subarray(0, o);
 }
