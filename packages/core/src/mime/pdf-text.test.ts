@@ -83,6 +83,20 @@ describe('pdfText', () => {
         'BT /F1 12 Tf 72 700 Td 1 1 1 rg (9) Tj 0 0 0 rg (4111 1111 1111 1111) Tj ET',
         '9 4111 1111 1111 1111',
       ],
+      // A line left for a footer and come back to: also read as shown, one line.
+      [
+        'BT /F1 12 Tf 72 700 Td (Card 4111 1111 ) Tj 0 -650 Td (Page 1) Tj 90 650 Td (1111 1111) Tj ET',
+        'Card 4111 1111 \nPage 1\n1111 1111\nCard 4111 1111 1111 1111\nPage 1',
+      ],
+      // Moved by the transformation (cm) or the rise (Ts) back onto the line it shows on.
+      [
+        'BT /F1 12 Tf 72 700 Td (Card 4111 1111 ) Tj ET q 1 0 0 1 0 400 cm BT /F1 12 Tf 162 300 Td (1111 1111) Tj ET Q',
+        'Card 4111 1111 1111 1111',
+      ],
+      [
+        'BT /F1 12 Tf 72 700 Td (Card 4111 1111 ) Tj 90 -300 Td 300 Ts (1111 1111) Tj ET',
+        'Card 4111 1111 1111 1111',
+      ],
       // Kerning inside TJ: small adjustments join, a word-sized one is a space.
       ['BT /F1 12 Tf 72 700 Td [(Ca) -20 (rd) -400 (on) -20 (file)] TJ ET', 'Card onfile'],
       // Absolute placement by Tm, and rotated text (up the page) placed glyph by glyph.
@@ -161,6 +175,20 @@ describe('pdfText', () => {
     // An ASCII85 stream of `z` (four zero bytes each): stopped at the budget while decoding.
     const zeros = page('<< /Filter /ASCII85Decode >>', Buffer.alloc(4 * MB, 'z'));
     expect(pdfText(zeros, MB).unread).toMatch(/ASCII85 data decodes past 1048576 bytes/);
+  });
+
+  it('bounds the pieces of text a PDF places apart', () => {
+    // 600,000 glyphs each stepping back (a piece of its own) on one page.
+    const steps = Buffer.from('[(1)1000]TJ '.repeat(600_000));
+    const content = deflateSync(Buffer.concat([Buffer.from('BT /F1 12 Tf '), steps, Buffer.from('ET')]));
+    const many = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+      { body: '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>' },
+      { body: '<< /Filter /FlateDecode >>', stream: content },
+      { body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' },
+    ]);
+    expect(pdfText(many, 10 * MB).unread).toBe('more than 500000 pieces of text placed apart');
   });
 
   it('knows encryption a trailer hides: an untyped cross-reference stream, an encryption dictionary no trailer names', () => {
@@ -244,7 +272,9 @@ describe('pdfText', () => {
       { body: '<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>' },
       { body: '<< >>', stream: Buffer.from('q 612 0 0 792 0 0 cm /Im1 Do Q') },
     ]);
-    expect(pdfText(scan, MB)).toEqual({ texts: [], encrypted: false, bytes: 0, files: [] });
+    const read = pdfText(scan, MB);
+    expect(read).toMatchObject({ texts: [], encrypted: false, files: [] });
+    expect(read.unread).toBeUndefined();
   });
 
   it('refuses what it cannot decide: damaged, no catalog, glyphs with no character, an unknown filter', () => {
