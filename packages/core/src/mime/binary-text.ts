@@ -51,7 +51,8 @@ export function binaryReading(head: Buffer): BinaryReading {
 /**
  * A file's reading when its name (`.pdf`) or type (`application/pdf`) says it is a PDF: a viewer asked to open
  * it looks for the PDF inside even where its first bytes say nothing known (`%PDF-` past 1024 bytes, or no
- * header at all), so such a file is read as a PDF (and unread when it is none) rather than skipped as binary.
+ * header at all), so such a file is read as a PDF (and unread when it is none) rather than skipped as binary
+ * or read as text.
  *
  * @example
  * ```ts
@@ -59,7 +60,8 @@ export function binaryReading(head: Buffer): BinaryReading {
  * ```
  */
 export function claimedPdf(reading: BinaryReading, names: readonly string[], type = ''): BinaryReading {
-  if (reading !== 'binary') return reading;
+  // Text too: an all-ASCII PDF (hex-encoded streams) whose header sits past 1024 bytes of prose reads as text.
+  if (reading !== 'binary' && reading !== 'text') return reading;
   const pdf =
     /^application\/(x-)?pdf$/i.test(type.trim()) || names.some((n) => /\.pdf[\s\u200b-\u200f.]*$/i.test(n));
   return pdf ? 'pdf' : reading;

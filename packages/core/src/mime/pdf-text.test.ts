@@ -380,6 +380,14 @@ describe('readVisibleText: PDFs wherever they are carried', () => {
       const { report } = await read(attach(name as string, late, type));
       expect(report.unread.join('\n')).toMatch(/no %PDF- header/);
     }
+    // All ASCII (hex-encoded streams) after 1,100 bytes of prose: text by its bytes, a PDF by its name.
+    const prose = Buffer.concat([
+      Buffer.from('Lorem ipsum. '.repeat(85)),
+      pdfFile([CARD], { compress: false }),
+    ]);
+    expect(
+      (await read(attach('statement.pdf', prose, 'application/octet-stream'))).report.unread.join('\n'),
+    ).toMatch(/no %PDF- header/);
     // The same inside a zip, named .pdf.
     const zipped = await read(
       attach('docs.zip', zipFile([{ name: 'statement.pdf', data: late }]), 'application/zip'),
@@ -408,6 +416,22 @@ describe('readVisibleText: PDFs wherever they are carried', () => {
     expect(bodies).toContain(`card ${CARD}`);
     expect(bodies).toContain('name,iban\nBob,DE89 3704 0044 0532 0130 00');
     expect(labels.join('\n')).toMatch(/cards\.txt/);
+  });
+
+  it('reads an embedded file as the cross-reference chain names it, beside a decoy copy after %%EOF', () => {
+    const embedding = pdfObjects([
+      {
+        body: '<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(cards.txt) 3 0 R] >> >> >>',
+      },
+      { body: '<< /Type /Pages /Kids [] /Count 0 >>' },
+      { body: '<< /Type /Filespec /F (cards.txt) /EF << /F 4 0 R >> >>' },
+      { body: '<< /Type /EmbeddedFile >>', stream: Buffer.from(`card ${CARD}`) },
+    ]);
+    const decoy = Buffer.from(
+      '4 0 obj\n<< /Type /EmbeddedFile /Length 12 >>\nstream\nnothing here\nendstream\nendobj\n',
+    );
+    const files = pdfText(Buffer.concat([embedding, decoy]), MB).files.map((f) => f.bytes.toString());
+    expect(files).toEqual(['nothing here', `card ${CARD}`]);
   });
 
   it('a PDF part: its text is read (not skipped), labelled with its name', async () => {

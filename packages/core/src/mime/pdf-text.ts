@@ -306,6 +306,7 @@ class PdfDocument {
   private chainView: { objects: Map<number, Entry>; trailer: Dict } | undefined;
   /** The objects of the object streams, by `stream number:index`, as a cross-reference stream names them. */
   private readonly compressed = new Map<string, Entry>();
+  private readonly unpacked = new Map<Entry, (Entry | undefined)[]>();
   readonly trailers: Dict[] = [];
   encrypted = false;
   decoded = 0;
@@ -458,7 +459,15 @@ class PdfDocument {
         const last = this.objects.get(num);
         view.set(num, last && last.at === found.at ? last : found);
       } else if (e.kind === 'compressed') {
-        const packed = this.compressed.get(`${e.stream}:${e.index}`);
+        // From the object stream the chain itself names, which may be another copy than the last definition.
+        const os = chain.entries.get(e.stream);
+        const stream =
+          os?.kind === 'offset' ? this.byOffset.get(skipSpaceAndComments(this.pdf, os.offset)) : undefined;
+        if (!stream || stream.num !== e.stream) return;
+        const packed =
+          this.objects.get(e.stream)?.at === stream.at
+            ? this.compressed.get(`${e.stream}:${e.index}`)
+            : this.packedIn(stream)[e.index];
         if (packed) view.set(num, packed);
       }
     }
@@ -468,6 +477,32 @@ class PdfDocument {
       [...view].some(([num, e]) => this.objects.get(num) !== e) ||
       [...this.objects.keys()].some((num) => !view.has(num) && this.isPageContent(num));
     if (differs) this.chainView = { objects: view, trailer };
+  }
+
+  /** The objects an object stream holds, in its header's order (another copy than the last view's), lexed once. */
+  private packedIn(stream: Entry & { num: number }): (Entry | undefined)[] {
+    const known = this.unpacked.get(stream);
+    if (known) return known;
+    const last = this.objects;
+    this.objects = new Map(last).set(stream.num, stream);
+    const out: (Entry | undefined)[] = [];
+    try {
+      const dict = this.dict(stream.value);
+      const data = this.stream(stream.num);
+      const first = this.number(dict.get('First'));
+      const header = new Lexer(data, 0, Math.min(first, data.length));
+      for (let i = 0; i < Math.min(this.number(dict.get('N')), MAX_PDF_OBJECTS); i++) {
+        header.value();
+        const offset = header.value();
+        if (typeof offset !== 'number') break;
+        const value = this.lexAt(data, first + offset);
+        out.push(value === undefined || value instanceof Keyword ? undefined : { at: stream.at, value });
+      }
+    } finally {
+      this.objects = last;
+    }
+    this.unpacked.set(stream, out);
+    return out;
   }
 
   // Objects the last view has and the chain does not: only worth a second reading if the pages could use them.
@@ -512,21 +547,43 @@ class PdfDocument {
 
   /** The files a file specification's /EF names, and any stream typed /EmbeddedFile, each once, with its name. */
   embeddedFiles(): { name: string; bytes: Buffer }[] {
-    const named = new Map<number, string>();
-    for (const entry of this.objects.values()) {
-      const spec = entry.value;
-      if (!isDict(spec) || !spec.has('EF')) continue;
-      const name = [spec.get('UF'), spec.get('F')]
-        .map((v) => this.resolve(v))
-        .find((v) => v instanceof Buffer);
-      for (const file of this.dict(spec.get('EF')).values())
-        if (this.isStream(file) && !named.has(file.num))
-          named.set(file.num, name instanceof Buffer ? textString(name) : 'embedded file');
+    const files: { name: string; bytes: Buffer }[] = [];
+    const read = new Set<Entry>();
+    const last = this.objects;
+    // In each view of the file (the chain's may name another copy of a file than the last definition).
+    for (const view of [last, this.chainView?.objects]) {
+      if (!view) continue;
+      this.objects = view;
+      try {
+        const named = new Map<number, string>();
+        for (const entry of view.values()) {
+          const spec = entry.value;
+          if (!isDict(spec) || !spec.has('EF')) continue;
+          const name = [spec.get('UF'), spec.get('F')]
+            .map((v) => this.resolve(v))
+            .find((v) => v instanceof Buffer);
+          for (const file of this.dict(spec.get('EF')).values())
+            if (this.isStream(file) && !named.has(file.num))
+              named.set(file.num, name instanceof Buffer ? textString(name) : 'embedded file');
+        }
+        for (const [num, entry] of view)
+          if (
+            entry.raw &&
+            !named.has(num) &&
+            this.nameOf(this.dict(entry.value).get('Type')) === 'EmbeddedFile'
+          )
+            named.set(num, 'embedded file');
+        for (const [num, name] of named) {
+          const entry = view.get(num) as Entry;
+          if (read.has(entry)) continue;
+          read.add(entry);
+          files.push({ name, bytes: this.stream(num) });
+        }
+      } finally {
+        this.objects = last;
+      }
     }
-    for (const [num, entry] of this.objects)
-      if (entry.raw && !named.has(num) && this.nameOf(this.dict(entry.value).get('Type')) === 'EmbeddedFile')
-        named.set(num, 'embedded file');
-    return [...named].map(([num, name]) => ({ name, bytes: this.stream(num) }));
+    return files;
   }
 
   /** The pages' text, then the form fields' values and annotations' contents, as each view of the file shows. */
