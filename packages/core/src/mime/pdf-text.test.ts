@@ -265,6 +265,60 @@ describe('pdfText', () => {
     ).toContain(CARD);
   });
 
+  it('parses as viewers do what round 25 bent: stray keys, `6 0obj`, a decoy /Root or /Encrypt, a decoy first piece', () => {
+    const content = `BT /F1 12 Tf 72 700 Td (Card ${CARD}) Tj ET`;
+    // A token where a key should be: skipped, not shifting every later key onto the wrong value.
+    const stray = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+      { body: '<< /Type /Page 0 /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>' },
+      { body: '<< >>', stream: Buffer.from(content) },
+      { body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' },
+    ]);
+    expect(pdfText(stray, MB).texts).toContain(`Card ${CARD}`);
+    // An object header without a space before `obj`, or with a comment inside, is still an object.
+    const page = helveticaPage(content);
+    for (const header of ['4 0obj', '4 0%note\nobj'])
+      expect(
+        pdfText(Buffer.from(page.toString('latin1').replace('4 0 obj', header), 'latin1'), MB).texts,
+      ).toContain(`Card ${CARD}`);
+    // A form the file does not hold: what it draws is not known.
+    const missing = helveticaPage('/X9 Do')
+      .toString('latin1')
+      .replace('/Font << /F1 5 0 R >>', '/Font << /F1 5 0 R >> /XObject << /X9 99 0 R >>');
+    expect(pdfText(Buffer.from(missing, 'latin1'), MB).unread).toBe(
+      'a page draws object 99, which is not in the file',
+    );
+    // A decoy trailer after %%EOF naming an empty catalog: the chain's /Root is read too.
+    const decoyRoot = Buffer.concat([
+      page,
+      Buffer.from(
+        '9 0 obj\n<< /Type /Catalog /Pages 10 0 R >>\nendobj\n10 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 9 0 R >>\n',
+      ),
+    ]);
+    expect(pdfText(decoyRoot, MB).texts).toContain(`Card ${CARD}`);
+    // A decoy `trailer << /Encrypt … >>` in a comment or a string is no trailer.
+    const decoyEncrypt = Buffer.from(
+      page.toString('latin1').replace('%PDF-1.7', '%PDF-1.7\n% trailer << /Encrypt 7 0 R >>'),
+      'latin1',
+    );
+    expect(pdfText(decoyEncrypt, MB)).toMatchObject({ encrypted: false, texts: [`Card ${CARD}`] });
+    // A zero-scale decoy drawn first does not set the frame the page is read in as shown.
+    const reversed = helveticaPage(
+      'BT /F1 12 Tf 0 0 0 0 20 20 Tm (.) Tj 12 0 0 12 162 700 Tm /F1 1 Tf (1111) Tj 12 0 0 12 132 700 Tm (1111) Tj 12 0 0 12 102 700 Tm (1111) Tj 12 0 0 12 72 700 Tm (4111) Tj ET',
+    );
+    expect(pdfText(reversed, MB).texts.join('\n')).toContain('4111 1111 1111 1111');
+  });
+
+  it('reads glyph 0 of a CID font (.notdef, a box for a character the fonts lack) as U+FFFD, not unknown', () => {
+    const plain = pdfFile(['Card'], { font: 'identity', compress: false }).toString('latin1');
+    // The content's glyph string (the ToUnicode map names <0003> first, alone).
+    expect(plain).toContain('<00030004');
+    const read = pdfText(Buffer.from(plain.replace('<00030004', '<00000004'), 'latin1'), MB);
+    expect(read.unread).toBeUndefined();
+    expect(read.texts).toEqual(['\ufffdard']);
+  });
+
   it('reads a page with no text (a scan) as read, with nothing in it', () => {
     const scan = pdfObjects([
       { body: '<< /Type /Catalog /Pages 2 0 R >>' },

@@ -64,9 +64,10 @@ export function pdfText(pdf: Buffer, maxBytes: number): PdfReading {
   } catch (error) {
     reading.unread = error instanceof PdfProblem ? error.message : `not read (${(error as Error).message})`;
   }
-  // Interpreting content costs more than decoding it (3.8 MB/s against ~100 MB/s inflating, measured on a
-  // 2-core EPYC): charged twice to the caller's budget, so a message's PDFs together interpret at most half of it.
-  reading.bytes = doc.decoded + 2 * doc.interpreted;
+  // Interpreting content costs more than decoding it (3–4 MB/s against ~100 MB/s inflating, measured on a
+  // 2-core EPYC): charged three times to the caller's budget, so a message's PDFs together interpret at most a
+  // third of it (real documents are far below: Debian's 60-page libtasn1 manual is charged 1.2 MB).
+  reading.bytes = doc.decoded + 3 * doc.interpreted;
   if (reading.unread === undefined && doc.unknownGlyphs > 0)
     reading.unread = `${doc.unknownGlyphs} glyphs whose characters the file does not say (no ToUnicode map)`;
   return reading;
@@ -151,9 +152,16 @@ class Lexer {
       this.pos += 2;
       const items = this.items(depth, DICT_END);
       const dict: Dict = new Map();
-      for (let i = 0; i + 1 < items.length; i += 2) {
+      // A name, then its value; a stray token where a name should be is skipped, as viewers' parsers do, so it
+      // does not shift every later key onto the wrong value.
+      for (let i = 0; i + 1 < items.length; ) {
         const key = items[i];
-        if (key instanceof Name) dict.set(key.name, items[i + 1] ?? null);
+        if (!(key instanceof Name)) {
+          i++;
+          continue;
+        }
+        dict.set(key.name, items[i + 1] ?? null);
+        i += 2;
       }
       return dict;
     }
@@ -295,7 +303,10 @@ function isXref(dict: Dict, doc: { nameOf(v: Value | undefined): string | undefi
   return doc.nameOf(dict.get('Type')) === 'XRef' || (dict.has('W') && dict.has('Size'));
 }
 
-const OBJ = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g;
+// `N G obj` as a PDF lexer reads it: white space or comments between the numbers, none needed before `obj`.
+// (A comment runs to its end of line, so each splits one way only: no backtracking over `%%%%`.)
+const OBJ =
+  /(?<![\d.])(\d{1,10})(?:[ \t\r\n\f\0]|%[^\r\n]*[\r\n])+(\d{1,5})(?:[ \t\r\n\f\0]|%[^\r\n]*[\r\n])*obj\b/g;
 
 class PdfDocument {
   /** The objects the reading resolves references in: the last definition of each number (or the chain's view). */
@@ -315,7 +326,8 @@ class PdfDocument {
   /** Content bytes interpreted (a form drawn on many pages counts each time). */
   interpreted = 0;
   private readonly pieces = { left: MAX_PDF_PIECES };
-  private readonly streamRanges: [number, number][] = [];
+  /** Where each object's body (and stream) lies: `trailer` written inside one is no trailer. */
+  private readonly bodyRanges: [number, number][] = [];
   /** The encryption dictionary's object, whose strings and streams are never encrypted. */
   private unencrypted = -1;
   unknownGlyphs = 0;
@@ -361,24 +373,29 @@ class PdfDocument {
           if (text[end - 1] === '\r') end--;
         }
         entry.raw = this.pdf.subarray(start, Math.max(start, end));
-        this.streamRanges.push([start, Math.max(start, end)]);
         OBJ.lastIndex = Math.max(end, OBJ.lastIndex);
         // A cross-reference stream is a trailer, with or without its /Type (viewers do not ask for it).
         if (isXref(value, this)) this.trailers.push(value);
       } else OBJ.lastIndex = Math.max(lexer.pos, OBJ.lastIndex);
+      this.bodyRanges.push([m.index, OBJ.lastIndex]);
       const num = Number(m[1]);
       const old = this.objects.get(num);
       if (!old || old.at <= entry.at) this.objects.set(num, entry);
       this.byOffset.set(m.index, { ...entry, num });
     }
-    // `trailer` inside a stream's data (a comment of a content stream) is no trailer: viewers never read it there.
-    const ranges = this.streamRanges.map(([lo, to]) => ({ lo, to }));
-    const inStream = (at: number) => {
+    // `trailer` inside an object (a string, a stream's data) or after a `%` on its line is no trailer: viewers
+    // read neither there.
+    const ranges = this.bodyRanges.map(([lo, to]) => ({ lo, to }));
+    const inObject = (at: number) => {
       const range = ranges[lastAtOrBelow(ranges, at)];
       return range !== undefined && at < range.to;
     };
+    const inComment = (at: number) => {
+      const line = Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at));
+      return text.slice(line + 1, at).includes('%');
+    };
     for (let at = text.indexOf('trailer'); at >= 0; at = text.indexOf('trailer', at + 7)) {
-      if (inStream(at)) continue;
+      if (inObject(at) || inComment(at)) continue;
       // A trailer is a small dictionary: lexed within 64 KiB, so `trailer(` a thousand times is not a thousand
       // reads to the end of the file.
       const v = this.lexAt(this.pdf, at + 7, Math.min(this.pdf.length, at + 7 + 65_536));
@@ -473,7 +490,14 @@ class PdfDocument {
     }
     const trailer = this.lexAt(this.pdf, top, Math.min(this.pdf.length, top + 65_536));
     if (!isDict(trailer)) return;
+    // The trailer viewers use and the scanned ones must agree on encryption: a decoy either way is not read.
+    const scannedEncrypt = this.trailers.some((t) => t.has('Encrypt'));
+    if (trailer.has('Encrypt') !== scannedEncrypt)
+      throw new PdfProblem('the cross-reference trailer and the file disagree on its encryption');
+    const rootOf = (t: Value | undefined) => (t instanceof Ref ? t.num : -1);
+    const scannedRoot = this.trailers.map((t) => t.get('Root')).findLast((r) => r !== undefined);
     const differs =
+      rootOf(trailer.get('Root')) !== rootOf(scannedRoot) ||
       [...view].some(([num, e]) => this.objects.get(num) !== e) ||
       [...this.objects.keys()].some((num) => !view.has(num) && this.isPageContent(num));
     if (differs) this.chainView = { objects: view, trailer };
@@ -943,14 +967,16 @@ class PdfDocument {
         state.scale;
       // Where the text is on the page: the text matrix, raised by the rise (Ts), through the current
       // transformation (cm), so text moved by either is placed where it shows.
-      const device = (m: Matrix): [number, number] => {
-        const full = multiply(m, state.ctm);
-        return [state.rise * full[2] + full[4], state.rise * full[3] + full[5]];
-      };
-      const start = device(tm);
+      const before = state.ctm === IDENTITY ? tm : multiply(tm, state.ctm);
+      const start: [number, number] = [
+        state.rise * before[2] + before[4],
+        state.rise * before[3] + before[5],
+      ];
       tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + advance * tm[0], tm[5] + advance * tm[1]];
-      const style = `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
-      shown.place(glyphs.text, start, device(tm), multiply(tm, state.ctm), state.size, style);
+      const after = state.ctm === IDENTITY ? tm : multiply(tm, state.ctm);
+      const end: [number, number] = [state.rise * after[2] + after[4], state.rise * after[3] + after[5]];
+      state.style ??= `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
+      shown.place(glyphs.text, start, end, after, state.size, state.style);
     };
     for (;;) {
       const v = lexer.value();
@@ -963,15 +989,23 @@ class PdfDocument {
       if (op === 'Tf') {
         const name = operands[operands.length - 2];
         const fonts = this.dict(resources.get('Font'));
-        state.font = name instanceof Name ? this.font(this.dict(fonts.get(name.name))) : undefined;
+        const ref = name instanceof Name ? fonts.get(name.name) : undefined;
+        if (ref instanceof Ref && !this.objects.has(ref.num))
+          throw new PdfProblem(`a page's font is object ${ref.num}, which is not in the file`);
+        state.font = name instanceof Name ? this.font(this.dict(ref)) : undefined;
         state.size = num(1);
+        state.style = undefined;
       } else if (op === 'BT') tm = tlm = IDENTITY;
       else if (op === 'Tc') state.charSpace = num(1);
-      else if (op === 'Tr') state.render = num(1);
-      else if (op === 'Ts') state.rise = num(1);
+      else if (op === 'Tr') {
+        state.render = num(1);
+        state.style = undefined;
+      } else if (op === 'Ts') state.rise = num(1);
       else if (op === 'cm') state.ctm = multiply([num(6), num(5), num(4), num(3), num(2), num(1)], state.ctm);
-      else if (FILL_COLOUR.has(op)) state.fill = `${op} ${operands.map(String).join(' ')}`;
-      else if (op === 'Tw') state.wordSpace = num(1);
+      else if (FILL_COLOUR.has(op)) {
+        state.fill = `${op} ${operands.map(String).join(' ')}`;
+        state.style = undefined;
+      } else if (op === 'Tw') state.wordSpace = num(1);
       else if (op === 'Tz') state.scale = num(1) / 100;
       else if (op === 'TL') state.leading = num(1);
       else if (op === 'Td') moveLine(num(2), num(1));
@@ -1005,6 +1039,9 @@ class PdfDocument {
       else if (op === 'Do') {
         const name = operands[operands.length - 1];
         const ref = name instanceof Name ? this.dict(resources.get('XObject')).get(name.name) : undefined;
+        // A form the file does not hold (or that the scan could not find): what it draws is not known.
+        if (ref instanceof Ref && !this.objects.has(ref.num))
+          throw new PdfProblem(`a page draws object ${ref.num}, which is not in the file`);
         if (ref instanceof Ref && !drawing.has(ref.num)) {
           const form = this.dict(ref);
           if (this.nameOf(form.get('Subtype')) === 'Form') {
@@ -1070,6 +1107,8 @@ interface TextState {
   /** The current transformation (cm, a form's /Matrix) and the text rise (Ts). */
   ctm: Matrix;
   rise: number;
+  /** The font, size, render mode and fill as one key, made when first needed after one of them changes. */
+  style?: string | undefined;
 }
 const START_STATE: TextState = {
   font: undefined,
@@ -1080,7 +1119,7 @@ const START_STATE: TextState = {
   leading: 0,
   render: 0,
   fill: '',
-  ctm: [1, 0, 0, 1, 0, 0],
+  ctm: IDENTITY,
   rise: 0,
 };
 const FILL_COLOUR = new Set(['g', 'rg', 'k', 'sc', 'scn', 'cs']);
@@ -1116,7 +1155,7 @@ class Shown {
   private readonly parts: string[] = [];
   private end: [number, number] | undefined;
   private style = '';
-  /** Each run of joined pieces where it is drawn, in the first piece's line frame (along and across the line). */
+  /** Each run of joined pieces where it is drawn on the page (along: x, across: y). */
   private readonly placed: {
     text: string;
     along: number;
@@ -1125,7 +1164,6 @@ class Shown {
     em: number;
     style: string;
   }[] = [];
-  private frame: { ux: number; uy: number } | undefined;
 
   /** `pieces`: how many more separate pieces the document may place (shared by all its pages and forms). */
   constructor(private readonly pieces: { left: number }) {}
@@ -1162,8 +1200,9 @@ class Shown {
     this.style = style;
     this.parts.push(text);
     const scale = Math.hypot(tm[0], tm[1]) || 1;
-    this.frame ??= { ux: tm[0] / scale, uy: tm[1] / scale };
-    const { ux, uy } = this.frame;
+    // The page's own frame, x along and y across: not the first piece's, which a rotated or zero-scale decoy
+    // drawn first would set.
+    const [ux, uy] = [1, 0];
     const last = this.placed.at(-1);
     if (joined && last) {
       last.text += text;
@@ -1328,6 +1367,9 @@ class Font {
       if (mapped !== undefined) text += mapped;
       else if (this.utf16) text += String.fromCharCode(code);
       else if (!this.type0 && this.simple[code] !== undefined) text += this.simple[code];
+      // Glyph 0 of a CID font is .notdef, which a PDF maker writes for a character its fonts lack (a box): one
+      // shape, not a character the file hides.
+      else if (this.type0 && code === 0) text += '\ufffd';
       else unknown++;
     }
     return { text, unknown, width, count, spaces };
