@@ -57,11 +57,18 @@ export function binaryReading(head: Buffer): BinaryReading {
  * @example
  * ```ts
  * claimedPdf('binary', ['statement.pdf']); // 'pdf'
+ * claimedPdf('text', ['notes.pdf'], '', Buffer.from('blah blah')); // 'text'
  * ```
  */
-export function claimedPdf(reading: BinaryReading, names: readonly string[], type = ''): BinaryReading {
-  // Text too: an all-ASCII PDF (hex-encoded streams) whose header sits past 1024 bytes of prose reads as text.
-  if (reading !== 'binary' && reading !== 'text') return reading;
+export function claimedPdf(
+  reading: BinaryReading,
+  names: readonly string[],
+  type = '',
+  head: Buffer = Buffer.alloc(0),
+): BinaryReading {
+  // Text too when `%PDF-` is in it: an all-ASCII PDF (hex-encoded streams) whose header sits past 1024 bytes of
+  // prose reads as text (a text file named .pdf with no header is read as the text it is).
+  if (reading !== 'binary' && !(reading === 'text' && head.includes(PDF))) return reading;
   const pdf =
     /^application\/(x-)?pdf$/i.test(type.trim()) || names.some((n) => /\.pdf[\s\u200b-\u200f.]*$/i.test(n));
   return pdf ? 'pdf' : reading;

@@ -219,7 +219,11 @@ const MAX_TNEF_FILES = 1000;
 function unpackFile(file: TnefData, budget: number, container: string, out: Unpacked, depth: number): void {
   const name = `${container}${file.name || 'file'} `;
   const head = file.bytes.subarray(0, HEAD_BYTES);
-  const reading = textIfMessage(claimedPdf(binaryReading(head), [file.name]), file.name, file.bytes);
+  const reading = textIfMessage(
+    claimedPdf(binaryReading(head), [file.name], '', head),
+    file.name,
+    file.bytes,
+  );
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
   const unread = unreadFileProblem(reading, file.bytes, [file.name]);

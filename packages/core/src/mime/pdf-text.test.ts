@@ -442,6 +442,10 @@ describe('readVisibleText: PDFs wherever they are carried', () => {
     expect(
       (await read(attach('statement.pdf', prose, 'application/octet-stream'))).report.unread.join('\n'),
     ).toMatch(/no %PDF- header/);
+    // A text file named .pdf with no header (mikel-mail's test.pdf is `blah blah blah`) is read as the text it is.
+    const blah = await read(attach('test.pdf', Buffer.from('blah blah blah'), 'application/pdf'));
+    expect(blah.report.unread).toEqual([]);
+    expect(blah.bodies).toContain('blah blah blah');
     // The same inside a zip, named .pdf.
     const zipped = await read(
       attach('docs.zip', zipFile([{ name: 'statement.pdf', data: late }]), 'application/zip'),

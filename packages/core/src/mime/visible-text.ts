@@ -214,7 +214,7 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   const reading =
     claimed === 'cms' || claimed === 'tar'
       ? claimed
-      : claimedPdf(binaryReading(head), names, node.contentType || undefined);
+      : claimedPdf(binaryReading(head), names, node.contentType || undefined, head);
   // An archive or compressed file of a kind not read here (7z, RAR, bzip2, xz, CAB…): what it holds is not known.
   const unreadKind = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
   if (unreadKind) {

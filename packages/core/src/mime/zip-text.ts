@@ -110,7 +110,9 @@ function readEntry(
   else {
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
     const head = entry.head(HEAD_BYTES);
-    const reading = /\.bin$/i.test(entry.name) ? 'strings' : claimedPdf(binaryReading(head), [entry.name]);
+    const reading = /\.bin$/i.test(entry.name)
+      ? 'strings'
+      : claimedPdf(binaryReading(head), [entry.name], '', head);
     // A program is read whole: it may carry an archive (a self-extracting one).
     const unread = unreadFileProblem(reading, isExecutable(head) ? entry.bytes() : head, [entry.name]);
     if (unread) {
