@@ -1,4 +1,5 @@
 import { inflateSync, constants as zlib } from 'node:zlib';
+import { isPdfDelimiter, isPdfSpace } from './pdf-bytes.js';
 import {
   emptyPasswordDecryptor,
   PdfDecryptError,
@@ -93,18 +94,8 @@ type Dict = Map<string, Value>;
 type Value = null | boolean | number | string | Name | Ref | Buffer | Value[] | Dict | Keyword;
 
 const isDict = (v: Value | undefined): v is Dict => v instanceof Map;
-const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0;
-const isDelimiter = (b: number) =>
-  b === 0x28 ||
-  b === 0x29 ||
-  b === 0x3c ||
-  b === 0x3e ||
-  b === 0x5b ||
-  b === 0x5d ||
-  b === 0x2f ||
-  b === 0x25 ||
-  b === 0x7b ||
-  b === 0x7d;
+const isSpace = isPdfSpace;
+const isDelimiter = isPdfDelimiter;
 
 const ARRAY_END = new Keyword(']');
 const DICT_END = new Keyword('>>');

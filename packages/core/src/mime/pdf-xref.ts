@@ -4,6 +4,7 @@
 // `N G obj` finds copies (after %%EOF, unlisted, another generation) that they never show. Bounded: sections,
 // rows, bytes lexed; a broken chain is reported, never followed by guessing.
 
+import { isPdfDelimiter, isPdfSpace } from './pdf-bytes.js';
 import { unpng } from './pdf-predictor.js';
 
 /** Where the chain says an object is: at a byte offset, inside an object stream, or nowhere (free). */
@@ -80,19 +81,8 @@ export function readXrefChain(pdf: Buffer, inflate: (data: Buffer) => Buffer): X
 
 // --- Bytes and values -------------------------------------------------------------------------------------
 
-const isSpace = (b: number | undefined) =>
-  b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0;
-const isDelimiter = (b: number | undefined) =>
-  b === 0x28 ||
-  b === 0x29 ||
-  b === 0x3c ||
-  b === 0x3e ||
-  b === 0x5b ||
-  b === 0x5d ||
-  b === 0x7b ||
-  b === 0x7d ||
-  b === 0x2f ||
-  b === 0x25;
+const isSpace = isPdfSpace;
+const isDelimiter = isPdfDelimiter;
 const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
 
 class XName {
