@@ -494,14 +494,23 @@ class PdfDocument {
     if (differs) this.chainView = { objects: view, trailer };
   }
 
+  /** Runs `read` with references resolved in `objects` (another view of the file), then back in the last view. */
+  private inView<T>(objects: Map<number, Entry>, read: () => T): T {
+    const last = this.objects;
+    this.objects = objects;
+    try {
+      return read();
+    } finally {
+      this.objects = last;
+    }
+  }
+
   /** The objects an object stream holds, in its header's order (another copy than the last view's), lexed once. */
   private packedIn(stream: Entry & { num: number }): (Entry | undefined)[] {
     const known = this.unpacked.get(stream);
     if (known) return known;
-    const last = this.objects;
-    this.objects = new Map(last).set(stream.num, stream);
-    const out: (Entry | undefined)[] = [];
-    try {
+    const out = this.inView(new Map(this.objects).set(stream.num, stream), () => {
+      const packed: (Entry | undefined)[] = [];
       const dict = this.dict(stream.value);
       const data = this.stream(stream.num);
       const first = this.number(dict.get('First'));
@@ -511,11 +520,10 @@ class PdfDocument {
         const offset = header.value();
         if (typeof offset !== 'number') break;
         const value = this.lexAt(data, first + offset);
-        out.push(value === undefined || value instanceof Keyword ? undefined : { at: stream.at, value });
+        packed.push(value === undefined || value instanceof Keyword ? undefined : { at: stream.at, value });
       }
-    } finally {
-      this.objects = last;
-    }
+      return packed;
+    });
     this.unpacked.set(stream, out);
     return out;
   }
@@ -564,12 +572,10 @@ class PdfDocument {
   embeddedFiles(): { name: string; bytes: Buffer }[] {
     const files: { name: string; bytes: Buffer }[] = [];
     const read = new Set<Entry>();
-    const last = this.objects;
     // In each view of the file (the chain's may name another copy of a file than the last definition).
-    for (const view of [last, this.chainView?.objects]) {
+    for (const view of [this.objects, this.chainView?.objects]) {
       if (!view) continue;
-      this.objects = view;
-      try {
+      this.inView(view, () => {
         const named = new Map<number, string>();
         for (const entry of view.values()) {
           const spec = entry.value;
@@ -594,9 +600,7 @@ class PdfDocument {
           read.add(entry);
           files.push({ name, bytes: this.stream(num) });
         }
-      } finally {
-        this.objects = last;
-      }
+      });
     }
     return files;
   }
@@ -606,13 +610,9 @@ class PdfDocument {
     const texts = this.readView(this.trailers.map((t) => t.get('Root')).findLast((r) => r !== undefined));
     const chain = this.chainView;
     if (!chain) return texts;
-    const last = this.objects;
-    this.objects = chain.objects;
-    try {
-      return [...new Set([...texts, ...this.readView(chain.trailer.get('Root'))])];
-    } finally {
-      this.objects = last;
-    }
+    return [
+      ...new Set([...texts, ...this.inView(chain.objects, () => this.readView(chain.trailer.get('Root')))]),
+    ];
   }
 
   private readView(rootRef: Value | undefined): string[] {
