@@ -42,6 +42,8 @@ export interface FlowStateInit {
   message: MessageAccess;
   /** The engine's cap on recipients for this direction (WorkMail: 500 outbound); none when absent. */
   maxRecipients?: number;
+  /** When the deadline guard answers (`Date.now()` time); none (infinite) when absent. */
+  deadline?: number;
 }
 
 /**

@@ -62,6 +62,12 @@ export interface RuleContext<D extends Direction = Direction> {
   readonly audit: boolean;
   /** Aborted when the deadline guard answers WorkMail; long work should stop then. */
   readonly signal: AbortSignal;
+  /**
+   * When the deadline guard answers (`Date.now()` time; `Infinity` without one, as for asynchronous rules). A
+   * timer cannot interrupt synchronous work, so work that blocks the event loop (a parser) checks this itself:
+   * `if (Date.now() >= ctx.deadline - 200) stop()`.
+   */
+  readonly deadline: number;
   readonly logger: FlowLogger;
   /** The message itself, fetched lazily and at most once. */
   readonly message: MessageAccess;

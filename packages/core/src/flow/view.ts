@@ -57,6 +57,9 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
   get signal(): AbortSignal {
     return this.flow.controller.signal;
   }
+  get deadline(): number {
+    return this.flow.init.deadline ?? Number.POSITIVE_INFINITY;
+  }
   get state(): Map<string | symbol, unknown> {
     return this.flow.shared;
   }

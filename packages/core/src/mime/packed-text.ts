@@ -4,6 +4,7 @@ import { cmsFileContent } from '../message/cms-file.js';
 import { eachTarEntry } from '../message/tar-entries.js';
 import { binaryReading, claimedPdf, HEAD_BYTES, hasPdfHeader, oleTextViews } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
+import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { embeddedUnreadKind, unreadFileProblem } from './unread-archives.js';
 import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
@@ -50,8 +51,6 @@ const WHAT: Record<Packing, string> = {
 // The PDF reader is its own chunk, loaded only when a message carries something that may hold a PDF (a PDF, or
 // any container): the functions' cold start does not pay for it. Unloaded when a PDF is met, the PDF is unread.
 let readPdf: typeof import('./pdf-text.js').pdfText | undefined;
-// Bytes one PDF may decode (the caller's largest part), set by each unpackText call (synchronous).
-let pdfBudget = 0;
 const loadPdf = lazyModule(async () => {
   readPdf = (await import('./pdf-text.js')).pdfText;
 });
@@ -69,6 +68,22 @@ export function loadPdfReader(): Promise<void> {
   return loadPdf();
 }
 
+/** Options of {@link unpackText}. */
+export interface UnpackOptions {
+  /** Most bytes one PDF may decode. Default: the whole budget. */
+  maxPdfBytes?: number;
+  /** When to stop reading (the PDF reader checks it as it goes); none by default. */
+  deadline?: ReadingDeadline;
+}
+
+/** One unpacking: what it found, and its bounds. */
+interface Unpacking {
+  out: Unpacked;
+  budget: number;
+  maxPdfBytes: number;
+  deadline: ReadingDeadline;
+}
+
 /**
  * The pieces of text a packed part holds, inflating at most `budget` bytes (and at most `maxPdfBytes` for each
  * PDF; call {@link loadPdfReader} first, or a PDF is unread).
@@ -78,33 +93,38 @@ export function loadPdfReader(): Promise<void> {
  * const { pieces, unread } = unpackText('zip', zip, 50 * 1024 * 1024);
  * ```
  */
-export function unpackText(packing: Packing, bytes: Buffer, budget: number, maxPdfBytes = budget): Unpacked {
+export function unpackText(
+  packing: Packing,
+  bytes: Buffer,
+  budget: number,
+  options: UnpackOptions = {},
+): Unpacked {
   const out: Unpacked = { pieces: [], skipped: [], encrypted: [], unopened: [], bytes: 0 };
-  pdfBudget = maxPdfBytes;
+  const u: Unpacking = {
+    out,
+    budget,
+    maxPdfBytes: options.maxPdfBytes ?? budget,
+    deadline: options.deadline ?? NO_DEADLINE,
+  };
   try {
-    unpack(packing, bytes, budget, '', out, 0);
+    unpack(packing, bytes, '', u, 0);
   } catch (error) {
     out.unread = `${WHAT[packing]} not read (${(error as Error).message})`;
   }
   return out;
 }
 
-function unpack(
-  packing: Packing,
-  bytes: Buffer,
-  budget: number,
-  name: string,
-  out: Unpacked,
-  depth: number,
-): void {
+function unpack(packing: Packing, bytes: Buffer, name: string, u: Unpacking, depth: number): void {
+  const { out, budget } = u;
   if (depth >= MAX_NESTING) throw new Error(`containers nested more than ${MAX_NESTING} deep`);
+  u.deadline.check();
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
     // An OLE file that is also a PDF (`%PDF-` in its first 1024 bytes): a viewer opens the PDF, so it is read too.
-    if (hasPdfHeader(bytes)) unpack('pdf', bytes, budget, name, out, depth);
+    if (hasPdfHeader(bytes)) unpack('pdf', bytes, name, u, depth);
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
     if (isTnef(bytes)) {
-      for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, budget, name, out, depth);
+      for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, name, u, depth);
       return;
     }
     // An OLE file's embedded files (an object's package: `cards.csv.xz`) are not among its strings.
@@ -130,7 +150,7 @@ function unpack(
       }
     }
     out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
-    addZipTexts(others, budget, name, out, depth);
+    addZipTexts(others, name, u, depth);
     return;
   }
   if (packing === 'zip' || packing === 'tar') {
@@ -149,20 +169,20 @@ function unpack(
         kind: 'text',
         bytes: Buffer.from(read.names.join('\n')),
       });
-    addZipTexts(read.texts, budget, name, out, depth);
+    addZipTexts(read.texts, name, u, depth);
     return;
   }
   if (packing === 'pdf') {
     // Its pages' text, fields and notes; an encrypted one is named, as a password-protected zip entry is.
     if (!readPdf) throw new Error('the PDF reader is not loaded');
-    const read = readPdf(bytes, Math.max(1, Math.min(pdfBudget, budget - out.bytes)));
+    const read = readPdf(bytes, Math.max(1, Math.min(u.maxPdfBytes, budget - out.bytes)), u.deadline);
     out.bytes += read.bytes;
     if (read.encrypted) out.encrypted.push(`${name}(encrypted PDF)`.trim());
     else if (read.unread) throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${read.unread}`);
     else {
       out.pieces.push({ name, kind: 'strings', texts: read.texts });
       // Its attachments, read as a winmail.dat's files are: by their first bytes.
-      for (const file of read.files) unpackFile(file, budget, name, out, depth);
+      for (const file of read.files) unpackFile(file, name, u, depth);
     }
     return;
   }
@@ -170,25 +190,27 @@ function unpack(
     // The file a signed .p7m carries is read as that file; enveloped content is sealed, as an encrypted file is.
     const file = cmsFileContent(bytes, Math.max(1, budget - out.bytes));
     if (file.kind === 'encrypted') out.encrypted.push(`${name}(S/MIME enveloped content)`.trim());
-    if (file.kind === 'content') unpackContent(file.content, budget, name, out, depth);
+    if (file.kind === 'content') unpackContent(file.content, name, u, depth);
     return;
   }
   const inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, budget - out.bytes) });
-  unpackContent(inflated, budget, name, out, depth);
+  unpackContent(inflated, name, u, depth);
 }
 
 // The one file a gzip or signed file holds, by its first bytes.
-function unpackContent(content: Buffer, budget: number, name: string, out: Unpacked, depth: number): void {
+function unpackContent(content: Buffer, name: string, u: Unpacking, depth: number): void {
+  const { out } = u;
   out.bytes += content.length;
   const inner = textIfMessage(binaryReading(content.subarray(0, HEAD_BYTES)), name, content);
   const unread = unreadFileProblem(inner, content);
   if (unread) out.unopened.push(`${name.trim() || 'its content'}: ${unread}`);
   else if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: content });
   else if (inner === 'binary') out.skipped.push(`${name}(decompressed)`);
-  else unpack(inner, content, budget, name, out, depth + 1);
+  else unpack(inner, content, name, u, depth + 1);
 }
 
-function addZipTexts(texts: ZipText[], budget: number, name: string, out: Unpacked, depth: number): void {
+function addZipTexts(texts: ZipText[], name: string, u: Unpacking, depth: number): void {
+  const { out } = u;
   for (const t of texts) {
     out.bytes += t.bytes.length;
     if (
@@ -200,7 +222,7 @@ function addZipTexts(texts: ZipText[], budget: number, name: string, out: Unpack
       t.kind === 'cms' ||
       t.kind === 'pdf'
     )
-      unpack(t.kind, t.bytes, budget, `${name}${t.name} `, out, depth + 1);
+      unpack(t.kind, t.bytes, `${name}${t.name} `, u, depth + 1);
     else out.pieces.push({ name: `${name}${t.name}`, kind: t.kind, bytes: t.bytes });
   }
 }
@@ -216,7 +238,8 @@ function hasAttachmentStorage(bytes: Buffer): boolean {
 const MAX_TNEF_FILES = 1000;
 
 /** A file of a TNEF stream: read by its first bytes (text, or packed again), else listed as skipped. */
-function unpackFile(file: TnefData, budget: number, container: string, out: Unpacked, depth: number): void {
+function unpackFile(file: TnefData, container: string, u: Unpacking, depth: number): void {
+  const { out, budget } = u;
   const name = `${container}${file.name || 'file'} `;
   const head = file.bytes.subarray(0, HEAD_BYTES);
   const reading = textIfMessage(
@@ -230,5 +253,5 @@ function unpackFile(file: TnefData, budget: number, container: string, out: Unpa
   if (unread) out.unopened.push(`${name.trim()}: ${unread}`);
   else if (reading === 'text') out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
   else if (reading === 'binary') out.skipped.push(name.trim());
-  else unpack(reading, file.bytes, budget, name, out, depth + 1);
+  else unpack(reading, file.bytes, name, u, depth + 1);
 }

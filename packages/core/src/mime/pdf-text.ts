@@ -8,6 +8,7 @@ import {
 } from './pdf-decrypt.js';
 import { unpng } from './pdf-predictor.js';
 import { readXrefChain } from './pdf-xref.js';
+import { NO_DEADLINE, type ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from './reading-deadline.js';
 
 // The text a reader of a PDF sees: what the text-showing operators of its pages' content streams (and the forms
 // they draw) show, each glyph turned into its character by the font's ToUnicode CMap, encoding or glyph names;
@@ -44,15 +45,16 @@ const MAX_NESTING = 32;
 
 /**
  * Reads a PDF's visible text, decoding at most `maxBytes` (streams inflated, and content interpreted: a form
- * drawn on every page counts each time). Never throws: what it cannot read is in `unread`.
+ * drawn on every page counts each time), and stopping at `deadline` (the reading is synchronous: no timer can
+ * stop it). Never throws: what it cannot read is in `unread`.
  *
  * @example
  * ```ts
  * const { texts, encrypted, unread } = pdfText(readFileSync('statement.pdf'), 10 * 1024 * 1024);
  * ```
  */
-export function pdfText(pdf: Buffer, maxBytes: number): PdfReading {
-  const doc = new PdfDocument(pdf, maxBytes);
+export function pdfText(pdf: Buffer, maxBytes: number, deadline: ReadingDeadline = NO_DEADLINE): PdfReading {
+  const doc = new PdfDocument(pdf, maxBytes, deadline);
   const reading: PdfReading = { texts: [], encrypted: false, bytes: 0, files: [] };
   try {
     doc.scan();
@@ -63,12 +65,18 @@ export function pdfText(pdf: Buffer, maxBytes: number): PdfReading {
       reading.files = doc.embeddedFiles();
     }
   } catch (error) {
-    reading.unread = error instanceof PdfProblem ? error.message : `not read (${(error as Error).message})`;
+    reading.unread =
+      error instanceof PdfProblem || error instanceof ReadingTimeUp
+        ? error.message
+        : `not read (${(error as Error).message})`;
   }
   // Interpreting content costs more than decoding it (3–4 MB/s against ~100 MB/s inflating, measured on a
   // 2-core EPYC): charged three times to the caller's budget, so a message's PDFs together interpret at most a
   // third of it (real documents are far below: Debian's 60-page libtasn1 manual is charged 1.2 MB).
   reading.bytes = doc.decoded + 3 * doc.interpreted;
+  // Whatever caught the deadline's throw on the way, a reading it cut short is not the whole text.
+  if (deadline.expired)
+    Object.assign(reading, { unread: TIME_RAN_OUT, encrypted: false, texts: [], files: [] });
   if (reading.unread === undefined && doc.unknownGlyphs > 0)
     reading.unread = `${doc.unknownGlyphs} glyphs whose characters the file does not say (no ToUnicode map)`;
   return reading;
@@ -107,6 +115,8 @@ class Lexer {
     readonly b: Buffer,
     start = 0,
     readonly end = b.length,
+    // Every value lexed is a step: scanning, object streams, content and CMaps all stop at the deadline.
+    private readonly deadline: ReadingDeadline = NO_DEADLINE,
   ) {
     this.pos = start;
   }
@@ -125,6 +135,7 @@ class Lexer {
   /** The next value or keyword; undefined at the end. Arrays and dictionaries nest at most {@link MAX_NESTING}. */
   value(depth = 0): Value | undefined {
     if (depth > MAX_NESTING) throw new PdfProblem(`values nested more than ${MAX_NESTING} deep`);
+    this.deadline.step();
     this.skip();
     if (this.pos >= this.end) return undefined;
     const b = this.b;
@@ -328,7 +339,12 @@ class PdfDocument {
   constructor(
     readonly pdf: Buffer,
     readonly maxBytes: number,
+    private readonly deadline: ReadingDeadline,
   ) {}
+
+  lexer(data: Buffer, start = 0, end = data.length): Lexer {
+    return new Lexer(data, start, end, this.deadline);
+  }
 
   /** Finds every object, the trailers, and the objects of object streams. */
   scan(): void {
@@ -338,12 +354,13 @@ class PdfDocument {
     let count = 0;
     for (let m = OBJ.exec(text); m; m = OBJ.exec(text)) {
       if (++count > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} objects`);
-      const lexer = new Lexer(this.pdf, m.index + m[0].length);
+      const lexer = this.lexer(this.pdf, m.index + m[0].length);
       let value: Value | undefined;
       try {
         value = lexer.value();
       } catch (error) {
-        if (error instanceof PdfProblem) throw error;
+        // A damaged object is skipped, as viewers skip it; a bound or the deadline ends the reading.
+        if (error instanceof PdfProblem || error instanceof ReadingTimeUp) throw error;
         continue;
       }
       if (value === undefined || value instanceof Keyword) continue;
@@ -429,7 +446,7 @@ class PdfDocument {
       const data = this.stream(num);
       const n = this.number(dict.get('N'));
       const first = this.number(dict.get('First'));
-      const header = new Lexer(data, 0, Math.min(first, data.length));
+      const header = this.lexer(data, 0, Math.min(first, data.length));
       // Entries pointing at one offset share its value, lexed once.
       const lexed = new Map<number, Value | undefined>();
       for (let i = 0; i < n; i++) {
@@ -514,7 +531,7 @@ class PdfDocument {
       const dict = this.dict(stream.value);
       const data = this.stream(stream.num);
       const first = this.number(dict.get('First'));
-      const header = new Lexer(data, 0, Math.min(first, data.length));
+      const header = this.lexer(data, 0, Math.min(first, data.length));
       for (let i = 0; i < Math.min(this.number(dict.get('N')), MAX_PDF_OBJECTS); i++) {
         header.value();
         const offset = header.value();
@@ -797,7 +814,7 @@ class PdfDocument {
    * entry of an object stream pointing into one huge array, `trailer` before an unclosed string) are work too.
    */
   private lexAt(data: Buffer, start: number, end = data.length): Value | undefined {
-    const lexer = new Lexer(data, start, end);
+    const lexer = this.lexer(data, start, end);
     let value: Value | undefined;
     try {
       value = lexer.value();
@@ -927,7 +944,7 @@ class PdfDocument {
     this.interpreted += data.length;
     if (work.bytes > this.maxBytes + 1024 * 1024)
       throw new PdfProblem(`content over ${this.maxBytes + 1024 * 1024} bytes interpreted`);
-    const lexer = new Lexer(data);
+    const lexer = this.lexer(data);
     const operands: Value[] = [];
     const num = (i: number) => {
       const v = operands[operands.length - i];
@@ -1278,7 +1295,7 @@ class Font {
   constructor(dict: Dict, doc: PdfDocument) {
     this.type0 = doc.nameOf(dict.get('Subtype')) === 'Type0';
     const tu = dict.get('ToUnicode');
-    if (tu instanceof Ref) this.toUnicode = parseCMap(doc.stream(tu.num));
+    if (tu instanceof Ref) this.toUnicode = parseCMap(doc.lexer(doc.stream(tu.num)));
     const encoding = doc.resolve(dict.get('Encoding'));
     this.utf16 = this.type0 && encoding instanceof Name && /UCS2|UTF16/.test(encoding.name);
     if (this.type0) {
@@ -1396,9 +1413,8 @@ function cmapChar(map: CodeMap, code: number, bytes: number): string | undefined
 }
 
 /** A ToUnicode CMap's codespace ranges, bfchar and bfrange entries (ranges kept as ranges: never expanded). */
-function parseCMap(data: Buffer): CodeMap {
+function parseCMap(lexer: Lexer): CodeMap {
   const map: CodeMap = { lengths: new Array(256).fill(0), chars: new Map(), ranges: [[], [], [], [], []] };
-  const lexer = new Lexer(data);
   const stack: Value[] = [];
   for (;;) {
     const v = lexer.value();

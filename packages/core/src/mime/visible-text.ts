@@ -15,6 +15,7 @@ import { carriedMessage, textIfMessage } from './carried-message.js';
 import { directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
+import { ReadingDeadline, TIME_RAN_OUT } from './reading-deadline.js';
 import { rtfText } from './rtf-text.js';
 import { isExecutable, unreadArchiveKind, unreadFileProblem } from './unread-archives.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
@@ -43,6 +44,11 @@ export interface VisibleTextLimits {
   maxParts: number;
   /** Attached messages are opened this many levels deep. Default 5. */
   maxDepth: number;
+  /**
+   * When to stop reading (`Date.now()` time): the parts not read by then, and a PDF or archive being read, are
+   * reported unread. The readers are synchronous, so they check the clock as they go. Default: none.
+   */
+  deadline?: number;
 }
 
 /** What {@link readVisibleText} could not read (the caller decides what not knowing means). */
@@ -62,7 +68,7 @@ export interface VisibleTextReport {
    * they are carried: each is also in `unread`, listed here too for a caller that sends them unread on purpose.
    */
   unopened: string[];
-  /** True when the reader asked to stop early. */
+  /** True when the walk stopped early: the reader asked to, or the message's byte bound or the deadline ended it. */
   stopped: boolean;
 }
 
@@ -108,7 +114,8 @@ export async function readVisibleText(
   const bounds = { ...DEFAULT_VISIBLE_TEXT_LIMITS, ...limits };
   const report: VisibleTextReport = { unread: [], skipped: [], encrypted: [], unopened: [], stopped: false };
   const budget = { parts: 0, bytes: 0 };
-  await walk(source, 0, { bounds, report, budget, onText, carried: [] });
+  const deadline = new ReadingDeadline(bounds.deadline);
+  await walk(source, 0, { bounds, report, budget, deadline, onText, carried: [] });
   return report;
 }
 
@@ -116,6 +123,7 @@ interface Walk {
   bounds: VisibleTextLimits;
   report: VisibleTextReport;
   budget: { parts: number; bytes: number };
+  deadline: ReadingDeadline;
   onText: (text: string, place: TextPlace) => boolean | undefined;
   /** Texts that are messages (an `.eml` in a zip, a gzip, a winmail.dat or uuencoded), walked once read. */
   carried: { bytes: Buffer; depth: number }[];
@@ -131,6 +139,7 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
       w.report.unread.push(`${label(h.node)} is over ${w.bounds.maxPartBytes} bytes`);
       return;
     }
+    if (timeRanOut(w)) return;
     await readBody(h.node, h.names, Buffer.concat(h.chunks), depth, w);
   };
   const sink = new Writable({
@@ -169,6 +178,14 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
     if (isTransient(error)) throw error;
     w.report.unread.push(`MIME structure at depth ${depth} unreadable: ${(error as Error).message}`);
   }
+}
+
+// Past the deadline, the rest of the message is unread: said once, and the walk stops.
+function timeRanOut(w: Walk): boolean {
+  if (!w.deadline.passed()) return false;
+  w.report.unread.push(`the rest of the message: ${TIME_RAN_OUT}`);
+  w.report.stopped = true;
+  return true;
 }
 
 function emit(w: Walk, text: string, place: TextPlace): void {
@@ -360,7 +377,10 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
 // An Office document's XML parts, an OLE or TNEF file's strings, a zip's readable files, a gzip file's
 // content; what cannot be read whole is reported unread.
 function readPacked(where: string, packing: Packing, bytes: Buffer, depth: number, w: Walk): void {
-  const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes, w.bounds.maxPartBytes);
+  const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes, {
+    maxPdfBytes: w.bounds.maxPartBytes,
+    deadline: w.deadline,
+  });
   w.budget.bytes += unpacked.bytes;
   if (unpacked.unread) w.report.unread.push(`${where}: ${unpacked.unread}`);
   for (const what of unpacked.unopened) unopened(w, `${where} ${what}`);

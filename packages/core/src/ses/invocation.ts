@@ -28,6 +28,12 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
     s.message,
   );
   const message = new ReceiptMessage(lazy, ses);
+  const budget = deadlineBudget(
+    s.deadline,
+    true,
+    context?.getRemainingTimeInMillis?.(),
+    SES_LIMITS.timeoutMs,
+  );
   const state: FlowState = new FlowState({
     message,
     direction: 'INBOUND',
@@ -39,18 +45,13 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
     synchronous: true,
     organizationDomains: s.organizationDomains,
     logger: s.logger,
+    deadline: Date.now() + budget,
   });
   const failures: RuleFailure[] = [];
   let deadlineHit = false;
   try {
     // SES commits no edit: the last rule's full read is the invocation's last (no spill to /tmp).
     const work = runChain(s.rules, state, s.onError, failures, true, () => message.beginFinalReads());
-    const budget = deadlineBudget(
-      s.deadline,
-      true,
-      context?.getRemainingTimeInMillis?.(),
-      SES_LIMITS.timeoutMs,
-    );
     deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
     if (deadlineHit) {
       const running = state.running;

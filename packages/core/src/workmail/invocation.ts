@@ -37,6 +37,14 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     );
   }
   const clients = (): FlowClients => ({ ...defaultClients(), ...s.clients });
+  const budget = deadlineBudget(
+    s.deadline,
+    s.synchronous,
+    context?.getRemainingTimeInMillis?.(),
+    RESPONSE_LIMITS.timeoutMs,
+  );
+  // The last moments of the budget are for the aborted work to stop, so the answer still comes in time.
+  const grace = Math.min((s.deadline.safetyMarginMs ?? 1000) / 2, budget / 2);
   // The fetch is aborted with the invocation: the deadline leaves no request of it running.
   const message: LazyMessage = new LazyMessage(
     (): Promise<Readable> =>
@@ -62,6 +70,7 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     synchronous: s.synchronous,
     organizationDomains: s.organizationDomains,
     logger: s.logger,
+    deadline: Date.now() + budget - grace,
     // WorkMail's limits, passed to the engine-neutral state as settings.
     ...(event.flowDirection === 'OUTBOUND' ? { maxRecipients: RESPONSE_LIMITS.maxOutboundRecipients } : {}),
   });
@@ -78,14 +87,6 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       edit = await editOutcome(s, state, event, clients);
       applyStripFallback(state, edit);
     })();
-    const budget = deadlineBudget(
-      s.deadline,
-      s.synchronous,
-      context?.getRemainingTimeInMillis?.(),
-      RESPONSE_LIMITS.timeoutMs,
-    );
-    // The last moments of the budget are for the aborted work to stop, so the answer still comes in time.
-    const grace = Math.min((s.deadline.safetyMarginMs ?? 1000) / 2, budget / 2);
     deadlineHit = (await raceDeadline(work, budget - grace)) === 'deadline';
     if (deadlineHit) {
       const running = state.running;

@@ -47,6 +47,8 @@ export interface ContainsSensitiveDataOptions {
 }
 
 const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
+// Time left after the readers stop for the rule to settle before the deadline guard answers.
+const READ_MARGIN_MS = 500;
 
 /**
  * True when the message carries at least `minCount` validated sensitive numbers: payment card numbers
@@ -56,8 +58,9 @@ const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
  * and entities, and an HTML body is also read as each kind of reader is shown it), and every text a
  * recipient sees is read (see {@link readVisibleText}): the event subject and the full Subject header,
  * every other visible header, attachment names, text and HTML bodies, text-like attachments and attached
- * messages at any depth up to the limits; Office documents, zip and gzip files, Outlook `winmail.dat` and `.msg`
- * strings are read too. PDFs, images, and rar/7z/tar, bzip2/xz files are not (docs/rules.md lists the limits).
+ * messages at any depth up to the limits; Office documents, PDFs, zip, tar and gzip files, signed (`.p7m`) files,
+ * Outlook `winmail.dat` and `.msg` strings are read too. Images and RAR/7z, bzip2/xz files are not, and reading
+ * stops shortly before the invocation's deadline (docs/rules.md lists the limits).
  * When part of the message cannot be read (over a limit, undecodable, a password-protected file in a zip,
  * an inline PGP message),
  * the condition is true by default (`onUndecidable: 'match'`: not knowing is not allowing) and the reason is
@@ -150,7 +153,11 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
         if (computed !== undefined) found(computed, seen);
         return seen.size >= min;
       },
-      options.limits,
+      // The readers block the event loop: they stop before the deadline guard, so the answer says why.
+      {
+        ...options.limits,
+        deadline: Math.min(options.limits?.deadline ?? Infinity, ctx.deadline - READ_MARGIN_MS),
+      },
     );
     if (seen.size < min && waiting.length > 0) {
       const r = await loading;

@@ -3,6 +3,7 @@ import type { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessagef
 import type { Direction, FlowOptions, Rule } from '@wmflow/core';
 import type { MakeFlowEventOptions } from '@wmflow/core/testing';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
+import type { Context } from 'aws-lambda';
 import { runFlow } from './run.js';
 
 /** Root of the shared fixtures. */
@@ -23,6 +24,7 @@ export interface Harness {
     message: Buffer | string,
     event?: MakeFlowEventOptions,
     options?: Partial<FlowOptions<D>>,
+    context?: Context,
   ): ReturnType<typeof runFlow<D>> & Promise<{ messageId: string }>;
   stop(): Promise<void>;
 }
@@ -34,7 +36,7 @@ export async function startHarness(buckets: string[] = ['journal']): Promise<Har
   return {
     stack,
     messageFlow,
-    run: (async (rules, message, event = {}, options = {}) => {
+    run: (async (rules, message, event = {}, options = {}, context = undefined) => {
       const messageId = stack.flow.load(typeof message === 'string' ? Buffer.from(message) : message);
       const result = await runFlow(
         rules,
@@ -43,6 +45,7 @@ export async function startHarness(buckets: string[] = ['journal']): Promise<Har
           ...options,
           clients: { messageFlow, s3: stack.s3, ...options.clients },
         },
+        context,
       );
       return { ...result, messageId };
     }) as Harness['run'],
