@@ -38,7 +38,7 @@ export function binaryReading(head: Buffer): BinaryReading {
   if (startsWith(head, GZIP)) return 'gzip';
   if (isCmsHead(head)) return 'cms';
   if (head.length >= 512 && isTarHeader(head)) return 'tar';
-  if (head.subarray(0, 1024).includes(PDF)) return 'pdf';
+  if (hasPdfHeader(head)) return 'pdf';
   if (head.length === 0) return 'binary';
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'text';
   for (const b of head) {

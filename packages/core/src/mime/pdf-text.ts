@@ -1,4 +1,5 @@
 import { inflateSync, constants as zlib } from 'node:zlib';
+import { hasPdfHeader } from './binary-text.js';
 import { isPdfDelimiter, isPdfSpace } from './pdf-bytes.js';
 import {
   emptyPasswordDecryptor,
@@ -349,7 +350,7 @@ class PdfDocument {
   /** Finds every object, the trailers, and the objects of object streams. */
   scan(): void {
     const text = this.pdf.toString('latin1');
-    if (!text.slice(0, 1024).includes('%PDF-')) throw new PdfProblem('no %PDF- header');
+    if (!hasPdfHeader(this.pdf)) throw new PdfProblem('no %PDF- header');
     OBJ.lastIndex = 0;
     let count = 0;
     for (let m = OBJ.exec(text); m; m = OBJ.exec(text)) {
