@@ -1194,8 +1194,8 @@ class Shown {
     let joined = false;
     if (this.end && this.parts.length > 0) {
       // Along and across the line's direction, in em of this font (the matrix's scale in each direction).
-      const along = Math.hypot(tm[0], tm[1]) || 1;
-      const across = Math.hypot(tm[2], tm[3]) || 1;
+      const along = norm(tm[0], tm[1]) || 1;
+      const across = norm(tm[2], tm[3]) || 1;
       const dx = start[0] - this.end[0];
       const dy = start[1] - this.end[1];
       const forward = (dx * tm[0] + dy * tm[1]) / along / along / em;
@@ -1208,7 +1208,7 @@ class Shown {
     if (text === '') return;
     this.style = style;
     this.parts.push(text);
-    const scale = Math.hypot(tm[0], tm[1]) || 1;
+    const scale = norm(tm[0], tm[1]) || 1;
     // The page's own frame, x along and y across: not the first piece's, which a rotated or zero-scale decoy
     // drawn first would set.
     const [ux, uy] = [1, 0];
@@ -1383,6 +1383,11 @@ class Font {
     }
     return { text, unknown, width, count, spaces };
   }
+}
+
+// A vector's length (Math.hypot guards against overflow, which a text matrix's scale never nears, at many times the cost).
+function norm(x: number, y: number): number {
+  return Math.sqrt(x * x + y * y);
 }
 
 /** The index of the last item whose `lo` is at most `code` in items sorted by `lo`; -1 when none. */
