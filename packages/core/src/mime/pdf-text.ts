@@ -7,7 +7,9 @@ import {
   type PdfDecryptor,
   type PdfEncryption,
 } from './pdf-decrypt.js';
+import { IDENTITY, MAX_PDF_PIECES, type Matrix, multiply, Shown } from './pdf-layout.js';
 import { unpng } from './pdf-predictor.js';
+import { PdfProblem } from './pdf-problem.js';
 import { readXrefChain } from './pdf-xref.js';
 import { NO_DEADLINE, type ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from './reading-deadline.js';
 
@@ -35,12 +37,12 @@ export interface PdfReading {
   files: { name: string; bytes: Buffer }[];
 }
 
+export { MAX_PDF_PIECES };
+
 /** Most objects looked at in one PDF. */
 export const MAX_PDF_OBJECTS = 200_000;
 /** Most pages read in one PDF; past it the PDF is unread. */
 export const MAX_PDF_PAGES = 10_000;
-/** Most pieces of text placed apart in one PDF (each is kept to lay its page out as shown). */
-export const MAX_PDF_PIECES = 500_000;
 // Forms drawn inside forms, containers inside containers, references to references: deeper is unread.
 const MAX_NESTING = 32;
 
@@ -82,8 +84,6 @@ export function pdfText(pdf: Buffer, maxBytes: number, deadline: ReadingDeadline
     reading.unread = `${doc.unknownGlyphs} glyphs whose characters the file does not say (no ToUnicode map)`;
   return reading;
 }
-
-class PdfProblem extends Error {}
 
 // --- Values and the lexer -----------------------------------------------------------------------------------
 
@@ -1086,21 +1086,6 @@ class PdfDocument {
   }
 }
 
-type Matrix = readonly [number, number, number, number, number, number];
-const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-
-/** `a` then `b`, as PDF composes matrices (row vectors: a point times a, then times b). */
-function multiply(a: Matrix, b: Matrix): Matrix {
-  return [
-    a[0] * b[0] + a[1] * b[2],
-    a[0] * b[1] + a[1] * b[3],
-    a[2] * b[0] + a[3] * b[2],
-    a[2] * b[1] + a[3] * b[3],
-    a[4] * b[0] + a[5] * b[2] + b[4],
-    a[4] * b[1] + a[5] * b[3] + b[5],
-  ];
-}
-
 /** The text state a content stream sets (saved and restored with the graphics state by q and Q). */
 interface TextState {
   font: Font | undefined;
@@ -1153,116 +1138,6 @@ function latin1Glyphs(bytes: Buffer): Glyphs {
     count: bytes.length,
     spaces,
   };
-}
-
-/**
- * The text shown so far, laid out by where each piece is drawn: a line break where it moves across the line,
- * a space where it leaves a gap or goes back along it, joined where it follows on. Pieces drawn apart (table
- * cells, a digit placed away from a number) are not glued into one word, nor a word drawn glyph by glyph split.
- */
-class Shown {
-  private readonly parts: string[] = [];
-  private end: [number, number] | undefined;
-  private style = '';
-  /** Each run of joined pieces where it is drawn on the page (along: x, across: y). */
-  private readonly placed: {
-    text: string;
-    along: number;
-    across: number;
-    to: number;
-    em: number;
-    style: string;
-  }[] = [];
-
-  /** `pieces`: how many more separate pieces the document may place (shared by all its pages and forms). */
-  constructor(private readonly pieces: { left: number }) {}
-
-  /**
-   * A piece of text drawn from `start` to `end` with the matrix `tm` (text matrix times the current
-   * transformation) and font size `size`; `style` (font, render mode, fill colour) changing between two pieces
-   * separates them as a gap does: a digit drawn invisible, in another colour or font, is not glued to its neighbour.
-   */
-  place(
-    text: string,
-    start: [number, number],
-    end: [number, number],
-    tm: Matrix,
-    size: number,
-    style: string,
-  ): void {
-    const em = Math.abs(size) || 1;
-    let joined = false;
-    if (this.end && this.parts.length > 0) {
-      // Along and across the line's direction, in em of this font (the matrix's scale in each direction).
-      const along = norm(tm[0], tm[1]) || 1;
-      const across = norm(tm[2], tm[3]) || 1;
-      const dx = start[0] - this.end[0];
-      const dy = start[1] - this.end[1];
-      const forward = (dx * tm[0] + dy * tm[1]) / along / along / em;
-      const sideways = (dy * tm[3] + dx * tm[2]) / across / across / em;
-      if (Math.abs(sideways) > 0.5) this.parts.push('\n');
-      else if (forward > 0.2 || forward < -0.3 || (style !== this.style && text !== '')) this.parts.push(' ');
-      else joined = true;
-    }
-    if (text !== '' || this.end) this.end = end;
-    if (text === '') return;
-    this.style = style;
-    this.parts.push(text);
-    const scale = norm(tm[0], tm[1]) || 1;
-    // The page's own frame, x along and y across: not the first piece's, which a rotated or zero-scale decoy
-    // drawn first would set.
-    const [ux, uy] = [1, 0];
-    const last = this.placed.at(-1);
-    if (joined && last) {
-      last.text += text;
-      last.to = end[0] * ux + end[1] * uy;
-      return;
-    }
-    if (--this.pieces.left < 0)
-      throw new PdfProblem(`more than ${MAX_PDF_PIECES} pieces of text placed apart`);
-    this.placed.push({
-      text,
-      along: start[0] * ux + start[1] * uy,
-      across: -start[0] * uy + start[1] * ux,
-      to: end[0] * ux + end[1] * uy,
-      em: em * scale,
-      style,
-    });
-  }
-
-  /**
-   * The text in drawing order and, where that differs, as the page shows it: lines top to bottom, pieces left to
-   * right (a number drawn end first, a line left for a footer and come back to, read as one).
-   */
-  text(): string {
-    const drawn = this.parts.join('');
-    if (this.placed.length < 2) return drawn;
-    // Lines top to bottom (a new line where a piece sits over half an em off the line), pieces left to right.
-    const byHeight = [...this.placed].sort((p, q) => q.across - p.across);
-    const lines: (typeof byHeight)[] = [];
-    for (const p of byHeight) {
-      const line = lines.at(-1);
-      if (line && Math.abs((line[0] as (typeof byHeight)[number]).across - p.across) <= 0.5 * p.em)
-        line.push(p);
-      else lines.push([p]);
-    }
-    const shown = lines.map((line) => {
-      let text = '';
-      let end = Number.NEGATIVE_INFINITY;
-      let style: string | undefined;
-      for (const p of line.sort((x, y) => x.along - y.along)) {
-        const apart = p.along - end > 0.2 * p.em || p.along < end - 0.3 * p.em || p.style !== style;
-        if (text !== '' && apart) text += ' ';
-        text += p.text;
-        end = Math.max(end, p.to);
-        style = p.style;
-      }
-      return text;
-    });
-    const asShown = shown.join('\n');
-    const same = (t: string) => t.replace(/\s+/g, ' ').trim();
-    return same(asShown) === same(drawn) ? drawn : `${drawn}\n${asShown}`;
-  }
 }
 
 // --- Fonts ----------------------------------------------------------------------------------------------------
@@ -1383,11 +1258,6 @@ class Font {
     }
     return { text, unknown, width, count, spaces };
   }
-}
-
-// A vector's length (Math.hypot guards against overflow, which a text matrix's scale never nears, at many times the cost).
-function norm(x: number, y: number): number {
-  return Math.sqrt(x * x + y * y);
 }
 
 /** The index of the last item whose `lo` is at most `code` in items sorted by `lo`; -1 when none. */
