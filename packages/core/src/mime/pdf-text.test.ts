@@ -140,9 +140,13 @@ describe('pdfText', () => {
         },
         { body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>' },
       ]);
+    // Read alone, and drawn on the page where its /Rect puts it (the same text once).
     expect(pdfText(annotated('<< /N 4 0 R >>'), MB).texts).toEqual([CARD]);
-    // Each state read; the same text once.
-    expect(pdfText(annotated('<< /N << /On 4 0 R /Off 4 0 R >> >>'), MB).texts).toEqual([CARD]);
+    // Each state read: alone (the same text once), and on the page, one over the other.
+    expect(pdfText(annotated('<< /N << /On 4 0 R /Off 4 0 R >> >>'), MB).texts).toEqual([
+      `${CARD} ${CARD}`,
+      CARD,
+    ]);
   });
 
   it('bounds work that re-reads the same bytes: shared kids and notes, object-stream entries at one offset, trailers', () => {

@@ -569,6 +569,11 @@ class PdfDocument {
       for (const v of this.dict(res.get(group)).values())
         if (this.isStream(v) && this.nameOf(this.dict(v).get('Subtype')) !== 'Image')
           streams.push({ ref: v, resources: this.dict(v).get('Resources') });
+    // A soft mask's group (ExtGState /SMask /G): a page filled through it shows what the group draws.
+    for (const gs of this.dict(res.get('ExtGState')).values()) {
+      const group = this.dict(this.dict(gs).get('SMask')).get('G');
+      if (this.isStream(group)) streams.push({ ref: group, resources: this.dict(group).get('Resources') });
+    }
     for (const f of this.dict(res.get('Font')).values()) {
       const font = this.dict(f);
       if (this.nameOf(font.get('Subtype')) !== 'Type3') continue;
@@ -598,7 +603,7 @@ class PdfDocument {
         for (const entry of view.values()) {
           const spec = entry.value;
           if (!isDict(spec) || !spec.has('EF')) continue;
-          const name = [spec.get('UF'), spec.get('F')]
+          const name = [spec.get('UF'), spec.get('F'), spec.get('Unix'), spec.get('Mac'), spec.get('DOS')]
             .map((v) => this.resolve(v))
             .find((v) => v instanceof Buffer);
           for (const file of this.dict(spec.get('EF')).values())
@@ -648,6 +653,10 @@ class PdfDocument {
     ];
     const fields: string[] = [];
     let pages = 0;
+    const readPage = (dict: Dict, res: Value) => {
+      if (++pages > MAX_PDF_PAGES) throw new PdfProblem(`more than ${MAX_PDF_PAGES} pages`);
+      texts.push(this.readPage(dict, this.dict(res), { work, seen, expanded, swept, fields }));
+    };
     while (stack.length > 0) {
       const { node, resources } = stack.pop() as { node: Value; resources: Value };
       const dict = this.dict(node);
@@ -665,51 +674,26 @@ class PdfDocument {
         }
         continue;
       }
-      if (++pages > MAX_PDF_PAGES) throw new PdfProblem(`more than ${MAX_PDF_PAGES} pages`);
-      const shown = new Shown(this.pieces);
-      const contents = this.resolve(dict.get('Contents'));
-      // An array of streams is one content stream, as if joined.
-      const parts = Array.isArray(contents) ? contents : [dict.get('Contents') ?? null];
-      for (const p of parts)
-        if (p instanceof Ref && !this.objects.get(p.num)?.raw)
-          throw new PdfProblem(`a page's content names stream ${p.num}, which is not in the file`);
-      const data = Buffer.concat(
-        parts
-          .map((p) => (p instanceof Ref ? this.stream(p.num) : Buffer.alloc(0)))
-          .flatMap((b) => [b, Buffer.from('\n')]),
-      );
-      this.interpret(data, this.dict(res), shown, work, new Set(), 0);
-      texts.push(shown.text());
-      this.sweepResources(this.dict(res), fields, work, swept, 0);
-      const annots = this.resolve(dict.get('Annots'));
-      const unread = Array.isArray(annots) && !expanded.has(annots) ? annots : [];
-      if (unread.length > 0) expanded.add(unread);
-      for (const a of unread) {
-        const annot = this.dict(a);
-        if (seen.has(annot)) continue;
-        seen.add(annot);
-        const contents = this.resolve(annot.get('Contents') ?? null);
-        if (contents instanceof Buffer) fields.push(textString(contents));
-        // What the annotation is drawn as (a stamp, a filled widget, free text): its normal appearance, or each
-        // of its states.
-        const normal = this.dict(annot.get('AP')).get('N');
-        const looks = this.isStream(normal) ? [normal] : [...this.dict(normal).values()];
-        for (const look of looks) {
-          if (!this.isStream(look)) continue;
-          const own = this.dict(look).get('Resources');
-          const drawn = new Shown(this.pieces);
-          const inside = own ? this.dict(own) : this.dict(res);
-          this.interpret(this.stream(look.num), inside, drawn, work, new Set([look.num]), 1);
-          fields.push(drawn.text());
-        }
-      }
+      readPage(dict, res);
+    }
+    // Pages the tree does not reach (a linearized file's first page, which its /O names and pdf.js shows first;
+    // a page an update deleted): their content is in the file, so they are read too.
+    for (const entry of [...this.objects.values()]) {
+      const dict = this.dict(entry.value);
+      if (seen.has(dict) || this.nameOf(dict.get('Type')) !== 'Page' || dict.has('Kids')) continue;
+      seen.add(dict);
+      readPage(dict, this.inheritedResources(dict));
     }
     // Form fields' values, the field tree walked without recursion.
     const form = this.dict(catalog.get('AcroForm') ?? null);
-    // An XFA form (Acrobat draws it instead of the page): its XML packets, as text.
+    // An XFA form (Acrobat draws it instead of the page): its XML packets, as text, and as shown (character
+    // references decoded, tags apart), each and all together (a number may be split across two packets).
     const xfa = this.resolve(form.get('XFA') ?? null);
+    const packets: string[] = [];
     for (const packet of Array.isArray(xfa) ? xfa : [form.get('XFA') ?? null])
-      if (this.isStream(packet)) fields.push(this.stream(packet.num).toString('utf8'));
+      if (this.isStream(packet)) packets.push(this.stream(packet.num).toString('utf8'));
+    fields.push(...packets, ...packets.map(markupText));
+    if (packets.length > 1) fields.push(markupText(packets.join('')));
     const fieldStack: Value[] = [...(this.array(form.get('Fields')) ?? [])];
     for (let n = 0; fieldStack.length > 0; n++) {
       if (n > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} form fields`);
@@ -732,7 +716,116 @@ class PdfDocument {
     }
     for (const trailer of this.trailers)
       collectStrings(this.resolve(trailer.get('Info')), strings, 0, walked);
-    return [...texts, ...strings].filter((t) => t !== '');
+    // Rich text (an annotation's /RC, XHTML) is shown with its character references decoded.
+    for (const text of [...strings]) if (/[<&]/.test(text)) strings.add(markupText(text));
+    return [...new Set([...texts, ...strings])].filter((t) => t !== '');
+  }
+
+  /**
+   * One page's text: its content, then its annotations' appearances drawn where the page shows them (a number
+   * split between the page and a widget beside it reads as one), laid out together. Each appearance is also
+   * read alone, and the forms, patterns and soft masks its resources hold are swept as the page's are.
+   */
+  private readPage(
+    dict: Dict,
+    res: Dict,
+    doc: {
+      work: { bytes: number };
+      seen: Set<Dict>;
+      expanded: Set<Value[]>;
+      swept: Set<number>;
+      fields: string[];
+    },
+  ): string {
+    const { work, seen, expanded, swept, fields } = doc;
+    const shown = new Shown(this.pieces);
+    const contents = this.resolve(dict.get('Contents'));
+    // An array of streams is one content stream, as if joined.
+    const parts = Array.isArray(contents) ? contents : [dict.get('Contents') ?? null];
+    for (const p of parts)
+      if (p instanceof Ref && !this.objects.get(p.num)?.raw)
+        throw new PdfProblem(`a page's content names stream ${p.num}, which is not in the file`);
+    const data = Buffer.concat(
+      parts
+        .map((p) => (p instanceof Ref ? this.stream(p.num) : Buffer.alloc(0)))
+        .flatMap((b) => [b, Buffer.from('\n')]),
+    );
+    this.interpret(data, res, shown, work, new Set(), 0);
+    this.sweepResources(res, fields, work, swept, 0);
+    const annots = this.resolve(dict.get('Annots'));
+    const unread = Array.isArray(annots) && !expanded.has(annots) ? annots : [];
+    if (unread.length > 0) expanded.add(unread);
+    for (const a of unread) {
+      const annot = this.dict(a);
+      if (seen.has(annot)) continue;
+      seen.add(annot);
+      const contents = this.resolve(annot.get('Contents') ?? null);
+      if (contents instanceof Buffer) fields.push(textString(contents));
+      // What the annotation is drawn as (a stamp, a filled widget, free text): its normal appearance, or each
+      // of its states.
+      const normal = this.dict(annot.get('AP')).get('N');
+      const looks = this.isStream(normal) ? [normal] : [...this.dict(normal).values()];
+      for (const look of looks) {
+        if (!this.isStream(look)) continue;
+        const own = this.dict(look).get('Resources');
+        const inside = own ? this.dict(own) : res;
+        const drawn = new Shown(this.pieces);
+        this.interpret(this.stream(look.num), inside, drawn, work, new Set([look.num]), 1);
+        fields.push(drawn.text());
+        this.interpret(
+          this.stream(look.num),
+          inside,
+          shown,
+          work,
+          new Set([look.num]),
+          1,
+          this.placing(annot, look),
+        );
+        if (own) this.sweepResources(inside, fields, work, swept, 1);
+      }
+    }
+    return shown.text();
+  }
+
+  /** Where an appearance is drawn on the page: its /Matrix, then its box scaled onto the annotation's /Rect. */
+  private placing(annot: Dict, look: Ref): Matrix {
+    const numbers = (v: Value | undefined) => (this.array(v) ?? []).map((n) => this.real(n) ?? 0);
+    const rect = numbers(annot.get('Rect'));
+    const form = this.dict(look);
+    const box = numbers(form.get('BBox'));
+    const m = numbers(form.get('Matrix'));
+    const matrix: Matrix = m.length === 6 ? (m as unknown as Matrix) : IDENTITY;
+    if (rect.length !== 4 || box.length !== 4) return matrix;
+    const [r0, r1, r2, r3] = rect as [number, number, number, number];
+    // The box's corners through the matrix, and the smallest upright box around them.
+    const corners = [
+      [box[0], box[1]],
+      [box[2], box[1]],
+      [box[0], box[3]],
+      [box[2], box[3]],
+    ].map(([x, y]) => [
+      (x as number) * matrix[0] + (y as number) * matrix[2] + matrix[4],
+      (x as number) * matrix[1] + (y as number) * matrix[3] + matrix[5],
+    ]) as [number, number][];
+    const xs = corners.map((c) => c[0]);
+    const ys = corners.map((c) => c[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const sx = x1 > x0 ? (Math.max(r0, r2) - Math.min(r0, r2)) / (x1 - x0) : 1;
+    const sy = y1 > y0 ? (Math.max(r1, r3) - Math.min(r1, r3)) / (y1 - y0) : 1;
+    return multiply(matrix, [sx, 0, 0, sy, Math.min(r0, r2) - sx * x0, Math.min(r1, r3) - sy * y0]);
+  }
+
+  /** A page's resources, or those of the nearest node above it that has some (a page outside the tree too). */
+  private inheritedResources(page: Dict): Value {
+    let node = page;
+    for (let depth = 0; depth <= MAX_NESTING; depth++) {
+      const res = node.get('Resources');
+      if (res !== undefined) return res;
+      const parent = this.dict(node.get('Parent'));
+      if (parent.size === 0) break;
+      node = parent;
+    }
+    return null;
   }
 
   private findCatalog(): Dict | undefined {
@@ -985,8 +1078,19 @@ class PdfDocument {
       const after = state.ctm === IDENTITY ? tm : multiply(tm, state.ctm);
       const end: [number, number] = [state.rise * after[2] + after[4], state.rise * after[3] + after[5]];
       state.style ??= `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
-      shown.place(glyphs.text, start, end, after, state.size, state.style);
+      // Glyphs that advance backwards (negative widths, Tc or Tw) are drawn right to left: shown end first.
+      if (advance < 0)
+        shown.place([...glyphs.text].reverse().join(''), end, start, after, state.size, state.style);
+      else shown.place(glyphs.text, start, end, after, state.size, state.style);
     };
+    // `BDC` with a property list written inline: its /ActualText is what copy and search give (pdftotext shows it).
+    const actualText = (props: Value | undefined) => {
+      const actual = isDict(props) ? this.resolve(props.get('ActualText')) : undefined;
+      if (!(actual instanceof Buffer)) return;
+      const at = state.ctm === IDENTITY ? tm : multiply(tm, state.ctm);
+      shown.place(textString(actual), [at[4], at[5]], [at[4], at[5]], at, state.size, 'ActualText');
+    };
+    let imageDict = false;
     for (;;) {
       const v = lexer.value();
       if (v === undefined) break;
@@ -1070,7 +1174,10 @@ class PdfDocument {
             drawing.delete(ref.num);
           }
         }
-      } else if (op === 'ID') skipInlineImage(lexer);
+      } else if (op === 'BDC') actualText(operands[operands.length - 1]);
+      // Image data follows `ID` only in an inline image (`BI` … `ID`): a stray `ID` is an unknown operator.
+      else if (op === 'ID' && imageDict) skipInlineImage(lexer);
+      imageDict = op === 'BI';
       operands.length = 0;
     }
   }
@@ -1351,6 +1458,21 @@ function utf16be(bytes: Buffer): string {
 }
 
 // Strings no viewer shows: a file's identifiers, a CID font's character collection.
+// Markup (XFA's XML, rich text's XHTML) as shown: tags apart, character references and XML's entities decoded.
+function markupText(markup: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+  return markup
+    .replace(/<[^>]*>/g, ' ')
+    .replace(
+      /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,6}));?/gi,
+      (all, dec?: string, hex?: string, name?: string) => {
+        const code = dec ? Number(dec) : hex ? Number.parseInt(hex, 16) : undefined;
+        if (code !== undefined) return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+        return named[(name as string).toLowerCase()] ?? all;
+      },
+    );
+}
+
 const MACHINE_STRINGS = new Set(['ID', 'Registry', 'Ordering']);
 
 /**
@@ -1665,7 +1787,9 @@ function unpredict(data: Buffer, params: Dict, doc: PdfDocument): Buffer {
   }
 }
 
-// After `ID`, an inline image's data runs to `EI` between white space.
+// After `ID`, an inline image's data runs to the first `EI` followed by white space (or the end) and then by
+// text-like bytes, as pdf.js finds it: the byte before it may be anything (`\x80EI`), so no content after a
+// short image is skipped.
 function skipInlineImage(lexer: Lexer): void {
   const b = lexer.b;
   let i = lexer.pos + 1;
@@ -1676,10 +1800,19 @@ function skipInlineImage(lexer: Lexer): void {
       return;
     }
     const after = b[at + 2];
-    if (isSpace(b[at - 1] as number) && (after === undefined || isSpace(after))) {
+    if (after === undefined || at + 2 >= lexer.end || (isSpace(after) && textLike(b, at + 3, lexer.end))) {
       lexer.pos = at + 2;
       return;
     }
     i = at + 2;
   }
+}
+
+// The 10 bytes after an inline image's `EI`: content (printable ASCII and line breaks), not image data.
+function textLike(b: Buffer, from: number, end: number): boolean {
+  for (let k = from; k < Math.min(end, from + 10); k++) {
+    const c = b[k] as number;
+    if (c !== 0x0a && c !== 0x0d && (c < 0x20 || c > 0x7f)) return false;
+  }
+  return true;
 }

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { type PdfObject, pdfObjects } from '../testing/pdf.js';
+import { pdfText } from './pdf-text.js';
+
+// Attacker round 26: ways to show a card number in a PDF that the reader did not read (PoCs checked against
+// pdf.js, pdftotext and a render, in .scratch/attack-s26). Each case: the card is read; the texts are joined
+// with white space collapsed, as the detector's normalisation does.
+
+const CARD = '4111 1111 1111 1111';
+const MB = 1024 * 1024;
+const HELVETICA = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
+
+/** Catalog 1, pages 2, page 3 (content 4, font /F1 5), then `more` from object 6 on. */
+function page(
+  content: string,
+  extra: { resources?: string; page?: string; catalog?: string; more?: PdfObject[] } = {},
+) {
+  return pdfObjects([
+    { body: `<< /Type /Catalog /Pages 2 0 R ${extra.catalog ?? ''}>>` },
+    { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+    {
+      body: `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> ${extra.resources ?? ''}>> /Contents 4 0 R ${extra.page ?? ''}>>`,
+    },
+    { body: '<< >>', stream: Buffer.from(content, 'latin1') },
+    { body: HELVETICA },
+    ...(extra.more ?? []),
+  ]);
+}
+
+const read = (pdf: Buffer) => {
+  const r = pdfText(pdf, 10 * MB);
+  expect(r.unread).toBeUndefined();
+  return r.texts.map((t) => t.replace(/\s+/g, ' ')).join('\n');
+};
+
+describe('PDF reader: attacker round 26', () => {
+  it('names an embedded file by /Unix, /Mac or /DOS when it has no /UF or /F', () => {
+    for (const key of ['Unix', 'Mac', 'DOS']) {
+      const pdf = page('', {
+        catalog: '/Names << /EmbeddedFiles << /Names [(a) 6 0 R] >> >>',
+        more: [
+          { body: `<< /Type /Filespec /${key} (cards.pdf) /EF << /F 7 0 R >> >>` },
+          { body: '<< /Type /EmbeddedFile >>', stream: Buffer.from('junk') },
+        ],
+      });
+      expect(pdfText(pdf, MB).files.map((f) => f.name)).toEqual(['cards.pdf']);
+    }
+  });
+
+  it('reads the group of a soft mask (ExtGState /SMask /G) a page fills through', () => {
+    const pdf = page('q /GS1 gs 0 0 612 792 re f Q', {
+      resources: '/ExtGState << /GS1 << /SMask << /S /Luminosity /G 6 0 R >> >> >>',
+      more: [
+        {
+          body: '<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> >>',
+          stream: Buffer.from(`BT /F1 24 Tf 72 700 Td (${CARD}) Tj ET`),
+        },
+      ],
+    });
+    expect(read(pdf)).toContain(CARD);
+  });
+
+  it('sweeps the resources of an annotation appearance (a tiling pattern it fills with)', () => {
+    const pdf = page('', {
+      page: '/Annots [6 0 R]',
+      more: [
+        { body: '<< /Type /Annot /Subtype /Stamp /Rect [0 0 300 100] /AP << /N 7 0 R >> >>' },
+        {
+          body: '<< /Type /XObject /Subtype /Form /BBox [0 0 300 100] /Resources << /Pattern << /P1 8 0 R >> >> >>',
+          stream: Buffer.from('/Pattern cs /P1 scn 0 0 300 100 re f'),
+        },
+        {
+          body: '<< /Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 300 100] /XStep 300 /YStep 100 /Resources << /Font << /F1 5 0 R >> >> >>',
+          stream: Buffer.from(`BT /F1 12 Tf 5 50 Td (${CARD}) Tj ET`),
+        },
+      ],
+    });
+    expect(read(pdf)).toContain(CARD);
+  });
+
+  it('ends an inline image where pdf.js does (`\\x80EI`), and takes a stray ID for no image', () => {
+    const after = `BT /F1 12 Tf 72 700 Td (${CARD}) Tj ET`;
+    expect(read(page(`BI /W 1 /H 1 /BPC 8 /CS /G ID \x80EI\n${after}`))).toContain(CARD);
+    expect(read(page(`BI /W 1 /H 1 /BPC 8 /CS /G ID 0EI\n${after}`))).toContain(CARD);
+    expect(read(page(`1 0 0 1 0 0 cm ID\n${after}`))).toContain(CARD);
+  });
+
+  it('reads an inline /ActualText (what copy and pdftotext give), literal or UTF-16', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(CARD, 'utf16le').swap16()]);
+    for (const actual of [`(${CARD})`, `<${utf16.toString('hex')}>`]) {
+      const pdf = page(`/Span << /ActualText ${actual} >> BDC BT /F1 12 Tf 72 700 Td (****) Tj ET EMC`);
+      expect(read(pdf)).toContain(CARD);
+    }
+  });
+
+  it('reads a string drawn right to left (negative Tc or widths) as shown', () => {
+    const reversed = [...CARD].reverse().join('');
+    expect(read(page(`BT /F1 12 Tf -14 Tc 300 700 Td (${reversed}) Tj ET`))).toContain(CARD);
+    const backwards = page(`BT /F2 12 Tf 300 700 Td (${reversed}) Tj ET`, {
+      resources: '/Font << /F1 5 0 R /F2 6 0 R >>',
+      more: [
+        {
+          body: `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 57 /Widths [${Array(26).fill(-600).join(' ')}] >>`,
+        },
+      ],
+    });
+    expect(read(backwards)).toContain(CARD);
+  });
+
+  it('lays the page and its annotations out together: a number split between them reads as one', () => {
+    const widget = (n: number, x: number, text: string) => [
+      {
+        body: `<< /Type /Annot /Subtype /Widget /FT /Tx /T (f${n}) /Rect [${x} 690 ${x + 110} 730] /AP << /N ${n + 1} 0 R >> >>`,
+      },
+      {
+        body: '<< /Type /XObject /Subtype /Form /BBox [0 0 110 40] /Resources << /Font << /F1 5 0 R >> >> >>',
+        stream: Buffer.from(`BT /F1 24 Tf 2 10 Td (${text}) Tj ET`),
+      },
+    ];
+    const pdf = page('BT /F1 10 Tf 72 750 Td (Form) Tj ET', {
+      page: '/Annots [6 0 R 8 0 R]',
+      more: [...widget(6, 72, '4111 1111'), ...widget(8, 182, '1111 1111')],
+    });
+    // Drawn touching, as pdftotext also reads them (the detector takes any grouping of the 16 digits).
+    expect(read(pdf)).toMatch(/4111 1111 ?1111 1111/);
+  });
+
+  it('reads XFA as shown (character references decoded), packets together, and rich text (/RC)', () => {
+    const charref = [...CARD].map((c) => `&#${c.charCodeAt(0)};`).join('');
+    const xfa = (packets: string[]) =>
+      page('', {
+        catalog: `/AcroForm << /Fields [] /XFA [${packets.map((_, i) => `(p${i}) ${6 + i} 0 R`).join(' ')}] >>`,
+        more: packets.map((p) => ({ body: '<< >>', stream: Buffer.from(p) })),
+      });
+    expect(read(xfa([`<template><draw><value><text>${charref}</text></value></draw></template>`]))).toContain(
+      CARD,
+    );
+    expect(read(xfa(['<template><text>4111 1111 ', '1111 1111</text></template>']))).toContain(CARD);
+    const rc = page('', {
+      page: '/Annots [6 0 R]',
+      more: [
+        {
+          body: `<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /RC (<body><p>Card ${charref}</p></body>) >>`,
+        },
+      ],
+    });
+    expect(read(rc)).toContain(CARD);
+  });
+
+  it('reads a page the page tree does not reach (a linearized file’s first page, a deleted page)', () => {
+    const pdf = page('BT /F1 12 Tf 72 700 Td (Hello world) Tj ET', {
+      more: [
+        { body: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R >>' },
+        { body: '<< >>', stream: Buffer.from(`BT /F1 12 Tf 72 700 Td (${CARD}) Tj ET`) },
+      ],
+    });
+    // The orphan inherits its resources (the font) from its /Parent, as a viewer showing it would.
+    const text = read(
+      Buffer.from(
+        pdf
+          .toString('latin1')
+          .replace(
+            '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+            '<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 5 0 R >> >> >>',
+          ),
+        'latin1',
+      ),
+    );
+    expect(text).toContain('Hello world');
+    expect(text).toContain(CARD);
+  });
+});
