@@ -74,6 +74,32 @@ export function claimedPdf(
   return pdf ? 'pdf' : reading;
 }
 
+/**
+ * A text file claimed as a PDF (`.pdf`, `application/pdf`) that holds PDF objects (`1 0 obj`) and no `%PDF-` where
+ * viewers look for it (none at all, or a PostScript first line): pdf.js and pdftotext open it as the PDF it is
+ * (its text drawn through a font's /Differences need not show in the bytes), so it is read as one too, beside its
+ * text. Answers its bytes with a `%PDF-1.7` line before them (the PDF reader wants one; its offsets shift, and it
+ * finds the objects by scanning), or undefined for a text that is not so (`blah blah blah` in test.pdf).
+ *
+ * @example
+ * ```ts
+ * pdfInText('text', ['cards.pdf'], '', Buffer.from('1 0 obj\n<< /Type /Catalog >>\nendobj')); // %PDF-1.7\n1 0 obj…
+ * ```
+ */
+export function pdfInText(
+  reading: BinaryReading,
+  names: readonly string[],
+  type: string,
+  bytes: Buffer,
+): Buffer | undefined {
+  if (reading !== 'text' || hasPdfHeader(bytes) || claimedPdf('binary', names, type) !== 'pdf')
+    return undefined;
+  if (!PDF_OBJECT.test(bytes.toString('latin1'))) return undefined;
+  return Buffer.concat([SYNTHETIC_HEADER, bytes]);
+}
+const PDF_OBJECT = /(?:^|[^0-9])[0-9]{1,10}[ \t\r\n\f\0]+[0-9]{1,5}[ \t\r\n\f\0]+obj\b/;
+const SYNTHETIC_HEADER = Buffer.from('%PDF-1.7\n', 'latin1');
+
 /** True when `%PDF-` is in the first 1024 bytes, where viewers look for it, whatever other file the bytes start. */
 export function hasPdfHeader(bytes: Buffer): boolean {
   return bytes.subarray(0, 1024).includes(PDF);

@@ -2,7 +2,15 @@ import { gunzipSync } from 'node:zlib';
 import { lazyModule } from '../lazy-module.js';
 import { cmsFileContent } from '../message/cms-file.js';
 import { eachTarEntry } from '../message/tar-entries.js';
-import { binaryReading, claimedPdf, HEAD_BYTES, hasPdfHeader, oleTextViews } from './binary-text.js';
+import {
+  type BinaryReading,
+  binaryReading,
+  claimedPdf,
+  HEAD_BYTES,
+  hasPdfHeader,
+  oleTextViews,
+  pdfInText,
+} from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
@@ -74,6 +82,11 @@ export interface UnpackOptions {
   maxPdfBytes?: number;
   /** When to stop reading (the PDF reader checks it as it goes); none by default. */
   deadline?: ReadingDeadline;
+  /**
+   * The packed file's names (a part's file names): the file a gzip or signed file holds is named by them, less
+   * their `.gz` or `.p7m` (`cards.pdf.gz` holds `cards.pdf`), and read as a PDF when that name says so.
+   */
+  names?: readonly string[];
 }
 
 /** One unpacking: what it found, and its bounds. */
@@ -107,14 +120,21 @@ export function unpackText(
     deadline: options.deadline ?? NO_DEADLINE,
   };
   try {
-    unpack(packing, bytes, '', u, 0);
+    unpack(packing, bytes, '', u, 0, options.names ?? []);
   } catch (error) {
     out.unread = `${WHAT[packing]} not read (${(error as Error).message})`;
   }
   return out;
 }
 
-function unpack(packing: Packing, bytes: Buffer, name: string, u: Unpacking, depth: number): void {
+function unpack(
+  packing: Packing,
+  bytes: Buffer,
+  name: string,
+  u: Unpacking,
+  depth: number,
+  names: readonly string[] = [],
+): void {
   const { out, budget } = u;
   if (depth >= MAX_NESTING) throw new Error(`containers nested more than ${MAX_NESTING} deep`);
   u.deadline.check();
@@ -190,23 +210,65 @@ function unpack(packing: Packing, bytes: Buffer, name: string, u: Unpacking, dep
     // The file a signed .p7m carries is read as that file; enveloped content is sealed, as an encrypted file is.
     const file = cmsFileContent(bytes, Math.max(1, budget - out.bytes));
     if (file.kind === 'encrypted') out.encrypted.push(`${name}(S/MIME enveloped content)`.trim());
-    if (file.kind === 'content') unpackContent(file.content, name, u, depth);
+    if (file.kind === 'content')
+      unpackContent(file.content, name, u, depth, innerNames(names, /\.p7[mcsz]$/i));
     return;
   }
   const inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, budget - out.bytes) });
-  unpackContent(inflated, name, u, depth);
+  const inner = innerNames(names, /(?:\.gz|\.gzip|-gz|\.z|_gz)$/i);
+  const stored = gzipName(bytes);
+  unpackContent(inflated, name, u, depth, stored ? [...inner, stored] : inner);
 }
 
-// The one file a gzip or signed file holds, by its first bytes.
-function unpackContent(content: Buffer, name: string, u: Unpacking, depth: number): void {
+// The one file a gzip or signed file holds, by its first bytes, or as a PDF when its name says it is one (a
+// viewer opens `cards.pdf` from `cards.pdf.gz` whatever its first bytes).
+function unpackContent(content: Buffer, name: string, u: Unpacking, depth: number, names: string[]): void {
   const { out } = u;
   out.bytes += content.length;
-  const inner = textIfMessage(binaryReading(content.subarray(0, HEAD_BYTES)), name, content);
-  const unread = unreadFileProblem(inner, content);
+  const head = content.subarray(0, HEAD_BYTES);
+  const inner = byMessageName(claimedPdf(binaryReading(head), names, '', head), [name, ...names], content);
+  const unread = unreadFileProblem(inner, content, names);
   if (unread) out.unopened.push(`${name.trim() || 'its content'}: ${unread}`);
-  else if (inner === 'text') out.pieces.push({ name, kind: 'text', bytes: content });
-  else if (inner === 'binary') out.skipped.push(`${name}(decompressed)`);
-  else unpack(inner, content, name, u, depth + 1);
+  else if (inner === 'text') {
+    out.pieces.push({ name, kind: 'text', bytes: content });
+    alsoPdf(inner, names, content, name, u, depth + 1);
+  } else if (inner === 'binary') out.skipped.push(`${name}(decompressed)`);
+  else unpack(inner, content, name, u, depth + 1, names);
+}
+
+// textIfMessage by any of the file's names.
+function byMessageName(reading: BinaryReading, names: readonly string[], bytes: Buffer): BinaryReading {
+  let read = textIfMessage(reading, '', bytes);
+  for (const n of names) read = textIfMessage(read, n.trim(), bytes);
+  return read;
+}
+
+// The names of the file a gzip or signed file holds: its own names less the container's extension.
+function innerNames(names: readonly string[], extension: RegExp): string[] {
+  return names.map((n) => n.trim().replace(extension, '')).filter((n) => n !== '');
+}
+
+// The name a gzip header stores (FNAME, as `gzip -N` and 7-Zip restore it), if any.
+function gzipName(bytes: Buffer): string | undefined {
+  const flags = bytes[3] ?? 0;
+  if (!(flags & 0x08)) return undefined;
+  let at = 10;
+  if (flags & 0x04) at += 2 + (bytes.length >= 12 ? bytes.readUInt16LE(10) : 0);
+  const end = bytes.indexOf(0, at);
+  return end > at ? bytes.toString('latin1', at, Math.min(end, at + 1024)) : undefined;
+}
+
+// A text file claimed as a PDF that holds PDF objects is read as a PDF too (see pdfInText).
+function alsoPdf(
+  reading: BinaryReading,
+  names: readonly string[],
+  bytes: Buffer,
+  name: string,
+  u: Unpacking,
+  depth: number,
+): void {
+  const pdf = pdfInText(reading, names, '', bytes);
+  if (pdf) unpack('pdf', pdf, name, u, depth);
 }
 
 function addZipTexts(texts: ZipText[], name: string, u: Unpacking, depth: number): void {
@@ -222,8 +284,11 @@ function addZipTexts(texts: ZipText[], name: string, u: Unpacking, depth: number
       t.kind === 'cms' ||
       t.kind === 'pdf'
     )
-      unpack(t.kind, t.bytes, `${name}${t.name} `, u, depth + 1);
-    else out.pieces.push({ name: `${name}${t.name}`, kind: t.kind, bytes: t.bytes });
+      unpack(t.kind, t.bytes, `${name}${t.name} `, u, depth + 1, [t.name]);
+    else {
+      out.pieces.push({ name: `${name}${t.name}`, kind: t.kind, bytes: t.bytes });
+      if (t.kind === 'text') alsoPdf('text', [t.name], t.bytes, `${name}${t.name} `, u, depth + 1);
+    }
   }
 }
 
@@ -240,18 +305,17 @@ const MAX_TNEF_FILES = 1000;
 /** A file of a TNEF stream: read by its first bytes (text, or packed again), else listed as skipped. */
 function unpackFile(file: TnefData, container: string, u: Unpacking, depth: number): void {
   const { out, budget } = u;
-  const name = `${container}${file.name || 'file'} `;
+  const name = `${container}${file.name || file.names?.[0] || 'file'} `;
+  const names = [file.name, ...(file.names ?? [])].filter((n) => n !== '');
   const head = file.bytes.subarray(0, HEAD_BYTES);
-  const reading = textIfMessage(
-    claimedPdf(binaryReading(head), [file.name], '', head),
-    file.name,
-    file.bytes,
-  );
+  const reading = byMessageName(claimedPdf(binaryReading(head), names, '', head), names, file.bytes);
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
-  const unread = unreadFileProblem(reading, file.bytes, [file.name]);
+  const unread = unreadFileProblem(reading, file.bytes, names);
   if (unread) out.unopened.push(`${name.trim()}: ${unread}`);
-  else if (reading === 'text') out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
-  else if (reading === 'binary') out.skipped.push(name.trim());
-  else unpack(reading, file.bytes, name, u, depth + 1);
+  else if (reading === 'text') {
+    out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
+    alsoPdf(reading, names, file.bytes, name, u, depth + 1);
+  } else if (reading === 'binary') out.skipped.push(name.trim());
+  else unpack(reading, file.bytes, name, u, depth + 1, names);
 }

@@ -11,6 +11,8 @@ const ATT_ATTACH_RENDDATA = 0x9002;
 export interface TnefData {
   name: string;
   bytes: Buffer;
+  /** Its other names (the long and short file names of its MAPI properties), when it has them. */
+  names?: string[];
 }
 
 /** True when `bytes` start as a TNEF stream does. */

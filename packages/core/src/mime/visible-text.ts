@@ -10,7 +10,7 @@ import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
-import { binaryReading, claimedPdf, decodedHead, HEAD_BYTES } from './binary-text.js';
+import { binaryReading, claimedPdf, decodedHead, HEAD_BYTES, pdfInText } from './binary-text.js';
 import { carriedMessage, textIfMessage } from './carried-message.js';
 import { directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
@@ -263,8 +263,14 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   // A PDF, or what may carry one (an archive, a winmail.dat, an Office file, a uuencoded file): the PDF reader is loaded.
   if (packed || kinds.has('office') || decoded.includes('begin')) await loadPdfReader();
   if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
-  else if (packed) readPacked(label(node), reading, decoded, depth, w);
+  else if (packed) readPacked(label(node), reading, decoded, depth, w, names);
   if (packed) return walkCarried(w);
+  // A text file named or typed PDF that holds PDF objects with no header: a viewer opens the PDF (pdfInText).
+  const textPdf = pdfInText(reading, names, node.contentType || '', decoded);
+  if (textPdf) {
+    await loadPdfReader();
+    readPacked(label(node), 'pdf', textPdf, depth, w);
+  }
   if (only === 'binary') kinds.add('text'); // its first bytes are text (a CSV sent as octet-stream, unnamed)
   for (const kind of kinds) {
     if (kind === 'binary' || kind === 'office' || w.report.stopped) continue;
@@ -365,21 +371,38 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
   for (const file of files) {
     w.budget.bytes += file.bytes.length;
     const where = `${place.label} ${file.name}`;
-    const reading = textIfMessage(binaryReading(file.bytes.subarray(0, HEAD_BYTES)), file.name, file.bytes);
+    // Read as a PDF when named one (`begin 644 cards.pdf`), whatever its first bytes, as an attached file is.
+    const head = file.bytes.subarray(0, HEAD_BYTES);
+    const reading = textIfMessage(
+      claimedPdf(binaryReading(head), [file.name], '', head),
+      file.name,
+      file.bytes,
+    );
     const unread = unreadFileProblem(reading, file.bytes, [file.name]);
     if (unread) unopened(w, `${where}: ${unread}`);
-    else if (reading === 'text') emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
-    else if (reading === 'binary') w.report.skipped.push(where);
-    else readPacked(where, reading, file.bytes, place.depth, w);
+    else if (reading === 'text') {
+      emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
+      const textPdf = pdfInText(reading, [file.name], '', file.bytes);
+      if (textPdf) readPacked(where, 'pdf', textPdf, place.depth, w);
+    } else if (reading === 'binary') w.report.skipped.push(where);
+    else readPacked(where, reading, file.bytes, place.depth, w, [file.name]);
   }
 }
 
 // An Office document's XML parts, an OLE or TNEF file's strings, a zip's readable files, a gzip file's
 // content; what cannot be read whole is reported unread.
-function readPacked(where: string, packing: Packing, bytes: Buffer, depth: number, w: Walk): void {
+function readPacked(
+  where: string,
+  packing: Packing,
+  bytes: Buffer,
+  depth: number,
+  w: Walk,
+  names: readonly string[] = [],
+): void {
   const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes, {
     maxPdfBytes: w.bounds.maxPartBytes,
     deadline: w.deadline,
+    names,
   });
   w.budget.bytes += unpacked.bytes;
   if (unpacked.unread) w.report.unread.push(`${where}: ${unpacked.unread}`);
