@@ -142,6 +142,12 @@ function unpack(
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
     // An OLE file that is also a PDF (`%PDF-` in its first 1024 bytes): a viewer opens the PDF, so it is read too.
     if (hasPdfHeader(bytes)) unpack('pdf', bytes, name, u, depth);
+    else {
+      // A PDF embedded as an OLE object (Acrobat's `CONTENTS` stream, in a .doc or a .docx's oleObject1.bin): a
+      // double click opens it. Read from its `%PDF-`; a stream split across sectors does not read, so is unread.
+      const embedded = embeddedPdf(bytes);
+      if (embedded) unpack('pdf', embedded, `${name}(embedded PDF) `, u, depth);
+    }
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
     if (isTnef(bytes)) {
       for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, name, u, depth);
@@ -270,6 +276,18 @@ function alsoPdf(
   const pdf = pdfInText(reading, names, '', bytes);
   if (pdf) unpack('pdf', pdf, name, u, depth);
 }
+
+// The PDF an OLE file embeds past its first 1024 bytes (Acrobat's `CONTENTS` stream): from its `%PDF-`, when
+// a version and an object follow (a document that only mentions `%PDF-` is not a PDF).
+function embeddedPdf(bytes: Buffer): Buffer | undefined {
+  if (!bytes.subarray(0, 8).equals(OLE_SIGNATURE)) return undefined;
+  const at = bytes.indexOf(PDF_MARK);
+  const pdf = at < 0 ? undefined : bytes.subarray(at);
+  return pdf?.includes(OBJ_MARK) ? pdf : undefined;
+}
+const OLE_SIGNATURE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+const PDF_MARK = Buffer.from('%PDF-1.', 'latin1');
+const OBJ_MARK = Buffer.from(' obj', 'latin1');
 
 function addZipTexts(texts: ZipText[], name: string, u: Unpacking, depth: number): void {
   const { out } = u;
