@@ -170,3 +170,145 @@ describe('PDF reader: attacker round 26', () => {
     expect(text).toContain(CARD);
   });
 });
+
+// A PDF written by hand: objects where the test puts them (copies of one number too), sections as it writes them.
+class Writer {
+  private readonly parts: Buffer[] = [];
+  size = 0;
+  readonly at: Record<string, number> = {};
+  write(text: string | Buffer): this {
+    const b = Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1');
+    this.parts.push(b);
+    this.size += b.length;
+    return this;
+  }
+  obj(key: string, num: number, body: string, stream?: string, gen = 0): this {
+    this.at[key] = this.size;
+    if (stream === undefined) return this.write(`${num} ${gen} obj\n${body}\nendobj\n`);
+    return this.write(
+      `${num} ${gen} obj\n<< /Length ${stream.length} >>\nstream\n${stream}\nendstream\nendobj\n`,
+    );
+  }
+  /** A cross-reference stream listing `rows` ([number, offset]), one byte of type, four of offset, one of gen. */
+  xrefStream(key: string, num: number, rows: [number, number][], extra = ''): this {
+    const data = Buffer.alloc(rows.length * 6);
+    rows.forEach(([, offset], i) => {
+      data[i * 6] = 1;
+      data.writeUInt32BE(offset, i * 6 + 1);
+    });
+    const index = rows.map(([n]) => `${n} 1`).join(' ');
+    this.at[key] = this.size;
+    this.write(
+      `${num} 0 obj\n<< /Type /XRef /Size 20 /W [1 4 1] /Index [${index}] ${extra} /Length ${data.length} >>\nstream\n`,
+    );
+    return this.write(data).write('\nendstream\nendobj\n');
+  }
+  get pdf(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+const row = (offset: number) => `${String(offset).padStart(10, '0')} 00000 n \n`;
+const SHOW = (text: string) => `BT /F1 24 Tf 72 700 Td (${text}) Tj ET`;
+const PAGE =
+  '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>';
+
+/** Objects 1-5 with two copies of the page content (4): the card first, a decoy last (the last definition). */
+function twoCopies(head = '%PDF-1.7\n'): Writer {
+  return new Writer()
+    .write(head)
+    .obj('1', 1, '<< /Type /Catalog /Pages 2 0 R >>')
+    .obj('2', 2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>')
+    .obj('3', 3, PAGE)
+    .obj('card', 4, '', SHOW(CARD))
+    .obj('5', 5, HELVETICA)
+    .obj('decoy', 4, '', SHOW('Hello world'));
+}
+
+describe('PDF reader: attacker round 26, cross-references as viewers follow them', () => {
+  it('keeps the newest sections of a chain whose /Prev or /XRefStm is broken (the card copy they name)', () => {
+    for (const broken of ['/Prev 999999', '/Prev 0', '/XRefStm 20']) {
+      const w = twoCopies();
+      const table = w.size;
+      w.write(
+        `xref\n0 6\n0000000000 65535 f \n${row(w.at['1'] ?? 0)}${row(w.at['2'] ?? 0)}${row(w.at['3'] ?? 0)}${row(w.at.card ?? 0)}${row(w.at['5'] ?? 0)}`,
+      );
+      w.write(`trailer\n<< /Size 6 /Root 1 0 R ${broken} >>\nstartxref\n${table}\n%%EOF\n`);
+      const text = read(w.pdf);
+      expect(text, broken).toContain(CARD);
+      expect(text, broken).toContain('Hello world');
+    }
+  });
+
+  it('follows a hybrid file’s /XRefStm stream’s own /Prev (pdf.js does), where the page’s resources are', () => {
+    const w = new Writer()
+      .write('%PDF-1.7\n')
+      .obj('1', 1, '<< /Type /Catalog /Pages 2 0 R >>')
+      .obj('2', 2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>')
+      .obj('3', 3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources 6 0 R /Contents 4 0 R >>')
+      .obj('4', 4, '', 'q /X Do Q BT /F1 12 Tf 72 750 Td (Hello) Tj ET')
+      .obj('5', 5, HELVETICA)
+      .obj('6a', 6, '<< /Font << /F1 5 0 R >> /XObject << /X 7 0 R >> >>')
+      .obj(
+        '7',
+        7,
+        '<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> >>',
+        SHOW(CARD),
+      )
+      .obj('6b', 6, '<< /Font << /F1 5 0 R >> >>');
+    w.xrefStream('old', 8, [
+      [6, w.at['6a'] ?? 0],
+      [7, w.at['7'] ?? 0],
+    ]);
+    w.xrefStream('hidden', 9, [[5, w.at['5'] ?? 0]], `/Prev ${w.at.old}`);
+    const table = w.size;
+    w.write(
+      `xref\n0 6\n0000000000 65535 f \n${row(w.at['1'] ?? 0)}${row(w.at['2'] ?? 0)}${row(w.at['3'] ?? 0)}${row(w.at['4'] ?? 0)}${row(w.at['5'] ?? 0)}`,
+    );
+    w.write(`trailer\n<< /Size 20 /Root 1 0 R /XRefStm ${w.at.hidden} >>\nstartxref\n${table}\n%%EOF\n`);
+    expect(read(w.pdf)).toContain(CARD);
+  });
+
+  it('reads a linearized file from its first-page table too (pdf.js starts there), not only the last startxref', () => {
+    const w = new Writer()
+      .write('%PDF-1.7\n')
+      .obj('lin', 10, '<< /Linearized 1 /L 1000 /O 3 /N 1 /T 100 /H [0 0] /E 0 >>');
+    const firstTable = w.size;
+    // Reserved for the first-page table, written once the offsets are known.
+    const slot = 300;
+    w.write(' '.repeat(slot));
+    w.obj('1', 1, '<< /Type /Catalog /Pages 2 0 R >>')
+      .obj('2', 2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>')
+      .obj('3', 3, PAGE)
+      .obj('card', 4, '', SHOW(CARD))
+      .obj('5', 5, HELVETICA)
+      .obj('decoy', 4, '', SHOW('Hello world'));
+    const main = w.size;
+    w.write(
+      `xref\n0 6\n0000000000 65535 f \n${row(w.at['1'] ?? 0)}${row(w.at['2'] ?? 0)}${row(w.at['3'] ?? 0)}${row(w.at.decoy ?? 0)}${row(w.at['5'] ?? 0)}`,
+    );
+    w.write(`trailer\n<< /Size 11 /Root 1 0 R >>\nstartxref\n${main}\n%%EOF\n`);
+    const first = `xref\n0 6\n0000000000 65535 f \n${row(w.at['1'] ?? 0)}${row(w.at['2'] ?? 0)}${row(w.at['3'] ?? 0)}${row(w.at.card ?? 0)}${row(w.at['5'] ?? 0)}trailer\n<< /Size 11 /Root 1 0 R /Prev ${main} >>\n`;
+    const pdf = w.pdf;
+    pdf.write(first.padEnd(slot, ' '), firstTable, 'latin1');
+    expect(read(pdf)).toContain(CARD);
+  });
+
+  it('reads the copy pdf.js keeps when it rebuilds the table: the first copy’s generation wins', () => {
+    for (const [first, last] of [
+      [5, 0],
+      [0, 1],
+    ]) {
+      const w = new Writer()
+        .write('%PDF-1.7\n')
+        .obj('1', 1, '<< /Type /Catalog /Pages 2 0 R >>')
+        .obj('2', 2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>')
+        .obj('3', 3, PAGE.replace('4 0 R', `4 ${first} R`))
+        .obj('card', 4, '', SHOW(CARD), first)
+        .obj('5', 5, HELVETICA)
+        .obj('decoy', 4, '', SHOW('Hello world'), last)
+        .write('trailer\n<< /Root 1 0 R /Size 6 >>\n%%EOF\n');
+      expect(read(w.pdf), `generations ${first}, ${last}`).toContain(CARD);
+    }
+  });
+});

@@ -317,7 +317,7 @@ class PdfDocument {
   /** Every `N G obj` the scan found, by where it starts: what a cross-reference offset names. */
   private readonly byOffset = new Map<number, Entry & { num: number }>();
   /** What the cross-reference chain names, where it differs from the last definitions: a second reading. */
-  private chainView: { objects: Map<number, Entry>; trailer: Dict } | undefined;
+  private readonly chainViews: { objects: Map<number, Entry>; trailer: Dict }[] = [];
   /** The objects of the object streams, by `stream number:index`, as a cross-reference stream names them. */
   private readonly compressed = new Map<string, Entry>();
   private readonly unpacked = new Map<Entry, (Entry | undefined)[]>();
@@ -473,10 +473,46 @@ class PdfDocument {
    * rebuild by scanning when it is broken, so both are read.
    */
   viewChain(): void {
-    const chain = readXrefChain(this.pdf, (data) => this.decode('FlateDecode', data, 0));
+    // The chain from the last startxref, as viewers follow it; for a linearized file also the one from its
+    // first-page table (pdf.js starts there); and the objects as pdf.js rebuilds a broken table: of the copies
+    // of a number, the last with the first copy's generation (the last definitions take the last copy).
+    const starts: (number | undefined)[] = [undefined];
+    const linearized = this.firstPageXref();
+    if (linearized !== undefined) starts.push(linearized);
+    for (const start of starts) {
+      const view = this.chainViewFrom(start);
+      if (view && !this.chainViews.some((v) => sameView(v.objects, view.objects))) this.chainViews.push(view);
+    }
+    const firstGen = new Map<number, number | undefined>();
+    const rebuilt = new Map(this.objects);
+    for (const entry of this.byOffset.values()) {
+      if (!firstGen.has(entry.num)) firstGen.set(entry.num, entry.gen);
+      const last = this.objects.get(entry.num);
+      if (firstGen.get(entry.num) === entry.gen && last)
+        rebuilt.set(entry.num, last.at === entry.at ? last : entry);
+    }
+    const root = this.trailers.map((t) => t.get('Root')).findLast((r) => r !== undefined);
+    if (!sameView(rebuilt, this.objects) && !this.chainViews.some((v) => sameView(v.objects, rebuilt)))
+      this.chainViews.push({ objects: rebuilt, trailer: new Map([['Root', root ?? null]]) });
+  }
+
+  /** A linearized file's first-page cross-reference section: right after its first object (which says /Linearized). */
+  private firstPageXref(): number | undefined {
+    let first: Entry | undefined;
+    for (const entry of this.byOffset.values()) if (!first || entry.at < first.at) first = entry;
+    if (!first || !isDict(first.value) || !first.value.has('Linearized')) return undefined;
+    const end = this.pdf.indexOf('endobj', first.at, 'latin1');
+    const header = this.pdf.subarray(0, 1024).indexOf('%PDF-', 0, 'latin1');
+    return end < 0 ? undefined : end + 6 - Math.max(header, 0);
+  }
+
+  private chainViewFrom(start: number | undefined): { objects: Map<number, Entry>; trailer: Dict } | undefined {
+    const chain = readXrefChain(this.pdf, (data) => this.decode('FlateDecode', data, 0), start);
     const top = chain.trailers[0];
-    if (chain.sections.length === 0 || chain.problem || top === undefined) return;
-    const view = new Map<number, Entry>();
+    if (chain.sections.length === 0 || top === undefined) return;
+    // A chain cut short by a broken older section: what its newer sections name wins, as in viewers that keep
+    // them; what they do not name is found by scanning.
+    const view = chain.problem ? new Map(this.objects) : new Map<number, Entry>();
     for (const [num, e] of chain.entries) {
       if (e.kind === 'offset') {
         const found = this.byOffset.get(skipSpaceAndComments(this.pdf, e.offset));
@@ -498,7 +534,7 @@ class PdfDocument {
       }
     }
     const trailer = this.lexAt(this.pdf, top, Math.min(this.pdf.length, top + 65_536));
-    if (!isDict(trailer)) return;
+    if (!isDict(trailer)) return undefined;
     // The trailer viewers use and the scanned ones must agree on encryption: a decoy either way is not read.
     const scannedEncrypt = this.trailers.some((t) => t.has('Encrypt'));
     if (trailer.has('Encrypt') !== scannedEncrypt)
@@ -509,7 +545,7 @@ class PdfDocument {
       rootOf(trailer.get('Root')) !== rootOf(scannedRoot) ||
       [...view].some(([num, e]) => this.objects.get(num) !== e) ||
       [...this.objects.keys()].some((num) => !view.has(num) && this.isPageContent(num));
-    if (differs) this.chainView = { objects: view, trailer };
+    return differs ? { objects: view, trailer } : undefined;
   }
 
   /** Runs `read` with references resolved in `objects` (another view of the file), then back in the last view. */
@@ -596,7 +632,7 @@ class PdfDocument {
     const files: { name: string; bytes: Buffer }[] = [];
     const read = new Set<Entry>();
     // In each view of the file (the chain's may name another copy of a file than the last definition).
-    for (const view of [this.objects, this.chainView?.objects]) {
+    for (const view of [this.objects, ...this.chainViews.map((v) => v.objects)]) {
       if (!view) continue;
       this.inView(view, () => {
         const named = new Map<number, string>();
@@ -631,11 +667,9 @@ class PdfDocument {
   /** The pages' text, then the form fields' values and annotations' contents, as each view of the file shows. */
   read(): string[] {
     const texts = this.readView(this.trailers.map((t) => t.get('Root')).findLast((r) => r !== undefined));
-    const chain = this.chainView;
-    if (!chain) return texts;
-    return [
-      ...new Set([...texts, ...this.inView(chain.objects, () => this.readView(chain.trailer.get('Root')))]),
-    ];
+    for (const chain of this.chainViews)
+      texts.push(...this.inView(chain.objects, () => this.readView(chain.trailer.get('Root'))));
+    return [...new Set(texts)];
   }
 
   private readView(rootRef: Value | undefined): string[] {
@@ -1458,6 +1492,13 @@ function utf16be(bytes: Buffer): string {
 }
 
 // Strings no viewer shows: a file's identifiers, a CID font's character collection.
+// Two views naming the very same entries.
+function sameView(a: Map<number, Entry>, b: Map<number, Entry>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [num, e] of a) if (b.get(num) !== e) return false;
+  return true;
+}
+
 // Markup (XFA's XML, rich text's XHTML) as shown: tags apart, character references and XML's entities decoded.
 function markupText(markup: string): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

@@ -58,7 +58,9 @@ class Broken extends Error {}
  * space and comments before `xref` or `N G obj`, nothing else (no search nearby); table rows are read as tokens
  * (any end of line, 19- to 21-byte rows); a subsection numbered from 1 whose first row is free starts at 0; a
  * cross-reference stream needs no /Type. A hybrid table's /XRefStm fills the objects the table lists as free or
- * does not list (ISO 32000 §7.5.8.4; pdf.js lets the table's free rows win), and its own /Prev is not followed.
+ * does not list (ISO 32000 §7.5.8.4; pdf.js lets the table's free rows win), and its own /Prev is followed after the
+ * table's (pdf.js queues it so); a /XRefStm that cannot be read adds nothing. The chain may also start at a given
+ * section (a linearized file's first-page table).
  * A section that cannot be read (not `xref` nor a stream there, a malformed row, an offset past the end, a
  * filter other than FlateDecode) stops the chain with a `problem`: a viewer then rebuilds the table by scanning.
  *
@@ -68,11 +70,11 @@ class Broken extends Error {}
  * if (chain.sections.length > 0) for (const [num, entry] of chain.entries) if (entry.kind === 'offset') use(num, entry.offset);
  * ```
  */
-export function readXrefChain(pdf: Buffer, inflate: (data: Buffer) => Buffer): XrefChain {
+export function readXrefChain(pdf: Buffer, inflate: (data: Buffer) => Buffer, start?: number): XrefChain {
   const chain: XrefChain = { entries: new Map(), trailers: [], sections: [] };
   const reader = new XrefReader(pdf, inflate);
   try {
-    reader.follow(chain);
+    reader.follow(chain, start);
   } catch (error) {
     chain.problem = error instanceof Broken ? error.message : `not read (${(error as Error).message})`;
   }
@@ -117,35 +119,51 @@ class XrefReader {
     this.budget = 2 * pdf.length + (1 << 20);
   }
 
-  follow(chain: XrefChain): void {
+  /** From the section at `first` (default: the last startxref's), following /Prev, and /XRefStm streams' /Prev. */
+  follow(chain: XrefChain, first?: number): void {
     const pdf = this.pdf;
-    const at = pdf.lastIndexOf('startxref', pdf.length, 'latin1');
-    if (at < 0) throw new Broken('no startxref');
-    let p = at + 9;
-    while (isSpace(pdf[p])) p++;
-    const start = this.digits(p);
-    if (start === undefined) throw new Broken('startxref is not followed by an offset');
+    let start = first;
+    if (start === undefined) {
+      const at = pdf.lastIndexOf('startxref', pdf.length, 'latin1');
+      if (at < 0) throw new Broken('no startxref');
+      let p = at + 9;
+      while (isSpace(pdf[p])) p++;
+      start = this.digits(p)?.value;
+      if (start === undefined) throw new Broken('startxref is not followed by an offset');
+    }
     const visited = new Set<number>();
-    let next: number | undefined = start.value;
-    let from = 'startxref';
-    while (next !== undefined && !visited.has(next)) {
+    // Sections in the order pdf.js reads them: each /Prev after the ones already queued (a hybrid table's
+    // stream's own /Prev after the table's).
+    const queue: { at: number; from: string }[] = [{ at: start, from: 'startxref' }];
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const next = item.at;
+      if (visited.has(next)) continue;
       if (chain.sections.length >= MAX_XREF_SECTIONS)
         throw new Broken(`more than ${MAX_XREF_SECTIONS} cross-reference sections`);
       visited.add(next);
-      const section = this.section(next, from, 'any');
+      const section = this.section(next, item.from, 'any');
       const hidden = section.stream ? undefined : intOf(section.dict.get('XRefStm'));
+      let hiddenPrev: number | undefined;
       if (hidden !== undefined && !visited.has(hidden)) {
         visited.add(hidden);
-        // The table's objects in use win; the stream's fill those the table lists as free or does not list.
-        const extra = this.section(hidden, `/XRefStm of the section at ${next}`, 'stream');
-        for (const [num, entry] of extra.entries)
-          if ((section.entries.get(num)?.kind ?? 'free') === 'free') section.entries.set(num, entry);
+        // The table's objects in use win; the stream's fill those the table lists as free or does not list. A
+        // stream that cannot be read adds nothing (the table is read as viewers read it).
+        try {
+          const extra = this.section(hidden, `/XRefStm of the section at ${next}`, 'stream');
+          for (const [num, entry] of extra.entries)
+            if ((section.entries.get(num)?.kind ?? 'free') === 'free') section.entries.set(num, entry);
+          hiddenPrev = intOf(extra.dict.get('Prev'));
+        } catch (error) {
+          if (!(error instanceof Broken)) throw error;
+        }
       }
       for (const [num, entry] of section.entries) if (!chain.entries.has(num)) chain.entries.set(num, entry);
       chain.trailers.push(section.trailer);
       chain.sections.push(section.at);
-      from = `/Prev of the section at ${next}`;
-      next = intOf(section.dict.get('Prev'));
+      const prev = intOf(section.dict.get('Prev'));
+      if (prev !== undefined) queue.push({ at: prev, from: `/Prev of the section at ${next}` });
+      if (hiddenPrev !== undefined)
+        queue.push({ at: hiddenPrev, from: `/Prev of the /XRefStm of the section at ${next}` });
     }
   }
 
