@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { cmsFile, pdfFile, uuencode, zipFile } from '@wmflow/core/testing';
+import { cmsFile, pdfFile, tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, MIXED, mail, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -175,6 +175,17 @@ describe('outbound-policy: PDFs in containers (attacker round 26)', () => {
     expect(
       await kit.outbound(outboundFile('test.pdf', Buffer.from('blah blah blah'), 'application/pdf')),
     ).toBe('DEFAULT');
+  });
+
+  it("reads a winmail.dat file held in its attachment's MAPI properties (PR_ATTACH_DATA_BIN)", async () => {
+    const send = (winmail: Buffer) =>
+      kit.outbound(outboundFile('winmail.dat', winmail, 'application/ms-tnef'));
+    expect(await send(tnefStream([{ longName: 'cards.pdf', dataProperty: STATEMENT }]))).toBe('BOUNCE');
+    expect(await send(tnefStream([{ longName: 'cards.pdf', dataProperty: CLEAN }]))).toBe('DEFAULT');
+    // Named by attAttachTitle, or by its long name: a text PDF with no header is read as a PDF.
+    expect(await send(tnefStream([{ title: 'cards.pdf', dataProperty: ASCII_STATEMENT }]))).toBe('BOUNCE');
+    expect(await send(tnefStream([{ longName: 'cards.pdf', dataProperty: ASCII_STATEMENT }]))).toBe('BOUNCE');
+    expect(await send(tnefStream([{ title: 'cards.pdf', dataProperty: ASCII_CLEAN }]))).toBe('DEFAULT');
   });
 
   it('reads a PDF embedded as an OLE object (Acrobat CONTENTS stream) in a .doc and in a .docx', async () => {

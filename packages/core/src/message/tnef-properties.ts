@@ -51,7 +51,8 @@ class Cut extends Error {}
  * types its content values sniff as (each `PidTagAttachDataBinary`); an attached message (an object holding a TNEF stream) is read by
  * `readNested`, its files' names joining these. Linear in the list's length; every length is checked against
  * what is left, so a list that claims more than it holds, a type it does not know, or an OLE object is a
- * `problem`, never a wrong read.
+ * `problem`, never a wrong read. `onContent`, when given, receives each content value (`PidTagAttachDataBinary`,
+ * and an OLE object's storage after its interface id, which is then no problem): for a reader of what they say.
  *
  * @example
  * ```ts
@@ -63,7 +64,11 @@ class Cut extends Error {}
  * // { names: ['invoice.exe', '.exe'], nestedTypes: [] }
  * ```
  */
-export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) => TnefFiles): TnefProperties {
+export function readTnefProperties(
+  data: Buffer,
+  readNested: (stream: Buffer) => TnefFiles,
+  onContent?: (content: Buffer) => void,
+): TnefProperties {
   const names: string[] = [];
   const nestedTypes: string[] = [];
   let archived = false;
@@ -104,7 +109,8 @@ export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) =>
         const fixed = FIXED_BYTES.get(base);
         if (fixed !== undefined) {
           const from = take(fixed);
-          if (id === ATTACH_METHOD && base === 0x0003 && data.readUInt32LE(from) === OLE_METHOD)
+          // A reader of the contents (onContent) reads an OLE object's storage as the content it is.
+          if (!onContent && id === ATTACH_METHOD && base === 0x0003 && data.readUInt32LE(from) === OLE_METHOD)
             return { names, nestedTypes, problem: 'it holds an OLE object' };
           continue;
         }
@@ -116,8 +122,12 @@ export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) =>
         // An attached message: an object holding a TNEF stream, or binary content holding one (ytnef reads it).
         const binary = id === ATTACH_DATA && base === PT_BINARY;
         const start = base === PT_OBJECT ? IID_BYTES : binary ? nestedStart(value) : undefined;
-        if (base === PT_OBJECT && nestedStart(value) !== IID_BYTES)
-          return { names, nestedTypes, problem: 'it holds an object that is not an attached message' };
+        if (base === PT_OBJECT && nestedStart(value) !== IID_BYTES) {
+          if (!onContent)
+            return { names, nestedTypes, problem: 'it holds an object that is not an attached message' };
+          onContent(value.subarray(IID_BYTES)); // an OLE object's storage, after its interface id
+          continue;
+        }
         if (start !== undefined) {
           const nested = readNested(value.subarray(start));
           names.push(...nested.names);
@@ -134,6 +144,7 @@ export function readTnefProperties(data: Buffer, readNested: (stream: Buffer) =>
         // Every content value is sniffed: a client may read any of them (the last one written, say), and
         // ytnef and Evolution save this one from byte 16, as an object after its interface id.
         if (binary) {
+          onContent?.(value);
           for (const content of [value, value.subarray(IID_BYTES)]) {
             const sniffed = sniffType(content);
             if (sniffed) nestedTypes.push(sniffed);

@@ -39,4 +39,20 @@ describe('tnefData: the files of a winmail.dat', () => {
     expect(() => tnefData(many, 2)).toThrow(/more than 2 files/);
     expect(isTnef(Buffer.from('PK\x03\x04'))).toBe(false);
   });
+  it("gives the contents its attachment's MAPI properties hold (PR_ATTACH_DATA_BIN), named by its title and long name", () => {
+    const stream = tnefStream([
+      { title: 'CARDS~1.PDF', longName: 'cards.pdf', dataProperty: Buffer.from('in the list') },
+    ]);
+    expect(tnefData(stream, 10)).toEqual([
+      { name: 'CARDS~1.PDF', names: ['cards.pdf'], bytes: Buffer.from('in the list') },
+    ]);
+    // The same bytes as its attAttachData are one file, named by the list too.
+    const both = tnefStream([
+      { title: 'A.TXT', data: Buffer.from('same'), dataProperty: Buffer.from('same') },
+    ]);
+    expect(tnefData(both, 10).map((f) => f.bytes.toString())).toEqual(['same']);
+    // An attached message's files are read too.
+    const nested = tnefStream([{ message: [{ title: 'INNER.TXT', data: Buffer.from('inner') }] }]);
+    expect(tnefData(nested, 10).map((f) => [f.name, f.bytes.toString()])).toEqual([['INNER.TXT', 'inner']]);
+  });
 });

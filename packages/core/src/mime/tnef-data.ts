@@ -2,10 +2,18 @@
 // shows as attachments, for the DLP to read as it reads an attached file. Attributes are framed by their
 // lengths: a level byte, an id (its low 16 bits name the attribute), a length, the data, a checksum.
 
+import { readTnefProperties } from '../message/tnef-properties.js';
+import { binaryReading } from './binary-text.js';
+
 const SIGNATURE = 0x223e9f78;
 const ATT_ATTACH_DATA = 0x800f;
 const ATT_ATTACH_TITLE = 0x8010;
 const ATT_ATTACH_RENDDATA = 0x9002;
+const ATT_ATTACHMENT = 0x9005;
+// Attached messages inside attached messages read, at most; deeper, the stream is not read.
+const MAX_DEPTH = 8;
+// The interface id a client may save a content value after (ytnef and Evolution do).
+const IID_BYTES = 16;
 
 /** One file of a TNEF stream: its title (as stored, Latin-1) and its bytes. */
 export interface TnefData {
@@ -21,19 +29,28 @@ export function isTnef(bytes: Buffer): boolean {
 }
 
 /**
- * The files (`attAttachData`) of a TNEF stream, at most `maxFiles`. Throws when the stream ends inside an
- * attribute or holds more files: the caller then reports the part unread (not knowing is not allowing).
+ * The files of a TNEF stream, at most `maxFiles`: each attachment's `attAttachData`, and the contents its MAPI
+ * property list (`attAttachment`) holds (`PR_ATTACH_DATA_BIN`, an OLE object's storage), named by its title and by
+ * the list's file names; the files of an attached message inside too. Throws when the stream ends inside an
+ * attribute, holds more files, or a property list that cannot be read whole: the caller then reports the part
+ * unread (not knowing is not allowing).
  *
  * @example
  * ```ts
  * for (const file of tnefData(winmailDat, 1000)) read(file.bytes);
  * ```
  */
-export function tnefData(bytes: Buffer, maxFiles: number): TnefData[] {
+export function tnefData(bytes: Buffer, maxFiles: number, depth = 0): TnefData[] {
   const files: TnefData[] = [];
-  // The attachment being read: its title and its file, in either order (Outlook writes the data first).
+  // The attachment being read: its title and its files, in any order (Outlook writes the data first).
   let title = '';
-  let file: TnefData | undefined;
+  let names: string[] = [];
+  let current: TnefData[] = [];
+  const add = (file: TnefData) => {
+    if (files.length >= maxFiles) throw new Error(`winmail.dat holds more than ${maxFiles} files`);
+    files.push(file);
+    current.push(file);
+  };
   let at = 6; // signature and key
   while (at < bytes.length) {
     if (at + 9 > bytes.length) throw new Error('winmail.dat ends inside an attribute header');
@@ -44,14 +61,43 @@ export function tnefData(bytes: Buffer, maxFiles: number): TnefData[] {
     const data = bytes.subarray(start, start + length);
     if (id === ATT_ATTACH_RENDDATA) {
       title = '';
-      file = undefined;
+      names = [];
+      current = [];
     } else if (id === ATT_ATTACH_TITLE) {
       title = data.toString('latin1').replace(/\0[\s\S]*$/, '');
-      if (file) file.name = title;
+      for (const file of current) file.name = title;
     } else if (id === ATT_ATTACH_DATA) {
-      if (files.length >= maxFiles) throw new Error(`winmail.dat holds more than ${maxFiles} files`);
-      file = { name: title, bytes: data };
-      files.push(file);
+      add(names.length > 0 ? { name: title, bytes: data, names } : { name: title, bytes: data });
+    } else if (id === ATT_ATTACHMENT) {
+      const contents: Buffer[] = [];
+      const nested: TnefData[] = [];
+      const properties = readTnefProperties(
+        data,
+        (stream) => {
+          if (depth >= MAX_DEPTH)
+            throw new Error(`winmail.dat: attached messages nest deeper than ${MAX_DEPTH}`);
+          nested.push(...tnefData(stream, Math.max(0, maxFiles - files.length - nested.length), depth + 1));
+          return { names: [], sniffedTypes: [] };
+        },
+        (content) => contents.push(content),
+      );
+      if (properties.problem) throw new Error(`winmail.dat: ${properties.problem}`);
+      names = [...names, ...properties.names.filter((n) => n.trim() !== '')];
+      for (const file of current) file.names = names;
+      for (const content of contents) {
+        // The same bytes as its attAttachData (Outlook may write both) are read once.
+        if (current.some((file) => file.bytes.equals(content))) continue;
+        add({ name: title, bytes: content, names });
+        // A client may save it from byte 16, as an object after its interface id: read so too when that differs.
+        const after = content.subarray(IID_BYTES);
+        if (after.length > 0 && binaryReading(content.subarray(0, 4096)) === 'binary')
+          add({ name: title, bytes: after, names });
+      }
+      // An attached message's files are its own attachments, not this one's.
+      for (const file of nested) {
+        if (files.length >= maxFiles) throw new Error(`winmail.dat holds more than ${maxFiles} files`);
+        files.push(file);
+      }
     }
     at = start + length + 2;
   }
