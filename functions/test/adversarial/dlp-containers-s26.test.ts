@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { cmsFile, pdfFile, tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
+import { cmsFile, compoundFile, pdfFile, tnefStream, uuencode, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, MIXED, mail, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -30,71 +30,18 @@ function asciiPdf(text: string, first = ''): Buffer {
 const ASCII_STATEMENT = asciiPdf(`Statement for Bob\nCard on file: ${CARD}`);
 const ASCII_CLEAN = asciiPdf('Statement for Bob\nNothing is due this month.');
 
-// A compound file (OLE) holding `streams` in regular sectors, as Acrobat embeds a PDF (its `CONTENTS` stream).
-function compoundFile(streams: [string, Buffer][]): Buffer {
-  const SECTOR = 512;
-  const END = 0xfffffffe;
-  const FREE = 0xffffffff;
-  const data: Buffer[] = [];
-  const chains: [number, number][] = [];
-  let next = 2; // sector 0: the FAT, 1: the directory
-  for (const [, bytes] of streams) {
-    const padded = Buffer.concat([bytes, Buffer.alloc((SECTOR - (bytes.length % SECTOR)) % SECTOR)]);
-    chains.push([next, padded.length / SECTOR]);
-    data.push(padded);
-    next += padded.length / SECTOR;
-  }
-  const fat = [0xfffffffd, END];
-  for (const [start, n] of chains) for (let i = 0; i < n; i++) fat.push(i < n - 1 ? start + i + 1 : END);
-  while (fat.length < 128) fat.push(FREE);
-  const fatBytes = Buffer.alloc(SECTOR);
-  fat.forEach((v, i) => {
-    fatBytes.writeUInt32LE(v, i * 4);
-  });
-  const entry = (name: string, type: number, child: number, start: number, size: number, right = FREE) => {
-    const e = Buffer.alloc(128);
-    const n = Buffer.from(`${name}\0`, 'utf16le');
-    n.copy(e, 0);
-    e.writeUInt16LE(n.length, 64);
-    e.writeUInt8(type, 66);
-    e.writeUInt8(1, 67);
-    e.writeUInt32LE(FREE, 68);
-    e.writeUInt32LE(right, 72);
-    e.writeUInt32LE(child, 76);
-    e.writeUInt32LE(start, 116);
-    e.writeUInt32LE(size, 120);
-    return e;
-  };
-  const entries = [entry('Root Entry', 5, 1, END, 0)];
-  streams.forEach(([name, bytes], i) => {
-    entries.push(
-      entry(name, 2, FREE, chains[i]?.[0] ?? END, bytes.length, i + 1 < streams.length ? i + 2 : FREE),
-    );
-  });
-  while (entries.length < 4) entries.push(Buffer.alloc(128));
-  const header = Buffer.alloc(SECTOR, 0xff);
-  Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
-  header.fill(0, 8, 76);
-  header.writeUInt16LE(0x3e, 24);
-  header.writeUInt16LE(3, 26);
-  header.writeUInt16LE(0xfffe, 28);
-  header.writeUInt16LE(9, 30);
-  header.writeUInt16LE(6, 32);
-  header.writeUInt32LE(1, 44); // FAT sectors
-  header.writeUInt32LE(1, 48); // first directory sector
-  header.writeUInt32LE(0, 52);
-  header.writeUInt32LE(4096, 56);
-  header.writeUInt32LE(END, 60); // no mini FAT
-  header.writeUInt32LE(0, 64);
-  header.writeUInt32LE(END, 68); // no DIFAT sectors
-  header.writeUInt32LE(0, 72);
-  header.writeUInt32LE(0, 76); // DIFAT[0]: sector 0
-  return Buffer.concat([header, fatBytes, ...entries, ...data]);
-}
-
 // Acrobat's OLE object: the PDF in `CONTENTS`, past 1024 bytes of the file (in a regular-sector stream).
-function acrobatObject(pdf: Buffer): Buffer {
-  return compoundFile([['CONTENTS', Buffer.concat([pdf, Buffer.from(`\n%${'x'.repeat(4200)}\n`)])]]);
+// Interleaved with another stream, its sectors are not contiguous in the file (read through the FAT's chain).
+function acrobatObject(pdf: Buffer, interleave = false): Buffer {
+  const contents = Buffer.concat([pdf, Buffer.from(`\n%${'x'.repeat(4200)}\n`)]);
+  const other = Buffer.from(`Acrobat object ${'y'.repeat(8000)}`);
+  return compoundFile(
+    [
+      ['CONTENTS', contents],
+      ['\u0001Ole', other],
+    ],
+    { interleave },
+  );
 }
 
 function docx(ole: Buffer): Buffer {
@@ -201,5 +148,14 @@ describe('outbound-policy: PDFs in containers (attacker round 26)', () => {
     expect(await kit.outbound(outboundFile('statement.docx', docx(acrobatObject(CLEAN)), DOCX))).toBe(
       'DEFAULT',
     );
+    // Its stream fragmented across sectors: read through the compound file's tables.
+    for (const [pdf, verdict] of [
+      [STATEMENT, 'BOUNCE'],
+      [CLEAN, 'DEFAULT'],
+    ] as const) {
+      const ole = acrobatObject(pdf, true);
+      expect(await kit.outbound(outboundFile('statement.doc', ole, 'application/msword'))).toBe(verdict);
+      expect(await kit.outbound(outboundFile('statement.docx', docx(ole), DOCX))).toBe(verdict);
+    }
   });
 });

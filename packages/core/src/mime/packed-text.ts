@@ -12,6 +12,7 @@ import {
   pdfInText,
 } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
+import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
 import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { embeddedUnreadKind, unreadFileProblem } from './unread-archives.js';
@@ -142,12 +143,7 @@ function unpack(
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
     // An OLE file that is also a PDF (`%PDF-` in its first 1024 bytes): a viewer opens the PDF, so it is read too.
     if (hasPdfHeader(bytes)) unpack('pdf', bytes, name, u, depth);
-    else {
-      // A PDF embedded as an OLE object (Acrobat's `CONTENTS` stream, in a .doc or a .docx's oleObject1.bin): a
-      // double click opens it. Read from its `%PDF-`; a stream split across sectors does not read, so is unread.
-      const embedded = embeddedPdf(bytes);
-      if (embedded) unpack('pdf', embedded, `${name}(embedded PDF) `, u, depth);
-    }
+    else readEmbeddedPdfs(bytes, name, u, depth);
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
     if (isTnef(bytes)) {
       for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, name, u, depth);
@@ -277,15 +273,35 @@ function alsoPdf(
   if (pdf) unpack('pdf', pdf, name, u, depth);
 }
 
-// The PDF an OLE file embeds past its first 1024 bytes (Acrobat's `CONTENTS` stream): from its `%PDF-`, when
-// a version and an object follow (a document that only mentions `%PDF-` is not a PDF).
-function embeddedPdf(bytes: Buffer): Buffer | undefined {
-  if (!bytes.subarray(0, 8).equals(OLE_SIGNATURE)) return undefined;
+// A PDF embedded as an OLE object (Acrobat's `CONTENTS` stream, in a .doc or a .docx's oleObject1.bin), which a
+// double click opens: each stream of the compound file with `%PDF-` in its first 1024 bytes is read as a PDF. When
+// the file's tables cannot be followed, or no stream is one, yet `%PDF-1.` and an object are in its bytes, the PDF
+// is read from there (as stored: one split across sectors then does not read, so is unread).
+function readEmbeddedPdfs(bytes: Buffer, name: string, u: Unpacking, depth: number): void {
+  if (!isCompoundFile(bytes)) return;
+  let streams: CompoundStream[] = [];
+  try {
+    streams = compoundStreams(bytes, Math.min(u.budget - u.out.bytes, 2 * bytes.length));
+  } catch {
+    // Its tables cannot be followed: the bytes as stored are looked at below.
+  }
+  let found = false;
+  for (const stream of streams) {
+    let content: Buffer;
+    try {
+      content = stream.bytes();
+    } catch {
+      continue;
+    }
+    if (!hasPdfHeader(content)) continue;
+    found = true;
+    unpack('pdf', content, `${name}${stream.name} `, u, depth);
+  }
+  if (found) return;
   const at = bytes.indexOf(PDF_MARK);
   const pdf = at < 0 ? undefined : bytes.subarray(at);
-  return pdf?.includes(OBJ_MARK) ? pdf : undefined;
+  if (pdf?.includes(OBJ_MARK)) unpack('pdf', pdf, `${name}(embedded PDF) `, u, depth);
 }
-const OLE_SIGNATURE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const PDF_MARK = Buffer.from('%PDF-1.', 'latin1');
 const OBJ_MARK = Buffer.from(' obj', 'latin1');
 
