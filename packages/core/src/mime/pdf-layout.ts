@@ -43,15 +43,24 @@ export class Shown {
     to: number;
     em: number;
     style: string;
+    hidden: boolean;
   }[] = [];
 
-  /** `pieces`: how many more separate pieces the document may place (shared by all its pages and forms). */
-  constructor(private readonly pieces: { left: number }) {}
+  /**
+   * `pieces`: how many more separate pieces the document may place (shared by all its pages and forms); `box`:
+   * the page's (x0, y0, x1, y1), outside which a piece is not seen.
+   */
+  constructor(
+    private readonly pieces: { left: number },
+    private readonly box?: readonly [number, number, number, number],
+  ) {}
 
   /**
    * A piece of text drawn from `start` to `end` with the matrix `tm` (text matrix times the current
    * transformation) and font size `size`; `style` (font, render mode, fill colour) changing between two pieces
    * separates them as a gap does: a digit drawn invisible, in another colour or font, is not glued to its neighbour.
+   * `hidden`: drawn where nobody sees it (invisible, clipped away, squashed to nothing, too small); a piece
+   * outside the page is hidden too. The page is also read without its hidden pieces.
    */
   place(
     text: string,
@@ -60,7 +69,10 @@ export class Shown {
     tm: Matrix,
     size: number,
     style: string,
+    hidden = false,
   ): void {
+    const box = this.box;
+    const off = box !== undefined && !inside(start, box) && !inside(end, box);
     const em = Math.abs(size) || 1;
     let joined = false;
     if (this.end && this.parts.length > 0) {
@@ -84,7 +96,8 @@ export class Shown {
     // drawn first would set.
     const [ux, uy] = [1, 0];
     const last = this.placed.at(-1);
-    if (joined && last) {
+    const unseen = hidden || off;
+    if (joined && last && last.hidden === unseen) {
       last.text += text;
       last.to = end[0] * ux + end[1] * uy;
       return;
@@ -98,6 +111,7 @@ export class Shown {
       to: end[0] * ux + end[1] * uy,
       em: em * scale,
       style,
+      hidden: unseen,
     });
   }
 
@@ -108,8 +122,21 @@ export class Shown {
   text(): string {
     const drawn = this.parts.join('');
     if (this.placed.length < 2) return drawn;
-    // Lines top to bottom (a new line where a piece sits over half an em off the line), pieces left to right.
-    const byHeight = [...this.placed].sort((p, q) => q.across - p.across);
+    const same = (t: string) => t.replace(/\s+/g, ' ').trim();
+    const asShown = this.layout(this.placed);
+    const readings = [drawn];
+    if (same(asShown) !== same(drawn)) readings.push(asShown);
+    // Without what is drawn unseen: a hidden digit between two groups does not break the number a reader sees.
+    if (this.placed.some((p) => p.hidden)) {
+      const seen = this.layout(this.placed.filter((p) => !p.hidden));
+      if (readings.every((r) => same(r) !== same(seen))) readings.push(seen);
+    }
+    return readings.join('\n');
+  }
+
+  // Lines top to bottom (a new line where a piece sits over half an em off the line), pieces left to right.
+  private layout(placed: Shown['placed']): string {
+    const byHeight = [...placed].sort((p, q) => q.across - p.across);
     const lines: (typeof byHeight)[] = [];
     for (const p of byHeight) {
       const line = lines.at(-1);
@@ -130,8 +157,10 @@ export class Shown {
       }
       return text;
     });
-    const asShown = shown.join('\n');
-    const same = (t: string) => t.replace(/\s+/g, ' ').trim();
-    return same(asShown) === same(drawn) ? drawn : `${drawn}\n${asShown}`;
+    return shown.join('\n');
   }
+}
+
+function inside([x, y]: [number, number], box: readonly [number, number, number, number]): boolean {
+  return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
 }

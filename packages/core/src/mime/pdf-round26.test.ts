@@ -312,3 +312,35 @@ describe('PDF reader: attacker round 26, cross-references as viewers follow them
     }
   });
 });
+
+describe('PDF reader: attacker round 26, a digit drawn where nobody sees it', () => {
+  // `4111 1111 5 1111 1111` as drawn, where the 5 is not seen: the page is also read without it.
+  for (const [how, content] of [
+    [
+      'clipped away',
+      `BT /F1 24 Tf 72 700 Td (4111 1111 ) Tj ET q 0 0 10 10 re W n BT /F1 24 Tf 190 700 Td (5) Tj ET Q BT /F1 24 Tf 202 700 Td ( 1111 1111) Tj ET`,
+    ],
+    ['squashed flat (Tz 0)', 'BT /F1 24 Tf 72 700 Td (4111 1111 ) Tj 0 Tz (5) Tj 100 Tz ( 1111 1111) Tj ET'],
+    [
+      'too small to see',
+      'BT /F1 24 Tf 72 700 Td (4111 1111 ) Tj /F1 0.01 Tf (5) Tj /F1 24 Tf ( 1111 1111) Tj ET',
+    ],
+    // Each digit drawn with a decoy after it in the same string, spaced 1000 points on: off the page.
+    [
+      'off the page',
+      `BT /F1 24 Tf 1000 Tc ${[...'4111111111111111'].map((d, i) => `1 0 0 1 ${72 + i * 14 + Math.floor(i / 4) * 7} 700 Tm (${d}${(i * 7) % 10}) Tj`).join(' ')} ET`,
+    ],
+  ] as const) {
+    it(`${how}: read without it`, () => {
+      expect(read(page(content)).replace(/ +/g, ' ')).toMatch(/4111 ?1111 ?1111 ?1111/);
+    });
+  }
+
+  it('reads a script a file runs when opened (a /JS stream), whose literals a viewer may show', () => {
+    const pdf = page('', {
+      catalog: '/OpenAction << /S /JavaScript /JS 6 0 R >>',
+      more: [{ body: '<< >>', stream: Buffer.from(`app.alert("Card: ${CARD}");`) }],
+    });
+    expect(read(pdf)).toContain(CARD);
+  });
+});

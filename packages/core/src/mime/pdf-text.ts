@@ -506,7 +506,9 @@ class PdfDocument {
     return end < 0 ? undefined : end + 6 - Math.max(header, 0);
   }
 
-  private chainViewFrom(start: number | undefined): { objects: Map<number, Entry>; trailer: Dict } | undefined {
+  private chainViewFrom(
+    start: number | undefined,
+  ): { objects: Map<number, Entry>; trailer: Dict } | undefined {
     const chain = readXrefChain(this.pdf, (data) => this.decode('FlateDecode', data, 0), start);
     const top = chain.trailers[0];
     if (chain.sections.length === 0 || top === undefined) return;
@@ -716,7 +718,7 @@ class PdfDocument {
       const dict = this.dict(entry.value);
       if (seen.has(dict) || this.nameOf(dict.get('Type')) !== 'Page' || dict.has('Kids')) continue;
       seen.add(dict);
-      readPage(dict, this.inheritedResources(dict));
+      readPage(dict, this.inherited(dict, 'Resources'));
     }
     // Form fields' values, the field tree walked without recursion.
     const form = this.dict(catalog.get('AcroForm') ?? null);
@@ -750,6 +752,13 @@ class PdfDocument {
     }
     for (const trailer of this.trailers)
       collectStrings(this.resolve(trailer.get('Info')), strings, 0, walked);
+    // Scripts kept in streams (an action's /JS): the literals they show (an alert, a field's value) are read; a
+    // number a script computes cannot be (threat-model.md).
+    const scripts = new Set<number>();
+    const seenValues = new Set<object>();
+    for (const entry of this.objects.values()) scriptStreams(entry.value, scripts, 0, seenValues);
+    for (const num of scripts)
+      if (this.objects.get(num)?.raw) strings.add(this.stream(num).toString('latin1'));
     // Rich text (an annotation's /RC, XHTML) is shown with its character references decoded.
     for (const text of [...strings]) if (/[<&]/.test(text)) strings.add(markupText(text));
     return [...new Set([...texts, ...strings])].filter((t) => t !== '');
@@ -772,7 +781,14 @@ class PdfDocument {
     },
   ): string {
     const { work, seen, expanded, swept, fields } = doc;
-    const shown = new Shown(this.pieces);
+    // What lies outside the page's box is not seen.
+    const media = (this.array(this.inherited(dict, 'MediaBox')) ?? []).map((n) => this.real(n) ?? 0);
+    const [x0, y0, x1, y1] = media as [number, number, number, number];
+    const box: Box | undefined =
+      media.length === 4
+        ? [Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)]
+        : undefined;
+    const shown = new Shown(this.pieces, box);
     const contents = this.resolve(dict.get('Contents'));
     // An array of streams is one content stream, as if joined.
     const parts = Array.isArray(contents) ? contents : [dict.get('Contents') ?? null];
@@ -849,12 +865,12 @@ class PdfDocument {
     return multiply(matrix, [sx, 0, 0, sy, Math.min(r0, r2) - sx * x0, Math.min(r1, r3) - sy * y0]);
   }
 
-  /** A page's resources, or those of the nearest node above it that has some (a page outside the tree too). */
-  private inheritedResources(page: Dict): Value {
+  /** A page's value of `key`, or the nearest node's above it that has one (a page outside the tree too). */
+  private inherited(page: Dict, key: 'Resources' | 'MediaBox'): Value {
     let node = page;
     for (let depth = 0; depth <= MAX_NESTING; depth++) {
-      const res = node.get('Resources');
-      if (res !== undefined) return res;
+      const value = node.get(key);
+      if (value !== undefined) return value;
       const parent = this.dict(node.get('Parent'));
       if (parent.size === 0) break;
       node = parent;
@@ -1093,7 +1109,15 @@ class PdfDocument {
       ];
       tm = tlm;
     };
+    // Character spacing wider than half the font spreads a string's glyphs apart (one may land off the page): each
+    // glyph is then placed where it is drawn. (Spacing backwards is read as a string drawn right to left.)
     const show = (bytes: Buffer) => {
+      if (bytes.length > 1 && state.charSpace > 0.5 * Math.abs(state.size))
+        for (const code of state.font ? state.font.codes(bytes) : [...bytes].map((b) => Buffer.of(b)))
+          showRun(code);
+      else showRun(bytes);
+    };
+    const showRun = (bytes: Buffer) => {
       const glyphs = state.font ? state.font.decode(bytes) : latin1Glyphs(bytes);
       this.unknownGlyphs += glyphs.unknown;
       const advance =
@@ -1108,15 +1132,36 @@ class PdfDocument {
         state.rise * before[2] + before[4],
         state.rise * before[3] + before[5],
       ];
+      // The ink ends before the spacing after the last glyph (a glyph spaced far on is drawn where it starts).
+      const inked = advance - (glyphs.count > 0 ? state.charSpace * state.scale : 0);
+      const ink: Matrix = [tm[0], tm[1], tm[2], tm[3], tm[4] + inked * tm[0], tm[5] + inked * tm[1]];
       tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + advance * tm[0], tm[5] + advance * tm[1]];
       const after = state.ctm === IDENTITY ? tm : multiply(tm, state.ctm);
-      const end: [number, number] = [state.rise * after[2] + after[4], state.rise * after[3] + after[5]];
+      const inkAfter = state.ctm === IDENTITY ? ink : multiply(ink, state.ctm);
+      const end: [number, number] = [
+        state.rise * inkAfter[2] + inkAfter[4],
+        state.rise * inkAfter[3] + inkAfter[5],
+      ];
       state.style ??= `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
+      // Unseen: invisible (Tr 3, 7), squashed flat (Tz 0), too small to see, or clipped away.
+      const scaleOf = (a: number, b: number) => Math.sqrt(a * a + b * b);
+      const seenSize =
+        Math.abs(state.size) * Math.max(scaleOf(after[0], after[1]), scaleOf(after[2], after[3]));
+      const hidden =
+        state.render === 3 ||
+        state.render === 7 ||
+        state.scale === 0 ||
+        seenSize < MIN_SEEN_SIZE ||
+        (state.clip !== undefined && !within(start, state.clip) && !within(end, state.clip));
       // Glyphs that advance backwards (negative widths, Tc or Tw) are drawn right to left: shown end first.
       if (advance < 0)
-        shown.place([...glyphs.text].reverse().join(''), end, start, after, state.size, state.style);
-      else shown.place(glyphs.text, start, end, after, state.size, state.style);
+        shown.place([...glyphs.text].reverse().join(''), end, start, after, state.size, state.style, hidden);
+      else shown.place(glyphs.text, start, end, after, state.size, state.style, hidden);
     };
+    // The path being built, while it is one rectangle (`re`), for a clip (`W n`) that is one.
+    let rect: Box | undefined;
+    let simplePath = true;
+    let clipping = false;
     // `BDC` with a property list written inline: its /ActualText is what copy and search give (pdftotext shows it).
     const actualText = (props: Value | undefined) => {
       const actual = isDict(props) ? this.resolve(props.get('ActualText')) : undefined;
@@ -1208,6 +1253,32 @@ class PdfDocument {
             drawing.delete(ref.num);
           }
         }
+      } else if (op === 're') {
+        const [x, y, w, h] = [num(4), num(3), num(2), num(1)];
+        if (rect) simplePath = false;
+        rect = boxThrough(
+          [Math.min(x, x + w), Math.min(y, y + h), Math.max(x, x + w), Math.max(y, y + h)],
+          state.ctm,
+        );
+      } else if (op === 'm' || op === 'l' || op === 'c' || op === 'v' || op === 'y' || op === 'h')
+        simplePath = false;
+      else if (op === 'W' || op === 'W*') clipping = true;
+      else if (PAINT.has(op)) {
+        // A clip that is one rectangle narrows what is seen; any other clip is not followed (nothing clipped).
+        if (clipping && rect && simplePath) {
+          const c = state.clip;
+          state.clip = c
+            ? [
+                Math.max(c[0], rect[0]),
+                Math.max(c[1], rect[1]),
+                Math.min(c[2], rect[2]),
+                Math.min(c[3], rect[3]),
+              ]
+            : rect;
+        }
+        rect = undefined;
+        simplePath = true;
+        clipping = false;
       } else if (op === 'BDC') actualText(operands[operands.length - 1]);
       // Image data follows `ID` only in an inline image (`BI` … `ID`): a stray `ID` is an unknown operator.
       else if (op === 'ID' && imageDict) skipInlineImage(lexer);
@@ -1244,7 +1315,13 @@ interface TextState {
   rise: number;
   /** The font, size, render mode and fill as one key, made when first needed after one of them changes. */
   style?: string | undefined;
+  /** The clipping rectangle in page space (x0, y0, x1, y1), where a clip is a rectangle; none: the page. */
+  clip?: Box | undefined;
 }
+type Box = readonly [number, number, number, number];
+// Glyphs drawn smaller than this (in points, the matrix's larger scale times the size) are not seen.
+const MIN_SEEN_SIZE = 1;
+const PAINT = new Set(['n', 'f', 'F', 'f*', 'S', 's', 'B', 'B*', 'b', 'b*']);
 const START_STATE: TextState = {
   font: undefined,
   size: 0,
@@ -1258,6 +1335,26 @@ const START_STATE: TextState = {
   rise: 0,
 };
 const FILL_COLOUR = new Set(['g', 'rg', 'k', 'sc', 'scn', 'cs']);
+
+/** The smallest upright box around `box`'s corners through `m`. */
+function boxThrough(box: Box, m: Matrix): Box {
+  const corners = [
+    [box[0], box[1]],
+    [box[2], box[1]],
+    [box[0], box[3]],
+    [box[2], box[3]],
+  ].map(([x, y]) => [
+    (x as number) * m[0] + (y as number) * m[2] + m[4],
+    (x as number) * m[1] + (y as number) * m[3] + m[5],
+  ]);
+  const xs = corners.map((c) => c[0] as number);
+  const ys = corners.map((c) => c[1] as number);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+function within([x, y]: readonly [number, number], box: Box): boolean {
+  return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
+}
 
 /** What a shown string's bytes are: its characters, and what moves the pen (glyph widths in 1/1000 em). */
 interface Glyphs {
@@ -1370,6 +1467,17 @@ class Font {
     if (w !== undefined) return w;
     const run = this.widthRuns[lastAtOrBelow(this.widthRuns, code)];
     return run && code <= run.hi ? run.w : this.missingWidth;
+  }
+
+  /** The string's codes, each its own slice (a code is one byte or more, as the CMap's codespace says). */
+  codes(bytes: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    for (let i = 0; i < bytes.length; ) {
+      const n = this.toUnicode?.lengths[bytes[i] as number] || (this.type0 ? 2 : 1);
+      out.push(bytes.subarray(i, i + n));
+      i += n;
+    }
+    return out;
   }
 
   decode(bytes: Buffer): Glyphs {
@@ -1492,6 +1600,18 @@ function utf16be(bytes: Buffer): string {
 }
 
 // Strings no viewer shows: a file's identifiers, a CID font's character collection.
+// The streams named by /JS anywhere in a value (an action written inline in a catalog or an annotation).
+function scriptStreams(v: Value, into: Set<number>, depth: number, walked: Set<object>): void {
+  if (depth > MAX_NESTING || typeof v !== 'object' || v === null || walked.has(v)) return;
+  walked.add(v);
+  if (Array.isArray(v)) for (const item of v) scriptStreams(item, into, depth + 1, walked);
+  else if (isDict(v))
+    for (const [key, item] of v) {
+      if (key === 'JS' && item instanceof Ref) into.add(item.num);
+      else scriptStreams(item, into, depth + 1, walked);
+    }
+}
+
 // Two views naming the very same entries.
 function sameView(a: Map<number, Entry>, b: Map<number, Entry>): boolean {
   if (a.size !== b.size) return false;
