@@ -1144,7 +1144,6 @@ class PdfDocument {
       ];
       state.style ??= `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
       // Unseen: invisible (Tr 3, 7), squashed flat (Tz 0), too small to see, or clipped away.
-      const scaleOf = (a: number, b: number) => Math.sqrt(a * a + b * b);
       const seenSize =
         Math.abs(state.size) * Math.max(scaleOf(after[0], after[1]), scaleOf(after[2], after[3]));
       const hidden =
@@ -1335,6 +1334,11 @@ const START_STATE: TextState = {
   rise: 0,
 };
 const FILL_COLOUR = new Set(['g', 'rg', 'k', 'sc', 'scn', 'cs']);
+
+// A matrix row's length: its scale in that direction.
+function scaleOf(a: number, b: number): number {
+  return Math.sqrt(a * a + b * b);
+}
 
 /** The smallest upright box around `box`'s corners through `m`. */
 function boxThrough(box: Box, m: Matrix): Box {
