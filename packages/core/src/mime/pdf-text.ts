@@ -847,19 +847,7 @@ class PdfDocument {
     const matrix: Matrix = m.length === 6 ? (m as unknown as Matrix) : IDENTITY;
     if (rect.length !== 4 || box.length !== 4) return matrix;
     const [r0, r1, r2, r3] = rect as [number, number, number, number];
-    // The box's corners through the matrix, and the smallest upright box around them.
-    const corners = [
-      [box[0], box[1]],
-      [box[2], box[1]],
-      [box[0], box[3]],
-      [box[2], box[3]],
-    ].map(([x, y]) => [
-      (x as number) * matrix[0] + (y as number) * matrix[2] + matrix[4],
-      (x as number) * matrix[1] + (y as number) * matrix[3] + matrix[5],
-    ]) as [number, number][];
-    const xs = corners.map((c) => c[0]);
-    const ys = corners.map((c) => c[1]);
-    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const [x0, y0, x1, y1] = boxThrough(box as unknown as Box, matrix);
     const sx = x1 > x0 ? (Math.max(r0, r2) - Math.min(r0, r2)) / (x1 - x0) : 1;
     const sy = y1 > y0 ? (Math.max(r1, r3) - Math.min(r1, r3)) / (y1 - y0) : 1;
     return multiply(matrix, [sx, 0, 0, sy, Math.min(r0, r2) - sx * x0, Math.min(r1, r3) - sy * y0]);
