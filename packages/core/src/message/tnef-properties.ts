@@ -52,7 +52,8 @@ class Cut extends Error {}
  * `readNested`, its files' names joining these. Linear in the list's length; every length is checked against
  * what is left, so a list that claims more than it holds, a type it does not know, or an OLE object is a
  * `problem`, never a wrong read. `onContent`, when given, receives each content value (`PidTagAttachDataBinary`,
- * and an OLE object's storage after its interface id, which is then no problem): for a reader of what they say.
+ * and an OLE object's storage after its interface id, which is then no problem): for a reader of what they say;
+ * `onBinary` every binary value with its property id (a message's PR_RTF_COMPRESSED body).
  *
  * @example
  * ```ts
@@ -68,6 +69,7 @@ export function readTnefProperties(
   data: Buffer,
   readNested: (stream: Buffer) => TnefFiles,
   onContent?: (content: Buffer) => void,
+  onBinary?: (id: number, value: Buffer) => void,
 ): TnefProperties {
   const names: string[] = [];
   const nestedTypes: string[] = [];
@@ -136,6 +138,7 @@ export function readTnefProperties(
             return { names, nestedTypes, problem: `an attached message: ${nested.problem}` };
           continue;
         }
+        if (base === PT_BINARY) onBinary?.(id, value);
         if (NAME_IDS.has(id) && base === PT_STRING8) names.push(trimNul(value.toString('latin1')));
         if (NAME_IDS.has(id) && base === PT_UNICODE) names.push(trimNul(value.toString('utf16le')));
         // A client may read a binary name as a string (MimeKit does): both spellings count.

@@ -146,7 +146,8 @@ function unpack(
     else readEmbeddedPdfs(bytes, name, u, depth);
     // The files of a winmail.dat, which Outlook shows as attachments, read as attached files are.
     if (isTnef(bytes)) {
-      for (const file of tnefData(bytes, MAX_TNEF_FILES)) unpackFile(file, name, u, depth);
+      for (const file of tnefData(bytes, MAX_TNEF_FILES, Math.max(1, u.budget - u.out.bytes)))
+        unpackFile(file, name, u, depth);
       return;
     }
     // An OLE file's embedded files (an object's package: `cards.csv.xz`) are not among its strings.
@@ -345,6 +346,11 @@ function unpackFile(file: TnefData, container: string, u: Unpacking, depth: numb
   const reading = byMessageName(claimedPdf(binaryReading(head), names, '', head), names, file.bytes);
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
+  // The message's body (its compressed RTF, decompressed): read as the RTF Outlook shows.
+  if (file.body === 'rtf') {
+    out.pieces.push({ name: name.trim(), kind: 'rtf', bytes: file.bytes });
+    return;
+  }
   const unread = unreadFileProblem(reading, file.bytes, names);
   if (unread) out.unopened.push(`${name.trim()}: ${unread}`);
   else if (reading === 'text') {

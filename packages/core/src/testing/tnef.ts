@@ -20,6 +20,12 @@ export interface TnefFile {
   rawProperties?: Buffer;
 }
 
+/** The message of a {@link tnefStream}: what its `attMsgProps` holds. */
+export interface TnefMessage {
+  /** PR_RTF_COMPRESSED (0x1009): the body as Outlook keeps it (see `compressedRtf`). */
+  rtfCompressed?: Buffer;
+}
+
 const PT_LONG = 0x0003;
 const PT_UNICODE = 0x001f;
 const PT_OBJECT = 0x000d;
@@ -40,11 +46,16 @@ const IID_IMESSAGE = Buffer.from('0703020000000000c000000000000046', 'hex');
  * );
  * ```
  */
-export function tnefStream(files: readonly TnefFile[]): Buffer {
+export function tnefStream(files: readonly TnefFile[], message: TnefMessage = {}): Buffer {
   const head = Buffer.alloc(6);
   head.writeUInt32LE(TNEF_SIGNATURE, 0);
   head.writeUInt16LE(0x0001, 4); // legacy key
   const attributes: Buffer[] = [attribute(0x01, 0x00089006, Buffer.from([0, 0, 1, 0]))]; // attTnefVersion
+  // attMsgProps: the message's MAPI properties (its compressed RTF body).
+  if (message.rtfCompressed)
+    attributes.push(
+      attribute(0x01, 0x00069003, propertyList([variable(PT_BINARY, 0x1009, message.rtfCompressed)])),
+    );
   for (const file of files) {
     attributes.push(attribute(0x02, 0x00069002, Buffer.alloc(14))); // attAttachRenddata: a new file
     if (file.title !== undefined)
