@@ -1,4 +1,4 @@
-import { compressedRtf, tnefStream } from '@wmflow/core/testing';
+import { compoundFile, compressedRtf, pdfFile, tnefStream } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -12,9 +12,83 @@ const stack = useLocalStack();
 const kit = attackerKit(stack);
 
 const CARD = '4111 1111 1111 1111';
+const STATEMENT = pdfFile([`Statement for Bob\nCard on file: ${CARD}`], { kerned: true });
+const CLEAN = pdfFile(['Statement for Bob\nNothing is due this month.'], { kerned: true });
 
 const winmail = (rtfCompressed: Buffer) =>
   kit.outbound(outboundFile('winmail.dat', tnefStream([], { rtfCompressed }), 'application/ms-tnef'));
+
+const SECTOR = 512;
+const END = 0xfffffffe;
+const FREE = 0xffffffff;
+
+// An Acrobat-like object laid out by hand: a clean PDF (`Decoy`), then `CONTENTS` holding `pdf`, each in regular
+// sectors. `budget`: three streams before `CONTENTS` share its chain, so reading them all takes more than twice the
+// file; `broken`: `CONTENTS` starts at a sector past the file's end while its bytes are stored after the decoy's;
+// `orphan`: no stream holds `pdf` (its sectors are listed in no chain).
+function hostileObject(pdf: Buffer, layout: 'plain' | 'budget' | 'broken' | 'orphan'): Buffer {
+  const pad = (b: Buffer) => {
+    const body = Buffer.concat([b, Buffer.from(`\n%${'x'.repeat(Math.max(0, 8192 - b.length - 3))}\n`)]);
+    return Buffer.concat([body, Buffer.alloc((SECTOR - (body.length % SECTOR)) % SECTOR)]);
+  };
+  const decoy = pad(CLEAN);
+  const card = pad(pdf);
+  const decoyStart = 3;
+  const decoyCount = decoy.length / SECTOR;
+  const cardStart = decoyStart + decoyCount;
+  const cardCount = card.length / SECTOR;
+  const fat = [0xfffffffd, 2, END];
+  for (let i = 0; i < decoyCount; i++) fat.push(i < decoyCount - 1 ? decoyStart + i + 1 : END);
+  for (let i = 0; i < cardCount; i++) fat.push(i < cardCount - 1 ? cardStart + i + 1 : END);
+  const fatBytes = Buffer.alloc(SECTOR, 0xff);
+  fat.forEach((v, k) => {
+    fatBytes.writeUInt32LE(v, k * 4);
+  });
+  const entry = (name: string, type: number, child: number, start: number, size: number, right: number) => {
+    const e = Buffer.alloc(128);
+    const n = Buffer.from(`${name}\0`, 'utf16le');
+    n.copy(e, 0);
+    e.writeUInt16LE(n.length, 64);
+    e.writeUInt8(type, 66);
+    e.writeUInt8(1, 67);
+    e.writeUInt32LE(FREE, 68);
+    e.writeUInt32LE(right, 72);
+    e.writeUInt32LE(child, 76);
+    e.writeUInt32LE(start, 116);
+    e.writeUInt32LE(size, 120);
+    return e;
+  };
+  const streams: [string, number, number][] = [['Decoy', decoyStart, decoy.length]];
+  if (layout === 'budget')
+    for (const n of ['D1', 'D2', 'D3']) streams.push([n, cardStart + 1, card.length - SECTOR]);
+  if (layout === 'broken') streams.push(['CONTENTS', 0x7fff, card.length]);
+  else if (layout !== 'orphan') streams.push(['CONTENTS', cardStart, card.length]);
+  const entries = [entry('Root Entry', 5, 1, END, 0, FREE)];
+  streams.forEach(([name, start, size], i) => {
+    entries.push(entry(name, 2, FREE, start, size, i + 1 < streams.length ? i + 2 : FREE));
+  });
+  const directory = Buffer.alloc(2 * SECTOR);
+  Buffer.concat(entries).copy(directory);
+  const header = Buffer.alloc(SECTOR, 0xff);
+  Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
+  header.fill(0, 8, 76);
+  header.writeUInt16LE(0x3e, 24);
+  header.writeUInt16LE(3, 26);
+  header.writeUInt16LE(0xfffe, 28);
+  header.writeUInt16LE(9, 30);
+  header.writeUInt16LE(6, 32);
+  header.writeUInt32LE(1, 44);
+  header.writeUInt32LE(1, 48);
+  header.writeUInt32LE(4096, 56);
+  header.writeUInt32LE(END, 60);
+  header.writeUInt32LE(0, 64);
+  header.writeUInt32LE(END, 68);
+  header.writeUInt32LE(0, 72);
+  header.writeUInt32LE(0, 76);
+  return Buffer.concat([header, fatBytes, directory, decoy, card]);
+}
+
+const doc = (ole: Buffer) => kit.outbound(outboundFile('statement.doc', ole, 'application/msword'));
 
 describe('outbound-policy: containers (attacker round 27)', () => {
   it("reads a winmail.dat's compressed RTF body (PR_RTF_COMPRESSED) as the RTF Outlook shows", async () => {
@@ -37,5 +111,17 @@ describe('outbound-policy: containers (attacker round 27)', () => {
         compressedRtf('{\\rtf1\\ansi\\ansicpg1252\\pard Thanks for the call, see you on 12 May.\\par }'),
       ),
     ).toBe('DEFAULT');
+  });
+
+  it("refuses an OLE object whose stream cannot be read, and reads a PDF stored where no stream's sectors lie", async () => {
+    expect(await doc(hostileObject(STATEMENT, 'plain'))).toBe('BOUNCE');
+    expect(await doc(hostileObject(CLEAN, 'plain'))).toBe('DEFAULT');
+    expect(await doc(hostileObject(STATEMENT, 'budget'))).toBe('BOUNCE');
+    expect(await doc(hostileObject(STATEMENT, 'broken'))).toBe('BOUNCE');
+    expect(await doc(hostileObject(STATEMENT, 'orphan'))).toBe('BOUNCE');
+    expect(await doc(hostileObject(CLEAN, 'orphan'))).toBe('DEFAULT');
+    // A compound file a writer made, with a clean PDF: read through its tables, its mini stream too.
+    expect(await doc(compoundFile([['CONTENTS', CLEAN]]))).toBe('DEFAULT');
+    expect(await doc(compoundFile([['CONTENTS', STATEMENT]]))).toBe('BOUNCE');
   });
 });

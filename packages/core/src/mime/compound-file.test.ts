@@ -23,6 +23,13 @@ describe('compoundStreams: the streams of an OLE compound file', () => {
         ['other', 5000],
       ]);
       expect(streams.map((s) => s.bytes())).toEqual([big('a'), Buffer.from('tiny stream'), big('b')]);
+      // Where each stream's bytes lie in the file: its sectors (or mini sectors), in order.
+      for (const stream of streams) {
+        const stored = Buffer.concat(stream.spans.map(([start, end]) => file.subarray(start, end)));
+        expect(stored.subarray(0, stream.size)).toEqual(stream.bytes());
+      }
+      expect(streams[1]?.spans).toHaveLength(1);
+      expect(streams[0]?.spans).toHaveLength(10);
     }
   });
 

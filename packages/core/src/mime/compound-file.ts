@@ -15,6 +15,8 @@ export interface CompoundStream {
   name: string;
   size: number;
   bytes(): Buffer;
+  /** Where its bytes lie in the file (`[start, end)` offsets, one a sector), once `bytes()` has read them. */
+  spans: [number, number][];
 }
 
 /** True when `bytes` start as a compound file does. */
@@ -67,11 +69,13 @@ export function compoundStreams(file: Buffer, maxBytes: number): CompoundStream[
   const fatNext = entries(fat, sectors);
   let read = 0;
   // A chain of sectors (or mini sectors) from `start`, concatenated: each at most once, so a loop is an error.
+  // `numbers`, when given, receives the sectors' numbers in order.
   const chain = (
     start: number,
     next: (n: number) => number,
     at: (n: number) => Buffer,
     limit: number,
+    numbers?: number[],
   ): Buffer => {
     const parts: Buffer[] = [];
     let length = 0;
@@ -79,6 +83,7 @@ export function compoundStreams(file: Buffer, maxBytes: number): CompoundStream[
       if (n === FREE || parts.length > limit) throw new Error('a chain is broken or loops');
       const part = at(n);
       parts.push(part);
+      numbers?.push(n);
       length += part.length;
       read += part.length;
       if (read > maxBytes) throw new Error(`streams of more than ${maxBytes} bytes`);
@@ -101,33 +106,53 @@ export function compoundStreams(file: Buffer, maxBytes: number): CompoundStream[
     });
   }
   const root = listed.find((e) => e.type === ROOT);
-  let mini: { stream: Buffer; next: (n: number) => number } | undefined;
+  let mini: { stream: Buffer; next: (n: number) => number; sectors: number[] } | undefined;
   const miniStream = () => {
     if (mini) return mini;
     if (!root) throw new Error('no root entry for the mini stream');
+    const rootSectors: number[] = [];
     const stream =
-      root.start === END_OF_CHAIN ? Buffer.alloc(0) : chain(root.start, fatNext, sector, sectors);
+      root.start === END_OF_CHAIN
+        ? Buffer.alloc(0)
+        : chain(root.start, fatNext, sector, sectors, rootSectors);
     const miniFatStart = file.readUInt32LE(60);
     const table =
       miniFatStart >= END_OF_CHAIN ? Buffer.alloc(0) : chain(miniFatStart, fatNext, sector, sectors);
-    mini = { stream, next: entries(table, stream.length >> miniShift) };
+    mini = { stream, next: entries(table, stream.length >> miniShift), sectors: rootSectors };
     return mini;
   };
+  const miniSize = 1 << miniShift;
   return listed
     .filter((e) => e.type === STREAM)
-    .map((e) => ({
-      name: e.name,
-      size: e.size,
-      bytes: () => {
-        if (e.size === 0) return Buffer.alloc(0);
-        if (e.size >= cutoff) return chain(e.start, fatNext, sector, sectors).subarray(0, e.size);
-        const m = miniStream();
-        const count = m.stream.length >> miniShift;
-        const at = (n: number) => {
-          if (n >= count) throw new Error(`mini sector ${n} is past the mini stream`);
-          return m.stream.subarray(n << miniShift, (n + 1) << miniShift);
-        };
-        return chain(e.start, m.next, at, count).subarray(0, e.size);
-      },
-    }));
+    .map((e) => {
+      const stream: CompoundStream = {
+        name: e.name,
+        size: e.size,
+        spans: [],
+        bytes: () => {
+          if (e.size === 0) return Buffer.alloc(0);
+          const numbers: number[] = [];
+          if (e.size >= cutoff) {
+            const read = chain(e.start, fatNext, sector, sectors, numbers).subarray(0, e.size);
+            stream.spans = numbers.map((n) => [(n + 1) * size, (n + 2) * size]);
+            return read;
+          }
+          const m = miniStream();
+          const count = m.stream.length >> miniShift;
+          const at = (n: number) => {
+            if (n >= count) throw new Error(`mini sector ${n} is past the mini stream`);
+            return m.stream.subarray(n << miniShift, (n + 1) << miniShift);
+          };
+          const read = chain(e.start, m.next, at, count, numbers).subarray(0, e.size);
+          // A mini sector lies in a sector of the root's chain, at its offset in that sector.
+          stream.spans = numbers.map((n) => {
+            const offset = n << miniShift;
+            const start = ((m.sectors[offset >> shift] as number) + 1) * size + (offset & (size - 1));
+            return [start, start + miniSize];
+          });
+          return read;
+        },
+      };
+      return stream;
+    });
 }

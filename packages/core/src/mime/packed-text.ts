@@ -275,33 +275,41 @@ function alsoPdf(
 }
 
 // A PDF embedded as an OLE object (Acrobat's `CONTENTS` stream, in a .doc or a .docx's oleObject1.bin), which a
-// double click opens: each stream of the compound file with `%PDF-` in its first 1024 bytes is read as a PDF. When
-// the file's tables cannot be followed, or no stream is one, yet `%PDF-1.` and an object are in its bytes, the PDF
-// is read from there (as stored: one split across sectors then does not read, so is unread).
+// double click opens: each stream of the compound file with `%PDF-` in its first 1024 bytes is read as a PDF. A
+// stream that cannot be read (a broken chain, streams cross-linked past the budget) may be the PDF: the file is then
+// unread, never skipped. When the file's tables cannot be followed, or no stream is one, or a stream is one but
+// `%PDF-1.` is also where no stream read lies, and an object is in its bytes, the PDF is read from there (as stored:
+// one split across sectors then does not read, so is unread).
 function readEmbeddedPdfs(bytes: Buffer, name: string, u: Unpacking, depth: number): void {
   if (!isCompoundFile(bytes)) return;
-  let streams: CompoundStream[] = [];
+  let streams: CompoundStream[] | undefined;
   try {
     streams = compoundStreams(bytes, Math.min(u.budget - u.out.bytes, 2 * bytes.length));
   } catch {
     // Its tables cannot be followed: the bytes as stored are looked at below.
   }
+  // The file's 64-byte blocks that a stream read lies in (sectors and mini sectors start on them): one look-up each.
+  const read = new Uint8Array(Math.ceil(bytes.length / 64));
   let found = false;
-  for (const stream of streams) {
+  for (const stream of streams ?? []) {
     let content: Buffer;
     try {
       content = stream.bytes();
-    } catch {
-      continue;
+    } catch (error) {
+      throw new Error(`${name}${stream.name}: a stream that cannot be read (${(error as Error).message})`);
     }
+    for (const [start, end] of stream.spans) read.fill(1, start >> 6, Math.ceil(end / 64));
     if (!hasPdfHeader(content)) continue;
     found = true;
     unpack('pdf', content, `${name}${stream.name} `, u, depth);
   }
-  if (found) return;
-  const at = bytes.indexOf(PDF_MARK);
-  const pdf = at < 0 ? undefined : bytes.subarray(at);
-  if (pdf?.includes(OBJ_MARK)) unpack('pdf', pdf, `${name}(embedded PDF) `, u, depth);
+  // The first `%PDF-1.` in the bytes as stored; once a stream was read as a PDF, the first outside the streams read.
+  for (let at = bytes.indexOf(PDF_MARK); at >= 0; at = bytes.indexOf(PDF_MARK, at + 1)) {
+    if (found && read[at >> 6]) continue;
+    const pdf = bytes.subarray(at);
+    if (pdf.includes(OBJ_MARK)) unpack('pdf', pdf, `${name}(embedded PDF) `, u, depth);
+    return;
+  }
 }
 const PDF_MARK = Buffer.from('%PDF-1.', 'latin1');
 const OBJ_MARK = Buffer.from(' obj', 'latin1');
