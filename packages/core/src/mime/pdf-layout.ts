@@ -5,6 +5,12 @@ import { PdfProblem } from './pdf-problem.js';
 
 /** Most pieces of text placed apart in one PDF (each is kept to lay its page out as shown). */
 export const MAX_PDF_PIECES = 500_000;
+// A gap wider than this (in em) is a column's, not a word's: as wide as the seven spaces after which the card
+// finder no longer joins two groups (a table's cells are not one number, as in a text body).
+const WIDE_GAP = 2;
+const COLUMN_GAP = '       ';
+// Between a table's rows: a line break after seven spaces, which the card finder does not bridge either.
+const ROW_BREAK = `${COLUMN_GAP}\n`;
 
 export type Matrix = readonly [number, number, number, number, number, number];
 export const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
@@ -35,6 +41,8 @@ export class Shown {
   private readonly parts: string[] = [];
   private end: [number, number] | undefined;
   private style = '';
+  /** True once the line being drawn has a column gap: a table's row, which a number does not wrap out of. */
+  private wideLine = false;
   /** Each run of joined pieces where it is drawn on the page (along: x, across: y). */
   private readonly placed: {
     text: string;
@@ -83,8 +91,14 @@ export class Shown {
       const dy = start[1] - this.end[1];
       const forward = (dx * tm[0] + dy * tm[1]) / along / along / em;
       const sideways = (dy * tm[3] + dx * tm[2]) / across / across / em;
-      if (Math.abs(sideways) > 0.5) this.parts.push('\n');
-      else if (forward > 0.2 || forward < -0.3 || (style !== this.style && text !== '')) this.parts.push(' ');
+      if (Math.abs(sideways) > 0.5) {
+        this.parts.push(this.wideLine ? ROW_BREAK : '\n');
+        this.wideLine = false;
+      } else if (forward > WIDE_GAP) {
+        this.parts.push(COLUMN_GAP);
+        this.wideLine = true;
+      } else if (forward > 0.2 || forward < -0.3 || (style !== this.style && text !== ''))
+        this.parts.push(' ');
       else joined = true;
     }
     if (text !== '' || this.end) this.end = end;
@@ -144,20 +158,30 @@ export class Shown {
         line.push(p);
       else lines.push([p]);
     }
+    const wide: boolean[] = [];
     const shown = lines.map((line) => {
       let text = '';
       let end = Number.NEGATIVE_INFINITY;
       let style: string | undefined;
+      let columns = false;
       for (const p of line.sort((x, y) => x.along - y.along)) {
-        const apart = p.along - end > 0.2 * p.em || p.along < end - 0.3 * p.em || p.style !== style;
-        if (text !== '' && apart) text += ' ';
+        const gap = p.along - end;
+        const apart = gap > 0.2 * p.em || p.along < end - 0.3 * p.em || p.style !== style;
+        if (text !== '' && gap > WIDE_GAP * p.em) {
+          text += COLUMN_GAP;
+          columns = true;
+        } else if (text !== '' && apart) text += ' ';
         text += p.text;
         end = Math.max(end, p.to);
         style = p.style;
       }
+      wide.push(columns);
       return text;
     });
-    return shown.join('\n');
+    // Lines of a table (either with a column gap) are rows: the break between them is not a wrapped number's.
+    return shown
+      .map((line, i) => (i === 0 ? line : `${wide[i - 1] || wide[i] ? ROW_BREAK : '\n'}${line}`))
+      .join('');
   }
 }
 

@@ -344,3 +344,36 @@ describe('PDF reader: attacker round 26, a digit drawn where nobody sees it', ()
     expect(read(pdf)).toContain(CARD);
   });
 });
+
+describe('PDF reader: attacker round 27', () => {
+  it('reads XFA and rich text with CDATA sections as their content', () => {
+    const xfa = page('', {
+      catalog: '/AcroForm << /Fields [] /XFA [(t) 6 0 R] >>',
+      more: [
+        {
+          body: '<< >>',
+          stream: Buffer.from('<template><text>4111 1111 <![CDATA[1111 1111]]></text></template>'),
+        },
+      ],
+    });
+    expect(read(xfa)).toContain(CARD);
+  });
+
+  it('lays a table’s rows apart: the end of one row and the start of the next are not one number', () => {
+    // Invoice, date, account: `4906 3345` ends a row and `5387` starts the next (4906 3345 5387 2026 is Luhn-valid).
+    const row = (y: number, cells: string[]) =>
+      cells.map((c, i) => `BT /F1 10 Tf ${60 + i * 80} ${y} Td (${c}) Tj ET`).join(' ');
+    const { texts } = pdfText(
+      page(
+        `${row(700, ['4254', '2026-06-16', '4906 3345'])} ${row(686, ['5387', '2026-01-15', '4613 2274'])}`,
+      ),
+      MB,
+    );
+    // Cells over 2 em apart and a table's rows are kept apart by more than the six separators the card finder
+    // bridges (the raw text: `read` folds runs of spaces).
+    expect(texts.join('\n')).toContain('4906 3345');
+    expect(texts.join('\n')).not.toMatch(/4906 3345\s{0,6}5387/);
+    // A card inside a row's cell is still one number.
+    expect(read(page(row(700, ['4254', '2026-06-16', CARD])))).toContain(CARD);
+  });
+});

@@ -1101,11 +1101,16 @@ class PdfDocument {
     // glyph is then placed where it is drawn. (Spacing backwards is read as a string drawn right to left.)
     const show = (bytes: Buffer) => {
       if (bytes.length > 1 && state.charSpace > 0.5 * Math.abs(state.size))
-        for (const code of state.font ? state.font.codes(bytes) : [...bytes].map((b) => Buffer.of(b)))
-          showRun(code);
+        for (let i = 0; i < bytes.length; ) {
+          const n = state.font ? state.font.codeLength(bytes[i] as number) : 1;
+          showRun(bytes.subarray(i, i + n));
+          i += n;
+        }
       else showRun(bytes);
     };
     const showRun = (bytes: Buffer) => {
+      // A string spread glyph by glyph is placed many times for one value lexed: each placing is a step too.
+      this.deadline.step();
       const glyphs = state.font ? state.font.decode(bytes) : latin1Glyphs(bytes);
       this.unknownGlyphs += glyphs.unknown;
       const advance =
@@ -1461,15 +1466,9 @@ class Font {
     return run && code <= run.hi ? run.w : this.missingWidth;
   }
 
-  /** The string's codes, each its own slice (a code is one byte or more, as the CMap's codespace says). */
-  codes(bytes: Buffer): Buffer[] {
-    const out: Buffer[] = [];
-    for (let i = 0; i < bytes.length; ) {
-      const n = this.toUnicode?.lengths[bytes[i] as number] || (this.type0 ? 2 : 1);
-      out.push(bytes.subarray(i, i + n));
-      i += n;
-    }
-    return out;
+  /** How many bytes the code starting with `first` takes (one or more, as the CMap's codespace says). */
+  codeLength(first: number): number {
+    return this.toUnicode?.lengths[first] || (this.type0 ? 2 : 1);
   }
 
   decode(bytes: Buffer): Glyphs {
@@ -1614,16 +1613,39 @@ function sameView(a: Map<number, Entry>, b: Map<number, Entry>): boolean {
 // Markup (XFA's XML, rich text's XHTML) as shown: tags apart, character references and XML's entities decoded.
 function markupText(markup: string): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-  return markup
-    .replace(/<[^>]*>/g, ' ')
-    .replace(
-      /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,6}));?/gi,
-      (all, dec?: string, hex?: string, name?: string) => {
-        const code = dec ? Number(dec) : hex ? Number.parseInt(hex, 16) : undefined;
-        if (code !== undefined) return code <= 0x10ffff ? String.fromCodePoint(code) : all;
-        return named[(name as string).toLowerCase()] ?? all;
-      },
-    );
+  return withoutTags(markup).replace(
+    /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,6}));?/gi,
+    (all, dec?: string, hex?: string, name?: string) => {
+      const code = dec ? Number(dec) : hex ? Number.parseInt(hex, 16) : undefined;
+      if (code !== undefined) return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+      return named[(name as string).toLowerCase()] ?? all;
+    },
+  );
+}
+
+// Tags become a space and CDATA sections their content, in one pass: a `<` that never closes is text to the end
+// (as a browser shows it), so `<<<<…` is not searched from each `<` again (`/<[^>]*>/g` was quadratic there).
+function withoutTags(markup: string): string {
+  const out: string[] = [];
+  let at = 0;
+  for (let open = markup.indexOf('<'); open >= 0; open = markup.indexOf('<', at)) {
+    out.push(markup.slice(at, open));
+    if (markup.startsWith('<![CDATA[', open)) {
+      const end = markup.indexOf(']]>', open + 9);
+      out.push(' ', markup.slice(open + 9, end < 0 ? markup.length : end), ' ');
+      at = end < 0 ? markup.length : end + 3;
+      continue;
+    }
+    const close = markup.indexOf('>', open + 1);
+    if (close < 0) {
+      at = open;
+      break;
+    }
+    out.push(' ');
+    at = close + 1;
+  }
+  out.push(markup.slice(at));
+  return out.join('');
 }
 
 const MACHINE_STRINGS = new Set(['ID', 'Registry', 'Ordering']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mimeMessage, mimeMultipart, mimePart } from '../testing/mime.js';
-import { pdfFile } from '../testing/pdf.js';
+import { pdfFile, pdfObjects } from '../testing/pdf.js';
 import { zipFile } from '../testing/zip.js';
 import { loadPdfReader, unpackText } from './packed-text.js';
 import { pdfText } from './pdf-text.js';
@@ -118,5 +118,23 @@ describe('readVisibleText at a deadline', () => {
       expect(all.bodies).toEqual(['first part', 'second part']);
       expect(all.report.unread).toEqual([]);
     }
+  });
+});
+
+describe('pdfText at a deadline, a string spread glyph by glyph', () => {
+  it('checks the clock for each glyph placed, though the string is one value lexed', () => {
+    // One `Tj` of 5,000 glyphs under wide character spacing: placed one by one, far more steps than values.
+    const content = `BT /F1 12 Tf 20 Tc 30 Tz 72 700 Td (${'a'.repeat(5000)}) Tj ET`;
+    const pdf = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+      { body: '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>' },
+      { body: '<< >>', stream: Buffer.from(content) },
+      { body: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' },
+    ]);
+    const counting = new Countdown(Number.POSITIVE_INFINITY);
+    expect(pdfText(pdf, MB, counting).unread).toBeUndefined();
+    expect(counting.reads).toBeGreaterThanOrEqual(4);
+    expect(pdfText(pdf, MB, new Countdown(1)).unread).toBe(TIME_RAN_OUT);
   });
 });

@@ -11,6 +11,7 @@ import {
   cmsFile,
   paxHeader,
   paxRecord,
+  pdfObjects,
   rarFile,
   tarArchive,
   tarEntry,
@@ -166,6 +167,16 @@ async function visibleLength(type: string, body: string): Promise<number> {
   return length;
 }
 
+/** A one-page PDF (as Latin-1 text) whose AcroForm holds one XFA packet of `xml`. */
+function xfaPdf(xml: string): string {
+  return pdfObjects([
+    { body: '<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA [(t) 4 0 R] >> >>' },
+    { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+    { body: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>' },
+    { body: '<< >>', stream: Buffer.from(xml, 'latin1') },
+  ]).toString('latin1');
+}
+
 async function headerTextLength(fields: string): Promise<number> {
   let length = 0;
   await readVisibleText(
@@ -284,6 +295,13 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     'readVisibleText: vCard of escapes, quoted-printable runs and soft breaks',
     (n) => 'NOTE:=41=\r\n=42\\n\\\\\r\n '.repeat(n / 20),
     (t) => visibleLength('text/vcard', t),
+    40_000,
+  ],
+  [
+    // Round 27: `/<[^>]*>/g` over an XFA packet of `<` was quadratic (150,000 took 24 s).
+    'readVisibleText: a PDF whose XFA packet is all `<`',
+    (n) => xfaPdf('<'.repeat(n)),
+    (t) => visibleLength('application/pdf', t),
     40_000,
   ],
   [
