@@ -67,8 +67,8 @@ export class Shown {
    * A piece of text drawn from `start` to `end` with the matrix `tm` (text matrix times the current
    * transformation) and font size `size`; `style` (font, render mode, fill colour) changing between two pieces
    * separates them as a gap does: a digit drawn invisible, in another colour or font, is not glued to its neighbour.
-   * `hidden`: drawn where nobody sees it (invisible, clipped away, squashed to nothing, too small); a piece
-   * outside the page is hidden too. The page is also read without its hidden pieces.
+   * `hidden`: drawn where nobody sees it (invisible, clipped away, off the page, squashed to nothing, too small).
+   * The page is also read without its hidden pieces.
    */
   place(
     text: string,
@@ -79,8 +79,6 @@ export class Shown {
     style: string,
     hidden = false,
   ): void {
-    const box = this.box;
-    const off = box !== undefined && !inside(start, box) && !inside(end, box);
     const em = Math.abs(size) || 1;
     let joined = false;
     if (this.end && this.parts.length > 0) {
@@ -110,7 +108,7 @@ export class Shown {
     // drawn first would set.
     const [ux, uy] = [1, 0];
     const last = this.placed.at(-1);
-    const unseen = hidden || off;
+    const unseen = hidden;
     if (joined && last && last.hidden === unseen) {
       last.text += text;
       last.to = end[0] * ux + end[1] * uy;
@@ -127,6 +125,14 @@ export class Shown {
       style,
       hidden: unseen,
     });
+  }
+
+  /** Whether ink in `area` (x0, y0, x1, y1) is on the page: its box (when known) and the area overlap. */
+  sees(area: readonly [number, number, number, number]): boolean {
+    const box = this.box;
+    return (
+      box === undefined || (area[0] <= box[2] && box[0] <= area[2] && area[1] <= box[3] && box[1] <= area[3])
+    );
   }
 
   /**
@@ -183,8 +189,4 @@ export class Shown {
       .map((line, i) => (i === 0 ? line : `${wide[i - 1] || wide[i] ? ROW_BREAK : '\n'}${line}`))
       .join('');
   }
-}
-
-function inside([x, y]: [number, number], box: readonly [number, number, number, number]): boolean {
-  return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
 }

@@ -377,3 +377,132 @@ describe('PDF reader: attacker round 27', () => {
     expect(read(page(row(700, ['4254', '2026-06-16', CARD])))).toContain(CARD);
   });
 });
+
+describe('PDF reader: attacker round 27, decoys a viewer does not show', () => {
+  // `4111 1111 ` then a decoy `5` then `1111 1111`, as drawn: the page read without what is not seen is the card.
+  const A = 'BT /F1 24 Tf 72 700 Td (4111 1111 ) Tj ET ';
+  const B = ' BT /F1 24 Tf 190.8 700 Td (1111 1111) Tj ET';
+  const D = 'BT /F1 24 Tf 190.8 700 Td (5) Tj ET';
+  const OCG = { body: '<< /Type /OCG /Name (x) >>' };
+  const seen = (pdf: Buffer) => read(pdf).replace(/ +/g, ' ');
+  const cases: [string, string, Parameters<typeof page>[1]?][] = [
+    [
+      'optional content that is off',
+      `${A}/OC /oc1 BDC ${D} EMC${B}`,
+      {
+        resources: '/Properties << /oc1 6 0 R >>',
+        catalog: '/OCProperties << /OCGs [6 0 R] /D << /OFF [6 0 R] >> >>',
+        more: [OCG],
+      },
+    ],
+    [
+      'optional content off by /BaseState',
+      `${A}/OC /oc1 BDC ${D} EMC${B}`,
+      {
+        resources: '/Properties << /oc1 6 0 R >>',
+        catalog: '/OCProperties << /OCGs [6 0 R] /D << /BaseState /OFF >> >>',
+        more: [OCG],
+      },
+    ],
+    ['a clip path that is not a rectangle', `${A}q 0 0 m 1 0 l 1 1 l 0 1 l h W n ${D} Q${B}`],
+    ['a clip of two rectangles', `${A}q 0 0 1 1 re 2 2 1 1 re W n ${D} Q${B}`],
+    [
+      'a form’s /BBox',
+      `${A}q /Fm1 Do Q${B}`,
+      {
+        resources: '/XObject << /Fm1 6 0 R >>',
+        more: [
+          {
+            body: '<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /Font << /F1 5 0 R >> >> >>',
+            stream: Buffer.from(D),
+          },
+        ],
+      },
+    ],
+    ['fill opacity 0', `${A}q /G0 gs ${D} Q${B}`, { resources: '/ExtGState << /G0 << /ca 0 >> >>' }],
+    [
+      'the /None separation',
+      `${A}q /CS0 cs 1 scn ${D} Q${B}`,
+      {
+        resources:
+          '/ColorSpace << /CS0 [/Separation /None /DeviceGray << /FunctionType 2 /Domain [0 1] /C0 [0] /C1 [1] /N 1 >>] >>',
+      },
+    ],
+    ['stroked in white', `${A}q 1 G ${D.replace('BT', 'BT 1 Tr')} Q${B}`],
+    ['squashed on one axis (Tm)', `${A}BT /F1 24 Tf 1 0 0 0.001 190.8 700 Tm (5) Tj ET${B}`],
+    ['squashed on one axis (cm)', `${A}q 1 0 0 0.001 0 699.3 cm ${D.replace('700', '0')} Q${B}`],
+    ['1 % wide (Tz 1)', `${A}BT /F1 24 Tf 1 Tz 190.8 700 Td (5) Tj 100 Tz ET${B}`],
+    // A card wrapped over two lines, drawn end first, and a decoy line between them right of the crop box.
+    [
+      'outside the crop box',
+      'BT /F1 24 Tf 72 672 Td (1111 1111) Tj ET BT /F1 24 Tf 700 686 Td (5) Tj ET BT /F1 24 Tf 72 700 Td (4111 1111) Tj ET',
+      { page: '/MediaBox [0 0 800 792] /CropBox [0 0 612 792]' },
+    ],
+  ];
+  for (const [how, content, extra] of cases)
+    it(`${how}: read without the decoy`, () => {
+      expect(seen(page(content, extra))).toMatch(/4111 1111 ?1111 1111/);
+    });
+
+  it('an annotation a viewer does not draw (hidden, no view, another state) is not laid out on the page', () => {
+    // The page draws the card's end first: only the page as shown (where the annotation would sit) reads the card.
+    const annotated = (annot: string, appearance: string) =>
+      page(`${B}${A}`, {
+        page: '/Annots [6 0 R]',
+        more: [
+          { body: `<< /Type /Annot /Subtype /Stamp /Rect [178 690 194 720] ${annot} /AP ${appearance} >>` },
+          {
+            body: '<< /Type /XObject /Subtype /Form /BBox [0 0 16 30] /Resources << /Font << /F1 5 0 R >> >> >>',
+            stream: Buffer.from('BT /F1 24 Tf 2 10 Td (5) Tj ET'),
+          },
+          {
+            body: '<< /Type /XObject /Subtype /Form /BBox [0 0 16 30] >>',
+            stream: Buffer.from(''),
+          },
+        ],
+      });
+    for (const [annot, appearance] of [
+      ['/F 2', '<< /N 7 0 R >>'],
+      ['/F 32', '<< /N 7 0 R >>'],
+      ['/AS /Off', '<< /N << /On 7 0 R /Off 8 0 R >> >>'],
+    ])
+      expect(seen(annotated(annot as string, appearance as string)), annot).toContain(CARD);
+  });
+
+  it('an annotation on two pages (one /Annots array) is laid out on each', () => {
+    const pdf = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /Resources << /Font << /F1 6 0 R >> >> >>' },
+      { body: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Annots 7 0 R >>' },
+      { body: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 9 0 R /Annots 7 0 R >>' },
+      { body: '<< >>', stream: Buffer.from('BT /F1 24 Tf 72 700 Td (Hello) Tj ET') },
+      { body: HELVETICA },
+      { body: '[8 0 R]' },
+      {
+        body: '<< /Type /Annot /Subtype /FreeText /Rect [190 690 300 720] /AP << /N 10 0 R >> >>',
+      },
+      { body: '<< >>', stream: Buffer.from('BT /F1 24 Tf 72 700 Td (4111 1111 ) Tj ET') },
+      {
+        body: '<< /Type /XObject /Subtype /Form /BBox [0 0 110 30] /Resources << /Font << /F1 6 0 R >> >> >>',
+        stream: Buffer.from('BT /F1 24 Tf 0 10 Td (1111 1111) Tj ET'),
+      },
+    ]);
+    expect(seen(pdf)).toMatch(/4111 1111 ?1111 1111/);
+  });
+
+  it('a Type3 font’s /FontMatrix scales its glyphs: 0.024 × 1000 is 24 pt, seen', () => {
+    const t3 = `<< /Type /Font /Subtype /Type3 /FontBBox [0 -200 1000 1000] /FontMatrix [1 0 0 1 0 0] /CharProcs << /one 7 0 R /four 8 0 R /space 9 0 R >> /Encoding << /Differences [32 /space 49 /one 52 /four] >> /FirstChar 32 /LastChar 52 /Widths [278 ${Array(16).fill(0).join(' ')} 556 0 0 556] /Resources << /Font << /F1 5 0 R >> >> >>`;
+    const proc = (d: string, w: number) => ({
+      body: '<< >>',
+      stream: Buffer.from(`${w} 0 d0 BT /F1 1000 Tf 0 0 Td (${d}) Tj ET`),
+    });
+    const pdf = page(
+      `BT /T3 0.024 Tf 72 700 Td (4111 1111 ) Tj ET BT 3 Tr /F1 24 Tf 190.8 700 Td (5) Tj ET BT 0 Tr /T3 0.024 Tf 190.8 700 Td (1111 1111) Tj ET`,
+      {
+        resources: '/Font << /F1 5 0 R /T3 6 0 R >>',
+        more: [{ body: t3 }, proc('1', 556), proc('4', 556), proc(' ', 278)],
+      },
+    );
+    expect(seen(pdf)).toMatch(/4111 1111 ?1111 1111/);
+  });
+});

@@ -86,7 +86,7 @@ describe('pdfText', () => {
       ],
       [
         'BT /F1 12 Tf 72 700 Td 1 1 1 rg (9) Tj 0 0 0 rg (4111 1111 1111 1111) Tj ET',
-        '9 4111 1111 1111 1111',
+        '9 4111 1111 1111 1111\n4111 1111 1111 1111',
       ],
       // A line left for a footer and come back to: also read as shown, one line.
       [

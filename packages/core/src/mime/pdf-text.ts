@@ -336,6 +336,8 @@ class PdfDocument {
   unknownGlyphs = 0;
   private readonly streams = new Map<Entry, Buffer>();
   private readonly fonts = new Map<Dict, Font>();
+  /** The optional content groups the document's default configuration turns off (their object numbers). */
+  private offGroups = new Set<number>();
 
   constructor(
     readonly pdf: Buffer,
@@ -679,6 +681,7 @@ class PdfDocument {
     const root = this.dict(rootRef) ?? new Map();
     const catalog = root.size > 0 ? root : this.findCatalog();
     if (!catalog) throw new PdfProblem('no document catalog');
+    this.readOptionalContent(catalog);
     const work = { bytes: 0 };
     // The page tree, without recursion; a node met twice (a cycle) is read once.
     const seen = new Set<Dict>();
@@ -781,14 +784,17 @@ class PdfDocument {
     },
   ): string {
     const { work, seen, expanded, swept, fields } = doc;
-    // What lies outside the page's box is not seen.
-    const media = (this.array(this.inherited(dict, 'MediaBox')) ?? []).map((n) => this.real(n) ?? 0);
-    const [x0, y0, x1, y1] = media as [number, number, number, number];
-    const box: Box | undefined =
-      media.length === 4
+    // What lies outside the page's box, or its crop box, is not seen.
+    const boxOf = (key: 'MediaBox' | 'CropBox'): Box | undefined => {
+      const b = (this.array(this.inherited(dict, key)) ?? []).map((n) => this.real(n) ?? 0);
+      const [x0, y0, x1, y1] = b as [number, number, number, number];
+      return b.length === 4
         ? [Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)]
         : undefined;
-    const shown = new Shown(this.pieces, box);
+    };
+    const media = boxOf('MediaBox');
+    const crop = boxOf('CropBox');
+    const shown = new Shown(this.pieces, media && crop ? intersect(media, crop) : (media ?? crop));
     const contents = this.resolve(dict.get('Contents'));
     // An array of streams is one content stream, as if joined.
     const parts = Array.isArray(contents) ? contents : [dict.get('Contents') ?? null];
@@ -803,35 +809,51 @@ class PdfDocument {
     this.interpret(data, res, shown, work, new Set(), 0);
     this.sweepResources(res, fields, work, swept, 0);
     const annots = this.resolve(dict.get('Annots'));
-    const unread = Array.isArray(annots) && !expanded.has(annots) ? annots : [];
-    if (unread.length > 0) expanded.add(unread);
-    for (const a of unread) {
+    const listed = Array.isArray(annots) ? annots : [];
+    // An annotation (or a whole /Annots array) shared by pages is read alone once, and drawn on each page it is
+    // on (within the work bound).
+    const firstTime = !expanded.has(listed);
+    expanded.add(listed);
+    for (const a of listed) {
       const annot = this.dict(a);
-      if (seen.has(annot)) continue;
+      const alone = firstTime && !seen.has(annot);
       seen.add(annot);
       const contents = this.resolve(annot.get('Contents') ?? null);
-      if (contents instanceof Buffer) fields.push(textString(contents));
+      if (alone && contents instanceof Buffer) fields.push(textString(contents));
       // What the annotation is drawn as (a stamp, a filled widget, free text): its normal appearance, or each
       // of its states.
       const normal = this.dict(annot.get('AP')).get('N');
       const looks = this.isStream(normal) ? [normal] : [...this.dict(normal).values()];
+      // On the page, as a viewer draws it: not when Hidden (flag 2) or NoView (32), or its optional content is
+      // off; of several states, the one /AS selects.
+      const flags = this.real(annot.get('F')) ?? 0;
+      const drawnOnPage = (flags & 2) === 0 && (flags & 32) === 0 && !this.contentOff(annot.get('OC'));
+      const state = this.nameOf(annot.get('AS'));
+      const selected = this.isStream(normal)
+        ? normal
+        : state !== undefined
+          ? this.dict(normal).get(state)
+          : undefined;
       for (const look of looks) {
         if (!this.isStream(look)) continue;
         const own = this.dict(look).get('Resources');
         const inside = own ? this.dict(own) : res;
-        const drawn = new Shown(this.pieces);
-        this.interpret(this.stream(look.num), inside, drawn, work, new Set([look.num]), 1);
-        fields.push(drawn.text());
-        this.interpret(
-          this.stream(look.num),
-          inside,
-          shown,
-          work,
-          new Set([look.num]),
-          1,
-          this.placing(annot, look),
-        );
-        if (own) this.sweepResources(inside, fields, work, swept, 1);
+        if (alone) {
+          const drawn = new Shown(this.pieces);
+          this.interpret(this.stream(look.num), inside, drawn, work, new Set([look.num]), 1);
+          fields.push(drawn.text());
+          if (own) this.sweepResources(inside, fields, work, swept, 1);
+        }
+        if (drawnOnPage && (selected === undefined || selected === look))
+          this.interpret(
+            this.stream(look.num),
+            inside,
+            shown,
+            work,
+            new Set([look.num]),
+            1,
+            this.placing(annot, look),
+          );
       }
     }
     return shown.text();
@@ -854,7 +876,7 @@ class PdfDocument {
   }
 
   /** A page's value of `key`, or the nearest node's above it that has one (a page outside the tree too). */
-  private inherited(page: Dict, key: 'Resources' | 'MediaBox'): Value {
+  private inherited(page: Dict, key: 'Resources' | 'MediaBox' | 'CropBox'): Value {
     let node = page;
     for (let depth = 0; depth <= MAX_NESTING; depth++) {
       const value = node.get(key);
@@ -864,6 +886,35 @@ class PdfDocument {
       node = parent;
     }
     return null;
+  }
+
+  /** The groups the catalog's default optional-content configuration turns off (/BaseState, /ON, /OFF). */
+  private readOptionalContent(catalog: Dict): void {
+    const oc = this.dict(catalog.get('OCProperties') ?? null);
+    const config = this.dict(oc.get('D') ?? null);
+    const numbers = (v: Value | undefined) =>
+      (this.array(v) ?? []).filter((r): r is Ref => r instanceof Ref).map((r) => r.num);
+    this.offGroups = new Set(this.nameOf(config.get('BaseState')) === 'OFF' ? numbers(oc.get('OCGs')) : []);
+    for (const n of numbers(config.get('ON'))) this.offGroups.delete(n);
+    for (const n of numbers(config.get('OFF'))) this.offGroups.add(n);
+  }
+
+  /** True when optional content (a group, or a membership dictionary's policy over groups) is off. */
+  contentOff(v: Value | undefined): boolean {
+    if (v === undefined || v === null || this.offGroups.size === 0) return false;
+    const dict = this.dict(v);
+    if (this.nameOf(dict.get('Type')) !== 'OCMD') return v instanceof Ref && this.offGroups.has(v.num);
+    const groups = this.resolve(dict.get('OCGs') ?? null);
+    const list = (Array.isArray(groups) ? groups : [dict.get('OCGs') ?? null]).filter(
+      (g): g is Ref => g instanceof Ref,
+    );
+    if (list.length === 0) return false;
+    const off = list.map((g) => this.offGroups.has(g.num));
+    const policy = this.nameOf(dict.get('P')) ?? 'AnyOn';
+    if (policy === 'AllOn') return off.some(Boolean);
+    if (policy === 'AnyOff') return !off.some(Boolean);
+    if (policy === 'AllOff') return !off.every(Boolean);
+    return off.every(Boolean);
   }
 
   private findCatalog(): Dict | undefined {
@@ -1069,6 +1120,7 @@ class PdfDocument {
     drawing: Set<number>,
     depth: number,
     ctm: Matrix = IDENTITY,
+    outer: { clip?: Box | undefined; unseen?: boolean } = {},
   ): void {
     if (depth > MAX_NESTING) throw new PdfProblem(`forms nested more than ${MAX_NESTING} deep`);
     work.bytes += data.length;
@@ -1082,7 +1134,7 @@ class PdfDocument {
       const v = operands[operands.length - i];
       return typeof v === 'number' && Number.isFinite(v) ? v : 0;
     };
-    let state: TextState = { ...START_STATE, ctm };
+    let state: TextState = { ...START_STATE, ctm, clip: outer.clip, unseen: outer.unseen === true };
     const saved: TextState[] = [];
     let tm = IDENTITY;
     let tlm = IDENTITY;
@@ -1113,8 +1165,9 @@ class PdfDocument {
       this.deadline.step();
       const glyphs = state.font ? state.font.decode(bytes) : latin1Glyphs(bytes);
       this.unknownGlyphs += glyphs.unknown;
+      // Widths are in thousandths of the em, which a Type3 font's matrix may scale.
       const advance =
-        ((glyphs.width / 1000) * state.size +
+        ((glyphs.width / 1000) * state.size * (state.font?.emScale ?? 1) +
           glyphs.count * state.charSpace +
           glyphs.spaces * state.wordSpace) *
         state.scale;
@@ -1136,24 +1189,35 @@ class PdfDocument {
         state.rise * inkAfter[3] + inkAfter[5],
       ];
       state.style ??= `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
-      // Unseen: invisible (Tr 3, 7), squashed flat (Tz 0), too small to see, or clipped away.
-      const seenSize =
-        Math.abs(state.size) * Math.max(scaleOf(after[0], after[1]), scaleOf(after[2], after[3]));
+      // Unseen: invisible (Tr 3, 7; no fill or stroke seen: opacity 0, the /None colour space), squashed flat or
+      // too small to see on either axis (Tz, the matrices, a Type3 font's own matrix), inside optional content
+      // that is off, or with its ink box (baseline to an em up, and a quarter down) wholly clipped away or off the
+      // page.
+      const em = Math.abs(state.size) * (state.font?.emScale ?? 1);
+      const wide = em * Math.abs(state.scale) * scaleOf(after[0], after[1]);
+      const tall = em * scaleOf(after[2], after[3]);
+      const inkArea = inkBox(start, end, [em * after[2], em * after[3]]);
+      const fills = state.render === 0 || state.render === 2 || state.render === 4 || state.render === 6;
+      const strokes = state.render === 1 || state.render === 2 || state.render === 5 || state.render === 6;
+      // White on the (white) page is not seen either.
+      const paints =
+        (fills && state.fillAlpha !== 0 && !state.noneColour && !WHITE.has(state.fill)) ||
+        (strokes && state.strokeAlpha !== 0 && !WHITE.has(state.stroke ?? ''));
       const hidden =
-        state.render === 3 ||
-        state.render === 7 ||
-        state.scale === 0 ||
-        seenSize < MIN_SEEN_SIZE ||
-        (state.clip !== undefined && !within(start, state.clip) && !within(end, state.clip));
+        state.unseen === true ||
+        !paints ||
+        Math.min(wide, tall) < MIN_SEEN_SIZE ||
+        (state.clip !== undefined && !overlaps(inkArea, state.clip)) ||
+        !shown.sees(inkArea);
       // Glyphs that advance backwards (negative widths, Tc or Tw) are drawn right to left: shown end first.
       if (advance < 0)
         shown.place([...glyphs.text].reverse().join(''), end, start, after, state.size, state.style, hidden);
       else shown.place(glyphs.text, start, end, after, state.size, state.style, hidden);
     };
-    // The path being built, while it is one rectangle (`re`), for a clip (`W n`) that is one.
-    let rect: Box | undefined;
-    let simplePath = true;
+    // The box around the path being built, for a clip (`W n`); marked content's unseen state, to restore at EMC.
+    let path: Box | undefined;
     let clipping = false;
+    const marked: boolean[] = [];
     // `BDC` with a property list written inline: its /ActualText is what copy and search give (pdftotext shows it).
     const actualText = (props: Value | undefined) => {
       const actual = isDict(props) ? this.resolve(props.get('ActualText')) : undefined;
@@ -1189,7 +1253,19 @@ class PdfDocument {
       else if (FILL_COLOUR.has(op)) {
         state.fill = `${op} ${operands.map(String).join(' ')}`;
         state.style = undefined;
-      } else if (op === 'Tw') state.wordSpace = num(1);
+        if (op === 'cs') {
+          // [/Separation /None …] paints nothing (ISO 32000 §8.6.6.4).
+          const name = operands[operands.length - 1];
+          const space = this.resolve(
+            name instanceof Name ? this.dict(resources.get('ColorSpace')).get(name.name) : null,
+          );
+          state.noneColour =
+            Array.isArray(space) &&
+            this.nameOf(space[0]) === 'Separation' &&
+            this.nameOf(space[1]) === 'None';
+        } else if (op !== 'sc' && op !== 'scn') state.noneColour = false;
+      } else if (STROKE_COLOUR.has(op)) state.stroke = `${op} ${operands.map(String).join(' ')}`;
+      else if (op === 'Tw') state.wordSpace = num(1);
       else if (op === 'Tz') state.scale = num(1) / 100;
       else if (op === 'TL') state.leading = num(1);
       else if (op === 'Td') moveLine(num(2), num(1));
@@ -1217,6 +1293,29 @@ class PdfDocument {
               tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + tx * tm[0], tm[5] + tx * tm[1]];
             }
           }
+      } else if (op === 'gs') {
+        const name = operands[operands.length - 1];
+        const gs = this.dict(
+          name instanceof Name ? this.dict(resources.get('ExtGState')).get(name.name) : null,
+        );
+        const ca = this.real(gs.get('ca'));
+        const CA = this.real(gs.get('CA'));
+        if (ca !== undefined) state.fillAlpha = ca;
+        if (CA !== undefined) state.strokeAlpha = CA;
+      } else if (op === 'BMC' || op === 'BDC') {
+        marked.push(state.unseen === true);
+        if (op === 'BDC') {
+          const props = operands[operands.length - 1];
+          actualText(props);
+          if (this.nameOf(operands[operands.length - 2]) === 'OC') {
+            const group =
+              props instanceof Name ? this.dict(resources.get('Properties')).get(props.name) : props;
+            if (this.contentOff(group)) state.unseen = true;
+          }
+        }
+      } else if (op === 'EMC') {
+        const before = marked.pop();
+        if (before !== undefined) state.unseen = before;
       } else if (op === 'q') {
         if (saved.length < 256) saved.push({ ...state });
       } else if (op === 'Q') state = saved.pop() ?? state;
@@ -1233,6 +1332,10 @@ class PdfDocument {
             const own = form.get('Resources');
             const m = this.array(form.get('Matrix'))?.map((v) => this.real(v) ?? 0);
             const matrix: Matrix = m?.length === 6 ? (m as unknown as Matrix) : IDENTITY;
+            const placed = multiply(matrix, state.ctm);
+            // A form draws only inside its /BBox, and nothing while its optional content is off.
+            const box = (this.array(form.get('BBox')) ?? []).map((v) => this.real(v) ?? 0);
+            const bounds = box.length === 4 ? boxThrough(box as unknown as Box, placed) : undefined;
             this.interpret(
               this.stream(ref.num),
               own ? this.dict(own) : resources,
@@ -1240,38 +1343,32 @@ class PdfDocument {
               work,
               drawing,
               depth + 1,
-              multiply(matrix, state.ctm),
+              placed,
+              {
+                clip: bounds ? intersect(state.clip, bounds) : state.clip,
+                unseen: state.unseen === true || this.contentOff(form.get('OC')),
+              },
             );
             drawing.delete(ref.num);
           }
         }
       } else if (op === 're') {
         const [x, y, w, h] = [num(4), num(3), num(2), num(1)];
-        if (rect) simplePath = false;
-        rect = boxThrough(
-          [Math.min(x, x + w), Math.min(y, y + h), Math.max(x, x + w), Math.max(y, y + h)],
-          state.ctm,
-        );
-      } else if (op === 'm' || op === 'l' || op === 'c' || op === 'v' || op === 'y' || op === 'h')
-        simplePath = false;
-      else if (op === 'W' || op === 'W*') clipping = true;
+        const r: Box = [Math.min(x, x + w), Math.min(y, y + h), Math.max(x, x + w), Math.max(y, y + h)];
+        path = union(path, boxThrough(r, state.ctm));
+      } else if (op === 'm' || op === 'l')
+        path = union(path, boxThrough([num(2), num(1), num(2), num(1)], state.ctm));
+      else if (op === 'c' || op === 'v' || op === 'y') {
+        // Control points included: the curve lies within them.
+        for (let k = op === 'c' ? 6 : 4; k >= 2; k -= 2)
+          path = union(path, boxThrough([num(k), num(k - 1), num(k), num(k - 1)], state.ctm));
+      } else if (op === 'W' || op === 'W*') clipping = true;
       else if (PAINT.has(op)) {
-        // A clip that is one rectangle narrows what is seen; any other clip is not followed (nothing clipped).
-        if (clipping && rect && simplePath) {
-          const c = state.clip;
-          state.clip = c
-            ? [
-                Math.max(c[0], rect[0]),
-                Math.max(c[1], rect[1]),
-                Math.min(c[2], rect[2]),
-                Math.min(c[3], rect[3]),
-              ]
-            : rect;
-        }
-        rect = undefined;
-        simplePath = true;
+        // A clip narrows what is seen to within its path's box (any shape: the box holds it).
+        if (clipping && path) state.clip = intersect(state.clip, path);
+        path = undefined;
         clipping = false;
-      } else if (op === 'BDC') actualText(operands[operands.length - 1]);
+      }
       // Image data follows `ID` only in an inline image (`BI` … `ID`): a stray `ID` is an unknown operator.
       else if (op === 'ID' && imageDict) skipInlineImage(lexer);
       imageDict = op === 'BI';
@@ -1307,8 +1404,16 @@ interface TextState {
   rise: number;
   /** The font, size, render mode and fill as one key, made when first needed after one of them changes. */
   style?: string | undefined;
-  /** The clipping rectangle in page space (x0, y0, x1, y1), where a clip is a rectangle; none: the page. */
+  /** The box the clip is within, in page space (x0, y0, x1, y1); none: the page. */
   clip?: Box | undefined;
+  /** Fill and stroke opacity (ExtGState /ca, /CA) and whether the fill colour space paints nothing (/None). */
+  fillAlpha?: number | undefined;
+  strokeAlpha?: number | undefined;
+  noneColour?: boolean;
+  /** The stroke colour's operator and operands (as `fill` is the fill's). */
+  stroke?: string;
+  /** Drawn where nobody sees it: inside optional content that is off, or in a form drawn so. */
+  unseen?: boolean;
 }
 type Box = readonly [number, number, number, number];
 // Glyphs drawn smaller than this (in points, the matrix's larger scale times the size) are not seen.
@@ -1327,6 +1432,9 @@ const START_STATE: TextState = {
   rise: 0,
 };
 const FILL_COLOUR = new Set(['g', 'rg', 'k', 'sc', 'scn', 'cs']);
+const STROKE_COLOUR = new Set(['G', 'RG', 'K', 'SC', 'SCN', 'CS']);
+// White, as the colour operators write it (fill and stroke): the page's own colour.
+const WHITE = new Set(['g 1', 'rg 1 1 1', 'k 0 0 0 0', 'G 1', 'RG 1 1 1', 'K 0 0 0 0']);
 
 // A matrix row's length: its scale in that direction.
 function scaleOf(a: number, b: number): number {
@@ -1349,8 +1457,25 @@ function boxThrough(box: Box, m: Matrix): Box {
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
-function within([x, y]: readonly [number, number], box: Box): boolean {
-  return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
+function union(a: Box | undefined, b: Box): Box {
+  return a ? [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])] : b;
+}
+
+function intersect(a: Box | undefined, b: Box): Box {
+  return a ? [Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.min(a[3], b[3])] : b;
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+/** The box a run of glyphs inks: its baseline from start to end, an em up and a quarter em down. */
+function inkBox(start: [number, number], end: [number, number], up: [number, number]): Box {
+  let box: Box = [start[0], start[1], start[0], start[1]];
+  for (const [x, y] of [start, end])
+    for (const k of [0, 1, -0.25])
+      box = union(box, [x + k * up[0], y + k * up[1], x + k * up[0], y + k * up[1]]);
+  return box;
 }
 
 /** What a shown string's bytes are: its characters, and what moves the pen (glyph widths in 1/1000 em). */
@@ -1402,9 +1527,17 @@ class Font {
   /** A CID font's `c1 c2 w` runs, by first code (never expanded). */
   private readonly widthRuns: { lo: number; hi: number; w: number }[] = [];
   private readonly missingWidth: number;
+  /** How much larger than the size a glyph is drawn: a Type3 font's own /FontMatrix (others are 1/1000 em). */
+  readonly emScale: number;
 
   constructor(dict: Dict, doc: PdfDocument) {
     this.type0 = doc.nameOf(dict.get('Subtype')) === 'Type0';
+    const fm = (doc.array(dict.get('FontMatrix')) ?? []).map((v) => doc.real(v) ?? 0);
+    this.emScale =
+      doc.nameOf(dict.get('Subtype')) === 'Type3' && fm.length === 6
+        ? 1000 *
+          Math.max(scaleOf(fm[0] as number, fm[1] as number), scaleOf(fm[2] as number, fm[3] as number))
+        : 1;
     const tu = dict.get('ToUnicode');
     if (tu instanceof Ref) this.toUnicode = parseCMap(doc.lexer(doc.stream(tu.num)));
     const encoding = doc.resolve(dict.get('Encoding'));
