@@ -1,4 +1,4 @@
-import { compoundFile, compressedRtf, pdfFile, tnefStream } from '@wmflow/core/testing';
+import { compoundEntry, compoundFile, compressedRtf, pdfFile, tnefStream } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -44,20 +44,7 @@ function hostileObject(pdf: Buffer, layout: 'plain' | 'budget' | 'broken' | 'orp
   fat.forEach((v, k) => {
     fatBytes.writeUInt32LE(v, k * 4);
   });
-  const entry = (name: string, type: number, child: number, start: number, size: number, right: number) => {
-    const e = Buffer.alloc(128);
-    const n = Buffer.from(`${name}\0`, 'utf16le');
-    n.copy(e, 0);
-    e.writeUInt16LE(n.length, 64);
-    e.writeUInt8(type, 66);
-    e.writeUInt8(1, 67);
-    e.writeUInt32LE(FREE, 68);
-    e.writeUInt32LE(right, 72);
-    e.writeUInt32LE(child, 76);
-    e.writeUInt32LE(start, 116);
-    e.writeUInt32LE(size, 120);
-    return e;
-  };
+  const entry = compoundEntry;
   const streams: [string, number, number][] = [['Decoy', decoyStart, decoy.length]];
   if (layout === 'budget')
     for (const n of ['D1', 'D2', 'D3']) streams.push([n, cardStart + 1, card.length - SECTOR]);

@@ -94,20 +94,7 @@ export function compoundFile(
   });
   sectors[0] = fatBytes;
   // The directory: the root (its children in a chain of right siblings), then one entry per stream.
-  const entry = (name: string, type: number, child: number, start: number, size: number, right: number) => {
-    const e = Buffer.alloc(128);
-    const n = Buffer.from(`${name}\0`, 'utf16le');
-    n.copy(e, 0);
-    e.writeUInt16LE(n.length, 64);
-    e.writeUInt8(type, 66);
-    e.writeUInt8(1, 67);
-    e.writeUInt32LE(FREE, 68);
-    e.writeUInt32LE(right, 72);
-    e.writeUInt32LE(child, 76);
-    e.writeUInt32LE(start, 116);
-    e.writeUInt32LE(size, 120);
-    return e;
-  };
+  const entry = compoundEntry;
   const entries = [entry('Root Entry', 5, streams.length > 0 ? 1 : FREE, miniStart, ministream.length, FREE)];
   streams.forEach(([name, bytes], i) => {
     const right = i + 1 < streams.length ? i + 2 : FREE;
@@ -132,4 +119,35 @@ export function compoundFile(
   header.writeUInt32LE(0, 72);
   header.writeUInt32LE(0, 76); // the FAT is sector 0
   return Buffer.concat([header, ...sectors]);
+}
+
+/**
+ * One 128-byte directory entry of a compound file (MS-CFB 2.6): `type` 5 for the root, 2 for a stream; `child` and
+ * `right` link the tree (`0xffffffff` for none); `start` is the first sector and `size` the stream's length.
+ *
+ * @example
+ * ```ts
+ * const root = compoundEntry('Root Entry', 5, 1, 0xfffffffe, 0, 0xffffffff);
+ * ```
+ */
+export function compoundEntry(
+  name: string,
+  type: number,
+  child: number,
+  start: number,
+  size: number,
+  right: number,
+): Buffer {
+  const e = Buffer.alloc(128);
+  const n = Buffer.from(`${name}\0`, 'utf16le');
+  n.copy(e, 0);
+  e.writeUInt16LE(n.length, 64);
+  e.writeUInt8(type, 66);
+  e.writeUInt8(1, 67);
+  e.writeUInt32LE(FREE, 68);
+  e.writeUInt32LE(right, 72);
+  e.writeUInt32LE(child, 76);
+  e.writeUInt32LE(start, 116);
+  e.writeUInt32LE(size, 120);
+  return e;
 }
