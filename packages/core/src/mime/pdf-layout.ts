@@ -5,12 +5,15 @@ import { PdfProblem } from './pdf-problem.js';
 
 /** Most pieces of text placed apart in one PDF (each is kept to lay its page out as shown). */
 export const MAX_PDF_PIECES = 500_000;
-// A gap wider than this (in em) is a column's, not a word's: as wide as the seven spaces after which the card
-// finder no longer joins two groups (a table's cells are not one number, as in a text body).
+
+/** How a piece is seen: `white` is seen on a dark background only, `unseen` nowhere. */
+export type Visibility = 'seen' | 'white' | 'unseen';
+// A gap wider than this (in em) is a column's, not a word's: a line with one is a table's row. Its cells stay one
+// space apart (a card written in four boxes, or a comb field, is one number a viewer shows), but a number does
+// not run on from one row into the next: rows break with seven spaces before the line feed, more separators than
+// the card finder bridges (an invoice register's last cell and the next row's first are not one number).
 const WIDE_GAP = 2;
-const COLUMN_GAP = '       ';
-// Between a table's rows: a line break after seven spaces, which the card finder does not bridge either.
-const ROW_BREAK = `${COLUMN_GAP}\n`;
+const ROW_BREAK = '       \n';
 
 export type Matrix = readonly [number, number, number, number, number, number];
 export const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
@@ -51,7 +54,7 @@ export class Shown {
     to: number;
     em: number;
     style: string;
-    hidden: boolean;
+    hidden: Visibility;
   }[] = [];
 
   /**
@@ -77,7 +80,7 @@ export class Shown {
     tm: Matrix,
     size: number,
     style: string,
-    hidden = false,
+    hidden: Visibility = 'seen',
   ): void {
     const em = Math.abs(size) || 1;
     let joined = false;
@@ -93,7 +96,7 @@ export class Shown {
         this.parts.push(this.wideLine ? ROW_BREAK : '\n');
         this.wideLine = false;
       } else if (forward > WIDE_GAP) {
-        this.parts.push(COLUMN_GAP);
+        this.parts.push(' ');
         this.wideLine = true;
       } else if (forward > 0.2 || forward < -0.3 || (style !== this.style && text !== ''))
         this.parts.push(' ');
@@ -147,11 +150,19 @@ export class Shown {
     const readings = [drawn];
     if (same(asShown) !== same(drawn)) readings.push(asShown);
     // Without what is drawn unseen: a hidden digit between two groups does not break the number a reader sees.
-    if (this.placed.some((p) => p.hidden)) {
-      const seen = this.layout(this.placed.filter((p) => !p.hidden));
+    // White is left out, and, where there is white, also kept (a white number on a dark box is seen).
+    const add = (pieces: Shown['placed']) => {
+      const seen = this.layout(pieces);
       if (readings.every((r) => same(r) !== same(seen))) readings.push(seen);
+    };
+    if (this.placed.some((p) => p.hidden !== 'seen')) {
+      add(this.placed.filter((p) => p.hidden === 'seen'));
+      if (this.placed.some((p) => p.hidden === 'white'))
+        add(this.placed.filter((p) => p.hidden !== 'unseen'));
     }
-    return readings.join('\n');
+    // Readings apart, as rows are: the end of one reading and the start of the next are not one number, nor one
+    // stretch of fours (which would hide a card among them).
+    return readings.join(ROW_BREAK);
   }
 
   // Lines top to bottom (a new line where a piece sits over half an em off the line), pieces left to right.
@@ -173,10 +184,8 @@ export class Shown {
       for (const p of line.sort((x, y) => x.along - y.along)) {
         const gap = p.along - end;
         const apart = gap > 0.2 * p.em || p.along < end - 0.3 * p.em || p.style !== style;
-        if (text !== '' && gap > WIDE_GAP * p.em) {
-          text += COLUMN_GAP;
-          columns = true;
-        } else if (text !== '' && apart) text += ' ';
+        if (text !== '' && gap > WIDE_GAP * p.em) columns = true;
+        if (text !== '' && apart) text += ' ';
         text += p.text;
         end = Math.max(end, p.to);
         style = p.style;

@@ -506,3 +506,37 @@ describe('PDF reader: attacker round 27, decoys a viewer does not show', () => {
     expect(seen(pdf)).toMatch(/4111 1111 ?1111 1111/);
   });
 });
+
+describe('PDF reader: attacker round 28', () => {
+  it('reads a white card on a dark box with invisible decoys between its groups (white is also kept as seen)', () => {
+    const pdf = page(
+      '0 0 0 rg 60 680 300 40 re f 1 1 1 rg BT /F1 24 Tf 72 690 Td (4111 1111 ) Tj 3 Tr (5) Tj 0 Tr (1111 1111) Tj ET',
+    );
+    expect(read(pdf).replace(/ +/g, ' ')).toMatch(/4111 1111 ?1111 1111/);
+  });
+
+  it('reads a card written in four boxes or a comb field, its groups far apart on one line', () => {
+    const boxes = [0, 1, 2, 3].map(
+      (i) => `BT /F1 12 Tf ${72 + i * 90} 700 Td (${i === 0 ? '4111' : '1111'}) Tj ET`,
+    );
+    expect(read(page(boxes.join(' ')))).toContain(CARD);
+    const comb = [...'4111111111111111'].map((d, i) => `BT /F1 12 Tf ${72 + i * 30} 700 Td (${d}) Tj ET`);
+    expect(read(page(comb.join(' '))).replace(/ /g, '')).toContain('4111111111111111');
+  });
+
+  it('keeps an XFA form’s fields apart: four amounts are not one number', () => {
+    const xml =
+      '<xfa:datasets><xfa:data><form><Income>4100</Income><Deductions>1250</Deductions><Credits>2380</Credits><Tax>1000</Tax></form></xfa:data></xfa:datasets>';
+    const { texts } = pdfText(
+      page('', {
+        catalog: '/AcroForm << /Fields [] /XFA [(datasets) 6 0 R] >>',
+        more: [{ body: '<< >>', stream: Buffer.from(xml) }],
+      }),
+      MB,
+    );
+    const all = texts.join('\n');
+    expect(all).toContain('4100');
+    // More separators between two fields than the card finder bridges.
+    expect(all).not.toMatch(/4100\s{0,6}1250/);
+  });
+});

@@ -731,8 +731,10 @@ class PdfDocument {
     const packets: string[] = [];
     for (const packet of Array.isArray(xfa) ? xfa : [form.get('XFA') ?? null])
       if (this.isStream(packet)) packets.push(this.stream(packet.num).toString('utf8'));
-    fields.push(...packets, ...packets.map(markupText));
-    if (packets.length > 1) fields.push(markupText(packets.join('')));
+    // Each field its own value: elements are kept apart (a form's four amounts are not one number).
+    const xfaText = (xml: string) => markupText(xml, true);
+    fields.push(...packets, ...packets.map(xfaText));
+    if (packets.length > 1) fields.push(xfaText(packets.join('')));
     const fieldStack: Value[] = [...(this.array(form.get('Fields')) ?? [])];
     for (let n = 0; fieldStack.length > 0; n++) {
       if (n > MAX_PDF_OBJECTS) throw new PdfProblem(`more than ${MAX_PDF_OBJECTS} form fields`);
@@ -746,7 +748,7 @@ class PdfDocument {
     }
     // Every other string the file holds, wherever a viewer may show it: bookmarks' titles, the document's /Info
     // (a title bar), page labels, a list's options, tooltips, captions, rich-text notes, script literals.
-    const strings = new Set(fields);
+    const strings = new Set<string>();
     const walked = new Set<object>();
     for (const [num, entry] of this.objects) {
       const dict = this.dict(entry.value);
@@ -763,8 +765,8 @@ class PdfDocument {
     for (const num of scripts)
       if (this.objects.get(num)?.raw) strings.add(this.stream(num).toString('latin1'));
     // Rich text (an annotation's /RC, XHTML) is shown with its character references decoded.
-    for (const text of [...strings]) if (/[<&]/.test(text)) strings.add(markupText(text));
-    return [...new Set([...texts, ...strings])].filter((t) => t !== '');
+    for (const text of [...strings]) if (/[<&]/.test(text)) strings.add(markupText(text, false));
+    return [...new Set([...texts, ...fields, ...strings])].filter((t) => t !== '');
   }
 
   /**
@@ -1199,16 +1201,17 @@ class PdfDocument {
       const inkArea = inkBox(start, end, [em * after[2], em * after[3]]);
       const fills = state.render === 0 || state.render === 2 || state.render === 4 || state.render === 6;
       const strokes = state.render === 1 || state.render === 2 || state.render === 5 || state.render === 6;
-      // White on the (white) page is not seen either.
       const paints =
-        (fills && state.fillAlpha !== 0 && !state.noneColour && !WHITE.has(state.fill)) ||
-        (strokes && state.strokeAlpha !== 0 && !WHITE.has(state.stroke ?? ''));
-      const hidden =
+        (fills && state.fillAlpha !== 0 && !state.noneColour) || (strokes && state.strokeAlpha !== 0);
+      const unseen =
         state.unseen === true ||
         !paints ||
         Math.min(wide, tall) < MIN_SEEN_SIZE ||
         (state.clip !== undefined && !overlaps(inkArea, state.clip)) ||
         !shown.sees(inkArea);
+      // White is unseen on a white page and seen on a dark box (backgrounds are not modelled): read both ways.
+      const white = (!fills || WHITE.has(state.fill)) && (!strokes || WHITE.has(state.stroke ?? ''));
+      const hidden = unseen ? 'unseen' : white ? 'white' : 'seen';
       // Glyphs that advance backwards (negative widths, Tc or Tw) are drawn right to left: shown end first.
       if (advance < 0)
         shown.place([...glyphs.text].reverse().join(''), end, start, after, state.size, state.style, hidden);
@@ -1743,10 +1746,11 @@ function sameView(a: Map<number, Entry>, b: Map<number, Entry>): boolean {
   return true;
 }
 
-// Markup (XFA's XML, rich text's XHTML) as shown: tags apart, character references and XML's entities decoded.
-function markupText(markup: string): string {
+// Markup (XFA's XML, rich text's XHTML) as shown: tags apart, character references and XML's entities decoded;
+// with `apart`, elements other than inline formatting end with more separators than the card finder bridges.
+function markupText(markup: string, apart: boolean): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-  return withoutTags(markup).replace(
+  return withoutTags(markup, apart).replace(
     /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,6}));?/gi,
     (all, dec?: string, hex?: string, name?: string) => {
       const code = dec ? Number(dec) : hex ? Number.parseInt(hex, 16) : undefined;
@@ -1758,7 +1762,7 @@ function markupText(markup: string): string {
 
 // Tags become a space and CDATA sections their content, in one pass: a `<` that never closes is text to the end
 // (as a browser shows it), so `<<<<…` is not searched from each `<` again (`/<[^>]*>/g` was quadratic there).
-function withoutTags(markup: string): string {
+function withoutTags(markup: string, apart: boolean): string {
   const out: string[] = [];
   let at = 0;
   for (let open = markup.indexOf('<'); open >= 0; open = markup.indexOf('<', at)) {
@@ -1774,12 +1778,29 @@ function withoutTags(markup: string): string {
       at = open;
       break;
     }
-    out.push(' ');
+    const name = /^\/?([A-Za-z][\w.-]*)/.exec(markup.slice(open + 1, Math.min(close, open + 40)))?.[1];
+    out.push(apart && !(name && INLINE_TAGS.has(name.toLowerCase())) ? '       \n' : ' ');
     at = close + 1;
   }
   out.push(markup.slice(at));
   return out.join('');
 }
+
+const INLINE_TAGS = new Set([
+  'span',
+  'b',
+  'i',
+  'u',
+  's',
+  'em',
+  'strong',
+  'font',
+  'sub',
+  'sup',
+  'a',
+  'small',
+  'big',
+]);
 
 const MACHINE_STRINGS = new Set(['ID', 'Registry', 'Ordering']);
 

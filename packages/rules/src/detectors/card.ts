@@ -248,12 +248,18 @@ function cardLayout(
   for (let k = s; k < s + fours; k++) if (groups[k]?.length !== 4) return undefined;
   if (n === 5 && last > 3) return undefined;
   if (!stretches) return undefined;
-  // The stretch of fours the window's own fours are in, when they are joined alike; else the window stands alone.
+  // The stretch of fours the window's own fours are in: of fours joined alike when its joins are alike; when they
+  // mix a line break and a space, of fours joined any way, so a window across two rows of a list or table of fours
+  // (`… 6221 5006⏎4101 3413 …`, postcode ranges `4205 4299⏎4300 4305⏎…`) is not a card, while a card wrapped
+  // across two lines of text, fours on neither side, still is.
   let alike = true;
   for (let b = s + 1; b < s + fours - 1; b++)
     if (joinKind(joins[b] as string) !== joinKind(joins[s] as string)) alike = false;
-  const first = alike ? (stretches.first[s] as number) : s;
-  const stretch = alike ? (stretches.last[s + fours - 2] as number) - first + 1 : fours;
+  const first = alike ? (stretches.first[s] as number) : (stretches.anyFirst[s] as number);
+  const end = alike
+    ? (stretches.last[s + fours - 2] as number)
+    : (stretches.anyLast[s + fours - 2] as number);
+  const stretch = end - first + 1;
   if (stretch >= 6 || (stretch === 5 && s !== first)) return undefined;
   return n === 5 || last === 4 ? 'printed' : 'layout';
 }
@@ -265,6 +271,9 @@ function cardLayout(
 interface FourStretches {
   first: Int32Array;
   last: Int32Array;
+  /** The same, of fours joined any way (lines, columns and separators mixed). */
+  anyFirst: Int32Array;
+  anyLast: Int32Array;
 }
 
 // Two passes over the joins, so a window asks its stretch in constant time (a run of 10,000 fours stays linear).
@@ -278,7 +287,13 @@ function fourStretches(groups: readonly string[], joins: readonly string[]): Fou
     first[b] = b > 0 && fours(b) && fours(b - 1) && same(b, b - 1) ? (first[b - 1] as number) : b;
   for (let b = n - 1; b >= 0; b--)
     last[b] = b + 1 < n && fours(b) && fours(b + 1) && same(b, b + 1) ? (last[b + 1] as number) : b + 1;
-  return { first, last };
+  const anyFirst = new Int32Array(n);
+  const anyLast = new Int32Array(n);
+  for (let b = 0; b < n; b++)
+    anyFirst[b] = b > 0 && fours(b) && fours(b - 1) ? (anyFirst[b - 1] as number) : b;
+  for (let b = n - 1; b >= 0; b--)
+    anyLast[b] = b + 1 < n && fours(b) && fours(b + 1) ? (anyLast[b + 1] as number) : b + 1;
+  return { first, last, anyFirst, anyLast };
 }
 
 // Whether the digits have a known network's prefix at one of the lengths `lengths` gives it.

@@ -12,6 +12,15 @@ describe('detectors: payment cards', () => {
     ]);
   });
 
+  it('reads no card across the rows of a list or table of fours, and still one wrapped across two lines of text', () => {
+    // Attacker round 28 (false positives): postcode ranges, one pair a line; rows of a sheet of four-digit numbers.
+    const ranges = '4000 4179\n4205 4299\n4300 4305\n4500 4519\n4550 4575\n4600 4620';
+    expect(findCardNumbers(ranges)).toEqual([]);
+    expect(findCardNumbers('2218 7304 6221 5006\n4101 3413 9983 5252\n1204 7781 3320 9014')).toEqual([]);
+    // A card wrapped across lines, no fours beside it, is still a card.
+    expect(findCardNumbers('Card on file: 4111 1111\n1111 1111. Thanks')).toEqual(['4111111111111111']);
+  });
+
   it('ignores numbers failing Luhn, unknown issuers, repeated digits and digits inside longer tokens', () => {
     expect(luhnValid('4111111111111112')).toBe(false);
     expect(findCardNumbers('order 4111111111111112')).toEqual([]);
