@@ -1,4 +1,11 @@
-import { compoundEntry, compoundFile, compressedRtf, pdfFile, tnefStream } from '@wmflow/core/testing';
+import {
+  compoundEntry,
+  compoundFile,
+  compoundHeader,
+  compressedRtf,
+  pdfFile,
+  tnefStream,
+} from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -56,22 +63,7 @@ function hostileObject(pdf: Buffer, layout: 'plain' | 'budget' | 'broken' | 'orp
   });
   const directory = Buffer.alloc(2 * SECTOR);
   Buffer.concat(entries).copy(directory);
-  const header = Buffer.alloc(SECTOR, 0xff);
-  Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
-  header.fill(0, 8, 76);
-  header.writeUInt16LE(0x3e, 24);
-  header.writeUInt16LE(3, 26);
-  header.writeUInt16LE(0xfffe, 28);
-  header.writeUInt16LE(9, 30);
-  header.writeUInt16LE(6, 32);
-  header.writeUInt32LE(1, 44);
-  header.writeUInt32LE(1, 48);
-  header.writeUInt32LE(4096, 56);
-  header.writeUInt32LE(END, 60);
-  header.writeUInt32LE(0, 64);
-  header.writeUInt32LE(END, 68);
-  header.writeUInt32LE(0, 72);
-  header.writeUInt32LE(0, 76);
+  const header = compoundHeader(END, 0);
   return Buffer.concat([header, fatBytes, directory, decoy, card]);
 }
 

@@ -102,22 +102,7 @@ export function compoundFile(
   });
   if (entries.length > 4) throw new Error('compoundFile: more entries than one directory sector holds');
   sectors[1] = pad(Buffer.concat(entries), SECTOR);
-  const header = Buffer.alloc(SECTOR, 0xff);
-  Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
-  header.fill(0, 8, 76);
-  header.writeUInt16LE(0x3e, 24);
-  header.writeUInt16LE(3, 26);
-  header.writeUInt16LE(0xfffe, 28);
-  header.writeUInt16LE(9, 30);
-  header.writeUInt16LE(6, 32);
-  header.writeUInt32LE(1, 44); // one FAT sector
-  header.writeUInt32LE(1, 48); // the directory's first sector
-  header.writeUInt32LE(CUTOFF, 56);
-  header.writeUInt32LE(miniFatStart, 60);
-  header.writeUInt32LE(miniFat.length > 0 ? miniFatBytes.length / SECTOR : 0, 64);
-  header.writeUInt32LE(END, 68); // no DIFAT sectors
-  header.writeUInt32LE(0, 72);
-  header.writeUInt32LE(0, 76); // the FAT is sector 0
+  const header = compoundHeader(miniFatStart, miniFat.length > 0 ? miniFatBytes.length / SECTOR : 0);
   return Buffer.concat([header, ...sectors]);
 }
 
@@ -150,4 +135,33 @@ export function compoundEntry(
   e.writeUInt32LE(start, 116);
   e.writeUInt32LE(size, 120);
   return e;
+}
+
+/**
+ * A compound file's 512-byte header (MS-CFB 2.2, version 3): one FAT sector, sector 0; the directory from sector 1;
+ * no DIFAT sectors; the mini FAT from `miniFatStart` (`0xfffffffe` for none), `miniFatSectors` long.
+ *
+ * @example
+ * ```ts
+ * const header = compoundHeader(0xfffffffe, 0); // then the FAT sector, the directory, the streams' sectors
+ * ```
+ */
+export function compoundHeader(miniFatStart: number, miniFatSectors: number): Buffer {
+  const header = Buffer.alloc(SECTOR, 0xff);
+  Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
+  header.fill(0, 8, 76);
+  header.writeUInt16LE(0x3e, 24);
+  header.writeUInt16LE(3, 26);
+  header.writeUInt16LE(0xfffe, 28);
+  header.writeUInt16LE(9, 30);
+  header.writeUInt16LE(6, 32);
+  header.writeUInt32LE(1, 44); // one FAT sector
+  header.writeUInt32LE(1, 48); // the directory's first sector
+  header.writeUInt32LE(CUTOFF, 56);
+  header.writeUInt32LE(miniFatStart, 60);
+  header.writeUInt32LE(miniFatSectors, 64);
+  header.writeUInt32LE(END, 68); // no DIFAT sectors
+  header.writeUInt32LE(0, 72);
+  header.writeUInt32LE(0, 76); // the FAT is sector 0
+  return header;
 }

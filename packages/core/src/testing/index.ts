@@ -29,7 +29,7 @@
 export type { CapturedLine } from './capture-logger.js';
 export { captureLogger } from './capture-logger.js';
 export { type CmsFileOptions, cmsFile } from './cms.js';
-export { type CompoundFileOptions, compoundEntry, compoundFile } from './compound.js';
+export { type CompoundFileOptions, compoundEntry, compoundFile, compoundHeader } from './compound.js';
 export type { MakeFlowEventOptions } from './events.js';
 export { makeFlowEvent } from './events.js';
 export { lambdaContext } from './lambda-context.js';
