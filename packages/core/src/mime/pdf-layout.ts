@@ -31,7 +31,7 @@ export function multiply(a: Matrix, b: Matrix): Matrix {
 }
 
 // A vector's length (Math.hypot guards against overflow, which a text matrix's scale never nears, at many times the cost).
-function norm(x: number, y: number): number {
+export function norm(x: number, y: number): number {
   return Math.sqrt(x * x + y * y);
 }
 

@@ -7,7 +7,7 @@ import {
   type PdfDecryptor,
   type PdfEncryption,
 } from './pdf-decrypt.js';
-import { IDENTITY, MAX_PDF_PIECES, type Matrix, multiply, Shown } from './pdf-layout.js';
+import { IDENTITY, MAX_PDF_PIECES, type Matrix, multiply, norm, Shown } from './pdf-layout.js';
 import { unpng } from './pdf-predictor.js';
 import { PdfProblem } from './pdf-problem.js';
 import { readXrefChain } from './pdf-xref.js';
@@ -788,7 +788,7 @@ class PdfDocument {
     const { work, seen, expanded, swept, fields } = doc;
     // What lies outside the page's box, or its crop box, is not seen.
     const boxOf = (key: 'MediaBox' | 'CropBox'): Box | undefined => {
-      const b = (this.array(this.inherited(dict, key)) ?? []).map((n) => this.real(n) ?? 0);
+      const b = this.numbers(this.inherited(dict, key));
       const [x0, y0, x1, y1] = b as [number, number, number, number];
       return b.length === 4
         ? [Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)]
@@ -863,11 +863,10 @@ class PdfDocument {
 
   /** Where an appearance is drawn on the page: its /Matrix, then its box scaled onto the annotation's /Rect. */
   private placing(annot: Dict, look: Ref): Matrix {
-    const numbers = (v: Value | undefined) => (this.array(v) ?? []).map((n) => this.real(n) ?? 0);
-    const rect = numbers(annot.get('Rect'));
+    const rect = this.numbers(annot.get('Rect'));
     const form = this.dict(look);
-    const box = numbers(form.get('BBox'));
-    const m = numbers(form.get('Matrix'));
+    const box = this.numbers(form.get('BBox'));
+    const m = this.numbers(form.get('Matrix'));
     const matrix: Matrix = m.length === 6 ? (m as unknown as Matrix) : IDENTITY;
     if (rect.length !== 4 || box.length !== 4) return matrix;
     const [r0, r1, r2, r3] = rect as [number, number, number, number];
@@ -962,6 +961,11 @@ class PdfDocument {
   }
 
   /** A number, followed through a reference; undefined for anything else. */
+  /** An array of numbers (a box, a matrix), each entry that is none read as 0; empty when it is no array. */
+  numbers(v: Value | undefined): number[] {
+    return (this.array(v) ?? []).map((n) => this.real(n) ?? 0);
+  }
+
   real(v: Value | undefined): number | undefined {
     const n = this.resolve(v);
     return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
@@ -1196,8 +1200,8 @@ class PdfDocument {
       // that is off, or with its ink box (baseline to an em up, and a quarter down) wholly clipped away or off the
       // page.
       const em = Math.abs(state.size) * (state.font?.emScale ?? 1);
-      const wide = em * Math.abs(state.scale) * scaleOf(after[0], after[1]);
-      const tall = em * scaleOf(after[2], after[3]);
+      const wide = em * Math.abs(state.scale) * norm(after[0], after[1]);
+      const tall = em * norm(after[2], after[3]);
       const inkArea = inkBox(start, end, [em * after[2], em * after[3]]);
       const fills = state.render === 0 || state.render === 2 || state.render === 4 || state.render === 6;
       const strokes = state.render === 1 || state.render === 2 || state.render === 5 || state.render === 6;
@@ -1333,11 +1337,11 @@ class PdfDocument {
           if (this.nameOf(form.get('Subtype')) === 'Form') {
             drawing.add(ref.num);
             const own = form.get('Resources');
-            const m = this.array(form.get('Matrix'))?.map((v) => this.real(v) ?? 0);
-            const matrix: Matrix = m?.length === 6 ? (m as unknown as Matrix) : IDENTITY;
+            const m = this.numbers(form.get('Matrix'));
+            const matrix: Matrix = m.length === 6 ? (m as unknown as Matrix) : IDENTITY;
             const placed = multiply(matrix, state.ctm);
             // A form draws only inside its /BBox, and nothing while its optional content is off.
-            const box = (this.array(form.get('BBox')) ?? []).map((v) => this.real(v) ?? 0);
+            const box = this.numbers(form.get('BBox'));
             const bounds = box.length === 4 ? boxThrough(box as unknown as Box, placed) : undefined;
             this.interpret(
               this.stream(ref.num),
@@ -1439,11 +1443,6 @@ const STROKE_COLOUR = new Set(['G', 'RG', 'K', 'SC', 'SCN', 'CS']);
 // White, as the colour operators write it (fill and stroke): the page's own colour.
 const WHITE = new Set(['g 1', 'rg 1 1 1', 'k 0 0 0 0', 'G 1', 'RG 1 1 1', 'K 0 0 0 0']);
 
-// A matrix row's length: its scale in that direction.
-function scaleOf(a: number, b: number): number {
-  return Math.sqrt(a * a + b * b);
-}
-
 /** The smallest upright box around `box`'s corners through `m`. */
 function boxThrough(box: Box, m: Matrix): Box {
   const corners = [
@@ -1474,11 +1473,14 @@ function overlaps(a: Box, b: Box): boolean {
 
 /** The box a run of glyphs inks: its baseline from start to end, an em up and a quarter em down. */
 function inkBox(start: [number, number], end: [number, number], up: [number, number]): Box {
-  let box: Box = [start[0], start[1], start[0], start[1]];
-  for (const [x, y] of [start, end])
-    for (const k of [0, 1, -0.25])
-      box = union(box, [x + k * up[0], y + k * up[1], x + k * up[0], y + k * up[1]]);
-  return box;
+  // The baseline's ends moved an em up (ux, uy) and a quarter down: the box's corners are among these extremes.
+  const [ux, uy] = up;
+  return [
+    Math.min(start[0], end[0]) + Math.min(0, ux, -0.25 * ux),
+    Math.min(start[1], end[1]) + Math.min(0, uy, -0.25 * uy),
+    Math.max(start[0], end[0]) + Math.max(0, ux, -0.25 * ux),
+    Math.max(start[1], end[1]) + Math.max(0, uy, -0.25 * uy),
+  ];
 }
 
 /** What a shown string's bytes are: its characters, and what moves the pen (glyph widths in 1/1000 em). */
@@ -1535,11 +1537,10 @@ class Font {
 
   constructor(dict: Dict, doc: PdfDocument) {
     this.type0 = doc.nameOf(dict.get('Subtype')) === 'Type0';
-    const fm = (doc.array(dict.get('FontMatrix')) ?? []).map((v) => doc.real(v) ?? 0);
+    const fm = doc.numbers(dict.get('FontMatrix'));
     this.emScale =
       doc.nameOf(dict.get('Subtype')) === 'Type3' && fm.length === 6
-        ? 1000 *
-          Math.max(scaleOf(fm[0] as number, fm[1] as number), scaleOf(fm[2] as number, fm[3] as number))
+        ? 1000 * Math.max(norm(fm[0] as number, fm[1] as number), norm(fm[2] as number, fm[3] as number))
         : 1;
     const tu = dict.get('ToUnicode');
     if (tu instanceof Ref) this.toUnicode = parseCMap(doc.lexer(doc.stream(tu.num)));
