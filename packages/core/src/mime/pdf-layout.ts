@@ -55,6 +55,8 @@ export class Shown {
     em: number;
     style: string;
     hidden: Visibility;
+    /** Written down a column (along: down the page, across: x), laid out in columns right to left. */
+    vertical: boolean;
   }[] = [];
 
   /**
@@ -71,7 +73,8 @@ export class Shown {
    * transformation) and font size `size`; `style` (font, render mode, fill colour) changing between two pieces
    * separates them as a gap does: a digit drawn invisible, in another colour or font, is not glued to its neighbour.
    * `hidden`: drawn where nobody sees it (invisible, clipped away, off the page, squashed to nothing, too small).
-   * The page is also read without its hidden pieces.
+   * The page is also read without its hidden pieces. `vertical`: written top to bottom, `tm` turned to run down
+   * the column.
    */
   place(
     text: string,
@@ -81,6 +84,7 @@ export class Shown {
     size: number,
     style: string,
     hidden: Visibility = 'seen',
+    vertical = false,
   ): void {
     const em = Math.abs(size) || 1;
     let joined = false;
@@ -107,12 +111,12 @@ export class Shown {
     this.style = style;
     this.parts.push(text);
     const scale = norm(tm[0], tm[1]) || 1;
-    // The page's own frame, x along and y across: not the first piece's, which a rotated or zero-scale decoy
-    // drawn first would set.
-    const [ux, uy] = [1, 0];
+    // The page's own frame, x along and y across (down and x for a column): not the first piece's, which a
+    // rotated or zero-scale decoy drawn first would set.
+    const [ux, uy] = vertical ? [0, -1] : [1, 0];
     const last = this.placed.at(-1);
     const unseen = hidden;
-    if (joined && last && last.hidden === unseen) {
+    if (joined && last && last.hidden === unseen && last.vertical === vertical) {
       last.text += text;
       last.to = end[0] * ux + end[1] * uy;
       return;
@@ -127,6 +131,7 @@ export class Shown {
       em: em * scale,
       style,
       hidden: unseen,
+      vertical,
     });
   }
 
@@ -165,8 +170,16 @@ export class Shown {
     return readings.join(ROW_BREAK);
   }
 
-  // Lines top to bottom (a new line where a piece sits over half an em off the line), pieces left to right.
+  // Lines top to bottom (a new line where a piece sits over half an em off the line), pieces left to right; then
+  // the columns of vertical writing, right to left, pieces top to bottom.
   private layout(placed: Shown['placed']): string {
+    const down = placed.filter((p) => p.vertical);
+    if (down.length === 0) return this.lines(placed);
+    const across = placed.filter((p) => !p.vertical);
+    return across.length === 0 ? this.lines(down) : `${this.lines(across)}${ROW_BREAK}${this.lines(down)}`;
+  }
+
+  private lines(placed: Shown['placed']): string {
     const byHeight = [...placed].sort((p, q) => q.across - p.across);
     const lines: (typeof byHeight)[] = [];
     for (const p of byHeight) {

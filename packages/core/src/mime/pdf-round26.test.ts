@@ -540,3 +540,91 @@ describe('PDF reader: attacker round 28', () => {
     expect(all).not.toMatch(/4100\s{0,6}1250/);
   });
 });
+
+// Vertical writing (/WMode 1), left after round 27: a font whose CMap writes down the column. Codes are two bytes,
+// read through a ToUnicode map of 0x0020–0x0039 to themselves; glyphs one em tall (/DW2 [880 -1000] by default).
+const V_FONT_OBJECTS = (encoding: string, cmapProgram?: string): PdfObject[] => [
+  {
+    body: `<< /Type /Font /Subtype /Type0 /BaseFont /V /Encoding ${encoding} /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>`,
+  },
+  {
+    body: '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /V /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>',
+  },
+  {
+    body: '<< >>',
+    stream: Buffer.from(
+      '/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0020> <0039> <0020> endbfrange endcmap end end',
+    ),
+  },
+  ...(cmapProgram === undefined ? [] : [{ body: '<< /Type /CMap >>', stream: Buffer.from(cmapProgram) }]),
+];
+const hex = (text: string) =>
+  `<${[...text].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('')}>`;
+
+/** A page drawing `content` with /F1 a vertical font (object 5, its CID font 6 and ToUnicode 7, an embedded CMap 8). */
+function verticalPage(content: string, encoding = '/Identity-V', cmapProgram?: string) {
+  return pdfObjects([
+    { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+    { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+    {
+      body: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    },
+    { body: '<< >>', stream: Buffer.from(content, 'latin1') },
+    ...V_FONT_OBJECTS(encoding, cmapProgram),
+  ]);
+}
+
+describe('PDF reader: vertical writing', () => {
+  // The first half runs down from (300, 700) to (300, 592); a decoy is drawn where a horizontal run would have
+  // ended (408, 700), a viewer showing it apart to the right; the second half goes on down the column.
+  const decoyed = `BT /F1 12 Tf 300 700 Td ${hex('4111 1111')} Tj 108 0 Td ${hex('7')} Tj -108 -108 Td ${hex(' 1111 1111')} Tj ET`;
+
+  it('advances an Identity-V font down the column: a decoy where a horizontal run would end is not glued on', () => {
+    expect(read(verticalPage(decoyed))).toContain(CARD);
+  });
+
+  it('knows vertical writing from an embedded CMap: /WMode 1 in its dictionary or program, or a -V CMap it uses', () => {
+    for (const program of [
+      '/CIDInit /ProcSet findresource begin /WMode 1 def begincmap endcmap end',
+      '/Identity-V usecmap begincmap endcmap',
+    ])
+      expect(read(verticalPage(decoyed, '8 0 R', program))).toContain(CARD);
+    const inDictionary = pdfObjects([
+      { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+      { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+      {
+        body: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+      },
+      { body: '<< >>', stream: Buffer.from(decoyed, 'latin1') },
+      ...V_FONT_OBJECTS('8 0 R').slice(0, 3),
+      { body: '<< /Type /CMap /WMode 1 >>', stream: Buffer.from('begincmap endcmap') },
+    ]);
+    expect(read(inDictionary)).toContain(CARD);
+  });
+
+  it('moves down by /W2 heights and by TJ adjustments, as a viewer places the glyphs', () => {
+    const pageWith = (content: string, w2 = '') =>
+      pdfObjects([
+        { body: '<< /Type /Catalog /Pages 2 0 R >>' },
+        { body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+        {
+          body: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+        },
+        { body: '<< >>', stream: Buffer.from(content) },
+        ...V_FONT_OBJECTS('/Identity-V').map((o, i) =>
+          i === 1 ? { body: o.body.replace(/>>$/, `${w2} >>`) } : o,
+        ),
+      ]);
+    // Code 0x31 half an em tall: '4111' is 1 + 3 × 0.5 em (30 pt), and the piece drawn there follows on.
+    const w2 = pageWith(
+      `BT /F1 12 Tf 300 700 Td ${hex('4111')} Tj 0 -30 Td ${hex('1111')} Tj ET`,
+      '/W2 [49 49 -500 250 880]',
+    );
+    expect(read(w2)).toContain('41111111');
+    // TJ numbers move down (positive) and up the column: a decoy drawn 2.5 em below, then back up to go on.
+    const tj = pageWith(
+      `BT /F1 12 Tf 300 700 Td [${hex('4111')} 2500 ${hex('7')} -3500 ${hex('1111')}] TJ ET`,
+    );
+    expect(read(tj)).toContain('41111111');
+  });
+});

@@ -7,7 +7,15 @@ import {
   type PdfDecryptor,
   type PdfEncryption,
 } from './pdf-decrypt.js';
-import { IDENTITY, MAX_PDF_PIECES, type Matrix, multiply, norm, Shown } from './pdf-layout.js';
+import {
+  IDENTITY,
+  MAX_PDF_PIECES,
+  type Matrix,
+  multiply,
+  norm,
+  Shown,
+  type Visibility,
+} from './pdf-layout.js';
 import { unpng } from './pdf-predictor.js';
 import { PdfProblem } from './pdf-problem.js';
 import { readXrefChain } from './pdf-xref.js';
@@ -1171,6 +1179,7 @@ class PdfDocument {
       this.deadline.step();
       const glyphs = state.font ? state.font.decode(bytes) : latin1Glyphs(bytes);
       this.unknownGlyphs += glyphs.unknown;
+      if (state.font?.vertical) return showDown(glyphs);
       // Widths are in thousandths of the em, which a Type3 font's matrix may scale.
       const advance =
         ((glyphs.width / 1000) * state.size * (state.font?.emScale ?? 1) +
@@ -1194,15 +1203,51 @@ class PdfDocument {
         state.rise * inkAfter[2] + inkAfter[4],
         state.rise * inkAfter[3] + inkAfter[5],
       ];
-      state.style ??= `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
-      // Unseen: invisible (Tr 3, 7; no fill or stroke seen: opacity 0, the /None colour space), squashed flat or
-      // too small to see on either axis (Tz, the matrices, a Type3 font's own matrix), inside optional content
-      // that is off, or with its ink box (baseline to an em up, and a quarter down) wholly clipped away or off the
-      // page.
       const em = Math.abs(state.size) * (state.font?.emScale ?? 1);
+      // The ink box: the baseline an em up and a quarter down.
+      const hidden = visibility(after, em, inkBox(start, end, [em * after[2], em * after[3]]));
+      const style = styleNow();
+      // Glyphs that advance backwards (negative widths, Tc or Tw) are drawn right to left: shown end first.
+      if (advance < 0)
+        shown.place([...glyphs.text].reverse().join(''), end, start, after, state.size, style, hidden);
+      else shown.place(glyphs.text, start, end, after, state.size, style, hidden);
+    };
+    // Vertical writing (/WMode 1): each glyph moves the pen down by its w1y (spacing, as the standard says, up),
+    // and is drawn centred on the pen, an em below it.
+    const showDown = (glyphs: Glyphs) => {
+      const ty =
+        (glyphs.height / 1000) * state.size +
+        glyphs.count * state.charSpace +
+        glyphs.spaces * state.wordSpace;
+      const before = state.ctm === IDENTITY ? tm : multiply(tm, state.ctm);
+      tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + ty * tm[2], tm[5] + ty * tm[3]];
+      const after = state.ctm === IDENTITY ? tm : multiply(tm, state.ctm);
+      const start: [number, number] = [before[4], before[5]];
+      const end: [number, number] = [after[4], after[5]];
+      const em = Math.abs(state.size);
+      const [hx, hy] = [(em / 2) * after[0] * state.scale, (em / 2) * after[1] * state.scale];
+      const [dx, dy] = [-em * after[2], -em * after[3]];
+      const xs = [start[0] - hx, start[0] + hx, end[0] + dx - hx, end[0] + dx + hx];
+      const ys = [start[1] - hy, start[1] + hy, end[1] + dy - hy, end[1] + dy + hy];
+      const area: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+      // Down the column is the writing direction: the line's frame turned a quarter.
+      const column: Matrix = [-after[2], -after[3], after[0], after[1], after[4], after[5]];
+      const hidden = visibility(after, em, area);
+      const style = styleNow();
+      if (ty > 0)
+        shown.place([...glyphs.text].reverse().join(''), end, start, column, state.size, style, hidden, true);
+      else shown.place(glyphs.text, start, end, column, state.size, style, hidden, true);
+    };
+    const styleNow = () => {
+      state.style ??= `${state.font?.id ?? 0}|${state.size}|${state.render}|${state.fill}`;
+      return state.style;
+    };
+    // Unseen: invisible (Tr 3, 7; no fill or stroke seen: opacity 0, the /None colour space), squashed flat or too
+    // small to see on either axis (Tz, the matrices, a Type3 font's own matrix), inside optional content that is
+    // off, or with its ink box wholly clipped away or off the page.
+    const visibility = (after: Matrix, em: number, inkArea: Box): Visibility => {
       const wide = em * Math.abs(state.scale) * norm(after[0], after[1]);
       const tall = em * norm(after[2], after[3]);
-      const inkArea = inkBox(start, end, [em * after[2], em * after[3]]);
       const fills = state.render === 0 || state.render === 2 || state.render === 4 || state.render === 6;
       const strokes = state.render === 1 || state.render === 2 || state.render === 5 || state.render === 6;
       const paints =
@@ -1215,11 +1260,7 @@ class PdfDocument {
         !shown.sees(inkArea);
       // White is unseen on a white page and seen on a dark box (backgrounds are not modelled): read both ways.
       const white = (!fills || WHITE.has(state.fill)) && (!strokes || WHITE.has(state.stroke ?? ''));
-      const hidden = unseen ? 'unseen' : white ? 'white' : 'seen';
-      // Glyphs that advance backwards (negative widths, Tc or Tw) are drawn right to left: shown end first.
-      if (advance < 0)
-        shown.place([...glyphs.text].reverse().join(''), end, start, after, state.size, state.style, hidden);
-      else shown.place(glyphs.text, start, end, after, state.size, state.style, hidden);
+      return unseen ? 'unseen' : white ? 'white' : 'seen';
     };
     // The box around the path being built, for a clip (`W n`); marked content's unseen state, to restore at EMC.
     let path: Box | undefined;
@@ -1296,8 +1337,19 @@ class PdfDocument {
           for (const item of items) {
             if (item instanceof Buffer) show(item);
             else if (typeof item === 'number' && Number.isFinite(item)) {
-              const tx = (-item / 1000) * state.size * state.scale;
-              tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + tx * tm[0], tm[5] + tx * tm[1]];
+              // Down the column in vertical writing, along the line otherwise.
+              const t = (-item / 1000) * state.size;
+              if (state.font?.vertical)
+                tm = [tm[0], tm[1], tm[2], tm[3], tm[4] + t * tm[2], tm[5] + t * tm[3]];
+              else
+                tm = [
+                  tm[0],
+                  tm[1],
+                  tm[2],
+                  tm[3],
+                  tm[4] + t * state.scale * tm[0],
+                  tm[5] + t * state.scale * tm[1],
+                ];
             }
           }
       } else if (op === 'gs') {
@@ -1488,6 +1540,8 @@ interface Glyphs {
   text: string;
   unknown: number;
   width: number;
+  /** A vertical font's displacement down the column (w1y, 1/1000 em, negative is down); 0 for others. */
+  height: number;
   count: number;
   /** Single-byte code 32, which word spacing widens. */
   spaces: number;
@@ -1500,6 +1554,7 @@ function latin1Glyphs(bytes: Buffer): Glyphs {
     text: bytes.toString('latin1'),
     unknown: 0,
     width: bytes.length * 500,
+    height: 0,
     count: bytes.length,
     spaces,
   };
@@ -1534,6 +1589,12 @@ class Font {
   private readonly missingWidth: number;
   /** How much larger than the size a glyph is drawn: a Type3 font's own /FontMatrix (others are 1/1000 em). */
   readonly emScale: number;
+  /** Written top to bottom (a CID font whose CMap's /WMode is 1, as `Identity-V`): each glyph moves the pen down. */
+  readonly vertical: boolean;
+  /** A vertical font's glyph displacements (w1y of /W2, in 1/1000 em; negative is down), by code, and /DW2's. */
+  private readonly heights = new Map<number, number>();
+  private readonly heightRuns: { lo: number; hi: number; w: number }[] = [];
+  private readonly missingHeight: number;
 
   constructor(dict: Dict, doc: PdfDocument) {
     this.type0 = doc.nameOf(dict.get('Subtype')) === 'Type0';
@@ -1546,10 +1607,16 @@ class Font {
     if (tu instanceof Ref) this.toUnicode = parseCMap(doc.lexer(doc.stream(tu.num)));
     const encoding = doc.resolve(dict.get('Encoding'));
     this.utf16 = this.type0 && encoding instanceof Name && /UCS2|UTF16/.test(encoding.name);
+    this.vertical = this.type0 && writesVertically(dict.get('Encoding'), doc);
+    this.missingHeight = -1000;
     if (this.type0) {
       const cid = doc.dict(doc.array(dict.get('DescendantFonts'))?.[0]);
       this.missingWidth = doc.real(cid.get('DW')) ?? 1000;
       this.readCidWidths(doc, doc.array(cid.get('W')) ?? []);
+      if (this.vertical) {
+        this.missingHeight = doc.real(doc.array(cid.get('DW2'))?.[1]) ?? -1000;
+        this.readCidHeights(doc, doc.array(cid.get('W2')) ?? []);
+      }
       return;
     }
     const widths = doc.array(dict.get('Widths'));
@@ -1596,6 +1663,33 @@ class Font {
     this.widthRuns.sort((a, b) => a.lo - b.lo);
   }
 
+  // /W2: `c [w1y vx vy …]` (one triple a code from c) or `c1 c2 w1y vx vy` (a run).
+  private readCidHeights(doc: PdfDocument, w: Value[]): void {
+    for (let i = 0; i < w.length; ) {
+      const lo = doc.real(w[i]);
+      const next = doc.resolve(w[i + 1]);
+      if (lo === undefined) break;
+      if (Array.isArray(next)) {
+        for (let k = 0; k * 3 < next.length; k++) this.heights.set(lo + k, doc.real(next[k * 3]) ?? 0);
+        i += 2;
+      } else {
+        const hi = doc.real(next);
+        const height = doc.real(w[i + 2]);
+        if (hi === undefined || height === undefined) break;
+        this.heightRuns.push({ lo, hi, w: height });
+        i += 5;
+      }
+    }
+    this.heightRuns.sort((a, b) => a.lo - b.lo);
+  }
+
+  private heightOf(code: number): number {
+    const h = this.heights.get(code);
+    if (h !== undefined) return h;
+    const run = this.heightRuns[lastAtOrBelow(this.heightRuns, code)];
+    return run && code <= run.hi ? run.w : this.missingHeight;
+  }
+
   private widthOf(code: number): number {
     const w = this.widths.get(code);
     if (w !== undefined) return w;
@@ -1612,6 +1706,7 @@ class Font {
     let text = '';
     let unknown = 0;
     let width = 0;
+    let height = 0;
     let count = 0;
     let spaces = 0;
     const map = this.toUnicode;
@@ -1623,6 +1718,7 @@ class Font {
       i += n;
       count++;
       width += this.widthOf(code);
+      if (this.vertical) height += this.heightOf(code);
       if (n === 1 && code === 0x20) spaces++;
       const mapped = map ? cmapChar(map, code, n) : undefined;
       if (mapped !== undefined) text += mapped;
@@ -1633,8 +1729,22 @@ class Font {
       else if (this.type0 && code === 0) text += '\ufffd';
       else unknown++;
     }
-    return { text, unknown, width, count, spaces };
+    return { text, unknown, width, height, count, spaces };
   }
+}
+
+/**
+ * A Type0 font's encoding CMap writes top to bottom: a predefined CMap named `…-V`, or an embedded one whose
+ * dictionary or program sets `/WMode 1` or that uses such a CMap (viewers read the program as well).
+ */
+function writesVertically(encoding: Value | undefined, doc: PdfDocument): boolean {
+  const cmap = doc.resolve(encoding);
+  if (cmap instanceof Name) return /-V$/.test(cmap.name);
+  if (!isDict(cmap)) return false;
+  if (doc.real(cmap.get('WMode')) === 1 || /-V$/.test(doc.nameOf(cmap.get('UseCMap')) ?? '')) return true;
+  if (!(encoding instanceof Ref)) return false;
+  const program = doc.stream(encoding.num).toString('latin1');
+  return /\/WMode\s+1\b/.test(program) || /\/[\w.-]*-V\s+usecmap/.test(program);
 }
 
 /** The index of the last item whose `lo` is at most `code` in items sorted by `lo`; -1 when none. */
