@@ -381,7 +381,7 @@ describe('PDF reader: attacker round 27', () => {
 describe('PDF reader: attacker round 27, decoys a viewer does not show', () => {
   // `4111 1111 ` then a decoy `5` then `1111 1111`, as drawn: the page read without what is not seen is the card.
   const A = 'BT /F1 24 Tf 72 700 Td (4111 1111 ) Tj ET ';
-  const B = ' BT /F1 24 Tf 190.8 700 Td (1111 1111) Tj ET';
+  const B = ' BT /F1 24 Tf 190.8 700 Td (1111 1111) Tj ET ';
   const D = 'BT /F1 24 Tf 190.8 700 Td (5) Tj ET';
   const OCG = { body: '<< /Type /OCG /Name (x) >>' };
   const seen = (pdf: Buffer) => read(pdf).replace(/ +/g, ' ');
@@ -464,9 +464,25 @@ describe('PDF reader: attacker round 27, decoys a viewer does not show', () => {
     for (const [annot, appearance] of [
       ['/F 2', '<< /N 7 0 R >>'],
       ['/F 32', '<< /N 7 0 R >>'],
+      ['/F 36', '<< /N 7 0 R >>'],
       ['/AS /Off', '<< /N << /On 7 0 R /Off 8 0 R >> >>'],
     ])
       expect(seen(annotated(annot as string, appearance as string)), annot).toContain(CARD);
+  });
+
+  it('an annotation printed but not viewed (NoView and Print) is laid out on paper: a number it completes is read', () => {
+    // Round 28's b3: the page shows "Card: 4111 1111", the annotation's appearance the rest, on the same line.
+    const pdf = page('BT /F1 12 Tf 100 700 Td (Card: 4111 1111) Tj ET', {
+      page: '/Annots [6 0 R]',
+      more: [
+        { body: '<< /Type /Annot /Subtype /FreeText /Rect [183 695 260 715] /F 36 /AP << /N 7 0 R >> >>' },
+        {
+          body: '<< /Type /XObject /Subtype /Form /BBox [0 0 77 20] /Resources << /Font << /F1 5 0 R >> >> >>',
+          stream: Buffer.from('BT /F1 12 Tf 0 5 Td (1111 1111) Tj ET'),
+        },
+      ],
+    });
+    expect(read(pdf)).toContain(CARD);
   });
 
   it('an annotation on two pages (one /Annots array) is laid out on each', () => {

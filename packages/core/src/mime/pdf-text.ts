@@ -834,10 +834,13 @@ class PdfDocument {
       // of its states.
       const normal = this.dict(annot.get('AP')).get('N');
       const looks = this.isStream(normal) ? [normal] : [...this.dict(normal).values()];
-      // On the page, as a viewer draws it: not when Hidden (flag 2) or NoView (32), or its optional content is
-      // off; of several states, the one /AS selects.
+      // On the page, as a viewer draws it: not when Hidden (flag 2), or its optional content is off; of several
+      // states, the one /AS selects. NoView (32) with Print (4) is drawn on paper only: laid out as unseen, so the
+      // page is read both with it (printed) and without it (on screen).
       const flags = this.real(annot.get('F')) ?? 0;
-      const drawnOnPage = (flags & 2) === 0 && (flags & 32) === 0 && !this.contentOff(annot.get('OC'));
+      const noView = (flags & 32) !== 0;
+      const drawnOnPage =
+        (flags & 2) === 0 && (!noView || (flags & 4) !== 0) && !this.contentOff(annot.get('OC'));
       const state = this.nameOf(annot.get('AS'));
       const selected = this.isStream(normal)
         ? normal
@@ -863,6 +866,7 @@ class PdfDocument {
             new Set([look.num]),
             1,
             this.placing(annot, look),
+            { unseen: noView },
           );
       }
     }
