@@ -53,7 +53,10 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   'xla py pyc pyo pyw pyz pyzw psm1 psd1 cnt grp hpj htc bgi printerexport vbp webpnp osd ' +
   'dmg pkg mpkg command terminal tool scpt scptd applescript workflow desktop kext macho elf uif ' +
   'apk dex deb ppa au3 a3x ahk ani hqx sit sitx rev fileloc inetloc webloc afploc ftploc ' +
-  'appcontent-ms cdxml psdm1 pssc asx aspx pst'
+  'appcontent-ms cdxml psdm1 pssc asx aspx pst ' +
+  // macOS disk images that mount on a double click, Apple Archive (extracted with its files' modes), a data link
+  // (connects to the UNC path it names), a configuration profile (installs certificates, VPN and proxy settings).
+  'cdr sparseimage smi dmgpart toast dvdr aar yaa udl mobileconfig'
 ).split(' ');
 
 /**
@@ -144,6 +147,12 @@ const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
   'text/x-ms-iqy': 'iqy',
   'application/windows-library+xml': 'library-ms',
   'application/windows-search-connector+xml': 'searchconnector-ms',
+  'application/x-mswebsite': 'website',
+  'application/x-mplayer2': 'asx',
+  'application/x-wmplayer': 'asx',
+  'application/windows-appcontent+xml': 'appcontent-ms',
+  'application/mac-binhex40': 'hqx',
+  'application/x-stuffit': 'sit',
 };
 // Office Open XML, ODF and Java archives are zip files: a sniffed zip under these names is expected.
 const ZIP_BASED = new Set('docx docm xlsx xlsm pptx pptm odt ods odp jar apk epub vsdx'.split(' '));

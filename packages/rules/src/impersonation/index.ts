@@ -2,6 +2,7 @@ import { type Condition, ConfigError, matchesAnyPattern } from '@wmflow/core';
 import { normalizeText } from '../content/normalize.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
+import { bidiShown } from './bidi-shown.js';
 
 // Letters from other scripts that look like Latin ones, and digits used as letters.
 const CONFUSABLES: Record<string, string> = {
@@ -308,11 +309,14 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     }
     return mailboxes.some((box) => {
       if (box.address && matchesAnyPattern(box.address, allowed)) return false;
-      // A right-to-left override shows the name's letters in reverse order: check it as shown too.
+      // A right-to-left override shows the letters it covers in reverse order (all of the name, or one word or
+      // part of one: `Jane \u202Ehtims`): check it as drawn, and wholly reversed.
       // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe); a name of
       // nothing but invisible characters or punctuation (U+200B, the Hangul filler) shows as blank beside it.
       const label = nameWords(box.name).length === 0 ? box.address : box.name;
-      const ordered = RTL_OVERRIDE.test(label) ? [label, [...label].reverse().join('')] : [label];
+      const ordered = RTL_OVERRIDE.test(label)
+        ? [label, bidiShown(label), [...label].reverse().join('')]
+        : [label];
       // An address shown as the name (`jane.doe@ai`, `jane.doe@[192.0.2.1]`, `"jane.doe@ceo"`) reads as its local
       // part whatever its domain: also read without the domains (an `@` alone is a letter, as in `J@ne`).
       const turned = label.includes('@')
