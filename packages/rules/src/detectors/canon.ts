@@ -3,7 +3,8 @@ import { isInvisible } from '../content/normalize.js';
 /**
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
- * its ASCII digit; line feeds and tabs stay (Unicode line and paragraph separators become line feeds), other
+ * its ASCII digit, and so does a character read as one digit (`⑷`, `❹`, `〤`, `四`: see NUMERALS); line
+ * feeds and tabs stay (Unicode line and paragraph separators become line feeds), other
  * Unicode spaces become ' ', dashes and minus signs '-', dot look-alikes
  * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; spaces and tabs after a line feed (an
  * indent) disappear; invisible characters (zero-width, soft hyphen,
@@ -80,10 +81,88 @@ function classify(cp: number): string {
   if (SLASHES.has(cp)) return '/';
   if (DASH.test(ch)) return '-';
   if (DIGIT.test(ch)) return String(digitValue(cp));
+  const numeral = numeralValue(cp);
+  if (numeral !== undefined) return String(numeral);
   const compat = ch.normalize('NFKC');
   if (/^[A-Za-z0-9]$/.test(compat)) return compat;
   if (WORD.test(ch)) return '_';
   return '!';
+}
+
+// Characters read as one digit that are not decimal digits and have no one-digit compatibility form:
+// enclosed digits (`⑷ ⒋ ⓸ ❹ ➃ 🄄`), the digits of scripts that write them as numbers (Ethiopic `፬`, Suzhou
+// `〤`, Khmer, Brahmi…), and Chinese and Japanese numerals (`四`, the financial `肆`). Each entry is a first
+// code point, a last one and the first one's value, the values counting up from it. A numeral in prose is
+// glued to the words around it (`一个` stays a word), so only a run of numerals standing alone makes digits.
+const NUMERALS: readonly (readonly [number, number, number])[] = [
+  [0x1369, 0x1371, 1], // Ethiopic ፩–፱
+  [0x17f0, 0x17f9, 0], // Khmer lek attak ៰–៹
+  [0x19da, 0x19da, 1], // New Tai Lue tham one
+  [0x2474, 0x247c, 1], // parenthesized ⑴–⑼
+  [0x2488, 0x2490, 1], // with a full stop ⒈–⒐
+  [0x24f5, 0x24fd, 1], // double circled ⓵–⓽
+  [0x24ff, 0x24ff, 0], // negative circled ⓿
+  [0x2776, 0x277e, 1], // dingbat negative circled ❶–❾
+  [0x2780, 0x2788, 1], // dingbat circled sans-serif ➀–➈
+  [0x278a, 0x2792, 1], // dingbat negative circled sans-serif ➊–➒
+  [0x3007, 0x3007, 0], // ideographic zero 〇
+  [0x3021, 0x3029, 1], // Suzhou (Hangzhou) 〡–〩
+  [0x3192, 0x3195, 1], // ideographic annotation ㆒–㆕
+  [0x3220, 0x3228, 1], // parenthesized ideograph ㈠–㈨
+  [0x3280, 0x3288, 1], // circled ideograph ㊀–㊈
+  [0x4e00, 0x4e00, 1], // 一
+  [0x4e03, 0x4e03, 7], // 七
+  [0x4e09, 0x4e09, 3], // 三
+  [0x4e5d, 0x4e5d, 9], // 九
+  [0x4e8c, 0x4e8c, 2], // 二
+  [0x4e94, 0x4e94, 5], // 五
+  [0x4f0d, 0x4f0d, 5], // 伍
+  [0x516b, 0x516b, 8], // 八
+  [0x516d, 0x516d, 6], // 六
+  [0x53c1, 0x53c1, 3], // 叁
+  [0x53c3, 0x53c3, 3], // 參
+  [0x56db, 0x56db, 4], // 四
+  [0x58f1, 0x58f1, 1], // 壱
+  [0x58f9, 0x58f9, 1], // 壹
+  [0x5f10, 0x5f10, 2], // 弐
+  [0x634c, 0x634c, 8], // 捌
+  [0x67d2, 0x67d2, 7], // 柒
+  [0x7396, 0x7396, 9], // 玖
+  [0x8086, 0x8086, 4], // 肆
+  [0x8cb3, 0x8cb3, 2], // 貳
+  [0x8d30, 0x8d30, 2], // 贰
+  [0x9646, 0x9646, 6], // 陆
+  [0x9678, 0x9678, 6], // 陸
+  [0x96f6, 0x96f6, 0], // 零
+  [0x10107, 0x1010f, 1], // Aegean
+  [0x102e1, 0x102e9, 1], // Coptic epact
+  [0x109c0, 0x109c8, 1], // Meroitic cursive
+  [0x10a40, 0x10a43, 1], // Kharoshthi
+  [0x10e60, 0x10e68, 1], // Rumi
+  [0x11052, 0x1105a, 1], // Brahmi
+  [0x111e1, 0x111e9, 1], // Sinhala archaic
+  [0x11c5a, 0x11c62, 1], // Bhaiksuki
+  [0x16e80, 0x16e89, 0], // Medefaidrin
+  [0x16e94, 0x16e96, 1], // Medefaidrin alternate forms
+  [0x1d2e0, 0x1d2e9, 0], // Mayan
+  [0x1d360, 0x1d368, 1], // counting rods
+  [0x1e8c7, 0x1e8cf, 1], // Mende Kikakui
+  [0x1ec71, 0x1ec79, 1], // Indic Siyaq
+  [0x1eca3, 0x1ecab, 1], // Indic Siyaq prefixed
+  [0x1ed01, 0x1ed09, 1], // Ottoman Siyaq
+  [0x1f100, 0x1f100, 0], // 🄀
+  [0x1f101, 0x1f10a, 0], // with a comma 🄁–🄊
+  [0x1f10b, 0x1f10c, 0], // dingbat circled sans-serif zeros 🄋 🄌
+];
+
+// One pass over a short sorted table (each code point is classified once: mapCodePoint caches it).
+function numeralValue(cp: number): number | undefined {
+  if (cp < 0x1369) return undefined;
+  for (const [first, last, value] of NUMERALS) {
+    if (cp < first) return undefined;
+    if (cp <= last) return value + cp - first;
+  }
+  return undefined;
 }
 
 // Unicode keeps every decimal digit set contiguous from 0 to 9, so the value is the offset from the

@@ -164,6 +164,30 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     ]);
   });
 
+  it('reads enclosed digits, script numerals and Chinese numerals as digits, not numerals in prose (attacker round 29)', () => {
+    const spell = (first: number, zero?: number) =>
+      ['4111', '1111', '1111', '1111']
+        .map((g) =>
+          [...g].map((d) => String.fromCodePoint(d === '0' ? (zero ?? 0) : first + Number(d) - 1)).join(''),
+        )
+        .join(' ');
+    // ➀ ❶ ⓵ ⑴ ⒈ 〡 ፩ ㊀ 𝍠 (counting rods), and the Ethiopic digits of a Unicode run with no zero.
+    for (const first of [0x2780, 0x2776, 0x278a, 0x24f5, 0x2474, 0x2488, 0x3021, 0x1369, 0x3280, 0x1d360])
+      expect(findCardNumbers(spell(first)), first.toString(16)).toEqual([CARD]);
+    expect(findCardNumbers('\u{1F105}\u{1F102}\u{1F102}\u{1F102}')).toEqual([]); // 🄅🄂 "4,1," alone: 4 digits
+    expect(findCardNumbers('四一一一 一一一一 一一一一 一一一一')).toEqual([CARD]);
+    expect(findCardNumbers('肆壹壹壹 壹壹壹壹 壹壹壹壹 壹壹壹壹')).toEqual([CARD]);
+    expect(findCardNumbers('5500 〇〇〇〇 〇〇〇〇 〇〇〇四')).toEqual(['5500000000000004']);
+    // Numerals inside words stay words: 一个 ("one"), 第一 ("first"), 三四 in a sentence, addresses; a year
+    // in numerals reads as the year it is.
+    const prose =
+      '我们一个一个地检查了三四遍，第一、第二和第三项都没有问题。二〇二四年十二月一日，' +
+      '東京都千代田区一丁目二番三号。〇〇様、一一〇番、五・一五事件、壱万円。';
+    expect(canonicalText(prose)).toContain('.2024_');
+    expect(findCardNumbers(prose.repeat(50), { requireKnownIssuer: false })).toEqual([]);
+    expect(findIbans(prose.repeat(50))).toEqual([]);
+  });
+
   it('does work linear in the input on hostile digit and separator soup (counted, not timed)', () => {
     const work = (n: number, unit: string) => {
       const text = canonicalText(unit.repeat(n));
