@@ -78,3 +78,38 @@ describe('attacker round 29: files a double click opens that the lists lacked (g
       expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
     });
 });
+
+describe('attacker round 29: a multipart transfer-encoded as base64 (guard)', () => {
+  const inner = [
+    '--BOUND',
+    'Content-Type: text/plain',
+    '',
+    'hi',
+    '--BOUND',
+    'Content-Type: application/octet-stream; name="Invoice.js"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('WScript.Echo("poc");').toString('base64'),
+    '--BOUND--',
+    '',
+  ].join('\r\n');
+  const encoded = (body: string) =>
+    mail(
+      [
+        'From: Mallory <m@evil.example>',
+        'To: bob@corp.example',
+        'Subject: b33',
+        'Content-Type: multipart/mixed; boundary="BOUND"',
+        'Content-Transfer-Encoding: base64',
+      ],
+      `${Buffer.from(body).toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n`,
+    );
+
+  it('refuses one whose decoded body holds parts (a client that decodes it would show Invoice.js)', async () => {
+    expect((await kit.inbound(encoded(inner))).verdict).toBe('BOUNCE');
+  });
+
+  it('delivers one whose decoded body holds no delimiter line', async () => {
+    expect((await kit.inbound(encoded('just some text\r\nno parts here\r\n'))).verdict).toBe('DEFAULT');
+  });
+});

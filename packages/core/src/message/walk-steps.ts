@@ -79,17 +79,20 @@ export function splitterFor(walk: Walk): Splitter {
 /** A multipart's text outside its parts: a finding once a line there looks like a delimiter. */
 export function readOpaque(state: MessageState, node: SplitNode, value: Buffer, walk: Walk): void {
   const opaque = state.opaque.get(node) as Opaque;
+  const text = opaque.base64 === undefined ? value.toString('latin1') : decodedBase64(opaque, value);
   // Bare CR ends a line too: some clients read it so.
-  const lines = (opaque.carry + value.toString('latin1')).split(/\r\n|\r|\n/);
+  const lines = (opaque.carry + text).split(/\r\n|\r|\n/);
   opaque.carry = (lines.pop() ?? '').slice(0, 1000);
   if (lines.some((line) => delimiterLike(line, opaque))) {
     walk.out.findings.push({
       partId: state.nodes.get(node),
       kind: 'malformed',
       reason:
-        opaque.boundary === undefined
-          ? `${node.contentType} without a usable boundary holds delimiter-like lines`
-          : `${node.contentType} holds delimiter-like lines outside its parts (preamble or epilogue)`,
+        opaque.base64 !== undefined
+          ? `${node.contentType} encoded as base64 (which MIME forbids) holds parts a client that decodes it would show`
+          : opaque.boundary === undefined
+            ? `${node.contentType} without a usable boundary holds delimiter-like lines`
+            : `${node.contentType} holds delimiter-like lines outside its parts (preamble or epilogue)`,
     });
     state.opaque.delete(node);
   }
@@ -111,8 +114,13 @@ export function enterNode(node: SplitNode, state: MessageState, walk: Walk): Mes
   const part = describe(node, id, place, walk);
   // A multipart's preamble and epilogue are not read either: a part a client finds there (after the
   // closing delimiter, or under a boundary the walk read differently) would go unseen.
-  if (part.container)
-    state.opaque.set(node, { carry: '', boundary: boundaryOf(node), expected: framing(node) });
+  if (part.container) {
+    // A multipart transfer-encoded as base64 is forbidden (RFC 2045 §6.4) yet written by some senders: the walk
+    // reads its body as text without parts, a client that decodes it may find parts. Its decoded lines are read.
+    const encoding = headersOf(node).get('content-transfer-encoding').map(unfold).join(' ');
+    const base64 = /^\s*"?base64/i.test(encoding) ? '' : undefined;
+    state.opaque.set(node, { carry: '', boundary: boundaryOf(node), expected: framing(node), base64 });
+  }
   walk.out.parts.push(part);
   // An attached message's own header lines show above its body, as clients show it.
   if (walk.bodies && place.depth > 0 && state.ordinal === 1) {
@@ -226,6 +234,16 @@ interface Opaque {
   boundary?: string;
   /** Delimiter lines expected there: its own closing one, and the enclosing multiparts' (which end it). */
   expected: ReadonlySet<string>;
+  /** For a multipart encoded as base64: the base64 characters not yet decoded (fewer than four). */
+  base64?: string | undefined;
+}
+
+/** The text a base64-encoded multipart's next bytes decode to (characters outside the alphabet skipped). */
+function decodedBase64(opaque: Opaque, value: Buffer): string {
+  const chars = (opaque.base64 ?? '') + value.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
+  const whole = chars.length - (chars.length % 4);
+  opaque.base64 = chars.slice(whole);
+  return Buffer.from(chars.slice(0, whole), 'base64').toString('latin1');
 }
 
 function framing(node: SplitNode): Set<string> {
