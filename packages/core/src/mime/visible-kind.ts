@@ -12,6 +12,9 @@ export interface TextNode {
   filename: string | false;
   /** The transfer encoding, lower case, as mailsplit reads it. */
   encoding?: string | false;
+  /** A text/plain part in `format=flowed` (RFC 3676), and whether its `delsp` is `yes`. */
+  flowed?: boolean;
+  delSp?: boolean;
   getHeaders(): Buffer;
   getDecoder(): Transform;
 }

@@ -1,10 +1,11 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Splitter } from '@zone-eu/mailsplit';
+import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
-import { charsetAlias } from '../message/charset-words.js';
+import { charsetAlias, undecodableCharsets } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
 import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
@@ -12,7 +13,7 @@ import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
 import { binaryReading, claimedPdf, decodedHead, HEAD_BYTES, pdfInText } from './binary-text.js';
 import { carriedMessage, textIfMessage } from './carried-message.js';
-import { directoryValues } from './directory-text.js';
+import { directoryCharsetValues, directoryHtmlValues, directoryValues } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
 import { ReadingDeadline, TIME_RAN_OUT } from './reading-deadline.js';
@@ -201,15 +202,30 @@ function readHeaders(node: TextNode, depth: number, w: Walk): string[] {
     const name = field.name.toLowerCase();
     if (MACHINE_HEADERS.has(name) || name.startsWith('arc-') || read.has(name)) continue;
     read.add(name);
+    undecodedWords(w, field.name, headers.all(field.name));
     emit(w, headers.decodedAll(field.name).join('\n'), { kind: 'header', label: field.name, depth });
   }
   // Every name a client may show (both content headers, both parameters), not only mailsplit's pick.
   const names = new Set(node.filename ? [safeDecodeWords(node.filename)] : []);
   const legacy = [...headers.all('content-name'), ...headers.all('x-sun-data-name')];
+  for (const header of ['Content-Type', 'Content-Disposition'])
+    undecodedWords(
+      w,
+      `${header} name`,
+      headers.all(header).filter((v) => /name/i.test(v)),
+    );
   for (const n of partNaming(headers.all('content-type'), headers.all('content-disposition'), legacy).names)
     names.add(n);
   for (const n of names) emit(w, n, { kind: 'filename', label: 'attachment name', depth });
   return [...names];
+}
+
+// An encoded word or RFC 2231 value in a charset not decoded here (EBCDIC `ibm037`, which Windows and Python
+// decode) is read as garbage while a client shows its text: unread, as a body in such a charset is.
+function undecodedWords(w: Walk, label: string, values: readonly string[]): void {
+  const labels = new Set(values.flatMap((v) => undecodableCharsets(v)));
+  for (const charset of labels)
+    w.report.unread.push(`${label}: charset ${charset.slice(0, 40)} cannot be decoded`);
 }
 
 async function readBody(node: TextNode, names: string[], raw: Buffer, depth: number, w: Walk): Promise<void> {
@@ -275,7 +291,8 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   for (const kind of kinds) {
     if (kind === 'binary' || kind === 'office' || w.report.stopped) continue;
     if (kind !== 'message') {
-      emitDecoded(w, kind, decoded, node.charset || undefined, { kind: 'body', label: label(node), depth });
+      const place: TextPlace = { kind: 'body', label: label(node), depth };
+      emitDecoded(w, kind, decoded, node.charset || undefined, place, textForm(node));
       continue;
     }
     if (depth + 1 > w.bounds.maxDepth) {
@@ -307,6 +324,19 @@ function readingKinds(node: TextNode, names: readonly string[]): Set<VisibleKind
   return kinds;
 }
 
+/** How a part's text is laid out beyond its kind: flowed plain text (RFC 3676), enriched text (RFC 1896). */
+interface TextForm {
+  flowed?: { delSp: boolean };
+  enriched?: boolean;
+}
+
+function textForm(node: TextNode): TextForm {
+  return {
+    ...(node.flowed ? { flowed: { delSp: node.delSp === true } } : {}),
+    ...(node.contentType === 'text/enriched' ? { enriched: true } : {}),
+  };
+}
+
 // Text, HTML, markup, a directory object or RTF, decoded in its charset.
 function emitDecoded(
   w: Walk,
@@ -314,6 +344,7 @@ function emitDecoded(
   decoded: Buffer,
   declared: string | undefined,
   place: TextPlace,
+  form: TextForm = {},
 ) {
   // A byte order mark wins over the declared charset, as clients read it (Excel's and Notepad's
   // "Unicode" text files are UTF-16LE with a BOM, usually sent without a charset).
@@ -340,7 +371,13 @@ function emitDecoded(
   }
   // Markup is also read as shown (tags dropped, references decoded), a directory object as decoded.
   if (kind === 'markup') emit(w, text, { ...place, html: true, xml: true });
-  if (kind === 'directory') emit(w, directoryValues(text), place);
+  // A client that reads RFC 1896 shows no `<param>` text (a colour's name, a font's): also read without it.
+  if (kind === 'markup' && form.enriched) emit(w, withoutParams(text), { ...place, html: true, xml: true });
+  // A flowed body is shown with its soft line breaks joined (and with delsp=yes, their spaces dropped).
+  if (kind === 'text' && form.flowed) emit(w, libmime.decodeFlowed(text, form.flowed.delSp), place);
+  // A value's own charset applies to its bytes: read from the bytes unless the whole object is UTF-16 or 32.
+  if (kind === 'directory')
+    readDirectory(w, text, bom || /^utf-(?:16|32)/.test(charset) ? text : decoded.toString('latin1'), place);
   if (kind === 'rtf') emit(w, rtfText(text), place);
   if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
   // A message file (an MHT named `.doc`, an `.eml` in a zip) is walked, whatever the kind it was read as.
@@ -356,6 +393,35 @@ function emitDecoded(
     if (start.startsWith('{\\rt')) emit(w, rtfText(text), place);
     else if (start.startsWith('<')) emit(w, text, { ...place, html: true });
   }
+}
+
+// A calendar or address book shows the values decoded: escapes undone, each in the charset it names (an
+// unknown one is unread), and an HTML-typed value (Outlook's X-ALT-DESC) as a page.
+function readDirectory(w: Walk, text: string, bytes: string, place: TextPlace): void {
+  emit(w, directoryValues(text), place);
+  const own = directoryCharsetValues(bytes);
+  for (const charset of own.undecodable)
+    w.report.unread.push(
+      `${place.label}: a value in charset ${charset.slice(0, 40)}, which cannot be decoded`,
+    );
+  emit(w, own.text, place);
+  for (const page of directoryHtmlValues(text)) emit(w, page, { ...place, html: true });
+}
+
+// Enriched text without each `<param>…</param>` (to the end when unclosed): one pass.
+function withoutParams(text: string): string {
+  const open = /<param>/gi;
+  const close = /<\/param>/gi;
+  let out = '';
+  let at = 0;
+  for (let m = open.exec(text); m; m = open.exec(text)) {
+    out += text.slice(at, m.index);
+    close.lastIndex = open.lastIndex;
+    if (!close.exec(text)) return out;
+    at = close.lastIndex;
+    open.lastIndex = at;
+  }
+  return out + text.slice(at);
 }
 
 // Files uuencoded or `begin-base64` in a text (or a part in x-uuencode, read as its text): clients decode and

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { directoryCharsetValues, directoryHtmlValues, directoryValues } from './directory-text.js';
+
+describe('directory objects: values as a calendar or address book shows them', () => {
+  it('reads a value in the charset it names, quoted-printable or raw, and names a charset it cannot decode (attacker round 29)', () => {
+    // Shift_JIS full-width ４１ (82 53 82 50), and the folded, escaped rest.
+    const qp =
+      'BEGIN:VCARD\r\nNOTE;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=82=53=82=50=\r\n=20x\\, y\r\nEND:VCARD';
+    expect(directoryCharsetValues(qp)).toEqual({ text: '４１ x, y', undecodable: [] });
+    const raw = Buffer.concat([Buffer.from('NOTE;CHARSET="Shift_JIS":'), Buffer.from('82538250', 'hex')]);
+    expect(directoryCharsetValues(raw.toString('latin1')).text).toBe('４１');
+    expect(directoryCharsetValues('FN;CHARSET=ISO-8859-1:Ren=E9').text).toBe('René');
+    // EBCDIC (digits F4 F1) is not decoded here: said, not read as garbage; an unknown label on ASCII reads as is.
+    expect(directoryCharsetValues('NOTE;CHARSET=IBM037;ENCODING=QUOTED-PRINTABLE:=F4=F1')).toEqual({
+      text: '',
+      undecodable: ['ibm037'],
+    });
+    expect(directoryCharsetValues('NOTE;CHARSET=X-MINE:plain').text).toBe('plain');
+    expect(directoryCharsetValues('NOTE:no charset here').text).toBe('');
+  });
+
+  it('gives the values typed HTML, each as a page, escapes undone and folds joined (attacker round 29)', () => {
+    const ics =
+      'BEGIN:VEVENT\r\nDESCRIPTION:plain\r\nX-ALT-DESC;FMTTYPE="text/html":<p>&#52;&#49;\\, ok\r\n </p>\r\nEND:VEVENT\r\n';
+    expect(directoryHtmlValues(ics)).toEqual(['<p>&#52;&#49;, ok</p>']);
+    expect(directoryHtmlValues('X-ALT-DESC;FMTTYPE=text/plain:<p>x</p>')).toEqual([]);
+    expect(directoryValues('NOTE;ENCODING=QUOTED-PRINTABLE:4111=201111=\r\n=201111\\n1111')).toBe(
+      'NOTE;ENCODING=QUOTED-PRINTABLE:4111 1111 1111\n1111',
+    );
+  });
+});

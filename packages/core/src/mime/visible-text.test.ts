@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { readVisibleText } from './visible-text.js';
+
+async function read(message: string) {
+  const texts: string[] = [];
+  const report = await readVisibleText(Buffer.from(message.replace(/\n/g, '\r\n')), (text) => {
+    texts.push(text);
+    return undefined;
+  });
+  return { texts, unread: report.unread };
+}
+
+describe('readVisibleText: header words and text formats (attacker round 29)', () => {
+  it('reports a header word or a file name in a charset it cannot decode as unread', async () => {
+    const ebcdic = '=?ibm037?Q?=F4=F1=F1=F1?=';
+    const { unread } = await read(
+      `Subject: ${ebcdic}\nCc: ${ebcdic} <c@x.example>\nContent-Type: multipart/mixed; boundary=b\n\n--b\n` +
+        `Content-Type: application/octet-stream\nContent-Disposition: attachment; filename*=cp037''%F4%F1\n\nAAAA\n--b--\n`,
+    );
+    expect(unread).toEqual([
+      'Subject: charset ibm037 cannot be decoded',
+      'Cc: charset ibm037 cannot be decoded',
+      'Content-Disposition name: charset cp037 cannot be decoded',
+    ]);
+    expect((await read('Subject: =?iso-8859-1?Q?Caf=E9?=\n\nhi\n')).unread).toEqual([]);
+  });
+
+  it('reads flowed text unwrapped, and enriched text without its parameters', async () => {
+    const flowed = await read(
+      'Content-Type: text/plain; format=flowed; delsp=yes\n\nCard: 41 \n11 \n1 \n111\nnext\n',
+    );
+    expect(flowed.texts).toContain('Card: 41111111\nnext');
+    const enriched = await read('Content-Type: text/enriched\n\n4111<bold><param>x</param></bold> 1111\n');
+    expect(enriched.texts).toContain('4111<bold></bold> 1111\r\n');
+  });
+});
