@@ -1,12 +1,14 @@
-import { luminance, parseColor } from './css-values.js';
+import { invisibleOn, luminance, parseColor, type Rgba } from './css-values.js';
 import { decodeEntities } from './html-text.js';
 import { tagLeavesGap, tagNameAt } from './tag-gaps.js';
 
 /**
- * The text of an Office document's XML part as Word shows it: runs whose properties hide them (`<w:vanish/>`,
- * white text (theme colour background 1 too) on no dark shading, a size under 4 points) are left out. Elements nest exactly
- * as written (XML); CDATA is text. One pass, linear in the input. The detectors match it beside the full
- * reading, as {@link htmlShownTexts} for HTML.
+ * The text of an Office document's XML part as Word, Excel or an OpenDocument application shows it: runs whose
+ * properties hide them (`<w:vanish/>`, white text (theme colour background 1 too) on no dark shading, text the
+ * colour of its shading or of the page's background, a size under 4 points; a spreadsheet's rich-text run in
+ * white) and OpenDocument text whose style hides it (`text:display="none"`, white, tiny) are left out, and
+ * SpreadsheetML's `_xHHHH_` escapes are decoded. Elements nest exactly as written (XML); CDATA is text. One
+ * pass, linear in the input. The detectors match it beside the full reading, as {@link htmlShownTexts} for HTML.
  *
  * @example
  * ```ts
@@ -30,13 +32,23 @@ export function xmlShownText(xml: string): string {
 export function xmlShownTexts(xml: string): string[] {
   const snippets: string[] = [];
   const shown = readXml(xml, snippets);
-  return [shown, decodeEntities(snippets.join(''))];
+  return [shown, xmlEscapesDecoded(decodeEntities(snippets.join('')))];
 }
 
 function readXml(xml: string, snippets: string[]): string {
   const out: string[] = [];
-  const stack: { name: string; local: string; hidden: boolean; styled?: boolean; props?: RunProps }[] = [];
+  const stack: {
+    name: string;
+    local: string;
+    hidden: boolean;
+    styled?: boolean;
+    props?: RunProps;
+    style?: OdfStyle;
+  }[] = [];
   const open = new Map<string, number>();
+  // OpenDocument styles defined so far (automatic styles come before the body), by name.
+  const styles = new Map<string, OdfStyle>();
+  let page: Rgba | undefined;
   let hidden = 0;
   // Open elements that keep text from the page (a deletion, a field code, a fallback), and open runs that set
   // properties: a short text inside either may be a hidden letter, and drops out of the snippet reading.
@@ -84,12 +96,14 @@ function readXml(xml: string, snippets: string[]): string {
           entry.local === 'rPr' &&
           entry.props &&
           run?.local === 'r' &&
-          hidesRun(entry.props) &&
+          hidesRun(entry.props, page) &&
           !run.hidden
         ) {
           run.hidden = true;
           hidden++;
         }
+        if (entry.style?.name && styles.size < MAX_STYLES)
+          styles.set(entry.style.name, settled(entry.style, styles));
         if (entry.name === name) break;
       }
       continue;
@@ -104,14 +118,59 @@ function readXml(xml: string, snippets: string[]): string {
       run.styled = true;
       styledRuns++;
     }
+    // Word's page colour (`<w:background w:color="000000"/>`): text in it does not show.
+    if (local === 'background' && top?.local === 'document') {
+      const color = hexColor(colorOf(attributes(tag), 'color'));
+      page = color ? parseColor(`#${color}`) : undefined;
+    }
+    if (local === 'text-properties' && top?.style) readOdfProperties(attributes(tag), top.style);
     if (!tag.endsWith('/')) {
-      stack.push({ name, local, hidden: false, ...(local === 'rPr' ? { props: {} } : {}) });
+      const entry: (typeof stack)[number] = { name, local, hidden: false };
+      if (local === 'rPr') entry.props = {};
+      if (local === 'style' && tag.includes('name')) {
+        const a = attributes(tag);
+        entry.style = { name: a.get('name') ?? '', hides: false, unsure: false };
+        const parent = a.get('parent-style-name');
+        if (parent !== undefined) entry.style.parent = parent;
+      }
+      // OpenDocument text in a style that hides it; in a style not defined in this part (or several), a short
+      // text drops out of the snippet reading, as in a Word run with a character style.
+      if (tag.includes('style-name') || tag.includes('class-names')) {
+        const a = attributes(tag);
+        const styleName = a.get('style-name');
+        const style = styleName === undefined ? undefined : styles.get(styleName);
+        if (style?.hides) {
+          entry.hidden = true;
+          hidden++;
+        } else if ((INLINE.has(local) && (style === undefined || style.unsure)) || a.has('class-names')) {
+          entry.styled = true;
+          styledRuns++;
+        }
+      }
+      stack.push(entry);
       open.set(name, (open.get(name) ?? 0) + 1);
       if (UNSHOWN.has(local)) unshown++;
       if (BLOCKS.has(local)) snippets.push(APART);
     }
   }
-  return decodeEntities(out.join(''));
+  return xmlEscapesDecoded(decodeEntities(out.join('')));
+}
+
+// Excel decodes `_xHHHH_` in a string (`_x0034_` is 4, `_x005F_` an underscore); a control character shows as
+// nothing.
+function xmlEscapesDecoded(text: string): string {
+  const out: string[] = [];
+  let at = 0;
+  for (let i = text.indexOf('_x'); i >= 0; i = text.indexOf('_x', i + 1)) {
+    if (i < at || text.charCodeAt(i + 6) !== 0x5f) continue;
+    const hex = text.slice(i + 2, i + 6);
+    if (!/^[0-9A-Fa-f]{4}$/.test(hex)) continue;
+    const code = Number.parseInt(hex, 16);
+    const control = (code < 0x20 && code !== 9 && code !== 10 && code !== 13) || code === 0x7f;
+    out.push(text.slice(at, i), control ? '' : String.fromCharCode(code));
+    at = i + 7;
+  }
+  return at === 0 ? text : out.join('') + text.slice(at);
 }
 
 // Run properties that only change a font, weight, language or direction, or that the shown reading models.
@@ -161,37 +220,166 @@ interface RunProps {
   color?: string;
   fill?: string;
   halfPoints?: number;
+  // A colour that depends on a part not read here (a spreadsheet's theme): the run is read without it too.
+  unsure?: boolean;
 }
 
 const FALSE = /^(?:false|0|off)$/i;
+const HEX = /^[0-9a-f]{6}$/i;
+const UNSURE = 'unsure';
 
 // Properties are read by their local names (`w:`, or any other prefix bound to Word's namespace).
 function readRunProperty(local: string, tag: string, props: RunProps): void {
-  const val = /\b(?:[\w-]+:)?val\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
+  const a = attributes(tag);
+  const val = a.get('val');
   // webHidden text shows in Print Layout, Word's default view: it does not count as hidden.
   if (local === 'vanish' || local === 'specVanish') props.vanish = !FALSE.test(val ?? '');
   else if (local === 'color') {
-    const theme = /\b(?:[\w-]+:)?themeColor\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
-    props.color = theme && /^(?:background1|bg1|light1)$/i.test(theme) ? 'FFFFFF' : val;
+    const color = colorOf(a);
+    if (color === UNSURE) props.unsure = true;
+    else props.color = color;
   } else if (local === 'sz') props.halfPoints = Number(val);
-  else if (local === 'shd') props.fill = /\b(?:[\w-]+:)?fill\s*=\s*["']([^"']*)["']/.exec(tag)?.[1];
+  else if (local === 'shd') props.fill = a.get('fill');
   else if (local === 'highlight' && val && val !== 'none') props.fill = val;
 }
 
-function hidesRun(props: RunProps): boolean {
-  if (props.vanish) return true;
+/**
+ * A colour as Word writes it (`w:val="FFFFFF"`, a `w:themeColor`) or a spreadsheet's rich text does (`rgb`
+ * as ARGB, whose alpha Excel does not apply; `theme` 0 and 1, the default theme's white and black; `indexed`,
+ * the default palette; `tint`): six hex digits or `auto`; UNSURE when it depends on a part not read here (another
+ * theme colour) or is written more than one way.
+ */
+function colorOf(a: Map<string, string>, key = 'val'): string | undefined {
+  const theme = a.get('themeColor');
+  if (theme && /^(?:background1|bg1|light1)$/i.test(theme)) return 'FFFFFF';
+  if (theme && /^(?:text1|tx1|dark1)$/i.test(theme)) return '000000';
+  const written = ['rgb', 'theme', 'indexed', 'auto'].filter((k) => a.has(k));
+  if (written.length > 1) return UNSURE;
+  const index = Number(a.get('theme') ?? a.get('indexed'));
+  let hex = a.get(key)?.trim();
+  if (written[0] === 'rgb') hex = a.get('rgb')?.trim().slice(-6);
+  else if (written[0] === 'theme') hex = index === 0 ? 'FFFFFF' : index === 1 ? '000000' : UNSURE;
+  else if (written[0] === 'indexed')
+    hex =
+      Number.isInteger(index) && index >= 0 && index < 66 ? PALETTE.slice(index * 6, index * 6 + 6) : UNSURE;
+  else if (written[0] === 'auto') hex = 'auto';
+  const tint = Number(a.get('tint') ?? 0);
+  if (hex && HEX.test(hex) && tint && Number.isFinite(tint))
+    hex = tinted(hex, Math.max(-1, Math.min(1, tint)));
+  return hex;
+}
+
+// Excel's default palette (`indexed` 0 to 63), then the window's text and background colours (64, 65).
+const PALETTE =
+  '000000FFFFFFFF000000FF000000FFFFFF00FF00FF00FFFF000000FFFFFFFF000000FF000000FFFFFF00FF00FF00FFFF' +
+  '800000008000000080808000800080008080C0C0C08080809999FF993366FFFFCCCCFFFF660066FF80800066CCCCCCFF' +
+  '000080FF00FFFFFF0000FFFF8000808000000080800000FF00CCFFCCFFFFCCFFCCFFFF9999CCFFFF99CCCC99FFFFCC99' +
+  '3366FF33CCCC99CC00FFCC00FF9900FF6600666699969696003366339966003300333300993300993366333399333333' +
+  '000000FFFFFF';
+
+// A tint lightens towards white (positive) or darkens towards black (negative).
+function tinted(hex: string, tint: number): string {
+  return [0, 2, 4]
+    .map((at) => {
+      const c = Number.parseInt(hex.slice(at, at + 2), 16);
+      const v = tint < 0 ? c * (1 + tint) : c + (255 - c) * tint;
+      return Math.round(v).toString(16).padStart(2, '0');
+    })
+    .join('');
+}
+
+function hidesRun(props: RunProps, page: Rgba | undefined): boolean {
+  if (props.vanish || props.unsure) return true;
   if (props.halfPoints !== undefined && Number.isFinite(props.halfPoints) && props.halfPoints < 8)
     return true;
   const color =
-    props.color && /^[0-9a-f]{6}$/i.test(props.color)
-      ? parseColor(`#${props.color.toLowerCase()}`)
-      : undefined;
-  if (!color || luminance(color) < 0.85) return false;
-  const fill =
-    props.fill && /^[0-9a-f]{6}$/i.test(props.fill) ? parseColor(`#${props.fill.toLowerCase()}`) : undefined;
+    props.color && HEX.test(props.color) ? parseColor(`#${props.color.toLowerCase()}`) : undefined;
+  if (!color) return false;
+  const filled = !!props.fill && !/^(?:auto|none|nil)$/i.test(props.fill);
+  const fill = !filled
+    ? undefined
+    : HEX.test(props.fill as string)
+      ? parseColor(`#${(props.fill as string).toLowerCase()}`)
+      : parseColor((props.fill as string).toLowerCase());
+  // Text the colour of its shading, or of the page where it has none, does not show.
+  const backdrop = filled ? fill : page;
+  if (backdrop && invisibleOn(color, backdrop)) return true;
+  if (luminance(color) < 0.85) return false;
   const darkFill = fill ? luminance(fill) < 0.5 : !!props.fill && !/^(?:auto|white|none)$/i.test(props.fill);
   return !darkFill;
 }
+
+// An OpenDocument style of text (any family), read from its `<style:text-properties>`.
+interface OdfStyle {
+  name: string;
+  parent?: string;
+  hides: boolean;
+  // A property the reading here does not model (or a parent style not defined in this part).
+  unsure: boolean;
+}
+
+// Elements that carry an OpenDocument character style within a line.
+const INLINE = new Set(['span', 'a']);
+const MAX_STYLES = 10_000;
+// Text properties that change a font, weight, language, line or case, never whether a letter shows.
+const HARMLESS_ODF =
+  /^(?:font-(?:name|family|style|weight|pitch|charset|family-generic|variant|relief)(?:-asian|-complex)?|(?:language|country|script|rfc-language-tag)(?:-asian|-complex)?|(?:paragraph-)?rsid|text-(?:underline|overline|line-through)-[a-z-]+|text-(?:outline|shadow|emphasize|blinking|transform|combine|rotation-angle|rotation-scale)|hyphenate|hyphenation-[a-z-]+|letter-kerning)$/;
+const POINTS: Record<string, number> = { pt: 1, pc: 12, px: 0.75, in: 72, cm: 28.35, mm: 2.835 };
+
+function readOdfProperties(a: Map<string, string>, style: OdfStyle): void {
+  let color: Rgba | undefined;
+  let fill: Rgba | undefined;
+  let windowColor = false;
+  for (const [key, raw] of a) {
+    const value = raw.trim().toLowerCase();
+    if (key === 'display') style.hides ||= value === 'none' || value === 'condition';
+    else if (key === 'color') color = parseColor(value);
+    else if (key === 'background-color') fill = parseColor(value);
+    else if (key === 'use-window-font-color') windowColor = value === 'true';
+    else if (/^font-size(?:-asian|-complex)?$/.test(key)) style.hides ||= tinySize(value);
+    // `super 1%`: raised or lowered, at a size.
+    else if (key === 'text-position') style.hides ||= tinySize(/\s(\S+%)$/.exec(value)?.[1] ?? '100%');
+    else if (key === 'text-scale') style.hides ||= tinySize(value);
+    else if (key === 'letter-spacing') style.unsure ||= value.startsWith('-');
+    else if (!HARMLESS_ODF.test(key)) style.unsure = true;
+  }
+  if (color && !windowColor && invisibleOn(color, fill && fill.a > 0 ? fill : WHITE)) style.hides = true;
+}
+
+const WHITE: Rgba = { r: 255, g: 255, b: 255, a: 1 };
+
+// A size under 4 points, or under 40 % of the text around it; a size not understood counts as tiny.
+function tinySize(value: string): boolean {
+  const m = /^(-?[\d.]+)(pt|pc|px|in|cm|mm|%)$/.exec(value.replace(/\s+/g, ''));
+  const n = Number(m?.[1]);
+  if (!m || !Number.isFinite(n)) return true;
+  return m[2] === '%' ? n < 40 : n * (POINTS[m[2] as string] as number) < 4;
+}
+
+// A style with what its parent style hides; a parent not defined in this part is not known.
+function settled(style: OdfStyle, styles: Map<string, OdfStyle>): OdfStyle {
+  if (style.parent === undefined) return style;
+  const parent = styles.get(style.parent);
+  return {
+    ...style,
+    hides: style.hides || !!parent?.hides,
+    unsure: style.unsure || !parent || parent.unsure,
+  };
+}
+
+// A tag's attributes by local name (the first of a name), values with their references decoded.
+function attributes(tag: string): Map<string, string> {
+  const a = new Map<string, string>();
+  for (const m of tag.matchAll(/(?<=\s)([^\s=/<>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+    const name = m[1] as string;
+    const key = name.slice(name.indexOf(':') + 1);
+    if (!a.has(key)) a.set(key, decodeEntities(m[2] ?? m[3] ?? ''));
+  }
+  return a;
+}
+
+// Six hex digits, or undefined.
+const hexColor = (color: string | undefined) => (color && HEX.test(color) ? color : undefined);
 
 // The `>` that ends the tag opened at `lt`, past quoted attribute values.
 function tagEnd(xml: string, lt: number): number {

@@ -1,13 +1,12 @@
 // Text an Office application shows that its XML keeps in attributes, not in text: a formula of an
 // OpenDocument or Excel 2003 XML cell (`table:formula="of:=&quot;4111 &quot;&amp;…"`, `ss:Formula=…`), which
 // the application computes on opening, and a Word list's number label (`<w:lvlText w:val="4111 1111 %1"/>`
-// with `<w:start w:val="1111"/>`), drawn before each item.
+// with `<w:start w:val="1111"/>`), drawn before each item. Attributes are read as XML reads them: either quote,
+// any white space, any namespace prefix (the application goes by the namespace the prefix is bound to).
 
-const FORMULA = /\b(?:table:formula|ss:Formula)[ \t]*=[ \t]*"([^"<>]{0,4000})"/g;
-const START = /<w:start\b[^>]{0,200}?\bw:val="([0-9]{1,9})"/;
-const LEVEL_TEXT = /<w:lvlText\b[^>]{0,200}?\bw:val="([^"<>]{0,200})"/;
-const LEVEL = /\bw:ilvl="([0-8])"/;
-const MAX_LEVEL = 4000;
+const FORMULA = /:(?:formula|Formula)\s*=\s*(?:"([^"<]{0,4000})"|'([^'<]{0,4000})')/g;
+// A list level's start tag or end tag, or its start number's or label's.
+const LEVEL_TAGS = /<(\/?)(?:[\w.-]{1,40}:)?(lvl|start|lvlText)(?=[\s/>])/g;
 
 /**
  * The texts an Office XML part holds in such attributes, each as a paragraph of its own (entities as written,
@@ -20,30 +19,77 @@ const MAX_LEVEL = 4000;
  */
 export function officeAttributeTexts(xml: string): string {
   const out: string[] = [];
-  if (xml.includes('table:formula') || xml.includes('ss:Formula'))
-    for (const m of xml.matchAll(FORMULA)) out.push(`<p>${m[1]}</p>`);
-  if (xml.includes('<w:lvl')) out.push(...listLabels(xml));
+  if (xml.includes(':formula') || xml.includes(':Formula'))
+    for (const m of xml.matchAll(FORMULA)) out.push(`<p>${(m[1] ?? m[2] ?? '').replaceAll('>', '&gt;')}</p>`);
+  if (xml.includes('lvl')) out.push(...listLabels(xml));
   return out.join('');
 }
 
-// Each level's label with `%N` as level N's start number (the first item's label), one pass.
+// Each level's label with `%N` as level N's start number (the first item's label), one pass over the tags.
 function listLabels(xml: string): string[] {
   const labels: string[] = [];
   let starts: number[] = [];
-  let close = -1;
-  for (let at = xml.indexOf('<w:lvl '); at >= 0; at = xml.indexOf('<w:lvl ', at + 1)) {
-    if (close < at) close = xml.indexOf('</w:lvl>', at);
-    if (close < 0) break;
-    if (close - at > MAX_LEVEL) continue;
-    const level = xml.slice(at, close);
-    const ilvl = Number(LEVEL.exec(level)?.[1] ?? 0);
-    if (ilvl === 0) starts = [];
-    starts[ilvl] = Number(START.exec(level)?.[1] ?? 1);
-    const text = LEVEL_TEXT.exec(level)?.[1];
+  let level: { ilvl: number; text?: string } | undefined;
+  const settle = () => {
+    const text = level?.text;
     if (text)
       labels.push(
-        `<p>${text.replace(/%([1-9])/g, (_, n: string) => String(starts[Number(n) - 1] ?? 1))}</p>`,
+        `<p>${text.replaceAll('>', '&gt;').replace(/%([1-9])/g, (_, n: string) => String(starts[Number(n) - 1] ?? 1))}</p>`,
       );
+    level = undefined;
+  };
+  LEVEL_TAGS.lastIndex = 0;
+  for (let m = LEVEL_TAGS.exec(xml); m; m = LEVEL_TAGS.exec(xml)) {
+    if (m[1]) {
+      if (m[2] === 'lvl') settle();
+      continue;
+    }
+    const from = m.index + m[0].length;
+    const end = tagEnd(xml, from);
+    if (end < 0) break;
+    LEVEL_TAGS.lastIndex = end + 1;
+    const attributes = xml.slice(from, end);
+    if (m[2] === 'lvl') {
+      settle();
+      const ilvl = Number(
+        /^\s*([0-8])\s*$/.exec(charRefsDecoded(attribute(attributes, 'ilvl') ?? ''))?.[1] ?? 0,
+      );
+      if (ilvl === 0) starts = [];
+      starts[ilvl] = 1;
+      level = { ilvl };
+    } else if (level && m[2] === 'start') {
+      const start = /^\s*\+?0*([0-9]{1,9})\s*$/.exec(
+        charRefsDecoded(attribute(attributes, 'val') ?? ''),
+      )?.[1];
+      starts[level.ilvl] = Number(start ?? 1);
+    } else if (level) level.text = attribute(attributes, 'val');
   }
+  settle();
   return labels;
 }
+
+// The `>` that ends a tag whose attributes start at `from`, past quoted values; -1 when none does.
+function tagEnd(xml: string, from: number): number {
+  for (let i = from, quote = ''; i < xml.length; i++) {
+    const c = xml[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i;
+  }
+  return -1;
+}
+
+// The value of the attribute named `local` (any prefix) among a tag's attributes.
+function attribute(attributes: string, local: string): string | undefined {
+  for (const a of attributes.matchAll(/([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
+    if ((a[1] as string).replace(/^[^:]*:/, '') === local) return a[2] ?? a[3];
+  return undefined;
+}
+
+// A number written with character references (`&#49;111`) is the number.
+const charRefsDecoded = (value: string) =>
+  value.replace(/&#(?:x([0-9a-f]{1,6})|([0-9]{1,7}));/gi, (ref, hex?: string, dec?: string) => {
+    const code = hex ? Number.parseInt(hex, 16) : Number(dec);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : ref;
+  });
