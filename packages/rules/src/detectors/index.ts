@@ -109,7 +109,11 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
         return;
       }
       const shown = r.html(page.text);
-      for (const text of shown.texts) if (seen.size < min) found(oneSpace(text), seen);
+      for (const text of shown.texts) {
+        if (seen.size < min) found(oneSpace(text), seen);
+        // An override a stylesheet writes (`content: "\202e …"`) turns what follows it too.
+        if (seen.size < min && text.includes('\u202e')) found(oneSpace(turnOverrides(text)), seen);
+      }
       if (shown.undecided) undecided.push(`${page.label}: ${shown.undecided}, not read as shown`);
     };
     // An inline OpenPGP or age message (armored in a body) is sealed content, as an encrypted file is.
@@ -134,8 +138,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
           sealed.push(`${place.label}: inline PGP or age message`);
         const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
-        // A right-to-left override shows its characters in the other order (`\u202E1111 … 1114`, `<bdo dir=rtl>`).
-        if (seen.size < min && OVERRIDE.test(text)) {
+        // A right-to-left override shows its characters in the other order (`\u202E1111 … 1114`, `<bdo dir=rtl>`),
+        // however the page writes it (`&#x202E;`, `&#8238;`).
+        if (seen.size < min && (OVERRIDE.test(text) || (place.html && decoded.includes('\u202e')))) {
           const turned = place.html ? htmlToFullText(turnBdo(text), GAP) : text;
           found(oneSpace(turnOverrides(turned)), seen);
         }
