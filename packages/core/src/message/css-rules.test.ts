@@ -106,17 +106,19 @@ describe('selectors', () => {
 });
 
 describe('stylesheets', () => {
-  it('reads rules inside @media and @supports with their conditions, imports data: sheets, skips pseudo-elements', () => {
+  it('reads rules inside @media and @supports with their conditions, imports data: sheets, marks pseudo-elements', () => {
     const rules = parseStylesheet(
       '@import url("data:text/css,.i%7Bcolor:red%7D"); @media print { .p { display:none } } @supports (x:y) { .s { color: red } } .a::before { content: "x" } .b\\}c { color: red }',
       0,
     );
-    expect(rules.map((r) => [ruleKey(r), r.media])).toEqual([
+    expect(rules.filter((r) => !r.pseudo).map((r) => [ruleKey(r), r.media])).toEqual([
       ['.i', undefined],
       ['.p', 'print'],
       ['.s', undefined],
       ['.b}c', undefined],
     ]);
+    // A generated box's rule is kept apart: its declarations are not the element's.
+    expect(rules.filter((r) => r.pseudo).map((r) => [ruleKey(r), r.pseudo])).toEqual([['.a', 'before']]);
     expect(ancestorKeys(rule('.a > #b p span{color:red}'))).toEqual(['p', '#b', '.a']);
     expect(dataUrlText('data:text/css;base64,LmF7fQ==')).toBe('.a{}');
     expect(dataUrlText('https://example.com/x.css')).toBeUndefined();

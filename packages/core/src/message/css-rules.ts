@@ -22,6 +22,8 @@ export interface StyleRule {
   media?: string;
   /** Inside an `@layer` block. */
   layered?: boolean;
+  /** The pseudo-element it styles (`p::before`): its declarations are the generated box's, not the element's. */
+  pseudo?: 'before' | 'after' | 'marker';
 }
 
 /** One compound selector, and how it joins the one to its left (`' '`, `>`, `+`, `~`). */
@@ -78,7 +80,10 @@ function readBlock(css: string, media: string | undefined, rules: StyleRule[], o
       const decls = declarations(cssPlain(body));
       if (decls.size === 0) continue;
       for (const text of splitList(prelude)) {
-        const selector = parseSelector(text);
+        // `p::before`, `.c:after`: the element's selector, and the generated box it styles.
+        const generated = /^(.*?)::?(before|after|marker)$/i.exec(text);
+        const pseudo = generated?.[2]?.toLowerCase() as StyleRule['pseudo'];
+        const selector = parseSelector(generated ? (generated[1] as string) || '*' : text);
         if (selector)
           rules.push({
             selector,
@@ -86,6 +91,7 @@ function readBlock(css: string, media: string | undefined, rules: StyleRule[], o
             order: orderFrom + rules.length,
             decls,
             ...(media ? { media } : {}),
+            ...(pseudo ? { pseudo } : {}),
           });
       }
     }

@@ -158,3 +158,15 @@ describe('inline elements are laid out with their neighbours (attacker round 9)'
     }
   });
 });
+
+describe('htmlShownTexts: text stylesheets write (attacker round 29)', () => {
+  it('writes counters where their boxes are, and refuses counters it cannot bound', () => {
+    const counted = `<style>.c::before{content:counter(a)}</style><p><b class=c style="counter-reset:a 4111"></b> <b class=c style="counter-reset:a 1111"></b> <b class=c style="counter-reset:a 1111"></b> <b class=c style="counter-reset:a 1111"></b></p>`;
+    expect(seenWhole(counted)).toBe(true);
+    const deep = `<style>li::before{content:counters(a,".")}ol{counter-reset:a}li{counter-increment:a}</style>${'<ol><li>'.repeat(70)}x`;
+    expect(htmlShownTexts(deep).undecided).toBe('counters nested too deep');
+    const long = `<style>li::before{content:counters(a,"${'.'.repeat(4000)}")}ol{counter-reset:a}li{counter-increment:a}</style>${'<ol><li>'.repeat(20)}x`;
+    expect(htmlShownTexts(long).undecided).toBe('stylesheets write too much text');
+    expect(htmlShownTexts('<ol><li>one</li><li>two</li></ol>').undecided).toBeUndefined();
+  });
+});

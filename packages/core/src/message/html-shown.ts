@@ -85,20 +85,26 @@ const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
  */
 export function htmlShownTexts(html: string): ShownTexts {
   const document = parse(html, { scriptingEnabled: false });
-  const rules = collectRules(document);
-  if (rules.length > MAX_RULES) return { texts: [], undecided: `over ${MAX_RULES} style rules` };
+  const all = collectRules(document);
+  const rules = all.filter((r) => !r.pseudo);
+  const boxes = all.filter((r) => r.pseudo);
+  if (rules.length > MAX_RULES || boxes.length > MAX_RULES)
+    return { texts: [], undecided: `over ${MAX_RULES} style rules` };
   const page = new Page(possibleRules(rules, document), document.mode === 'quirks');
+  page.generated = new Page(possibleRules(boxes, document), document.mode === 'quirks');
   // The text stylesheets write themselves (`content:` of ::before and ::after).
   const texts = new Set<string>();
   const generated = generatedContent(document);
-  if (generated) texts.add(generated);
+  if (generated.text) texts.add(generated.text);
+  if (generated.undecided) return { texts: [...texts], undecided: generated.undecided };
   try {
-    for (const reader of READERS) texts.add(page.read(document, reader));
+    for (const reader of READERS) for (const text of page.read(document, reader)) texts.add(text);
   } catch (error) {
     if (error instanceof MatchBudgetExceeded)
       return { texts: [...texts], undecided: 'styles too costly to match' };
     throw error;
   }
+  if (page.undecided) return { texts: [...texts], undecided: page.undecided };
   // Then, where the readers could not tell whether a short text shows (a style they do not model), the
   // reading without those texts: a letter hidden by such a style between two groups drops out.
   const unknown = rules.some((r) => unmodelledRule(r) && hidesSomething(r)) || externalSheets(document);
@@ -188,23 +194,48 @@ function wholeOfInline(parent: Parent): boolean {
 
 /**
  * The text stylesheets write (`::before { content: "4111 1111 " attr(data-b) }`): every quoted string of every
- * `content` declaration, in order, then every element's attributes that an `attr()` there names. Generous:
- * a string that no rule ends up showing is read too. Empty when no stylesheet writes any.
+ * `content`, `quotes` and `list-style(-type)` declaration, in order, of the `<style>` blocks, the stylesheets
+ * the message carries as data: URLs and the inline styles, then every element's attributes that an `attr()`
+ * there names, and the strings of custom properties when a `var()` there can bring them in. Generous: a string
+ * that no rule ends up showing is read too. Empty when no stylesheet writes any. Undecided when a
+ * `@counter-style` writes digits (its numbering is not worked out).
  */
-function generatedContent(document: Parent): string {
+function generatedContent(document: Parent): { text: string; undecided?: string } {
   const strings: string[] = [];
+  const variables: string[] = [];
   const attributes = new Set<string>();
-  for (const element of elements(document)) {
-    if (element.tagName !== 'style') continue;
-    const css = element.childNodes.map((n) => ('value' in n ? n.value : '')).join('');
-    for (const m of css.matchAll(/content\s*:\s*([^;}]{1,4096})/gi)) {
+  let usesVariables = false;
+  let undecided: string | undefined;
+  const read = (css: string) => {
+    for (const m of css.matchAll(/(content|quotes|list-style(?:-type)?|--[-\w]+)\s*:\s*([^;}]{1,4096})/gi)) {
       // Escapes decoded (`"\34 111"` is `4111`); one declaration's strings join as shown, declarations do not.
-      const value = cssPlain(m[1] as string);
-      strings.push([...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((q) => q[1] ?? q[2] ?? '').join(''));
+      const value = cssPlain(m[2] as string);
+      const quoted = [...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((q) => q[1] ?? q[2] ?? '').join('');
+      if ((m[1] as string).startsWith('--')) {
+        variables.push(quoted);
+        continue;
+      }
+      strings.push(quoted);
+      if (value.includes('var(')) usesVariables = true;
       for (const a of value.matchAll(/attr\(([-\w]+)/g)) attributes.add(a[1] as string);
     }
+    // A counter style's symbols are shown in its counters' place: with digits among them, not worked out.
+    for (const m of css.matchAll(/@counter-style[^{]{0,256}\{([^}]{0,4096})/gi)) {
+      for (const d of cssPlain(m[1] as string).matchAll(
+        /(?:^|;)(?:symbols|additive-symbols|prefix|suffix|negative|pad)\s*:([^;]*)/g,
+      ))
+        if (/\p{N}/u.test((d[1] as string).replace(/(?<![\w"'])\d+(?![\w"'])/g, '')))
+          undecided = 'a @counter-style that writes digits';
+    }
+  };
+  for (const element of elements(document)) {
+    const style = attribute(element, 'style');
+    if (style) read(style);
+    const css = styleSheetText(element);
+    if (css !== undefined) read(css);
   }
-  if (strings.every((x) => x === '') && attributes.size === 0) return '';
+  if (usesVariables) strings.push(...variables);
+  if (strings.every((x) => x === '') && attributes.size === 0) return { text: '', undecided };
   const out = [...strings];
   if (attributes.size > 0)
     for (const element of elements(document))
@@ -214,7 +245,20 @@ function generatedContent(document: Parent): string {
           .map((a) => a.value)
           .join(''),
       );
-  return out.join(APART);
+  return { text: out.join(APART), undecided };
+}
+
+// The text of a <style> element, or of a <link> to a stylesheet the message carries itself (a data: URL).
+function styleSheetText(element: Element): string | undefined {
+  if (element.tagName === 'style')
+    return element.childNodes.map((n) => ('value' in n ? n.value : '')).join('');
+  if (
+    element.tagName === 'link' &&
+    element.namespaceURI === HTML_NS &&
+    /\bstylesheet\b/i.test(attribute(element, 'rel') ?? '')
+  )
+    return dataUrlText(attribute(element, 'href') ?? '');
+  return undefined;
 }
 
 // Every <style> element's rules in document order (not those in a template), with its media attribute.
@@ -223,14 +267,8 @@ function collectRules(document: Parent): StyleRule[] {
   for (const element of elements(document)) {
     // A <style> in inline SVG applies to the whole page, as an HTML one does.
     // A <link> to a stylesheet the message carries itself (a data: URL) applies as a <style> would.
-    const linked =
-      element.tagName === 'link' &&
-      element.namespaceURI === HTML_NS &&
-      /\bstylesheet\b/i.test(attribute(element, 'rel') ?? '')
-        ? dataUrlText(attribute(element, 'href') ?? '')
-        : undefined;
-    if (element.tagName !== 'style' && linked === undefined) continue;
-    const css = linked ?? element.childNodes.map((n) => ('value' in n ? n.value : '')).join('');
+    const css = styleSheetText(element);
+    if (css === undefined) continue;
     const media = attribute(element, 'media')?.trim().toLowerCase();
     rules.push(...parseStylesheet(css, rules.length, media && media !== 'all' ? media : undefined));
   }
@@ -249,11 +287,101 @@ function* elements(root: Parent): Generator<Element> {
 }
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+// SVG presentation attributes read as the properties of the same name, and those that place text.
+const SVG_ATTRIBUTES = new Set([
+  'display',
+  'visibility',
+  'opacity',
+  'font-size',
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'transform',
+  'clip-path',
+  'mask',
+  'filter',
+]);
+const SVG_PLACING = new Set(['x', 'y', 'dx', 'dy', 'rotate', 'textLength', 'transform']);
+// Bounds on the text stylesheets write (counters() joins every counter in scope).
+const MAX_COUNTERS = 64;
+const MAX_WRITTEN = 1_000_000;
+
+/** A counter instance: its name, the element whose reset began it, its value (shared by its whole scope). */
+interface Counter {
+  name: string;
+  origin: Element;
+  value: number;
+}
+
+const clampInt = (n: number) => Math.max(-2147483648, Math.min(2147483647, Math.trunc(n)));
+
+// A counter's value in a list style: letters and Roman numerals within their ranges, symbols, otherwise decimal
+// (the digits of other numeral systems read as these do).
+function counterText(value: number, style: string): string {
+  if (style === 'none') return '';
+  if (/^(?:disc|circle|square|disclosure-open|disclosure-closed)$/.test(style)) return '\u2022';
+  if (/^(?:lower|upper)-(?:alpha|latin)$|^lower-greek$/.test(style) && value >= 1) {
+    let text = '';
+    for (let n = value; n > 0; n = Math.floor((n - 1) / 26))
+      text = String.fromCharCode(97 + ((n - 1) % 26)) + text;
+    return text;
+  }
+  if (/^(?:lower|upper)-roman$/.test(style) && value >= 1 && value <= 3999) {
+    let text = '';
+    let n = value;
+    for (const [k, r] of ROMAN) for (; n >= k; n -= k) text += r;
+    return text;
+  }
+  if (style === 'decimal-leading-zero' && value >= 0 && value < 10) return `0${value}`;
+  return String(value);
+}
+const ROMAN: [number, string][] = [
+  [1000, 'm'],
+  [900, 'cm'],
+  [500, 'd'],
+  [400, 'cd'],
+  [100, 'c'],
+  [90, 'xc'],
+  [50, 'l'],
+  [40, 'xl'],
+  [10, 'x'],
+  [9, 'ix'],
+  [5, 'v'],
+  [4, 'iv'],
+  [1, 'i'],
+];
+
+// The opening (0) or closing (1) string of a `quotes` value, outermost level.
+function quoteOf(quotes: string | undefined, which: 0 | 1): string {
+  if (!quotes) return '';
+  const strings = [...quotes.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2] ?? '');
+  return strings[which] ?? '';
+}
+
+// The value a generated box's rules give a property (the last of the highest precedence), custom properties
+// resolved as the element's.
+function boxValue(
+  rules: StyleRule[],
+  pseudo: string,
+  property: string,
+  reader: Reader,
+  vars: Map<string, string>,
+): string | undefined {
+  let chosen: { value: string; important: boolean } | undefined;
+  for (const rule of rules) {
+    if (rule.pseudo !== pseudo || (rule.media !== undefined && !mediaHolds(rule.media, reader))) continue;
+    const d = rule.decls.get(property);
+    if (d && (!chosen || d.important || !chosen.important)) chosen = d;
+  }
+  return chosen && resolveVars(chosen.value, vars);
+}
 
 const NO_RULES: StyleRule[] = [];
 // Keeps pieces apart: no separator joins digit groups across it.
 const APART = ' \u00b6 ';
 const NO_DECLARATIONS: ReturnType<typeof declarations> = new Map();
+const NO_STYLE: Style = Object.assign(new Map<string, string>(), { vars: new Map<string, string>() });
 // Attributes that style or hide an element (besides the rules that match it).
 const PRESENTATIONAL = new Set(['style', 'hidden', 'color', 'size', 'bgcolor', 'type']);
 const FILTER_WORDS = 64;
@@ -315,6 +443,10 @@ interface Inherited {
   unsure?: boolean;
   /** Inside a right-to-left override: characters drawn in reverse order. */
   turned?: boolean;
+  /** The `quotes` value in force. */
+  quotes?: string;
+  /** The string a list's items are marked with (`list-style-type: "…"`). */
+  listStyle?: string;
 }
 
 const ROOT: Inherited = {
@@ -366,24 +498,75 @@ class Page {
     this.budget = { steps: 0, max: MAX_MATCH_STEPS, quirks };
   }
 
-  read(document: Parent, reader: Reader): string {
+  /** Matches the rules of generated boxes (`::before`, `::after`, `::marker`). */
+  generated?: Page;
+  /** Why the page could not be read as shown (counters past their bounds). */
+  undecided?: string;
+
+  /** The rules that match an element for this reader, in cascade order. */
+  rulesMatching(element: Element, reader: Reader): StyleRule[] {
+    return reader.stylesheets ? this.rulesFor(element, this.quirks && !reader.standards) : NO_RULES;
+  }
+
+  /**
+   * The page as this reader is shown it, then the same with the text its stylesheets write in place:
+   * generated boxes (their strings, attributes, counters and quotes), quotes of `<q>`, string list markers.
+   */
+  read(document: Parent, reader: Reader): [string, string] {
     this.rootPx = 16;
     const out: string[] = [];
-    // Depth-first; an element's entry is its computed state, applied to its children.
-    const stack: { node: Node; state: Inherited; gone: boolean; foreign: boolean }[] = [];
-    const push = (parent: Parent, state: Inherited, gone: boolean, foreign = false) => {
+    const written: string[] = [];
+    let writtenChars = 0;
+    const write = (text: string) => {
+      writtenChars += text.length;
+      if (writtenChars > MAX_WRITTEN) this.undecided = 'stylesheets write too much text';
+      else written.push(' ', text, ' ');
+    };
+    const both = (...texts: string[]) => {
+      out.push(...texts);
+      written.push(...texts);
+    };
+    // Depth-first; an element's entry is its computed state, applied to its children, and the counters in its
+    // scope. A box written after an element's content is a step of its own, taken after its children.
+    type Entry =
+      | {
+          node: Node;
+          parent: Parent;
+          state: Inherited;
+          gone: boolean;
+          foreign: boolean;
+          boxless: boolean;
+          counters: Counter[];
+        }
+      | { after: () => void };
+    const stack: Entry[] = [];
+    // The counters each parent's next child inherits from its previous siblings (a reset's scope goes on).
+    const siblings = new Map<Parent, Counter[]>();
+    const push = (
+      parent: Parent,
+      state: Inherited,
+      gone: boolean,
+      foreign: boolean,
+      boxless: boolean,
+      counters: Counter[],
+    ) => {
       const nodes = this.children(parent, reader);
       for (let i = nodes.length - 1; i >= 0; i--)
-        stack.push({ node: nodes[i] as Node, state, gone, foreign });
+        stack.push({ node: nodes[i] as Node, parent, state, gone, foreign, boxless, counters });
     };
-    push(document, ROOT, false);
+    push(document, ROOT, false, false, false, []);
     while (stack.length > 0) {
-      const { node, state, gone, foreign } = stack.pop() as (typeof stack)[number];
+      const entry = stack.pop() as Entry;
+      if ('after' in entry) {
+        entry.after();
+        continue;
+      }
+      const { node, state, gone, foreign } = entry;
       if (node.nodeName === '#text') {
         if (state.unsure) this.uncertain.add(node);
         const value = (node as DefaultTreeAdapterMap['textNode']).value;
         // Under `unicode-bidi: bidi-override; direction: rtl` the characters show in the other order.
-        if (!gone && shows(state, reader)) out.push(state.turned ? [...value].reverse().join('') : value);
+        if (!gone && shows(state, reader)) both(state.turned ? [...value].reverse().join('') : value);
         continue;
       }
       if (node.nodeName === '#comment') {
@@ -391,26 +574,162 @@ class Page {
         const cdata = /^\[CDATA\[([\s\S]*)\]\]$/.exec(
           (node as DefaultTreeAdapterMap['commentNode']).data,
         )?.[1];
-        if (cdata !== undefined && !gone && foreign && shows(state, reader)) out.push(' ', cdata, ' ');
+        if (cdata !== undefined && !gone && foreign && shows(state, reader)) both(' ', cdata, ' ');
         continue;
       }
       if (!('tagName' in node)) continue;
       // An inline element is laid out with its neighbours (`4111 11<b>11</b>` shows `4111 1111`).
-      if (tagLeavesGap(node.tagName)) out.push(' ');
+      if (tagLeavesGap(node.tagName)) both(' ');
       const computed = this.compute(node, state, reader);
       const hidden = gone || computed.gone;
       const attributes = !hidden && shows(computed.state, reader) ? shownAttributes(node, reader) : '';
-      if (attributes) out.push(attributes, ' ');
+      if (attributes) both(attributes, ' ');
+      // Elements without a box (display: none) neither count nor write.
+      const boxless = entry.boxless || computed.boxless || UNSHOWN.has(node.tagName);
+      let counters = entry.counters;
+      if (!boxless && this.undecided === undefined) {
+        const shown = !hidden && shows(computed.state, reader);
+        const boxes = this.generated?.rulesMatching(node, reader) ?? NO_RULES;
+        counters = this.count(node, computed.style, siblings.get(entry.parent) ?? counters);
+        siblings.set(entry.parent, counters);
+        const box = (pseudo: 'before' | 'after' | 'marker') => {
+          const get = (property: string) => boxValue(boxes, pseudo, property, reader, computed.state.vars);
+          if (boxes.length > 0 && get('content') === undefined) return '';
+          const own = this.count(node, get, counters, true);
+          return this.writes(get('content') ?? '', node, own, computed.state.quotes);
+        };
+        const html = node.namespaceURI === HTML_NS;
+        const item =
+          html && node.tagName === 'li' && /^(?:list-item)?$/.test(computed.style.get('display') ?? '');
+        const before = [
+          item ? box('marker') || (computed.state.listStyle ?? '') : '',
+          html && node.tagName === 'q' ? quoteOf(computed.state.quotes, 0) : '',
+          boxes.length > 0 ? box('before') : '',
+        ].join('');
+        if (shown && before) write(before);
+        if (boxes.some((r) => r.pseudo === 'after') || (html && node.tagName === 'q'))
+          stack.push({
+            after: () => {
+              const text = `${html && node.tagName === 'q' ? quoteOf(computed.state.quotes, 1) : ''}${boxes.length > 0 ? box('after') : ''}`;
+              if (shown && text) write(text);
+            },
+          });
+      }
       const srcdoc = node.tagName === 'iframe' ? attribute(node, 'srcdoc') : undefined;
       if (srcdoc !== undefined)
-        push(parseFragment(srcdoc, { scriptingEnabled: false }), computed.state, hidden);
+        push(
+          parseFragment(srcdoc, { scriptingEnabled: false }),
+          computed.state,
+          hidden,
+          false,
+          boxless,
+          counters,
+        );
       else
         push(
           node,
           computed.state,
           hidden || UNSHOWN.has(node.tagName),
           foreign || node.namespaceURI !== HTML_NS,
+          boxless,
+          counters,
         );
+    }
+    return [out.join(''), written.join('')];
+  }
+
+  // The counters in scope after an element (or its generated box) resets, increments and sets them (CSS Lists 3:
+  // a reset starts a counter whose scope is the element, its later siblings and their content; lists number
+  // their items with `list-item`). Counters are shared cells, so a later element in document order sees the
+  // value an earlier one left.
+  private count(
+    element: Element,
+    get: ((p: string) => string | undefined) | Style,
+    inherited: Counter[],
+    box = false,
+  ): Counter[] {
+    const value = typeof get === 'function' ? get : (p: string) => get.get(p);
+    let counters = inherited;
+    const html = element.namespaceURI === HTML_NS && !box;
+    const resets = this.pairs(value('counter-reset'), 0);
+    const increments = this.pairs(value('counter-increment'), 1);
+    const sets = this.pairs(value('counter-set'), 0);
+    if (html && /^(?:ol|ul|menu)$/.test(element.tagName) && !resets.some(([n]) => n === 'list-item')) {
+      if (attribute(element, 'reversed') !== undefined)
+        this.undecided = 'a reversed list numbered by counters';
+      const start = Number.parseInt(attribute(element, 'start') ?? '', 10);
+      resets.push(['list-item', Number.isFinite(start) ? clampInt(start - 1) : 0]);
+    }
+    if (html && element.tagName === 'li') {
+      if (!increments.some(([n]) => n === 'list-item')) increments.push(['list-item', 1]);
+      const given = Number.parseInt(attribute(element, 'value') ?? '', 10);
+      if (Number.isFinite(given)) sets.push(['list-item', clampInt(given)]);
+    }
+    if (resets.length + increments.length + sets.length === 0) return counters;
+    const reset = (name: string, start: number): Counter => {
+      if (counters === inherited) counters = [...inherited];
+      const k = counters.findLastIndex((c) => c.name === name);
+      const innermost = counters[k];
+      if (innermost && (innermost.origin === element || innermost.origin.parentNode === element.parentNode))
+        counters.splice(k, 1);
+      const counter = { name, origin: element, value: start };
+      if (counters.length >= MAX_COUNTERS) this.undecided = 'counters nested too deep';
+      else counters.push(counter);
+      return counter;
+    };
+    const find = (name: string) => counters.findLast((c) => c.name === name) ?? reset(name, 0);
+    for (const [name, n] of resets) reset(name, n);
+    for (const [name, n] of increments) {
+      const c = find(name);
+      c.value = clampInt(c.value + n);
+    }
+    for (const [name, n] of sets) find(name).value = n;
+    return counters;
+  }
+
+  // `a 4111 b`: each counter named, with its number or the default.
+  private pairs(value: string | undefined, fallback: number): [string, number][] {
+    const out: [string, number][] = [];
+    if (!value || value === 'none') return out;
+    const tokens = value.split(' ');
+    for (let i = 0; i < tokens.length; i++) {
+      const name = tokens[i] as string;
+      if (/^[+-]?\d+$/.test(name)) continue;
+      if (name.includes('(')) {
+        this.undecided = 'a reversed counter';
+        continue;
+      }
+      const next = tokens[i + 1];
+      if (next !== undefined && /^[+-]?\d+$/.test(next)) {
+        out.push([name, clampInt(Number(next))]);
+        i++;
+      } else out.push([name, fallback]);
+    }
+    return out;
+  }
+
+  // What a `content` value writes: its strings, attributes, counters and quotes, in order.
+  private writes(value: string, element: Element, counters: Counter[], quotes: string | undefined): string {
+    if (value === 'none' || value === 'normal' || value === '') return '';
+    const out: string[] = [];
+    for (const m of value.matchAll(
+      /"([^"]*)"|'([^']*)'|counter\(([^,)]+)(?:,([-\w]+))?\)|counters\(([^,)]+),(?:"([^"]*)"|'([^']*)')(?:,([-\w]+))?\)|attr\(([-\w]+)[^)]*\)|(open|close)-quote/g,
+    )) {
+      if (m[1] !== undefined || m[2] !== undefined) out.push(m[1] ?? m[2] ?? '');
+      else if (m[3] !== undefined) {
+        const counter = counters.findLast((c) => c.name === m[3]);
+        out.push(counterText(counter?.value ?? 0, m[4] ?? 'decimal'));
+      } else if (m[5] !== undefined) {
+        const all = counters.filter((c) => c.name === m[5]);
+        const shown = all.length > 0 ? all : [{ value: 0 }];
+        // Checked before it is built: each level joins the whole separator.
+        if (shown.length * ((m[6] ?? m[7] ?? '').length + 12) > MAX_WRITTEN / 16) {
+          this.undecided = 'stylesheets write too much text';
+          return '';
+        }
+        out.push(shown.map((c) => counterText(c.value, m[8] ?? 'decimal')).join(m[6] ?? m[7] ?? ''));
+      } else if (m[9] !== undefined) out.push(attribute(element, m[9]) ?? '');
+      else if (m[10] !== undefined) out.push(quoteOf(quotes, m[10] === 'open' ? 0 : 1));
     }
     return out.join('');
   }
@@ -471,18 +790,32 @@ class Page {
     return out;
   }
 
-  private compute(element: Element, parent: Inherited, reader: Reader): { state: Inherited; gone: boolean } {
+  private compute(
+    element: Element,
+    parent: Inherited,
+    reader: Reader,
+  ): { state: Inherited; gone: boolean; boxless: boolean; style: Style } {
     // Most elements of a page set nothing: they pass their parent's state on as it is.
     const rules = reader.stylesheets ? this.rulesFor(element, this.quirks && !reader.standards) : NO_RULES;
-    if (rules.length === 0 && !element.attrs.some((a) => PRESENTATIONAL.has(a.name)))
-      return { state: parent, gone: false };
+    const svg = element.namespaceURI === SVG_NS;
+    // Browsers' own stylesheet hides <rp> (the fallback parentheses of ruby).
+    const rp = element.tagName === 'rp' && element.namespaceURI === HTML_NS;
+    if (
+      rules.length === 0 &&
+      !rp &&
+      !element.attrs.some(
+        (a) => PRESENTATIONAL.has(a.name) || (svg && (SVG_ATTRIBUTES.has(a.name) || SVG_PLACING.has(a.name))),
+      )
+    )
+      return { state: parent, gone: false, boxless: false, style: NO_STYLE };
     const style = this.styleOf(element, rules, reader, parent.vars);
     const get = (property: string) => style.get(property);
     const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx, rootPx: this.rootPx };
     let gone = false;
     const display = get('display');
-    if (display === 'none' || (display === undefined && attribute(element, 'hidden') !== undefined))
+    if (display === 'none' || (display === undefined && (attribute(element, 'hidden') !== undefined || rp)))
       gone = true;
+    const boxless = gone;
     if (get('content-visibility') === 'hidden') gone = true;
     if (reader.outlook && get('mso-hide') === 'all') gone = true;
     if (element.tagName === 'input' && /^\s*hidden\s*$/i.test(attribute(element, 'type') ?? '')) gone = true;
@@ -550,6 +883,13 @@ class Page {
     const state: Inherited = { ...parent, alpha, vars: style.vars, contrasted: undefined };
     if (unmodelled(get, ctx) || risky) state.unsure = true;
     if (/bidi-override/.test(get('unicode-bidi') ?? '')) state.turned = get('direction') === 'rtl';
+    // Inherited: the strings `<q>` and open-quote write, a list's string marker.
+    const quotes = get('quotes');
+    if (quotes !== undefined) state.quotes = quotes;
+    const marker = get('list-style-type') ?? get('list-style');
+    if (marker !== undefined) state.listStyle = /"([^"]*)"|'([^']*)'/.exec(marker)?.slice(1).join('') ?? '';
+    // SVG text placed by coordinates (`x`, `dx`, `textLength`) need not show where the markup puts it.
+    if (svg && element.attrs.some((a) => SVG_PLACING.has(a.name))) state.unsure = true;
     if (risky && !reader.layoutShown) gone = true;
     const visibility = get('visibility');
     if (visibility === 'hidden' || visibility === 'collapse') state.visible = false;
@@ -567,6 +907,17 @@ class Page {
       state.color = parseColor(color.toLowerCase()) ?? BLACK;
     // Filters repaint the text: inverted, brightened or flattened, it may vanish into its backdrop.
     if (/invert|brightness|contrast/.test(filter)) state.color = filtered(state.color, filter);
+    // SVG text is painted with its fill.
+    const fill = svg ? get('fill') : undefined;
+    const stroked = /^(?:none|transparent)?$/.test(get('stroke') ?? '') === false;
+    if ((fill === 'none' || fill === 'transparent') && !stroked) state.color = { ...state.color, a: 0 };
+    else if (fill !== undefined && fill !== 'currentcolor' && fill !== 'inherit') {
+      const painted = parseColor(fill);
+      if (painted) state.color = painted;
+      else state.unsure = true;
+    }
+    if (svg && get('fill-opacity') !== undefined)
+      state.color = { ...state.color, a: state.color.a * (fraction(get('fill-opacity') as string) ?? 1) };
     const background = backgroundColor(
       get('background-color'),
       get('background'),
@@ -574,7 +925,7 @@ class Page {
     );
     if (background === null) state.backdrop = undefined;
     else if (background && background.a >= 0.5) state.backdrop = background;
-    return { state, gone };
+    return { state, gone, boxless, style };
   }
 
   // Property → value for this element: matching rules by specificity and order, then the inline style,
@@ -614,6 +965,16 @@ class Page {
       const had = chosen.get(property);
       if (!had || d.important || !had.important) chosen.set(property, d);
     };
+    // SVG presentation attributes (`display="none"`, `font-size="0"`) under every rule.
+    if (element.namespaceURI === SVG_NS)
+      for (const a of element.attrs) {
+        if (!SVG_ATTRIBUTES.has(a.name)) continue;
+        const value = a.value.trim().toLowerCase();
+        put(a.name, {
+          value: /^[\d.]+$/.test(value) && a.name === 'font-size' ? `${value}px` : value,
+          important: false,
+        });
+      }
     for (const rule of rules) {
       if (rule.media !== undefined && !mediaHolds(rule.media, reader)) continue;
       for (const [property, d] of rule.decls) put(property, d);
