@@ -45,19 +45,21 @@ export interface DirectoryCharsetReading {
 export function directoryCharsetValues(bytes: string): DirectoryCharsetReading {
   const out: string[] = [];
   const undecodable = new Set<string>();
+  // Whether libmime decodes a charset, asked once per object (a decoder is built to ask).
+  const known = new Map<string, boolean>();
   if (!CHARSET_PARAM.test(bytes)) return { text: '', undecodable: [] };
   for (const { params, value } of contentLines(bytes.replace(/=\r?\n/g, ''))) {
     const label = CHARSET_PARAM.exec(params)?.[1]?.trim();
     if (!label) continue;
-    const raw = Buffer.from(
-      value.replace(/(?:=[0-9A-Fa-f]{2})+/g, (run) =>
-        Buffer.from(run.replace(/=/g, ''), 'hex').toString('latin1'),
-      ),
-      'latin1',
-    );
+    const raw = valueBytes(value);
     const charset = charsetAlias(label).toLowerCase();
+    let supported = known.get(charset);
+    if (supported === undefined) {
+      supported = new charsets.DecodeStream(charset).supported === true;
+      known.set(charset, supported);
+    }
     if (isUtf7(charset)) out.push(decodeUtf7(raw.toString('latin1')));
-    else if (new charsets.DecodeStream(charset).supported) out.push(charsets.decode(raw, charset));
+    else if (supported) out.push(charsets.decode(raw, charset));
     else if (raw.some((b) => b >= 0x80 || (b < 0x20 && b !== 0x09))) undecodable.add(charset);
     else out.push(raw.toString('latin1'));
   }
@@ -101,6 +103,22 @@ function* contentLines(text: string): Generator<{ params: string; value: string 
     }
   }
 }
+
+// A value's bytes, each `=XX` decoded (lenient quoted-printable, as directoryValues reads it): one pass.
+function valueBytes(value: string): Buffer {
+  const out = Buffer.allocUnsafe(value.length);
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const hex = c === 0x3d ? HEX_PAIR.exec(value.slice(i + 1, i + 3)) : null;
+    if (hex) {
+      out[n++] = Number.parseInt(hex[0], 16);
+      i += 2;
+    } else out[n++] = c & 0xff;
+  }
+  return out.subarray(0, n);
+}
+const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 
 function undoEscapes(text: string): string {
   return text.replace(/\\([nN,;:\\])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
