@@ -23,7 +23,7 @@ describe('bidiShown', () => {
   });
 
   it('ignores pushes past the deepest level and stays linear', () => {
-    const deep = '\u202E'.repeat(200) + 'ab';
+    const deep = `${'\u202E'.repeat(200)}ab`;
     expect(bidiShown(deep)).toBe('ba');
     const long = `${'\u202Eab\u202C'.repeat(50_000)}`;
     expect(bidiShown(long)).toBe('ba'.repeat(50_000));
