@@ -1587,18 +1587,13 @@ class Font {
   /** For a Type0 font whose encoding CMap is UCS-2 or UTF-16: the codes are the characters. */
   private readonly utf16: boolean;
   private readonly simple: (string | undefined)[] = [];
-  private readonly widths = new Map<number, number>();
-  /** A CID font's `c1 c2 w` runs, by first code (never expanded). */
-  private readonly widthRuns: { lo: number; hi: number; w: number }[] = [];
-  private readonly missingWidth: number;
+  private readonly widths: Metrics;
   /** How much larger than the size a glyph is drawn: a Type3 font's own /FontMatrix (others are 1/1000 em). */
   readonly emScale: number;
   /** Written top to bottom (a CID font whose CMap's /WMode is 1, as `Identity-V`): each glyph moves the pen down. */
   readonly vertical: boolean;
-  /** A vertical font's glyph displacements (w1y of /W2, in 1/1000 em; negative is down), by code, and /DW2's. */
-  private readonly heights = new Map<number, number>();
-  private readonly heightRuns: { lo: number; hi: number; w: number }[] = [];
-  private readonly missingHeight: number;
+  /** A vertical font's glyph displacements (w1y of /W2 and /DW2, in 1/1000 em; negative is down). */
+  private readonly heights?: Metrics;
 
   constructor(dict: Dict, doc: PdfDocument) {
     this.type0 = doc.nameOf(dict.get('Subtype')) === 'Type0';
@@ -1612,25 +1607,20 @@ class Font {
     const encoding = doc.resolve(dict.get('Encoding'));
     this.utf16 = this.type0 && encoding instanceof Name && /UCS2|UTF16/.test(encoding.name);
     this.vertical = this.type0 && writesVertically(dict.get('Encoding'), doc);
-    this.missingHeight = -1000;
     if (this.type0) {
       const cid = doc.dict(doc.array(dict.get('DescendantFonts'))?.[0]);
-      this.missingWidth = doc.real(cid.get('DW')) ?? 1000;
-      this.readCidWidths(doc, doc.array(cid.get('W')) ?? []);
+      this.widths = new Metrics(doc, doc.array(cid.get('W')) ?? [], doc.real(cid.get('DW')) ?? 1000);
       if (this.vertical) {
-        this.missingHeight = doc.real(doc.array(cid.get('DW2'))?.[1]) ?? -1000;
-        this.readCidHeights(doc, doc.array(cid.get('W2')) ?? []);
+        const missing = doc.real(doc.array(cid.get('DW2'))?.[1]) ?? -1000;
+        this.heights = new Metrics(doc, doc.array(cid.get('W2')) ?? [], missing, 3);
       }
       return;
     }
     const widths = doc.array(dict.get('Widths'));
     const first = doc.real(dict.get('FirstChar')) ?? 0;
-    widths?.forEach((w, i) => {
-      this.widths.set(first + i, doc.real(w) ?? 0);
-    });
     // The standard 14 fonts come without widths: an average glyph's.
-    this.missingWidth =
-      doc.real(doc.dict(dict.get('FontDescriptor')).get('MissingWidth')) ?? (widths ? 0 : 500);
+    const missing = doc.real(doc.dict(dict.get('FontDescriptor')).get('MissingWidth')) ?? (widths ? 0 : 500);
+    this.widths = new Metrics(doc, widths ? [first, widths] : [], missing);
     const base =
       encoding instanceof Name
         ? encoding.name
@@ -1644,61 +1634,6 @@ class Font {
       if (typeof d === 'number') code = d;
       else if (d instanceof Name && code < 256) this.simple[code++] = glyphChar(d.name);
     }
-  }
-
-  private readCidWidths(doc: PdfDocument, w: Value[]): void {
-    for (let i = 0; i < w.length; ) {
-      const lo = doc.real(w[i]);
-      const next = doc.resolve(w[i + 1]);
-      if (lo === undefined) break;
-      if (Array.isArray(next)) {
-        next.forEach((v, k) => {
-          this.widths.set(lo + k, doc.real(v) ?? 0);
-        });
-        i += 2;
-      } else {
-        const hi = doc.real(next);
-        const width = doc.real(w[i + 2]);
-        if (hi === undefined || width === undefined) break;
-        this.widthRuns.push({ lo, hi, w: width });
-        i += 3;
-      }
-    }
-    this.widthRuns.sort((a, b) => a.lo - b.lo);
-  }
-
-  // /W2: `c [w1y vx vy …]` (one triple a code from c) or `c1 c2 w1y vx vy` (a run).
-  private readCidHeights(doc: PdfDocument, w: Value[]): void {
-    for (let i = 0; i < w.length; ) {
-      const lo = doc.real(w[i]);
-      const next = doc.resolve(w[i + 1]);
-      if (lo === undefined) break;
-      if (Array.isArray(next)) {
-        for (let k = 0; k * 3 < next.length; k++) this.heights.set(lo + k, doc.real(next[k * 3]) ?? 0);
-        i += 2;
-      } else {
-        const hi = doc.real(next);
-        const height = doc.real(w[i + 2]);
-        if (hi === undefined || height === undefined) break;
-        this.heightRuns.push({ lo, hi, w: height });
-        i += 5;
-      }
-    }
-    this.heightRuns.sort((a, b) => a.lo - b.lo);
-  }
-
-  private heightOf(code: number): number {
-    const h = this.heights.get(code);
-    if (h !== undefined) return h;
-    const run = this.heightRuns[lastAtOrBelow(this.heightRuns, code)];
-    return run && code <= run.hi ? run.w : this.missingHeight;
-  }
-
-  private widthOf(code: number): number {
-    const w = this.widths.get(code);
-    if (w !== undefined) return w;
-    const run = this.widthRuns[lastAtOrBelow(this.widthRuns, code)];
-    return run && code <= run.hi ? run.w : this.missingWidth;
   }
 
   /** How many bytes the code starting with `first` takes (one or more, as the CMap's codespace says). */
@@ -1721,8 +1656,8 @@ class Font {
       for (let k = 0; k < n; k++) code = code * 256 + (bytes[i + k] ?? 0);
       i += n;
       count++;
-      width += this.widthOf(code);
-      if (this.vertical) height += this.heightOf(code);
+      width += this.widths.of(code);
+      if (this.heights) height += this.heights.of(code);
       if (n === 1 && code === 0x20) spaces++;
       const mapped = map ? cmapChar(map, code, n) : undefined;
       if (mapped !== undefined) text += mapped;
@@ -1749,6 +1684,49 @@ function writesVertically(encoding: Value | undefined, doc: PdfDocument): boolea
   if (!(encoding instanceof Ref)) return false;
   const program = doc.stream(encoding.num).toString('latin1');
   return /\/WMode\s+1\b/.test(program) || /\/[\w.-]*-V\s+usecmap/.test(program);
+}
+
+/**
+ * A font's metric by code: a CID font's glyph widths (/W, one number a code) or vertical displacements (/W2, three
+ * numbers a code, w1y first), written `c [v …]` for the codes from c or `c1 c2 v …` for a run, or a simple font's
+ * /Widths from /FirstChar (`[first widths]`); `missing` for any other code.
+ */
+class Metrics {
+  private readonly codes = new Map<number, number>();
+  /** Runs by first code (never expanded). */
+  private readonly runs: { lo: number; hi: number; v: number }[] = [];
+
+  constructor(
+    doc: PdfDocument,
+    entries: Value[],
+    private readonly missing: number,
+    perCode = 1,
+  ) {
+    for (let i = 0; i < entries.length; ) {
+      const lo = doc.real(entries[i]);
+      const next = doc.resolve(entries[i + 1]);
+      if (lo === undefined) break;
+      if (Array.isArray(next)) {
+        for (let k = 0; k * perCode < next.length; k++)
+          this.codes.set(lo + k, doc.real(next[k * perCode]) ?? 0);
+        i += 2;
+      } else {
+        const hi = doc.real(next);
+        const v = doc.real(entries[i + 2]);
+        if (hi === undefined || v === undefined) break;
+        this.runs.push({ lo, hi, v });
+        i += 2 + perCode;
+      }
+    }
+    this.runs.sort((a, b) => a.lo - b.lo);
+  }
+
+  of(code: number): number {
+    const v = this.codes.get(code);
+    if (v !== undefined) return v;
+    const run = this.runs[lastAtOrBelow(this.runs, code)];
+    return run && code <= run.hi ? run.v : this.missing;
+  }
 }
 
 /** The index of the last item whose `lo` is at most `code` in items sorted by `lo`; -1 when none. */
