@@ -1,5 +1,6 @@
 import { isCmsHead } from '../message/cms-file.js';
 import { isTarHeader } from '../message/tar-entries.js';
+import { wordShownTexts } from './word-binary.js';
 
 // Text a recipient can read in a part declared binary: a text file sent as application/octet-stream under a
 // name with no text extension (`export.dat`, `cards`), and the strings of legacy Office files (.doc, .xls,
@@ -111,8 +112,9 @@ function startsWith(head: Buffer, signature: Buffer): boolean {
 
 /**
  * The strings of an OLE file (or TNEF stream) as a reader of its streams would find them: the bytes read as 8-bit text, and
- * as UTF-16LE from even and from odd offsets (a stream may start anywhere). Linear; each view is as long as
- * the file (or half).
+ * as UTF-16LE from even and from odd offsets (a stream may start anywhere), and a Word document's text as shown
+ * (its hidden runs and field codes left out: see word-binary.ts), each a reading of its own. Linear; each view is
+ * as long as the file (or half).
  *
  * @example
  * ```ts
@@ -122,7 +124,12 @@ function startsWith(head: Buffer, signature: Buffer): boolean {
 export function oleTextViews(bytes: Buffer): string[] {
   const even = bytes.subarray(0, bytes.length - (bytes.length % 2));
   const odd = bytes.subarray(1, 1 + (bytes.length - 1 - ((bytes.length - 1) % 2)));
-  return [bytes.toString('latin1'), even.toString('utf16le'), odd.toString('utf16le')];
+  return [
+    bytes.toString('latin1'),
+    even.toString('utf16le'),
+    odd.toString('utf16le'),
+    ...wordShownTexts(bytes, 2 * bytes.length),
+  ];
 }
 
 /**

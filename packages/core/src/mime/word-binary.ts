@@ -1,0 +1,313 @@
+import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
+
+// The text of a legacy Word document (.doc, Word 97 and later: MS-DOC) as Word and LibreOffice show it: its
+// characters in the order of the piece table, less the runs their character formatting hides (hidden, white, or
+// smaller than 4 points), less field codes (a field shows its result), with paragraph, line and cell marks as line
+// breaks. The file's strings as stored are read besides (binary-text.ts); this reading only adds what the letter a
+// sender hides between two groups of a card would otherwise break. Whatever does not add up (an offset past its
+// stream, a table it does not frame) gives no reading: the strings stay what is read.
+
+/** Word documents read in one compound file (an embedded document's streams are listed beside the host's). */
+const MAX_DOCUMENTS = 4;
+const FIB_IDENT = 0xa5ec;
+/** nFib of Word 97 (and of the FibBase of every later version): older FIBs are laid out otherwise. */
+const NFIB_97 = 0xc1;
+const FKP = 512;
+
+/** Character properties that hide a run, each as set by the last sprm naming it (undefined: not set). */
+interface Hiding {
+  vanish?: boolean;
+  tiny?: boolean;
+  white?: boolean;
+}
+
+/** A run of bytes of the WordDocument stream and how its formatting hides it. */
+interface Run {
+  start: number;
+  end: number;
+  hiding: Hiding;
+}
+
+interface Piece {
+  cpLength: number;
+  start: number;
+  compressed: boolean;
+  hiding: Hiding;
+}
+
+/**
+ * The text of each Word document in a compound file as shown (hidden, white and tiny runs and field codes left
+ * out), or none when the file holds no Word 97+ document this can follow. Linear in the file's size: at most
+ * `maxBytes` of streams are read.
+ *
+ * @example
+ * ```ts
+ * wordShownTexts(doc, 2 * doc.length); // ['Card: 4111 1111 1111 1111\n'] for `4111 1111{hidden x} 1111 1111`
+ * ```
+ */
+export function wordShownTexts(file: Buffer, maxBytes: number): string[] {
+  if (!isCompoundFile(file)) return [];
+  let streams: CompoundStream[];
+  try {
+    streams = compoundStreams(file, maxBytes);
+  } catch {
+    return [];
+  }
+  const texts: string[] = [];
+  for (const word of streams.filter((s) => s.name === 'WordDocument').slice(0, MAX_DOCUMENTS)) {
+    try {
+      const doc = word.bytes();
+      const fib = fibTable(doc);
+      if (!fib) continue;
+      // Several documents (one embedded in the other): the first table stream of the name the FIB gives that frames.
+      for (const table of streams.filter((s) => s.name === fib).slice(0, MAX_DOCUMENTS)) {
+        const text = shownText(doc, table.bytes());
+        if (text === undefined) continue;
+        texts.push(text);
+        break;
+      }
+    } catch {
+      // A stream that cannot be read (past the budget, a broken chain): no reading from it.
+    }
+  }
+  return texts;
+}
+
+// The name of the table stream a Word 97+ FIB names, or undefined for anything else (an encrypted document too).
+function fibTable(doc: Buffer): string | undefined {
+  if (doc.length < 0x22 || doc.readUInt16LE(0) !== FIB_IDENT || doc.readUInt16LE(2) < NFIB_97)
+    return undefined;
+  const flags = doc.readUInt16LE(0x0a);
+  if (flags & 0x0100) return undefined; // fEncrypted: its text is not in the clear
+  return flags & 0x0200 ? '1Table' : '0Table';
+}
+
+function shownText(doc: Buffer, table: Buffer): string | undefined {
+  // FibBase (32 bytes), then csw 16-bit words, cslw 32-bit words, then cbRgFcLcb pairs of fc/lcb.
+  let at = 0x20;
+  const csw = u16(doc, at);
+  if (csw === undefined) return undefined;
+  at += 2 + csw * 2;
+  const cslw = u16(doc, at);
+  if (cslw === undefined) return undefined;
+  at += 2 + cslw * 4;
+  const pairs = u16(doc, at);
+  at += 2;
+  // fcPlcfBteChpx is pair 12 of FibRgFcLcb97, fcClx pair 33.
+  if (pairs === undefined || pairs < 34 || at + pairs * 8 > doc.length) return undefined;
+  const clx = slice(table, doc.readUInt32LE(at + 33 * 8), doc.readUInt32LE(at + 33 * 8 + 4));
+  const bte = slice(table, doc.readUInt32LE(at + 12 * 8), doc.readUInt32LE(at + 12 * 8 + 4));
+  if (!clx || clx.length === 0 || !bte) return undefined;
+  const pieces = pieceTable(clx, doc.length);
+  const runs = pieces && characterRuns(bte, doc);
+  return runs && pieces ? writeText(doc, pieces, runs) : undefined;
+}
+
+// The Clx: Prc entries (0x01, a 16-bit size, a grpprl) that a piece's Prm may name, then the Pcdt (0x02, a 32-bit
+// size, the PlcPcd): n + 1 CPs, then n 8-byte Pcds (flags, fc, prm).
+function pieceTable(clx: Buffer, docLength: number): Piece[] | undefined {
+  const prcs: Buffer[] = [];
+  let at = 0;
+  let plc: Buffer | undefined;
+  while (at < clx.length && !plc) {
+    if (clx[at] === 0x01) {
+      const size = at + 3 <= clx.length ? clx.readInt16LE(at + 1) : -1;
+      if (size < 0 || at + 3 + size > clx.length) return undefined;
+      prcs.push(clx.subarray(at + 3, at + 3 + size));
+      at += 3 + size;
+    } else if (clx[at] === 0x02) {
+      plc = at + 5 <= clx.length ? slice(clx, at + 5, clx.readUInt32LE(at + 1)) : undefined;
+      if (!plc) return undefined;
+    } else return undefined;
+  }
+  if (!plc || plc.length < 16 || (plc.length - 4) % 12 !== 0) return undefined;
+  const n = (plc.length - 4) / 12;
+  const pieces: Piece[] = [];
+  let characters = 0;
+  for (let i = 0; i < n; i++) {
+    const cp = plc.readUInt32LE(i * 4);
+    const next = plc.readUInt32LE(i * 4 + 4);
+    if (next < cp) return undefined;
+    const pcd = 4 * (n + 1) + i * 8;
+    const fc = plc.readUInt32LE(pcd + 2);
+    if (fc & 0x80000000) return undefined;
+    const compressed = (fc & 0x40000000) !== 0;
+    const start = compressed ? (fc & 0x3fffffff) / 2 : fc;
+    const length = next - cp;
+    characters += length;
+    // Pieces that name the same bytes again and again would write more text than the stream holds.
+    if (
+      !Number.isInteger(start) ||
+      start + length * (compressed ? 1 : 2) > docLength ||
+      characters > docLength
+    )
+      return undefined;
+    pieces.push({
+      cpLength: length,
+      start,
+      compressed,
+      hiding: pieceHiding(plc.readUInt16LE(pcd + 6), prcs),
+    });
+  }
+  return pieces;
+}
+
+// A Pcd's Prm: fComplex set, the grpprl of Prc number prm >> 1; else one sprm by its isprm (0x5C: sprmCFVanish).
+function pieceHiding(prm: number, prcs: readonly Buffer[]): Hiding {
+  if (prm & 1) {
+    const grpprl = prcs[prm >> 1];
+    return grpprl ? hidingOf(grpprl) : {};
+  }
+  if (((prm >> 1) & 0x7f) === 0x5c) return { vanish: vanishes(prm >> 8) };
+  return {};
+}
+
+// The PlcBteChpx: n + 1 FCs, then n page numbers of CHPX FKPs in the WordDocument stream. Each 512-byte FKP holds
+// crun + 1 FCs (its runs' bounds), crun word offsets of each run's Chpx (0: none), and crun in its last byte.
+function characterRuns(bte: Buffer, doc: Buffer): Run[] | undefined {
+  if (bte.length === 0) return [];
+  if (bte.length < 12 || (bte.length - 4) % 8 !== 0) return undefined;
+  const n = (bte.length - 4) / 8;
+  const runs: Run[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const pn = bte.readUInt32LE(4 * (n + 1) + i * 4) & 0x3fffff;
+    if (seen.has(pn)) continue;
+    seen.add(pn);
+    const page = pn * FKP;
+    if (page + FKP > doc.length) return undefined;
+    const crun = doc[page + FKP - 1] as number;
+    if (crun === 0 || 4 * (crun + 1) + crun > FKP - 1) return undefined;
+    for (let j = 0; j < crun; j++) {
+      const start = doc.readUInt32LE(page + 4 * j);
+      const end = doc.readUInt32LE(page + 4 * (j + 1));
+      const offset = (doc[page + 4 * (crun + 1) + j] as number) * 2;
+      if (end < start) return undefined;
+      if (offset === 0) continue;
+      const size = doc[page + offset] as number;
+      if (offset + 1 + size > FKP) return undefined;
+      const hiding = hidingOf(doc.subarray(page + offset + 1, page + offset + 1 + size));
+      if (Object.keys(hiding).length > 0) runs.push({ start, end, hiding });
+    }
+  }
+  // Sorted, each cut at the next's start, empty ones dropped: the run a byte is in is the last that starts at or
+  // before it, and a piece walks only the runs in its bytes.
+  runs.sort((a, b) => a.start - b.start);
+  for (let i = 0; i + 1 < runs.length; i++) {
+    const run = runs[i] as Run;
+    run.end = Math.min(run.end, (runs[i + 1] as Run).start);
+  }
+  return runs.filter((run) => run.end > run.start);
+}
+
+// The properties a grpprl sets that hide text: sprmCFVanish (0x083C), sprmCHps (0x4A43, half-points), sprmCCv
+// (0x6870, a COLORREF) and sprmCIco (0x2A42, 8 is white). A sprm's operand size is in its top three bits (spra);
+// a sprm whose operand runs past the grpprl ends it.
+function hidingOf(grpprl: Buffer): Hiding {
+  const hiding: Hiding = {};
+  let at = 0;
+  while (at + 2 <= grpprl.length) {
+    const sprm = grpprl.readUInt16LE(at);
+    at += 2;
+    const size = operandSize(sprm, grpprl, at);
+    if (size === undefined || at + size > grpprl.length) break;
+    const op = grpprl.subarray(at, at + size);
+    at += size;
+    if (sprm === 0x083c) hiding.vanish = vanishes(op[0] as number);
+    else if (sprm === 0x4a43) hiding.tiny = op.readUInt16LE(0) < 8;
+    else if (sprm === 0x6870) hiding.white = (op.readUInt32LE(0) & 0xffffffff) === 0x00ffffff;
+    else if (sprm === 0x2a42) hiding.white = op[0] === 8;
+    else if (sprm === 0x2a33) {
+      // sprmCPlain: the paragraph style's properties again (styles are not read: none hide).
+      hiding.vanish = false;
+      hiding.tiny = false;
+      hiding.white = false;
+    }
+  }
+  return hiding;
+}
+
+// sprmCFVanish's operand: 1 on, 0 off, 0x81 the style's value inverted (taken as hidden), 0x80 the style's (not).
+function vanishes(op: number): boolean {
+  return op === 1 || op === 0x81;
+}
+
+const SPRA_SIZES = [1, 1, 2, 4, 2, 2, 0, 3];
+
+function operandSize(sprm: number, grpprl: Buffer, at: number): number | undefined {
+  const spra = sprm >> 13;
+  if (spra !== 6) return SPRA_SIZES[spra];
+  // sprmTDefTable counts its operand in a 16-bit word (plus one); sprmPChgTabs's 255 is not framed here.
+  if (sprm === 0xd608) return at + 2 <= grpprl.length ? 2 + grpprl.readUInt16LE(at) - 1 : undefined;
+  const size = grpprl[at];
+  if (size === undefined || (sprm === 0xc615 && size === 255)) return undefined;
+  return 1 + size;
+}
+
+// The pieces' characters in CP order, those a run or piece hides left out (a piece's own properties override its
+// runs'), field codes (0x13 to 0x14) left out and
+// their results (to 0x15) kept, paragraph, line, cell and page marks as line breaks.
+function writeText(doc: Buffer, pieces: readonly Piece[], runs: readonly Run[]): string {
+  const out = new Uint16Array(pieces.reduce((n, p) => n + p.cpLength, 0));
+  let length = 0;
+  // Each open field: true while in its code.
+  const fields: boolean[] = [];
+  let inCode = 0;
+  for (const piece of pieces) {
+    const width = piece.compressed ? 1 : 2;
+    const end = piece.start + piece.cpLength * width;
+    const text = piece.compressed
+      ? CP1252.decode(doc.subarray(piece.start, end))
+      : doc.toString('utf16le', piece.start, end);
+    let r = lastRunAt(runs, piece.start);
+    for (let k = 0; k < piece.cpLength; k++) {
+      const fc = piece.start + k * width;
+      while (r + 1 < runs.length && (runs[r + 1] as Run).start <= fc) r++;
+      const run = r >= 0 && fc < (runs[r] as Run).end ? (runs[r] as Run).hiding : NONE;
+      const c = text.charCodeAt(k);
+      if (c === 0x13) {
+        fields.push(true);
+        inCode++;
+        continue;
+      }
+      if (c === 0x14 || c === 0x15) {
+        const code = c === 0x14 ? fields[fields.length - 1] : fields.pop();
+        if (code) inCode--;
+        if (c === 0x14 && code) fields[fields.length - 1] = false;
+        continue;
+      }
+      if (inCode > 0) continue;
+      const own = piece.hiding;
+      if ((own.vanish ?? run.vanish) || (own.tiny ?? run.tiny) || (own.white ?? run.white)) continue;
+      if (c === 0x0d || c === 0x0b || c === 0x07 || c === 0x0c) out[length++] = 0x0a;
+      else if (c === 0x1e) out[length++] = 0x2d;
+      else if (c >= 0x20 || c === 0x09) out[length++] = c;
+    }
+  }
+  return Buffer.from(out.buffer, 0, length * 2).toString('utf16le');
+}
+
+const CP1252 = new TextDecoder('windows-1252');
+
+const NONE: Hiding = {};
+
+// The index of the last run starting at or before `fc` (-1 for none).
+function lastRunAt(runs: readonly Run[], fc: number): number {
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((runs[mid] as Run).start <= fc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function u16(b: Buffer, at: number): number | undefined {
+  return at + 2 <= b.length ? b.readUInt16LE(at) : undefined;
+}
+
+// `length` bytes of `b` from `at`, or undefined when they are not all in it.
+function slice(b: Buffer, at: number, length: number): Buffer | undefined {
+  return at + length <= b.length ? b.subarray(at, at + length) : undefined;
+}
