@@ -25,6 +25,10 @@ describe('attacker round 29: Word .doc read as shown (outbound-policy)', () => {
     'white text (sprmCCv) between two groups': [between({ color: 0x00ffffff })],
     'white text (sprmCIco 8) in a cp1252 piece': [between({ ico: 8 }), { compressed: true }],
     'text of 1 point between two groups, 1Table': [between({ halfPoints: 2 }), { table: '1Table' }],
+    'a letter in a hidden character style (sprmCIstd), as LibreOffice saves one': [
+      between({ style: 1 }),
+      { styles: [{ vanish: 1 }] },
+    ],
     'a field code between two groups': [[{ text: 'Card: 4111 1111\x13 QUOTE x \x14 1111\x15 1111\r' }]],
     'an IBAN with hidden text inside': [between({ vanish: 1 }, 'IBAN: GB82 WEST 1234', ' 5698 7654 32\r')],
   };

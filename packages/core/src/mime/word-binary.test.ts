@@ -34,6 +34,20 @@ describe('a legacy Word document read as shown', () => {
       'Card: 4111 1111 1111 1111\n',
     ]);
   });
+  it("applies a character style (sprmCIstd), through its base styles, under the run's own properties", () => {
+    const styles = [{ vanish: 1 }, { base: 1 }, { color: 0x00ffffff }, { color: 0x000000ff, base: 3 }];
+    for (const style of [1, 2, 3])
+      expect(read(wordBinary(card({ style }), { styles }))).toEqual(['Card: 4111 1111 1111 1111\n']);
+    for (const letter of [{ style: 4 }, { style: 1, vanish: 0 }, { style: 5 }])
+      expect(read(wordBinary(card(letter), { styles }))).toEqual(['Card: 4111 1111x 1111 1111\n']);
+    // 0x80: the style's value.
+    expect(read(wordBinary(card({ style: 1, vanish: 0x80 }), { styles }))).toEqual([
+      'Card: 4111 1111 1111 1111\n',
+    ]);
+    // Styles based on each other in a loop end there.
+    const loop = [{ base: 2 }, { base: 1, vanish: 1 }];
+    expect(read(wordBinary(card({ style: 1 }), { styles: loop }))).toEqual(['Card: 4111 1111 1111 1111\n']);
+  });
   it("applies a piece's own properties (a Prc grpprl, a Prm0 sprmCFVanish)", () => {
     const runs = [{ text: 'Card: 4111 1111 ' }, { text: 'x' }, { text: '1111 1111\r' }];
     const hidden = Buffer.from([0x3c, 0x08, 0x01]);

@@ -1,8 +1,8 @@
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
 
 // The text of a legacy Word document (.doc, Word 97 and later: MS-DOC) as Word and LibreOffice show it: its
-// characters in the order of the piece table, less the runs their character formatting hides (hidden, white, or
-// smaller than 4 points), less field codes (a field shows its result), with paragraph, line and cell marks as line
+// characters in the order of the piece table, less the runs their character formatting (direct, a character style
+// or the piece's) hides (hidden, white, or smaller than 4 points), less field codes (a field shows its result), with paragraph, line and cell marks as line
 // breaks. The file's strings as stored are read besides (binary-text.ts); this reading only adds what the letter a
 // sender hides between two groups of a card would otherwise break. Whatever does not add up (an offset past its
 // stream, a table it does not frame) gives no reading: the strings stay what is read.
@@ -93,19 +93,22 @@ function shownText(doc: Buffer, table: Buffer): string | undefined {
   at += 2 + cslw * 4;
   const pairs = u16(doc, at);
   at += 2;
-  // fcPlcfBteChpx is pair 12 of FibRgFcLcb97, fcClx pair 33.
+  // fcStshf is pair 1 of FibRgFcLcb97, fcPlcfBteChpx pair 12, fcClx pair 33.
   if (pairs === undefined || pairs < 34 || at + pairs * 8 > doc.length) return undefined;
   const clx = slice(table, doc.readUInt32LE(at + 33 * 8), doc.readUInt32LE(at + 33 * 8 + 4));
   const bte = slice(table, doc.readUInt32LE(at + 12 * 8), doc.readUInt32LE(at + 12 * 8 + 4));
   if (!clx || clx.length === 0 || !bte) return undefined;
-  const pieces = pieceTable(clx, doc.length);
-  const runs = pieces && characterRuns(bte, doc);
+  // Styles it cannot follow hide nothing: the text is still read as its runs' own properties show it.
+  const stsh = slice(table, doc.readUInt32LE(at + 8), doc.readUInt32LE(at + 8 + 4));
+  const styles = (stsh && characterStyles(stsh)) ?? NO_STYLES;
+  const pieces = pieceTable(clx, doc.length, styles);
+  const runs = pieces && characterRuns(bte, doc, styles);
   return runs && pieces ? writeText(doc, pieces, runs) : undefined;
 }
 
 // The Clx: Prc entries (0x01, a 16-bit size, a grpprl) that a piece's Prm may name, then the Pcdt (0x02, a 32-bit
 // size, the PlcPcd): n + 1 CPs, then n 8-byte Pcds (flags, fc, prm).
-function pieceTable(clx: Buffer, docLength: number): Piece[] | undefined {
+function pieceTable(clx: Buffer, docLength: number, styles: Styles): Piece[] | undefined {
   const prcs: Buffer[] = [];
   let at = 0;
   let plc: Buffer | undefined;
@@ -146,25 +149,25 @@ function pieceTable(clx: Buffer, docLength: number): Piece[] | undefined {
       cpLength: length,
       start,
       compressed,
-      hiding: pieceHiding(plc.readUInt16LE(pcd + 6), prcs),
+      hiding: pieceHiding(plc.readUInt16LE(pcd + 6), prcs, styles),
     });
   }
   return pieces;
 }
 
 // A Pcd's Prm: fComplex set, the grpprl of Prc number prm >> 1; else one sprm by its isprm (0x5C: sprmCFVanish).
-function pieceHiding(prm: number, prcs: readonly Buffer[]): Hiding {
+function pieceHiding(prm: number, prcs: readonly Buffer[], styles: Styles): Hiding {
   if (prm & 1) {
     const grpprl = prcs[prm >> 1];
-    return grpprl ? hidingOf(grpprl) : {};
+    return grpprl ? hidingOf(grpprl, 0, grpprl.length, styles) : {};
   }
-  if (((prm >> 1) & 0x7f) === 0x5c) return { vanish: vanishes(prm >> 8) };
+  if (((prm >> 1) & 0x7f) === 0x5c) return { vanish: vanishes(prm >> 8, undefined) };
   return {};
 }
 
 // The PlcBteChpx: n + 1 FCs, then n page numbers of CHPX FKPs in the WordDocument stream. Each 512-byte FKP holds
 // crun + 1 FCs (its runs' bounds), crun word offsets of each run's Chpx (0: none), and crun in its last byte.
-function characterRuns(bte: Buffer, doc: Buffer): Run[] | undefined {
+function characterRuns(bte: Buffer, doc: Buffer, styles: Styles): Run[] | undefined {
   if (bte.length === 0) return [];
   if (bte.length < 12 || (bte.length - 4) % 8 !== 0) return undefined;
   const n = (bte.length - 4) / 8;
@@ -186,7 +189,7 @@ function characterRuns(bte: Buffer, doc: Buffer): Run[] | undefined {
       if (offset === 0) continue;
       const size = doc[page + offset] as number;
       if (offset + 1 + size > FKP) return undefined;
-      const hiding = hidingOf(doc.subarray(page + offset + 1, page + offset + 1 + size));
+      const hiding = hidingOf(doc, page + offset + 1, page + offset + 1 + size, styles);
       if (Object.keys(hiding).length > 0) runs.push({ start, end, hiding });
     }
   }
@@ -203,22 +206,24 @@ function characterRuns(bte: Buffer, doc: Buffer): Run[] | undefined {
 // The properties a grpprl sets that hide text: sprmCFVanish (0x083C), sprmCHps (0x4A43, half-points), sprmCCv
 // (0x6870, a COLORREF) and sprmCIco (0x2A42, 8 is white). A sprm's operand size is in its top three bits (spra);
 // a sprm whose operand runs past the grpprl ends it.
-function hidingOf(grpprl: Buffer): Hiding {
-  const hiding: Hiding = {};
-  let at = 0;
-  while (at + 2 <= grpprl.length) {
-    const sprm = grpprl.readUInt16LE(at);
+function hidingOf(b: Buffer, from: number, to: number, styles: Styles): Hiding {
+  let hiding: Hiding = {};
+  let at = from;
+  while (at + 2 <= to) {
+    const sprm = b.readUInt16LE(at);
     at += 2;
-    const size = operandSize(sprm, grpprl, at);
-    if (size === undefined || at + size > grpprl.length) break;
-    const op = grpprl.subarray(at, at + size);
+    const size = operandSize(sprm, b, at, to);
+    if (size === undefined || at + size > to) break;
+    const op = at;
     at += size;
-    if (sprm === 0x083c) hiding.vanish = vanishes(op[0] as number);
-    else if (sprm === 0x4a43) hiding.tiny = op.readUInt16LE(0) < 8;
-    else if (sprm === 0x6870) hiding.white = (op.readUInt32LE(0) & 0xffffffff) === 0x00ffffff;
-    else if (sprm === 0x2a42) hiding.white = op[0] === 8;
+    if (sprm === 0x083c) hiding.vanish = vanishes(b[op] as number, hiding.vanish);
+    // sprmCIstd: a character style's properties, which the run's own override.
+    else if (sprm === 0x4a30) hiding = { ...styles(b.readUInt16LE(op)) };
+    else if (sprm === 0x4a43) hiding.tiny = b.readUInt16LE(op) < 8;
+    else if (sprm === 0x6870) hiding.white = b.readUInt32LE(op) === 0x00ffffff;
+    else if (sprm === 0x2a42) hiding.white = b[op] === 8;
     else if (sprm === 0x2a33) {
-      // sprmCPlain: the paragraph style's properties again (styles are not read: none hide).
+      // sprmCPlain: the paragraph style's properties again (paragraph styles are not read: taken as hiding nothing).
       hiding.vanish = false;
       hiding.tiny = false;
       hiding.white = false;
@@ -227,26 +232,100 @@ function hidingOf(grpprl: Buffer): Hiding {
   return hiding;
 }
 
-// sprmCFVanish's operand: 1 on, 0 off, 0x81 the style's value inverted (taken as hidden), 0x80 the style's (not).
-function vanishes(op: number): boolean {
-  return op === 1 || op === 0x81;
+// sprmCFVanish's operand: 1 on, 0 off, 0x81 the style's value inverted (taken as hidden: the paragraph's style is
+// not read), 0x80 the style's.
+function vanishes(op: number, style: boolean | undefined): boolean {
+  return op === 1 || op === 0x81 || (op === 0x80 && style === true);
+}
+
+/** The hiding properties of a style by its istd ({} for none). */
+type Styles = (istd: number) => Hiding;
+const NO_STYLES: Styles = () => ({});
+const EMPTY = Buffer.alloc(0);
+
+// The STSH: cbStshi, the Stshi (cstd, cbSTDBaseInFile, …), then cstd LPStds (cbStd, the STD; 0 for an empty slot).
+// An STD: its Stdf (cbSTDBaseInFile bytes: stk in bits 0-3 and istdBase in bits 4-15 of its second word, cupx in
+// the third), its name (a 16-bit count, the UTF-16 characters, a NUL), then cupx LPUpxs (cbUpx, the UPX, a byte
+// to make it even): a paragraph style's PAPX then CHPX, a character style's CHPX. A style's properties are its
+// base's, overridden by its CHPX.
+function characterStyles(stsh: Buffer): Styles | undefined {
+  if (stsh.length === 0) return NO_STYLES;
+  const cbStshi = u16(stsh, 0);
+  if (cbStshi === undefined || cbStshi < 4 || 2 + cbStshi > stsh.length) return undefined;
+  const cstd = stsh.readUInt16LE(2);
+  const cbBase = stsh.readUInt16LE(4);
+  const own: { base: number; grpprl: Buffer }[] = [];
+  let at = 2 + cbStshi;
+  for (let istd = 0; istd < cstd; istd++) {
+    const cbStd = u16(stsh, at);
+    if (cbStd === undefined) return undefined;
+    const std = slice(stsh, at + 2, cbStd);
+    if (!std) return undefined;
+    at += 2 + cbStd;
+    if (cbStd === 0) continue;
+    if (cbBase < 10 || cbBase + 2 > std.length) return undefined;
+    const stk = std.readUInt16LE(2) & 0x0f;
+    const base = std.readUInt16LE(2) >> 4;
+    const cupx = std.readUInt16LE(4) & 0x0f;
+    let upx = cbBase + 2 + std.readUInt16LE(cbBase) * 2 + 2;
+    // The CHPX is the paragraph style's second UPX, the character style's first.
+    const chpxAt = stk === 1 ? 1 : stk === 2 ? 0 : -1;
+    for (let k = 0; k < cupx && k <= chpxAt; k++) {
+      const cbUpx = u16(std, upx);
+      if (cbUpx === undefined || upx + 2 + cbUpx > std.length) return undefined;
+      if (k === chpxAt) own[istd] = { base, grpprl: std.subarray(upx + 2, upx + 2 + cbUpx) };
+      upx += 2 + cbUpx + (cbUpx & 1);
+    }
+  }
+  // Each style resolved once, from the first base of its chain already resolved (or none) down to it, without
+  // recursion (a chain may be thousands of styles long); a loop of bases ends where it meets itself.
+  const resolved = new Map<number, Hiding>();
+  const resolve = (istd: number): Hiding => {
+    const chain: number[] = [];
+    const met = new Set<number>();
+    let at = istd;
+    while (own[at] && !resolved.has(at) && !met.has(at)) {
+      met.add(at);
+      chain.push(at);
+      at = (own[at] as { base: number }).base;
+    }
+    let hiding = resolved.get(at) ?? {};
+    for (const n of chain.reverse()) {
+      // A sprmCIstd inside a style's own CHPX is not followed.
+      hiding = {
+        ...hiding,
+        ...definedOf(hidingOf(own[n]?.grpprl ?? EMPTY, 0, own[n]?.grpprl.length ?? 0, NO_STYLES)),
+      };
+      resolved.set(n, hiding);
+    }
+    return hiding;
+  };
+  return resolve;
+}
+
+function definedOf(h: Hiding): Hiding {
+  const out: Hiding = {};
+  if (h.vanish !== undefined) out.vanish = h.vanish;
+  if (h.tiny !== undefined) out.tiny = h.tiny;
+  if (h.white !== undefined) out.white = h.white;
+  return out;
 }
 
 const SPRA_SIZES = [1, 1, 2, 4, 2, 2, 0, 3];
 
-function operandSize(sprm: number, grpprl: Buffer, at: number): number | undefined {
+function operandSize(sprm: number, b: Buffer, at: number, to: number): number | undefined {
   const spra = sprm >> 13;
   if (spra !== 6) return SPRA_SIZES[spra];
   // sprmTDefTable counts its operand in a 16-bit word (plus one); sprmPChgTabs's 255 is not framed here.
-  if (sprm === 0xd608) return at + 2 <= grpprl.length ? 2 + grpprl.readUInt16LE(at) - 1 : undefined;
-  const size = grpprl[at];
+  if (sprm === 0xd608) return at + 2 <= to ? 2 + b.readUInt16LE(at) - 1 : undefined;
+  const size = at < to ? b[at] : undefined;
   if (size === undefined || (sprm === 0xc615 && size === 255)) return undefined;
   return 1 + size;
 }
 
 // The pieces' characters in CP order, those a run or piece hides left out (a piece's own properties override its
-// runs'), field codes (0x13 to 0x14) left out and
-// their results (to 0x15) kept, paragraph, line, cell and page marks as line breaks.
+// runs'), field codes (0x13 to 0x14) left out and their results (to 0x15) kept, paragraph, line, cell and page
+// marks as line breaks, other control characters (objects, footnote marks, optional hyphens) left out.
 function writeText(doc: Buffer, pieces: readonly Piece[], runs: readonly Run[]): string {
   const out = new Uint16Array(pieces.reduce((n, p) => n + p.cpLength, 0));
   let length = 0;
@@ -259,29 +338,32 @@ function writeText(doc: Buffer, pieces: readonly Piece[], runs: readonly Run[]):
     const text = piece.compressed
       ? CP1252.decode(doc.subarray(piece.start, end))
       : doc.toString('utf16le', piece.start, end);
+    const own = piece.hiding;
     let r = lastRunAt(runs, piece.start);
-    for (let k = 0; k < piece.cpLength; k++) {
+    // The piece in segments of one hiding each: up to the end of the run it is in, or the start of the next.
+    for (let k = 0; k < piece.cpLength; ) {
       const fc = piece.start + k * width;
       while (r + 1 < runs.length && (runs[r + 1] as Run).start <= fc) r++;
-      const run = r >= 0 && fc < (runs[r] as Run).end ? (runs[r] as Run).hiding : NONE;
-      const c = text.charCodeAt(k);
-      if (c === 0x13) {
-        fields.push(true);
-        inCode++;
-        continue;
+      const inRun = r >= 0 && fc < (runs[r] as Run).end;
+      const run = inRun ? (runs[r] as Run).hiding : NONE;
+      const until = inRun ? (runs[r] as Run).end : r + 1 < runs.length ? (runs[r + 1] as Run).start : end;
+      const stop = Math.min(piece.cpLength, k + Math.ceil((until - fc) / width));
+      const hidden = (own.vanish ?? run.vanish) || (own.tiny ?? run.tiny) || (own.white ?? run.white);
+      for (; k < stop; k++) {
+        const c = text.charCodeAt(k);
+        if (c === 0x13) {
+          fields.push(true);
+          inCode++;
+        } else if (c === 0x14 || c === 0x15) {
+          const code = c === 0x14 ? fields[fields.length - 1] : fields.pop();
+          if (code) inCode--;
+          if (c === 0x14 && code) fields[fields.length - 1] = false;
+        } else if (inCode === 0 && !hidden) {
+          if (c >= 0x20 || c === 0x09) out[length++] = c;
+          else if (c === 0x0d || c === 0x0b || c === 0x07 || c === 0x0c) out[length++] = 0x0a;
+          else if (c === 0x1e) out[length++] = 0x2d;
+        }
       }
-      if (c === 0x14 || c === 0x15) {
-        const code = c === 0x14 ? fields[fields.length - 1] : fields.pop();
-        if (code) inCode--;
-        if (c === 0x14 && code) fields[fields.length - 1] = false;
-        continue;
-      }
-      if (inCode > 0) continue;
-      const own = piece.hiding;
-      if ((own.vanish ?? run.vanish) || (own.tiny ?? run.tiny) || (own.white ?? run.white)) continue;
-      if (c === 0x0d || c === 0x0b || c === 0x07 || c === 0x0c) out[length++] = 0x0a;
-      else if (c === 0x1e) out[length++] = 0x2d;
-      else if (c >= 0x20 || c === 0x09) out[length++] = c;
     }
   }
   return Buffer.from(out.buffer, 0, length * 2).toString('utf16le');

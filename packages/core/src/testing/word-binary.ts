@@ -11,6 +11,8 @@ export interface WordRun {
   color?: number;
   /** sprmCIco: a palette colour (8 white). */
   ico?: number;
+  /** sprmCIstd: a character style by its istd (see {@link WordBinaryOptions.styles}). */
+  style?: number;
 }
 
 /** How {@link wordBinary} writes its document. */
@@ -27,6 +29,11 @@ export interface WordBinaryOptions {
   repeat?: number;
   /** FibBase flags other than fWhichTblStm (0x0100 fEncrypted). */
   flags?: number;
+  /**
+   * Character styles, istd 1 and on (istd 0 is the Normal paragraph style): each its properties and the istd of the
+   * style it is based on.
+   */
+  styles?: (Omit<WordRun, 'text' | 'style'> & { base?: number })[];
   /** Streams written beside the document's. */
   extra?: [string, Buffer][];
 }
@@ -85,7 +92,8 @@ export function wordBinary(runs: readonly WordRun[], options: WordBinaryOptions 
   const plcPcd = Buffer.concat([...cps, ...pcds]);
   const clx = Buffer.concat([prc, Buffer.from([0x02]), u32(plcPcd.length), plcPcd]);
   const bte = Buffer.concat([u32(TEXT_AT), u32(fc), u32(fkpAt / FKP)]);
-  const table = Buffer.concat([clx, bte]);
+  const stsh = styleSheet(options.styles ?? []);
+  const table = Buffer.concat([clx, bte, stsh]);
   // The FIB: FibBase, 14 words, 22 longs, the fc/lcb pairs (fcPlcfBteChpx is pair 12, fcClx pair 33), cswNew 0.
   doc.writeUInt16LE(0xa5ec, 0);
   doc.writeUInt16LE(0xc1, 2);
@@ -98,13 +106,37 @@ export function wordBinary(runs: readonly WordRun[], options: WordBinaryOptions 
     doc.writeUInt32LE(at, 0x9a + n * 8);
     doc.writeUInt32LE(length, 0x9a + n * 8 + 4);
   };
+  pair(1, clx.length + bte.length, stsh.length);
   pair(12, clx.length, bte.length);
   pair(33, options.fcClx ?? 0, clx.length);
   return compoundFile([['WordDocument', doc], [options.table ?? '0Table', table], ...(options.extra ?? [])]);
 }
 
+// The STSH: an 18-byte Stshi (cstd, cbSTDBaseInFile 10), then each style's cbStd and STD: a 10-byte Stdf (stk and
+// istdBase, cupx), its name, its UPXs (a paragraph style's PAPX and CHPX, a character style's CHPX).
+function styleSheet(styles: readonly (Omit<WordRun, 'text' | 'style'> & { base?: number })[]): Buffer {
+  const std = (stk: number, base: number, name: string, upxs: Buffer[]) => {
+    const stdf = Buffer.alloc(10);
+    stdf.writeUInt16LE(stk | (base << 4), 2);
+    stdf.writeUInt16LE(upxs.length, 4);
+    const lpUpxs = upxs.map((upx) => Buffer.concat([u16(upx.length), upx, Buffer.alloc(upx.length % 2)]));
+    const body = Buffer.concat([stdf, u16(name.length), Buffer.from(`${name}\0`, 'utf16le'), ...lpUpxs]);
+    return Buffer.concat([u16(body.length), body]);
+  };
+  const stshi = Buffer.alloc(18);
+  stshi.writeUInt16LE(styles.length + 1, 0);
+  stshi.writeUInt16LE(10, 2);
+  return Buffer.concat([
+    u16(stshi.length),
+    stshi,
+    std(1, 0xfff, 'Normal', [u16(0), Buffer.alloc(0)]),
+    ...styles.map((s, i) => std(2, s.base ?? 0xfff, `Style${i + 1}`, [runGrpprl({ text: '', ...s })])),
+  ]);
+}
+
 function runGrpprl(run: WordRun): Buffer {
   const parts: Buffer[] = [];
+  if (run.style !== undefined) parts.push(u16(0x4a30), u16(run.style));
   if (run.vanish !== undefined) parts.push(u16(0x083c), Buffer.from([run.vanish]));
   if (run.halfPoints !== undefined) parts.push(u16(0x4a43), u16(run.halfPoints));
   if (run.ico !== undefined) parts.push(u16(0x2a42), Buffer.from([run.ico]));
