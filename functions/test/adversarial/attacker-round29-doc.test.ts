@@ -22,6 +22,7 @@ describe('attacker round 29: Word .doc read as shown (outbound-policy)', () => {
   const CASES: Record<string, [WordRun[], WordBinaryOptions?]> = {
     'hidden text (sprmCFVanish) between two groups': [between({ vanish: 1 })],
     'hidden text relative to the style (0x81)': [between({ vanish: 0x81 })],
+    'a tracked deletion (sprmCFRMarkDel) between two groups': [between({ deleted: 1 })],
     'white text (sprmCCv) between two groups': [between({ color: 0x00ffffff })],
     'white text (sprmCIco 8) in a cp1252 piece': [between({ ico: 8 }), { compressed: true }],
     'text of 1 point between two groups, 1Table': [between({ halfPoints: 2 }), { table: '1Table' }],

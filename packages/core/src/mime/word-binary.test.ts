@@ -12,9 +12,10 @@ const card = (letter: Omit<WordRun, 'text'>): WordRun[] => [
 ];
 
 describe('a legacy Word document read as shown', () => {
-  it('leaves out a letter its formatting hides (hidden, tiny, white)', () => {
+  it('leaves out a letter its formatting hides (hidden, deleted, tiny, white)', () => {
     for (const letter of [
       { vanish: 1 },
+      { deleted: 1 },
       { vanish: 0x81 },
       { halfPoints: 2 },
       { color: 0x00ffffff },
@@ -23,7 +24,14 @@ describe('a legacy Word document read as shown', () => {
       expect(read(wordBinary(card(letter)))).toEqual(['Card: 4111 1111 1111 1111\n']);
   });
   it('keeps a letter that shows', () => {
-    for (const letter of [{}, { vanish: 0 }, { halfPoints: 20 }, { color: 0x000000ff }, { ico: 1 }])
+    for (const letter of [
+      {},
+      { vanish: 0 },
+      { deleted: 0 },
+      { halfPoints: 20 },
+      { color: 0x000000ff },
+      { ico: 1 },
+    ])
       expect(read(wordBinary(card(letter)))).toEqual(['Card: 4111 1111x 1111 1111\n']);
   });
   it('reads cp1252 (compressed) pieces and the 1Table stream the FIB names', () => {

@@ -17,6 +17,8 @@ const FKP = 512;
 /** Character properties that hide a run, each as set by the last sprm naming it (undefined: not set). */
 interface Hiding {
   vanish?: boolean;
+  /** A tracked deletion, which Word's default view (Simple Markup) does not show. */
+  deleted?: boolean;
   tiny?: boolean;
   white?: boolean;
 }
@@ -155,13 +157,15 @@ function pieceTable(clx: Buffer, docLength: number, styles: Styles): Piece[] | u
   return pieces;
 }
 
-// A Pcd's Prm: fComplex set, the grpprl of Prc number prm >> 1; else one sprm by its isprm (0x5C: sprmCFVanish).
+// A Pcd's Prm: fComplex set, the grpprl of Prc number prm >> 1; else one sprm by its isprm (0x5C: sprmCFVanish,
+// 0x41: sprmCFRMarkDel).
 function pieceHiding(prm: number, prcs: readonly Buffer[], styles: Styles): Hiding {
   if (prm & 1) {
     const grpprl = prcs[prm >> 1];
     return grpprl ? hidingOf(grpprl, 0, grpprl.length, styles) : {};
   }
   if (((prm >> 1) & 0x7f) === 0x5c) return { vanish: vanishes(prm >> 8, undefined) };
+  if (((prm >> 1) & 0x7f) === 0x41) return { deleted: prm >> 8 === 1 };
   return {};
 }
 
@@ -203,7 +207,7 @@ function characterRuns(bte: Buffer, doc: Buffer, styles: Styles): Run[] | undefi
   return runs.filter((run) => run.end > run.start);
 }
 
-// The properties a grpprl sets that hide text: sprmCFVanish (0x083C), sprmCHps (0x4A43, half-points), sprmCCv
+// The properties a grpprl sets that hide text: sprmCFVanish (0x083C), sprmCFRMarkDel (0x0800), sprmCHps (0x4A43, half-points), sprmCCv
 // (0x6870, a COLORREF) and sprmCIco (0x2A42, 8 is white). A sprm's operand size is in its top three bits (spra);
 // a sprm whose operand runs past the grpprl ends it.
 function hidingOf(b: Buffer, from: number, to: number, styles: Styles): Hiding {
@@ -219,6 +223,7 @@ function hidingOf(b: Buffer, from: number, to: number, styles: Styles): Hiding {
     if (sprm === 0x083c) hiding.vanish = vanishes(b[op] as number, hiding.vanish);
     // sprmCIstd: a character style's properties, which the run's own override.
     else if (sprm === 0x4a30) hiding = { ...styles(b.readUInt16LE(op)) };
+    else if (sprm === 0x0800) hiding.deleted = b[op] === 1;
     else if (sprm === 0x4a43) hiding.tiny = b.readUInt16LE(op) < 8;
     else if (sprm === 0x6870) hiding.white = b.readUInt32LE(op) === 0x00ffffff;
     else if (sprm === 0x2a42) hiding.white = b[op] === 8;
@@ -306,6 +311,7 @@ function characterStyles(stsh: Buffer): Styles | undefined {
 function definedOf(h: Hiding): Hiding {
   const out: Hiding = {};
   if (h.vanish !== undefined) out.vanish = h.vanish;
+  if (h.deleted !== undefined) out.deleted = h.deleted;
   if (h.tiny !== undefined) out.tiny = h.tiny;
   if (h.white !== undefined) out.white = h.white;
   return out;
@@ -348,7 +354,11 @@ function writeText(doc: Buffer, pieces: readonly Piece[], runs: readonly Run[]):
       const run = inRun ? (runs[r] as Run).hiding : NONE;
       const until = inRun ? (runs[r] as Run).end : r + 1 < runs.length ? (runs[r + 1] as Run).start : end;
       const stop = Math.min(piece.cpLength, k + Math.ceil((until - fc) / width));
-      const hidden = (own.vanish ?? run.vanish) || (own.tiny ?? run.tiny) || (own.white ?? run.white);
+      const hidden =
+        (own.vanish ?? run.vanish) ||
+        (own.deleted ?? run.deleted) ||
+        (own.tiny ?? run.tiny) ||
+        (own.white ?? run.white);
       for (; k < stop; k++) {
         const c = text.charCodeAt(k);
         if (c === 0x13) {

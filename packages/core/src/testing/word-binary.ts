@@ -5,6 +5,8 @@ export interface WordRun {
   text: string;
   /** sprmCFVanish: hidden text (1 on, 0x81 the style's inverted). */
   vanish?: number;
+  /** sprmCFRMarkDel: a tracked deletion (1). */
+  deleted?: number;
   /** sprmCHps: the font size in half-points. */
   halfPoints?: number;
   /** sprmCCv: a COLORREF (0x00FFFFFF white). */
@@ -138,6 +140,7 @@ function runGrpprl(run: WordRun): Buffer {
   const parts: Buffer[] = [];
   if (run.style !== undefined) parts.push(u16(0x4a30), u16(run.style));
   if (run.vanish !== undefined) parts.push(u16(0x083c), Buffer.from([run.vanish]));
+  if (run.deleted !== undefined) parts.push(u16(0x0800), Buffer.from([run.deleted]));
   if (run.halfPoints !== undefined) parts.push(u16(0x4a43), u16(run.halfPoints));
   if (run.ico !== undefined) parts.push(u16(0x2a42), Buffer.from([run.ico]));
   if (run.color !== undefined) parts.push(u16(0x6870), u32(run.color));
