@@ -63,6 +63,21 @@ describe('attacker round 29: a header word or file name in a charset that is not
       'DEFAULT',
     );
   });
+
+  // Round 30's false positives: Python writes raw 8-bit header bytes as `unknown-8bit`; Java names Korean and Thai
+  // Windows pages `x-windows-949`, `x-windows-874`. Their digits are ASCII bytes: read through Latin-1.
+  it('sends a reply whose Subject is unknown-8bit or a label not known here, and finds a card written in one', async () => {
+    for (const label of ['unknown-8bit', 'x-windows-949', 'x-user-defined'])
+      expect(
+        await kit.outbound(
+          mail([FROM, `Subject: =?${label}?q?Re:_R=E9union_budget_d=E9cembre?=`], 'hello\r\n'),
+        ),
+        label,
+      ).toBe('DEFAULT');
+    expect(
+      await kit.outbound(mail([FROM, 'Subject: =?unknown-8bit?q?R=E9f_4111_1111_1111_1111?='], 'hello\r\n')),
+    ).toBe('BOUNCE');
+  });
 });
 
 describe('attacker round 29: a card in enclosed digits or numerals (outbound-policy)', () => {

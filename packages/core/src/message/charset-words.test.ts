@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { undecodableCharsets } from './charset-words.js';
+import { hidesAsciiDigits, undecodableCharsets } from './charset-words.js';
 import { partNaming } from './part-names.js';
 
 describe('encoded words and RFC 2231 values in charsets that cannot be decoded', () => {
@@ -18,5 +18,32 @@ describe('encoded words and RFC 2231 values in charsets that cannot be decoded',
   it('makes a part name in such a charset a problem of the part', () => {
     const naming = partNaming(['application/octet-stream; name="=?ibm037?Q?=A7=4B=A5=82=A2?="'], []);
     expect(naming.problems).toEqual(['Content-Type names a file in charset ibm037, which cannot be decoded']);
+  });
+});
+
+describe('hidesAsciiDigits', () => {
+  it('is true for EBCDIC code pages however they are labelled, false for ASCII-compatible and unknown labels', () => {
+    for (const label of [
+      'ibm037',
+      'IBM037',
+      'cp500',
+      'ibm01140',
+      'ebcdic-cp-us',
+      'x-EBCDIC-KoreanExtended',
+      'windows-20273',
+      'csIBM273',
+    ])
+      expect(hidesAsciiDigits(label), label).toBe(true);
+    for (const label of [
+      'unknown-8bit',
+      'x-user-defined',
+      'default',
+      'cp850',
+      'ibm437',
+      'x-windows-949',
+      'iso-2022-kr',
+      'ansi',
+    ])
+      expect(hidesAsciiDigits(label), label).toBe(false);
   });
 });

@@ -38,6 +38,34 @@ export function undecodableCharsets(raw: string): string[] {
   return [...out];
 }
 
+/**
+ * True for a charset label whose digits are not ASCII bytes: EBCDIC code pages (`ibm037`, `cp500`, `ibm01140`,
+ * `ebcdic-cp-us`…), which Windows and Python decode and iconv-lite does not. Text in any other charset a client
+ * knows keeps its digits as ASCII bytes, and a client falls back to an ASCII-compatible reading for a label it does
+ * not know (`unknown-8bit`, `x-user-defined`): read as Latin-1, its digits are read.
+ *
+ * @example
+ * ```ts
+ * hidesAsciiDigits('IBM037'); // true
+ * hidesAsciiDigits('unknown-8bit'); // false
+ * ```
+ */
+export function hidesAsciiDigits(charset: string): boolean {
+  const label = charset.trim().toLowerCase();
+  if (label.includes('ebcdic')) return true;
+  const page = /^(?:x-)?(?:cs)?(?:ibm|cp|windows)[-_]?0*(\d{2,5})$/.exec(label)?.[1];
+  return page !== undefined && EBCDIC_PAGES.has(Number(page));
+}
+
+// IBM's EBCDIC code pages (Windows exposes 20xxx aliases of several: 20273 is IBM273).
+const EBCDIC_PAGES = new Set([
+  37, 273, 277, 278, 280, 284, 285, 290, 297, 420, 423, 424, 500, 833, 836, 838, 870, 871, 875, 880, 905, 918,
+  930, 933, 935, 937, 939, 1025, 1026, 1027, 1047, 1097, 1112, 1122, 1123, 1130, 1132, 1137, 1140, 1141, 1142,
+  1143, 1144, 1145, 1146, 1147, 1148, 1149, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1164, 1364, 1371,
+  1388, 1390, 1399, 20273, 20277, 20278, 20280, 20284, 20285, 20290, 20297, 20420, 20423, 20424, 20833, 20838,
+  20871, 20880, 20905, 20924, 21025, 21027,
+]);
+
 // Bytes an ASCII-compatible charset does not use for text: high bytes, and control characters other than tab
 // and line ends (UTF-16 spells `J` 4A 00, which read as UTF-8 is `J` and a NUL).
 const notAscii = (b: number) => b >= 0x80 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);

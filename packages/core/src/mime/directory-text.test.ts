@@ -16,6 +16,12 @@ describe('directory objects: values as a calendar or address book shows them', (
       undecodable: ['ibm037'],
     });
     expect(directoryCharsetValues('NOTE;CHARSET=X-MINE:plain').text).toBe('plain');
+    // A label not known here on 8-bit bytes (round 30's `ANSI`, `x-mac-japanese` vCards) keeps its digits as ASCII
+    // bytes: read as Latin-1, not refused.
+    expect(directoryCharsetValues('NOTE;CHARSET=ANSI;ENCODING=QUOTED-PRINTABLE:caf=E9 4111')).toEqual({
+      text: 'café 4111',
+      undecodable: [],
+    });
     expect(directoryCharsetValues('NOTE:no charset here').text).toBe('');
   });
 

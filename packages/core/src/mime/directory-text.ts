@@ -1,5 +1,5 @@
 import charsets from 'libmime/lib/charset';
-import { charsetAlias } from '../message/charset-words.js';
+import { charsetAlias, hidesAsciiDigits } from '../message/charset-words.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 
 /**
@@ -60,7 +60,9 @@ export function directoryCharsetValues(bytes: string): DirectoryCharsetReading {
     }
     if (isUtf7(charset)) out.push(decodeUtf7(raw.toString('latin1')));
     else if (supported) out.push(charsets.decode(raw, charset));
-    else if (raw.some((b) => b >= 0x80 || (b < 0x20 && b !== 0x09))) undecodable.add(charset);
+    // Only in EBCDIC are the digits not ASCII bytes: any other label a client does not know reads as Latin-1.
+    else if (hidesAsciiDigits(charset) && raw.some((b) => b >= 0x80 || (b < 0x20 && b !== 0x09)))
+      undecodable.add(charset);
     else out.push(raw.toString('latin1'));
   }
   return { text: undoEscapes(out.join('\n')), undecodable: [...undecodable] };

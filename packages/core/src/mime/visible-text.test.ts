@@ -25,6 +25,16 @@ describe('readVisibleText: header words and text formats (attacker round 29)', (
     expect((await read('Subject: =?iso-8859-1?Q?Caf=E9?=\n\nhi\n')).unread).toEqual([]);
   });
 
+  it('reads a header word in a label only EBCDIC-free clients fall back on (unknown-8bit) as Latin-1, not unread', async () => {
+    // Python's email package writes raw 8-bit header bytes as `unknown-8bit` (round 30's false positive).
+    const { texts, unread } = await read(
+      'Subject: =?unknown-8bit?q?R=E9union_4111_1111_1111_1111?=\nCc: =?x-user-defined?B?NDExMQ==?= <c@x.example>\n\nhi\n',
+    );
+    expect(unread).toEqual([]);
+    expect(texts).toContain('Réunion 4111 1111 1111 1111');
+    expect(texts.some((t) => t.includes('4111 <c@x.example>'))).toBe(true);
+  });
+
   it('reads flowed text unwrapped, and enriched text without its parameters', async () => {
     const flowed = await read(
       'Content-Type: text/plain; format=flowed; delsp=yes\n\nCard: 41 \n11 \n1 \n111\nnext\n',

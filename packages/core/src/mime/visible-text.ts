@@ -5,7 +5,7 @@ import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
-import { charsetAlias, undecodableCharsets } from '../message/charset-words.js';
+import { charsetAlias, hidesAsciiDigits, undecodableCharsets } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
 import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
@@ -202,7 +202,7 @@ function readHeaders(node: TextNode, depth: number, w: Walk): string[] {
     const name = field.name.toLowerCase();
     if (MACHINE_HEADERS.has(name) || name.startsWith('arc-') || read.has(name)) continue;
     read.add(name);
-    undecodedWords(w, field.name, headers.all(field.name));
+    undecodedWords(w, field.name, headers.all(field.name), depth);
     emit(w, headers.decodedAll(field.name).join('\n'), { kind: 'header', label: field.name, depth });
   }
   // Every name a client may show (both content headers, both parameters), not only mailsplit's pick.
@@ -213,6 +213,7 @@ function readHeaders(node: TextNode, depth: number, w: Walk): string[] {
       w,
       `${header} name`,
       headers.all(header).filter((v) => /name/i.test(v)),
+      depth,
     );
   for (const n of partNaming(headers.all('content-type'), headers.all('content-disposition'), legacy).names)
     names.add(n);
@@ -220,12 +221,26 @@ function readHeaders(node: TextNode, depth: number, w: Walk): string[] {
   return [...names];
 }
 
-// An encoded word or RFC 2231 value in a charset not decoded here (EBCDIC `ibm037`, which Windows and Python
-// decode) is read as garbage while a client shows its text: unread, as a body in such a charset is.
-function undecodedWords(w: Walk, label: string, values: readonly string[]): void {
+// An encoded word or RFC 2231 value in a charset not decoded here: in EBCDIC (`ibm037`, which Windows and Python
+// decode) its digits are not ASCII bytes, so it is unread, as a body in such a charset is; in any other
+// (`unknown-8bit`, which Python writes for raw 8-bit bytes; `x-user-defined`) the digits are ASCII bytes, read
+// through Latin-1 as a client falling back would show them.
+function undecodedWords(w: Walk, label: string, values: readonly string[], depth: number): void {
   const labels = new Set(values.flatMap((v) => undecodableCharsets(v)));
+  const fallback: string[] = [];
   for (const charset of labels)
-    w.report.unread.push(`${label}: charset ${charset.slice(0, 40)} cannot be decoded`);
+    if (hidesAsciiDigits(charset))
+      w.report.unread.push(`${label}: charset ${charset.slice(0, 40)} cannot be decoded`);
+    else fallback.push(charset);
+  if (fallback.length === 0) return;
+  const relabelled = values.map((v) => safeDecodeWords(asLatin1(v, fallback)));
+  emit(w, relabelled.join('\n'), { kind: 'header', label, depth });
+}
+
+// The encoded words of the given charsets relabelled ISO-8859-1 (an RFC 2231 value's digits are ASCII as written).
+function asLatin1(value: string, charsets: readonly string[]): string {
+  const names = charsets.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return value.replace(new RegExp(`=\\?(?:${names})(\\*[^?]*)?\\?`, 'gi'), '=?iso-8859-1?');
 }
 
 async function readBody(node: TextNode, names: string[], raw: Buffer, depth: number, w: Walk): Promise<void> {
