@@ -48,7 +48,6 @@ describe('attacker round 29: files a double click opens that the lists lacked (g
     'a disk image segment (.dmgpart)': 'Invoice.dmgpart',
     'a Toast image (.toast)': 'Invoice.toast',
     'a DVD master (.dvdr)': 'Invoice.dvdr',
-    'a self-mounting image (.smi)': 'Invoice.smi',
     'an Apple Archive (.aar), extracted with its modes': 'Invoice.aar',
     'an Apple Archive (.yaa)': 'Invoice.yaa',
     'a Microsoft Data Link (.udl)': 'Connection.udl',
@@ -62,6 +61,15 @@ describe('attacker round 29: files a double click opens that the lists lacked (g
       );
       expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
     });
+
+  it('delivers SAMI captions (.smi), which the old macOS self-mounting images shared their extension with', async () => {
+    const sami = Buffer.from('<SAMI><BODY><SYNC Start=0><P Class=KRCC>Hello</SAMI>');
+    const message = attached(
+      'Content-Type: application/smil; name="episode1.smi"\r\nContent-Disposition: attachment; filename="episode1.smi"',
+      sami,
+    );
+    expect((await kit.inbound(message)).verdict).toBe('DEFAULT');
+  });
 
   // Windows' MIME database gives an unnamed part of these types a blocked extension (Outlook saves ATT00001.website).
   const TYPES = [

@@ -54,9 +54,11 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   'dmg pkg mpkg command terminal tool scpt scptd applescript workflow desktop kext macho elf uif ' +
   'apk dex deb ppa au3 a3x ahk ani hqx sit sitx rev fileloc inetloc webloc afploc ftploc ' +
   'appcontent-ms cdxml psdm1 pssc asx aspx pst ' +
-  // macOS disk images that mount on a double click, Apple Archive (extracted with its files' modes), a data link
-  // (connects to the UNC path it names), a configuration profile (installs certificates, VPN and proxy settings).
-  'cdr sparseimage smi dmgpart toast dvdr aar yaa udl mobileconfig'
+  // macOS disk images that mount on a double click (`.cdr` is also CorelDRAW's: allow it where drawings are mailed;
+  // its content cannot clear it, as an image's first 32 KiB may be anything), Apple Archive (extracted with its
+  // files' modes), a data link (connects to the UNC path it names), a configuration profile (installs
+  // certificates, VPN and proxy settings). Not `.smi`: SAMI captions; the old self-mounting images no longer run.
+  'cdr sparseimage dmgpart toast dvdr aar yaa udl mobileconfig'
 ).split(' ');
 
 /**
