@@ -30,6 +30,10 @@ describe('attacker round 29: Word .doc read as shown (outbound-policy)', () => {
       between({ style: 1 }),
       { styles: [{ vanish: 1 }] },
     ],
+    "a letter hidden by its paragraph's style, the digits shown by their own": [
+      [{ text: 'Card: 4111 1111', vanish: 0 }, { text: 'x' }, { text: ' 1111 1111', vanish: 0 }],
+      { styles: [{ vanish: 1, paragraph: true }], paragraph: 1 },
+    ],
     'a field code between two groups': [[{ text: 'Card: 4111 1111\x13 QUOTE x \x14 1111\x15 1111\r' }]],
     'an IBAN with hidden text inside': [between({ vanish: 1 }, 'IBAN: GB82 WEST 1234', ' 5698 7654 32\r')],
   };

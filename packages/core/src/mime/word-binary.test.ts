@@ -56,6 +56,15 @@ describe('a legacy Word document read as shown', () => {
     const loop = [{ base: 2 }, { base: 1, vanish: 1 }];
     expect(read(wordBinary(card({ style: 1 }), { styles: loop }))).toEqual(['Card: 4111 1111 1111 1111\n']);
   });
+  it("applies a paragraph's style under its runs' properties and character styles", () => {
+    const styles = [{ vanish: 1, paragraph: true }, { vanish: 0 }];
+    const runs = [{ text: 'Card: 4111 1111', vanish: 0 }, { text: 'x' }, { text: ' 1111 1111\r', style: 2 }];
+    expect(read(wordBinary(runs, { styles, paragraph: 1 }))).toEqual(['Card: 4111 1111 1111 1111\n']);
+    // A paragraph style that hides nothing.
+    expect(read(wordBinary(runs, { styles: [{ paragraph: true }, { vanish: 0 }], paragraph: 1 }))).toEqual([
+      'Card: 4111 1111x 1111 1111\n',
+    ]);
+  });
   it("applies a piece's own properties (a Prc grpprl, a Prm0 sprmCFVanish)", () => {
     const runs = [{ text: 'Card: 4111 1111 ' }, { text: 'x' }, { text: '1111 1111\r' }];
     const hidden = Buffer.from([0x3c, 0x08, 0x01]);

@@ -95,7 +95,7 @@ function shownText(doc: Buffer, table: Buffer): string | undefined {
   at += 2 + cslw * 4;
   const pairs = u16(doc, at);
   at += 2;
-  // fcStshf is pair 1 of FibRgFcLcb97, fcPlcfBteChpx pair 12, fcClx pair 33.
+  // fcStshf is pair 1 of FibRgFcLcb97, fcPlcfBteChpx pair 12, fcPlcfBtePapx 13, fcClx 33.
   if (pairs === undefined || pairs < 34 || at + pairs * 8 > doc.length) return undefined;
   const clx = slice(table, doc.readUInt32LE(at + 33 * 8), doc.readUInt32LE(at + 33 * 8 + 4));
   const bte = slice(table, doc.readUInt32LE(at + 12 * 8), doc.readUInt32LE(at + 12 * 8 + 4));
@@ -105,7 +105,10 @@ function shownText(doc: Buffer, table: Buffer): string | undefined {
   const styles = (stsh && characterStyles(stsh)) ?? NO_STYLES;
   const pieces = pieceTable(clx, doc.length, styles);
   const runs = pieces && characterRuns(bte, doc, styles);
-  return runs && pieces ? writeText(doc, pieces, runs) : undefined;
+  // Paragraphs' styles (their character properties under the runs'): a table it cannot follow gives none.
+  const papx = slice(table, doc.readUInt32LE(at + 13 * 8), doc.readUInt32LE(at + 13 * 8 + 4));
+  const paragraphs = (papx && styles !== NO_STYLES && paragraphRuns(papx, doc, styles)) || [];
+  return runs && pieces ? writeText(doc, pieces, runs, paragraphs) : undefined;
 }
 
 // The Clx: Prc entries (0x01, a 16-bit size, a grpprl) that a piece's Prm may name, then the Pcdt (0x02, a 32-bit
@@ -197,14 +200,50 @@ function characterRuns(bte: Buffer, doc: Buffer, styles: Styles): Run[] | undefi
       if (Object.keys(hiding).length > 0) runs.push({ start, end, hiding });
     }
   }
-  // Sorted, each cut at the next's start, empty ones dropped: the run a byte is in is the last that starts at or
-  // before it, and a piece walks only the runs in its bytes.
+  return sortedRuns(runs);
+}
+
+// Sorted, each cut at the next's start, empty ones dropped: the run a byte is in is the last that starts at or
+// before it, and a piece walks only the runs in its bytes.
+function sortedRuns(runs: Run[]): Run[] {
   runs.sort((a, b) => a.start - b.start);
   for (let i = 0; i + 1 < runs.length; i++) {
     const run = runs[i] as Run;
     run.end = Math.min(run.end, (runs[i + 1] as Run).start);
   }
   return runs.filter((run) => run.end > run.start);
+}
+
+// The PlcBtePapx, as the PlcBteChpx, of PAPX FKPs: crun + 1 FCs, crun 13-byte BxPaps (the word offset of a
+// PapxInFkp, then a PHE), crun in the last byte. A PapxInFkp: cb, then (cb 0: a second cb) the GrpPrlAndIstd, whose
+// first word is the paragraph's style.
+function paragraphRuns(bte: Buffer, doc: Buffer, styles: Styles): Run[] | undefined {
+  if (bte.length < 12 || (bte.length - 4) % 8 !== 0) return undefined;
+  const n = (bte.length - 4) / 8;
+  const runs: Run[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const pn = bte.readUInt32LE(4 * (n + 1) + i * 4) & 0x3fffff;
+    if (seen.has(pn)) continue;
+    seen.add(pn);
+    const page = pn * FKP;
+    if (page + FKP > doc.length) return undefined;
+    const crun = doc[page + FKP - 1] as number;
+    if (crun === 0 || 4 * (crun + 1) + 13 * crun > FKP - 1) return undefined;
+    for (let j = 0; j < crun; j++) {
+      const start = doc.readUInt32LE(page + 4 * j);
+      const end = doc.readUInt32LE(page + 4 * (j + 1));
+      const offset = (doc[page + 4 * (crun + 1) + 13 * j] as number) * 2;
+      if (end < start) return undefined;
+      if (offset === 0) continue;
+      const cb = doc[page + offset] as number;
+      const istdAt = page + offset + (cb === 0 ? 2 : 1);
+      if (istdAt + 2 > page + FKP) return undefined;
+      const hiding = styles(doc.readUInt16LE(istdAt));
+      if (Object.keys(hiding).length > 0) runs.push({ start, end, hiding });
+    }
+  }
+  return sortedRuns(runs);
 }
 
 // The properties a grpprl sets that hide text: sprmCFVanish (0x083C), sprmCFRMarkDel (0x0800), sprmCHps (0x4A43, half-points), sprmCCv
@@ -228,10 +267,8 @@ function hidingOf(b: Buffer, from: number, to: number, styles: Styles): Hiding {
     else if (sprm === 0x6870) hiding.white = b.readUInt32LE(op) === 0x00ffffff;
     else if (sprm === 0x2a42) hiding.white = b[op] === 8;
     else if (sprm === 0x2a33) {
-      // sprmCPlain: the paragraph style's properties again (paragraph styles are not read: taken as hiding nothing).
-      hiding.vanish = false;
-      hiding.tiny = false;
-      hiding.white = false;
+      // sprmCPlain: the paragraph style's properties again.
+      hiding = {};
     }
   }
   return hiding;
@@ -332,7 +369,12 @@ function operandSize(sprm: number, b: Buffer, at: number, to: number): number | 
 // The pieces' characters in CP order, those a run or piece hides left out (a piece's own properties override its
 // runs'), field codes (0x13 to 0x14) left out and their results (to 0x15) kept, paragraph, line, cell and page
 // marks as line breaks, other control characters (objects, footnote marks, optional hyphens) left out.
-function writeText(doc: Buffer, pieces: readonly Piece[], runs: readonly Run[]): string {
+function writeText(
+  doc: Buffer,
+  pieces: readonly Piece[],
+  runs: readonly Run[],
+  paragraphs: readonly Run[],
+): string {
   const out = new Uint16Array(pieces.reduce((n, p) => n + p.cpLength, 0));
   let length = 0;
   // Each open field: true while in its code.
@@ -345,20 +387,20 @@ function writeText(doc: Buffer, pieces: readonly Piece[], runs: readonly Run[]):
       ? CP1252.decode(doc.subarray(piece.start, end))
       : doc.toString('utf16le', piece.start, end);
     const own = piece.hiding;
-    let r = lastRunAt(runs, piece.start);
-    // The piece in segments of one hiding each: up to the end of the run it is in, or the start of the next.
+    const run = new RunCursor(runs, piece.start, end);
+    const paragraph = new RunCursor(paragraphs, piece.start, end);
+    // The piece in segments of one hiding each: up to where the run or paragraph it is in ends or the next starts.
     for (let k = 0; k < piece.cpLength; ) {
       const fc = piece.start + k * width;
-      while (r + 1 < runs.length && (runs[r + 1] as Run).start <= fc) r++;
-      const inRun = r >= 0 && fc < (runs[r] as Run).end;
-      const run = inRun ? (runs[r] as Run).hiding : NONE;
-      const until = inRun ? (runs[r] as Run).end : r + 1 < runs.length ? (runs[r + 1] as Run).start : end;
+      const r = run.at(fc);
+      const p = paragraph.at(fc);
+      const until = Math.min(run.until, paragraph.until);
       const stop = Math.min(piece.cpLength, k + Math.ceil((until - fc) / width));
       const hidden =
-        (own.vanish ?? run.vanish) ||
-        (own.deleted ?? run.deleted) ||
-        (own.tiny ?? run.tiny) ||
-        (own.white ?? run.white);
+        (own.vanish ?? r.vanish ?? p.vanish) ||
+        (own.deleted ?? r.deleted ?? p.deleted) ||
+        (own.tiny ?? r.tiny ?? p.tiny) ||
+        (own.white ?? r.white ?? p.white);
       for (; k < stop; k++) {
         const c = text.charCodeAt(k);
         if (c === 0x13) {
@@ -377,6 +419,30 @@ function writeText(doc: Buffer, pieces: readonly Piece[], runs: readonly Run[]):
     }
   }
   return Buffer.from(out.buffer, 0, length * 2).toString('utf16le');
+}
+
+// Walks sorted runs forward through a piece's bytes: the hiding at an offset, and where it next changes.
+class RunCursor {
+  private r: number;
+  until = 0;
+  constructor(
+    private readonly runs: readonly Run[],
+    start: number,
+    private readonly end: number,
+  ) {
+    this.r = lastRunAt(runs, start);
+  }
+  at(fc: number): Hiding {
+    const runs = this.runs;
+    while (this.r + 1 < runs.length && (runs[this.r + 1] as Run).start <= fc) this.r++;
+    const run = runs[this.r];
+    if (run && fc < run.end) {
+      this.until = run.end;
+      return run.hiding;
+    }
+    this.until = (runs[this.r + 1] as Run | undefined)?.start ?? this.end;
+    return NONE;
+  }
 }
 
 const CP1252 = new TextDecoder('windows-1252');

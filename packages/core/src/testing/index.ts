@@ -43,5 +43,5 @@ export { paxHeader, paxRecord, tarArchive, tarEntry, USTAR_MAGIC } from './tar.j
 export type { TnefFile, TnefMessage } from './tnef.js';
 export { tnefStream } from './tnef.js';
 export { uuencode } from './uuencode.js';
-export { type WordBinaryOptions, type WordRun, wordBinary } from './word-binary.js';
+export { type WordBinaryOptions, type WordRun, type WordStyle, wordBinary } from './word-binary.js';
 export { type ZipEntry, zipAfter, zipFile } from './zip.js';

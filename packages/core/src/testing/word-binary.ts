@@ -17,6 +17,9 @@ export interface WordRun {
   style?: number;
 }
 
+/** A style of a {@link wordBinary} document: its character properties, its base, and whether it is a paragraph's. */
+export type WordStyle = Omit<WordRun, 'text' | 'style'> & { base?: number; paragraph?: boolean };
+
 /** How {@link wordBinary} writes its document. */
 export interface WordBinaryOptions {
   /** The text stored as cp1252 bytes (a compressed piece) rather than UTF-16LE. */
@@ -35,7 +38,9 @@ export interface WordBinaryOptions {
    * Character styles, istd 1 and on (istd 0 is the Normal paragraph style): each its properties and the istd of the
    * style it is based on.
    */
-  styles?: (Omit<WordRun, 'text' | 'style'> & { base?: number })[];
+  styles?: WordStyle[];
+  /** The istd of the paragraph style all the text is in (a PAPX FKP); none by default. */
+  paragraph?: number;
   /** Streams written beside the document's. */
   extra?: [string, Buffer][];
 }
@@ -58,7 +63,7 @@ export function wordBinary(runs: readonly WordRun[], options: WordBinaryOptions 
   const width = options.compressed ? 1 : 2;
   const stored = options.compressed ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf16le');
   const fkpAt = Math.ceil((TEXT_AT + stored.length) / FKP) * FKP;
-  const doc = Buffer.alloc(fkpAt + FKP);
+  const doc = Buffer.alloc(fkpAt + 2 * FKP);
   stored.copy(doc, TEXT_AT);
   // The CHPX FKP: crun + 1 FCs, crun word offsets, the Chpxs from the page's end down, crun in the last byte.
   const page = doc.subarray(fkpAt, fkpAt + FKP);
@@ -76,6 +81,14 @@ export function wordBinary(runs: readonly WordRun[], options: WordBinaryOptions 
   });
   page.writeUInt32LE(fc, 4 * runs.length);
   page[FKP - 1] = runs.length;
+  // The PAPX FKP: one paragraph over all the text, its PapxInFkp (cb 0, cb' 1: the istd alone) at byte 0x100.
+  const papxPage = doc.subarray(fkpAt + FKP, fkpAt + 2 * FKP);
+  papxPage.writeUInt32LE(TEXT_AT, 0);
+  papxPage.writeUInt32LE(fc, 4);
+  papxPage[8] = 0x80;
+  papxPage[0x101] = 1;
+  papxPage.writeUInt16LE(options.paragraph ?? 0, 0x102);
+  papxPage[FKP - 1] = 1;
   // The table stream: the Clx (a Prc when the piece names one, then the Pcdt), then the PlcBteChpx.
   const prm =
     options.piece && 'grpprl' in options.piece
@@ -94,8 +107,9 @@ export function wordBinary(runs: readonly WordRun[], options: WordBinaryOptions 
   const plcPcd = Buffer.concat([...cps, ...pcds]);
   const clx = Buffer.concat([prc, Buffer.from([0x02]), u32(plcPcd.length), plcPcd]);
   const bte = Buffer.concat([u32(TEXT_AT), u32(fc), u32(fkpAt / FKP)]);
+  const btePapx = Buffer.concat([u32(TEXT_AT), u32(fc), u32(fkpAt / FKP + 1)]);
   const stsh = styleSheet(options.styles ?? []);
-  const table = Buffer.concat([clx, bte, stsh]);
+  const table = Buffer.concat([clx, bte, stsh, btePapx]);
   // The FIB: FibBase, 14 words, 22 longs, the fc/lcb pairs (fcPlcfBteChpx is pair 12, fcClx pair 33), cswNew 0.
   doc.writeUInt16LE(0xa5ec, 0);
   doc.writeUInt16LE(0xc1, 2);
@@ -110,13 +124,14 @@ export function wordBinary(runs: readonly WordRun[], options: WordBinaryOptions 
   };
   pair(1, clx.length + bte.length, stsh.length);
   pair(12, clx.length, bte.length);
+  pair(13, clx.length + bte.length + stsh.length, btePapx.length);
   pair(33, options.fcClx ?? 0, clx.length);
   return compoundFile([['WordDocument', doc], [options.table ?? '0Table', table], ...(options.extra ?? [])]);
 }
 
 // The STSH: an 18-byte Stshi (cstd, cbSTDBaseInFile 10), then each style's cbStd and STD: a 10-byte Stdf (stk and
 // istdBase, cupx), its name, its UPXs (a paragraph style's PAPX and CHPX, a character style's CHPX).
-function styleSheet(styles: readonly (Omit<WordRun, 'text' | 'style'> & { base?: number })[]): Buffer {
+function styleSheet(styles: readonly WordStyle[]): Buffer {
   const std = (stk: number, base: number, name: string, upxs: Buffer[]) => {
     const stdf = Buffer.alloc(10);
     stdf.writeUInt16LE(stk | (base << 4), 2);
@@ -132,7 +147,13 @@ function styleSheet(styles: readonly (Omit<WordRun, 'text' | 'style'> & { base?:
     u16(stshi.length),
     stshi,
     std(1, 0xfff, 'Normal', [u16(0), Buffer.alloc(0)]),
-    ...styles.map((s, i) => std(2, s.base ?? 0xfff, `Style${i + 1}`, [runGrpprl({ text: '', ...s })])),
+    ...styles.map((s, i) => {
+      const chpx = runGrpprl({ text: '', ...s });
+      // A paragraph style's UPXs: its PAPX (the istd, no sprms), then its CHPX.
+      return s.paragraph
+        ? std(1, s.base ?? 0xfff, `Para${i + 1}`, [u16(i + 1), chpx])
+        : std(2, s.base ?? 0xfff, `Style${i + 1}`, [chpx]);
+    }),
   ]);
 }
 
