@@ -33,6 +33,7 @@ describe('attacker round 29: a right-to-left override over part of a protected n
     'the first word reversed, closed before the second': '\u202Eenaj\u202C Smith',
     'the end of a word reversed': 'Jane Sm\u202Ehti',
     'a left-to-right override kept in order inside a reversed run': 'Jane \u202Eht\u202DSmi',
+    'an override past level 125 ignored with its PDF (round 30)': `Jane ${'\u202E'.repeat(63)}ht\u202Dim\u202CS`,
   };
   for (const [title, name] of Object.entries(NAMES))
     it(`sends to Junk ${title}`, async () => {
@@ -115,6 +116,25 @@ describe('attacker round 29: a multipart transfer-encoded as base64 (guard)', ()
 
   it('refuses one whose decoded body holds parts (a client that decodes it would show Invoice.js)', async () => {
     expect((await kit.inbound(encoded(inner))).verdict).toBe('BOUNCE');
+  });
+
+  it('refuses one quoted-printable with its delimiters encoded, or whose encoding hides behind a comment (round 30)', async () => {
+    const qp = inner.replace(/-/g, '=2D').replace(/\r\n/g, '=\r\n\r\n');
+    const quotedPrintable = mail(
+      [
+        'From: Mallory <m@evil.example>',
+        'To: bob@corp.example',
+        'Subject: b33',
+        'Content-Type: multipart/mixed; boundary="BOUND"',
+        'Content-Transfer-Encoding: quoted-printable',
+      ],
+      `${qp}\r\n`,
+    );
+    expect((await kit.inbound(quotedPrintable)).verdict).toBe('BOUNCE');
+    const commented = encoded(inner)
+      .toString('latin1')
+      .replace('Content-Transfer-Encoding: base64', 'Content-Transfer-Encoding: (sic) "base64"');
+    expect((await kit.inbound(Buffer.from(commented, 'latin1'))).verdict).toBe('BOUNCE');
   });
 
   it('delivers one whose decoded body holds no delimiter line', async () => {

@@ -22,6 +22,14 @@ describe('bidiShown', () => {
     expect(bidiShown('Jane Smith')).toBe('Jane Smith');
   });
 
+  it('ignores an opener past level 125 and the PDF that closes it, as UAX #9 does (round 30)', () => {
+    // 63 overrides reach level 125: the LRO would be 126, so it and its PDF are ignored and "im" stays reversed.
+    const name = `Jane ${'\u202E'.repeat(63)}ht\u202Dim\u202CS`;
+    expect(bidiShown(name)).toBe('Jane Smith');
+    // Below the limit the LRO keeps "im" in order.
+    expect(bidiShown('Jane \u202Eht\u202Dim\u202CS')).toBe('Jane Simth');
+  });
+
   it('ignores pushes past the deepest level and stays linear', () => {
     const deep = `${'\u202E'.repeat(200)}ab`;
     expect(bidiShown(deep)).toBe('ba');
