@@ -85,6 +85,13 @@ function classify(cp: number): string {
   if (numeral !== undefined) return String(numeral);
   const compat = ch.normalize('NFKC');
   if (/^[A-Za-z0-9]$/.test(compat)) return compat;
+  // A compatibility form of a numeral reads as it: a Kangxi radical `⼀`, a CJK compatibility ideograph `零`
+  // (U+F9B2), a squared `🈩`.
+  const base = compat.codePointAt(0) ?? cp;
+  if (base !== cp && compat === String.fromCodePoint(base)) {
+    const value = numeralValue(base);
+    if (value !== undefined) return String(value);
+  }
   if (WORD.test(ch)) return '_';
   return '!';
 }

@@ -178,6 +178,13 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(findCardNumbers('四一一一 一一一一 一一一一 一一一一')).toEqual([CARD]);
     expect(findCardNumbers('肆壹壹壹 壹壹壹壹 壹壹壹壹 壹壹壹壹')).toEqual([CARD]);
     expect(findCardNumbers('5500 〇〇〇〇 〇〇〇〇 〇〇〇四')).toEqual(['5500000000000004']);
+    // Compatibility forms of numerals (round 30): Kangxi radical ⼀ (U+2F00), CJK compatibility 零 (U+F9B2),
+    // squared 🈩 (U+1F229).
+    expect(findCardNumbers('四\u2F00\u2F00\u2F00 \u2F00\u2F00\u2F00\u2F00 一一一一 一一一一')).toEqual([
+      CARD,
+    ]);
+    expect(findCardNumbers('5500 \uF9B2\uF9B2\uF9B2\uF9B2 〇〇〇〇 〇〇〇四')).toEqual(['5500000000000004']);
+    expect(findCardNumbers('四\u{1F229}\u{1F229}\u{1F229} 一一一一 一一一一 一一一一')).toEqual([CARD]);
     // Numerals inside words stay words: 一个 ("one"), 第一 ("first"), 三四 in a sentence, addresses; a year
     // in numerals reads as the year it is.
     const prose =
