@@ -79,7 +79,12 @@ export function splitterFor(walk: Walk): Splitter {
 /** A multipart's text outside its parts: a finding once a line there looks like a delimiter. */
 export function readOpaque(state: MessageState, node: SplitNode, value: Buffer, walk: Walk): void {
   const opaque = state.opaque.get(node) as Opaque;
-  const text = opaque.base64 === undefined ? value.toString('latin1') : decodedBase64(opaque, value);
+  const text =
+    opaque.encoded === 'base64'
+      ? decodedBase64(opaque, value)
+      : opaque.encoded === 'quoted-printable'
+        ? decodedQuotedPrintable(opaque, value)
+        : value.toString('latin1');
   // Bare CR ends a line too: some clients read it so.
   const lines = (opaque.carry + text).split(/\r\n|\r|\n/);
   opaque.carry = (lines.pop() ?? '').slice(0, 1000);
@@ -88,8 +93,8 @@ export function readOpaque(state: MessageState, node: SplitNode, value: Buffer, 
       partId: state.nodes.get(node),
       kind: 'malformed',
       reason:
-        opaque.base64 !== undefined
-          ? `${node.contentType} encoded as base64 (which MIME forbids) holds parts a client that decodes it would show`
+        opaque.encoded !== undefined
+          ? `${node.contentType} encoded as ${opaque.encoded} (which MIME forbids) holds parts a client that decodes it would show`
           : opaque.boundary === undefined
             ? `${node.contentType} without a usable boundary holds delimiter-like lines`
             : `${node.contentType} holds delimiter-like lines outside its parts (preamble or epilogue)`,
@@ -115,11 +120,28 @@ export function enterNode(node: SplitNode, state: MessageState, walk: Walk): Mes
   // A multipart's preamble and epilogue are not read either: a part a client finds there (after the
   // closing delimiter, or under a boundary the walk read differently) would go unseen.
   if (part.container) {
-    // A multipart transfer-encoded as base64 is forbidden (RFC 2045 §6.4) yet written by some senders: the walk
-    // reads its body as text without parts, a client that decodes it may find parts. Its decoded lines are read.
-    const encoding = headersOf(node).get('content-transfer-encoding').map(unfold).join(' ');
-    const base64 = /^\s*"?base64/i.test(encoding) ? '' : undefined;
-    state.opaque.set(node, { carry: '', boundary: boundaryOf(node), expected: framing(node), base64 });
+    // A multipart transfer-encoded (base64, quoted-printable) is forbidden (RFC 2045 §6.4) yet written by some
+    // senders: the walk reads its body as it stands, a client that decodes it may find other parts there. Its
+    // decoded lines are read. The encoding's name is read past comments and quotes.
+    const encoding = headersOf(node)
+      .get('content-transfer-encoding')
+      .map(unfold)
+      .join(' ')
+      .replace(/\([^()]*\)|"/g, ' ')
+      .trim()
+      .toLowerCase();
+    const encoded = /^base64\b/.test(encoding)
+      ? ('base64' as const)
+      : /^quoted-printable\b/.test(encoding)
+        ? ('quoted-printable' as const)
+        : undefined;
+    state.opaque.set(node, {
+      carry: '',
+      boundary: boundaryOf(node),
+      expected: framing(node),
+      encoded,
+      pending: '',
+    });
   }
   walk.out.parts.push(part);
   // An attached message's own header lines show above its body, as clients show it.
@@ -234,16 +256,31 @@ interface Opaque {
   boundary?: string;
   /** Delimiter lines expected there: its own closing one, and the enclosing multiparts' (which end it). */
   expected: ReadonlySet<string>;
-  /** For a multipart encoded as base64: the base64 characters not yet decoded (fewer than four). */
-  base64?: string | undefined;
+  /** A multipart's own transfer encoding, which MIME forbids: its lines are read decoded. */
+  encoded?: 'base64' | 'quoted-printable' | undefined;
+  /** Encoded text not yet decoded: base64 characters short of four, or quoted-printable after the last line end. */
+  pending: string;
 }
 
 /** The text a base64-encoded multipart's next bytes decode to (characters outside the alphabet skipped). */
 function decodedBase64(opaque: Opaque, value: Buffer): string {
-  const chars = (opaque.base64 ?? '') + value.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
+  const chars = opaque.pending + value.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
   const whole = chars.length - (chars.length % 4);
-  opaque.base64 = chars.slice(whole);
+  opaque.pending = chars.slice(whole);
   return Buffer.from(chars.slice(0, whole), 'base64').toString('latin1');
+}
+
+/** The text a quoted-printable multipart's next bytes decode to, line by line (a soft break joins two). */
+function decodedQuotedPrintable(opaque: Opaque, value: Buffer): string {
+  const text = opaque.pending + value.toString('latin1');
+  // Up to the last line end (or all of a line grown past 1000 characters, as the carry of lines is bounded).
+  const cut = text.lastIndexOf('\n') + 1;
+  const end = cut > 0 || text.length < 1000 ? cut : text.length;
+  opaque.pending = text.slice(end);
+  return text
+    .slice(0, end)
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 function framing(node: SplitNode): Set<string> {
