@@ -31,11 +31,12 @@ export function xmlShownText(xml: string): string {
  */
 export function xmlShownTexts(xml: string): string[] {
   const snippets: string[] = [];
-  const shown = readXml(xml, snippets);
-  return [shown, xmlEscapesDecoded(decodeEntities(snippets.join('')))];
+  const alt: string[] = [];
+  const shown = readXml(xml, snippets, alt);
+  return [shown, xmlEscapesDecoded(decodeEntities(snippets.join(''))), ...alt];
 }
 
-function readXml(xml: string, snippets: string[]): string {
+function readXml(xml: string, snippets: string[], shownAlt: string[]): string {
   const out: string[] = [];
   const stack: {
     name: string;
@@ -44,11 +45,34 @@ function readXml(xml: string, snippets: string[]): string {
     styled?: boolean;
     props?: RunProps;
     style?: OdfStyle;
+    // The colour of the text within (an OpenDocument style's; 'auto' contrasts), and the innermost backdrop
+    // under it (a Word paragraph's, cell's or table's shading; an OpenDocument span's, paragraph's or cell's).
+    ink?: Rgba | 'auto';
+    back?: Rgba;
+    // Text the colour of its backdrop (inked), or coloured on a page not known here (a short text drops out
+    // of the snippet reading).
+    inked?: boolean;
+    inkUnsure?: boolean;
+    // Where a paragraph's shown text starts, should a hidden-paragraph field hide it.
+    from?: number;
   }[] = [];
   const open = new Map<string, number>();
   // OpenDocument styles defined so far (automatic styles come before the body), by name.
   const styles = new Map<string, OdfStyle>();
   let page: Rgba | undefined;
+  // An OpenDocument page layout's background: not met in this part (undefined), or several that differ (null).
+  let odfPage: Rgba | null | undefined;
+  // A spreadsheet's strings or sheet: the cells' fills are in styles.xml, not read with them.
+  let sheet = false;
+  // The workbook's cell fills (`<fills>`, put before the part from styles.xml): not known here (undefined), or
+  // one whose colour is not known (null).
+  let fills: Rgba[] | null | undefined;
+  // The shown reading with every conditional text's if-false value (`out` has the if-true ones), once one is met.
+  let alt: string[] | undefined;
+  const emit = (piece: string) => {
+    out.push(piece);
+    alt?.push(piece);
+  };
   let hidden = 0;
   // Open elements that keep text from the page (a deletion, a field code, a fallback), and open runs that set
   // properties: a short text inside either may be a hidden letter, and drops out of the snippet reading.
@@ -58,18 +82,19 @@ function readXml(xml: string, snippets: string[]): string {
   while (i < xml.length) {
     const lt = xml.indexOf('<', i);
     const text = xml.slice(i, lt < 0 ? xml.length : lt);
-    if (text && hidden === 0) out.push(text);
+    const at = stack.at(-1);
+    if (text && hidden === 0 && !at?.inked) emit(text);
     const snippet = !/\d/.test(text) && text.replace(/\s+/g, '').length <= 16;
-    if (!snippet || (unshown === 0 && styledRuns === 0)) snippets.push(text);
+    if (!snippet || (unshown === 0 && styledRuns === 0 && !at?.inkUnsure)) snippets.push(text);
     if (lt < 0) break;
     // Runs and their properties join the text around them; paragraphs, cells, tabs and breaks keep it apart.
     if (tagLeavesGap(tagNameAt(xml, lt))) {
-      out.push(' ');
+      emit(' ');
       snippets.push(' ');
     }
     if (xml.startsWith('<![CDATA[', lt)) {
       const end = xml.indexOf(']]>', lt + 9);
-      if (hidden === 0) out.push(xml.slice(lt + 9, end < 0 ? xml.length : end));
+      if (hidden === 0 && !at?.inked) emit(xml.slice(lt + 9, end < 0 ? xml.length : end));
       if (end < 0) break;
       i = end + 3;
       continue;
@@ -96,11 +121,23 @@ function readXml(xml: string, snippets: string[]): string {
           entry.local === 'rPr' &&
           entry.props &&
           run?.local === 'r' &&
-          hidesRun(entry.props, page) &&
+          hidesRun(entry.props, run.back ?? page) &&
           !run.hidden
         ) {
           run.hidden = true;
           hidden++;
+        }
+        // A spreadsheet's run the colour of a fill of the workbook (its cell's may be) is read without it too.
+        if (
+          entry.local === 'rPr' &&
+          sheet &&
+          entry.props?.color &&
+          run?.local === 'r' &&
+          !run.styled &&
+          likeFill(entry.props.color, fills)
+        ) {
+          run.styled = true;
+          styledRuns++;
         }
         if (entry.style?.name && styles.size < MAX_STYLES)
           styles.set(entry.style.name, settled(entry.style, styles));
@@ -123,10 +160,49 @@ function readXml(xml: string, snippets: string[]): string {
       const color = hexColor(colorOf(attributes(tag), 'color'));
       page = color ? parseColor(`#${color}`) : undefined;
     }
-    if (local === 'text-properties' && top?.style) readOdfProperties(attributes(tag), top.style);
+    // Shading of a Word paragraph, table cell or table: the backdrop of the runs within.
+    if (local === 'shd' && /^(?:pPr|tcPr|tblPr)$/.test(top?.local ?? '')) {
+      const owner = stack.at(-2);
+      const fill = shading(attributes(tag));
+      if (owner && `${owner.local}Pr` === top?.local && fill) owner.back = fill;
+    }
+    if (top?.style && local.endsWith('-properties')) {
+      const a = attributes(tag);
+      if (local === 'text-properties') readOdfProperties(a, top.style);
+      const fill = odfFill(a);
+      if (local !== 'page-layout-properties' && fill !== undefined) top.style.back = fill;
+    }
+    if (local === 'page-layout-properties') {
+      const fill = odfFill(attributes(tag)) ?? WHITE;
+      odfPage = odfPage === undefined || (odfPage && sameColour(odfPage, fill)) ? fill : null;
+    }
+    if (stack.length === 0 && (local === 'sst' || local === 'worksheet')) sheet = true;
+    if (stack.length === 0 && local === 'fills' && fills === undefined) fills = [];
+    if (
+      fills &&
+      stack[0]?.local === 'fills' &&
+      (local === 'fgColor' || (local === 'color' && top?.local === 'stop'))
+    ) {
+      const hex = hexColor(colorOf(attributes(tag)));
+      if (hex && fills.length < MAX_FILLS) fills.push(parseColor(`#${hex.toLowerCase()}`) as Rgba);
+      else fills = null;
+    }
+    // An OpenDocument field hides its paragraph when its condition holds: the shown reading leaves it out.
+    if (local === 'hidden-paragraph') {
+      const paragraph = stack.findLast((e) => e.from !== undefined);
+      if (paragraph?.from !== undefined && !paragraph.hidden) {
+        out.length = Math.min(out.length, paragraph.from);
+        if (alt) alt.length = Math.min(alt.length, paragraph.from);
+        paragraph.hidden = true;
+        hidden++;
+      }
+    }
     if (!tag.endsWith('/')) {
       const entry: (typeof stack)[number] = { name, local, hidden: false };
+      if (top?.ink !== undefined) entry.ink = top.ink;
+      if (top?.back) entry.back = top.back;
       if (local === 'rPr') entry.props = {};
+      if (local === 'p' || local === 'h') entry.from = out.length;
       if (local === 'style' && tag.includes('name')) {
         const a = attributes(tag);
         entry.style = { name: a.get('name') ?? '', hides: false, unsure: false };
@@ -139,6 +215,8 @@ function readXml(xml: string, snippets: string[]): string {
         const a = attributes(tag);
         const styleName = a.get('style-name');
         const style = styleName === undefined ? undefined : styles.get(styleName);
+        if (style?.ink !== undefined) entry.ink = style.ink;
+        if (style?.back) entry.back = style.back;
         if (style?.hides) {
           entry.hidden = true;
           hidden++;
@@ -147,12 +225,39 @@ function readXml(xml: string, snippets: string[]): string {
           styledRuns++;
         }
       }
+      // OpenDocument text the colour of its backdrop (a span's, paragraph's or cell's background, else the
+      // page's) does not show; on a page not known here it is read on white and, short, without it too.
+      if (entry.ink && entry.ink !== 'auto') {
+        const backdrop = entry.back ?? odfPage ?? WHITE;
+        entry.inked = invisibleOn(entry.ink, backdrop);
+        entry.inkUnsure = !entry.back && !odfPage;
+      }
+      // Hidden text shows only when its condition is false; conditional text shows one of its two values,
+      // never the content written in it (each shown reading takes one value).
+      const conditional = local === 'conditional-text';
+      if (conditional) {
+        const a = attributes(tag);
+        alt ??= [...out];
+        if (hidden === 0 && !entry.inked) {
+          out.push(a.get('string-value-if-true') ?? '');
+          alt?.push(a.get('string-value-if-false') ?? '');
+          // The snippet reading takes a value with digits, else the shorter (none when either is empty).
+          const values = [a.get('string-value-if-true') ?? '', a.get('string-value-if-false') ?? ''];
+          const [yes, no] = values as [string, string];
+          snippets.push(values.find((v) => /\d/.test(v)) ?? (yes.length <= no.length ? yes : no));
+        }
+      }
+      if ((conditional || local === 'hidden-text') && !entry.hidden) {
+        entry.hidden = true;
+        hidden++;
+      }
       stack.push(entry);
       open.set(name, (open.get(name) ?? 0) + 1);
       if (UNSHOWN.has(local)) unshown++;
       if (BLOCKS.has(local)) snippets.push(APART);
     }
   }
+  if (alt) shownAlt.push(xmlEscapesDecoded(decodeEntities(alt.join(''))));
   return xmlEscapesDecoded(decodeEntities(out.join('')));
 }
 
@@ -209,9 +314,18 @@ const KNOWN_RUN_PROPERTIES = new Set([
   'em',
   'oMath',
 ]);
+const MAX_FILLS = 256;
+
+// Whether a colour may be the colour of a cell's fill: one of the workbook's, or any when they are not known.
+function likeFill(hex: string, fills: Rgba[] | null | undefined): boolean {
+  const color = HEX.test(hex) ? parseColor(`#${hex.toLowerCase()}`) : undefined;
+  if (!fills || !color) return !/^auto$/i.test(hex);
+  return fills.some((fill) => invisibleOn(color, fill));
+}
+
 // Word's paragraphs, cells, rows and tables keep their texts apart in the snippet reading.
 const BLOCKS = new Set(['p', 'tc', 'tr', 'tbl', 'txbxContent']);
-const UNSHOWN = new Set(['del', 'delText', 'instrText', 'Fallback']);
+const UNSHOWN = new Set(['del', 'delText', 'instrText', 'Fallback', 'hidden-text', 'conditional-text']);
 // Keeps pieces apart: no separator joins digit groups across it.
 const APART = ' \u00b6 ';
 
@@ -239,7 +353,7 @@ function readRunProperty(local: string, tag: string, props: RunProps): void {
     if (color === UNSURE) props.unsure = true;
     else props.color = color;
   } else if (local === 'sz') props.halfPoints = Number(val);
-  else if (local === 'shd') props.fill = a.get('fill');
+  else if (local === 'shd') props.fill = shadingHex(a);
   else if (local === 'highlight' && val && val !== 'none') props.fill = val;
 }
 
@@ -288,7 +402,29 @@ function tinted(hex: string, tint: number): string {
     .join('');
 }
 
-function hidesRun(props: RunProps, page: Rgba | undefined): boolean {
+// A Word shading's colour: its pattern colour when solid, else its fill.
+function shadingHex(a: Map<string, string>): string | undefined {
+  if (a.get('val')?.trim() !== 'solid') return a.get('fill');
+  const color = a.get('color');
+  return !color || /^auto$/i.test(color) ? '000000' : color;
+}
+
+function shading(a: Map<string, string>): Rgba | undefined {
+  const hex = hexColor(shadingHex(a)?.trim());
+  return hex ? parseColor(`#${hex.toLowerCase()}`) : undefined;
+}
+
+// An OpenDocument area's background (`fo:background-color`, or a solid `draw:fill-color`), if not transparent.
+function odfFill(a: Map<string, string>): Rgba | undefined {
+  const color = a.get('fill')?.trim() === 'solid' ? a.get('fill-color') : a.get('background-color');
+  const c = color ? parseColor(color.trim().toLowerCase()) : undefined;
+  return c && c.a > 0 ? c : undefined;
+}
+
+const sameColour = (x: Rgba, y: Rgba) => x.r === y.r && x.g === y.g && x.b === y.b;
+
+// `outer`: the shading of the run's paragraph, cell or table, else the page's colour.
+function hidesRun(props: RunProps, outer: Rgba | undefined): boolean {
   if (props.vanish || props.unsure) return true;
   if (props.halfPoints !== undefined && Number.isFinite(props.halfPoints) && props.halfPoints < 8)
     return true;
@@ -301,12 +437,13 @@ function hidesRun(props: RunProps, page: Rgba | undefined): boolean {
     : HEX.test(props.fill as string)
       ? parseColor(`#${(props.fill as string).toLowerCase()}`)
       : parseColor((props.fill as string).toLowerCase());
-  // Text the colour of its shading, or of the page where it has none, does not show.
-  const backdrop = filled ? fill : page;
+  // Text the colour of its backdrop (the innermost shading, else the page) does not show; white text shows
+  // only on a dark one (or a shading not understood).
+  if (filled && !fill) return false;
+  const backdrop = filled ? fill : outer;
   if (backdrop && invisibleOn(color, backdrop)) return true;
   if (luminance(color) < 0.85) return false;
-  const darkFill = fill ? luminance(fill) < 0.5 : !!props.fill && !/^(?:auto|white|none)$/i.test(props.fill);
-  return !darkFill;
+  return !backdrop || luminance(backdrop) >= 0.5;
 }
 
 // An OpenDocument style of text (any family), read from its `<style:text-properties>`.
@@ -316,6 +453,8 @@ interface OdfStyle {
   hides: boolean;
   // A property the reading here does not model (or a parent style not defined in this part).
   unsure: boolean;
+  ink?: Rgba | 'auto';
+  back?: Rgba;
 }
 
 // Elements that carry an OpenDocument character style within a line.
@@ -328,13 +467,12 @@ const POINTS: Record<string, number> = { pt: 1, pc: 12, px: 0.75, in: 72, cm: 28
 
 function readOdfProperties(a: Map<string, string>, style: OdfStyle): void {
   let color: Rgba | undefined;
-  let fill: Rgba | undefined;
   let windowColor = false;
   for (const [key, raw] of a) {
     const value = raw.trim().toLowerCase();
     if (key === 'display') style.hides ||= value === 'none' || value === 'condition';
     else if (key === 'color') color = parseColor(value);
-    else if (key === 'background-color') fill = parseColor(value);
+    else if (key === 'background-color' || key === 'fill' || key === 'fill-color') continue;
     else if (key === 'use-window-font-color') windowColor = value === 'true';
     else if (/^font-size(?:-asian|-complex)?$/.test(key)) style.hides ||= tinySize(value);
     // `super 1%`: raised or lowered, at a size.
@@ -343,7 +481,8 @@ function readOdfProperties(a: Map<string, string>, style: OdfStyle): void {
     else if (key === 'letter-spacing') style.unsure ||= value.startsWith('-');
     else if (!HARMLESS_ODF.test(key)) style.unsure = true;
   }
-  if (color && !windowColor && invisibleOn(color, fill && fill.a > 0 ? fill : WHITE)) style.hides = true;
+  if (windowColor) style.ink = 'auto';
+  else if (color) style.ink = color;
 }
 
 const WHITE: Rgba = { r: 255, g: 255, b: 255, a: 1 };
@@ -360,10 +499,14 @@ function tinySize(value: string): boolean {
 function settled(style: OdfStyle, styles: Map<string, OdfStyle>): OdfStyle {
   if (style.parent === undefined) return style;
   const parent = styles.get(style.parent);
+  const ink = style.ink ?? parent?.ink;
+  const back = style.back ?? parent?.back;
   return {
     ...style,
     hides: style.hides || !!parent?.hides,
     unsure: style.unsure || !parent || parent.unsure,
+    ...(ink ? { ink } : {}),
+    ...(back ? { back } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { lazyModule } from '../lazy-module.js';
 import { cmsFileContent } from '../message/cms-file.js';
+import { officeBackdrops } from '../message/office-backdrops.js';
 import { eachTarEntry } from '../message/tar-entries.js';
 import {
   type BinaryReading,
@@ -165,11 +166,17 @@ function unpack(
     // opens with a double click. Images and other binary parts are not text. One walk of the archive.
     const read = zipTexts(bytes, budget - out.bytes, undefined, (part) => !/\.rels$/i.test(part));
     const others: ZipText[] = [];
+    // A part's text is read on the backdrops the package's styles give (a page's background, cells' fills).
+    const backdrops = officeBackdrops(read.texts);
     for (const t of read.texts) {
       if (!/\.xml$/i.test(t.name)) others.push(t);
       else {
-        out.bytes += t.bytes.length;
-        out.pieces.push({ name, kind: 'html', bytes: t.bytes });
+        const bytes =
+          backdrops?.reads.test(t.name) && t.bytes[0] === 0x3c
+            ? Buffer.concat([Buffer.from(backdrops.context, 'latin1'), t.bytes])
+            : t.bytes;
+        out.bytes += bytes.length;
+        out.pieces.push({ name, kind: 'html', bytes });
       }
     }
     out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
