@@ -181,3 +181,22 @@ describe('CSS values', () => {
     expect(d.get('color')?.value).toBe('red');
   });
 });
+
+describe('@import (attacker round 30)', () => {
+  it('tokenises the URL as CSS does, escapes decoded, and bounds nesting', () => {
+    const after = (css: string) => parseStylesheet(css, 0).filter((r) => r.pseudo === 'after').length;
+    expect(after('@import url(data:text/css;base64,LmE6OmFmdGVye2NvbnRlbnQ6IngifQ==); .b{color:red}')).toBe(
+      1,
+    );
+    expect(after('@IMPORT "data:text/css,.a::after{content:\\"x y\\"}"')).toBe(1);
+    expect(after("@\\69 mport \\75 rl( data:text/css,.a::after{content:'x'} );")).toBe(1);
+    // A block after the URL makes the import invalid: read as any at-rule, nothing imported.
+    expect(after('@import url(data:text/css,.a::after{content:"x"}) {} .b::after{content:"y"}')).toBe(1);
+    let nested = '.a::after{content:"x"}';
+    for (let i = 0; i < 12; i++)
+      nested = `@import url(data:text/css;base64,${Buffer.from(nested).toString('base64')});`;
+    const notes: { undecided?: string } = {};
+    parseStylesheet(nested, 0, undefined, notes);
+    expect(notes.undecided).toBe('stylesheets imported too deep');
+  });
+});

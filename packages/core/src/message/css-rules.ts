@@ -40,25 +40,45 @@ interface Compound {
  * The style rules of a stylesheet, inside `@media` and `@supports` blocks too (media recorded), in order.
  * Escapes are honoured where they hide structure (`\}` is part of a name, not the end of a block).
  */
-export function parseStylesheet(css: string, orderFrom: number, media?: string): StyleRule[] {
+export function parseStylesheet(
+  css: string,
+  orderFrom: number,
+  media?: string,
+  notes: { undecided?: string } = {},
+): StyleRule[] {
   const rules: StyleRule[] = [];
-  readBlock(cssWithoutComments(css), media, rules, orderFrom);
+  readBlock(cssWithoutComments(css), media, rules, orderFrom, notes, 0);
   return rules;
 }
 
+/** Data: stylesheets imported inside one another deeper than this leave the stylesheet undecided. */
+const MAX_IMPORT_DEPTH = 8;
+
 // Reads rules up to the end of `css`, each prelude up to its `{` and the block to its matching `}`.
-function readBlock(css: string, media: string | undefined, rules: StyleRule[], orderFrom: number): void {
+function readBlock(
+  css: string,
+  media: string | undefined,
+  rules: StyleRule[],
+  orderFrom: number,
+  notes: { undecided?: string },
+  depth: number,
+): void {
   let at = 0;
   while (at < css.length) {
+    // An imported sheet the message carries itself (a data: URL) applies as if written here.
+    const imported = importAt(css, at);
+    if (imported) {
+      const sheet = imported.url === undefined ? undefined : dataUrlText(imported.url);
+      if (sheet && depth >= MAX_IMPORT_DEPTH) notes.undecided = 'stylesheets imported too deep';
+      else if (sheet)
+        readBlock(cssWithoutComments(sheet), media, rules, orderFrom + rules.length, notes, depth + 1);
+      at = imported.end;
+      continue;
+    }
     const open = scanTo(css, at, '{;');
     if (open < 0) return;
     const prelude = css.slice(at, open).trim();
     if (css[open] === ';') {
-      // An imported sheet the message carries itself (a data: URL) applies as if written here. Each level
-      // is encoded inside the one above, so nesting is bounded by the input's length.
-      const imported = /^@import\s+(?:url\(\s*)?["']?(data:[^"')\s]*)/i.exec(prelude)?.[1];
-      const sheet = imported ? dataUrlText(imported) : undefined;
-      if (sheet) readBlock(cssWithoutComments(sheet), media, rules, orderFrom + rules.length);
       at = open + 1;
       continue;
     }
@@ -68,14 +88,15 @@ function readBlock(css: string, media: string | undefined, rules: StyleRule[], o
     const lower = prelude.toLowerCase();
     if (lower.startsWith('@media')) {
       const condition = lower.slice(6).trim();
-      readBlock(body, media ? `${media} and (${condition})` : condition, rules, orderFrom + rules.length);
+      const inner = media ? `${media} and (${condition})` : condition;
+      readBlock(body, inner, rules, orderFrom + rules.length, notes, depth);
     } else if (lower.startsWith('@layer')) {
       // Cascade layers reorder precedence (an unlayered rule beats a layered one): marked, not modelled.
       const from = rules.length;
-      readBlock(body, media, rules, orderFrom + rules.length);
+      readBlock(body, media, rules, orderFrom + rules.length, notes, depth);
       for (const rule of rules.slice(from)) rule.layered = true;
     } else if (lower.startsWith('@supports') || lower.startsWith('@container')) {
-      readBlock(body, media, rules, orderFrom + rules.length);
+      readBlock(body, media, rules, orderFrom + rules.length, notes, depth);
     } else if (!lower.startsWith('@')) {
       const decls = declarations(cssPlain(body));
       if (decls.size === 0) continue;
@@ -96,6 +117,94 @@ function readBlock(css: string, media: string | undefined, rules: StyleRule[], o
       }
     }
   }
+}
+
+/**
+ * The `@import` statement starting at `from` (white space before it skipped), tokenised as CSS does: the
+ * at-keyword and `url(` with their escapes decoded, the URL a string (escapes decoded) or a url token (`;` and
+ * `{` inside it are its own), the statement to its `;` or the end. Undefined when no `@import` starts there, or
+ * when a block follows (an invalid import, read as any at-rule). Linear in what it reads.
+ */
+function importAt(css: string, from: number): { url?: string; end: number } | undefined {
+  let i = skipSpace(css, from);
+  if (css[i] !== '@') return undefined;
+  const keyword = identAt(css, i + 1);
+  if (keyword.text.toLowerCase() !== 'import') return undefined;
+  i = skipSpace(css, keyword.end);
+  let url: string | undefined;
+  if (css[i] === '"' || css[i] === "'") {
+    const string = stringAt(css, i);
+    url = string.text;
+    i = string.end;
+  } else {
+    const name = identAt(css, i);
+    if (name.text.toLowerCase() === 'url' && css[name.end] === '(') {
+      i = skipSpace(css, name.end + 1);
+      if (css[i] === '"' || css[i] === "'") {
+        const string = stringAt(css, i);
+        url = string.text;
+        i = string.end;
+      } else {
+        // A url token: to its `)`, escapes decoded, white space only at its end.
+        let text = '';
+        while (i < css.length && css[i] !== ')' && !/[ \t\r\n\f]/.test(css[i] as string)) {
+          const escaped = escapeAt(css, i);
+          text += escaped ? escaped.text : css[i];
+          i = escaped ? escaped.end : i + 1;
+        }
+        url = text;
+      }
+    }
+  }
+  const end = scanTo(css, i, '{;');
+  if (end >= 0 && css[end] === '{') return undefined;
+  return { ...(url === undefined ? {} : { url }), end: end < 0 ? css.length : end + 1 };
+}
+
+function skipSpace(css: string, from: number): number {
+  let i = from;
+  while (i < css.length && /[ \t\r\n\f]/.test(css[i] as string)) i++;
+  return i;
+}
+
+// The escape (`\69 `, `\"`) at `at`, decoded, and where it ends; undefined when none starts there.
+function escapeAt(css: string, at: number): { text: string; end: number } | undefined {
+  if (css[at] !== '\\' || at + 1 >= css.length || /[\r\n\f]/.test(css[at + 1] as string)) return undefined;
+  const m = /^[0-9a-fA-F]{1,6}[ \t\r\n\f]?/.exec(css.slice(at + 1, at + 8));
+  if (!m) return { text: css[at + 1] as string, end: at + 2 };
+  return { text: cssEscapesDecoded(`\\${m[0]}`), end: at + 1 + m[0].length };
+}
+
+// The name (an ident sequence, escapes decoded) at `from`.
+function identAt(css: string, from: number): { text: string; end: number } {
+  let text = '';
+  let i = from;
+  while (i < css.length) {
+    const escaped = escapeAt(css, i);
+    if (escaped) {
+      text += escaped.text;
+      i = escaped.end;
+    } else if (/[-\w\u0080-\uffff]/.test(css[i] as string)) text += css[i++];
+    else break;
+  }
+  return { text, end: i };
+}
+
+// The string token at `from` (its quote there), escapes decoded, an escaped line break dropped.
+function stringAt(css: string, from: number): { text: string; end: number } {
+  const quote = css[from];
+  let text = '';
+  let i = from + 1;
+  while (i < css.length && css[i] !== quote && !/[\r\n\f]/.test(css[i] as string)) {
+    if (css[i] === '\\' && /[\r\n\f]/.test(css[i + 1] ?? '')) {
+      i += css[i + 1] === '\r' && css[i + 2] === '\n' ? 3 : 2;
+      continue;
+    }
+    const escaped = escapeAt(css, i);
+    text += escaped ? escaped.text : css[i];
+    i = escaped ? escaped.end : i + 1;
+  }
+  return { text, end: css[i] === quote ? i + 1 : i };
 }
 
 /**

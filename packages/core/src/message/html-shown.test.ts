@@ -170,3 +170,38 @@ describe('htmlShownTexts: text stylesheets write (attacker round 29)', () => {
     expect(htmlShownTexts('<ol><li>one</li><li>two</li></ol>').undecided).toBeUndefined();
   });
 });
+
+describe('htmlShownTexts: attacker round 30', () => {
+  it('stops, undecided, past its bound on generated boxes, and counts only the boxes something writes', () => {
+    const quotes = '<style>q{quotes:"4" "1" "2" "3"}</style>';
+    // 26,000 quotations: 52,000 boxes. The reading stops at the bound, in the first reader's view.
+    expect(htmlShownTexts(`${quotes}${'<q>a</q>'.repeat(26_000)}`).undecided).toBe(
+      'over 50000 generated boxes',
+    );
+    // A quotation without a `quotes` rule writes nothing and counts nothing.
+    expect(htmlShownTexts('<q>a</q>'.repeat(26_000)).undecided).toBeUndefined();
+    expect(seenWhole('<style>q{quotes:"4111" "1111"}</style><p>Card: <q> 1111 1111 </q></p>')).toBe(true);
+  });
+
+  it('reads data: stylesheets imported with quotes, spaces, base64 and escaped names', () => {
+    const page = (sheet: string) => `<style>${sheet}</style><p>Card: 4111 1111 <span class="c"></span></p>`;
+    for (const sheet of [
+      '@import url("data:text/css,span.c::after{content:%221111 1111%22}");',
+      `@import url('data:text/css,span.c::after%7Bcontent:"1111%201111"%7D');`,
+      '@import "data:text/css,span.c::after{content:\\"1111 1111\\"}";',
+      '@import url(data:text/css;base64,c3Bhbi5jOjphZnRlcntjb250ZW50OiIxMTExIDExMTEifQ==);',
+      '@\\69mport url(data:text/css,span.c::after%7Bcontent:%221111%201111%22%7D);',
+      '@import u\\72l(data:text/css,span.c::after%7Bcontent:%221111%201111%22%7D);',
+      '@import url(data:text/css;charset=utf-8,span.c::after{content:%221111%201111%22}) screen;',
+    ])
+      expect(seenWhole(page(sheet)), sheet).toBe(true);
+  });
+
+  it('turns text under unicode-bidi: isolate-override as under bidi-override', () => {
+    expect(
+      seenWhole(
+        '<p>Card: <span style="unicode-bidi:isolate-override;direction:rtl">1111 1111 1111 1114</span></p>',
+      ),
+    ).toBe(true);
+  });
+});

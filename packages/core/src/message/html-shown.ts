@@ -85,7 +85,9 @@ const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
  */
 export function htmlShownTexts(html: string): ShownTexts {
   const document = parse(html, { scriptingEnabled: false });
-  const all = collectRules(document);
+  const notes: { undecided?: string } = {};
+  const all = collectRules(document, notes);
+  if (notes.undecided) return { texts: [], undecided: notes.undecided };
   const rules = all.filter((r) => !r.pseudo);
   const boxes = all.filter((r) => r.pseudo);
   if (rules.length > MAX_RULES || boxes.length > MAX_RULES)
@@ -98,7 +100,10 @@ export function htmlShownTexts(html: string): ShownTexts {
   if (generated.text) texts.add(generated.text);
   if (generated.undecided) return { texts: [...texts], undecided: generated.undecided };
   try {
-    for (const reader of READERS) for (const text of page.read(document, reader)) texts.add(text);
+    for (const reader of READERS) {
+      for (const text of page.read(document, reader)) texts.add(text);
+      if (page.undecided) break;
+    }
   } catch (error) {
     if (error instanceof MatchBudgetExceeded)
       return { texts: [...texts], undecided: 'styles too costly to match' };
@@ -262,7 +267,7 @@ function styleSheetText(element: Element): string | undefined {
 }
 
 // Every <style> element's rules in document order (not those in a template), with its media attribute.
-function collectRules(document: Parent): StyleRule[] {
+function collectRules(document: Parent, notes: { undecided?: string }): StyleRule[] {
   const rules: StyleRule[] = [];
   for (const element of elements(document)) {
     // A <style> in inline SVG applies to the whole page, as an HTML one does.
@@ -270,7 +275,7 @@ function collectRules(document: Parent): StyleRule[] {
     const css = styleSheetText(element);
     if (css === undefined) continue;
     const media = attribute(element, 'media')?.trim().toLowerCase();
-    rules.push(...parseStylesheet(css, rules.length, media && media !== 'all' ? media : undefined));
+    rules.push(...parseStylesheet(css, rules.length, media && media !== 'all' ? media : undefined, notes));
   }
   return rules;
 }
@@ -306,6 +311,8 @@ const SVG_PLACING = new Set(['x', 'y', 'dx', 'dy', 'rotate', 'textLength', 'tran
 // Bounds on the text stylesheets write (counters() joins every counter in scope).
 const MAX_COUNTERS = 64;
 const MAX_WRITTEN = 1_000_000;
+/** Generated boxes (`::before`, `::after`, markers, the quotes of `<q>`) one reader's view may hold. */
+const MAX_GENERATED = 50_000;
 
 /** A counter instance: its name, the element whose reset began it, its value (shared by its whole scope). */
 interface Counter {
@@ -355,9 +362,15 @@ const ROMAN: [number, string][] = [
 // The opening (0) or closing (1) string of a `quotes` value, outermost level.
 function quoteOf(quotes: string | undefined, which: 0 | 1): string {
   if (!quotes) return '';
-  const strings = [...quotes.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2] ?? '');
+  let strings = quoteStrings.get(quotes);
+  if (!strings) {
+    strings = [...quotes.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2] ?? '');
+    if (quoteStrings.size >= 1024) quoteStrings.clear();
+    quoteStrings.set(quotes, strings);
+  }
   return strings[which] ?? '';
 }
+const quoteStrings = new Map<string, string[]>();
 
 // The value a generated box's rules give a property (the last of the highest precedence), custom properties
 // resolved as the element's.
@@ -456,6 +469,11 @@ const ROOT: Inherited = {
   backdrop: WHITE,
   alpha: 1,
   vars: new Map(),
+  contrasted: undefined,
+  unsure: undefined,
+  turned: undefined,
+  quotes: undefined,
+  listStyle: undefined,
 };
 // Elements whose content no reader sees as text.
 const UNSHOWN = new Set([
@@ -509,22 +527,32 @@ class Page {
   }
 
   /**
-   * The page as this reader is shown it, then the same with the text its stylesheets write in place:
-   * generated boxes (their strings, attributes, counters and quotes), quotes of `<q>`, string list markers.
+   * The page as this reader is shown it, then, when its stylesheets write text, the same with that text in
+   * place: generated boxes (their strings, attributes, counters and quotes), quotes of `<q>`, string list
+   * markers. Past {@link MAX_GENERATED} generated boxes the page is undecided and the reading stops.
    */
-  read(document: Parent, reader: Reader): [string, string] {
+  read(document: Parent, reader: Reader): string[] {
     this.rootPx = 16;
     const out: string[] = [];
-    const written: string[] = [];
+    // What the stylesheets write, and where in `out` (most pages write nothing: no second copy of the page).
+    const written: { at: number; text: string }[] = [];
+    let outChars = 0;
     let writtenChars = 0;
+    let generatedBoxes = 0;
+    const generate = (boxes = 1) => {
+      generatedBoxes += boxes;
+      if (generatedBoxes > MAX_GENERATED) this.undecided = `over ${MAX_GENERATED} generated boxes`;
+    };
     const write = (text: string) => {
       writtenChars += text.length;
       if (writtenChars > MAX_WRITTEN) this.undecided = 'stylesheets write too much text';
-      else written.push(' ', text, ' ');
+      else written.push({ at: outChars, text });
     };
     const both = (...texts: string[]) => {
-      out.push(...texts);
-      written.push(...texts);
+      for (const text of texts) {
+        out.push(text);
+        outChars += text.length;
+      }
     };
     // Depth-first; an element's entry is its computed state, applied to its children, and the counters in its
     // scope. A box written after an element's content is a step of its own, taken after its children.
@@ -538,7 +566,8 @@ class Page {
           boxless: boolean;
           counters: Counter[];
         }
-      | { after: () => void };
+      | { after: () => void }
+      | { text: string };
     const stack: Entry[] = [];
     // The counters each parent's next child inherits from its previous siblings (a reset's scope goes on).
     const siblings = new Map<Parent, Counter[]>();
@@ -555,10 +584,14 @@ class Page {
         stack.push({ node: nodes[i] as Node, parent, state, gone, foreign, boxless, counters });
     };
     push(document, ROOT, false, false, false, []);
-    while (stack.length > 0) {
+    while (stack.length > 0 && generatedBoxes <= MAX_GENERATED) {
       const entry = stack.pop() as Entry;
       if ('after' in entry) {
         entry.after();
+        continue;
+      }
+      if ('text' in entry) {
+        write(entry.text);
         continue;
       }
       const { node, state, gone, foreign } = entry;
@@ -590,30 +623,41 @@ class Page {
       if (!boxless && this.undecided === undefined) {
         const shown = !hidden && shows(computed.state, reader);
         const boxes = this.generated?.rulesMatching(node, reader) ?? NO_RULES;
-        counters = this.count(node, computed.style, siblings.get(entry.parent) ?? counters);
-        siblings.set(entry.parent, counters);
+        const inherited = siblings.get(entry.parent) ?? counters;
+        counters = this.count(node, computed.style, inherited);
+        if (counters !== inherited) siblings.set(entry.parent, counters);
+        // Only the boxes a rule gives content are worked out (no rule: no box, nothing written).
         const box = (pseudo: 'before' | 'after' | 'marker') => {
+          if (!boxes.some((r) => r.pseudo === pseudo)) return '';
           const get = (property: string) => boxValue(boxes, pseudo, property, reader, computed.state.vars);
-          if (boxes.length > 0 && get('content') === undefined) return '';
+          const content = get('content');
+          if (content === undefined) return '';
+          generate();
           const own = this.count(node, get, counters, true);
-          return this.writes(get('content') ?? '', node, own, computed.state.quotes);
+          return this.writes(content, node, own, computed.state.quotes);
         };
         const html = node.namespaceURI === HTML_NS;
         const item =
           html && node.tagName === 'li' && /^(?:list-item)?$/.test(computed.style.get('display') ?? '');
+        const quoted = html && node.tagName === 'q' && computed.state.quotes !== undefined;
+        if (item && computed.state.listStyle) generate();
+        // A quoted `<q>` has two boxes: its open and close quotes.
+        if (quoted) generate(2);
         const before = [
           item ? box('marker') || (computed.state.listStyle ?? '') : '',
-          html && node.tagName === 'q' ? quoteOf(computed.state.quotes, 0) : '',
-          boxes.length > 0 ? box('before') : '',
+          quoted ? quoteOf(computed.state.quotes, 0) : '',
+          box('before'),
         ].join('');
         if (shown && before) write(before);
-        if (boxes.some((r) => r.pseudo === 'after') || (html && node.tagName === 'q'))
+        const close = quoted ? quoteOf(computed.state.quotes, 1) : '';
+        if (boxes.some((r) => r.pseudo === 'after'))
           stack.push({
             after: () => {
-              const text = `${html && node.tagName === 'q' ? quoteOf(computed.state.quotes, 1) : ''}${boxes.length > 0 ? box('after') : ''}`;
+              const text = `${close}${box('after')}`;
               if (shown && text) write(text);
             },
           });
+        else if (shown && close) stack.push({ text: close });
       }
       const srcdoc = node.tagName === 'iframe' ? attribute(node, 'srcdoc') : undefined;
       if (srcdoc !== undefined)
@@ -635,7 +679,17 @@ class Page {
           counters,
         );
     }
-    return [out.join(''), written.join('')];
+    const page = out.join('');
+    if (written.length === 0) return [page];
+    // The same page with the written text in place, each piece apart from its neighbours by a space.
+    const pieces: string[] = [];
+    let from = 0;
+    for (const { at, text } of written) {
+      pieces.push(page.slice(from, at), ' ', text, ' ');
+      from = at;
+    }
+    pieces.push(page.slice(from));
+    return [page, pieces.join('')];
   }
 
   // The counters in scope after an element (or its generated box) resets, increments and sets them (CSS Lists 3:
@@ -880,14 +934,26 @@ class Page {
       const indent = get('text-indent');
       if (indent && (/^\d{3,}%/.test(indent) || (lengthPx(indent, ctx) ?? 0) >= 1000)) risky = true;
     }
-    const state: Inherited = { ...parent, alpha, vars: style.vars, contrasted: undefined };
-    if (unmodelled(get, ctx) || risky) state.unsure = true;
-    if (/bidi-override/.test(get('unicode-bidi') ?? '')) state.turned = get('direction') === 'rtl';
-    // Inherited: the strings `<q>` and open-quote write, a list's string marker.
-    const quotes = get('quotes');
-    if (quotes !== undefined) state.quotes = quotes;
     const marker = get('list-style-type') ?? get('list-style');
-    if (marker !== undefined) state.listStyle = /"([^"]*)"|'([^']*)'/.exec(marker)?.slice(1).join('') ?? '';
+    // Every field set here, in one order: states share one shape (a field added later makes each a new one).
+    const state: Inherited = {
+      ...parent,
+      alpha,
+      vars: style.vars,
+      contrasted: undefined,
+      unsure: parent.unsure,
+      turned: parent.turned,
+      // Inherited: the strings `<q>` and open-quote write, a list's string marker.
+      quotes: get('quotes') ?? parent.quotes,
+      listStyle:
+        marker === undefined
+          ? parent.listStyle
+          : (/"([^"]*)"|'([^']*)'/.exec(marker)?.slice(1).join('') ?? ''),
+    };
+    if (unmodelled(get, ctx) || risky) state.unsure = true;
+    // `isolate-override` is the same override inside an isolate.
+    if (/(?:bidi|isolate)-override/.test(get('unicode-bidi') ?? ''))
+      state.turned = get('direction') === 'rtl';
     // SVG text placed by coordinates (`x`, `dx`, `textLength`) need not show where the markup puts it.
     if (svg && element.attrs.some((a) => SVG_PLACING.has(a.name))) state.unsure = true;
     if (risky && !reader.layoutShown) gone = true;
