@@ -1,7 +1,7 @@
-import { all, ConfigError, type FlowHandler, flow, onError, outbound, type Rule, when } from '@wmflow/core';
+import { ConfigError, type FlowHandler, flow, onError, outbound, type Rule, rule, when } from '@wmflow/core';
 import {
   addDisclaimer,
-  containsSensitiveData,
+  checkSensitiveData,
   hasExternalRecipient,
   internalOnlySenders,
   type SensitiveKind,
@@ -22,6 +22,7 @@ export const OUTBOUND_SETTINGS = [
   'SENSITIVE_DATA_MIN_COUNT',
   'SENSITIVE_DATA_SCOPE',
   'SENSITIVE_DATA_BOUNCE_MESSAGE',
+  'SENSITIVE_DATA_UNREAD_BOUNCE_MESSAGE',
   'ALLOW_ENCRYPTED_ARCHIVES',
   'ALLOW_UNREAD_ARCHIVES',
   'DISCLAIMER_TEXT',
@@ -39,6 +40,8 @@ export const OUTBOUND_PARTS = ['internal-only', 'sensitive-data', 'disclaimer', 
 const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
 const SENSITIVE_BOUNCE =
   'Your message was not sent: it contains payment card or bank account (IBAN) numbers, which must not be sent by email outside the organization. Remove them and send the message again, or use an approved secure channel.';
+const UNREAD_BOUNCE =
+  'Your message was not sent: part of it could not be checked for payment card or bank account (IBAN) numbers (an attachment or text in a form that cannot be read, such as an encrypted or unusual file). Send the content in a common format, or use an approved secure channel.';
 
 /**
  * The outbound policy (a synchronous outbound rule): internal-only senders may not write outside,
@@ -81,8 +84,8 @@ export function outboundPolicy(env: Env): FlowHandler {
 
   const kinds = sensitiveKinds(config);
   if (kinds.length > 0) {
-    const detect = configured(config.field('SENSITIVE_DATA_MIN_COUNT'), () =>
-      containsSensitiveData({
+    const check = configured(config.field('SENSITIVE_DATA_MIN_COUNT'), () =>
+      checkSensitiveData({
         kinds,
         minCount: config.integer('SENSITIVE_DATA_MIN_COUNT', 1, 1, 1000),
         // Password-protected zips (unread) bounce unless the organisation sends them on purpose.
@@ -94,15 +97,20 @@ export function outboundPolicy(env: Env): FlowHandler {
     const externalOnly =
       config.choice('SENSITIVE_DATA_SCOPE', ['external', 'all'], 'external') === 'external';
     const bounce = bounceSetting(config, 'SENSITIVE_DATA_BOUNCE_MESSAGE', SENSITIVE_BOUNCE);
-    // Fail-closed: a message the detector cannot read (limits, parse errors) gets the same bounce.
-    const rule = onError(
-      { failClosed: bounce },
-      when(
-        externalOnly ? all(hasExternalRecipient(), detect) : detect,
-        settleWith<'OUTBOUND'>(bounce, { name: 'sensitive-data' }),
-      ),
+    const unreadBounce = bounceSetting(config, 'SENSITIVE_DATA_UNREAD_BOUNCE_MESSAGE', UNREAD_BOUNCE);
+    const numbers = settleWith<'OUTBOUND'>(bounce, { name: 'sensitive-data' });
+    const unchecked = settleWith<'OUTBOUND'>(unreadBounce, { name: 'sensitive-data' });
+    // Numbers found, or part of the message not read (not knowing is not allowing): each tells the sender why.
+    const decide = rule<'OUTBOUND'>('sensitive-data', async (ctx) => {
+      const { matched, found } = await check(ctx);
+      if (matched) await (found ? numbers : unchecked).run(ctx);
+    });
+    // Fail-closed: a message the detector cannot read (limits, parse errors) is refused as not checked.
+    const dlp = onError(
+      { failClosed: unreadBounce },
+      externalOnly ? when(hasExternalRecipient(), decide) : decide,
     );
-    rules.push(scope('sensitive-data', rule));
+    rules.push(scope('sensitive-data', dlp));
   }
 
   const disclaimer = config.text('DISCLAIMER_TEXT');

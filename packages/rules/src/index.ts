@@ -34,7 +34,12 @@ export type { CardNumberOptions } from './detectors/card.js';
 export { findCardNumbers, luhnValid } from './detectors/card.js';
 export { findIbans, ibanValid } from './detectors/iban.js';
 export type { ContainsSensitiveDataOptions, SensitiveKind } from './detectors/index.js';
-export { collectSensitive, containsSensitiveData } from './detectors/index.js';
+export {
+  checkSensitiveData,
+  collectSensitive,
+  containsSensitiveData,
+  type SensitiveDataCheck,
+} from './detectors/index.js';
 export type { ImpersonationOptions } from './impersonation/index.js';
 export { impersonatesProtectedName, skeletonName } from './impersonation/index.js';
 export type { ListInput } from './internal/config.js';

@@ -73,6 +73,36 @@ const READ_MARGIN_MS = 500;
  * ```
  */
 export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}): Condition {
+  const check = checkSensitiveData(options);
+  return async (ctx) => (await check(ctx)).matched;
+}
+
+/** What {@link checkSensitiveData} found: whether the condition matches, and why. */
+export interface SensitiveDataCheck {
+  /** What `containsSensitiveData` answers. */
+  matched: boolean;
+  /** Whether `minCount` numbers were found (else a match is for what could not be read). */
+  found: boolean;
+  /** What could not be read (empty when all was read, or when the numbers were found first). */
+  unread: readonly string[];
+}
+
+/**
+ * {@link containsSensitiveData}'s check with its reasons: a rule can tell a sender "numbers found" from "part of
+ * the message could not be checked" (outbound-policy bounces each with its own message).
+ *
+ * @example
+ * ```ts
+ * const check = checkSensitiveData({ kinds: ['payment-card'] });
+ * outbound(rule('cards', async (ctx) => {
+ *   const { matched, found } = await check(ctx);
+ *   if (matched) ctx.settle(Verdicts.bounce(found ? 'Card numbers must not be emailed.' : 'Could not be checked.'));
+ * }));
+ * ```
+ */
+export function checkSensitiveData(
+  options: ContainsSensitiveDataOptions = {},
+): (ctx: Parameters<Condition>[0]) => Promise<SensitiveDataCheck> {
   const kinds = options.kinds ?? KINDS;
   if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !KINDS.includes(k))) {
     throw new ConfigError('kinds', `must list some of ${KINDS.join(', ')}`);
@@ -94,8 +124,9 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
   const found = (text: string, into: Set<string>) => collectSensitive(text, kinds, into, min, options.cards);
   return async (ctx) => {
     const seen = new Set<string>();
+    const numbers: SensitiveDataCheck = { matched: true, found: true, unread: [] };
     found(ctx.subject, seen);
-    if (seen.size >= min) return true;
+    if (seen.size >= min) return numbers;
     const { readVisibleText, htmlToFullText, loadShownReaders } = await loadMime();
     // The shown-text readers load beside the walk; a page met before they are ready waits for them.
     const loading = loadShownReaders();
@@ -168,7 +199,7 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       const r = await loading;
       for (const page of waiting) if (seen.size < min) readShown(r, page);
     }
-    if (seen.size >= min) return true;
+    if (seen.size >= min) return numbers;
     const encrypted = [
       ...report.encrypted.map((name) => `${name}: encrypted, not read`),
       ...sealed.map((what) => `${what}: encrypted, not read`),
@@ -187,12 +218,12 @@ export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}
       ...undecided,
       ...(allowEncrypted ? [] : encrypted),
     ];
-    if (unread.length === 0) return false;
+    if (unread.length === 0) return { matched: false, found: false, unread };
     ctx.logger.warn('sensitive-data: part of the message could not be read', {
       unread,
       decided: onUndecidable,
     });
-    return onUndecidable === 'match';
+    return { matched: onUndecidable === 'match', found: false, unread };
   };
 }
 
