@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ReadingDeadline, TIME_RAN_OUT } from '../mime/reading-deadline.js';
 import { cssPlain, declarations, lengthPx, parseColor, transformHides } from './css-values.js';
 import { htmlShownTexts } from './html-shown.js';
 import { htmlToText } from './html-text.js';
@@ -181,6 +182,12 @@ describe('htmlShownTexts: attacker round 30', () => {
     // A quotation without a `quotes` rule writes nothing and counts nothing.
     expect(htmlShownTexts('<q>a</q>'.repeat(26_000)).undecided).toBeUndefined();
     expect(seenWhole('<style>q{quotes:"4111" "1111"}</style><p>Card: <q> 1111 1111 </q></p>')).toBe(true);
+  });
+
+  it('stops at the reading deadline, undecided', () => {
+    const late = htmlShownTexts('<b>a</b>'.repeat(5000), new ReadingDeadline(Date.now() - 1));
+    expect(late.undecided).toBe(TIME_RAN_OUT);
+    expect(htmlShownTexts('<b>a</b>'.repeat(5000), new ReadingDeadline()).undecided).toBeUndefined();
   });
 
   it('reads data: stylesheets imported with quotes, spaces, base64 and escaped names', () => {

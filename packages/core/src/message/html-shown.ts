@@ -1,4 +1,5 @@
 import { type DefaultTreeAdapterMap, parse, parseFragment } from 'parse5';
+import { NO_DEADLINE, type ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from '../mime/reading-deadline.js';
 import {
   ancestorKeys,
   dataUrlText,
@@ -21,7 +22,6 @@ import {
   type Rgba,
   transformHides,
 } from './css-values.js';
-
 import { HTML_BLOCKS, tagLeavesGap } from './tag-gaps.js';
 
 type Node = DefaultTreeAdapterMap['childNode'];
@@ -76,14 +76,15 @@ const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
  * scaled or moved out of sight, `hidden`, scripts, closed `<details>`, Outlook's conditional comments and
  * `mso-hide:all` for Outlook alone. The detectors match these beside the full text ({@link htmlToText}):
  * a letter a page hides between two digit groups cannot split a number a reader sees whole. Linear parse;
- * selector matching is bounded, and a page over the bound is `undecided`.
+ * selector matching and generated boxes are bounded, and a page over a bound, or still being read at the
+ * `deadline`, is `undecided`.
  *
  * @example
  * ```ts
  * htmlShownTexts('<p>4111 1111<span style="display:none">x</span> 1111 1111</p>').texts[0]; // ' 4111 1111   1111 1111 '
  * ```
  */
-export function htmlShownTexts(html: string): ShownTexts {
+export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEADLINE): ShownTexts {
   const document = parse(html, { scriptingEnabled: false });
   const notes: { undecided?: string } = {};
   const all = collectRules(document, notes);
@@ -92,8 +93,8 @@ export function htmlShownTexts(html: string): ShownTexts {
   const boxes = all.filter((r) => r.pseudo);
   if (rules.length > MAX_RULES || boxes.length > MAX_RULES)
     return { texts: [], undecided: `over ${MAX_RULES} style rules` };
-  const page = new Page(possibleRules(rules, document), document.mode === 'quirks');
-  page.generated = new Page(possibleRules(boxes, document), document.mode === 'quirks');
+  const page = new Page(possibleRules(rules, document), document.mode === 'quirks', deadline);
+  page.generated = new Page(possibleRules(boxes, document), document.mode === 'quirks', deadline);
   // The text stylesheets write themselves (`content:` of ::before and ::after).
   const texts = new Set<string>();
   const generated = generatedContent(document);
@@ -107,6 +108,7 @@ export function htmlShownTexts(html: string): ShownTexts {
   } catch (error) {
     if (error instanceof MatchBudgetExceeded)
       return { texts: [...texts], undecided: 'styles too costly to match' };
+    if (error instanceof ReadingTimeUp) return { texts: [...texts], undecided: TIME_RAN_OUT };
     throw error;
   }
   if (page.undecided) return { texts: [...texts], undecided: page.undecided };
@@ -504,7 +506,11 @@ class Page {
   private readonly inline = new Map<Element, ReturnType<typeof declarations>>();
   private readonly filters = new Map<Element, Uint32Array>();
 
-  constructor(rules: StyleRule[], quirks: boolean) {
+  constructor(
+    rules: StyleRule[],
+    quirks: boolean,
+    private readonly deadline: ReadingDeadline = NO_DEADLINE,
+  ) {
     for (const rule of rules) {
       this.needs.set(rule, Int32Array.from(ancestorKeys(rule).flatMap(keyBits)));
       const key = ruleKey(rule);
@@ -586,6 +592,7 @@ class Page {
     push(document, ROOT, false, false, false, []);
     while (stack.length > 0 && generatedBoxes <= MAX_GENERATED) {
       const entry = stack.pop() as Entry;
+      this.deadline.step();
       if ('after' in entry) {
         entry.after();
         continue;

@@ -1,8 +1,12 @@
+import type { ReadingDeadline } from '../mime/reading-deadline.js';
 import type { ShownTexts } from './html-shown.js';
 
 export type { ShownTexts } from './html-shown.js';
 
-type Readers = { html: (markup: string) => ShownTexts; xml: (markup: string) => string[] };
+type Readers = {
+  html: (markup: string, deadline?: ReadingDeadline) => ShownTexts;
+  xml: (markup: string) => string[];
+};
 let readers: Promise<Readers> | undefined;
 
 /**
