@@ -157,6 +157,11 @@ describe('attacker round 29: a card in a plain-text format read otherwise than i
       'taro.vcf',
       vcard(`NOTE;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:${qp}`),
     ),
+    'a vCard note written in base64 (ENCODING=b, round 30)': attached(
+      'text/x-vcard',
+      'taro.vcf',
+      vcard(`NOTE;ENCODING=b:${Buffer.from('Card 4111 1111 1111 1111').toString('base64')}`),
+    ),
     'a vCard 2.1 note in Shift_JIS, as raw bytes': attached(
       'text/x-vcard',
       'taro.vcf',

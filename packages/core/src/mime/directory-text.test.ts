@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { directoryCharsetValues, directoryHtmlValues, directoryValues } from './directory-text.js';
+import {
+  directoryBase64Values,
+  directoryCharsetValues,
+  directoryHtmlValues,
+  directoryValues,
+} from './directory-text.js';
 
 describe('directory objects: values as a calendar or address book shows them', () => {
   it('reads a value in the charset it names, quoted-printable or raw, and names a charset it cannot decode (attacker round 29)', () => {
@@ -33,5 +38,21 @@ describe('directory objects: values as a calendar or address book shows them', (
     expect(directoryValues('NOTE;ENCODING=QUOTED-PRINTABLE:4111=201111=\r\n=201111\\n1111')).toBe(
       'NOTE;ENCODING=QUOTED-PRINTABLE:4111 1111 1111\n1111',
     );
+  });
+
+  it('decodes values written in base64 (a NOTE, an inline text ATTACH), in the charset named; not pictures (round 30)', () => {
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const card = '4111 1111 1111 1111';
+    expect(directoryBase64Values(`NOTE;ENCODING=b:${b64(card)}\r\nPHOTO;ENCODING=b:${b64('4000')}`)).toEqual([
+      card,
+    ]);
+    expect(
+      directoryBase64Values(`ATTACH;FMTTYPE=text/csv;ENCODING=BASE64;VALUE=BINARY:${b64(card)}`),
+    ).toEqual([card]);
+    // EBCDIC in base64 with its CHARSET is named, not read as garbage.
+    const ebcdic = Buffer.from([0xf4, 0xf1, 0xf1, 0xf1]).toString('base64');
+    expect(directoryCharsetValues(`NOTE;CHARSET=IBM037;ENCODING=BASE64:${ebcdic}`).undecodable).toEqual([
+      'ibm037',
+    ]);
   });
 });

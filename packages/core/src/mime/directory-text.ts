@@ -51,7 +51,7 @@ export function directoryCharsetValues(bytes: string): DirectoryCharsetReading {
   for (const { params, value } of contentLines(bytes.replace(/=\r?\n/g, ''))) {
     const label = CHARSET_PARAM.exec(params)?.[1]?.trim();
     if (!label) continue;
-    const raw = valueBytes(value);
+    const raw = BASE64_PARAM.test(params) ? Buffer.from(value, 'base64') : valueBytes(value);
     const charset = charsetAlias(label).toLowerCase();
     let supported = known.get(charset);
     if (supported === undefined) {
@@ -85,12 +85,32 @@ export function directoryHtmlValues(text: string): string[] {
   return out;
 }
 
+/**
+ * The values written in base64 (`ENCODING=b` or `BASE64`: a vCard 2.1 or 3.0 `NOTE`, an iCalendar `ATTACH` of a
+ * text file), decoded as UTF-8, which an address book or calendar shows decoded; pictures and sounds skipped.
+ *
+ * @example
+ * ```ts
+ * directoryBase64Values('NOTE;ENCODING=b:NDExMQ=='); // ['4111']
+ * ```
+ */
+export function directoryBase64Values(text: string): string[] {
+  if (!BASE64_PARAM.test(text)) return [];
+  const out: string[] = [];
+  for (const { name, params, value } of contentLines(text))
+    if (BASE64_PARAM.test(params) && !PICTURES.test(name))
+      out.push(Buffer.from(value, 'base64').toString('utf8'));
+  return out;
+}
+
 const CHARSET_PARAM = /;[ \t]*charset[ \t]*=[ \t]*"?([^";:\r\n]{1,64})/i;
+const BASE64_PARAM = /;[ \t]*encoding[ \t]*=[ \t]*"?(?:b|base64)\b/i;
+const PICTURES = /^(?:[\w-]+\.)?(?:photo|logo|sound)$/i;
 const HTML_TYPE = /;[ \t]*fmttype[ \t]*=[ \t]*"?text\/html/i;
 
 // Each unfolded content line's parameters (from the first `;`, quoted values kept whole) and value (after the
 // first `:` outside quotes): `NAME;PARAM="a:b":value`.
-function* contentLines(text: string): Generator<{ params: string; value: string }> {
+function* contentLines(text: string): Generator<{ name: string; params: string; value: string }> {
   for (const line of text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/)) {
     let quoted = false;
     for (let i = 0; i < line.length; i++) {
@@ -99,7 +119,8 @@ function* contentLines(text: string): Generator<{ params: string; value: string 
       else if (c === ':' && !quoted) {
         const head = line.slice(0, i);
         const semi = head.indexOf(';');
-        if (semi >= 0) yield { params: head.slice(semi), value: line.slice(i + 1) };
+        if (semi >= 0)
+          yield { name: head.slice(0, semi), params: head.slice(semi), value: line.slice(i + 1) };
         break;
       }
     }

@@ -13,7 +13,12 @@ import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
 import { binaryReading, claimedPdf, decodedHead, HEAD_BYTES, pdfInText } from './binary-text.js';
 import { carriedMessage, textIfMessage } from './carried-message.js';
-import { directoryCharsetValues, directoryHtmlValues, directoryValues } from './directory-text.js';
+import {
+  directoryBase64Values,
+  directoryCharsetValues,
+  directoryHtmlValues,
+  directoryValues,
+} from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
 import { ReadingDeadline, TIME_RAN_OUT } from './reading-deadline.js';
@@ -421,6 +426,7 @@ function readDirectory(w: Walk, text: string, bytes: string, place: TextPlace): 
     );
   emit(w, own.text, place);
   for (const page of directoryHtmlValues(text)) emit(w, page, { ...place, html: true });
+  for (const value of directoryBase64Values(text)) emit(w, value, place);
 }
 
 // Enriched text without each `<param>…</param>` (to the end when unclosed): one pass.
