@@ -1,10 +1,11 @@
-import type { ReadingDeadline } from '../mime/reading-deadline.js';
+import { ReadingDeadline } from '../mime/reading-deadline.js';
 import type { ShownTexts } from './html-shown.js';
 
 export type { ShownTexts } from './html-shown.js';
 
 type Readers = {
-  html: (markup: string, deadline?: ReadingDeadline) => ShownTexts;
+  /** `deadline`: a `Date.now()` time by which the reading stops, the page then undecided. */
+  html: (markup: string, deadline?: number) => ShownTexts;
   xml: (markup: string) => string[];
 };
 let readers: Promise<Readers> | undefined;
@@ -12,7 +13,7 @@ let readers: Promise<Readers> | undefined;
 /**
  * Loads the shown-text readers (parse5 and the style cascade, kept out of every first chunk) and gives them
  * synchronously once loaded: `html` for HTML bodies ({@link htmlShownTexts}), `xml` for an Office document's
- * parts ({@link xmlShownText}).
+ * parts ({@link xmlShownText}); `html` stops at a deadline when given one.
  *
  * @example
  * ```ts
@@ -22,7 +23,8 @@ let readers: Promise<Readers> | undefined;
  */
 export function loadShownReaders(): Promise<Readers> {
   readers ??= Promise.all([import('./html-shown.js'), import('./xml-shown.js')]).then(([h, x]) => ({
-    html: h.htmlShownTexts,
+    html: (markup: string, deadline?: number) =>
+      h.htmlShownTexts(markup, deadline === undefined ? undefined : new ReadingDeadline(deadline)),
     xml: x.xmlShownTexts,
   }));
   return readers;

@@ -125,6 +125,8 @@ export function checkSensitiveData(
   return async (ctx) => {
     const seen = new Set<string>();
     const numbers: SensitiveDataCheck = { matched: true, found: true, unread: [] };
+    // The readers block the event loop: they stop before the deadline guard, so the answer says why.
+    const readUntil = Math.min(options.limits?.deadline ?? Infinity, ctx.deadline - READ_MARGIN_MS);
     found(ctx.subject, seen);
     if (seen.size >= min) return numbers;
     const { readVisibleText, htmlToFullText, loadShownReaders } = await loadMime();
@@ -139,7 +141,7 @@ export function checkSensitiveData(
         for (const text of r.xml(page.text)) if (seen.size < min) found(oneSpace(text), seen);
         return;
       }
-      const shown = r.html(page.text);
+      const shown = r.html(page.text, readUntil);
       for (const text of shown.texts) {
         if (seen.size < min) found(oneSpace(text), seen);
         // An override a stylesheet writes (`content: "\202e …"`) turns what follows it too.
@@ -189,11 +191,7 @@ export function checkSensitiveData(
         if (computed !== undefined) found(computed, seen);
         return seen.size >= min;
       },
-      // The readers block the event loop: they stop before the deadline guard, so the answer says why.
-      {
-        ...options.limits,
-        deadline: Math.min(options.limits?.deadline ?? Infinity, ctx.deadline - READ_MARGIN_MS),
-      },
+      { ...options.limits, deadline: readUntil },
     );
     if (seen.size < min && waiting.length > 0) {
       const r = await loading;
