@@ -74,6 +74,79 @@ describe('rtfShownTexts: RTF as Word, Outlook and LibreOffice show it (attacker 
   });
 });
 
+// Colours 1 black, 2 yellow, 3 white (the attacker's table).
+const HEAD30 =
+  '{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Arial;}}{\\colortbl;\\red0\\green0\\blue0;\\red255\\green255\\blue0;\\red255\\green255\\blue255;}';
+const bodies30 = (body: string) =>
+  rtfShownTexts(`${HEAD30}${body}\\par}`).map((t) => t.split('\n')[0]?.trim());
+
+describe('rtfShownTexts: squeezed text, styles, shading and the page (attacker round 30)', () => {
+  it('leaves out text squeezed under 40 % (\\charscalex)', () => {
+    expect(bodies30('41{\\charscalex1 x}11')).toEqual(['4111', '4111']);
+    expect(bodies30('41{\\charscalex39 x}11')).toEqual(['4111', '4111']);
+    expect(bodies30('41{\\charscalex40 x}11')).toEqual(['41x11', '41x11']);
+    expect(bodies30('41{\\charscalex1\\plain x}11')).toEqual(['41x11', '41x11']);
+  });
+
+  it('applies what a character or paragraph style hides, its base styles too', () => {
+    const sheet =
+      '{\\stylesheet{\\s0 Normal;}{\\*\\cs15\\v\\additive Hid;}{\\*\\cs16\\charscalex1 Thin;}{\\*\\cs17\\sbasedon15 Child;}{\\s2\\cf3 White;}{\\*\\cs18\\cf1 Shown;}}';
+    expect(bodies30(`${sheet}41{\\cs15 x}11`)).toEqual(['4111', '4111']);
+    expect(bodies30(`${sheet}41{\\cs16 x}11`)).toEqual(['4111', '4111']);
+    expect(bodies30(`${sheet}41{\\cs17 x}11`)).toEqual(['4111', '4111']);
+    expect(bodies30(`${sheet}{\\pard\\s2 x\\par}\\pard 41 11`)).toEqual(['41 11', '41 11']);
+    expect(bodies30(`${sheet}41{\\cs18 x}{\\cs99 y}11`)).toEqual(['41xy11', '41xy11']);
+    // A style sheet written after the text still styles it, as a reader applies it.
+    expect(
+      rtfShownTexts(`${HEAD30}41{\\cs15 x}11{\\stylesheet{\\*\\cs15\\v Hid;}}}`)[0]?.split('\n')[0],
+    ).toBe('4111');
+    // A style based on itself ends.
+    expect(bodies30('{\\stylesheet{\\*\\cs5\\sbasedon5\\v Loop;}}41{\\cs5 x}11')).toEqual(['4111', '4111']);
+  });
+
+  it('leaves out text the colour of the paragraph shading or of the page behind it', () => {
+    const shaded = '\\pard\\cbpat1\\cfpat1\\shading10000{\\cf3 41}{\\cf1 x}{\\cf3 11}';
+    expect(bodies30(shaded)).toEqual(['4111', '4111']);
+    expect(bodies30('\\pard\\cbpat1{\\cf3 41}{\\cf1 x}{\\cf3 11}')).toEqual(['4111', '4111']);
+    // \pard ends the shading: black text shows again.
+    expect(bodies30('\\pard\\cbpat1 41\\par\\pard{\\cf1 x}11')).toEqual(['41 x11', '41 x11']);
+    const page = (fill: string) =>
+      `\\viewbksp1{\\*\\background{\\shp{\\*\\shpinst{\\sp{\\sn fillColor}{\\sv ${fill}}}{\\sp{\\sn fFilled}{\\sv 1}}}}}{\\cf3 41}{\\cf1 x}{\\cf3 11}`;
+    expect(bodies30(page('0'))).toEqual(['4111', '4111']);
+    // A white page (0xBBGGRR): the white digits are hidden, the black letter shows.
+    expect(bodies30(page('16777215'))).toEqual(['x', 'x']);
+    // Text on its own highlight lies over the page.
+    expect(bodies30(`${page('0')}{\\cf1\\highlight3 y}`)).toEqual(['4111y', '4111y']);
+  });
+
+  it('reads \\cb both ways: as a backdrop (RichEdit) and not (Word, LibreOffice)', () => {
+    expect(bodies30('41{\\cf3\\cb1 x}11')).toEqual(['41x11', '41x11', '4111', '4111']);
+  });
+
+  it('leaves out text the colour of its own highlight or shading', () => {
+    expect(bodies30('41{\\cf1\\highlight1 x}11')).toEqual(['4111', '4111']);
+    expect(bodies30('41{\\cf2\\highlight2 x}11')).toEqual(['4111', '4111']);
+    expect(bodies30('41{\\cf1\\chshdng10000\\chcfpat1 x}11')).toEqual(['4111', '4111']);
+    expect(bodies30('41{\\cf3\\highlight1 x}{\\cf1\\highlight3 y}11')).toEqual(['41xy11', '41xy11']);
+  });
+
+  it('reads each character a bounded number of times in a colour table and in skipped fallbacks', () => {
+    const time = (make: (n: number) => string, n: number) => {
+      const input = make(n);
+      const t = performance.now();
+      rtfShownTexts(input);
+      return performance.now() - t;
+    };
+    const table = (n: number) => `{\\rtf1{\\colortbl;${'ab;'.repeat(n)}}x}`;
+    const fallbacks = (n: number) => `{\\rtf1\\uc999999999\\u52 ${'ab '.repeat(n)}}`;
+    for (const make of [table, fallbacks]) {
+      time(make, 2000);
+      // Quadratic, 200,000 characters took 30 s; linear, well under a second.
+      expect(time(make, 70_000)).toBeLessThan(2000);
+    }
+  });
+});
+
 describe('rtfText: every reading, apart', () => {
   it('keeps the full reading and adds the shown ones, a break between them', () => {
     const text = rtfText(rtf('Card: 4111 1111{\\v x} 1111 1111'));

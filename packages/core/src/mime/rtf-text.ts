@@ -1,4 +1,4 @@
-import { luminance } from '../message/css-values.js';
+import { invisibleOn, type Rgba } from '../message/css-values.js';
 
 // RTF control words, escapes and group braces, as one alternation: each match consumes input (linear).
 const RTF_TOKEN =
@@ -47,11 +47,14 @@ type SkipModel = 'richedit' | 'writer';
 const MODELS: readonly SkipModel[] = ['richedit', 'writer'];
 
 /**
- * The RTF document as a word processor shows it, once for each way of skipping `\uN` fallbacks: hidden text
- * (`\v`), tracked deletions, white text on no dark highlight or shading (unless the page has a background),
- * text under 4 points (`\fs1`–`\fs7`) and the `\ucN` fallback characters are left out; a destination (any
- * `{\*\…}`, tables, headers, footnotes, comments, pictures, shapes, field instructions) is read apart after
- * the body, not where it sits. Linear; groups nested deeper than {@link MAX_DEPTH} end the reading there.
+ * The RTF document as a word processor shows it, once for each way of skipping `\uN` fallbacks (and, when the
+ * document uses `\cb`, each once more with `\cb` as a backdrop: Word and LibreOffice ignore it, RichEdit
+ * paints it): hidden text (`\v`), tracked deletions, text the colour of what lies behind it (the top-most of
+ * highlight, character shading, paragraph shading and the page), text under 4 points (`\fs1`–`\fs7`) or
+ * squeezed under 40 % (`\charscalex`), also when a style (`\sN`, `\csN`) gives it, and the `\ucN` fallback
+ * characters are left out; a destination (any `{\*\…}`, tables, headers, footnotes, comments, pictures,
+ * shapes, field instructions) is read apart after the body, not where it sits. Linear: each character is
+ * read a bounded number of times; groups nested deeper than {@link MAX_DEPTH} end the reading there.
  *
  * @example
  * ```ts
@@ -59,12 +62,21 @@ const MODELS: readonly SkipModel[] = ['richedit', 'writer'];
  * ```
  */
 export function rtfShownTexts(rtf: string): string[] {
-  return MODELS.map((model) => shownText(rtf, model));
+  // Styles and the page's background are read first: a reader applies them wherever they are written.
+  const first = shownText(rtf, 'writer', false, undefined);
+  const read = (model: SkipModel, cb: boolean) =>
+    model === 'writer' && !cb && first.settled ? first.text : shownText(rtf, model, cb, first.defs).text;
+  const cbs = /\\cb\d/.test(rtf) ? [true, false] : [false];
+  return cbs.flatMap((cb) => MODELS.map((model) => read(model, cb)));
 }
 
 // Deeper than any word processor writes; an attacker's nesting past it is not modelled.
 const MAX_DEPTH = 4096;
 const MAX_COLOURS = 4096;
+const MAX_STYLES = 4096;
+// A style based on another, and so on: followed this far (a loop ends there).
+const MAX_BASES = 16;
+const MAX_CAPTURE = 64;
 // Destinations not shown in the flow of the body (some not at all): read apart.
 const ASIDE = new Set([
   'fonttbl',
@@ -103,17 +115,73 @@ const ASIDE = new Set([
   'tc',
   'bkmkstart',
   'bkmkend',
+  'background',
 ]);
 const SPECIAL = /[\\{}\r\n]/g;
 const isLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
-interface State {
+/** Formatting that hides text, as a run, a paragraph or a style gives it (colours: table indices, -1 none). */
+interface Props {
   hidden: boolean;
   deleted: boolean;
   colour: number;
   halfPoints: number;
-  backdrops: [number, number, number];
+  scale: number;
+  highlight: number;
+  cb: number;
+  chBack: number;
+  chFore: number;
+  chShade: number;
+  parBack: number;
+  parFore: number;
+  parShade: number;
+}
+const PLAIN = {
+  hidden: false,
+  deleted: false,
+  colour: -1,
+  halfPoints: 24,
+  scale: 100,
+  highlight: -1,
+  cb: -1,
+  chBack: -1,
+  chFore: -1,
+  chShade: 0,
+} as const;
+const PARD = { parBack: -1, parFore: -1, parShade: 0 } as const;
+// Control words that set a property (without a number: the value given).
+const SETS: Record<string, [keyof Props, number | boolean]> = {
+  v: ['hidden', true],
+  deleted: ['deleted', true],
+  cf: ['colour', -1],
+  fs: ['halfPoints', 24],
+  charscalex: ['scale', 100],
+  highlight: ['highlight', -1],
+  cb: ['cb', -1],
+  chcbpat: ['chBack', -1],
+  chcfpat: ['chFore', -1],
+  chshdng: ['chShade', 0],
+  cbpat: ['parBack', -1],
+  cfpat: ['parFore', -1],
+  shading: ['parShade', 0],
+};
+
+interface Style {
+  key?: string;
+  base?: number;
+  props: Partial<Props>;
+}
+
+/** What the whole document defines, read in a first pass. */
+interface Defs {
+  styles: Map<string, Style>;
+  /** The page's colour: white unless `\viewbksp` shows a background; undefined when not known (a picture). */
+  page: Rgba | undefined;
+}
+
+interface State {
+  props: Props;
   uc: number;
   /** Fallback characters still to skip (the writer model: kept per group). */
   pending: number;
@@ -122,21 +190,38 @@ interface State {
   owns: boolean;
   fresh: boolean;
   starred: boolean;
+  /** In the style sheet: the table itself, or one style's group (and the groups inside it). */
+  sheet?: 'table' | 'entry';
+  entry?: Style;
+  entryOwner: boolean;
+  background: boolean;
+  /** A shape property's name or value being read (`{\sn …}`, `{\sv …}`). */
+  capture?: { kind: 'sn' | 'sv'; text: string };
 }
 
-function shownText(rtf: string, model: SkipModel): string {
+const WHITE: Rgba = { r: 255, g: 255, b: 255, a: 1 };
+const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
+
+function shownText(
+  rtf: string,
+  model: SkipModel,
+  cbPaints: boolean,
+  given: Defs | undefined,
+): { text: string; defs: Defs; settled: boolean } {
   const body: string[] = [];
   const asides: string[] = [];
-  const colours: (number | undefined)[] = [];
+  const colours: (Rgba | undefined)[] = [];
   let entry: { r?: number; g?: number; b?: number } = {};
-  // White text shows on a page given a background colour or picture.
-  const whiteHides = !/\\viewbksp[1-9]/.test(rtf);
+  const found: Defs = { styles: new Map(), page: WHITE };
+  const defs = given ?? found;
+  // The background shape's properties: its fill colour, and whether it is filled with that colour alone.
+  const background: { fill?: number; other?: boolean; seen?: boolean } = {};
+  let propertyName = '';
+  // A style defined after one was used: this reading did not know it everywhere.
+  let styled = false;
+  let late = false;
   let state: State = {
-    hidden: false,
-    deleted: false,
-    colour: 0,
-    halfPoints: 24,
-    backdrops: [0, 0, 0],
+    props: { ...PLAIN, ...PARD },
     uc: 1,
     pending: 0,
     colourTable: false,
@@ -144,44 +229,105 @@ function shownText(rtf: string, model: SkipModel): string {
     owns: false,
     fresh: false,
     starred: false,
+    entryOwner: false,
+    background: false,
   };
   const stack: State[] = [];
   // The richedit model's count, kept across groups.
   let pending = 0;
-  const skipping = () => (model === 'richedit' ? pending > 0 : state.pending > 0);
-  const skipOne = () => {
-    if (model === 'richedit') pending--;
-    else state.pending--;
+  const skipping = () => (model === 'richedit' ? pending : state.pending);
+  const skip = (n: number) => {
+    if (model === 'richedit') pending -= n;
+    else state.pending -= n;
   };
-  const lum = (index: number) => colours[index];
+  const colourAt = (index: number) => (index >= 0 ? colours[index] : undefined);
+  // A shading over `under`: the background colour, and the pattern colour over it by the shading's share.
+  const shade = (back: number, fore: number, share: number, under: Rgba | undefined) => {
+    const base = colourAt(back) ?? under;
+    const f = Math.min(1, Math.max(0, share / 10000));
+    if (f === 0) return base;
+    const ink = colourAt(fore) ?? BLACK;
+    if (f === 1) return ink;
+    if (!base) return undefined;
+    const mix = (a: number, b: number) => a * (1 - f) + b * f;
+    return { r: mix(base.r, ink.r), g: mix(base.g, ink.g), b: mix(base.b, ink.b), a: 1 };
+  };
+  // What lies behind the text: the top-most of highlight, character shading, `\cb`, paragraph shading, page.
+  const backdrop = (p: Props) => {
+    const highlight = colourAt(p.highlight);
+    if (highlight) return highlight;
+    let under = defs.page;
+    if (p.parBack >= 0 || p.parShade > 0) under = shade(p.parBack, p.parFore, p.parShade, under);
+    if (cbPaints) under = colourAt(p.cb) ?? under;
+    if (p.chBack >= 0 || p.chShade > 0) under = shade(p.chBack, p.chFore, p.chShade, under);
+    return under;
+  };
   const shown = () => {
-    const s = state;
-    if (s.hidden || s.deleted || (s.halfPoints >= 1 && s.halfPoints < 8)) return false;
-    if (!whiteHides || s.colour === 0) return true;
-    const ink = lum(s.colour);
-    if (ink === undefined || ink < 0.85) return true;
-    // White on a highlight or shading that is dark, or a colour not known, shows.
-    return s.backdrops.some((b) => b !== 0 && (lum(b) ?? 0) < 0.5);
+    const p = state.props;
+    if (p.hidden || p.deleted || (p.halfPoints >= 1 && p.halfPoints < 8) || p.scale < 40) return false;
+    // Automatic colour (and a colour not in the table) is drawn to stand out from what lies behind it.
+    const ink = colourAt(p.colour);
+    if (!ink) return true;
+    const behind = backdrop(p);
+    return !behind || !invisibleOn(ink, behind);
   };
-  // One character of text (raw, `\'hh`, `\uN`, an escaped symbol).
+  const set = (key: keyof Props, value: number | boolean) => {
+    (state.props as Record<keyof Props, number | boolean>)[key] = value;
+    if (state.entry) (state.entry.props as Record<keyof Props, number | boolean>)[key] = value;
+  };
+  // A style's properties, its bases' first.
+  const applyStyle = (prefix: string, n: number) => {
+    styled = true;
+    const chain: Style[] = [];
+    let key = `${prefix}${n}`;
+    for (let k = 0; k < MAX_BASES; k++) {
+      const style = defs.styles.get(key);
+      if (!style) break;
+      chain.push(style);
+      if (style.base === undefined) break;
+      key = `${prefix}${style.base}`;
+    }
+    for (let k = chain.length - 1; k >= 0; k--) Object.assign(state.props, chain[k]?.props);
+  };
+  const closeEntry = () => {
+    const style = state.entry;
+    if (!state.entryOwner || style?.key === undefined) return;
+    if (found.styles.size < MAX_STYLES || found.styles.has(style.key)) found.styles.set(style.key, style);
+    late ||= styled;
+  };
+  const closeCapture = () => {
+    const capture = state.capture;
+    if (!capture) return;
+    if (capture.kind === 'sn') propertyName = capture.text.trim();
+    else if (state.background) {
+      const value = capture.text.trim();
+      if (propertyName === 'fillColor') background.fill = /^\d{1,10}$/.test(value) ? Number(value) : -1;
+      else if (propertyName === 'fillType' && value !== '0') background.other = true;
+      else if (propertyName === 'fFilled' && value === '0') background.other = true;
+    }
+  };
+  const addColour = () => {
+    if (colours.length >= MAX_COLOURS) return;
+    const { r, g, b } = entry;
+    colours.push(
+      r === undefined && g === undefined && b === undefined
+        ? undefined
+        : { r: r ?? 0, g: g ?? 0, b: b ?? 0, a: 1 },
+    );
+    entry = {};
+  };
+  // One character of text (`\'hh`, `\uN`, an escaped symbol, a break).
   const put = (ch: string) => {
     state.fresh = false;
+    if (state.capture && state.capture.text.length < MAX_CAPTURE) state.capture.text += ch;
     if (state.colourTable) {
-      if (ch === ';' && colours.length < MAX_COLOURS) {
-        const { r, g, b } = entry;
-        colours.push(
-          r === undefined && g === undefined && b === undefined
-            ? undefined
-            : luminance({ r: r ?? 0, g: g ?? 0, b: b ?? 0, a: 1 }),
-        );
-        entry = {};
-      }
+      if (ch === ';') addColour();
       return;
     }
     if (shown()) state.sink.push(ch);
   };
-  const text = (ch: string) => {
-    if (skipping()) skipOne();
+  const character = (ch: string) => {
+    if (skipping() > 0) skip(1);
     else put(ch);
   };
 
@@ -191,7 +337,18 @@ function shownText(rtf: string, model: SkipModel): string {
     if (c === '{') {
       if (stack.length >= MAX_DEPTH) break;
       stack.push(state);
-      state = { ...state, backdrops: [...state.backdrops], owns: false, fresh: true, starred: false };
+      const inSheet = state.sheet !== undefined;
+      state = {
+        ...state,
+        props: { ...state.props },
+        owns: false,
+        fresh: true,
+        starred: false,
+        sheet: inSheet ? 'entry' : undefined,
+        entry: state.sheet === 'table' ? { props: {} } : state.entry,
+        entryOwner: state.sheet === 'table',
+        capture: undefined,
+      };
       i++;
       continue;
     }
@@ -199,6 +356,8 @@ function shownText(rtf: string, model: SkipModel): string {
       const parent = stack.pop();
       if (parent) {
         if (state.owns) asides.push(state.sink.join(''));
+        closeEntry();
+        closeCapture();
         state = parent;
       }
       i++;
@@ -209,17 +368,21 @@ function shownText(rtf: string, model: SkipModel): string {
       continue;
     }
     if (c !== '\\') {
-      // A run of plain text: taken whole when nothing is being skipped.
+      // A run of plain text, each character read once: fallbacks skipped, then the rest taken whole.
       SPECIAL.lastIndex = i;
       const end = SPECIAL.exec(rtf)?.index ?? rtf.length;
-      if (!skipping() && !state.colourTable) {
-        state.fresh = false;
-        if (shown()) state.sink.push(rtf.slice(i, end));
-        i = end;
-      } else {
-        text(c);
-        i++;
-      }
+      const skipped = Math.min(skipping(), end - i);
+      skip(skipped);
+      i += skipped;
+      if (i === end) continue;
+      state.fresh = false;
+      const run = rtf.slice(i, end);
+      i = end;
+      if (state.capture && state.capture.text.length < MAX_CAPTURE)
+        state.capture.text += run.slice(0, MAX_CAPTURE);
+      if (state.colourTable) {
+        for (let k = run.indexOf(';'); k >= 0; k = run.indexOf(';', k + 1)) addColour();
+      } else if (shown()) state.sink.push(run);
       continue;
     }
     // A control symbol or word.
@@ -229,7 +392,7 @@ function shownText(rtf: string, model: SkipModel): string {
       i += 2;
       if (/^[0-9a-fA-F]{2}$/.test(hex)) {
         i += 2;
-        text(String.fromCharCode(Number.parseInt(hex, 16)));
+        character(String.fromCharCode(Number.parseInt(hex, 16)));
       }
       continue;
     }
@@ -243,9 +406,9 @@ function shownText(rtf: string, model: SkipModel): string {
         pending--;
         continue;
       }
-      if (next === '\\' || next === '{' || next === '}') text(next);
-      else if (next === '~') text('\u00a0');
-      else if (next === '_') text('-');
+      if (next === '\\' || next === '{' || next === '}') character(next);
+      else if (next === '~') character('\u00a0');
+      else if (next === '_') character('-');
       else if (next === '\r' || next === '\n') put(' ');
       else if (next === '*') state.starred = state.fresh;
       else state.fresh = false;
@@ -272,12 +435,19 @@ function shownText(rtf: string, model: SkipModel): string {
       pending--;
       continue;
     }
-    if (state.fresh && (state.starred || ASIDE.has(word))) {
+    const fresh = state.fresh;
+    if (fresh && (state.starred || ASIDE.has(word))) {
       state.sink = [];
       state.owns = true;
       if (word === 'colortbl') state.colourTable = true;
     }
     state.fresh = false;
+    const setting = SETS[word];
+    if (setting) {
+      const [key, unnumbered] = setting;
+      set(key, typeof unnumbered === 'boolean' ? param !== 0 : (param ?? unnumbered));
+      continue;
+    }
     switch (word) {
       case 'u': {
         const n = param ?? 0;
@@ -289,33 +459,38 @@ function shownText(rtf: string, model: SkipModel): string {
       case 'uc':
         state.uc = Math.max(0, param ?? 1);
         break;
-      case 'v':
-        state.hidden = param !== 0;
-        break;
-      case 'deleted':
-        state.deleted = param !== 0;
-        break;
-      case 'cf':
-        state.colour = param ?? 0;
-        break;
-      case 'fs':
-        state.halfPoints = param ?? 24;
-        break;
-      case 'highlight':
-        state.backdrops[0] = param ?? 0;
-        break;
-      case 'cb':
-        state.backdrops[1] = param ?? 0;
-        break;
-      case 'chcbpat':
-        state.backdrops[2] = param ?? 0;
-        break;
       case 'plain':
-        state.hidden = false;
-        state.deleted = false;
-        state.colour = 0;
-        state.halfPoints = 24;
-        state.backdrops = [0, 0, 0];
+        Object.assign(state.props, PLAIN);
+        if (state.entry) Object.assign(state.entry.props, PLAIN);
+        break;
+      case 'pard':
+        Object.assign(state.props, PARD);
+        if (state.entry) Object.assign(state.entry.props, PARD);
+        break;
+      case 'stylesheet':
+        if (fresh) state.sheet = 'table';
+        break;
+      case 's':
+      case 'cs':
+        if (state.entry) state.entry.key ??= `${word}${param ?? 0}`;
+        else if (state.sheet === undefined) applyStyle(word, param ?? 0);
+        break;
+      case 'ds':
+      case 'ts':
+        if (state.entry) state.entry.key ??= word;
+        break;
+      case 'sbasedon':
+        if (state.entry) state.entry.base = param ?? 0;
+        break;
+      case 'background':
+        if (fresh) {
+          state.background = true;
+          background.seen = true;
+        }
+        break;
+      case 'sn':
+      case 'sv':
+        if (fresh) state.capture = { kind: word, text: '' };
         break;
       case 'red':
         entry.r = param ?? 0;
@@ -333,7 +508,19 @@ function shownText(rtf: string, model: SkipModel): string {
   // Groups left open at the end are read as closed.
   while (stack.length > 0) {
     if (state.owns) asides.push(state.sink.join(''));
+    closeEntry();
+    closeCapture();
     state = stack.pop() as State;
   }
-  return [body.join(''), ...asides.filter((a) => a.trim() !== '')].join(READING_BREAK);
+  // A page given a background shows it; a colour (Office's 0xBBGGRR) is known only when filled with it alone.
+  const backgroundShown = /\\viewbksp[1-9]/.test(rtf);
+  if (backgroundShown) {
+    const fill = background.fill;
+    found.page =
+      background.seen && !background.other && fill !== undefined && fill >= 0 && fill <= 0xffffff
+        ? { r: fill & 0xff, g: (fill >> 8) & 0xff, b: (fill >> 16) & 0xff, a: 1 }
+        : undefined;
+  }
+  const text = [body.join(''), ...asides.filter((a) => a.trim() !== '')].join(READING_BREAK);
+  return { text, defs: found, settled: !late && !backgroundShown };
 }

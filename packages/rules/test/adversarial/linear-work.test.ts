@@ -311,6 +311,19 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    // Round 30: the as-shown reading rescanned to the next control for each character of a colour table (200 kB: 30 s).
+    'readVisibleText: RTF of plain text inside a colour table',
+    (n) => `{\\rtf1{\\colortbl;${'ab;'.repeat(n / 3)}}x}`,
+    (t) => visibleLength('application/rtf', t),
+    40_000,
+  ],
+  [
+    'readVisibleText: RTF of plain text skipped as \\uN fallbacks',
+    (n) => `{\\rtf1\\uc999999999\\u52 ${'ab '.repeat(n / 3)}}`,
+    (t) => visibleLength('application/rtf', t),
+    40_000,
+  ],
+  [
     'parts(): an attached page of endless attributes, entities and half-schemes',
     (n) => `<a ${'x="data:textx &amp; scrip" '.repeat(n / 28)}>`,
     pageScan,
