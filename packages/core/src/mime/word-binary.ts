@@ -172,13 +172,18 @@ function pieceHiding(prm: number, prcs: readonly Buffer[], styles: Styles): Hidi
   return {};
 }
 
-// The PlcBteChpx: n + 1 FCs, then n page numbers of CHPX FKPs in the WordDocument stream. Each 512-byte FKP holds
-// crun + 1 FCs (its runs' bounds), crun word offsets of each run's Chpx (0: none), and crun in its last byte.
-function characterRuns(bte: Buffer, doc: Buffer, styles: Styles): Run[] | undefined {
-  if (bte.length === 0) return [];
+// A PlcBte (of CHPX or PAPX FKPs): n + 1 FCs, then n page numbers of 512-byte FKPs in the WordDocument stream. Each
+// FKP holds crun + 1 FCs (its runs' bounds), crun entries of `entry` bytes whose first is the word offset of the
+// run's properties (0: none), and crun in its last byte. Gives each run with properties: its bounds and where
+// they are; undefined when a page does not add up.
+function fkpRuns(
+  bte: Buffer,
+  doc: Buffer,
+  entry: number,
+): { start: number; end: number; page: number; offset: number }[] | undefined {
   if (bte.length < 12 || (bte.length - 4) % 8 !== 0) return undefined;
   const n = (bte.length - 4) / 8;
-  const runs: Run[] = [];
+  const out: { start: number; end: number; page: number; offset: number }[] = [];
   const seen = new Set<number>();
   for (let i = 0; i < n; i++) {
     const pn = bte.readUInt32LE(4 * (n + 1) + i * 4) & 0x3fffff;
@@ -187,18 +192,29 @@ function characterRuns(bte: Buffer, doc: Buffer, styles: Styles): Run[] | undefi
     const page = pn * FKP;
     if (page + FKP > doc.length) return undefined;
     const crun = doc[page + FKP - 1] as number;
-    if (crun === 0 || 4 * (crun + 1) + crun > FKP - 1) return undefined;
+    if (crun === 0 || 4 * (crun + 1) + entry * crun > FKP - 1) return undefined;
     for (let j = 0; j < crun; j++) {
       const start = doc.readUInt32LE(page + 4 * j);
       const end = doc.readUInt32LE(page + 4 * (j + 1));
-      const offset = (doc[page + 4 * (crun + 1) + j] as number) * 2;
+      const offset = (doc[page + 4 * (crun + 1) + entry * j] as number) * 2;
       if (end < start) return undefined;
-      if (offset === 0) continue;
-      const size = doc[page + offset] as number;
-      if (offset + 1 + size > FKP) return undefined;
-      const hiding = hidingOf(doc, page + offset + 1, page + offset + 1 + size, styles);
-      if (Object.keys(hiding).length > 0) runs.push({ start, end, hiding });
+      if (offset !== 0) out.push({ start, end, page, offset });
     }
+  }
+  return out;
+}
+
+// CHPX FKPs (one-byte entries): a Chpx is cb, then a grpprl of cb bytes.
+function characterRuns(bte: Buffer, doc: Buffer, styles: Styles): Run[] | undefined {
+  if (bte.length === 0) return [];
+  const entries = fkpRuns(bte, doc, 1);
+  if (!entries) return undefined;
+  const runs: Run[] = [];
+  for (const { start, end, page, offset } of entries) {
+    const size = doc[page + offset] as number;
+    if (offset + 1 + size > FKP) return undefined;
+    const hiding = hidingOf(doc, page + offset + 1, page + offset + 1 + size, styles);
+    if (Object.keys(hiding).length > 0) runs.push({ start, end, hiding });
   }
   return sortedRuns(runs);
 }
@@ -214,34 +230,18 @@ function sortedRuns(runs: Run[]): Run[] {
   return runs.filter((run) => run.end > run.start);
 }
 
-// The PlcBtePapx, as the PlcBteChpx, of PAPX FKPs: crun + 1 FCs, crun 13-byte BxPaps (the word offset of a
-// PapxInFkp, then a PHE), crun in the last byte. A PapxInFkp: cb, then (cb 0: a second cb) the GrpPrlAndIstd, whose
-// first word is the paragraph's style.
+// PAPX FKPs (13-byte BxPaps: the word offset of a PapxInFkp, then a PHE). A PapxInFkp: cb, then (cb 0: a second
+// cb) the GrpPrlAndIstd, whose first word is the paragraph's style.
 function paragraphRuns(bte: Buffer, doc: Buffer, styles: Styles): Run[] | undefined {
-  if (bte.length < 12 || (bte.length - 4) % 8 !== 0) return undefined;
-  const n = (bte.length - 4) / 8;
+  const entries = fkpRuns(bte, doc, 13);
+  if (!entries) return undefined;
   const runs: Run[] = [];
-  const seen = new Set<number>();
-  for (let i = 0; i < n; i++) {
-    const pn = bte.readUInt32LE(4 * (n + 1) + i * 4) & 0x3fffff;
-    if (seen.has(pn)) continue;
-    seen.add(pn);
-    const page = pn * FKP;
-    if (page + FKP > doc.length) return undefined;
-    const crun = doc[page + FKP - 1] as number;
-    if (crun === 0 || 4 * (crun + 1) + 13 * crun > FKP - 1) return undefined;
-    for (let j = 0; j < crun; j++) {
-      const start = doc.readUInt32LE(page + 4 * j);
-      const end = doc.readUInt32LE(page + 4 * (j + 1));
-      const offset = (doc[page + 4 * (crun + 1) + 13 * j] as number) * 2;
-      if (end < start) return undefined;
-      if (offset === 0) continue;
-      const cb = doc[page + offset] as number;
-      const istdAt = page + offset + (cb === 0 ? 2 : 1);
-      if (istdAt + 2 > page + FKP) return undefined;
-      const hiding = styles(doc.readUInt16LE(istdAt));
-      if (Object.keys(hiding).length > 0) runs.push({ start, end, hiding });
-    }
+  for (const { start, end, page, offset } of entries) {
+    const cb = doc[page + offset] as number;
+    const istdAt = page + offset + (cb === 0 ? 2 : 1);
+    if (istdAt + 2 > page + FKP) return undefined;
+    const hiding = styles(doc.readUInt16LE(istdAt));
+    if (Object.keys(hiding).length > 0) runs.push({ start, end, hiding });
   }
   return sortedRuns(runs);
 }
