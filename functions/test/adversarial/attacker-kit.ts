@@ -100,6 +100,10 @@ export function attackerKit(stack: () => LocalStack) {
     return { verdict, delivered: stack().flow.history(messageId).at(-1)?.content ?? Buffer.alloc(0) };
   }
   async function outbound(message: Buffer, env: Record<string, string> = {}) {
+    return (await outboundVerdict(message, env))?.type;
+  }
+  /** The outside recipient's verdict, whole (a bounce's message). */
+  async function outboundVerdict(message: Buffer, env: Record<string, string> = {}) {
     const handler = outboundPolicy({ ORGANIZATION_DOMAINS: 'corp.example', ...env });
     const messageId = stack().flow.load(message);
     const event = makeFlowEvent({
@@ -109,9 +113,9 @@ export function attackerKit(stack: () => LocalStack) {
       recipients: OUTSIDE,
     });
     const response = (await handler(event, lambdaContext())) as FlowResponse;
-    return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string)?.type;
+    return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string);
   }
-  return { inbound, outbound };
+  return { inbound, outbound, outboundVerdict };
 }
 
 /** What {@link attackerKit} returns. */

@@ -1,27 +1,14 @@
-import { type FlowResponse, readResponse } from '@wmflow/core';
-import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { outboundPolicy } from '../../outbound-policy/outbound-policy.js';
-import { mail } from './attacker-kit.js';
+import { attackerKit, mail } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // The sender of a refused message is told why: numbers found, or part of the message not checked (round 30's
 // false-positive hunt: a reply refused for an undecodable Subject told its sender to remove card numbers).
 
-const stack = useLocalStack();
-const OUTSIDE = ['ann@partner.example'];
+const kit = attackerKit(useLocalStack());
 
 async function bounceMessage(message: Buffer, env: Record<string, string> = {}) {
-  const handler = outboundPolicy({ ORGANIZATION_DOMAINS: 'corp.example', ...env });
-  const messageId = stack().flow.load(message);
-  const event = makeFlowEvent({
-    messageId,
-    direction: 'OUTBOUND',
-    mailFrom: 'bob@corp.example',
-    recipients: OUTSIDE,
-  });
-  const response = (await handler(event, lambdaContext())) as FlowResponse;
-  const verdict = readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string);
+  const verdict = await kit.outboundVerdict(message, env);
   return verdict?.type === 'BOUNCE' ? verdict.message : verdict?.type;
 }
 
