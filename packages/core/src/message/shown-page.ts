@@ -1,0 +1,480 @@
+import { type DefaultTreeAdapterMap, parseFragment } from 'parse5';
+import { NO_DEADLINE, type ReadingDeadline } from '../mime/reading-deadline.js';
+import { NO_RULES, NO_STYLE, type Style, StyleCascade, SVG_ATTRIBUTES } from './css-cascade.js';
+import { backgroundColor, filtered, fontAttributePx, offScreen, unmodelled } from './css-hiding.js';
+import type { StyleRule } from './css-rules.js';
+import {
+  fontShorthandSize,
+  fontSizePx,
+  fraction,
+  invisibleOn,
+  lengthPx,
+  parseColor,
+  type Rgba,
+  transformHides,
+} from './css-values.js';
+import {
+  boxValue,
+  type Counter,
+  contentText,
+  countersAfter,
+  MAX_GENERATED,
+  MAX_WRITTEN,
+  quoteOf,
+} from './generated-content.js';
+import { outlookCondition, type Reader } from './html-readers.js';
+import { attribute, type Element, HTML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
+import { tagLeavesGap } from './tag-gaps.js';
+
+// One page as each kind of reader is shown it (html-shown.ts): the tree walked depth-first, each element's state
+// computed from the cascade and passed to its content, the text a reader sees kept, with what its stylesheets
+// write (generated-content.ts) in place.
+
+const WHITE: Rgba = { r: 255, g: 255, b: 255, a: 1 };
+const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
+
+// SVG attributes that place text.
+const SVG_PLACING = new Set(['x', 'y', 'dx', 'dy', 'rotate', 'textLength', 'transform']);
+
+// Attributes that style or hide an element (besides the rules that match it).
+const PRESENTATIONAL = new Set(['style', 'hidden', 'color', 'size', 'bgcolor', 'type']);
+
+/** What an element passes down to its content. */
+interface Inherited {
+  fontPx: number;
+  visible: boolean;
+  color: Rgba;
+  /** What the text is drawn on; undefined when not known (an image). */
+  backdrop: Rgba | undefined;
+  alpha: number;
+  vars: Map<string, string>;
+  /** Whether its colour stands out from its backdrop, once asked. */
+  contrasted?: boolean;
+  /** Styled by something the readers do not model (a mask, a blend, a clip, an offset, a value not read). */
+  unsure?: boolean;
+  /** Inside a right-to-left override: characters drawn in reverse order. */
+  turned?: boolean;
+  /** The `quotes` value in force. */
+  quotes?: string;
+  /** The string a list's items are marked with (`list-style-type: "…"`). */
+  listStyle?: string;
+}
+
+const ROOT: Inherited = {
+  fontPx: 16,
+  visible: true,
+  color: BLACK,
+  backdrop: WHITE,
+  alpha: 1,
+  vars: new Map(),
+  contrasted: undefined,
+  unsure: undefined,
+  turned: undefined,
+  quotes: undefined,
+  listStyle: undefined,
+};
+// Elements whose content no reader sees as text.
+const UNSHOWN = new Set([
+  'script',
+  'style',
+  'title',
+  'noembed',
+  'noframes',
+  'iframe',
+  'datalist',
+  'template',
+  'head',
+]);
+
+/** A page's text as each reader is shown it ({@link Page.read}, a reader at a time), and what it could not decide. */
+export class Page {
+  private readonly cascade: StyleCascade;
+  /** The root element's font size, for `rem`, as the reader being read computed it. */
+  private rootPx = 16;
+  /** Text nodes some reader saw under a style it does not model. */
+  readonly uncertain: Set<Node> = new Set();
+
+  constructor(
+    rules: StyleRule[],
+    quirks: boolean,
+    private readonly deadline: ReadingDeadline = NO_DEADLINE,
+  ) {
+    this.cascade = new StyleCascade(rules, quirks);
+  }
+
+  /** Matches the rules of generated boxes (`::before`, `::after`, `::marker`). */
+  generated?: StyleCascade;
+  /** Why the page could not be read as shown (counters past their bounds). */
+  undecided?: string;
+
+  /**
+   * The page as this reader is shown it, then, when its stylesheets write text, the same with that text in
+   * place: generated boxes (their strings, attributes, counters and quotes), quotes of `<q>`, string list
+   * markers. Past {@link MAX_GENERATED} generated boxes the page is undecided and the reading stops.
+   */
+  read(document: Parent, reader: Reader): string[] {
+    this.rootPx = 16;
+    const out: string[] = [];
+    // What the stylesheets write, and where in `out` (most pages write nothing: no second copy of the page).
+    const written: { at: number; text: string }[] = [];
+    let outChars = 0;
+    let writtenChars = 0;
+    let generatedBoxes = 0;
+    const generate = (boxes = 1) => {
+      generatedBoxes += boxes;
+      if (generatedBoxes > MAX_GENERATED) this.undecided = `over ${MAX_GENERATED} generated boxes`;
+    };
+    const write = (text: string) => {
+      writtenChars += text.length;
+      if (writtenChars > MAX_WRITTEN) this.undecided = 'stylesheets write too much text';
+      else written.push({ at: outChars, text });
+    };
+    const both = (...texts: string[]) => {
+      for (const text of texts) {
+        out.push(text);
+        outChars += text.length;
+      }
+    };
+    // Depth-first; an element's entry is its computed state, applied to its children, and the counters in its
+    // scope. A box written after an element's content is a step of its own, taken after its children.
+    type Entry =
+      | {
+          node: Node;
+          parent: Parent;
+          state: Inherited;
+          gone: boolean;
+          foreign: boolean;
+          boxless: boolean;
+          counters: Counter[];
+        }
+      | { after: () => void }
+      | { text: string };
+    const stack: Entry[] = [];
+    // The counters each parent's next child inherits from its previous siblings (a reset's scope goes on).
+    const siblings = new Map<Parent, Counter[]>();
+    const push = (
+      parent: Parent,
+      state: Inherited,
+      gone: boolean,
+      foreign: boolean,
+      boxless: boolean,
+      counters: Counter[],
+    ) => {
+      const nodes = this.children(parent, reader);
+      for (let i = nodes.length - 1; i >= 0; i--)
+        stack.push({ node: nodes[i] as Node, parent, state, gone, foreign, boxless, counters });
+    };
+    push(document, ROOT, false, false, false, []);
+    while (stack.length > 0 && generatedBoxes <= MAX_GENERATED) {
+      const entry = stack.pop() as Entry;
+      this.deadline.step();
+      if ('after' in entry) {
+        entry.after();
+        continue;
+      }
+      if ('text' in entry) {
+        write(entry.text);
+        continue;
+      }
+      const { node, state, gone, foreign } = entry;
+      if (node.nodeName === '#text') {
+        if (state.unsure) this.uncertain.add(node);
+        const value = (node as DefaultTreeAdapterMap['textNode']).value;
+        // Under `unicode-bidi: bidi-override; direction: rtl` the characters show in the other order.
+        if (!gone && shows(state, reader)) both(state.turned ? [...value].reverse().join('') : value);
+        continue;
+      }
+      if (node.nodeName === '#comment') {
+        // A CDATA section in SVG or MathML is text (parse5 keeps it as a comment inside text integration points).
+        const cdata = /^\[CDATA\[([\s\S]*)\]\]$/.exec(
+          (node as DefaultTreeAdapterMap['commentNode']).data,
+        )?.[1];
+        if (cdata !== undefined && !gone && foreign && shows(state, reader)) both(' ', cdata, ' ');
+        continue;
+      }
+      if (!('tagName' in node)) continue;
+      // An inline element is laid out with its neighbours (`4111 11<b>11</b>` shows `4111 1111`).
+      if (tagLeavesGap(node.tagName)) both(' ');
+      const computed = this.compute(node, state, reader);
+      const hidden = gone || computed.gone;
+      const attributes = !hidden && shows(computed.state, reader) ? shownAttributes(node, reader) : '';
+      if (attributes) both(attributes, ' ');
+      // Elements without a box (display: none) neither count nor write.
+      const boxless = entry.boxless || computed.boxless || UNSHOWN.has(node.tagName);
+      let counters = entry.counters;
+      if (!boxless && this.undecided === undefined) {
+        const shown = !hidden && shows(computed.state, reader);
+        const boxes = this.generated?.rulesMatching(node, reader) ?? NO_RULES;
+        const inherited = siblings.get(entry.parent) ?? counters;
+        counters = countersAfter(node, computed.style, inherited, this);
+        if (counters !== inherited) siblings.set(entry.parent, counters);
+        // Only the boxes a rule gives content are worked out (no rule: no box, nothing written).
+        const box = (pseudo: 'before' | 'after' | 'marker') => {
+          if (!boxes.some((r) => r.pseudo === pseudo)) return '';
+          const get = (property: string) => boxValue(boxes, pseudo, property, reader, computed.state.vars);
+          const content = get('content');
+          if (content === undefined) return '';
+          generate();
+          const own = countersAfter(node, get, counters, this, true);
+          return contentText(content, node, own, computed.state.quotes, this);
+        };
+        const html = node.namespaceURI === HTML_NS;
+        const item =
+          html && node.tagName === 'li' && /^(?:list-item)?$/.test(computed.style.get('display') ?? '');
+        const quoted = html && node.tagName === 'q' && computed.state.quotes !== undefined;
+        if (item && computed.state.listStyle) generate();
+        // A quoted `<q>` has two boxes: its open and close quotes.
+        if (quoted) generate(2);
+        const before = [
+          item ? box('marker') || (computed.state.listStyle ?? '') : '',
+          quoted ? quoteOf(computed.state.quotes, 0) : '',
+          box('before'),
+        ].join('');
+        if (shown && before) write(before);
+        const close = quoted ? quoteOf(computed.state.quotes, 1) : '';
+        if (boxes.some((r) => r.pseudo === 'after'))
+          stack.push({
+            after: () => {
+              const text = `${close}${box('after')}`;
+              if (shown && text) write(text);
+            },
+          });
+        else if (shown && close) stack.push({ text: close });
+      }
+      const srcdoc = node.tagName === 'iframe' ? attribute(node, 'srcdoc') : undefined;
+      if (srcdoc !== undefined)
+        push(
+          parseFragment(srcdoc, { scriptingEnabled: false }),
+          computed.state,
+          hidden,
+          false,
+          boxless,
+          counters,
+        );
+      else
+        push(
+          node,
+          computed.state,
+          hidden || UNSHOWN.has(node.tagName),
+          foreign || node.namespaceURI !== HTML_NS,
+          boxless,
+          counters,
+        );
+    }
+    const page = out.join('');
+    if (written.length === 0) return [page];
+    // The same page with the written text in place, each piece apart from its neighbours by a space.
+    const pieces: string[] = [];
+    let from = 0;
+    for (const { at, text } of written) {
+      pieces.push(page.slice(from, at), ' ', text, ' ');
+      from = at;
+    }
+    pieces.push(page.slice(from));
+    return [page, pieces.join('')];
+  }
+
+  // An element's children as this reader gets them: Outlook reads its conditional comments as markup and
+  // skips what `<!--[if !mso]><!-->` … `<!--<![endif]-->` shows everyone else; a closed <details> shows its summary.
+  private children(parent: Parent, reader: Reader): Node[] {
+    const nodes = parent.childNodes as Node[];
+    const closed =
+      'tagName' in parent && parent.tagName === 'details' && attribute(parent, 'open') === undefined;
+    if (closed) {
+      const summary = nodes.find((n) => 'tagName' in n && n.tagName === 'summary');
+      return summary ? [summary] : [];
+    }
+    if (!reader.outlook || !nodes.some((n) => n.nodeName === '#comment')) return nodes;
+    const out: Node[] = [];
+    let skipping = false;
+    for (const node of nodes) {
+      if (node.nodeName === '#comment') {
+        const data = (node as DefaultTreeAdapterMap['commentNode']).data;
+        const opened = /^\[if ([^\]]*)\]>([\s\S]*)$/.exec(data);
+        if (opened) {
+          const shownToOutlook = outlookCondition(opened[1] as string);
+          if ((opened[2] as string).startsWith('<!'))
+            skipping = !shownToOutlook; // downlevel-revealed
+          else if (shownToOutlook) {
+            const inner = (opened[2] as string).replace(/<!\[endif\]\s*$/, '');
+            out.push(...(parseFragment(inner, { scriptingEnabled: false }).childNodes as Node[]));
+          }
+        } else if (/^<!\[endif\]/.test(data)) skipping = false;
+        continue;
+      }
+      if (!skipping) out.push(node);
+    }
+    return out;
+  }
+
+  private compute(
+    element: Element,
+    parent: Inherited,
+    reader: Reader,
+  ): { state: Inherited; gone: boolean; boxless: boolean; style: Style } {
+    // Most elements of a page set nothing: they pass their parent's state on as it is.
+    const rules = this.cascade.rulesMatching(element, reader);
+    const svg = element.namespaceURI === SVG_NS;
+    // Browsers' own stylesheet hides <rp> (the fallback parentheses of ruby).
+    const rp = element.tagName === 'rp' && element.namespaceURI === HTML_NS;
+    if (
+      rules.length === 0 &&
+      !rp &&
+      !element.attrs.some(
+        (a) => PRESENTATIONAL.has(a.name) || (svg && (SVG_ATTRIBUTES.has(a.name) || SVG_PLACING.has(a.name))),
+      )
+    )
+      return { state: parent, gone: false, boxless: false, style: NO_STYLE };
+    const style = this.cascade.styleOf(element, rules, reader, parent.vars);
+    const get = (property: string) => style.get(property);
+    const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx, rootPx: this.rootPx };
+    let gone = false;
+    const display = get('display');
+    if (display === 'none' || (display === undefined && (attribute(element, 'hidden') !== undefined || rp)))
+      gone = true;
+    const boxless = gone;
+    if (get('content-visibility') === 'hidden') gone = true;
+    if (reader.outlook && get('mso-hide') === 'all') gone = true;
+    if (element.tagName === 'input' && /^\s*hidden\s*$/i.test(attribute(element, 'type') ?? '')) gone = true;
+    // Hiding that depends on layout this reader does not model (an inline box ignores a transform, a clip
+    // needs a position): gone for most readers, kept but unsure for one, so that wrongly hiding a number
+    // cannot keep it from every reading.
+    let risky = false;
+    let alpha = parent.alpha;
+    const opacity = get('opacity');
+    if (opacity !== undefined) alpha *= fraction(opacity) ?? 1;
+    const filter = get('filter') ?? '';
+    for (const m of filter.matchAll(/opacity\(([^)]*)\)/g)) alpha *= fraction(m[1] as string) ?? 1;
+    if (alpha < 0.2) gone = true;
+    // Blurred past reading, or zoomed to a speck.
+    const blur = /blur\(([^)]*)\)/.exec(filter)?.[1];
+    if (blur !== undefined && (lengthPx(blur, ctx) ?? 0) >= 8) risky = true;
+    const zoom = get('zoom');
+    if (zoom !== undefined && (fraction(zoom) ?? 1) < 0.2) risky = true;
+    for (const [property, wrap] of [
+      ['transform', ''],
+      ['scale', 'scale'],
+      ['translate', 'translate'],
+      ['rotate', 'rotate3d'],
+    ] as const) {
+      const value = get(property);
+      if (value === undefined || value === 'none') continue;
+      const text = wrap
+        ? `${wrap}(${property === 'rotate' && !/\d\s+\S/.test(value) ? `0 0 1 ${value}` : value.replace(/ /g, ',')})`
+        : value;
+      if (transformHides(text, ctx)) risky = true;
+    }
+    const clipPath = get('clip-path');
+    if ((clipPath && clipPath !== 'none') || /^rect\(/.test(get('clip') ?? '')) risky = true;
+    if (offScreen(get, ctx)) risky = true;
+    // A box that clips its content (overflow, `contain: paint`) and is under 3px wide or high shows nothing.
+    const overflow = get('overflow') ?? get('overflow-x') ?? get('overflow-y');
+    const clips =
+      (overflow && /hidden|clip|scroll|auto/.test(overflow)) ||
+      /paint|strict|content/.test(get('contain') ?? '');
+    if (clips) {
+      for (const p of [
+        'width',
+        'height',
+        'max-width',
+        'max-height',
+        'inline-size',
+        'block-size',
+        'max-inline-size',
+        'max-block-size',
+      ]) {
+        const v = get(p);
+        const px = v === undefined ? undefined : lengthPx(v, ctx);
+        if (px !== undefined && px < 3) risky = true;
+      }
+      // Lines under 3px high clip their text away.
+      const lineHeight = get('line-height');
+      const linePx =
+        lineHeight === undefined
+          ? undefined
+          : (lengthPx(lineHeight, ctx) ?? (fraction(lineHeight) ?? 1) * ctx.fontPx);
+      if (linePx !== undefined && linePx < 3) risky = true;
+      const indent = get('text-indent');
+      if (indent && (/^\d{3,}%/.test(indent) || (lengthPx(indent, ctx) ?? 0) >= 1000)) risky = true;
+    }
+    const marker = get('list-style-type') ?? get('list-style');
+    // Every field set here, in one order: states share one shape (a field added later makes each a new one).
+    const state: Inherited = {
+      ...parent,
+      alpha,
+      vars: style.vars,
+      contrasted: undefined,
+      unsure: parent.unsure,
+      turned: parent.turned,
+      // Inherited: the strings `<q>` and open-quote write, a list's string marker.
+      quotes: get('quotes') ?? parent.quotes,
+      listStyle:
+        marker === undefined
+          ? parent.listStyle
+          : (/"([^"]*)"|'([^']*)'/.exec(marker)?.slice(1).join('') ?? ''),
+    };
+    if (unmodelled(get, ctx) || risky) state.unsure = true;
+    // `isolate-override` is the same override inside an isolate.
+    if (/(?:bidi|isolate)-override/.test(get('unicode-bidi') ?? ''))
+      state.turned = get('direction') === 'rtl';
+    // SVG text placed by coordinates (`x`, `dx`, `textLength`) need not show where the markup puts it.
+    if (svg && element.attrs.some((a) => SVG_PLACING.has(a.name))) state.unsure = true;
+    if (risky && !reader.layoutShown) gone = true;
+    const visibility = get('visibility');
+    if (visibility === 'hidden' || visibility === 'collapse') state.visible = false;
+    else if (visibility === 'visible') state.visible = true;
+    const size = get('font-size') ?? (get('font') ? fontShorthandSize(get('font') as string) : undefined);
+    if (size !== undefined) state.fontPx = fontSizePx(size, parent.fontPx, this.rootPx) ?? parent.fontPx;
+    if (element.tagName === 'html') this.rootPx = state.fontPx;
+    const sizeAttribute = element.tagName === 'font' ? attribute(element, 'size') : undefined;
+    if (sizeAttribute !== undefined && size === undefined) state.fontPx = fontAttributePx(sizeAttribute);
+    const color =
+      get('-webkit-text-fill-color') ??
+      get('color') ??
+      (element.tagName === 'font' ? attribute(element, 'color') : undefined);
+    if (color !== undefined && color !== 'inherit' && color !== 'currentcolor')
+      state.color = parseColor(color.toLowerCase()) ?? BLACK;
+    // Filters repaint the text: inverted, brightened or flattened, it may vanish into its backdrop.
+    if (/invert|brightness|contrast/.test(filter)) state.color = filtered(state.color, filter);
+    // SVG text is painted with its fill.
+    const fill = svg ? get('fill') : undefined;
+    const stroked = /^(?:none|transparent)?$/.test(get('stroke') ?? '') === false;
+    if ((fill === 'none' || fill === 'transparent') && !stroked) state.color = { ...state.color, a: 0 };
+    else if (fill !== undefined && fill !== 'currentcolor' && fill !== 'inherit') {
+      const painted = parseColor(fill);
+      if (painted) state.color = painted;
+      else state.unsure = true;
+    }
+    if (svg && get('fill-opacity') !== undefined)
+      state.color = { ...state.color, a: state.color.a * (fraction(get('fill-opacity') as string) ?? 1) };
+    const background = backgroundColor(
+      get('background-color'),
+      get('background'),
+      attribute(element, 'bgcolor'),
+    );
+    if (background === null) state.backdrop = undefined;
+    else if (background && background.a >= 0.5) state.backdrop = background;
+    return { state, gone, boxless, style };
+  }
+}
+
+// Text of this state is seen: not hidden, not too small, and (outside dark mode) not the colour of its backdrop.
+function shows(state: Inherited, reader: Reader): boolean {
+  if (!state.visible || state.fontPx < 4) return false;
+  if (reader.dark || !state.backdrop) return true;
+  // Many text nodes share one state: the contrast is worked out once for it.
+  state.contrasted ??= !invisibleOn(state.color, state.backdrop);
+  return state.contrasted;
+}
+
+// Attribute text a reader sees: an input's value or placeholder, an option's label; Outlook, blocking
+// images by default, shows their alt text.
+function shownAttributes(element: Element, reader: Reader): string {
+  const out: string[] = [];
+  for (const a of element.attrs) {
+    if (element.tagName === 'input' && (a.name === 'value' || a.name === 'placeholder')) out.push(a.value);
+    else if (element.tagName === 'option' && a.name === 'label') out.push(a.value);
+    else if (reader.outlook && element.tagName === 'img' && a.name === 'alt') out.push(a.value);
+  }
+  return out.join(' ');
+}
