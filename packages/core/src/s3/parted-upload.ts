@@ -83,7 +83,9 @@ export async function uploadInParts(
         ...condition,
         MultipartUpload: { Parts: sent.completed },
       });
-      const outcome = await refusedIfTaken(s3.send(complete, { abortSignal }).catch(goneIsTransient));
+      const outcome = await refusedIfTaken(
+        s3.send(complete, { abortSignal }).then(madeOrTransient, goneIsTransient),
+      );
       if (outcome === 'exists') await abortUpload(s3, upload);
       return { outcome, size: sent.size };
     } catch (error) {
@@ -104,6 +106,18 @@ async function refusedIfTaken(request: Promise<unknown>): Promise<'written' | 'e
     if (isPreconditionFailed(error)) return 'exists';
     throw error;
   }
+}
+
+/**
+ * S3 may answer CompleteMultipartUpload 200 OK with an `<Error>` document in the body (the status goes out before
+ * the work is done). The SDK takes the body for an error only when it ends exactly in `</Error>`; any other
+ * answer without the result's ETag did not make the object either, as far as anyone can tell: transient.
+ */
+function madeOrTransient(output: { ETag?: string }): void {
+  if (output.ETag) return;
+  throw new TransientError(
+    'CompleteMultipartUpload answered 200 without its result (no ETag): the object is not known to be made',
+  );
 }
 
 /**

@@ -1,0 +1,138 @@
+// A scripted HTTP proxy for fault tests: each request is read whole, then forwarded, answered in the server's
+// place, held, or its answer re-sent chunked or delimited by the connection's close and cut (round 31).
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What a scripted proxy does with one request, decided from the request and its whole body. */
+export type Decide = (req: IncomingMessage, body: Buffer) => Act | Promise<Act>;
+export type Act =
+  | { do: 'forward' }
+  /** Forward; the answer's body is sent chunked (Content-Length dropped). */
+  | { do: 'forward-chunked' }
+  /** Answer this without reaching the server. */
+  | { do: 'answer'; status: number; headers?: Record<string, string>; body: string }
+  /** Forward (applied upstream), then answer this instead of the server's answer. */
+  | { do: 'apply-then-answer'; status: number; headers?: Record<string, string>; body: string }
+  /** Forward, then drop the connection instead of answering. */
+  | { do: 'apply-then-drop' }
+  /**
+   * Forward; the answer goes back with no Content-Length and no chunked encoding (delimited by the connection's
+   * close, as HTTP/1.1 allows), its body cut cleanly after `keep` bytes.
+   */
+  | { do: 'forward-close-delimited'; keep: number }
+  /** Never answer, never forward: the request hangs until the client gives up. */
+  | { do: 'hang' }
+  /** Forward once `until` resolves. */
+  | { do: 'after'; until: Promise<unknown> }
+  /** Forward after waiting. */
+  | { do: 'delay'; ms: number };
+
+export interface ScriptedProxy {
+  endpoint: string;
+  decide: Decide;
+  log: string[];
+  close(): Promise<void>;
+}
+
+/** A proxy that reads each request whole, then does what `decide` says (one upstream connection per request). */
+export async function scriptedProxy(upstream: string): Promise<ScriptedProxy> {
+  const target = new URL(upstream);
+  const self: ScriptedProxy = {
+    endpoint: '',
+    decide: () => ({ do: 'forward' }),
+    log: [],
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      let act: Act;
+      try {
+        act = await self.decide(req, body);
+      } catch {
+        res.destroy();
+        return;
+      }
+      self.log.push(`${req.method} ${req.url} -> ${act.do}`);
+      if (act.do === 'answer') {
+        res.writeHead(act.status, { 'content-length': String(Buffer.byteLength(act.body)), ...act.headers });
+        res.end(act.body);
+        return;
+      }
+      if (act.do === 'hang') return;
+      if (act.do === 'delay') await new Promise((r) => setTimeout(r, act.ms));
+      if (act.do === 'after') await act.until;
+      const { expect: _e, ...headers } = req.headers;
+      const out = request({
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent: false,
+      });
+      out.on('error', () => res.destroy());
+      out.on('response', (answer) => {
+        if (act.do === 'apply-then-drop') {
+          answer.resume();
+          answer.on('end', () => res.destroy());
+          return;
+        }
+        if (act.do === 'apply-then-answer') {
+          answer.resume();
+          answer.on('end', () => {
+            res.writeHead(act.status, {
+              'content-length': String(Buffer.byteLength(act.body)),
+              ...act.headers,
+            });
+            res.end(act.body);
+          });
+          return;
+        }
+        if (act.do === 'forward-close-delimited') {
+          const socket = res.socket;
+          if (!socket) return;
+          const lines = [`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}`];
+          for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+            const name = answer.rawHeaders[i] as string;
+            if (/^(content-length|transfer-encoding|connection)$/i.test(name)) continue;
+            lines.push(`${name}: ${answer.rawHeaders[i + 1]}`);
+          }
+          lines.push('Connection: close', '', '');
+          socket.write(lines.join('\r\n'));
+          let budget = act.keep;
+          answer.on('data', (chunk: Buffer) => {
+            if (budget <= 0) return;
+            const part = chunk.subarray(0, budget);
+            budget -= part.length;
+            socket.write(part);
+            if (budget <= 0) {
+              answer.destroy();
+              socket.end();
+            }
+          });
+          answer.on('end', () => socket.end());
+          return;
+        }
+        const h = { ...answer.headers };
+        if (act.do === 'forward-chunked') delete h['content-length'];
+        res.writeHead(answer.statusCode ?? 502, h);
+        answer.pipe(res);
+      });
+      out.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  self.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return self;
+}
+
+export const isComplete = (req: IncomingMessage) =>
+  req.method === 'POST' && /[?&]uploadId=/.test(req.url ?? '');
+export const isUploadPart = (req: IncomingMessage) =>
+  req.method === 'PUT' && /[?&]partNumber=/.test(req.url ?? '');
