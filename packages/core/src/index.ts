@@ -9,6 +9,7 @@ export {
   normalizeDomain,
   sameAddress,
 } from './address.js';
+export { requireDelimited } from './delimited-body.js';
 export { digestOf } from './digest.js';
 export type { AppliedEdits, ApplyEditsOptions } from './edit/apply-edits.js';
 export type { Disclaimer, Edit, MessageEditor, PartIdentity, PartInfo } from './edit/edits.js';

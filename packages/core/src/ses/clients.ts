@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
+import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
 import { sharedS3Client } from '../s3-client.js';
 
@@ -57,7 +58,12 @@ export function storedMessageSource(
         signal ? { abortSignal: signal } : {},
       );
       const body = output.Body;
-      if (body instanceof Readable) return Object.assign(body, { contentLength: output.ContentLength });
+      // An answer delimited only by the connection's close could be a cut message: refused, as from WorkMail.
+      if (body instanceof Readable)
+        return requireDelimited(
+          Object.assign(body, { contentLength: output.ContentLength }),
+          `GetObject s3://${where.bucket}/${key}`,
+        );
       throw new WmflowError(`s3://${where.bucket}/${key} returned no stream`);
     } catch (error) {
       if ((error as { name?: string }).name === 'NoSuchKey') {

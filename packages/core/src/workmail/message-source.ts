@@ -3,8 +3,8 @@ import {
   GetRawMessageContentCommand,
   type WorkMailMessageFlowClient,
 } from '@aws-sdk/client-workmailmessageflow';
+import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
-import { TransientError } from '../transient.js';
 import { isOwnClient } from './clients.js';
 import { directGet } from './direct-get.js';
 
@@ -37,7 +37,7 @@ export function workmailSource(
     try {
       // wmflow's own client: one plain signed GET; anything but a 200 goes through send() below.
       const direct = isOwnClient(client) ? await directGet(client, messageId, signal) : undefined;
-      if (direct) return delimited(direct, messageId);
+      if (direct) return requireDelimited(direct, `GetRawMessageContent for ${messageId}`);
       const output = await client.send(
         new GetRawMessageContentCommand({ messageId }),
         signal ? { abortSignal: signal } : {},
@@ -48,9 +48,9 @@ export function workmailSource(
         const length = Number(
           (body as Readable & { headers?: Record<string, string> }).headers?.['content-length'],
         );
-        return delimited(
+        return requireDelimited(
           Object.assign(body, { contentLength: Number.isFinite(length) ? length : undefined }),
-          messageId,
+          `GetRawMessageContent for ${messageId}`,
         );
       }
       if (body && Symbol.asyncIterator in body) return Readable.from(body as AsyncIterable<Uint8Array>);
@@ -64,22 +64,4 @@ export function workmailSource(
       throw error;
     }
   };
-}
-
-/**
- * An HTTP answer whose body ends where the connection closes (no Content-Length, not chunked) cannot tell a
- * message cut by a clean close from a whole one: it is refused (transient: a retry reads it again), so a
- * truncated message is never journaled or delivered as whole. WorkMail always delimits its answers.
- */
-function delimited<T extends Readable & { headers?: Record<string, string | string[] | undefined> }>(
-  body: T,
-  messageId: string,
-): T {
-  const headers = body.headers;
-  if (!headers || headers['content-length'] !== undefined) return body;
-  if (/\bchunked\b/i.test(String(headers['transfer-encoding'] ?? ''))) return body;
-  body.destroy();
-  throw new TransientError(
-    `GetRawMessageContent for ${messageId} answered a body with neither a length nor chunked encoding: where the message ends cannot be checked`,
-  );
 }

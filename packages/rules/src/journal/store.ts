@@ -1,10 +1,11 @@
+import type { Readable } from 'node:stream';
 import {
   GetObjectCommand,
   PutObjectCommand,
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { digestOf, isPreconditionFailed, WmflowError } from '@wmflow/core';
+import { digestOf, isPreconditionFailed, requireDelimited, WmflowError } from '@wmflow/core';
 
 /**
  * Journaling failed: S3 refused or was unreachable (`reason: 's3'`), or the key already holds different
@@ -39,7 +40,9 @@ export async function storedDigest(
 ): Promise<{ sha256: string; size: number } | undefined> {
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    const { sha256, size } = await digestOf(got.Body as AsyncIterable<Uint8Array>);
+    // Without a length the end of the copy is where the connection closed: a cut read is not the copy.
+    const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`);
+    const { sha256, size } = await digestOf(body);
     if (got.ContentLength !== undefined && got.ContentLength !== size) {
       throw new JournalError(
         's3',
