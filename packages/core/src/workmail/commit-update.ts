@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow';
@@ -58,7 +59,10 @@ export async function commitUpdate(args: {
   const edits = args.edits.some((e) => e.kind === 'remove-parts')
     ? withExpectedParts(args.edits, await args.message.parts())
     : args.edits;
-  const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}`;
+  // A key of this attempt's own: WorkMail's retry of an event keeps its invocationId, and an attempt that gives
+  // up deletes what it staged, which must never be the update another attempt of the same event is committing.
+  const attempt = randomBytes(6).toString('hex');
+  const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}-${attempt}`;
   const piped = pipeUpdate(
     args,
     editStream(args.message.lastStream?.() ?? args.message.stream(), edits, options),
