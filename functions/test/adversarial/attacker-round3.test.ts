@@ -273,10 +273,13 @@ describe('attacker round 3: impersonation of a protected name through the guard 
     );
     expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('DEFAULT');
   });
-  it('junks a From field after a bare CR inside another field (a lenient reader ends the line there)', async () => {
+  it('blocks a From field after a bare CR inside another field (a lenient reader ends the line there)', async () => {
     const head = Buffer.from('X-Mailer: x\rFrom: Jane Doe <x@evil.example>\r\n');
     const message = Buffer.concat([head, mail(['Content-Type: text/plain'], 'Pay today.')]);
-    expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
+    // Since round 31 a bare CR in any header block is a structure the walk cannot read as clients do: the
+    // attachment check bounces the message, which outranks the impersonation check's Junk (tested on its own in
+    // packages/rules/src/impersonation/impersonation.test.ts).
+    expect((await inbound(message, { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('BOUNCE');
   });
   for (const [name, from] of Object.entries(IMPERSONATIONS)) {
     it(`junks ${name}`, async () => {

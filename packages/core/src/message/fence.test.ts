@@ -19,4 +19,22 @@ describe('delimiter-like lines inside a part', () => {
     expect(scan(['-'], '------\r\nx').problem).toMatch(/delimiter ---: ------/);
     expect(newFence([])).toBeUndefined();
   });
+  it('finds an exact delimiter that a bare CR ends or follows (a line to Thunderbird, not to the walk)', () => {
+    // Attacker round 31 (S31-3): `Notes.<CR>--b<CR>Content-Type: …` starts a part for Thunderbird only.
+    expect(scan(['b'], 'Notes.\r--b\rContent-Type: x/y; name="a.vbs"\r\rMsgBox').problem).toMatch(
+      /delimiter --b: --b$/,
+    );
+    expect(scan(['b'], 'Notes.\r\n--b\rContent-Type: x/y').problem).toMatch(/delimiter --b: --b$/);
+    expect(scan(['b'], 'Notes.\r--b\r\nContent-Type: x/y').problem).toMatch(/delimiter --b: --b$/);
+    // Split across pieces at every point, the CR of a CRLF included.
+    const text = 'Notes.\r--b\rContent-Type: x/y\r\rMsgBox';
+    for (let at = 1; at < text.length; at++)
+      expect(scan(['b'], text.slice(0, at), text.slice(at)).problem, `split at ${at}`).toMatch(/--b: --b$/);
+  });
+  it('lets an exact delimiter on a line of its own (CRLF or LF) pass, wherever the pieces split', () => {
+    const text = 'hello\r\n--b\r\n--b--\nthere\r\n';
+    for (let at = 1; at < text.length; at++)
+      expect(scan(['b'], text.slice(0, at), text.slice(at)).problem, `split at ${at}`).toBeUndefined();
+    expect(scan(['b'], '\r', '\n--b\r', '\nx').problem).toBeUndefined();
+  });
 });

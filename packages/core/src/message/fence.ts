@@ -9,6 +9,8 @@ export interface Fence {
   boundaries: readonly string[];
   /** The line being read (its first 1,000 characters: enough to see how it starts). */
   carry: string;
+  /** Whether that line follows a bare CR: a line end to some clients, not to the walk (LF only). */
+  afterCr?: boolean;
   /** The first such line, cut short, while only blank lines follow it. */
   pending?: string;
   /** Why the part is a finding: such a line with content after it. */
@@ -35,13 +37,24 @@ export function scanFence(fence: Fence, value: Buffer): void {
   if (fence.problem) return;
   const text = fence.carry + value.toString('latin1');
   if (!text.includes('--') && fence.pending === undefined) {
-    fence.carry = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1).slice(0, 1000);
+    keepLastLine(fence, text);
     return;
   }
-  // Bare CR ends a line too: some clients read it so.
-  const lines = text.split(/\r\n|\r|\n/);
-  fence.carry = (lines.pop() ?? '').slice(0, 1000);
-  for (const line of lines) {
+  // Bare CR ends a line too: some clients read it so. A CR that ends the piece may be half of a CRLF: it is
+  // read with the next piece.
+  const parts = text.split(/(\r\n|\n|\r)/);
+  let rest = parts.pop() ?? '';
+  if (rest === '' && parts.at(-1) === '\r') {
+    parts.pop();
+    rest = `${parts.pop() ?? ''}\r`;
+  }
+  fence.carry = rest.slice(0, 1000);
+  for (let i = 0; i < parts.length; i += 2) {
+    const line = parts[i] as string;
+    // The walk ends lines at LF only: a line next to a bare CR is not one of its lines, even when it is exactly
+    // a delimiter (`Notes.<CR>--b<CR>Content-Type: …`), and a client that ends lines there starts a part.
+    const walkLine = !fence.afterCr && parts[i + 1] !== '\r';
+    fence.afterCr = parts[i + 1] === '\r';
     if (fence.pending !== undefined && line.trim() !== '') {
       fence.problem = fence.pending;
       return;
@@ -50,11 +63,26 @@ export function scanFence(fence: Fence, value: Buffer): void {
     const shown = line.trimEnd();
     for (const b of fence.boundaries) {
       const delimiter = `--${b}`;
-      if (!shown.startsWith(delimiter) || shown === delimiter || shown === `${delimiter}--`) continue;
+      if (!shown.startsWith(delimiter)) continue;
+      if (walkLine && (shown === delimiter || shown === `${delimiter}--`)) continue;
       // A ruler of dashes is not a delimiter, unless the boundary is itself dashes.
       if (/^-+$/.test(shown) && !/^-+$/.test(b)) continue;
       fence.pending = `a line inside the part starts like the delimiter ${delimiter.slice(0, 80)}: ${shown.slice(0, 80)}`;
       break;
     }
   }
+}
+
+// Only the line still being read is kept, and whether a bare CR came before it.
+function keepLastLine(fence: Fence, text: string): void {
+  const held = text.endsWith('\r') ? 1 : 0;
+  const end = text.length - held;
+  if (end === 0) {
+    fence.carry = text;
+    return;
+  }
+  const lf = text.lastIndexOf('\n', end - 1);
+  const cr = text.lastIndexOf('\r', end - 1);
+  if (lf >= 0 || cr >= 0) fence.afterCr = cr > lf;
+  fence.carry = text.slice(Math.max(lf, cr) + 1).slice(0, 1000);
 }

@@ -165,6 +165,13 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   for (const reason of naming.problems) walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
   for (const reason of framingProblems(types[0], headers.get('content-transfer-encoding').map(unfold)))
     walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
+  if (hasBareCr(node.getHeaders()))
+    walk.out.findings.push({
+      partId: id,
+      kind: 'malformed',
+      reason:
+        'a bare CR inside the header block: a client that ends lines there (Thunderbird) reads header fields the walk does not',
+    });
   let nesting = place.nesting;
   let protectedBy = place.protectedBy;
   for (let n = node.parentNode; n; n = n.parentNode) {
@@ -234,6 +241,14 @@ export function nestedPlace(node: SplitNode, part: MessagePart, walk: Walk, plac
   let nesting = place.nesting + 1;
   for (let n = node.parentNode; n; n = n.parentNode) nesting++;
   return { prefix: `${part.id}/`, depth: place.depth + 1, nesting, protectedBy: part.protectedBy };
+}
+
+// The splitter ends header lines at LF only; Thunderbird also at a CR not followed by LF (`X-A: 1<CR>Content-Type:
+// …` is two fields there, one here), so such a block can name a type, a file or an encoding the walk never reads.
+function hasBareCr(block: Buffer): boolean {
+  for (let at = block.indexOf(13); at >= 0; at = block.indexOf(13, at + 1))
+    if (block[at + 1] !== 10) return true;
+  return false;
 }
 
 /** How the part is framed and decoded, when clients could read it two ways: two boundaries, two encodings. */

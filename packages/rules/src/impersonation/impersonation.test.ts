@@ -32,6 +32,13 @@ describe('condition: impersonatesProtectedName', () => {
     expect(skeletonName('Jane D0e')).toBe('doe jane');
   });
 
+  it('reads a From field that follows a bare CR inside another field, as Thunderbird ends the line there', async () => {
+    const message =
+      'X-Mailer: x\rFrom: Jane Doe <x@evil.example>\r\nTo: bob@corp.example\r\nSubject: pay\r\n\r\nPay today.\r\n';
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    expect(await fired(c, message, 'x@evil.example')).toBe(true);
+  });
+
   it('flags an outside sender using a protected name with a Cyrillic letter (over the emulator)', async () => {
     const message = await eml('impersonation-display-name.eml');
     const c = impersonatesProtectedName({ names: ['Jane Doe'] });
