@@ -20,12 +20,15 @@ export function headerParams(value: string): HeaderParam[] {
   let quoted = false;
   let token = '';
   const flush = () => {
-    const eq = token.indexOf('=');
+    const eq = equalsOutsideComments(token);
     if (eq > 0) {
       const key = token.slice(0, eq).trim().toLowerCase();
       let v = token.slice(eq + 1).trim();
       if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
       out.push({ key, value: v });
+      // RFC 2045 allows comments beside the name (`(scanned)name=`, `name(scanned)=`), which MimeKit skips.
+      const bare = key.includes('(') ? withoutComments(key) : key;
+      if (bare !== key && bare !== '') out.push({ key: bare, value: v });
     }
     token = '';
   };
@@ -41,6 +44,30 @@ export function headerParams(value: string): HeaderParam[] {
     else token += c;
   }
   flush();
+  return out;
+}
+
+// The first `=` outside a comment (`name(a=b)="x"` is the parameter `name`); -1 when there is none.
+function equalsOutsideComments(token: string): number {
+  let depth = 0;
+  for (let i = 0; i < token.length; i++) {
+    const c = token[i];
+    if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (c === '=' && depth === 0) return i;
+  }
+  return -1;
+}
+
+// A parameter name with its comments (nested ones too) and white space taken out.
+function withoutComments(key: string): string {
+  let depth = 0;
+  let out = '';
+  for (const c of key) {
+    if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (depth === 0 && !/\s/.test(c)) out += c;
+  }
   return out;
 }
 
@@ -83,6 +110,8 @@ export function partNaming(
       const token = /^[^\s(]+/.exec(p.value)?.[0];
       if (token && token !== p.value) add(token);
     }
+    // A single extended value (`filename*=utf-8''a.vbs`), which libmime reads unless a comment stands by its name.
+    for (const p of extended) if (p.key === `${param}*`) add(extendedValue(p.value, true));
     const continued = continuation(params, param);
     if (continued !== '') add(continued);
     if (!parsed) problems.push(`${header} parameters cannot be decoded`);
@@ -125,7 +154,9 @@ export function partNaming(
 }
 
 // Quoted values bounded (file names are at most 255 characters), so a header of unclosed quotes stays linear.
-const LOOSE_NAME = /(?:^|[\s;])(?:file)?name[ \t]*=[ \t]*("(?:[^"\\]|\\.){0,255}"|[^\s;"]+)/gi;
+// Comments may stand beside the name (`(scanned)name=`, `name(scanned)=`), as RFC 2045 allows.
+const LOOSE_NAME =
+  /(?:^|[\s;)])(?:file)?name(?:[ \t]|\([^()]{0,255}\))*=[ \t]*("(?:[^"\\]|\\.){0,255}"|[^\s;"]+)/gi;
 
 // RFC 2231 `param*0`, `param*1`… joined up to the first missing segment (charset prefix of *0* dropped,
 // percent-escapes decoded as UTF-8), as a client that stops at the gap reads them.
@@ -138,18 +169,20 @@ function continuation(params: readonly { key: string; value: string }[], param: 
   let out = '';
   for (let i = 0; segments.has(i); i++) {
     const s = segments.get(i) as { value: string; encoded: boolean };
-    let v = s.value;
-    if (s.encoded) {
-      if (i === 0) v = v.replace(/^[^']*'[^']*'/, '');
-      try {
-        v = decodeURIComponent(v);
-      } catch {
-        // left as written
-      }
-    }
-    out += v;
+    out += s.encoded ? extendedValue(s.value, i === 0) : s.value;
   }
   return out;
+}
+
+// An RFC 2231 encoded value: its `charset'language'` prefix dropped (first segment only), percent-escapes
+// decoded as UTF-8 (left as written when they are not).
+function extendedValue(value: string, first: boolean): string {
+  const v = first ? value.replace(/^[^']*'[^']*'/, '') : value;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }
 
 function distinctValues(values: readonly string[]): number {

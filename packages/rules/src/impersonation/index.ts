@@ -349,8 +349,18 @@ const NARROW_TEST = new RegExp(NARROW_CLASS, 'u');
 // is also read as a word of its own. ASCII names (most) are tested without Unicode classes, which cost a cold
 // start their compilation.
 const GLUED_ASCII = /[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Za-z]\d|\d[A-Za-z]/;
-const GLUED =
-  /\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}|\p{L}\p{N}|\p{N}\p{L}|[\u00b2\u00b3\u00b9\u2070-\u209f\u1d2c-\u1dbf\u2120-\u2122\u02b0-\u02ff\uff21-\uff5a]/u;
+// Enclosed letters drawn as emoji (a flag's regional indicators, 🅰, 🅱) map to letters (CONFUSABLES) but
+// stand apart from a name they are glued to (`Jane Smith🇺🇸` reads "Jane Smith us", not "Jane Smithus").
+const ENCLOSED = '\\u{1f150}-\\u{1f169}\\u{1f170}-\\u{1f189}\\u{1f1e6}-\\u{1f1ff}';
+const GLUED = new RegExp(
+  `\\p{Ll}\\p{Lu}|\\p{Lu}{2}\\p{Ll}|\\p{L}\\p{N}|\\p{N}\\p{L}|[\\u00b2\\u00b3\\u00b9\\u2070-\\u209f\\u1d2c-\\u1dbf\\u2120-\\u2122\\u02b0-\\u02ff\\uff21-\\uff5a${ENCLOSED}]`,
+  'u',
+);
+
+const APART = new RegExp(
+  `[\\u00b2\\u00b3\\u00b9\\u2070-\\u209f\\u1d2c-\\u1dbf\\u2120-\\u2122\\u02b0-\\u02ff]+|[${ENCLOSED}]+`,
+  'gu',
+);
 
 function isGlued(name: string): boolean {
   return ASCII.test(name) ? GLUED_ASCII.test(name) : GLUED.test(name);
@@ -365,10 +375,7 @@ function unglued(name: string): string {
       .replace(/(\p{N})(\p{L})/gu, '$1 $2');
   if (ASCII.test(name)) return split(name);
   // Superscripts, modifier letters and symbols such as ™ stand apart from the letters before them.
-  const apart = name.replace(
-    /[\u00b2\u00b3\u00b9\u2070-\u209f\u1d2c-\u1dbf\u2120-\u2122\u02b0-\u02ff]+/gu,
-    ' $& ',
-  );
+  const apart = name.replace(APART, ' $& ');
   return split(apart.normalize('NFKC'));
 }
 
