@@ -94,7 +94,7 @@ describe('an answer delimited by the connection close, cut cleanly', () => {
     keep = 2_000_000;
     const handler = archiverSes({ ...STORED, JOURNAL_BUCKET: JOURNAL, KEY_TEMPLATE: 'j/{messageId}' });
     const event = makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] });
-    await expect(handler(event, lambdaContext())).rejects.toThrow(/neither a length nor chunked/);
+    await expect(handler(event, lambdaContext())).rejects.toThrow(/without a length \(S3 always gives one\)/);
     expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
     cutKey = '';
     await handler(event, lambdaContext());
@@ -116,7 +116,7 @@ describe('an answer delimited by the connection close, cut cleanly', () => {
     const handler = guardSes({ ...STORED, BOUNCE_SENDER: 'postmaster@corp.example' });
     const event = makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] });
     // CONTINUE would hand the stored message, executable included, to the next receipt rule: delivery.
-    await expect(handler(event, lambdaContext())).rejects.toThrow(/neither a length nor chunked/);
+    await expect(handler(event, lambdaContext())).rejects.toThrow(/without a length \(S3 always gives one\)/);
     cutKey = '';
     const answer = (await handler(event, lambdaContext())) as { disposition: string };
     expect(answer.disposition).toBe('STOP_RULE_SET');
@@ -130,7 +130,7 @@ describe('an answer delimited by the connection close, cut cleanly', () => {
     // WorkMail retries (the first answer was lost): the copy is there, and its read-back is cut.
     cutKey = `j/${id}`;
     keep = 100_000;
-    expect((await invoke(archiverHandler(), event)).error?.message).toMatch(/neither a length nor chunked/);
+    expect((await invoke(archiverHandler(), event)).error?.message).toMatch(/without a length \(S3 always gives one\)/);
     cutKey = '';
     expect((await invoke(archiverHandler(), event)).error).toBeUndefined();
     const keys = (await stack.listObjects(JOURNAL)).map((o) => o.key).filter((k) => k.includes(id));

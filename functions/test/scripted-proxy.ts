@@ -1,5 +1,6 @@
 // A scripted HTTP proxy for fault tests: each request is read whole, then forwarded, answered in the server's
-// place, held, or its answer re-sent chunked or delimited by the connection's close and cut (round 31).
+// place, held, or its answer re-sent chunked (whole, or ended early but well-formed) or delimited by the
+// connection's close and cut (fault rounds 31 and 32).
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,6 +10,8 @@ export type Act =
   | { do: 'forward' }
   /** Forward; the answer's body is sent chunked (Content-Length dropped). */
   | { do: 'forward-chunked' }
+  /** Forward; the answer is re-sent chunked and ends well-formed (a last, empty chunk) after `keep` body bytes. */
+  | { do: 'forward-chunked-cut'; keep: number }
   /** Answer this without reaching the server. */
   | { do: 'answer'; status: number; headers?: Record<string, string>; body: string }
   /** Forward (applied upstream), then answer this instead of the server's answer. */
@@ -94,6 +97,24 @@ export async function scriptedProxy(upstream: string): Promise<ScriptedProxy> {
           });
           return;
         }
+        if (act.do === 'forward-chunked-cut') {
+          const h = { ...answer.headers, 'transfer-encoding': 'chunked' };
+          delete h['content-length'];
+          res.writeHead(answer.statusCode ?? 502, h);
+          let budget = act.keep;
+          answer.on('data', (chunk: Buffer) => {
+            if (budget <= 0) return;
+            const part = chunk.subarray(0, budget);
+            budget -= part.length;
+            res.write(part);
+            if (budget <= 0) {
+              answer.destroy();
+              res.end();
+            }
+          });
+          answer.on('end', () => res.end());
+          return;
+        }
         if (act.do === 'forward-close-delimited') {
           const socket = res.socket;
           if (!socket) return;
@@ -136,3 +157,6 @@ export const isComplete = (req: IncomingMessage) =>
   req.method === 'POST' && /[?&]uploadId=/.test(req.url ?? '');
 export const isUploadPart = (req: IncomingMessage) =>
   req.method === 'PUT' && /[?&]partNumber=/.test(req.url ?? '');
+export const pathOf = (req: IncomingMessage) => decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
+export const isPlainPut = (req: IncomingMessage) =>
+  req.method === 'PUT' && !/[?&](partNumber|uploadId)=/.test(req.url ?? '');

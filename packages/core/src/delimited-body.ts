@@ -11,19 +11,28 @@ interface AnswerBody {
  * encoding, which HTTP/1.1 allows): a body cut by a clean close cannot be told from a whole one there. The
  * refusal is transient (a retry reads it again), so a cut message or stored copy is never taken for the whole
  * one. WorkMail and S3 always delimit their answers; a body without its headers (not Node's client) passes.
+ * `lengthRequired` (S3 GetObject, which always answers with a Content-Length) refuses a chunked body too.
  *
  * @example
  * ```ts
  * const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
- * const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`);
+ * const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, { lengthRequired: true });
  * ```
  */
-export function requireDelimited<T extends AnswerBody>(body: T, what: string): T {
+export function requireDelimited<T extends AnswerBody>(
+  body: T,
+  what: string,
+  options: { lengthRequired?: boolean } = {},
+): T {
   const headers = body.headers;
   if (!headers || headers['content-length'] !== undefined) return body;
-  if (/\bchunked\b/i.test(String(headers['transfer-encoding'] ?? ''))) return body;
+  // A chunked body ends where the server says; S3 gives every GetObject a length, so from S3 one without it
+  // (a chunked answer ended early by whatever sits in between) is not trusted either.
+  if (!options.lengthRequired && /\bchunked\b/i.test(String(headers['transfer-encoding'] ?? ''))) return body;
   body.destroy?.();
   throw new TransientError(
-    `${what} answered a body with neither a length nor chunked encoding: where it ends cannot be checked`,
+    options.lengthRequired
+      ? `${what} answered a body without a length (S3 always gives one): whether it is whole cannot be checked`
+      : `${what} answered a body with neither a length nor chunked encoding: where it ends cannot be checked`,
   );
 }

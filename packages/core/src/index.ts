@@ -80,6 +80,7 @@ export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';
 export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } from './s3/parted-upload.js';
 export { isPreconditionFailed, retryTransient } from './s3/request-retry.js';
+export { requireETag } from './s3/stored-answer.js';
 export {
   resetSharedS3Client,
   sharedS3Client,

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { TransientError } from '../transient.js';
 import { isPreconditionFailed, retryTransient } from './request-retry.js';
+import { requireETag } from './stored-answer.js';
 
 /** How {@link uploadInParts} cuts and sends a body. */
 export interface PartedUploadSettings {
@@ -65,7 +66,10 @@ export async function uploadInParts(
     if (lengthOf(firstPart) < settings.partSize) {
       const data = Buffer.concat(firstPart);
       const put = new PutObjectCommand({ ...params, ...condition, Body: data, ContentLength: data.length });
-      const outcome = await refusedIfTaken(s3.send(put, { abortSignal }));
+      const what = `PutObject s3://${params.Bucket}/${params.Key}`;
+      const outcome = await refusedIfTaken(
+        s3.send(put, { abortSignal }).then((out) => requireETag(out, what)),
+      );
       return { outcome, size: data.length };
     }
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand(params), { abortSignal });
@@ -84,7 +88,12 @@ export async function uploadInParts(
         MultipartUpload: { Parts: sent.completed },
       });
       const outcome = await refusedIfTaken(
-        s3.send(complete, { abortSignal }).then(madeOrTransient, goneIsTransient),
+        s3
+          .send(complete, { abortSignal })
+          .then(
+            (out) => requireETag(out, `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`),
+            completeFailureIsTransient,
+          ),
       );
       if (outcome === 'exists') await abortUpload(s3, upload);
       return { outcome, size: sent.size };
@@ -109,29 +118,21 @@ async function refusedIfTaken(request: Promise<unknown>): Promise<'written' | 'e
 }
 
 /**
- * S3 may answer CompleteMultipartUpload 200 OK with an `<Error>` document in the body (the status goes out before
- * the work is done). The SDK takes the body for an error only when it ends exactly in `</Error>`; any other
- * answer without the result's ETag did not make the object either, as far as anyone can tell: transient.
+ * Complete's failures that say nothing about the message, and that a retry may cure, are transient, so the
+ * invocation fails and its retry uploads again: NoSuchUpload for the upload just created and filled (the SDK sent
+ * Complete again after an answer that was lost, and S3 had already made the object, or the upload was ended
+ * meanwhile); InvalidPart (a part S3 answered for is not there); and an answer that could not be read (a 200
+ * cut short or garbled, whether S3 made the object or not; an error without its body, which the SDK names by its
+ * status alone).
  */
-function madeOrTransient(output: { ETag?: string }): void {
-  if (output.ETag) return;
-  throw new TransientError(
-    'CompleteMultipartUpload answered 200 without its result (no ETag): the object is not known to be made',
-  );
-}
-
-/**
- * NoSuchUpload for the upload just created and filled: the SDK sent Complete again after an answer that was
- * lost, and S3 had already made the object (or the upload was ended meanwhile). Not the caller's error, and
- * not known to be done: transient, so the invocation fails and its retry uploads again.
- */
-function goneIsTransient(error: unknown): never {
-  const e = error as { name?: string; Code?: string };
-  if (e?.name !== 'NoSuchUpload' && e?.Code !== 'NoSuchUpload') throw error;
-  throw new TransientError(
-    `CompleteMultipartUpload: the upload is gone (an earlier attempt whose answer was lost may have completed it): ${(error as Error).message}`,
-    { cause: error },
-  );
+function completeFailureIsTransient(error: unknown): never {
+  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e?.name === 'Error' || e?.name === undefined ? e?.Code : e.name;
+  const unreadable = e?.$metadata?.httpStatusCode === 200 || name === 'NotFound' || name === 'UnknownError';
+  if (name !== 'NoSuchUpload' && name !== 'InvalidPart' && !unreadable) throw error;
+  throw new TransientError(`CompleteMultipartUpload did not make the object: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 async function abortUpload(
@@ -235,6 +236,7 @@ async function sendPart(
       ),
     { attempts: PART_ATTEMPTS, signal },
   );
+  requireETag(out, `UploadPart ${part.PartNumber} of s3://${part.Bucket}/${part.Key}`);
   // Complete needs each part's checksum when the upload has an algorithm (Object Lock: SHA256).
   const { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
   return { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 };

@@ -63,6 +63,7 @@ export function storedMessageSource(
         return requireDelimited(
           Object.assign(body, { contentLength: output.ContentLength }),
           `GetObject s3://${where.bucket}/${key}`,
+          { lengthRequired: true },
         );
       throw new WmflowError(`s3://${where.bucket}/${key} returned no stream`);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
-import { isPreconditionFailed } from '@wmflow/core';
+import { isPreconditionFailed, requireETag } from '@wmflow/core';
 
 /** A conditional PutObject built and signed ahead, sent only when released. */
 export interface HeldPut {
@@ -48,7 +48,10 @@ export function holdPut(s3: S3Client, params: PutObjectCommandInput, signal: Abo
     { step: 'deserialize', priority: 'low', name: 'wmflowHeldUntilReleased' },
   );
   const sent = s3.send(command, { abortSignal: signal }).then(
-    () => 'written' as const,
+    (answer) => {
+      requireETag(answer, `PutObject s3://${params.Bucket}/${params.Key}`);
+      return 'written' as const;
+    },
     (error: unknown) => {
       if (isPreconditionFailed(error)) return 'exists' as const;
       throw error;

@@ -5,7 +5,14 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { digestOf, isPreconditionFailed, requireDelimited, WmflowError } from '@wmflow/core';
+import {
+  digestOf,
+  isPreconditionFailed,
+  requireDelimited,
+  requireETag,
+  TransientError,
+  WmflowError,
+} from '@wmflow/core';
 
 /**
  * Journaling failed: S3 refused or was unreachable (`reason: 's3'`), or the key already holds different
@@ -41,7 +48,9 @@ export async function storedDigest(
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     // Without a length the end of the copy is where the connection closed: a cut read is not the copy.
-    const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`);
+    const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, {
+      lengthRequired: true,
+    });
     const { sha256, size } = await digestOf(body);
     if (got.ContentLength !== undefined && got.ContentLength !== size) {
       throw new JournalError(
@@ -66,7 +75,16 @@ export async function storedMetadata(
 ): Promise<{ sha256?: unknown; size?: unknown } | undefined> {
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    const text = await (got.Body as { transformToString(): Promise<string> }).transformToString();
+    const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, {
+      lengthRequired: true,
+    });
+    const bytes = Buffer.concat(await body.toArray());
+    // A read cut short is not what the metadata says: the invocation fails (transient) rather than rewrite it.
+    if (got.ContentLength !== undefined && bytes.length !== got.ContentLength)
+      throw new TransientError(
+        `reading s3://${bucket}/${key} back ended at ${bytes.length} of ${got.ContentLength} bytes`,
+      );
+    const text = bytes.toString('utf8');
     try {
       return JSON.parse(text) as { sha256?: unknown; size?: unknown };
     } catch {
@@ -85,7 +103,10 @@ export async function putOnce(
   signal: AbortSignal,
 ): Promise<'written' | 'exists'> {
   try {
-    await s3.send(new PutObjectCommand({ ...params, IfNoneMatch: '*' }), { abortSignal: signal });
+    const answer = await s3.send(new PutObjectCommand({ ...params, IfNoneMatch: '*' }), {
+      abortSignal: signal,
+    });
+    requireETag(answer, `PutObject s3://${params.Bucket}/${params.Key}`);
     return 'written';
   } catch (error) {
     if (!isPreconditionFailed(error)) throw error;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { digestOf, isPreconditionFailed, retryTransient } from '@wmflow/core';
+import { digestOf, isPreconditionFailed, requireETag, retryTransient } from '@wmflow/core';
 import type { HashedUpload, UploadParams, UploadSettings } from './upload.js';
 
 const STREAM_ATTEMPTS = 3;
@@ -69,9 +69,11 @@ async function putStreamed(
   // The failure is kept in `source` and rethrown below; the request may already have let go of the stream.
   body.on('error', () => {});
   try {
-    await s3.send(new PutObjectCommand({ ...params, Body: body, ContentLength: length, IfNoneMatch: '*' }), {
-      abortSignal: request.signal,
-    });
+    const answer = await s3.send(
+      new PutObjectCommand({ ...params, Body: body, ContentLength: length, IfNoneMatch: '*' }),
+      { abortSignal: request.signal },
+    );
+    requireETag(answer, `PutObject s3://${params.Bucket}/${params.Key}`);
     if (size !== length || sha256 === undefined)
       throw new Error(`streamed ${size} of the ${length} bytes announced`);
     return { outcome: 'written', sha256, size };
