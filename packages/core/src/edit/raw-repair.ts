@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { CleanLines } from '../mime/clean-lines.js';
 import { TransientError } from '../transient.js';
+import { EditError } from './edits.js';
 import { type HeaderLine, repairHeaderBlock } from './header-repair.js';
 
 /** What an MTA knows that the message may lack: when it arrived and who sent it. */
@@ -9,6 +10,11 @@ export interface RepairContext {
   receivedAt: Date;
   /** Envelope sender, for a missing `From` (the null sender gives an `.invalid` placeholder). */
   mailFrom: string;
+  /**
+   * The message was read without an announced length (a chunked answer): where it ends is only where the
+   * answer ended, so a multipart it leaves open is not closed (that would commit a cut read as the message).
+   */
+  lengthUnknown?: boolean;
 }
 
 const MAX_HELD_LINE = 1024 * 1024;
@@ -111,6 +117,16 @@ export class RawRepair extends Transform {
       done(
         new TransientError(
           `the message ends mid-line inside multipart "${open.slice(0, 70)}": it looks cut short, so it is not rewritten`,
+        ),
+      );
+      return;
+    }
+    if (this.stack.length > 0 && this.context.lengthUnknown) {
+      // Not transient: a sender's multipart left open reads the same every time. The edit is not made.
+      const open = this.stack.at(-1)?.boundary ?? '';
+      done(
+        new EditError(
+          `the message ends inside multipart "${open.slice(0, 70)}", read without an announced length: it may be cut short, so it is not rewritten`,
         ),
       );
       return;

@@ -78,6 +78,12 @@ export interface MessageAccess {
    * the message into one request of known length. Optional, so other implementations stay valid.
    */
   announcedSize?(): Promise<number | undefined>;
+  /**
+   * Whether the source announced the message's length (a Content-Length) before sending it. Without one (a
+   * chunked answer) a read that ends early but well-formed looks whole, so a rewrite does not close a multipart
+   * the message leaves open. Optional, so other implementations stay valid.
+   */
+  lengthAnnounced?(): Promise<boolean>;
 }
 
 /** Options of {@link LazyMessage}. */
@@ -213,6 +219,11 @@ export class LazyMessage implements MessageAccess {
 
   announcedSize(): Promise<number | undefined> {
     return this.spool.announcedLength();
+  }
+
+  async lengthAnnounced(): Promise<boolean> {
+    await this.spool.announcedLength();
+    return this.spool.expectedLength !== undefined;
   }
 
   /** Releases the source and deletes spooled bytes. */

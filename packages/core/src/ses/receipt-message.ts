@@ -94,6 +94,10 @@ export class ReceiptMessage implements MessageAccess {
     return this.inner.announcedSize();
   }
 
+  lengthAnnounced(): Promise<boolean> {
+    return this.inner.lengthAnnounced();
+  }
+
   textBodies(): Promise<TextBodies> {
     return this.inner.textBodies();
   }

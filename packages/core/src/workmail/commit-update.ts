@@ -63,9 +63,14 @@ export async function commitUpdate(args: {
   // up deletes what it staged, which must never be the update another attempt of the same event is committing.
   const attempt = randomBytes(6).toString('hex');
   const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}-${attempt}`;
+  // Read without a Content-Length, a message may have ended early and well-formed: nothing is closed for it.
+  const lengthUnknown = (await args.message.lengthAnnounced?.()) === false;
+  const editing = lengthUnknown
+    ? { ...options, repair: { ...defaultRepair(options), lengthUnknown } }
+    : options;
   const piped = pipeUpdate(
     args,
-    editStream(args.message.lastStream?.() ?? args.message.stream(), edits, options),
+    editStream(args.message.lastStream?.() ?? args.message.stream(), edits, editing),
     key,
     checkUpdate,
   );
@@ -116,6 +121,7 @@ export async function commitUpdate(args: {
 }
 
 const BEFORE_COMMIT = 'deadline reached before the update was committed';
+const defaultRepair = (options: UpdateOptions) => options.repair ?? { receivedAt: new Date(), mailFrom: '' };
 const loadEditor = lazyModule(() => import('../edit/apply-edits.js'));
 const loadChecker = lazyModule(() => import('../mime/update-check.js'));
 
