@@ -8,7 +8,11 @@ import { collect, FROM_SOURCE, jsonLines, ROOT, wmflow } from './replay-helpers.
 function comparable(stdout: string): string[] {
   return jsonLines(stdout).map((line) => {
     const { durationMs: _ms, messageId: _id, ...rest } = line;
-    return JSON.stringify(rest).replace(/[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}/g, '<id>');
+    // Ids, and the random attempt suffix of an update's key (`<invocationId>-<attempt>`).
+    return JSON.stringify(rest).replace(
+      /[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}|(?<=<id>|[0-9a-f])-[0-9a-f]{12}\b/g,
+      '<id>',
+    );
   });
 }
 
