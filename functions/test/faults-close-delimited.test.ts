@@ -130,7 +130,9 @@ describe('an answer delimited by the connection close, cut cleanly', () => {
     // WorkMail retries (the first answer was lost): the copy is there, and its read-back is cut.
     cutKey = `j/${id}`;
     keep = 100_000;
-    expect((await invoke(archiverHandler(), event)).error?.message).toMatch(/without a length \(S3 always gives one\)/);
+    expect((await invoke(archiverHandler(), event)).error?.message).toMatch(
+      /without a length \(S3 always gives one\)/,
+    );
     cutKey = '';
     expect((await invoke(archiverHandler(), event)).error).toBeUndefined();
     const keys = (await stack.listObjects(JOURNAL)).map((o) => o.key).filter((k) => k.includes(id));
