@@ -136,3 +136,20 @@ export function bigMessage(size: number, seed: string, extraHeaders = ''): Buffe
     'latin1',
   );
 }
+
+/** The verdict of an answer's first action (`DEFAULT`, `BOUNCE`…), or undefined without one. */
+export function firstAction(response: unknown): string | undefined {
+  return (response as { actions?: { action: { type: string } }[] } | undefined)?.actions?.[0]?.action.type;
+}
+
+/** A {@link bigMessage} of about `size` bytes whose last part is a small Windows executable, `run.exe`. */
+export function withExe(size: number, seed: string): Buffer {
+  const exe = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode').toString('base64');
+  const part = `--b1\r\nContent-Type: application/octet-stream; name="run.exe"\r\nContent-Disposition: attachment; filename="run.exe"\r\nContent-Transfer-Encoding: base64\r\n\r\n${exe}\r\n--b1--\r\n`;
+  return Buffer.from(
+    bigMessage(size, seed)
+      .toString('latin1')
+      .replace(/--b1--\r\n$/, part),
+    'latin1',
+  );
+}

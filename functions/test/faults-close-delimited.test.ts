@@ -1,8 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { resetDefaultClients } from '@wmflow/core';
 import { lambdaContext, makeFlowEvent, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { archiver } from '../archiver/archiver.js';
 import { archiverSes } from '../archiver-ses/archiver-ses.js';
 import { guardSes } from '../guard-ses/guard-ses.js';
@@ -15,46 +13,26 @@ import {
   stored,
   UPDATES,
 } from './fault-harness.js';
-import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+import { proxiedStack } from './scripted-proxy.js';
 
 // HTTP/1.1 lets an answer's body end where the connection closes (no Content-Length, not chunked): a body cut
 // by a clean close then looks whole. WorkMail's source refused such an answer; the SES source (GetObject of the
 // stored message) and the journal's read-back of a stored copy took it whole: archiver-ses journaled 2 of 3 MB
 // as the message, guard-ses passed on a message whose executable it never read, and a retry reported an
 // identical copy tampered with (round 31, S31-3/4/6). Every reader of a message or copy now refuses it.
-let stack: LocalStack;
-let s3p: ScriptedProxy;
-let flowp: ScriptedProxy;
-const saved = { ...process.env };
+const t = proxiedStack([JOURNAL, UPDATES]);
 let cutKey = '';
 let keep = 0;
 
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [JOURNAL, UPDATES] });
-  s3p = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3 as string);
-  flowp = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
-  s3p.decide = (req) =>
+beforeAll(() => {
+  t.s3p.decide = (req) =>
     req.method === 'GET' && cutKey && (req.url ?? '').split('?')[0]?.endsWith(cutKey)
       ? { do: 'forward-close-delimited', keep }
       : { do: 'forward' };
-  Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: s3p.endpoint,
-    AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: flowp.endpoint,
-    AWS_MAX_ATTEMPTS: '3',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  resetDefaultClients();
-}, 60_000);
-afterAll(async () => {
-  process.env = saved;
-  resetDefaultClients();
-  await s3p?.close();
-  await flowp?.close();
-  await stack?.stop();
 });
 beforeEach(() => {
   cutKey = '';
-  flowp.decide = () => ({ do: 'forward' });
+  t.flowp.decide = () => ({ do: 'forward' });
 });
 
 const STORED = {
@@ -67,24 +45,24 @@ const archiverHandler = () =>
 
 async function storeSes(bytes: Buffer): Promise<string> {
   const id = sesMessageId();
-  await stack.s3.send(new PutObjectCommand({ Bucket: UPDATES, Key: `inbound/${id}`, Body: bytes }));
-  stack.ses.receive(id);
+  await t.stack.s3.send(new PutObjectCommand({ Bucket: UPDATES, Key: `inbound/${id}`, Body: bytes }));
+  t.stack.ses.receive(id);
   return id;
 }
 
 describe('an answer delimited by the connection close, cut cleanly', () => {
   it('GetRawMessageContent: the archiver fails and journals nothing, then its retry journals the whole copy', async () => {
     const bytes = bigMessage(3_000_000, 'close-cut-workmail');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     let cut = true;
-    flowp.decide = (req) =>
+    t.flowp.decide = (req) =>
       req.method === 'GET' && cut ? { do: 'forward-close-delimited', keep: 1_000_000 } : { do: 'forward' };
     const event = makeFlowEvent({ messageId: id, recipients: ['bob@corp.example'] });
     expect((await invoke(archiverHandler(), event)).error?.message).toMatch(/neither a length nor chunked/);
-    expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+    expect(await stored(t.stack, JOURNAL, `j/${id}`)).toBeUndefined();
     cut = false;
     expect((await invokeUntilAnswered(archiverHandler(), event)).answered).toBe(true);
-    expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+    expect(sha256((await stored(t.stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
   }, 120_000);
 
   it('SES GetObject: archiver-ses fails without journaling a cut copy, then journals the whole one', async () => {
@@ -95,10 +73,10 @@ describe('an answer delimited by the connection close, cut cleanly', () => {
     const handler = archiverSes({ ...STORED, JOURNAL_BUCKET: JOURNAL, KEY_TEMPLATE: 'j/{messageId}' });
     const event = makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] });
     await expect(handler(event, lambdaContext())).rejects.toThrow(/without a length \(S3 always gives one\)/);
-    expect(await stored(stack, JOURNAL, `j/${id}`)).toBeUndefined();
+    expect(await stored(t.stack, JOURNAL, `j/${id}`)).toBeUndefined();
     cutKey = '';
     await handler(event, lambdaContext());
-    expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+    expect(sha256((await stored(t.stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
   }, 120_000);
 
   it('SES GetObject: guard-ses never passes on a message whose executable the cut left unread', async () => {
@@ -124,7 +102,7 @@ describe('an answer delimited by the connection close, cut cleanly', () => {
 
   it('journal read-back on a retry: a cut read is neither the copy nor a mismatch (no .repaired- copy)', async () => {
     const bytes = bigMessage(300_000, 'close-cut-readback');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     const event = makeFlowEvent({ messageId: id, recipients: ['bob@corp.example'] });
     expect((await invoke(archiverHandler(), event)).error).toBeUndefined();
     // WorkMail retries (the first answer was lost): the copy is there, and its read-back is cut.
@@ -135,8 +113,8 @@ describe('an answer delimited by the connection close, cut cleanly', () => {
     );
     cutKey = '';
     expect((await invoke(archiverHandler(), event)).error).toBeUndefined();
-    const keys = (await stack.listObjects(JOURNAL)).map((o) => o.key).filter((k) => k.includes(id));
+    const keys = (await t.stack.listObjects(JOURNAL)).map((o) => o.key).filter((k) => k.includes(id));
     expect(keys.sort()).toEqual([`j/${id}`, `j/${id}.json`]);
-    expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+    expect(sha256((await stored(t.stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
   }, 120_000);
 });

@@ -1,20 +1,20 @@
-import { resetDefaultClients } from '@wmflow/core';
 import { makeFlowEvent } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { archiver } from '../archiver/archiver.js';
 import { guard } from '../guard/guard.js';
 import {
   bigMessage,
   describeErrors,
+  firstAction,
   invoke,
   invokeUntilAnswered,
   JOURNAL,
   sha256,
   stored,
   UPDATES,
+  withExe,
 } from './fault-harness.js';
-import { isComplete, type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+import { isComplete, proxiedStack } from './scripted-proxy.js';
 
 // S3 documents that CompleteMultipartUpload may answer 200 OK and carry an <Error> in its body (the error
 // comes after the status line, once S3 has begun to answer). The SDK recognises such an answer only when the
@@ -23,65 +23,32 @@ import { isComplete, type ScriptedProxy, scriptedProxy } from './scripted-proxy.
 const ERROR_200 =
   '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>R1</RequestId><HostId>H1</HostId></Error>\n';
 
-let stack: LocalStack;
-let s3p: ScriptedProxy;
-let flowp: ScriptedProxy;
+const t = proxiedStack([JOURNAL, UPDATES]);
 let errorsLeft = 0;
 let errorBody = ERROR_200;
-const saved = { ...process.env };
 
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [JOURNAL, UPDATES] });
-  s3p = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3 as string);
-  flowp = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
-  s3p.decide = (req) => {
+beforeAll(() => {
+  t.s3p.decide = (req) => {
     if (isComplete(req) && errorsLeft > 0) {
       errorsLeft--;
       return { do: 'answer', status: 200, headers: { 'content-type': 'application/xml' }, body: errorBody };
     }
     return { do: 'forward' };
   };
-  Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: s3p.endpoint,
-    AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: flowp.endpoint,
-    AWS_MAX_ATTEMPTS: '3',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  resetDefaultClients();
-}, 60_000);
-afterAll(async () => {
-  process.env = saved;
-  resetDefaultClients();
-  await s3p?.close();
-  await flowp?.close();
-  await stack?.stop();
 });
 beforeEach(() => {
   errorsLeft = 0;
   errorBody = ERROR_200;
-  s3p.log.length = 0;
-  flowp.decide = () => ({ do: 'forward' });
+  t.s3p.log.length = 0;
+  t.flowp.decide = () => ({ do: 'forward' });
 });
-
-const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode').toString('base64');
-function withExe(seed: string): Buffer {
-  const part = `--b1\r\nContent-Type: application/octet-stream; name="run.exe"\r\nContent-Disposition: attachment; filename="run.exe"\r\nContent-Transfer-Encoding: base64\r\n\r\n${EXE}\r\n--b1--\r\n`;
-  return Buffer.from(
-    bigMessage(6_000_000, seed)
-      .toString('latin1')
-      .replace(/--b1--\r\n$/, part),
-    'latin1',
-  );
-}
-type Actions = { actions: { action: { type: string } }[] };
-const firstAction = (response: unknown) => (response as Actions | undefined)?.actions[0]?.action.type;
 
 describe('CompleteMultipartUpload answered 200 with an <Error> body', () => {
   it('archiver (message answered chunked, so the copy goes in parts): never reports journaled when S3 made no object', async () => {
     const bytes = bigMessage(6_000_000, 'complete-200-error-journal');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     // WorkMail's answer delimited by chunked encoding (wmflow accepts it): no announced size, parts.
-    flowp.decide = (req) => (req.method === 'GET' ? { do: 'forward-chunked' } : { do: 'forward' });
+    t.flowp.decide = (req) => (req.method === 'GET' ? { do: 'forward-chunked' } : { do: 'forward' });
     errorsLeft = 1;
     const handler = archiver({
       JOURNAL_BUCKET: JOURNAL,
@@ -89,8 +56,8 @@ describe('CompleteMultipartUpload answered 200 with an <Error> body', () => {
       ORGANIZATION_DOMAINS: 'corp.example',
     });
     const first = await invoke(handler, makeFlowEvent({ messageId: id, recipients: ['bob@corp.example'] }));
-    const copy = await stored(stack, JOURNAL, `j/${id}`);
-    const meta = await stored(stack, JOURNAL, `j/${id}.json`);
+    const copy = await stored(t.stack, JOURNAL, `j/${id}`);
+    const meta = await stored(t.stack, JOURNAL, `j/${id}.json`);
     // The promise: a failure fails the invocation (WorkMail retries); success means the copy is in S3, and a
     // metadata object never describes bytes S3 does not hold.
     const facts = {
@@ -105,15 +72,15 @@ describe('CompleteMultipartUpload answered 200 with an <Error> body', () => {
       makeFlowEvent({ messageId: id, recipients: ['bob@corp.example'] }),
     );
     expect(again.answered).toBe(true);
-    expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
-    const written = JSON.parse(String(await stored(stack, JOURNAL, `j/${id}.json`))) as { sha256: string };
+    expect(sha256((await stored(t.stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+    const written = JSON.parse(String(await stored(t.stack, JOURNAL, `j/${id}.json`))) as { sha256: string };
     expect(written.sha256).toBe(sha256(bytes));
   }, 120_000);
 
   it('archiver: the same answer ending exactly in "</Error>" (which the SDK itself recognises and retries) journals whole', async () => {
     const bytes = bigMessage(6_000_000, 'complete-200-error-tail');
-    const id = stack.flow.load(bytes);
-    flowp.decide = (req) => (req.method === 'GET' ? { do: 'forward-chunked' } : { do: 'forward' });
+    const id = t.stack.flow.load(bytes);
+    t.flowp.decide = (req) => (req.method === 'GET' ? { do: 'forward-chunked' } : { do: 'forward' });
     errorsLeft = 1;
     errorBody = ERROR_200.trimEnd();
     const handler = archiver({
@@ -126,12 +93,12 @@ describe('CompleteMultipartUpload answered 200 with an <Error> body', () => {
       makeFlowEvent({ messageId: id, recipients: ['bob@corp.example'] }),
     );
     expect(run.answered).toBe(true);
-    expect(sha256((await stored(stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
+    expect(sha256((await stored(t.stack, JOURNAL, `j/${id}`)) ?? Buffer.alloc(0))).toBe(sha256(bytes));
   }, 120_000);
 
   it('guard strip (6 MB update in parts): the invocation fails and its retry delivers the message stripped, never a bounce', async () => {
-    const bytes = withExe('complete-200-error-strip');
-    const id = stack.flow.load(bytes);
+    const bytes = withExe(6_000_000, 'complete-200-error-strip');
+    const id = t.stack.flow.load(bytes);
     errorsLeft = 1;
     const handler = guard({
       ORGANIZATION_DOMAINS: 'corp.example',
@@ -146,9 +113,9 @@ describe('CompleteMultipartUpload answered 200 with an <Error> body', () => {
     const run = await invokeUntilAnswered(handler, event);
     expect(
       firstAction(run.response),
-      `errors: ${describeErrors(run.errors)}; s3: ${s3p.log.filter((l) => l.startsWith('POST')).join(' | ')}`,
+      `errors: ${describeErrors(run.errors)}; s3: ${t.s3p.log.filter((l) => l.startsWith('POST')).join(' | ')}`,
     ).toBe('DEFAULT');
-    const out = stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
+    const out = t.stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
     expect(out.includes('run.exe')).toBe(false);
   }, 240_000);
 });

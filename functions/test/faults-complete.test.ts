@@ -6,7 +6,14 @@ import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { guard } from '../guard/guard.js';
 import { outboundPolicy } from '../outbound-policy/outbound-policy.js';
-import { bigMessage, describeErrors, invokeUntilAnswered, UPDATES } from './fault-harness.js';
+import {
+  bigMessage,
+  describeErrors,
+  firstAction,
+  invokeUntilAnswered,
+  UPDATES,
+  withExe,
+} from './fault-harness.js';
 
 // A CompleteMultipartUpload that S3 applies but whose answer never comes back: the SDK sends it again and
 // the upload is gone, NoSuchUpload (the local S3 always answers so; AWS may answer a repeated Complete with
@@ -77,20 +84,6 @@ function withoutExpect(headers: IncomingMessage['headers']): IncomingMessage['he
   return rest;
 }
 
-type Actions = { actions: { action: { type: string } }[] };
-const firstAction = (response: unknown) => (response as Actions | undefined)?.actions[0]?.action.type;
-const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode').toString('base64');
-
-/** A 6 MB message (its update goes in two parts) with a small executable attached after the report. */
-function withExe(seed: string): Buffer {
-  const part = `--b1\r\nContent-Type: application/octet-stream; name="run.exe"\r\nContent-Disposition: attachment; filename="run.exe"\r\nContent-Transfer-Encoding: base64\r\n\r\n${EXE}\r\n--b1--\r\n`;
-  return Buffer.from(
-    bigMessage(6_000_000, seed)
-      .toString('latin1')
-      .replace(/--b1--\r\n$/, part),
-    'latin1',
-  );
-}
 const report = (bytes: Buffer) =>
   bytes.subarray(
     bytes.indexOf('--b1\r\nContent-Type: application/pdf'),
@@ -100,7 +93,7 @@ const delivered = (id: string) => stack.flow.history(id).at(-1)?.content ?? Buff
 
 describe('faults: a multipart update whose Complete answer is lost', () => {
   it('guard strip: the invocation fails and its retry delivers the message stripped, never a bounce', async () => {
-    const bytes = withExe('complete-lost-strip');
+    const bytes = withExe(6_000_000, 'complete-lost-strip');
     const id = stack.flow.load(bytes);
     lose = 1;
     const handler = guard({

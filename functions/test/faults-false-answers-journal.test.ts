@@ -1,10 +1,5 @@
-// Fault round 32: the archiver against S3 answers that look successful or whole but are not: a PutObject answered
-// 200 without an ETag (nothing stored), a read-back answered chunked and ended early but well-formed, parts and
-// Complete answered falsely. Each used to journal nothing, or a wrong copy, and answer journaled.
-import { resetDefaultClients } from '@wmflow/core';
 import { makeFlowEvent } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { archiver } from '../archiver/archiver.js';
 import {
   bigMessage,
@@ -15,44 +10,15 @@ import {
   stored,
   UPDATES,
 } from './fault-harness.js';
-import {
-  isComplete,
-  isPlainPut,
-  isUploadPart,
-  pathOf,
-  type ScriptedProxy,
-  scriptedProxy,
-} from './scripted-proxy.js';
+import { isComplete, isPlainPut, isUploadPart, pathOf, proxiedStack } from './scripted-proxy.js';
 
-let stack: LocalStack;
-let s3p: ScriptedProxy;
-let flowp: ScriptedProxy;
-const saved = { ...process.env };
+const t = proxiedStack([JOURNAL, UPDATES]);
 
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [JOURNAL, UPDATES] });
-  s3p = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3 as string);
-  flowp = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
-  Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: s3p.endpoint,
-    AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: flowp.endpoint,
-    AWS_MAX_ATTEMPTS: '3',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  resetDefaultClients();
-}, 60_000);
-afterAll(async () => {
-  process.env = saved;
-  resetDefaultClients();
-  await s3p?.close();
-  await flowp?.close();
-  await stack?.stop();
-});
 beforeEach(() => {
-  s3p.decide = () => ({ do: 'forward' });
-  flowp.decide = () => ({ do: 'forward' });
-  s3p.log.length = 0;
-  flowp.log.length = 0;
+  t.s3p.decide = () => ({ do: 'forward' });
+  t.flowp.decide = () => ({ do: 'forward' });
+  t.s3p.log.length = 0;
+  t.flowp.log.length = 0;
 });
 
 const handler = () =>
@@ -61,18 +27,18 @@ const event = (id: string) => makeFlowEvent({ messageId: id, recipients: ['bob@c
 
 /** The promise: when the invocation answers, the copy S3 holds is the message, and its metadata describes it. */
 async function expectJournaledWhole(id: string, bytes: Buffer) {
-  const copy = await stored(stack, JOURNAL, `j/${id}`);
+  const copy = await stored(t.stack, JOURNAL, `j/${id}`);
   expect(copy?.length, 'stored copy length').toBe(bytes.length);
   expect(sha256(copy ?? Buffer.alloc(0))).toBe(sha256(bytes));
-  const meta = await stored(stack, JOURNAL, `j/${id}.json`);
+  const meta = await stored(t.stack, JOURNAL, `j/${id}.json`);
   expect(meta, 'metadata object').toBeDefined();
   expect(JSON.parse(meta?.toString() ?? '{}').sha256).toBe(sha256(bytes));
 }
 
 /** Failure fails the invocation; success means S3 holds the copy; a metadata object never describes bytes S3 lacks. */
 async function expectPromiseKept(id: string, bytes: Buffer, error: Error | undefined) {
-  const copy = await stored(stack, JOURNAL, `j/${id}`);
-  const meta = await stored(stack, JOURNAL, `j/${id}.json`);
+  const copy = await stored(t.stack, JOURNAL, `j/${id}`);
+  const meta = await stored(t.stack, JOURNAL, `j/${id}.json`);
   const facts = {
     invocation: error ? 'failed' : 'succeeded',
     copy: copy === undefined ? 'none' : sha256(copy) === sha256(bytes) ? 'whole' : 'other bytes',
@@ -89,8 +55,8 @@ async function expectPromiseKept(id: string, bytes: Buffer, error: Error | undef
 describe('PutObject answered 200 without S3 having stored anything (no ETag)', () => {
   it('streamed PutObject of the copy (size announced): the invocation must not answer "journaled"', async () => {
     const bytes = bigMessage(200_000, 's32-put-200-noetag');
-    const id = stack.flow.load(bytes);
-    s3p.decide = (req) =>
+    const id = t.stack.flow.load(bytes);
+    t.s3p.decide = (req) =>
       isPlainPut(req) && pathOf(req).endsWith(`/j/${id}`)
         ? { do: 'answer', status: 200, body: '' }
         : { do: 'forward' };
@@ -100,11 +66,11 @@ describe('PutObject answered 200 without S3 having stored anything (no ETag)', (
 
   it('one-shot PutObject of uploadInParts (size not announced: answer chunked): must not answer "journaled"', async () => {
     const bytes = bigMessage(200_000, 's32-put-200-noetag-parts');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     // The message answered chunked (well-formed, whole): no length, so the journal goes through uploadInParts.
-    flowp.decide = (req) =>
+    t.flowp.decide = (req) =>
       req.method === 'GET' ? { do: 'forward-chunked-cut', keep: Number.MAX_SAFE_INTEGER } : { do: 'forward' };
-    s3p.decide = (req) =>
+    t.s3p.decide = (req) =>
       isPlainPut(req) && pathOf(req).endsWith(`/j/${id}`)
         ? { do: 'answer', status: 200, body: '' }
         : { do: 'forward' };
@@ -114,8 +80,8 @@ describe('PutObject answered 200 without S3 having stored anything (no ETag)', (
 
   it('metadata PutObject answered 200 without storing: the invocation must not answer with no metadata', async () => {
     const bytes = bigMessage(100_000, 's32-meta-200-noetag');
-    const id = stack.flow.load(bytes);
-    s3p.decide = (req) =>
+    const id = t.stack.flow.load(bytes);
+    t.s3p.decide = (req) =>
       isPlainPut(req) && pathOf(req).endsWith(`/j/${id}.json`)
         ? { do: 'answer', status: 200, body: '' }
         : { do: 'forward' };
@@ -127,29 +93,29 @@ describe('PutObject answered 200 without S3 having stored anything (no ETag)', (
 describe('journal read-back on a retry', () => {
   it('read-back answered chunked and cut: no .repaired- copy of an identical message, no false mismatch', async () => {
     const bytes = bigMessage(300_000, 's32-readback-chunked-cut');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     expect((await invoke(handler(), event(id))).error).toBeUndefined();
-    s3p.decide = (req) =>
+    t.s3p.decide = (req) =>
       req.method === 'GET' && pathOf(req).endsWith(`/j/${id}`)
         ? { do: 'forward-chunked-cut', keep: 100_000 }
         : { do: 'forward' };
     await invoke(handler(), event(id));
-    const keys = (await stack.listObjects(JOURNAL)).map((o) => o.key).filter((k) => k.includes(id));
+    const keys = (await t.stack.listObjects(JOURNAL)).map((o) => o.key).filter((k) => k.includes(id));
     expect(keys.sort()).toEqual([`j/${id}`, `j/${id}.json`]);
   }, 60_000);
 
   it('metadata read-back answered cut (chunked): the retry fails and the metadata is not rewritten', async () => {
     const bytes = bigMessage(100_000, 's32-meta-readback-cut');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     expect((await invoke(handler(), event(id))).error).toBeUndefined();
-    const before = await stored(stack, JOURNAL, `j/${id}.json`);
-    s3p.decide = (req) =>
+    const before = await stored(t.stack, JOURNAL, `j/${id}.json`);
+    t.s3p.decide = (req) =>
       req.method === 'GET' && pathOf(req).endsWith(`/j/${id}.json`)
         ? { do: 'forward-chunked-cut', keep: 50 }
         : { do: 'forward' };
     // The cut read is not taken for the metadata: the retry fails (WorkMail retries again), nothing is rewritten.
     expect((await invoke(handler(), event(id))).error?.message).toMatch(/without a length/);
-    const after = await stored(stack, JOURNAL, `j/${id}.json`);
+    const after = await stored(t.stack, JOURNAL, `j/${id}.json`);
     expect(after?.toString()).toBe(before?.toString());
   }, 60_000);
 });
@@ -162,10 +128,10 @@ describe('multipart journal copy (message answered chunked, whole): parts and Co
 
   it('an UploadPart answered 200 with an ETag but never stored: the invocation fails, its retry journals whole', async () => {
     const bytes = bigMessage(11_000_000, 's32-part-200-not-stored');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     let faults = 1;
-    flowp.decide = chunked;
-    s3p.decide = (req) => {
+    t.flowp.decide = chunked;
+    t.s3p.decide = (req) => {
       if (
         isUploadPart(req) &&
         pathOf(req).endsWith(`/j/${id}`) &&
@@ -190,10 +156,10 @@ describe('multipart journal copy (message answered chunked, whole): parts and Co
 
   it('Complete applied by S3, its 200 answer cut (chunked, well-formed end): fails, and the retry verifies the copy', async () => {
     const bytes = bigMessage(6_000_000, 's32-journal-complete-cut');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     let faults = 1;
-    flowp.decide = chunked;
-    s3p.decide = (req) =>
+    t.flowp.decide = chunked;
+    t.s3p.decide = (req) =>
       isComplete(req) && pathOf(req).endsWith(`/j/${id}`) && faults-- > 0
         ? { do: 'forward-chunked-cut', keep: 60 }
         : { do: 'forward' };

@@ -3,10 +3,8 @@
 // GetRawMessageContent read ended so (a multipart left open is not closed without an announced length: the edit is
 // not made); update uploads answered 200 without S3 having stored them (transient, never a bounce).
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { resetDefaultClients } from '@wmflow/core';
 import { lambdaContext, makeFlowEvent, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { archiverSes } from '../archiver-ses/archiver-ses.js';
 import { guard } from '../guard/guard.js';
 import { guardSes } from '../guard-ses/guard-ses.js';
@@ -14,58 +12,26 @@ import { outboundPolicy } from '../outbound-policy/outbound-policy.js';
 import {
   bigMessage,
   describeErrors,
+  firstAction,
   invoke,
   invokeUntilAnswered,
   JOURNAL,
   sha256,
   stored,
   UPDATES,
+  withExe,
 } from './fault-harness.js';
-import { isPlainPut, isUploadPart, pathOf, type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+import { isPlainPut, isUploadPart, pathOf, proxiedStack } from './scripted-proxy.js';
 
-let stack: LocalStack;
-let s3p: ScriptedProxy;
-let flowp: ScriptedProxy;
-const saved = { ...process.env };
+const t = proxiedStack([JOURNAL, UPDATES]);
 
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [JOURNAL, UPDATES] });
-  s3p = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3 as string);
-  flowp = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
-  Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: s3p.endpoint,
-    AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: flowp.endpoint,
-    AWS_MAX_ATTEMPTS: '3',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  resetDefaultClients();
-}, 60_000);
-afterAll(async () => {
-  process.env = saved;
-  resetDefaultClients();
-  await s3p?.close();
-  await flowp?.close();
-  await stack?.stop();
-});
 beforeEach(() => {
-  s3p.decide = () => ({ do: 'forward' });
-  flowp.decide = () => ({ do: 'forward' });
-  s3p.log.length = 0;
-  flowp.log.length = 0;
+  t.s3p.decide = () => ({ do: 'forward' });
+  t.flowp.decide = () => ({ do: 'forward' });
+  t.s3p.log.length = 0;
+  t.flowp.log.length = 0;
 });
 
-const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode').toString('base64');
-function withExe(size: number, seed: string): Buffer {
-  const part = `--b1\r\nContent-Type: application/octet-stream; name="run.exe"\r\nContent-Disposition: attachment; filename="run.exe"\r\nContent-Transfer-Encoding: base64\r\n\r\n${EXE}\r\n--b1--\r\n`;
-  return Buffer.from(
-    bigMessage(size, seed)
-      .toString('latin1')
-      .replace(/--b1--\r\n$/, part),
-    'latin1',
-  );
-}
-type Actions = { actions: { action: { type: string } }[] };
-const firstAction = (response: unknown) => (response as Actions | undefined)?.actions[0]?.action.type;
 const STORED = {
   STORED_BUCKET: UPDATES,
   STORED_KEY_PREFIX: 'inbound/',
@@ -74,8 +40,8 @@ const STORED = {
 
 async function storeSes(bytes: Buffer): Promise<string> {
   const id = sesMessageId();
-  await stack.s3.send(new PutObjectCommand({ Bucket: UPDATES, Key: `inbound/${id}`, Body: bytes }));
-  stack.ses.receive(id);
+  await t.stack.s3.send(new PutObjectCommand({ Bucket: UPDATES, Key: `inbound/${id}`, Body: bytes }));
+  t.stack.ses.receive(id);
   return id;
 }
 
@@ -84,7 +50,7 @@ describe('a message read answered chunked, ending early but well-formed (0-size 
     const bytes = withExe(300_000, 's32-guard-ses-chunked-cut');
     const id = await storeSes(bytes);
     const keep = bytes.indexOf('--b1\r\nContent-Type: application/octet-stream');
-    s3p.decide = (req) =>
+    t.s3p.decide = (req) =>
       req.method === 'GET' && pathOf(req).endsWith(`inbound/${id}`)
         ? { do: 'forward-chunked-cut', keep }
         : { do: 'forward' };
@@ -102,14 +68,14 @@ describe('a message read answered chunked, ending early but well-formed (0-size 
   it('archiver-ses (S3 GetObject): never journals a cut copy as the message', async () => {
     const bytes = bigMessage(300_000, 's32-archiver-ses-chunked-cut');
     const id = await storeSes(bytes);
-    s3p.decide = (req) =>
+    t.s3p.decide = (req) =>
       req.method === 'GET' && pathOf(req).endsWith(`inbound/${id}`)
         ? { do: 'forward-chunked-cut', keep: 120_000 }
         : { do: 'forward' };
     const handler = archiverSes({ ...STORED, JOURNAL_BUCKET: JOURNAL, KEY_TEMPLATE: 'j/{messageId}' });
     const event = makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] });
     await handler(event, lambdaContext()).catch(() => undefined);
-    const copy = await stored(stack, JOURNAL, `j/${id}`);
+    const copy = await stored(t.stack, JOURNAL, `j/${id}`);
     if (copy)
       expect({ size: copy.length, sha256: sha256(copy) }).toEqual({
         size: bytes.length,
@@ -121,9 +87,9 @@ describe('a message read answered chunked, ending early but well-formed (0-size 
 describe('guard strip: the update upload answered 200 without S3 having stored it', () => {
   it('small update (one PutObject): the invocation fails (retry) or commits the stripped message, never bounces', async () => {
     const bytes = withExe(200_000, 's32-strip-put-200');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     let faults = 1;
-    s3p.decide = (req) => {
+    t.s3p.decide = (req) => {
       if (isPlainPut(req) && pathOf(req).includes(`/${id}/`) && faults > 0) {
         faults--;
         return { do: 'answer', status: 200, body: '' };
@@ -143,17 +109,17 @@ describe('guard strip: the update upload answered 200 without S3 having stored i
     const run = await invokeUntilAnswered(handler, event, 4);
     expect(
       firstAction(run.response),
-      `errors: ${describeErrors(run.errors)}; log ${s3p.log.join(' | ')}`,
+      `errors: ${describeErrors(run.errors)}; log ${t.s3p.log.join(' | ')}`,
     ).toBe('DEFAULT');
-    const out = stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
+    const out = t.stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
     expect(out.includes('run.exe')).toBe(false);
   }, 120_000);
 
   it('6 MB update (parts): an UploadPart answered 200 but not stored fails the invocation, never bounces', async () => {
     const bytes = withExe(6_000_000, 's32-strip-part-200');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     let faults = 1;
-    s3p.decide = (req) => {
+    t.s3p.decide = (req) => {
       if (isUploadPart(req) && pathOf(req).includes(`/${id}/`) && faults > 0) {
         faults--;
         return {
@@ -177,7 +143,7 @@ describe('guard strip: the update upload answered 200 without S3 having stored i
     });
     const run = await invokeUntilAnswered(handler, event, 4);
     expect(firstAction(run.response), `errors: ${describeErrors(run.errors)}`).toBe('DEFAULT');
-    const out = stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
+    const out = t.stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
     expect(out.includes('run.exe')).toBe(false);
   }, 240_000);
 });
@@ -185,10 +151,11 @@ describe('guard strip: the update upload answered 200 without S3 having stored i
 describe('guard tag-external rewrite from a read answered chunked and cut', () => {
   it('never commits a rewrite built from a cut read: the delivered message keeps every byte after the edit', async () => {
     const bytes = withExe(300_000, 's32-tag-chunked-cut');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     // Cut at a line end inside the base64 attachment: a cut that ends mid-line is recognised as cut.
     const keep = bytes.indexOf('\r\n', 150_000) + 2;
-    flowp.decide = (req) => (req.method === 'GET' ? { do: 'forward-chunked-cut', keep } : { do: 'forward' });
+    t.flowp.decide = (req) =>
+      req.method === 'GET' ? { do: 'forward-chunked-cut', keep } : { do: 'forward' };
     const handler = guard({
       ORGANIZATION_DOMAINS: 'corp.example',
       UPDATES_BUCKET: UPDATES,
@@ -200,7 +167,7 @@ describe('guard tag-external rewrite from a read answered chunked and cut', () =
       recipients: ['bob@corp.example'],
     });
     const { response, error } = await invoke(handler, event);
-    const history = stack.flow.history(id);
+    const history = t.stack.flow.history(id);
     const out = history.at(-1)?.content ?? Buffer.alloc(0);
     const facts = {
       error: error?.message.slice(0, 80),
@@ -210,7 +177,6 @@ describe('guard tag-external rewrite from a read answered chunked and cut', () =
       originalBytes: bytes.length,
       tailKept: out.includes(bytes.subarray(bytes.length - 200)),
     };
-    console.log('FACTS', JSON.stringify(facts));
     // Whatever the outcome, the message WorkMail delivers must still hold the original's last bytes.
     expect(facts.tailKept, JSON.stringify(facts)).toBe(true);
   }, 60_000);
@@ -219,9 +185,10 @@ describe('guard tag-external rewrite from a read answered chunked and cut', () =
 describe('outbound-policy disclaimer from a read answered chunked and cut at a line end', () => {
   it('never commits (sends) a message cut short: the sent message keeps the original last bytes', async () => {
     const bytes = bigMessage(300_000, 's32-disclaimer-chunked-cut');
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     const keep = bytes.indexOf('\r\n', 150_000) + 2;
-    flowp.decide = (req) => (req.method === 'GET' ? { do: 'forward-chunked-cut', keep } : { do: 'forward' });
+    t.flowp.decide = (req) =>
+      req.method === 'GET' ? { do: 'forward-chunked-cut', keep } : { do: 'forward' };
     const handler = outboundPolicy({
       ORGANIZATION_DOMAINS: 'corp.example',
       UPDATES_BUCKET: UPDATES,
@@ -234,11 +201,11 @@ describe('outbound-policy disclaimer from a read answered chunked and cut at a l
       recipients: ['orders@shop.example'],
     });
     const { response, error } = await invoke(handler, event);
-    const out = stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
+    const out = t.stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
     const facts = {
       error: error?.name,
       action: firstAction(response),
-      versions: stack.flow.history(id).length,
+      versions: t.stack.flow.history(id).length,
       sentBytes: out.length,
       originalBytes: bytes.length,
     };

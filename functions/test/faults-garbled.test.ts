@@ -4,15 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { guard } from '../guard/guard.js';
 import { outboundPolicy } from '../outbound-policy/outbound-policy.js';
 import { useLocalStack } from './adversarial/stack.js';
-import { invoke, invokeUntilAnswered } from './fault-harness.js';
+import { firstAction, invoke, invokeUntilAnswered } from './fault-harness.js';
 
 // Straight to the emulator, with no fault proxy between: a proxy's own parser would turn the garbled answer
 // into a reset before the function saw it.
 const EML = join(import.meta.dirname, '../../samples/eml');
 const stack = useLocalStack();
 const env = { ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: 'updates' };
-type Actions = { actions: { action: { type: string } }[] };
-const firstAction = (response: unknown) => (response as Actions | undefined)?.actions[0]?.action.type;
 
 describe('faults: an answer Node cannot parse (a garbled status line) is a failed transfer, not a verdict', () => {
   it('the guard and outbound-policy fail the invocation, never bounce; the retry answers', async () => {

@@ -5,7 +5,14 @@ import type { LocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { guard } from '../guard/guard.js';
 import { outboundPolicy } from '../outbound-policy/outbound-policy.js';
-import { bigMessage, invoke, invokeUntilAnswered, startFaultStack, UPDATES } from './fault-harness.js';
+import {
+  bigMessage,
+  firstAction,
+  invoke,
+  invokeUntilAnswered,
+  startFaultStack,
+  UPDATES,
+} from './fault-harness.js';
 
 const EML = join(import.meta.dirname, '../../samples/eml');
 let stack: LocalStack;
@@ -22,8 +29,6 @@ beforeEach(() => {
 });
 
 const base = { ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES };
-type Actions = { actions: { action: { type: string } }[] };
-const firstAction = (response: unknown) => (response as Actions | undefined)?.actions[0]?.action.type;
 const delivered = (id: string) => stack.flow.history(id).at(-1)?.content ?? Buffer.alloc(0);
 const body = (bytes: Buffer) => bytes.subarray(bytes.indexOf('\r\n\r\n') + 4);
 

@@ -1,10 +1,8 @@
-import { resetDefaultClients } from '@wmflow/core';
 import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { guard } from '../guard/guard.js';
 import { bigMessage, UPDATES } from './fault-harness.js';
-import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+import { proxiedStack } from './scripted-proxy.js';
 
 // WorkMail's invocationId is the same for every retry of an event. Two invocations of one event that overlap
 // (the first too slow for WorkMail, which retries while it still runs) staged their update at one key
@@ -12,45 +10,25 @@ import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
 // update: it deleted what the second had just staged and was committing, and the second, every step of its
 // own fine, bounced (InvalidContentLocation, then the strip fallback). Each attempt now stages under a key of
 // its own (round 31, S31-5).
-let stack: LocalStack;
-let s3p: ScriptedProxy;
-let flowp: ScriptedProxy;
-const saved = { ...process.env };
+const t = proxiedStack([UPDATES], { AWS_MAX_ATTEMPTS: '1' });
 let deleted: () => void = () => {};
 const deletedOnce = new Promise<void>((resolve) => {
   deleted = resolve;
 });
 
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [UPDATES] });
-  s3p = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3 as string);
-  flowp = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
-  s3p.decide = (req) => {
+beforeAll(() => {
+  t.s3p.decide = (req) => {
     if (req.method === 'DELETE') setTimeout(deleted, 300); // the delete is applied by then
     return { do: 'forward' };
   };
   let puts = 0;
-  flowp.decide = (req) => {
+  t.flowp.decide = (req) => {
     if (req.method !== 'POST') return { do: 'forward' };
     puts++;
     // The first invocation's PutRawMessageContent gets no answer before its deadline; the second's reaches
     // WorkMail just after the first has discarded.
     return puts === 1 ? { do: 'hang' } : { do: 'after', until: deletedOnce };
   };
-  Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: s3p.endpoint,
-    AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: flowp.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  resetDefaultClients();
-}, 60_000);
-afterAll(async () => {
-  process.env = saved;
-  resetDefaultClients();
-  await s3p?.close();
-  await flowp?.close();
-  await stack?.stop();
 });
 
 const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode').toString('base64');
@@ -65,7 +43,7 @@ describe('two overlapping invocations of one event stage their update at one key
         .replace(/--b1--\r\n$/, part),
       'latin1',
     );
-    const id = stack.flow.load(bytes);
+    const id = t.stack.flow.load(bytes);
     const handler = guard({
       ORGANIZATION_DOMAINS: 'corp.example',
       UPDATES_BUCKET: UPDATES,
@@ -86,7 +64,7 @@ describe('two overlapping invocations of one event stage their update at one key
     await new Promise((r) => setTimeout(r, 300));
     const second = settle(handler(event, lambdaContext({ timeoutMs: 60_000 })));
     const [a, b] = await Promise.all([first, second]);
-    const puts = stack.flow
+    const puts = t.stack.flow
       .requests()
       .filter((r) => r.operation === 'put')
       .map((r) => r.status);
@@ -94,12 +72,12 @@ describe('two overlapping invocations of one event stage their update at one key
       first: a,
       second: b,
       putRaw: puts,
-      s3: s3p.log
+      s3: t.s3p.log
         .filter((l) => !l.startsWith('GET'))
         .map((l) => l.replace(/\/[0-9a-f-]{20,}\/[0-9a-f]+/g, '/…')),
     };
     // The second invocation's own update is committed: DEFAULT, with the attachment stripped.
     expect(b, JSON.stringify(facts)).toBe('DEFAULT');
-    expect((stack.flow.history(id).at(-1)?.content ?? bytes).includes('run.exe')).toBe(false);
+    expect((t.stack.flow.history(id).at(-1)?.content ?? bytes).includes('run.exe')).toBe(false);
   }, 60_000);
 });

@@ -3,6 +3,9 @@
 // connection's close and cut (fault rounds 31 and 32).
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resetDefaultClients } from '@wmflow/core';
+import { type LocalStack, startLocalStack } from '@wmflow/local';
+import { afterAll, beforeAll } from 'vitest';
 
 /** What a scripted proxy does with one request, decided from the request and its whole body. */
 export type Decide = (req: IncomingMessage, body: Buffer) => Act | Promise<Act>;
@@ -160,3 +163,40 @@ export const isUploadPart = (req: IncomingMessage) =>
 export const pathOf = (req: IncomingMessage) => decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
 export const isPlainPut = (req: IncomingMessage) =>
   req.method === 'PUT' && !/[?&](partNumber|uploadId)=/.test(req.url ?? '');
+
+/** A local stack with a scripted proxy before S3 and one before the Message Flow API, for one test file. */
+export interface ProxiedStack {
+  readonly stack: LocalStack;
+  readonly s3p: ScriptedProxy;
+  readonly flowp: ScriptedProxy;
+}
+
+/**
+ * Starts a {@link ProxiedStack} before the file's tests and points the process's AWS endpoints at the proxies
+ * (the stack's own clients stay direct, to check what was really stored); restores everything after them.
+ */
+export function proxiedStack(buckets: string[], env: Record<string, string> = {}): ProxiedStack {
+  const started = {} as { stack: LocalStack; s3p: ScriptedProxy; flowp: ScriptedProxy };
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    started.stack = await startLocalStack({ buckets });
+    started.s3p = await scriptedProxy(started.stack.env.AWS_ENDPOINT_URL_S3 as string);
+    started.flowp = await scriptedProxy(started.stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
+    Object.assign(process.env, started.stack.env, {
+      AWS_ENDPOINT_URL_S3: started.s3p.endpoint,
+      AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: started.flowp.endpoint,
+      AWS_MAX_ATTEMPTS: '3',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ...env,
+    });
+    resetDefaultClients();
+  }, 60_000);
+  afterAll(async () => {
+    process.env = saved;
+    resetDefaultClients();
+    await started.s3p?.close();
+    await started.flowp?.close();
+    await started.stack?.stop();
+  });
+  return started;
+}
