@@ -11,8 +11,12 @@ type HeaderParam = { key: string; value: string };
 /** A header's parameters as libmime reads them, or undefined when it cannot. */
 type Parsed = Record<string, unknown> | undefined;
 
-/** The parameters of one structured header occurrence, as written (quotes removed), in order. */
-export function headerParams(value: string): HeaderParam[] {
+/**
+ * The parameters of one structured header occurrence, as written (quotes removed), in order. With
+ * `quotesOpenValues`, a `"` opens a quoted string only where a value begins, as Thunderbird and MimeKit read it
+ * (`size=12"; filename=a.vbs` is two parameters there, one here otherwise).
+ */
+export function headerParams(value: string, quotesOpenValues = false): HeaderParam[] {
   const out: HeaderParam[] = [];
   // One linear scan that honours quoted strings, so `name="a;b.exe"` is one parameter.
   let start = value.indexOf(';');
@@ -27,21 +31,25 @@ export function headerParams(value: string): HeaderParam[] {
       if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
       out.push({ key, value: v });
       // RFC 2045 allows comments beside the name (`(scanned)name=`, `name(scanned)=`), which MimeKit skips.
-      const bare = key.includes('(') ? withoutComments(key) : key;
+      // White space around the RFC 2231 `*` too (`filename *=`, `filename* 0=`).
+      const bare = /[(\s]/.test(key) ? withoutComments(key) : key;
       if (bare !== key && bare !== '') out.push({ key: bare, value: v });
     }
     token = '';
   };
+  // Whether only white space has come since the last `=` (where a value begins).
+  let valueStart = false;
   for (start++; start < value.length; start++) {
-    const c = value[start];
+    const c = value[start] as string;
     if (c === '\\' && quoted) {
       token += c + (value[start + 1] ?? '');
       start++;
-    } else if (c === '"') {
+    } else if (c === '"' && (quoted || !quotesOpenValues || valueStart)) {
       quoted = !quoted;
       token += c;
     } else if (c === ';' && !quoted) flush();
     else token += c;
+    if (!quoted) valueStart = c === '=' || (valueStart && (c === ' ' || c === '\t'));
   }
   flush();
   return out;
@@ -98,7 +106,10 @@ export function partNaming(
     problems.push(`${contentTypes.length} different Content-Type headers`);
   if (distinctValues(dispositions) > 1)
     problems.push(`${dispositions.length} different Content-Disposition headers`);
-  const add = (value: string) => names.add(decodeWords(value));
+  const add = (value: string) => {
+    names.add(decodeWords(value));
+    if (value.includes('=?')) for (const reading of lenientWords(value)) names.add(reading);
+  };
   const utf7 = [...contentTypes, ...dispositions].some((raw) => /utf-?7/i.test(raw));
   const read = (header: string, params: HeaderParam[], parsed: Parsed, param: string) => {
     const plain = params.filter((p) => p.key === param);
@@ -133,8 +144,9 @@ export function partNaming(
     if (named) {
       for (const charset of undecodableCharsets(raw))
         problems.push(`${header} names a file in charset ${charset.slice(0, 40)}, which cannot be decoded`);
-      // Each header is split and parsed once, for both parameters.
-      const params = headerParams(raw);
+      // Each header is split and parsed once, for both parameters; also as Thunderbird and MimeKit split it
+      // where that differs: a quote inside a value is a character, and a comma may end the first component.
+      const params = [...headerParams(raw), ...otherSplits(raw)];
       read(header, params, parsed, 'name');
       read(header, params, parsed, 'filename');
     } else if (!parsed) {
@@ -156,7 +168,32 @@ export function partNaming(
 // Quoted values bounded (file names are at most 255 characters), so a header of unclosed quotes stays linear.
 // Comments may stand beside the name (`(scanned)name=`, `name(scanned)=`), as RFC 2045 allows.
 const LOOSE_NAME =
-  /(?:^|[\s;)])(?:file)?name(?:[ \t]|\([^()]{0,255}\))*=[ \t]*("(?:[^"\\]|\\.){0,255}"|[^\s;"]+)/gi;
+  /(?:^|[\s;),])(?:file)?name(?:[ \t]|\([^()]{0,255}\))*=[ \t]*("(?:[^"\\]|\\.){0,255}"|[^\s;"]+)/gi;
+
+// The header's parameters as other clients split them, only where that split differs from headerParams'.
+function otherSplits(raw: string): HeaderParam[] {
+  const out: HeaderParam[] = [];
+  if (raw.includes('"')) out.push(...headerParams(raw, true));
+  // Thunderbird ends the first component (the type) at a `;` or a `,`: `attachment,filename="a.vbs"`.
+  const comma = raw.indexOf(',');
+  const semi = raw.indexOf(';');
+  if (comma >= 0 && (semi < 0 || comma < semi)) {
+    const split = `${raw.slice(0, comma)};${raw.slice(comma + 1)}`;
+    out.push(...headerParams(split), ...(split.includes('"') ? headerParams(split, true) : []));
+  }
+  return out;
+}
+
+// Encoded words as a lenient decoder reads them: a `?` inside the encoded text kept as text
+// (`=?utf-8?Q?Invoice?.vbs?=`, saved by Thunderbird as `Invoice-.vbs`), and a word it cannot decode dropped
+// (`Invoice.vbs=?utf-8?Q?=ZZ.pdf=?=` shows as `Invoice.vbs`).
+function lenientWords(value: string): string[] {
+  const words = /=\?([^?\s]{1,64})\?([bBqQ])\?([^\s]{0,1000}?)\?=/g;
+  const kept = value.replace(words, (_, charset: string, encoding: string, text: string) =>
+    decodeWords(`=?${charset}?${encoding}?${/q/i.test(encoding) ? text.replace(/\?/g, '=3F') : text}?=`),
+  );
+  return [kept, value.replace(words, '')];
+}
 
 // RFC 2231 `param*0`, `param*1`… joined up to the first missing segment (charset prefix of *0* dropped,
 // percent-escapes decoded as UTF-8), as a client that stops at the gap reads them.
