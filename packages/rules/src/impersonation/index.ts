@@ -171,6 +171,8 @@ const LOOK_ALIKES: [string, string][] = [
   ['ⲀⲂⲤⲈⲎⲒⲔⲘⲚⲞⲢⲦⲨⲬⲌ', 'abcehikmnoptyxz'],
   ['ҽҿԑҫꙇ', 'eeeci'],
   ['ⵔⵏᚱᛒᛁ', 'olrbl'],
+  // Capitals whose small forms look like nothing Latin (names are folded first), and letters round 32 found.
+  ['ՏᏕϜҮԼᎳĸᑲꞵ', 'ssfylwkbb'],
 ];
 // Letters in negative circles and squares and regional indicators (shown as boxed letters outside a flag
 // pair), which NFKC leaves alone: A to Z from their first code point.
