@@ -65,6 +65,8 @@ export async function commitUpdate(args: {
   const key = `${options.keyPrefix ?? 'wmflow-updates'}/${args.messageId}/${args.invocationId.replace(/[^a-zA-Z0-9-]/g, '')}-${attempt}`;
   // Read without a Content-Length, a message may have ended early and well-formed: nothing is closed for it.
   const lengthUnknown = (await args.message.lengthAnnounced?.()) === false;
+  // Asking opens the message: the deadline may have fired meanwhile.
+  if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
   const editing = lengthUnknown
     ? { ...options, repair: { ...defaultRepair(options), lengthUnknown } }
     : options;
@@ -139,7 +141,9 @@ function pipeUpdate(
 ) {
   const abortController = new AbortController();
   const onAbort = () => abortController.abort();
-  args.signal.addEventListener('abort', onAbort, { once: true });
+  // An abort listener added to a signal already aborted never runs.
+  if (args.signal.aborted) onAbort();
+  else args.signal.addEventListener('abort', onAbort, { once: true });
   const toS3 = new PassThrough();
   const toCheck = new PassThrough();
   edited.stream.pipe(toS3);
