@@ -207,6 +207,27 @@ describe('applyEdits', () => {
     await rm(tempDir, { recursive: true });
   });
 
+  it('closes a multipart left open, unless the read had no announced length (it may be cut short)', async () => {
+    const open = [
+      'From: a@example.com',
+      'To: b@example.com',
+      'Subject: open',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'first part, and the answer ended here',
+      '',
+    ].join(CRLF);
+    const closed = await edit(open, (q) => q.prefixSubject('[EXT]'));
+    expect(closed.bytes.toString()).toContain(`--b1--${CRLF}`);
+    const unknown = edit(open, (q) => q.prefixSubject('[EXT]'), { lengthUnknown: true });
+    await expect(unknown).rejects.toBeInstanceOf(EditError);
+    await expect(unknown).rejects.toThrow(/without an announced length/);
+  });
+
   it('leaves a message no edit touches byte for byte', async () => {
     const { bytes } = await edit(mixed, () => {});
     expect(bytes.equals(Buffer.from(mixed))).toBe(true);

@@ -26,6 +26,11 @@ export interface ApplyEditsOptions {
   tempDir?: string;
   /** Receipt time and envelope sender, for repairs of a missing `Date` or `From`. Default now and the null sender. */
   repair?: RepairContext;
+  /**
+   * The source has no announced length (a chunked answer): a multipart it leaves open may be a cut read, so
+   * the edit fails with an `EditError` instead of closing it. Default false.
+   */
+  lengthUnknown?: boolean;
 }
 
 /** The rewritten message on disk, and what was done and left undone. */
@@ -101,7 +106,9 @@ export function editStream(
     maxPartBytes: options.maxPartBytes ?? 10 * 1024 * 1024,
   };
   const rewriter = new RewriteStream(plan);
-  const repair = new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' });
+  const repair = new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' }, {
+    lengthUnknown: options.lengthUnknown,
+  });
   const joiner = new Joiner();
   // Two parts in flight, as between the splitter and the rewriter (Node's default is 16 objects).
   const writable = (joiner as unknown as { _writableState?: { highWaterMark: number } })._writableState;

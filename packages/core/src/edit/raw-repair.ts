@@ -10,6 +10,10 @@ export interface RepairContext {
   receivedAt: Date;
   /** Envelope sender, for a missing `From` (the null sender gives an `.invalid` placeholder). */
   mailFrom: string;
+}
+
+/** How the message was read. */
+export interface RepairRead {
   /**
    * The message was read without an announced length (a chunked answer): where it ends is only where the
    * answer ended, so a multipart it leaves open is not closed (that would commit a cut read as the message).
@@ -53,7 +57,10 @@ export class RawRepair extends Transform {
   private endsWithEol = true;
   private readonly base64 = new CleanLines(BASE64_CHAR, 998);
 
-  constructor(private readonly context: RepairContext) {
+  constructor(
+    private readonly context: RepairContext,
+    private readonly reading: RepairRead = {},
+  ) {
     super();
   }
 
@@ -121,7 +128,7 @@ export class RawRepair extends Transform {
       );
       return;
     }
-    if (this.stack.length > 0 && this.context.lengthUnknown) {
+    if (this.stack.length > 0 && this.reading.lengthUnknown) {
       // Not transient: a sender's multipart left open reads the same every time. The edit is not made.
       const open = this.stack.at(-1)?.boundary ?? '';
       done(

@@ -22,7 +22,7 @@ import { workmailSource } from './message-source.js';
  * const updates: UpdateOptions = { bucket: 'acme-workmail-updates', keyPrefix: 'updates' };
  * ```
  */
-export interface UpdateOptions extends ApplyEditsOptions {
+export interface UpdateOptions extends Omit<ApplyEditsOptions, 'lengthUnknown'> {
   /** Bucket for edited messages: same account and region, readable by WorkMail (see the template's policy). */
   bucket: string;
   /** Key prefix; letters, digits, `-` and `/` only (the API refuses dots and underscores). Default `wmflow-updates`. */
@@ -67,12 +67,9 @@ export async function commitUpdate(args: {
   const lengthUnknown = (await args.message.lengthAnnounced?.()) === false;
   // Asking opens the message: the deadline may have fired meanwhile.
   if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
-  const editing = lengthUnknown
-    ? { ...options, repair: { ...defaultRepair(options), lengthUnknown } }
-    : options;
   const piped = pipeUpdate(
     args,
-    editStream(args.message.lastStream?.() ?? args.message.stream(), edits, editing),
+    editStream(args.message.lastStream?.() ?? args.message.stream(), edits, { ...options, lengthUnknown }),
     key,
     checkUpdate,
   );
@@ -123,7 +120,6 @@ export async function commitUpdate(args: {
 }
 
 const BEFORE_COMMIT = 'deadline reached before the update was committed';
-const defaultRepair = (options: UpdateOptions) => options.repair ?? { receivedAt: new Date(), mailFrom: '' };
 const loadEditor = lazyModule(() => import('../edit/apply-edits.js'));
 const loadChecker = lazyModule(() => import('../mime/update-check.js'));
 
