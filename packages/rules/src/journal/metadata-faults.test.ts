@@ -19,8 +19,10 @@ let events: string[] = [];
 let faults: {
   copy: (n: number) => 'forward' | 'lose' | 'hold';
   metadata: (n: number) => 'forward' | 'fail' | 'lose' | 'hold';
+  /** A GET (a read-back of a taken key) answered with its whole length announced, then cut halfway. */
+  get: (n: number) => 'forward' | 'cut';
 };
-let counts = { copy: 0, metadata: 0 };
+let counts = { copy: 0, metadata: 0, get: 0 };
 
 beforeAll(async () => {
   h = await startHarness(['journal']);
@@ -34,8 +36,8 @@ afterAll(async () => {
 });
 beforeEach(() => {
   events = [];
-  counts = { copy: 0, metadata: 0 };
-  faults = { copy: () => 'forward', metadata: () => 'forward' };
+  counts = { copy: 0, metadata: 0, get: 0 };
+  faults = { copy: () => 'forward', metadata: () => 'forward', get: () => 'forward' };
 });
 
 async function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, upstream: string) {
@@ -46,6 +48,14 @@ async function handle(req: IncomingMessage, body: Buffer, res: ServerResponse, u
     events.push('metadata refused');
     res.writeHead(500, { 'content-type': 'application/xml' });
     res.end('<Error><Code>InternalError</Code><Message>injected</Message></Error>');
+    return;
+  }
+  if (req.method === 'GET' && faults.get(++counts.get) === 'cut') {
+    const answer = await forwardTo(upstream, req, body);
+    const whole = Buffer.concat(await answer.toArray());
+    events.push(`read-back cut at ${whole.length >> 1} of ${whole.length}`);
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    res.write(whole.subarray(0, whole.length >> 1), () => res.destroy());
     return;
   }
   const act = isCopy ? faults.copy(++counts.copy) : isMetadata ? faults.metadata(counts.metadata) : 'forward';
@@ -173,6 +183,64 @@ describe('journalToS3: the prepared metadata object under faults', () => {
     );
   });
 });
+
+describe('journalToS3: a taken key read back cut short', () => {
+  it('the stored copy’s read-back is cut: the invocation fails (transient), nothing is repaired or rewritten; the retry verifies it', async () => {
+    const bytes = await eml('plain.eml');
+    const messageId = h.stack.flow.load(bytes);
+    const rules = [journalToS3({ bucket: 'journal', s3, keyTemplate: 'cutcopy/{messageId}' })];
+    const clients = { messageFlow: h.messageFlow, s3 };
+    await journaledOnce(rules, messageId);
+    faults.get = (n) => (n === 1 ? 'cut' : 'forward');
+    const first = await runFlow(rules, { messageId, invocationId: 'i1' }, { clients }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isTransient(first)).toBe(true);
+    expect(events).toEqual(['copy answered 412', `read-back cut at ${bytes.length >> 1} of ${bytes.length}`]);
+    const key = `cutcopy/${messageId}`;
+    // A half read is not taken for other content: no copy beside the original.
+    expect(await keys('cutcopy/')).toEqual([key, `${key}.json`]);
+    const again = await runFlow(rules, { messageId, invocationId: 'i1' }, { clients });
+    expect(again.outcome.failures).toEqual([]);
+    expect(JSON.stringify(again.outcome.fired)).toContain('stored copy verified');
+    expect(await keys('cutcopy/')).toEqual([key, `${key}.json`]);
+  });
+
+  it('the metadata object’s read-back is cut: the invocation fails (transient) and the metadata is not rewritten', async () => {
+    const bytes = await eml('plain.eml');
+    const messageId = h.stack.flow.load(bytes);
+    const rules = [journalToS3({ bucket: 'journal', s3, keyTemplate: 'cutmeta/{messageId}' })];
+    const clients = { messageFlow: h.messageFlow, s3 };
+    await journaledOnce(rules, messageId);
+    const key = `cutmeta/${messageId}`;
+    // The copy verifies on the first GET; the metadata object's GET is the second, cut.
+    faults.get = (n) => (n === 2 ? 'cut' : 'forward');
+    const first = await runFlow(rules, { messageId, invocationId: 'i1' }, { clients }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isTransient(first)).toBe(true);
+    expect(events.filter((e) => e.startsWith('read-back') || e.startsWith('metadata'))).toEqual([
+      'metadata answered 412',
+      expect.stringMatching(/^read-back cut at \d+ of \d+$/),
+    ]);
+    expect(events.filter((e) => e.startsWith('metadata')).length).toBe(1);
+    expect(await described(key)).toMatchObject({ key, sha256: sha(bytes), size: bytes.length });
+  });
+});
+
+/** A first invocation journals the message; what the proxy saw of it is forgotten. */
+async function journaledOnce(rules: ReturnType<typeof journalToS3>[], messageId: string): Promise<void> {
+  const first = await runFlow(
+    rules,
+    { messageId, invocationId: 'i0' },
+    { clients: { messageFlow: h.messageFlow, s3 } },
+  );
+  expect(first.outcome.failures).toEqual([]);
+  events = [];
+  counts = { copy: 0, metadata: 0, get: 0 };
+}
 
 async function settled(event: string): Promise<void> {
   while (!events.includes(event)) await new Promise((r) => setTimeout(r, 50));

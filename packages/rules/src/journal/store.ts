@@ -39,60 +39,63 @@ export class JournalError extends WmflowError {
  * SHA-256 and size of the object stored at a key, read back in full (the rare path: a retry, or a
  * concurrent invocation, found the key taken). Undefined when there is no object.
  */
-export async function storedDigest(
+export function storedDigest(
   s3: S3Client,
   bucket: string,
   key: string,
   signal: AbortSignal,
 ): Promise<{ sha256: string; size: number } | undefined> {
+  return readBack(s3, bucket, key, signal, async (body) => {
+    const digest = await digestOf(body);
+    return { value: digest, size: digest.size };
+  });
+}
+
+/** The `sha256` and `size` a metadata object records, or undefined when there is none (or it is unreadable). */
+export function storedMetadata(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal: AbortSignal,
+): Promise<{ sha256?: unknown; size?: unknown } | undefined> {
+  return readBack(s3, bucket, key, signal, async (body) => {
+    const bytes = Buffer.concat(await body.toArray());
+    return { value: parseRecord(bytes.toString('utf8')), size: bytes.length };
+  });
+}
+
+/**
+ * Reads an object back whole; undefined when there is none. Without an announced length, or when the read
+ * ends short of it, the bytes read are not the stored object: the invocation fails (transient, so WorkMail
+ * retries) rather than trust or overwrite what a cut read saw.
+ */
+async function readBack<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal: AbortSignal,
+  consume: (body: Readable) => Promise<{ value: T; size: number }>,
+): Promise<T | undefined> {
+  const where = `s3://${bucket}/${key}`;
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    // Without a length the end of the copy is where the connection closed: a cut read is not the copy.
-    const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, {
-      lengthRequired: true,
-    });
-    const { sha256, size } = await digestOf(body);
-    if (got.ContentLength !== undefined && got.ContentLength !== size) {
-      throw new JournalError(
-        's3',
-        key,
-        `reading s3://${bucket}/${key} back ended at ${size} of ${got.ContentLength} bytes`,
-      );
+    const body = requireDelimited(got.Body as Readable, `GetObject ${where}`, { lengthRequired: true });
+    const { value, size } = await consume(body);
+    if (got.ContentLength !== undefined && size !== got.ContentLength) {
+      throw new TransientError(`reading ${where} back ended at ${size} of ${got.ContentLength} bytes`);
     }
-    return { sha256, size };
+    return value;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-/** The `sha256` and `size` a metadata object records, or undefined when there is none (or it is unreadable). */
-export async function storedMetadata(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  signal: AbortSignal,
-): Promise<{ sha256?: unknown; size?: unknown } | undefined> {
+function parseRecord(text: string): { sha256?: unknown; size?: unknown } {
   try {
-    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, {
-      lengthRequired: true,
-    });
-    const bytes = Buffer.concat(await body.toArray());
-    // A read cut short is not what the metadata says: the invocation fails (transient) rather than rewrite it.
-    if (got.ContentLength !== undefined && bytes.length !== got.ContentLength)
-      throw new TransientError(
-        `reading s3://${bucket}/${key} back ended at ${bytes.length} of ${got.ContentLength} bytes`,
-      );
-    const text = bytes.toString('utf8');
-    try {
-      return JSON.parse(text) as { sha256?: unknown; size?: unknown };
-    } catch {
-      return {};
-    }
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
+    return JSON.parse(text) as { sha256?: unknown; size?: unknown };
+  } catch {
+    return {};
   }
 }
 
