@@ -130,9 +130,15 @@ function completeFailureIsTransient(error: unknown): never {
   const name = e?.name === 'Error' || e?.name === undefined ? e?.Code : e.name;
   const unreadable = e?.$metadata?.httpStatusCode === 200 || name === 'NotFound' || name === 'UnknownError';
   if (name !== 'NoSuchUpload' && name !== 'InvalidPart' && !unreadable) throw error;
-  throw new TransientError(`CompleteMultipartUpload did not make the object: ${(error as Error).message}`, {
-    cause: error,
-  });
+  const why = unreadable
+    ? 'its answer could not be read (S3 may or may not have made the object)'
+    : name === 'NoSuchUpload'
+      ? 'the upload is gone (an earlier Complete whose answer was lost may have made the object, or the upload was ended)'
+      : 'a part S3 answered for is not there';
+  throw new TransientError(
+    `CompleteMultipartUpload did not make the object: ${why}: ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 async function abortUpload(

@@ -13,6 +13,8 @@ let server: S3Server;
 let proxy: Server;
 let s3: S3Client;
 let failOnce: string | undefined;
+/** Sends the next CompleteMultipartUpload on twice, answering with the second answer (the first was lost). */
+let completeTwice = false;
 let requests: string[] = [];
 
 beforeAll(async () => {
@@ -35,6 +37,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   failOnce = undefined;
+  completeTwice = false;
   requests = [];
 });
 
@@ -46,6 +49,17 @@ async function relay(req: IncomingMessage, res: ServerResponse, upstream: URL): 
     for await (const _ of req);
     res.writeHead(503, { 'content-type': 'application/xml' });
     res.end('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>');
+    return;
+  }
+  const query = new URL(req.url ?? '/', 'http://x').searchParams;
+  if (completeTwice && req.method === 'POST' && query.has('uploadId')) {
+    completeTwice = false;
+    const body = Buffer.concat(await req.toArray());
+    const first = await forward(req, body, upstream);
+    first.resume();
+    const second = await forward(req, body, upstream);
+    res.writeHead(second.statusCode ?? 502, second.headers);
+    second.pipe(res);
     return;
   }
   const out = request({
@@ -62,6 +76,23 @@ async function relay(req: IncomingMessage, res: ServerResponse, upstream: URL): 
   });
   out.on('error', () => res.destroy());
   req.pipe(out);
+}
+
+function forward(req: IncomingMessage, body: Buffer, upstream: URL): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const out = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      resolve,
+    );
+    out.on('error', reject);
+    out.end(body);
+  });
 }
 
 /** `bytes` in 64 KiB chunks, optionally failing or stalling after `stopAt` bytes. */
@@ -144,6 +175,18 @@ describe('uploadInParts', () => {
       expect(second).toEqual({ outcome: 'exists', size: length });
       expect((await stored(key))?.equals(first)).toBe(true);
     }
+  });
+
+  it('a Complete whose answer was lost and that is sent again (NoSuchUpload) fails transient, naming the case', async () => {
+    const bytes = randomBytes(2 * PART + 1);
+    completeTwice = true;
+    const again = uploadInParts(s3, { Bucket: 'updates', Key: 'lost-complete' }, source(bytes), settings());
+    await expect(again).rejects.toMatchObject({ name: 'TransientError' });
+    await expect(again).rejects.toThrow(
+      /upload is gone \(an earlier Complete whose answer was lost may have made/,
+    );
+    // The first Complete made the object; the retry of the invocation finds it (or writes it again).
+    expect((await stored('lost-complete'))?.equals(bytes)).toBe(true);
   });
 
   it('leaves no object when the body fails in the middle', async () => {
