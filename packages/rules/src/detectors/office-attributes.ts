@@ -80,12 +80,41 @@ function tagEnd(xml: string, from: number): number {
   return -1;
 }
 
-// The value of the attribute named `local` (any prefix) among a tag's attributes.
+// The value of the attribute named `local` (any prefix) among a tag's attributes. One pass: a regex retried
+// at each position of a long name not followed by `=` would be quadratic.
 function attribute(attributes: string, local: string): string | undefined {
-  for (const a of attributes.matchAll(/([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
-    if ((a[1] as string).replace(/^[^:]*:/, '') === local) return a[2] ?? a[3];
+  const n = attributes.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && SEPARATOR.test(attributes[i] as string)) i++;
+    const nameStart = i;
+    while (i < n && !SEPARATOR.test(attributes[i] as string) && attributes[i] !== '=') i++;
+    const name = attributes.slice(nameStart, i);
+    let k = i;
+    while (k < n && SPACE.test(attributes[k] as string)) k++;
+    if (name === '' || attributes[k] !== '=') {
+      if (name === '') i++;
+      continue;
+    }
+    k++;
+    while (k < n && SPACE.test(attributes[k] as string)) k++;
+    const quote = attributes[k];
+    if (quote !== '"' && quote !== "'") {
+      i = k;
+      continue;
+    }
+    const close = attributes.indexOf(quote, k + 1);
+    if (close < 0) {
+      i = k + 1; // an unclosed quote is no value: what follows it is read as attributes
+      continue;
+    }
+    if (name.replace(/^[^:]*:/, '') === local) return attributes.slice(k + 1, close);
+    i = close + 1;
+  }
   return undefined;
 }
+const SPACE = /\s/;
+const SEPARATOR = /[\s/]/;
 
 // A number written with character references (`&#49;111`) is the number.
 const charRefsDecoded = (value: string) =>

@@ -368,6 +368,18 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    'officeAttributeTexts: one long attribute name with no value',
+    (n) => `<w:lvl ${'x'.repeat(n)}>`,
+    officeAttributeTexts,
+    40_000,
+  ],
+  [
+    'officeAttributeTexts: a list label after many names with no value',
+    (n) => `<w:lvl>${'<w:lvlText '.concat('a '.repeat(n / 4), 'w:val="1"/>')}</w:lvl>`,
+    officeAttributeTexts,
+    40_000,
+  ],
+  [
     'formulaReading: nested calls eight deep, over and over',
     (n) => 'CONCAT(CHAR(REPT(LEFT(MID(TEXT(T(TRIM("1"))))))))'.repeat(n / 50),
     formulaReading,
