@@ -7,6 +7,12 @@ import { type LocalStack, startLocalStack } from '@wmflow/local';
 export const JOURNAL = 'journal-bucket';
 export const UPDATES = 'updates-bucket';
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/**
+ * Size and SHA-256, to compare stored copies with: equal exactly when the bytes are, with a readable failure
+ * (vitest's deep equality walks a Buffer index by index, about 4 s per MB).
+ */
+export const fingerprint = (b: Uint8Array | undefined) =>
+  b === undefined ? undefined : { size: b.length, sha256: sha256(b) };
 
 /**
  * The local stack with fault proxies between the functions (their default clients, from the
