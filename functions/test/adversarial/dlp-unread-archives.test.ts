@@ -74,3 +74,36 @@ describe('outbound-policy: archives the DLP does not open', () => {
     ).rejects.toThrow(/ALLOW_UNREAD_ARCHIVES/);
   });
 });
+
+// An Apple iWork document (`.numbers`, `.pages`, `.key`) is a zip whose text and cells are in Snappy-compressed
+// `.iwa` records, numbers in cells as binary doubles. Before, they were skipped as binary files, so a card typed
+// into a Numbers cell went out unread; now they count as unread, as a RAR does.
+describe('outbound-policy: Apple iWork documents', () => {
+  const iwa = Buffer.concat([Buffer.from([0x00, 0x40, 0x00, 0x00]), Buffer.alloc(60, 0x2a)]);
+  const numbers = zipFile([
+    { name: 'Index/Document.iwa', data: iwa },
+    { name: 'Index/Tables/Tile.iwa', data: iwa },
+    { name: 'Metadata/Properties.plist', data: Buffer.from('bplist00', 'latin1') },
+    { name: 'preview.jpg', data: Buffer.from('ffd8ffe000104a464946', 'hex') },
+  ]);
+
+  it('bounces one at its defaults, under any name, and one packed in a zip', async () => {
+    expect(await kit.outbound(attached('cards.numbers', numbers))).toBe('BOUNCE');
+    expect(await kit.outbound(attached('report.pdf', numbers))).toBe('BOUNCE');
+    const packed = zipFile([{ name: 'Q4/cards.numbers', data: numbers }]);
+    expect(await kit.outbound(attached('q4.zip', packed))).toBe('BOUNCE');
+  });
+
+  it('ALLOW_UNREAD_ARCHIVES=true sends it unread, and still reads the body beside it', async () => {
+    expect(await kit.outbound(attached('cards.numbers', numbers), ALLOW)).toBe('DEFAULT');
+    expect(await kit.outbound(attached('cards.numbers', numbers, `Card: ${CARD}`), ALLOW)).toBe('BOUNCE');
+  });
+
+  it('control: the same zip without its .iwa records is read and sent', async () => {
+    const plain = zipFile([
+      { name: 'Metadata/Properties.plist', data: Buffer.from('bplist00', 'latin1') },
+      { name: 'preview.jpg', data: Buffer.from('ffd8ffe000104a464946', 'hex') },
+    ]);
+    expect(await kit.outbound(attached('cards.numbers', plain))).toBe('DEFAULT');
+  });
+});

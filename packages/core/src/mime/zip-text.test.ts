@@ -63,6 +63,27 @@ describe('zipTexts', () => {
     expect(read.skipped).toEqual([]);
   });
 
+  it('lists an Apple iWork document’s data (.iwa) as unopened, once, whatever the inner zip, and reads the rest', () => {
+    // A `.numbers` file: its cells are in Snappy-compressed records; a preview image and a plist beside them.
+    const snappy = Buffer.concat([Buffer.from([0x00, 0x20, 0x00, 0x00]), Buffer.from('4111111111111111')]);
+    const numbers = zipFile([
+      { name: 'Index/Document.iwa', data: snappy },
+      { name: 'Index/Tables/DataList.IWA', data: snappy },
+      { name: 'Metadata/Properties.plist', data: Buffer.from('62706c6973743030d10102000000000008', 'hex') },
+      { name: 'preview.jpg', data: Buffer.from('ffd8ffe000104a464946', 'hex') },
+      { name: 'notes.txt', data: 'plain words' },
+    ]);
+    const read = zipTexts(numbers, 10_000);
+    expect(read.unopened).toEqual([
+      'Index/Document.iwa and 1 more: Apple iWork document data (Snappy-compressed records), which is not read',
+    ]);
+    expect(read.texts.map((t) => t.name)).toEqual(['notes.txt']);
+    expect(read.skipped).toEqual(['Metadata/Properties.plist', 'preview.jpg']);
+    // An iWork '13 package keeps them in an inner Index.zip, which the caller opens in turn: the same answer.
+    const inner = zipTexts(zipFile([{ name: 'Index.zip', data: numbers }]), 10_000);
+    expect(inner.texts.map((t) => [t.name, t.kind])).toEqual([['Index.zip', 'zip']]);
+  });
+
   it('reads the files of a tar the same way (archiveTexts), not its links and folders', () => {
     const tar = tarArchive(
       tarEntry('dir/', Buffer.alloc(0), '5', USTAR_MAGIC),

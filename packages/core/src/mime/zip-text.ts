@@ -7,8 +7,9 @@ import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
 // The files of a zip archive a recipient can read: text-like by name (csv, txt, html, xml, Office…) or by
 // their first bytes (text, OLE, TNEF, and zip, gzip, signed or PDF files, which the caller opens in turn). Other
-// binary files (images) are listed as skipped, and archives of a kind not opened (RAR, 7z…) as unopened; an
-// archive or a wanted file that cannot be read (encrypted, zip64, over the budget) is an error.
+// binary files (images) are listed as skipped, and archives of a kind not opened (RAR, 7z…) and Apple iWork
+// document data as unopened; an archive or a wanted file that cannot be read (encrypted, zip64, over the
+// budget) is an error.
 
 /** One readable file of an archive: how to read it, and its bytes. */
 export interface ZipText {
@@ -76,9 +77,14 @@ export function archiveTexts(
   const unopened: string[] = [];
   // Every name, as an archive tool lists it (folders and links too): a recipient reads them.
   const names: string[] = [];
+  const iwork: string[] = [];
   each(archive, maxBytes, (entry) => {
     names.push(entry.name);
     if (entry.name.endsWith('/') || entry.dir || entry.link || !read(entry.name)) return;
+    if (IWORK_DATA.test(entry.name)) {
+      iwork.push(entry.name);
+      return;
+    }
     const { head, bytes } = entry;
     if (!head || !bytes) throw new Error(`${entry.name}: content not read`);
     try {
@@ -89,8 +95,18 @@ export function archiveTexts(
       encrypted.push(entry.name);
     }
   });
+  if (iwork.length > 0) {
+    const more = iwork.length > 1 ? ` and ${iwork.length - 1} more` : '';
+    unopened.push(
+      `${iwork[0]}${more}: Apple iWork document data (Snappy-compressed records), which is not read`,
+    );
+  }
   return { texts, skipped, names, unopened };
 }
+
+// An iWork document's text and cells are in its `.iwa` files (Snappy-compressed protobuf records; numbers in
+// cells are stored as binary doubles): not read, so they count as unread, never as skipped binaries.
+const IWORK_DATA = /\.iwa$/i;
 
 function readEntry(
   entry: Pick<ZipEntry, 'name' | 'head' | 'bytes'>,

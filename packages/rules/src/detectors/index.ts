@@ -39,7 +39,7 @@ export interface ContainsSensitiveDataOptions {
   allowEncryptedArchives?: boolean;
   /**
    * Send archives and compressed files of a kind the reader does not open (7z, RAR, CAB, bzip2, xz, zstd…)
-   * unread instead of counting them as unread, wherever they are carried (the message's other parts and an
+   * and Apple iWork documents (`.numbers`, `.pages`, `.key`) unread instead of counting them as unread, wherever they are carried (the message's other parts and an
    * archive's other files are still read; each such file is logged). Default false: for organisations that
    * send such archives on purpose.
    */
