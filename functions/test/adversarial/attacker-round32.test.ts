@@ -143,3 +143,30 @@ describe('S32-3: look-alike letters not mapped (impersonation not junked)', () =
     });
   }
 });
+
+// Left from round 32, closed in session 27: business numbers that pass Luhn bounced ordinary invoices. A French
+// SIRET (printed in threes and a five, or labelled), a Norwegian KID or Swedish OCR payment reference (labelled
+// in capitals right before it) is not a card; the same digits unlabelled, or a card beside them, still bounce.
+describe('outbound-policy: invoice numbers that pass Luhn', () => {
+  const invoice = (lines: string[]) =>
+    mail(
+      ['From: Bob <bob@corp.example>', 'Content-Type: text/plain; charset=utf-8'],
+      ['Please find our invoice 2026-118 below.', ...lines, ''].join('\r\n'),
+    );
+  it('sends a French invoice with a SIRET whose SIREN has Diners Club’s prefix', async () => {
+    expect(await kit.outbound(invoice(['Acme SAS, SIRET : 362 521 874 00010', 'Total 1 200,00 €']))).toBe(
+      'DEFAULT',
+    );
+    expect(await kit.outbound(invoice(['RCS Lyon 303 123 459 00016']))).toBe('DEFAULT');
+  });
+  it('sends Nordic invoices with a KID or OCR reference starting 4 or 5', async () => {
+    expect(await kit.outbound(invoice(['Kontonummer 1503.12.34567', 'KID-nummer: 4123456789012349']))).toBe(
+      'DEFAULT',
+    );
+    expect(await kit.outbound(invoice(['Bankgiro 123-4567', 'OCR 5123456789012346']))).toBe('DEFAULT');
+  });
+  it('control: the same digits unlabelled, and a card beside a labelled reference, bounce', async () => {
+    expect(await kit.outbound(invoice(['Reference 4123456789012349']))).toBe('BOUNCE');
+    expect(await kit.outbound(invoice(['OCR 5123456789012346', 'Card 4111 1111 1111 1111']))).toBe('BOUNCE');
+  });
+});

@@ -91,7 +91,9 @@ export interface ScanWork {
  * number when joined the same way throughout in at most five groups or in even ones (`41 11 11 11 11 11 11
  * 11`); inside a longer run only a card's own layout (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-3) or one
  * unbroken group counts, and not among six or more four-digit groups, so the cells of a table row or the
- * fields of a log line do not add up to a card.
+ * fields of a log line do not add up to a card. A French SIRET printed as one (`362 521 874 00010`) and a number
+ * labelled `SIRET`, `KID` or `OCR` right before it (business numbers and payment references that pass Luhn by
+ * design) are not cards.
  * One linear pass. Returns the digits.
  *
  * @example
@@ -138,11 +140,36 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
       j = k;
     }
     groups.push(group);
-    collectFromRun({ groups, joins }, requireIssuer, max, found, work, gluedBefore, isWordChar(text[j]));
+    if (!labelledReference(text, i))
+      collectFromRun({ groups, joins }, requireIssuer, max, found, work, gluedBefore, isWordChar(text[j]));
     i = j;
   }
   return found;
 }
+
+// A payment reference or a company number labelled as one just before it, on its line, is not a card: a French
+// SIRET (14 digits, Luhn-valid by design: a SIREN starting 36, 38 or 300–305 has Diners Club's prefix and
+// length), a Norwegian KID or a Swedish OCR reference (Luhn-checked, of any length: 16 digits starting 4 or 5
+// read as Visa or Mastercard), which bounced ordinary invoices. Only a label right before the number counts
+// (`OCR: 4…`, `SIRET n° 362…`, `KID-nummer 5…`): `I ran OCR on the card: 4111…` is still a card.
+// KID and OCR are written in capitals (`my kid: 4111…` is a card); SIRET any way.
+const REFERENCE_LABEL =
+  /(?:^|[^A-Za-z0-9_])(?:[Ss][Ii][Rr][Ee][Tt]|OCR|KID)(?:[- ]?(?:[Nn]ummer|[Nn]umber|[Nn]r|[Nn]o|[Nn]))?[\s.:#!()_-]{0,4}$/;
+const LABEL_REACH = 24;
+
+function labelledReference(text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - LABEL_REACH), start);
+  return REFERENCE_LABEL.test(before.slice(before.lastIndexOf('\n') + 1));
+}
+
+// A SIRET as France prints it, unlabelled (`362 521 874 00010`: the SIREN in threes, then the NIC): no card is
+// printed in three threes and a five.
+const siretLayout = (groups: readonly string[]) =>
+  groups.length === 4 &&
+  groups[0]?.length === 3 &&
+  groups[1]?.length === 3 &&
+  groups[2]?.length === 3 &&
+  groups[3]?.length === 5;
 
 // A run of digit groups and the separators between them (`joins[k]` between group k and k + 1).
 interface Run {
@@ -175,6 +202,7 @@ function collectFromRun(
     !allSame(digits) &&
     luhnValid(digits) &&
     (!requireIssuer || issuedAt(digits, printed ? ISSUED : PRINTED));
+  if (siretLayout(groups)) return;
   if (groups.length > 1 && sameJoins(run.joins) && (groups.length <= 5 || evenGroups(groups))) {
     const whole = groups.join('');
     if (valid(whole, gluedFirst || gluedLast, false, false)) {

@@ -123,6 +123,37 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(findCardNumbers('Maestro 6759649826438453')).toEqual(['6759649826438453']);
   });
 
+  it('does not read a French SIRET or a labelled KID or OCR payment reference as a card (attacker round 32’s false positive)', () => {
+    // Each bounced an ordinary invoice: SIRETs pass Luhn by design (a SIREN starting 36, 38 or 300–305 has Diners
+    // Club's prefix and length), and KID/OCR references are Luhn-checked (16 digits starting 4 or 5 read as Visa
+    // or Mastercard).
+    for (const text of [
+      'SIRET : 362 521 874 00010',
+      'N° SIRET 36252187400010',
+      'Siret nº 38012986600014',
+      'SAS au capital de 10 000 € — RCS Lyon 303 123 459 00016', // the SIRET layout, unlabelled
+      'Betal til konto 1503.12.34567, KID-nummer 4123456789012349',
+      'KID: 5123 4567 8901 2346',
+      'Bankgiro 123-4567, OCR-nummer: 4123456789012349',
+      'Referens (OCR) 5123456789012346',
+      'Fakturanummer\tOCR\t4123456789012349', // a label cell beside its value
+    ]) {
+      expect(findCardNumbers(text), text).toEqual([]);
+    }
+    // Only a label right before the number, in capitals for KID and OCR, on its line; a card in another layout.
+    for (const text of [
+      'I ran OCR on the card: 4123456789012349',
+      'the card for my kid: 4123 4567 8901 2349',
+      'OCR\n4123456789012349',
+      'OCR ref below. Card 4123456789012349',
+      'SIRET 362521874 and the card 4123456789012349',
+    ]) {
+      expect(findCardNumbers(text), text).toEqual(['4123456789012349']);
+    }
+    expect(findCardNumbers('Diners 3056 930902 5904')).toEqual(['30569309025904']);
+    expect(findCardNumbers('36252187400010')).toEqual(['36252187400010']);
+  });
+
   it("keeps a four on another line or in another column out of the card's stretch (attacker round 10)", () => {
     const MC = '5555555555554444';
     expect(findCardNumbers('Sydney NSW 2000\n5555 5555 5555 4444\nthanks')).toEqual([MC]);
