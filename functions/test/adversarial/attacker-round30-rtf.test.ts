@@ -36,17 +36,21 @@ describe('attacker round 30: RTF read as shown (outbound-policy)', () => {
     });
   }
 
-  it('bounces a card after 200 kB of plain text in a colour table, in time', async () => {
-    const started = performance.now();
-    expect(await send(`{\\colortbl;${'ab;'.repeat(70_000)}}Card: 4111 1111 1111 1111`)).toBe('BOUNCE');
-    expect(performance.now() - started).toBeLessThan(10_000);
+  // Read whole before the deadline: the bounce is for the card found, not for a file left unread (the work's
+  // growth is measured in linear-work.test.ts, never timed here).
+  const foundCard = async (body: string) => {
+    const verdict = await kit.outboundVerdict(outboundFile('card.rtf', rtf(body), 'application/rtf'));
+    return verdict?.type === 'BOUNCE' ? verdict.message : verdict?.type;
+  };
+
+  it('bounces a card after 200 kB of plain text in a colour table, for the card', async () => {
+    const body = `{\\colortbl;${'ab;'.repeat(70_000)}}Card: 4111 1111 1111 1111`;
+    expect(await foundCard(body)).toMatch(/contains payment card/);
   }, 30_000);
 
-  it('bounces a card after 200 kB of text skipped as \\uN fallbacks, in time', async () => {
-    const started = performance.now();
+  it('bounces a card after 200 kB of text skipped as \\uN fallbacks, for the card', async () => {
     const body = `{\\uc999999999\\u52 ${'ab '.repeat(70_000)}}Card: 4111 1111 1111 1111`;
-    expect(await send(body)).toBe('BOUNCE');
-    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(await foundCard(body)).toMatch(/contains payment card/);
   }, 30_000);
 
   it('sends RTF with shading, highlights, styles and a page colour that hide no card', async () => {

@@ -99,9 +99,8 @@ describe('a legacy Word document read as shown', () => {
   });
   it('writes no more text than the stream holds when pieces name the same bytes again and again', () => {
     expect(read(wordBinary([{ text: 'ab\r' }], { repeat: 2 }))).toEqual(['ab\nab\n']);
+    // The work grows linearly with such pieces: linear-work.test.ts measures it.
     const runs = [{ text: 'x'.repeat(2000) }];
-    const started = performance.now();
     expect(read(wordBinary(runs, { repeat: 300 }))).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

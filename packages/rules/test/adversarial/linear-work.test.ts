@@ -16,6 +16,7 @@ import {
   tarArchive,
   tarEntry,
   USTAR_MAGIC,
+  wordBinary,
 } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { extensionsOf } from '../../src/attachments/policy.js';
@@ -159,6 +160,18 @@ async function fencedText(text: string): Promise<number> {
 
 async function visibleLength(type: string, body: string): Promise<number> {
   const raw = `From: a@corp.example\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
+  let length = 0;
+  await readVisibleText(Buffer.from(raw), (text) => {
+    length += text.length;
+    return false;
+  });
+  return length;
+}
+
+/** What the DLP reads of a file (its bytes as a Latin-1 string) attached in base64. */
+async function fileLength(type: string, name: string, file: string): Promise<number> {
+  const body = Buffer.from(file, 'latin1').toString('base64').replace(/.{76}/g, '$&\r\n');
+  const raw = `From: a@corp.example\r\nContent-Type: ${type}; name="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`;
   let length = 0;
   await readVisibleText(Buffer.from(raw), (text) => {
     length += text.length;
@@ -322,6 +335,13 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     (n) => `{\\rtf1\\uc999999999\\u52 ${'ab '.repeat(n / 3)}}`,
     (t) => visibleLength('application/rtf', t),
     40_000,
+  ],
+  [
+    // Pieces that name the same bytes again and again (a budget bounds what is written; the work must follow).
+    'readVisibleText: a Word 97 document whose pieces repeat one run',
+    (n) => wordBinary([{ text: 'x'.repeat(2000) }], { repeat: Math.ceil(n / 2000) }).toString('latin1'),
+    (t) => fileLength('application/msword', 'a.doc', t),
+    400_000,
   ],
   [
     'parts(): an attached page of endless attributes, entities and half-schemes',
