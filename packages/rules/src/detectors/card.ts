@@ -93,7 +93,7 @@ export interface ScanWork {
  * unbroken group counts, and not among six or more four-digit groups, so the cells of a table row or the
  * fields of a log line do not add up to a card. A French SIRET printed as one (`362 521 874 00010`) and a number
  * labelled `SIRET`, `KID` or `OCR` right before it (business numbers and payment references that pass Luhn by
- * design) are not cards.
+ * design) are not cards; the label covers that number only, not a card after it on the same or the next line.
  * One linear pass. Returns the digits.
  *
  * @example
@@ -140,8 +140,17 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
       j = k;
     }
     groups.push(group);
-    if (!labelledReference(text, i))
-      collectFromRun({ groups, joins }, requireIssuer, max, found, work, gluedBefore, isWordChar(text[j]));
+    const labelled = labelledReference(text, i);
+    collectFromRun(
+      { groups, joins },
+      requireIssuer,
+      max,
+      found,
+      work,
+      gluedBefore,
+      isWordChar(text[j]),
+      labelled,
+    );
     i = j;
   }
   return found;
@@ -152,9 +161,12 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
 // length), a Norwegian KID or a Swedish OCR reference (Luhn-checked, of any length: 16 digits starting 4 or 5
 // read as Visa or Mastercard), which bounced ordinary invoices. Only a label right before the number counts
 // (`OCR: 4…`, `SIRET n° 362…`, `KID-nummer 5…`): `I ran OCR on the card: 4111…` is still a card.
-// KID and OCR are written in capitals (`my kid: 4111…` is a card); SIRET any way.
+// KID and OCR are written in capitals (`my kid: 4111…` is a card); SIRET any way. Only punctuation may stand
+// between label and number (`n°` reads `n!`, `nº` `n_`): a word or symbol after it (`OCRの結果 4111…`,
+// `OCR ✓ 4111…`) makes it something else. The label covers the number that starts right after it, not the run
+// it begins: `KID: 12345678⏎4111 1111 1111 1111` still holds a card.
 const REFERENCE_LABEL =
-  /(?:^|[^A-Za-z0-9_])(?:[Ss][Ii][Rr][Ee][Tt]|OCR|KID)(?:[- ]?(?:[Nn]ummer|[Nn]umber|[Nn]r|[Nn]o|[Nn]))?[\s.:#!()_-]{0,4}$/;
+  /(?:^|[^A-Za-z0-9_])(?:[Ss][Ii][Rr][Ee][Tt]|OCR|KID)(?:[- ]?(?:[Nn]ummer|[Nn]umber|[Nn]r|[Nn]o|[Nn][!_]?))?[ \t.:#()-]{0,4}$/;
 const LABEL_REACH = 24;
 
 function labelledReference(text: string, start: number): boolean {
@@ -191,6 +203,7 @@ function collectFromRun(
   work: ScanWork | undefined,
   gluedFirst: boolean,
   gluedLast: boolean,
+  labelled = false,
 ): void {
   const { groups } = run;
   // Any length a network issues counts in four fours and a short group (a printed 19-digit card); elsewhere only
@@ -203,7 +216,7 @@ function collectFromRun(
     luhnValid(digits) &&
     (!requireIssuer || issuedAt(digits, printed ? ISSUED : PRINTED));
   if (siretLayout(groups)) return;
-  if (groups.length > 1 && sameJoins(run.joins) && (groups.length <= 5 || evenGroups(groups))) {
+  if (!labelled && groups.length > 1 && sameJoins(run.joins) && (groups.length <= 5 || evenGroups(groups))) {
     const whole = groups.join('');
     if (valid(whole, gluedFirst || gluedLast, false, false)) {
       found.push(whole);
@@ -212,7 +225,8 @@ function collectFromRun(
   }
   // Layouts of four groups or more ask where their fours stretch; most runs are a single group.
   const stretches = groups.length >= 4 ? fourStretches(groups, run.joins) : undefined;
-  let s = 0;
+  // A labelled reference is whatever reading starts at the run's first group.
+  let s = labelled ? 1 : 0;
   while (s < groups.length && found.length < max) {
     let digits = '';
     let hit = -1;

@@ -147,6 +147,15 @@ describe('detectors: evasions of the card and IBAN finders', () => {
       'OCR\n4123456789012349',
       'OCR ref below. Card 4123456789012349',
       'SIRET 362521874 and the card 4123456789012349',
+      // A label covers the number right after it, not the run it begins (attacker session 27, A27-1), and only
+      // punctuation stands between them (A27-2).
+      'Faktura KID: 12345678\n4123 4567 8901 2349 exp 12/29',
+      'Notre SIRET : 732 829 320 00074\n\n4123 4567 8901 2349',
+      'SIRET 73282932000074 - 4123 4567 8901 2349',
+      'Faktura KID 12345678\n4123 4567 8901 2349;12/29',
+      'OCR\u306e\u7d50\u679c 4123 4567 8901 2349',
+      'OCR\u7ed3\u679c\uff1a4123 4567 8901 2349',
+      'OCR \u2713 4123 4567 8901 2349',
     ]) {
       expect(findCardNumbers(text), text).toEqual(['4123456789012349']);
     }
