@@ -44,6 +44,12 @@ describe('unixModeOf', () => {
     expect(unixModeOf(['a/b; x-unix-mode=(perm)0644'])).toBe(0o644);
     expect(unixModeOf(['a/b; x-unix-mode=+755'])).toBe(0o777);
     expect(unixModeOf(['a/b; x-unix-mode=0755x'])).toBe(0o777);
+    expect(unixModeOf(['a/b; x-unix-mode = ((a) b)0644 (c)'])).toBe(0o644);
+    expect(unixModeOf(['a/b; x-unix-mode=(\\) 0644'])).toBe(0o777); // the comment never closes
+    expect(unixModeOf(['a/b; x-unix-mode=0644 (never closed'])).toBe(0o777);
+    expect(unixModeOf(["a/b;x-unix-mode *0 * = us-ascii''07;\r\n x-unix-mode*1=55"])).toBe(0o755);
+    // A parser that splits at every `;` reads one inside a quoted value too (here with the closing quote: unknown).
+    expect(unixModeOf(['a/b; name="x; x-unix-mode=0755"'])).toBe(0o777);
   });
 
   it('joins the bits of every occurrence, since a client may read any of them', () => {

@@ -202,7 +202,30 @@ async function headerTextLength(fields: string): Promise<number> {
   return length;
 }
 
+/** The parts of a message whose one part has this Content-Type (its Unix mode, file names and type read). */
+async function typedPart(contentType: string): Promise<number> {
+  const raw = `From: a@partner.example\r\nSubject: x\r\nContent-Type: ${contentType}\r\n\r\nhello\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parts()).parts.length;
+  } finally {
+    await message.close();
+  }
+}
+
 const cases: [string, (n: number) => string, (input: string) => unknown, number][] = [
+  [
+    'part type: x-unix-mode followed by blanks',
+    (n) => `application/octet-stream; name=a; x-unix-mode${' '.repeat(n)}x`,
+    typedPart,
+    20_000,
+  ],
+  [
+    'part type: x-unix-mode value of open comments',
+    (n) => `application/octet-stream; name=a; x-unix-mode=${'('.repeat(n)}`,
+    typedPart,
+    20_000,
+  ],
   ['htmlToText: nested <blockquote>', (n) => '<blockquote>'.repeat(n / 12), htmlToText, 40_000],
   ['htmlToText: stray <', (n) => '<'.repeat(n), htmlToText, 40_000],
   ['htmlToText: open comments', (n) => '<!--'.repeat(n / 4), htmlToText, 40_000],
