@@ -70,7 +70,7 @@ const HIDING_PROPERTIES =
 // A colour through `invert()`, `brightness()` and `contrast()`, applied in order.
 export function filtered(color: Rgba, filter: string): Rgba {
   let { r, g, b } = color;
-  for (const m of filter.matchAll(/(invert|brightness|contrast)\(([^)]*)\)/g)) {
+  for (const m of filter.matchAll(/(invert|brightness|contrast)\(([^()]*(?:\([^()]*\)[^()]*)?)\)/g)) {
     const k = fraction(m[2] as string) ?? 1;
     const each = (c: number) =>
       m[1] === 'invert' ? c + (255 - 2 * c) * k : m[1] === 'brightness' ? c * k : (c - 127.5) * k + 127.5;

@@ -200,3 +200,35 @@ describe('@import (attacker round 30)', () => {
     expect(notes.undecided).toBe('stylesheets imported too deep');
   });
 });
+
+describe('nesting (complexity hunt, session 27)', () => {
+  // Each level read its whole inside again (and recursed once per level): 5,000 levels overflowed the stack.
+  const undecided = (css: string) => {
+    const notes: { undecided?: string } = {};
+    const rules = parseStylesheet(css, 0, undefined, notes);
+    return { rules: rules.length, undecided: notes.undecided };
+  };
+  it('reads blocks and selectors nested a few levels deep', () => {
+    expect(undecided('@media screen{@supports (display:grid){@layer a{p{color:red}}}}')).toEqual({
+      rules: 1,
+      undecided: undefined,
+    });
+    expect(undecided(`${':not('.repeat(8)}p${')'.repeat(8)}{color:red}`)).toEqual({
+      rules: 1,
+      undecided: undefined,
+    });
+    expect(hits('p:not(:not(:is(#p2))){color:red}', page('<p id=p1></p><p id=p2></p>')('p2'))).toBe(true);
+    expect(hits('p:not(:not(:is(#p2))){color:red}', page('<p id=p1></p><p id=p2></p>')('p1'))).toBe(false);
+  });
+  it("leaves a stylesheet nested deeper than any mail's undecided", () => {
+    expect(undecided(`${'@media a{'.repeat(5000)}p{color:red}`).undecided).toBe(
+      'stylesheet blocks nested too deep',
+    );
+    expect(undecided(`${'@layer{p{color:red}'.repeat(5000)}`).undecided).toBe(
+      'stylesheet blocks nested too deep',
+    );
+    expect(undecided(`${':not('.repeat(5000)}p${')'.repeat(5000)}{color:red}`).undecided).toBe(
+      'a selector nested too deep',
+    );
+  });
+});

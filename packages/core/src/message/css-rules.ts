@@ -32,8 +32,15 @@ interface Compound {
   ids: string[];
   classes: string[];
   attrs: { name: string; op: string; value: string; insensitive: boolean }[];
-  pseudos: { name: string; arg: string }[];
+  pseudos: Pseudo[];
   combinator?: string;
+}
+
+/** A pseudo-class, with the selectors of `:not()`, `:is()`… parsed once (undefined: one that cannot match). */
+interface Pseudo {
+  name: string;
+  arg: string;
+  selectors?: (Compound[] | undefined)[];
 }
 
 /**
@@ -47,12 +54,15 @@ export function parseStylesheet(
   notes: { undecided?: string } = {},
 ): StyleRule[] {
   const rules: StyleRule[] = [];
-  readBlock(cssWithoutComments(css), media, rules, orderFrom, notes, 0);
+  readBlock(cssWithoutComments(css), media, rules, orderFrom, notes, 0, 0);
   return rules;
 }
 
 /** Data: stylesheets imported inside one another deeper than this leave the stylesheet undecided. */
 const MAX_IMPORT_DEPTH = 8;
+// Blocks (`@media`, `@layer`…) and selectors (`:not(:is(…))`) nested deeper than this leave the stylesheet
+// undecided: each level reads its whole inside again, and real mail nests a few levels at most.
+const MAX_NESTING = 32;
 
 // Reads rules up to the end of `css`, each prelude up to its `{` and the block to its matching `}`.
 function readBlock(
@@ -62,7 +72,12 @@ function readBlock(
   orderFrom: number,
   notes: { undecided?: string },
   depth: number,
+  nesting: number,
 ): void {
+  if (nesting > MAX_NESTING) {
+    notes.undecided = 'stylesheet blocks nested too deep';
+    return;
+  }
   let at = 0;
   while (at < css.length) {
     // An imported sheet the message carries itself (a data: URL) applies as if written here.
@@ -71,7 +86,15 @@ function readBlock(
       const sheet = imported.url === undefined ? undefined : dataUrlText(imported.url);
       if (sheet && depth >= MAX_IMPORT_DEPTH) notes.undecided = 'stylesheets imported too deep';
       else if (sheet)
-        readBlock(cssWithoutComments(sheet), media, rules, orderFrom + rules.length, notes, depth + 1);
+        readBlock(
+          cssWithoutComments(sheet),
+          media,
+          rules,
+          orderFrom + rules.length,
+          notes,
+          depth + 1,
+          nesting + 1,
+        );
       at = imported.end;
       continue;
     }
@@ -89,14 +112,14 @@ function readBlock(
     if (lower.startsWith('@media')) {
       const condition = lower.slice(6).trim();
       const inner = media ? `${media} and (${condition})` : condition;
-      readBlock(body, inner, rules, orderFrom + rules.length, notes, depth);
+      readBlock(body, inner, rules, orderFrom + rules.length, notes, depth, nesting + 1);
     } else if (lower.startsWith('@layer')) {
       // Cascade layers reorder precedence (an unlayered rule beats a layered one): marked, not modelled.
       const from = rules.length;
-      readBlock(body, media, rules, orderFrom + rules.length, notes, depth);
+      readBlock(body, media, rules, orderFrom + rules.length, notes, depth, nesting + 1);
       for (const rule of rules.slice(from)) rule.layered = true;
     } else if (lower.startsWith('@supports') || lower.startsWith('@container')) {
-      readBlock(body, media, rules, orderFrom + rules.length, notes, depth);
+      readBlock(body, media, rules, orderFrom + rules.length, notes, depth, nesting + 1);
     } else if (!lower.startsWith('@')) {
       const decls = declarations(cssPlain(body));
       if (decls.size === 0) continue;
@@ -104,7 +127,7 @@ function readBlock(
         // `p::before`, `.c:after`: the element's selector, and the generated box it styles.
         const generated = /^(.*?)::?(before|after|marker)$/i.exec(text);
         const pseudo = generated?.[2]?.toLowerCase() as StyleRule['pseudo'];
-        const selector = parseSelector(generated ? (generated[1] as string) || '*' : text);
+        const selector = parseSelector(generated ? (generated[1] as string) || '*' : text, notes);
         if (selector)
           rules.push({
             selector,
@@ -272,7 +295,11 @@ function splitList(prelude: string): string[] {
 }
 
 // A complex selector, compounds left to right; undefined for one this reading does not match (pseudo-elements).
-function parseSelector(text: string): Compound[] | undefined {
+function parseSelector(text: string, notes: { undecided?: string }, nesting = 0): Compound[] | undefined {
+  if (nesting > MAX_NESTING) {
+    notes.undecided = 'a selector nested too deep';
+    return undefined;
+  }
   const compounds: Compound[] = [];
   let current = emptyCompound();
   let combinator: string | undefined;
@@ -318,8 +345,8 @@ function parseSelector(text: string): Compound[] | undefined {
       const close = text.indexOf(']', i);
       if (close < 0) return undefined;
       const m =
-        /^\s*([-\w:]+(?:\|[-\w:]+)?)\s*(?:([~|^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\s\]]+))\s*([iIsS])?)?\s*$/.exec(
-          text.slice(i + 1, close),
+        /^([-\w:]+(?:\|[-\w:]+)?)(?:\s*([~|^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\s\]]+))(?:\s*([iIsS]))?)?$/.exec(
+          text.slice(i + 1, close).trim(),
         );
       if (!m) return undefined;
       current.attrs.push({
@@ -350,7 +377,11 @@ function parseSelector(text: string): Compound[] | undefined {
         )
       )
         return undefined;
-      current.pseudos.push({ name: pseudo, arg });
+      current.pseudos.push(
+        SELECTOR_LISTS.has(pseudo)
+          ? { name: pseudo, arg, selectors: splitList(arg).map((s) => parseSelector(s, notes, nesting + 1)) }
+          : { name: pseudo, arg },
+      );
     } else if (/[-_a-zA-Z\u0080-\uffff\\]/.test(c)) {
       current.tag = name().toLowerCase().replace(/^.*\|/, '');
     } else return undefined;
@@ -468,7 +499,10 @@ function classSet(e: MatchElement, quirks: boolean): Set<string> {
   return set;
 }
 
-function matchPseudo(p: { name: string; arg: string }, e: MatchElement, budget: MatchBudget): boolean {
+// Pseudo-classes whose argument is a selector list.
+const SELECTOR_LISTS = new Set(['not', 'is', 'where', 'matches', '-webkit-any']);
+
+function matchPseudo(p: Pseudo, e: MatchElement, budget: MatchBudget): boolean {
   switch (p.name) {
     case 'first-child':
       return around(e, budget)[0] === 0;
@@ -498,12 +532,12 @@ function matchPseudo(p: { name: string; arg: string }, e: MatchElement, budget: 
     case 'any-link':
       return (e.tagName === 'a' || e.tagName === 'area') && e.attrs.some((a) => a.name === 'href');
     case 'not':
-      return !splitList(p.arg).some((s) => matchesText(s, e, budget));
+      return !anyMatches(p.selectors, e, budget);
     case 'is':
     case 'where':
     case 'matches':
     case '-webkit-any':
-      return splitList(p.arg).some((s) => matchesText(s, e, budget));
+      return anyMatches(p.selectors, e, budget);
     default:
       // Dynamic states (hover, focus, visited…) do not hold on a page being read; others are not known here
       // (see unknownPseudoClass: a page that hides with one is read as not known).
@@ -571,9 +605,12 @@ export function unmodelledRule(rule: StyleRule): boolean {
   );
 }
 
-function matchesText(text: string, e: MatchElement, budget: MatchBudget): boolean {
-  const selector = parseSelector(text);
-  return !!selector && matches(selector, e, budget);
+function anyMatches(
+  selectors: readonly (Compound[] | undefined)[] | undefined,
+  e: MatchElement,
+  budget: MatchBudget,
+): boolean {
+  return !!selectors?.some((selector) => !!selector && matches(selector, e, budget));
 }
 
 function nth(arg: string, position: number): boolean {

@@ -110,7 +110,7 @@ const VIEW = { vw: 1024 / 100, vh: 768 / 100, vmin: 768 / 100, vmax: 1024 / 100 
 export function lengthPx(value: string, ctx: LengthContext): number | undefined {
   const v = value.trim();
   if (v.startsWith('calc(') && v.endsWith(')')) return calcPx(v.slice(5, -1), ctx);
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([a-z%]*)$/.exec(v);
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)([a-z%]*)$/.exec(v);
   if (!m) return undefined;
   const n = Number(m[1]);
   const unit = m[2] as string;
@@ -127,7 +127,7 @@ export function lengthPx(value: string, ctx: LengthContext): number | undefined 
 // calc() with + - * / over lengths and numbers (no nested parentheses), the usual precedence.
 function calcPx(expression: string, ctx: LengthContext): number | undefined {
   if (/[()]/.test(expression)) return undefined;
-  const tokens = expression.match(/(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[a-z%]*|[*/+-]|\S/g) ?? [];
+  const tokens = expression.match(/(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?[a-z%]*|[*/+-]|\S/g) ?? [];
   let total = 0;
   let term: number | undefined;
   let termSign = 1;
@@ -140,7 +140,7 @@ function calcPx(expression: string, ctx: LengthContext): number | undefined {
       continue;
     }
     if (expectValue) {
-      const value = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/.test(token)
+      const value = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/.test(token)
         ? Number(token)
         : lengthPx(token, ctx);
       if (value === undefined) return undefined;
@@ -357,7 +357,7 @@ export function transformHides(written: string, ctx: LengthContext): boolean | u
   const value = written.toLowerCase();
   if (value === 'none') return false;
   let unknown = false;
-  for (const m of value.matchAll(/([a-z0-9]+)\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {
+  for (const m of value.matchAll(/(?<![a-z0-9])([a-z0-9]+)\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {
     const name = m[1] as string;
     const args = (m[2] as string).split(/[ ,]+/).filter(Boolean);
     if (name.startsWith('scale')) {
@@ -389,7 +389,7 @@ export function transformHides(written: string, ctx: LengthContext): boolean | u
 }
 
 function degrees(value: string): number | undefined {
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(deg|rad|turn|grad)?$/.exec(value);
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(deg|rad|turn|grad)?$/.exec(value);
   if (!m) return undefined;
   const n = Number(m[1]);
   return m[2] === 'rad' ? (n * 180) / Math.PI : m[2] === 'turn' ? n * 360 : m[2] === 'grad' ? n * 0.9 : n;

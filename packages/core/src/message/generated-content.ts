@@ -184,7 +184,7 @@ export function contentText(
   if (value === 'none' || value === 'normal' || value === '') return '';
   const out: string[] = [];
   for (const m of value.matchAll(
-    /"([^"]*)"|'([^']*)'|counter\(([^,)]+)(?:,([-\w]+))?\)|counters\(([^,)]+),(?:"([^"]*)"|'([^']*)')(?:,([-\w]+))?\)|attr\(([-\w]+)[^)]*\)|(open|close)-quote/g,
+    /"([^"]*)"|'([^']*)'|counter\(([^,()]+)(?:,([-\w]+))?\)|counters\(([^,()]+),(?:"([^"]*)"|'([^']*)')(?:,([-\w]+))?\)|attr\(([-\w]+)[^()]*\)|(open|close)-quote/g,
   )) {
     if (m[1] !== undefined || m[2] !== undefined) out.push(m[1] ?? m[2] ?? '');
     else if (m[3] !== undefined) {
@@ -220,7 +220,9 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
   let usesVariables = false;
   let undecided: string | undefined;
   const read = (css: string) => {
-    for (const m of css.matchAll(/(content|quotes|list-style(?:-type)?|--[-\w]+)\s*:\s*([^;}]{1,4096})/gi)) {
+    for (const m of css.matchAll(
+      /(content|quotes|list-style(?:-type)?|(?<![-\w])--[-\w]+)\s*:\s*([^;}]{1,4096})/gi,
+    )) {
       // Escapes decoded (`"\34 111"` is `4111`); one declaration's strings join as shown, declarations do not.
       const value = cssPlain(m[2] as string);
       const quoted = [...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((q) => q[1] ?? q[2] ?? '').join('');

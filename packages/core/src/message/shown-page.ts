@@ -344,7 +344,8 @@ export class Page {
     const opacity = get('opacity');
     if (opacity !== undefined) alpha *= fraction(opacity) ?? 1;
     const filter = get('filter') ?? '';
-    for (const m of filter.matchAll(/opacity\(([^)]*)\)/g)) alpha *= fraction(m[1] as string) ?? 1;
+    for (const m of filter.matchAll(/opacity\(([^()]*(?:\([^()]*\)[^()]*)?)\)/g))
+      alpha *= fraction(m[1] as string) ?? 1;
     if (alpha < 0.2) gone = true;
     // Blurred past reading, or zoomed to a speck.
     const blur = /blur\(([^)]*)\)/.exec(filter)?.[1];
