@@ -57,6 +57,9 @@ function readXml(xml: string, snippets: string[], shownAlt: string[]): string {
     from?: number;
   }[] = [];
   const open = new Map<string, number>();
+  // The open paragraphs and headings (entries with `from`), innermost last: a hidden-paragraph field finds its
+  // paragraph at once, however deep the elements around it.
+  const paragraphs: (typeof stack)[number][] = [];
   // OpenDocument styles defined so far (automatic styles come before the body), by name.
   const styles = new Map<string, OdfStyle>();
   let page: Rgba | undefined;
@@ -111,6 +114,7 @@ function readXml(xml: string, snippets: string[], shownAlt: string[]): string {
       for (;;) {
         const entry = stack.pop() as (typeof stack)[number];
         open.set(entry.name, (open.get(entry.name) ?? 1) - 1);
+        if (entry.from !== undefined) paragraphs.pop();
         if (entry.hidden) hidden--;
         if (UNSHOWN.has(entry.local)) unshown--;
         if (entry.styled) styledRuns--;
@@ -189,7 +193,7 @@ function readXml(xml: string, snippets: string[], shownAlt: string[]): string {
     }
     // An OpenDocument field hides its paragraph when its condition holds: the shown reading leaves it out.
     if (local === 'hidden-paragraph') {
-      const paragraph = stack.findLast((e) => e.from !== undefined);
+      const paragraph = paragraphs.at(-1);
       if (paragraph?.from !== undefined && !paragraph.hidden) {
         out.length = Math.min(out.length, paragraph.from);
         if (alt) alt.length = Math.min(alt.length, paragraph.from);
@@ -252,6 +256,7 @@ function readXml(xml: string, snippets: string[], shownAlt: string[]): string {
         hidden++;
       }
       stack.push(entry);
+      if (entry.from !== undefined) paragraphs.push(entry);
       open.set(name, (open.get(name) ?? 0) + 1);
       if (UNSHOWN.has(local)) unshown++;
       if (BLOCKS.has(local)) snippets.push(APART);

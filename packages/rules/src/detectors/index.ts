@@ -1,9 +1,10 @@
 import { type Condition, ConfigError } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
-import { type CardNumberOptions, findCardNumbers } from './card.js';
+import { canonicalText } from './canon.js';
+import { type CardNumberOptions, scanCards } from './card.js';
 import { formulaReading } from './formula.js';
-import { findIbans } from './iban.js';
+import { scanIbans } from './iban.js';
 import { officeAttributeTexts } from './office-attributes.js';
 import { wordSymbols } from './word-symbols.js';
 
@@ -252,9 +253,24 @@ function turnBdo(html: string): string {
     if (close < 0) break;
     const tag = lower.slice(open, end);
     out.push(html.slice(at, end + 1));
-    const inner = html.slice(end + 1, close).replace(/<[^>]*>/g, ' ');
+    const inner = tagsAsSpaces(html.slice(end + 1, close));
     out.push(/\bdir\s*=\s*["']?rtl/.test(tag) ? `\u202e${inner}\u202c` : inner);
     at = close;
+  }
+  out.push(html.slice(at));
+  return out.join('');
+}
+
+// Each `<` and what follows it to the next `>` as one space (`/<[^>]*>/g`, found with indexOf: that pattern
+// reads on to the end again from each `<` when no `>` follows).
+function tagsAsSpaces(html: string): string {
+  const out: string[] = [];
+  let at = 0;
+  for (let lt = html.indexOf('<'); lt >= 0; lt = html.indexOf('<', at)) {
+    const gt = html.indexOf('>', lt + 1);
+    if (gt < 0) break;
+    out.push(html.slice(at, lt), ' ');
+    at = gt + 1;
   }
   out.push(html.slice(at));
   return out.join('');
@@ -292,11 +308,14 @@ export function collectSensitive(
   max: number,
   cards: Omit<CardNumberOptions, 'max'> = {},
 ): Set<string> {
+  // Canonical once for both detectors (findCardNumbers and findIbans each make it).
+  const canonical = canonicalText(text);
   if (kinds.includes('payment-card')) {
-    for (const c of findCardNumbers(text, { ...cards, max })) if (into.size < max) into.add(`card:${c}`);
+    for (const c of scanCards(canonical, cards.requireKnownIssuer ?? true, max))
+      if (into.size < max) into.add(`card:${c}`);
   }
   if (into.size < max && kinds.includes('iban')) {
-    for (const i of findIbans(text, max)) if (into.size < max) into.add(`iban:${i}`);
+    for (const i of scanIbans(canonical.toUpperCase(), max)) if (into.size < max) into.add(`iban:${i}`);
   }
   return into;
 }

@@ -17,6 +17,7 @@ import {
   tarEntry,
   USTAR_MAGIC,
   wordBinary,
+  zipFile,
 } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { extensionsOf } from '../../src/attachments/policy.js';
@@ -25,6 +26,7 @@ import { textMatcher } from '../../src/content/text-matcher.js';
 import { findCardNumbers } from '../../src/detectors/card.js';
 import { formulaReading } from '../../src/detectors/formula.js';
 import { findIbans } from '../../src/detectors/iban.js';
+import { checkSensitiveData } from '../../src/detectors/index.js';
 import { officeAttributeTexts } from '../../src/detectors/office-attributes.js';
 import { skeletonName } from '../../src/impersonation/index.js';
 import { messageDate } from '../../src/journal/key.js';
@@ -515,7 +517,69 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   ['extensionsOf: file name of dots and spaces', (n) => `a${'. '.repeat(n / 2)}x`, extensionsOf, 80_000],
+  [
+    'DLP: an OpenDocument text of deep elements, then hidden-paragraph fields',
+    (n) => odtFile(`${'<a>'.repeat(n / 6)}${'<t:hidden-paragraph/>'.repeat(n / 42)}`),
+    (t) => dlpFile('application/vnd.oasis.opendocument.text', 'a.odt', t),
+    40_000,
+  ],
+  [
+    'DLP: a Word document of symbol elements that never close',
+    (n) => docxFile(`<w:document><w:body>${'<w:sym '.repeat(n / 7)}`),
+    (t) => dlpFile('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'a.docx', t),
+    40_000,
+  ],
+  ['DLP: a page of symbol elements that never close', (n) => '<w:sym '.repeat(n / 7), dlpPage, 40_000],
+  [
+    'DLP: a page of <bdo dir=rtl> then endless <',
+    (n) => `<bdo dir=rtl>${'<'.repeat(n)}</bdo>`,
+    dlpPage,
+    20_000,
+  ],
 ];
+
+/** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
+async function dlpFinds(part: string): Promise<boolean> {
+  const raw = Buffer.from(
+    `From: a@corp.example\r\nTo: b@partner.example\r\nSubject: x\r\n${part}\r\n`,
+    'latin1',
+  );
+  const check = checkSensitiveData();
+  const ctx = {
+    subject: 'x',
+    deadline: Date.now() + 600_000,
+    message: { stream: () => Readable.from([raw]) },
+  };
+  return (await check(ctx as unknown as Parameters<typeof check>[0])).found;
+}
+
+function dlpPage(html: string): Promise<boolean> {
+  return dlpFinds(`Content-Type: text/html\r\n\r\n${html}`);
+}
+
+/** {@link dlpFinds} on a file (its bytes as a Latin-1 string) attached in base64. */
+function dlpFile(type: string, name: string, file: string): Promise<boolean> {
+  const body = Buffer.from(file, 'latin1').toString('base64').replace(/.{76}/g, '$&\r\n');
+  return dlpFinds(
+    `Content-Type: ${type}; name="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}`,
+  );
+}
+
+/** An OpenDocument text (as Latin-1 text) whose content.xml is `content`. */
+function odtFile(content: string): string {
+  return zipFile([
+    { name: 'mimetype', data: 'application/vnd.oasis.opendocument.text', method: 0 },
+    { name: 'content.xml', data: content },
+  ]).toString('latin1');
+}
+
+/** A Word document (as Latin-1 text) whose word/document.xml is `document`. */
+function docxFile(document: string): string {
+  return zipFile([
+    { name: '[Content_Types].xml', data: '<Types/>' },
+    { name: 'word/document.xml', data: document },
+  ]).toString('latin1');
+}
 
 describe('adversarial: work on message content grows linearly', () => {
   it.each(cases)(
