@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { binaryReading, decodedHead, HEAD_BYTES, oleTextViews } from './binary-text.js';
+import {
+  binaryAsStrings,
+  binaryReading,
+  decodedHead,
+  HEAD_BYTES,
+  knownBinaryFormat,
+  oleTextViews,
+} from './binary-text.js';
 
 describe('text in parts declared binary', () => {
   it('tells text, OLE files and binary apart by their first bytes', () => {
@@ -23,5 +30,77 @@ describe('text in parts declared binary', () => {
     const encoded = Buffer.from(body.toString('base64').replace(/.{76}/g, '$&\r\n'));
     expect(decodedHead('base64', encoded)).toEqual(body.subarray(0, HEAD_BYTES));
     expect(decodedHead('7bit', Buffer.from('abc'))).toEqual(Buffer.from('abc'));
+  });
+  it("decodes a base64 body's last partial group (a short file's last byte is in it)", () => {
+    // 74 bytes: the last group is two bytes and padding; its NUL is what makes the file binary.
+    const file = Buffer.from(`${'x'.repeat(72)}\r\x00`, 'latin1');
+    expect(decodedHead('base64', Buffer.from(file.toString('base64')))).toEqual(file);
+    expect(decodedHead('base64', Buffer.from('QUJDRA'))).toEqual(Buffer.from('ABCD'));
+  });
+});
+
+describe('binary content of no known format is read for its strings (attacker round 33)', () => {
+  const REPORT = 'STATEMENT\r\nCARD 4111 1111 1111 1111\r\n';
+  it('reads text with a control byte, NUL padding or UTF-16 without a mark as strings', () => {
+    for (const file of [
+      Buffer.from(`${REPORT}\x1a`, 'latin1'),
+      Buffer.from(`${REPORT}\x00\x00`, 'latin1'),
+      Buffer.from(REPORT, 'utf16le'),
+      Buffer.from('SQLite format 3\x00\x10\x00', 'latin1'),
+    ]) {
+      expect(binaryReading(file)).toBe('binary');
+      expect(binaryAsStrings('binary', file)).toBe('strings');
+    }
+    const views = oleTextViews(Buffer.from(REPORT, 'utf16le'));
+    expect(views.some((v) => v.includes('4111 1111 1111 1111'))).toBe(true);
+    // UTF-16BE: the UTF-16LE view from the odd offset.
+    expect(oleTextViews(Buffer.from(REPORT, 'utf16le').swap16())[2]).toContain('4111 1111 1111 1111');
+  });
+  it('keeps images, audio, video, fonts and programs binary (skipped), and empty content too', () => {
+    const known: Record<string, string> = {
+      png: '89504e470d0a1a0a0000000d49484452',
+      jpeg: 'ffd8ffe000104a46494600',
+      gif: '474946383961010001000000',
+      tiff: '49492a0008000000',
+      bmp: '424d3a00000000000000360000002800000001000000',
+      webp: '52494646240000005745425056503820',
+      wav: '524946462400000057415645666d7420',
+      mp3: '494433030000000000',
+      mpegFrame: 'fffb9064000000000000',
+      mp4: '0000001866747970697368',
+      ico: '00000100010010100000',
+      ttf: '0001000000120100000400',
+      woff2: '774f46320001000000',
+      exe: '4d5a90000300000004000000',
+      elf: '7f454c46020101000000',
+    };
+    for (const [format, hex] of Object.entries(known)) {
+      const head = Buffer.from(hex, 'hex');
+      expect([format, knownBinaryFormat(head)]).not.toEqual([format, undefined]);
+      expect(binaryAsStrings('binary', head)).toBe('binary');
+    }
+    const emf = Buffer.alloc(88);
+    emf.writeUInt32LE(1, 0);
+    emf.write(' EMF', 40, 'latin1');
+    expect(knownBinaryFormat(emf)).toBe('image');
+    // A font Word embeds (.odttf): its first 32 bytes scrambled, its table directory in order past them.
+    const font = Buffer.alloc(200);
+    font.writeUInt32BE(0x00010000, 0);
+    font.writeUInt16BE(6, 4);
+    ['DSIG', 'GDEF', 'OS/2', 'cmap', 'glyf', 'head'].forEach((tag, i) => {
+      font.write(tag, 12 + 16 * i, 'latin1');
+      font.writeUInt32BE(0x100 + 0x40 * i, 12 + 16 * i + 8);
+    });
+    for (let i = 0; i < 32; i++) font[i] = (font[i] as number) ^ 0x5a;
+    expect(knownBinaryFormat(font)).toBe('font');
+    // An Embedded OpenType font (PowerPoint's .fntdata).
+    const eot = Buffer.alloc(82);
+    eot.writeUInt32LE(0x00020001, 8);
+    eot.write('LP', 34, 'latin1');
+    expect(knownBinaryFormat(eot)).toBe('font');
+    expect(binaryAsStrings('binary', Buffer.alloc(0))).toBe('binary');
+    // Only a binary reading changes.
+    expect(binaryAsStrings('text', Buffer.from('hi'))).toBe('text');
+    expect(binaryAsStrings('zip', Buffer.from('PK\x03\x04'))).toBe('zip');
   });
 });

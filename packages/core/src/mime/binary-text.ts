@@ -5,7 +5,8 @@ import { wordShownTexts } from './word-binary.js';
 // Text a recipient can read in a part declared binary: a text file sent as application/octet-stream under a
 // name with no text extension (`export.dat`, `cards`), and the strings of legacy Office files (.doc, .xls,
 // .ppt), Outlook items (.msg) and Outlook rich-text mail (winmail.dat, TNEF), which hold their text and
-// files as 8-bit or UTF-16LE runs.
+// files as 8-bit or UTF-16LE runs, and the strings of any other binary content of no known format (a text a
+// control byte makes look binary, a data file).
 
 const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const TNEF = Buffer.from('789f3e22', 'hex');
@@ -16,8 +17,9 @@ const PDF = Buffer.from('%PDF-', 'latin1');
 export const HEAD_BYTES = 4096;
 
 /**
- * How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file, as the files
- * of a zip, tar, gzip or signed (CMS) file, as a PDF's text, or not at all.
+ * How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file (or of a binary
+ * file of no known format: {@link binaryAsStrings}), as the files of a zip, tar, gzip or signed (CMS) file, as a
+ * PDF's text, or not at all.
  */
 export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar' | 'pdf' | 'binary';
 
@@ -133,6 +135,152 @@ export function oleTextViews(bytes: Buffer): string[] {
 }
 
 /**
+ * A reading by {@link binaryReading}, with `binary` content of no known binary format ({@link knownBinaryFormat})
+ * read for its strings instead: a text file with one control byte (a report ending in a DOS end-of-file mark
+ * 0x1A, a file padded with NULs), UTF-16 text without a byte order mark, an application's data file. Windows
+ * opens such a file in Notepad, or the application shows it, so its text is what a recipient gets; read as an
+ * OLE file's strings are ({@link oleTextViews}: 8-bit, and UTF-16LE and BE from both offsets). Images, audio,
+ * video, fonts and programs stay `binary` (skipped: not text, and their bytes make no card), and so does empty
+ * content. Call it after the checks that want `binary` (a claimed PDF, a message file, an unread archive).
+ *
+ * @example
+ * ```ts
+ * binaryAsStrings('binary', Buffer.from('CARD 4111 1111 1111 1111\r\n\x1a', 'latin1')); // 'strings'
+ * binaryAsStrings('binary', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')); // 'binary'
+ * ```
+ */
+export function binaryAsStrings(reading: BinaryReading, head: Buffer): BinaryReading {
+  return reading === 'binary' && head.length > 0 && !knownBinaryFormat(head) ? 'strings' : reading;
+}
+
+/**
+ * The known binary format a file's first bytes show, if any: an image, audio or video, a font or a program.
+ * These hold no text a recipient reads as written (their content is drawn, played or run), so a file of one is
+ * skipped; and uncompressed pixels or samples may run through the ASCII digits, so their bytes are not read as
+ * text. Constant work (signatures at fixed offsets).
+ *
+ * @example
+ * ```ts
+ * knownBinaryFormat(Buffer.from('ffd8ffe000104a464946', 'hex')); // 'image'
+ * knownBinaryFormat(Buffer.from('SQLite format 3\0', 'latin1')); // undefined (its text is read)
+ * ```
+ */
+export function knownBinaryFormat(head: Buffer): 'image' | 'audio or video' | 'font' | 'program' | undefined {
+  for (const [format, offset, signature] of KNOWN_BINARY)
+    if (
+      head.length >= offset + signature.length &&
+      head.toString('latin1', offset, offset + signature.length) === signature
+    )
+      return format;
+  const at4 = head.toString('latin1', 4, 8);
+  // ISO base media (MP4, MOV, M4A, 3GP, HEIC, AVIF) and QuickTime: a box type after the first box's size.
+  if (['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip', 'pnot'].includes(at4)) return 'audio or video';
+  const form = head.toString('latin1', 8, 12);
+  if (head.toString('latin1', 0, 4) === 'RIFF' && ['WEBP', 'ACON'].includes(form)) return 'image';
+  if (head.toString('latin1', 0, 4) === 'RIFF' && ['WAVE', 'AVI ', 'RMID', 'CDXA'].includes(form))
+    return 'audio or video';
+  if (head.toString('latin1', 0, 4) === 'FORM' && ['AIFF', 'AIFC'].includes(form)) return 'audio or video';
+  // MPEG audio frames (MP3 without a tag, AAC in ADTS): eleven set sync bits (FF FE, UTF-16LE's mark, is text).
+  if (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0 && head[1] !== 0xfe) return 'audio or video';
+  // A Windows bitmap: `BM`, then the size of its DIB header at 14 (one of the versions there are).
+  if (head.toString('latin1', 0, 2) === 'BM' && head.length >= 18 && DIB_HEADERS.has(head.readUInt32LE(14)))
+    return 'image';
+  // An EMF picture (Office's and Outlook's drawings): its header record, ` EMF` at 40.
+  if (head.length >= 44 && head.readUInt32LE(0) === 1 && head.toString('latin1', 40, 44) === ' EMF')
+    return 'image';
+  // Windows icons and cursors: reserved 0, type 1 or 2, then a count of images.
+  if (
+    head.length >= 6 &&
+    head.readUInt16LE(0) === 0 &&
+    [1, 2].includes(head.readUInt16LE(2)) &&
+    head.readUInt16LE(4) > 0
+  )
+    return 'image';
+  // A TrueType font: version 1.0, then a table count no font exceeds.
+  if (
+    head.length >= 6 &&
+    head.readUInt32BE(0) === 0x00010000 &&
+    head.readUInt16BE(4) > 0 &&
+    head.readUInt16BE(4) < 64
+  )
+    return 'font';
+  // An Embedded OpenType font (PowerPoint's `.fntdata`): its magic number 0x504C at 34, after a known version.
+  if (head.length >= 36 && head.toString('latin1', 34, 36) === 'LP' && EOT_VERSIONS.has(head.readUInt32LE(8)))
+    return 'font';
+  // A font Word embeds (`.odttf`) has its first 32 bytes scrambled: its table directory shows past them, the
+  // records' tags (`OS/2`, `cmap`, `glyf`…) in ascending order, 16 bytes apart.
+  if (fontTableTags(head)) return 'font';
+  return undefined;
+}
+
+const EOT_VERSIONS = new Set([0x00010000, 0x00020001, 0x00020002]);
+
+// The tags of a font's table records 3 to 5 (at 44, 60 and 76: past the first 32 bytes), in ascending order, each
+// with a table offset under 64 MiB (a text's bytes there give more).
+function fontTableTags(head: Buffer): boolean {
+  if (head.length < 88) return false;
+  const records = [44, 60, 76];
+  const tags = records.map((at) => head.toString('latin1', at, at + 4));
+  return records.every(
+    (at, i) =>
+      FONT_TAG.test(tags[i] as string) &&
+      (i === 0 || (tags[i - 1] as string) < (tags[i] as string)) &&
+      head.readUInt32BE(at + 8) > 0 &&
+      head.readUInt32BE(at + 8) < 0x4000000,
+  );
+}
+const FONT_TAG = /^[A-Za-z][A-Za-z0-9/ ]{3}$/;
+
+const KNOWN_BINARY: ReadonlyArray<['image' | 'audio or video' | 'font' | 'program', number, string]> = [
+  ['image', 0, '\x89PNG\r\n\x1a\n'],
+  ['image', 0, '\xff\xd8\xff'], // JPEG
+  ['image', 0, 'GIF8'],
+  ['image', 0, 'II*\0'], // TIFF (and camera raw files built on it), little- and big-endian, and BigTIFF
+  ['image', 0, 'MM\0*'],
+  ['image', 0, 'II+\0'],
+  ['image', 0, '8BPS'], // Photoshop
+  ['image', 0, 'icns'],
+  ['image', 0, '\0\0\0\x0cjP  \r\n\x87\n'], // JPEG 2000
+  ['image', 0, '\xff\x4f\xff\x51'], // JPEG 2000 codestream
+  ['image', 0, '\0\0\0\x0cJXL \r\n\x87\n'], // JPEG XL
+  ['image', 0, '\xff\x0a'], // JPEG XL codestream
+  ['image', 0, 'II\xbc'], // JPEG XR (Office's .wdp)
+  ['image', 0, 'AT&TFORM'], // DjVu
+  ['image', 0, 'gimp xcf'],
+  ['image', 0, 'glTF'], // a 3D model (Office's .glb)
+  ['image', 0, '\xd7\xcd\xc6\x9a'], // WMF, placeable
+  ['image', 0, '\x01\0\x09\0\0\x03'], // WMF
+  ['image', 0, '\x02\0\x09\0\0\x03'],
+  ['audio or video', 0, 'ID3'], // MP3 with a tag
+  ['audio or video', 0, 'OggS'],
+  ['audio or video', 0, 'fLaC'],
+  ['audio or video', 0, 'MThd'], // MIDI
+  ['audio or video', 0, 'caff'], // Apple Core Audio
+  ['audio or video', 0, '#!AMR'],
+  ['audio or video', 0, '\x1a\x45\xdf\xa3'], // Matroska, WebM
+  ['audio or video', 0, '\x30\x26\xb2\x75\x8e\x66\xcf\x11'], // ASF: WMA, WMV
+  ['audio or video', 0, 'FLV\x01'],
+  ['audio or video', 0, '\0\0\x01\xba'], // MPEG program stream
+  ['audio or video', 0, '\0\0\x01\xb3'], // MPEG video
+  ['font', 0, 'OTTO'],
+  ['font', 0, 'true'],
+  ['font', 0, 'ttcf'],
+  ['font', 0, 'wOFF'],
+  ['font', 0, 'wOF2'],
+  ['program', 0, 'MZ'], // Windows (a self-extracting archive is found by unreadFileProblem first)
+  ['program', 0, '\x7fELF'],
+  ['program', 0, '\xfe\xed\xfa\xce'], // Mach-O, 32- and 64-bit, either byte order
+  ['program', 0, '\xfe\xed\xfa\xcf'],
+  ['program', 0, '\xce\xfa\xed\xfe'],
+  ['program', 0, '\xcf\xfa\xed\xfe'],
+  ['program', 0, '\xca\xfe\xba\xbe'], // Java class, universal Mach-O
+  ['program', 0, 'dex\n'], // Android
+  ['program', 0, '\0asm'], // WebAssembly
+];
+// BITMAPCOREHEADER, BITMAPINFOHEADER and its V2 to V5 versions.
+const DIB_HEADERS = new Set([12, 40, 52, 56, 64, 108, 124]);
+
+/**
  * The first decoded bytes of a part, from its raw (transfer-encoded) body without decoding all of it: so a
  * large binary part costs nothing from the decoded-bytes budget.
  *
@@ -148,7 +296,9 @@ export function decodedHead(encoding: string, raw: Buffer): Buffer {
     .subarray(0, Math.ceil((HEAD_BYTES * 4) / 3) + 512)
     .toString('latin1')
     .replace(/[^A-Za-z0-9+/]/g, '');
-  return Buffer.from(text.slice(0, text.length - (text.length % 4)), 'base64').subarray(0, HEAD_BYTES);
+  // A last partial group is decoded too (Node decodes the bytes its characters give): a short file's last
+  // byte (a NUL, a DOS end-of-file mark) is in it, and dropping it made a binary file look like text.
+  return Buffer.from(text, 'base64').subarray(0, HEAD_BYTES);
 }
 
 // The first bytes of quoted-printable content, decoded (soft line breaks removed, `=XX` escapes decoded): binary

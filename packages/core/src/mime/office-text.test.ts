@@ -12,7 +12,11 @@ describe('an Office document unpacked (packed-text.ts)', () => {
     const zip = zipFile([
       { name: '[Content_Types].xml', data: '<Types/>', method: 0 },
       { name: 'word/document.xml', data: '<w:t>4111</w:t><w:t>1111</w:t>' },
-      { name: 'word/media/image1.png', data: Buffer.alloc(100) },
+      // An image (by its bytes: a file of no known format is read for its strings).
+      {
+        name: 'word/media/image1.png',
+        data: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(92)]),
+      },
     ]);
     expect(xmlOf(zip)).toEqual(['<Types/>', '<w:t>4111</w:t><w:t>1111</w:t>']);
   });

@@ -5,6 +5,7 @@ import { officeBackdrops } from '../message/office-backdrops.js';
 import { eachTarEntry } from '../message/tar-entries.js';
 import {
   type BinaryReading,
+  binaryAsStrings,
   binaryReading,
   claimedPdf,
   HEAD_BYTES,
@@ -20,7 +21,7 @@ import { embeddedUnreadKind, unreadFileProblem } from './unread-archives.js';
 import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
-// OLE or TNEF file, the readable files of a zip archive (archives inside it too), the content of a gzip file
+// OLE or TNEF file (or of binary content of no known format), the readable files of a zip archive (archives inside it too), the content of a gzip file
 // or of a signed (CMS) file, a PDF's text (pdf-text.ts). Each is unpacked here into pieces the reader decodes and emits; what cannot be
 // read is said, so the caller reports it unread, and so are the archives of kinds not opened inside (RAR…).
 
@@ -236,8 +237,10 @@ function unpackContent(content: Buffer, name: string, u: Unpacking, depth: numbe
   const { out } = u;
   out.bytes += content.length;
   const head = content.subarray(0, HEAD_BYTES);
-  const inner = byMessageName(claimedPdf(binaryReading(head), names, '', head), [name, ...names], content);
-  const unread = unreadFileProblem(inner, content, names);
+  const sniffed = byMessageName(claimedPdf(binaryReading(head), names, '', head), [name, ...names], content);
+  const unread = unreadFileProblem(sniffed, content, names);
+  // Binary of no known format is read for its strings (binaryAsStrings).
+  const inner = binaryAsStrings(sniffed, head);
   if (unread) out.unopened.push(`${name.trim() || 'its content'}: ${unread}`);
   else if (inner === 'text') {
     out.pieces.push({ name, kind: 'text', bytes: content });
@@ -358,7 +361,9 @@ function unpackFile(file: TnefData, container: string, u: Unpacking, depth: numb
   const name = `${container}${file.name || file.names?.[0] || 'file'} `;
   const names = [file.name, ...(file.names ?? [])].filter((n) => n !== '');
   const head = file.bytes.subarray(0, HEAD_BYTES);
-  const reading = byMessageName(claimedPdf(binaryReading(head), names, '', head), names, file.bytes);
+  const sniffed = byMessageName(claimedPdf(binaryReading(head), names, '', head), names, file.bytes);
+  // Binary of no known format is read for its strings (binaryAsStrings).
+  const reading = binaryAsStrings(sniffed, head);
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
   // The message's body (its compressed RTF, decompressed): read as the RTF Outlook shows.
@@ -366,7 +371,7 @@ function unpackFile(file: TnefData, container: string, u: Unpacking, depth: numb
     out.pieces.push({ name: name.trim(), kind: 'rtf', bytes: file.bytes });
     return;
   }
-  const unread = unreadFileProblem(reading, file.bytes, names);
+  const unread = unreadFileProblem(sniffed, file.bytes, names);
   if (unread) out.unopened.push(`${name.trim()}: ${unread}`);
   else if (reading === 'text') {
     out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });

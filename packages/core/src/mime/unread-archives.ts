@@ -20,7 +20,8 @@ export function unreadArchiveKind(claimed: ArchiveKind | undefined, head: Buffer
 
 /**
  * Why a file read as `binary` by its first bytes cannot be skipped: an archive or compressed file of a kind
- * the reader does not open, by those bytes or by one of its names, or an executable carrying one (a
+ * the reader does not open, by those bytes or by one of its names, a data format it does not decode (a binary
+ * property list: {@link unreadDataFormat}), or an executable carrying an archive (a
  * self-extracting archive: given the whole file, not only its head). Every place that reads a file by its first
  * bytes asks (a part, a file in a zip or tar, a gzip's or signed file's content, a winmail.dat's file, a
  * uuencoded file), so a RAR is unread wherever it is carried.
@@ -38,9 +39,30 @@ export function unreadFileProblem(
   if (reading !== 'binary') return undefined;
   const kind = unreadArchiveKind(claimedArchiveKind(names.filter(Boolean)), head);
   if (kind) return `a ${kind} file, which is not read`;
+  const data = unreadDataFormat(head);
+  if (data) return data;
   const carried = isExecutable(head) ? carriedArchiveKind(head) : undefined;
   return carried && `an executable carrying a ${carried} archive (self-extracting), which is not read`;
 }
+
+/**
+ * Why a binary file whose first bytes show a data format the reader does not decode is unread, if they do: a
+ * binary property list (`bplist00`: a Safari `.webarchive`, whose pages Safari shows; an Apple settings or data
+ * file), whose strings may be objects of an archiver, nested lists or pages in any encoding. Never skipped as
+ * binary, nor read as strings.
+ *
+ * @example
+ * ```ts
+ * unreadDataFormat(Buffer.from('bplist00\xd1\x01\x02', 'latin1')); // 'a binary property list (…), which is not read'
+ * ```
+ */
+export function unreadDataFormat(head: Buffer): string | undefined {
+  return head.toString('latin1', 0, BPLIST.length) === BPLIST
+    ? 'a binary property list (such as a Safari web archive), which is not read'
+    : undefined;
+}
+// Every version's magic starts so (`bplist00`, and `bplist15`, `bplist16` of newer systems).
+const BPLIST = 'bplist';
 
 /** Whether a file is a Windows executable (`MZ`): a self-extracting archive is one, its archive appended. */
 export function isExecutable(head: Buffer): boolean {

@@ -11,7 +11,14 @@ import { MessageHeaders } from '../message/headers.js';
 import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
-import { binaryReading, claimedPdf, decodedHead, HEAD_BYTES, pdfInText } from './binary-text.js';
+import {
+  binaryAsStrings,
+  binaryReading,
+  claimedPdf,
+  decodedHead,
+  HEAD_BYTES,
+  pdfInText,
+} from './binary-text.js';
 import { carriedMessage, textIfMessage } from './carried-message.js';
 import {
   directoryBase64Values,
@@ -23,7 +30,7 @@ import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
 import { ReadingDeadline, TIME_RAN_OUT } from './reading-deadline.js';
 import { rtfText } from './rtf-text.js';
-import { isExecutable, unreadArchiveKind, unreadFileProblem } from './unread-archives.js';
+import { isExecutable, unreadArchiveKind, unreadDataFormat, unreadFileProblem } from './unread-archives.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -274,9 +281,19 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
     unopened(w, `${label(node)}: a ${unreadKind} file, which is not read`);
     return;
   }
+  // A data format not decoded (a Safari web archive's binary property list): unread, whatever the part's names.
+  const unreadData = reading === 'binary' ? unreadDataFormat(head) : undefined;
+  if (unreadData) {
+    unopened(w, `${label(node)}: ${unreadData}`);
+    return;
+  }
   const packed = reading !== 'text' && reading !== 'binary';
   const only = kinds.size === 1 ? [...kinds][0] : undefined;
-  if (only === 'binary' && reading === 'binary') {
+  // Binary of no known format (a text file with a NUL or a DOS end-of-file mark, UTF-16 without a byte order
+  // mark, a data file) is read for its strings, beside any reading its names or type give; an image, audio,
+  // video, font or program is not.
+  const strings = reading === 'binary' && binaryAsStrings(reading, head) === 'strings';
+  if (only === 'binary' && reading === 'binary' && !strings) {
     // A program may be a self-extracting archive: read whole (within the budget) to find the archive it carries.
     const sfx = isExecutable(head)
       ? unreadFileProblem(reading, await transferDecode(node, raw), names)
@@ -301,13 +318,15 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
   else if (packed) readPacked(label(node), reading, decoded, depth, w, names);
   if (packed) return walkCarried(w);
+  if (strings) readPacked(label(node), 'strings', decoded, depth, w);
   // A text file named or typed PDF that holds PDF objects with no header: a viewer opens the PDF (pdfInText).
   const textPdf = pdfInText(reading, names, node.contentType || '', decoded);
   if (textPdf) {
     await loadPdfReader();
     readPacked(label(node), 'pdf', textPdf, depth, w);
   }
-  if (only === 'binary') kinds.add('text'); // its first bytes are text (a CSV sent as octet-stream, unnamed)
+  // Its first bytes are text (a CSV sent as octet-stream, unnamed); binary ones were read as strings above.
+  if (only === 'binary' && !strings) kinds.add('text');
   for (const kind of kinds) {
     if (kind === 'binary' || kind === 'office' || w.report.stopped) continue;
     if (kind !== 'message') {
@@ -460,12 +479,14 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
     const where = `${place.label} ${file.name}`;
     // Read as a PDF when named one (`begin 644 cards.pdf`), whatever its first bytes, as an attached file is.
     const head = file.bytes.subarray(0, HEAD_BYTES);
-    const reading = textIfMessage(
+    const sniffed = textIfMessage(
       claimedPdf(binaryReading(head), [file.name], '', head),
       file.name,
       file.bytes,
     );
-    const unread = unreadFileProblem(reading, file.bytes, [file.name]);
+    const unread = unreadFileProblem(sniffed, file.bytes, [file.name]);
+    // Binary of no known format is read for its strings (binaryAsStrings).
+    const reading = binaryAsStrings(sniffed, head);
     if (unread) unopened(w, `${where}: ${unread}`);
     else if (reading === 'text') {
       emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });

@@ -74,11 +74,13 @@ describe('zipTexts', () => {
       { name: 'notes.txt', data: 'plain words' },
     ]);
     const read = zipTexts(numbers, 10_000);
+    // Its metadata is a binary property list, which is not read either.
     expect(read.unopened).toEqual([
+      'Metadata/Properties.plist: a binary property list (such as a Safari web archive), which is not read',
       'Index/Document.iwa and 1 more: Apple iWork document data (Snappy-compressed records), which is not read',
     ]);
     expect(read.texts.map((t) => t.name)).toEqual(['notes.txt']);
-    expect(read.skipped).toEqual(['Metadata/Properties.plist', 'preview.jpg']);
+    expect(read.skipped).toEqual(['preview.jpg']);
     // An iWork '13 package keeps them in an inner Index.zip, which the caller opens in turn: the same answer.
     const inner = zipTexts(zipFile([{ name: 'Index.zip', data: numbers }]), 10_000);
     expect(inner.texts.map((t) => [t.name, t.kind])).toEqual([['Index.zip', 'zip']]);
@@ -94,5 +96,37 @@ describe('zipTexts', () => {
     const { texts, skipped } = archiveTexts(eachTarEntry, tar, 1000);
     expect(texts.map((t) => [t.name, t.kind, t.bytes.toString()])).toEqual([['dir/a.csv', 'text', 'x,1']]);
     expect(skipped).toEqual(['dir/p.png']);
+  });
+
+  it('reads a zip entry marked as a Unix link as the file Windows extracts, and counts iWork data so marked (round 33)', () => {
+    const snappy = Buffer.concat([Buffer.from([0x00, 0x20, 0x00, 0x00]), Buffer.from('4111111111111111')]);
+    const zip = zipFile([
+      { name: 'cards.txt', data: 'Card 4111 1111 1111 1111', symlink: true },
+      { name: 'Index/Document.iwa', data: snappy, method: 0, symlink: true },
+    ]);
+    const read = zipTexts(zip, 10_000);
+    expect(read.texts.map((t) => [t.name, t.kind, t.bytes.toString()])).toEqual([
+      ['cards.txt', 'text', 'Card 4111 1111 1111 1111'],
+    ]);
+    expect(read.unopened).toEqual([
+      'Index/Document.iwa: Apple iWork document data (Snappy-compressed records), which is not read',
+    ]);
+  });
+
+  it('reads binary entries of no known format for their strings, skips images, and lists binary property lists as unopened (round 33)', () => {
+    const zip = zipFile([
+      { name: 'STATEMENT.PRN', data: 'CARD 4111 1111 1111 1111\r\n\x1a' },
+      { name: 'logo.png', data: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') },
+      {
+        name: 'booking.webarchive',
+        data: Buffer.from('bplist00\xd1\x01\x02_\x10\x0fWebMainResource', 'latin1'),
+      },
+    ]);
+    const read = zipTexts(zip, 10_000);
+    expect(read.texts.map((t) => [t.name, t.kind])).toEqual([['STATEMENT.PRN', 'strings']]);
+    expect(read.skipped).toEqual(['logo.png']);
+    expect(read.unopened).toEqual([
+      'booking.webarchive: a binary property list (such as a Safari web archive), which is not read',
+    ]);
   });
 });

@@ -1,14 +1,15 @@
 import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
-import { binaryReading, claimedPdf, HEAD_BYTES } from './binary-text.js';
+import { binaryAsStrings, binaryReading, claimedPdf, HEAD_BYTES } from './binary-text.js';
 import { isExecutable, unreadFileProblem } from './unread-archives.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
 // The files of a zip archive a recipient can read: text-like by name (csv, txt, html, xml, Office…) or by
-// their first bytes (text, OLE, TNEF, and zip, gzip, signed or PDF files, which the caller opens in turn). Other
-// binary files (images) are listed as skipped, and archives of a kind not opened (RAR, 7z…) and Apple iWork
-// document data as unopened; an archive or a wanted file that cannot be read (encrypted, zip64, over the
+// their first bytes (text, OLE, TNEF, and zip, gzip, signed or PDF files, which the caller opens in turn), and
+// the strings of binary files of no known format. Images, audio, video, fonts and programs are listed as
+// skipped, and archives of a kind not opened (RAR, 7z…), binary property lists (a Safari web archive) and Apple
+// iWork document data as unopened; an archive or a wanted file that cannot be read (encrypted, zip64, over the
 // budget) is an error.
 
 /** One readable file of an archive: how to read it, and its bytes. */
@@ -58,7 +59,8 @@ export function zipTexts(
 
 /**
  * The readable files of an archive another lister walks (a tar's, `eachTarEntry`), as {@link zipTexts} reads a
- * zip's; folders and links (whose content is another file's, read under that file) are not read.
+ * zip's; folders, and links that store no bytes (a tar's: their content is another file's, read under that file),
+ * are not read. A zip entry marked as a link is read as a file, as Windows extracts it.
  *
  * @example
  * ```ts
@@ -80,7 +82,8 @@ export function archiveTexts(
   const iwork: string[] = [];
   each(archive, maxBytes, (entry) => {
     names.push(entry.name);
-    if (entry.name.endsWith('/') || entry.dir || entry.link || !read(entry.name)) return;
+    if (entry.name.endsWith('/') || entry.dir || !read(entry.name)) return;
+    // Before the link test: an iWork document's data marked as a link is still that data, unread.
     if (IWORK_DATA.test(entry.name)) {
       iwork.push(entry.name);
       return;
@@ -88,6 +91,10 @@ export function archiveTexts(
     const { head, bytes } = entry;
     if (!head || !bytes) throw new Error(`${entry.name}: content not read`);
     try {
+      // A zip entry with a Unix link mode is a link to unzip and macOS, but Windows Explorer and Python's zipfile
+      // write its bytes as a regular file: they are read as one. A tar's link stores no bytes (its content is
+      // another file's, read under that file's name): nothing to read.
+      if (entry.link && head(1).length === 0) return;
       readEntry({ name: entry.name, head, bytes }, texts, skipped, unopened);
     } catch (error) {
       // The message zip-entries.ts gives an encrypted entry (archive-files.ts reads it the same way).
@@ -135,11 +142,14 @@ function readEntry(
       unopened.push(`${entry.name}: ${unread}`);
       return;
     }
-    if (reading === 'binary') {
+    // Binary of no known format (a report ending in a DOS end-of-file mark, UTF-16 without a mark) is read for
+    // its strings; images, audio and programs are skipped.
+    const read = binaryAsStrings(reading, head);
+    if (read === 'binary') {
       skipped.push(entry.name);
       return;
     }
-    kind = reading;
+    kind = read;
   }
   texts.push({ name: entry.name, kind, bytes: entry.bytes() });
 }
