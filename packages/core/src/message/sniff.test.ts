@@ -52,6 +52,15 @@ describe('unixModeOf', () => {
     expect(unixModeOf(['a/b; name="x; x-unix-mode=0755"'])).toBe(0o777);
   });
 
+  it('reads the name wherever it stands, after any white space, and a continuation past 64 as unknown (attacker round 34)', () => {
+    expect(unixModeOf(['application/octet-stream; \x0bx-unix-mode=0755; name="Invoice"'])).toBe(0o755);
+    expect(unixModeOf(['application/octet-stream;\u00a0x-unix-mode\f=0755'])).toBe(0o755);
+    expect(unixModeOf(['application/octet-stream; (perm) x-unix-mode=0755'])).toBe(0o755);
+    expect(unixModeOf(['application/octet-stream; x-unix-mode*4294967295=0644'])).toBe(0o777);
+    expect(unixModeOf(['application/octet-stream; x-unix-mode*99999999999999999999=0644'])).toBe(0o777);
+    expect(unixModeOf(['application/octet-stream; x-unix-mode*63=0644'])).toBe(0o644);
+  });
+
   it('joins the bits of every occurrence, since a client may read any of them', () => {
     expect(unixModeOf(['application/octet-stream; x-unix-mode=0644; x-unix-mode=0100'])).toBe(0o744);
   });

@@ -6,6 +6,7 @@
 // an optional part, or a comment scanned to its end from every `(`, took seconds on 160 KB.
 const NAME = 'x-unix-mode';
 const UNKNOWN = 0o777;
+const MAX_SECTIONS = 64;
 
 /**
  * The Unix file mode the `x-unix-mode` parameters of a part's Content-Type and Content-Disposition headers
@@ -24,9 +25,11 @@ export function unixModeOf(headers: readonly string[]): number | undefined {
     for (const param of modeParams(header)) {
       const value = clean(param.value, param.extended);
       if (param.section === undefined) mode = (mode ?? 0) | modeOf(value);
+      // A continuation numbered past any real value's is not known: an array that long took seconds to join.
+      else if (param.section >= MAX_SECTIONS) mode = (mode ?? 0) | UNKNOWN;
       else pieces[param.section] = value;
     }
-    if (pieces.length > 0) mode = (mode ?? 0) | modeOf(Array.from(pieces, (p) => p ?? '').join(''));
+    if (pieces.length > 0) mode = (mode ?? 0) | modeOf(pieces.join(''));
   }
   return mode;
 }
@@ -37,10 +40,14 @@ interface ModeParam {
   value: string;
 }
 
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+// Any white space JavaScript's `\s` knows (a vertical tab, a form feed, a no-break space too): a lenient
+// parser trims them all.
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
 
-// Each `x-unix-mode` parameter (at the start or after `;`): `name [*N] [*] = value`, white space allowed
-// between, the value quoted (to its closing quote, or the end) or running to the next `;`.
+// Each `x-unix-mode` parameter: `name [*N] [*] = value`, white space allowed between, the value quoted (to its
+// closing quote, or the end) or running to the next `;`. Wherever the name stands (after a `;`, a comment, or
+// inside another value): a parser that reads one there makes the file executable, and a false reading of a
+// name no client sends costs nothing.
 function* modeParams(header: string): Generator<ModeParam> {
   const lower = header.toLowerCase();
   let from = 0;
@@ -48,9 +55,6 @@ function* modeParams(header: string): Generator<ModeParam> {
     const at = lower.indexOf(NAME, from);
     if (at < 0) return;
     from = at + 1;
-    let b = at;
-    while (b > 0 && isSpace(header[b - 1])) b--;
-    if (b > 0 && header[b - 1] !== ';') continue;
     let i = skipSpace(header, at + NAME.length);
     let section: number | undefined;
     let extended = false;
