@@ -1,5 +1,13 @@
 import type { StyleRule } from './css-rules.js';
-import { fontSizePx, fraction, lengthPx, parseColor, type Rgba, transformHides } from './css-values.js';
+import {
+  cssCalls,
+  fontSizePx,
+  fraction,
+  lengthPx,
+  parseColor,
+  type Rgba,
+  transformHides,
+} from './css-values.js';
 
 // What in an element's computed style hides its text, for the shown-text reading (html-shown.ts): offsets,
 // filters, backgrounds, `<font size>`, and the styles no reader here works out.
@@ -70,10 +78,11 @@ const HIDING_PROPERTIES =
 // A colour through `invert()`, `brightness()` and `contrast()`, applied in order.
 export function filtered(color: Rgba, filter: string): Rgba {
   let { r, g, b } = color;
-  for (const m of filter.matchAll(/(invert|brightness|contrast)\(([^()]*(?:\([^()]*\)[^()]*)?)\)/g)) {
-    const k = fraction(m[2] as string) ?? 1;
+  for (const { name, args } of cssCalls(filter)) {
+    if (name !== 'invert' && name !== 'brightness' && name !== 'contrast') continue;
+    const k = fraction(args) ?? 1;
     const each = (c: number) =>
-      m[1] === 'invert' ? c + (255 - 2 * c) * k : m[1] === 'brightness' ? c * k : (c - 127.5) * k + 127.5;
+      name === 'invert' ? c + (255 - 2 * c) * k : name === 'brightness' ? c * k : (c - 127.5) * k + 127.5;
     [r, g, b] = [r, g, b].map((c) => Math.max(0, Math.min(255, each(c)))) as [number, number, number];
   }
   return { r, g, b, a: color.a };

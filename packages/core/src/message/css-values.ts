@@ -87,6 +87,33 @@ export function splitTop(text: string, separator: string): string[] {
   return out;
 }
 
+/**
+ * The functions of a `filter` value (`invert(1) opacity(calc(calc(0)))`), each with its arguments as written,
+ * parentheses balanced however deep (one left open runs to the end). One pass.
+ */
+export function cssCalls(value: string): { name: string; args: string }[] {
+  const out: { name: string; args: string }[] = [];
+  let i = 0;
+  while (i < value.length) {
+    const open = value.indexOf('(', i);
+    if (open < 0) break;
+    let start = open;
+    while (start > i && /[-\w]/.test(value[start - 1] as string)) start--;
+    let depth = 1;
+    let close = open + 1;
+    for (; close < value.length && depth > 0; close++) {
+      if (value[close] === '(') depth++;
+      else if (value[close] === ')') depth--;
+    }
+    out.push({
+      name: value.slice(start, open).toLowerCase(),
+      args: value.slice(open + 1, depth > 0 ? close : close - 1),
+    });
+    i = close;
+  }
+  return out;
+}
+
 /** Context a length is resolved in: the parent's font size, the box a percentage refers to. */
 export interface LengthContext {
   fontPx: number;

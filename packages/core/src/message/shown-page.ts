@@ -4,6 +4,7 @@ import { NO_RULES, NO_STYLE, type Style, StyleCascade, SVG_ATTRIBUTES } from './
 import { backgroundColor, filtered, fontAttributePx, offScreen, unmodelled } from './css-hiding.js';
 import type { StyleRule } from './css-rules.js';
 import {
+  cssCalls,
   fontShorthandSize,
   fontSizePx,
   fraction,
@@ -25,6 +26,17 @@ import {
 import { outlookCondition, type Reader } from './html-readers.js';
 import { attribute, type Element, HTML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
 import { tagLeavesGap } from './tag-gaps.js';
+
+// Filter functions of one amount (a number or a percentage), as `fraction` reads it.
+const AMOUNT_FILTERS = new Set([
+  'opacity',
+  'invert',
+  'brightness',
+  'contrast',
+  'grayscale',
+  'sepia',
+  'saturate',
+]);
 
 // One page as each kind of reader is shown it (html-shown.ts): the tree walked depth-first, each element's state
 // computed from the cascade and passed to its content, the text a reader sees kept, with what its stylesheets
@@ -344,12 +356,15 @@ export class Page {
     const opacity = get('opacity');
     if (opacity !== undefined) alpha *= fraction(opacity) ?? 1;
     const filter = get('filter') ?? '';
-    for (const m of filter.matchAll(/opacity\(([^()]*(?:\([^()]*\)[^()]*)?)\)/g))
-      alpha *= fraction(m[1] as string) ?? 1;
+    for (const { name, args } of filter ? cssCalls(filter) : []) {
+      // A filter function whose amount is not read (`invert(calc(calc(1)))`) may hide: unsure.
+      if (AMOUNT_FILTERS.has(name) && fraction(args) === undefined) risky = true;
+      if (name === 'opacity') alpha *= fraction(args) ?? 1;
+      // Blurred past reading.
+      if (name === 'blur' && (lengthPx(args, ctx) ?? 0) >= 8) risky = true;
+    }
     if (alpha < 0.2) gone = true;
-    // Blurred past reading, or zoomed to a speck.
-    const blur = /blur\(([^)]*)\)/.exec(filter)?.[1];
-    if (blur !== undefined && (lengthPx(blur, ctx) ?? 0) >= 8) risky = true;
+    // Zoomed to a speck.
     const zoom = get('zoom');
     if (zoom !== undefined && (fraction(zoom) ?? 1) < 0.2) risky = true;
     for (const [property, wrap] of [

@@ -39,6 +39,25 @@ describe('text in parts declared binary', () => {
   });
 });
 
+describe('attacker round 34', () => {
+  it('decodes each padded base64 segment on its own, as the body is decoded (A34-2)', () => {
+    const zip = Buffer.from('PK\x03\x04\x14\x00\x00\x00', 'latin1');
+    const split = `${zip.subarray(0, 1).toString('base64')}\r\n${zip.subarray(1).toString('base64')}`;
+    expect(split.startsWith('UA==')).toBe(true);
+    expect(decodedHead('base64', Buffer.from(split))).toEqual(zip);
+  });
+  it('reads text that starts like a known binary format for its strings (A34-1)', () => {
+    for (const text of [
+      'true,4111 1111 1111 1111,12/29\r\n\x1a',
+      'The wide statement\r\n\x00',
+      'MZ report\r\n\x1a',
+    ])
+      expect(binaryAsStrings('binary', Buffer.from(text, 'latin1')), text).toBe('strings');
+    const png = Buffer.from('89504e470d0a1a0a0000000d494844520000001000000010080600000000', 'hex');
+    expect(binaryAsStrings('binary', png)).toBe('binary');
+  });
+});
+
 describe('binary content of no known format is read for its strings (attacker round 33)', () => {
   const REPORT = 'STATEMENT\r\nCARD 4111 1111 1111 1111\r\n';
   it('reads text with a control byte, NUL padding or UTF-16 without a mark as strings', () => {

@@ -150,7 +150,19 @@ export function oleTextViews(bytes: Buffer): string[] {
  * ```
  */
 export function binaryAsStrings(reading: BinaryReading, head: Buffer): BinaryReading {
-  return reading === 'binary' && head.length > 0 && !knownBinaryFormat(head) ? 'strings' : reading;
+  return reading === 'binary' && head.length > 0 && (!knownBinaryFormat(head) || mostlyText(head))
+    ? 'strings'
+    : reading;
+}
+
+// A signature of a few letters at a fixed offset is also how text starts (`true,4111…`, `The wide…`, `MZ…`):
+// content whose first bytes are nine tenths printable ASCII is text, whatever they spell. Images, sound, fonts
+// and programs hold NULs and high bytes in their headers.
+function mostlyText(head: Buffer): boolean {
+  let printable = 0;
+  for (const byte of head)
+    if ((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d) printable++;
+  return printable >= head.length * 0.9;
 }
 
 /**
@@ -295,10 +307,20 @@ export function decodedHead(encoding: string, raw: Buffer): Buffer {
   const text = raw
     .subarray(0, Math.ceil((HEAD_BYTES * 4) / 3) + 512)
     .toString('latin1')
-    .replace(/[^A-Za-z0-9+/]/g, '');
-  // A last partial group is decoded too (Node decodes the bytes its characters give): a short file's last
-  // byte (a NUL, a DOS end-of-file mark) is in it, and dropping it made a binary file look like text.
-  return Buffer.from(text, 'base64').subarray(0, HEAD_BYTES);
+    .replace(/[^A-Za-z0-9+/=]/g, '');
+  // Each padded segment on its own, as the body's decoder reads it (`UA==` then the rest of a zip): decoded as one
+  // stream, the bytes after the padding came out shifted and the zip was not known. A last partial group is
+  // decoded too (Node decodes the bytes its characters give): a short file's last byte (a NUL, a DOS end-of-file
+  // mark) is in it, and dropping it made a binary file look like text.
+  const pieces: Buffer[] = [];
+  let length = 0;
+  for (const segment of text.match(/[^=]*=+|[^=]+$/g) ?? []) {
+    const piece = Buffer.from(segment, 'base64');
+    pieces.push(piece);
+    length += piece.length;
+    if (length >= HEAD_BYTES) break;
+  }
+  return Buffer.concat(pieces).subarray(0, HEAD_BYTES);
 }
 
 // The first bytes of quoted-printable content, decoded (soft line breaks removed, `=XX` escapes decoded): binary

@@ -169,10 +169,16 @@ const REFERENCE_LABEL =
   /(?:^|[^A-Za-z0-9_])(?:[Ss][Ii][Rr][Ee][Tt]|OCR|KID)(?:[- ]?(?:[Nn]ummer|[Nn]umber|[Nn]r|[Nn]o|[Nn][!_]?))?[ \t.:#()-]{0,4}$/;
 const LABEL_REACH = 24;
 
-function labelledReference(text: string, start: number): boolean {
+// The label right before a run, if any: a SIRET is 14 digits, so its label exempts those only; a KID or OCR
+// reference may be of any length.
+function labelledReference(text: string, start: number): Label {
   const before = text.slice(Math.max(0, start - LABEL_REACH), start);
-  return REFERENCE_LABEL.test(before.slice(before.lastIndexOf('\n') + 1));
+  const m = REFERENCE_LABEL.exec(before.slice(before.lastIndexOf('\n') + 1));
+  if (!m) return undefined;
+  return /siret/i.test(m[0]) ? 'siret' : 'reference';
 }
+type Label = 'siret' | 'reference' | undefined;
+const SIRET_DIGITS = 14;
 
 // A SIRET as France prints it, unlabelled (`362 521 874 00010`: the SIREN in threes, then the NIC): no card is
 // printed in three threes and a five.
@@ -203,7 +209,7 @@ function collectFromRun(
   work: ScanWork | undefined,
   gluedFirst: boolean,
   gluedLast: boolean,
-  labelled = false,
+  labelled: Label = undefined,
 ): void {
   const { groups } = run;
   // Any length a network issues counts in four fours and a short group (a printed 19-digit card); elsewhere only
@@ -216,17 +222,19 @@ function collectFromRun(
     luhnValid(digits) &&
     (!requireIssuer || issuedAt(digits, printed ? ISSUED : PRINTED));
   if (siretLayout(groups)) return;
-  if (!labelled && groups.length > 1 && sameJoins(run.joins) && (groups.length <= 5 || evenGroups(groups))) {
+  // A labelled reference is the reading that starts at the run's first group (a SIRET's only at 14 digits).
+  const exempt = (s: number, digits: string) =>
+    s === 0 && labelled !== undefined && (labelled === 'reference' || digits.length === SIRET_DIGITS);
+  if (groups.length > 1 && sameJoins(run.joins) && (groups.length <= 5 || evenGroups(groups))) {
     const whole = groups.join('');
-    if (valid(whole, gluedFirst || gluedLast, false, false)) {
+    if (!exempt(0, whole) && valid(whole, gluedFirst || gluedLast, false, false)) {
       found.push(whole);
       return;
     }
   }
   // Layouts of four groups or more ask where their fours stretch; most runs are a single group.
   const stretches = groups.length >= 4 ? fourStretches(groups, run.joins) : undefined;
-  // A labelled reference is whatever reading starts at the run's first group.
-  let s = labelled ? 1 : 0;
+  let s = 0;
   while (s < groups.length && found.length < max) {
     let digits = '';
     let hit = -1;
@@ -236,7 +244,7 @@ function collectFromRun(
       if (digits.length > 19) break;
       const glued = (s === 0 && gluedFirst) || (e === groups.length - 1 && gluedLast);
       const layout = e === s ? 'single' : cardLayout(run, s, e, stretches);
-      if (layout && valid(digits, glued, e === s, layout === 'printed')) {
+      if (layout && !exempt(s, digits) && valid(digits, glued, e === s, layout === 'printed')) {
         hit = e;
         break;
       }

@@ -156,6 +156,9 @@ describe('detectors: evasions of the card and IBAN finders', () => {
       'OCR\u306e\u7d50\u679c 4123 4567 8901 2349',
       'OCR\u7ed3\u679c\uff1a4123 4567 8901 2349',
       'OCR \u2713 4123 4567 8901 2349',
+      // A SIRET is 14 digits: its label does not cover a 16-digit card (attacker round 34, A34-6).
+      'SIRET: 4123 4567 8901 2349',
+      'N° SIRET 4123456789012349',
     ]) {
       expect(findCardNumbers(text), text).toEqual(['4123456789012349']);
     }

@@ -271,6 +271,12 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     20_000,
   ],
   [
+    'shown HTML: a filter of open blur()',
+    (n) => `<p style="filter:${'blur('.repeat(n / 5)}">x</p>`,
+    (html) => visibleLength('text/html', html),
+    20_000,
+  ],
+  [
     'shown HTML: a filter of open opacity()',
     (n) => `<p style="filter:${'opacity('.repeat(n / 8)}">x</p>`,
     (html) => visibleLength('text/html', html),
