@@ -50,11 +50,14 @@ describe('attacker round 34', () => {
     for (const text of [
       'true,4111 1111 1111 1111,12/29\r\n\x1a',
       'The wide statement\r\n\x00',
-      'MZ report\r\n\x1a',
+      'MZ report for November\r\n\x1a',
     ])
       expect(binaryAsStrings('binary', Buffer.from(text, 'latin1')), text).toBe('strings');
     const png = Buffer.from('89504e470d0a1a0a0000000d494844520000001000000010080600000000', 'hex');
     expect(binaryAsStrings('binary', png)).toBe('binary');
+    // A real signature's non-printable bytes keep an image one, whatever text follows it (attacker round 3).
+    const pngThenText = Buffer.concat([png.subarray(0, 8), Buffer.from('4111 1111 1111 1111')]);
+    expect(binaryAsStrings('binary', pngThenText)).toBe('binary');
   });
 });
 

@@ -156,12 +156,17 @@ export function binaryAsStrings(reading: BinaryReading, head: Buffer): BinaryRea
 }
 
 // A signature of a few letters at a fixed offset is also how text starts (`true,4111…`, `The wide…`, `MZ…`):
-// content whose first bytes are nine tenths printable ASCII is text, whatever they spell. Images, sound, fonts
-// and programs hold NULs and high bytes in their headers.
+// content whose first twelve bytes are all printable and its head nine tenths so is text, whatever it spells.
+// A real header holds a non-printable byte there (PNG's 0x89, a GIF's width, a program's NULs), so an image
+// stays an image.
 function mostlyText(head: Buffer): boolean {
+  const printableAt = (i: number) => {
+    const byte = head[i] as number;
+    return (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+  };
+  for (let i = 0; i < Math.min(12, head.length); i++) if (!printableAt(i)) return false;
   let printable = 0;
-  for (const byte of head)
-    if ((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d) printable++;
+  for (let i = 0; i < head.length; i++) if (printableAt(i)) printable++;
   return printable >= head.length * 0.9;
 }
 
