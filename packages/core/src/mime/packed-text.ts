@@ -5,7 +5,6 @@ import { officeBackdrops } from '../message/office-backdrops.js';
 import { eachTarEntry } from '../message/tar-entries.js';
 import {
   type BinaryReading,
-  binaryAsStrings,
   binaryReading,
   claimedPdf,
   HEAD_BYTES,
@@ -15,9 +14,10 @@ import {
 } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
+import { fileReading } from './file-reading.js';
 import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
-import { embeddedUnreadKind, unreadFileProblem } from './unread-archives.js';
+import { embeddedUnreadKind } from './unread-archives.js';
 import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 
 // Text held in containers the visible-text reader opens: an Office document's XML parts, the strings of an
@@ -238,11 +238,13 @@ function unpackContent(content: Buffer, name: string, u: Unpacking, depth: numbe
   out.bytes += content.length;
   const head = content.subarray(0, HEAD_BYTES);
   const sniffed = byMessageName(claimedPdf(binaryReading(head), names, '', head), [name, ...names], content);
-  const unread = unreadFileProblem(sniffed, content, names);
-  // Binary of no known format is read for its strings (binaryAsStrings).
-  const inner = binaryAsStrings(sniffed, head);
-  if (unread) out.unopened.push(`${name.trim() || 'its content'}: ${unread}`);
-  else if (inner === 'text') {
+  const read = fileReading(sniffed, head, names, () => content);
+  if ('unread' in read) {
+    out.unopened.push(`${name.trim() || 'its content'}: ${read.unread}`);
+    return;
+  }
+  const inner = read.reading;
+  if (inner === 'text') {
     out.pieces.push({ name, kind: 'text', bytes: content });
     alsoPdf(inner, names, content, name, u, depth + 1);
   } else if (inner === 'binary') out.skipped.push(`${name}(decompressed)`);
@@ -362,8 +364,6 @@ function unpackFile(file: TnefData, container: string, u: Unpacking, depth: numb
   const names = [file.name, ...(file.names ?? [])].filter((n) => n !== '');
   const head = file.bytes.subarray(0, HEAD_BYTES);
   const sniffed = byMessageName(claimedPdf(binaryReading(head), names, '', head), names, file.bytes);
-  // Binary of no known format is read for its strings (binaryAsStrings).
-  const reading = binaryAsStrings(sniffed, head);
   out.bytes += file.bytes.length;
   if (out.bytes > budget) throw new Error('more than the budget to read');
   // The message's body (its compressed RTF, decompressed): read as the RTF Outlook shows.
@@ -371,9 +371,13 @@ function unpackFile(file: TnefData, container: string, u: Unpacking, depth: numb
     out.pieces.push({ name: name.trim(), kind: 'rtf', bytes: file.bytes });
     return;
   }
-  const unread = unreadFileProblem(sniffed, file.bytes, names);
-  if (unread) out.unopened.push(`${name.trim()}: ${unread}`);
-  else if (reading === 'text') {
+  const read = fileReading(sniffed, head, names, () => file.bytes);
+  if ('unread' in read) {
+    out.unopened.push(`${name.trim()}: ${read.unread}`);
+    return;
+  }
+  const { reading } = read;
+  if (reading === 'text') {
     out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
     alsoPdf(reading, names, file.bytes, name, u, depth + 1);
   } else if (reading === 'binary') out.skipped.push(name.trim());

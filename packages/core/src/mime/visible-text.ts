@@ -27,6 +27,7 @@ import {
   directoryValues,
 } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
+import { fileReading } from './file-reading.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
 import { ReadingDeadline, TIME_RAN_OUT } from './reading-deadline.js';
 import { rtfText } from './rtf-text.js';
@@ -484,10 +485,9 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
       file.name,
       file.bytes,
     );
-    const unread = unreadFileProblem(sniffed, file.bytes, [file.name]);
-    // Binary of no known format is read for its strings (binaryAsStrings).
-    const reading = binaryAsStrings(sniffed, head);
-    if (unread) unopened(w, `${where}: ${unread}`);
+    const read = fileReading(sniffed, head, [file.name], () => file.bytes);
+    const reading = 'reading' in read ? read.reading : 'binary';
+    if ('unread' in read) unopened(w, `${where}: ${read.unread}`);
     else if (reading === 'text') {
       emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
       const textPdf = pdfInText(reading, [file.name], '', file.bytes);

@@ -1,7 +1,7 @@
 import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
-import { binaryAsStrings, binaryReading, claimedPdf, HEAD_BYTES } from './binary-text.js';
-import { isExecutable, unreadFileProblem } from './unread-archives.js';
+import { binaryReading, claimedPdf, HEAD_BYTES } from './binary-text.js';
+import { fileReading } from './file-reading.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
@@ -136,20 +136,18 @@ function readEntry(
     const reading = /\.bin$/i.test(entry.name)
       ? 'strings'
       : claimedPdf(binaryReading(head), [entry.name], '', head);
-    // A program is read whole: it may carry an archive (a self-extracting one).
-    const unread = unreadFileProblem(reading, isExecutable(head) ? entry.bytes() : head, [entry.name]);
-    if (unread) {
-      unopened.push(`${entry.name}: ${unread}`);
+    const read = fileReading(reading, head, [entry.name], () => entry.bytes());
+    if ('unread' in read) {
+      unopened.push(`${entry.name}: ${read.unread}`);
       return;
     }
     // Binary of no known format (a report ending in a DOS end-of-file mark, UTF-16 without a mark) is read for
     // its strings; images, audio and programs are skipped.
-    const read = binaryAsStrings(reading, head);
-    if (read === 'binary') {
+    if (read.reading === 'binary') {
       skipped.push(entry.name);
       return;
     }
-    kind = read;
+    kind = read.reading;
   }
   texts.push({ name: entry.name, kind, bytes: entry.bytes() });
 }
