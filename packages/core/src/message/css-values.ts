@@ -378,15 +378,19 @@ export function invisibleOn(color: Rgba, backdrop: Rgba): boolean {
 /**
  * Whether a `transform` (or the `scale` / `translate` / `rotate` properties, given as `scale(…)` etc.) takes
  * its box out of sight: scaled under a fifth, moved a thousand pixels or more, turned edge-on. Undefined when
- * a function is not understood.
+ * a function or an amount is not understood (`scale(calc(calc(0.1)))`).
  */
 export function transformHides(written: string, ctx: LengthContext): boolean | undefined {
   const value = written.toLowerCase();
   if (value === 'none') return false;
   let unknown = false;
-  for (const m of value.matchAll(/(?<![a-z0-9])([a-z0-9]+)\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {
-    const name = m[1] as string;
-    const args = (m[2] as string).split(/[ ,]+/).filter(Boolean);
+  // Functions found with parentheses balanced at any depth, one left open running to the end as a browser
+  // closes it (`scale(0.05` ending a style attribute).
+  for (const call of cssCalls(value)) {
+    const { name } = call;
+    const args = splitTop(call.args, ',')
+      .flatMap((a) => splitTop(a.trim(), ' '))
+      .filter(Boolean);
     if (name.startsWith('scale')) {
       const factors = args.map((a) => fraction(a));
       if (factors.some((f) => f === undefined)) unknown = true;

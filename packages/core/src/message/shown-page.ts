@@ -378,7 +378,8 @@ export class Page {
       const text = wrap
         ? `${wrap}(${property === 'rotate' && !/\d\s+\S/.test(value) ? `0 0 1 ${value}` : value.replace(/ /g, ',')})`
         : value;
-      if (transformHides(text, ctx)) risky = true;
+      // Taken out of sight, or by a function or amount not read (`scale(calc(calc(0.05)))`): unsure.
+      if (transformHides(text, ctx) !== false) risky = true;
     }
     const clipPath = get('clip-path');
     if ((clipPath && clipPath !== 'none') || /^rect\(/.test(get('clip') ?? '')) risky = true;
