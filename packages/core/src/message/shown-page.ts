@@ -354,7 +354,16 @@ export class Page {
     let risky = false;
     let alpha = parent.alpha;
     const opacity = get('opacity');
-    if (opacity !== undefined) alpha *= fraction(opacity) ?? 1;
+    if (opacity !== undefined) {
+      const own = fraction(opacity);
+      if (own !== undefined) alpha *= own;
+      // An amount not worked out (`calc(0.01)`, `min(0, 1)`), or inherited from a faded parent: unsure.
+      else if (
+        !/^(?:initial|unset|revert|revert-layer)$/.test(opacity) &&
+        !(opacity === 'inherit' && alpha === 1)
+      )
+        risky = true;
+    }
     const filter = get('filter') ?? '';
     for (const { name, args } of filter ? cssCalls(filter) : []) {
       // A filter function whose amount is not read (`invert(calc(calc(1)))`) may hide: unsure.
@@ -462,8 +471,12 @@ export class Page {
       if (painted) state.color = painted;
       else state.unsure = true;
     }
-    if (svg && get('fill-opacity') !== undefined)
-      state.color = { ...state.color, a: state.color.a * (fraction(get('fill-opacity') as string) ?? 1) };
+    const fillOpacity = svg ? get('fill-opacity') : undefined;
+    if (fillOpacity !== undefined) {
+      const own = fraction(fillOpacity);
+      if (own !== undefined) state.color = { ...state.color, a: state.color.a * own };
+      else if (!/^(?:inherit|initial|unset|revert|revert-layer)$/.test(fillOpacity)) state.unsure = true;
+    }
     const background = backgroundColor(
       get('background-color'),
       get('background'),

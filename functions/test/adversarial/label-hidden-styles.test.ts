@@ -31,3 +31,16 @@ describe('a card label hidden by a transform', () => {
       expect(await kit.outbound(html(style))).toBe(style ? 'BOUNCE' : 'DEFAULT');
     });
 });
+
+// The same label faded by an opacity the reader does not work out (calc(), min(), clamp(), a function left open
+// at the end): unsure, not shown; an opacity of a CSS-wide keyword is the default, shown.
+describe('a card label faded by an opacity not worked out', () => {
+  for (const style of ['opacity:calc(0.01)', 'opacity:calc(0.01', 'opacity:min(0, 1)', 'opacity:clamp(0,0,0'])
+    it(style, async () => {
+      expect(await kit.outbound(html(style))).toBe('BOUNCE');
+    });
+  for (const style of ['opacity:revert', 'opacity:unset', 'opacity:1', 'opacity:inherit'])
+    it(`control: ${style}`, async () => {
+      expect(await kit.outbound(html(style))).toBe('DEFAULT');
+    });
+});
