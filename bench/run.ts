@@ -169,19 +169,22 @@ async function mixedEvents(count: number): Promise<string> {
 
 // wmflow and the baseline take turns, run by run, as in `single`.
 async function throughput(s: ThroughputScenario): Promise<Result> {
-  const perSecond = { wmflow: [] as number[], baseline: [] as number[] };
-  const rss = { wmflow: [] as number[], baseline: [] as number[] };
-  const handlerCpu = { wmflow: [] as number[], baseline: [] as number[] };
-  const mainCpu = { wmflow: [] as number[], baseline: [] as number[] };
-  const emulatorCpu = { wmflow: [] as number[], baseline: [] as number[] };
-  const secondHalf = { wmflow: [] as number[], baseline: [] as number[] };
+  type Role = 'wmflow' | 'baseline' | 'floor';
+  const each = () => ({ wmflow: [] as number[], baseline: [] as number[], floor: [] as number[] });
+  const perSecond = each();
+  const rss = each();
+  const handlerCpu = each();
+  const mainCpu = each();
+  const emulatorCpu = each();
+  const secondHalf = each();
+  const roles: Role[] = s.floor ? ['wmflow', 'baseline', 'floor'] : ['wmflow', 'baseline'];
   for (let i = 0; i < RUNS; i++) {
-    for (const role of ['wmflow', 'baseline'] as const) {
+    for (const role of roles) {
       const file = await mixedEvents(s.messages);
       // This process only serves the emulators while the child runs: its CPU is what each message's
       // GetRawMessageContent costs on the other side of the socket, which both handlers wait for.
       const before = process.cpuUsage();
-      const r = await runChild(bundles.get(s[role]) as string, { file }, env);
+      const r = await runChild(bundles.get(s[role] as string) as string, { file }, env);
       const served = process.cpuUsage(before);
       const n = r.invocations.length;
       perSecond[role].push((n / r.handlerMs) * 1000);
@@ -194,7 +197,7 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
       secondHalf[role].push((late.length / late.reduce((sum, inv) => sum + inv.ms, 0)) * 1000);
     }
   }
-  const measured = (role: 'wmflow' | 'baseline') => ({
+  const measured = (role: Role) => ({
     perSecond: summarize(perSecond[role]),
     maxRssMB: summarize(rss[role]),
     handlerCpuMs: summarize(handlerCpu[role]),
@@ -208,6 +211,7 @@ async function throughput(s: ThroughputScenario): Promise<Result> {
     messages: s.messages,
     wmflow: measured('wmflow'),
     baseline: measured('baseline'),
+    ...(s.floor ? { floor: measured('floor') } : {}),
   };
 }
 

@@ -30,6 +30,8 @@ export interface ThroughputScenario {
   messages: number;
   wmflow: string;
   baseline: string;
+  /** Download only, no rule: the ceiling the emulators, the SDK and the socket leave (informative). */
+  floor?: string;
 }
 
 export type Scenario = SingleScenario | ThroughputScenario;
@@ -95,5 +97,6 @@ export const SCENARIOS: Scenario[] = [
     messages: 1000,
     wmflow: 'wmflow-policy',
     baseline: 'baseline-policy',
+    floor: 'floor-fetch',
   },
 ];
