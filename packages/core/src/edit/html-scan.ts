@@ -1,3 +1,5 @@
+import { asciiLowerCase } from '../message/ascii-case.js';
+
 /** Where a disclaimer may go in an HTML body, and the `<meta>` tags that declare a charset. */
 export interface HtmlLandmarks {
   /** Index just after the first real `<body …>` start tag. */
@@ -28,7 +30,7 @@ const RAW_TEXT = new Set(
  * ```
  */
 export function scanHtml(html: string): HtmlLandmarks {
-  const lower = html.toLowerCase();
+  const lower = asciiLowerCase(html);
   const found: HtmlLandmarks = { metas: [], steps: 0 };
   let i = lower.indexOf('<');
   while (i !== -1 && i < html.length) {

@@ -5,6 +5,11 @@ import { metaCharsetToUtf8, scanHtml } from './html-scan.js';
 const banner = { text: 'Outside mail', position: 'top' as const, dedupe: 'none' as const };
 
 describe('edit: banner and disclaimer placement', () => {
+  it('finds the body after characters that lower-case to two (İ), at positions in the HTML itself', () => {
+    const html = `<html><head><title>${'İ'.repeat(20)}</title></head><body><!--x--><p>Hi</p></body></html>`;
+    const { bodyStart } = scanHtml(html);
+    expect(html.slice(0, bodyStart)).toMatch(/<body>$/);
+  });
   it('never places the banner inside a comment, script, style or attribute', () => {
     const html =
       '<!-- <body> --><script>var s="<body>"</script><style>/* <body> */</style>' +

@@ -36,6 +36,11 @@ describe('unixModeOf', () => {
     expect(unixModeOf(['text/plain; charset=utf-8'])).toBeUndefined();
   });
 
+  it('reads the mode after a character that lower-cases to two (İ), at the right positions', () => {
+    expect(unixModeOf(['application/octet-stream; name="İnvoice"; x-unix-mode=0755'])).toBe(0o755);
+    expect(unixModeOf(['a/b; (İİİ) X-Unix-Mode=0700'])).toBe(0o700);
+  });
+
   it('reads every spelling a lenient parser accepts, and takes a value it cannot read as executable', () => {
     expect(unixModeOf(['a/b; x-unix-mode=00000755'])).toBe(0o755);
     expect(unixModeOf(["a/b; x-unix-mode*=us-ascii''0755"])).toBe(0o755);

@@ -1,3 +1,5 @@
+import { asciiLowerCase } from './ascii-case.js';
+
 // Apple Mail sends a file's Unix permissions as an `x-unix-mode` parameter (octal, `0755`) and restores them when
 // the file is saved: an executable file without an extension then runs in Terminal when double-clicked.
 // Every spelling a lenient parser may accept counts: RFC 2231 (`x-unix-mode*=''0755`, continued `*0`, `*1`),
@@ -49,7 +51,7 @@ const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
 // inside another value): a parser that reads one there makes the file executable, and a false reading of a
 // name no client sends costs nothing.
 function* modeParams(header: string): Generator<ModeParam> {
-  const lower = header.toLowerCase();
+  const lower = asciiLowerCase(header);
   let from = 0;
   for (;;) {
     const at = lower.indexOf(NAME, from);

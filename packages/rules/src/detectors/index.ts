@@ -242,19 +242,24 @@ function turnOverrides(text: string): string {
 }
 
 // Each <bdo dir=rtl>…</bdo> wrapped in an override, for turnOverrides; one pass, up to the first unclosed one.
+// Found in the HTML itself, case-insensitively for ASCII only: a lower-cased copy is not as long as the HTML
+// when it holds a `İ`, and its positions would cut the HTML in the wrong places.
 function turnBdo(html: string): string {
   const out: string[] = [];
-  const lower = html.toLowerCase();
+  const opening = /<bdo/gi;
+  const closing = /<\/bdo/gi;
   let at = 0;
   for (;;) {
-    const open = lower.indexOf('<bdo', at);
-    const end = open < 0 ? -1 : lower.indexOf('>', open);
-    const close = end < 0 ? -1 : lower.indexOf('</bdo', end);
+    opening.lastIndex = at;
+    const open = opening.exec(html)?.index ?? -1;
+    const end = open < 0 ? -1 : html.indexOf('>', open);
+    closing.lastIndex = end;
+    const close = end < 0 ? -1 : (closing.exec(html)?.index ?? -1);
     if (close < 0) break;
-    const tag = lower.slice(open, end);
+    const tag = html.slice(open, end);
     out.push(html.slice(at, end + 1));
     const inner = tagsAsSpaces(html.slice(end + 1, close));
-    out.push(/\bdir\s*=\s*["']?rtl/.test(tag) ? `\u202e${inner}\u202c` : inner);
+    out.push(/\bdir\s*=\s*["']?rtl/i.test(tag) ? `\u202e${inner}\u202c` : inner);
     at = close;
   }
   out.push(html.slice(at));
