@@ -5,7 +5,7 @@ import { isTarHeader } from './tar-entries.js';
 /**
  * The archive and compressed-file formats the walk recognises. `zip`, `rar`, `7z`, `tar`, `gzip` and `cab`
  * are listed; `cms` (a signed file: `.p7m`, `.tsd`) holds the file it signs, read; `bzip2`, `xz`, `lzip`,
- * `zstd`, `compress` and `lzma` hold one file, named after the archive;
+ * `zstd`, `compress`, `lzma`, `brotli`, `zlib`, `lz4` and `lzo` hold one file, named after the archive;
  * `ace`, `arj`, `lzh`, `cpio`, `ar` (and `.deb`), `xar`, `wim` and `rpm` are recognised and not read.
  *
  * @example
@@ -27,6 +27,10 @@ export type ArchiveKind =
   | 'zstd'
   | 'compress'
   | 'lzma'
+  | 'brotli'
+  | 'zlib'
+  | 'lz4'
+  | 'lzo'
   | 'ace'
   | 'arj'
   | 'lzh'
@@ -53,6 +57,8 @@ const SIGNATURES: ReadonlyArray<[kind: ArchiveKind, offset: number, bytes: strin
   ['lzip', 0, 'LZIP'],
   ['zstd', 0, '\x28\xb5\x2f\xfd'],
   ['compress', 0, '\x1f\x9d'],
+  ['lz4', 0, '\x04\x22\x4d\x18'],
+  ['lzo', 0, '\x89LZO\x00\r\n\x1a\n'],
   ['ace', 7, '**ACE**'],
   ['arj', 0, '\x60\xea'],
   ['tar', 257, 'ustar'],
@@ -105,6 +111,14 @@ const EXTENSIONS: Readonly<Record<string, ArchiveKind>> = {
   tzst: 'zstd',
   z: 'compress',
   lzma: 'lzma',
+  // Brotli and zlib streams have no signature to know them by: by name only.
+  br: 'brotli',
+  zz: 'zlib',
+  zlib: 'zlib',
+  deflate: 'zlib',
+  lz4: 'lz4',
+  tlz4: 'lz4',
+  lzo: 'lzo',
   ace: 'ace',
   arj: 'arj',
   lzh: 'lzh',
@@ -118,7 +132,7 @@ const EXTENSIONS: Readonly<Record<string, ArchiveKind>> = {
   esd: 'wim',
   rpm: 'rpm',
 };
-const COMPRESSED_TAR = new Set(['tgz', 'taz', 'tbz', 'tbz2', 'txz', 'tlz', 'tzst']);
+const COMPRESSED_TAR = new Set(['tgz', 'taz', 'tbz', 'tbz2', 'txz', 'tlz', 'tzst', 'tlz4']);
 
 const TYPES: Readonly<Record<string, ArchiveKind>> = {
   'application/zip': 'zip',
@@ -143,6 +157,9 @@ const TYPES: Readonly<Record<string, ArchiveKind>> = {
   'application/zstd': 'zstd',
   'application/x-compress': 'compress',
   'application/x-lzma': 'lzma',
+  'application/x-brotli': 'brotli',
+  'application/x-lz4': 'lz4',
+  'application/x-lzop': 'lzo',
   'application/x-ace-compressed': 'ace',
   'application/x-arj': 'arj',
   'application/x-lzh-compressed': 'lzh',

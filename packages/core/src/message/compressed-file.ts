@@ -3,9 +3,12 @@ import type { ArchiveEntry } from './archive-entry.js';
 import { type ArchiveKind, archiveKindOf, innerFileName, KIND_HEAD } from './archive-kind.js';
 
 // Compressed files hold one file. gzip is inflated (node's zlib, within the budget) and names it in its
-// header (FNAME) or by the compressed file's name; bzip2, xz, lzip, zstd, compress and lzma are not
+// header (FNAME) or by the compressed file's name; bzip2, xz, lzip, zstd, compress, lzma, brotli, zlib, lz4 and lzo are not
 // decoded: the one file is named after the compressed file (`invoice.exe.bz2` holds `invoice.exe`), and a
 // compressed file whose name does not say what it holds cannot be listed.
+
+// Formats with no signature, known by their names alone.
+const BY_NAME_ONLY = new Set<ArchiveKind>(['lzma', 'brotli', 'zlib']);
 
 /**
  * Visits the one file of a compressed file with the given names (each name a client may save it under
@@ -23,7 +26,7 @@ export function eachCompressedEntry(
   maxBytes: number,
   visit: (entry: ArchiveEntry) => void,
 ): void {
-  if (archiveKindOf(data.subarray(0, KIND_HEAD)) !== kind && kind !== 'lzma')
+  if (archiveKindOf(data.subarray(0, KIND_HEAD)) !== kind && !BY_NAME_ONLY.has(kind))
     throw new Error(`not a ${kind} file`);
   const inner = [...new Set(names.map(innerFileName).filter((n) => n !== undefined))];
   if (kind === 'gzip') {

@@ -14,7 +14,20 @@ export interface KeptArchive {
   tooLarge?: boolean;
 }
 
-const SINGLE_FILE = new Set<ArchiveKind>(['gzip', 'cms', 'bzip2', 'xz', 'lzip', 'zstd', 'compress', 'lzma']);
+const SINGLE_FILE = new Set<ArchiveKind>([
+  'gzip',
+  'cms',
+  'bzip2',
+  'xz',
+  'lzip',
+  'zstd',
+  'compress',
+  'lzma',
+  'brotli',
+  'zlib',
+  'lz4',
+  'lzo',
+]);
 
 /** What a part's content is watched for: every part, since a client opens an archive by its bytes. */
 export function watchArchive(part: MessagePart): KeptArchive {

@@ -78,6 +78,16 @@ describe('binary content of no known format is read for its strings (attacker ro
     // UTF-16BE: the UTF-16LE view from the odd offset.
     expect(oleTextViews(Buffer.from(REPORT, 'utf16le').swap16())[2]).toContain('4111 1111 1111 1111');
   });
+  it('reads UTF-8 as UTF-8 when the file or its first 4 KiB is valid UTF-8 (attacker round 35)', () => {
+    const nbsp = Buffer.from('CARTE 4111\u00a01111\u202f1111 1111\r\n\x1a');
+    expect(oleTextViews(nbsp).at(-1)).toContain('4111\u00a01111\u202f1111');
+    // Valid in its head, a character cut at 4 KiB, an invalid byte past it.
+    const cut = Buffer.concat([Buffer.from('é'.repeat(3000)), Buffer.from([0xff])]);
+    expect(oleTextViews(cut).at(-1)).toMatch(/^é+/);
+    // Random bytes are no UTF-8: no view beside the 8-bit and UTF-16 ones.
+    const random = Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919 + 13) % 256));
+    expect(oleTextViews(random)).toHaveLength(oleTextViews(Buffer.from('ascii only')).length);
+  });
   it('keeps images, audio, video, fonts and programs binary (skipped), and empty content too', () => {
     const known: Record<string, string> = {
       png: '89504e470d0a1a0a0000000d49484452',

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { isCmsHead } from '../message/cms-file.js';
 import { isTarHeader } from '../message/tar-entries.js';
 import { wordShownTexts } from './word-binary.js';
@@ -115,8 +116,10 @@ function startsWith(head: Buffer, signature: Buffer): boolean {
 /**
  * The strings of an OLE file (or TNEF stream) as a reader of its streams would find them: the bytes read as 8-bit text, and
  * as UTF-16LE from even and from odd offsets (a stream may start anywhere), and a Word document's text as shown
- * (its hidden runs and field codes left out: see word-binary.ts), each a reading of its own. Linear; each view is
- * as long as the file (or half).
+ * (its hidden runs and field codes left out: see word-binary.ts), each a reading of its own; and as UTF-8 when the
+ * file, or its first 4 KiB where an editor guesses its encoding, is valid UTF-8 beyond ASCII (a UTF-8 export made to
+ * look binary by a NUL or a DOS end-of-file mark, its digits grouped by no-break spaces, which 8-bit text reads
+ * as `Â` and a space). Linear; each view is as long as the file (or half).
  *
  * @example
  * ```ts
@@ -131,7 +134,20 @@ export function oleTextViews(bytes: Buffer): string[] {
     even.toString('utf16le'),
     odd.toString('utf16le'),
     ...wordShownTexts(bytes, 2 * bytes.length),
+    ...(beyondAscii(bytes) && (isUtf8(utf8Head(bytes)) || isUtf8(bytes)) ? [bytes.toString('utf8')] : []),
   ];
+}
+
+// The first 4 KiB, less a character cut at its end.
+function utf8Head(bytes: Buffer): Buffer {
+  let end = Math.min(bytes.length, HEAD_BYTES);
+  while (end > 0 && end < bytes.length && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
+}
+
+function beyondAscii(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return true;
+  return false;
 }
 
 /**
@@ -157,18 +173,42 @@ export function binaryAsStrings(reading: BinaryReading, head: Buffer): BinaryRea
 
 // A signature of a few letters at a fixed offset is also how text starts (`true,4111…`, `The wide…`, `MZ…`):
 // content whose first twelve bytes are all printable and its head nine tenths so is text, whatever it spells.
-// A real header holds a non-printable byte there (PNG's 0x89, a GIF's width, a program's NULs), so an image
-// stays an image.
+// Printable: ASCII letters, digits, punctuation and blanks, a printer's form feed and escape, and whole UTF-8
+// characters (`true,Иванов…`). A real header holds a non-printable byte there (PNG's 0x89, a GIF's width, a
+// program's NULs), so an image stays an image.
 function mostlyText(head: Buffer): boolean {
-  const printableAt = (i: number) => {
-    const byte = head[i] as number;
-    return (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
-  };
-  for (let i = 0; i < Math.min(12, head.length); i++) if (!printableAt(i)) return false;
   let printable = 0;
-  for (let i = 0; i < head.length; i++) if (printableAt(i)) printable++;
+  for (let i = 0; i < head.length; ) {
+    const length = printableLength(head, i);
+    if (length === 0) {
+      if (i < 12) return false;
+      i++;
+    } else {
+      printable += length;
+      i += length;
+    }
+  }
   return printable >= head.length * 0.9;
 }
+
+// The bytes of the printable character at `at` (1, or a UTF-8 character's 2 to 4), or 0.
+function printableLength(head: Buffer, at: number): number {
+  const byte = head[at] as number;
+  if (byte < 0x80) return (byte >= 0x20 && byte < 0x7f) || PRINTABLE_CONTROLS.has(byte) ? 1 : 0;
+  const length =
+    byte >= 0xc2 && byte <= 0xdf
+      ? 2
+      : byte >= 0xe0 && byte <= 0xef
+        ? 3
+        : byte >= 0xf0 && byte <= 0xf4
+          ? 4
+          : 0;
+  if (length === 0 || at + length > head.length) return 0;
+  for (let k = 1; k < length; k++) if (((head[at + k] as number) & 0xc0) !== 0x80) return 0;
+  return length;
+}
+// Tab, line feed, carriage return, form feed, escape (a printer's report).
+const PRINTABLE_CONTROLS = new Set([0x09, 0x0a, 0x0c, 0x0d, 0x1b]);
 
 /**
  * The known binary format a file's first bytes show, if any: an image, audio or video, a font or a program.
