@@ -30,6 +30,10 @@ describe('condition: impersonatesProtectedName', () => {
     expect(skeletonName('Doe, Jane')).toBe('doe jane');
     expect(skeletonName('ＪＡＮＥ\u200b DOE')).toBe('doe jane');
     expect(skeletonName('Jane D0e')).toBe('doe jane');
+    // Attacker round 35: tone six for b, Cyrillic ka with a stroke, Georgian hae.
+    expect(skeletonName('Mark We\u0184\u0185')).toBe(skeletonName('Mark Webb'));
+    expect(skeletonName('Lisa Blac\u049f')).toBe(skeletonName('Lisa Black'));
+    expect(skeletonName('Jane Smit\u10f4')).toBe(skeletonName('Jane Smith'));
   });
 
   it('reads a From field that follows a bare CR inside another field, as Thunderbird ends the line there', async () => {
