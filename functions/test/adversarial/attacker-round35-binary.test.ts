@@ -80,3 +80,91 @@ describe('A35-10 compressed streams known by name', () => {
     expect(await kit.outbound(file, { ALLOW_UNREAD_ARCHIVES: 'true' })).toBe('DEFAULT');
   });
 });
+
+// A35-9: a picture's or a recording's text tags are shown as written (every player shows an MP3's title,
+// Windows Explorer a photo's EXIF title and comments), while its pixels and samples were skipped whole.
+const u32be = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
+const syncsafe = (n: number) => Buffer.from([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]);
+function id3Frame(id: string, body: Buffer) {
+  return Buffer.concat([Buffer.from(id, 'latin1'), u32be(body.length), Buffer.alloc(2), body]);
+}
+function mp3(frames: Buffer[]) {
+  const tag = Buffer.concat(frames);
+  const audio = Buffer.alloc(2000);
+  for (let i = 0; i < audio.length; i += 418) audio.set([0xff, 0xfb, 0x90, 0x64], i);
+  return Buffer.concat([Buffer.from('ID3\x03\x00\x00', 'latin1'), syncsafe(tag.length), tag, audio]);
+}
+
+// A JPEG whose EXIF IFD0 holds ImageDescription (ASCII) and XPComment (UTF-16LE): Windows Explorer's
+// Properties > Details shows them as Title/Subject and Comments, Windows Photos' info pane the title.
+function jpegWithExif(desc: string, comment: string) {
+  const d = Buffer.from(`${desc}\0`, 'latin1');
+  const c = Buffer.from(`${comment}\0`, 'utf16le');
+  const entries = 2;
+  const ifdSize = 2 + entries * 12 + 4;
+  const dataAt = 8 + ifdSize;
+  const tiff = Buffer.alloc(dataAt + d.length + c.length);
+  tiff.write('II*\0', 0, 'latin1');
+  tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(entries, 8);
+  const entry = (i: number, tag: number, type: number, count: number, off: number) => {
+    const at = 10 + i * 12;
+    tiff.writeUInt16LE(tag, at);
+    tiff.writeUInt16LE(type, at + 2);
+    tiff.writeUInt32LE(count, at + 4);
+    tiff.writeUInt32LE(off, at + 8);
+  };
+  entry(0, 0x010e, 2, d.length, dataAt);
+  entry(1, 0x9c9c, 1, c.length, dataAt + d.length);
+  d.copy(tiff, dataAt);
+  c.copy(tiff, dataAt + d.length);
+  const app1 = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(app1.length + 2);
+  const pixels = Buffer.alloc(3000, 0x55);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe1]),
+    len,
+    app1,
+    Buffer.from([0xff, 0xdb, 0x00, 0x43]),
+    pixels,
+    Buffer.from([0xff, 0xd9]),
+  ]);
+}
+
+describe('A35-9 text tags of pictures and recordings', () => {
+  it('MP3 ID3 title and comment', async () => {
+    const file = mp3([
+      id3Frame('TIT2', Buffer.from(`\0Card ${CARD}`, 'latin1')),
+      id3Frame('COMM', Buffer.from(`\0eng\0Card ${CARD}`, 'latin1')),
+    ]);
+    expect(await kit.outbound(outboundFile('memo.mp3', file, 'audio/mpeg'))).toBe('BOUNCE');
+  });
+  it('MP3 ID3 title in UTF-16', async () => {
+    const title = Buffer.concat([Buffer.from([1, 0xff, 0xfe]), Buffer.from(`Card ${CARD}`, 'utf16le')]);
+    expect(await kit.outbound(outboundFile('memo.mp3', mp3([id3Frame('TIT2', title)]), 'audio/mpeg'))).toBe(
+      'BOUNCE',
+    );
+  });
+  it('JPEG EXIF ImageDescription and XPComment', async () => {
+    const photo = jpegWithExif(`Card ${CARD}`, `Card ${CARD}`);
+    expect(await kit.outbound(outboundFile('photo.jpg', photo, 'image/jpeg'))).toBe('BOUNCE');
+  });
+  it('the same photo in a zip', async () => {
+    const zip = zipFile([{ name: 'DCIM/photo.jpg', data: jpegWithExif('Holiday', `Card ${CARD}`) }]);
+    expect(await kit.outbound(outboundFile('photos.zip', zip, 'application/zip'))).toBe('BOUNCE');
+  });
+  it('control: photos and a track whose tags hold no number go out', async () => {
+    const zip = zipFile([
+      { name: 'a.jpg', data: jpegWithExif('Canon EOS 5D', 'Holiday 2026') },
+      { name: 'b.jpg', data: jpegWithExif('', '') },
+    ]);
+    expect(await kit.outbound(outboundFile('photos.zip', zip, 'application/zip'))).toBe('DEFAULT');
+    const track = mp3([id3Frame('TIT2', Buffer.from('\0Track 01', 'latin1'))]);
+    expect(await kit.outbound(outboundFile('a.mp3', track, 'audio/mpeg'))).toBe('DEFAULT');
+  });
+});

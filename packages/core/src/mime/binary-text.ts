@@ -20,9 +20,9 @@ export const HEAD_BYTES = 4096;
 /**
  * How a binary-declared part's content is read: as text, as the strings of an OLE or TNEF file (or of a binary
  * file of no known format: {@link binaryAsStrings}), as the files of a zip, tar, gzip or signed (CMS) file, as a
- * PDF's text, or not at all.
+ * PDF's text, as a picture's or recording's text tags (`tags`: media-tags.ts), or not at all.
  */
-export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar' | 'pdf' | 'binary';
+export type BinaryReading = 'text' | 'strings' | 'zip' | 'gzip' | 'cms' | 'tar' | 'pdf' | 'tags' | 'binary';
 
 /**
  * Decides from a part's first decoded bytes: OLE compound files, TNEF streams, zip, gzip and CMS (a signed
@@ -162,14 +162,24 @@ function beyondAscii(bytes: Buffer): boolean {
  * @example
  * ```ts
  * binaryAsStrings('binary', Buffer.from('CARD 4111 1111 1111 1111\r\n\x1a', 'latin1')); // 'strings'
- * binaryAsStrings('binary', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')); // 'binary'
+ * binaryAsStrings('binary', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')); // 'tags' (a PNG's text chunks)
+ * binaryAsStrings('binary', Buffer.from('474946383961', 'hex')); // 'binary' (a GIF)
  * ```
  */
 export function binaryAsStrings(reading: BinaryReading, head: Buffer): BinaryReading {
-  return reading === 'binary' && head.length > 0 && (!knownBinaryFormat(head) || mostlyText(head))
-    ? 'strings'
-    : reading;
+  if (reading !== 'binary' || head.length === 0) return reading;
+  if (!knownBinaryFormat(head) || mostlyText(head)) return 'strings';
+  return TAGGED.some((tagged) => tagged(head)) ? 'tags' : reading;
 }
+
+// Pictures and recordings whose text tags viewers show (media-tags.ts reads them): JPEG, PNG, WebP, FLAC, MP3.
+const TAGGED: ReadonlyArray<(head: Buffer) => boolean> = [
+  (head) => head[0] === 0xff && head[1] === 0xd8,
+  (head) => head.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n',
+  (head) => head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP',
+  (head) => head.toString('latin1', 0, 4) === 'fLaC' || head.toString('latin1', 0, 3) === 'ID3',
+  (head) => head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0 && head[1] !== 0xfe,
+];
 
 // A signature of a few letters at a fixed offset is also how text starts (`true,4111…`, `The wide…`, `MZ…`):
 // content whose first twelve bytes are all printable and its head nine tenths so is text, whatever it spells.

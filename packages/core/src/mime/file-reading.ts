@@ -1,15 +1,21 @@
 import { type BinaryReading, binaryAsStrings } from './binary-text.js';
+import { MAX_TAG_BYTES, mediaTags } from './media-tags.js';
 import { isExecutable, unreadFileProblem } from './unread-archives.js';
 
 /** How a file is read: why it cannot be ({@link unreadFileProblem}), or the reading to give it. */
-export type FileReading = { unread: string } | { reading: BinaryReading };
+export type FileReading =
+  | { unread: string }
+  | { reading: Exclude<BinaryReading, 'tags'> }
+  | { reading: 'tags'; tags: Buffer };
 
 /**
  * The two steps every reader of a carried file (a gzip's or signed file's content, a winmail.dat's file, a
  * uuencoded file, a zip's entry) takes after sniffing its first bytes, in the one order that is safe: first
  * whether it is unread (an archive of a kind not opened, a data format not decoded, a self-extracting program),
- * then binary of no known format read for its strings ({@link binaryAsStrings}). `whole` is asked for only
- * when the head is a program's, which may carry an archive anywhere in it.
+ * then binary of no known format read for its strings ({@link binaryAsStrings}), and a picture or recording
+ * for its text tags when it has some ({@link mediaTags}). `whole` is asked for only when the head is a
+ * program's, which may carry an archive anywhere in it; `tagged` (the whole file unless given: an archive's
+ * entry gives its first bytes, not to inflate every photo of a zip) for a picture's or recording's tags.
  *
  * @example
  * ```ts
@@ -22,7 +28,14 @@ export function fileReading(
   head: Buffer,
   names: readonly string[],
   whole: () => Buffer,
+  tagged: () => Buffer = whole,
 ): FileReading {
   const unread = unreadFileProblem(sniffed, isExecutable(head) ? whole() : head, names);
-  return unread ? { unread } : { reading: binaryAsStrings(sniffed, head) };
+  if (unread) return { unread };
+  const reading = binaryAsStrings(sniffed, head);
+  if (reading !== 'tags') return { reading };
+  // A picture or recording: read for its text tags when it has some, skipped when it has none.
+  const tags = mediaTags(tagged());
+  if (tags === undefined) return { unread: `text tags over ${MAX_TAG_BYTES} bytes, which are not read` };
+  return tags.length > 0 ? { reading, tags } : { reading: 'binary' };
 }

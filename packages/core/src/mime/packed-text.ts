@@ -15,6 +15,7 @@ import {
 import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
 import { fileReading } from './file-reading.js';
+import { MAX_TAG_BYTES, mediaTags } from './media-tags.js';
 import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { embeddedUnreadKind } from './unread-archives.js';
@@ -26,7 +27,7 @@ import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 // read is said, so the caller reports it unread, and so are the archives of kinds not opened inside (RAR…).
 
 /** How a part's content is packed. */
-export type Packing = 'office' | 'strings' | 'zip' | 'tar' | 'gzip' | 'cms' | 'pdf';
+export type Packing = 'office' | 'strings' | 'tags' | 'zip' | 'tar' | 'gzip' | 'cms' | 'pdf';
 /** Containers inside containers read, at most (a zip in a zip in a signed file…): deeper is unread. */
 const MAX_NESTING = 4;
 
@@ -52,6 +53,7 @@ export interface Unpacked {
 const WHAT: Record<Packing, string> = {
   office: 'document',
   strings: 'file',
+  tags: 'picture or recording',
   zip: 'archive',
   tar: 'archive',
   gzip: 'compressed file',
@@ -141,6 +143,15 @@ function unpack(
   const { out, budget } = u;
   if (depth >= MAX_NESTING) throw new Error(`containers nested more than ${MAX_NESTING} deep`);
   u.deadline.check();
+  if (packing === 'tags') {
+    const tags = mediaTags(bytes);
+    if (tags === undefined)
+      out.unopened.push(`${name.trim()}: text tags over ${MAX_TAG_BYTES} bytes, not read`);
+    else if (tags.length > 0)
+      out.pieces.push({ name: `${name.trim()} (tags)`, kind: 'strings', texts: oleTextViews(tags) });
+    else out.skipped.push(name.trim());
+    return;
+  }
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
     // An OLE file that is also a PDF (`%PDF-` in its first 1024 bytes): a viewer opens the PDF, so it is read too.

@@ -44,3 +44,26 @@ describe('readVisibleText: header words and text formats (attacker round 29)', (
     expect(enriched.texts).toContain('4111<bold></bold> 1111\r\n');
   });
 });
+
+describe('readVisibleText: an mbox is read as every message it holds (attacker round 35)', () => {
+  const message = (subject: string, csv = '') =>
+    `From a@corp.example Sun Nov 29 2026\nSubject: ${subject}\nMIME-Version: 1.0\n` +
+    `Content-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: text/csv\nContent-Transfer-Encoding: base64\n\n` +
+    `${Buffer.from(csv).toString('base64')}\n--z--\n`;
+  const attached = (mbox: string) =>
+    `Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/mbox; name="Export.mbox"\n` +
+    `Content-Transfer-Encoding: base64\n\n${Buffer.from(mbox.replace(/\n/g, '\r\n')).toString('base64')}\n--b--\n`;
+
+  it("decodes the later messages' attachments", async () => {
+    const { texts, unread } = await read(attached(`${message('one', 'a,b')}\n${message('two', 'Bob,4111')}`));
+    expect(unread).toEqual([]);
+    expect(texts.some((t) => t.includes('Bob,4111'))).toBe(true);
+  });
+
+  it('reports an mbox of more messages than the part bound unread', async () => {
+    const many = Array.from({ length: 1001 }, (_, i) => message(`m${i}`)).join('\n');
+    expect((await read(attached(many))).unread).toContain(
+      'application/mbox "Export.mbox": an mbox of more than 1000 messages',
+    );
+  });
+});

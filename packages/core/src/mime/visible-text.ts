@@ -28,8 +28,9 @@ import {
 } from './directory-text.js';
 import { type EncodedFile, encodedFiles } from './encoded-files.js';
 import { fileReading } from './file-reading.js';
+import { mboxMessages } from './mbox-messages.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
-import { ReadingDeadline, TIME_RAN_OUT } from './reading-deadline.js';
+import { ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from './reading-deadline.js';
 import { rtfText } from './rtf-text.js';
 import { isExecutable, unreadArchiveKind, unreadDataFormat, unreadFileProblem } from './unread-archives.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
@@ -129,7 +130,7 @@ export async function readVisibleText(
   const report: VisibleTextReport = { unread: [], skipped: [], encrypted: [], unopened: [], stopped: false };
   const budget = { parts: 0, bytes: 0 };
   const deadline = new ReadingDeadline(bounds.deadline);
-  await walk(source, 0, { bounds, report, budget, deadline, onText, carried: [] });
+  await walk(source, 0, { bounds, report, budget, deadline, onText, carried: [], mboxes: new WeakSet() });
   return report;
 }
 
@@ -141,6 +142,8 @@ interface Walk {
   onText: (text: string, place: TextPlace) => boolean | undefined;
   /** Texts that are messages (an `.eml` in a zip, a gzip, a winmail.dat or uuencoded), walked once read. */
   carried: { bytes: Buffer; depth: number }[];
+  /** Texts already split as mboxes: a text read as several kinds is split once. */
+  mboxes: WeakSet<Buffer>;
 }
 
 async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<void> {
@@ -292,8 +295,9 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   const only = kinds.size === 1 ? [...kinds][0] : undefined;
   // Binary of no known format (a text file with a NUL or a DOS end-of-file mark, UTF-16 without a byte order
   // mark, a data file) is read for its strings, beside any reading its names or type give; an image, audio,
-  // video, font or program is not.
-  const strings = reading === 'binary' && binaryAsStrings(reading, head) === 'strings';
+  // video, font or program is not (a picture's or recording's text tags are: `tags`).
+  const asStrings = reading === 'binary' ? binaryAsStrings(reading, head) : undefined;
+  const strings = asStrings === 'strings' || asStrings === 'tags' ? asStrings : undefined;
   if (only === 'binary' && reading === 'binary' && !strings) {
     // A program may be a self-extracting archive: read whole (within the budget) to find the archive it carries.
     const sfx = isExecutable(head)
@@ -319,7 +323,7 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
   else if (packed) readPacked(label(node), reading, decoded, depth, w, names);
   if (packed) return walkCarried(w);
-  if (strings) readPacked(label(node), 'strings', decoded, depth, w);
+  if (strings) readPacked(label(node), strings, decoded, depth, w);
   // A text file named or typed PDF that holds PDF objects with no header: a viewer opens the PDF (pdfInText).
   const textPdf = pdfInText(reading, names, node.contentType || '', decoded);
   if (textPdf) {
@@ -340,14 +344,35 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
       continue;
     }
     await walk(decoded, depth + 1, w);
+    carryMbox(w, decoded, label(node), depth);
   }
   await walkCarried(w);
+}
+
+// An mbox (a Thunderbird folder, Apple Mail's or Google Takeout's export) is opened as the messages it holds:
+// each is read as an attached message is, within the same bounds.
+function carryMbox(w: Walk, bytes: Buffer, where: string, depth: number): void {
+  if (w.mboxes.has(bytes)) return;
+  w.mboxes.add(bytes);
+  try {
+    const mbox = mboxMessages(bytes, w.bounds.maxParts, w.deadline);
+    if (mbox.unread) w.report.unread.push(`${where}: ${mbox.unread}`);
+    for (const message of mbox.messages) w.carried.push({ bytes: message, depth });
+  } catch (error) {
+    if (!(error instanceof ReadingTimeUp)) throw error;
+    timeRanOut(w);
+  }
 }
 
 // A message file a client opens from a container or from an encoded text is read as the message it is (its
 // base64 or quoted-printable bodies decoded, its attachments read), beside its text as written.
 async function walkCarried(w: Walk): Promise<void> {
   for (let next = w.carried.shift(); next && !w.report.stopped; next = w.carried.shift()) {
+    // Past the part bound a walk reads nothing (an mbox's messages would each be parsed for naught).
+    if (w.budget.parts > w.bounds.maxParts || timeRanOut(w)) {
+      w.carried.length = 0;
+      return;
+    }
     if (next.depth + 1 > w.bounds.maxDepth) {
       w.report.unread.push(`attached message nested deeper than ${w.bounds.maxDepth}`);
       continue;
@@ -423,6 +448,7 @@ function emitDecoded(
   // A message file (an MHT named `.doc`, an `.eml` in a zip) is walked, whatever the kind it was read as.
   const message = carriedMessage(decoded);
   if (message) w.carried.push({ bytes: message, depth: place.depth });
+  carryMbox(w, decoded, place.label, place.depth);
   if (kind === 'text') {
     // Word and Excel open RTF (from `{\\rt`, as Word checks) or markup (HTML, XML Spreadsheet, Word XML) by
     // what it is, whatever the name says (`booking.doc`, `guests.xls`): it is also read as they show it.

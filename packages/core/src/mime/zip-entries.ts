@@ -87,6 +87,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const asi = asiMode(zip, p + 46 + nameLength, extraLength);
     const executable = !link && ((unixMode & 0o111) !== 0 || (asi & 0o111) !== 0);
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
+    let headBytes: Buffer | undefined;
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
       return entryData(zip, local, { compressed, uncompressed, crc }, { name, raw: rawName, method });
@@ -97,11 +98,15 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
       ...(link ? { link } : {}),
       ...(executable ? { executable } : {}),
       head: (max) => {
-        // A few compressed bytes can inflate to a thousand times as many: what a head inflates counts too.
-        const inflated = entryHead(data(), method, max, name);
-        total += inflated.length;
-        if (total > maxBytes) throw new Error(`over the decoded bytes budget at ${name}`);
-        return inflated.subarray(0, max);
+        // A few compressed bytes can inflate to a thousand times as many: what a head inflates counts too,
+        // once (a longer head asked for later counts only what it adds).
+        if (headBytes === undefined || headBytes.length < max) {
+          const inflated = entryHead(data(), method, max, name);
+          total += inflated.length - (headBytes?.length ?? 0);
+          headBytes = inflated;
+          if (total > maxBytes) throw new Error(`over the decoded bytes budget at ${name}`);
+        }
+        return headBytes.subarray(0, max);
       },
       bytes: () => {
         const bytes = inflate(data(), method, maxBytes - total, name);

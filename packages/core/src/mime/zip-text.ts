@@ -2,6 +2,7 @@ import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
 import { binaryReading, claimedPdf, HEAD_BYTES } from './binary-text.js';
 import { fileReading } from './file-reading.js';
+import { TAG_HEAD } from './media-tags.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
 import { eachZipEntry, type ZipEntry } from './zip-entries.js';
 
@@ -136,7 +137,13 @@ function readEntry(
     const reading = /\.bin$/i.test(entry.name)
       ? 'strings'
       : claimedPdf(binaryReading(head), [entry.name], '', head);
-    const read = fileReading(reading, head, [entry.name], () => entry.bytes());
+    const read = fileReading(
+      reading,
+      head,
+      [entry.name],
+      () => entry.bytes(),
+      () => entry.head(TAG_HEAD),
+    );
     if ('unread' in read) {
       unopened.push(`${entry.name}: ${read.unread}`);
       return;
@@ -145,6 +152,11 @@ function readEntry(
     // its strings; images, audio and programs are skipped.
     if (read.reading === 'binary') {
       skipped.push(entry.name);
+      return;
+    }
+    // A picture's or recording's tags, from its first bytes (where cameras and taggers write them).
+    if (read.reading === 'tags') {
+      texts.push({ name: entry.name, kind: 'strings', bytes: read.tags });
       return;
     }
     kind = read.reading;

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { mboxMessages } from './mbox-messages.js';
+import { ReadingDeadline, ReadingTimeUp } from './reading-deadline.js';
+
+const message = (subject: string, body = subject) =>
+  `From: a@corp.example\nSubject: ${subject}\nMIME-Version: 1.0\n\n${body}\n`;
+const separator = (n: number) => `From a@corp.example Tue Nov 24 09:0${n}:00 2026\n`;
+const mbox = (...bodies: string[]) => bodies.map((m, i) => `${separator(i)}${m}\n`).join('');
+const subjects = (bytes: Buffer) =>
+  mboxMessages(bytes, 1000).messages.map((m) => /Subject: (\w+)/.exec(m.toString())?.[1]);
+
+describe('mboxMessages', () => {
+  it('splits at each `From ` line after a blank line, the `From ` line skipped', () => {
+    const split = mboxMessages(Buffer.from(mbox(message('one'), message('two'), message('three'))), 1000);
+    expect(split.messages.map(String)).toEqual([
+      `${message('one')}\n`,
+      `${message('two')}\n`,
+      `${message('three')}\n`,
+    ]);
+  });
+
+  it('reads CRLF as LF', () => {
+    const crlf = mbox(message('one'), message('two')).replace(/\n/g, '\r\n');
+    expect(subjects(Buffer.from(crlf))).toEqual(['one', 'two']);
+  });
+
+  it('skips a byte order mark and blank lines before the first `From ` line', () => {
+    const text = `\uFEFF\r\n\n${mbox(message('one'), message('two'))}`;
+    expect(subjects(Buffer.from(text))).toEqual(['one', 'two']);
+  });
+
+  it('does not split at `>From ` (quoted) or at `From` not at a line start', () => {
+    const body = 'hi\n\n>From a@corp.example Tue Nov 24 2026\nMIME-Version: 1.0\n\nx From y\n';
+    expect(subjects(Buffer.from(mbox(message('one', body))))).toEqual([]);
+  });
+
+  it('gives nothing for an mbox of one message: the text read whole is that message', () => {
+    expect(mboxMessages(Buffer.from(mbox(message('one'))), 1000)).toEqual({ messages: [] });
+  });
+
+  it('also splits at a `From ` line with no blank line before it, and gives the message it interrupts too', () => {
+    const interrupted = message('two', `see\n${separator(9)}MIME-Version: 1.0\nSubject: tail\n\nrest`);
+    const split = mboxMessages(Buffer.from(mbox(message('one'), interrupted)), 1000).messages.map(String);
+    expect(split.map((m) => /Subject: (\w+)/.exec(m)?.[1])).toEqual(['one', 'two', 'tail', 'two']);
+    expect(split[3]).toContain('rest');
+    expect(split[1]).not.toContain('rest');
+  });
+
+  it('does not give the whole text again when no `From ` line follows a blank line', () => {
+    const tight = `${separator(0)}${message('one')}${separator(1)}${message('two')}`;
+    expect(subjects(Buffer.from(tight))).toEqual(['one', 'two']);
+  });
+
+  it('gives only pieces that are MIME messages; a text that is no mbox gives none', () => {
+    const prose = `${separator(0)}${message('one', 'see\n\nFrom here on, no header\nat all')}\n`;
+    expect(subjects(Buffer.from(`${prose}${separator(1)}${message('two')}`))).toEqual(['one', 'two']);
+    expect(subjects(Buffer.from('From the desk of Ann\nDear Bob,\n\nFrom here on, plain.\n'))).toEqual([]);
+    expect(subjects(Buffer.from('Dear Bob,\nFrom a Tue\nSubject: x\nMIME-Version: 1.0\n\nx'))).toEqual([]);
+  });
+
+  it('reads a message file that holds `From ` lines as an mbox whose first separator is missing', () => {
+    expect(subjects(Buffer.from(`${message('one')}\n${separator(1)}${message('two')}`))).toEqual([
+      'one',
+      'two',
+    ]);
+  });
+
+  it('gives none, and says why, past the bound of messages', () => {
+    const many = Buffer.from(mbox(...Array.from({ length: 11 }, (_, i) => message(`m${i}`))));
+    expect(mboxMessages(many, 11).messages).toHaveLength(11);
+    expect(mboxMessages(many, 10)).toEqual({ messages: [], unread: 'an mbox of more than 10 messages' });
+  });
+
+  it('stops at the bound on a huge number of tiny messages (linear work: linear-work.test.ts)', () => {
+    const tiny = Buffer.from(`${separator(0)}MIME-Version: 1.0\n\nx\n\n`.repeat(500_000));
+    expect(mboxMessages(tiny, 1000).unread).toBe('an mbox of more than 1000 messages');
+    const lines = Buffer.from(`${separator(0)}${'From x\n'.repeat(50_000)}`);
+    expect(mboxMessages(lines, 1000).messages).toEqual([]);
+  });
+
+  it('stops at the deadline', () => {
+    const lines = Buffer.from(`${separator(0)}${'From x\n'.repeat(5000)}`);
+    expect(() => mboxMessages(lines, 1000, new ReadingDeadline(Date.now() - 1))).toThrow(ReadingTimeUp);
+  });
+});
