@@ -8,6 +8,8 @@ import {
   matches,
   parseStylesheet,
   ruleKey,
+  type SheetNotes,
+  unmodelledRule,
 } from './css-rules.js';
 import {
   cssPlain,
@@ -19,6 +21,7 @@ import {
   parseColor,
   splitTop,
   transformHides,
+  transformInDepth,
 } from './css-values.js';
 
 // The first element with this id in a page built by parse5, as the matcher sees it.
@@ -174,6 +177,34 @@ describe('CSS values', () => {
     expect(transformHides('warp(3)', ctx)).toBeUndefined();
   });
 
+  it('multiplies a transform list into one matrix: singular skews hide, depth is not worked out (attacker round 35)', () => {
+    expect(transformHides('skew(45deg, 45deg)', ctx)).toBe(true);
+    expect(transformHides('skewX(89deg)', ctx)).toBe(true);
+    expect(transformHides('scale(0.1) scale(10)', ctx)).toBe(false);
+    expect(transformHides('translate(-50%, -50%) rotate(45deg)', ctx)).toBe(false);
+    expect(transformHides('rotate3d(0, 0, 1, 90deg)', ctx)).toBe(false);
+    // Depth: moved along z, projected, a matrix3d with a projection of its own.
+    expect(transformHides('translateZ(0) translate3d(0, 0, 0)', ctx)).toBe(false);
+    expect(transformHides('translateZ(20px)', ctx)).toBeUndefined();
+    expect(transformHides('perspective(10px) translateZ(20px)', ctx)).toBeUndefined();
+    expect(transformHides('perspective(10px) rotateY(30deg)', ctx)).toBeUndefined();
+    expect(transformHides('perspective(500px) rotate(5deg)', ctx)).toBe(false);
+    expect(transformHides('matrix3d(1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0)', ctx)).toBeUndefined();
+    expect(transformHides('matrix3d(1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,1)', ctx)).toBe(false);
+    expect(transformHides('matrix3d(0.1,0,0,0,0,0.1,0,0,0,0,1,0,0,0,0,1)', ctx)).toBe(true);
+    // Its back hidden: turned to show it, or not turned at all (the flicker fix).
+    expect(transformHides('rotateY(180deg)', ctx)).toBe(false);
+    expect(transformHides('rotateY(180deg)', { ...ctx, backfaceHidden: true })).toBe(true);
+    expect(transformHides('rotateX(100deg)', { ...ctx, backfaceHidden: true })).toBe(true);
+    expect(transformHides('rotateY(30deg)', { ...ctx, backfaceHidden: true })).toBe(false);
+    expect(transformHides('translateZ(0) scaleX(-1)', { ...ctx, backfaceHidden: true })).toBe(false);
+    // Inside an ancestor's perspective, a turn in 3D is projected.
+    expect(transformHides('rotateX(30deg)', { ...ctx, inDepth: true })).toBeUndefined();
+    expect(transformHides('rotate(30deg)', { ...ctx, inDepth: true })).toBe(false);
+    expect(transformInDepth('rotateY(180deg)', ctx)).toBe(true);
+    expect(transformInDepth('translate3d(0, 0, 0) rotate(3deg)', ctx)).toBe(false);
+  });
+
   it('splits declarations as CSS does, the last of a property winning unless an earlier one is important', () => {
     expect(splitTop('a;b(c;d);"e;f"', ';')).toEqual(['a', 'b(c;d)', '"e;f"']);
     const d = declarations(cssPlain('display:none!important; display:block; color: RED'));
@@ -230,5 +261,76 @@ describe('nesting (complexity hunt, session 27)', () => {
     expect(undecided(`${':not('.repeat(5000)}p${')'.repeat(5000)}{color:red}`).undecided).toBe(
       'a selector nested too deep',
     );
+  });
+});
+
+describe('nested rules, @scope and namespaces (attacker round 35)', () => {
+  const el = page(`<!doctype html><div id=root class=card><p id=p1><span id=s1 class=l>x</span></p></div>
+    <p id=p2><span id=s2 class=l>y</span></p>`);
+  const selectors = (css: string) => parseStylesheet(css, 0).map((r) => [r.specificity, [...r.decls.keys()]]);
+  const all = (css: string, id: string) =>
+    parseStylesheet(css, 0).filter((r) => matches(r.selector, el(id), budget())).length;
+
+  it('resolves nested rules, with and without &, to whole selectors of the right specificity', () => {
+    // `p { .l {} }` is `:is(p) .l`: (0,1,1); the parent's own declarations stay its own.
+    expect(selectors('p { color: red; .l { display: none } top: 0 }')).toEqual([
+      [1, ['color', 'top']],
+      [1001, ['display']],
+    ]);
+    expect(all('.card { & .l { display: none } }', 's1')).toBe(1);
+    expect(all('.card { & .l { display: none } }', 's2')).toBe(0);
+    expect(all('.card { > p { display: none } }', 'p1')).toBe(1);
+    expect(all('.l { p > & { display: none } }', 's1')).toBe(1);
+    expect(all('.l { &:hover { display: none } }', 's1')).toBe(0);
+    expect(all('div, p { .l { @media (min-width: 1px) { display: none } } }', 's2')).toBe(1);
+    expect(all('#root { p { .l { display: none } } }', 's1')).toBe(1);
+    expect(all('#root { p { .l { display: none } } }', 's2')).toBe(0);
+    // Rules nested in a pseudo-element's do not apply.
+    expect(all('p::before { .l { display: none } }', 's1')).toBe(0);
+  });
+
+  it('reads @scope rules under their root, marked as not modelled (proximity, limits)', () => {
+    const [scoped] = parseStylesheet('@scope (.card) to (.x) { .l { display: none } }', 0);
+    expect(scoped && unmodelledRule(scoped)).toBe(true);
+    expect(all('@scope (.card) { .l { display: none } }', 's1')).toBe(1);
+    expect(all('@scope (.card) { .l { display: none } }', 's2')).toBe(0);
+    expect(all('@scope (.card) { :scope p { display: none } }', 'p1')).toBe(1);
+    expect(all('@scope { .l { display: none } }', 's2')).toBe(1);
+    expect(all('@media all { @scope (p) { .l { display: none } } }', 's2')).toBe(1);
+  });
+
+  it('reads a namespace prefix as any namespace, and a column combinator as not known', () => {
+    expect(hits('*|span{color:red}', el('s1'))).toBe(true);
+    expect(hits('|span{color:red}', el('s1'))).toBe(true);
+    expect(hits('svg|span{color:red}', el('s1'))).toBe(true);
+    expect(hits('*|*.l{color:red}', el('s1'))).toBe(true);
+    expect(hits('[*|class~=l]{color:red}', el('s1'))).toBe(true);
+    expect(parseStylesheet('p || span{color:red}', 0)).toEqual([]);
+  });
+
+  it('notes an at-rule it does not apply whose rules hide something, and reads nothing from it', () => {
+    const notes: SheetNotes = {};
+    expect(parseStylesheet('@starting-style { .l { opacity: 0 } }', 0, undefined, notes)).toEqual([]);
+    expect(notes.unmodelled).toBe('@starting-style hides text');
+    const quiet: SheetNotes = {};
+    parseStylesheet(
+      '@font-face { font-family: x } @keyframes k { to { opacity: 0 } } @foo { p { font-weight: bold } }',
+      0,
+      undefined,
+      quiet,
+    );
+    expect(quiet).toEqual({});
+  });
+
+  it('counts :is() and :not() as their most specific argument and :where() as none', () => {
+    expect(selectors(':is(#a, p) span{color:red}')[0]?.[0]).toBe(1_000_001);
+    expect(selectors(':where(#a) span{color:red}')[0]?.[0]).toBe(1);
+    expect(selectors('span:not(.a){color:red}')[0]?.[0]).toBe(1001);
+  });
+
+  it('leaves a stylesheet undecided when nesting writes its selectors over and over', () => {
+    const notes: SheetNotes = {};
+    parseStylesheet(`a{${'& & & &{'.repeat(12)}color:red${'}'.repeat(12)}}`, 0, undefined, notes);
+    expect(notes.undecided).toBe('nested selectors too long');
   });
 });

@@ -1,3 +1,4 @@
+import { hidesSomething } from './css-hiding.js';
 import { cssEscapesDecoded, cssPlain, cssWithoutComments, declarations } from './css-values.js';
 
 // A page's stylesheets as far as the shown-text reading needs them (html-shown.ts): style rules with their
@@ -22,6 +23,8 @@ export interface StyleRule {
   media?: string;
   /** Inside an `@layer` block. */
   layered?: boolean;
+  /** Inside an `@scope` block (scope proximity and limits are not modelled). */
+  scoped?: boolean;
   /** The pseudo-element it styles (`p::before`): its declarations are the generated box's, not the element's. */
   pseudo?: 'before' | 'after' | 'marker';
 }
@@ -43,18 +46,35 @@ interface Pseudo {
   selectors?: (Compound[] | undefined)[];
 }
 
+/** What a stylesheet's reading noted: why it is undecided, or which rule it read but does not model. */
+export interface SheetNotes {
+  undecided?: string;
+  /** Set when an at-rule this reading does not apply (`@starting-style`, `@document`) holds hiding declarations. */
+  unmodelled?: string;
+}
+
 /**
- * The style rules of a stylesheet, inside `@media` and `@supports` blocks too (media recorded), in order.
- * Escapes are honoured where they hide structure (`\}` is part of a name, not the end of a block).
+ * The style rules of a stylesheet, inside `@media`, `@supports`, `@container`, `@layer` and `@scope` blocks too
+ * (media recorded), nested rules (`p { & .c {…} }`, `p { .c {…} }`) resolved to whole selectors, in order.
+ * Escapes are honoured where they hide structure (`\}` is part of a name, not the end of a block). An at-rule
+ * not applied here whose rules hide something sets `notes.unmodelled`.
+ *
+ * @example
+ * ```ts
+ * parseStylesheet('p { & .c { display: none } }', 0).length; // 1 (the selector `:is(p) .c`)
+ * ```
  */
 export function parseStylesheet(
   css: string,
   orderFrom: number,
   media?: string,
-  notes: { undecided?: string } = {},
+  notes: SheetNotes = {},
 ): StyleRule[] {
   const rules: StyleRule[] = [];
-  readBlock(cssWithoutComments(css), media, rules, orderFrom, notes, 0, 0);
+  const plain = cssWithoutComments(css);
+  readBlock(plain, media, rules, orderFrom, notes, 0, 0, {
+    budget: { chars: NESTING_CHARS + 4 * plain.length },
+  });
   return rules;
 }
 
@@ -63,6 +83,26 @@ const MAX_IMPORT_DEPTH = 8;
 // Blocks (`@media`, `@layer`…) and selectors (`:not(:is(…))`) nested deeper than this leave the stylesheet
 // undecided: each level reads its whole inside again, and real mail nests a few levels at most.
 const MAX_NESTING = 32;
+// Characters of selectors that nesting may write beyond four times the stylesheet's own (each `&` writes its
+// parent's selectors again: `a{& &{& &{…}}}` doubles them at each level); past it the sheet is undecided.
+const NESTING_CHARS = 16_384;
+
+/** The block a rule list is read in: the style rule or `@scope` it is nested in, if any. */
+interface Within {
+  /** The selectors the block's own declarations apply to (the enclosing rule's, resolved). */
+  own?: string[];
+  /** What a nested selector without `&` is written after, and what `&` (and in `@scope`, `:scope`) stands for. */
+  prefix?: string;
+  amp?: string;
+  scopeRoot?: string;
+  /** Inside `@scope`: proximity and limits are not modelled. */
+  scoped?: boolean;
+  budget: { chars: number };
+}
+
+// At-rules whose blocks hold no style rules for the page's elements (fonts, pages, animations' frames).
+const NOT_STYLE_BLOCKS =
+  /^@(?:-[a-z]+-)?(?:font-face|page|keyframes|counter-style|property|font-feature-values|font-palette-values|view-transition|position-try)\b/;
 
 // Reads rules up to the end of `css`, each prelude up to its `{` and the block to its matching `}`.
 function readBlock(
@@ -70,14 +110,17 @@ function readBlock(
   media: string | undefined,
   rules: StyleRule[],
   orderFrom: number,
-  notes: { undecided?: string },
+  notes: SheetNotes,
   depth: number,
   nesting: number,
+  within: Within,
 ): void {
   if (nesting > MAX_NESTING) {
     notes.undecided = 'stylesheet blocks nested too deep';
     return;
   }
+  // Declarations straight inside a nested block apply to the enclosing rule's elements.
+  if (within.own) pushRules(within.own, ownDeclarations(css), media, rules, orderFrom, notes, within);
   let at = 0;
   while (at < css.length) {
     // An imported sheet the message carries itself (a data: URL) applies as if written here.
@@ -94,6 +137,7 @@ function readBlock(
           notes,
           depth + 1,
           nesting + 1,
+          { budget: within.budget },
         );
       at = imported.end;
       continue;
@@ -109,37 +153,182 @@ function readBlock(
     const body = css.slice(open + 1, close < 0 ? css.length : close);
     at = close < 0 ? css.length : close + 1;
     const lower = prelude.toLowerCase();
+    const inner = (m: string | undefined, w: Within, into = rules) =>
+      readBlock(body, m, into, orderFrom + rules.length, notes, depth, nesting + 1, w);
     if (lower.startsWith('@media')) {
       const condition = lower.slice(6).trim();
-      const inner = media ? `${media} and (${condition})` : condition;
-      readBlock(body, inner, rules, orderFrom + rules.length, notes, depth, nesting + 1);
+      inner(media ? `${media} and (${condition})` : condition, within);
     } else if (lower.startsWith('@layer')) {
       // Cascade layers reorder precedence (an unlayered rule beats a layered one): marked, not modelled.
       const from = rules.length;
-      readBlock(body, media, rules, orderFrom + rules.length, notes, depth, nesting + 1);
+      inner(media, within);
       for (const rule of rules.slice(from)) rule.layered = true;
     } else if (lower.startsWith('@supports') || lower.startsWith('@container')) {
-      readBlock(body, media, rules, orderFrom + rules.length, notes, depth, nesting + 1);
-    } else if (!lower.startsWith('@')) {
-      const decls = declarations(cssPlain(body));
-      if (decls.size === 0) continue;
-      for (const text of splitList(prelude)) {
-        // `p::before`, `.c:after`: the element's selector, and the generated box it styles.
-        const generated = /^(.*?)::?(before|after|marker)$/i.exec(text);
-        const pseudo = generated?.[2]?.toLowerCase() as StyleRule['pseudo'];
-        const selector = parseSelector(generated ? (generated[1] as string) || '*' : text, notes);
-        if (selector)
-          rules.push({
-            selector,
-            specificity: specificity(selector),
-            order: orderFrom + rules.length,
-            decls,
-            ...(media ? { media } : {}),
-            ...(pseudo ? { pseudo } : {}),
-          });
+      inner(media, within);
+    } else if (/^@scope\b/.test(lower)) {
+      const scope = scopeWithin(prelude.slice(6).trim(), within, notes);
+      if (scope) inner(media, scope);
+    } else if (lower.startsWith('@')) {
+      // An at-rule not applied here (`@starting-style`, `@document`): its rules are read aside, and hiding
+      // declarations among them leave the page's short texts unsure.
+      if (NOT_STYLE_BLOCKS.test(lower)) continue;
+      const aside: StyleRule[] = [];
+      inner(media, within, aside);
+      const hiding = aside.find(hidesSomething);
+      if (hiding) notes.unmodelled ??= `${lower.split(/[\s({]/)[0]} hides text`;
+    } else {
+      const selectors = splitList(prelude).map((s) => (within.prefix ? nestedSelector(s, within) : s));
+      if (!spend(within, selectors)) {
+        notes.undecided = 'nested selectors too long';
+        return;
       }
+      // A body without a block inside is declarations only (most stylesheets): read as before.
+      if (!body.includes('{')) {
+        pushRules(selectors, body, media, rules, orderFrom, notes, within);
+        continue;
+      }
+      // Rules nested in a pseudo-element's rule do not apply; its own declarations do.
+      const parents = selectors.filter((s) => !GENERATED.test(s));
+      if (parents.length < selectors.length)
+        pushRules(
+          selectors.filter((s) => GENERATED.test(s)),
+          ownDeclarations(body),
+          media,
+          rules,
+          orderFrom,
+          notes,
+          within,
+        );
+      if (parents.length === 0) continue;
+      const list = `:is(${parents.join(', ')})`;
+      readBlock(body, media, rules, orderFrom + rules.length, notes, depth, nesting + 1, {
+        own: parents,
+        prefix: list,
+        amp: list,
+        budget: within.budget,
+        ...(within.scoped ? { scoped: true } : {}),
+      });
     }
   }
+}
+
+const GENERATED = /^(.*?)::?(before|after|marker)$/i;
+
+// One style rule per selector of the list, when the declarations set anything.
+function pushRules(
+  selectors: string[],
+  body: string,
+  media: string | undefined,
+  rules: StyleRule[],
+  orderFrom: number,
+  notes: SheetNotes,
+  within: Within,
+): void {
+  const decls = declarations(cssPlain(body));
+  if (decls.size === 0) return;
+  for (const text of selectors) {
+    // `p::before`, `.c:after`: the element's selector, and the generated box it styles.
+    const generated = GENERATED.exec(text);
+    const pseudo = generated?.[2]?.toLowerCase() as StyleRule['pseudo'];
+    const selector = parseSelector(generated ? (generated[1] as string) || '*' : text, notes);
+    if (selector)
+      rules.push({
+        selector,
+        specificity: specificity(selector),
+        order: orderFrom + rules.length,
+        decls,
+        ...(media ? { media } : {}),
+        ...(pseudo ? { pseudo } : {}),
+        ...(within.scoped ? { scoped: true } : {}),
+      });
+  }
+}
+
+// Counts the characters nesting writes against the sheet's budget; false once it is spent.
+function spend(within: Within, selectors: string[]): boolean {
+  if (!within.prefix) return true;
+  for (const s of selectors) within.budget.chars -= s.length;
+  return within.budget.chars >= 0;
+}
+
+// The declarations of a block with the rules nested in it left out (`color: red; .c { … } top: 0`).
+function ownDeclarations(css: string): string {
+  const out: string[] = [];
+  let at = 0;
+  while (at < css.length) {
+    const stop = scanTo(css, at, '{;');
+    if (stop < 0) {
+      out.push(css.slice(at));
+      break;
+    }
+    if (css[stop] === ';') {
+      out.push(css.slice(at, stop + 1));
+      at = stop + 1;
+      continue;
+    }
+    const close = matchingBrace(css, stop);
+    at = close < 0 ? css.length : close + 1;
+    out.push(';');
+  }
+  return out.join('');
+}
+
+// A nested selector as a whole one: `&` replaced by the enclosing selectors (`:is(…)`), or written after
+// them (`.c` → `:is(p) .c`, `> .c` → `:is(p) > .c`); in `@scope`, `:scope` is the scoping root.
+function nestedSelector(text: string, within: Within): string {
+  let out = '';
+  let replaced = false;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '\\') {
+      out += text.slice(i, i + 2);
+      i++;
+    } else if (quote) {
+      if (c === quote) quote = '';
+      out += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      out += c;
+    } else if (c === '&') {
+      out += within.amp;
+      replaced = true;
+    } else if (within.scopeRoot && c === ':' && /^:scope(?![-\w])/i.test(text.slice(i, i + 7))) {
+      out += within.scopeRoot;
+      replaced = true;
+      i += 5;
+    } else out += c;
+  }
+  return replaced ? out : `${within.prefix} ${out}`;
+}
+
+// The block of `@scope (root) to (limit)` (the prelude after `@scope`): its rules apply under the root's
+// elements (a limit only narrows that, so it is read as none); without a root, under any element.
+function scopeWithin(prelude: string, within: Within, notes: SheetNotes): Within | undefined {
+  let root = '*';
+  if (prelude.startsWith('(')) {
+    let depth = 0;
+    let end = 0;
+    for (; end < prelude.length; end++) {
+      if (prelude[end] === '(') depth++;
+      else if (prelude[end] === ')' && --depth === 0) break;
+    }
+    root = prelude.slice(1, end).trim() || '*';
+  } else if (within.amp) root = within.amp;
+  const roots = splitList(root).map((s) => (within.prefix ? nestedSelector(s, within) : s));
+  if (!spend(within, roots)) {
+    notes.undecided = 'nested selectors too long';
+    return undefined;
+  }
+  const list = roots.join(', ');
+  return {
+    own: [`:where(${list})`],
+    prefix: `:where(${list})`,
+    amp: `:where(${list})`,
+    scopeRoot: `:is(${list})`,
+    scoped: true,
+    budget: within.budget,
+  };
 }
 
 /**
@@ -331,8 +520,15 @@ function parseSelector(text: string, notes: { undecided?: string }, nesting = 0)
       combinator = comb;
       continue;
     }
-    if (c === '*') {
-      i++;
+    if (c === '*' || c === '|') {
+      // `*`, or a namespace prefix (`*|p`, `|p`): any namespace is read as matching.
+      if (c === '*') i++;
+      if (text[i] === '|' && text[i + 1] !== '|') {
+        i++;
+        if (text[i] === '*') i++;
+        else if (/[-_a-zA-Z\u0080-\uffff\\]/.test(text[i] ?? '')) current.tag = name().toLowerCase();
+        else return undefined;
+      } else if (c === '|') return undefined;
       continue;
     }
     if (c === '#') {
@@ -345,7 +541,7 @@ function parseSelector(text: string, notes: { undecided?: string }, nesting = 0)
       const close = text.indexOf(']', i);
       if (close < 0) return undefined;
       const m =
-        /^([-\w:]+(?:\|[-\w:]+)?)(?:\s*([~|^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\s\]]+))(?:\s*([iIsS]))?)?$/.exec(
+        /^((?:(?:[-\w:]+|\*)?\|)?[-\w:]+)(?:\s*([~|^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\s\]]+))(?:\s*([iIsS]))?)?$/.exec(
           text.slice(i + 1, close).trim(),
         );
       if (!m) return undefined;
@@ -383,7 +579,16 @@ function parseSelector(text: string, notes: { undecided?: string }, nesting = 0)
           : { name: pseudo, arg },
       );
     } else if (/[-_a-zA-Z\u0080-\uffff\\]/.test(c)) {
-      current.tag = name().toLowerCase().replace(/^.*\|/, '');
+      current.tag = name().toLowerCase();
+      // `svg|rect`: the name was a namespace prefix.
+      if (text[i] === '|' && text[i + 1] !== '|') {
+        i++;
+        if (text[i] === '*') {
+          i++;
+          delete current.tag;
+        } else if (/[-_a-zA-Z\u0080-\uffff\\]/.test(text[i] ?? '')) current.tag = name().toLowerCase();
+        else return undefined;
+      }
     } else return undefined;
   }
   flush();
@@ -394,20 +599,22 @@ function emptyCompound(): Compound {
   return { ids: [], classes: [], attrs: [], pseudos: [] };
 }
 
+// (ids, classes, types) as one number; `:is()`, `:not()` count as their most specific argument, `:where()` as none.
 function specificity(selector: Compound[]): number {
-  let a = 0;
-  let b = 0;
-  let c = 0;
+  let total = 0;
   for (const compound of selector) {
-    a += compound.ids.length;
-    b +=
-      compound.classes.length +
-      compound.attrs.length +
-      compound.pseudos.filter((p) => p.name !== 'where').length;
-    if (compound.tag) c++;
+    total += compound.ids.length * 1e6 + (compound.classes.length + compound.attrs.length) * 1e3;
+    if (compound.tag) total++;
+    for (const p of compound.pseudos) {
+      if (p.name === 'where') continue;
+      total += ARGUMENT_SPECIFICITY.has(p.name)
+        ? (p.selectors ?? []).reduce((most, s) => Math.max(most, s ? specificity(s) : 0), 0)
+        : 1e3;
+    }
   }
-  return a * 1e6 + b * 1e3 + c;
+  return total;
 }
+const ARGUMENT_SPECIFICITY = new Set(['is', 'not', 'matches']);
 
 /** Where matching stands: work done against its bound, and whether class names ignore case (quirks mode). */
 export interface MatchBudget {
@@ -577,12 +784,19 @@ const KNOWN_PSEUDO_CLASSES = new Set([
   'enabled',
 ]);
 
-/** True when a rule's selector uses a pseudo-class this matcher does not evaluate (`:has()`, `:lang()`…). */
+/** True when a rule's selector uses a pseudo-class this matcher does not evaluate (`:has()`, `:lang()`…), at any depth. */
 export function unknownPseudoClass(rule: StyleRule): boolean {
-  return rule.selector.some((c) =>
+  return anyCompound(rule.selector, (c) =>
     c.pseudos.some(
       (p) => !KNOWN_PSEUDO_CLASSES.has(p.name) || (p.name.startsWith('nth') && /\bof\b/i.test(p.arg)),
     ),
+  );
+}
+
+// True when a compound of the selector, or of a selector inside its `:is()`, `:not()`…, passes `test`.
+function anyCompound(selector: Compound[], test: (c: Compound) => boolean): boolean {
+  return selector.some(
+    (c) => test(c) || c.pseudos.some((p) => !!p.selectors?.some((s) => !!s && anyCompound(s, test))),
   );
 }
 
@@ -592,11 +806,12 @@ export function unknownPseudoClass(rule: StyleRule): boolean {
  * `[data-ogsc]`, `#MessageViewBody`), which the message itself does not hold.
  */
 export function unmodelledRule(rule: StyleRule): boolean {
-  if (unknownPseudoClass(rule) || rule.layered) return true;
+  if (unknownPseudoClass(rule) || rule.layered || rule.scoped) return true;
   const media = rule.media ?? '';
   if (/\((?!\s*(?:(?:min|max)-)?(?:device-)?width\b|\s*prefers-color-scheme\b|\s*orientation\b)/.test(media))
     return true;
-  return rule.selector.some(
+  return anyCompound(
+    rule.selector,
     (c) =>
       c.ids.some((id) => /^(?:messageviewbody|messagewebviewdiv|outlook)$/i.test(id)) ||
       c.classes.some((k) => /^(?:body|externalclass)$/i.test(k)) ||

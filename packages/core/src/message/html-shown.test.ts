@@ -212,3 +212,56 @@ describe('htmlShownTexts: attacker round 30', () => {
     ).toBe(true);
   });
 });
+
+describe('htmlShownTexts: attacker round 35', () => {
+  const LABEL = 'OCR:';
+  // True when every reader but the one keeping layout sees the label (it is not hidden, nor unsure).
+  const labelShown = (label: string) => {
+    const { texts } = htmlShownTexts(`<p>Your card: ${label} ${CARD}</p>`);
+    return texts.every((t) => t.includes(LABEL));
+  };
+  const box = (style: string) => `<span style="display:inline-block;${style}">${LABEL}</span>`;
+
+  it('leaves out what <audio> and <video> hold for a browser that plays them, not for Outlook', () => {
+    expect(labelShown(`<audio>${LABEL}</audio>`)).toBe(false);
+    expect(labelShown(`<video controls>${LABEL}</video>`)).toBe(false);
+    expect(seenWhole(`<audio>${CARD}</audio>`)).toBe(true);
+    expect(labelShown(`<audio controls></audio>${LABEL}`)).toBe(true);
+  });
+
+  it('reads a small font-size-adjust as hiding, an ordinary one as not', () => {
+    expect(labelShown(`<span style="font-size-adjust:0">${LABEL}</span>`)).toBe(false);
+    expect(labelShown(`<span style="font-size-adjust:ex-height calc(0)">${LABEL}</span>`)).toBe(false);
+    expect(labelShown(`<span style="font-size-adjust:0.5">${LABEL}</span>`)).toBe(true);
+    expect(labelShown(`<span style="font-size-adjust:from-font">${LABEL}</span>`)).toBe(true);
+  });
+
+  it('reads 3D turns, depth and hidden backs as not shown, and the common flat transforms as shown', () => {
+    expect(labelShown(box('rotate:y 180deg;backface-visibility:hidden'))).toBe(false);
+    expect(labelShown(box('scale:1 1 -1;backface-visibility:hidden'))).toBe(false);
+    expect(labelShown(box('translate:0 0 20px'))).toBe(false);
+    expect(
+      labelShown(
+        `<span style="display:inline-block;perspective:10px">${box('transform:rotateX(45deg)')}</span>`,
+      ),
+    ).toBe(false);
+    expect(
+      labelShown(
+        `<span style="display:inline-block;transform:rotateY(180deg)">${box('backface-visibility:hidden')}</span>`,
+      ),
+    ).toBe(false);
+    for (const style of [
+      'transform:translate(-50%,-50%)',
+      'rotate:90deg',
+      'scale:2',
+      'transform:translateZ(0);backface-visibility:hidden',
+      'perspective:none',
+    ])
+      expect(labelShown(box(style)), style).toBe(true);
+    expect(
+      labelShown(
+        `<span style="display:inline-block;perspective:800px">${box('transform:rotate(3deg)')}</span>`,
+      ),
+    ).toBe(true);
+  });
+});

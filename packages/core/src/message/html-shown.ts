@@ -7,6 +7,7 @@ import {
   MatchBudgetExceeded,
   parseStylesheet,
   ruleKey,
+  type SheetNotes,
   type StyleRule,
   unmodelledRule,
 } from './css-rules.js';
@@ -44,7 +45,7 @@ const MAX_RULES = 5000;
  */
 export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEADLINE): ShownTexts {
   const document = parse(html, { scriptingEnabled: false });
-  const notes: { undecided?: string } = {};
+  const notes: SheetNotes = {};
   const all = collectRules(document, notes);
   if (notes.undecided) return { texts: [], undecided: notes.undecided };
   const rules = all.filter((r) => !r.pseudo);
@@ -72,7 +73,10 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
   if (page.undecided) return { texts: [...texts], undecided: page.undecided };
   // Then, where the readers could not tell whether a short text shows (a style they do not model), the
   // reading without those texts: a letter hidden by such a style between two groups drops out.
-  const unknown = rules.some((r) => unmodelledRule(r) && hidesSomething(r)) || externalSheets(document);
+  const unknown =
+    notes.unmodelled !== undefined ||
+    rules.some((r) => unmodelledRule(r) && hidesSomething(r)) ||
+    externalSheets(document);
   const drop = (node: Node) => unknown || page.uncertain.has(node);
   if (unknown || page.uncertain.size > 0) texts.add(withoutSnippets(document, false, drop, page.uncertain));
   // A `::first-letter` rule can hide each element's first letter (`.c::first-letter { font-size: 0 }`).
@@ -158,7 +162,7 @@ function wholeOfInline(parent: Parent): boolean {
 }
 
 // Every <style> element's rules in document order (not those in a template), with its media attribute.
-function collectRules(document: Parent, notes: { undecided?: string }): StyleRule[] {
+function collectRules(document: Parent, notes: SheetNotes): StyleRule[] {
   const rules: StyleRule[] = [];
   for (const element of elements(document)) {
     // A <style> in inline SVG applies to the whole page, as an HTML one does.

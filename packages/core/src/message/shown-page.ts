@@ -12,7 +12,9 @@ import {
   lengthPx,
   parseColor,
   type Rgba,
+  splitTop,
   transformHides,
+  transformInDepth,
 } from './css-values.js';
 import {
   boxValue,
@@ -70,6 +72,8 @@ interface Inherited {
   quotes?: string;
   /** The string a list's items are marked with (`list-style-type: "…"`). */
   listStyle?: string;
+  /** Under an ancestor that sets `perspective` or turns in 3D: turns and depth below it are projected. */
+  inDepth?: boolean;
 }
 
 const ROOT: Inherited = {
@@ -84,6 +88,7 @@ const ROOT: Inherited = {
   turned: undefined,
   quotes: undefined,
   listStyle: undefined,
+  inDepth: undefined,
 };
 // Elements whose content no reader sees as text.
 const UNSHOWN = new Set([
@@ -296,6 +301,16 @@ export class Page {
       const summary = nodes.find((n) => 'tagName' in n && n.tagName === 'summary');
       return summary ? [summary] : [];
     }
+    // A browser that plays <audio> and <video> never shows what they hold (the fallback for one that does
+    // not); Outlook's Word engine and webmail that strips them show it.
+    if (
+      'tagName' in parent &&
+      (parent.tagName === 'audio' || parent.tagName === 'video') &&
+      parent.namespaceURI === HTML_NS &&
+      !reader.outlook &&
+      reader.stylesheets
+    )
+      return [];
     if (!reader.outlook || !nodes.some((n) => n.nodeName === '#comment')) return nodes;
     const out: Node[] = [];
     let skipping = false;
@@ -376,19 +391,27 @@ export class Page {
     // Zoomed to a speck.
     const zoom = get('zoom');
     if (zoom !== undefined && (fraction(zoom) ?? 1) < 0.2) risky = true;
-    for (const [property, wrap] of [
-      ['transform', ''],
-      ['scale', 'scale'],
-      ['translate', 'translate'],
-      ['rotate', 'rotate3d'],
-    ] as const) {
-      const value = get(property);
-      if (value === undefined || value === 'none') continue;
-      const text = wrap
-        ? `${wrap}(${property === 'rotate' && !/\d\s+\S/.test(value) ? `0 0 1 ${value}` : value.replace(/ /g, ',')})`
-        : value;
-      // Taken out of sight, or by a function or amount not read (`scale(calc(calc(0.05)))`): unsure.
-      if (transformHides(text, ctx) !== false) risky = true;
+    // `translate`, `rotate` and `scale` apply in that order, before `transform`: one matrix of them all.
+    const transform = transformText(get);
+    const backfaceHidden = get('backface-visibility') === 'hidden';
+    // Taken out of sight, showing its back, or by a function, amount or depth not worked out
+    // (`scale(calc(calc(0.05)))`, `translateZ(20px)`): unsure.
+    if (
+      transform &&
+      transformHides(transform, { ...ctx, inDepth: !!parent.inDepth, backfaceHidden }) !== false
+    )
+      risky = true;
+    // Its back hidden inside a box turned in 3D (whose turn it shares): not worked out.
+    if (backfaceHidden && parent.inDepth) risky = true;
+    // `font-size-adjust` scales the font to an x-height: a small one draws the text too small to read
+    // (0 draws nothing); the font's own x-height is not known here.
+    const adjust = get('font-size-adjust');
+    if (
+      adjust !== undefined &&
+      !/^(?:none|from-font|inherit|initial|unset|revert|revert-layer)$/.test(adjust)
+    ) {
+      const amount = fraction(adjust.split(' ').at(-1) ?? '');
+      if (amount === undefined || amount * ctx.fontPx < 2.5) risky = true;
     }
     const clipPath = get('clip-path');
     if ((clipPath && clipPath !== 'none') || /^rect\(/.test(get('clip') ?? '')) risky = true;
@@ -438,6 +461,11 @@ export class Page {
         marker === undefined
           ? parent.listStyle
           : (/"([^"]*)"|'([^']*)'/.exec(marker)?.slice(1).join('') ?? ''),
+      inDepth:
+        parent.inDepth ||
+        !/^(?:none|inherit|initial|unset|revert|revert-layer)?$/.test(get('perspective') ?? '') ||
+        (transform !== undefined && transformInDepth(transform, ctx)) ||
+        undefined,
     };
     if (unmodelled(get, ctx) || risky) state.unsure = true;
     // `isolate-override` is the same override inside an isolate.
@@ -486,6 +514,34 @@ export class Page {
     else if (background && background.a >= 0.5) state.backdrop = background;
     return { state, gone, boxless, style };
   }
+}
+
+// The `translate`, `rotate` and `scale` properties and `transform` as one transform list, in the order they
+// apply; undefined when none is set.
+function transformText(get: (property: string) => string | undefined): string | undefined {
+  const set = (property: string) => {
+    const value = get(property);
+    return value === undefined || value === 'none' ? undefined : value;
+  };
+  const parts: string[] = [];
+  // Amounts apart at the spaces outside parentheses (`calc(1px + 2px) 0`).
+  const amounts = (value: string) => splitTop(value, ' ').filter(Boolean);
+  const translate = set('translate');
+  if (translate !== undefined) parts.push(`translate3d(${amounts(translate).join(',')})`);
+  const rotate = set('rotate');
+  if (rotate !== undefined) {
+    // `45deg`, `y 180deg` (or `180deg y`), `1 1 0 90deg`.
+    const words = amounts(rotate);
+    const axis = words.find((w) => /^[xyz]$/.test(w));
+    if (axis) parts.push(`rotate${axis}(${words.filter((w) => w !== axis).join(',')})`);
+    else if (words.length === 1) parts.push(`rotate(${rotate})`);
+    else parts.push(`rotate3d(${words.join(',')})`);
+  }
+  const scale = set('scale');
+  if (scale !== undefined) parts.push(`scale3d(${amounts(scale).join(',')})`);
+  const transform = set('transform');
+  if (transform !== undefined) parts.push(transform);
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
 // Text of this state is seen: not hidden, not too small, and (outside dark mode) not the colour of its backdrop.

@@ -301,6 +301,18 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     20_000,
   ],
   [
+    'shown HTML: nested style rules, each with &, side by side',
+    (n) => `<style>${'p{& b{color:red} > i{color:red}}'.repeat(n / 31)}</style><p>x</p>`,
+    (html) => visibleLength('text/html', html),
+    20_000,
+  ],
+  [
+    'shown HTML: nested style rules never closed, each writing & twice',
+    (n) => `<style>${'p{& &{'.repeat(n / 6)}color:red</style><p>x</p>`,
+    (html) => visibleLength('text/html', html),
+    20_000,
+  ],
+  [
     'shown HTML: nested :not()',
     (n) => `<style>${':not('.repeat(n / 6)}p${')'.repeat(n / 6)}{color:red}</style><p>x</p>`,
     (html) => visibleLength('text/html', html),
@@ -445,6 +457,25 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     (n) => wordBinary([{ text: 'x'.repeat(2000) }], { repeat: Math.ceil(n / 2000) }).toString('latin1'),
     (t) => fileLength('application/msword', 'a.doc', t),
     400_000,
+  ],
+  [
+    // Round 35: an mbox is read as each message it holds, split in one pass; past the part bound it is unread.
+    'readVisibleText: an mbox of endless tiny messages',
+    (n) => 'From a Sun\r\nMIME-Version: 1.0\r\n\r\nx\r\n\r\n'.repeat(n / 39),
+    (t) => fileLength('application/mbox', 'Export.mbox', t),
+    40_000,
+  ],
+  [
+    'readVisibleText: an mbox of endless `From ` lines that start no message',
+    (n) => `From a Sun\r\nMIME-Version: 1.0\r\n\r\n${'From x\r\n'.repeat(n / 8)}`,
+    (t) => fileLength('application/mbox', 'Export.mbox', t),
+    40_000,
+  ],
+  [
+    'readVisibleText: an mbox of empty messages, each read whole holding the rest',
+    (n) => 'From a Sun\r\nMIME-Version: 1.0\r\n\r\n\r\n'.repeat(n / 35),
+    (t) => fileLength('application/mbox', 'Export.mbox', t),
+    40_000,
   ],
   [
     'parts(): an attached page of endless attributes, entities and half-schemes',
