@@ -158,6 +158,17 @@ describe('A35-9 text tags of pictures and recordings', () => {
     const zip = zipFile([{ name: 'DCIM/photo.jpg', data: jpegWithExif('Holiday', `Card ${CARD}`) }]);
     expect(await kit.outbound(outboundFile('photos.zip', zip, 'application/zip'))).toBe('BOUNCE');
   });
+  it('control: a 12 MB photo and a 15 MB track go out (skipped past the part bound; their tags read)', async () => {
+    const photo = Buffer.concat([jpegWithExif('Canon', 'Holiday'), Buffer.alloc(12_000_000, 0x55)]);
+    expect(await kit.outbound(outboundFile('big.jpg', photo, 'image/jpeg'))).toBe('DEFAULT');
+    const track = Buffer.concat([
+      mp3([id3Frame('TIT2', Buffer.from('\0Track 01', 'latin1'))]),
+      Buffer.alloc(15_000_000),
+    ]);
+    expect(await kit.outbound(outboundFile('big.mp3', track, 'audio/mpeg'))).toBe('DEFAULT');
+    const tagged = Buffer.concat([jpegWithExif('Holiday', `Card ${CARD}`), Buffer.alloc(12_000_000, 0x55)]);
+    expect(await kit.outbound(outboundFile('big.jpg', tagged, 'image/jpeg'))).toBe('BOUNCE');
+  });
   it('control: photos and a track whose tags hold no number go out', async () => {
     const zip = zipFile([
       { name: 'a.jpg', data: jpegWithExif('Canon EOS 5D', 'Holiday 2026') },

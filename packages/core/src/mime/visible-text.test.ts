@@ -67,3 +67,35 @@ describe('readVisibleText: an mbox is read as every message it holds (attacker r
     );
   });
 });
+
+describe('readVisibleText: a large picture, recording or video', () => {
+  const big = 12 * 1024 * 1024;
+  const part = (type: string, name: string, file: Buffer) =>
+    `Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n--b\n` +
+    `Content-Type: ${type}; name="${name}"\nContent-Transfer-Encoding: base64\n\n` +
+    `${file.toString('base64').replace(/.{76}/g, '$&\n')}\n--b--\n`;
+  const jpeg = (exif: string) =>
+    Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0, exif.length + 2]),
+      Buffer.from(exif, 'latin1'),
+      Buffer.from([0xff, 0xda, 0, 2]),
+      Buffer.alloc(big, 0x55),
+    ]);
+  it('skips one past the part bound whose bytes and names say it is only that, reading its tags', async () => {
+    const { texts, unread } = await read(
+      part('image/jpeg', 'photo.jpg', jpeg('Exif\0\0Card 4111 1111 1111 1111')),
+    );
+    expect(unread).toEqual([]);
+    expect(texts.some((t) => t.includes('4111 1111 1111 1111'))).toBe(true);
+  });
+  it('still refuses one a name opens as text, a program and data of no known format', async () => {
+    for (const [type, name, file] of [
+      ['image/jpeg', 'photo.txt', jpeg('Exif\0\0')],
+      ['application/octet-stream', 'setup.bin', Buffer.concat([Buffer.from('MZ\x90\0'), Buffer.alloc(big)])],
+      ['application/octet-stream', 'data.bin', Buffer.alloc(big, 0x01)],
+    ] as const) {
+      const { unread } = await read(part(type, name, file));
+      expect(unread, name).toEqual([expect.stringMatching(/is over 10485760 bytes$/)]);
+    }
+  });
+});

@@ -17,6 +17,7 @@ import {
   claimedPdf,
   decodedHead,
   HEAD_BYTES,
+  knownBinaryFormat,
   pdfInText,
 } from './binary-text.js';
 import { carriedMessage, textIfMessage } from './carried-message.js';
@@ -147,7 +148,9 @@ interface Walk {
 }
 
 async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<void> {
-  let held: { node: TextNode; names: string[]; chunks: Buffer[]; size: number; over: boolean } | undefined;
+  let held:
+    | { node: TextNode; names: string[]; chunks: Buffer[]; size: number; over: boolean; cut: boolean }
+    | undefined;
   const finish = async () => {
     const h = held;
     held = undefined;
@@ -159,6 +162,17 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
     if (timeRanOut(w)) return;
     await readBody(h.node, h.names, Buffer.concat(h.chunks), depth, w);
   };
+  // A part past the part bound is unread, unless its first bytes show a picture, a recording, a video or a
+  // font that no name or type opens as anything else: those are skipped whatever their size (only their
+  // tags are read, from the bytes held), so a 12 MB photo is not refused for being large.
+  const overBound = (h: NonNullable<typeof held>, value: Buffer) => {
+    if (h.over || h.cut) return;
+    const raw = Buffer.concat([...h.chunks, value]);
+    if (skippedWhatever(h.node, h.names, raw)) {
+      h.cut = true;
+      h.chunks = [raw.subarray(0, w.bounds.maxPartBytes)];
+    } else h.over = true;
+  };
   const sink = new Writable({
     objectMode: true,
     write(chunk: TextNode | { type: 'body' | 'data'; value: Buffer }, _enc, done) {
@@ -166,7 +180,7 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
       if (chunk.type === 'body' && held) {
         const value = chunk.value;
         held.size += value.length;
-        if (held.size > w.bounds.maxPartBytes) held.over = true;
+        if (held.size > w.bounds.maxPartBytes) overBound(held, value);
         else held.chunks.push(value);
         return done();
       }
@@ -179,7 +193,7 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
           return done();
         }
         const names = readHeaders(node, depth, w);
-        if (!node.multipart) held = { node, names, chunks: [], size: 0, over: false };
+        if (!node.multipart) held = { node, names, chunks: [], size: 0, over: false, cut: false };
         done();
       }, done);
     },
@@ -382,6 +396,22 @@ async function walkCarried(w: Walk): Promise<void> {
 }
 
 /** How a part is read: as its declared type says, and as each of its names alone says. */
+// Whether a part is skipped whatever it holds past its first bytes: its names and type open it as a binary
+// file only, and those bytes show an image, audio, video or a font (not a program: a self-extracting archive
+// is read whole), not text that spells one.
+function skippedWhatever(node: TextNode, names: string[], raw: Buffer): boolean {
+  const kinds = readingKinds(node, names);
+  if (kinds.size !== 1 || !kinds.has('binary') || claimedArchiveKind(names, node.contentType || undefined))
+    return false;
+  const encoding = transferEncoding(node);
+  if (undecodedEncoding(encoding)) return false;
+  const head = decodedHead(encoding, raw);
+  const reading = claimedPdf(binaryReading(head), names, node.contentType || undefined, head);
+  if (reading !== 'binary' || unreadArchiveKind(undefined, head) || unreadDataFormat(head)) return false;
+  const format = knownBinaryFormat(head);
+  return format !== undefined && format !== 'program' && binaryAsStrings(reading, head) !== 'strings';
+}
+
 function readingKinds(node: TextNode, names: readonly string[]): Set<VisibleKind> {
   const kinds = new Set<VisibleKind>([visibleKind({ contentType: node.contentType, filename: false }, [])]);
   for (const name of names)
