@@ -40,5 +40,29 @@ export function carriedMessage(bytes: Buffer): Buffer | undefined {
 export function textIfMessage<R extends string>(reading: R, name: string, bytes: Buffer): R | 'text' {
   if (reading !== 'binary') return reading;
   const kind = messageFileKind(name);
-  return kind === 'mime' || kind === 'emlx' || carriedMessage(bytes) ? 'text' : reading;
+  return kind === 'mime' || kind === 'emlx' || carriedMessage(bytes) || mailboxStart(bytes)
+    ? 'text'
+    : reading;
 }
+
+/**
+ * Whether a text starts as a mailbox file does (after a byte order mark and blank lines): an mbox's `From `
+ * line, an MMDF mailbox's line of four ^A bytes. Mail clients open it as the messages it holds whatever bytes
+ * their bodies carry (a NUL, a backspace), so it is text, never binary. Constant work.
+ *
+ * @example
+ * ```ts
+ * mailboxStart(Buffer.from('From bob@corp.example Sun Nov 29 10:00:00 2026\nSubject: x\n\nhi\0')); // 'mbox'
+ * ```
+ */
+export function mailboxStart(bytes: Buffer): 'mbox' | 'mmdf' | undefined {
+  const start = MAILBOX_LEAD.exec(bytes.toString('latin1', 0, 1024))?.[0].length ?? 0;
+  const first = bytes.toString('latin1', start, start + 5);
+  if (first === 'From ') return 'mbox';
+  return first === '\x01\x01\x01\x01\n' ||
+    (first.startsWith('\x01\x01\x01\x01\r') && bytes[start + 5] === 0x0a)
+    ? 'mmdf'
+    : undefined;
+}
+// What clients skip before a mailbox's first separator: a byte order mark, blank lines.
+const MAILBOX_LEAD = /^(?:\xEF\xBB\xBF)?(?:[ \t]*\r?\n)*/;

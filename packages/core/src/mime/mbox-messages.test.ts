@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mailboxStart } from './carried-message.js';
 import { mboxMessages } from './mbox-messages.js';
 import { ReadingDeadline, ReadingTimeUp } from './reading-deadline.js';
 
@@ -81,5 +82,30 @@ describe('mboxMessages', () => {
   it('stops at the deadline', () => {
     const lines = Buffer.from(`${separator(0)}${'From x\n'.repeat(5000)}`);
     expect(() => mboxMessages(lines, 1000, new ReadingDeadline(Date.now() - 1))).toThrow(ReadingTimeUp);
+  });
+});
+
+describe('mailboxes beyond mboxrd (attacker round 36)', () => {
+  it('knows a mailbox by its first line, whatever bytes follow', () => {
+    expect(mailboxStart(Buffer.from(`\n${separator(0)}${message('one', 'a\0b')}`))).toBe('mbox');
+    expect(mailboxStart(Buffer.from('\x01\x01\x01\x01\r\nFrom: a\n'))).toBe('mmdf');
+    expect(mailboxStart(Buffer.from('Subject: x\n\nFrom here'))).toBeUndefined();
+  });
+  it('ends a message by its Content-Length (mboxcl2), where a body holds an unquoted `From ` line', () => {
+    const body = 'Notes:\n\nFrom the desk of Bob\nsecond line\n';
+    const cl = (subject: string, text: string) =>
+      `${separator(0)}From: a@corp.example\nSubject: ${subject}\nMIME-Version: 1.0\nContent-Length: ${text.length}\n\n${text}\n`;
+    const file = Buffer.from(cl('one', 'hi\n') + cl('two', body));
+    const whole = mboxMessages(file, 1000).messages.map(String);
+    expect(whole.some((m) => m.includes('Subject: two') && m.includes('second line'))).toBe(true);
+    // Where the Content-Length split agrees with the `From ` split, the message is not read twice.
+    const plain = Buffer.from(cl('one', 'hi\n') + cl('two', 'there\n'));
+    expect(subjects(plain)).toEqual(['one', 'two']);
+  });
+  it('splits an MMDF mailbox at its lines of four ^A', () => {
+    const sep = '\x01\x01\x01\x01\n';
+    const file = Buffer.from(`${sep}${message('one')}${sep}${sep}${message('two')}${sep}`);
+    expect(subjects(file)).toEqual(['one', 'two']);
+    expect(mboxMessages(file, 1).unread).toBe('an mbox of more than 1 messages');
   });
 });

@@ -20,7 +20,7 @@ import {
   knownBinaryFormat,
   pdfInText,
 } from './binary-text.js';
-import { carriedMessage, textIfMessage } from './carried-message.js';
+import { carriedMessage, mailboxStart, textIfMessage } from './carried-message.js';
 import {
   directoryBase64Values,
   directoryCharsetValues,
@@ -289,10 +289,12 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
     return;
   }
   const head = decodedHead(encoding, raw);
-  const reading =
+  const sniffed =
     claimed === 'cms' || claimed === 'tar'
       ? claimed
       : claimedPdf(binaryReading(head), names, node.contentType || undefined, head);
+  // A mailbox is text whatever bytes its bodies hold (a NUL): clients open it as its messages.
+  const reading = sniffed === 'binary' && mailboxStart(head) ? 'text' : sniffed;
   // An archive or compressed file of a kind not read here (7z, RAR, bzip2, xz, CAB…): what it holds is not known.
   const unreadKind = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
   if (unreadKind) {

@@ -1,6 +1,7 @@
 import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
 import { binaryReading, claimedPdf, HEAD_BYTES } from './binary-text.js';
+import { textIfMessage } from './carried-message.js';
 import { fileReading } from './file-reading.js';
 import { TAG_HEAD } from './media-tags.js';
 import { type VisibleKind, visibleKind } from './visible-kind.js';
@@ -134,9 +135,10 @@ function readEntry(
   else {
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
     const head = entry.head(HEAD_BYTES);
+    // A message or mailbox file is text whatever bytes its bodies hold (a NUL): clients open it as mail.
     const reading = /\.bin$/i.test(entry.name)
       ? 'strings'
-      : claimedPdf(binaryReading(head), [entry.name], '', head);
+      : textIfMessage(claimedPdf(binaryReading(head), [entry.name], '', head), entry.name, head);
     const read = fileReading(
       reading,
       head,

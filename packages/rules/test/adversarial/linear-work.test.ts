@@ -472,6 +472,19 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    // Round 36: Content-Length messages (mboxcl2) and MMDF separators, each split in one pass.
+    'readVisibleText: an mbox of endless Content-Length messages',
+    (n) => 'From a Sun\r\nMIME-Version: 1.0\r\nContent-Length: 1\r\n\r\nx\r\n'.repeat(n / 55),
+    (t) => fileLength('application/mbox', 'Export.mbox', t),
+    40_000,
+  ],
+  [
+    'readVisibleText: an MMDF mailbox of endless separators',
+    (n) => `\x01\x01\x01\x01\n${'\x01\x01\x01\x01\nMIME-Version: 1.0\n\n'.repeat(n / 24)}`,
+    (t) => fileLength('application/octet-stream', 'mailbox', t),
+    40_000,
+  ],
+  [
     'readVisibleText: an mbox of empty messages, each read whole holding the rest',
     (n) => 'From a Sun\r\nMIME-Version: 1.0\r\n\r\n\r\n'.repeat(n / 35),
     (t) => fileLength('application/mbox', 'Export.mbox', t),
