@@ -1,4 +1,4 @@
-import { ancestorKeys, matches, ruleKey, type StyleRule } from './css-rules.js';
+import { ancestorKeys, matches, type Registration, ruleKey, type StyleRule } from './css-rules.js';
 import { cssPlain, declarations } from './css-values.js';
 import { mediaHolds, type Reader } from './html-readers.js';
 import { attribute, type Element, type Parent, SVG_NS } from './html-tree.js';
@@ -56,8 +56,11 @@ function passesFilter(filter: Uint32Array, bits: Int32Array): boolean {
   return true;
 }
 
-/** An element's computed declarations: property → value, and the custom properties its content inherits. */
-export type Style = Map<string, string> & { vars: Map<string, string> };
+/**
+ * An element's computed declarations: property → value, and the custom properties its content inherits;
+ * `unsure` when a value reads a registered custom property in a way not worked out here.
+ */
+export type Style = Map<string, string> & { vars: Map<string, string>; unsure?: boolean };
 
 // The keys a rule may be filed under that fit this element: `*`, its type, its id, its classes.
 export function ownKeys(element: Element): string[] {
@@ -84,8 +87,18 @@ export class StyleCascade {
   private readonly styles = new Map<Element, Map<string, Style>>();
   private readonly inline = new Map<Element, ReturnType<typeof declarations>>();
   private readonly filters = new Map<Element, Uint32Array>();
+  /** Custom properties registered by `@property`, and those of them that do not inherit. */
+  private readonly registered: ReadonlyMap<string, Registration>;
+  private readonly uninherited: string[];
 
-  constructor(rules: StyleRule[], quirks: boolean) {
+  constructor(
+    rules: StyleRule[],
+    quirks: boolean,
+    registered: ReadonlyMap<string, Registration> = new Map(),
+  ) {
+    this.registered = registered;
+    // Doubtful ones are read as inheriting (a var() of them is unsure anyway): at most MAX_REGISTERED to look at.
+    this.uninherited = [...registered].filter(([, r]) => !r.inherits && !r.doubtful).map(([name]) => name);
     for (const rule of rules) {
       this.needs.set(rule, Int32Array.from(ancestorKeys(rule).flatMap(keyBits)));
       const key = ruleKey(rule);
@@ -173,16 +186,24 @@ export class StyleCascade {
     }
     for (const [property, d] of this.inlineStyle(element)) put(property, d);
     let vars = inherited;
+    // A registered property that does not inherit starts again from its initial value.
+    if (inherited.size > 0)
+      for (const name of this.uninherited) {
+        if (!vars.has(name)) continue;
+        if (vars === inherited) vars = new Map(inherited);
+        vars.delete(name);
+      }
     for (const [property, d] of chosen) {
       if (!property.startsWith('--')) continue;
       if (vars === inherited) vars = new Map(inherited);
       vars.set(property, d.value);
     }
     const values = new Map<string, string>();
+    const doubt = { registered: this.registered, unsure: false };
     for (const [property, d] of chosen) {
-      if (!property.startsWith('--')) values.set(property, resolveVars(d.value, vars));
+      if (!property.startsWith('--')) values.set(property, resolveVars(d.value, vars, doubt));
     }
-    return Object.assign(values, { vars });
+    return Object.assign(values, { vars }, doubt.unsure ? { unsure: true } : {});
   }
 
   // The `style` attribute's declarations, read once for all readers.
@@ -219,13 +240,34 @@ export class StyleCascade {
   }
 }
 
-export function resolveVars(value: string, vars: Map<string, string>): string {
+/** Registered custom properties, and whether a var() read one in a way not worked out (set by {@link resolveVars}). */
+export interface VarContext {
+  registered: ReadonlyMap<string, Registration>;
+  unsure: boolean;
+}
+
+/**
+ * A value with its `var()`s replaced: the custom property's value, else its fallback. A property registered by
+ * `@property` always has a value, so its initial value comes before the fallback, and a value its syntax
+ * refuses is not used; such a read, or one of a registration not worked out, sets `context.unsure`.
+ *
+ * @example
+ * ```ts
+ * resolveVars('var(--o, 1)', new Map()); // '1'
+ * resolveVars('var(--o, 1)', new Map(), { registered: new Map([['--o', { inherits: false, initial: '0', accepts: () => true }]]), unsure: false }); // '0'
+ * ```
+ */
+export function resolveVars(value: string, vars: Map<string, string>, context?: VarContext): string {
   let out = value;
   for (let round = 0; round < 8 && out.includes('var('); round++) {
-    out = out.replace(
-      /var\((--[\w-]+)(?:,([^()]*))?\)/g,
-      (_, name: string, fallback?: string) => vars.get(name) ?? fallback?.trim() ?? '',
-    );
+    out = out.replace(/var\((--[\w-]+)(?:,([^()]*))?\)/g, (_, name: string, fallback?: string) => {
+      const set = vars.get(name);
+      const registration = context?.registered.get(name);
+      if (!registration || !context) return set ?? fallback?.trim() ?? '';
+      const taken = set !== undefined && !set.includes('var(') && registration.accepts(set);
+      if (registration.doubtful || (set !== undefined && !taken)) context.unsure = true;
+      return taken ? set : (registration.initial ?? set ?? fallback?.trim() ?? '');
+    });
   }
   return out;
 }

@@ -1,12 +1,15 @@
 import type { StyleRule } from './css-rules.js';
 import {
   cssCalls,
+  type declarations,
   fontSizePx,
   fraction,
   lengthPx,
   parseColor,
   type Rgba,
+  splitTop,
   transformHides,
+  transformList,
 } from './css-values.js';
 
 // What in an element's computed style hides its text, for the shown-text reading (html-shown.ts): offsets,
@@ -129,4 +132,102 @@ export function fontAttributePx(value: string): number {
   const v = value.trim();
   const n = /^[+-]/.test(v) ? 3 + Number(v) : Number(v);
   return FONT_SIZES[Math.max(1, Math.min(7, Number.isFinite(n) ? Math.round(n) : 3))] as number;
+}
+
+// What an animation's frames may set without hiding text: shadows, borders, a background's position, timing.
+const FRAME_HARMLESS =
+  /^(?:animation-timing-function|box-shadow|text-shadow|border(?:-[a-z]+)*|outline(?:-[a-z]+)*|background-position(?:-[xy])?|stroke-dash(?:array|offset))$/;
+const FRAME_TRANSFORMS = new Set(['transform', 'translate', 'rotate', 'scale']);
+
+/**
+ * True when one `@keyframes` frame may hide text while it plays or after (`forwards`): opacity under a fifth, a
+ * font under 4px, a transform that hides or is not worked out, or any property other than the few known not
+ * to hide (colours, visibility, sizes and offsets count as hiding: they are not worked out here).
+ *
+ * @example
+ * ```ts
+ * frameHides(declarations(cssPlain('opacity: 0'))); // true
+ * frameHides(declarations(cssPlain('opacity: 1; transform: translateY(20px)'))); // false
+ * ```
+ */
+export function frameHides(decls: ReturnType<typeof declarations>): boolean {
+  for (const [property, { value }] of decls) {
+    if (FRAME_HARMLESS.test(property) || FRAME_TRANSFORMS.has(property)) continue;
+    if (property === 'opacity') {
+      const amount = fraction(value);
+      if (amount === undefined || amount < 0.2) return true;
+      continue;
+    }
+    // Relative sizes judged against a small parent (4px), so that `0.5em` counts as small.
+    if (property === 'font-size' && (fontSizePx(value, 4, 4) ?? 0) >= 4) continue;
+    return true;
+  }
+  const transform = transformList((p) => decls.get(p)?.value);
+  return transform !== undefined && transformHides(transform, { fontPx: 16, percentOf: 16 }) !== false;
+}
+
+// Words of the `animation` shorthand that are not a keyframes name.
+const ANIMATION_WORDS = new Set([
+  'none',
+  'linear',
+  'ease',
+  'ease-in',
+  'ease-out',
+  'ease-in-out',
+  'step-start',
+  'step-end',
+  'infinite',
+  'normal',
+  'reverse',
+  'alternate',
+  'alternate-reverse',
+  'forwards',
+  'backwards',
+  'both',
+  'running',
+  'paused',
+  'auto',
+  'replace',
+  'add',
+  'accumulate',
+  'inherit',
+  'initial',
+  'unset',
+  'revert',
+  'revert-layer',
+]);
+const ANIMATION_AMOUNT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?(?:m?s)?$/;
+
+/**
+ * True when an element's animations may hide it: one names `@keyframes` whose frames may hide text
+ * ({@link frameHides}, in `keyframes` as name → hides), or keyframes the page does not hold (a browser may
+ * have them from elsewhere), or a part of the value is not understood. `animation: none` and no animation: false.
+ *
+ * @example
+ * ```ts
+ * animationUnsure((p) => (p === 'animation' ? 'fade 1s forwards' : undefined), new Map([['fade', true]])); // true
+ * ```
+ */
+export function animationUnsure(
+  get: (property: string) => string | undefined,
+  keyframes: ReadonlyMap<string, boolean>,
+): boolean {
+  for (const property of ['animation', 'animation-name', '-webkit-animation', '-webkit-animation-name']) {
+    const value = get(property);
+    if (value === undefined) continue;
+    const names = property.endsWith('name');
+    for (const one of splitTop(value, ',')) {
+      for (const word of splitTop(one.trim(), ' ')) {
+        if (word === '') continue;
+        const name = /^(["'])(.*)\1$/.exec(word)?.[2] ?? word;
+        // A keyword that also names hiding keyframes may be that name: read as hiding.
+        if (keyframes.get(name)) return true;
+        if (ANIMATION_WORDS.has(word)) continue;
+        if (!names && ANIMATION_AMOUNT.test(word)) continue;
+        if (!names && /^(?:cubic-bezier|steps|linear)\(/.test(word)) continue;
+        if (!keyframes.has(name)) return true;
+      }
+    }
+  }
+  return false;
 }

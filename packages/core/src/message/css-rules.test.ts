@@ -1,5 +1,7 @@
 import { parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
+import { resolveVars } from './css-cascade.js';
+import { animationUnsure, frameHides } from './css-hiding.js';
 import {
   ancestorKeys,
   dataUrlText,
@@ -22,6 +24,8 @@ import {
   splitTop,
   transformHides,
   transformInDepth,
+  transformList,
+  transformScale,
 } from './css-values.js';
 
 // The first element with this id in a page built by parse5, as the matcher sees it.
@@ -319,7 +323,7 @@ describe('nested rules, @scope and namespaces (attacker round 35)', () => {
       undefined,
       quiet,
     );
-    expect(quiet).toEqual({});
+    expect(quiet).toEqual({ keyframes: new Map([['k', true]]) });
   });
 
   it('counts :is() and :not() as their most specific argument and :where() as none', () => {
@@ -332,5 +336,128 @@ describe('nested rules, @scope and namespaces (attacker round 35)', () => {
     const notes: SheetNotes = {};
     parseStylesheet(`a{${'& & & &{'.repeat(12)}color:red${'}'.repeat(12)}}`, 0, undefined, notes);
     expect(notes.undecided).toBe('nested selectors too long');
+  });
+});
+
+describe('animations, registered properties, zoom and transform-origin (attacker round 36)', () => {
+  const ctx = { fontPx: 16, percentOf: 0 };
+  const sheet = (css: string) => {
+    const notes: SheetNotes = {};
+    expect(parseStylesheet(css, 0, undefined, notes)).toEqual([]);
+    return notes;
+  };
+
+  it('reads @keyframes aside: a frame that may hide marks the name, several of one name add up', () => {
+    const { keyframes } = sheet(
+      '@keyframes hide { to { opacity: 0 } } @-webkit-keyframes "Fade\\49n" { from { opacity: .5; transform: translateY(20px) } to { opacity: 1 } }' +
+        ' @keyframes shrink { 50% { font-size: 0 } } @keyframes k { to { box-shadow: 0 0 2px red } } @keyframes k { to { color: #fff } }',
+    );
+    expect(keyframes).toEqual(
+      new Map([
+        ['hide', true],
+        ['fadein', false],
+        ['shrink', true],
+        ['k', true],
+      ]),
+    );
+    expect(sheet('@keyframes x { to { opacity: 0 } }').unmodelled).toBeUndefined();
+  });
+
+  it('judges one frame: opacity, font size and transforms read, anything else counted as hiding', () => {
+    const hides = (css: string) => frameHides(declarations(cssPlain(css)));
+    expect(hides('opacity: 0')).toBe(true);
+    expect(hides('opacity: 10%')).toBe(true);
+    expect(hides('opacity: calc(1)')).toBe(true);
+    expect(hides('font-size: 0.5em')).toBe(true);
+    expect(hides('transform: scale(0)')).toBe(true);
+    expect(hides('translate: -2000px')).toBe(true);
+    expect(hides('visibility: hidden')).toBe(true);
+    expect(hides('color: #fff')).toBe(true);
+    expect(hides('opacity: 1; transform: translateY(20px) scale(0.95)')).toBe(false);
+    expect(hides('font-size: 12px; box-shadow: 0 0 4px #000; border-color: red')).toBe(false);
+    expect(hides('')).toBe(false);
+  });
+
+  it('names the keyframes of an animation, and counts a name not on the page or not understood', () => {
+    const keyframes = new Map([
+      ['hide', true],
+      ['fade', false],
+      ['ease', true],
+    ]);
+    const unsure = (property: string, value: string) =>
+      animationUnsure((p) => (p === property ? value : undefined), keyframes);
+    expect(unsure('animation', 'hide .01s forwards')).toBe(true);
+    expect(unsure('animation', 'fade 1s ease-in, hide 2s')).toBe(true);
+    expect(unsure('animation-name', '"hide"')).toBe(true);
+    expect(unsure('-webkit-animation', 'fade 1s steps(4, end) infinite')).toBe(false);
+    expect(unsure('animation', 'fade 1s cubic-bezier(0.1, 0.7, 1, 0.1) 2 alternate both')).toBe(false);
+    // `ease` is a timing word, and here also a hiding name: read as the name.
+    expect(unsure('animation', 'fade 1s ease')).toBe(true);
+    expect(unsure('animation', 'elsewhere 1s')).toBe(true);
+    expect(unsure('animation', 'var(--a) 1s')).toBe(true);
+    expect(unsure('animation', 'none')).toBe(false);
+    expect(unsure('animation-name', 'none')).toBe(false);
+  });
+
+  it('registers @property: initial value before the fallback, values its syntax refuses not taken', () => {
+    const { registered = new Map() } = sheet(
+      "@property --o { syntax: '<number>'; inherits: false; initial-value: 0 }" +
+        ' @property --c { syntax: "<color>"; inherits: true; initial-value: #ffffff }' +
+        " @property --any { syntax: '*'; inherits: false }" +
+        " @property --odd { syntax: '<number> | auto'; inherits: false; initial-value: 0 }" +
+        " @property --em { syntax: '<length>'; inherits: false; initial-value: 1em }" +
+        " @property --half { syntax: '<number>'; initial-value: 0 }",
+    );
+    expect([...registered].map(([name, r]) => [name, r.inherits, r.initial, !!r.doubtful])).toEqual([
+      ['--o', false, '0', false],
+      ['--c', true, '#ffffff', false],
+      ['--any', false, undefined, false],
+      ['--odd', false, '0', true],
+      ['--em', false, '1em', true],
+      ['--half', true, '0', true],
+    ]);
+    const read = (value: string, vars: Record<string, string> = {}) => {
+      const context = { registered, unsure: false };
+      return [resolveVars(value, new Map(Object.entries(vars)), context), context.unsure];
+    };
+    expect(read('var(--o, 1)')).toEqual(['0', false]);
+    expect(read('var(--o, 1)', { '--o': '0.5' })).toEqual(['0.5', false]);
+    expect(read('var(--o, 1)', { '--o': '100%' })).toEqual(['0', true]);
+    expect(read('var(--c, #000)')).toEqual(['#ffffff', false]);
+    expect(read('var(--any, 1)')).toEqual(['1', false]);
+    expect(read('var(--odd, 1)')).toEqual(['0', true]);
+    expect(read('var(--free, 1)')).toEqual(['1', false]);
+    expect(resolveVars('var(--o, 1)', new Map())).toBe('1');
+  });
+
+  it('gives the thinnest scale of a transform, and lists the transform properties in the order they apply', () => {
+    expect(transformScale('scale(0.3) rotate(45deg)', ctx)).toBeCloseTo(0.3);
+    expect(transformScale('scale(2, 0.5)', ctx)).toBeCloseTo(0.5);
+    expect(transformScale('rotate(30deg)', ctx)).toBeCloseTo(1);
+    expect(transformScale('scale(calc(calc(1)))', ctx)).toBeUndefined();
+    const get = (style: Record<string, string>) => (p: string) => style[p];
+    expect(transformList(get({ transform: 'rotate(3deg)', scale: '0.5', translate: '1px 2px' }))).toBe(
+      'translate3d(1px,2px) scale3d(0.5) rotate(3deg)',
+    );
+    expect(transformList(get({ rotate: 'none' }))).toBeUndefined();
+  });
+
+  it('applies transform-origin: a far origin moves the box, a turn about an unknown edge is not worked out', () => {
+    const about = (transform: string, origin: string, box?: { width?: number; height?: number }) =>
+      transformHides(transform, { ...ctx, origin, ...(box ? { box } : {}) });
+    expect(about('rotate(180deg)', '-3000px 0')).not.toBe(false);
+    expect(about('scale(-1, 1)', '-3000px 0')).not.toBe(false);
+    expect(about('rotate(180deg)', '-3000px 0', { width: 40, height: 20 })).toBe(true);
+    expect(about('rotate(180deg)', 'left', { width: 3000, height: 20 })).toBe(true);
+    expect(about('rotate(180deg)', 'left')).toBeUndefined();
+    expect(about('rotate(180deg)', 'calc(1px + 2%)')).toBeUndefined();
+    expect(about('rotate(180deg)', 'left left')).toBeUndefined();
+    // Common mail: slight turns and scales about the centre or a corner, any turn about the centre.
+    expect(about('rotate(3deg)', 'center')).toBe(false);
+    expect(about('scale(0.9)', 'top left')).toBe(false);
+    expect(about('scale(0.9)', '0 0')).toBe(false);
+    expect(about('rotate(180deg)', '50% 50%')).toBe(false);
+    expect(about('rotate(30deg)', 'bottom right 0')).toBe(false);
+    expect(about('none', '-3000px 0')).toBe(false);
   });
 });

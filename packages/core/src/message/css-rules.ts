@@ -1,5 +1,12 @@
-import { hidesSomething } from './css-hiding.js';
-import { cssEscapesDecoded, cssPlain, cssWithoutComments, declarations } from './css-values.js';
+import { frameHides, hidesSomething } from './css-hiding.js';
+import {
+  cssEscapesDecoded,
+  cssPlain,
+  cssWithoutComments,
+  declarations,
+  lengthPx,
+  parseColor,
+} from './css-values.js';
 
 // A page's stylesheets as far as the shown-text reading needs them (html-shown.ts): style rules with their
 // selectors, specificity, order and media condition, and a matcher for the selectors mail uses (type, class,
@@ -51,7 +58,26 @@ export interface SheetNotes {
   undecided?: string;
   /** Set when an at-rule this reading does not apply (`@starting-style`, `@document`) holds hiding declarations. */
   unmodelled?: string;
+  /** `@keyframes` by name (lower case): true when a frame may hide text ({@link frameHides}). */
+  keyframes?: Map<string, boolean>;
+  /** Custom properties registered by `@property`, by name (lower case). */
+  registered?: Map<string, Registration>;
 }
+
+/**
+ * A custom property registered by `@property`: whether it inherits, its initial value, and which values its
+ * syntax takes. `doubtful` when the rule is not worked out here (a syntax not read, a descriptor missing or
+ * not understood): a var() of it leaves its element unsure.
+ */
+export interface Registration {
+  inherits: boolean;
+  initial?: string;
+  accepts: (value: string) => boolean;
+  doubtful?: boolean;
+}
+
+/** Data: past this many `@property` rules, each further one is doubtful (a real page registers a few). */
+const MAX_REGISTERED = 256;
 
 /**
  * The style rules of a stylesheet, inside `@media`, `@supports`, `@container`, `@layer` and `@scope` blocks too
@@ -100,9 +126,11 @@ interface Within {
   budget: { chars: number };
 }
 
-// At-rules whose blocks hold no style rules for the page's elements (fonts, pages, animations' frames).
+// At-rules whose blocks hold no style rules for the page's elements (fonts, pages); animations' frames and
+// registered properties are read apart.
 const NOT_STYLE_BLOCKS =
-  /^@(?:-[a-z]+-)?(?:font-face|page|keyframes|counter-style|property|font-feature-values|font-palette-values|view-transition|position-try)\b/;
+  /^@(?:-[a-z]+-)?(?:font-face|page|counter-style|font-feature-values|font-palette-values|view-transition|position-try)\b/;
+const KEYFRAMES = /^@(?:-[a-z]+-)?keyframes\b/;
 
 // Reads rules up to the end of `css`, each prelude up to its `{` and the block to its matching `}`.
 function readBlock(
@@ -172,6 +200,15 @@ function readBlock(
       // An at-rule not applied here (`@starting-style`, `@document`): its rules are read aside, and hiding
       // declarations among them leave the page's short texts unsure.
       if (NOT_STYLE_BLOCKS.test(lower)) continue;
+      const keyframes = KEYFRAMES.exec(lower);
+      if (keyframes) {
+        readKeyframes(prelude.slice(keyframes[0].length), body, notes);
+        continue;
+      }
+      if (/^@property\b/.test(lower)) {
+        readProperty(prelude.slice('@property'.length), body, notes);
+        continue;
+      }
       const aside: StyleRule[] = [];
       inner(media, within, aside);
       const hiding = aside.find(hidesSomething);
@@ -213,6 +250,77 @@ function readBlock(
 }
 
 const GENERATED = /^(.*?)::?(before|after|marker)$/i;
+
+// A name as an at-rule's prelude writes it (`fade`, `"fade"`, `f\61 de`), decoded, in lower case as the
+// declarations that name it are.
+function preludeName(prelude: string): string {
+  const name = cssEscapesDecoded(prelude.trim()).toLowerCase();
+  return /^(["'])(.*)\1$/.exec(name)?.[2] ?? name;
+}
+
+// `@keyframes name { from {…} 50% {…} }`: whether any frame may hide text. Several of one name: any hiding.
+function readKeyframes(prelude: string, body: string, notes: SheetNotes): void {
+  const name = preludeName(prelude);
+  let hides = false;
+  let at = 0;
+  while (at < body.length && !hides) {
+    const open = scanTo(body, at, '{;');
+    if (open < 0) break;
+    if (body[open] === ';') {
+      at = open + 1;
+      continue;
+    }
+    const close = matchingBrace(body, open);
+    hides = frameHides(declarations(cssPlain(body.slice(open + 1, close < 0 ? body.length : close))));
+    at = close < 0 ? body.length : close + 1;
+  }
+  notes.keyframes ??= new Map();
+  notes.keyframes.set(name, hides || notes.keyframes.get(name) === true);
+}
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/;
+const absoluteLength = (v: string) =>
+  !/[%(]|em$|ex$|ch$|v[a-z]*$|lh$|cap$|ic$/.test(v) &&
+  lengthPx(v, { fontPx: 16, percentOf: 0 }) !== undefined;
+const percentage = (v: string) => v.endsWith('%') && NUMBER.test(v.slice(0, -1));
+// The values each `@property` syntax takes, as far as they are read here (the initial value must be
+// computationally independent: no `em`, no `%` of a length).
+const SYNTAXES: Record<string, (value: string) => boolean> = {
+  '*': () => true,
+  '<number>': (v) => NUMBER.test(v),
+  '<integer>': (v) => /^[+-]?\d+$/.test(v),
+  '<percentage>': percentage,
+  '<length>': absoluteLength,
+  '<length-percentage>': (v) => absoluteLength(v) || percentage(v),
+  '<color>': (v) => parseColor(v) !== undefined,
+  '<angle>': (v) => /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:deg|rad|turn|grad)$/.test(v) || v === '0',
+  '<time>': (v) => /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)m?s$/.test(v),
+};
+
+// `@property --name { syntax: '<number>'; inherits: false; initial-value: 0 }`: the property then always has a
+// value (its initial one) and may not inherit. A rule not worked out here is recorded as doubtful.
+function readProperty(prelude: string, body: string, notes: SheetNotes): void {
+  const name = preludeName(prelude);
+  const d = declarations(cssPlain(body));
+  const syntax = /^(["'])(.*)\1$/.exec(d.get('syntax')?.value ?? '')?.[2]?.trim();
+  const inherits = d.get('inherits')?.value;
+  const initial = d.get('initial-value')?.value;
+  const accepts = syntax === undefined ? undefined : SYNTAXES[syntax];
+  notes.registered ??= new Map();
+  const understood =
+    /^--[-\w\u0080-\uffff]+$/.test(name) &&
+    accepts !== undefined &&
+    (inherits === 'true' || inherits === 'false') &&
+    (initial === undefined ? syntax === '*' : accepts(initial)) &&
+    !body.includes('{') &&
+    notes.registered.size < MAX_REGISTERED;
+  notes.registered.set(name, {
+    inherits: inherits !== 'false',
+    ...(initial === undefined ? {} : { initial }),
+    accepts: accepts ?? (() => true),
+    ...(understood ? {} : { doubtful: true }),
+  });
+}
 
 // One style rule per selector of the list, when the declarations set anything.
 function pushRules(

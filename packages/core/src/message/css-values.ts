@@ -381,6 +381,10 @@ export interface TransformContext extends LengthContext {
   inDepth?: boolean;
   /** `backface-visibility: hidden`: the box is not drawn once turned to show its back. */
   backfaceHidden?: boolean;
+  /** `transform-origin` as written (lower case); the box's centre when not given. */
+  origin?: string;
+  /** The box's width and height in pixels where its style sets them. */
+  box?: { width?: number | undefined; height?: number | undefined };
 }
 
 /**
@@ -401,7 +405,9 @@ export interface TransformContext extends LengthContext {
 export function transformHides(written: string, ctx: TransformContext): boolean | undefined {
   const read = composite(written.toLowerCase(), ctx);
   if (!read) return undefined;
-  const { m, projected } = read;
+  const { projected } = read;
+  const m = ctx.origin === undefined ? read.m : aboutOrigin(read.m, ctx.origin, ctx);
+  if (!m) return undefined;
   const [m11, m12, m13, m14, m21, m22, m23, m24, m31, m32, m33, m34, m41, m42, m43, m44] = m;
   // Depth: a box moved toward or away from the viewer, or a matrix with a projection of its own.
   if (m34 !== 0 || m41 !== 0 || m42 !== 0 || m43 !== 0 || m44 !== 1) return undefined;
@@ -414,13 +420,146 @@ export function transformHides(written: string, ctx: TransformContext): boolean 
     // Its back shows when the inverse's z-z entry is negative: flat / solid < 0.
     if (Math.abs(solid) < 1e-9 || flat / solid < 0) return true;
   }
-  // The smallest singular value of the drawn 2×2: how thin the box is squashed in its thinnest direction.
-  const squares = m11 * m11 + m12 * m12 + m21 * m21 + m22 * m22;
-  const thinnest = Math.sqrt(
-    Math.max(0, (squares - Math.sqrt(Math.max(0, squares ** 2 - 4 * flat ** 2))) / 2),
-  );
+  const thinnest = singular(m11, m12, m21, m22, -1);
   if (!Number.isFinite(thinnest) || thinnest < 0.2) return true;
   return Math.abs(m14) >= 1000 || Math.abs(m24) >= 1000;
+}
+
+/**
+ * How much a transform shrinks its box in its thinnest direction (the drawn 2×2's smallest singular value:
+ * 0.3 for `scale(0.3)`, 1 for a turn); undefined when the transform is not understood. Nested factors multiply.
+ *
+ * @example
+ * ```ts
+ * transformScale('scale(0.3) rotate(45deg)', { fontPx: 16, percentOf: 0 }); // 0.3
+ * ```
+ */
+export function transformScale(written: string, ctx: LengthContext): number | undefined {
+  const read = composite(written.toLowerCase(), ctx);
+  if (!read) return undefined;
+  const [m11, m12, , , m21, m22] = read.m;
+  const thinnest = singular(m11, m12, m21, m22, -1);
+  return Number.isFinite(thinnest) ? thinnest : undefined;
+}
+
+// The smallest (`sign` -1) or largest (+1) singular value of the 2×2 [[a, b], [c, d]].
+function singular(a: number, b: number, c: number, d: number, sign: 1 | -1): number {
+  const squares = a * a + b * b + c * c + d * d;
+  const det = a * d - b * c;
+  return Math.sqrt(Math.max(0, (squares + sign * Math.sqrt(Math.max(0, squares ** 2 - 4 * det ** 2))) / 2));
+}
+
+// The matrix applied about `transform-origin` (T(o)·M·T(−o)), the origin measured from the box's centre, as the
+// matrices here are. An origin off the centre by a share of a box whose size is not known moves the box by
+// that unknown size: when the move is half of it or more (a flip or half-turn about an edge), undefined, as an
+// origin not understood is; a smaller one (a slight turn or scale about a corner) is read as about a point.
+function aboutOrigin(m: Matrix, written: string, ctx: TransformContext): Matrix | undefined {
+  const origin = originOffsets(written, ctx);
+  if (!origin) return undefined;
+  const [x, y, z] = origin;
+  const width = ctx.box?.width;
+  const height = ctx.box?.height;
+  // Shares of an unknown width and height, and the move (I − M)·share they make.
+  const ux = width === undefined ? x.share : 0;
+  const uy = height === undefined ? y.share : 0;
+  const [m11, m12, , , m21, m22] = m;
+  if (Math.hypot((1 - m11) * ux - m12 * uy, -m21 * ux + (1 - m22) * uy) >= 0.5) return undefined;
+  const ox = x.px + x.share * (width ?? 0);
+  const oy = y.px + y.share * (height ?? 0);
+  return multiply(multiply([1, 0, 0, ox, 0, 1, 0, oy, 0, 0, 1, z, 0, 0, 0, 1], m), [
+    1,
+    0,
+    0,
+    -ox,
+    0,
+    1,
+    0,
+    -oy,
+    0,
+    0,
+    1,
+    -z,
+    0,
+    0,
+    0,
+    1,
+  ]);
+}
+
+type Offset = { px: number; share: number };
+const ORIGIN_WORDS: Record<string, { share: number; axis?: 'x' | 'y' }> = {
+  left: { share: -0.5, axis: 'x' },
+  right: { share: 0.5, axis: 'x' },
+  top: { share: -0.5, axis: 'y' },
+  bottom: { share: 0.5, axis: 'y' },
+  center: { share: 0 },
+};
+
+// `transform-origin` (`left top`, `30% 2em`, `-3000px 0 10px`) as x and y offsets from the box's centre (pixels
+// plus a share of its size) and a depth; undefined when a part is not understood.
+function originOffsets(written: string, ctx: LengthContext): [Offset, Offset, number] | undefined {
+  const parts = splitTop(written.trim().toLowerCase(), ' ').filter(Boolean);
+  if (parts.length === 0 || parts.length > 3) return undefined;
+  const centre: Offset = { px: 0, share: 0 };
+  let x: Offset | undefined;
+  let y: Offset | undefined;
+  const placed = parts.slice(0, 2).map((part) => {
+    const word = ORIGIN_WORDS[part];
+    if (word) return { offset: { px: 0, share: word.share }, axis: word.axis };
+    if (part.endsWith('%') && /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)%$/.test(part))
+      return { offset: { px: 0, share: Number(part.slice(0, -1)) / 100 - 0.5 } };
+    const px = part.includes('%') ? undefined : lengthPx(part, ctx);
+    return px === undefined ? undefined : { offset: { px, share: -0.5 } };
+  });
+  if (placed.some((p) => p === undefined)) return undefined;
+  const [first, second] = placed as { offset: Offset; axis?: 'x' | 'y' }[];
+  // Keywords may come in either order (`top left`); lengths and percentages are x then y.
+  if (first?.axis === 'y' || second?.axis === 'x') {
+    if (first?.axis === 'x' || second?.axis === 'y') return undefined;
+    y = first?.offset;
+    x = second?.offset;
+  } else {
+    x = first?.offset;
+    y = second?.offset;
+  }
+  const z = parts[2] === undefined ? 0 : parts[2].includes('%') ? undefined : lengthPx(parts[2], ctx);
+  if (z === undefined) return undefined;
+  return [x ?? centre, y ?? centre, z];
+}
+
+/**
+ * The `translate`, `rotate` and `scale` properties and `transform` of a style as one transform list, in the order
+ * they apply; undefined when none is set.
+ *
+ * @example
+ * ```ts
+ * transformList((p) => ({ scale: '0.5', transform: 'rotate(3deg)' })[p]); // 'scale3d(0.5) rotate(3deg)'
+ * ```
+ */
+export function transformList(get: (property: string) => string | undefined): string | undefined {
+  const set = (property: string) => {
+    const value = get(property);
+    return value === undefined || value === 'none' ? undefined : value;
+  };
+  const parts: string[] = [];
+  // Amounts apart at the spaces outside parentheses (`calc(1px + 2px) 0`).
+  const amounts = (value: string) => splitTop(value, ' ').filter(Boolean);
+  const translate = set('translate');
+  if (translate !== undefined) parts.push(`translate3d(${amounts(translate).join(',')})`);
+  const rotate = set('rotate');
+  if (rotate !== undefined) {
+    // `45deg`, `y 180deg` (or `180deg y`), `1 1 0 90deg`.
+    const words = amounts(rotate);
+    const axis = words.find((w) => /^[xyz]$/.test(w));
+    if (axis) parts.push(`rotate${axis}(${words.filter((w) => w !== axis).join(',')})`);
+    else if (words.length === 1) parts.push(`rotate(${rotate})`);
+    else parts.push(`rotate3d(${words.join(',')})`);
+  }
+  const scale = set('scale');
+  if (scale !== undefined) parts.push(`scale3d(${amounts(scale).join(',')})`);
+  const transform = set('transform');
+  if (transform !== undefined) parts.push(transform);
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
 /**

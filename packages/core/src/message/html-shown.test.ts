@@ -265,3 +265,72 @@ describe('htmlShownTexts: attacker round 35', () => {
     ).toBe(true);
   });
 });
+
+describe('htmlShownTexts: attacker round 36', () => {
+  const LABEL = 'OCR:';
+  const labelShown = (label: string, css = '') => {
+    const { texts } = htmlShownTexts(`<style>${css}</style><p>Your card: ${label} ${CARD}</p>`);
+    return texts.every((t) => t.includes(LABEL));
+  };
+  const styled = (css: string) => labelShown(`<span class="l">${LABEL}</span>`, css);
+  const box = (style: string, inner = LABEL) => `<span style="display:inline-block;${style}">${inner}</span>`;
+
+  it('reads a label animated by keyframes that may hide it as not shown, one fading in elsewhere as shown', () => {
+    expect(styled('@keyframes h { to { opacity: 0 } } .l { animation: h .01s forwards }')).toBe(false);
+    expect(styled('@keyframes h { to { font-size: 0 } } .l { animation-name: h }')).toBe(false);
+    expect(styled('.l { animation: nowhere 1s }')).toBe(false);
+    expect(styled('@keyframes f { from { opacity: 0 } to { opacity: 1 } } .hero { animation: f 1s }')).toBe(
+      true,
+    );
+    expect(
+      styled('@keyframes p { to { transform: scale(1.05) } } .l { animation: p 1s infinite alternate }'),
+    ).toBe(true);
+    expect(
+      seenWhole(`<style>@keyframes h{to{opacity:0}} p{animation:h 1s forwards}</style><p>${CARD}</p>`),
+    ).toBe(true);
+  });
+
+  it('resolves var() of a registered property to its initial value, and does not inherit one that does not', () => {
+    const number = "@property --o { syntax: '<number>'; inherits: false; initial-value: 0 }";
+    expect(styled(`${number} .l { opacity: var(--o, 1) }`)).toBe(false);
+    expect(styled(`${number} p { --o: 1 } .l { opacity: var(--o) }`)).toBe(false);
+    expect(styled(`${number} .l { --o: 1; opacity: var(--o) }`)).toBe(true);
+    expect(styled(`${number} .l { --o: 100%; opacity: var(--o) }`)).toBe(false);
+    expect(
+      styled(
+        "@property --c { syntax: '<color>'; inherits: false; initial-value: #fff } .l { color: var(--c, #000) }",
+      ),
+    ).toBe(false);
+    expect(
+      styled(
+        "@property --d { syntax: '<custom-ident>'; inherits: false; initial-value: a } .l { display: var(--d, inline) }",
+      ),
+    ).toBe(false);
+    expect(styled(`${number} .l { opacity: var(--other, 1) }`)).toBe(true);
+  });
+
+  it('multiplies zoom and scale down the tree, and applies them to the font size', () => {
+    expect(labelShown(`<span style="zoom:0.3"><span style="zoom:0.3">${LABEL}</span></span>`)).toBe(false);
+    expect(labelShown(`<span style="zoom:0.25;font-size:6px">${LABEL}</span>`)).toBe(false);
+    expect(labelShown(`<span style="zoom:0.5"><b style="font-size:6px">${LABEL}</b></span>`)).toBe(false);
+    expect(labelShown(box('transform:scale(0.3)', box('transform:scale(0.3)')))).toBe(false);
+    expect(labelShown(box('scale:0.3;font-size:5px'))).toBe(false);
+    expect(labelShown(`<span style="zoom:calc(0.1)">${LABEL}</span>`)).toBe(false);
+    expect(labelShown(`<span style="zoom:0.5">${LABEL}</span>`)).toBe(true);
+    expect(labelShown(`<span style="zoom:0.8"><span style="zoom:0.8">${LABEL}</span></span>`)).toBe(true);
+    expect(labelShown(`<span style="zoom:normal">${LABEL}</span>`)).toBe(true);
+    // An enlarging transform (which an inline box ignores) offsets no shrinking below it.
+    expect(labelShown(`<span style="transform:scale(5)"><span style="zoom:0.1">${LABEL}</span></span>`)).toBe(
+      false,
+    );
+  });
+
+  it('turns a transform about its transform-origin', () => {
+    expect(labelShown(box('transform:rotate(180deg);transform-origin:-3000px 0'))).toBe(false);
+    expect(labelShown(box('scale:-1 1;transform-origin:-3000px 0'))).toBe(false);
+    expect(labelShown(box('width:3000px;transform:scale(-1,1);transform-origin:left'))).toBe(false);
+    expect(labelShown(box('transform:rotate(3deg);transform-origin:center'))).toBe(true);
+    expect(labelShown(box('transform:scale(0.9);transform-origin:top left'))).toBe(true);
+    expect(labelShown(box('transform-origin:-3000px 0'))).toBe(true);
+  });
+});

@@ -52,7 +52,7 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
   const boxes = all.filter((r) => r.pseudo);
   if (rules.length > MAX_RULES || boxes.length > MAX_RULES)
     return { texts: [], undecided: `over ${MAX_RULES} style rules` };
-  const page = new Page(possibleRules(rules, document), document.mode === 'quirks', deadline);
+  const page = new Page(possibleRules(rules, document), document.mode === 'quirks', deadline, notes);
   page.generated = new StyleCascade(possibleRules(boxes, document), document.mode === 'quirks');
   // The text stylesheets write themselves (`content:` of ::before and ::after).
   const texts = new Set<string>();

@@ -1,8 +1,15 @@
 import { type DefaultTreeAdapterMap, parseFragment } from 'parse5';
 import { NO_DEADLINE, type ReadingDeadline } from '../mime/reading-deadline.js';
 import { NO_RULES, NO_STYLE, type Style, StyleCascade, SVG_ATTRIBUTES } from './css-cascade.js';
-import { backgroundColor, filtered, fontAttributePx, offScreen, unmodelled } from './css-hiding.js';
-import type { StyleRule } from './css-rules.js';
+import {
+  animationUnsure,
+  backgroundColor,
+  filtered,
+  fontAttributePx,
+  offScreen,
+  unmodelled,
+} from './css-hiding.js';
+import type { SheetNotes, StyleRule } from './css-rules.js';
 import {
   cssCalls,
   fontShorthandSize,
@@ -12,9 +19,10 @@ import {
   lengthPx,
   parseColor,
   type Rgba,
-  splitTop,
   transformHides,
   transformInDepth,
+  transformList,
+  transformScale,
 } from './css-values.js';
 import {
   boxValue,
@@ -74,6 +82,8 @@ interface Inherited {
   listStyle?: string;
   /** Under an ancestor that sets `perspective` or turns in 3D: turns and depth below it are projected. */
   inDepth?: boolean;
+  /** How much `zoom` and transforms here and above shrink what is drawn (their factors multiplied). */
+  scale: number;
 }
 
 const ROOT: Inherited = {
@@ -89,6 +99,7 @@ const ROOT: Inherited = {
   quotes: undefined,
   listStyle: undefined,
   inDepth: undefined,
+  scale: 1,
 };
 // Elements whose content no reader sees as text.
 const UNSHOWN = new Set([
@@ -111,12 +122,17 @@ export class Page {
   /** Text nodes some reader saw under a style it does not model. */
   readonly uncertain: Set<Node> = new Set();
 
+  /** The page's `@keyframes` (name → whether a frame may hide text), from its stylesheets' notes. */
+  private readonly keyframes: ReadonlyMap<string, boolean>;
+
   constructor(
     rules: StyleRule[],
     quirks: boolean,
     private readonly deadline: ReadingDeadline = NO_DEADLINE,
+    sheets: SheetNotes = {},
   ) {
-    this.cascade = new StyleCascade(rules, quirks);
+    this.cascade = new StyleCascade(rules, quirks, sheets.registered);
+    this.keyframes = sheets.keyframes ?? new Map();
   }
 
   /** Matches the rules of generated boxes (`::before`, `::after`, `::marker`). */
@@ -388,19 +404,42 @@ export class Page {
       if (name === 'blur' && (lengthPx(args, ctx) ?? 0) >= 8) risky = true;
     }
     if (alpha < 0.2) gone = true;
-    // Zoomed to a speck.
+    // A var() of a custom property registered in a way not worked out, or set to a value its syntax refuses.
+    if (style.unsure) risky = true;
+    // Animated by keyframes that may hide it (or that are not on the page): a browser plays them, this does not.
+    if (animationUnsure(get, this.keyframes)) risky = true;
+    // Zoom and scale multiply down the tree: zoomed or scaled to a speck, here or with its ancestors. Only
+    // shrinking counts: an enlarging transform may not apply (an inline box ignores it), so it offsets nothing.
+    let scale = parent.scale;
     const zoom = get('zoom');
-    if (zoom !== undefined && (fraction(zoom) ?? 1) < 0.2) risky = true;
+    if (zoom !== undefined && !/^(?:normal|reset|inherit|initial|unset|revert|revert-layer)$/.test(zoom)) {
+      const own = fraction(zoom);
+      if (own === undefined) risky = true;
+      else if (own > 0) scale *= Math.min(1, own);
+      else risky = true;
+    }
     // `translate`, `rotate` and `scale` apply in that order, before `transform`: one matrix of them all.
-    const transform = transformText(get);
+    const transform = transformList(get);
     const backfaceHidden = get('backface-visibility') === 'hidden';
-    // Taken out of sight, showing its back, or by a function, amount or depth not worked out
-    // (`scale(calc(calc(0.05)))`, `translateZ(20px)`): unsure.
+    const size = (p: string) => {
+      const v = get(p);
+      return v === undefined || v.includes('%') ? undefined : lengthPx(v, ctx);
+    };
+    // Taken out of sight (about its `transform-origin`), showing its back, or by a function, amount or depth
+    // not worked out (`scale(calc(calc(0.05)))`, `translateZ(20px)`): unsure.
     if (
       transform &&
-      transformHides(transform, { ...ctx, inDepth: !!parent.inDepth, backfaceHidden }) !== false
+      transformHides(transform, {
+        ...ctx,
+        inDepth: !!parent.inDepth,
+        backfaceHidden,
+        ...originOf(get),
+        box: { width: size('width'), height: size('height') },
+      }) !== false
     )
       risky = true;
+    if (transform) scale *= Math.min(1, transformScale(transform, ctx) ?? 1);
+    if (scale < 0.2) risky = true;
     // Its back hidden inside a box turned in 3D (whose turn it shares): not worked out.
     if (backfaceHidden && parent.inDepth) risky = true;
     // `font-size-adjust` scales the font to an x-height: a small one draws the text too small to read
@@ -466,6 +505,7 @@ export class Page {
         !/^(?:none|inherit|initial|unset|revert|revert-layer)?$/.test(get('perspective') ?? '') ||
         (transform !== undefined && transformInDepth(transform, ctx)) ||
         undefined,
+      scale,
     };
     if (unmodelled(get, ctx) || risky) state.unsure = true;
     // `isolate-override` is the same override inside an isolate.
@@ -477,11 +517,16 @@ export class Page {
     const visibility = get('visibility');
     if (visibility === 'hidden' || visibility === 'collapse') state.visible = false;
     else if (visibility === 'visible') state.visible = true;
-    const size = get('font-size') ?? (get('font') ? fontShorthandSize(get('font') as string) : undefined);
-    if (size !== undefined) state.fontPx = fontSizePx(size, parent.fontPx, this.rootPx) ?? parent.fontPx;
+    const font = get('font-size') ?? (get('font') ? fontShorthandSize(get('font') as string) : undefined);
+    if (font !== undefined) state.fontPx = fontSizePx(font, parent.fontPx, this.rootPx) ?? parent.fontPx;
     if (element.tagName === 'html') this.rootPx = state.fontPx;
     const sizeAttribute = element.tagName === 'font' ? attribute(element, 'size') : undefined;
-    if (sizeAttribute !== undefined && size === undefined) state.fontPx = fontAttributePx(sizeAttribute);
+    if (sizeAttribute !== undefined && font === undefined) state.fontPx = fontAttributePx(sizeAttribute);
+    // A font drawn under the floor `shows` applies once zoomed or scaled (6px at zoom 0.25 is 1.5px).
+    if (scale < 1 && state.fontPx >= 4 && state.fontPx * scale < 4) {
+      state.unsure = true;
+      if (!reader.layoutShown) gone = true;
+    }
     const color =
       get('-webkit-text-fill-color') ??
       get('color') ??
@@ -516,32 +561,10 @@ export class Page {
   }
 }
 
-// The `translate`, `rotate` and `scale` properties and `transform` as one transform list, in the order they
-// apply; undefined when none is set.
-function transformText(get: (property: string) => string | undefined): string | undefined {
-  const set = (property: string) => {
-    const value = get(property);
-    return value === undefined || value === 'none' ? undefined : value;
-  };
-  const parts: string[] = [];
-  // Amounts apart at the spaces outside parentheses (`calc(1px + 2px) 0`).
-  const amounts = (value: string) => splitTop(value, ' ').filter(Boolean);
-  const translate = set('translate');
-  if (translate !== undefined) parts.push(`translate3d(${amounts(translate).join(',')})`);
-  const rotate = set('rotate');
-  if (rotate !== undefined) {
-    // `45deg`, `y 180deg` (or `180deg y`), `1 1 0 90deg`.
-    const words = amounts(rotate);
-    const axis = words.find((w) => /^[xyz]$/.test(w));
-    if (axis) parts.push(`rotate${axis}(${words.filter((w) => w !== axis).join(',')})`);
-    else if (words.length === 1) parts.push(`rotate(${rotate})`);
-    else parts.push(`rotate3d(${words.join(',')})`);
-  }
-  const scale = set('scale');
-  if (scale !== undefined) parts.push(`scale3d(${amounts(scale).join(',')})`);
-  const transform = set('transform');
-  if (transform !== undefined) parts.push(transform);
-  return parts.length > 0 ? parts.join(' ') : undefined;
+// The element's `transform-origin`, when set.
+function originOf(get: (property: string) => string | undefined): { origin?: string } {
+  const origin = get('transform-origin') ?? get('-webkit-transform-origin');
+  return origin === undefined || /^(?:initial|unset|revert|revert-layer)$/.test(origin) ? {} : { origin };
 }
 
 // Text of this state is seen: not hidden, not too small, and (outside dark mode) not the colour of its backdrop.

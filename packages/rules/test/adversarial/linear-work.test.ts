@@ -318,6 +318,26 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     (html) => visibleLength('text/html', html),
     20_000,
   ],
+  [
+    'shown HTML: @keyframes frames never closed',
+    (n) => `<style>${'@keyframes k{from{'.repeat(n / 18)}opacity:0</style><p>x</p>`,
+    (html) => visibleLength('text/html', html),
+    20_000,
+  ],
+  [
+    'shown HTML: @property rules that do not inherit, each read by an element',
+    (n) =>
+      `<style>${Array.from({ length: n / 64 }, (_, i) => `@property --p${i}{syntax:'*';inherits:false}`).join('')}</style>${Array.from({ length: n / 64 }, (_, i) => `<b style="--p${i}:1;opacity:var(--p${i})">x`).join('')}`,
+    (html) => visibleLength('text/html', html),
+    20_000,
+  ],
+  [
+    'shown HTML: animated elements',
+    (n) =>
+      `<style>@keyframes k{to{opacity:1}}</style>${'<b style="animation:k 1s,k 2s">x</b>'.repeat(n / 38)}`,
+    (html) => visibleLength('text/html', html),
+    20_000,
+  ],
   ['htmlToText: nested <blockquote>', (n) => '<blockquote>'.repeat(n / 12), htmlToText, 40_000],
   ['htmlToText: stray <', (n) => '<'.repeat(n), htmlToText, 40_000],
   ['htmlToText: open comments', (n) => '<!--'.repeat(n / 4), htmlToText, 40_000],
