@@ -1,4 +1,5 @@
-import { ancestorKeys, matches, type Registration, ruleKey, type StyleRule } from './css-rules.js';
+import type { Registration, StyleRule } from './css-rules.js';
+import { ancestorKeys, matches, ruleKey } from './css-selectors.js';
 import { cssPlain, declarations } from './css-values.js';
 import { mediaHolds, type Reader } from './html-readers.js';
 import { attribute, type Element, type Parent, SVG_NS } from './html-tree.js';

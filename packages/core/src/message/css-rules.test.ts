@@ -2,17 +2,15 @@ import { parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { resolveVars } from './css-cascade.js';
 import { animationUnsure, frameHides } from './css-hiding.js';
+import { dataUrlText, parseStylesheet, type SheetNotes } from './css-rules.js';
 import {
   ancestorKeys,
-  dataUrlText,
   MatchBudgetExceeded,
   type MatchElement,
   matches,
-  parseStylesheet,
   ruleKey,
-  type SheetNotes,
   unmodelledRule,
-} from './css-rules.js';
+} from './css-selectors.js';
 import {
   cssPlain,
   declarations,

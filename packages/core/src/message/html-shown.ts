@@ -2,15 +2,8 @@ import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import { NO_DEADLINE, type ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from '../mime/reading-deadline.js';
 import { ownKeys, StyleCascade } from './css-cascade.js';
 import { hidesSomething } from './css-hiding.js';
-import {
-  ancestorKeys,
-  MatchBudgetExceeded,
-  parseStylesheet,
-  ruleKey,
-  type SheetNotes,
-  type StyleRule,
-  unmodelledRule,
-} from './css-rules.js';
+import { parseStylesheet, type SheetNotes, type StyleRule } from './css-rules.js';
+import { ancestorKeys, MatchBudgetExceeded, ruleKey, unmodelledRule } from './css-selectors.js';
 import { generatedContent } from './generated-content.js';
 import { READERS } from './html-readers.js';
 import { APART, attribute, elements, type Node, type Parent, styleSheetText } from './html-tree.js';
