@@ -1,4 +1,5 @@
 import type { StyleRule } from './css-rules.js';
+import { transformHides, transformList } from './css-transforms.js';
 import {
   cssCalls,
   type declarations,
@@ -8,8 +9,6 @@ import {
   parseColor,
   type Rgba,
   splitTop,
-  transformHides,
-  transformList,
 } from './css-values.js';
 
 // What in an element's computed style hides its text, for the shown-text reading (html-shown.ts): offsets,

@@ -11,6 +11,7 @@ import {
   ruleKey,
   unmodelledRule,
 } from './css-selectors.js';
+import { transformHides, transformInDepth, transformList, transformScale } from './css-transforms.js';
 import {
   cssPlain,
   declarations,
@@ -20,10 +21,6 @@ import {
   lengthPx,
   parseColor,
   splitTop,
-  transformHides,
-  transformInDepth,
-  transformList,
-  transformScale,
 } from './css-values.js';
 
 // The first element with this id in a page built by parse5, as the matcher sees it.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReadingDeadline, TIME_RAN_OUT } from '../mime/reading-deadline.js';
-import { cssPlain, declarations, lengthPx, parseColor, transformHides } from './css-values.js';
+import { transformHides } from './css-transforms.js';
+import { cssPlain, declarations, lengthPx, parseColor } from './css-values.js';
 import { htmlShownTexts } from './html-shown.js';
 import { htmlToText } from './html-text.js';
 import { xmlShownText } from './xml-shown.js';

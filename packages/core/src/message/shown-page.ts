@@ -10,6 +10,7 @@ import {
   unmodelled,
 } from './css-hiding.js';
 import type { SheetNotes, StyleRule } from './css-rules.js';
+import { transformHides, transformInDepth, transformList, transformScale } from './css-transforms.js';
 import {
   cssCalls,
   fontShorthandSize,
@@ -19,10 +20,6 @@ import {
   lengthPx,
   parseColor,
   type Rgba,
-  transformHides,
-  transformInDepth,
-  transformList,
-  transformScale,
 } from './css-values.js';
 import {
   boxValue,
