@@ -172,14 +172,20 @@ export function binaryAsStrings(reading: BinaryReading, head: Buffer): BinaryRea
   return TAGGED.some((tagged) => tagged(head)) ? 'tags' : reading;
 }
 
-// Pictures and recordings whose text tags viewers show (media-tags.ts reads them): JPEG, PNG, WebP, FLAC, MP3.
+// Pictures and recordings whose text tags viewers show (media-tags.ts reads them): JPEG, PNG, WebP, TIFF, WAV,
+// FLAC, Ogg, MP3, and MP4 (M4A, MOV; not HEIF pictures, whose EXIF is an item of a `meta` box, not read).
 const TAGGED: ReadonlyArray<(head: Buffer) => boolean> = [
   (head) => head[0] === 0xff && head[1] === 0xd8,
   (head) => head.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n',
-  (head) => head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP',
-  (head) => head.toString('latin1', 0, 4) === 'fLaC' || head.toString('latin1', 0, 3) === 'ID3',
+  (head) =>
+    head.toString('latin1', 0, 4) === 'RIFF' && ['WEBP', 'WAVE'].includes(head.toString('latin1', 8, 12)),
+  (head) => ['II*\0', 'MM\0*'].includes(head.toString('latin1', 0, 4)),
+  (head) => head.toString('latin1', 4, 8) === 'ftyp' && !HEIF_BRANDS.has(head.toString('latin1', 8, 12)),
+  (head) =>
+    ['fLaC', 'OggS'].includes(head.toString('latin1', 0, 4)) || head.toString('latin1', 0, 3) === 'ID3',
   (head) => head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0 && head[1] !== 0xfe,
 ];
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
 
 // A signature of a few letters at a fixed offset is also how text starts (`true,4111…`, `The wide…`, `MZ…`):
 // content whose first twelve bytes are all printable and its head nine tenths so is text, whatever it spells.

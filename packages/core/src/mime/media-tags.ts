@@ -1,169 +1,371 @@
-import { inflateSync } from 'node:zlib';
+import { id3v2Tags } from './id3-tags.js';
+import { inflated, MAX_TAG_BYTES, Unread, type Walk } from './tag-walk.js';
 
-/** Most bytes of tags read from one picture or recording; past it, the file is unread. */
-export const MAX_TAG_BYTES = 1024 * 1024;
+export { MAX_TAG_BYTES } from './tag-walk.js';
 
 /**
- * Bytes of an archive's picture or recording its tags are read from (not to inflate every photo of a zip): a
- * JPEG's EXIF (at most 64 KiB) comes first, an MP3's ID3v2 text frames at its start, a PNG's text chunks
- * before its image data as encoders write them.
+ * Bytes of an archive's picture or recording its tags are read from first (not to inflate every photo of a zip):
+ * a JPEG's EXIF comes first, an MP3's ID3v2 text frames at its start, a PNG's text chunks before its image data
+ * as encoders write them. When the tags run past them ({@link MediaTags}' `complete` is false), the whole file
+ * is read.
  */
 export const TAG_HEAD = 64 * 1024;
 
 /**
- * The text tags of a picture or a recording that viewers show as written, joined: a JPEG's EXIF and XMP (APP1),
- * IPTC (APP13) and comment segments; a PNG's text chunks (`tEXt`, `iTXt`, `zTXt` inflated) and `eXIf`; a WebP's
- * `EXIF` and `XMP ` chunks; an MP3's ID3v2 text, comment, lyrics and link frames and its ID3v1 tag; a FLAC's
- * Vorbis comments. Windows Explorer shows a photo's title and comments, every player a track's title: a card
- * number written there is read, while the pixels and samples are not. Empty for other formats; `undefined` when
- * the tags are over {@link MAX_TAG_BYTES} (not read, so the caller reports the file unread). Linear: each walk
- * moves forward by the lengths the file gives.
+ * What {@link mediaTags} found: the tags' bytes (read as strings), the XMP packets among them (XML, also read
+ * as markup: entities, character references and CDATA decoded as XMP readers show them), and whether the walk
+ * reached the end of the tag area within the bytes given; or why the tags cannot be read (`unread`).
+ */
+export type MediaTags = { tags: Buffer; xmp: Buffer[]; complete: boolean } | { unread: string };
+
+/**
+ * The text tags of a picture or a recording that viewers show as written, joined: a JPEG's EXIF and XMP (APP1,
+ * extended XMP reassembled), IPTC (APP13) and comment segments; a PNG's text chunks (`tEXt`, `iTXt`, `zTXt`
+ * inflated) and `eXIf`; a WebP's `EXIF` and `XMP ` chunks; a TIFF's first IFD's and EXIF IFD's text values
+ * (ASCII, the `XP…` titles and comments, user comment, IPTC, XMP); a WAV's `LIST` `INFO` and `adtl` chunks,
+ * `bext`, `iXML`, `_PMX` (XMP) and `id3 ` chunks; an MP3's ID3v2 text, comment, lyrics and link frames and its
+ * ID3v1 tag; a FLAC's Vorbis comments (after an ID3v2 tag too), an Ogg stream's comment header; an MP4's (M4A, MOV) `ilst` items and QuickTime
+ * `©` user data. Windows Explorer shows a photo's title and comments, every player a track's title: a card
+ * number written there is read, while the pixels and samples are not. Empty for other formats.
+ *
+ * ID3v2 tags are read as players read them: the extended header skipped, unsynchronisation undone, compressed
+ * frames inflated (an iTunes v2.4 tag's plain frame sizes are tried when syncsafe ones do not walk).
+ *
+ * `complete` says whether the walk reached the end of the tag area within the bytes given: a JPEG's image data
+ * (SOS), a PNG's first `IDAT` (or `IEND`), the end of an ID3v2 tag, a FLAC's last metadata block, the end the
+ * RIFF header gives (WebP, WAV: their tags may follow the image or samples), the end of an MP4's `moov` box, a
+ * TIFF's IFDs and their values. Given a file's first bytes only (an archive's entry's {@link TAG_HEAD}), a
+ * caller reads the whole file when it is false; given the whole file, it is false only for a truncated file,
+ * whose every byte was walked. A PNG's text chunks after its image data are read only when they lie within the
+ * bytes given; an MP3's ID3v1 tag only when its end is among them.
+ *
+ * Unread: tags over {@link MAX_TAG_BYTES}; an ID3v2 tag whose frames do not walk (something neither a frame nor
+ * padding), or with an encrypted text frame. A JPEG segment, PNG chunk or MP4 box whose length cannot be ends the
+ * walk, as it ends libjpeg's, libpng's and MP4 readers'. Linear: each walk moves forward by the lengths the file
+ * gives.
  *
  * @example
  * ```ts
- * mediaTags(jpegWithExifComment); // the EXIF segment's bytes, its UTF-16 XPComment among them
- * mediaTags(Buffer.from('not a picture')); // an empty buffer
+ * mediaTags(jpegWithExifComment); // { tags: the EXIF segment's bytes, xmp: [], complete: true }
+ * mediaTags(Buffer.from('not a picture')); // { tags: an empty buffer, xmp: [], complete: true }
  * ```
  */
-export function mediaTags(bytes: Buffer): Buffer | undefined {
+export function mediaTags(bytes: Buffer): MediaTags {
   const pieces: Buffer[] = [];
+  const xmp: Buffer[] = [];
   let total = 0;
+  // Each piece is followed by two NULs: its last character is read whatever its offset, and pieces do not run
+  // together into one number.
   const keep = (piece: Buffer) => {
     total += piece.length;
-    if (total > MAX_TAG_BYTES) throw new OverBudget();
-    pieces.push(piece);
+    if (total > MAX_TAG_BYTES) throw new Unread(`text tags over ${MAX_TAG_BYTES} bytes, which are not read`);
+    pieces.push(piece, PIECE_END);
   };
+  const w: Walk = {
+    keep,
+    xmp: (packet) => {
+      keep(packet);
+      xmp.push(packet);
+    },
+  };
+  let complete = true;
   try {
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) jpegTags(bytes, keep);
-    else if (bytes.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n') pngTags(bytes, keep);
-    else if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP')
-      webpTags(bytes, keep);
-    else if (bytes.toString('latin1', 0, 4) === 'fLaC') flacTags(bytes, keep);
-    else if (
-      bytes.toString('latin1', 0, 3) === 'ID3' ||
-      (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0)
-    )
-      mp3Tags(bytes, keep);
+    const magic = bytes.toString('latin1', 0, 4);
+    const form = bytes.toString('latin1', 8, 12);
+    if (bytes[0] === 0xff && bytes[1] === 0xd8) complete = jpegTags(bytes, w);
+    else if (bytes.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n') complete = pngTags(bytes, w);
+    else if (magic === 'RIFF' && (form === 'WEBP' || form === 'WAVE')) complete = riffTags(bytes, w);
+    else if (magic === 'fLaC') complete = flacTags(bytes, 0, w);
+    else if (magic === 'OggS') complete = oggTags(bytes, w);
+    else if (magic === 'II*\0' || magic === 'MM\0*') complete = tiffTags(bytes, w);
+    else if (bytes.toString('latin1', 4, 8) === 'ftyp') complete = mp4Tags(bytes, w);
+    else if (magic.startsWith('ID3') || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0))
+      complete = mp3Tags(bytes, w);
   } catch (error) {
-    if (error instanceof OverBudget) return undefined;
+    if (error instanceof Unread) return { unread: error.message };
     throw error;
   }
-  return Buffer.concat(pieces);
+  return { tags: Buffer.concat(pieces), xmp, complete };
 }
 
-class OverBudget extends Error {}
+const PIECE_END = Buffer.alloc(2);
 
-type Keep = (piece: Buffer) => void;
+const XMP_JPEG = 'http://ns.adobe.com/xap/1.0/\0';
+const XMP_EXTENSION = 'http://ns.adobe.com/xmp/extension/\0';
 
-// Segments up to the image data (SOS): APP1 (EXIF, XMP), APP13 (IPTC), COM.
-function jpegTags(bytes: Buffer, keep: Keep): void {
+// Segments up to the image data (SOS): APP1 (EXIF, XMP), APP13 (IPTC), COM. Bytes between segments are skipped to
+// the next marker, as libjpeg does. Extended XMP (its parts in APP1 segments, each with the packet's GUID and its
+// offset) is put together by offset, as Photoshop and exiftool do.
+function jpegTags(bytes: Buffer, w: Walk): boolean {
+  const extended = new Map<string, [number, Buffer][]>();
+  let reached = false;
   let i = 2;
-  while (i + 4 <= bytes.length && bytes[i] === 0xff) {
+  while (i + 4 <= bytes.length) {
+    if (bytes[i] !== 0xff) {
+      i++;
+      continue;
+    }
     const marker = bytes[i + 1] as number;
     if (marker === 0xff) {
       i++;
       continue;
     }
-    if (marker === 0xda || marker === 0xd9) return;
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+    if (marker === 0xda || marker === 0xd9) {
+      reached = true;
+      break;
+    }
+    if (marker === 0x01 || marker === 0x00 || (marker >= 0xd0 && marker <= 0xd8)) {
       i += 2;
       continue;
     }
     const length = bytes.readUInt16BE(i + 2);
-    if (length < 2) return;
-    if (marker === 0xe1 || marker === 0xed || marker === 0xfe) keep(bytes.subarray(i + 4, i + 2 + length));
+    // A length below 2 stops libjpeg (and so every viewer) there: the end of the tags, whatever follows.
+    if (length < 2) return true;
+    const data = bytes.subarray(i + 4, i + 2 + length);
+    if (marker === 0xe1 && data.toString('latin1', 0, XMP_EXTENSION.length) === XMP_EXTENSION) {
+      const guid = data.toString('latin1', XMP_EXTENSION.length, XMP_EXTENSION.length + 32);
+      const at = XMP_EXTENSION.length + 40;
+      const parts = extended.get(guid) ?? [];
+      parts.push([data.length >= at ? data.readUInt32BE(at - 4) : 0, data.subarray(at)]);
+      extended.set(guid, parts);
+    } else if (marker === 0xe1 && data.toString('latin1', 0, XMP_JPEG.length) === XMP_JPEG)
+      w.xmp(data.subarray(XMP_JPEG.length));
+    else if (marker === 0xe1 || marker === 0xed || marker === 0xfe) w.keep(data);
     i += 2 + length;
   }
+  for (const parts of extended.values())
+    w.xmp(Buffer.concat(parts.sort((a, b) => a[0] - b[0]).map(([, part]) => part)));
+  return reached;
 }
 
-function pngTags(bytes: Buffer, keep: Keep): void {
+// Chunks up to the first IDAT mark the end of the tags as encoders write them; later text chunks held are read too.
+function pngTags(bytes: Buffer, w: Walk): boolean {
+  let reached = false;
   let i = 8;
   while (i + 8 <= bytes.length) {
     const length = bytes.readUInt32BE(i);
     const type = bytes.toString('latin1', i + 4, i + 8);
+    // A chunk that is not one stops libpng and exiftool there: the end of the tags, whatever follows.
+    if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff) return true;
     const data = bytes.subarray(i + 8, i + 8 + length);
-    if (type === 'IEND') return;
-    if (type === 'tEXt' || type === 'eXIf') keep(data);
-    else if (type === 'zTXt') {
+    if (type === 'IEND') return true;
+    if (type === 'IDAT') reached = true;
+    if (type === 'eXIf') w.keep(data);
+    if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
       const nul = data.indexOf(0);
-      keep(data.subarray(0, Math.max(0, nul)));
-      keep(inflated(data.subarray(nul + 2)));
-    } else if (type === 'iTXt') {
-      // keyword NUL, compression flag, method, language NUL, translated keyword NUL, text.
-      const nul = data.indexOf(0);
-      const compressed = data[nul + 1] === 1;
-      const language = data.indexOf(0, nul + 3);
-      const translated = language < 0 ? -1 : data.indexOf(0, language + 1);
-      const text = translated < 0 ? data.subarray(nul + 1) : data.subarray(translated + 1);
-      keep(data.subarray(0, translated < 0 ? data.length : translated));
-      keep(compressed ? inflated(text) : text);
+      const keyword = data.toString('latin1', 0, Math.max(0, nul));
+      let text: Buffer;
+      if (type === 'tEXt') text = data.subarray(nul + 1);
+      else if (type === 'zTXt') text = inflated(data.subarray(nul + 2));
+      else {
+        // keyword NUL, compression flag, method, language NUL, translated keyword NUL, text.
+        const compressed = data[nul + 1] === 1;
+        const language = data.indexOf(0, nul + 3);
+        const translated = language < 0 ? -1 : data.indexOf(0, language + 1);
+        w.keep(data.subarray(nul + 1, translated < 0 ? data.length : translated));
+        text = translated < 0 ? Buffer.alloc(0) : data.subarray(translated + 1);
+        if (compressed) text = inflated(text);
+      }
+      w.keep(Buffer.from(keyword, 'latin1'));
+      if (keyword === 'XML:com.adobe.xmp') w.xmp(text);
+      else w.keep(text);
     }
     i += 12 + length;
   }
+  return reached;
 }
 
-// A compressed text chunk's text; one that does not inflate is kept as it is (no viewer shows it either).
-function inflated(data: Buffer): Buffer {
-  try {
-    return inflateSync(data, { maxOutputLength: MAX_TAG_BYTES });
-  } catch (error) {
-    if (error instanceof RangeError) throw new OverBudget();
-    return data;
-  }
-}
-
-function webpTags(bytes: Buffer, keep: Keep): void {
+// A RIFF file's chunks, to the end its header gives (a WebP's EXIF and XMP follow its image data, a WAV's
+// INFO list often its samples): WebP's `EXIF` and `XMP `; WAV's `LIST` of `INFO` (title, artist, comment…) or
+// `adtl` (labels, notes), `bext` (Broadcast Wave description), `iXML`, `_PMX` (XMP), `id3 ` (an ID3v2 tag).
+function riffTags(bytes: Buffer, w: Walk): boolean {
+  const end = 8 + bytes.readUInt32LE(4);
   let i = 12;
   while (i + 8 <= bytes.length) {
     const type = bytes.toString('latin1', i, i + 4);
     const length = bytes.readUInt32LE(i + 4);
-    if (type === 'EXIF' || type === 'XMP ') keep(bytes.subarray(i + 8, i + 8 + length));
+    const data = bytes.subarray(i + 8, i + 8 + length);
+    if (type === 'XMP ' || type === '_PMX' || type === 'iXML') w.xmp(data);
+    else if (type === 'EXIF' || type === 'bext') w.keep(data);
+    else if (type === 'LIST' && ['INFO', 'adtl'].includes(data.toString('latin1', 0, 4))) w.keep(data);
+    else if ((type === 'id3 ' || type === 'ID3 ') && data.toString('latin1', 0, 3) === 'ID3')
+      id3v2Tags(data, w);
     i += 8 + length + (length % 2);
   }
+  return i >= end && end <= bytes.length;
 }
 
-// Metadata blocks after `fLaC`: type 4 is the Vorbis comment block (title, artist, comments).
-function flacTags(bytes: Buffer, keep: Keep): void {
-  let i = 4;
+// Metadata blocks after `fLaC` (at `at`): type 4 is the Vorbis comment block (title, artist, comments).
+function flacTags(bytes: Buffer, at: number, w: Walk): boolean {
+  let i = at + 4;
   while (i + 4 <= bytes.length) {
     const header = bytes[i] as number;
     const length = bytes.readUIntBE(i + 1, 3);
-    if ((header & 0x7f) === 4) keep(bytes.subarray(i + 4, i + 4 + length));
+    if ((header & 0x7f) === 4) w.keep(bytes.subarray(i + 4, i + 4 + length));
     i += 4 + length;
-    if (header & 0x80) return;
+    if (header & 0x80) return i <= bytes.length;
   }
+  return false;
 }
 
-// ID3v2's frames that hold text (T…, comments, lyrics, links: W…), not its pictures or objects; and ID3v1's
-// 128 bytes at the end.
-function mp3Tags(bytes: Buffer, keep: Keep): void {
+// Each logical stream's second packet, its comment header (Vorbis, Opus, Speex, Theora comments; an Ogg FLAC's
+// Vorbis comment block), put together from its pages' segments; a page that is not one is skipped to the next
+// `OggS`, as libogg does. Complete when every stream met has its comment header within the bytes.
+function oggTags(bytes: Buffer, w: Walk): boolean {
+  const streams = new Map<number, { packet: number; parts: Buffer[]; size: number }>();
+  let i = 0;
+  while (i + 27 <= bytes.length) {
+    if (bytes.toString('latin1', i, i + 4) !== 'OggS') {
+      const next = bytes.indexOf('OggS', i + 1, 'latin1');
+      if (next < 0) break;
+      i = next;
+      continue;
+    }
+    const serial = bytes.readUInt32LE(i + 14);
+    const segments = bytes[i + 26] as number;
+    let at = i + 27 + segments;
+    const stream = streams.get(serial) ?? { packet: 0, parts: [], size: 0 };
+    streams.set(serial, stream);
+    for (let k = 0; k < segments && at <= bytes.length; k++) {
+      const lace = bytes[i + 27 + k] as number;
+      if (stream.packet === 1) {
+        stream.parts.push(bytes.subarray(at, at + lace));
+        stream.size += lace;
+        if (stream.size > MAX_TAG_BYTES)
+          throw new Unread(`text tags over ${MAX_TAG_BYTES} bytes, which are not read`);
+      }
+      at += lace;
+      if (lace < 255 && stream.packet++ === 1) w.keep(Buffer.concat(stream.parts));
+    }
+    i = at;
+  }
+  return streams.size > 0 && [...streams.values()].every((stream) => stream.packet > 1);
+}
+
+// An ID3v2 tag at the start (a FLAC may follow it), and ID3v1's 128 bytes at the end.
+function mp3Tags(bytes: Buffer, w: Walk): boolean {
   if (bytes.length >= 128 && bytes.toString('latin1', bytes.length - 128, bytes.length - 125) === 'TAG')
-    keep(bytes.subarray(bytes.length - 128));
-  if (bytes.toString('latin1', 0, 3) !== 'ID3' || bytes.length < 10) return;
-  const version = bytes[3] as number;
-  const end = Math.min(bytes.length, 10 + syncsafe(bytes, 6));
-  const idLength = version === 2 ? 3 : 4;
-  const headerLength = version === 2 ? 6 : 10;
-  let i = 10;
-  while (i + headerLength <= end) {
-    const id = bytes.toString('latin1', i, i + idLength);
-    if (!/^[A-Z0-9]+$/.test(id)) return; // padding
-    const length =
-      version === 2
-        ? bytes.readUIntBE(i + 3, 3)
-        : version === 4
-          ? syncsafe(bytes, i + 4)
-          : bytes.readUInt32BE(i + 4);
-    if (/^(?:T|W|COM|ULT|USLT)/.test(id)) keep(bytes.subarray(i + headerLength, i + headerLength + length));
-    i += headerLength + length;
-  }
+    w.keep(bytes.subarray(bytes.length - 128));
+  if (bytes.toString('latin1', 0, 3) !== 'ID3') return true;
+  const end = id3v2Tags(bytes, w);
+  if (bytes.toString('latin1', end, end + 4) === 'fLaC') return flacTags(bytes, end, w);
+  return end <= bytes.length;
 }
 
-function syncsafe(bytes: Buffer, at: number): number {
-  return (
-    (((bytes[at] ?? 0) & 0x7f) << 21) |
-    (((bytes[at + 1] ?? 0) & 0x7f) << 14) |
-    (((bytes[at + 2] ?? 0) & 0x7f) << 7) |
-    ((bytes[at + 3] ?? 0) & 0x7f)
-  );
+// The first IFD and the EXIF IFD it points to (Explorer's title, subject, comments, authors, keywords): ASCII
+// values, the XP… tags (UTF-16LE), the user comment, IPTC and XMP. Complete when both IFDs and their values lie
+// within the bytes (writers put the IFD anywhere, often after the image data).
+function tiffTags(bytes: Buffer, w: Walk): boolean {
+  const le = bytes[0] === 0x49;
+  const u16 = (at: number) => (le ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at));
+  const u32 = (at: number) => (le ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));
+  if (bytes.length < 8) return false;
+  let within = true;
+  let ifd = u32(4);
+  for (let n = 0; n < 2 && ifd > 0; n++) {
+    if (ifd + 2 > bytes.length) return false;
+    const count = u16(ifd);
+    let next = 0;
+    for (let e = 0; e < count; e++) {
+      const at = ifd + 2 + e * 12;
+      if (at + 12 > bytes.length) return false;
+      const tag = u16(at);
+      const type = u16(at + 2);
+      const size = (TIFF_TYPE_SIZES[type] ?? 0) * u32(at + 4);
+      if (tag === 0x8769 && n === 0) next = u32(at + 8);
+      if (!(type === 2 || TIFF_TEXT_TAGS.has(tag))) continue;
+      const from = size <= 4 ? at + 8 : u32(at + 8);
+      if (from + size > bytes.length) within = false;
+      const value = bytes.subarray(from, from + size);
+      if (tag === 0x02bc) w.xmp(value);
+      else w.keep(value);
+    }
+    ifd = next;
+  }
+  return within;
+}
+// Bytes of one value of each TIFF type (BYTE, ASCII, SHORT, LONG, RATIONAL, SBYTE, UNDEFINED, …).
+const TIFF_TYPE_SIZES: Record<number, number> = {
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 4,
+  5: 8,
+  6: 1,
+  7: 1,
+  8: 2,
+  9: 4,
+  10: 8,
+};
+// XMP, IPTC, user comment, XPTitle, XPComment, XPAuthor, XPKeywords, XPSubject.
+const TIFF_TEXT_TAGS = new Set([0x02bc, 0x83bb, 0x9286, 0x9c9b, 0x9c9c, 0x9c9d, 0x9c9e, 0x9c9f]);
+
+// An MP4's (M4A, MOV) metadata in its `moov` box: `udta` and `meta` hold `ilst`, whose items' `data` boxes are
+// the values (cover art left out), and QuickTime's `©nam`-like user data. Complete at the end of `moov`.
+function mp4Tags(bytes: Buffer, w: Walk): boolean {
+  let reached = false;
+  const broken = mp4Boxes(bytes, 0, bytes.length, (type, start, end, inside) => {
+    if (type !== 'moov') return true;
+    mp4Boxes(bytes, start, end, (type, start, end) => {
+      if (type === 'udta')
+        mp4Boxes(bytes, start, end, (type, start, end) => mp4Meta(bytes, type, start, end, w));
+      else mp4Meta(bytes, type, start, end, w);
+      return true;
+    });
+    reached = inside;
+    return false;
+  });
+  return reached || broken;
+}
+
+// A `meta` box (a full box in MP4, none in QuickTime: told by where `hdlr` starts) and its `ilst`; or a QuickTime
+// user data text (`©` and three letters: its length, language, text).
+function mp4Meta(bytes: Buffer, type: string, start: number, end: number, w: Walk): boolean {
+  if (type.startsWith('\xa9')) w.keep(bytes.subarray(start, end));
+  if (type !== 'meta') return true;
+  const from = bytes.toString('latin1', start + 4, start + 8) === 'hdlr' ? start : start + 4;
+  mp4Boxes(bytes, from, end, (type, start, end) => {
+    if (type !== 'ilst') return true;
+    mp4Boxes(bytes, start, end, (item, start, end) => {
+      if (item === 'covr') return true;
+      mp4Boxes(bytes, start, end, (type, start, end) => {
+        // `data`: its type (13, 14, 27: a JPEG, PNG or BMP picture) and locale, then the value.
+        if (type === 'data' && end - start >= 8 && ![13, 14, 27].includes(bytes.readUIntBE(start + 1, 3)))
+          w.keep(bytes.subarray(start + 8, end));
+        else if (type === 'name' || type === 'mean') w.keep(bytes.subarray(start + 4, end));
+        return true;
+      });
+      return true;
+    });
+    return true;
+  });
+  return true;
+}
+
+// The boxes from `from` to `to`, each given to `visit` (its type, its data cut to the bytes, and whether it lies
+// within them) until it returns false; true when a box's size cannot be.
+function mp4Boxes(
+  bytes: Buffer,
+  from: number,
+  to: number,
+  visit: (type: string, start: number, end: number, inside: boolean) => boolean,
+): boolean {
+  const last = Math.min(to, bytes.length);
+  let i = from;
+  while (i + 8 <= last) {
+    let size = bytes.readUInt32BE(i);
+    let header = 8;
+    if (size === 1) {
+      if (i + 16 > last) return false;
+      size = Number(bytes.readBigUInt64BE(i + 8));
+      header = 16;
+    } else if (size === 0) size = to - i;
+    // A size smaller than its header stops MP4 readers there: the end of the tags, whatever follows.
+    if (size < header) return true;
+    const end = i + size;
+    if (!visit(bytes.toString('latin1', i + 4, i + 8), i + header, Math.min(end, last), end <= bytes.length))
+      return false;
+    i = end;
+  }
+  return false;
 }

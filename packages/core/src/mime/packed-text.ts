@@ -15,7 +15,7 @@ import {
 import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
 import { fileReading } from './file-reading.js';
-import { MAX_TAG_BYTES, mediaTags } from './media-tags.js';
+import { mediaTags } from './media-tags.js';
 import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
 import { embeddedUnreadKind } from './unread-archives.js';
@@ -92,6 +92,11 @@ export interface UnpackOptions {
    * their `.gz` or `.p7m` (`cards.pdf.gz` holds `cards.pdf`), and read as a PDF when that name says so.
    */
   names?: readonly string[];
+  /**
+   * The bytes are the file's first bytes only (a part cut at the part bound): a picture's or recording's tags
+   * (`tags`) that run past them make it unread.
+   */
+  cut?: boolean;
 }
 
 /** One unpacking: what it found, and its bounds. */
@@ -100,6 +105,7 @@ interface Unpacking {
   budget: number;
   maxPdfBytes: number;
   deadline: ReadingDeadline;
+  cut: boolean;
 }
 
 /**
@@ -123,6 +129,7 @@ export function unpackText(
     budget,
     maxPdfBytes: options.maxPdfBytes ?? budget,
     deadline: options.deadline ?? NO_DEADLINE,
+    cut: options.cut ?? false,
   };
   try {
     unpack(packing, bytes, '', u, 0, options.names ?? []);
@@ -144,12 +151,20 @@ function unpack(
   if (depth >= MAX_NESTING) throw new Error(`containers nested more than ${MAX_NESTING} deep`);
   u.deadline.check();
   if (packing === 'tags') {
-    const tags = mediaTags(bytes);
-    if (tags === undefined)
-      out.unopened.push(`${name.trim()}: text tags over ${MAX_TAG_BYTES} bytes, not read`);
-    else if (tags.length > 0)
-      out.pieces.push({ name: `${name.trim()} (tags)`, kind: 'strings', texts: oleTextViews(tags) });
-    else out.skipped.push(name.trim());
+    const found = mediaTags(bytes);
+    const where = name.trim() || 'picture or recording';
+    if ('unread' in found) out.unopened.push(`${where}: ${found.unread}`);
+    // Only the file's first bytes are held (a part cut at the part bound): tags past them are not known.
+    else if (u.cut && depth === 0 && !found.complete)
+      out.unopened.push(`${where}: text tags past the bytes held, not read`);
+    else if (found.tags.length > 0) {
+      out.pieces.push({ name: `${name.trim()} (tags)`, kind: 'strings', texts: oleTextViews(found.tags) });
+      // XMP is XML: read as its readers show it too (character references, entities, CDATA decoded).
+      for (const packet of found.xmp) {
+        out.bytes += packet.length;
+        out.pieces.push({ name: `${name.trim()} (XMP)`, kind: 'markup', bytes: packet });
+      }
+    } else out.skipped.push(name.trim());
     return;
   }
   if (packing === 'strings') {

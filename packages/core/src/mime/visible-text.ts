@@ -160,7 +160,7 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
       return;
     }
     if (timeRanOut(w)) return;
-    await readBody(h.node, h.names, Buffer.concat(h.chunks), depth, w);
+    await readBody(h.node, h.names, Buffer.concat(h.chunks), depth, w, h.cut);
   };
   // A part past the part bound is unread, unless its first bytes show a picture, a recording, a video or a
   // font that no name or type opens as anything else: those are skipped whatever their size (only their
@@ -273,7 +273,14 @@ function asLatin1(value: string, charsets: readonly string[]): string {
   return value.replace(new RegExp(`=\\?(?:${names})(\\*[^?]*)?\\?`, 'gi'), '=?iso-8859-1?');
 }
 
-async function readBody(node: TextNode, names: string[], raw: Buffer, depth: number, w: Walk): Promise<void> {
+async function readBody(
+  node: TextNode,
+  names: string[],
+  raw: Buffer,
+  depth: number,
+  w: Walk,
+  cut = false,
+): Promise<void> {
   // Clients disagree on which name or type decides how a file opens (Outlook and Apple Mail go by the
   // disposition's filename, others by the Content-Type's name or the type): it is read every way one of them
   // opens it. A zip, gzip, signed (CMS), OLE or TNEF file is unpacked by its first bytes, whatever the type and
@@ -339,7 +346,8 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
   else if (packed) readPacked(label(node), reading, decoded, depth, w, names);
   if (packed) return walkCarried(w);
-  if (strings) readPacked(label(node), strings, decoded, depth, w);
+  // A part cut at the part bound: tags not all within the bytes held are not known (unread).
+  if (strings) readPacked(label(node), strings, decoded, depth, w, [], cut);
   // A text file named or typed PDF that holds PDF objects with no header: a viewer opens the PDF (pdfInText).
   const textPdf = pdfInText(reading, names, node.contentType || '', decoded);
   if (textPdf) {
@@ -564,11 +572,13 @@ function readPacked(
   depth: number,
   w: Walk,
   names: readonly string[] = [],
+  cut = false,
 ): void {
   const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes, {
     maxPdfBytes: w.bounds.maxPartBytes,
     deadline: w.deadline,
     names,
+    cut,
   });
   w.budget.bytes += unpacked.bytes;
   if (unpacked.unread) w.report.unread.push(`${where}: ${unpacked.unread}`);

@@ -156,9 +156,12 @@ function readEntry(
       skipped.push(entry.name);
       return;
     }
-    // A picture's or recording's tags, from its first bytes (where cameras and taggers write them).
+    // A picture's or recording's tags, from its first bytes (where cameras and taggers write them) or, when they
+    // run past those, the whole file; XMP packets read as markup too.
     if (read.reading === 'tags') {
       texts.push({ name: entry.name, kind: 'strings', bytes: read.tags });
+      for (const packet of read.xmp)
+        texts.push({ name: `${entry.name} (XMP)`, kind: 'markup', bytes: packet });
       return;
     }
     kind = read.reading;

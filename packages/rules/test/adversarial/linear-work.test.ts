@@ -516,6 +516,20 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     pageScan,
     40_000,
   ],
+  [
+    // Round 36: ID3v2 frames walked twice at most (syncsafe and plain sizes), each inflated or resynchronised once.
+    'readVisibleText: an MP3 whose unsynchronised ID3v2.4 tag is endless tiny text frames',
+    (n) =>
+      `ID3\x04\0\x80${String.fromCharCode(...[21, 14, 7, 0].map((s) => ((n * 11) >> s) & 0x7f))}${'TIT2\0\0\0\x01\0\x024'.repeat(n / 11)}`,
+    (t) => fileLength('audio/mpeg', 'a.mp3', t),
+    40_000,
+  ],
+  [
+    'readVisibleText: a JPEG of endless tiny comment segments and junk bytes',
+    (n) => `\xff\xd8${'\xff\xfe\0\x034x'.repeat(n / 7)}`,
+    (t) => fileLength('image/jpeg', 'a.jpg', t),
+    40_000,
+  ],
   ['parts(): an attached page of unclosed tags', (n) => '<a x'.repeat(n / 4), pageScan, 40_000],
   [
     'parts(): a tar whose pax header holds endless records',

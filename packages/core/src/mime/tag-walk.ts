@@ -1,0 +1,28 @@
+import { inflateSync } from 'node:zlib';
+
+// What the tag readers of media-tags.ts and id3-tags.ts share: the budget, how they hand over what they find,
+// and the one way they say a file's tags cannot be read.
+
+/** Most bytes of tags read from one picture or recording; past it, the file is unread. */
+export const MAX_TAG_BYTES = 1024 * 1024;
+
+/** Thrown by a tag reader: the file's tags cannot be read (its message says why); the file is unread. */
+export class Unread extends Error {}
+
+/** Where a tag reader puts what it finds. */
+export interface Walk {
+  keep: (piece: Buffer) => void;
+  /** An XMP packet: kept, and read as markup too. */
+  xmp: (packet: Buffer) => void;
+}
+
+// A compressed text's text; one that does not inflate is kept as it is (no viewer shows it either).
+export function inflated(data: Buffer): Buffer {
+  try {
+    return inflateSync(data, { maxOutputLength: MAX_TAG_BYTES });
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new Unread(`text tags over ${MAX_TAG_BYTES} bytes, which are not read`);
+    return data;
+  }
+}
