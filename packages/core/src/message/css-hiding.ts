@@ -1,5 +1,5 @@
 import type { StyleRule } from './css-rules.js';
-import { transformHides, transformList } from './css-transforms.js';
+import { transformHides, transformList, transformScale } from './css-transforms.js';
 import {
   cssCalls,
   type declarations,
@@ -157,12 +157,19 @@ export function frameHides(decls: ReturnType<typeof declarations>): boolean {
       if (amount === undefined || amount < 0.2) return true;
       continue;
     }
-    // Relative sizes judged against a small parent (4px), so that `0.5em` counts as small.
-    if (property === 'font-size' && (fontSizePx(value, 4, 4) ?? 0) >= 4) continue;
+    // Relative sizes judged against a small parent (4px), so that `0.5em` counts as small; and a frame's size
+    // is not judged with the element's zoom and scale, so only a size no zoom makes small (8px) is harmless.
+    if (property === 'font-size' && (fontSizePx(value, 4, 4) ?? 0) >= 8) continue;
     return true;
   }
   const transform = transformList((p) => decls.get(p)?.value);
-  return transform !== undefined && transformHides(transform, { fontPx: 16, percentOf: 16 }) !== false;
+  if (transform === undefined) return false;
+  // A frame's transform is not judged about the element's origin nor with its ancestors' zoom (attacker round
+  // 37): a turn, a skew or a matrix may hide it, and so may shrinking it by more than a tenth; a slide or a pulse
+  // is harmless.
+  const ctx = { fontPx: 16, percentOf: 16 };
+  if (/(?:rotate|skew|matrix|perspective)/.test(transform)) return true;
+  return (transformScale(transform, ctx) ?? 0) < 0.9 || transformHides(transform, ctx) !== false;
 }
 
 // Words of the `animation` shorthand that are not a keyframes name.

@@ -369,6 +369,11 @@ describe('animations, registered properties, zoom and transform-origin (attacker
     expect(hides('visibility: hidden')).toBe(true);
     expect(hides('color: #fff')).toBe(true);
     expect(hides('opacity: 1; transform: translateY(20px) scale(0.95)')).toBe(false);
+    // Judged without the element's origin and zoom (attacker round 37): a turn, or shrinking by more than a tenth.
+    expect(hides('rotate: 180deg')).toBe(true);
+    expect(hides('scale: 0.3')).toBe(true);
+    expect(hides('font-size: 4px')).toBe(true);
+    expect(hides('transform: scale(1.05)')).toBe(false);
     expect(hides('font-size: 12px; box-shadow: 0 0 4px #000; border-color: red')).toBe(false);
     expect(hides('')).toBe(false);
   });

@@ -56,7 +56,7 @@ const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
 const SVG_PLACING = new Set(['x', 'y', 'dx', 'dy', 'rotate', 'textLength', 'transform']);
 
 // Attributes that style or hide an element (besides the rules that match it).
-const PRESENTATIONAL = new Set(['style', 'hidden', 'color', 'size', 'bgcolor', 'type']);
+const PRESENTATIONAL = new Set(['style', 'hidden', 'popover', 'color', 'size', 'bgcolor', 'type']);
 
 /** What an element passes down to its content. */
 interface Inherited {
@@ -380,6 +380,12 @@ export class Page {
     // needs a position): gone for most readers, kept but unsure for one, so that wrongly hiding a number
     // cannot keep it from every reading.
     let risky = false;
+    // A popover is shown only once opened (the browsers' own sheet hides `[popover]`; Outlook shows it), text
+    // drawn as bullets (`-webkit-text-security`), an element whose `content` is an image (the image replaces
+    // its text): attacker round 37.
+    if (display === undefined && attribute(element, 'popover') !== undefined) risky = true;
+    if (/^(?:disc|circle|square)$/.test(get('-webkit-text-security') ?? '')) risky = true;
+    if (/(?:url|gradient|image-set|image)\(/.test(get('content') ?? '')) risky = true;
     let alpha = parent.alpha;
     const opacity = get('opacity');
     if (opacity !== undefined) {

@@ -47,7 +47,7 @@ export function textIfMessage<R extends string>(reading: R, name: string, bytes:
 
 /**
  * Whether a text starts as a mailbox file does (after a byte order mark and blank lines): an mbox's `From `
- * line, an MMDF mailbox's line of four ^A bytes. Mail clients open it as the messages it holds whatever bytes
+ * line, an MMDF mailbox's line of four ^A bytes, a Babyl file's `BABYL OPTIONS:`. Mail clients open it as the messages it holds whatever bytes
  * their bodies carry (a NUL, a backspace), so it is text, never binary. Constant work.
  *
  * @example
@@ -55,10 +55,11 @@ export function textIfMessage<R extends string>(reading: R, name: string, bytes:
  * mailboxStart(Buffer.from('From bob@corp.example Sun Nov 29 10:00:00 2026\nSubject: x\n\nhi\0')); // 'mbox'
  * ```
  */
-export function mailboxStart(bytes: Buffer): 'mbox' | 'mmdf' | undefined {
+export function mailboxStart(bytes: Buffer): 'mbox' | 'mmdf' | 'babyl' | undefined {
   const start = MAILBOX_LEAD.exec(bytes.toString('latin1', 0, 1024))?.[0].length ?? 0;
   const first = bytes.toString('latin1', start, start + 5);
   if (first === 'From ') return 'mbox';
+  if (bytes.toString('latin1', start, start + 14) === 'BABYL OPTIONS:') return 'babyl';
   return first === '\x01\x01\x01\x01\n' ||
     (first.startsWith('\x01\x01\x01\x01\r') && bytes[start + 5] === 0x0a)
     ? 'mmdf'

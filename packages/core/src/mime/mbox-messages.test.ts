@@ -54,7 +54,8 @@ describe('mboxMessages', () => {
 
   it('gives only pieces that are MIME messages; a text that is no mbox gives none', () => {
     const prose = `${separator(0)}${message('one', 'see\n\nFrom here on, no header\nat all')}\n`;
-    expect(subjects(Buffer.from(`${prose}${separator(1)}${message('two')}`))).toEqual(['one', 'two']);
+    // `one` cut at its body's `From here on` (Thunderbird, mboxrd), and whole (mutt: no address and date there).
+    expect(subjects(Buffer.from(`${prose}${separator(1)}${message('two')}`))).toEqual(['one', 'one', 'two']);
     expect(subjects(Buffer.from('From the desk of Ann\nDear Bob,\n\nFrom here on, plain.\n'))).toEqual([]);
     expect(subjects(Buffer.from('Dear Bob,\nFrom a Tue\nSubject: x\nMIME-Version: 1.0\n\nx'))).toEqual([]);
   });
@@ -107,5 +108,30 @@ describe('mailboxes beyond mboxrd (attacker round 36)', () => {
     const file = Buffer.from(`${sep}${message('one')}${sep}${sep}${message('two')}${sep}`);
     expect(subjects(file)).toEqual(['one', 'two']);
     expect(mboxMessages(file, 1).unread).toBe('an mbox of more than 1 messages');
+  });
+});
+
+describe('mailboxes as mutt reads them (attacker round 37)', () => {
+  it('splits only at `From ` lines with an address and a date, besides the other splits', () => {
+    const body = 'Notes:\n\nFrom the desk of Bob\nMIME-Version: 1.0\n\nattached';
+    const file = Buffer.from(`${separator(0)}${message('one')}\n${separator(1)}${message('two', body)}\n`);
+    const whole = mboxMessages(file, 1000).messages.map(String);
+    expect(whole.some((m) => m.includes('Subject: two') && m.includes('attached'))).toBe(true);
+  });
+  it('takes each message by its own Content-Length, past one that has none', () => {
+    const text = 'From the desk\n\nFrom Bob, body\n';
+    const file = Buffer.from(
+      `${separator(0)}${message('one')}\n${separator(1)}From: a\nSubject: two\nMIME-Version: 1.0\nContent-Length: ${text.length}\n\n${text}\n`,
+    );
+    const two = mboxMessages(file, 1000).messages.map(String);
+    expect(two.some((m) => m.includes('Subject: two') && m.includes('From Bob, body'))).toBe(true);
+  });
+  it('splits MMDF only at a line of four ^A alone, and leaves Babyl unread', () => {
+    const sep = '\x01\x01\x01\x01\n';
+    const inline = `From: a\nSubject: one\nMIME-Version: 1.0\n\nx\x01\x01\x01\x01y\nend\n`;
+    expect(mboxMessages(Buffer.from(`${sep}${inline}${sep}`), 1000).messages.map(String)).toEqual([inline]);
+    expect(mboxMessages(Buffer.from('BABYL OPTIONS: -*- rmail -*-\n\x1f\f\n'), 1000).unread).toBe(
+      'a Babyl mailbox, which is not read',
+    );
   });
 });

@@ -34,7 +34,10 @@ export function mboxMessages(
   deadline: ReadingDeadline = NO_DEADLINE,
 ): MboxMessages {
   const start = LEAD.exec(bytes.toString('latin1', 0, 1024))?.[0].length ?? 0;
-  if (mailboxStart(bytes) === 'mmdf') return mmdfMessages(bytes, start, maxMessages, deadline);
+  const kind = mailboxStart(bytes);
+  if (kind === 'mmdf') return mmdfMessages(bytes, start, maxMessages, deadline);
+  // Emacs Rmail's Babyl files (`\x1f\f` between messages, their headers twice): not split here, so unread.
+  if (kind === 'babyl') return { messages: [], unread: 'a Babyl mailbox, which is not read' };
   const first = bytes.indexOf(SEPARATOR, start);
   if (first < 0) return { messages: [] };
   if (bytes.toString('latin1', start, start + 5) !== 'From ' && !carriedMessage(bytes))
@@ -46,8 +49,13 @@ export function mboxMessages(
   // The piece of the every-line split, and of the after-a-blank-line split, being read, with how many of the
   // first it spans: a piece that spans one is the same message.
   let piece = start;
-  let strict = start;
-  let spanned = 0;
+  // The other splits: after a blank line (mboxrd), and only at a `From ` line that reads as a separator, an
+  // address then a date (mutt, Dovecot: a body's `From the desk of…` is text there).
+  const splits = [
+    { from: start, spanned: 0, cuts: (at: number) => afterBlankLine(bytes, at) },
+    { from: start, spanned: 0, cuts: (at: number) => separatorLine(bytes, at + 1) },
+  ];
+  const joins = new Set<string>();
   for (let at = first; piece < bytes.length; ) {
     deadline.step();
     const end = at < 0 ? bytes.length : at + 1;
@@ -57,17 +65,27 @@ export function mboxMessages(
         return { messages: [], unread: `an mbox of more than ${maxMessages} messages` };
       messages.push(message);
     }
-    spanned++;
     pieces.add(`${piece}-${end}`);
     piece = end;
-    const blank = at < 0 || afterBlankLine(bytes, at);
+    for (const split of splits) {
+      split.spanned++;
+      if (at >= 0 && !split.cuts(at)) continue;
+      const whole = split.from === start && end === bytes.length;
+      const span = `${split.from}-${end}`;
+      const joined =
+        split.spanned > 1 && !whole && !joins.has(span)
+          ? carriedMessage(bytes.subarray(split.from, end))
+          : undefined;
+      if (joined) {
+        if (++counted > maxMessages)
+          return { messages: [], unread: `an mbox of more than ${maxMessages} messages` };
+        messages.push(joined);
+        joins.add(span);
+      }
+      split.from = end;
+      split.spanned = 0;
+    }
     if (at >= 0) at = bytes.indexOf(SEPARATOR, end);
-    if (!blank) continue;
-    const whole = strict === start && end === bytes.length;
-    const joined = spanned > 1 && !whole ? carriedMessage(bytes.subarray(strict, end)) : undefined;
-    if (joined) messages.push(joined);
-    strict = end;
-    spanned = 0;
   }
   // mboxcl2 (mutt, Solaris mailx) ends a message by its Content-Length and quotes no `From ` in bodies.
   const byLength = contentLengthMessages(bytes, start, deadline).filter((m) => !pieces.has(m.span));
@@ -91,7 +109,13 @@ function contentLengthMessages(
     const headEnd = line < 0 ? -1 : blankLineEnd(bytes, line + 1);
     if (headEnd < 0) break;
     const field = CONTENT_LENGTH.exec(bytes.toString('latin1', line + 1, headEnd));
-    if (!field) break;
+    if (!field) {
+      // A message without one ends at the next `From ` line, as the every-line split ends it.
+      const next = bytes.indexOf(SEPARATOR, headEnd - 1);
+      if (next < 0) break;
+      at = next + 1;
+      continue;
+    }
     const end = Math.min(bytes.length, headEnd + Number(field[1]));
     let next = end;
     while (bytes[next] === 0x0d || bytes[next] === 0x0a) next++;
@@ -128,7 +152,7 @@ function mmdfMessages(
   let from = start;
   while (from < bytes.length) {
     deadline.step();
-    const next = bytes.indexOf(MMDF, from);
+    const next = mmdfSeparator(bytes, from);
     const end = next < 0 ? bytes.length : next;
     const message = carriedMessage(bytes.subarray(from, end));
     if (message) {
@@ -141,6 +165,25 @@ function mmdfMessages(
   return { messages };
 }
 const MMDF = Buffer.from('\x01\x01\x01\x01', 'latin1');
+
+// The next line that is four ^A and nothing else (mutt splits only there), from `from`; -1 when none.
+function mmdfSeparator(bytes: Buffer, from: number): number {
+  for (let at = bytes.indexOf(MMDF, from); at >= 0; at = bytes.indexOf(MMDF, at + 1)) {
+    const lineStart = at === 0 || bytes[at - 1] === 0x0a;
+    const after = at + MMDF.length;
+    const lineEnd =
+      after === bytes.length || bytes[after] === 0x0a || (bytes[after] === 0x0d && bytes[after + 1] === 0x0a);
+    if (lineStart && lineEnd) return at;
+  }
+  return -1;
+}
+
+// Whether the `From ` line at `at` reads as a separator: an address (or none), then a date with a time.
+function separatorLine(bytes: Buffer, at: number): boolean {
+  return SEPARATOR_LINE.test(bytes.toString('latin1', at, Math.min(bytes.length, at + 200)));
+}
+const SEPARATOR_LINE =
+  /^From [^\s]*[ \t]+[^\r\n]*\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b[^\r\n]*\b\d{1,2}:\d{2}/i;
 
 // Whether the line ending at `newline` (the `\n` before a `From `) is blank.
 function afterBlankLine(bytes: Buffer, newline: number): boolean {

@@ -92,11 +92,6 @@ export interface UnpackOptions {
    * their `.gz` or `.p7m` (`cards.pdf.gz` holds `cards.pdf`), and read as a PDF when that name says so.
    */
   names?: readonly string[];
-  /**
-   * The bytes are the file's first bytes only (a part cut at the part bound): a picture's or recording's tags
-   * (`tags`) that run past them make it unread.
-   */
-  cut?: boolean;
 }
 
 /** One unpacking: what it found, and its bounds. */
@@ -105,7 +100,6 @@ interface Unpacking {
   budget: number;
   maxPdfBytes: number;
   deadline: ReadingDeadline;
-  cut: boolean;
 }
 
 /**
@@ -129,7 +123,6 @@ export function unpackText(
     budget,
     maxPdfBytes: options.maxPdfBytes ?? budget,
     deadline: options.deadline ?? NO_DEADLINE,
-    cut: options.cut ?? false,
   };
   try {
     unpack(packing, bytes, '', u, 0, options.names ?? []);
@@ -154,9 +147,6 @@ function unpack(
     const found = mediaTags(bytes);
     const where = name.trim() || 'picture or recording';
     if ('unread' in found) out.unopened.push(`${where}: ${found.unread}`);
-    // Only the file's first bytes are held (a part cut at the part bound): tags past them are not known.
-    else if (u.cut && depth === 0 && !found.complete)
-      out.unopened.push(`${where}: text tags past the bytes held, not read`);
     else if (found.tags.length > 0) {
       out.pieces.push({ name: `${name.trim()} (tags)`, kind: 'strings', texts: oleTextViews(found.tags) });
       // XMP is XML: read as its readers show it too (character references, entities, CDATA decoded).

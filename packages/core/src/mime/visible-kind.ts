@@ -30,10 +30,14 @@ const TEXT_TYPES = new Set([
   'application/x-yaml',
   'application/rtf',
 ]);
+// Files Notepad, Quick Look or an editor opens as text whatever their first bytes: documents and data, and
+// scripts, sources, patches, settings and subtitles (attacker round 37: a `.ps1` starting like a JPEG).
 const TEXT_EXTENSIONS = new Set(
-  'txt csv tsv text log md json ndjson xml html htm xhtml yaml yml ini cfg conf ics vcf sql eml rtf'.split(
-    ' ',
-  ),
+  (
+    'txt csv tsv text log md json ndjson xml html htm xhtml yaml yml ini cfg conf ics vcf sql eml rtf ' +
+    'ps1 psm1 psd1 inf reg bat cmd vbs js mjs cjs ts c h cc cpp hpp cs java py rb pl php sh bash zsh go rs ' +
+    'swift kt m patch diff properties toml env tex srt vtt nfo asc pem'
+  ).split(' '),
 );
 
 /**

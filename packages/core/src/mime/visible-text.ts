@@ -149,29 +149,31 @@ interface Walk {
 
 async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<void> {
   let held:
-    | { node: TextNode; names: string[]; chunks: Buffer[]; size: number; over: boolean; cut: boolean }
+    | { node: TextNode; names: string[]; chunks: Buffer[]; size: number; over: boolean; media: boolean }
     | undefined;
   const finish = async () => {
     const h = held;
     held = undefined;
     if (!h || w.report.stopped) return;
     if (h.over) {
-      w.report.unread.push(`${label(h.node)} is over ${w.bounds.maxPartBytes} bytes`);
+      const bound = h.media ? w.bounds.maxTotalBytes : w.bounds.maxPartBytes;
+      w.report.unread.push(`${label(h.node)} is over ${bound} bytes`);
       return;
     }
     if (timeRanOut(w)) return;
-    await readBody(h.node, h.names, Buffer.concat(h.chunks), depth, w, h.cut);
+    await readBody(h.node, h.names, Buffer.concat(h.chunks), depth, w);
   };
   // A part past the part bound is unread, unless its first bytes show a picture, a recording, a video or a
-  // font that no name or type opens as anything else: those are skipped whatever their size (only their
-  // tags are read, from the bytes held), so a 12 MB photo is not refused for being large.
+  // font that no name or type opens as anything else: that is held whole (to the message's byte bound), for
+  // only its tags are read, wherever they lie (an MP3's ID3v1 at its end), so a 12 MB photo is not refused.
   const overBound = (h: NonNullable<typeof held>, value: Buffer) => {
-    if (h.over || h.cut) return;
-    const raw = Buffer.concat([...h.chunks, value]);
-    if (skippedWhatever(h.node, h.names, raw)) {
-      h.cut = true;
-      h.chunks = [raw.subarray(0, w.bounds.maxPartBytes)];
-    } else h.over = true;
+    if (!h.over && !h.media && skippedWhatever(h.node, h.names, Buffer.concat([...h.chunks, value])))
+      h.media = true;
+    if (h.media && h.size <= w.bounds.maxTotalBytes) h.chunks.push(value);
+    else {
+      h.over = true;
+      h.chunks = [];
+    }
   };
   const sink = new Writable({
     objectMode: true,
@@ -193,7 +195,7 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
           return done();
         }
         const names = readHeaders(node, depth, w);
-        if (!node.multipart) held = { node, names, chunks: [], size: 0, over: false, cut: false };
+        if (!node.multipart) held = { node, names, chunks: [], size: 0, over: false, media: false };
         done();
       }, done);
     },
@@ -273,14 +275,7 @@ function asLatin1(value: string, charsets: readonly string[]): string {
   return value.replace(new RegExp(`=\\?(?:${names})(\\*[^?]*)?\\?`, 'gi'), '=?iso-8859-1?');
 }
 
-async function readBody(
-  node: TextNode,
-  names: string[],
-  raw: Buffer,
-  depth: number,
-  w: Walk,
-  cut = false,
-): Promise<void> {
+async function readBody(node: TextNode, names: string[], raw: Buffer, depth: number, w: Walk): Promise<void> {
   // Clients disagree on which name or type decides how a file opens (Outlook and Apple Mail go by the
   // disposition's filename, others by the Content-Type's name or the type): it is read every way one of them
   // opens it. A zip, gzip, signed (CMS), OLE or TNEF file is unpacked by its first bytes, whatever the type and
@@ -346,8 +341,7 @@ async function readBody(
   if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
   else if (packed) readPacked(label(node), reading, decoded, depth, w, names);
   if (packed) return walkCarried(w);
-  // A part cut at the part bound: tags not all within the bytes held are not known (unread).
-  if (strings) readPacked(label(node), strings, decoded, depth, w, [], cut);
+  if (strings) readPacked(label(node), strings, decoded, depth, w);
   // A text file named or typed PDF that holds PDF objects with no header: a viewer opens the PDF (pdfInText).
   const textPdf = pdfInText(reading, names, node.contentType || '', decoded);
   if (textPdf) {
@@ -572,13 +566,11 @@ function readPacked(
   depth: number,
   w: Walk,
   names: readonly string[] = [],
-  cut = false,
 ): void {
   const unpacked = unpackText(packing, bytes, w.bounds.maxTotalBytes - w.budget.bytes, {
     maxPdfBytes: w.bounds.maxPartBytes,
     deadline: w.deadline,
     names,
-    cut,
   });
   w.budget.bytes += unpacked.bytes;
   if (unpacked.unread) w.report.unread.push(`${where}: ${unpacked.unread}`);
