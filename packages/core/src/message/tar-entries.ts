@@ -75,13 +75,17 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
       sparseName = undefined;
       for (const name of new Set(names.filter((n): n is string => n !== undefined && n !== ''))) {
         const dir = type === '5' || name.endsWith('/');
+        // A hard link is extracted as a second name of its target, with the target's mode, which is not
+        // followed here: taken as executable (attacker round 38: `Invoice` linked to a 0755 `notes.txt` runs).
         const kind = dir
           ? { dir: true }
-          : type === '1' || type === '2'
-            ? { link: true }
-            : isFile(type) && executableMode(octal(header.subarray(100, 108)))
-              ? { executable: true }
-              : {};
+          : type === '1'
+            ? { link: true, executable: true }
+            : type === '2'
+              ? { link: true }
+              : isFile(type) && executableMode(octal(header.subarray(100, 108)))
+                ? { executable: true }
+                : {};
         visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...kind }));
       }
     }

@@ -138,3 +138,14 @@ describe('binary content of no known format is read for its strings (attacker ro
     expect(binaryAsStrings('zip', Buffer.from('PK\x03\x04'))).toBe('zip');
   });
 });
+
+describe('a known format trusted only under its own names (attacker round 38)', () => {
+  it('reads a file whose name opens it as something else for its strings', () => {
+    const jpeg = Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex');
+    expect(binaryAsStrings('binary', jpeg, ['statement.ofx'])).toBe('strings');
+    expect(binaryAsStrings('binary', jpeg, ['photo.jpg', 'statement.lua'])).toBe('strings');
+    expect(binaryAsStrings('binary', jpeg, ['Photo.JPG'])).toBe('tags');
+    expect(binaryAsStrings('binary', jpeg, ['image001'])).toBe('tags');
+    expect(binaryAsStrings('binary', jpeg)).toBe('tags');
+  });
+});

@@ -166,11 +166,34 @@ function beyondAscii(bytes: Buffer): boolean {
  * binaryAsStrings('binary', Buffer.from('474946383961', 'hex')); // 'binary' (a GIF)
  * ```
  */
-export function binaryAsStrings(reading: BinaryReading, head: Buffer): BinaryReading {
+export function binaryAsStrings(
+  reading: BinaryReading,
+  head: Buffer,
+  names: readonly string[] = [],
+): BinaryReading {
   if (reading !== 'binary' || head.length === 0) return reading;
-  if (!knownBinaryFormat(head) || mostlyText(head)) return 'strings';
+  if (!knownBinaryFormat(head) || mostlyText(head) || !namedAsFormat(names)) return 'strings';
   return TAGGED.some((tagged) => tagged(head)) ? 'tags' : reading;
 }
+
+// A known format's first bytes are trusted only under no name, or names without an extension or with one of a
+// picture, recording, video, font or program: a file named `.ofx`, `.prn` or `.lua` opens in an editor as text
+// whatever its first bytes (attacker round 38: a JPEG's header before a statement's lines).
+function namedAsFormat(names: readonly string[]): boolean {
+  return names.every((name) => {
+    const extension = /\.([^./\\]+)$/.exec(name.trim())?.[1]?.toLowerCase();
+    return extension === undefined || FORMAT_EXTENSIONS.has(extension);
+  });
+}
+const FORMAT_EXTENSIONS = new Set(
+  (
+    'jpg jpeg jpe jfif pjpeg pjp png apng gif bmp dib tif tiff webp heic heif avif ico cur icns psd xcf jp2 j2k ' +
+    'jpf jpx jxl jxr wdp hdp djvu djv emf wmf emz wmz glb thm dng cr2 cr3 nef arw orf rw2 raf srw pef ' +
+    'mp3 m4a m4b m4r aac wav wave flac ogg oga opus spx wma aif aiff aifc caf amr awb mid midi kar ' +
+    'mp4 m4v mov qt avi wmv asf mkv mka webm flv f4v mpg mpeg mpe m1v m2v vob 3gp 3g2 mts m2ts ' +
+    'ttf otf ttc woff woff2 eot fon fnt odttf exe dll sys scr com msi ocx cpl drv efi so dylib o'
+  ).split(' '),
+);
 
 // Pictures and recordings whose text tags viewers show (media-tags.ts reads them): JPEG, PNG, WebP, TIFF, WAV,
 // FLAC, Ogg, MP3, and MP4 (M4A, MOV; not HEIF pictures, whose EXIF is an item of a `meta` box, not read).

@@ -34,7 +34,7 @@ export function fileReading(
 ): FileReading {
   const unread = unreadFileProblem(sniffed, isExecutable(head) ? whole() : head, names);
   if (unread) return { unread };
-  const reading = binaryAsStrings(sniffed, head);
+  const reading = binaryAsStrings(sniffed, head, names);
   if (reading !== 'tags') return { reading };
   // A picture or recording: read for its text tags when it has some, skipped when it has none.
   let found = mediaTags(tagged());

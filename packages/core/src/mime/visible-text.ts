@@ -314,7 +314,7 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   // Binary of no known format (a text file with a NUL or a DOS end-of-file mark, UTF-16 without a byte order
   // mark, a data file) is read for its strings, beside any reading its names or type give; an image, audio,
   // video, font or program is not (a picture's or recording's text tags are: `tags`).
-  const asStrings = reading === 'binary' ? binaryAsStrings(reading, head) : undefined;
+  const asStrings = reading === 'binary' ? binaryAsStrings(reading, head, names) : undefined;
   const strings = asStrings === 'strings' || asStrings === 'tags' ? asStrings : undefined;
   if (only === 'binary' && reading === 'binary' && !strings) {
     // A program may be a self-extracting archive: read whole (within the budget) to find the archive it carries.
@@ -413,7 +413,7 @@ function skippedWhatever(node: TextNode, names: string[], raw: Buffer): boolean 
   const reading = claimedPdf(binaryReading(head), names, node.contentType || undefined, head);
   if (reading !== 'binary' || unreadArchiveKind(undefined, head) || unreadDataFormat(head)) return false;
   const format = knownBinaryFormat(head);
-  return format !== undefined && format !== 'program' && binaryAsStrings(reading, head) !== 'strings';
+  return format !== undefined && format !== 'program' && binaryAsStrings(reading, head, names) !== 'strings';
 }
 
 function readingKinds(node: TextNode, names: readonly string[]): Set<VisibleKind> {

@@ -173,8 +173,8 @@ const LOOK_ALIKES: [string, string][] = [
   ['ⵔⵏᚱᛒᛁ', 'olrbl'],
   // Capitals whose small forms look like nothing Latin (names are folded first), and letters round 32 found.
   ['ՏᏕϜҮԼᎳĸᑲꞵ', 'ssfylwkbb'],
-  // Round 35: Latin tone six (`ƅ`), Cyrillic ka with a stroke, Georgian hae.
-  ['ƅҟჴ', 'bkh'],
+  // Rounds 35 and 38: Latin tone six (`ƅ`), Cyrillic ka with a stroke, Georgian hae, Armenian ra.
+  ['ƅҟჴռ', 'bkhn'],
 ];
 // Letters in negative circles and squares and regional indicators (shown as boxed letters outside a flag
 // pair), which NFKC leaves alone: A to Z from their first code point.
