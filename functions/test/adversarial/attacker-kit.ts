@@ -145,3 +145,24 @@ export function attachmentTests(kit: AttackerKit, cases: Record<string, [Buffer,
     });
   }
 }
+
+/**
+ * The lines of a base64 `cards.csv` attachment part closing a `multipart/mixed` body (boundary `z`), as the
+ * mailbox attacks carry it: its separator, headers, the base64 text and the closing boundary.
+ *
+ * @example
+ * ```ts
+ * ['Content-Type: multipart/mixed; boundary="z"', '', '--z', '', 'hi', ...csvAttachment(b64)].join('\n');
+ * ```
+ */
+export function csvAttachment(base64: string): string[] {
+  return [
+    '--z',
+    'Content-Type: text/csv; name="cards.csv"',
+    'Content-Disposition: attachment; filename="cards.csv"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64,
+    '--z--',
+  ];
+}

@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attackerKit, outboundFile } from './attacker-kit.js';
+import { attackerKit, csvAttachment, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 const stack = useLocalStack();
@@ -35,13 +35,7 @@ const message = (subject: string, csv?: string, n = 0) =>
           'Content-Type: text/plain',
           '',
           'see file',
-          '--z',
-          'Content-Type: text/csv; name="cards.csv"',
-          'Content-Disposition: attachment; filename="cards.csv"',
-          'Content-Transfer-Encoding: base64',
-          '',
-          csv,
-          '--z--',
+          ...csvAttachment(csv),
         ]),
     '',
   ].join('\r\n');

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attackerKit, outboundFile } from './attacker-kit.js';
+import { attackerKit, csvAttachment, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 36 (session 29) against round 35's mbox reading: each case got past outbound-policy before the fix.
@@ -34,13 +34,7 @@ const withCard = (from = 'From bob@corp.example Sun Nov 29 10:01:00 2026') =>
     'Content-Type: text/plain',
     '',
     'see file',
-    '--z',
-    'Content-Type: text/csv; name="cards.csv"',
-    'Content-Disposition: attachment; filename="cards.csv"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    b64,
-    '--z--',
+    ...csvAttachment(b64),
     '',
   ].join('\n');
 const mbox = (...m: string[]) => Buffer.from(m.join('\n'), 'latin1');
@@ -88,22 +82,7 @@ describe('A36 Content-Length mbox (mboxcl2)', () => {
   const cl = (envelope: string, head: string[], body: string) =>
     [envelope, ...head, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\n');
   const body2 = (inner: string) =>
-    [
-      '--z',
-      'Content-Type: text/plain',
-      '',
-      'Notes:',
-      '',
-      inner,
-      '--z',
-      'Content-Type: text/csv; name="cards.csv"',
-      'Content-Disposition: attachment; filename="cards.csv"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      b64,
-      '--z--',
-      '',
-    ].join('\n');
+    ['--z', 'Content-Type: text/plain', '', 'Notes:', '', inner, ...csvAttachment(b64), ''].join('\n');
   const head2 = [
     'From: Bob <bob@corp.example>',
     'Subject: cards',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit, outboundFile } from './attacker-kit.js';
+import { attackerKit, csvAttachment, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 37 (session 29) against round 36's fixes: each case got past outbound-policy before the fix.
@@ -23,23 +23,9 @@ const first = (extra: string[] = []) =>
     '',
   ].join('\n');
 const body2 = (inner: string) =>
-  [
-    '--z',
-    'Content-Type: text/plain',
-    '',
-    'Notes:',
-    '',
-    inner,
-    'more notes',
-    '--z',
-    'Content-Type: text/csv; name="cards.csv"',
-    'Content-Disposition: attachment; filename="cards.csv"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    b64,
-    '--z--',
-    '',
-  ].join('\n');
+  ['--z', 'Content-Type: text/plain', '', 'Notes:', '', inner, 'more notes', ...csvAttachment(b64), ''].join(
+    '\n',
+  );
 const head2 = [
   'From: Bob <bob@corp.example>',
   'Subject: cards',
