@@ -9,7 +9,7 @@ export type FileReading =
   | { reading: 'tags'; tags: Buffer; xmp: Buffer[] };
 
 /**
- * The two steps every reader of a carried file (a gzip's or signed file's content, a winmail.dat's file, a
+ * The steps every reader of a carried file (a gzip's or signed file's content, a winmail.dat's file, a
  * uuencoded file, a zip's entry) takes after sniffing its first bytes, in the one order that is safe: first
  * whether it is unread (an archive of a kind not opened, a data format not decoded, a self-extracting program),
  * then binary of no known format read for its strings ({@link binaryAsStrings}), and a picture or recording
