@@ -56,7 +56,7 @@ export function textIfMessage<R extends string>(reading: R, name: string, bytes:
  * ```
  */
 export function mailboxStart(bytes: Buffer): 'mbox' | 'mmdf' | 'babyl' | undefined {
-  const start = MAILBOX_LEAD.exec(bytes.toString('latin1', 0, 1024))?.[0].length ?? 0;
+  const start = mailboxLead(bytes);
   const first = bytes.toString('latin1', start, start + 5);
   if (first === 'From ') return 'mbox';
   if (bytes.toString('latin1', start, start + 14) === 'BABYL OPTIONS:') return 'babyl';
@@ -65,5 +65,8 @@ export function mailboxStart(bytes: Buffer): 'mbox' | 'mmdf' | 'babyl' | undefin
     ? 'mmdf'
     : undefined;
 }
-// What clients skip before a mailbox's first separator: a byte order mark, blank lines.
+/** Bytes before a mailbox's first separator that clients skip: a byte order mark, blank lines. */
+export function mailboxLead(bytes: Buffer): number {
+  return MAILBOX_LEAD.exec(bytes.toString('latin1', 0, 1024))?.[0].length ?? 0;
+}
 const MAILBOX_LEAD = /^(?:\xEF\xBB\xBF)?(?:[ \t]*\r?\n)*/;

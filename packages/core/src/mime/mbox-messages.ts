@@ -1,9 +1,7 @@
-import { carriedMessage, mailboxStart } from './carried-message.js';
+import { carriedMessage, mailboxLead, mailboxStart } from './carried-message.js';
 import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
 
 const SEPARATOR = Buffer.from('\nFrom ');
-// What clients skip before an mbox's first `From ` line: a byte order mark, blank lines.
-const LEAD = /^(?:\xEF\xBB\xBF)?(?:[ \t]*\r?\n)*/;
 
 /** The messages of an mbox, found by {@link mboxMessages}. */
 export interface MboxMessages {
@@ -33,7 +31,7 @@ export function mboxMessages(
   maxMessages: number,
   deadline: ReadingDeadline = NO_DEADLINE,
 ): MboxMessages {
-  const start = LEAD.exec(bytes.toString('latin1', 0, 1024))?.[0].length ?? 0;
+  const start = mailboxLead(bytes);
   const kind = mailboxStart(bytes);
   if (kind === 'mmdf') return mmdfMessages(bytes, start, maxMessages, deadline);
   // Emacs Rmail's Babyl files (`\x1f\f` between messages, their headers twice): not split here, so unread.

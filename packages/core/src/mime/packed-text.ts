@@ -147,14 +147,7 @@ function unpack(
     const found = mediaTags(bytes);
     const where = name.trim() || 'picture or recording';
     if ('unread' in found) out.unopened.push(`${where}: ${found.unread}`);
-    else if (found.tags.length > 0) {
-      out.pieces.push({ name: `${name.trim()} (tags)`, kind: 'strings', texts: oleTextViews(found.tags) });
-      // XMP is XML: read as its readers show it too (character references, entities, CDATA decoded).
-      for (const packet of found.xmp) {
-        out.bytes += packet.length;
-        out.pieces.push({ name: `${name.trim()} (XMP)`, kind: 'markup', bytes: packet });
-      }
-    } else out.skipped.push(name.trim());
+    else addTags(out, name, found);
     return;
   }
   if (packing === 'strings') {
@@ -260,11 +253,27 @@ function unpackContent(content: Buffer, name: string, u: Unpacking, depth: numbe
     return;
   }
   const inner = read.reading;
-  if (inner === 'text') {
+  // Its tags, found in deciding how to read it: not walked again.
+  if (inner === 'tags') addTags(out, name, read);
+  else if (inner === 'text') {
     out.pieces.push({ name, kind: 'text', bytes: content });
     alsoPdf(inner, names, content, name, u, depth + 1);
   } else if (inner === 'binary') out.skipped.push(`${name}(decompressed)`);
   else unpack(inner, content, name, u, depth + 1, names);
+}
+
+// A picture's or recording's text tags as strings, and each XMP packet also as markup (XML: character
+// references, entities and CDATA decoded as its readers show them); skipped when it has none.
+function addTags(out: Unpacked, name: string, found: { tags: Buffer; xmp: Buffer[] }): void {
+  if (found.tags.length === 0) {
+    out.skipped.push(name.trim());
+    return;
+  }
+  out.pieces.push({ name: `${name.trim()} (tags)`, kind: 'strings', texts: oleTextViews(found.tags) });
+  for (const packet of found.xmp) {
+    out.bytes += packet.length;
+    out.pieces.push({ name: `${name.trim()} (XMP)`, kind: 'markup', bytes: packet });
+  }
 }
 
 // textIfMessage by any of the file's names.
@@ -393,7 +402,8 @@ function unpackFile(file: TnefData, container: string, u: Unpacking, depth: numb
     return;
   }
   const { reading } = read;
-  if (reading === 'text') {
+  if (reading === 'tags') addTags(out, name, read);
+  else if (reading === 'text') {
     out.pieces.push({ name: name.trim(), kind: 'text', bytes: file.bytes });
     alsoPdf(reading, names, file.bytes, name, u, depth + 1);
   } else if (reading === 'binary') out.skipped.push(name.trim());

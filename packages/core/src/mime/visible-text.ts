@@ -4,7 +4,7 @@ import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
-import { claimedArchiveKind } from '../message/archive-kind.js';
+import { type ArchiveKind, claimedArchiveKind } from '../message/archive-kind.js';
 import { charsetAlias, hidesAsciiDigits, undecodableCharsets } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
 import { MessageHeaders } from '../message/headers.js';
@@ -12,6 +12,7 @@ import { partNaming } from '../message/part-names.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
 import {
+  type BinaryReading,
   binaryAsStrings,
   binaryReading,
   claimedPdf,
@@ -283,20 +284,15 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   const kinds = readingKinds(node, names);
   // A signed file is read as one whatever its bytes look like first (base64 or PEM text, a form the sniff
   // does not know): its name or type says a viewer opens it as such.
-  const claimed = claimedArchiveKind(names, node.contentType || undefined);
-  const encoding = transferEncoding(node);
-  if (undecodedEncoding(encoding)) {
+  const sniffed = sniffPart(node, names, raw);
+  if ('undecoded' in sniffed) {
     // A lenient client may decode what the walk passes through as it is (`"base64"` in quotes).
-    w.report.unread.push(`${label(node)}: transfer encoding ${encoding.slice(0, 40)} is not decoded`);
+    w.report.unread.push(
+      `${label(node)}: transfer encoding ${sniffed.undecoded.slice(0, 40)} is not decoded`,
+    );
     return;
   }
-  const head = decodedHead(encoding, raw);
-  const sniffed =
-    claimed === 'cms' || claimed === 'tar'
-      ? claimed
-      : claimedPdf(binaryReading(head), names, node.contentType || undefined, head);
-  // A mailbox is text whatever bytes its bodies hold (a NUL): clients open it as its messages.
-  const reading = sniffed === 'binary' && mailboxStart(head) ? 'text' : sniffed;
+  const { claimed, head, reading } = sniffed;
   // An archive or compressed file of a kind not read here (7z, RAR, bzip2, xz, CAB…): what it holds is not known.
   const unreadKind = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
   if (unreadKind) {
@@ -405,15 +401,32 @@ async function walkCarried(w: Walk): Promise<void> {
 // is read whole), not text that spells one.
 function skippedWhatever(node: TextNode, names: string[], raw: Buffer): boolean {
   const kinds = readingKinds(node, names);
-  if (kinds.size !== 1 || !kinds.has('binary') || claimedArchiveKind(names, node.contentType || undefined))
-    return false;
-  const encoding = transferEncoding(node);
-  if (undecodedEncoding(encoding)) return false;
-  const head = decodedHead(encoding, raw);
-  const reading = claimedPdf(binaryReading(head), names, node.contentType || undefined, head);
+  if (kinds.size !== 1 || !kinds.has('binary')) return false;
+  const sniffed = sniffPart(node, names, raw);
+  if ('undecoded' in sniffed || sniffed.claimed) return false;
+  const { head, reading } = sniffed;
   if (reading !== 'binary' || unreadArchiveKind(undefined, head) || unreadDataFormat(head)) return false;
   const format = knownBinaryFormat(head);
   return format !== undefined && format !== 'program' && binaryAsStrings(reading, head, names) !== 'strings';
+}
+
+// How a part's first decoded bytes, its names and its type say it is read (readBody, skippedWhatever); its
+// transfer encoding when that is one the walk does not decode.
+function sniffPart(
+  node: TextNode,
+  names: string[],
+  raw: Buffer,
+): { undecoded: string } | { claimed: ArchiveKind | undefined; head: Buffer; reading: BinaryReading } {
+  const claimed = claimedArchiveKind(names, node.contentType || undefined);
+  const encoding = transferEncoding(node);
+  if (undecodedEncoding(encoding)) return { undecoded: encoding };
+  const head = decodedHead(encoding, raw);
+  const sniffed =
+    claimed === 'cms' || claimed === 'tar'
+      ? claimed
+      : claimedPdf(binaryReading(head), names, node.contentType || undefined, head);
+  // A mailbox is text whatever bytes its bodies hold (a NUL): clients open it as its messages.
+  return { claimed, head, reading: sniffed === 'binary' && mailboxStart(head) ? 'text' : sniffed };
 }
 
 function readingKinds(node: TextNode, names: readonly string[]): Set<VisibleKind> {
