@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageFileKind, opensByExtensionOnMac } from './file-names.js';
+import { messageFileKind, nameExtensions, opensByExtensionOnMac } from './file-names.js';
 
 describe('messageFileKind', () => {
   it('names the message files clients open as messages, by any spelling of the name', () => {
@@ -33,5 +33,14 @@ describe('opensByExtensionOnMac', () => {
       '.rels x',
     ])
       expect(opensByExtensionOnMac(name)).toBe(false);
+  });
+});
+
+describe('nameExtensions', () => {
+  it('gives the extension each spelling of a name ends with, as a file system stores it', () => {
+    expect(nameExtensions('statement.OFX. ')).toEqual(['ofx']);
+    expect(nameExtensions('a.vbs::$DATA')).toEqual(['vbs']);
+    expect(nameExtensions('app.properties')).toEqual(['properties']);
+    expect(nameExtensions('Invoice')).toEqual([]);
   });
 });

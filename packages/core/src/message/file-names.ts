@@ -49,6 +49,25 @@ export function nameVariants(name: string): string[] {
 }
 
 /**
+ * The extensions a name's spellings ({@link nameVariants}) end with, lower case: one to sixteen ASCII letters or
+ * digits after the last dot, once trailing dots, spaces, invisible characters and stream suffixes are gone.
+ *
+ * @example
+ * ```ts
+ * nameExtensions('statement.OFX. '); // ['ofx']
+ * nameExtensions('a.vbs:x.txt'); // ['txt', 'vbs']
+ * ```
+ */
+export function nameExtensions(name: string): string[] {
+  const out = new Set<string>();
+  for (const variant of nameVariants(name)) {
+    const extension = /\.([a-z0-9]{1,16})\s*$/i.exec(variant)?.[1];
+    if (extension) out.add(extension.toLowerCase());
+  }
+  return [...out];
+}
+
+/**
  * Whether macOS opens a file by its extension, in the app that claims it: the name ends with a dot and one to
  * sixteen ASCII letters or digits (`.textClipping`, `.mobileprovision`), at least one a letter, and nothing after them. Finder runs a file with an
  * execute bit in Terminal otherwise: without an extension, or with one it does not know (`Invoice.pdf ` with a

@@ -146,6 +146,9 @@ describe('a known format trusted only under its own names (attacker round 38)', 
     expect(binaryAsStrings('binary', jpeg, ['photo.jpg', 'statement.lua'])).toBe('strings');
     expect(binaryAsStrings('binary', jpeg, ['Photo.JPG'])).toBe('tags');
     expect(binaryAsStrings('binary', jpeg, ['image001'])).toBe('tags');
+    // Named as a file system stores it: a trailing dot or space, or an invisible character, is dropped.
+    expect(binaryAsStrings('binary', jpeg, ['statement.ofx.'])).toBe('strings');
+    expect(binaryAsStrings('binary', jpeg, ['statement.ofx\u200b '])).toBe('strings');
     expect(binaryAsStrings('binary', jpeg)).toBe('tags');
   });
 });

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { isCmsHead } from '../message/cms-file.js';
+import { nameExtensions } from '../message/file-names.js';
 import { isTarHeader } from '../message/tar-entries.js';
 import { wordShownTexts } from './word-binary.js';
 
@@ -180,10 +181,7 @@ export function binaryAsStrings(
 // picture, recording, video, font or program: a file named `.ofx`, `.prn` or `.lua` opens in an editor as text
 // whatever its first bytes (attacker round 38: a JPEG's header before a statement's lines).
 function namedAsFormat(names: readonly string[]): boolean {
-  return names.every((name) => {
-    const extension = /\.([^./\\]+)$/.exec(name.trim())?.[1]?.toLowerCase();
-    return extension === undefined || FORMAT_EXTENSIONS.has(extension);
-  });
+  return names.every((name) => nameExtensions(name).every((extension) => FORMAT_EXTENSIONS.has(extension)));
 }
 const FORMAT_EXTENSIONS = new Set(
   (

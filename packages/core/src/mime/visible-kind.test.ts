@@ -30,3 +30,9 @@ describe('visibleKind', () => {
     expect(visibleKind(bin, [])).toBe('binary');
   });
 });
+
+describe('visibleKind: text names longer than eight letters', () => {
+  it('reads `.properties` as text (its name was in the list, but only eight letters were looked at)', () => {
+    expect(visibleKind({ contentType: 'application/octet-stream', filename: 'app.properties' })).toBe('text');
+  });
+});

@@ -1,5 +1,5 @@
 import type { Transform } from 'node:stream';
-import { messageFileKind, nameVariants } from '../message/file-names.js';
+import { messageFileKind, nameExtensions } from '../message/file-names.js';
 import { isAttachedMessageType } from './attached-message.js';
 import { isOfficeDocument } from './office-text.js';
 
@@ -86,12 +86,7 @@ export function visibleKind(
   names: readonly string[] = node.filename ? [node.filename] : [],
 ): VisibleKind {
   const type = (node.contentType || 'text/plain').toLowerCase();
-  const exts = new Set<string>();
-  for (const name of names)
-    for (const variant of nameVariants(name)) {
-      const ext = /\.([a-z0-9]{1,8})\s*$/i.exec(variant)?.[1];
-      if (ext) exts.add(ext.toLowerCase());
-    }
+  const exts = new Set(names.flatMap(nameExtensions));
   const named = (set: ReadonlySet<string>) => [...exts].some((e) => set.has(e));
   if (isAttachedMessageType(type) || names.some((n) => messageFileKind(n) === 'mime')) return 'message';
   if (type === 'message/partial') return 'fragment';
