@@ -27,25 +27,27 @@ export function normalizeFileName(name: string): string {
   return out;
 }
 
+// The only characters outside ASCII whose case mapping lands in ASCII: long s, dotless i, dotted capital I, Kelvin.
+const ASCII_CASE_TWINS = /[\u017f\u0131\u0130\u212a]/g;
+const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u0130': 'i', '\u212a': 'k' };
+
 /**
  * The spellings of a name to check: the normalized name, the name cut at its first NUL (as a C string
- * reads it) and, when it holds colons (an NTFS alternate
- * stream such as `a.vbs:x:$DATA`, or a client replacing the colon), each colon-separated piece too.
+ * reads it), the name with its letters that case-map to ASCII taken as those (`ſ` as `s`) and, when it holds
+ * colons (an NTFS alternate stream such as `a.vbs:x:$DATA`, or a client replacing the colon), each
+ * colon-separated piece too.
  */
 export function nameVariants(name: string): string[] {
   const clean = normalizeFileName(name);
   // A client or file system reading the name as a C string stops at the first NUL: `a.vbs\0.txt` is `a.vbs`.
   const nul = name.indexOf('\0');
   const cut = nul > 0 ? [normalizeFileName(name.slice(0, nul))] : [];
-  if (!clean.includes(':')) return [clean, ...cut];
-  return [
-    clean,
-    ...cut,
-    ...clean
-      .split(':')
-      .map(normalizeFileName)
-      .filter((p) => p !== ''),
-  ];
+  // A case-insensitive comparison by Unicode's case mappings takes `a.vbſ` for `a.vbs`: both spellings count.
+  const folded = clean.replace(ASCII_CASE_TWINS, (c) => ASCII_TWIN[c] ?? c);
+  const spellings = folded === clean ? [clean] : [clean, folded];
+  if (!clean.includes(':')) return [...spellings, ...cut];
+  const pieces = spellings.flatMap((s) => s.split(':').map(normalizeFileName));
+  return [...spellings, ...cut, ...pieces.filter((p) => p !== '')];
 }
 
 /**

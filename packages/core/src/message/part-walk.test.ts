@@ -40,6 +40,7 @@ describe('part names', () => {
     expect(nameVariants('Re: x.exe:s:$DATA')).toEqual(
       ['Re: x.exe:s', 'Re', ' x.exe', 's'].map(normalizeFileName),
     );
+    expect(nameVariants('a.vbſ:x')).toEqual(['a.vbſ:x', 'a.vbs:x', 'a.vbſ', 'x', 'a.vbs', 'x']);
     const long = `${'. '.repeat(200_000)}x`;
     expect(normalizeFileName(long)).toBe(long); // a run that does not end the name is kept (and not backtracked)
   });
