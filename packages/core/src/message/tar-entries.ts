@@ -83,7 +83,7 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
             ? { link: true, executable: true }
             : type === '2'
               ? { link: true }
-              : isFile(type) && executableMode(octal(header.subarray(100, 108)))
+              : isFile(type) && executableMode(fileMode(header.subarray(100, 108)))
                 ? { executable: true }
                 : {};
         visit(storedEntry(tar, start, isFile(type) ? size : 0, { name, ...kind }));
@@ -114,6 +114,19 @@ function cString(bytes: Buffer): string {
 
 function executableMode(mode: number): boolean {
   return mode > 0 && (mode & 0o111) !== 0;
+}
+
+/**
+ * A mode field as the extractors read it: GNU tar and libarchive take the leading octal digits after blanks and
+ * stop at the first other character (`0755 64` and `000755x` are 0755; attacker round 39). A field with text but
+ * no such digits cannot be read, and is taken as executable.
+ */
+function fileMode(field: Buffer): number {
+  if ((field[0] ?? 0) & 0x80) return octal(field);
+  const text = field.toString('latin1');
+  const digits = /^[ \t]*([0-7]+)/.exec(text)?.[1];
+  if (digits !== undefined) return Number.parseInt(digits, 8);
+  return /^[ \t\0]*$/.test(text) ? 0 : 0o777;
 }
 
 // Octal digits (spaces and NULs around them), or GNU's base-256 for large sizes (first byte 0x80).
