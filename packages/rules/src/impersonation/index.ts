@@ -151,6 +151,26 @@ const CONFUSABLES: Record<string, string> = {
   '∩': 'n',
   ଠ: 'o',
   ჿ: 'o',
+  // Ring-shaped letters and digits of other scripts (attacker round 39), as NFKC and case folding leave them: the
+  // Arabic heh and its Urdu, Kurdish and Persian forms (their presentation and mathematical forms fold to them),
+  // the extended Arabic-Indic five, Ethiopic pharyngeal a, Osage, Deseret, Warang Citi, Lycian, Carian, Elbasan
+  // and Tirhuta o-like letters and zeros.
+  '\u0647': 'o',
+  '\u06be': 'o',
+  '\u06c1': 'o',
+  '\u06d5': 'o',
+  '\u06f5': 'o',
+  '\u12d0': 'o',
+  '\u{104ea}': 'o',
+  '\u{1042c}': 'o',
+  '\u{118c8}': 'o',
+  '\u{118d7}': 'o',
+  '\u{118d5}': 'o',
+  '\u{118e0}': 'o',
+  '\u{10292}': 'o',
+  '\u{102ab}': 'o',
+  '\u{10516}': 'o',
+  '\u{114d0}': 'o',
 };
 // Letter pairs drawn like one letter ("Srnith" reads "Smith", "Cloe" "Doe"), folded on both sides of the
 // comparison.
