@@ -85,46 +85,71 @@ export function mboxMessages(
     }
     if (at >= 0) at = bytes.indexOf(SEPARATOR, end);
   }
-  // mboxcl2 (mutt, Solaris mailx) ends a message by its Content-Length and quotes no `From ` in bodies.
-  const byLength = contentLengthMessages(bytes, start, deadline).filter((m) => !pieces.has(m.span));
-  if (counted + byLength.length > maxMessages)
+  // mboxcl2 (mutt, Solaris mailx) ends a message by its Content-Length and quotes no `From ` in bodies. A
+  // message without one (or with one that does not land on a `From ` line) ends where the reader's next
+  // separator is: any `From ` line for some, only one that reads as a separator for mutt. Both chains are read.
+  const byLength = new Map<string, Buffer>();
+  for (const nextFrom of [anyFromLine, separatorFromLine])
+    for (const { message, span } of contentLengthMessages(bytes, start, deadline, nextFrom))
+      if (!pieces.has(span)) byLength.set(span, message);
+  if (counted + byLength.size > maxMessages)
     return { messages: [], unread: `an mbox of more than ${maxMessages} messages` };
-  for (const { message } of byLength) messages.push(message);
+  for (const message of byLength.values()) messages.push(message);
   return { messages };
 }
 
-// Each message as its Content-Length field ends it, from the first `From ` line, while every message has one.
+// The start of the next `From ` line after `from`, or -1: any one, or one that reads as a separator.
+function anyFromLine(bytes: Buffer, from: number): number {
+  const at = bytes.indexOf(SEPARATOR, from);
+  return at < 0 ? -1 : at + 1;
+}
+function separatorFromLine(bytes: Buffer, from: number): number {
+  for (let at = bytes.indexOf(SEPARATOR, from); at >= 0; at = bytes.indexOf(SEPARATOR, at + 1))
+    if (separatorLine(bytes, at + 1)) return at + 1;
+  return -1;
+}
+
+// Each message as its Content-Length field ends it, from the first `From ` line; where a message has none, or
+// one that ends it off a `From ` line (mutt then reads on from its headers), the next starts at `nextFrom`.
 function contentLengthMessages(
   bytes: Buffer,
   start: number,
   deadline: ReadingDeadline,
+  nextFrom: (bytes: Buffer, from: number) => number,
 ): { message: Buffer; span: string }[] {
   const out: { message: Buffer; span: string }[] = [];
   let at = start;
-  while (bytes.toString('latin1', at, at + 5) === 'From ') {
+  while (at >= 0 && bytes.toString('latin1', at, at + 5) === 'From ') {
     deadline.step();
     const line = bytes.indexOf(0x0a, at);
     const headEnd = line < 0 ? -1 : blankLineEnd(bytes, line + 1);
     if (headEnd < 0) break;
-    const field = CONTENT_LENGTH.exec(bytes.toString('latin1', line + 1, headEnd));
-    if (!field) {
-      // A message without one ends at the next `From ` line, as the every-line split ends it.
-      const next = bytes.indexOf(SEPARATOR, headEnd - 1);
-      if (next < 0) break;
-      at = next + 1;
-      continue;
+    const length = contentLength(bytes.toString('latin1', line + 1, headEnd));
+    if (length !== undefined) {
+      const end = Math.min(bytes.length, headEnd + length);
+      let next = end;
+      while (bytes[next] === 0x0d || bytes[next] === 0x0a) next++;
+      if (next >= bytes.length || bytes.toString('latin1', next, next + 5) === 'From ') {
+        // Spanned as the every-line split spans it: to the next message's `From ` line.
+        const message = carriedMessage(bytes.subarray(at, end));
+        if (message) out.push({ message, span: `${at}-${next}` });
+        at = next;
+        continue;
+      }
     }
-    const end = Math.min(bytes.length, headEnd + Number(field[1]));
-    let next = end;
-    while (bytes[next] === 0x0d || bytes[next] === 0x0a) next++;
-    // Spanned as the every-line split spans it: to the next message's `From ` line.
-    const message = carriedMessage(bytes.subarray(at, end));
-    if (message) out.push({ message, span: `${at}-${next}` });
-    at = next;
+    at = nextFrom(bytes, headEnd - 1);
   }
   return out;
 }
-const CONTENT_LENGTH = /^content-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\r?$/im;
+
+// A header block's Content-Length as mutt reads it: the field unfolded, then its value by atol (blanks, a sign,
+// the leading digits: `12;` is 12).
+function contentLength(head: string): number | undefined {
+  const digits = CONTENT_LENGTH.exec(head.replace(FOLD, ' '))?.[1];
+  return digits === undefined ? undefined : Number(digits);
+}
+const FOLD = /\r?\n(?=[ \t])/g;
+const CONTENT_LENGTH = /^content-length[ \t]*:[ \t]*\+?(\d{1,12})/im;
 
 // Just past the blank line that ends the header block starting at `from` (within the header bound), or -1.
 function blankLineEnd(bytes: Buffer, from: number): number {

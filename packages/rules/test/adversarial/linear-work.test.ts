@@ -499,6 +499,14 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    // Round 39: a Content-Length that lands off a `From ` line sends the chain on to the next separator line.
+    'readVisibleText: an mbox of endless separator lines whose Content-Length misses',
+    (n) =>
+      `From a Sun\r\n\r\n${'From b@x Sun Nov 29 10:00:00 2026\r\nContent-Length: 3;\r\n\r\nxxxxx\r\nFrom no\r\n'.repeat(n / 80)}`,
+    (t) => fileLength('application/mbox', 'Export.mbox', t),
+    40_000,
+  ],
+  [
     'readVisibleText: an MMDF mailbox of endless separators',
     (n) => `\x01\x01\x01\x01\n${'\x01\x01\x01\x01\nMIME-Version: 1.0\n\n'.repeat(n / 24)}`,
     (t) => fileLength('application/octet-stream', 'mailbox', t),
