@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { isCmsHead } from '../message/cms-file.js';
 import { nameExtensions } from '../message/file-names.js';
 import { isTarHeader } from '../message/tar-entries.js';
+import { ASF_HEADER } from './tag-walk.js';
 import { wordShownTexts } from './word-binary.js';
 
 // Text a recipient can read in a part declared binary: a text file sent as application/octet-stream under a
@@ -139,6 +140,22 @@ export function oleTextViews(bytes: Buffer): string[] {
   ];
 }
 
+/**
+ * The strings of a picture's or recording's text tags ({@link oleTextViews}' views), with every NUL a line break:
+ * players and viewers show each field on its own (a track number `7`, then a title), while a NUL shows as nothing
+ * in text, so a field ending in digits would run into the next one's number (attacker round 39). UTF-16 text,
+ * whose 8-bit view a NUL breaks up, reads whole in the UTF-16 views.
+ *
+ * @example
+ * ```ts
+ * tagTextViews(Buffer.from('7\x00\x004111 1111 1111 1111', 'latin1'))[0]; // '7\n\n4111 1111 1111 1111'
+ * ```
+ */
+export function tagTextViews(tags: Buffer): string[] {
+  return oleTextViews(tags).map((view) => view.replace(NULS, '\n'));
+}
+const NULS = /\0/g;
+
 // The first 4 KiB, less a character cut at its end.
 function utf8Head(bytes: Buffer): Buffer {
   let end = Math.min(bytes.length, HEAD_BYTES);
@@ -194,19 +211,22 @@ const FORMAT_EXTENSIONS = new Set(
 );
 
 // Pictures and recordings whose text tags viewers show (media-tags.ts reads them): JPEG, PNG, WebP, TIFF, WAV,
-// FLAC, Ogg, MP3, and MP4 (M4A, MOV; not HEIF pictures, whose EXIF is an item of a `meta` box, not read).
+// AVI, AIFF, FLAC, Ogg, MP3, ASF (WMA, WMV), Matroska (MKV, WebM), MP4 (M4A, MOV) and HEIF (HEIC, AVIF).
 const TAGGED: ReadonlyArray<(head: Buffer) => boolean> = [
   (head) => head[0] === 0xff && head[1] === 0xd8,
   (head) => head.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n',
   (head) =>
-    head.toString('latin1', 0, 4) === 'RIFF' && ['WEBP', 'WAVE'].includes(head.toString('latin1', 8, 12)),
+    head.toString('latin1', 0, 4) === 'RIFF' &&
+    ['WEBP', 'WAVE', 'AVI '].includes(head.toString('latin1', 8, 12)),
+  (head) =>
+    head.toString('latin1', 0, 4) === 'FORM' && ['AIFF', 'AIFC'].includes(head.toString('latin1', 8, 12)),
+  (head) => head.subarray(0, 16).equals(ASF_HEADER) || head.toString('latin1', 0, 4) === '\x1a\x45\xdf\xa3',
   (head) => ['II*\0', 'MM\0*'].includes(head.toString('latin1', 0, 4)),
-  (head) => head.toString('latin1', 4, 8) === 'ftyp' && !HEIF_BRANDS.has(head.toString('latin1', 8, 12)),
+  (head) => head.toString('latin1', 4, 8) === 'ftyp',
   (head) =>
     ['fLaC', 'OggS'].includes(head.toString('latin1', 0, 4)) || head.toString('latin1', 0, 3) === 'ID3',
   (head) => head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0 && head[1] !== 0xfe,
 ];
-const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
 
 // A signature of a few letters at a fixed offset is also how text starts (`true,4111…`, `The wide…`, `MZ…`):
 // content whose first twelve bytes are all printable and its head nine tenths so is text, whatever it spells.

@@ -1,11 +1,14 @@
 import { inflated, Unread, type Walk } from './tag-walk.js';
 
-// An MP3's ID3v2 tag (v2.2 to v2.4): its text, comment, lyrics and link frames, with extended headers skipped,
-// unsynchronisation undone and compressed frames inflated; encrypted frames and frames that do not walk make the
-// file unread.
+// An MP3's ID3v2 tag (v2.2 to v2.4): every frame but those that hold only binary data (pictures, objects, private
+// data, counters, timing and volume tables), chapters' and tables of contents' own frames too, with extended
+// headers skipped, unsynchronisation undone and compressed frames inflated; encrypted frames and frames that do
+// not walk make the file unread.
 
-// ID3v2's frames that hold text (T…, comments, lyrics, links: W…), not its pictures or objects. Returns where
-// the tag ends (its footer included).
+// ID3v2's frames as players show them: text (T…), comments, lyrics (synchronised too), links, involved people,
+// iTunes' grouping and movement (GRP1, MVNM), frames of unknown kinds (read, not to guess what a player shows),
+// and the frames inside a chapter (CHAP) or table of contents (CTOC). Returns where the tag ends (its footer
+// included).
 export function id3v2Tags(bytes: Buffer, w: Walk): number {
   if (bytes.length < 10) return bytes.length + 1;
   const version = bytes[3] as number;
@@ -27,12 +30,39 @@ export function id3v2Tags(bytes: Buffer, w: Walk): number {
   const plain =
     version === 4 && (!frames || frames.some((f) => f.large)) ? id3Frames(body, start, 4, false) : undefined;
   if (!frames && !plain) throw new Unread('an ID3v2 tag whose frames are not understood, which is not read');
+  readFrames([...(frames ?? []), ...(plain ?? [])], version, (flags & 0x80) !== 0, w, 0);
+  return end;
+}
+
+// Frames that hold only binary data, which no player shows as text: pictures, objects, private data, counters,
+// ratings, timing, volume, equalisation and reverb tables, buffers, encryption and group registrations,
+// signatures, seek tables, file ids and music CD ids (ID3v2.2's three-letter ids too).
+const BINARY_FRAMES = new Set(
+  (
+    'APIC PIC GEOB GEO PRIV PCNT CNT POPM POP ETCO ETC MLLT MLL SYTC STC RVA2 RVAD RVA EQU2 EQUA EQU RVRB REV ' +
+    'RBUF BUF AENC CRA ENCR GRID SIGN SEEK ASPI UFID UFI MCDI MCI CRM'
+  ).split(' '),
+);
+// Chapters and tables of contents nest frames; a tag nests them this deep at most.
+const MAX_CHAPTER_DEPTH = 4;
+
+function readFrames(
+  frames: Id3Frame[],
+  version: number,
+  unsynchronised: boolean,
+  w: Walk,
+  depth: number,
+): void {
   const read = new Set<string>();
-  for (const frame of [...(frames ?? []), ...(plain ?? [])]) {
+  for (const frame of frames) {
     const at = `${frame.at}:${frame.data.length}`;
-    if (read.has(at) || !/^(?:T|W|COM|ULT|USLT)/.test(frame.id)) continue;
+    if (read.has(at) || BINARY_FRAMES.has(frame.id)) continue;
     read.add(at);
-    const data = frameText(frame, version, (flags & 0x80) !== 0);
+    const data = frameText(frame, version, unsynchronised);
+    if (frame.id === 'CHAP' || frame.id === 'CTOC') {
+      readChapter(frame.id, data, version, w, depth);
+      continue;
+    }
     w.keep(data);
     // UTF-16 text (encoding 1 or 2; after a comment's language, at an even offset) is read as UTF-16LE: also
     // kept byte-swapped from both offsets, so big-endian text reads as written.
@@ -40,7 +70,30 @@ export function id3v2Tags(bytes: Buffer, w: Walk): number {
       for (const from of [1, 2])
         w.keep(Buffer.from(data.subarray(from, from + ((data.length - from) & ~1))).swap16());
   }
-  return end;
+}
+
+// A CHAP (element id, start and end times and offsets) or CTOC (element id, flags, child ids) frame: its element
+// id and its own frames (a chapter's title, its link), read as the tag's are; frames that do not walk are unread.
+function readChapter(id: string, data: Buffer, version: number, w: Walk, depth: number): void {
+  if (depth >= MAX_CHAPTER_DEPTH)
+    throw new Unread(`ID3v2 chapters nested more than ${MAX_CHAPTER_DEPTH} deep`);
+  const idEnd = data.indexOf(0);
+  if (idEnd < 0) return void w.keep(data);
+  w.keep(data.subarray(0, idEnd));
+  let start = idEnd + 1;
+  if (id === 'CHAP') start += 16;
+  else {
+    const count = data[start + 1] ?? 0;
+    start += 2;
+    for (let k = 0; k < count && start < data.length; k++) {
+      const child = data.indexOf(0, start);
+      start = child < 0 ? data.length : child + 1;
+    }
+  }
+  if (start >= data.length) return;
+  const frames = id3Frames(data, start, version, version === 4);
+  if (!frames) throw new Unread(`an ID3v2 ${id} frame whose frames are not understood, which is not read`);
+  readFrames(frames, version, false, w, depth + 1);
 }
 
 interface Id3Frame {

@@ -1,5 +1,6 @@
+import { aiffTags, asfTags, heifTags, matroskaTags } from './container-tags.js';
 import { id3v2Tags } from './id3-tags.js';
-import { inflated, MAX_TAG_BYTES, Unread, type Walk } from './tag-walk.js';
+import { ASF_HEADER, inflated, MAX_TAG_BYTES, Unread, type Walk } from './tag-walk.js';
 
 export { MAX_TAG_BYTES } from './tag-walk.js';
 
@@ -24,20 +25,21 @@ export type MediaTags = { tags: Buffer; xmp: Buffer[]; complete: boolean } | { u
  * inflated) and `eXIf`; a WebP's `EXIF` and `XMP ` chunks; a TIFF's first IFD's and EXIF IFD's text values
  * (ASCII, the `XP…` titles and comments, user comment, IPTC, XMP); a WAV's `LIST` `INFO` and `adtl` chunks,
  * `bext`, `iXML`, `_PMX` (XMP) and `id3 ` chunks; an MP3's ID3v2 text, comment, lyrics and link frames and its
- * ID3v1 tag; a FLAC's Vorbis comments (after an ID3v2 tag too), an Ogg stream's comment header; an MP4's (M4A, MOV) `ilst` items and QuickTime
- * `©` user data. Windows Explorer shows a photo's title and comments, every player a track's title: a card
+ * ID3v1 tag; a FLAC's Vorbis comments (after an ID3v2 tag too), an Ogg stream's comment header; an MP4's (M4A,
+ * MOV) `ilst` items and QuickTime `©` user data; an AVI's `INFO` list, an AIFF's text chunks and ID3v2 tag, an ASF
+ * file's (WMA, WMV) header, a Matroska file's (MKV, WebM) title, track names, tags, chapters and attachment
+ * names, a HEIF picture's (HEIC, AVIF) EXIF and XMP items (container-tags.ts). Windows Explorer shows a photo's title and comments, every player a track's title: a card
  * number written there is read, while the pixels and samples are not. Empty for other formats.
  *
  * ID3v2 tags are read as players read them: the extended header skipped, unsynchronisation undone, compressed
  * frames inflated (an iTunes v2.4 tag's plain frame sizes are tried when syncsafe ones do not walk).
  *
  * `complete` says whether the walk reached the end of the tag area within the bytes given: a JPEG's image data
- * (SOS), a PNG's first `IDAT` (or `IEND`), the end of an ID3v2 tag, a FLAC's last metadata block, the end the
+ * (SOS), a PNG's `IEND`, a FLAC's last metadata block (an MP3 is never complete: its ID3v1 tag ends the file), the end the
  * RIFF header gives (WebP, WAV: their tags may follow the image or samples), the end of an MP4's `moov` box, a
  * TIFF's IFDs and their values. Given a file's first bytes only (an archive's entry's {@link TAG_HEAD}), a
  * caller reads the whole file when it is false; given the whole file, it is false only for a truncated file,
- * whose every byte was walked. A PNG's text chunks after its image data are read only when they lie within the
- * bytes given; an MP3's ID3v1 tag only when its end is among them.
+ * whose every byte was walked (or an MP3).
  *
  * Unread: tags over {@link MAX_TAG_BYTES}; an ID3v2 tag whose frames do not walk (something neither a frame nor
  * padding), or with an encrypted text frame. A JPEG segment, PNG chunk or MP4 box whose length cannot be ends the
@@ -74,10 +76,15 @@ export function mediaTags(bytes: Buffer): MediaTags {
     const form = bytes.toString('latin1', 8, 12);
     if (bytes[0] === 0xff && bytes[1] === 0xd8) complete = jpegTags(bytes, w);
     else if (bytes.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n') complete = pngTags(bytes, w);
-    else if (magic === 'RIFF' && (form === 'WEBP' || form === 'WAVE')) complete = riffTags(bytes, w);
+    else if (magic === 'RIFF' && RIFF_FORMS.has(form)) complete = riffTags(bytes, w);
+    else if (magic === 'FORM' && (form === 'AIFF' || form === 'AIFC')) complete = aiffTags(bytes, w);
+    else if (bytes.subarray(0, 16).equals(ASF_HEADER)) complete = asfTags(bytes, w);
+    else if (magic === '\x1a\x45\xdf\xa3') complete = matroskaTags(bytes, w);
     else if (magic === 'fLaC') complete = flacTags(bytes, 0, w);
     else if (magic === 'OggS') complete = oggTags(bytes, w);
     else if (magic === 'II*\0' || magic === 'MM\0*') complete = tiffTags(bytes, w);
+    else if (bytes.toString('latin1', 4, 8) === 'ftyp' && HEIF_BRANDS.has(form))
+      complete = heifTags(bytes, w, tiffTags);
     else if (bytes.toString('latin1', 4, 8) === 'ftyp') complete = mp4Tags(bytes, w);
     else if (magic.startsWith('ID3') || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0))
       complete = mp3Tags(bytes, w);
@@ -89,6 +96,10 @@ export function mediaTags(bytes: Buffer): MediaTags {
 }
 
 const PIECE_END = Buffer.alloc(2);
+// RIFF forms with tags: WebP pictures, WAV recordings, AVI videos (their `INFO` list, as Explorer shows it).
+const RIFF_FORMS = new Set(['WEBP', 'WAVE', 'AVI ']);
+// The `ftyp` brands of HEIF pictures (HEIC, AVIF), whose EXIF and XMP are items rather than MP4 metadata.
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
 
 const XMP_JPEG = 'http://ns.adobe.com/xap/1.0/\0';
 const XMP_EXTENSION = 'http://ns.adobe.com/xmp/extension/\0';
@@ -138,9 +149,9 @@ function jpegTags(bytes: Buffer, w: Walk): boolean {
   return reached;
 }
 
-// Chunks up to the first IDAT mark the end of the tags as encoders write them; later text chunks held are read too.
+// Every chunk to IEND: libpng writes text chunks after the image data too (GIMP and exiftool show them), so the
+// tags end only there (attacker round 39).
 function pngTags(bytes: Buffer, w: Walk): boolean {
-  let reached = false;
   let i = 8;
   while (i + 8 <= bytes.length) {
     const length = bytes.readUInt32BE(i);
@@ -149,7 +160,6 @@ function pngTags(bytes: Buffer, w: Walk): boolean {
     if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff) return true;
     const data = bytes.subarray(i + 8, i + 8 + length);
     if (type === 'IEND') return true;
-    if (type === 'IDAT') reached = true;
     if (type === 'eXIf') w.keep(data);
     if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
       const nul = data.indexOf(0);
@@ -172,7 +182,7 @@ function pngTags(bytes: Buffer, w: Walk): boolean {
     }
     i += 12 + length;
   }
-  return reached;
+  return false;
 }
 
 // A RIFF file's chunks, to the end its header gives (a WebP's EXIF and XMP follow its image data, a WAV's
@@ -242,15 +252,27 @@ function oggTags(bytes: Buffer, w: Walk): boolean {
   return streams.size > 0 && [...streams.values()].every((stream) => stream.packet > 1);
 }
 
-// An ID3v2 tag at the start (a FLAC may follow it), and ID3v1's 128 bytes at the end.
+// An ID3v2 tag at the start (a FLAC may follow it), and ID3v1's 128 bytes at the end: never complete, as the bytes
+// given may not reach the file's end, where Explorer and players read the ID3v1 title (attacker round 39).
 function mp3Tags(bytes: Buffer, w: Walk): boolean {
-  if (bytes.length >= 128 && bytes.toString('latin1', bytes.length - 128, bytes.length - 125) === 'TAG')
-    w.keep(bytes.subarray(bytes.length - 128));
-  if (bytes.toString('latin1', 0, 3) !== 'ID3') return true;
+  const v1 = bytes.length - 128;
+  // ID3v1's fields one by one (title, artist, album, year, comment), as players show them: each is padded with
+  // NULs or spaces, or not at all when full, so read as one they would run together.
+  if (v1 >= 0 && bytes.toString('latin1', v1, v1 + 3) === 'TAG')
+    for (const [from, to] of ID3V1_FIELDS) w.keep(bytes.subarray(v1 + from, v1 + to));
+  if (bytes.toString('latin1', 0, 3) !== 'ID3') return false;
   const end = id3v2Tags(bytes, w);
   if (bytes.toString('latin1', end, end + 4) === 'fLaC') return flacTags(bytes, end, w);
-  return end <= bytes.length;
+  return false;
 }
+
+const ID3V1_FIELDS: readonly (readonly [number, number])[] = [
+  [3, 33],
+  [33, 63],
+  [63, 93],
+  [93, 97],
+  [97, 127],
+];
 
 // The first IFD and the EXIF IFD it points to (Explorer's title, subject, comments, authors, keywords): ASCII
 // values, the XP… tags (UTF-16LE), the user comment, IPTC and XMP. Complete when both IFDs and their values lie

@@ -11,6 +11,7 @@ import {
   hasPdfHeader,
   oleTextViews,
   pdfInText,
+  tagTextViews,
 } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
@@ -269,7 +270,7 @@ function addTags(out: Unpacked, name: string, found: { tags: Buffer; xmp: Buffer
     out.skipped.push(name.trim());
     return;
   }
-  out.pieces.push({ name: `${name.trim()} (tags)`, kind: 'strings', texts: oleTextViews(found.tags) });
+  out.pieces.push({ name: `${name.trim()} (tags)`, kind: 'strings', texts: tagTextViews(found.tags) });
   for (const packet of found.xmp) {
     out.bytes += packet.length;
     out.pieces.push({ name: `${name.trim()} (XMP)`, kind: 'markup', bytes: packet });
@@ -355,7 +356,8 @@ function addZipTexts(texts: ZipText[], name: string, u: Unpacking, depth: number
   const { out } = u;
   for (const t of texts) {
     out.bytes += t.bytes.length;
-    if (
+    if (t.kind === 'tags') addTags(out, `${name}${t.name}`, { tags: t.bytes, xmp: [] });
+    else if (
       t.kind === 'office' ||
       t.kind === 'strings' ||
       t.kind === 'zip' ||

@@ -6,6 +6,9 @@ import { inflateSync } from 'node:zlib';
 /** Most bytes of tags read from one picture or recording; past it, the file is unread. */
 export const MAX_TAG_BYTES = 1024 * 1024;
 
+/** The GUID an ASF file (WMA, WMV) starts with: its header object's. */
+export const ASF_HEADER = Buffer.from('3026b2758e66cf11a6d900aa0062ce6c', 'hex');
+
 /** Thrown by a tag reader: the file's tags cannot be read (its message says why); the file is unread. */
 export class Unread extends Error {}
 

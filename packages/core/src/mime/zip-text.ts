@@ -20,6 +20,8 @@ export interface ZipText {
   kind:
     | Exclude<VisibleKind, 'binary' | 'message' | 'fragment'>
     | 'strings'
+    /** A picture's or recording's text tags, as media-tags.ts joins them. */
+    | 'tags'
     | 'zip'
     | 'gzip'
     | 'cms'
@@ -159,7 +161,7 @@ function readEntry(
     // A picture's or recording's tags, from its first bytes (where cameras and taggers write them) or, when they
     // run past those, the whole file; XMP packets read as markup too.
     if (read.reading === 'tags') {
-      texts.push({ name: entry.name, kind: 'strings', bytes: read.tags });
+      texts.push({ name: entry.name, kind: 'tags', bytes: read.tags });
       for (const packet of read.xmp)
         texts.push({ name: `${entry.name} (XMP)`, kind: 'markup', bytes: packet });
       return;
