@@ -122,7 +122,9 @@ function executableMode(mode: number): boolean {
  * no such digits cannot be read, and is taken as executable.
  */
 function fileMode(field: Buffer): number {
-  if ((field[0] ?? 0) & 0x80) return octal(field);
+  // GNU's base-256 (negative too): the extractors keep a mode's low twelve bits, however large the number.
+  if ((field[0] ?? 0) & 0x80)
+    return field.length >= 2 ? field.readUInt16BE(field.length - 2) & 0o7777 : 0o777;
   const text = field.toString('latin1');
   const digits = /^[ \t]*([0-7]+)/.exec(text)?.[1];
   if (digits !== undefined) return Number.parseInt(digits, 8);

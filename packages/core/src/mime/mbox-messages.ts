@@ -37,7 +37,14 @@ export function mboxMessages(
   // Emacs Rmail's Babyl files (`\x1f\f` between messages, their headers twice): not split here, so unread.
   if (kind === 'babyl') return { messages: [], unread: 'a Babyl mailbox, which is not read' };
   const first = bytes.indexOf(SEPARATOR, start);
-  if (first < 0) return { messages: [] };
+  // With no `From ` line after the first, only a Content-Length may split it (mutt: attacker round 40).
+  if (first < 0) {
+    if (bytes.toString('latin1', start, start + 5) !== 'From ') return { messages: [] };
+    const byLength = contentLengthMessages(bytes, start, deadline, anyFromLine).map((m) => m.message);
+    if (byLength.length > maxMessages)
+      return { messages: [], unread: `an mbox of more than ${maxMessages} messages` };
+    return { messages: byLength.length > 1 ? byLength : [] };
+  }
   if (bytes.toString('latin1', start, start + 5) !== 'From ' && !carriedMessage(bytes))
     return { messages: [] };
   const messages: Buffer[] = [];
@@ -121,6 +128,7 @@ function contentLengthMessages(
   let at = start;
   while (at >= 0 && bytes.toString('latin1', at, at + 5) === 'From ') {
     deadline.step();
+    const from = at;
     const line = bytes.indexOf(0x0a, at);
     const headEnd = line < 0 ? -1 : blankLineEnd(bytes, line + 1);
     if (headEnd < 0) break;
@@ -129,6 +137,8 @@ function contentLengthMessages(
       const end = Math.min(bytes.length, headEnd + length);
       let next = end;
       while (bytes[next] === 0x0d || bytes[next] === 0x0a) next++;
+      // mutt looks for the next separator one byte past the body, whatever that byte is.
+      if (next === end && bytes.toString('latin1', end + 1, end + 6) === 'From ') next = end + 1;
       if (next >= bytes.length || bytes.toString('latin1', next, next + 5) === 'From ') {
         // Spanned as the every-line split spans it: to the next message's `From ` line.
         const message = carriedMessage(bytes.subarray(at, end));
@@ -138,6 +148,11 @@ function contentLengthMessages(
       }
     }
     at = nextFrom(bytes, headEnd - 1);
+    // The last message runs to the end (split too, unless no `From ` line starts one: see mboxMessages).
+    if (at < 0) {
+      const message = carriedMessage(bytes.subarray(from));
+      if (message) out.push({ message, span: `${from}-${bytes.length}` });
+    }
   }
   return out;
 }

@@ -178,7 +178,8 @@ function numeralValue(cp: number): number | undefined {
 
 // Unicode keeps every decimal digit set contiguous from 0 to 9, so the value is the offset from the
 // start of its run of Nd characters (runs of several sets, like the mathematical digits, repeat 0–9).
-function digitValue(cp: number): number {
+/** The value of a Unicode decimal digit (`\p{Nd}`, which comes in runs of ten from zero), given its code point. */
+export function digitValue(cp: number): number {
   let start = cp;
   for (let k = 0; k < 60 && DIGIT.test(String.fromCodePoint(start - 1)); k++) start--;
   return (cp - start) % 10;

@@ -1,5 +1,6 @@
 import { type Condition, ConfigError, matchesAnyPattern } from '@wmflow/core';
 import { normalizeText } from '../content/normalize.js';
+import { digitValue } from '../detectors/canon.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 import { bidiShown } from './bidi-shown.js';
@@ -171,6 +172,10 @@ const CONFUSABLES: Record<string, string> = {
   '\u{102ab}': 'o',
   '\u{10516}': 'o',
   '\u{114d0}': 'o',
+  // e with a stroke, reversed e and e with a notch (attacker round 40).
+  '\u0247': 'e',
+  '\u0258': 'e',
+  '\u2c78': 'e',
 };
 // Letter pairs drawn like one letter ("Srnith" reads "Smith", "Cloe" "Doe"), folded on both sides of the
 // comparison.
@@ -255,7 +260,7 @@ function nameWords(name: string): string[] {
   let mapped = '';
   if (ASCII.test(joinedTokens))
     mapped = joinedTokens.replace(ASCII_CONFUSABLES, (ch) => CONFUSABLES[ch] as string);
-  else for (const ch of joinedTokens) mapped += CONFUSABLES[ch] ?? ch;
+  else for (const ch of joinedTokens) mapped += CONFUSABLES[ch] ?? ringZero(ch) ?? ch;
   const words = mapped
     .replace(PAIRS, (pair) => PAIR_LETTER[pair] as string)
     // A capital I and a small l are drawn alike ("SMlTH"): both sides read every i as l.
@@ -277,6 +282,13 @@ function nameWords(name: string): string[] {
   if (run) joined.push(run);
   return joined;
 }
+
+// Every script's digit zero is drawn as a ring (attacker round 40: Ol Chiki, Limbu, Mongolian, Brahmi…): read as o.
+function ringZero(ch: string): string | undefined {
+  const cp = ch.codePointAt(0) as number;
+  return cp >= 0x80 && DIGIT.test(ch) && digitValue(cp) === 0 ? 'o' : undefined;
+}
+const DIGIT = /^\p{Nd}$/u;
 
 /** Options of {@link impersonatesProtectedName}. */
 export interface ImpersonationOptions extends OutsideOptions {
