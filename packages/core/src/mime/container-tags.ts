@@ -1,4 +1,5 @@
 import { id3v2Tags } from './id3-tags.js';
+import { walkedToEnd } from './media-tags.js';
 import { Unread, type Walk } from './tag-walk.js';
 
 // The text tags of AIFF, ASF (WMA, WMV), Matroska (MKV, WebM) and HEIF (HEIC, AVIF) files, which players and
@@ -19,7 +20,7 @@ export function aiffTags(bytes: Buffer, w: Walk): boolean {
       id3v2Tags(data, w);
     i += 8 + length + (length % 2);
   }
-  return i >= end && end <= bytes.length;
+  return walkedToEnd(i, end, bytes.length);
 }
 const AIFF_TEXT = new Set(['NAME', 'AUTH', '(c) ', 'ANNO', 'COMT']);
 
@@ -153,15 +154,24 @@ export function heifTags(bytes: Buffer, w: Walk, tiff: (bytes: Buffer, w: Walk) 
       item();
       tiff(bytes.subarray(at), w);
     }
-  for (let at = bytes.indexOf(XMP_START); at >= 0; at = bytes.indexOf(XMP_START, at + 1)) {
-    item();
-    const end = bytes.indexOf(XMP_END, at);
-    w.xmp(bytes.subarray(at, end < 0 ? bytes.length : end + XMP_END.length));
-    if (end < 0) break;
-  }
+  // An XMP packet is wrapped in `<?xpacket`, in an `xmpmeta` element of any prefix, or is a bare `rdf:RDF`
+  // (attacker round 40): each start read to its end marker, or to the end.
+  for (const [start, end] of XMP_MARKS)
+    for (let at = bytes.indexOf(start); at >= 0; at = bytes.indexOf(start, at + 1)) {
+      item();
+      const close = bytes.indexOf(end, at + start.length + 1);
+      w.xmp(bytes.subarray(at, close < 0 ? bytes.length : close + end.length));
+      if (close < 0) break;
+      at = close;
+    }
   return false;
 }
 const TIFF_HEADERS = [Buffer.from('II*\0', 'latin1'), Buffer.from('MM\0*', 'latin1')];
-const XMP_START = Buffer.from('<x:xmpmeta', 'latin1');
-const XMP_END = Buffer.from('</x:xmpmeta>', 'latin1');
+const XMP_MARKS = [
+  ['<?xpacket begin', '<?xpacket end'],
+  ['xmpmeta', 'xmpmeta>'],
+  ['<rdf:RDF', '</rdf:RDF>'],
+].map(
+  ([start, end]) => [Buffer.from(start as string, 'latin1'), Buffer.from(end as string, 'latin1')] as const,
+);
 const MAX_ITEMS = 64;

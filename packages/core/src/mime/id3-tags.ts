@@ -91,9 +91,13 @@ function readChapter(id: string, data: Buffer, version: number, w: Walk, depth: 
     }
   }
   if (start >= data.length) return;
+  // Both readings of v2.4 sizes, as at the tag's top level (attacker round 40: an iTunes plain size in a chapter).
   const frames = id3Frames(data, start, version, version === 4);
-  if (!frames) throw new Unread(`an ID3v2 ${id} frame whose frames are not understood, which is not read`);
-  readFrames(frames, version, false, w, depth + 1);
+  const plain =
+    version === 4 && (!frames || frames.some((f) => f.large)) ? id3Frames(data, start, 4, false) : undefined;
+  if (!frames && !plain)
+    throw new Unread(`an ID3v2 ${id} frame whose frames are not understood, which is not read`);
+  readFrames([...(frames ?? []), ...(plain ?? [])], version, false, w, depth + 1);
 }
 
 interface Id3Frame {

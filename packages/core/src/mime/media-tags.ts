@@ -202,7 +202,16 @@ function riffTags(bytes: Buffer, w: Walk): boolean {
       id3v2Tags(data, w);
     i += 8 + length + (length % 2);
   }
-  return i >= end && end <= bytes.length;
+  return walkedToEnd(i, end, bytes.length);
+}
+
+/**
+ * Whether a chunk walk that stopped at `i` read every chunk: players walk to the end of the file whatever the
+ * header's size says (attacker round 40: a RIFF size of 4 before the samples and a title), so the walk is complete
+ * only when it ended at the end of the bytes (a last pad byte may be missing) and at or past the declared end.
+ */
+export function walkedToEnd(i: number, declaredEnd: number, length: number): boolean {
+  return i >= length && i <= length + 1 && declaredEnd <= length;
 }
 
 // Metadata blocks after `fLaC` (at `at`): type 4 is the Vorbis comment block (title, artist, comments).
@@ -260,12 +269,17 @@ function mp3Tags(bytes: Buffer, w: Walk): boolean {
   // NULs or spaces, or not at all when full, so read as one they would run together.
   if (v1 >= 0 && bytes.toString('latin1', v1, v1 + 3) === 'TAG')
     for (const [from, to] of ID3V1_FIELDS) w.keep(bytes.subarray(v1 + from, v1 + to));
-  if (bytes.toString('latin1', 0, 3) !== 'ID3') return false;
-  const end = id3v2Tags(bytes, w);
+  // Tags one after another are all read, as ffmpeg reads them (attacker round 40: a title in a second tag).
+  let end = 0;
+  for (let n = 0; n < MAX_ID3_TAGS && bytes.toString('latin1', end, end + 3) === 'ID3'; n++)
+    end = id3v2Tags(bytes.subarray(end), w) + end;
+  if (bytes.toString('latin1', end, end + 3) === 'ID3')
+    throw new Unread(`more than ${MAX_ID3_TAGS} ID3v2 tags, which are not read`);
   if (bytes.toString('latin1', end, end + 4) === 'fLaC') return flacTags(bytes, end, w);
   return false;
 }
 
+const MAX_ID3_TAGS = 16;
 const ID3V1_FIELDS: readonly (readonly [number, number])[] = [
   [3, 33],
   [33, 63],
