@@ -58,13 +58,23 @@ export function mediaTags(bytes: Buffer): MediaTags {
   let total = 0;
   // Each piece is followed by two NULs: its last character is read whatever its offset, and pieces do not run
   // together into one number.
+  let offset = 0;
   const keep = (piece: Buffer) => {
     total += piece.length;
     if (total > MAX_TAG_BYTES) throw new Unread(`text tags over ${MAX_TAG_BYTES} bytes, which are not read`);
     pieces.push(piece, PIECE_END);
+    offset += piece.length + PIECE_END.length;
   };
   const w: Walk = {
     keep,
+    // A decoded field: UTF-16LE at an even offset, between line breaks, so the UTF-16 view reads it whole.
+    text: (value) => {
+      if (offset % 2) {
+        pieces.push(PAD);
+        offset++;
+      }
+      keep(Buffer.from(`\n${value}\n`, 'utf16le'));
+    },
     xmp: (packet) => {
       keep(packet);
       xmp.push(packet);
@@ -96,6 +106,7 @@ export function mediaTags(bytes: Buffer): MediaTags {
 }
 
 const PIECE_END = Buffer.alloc(2);
+const PAD = Buffer.alloc(1);
 // RIFF forms with tags: WebP pictures, WAV recordings, AVI videos (their `INFO` list, as Explorer shows it).
 const RIFF_FORMS = new Set(['WEBP', 'WAVE', 'AVI ']);
 // The `ftyp` brands of HEIF pictures (HEIC, AVIF), whose EXIF and XMP are items rather than MP4 metadata.
@@ -141,7 +152,11 @@ function jpegTags(bytes: Buffer, w: Walk): boolean {
       extended.set(guid, parts);
     } else if (marker === 0xe1 && data.toString('latin1', 0, XMP_JPEG.length) === XMP_JPEG)
       w.xmp(data.subarray(XMP_JPEG.length));
-    else if (marker === 0xe1 || marker === 0xed || marker === 0xfe) w.keep(data);
+    else if (marker === 0xe1 || marker === 0xed || marker === 0xfe) {
+      w.keep(data);
+      if (marker === 0xe1) exifValues(data, w);
+      if (marker === 0xed) iptcDatasets(data, w);
+    }
     i += 2 + length;
   }
   for (const parts of extended.values())
@@ -160,7 +175,10 @@ function pngTags(bytes: Buffer, w: Walk): boolean {
     if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff) return true;
     const data = bytes.subarray(i + 8, i + 8 + length);
     if (type === 'IEND') return true;
-    if (type === 'eXIf') w.keep(data);
+    if (type === 'eXIf') {
+      w.keep(data);
+      exifValues(data, w);
+    }
     if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
       const nul = data.indexOf(0);
       const keyword = data.toString('latin1', 0, Math.max(0, nul));
@@ -196,8 +214,10 @@ function riffTags(bytes: Buffer, w: Walk): boolean {
     const length = bytes.readUInt32LE(i + 4);
     const data = bytes.subarray(i + 8, i + 8 + length);
     if (type === 'XMP ' || type === '_PMX' || type === 'iXML') w.xmp(data);
-    else if (type === 'EXIF' || type === 'bext') w.keep(data);
-    else if (type === 'LIST' && ['INFO', 'adtl'].includes(data.toString('latin1', 0, 4))) w.keep(data);
+    else if (type === 'EXIF' || type === 'bext') {
+      w.keep(data);
+      if (type === 'EXIF') exifValues(data, w);
+    } else if (type === 'LIST' && ['INFO', 'adtl'].includes(data.toString('latin1', 0, 4))) w.keep(data);
     else if ((type === 'id3 ' || type === 'ID3 ') && data.toString('latin1', 0, 3) === 'ID3')
       id3v2Tags(data, w);
     i += 8 + length + (length % 2);
@@ -214,13 +234,33 @@ export function walkedToEnd(i: number, declaredEnd: number, length: number): boo
   return i >= length && i <= length + 1 && declaredEnd <= length;
 }
 
+// Besides an EXIF block's bytes, its values one by one (a value's last byte may be a digit right before a
+// description's text: attacker round 40), from its TIFF structure (after `Exif\0\0` or not).
+function exifValues(data: Buffer, w: Walk): void {
+  const tiff = data.toString('latin1', 0, 6) === 'Exif\0\0' ? 6 : 0;
+  const magic = data.toString('latin1', tiff, tiff + 4);
+  if (magic === 'II*\0' || magic === 'MM\0*') tiffTags(data.subarray(tiff), w);
+}
+
+// Besides a Photoshop block's bytes, each IPTC dataset in it (0x1C, record, number, two-byte length: the length may
+// read as a digit before a caption).
+function iptcDatasets(data: Buffer, w: Walk): void {
+  for (let at = data.indexOf(0x1c); at >= 0 && at + 5 <= data.length; at = data.indexOf(0x1c, at + 1)) {
+    const record = data[at + 1] as number;
+    const length = data.readUInt16BE(at + 3);
+    if (record < 1 || record > 9 || length >= 0x8000 || at + 5 + length > data.length) continue;
+    w.keep(data.subarray(at + 5, at + 5 + length));
+    at += 4 + length;
+  }
+}
+
 // Metadata blocks after `fLaC` (at `at`): type 4 is the Vorbis comment block (title, artist, comments).
 function flacTags(bytes: Buffer, at: number, w: Walk): boolean {
   let i = at + 4;
   while (i + 4 <= bytes.length) {
     const header = bytes[i] as number;
     const length = bytes.readUIntBE(i + 1, 3);
-    if ((header & 0x7f) === 4) w.keep(bytes.subarray(i + 4, i + 4 + length));
+    if ((header & 0x7f) === 4) vorbisComments(bytes.subarray(i + 4, i + 4 + length), w);
     i += 4 + length;
     if (header & 0x80) return i <= bytes.length;
   }
@@ -254,11 +294,55 @@ function oggTags(bytes: Buffer, w: Walk): boolean {
           throw new Unread(`text tags over ${MAX_TAG_BYTES} bytes, which are not read`);
       }
       at += lace;
-      if (lace < 255 && stream.packet++ === 1) w.keep(Buffer.concat(stream.parts));
+      if (lace < 255 && stream.packet++ === 1) oggComments(Buffer.concat(stream.parts), w);
     }
     i = at;
   }
   return streams.size > 0 && [...streams.values()].every((stream) => stream.packet > 1);
+}
+
+// A Vorbis comment header's vendor and comments (`TITLE=…`), each a UTF-8 field of its own: read whole, its
+// lengths (a length byte may be a digit, attacker round 40) would run into the text. One that does not parse is
+// kept as its bytes.
+function vorbisComments(data: Buffer, w: Walk): void {
+  const fields = vorbisFields(data);
+  if (!fields) return void w.keep(data);
+  for (const field of fields) w.text(field);
+}
+
+// The fields of a Vorbis comment header (its vendor, then each comment), or undefined when its lengths do not fit
+// its bytes. Linear: each comment takes at least its four length bytes.
+function vorbisFields(data: Buffer): string[] | undefined {
+  if (data.length < 4) return undefined;
+  const vendor = data.readUInt32LE(0);
+  if (8 + vendor > data.length) return undefined;
+  const fields = [data.toString('utf8', 4, 4 + vendor)];
+  const count = data.readUInt32LE(4 + vendor);
+  let i = 8 + vendor;
+  for (let k = 0; k < count; k++) {
+    if (i + 4 > data.length) return undefined;
+    const length = data.readUInt32LE(i);
+    if (i + 4 + length > data.length) return undefined;
+    fields.push(data.toString('utf8', i + 4, i + 4 + length));
+    i += 4 + length;
+  }
+  return fields;
+}
+
+// An Ogg stream's comment header, after its codec's mark: Vorbis and Theora (7 bytes), Opus (`OpusTags`), an Ogg
+// FLAC's metadata block header (4 bytes), Speex (none).
+function oggComments(packet: Buffer, w: Walk): void {
+  const mark = packet.toString('latin1', 1, 7);
+  const skip =
+    mark === 'vorbis' || mark === 'theora'
+      ? 7
+      : packet.toString('latin1', 0, 8) === 'OpusTags'
+        ? 8
+        : ((packet[0] ?? 0) & 0x7f) === 4 && vorbisFields(packet.subarray(4))
+          ? 4
+          : 0;
+  if (skip > 0) w.keep(packet.subarray(0, skip));
+  vorbisComments(packet.subarray(skip), w);
 }
 
 // An ID3v2 tag at the start (a FLAC may follow it), and ID3v1's 128 bytes at the end: never complete, as the bytes
@@ -358,6 +442,7 @@ function mp4Tags(bytes: Buffer, w: Walk): boolean {
 // user data text (`©` and three letters: its length, language, text).
 function mp4Meta(bytes: Buffer, type: string, start: number, end: number, w: Walk): boolean {
   if (type.startsWith('\xa9')) w.keep(bytes.subarray(start, end));
+  if (type === 'Xtra') xtraTags(bytes.subarray(start, end), w);
   if (type !== 'meta') return true;
   const from = bytes.toString('latin1', start + 4, start + 8) === 'hdlr' ? start : start + 4;
   mp4Boxes(bytes, from, end, (type, start, end) => {
@@ -376,6 +461,29 @@ function mp4Meta(bytes: Buffer, type: string, start: number, end: number, w: Wal
     return true;
   });
   return true;
+}
+
+// Windows Explorer's `Xtra` user data (Subtitle, Tags, Publisher… its Details tab shows, attacker round 40): each
+// entry's size, name length and name, value count, then each value's size, type and data; names and values are
+// read one by one, UTF-16LE strings (type 8) decoded.
+function xtraTags(data: Buffer, w: Walk): void {
+  for (let at = 0; at + 8 <= data.length; ) {
+    const size = data.readUInt32BE(at);
+    if (size < 8) return;
+    const end = Math.min(at + size, data.length);
+    const nameLength = data.readUInt32BE(at + 4);
+    w.keep(data.subarray(at + 8, Math.min(at + 8 + nameLength, end)));
+    let v = at + 8 + nameLength + 4;
+    while (v + 6 <= end) {
+      const valueSize = data.readUInt32BE(v);
+      if (valueSize < 6) break;
+      const value = data.subarray(v + 6, Math.min(v + valueSize, end));
+      if (data.readUInt16BE(v + 4) === 8) w.text(value.toString('utf16le'));
+      else w.keep(value);
+      v += valueSize;
+    }
+    at += size;
+  }
 }
 
 // The boxes from `from` to `to`, each given to `visit` (its type, its data cut to the bytes, and whether it lies

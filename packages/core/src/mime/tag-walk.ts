@@ -14,7 +14,10 @@ export class Unread extends Error {}
 
 /** Where a tag reader puts what it finds. */
 export interface Walk {
+  /** A piece of a tag as its bytes (read as 8-bit, UTF-16 and UTF-8 text), ended by a line break. */
   keep: (piece: Buffer) => void;
+  /** A field already decoded (its format gives its encoding), read as it is. */
+  text: (value: string) => void;
   /** An XMP packet: kept, and read as markup too. */
   xmp: (packet: Buffer) => void;
 }
