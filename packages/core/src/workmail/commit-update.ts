@@ -223,6 +223,10 @@ async function resolveLostAnswer(
     [current, stored] = [back.value, kept.value];
   } catch (error) {
     const reason = `the update's answer was lost (${(lost as Error).message}) and reading the message back failed (${(error as Error).message})`;
+    // A transient failure of the read-back fails the invocation: a retry finds out, and is safe (fault round 39:
+    // answered as unknown, a strip's guard bounced a message WorkMail held stripped). Only the deadline leaves it
+    // unknown.
+    if (isTransient(error) && !args.signal.aborted) throw new TransientError(reason, { cause: error });
     return { status: 'unknown', reason, key, changes, skipped };
   }
   if (stored.size === sent.size && current.sha256 === stored.sha256 && current.size === stored.size) {

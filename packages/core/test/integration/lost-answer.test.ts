@@ -93,13 +93,13 @@ describe('an update whose answer was lost', () => {
     expect(outcome?.edit).toMatchObject({ status: 'unknown' });
   });
 
-  it('is unknown when S3 fails the read of the stored update', async () => {
+  it('fails the invocation (retried) when S3 fails the read of the stored update', async () => {
     beforeUpdateRead = async () => {
       throw Object.assign(new Error('read ECONNRESET'), { name: 'TimeoutError', code: 'ECONNRESET' });
     };
     const { outcome, error } = await run();
-    expect(error).toBeUndefined();
-    expect(outcome?.edit).toMatchObject({ status: 'unknown' });
+    expect(error).toMatchObject({ name: 'TransientError' });
+    expect(outcome?.edit.status).not.toBe('committed');
   });
 
   it('fails the invocation (retried) when the message read back is not the stored update', async () => {
