@@ -201,6 +201,9 @@ export class RawRepair extends Transform {
       if (open.parts === 0) this.emptyPart(open);
       this.stack.pop();
       this.out(raw);
+      // The epilogue is nobody's body: the last part's transfer encoding no longer applies (fault round 39: a
+      // list's footer after a base64 part lost its spaces and dots to base64 repair).
+      this.encoding = '7bit';
       return;
     }
     open.parts++;
@@ -215,6 +218,7 @@ export class RawRepair extends Transform {
     this.repairs.push(`closed multipart "${open.boundary.slice(0, 70)}" (${why})`);
     this.out(Buffer.from(`--${open.boundary}--${this.eol}`));
     this.stack.pop();
+    this.encoding = '7bit';
   }
 
   private emptyPart(open: Open): void {
