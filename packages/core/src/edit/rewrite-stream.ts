@@ -221,7 +221,9 @@ export class RewriteStream extends Transform {
   private async editBody(node: SplitNode, body: Buffer, info: PartInfo): Promise<Buffer | undefined> {
     let text = await decodeText(node, body);
     if (text === undefined) {
-      this.skipped.push(`${info.contentType} body not edited: unknown charset ${info.charset}`);
+      this.skipped.push(
+        `${info.contentType} body not edited: charset ${info.charset} unknown, or bytes that do not decode in it`,
+      );
       return undefined;
     }
     if (node.flowed) text = libmime.decodeFlowed(text, node.delSp);

@@ -10,19 +10,26 @@ export interface TextNode {
 
 /**
  * Decodes a text part's body (transfer encoding, then charset) to a string; undefined when the charset is
- * unknown and the bytes are not plain ASCII, so the part is left as it is. A body in a charset not known here
+ * unknown and the bytes are not plain ASCII, or when some bytes do not decode in it, so the part is left as it is. A body in a charset not known here
  * (Outlook's `_autodetect_all`, `x-user-defined`) whose bytes are printable ASCII, with no shift into another
  * character set (ISO-2022's escape, UTF-7's `+`, HZ's `~{`), reads the same in any charset a client may pick.
  */
 export async function decodeText(node: TextNode, body: Buffer): Promise<string | undefined> {
   const charset = node.charset || 'us-ascii';
-  if (new charsets.DecodeStream(charset).supported)
-    return charsets.decode(await transferDecode(node, body), charset);
+  if (new charsets.DecodeStream(charset).supported) {
+    const bytes = await transferDecode(node, body);
+    const text = charsets.decode(bytes, charset);
+    // Bytes the charset does not hold (Latin-1 labelled UTF-8) decode to U+FFFD: re-encoded, they would be lost
+    // (fault round 39), so the part is left as it is.
+    return text.includes(REPLACEMENT) && !bytes.includes(REPLACEMENT_UTF8) ? undefined : text;
+  }
   const text = (await transferDecode(node, body)).toString('latin1');
   return PLAIN_ASCII.test(text) && !SHIFTS.test(text) ? text : undefined;
 }
 
 const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+const REPLACEMENT = '\ufffd';
+const REPLACEMENT_UTF8 = Buffer.from(REPLACEMENT);
 const SHIFTS = /\+[A-Za-z0-9/+-]|~\{/;
 
 /** Undoes a part's transfer encoding (base64, quoted-printable) with the node's own decoder. */
