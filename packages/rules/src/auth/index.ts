@@ -95,6 +95,11 @@ export interface EnforceSesVerdictsOptions {
   onUndecidable?: Undecidable;
 }
 
+// The bounce for a message whose verdicts could not be read (the deadline, a header block past the bounds).
+const UNCHECKED_BOUNCE = Verdicts.bounce(
+  'Your message was not delivered: it could not be checked for viruses. Please try again later.',
+);
+
 /**
  * Inbound: acts on SES's verdict headers — virus FAIL bounces (or `onVirus`), spam FAIL goes to Junk
  * (or `onSpam`). Virus wins over spam.
@@ -112,7 +117,9 @@ export function enforceSesVerdicts(options: EnforceSesVerdictsOptions = {}): Rul
   const onSpam = verdictOption('onSpam', options.onSpam ?? Verdicts.MOVE_TO_JUNK);
   return {
     name: ruleName('name', options.name, 'enforce-ses-verdicts'),
-    onError: undecidablePolicy(options.onUndecidable, onVirus),
+    // Not knowing blocks as a virus would, but a bounce says the message could not be checked, not that it holds
+    // one (fault round 39: a clean message read too slowly was bounced as "found to contain a virus").
+    onError: undecidablePolicy(options.onUndecidable, onVirus.type === 'BOUNCE' ? UNCHECKED_BOUNCE : onVirus),
     async run(ctx) {
       const v = await ctx.message.authVerdicts();
       if (v.sesVirus === 'FAIL') ctx.settle(onVirus);
