@@ -1,6 +1,5 @@
 import { id3v2Tags } from './id3-tags.js';
-import { walkedToEnd } from './media-tags.js';
-import { Unread, type Walk } from './tag-walk.js';
+import { Unread, type Walk, walkedToEnd } from './tag-walk.js';
 
 // The text tags of AIFF, ASF (WMA, WMV), Matroska (MKV, WebM) and HEIF (HEIC, AVIF) files, which players and
 // viewers show (attacker round 39: a card number as a WMA's title, an MKV's title, a HEIC's description). Each

@@ -1,6 +1,6 @@
 import { aiffTags, asfTags, heifTags, matroskaTags } from './container-tags.js';
 import { id3v2Tags } from './id3-tags.js';
-import { ASF_HEADER, inflated, MAX_TAG_BYTES, Unread, type Walk } from './tag-walk.js';
+import { ASF_HEADER, inflated, MAX_TAG_BYTES, Unread, type Walk, walkedToEnd } from './tag-walk.js';
 
 export { MAX_TAG_BYTES } from './tag-walk.js';
 
@@ -223,15 +223,6 @@ function riffTags(bytes: Buffer, w: Walk): boolean {
     i += 8 + length + (length % 2);
   }
   return walkedToEnd(i, end, bytes.length);
-}
-
-/**
- * Whether a chunk walk that stopped at `i` read every chunk: players walk to the end of the file whatever the
- * header's size says (attacker round 40: a RIFF size of 4 before the samples and a title), so the walk is complete
- * only when it ended at the end of the bytes (a last pad byte may be missing) and at or past the declared end.
- */
-export function walkedToEnd(i: number, declaredEnd: number, length: number): boolean {
-  return i >= length && i <= length + 1 && declaredEnd <= length;
 }
 
 // Besides an EXIF block's bytes, its values one by one (a value's last byte may be a digit right before a

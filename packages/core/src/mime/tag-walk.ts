@@ -32,3 +32,12 @@ export function inflated(data: Buffer): Buffer {
     return data;
   }
 }
+
+/**
+ * Whether a chunk walk that stopped at `i` read every chunk: players walk to the end of the file whatever the
+ * header's size says (attacker round 40: a RIFF size of 4 before the samples and a title), so the walk is complete
+ * only when it ended at the end of the bytes (a last pad byte may be missing) and at or past the declared end.
+ */
+export function walkedToEnd(i: number, declaredEnd: number, length: number): boolean {
+  return i >= length && i <= length + 1 && declaredEnd <= length;
+}
