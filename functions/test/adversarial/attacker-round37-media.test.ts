@@ -1,6 +1,6 @@
-import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { pngWithTextAfterImage } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 37 (session 29) against round 36's fixes: each case got past outbound-policy before the fix.
@@ -21,39 +21,6 @@ const id3v1 = (title: string) => {
 const mp3 = (size: number, title: string) =>
   Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(size), id3v1(title)]);
 
-const crc = (b: Buffer) => {
-  let c = ~0;
-  for (const x of b) {
-    c ^= x;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return ~c >>> 0;
-};
-const chunk = (type: string, data: Buffer) => {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const c = Buffer.alloc(4);
-  c.writeUInt32BE(crc(td));
-  return Buffer.concat([len, td, c]);
-};
-// A PNG whose tEXt chunk comes after its image data (PNG allows it; exiftool, GIMP, IrfanView show it).
-const png = (idatBytes: number, comment: string) => {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(1, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 0;
-  const idat = Buffer.concat([deflateSync(Buffer.from([0, 0])), Buffer.alloc(idatBytes)]);
-  return Buffer.concat([
-    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', idat),
-    chunk('tEXt', Buffer.from(`Comment\0${comment}`, 'latin1')),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-};
-
 describe('A37-6 tags at the end of a large picture or recording (cut at the part bound)', () => {
   it('control: a small MP3 whose ID3v1 title is a card bounces', async () => {
     expect(await kit.outbound(outboundFile('track.mp3', mp3(4000, CARD), 'audio/mpeg'))).toBe('BOUNCE');
@@ -62,14 +29,14 @@ describe('A37-6 tags at the end of a large picture or recording (cut at the part
     expect(await kit.outbound(outboundFile('track.mp3', mp3(BIG, CARD), 'audio/mpeg'))).toBe('BOUNCE');
   });
   it('control: a small PNG with a tEXt comment after IDAT bounces', async () => {
-    expect(await kit.outbound(outboundFile('scan.png', png(4000, `Card ${CARD}`), 'image/png'))).toBe(
-      'BOUNCE',
-    );
+    expect(
+      await kit.outbound(outboundFile('scan.png', pngWithTextAfterImage(4000, `Card ${CARD}`), 'image/png')),
+    ).toBe('BOUNCE');
   });
   it('a 12 MB PNG with a tEXt comment after IDAT', async () => {
-    expect(await kit.outbound(outboundFile('scan.png', png(BIG, `Card ${CARD}`), 'image/png'))).toBe(
-      'BOUNCE',
-    );
+    expect(
+      await kit.outbound(outboundFile('scan.png', pngWithTextAfterImage(BIG, `Card ${CARD}`), 'image/png')),
+    ).toBe('BOUNCE');
   });
 });
 

@@ -1,7 +1,7 @@
-import { deflateSync } from 'node:zlib';
 import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { asfGuid, id3Frame, id3Tag, id3Text, pngWithTextAfterImage, riffChunk } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 39 (session 30): each case got past the prebuilt functions before the fix.
@@ -9,62 +9,21 @@ const stack = useLocalStack();
 const kit = attackerKit(stack);
 const CARD = '4111 1111 1111 1111';
 
-const crc = (b: Buffer) => {
-  let c = ~0;
-  for (const x of b) {
-    c ^= x;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return ~c >>> 0;
-};
-const chunk = (type: string, data: Buffer) => {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const c = Buffer.alloc(4);
-  c.writeUInt32BE(crc(td));
-  return Buffer.concat([len, td, c]);
-};
-const png = (idatBytes: number, comment: string) => {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(1, 4);
-  ihdr[8] = 8;
-  const idat = Buffer.concat([deflateSync(Buffer.from([0, 0])), Buffer.alloc(idatBytes)]);
-  return Buffer.concat([
-    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', idat),
-    chunk('tEXt', Buffer.from(`Comment\0${comment}`, 'latin1')),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-};
-
 // ID3v2.3 tag with one frame.
-const frame = (id: string, data: Buffer) => {
-  const h = Buffer.alloc(10);
-  h.write(id, 0, 'latin1');
-  h.writeUInt32BE(data.length, 4);
-  return Buffer.concat([h, data]);
-};
-const syncsafe = (n: number) => Buffer.from([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]);
-const id3 = (...frames: Buffer[]) => {
-  const body = Buffer.concat(frames);
-  return Buffer.concat([Buffer.from('ID3\x03\x00\x00', 'latin1'), syncsafe(body.length), body]);
-};
-const text = (s: string) => Buffer.concat([Buffer.from([0]), Buffer.from(s, 'latin1')]);
 const mp3 = (tag: Buffer) => Buffer.concat([tag, Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(2000)]);
 
 describe('A39-1 PNG in a zip: tEXt after IDAT past the first 64 KiB', () => {
   it('control: PNG attached plainly, tEXt after a 100 KB IDAT, bounces', async () => {
-    expect(await kit.outbound(outboundFile('photo.png', png(100_000, CARD), 'image/png'))).toBe('BOUNCE');
+    expect(
+      await kit.outbound(outboundFile('photo.png', pngWithTextAfterImage(100_000, CARD), 'image/png')),
+    ).toBe('BOUNCE');
   });
   it('control: PNG in a zip, tEXt after a small IDAT, bounces', async () => {
-    const z = zipFile([{ name: 'photo.png', data: png(1000, CARD) }]);
+    const z = zipFile([{ name: 'photo.png', data: pngWithTextAfterImage(1000, CARD) }]);
     expect(await kit.outbound(outboundFile('photos.zip', z, 'application/zip'))).toBe('BOUNCE');
   });
   it('PNG in a zip, tEXt after a 100 KB IDAT', async () => {
-    const z = zipFile([{ name: 'photo.png', data: png(100_000, CARD) }]);
+    const z = zipFile([{ name: 'photo.png', data: pngWithTextAfterImage(100_000, CARD) }]);
     expect(await kit.outbound(outboundFile('photos.zip', z, 'application/zip'))).toBe('BOUNCE');
   });
 });
@@ -72,25 +31,31 @@ describe('A39-1 PNG in a zip: tEXt after IDAT past the first 64 KiB', () => {
 describe('A39-2 ID3v2 frames players show that are not read', () => {
   it('control: TIT2', async () => {
     expect(
-      await kit.outbound(outboundFile('track.mp3', mp3(id3(frame('TIT2', text(CARD)))), 'audio/mpeg')),
+      await kit.outbound(
+        outboundFile('track.mp3', mp3(id3Tag(id3Frame('TIT2', id3Text(CARD)))), 'audio/mpeg'),
+      ),
     ).toBe('BOUNCE');
   });
   it('GRP1 (iTunes Grouping)', async () => {
     expect(
-      await kit.outbound(outboundFile('track.mp3', mp3(id3(frame('GRP1', text(CARD)))), 'audio/mpeg')),
+      await kit.outbound(
+        outboundFile('track.mp3', mp3(id3Tag(id3Frame('GRP1', id3Text(CARD)))), 'audio/mpeg'),
+      ),
     ).toBe('BOUNCE');
   });
   it('MVNM (iTunes movement name)', async () => {
     expect(
-      await kit.outbound(outboundFile('track.mp3', mp3(id3(frame('MVNM', text(CARD)))), 'audio/mpeg')),
+      await kit.outbound(
+        outboundFile('track.mp3', mp3(id3Tag(id3Frame('MVNM', id3Text(CARD)))), 'audio/mpeg'),
+      ),
     ).toBe('BOUNCE');
   });
   it('CHAP with an embedded TIT2 (chapter title)', async () => {
-    const sub = frame('TIT2', text(CARD));
+    const sub = id3Frame('TIT2', id3Text(CARD));
     const chap = Buffer.concat([Buffer.from('ch1\0', 'latin1'), Buffer.alloc(16), sub]);
-    expect(await kit.outbound(outboundFile('podcast.mp3', mp3(id3(frame('CHAP', chap))), 'audio/mpeg'))).toBe(
-      'BOUNCE',
-    );
+    expect(
+      await kit.outbound(outboundFile('podcast.mp3', mp3(id3Tag(id3Frame('CHAP', chap))), 'audio/mpeg')),
+    ).toBe('BOUNCE');
   });
   it('SYLT (synchronised lyrics)', async () => {
     const d = Buffer.concat([
@@ -101,38 +66,29 @@ describe('A39-2 ID3v2 frames players show that are not read', () => {
       Buffer.from(`${CARD}\0`, 'latin1'),
       Buffer.from([0, 0, 0, 0]),
     ]);
-    expect(await kit.outbound(outboundFile('track.mp3', mp3(id3(frame('SYLT', d))), 'audio/mpeg'))).toBe(
-      'BOUNCE',
-    );
+    expect(
+      await kit.outbound(outboundFile('track.mp3', mp3(id3Tag(id3Frame('SYLT', d))), 'audio/mpeg')),
+    ).toBe('BOUNCE');
   });
   it('IPLS (involved people, v2.3)', async () => {
     expect(
       await kit.outbound(
-        outboundFile('track.mp3', mp3(id3(frame('IPLS', text(`Card\0${CARD}`)))), 'audio/mpeg'),
+        outboundFile('track.mp3', mp3(id3Tag(id3Frame('IPLS', id3Text(`Card\0${CARD}`)))), 'audio/mpeg'),
       ),
     ).toBe('BOUNCE');
   });
 });
 
 // ASF Content Description Object: GUID 75B22633-668E-11CF-A6D9-00AA0062CE6C
-const guid = (g: string) => {
-  const [a, b, c, d, e] = g.split('-') as [string, string, string, string, string];
-  const out = Buffer.alloc(16);
-  out.writeUInt32LE(Number.parseInt(a, 16), 0);
-  out.writeUInt16LE(Number.parseInt(b, 16), 4);
-  out.writeUInt16LE(Number.parseInt(c, 16), 6);
-  Buffer.from(d + e, 'hex').copy(out, 8);
-  return out;
-};
 const wma = (title: string) => {
   const t = Buffer.from(`${title}\0`, 'utf16le');
   const cd = Buffer.alloc(10);
   cd.writeUInt16LE(t.length, 0);
   const cdBody = Buffer.concat([cd, t]);
-  const cdo = Buffer.concat([guid('75B22633-668E-11CF-A6D9-00AA0062CE6C'), Buffer.alloc(8), cdBody]);
+  const cdo = Buffer.concat([asfGuid('75B22633-668E-11CF-A6D9-00AA0062CE6C'), Buffer.alloc(8), cdBody]);
   cdo.writeBigUInt64LE(BigInt(cdo.length), 16);
   const head = Buffer.alloc(30);
-  guid('75B22630-668E-11CF-A6D9-00AA0062CE6C').copy(head, 0);
+  asfGuid('75B22630-668E-11CF-A6D9-00AA0062CE6C').copy(head, 0);
   head.writeBigUInt64LE(BigInt(30 + cdo.length), 16);
   head.writeUInt32LE(1, 24);
   head[28] = 1;
@@ -146,23 +102,17 @@ const riff = (form: string, chunks: Buffer[]) => {
   h.writeUInt32LE(body.length, 4);
   return Buffer.concat([h, body]);
 };
-const rchunk = (id: string, data: Buffer) => {
-  const h = Buffer.alloc(8);
-  h.write(id, 0, 'latin1');
-  h.writeUInt32LE(data.length, 4);
-  return Buffer.concat([h, data, Buffer.alloc(data.length % 2)]);
-};
 const avi = (title: string) =>
   riff('AVI ', [
-    rchunk('LIST', Buffer.concat([Buffer.from('hdrl', 'latin1'), rchunk('avih', Buffer.alloc(56))])),
-    rchunk(
+    riffChunk('LIST', Buffer.concat([Buffer.from('hdrl', 'latin1'), riffChunk('avih', Buffer.alloc(56))])),
+    riffChunk(
       'LIST',
-      Buffer.concat([Buffer.from('INFO', 'latin1'), rchunk('INAM', Buffer.from(`${title}\0`, 'latin1'))]),
+      Buffer.concat([Buffer.from('INFO', 'latin1'), riffChunk('INAM', Buffer.from(`${title}\0`, 'latin1'))]),
     ),
-    rchunk('LIST', Buffer.concat([Buffer.from('movi', 'latin1'), Buffer.alloc(1000)])),
+    riffChunk('LIST', Buffer.concat([Buffer.from('movi', 'latin1'), Buffer.alloc(1000)])),
   ]);
 const aiff = (title: string) => {
-  const tag = id3(frame('TIT2', text(title)));
+  const tag = id3Tag(id3Frame('TIT2', id3Text(title)));
   const comm = Buffer.alloc(18);
   comm.writeUInt16BE(1, 0);
   comm.writeUInt16BE(16, 6);
@@ -230,10 +180,10 @@ const mkv = (title: string) => {
 describe('A39-3 media formats whose text tags are not read at all', () => {
   it('control: WAV INFO INAM bounces', async () => {
     const wav = riff('WAVE', [
-      rchunk('fmt ', Buffer.alloc(16)),
-      rchunk(
+      riffChunk('fmt ', Buffer.alloc(16)),
+      riffChunk(
         'LIST',
-        Buffer.concat([Buffer.from('INFO', 'latin1'), rchunk('INAM', Buffer.from(`${CARD}\0`, 'latin1'))]),
+        Buffer.concat([Buffer.from('INFO', 'latin1'), riffChunk('INAM', Buffer.from(`${CARD}\0`, 'latin1'))]),
       ),
     ]);
     expect(await kit.outbound(outboundFile('a.wav', wav, 'audio/wav'))).toBe('BOUNCE');
@@ -261,7 +211,7 @@ const id3v1mp3 = (size: number, title: string, v2 = false) => {
   tag.write('TAG', 0, 'latin1');
   tag.write(title.slice(0, 30), 3, 'latin1');
   tag[127] = 12;
-  const lead = v2 ? id3(frame('TALB', text('Demos'))) : Buffer.alloc(0);
+  const lead = v2 ? id3Tag(id3Frame('TALB', id3Text('Demos'))) : Buffer.alloc(0);
   return Buffer.concat([lead, Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(size), tag]);
 };
 describe('A39-1 MP3 in a zip: ID3v1 title at the end, past the first 64 KiB', () => {
@@ -288,7 +238,7 @@ describe('A39-1 MP3 in a zip: ID3v1 title at the end, past the first 64 KiB', ()
 // a digit ran into the card that starts the next (`7` + `4111…` read as one 17-digit number).
 describe('tag fields run together', () => {
   it('a track number before the title', async () => {
-    const tag = id3(frame('TRCK', text('7')), frame('TIT2', text(CARD)));
+    const tag = id3Tag(id3Frame('TRCK', id3Text('7')), id3Frame('TIT2', id3Text(CARD)));
     expect(await kit.outbound(outboundFile('track.mp3', mp3(tag), 'audio/mpeg'))).toBe('BOUNCE');
   });
   it('ID3v1: a 30-letter title ending in a digit, then the artist', async () => {
@@ -303,14 +253,14 @@ describe('tag fields run together', () => {
     const artist = Buffer.from(`${CARD} and the rest of the band`.padEnd(48, '.'), 'latin1');
     const info = Buffer.concat([
       Buffer.from('INFO', 'latin1'),
-      rchunk('INAM', Buffer.from('7\0', 'latin1')),
-      rchunk('IART', Buffer.concat([artist, Buffer.from([0])])),
+      riffChunk('INAM', Buffer.from('7\0', 'latin1')),
+      riffChunk('IART', Buffer.concat([artist, Buffer.from([0])])),
     ]);
-    const wav = riff('WAVE', [rchunk('fmt ', Buffer.alloc(16)), rchunk('LIST', info)]);
+    const wav = riff('WAVE', [riffChunk('fmt ', Buffer.alloc(16)), riffChunk('LIST', info)]);
     expect(await kit.outbound(outboundFile('a.wav', wav, 'audio/wav'))).toBe('BOUNCE');
   });
   it('the same track in a zip', async () => {
-    const tag = id3(frame('TRCK', text('7')), frame('TIT2', text(CARD)));
+    const tag = id3Tag(id3Frame('TRCK', id3Text('7')), id3Frame('TIT2', id3Text(CARD)));
     const z = zipFile([{ name: 'track.mp3', data: mp3(tag) }]);
     expect(await kit.outbound(outboundFile('tracks.zip', z, 'application/zip'))).toBe('BOUNCE');
   });

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { asfGuid } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 40 (session 30): each case got past the prebuilt functions before the fix.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
 const CARD = '4539 1488 0343 6467';
-const guid = (g: string) => {
-  const [a, b, c, d, e] = g.split('-') as [string, string, string, string, string];
-  const out = Buffer.alloc(16);
-  out.writeUInt32LE(Number.parseInt(a, 16), 0);
-  out.writeUInt16LE(Number.parseInt(b, 16), 4);
-  out.writeUInt16LE(Number.parseInt(c, 16), 6);
-  Buffer.from(d + e, 'hex').copy(out, 8);
-  return out;
-};
 // Header object, Content Description Object (title), then the Data object. `headerSize`: what the header object's
 // size field says (the true size, or 30: no objects). ffmpeg's asfdec_f reads the size and ignores it, walking
 // objects until the Data object.
@@ -22,16 +14,16 @@ const wma = (title: string, headerSize?: number) => {
   const t = Buffer.from(`${title}\0`, 'utf16le');
   const lengths = Buffer.alloc(10);
   lengths.writeUInt16LE(t.length, 0);
-  const cdo = Buffer.concat([guid('75B22633-668E-11CF-A6D9-00AA0062CE6C'), Buffer.alloc(8), lengths, t]);
+  const cdo = Buffer.concat([asfGuid('75B22633-668E-11CF-A6D9-00AA0062CE6C'), Buffer.alloc(8), lengths, t]);
   cdo.writeBigUInt64LE(BigInt(cdo.length), 16);
   const head = Buffer.alloc(30);
-  guid('75B22630-668E-11CF-A6D9-00AA0062CE6C').copy(head, 0);
+  asfGuid('75B22630-668E-11CF-A6D9-00AA0062CE6C').copy(head, 0);
   head.writeBigUInt64LE(BigInt(headerSize ?? 30 + cdo.length), 16);
   head.writeUInt32LE(1, 24);
   head[28] = 1;
   head[29] = 2;
   const data = Buffer.concat([
-    guid('75B22636-668E-11CF-A6D9-00AA0062CE6C'),
+    asfGuid('75B22636-668E-11CF-A6D9-00AA0062CE6C'),
     Buffer.alloc(8),
     Buffer.alloc(2000),
   ]);

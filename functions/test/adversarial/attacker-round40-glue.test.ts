@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCardNumbers } from '../../../packages/rules/src/detectors/card.js';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { asfGuid, ebmlSize8 } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 40 (session 30): each case got past the prebuilt functions before the fix.
@@ -9,15 +10,6 @@ const kit = attackerKit(stack);
 // A Luhn-valid Visa that is not the all-ones test number (so no sub-run is a card by accident).
 const CARD = '4539 1488 0343 6467';
 
-const guid = (g: string) => {
-  const [a, b, c, d, e] = g.split('-') as [string, string, string, string, string];
-  const out = Buffer.alloc(16);
-  out.writeUInt32LE(Number.parseInt(a, 16), 0);
-  out.writeUInt16LE(Number.parseInt(b, 16), 4);
-  out.writeUInt16LE(Number.parseInt(c, 16), 6);
-  Buffer.from(d + e, 'hex').copy(out, 8);
-  return out;
-};
 // An ASF file whose Content Description Object has a title and a rating (no NUL terminators: lengths say where
 // each string ends, as ffmpeg's asfdec and WMP read them).
 const wma = (title: string, rating: string) => {
@@ -27,10 +19,10 @@ const wma = (title: string, rating: string) => {
   lengths.writeUInt16LE(t.length, 0);
   lengths.writeUInt16LE(r.length, 8);
   const cdBody = Buffer.concat([lengths, t, r]);
-  const cdo = Buffer.concat([guid('75B22633-668E-11CF-A6D9-00AA0062CE6C'), Buffer.alloc(8), cdBody]);
+  const cdo = Buffer.concat([asfGuid('75B22633-668E-11CF-A6D9-00AA0062CE6C'), Buffer.alloc(8), cdBody]);
   cdo.writeBigUInt64LE(BigInt(cdo.length), 16);
   const head = Buffer.alloc(30);
-  guid('75B22630-668E-11CF-A6D9-00AA0062CE6C').copy(head, 0);
+  asfGuid('75B22630-668E-11CF-A6D9-00AA0062CE6C').copy(head, 0);
   head.writeBigUInt64LE(BigInt(30 + cdo.length), 16);
   head.writeUInt32LE(1, 24);
   head[28] = 1;
@@ -56,23 +48,17 @@ describe('A40 ASF: the rating length (a UTF-16 digit) glued before the title', (
 
 // Matroska: EBML header, then a Segment holding Info with a Title whose size is a 2-byte vint (`@` and a digit).
 const e = (id: number[], size: Buffer, d: Buffer) => Buffer.concat([Buffer.from(id), size, d]);
-const size8 = (n: number) => {
-  const b = Buffer.alloc(8);
-  b[0] = 0x01;
-  b.writeUIntBE(n, 2, 6);
-  return b;
-};
 const mkv = (titleSize: Buffer, title: string) => {
   const ebml = e(
     [0x1a, 0x45, 0xdf, 0xa3],
-    size8(11),
-    e([0x42, 0x82], size8(8).subarray(7).fill(0x88), Buffer.from('matroska')),
+    ebmlSize8(11),
+    e([0x42, 0x82], ebmlSize8(8).subarray(7).fill(0x88), Buffer.from('matroska')),
   );
   const t = Buffer.from(title, 'latin1');
   const titleEl = e([0x7b, 0xa9], titleSize, t);
-  const info = e([0x15, 0x49, 0xa9, 0x66], size8(titleEl.length), titleEl);
-  const body = Buffer.concat([info, e([0xec], size8(1000), Buffer.alloc(1000))]);
-  return Buffer.concat([ebml, e([0x18, 0x53, 0x80, 0x67], size8(body.length), body)]);
+  const info = e([0x15, 0x49, 0xa9, 0x66], ebmlSize8(titleEl.length), titleEl);
+  const body = Buffer.concat([info, e([0xec], ebmlSize8(1000), Buffer.alloc(1000))]);
+  return Buffer.concat([ebml, e([0x18, 0x53, 0x80, 0x67], ebmlSize8(body.length), body)]);
 };
 const vint2 = (n: number) => Buffer.from([0x40 | (n >> 8), n & 0xff]);
 const vint1 = (n: number) => Buffer.from([0x80 | n]);

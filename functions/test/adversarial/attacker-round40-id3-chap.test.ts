@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { syncsafe } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 40 (session 30): each case got past the prebuilt functions before the fix.
@@ -11,7 +12,6 @@ const u32 = (n: number) => {
   b.writeUInt32BE(n);
   return b;
 };
-const syncsafe = (n: number) => Buffer.from([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]);
 // v2.4 frames: `plain` sizes as iTunes wrote them (TagLib and ffmpeg take a plain size when the syncsafe one
 // leads nowhere and the plain one to a frame), otherwise syncsafe.
 const frame = (id: string, data: Buffer, plain = false) =>

@@ -1,26 +1,21 @@
 import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { riffChunk } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 40 (session 30): each case got past the prebuilt functions before the fix.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
 const CARD = '4539 1488 0343 6467';
-const rchunk = (id: string, data: Buffer) => {
-  const h = Buffer.alloc(8);
-  h.write(id, 0, 'latin1');
-  h.writeUInt32LE(data.length, 4);
-  return Buffer.concat([h, data, Buffer.alloc(data.length % 2)]);
-};
 // A WAV: fmt, 100 KB of samples, then LIST INFO with the title; its RIFF size `riffSize` (the real one, or a
 // small wrong one: ffmpeg's wav_read_header walks chunks to the end of the file whatever the RIFF size says).
 const wav = (riffSize?: number) => {
   const body = Buffer.concat([
     Buffer.from('WAVE'),
-    rchunk('fmt ', Buffer.alloc(16)),
-    rchunk('data', Buffer.alloc(100_000)),
-    rchunk('LIST', Buffer.concat([Buffer.from('INFO'), rchunk('INAM', Buffer.from(`${CARD}\0`))])),
+    riffChunk('fmt ', Buffer.alloc(16)),
+    riffChunk('data', Buffer.alloc(100_000)),
+    riffChunk('LIST', Buffer.concat([Buffer.from('INFO'), riffChunk('INAM', Buffer.from(`${CARD}\0`))])),
   ]);
   const h = Buffer.alloc(8);
   h.write('RIFF', 0, 'latin1');

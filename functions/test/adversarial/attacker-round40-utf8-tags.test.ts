@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { ebml, flacWithComments } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 40 (session 30): each case got past the prebuilt functions before the fix.
@@ -9,42 +10,12 @@ const CARD = '4539 1488 0343 6467';
 const NBSP_CARD = CARD.replace(/ /g, '\u00a0');
 const WIDE_CARD = [...CARD].map((c) => (c === ' ' ? ' ' : String.fromCharCode(0xff10 + Number(c)))).join('');
 
-const size8 = (n: number) => {
-  const b = Buffer.alloc(8);
-  b[0] = 0x01;
-  b.writeUIntBE(n, 2, 6);
-  return b;
-};
-const el = (id: number[], d: Buffer) => Buffer.concat([Buffer.from(id), size8(d.length), d]);
 const mkv = (title: string) => {
-  const ebml = el([0x1a, 0x45, 0xdf, 0xa3], el([0x42, 0x82], Buffer.from('matroska')));
-  const info = el([0x15, 0x49, 0xa9, 0x66], el([0x7b, 0xa9], Buffer.from(title, 'utf8')));
+  const header = ebml([0x1a, 0x45, 0xdf, 0xa3], ebml([0x42, 0x82], Buffer.from('matroska')));
+  const info = ebml([0x15, 0x49, 0xa9, 0x66], ebml([0x7b, 0xa9], Buffer.from(title, 'utf8')));
   return Buffer.concat([
-    ebml,
-    el([0x18, 0x53, 0x80, 0x67], Buffer.concat([info, el([0xec], Buffer.alloc(1000))])),
-  ]);
-};
-const u32le = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-};
-const flac = (comments: string[]) => {
-  const vc = Buffer.concat([
-    u32le(6),
-    Buffer.from('wmflow'),
-    u32le(comments.length),
-    ...comments.flatMap((c) => [u32le(Buffer.byteLength(c)), Buffer.from(c, 'utf8')]),
-  ]);
-  const streaminfo = Buffer.concat([Buffer.from([0x00, 0, 0, 34]), Buffer.alloc(34)]);
-  const h = Buffer.from([0x84, (vc.length >> 16) & 0xff, (vc.length >> 8) & 0xff, vc.length & 0xff]);
-  return Buffer.concat([
-    Buffer.from('fLaC'),
-    streaminfo,
-    h,
-    vc,
-    Buffer.from([0xff, 0xf8]),
-    Buffer.alloc(2000),
+    header,
+    ebml([0x18, 0x53, 0x80, 0x67], Buffer.concat([info, ebml([0xec], Buffer.alloc(1000))])),
   ]);
 };
 
@@ -62,12 +33,12 @@ describe('A40 UTF-8 tag text inside kept binary structures is never read as UTF-
     expect(await kit.outbound(outboundFile('clip.mkv', mkv(WIDE_CARD), 'video/x-matroska'))).toBe('BOUNCE');
   });
   it('control: FLAC, NBSP title, no long comment, bounces', async () => {
-    expect(await kit.outbound(outboundFile('song.flac', flac([`TITLE=${NBSP_CARD}`]), 'audio/flac'))).toBe(
-      'BOUNCE',
-    );
+    expect(
+      await kit.outbound(outboundFile('song.flac', flacWithComments([`TITLE=${NBSP_CARD}`]), 'audio/flac')),
+    ).toBe('BOUNCE');
   });
   it('FLAC, NBSP title and a 200-byte comment', async () => {
-    const file = flac([`TITLE=${NBSP_CARD}`, `COMMENT=${'x'.repeat(192)}`]);
+    const file = flacWithComments([`TITLE=${NBSP_CARD}`, `COMMENT=${'x'.repeat(192)}`]);
     expect(await kit.outbound(outboundFile('song.flac', file, 'audio/flac'))).toBe('BOUNCE');
   });
 });
