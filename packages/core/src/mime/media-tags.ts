@@ -20,26 +20,29 @@ export const TAG_HEAD = 64 * 1024;
 export type MediaTags = { tags: Buffer; xmp: Buffer[]; complete: boolean } | { unread: string };
 
 /**
- * The text tags of a picture or a recording that viewers show as written, joined: a JPEG's EXIF and XMP (APP1,
- * extended XMP reassembled), IPTC (APP13) and comment segments; a PNG's text chunks (`tEXt`, `iTXt`, `zTXt`
- * inflated) and `eXIf`; a WebP's `EXIF` and `XMP ` chunks; a TIFF's first IFD's and EXIF IFD's text values
- * (ASCII, the `XP…` titles and comments, user comment, IPTC, XMP); a WAV's `LIST` `INFO` and `adtl` chunks,
- * `bext`, `iXML`, `_PMX` (XMP) and `id3 ` chunks; an MP3's ID3v2 text, comment, lyrics and link frames and its
- * ID3v1 tag; a FLAC's Vorbis comments (after an ID3v2 tag too), an Ogg stream's comment header; an MP4's (M4A,
- * MOV) `ilst` items and QuickTime `©` user data; an AVI's `INFO` list, an AIFF's text chunks and ID3v2 tag, an ASF
- * file's (WMA, WMV) header, a Matroska file's (MKV, WebM) title, track names, tags, chapters and attachment
- * names, a HEIF picture's (HEIC, AVIF) EXIF and XMP items (container-tags.ts). Windows Explorer shows a photo's title and comments, every player a track's title: a card
- * number written there is read, while the pixels and samples are not. Empty for other formats.
+ * The text tags of a picture or a recording that viewers show as written: a JPEG's EXIF and XMP (APP1, extended
+ * XMP reassembled), IPTC (APP13) and comment segments; a PNG's text chunks (`tEXt`, `iTXt`, `zTXt` inflated) and
+ * `eXIf`; a WebP's `EXIF` and `XMP ` chunks; a TIFF's first IFD's and EXIF IFD's text values (ASCII, the `XP…`
+ * titles and comments, user comment, IPTC, XMP); a WAV's or AVI's `LIST` `INFO` and `adtl` chunks, `bext`,
+ * `iXML`, `_PMX` (XMP) and `id3 ` chunks; an MP3's ID3v2 frames (all but binary ones) and its ID3v1 fields; a
+ * FLAC's Vorbis comments (after an ID3v2 tag too), an Ogg stream's comment header; an MP4's (M4A, MOV) `ilst`
+ * items, QuickTime `©` user data and Explorer's `Xtra` values; an AIFF's text chunks and ID3v2 tag, an ASF file's
+ * (WMA, WMV) strings, a Matroska file's (MKV, WebM) titles, tags, chapters and attachment names, a HEIF picture's
+ * (HEIC, AVIF) EXIF and XMP items (container-tags.ts). Windows Explorer shows a photo's title and comments, every
+ * player a track's title: a card number written there is read, while the pixels and samples are not. Fields whose
+ * format gives their length are decoded and kept one by one (a length byte may read as a digit). Empty for other
+ * formats.
  *
  * ID3v2 tags are read as players read them: the extended header skipped, unsynchronisation undone, compressed
  * frames inflated (an iTunes v2.4 tag's plain frame sizes are tried when syncsafe ones do not walk).
  *
  * `complete` says whether the walk reached the end of the tag area within the bytes given: a JPEG's image data
- * (SOS), a PNG's `IEND`, a FLAC's last metadata block (an MP3 is never complete: its ID3v1 tag ends the file), the end the
- * RIFF header gives (WebP, WAV: their tags may follow the image or samples), the end of an MP4's `moov` box, a
- * TIFF's IFDs and their values. Given a file's first bytes only (an archive's entry's {@link TAG_HEAD}), a
- * caller reads the whole file when it is false; given the whole file, it is false only for a truncated file,
- * whose every byte was walked (or an MP3).
+ * (SOS), a PNG's `IEND`, a FLAC's last metadata block, the end of the bytes for RIFF and AIFF chunks (players walk
+ * past the size their header gives), an ASF file's data object, the end of an MP4's `moov` box, a TIFF's IFDs and
+ * their values; never for an MP3 (its ID3v1 tag ends the file), a Matroska file or a HEIF picture (their tags may
+ * lie anywhere). Given a file's first bytes only (an archive's entry's {@link TAG_HEAD}), a caller reads the whole
+ * file when it is false; given the whole file, it is false for a truncated file, whose every byte was walked, and
+ * for those three.
  *
  * Unread: tags over {@link MAX_TAG_BYTES}; an ID3v2 tag whose frames do not walk (something neither a frame nor
  * padding), or with an encrypted text frame. A JPEG segment, PNG chunk or MP4 box whose length cannot be ends the
