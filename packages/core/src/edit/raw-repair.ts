@@ -119,15 +119,12 @@ export class RawRepair extends Transform {
     if (this.header) this.endHeader(true);
     if (!this.endsWithEol && this.stack.length > 0) {
       // A message that stops mid-line inside an open multipart is what a read cut short looks like (mail ends
-      // with a line break): closing it would commit the cut message over the whole one. Read without an announced
-      // length, the read is retried; read whole to the length announced, the message is so, and every retry
-      // would fail alike (fault round 39): the edit is not made.
+      // with a line break): closing it would commit the cut message over the whole one. The read is retried.
       const open = this.stack.at(-1)?.boundary ?? '';
-      const why = `the message ends mid-line inside multipart "${open.slice(0, 70)}"`;
       done(
-        this.reading.lengthUnknown
-          ? new TransientError(`${why}: it looks cut short, so it is not rewritten`)
-          : new EditError(`${why}, as its announced length says: it is not rewritten`),
+        new TransientError(
+          `the message ends mid-line inside multipart "${open.slice(0, 70)}": it looks cut short, so it is not rewritten`,
+        ),
       );
       return;
     }
