@@ -115,7 +115,14 @@ export function attackerKit(stack: () => LocalStack) {
     const response = (await handler(event, lambdaContext())) as FlowResponse;
     return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string);
   }
-  return { inbound, outbound, outboundVerdict };
+  /** The verdict for a message whose From display name is `name` (an RFC 2047 word), with Jane Doe protected. */
+  async function protectedNameVerdict(name: string) {
+    const head = `From: ${encoded(name)} <x@evil.example>`;
+    return (
+      await inbound(mail([head, 'Content-Type: text/plain'], 'Pay today.'), { PROTECTED_NAMES: 'Jane Doe' })
+    ).verdict;
+  }
+  return { inbound, outbound, outboundVerdict, protectedNameVerdict };
 }
 
 /** What {@link attackerKit} returns. */

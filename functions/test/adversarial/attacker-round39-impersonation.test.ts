@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit, mail } from './attacker-kit.js';
+import { attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 39 (session 30): each case got past the prebuilt functions before the fix.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const from = (name: string) =>
-  Buffer.concat([
-    Buffer.from(`From: =?utf-8?B?${Buffer.from(name).toString('base64')}?= <x@evil.example>\r\n`),
-    mail(['Content-Type: text/plain'], 'Pay today.'),
-  ]);
-const junk = async (name: string) => (await kit.inbound(from(name), { PROTECTED_NAMES: 'Jane Doe' })).verdict;
+const junk = kit.protectedNameVerdict;
 
 // Unicode's confusables.txt maps these Arabic letters to Latin `o` (their isolated forms are small rings); a lone
 // right-to-left letter between Latin ones stays in place.

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit, mail } from './attacker-kit.js';
+import { attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 40 (session 30): each case got past the prebuilt functions before the fix.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const from = (name: string) =>
-  Buffer.concat([
-    Buffer.from(`From: =?utf-8?B?${Buffer.from(name).toString('base64')}?= <x@evil.example>\r\n`),
-    mail(['Content-Type: text/plain'], 'Pay today.'),
-  ]);
-const junk = async (name: string) => (await kit.inbound(from(name), { PROTECTED_NAMES: 'Jane Doe' })).verdict;
+const junk = kit.protectedNameVerdict;
 
 // Decimal digit zeros of other scripts drawn as a ring (the table maps some: Devanagari, Thai, Myanmar, NKo…, but
 // not the rest of \p{Nd} zeros), and stroked or mirrored e's (the table maps ħ, ŧ, ł, đ but not ɇ).
