@@ -109,8 +109,10 @@ describe('binary content of no known format is read for its strings (attacker ro
     for (const [format, hex] of Object.entries(known)) {
       const head = Buffer.from(hex, 'hex');
       expect([format, knownBinaryFormat(head)]).not.toEqual([format, undefined]);
-      // JPEG, PNG, WebP, TIFF, WAV, MP3, MP4: read for their text tags (media-tags.ts), the rest skipped.
-      const tagged = ['png', 'jpeg', 'webp', 'tiff', 'wav', 'mp3', 'mpegFrame', 'mp4'].includes(format);
+      // JPEG, PNG, GIF, WebP, TIFF, WAV, MP3, MP4, fonts: read for their text tags (media-tags.ts), the rest skipped.
+      const tagged = ['png', 'jpeg', 'gif', 'webp', 'tiff', 'wav', 'mp3', 'mpegFrame', 'mp4', 'ttf'].includes(
+        format,
+      );
       expect([format, binaryAsStrings('binary', head)]).toEqual([format, tagged ? 'tags' : 'binary']);
     }
     const emf = Buffer.alloc(88);

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { isCmsHead } from '../message/cms-file.js';
 import { nameExtensions } from '../message/file-names.js';
 import { isTarHeader } from '../message/tar-entries.js';
+import { isFont, J2K_CODESTREAM, JP2_SIGNATURE } from './picture-tags.js';
 import { ASF_HEADER } from './tag-walk.js';
 import { wordShownTexts } from './word-binary.js';
 
@@ -211,7 +212,8 @@ const FORMAT_EXTENSIONS = new Set(
 );
 
 // Pictures and recordings whose text tags viewers show (media-tags.ts reads them): JPEG, PNG, WebP, TIFF, WAV,
-// AVI, AIFF, FLAC, Ogg, MP3, ASF (WMA, WMV), Matroska (MKV, WebM), MP4 (M4A, MOV) and HEIF (HEIC, AVIF).
+// AVI, AIFF, FLAC, Ogg, MP3, ASF (WMA, WMV), Matroska (MKV, WebM), MP4 (M4A, MOV), HEIF (HEIC, AVIF), GIF, PSD,
+// JPEG 2000 and fonts.
 const TAGGED: ReadonlyArray<(head: Buffer) => boolean> = [
   (head) => head[0] === 0xff && head[1] === 0xd8,
   (head) => head.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n',
@@ -226,6 +228,8 @@ const TAGGED: ReadonlyArray<(head: Buffer) => boolean> = [
   (head) =>
     ['fLaC', 'OggS'].includes(head.toString('latin1', 0, 4)) || head.toString('latin1', 0, 3) === 'ID3',
   (head) => head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0 && head[1] !== 0xfe,
+  (head) => ['GIF8', '8BPS', J2K_CODESTREAM].includes(head.toString('latin1', 0, 4)),
+  (head) => head.subarray(0, 12).equals(JP2_SIGNATURE) || isFont(head),
 ];
 
 // A signature of a few letters at a fixed offset is also how text starts (`true,4111…`, `The wide…`, `MZ…`):

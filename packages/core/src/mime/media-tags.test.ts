@@ -140,7 +140,9 @@ describe('the text tags of pictures and recordings', () => {
       Buffer.concat([Buffer.from('k\0\0'), deflateSync(Buffer.alloc(MAX_TAG_BYTES * 2))]),
     ]);
     expect(mediaTags(bomb)).toHaveProperty('unread');
-    expect(mediaTags(Buffer.from('GIF89a'))).toEqual({ tags: Buffer.alloc(0), xmp: [], complete: true });
+    expect(mediaTags(Buffer.from('BM6\0'))).toEqual({ tags: Buffer.alloc(0), xmp: [], complete: true });
+    // A GIF cut before its trailer: nothing read, and not complete.
+    expect(mediaTags(Buffer.from('GIF89a'))).toEqual({ tags: Buffer.alloc(0), xmp: [], complete: false });
     const cut = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff]), Buffer.from('short')]);
     expect(tagsOf(cut)).toBe('short');
     expect(found(mediaTags(cut)).complete).toBe(false);
@@ -148,7 +150,10 @@ describe('the text tags of pictures and recordings', () => {
   it('is how pictures and recordings with tags are read', () => {
     expect(binaryAsStrings('binary', jpeg())).toBe('tags');
     expect(binaryAsStrings('binary', png())).toBe('tags');
-    expect(binaryAsStrings('binary', Buffer.from('GIF89a\x01\0\x01\0', 'latin1'))).toBe('binary');
+    expect(binaryAsStrings('binary', Buffer.from('GIF89a\x01\0\x01\0', 'latin1'))).toBe('tags');
+    expect(binaryAsStrings('binary', Buffer.from('BM6\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0', 'latin1'))).toBe(
+      'binary',
+    );
   });
 });
 

@@ -1,5 +1,14 @@
 import { aiffTags, asfTags, heifTags, matroskaTags } from './container-tags.js';
 import { id3v2Tags } from './id3-tags.js';
+import {
+  fontNames,
+  gifTags,
+  isFont,
+  J2K_CODESTREAM,
+  JP2_SIGNATURE,
+  jp2Tags,
+  psdTags,
+} from './picture-tags.js';
 import { ASF_HEADER, inflated, MAX_TAG_BYTES, Unread, type Walk, walkedToEnd } from './tag-walk.js';
 
 export { MAX_TAG_BYTES } from './tag-walk.js';
@@ -28,7 +37,9 @@ export type MediaTags = { tags: Buffer; xmp: Buffer[]; complete: boolean } | { u
  * FLAC's Vorbis comments (after an ID3v2 tag too), an Ogg stream's comment header; an MP4's (M4A, MOV) `ilst`
  * items, QuickTime `©` user data and Explorer's `Xtra` values; an AIFF's text chunks and ID3v2 tag, an ASF file's
  * (WMA, WMV) strings, a Matroska file's (MKV, WebM) titles, tags, chapters and attachment names, a HEIF picture's
- * (HEIC, AVIF) EXIF and XMP items (container-tags.ts). Windows Explorer shows a photo's title and comments, every
+ * (HEIC, AVIF) EXIF and XMP items (container-tags.ts); a GIF's comments, plain text and XMP, a Photoshop document's
+XMP, IPTC, EXIF and caption, a JPEG 2000 picture's XML and XMP boxes and codestream comments, a font's names
+(OpenType, TrueType, collections, WOFF; picture-tags.ts). Windows Explorer shows a photo's title and comments, every
  * player a track's title: a card number written there is read, while the pixels and samples are not. Fields whose
  * format gives their length are decoded and kept one by one (a length byte may read as a digit). Empty for other
  * formats.
@@ -39,8 +50,8 @@ export type MediaTags = { tags: Buffer; xmp: Buffer[]; complete: boolean } | { u
  * `complete` says whether the walk reached the end of the tag area within the bytes given: a JPEG's image data
  * (SOS), a PNG's `IEND`, a FLAC's last metadata block, the end of the bytes for RIFF and AIFF chunks (players walk
  * past the size their header gives), an ASF file's data object, the end of an MP4's `moov` box, a TIFF's IFDs and
- * their values; never for an MP3 (its ID3v1 tag ends the file), a Matroska file or a HEIF picture (their tags may
- * lie anywhere). Given a file's first bytes only (an archive's entry's {@link TAG_HEAD}), a caller reads the whole
+ * their values, a GIF's trailer, a PSD's image resources, every font's name table; never for an MP3 (its ID3v1 tag ends the file), a Matroska file or a HEIF picture (their tags may
+ * lie anywhere), nor for a JPEG 2000 picture before the end of its boxes. Given a file's first bytes only (an archive's entry's {@link TAG_HEAD}), a caller reads the whole
  * file when it is false; given the whole file, it is false for a truncated file, whose every byte was walked, and
  * for those three.
  *
@@ -99,6 +110,11 @@ export function mediaTags(bytes: Buffer): MediaTags {
     else if (bytes.toString('latin1', 4, 8) === 'ftyp' && HEIF_BRANDS.has(form))
       complete = heifTags(bytes, w, tiffTags);
     else if (bytes.toString('latin1', 4, 8) === 'ftyp') complete = mp4Tags(bytes, w);
+    else if (magic === 'GIF8') complete = gifTags(bytes, w);
+    else if (magic === '8BPS') complete = psdTags(bytes, w, tiffTags, iptcDatasets);
+    else if (bytes.subarray(0, 12).equals(JP2_SIGNATURE) || magic === J2K_CODESTREAM)
+      complete = jp2Tags(bytes, w);
+    else if (isFont(bytes)) complete = fontNames(bytes, w);
     else if (magic.startsWith('ID3') || (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0))
       complete = mp3Tags(bytes, w);
   } catch (error) {
