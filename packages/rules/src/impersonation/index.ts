@@ -4,6 +4,7 @@ import { digitValue } from '../detectors/canon.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 import { bidiShown } from './bidi-shown.js';
+import { CONFUSABLE_LETTERS } from './confusable-letters.js';
 
 // Letters from other scripts that look like Latin ones, and digits used as letters.
 const CONFUSABLES: Record<string, string> = {
@@ -246,11 +247,10 @@ const ASCII_CONFUSABLES = new RegExp(
 
 function nameWords(name: string): string[] {
   // ASCII text (most names) has no capital to map: the character loops below are for other scripts.
-  let capitals = name;
-  if (!ASCII.test(name)) {
-    capitals = '';
-    for (const ch of name) capitals += CAPITALS[ch] ?? ch;
-  }
+  // Other scripts' characters are read by their prototype before and after NFKC: NFKC turns some into letters
+  // the table reads otherwise (a lunate sigma `ϲ` into `ς`, then `σ`, read as o: attacker round 41), and makes
+  // others of mathematical and full-width forms (a bold capital eta `𝚮` into `Η`, an h).
+  const capitals = ASCII.test(name) ? name : byPrototype(byPrototype(name).normalize('NFKC'));
   const base = normalizeText(capitals, { stripDiacritics: true });
   const tokens = base.split(/[\s<>"'(),;[\]]+/).map((t) => {
     const at = t.lastIndexOf('@');
@@ -281,6 +281,22 @@ function nameWords(name: string): string[] {
   }
   if (run) joined.push(run);
   return joined;
+}
+
+// Capitals whose small letters look like another Latin letter, and Unicode's confusables (CONFUSABLE_LETTERS):
+// each character as the ASCII letters or digits it is drawn like, before case folding.
+function byPrototype(text: string): string {
+  PROTOTYPES ??= prototypes();
+  let out = '';
+  for (const ch of text) out += PROTOTYPES.get(ch) ?? ch;
+  return out;
+}
+let PROTOTYPES: Map<string, string> | undefined;
+function prototypes(): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [froms, to] of CONFUSABLE_LETTERS) for (const ch of froms) map.set(ch, to);
+  for (const [ch, to] of Object.entries(CAPITALS)) map.set(ch, to);
+  return map;
 }
 
 // Every script's digit zero is drawn as a ring (attacker round 40: Ol Chiki, Limbu, Mongolian, Brahmi…): read as o.
