@@ -175,12 +175,13 @@ function unpack(
     // Its XML parts hold the document's text (markup, read as a page); its other parts are read as a zip's
     // files are: Word shows an altChunk's HTML, MHT, RTF or text as part of the body, and an embedded workbook
     // opens with a double click. Images and other binary parts are not text. One walk of the archive.
-    const read = zipTexts(bytes, budget - out.bytes, undefined, (part) => !/\.rels$/i.test(part));
+    // Its relationship parts too: a hyperlink's target is kept there (Word shows it on hover; attacker round 41).
+    const read = zipTexts(bytes, budget - out.bytes);
     const others: ZipText[] = [];
     // A part's text is read on the backdrops the package's styles give (a page's background, cells' fills).
     const backdrops = officeBackdrops(read.texts);
     for (const t of read.texts) {
-      if (!/\.xml$/i.test(t.name)) others.push(t);
+      if (!/\.(?:xml|rels)$/i.test(t.name)) others.push(t);
       else {
         const bytes =
           backdrops?.reads.test(t.name) && t.bytes[0] === 0x3c

@@ -5,6 +5,7 @@ import { canonicalText } from './canon.js';
 import { type CardNumberOptions, scanCards } from './card.js';
 import { formulaReading } from './formula.js';
 import { scanIbans } from './iban.js';
+import { linkTexts } from './link-texts.js';
 import { officeAttributeTexts } from './office-attributes.js';
 import { wordSymbols } from './word-symbols.js';
 
@@ -172,6 +173,10 @@ export function checkSensitiveData(
           sealed.push(`${place.label}: inline PGP or age message`);
         const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
+        // Where its links go and what its data: URLs carry, each read on its own.
+        if (place.html)
+          for (const piece of linkTexts(read))
+            if (seen.size < min) found(oneSpace(htmlToFullText(piece, GAP)), seen);
         // A right-to-left override shows its characters in the other order (`\u202E1111 … 1114`, `<bdo dir=rtl>`),
         // however the page writes it (`&#x202E;`, `&#8238;`).
         if (seen.size < min && (OVERRIDE.test(text) || (place.html && decoded.includes('\u202e')))) {
