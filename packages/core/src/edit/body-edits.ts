@@ -9,6 +9,28 @@ export function disclaimPlain(text: string, d: Disclaimer): string {
   return d.position === 'top' ? `${d.text}\n\n${text}` : `${text.trimEnd()}\n\n${d.text}\n`;
 }
 
+/**
+ * Adds a disclaimer to an enriched-text body (`text/enriched`, RFC 1896: `<` written `<<`, a line break written as
+ * two; or the older `text/richtext`, RFC 1341: `<` written `<lt>`, a line break `<nl>`), which Thunderbird and Apple
+ * Mail show formatted (attacker round 41: such a body went without the banner).
+ */
+export function disclaimEnriched(text: string, d: Disclaimer, richtext: boolean): string {
+  const written = richtext
+    ? d.text.replaceAll('<', '<lt>').replace(/\r?\n/g, '<nl>')
+    : d.text.replaceAll('<', '<<').replace(/\r?\n/g, '\n\n');
+  const apart = richtext ? '<nl><nl>\n' : '\n\n\n';
+  if (d.dedupe !== 'none' && lines(text).includes(lines(written))) return text;
+  return d.position === 'top' ? `${written}${apart}${text}` : `${text.trimEnd()}${apart}${written}\n`;
+}
+
+/** The body types a disclaimer or banner goes into: plain text, HTML and enriched text. */
+export const DISCLAIMED_TYPES: ReadonlySet<string> = new Set([
+  'text/plain',
+  'text/html',
+  'text/enriched',
+  'text/richtext',
+]);
+
 function lines(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
@@ -70,7 +92,12 @@ export function editText(
   let out = text;
   for (const t of transforms) if (t.match(part)) out = t.transform(out, part);
   for (const d of disclaimers)
-    out = part.contentType === 'text/html' ? disclaimHtml(out, d) : disclaimPlain(out, d);
+    out =
+      part.contentType === 'text/html'
+        ? disclaimHtml(out, d)
+        : part.contentType === 'text/enriched' || part.contentType === 'text/richtext'
+          ? disclaimEnriched(out, d, part.contentType === 'text/richtext')
+          : disclaimPlain(out, d);
   if (out !== text && part.contentType === 'text/html') out = metaCharsetToUtf8(out);
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disclaimHtml, disclaimPlain } from './body-edits.js';
+import { disclaimEnriched, disclaimHtml, disclaimPlain } from './body-edits.js';
 import { metaCharsetToUtf8, scanHtml } from './html-scan.js';
 
 const banner = { text: 'Outside mail', position: 'top' as const, dedupe: 'none' as const };
@@ -54,5 +54,18 @@ describe('edit: banner and disclaimer placement', () => {
     }
     const blank = `x${'\n'.repeat(220_000)}`;
     expect(disclaimPlain(blank, { ...banner, position: 'bottom' })).toBe('x\n\nOutside mail\n');
+  });
+
+  it('writes the banner in enriched text as each kind of it writes `<` and line breaks', () => {
+    const note = { ...banner, text: 'Outside <mail>\nTake care' };
+    expect(disclaimEnriched('<bold>Hi</bold>', note, false)).toBe(
+      'Outside <<mail>\n\nTake care\n\n\n<bold>Hi</bold>',
+    );
+    expect(disclaimEnriched('<bold>Hi</bold>', note, true)).toBe(
+      'Outside <lt>mail><nl>Take care<nl><nl>\n<bold>Hi</bold>',
+    );
+    expect(disclaimEnriched('Hi', { ...note, position: 'bottom' }, false)).toBe(
+      'Hi\n\n\nOutside <<mail>\n\nTake care\n',
+    );
   });
 });

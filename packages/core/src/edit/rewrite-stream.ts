@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import libmime from 'libmime';
-import { editText } from './body-edits.js';
+import { DISCLAIMED_TYPES, editText } from './body-edits.js';
 import { type Disclaimer, type Edit, EditError, type PartInfo } from './edits.js';
 import { applyHeaderEdits } from './header-edits.js';
 import { headersOf, isAttachment, isProtected, partInfo, type SplitNode } from './part-info.js';
@@ -97,7 +97,7 @@ export class RewriteStream extends Transform {
     this.changes.push(...applyHeaderEdits(headersOf(node), this.plan.edits));
     if (this.plan.signedContent === 'wrap' && isProtected(node) && this.disclaimers.length > 0) {
       this.wrapping = wrapProtectedRoot(node, this.disclaimers, this.eol);
-      this.doneTypes.add('text/plain').add('text/html');
+      for (const type of DISCLAIMED_TYPES) this.doneTypes.add(type);
       this.changes.push('wrapped signed or encrypted content after a disclaimer part');
     }
   }
@@ -135,7 +135,7 @@ export class RewriteStream extends Transform {
     const wantsText =
       (this.disclaimers.length > 0 || this.transforms.length > 0) &&
       node.disposition !== 'attachment' &&
-      (info.contentType === 'text/plain' || info.contentType === 'text/html') &&
+      DISCLAIMED_TYPES.has(info.contentType) &&
       this.firstOfItsType(node, info.contentType);
     if (wantsText) {
       if (bodyEditable) return 'text';
