@@ -28,6 +28,18 @@ afterAll(async () => {
 // with ATTACHMENT_ACTION=strip the guard then BOUNCEs a message that WorkMail already holds stripped (a retry would
 // have read it back and delivered it), and outbound-policy answers DEFAULT for a disclaimer that may never have been
 // added. Both edits are idempotent on a retry (the seal, the disclaimer's dedupe), so failing is safe.
+
+// The guard at its defaults (tag-external) and an event of an outside sender's message to one recipient.
+function tagExternal(messageId: string) {
+  const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
+  const event = makeFlowEvent({
+    messageId,
+    mailFrom: 'ann@partner.example',
+    recipients: ['bob@corp.example'],
+  });
+  return { handler, event };
+}
+
 describe('F39-2: an update whose answer was lost, and whose read-back failed transiently', () => {
   it('guard strip: the update applied, its answer lost and the read-back failing, the invocation fails and the retry delivers', async () => {
     const bytes = withExe(200_000, 'f2-strip-unknown');
@@ -98,12 +110,7 @@ const epilogueMessage = Buffer.from(
 describe('F39-3: the epilogue after a base64 part', () => {
   it('guard tag-external: the delivered message keeps the epilogue bytes as they were', async () => {
     const id = stack.flow.load(epilogueMessage);
-    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
-    const event = makeFlowEvent({
-      messageId: id,
-      mailFrom: 'ann@partner.example',
-      recipients: ['bob@corp.example'],
-    });
+    const { handler, event } = tagExternal(id);
     const { response, error } = await invoke(handler, event);
     expect(error).toBeUndefined();
     expect(firstAction(response)).toBe('DEFAULT');
@@ -141,12 +148,7 @@ const midlineMessage = Buffer.from(
 describe('F39-4: a whole, announced-length message ending mid-line in an open multipart', () => {
   it('guard tag-external answers (repairs or skips the edit) instead of failing every retry', async () => {
     const id = stack.flow.load(midlineMessage);
-    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
-    const event = makeFlowEvent({
-      messageId: id,
-      mailFrom: 'ann@partner.example',
-      recipients: ['bob@corp.example'],
-    });
+    const { handler, event } = tagExternal(id);
     const run = await invokeUntilAnswered(handler, event, 5);
     expect(run.answered, describeErrors(run.errors.slice(0, 1))).toBe(true);
     // A second read confirmed the ending: the edit is not made, WorkMail delivers the message as it holds it.
@@ -181,12 +183,7 @@ const charsetMessage = Buffer.concat([
 describe('F39-5: a text part whose bytes are not valid in its declared charset', () => {
   it('guard banner: the delivered body keeps the original byte (or the edit is skipped), never U+FFFD', async () => {
     const id = stack.flow.load(charsetMessage);
-    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
-    const event = makeFlowEvent({
-      messageId: id,
-      mailFrom: 'ann@partner.example',
-      recipients: ['bob@corp.example'],
-    });
+    const { handler, event } = tagExternal(id);
     const { response, error } = await invoke(handler, event);
     expect(error).toBeUndefined();
     expect(firstAction(response)).toBe('DEFAULT');
@@ -203,12 +200,7 @@ describe('a stalled message read at the deadline', () => {
   it('bounces as unchecked, not as a virus', async () => {
     const id = stack.flow.load(bigMessage(50_000, 'slow-read-deadline'));
     stack.flow.injectFault({ kind: 'latency', ms: 8_000 }, { messageId: id, operation: 'get', times: 1 });
-    const handler = guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES });
-    const event = makeFlowEvent({
-      messageId: id,
-      mailFrom: 'ann@partner.example',
-      recipients: ['bob@corp.example'],
-    });
+    const { handler, event } = tagExternal(id);
     const response = await handler(event, lambdaContext({ timeoutMs: 4_000 }));
     const action = response?.actions?.[0]?.action as {
       type: string;
