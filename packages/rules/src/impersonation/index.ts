@@ -201,6 +201,12 @@ const LOOK_ALIKES: [string, string][] = [
   ['ՏᏕϜҮԼᎳĸᑲꞵ', 'ssfylwkbb'],
   // Rounds 35 and 38: Latin tone six (`ƅ`), Cyrillic ka with a stroke, Georgian hae, Armenian ra.
   ['ƅҟჴռ', 'bkhn'],
+  // Round 42: Latin letters with a bar, stroke or hook that neither decompose nor are in Unicode's confusables
+  // (phonetic and medievalist letters, some added after its version 10), drawn as the plain letter with a mark.
+  [
+    'ʉɄɬɭʈʐʑɕꬳꬸꬹȴȵȶᵬᵭᵮᵯᵰᵱᵲᵳᵴᵵᵶᶀᶁᶂᶃᶄᶅᶆᶇᶈᶉᶊᶌᶍᶎᶐᶑᶒᶓᶖᶙȼȻꞓꞔƫꝁꝃꝅꝉꝋꝍꝑꝓꝕꝗꝙꝟꞕꞡꞣꞥꞧꞩɍɏɋꞹꞷꟈꟊ',
+    'uulltzzcelllntbdfmnprrstzbdfgklmnprsvxzadeeiucccctkkkloopppqqvhgknrsryquwds',
+  ],
 ];
 // Letters in negative circles and squares and regional indicators (shown as boxed letters outside a flag
 // pair), which NFKC leaves alone: A to Z from their first code point.
@@ -251,7 +257,9 @@ function nameWords(name: string): string[] {
   // the table reads otherwise (a lunate sigma `ϲ` into `ς`, then `σ`, read as o: attacker round 41), and makes
   // others of mathematical and full-width forms (a bold capital eta `𝚮` into `Η`, an h).
   const capitals = ASCII.test(name) ? name : byPrototype(byPrototype(name).normalize('NFKC'));
-  const base = normalizeText(capitals, { stripDiacritics: true });
+  // And after case folding and diacritics stripped: a small letter of a capital it maps (Cherokee `ꭱ`), `ǽ` as `æ`.
+  const folded = normalizeText(capitals, { stripDiacritics: true });
+  const base = ASCII.test(folded) ? folded : byPrototype(folded);
   const tokens = base.split(/[\s<>"'(),;[\]]+/).map((t) => {
     const at = t.lastIndexOf('@');
     return at > 0 && t.slice(at + 1).includes('.') ? t.slice(0, at) : t; // an address: its local part
@@ -294,7 +302,12 @@ function byPrototype(text: string): string {
 let PROTOTYPES: Map<string, string> | undefined;
 function prototypes(): Map<string, string> {
   const map = new Map<string, string>();
-  for (const [froms, to] of CONFUSABLE_LETTERS) for (const ch of froms) map.set(ch, to);
+  for (const [froms, to] of CONFUSABLE_LETTERS)
+    for (const ch of froms) {
+      map.set(ch, to);
+      // Cherokee small letters are drawn as small capitals of their capitals' shapes (`ꭱ` as ʀ; round 42).
+      if (ch >= '\u13a0' && ch <= '\u13fd') map.set(ch.toLowerCase(), to);
+    }
   for (const [ch, to] of Object.entries(CAPITALS)) map.set(ch, to);
   return map;
 }
