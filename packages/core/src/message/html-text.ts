@@ -112,8 +112,16 @@ const NAMED: Record<string, string> = {
 // Entities browsers also decode without their semicolon (HTML's legacy names; `&nbsp1111` shows ` 1111`).
 const LEGACY = ['nbsp', 'amp', 'lt', 'gt', 'quot', 'shy', 'middot'];
 
-// Bounded quantifiers only: each match attempt looks at most 33 characters ahead. Numeric references
-// count without their semicolon too, as browsers read them.
+/**
+ * Decodes the character references of a text as browsers do: numeric ones (with or without their semicolon), the
+ * names mail markup uses in any case, and the names `named` decodes (give it `html5Reference` for every HTML5
+ * name). Bounded quantifiers only: each match attempt looks at most 33 characters ahead.
+ *
+ * @example
+ * ```ts
+ * decodeEntities('data&colon;x', html5Reference); // 'data:x'
+ * ```
+ */
 export function decodeEntities(text: string, named?: ReferenceDecoder): string {
   return text.replace(
     /&(#x0*[0-9a-f]{1,6}|#0*[0-9]{1,7}|[a-z][a-z0-9]{1,31})(;?)/gi,

@@ -6,6 +6,7 @@ export { undecodableCharsets } from '../message/charset-words.js';
 export { decodeHeaderWords } from '../message/decode-words.js';
 export { MessageHeaders } from '../message/headers.js';
 export { html5Reference, htmlToFullText } from '../message/html-references.js';
+export { decodeEntities } from '../message/html-text.js';
 export { loadShownReaders, type ShownTexts } from '../message/shown-texts.js';
 export type { UpdateProblem, UpdateProblemCode } from './problems.js';
 export type { MimeSource, UpdateCheckResult } from './update-check.js';

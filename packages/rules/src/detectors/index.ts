@@ -8,6 +8,7 @@ import { scanIbans } from './iban.js';
 import { linkTexts } from './link-texts.js';
 import { officeAttributeTexts } from './office-attributes.js';
 import { wordSymbols } from './word-symbols.js';
+import { withEntities } from './xml-entities.js';
 
 // Loaded on first use, once (a fresh import() per message costs a module-loader round trip).
 let mime: Promise<typeof import('@wmflow/core/mime')> | undefined;
@@ -51,6 +52,8 @@ export interface ContainsSensitiveDataOptions {
 const KINDS: readonly SensitiveKind[] = ['payment-card', 'iban'];
 // Time left after the readers stop for the rule to settle before the deadline guard answers.
 const READ_MARGIN_MS = 500;
+// Characters an XML page's entities may expand to (a "billion laughs" page is refused, not expanded).
+const ENTITY_BUDGET = 4 << 20;
 
 /**
  * True when the message carries at least `minCount` validated sensitive numbers: payment card numbers
@@ -131,7 +134,15 @@ export function checkSensitiveData(
     const readUntil = Math.min(options.limits?.deadline ?? Infinity, ctx.deadline - READ_MARGIN_MS);
     found(ctx.subject, seen);
     if (seen.size >= min) return numbers;
-    const { readVisibleText, htmlToFullText, loadShownReaders } = await loadMime();
+    const { readVisibleText, htmlToFullText, loadShownReaders, decodeEntities, html5Reference } =
+      await loadMime();
+    const decodeReferences = (text: string) => decodeEntities(text, html5Reference);
+    const expanded = (page: string, label: string) => {
+      const { text, over } = withEntities(page, ENTITY_BUDGET);
+      if (over)
+        undecided.push(`${label}: XML entities that expand past ${ENTITY_BUDGET} characters, not read`);
+      return text;
+    };
     // The shown-text readers load beside the walk; a page met before they are ready waits for them.
     const loading = loadShownReaders();
     let readers: Awaited<typeof loading> | undefined;
@@ -155,7 +166,9 @@ export function checkSensitiveData(
     const sealed: string[] = [];
     const report = await readVisibleText(
       ctx.message.stream(),
-      (read, place) => {
+      (written, place) => {
+        // An XML page's internal entities are written where they are referred to, as XML readers write them.
+        const read = place.html ? expanded(written, place.label) : written;
         // A page or an Office part is also read with the characters its symbol elements draw (a digit as
         // `<w:sym w:char="0031"/>`) and the texts it keeps in attributes (an OpenDocument or Excel 2003 XML
         // cell's formula, a Word list's number label); an Excel 2003 workbook named .xls is read as a page.
@@ -174,9 +187,17 @@ export function checkSensitiveData(
         const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
         // Where its links go and what its data: URLs carry, each read on its own.
+        // A data: URL's page (an SVG picture a client draws) is read as a page is, each reader's view too.
         if (place.html)
-          for (const piece of linkTexts(read))
-            if (seen.size < min) found(oneSpace(htmlToFullText(piece, GAP)), seen);
+          for (const piece of linkTexts(read, decodeReferences)) {
+            if (seen.size >= min) break;
+            const markup = piece.page ? expanded(piece.markup, place.label) : piece.markup;
+            found(oneSpace(htmlToFullText(markup, GAP)), seen);
+            if (!piece.page || seen.size >= min) continue;
+            const page = { text: markup, xml: false, label: `${place.label}(data: URL)` };
+            if (readers) readShown(readers, page);
+            else waiting.push(page);
+          }
         // A right-to-left override shows its characters in the other order (`\u202E1111 … 1114`, `<bdo dir=rtl>`),
         // however the page writes it (`&#x202E;`, `&#8238;`).
         if (seen.size < min && (OVERRIDE.test(text) || (place.html && decoded.includes('\u202e')))) {

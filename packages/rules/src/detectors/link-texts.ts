@@ -1,40 +1,64 @@
-// What a page sends that its text does not show (attacker round 41): where its links go (a link's target, shown on
-// hover and written out by Outlook's and Thunderbird's plain-text views; a Word hyperlink's target in its
+// What a page sends that its text does not show (attacker rounds 41 and 42): where its links go (a link's target,
+// shown on hover and written out by Outlook's and Thunderbird's plain-text views; a Word hyperlink's target in its
 // relationships part and its ScreenTip), and what its `data:` URLs carry (an SVG picture a client draws with its
-// text, in an image's source or a style's `url()`). Attributes are read as HTML and XML read them: either quote or
-// none, any namespace prefix.
+// text: in an image's source or `srcset`, in a style attribute's or a `<style>` element's rules). Read as browsers
+// read them: attributes after white space, `/` or a closing quote, any namespace prefix, every character reference
+// decoded; a URL without its ASCII tabs and line breaks (the URL parser drops them); CSS with its escapes decoded.
+
+/** Decodes a page's character references as browsers do (the detectors pass every HTML5 name). */
+export type ReferencesDecoder = (text: string) => string;
+
+/** A piece to read: a paragraph of markup, or a data: URL's page (`page`), which is read as a page is. */
+export interface LinkPiece {
+  markup: string;
+  /** A data: URL's markup (SVG, HTML, XML): read as a page, each reader's view and the XML reading too. */
+  page?: 'html' | 'xml';
+}
 
 const ATTRIBUTE =
-  /[\s/](?:[a-z][\w.-]{0,40}:)?(href|src|action|formaction|cite|background|poster|target|tooltip|style)\s{0,64}=\s{0,64}/gi;
-const URL_IN_STYLE = /url\(\s{0,64}(["']?)/gi;
+  /[\s/"'](?:[a-z][\w.-]{0,40}:)?(href|src|srcset|action|formaction|cite|background|poster|target|tooltip|style|data)\s{0,64}=\s{0,64}/gi;
+const STYLE_ELEMENT = /<style\b[^>]{0,2000}>/gi;
 const MAX_DEPTH = 3;
 
 /**
- * The link targets (entities and percent-escapes decoded), ScreenTips and the text-like contents of `data:` URLs
- * (decoded, themselves read so three levels deep) of a page or an Office XML part, each a piece of markup to read
- * on its own (a data: URL's markup may leave a comment open, which must not hide what follows it). Linear time:
- * each attribute value is read once per level.
+ * The link targets (references and percent-escapes decoded), ScreenTips and text-like contents of `data:` URLs
+ * (decoded in their charset, read so three levels deep) of a page or an Office XML part, each a piece to read on
+ * its own (a data: URL's markup may leave a comment open, which must not hide what follows it). Linear time:
+ * each attribute value and style text is read once per level.
  *
  * @example
  * ```ts
- * linkTexts('<a href="https://crm.example/c?pan=4111%201111">x</a>'); // ['<p>https://crm.example/c?pan=4111 1111</p>']
+ * linkTexts('<a href="https://crm.example/c?pan=4111%201111">x</a>', (t) => t);
+ * // [{ markup: '<p>https://crm.example/c?pan=4111 1111</p>' }]
  * ```
  */
-export function linkTexts(markup: string, depth = 0): string[] {
-  if (!/href|src=|action|cite|background|poster|target|tooltip|url\(/i.test(markup)) return [];
-  const out: string[] = [];
+export function linkTexts(markup: string, decode: ReferencesDecoder, depth = 0): LinkPiece[] {
+  if (!/href|src|action|cite|background|poster|target|tooltip|style|data/i.test(markup)) return [];
+  const out: LinkPiece[] = [];
   // A pattern of this call's own: a data: URL's content is read by a call inside this loop.
   const attributes = new RegExp(ATTRIBUTE);
   for (let m = attributes.exec(markup); m; m = attributes.exec(markup)) {
-    const from = m.index + m[0].length;
-    const value = attributeValue(markup, from);
+    const value = attributeValue(markup, m.index + m[0].length);
     if (!value) break; // an attribute left open takes the rest of the page: nothing follows it
     attributes.lastIndex = value.end;
     const name = (m[1] as string).toLowerCase();
-    const text = characterReferencesDecoded(value.text);
-    if (name === 'style') for (const url of styleUrls(text)) out.push(...urlTexts(url, depth));
+    const text = value.text.includes('&') ? decode(value.text) : value.text;
+    if (name === 'style') out.push(...cssDataUrls(text, decode, depth));
     else if (name === 'tooltip') out.push(paragraph(text));
-    else out.push(...urlTexts(text, depth));
+    else if (name === 'srcset')
+      for (const url of text.split(/\s+/)) out.push(...urlTexts(url, decode, depth, true));
+    else out.push(...urlTexts(text, decode, depth, false));
+  }
+  // A `<style>` element's rules, to its end tag.
+  const styles = new RegExp(STYLE_ELEMENT);
+  let lower: string | undefined;
+  for (let m = styles.exec(markup); m; m = styles.exec(markup)) {
+    const from = m.index + m[0].length;
+    lower ??= markup.toLowerCase();
+    const close = lower.indexOf('</style', from);
+    const end = close < 0 ? markup.length : close;
+    out.push(...cssDataUrls(markup.slice(from, end), decode, depth));
+    styles.lastIndex = end;
   }
   return out;
 }
@@ -51,61 +75,84 @@ function attributeValue(markup: string, from: number): { text: string; end: numb
   return { text: markup.slice(from, end), end };
 }
 
-function styleUrls(style: string): string[] {
-  const urls: string[] = [];
-  URL_IN_STYLE.lastIndex = 0;
-  for (let m = URL_IN_STYLE.exec(style); m; m = URL_IN_STYLE.exec(style)) {
-    const from = m.index + m[0].length;
-    const close = m[1] ? style.indexOf(m[1], from) : style.indexOf(')', from);
-    if (close < 0) break;
-    urls.push(style.slice(from, close));
-    URL_IN_STYLE.lastIndex = close + 1;
+// Every data: URL of a style text, its escapes decoded (`u\72l(` is `url(`): in url(), image-set(), @import, a
+// string; each ends where its quote or parenthesis closes, or at white space or `;` when bare.
+function cssDataUrls(css: string, decode: ReferencesDecoder, depth: number): LinkPiece[] {
+  const text = cssEscapesDecoded(css);
+  const out: LinkPiece[] = [];
+  const lower = text.toLowerCase();
+  for (let at = lower.indexOf('data:'); at >= 0; at = lower.indexOf('data:', at + 5)) {
+    const before = text[at - 1];
+    const closer = before === '"' || before === "'" ? before : before === '(' ? ')' : undefined;
+    let end = closer ? text.indexOf(closer, at) : at;
+    if (!closer) while (end < text.length && !/[\s;)]/.test(text[end] as string)) end++;
+    if (end < 0) end = text.length;
+    out.push(...urlTexts(text.slice(at, end), decode, depth, false));
+    at = end - 4;
   }
-  return urls;
+  return out;
 }
 
-// A URL as a reader sees it (percent-escapes decoded), or a data: URL's text-like content, read in turn.
-function urlTexts(url: string, depth: number): string[] {
-  const trimmed = url.trim();
-  if (!/^data:/i.test(trimmed)) return [paragraph(percentDecoded(trimmed))];
+function cssEscapesDecoded(css: string): string {
+  if (!css.includes('\\')) return css;
+  return css.replace(/\\(?:([0-9a-f]{1,6})[ \t\n\r\f]?|([^\n0-9a-f]))/gi, (_, hex: string, ch: string) => {
+    if (ch !== undefined) return ch;
+    const cp = Number.parseInt(hex, 16);
+    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+  });
+}
+
+// A URL as a reader sees it (percent-escapes decoded), or a data: URL's text-like content, read in turn. A srcset
+// candidate that is not a data: URL is not a link (its descriptors are words).
+function urlTexts(url: string, decode: ReferencesDecoder, depth: number, dataOnly: boolean): LinkPiece[] {
+  // The URL parser drops ASCII tabs and line breaks anywhere, and C0 controls and spaces around the URL.
+  const trimmed = url.replace(/[\t\n\r]/g, '').replace(/^[\0- ]+|[\0- ]+$/g, '');
+  if (!/^data:/i.test(trimmed)) return dataOnly ? [] : [paragraph(percentDecoded(trimmed).toString('utf8'))];
   const comma = trimmed.indexOf(',');
   if (comma < 0) return [];
   const header = trimmed.slice(5, comma).toLowerCase();
   const type = header.split(';')[0]?.trim() || 'text/plain';
   if (!TEXT_LIKE.test(type)) return [];
-  const payload = trimmed.slice(comma + 1);
-  const content = /;\s*base64\s*$/.test(header)
-    ? Buffer.from(percentDecoded(payload).replace(/\s+/g, ''), 'base64').toString('utf8')
-    : percentDecoded(payload);
-  // Markup (SVG, HTML, XML) is read as markup; other text as the text of a paragraph.
-  const read = /svg|html|xml/.test(type) ? `<div>${content}</div>` : paragraph(content);
-  return depth + 1 < MAX_DEPTH ? [read, ...linkTexts(content, depth + 1)] : [read];
+  const payload = percentDecoded(trimmed.slice(comma + 1));
+  const bytes = /;\s*base64\s*$/.test(header)
+    ? Buffer.from(payload.toString('latin1').replace(/\s+/g, ''), 'base64')
+    : payload;
+  const content = decoded(bytes, /charset\s*=\s*"?([\w.:-]+)/.exec(header)?.[1]);
+  // Markup (SVG, HTML, XML) is read as a page; other text as the text of a paragraph.
+  const markup = /svg|html|xml/.test(type);
+  const read: LinkPiece = markup
+    ? { markup: content, page: /html/.test(type) ? 'html' : 'xml' }
+    : paragraph(content);
+  return depth + 1 < MAX_DEPTH ? [read, ...linkTexts(content, decode, depth + 1)] : [read];
 }
 const TEXT_LIKE =
   /^(?:text\/[\w.+-]+|image\/svg\+xml|application\/(?:[\w.-]+\+)?(?:xml|json)|application\/xhtml\+xml)$/;
 
-function percentDecoded(text: string): string {
-  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) =>
-    Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'),
-  );
+// A payload's text: by its byte order mark (XML reads the encoding from it), else its charset, else UTF-8.
+function decoded(bytes: Buffer, charset: string | undefined): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le', 2);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const copy = Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)));
+    return copy.swap16().toString('utf16le');
+  }
+  const label = charset?.toLowerCase();
+  if (label === 'utf-16' || label === 'utf-16le') return bytes.toString('utf16le');
+  if (label && /^(?:iso-8859-1|latin1|us-ascii|windows-1252)$/.test(label)) return bytes.toString('latin1');
+  return bytes.toString('utf8');
 }
 
-// The numeric character references and the five XML names of an attribute value (the page's own reading decodes
-// every name later, in the paragraph).
-function characterReferencesDecoded(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(
-    /&(?:#x0*([0-9a-f]{1,6})|#0*([0-9]{1,7})|(amp|lt|gt|quot|apos));?/gi,
-    (whole, hex, dec, name) => {
-      if (name) return XML_NAMES[(name as string).toLowerCase()] as string;
-      const cp = hex ? Number.parseInt(hex as string, 16) : Number(dec);
-      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
-    },
-  );
+function percentDecoded(text: string): Buffer {
+  const bytes: Buffer[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/(?:%[0-9a-f]{2})+/gi)) {
+    bytes.push(Buffer.from(text.slice(last, m.index), 'utf8'), Buffer.from(m[0].replace(/%/g, ''), 'hex'));
+    last = m.index + m[0].length;
+  }
+  bytes.push(Buffer.from(text.slice(last), 'utf8'));
+  return Buffer.concat(bytes);
 }
-const XML_NAMES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 // A text as a paragraph of markup: its `&` and `<` escaped, so the page's reading shows it as written.
-function paragraph(text: string): string {
-  return `<p>${text.replaceAll('&', '&amp;').replaceAll('<', '&lt;')}</p>`;
+function paragraph(text: string): LinkPiece {
+  return { markup: `<p>${text.replaceAll('&', '&amp;').replaceAll('<', '&lt;')}</p>` };
 }
