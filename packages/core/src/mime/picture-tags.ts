@@ -68,7 +68,9 @@ function subBlocks(bytes: Buffer, at: number, keep = false): { data: Buffer; nex
 const MAX_PIECE = 1024 * 1024;
 
 // A Photoshop document's (PSD, PSB) image resources, as File Info shows them: XMP (0x0424), IPTC (0x0404), the
-// EXIF blocks (0x0422, 0x0423: TIFF) and the caption (0x03F0). Complete at the end of the resources section.
+// EXIF blocks (0x0422, 0x0423: TIFF) and the caption (0x03F0); then its layers' names, as the Layers panel lists
+// them (a type layer is named after its text), and a type layer's text (attacker round 42). Complete at the end of
+// the layer and mask section.
 export function psdTags(bytes: Buffer, w: Walk, tiff: BlockReader, iptc: BlockReader): boolean {
   if (bytes.length < 30) return false;
   let i = 30 + bytes.readUInt32BE(26); // header, then the colour mode data
@@ -77,7 +79,7 @@ export function psdTags(bytes: Buffer, w: Walk, tiff: BlockReader, iptc: BlockRe
   i += 4;
   while (i < end) {
     if (i + 8 > bytes.length) return false;
-    if (!PSD_SIGNATURES.has(bytes.toString('latin1', i, i + 4))) return true;
+    if (!PSD_SIGNATURES.has(bytes.toString('latin1', i, i + 4))) break;
     const id = bytes.readUInt16BE(i + 4);
     const at = i + 6 + ((bytes[i + 6] as number) + 2 - (((bytes[i + 6] as number) + 2) % 2)); // even Pascal name
     if (at + 4 > bytes.length) return false;
@@ -93,7 +95,76 @@ export function psdTags(bytes: Buffer, w: Walk, tiff: BlockReader, iptc: BlockRe
     } else if (id === 0x03f0) w.keep(data);
     i = at + 4 + size + (size % 2);
   }
-  return end <= bytes.length;
+  return psdLayers(bytes, end, bytes.readUInt16BE(4) === 2, w);
+}
+
+// The layer and mask section at `at`: each layer record's Pascal name, its `luni` (Unicode) name and a type layer's
+// (`TySh`) text. PSB writes some lengths in eight bytes.
+function psdLayers(bytes: Buffer, at: number, psb: boolean, w: Walk): boolean {
+  const lengthAt = (i: number) => (psb ? Number(bytes.readBigUInt64BE(i)) : bytes.readUInt32BE(i));
+  const wide = psb ? 8 : 4;
+  if (at + wide > bytes.length) return false;
+  const sectionEnd = at + wide + lengthAt(at);
+  if (sectionEnd === at + wide) return true;
+  let i = at + wide;
+  if (i + wide + 2 > bytes.length) return false;
+  i += wide;
+  const count = Math.abs(bytes.readInt16BE(i));
+  i += 2;
+  for (let k = 0; k < count; k++) {
+    if (i + 18 > bytes.length) return false;
+    i += 18 + bytes.readUInt16BE(i + 16) * (psb ? 10 : 6) + 12; // bounds, channels, blend mode, opacity, flags
+    if (i + 12 > bytes.length) return false;
+    const extraEnd = i + 4 + bytes.readUInt32BE(i);
+    i += 4;
+    i += 4 + bytes.readUInt32BE(i); // layer mask data
+    if (i + 4 > bytes.length) return false;
+    i += 4 + bytes.readUInt32BE(i); // blending ranges
+    if (i >= bytes.length) return false;
+    const nameLength = bytes[i] as number;
+    w.keep(bytes.subarray(i + 1, i + 1 + nameLength));
+    i += (1 + nameLength + 3) & ~3;
+    while (i + 12 <= Math.min(extraEnd, bytes.length)) {
+      const key = bytes.toString('latin1', i + 4, i + 8);
+      const eight = psb && PSB_WIDE_KEYS.has(key);
+      if (i + (eight ? 16 : 12) > bytes.length) return false;
+      const size = eight ? Number(bytes.readBigUInt64BE(i + 8)) : bytes.readUInt32BE(i + 8);
+      const data = bytes.subarray(i + (eight ? 16 : 12), i + (eight ? 16 : 12) + size);
+      if (key === 'luni' && data.length >= 4) w.text(utf16be(data.subarray(4, 4 + 2 * data.readUInt32BE(0))));
+      else if (key === 'TySh') typeLayerText(data, w);
+      i += (eight ? 16 : 12) + size;
+    }
+    i = extraEnd;
+  }
+  return sectionEnd <= bytes.length;
+}
+// Additional layer information whose length PSB writes in eight bytes.
+const PSB_WIDE_KEYS = new Set([
+  'LMsk',
+  'Lr16',
+  'Lr32',
+  'Layr',
+  'Mt16',
+  'Mt32',
+  'Mtrn',
+  'Alph',
+  'FMsk',
+  'lnk2',
+  'FEid',
+  'FXid',
+  'PxSD',
+]);
+
+// A type layer's text: in its descriptor, the `Txt ` key's `TEXT` value (a count, then UTF-16BE).
+function typeLayerText(data: Buffer, w: Walk): void {
+  for (
+    let at = data.indexOf('Txt TEXT', 0, 'latin1');
+    at >= 0;
+    at = data.indexOf('Txt TEXT', at + 8, 'latin1')
+  ) {
+    if (at + 12 > data.length) return;
+    w.text(utf16be(data.subarray(at + 12, at + 12 + 2 * data.readUInt32BE(at + 8))));
+  }
 }
 const PSD_SIGNATURES = new Set(['8BIM', 'MeSa', 'AgHg', 'PHUT', 'DCSR']);
 
