@@ -116,10 +116,13 @@ export function attackerKit(stack: () => LocalStack) {
     return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string);
   }
   /** The verdict for a message whose From display name is `name` (an RFC 2047 word), with Jane Doe protected. */
-  async function protectedNameVerdict(name: string) {
+  /** The guard's verdict for a From display name `name` (an encoded word) with `protectedName` protected. */
+  async function protectedNameVerdict(name: string, protectedName = 'Jane Doe') {
     const head = `From: ${encoded(name)} <x@evil.example>`;
     return (
-      await inbound(mail([head, 'Content-Type: text/plain'], 'Pay today.'), { PROTECTED_NAMES: 'Jane Doe' })
+      await inbound(mail([head, 'Content-Type: text/plain'], 'Pay today.'), {
+        PROTECTED_NAMES: protectedName,
+      })
     ).verdict;
   }
   return { inbound, outbound, outboundVerdict, protectedNameVerdict };

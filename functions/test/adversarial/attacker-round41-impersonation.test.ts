@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit, encoded, mail } from './attacker-kit.js';
+import { attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 41: look-alike display names the guard's impersonation check reads as another name. Each case is
@@ -9,15 +9,7 @@ import { useLocalStack } from './stack.js';
 const stack = useLocalStack();
 const kit = attackerKit(stack);
 
-/** The guard's verdict for a From display name `name` (an RFC 2047 word) with `protectedName` protected. */
-async function verdict(protectedName: string, name: string) {
-  const head = `From: ${encoded(name)} <ceo.office@evil.example>`;
-  return (
-    await kit.inbound(mail([head, 'Content-Type: text/plain'], 'Please pay the attached invoice today.'), {
-      PROTECTED_NAMES: protectedName,
-    })
-  ).verdict;
-}
+const verdict = (protectedName: string, name: string) => kit.protectedNameVerdict(name, protectedName);
 
 // A41-1. The table maps the Greek lunate sigma `ϲ` (U+03F2) to `c`, but NFKC runs first and turns it into the final
 // sigma `ς`, which case-folds to `σ`, which the table maps to `o`: `Marϲ Ϲohen` reads "maro oohen". The lunate sigma

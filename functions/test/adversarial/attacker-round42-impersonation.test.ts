@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit, encoded, mail } from './attacker-kit.js';
+import { attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 42, against round 41's confusables fix (the prototypes of Unicode's confusables, read before and
@@ -9,15 +9,7 @@ import { useLocalStack } from './stack.js';
 const stack = useLocalStack();
 const kit = attackerKit(stack);
 
-/** The guard's verdict for a From display name `name` (an RFC 2047 word) with `protectedName` protected. */
-async function verdict(protectedName: string, name: string) {
-  const head = `From: ${encoded(name)} <ceo.office@evil.example>`;
-  return (
-    await kit.inbound(mail([head, 'Content-Type: text/plain'], 'Please pay the attached invoice today.'), {
-      PROTECTED_NAMES: protectedName,
-    })
-  ).verdict;
-}
+const verdict = (protectedName: string, name: string) => kit.protectedNameVerdict(name, protectedName);
 
 // A42-1. The prototype table is applied before case folding only (and before diacritics are stripped): a character
 // that becomes one of its letters later is read as itself. Round 41 mapped the Cherokee capitals E `Ꭱ` (drawn R)

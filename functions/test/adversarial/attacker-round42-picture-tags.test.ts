@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { be } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 42, against session 31's picture tags (picture-tags.ts), outbound-policy at its defaults.
@@ -7,11 +8,6 @@ const stack = useLocalStack();
 const kit = attackerKit(stack);
 const CARD = '4539 1488 0343 6467';
 
-const be = (n: number, bytes: number) => {
-  const b = Buffer.alloc(bytes);
-  b.writeUIntBE(n, 0, bytes);
-  return b;
-};
 const pascal4 = (text: string) => {
   // A Pascal string padded to a multiple of four bytes (a layer record's name).
   const s = Buffer.from(text, 'latin1');

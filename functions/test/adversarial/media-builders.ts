@@ -116,3 +116,10 @@ export function pngWithTextAfterImage(idatBytes: number, comment: string): Buffe
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** `n` as `bytes` big-endian bytes. */
+export function be(n: number, bytes: number): Buffer {
+  const b = Buffer.alloc(bytes);
+  b.writeUIntBE(n, 0, bytes);
+  return b;
+}

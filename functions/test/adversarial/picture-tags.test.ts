@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attackerKit, outboundFile } from './attacker-kit.js';
+import { be } from './media-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Tags that viewers show in formats the DLP skipped as pictures and fonts (session 31, from docs/rules.md's list of
@@ -9,11 +10,6 @@ const stack = useLocalStack();
 const kit = attackerKit(stack);
 const CARD = '4539 1488 0343 6467';
 
-const be = (n: number, bytes: number) => {
-  const b = Buffer.alloc(bytes);
-  b.writeUIntBE(n, 0, bytes);
-  return b;
-};
 // A 1×1 GIF whose comment follows the image data, in sub-blocks of 8 bytes.
 const gif = (note: string) => {
   const text = Buffer.from(note);
