@@ -50,6 +50,14 @@ describe('wmflow replay tells the truth', () => {
     expect(late.code).toBe(1);
   }, 60_000);
 
+  it('marks a rule failure ✓ only when the met expectation declares it (a verdict-only one does not)', async () => {
+    const verdictsOnly = await manifest({ verdicts: { '*': 'DEFAULT' } });
+    const met = await replay('ruleFails', ['--expect', verdictsOnly, '--check']);
+    expect(met.stdout).not.toContain('✓ rule failed');
+    expect(met.stdout).toContain('! rule failed');
+    expect(met.code).toBe(1);
+  }, 60_000);
+
   it('exits 0 with --allow-failures, or when a met expectation pins the outcome', async () => {
     const pinned = await manifest({ failures: ['explodes'] });
     const pinnedEdit = await manifest({ edit: { status: 'failed', reason: 'updates bucket' } });

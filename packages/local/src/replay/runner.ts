@@ -229,7 +229,9 @@ async function replayOne(
   options.stack.flow.forget(messageId);
   const declared = expectation?.error !== undefined && expectation.error !== false;
   const met = result.check?.ok === true;
-  return { result, errorExpected: met && declared, pinned: pinnedBy(expectation, met) };
+  const pinned = pinnedBy(expectation, met);
+  if (result.check) result.check.pinned = pinned;
+  return { result, errorExpected: met && declared, pinned };
 }
 
 // The flow's refusal of an event of the other direction (core's runInvocation): WorkMail would not have

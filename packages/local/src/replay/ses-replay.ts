@@ -104,7 +104,9 @@ export async function replayOneSes(
   stack.ses.forget(messageId);
   const declared = expectation?.error !== undefined && expectation.error !== false;
   const met = result.check?.ok === true;
-  return { result, errorExpected: met && declared, pinned: pinnedBy(expectation, met) };
+  const pinned = pinnedBy(expectation, met);
+  if (result.check) result.check.pinned = pinned;
+  return { result, errorExpected: met && declared, pinned };
 }
 
 /** Verdicts as SES applies the answer: bounced recipients from the recorded SendBounce, the rest by disposition. */

@@ -84,14 +84,16 @@ function resultCell(r: ReplayResult): string {
   if (r.check && !r.check.ok) return '✗ NOT AS EXPECTED';
   if (r.error) return `! ${r.error.name}`;
   if (r.skipped) return 'skipped';
-  const problem = r.deadlineHit
-    ? '! deadline'
+  const pinned = r.check?.pinned;
+  const [problem, expected] = r.deadlineHit
+    ? ['! deadline', pinned?.deadline]
     : r.failures.length > 0
-      ? '! rule failed'
+      ? ['! rule failed', pinned?.failures]
       : isEditProblem(r.edit)
-        ? `! edit ${r.edit.status}`
-        : '';
-  if (problem) return r.check ? `✓ ${problem.slice(2)}` : problem;
+        ? [`! edit ${r.edit.status}`, pinned?.edit]
+        : ['', false];
+  // A ✓ only for a problem the met expectation declares: any other fails the run, and the row says so.
+  if (problem) return expected ? `✓ ${problem.slice(2)}` : problem;
   return r.check ? '✓ as expected' : 'ok';
 }
 

@@ -37,7 +37,12 @@ export interface ReplayResult {
    */
   skipped?: string;
   /** Expectation check (`--check`): null when the fixture has no expectation or no check was asked. */
-  check: { ok: boolean; differences: string[] } | null;
+  check: {
+    ok: boolean;
+    differences: string[];
+    /** The problem kinds the met expectation declares (a rule failure, an edit problem, a deadline). */
+    pinned?: { failures: boolean; edit: boolean; deadline: boolean };
+  } | null;
   /** Failed invocations retried before this result (only with `--retries`/`--faults`). */
   retried?: number;
   /** Rules that threw, with the error and the policy applied (`fail-open`, `rethrow`, a fail-closed verdict). */
