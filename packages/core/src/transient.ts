@@ -16,21 +16,6 @@ export class TransientError extends WmflowError {
   override name = 'TransientError';
 }
 
-/**
- * A message read to its end that stops mid-line inside an open multipart: what a read cut short looks like (mail
- * ends with a line break). Transient, so the read is retried; `bytesRead` lets a second read tell a cut read from a
- * message its sender wrote so (the same size again).
- */
-export class EndsMidLineError extends TransientError {
-  constructor(
-    message: string,
-    /** Bytes of the message this read gave. */
-    readonly bytesRead: number,
-  ) {
-    super(message);
-  }
-}
-
 const TRANSIENT_NAMES = new Set([
   'ThrottlingException',
   'Throttling',

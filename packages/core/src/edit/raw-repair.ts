@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { CleanLines } from '../mime/clean-lines.js';
-import { EndsMidLineError } from '../transient.js';
+import { TransientError } from '../transient.js';
 import { EditError } from './edits.js';
 import { type HeaderLine, repairHeaderBlock } from './header-repair.js';
 
@@ -56,7 +56,6 @@ export class RawRepair extends Transform {
   private eol = '\r\n';
   private endsWithEol = true;
   private readonly base64 = new CleanLines(BASE64_CHAR, 998);
-  private bytesIn = 0;
 
   constructor(
     private readonly context: RepairContext,
@@ -66,7 +65,6 @@ export class RawRepair extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.bytesIn += chunk.length;
     let start = 0;
     while (start < chunk.length) {
       if (this.partialSize === 0 && this.passThrough() && chunk[start] !== 0x2d) {
@@ -124,9 +122,8 @@ export class RawRepair extends Transform {
       // with a line break): closing it would commit the cut message over the whole one. The read is retried.
       const open = this.stack.at(-1)?.boundary ?? '';
       done(
-        new EndsMidLineError(
+        new TransientError(
           `the message ends mid-line inside multipart "${open.slice(0, 70)}": it looks cut short, so it is not rewritten`,
-          this.bytesIn,
         ),
       );
       return;

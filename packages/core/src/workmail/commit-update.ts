@@ -4,12 +4,12 @@ import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow';
 import { digestOf } from '../digest.js';
 import type { ApplyEditsOptions, EditedStream } from '../edit/apply-edits.js';
-import { type Edit, EditError } from '../edit/edits.js';
+import type { Edit } from '../edit/edits.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
 import { lazyModule } from '../lazy-module.js';
 import type { MessageAccess } from '../message/message.js';
 import { uploadInParts } from '../s3/parted-upload.js';
-import { EndsMidLineError, isTransient, TransientError } from '../transient.js';
+import { isTransient, TransientError } from '../transient.js';
 import { type Verdict, Verdicts } from '../verdicts.js';
 import type { FlowClients } from './clients.js';
 import { workmailSource } from './message-source.js';
@@ -76,7 +76,7 @@ export async function commitUpdate(args: {
   // An edit that cannot be made throws, as before: nothing is committed and the caller decides.
   const applied = await piped.edited.catch(async (error: unknown) => {
     await piped.discard();
-    throw lengthUnknown ? error : await secondReadOfEnding(args, error);
+    throw error;
   });
   const { changes, skipped } = applied;
   try {
@@ -175,30 +175,6 @@ function pipeUpdate(
           .catch(() => undefined);
     },
   };
-}
-
-/**
- * A message read to its announced length that ends mid-line inside an open multipart is what a read cut short by
- * a server whose length agrees looks like (fault round 7), or what its sender wrote, which every retry would read
- * alike (fault round 39). A second read tells them apart: the same size again, the message is so and the edit is
- * not made (EditError: nothing is committed, WorkMail delivers its own copy); another size, or no answer, and the
- * first read stands as cut (retried).
- */
-async function secondReadOfEnding(
-  args: { clients: FlowClients; messageId: string; signal: AbortSignal },
-  error: unknown,
-): Promise<unknown> {
-  if (!(error instanceof EndsMidLineError) || args.signal.aborted) return error;
-  try {
-    const source = workmailSource(args.clients.messageFlow, args.messageId, args.signal);
-    const again = await digestOf((await source()) as AsyncIterable<Buffer>);
-    if (again.size !== error.bytesRead) return error;
-  } catch {
-    return error;
-  }
-  return new EditError(
-    `${error.message.replace(/: it looks cut short.*/, '')}, as a second read of the same ${error.bytesRead} bytes confirms: it is not rewritten`,
-  );
 }
 
 /** No HTTP answer came back (reset, timeout): the update may have been applied. */
