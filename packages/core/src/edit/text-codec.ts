@@ -18,6 +18,9 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
   const charset = node.charset || 'us-ascii';
   if (new charsets.DecodeStream(charset).supported) {
     const bytes = await transferDecode(node, body);
+    // 8-bit bytes in a body said (or taken) to be ASCII are in a charset not named (UTF-8, most often, which a
+    // client guesses): decoded as ASCII they would be re-encoded as other characters (fault round 40).
+    if (ASCII_LABELS.has(charset.toLowerCase()) && bytes.some((b) => b >= 0x80)) return undefined;
     const text = charsets.decode(bytes, charset);
     // Bytes the charset does not hold (Latin-1 labelled UTF-8) decode to U+FFFD: re-encoded, they would be lost
     // (fault round 39), so the part is left as it is.
@@ -28,6 +31,7 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
 }
 
 const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us', 'us', 'cp367', 'ibm367']);
 const REPLACEMENT = '\ufffd';
 const REPLACEMENT_UTF8 = Buffer.from(REPLACEMENT);
 const SHIFTS = /\+[A-Za-z0-9/+-]|~\{/;
