@@ -103,6 +103,11 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
           );
           for (const item of page.Contents ?? []) if (item.Key && !item.Key.endsWith('/')) yield item.Key;
           token = page.IsTruncated ? page.NextContinuationToken : undefined;
+          // A truncated page that names no continuation would end the listing early, the rest never judged.
+          if (page.IsTruncated && !token)
+            throw new Error(
+              `s3://${bucket}/${prefix}: a listing page is truncated but names no continuation token`,
+            );
         } while (token);
       }
       return withOrphans(keys());
