@@ -83,7 +83,7 @@ export async function commitUpdate(args: {
     const check = await piped.check;
     if (changes.length === 0) {
       await piped.discard();
-      return { status: 'skipped', reason: 'no edit changed the message', changes, skipped };
+      return { status: 'skipped', reason: NO_CHANGE, changes, skipped };
     }
     if (!check.ok) {
       await piped.discard();
@@ -120,6 +120,7 @@ export async function commitUpdate(args: {
 }
 
 const BEFORE_COMMIT = 'deadline reached before the update was committed';
+const NO_CHANGE = 'no edit changed the message';
 const loadEditor = lazyModule(() => import('../edit/apply-edits.js'));
 const loadChecker = lazyModule(() => import('../mime/update-check.js'));
 
@@ -251,6 +252,14 @@ export function uncommittedStripVerdict(edits: readonly Edit[], outcome: EditOut
   if (!edits.some((e) => e.kind === 'remove-attachments')) return undefined;
   if (outcome.status === 'committed' || outcome.status === 'none') return undefined;
   if (outcome.status === 'skipped' && /^no recipient receives|^asynchronous rule/.test(outcome.reason))
+    return undefined;
+  // A removal that matched no part left nothing to remove (adoption walk: every message without an attachment was
+  // bounced); one that matched a part it could not remove (inside signed content) says so among the skipped edits.
+  if (
+    outcome.status === 'skipped' &&
+    outcome.reason === NO_CHANGE &&
+    !(outcome.skipped ?? []).some((s) => s.startsWith('attachment '))
+  )
     return undefined;
   return Verdicts.bounce(STRIP_FALLBACK_MESSAGE);
 }

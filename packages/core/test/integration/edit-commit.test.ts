@@ -121,6 +121,16 @@ describe('edits committed through PutRawMessageContent on the emulator', () => {
     expect(parsed.attachments.map((a) => a.filename)).toEqual(['invoice-2026-1187.pdf']);
   });
 
+  it('delivers a message a removal finds nothing to remove in, unbounced (adoption walk)', async () => {
+    const { history, response, outcome } = await run('01-plain-text.eml', (e) =>
+      e.removeAttachments((p) => p.filename?.endsWith('.exe') === true),
+    );
+    expect(outcome.edit).toMatchObject({ status: 'skipped', reason: 'no edit changed the message' });
+    expect(history).toHaveLength(1);
+    expect(JSON.stringify(response)).toContain('"DEFAULT"');
+    expect(JSON.stringify(response)).not.toContain('BOUNCE');
+  });
+
   it('sets, adds and removes headers and transforms body text, keeping the attachments byte-identical', async () => {
     const { original, updated, outcome } = await run('03-invoice-attachments.eml', (e) => {
       e.setHeader('X-SES-Spam-Verdict', 'CHECKED');
