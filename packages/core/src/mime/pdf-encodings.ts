@@ -1,10 +1,7 @@
 // How a PDF's bytes become characters, for the PDF text reader (pdf-text.ts): text strings (UTF-16BE, UTF-8,
 // PDFDocEncoding), simple fonts' base encodings, and the glyph names their /Differences and CMaps use.
 
-export function utf16be(bytes: Buffer): string {
-  const even = bytes.length - (bytes.length % 2);
-  return Buffer.from(bytes.subarray(0, even)).swap16().toString('utf16le');
-}
+import { utf16be } from './utf16be.js';
 
 /** A text string (a field's value, an annotation's contents): UTF-16BE or UTF-8 with a byte order mark, else PDFDocEncoding. */
 export function textString(bytes: Buffer): string {

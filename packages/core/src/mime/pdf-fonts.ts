@@ -1,7 +1,8 @@
-import { baseChar, glyphChar, utf16be } from './pdf-encodings.js';
+import { baseChar, glyphChar } from './pdf-encodings.js';
 import { norm } from './pdf-layout.js';
 import { type Dict, isDict, Keyword, type Lexer, Name, Ref, type Value } from './pdf-lexer.js';
 import { lastAtOrBelow, type PdfObjects } from './pdf-objects.js';
+import { utf16be } from './utf16be.js';
 
 // A PDF's fonts as the content interpreter (pdf-content.ts) shows text with them: each code's character (from the
 // ToUnicode CMap, the encoding or the glyph name) and how far it moves the pen.

@@ -1,4 +1,5 @@
 import { inflated, Unread, type Walk } from './tag-walk.js';
+import { utf16be } from './utf16be.js';
 
 // The text tags of GIF pictures, Photoshop documents, JPEG 2000 pictures and fonts, which viewers show (GIMP and
 // IrfanView a GIF's comment, Photoshop's File Info a PSD's XMP and IPTC, Windows' font viewer and Explorer a font's
@@ -81,7 +82,7 @@ export function psdTags(bytes: Buffer, w: Walk, tiff: BlockReader, iptc: BlockRe
     if (i + 8 > bytes.length) return false;
     if (!PSD_SIGNATURES.has(bytes.toString('latin1', i, i + 4))) break;
     const id = bytes.readUInt16BE(i + 4);
-    const at = i + 6 + ((bytes[i + 6] as number) + 2 - (((bytes[i + 6] as number) + 2) % 2)); // even Pascal name
+    const at = i + 6 + (((bytes[i + 6] as number) + 2) & ~1); // its Pascal name, padded to an even length
     if (at + 4 > bytes.length) return false;
     const size = bytes.readUInt32BE(at);
     const data = bytes.subarray(at + 4, at + 4 + size);
@@ -127,12 +128,13 @@ function psdLayers(bytes: Buffer, at: number, psb: boolean, w: Walk): boolean {
     while (i + 12 <= Math.min(extraEnd, bytes.length)) {
       const key = bytes.toString('latin1', i + 4, i + 8);
       const eight = psb && PSB_WIDE_KEYS.has(key);
-      if (i + (eight ? 16 : 12) > bytes.length) return false;
+      const header = eight ? 16 : 12; // signature, key, length
+      if (i + header > bytes.length) return false;
       const size = eight ? Number(bytes.readBigUInt64BE(i + 8)) : bytes.readUInt32BE(i + 8);
-      const data = bytes.subarray(i + (eight ? 16 : 12), i + (eight ? 16 : 12) + size);
+      const data = bytes.subarray(i + header, i + header + size);
       if (key === 'luni' && data.length >= 4) w.text(utf16be(data.subarray(4, 4 + 2 * data.readUInt32BE(0))));
       else if (key === 'TySh') typeLayerText(data, w);
-      i += (eight ? 16 : 12) + size;
+      i += header + size;
     }
     i = extraEnd;
   }
@@ -292,9 +294,4 @@ function nameTable(table: Buffer, w: Walk): void {
     if (platform === 1) w.keep(value);
     else w.text(utf16be(value));
   }
-}
-
-function utf16be(value: Buffer): string {
-  const copy = Buffer.from(value.subarray(0, value.length - (value.length % 2)));
-  return copy.swap16().toString('utf16le');
 }
