@@ -2,6 +2,7 @@ import { TransientError } from './transient.js';
 
 /** An HTTP answer's body as Node's client gives it: a stream carrying the answer's headers. */
 interface AnswerBody {
+  statusCode?: number;
   headers?: Record<string, string | string[] | undefined>;
   destroy?(): unknown;
 }
@@ -12,6 +13,8 @@ interface AnswerBody {
  * refusal is transient (a retry reads it again), so a cut message or stored copy is never taken for the whole
  * one. WorkMail and S3 always delimit their answers; a body without its headers (not Node's client) passes.
  * `lengthRequired` (S3 GetObject, which always answers with a Content-Length) refuses a chunked body too.
+ * A part of the object (`206 Partial Content`, or any answer with a Content-Range) is refused the same way:
+ * wmflow never asks for a range, and the SDK takes any 2xx for the whole object.
  *
  * @example
  * ```ts
@@ -25,6 +28,12 @@ export function requireDelimited<T extends AnswerBody>(
   options: { lengthRequired?: boolean } = {},
 ): T {
   const headers = body.headers;
+  if (body.statusCode === 206 || headers?.['content-range'] !== undefined) {
+    body.destroy?.();
+    throw new TransientError(
+      `${what} answered a part of the object (${body.statusCode ?? 'no status'}, range ${headers?.['content-range'] ?? 'not given'}), not the whole of it`,
+    );
+  }
   if (!headers || headers['content-length'] !== undefined) return body;
   // A chunked body ends where the server says; S3 gives every GetObject a length, so from S3 one without it
   // (a chunked answer ended early by whatever sits in between) is not trusted either.

@@ -234,10 +234,13 @@ describe('LazyMessage', () => {
     await expect(deepMsg.parsed()).rejects.toMatchObject({ limit: 'maxDepth' });
   });
 
-  it('treats a message with no blank line as all header and an empty one as no header', async () => {
+  it('treats a message with no blank line as all header, and refuses an empty one: a read that went wrong', async () => {
     expect((await new LazyMessage(source(Buffer.from('Subject: only')).open).headers()).subject).toBe('only');
-    expect((await new LazyMessage(source(Buffer.alloc(0)).open).headers()).fields).toEqual([]);
-    const parsed = await new LazyMessage(source(Buffer.alloc(0)).open).parsed();
-    expect(parsed.attachments).toEqual([]);
+    const empty = new LazyMessage(source(Buffer.alloc(0)).open);
+    await expect(empty.headers()).rejects.toMatchObject({ name: 'MessageReadError', reason: 'empty' });
+    await expect(empty.parsed()).rejects.toMatchObject({ reason: 'empty' }); // and stays refused
+    await expect(new LazyMessage(source(Buffer.alloc(0)).open).bytes()).rejects.toMatchObject({
+      reason: 'empty',
+    });
   });
 });

@@ -38,8 +38,13 @@ export function checkNotLonger(offset: number, spool: SourceChecks): void {
   }
 }
 
-/** Fails when a source that ended after `offset` bytes sent fewer than it announced. */
+/**
+ * Fails when a source that ended after `offset` bytes sent fewer than it announced, or nothing: a message has
+ * at least its header block, so an empty answer is a read that went wrong, never a message to decide on.
+ */
 export function checkWhole(offset: number, spool: SourceChecks): void {
+  if (offset === 0)
+    spool.fail('empty', 'message source answered no bytes (a message has at least its headers)');
   const expected = spool.expectedLength();
   if (expected !== undefined && offset !== expected) {
     spool.fail('short', `message source ended at ${offset} of the ${expected} bytes it announced`);

@@ -67,6 +67,21 @@ const answers: Record<string, Answer> = {
     s.write(head(`Content-Length: ${BODY.length}`));
     s.write(BODY);
   },
+  // a range of the message, as if asked for one (wmflow never asks): its length agrees with what it sends
+  partial: (s) => {
+    s.write(
+      `HTTP/1.1 206 Partial Content${CRLF}Content-Range: bytes 0-999/${BODY.length}${CRLF}Content-Length: 1000${CRLF}${CRLF}`,
+    );
+    s.write(BODY.subarray(0, 1000));
+  },
+  // a 200 carrying a range's header: not the whole message either
+  'ranged-200': (s) => {
+    s.write(head(`Content-Range: bytes 0-999/${BODY.length}${CRLF}Content-Length: 1000`));
+    s.write(BODY.subarray(0, 1000));
+  },
+  // a 200 with nothing in it: a message has at least its header block
+  empty: (s) => s.write(head('Content-Length: 0')),
+  'empty-chunked': (s) => s.write(`${head('Transfer-Encoding: chunked')}0${CRLF}${CRLF}`),
 };
 const seen: string[] = [];
 const sockets = new Set<net.Socket>();
@@ -151,6 +166,20 @@ describe('the direct GetRawMessageContent under a server that answers badly', ()
     await expect(message.bytes()).rejects.toThrow(/neither a length nor chunked/);
     await message.close();
     sdk.destroy();
+  });
+
+  it('refuses a part of the message (206, or a Content-Range) and an empty answer, through send() too', async () => {
+    for (const id of ['partial', 'ranged-200']) {
+      expect(await read(id), id).toEqual(['TransientError', 'TransientError']);
+      const sdk = new WorkMailMessageFlowClient({ maxAttempts: 1 });
+      const message = new LazyMessage(workmailSource(sdk, id));
+      await expect(message.bytes(), id).rejects.toThrow(/part of the message|range/i);
+      await message.close();
+      sdk.destroy();
+    }
+    for (const id of ['empty', 'empty-chunked']) {
+      expect(await read(id), id).toEqual(['MessageReadError empty', 'MessageReadError empty']);
+    }
   });
 
   it('does not follow a redirect: the SDK call it falls back to fails', async () => {

@@ -2,9 +2,10 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { digestOf } from '@wmflow/core';
+import { digestOf, requireDelimited } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 import { MAX_METADATA_BYTES, parseMetadata } from './metadata.js';
 import type { BacktestItem, JournalMetadata } from './types.js';
@@ -116,7 +117,14 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
       spool ??= await mkdtemp(join(tmpdir(), 'wmflow-backtest-'));
       const path = join(spool, String(count++));
       const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      await pipeline(got.Body as NodeJS.ReadableStream, createWriteStream(path));
+      // A part of the copy (206), or one without its length, is refused before it is judged, metadata or not.
+      const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, {
+        lengthRequired: true,
+      });
+      await pipeline(body, createWriteStream(path));
+      const { size } = await stat(path);
+      if (size !== got.ContentLength)
+        throw new LocalStackError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
       const metadata = await s3Metadata(s3, bucket, key);
       await checkBytes(path, key, metadata);
       return { key, path, metadata };

@@ -11,6 +11,7 @@ export interface FaultStats {
   throttles: number;
   errors: number;
   lost: number;
+  partials: number;
 }
 
 /**
@@ -52,7 +53,7 @@ export async function startFaultProxy(
   let plan = typeof spec === 'string' ? parseFaultSpec(spec) : spec;
   const random = seededRandom(plan.seed);
   const target = new URL(upstream);
-  const stats: FaultStats = { requests: 0, resets: 0, throttles: 0, errors: 0, lost: 0 };
+  const stats: FaultStats = { requests: 0, resets: 0, throttles: 0, errors: 0, lost: 0, partials: 0 };
   let enabled = true;
   const server = createServer((req, res) => {
     stats.requests++;
@@ -65,7 +66,7 @@ export async function startFaultProxy(
   async function handle(req: IncomingMessage, res: ServerResponse, roll: number, cut: number, wait: number) {
     if (wait > 0) await sleep(wait);
     const read = req.method === 'GET' || req.method === 'HEAD';
-    const edges = [plan.throttle, plan.error, plan.reset, plan.lost].map((_, i, all) =>
+    const edges = [plan.throttle, plan.error, plan.reset, plan.lost, plan.partial ?? 0].map((_, i, all) =>
       all.slice(0, i + 1).reduce((a, b) => a + b, 0),
     );
     if (roll < (edges[0] as number)) {
@@ -89,6 +90,10 @@ export async function startFaultProxy(
     if (!read && roll < (edges[3] as number)) {
       stats.lost++;
       return forward(req, res, target, { lose: true });
+    }
+    if (req.method === 'GET' && roll >= (edges[3] as number) && roll < (edges[4] as number)) {
+      stats.partials++;
+      return forward(req, res, target, { partialAt: cut });
     }
     return forward(req, res, target, {});
   }
@@ -115,7 +120,7 @@ function forward(
   req: IncomingMessage,
   res: ServerResponse,
   target: URL,
-  fault: { cutAt?: number; lose?: boolean },
+  fault: { cutAt?: number; lose?: boolean; partialAt?: number },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = request({
@@ -142,8 +147,14 @@ function forward(
         });
         return;
       }
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
       const length = Number(answer.headers['content-length'] ?? 0);
+      if (fault.partialAt !== undefined && answer.statusCode === 200 && length > 0) {
+        return answerPart(answer, res, Math.max(1, Math.floor(fault.partialAt * length)), length).then(
+          resolve,
+          reject,
+        );
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
       // An answer the server itself breaks off reaches the client broken off too, never as a clean end.
       answer.on('aborted', () => res.destroy());
       answer.on('error', () => res.destroy());
@@ -173,6 +184,19 @@ function forward(
     });
     req.pipe(out);
   });
+}
+
+/** Answers the first `part` bytes of a whole `length`-byte answer as `206 Partial Content`, ended cleanly. */
+async function answerPart(answer: IncomingMessage, res: ServerResponse, part: number, length: number) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of answer) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).subarray(0, part);
+  res.writeHead(206, 'Partial Content', {
+    ...answer.headers,
+    'content-length': String(body.length),
+    'content-range': `bytes 0-${body.length - 1}/${length}`,
+  });
+  res.end(body);
 }
 
 function answerFault(

@@ -6,11 +6,13 @@ import { LocalStackError } from '../errors.js';
  * - `throttle`: the request is answered 429/503 throttling without reaching the server.
  * - `error`: the request is answered 500 without reaching the server.
  * - `lost`: a write (any method but GET/HEAD) reaches the server and is applied; its answer is dropped.
+ * - `partial`: a read (GET) is answered `206 Partial Content`, with a Content-Range and the object's first bytes
+ *   (up to a random byte), as a middlebox that answers a range nobody asked for; the length agrees with the bytes.
  * - `latency`: each request waits a random 0..`latency` ms.
  *
  * @example
  * ```ts
- * parseFaultSpec('seed=7,reset=0.05,throttle=0.1,lost=0.02,latency=20');
+ * parseFaultSpec('seed=7,reset=0.05,throttle=0.1,lost=0.02,partial=0.01,latency=20');
  * ```
  */
 export interface FaultSpec {
@@ -19,10 +21,12 @@ export interface FaultSpec {
   throttle: number;
   error: number;
   lost: number;
+  /** Optional, so a spec written before it existed still types: 0 when absent. */
+  partial?: number;
   latency: number;
 }
 
-const PROBABILITIES = ['reset', 'throttle', 'error', 'lost'] as const;
+const PROBABILITIES = ['reset', 'throttle', 'error', 'lost', 'partial'] as const;
 
 /**
  * Reads a fault spec: comma-separated `name=value` items (see {@link FaultSpec}); unknown names and
@@ -34,7 +38,7 @@ const PROBABILITIES = ['reset', 'throttle', 'error', 'lost'] as const;
  * ```
  */
 export function parseFaultSpec(text: string): FaultSpec {
-  const spec: FaultSpec = { seed: 1, reset: 0, throttle: 0, error: 0, lost: 0, latency: 0 };
+  const spec: FaultSpec = { seed: 1, reset: 0, throttle: 0, error: 0, lost: 0, partial: 0, latency: 0 };
   for (const item of text
     .split(',')
     .map((s) => s.trim())
@@ -52,7 +56,7 @@ export function parseFaultSpec(text: string): FaultSpec {
       spec[name] = value;
     } else {
       throw new LocalStackError(
-        `--faults: unknown fault ${name} (seed, reset, throttle, error, lost, latency)`,
+        `--faults: unknown fault ${name} (seed, reset, throttle, error, lost, partial, latency)`,
       );
     }
   }
