@@ -98,7 +98,8 @@ describe('wmflow backtest over a journal written by the archiver', () => {
   }, 120_000);
 
   it('compares with the verdicts recorded at journaling time', async () => {
-    const { lines, summary } = await backtestGuard(journal, ['-j', '2', '--against', 'recorded']);
+    // Run options after the baseline, as docs/backtest.md writes them, are the run's.
+    const { lines, summary } = await backtestGuard(journal, ['--against', 'recorded', '-j', '2']);
     for (const line of lines) {
       expect(line.baseline?.label).toBe('recorded');
       // The archiver decides nothing: every recipient was open, so DEFAULT.
@@ -107,6 +108,7 @@ describe('wmflow backtest over a journal written by the archiver', () => {
       expect(line.diff?.verdicts.map((d) => d.recipient)).toEqual(notDefault.map(([r]) => r));
     }
     expect(summary.baseline?.label).toBe('recorded');
+    expect(summary.workers).toBe(2);
     // Edits are not recorded: a tagged message whose verdicts match is not "changed".
     expect(bySample(lines, '01-plain-text.eml').diff?.changed).toBe(false);
   }, 120_000);

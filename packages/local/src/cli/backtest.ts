@@ -24,8 +24,7 @@ import { parseFallback, splitList } from './replay.js';
  * ```
  */
 export async function backtest(args: string[]): Promise<number> {
-  const at = args.indexOf('--against');
-  const own = at < 0 ? args : args.slice(0, at);
+  const { own, against } = splitAgainst(args);
   const { values, positionals } = parseArgs({
     args: own,
     allowPositionals: true,
@@ -52,7 +51,7 @@ export async function backtest(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new LocalStackError('give one source: a folder or s3://bucket/prefix');
   const candidate = handlerSpec(values.function, values.handler, values.built);
-  const baseline = at < 0 ? undefined : againstSpec(args.slice(at + 1));
+  const baseline = against && againstSpec(against);
   if (values.sync && values.async) throw new LocalStackError('--sync and --async exclude each other');
   const synchronous = values.sync ? true : values.async ? false : undefined;
   const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
@@ -168,6 +167,25 @@ function handlerSpec(fn: string | undefined, handler: string | undefined, built:
   if ((fn === undefined) === (handler === undefined))
     throw new LocalStackError('give one of --function <name> or --handler <module>[#export]');
   return fn !== undefined ? { function: fn, built } : { handler: handler as string, built };
+}
+
+/**
+ * The run's own arguments and the baseline's: `--against` takes `recorded`, or the `--function`/`--handler`/`--built`
+ * items right after it; whatever follows them (`-j`, `--resume`, the source…) is the run's again.
+ */
+function splitAgainst(args: string[]): { own: string[]; against?: string[] } {
+  const at = args.indexOf('--against');
+  if (at < 0) return { own: args };
+  let end = at + 1;
+  if (args[end] === 'recorded') end++;
+  else
+    for (;;) {
+      const item = args[end] ?? '';
+      if (item === '--built' || /^--(function|handler)=/.test(item)) end += 1;
+      else if (item === '--function' || item === '--handler') end += 2;
+      else break;
+    }
+  return { own: [...args.slice(0, at), ...args.slice(end)], against: args.slice(at + 1, end) };
 }
 
 /** What follows `--against`: `recorded`, or the baseline policy's `--function`/`--handler` (and `--built`). */
