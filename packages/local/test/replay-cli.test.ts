@@ -155,6 +155,32 @@ describe('wmflow replay with a misspelt function name', () => {
     );
     expect([...PREBUILT_FUNCTIONS]).toEqual(here.sort());
   });
+  it('takes the environment file as --env-vars (sam local invoke’s name), which no Node reads itself', async () => {
+    const one = join(ROOT, 'samples/eml/01-plain-text.eml');
+    const given = await wmflow([
+      'replay',
+      one,
+      '--function',
+      'guard',
+      '--env-vars',
+      'samples/expect/env.json',
+      '--json',
+    ]);
+    expect(jsonLines(given.stdout)[0]).toMatchObject({ error: null, rulesFired: ['tag-external'] });
+    // Node 20 stops at a missing `--env-file` before wmflow runs (`node: FILE: not found`); `--env-vars` is ours.
+    const missing = await wmflow([
+      'replay',
+      one,
+      '--function',
+      'guard',
+      '--env-vars',
+      join(dir, 'none.json'),
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(`environment file ${join(dir, 'none.json')}: ENOENT`);
+    const both = await wmflow(['replay', one, '--function', 'guard', ...ENV, '--env-vars', 'x.json']);
+    expect(both.stderr).toContain('--env-vars and --env-file name the same file: give one');
+  });
   it('names the prebuilt functions instead of asking to install a package', async () => {
     const run = await wmflow(['replay', 'samples/eml', '--function', 'gaurd']);
     expect(run.code).not.toBe(0);

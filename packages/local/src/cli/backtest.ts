@@ -9,7 +9,7 @@ import type { BacktestInit } from '../backtest/session.js';
 import { openSource } from '../backtest/source.js';
 import { BacktestTally } from '../backtest/tally.js';
 import { LocalStackError } from '../errors.js';
-import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
+import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import type { HandlerSpec } from '../replay/handler.js';
 import { parseFallback, splitList } from './replay.js';
 
@@ -35,6 +35,7 @@ export async function backtest(args: string[]): Promise<number> {
       built: { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       'env-file': { type: 'string' },
+      'env-vars': { type: 'string' },
       'org-domain': { type: 'string', multiple: true, default: [] },
       sync: { type: 'boolean', default: false },
       async: { type: 'boolean', default: false },
@@ -64,10 +65,11 @@ export async function backtest(args: string[]): Promise<number> {
   const names = [candidate, baseline].flatMap((s) =>
     s && s !== 'recorded' && s.function ? [s.function] : [],
   );
+  const envFile = envFileArgument(values);
   const env = {
-    ...(values['env-file']
+    ...(envFile
       ? await readEnvFile(
-          values['env-file'],
+          envFile,
           names.flatMap((n) => [logicalIdOf(n), n]),
         )
       : {}),

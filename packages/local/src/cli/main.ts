@@ -22,9 +22,9 @@ commands:
   replay <file|dir>... (--function NAME | --handler MODULE[#export]) [options]
         run a handler against .eml fixtures on the local emulators and print what it did
         (https://github.com/wmflow/wmflow/blob/main/docs/replay.md)
-        --env KEY=VALUE  --env-file FILE  --direction D  --mail-from A  --recipient A  --org-domain D
+        --env KEY=VALUE  --env-file|--env-vars FILE  --direction D  --mail-from A  --recipient A
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
-        --expect MANIFEST  --summary  --progress  --logs  --allow-failures
+        --org-domain D  --expect MANIFEST  --summary  --progress  --logs  --allow-failures
         --faults SPEC (seeded faults between handler and stack; see the replay docs)  --retries N
         --engine ses  --ses-verdict spam|virus|spf|dkim|dmarc=PASS|FAIL|GRAY|PROCESSING_FAILED
                   replay on SES receipt rules (S3 action + Lambda action) instead of WorkMail

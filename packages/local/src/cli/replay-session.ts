@@ -3,7 +3,7 @@ import type { Direction, Verdict } from '@wmflow/core';
 import { DEFAULT_RATE_TABLE } from '../dynamo/rate-table.js';
 import { LocalStackError } from '../errors.js';
 import { type FaultSpec, parseFaultSpec } from '../faults/fault-spec.js';
-import { logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
+import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import type { ExpectationBook } from '../replay/expect.js';
 import { localBucketDefaults } from '../replay/function-defaults.js';
 import type { LoadedHandler } from '../replay/handler.js';
@@ -21,6 +21,7 @@ const OPTIONS = {
   built: { type: 'boolean', default: false },
   env: { type: 'string', multiple: true, default: [] },
   'env-file': { type: 'string' },
+  'env-vars': { type: 'string' },
   direction: { type: 'string' },
   'mail-from': { type: 'string' },
   recipient: { type: 'string', multiple: true, default: [] },
@@ -109,8 +110,9 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
     throw new LocalStackError('--timeout: milliseconds, > 0');
 
   const ids = values.function ? [logicalIdOf(values.function), values.function] : [];
+  const envFile = envFileArgument(values);
   const userEnv = {
-    ...(values['env-file'] ? await readEnvFile(values['env-file'], ids) : {}),
+    ...(envFile ? await readEnvFile(envFile, ids) : {}),
     ...parseEnvPairs(values.env),
   };
   const domains =

@@ -2,6 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { LocalStackError } from '../errors.js';
 
 /**
+ * The environment file a command was given: `--env-vars FILE` (the name `sam local invoke` gives it) or
+ * `--env-file FILE`. Node 20 reads any `--env-file` on its command line itself, even after the script, and stops
+ * with `node: FILE: not found` when the file is missing; `--env-vars` reaches wmflow on every Node.
+ *
+ * @example
+ * ```ts
+ * envFileArgument({ 'env-vars': 'env.json' }); // 'env.json'
+ * ```
+ */
+export function envFileArgument(values: { 'env-file'?: string; 'env-vars'?: string }): string | undefined {
+  if (values['env-file'] !== undefined && values['env-vars'] !== undefined)
+    throw new LocalStackError('--env-vars and --env-file name the same file: give one');
+  return values['env-vars'] ?? values['env-file'];
+}
+
+/**
  * Reads an environment file in the format of `sam local invoke --env-vars`:
  * `{"Parameters": {…}}` applies to every function, `{"<LogicalId>": {…}}` to
  * one; the function's own object wins over `Parameters`. `ids` are the names
@@ -17,10 +33,12 @@ export async function readEnvFile(path: string, ids: readonly string[]): Promise
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new LocalStackError(`--env-file ${path}: ${(error as Error).message}`);
+    throw new LocalStackError(`environment file ${path}: ${(error as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new LocalStackError(`--env-file ${path}: expected {"Parameters": {…}} or {"<LogicalId>": {…}}`);
+    throw new LocalStackError(
+      `environment file ${path}: expected {"Parameters": {…}} or {"<LogicalId>": {…}}`,
+    );
   }
   const sections = json as Record<string, unknown>;
   const own = Object.keys(sections).filter((k) => k !== 'Parameters');
