@@ -73,6 +73,12 @@ export function storedMessageSource(
           { cause: error },
         );
       }
+      if ((error as { name?: string }).name === 'NoSuchBucket') {
+        throw new WmflowError(
+          `bucket ${where.bucket} does not exist: \`stored\` must name the bucket the receipt rule's S3 action stores the message in`,
+          { cause: error },
+        );
+      }
       throw error;
     }
   };

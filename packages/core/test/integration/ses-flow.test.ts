@@ -219,6 +219,14 @@ describe('sesFlow on the local S3 and SES emulation', () => {
     expect(r.outcome.failures[0]?.error).toMatch(/needs an S3 action/);
   });
 
+  it('a stored bucket that does not exist is named, with what `stored` must say', async () => {
+    const stored = { bucket: 'corp-inbound-mail', keyPrefix: PREFIX };
+    const r = await receive([readsBody], '01-plain-text.eml', {}, { stored });
+    expect(r.outcome.failures[0]?.error).toContain(
+      "bucket corp-inbound-mail does not exist: `stored` must name the bucket the receipt rule's S3 action stores the message in",
+    );
+  });
+
   it('a rule that must not be lost (rethrow) fails the invocation, with no disposition logged', async () => {
     const logger = captureLogger();
     const handler = sesFlow({
