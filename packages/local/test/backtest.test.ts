@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestLine } from '../src/backtest/types.js';
-import { backtestGuard, ENV, journalSamples, run, stable } from './backtest-helpers.js';
+import { backtestGuard, ENV, journalSamples, parseBacktest, run, stable } from './backtest-helpers.js';
 
 const BLOCKER = 'samples/lambdas/wire-transfer-blocker.ts';
 const AGAINST_BLOCKER = ['--against', '--handler', BLOCKER];
@@ -112,6 +112,23 @@ describe('wmflow backtest over a journal written by the archiver', () => {
     // Edits are not recorded: a tagged message whose verdicts match is not "changed".
     expect(bySample(lines, '01-plain-text.eml').diff?.changed).toBe(false);
   }, 120_000);
+
+  it('gives a prebuilt function its local bucket when none is set, as replay does', async () => {
+    const out = await run([
+      'backtest',
+      journal,
+      '--function',
+      'guard',
+      '--org-domain',
+      'corp.example',
+      '-j',
+      '1',
+    ]);
+    expect(out.stderr).toBe('');
+    const { summary } = parseBacktest(out.stdout);
+    expect(summary.candidate.errors).toBe(0);
+    expect(summary.candidate.edited).toBeGreaterThan(0); // tagged: staged in wmflow-local-updates
+  }, 60_000);
 
   it('--resume skips the messages already in the output and counts them in the summary', async () => {
     const previous = join(dir, 'previous.jsonl');

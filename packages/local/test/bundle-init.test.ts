@@ -107,6 +107,7 @@ describe('wmflow bundle and init (from source)', () => {
       JOURNAL_BUCKET: 'wmflow-local-journal',
     });
     expect(localBucketDefaults('archiver', { JOURNAL_BUCKET: 'mine' })).toEqual({});
+    expect(localBucketDefaults('archiver-ses', {})).toEqual({ JOURNAL_BUCKET: 'wmflow-local-journal' });
     expect(localBucketDefaults('custom', {})).toEqual({});
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Buckets each prebuilt function needs, with the local names replay gives them when the user set none:
- * the archiver journals to `JOURNAL_BUCKET`; guard and outbound-policy stage edited messages in
+ * the archivers journal to `JOURNAL_BUCKET`; guard and outbound-policy stage edited messages in
  * `UPDATES_BUCKET`. In Lambda these come from template.yaml; locally any name works.
  */
 const LOCAL_BUCKETS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   archiver: { JOURNAL_BUCKET: 'wmflow-local-journal' },
+  'archiver-ses': { JOURNAL_BUCKET: 'wmflow-local-journal' },
   guard: { UPDATES_BUCKET: 'wmflow-local-updates' },
   'outbound-policy': { UPDATES_BUCKET: 'wmflow-local-updates' },
 };
