@@ -32,7 +32,8 @@ export interface LocalStackOptions {
    */
   faults?: string | FaultSpec;
   /**
-   * Address both servers listen on and the endpoints name: an IP address of this machine, so the SDK
+   * Address every server (Message Flow, S3, SES, DynamoDB) listens on and the endpoints name (the fault
+   * proxies stay on 127.0.0.1): an IP address of this machine, so the SDK
    * addresses S3 buckets by path. Default 127.0.0.1; give the Docker bridge address (Linux: 172.17.0.1)
    * for `sam local invoke`, whose containers cannot reach the host's 127.0.0.1.
    */
@@ -144,7 +145,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const host = options.host;
   const server: S3Server = await startS3Server({ buckets, ...(host ? { host } : {}) });
   const s3 = localS3Client(server.endpoint, region);
-  const dynamo = await startDynamoServer(options.rateTables ? { tables: options.rateTables } : {});
+  const dynamo = await startDynamoServer({
+    ...(options.rateTables ? { tables: options.rateTables } : {}),
+    ...(host ? { host } : {}),
+  });
   // WorkMail reads an update the function has finished uploading: from s3rver's store on disk (a versioned
   // reference through s3rver itself), without the HTTP round trips.
   const updatesReader = localS3Client(server.readEndpoint, region);

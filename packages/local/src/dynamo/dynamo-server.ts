@@ -37,10 +37,12 @@ const FAULT_STATUS: Record<DynamoFault, number> = {
 export interface DynamoServerOptions {
   /** Rate-counter tables created at start (key `pk`). Default `['wmflow-rate']`. */
   tables?: readonly string[];
+  /** The IPv4 address to listen on. Default `127.0.0.1`. */
+  host?: string;
 }
 
 /**
- * A running DynamoDB-compatible server (dynalite, in memory) on 127.0.0.1.
+ * A running DynamoDB-compatible server (dynalite, in memory) on 127.0.0.1 (or the `host` it was given).
  *
  * @example
  * ```ts
@@ -90,9 +92,10 @@ export async function startDynamoServer(options: DynamoServerOptions = {}): Prom
     res.writeHead(FAULT_STATUS[fault], { 'content-type': 'application/x-amz-json-1.0' });
     res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault}`, message: 'injected' }));
   });
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => front.listen(0, host, resolve));
   const { port } = front.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${host}:${port}`;
   const tables: string[] = [];
   const server: DynamoServer = {
     endpoint,

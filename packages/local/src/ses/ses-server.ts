@@ -28,6 +28,8 @@ export interface SesEmulatorOptions {
   /** Verified identities (addresses or domains) a bounce may come from. Default: any sender. */
   identities?: readonly string[];
   clock?: Clock;
+  /** The IPv4 address to listen on. Default `127.0.0.1`. */
+  host?: string;
 }
 
 /**
@@ -140,10 +142,11 @@ export async function startSesEmulator(options: SesEmulatorOptions = {}): Promis
   const server = createServer((req, res) => {
     void handle(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://${host}:${port}`,
     receive: (id) => {
       received.set(id, clock.now());
     },
