@@ -93,6 +93,23 @@ describe('publish-ready packages', () => {
     },
   );
 
+  it.each(WORKSPACES)(
+    '%s: takes its sibling packages by a caret range of their version (a patch release of one installs one copy of core)',
+    async (workspace) => {
+      const m = (await manifest(workspace)) as Manifest & { devDependencies?: Record<string, string> };
+      const siblings = { ...m.dependencies, ...m.devDependencies };
+      for (const [name, range] of Object.entries(siblings).filter(([n]) => n.startsWith('@wmflow/'))) {
+        const sibling = WORKSPACES.find((w) => w.endsWith(`/${name.slice('@wmflow/'.length)}`));
+        const { version } = JSON.parse(
+          await readFile(join(REPO, sibling as string, 'package.json'), 'utf8'),
+        ) as {
+          version: string;
+        };
+        expect(range, `${m.name} → ${name}`).toBe(`^${version}`);
+      }
+    },
+  );
+
   it('functions: self-contained bundles, so nothing to install at run time', async () => {
     const m = await manifest('functions');
     expect(m.dependencies).toBeUndefined();
