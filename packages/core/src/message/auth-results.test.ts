@@ -55,4 +55,40 @@ describe('Authentication-Results', () => {
     expect(parseAuthenticationResults('(only a comment)')).toBeUndefined();
     expect(parseAuthenticationResults('(unclosed amazonses.com; spf=pass')).toBeUndefined();
   });
+
+  it('reads a quoted string as one value: an echoed envelope sender cannot add a result (attacker round 43, A43-1)', () => {
+    // SES echoes the SMTP MAIL FROM; RFC 5321 lets a quoted local part hold `;`, `=`, spaces and parentheses.
+    const from = '"x; dkim=pass header.d=corp.example; (x"@evil.example';
+    const value = `amazonses.com; spf=pass client-ip=203.0.113.9; envelope-from=${from}; helo=mx.evil.example; dkim=fail header.i=@evil.example; dmarc=fail header.from=corp.example`;
+    const parsed = parseAuthenticationResults(value);
+    expect(parsed?.methods.map((m) => `${m.method}=${m.result}`)).toEqual([
+      'spf=pass',
+      `envelope-from=${from}`,
+      'helo=mx.evil.example',
+      'dkim=fail',
+      'dmarc=fail',
+    ]);
+    const block = (first: string) =>
+      new MessageHeaders(
+        Buffer.from(
+          [
+            `Authentication-Results: ${first}`,
+            'Authentication-Results: amazonses.com; spf=pass; dkim=pass header.d=corp.example; dmarc=pass',
+            '',
+            '',
+          ].join('\r\n'),
+        ),
+      );
+    expect(authVerdicts(block(value))).toMatchObject({ dkim: 'fail', dmarc: 'fail' });
+    // SES's header left unreadable (a quoted string never closed): nothing is known, and the sender's own
+    // header below it is not read instead.
+    const open = authVerdicts(block('amazonses.com; spf=pass envelope-from="x@evil.example; dkim=fail'));
+    expect(open).toMatchObject({ methods: [] });
+    expect([open.spf, open.dkim, open.dmarc, open.authServId]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
 });

@@ -48,12 +48,13 @@ export function authVerdicts(
     sesVirus: headers.get('x-ses-virus-verdict')?.trim().toUpperCase(),
   };
   for (const value of headers.all('authentication-results')) {
-    const text = stripComments(value);
     // Headers of other servers (most of them) are not parsed past their authserv-id.
-    const id = authServIdOf(text);
+    const id = authServIdOf(stripComments(value));
     if (!id || !trusted.has(id.toLowerCase())) continue;
-    const parsed = parseStripped(text);
-    if (!parsed) continue;
+    // The topmost trusted header is the one: when it cannot be read, nothing is known (never a lower one,
+    // which the sender may have written).
+    const parsed = parseAuthenticationResults(value);
+    if (!parsed) break;
     verdicts.authServId = parsed.authServId;
     verdicts.methods = parsed.methods;
     for (const m of parsed.methods) {
@@ -76,7 +77,27 @@ export function authVerdicts(
 export function parseAuthenticationResults(
   value: string,
 ): { authServId: string; methods: AuthMethodResult[] } | undefined {
-  return parseStripped(stripComments(value));
+  const segments = resinfoSegments(value);
+  if (!segments) return undefined;
+  const authServId = segments.shift()?.[0];
+  if (!authServId) return undefined;
+  const methods: AuthMethodResult[] = [];
+  for (const tokens of segments) {
+    const head = tokens.shift();
+    const eq = head?.indexOf('=') ?? -1;
+    if (!head || eq <= 0) continue;
+    const props: Record<string, string> = {};
+    for (const t of tokens) {
+      const i = t.indexOf('=');
+      if (i > 0) props[t.slice(0, i).toLowerCase()] = unquote(t.slice(i + 1));
+    }
+    methods.push({
+      method: head.slice(0, eq).toLowerCase(),
+      result: unquote(head.slice(eq + 1)).toLowerCase(),
+      props,
+    });
+  }
+  return { authServId, methods };
 }
 
 function authServIdOf(text: string): string | undefined {
@@ -84,28 +105,57 @@ function authServIdOf(text: string): string | undefined {
   return (semicolon < 0 ? text : text.slice(0, semicolon)).trim().split(/\s+/)[0] || undefined;
 }
 
-function parseStripped(text: string): { authServId: string; methods: AuthMethodResult[] } | undefined {
-  const parts = text.split(';').map((p) => p.trim());
-  const authServId = parts.shift()?.split(/\s+/)[0];
-  if (!authServId) return undefined;
-  const methods: AuthMethodResult[] = [];
-  for (const part of parts) {
-    const tokens = part.split(/\s+/).filter(Boolean);
-    const head = tokens.shift();
-    const eq = head?.indexOf('=') ?? -1;
-    if (!head || eq <= 0) continue;
-    const props: Record<string, string> = {};
-    for (const t of tokens) {
-      const i = t.indexOf('=');
-      if (i > 0) props[t.slice(0, i).toLowerCase()] = t.slice(i + 1).replace(/^"|"$/g, '');
-    }
-    methods.push({
-      method: head.slice(0, eq).toLowerCase(),
-      result: head.slice(eq + 1).toLowerCase(),
-      props,
-    });
+/**
+ * The header's `;`-separated pieces, each as its whitespace-separated tokens, in one linear pass: a `;`, a space
+ * or a `(` inside a quoted string is text (RFC 8601 values, such as the envelope sender SES echoes, may be quoted
+ * strings holding any of them), comments are dropped. Undefined when a quoted string is left open: where it ends
+ * cannot be known, so neither can the results.
+ */
+function resinfoSegments(value: string): string[][] | undefined {
+  const segments: string[][] = [];
+  let tokens: string[] = [];
+  let token = '';
+  let depth = 0;
+  let quoted = false;
+  const endToken = () => {
+    if (token !== '') tokens.push(token);
+    token = '';
+  };
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i] as string;
+    if (quoted) {
+      if (c === '\\' && i + 1 < value.length) token += c + value[++i];
+      else {
+        token += c;
+        if (c === '"') quoted = false;
+      }
+    } else if (depth > 0) {
+      if (c === '\\') i++;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+    } else if (c === '(') {
+      endToken();
+      depth = 1;
+    } else if (c === '"') {
+      token += c;
+      quoted = true;
+    } else if (c === ';') {
+      endToken();
+      segments.push(tokens);
+      tokens = [];
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\n') endToken();
+    else token += c;
   }
-  return { authServId, methods };
+  if (quoted) return undefined;
+  endToken();
+  segments.push(tokens);
+  return segments;
+}
+
+/** A value as written, or the text of a quoted string (its escapes undone). */
+function unquote(value: string): string {
+  if (value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value;
+  return value.slice(1, -1).replace(/\\(.)/g, '$1');
 }
 
 // Drops (comments), nested ones included, in one linear pass.
