@@ -64,6 +64,25 @@ describe('condition: impersonatesProtectedName', () => {
     ).toBe(false);
   });
 
+  it('exempts an allowed From only when DKIM or DMARC vouches for it; an allowed Reply-To as it is (attacker round 43, A43-5)', async () => {
+    const signed = (await eml('impersonation-display-name.eml')).toString('latin1');
+    const allowed = impersonatesProtectedName({
+      names: ['Jane Doe'],
+      allowedSenders: ['jane.doe.office@freemail.example'],
+    });
+    expect(await fired(allowed, signed, 'jane.doe.office@freemail.example')).toBe(false);
+    // The same From written by anyone: nothing vouches for it, so the protected name is flagged.
+    const spoofed = signed.replace(
+      /^Authentication-Results: .*$/m,
+      'Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=evil.example; dkim=none; dmarc=fail header.from=freemail.example',
+    );
+    expect(await fired(allowed, spoofed, 'bounce@evil.example')).toBe(true);
+    // Replies to the allowed mailbox reach the person: a Reply-To naming it is not impersonation.
+    const outside =
+      'From: Travel Desk <desk@evil.example>\r\nReply-To: Jane Doe <jane.doe.office@freemail.example>\r\nSubject: hi\r\n\r\nhi\r\n';
+    expect(await fired(allowed, outside, 'desk@evil.example')).toBe(false);
+  });
+
   it('refuses bad configuration', () => {
     expect(() => impersonatesProtectedName({ names: [] })).toThrow(ConfigError);
     expect(() => impersonatesProtectedName({ names: ['---'] })).toThrow(/names\[0\]/);

@@ -1,4 +1,11 @@
-import { type Condition, ConfigError, matchesAnyPattern } from '@wmflow/core';
+import {
+  type Condition,
+  ConfigError,
+  domainOf,
+  matchesAnyPattern,
+  normalizeDomain,
+  type RuleContext,
+} from '@wmflow/core';
 import { normalizeText } from '../content/normalize.js';
 import { digitValue } from '../detectors/canon.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
@@ -351,7 +358,8 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     const headers = await ctx.message.headers();
     // A group's name (`From: Jane Doe: x@evil.example;`) is shown like a display name.
     const groups = FIELDS.flatMap((f) => headers.groupNames(f).map((name) => ({ name, address: '' })));
-    const read = [...headers.from, ...headers.sender, ...headers.replyTo, ...groups];
+    const replyTo = headers.replyTo;
+    const read = [...headers.from, ...headers.sender, ...replyTo, ...groups];
     // Invalid UTF-8 in a `utf-8` encoded word reads as U+FFFD here; a client falling back to Latin-1 shows
     // `=?utf-8?Q?J=E1ne_Doe?=` as Jáne Doe: such names are also read that way.
     const raw = FIELDS.flatMap((f) => headers.all(f));
@@ -372,8 +380,18 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       );
       return true;
     }
+    // An allowed address is only a claim in From or Sender: exempt when the trusted Authentication-Results vouches
+    // for its domain (DKIM or DMARC pass), as any sender can write it (attacker round 43). A Reply-To naming it
+    // sends replies to that mailbox, and is exempt as it is.
+    const claimed = mailboxes.some((b) => b.address && matchesAnyPattern(b.address, allowed));
+    const vouched = claimed ? await vouchedDomains(ctx, options) : new Set<string>();
+    const replies = new Set<object>(replyTo);
+    const exempt = (box: { address: string }) =>
+      box.address !== '' &&
+      matchesAnyPattern(box.address, allowed) &&
+      (replies.has(box) || vouched.has(domainOf(box.address)));
     return mailboxes.some((box) => {
-      if (box.address && matchesAnyPattern(box.address, allowed)) return false;
+      if (exempt(box)) return false;
       // A right-to-left override shows the letters it covers in reverse order (all of the name, or one word or
       // part of one: `Jane \u202Ehtims`): check it as drawn, and wholly reversed.
       // Without a display name, clients show the address itself (`jane.doe@…` reads as Jane Doe); a name of
@@ -399,6 +417,20 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       );
     });
   };
+}
+
+/** Domains the trusted Authentication-Results says a DKIM signature or DMARC passed for. */
+async function vouchedDomains(ctx: RuleContext, options: OutsideOptions): Promise<Set<string>> {
+  const { methods } = await ctx.message.authVerdicts(options.trustedAuthServIds);
+  const domains = new Set<string>();
+  for (const m of methods) {
+    if (m.result !== 'pass') continue;
+    if (m.method === 'dkim')
+      domains.add(normalizeDomain(m.props['header.d'] ?? '') || domainOf(m.props['header.i'] ?? ''));
+    if (m.method === 'dmarc') domains.add(normalizeDomain(m.props['header.from'] ?? ''));
+  }
+  domains.delete('');
+  return domains;
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
