@@ -83,6 +83,15 @@ describe('condition: impersonatesProtectedName', () => {
     expect(await fired(allowed, outside, 'desk@evil.example')).toBe(false);
   });
 
+  it('reads an outside Reply-To or Sender of a message from the organization (attacker round 43, A43-2)', async () => {
+    const signed = (replyTo: string) =>
+      `Authentication-Results: amazonses.com; dkim=pass header.d=corp.example\r\nFrom: Jane Doe <jane@corp.example>\r\nReply-To: ${replyTo}\r\nSubject: hi\r\n\r\nhi\r\n`;
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    expect(await fired(c, signed('Jane Doe <jane.doe.ceo@evil.example>'), 'jane@corp.example')).toBe(true);
+    expect(await fired(c, signed('Jane Doe <jane@corp.example>'), 'jane@corp.example')).toBe(false);
+    expect(await fired(c, signed('Travel <desk@evil.example>'), 'jane@corp.example')).toBe(false);
+  });
+
   it('refuses bad configuration', () => {
     expect(() => impersonatesProtectedName({ names: [] })).toThrow(ConfigError);
     expect(() => impersonatesProtectedName({ names: ['---'] })).toThrow(/names\[0\]/);

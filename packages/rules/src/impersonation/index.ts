@@ -2,6 +2,7 @@ import {
   type Condition,
   ConfigError,
   domainOf,
+  isInternal,
   matchesAnyPattern,
   normalizeDomain,
   type RuleContext,
@@ -371,7 +372,16 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     // show (`jane.doe@…` reads as Jane Doe), so that address is read as the From.
     if (headers.from.length === 0 && ctx.envelope.mailFrom)
       mailboxes.push({ name: '', address: ctx.envelope.mailFrom });
-    if (mailboxes.length === 0 || (await senderIsInside(ctx, options))) return false;
+    if (mailboxes.length === 0) return false;
+    // From the organization (by evidence), only a Sender or Reply-To outside it can carry a protected name
+    // elsewhere: a signed message of the person replayed with such a Reply-To added (attacker round 43, A43-2).
+    if (await senderIsInside(ctx, options)) {
+      const elsewhere = [...headers.sender, ...replyTo].filter(
+        (b) => b.address !== '' && !isInternal(b.address, ctx.organizationDomains),
+      );
+      mailboxes.splice(0, mailboxes.length, ...elsewhere);
+      if (mailboxes.length === 0) return false;
+    }
     // A display name in a charset that cannot be decoded (EBCDIC) is shown by clients but not known here.
     const unknown = mime ? raw.flatMap((v) => mime.undecodableCharsets(v)) : [];
     if (unknown.length > 0) {

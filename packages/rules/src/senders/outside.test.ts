@@ -47,6 +47,15 @@ describe('condition: senderIsInside (evidence, not claims)', () => {
     ).toBe(true);
   });
 
+  it('is outside for a signed message with a second Subject, Reply-To or Sender added (attacker round 43)', async () => {
+    const pass = 'Authentication-Results: amazonses.com; dkim=pass header.d=corp.example\r\n';
+    expect(await inside(`${pass}Reply-To: it@corp.example\r\n`)).toBe(true); // one of each: inside
+    expect(await inside(`${pass}Subject: new bank details\r\n`)).toBe(false); // the message has a Subject too
+    const twice = (field: string) => `${pass}${field}: a@corp.example\r\n${field}: b@corp.example\r\n`;
+    expect(await inside(twice('Reply-To'))).toBe(false);
+    expect(await inside(twice('Sender'))).toBe(false);
+  });
+
   it('is outside for claims: no results, failures, other domains, untrusted servers, or excluded evidence', async () => {
     expect(await inside('')).toBe(false);
     expect(

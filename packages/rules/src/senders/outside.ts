@@ -8,6 +8,8 @@ export interface OutsideOptions {
   evidence?: readonly ('dmarc' | 'dkim' | 'spf')[];
 }
 
+const ONE_EACH = ['subject', 'reply-to', 'sender', 'to', 'cc', 'date', 'message-id'];
+
 // The property naming the domain each method vouched for (RFC 8601).
 const VOUCHED: Record<'dmarc' | 'dkim' | 'spf', readonly string[]> = {
   dmarc: ['header.from'],
@@ -21,7 +23,8 @@ const VOUCHED: Record<'dmarc' | 'dkim' | 'spf', readonly string[]> = {
  * Authentication-Results says DMARC, DKIM or SPF passed for one of the organization's domains. A From header
  * or envelope sender in an organization domain without such a pass is only a claim (a spoof), and a pass for
  * the organization beside a From elsewhere, or beside several From fields (a replayed signed message with a
- * From added), does not show the reader an organization sender: that mail is outside.
+ * From added), or beside two of a field a message has one of (Subject, Reply-To, Sender, To, Cc, Date,
+ * Message-ID), does not show the reader an organization sender: that mail is outside.
  *
  * @example
  * ```ts
@@ -37,6 +40,9 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
   // From, clients show the first), or with several From fields, is not shown to come from the organization.
   const headers = await ctx.message.headers();
   const shown = headers.all('from').length === 1 && headers.from.length === 1 ? headers.from[0] : undefined;
+  // Fields a message has at most one of, written twice: a client shows one, a signature covers the other (a
+  // replayed signed message with a Subject or Reply-To added; attacker round 43).
+  if (ONE_EACH.some((f) => headers.all(f).length > 1)) return false;
   if (!shown || !isInternal(shown.address, ctx.organizationDomains)) return false;
   const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
   return verdicts.methods.some((m) => {
