@@ -80,6 +80,30 @@ export function settleUndecided(rules: readonly Rule[], state: FlowState, defaul
   }
 }
 
+/**
+ * At the deadline, the first rule that must not be lost (policy `rethrow`: a journal, a protection told to be
+ * retried) and had not finished: the one running, or one after it that would have run (a side-effect or
+ * overriding rule, or one with an open recipient in its scope). The invocation then fails, so WorkMail retries
+ * it, rather than answer without it (fault round 41). Call it before {@link settleUndecided} settles the open.
+ */
+export function unfinishedRetriedRule(
+  rules: readonly Rule[],
+  state: FlowState,
+  defaultPolicy: ErrorPolicy,
+): Rule | undefined {
+  const open = state.recipients.filter((address) => !state.verdictOf(address));
+  return rules
+    .slice(state.reached)
+    .find(
+      (rule) =>
+        (rule.onError ?? defaultPolicy) === 'rethrow' &&
+        (rule === state.running ||
+          rule.sideEffect ||
+          rule.overrides ||
+          open.some((address) => !rule.scope || rule.scope(address))),
+    );
+}
+
 function describePolicy(policy: ErrorPolicy): string {
   return typeof policy === 'string' ? policy : `fail-closed ${verdictKey(policy.failClosed)}`;
 }

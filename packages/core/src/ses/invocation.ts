@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { DeadlineError } from '../errors.js';
-import { type RuleFailure, runChain, settleUndecided } from '../flow/chain.js';
+import { type RuleFailure, runChain, settleUndecided, unfinishedRetriedRule } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { FlowState } from '../flow/state.js';
 import { LazyMessage } from '../message/message.js';
@@ -54,10 +54,10 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
     const work = runChain(s.rules, state, s.onError, failures, true, () => message.beginFinalReads());
     deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
     if (deadlineHit) {
-      const running = state.running;
+      const retried = unfinishedRetriedRule(s.rules, state, s.onError);
       state.freeze(() => settleUndecided(s.rules, state, s.onError));
       work.catch(() => {});
-      if (running && (running.onError ?? s.onError) === 'rethrow') throw new DeadlineError(running.name);
+      if (retried) throw new DeadlineError(retried.name);
     }
     return { state, failures, deadlineHit };
   } finally {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { ConfigError, DeadlineError } from '../errors.js';
-import { type RuleFailure, runChain, settleUndecided } from '../flow/chain.js';
+import { type RuleFailure, runChain, settleUndecided, unfinishedRetriedRule } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { applyEditFallbacks } from '../flow/edit-fallback.js';
 import { FlowState } from '../flow/state.js';
@@ -89,15 +89,15 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     })();
     deadlineHit = (await raceDeadline(work, budget - grace)) === 'deadline';
     if (deadlineHit) {
-      const running = state.running;
+      const retried = unfinishedRetriedRule(s.rules, state, s.onError);
       // Aborts every request and upload of the invocation (their signals); protections that had not decided
       // settle their recipients with their blocking verdicts (a finished chain is committing: none left).
       state.freeze(() => settleUndecided(s.rules, state, s.onError));
       work.catch(() => {}); // the answer is given; a late failure changes nothing
       // Let the aborted work stop (abort signals end SDK calls promptly) before answering, within the margin.
       await settleWithin(work, grace);
-      // A rule that must not be lost (a journal: policy rethrow) is still running: fail, so it is retried.
-      if (running && (running.onError ?? s.onError) === 'rethrow') throw new DeadlineError(running.name);
+      // A rule that must not be lost (a journal: policy rethrow) had not finished: fail, so it is retried.
+      if (retried) throw new DeadlineError(retried.name);
       if (state.edits.length > 0) {
         edit = {
           status: 'skipped',
