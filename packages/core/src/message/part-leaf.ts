@@ -271,16 +271,22 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
 }
 
 /**
- * Whether the part is a child other than the first of a multipart that is not an alternative one (clients
- * read an unknown multipart as mixed): a body a client may list as a file. In a multipart/related the first
- * part is the page; a later one is a resource it may reference, or, unreferenced, a file clients list.
+ * Whether the part is not the message's body but a part a client may list as a file: it, or a multipart it is
+ * inside, is a child other than the first of a multipart that is not an alternative one (clients read an
+ * unknown multipart as mixed; Outlook flattens nested ones, so a page first in a mixed that is itself second
+ * is listed: attacker round 43). In a multipart/related the first part is the page; a later one is a resource
+ * it may reference, or, unreferenced, a file clients list. An attached message's parts are read from its own
+ * root.
  */
 function laterInMixed(node: SplitNode): boolean {
-  const parent = node.parentNode;
-  const type = parent ? (parent.contentType || '').toLowerCase() : '';
-  if (!type.startsWith('multipart/') || type === 'multipart/alternative') return false;
-  const nr = node.partNr ? node.partNr[node.partNr.length - 1] : undefined;
-  return typeof nr !== 'number' || nr > 1;
+  for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode) {
+    const type = (parent.contentType || '').toLowerCase();
+    if (!type.startsWith('multipart/')) return false;
+    if (type === 'multipart/alternative') continue;
+    const nr = child.partNr ? child.partNr[child.partNr.length - 1] : undefined;
+    if (typeof nr !== 'number' || nr > 1) return true;
+  }
+  return false;
 }
 
 /** Adds a name the content gives (a file encoded in the text, a calendar or TNEF attachment), once. */
