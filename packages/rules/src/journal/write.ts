@@ -1,5 +1,5 @@
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import type { RuleContext } from '@wmflow/core';
+import { type RuleContext, requireETag } from '@wmflow/core';
 import { type HeldPut, holdPut } from './held-put.js';
 import { putOnce, storedDigest, storedMetadata } from './store.js';
 import { type HashedUpload, type UploadSettings, uploadHashed } from './upload.js';
@@ -134,6 +134,9 @@ async function writeMetadata(
   const found = await storedMetadata(t.s3, t.bucket, `${key}.json`, ctx.signal);
   if (found?.sha256 === written.sha256 && found.size === written.size) return;
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-  await t.s3.send(new PutObjectCommand(params), { abortSignal: ctx.signal });
+  requireETag(
+    await t.s3.send(new PutObjectCommand(params), { abortSignal: ctx.signal }),
+    `PutObject s3://${t.bucket}/${key}.json`,
+  );
   ctx.note(`metadata ${key}.json described other bytes (sha256 ${String(found?.sha256)}): rewritten`);
 }
