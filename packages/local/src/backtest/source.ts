@@ -176,10 +176,18 @@ async function* withOrphans(listed: AsyncIterable<string>): AsyncGenerator<strin
 
 /** Throws when the bytes at `path` are not the size or SHA-256 the journal's metadata recorded for `key`. */
 async function checkBytes(path: string, key: string, metadata: JournalMetadata | null): Promise<void> {
-  // The metadata names the key in its bucket; a folder's keys are below the folder given (`journal/` left out).
-  // A copy under another key (a repaired one) is not what the metadata describes.
-  const written = metadata?.key;
-  if (!metadata || (written !== undefined && written !== key && !written.endsWith(`/${key}`))) return;
+  if (!metadata) return;
+  // The metadata names the key in its bucket; the listed key may be shorter (a folder's keys are below the folder
+  // given) or longer (a folder above the bucket's, a copy of the journal under another prefix): the `.json` beside
+  // a copy describes it either way (fault round 41). One naming another object is not judged by.
+  const written = metadata.key;
+  if (
+    written !== undefined &&
+    written !== key &&
+    !written.endsWith(`/${key}`) &&
+    !key.endsWith(`/${written}`)
+  )
+    throw new LocalStackError(`${key}: its metadata describes another object (${written})`);
   if (metadata.size === undefined && metadata.sha256 === undefined) return;
   // One read for both: the size of what was read, and its SHA-256.
   const { size, sha256 } = await digestOf(createReadStream(path));
