@@ -35,7 +35,9 @@ export async function sendBounce(
       }),
       { abortSignal: AbortSignal.timeout(args.timeoutMs) },
     );
-    return { status: 'sent', bounceId: out.MessageId ?? '' };
+    // SES names every bounce it sends: an answer without the name is no proof one was sent (fault round 41).
+    if (!out.MessageId) return { status: 'failed', reason: 'SendBounce answered without a MessageId' };
+    return { status: 'sent', bounceId: out.MessageId };
   } catch (error) {
     return {
       status: 'failed',

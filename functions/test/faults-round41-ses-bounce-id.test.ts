@@ -1,0 +1,87 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type FlowOutcome, onFlowOutcome, resetDefaultClients } from '@wmflow/core';
+import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
+import { type LocalStack, startLocalStack } from '@wmflow/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardSes } from '../guard-ses/guard-ses.js';
+import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+
+// F41-4 (low): SendBounce answered 200 without a MessageId (an intermediary's answer, SES having sent nothing) is
+// recorded as `bounce: { status: 'sent', bounceId: '' }` and the recipients as BOUNCE (packages/core/src/ses/send-bounce.ts):
+// the outcome says the sender was told, when nothing says SES bounced anything. The S3 writes of the journal count
+// only with an ETag; the bounce counts with nothing. (The message is stopped either way: no mail is delivered wrongly.)
+const BUCKET = 'inbound-mail';
+let stack: LocalStack;
+let sesp: ScriptedProxy;
+beforeAll(async () => {
+  stack = await startLocalStack({ buckets: [BUCKET] });
+  sesp = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_SES);
+  Object.assign(process.env, stack.env, {
+    AWS_ENDPOINT_URL_SES: sesp.endpoint,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  resetDefaultClients();
+}, 60_000);
+afterAll(async () => {
+  await sesp?.close();
+  await stack?.stop();
+  resetDefaultClients();
+});
+
+const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode').toString('base64');
+const MESSAGE = Buffer.from(
+  [
+    'From: x@evil.example',
+    'To: bob@corp.example',
+    'Subject: invoice',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'see attached',
+    '--b',
+    'Content-Type: application/octet-stream; name="run.exe"',
+    'Content-Disposition: attachment; filename="run.exe"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    EXE,
+    '--b--',
+    '',
+  ].join('\r\n'),
+);
+
+describe('F41-4: SendBounce answered 200 without a MessageId', () => {
+  it('is not recorded as a bounce sent', async () => {
+    const id = sesMessageId();
+    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: MESSAGE }));
+    stack.ses.receive(id);
+    sesp.decide = (_req, body) =>
+      body.toString().includes('Action=SendBounce')
+        ? {
+            do: 'answer',
+            status: 200,
+            headers: { 'content-type': 'text/xml' },
+            body: '<SendBounceResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendBounceResult/><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></SendBounceResponse>',
+          }
+        : { do: 'forward' };
+    let outcome: (FlowOutcome & { bounce?: { status: string; bounceId?: string } }) | undefined;
+    const stop = onFlowOutcome((o) => {
+      if (o.messageId === id) outcome = o as typeof outcome;
+    });
+    try {
+      const answer = await guardSes({
+        STORED_BUCKET: BUCKET,
+        STORED_KEY_PREFIX: 'inbound/',
+        BOUNCE_SENDER: 'postmaster@corp.example',
+        ORGANIZATION_DOMAINS: 'corp.example',
+      })(makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }), lambdaContext());
+      expect(answer).toEqual({ disposition: 'STOP_RULE_SET' });
+    } finally {
+      stop();
+    }
+    const facts = JSON.stringify({ bounce: outcome?.bounce, bounces: stack.ses.bounces(id).length });
+    expect(stack.ses.bounces(id), facts).toHaveLength(0);
+    expect(outcome?.bounce?.status, facts).toBe('failed');
+  }, 30_000);
+});
