@@ -6,8 +6,9 @@ import { SES_SETTINGS, sesOptions, unusedOnSes } from '../shared/ses.js';
 /**
  * The archiver on SES: a receipt rule's S3 action has stored the message; this Lambda action journals it
  * byte for byte to the journal bucket with the same key, metadata and first-write-wins idempotency as on
- * WorkMail, and answers CONTINUE. Invoke it as `Event` (journaling never delays mail) or
- * `RequestResponse`; a failed copy fails the invocation so Lambda or SES retries it.
+ * WorkMail, and answers CONTINUE. Invoke it as `Event`, as template-ses.yaml does: journaling never delays
+ * mail, and a failed copy fails the invocation, which Lambda retries (twice, for an asynchronous invocation).
+ * Under `RequestResponse` SES documents no retry of a failed action: a failed copy would be lost.
  *
  * @example
  * ```ts
