@@ -245,7 +245,7 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.carry || leaf.uu) scanText(leaf, Buffer.alloc(0), true);
   if (leaf.fence) scanFence(leaf.fence, Buffer.from('\n'));
   if (leaf.fence?.problem)
-    findings.push({ partId: leaf.part.id, kind: 'malformed', reason: leaf.fence.problem });
+    findings.push({ partId: leaf.part.id, kind: 'malformed', reason: leaf.fence.problem, framing: true });
   for (const reason of leaf.uuProblems ?? [])
     findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   if (leaf.calendar) {

@@ -87,6 +87,9 @@ export interface PartNaming {
   problems: string[];
 }
 
+/** The problem of a part with `count` Content-Type headers that differ: clients read it as different types. */
+export const differentTypes = (count: number) => `${count} different Content-Type headers`;
+
 /**
  * Reads every name a client could take for a part's file name: `name` and `filename` of each `Content-Type`
  * and `Content-Disposition` (clients mix them up), every occurrence, plain, RFC 2231 (continued,
@@ -102,8 +105,7 @@ export function partNaming(
   const names = new Set<string>();
   const problems: string[] = [];
   // Repeats that say the same thing are harmless; repeats that differ are read differently by clients.
-  if (distinctValues(contentTypes) > 1)
-    problems.push(`${contentTypes.length} different Content-Type headers`);
+  if (distinctValues(contentTypes) > 1) problems.push(differentTypes(contentTypes.length));
   if (distinctValues(dispositions) > 1)
     problems.push(`${dispositions.length} different Content-Disposition headers`);
   const add = (value: string) => {

@@ -91,6 +91,12 @@ export interface StructureFinding {
   unlisted?: true;
   /** The problem is the part's own content (an archive that cannot be listed): removing the part removes it. */
   strippable?: true;
+  /**
+   * Where the part's text starts and ends, or how it is decoded, can be read two ways (a bare CR in a header
+   * block, a type, boundary or encoding given twice, delimiter-like lines outside the parts or inside one): a
+   * client may show text a reader of one way did not read.
+   */
+  framing?: true;
 }
 
 /** Every part of a message at every depth, and what could not be inspected. */

@@ -5,7 +5,7 @@ import { isAttachedMessageType } from '../mime/attached-message.js';
 import { type BodyCollector, shownHeaders } from './body-text.js';
 import { messageFileKind } from './file-names.js';
 import type { MessageLimits } from './limits.js';
-import { headerParams, partNaming } from './part-names.js';
+import { differentTypes, headerParams, partNaming } from './part-names.js';
 import type { MessagePart, PartInventory } from './part-walk.js';
 import { unixModeOf } from './unix-mode.js';
 import { unwrapProblem } from './unwrapped-content.js';
@@ -92,6 +92,7 @@ export function readOpaque(state: MessageState, node: SplitNode, value: Buffer, 
     walk.out.findings.push({
       partId: state.nodes.get(node),
       kind: 'malformed',
+      framing: true,
       reason:
         opaque.encoded !== undefined
           ? `${node.contentType} encoded as ${opaque.encoded} (which MIME forbids) holds parts a client that decodes it would show`
@@ -162,13 +163,20 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     ...headers.get('content-location').map(locationName),
   ].map(unfold);
   const naming = partNaming(types, dispositions, legacy);
-  for (const reason of naming.problems) walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
+  for (const reason of naming.problems)
+    walk.out.findings.push({
+      partId: id,
+      kind: 'ambiguous',
+      reason,
+      ...(reason === differentTypes(types.length) ? { framing: true as const } : {}),
+    });
   for (const reason of framingProblems(types[0], headers.get('content-transfer-encoding').map(unfold)))
-    walk.out.findings.push({ partId: id, kind: 'ambiguous', reason });
+    walk.out.findings.push({ partId: id, kind: 'ambiguous', reason, framing: true });
   if (hasBareCr(node.getHeaders()))
     walk.out.findings.push({
       partId: id,
       kind: 'malformed',
+      framing: true,
       reason:
         'a bare CR inside the header block: a client that ends lines there (Thunderbird) reads header fields the walk does not',
     });

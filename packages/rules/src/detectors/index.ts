@@ -238,10 +238,19 @@ export function checkSensitiveData(
         unopened: report.unopened,
       });
     const sentUnread = new Set(allowUnopened ? report.unopened : []);
+    // The text was read one way; a structure clients read another way (a bare CR in a header block, a field or a
+    // boundary given twice, delimiter-like lines outside the parts) may show text that was not (attacker round 43).
+    const twoWays = (await ctx.message.parts()).findings
+      .filter((f) => f.framing)
+      .map(
+        (f) =>
+          `${f.partId ? `part ${f.partId}` : 'the message'}: ${f.reason}; clients may show text not read`,
+      );
     const unread = [
       ...report.unread.filter((what) => !sentUnread.has(what)),
       ...undecided,
       ...(allowEncrypted ? [] : encrypted),
+      ...twoWays,
     ];
     if (unread.length === 0) return { matched: false, found: false, unread };
     ctx.logger.warn('sensitive-data: part of the message could not be read', {
