@@ -2,7 +2,12 @@ import { normalizeAddress } from '../address.js';
 import type { Edit } from '../edit/edits.js';
 import { type Verdict, verdictKey } from '../verdicts.js';
 
-const RECEIVES = new Set(['DEFAULT', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK']);
+/** Verdicts under which a recipient receives the message. */
+export const RECEIVES: ReadonlySet<string> = new Set(['DEFAULT', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK']);
+
+/** The bounce of a recipient who would receive an attachment a rule asked to remove, when it could not be. */
+export const STRIP_FALLBACK_MESSAGE =
+  'Your message was not delivered: it carries an attachment the recipient does not accept, and it could not be removed.';
 
 /**
  * Strip means stripped, or not delivered: when the update was not committed, every recipient a

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { Edit } from '../edit/edits.js';
 import { DeadlineError } from '../errors.js';
 import { type RuleFailure, runChain, settleUndecided, unfinishedRetriedRule } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
@@ -14,6 +15,8 @@ export interface SesRun {
   state: FlowState;
   failures: RuleFailure[];
   deadlineHit: boolean;
+  /** A `removeAttachments()` edit matched a part of the message, which SES cannot remove (or it could not be told). */
+  unremoved?: boolean;
 }
 
 /** The clients to use: injected ones over the shared defaults. */
@@ -59,9 +62,33 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
       work.catch(() => {});
       if (retried) throw new DeadlineError(retried.name);
     }
-    return { state, failures, deadlineHit };
+    // SES rewrites nothing: an attachment a rule asked to remove stays, so whether one matched decides the verdicts.
+    const unremoved = state.edits.some((e) => e.kind === 'remove-attachments')
+      ? await matchesRemoval(lazy, state.edits).catch(() => true)
+      : undefined;
+    return { state, failures, deadlineHit, ...(unremoved !== undefined ? { unremoved } : {}) };
   } finally {
     const closing = message.close().catch(() => {});
     if (!deadlineHit) await closing;
   }
+}
+
+/** Whether a `removeAttachments()` predicate matches an attachment of the message, under any of its names. */
+async function matchesRemoval(message: LazyMessage, edits: readonly Edit[]): Promise<boolean> {
+  const removals = edits.flatMap((e) => (e.kind === 'remove-attachments' ? [e.match] : []));
+  const { parts } = await message.parts();
+  return parts.some(
+    (part) =>
+      !part.container &&
+      (part.disposition === 'attachment' || part.names.length > 0) &&
+      (part.names.length > 0 ? part.names : [undefined]).some((filename) =>
+        removals.some((match) =>
+          match({
+            contentType: part.contentType,
+            ...(filename !== undefined ? { filename } : {}),
+            ...(part.disposition ? { disposition: part.disposition } : {}),
+          }),
+        ),
+      ),
+  );
 }

@@ -2,6 +2,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { DeadlineError, RuleError, WmflowError } from '../errors.js';
 import { deadlineBudget } from '../flow/deadline.js';
+import { applyEditFallbacks, RECEIVES, STRIP_FALLBACK_MESSAGE } from '../flow/edit-fallback.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
@@ -70,7 +71,15 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
     const verdicts = run.state.final(run.deadlineHit ? s.fallback : Verdicts.DEFAULT);
     const edit: EditOutcome =
       run.state.edits.length > 0 ? { status: 'skipped', reason: NO_EDITS } : { status: 'none' };
-    return await answer(s, started, answerBy, ses, run, verdicts, edit);
+    // Strip means stripped, or not delivered: SES removes nothing, so what a removal stood for applies.
+    const notRemoved = applyEditFallbacks(verdicts, run.state.edits, false, NO_EDITS);
+    if (run.unremoved) {
+      const bounce = Verdicts.bounce(STRIP_FALLBACK_MESSAGE);
+      for (const [address, verdict] of verdicts)
+        if (RECEIVES.has(verdict.type)) verdicts.set(address, bounce);
+      notRemoved.push(`an attachment removeAttachments() matched stays (${NO_EDITS}): bounced`);
+    }
+    return await answer(s, started, answerBy, ses, run, verdicts, edit, undefined, notRemoved);
   } catch (error) {
     const err = error instanceof Error ? error : new WmflowError(String(error));
     const policy =
@@ -104,6 +113,7 @@ async function answer(
   verdicts: Map<string, Verdict>,
   edit: EditOutcome,
   error?: { name: string; message: string },
+  notes: string[] = [],
 ): Promise<SesDisposition> {
   const resolution = resolveDisposition(verdicts, s.policy);
   let bounce: SesFlowOutcome['bounce'];
@@ -124,6 +134,7 @@ async function answer(
   }
   const response: SesDisposition = { disposition: resolution.disposition };
   const o = outcome(started, ses, run, verdicts, response, resolution, edit);
+  o.warnings.push(...notes);
   report(s, { ...o, ...(bounce ? { bounce } : {}), ...(error ? { error } : {}) });
   return response;
 }

@@ -5,6 +5,7 @@ import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow
 import { digestOf } from '../digest.js';
 import type { ApplyEditsOptions, EditedStream } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
+import { STRIP_FALLBACK_MESSAGE } from '../flow/edit-fallback.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
 import { lazyModule } from '../lazy-module.js';
 import type { MessageAccess } from '../message/message.js';
@@ -263,10 +264,6 @@ export function uncommittedStripVerdict(edits: readonly Edit[], outcome: EditOut
     return undefined;
   return Verdicts.bounce(STRIP_FALLBACK_MESSAGE);
 }
-
-/** Bounce message of {@link uncommittedStripVerdict}. */
-export const STRIP_FALLBACK_MESSAGE =
-  'Your message was not delivered: it carries an attachment the recipient does not accept, and it could not be removed.';
 
 function mapCommitError(
   error: unknown,

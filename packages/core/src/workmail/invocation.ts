@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { ConfigError, DeadlineError } from '../errors.js';
 import { type RuleFailure, runChain, settleUndecided, unfinishedRetriedRule } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
-import { applyEditFallbacks } from '../flow/edit-fallback.js';
+import { applyEditFallbacks, RECEIVES } from '../flow/edit-fallback.js';
 import { FlowState } from '../flow/state.js';
 import { LazyMessage } from '../message/message.js';
 import { isTransient } from '../transient.js';
@@ -25,8 +25,6 @@ export interface Invocation {
   edit: EditOutcome;
   response: FlowResponse;
 }
-
-const RECEIVES = new Set(['DEFAULT', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK']);
 
 /** Runs the chain and the edits for a valid event, under the deadline guard. */
 export async function runInvocation(s: Settings, event: FlowEvent, context: Context): Promise<Invocation> {

@@ -219,6 +219,27 @@ describe('sesFlow on the local S3 and SES emulation', () => {
     expect(r.outcome.failures[0]?.error).toMatch(/needs an S3 action/);
   });
 
+  it('a removal SES cannot apply bounces who would receive the attachment: removeAttachments, removeParts unlessRemoved', async () => {
+    const isExe = (p: { filename?: string }) => /\.exe$/i.test(p.filename ?? '');
+    const strip = rule('strip-exe', (ctx) => ctx.edit.removeAttachments(isExe));
+    const exe = await receive([strip], '03-invoice-attachments.eml');
+    expect(exe.answer).toEqual({ disposition: 'STOP_RULE_SET' });
+    expect(exe.outcome.verdicts['alice@corp.example']).toMatch(/^BOUNCE:.*could not be removed/);
+    expect(exe.outcome.warnings.join('\n')).toMatch(/removeAttachments\(\) matched stays/);
+    // Nothing to remove: delivered as it is.
+    const plain = await receive([strip], '01-plain-text.eml');
+    expect(plain.answer).toEqual({ disposition: 'CONTINUE' });
+    const byId = rule('remove-exe', async (ctx) => {
+      const ids = (await ctx.message.parts()).parts.filter((p) => p.names.some((n) => /\.exe$/i.test(n)));
+      ctx.edit.removeParts(
+        ids.map((p) => p.id),
+        { unlessRemoved: Verdicts.bounce('EXE not accepted.') },
+      );
+    });
+    const parts = await receive([byId], '03-invoice-attachments.eml');
+    expect(parts.outcome.verdicts['alice@corp.example']).toBe('BOUNCE:EXE not accepted.');
+  });
+
   it('a stored bucket that does not exist is named, with what `stored` must say', async () => {
     const stored = { bucket: 'corp-inbound-mail', keyPrefix: PREFIX };
     const r = await receive([readsBody], '01-plain-text.eml', {}, { stored });
