@@ -64,3 +64,14 @@ it('every ts example in the README and docs is a whole module that type-checks',
   const named = errors.replace(/[^\s]*?(example-\d+\.ts)/g, (_, file: string) => names.get(file) ?? file);
   expect(named).toBe('');
 }, 120_000);
+
+it('every documented command whose output is redirected runs npm with -s (npm writes its own lines to stdout)', async () => {
+  const docs = ['README.md', ...(await readdir(join(REPO, 'docs'))).map((f) => `docs/${f}`)];
+  const noisy: string[] = [];
+  for (const doc of docs.filter((d) => d.endsWith('.md'))) {
+    const text = (await readFile(join(REPO, doc), 'utf8')).replace(/\\\n\s*/g, ' ');
+    for (const line of text.split('\n'))
+      if (/^\s*npm run (?!-s )[\w:-]+ -- .* >>? /.test(line)) noisy.push(`${doc}: ${line.slice(0, 80)}`);
+  }
+  expect(noisy).toEqual([]);
+});
