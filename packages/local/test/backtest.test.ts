@@ -87,6 +87,13 @@ describe('wmflow backtest over a journal written by the archiver', () => {
     const edited = lines.filter((l) => l.candidate.edit.status === 'committed');
     expect(summary.candidate.edited).toBe(edited.length);
     expect(summary.baseline?.rulesFired['block-wire-transfer-requests']).toBeGreaterThan(0);
+    // The outbound samples: the inbound guard does not run for them, and the summary says how many.
+    const skipped = lines.filter((l) => l.candidate.skipped).length;
+    expect(skipped).toBeGreaterThan(0);
+    expect(summary.candidate.skipped).toBe(skipped);
+    expect(summary.candidate.editFailures).toBe(
+      lines.filter((l) => l.candidate.edit.status === 'failed').length,
+    );
   });
 
   it('gives the same lines, in the same order, with -j 2', async () => {
@@ -112,6 +119,17 @@ describe('wmflow backtest over a journal written by the archiver', () => {
     // Edits are not recorded: a tagged message whose verdicts match is not "changed".
     expect(bySample(lines, '01-plain-text.eml').diff?.changed).toBe(false);
   }, 120_000);
+
+  it('counts a failed edit among the failed messages, and per policy', async () => {
+    const handler = 'packages/local/test/fixtures/tag-unbucketed.ts';
+    const { summary, lines } = parseBacktest(
+      (await run(['backtest', journal, '--handler', handler, '-j', '1'])).stdout,
+    );
+    const failedEdits = lines.filter((l) => l.candidate.edit.status === 'failed').length;
+    expect(failedEdits).toBeGreaterThan(0);
+    expect(summary.candidate.editFailures).toBe(failedEdits);
+    expect(summary.failed).toBe(failedEdits);
+  }, 60_000);
 
   it('gives a prebuilt function its local bucket when none is set, as replay does', async () => {
     const out = await run([

@@ -36,6 +36,7 @@ ${card('messages', 'messages', summary.messages)}
 ${card('changed', 'changed', summary.changed)}
 ${card('failed', 'with failures', summary.failed)}
 ${card('edited', `edited by ${summary.candidate.label}`, summary.candidate.edited)}
+${card('skipped', `not for ${summary.candidate.label} (other direction)`, summary.candidate.skipped ?? 0)}
 ${card('rate', 'messages / s', summary.messagesPerSecond)}
 </section>
 <h2>Verdicts per policy</h2>

@@ -23,6 +23,10 @@ export interface PolicyTally {
   errors: number;
   /** Rule failures (a rule threw and its error policy applied). */
   ruleFailures: number;
+  /** Messages whose edit failed (not committed, with a reason): they count among the `failed`. */
+  editFailures: number;
+  /** Messages the policy did not run for (mail of the other direction): WorkMail delivers them as usual. */
+  skipped: number;
 }
 
 /**
@@ -47,7 +51,7 @@ export interface BacktestSummary {
   changed: number;
   /** Verdict transitions `before → after`, per recipient. */
   transitions: Record<string, number>;
-  /** Messages with an error or a rule failure under either policy. */
+  /** Messages with an error, a rule failure or a failed edit under either policy. */
   failed: number;
   workers: number;
   /** Wall time of this run, and messages it backtested per second. */
@@ -93,7 +97,7 @@ export class BacktestTally {
       if (this.changedSamples.length < MAX_SAMPLES) this.changedSamples.push(line);
     }
     const broken = (o: PolicyOutcome | undefined) =>
-      o !== undefined && (o.error !== null || o.failures.length > 0);
+      o !== undefined && (o.error !== null || o.failures.length > 0 || o.edit.status === 'failed');
     if (broken(line.candidate) || broken(line.baseline)) {
       this.failed++;
       if (this.failedSamples.length < MAX_SAMPLES) this.failedSamples.push(line);
@@ -101,21 +105,13 @@ export class BacktestTally {
   }
 
   summary(run: { workers: number; durationMs: number; backtested: number }): BacktestSummary {
-    const empty = (label: string): PolicyTally => ({
-      label,
-      verdicts: {},
-      rulesFired: {},
-      edited: 0,
-      errors: 0,
-      ruleFailures: 0,
-    });
     const seconds = run.durationMs / 1000;
     return {
       type: 'summary',
       source: this.source,
       messages: this.messages,
       resumed: this.resumed,
-      candidate: this.candidate ?? empty(''),
+      candidate: this.candidate ?? newTally(''),
       ...(this.baseline ? { baseline: this.baseline } : {}),
       changed: this.changed,
       transitions: this.transitions,
@@ -128,21 +124,29 @@ export class BacktestTally {
 }
 
 function count(tally: PolicyTally | undefined, outcome: PolicyOutcome): PolicyTally {
-  const t = tally ?? {
-    label: outcome.label,
-    verdicts: {},
-    rulesFired: {},
-    edited: 0,
-    errors: 0,
-    ruleFailures: 0,
-  };
+  const t = tally ?? newTally(outcome.label);
   if (t.label === '') t.label = outcome.label;
   for (const v of Object.values(outcome.verdicts)) t.verdicts[kind(v)] = (t.verdicts[kind(v)] ?? 0) + 1;
   for (const r of new Set(outcome.rulesFired)) t.rulesFired[r] = (t.rulesFired[r] ?? 0) + 1;
   if (outcome.edit.status === 'committed') t.edited++;
   if (outcome.error) t.errors++;
   t.ruleFailures += outcome.failures.length;
+  if (outcome.edit.status === 'failed') t.editFailures++;
+  if (outcome.skipped) t.skipped++;
   return t;
+}
+
+function newTally(label: string): PolicyTally {
+  return {
+    label,
+    verdicts: {},
+    rulesFired: {},
+    edited: 0,
+    errors: 0,
+    ruleFailures: 0,
+    editFailures: 0,
+    skipped: 0,
+  };
 }
 
 /** The verdict type: `BOUNCE:<message>` counts as BOUNCE. */
