@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestLine } from '../src/backtest/types.js';
-import { backtestGuard, ENV, journalSamples, parseBacktest, run, stable } from './backtest-helpers.js';
+import { backtestGuard, ENV, journalSamples, parseBacktest, ROOT, run, stable } from './backtest-helpers.js';
 
 const BLOCKER = 'samples/lambdas/wire-transfer-blocker.ts';
 const AGAINST_BLOCKER = ['--against', '--handler', BLOCKER];
@@ -156,6 +156,37 @@ describe('wmflow backtest over a journal written by the archiver', () => {
     expect(lines.map((l) => l.key)).toEqual(j1.lines.slice(5).map((l) => l.key));
     expect(summary.messages).toBe(j1.lines.length);
     expect(summary.resumed).toBe(5);
+  }, 120_000);
+});
+
+describe('wmflow backtest --resume appended to the file it resumes', () => {
+  it('starts its first line on a line of its own after a line cut short', async () => {
+    const { openSync, closeSync } = await import('node:fs');
+    const { spawn } = await import('node:child_process');
+    const { FROM_SOURCE } = await import('./replay-helpers.js');
+    const file = join(dir, 'appended.jsonl');
+    await writeFile(
+      file,
+      `${j1.lines
+        .slice(0, 3)
+        .map((l) => JSON.stringify(l))
+        .join('\n')}\n{"type":"message","key":"cut`,
+    );
+    const fd = openSync(file, 'a'); // `… --resume appended.jsonl >> appended.jsonl`
+    const args = ['backtest', journal, '--function', 'guard', ...ENV, '-j', '1', '--resume', file];
+    const child = spawn(process.execPath, [...FROM_SOURCE, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', fd, 'ignore'],
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    closeSync(fd);
+    expect(code).toBe(0);
+    const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '');
+    const parsed = lines.slice(4).map((l) => JSON.parse(l) as BacktestLine & { type: string });
+    // Every line after the cut one reads, and each message is there once.
+    expect(parsed.filter((l) => l.type === 'message').map((l) => l.key)).toEqual(
+      j1.lines.slice(3).map((l) => l.key),
+    );
   }, 120_000);
 });
 

@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { LocalStackError } from '../errors.js';
 import type { BacktestLine } from './types.js';
@@ -28,8 +29,12 @@ export class JsonLinesOut {
   }
 
   async write(value: unknown): Promise<void> {
+    await this.writeText(`${JSON.stringify(value)}\n`);
+  }
+
+  async writeText(text: string): Promise<void> {
     if (this.closed) return;
-    if (!this.stream.write(`${JSON.stringify(value)}\n`)) {
+    if (!this.stream.write(text)) {
       await new Promise<void>((resolve) => {
         this.stream.once('drain', resolve);
         this.stream.once('error', () => resolve());
@@ -66,5 +71,29 @@ export async function* readResults(path: string): AsyncGenerator<BacktestLine> {
     const line = value as Partial<BacktestLine>;
     if (line?.type === 'message' && typeof line.key === 'string' && line.candidate)
       yield line as BacktestLine;
+  }
+}
+
+/**
+ * Whether the output is appended to the `--resume` file (`… --resume out.jsonl >> out.jsonl`) and that file
+ * ends inside a line cut short by an interruption: the first new line must then start on a line of its own, or
+ * it is glued to the cut one and lost to the next resume.
+ *
+ * @example
+ * ```ts
+ * if (await continuesCutLine('results.jsonl', 1)) await out.writeText('\n');
+ * ```
+ */
+export async function continuesCutLine(path: string, fd: number): Promise<boolean> {
+  const file = await open(path, 'r').catch(() => undefined);
+  if (!file) return false;
+  try {
+    const [mine, theirs] = [await file.stat(), fstatSync(fd)];
+    if (mine.size === 0 || mine.dev !== theirs.dev || mine.ino !== theirs.ino) return false;
+    const last = Buffer.alloc(1);
+    await file.read(last, 0, 1, mine.size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await file.close();
   }
 }

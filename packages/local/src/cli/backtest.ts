@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { JsonLinesOut, readResults } from '../backtest/output.js';
+import { continuesCutLine, JsonLinesOut, readResults } from '../backtest/output.js';
 import { runPool } from '../backtest/pool.js';
 import { ProgressBar } from '../backtest/progress-bar.js';
 import { renderReport } from '../backtest/report.js';
@@ -127,6 +127,7 @@ export async function backtest(args: string[]): Promise<number> {
           done.add(line.key);
           tally.add(line, true);
         }
+        if (await continuesCutLine(values.resume, 1)) await out.writeText('\n');
       }
       if (bar)
         void countKeys(journal.list(), done).then(
