@@ -159,6 +159,21 @@ describe('wmflow backtest over a journal written by the archiver', () => {
   }, 120_000);
 });
 
+describe('wmflow backtest s3:// without an AWS configuration', () => {
+  it('says what is missing, without a stack trace', async () => {
+    const out = await run(['backtest', 's3://acme-journal/journal/', '--function', 'guard'], {
+      AWS_REGION: '',
+      AWS_DEFAULT_REGION: '',
+      AWS_PROFILE: '',
+      AWS_CONFIG_FILE: join(dir, 'no-config'),
+    });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe(
+      'wmflow backtest: no AWS region: set AWS_REGION (or AWS_PROFILE, with a profile that names one)\n',
+    );
+  });
+});
+
 describe('wmflow backtest --resume appended to the file it resumes', () => {
   it('starts its first line on a line of its own after a line cut short', async () => {
     const { openSync, closeSync } = await import('node:fs');

@@ -62,8 +62,12 @@ export function remoteInput(source: string, init: BacktestInit, batchSize = 50, 
  * ```
  */
 export async function runRemote(options: RemoteOptions): Promise<void> {
-  const sfn = options.sfn ?? new SFNClient({});
-  const s3 = options.s3 ?? new S3Client({});
+  // The state machine's region is in its ARN: the default when the AWS configuration names none.
+  const named = /^arn:[^:]+:states:([^:]+):/.exec(options.stateMachineArn)?.[1];
+  const region =
+    process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION ? {} : named ? { region: named } : {};
+  const sfn = options.sfn ?? new SFNClient(region);
+  const s3 = options.s3 ?? new S3Client(region);
   const input = remoteInput(options.source, options.init, options.batchSize, options.concurrency);
   const { executionArn } = await sfn.send(
     new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, input: JSON.stringify(input) }),

@@ -73,10 +73,25 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await load())(args);
   } catch (error) {
+    const setup = awsSetupProblem(error);
+    if (setup) {
+      process.stderr.write(`wmflow ${name}: ${setup}\n`);
+      return 1;
+    }
     if (!(error instanceof WmflowError) && !(error instanceof TypeError)) throw error;
     process.stderr.write(`wmflow ${name}: ${error.message}\n`);
     return 1;
   }
+}
+
+/** What the AWS configuration lacks, for a command that reaches AWS (an s3:// source, --remote). */
+function awsSetupProblem(error: unknown): string | undefined {
+  const { name, message } = error as { name?: string; message?: string };
+  if (message === 'Region is missing' || message?.startsWith('Region not accepted: region=""'))
+    return 'no AWS region: set AWS_REGION (or AWS_PROFILE, with a profile that names one)';
+  if (name === 'CredentialsProviderError')
+    return `no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (${message ?? ''})`;
+  return undefined;
 }
 
 /**
