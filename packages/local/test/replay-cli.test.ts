@@ -181,6 +181,20 @@ describe('wmflow replay with a misspelt function name', () => {
     const both = await wmflow(['replay', one, '--function', 'guard', ...ENV, '--env-vars', 'x.json']);
     expect(both.stderr).toContain('--env-vars and --env-file name the same file: give one');
   });
+  it('says which engine a prebuilt function runs on when it is given the other', async () => {
+    const one = join(ROOT, 'samples/eml/01-plain-text.eml');
+    const ses = await wmflow(['replay', one, '--function', 'guard-ses']);
+    expect([ses.code, ses.stderr]).toEqual([
+      1,
+      'wmflow replay: --function guard-ses runs on SES receipt rules: add --engine ses\n',
+    ]);
+    const workmail = await wmflow(['replay', one, '--engine', 'ses', '--function', 'guard']);
+    expect(workmail.stderr).toBe(
+      'wmflow replay: --function guard runs on WorkMail: on SES it is --function guard-ses\n',
+    );
+    const backtest = await wmflow(['backtest', 'samples', '--function', 'archiver-ses']);
+    expect(backtest.stderr).toContain('backtest its rules as --function archiver');
+  });
   it('names the prebuilt functions instead of asking to install a package', async () => {
     const run = await wmflow(['replay', 'samples/eml', '--function', 'gaurd']);
     expect(run.code).not.toBe(0);

@@ -6,7 +6,7 @@ import { type FaultSpec, parseFaultSpec } from '../faults/fault-spec.js';
 import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import type { ExpectationBook } from '../replay/expect.js';
 import { localBucketDefaults } from '../replay/function-defaults.js';
-import type { LoadedHandler } from '../replay/handler.js';
+import { type LoadedHandler, PREBUILT_FUNCTIONS } from '../replay/handler.js';
 import type { ReplayOptions } from '../replay/runner.js';
 import type { VirtualClock } from '../replay/virtual-clock.js';
 import type { LocalStack } from '../stack.js';
@@ -96,6 +96,7 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
     throw new LocalStackError('give one of --function <name> or --handler <module>[#export]');
   }
   if (values.sync && values.async) throw new LocalStackError('--sync and --async exclude each other');
+  checkFunctionEngine(values.function, engine);
   const direction = parseDirection(values.direction);
   const synchronous = values.sync ? true : values.async ? false : undefined;
   const timeoutMs =
@@ -328,4 +329,14 @@ export function splitList(value: string | undefined): string[] {
     .split(/[,;\s]+/)
     .map((d) => d.trim())
     .filter((d) => d !== '');
+}
+
+/** A prebuilt function of the other engine answers an event it cannot read: say which to use instead. */
+export function checkFunctionEngine(name: string | undefined, engine: 'workmail' | 'ses'): void {
+  if (name === undefined || !PREBUILT_FUNCTIONS.includes(name)) return;
+  const ses = name.endsWith('-ses');
+  if (ses && engine !== 'ses')
+    throw new LocalStackError(`--function ${name} runs on SES receipt rules: add --engine ses`);
+  if (!ses && engine === 'ses' && PREBUILT_FUNCTIONS.includes(`${name}-ses`))
+    throw new LocalStackError(`--function ${name} runs on WorkMail: on SES it is --function ${name}-ses`);
 }
