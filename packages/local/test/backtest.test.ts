@@ -159,6 +159,46 @@ describe('wmflow backtest over a journal written by the archiver', () => {
   }, 120_000);
 });
 
+describe('wmflow backtest with rate rules', () => {
+  it('counts by the time each message was journaled, and warns when workers count apart', async () => {
+    const burst = join(dir, 'burst');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(burst, { recursive: true });
+    // Six messages of one sender: four within an hour, then two the next day.
+    const times = ['10:00', '10:10', '10:20', '10:30', '10:40', '10:50'].map((t, i) =>
+      i < 4 ? `2026-10-05T${t}:00Z` : `2026-10-06T${t}:00Z`,
+    );
+    for (const [i, at] of times.entries()) {
+      const key = `m${i}`;
+      await writeFile(
+        join(burst, key),
+        `From: ann@partner.example\r\nTo: bob@corp.example\r\nSubject: ${i}\r\n\r\nhi\r\n`,
+      );
+      const envelope = { mailFrom: 'ann@partner.example', recipients: ['bob@corp.example'] };
+      await writeFile(
+        join(burst, `${key}.json`),
+        JSON.stringify({ key, direction: 'INBOUND', envelope, journaledAt: at }),
+      );
+    }
+    const handler = 'packages/local/test/fixtures/rate-limited.ts';
+    const one = await run(['backtest', burst, '--handler', handler, '-j', '1']);
+    const { lines, summary } = parseBacktest(one.stdout);
+    // Replayed in a second, but only the fourth message of the first hour is over the limit.
+    expect(lines.map((l) => Object.values(l.candidate.verdicts)[0]?.split(':')[0])).toEqual([
+      'DEFAULT',
+      'DEFAULT',
+      'DEFAULT',
+      'BOUNCE',
+      'DEFAULT',
+      'DEFAULT',
+    ]);
+    expect(summary.candidate.rateCounted).toBe(6);
+    expect(one.stderr).toBe('');
+    const two = await run(['backtest', burst, '--handler', handler, '-j', '2']);
+    expect(two.stderr).toContain('each with its own counters: run -j 1');
+  }, 120_000);
+});
+
 describe('wmflow backtest s3:// without an AWS configuration', () => {
   it('says what is missing, without a stack trace', async () => {
     const out = await run(['backtest', 's3://acme-journal/journal/', '--function', 'guard'], {

@@ -1,9 +1,11 @@
+import { open } from 'node:fs/promises';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { type FlowOutcome, onFlowOutcome, type Verdict } from '@wmflow/core';
 import type { LoadedHandler } from '../replay/handler.js';
 import { runReplay } from '../replay/runner.js';
 import type { S3Tracker } from '../replay/s3-tracker.js';
 import type { ReplayResult } from '../replay/types.js';
+import { CLOCK_SYMBOL, dateOf } from '../replay/virtual-clock.js';
 import type { LocalStack } from '../stack.js';
 import { compareOutcomes } from './compare.js';
 import { recordedOutcome } from './metadata.js';
@@ -45,8 +47,8 @@ export interface BacktesterOptions {
 export function createBacktester(options: BacktesterOptions): (item: BacktestItem) => Promise<BacktestLine> {
   return async (item) => {
     const started = performance.now();
-    const { result, outcome } = await replayWith(options, options.candidate, item);
-    const candidate = policyOutcome(options.candidate.label, result, outcome);
+    const { result, outcome, rateCounted } = await replayWith(options, options.candidate, item);
+    const candidate = policyOutcome(options.candidate.label, result, outcome, rateCounted);
     const line: BacktestLine = {
       type: 'message',
       key: item.key,
@@ -62,7 +64,7 @@ export function createBacktester(options: BacktesterOptions): (item: BacktestIte
     if (baseline === 'recorded' && item.metadata) line.baseline = recordedOutcome(item.metadata);
     else if (baseline && baseline !== 'recorded') {
       const other = await replayWith(options, baseline, item);
-      line.baseline = policyOutcome(baseline.label, other.result, other.outcome);
+      line.baseline = policyOutcome(baseline.label, other.result, other.outcome, other.rateCounted);
     }
     if (line.baseline) line.diff = compareOutcomes(line.baseline, candidate);
     line.durationMs = Math.round(performance.now() - started);
@@ -74,11 +76,21 @@ async function replayWith(
   options: BacktesterOptions,
   handler: LoadedHandler,
   item: BacktestItem,
-): Promise<{ result: ReplayResult; outcome: FlowOutcome | undefined }> {
+): Promise<{ result: ReplayResult; outcome: FlowOutcome | undefined; rateCounted: boolean }> {
   const outcomes = new Map<string, FlowOutcome>();
   const stop = onFlowOutcome((o) => outcomes.set(o.messageId, o));
   let result: ReplayResult | undefined;
   const recorded = item.metadata;
+  // Rate rules count by the time the message was journaled (else its Date:), not by when it is replayed: a month
+  // replayed in seconds is not one burst. Whether they read it tells the run its counts depend on the order.
+  const at = await journalTime(item);
+  let rateCounted = false;
+  const clocks = globalThis as Record<symbol, unknown>;
+  const before = clocks[CLOCK_SYMBOL];
+  clocks[CLOCK_SYMBOL] = () => {
+    rateCounted = true;
+    return at;
+  };
   try {
     await runReplay({
       files: [item.path],
@@ -102,13 +114,34 @@ async function replayWith(
     });
   } finally {
     stop();
+    if (before === undefined) delete clocks[CLOCK_SYMBOL];
+    else clocks[CLOCK_SYMBOL] = before;
   }
   if (!result) throw new Error(`backtest: no result for ${item.key}`);
   await forgetObjects(options.stack, [...result.journaled, ...(result.rewritten ? [result.rewritten] : [])]);
-  return { result, outcome: outcomes.get(result.messageId) };
+  return { result, outcome: outcomes.get(result.messageId), rateCounted };
 }
 
-function policyOutcome(label: string, result: ReplayResult, outcome: FlowOutcome | undefined): PolicyOutcome {
+/** When the message was journaled; without metadata, its `Date:` header; else now. */
+async function journalTime(item: BacktestItem): Promise<number> {
+  const journaled = item.metadata?.journaledAt ? Date.parse(item.metadata.journaledAt) : Number.NaN;
+  if (Number.isFinite(journaled)) return journaled;
+  const file = await open(item.path, 'r');
+  try {
+    const head = Buffer.alloc(65_536);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    return dateOf(head.subarray(0, bytesRead)) ?? Date.now();
+  } finally {
+    await file.close();
+  }
+}
+
+function policyOutcome(
+  label: string,
+  result: ReplayResult,
+  outcome: FlowOutcome | undefined,
+  rateCounted = false,
+): PolicyOutcome {
   const edit = outcome?.edit ?? { status: 'none' as const };
   return {
     label,
@@ -122,6 +155,7 @@ function policyOutcome(label: string, result: ReplayResult, outcome: FlowOutcome
     },
     failures: (outcome?.failures ?? []).map((f) => ({ rule: f.rule, error: f.error })),
     error: result.error,
+    ...(rateCounted ? { rateCounted: true as const } : {}),
   };
 }
 

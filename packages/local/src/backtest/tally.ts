@@ -27,6 +27,8 @@ export interface PolicyTally {
   editFailures: number;
   /** Messages the policy did not run for (mail of the other direction): WorkMail delivers them as usual. */
   skipped: number;
+  /** Messages its rate rules counted (by the time each was journaled). */
+  rateCounted: number;
 }
 
 /**
@@ -133,6 +135,7 @@ function count(tally: PolicyTally | undefined, outcome: PolicyOutcome): PolicyTa
   t.ruleFailures += outcome.failures.length;
   if (outcome.edit.status === 'failed') t.editFailures++;
   if (outcome.skipped) t.skipped++;
+  if (outcome.rateCounted) t.rateCounted++;
   return t;
 }
 
@@ -146,6 +149,7 @@ function newTally(label: string): PolicyTally {
     ruleFailures: 0,
     editFailures: 0,
     skipped: 0,
+    rateCounted: 0,
   };
 }
 

@@ -59,6 +59,11 @@ export interface PolicyOutcome {
   failures: { rule: string; error: string }[];
   /** Why the invocation failed or its response was refused; null when all went well. */
   error: { name: string; message: string } | null;
+  /**
+   * Rate rules counted this message (they read the time, the journal's `journaledAt`): their counts depend on the
+   * messages before it in the same worker and policy.
+   */
+  rateCounted?: true;
 }
 
 /**

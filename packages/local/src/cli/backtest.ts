@@ -7,7 +7,7 @@ import { ProgressBar } from '../backtest/progress-bar.js';
 import { renderReport } from '../backtest/report.js';
 import type { BacktestInit } from '../backtest/session.js';
 import { openSource } from '../backtest/source.js';
-import { BacktestTally } from '../backtest/tally.js';
+import { type BacktestSummary, BacktestTally } from '../backtest/tally.js';
 import { LocalStackError } from '../errors.js';
 import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import { localBucketDefaults } from '../replay/function-defaults.js';
@@ -167,6 +167,8 @@ export async function backtest(args: string[]): Promise<number> {
       backtested,
     });
     await out.write(summary);
+    const warning = rateWarning(summary);
+    if (warning) process.stderr.write(`wmflow backtest: ${warning}\n`);
     if (values.report) await writeFile(values.report, renderReport(summary, tally));
     return stop.signal.aborted ? 130 : 0;
   } finally {
@@ -222,4 +224,18 @@ async function countKeys(keys: AsyncIterable<string>, done: ReadonlySet<string>)
   let n = 0;
   for await (const key of keys) if (!done.has(key)) n++;
   return n;
+}
+
+/**
+ * Rate rules count in the order each worker sees the messages, in one counter store a worker's policies share:
+ * with several workers, or rate rules in both policies, their counts are not the journal's.
+ */
+function rateWarning(summary: BacktestSummary): string | undefined {
+  const counted = [summary.candidate, summary.baseline].filter((p) => p && p.rateCounted > 0);
+  if (counted.length === 0) return undefined;
+  if (counted.length > 1)
+    return 'rate rules counted in both policies, which share one counter store: their counts add up; backtest each policy alone for its rate verdicts';
+  if (summary.workers !== 1)
+    return `rate rules counted ${counted[0]?.rateCounted} messages in ${summary.workers > 1 ? `${summary.workers} workers` : 'batches'}, each with its own counters: run -j 1 for the journal's counts`;
+  return undefined;
 }
