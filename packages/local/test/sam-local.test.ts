@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplate, resourcesOf } from '../../../functions/test/cfn.js';
 import { SAM_LOCAL_VARIABLES } from '../src/index.js';
 import { SAMPLES } from './helpers.js';
-import { wmflow } from './replay-helpers.js';
+import { collect, ROOT, wmflow } from './replay-helpers.js';
 import { exitCode, type Served, startServe } from './serve-helpers.js';
 
 // The recipe of docs/own-lambda.md for `sam local invoke` (SAM and Docker are not needed to test
@@ -15,9 +15,11 @@ import { exitCode, type Served, startServe } from './serve-helpers.js';
 // with the served message id; the function then reads the message through the endpoints of the
 // env file alone, and every variable the file sets is one the templates declare.
 const MESSAGE = `${SAMPLES}05-ceo-impersonation.eml`;
+const FUNCTION = new URL('../../../functions/guard-ses/index.ts', import.meta.url).pathname;
 const TEMPLATES = [
   new URL('../../../template.yaml', import.meta.url),
   new URL('../templates/init/template.yaml', import.meta.url),
+  new URL('../../../template-ses.yaml', import.meta.url),
 ];
 
 let dir: string;
@@ -82,4 +84,49 @@ describe('sam local invoke recipe', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--host: an IPv4 address');
   });
+});
+
+describe('sam local invoke recipe for an SES function (serve --engine ses)', () => {
+  it('stores the message as the S3 action would, and guard-ses bounces it through the env file alone', async () => {
+    const virus = `${SAMPLES}04-ses-spam-virus.eml`;
+    const sesEnvFile = join(dir, 'env.ses.json');
+    const ses = await startServe(['--engine', 'ses', '--load', virus, '--env-json', sesEnvFile]);
+    try {
+      const id = ses.loaded.get(virus) as string;
+      expect(ses.env.STORED_BUCKET).toBe('wmflow-inbound');
+      const event = await wmflow(['event', virus, '--engine', 'ses', '--message-id', id]);
+      expect(event.code).toBe(0);
+      const { Parameters } = JSON.parse(await readFile(sesEnvFile, 'utf8'));
+      // As the container runs it: the template's variables, the env file over them, nothing of this process.
+      const script = `const { handler } = await import(${JSON.stringify(FUNCTION)});
+const answer = await handler(JSON.parse(process.env.EVENT), { getRemainingTimeInMillis: () => 30000 });
+process.stdout.write(JSON.stringify(answer) + '\\n');`;
+      const run = await collect(
+        process.execPath,
+        ['--conditions=wmflow-source', '--import', 'tsx', '--input-type=module', '-e', script],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...Parameters,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'sam-local',
+            AWS_SECRET_ACCESS_KEY: 'sam-local',
+            STORED_BUCKET: 'wmflow-inbound',
+            STORED_KEY_PREFIX: 'inbound/',
+            BOUNCE_SENDER: 'postmaster@corp.example',
+            ORGANIZATION_DOMAINS: 'corp.example',
+            EVENT: event.stdout,
+          },
+        },
+      );
+      const lines = run.stdout.trim().split('\n');
+      expect(JSON.parse(lines.at(-1) as string)).toEqual({ disposition: 'STOP_RULE_SET' });
+      // The bounce reached the SES emulation, which knew the message: sent, not refused.
+      expect(run.stdout).toMatch(/"bounce":\{"status":"sent"/);
+    } finally {
+      ses.child.kill('SIGTERM');
+      await exitCode(ses.child);
+    }
+  }, 60_000);
 });

@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { sesMessageId } from '@wmflow/core/testing';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
 import { samEnvVars } from '../sam-env.js';
@@ -11,7 +13,9 @@ import { startLocalStack } from '../stack.js';
  * one `<messageId>\t<path>` line per loaded message and `ready`, then runs
  * until SIGINT or SIGTERM and stops cleanly (exit code 0). `--host ADDR` listens on
  * another IPv4 address of this machine (containers cannot reach 127.0.0.1);
- * `--env-json FILE` writes the `sam local invoke --env-vars` file for the stack.
+ * `--env-json FILE` writes the `sam local invoke --env-vars` file for the stack. `--engine ses` stores each loaded
+ * message where an SES receipt rule's S3 action would (`wmflow-inbound`, `inbound/<id>`) and tells the SES
+ * emulation it received it, so an SES function (and its bounces) runs against the stack.
  *
  * @example
  * ```ts
@@ -27,6 +31,7 @@ export async function serve(args: string[]): Promise<number> {
       region: { type: 'string' },
       host: { type: 'string' },
       'env-json': { type: 'string' },
+      engine: { type: 'string', default: 'workmail' },
     },
     strict: true,
   });
@@ -35,16 +40,32 @@ export async function serve(args: string[]): Promise<number> {
       '--host: an IPv4 address of this machine (the SDK addresses S3 buckets by path only for IP endpoints), e.g. 172.17.0.1 for Docker on Linux',
     );
   }
+  if (values.engine !== 'workmail' && values.engine !== 'ses')
+    throw new LocalStackError('--engine: workmail or ses');
+  const ses = values.engine === 'ses';
   if (values.host !== undefined) await checkListenable(values.host);
   const files = await findMessageFiles(values.load);
+  // SES: each message is stored where a receipt rule's S3 action would, and SES is told it received it.
+  const buckets = [...new Set([...values.bucket, ...(ses ? [STORED.bucket] : [])])];
   const stack = await startLocalStack({
     ...(values.host ? { host: values.host } : {}),
-    ...(values.bucket.length > 0 ? { buckets: values.bucket } : {}),
+    ...(buckets.length > 0 ? { buckets } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
   const lines = Object.entries(stack.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   lines.push(`export RATE_TABLE=${stack.dynamo.tables[0] ?? ''}`);
-  for (const file of files) lines.push(`${await stack.flow.loadFile(file)}\t${file}`);
+  if (ses) lines.push(`export STORED_BUCKET=${STORED.bucket}`, `export STORED_KEY_PREFIX=${STORED.prefix}`);
+  for (const file of files) {
+    if (!ses) {
+      lines.push(`${await stack.flow.loadFile(file)}\t${file}`);
+      continue;
+    }
+    const id = sesMessageId();
+    const Body = await readFile(file);
+    await stack.s3.send(new PutObjectCommand({ Bucket: STORED.bucket, Key: `${STORED.prefix}${id}`, Body }));
+    stack.ses.receive(id);
+    lines.push(`${id}\t${file}`);
+  }
   if (values['env-json']) {
     await writeFile(values['env-json'], `${JSON.stringify(samEnvVars(stack.env), null, 2)}\n`);
   }
@@ -58,6 +79,9 @@ export async function serve(args: string[]): Promise<number> {
   process.stderr.write(`wmflow serve: stopped on ${signal}\n`);
   return 0;
 }
+
+// Where `wmflow replay --engine ses` stores messages too (STORED_BUCKET, STORED_KEY_PREFIX defaults).
+const STORED = { bucket: 'wmflow-inbound', prefix: 'inbound/' };
 
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
