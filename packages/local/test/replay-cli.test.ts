@@ -195,6 +195,16 @@ describe('wmflow replay with a misspelt function name', () => {
     const backtest = await wmflow(['backtest', 'samples', '--function', 'archiver-ses']);
     expect(backtest.stderr).toContain('backtest its rules as --function archiver');
   });
+  it('shows a rule in audit mode as such: marked in the table, what it would have settled in the JSON', async () => {
+    const exe = join(ROOT, 'samples/eml/attachment-exe-in-zip-name.eml');
+    const audit = ['--function', 'guard', ...ENV, '--env', 'AUDIT_MODE=attachments'];
+    const json = jsonLines((await wmflow(['replay', exe, ...audit, '--json'])).stdout)[0];
+    expect(Object.values(json?.verdicts as object)).toEqual(['DEFAULT']);
+    expect(json?.audited).toEqual([
+      { rule: 'block-attachments', wouldSettle: { 'ap@corp.example': expect.stringMatching(/^BOUNCE:/) } },
+    ]);
+    expect((await wmflow(['replay', exe, ...audit])).stdout).toContain('block-attachments(audit');
+  });
   it('names the prebuilt functions instead of asking to install a package', async () => {
     const run = await wmflow(['replay', 'samples/eml', '--function', 'gaurd']);
     expect(run.code).not.toBe(0);

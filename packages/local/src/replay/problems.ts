@@ -80,3 +80,11 @@ export function pinnedBy(
     deadline: met && expectation?.deadlineHit !== undefined,
   };
 }
+
+/** Rules in audit mode that fired, with what they would have settled; undefined when none did. */
+export function auditedOf(
+  outcome: FlowOutcome | undefined,
+): { rule: string; wouldSettle: Record<string, string> }[] | undefined {
+  const audited = (outcome?.fired ?? []).filter((f) => f.audit);
+  return audited.length > 0 ? audited.map((f) => ({ rule: f.rule, wouldSettle: f.settled })) : undefined;
+}

@@ -11,7 +11,7 @@ import { deriveEnvelope, headerBlock } from './envelope.js';
 import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
-import { editOf, failuresOf, pinnedBy } from './problems.js';
+import { auditedOf, editOf, failuresOf, pinnedBy } from './problems.js';
 import { displayPath, failedResult } from './result-basics.js';
 import type { S3Tracker } from './s3-tracker.js';
 import { replayOneSes, type SesReplayOptions } from './ses-replay.js';
@@ -207,6 +207,7 @@ async function replayOne(
     recipients,
     verdicts,
     rulesFired: invocation.outcome?.rulesFired ?? [],
+    ...(auditedOf(invocation.outcome) ? { audited: auditedOf(invocation.outcome) } : {}),
     rewritten,
     journaled: created
       .filter((o) => !staged.has(`${o.bucket}/${o.key}`))

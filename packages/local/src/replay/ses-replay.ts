@@ -7,7 +7,7 @@ import { sesEventFromEml } from '../ses/ses-event.js';
 import { compareOutcome } from './check.js';
 import { deriveEnvelope, headerBlock } from './envelope.js';
 import { type Invocation, invokeOnce } from './invoke.js';
-import { editOf, failuresOf, type PinnedProblems, pinnedBy } from './problems.js';
+import { auditedOf, editOf, failuresOf, type PinnedProblems, pinnedBy } from './problems.js';
 import type { ReplayOptions } from './runner.js';
 import type { ReplayResult } from './types.js';
 
@@ -85,6 +85,7 @@ export async function replayOneSes(
     recipients,
     verdicts,
     rulesFired: invocation.outcome?.rulesFired ?? [],
+    ...(auditedOf(invocation.outcome) ? { audited: auditedOf(invocation.outcome) } : {}),
     rewritten: null,
     journaled: written.map((o) => `s3://${o.bucket}/${o.key}`),
     error,

@@ -52,7 +52,9 @@ export function tableRow(r: ReplayResult, prefix = ''): string {
     cut(file, COLUMNS[0].width, true),
     r.messageId === '' ? '-' : r.direction === 'INBOUND' ? 'IN' : 'OUT',
     verdictSummary(r),
-    r.rulesFired.length === 0 ? '-' : r.rulesFired.join(','),
+    r.rulesFired.length === 0
+      ? '-'
+      : r.rulesFired.map((n) => (auditedRule(r, n) ? `${n}(audit)` : n)).join(','),
     r.rewritten ? 'yes' : '-',
     r.journaled.length === 0 ? '-' : String(r.journaled.length),
     resultCell(r),
@@ -149,4 +151,9 @@ function cut(text: string, width: number, keepEnd = false): string {
   const flat = text.replace(/\s+/g, ' ');
   if (flat.length <= width) return flat;
   return keepEnd ? `…${flat.slice(flat.length - width + 1)}` : `${flat.slice(0, width - 1)}…`;
+}
+
+// A rule in audit mode decided nothing: the table says so beside its name.
+function auditedRule(r: ReplayResult, name: string): boolean {
+  return r.audited?.some((a) => a.rule === name) ?? false;
 }

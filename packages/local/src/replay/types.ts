@@ -24,6 +24,8 @@ export interface ReplayResult {
   verdicts: Record<string, string>;
   /** Rules that settled something or noted a reason (wmflow handlers; empty for other handlers). */
   rulesFired: string[];
+  /** Rules in audit mode that fired: what they would have settled, applied to no recipient. */
+  audited?: { rule: string; wouldSettle: Record<string, string> }[];
   /** Path of the committed rewrite under `--out`, else the `s3://bucket/key` it was read from; null when not rewritten. */
   rewritten: string | null;
   /** Objects the message left in S3 (`s3://bucket/key`), staged rewrites excluded. */
