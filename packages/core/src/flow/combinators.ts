@@ -113,7 +113,7 @@ export function not<D extends Direction>(condition: Condition<D>): Condition<D> 
  * inbound(rule<'INBOUND'>('junk', (ctx) => ctx.settle(Verdicts.MOVE_TO_JUNK)))
  * ```
  */
-export function inbound(inner: Rule<'INBOUND'>): Rule {
+export function inbound(inner: Rule<'INBOUND'>): Rule<'INBOUND'> {
   return onlyDirection('INBOUND', inner);
 }
 
@@ -125,11 +125,11 @@ export function inbound(inner: Rule<'INBOUND'>): Rule {
  * outbound(rule<'OUTBOUND'>('hold', (ctx) => ctx.settle(Verdicts.DROP)))
  * ```
  */
-export function outbound(inner: Rule<'OUTBOUND'>): Rule {
+export function outbound(inner: Rule<'OUTBOUND'>): Rule<'OUTBOUND'> {
   return onlyDirection('OUTBOUND', inner);
 }
 
-function onlyDirection<T extends Direction>(direction: T, inner: Rule<T>): Rule {
+function onlyDirection<T extends Direction>(direction: T, inner: Rule<T>): Rule<T> {
   return {
     ...inner,
     async run(ctx) {

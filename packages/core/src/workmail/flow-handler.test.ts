@@ -150,6 +150,13 @@ describe('flow: verdict semantics', () => {
     outbound(rule<'OUTBOUND'>('hold', (ctx) => ctx.settle(Verdicts.DROP)));
     // @ts-expect-error MOVE_TO_JUNK is not an outbound verdict, returned or not
     outbound(rule<'OUTBOUND'>('u', (ctx) => ctx.settle(Verdicts.MOVE_TO_JUNK)));
+    // A rule scoped to one direction keeps it: a flow of the other direction refuses it (sesFlow takes inbound rules).
+    const inRule = inbound(rule('a', () => {}));
+    const outRule = outbound(rule('b', () => {}));
+    // @ts-expect-error an outbound rule in a list of inbound rules (adoption walk: outbound() typed as any rule)
+    const inboundOnly: Rule<'INBOUND'>[] = [outRule];
+    expect(inboundOnly).toHaveLength(1);
+    flow({ rules: [inRule, outRule] }); // both directions: both
     // @ts-expect-error an inbound-only fallback in an outbound flow (refused at run time too)
     expect(() => flow({ direction: 'OUTBOUND', rules: [], fallback: Verdicts.MOVE_TO_JUNK })).toThrow(
       'MOVE_TO_JUNK is not allowed for OUTBOUND',
