@@ -205,6 +205,25 @@ describe('wmflow replay with a misspelt function name', () => {
     ]);
     expect((await wmflow(['replay', exe, ...audit])).stdout).toContain('block-attachments(audit');
   });
+  it('says what an option lacks: --against without its policy, --ses-verdict without SES, a file for a journal', async () => {
+    const one = join(ROOT, 'samples/eml/01-plain-text.eml');
+    const cases: [string[], string][] = [
+      [
+        ['backtest', 'samples', '--function', 'guard', '--against', 'foo'],
+        '--against: give recorded, --function NAME or --handler MODULE right after it',
+      ],
+      [
+        ['replay', one, '--function', 'guard', '--ses-verdict', 'spam=FAIL'],
+        '--ses-verdict sets what SES concluded: it needs --engine ses',
+      ],
+      [['backtest', one, '--function', 'guard'], 'a file; give the folder of a journal'],
+    ];
+    for (const [args, said] of cases) {
+      const r = await wmflow(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(said);
+    }
+  });
   it('names the prebuilt functions instead of asking to install a package', async () => {
     const run = await wmflow(['replay', 'samples/eml', '--function', 'gaurd']);
     expect(run.code).not.toBe(0);

@@ -53,6 +53,8 @@ export async function openSource(spec: string, options: { s3?: S3Client } = {}):
     return s3Source(options.s3 ?? new S3Client({}), bucket, rest.join('/'));
   }
   const info = await stat(spec).catch(() => undefined);
+  if (info?.isFile())
+    throw new LocalStackError(`${spec}: a file; give the folder of a journal (or s3://bucket/prefix)`);
   if (!info?.isDirectory()) throw new LocalStackError(`${spec}: no such folder (or give s3://bucket/prefix)`);
   return folderSource(spec);
 }

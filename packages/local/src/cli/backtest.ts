@@ -51,9 +51,9 @@ export async function backtest(args: string[]): Promise<number> {
       remote: { type: 'string' },
     },
   });
+  const baseline = against && againstSpec(against);
   if (positionals.length !== 1) throw new LocalStackError('give one source: a folder or s3://bucket/prefix');
   const candidate = handlerSpec(values.function, values.handler, values.built);
-  const baseline = against && againstSpec(against);
   if (values.sync && values.async) throw new LocalStackError('--sync and --async exclude each other');
   const synchronous = values.sync ? true : values.async ? false : undefined;
   const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
@@ -204,6 +204,8 @@ function splitAgainst(args: string[]): { own: string[]; against?: string[] } {
 /** What follows `--against`: `recorded`, or the baseline policy's `--function`/`--handler` (and `--built`). */
 function againstSpec(args: string[]): HandlerSpec | 'recorded' {
   if (args.length === 1 && args[0] === 'recorded') return 'recorded';
+  if (args.length === 0)
+    throw new LocalStackError('--against: give recorded, --function NAME or --handler MODULE right after it');
   const { values } = parseArgs({
     args,
     strict: true,

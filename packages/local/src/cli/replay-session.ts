@@ -97,6 +97,8 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
   }
   if (values.sync && values.async) throw new LocalStackError('--sync and --async exclude each other');
   checkFunctionEngine(values.function, engine);
+  if (engine !== 'ses' && values['ses-verdict'].length > 0)
+    throw new LocalStackError('--ses-verdict sets what SES concluded: it needs --engine ses');
   const direction = parseDirection(values.direction);
   const synchronous = values.sync ? true : values.async ? false : undefined;
   const timeoutMs =
