@@ -140,15 +140,22 @@ function onlyDirection<T extends Direction>(direction: T, inner: Rule<T>): Rule<
 
 /**
  * Pilot group: the rule decides only for recipients matching one of the
- * WorkMail-style patterns (`user@d`, `d`, `*.d`); the others stay as they are.
+ * WorkMail-style patterns (`user@d`, `d`, `*.d`); the others stay as they are. The patterns may be given as
+ * text, as an environment variable holds them (separated by commas, semicolons or white space).
  *
  * @example
  * ```ts
  * forRecipients(['it-team@corp.example', 'pilot.corp.example'], stripMacros)
+ * forRecipients(process.env.PILOT_RECIPIENTS ?? '', stripMacros)
  * ```
  */
-export function forRecipients<D extends Direction>(patterns: readonly string[], inner: Rule<D>): Rule<D> {
-  const list = [...patterns];
+export function forRecipients<D extends Direction>(
+  patterns: readonly string[] | string,
+  inner: Rule<D>,
+): Rule<D> {
+  // Spread, a string would be a pattern per character: read as the list it spells.
+  const list =
+    typeof patterns === 'string' ? patterns.split(/[,;\s]+/).filter((p) => p !== '') : [...patterns];
   const own = (a: string) => matchesAnyPattern(a, list);
   const innerScope = inner.scope;
   return {

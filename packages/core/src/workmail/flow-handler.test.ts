@@ -200,6 +200,16 @@ describe('flow: composition', () => {
       ],
     });
     expect([verdict(A), verdict(B), verdict(C)]).toEqual(['DEFAULT', 'DROP', 'DROP']);
+    // As an environment variable gives them: text, not a pattern per character.
+    const text = await run({
+      rules: [
+        forRecipients(
+          'bob@corp.example, carol@CORP.example',
+          rule('drop', (ctx) => void ctx.settle(Verdicts.DROP)),
+        ),
+      ],
+    });
+    expect([text.verdict(A), text.verdict(B), text.verdict(C)]).toEqual(['DEFAULT', 'DROP', 'DROP']);
   });
 
   it('logs what an audit-mode rule would do and changes nothing', async () => {
