@@ -55,8 +55,13 @@ export function barChart(
   const legend = series
     .map(
       (name, s) =>
-        `<rect x="${LABEL_WIDTH + s * 200}" y="4" width="12" height="12" fill="${COLORS[s % COLORS.length]}"/><text x="${LABEL_WIDTH + s * 200 + 18}" y="14">${escapeHtml(name.slice(-28))}</text>`,
+        `<rect x="${LABEL_WIDTH + s * 200}" y="4" width="12" height="12" fill="${COLORS[s % COLORS.length]}"/><text x="${LABEL_WIDTH + s * 200 + 18}" y="14">${escapeHtml(shortName(name))}<title>${escapeHtml(name)}</title></text>`,
     )
     .join('');
   return `<svg role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${LABEL_WIDTH + BAR_WIDTH + 60} ${height}" width="${LABEL_WIDTH + BAR_WIDTH + 60}" height="${height}" font-size="12" font-family="system-ui, sans-serif">${legend}${bars.join('')}</svg>`;
+}
+
+// A legend entry fits its 200 px: a long module path keeps its end (the file and export), marked as cut.
+function shortName(name: string): string {
+  return name.length <= 28 ? name : `…${name.slice(-27)}`;
 }
