@@ -16,6 +16,16 @@ describe('ses: resolveDisposition', () => {
     const bypass = resolveDisposition(v([['a@x.example', Verdicts.BYPASS_SPAM_CHECK]]), {});
     expect(bypass.disposition).toBe('CONTINUE');
     expect(bypass.notes[0]).toMatch(/BYPASS_SPAM_CHECK has no SES equivalent/);
+    // Beside a stopped recipient, the note does not promise a delivery the mixed policy then takes back.
+    const mixed = resolveDisposition(
+      v([
+        ['a@x.example', Verdicts.BYPASS_SPAM_CHECK],
+        ['b@x.example', Verdicts.DROP],
+      ]),
+      {},
+    );
+    expect(mixed.applied['a@x.example']).toBe('DROP');
+    expect(mixed.notes.join('\n')).not.toContain('delivered');
   });
 
   it('resolves MOVE_TO_JUNK by the junk policy', () => {

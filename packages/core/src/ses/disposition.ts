@@ -80,7 +80,7 @@ export function resolveDisposition(
     wanted.set(address, dispositionOf(verdict, junk));
     if (verdict.type === 'BYPASS_SPAM_CHECK')
       notes.push(
-        `${address}: BYPASS_SPAM_CHECK has no SES equivalent (SES scans before the Lambda runs): delivered normally`,
+        `${address}: BYPASS_SPAM_CHECK has no SES equivalent (SES scans before the Lambda runs): treated as DEFAULT`,
       );
     if (verdict.type === 'MOVE_TO_JUNK')
       notes.push(`${address}: MOVE_TO_JUNK resolved by the junk policy "${junk}"`);
