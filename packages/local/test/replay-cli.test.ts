@@ -264,10 +264,14 @@ describe('wmflow replay over malformed fixtures', () => {
     // An empty read is a read that went wrong (WorkMail has no empty message): the invocation fails, to be retried.
     expect(lines[0]?.error).toMatchObject({ message: expect.stringMatching(/answered no bytes/) });
     expect(lines[0]?.edit).toMatchObject({ status: 'none' });
-    // The one without a body is repaired before the edit (Date, From, header block added), so the tag is written;
-    // the garbage one holds bare CRs in what reads as its header block (a structure clients read otherwise):
-    // the attachment check cannot decide and bounces it, and nothing is edited.
-    expect(lines[2]?.edit).toMatchObject({ status: 'committed' });
+    // The one of header fields alone is delivered as it is: a read cut after a header line looks the same, and a
+    // tag committed on it would replace the whole message; the garbage one holds bare CRs in what reads as its
+    // header block (a structure clients read otherwise): the attachment check cannot decide and bounces it.
+    expect(lines[2]?.edit).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/ends inside its header block/),
+    });
+    expect(Object.values(lines[2]?.verdicts as object)).toEqual(['DEFAULT']);
     expect(Object.values(lines[1]?.verdicts as object)).toEqual([expect.stringMatching(/^BOUNCE/)]);
     expect(lines[1]?.edit).toMatchObject({ status: 'none' });
     expect(run.code).toBe(1); // the failed invocation of the empty one

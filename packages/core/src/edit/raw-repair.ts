@@ -21,6 +21,10 @@ export interface RepairRead {
   lengthUnknown?: boolean;
 }
 
+/** Why a message that is all header block (no blank line, no body) is not rewritten. */
+export const ENDS_IN_HEADER =
+  'the message ends inside its header block, with no blank line and no body: it is not rewritten (a read cut after a header line looks the same)';
+
 const MAX_HELD_LINE = 1024 * 1024;
 const MAX_DEPTH = 50;
 
@@ -116,7 +120,15 @@ export class RawRepair extends Transform {
 
   override _flush(done: TransformCallback): void {
     if (this.partialSize > 0) this.line(Buffer.concat(this.partial));
-    if (this.header) this.endHeader(true);
+    if (this.header) {
+      const root = this.root;
+      // Nothing but header fields, to the last byte: what a read cut after a header line looks like too, and an
+      // update would commit it over the whole message (fault round 40). Such mail has nothing to edit: left as it is.
+      if (this.endHeader(true) === 0 && root) {
+        done(new EditError(ENDS_IN_HEADER));
+        return;
+      }
+    }
     if (!this.endsWithEol && this.stack.length > 0) {
       // A message that stops mid-line inside an open multipart is what a read cut short looks like (mail ends
       // with a line break): closing it would commit the cut message over the whole one. The read is retried.
@@ -228,7 +240,8 @@ export class RawRepair extends Transform {
     open.parts++;
   }
 
-  private endHeader(synthetic: boolean, blank?: Buffer): void {
+  /** Ends the header block being read; returns how many of its lines were body lines (no header field). */
+  private endHeader(synthetic: boolean, blank?: Buffer): number {
     const lines = this.header ?? [];
     this.header = undefined;
     const result = repairHeaderBlock(lines, {
@@ -253,6 +266,7 @@ export class RawRepair extends Transform {
       this.encoding = '7bit';
     }
     for (const l of result.body) this.line(l);
+    return result.body.length;
   }
 
   private out(bytes: Buffer): void {

@@ -5,6 +5,7 @@ import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow
 import { digestOf } from '../digest.js';
 import type { ApplyEditsOptions, EditedStream } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
+import { ENDS_IN_HEADER } from '../edit/raw-repair.js';
 import { STRIP_FALLBACK_MESSAGE } from '../flow/edit-fallback.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
 import { lazyModule } from '../lazy-module.js';
@@ -144,6 +145,9 @@ function pipeUpdate(
   else args.signal.addEventListener('abort', onAbort, { once: true });
   const toS3 = new PassThrough();
   const toCheck = new PassThrough();
+  // An edit that fails before a reader listens (a message of header fields alone fails at once) must not be an
+  // uncaught 'error': each reader meets the failure in the stream itself (errored), and the edit's result says why.
+  for (const branch of [toS3, toCheck]) branch.on('error', () => {});
   edited.stream.pipe(toS3);
   edited.stream.pipe(toCheck);
   edited.stream.once('error', (error) => {
@@ -262,6 +266,8 @@ export function uncommittedStripVerdict(edits: readonly Edit[], outcome: EditOut
     !(outcome.skipped ?? []).some((s) => s.startsWith('attachment '))
   )
     return undefined;
+  // A message of header fields alone carries no attachment.
+  if (outcome.status === 'failed' && outcome.reason.endsWith(ENDS_IN_HEADER)) return undefined;
   return Verdicts.bounce(STRIP_FALLBACK_MESSAGE);
 }
 

@@ -6,6 +6,7 @@ import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { Splitter } from '@zone-eu/mailsplit';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENDS_IN_HEADER } from '../../src/edit/raw-repair.js';
 import {
   type FlowClients,
   type FlowOutcome,
@@ -48,11 +49,11 @@ async function partHashes(bytes: Buffer): Promise<Map<string, string>> {
 }
 
 async function run(
-  file: string,
+  file: string | Buffer,
   edits: (e: MessageEditor) => void,
   options: { verdict?: 'DROP'; freeze?: boolean } = {},
 ) {
-  const original = await readFile(join(SAMPLES, file));
+  const original = typeof file === 'string' ? await readFile(join(SAMPLES, file)) : file;
   const messageId = stack.flow.load(original);
   if (options.freeze) stack.flow.freeze(messageId);
   const outcomes: FlowOutcome[] = [];
@@ -129,6 +130,24 @@ describe('edits committed through PutRawMessageContent on the emulator', () => {
     expect(history).toHaveLength(1);
     expect(JSON.stringify(response)).toContain('"DEFAULT"');
     expect(JSON.stringify(response)).not.toContain('BOUNCE');
+  });
+
+  it('leaves a message of header fields alone as it is: a read cut after a header line looks the same (fault round 40)', async () => {
+    // What a server that ends the read at a header line's end gives: committing a tag or banner on it would put
+    // the cut message, banner for body, in place of the whole one.
+    const headers = Buffer.from(
+      'From: Ann <ann@partner.example>\r\nTo: user@corp.example\r\nSubject: invoice\r\n',
+    );
+    const tagged = await run(headers, tagAndDisclaim);
+    expect(tagged.outcome.edit).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining(ENDS_IN_HEADER),
+    });
+    expect(tagged.history).toHaveLength(1);
+    expect(JSON.stringify(tagged.response)).toContain('"DEFAULT"');
+    // Nothing to strip in it: not bounced as an attachment that could not be removed.
+    const stripped = await run(headers, (e) => e.removeAttachments(() => true));
+    expect(JSON.stringify(stripped.response)).not.toContain('BOUNCE');
   });
 
   it('sets, adds and removes headers and transforms body text, keeping the attachments byte-identical', async () => {
