@@ -92,6 +92,17 @@ describe('condition: impersonatesProtectedName', () => {
     expect(await fired(c, signed('Travel <desk@evil.example>'), 'jane@corp.example')).toBe(false);
   });
 
+  it('flags outside mail whose display name shows an address of the organization (attacker round 43, A43-6)', async () => {
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    const from = (display: string) =>
+      `From: ${display} <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    expect(await fired(c, from('"payroll@corp.example"'), 'x@corp-example.com')).toBe(true);
+    expect(await fired(c, from('"Payroll (payroll＠CORP.example)"'), 'x@corp-example.com')).toBe(true);
+    // Another organization's address, or none: not this check's.
+    expect(await fired(c, from('"payroll@partner.example"'), 'x@corp-example.com')).toBe(false);
+    expect(await fired(c, from('Payroll'), 'x@corp-example.com')).toBe(false);
+  });
+
   it('refuses bad configuration', () => {
     expect(() => impersonatesProtectedName({ names: [] })).toThrow(ConfigError);
     expect(() => impersonatesProtectedName({ names: ['---'] })).toThrow(/names\[0\]/);

@@ -400,6 +400,17 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       box.address !== '' &&
       matchesAnyPattern(box.address, allowed) &&
       (replies.has(box) || vouched.has(domainOf(box.address)));
+    // A display name that shows an address of the organization (`"payroll@corp.example" <x@evil.example>`) on
+    // outside mail is the organization's own name borrowed (attacker round 43, A43-6).
+    const borrowed = mailboxes.find(
+      (box) => !exempt(box) && showsOwnAddress(box.name, ctx.organizationDomains),
+    );
+    if (borrowed) {
+      ctx.note(
+        `display name "${borrowed.name.slice(0, 80)}" shows an address of the organization on outside mail`,
+      );
+      return true;
+    }
     return mailboxes.some((box) => {
       if (exempt(box)) return false;
       // A right-to-left override shows the letters it covers in reverse order (all of the name, or one word or
@@ -427,6 +438,19 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       );
     });
   };
+}
+
+/** Whether a display name holds an address in one of the organization's domains (read after NFKC, case-folded). */
+function showsOwnAddress(name: string, domains: readonly string[]): boolean {
+  if (domains.length === 0 || (!name.includes('@') && !/[\uff20\ufe6b]/.test(name))) return false;
+  for (const m of name
+    .normalize('NFKC')
+    .toLowerCase()
+    .matchAll(/@([\p{L}\p{N}.-]+)/gu)) {
+    const domain = (m[1] ?? '').replace(/^[.-]+|[.-]+$/g, '');
+    if (domain !== '' && isInternal(`x@${domain}`, domains)) return true;
+  }
+  return false;
 }
 
 /** Domains the trusted Authentication-Results says a DKIM signature or DMARC passed for. */
