@@ -20,10 +20,10 @@ const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+x
 /**
  * The scan for a part that is a file a browser would open as a page: named `.html`, `.htm`, `.svg`, `.mht`…
  * (any type, the name read as a file system stores it), declared SVG (an SVG a client lists as a file), or
- * declared HTML or XHTML and named or attached (an unnamed inline HTML part is the message's body, which mail
- * clients render without scripts; `laterInMixed`, an unnamed HTML part after the first of a multipart/mixed, is no
- * body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser). An `.xml` (`.xsl`,
- * `.xslt`, `.mml` MathML, `.rss`, `.atom`, `.rdf`) file, or an unnamed XML part listed as a file, gets the {@link XmlPageScan}: it counts only when the
+ * declared XHTML, or declared HTML and named or attached (an unnamed inline HTML part is the message's body, which
+ * mail clients render without scripts; `laterInMixed`, an unnamed HTML part after the first of a multipart/mixed,
+ * is no body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser). An `.xml` (`.xsl`,
+ * `.xslt`, `.mml` MathML, `.rss`, `.atom`, `.rdf`) file, or an unnamed XML part (never a body), gets the {@link XmlPageScan}: it counts only when the
  * file is a page. Files inside archives are named by {@link markupScanForName}, which leaves XML out (every
  * Office document is a zip of XML parts). Undefined otherwise.
  *
@@ -40,9 +40,12 @@ export function markupScanFor(part: MessagePart, laterInMixed = false): MarkupSc
   if (part.names.some((name) => nameVariants(name).some((variant) => XML_NAME.test(variant))))
     return new XmlPageScan();
   const listed = part.disposition === 'attachment' || laterInMixed;
-  if (XML_TYPES.has(part.contentType) && part.names.length === 0 && listed) return new XmlPageScan();
+  // Only text/html is shown in place as a body: an XML or XHTML part is a file wherever it sits (Thunderbird
+  // lists it, Outlook saves it as ATT00001.xht; attacker round 44).
+  if (XML_TYPES.has(part.contentType) && part.names.length === 0) return new XmlPageScan();
   const markup =
     part.contentType === 'image/svg+xml' ||
+    part.contentType === 'application/xhtml+xml' ||
     (MARKUP_TYPES.has(part.contentType) && (part.names.length > 0 || listed));
   return markup ? new MarkupScan() : undefined;
 }

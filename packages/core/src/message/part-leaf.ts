@@ -9,6 +9,7 @@ import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
 import { messageFileKind } from './file-names.js';
 import { type KeptArchive, keepArchive, listPartArchive, watchArchive } from './part-archive.js';
+import { headerParams } from './part-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
@@ -283,11 +284,31 @@ function laterInMixed(node: SplitNode): boolean {
     const type = (parent.contentType || '').toLowerCase();
     if (!type.startsWith('multipart/')) return false;
     if (type === 'multipart/alternative') continue;
+    // A related multipart whose `start` names its root (RFC 2387): clients show that part; the others are its
+    // resources, or files when nothing refers to them, whatever their place (attacker round 44).
+    const start = type === 'multipart/related' ? relatedStart(parent) : undefined;
+    if (start !== undefined) {
+      if (contentId(child) !== start) return true;
+      continue;
+    }
     const nr = child.partNr ? child.partNr[child.partNr.length - 1] : undefined;
     if (typeof nr !== 'number' || nr > 1) return true;
   }
   return false;
 }
+
+/** The Content-ID a multipart/related's `start` parameter names, without its angle brackets; undefined if none. */
+function relatedStart(node: SplitNode): string | undefined {
+  const type = headersOf(node).get('content-type')[0] ?? '';
+  const start = headerParams(type).find((p) => p.key === 'start')?.value;
+  return start === undefined || start.trim() === '' ? undefined : bare(start);
+}
+
+function contentId(node: SplitNode): string {
+  return bare(headersOf(node).get('content-id')[0] ?? '');
+}
+
+const bare = (id: string) => id.trim().replace(/^<|>$/g, '').toLowerCase();
 
 /** Adds a name the content gives (a file encoded in the text, a calendar or TNEF attachment), once. */
 function addName(leaf: Leaf, name: string): void {
