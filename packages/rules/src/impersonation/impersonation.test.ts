@@ -64,7 +64,7 @@ describe('condition: impersonatesProtectedName', () => {
     ).toBe(false);
   });
 
-  it('exempts an allowed From only when DKIM or DMARC vouches for it; an allowed Reply-To as it is (attacker round 43, A43-5)', async () => {
+  it('exempts an allowed From only when DMARC vouches for it; an allowed Reply-To as it is (attacker rounds 43, 44)', async () => {
     const signed = (await eml('impersonation-display-name.eml')).toString('latin1');
     const allowed = impersonatesProtectedName({
       names: ['Jane Doe'],

@@ -390,16 +390,22 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       );
       return true;
     }
-    // An allowed address is only a claim in From or Sender: exempt when the trusted Authentication-Results vouches
-    // for its domain (DKIM or DMARC pass), as any sender can write it (attacker round 43). A Reply-To naming it
-    // sends replies to that mailbox, and is exempt as it is.
+    // An allowed address is only a claim where any sender can write it (attacker rounds 43, 44): the From is
+    // exempt when it is the one From a reader sees and DMARC passed for its domain (a signature of the domain
+    // alone vouches for any of its users, and a replayed message may carry another From on top); a Sender never.
+    // A Reply-To naming it sends replies to that mailbox, and is exempt as it is.
     const claimed = mailboxes.some((b) => b.address && matchesAnyPattern(b.address, allowed));
-    const vouched = claimed ? await vouchedDomains(ctx, options) : new Set<string>();
+    const single =
+      headers.all('from').length === 1 && headers.from.length === 1 ? headers.from[0] : undefined;
+    const vouched = claimed && single ? await dmarcPassed(ctx, options) : new Set<string>();
     const replies = new Set<object>(replyTo);
     const exempt = (box: { address: string }) =>
       box.address !== '' &&
       matchesAnyPattern(box.address, allowed) &&
-      (replies.has(box) || vouched.has(domainOf(box.address)));
+      (replies.has(box) ||
+        (single !== undefined &&
+          box.address.toLowerCase() === single.address.toLowerCase() &&
+          vouched.has(domainOf(box.address))));
     // A display name that shows an address of the organization (`"payroll@corp.example" <x@evil.example>`) on
     // outside mail is the organization's own name borrowed (attacker round 43, A43-6).
     const borrowed = mailboxes.find(
@@ -453,16 +459,13 @@ function showsOwnAddress(name: string, domains: readonly string[]): boolean {
   return false;
 }
 
-/** Domains the trusted Authentication-Results says a DKIM signature or DMARC passed for. */
-async function vouchedDomains(ctx: RuleContext, options: OutsideOptions): Promise<Set<string>> {
+/** The From domains the trusted Authentication-Results says DMARC passed for. */
+async function dmarcPassed(ctx: RuleContext, options: OutsideOptions): Promise<Set<string>> {
   const { methods } = await ctx.message.authVerdicts(options.trustedAuthServIds);
   const domains = new Set<string>();
-  for (const m of methods) {
-    if (m.result !== 'pass') continue;
-    if (m.method === 'dkim')
-      domains.add(normalizeDomain(m.props['header.d'] ?? '') || domainOf(m.props['header.i'] ?? ''));
-    if (m.method === 'dmarc') domains.add(normalizeDomain(m.props['header.from'] ?? ''));
-  }
+  for (const m of methods)
+    if (m.method === 'dmarc' && m.result === 'pass')
+      domains.add(normalizeDomain(m.props['header.from'] ?? ''));
   domains.delete('');
   return domains;
 }
