@@ -56,6 +56,22 @@ describe('condition: senderIsInside (evidence, not claims)', () => {
     expect(await inside(twice('Sender'))).toBe(false);
   });
 
+  it('is outside when the header contradicts itself: a DMARC failure beside a pass, SPF or DMARC twice (attacker round 44)', async () => {
+    const ar = (rest: string) => `Authentication-Results: amazonses.com; ${rest}\r\n`;
+    expect(await inside(ar('dkim=pass header.d=corp.example; dmarc=none header.from=corp.example'))).toBe(
+      true,
+    );
+    expect(await inside(ar('dkim=pass header.d=corp.example; dmarc=fail header.from=corp.example'))).toBe(
+      false,
+    );
+    expect(
+      await inside(ar('spf=pass smtp.mailfrom=it@corp.example; spf=fail smtp.mailfrom=it@corp.example')),
+    ).toBe(false);
+    expect(await inside(ar('dmarc=pass header.from=corp.example; dmarc=fail header.from=corp.example'))).toBe(
+      false,
+    );
+  });
+
   it('is outside for claims: no results, failures, other domains, untrusted servers, or excluded evidence', async () => {
     expect(await inside('')).toBe(false);
     expect(
