@@ -119,12 +119,14 @@ export class RawRepair extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
+    // A read cut after a header line ends with its line break; a message of bare CRs has none at all.
+    const lineEnded = this.partialSize === 0;
     if (this.partialSize > 0) this.line(Buffer.concat(this.partial));
     if (this.header) {
       const root = this.root;
       // Nothing but header fields, to the last byte: what a read cut after a header line looks like too, and an
       // update would commit it over the whole message (fault round 40). Such mail has nothing to edit: left as it is.
-      if (this.endHeader(true) === 0 && root) {
+      if (this.endHeader(true) === 0 && root && lineEnded) {
         done(new EditError(ENDS_IN_HEADER));
         return;
       }

@@ -7,6 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleHandler } from '../bundle/bundle.js';
 import { LocalStackError } from '../errors.js';
 import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
+import { PREBUILT_FUNCTIONS } from './prebuilt-names.js';
+
+export { PREBUILT_FUNCTIONS };
 
 /** A Lambda handler as replay calls it: promise-returning or callback-style. */
 type AnyHandler = (
@@ -78,15 +81,6 @@ export function resolveFunction(name: string, options: { built?: boolean } = {})
       `the package @wmflow/functions (npm install @wmflow/functions)`,
   );
 }
-
-/** The names `--function` takes: the bundles of `@wmflow/functions`. */
-export const PREBUILT_FUNCTIONS: readonly string[] = [
-  'archiver',
-  'archiver-ses',
-  'guard',
-  'guard-ses',
-  'outbound-policy',
-];
 
 /** The bundle `@wmflow/functions/<name>`, installed beside the app or beside this CLI. */
 function fromFunctionsPackage(name: string): string | undefined {
