@@ -637,12 +637,14 @@ async function dlpFinds(part: string): Promise<boolean> {
     'latin1',
   );
   const check = checkSensitiveData();
-  const ctx = {
-    subject: 'x',
-    deadline: Date.now() + 600_000,
-    message: { stream: () => Readable.from([raw]) },
-  };
-  return (await check(ctx as unknown as Parameters<typeof check>[0])).found;
+  // The DLP reads the text and asks the part walk how the structure reads (its framing findings).
+  const message = new LazyMessage(async () => Readable.from([raw]));
+  const ctx = { subject: 'x', deadline: Date.now() + 600_000, message };
+  try {
+    return (await check(ctx as unknown as Parameters<typeof check>[0])).found;
+  } finally {
+    await message.close();
+  }
 }
 
 function dlpPage(html: string): Promise<boolean> {
