@@ -357,29 +357,38 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
   const allowed = patternList('allowedSenders', options.allowedSenders ?? [], true);
   return async (ctx) => {
     const headers = await ctx.message.headers();
-    // A group's name (`From: Jane Doe: x@evil.example;`) is shown like a display name.
-    const groups = FIELDS.flatMap((f) => headers.groupNames(f).map((name) => ({ name, address: '' })));
     const replyTo = headers.replyTo;
-    const read = [...headers.from, ...headers.sender, ...replyTo, ...groups];
-    // Invalid UTF-8 in a `utf-8` encoded word reads as U+FFFD here; a client falling back to Latin-1 shows
-    // `=?utf-8?Q?J=E1ne_Doe?=` as Jáne Doe: such names are also read that way.
-    const raw = FIELDS.flatMap((f) => headers.all(f));
-    // Encoded words (and only they) need the MIME tooling: loaded on first use, not at cold start.
-    const mime = raw.some((v) => v.includes('=?')) ? await loadMime() : undefined;
-    const latin1 = mime && read.some((b) => b.name.includes('\uFFFD')) ? latin1Readings(raw, mime) : [];
-    const mailboxes = [...read, ...latin1, ...(mime ? wordFirstReadings(raw, mime) : [])];
+    const parsed: Record<string, readonly { name: string; address: string }[]> = {
+      from: headers.from,
+      sender: headers.sender,
+      'reply-to': replyTo,
+    };
+    const readingsOf = async (fields: readonly string[]) => {
+      // A group's name (`From: Jane Doe: x@evil.example;`) is shown like a display name.
+      const groups = fields.flatMap((f) => headers.groupNames(f).map((name) => ({ name, address: '' })));
+      const read = [...fields.flatMap((f) => parsed[f] ?? []), ...groups];
+      // Invalid UTF-8 in a `utf-8` encoded word reads as U+FFFD here; a client falling back to Latin-1 shows
+      // `=?utf-8?Q?J=E1ne_Doe?=` as Jáne Doe: such names are also read that way.
+      const raw = fields.flatMap((f) => headers.all(f));
+      // Encoded words (and only they) need the MIME tooling: loaded on first use, not at cold start.
+      const mime = raw.some((v) => v.includes('=?')) ? await loadMime() : undefined;
+      const latin1 = mime && read.some((b) => b.name.includes('\uFFFD')) ? latin1Readings(raw, mime) : [];
+      return { raw, mime, boxes: [...read, ...latin1, ...(mime ? wordFirstReadings(raw, mime) : [])] };
+    };
+    let { raw, mime, boxes: mailboxes } = await readingsOf(FIELDS);
     // No From mailbox at all: the message is repaired with the envelope sender as its From, which clients then
     // show (`jane.doe@…` reads as Jane Doe), so that address is read as the From.
     if (headers.from.length === 0 && ctx.envelope.mailFrom)
       mailboxes.push({ name: '', address: ctx.envelope.mailFrom });
     if (mailboxes.length === 0) return false;
     // From the organization (by evidence), only a Sender or Reply-To outside it can carry a protected name
-    // elsewhere: a signed message of the person replayed with such a Reply-To added (attacker round 43, A43-2).
+    // elsewhere: a signed message of the person replayed with such a Reply-To added (attacker round 43), read
+    // every way the others are (a group, an encoded word read first: round 44).
     if (await senderIsInside(ctx, options)) {
-      const elsewhere = [...headers.sender, ...replyTo].filter(
-        (b) => b.address !== '' && !isInternal(b.address, ctx.organizationDomains),
+      ({ raw, mime, boxes: mailboxes } = await readingsOf(['sender', 'reply-to']));
+      mailboxes = mailboxes.filter(
+        (b) => b.address === '' || !isInternal(b.address, ctx.organizationDomains),
       );
-      mailboxes.splice(0, mailboxes.length, ...elsewhere);
       if (mailboxes.length === 0) return false;
     }
     // A display name in a charset that cannot be decoded (EBCDIC) is shown by clients but not known here.
