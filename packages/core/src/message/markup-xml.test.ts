@@ -49,7 +49,7 @@ describe('XmlPageScan: an .xml file counts when a browser renders it as a page',
     expect(scan(Buffer.from('\ufeff<data/>', 'utf16le'))).toMatch(/NUL bytes/);
   });
 
-  it('is the scan for a part named .xml or an unnamed XML attachment, not for an inline XML body', () => {
+  it('is the scan for a part named .xml or an unnamed XML part (never shown as a body: attacker round 44)', () => {
     const part = messagePart;
     expect(markupScanFor(part({ names: ['invoice.XML '] }))).toBeInstanceOf(XmlPageScan);
     expect(markupScanFor(part({ names: ['style.xsl'] }))).toBeInstanceOf(XmlPageScan);
@@ -59,7 +59,12 @@ describe('XmlPageScan: an .xml file counts when a browser renders it as a page',
     expect(markupScanFor(part({ contentType: 'text/xml', disposition: 'attachment' }))).toBeInstanceOf(
       XmlPageScan,
     );
-    expect(markupScanFor(part({ contentType: 'application/xml' }))).toBeUndefined();
+    // Inline and unnamed, it is still a file to a mail client (Thunderbird lists it, Outlook saves ATT00001.xml).
+    expect(markupScanFor(part({ contentType: 'application/xml' }))).toBeInstanceOf(XmlPageScan);
+    expect(markupScanFor(part({ contentType: 'application/xhtml+xml' }))).toBeDefined();
+    // Named otherwise, it is that file (a .bin is no page).
     expect(markupScanFor(part({ contentType: 'application/xml', names: ['data.bin'] }))).toBeUndefined();
+    // An unnamed inline HTML part is the message's body.
+    expect(markupScanFor(part({ contentType: 'text/html' }))).toBeUndefined();
   });
 });
