@@ -252,11 +252,14 @@ export class Page {
         const item =
           html && node.tagName === 'li' && /^(?:list-item)?$/.test(computed.style.get('display') ?? '');
         const quoted = html && node.tagName === 'q' && computed.state.quotes !== undefined;
-        if (item && computed.state.listStyle) generate();
+        if (item) generate();
         // A quoted `<q>` has two boxes: its open and close quotes.
         if (quoted) generate(2);
         const before = [
-          item ? box('marker') || (computed.state.listStyle ?? '') : '',
+          // An item's marker: a ::marker rule's, a string list style's, or its number (`<ol start=4111>` draws
+          // "4111." before its first item: attacker round 44). A bullet or letter list may show no number, but the
+          // number read beside it adds no digits that could join a card but its own.
+          item ? box('marker') || computed.state.listStyle || itemNumber(counters) : '',
           quoted ? quoteOf(computed.state.quotes, 0) : '',
           box('before'),
         ].join('');
@@ -589,4 +592,10 @@ function shownAttributes(element: Element, reader: Reader): string {
     else if (reader.outlook && element.tagName === 'img' && a.name === 'alt') out.push(a.value);
   }
   return out.join(' ');
+}
+
+/** The list-item counter's value as a decimal list draws it (`4111. `), or nothing without one. */
+function itemNumber(counters: readonly Counter[]): string {
+  const counter = counters.findLast((c) => c.name === 'list-item');
+  return counter ? `${counter.value}. ` : '';
 }
