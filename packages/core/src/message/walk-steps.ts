@@ -203,17 +203,16 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     });
   }
   const container = Boolean(node.multipart);
-  // A multipart in a transfer encoding (which MIME forbids): its parts are read here as written, while a client
-  // that decodes it first reads others (`=34111` is 4111 there; attacker round 44).
-  const encoded = container
-    ? (headers.get('content-transfer-encoding').map(unfold)[0] ?? '').trim().toLowerCase()
-    : '';
-  if (encoded === 'quoted-printable' || encoded === 'base64')
+  // A multipart in quoted-printable (which MIME forbids) keeps its delimiter lines, so its parts are read here as
+  // written, while a client that decodes it first reads others (`=34111` is 4111 there; attacker round 44). In
+  // base64 it has no delimiter line: the whole body is read decoded, as text outside the parts (readOpaque).
+  const encoded = container ? (headers.get('content-transfer-encoding').map(unfold)[0] ?? '') : '';
+  if (/^\s*quoted-printable\s*$/i.test(encoded))
     walk.out.findings.push({
       partId: id,
       kind: 'malformed',
       framing: true,
-      reason: `${contentType} in ${encoded} (which MIME forbids): a client that decodes it reads other parts`,
+      reason: `${contentType} in quoted-printable (which MIME forbids): a client that decodes it reads other parts`,
     });
   const disposition = node.disposition ? node.disposition.toLowerCase() : undefined;
   if (!isAttachedMessageType(contentType)) {
