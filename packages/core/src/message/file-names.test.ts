@@ -21,8 +21,8 @@ describe('messageFileKind', () => {
 });
 
 describe('opensByExtensionOnMac', () => {
-  it('needs a dot and 1-16 ASCII letters or digits, one a letter, at the very end', () => {
-    for (const name of ['Invoice.pdf', 'a/b/Note.textClipping', 'x.mp3'])
+  it('needs, at the very end, an extension an app of a stock Mac claims', () => {
+    for (const name of ['Invoice.pdf', 'a/b/Note.textClipping', 'x.mp3', 'Report.DOCX'])
       expect(opensByExtensionOnMac(name)).toBe(true);
     for (const name of [
       'Invoice',
@@ -31,6 +31,11 @@ describe('opensByExtensionOnMac', () => {
       'Invoice.2026-11',
       'Invoice.11',
       '.rels x',
+      // Extensions no app claims: Finder runs such a file with an execute bit in Terminal (attacker round 44).
+      'Contract.signed',
+      'Statement.nov',
+      'Scan.v2',
+      'report.q3',
     ])
       expect(opensByExtensionOnMac(name)).toBe(false);
   });

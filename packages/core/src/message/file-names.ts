@@ -70,20 +70,36 @@ export function nameExtensions(name: string): string[] {
 }
 
 /**
- * Whether macOS opens a file by its extension, in the app that claims it: the name ends with a dot and one to
- * sixteen ASCII letters or digits (`.textClipping`, `.mobileprovision`), at least one a letter, and nothing after them. Finder runs a file with an
+ * Whether macOS opens a file by its extension, in an app that claims it out of the box: the name ends with a
+ * dot and an extension a stock Mac (or Microsoft Office) opens, nothing after it. Finder runs a file with an
  * execute bit in Terminal otherwise: without an extension, or with one it does not know (`Invoice.pdf ` with a
- * trailing space or an invisible character, `Invoice.2026-11`).
+ * trailing space or an invisible character, `Invoice.2026-11`, `Contract.signed`: attacker round 44).
  *
  * @example
  * ```ts
  * opensByExtensionOnMac('Invoice.pdf'); // true
  * opensByExtensionOnMac('Invoice.pdf\u200b'); // false
+ * opensByExtensionOnMac('Statement.nov'); // false: no app claims .nov
  * ```
  */
 export function opensByExtensionOnMac(name: string): boolean {
-  return /\.(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,16}$/.test(name.slice(name.lastIndexOf('/') + 1));
+  const match = /\.([A-Za-z0-9]{1,16})$/.exec(name.slice(name.lastIndexOf('/') + 1));
+  return match !== null && MAC_KNOWN_EXTENSIONS.has((match[1] as string).toLowerCase());
 }
+
+// Extensions the apps of a stock Mac claim (Preview, TextEdit, QuickTime, Music, Photos, Safari, Mail, Calendar,
+// Contacts, Pages, Numbers, Keynote, Archive Utility, Script Editor, Finder's own files) and Microsoft Office's.
+const MAC_KNOWN_EXTENSIONS: ReadonlySet<string> = new Set(
+  (
+    'pdf txt text rtf rtfd md csv tsv log json xml plist html htm xhtml webarchive svg css js ' +
+    'doc docx dot dotx docm xls xlsx xlsm xlt xltx ppt pptx pptm pps ppsx pot potx odt ods odp ' +
+    'pages numbers key ics vcf eml emlx mbox textclipping webloc inetloc fileloc ' +
+    'jpg jpeg jpe png gif tif tiff bmp heic heif webp ico icns psd raw cr2 nef dng ' +
+    'mp3 m4a m4b aac wav aif aiff caf flac mid midi mp4 m4v mov avi mkv 3gp ' +
+    'zip gz tgz bz2 xz tar cpio dmg iso pkg mpkg app scpt applescript command sh tool ' +
+    'ttf otf ttc dfont mobileprovision ipa epub ibooks vcard'
+  ).split(' '),
+);
 
 /** How a message file that clients open as a message is stored: see {@link messageFileKind}. */
 export type MessageFileKind = 'mime' | 'emlx' | 'outlook';
