@@ -6,7 +6,7 @@ import { type CardNumberOptions, scanCards } from './card.js';
 import { formulaReading } from './formula.js';
 import { scanIbans } from './iban.js';
 import { linkTexts } from './link-texts.js';
-import { officeAttributeTexts } from './office-attributes.js';
+import { officeAttributeTexts, unreadListNumbers } from './office-attributes.js';
 import { wordSymbols } from './word-symbols.js';
 import { withEntities } from './xml-entities.js';
 
@@ -173,6 +173,8 @@ export function checkSensitiveData(
         // `<w:sym w:char="0031"/>`) and the texts it keeps in attributes (an OpenDocument or Excel 2003 XML
         // cell's formula, a Word list's number label); an Excel 2003 workbook named .xls is read as a page.
         const text = place.html ? wordSymbols(read) + officeAttributeTexts(read) : read;
+        const numbering = place.html ? unreadListNumbers(read) : undefined;
+        if (numbering) undecided.push(`${place.label}: ${numbering}`);
         if (
           scope === 'subject' &&
           !(place.kind === 'header' && place.depth === 0 && /^subject$/i.test(place.label))

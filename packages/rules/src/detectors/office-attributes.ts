@@ -21,13 +21,32 @@ export function officeAttributeTexts(xml: string): string {
   const out: string[] = [];
   if (xml.includes(':formula') || xml.includes(':Formula'))
     for (const m of xml.matchAll(FORMULA)) out.push(`<p>${(m[1] ?? m[2] ?? '').replaceAll('>', '&gt;')}</p>`);
-  if (xml.includes('lvl')) out.push(...listLabels(xml));
+  if (xml.includes('lvl')) out.push(...listLabels(xml).labels);
   return out.join('');
 }
 
+/**
+ * Why a Word list's numbers cannot be read where they are drawn, or undefined: a numbering part whose labels hold
+ * a number of card length, or a level that starts at 1000 or more (`<w:start w:val="4111"/>` draws `4111.` before
+ * the paragraph `1111 1111 1111`, which is read apart from it: attacker round 44). Linear time.
+ *
+ * @example
+ * ```ts
+ * unreadListNumbers('<w:lvl w:ilvl="0"><w:start w:val="4111"/><w:lvlText w:val="%1."/></w:lvl>'); // a reason
+ * ```
+ */
+export function unreadListNumbers(xml: string): string | undefined {
+  if (!xml.includes('lvl')) return undefined;
+  const { labels, highest } = listLabels(xml);
+  if (highest >= 1000) return `a Word list numbered from ${highest}, drawn apart from the text it numbers`;
+  const long = labels.find((label) => (label.match(/[0-9]/g)?.length ?? 0) >= 8);
+  return long ? `a Word list label of many digits, drawn apart from the text it numbers` : undefined;
+}
+
 // Each level's label with `%N` as level N's start number (the first item's label), one pass over the tags.
-function listLabels(xml: string): string[] {
+function listLabels(xml: string): { labels: string[]; highest: number } {
   const labels: string[] = [];
+  let highest = 0;
   let starts: number[] = [];
   let level: { ilvl: number; text?: string } | undefined;
   const settle = () => {
@@ -62,10 +81,11 @@ function listLabels(xml: string): string[] {
         charRefsDecoded(attribute(attributes, 'val') ?? ''),
       )?.[1];
       starts[level.ilvl] = Number(start ?? 1);
+      highest = Math.max(highest, starts[level.ilvl] ?? 0);
     } else if (level) level.text = attribute(attributes, 'val');
   }
   settle();
-  return labels;
+  return { labels, highest };
 }
 
 // The `>` that ends a tag whose attributes start at `from`, past quoted values; -1 when none does.
