@@ -4,6 +4,7 @@ import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing'
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardSes } from '../guard-ses/guard-ses.js';
+import { EXE_MESSAGE } from './exe-message.js';
 import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
 
 // F41-4 (low): SendBounce answered 200 without a MessageId (an intermediary's answer, SES having sent nothing) is
@@ -28,33 +29,10 @@ afterAll(async () => {
   resetDefaultClients();
 });
 
-const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode').toString('base64');
-const MESSAGE = Buffer.from(
-  [
-    'From: x@evil.example',
-    'To: bob@corp.example',
-    'Subject: invoice',
-    'Content-Type: multipart/mixed; boundary="b"',
-    '',
-    '--b',
-    'Content-Type: text/plain',
-    '',
-    'see attached',
-    '--b',
-    'Content-Type: application/octet-stream; name="run.exe"',
-    'Content-Disposition: attachment; filename="run.exe"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    EXE,
-    '--b--',
-    '',
-  ].join('\r\n'),
-);
-
 describe('F41-4: SendBounce answered 200 without a MessageId', () => {
   it('is not recorded as a bounce sent', async () => {
     const id = sesMessageId();
-    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: MESSAGE }));
+    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
     stack.ses.receive(id);
     sesp.decide = (_req, body) =>
       body.toString().includes('Action=SendBounce')

@@ -6,6 +6,7 @@ import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing'
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardSes } from '../guard-ses/guard-ses.js';
+import { EXE_MESSAGE } from './exe-message.js';
 
 // guardSes bounces a message after its rules ran, with SendBounce. An SES endpoint that never answers held the
 // invocation past SES's wait and the Lambda's time (fault round 21): the call is now aborted when the answer is due,
@@ -31,33 +32,10 @@ afterAll(async () => {
   resetDefaultClients();
 });
 
-const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode').toString('base64');
-const MESSAGE = Buffer.from(
-  [
-    'From: x@evil.example',
-    'To: bob@corp.example',
-    'Subject: invoice',
-    'Content-Type: multipart/mixed; boundary="b"',
-    '',
-    '--b',
-    'Content-Type: text/plain',
-    '',
-    'see attached',
-    '--b',
-    'Content-Type: application/octet-stream; name="run.exe"',
-    'Content-Disposition: attachment; filename="run.exe"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    EXE,
-    '--b--',
-    '',
-  ].join('\r\n'),
-);
-
 describe('faults: SendBounce that never answers (guardSes)', () => {
   it('answers STOP_RULE_SET before the Lambda’s time ends, the bounce reported failed', async () => {
     const id = sesMessageId();
-    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: MESSAGE }));
+    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
     stack.ses.receive(id);
     const handler = guardSes({
       STORED_BUCKET: BUCKET,
