@@ -62,9 +62,10 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
       work.catch(() => {});
       if (retried) throw new DeadlineError(retried.name);
     }
-    // SES rewrites nothing: an attachment a rule asked to remove stays, so whether one matched decides the verdicts.
+    // SES rewrites nothing: an attachment a rule asked to remove stays, so whether one matched decides the verdicts
+    // (past the deadline there is no time to read the message for it: not knowing, it counts as matched).
     const unremoved = state.edits.some((e) => e.kind === 'remove-attachments')
-      ? await matchesRemoval(lazy, state.edits).catch(() => true)
+      ? deadlineHit || (await matchesRemoval(lazy, state.edits).catch(() => true))
       : undefined;
     return { state, failures, deadlineHit, ...(unremoved !== undefined ? { unremoved } : {}) };
   } finally {
