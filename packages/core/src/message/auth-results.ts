@@ -146,7 +146,8 @@ function resinfoSegments(value: string): string[][] | undefined {
     } else if (c === ' ' || c === '\t' || c === '\r' || c === '\n') endToken();
     else token += c;
   }
-  if (quoted) return undefined;
+  // A quoted string or a comment left open: where it ends, and which results it hides, cannot be known.
+  if (quoted || depth > 0) return undefined;
   endToken();
   segments.push(tokens);
   return segments;

@@ -5,7 +5,8 @@ import { headerParams } from './part-names.js';
 // protection that cannot see inside refuses it instead of letting it through unseen.
 
 const KNOWN_ENCODINGS = new Set(['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
-const DECODABLE = /base64|uu|yenc|binhex/;
+// A client decodes by the name's first word (`quoted-printable;`): an unknown spelling of one it knows is unread here.
+const DECODABLE = /base64|quotedprintable|uu|yenc|binhex/;
 const PKCS7 = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
 
 /** What the walk knows of a part when it decides whether a client would show content the walk cannot read. */

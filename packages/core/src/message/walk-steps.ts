@@ -206,8 +206,11 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   // A multipart in quoted-printable (which MIME forbids) keeps its delimiter lines, so its parts are read here as
   // written, while a client that decodes it first reads others (`=34111` is 4111 there; attacker round 44). In
   // base64 it has no delimiter line: the whole body is read decoded, as text outside the parts (readOpaque).
-  const encoded = container ? (headers.get('content-transfer-encoding').map(unfold)[0] ?? '') : '';
-  if (/^\s*quoted-printable\s*$/i.test(encoded))
+  // Its name read past comments, quotes and what follows it (`"quoted-printable";`), as clients take the first word.
+  const encoded = container
+    ? (headers.get('content-transfer-encoding').map(unfold)[0] ?? '').replace(/\([^()]*\)|"/g, ' ')
+    : '';
+  if (/^\s*quoted-printable\b/i.test(encoded))
     walk.out.findings.push({
       partId: id,
       kind: 'malformed',
@@ -226,7 +229,9 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
       names: naming.names,
       parent,
     });
-    if (problem) walk.out.findings.push({ partId: id, kind: 'malformed', ...problem });
+    // A transfer encoding a client decodes and the walk cannot: the text it holds is not what was read.
+    const framing = problem?.reason.startsWith('transfer encoding') ? { framing: true as const } : {};
+    if (problem) walk.out.findings.push({ partId: id, kind: 'malformed', ...problem, ...framing });
   }
   const unixMode = unixModeOf([...types, ...dispositions]);
   return {
