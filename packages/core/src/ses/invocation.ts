@@ -1,10 +1,11 @@
 import type { Context } from 'aws-lambda';
 import type { Edit } from '../edit/edits.js';
-import { DeadlineError } from '../errors.js';
+import { DeadlineError, RuleError } from '../errors.js';
 import { type RuleFailure, runChain, settleUndecided, unfinishedRetriedRule } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { FlowState } from '../flow/state.js';
 import { LazyMessage } from '../message/message.js';
+import { isTransient } from '../transient.js';
 import { defaultSesClients, type SesFlowClients, storedMessageSource } from './clients.js';
 import type { SesMessage } from './event.js';
 import { ReceiptMessage } from './receipt-message.js';
@@ -54,19 +55,31 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
   let deadlineHit = false;
   try {
     // SES commits no edit: the last rule's full read is the invocation's last (no spill to /tmp).
-    const work = runChain(s.rules, state, s.onError, failures, true, () => message.beginFinalReads());
+    // SES rewrites nothing: whether a removal a rule asked for matches an attachment decides the verdicts, read
+    // within the deadline; a transient read failure fails the invocation as any read does (fault round 42).
+    let unremoved: boolean | undefined;
+    const work = runChain(s.rules, state, s.onError, failures, true, () => message.beginFinalReads()).then(
+      async () => {
+        if (state.edits.some((e) => e.kind === 'remove-attachments'))
+          unremoved = await matchesRemoval(lazy, state.edits).catch((error: unknown) => {
+            if (isTransient(error)) throw new RuleError('remove-attachments', error, true);
+            return true;
+          });
+      },
+    );
     deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
     if (deadlineHit) {
-      const retried = unfinishedRetriedRule(s.rules, state, s.onError);
-      state.freeze(() => settleUndecided(s.rules, state, s.onError));
+      let retried: ReturnType<typeof unfinishedRetriedRule>;
+      state.freeze(() => {
+        // Judged after the rollback of the rule in flight: what it settled and never finished is open again.
+        retried = unfinishedRetriedRule(s.rules, state, s.onError);
+        settleUndecided(s.rules, state, s.onError);
+      });
       work.catch(() => {});
       if (retried) throw new DeadlineError(retried.name);
     }
-    // SES rewrites nothing: an attachment a rule asked to remove stays, so whether one matched decides the verdicts
-    // (past the deadline there is no time to read the message for it: not knowing, it counts as matched).
-    const unremoved = state.edits.some((e) => e.kind === 'remove-attachments')
-      ? deadlineHit || (await matchesRemoval(lazy, state.edits).catch(() => true))
-      : undefined;
+    // Past the deadline there was no time to read the message for a pending removal: not knowing, it matched.
+    if (deadlineHit && state.edits.some((e) => e.kind === 'remove-attachments')) unremoved = true;
     return { state, failures, deadlineHit, ...(unremoved !== undefined ? { unremoved } : {}) };
   } finally {
     const closing = message.close().catch(() => {});

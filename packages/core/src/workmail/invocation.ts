@@ -87,10 +87,14 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     })();
     deadlineHit = (await raceDeadline(work, budget - grace)) === 'deadline';
     if (deadlineHit) {
-      const retried = unfinishedRetriedRule(s.rules, state, s.onError);
+      let retried: ReturnType<typeof unfinishedRetriedRule>;
       // Aborts every request and upload of the invocation (their signals); protections that had not decided
       // settle their recipients with their blocking verdicts (a finished chain is committing: none left).
-      state.freeze(() => settleUndecided(s.rules, state, s.onError));
+      state.freeze(() => {
+        // Judged after the rollback of the rule in flight: what it settled and never finished is open again.
+        retried = unfinishedRetriedRule(s.rules, state, s.onError);
+        settleUndecided(s.rules, state, s.onError);
+      });
       work.catch(() => {}); // the answer is given; a late failure changes nothing
       // Let the aborted work stop (abort signals end SDK calls promptly) before answering, within the margin.
       await settleWithin(work, grace);

@@ -1,0 +1,98 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type FlowOutcome, onFlowOutcome, type Rule, resetDefaultClients } from '@wmflow/core';
+import { sesFlow } from '@wmflow/core/ses';
+import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
+import { type LocalStack, startLocalStack } from '@wmflow/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+
+// F42-1: SES. A rule queues ctx.edit.removeAttachments(...) without reading the body (the edit is a declaration).
+// After the chain, runSesChain reads the stored message to see whether the removal matches
+// (`matchesRemoval(...).catch(() => true)`, packages/core/src/ses/invocation.ts): ANY failure of that read, a
+// transient S3 503/throttle or a reset included, counts as "matched" and the message is BOUNCED to the sender
+// (SendBounce, STOP_RULE_SET). The project's rule for SES (docs/threat-model.md: "a transient read failure fails it
+// (round 21)") and for every engine (a transient AWS error fails the invocation) is not kept: a message with no
+// attachment at all is bounced because S3 throttled for a moment.
+const BUCKET = 'inbound-mail';
+let stack: LocalStack;
+let s3p: ScriptedProxy;
+beforeAll(async () => {
+  stack = await startLocalStack({ buckets: [BUCKET] });
+  s3p = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3);
+  Object.assign(process.env, stack.env, {
+    AWS_ENDPOINT_URL_S3: s3p.endpoint,
+    AWS_MAX_ATTEMPTS: '2',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  resetDefaultClients();
+}, 60_000);
+afterAll(async () => {
+  await s3p?.close();
+  await stack?.stop();
+  resetDefaultClients();
+});
+
+const PLAIN = Buffer.from(
+  'From: Ann <ann@partner.example>\r\nTo: bob@corp.example\r\nSubject: hello\r\n' +
+    'Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <f42-1@partner.example>\r\n' +
+    'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNo attachment here.\r\n',
+);
+
+// A strip rule as the docs show it: declares the removal, reads nothing.
+const stripExe: Rule = {
+  name: 'strip-exe',
+  onError: 'fail-open',
+  run(ctx) {
+    ctx.edit.removeAttachments((p) => /\.exe$/i.test(p.filename ?? ''), 'executables removed');
+  },
+};
+
+describe('F42-1: SES removal check whose read meets a transient S3 failure', () => {
+  for (const fault of ['503 SlowDown', 'reset'] as const) {
+    it(`${fault}: the invocation fails (transient) rather than bouncing a message with no attachment`, async () => {
+      const id = sesMessageId();
+      await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: PLAIN }));
+      stack.ses.receive(id);
+      s3p.decide = (req) =>
+        req.method === 'GET' && (req.url ?? '').includes(id)
+          ? fault === 'reset'
+            ? { do: 'forward-close-delimited', keep: 40 }
+            : {
+                do: 'answer',
+                status: 503,
+                headers: { 'content-type': 'application/xml' },
+                body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+              }
+          : { do: 'forward' };
+      let outcome: FlowOutcome | undefined;
+      const stop = onFlowOutcome((o) => {
+        if (o.messageId === id) outcome = o;
+      });
+      let answer: unknown;
+      let error: Error | undefined;
+      try {
+        answer = await sesFlow({
+          rules: [stripExe],
+          stored: { bucket: BUCKET, keyPrefix: 'inbound/' },
+          organizationDomains: ['corp.example'],
+          bounceSender: 'postmaster@corp.example',
+        })(makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }), lambdaContext());
+      } catch (e) {
+        error = e as Error;
+      } finally {
+        stop();
+        s3p.decide = () => ({ do: 'forward' });
+      }
+      const bounces = stack.ses.bounces(id);
+      const facts = JSON.stringify({
+        answer,
+        error: error?.message,
+        bounces: bounces.length,
+        warnings: outcome?.warnings,
+      });
+      // Safe: a transient read failure fails the invocation; the message is never bounced for it.
+      expect(bounces.length, facts).toBe(0);
+      expect(error, facts).toBeDefined();
+    });
+  }
+});

@@ -1,0 +1,73 @@
+import { flow, type Rule, Verdicts } from '@wmflow/core';
+import { makeFlowEvent } from '@wmflow/core/testing';
+import type { LocalStack } from '@wmflow/local';
+import { blockAttachments } from '@wmflow/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeErrors, firstAction, invoke, startFaultStack, withExe } from './fault-harness.js';
+
+// F42-2: the F41-1 fix judges "due to run" on the state BEFORE the rollback. runInvocation computes
+// `unfinishedRetriedRule(s.rules, state, …)` (its `open` = recipients with no verdict in the LIVE state) and only
+// then `state.freeze()` rolls the running rule's uncommitted settlements back to the checkpoint. A rule running at
+// the deadline that had already settled (uncommitted: rules are atomic) the recipients makes the later rethrow
+// protection look "not due" (no open recipient), no DeadlineError; the freeze then reopens them, settleUndecided
+// skips string policies, and they get the fallback (DEFAULT): run.exe delivered, WorkMail not asked to retry.
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startFaultStack(42);
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+// Settles first, then does slow work (a counter, an audit call) that is still running at the deadline; it stops when
+// aborted, as rules should. Its settlement is rolled back by the freeze (it never finished).
+const settleThenSlow: Rule = {
+  name: 'settle-then-slow',
+  onError: 'fail-open',
+  async run(ctx) {
+    ctx.settle(Verdicts.DEFAULT);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 20_000);
+      ctx.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  },
+};
+
+// Control: the same rule failing before it settles (F41-1b's shape) is caught by the fix.
+const slowOnly: Rule = {
+  ...settleThenSlow,
+  name: 'slow-only',
+  async run(ctx) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 20_000);
+      ctx.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  },
+};
+
+describe('F42-2: a rethrow protection after a rule that settled, then stalled, at the deadline', () => {
+  for (const first of [slowOnly, settleThenSlow]) {
+    it(`[${first.name}, blockAttachments({ onUndecidable: rethrow })]: never answers DEFAULT for run.exe`, async () => {
+      const id = stack.flow.load(withExe(20_000, `f42-2-${first.name}`));
+      const handler = flow({
+        synchronous: true,
+        organizationDomains: ['corp.example'],
+        rules: [first, blockAttachments({ onUndecidable: 'rethrow' })],
+      });
+      const event = makeFlowEvent({
+        messageId: id,
+        mailFrom: 'ann@partner.example',
+        recipients: ['bob@corp.example'],
+      });
+      const { response, error } = await invoke(handler, event, 3_000);
+      const facts = JSON.stringify({ response, error: error ? describeErrors([error]) : undefined });
+      expect(error !== undefined || firstAction(response) !== 'DEFAULT', facts).toBe(true);
+    }, 30_000);
+  }
+});
