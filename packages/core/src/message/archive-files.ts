@@ -163,7 +163,9 @@ function visitEntry(
   const resolved = resolvedPath(entry.name);
   if (!folder && resolved !== '' && resolved !== entry.name) out.names.push(`${prefix}${resolved}`);
   if (folder) return;
-  if (entry.executable && [entry.name, entry.unicodeName ?? entry.name].some(extensionless))
+  // The resolved path too: `Invoice/.` is extracted as the file `Invoice`, not a hidden `.`.
+  const paths = [entry.name, entry.unicodeName ?? entry.name];
+  if (entry.executable && [...paths, ...paths.map(resolvedPath)].some((p) => p !== '' && extensionless(p)))
     addType(out, UNIX_EXECUTABLE);
   if (entry.encrypted) {
     out.encrypted.push(name);
