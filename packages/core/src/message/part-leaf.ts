@@ -9,7 +9,7 @@ import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
 import { messageFileKind } from './file-names.js';
 import { type KeptArchive, keepArchive, listPartArchive, watchArchive } from './part-archive.js';
-import { headerParams } from './part-names.js';
+import { paramReadings } from './part-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
@@ -288,7 +288,7 @@ function laterInMixed(node: SplitNode): boolean {
     // resources, or files when nothing refers to them, whatever their place (attacker round 44).
     const start = type === 'multipart/related' ? relatedStart(parent) : undefined;
     if (start !== undefined) {
-      if (contentId(child) !== start) return true;
+      if (start === UNREADABLE_START || contentId(child) !== start) return true;
       continue;
     }
     const nr = child.partNr ? child.partNr[child.partNr.length - 1] : undefined;
@@ -297,11 +297,18 @@ function laterInMixed(node: SplitNode): boolean {
   return false;
 }
 
+// A `start` that names no part for sure (empty, or read differently plain, RFC 2231 extended or continued):
+// clients disagree on the root, so every part is taken as one they may list (attacker round 45).
+const UNREADABLE_START = Symbol('unreadable start');
+
 /** The Content-ID a multipart/related's `start` parameter names, without its angle brackets; undefined if none. */
-function relatedStart(node: SplitNode): string | undefined {
+function relatedStart(node: SplitNode): string | typeof UNREADABLE_START | undefined {
   const type = headersOf(node).get('content-type')[0] ?? '';
-  const start = headerParams(type).find((p) => p.key === 'start')?.value;
-  return start === undefined || start.trim() === '' ? undefined : bare(start);
+  if (!/start/i.test(type)) return undefined;
+  const readings = new Set(paramReadings(type, 'start').map(bare));
+  if (readings.size === 0) return undefined;
+  const [only] = readings;
+  return readings.size === 1 && only ? only : UNREADABLE_START;
 }
 
 function contentId(node: SplitNode): string {

@@ -167,6 +167,22 @@ export function partNaming(
   return { names: list, problems };
 }
 
+/**
+ * Every value a client may read for one parameter of a structured header: plain, RFC 2231 extended
+ * (`start*=''%3Cp2%3E`) and continued (`start*0=…; start*1=…`). Empty when the header has no such parameter.
+ */
+export function paramReadings(raw: string, param: string): string[] {
+  const params = [...headerParams(raw), ...otherSplits(raw)];
+  const out = new Set<string>();
+  for (const p of params) {
+    if (p.key === param) out.add(p.value);
+    else if (p.key === `${param}*`) out.add(extendedValue(p.value, true));
+  }
+  if (params.some((p) => p.key.startsWith(`${param}*`) && p.key !== `${param}*`))
+    out.add(continuation(params, param));
+  return [...out];
+}
+
 // Quoted values bounded (file names are at most 255 characters), so a header of unclosed quotes stays linear.
 // Comments may stand beside the name (`(scanned)name=`, `name(scanned)=`), as RFC 2045 allows.
 const LOOSE_NAME =
