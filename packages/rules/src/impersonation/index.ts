@@ -455,17 +455,28 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
   };
 }
 
-/** Whether a display name holds an address in one of the organization's domains (read after NFKC, case-folded). */
+/**
+ * Whether a display name shows an address in one of the organization's domains, read as drawn: NFKC,
+ * case-folded, invisible characters as nothing, a right-to-left override's letters in their shown order, other
+ * scripts' look-alike letters as the Latin ones (`payroll@corp\u200B.example`, `payroll@сorp.example`: attacker
+ * round 45).
+ */
 function showsOwnAddress(name: string, domains: readonly string[]): boolean {
   if (domains.length === 0 || (!name.includes('@') && !/[\uff20\ufe6b]/.test(name))) return false;
-  for (const m of name
-    .normalize('NFKC')
-    .toLowerCase()
-    .matchAll(/@([\p{L}\p{N}.-]+)/gu)) {
-    const domain = trimDots(m[1] ?? '');
-    if (domain !== '' && isInternal(`x@${domain}`, domains)) return true;
-  }
+  const drawn = RTL_OVERRIDE.test(name) ? [name, bidiShown(name), [...name].reverse().join('')] : [name];
+  const own = domains.map(asDrawn);
+  for (const reading of drawn)
+    for (const m of asDrawn(reading.replace(NARROW, '')).matchAll(/@([\p{L}\p{N}.-]+)/gu)) {
+      const domain = trimDots(m[1] ?? '');
+      if (domain !== '' && isInternal(`x@${domain}`, own)) return true;
+    }
   return false;
+}
+
+// Text as its letters are drawn: look-alike letters of other scripts as Latin ones, then case-folded.
+function asDrawn(text: string): string {
+  const nfkc = text.normalize('NFKC');
+  return (ASCII.test(nfkc) ? nfkc : byPrototype(nfkc)).toLowerCase();
 }
 
 // Dots and hyphens trimmed from both ends by index (a `[.-]+$` pattern rescans a long run from each of its places).
@@ -492,9 +503,9 @@ const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
 const AT_DOMAIN = /@[^\s<>"'(),;]+/g;
 // Spaces narrower than a letter (six-per-em, punctuation, thin, hair, narrow no-break, medium mathematical),
 // line and paragraph separators, the braille blank, interlinear annotation marks, controls (a tab among them),
-// format and private-use characters.
+// format and private-use characters, a soft hyphen and the combining grapheme joiner.
 const NARROW_CLASS =
-  '[\\u0000-\\u0008\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2006\\u2008-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u2800\\ufeff\\ufff9-\\ufffb\\ue000-\\uf8ff\\u{f0000}-\\u{10ffff}]';
+  '[\\u00ad\\u034f\\u061c\\u180e\\u0000-\\u0008\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2006\\u2008-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u2800\\ufeff\\ufff9-\\ufffb\\ue000-\\uf8ff\\u{f0000}-\\u{10ffff}]';
 const NARROW = new RegExp(NARROW_CLASS, 'gu');
 const NARROW_TEST = new RegExp(NARROW_CLASS, 'u');
 // A title or a number glued to a name (`Jane DoeCEO`, `DrJane Doe`, `Jane Doe2`, `Jane Doe™`, `Jane Doeᴹᴰ`)
