@@ -98,6 +98,23 @@ export function boxValue(
   return chosen && resolveVars(chosen.value, vars);
 }
 
+/**
+ * Whether an element's box is a list item, which draws a marker and counts in `list-item` (CSS Lists 3): its
+ * display has the `list-item` keyword (`block list-item`, on a `<div>` too), or it is an HTML `<li>` or
+ * `<summary>` whose display the page leaves to the browser. An `<li>` made a block is not one (attacker round 45).
+ */
+export function isListItem(element: Element, display: string | undefined): boolean {
+  const d = (display ?? '').trim().toLowerCase();
+  const html = element.namespaceURI === HTML_NS;
+  const byDefault = html && (element.tagName === 'li' || element.tagName === 'summary');
+  if (d === '' || /^(?:revert|revert-layer)$/.test(d)) return byDefault;
+  // Inherited from a parent that may be an item: read as one rather than miss its number.
+  const parent = element.parentNode;
+  if (d === 'inherit')
+    return byDefault || (parent !== null && 'tagName' in parent && parent.tagName === 'li');
+  return /(?:^|\s)list-item(?:\s|$)/.test(d);
+}
+
 // The counters in scope after an element (or its generated box) resets, increments and sets them (CSS Lists 3:
 // a reset starts a counter whose scope is the element, its later siblings and their content; lists number
 // their items with `list-item`). Counters are shared cells, so a later element in document order sees the
@@ -121,8 +138,10 @@ export function countersAfter(
     const start = Number.parseInt(attribute(element, 'start') ?? '', 10);
     resets.push(['list-item', Number.isFinite(start) ? clampInt(start - 1) : 0]);
   }
-  if (html && element.tagName === 'li') {
+  if (html && isListItem(element, value('display'))) {
     if (!increments.some(([n]) => n === 'list-item')) increments.push(['list-item', 1]);
+  }
+  if (html && element.tagName === 'li') {
     const given = Number.parseInt(attribute(element, 'value') ?? '', 10);
     if (Number.isFinite(given)) sets.push(['list-item', clampInt(given)]);
   }

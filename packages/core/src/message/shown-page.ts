@@ -26,6 +26,7 @@ import {
   type Counter,
   contentText,
   countersAfter,
+  isListItem,
   MAX_GENERATED,
   MAX_WRITTEN,
   quoteOf,
@@ -249,8 +250,7 @@ export class Page {
           return contentText(content, node, own, computed.state.quotes, this);
         };
         const html = node.namespaceURI === HTML_NS;
-        const item =
-          html && node.tagName === 'li' && /^(?:list-item)?$/.test(computed.style.get('display') ?? '');
+        const item = html && isListItem(node, computed.style.get('display'));
         const quoted = html && node.tagName === 'q' && computed.state.quotes !== undefined;
         if (item) generate();
         // A quoted `<q>` has two boxes: its open and close quotes.
