@@ -68,7 +68,7 @@ export async function runChain(
  * policy fails closed) settle their open recipients with their blocking verdicts, as if they had thrown: not
  * knowing is not allowing. Cosmetic (fail-open) rules add nothing. Call it from {@link FlowState.freeze}.
  */
-export function settleUndecided(rules: readonly Rule[], state: FlowState, defaultPolicy: ErrorPolicy): void {
+function settleUndecided(rules: readonly Rule[], state: FlowState, defaultPolicy: ErrorPolicy): void {
   for (const current of rules.slice(state.reached)) {
     const policy = current.onError ?? defaultPolicy;
     if (typeof policy === 'string') continue;
@@ -86,7 +86,7 @@ export function settleUndecided(rules: readonly Rule[], state: FlowState, defaul
  * overriding rule, or one with an open recipient in its scope). The invocation then fails, so WorkMail retries
  * it, rather than answer without it (fault round 41). Call it before {@link settleUndecided} settles the open.
  */
-export function unfinishedRetriedRule(
+function unfinishedRetriedRule(
   rules: readonly Rule[],
   state: FlowState,
   defaultPolicy: ErrorPolicy,
@@ -102,6 +102,25 @@ export function unfinishedRetriedRule(
           rule.overrides ||
           open.some((address) => !rule.scope || rule.scope(address))),
     );
+}
+
+/**
+ * At the deadline: freezes the state (aborting the invocation's requests and rolling back the rule in flight),
+ * then, judged after that rollback, finds the rule that must be retried ({@link unfinishedRetriedRule}) and
+ * settles the protections that had not decided ({@link settleUndecided}). Returns the rule to retry, if any.
+ */
+export function freezeAtDeadline(
+  rules: readonly Rule[],
+  state: FlowState,
+  defaultPolicy: ErrorPolicy,
+): Rule | undefined {
+  let retried: Rule | undefined;
+  state.freeze(() => {
+    // What the rule in flight settled and never finished is open again here (fault round 42).
+    retried = unfinishedRetriedRule(rules, state, defaultPolicy);
+    settleUndecided(rules, state, defaultPolicy);
+  });
+  return retried;
 }
 
 function describePolicy(policy: ErrorPolicy): string {

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { Edit } from '../edit/edits.js';
 import { DeadlineError, RuleError } from '../errors.js';
-import { type RuleFailure, runChain, settleUndecided, unfinishedRetriedRule } from '../flow/chain.js';
+import { freezeAtDeadline, type RuleFailure, runChain } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { FlowState } from '../flow/state.js';
 import { LazyMessage } from '../message/message.js';
@@ -58,9 +58,10 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
     // SES rewrites nothing: whether a removal a rule asked for matches an attachment decides the verdicts, read
     // within the deadline; a transient read failure fails the invocation as any read does (fault round 42).
     let unremoved: boolean | undefined;
+    const removalAsked = () => state.edits.some((e) => e.kind === 'remove-attachments');
     const work = runChain(s.rules, state, s.onError, failures, true, () => message.beginFinalReads()).then(
       async () => {
-        if (state.edits.some((e) => e.kind === 'remove-attachments'))
+        if (removalAsked())
           unremoved = await matchesRemoval(lazy, state.edits).catch((error: unknown) => {
             if (isTransient(error)) throw new RuleError('remove-attachments', error, true);
             return true;
@@ -69,17 +70,12 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
     );
     deadlineHit = (await raceDeadline(work, budget)) === 'deadline';
     if (deadlineHit) {
-      let retried: ReturnType<typeof unfinishedRetriedRule>;
-      state.freeze(() => {
-        // Judged after the rollback of the rule in flight: what it settled and never finished is open again.
-        retried = unfinishedRetriedRule(s.rules, state, s.onError);
-        settleUndecided(s.rules, state, s.onError);
-      });
+      const retried = freezeAtDeadline(s.rules, state, s.onError);
       work.catch(() => {});
       if (retried) throw new DeadlineError(retried.name);
     }
     // Past the deadline there was no time to read the message for a pending removal: not knowing, it matched.
-    if (deadlineHit && state.edits.some((e) => e.kind === 'remove-attachments')) unremoved = true;
+    if (deadlineHit && removalAsked()) unremoved = true;
     return { state, failures, deadlineHit, ...(unremoved !== undefined ? { unremoved } : {}) };
   } finally {
     const closing = message.close().catch(() => {});

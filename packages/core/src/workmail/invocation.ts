@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { ConfigError, DeadlineError } from '../errors.js';
-import { type RuleFailure, runChain, settleUndecided, unfinishedRetriedRule } from '../flow/chain.js';
+import { freezeAtDeadline, type RuleFailure, runChain } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { applyEditFallbacks, RECEIVES } from '../flow/edit-fallback.js';
 import { FlowState } from '../flow/state.js';
@@ -87,14 +87,9 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     })();
     deadlineHit = (await raceDeadline(work, budget - grace)) === 'deadline';
     if (deadlineHit) {
-      let retried: ReturnType<typeof unfinishedRetriedRule>;
       // Aborts every request and upload of the invocation (their signals); protections that had not decided
       // settle their recipients with their blocking verdicts (a finished chain is committing: none left).
-      state.freeze(() => {
-        // Judged after the rollback of the rule in flight: what it settled and never finished is open again.
-        retried = unfinishedRetriedRule(s.rules, state, s.onError);
-        settleUndecided(s.rules, state, s.onError);
-      });
+      const retried = freezeAtDeadline(s.rules, state, s.onError);
       work.catch(() => {}); // the answer is given; a late failure changes nothing
       // Let the aborted work stop (abort signals end SDK calls promptly) before answering, within the margin.
       await settleWithin(work, grace);
