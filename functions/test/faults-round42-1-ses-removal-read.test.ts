@@ -6,6 +6,7 @@ import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
 
+// Both found by fault round 42 against the SES removal check, and closed.
 // F42-1: SES. A rule queues ctx.edit.removeAttachments(...) without reading the body (the edit is a declaration).
 // After the chain, runSesChain reads the stored message to see whether the removal matches
 // (`matchesRemoval(...).catch(() => true)`, packages/core/src/ses/invocation.ts): ANY failure of that read, a
@@ -13,6 +14,9 @@ import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
 // (SendBounce, STOP_RULE_SET). The project's rule for SES (docs/threat-model.md: "a transient read failure fails it
 // (round 21)") and for every engine (a transient AWS error fails the invocation) is not kept: a message with no
 // attachment at all is bounced because S3 throttled for a moment.
+// F42-1b: SES. The removal check's read (`matchesRemoval`, packages/core/src/ses/invocation.ts) runs AFTER the chain's
+// deadline race, with no budget of its own and the invocation's abort signal never fired (the state froze only on a
+// deadline hit): a stored-message GET that stalls holds the answer past SES's wait (and the Lambda's own timeout).
 const BUCKET = 'inbound-mail';
 let stack: LocalStack;
 let s3p: ScriptedProxy;
@@ -32,11 +36,12 @@ afterAll(async () => {
   resetDefaultClients();
 });
 
-const PLAIN = Buffer.from(
-  'From: Ann <ann@partner.example>\r\nTo: bob@corp.example\r\nSubject: hello\r\n' +
-    'Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <f42-1@partner.example>\r\n' +
-    'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNo attachment here.\r\n',
-);
+const plain = (id: string) =>
+  Buffer.from(
+    'From: Ann <ann@partner.example>\r\nTo: bob@corp.example\r\nSubject: hello\r\n' +
+      `Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <${id}@partner.example>\r\n` +
+      'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNo attachment here.\r\n',
+  );
 
 // A strip rule as the docs show it: declares the removal, reads nothing.
 const stripExe: Rule = {
@@ -51,7 +56,7 @@ describe('F42-1: SES removal check whose read meets a transient S3 failure', () 
   for (const fault of ['503 SlowDown', 'reset'] as const) {
     it(`${fault}: the invocation fails (transient) rather than bouncing a message with no attachment`, async () => {
       const id = sesMessageId();
-      await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: PLAIN }));
+      await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: plain(id) }));
       stack.ses.receive(id);
       s3p.decide = (req) =>
         req.method === 'GET' && (req.url ?? '').includes(id)
@@ -95,4 +100,34 @@ describe('F42-1: SES removal check whose read meets a transient S3 failure', () 
       expect(error, facts).toBeDefined();
     });
   }
+});
+
+describe('F42-1b: SES removal check whose read stalls', () => {
+  it('the handler settles within the Lambda budget (4 s) instead of waiting on the stalled read', async () => {
+    const id = sesMessageId();
+    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: plain(id) }));
+    stack.ses.receive(id);
+    s3p.decide = (req) =>
+      req.method === 'GET' && (req.url ?? '').includes(id) ? { do: 'hang' } : { do: 'forward' };
+    const started = Date.now();
+    const handler = sesFlow({
+      rules: [stripExe],
+      stored: { bucket: BUCKET, keyPrefix: 'inbound/' },
+      organizationDomains: ['corp.example'],
+      bounceSender: 'postmaster@corp.example',
+    });
+    const settled = await Promise.race([
+      handler(
+        makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }),
+        lambdaContext({ timeoutMs: 4_000 }),
+      ).then(
+        (a) => `answered ${JSON.stringify(a)}`,
+        (e: Error) => `error ${e.name}`,
+      ),
+      new Promise<string>((r) => setTimeout(() => r('still waiting'), 12_000)),
+    ]);
+    const ms = Date.now() - started;
+    s3p.decide = () => ({ do: 'forward' });
+    expect({ settled, inBudget: ms <= 4_000 }, `${settled} after ${ms} ms`).toMatchObject({ inBudget: true });
+  }, 30_000);
 });
