@@ -115,7 +115,6 @@ export function attackerKit(stack: () => LocalStack) {
     const response = (await handler(event, lambdaContext())) as FlowResponse;
     return readResponse(response, OUTSIDE, 'OUTBOUND').verdicts.get(OUTSIDE[0] as string);
   }
-  /** The verdict for a message whose From display name is `name` (an RFC 2047 word), with Jane Doe protected. */
   /** The guard's verdict for a From display name `name` (an encoded word) with `protectedName` protected. */
   async function protectedNameVerdict(name: string, protectedName = 'Jane Doe') {
     const head = `From: ${encoded(name)} <x@evil.example>`;
@@ -175,4 +174,47 @@ export function csvAttachment(base64: string): string[] {
     base64,
     '--z--',
   ];
+}
+
+/**
+ * Two tests of a spoof from outside under Jane Doe's own address (corp.example) whose claim to be inside mail
+ * rests on the Authentication-Results header `authResults` (SES's, with something injected): junked as
+ * impersonation of her protected name, and tagged [EXTERNAL] without protected names.
+ *
+ * @example
+ * ```ts
+ * describe('an injected pass', () => insideSpoofTests(kit, 'Authentication-Results: amazonses.com; …'));
+ * ```
+ */
+export function insideSpoofTests(kit: AttackerKit, authResults: string): void {
+  const spoof = Buffer.from(
+    [
+      authResults,
+      'From: "Jane Doe" <jane.doe@corp.example>',
+      'To: bob@corp.example',
+      'Subject: wire today',
+      'Date: Sun, 29 Nov 2026 10:00:00 +0000',
+      'Message-ID: <spoof-1@evil.example>',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain',
+      '',
+      'Please wire the money today.',
+      '',
+    ].join(CRLF),
+  );
+  it('a spoofed own-domain From is not taken for inside: junked as impersonation', async () => {
+    const { verdict, delivered } = await kit.inbound(
+      spoof,
+      { PROTECTED_NAMES: 'Jane Doe' },
+      'jane.doe@corp.example',
+    );
+    // Junk settles the recipient, so the message is not tagged as well.
+    expect(verdict).toBe('MOVE_TO_JUNK');
+    expect(delivered.length).toBeGreaterThan(0);
+  });
+  it('without protected names, the spoof is outside: tagged', async () => {
+    const { verdict, delivered } = await kit.inbound(spoof, {}, 'jane.doe@corp.example');
+    expect(verdict).toBe('DEFAULT');
+    expect(delivered.toString('latin1')).toMatch(/Subject: \[EXTERNAL\]/);
+  });
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { attackerKit } from './attacker-kit.js';
+import { describe } from 'vitest';
+import { attackerKit, insideSpoofTests } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // A44-5 (conditional: depends on SES echoing the EHLO argument unquoted): SES's Authentication-Results writes
@@ -13,36 +13,5 @@ const kit = attackerKit(stack);
 const AR =
   'Authentication-Results: amazonses.com;\r\n spf=fail (spf: domain of corp.example does not designate 192.0.2.7 as permitted sender) client-ip=192.0.2.7; envelope-from=jane.doe@corp.example; helo=mx.evil.example;dkim=pass header.d=corp.example;\r\n dkim=fail header.i=@corp.example;\r\n dmarc=fail header.from=corp.example;';
 
-const spoof = Buffer.from(
-  [
-    AR,
-    'From: "Jane Doe" <jane.doe@corp.example>',
-    'To: bob@corp.example',
-    'Subject: wire today',
-    'Date: Sun, 29 Nov 2026 10:00:00 +0000',
-    'Message-ID: <spoof-1@evil.example>',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain',
-    '',
-    'Please wire the money today.',
-    '',
-  ].join('\r\n'),
-);
-
-describe('A44-5: a method injected through an unquoted SES-echoed value (helo)', () => {
-  it('a spoofed own-domain From with dmarc=fail is not taken for inside', async () => {
-    const { verdict, delivered } = await kit.inbound(
-      spoof,
-      { PROTECTED_NAMES: 'Jane Doe' },
-      'jane.doe@corp.example',
-    );
-    // Safe outcome: impersonation flags it (Junk: settled, so not tagged as well).
-    expect(verdict).toBe('MOVE_TO_JUNK');
-    expect(delivered.length).toBeGreaterThan(0);
-  });
-  it('without protected names, the spoof is outside: tagged', async () => {
-    const { verdict, delivered } = await kit.inbound(spoof, {}, 'jane.doe@corp.example');
-    expect(verdict).toBe('DEFAULT');
-    expect(delivered.toString('latin1')).toMatch(/Subject: \[EXTERNAL\]/);
-  });
-});
+describe('A44-5: a method injected through an unquoted SES-echoed value (helo)', () =>
+  insideSpoofTests(kit, AR));
