@@ -159,3 +159,14 @@ export function withExe(size: number, seed: string): Buffer {
     'latin1',
   );
 }
+
+/** Resolves when `signal` aborts (the invocation's deadline), or after `ms`: a rule that stalls until cancelled. */
+export function untilAborted(signal: AbortSignal, ms = 20_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -10,6 +10,7 @@ import {
   invoke,
   JOURNAL,
   startFaultStack,
+  untilAborted,
   withExe,
 } from './fault-harness.js';
 
@@ -31,13 +32,7 @@ const slowCheck = (policy: Rule['onError']): Rule => ({
   name: 'slow-check',
   onError: policy,
   async run(ctx) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 20_000);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await untilAborted(ctx.signal);
   },
 });
 

@@ -5,7 +5,7 @@ import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing'
 import type { LocalStack } from '@wmflow/local';
 import { journalToS3 } from '@wmflow/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bigMessage, JOURNAL, startFaultStack, UPDATES } from './fault-harness.js';
+import { bigMessage, JOURNAL, startFaultStack, UPDATES, untilAborted } from './fault-harness.js';
 
 // F41-1 on the SES engine (packages/core/src/ses/invocation.ts): the same "only the running rule's policy counts" at
 // the deadline. A journal after a rule still running when the deadline comes never runs; the handler answers.
@@ -21,13 +21,7 @@ const slowCheck: Rule = {
   name: 'slow-check',
   onError: 'fail-open',
   async run(ctx) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 20_000);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await untilAborted(ctx.signal);
   },
 };
 

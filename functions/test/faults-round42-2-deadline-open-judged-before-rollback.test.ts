@@ -3,7 +3,14 @@ import { makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '@wmflow/local';
 import { blockAttachments } from '@wmflow/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeErrors, firstAction, invoke, startFaultStack, withExe } from './fault-harness.js';
+import {
+  describeErrors,
+  firstAction,
+  invoke,
+  startFaultStack,
+  untilAborted,
+  withExe,
+} from './fault-harness.js';
 
 // F42-2: the F41-1 fix judges "due to run" on the state BEFORE the rollback. runInvocation computes
 // `unfinishedRetriedRule(s.rules, state, …)` (its `open` = recipients with no verdict in the LIVE state) and only
@@ -26,13 +33,7 @@ const settleThenSlow: Rule = {
   onError: 'fail-open',
   async run(ctx) {
     ctx.settle(Verdicts.DEFAULT);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 20_000);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await untilAborted(ctx.signal);
   },
 };
 
@@ -41,13 +42,7 @@ const slowOnly: Rule = {
   ...settleThenSlow,
   name: 'slow-only',
   async run(ctx) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 20_000);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await untilAborted(ctx.signal);
   },
 };
 

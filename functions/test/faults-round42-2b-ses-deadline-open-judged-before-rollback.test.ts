@@ -5,7 +5,7 @@ import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing'
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { blockAttachments } from '@wmflow/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withExe } from './fault-harness.js';
+import { untilAborted, withExe } from './fault-harness.js';
 
 // F42-2 on SES (packages/core/src/ses/invocation.ts: unfinishedRetriedRule before state.freeze, same order as WorkMail).
 const BUCKET = 'inbound-mail';
@@ -20,23 +20,15 @@ afterAll(async () => {
   resetDefaultClients();
 });
 
-const stall = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 20_000);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 const settleThenSlow: Rule = {
   name: 'settle-then-slow',
   onError: 'fail-open',
   async run(ctx) {
     ctx.settle(Verdicts.DEFAULT);
-    await stall(ctx.signal);
+    await untilAborted(ctx.signal);
   },
 };
-const slowOnly: Rule = { name: 'slow-only', onError: 'fail-open', run: (ctx) => stall(ctx.signal) };
+const slowOnly: Rule = { name: 'slow-only', onError: 'fail-open', run: (ctx) => untilAborted(ctx.signal) };
 
 describe('F42-2b (SES): a rethrow protection after a rule that settled, then stalled, at the deadline', () => {
   for (const first of [slowOnly, settleThenSlow]) {
