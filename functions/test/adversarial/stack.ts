@@ -1,9 +1,9 @@
-import { resetDefaultClients } from '@wmflow/core';
+import { resetDefaultClients, resetSharedS3Client } from '@wmflow/core';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll } from 'vitest';
 
 /**
- * Starts the local Message Flow emulator and S3 (bucket `updates`) for the file's tests and points the
+ * Starts the local Message Flow emulator and S3 (bucket `updates`, or the given ones) for the file's tests and points the
  * prebuilt functions' default clients at them, as Lambda's environment would; restores everything after.
  *
  * @example
@@ -12,13 +12,14 @@ import { afterAll, beforeAll } from 'vitest';
  * it('…', () => stack().flow.load(bytes));
  * ```
  */
-export function useLocalStack(): () => LocalStack {
+export function useLocalStack(buckets: readonly string[] = ['updates']): () => LocalStack {
   let stack: LocalStack | undefined;
   const saved = { ...process.env };
   beforeAll(async () => {
-    stack = await startLocalStack({ buckets: ['updates'] });
+    stack = await startLocalStack({ buckets: [...buckets] });
     Object.assign(process.env, stack.env, { AWS_S3_FORCE_PATH_STYLE: 'true' });
     resetDefaultClients();
+    resetSharedS3Client();
   });
   afterAll(async () => {
     process.env = saved;
