@@ -17,6 +17,11 @@ export interface AuthVerdicts {
   dmarc?: string;
   /** Every method result of that header. */
   methods: AuthMethodResult[];
+  /**
+   * True when the topmost trusted Authentication-Results header could not be read (a comment or quoted string
+   * left open, say): nothing is known about SPF, DKIM or DMARC, which is not the same as nothing failed.
+   */
+  unreadable?: boolean;
   /** `X-SES-Spam-Verdict`: PASS, FAIL, GRAY or PROCESSING_FAILED. */
   sesSpam?: string;
   /** `X-SES-Virus-Verdict`: PASS, FAIL, GRAY or PROCESSING_FAILED. */
@@ -54,7 +59,10 @@ export function authVerdicts(
     // The topmost trusted header is the one: when it cannot be read, nothing is known (never a lower one,
     // which the sender may have written).
     const parsed = parseAuthenticationResults(value);
-    if (!parsed) break;
+    if (!parsed) {
+      verdicts.unreadable = true;
+      break;
+    }
     verdicts.authServId = parsed.authServId;
     verdicts.methods = parsed.methods;
     for (const m of parsed.methods) {

@@ -13,8 +13,9 @@ export interface AuthFailedOptions {
 }
 
 /**
- * True when a trusted Authentication-Results header reports a failing SPF, DKIM or DMARC result.
- * Reads only the header block; headers a sender wrote itself under another authserv-id do not count.
+ * True when a trusted Authentication-Results header reports a failing SPF, DKIM or DMARC result, or when the
+ * topmost trusted header cannot be read (not knowing counts as failing). Reads only the header block; headers a
+ * sender wrote itself under another authserv-id do not count.
  *
  * @example
  * ```ts
@@ -35,6 +36,9 @@ export function authFailed(options: AuthFailedOptions = {}): Condition {
   const trusted = options.trustedAuthServIds;
   return async (ctx) => {
     const v = await ctx.message.authVerdicts(trusted);
+    // A trusted header nobody can read may hide the failure it reports: not knowing counts as failing, as the
+    // same message's SES receipt verdicts would (attacker round 47).
+    if (v.unreadable) return true;
     return methods.some((m: Method) => {
       const result = v[m];
       return result !== undefined && results.has(result);
@@ -102,7 +106,9 @@ const UNCHECKED_BOUNCE = Verdicts.bounce(
 
 /**
  * Inbound: acts on SES's verdict headers — virus FAIL bounces (or `onVirus`), spam FAIL goes to Junk
- * (or `onSpam`). Virus wins over spam.
+ * (or `onSpam`). Virus wins over spam. A virus scan that did not decide (`PROCESSING_FAILED`, `GRAY`) bounces
+ * as "could not be checked" (or `onVirus` when that is not a bounce); a spam check that failed to run
+ * (`PROCESSING_FAILED`) counts as spam. No verdict at all (the header absent, SES scanning `DISABLED`) acts on nothing.
  *
  * @example
  * ```ts
@@ -115,15 +121,19 @@ export function enforceSesVerdicts(options: EnforceSesVerdictsOptions = {}): Rul
     options.onVirus ?? Verdicts.bounce('Your message was not delivered: it was found to contain a virus.'),
   );
   const onSpam = verdictOption('onSpam', options.onSpam ?? Verdicts.MOVE_TO_JUNK);
+  const unchecked = onVirus.type === 'BOUNCE' ? UNCHECKED_BOUNCE : onVirus;
   return {
     name: ruleName('name', options.name, 'enforce-ses-verdicts'),
     // Not knowing blocks as a virus would, but a bounce says the message could not be checked, not that it holds
     // one (fault round 39: a clean message read too slowly was bounced as "found to contain a virus").
-    onError: undecidablePolicy(options.onUndecidable, onVirus.type === 'BOUNCE' ? UNCHECKED_BOUNCE : onVirus),
+    onError: undecidablePolicy(options.onUndecidable, unchecked),
     async run(ctx) {
       const v = await ctx.message.authVerdicts();
       if (v.sesVirus === 'FAIL') ctx.settle(onVirus);
-      else if (v.sesSpam === 'FAIL') ctx.settle(onSpam);
+      // SES could not scan (its scanner failed, or it could not tell): a scan that did not decide is not a pass,
+      // so the message is held back as one that could not be checked (attacker round 47).
+      else if (v.sesVirus === 'PROCESSING_FAILED' || v.sesVirus === 'GRAY') ctx.settle(unchecked);
+      else if (v.sesSpam === 'FAIL' || v.sesSpam === 'PROCESSING_FAILED') ctx.settle(onSpam);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { type Condition, domainOf, normalizeDomain } from '@wmflow/core';
+import { contradictsItself } from '../internal/auth-contradiction.js';
 
 /** Options of {@link senderAuthenticated}. */
 export interface SenderAuthenticatedOptions {
@@ -10,7 +11,9 @@ export interface SenderAuthenticatedOptions {
  * True when the envelope sender is vouched for by something the sender cannot write: outbound mail
  * (WorkMail authenticated the user), or inbound mail whose trusted Authentication-Results header
  * reports SPF `pass` for that MAIL FROM domain, DKIM `pass` with `header.d` equal to it, or DMARC
- * `pass` with `header.from` equal to it. Use it before any pass an identity grants (allow lists,
+ * `pass` with `header.from` equal to it — unless the header contradicts itself (SPF or DMARC given twice, a
+ * DMARC result other than pass or none, a method given as `none` beside another result of its own), when none
+ * of its passes counts. Use it before any pass an identity grants (allow lists,
  * bypass, copies): an envelope sender alone is only a claim. Reads only the header block.
  *
  * @example
@@ -23,8 +26,10 @@ export function senderAuthenticated(options: SenderAuthenticatedOptions = {}): C
     if (ctx.direction === 'OUTBOUND') return true;
     const domain = domainOf(ctx.envelope.mailFrom);
     if (domain === '') return false;
-    const { methods } = await ctx.message.authVerdicts(options.trustedAuthServIds);
-    return methods.some((m) => {
+    const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
+    // A pass beside results that contradict it may be text the sender had SES echo (attacker round 47).
+    if (contradictsItself(verdicts)) return false;
+    return verdicts.methods.some((m) => {
       if (m.result !== 'pass') return false;
       const vouched =
         m.method === 'spf'

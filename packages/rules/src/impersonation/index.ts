@@ -9,6 +9,7 @@ import {
 } from '@wmflow/core';
 import { normalizeText } from '../content/normalize.js';
 import { digitValue } from '../detectors/canon.js';
+import { contradictsItself } from '../internal/auth-contradiction.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 import { bidiShown } from './bidi-shown.js';
@@ -490,9 +491,10 @@ function trimDots(text: string): string {
 
 /** The From domains the trusted Authentication-Results says DMARC passed for. */
 async function dmarcPassed(ctx: RuleContext, options: OutsideOptions): Promise<Set<string>> {
-  const { methods } = await ctx.message.authVerdicts(options.trustedAuthServIds);
+  const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
   const domains = new Set<string>();
-  for (const m of methods)
+  if (contradictsItself(verdicts)) return domains;
+  for (const m of verdicts.methods)
     if (m.method === 'dmarc' && m.result === 'pass')
       domains.add(normalizeDomain(m.props['header.from'] ?? ''));
   domains.delete('');

@@ -1,4 +1,5 @@
 import { type Condition, isInternal, type RuleContext } from '@wmflow/core';
+import { contradictsItself } from '../internal/auth-contradiction.js';
 
 /** Options of {@link senderIsOutside} and {@link senderIsInside}. */
 export interface OutsideOptions {
@@ -25,7 +26,8 @@ const VOUCHED: Record<'dmarc' | 'dkim' | 'spf', readonly string[]> = {
  * the organization beside a From elsewhere, or beside several From fields (a replayed signed message with a
  * From added), or beside two of a field a message has one of (Subject, Reply-To, Sender, To, Cc, Date,
  * Message-ID), does not show the reader an organization sender: that mail is outside. So is mail whose trusted
- * header contradicts itself: a DMARC result other than pass or none, or SPF or DMARC given twice.
+ * header contradicts itself: a DMARC result other than pass or none, SPF or DMARC given twice, or a method
+ * given as `none` beside another result of its own.
  *
  * @example
  * ```ts
@@ -46,13 +48,7 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
   if (ONE_EACH.some((f) => headers.all(f).length > 1)) return false;
   if (!shown || !isInternal(shown.address, ctx.organizationDomains)) return false;
   const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
-  // A header that contradicts itself says nothing: SPF and DMARC are evaluated once per message, and a DMARC
-  // failure is the verdict on the From a reader sees, whatever pass sits beside it (a value SES echoes unquoted,
-  // such as the EHLO name, can carry `;dkim=pass …`: attacker round 44).
-  const count = (method: string) => verdicts.methods.filter((m) => m.method === method).length;
-  if (count('spf') > 1 || count('dmarc') > 1) return false;
-  if (verdicts.methods.some((m) => m.method === 'dmarc' && m.result !== 'pass' && m.result !== 'none'))
-    return false;
+  if (contradictsItself(verdicts)) return false;
   return verdicts.methods.some((m) => {
     if (m.result !== 'pass' || !(evidence as readonly string[]).includes(m.method)) return false;
     return VOUCHED[m.method as 'dmarc' | 'dkim' | 'spf'].some((prop) => {
