@@ -7,6 +7,7 @@ import {
   matchesAnyPattern,
   matchesPattern,
   normalizeAddress,
+  recipientMatchesAny,
   sameAddress,
 } from './address.js';
 
@@ -49,6 +50,19 @@ describe('address helpers', () => {
     expect(matchesAnyPattern('x@partner.example', ['example.org', '*.partner.example'])).toBe(false);
     expect(matchesAnyPattern('x@a.partner.example', ['example.org', '*.partner.example'])).toBe(true);
     expect(matchesAnyPattern('x@a.example', [])).toBe(false);
+  });
+
+  it('matches a recipient by its mailbox, sub-address cut off (RFC 5233 `+`)', () => {
+    const list = ['all-staff@corp.example'];
+    expect(recipientMatchesAny('All-Staff+news@Corp.example', list)).toBe(true);
+    expect(recipientMatchesAny('"all-staff+x"@corp.example', list)).toBe(true);
+    expect(recipientMatchesAny('all-staff@corp.example', list)).toBe(true);
+    expect(recipientMatchesAny('all-staffer@corp.example', list)).toBe(false);
+    expect(recipientMatchesAny('+all-staff@corp.example', list)).toBe(false);
+    expect(recipientMatchesAny('bob+all-staff@corp.example', list)).toBe(false);
+    expect(recipientMatchesAny('all-staff+news@other.example', list)).toBe(false);
+    // A pattern naming a sub-address names that one only.
+    expect(recipientMatchesAny('all-staff@corp.example', ['all-staff+news@corp.example'])).toBe(false);
   });
 
   it('treats RFC 5321 spellings of one mailbox as the same address', () => {

@@ -135,6 +135,32 @@ export function matchesAnyPattern(address: string, patterns: readonly string[]):
 }
 
 /**
+ * True when a recipient address matches any of the patterns (see {@link matchesPattern}), its sub-address
+ * included: `all-staff+news@corp.example` is delivered to `all-staff@corp.example` by mail systems with RFC 5233
+ * sub-addressing (`+`, the default of Exchange Online, Google Workspace and most Postfix set-ups), so a pattern
+ * naming a mailbox names its sub-addresses too. For recipients only: a sender list is not widened this way.
+ *
+ * @example
+ * ```ts
+ * recipientMatchesAny('all-staff+news@corp.example', ['all-staff@corp.example']); // true
+ * ```
+ */
+export function recipientMatchesAny(address: string, patterns: readonly string[]): boolean {
+  if (matchesAnyPattern(address, patterns)) return true;
+  const mailbox = withoutSubaddress(address);
+  return mailbox !== undefined && matchesAnyPattern(mailbox, patterns);
+}
+
+// The address with its `+detail` cut off; undefined when it has none (or nothing before the `+`).
+function withoutSubaddress(address: string): string | undefined {
+  const canonical = normalizeAddress(address);
+  const at = canonical.lastIndexOf('@');
+  const plus = canonical.indexOf('+');
+  if (at < 0 || plus <= 0 || plus > at) return undefined;
+  return canonical.slice(0, plus) + canonical.slice(at);
+}
+
+/**
  * True when the address belongs to the organization: its domain is one of `organizationDomains`
  * exactly, or matches an entry written `*.domain` (subdomains the configuration lists explicitly).
  * A subdomain is not internal by being under an organization domain: anyone can write

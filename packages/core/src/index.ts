@@ -7,6 +7,7 @@ export {
   matchesPattern,
   normalizeAddress,
   normalizeDomain,
+  recipientMatchesAny,
   sameAddress,
 } from './address.js';
 export { requireDelimited } from './delimited-body.js';

@@ -1,4 +1,4 @@
-import { matchesAnyPattern } from '../address.js';
+import { recipientMatchesAny } from '../address.js';
 import type { Direction } from './direction.js';
 import type { Condition, ErrorPolicy, Rule, RuleContext } from './types.js';
 import { asView } from './view.js';
@@ -156,7 +156,7 @@ export function forRecipients<D extends Direction>(
   // Spread, a string would be a pattern per character: read as the list it spells.
   const list =
     typeof patterns === 'string' ? patterns.split(/[,;\s]+/).filter((p) => p !== '') : [...patterns];
-  const own = (a: string) => matchesAnyPattern(a, list);
+  const own = (a: string) => recipientMatchesAny(a, list);
   const innerScope = inner.scope;
   return {
     ...inner,

@@ -2,8 +2,8 @@ import {
   assertVerdictAllowed,
   type BounceVerdict,
   ConfigError,
-  matchesAnyPattern,
   normalizeDomain,
+  recipientMatchesAny,
   type Verdict,
   Verdicts,
 } from '@wmflow/core';
@@ -98,7 +98,7 @@ export function stringList(field: string, input: ListInput | undefined, allowEmp
 
 /** Recipients of the context matching the patterns; all of them when no patterns are given. */
 export function pick(recipients: readonly string[], patterns: readonly string[] | undefined): string[] {
-  return patterns ? recipients.filter((r) => matchesAnyPattern(r, patterns)) : [...recipients];
+  return patterns ? recipients.filter((r) => recipientMatchesAny(r, patterns)) : [...recipients];
 }
 
 /** Rejects a rule name that would garble the log line. */

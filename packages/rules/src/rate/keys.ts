@@ -1,4 +1,4 @@
-import { ConfigError, domainOf, matchesAnyPattern, normalizeAddress, type RuleContext } from '@wmflow/core';
+import { ConfigError, domainOf, normalizeAddress, type RuleContext, recipientMatchesAny } from '@wmflow/core';
 import { type ListInput, patternList } from '../internal/config.js';
 
 /**
@@ -43,7 +43,7 @@ export function keySelector(field: string, key: RateKey): (ctx: RuleContext) => 
     }
     const patterns = patternList(`${field}.recipients`, key.recipients);
     return (ctx) => {
-      const hit = ctx.recipients.filter((r) => matchesAnyPattern(r, patterns));
+      const hit = ctx.recipients.filter((r) => recipientMatchesAny(r, patterns));
       return hit.length > 0 ? [{ key: `group:${key.group}`, recipients: hit }] : [];
     };
   }

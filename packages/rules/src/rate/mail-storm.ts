@@ -1,4 +1,4 @@
-import { ConfigError, matchesAnyPattern, normalizeAddress, type Rule, type Verdict } from '@wmflow/core';
+import { ConfigError, normalizeAddress, type Rule, recipientMatchesAny, type Verdict } from '@wmflow/core';
 import { bounceOption, type ListInput, patternList, ruleName, verdictOption } from '../internal/config.js';
 import { countKeys, partitionKey, type RateStoreOptions, rateBackend, storeFailed } from './counting.js';
 import { type Duration, durationMs, ttlOf, type WindowType, windowCount, windowType } from './window.js';
@@ -52,7 +52,7 @@ export function mailStorm(options: MailStormOptions): Rule {
   return {
     name,
     async run(ctx) {
-      const hit = ctx.recipients.filter((r) => matchesAnyPattern(r, groups));
+      const hit = ctx.recipients.filter((r) => recipientMatchesAny(r, groups));
       if (hit.length === 0) return;
       const keys = hit.map((r) => ({ key: `storm:${normalizeAddress(r)}`, recipients: [r] }));
       const now = backend.clock();

@@ -1,4 +1,10 @@
-import { type BounceVerdict, isInternal, matchesAnyPattern, type Rule } from '@wmflow/core';
+import {
+  type BounceVerdict,
+  isInternal,
+  matchesAnyPattern,
+  type Rule,
+  recipientMatchesAny,
+} from '@wmflow/core';
 import { senderAuthenticated } from '../auth/sender-authenticated.js';
 import { bounceOption, type ListInput, patternList, ruleName } from '../internal/config.js';
 import { type UndecidableOption, undecidablePolicy } from '../internal/undecidable.js';
@@ -37,14 +43,14 @@ export function restrictMailboxes(options: RestrictMailboxesOptions): Rule<'INBO
     name: ruleName('name', options.name, 'restrict-mailboxes'),
     onError: undecidablePolicy(options.onUndecidable, bounce),
     // When it cannot decide, only the restricted mailboxes get the blocking verdict.
-    scope: (address) => matchesAnyPattern(address, mailboxes),
+    scope: (address) => recipientMatchesAny(address, mailboxes),
     async run(ctx) {
       const from = ctx.envelope.mailFrom;
       const listed = isInternal(from, ctx.organizationDomains) || matchesAnyPattern(from, allowed);
       if (listed && (await authenticated(ctx))) return;
       ctx.settle(
         bounce,
-        ctx.open.filter((r) => matchesAnyPattern(r, mailboxes)),
+        ctx.open.filter((r) => recipientMatchesAny(r, mailboxes)),
       );
     },
   };

@@ -1,4 +1,4 @@
-import { type Condition, isInternal, matchesAnyPattern } from '@wmflow/core';
+import { type Condition, isInternal, matchesAnyPattern, recipientMatchesAny } from '@wmflow/core';
 import { type ListInput, patternList } from '../internal/config.js';
 
 /** Options of {@link senderMatches}. */
@@ -49,7 +49,7 @@ export function recipientMatches(patterns: ListInput, options: RecipientMatchesO
   const list = patternList('patterns', patterns);
   const every = options.mode === 'every';
   return (ctx) => {
-    const hits = ctx.recipients.filter((r) => matchesAnyPattern(r, list));
+    const hits = ctx.recipients.filter((r) => recipientMatchesAny(r, list));
     return every ? ctx.recipients.length > 0 && hits.length === ctx.recipients.length : hits.length > 0;
   };
 }
