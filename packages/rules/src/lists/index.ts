@@ -57,7 +57,10 @@ export interface AllowSendersOptions {
   senders: ListInput;
   /** DEFAULT (default) or BYPASS_SPAM_CHECK (inbound only). */
   verdict?: typeof Verdicts.DEFAULT | typeof Verdicts.BYPASS_SPAM_CHECK;
-  /** Also re-decide recipients earlier rules settled (a rescue). Default false: only open ones. */
+  /**
+   * Also re-decide recipients earlier rules sent to Junk (a rescue). Default false: only open ones. A rescue
+   * never lifts a bounce or a drop: a virus, a blocked attachment or a leak is delivered to nobody.
+   */
   rescue?: boolean;
   /**
    * Inbound, grant the pass only when the sender is authenticated ({@link senderAuthenticated}: SPF, DKIM
@@ -95,8 +98,18 @@ export function allowSenders(options: AllowSendersOptions): Rule {
         ctx.note('allow list: sender not authenticated, no pass');
         return;
       }
-      if (rescue) ctx.override(verdict);
-      else ctx.settle(verdict);
+      if (!rescue) ctx.settle(verdict);
+      // A rescue lifts Junk, the spam filter's false positive an allow list vouches for; a bounce or a drop (a
+      // virus, a blocked file, a leak) is not the sender's reputation to overrule (attacker round 47).
+      else
+        ctx.override(
+          verdict,
+          ctx.recipients.filter((r) => liftable(ctx.verdictOf(r))),
+        );
     },
   };
+}
+
+function liftable(current: Verdict | undefined): boolean {
+  return current === undefined || current.type === 'MOVE_TO_JUNK';
 }

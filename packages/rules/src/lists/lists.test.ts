@@ -4,7 +4,7 @@ import { authMessage } from '../../test/support/auth-message.js';
 import { runFlow } from '../../test/support/run.js';
 import { type Harness, startHarness } from '../../test/support/stack.js';
 import { parseList } from '../internal/config.js';
-import { dropMessage } from '../verdicts/index.js';
+import { dropMessage, moveToJunk } from '../verdicts/index.js';
 import { allowSenders, blockSenders } from './index.js';
 
 const A = 'alice@corp.example';
@@ -37,15 +37,15 @@ describe('rules: blockSenders and allowSenders', () => {
     const signed = authMessage('vendor.example', 'pass');
     const first = await h.run([allowSenders({ senders: ['vendor.example'] }), dropMessage()], signed, event);
     expect(first.verdict(A)).toBe('DEFAULT');
-    const rescue = await h.run(
-      [
-        dropMessage(),
-        allowSenders({ senders: ['vendor.example'], verdict: Verdicts.BYPASS_SPAM_CHECK, rescue: true }),
-      ],
-      signed,
-      event,
-    );
+    const rescuer = allowSenders({
+      senders: ['vendor.example'],
+      verdict: Verdicts.BYPASS_SPAM_CHECK,
+      rescue: true,
+    });
+    const rescue = await h.run([moveToJunk(), rescuer], signed, event);
     expect(rescue.verdict(A)).toBe('BYPASS_SPAM_CHECK');
+    // A rescue lifts Junk only: a drop or a bounce (a virus, a blocked file) is not the sender's to overrule.
+    expect((await h.run([dropMessage(), rescuer], signed, event)).verdict(A)).toBe('DROP');
     const other = await h.run([allowSenders({ senders: ['vendor.example'] }), dropMessage()], signed, {
       recipients: [A],
     });
