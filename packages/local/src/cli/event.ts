@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { isInternal } from '@wmflow/core';
 import { makeFlowEvent, sesMessageId } from '@wmflow/core/testing';
 import { LocalStackError } from '../errors.js';
-import { deriveEnvelope } from '../replay/envelope.js';
+import { deriveEnvelope, inferDirection } from '../replay/envelope.js';
 import { parseSesVerdicts, sesEventFromEml } from '../ses/ses-event.js';
 
 /**
@@ -44,8 +43,7 @@ export async function event(args: string[]): Promise<number> {
     throw new LocalStackError('--direction: INBOUND or OUTBOUND');
   }
   const from = deriveEnvelope(bytes, { direction: 'OUTBOUND' }).mailFrom;
-  const direction =
-    given ?? (domains.length > 0 && from !== '' && isInternal(from, domains) ? 'OUTBOUND' : 'INBOUND');
+  const direction = given ?? inferDirection(bytes, from, domains);
   if (values.engine === 'ses') {
     if (given === 'OUTBOUND')
       throw new LocalStackError('--engine ses: SES receipt rules see inbound mail only');

@@ -1,4 +1,4 @@
-import { type Direction, isInternal, isMailbox, normalizeAddress } from '@wmflow/core';
+import { authVerdicts, type Direction, isInternal, isMailbox, normalizeAddress } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
 
 /** Header blocks larger than this are cut (WorkMail's own limits are far below). */
@@ -77,6 +77,35 @@ export function deriveEnvelope(
     envelope.sender = sender;
   }
   return envelope;
+}
+
+/**
+ * The direction a replayed message most likely had when none is given: INBOUND when the header block carries
+ * what SES writes on mail it receives (its Authentication-Results, spam or virus verdicts, receipt), whatever
+ * the From says — a sender writes its From, so a spoof of an organization address must not replay as
+ * OUTBOUND and be skipped by an inbound-only function; else OUTBOUND when the envelope sender is in an
+ * organization domain; else INBOUND.
+ *
+ * @example
+ * ```ts
+ * inferDirection(bytes, deriveEnvelope(bytes, { direction: 'INBOUND' }).mailFrom, ['corp.example']);
+ * ```
+ */
+export function inferDirection(
+  bytes: Buffer,
+  mailFrom: string,
+  organizationDomains: readonly string[],
+): Direction {
+  if (organizationDomains.length === 0 || !mailFrom || !isInternal(mailFrom, organizationDomains))
+    return 'INBOUND';
+  const headers = new MessageHeaders(headerBlock(bytes));
+  const received = safe(() => {
+    const v = authVerdicts(headers);
+    return Boolean(
+      v.authServId || v.unreadable || v.sesSpam || v.sesVirus || headers.get('x-ses-receipt') !== undefined,
+    );
+  });
+  return received === false ? 'OUTBOUND' : 'INBOUND';
 }
 
 // What event validation accepts: a header the replay cannot turn into one (a group, garbage) is left out.

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { type Direction, isInternal, readResponse, type Verdict, verdictKey } from '@wmflow/core';
+import { type Direction, readResponse, type Verdict, verdictKey } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
 import { makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '../stack.js';
 import { compareOutcome } from './check.js';
 import { describeRewrite } from './diff.js';
-import { deriveEnvelope, headerBlock } from './envelope.js';
+import { deriveEnvelope, headerBlock, inferDirection } from './envelope.js';
 import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
@@ -35,7 +35,7 @@ export interface ReplayOptions {
   stack: LocalStack;
   /** Records what handlers write to S3; its endpoint must be the handler's `AWS_ENDPOINT_URL_S3`. */
   tracker: S3Tracker;
-  /** Direction of every message; else the expectation's, else OUTBOUND when From is in an organization domain. */
+  /** Direction of every message; else the expectation's, else inferred ({@link inferDirection}). */
   direction?: Direction;
   mailFrom?: string;
   recipients?: readonly string[];
@@ -137,11 +137,7 @@ async function replayOne(
     organizationDomains: domains,
   });
   const direction =
-    options.direction ??
-    expectation?.direction ??
-    (domains.length > 0 && envelope.mailFrom && isInternal(envelope.mailFrom, domains)
-      ? 'OUTBOUND'
-      : 'INBOUND');
+    options.direction ?? expectation?.direction ?? inferDirection(bytes, envelope.mailFrom, domains);
   const derived =
     direction === 'INBOUND' ? envelope : deriveEnvelope(bytes, { direction, organizationDomains: domains });
   const mailFrom = options.mailFrom ?? expectation?.mailFrom ?? derived.mailFrom;
