@@ -33,6 +33,22 @@ describe('compoundStreams: the streams of an OLE compound file', () => {
     }
   });
 
+  it('reads a file whose FAT spans several sectors (listed in the header)', () => {
+    // 300 KB: about 600 sectors, five FAT sectors.
+    const large = Buffer.alloc(300_000, 'z');
+    for (const interleave of [false, true]) {
+      const file = compoundFile(
+        [
+          ['WordDocument', large],
+          ['1Table', big('t')],
+        ],
+        { interleave },
+      );
+      expect(file.readUInt32LE(44)).toBeGreaterThan(1);
+      expect(compoundStreams(file, 1 << 20).map((s) => s.bytes())).toEqual([large, big('t')]);
+    }
+  });
+
   it('throws on a chain that loops or leaves the file, and past its byte bound', () => {
     const file = compoundFile([['CONTENTS', big('a')]]);
     expect(() => compoundStreams(file, 100)).toThrow(/more than 100 bytes/);

@@ -10,6 +10,9 @@ const CUTOFF = 4096;
 const END = 0xfffffffe;
 const FREE = 0xffffffff;
 const FAT_SECTOR = 0xfffffffd;
+const PER_FAT_SECTOR = SECTOR / 4;
+// FAT sectors the header itself lists (MS-CFB 2.2); more would need DIFAT sectors.
+const HEADER_DIFAT = 109;
 
 /**
  * An OLE compound file (MS-CFB version 3, 512-byte sectors) holding `streams` under its root storage: streams of
@@ -87,12 +90,24 @@ export function compoundFile(
         last.set(i, n);
       }
   }
-  if (fat.length > SECTOR / 4) throw new Error('compoundFile: more sectors than one FAT sector maps');
-  const fatBytes = Buffer.alloc(SECTOR, 0xff);
-  fat.forEach((v, k) => {
-    fatBytes.writeUInt32LE(v, k * 4);
+  // Sector 0 is the first FAT sector; a FAT longer than one sector maps goes on in sectors appended at the end
+  // (each mapping itself), listed in the header's DIFAT.
+  const fatSectors = [0];
+  while (fat.length > fatSectors.length * PER_FAT_SECTOR) {
+    fatSectors.push(sectors.length);
+    sectors.push(Buffer.alloc(SECTOR));
+    fat.push(FAT_SECTOR);
+  }
+  if (fatSectors.length > HEADER_DIFAT)
+    throw new RangeError(
+      `compoundFile: ${fat.length} sectors need DIFAT sectors, which this builder does not write`,
+    );
+  fatSectors.forEach((at, f) => {
+    const fatBytes = Buffer.alloc(SECTOR, 0xff);
+    for (let k = 0; k < PER_FAT_SECTOR && f * PER_FAT_SECTOR + k < fat.length; k++)
+      fatBytes.writeUInt32LE(fat[f * PER_FAT_SECTOR + k] as number, k * 4);
+    sectors[at] = fatBytes;
   });
-  sectors[0] = fatBytes;
   // The directory: the root (its children in a chain of right siblings), then one entry per stream.
   const entry = compoundEntry;
   const entries = [entry('Root Entry', 5, streams.length > 0 ? 1 : FREE, miniStart, ministream.length, FREE)];
@@ -102,7 +117,11 @@ export function compoundFile(
   });
   if (entries.length > 4) throw new Error('compoundFile: more entries than one directory sector holds');
   sectors[1] = pad(Buffer.concat(entries), SECTOR);
-  const header = compoundHeader(miniFatStart, miniFat.length > 0 ? miniFatBytes.length / SECTOR : 0);
+  const header = compoundHeader(
+    miniFatStart,
+    miniFat.length > 0 ? miniFatBytes.length / SECTOR : 0,
+    fatSectors,
+  );
   return Buffer.concat([header, ...sectors]);
 }
 
@@ -138,15 +157,20 @@ export function compoundEntry(
 }
 
 /**
- * A compound file's 512-byte header (MS-CFB 2.2, version 3): one FAT sector, sector 0; the directory from sector 1;
- * no DIFAT sectors; the mini FAT from `miniFatStart` (`0xfffffffe` for none), `miniFatSectors` long.
+ * A compound file's 512-byte header (MS-CFB 2.2, version 3): the FAT in `fatSectors` (default one, sector 0; at
+ * most 109, the header's own DIFAT); the directory from sector 1; no DIFAT sectors; the mini FAT from
+ * `miniFatStart` (`0xfffffffe` for none), `miniFatSectors` long.
  *
  * @example
  * ```ts
  * const header = compoundHeader(0xfffffffe, 0); // then the FAT sector, the directory, the streams' sectors
  * ```
  */
-export function compoundHeader(miniFatStart: number, miniFatSectors: number): Buffer {
+export function compoundHeader(
+  miniFatStart: number,
+  miniFatSectors: number,
+  fatSectors: readonly number[] = [0],
+): Buffer {
   const header = Buffer.alloc(SECTOR, 0xff);
   Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
   header.fill(0, 8, 76);
@@ -155,13 +179,15 @@ export function compoundHeader(miniFatStart: number, miniFatSectors: number): Bu
   header.writeUInt16LE(0xfffe, 28);
   header.writeUInt16LE(9, 30);
   header.writeUInt16LE(6, 32);
-  header.writeUInt32LE(1, 44); // one FAT sector
+  header.writeUInt32LE(fatSectors.length, 44);
   header.writeUInt32LE(1, 48); // the directory's first sector
   header.writeUInt32LE(CUTOFF, 56);
   header.writeUInt32LE(miniFatStart, 60);
   header.writeUInt32LE(miniFatSectors, 64);
   header.writeUInt32LE(END, 68); // no DIFAT sectors
   header.writeUInt32LE(0, 72);
-  header.writeUInt32LE(0, 76); // the FAT is sector 0
+  fatSectors.forEach((at, k) => {
+    header.writeUInt32LE(at, 76 + k * 4);
+  });
   return header;
 }
