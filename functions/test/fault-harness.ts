@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { type FlowHandler, resetDefaultClients } from '@wmflow/core';
+import { type FlowHandler, type Rule, resetDefaultClients, Verdicts } from '@wmflow/core';
 import { lambdaContext } from '@wmflow/core/testing';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 
@@ -170,3 +170,18 @@ export function untilAborted(signal: AbortSignal, ms = 20_000): Promise<void> {
     });
   });
 }
+
+/** Rules still running at the deadline, stopping when aborted as rules should (their settlements never commit). */
+export const STALLING_RULES: readonly Rule[] = [
+  // Fails before it settles.
+  { name: 'slow-only', onError: 'fail-open', run: (ctx) => untilAborted(ctx.signal) },
+  // Settles first, then does slow work (a counter, an audit call): the freeze rolls its settlement back.
+  {
+    name: 'settle-then-slow',
+    onError: 'fail-open',
+    async run(ctx) {
+      ctx.settle(Verdicts.DEFAULT);
+      await untilAborted(ctx.signal);
+    },
+  },
+];

@@ -1,4 +1,4 @@
-import { flow, type Rule, Verdicts } from '@wmflow/core';
+import { flow } from '@wmflow/core';
 import { makeFlowEvent } from '@wmflow/core/testing';
 import type { LocalStack } from '@wmflow/local';
 import { blockAttachments } from '@wmflow/rules';
@@ -7,8 +7,8 @@ import {
   describeErrors,
   firstAction,
   invoke,
+  STALLING_RULES,
   startFaultStack,
-  untilAborted,
   withExe,
 } from './fault-harness.js';
 
@@ -26,28 +26,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-// Settles first, then does slow work (a counter, an audit call) that is still running at the deadline; it stops when
-// aborted, as rules should. Its settlement is rolled back by the freeze (it never finished).
-const settleThenSlow: Rule = {
-  name: 'settle-then-slow',
-  onError: 'fail-open',
-  async run(ctx) {
-    ctx.settle(Verdicts.DEFAULT);
-    await untilAborted(ctx.signal);
-  },
-};
-
-// Control: the same rule failing before it settles (F41-1b's shape) is caught by the fix.
-const slowOnly: Rule = {
-  ...settleThenSlow,
-  name: 'slow-only',
-  async run(ctx) {
-    await untilAborted(ctx.signal);
-  },
-};
-
 describe('F42-2: a rethrow protection after a rule that settled, then stalled, at the deadline', () => {
-  for (const first of [slowOnly, settleThenSlow]) {
+  for (const first of STALLING_RULES) {
     it(`[${first.name}, blockAttachments({ onUndecidable: rethrow })]: never answers DEFAULT for run.exe`, async () => {
       const id = stack.flow.load(withExe(20_000, `f42-2-${first.name}`));
       const handler = flow({

@@ -1,11 +1,11 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type Rule, resetDefaultClients, Verdicts } from '@wmflow/core';
+import { resetDefaultClients } from '@wmflow/core';
 import { sesFlow } from '@wmflow/core/ses';
 import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { blockAttachments } from '@wmflow/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { untilAborted, withExe } from './fault-harness.js';
+import { STALLING_RULES, withExe } from './fault-harness.js';
 
 // F42-2 on SES (packages/core/src/ses/invocation.ts: unfinishedRetriedRule before state.freeze, same order as WorkMail).
 const BUCKET = 'inbound-mail';
@@ -20,18 +20,8 @@ afterAll(async () => {
   resetDefaultClients();
 });
 
-const settleThenSlow: Rule = {
-  name: 'settle-then-slow',
-  onError: 'fail-open',
-  async run(ctx) {
-    ctx.settle(Verdicts.DEFAULT);
-    await untilAborted(ctx.signal);
-  },
-};
-const slowOnly: Rule = { name: 'slow-only', onError: 'fail-open', run: (ctx) => untilAborted(ctx.signal) };
-
 describe('F42-2b (SES): a rethrow protection after a rule that settled, then stalled, at the deadline', () => {
-  for (const first of [slowOnly, settleThenSlow]) {
+  for (const first of STALLING_RULES) {
     it(`[${first.name}, blockAttachments({ onUndecidable: rethrow })]: run.exe is not let through (CONTINUE)`, async () => {
       const id = sesMessageId();
       await stack.s3.send(
