@@ -35,7 +35,7 @@ const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u01
  * The spellings of a name to check: the normalized name, the name cut at its first NUL (as a C string
  * reads it), the name with its letters that case-map to ASCII taken as those (`ſ` as `s`) and, when it holds
  * colons (an NTFS alternate stream such as `a.vbs:x:$DATA`, or a client replacing the colon), each
- * colon-separated piece too.
+ * colon-separated piece too; when it ends in a path separator (`a.vbs/`), its last segment.
  */
 export function nameVariants(name: string): string[] {
   const clean = normalizeFileName(name);
@@ -45,9 +45,22 @@ export function nameVariants(name: string): string[] {
   // A case-insensitive comparison by Unicode's case mappings takes `a.vbſ` for `a.vbs`: both spellings count.
   const folded = clean.replace(ASCII_CASE_TWINS, (c) => ASCII_TWIN[c] ?? c);
   const spellings = folded === clean ? [clean] : [clean, folded];
-  if (!clean.includes(':')) return [...spellings, ...cut];
+  // A name ending in a path separator is saved under its last segment by clients that take a basename (Node's
+  // `path.basename('a.vbs/')` is `a.vbs`): that segment is a spelling too.
+  const based = /[/\\]$/.test(clean) ? spellings.map(lastSegment).filter((b) => b !== '') : [];
+  const all = [...spellings, ...based, ...cut];
+  if (!clean.includes(':')) return all;
   const pieces = spellings.flatMap((s) => s.split(':').map(normalizeFileName));
-  return [...spellings, ...cut, ...pieces.filter((p) => p !== '')];
+  return [...all, ...pieces.filter((p) => p !== '')];
+}
+
+// The last non-empty segment of a path, its trailing separators, dots and spaces dropped (by index: linear).
+function lastSegment(name: string): string {
+  let end = name.length;
+  while (end > 0 && '/\\. '.includes(name[end - 1] as string)) end--;
+  let start = end;
+  while (start > 0 && name[start - 1] !== '/' && name[start - 1] !== '\\') start--;
+  return normalizeFileName(name.slice(start, end));
 }
 
 /**
