@@ -6,7 +6,9 @@ import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { opensByExtensionOnMac } from './file-names.js';
+import { eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachRarEntry } from './rar-entries.js';
+import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
 import { sniffType } from './sniff.js';
 import { eachTarEntry } from './tar-entries.js';
@@ -88,9 +90,41 @@ export function listArchive(
   return out;
 }
 
+/**
+ * A document that packages files without being an archive (a Word 97 document is no archive to `blockArchives`):
+ * an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`) or an RTF document, whose embedded
+ * `Package` objects each hold a file a double click opens.
+ */
+export type PackagingDocument = 'OLE compound file' | 'RTF document';
+
+/** The packaging document `head` starts as, if any. */
+export function packagingDocumentOf(head: Buffer): PackagingDocument | undefined {
+  return isOleStorage(head) ? 'OLE compound file' : isRtf(head) ? 'RTF document' : undefined;
+}
+
+/**
+ * Lists the files packaged in a document ({@link PackagingDocument}): each under every name it is shown or
+ * written under, read as an archive's files are (sniffed, pages scanned, archives inside listed).
+ *
+ * @example
+ * ```ts
+ * listPackagedFiles(oleObjectBin, 'OLE compound file'); // { names: ['invoice.vbs'], … }
+ * ```
+ */
+export function listPackagedFiles(data: Buffer, document: PackagingDocument): ArchiveFiles {
+  const out: ArchiveFiles = { names: [], sniffedTypes: [], encrypted: [] };
+  walk(data, document, [], '', 0, out, { left: NESTED_BUDGET });
+  return out;
+}
+
+const PACKAGED: Record<PackagingDocument, EachEntry> = {
+  'OLE compound file': eachOlePackage,
+  'RTF document': eachRtfObjectFile,
+};
+
 function walk(
   data: Buffer,
-  kind: ArchiveKind,
+  kind: ArchiveKind | PackagingDocument,
   names: readonly string[],
   prefix: string,
   depth: number,
@@ -99,8 +133,8 @@ function walk(
 ): void {
   const visit = (entry: ArchiveEntry) => visitEntry(entry, prefix, depth, out, budget);
   try {
-    const each = LISTERS[kind];
-    if (each) each(data, budget.left, visit);
+    if (kind === 'OLE compound file' || kind === 'RTF document') PACKAGED[kind](data, budget.left, visit);
+    else if (LISTERS[kind]) LISTERS[kind](data, budget.left, visit);
     else if (UNREAD.has(kind)) throw new Error(`${kind} archives are not read`);
     else if (kind === 'cms') eachCmsEntry(data, names, budget.left, visit);
     else eachCompressedEntry(data, kind, names, budget.left, visit);
@@ -205,7 +239,7 @@ function visitEntry(
     const found = page.end();
     if (found) out.activeMarkup = `${name}: ${found}`;
   }
-  const kind = archiveKindOf(head) ?? claimed;
+  const kind = archiveKindOf(head) ?? claimed ?? packagingDocumentOf(head);
   if (!kind) return;
   if (depth + 1 >= MAX_DEPTH) {
     out.unreadable = `archives nested more than ${MAX_DEPTH} deep`;

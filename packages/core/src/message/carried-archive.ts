@@ -1,4 +1,10 @@
-import { listArchive, MAX_LISTED_ARCHIVE } from './archive-files.js';
+import {
+  listArchive,
+  listPackagedFiles,
+  MAX_LISTED_ARCHIVE,
+  type PackagingDocument,
+  packagingDocumentOf,
+} from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import { type KeptArchive, keepArchive, keptKind } from './part-archive.js';
 
@@ -48,7 +54,8 @@ export class CarriedArchive {
     const kind = keptKind(kept);
     const bytes = Buffer.concat(kept.chunks);
     kept.chunks = [];
-    return kind ? listCarried(bytes, kind, names) : misnamed(names);
+    const listed = kind ?? kept.document;
+    return listed ? listCarried(bytes, listed, names) : misnamed(names);
   }
 }
 
@@ -62,18 +69,26 @@ export class CarriedArchive {
  * ```
  */
 export function carriedFiles(bytes: Buffer, names: readonly string[] = []): CarriedFiles | undefined {
-  const kind = archiveKindOf(bytes.subarray(0, KIND_HEAD));
+  const head = bytes.subarray(0, KIND_HEAD);
+  const kind = archiveKindOf(head) ?? packagingDocumentOf(head);
   return kind ? listCarried(bytes, kind, names) : misnamed(names);
 }
 
-function listCarried(bytes: Buffer, kind: ArchiveKind, names: readonly string[]): CarriedFiles {
-  const files = listArchive(bytes, kind, names);
+// A document that packages files is no archive, but the files in it are listed as an archive's are.
+type Listed = ArchiveKind | PackagingDocument;
+
+function listCarried(bytes: Buffer, kind: Listed, names: readonly string[]): CarriedFiles {
+  const document = kind === 'OLE compound file' || kind === 'RTF document' ? kind : undefined;
+  const files = document
+    ? listPackagedFiles(bytes, document)
+    : listArchive(bytes, kind as ArchiveKind, names);
+  const label = document ? `an ${document}` : `a ${kind} archive`;
   const encrypted =
     files.encrypted.length > 0
-      ? `encrypted files inside a ${kind} archive inside: ${files.encrypted.slice(0, 3).join(', ')}`
+      ? `encrypted files inside ${label} inside: ${files.encrypted.slice(0, 3).join(', ')}`
       : undefined;
   const unreadable =
-    files.unreadable && `the files of a ${kind} archive inside cannot all be listed: ${files.unreadable}`;
+    files.unreadable && `the files of ${label} inside cannot all be listed: ${files.unreadable}`;
   const problem = unreadable ?? encrypted;
   return { names: files.names, sniffedTypes: files.sniffedTypes, ...(problem ? { problem } : {}) };
 }

@@ -1,4 +1,10 @@
-import { listArchive, MAX_LISTED_ARCHIVE } from './archive-files.js';
+import {
+  listArchive,
+  listPackagedFiles,
+  MAX_LISTED_ARCHIVE,
+  type PackagingDocument,
+  packagingDocumentOf,
+} from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 
@@ -12,6 +18,8 @@ export interface KeptArchive {
   kind?: ArchiveKind;
   /** Larger than can be listed. */
   tooLarge?: boolean;
+  /** A document that packages files (OLE, RTF): no archive, but the files in it are listed as an archive's are. */
+  document?: PackagingDocument;
 }
 
 const SINGLE_FILE = new Set<ArchiveKind>([
@@ -55,7 +63,8 @@ export function keepArchive(archive: KeptArchive, chunk: Buffer): boolean {
 function decide(archive: KeptArchive): boolean {
   const head = Buffer.concat(archive.chunks).subarray(0, KIND_HEAD);
   archive.kind = archiveKindOf(head) ?? archive.claimed;
-  return archive.kind !== undefined;
+  archive.document = archive.kind === undefined ? packagingDocumentOf(head) : undefined;
+  return archive.kind !== undefined || archive.document !== undefined;
 }
 
 /** The kind of the kept content at its end: decided now when it was shorter than the first bytes needed. */
@@ -81,14 +90,21 @@ export function listPartArchive(
     findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
     return;
   }
-  if (!kind) return;
-  const files = listArchive(Buffer.concat(archive.chunks), kind, part.names);
+  const document = kind ? undefined : archive.document;
+  if (!kind && !document) return;
+  const bytes = Buffer.concat(archive.chunks);
+  const files = kind
+    ? listArchive(bytes, kind, part.names)
+    : listPackagedFiles(bytes, document as PackagingDocument);
   archive.chunks = [];
   if (files.names.length > 0) part.innerNames = files.names;
   addInnerTypes(part, files.sniffedTypes);
   if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
-  const label =
-    kind === 'cms' ? 'signed (CMS) file' : `${kind} ${SINGLE_FILE.has(kind) ? 'file' : 'archive'}`;
+  const label = !kind
+    ? (document as PackagingDocument)
+    : kind === 'cms'
+      ? 'signed (CMS) file'
+      : `${kind} ${SINGLE_FILE.has(kind) ? 'file' : 'archive'}`;
   // A signed file's content is S/MIME's: what cannot be read of it is excused where S/MIME is (allowSmime).
   const smime = kind === 'cms' ? ({ smime: true } as const) : {};
   if (files.unreadable) {

@@ -35,6 +35,7 @@ export { makeFlowEvent } from './events.js';
 export { lambdaContext } from './lambda-context.js';
 export { type CompressedRtfOptions, compressedRtf } from './lzfu.js';
 export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';
+export { olePackageObject, packagedFile, rtfWithObject } from './ole-package.js';
 export { type PdfFileOptions, type PdfObject, type PdfObjectsOptions, pdfFile, pdfObjects } from './pdf.js';
 export { type RarEntry, type RarOptions, rarFile } from './rar.js';
 export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';

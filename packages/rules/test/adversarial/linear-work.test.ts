@@ -10,9 +10,11 @@ import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
 import {
   cmsFile,
   paxHeader,
+  packagedFile,
   paxRecord,
   pdfObjects,
   rarFile,
+  rtfWithObject,
   tarArchive,
   tarEntry,
   USTAR_MAGIC,
@@ -542,6 +544,22 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
   [
     'parts(): a tar whose pax header holds endless records',
     (n) => paxTar(Array.from({ length: n / 12 }, (_, i) => `c=${i}`)),
+    archiveNames,
+    40_000,
+  ],
+  [
+    // Round 47: an RTF document's embedded objects, each a package read as an archive's file.
+    'parts(): an RTF document of endless embedded packages',
+    (n) => {
+      const one = rtfWithObject('Package', packagedFile('a.txt', Buffer.from('x'))).slice(1, -1);
+      return `{${one.repeat(Math.ceil(n / one.length))}}`;
+    },
+    archiveNames,
+    40_000,
+  ],
+  [
+    'parts(): an RTF document whose one object is endless hex',
+    (n) => `{\\rtf1{\\object{\\*\\objdata ${'0'.repeat(n)}}}}`,
     archiveNames,
     40_000,
   ],

@@ -1,0 +1,109 @@
+import { compoundStreams } from '../mime/compound-file.js';
+import type { ArchiveEntry } from './archive-entry.js';
+
+// A package (Windows' Object Packager, MS-OLEDS 2.3.6 `Ole10Native` with the packager's own layout) wraps any
+// file: a document shows its icon and label, and a double click writes the file to its temporary path and opens it
+// there, by that path's extension. An Office document carrying `invoice.vbs` this way holds an executable as a zip
+// does.
+const NATIVE = '\u0001ole10native';
+const EMBEDDED_FILE = 3;
+
+/** Whether `bytes` start as an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`). */
+export function isOleStorage(head: Buffer): boolean {
+  return head.length >= 8 && head.toString('hex', 0, 8) === 'd0cf11e0a1b11ae1';
+}
+
+/**
+ * Calls `visit` for each file packaged in the compound file `data`: once per name the file is shown or written
+ * under (its label, its source path, the temporary path it is opened from, their Unicode twins), each with the
+ * package's content. Throws when the compound file or a package cannot be read whole (the caller does not know
+ * what it holds), after the files already visited. Linear: each stream is read once, within `maxBytes`.
+ */
+export function eachOlePackage(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  for (const stream of compoundStreams(data, maxBytes)) {
+    if (stream.name.toLowerCase() !== NATIVE) continue;
+    visitPackage(readPackage(stream.bytes(), true), visit);
+  }
+}
+
+/**
+ * Calls `visit` for each name of the file an OLE 1 `Package` object's native data holds (an RTF `\objdata`: the
+ * packager's layout without the stream's size in front). Throws when it cannot be read whole.
+ */
+export function eachPackagedFile(native: Buffer, visit: (entry: ArchiveEntry) => void): void {
+  visitPackage(readPackage(native, false), visit);
+}
+
+function visitPackage(file: PackagedFile | undefined, visit: (entry: ArchiveEntry) => void): void {
+  if (!file) return;
+  const content = file.content;
+  for (const name of file.names)
+    visit({ name, head: (max) => content.subarray(0, max), bytes: () => content });
+}
+
+interface PackagedFile {
+  names: string[];
+  content: Buffer;
+}
+
+// The packager's layout: a size, then (for an embedded file) flags, label, source path, a type, the temporary
+// path, the content, and optionally the three names again in UTF-16. A link package (type 1) holds no file.
+function readPackage(native: Buffer, sized: boolean): PackagedFile | undefined {
+  const r = new Reader(native);
+  if (sized && r.u32() > native.length - 4) throw new Error('an Ole10Native package longer than its stream');
+  r.u16(); // flags
+  const label = r.cString();
+  const source = r.cString();
+  const type = r.u32() >>> 16;
+  if (type !== EMBEDDED_FILE) return undefined;
+  const temporary = r.cString(r.u32());
+  const size = r.u32();
+  const content = r.bytes(size);
+  const names = [label, baseName(source), baseName(temporary)];
+  // The UTF-16 names, present when the package was made by a Unicode packager; absent or cut short otherwise.
+  for (let k = 0; k < 3 && r.left() >= 4; k++) {
+    const length = r.u32();
+    if (length * 2 > r.left()) break;
+    names.push(baseName(r.bytes(length * 2).toString('utf16le')));
+  }
+  return { names: [...new Set(names.filter((n) => n !== ''))], content };
+}
+
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/')) + 1);
+}
+
+class Reader {
+  private at = 0;
+  constructor(private readonly buffer: Buffer) {}
+  left(): number {
+    return this.buffer.length - this.at;
+  }
+  private need(n: number): void {
+    if (n > this.left()) throw new Error('an Ole10Native package cut short');
+  }
+  u16(): number {
+    this.need(2);
+    this.at += 2;
+    return this.buffer.readUInt16LE(this.at - 2);
+  }
+  u32(): number {
+    this.need(4);
+    this.at += 4;
+    return this.buffer.readUInt32LE(this.at - 4);
+  }
+  bytes(n: number): Buffer {
+    this.need(n);
+    this.at += n;
+    return this.buffer.subarray(this.at - n, this.at);
+  }
+  /** A NUL-terminated ANSI string, or one of `length` bytes (its NUL included) when given. */
+  cString(length?: number): string {
+    const end = length === undefined ? this.buffer.indexOf(0, this.at) : this.at + length;
+    if (end < 0) throw new Error('an Ole10Native package cut short');
+    const text = this.bytes(end - this.at).toString('latin1');
+    if (length === undefined) this.at++;
+    const nul = text.indexOf('\0');
+    return nul >= 0 ? text.slice(0, nul) : text;
+  }
+}

@@ -1,0 +1,68 @@
+import type { ArchiveEntry } from './archive-entry.js';
+import { eachOlePackage, eachPackagedFile, isOleStorage } from './ole-packages.js';
+
+// An RTF document embeds an object as `{\object … {\*\objdata <hex>}}`: an OLE 1 object (MS-OLEDS 2.2) whose native
+// data is a compound file (a Word or Excel object, which may hold packages itself) or, for the `Package` class,
+// the packaged file. Word reads the hex leniently; what is not plainly hex here is not read, and said so.
+const OBJDATA = /\\objdata(?![a-zA-Z])/g;
+const EMBEDDED = 2;
+
+/** Whether `head` starts as an RTF document (Word and WordPad open any file that does, whatever its name). */
+export function isRtf(head: Buffer): boolean {
+  return head.length >= 5 && head.toString('latin1', 0, 5) === '{\\rtf';
+}
+
+/**
+ * Calls `visit` for each file packaged in the RTF document's embedded objects (a `Package` object's file, and the
+ * packages inside embedded compound files). Throws when an object's data cannot be read whole (other than hex
+ * digits and white space, cut short), after the files already visited. Linear in the document's size.
+ */
+export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  const text = rtf.toString('latin1');
+  let left = maxBytes;
+  for (const match of text.matchAll(OBJDATA)) {
+    const data = objectData(text, match.index + match[0].length);
+    left -= data.length;
+    if (left < 0) throw new Error(`embedded objects of more than ${maxBytes} bytes`);
+    readObject(data, left, visit);
+  }
+}
+
+// The hex digits up to the end of the `\objdata` group, decoded.
+function objectData(text: string, from: number): Buffer {
+  let end = from;
+  while (end < text.length && text[end] !== '}') {
+    if (text[end] === '{' || text[end] === '\\')
+      throw new Error('an embedded object with more than hex in its data');
+    end++;
+  }
+  const hex = text.slice(from, end).replace(/[\s]+/g, '');
+  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0)
+    throw new Error('an embedded object with more than hex in its data');
+  return Buffer.from(hex, 'hex');
+}
+
+function readObject(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  let at = 0;
+  const u32 = () => {
+    if (at + 4 > data.length) throw new Error('an embedded object cut short');
+    at += 4;
+    return data.readUInt32LE(at - 4);
+  };
+  const text = () => {
+    const length = u32();
+    if (at + length > data.length) throw new Error('an embedded object cut short');
+    at += length;
+    return data.toString('latin1', at - length, at).replace(/\0+$/, '');
+  };
+  u32(); // OLE version
+  if (u32() !== EMBEDDED) return; // a linked object holds no file
+  const className = text();
+  text(); // topic
+  text(); // item
+  const size = u32();
+  if (at + size > data.length) throw new Error('an embedded object cut short');
+  const native = data.subarray(at, at + size);
+  if (isOleStorage(native)) eachOlePackage(native, maxBytes, visit);
+  else if (className.toLowerCase() === 'package') eachPackagedFile(native, visit);
+}
