@@ -1,6 +1,6 @@
 import { olePackageObject, packagedFile, rtfWithObject, wordBinary, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { attachedFile, attackerKit } from './attacker-kit.js';
+import { attachedFile, attackerKit, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // A47-8 (found checking round 46's leads): a file packaged in an Office document (Windows' Object Packager: the
@@ -65,6 +65,33 @@ describe('A47-8: a file packaged in an Office document', () => {
     ).toBe('DEFAULT');
     expect(
       await verdict('Note.rtf', Buffer.from('{\\rtf1\\ansi Hello {\\b world}\\par}'), 'application/rtf'),
+    ).toBe('DEFAULT');
+  });
+});
+
+// A47-9: the same packages carried a card out past outbound-policy's DLP: the strings of an OLE file do not show
+// a zip packaged in it, and an RTF's `\objdata` was read as hex. Packaged files are now read as attached files are.
+describe('A47-9: a card in a file packaged in an Office document', () => {
+  const cards = Buffer.from('Card: 4111 1111 1111 1111 exp 12/29\r\n');
+  const zipped = zipFile([{ name: 'cards.txt', data: cards.toString('latin1') }]);
+  const out = (name: string, file: Buffer) => kit.outbound(outboundFile(name, file));
+  it('bounces a .docx packaging a zip of the card', async () => {
+    expect(await out('Invoice.docx', docx(olePackageObject('cards.zip', zipped)))).toBe('BOUNCE');
+  });
+  it('bounces an .rtf packaging the card as text, or a zip of it inside an embedded object', async () => {
+    expect(
+      await out('Invoice.rtf', Buffer.from(rtfWithObject('Package', packagedFile('cards.txt', cards)))),
+    ).toBe('BOUNCE');
+    const nested = rtfWithObject('Word.Document.8', olePackageObject('cards.zip', zipped));
+    expect(await out('Invoice.rtf', Buffer.from(nested))).toBe('BOUNCE');
+  });
+  it('sends a document packaging a clean file (control)', async () => {
+    const note = Buffer.from('Meeting at ten.\r\n');
+    expect(
+      await out('Invoice.rtf', Buffer.from(rtfWithObject('Package', packagedFile('note.txt', note)))),
+    ).toBe('DEFAULT');
+    expect(
+      await out('Invoice.docx', docx(olePackageObject('note.zip', zipFile([{ name: 'n.txt', data: 'hi' }])))),
     ).toBe('DEFAULT');
   });
 });

@@ -7,23 +7,49 @@ import type { ArchiveEntry } from './archive-entry.js';
 // does.
 const NATIVE = '\u0001ole10native';
 const EMBEDDED_FILE = 3;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the name is UTF-16: a NUL after each letter
+const NATIVE_NAME = /o\0l\0e\x001\x000\0n\0a\0t\0i\0v\0e\0/i;
 
 /** Whether `bytes` start as an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`). */
 export function isOleStorage(head: Buffer): boolean {
   return head.length >= 8 && head.toString('hex', 0, 8) === 'd0cf11e0a1b11ae1';
 }
 
+/** A file a package holds: the names it is shown or written under (the one it is opened by first), its content. */
+export interface PackagedFile {
+  names: string[];
+  content: Buffer;
+}
+
 /**
- * Calls `visit` for each file packaged in the compound file `data`: once per name the file is shown or written
- * under (its label, its source path, the temporary path it is opened from, their Unicode twins), each with the
- * package's content. Throws when the compound file or a package cannot be read whole (the caller does not know
- * what it holds), after the files already visited. Linear: each stream is read once, within `maxBytes`.
+ * The files packaged in the compound file `data` (its `\x01Ole10Native` streams). Throws when the compound file or
+ * a package cannot be read whole: the caller does not know what it holds. Linear: each stream is read once,
+ * within `maxBytes`.
+ *
+ * @example
+ * ```ts
+ * olePackages(oleObjectBin, 1 << 20); // [{ names: ['invoice.vbs', 'Invoice.pdf'], content: … }]
+ * ```
  */
-export function eachOlePackage(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+export function olePackages(data: Buffer, maxBytes: number): PackagedFile[] {
+  const files: PackagedFile[] = [];
+  // Without a package's stream name among its bytes (names are UTF-16, compared without case), a file whose
+  // tables cannot be followed still holds no package: not a reason to call it unread.
+  if (!NATIVE_NAME.test(data.toString('latin1'))) return files;
   for (const stream of compoundStreams(data, maxBytes)) {
     if (stream.name.toLowerCase() !== NATIVE) continue;
-    visitPackage(readPackage(stream.bytes(), true), visit);
+    const file = packagedFileOf(stream.bytes(), true);
+    if (file) files.push(file);
   }
+  return files;
+}
+
+/**
+ * Calls `visit` for each file packaged in the compound file `data` ({@link olePackages}): once per name the file
+ * is shown or written under, each with the package's content.
+ */
+export function eachOlePackage(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  for (const file of olePackages(data, maxBytes)) visitPackage(file, visit);
 }
 
 /**
@@ -31,24 +57,23 @@ export function eachOlePackage(data: Buffer, maxBytes: number, visit: (entry: Ar
  * packager's layout without the stream's size in front). Throws when it cannot be read whole.
  */
 export function eachPackagedFile(native: Buffer, visit: (entry: ArchiveEntry) => void): void {
-  visitPackage(readPackage(native, false), visit);
+  const file = packagedFileOf(native, false);
+  if (file) visitPackage(file, visit);
 }
 
-function visitPackage(file: PackagedFile | undefined, visit: (entry: ArchiveEntry) => void): void {
-  if (!file) return;
+function visitPackage(file: PackagedFile, visit: (entry: ArchiveEntry) => void): void {
   const content = file.content;
   for (const name of file.names)
     visit({ name, head: (max) => content.subarray(0, max), bytes: () => content });
 }
 
-interface PackagedFile {
-  names: string[];
-  content: Buffer;
-}
-
-// The packager's layout: a size, then (for an embedded file) flags, label, source path, a type, the temporary
-// path, the content, and optionally the three names again in UTF-16. A link package (type 1) holds no file.
-function readPackage(native: Buffer, sized: boolean): PackagedFile | undefined {
+/**
+ * The file a package holds, from the packager's layout: (`sized`: the stream's size, then) flags, label, source
+ * path, a type, the temporary path, the content, and optionally the three names again in UTF-16; undefined for a
+ * link package (type 1), which holds no file. The temporary path's name comes first: the file is opened by it.
+ * Throws when the package is cut short.
+ */
+export function packagedFileOf(native: Buffer, sized: boolean): PackagedFile | undefined {
   const r = new Reader(native);
   if (sized && r.u32() > native.length - 4) throw new Error('an Ole10Native package longer than its stream');
   r.u16(); // flags
@@ -59,7 +84,7 @@ function readPackage(native: Buffer, sized: boolean): PackagedFile | undefined {
   const temporary = r.cString(r.u32());
   const size = r.u32();
   const content = r.bytes(size);
-  const names = [label, baseName(source), baseName(temporary)];
+  const names = [baseName(temporary), label, baseName(source)];
   // The UTF-16 names, present when the package was made by a Unicode packager; absent or cut short otherwise.
   for (let k = 0; k < 3 && r.left() >= 4; k++) {
     const length = r.u32();

@@ -12,19 +12,43 @@ export function isRtf(head: Buffer): boolean {
   return head.length >= 5 && head.toString('latin1', 0, 5) === '{\\rtf';
 }
 
+/** An object an RTF document embeds: its OLE 1 class and native data (a compound file, or a `Package`'s file). */
+export interface RtfObject {
+  className: string;
+  native: Buffer;
+}
+
 /**
- * Calls `visit` for each file packaged in the RTF document's embedded objects (a `Package` object's file, and the
- * packages inside embedded compound files). Throws when an object's data cannot be read whole (other than hex
- * digits and white space, cut short), after the files already visited. Linear in the document's size.
+ * The objects an RTF document embeds (`\objdata`; linked objects hold no data and are left out). Throws when an
+ * object's data cannot be read whole (other than hex digits and white space, cut short), or decodes to more than
+ * `maxBytes`. Linear in the document's size.
+ *
+ * @example
+ * ```ts
+ * rtfObjects(rtf, 1 << 20); // [{ className: 'Package', native: … }]
+ * ```
  */
-export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
-  const text = rtf.toString('latin1');
+export function rtfObjects(rtf: string, maxBytes: number): RtfObject[] {
+  const objects: RtfObject[] = [];
   let left = maxBytes;
-  for (const match of text.matchAll(OBJDATA)) {
-    const data = objectData(text, match.index + match[0].length);
+  for (const match of rtf.matchAll(OBJDATA)) {
+    const data = objectData(rtf, match.index + match[0].length);
     left -= data.length;
     if (left < 0) throw new Error(`embedded objects of more than ${maxBytes} bytes`);
-    readObject(data, left, visit);
+    const object = readObject(data);
+    if (object) objects.push(object);
+  }
+  return objects;
+}
+
+/**
+ * Calls `visit` for each file packaged in the RTF document's embedded objects (a `Package` object's file, and the
+ * packages inside embedded compound files). Throws as {@link rtfObjects} does, after the files already visited.
+ */
+export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  for (const { className, native } of rtfObjects(rtf.toString('latin1'), maxBytes)) {
+    if (isOleStorage(native)) eachOlePackage(native, maxBytes, visit);
+    else if (className.toLowerCase() === 'package') eachPackagedFile(native, visit);
   }
 }
 
@@ -36,13 +60,13 @@ function objectData(text: string, from: number): Buffer {
       throw new Error('an embedded object with more than hex in its data');
     end++;
   }
-  const hex = text.slice(from, end).replace(/[\s]+/g, '');
+  const hex = text.slice(from, end).replace(/\s+/g, '');
   if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0)
     throw new Error('an embedded object with more than hex in its data');
   return Buffer.from(hex, 'hex');
 }
 
-function readObject(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+function readObject(data: Buffer): RtfObject | undefined {
   let at = 0;
   const u32 = () => {
     if (at + 4 > data.length) throw new Error('an embedded object cut short');
@@ -56,13 +80,11 @@ function readObject(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry)
     return data.toString('latin1', at - length, at).replace(/\0+$/, '');
   };
   u32(); // OLE version
-  if (u32() !== EMBEDDED) return; // a linked object holds no file
+  if (u32() !== EMBEDDED) return undefined; // a linked object holds no file
   const className = text();
   text(); // topic
   text(); // item
   const size = u32();
   if (at + size > data.length) throw new Error('an embedded object cut short');
-  const native = data.subarray(at, at + size);
-  if (isOleStorage(native)) eachOlePackage(native, maxBytes, visit);
-  else if (className.toLowerCase() === 'package') eachPackagedFile(native, visit);
+  return { className, native: data.subarray(at, at + size) };
 }

@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { lazyModule } from '../lazy-module.js';
 import { cmsFileContent } from '../message/cms-file.js';
 import { officeBackdrops } from '../message/office-backdrops.js';
+import { olePackages } from '../message/ole-packages.js';
 import { eachTarEntry } from '../message/tar-entries.js';
 import {
   type BinaryReading,
@@ -162,7 +163,11 @@ function unpack(
         unpackFile(file, name, u, depth);
       return;
     }
-    // An OLE file's embedded files (an object's package: `cards.csv.xz`) are not among its strings.
+    // A file packaged in it (an object's package: `cards.zip`, double-clicked open) is read as an attached one is.
+    if (isCompoundFile(bytes))
+      for (const file of olePackages(bytes, Math.max(1, u.budget - u.out.bytes)))
+        unpackContent(file.content, `${name}${file.names[0] ?? 'package'} `, u, depth, file.names);
+    // An OLE file's embedded files of kinds not read (`cards.csv.xz`) are not among its strings.
     const embedded = embeddedUnreadKind(bytes);
     if (embedded) out.unopened.push(`${name.trim() || 'file'}: a ${embedded} file inside, which is not read`);
     // An Outlook .msg's attachments are storages of its compound file, compressed or packed as they were

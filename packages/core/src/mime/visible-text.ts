@@ -8,7 +8,9 @@ import { type ArchiveKind, claimedArchiveKind } from '../message/archive-kind.js
 import { charsetAlias, hidesAsciiDigits, undecodableCharsets } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
 import { MessageHeaders } from '../message/headers.js';
+import { isOleStorage, packagedFileOf } from '../message/ole-packages.js';
 import { partNaming } from '../message/part-names.js';
+import { rtfObjects } from '../message/rtf-objects.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
 import {
@@ -490,7 +492,10 @@ function emitDecoded(
   // A value's own charset applies to its bytes: read from the bytes unless the whole object is UTF-16 or 32.
   if (kind === 'directory')
     readDirectory(w, text, bom || /^utf-(?:16|32)/.test(charset) ? text : decoded.toString('latin1'), place);
-  if (kind === 'rtf') emit(w, rtfText(text), place);
+  if (kind === 'rtf') {
+    emit(w, rtfText(text), place);
+    readRtfObjects(w, text, place);
+  }
   if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
   // A message file (an MHT named `.doc`, an `.eml` in a zip) is walked, whatever the kind it was read as.
   const message = carriedMessage(decoded);
@@ -503,8 +508,10 @@ function emitDecoded(
       .slice(0, 64)
       .replace(/^\uFEFF/, '')
       .trimStart();
-    if (start.startsWith('{\\rt')) emit(w, rtfText(text), place);
-    else if (start.startsWith('<')) emit(w, text, { ...place, html: true });
+    if (start.startsWith('{\\rt')) {
+      emit(w, rtfText(text), place);
+      readRtfObjects(w, text, place);
+    } else if (start.startsWith('<')) emit(w, text, { ...place, html: true });
   }
 }
 
@@ -548,6 +555,32 @@ function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
     w.report.unread.push(`${place.label}: ${(error as Error).message}`);
     return;
   }
+  readFiles(w, files, place);
+}
+
+// An RTF document's embedded objects, which a double click opens: a compound file (a Word or Excel object, its
+// packages), or a `Package`'s file, each read as an attached file is.
+function readRtfObjects(w: Walk, text: string, place: TextPlace): void {
+  if (!text.includes('\\objdata')) return;
+  const files: EncodedFile[] = [];
+  try {
+    for (const { className, native } of rtfObjects(text, w.bounds.maxTotalBytes - w.budget.bytes)) {
+      if (isOleStorage(native)) files.push({ name: `(${className} object)`, bytes: native });
+      else if (className.toLowerCase() !== 'package') continue;
+      else {
+        const file = packagedFileOf(native, false);
+        if (file) files.push({ name: file.names[0] ?? '(package)', bytes: file.content });
+      }
+    }
+  } catch (error) {
+    w.report.unread.push(`${place.label}: ${(error as Error).message}`);
+    return;
+  }
+  readFiles(w, files, place);
+}
+
+// Files carried in a text (uuencoded, an RTF's objects), read by their first bytes and names.
+function readFiles(w: Walk, files: readonly EncodedFile[], place: TextPlace): void {
   for (const file of files) {
     w.budget.bytes += file.bytes.length;
     const where = `${place.label} ${file.name}`;

@@ -9,8 +9,8 @@ import { htmlToText, LazyMessage, normalizeAddress, parseAuthenticationResults }
 import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
 import {
   cmsFile,
-  paxHeader,
   packagedFile,
+  paxHeader,
   paxRecord,
   pdfObjects,
   rarFile,
