@@ -1,6 +1,7 @@
 import { type Condition, ConfigError } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
+import { groupsTurned, mayRunRightToLeft } from './bidi-order.js';
 import { canonicalText } from './canon.js';
 import { type CardNumberOptions, scanCards } from './card.js';
 import { formulaReading } from './formula.js';
@@ -133,6 +134,7 @@ export function checkSensitiveData(
     // The readers block the event loop: they stop before the deadline guard, so the answer says why.
     const readUntil = Math.min(options.limits?.deadline ?? Infinity, ctx.deadline - READ_MARGIN_MS);
     found(ctx.subject, seen);
+    if (seen.size < min && mayRunRightToLeft(ctx.subject)) found(groupsTurned(ctx.subject), seen);
     if (seen.size >= min) return numbers;
     const { readVisibleText, htmlToFullText, loadShownReaders, decodeEntities, html5Reference } =
       await loadMime();
@@ -155,8 +157,11 @@ export function checkSensitiveData(
         return;
       }
       const shown = r.html(page.text, readUntil);
+      const turning = mayRunRightToLeft(page.text, true);
       for (const text of shown.texts) {
         if (seen.size < min) found(oneSpace(text), seen);
+        if (seen.size < min && (turning || mayRunRightToLeft(text)))
+          found(oneSpace(groupsTurned(text)), seen);
         // An override a stylesheet writes (`content: "\202e …"`) turns what follows it too.
         if (seen.size < min && text.includes('\u202e')) found(oneSpace(turnOverrides(text)), seen);
       }
@@ -188,6 +193,9 @@ export function checkSensitiveData(
           sealed.push(`${place.label}: inline PGP or age message`);
         const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
+        // Among right-to-left text a number's groups are drawn in the other order (attacker round 46).
+        if (seen.size < min && (mayRunRightToLeft(full) || (place.html && mayRunRightToLeft(read, true))))
+          found(groupsTurned(full), seen);
         // Where its links go and what its data: URLs carry, each read on its own.
         // A data: URL's page (an SVG picture a client draws) is read as a page is, each reader's view too.
         if (place.html)

@@ -25,6 +25,7 @@ import { describe, expect, it } from 'vitest';
 import { extensionsOf } from '../../src/attachments/policy.js';
 import { normalizeText } from '../../src/content/normalize.js';
 import { textMatcher } from '../../src/content/text-matcher.js';
+import { groupsTurned } from '../../src/detectors/bidi-order.js';
 import { findCardNumbers } from '../../src/detectors/card.js';
 import { formulaReading } from '../../src/detectors/formula.js';
 import { findIbans } from '../../src/detectors/iban.js';
@@ -359,6 +360,14 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
   ],
   ['findCardNumbers: endless digit groups', (n) => '4111 '.repeat(n / 5), (t) => findCardNumbers(t), 20_000],
   ['findCardNumbers: hyphenated runs', (n) => '4-'.repeat(n / 2), (t) => findCardNumbers(t), 20_000],
+  // Round 46: a number's groups turned as right-to-left text draws them.
+  ['groupsTurned: endless digit groups', (n) => '4111 '.repeat(n / 5), (t) => groupsTurned(t), 20_000],
+  [
+    'groupsTurned: groups behind long separators',
+    (n) => '1 ** '.repeat(n / 5),
+    (t) => groupsTurned(t),
+    20_000,
+  ],
   ['findIbans: endless IBAN-like groups', (n) => 'GB82 WEST '.repeat(n / 10), (t) => findIbans(t), 20_000],
   [
     'textMatcher: near-miss phrases',
