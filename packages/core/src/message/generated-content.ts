@@ -1,6 +1,6 @@
 import { resolveVars, type Style } from './css-cascade.js';
 import type { StyleRule } from './css-rules.js';
-import { cssPlain } from './css-values.js';
+import { cssEscapesDecoded, cssPlain, cssWithoutComments } from './css-values.js';
 import { mediaHolds, type Reader } from './html-readers.js';
 import {
   APART,
@@ -224,6 +224,11 @@ export function contentText(
   return out.join('');
 }
 
+// The names `counter-reset`, `counter-increment` and `counter-set` list, and those `counter()` and `counters()` read.
+const COUNTER_NAMES = /counter-(?:reset|increment|set)\s*:\s*([^;}]{0,4096})|counters?\(\s*([^,)]{1,256})/gi;
+// Keywords, not names: their case does not matter.
+const NOT_NAMES = new Set(['none', 'inherit', 'initial', 'unset', 'revert', 'revert-layer']);
+
 /**
  * The text stylesheets write (`::before { content: "4111 1111 " attr(data-b) }`): every quoted string of every
  * `content`, `quotes` and `list-style(-type)` declaration, in order, of the `<style>` blocks, the stylesheets
@@ -238,13 +243,27 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
   const attributes = new Set<string>();
   let usesVariables = false;
   let undecided: string | undefined;
+  // Counter names as written: a browser tells `A` from `a`, the reading (lower case) does not (attacker round 46).
+  const counterNames = new Map<string, string>();
   const read = (css: string) => {
+    const cased = cssEscapesDecoded(cssWithoutComments(css));
+    for (const m of cased.matchAll(COUNTER_NAMES))
+      for (const name of (m[1] ?? m[2] ?? '').match(/-?[_a-zA-Z\u0080-\uffff][-\w\u0080-\uffff]*/g) ?? []) {
+        if (NOT_NAMES.has(name.toLowerCase())) continue;
+        const known = counterNames.get(name.toLowerCase());
+        if (known !== undefined && known !== name) undecided = 'counter names that differ only in case';
+        counterNames.set(name.toLowerCase(), name);
+      }
     for (const m of css.matchAll(
       /(content|quotes|list-style(?:-type)?|(?<![-\w])--[-\w]+)\s*:\s*([^;}]{1,4096})/gi,
     )) {
       // Escapes decoded (`"\34 111"` is `4111`); one declaration's strings join as shown, declarations do not.
       const value = cssPlain(m[2] as string);
-      const quoted = [...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((q) => q[1] ?? q[2] ?? '').join('');
+      const each = [...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((q) => q[1] ?? q[2] ?? '');
+      const quoted = each.join('');
+      // Nested quotes take the pair of their depth, which the reading does not work out: digits there are undecided.
+      if ((m[1] as string).toLowerCase() === 'quotes' && each.slice(2).some((q) => /\p{N}/u.test(q)))
+        undecided = 'nested quotes that write digits';
       if ((m[1] as string).startsWith('--')) {
         variables.push(quoted);
         continue;
@@ -255,6 +274,8 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
     }
     // A counter style's symbols are shown in its counters' place: with digits among them, not worked out.
     for (const m of css.matchAll(/@counter-style[^{]{0,256}\{([^}]{0,4096})/gi)) {
+      // A symbol written as an identifier with escaped digits (`symbols: \34 111\ 1111`) is digits once decoded.
+      if ((m[1] as string).includes('\\')) undecided = 'a @counter-style written with escapes';
       for (const d of cssPlain(m[1] as string).matchAll(
         /(?:^|;)(?:symbols|additive-symbols|prefix|suffix|negative|pad)\s*:([^;]*)/g,
       ))

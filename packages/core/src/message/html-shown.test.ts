@@ -175,7 +175,7 @@ describe('htmlShownTexts: text stylesheets write (attacker round 29)', () => {
 
 describe('htmlShownTexts: attacker round 30', () => {
   it('stops, undecided, past its bound on generated boxes, and counts only the boxes something writes', () => {
-    const quotes = '<style>q{quotes:"4" "1" "2" "3"}</style>';
+    const quotes = '<style>q{quotes:"4" "1" "(" ")"}</style>';
     // 26,000 quotations: 52,000 boxes. The reading stops at the bound, in the first reader's view.
     expect(htmlShownTexts(`${quotes}${'<q>a</q>'.repeat(26_000)}`).undecided).toBe(
       'over 50000 generated boxes',
