@@ -41,6 +41,9 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
   const notes: SheetNotes = {};
   const all = collectRules(document, notes);
   if (notes.undecided) return { texts: [], undecided: notes.undecided };
+  // A declarative shadow root draws its own tree in its host, and the host's children only where a slot takes
+  // them: not laid out here (attacker round 46).
+  if (hasShadowRoot(document)) return { texts: [], undecided: 'a declarative shadow root' };
   const rules = all.filter((r) => !r.pseudo);
   const boxes = all.filter((r) => r.pseudo);
   if (rules.length > MAX_RULES || boxes.length > MAX_RULES)
@@ -72,8 +75,13 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
     externalSheets(document);
   const drop = (node: Node) => unknown || page.uncertain.has(node);
   if (unknown || page.uncertain.size > 0) texts.add(withoutSnippets(document, false, drop, page.uncertain));
-  // A `::first-letter` rule can hide each element's first letter (`.c::first-letter { font-size: 0 }`).
-  if (/first-letter/i.test(html)) texts.add(withoutSnippets(document, true, drop));
+  // A `::first-letter` rule can hide each element's first letter (`.c::first-letter { font-size: 0 }`), with the
+  // punctuation before it: read without every first letter, and without those that are no digit (a decoy before
+  // the digits of a group, while the groups of other elements keep their first digits; attacker round 46).
+  if (/first-letter/i.test(html)) {
+    texts.add(withoutSnippets(document, FIRST_LETTER, drop));
+    texts.add(withoutSnippets(document, FIRST_NON_DIGIT, drop));
+  }
   return { texts: [...texts] };
 }
 
@@ -100,9 +108,13 @@ export const SNIPPET_CHARS = 16;
  * and amounts of an invoice never join), and so does prose (`order <b>5000</b> of <b>3</b>`: `of` is no
  * element's whole text). With a `::first-letter` rule on the page, each element's first letter is left out too.
  */
+// An element's first letter as `::first-letter` takes it: punctuation and spaces before it, then one character.
+const FIRST_LETTER = /^[\s\p{P}]*\S/u;
+const FIRST_NON_DIGIT = /^[\s\p{P}]*[^\s\p{Nd}]/u;
+
 function withoutSnippets(
   document: Parent,
-  firstLetters: boolean,
+  firstLetters: RegExp | false,
   droppable: (node: Node) => boolean,
   uncertain: ReadonlySet<Node> = new Set(),
 ): string {
@@ -117,7 +129,7 @@ function withoutSnippets(
     if (node.nodeName === '#text') {
       let text = (node as DefaultTreeAdapterMap['textNode']).value;
       const parent = node.parentNode as Parent;
-      if (firstLetters && parent.childNodes[0] === node) text = text.replace(/^\s*\S/u, '');
+      if (firstLetters && parent.childNodes[0] === node) text = text.replace(firstLetters, '');
       // Any text without a digit under a style the readers cannot work out; elsewhere only short ones.
       const digitFree = !/\d/.test(text);
       const snippet = digitFree && (text.replace(/\s+/g, '').length <= SNIPPET_CHARS || uncertain.has(node));
@@ -166,6 +178,16 @@ function collectRules(document: Parent, notes: SheetNotes): StyleRule[] {
     rules.push(...parseStylesheet(css, rules.length, media && media !== 'all' ? media : undefined, notes));
   }
   return rules;
+}
+
+function hasShadowRoot(document: Parent): boolean {
+  for (const element of elements(document))
+    if (
+      element.tagName === 'template' &&
+      (attribute(element, 'shadowrootmode') !== undefined || attribute(element, 'shadowroot') !== undefined)
+    )
+      return true;
+  return false;
 }
 
 // A stylesheet the message does not carry (a <link> to a URL, an @import of one): its rules are not known.

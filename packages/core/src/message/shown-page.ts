@@ -33,6 +33,9 @@ import {
 } from './generated-content.js';
 import { outlookCondition, type Reader } from './html-readers.js';
 import { attribute, type Element, HTML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
+
+const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+
 import { tagLeavesGap } from './tag-gaps.js';
 
 // Filter functions of one amount (a number or a percentage), as `fraction` reads it.
@@ -111,6 +114,14 @@ const UNSHOWN = new Set([
   'template',
   'head',
 ]);
+// SVG's titles, descriptions and metadata, MathML's annotations: for tools and assistive technology, never drawn
+// (in their namespaces only: an HTML `<desc>` is an unknown element, drawn inline; attacker round 46).
+const UNSHOWN_FOREIGN: Record<string, ReadonlySet<string>> = {
+  [SVG_NS]: new Set(['title', 'desc', 'metadata']),
+  [MATHML_NS]: new Set(['annotation', 'annotation-xml']),
+};
+const unshown = (element: Element) =>
+  UNSHOWN.has(element.tagName) || UNSHOWN_FOREIGN[element.namespaceURI]?.has(element.tagName) === true;
 
 /** A page's text as each reader is shown it ({@link Page.read}, a reader at a time), and what it could not decide. */
 export class Page {
@@ -231,7 +242,7 @@ export class Page {
       const attributes = !hidden && shows(computed.state, reader) ? shownAttributes(node, reader) : '';
       if (attributes) both(attributes, ' ');
       // Elements without a box (display: none) neither count nor write.
-      const boxless = entry.boxless || computed.boxless || UNSHOWN.has(node.tagName);
+      const boxless = entry.boxless || computed.boxless || unshown(node);
       let counters = entry.counters;
       if (!boxless && this.undecided === undefined) {
         const shown = !hidden && shows(computed.state, reader);
@@ -288,7 +299,7 @@ export class Page {
         push(
           node,
           computed.state,
-          hidden || UNSHOWN.has(node.tagName),
+          hidden || unshown(node),
           foreign || node.namespaceURI !== HTML_NS,
           boxless,
           counters,
@@ -318,15 +329,22 @@ export class Page {
       return summary ? [summary] : [];
     }
     // A browser that plays <audio> and <video> never shows what they hold (the fallback for one that does
-    // not); Outlook's Word engine and webmail that strips them show it.
-    if (
-      'tagName' in parent &&
-      (parent.tagName === 'audio' || parent.tagName === 'video') &&
-      parent.namespaceURI === HTML_NS &&
-      !reader.outlook &&
-      reader.stylesheets
-    )
-      return [];
+    // not); Outlook's Word engine and webmail that strips them show it. So for a closed <dialog>, and an
+    // <object> with data, whose fallback shows only where it does not load (attacker round 46).
+    const browser = !reader.outlook && reader.stylesheets;
+    if ('tagName' in parent && parent.namespaceURI === HTML_NS && browser) {
+      const tag = parent.tagName;
+      if (tag === 'audio' || tag === 'video') return [];
+      if (tag === 'dialog' && attribute(parent, 'open') === undefined) return [];
+      if (tag === 'object' && attribute(parent, 'data') !== undefined) return [];
+      // A drop-down <select> shows its selected option (else its first), not the others (attacker round 46).
+      if (
+        tag === 'select' &&
+        attribute(parent, 'multiple') === undefined &&
+        !(Number(attribute(parent, 'size')) > 1)
+      )
+        return shownOption(nodes);
+    }
     if (!reader.outlook || !nodes.some((n) => n.nodeName === '#comment')) return nodes;
     const out: Node[] = [];
     let skipping = false;
@@ -598,4 +616,18 @@ function shownAttributes(element: Element, reader: Reader): string {
 function itemNumber(counters: readonly Counter[]): string {
   const counter = counters.findLast((c) => c.name === 'list-item');
   return counter ? `${counter.value}. ` : '';
+}
+
+// The option a drop-down shows: the last marked selected, else the first (options in groups counted).
+function shownOption(nodes: readonly Node[]): Node[] {
+  const options: Element[] = [];
+  for (const node of nodes) {
+    if (!('tagName' in node)) continue;
+    if (node.tagName === 'option') options.push(node);
+    else if (node.tagName === 'optgroup')
+      for (const child of node.childNodes)
+        if ('tagName' in child && child.tagName === 'option') options.push(child);
+  }
+  const shown = options.findLast((o) => attribute(o, 'selected') !== undefined) ?? options[0];
+  return shown ? [shown] : [];
 }
