@@ -72,7 +72,9 @@ export function listZip(zip: Buffer): ArchiveFiles {
  * cabinets), and the files of archives inside, whatever their kind, four levels deep. Bounded: 10,000 files
  * and 64 MiB decoded for nested archives. What cannot be read is said: `unreadable` (not that kind after
  * all, a damaged or truncated archive, encrypted headers, a 7z header compressed otherwise than LZMA, an archive inside whose
- * content is not read, ACE, ARJ and LHA, past a bound), `encrypted` (files named, not read).
+ * content is not read, ACE, ARJ and LHA, past a bound), `encrypted` (files named, not read). A
+ * {@link PackagingDocument} is listed the same way: the files packaged in it, under each name they are shown or
+ * written under.
  *
  * @example
  * ```ts
@@ -82,7 +84,7 @@ export function listZip(zip: Buffer): ArchiveFiles {
  */
 export function listArchive(
   data: Buffer,
-  kind: ArchiveKind,
+  kind: ArchiveKind | PackagingDocument,
   names: string | readonly string[] = [],
 ): ArchiveFiles {
   const out: ArchiveFiles = { names: [], sniffedTypes: [], encrypted: [] };
@@ -100,21 +102,6 @@ export type PackagingDocument = 'OLE compound file' | 'RTF document';
 /** The packaging document `head` starts as, if any. */
 export function packagingDocumentOf(head: Buffer): PackagingDocument | undefined {
   return isOleStorage(head) ? 'OLE compound file' : isRtf(head) ? 'RTF document' : undefined;
-}
-
-/**
- * Lists the files packaged in a document ({@link PackagingDocument}): each under every name it is shown or
- * written under, read as an archive's files are (sniffed, pages scanned, archives inside listed).
- *
- * @example
- * ```ts
- * listPackagedFiles(oleObjectBin, 'OLE compound file'); // { names: ['invoice.vbs'], … }
- * ```
- */
-export function listPackagedFiles(data: Buffer, document: PackagingDocument): ArchiveFiles {
-  const out: ArchiveFiles = { names: [], sniffedTypes: [], encrypted: [] };
-  walk(data, document, [], '', 0, out, { left: NESTED_BUDGET });
-  return out;
 }
 
 const PACKAGED: Record<PackagingDocument, EachEntry> = {

@@ -1,6 +1,5 @@
 import {
   listArchive,
-  listPackagedFiles,
   MAX_LISTED_ARCHIVE,
   type PackagingDocument,
   packagingDocumentOf,
@@ -75,14 +74,13 @@ export function carriedFiles(bytes: Buffer, names: readonly string[] = []): Carr
 }
 
 // A document that packages files is no archive, but the files in it are listed as an archive's are.
-type Listed = ArchiveKind | PackagingDocument;
-
-function listCarried(bytes: Buffer, kind: Listed, names: readonly string[]): CarriedFiles {
-  const document = kind === 'OLE compound file' || kind === 'RTF document' ? kind : undefined;
-  const files = document
-    ? listPackagedFiles(bytes, document)
-    : listArchive(bytes, kind as ArchiveKind, names);
-  const label = document ? `an ${document}` : `a ${kind} archive`;
+function listCarried(
+  bytes: Buffer,
+  kind: ArchiveKind | PackagingDocument,
+  names: readonly string[],
+): CarriedFiles {
+  const files = listArchive(bytes, kind, names);
+  const label = kind === 'OLE compound file' || kind === 'RTF document' ? `an ${kind}` : `a ${kind} archive`;
   const encrypted =
     files.encrypted.length > 0
       ? `encrypted files inside ${label} inside: ${files.encrypted.slice(0, 3).join(', ')}`

@@ -1,6 +1,5 @@
 import {
   listArchive,
-  listPackagedFiles,
   MAX_LISTED_ARCHIVE,
   type PackagingDocument,
   packagingDocumentOf,
@@ -90,18 +89,15 @@ export function listPartArchive(
     findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
     return;
   }
-  const document = kind ? undefined : archive.document;
-  if (!kind && !document) return;
-  const bytes = Buffer.concat(archive.chunks);
-  const files = kind
-    ? listArchive(bytes, kind, part.names)
-    : listPackagedFiles(bytes, document as PackagingDocument);
+  const listed = kind ?? archive.document;
+  if (!listed) return;
+  const files = listArchive(Buffer.concat(archive.chunks), listed, part.names);
   archive.chunks = [];
   if (files.names.length > 0) part.innerNames = files.names;
   addInnerTypes(part, files.sniffedTypes);
   if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
   const label = !kind
-    ? (document as PackagingDocument)
+    ? listed
     : kind === 'cms'
       ? 'signed (CMS) file'
       : `${kind} ${SINGLE_FILE.has(kind) ? 'file' : 'archive'}`;
