@@ -7,6 +7,7 @@ import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachOlePackage, isOleStorage } from './ole-packages.js';
+import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
 import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
@@ -97,16 +98,25 @@ export function listArchive(
  * an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`) or an RTF document, whose embedded
  * `Package` objects each hold a file a double click opens.
  */
-export type PackagingDocument = 'OLE compound file' | 'RTF document';
+export type PackagingDocument = 'OLE compound file' | 'RTF document' | 'PDF document';
 
-/** The packaging document `head` starts as, if any. */
-export function packagingDocumentOf(head: Buffer): PackagingDocument | undefined {
-  return isOleStorage(head) ? 'OLE compound file' : isRtf(head) ? 'RTF document' : undefined;
+/** The packaging document `head` starts as, if any (`nested`: inside an archive or a carried file, not a PDF). */
+export function packagingDocumentOf(head: Buffer, nested = false): PackagingDocument | undefined {
+  if (isOleStorage(head)) return 'OLE compound file';
+  if (isRtf(head)) return 'RTF document';
+  // A PDF is listed as a part of the message only: its reader loads for it, not for every archive walked.
+  return !nested && isPdf(head) ? 'PDF document' : undefined;
+}
+
+/** Whether a listed kind is a {@link PackagingDocument}. */
+export function isPackagingDocument(kind: string): kind is PackagingDocument {
+  return kind in PACKAGED;
 }
 
 const PACKAGED: Record<PackagingDocument, EachEntry> = {
   'OLE compound file': eachOlePackage,
   'RTF document': eachRtfObjectFile,
+  'PDF document': eachPdfFile,
 };
 
 function walk(
@@ -120,7 +130,7 @@ function walk(
 ): void {
   const visit = (entry: ArchiveEntry) => visitEntry(entry, prefix, depth, out, budget);
   try {
-    if (kind === 'OLE compound file' || kind === 'RTF document') PACKAGED[kind](data, budget.left, visit);
+    if (isPackagingDocument(kind)) PACKAGED[kind](data, budget.left, visit);
     else if (LISTERS[kind]) LISTERS[kind](data, budget.left, visit);
     else if (UNREAD.has(kind)) throw new Error(`${kind} archives are not read`);
     else if (kind === 'cms') eachCmsEntry(data, names, budget.left, visit);
@@ -226,7 +236,7 @@ function visitEntry(
     const found = page.end();
     if (found) out.activeMarkup = `${name}: ${found}`;
   }
-  const kind = archiveKindOf(head) ?? claimed ?? packagingDocumentOf(head);
+  const kind = archiveKindOf(head) ?? claimed ?? packagingDocumentOf(head, true);
   if (!kind) return;
   if (depth + 1 >= MAX_DEPTH) {
     out.unreadable = `archives nested more than ${MAX_DEPTH} deep`;

@@ -1,4 +1,5 @@
 import {
+  isPackagingDocument,
   listArchive,
   MAX_LISTED_ARCHIVE,
   type PackagingDocument,
@@ -53,7 +54,8 @@ export class CarriedArchive {
     const kind = keptKind(kept);
     const bytes = Buffer.concat(kept.chunks);
     kept.chunks = [];
-    const listed = kind ?? kept.document;
+    // A carried PDF is read as a file, not listed (see packagingDocumentOf).
+    const listed = kind ?? (kept.document === 'PDF document' ? undefined : kept.document);
     return listed ? listCarried(bytes, listed, names) : misnamed(names);
   }
 }
@@ -69,7 +71,7 @@ export class CarriedArchive {
  */
 export function carriedFiles(bytes: Buffer, names: readonly string[] = []): CarriedFiles | undefined {
   const head = bytes.subarray(0, KIND_HEAD);
-  const kind = archiveKindOf(head) ?? packagingDocumentOf(head);
+  const kind = archiveKindOf(head) ?? packagingDocumentOf(head, true);
   return kind ? listCarried(bytes, kind, names) : misnamed(names);
 }
 
@@ -80,7 +82,7 @@ function listCarried(
   names: readonly string[],
 ): CarriedFiles {
   const files = listArchive(bytes, kind, names);
-  const label = kind === 'OLE compound file' || kind === 'RTF document' ? `an ${kind}` : `a ${kind} archive`;
+  const label = isPackagingDocument(kind) ? `the ${kind}` : `a ${kind} archive`;
   const encrypted =
     files.encrypted.length > 0
       ? `encrypted files inside ${label} inside: ${files.encrypted.slice(0, 3).join(', ')}`

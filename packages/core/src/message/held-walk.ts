@@ -3,7 +3,7 @@ import type { SplitNode } from '../edit/part-info.js';
 import type { BodyCollector } from './body-text.js';
 import { scanFence } from './fence.js';
 import type { MessageLimits } from './limits.js';
-import { closeLeaf, type Leaf, newLeaf, takeDecoded } from './part-leaf.js';
+import { closeLeaf, type Leaf, newLeaf, readerFor, takeDecoded } from './part-leaf.js';
 import type { PartInventory } from './part-walk.js';
 import { type SyncDecoder, syncDecoder } from './sync-decode.js';
 import {
@@ -105,6 +105,8 @@ function take(current: HeldLeaf, decoded: Buffer | undefined): void {
 
 async function finish(current: HeldLeaf, walk: Walk): Promise<boolean> {
   take(current, current.decoder.end());
+  const loading = readerFor(current.leaf);
+  if (loading) await loading;
   closeLeaf(current.leaf, walk.out.findings);
   return current.inner ? walkMessage(current.inner.chunks, walk, current.inner.place) : true;
 }

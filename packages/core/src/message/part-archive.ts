@@ -50,7 +50,7 @@ export function keepArchive(archive: KeptArchive, chunk: Buffer): boolean {
   if (archive.tooLarge) return false;
   archive.chunks.push(chunk);
   archive.size += chunk.length;
-  if (!archive.kind && archive.size >= KIND_HEAD && !decide(archive)) return false;
+  if (!archive.kind && archive.size >= DECIDED_AT && !decide(archive)) return false;
   if (archive.size > MAX_LISTED_ARCHIVE) {
     archive.chunks = [];
     archive.tooLarge = true;
@@ -59,9 +59,17 @@ export function keepArchive(archive: KeptArchive, chunk: Buffer): boolean {
   return true;
 }
 
+/** The packaging document the kept content is (decided now when it was shorter than the first bytes needed). */
+export function keptDocument(archive: KeptArchive): PackagingDocument | undefined {
+  return keptKind(archive) ? undefined : archive.document;
+}
+
+// Bytes seen before deciding: an archive's kind needs 512, a PDF viewer finds its header in the first 1024.
+const DECIDED_AT = 2 * KIND_HEAD;
+
 function decide(archive: KeptArchive): boolean {
-  const head = Buffer.concat(archive.chunks).subarray(0, KIND_HEAD);
-  archive.kind = archiveKindOf(head) ?? archive.claimed;
+  const head = Buffer.concat(archive.chunks).subarray(0, DECIDED_AT);
+  archive.kind = archiveKindOf(head.subarray(0, KIND_HEAD)) ?? archive.claimed;
   archive.document = archive.kind === undefined ? packagingDocumentOf(head) : undefined;
   return archive.kind !== undefined || archive.document !== undefined;
 }

@@ -8,9 +8,16 @@ import { certsOnlyClaimProblem } from './cms-content.js';
 import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
 import { messageFileKind } from './file-names.js';
-import { type KeptArchive, keepArchive, listPartArchive, watchArchive } from './part-archive.js';
+import {
+  type KeptArchive,
+  keepArchive,
+  keptDocument,
+  listPartArchive,
+  watchArchive,
+} from './part-archive.js';
 import { paramReadings } from './part-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
+import { loadPdfFiles } from './pdf-files.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
 import { TNEF_FIRST_BYTE, type TnefFiles, TnefReader } from './tnef.js';
@@ -223,9 +230,16 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
     leaf.bodies?.failures.push(`part ${leaf.part.id}: ${reason}`);
     leaf.body = undefined;
   }
+  const loading = readerFor(leaf);
+  if (loading) await loading;
   closeLeaf(leaf, findings);
   leaf.inner?.end();
   await leaf.innerDone;
+}
+
+/** Loads what listing the part's files needs beyond the walk's own code: the PDF reader for a PDF. */
+export function readerFor(leaf: Leaf): Promise<void> | undefined {
+  return leaf.archive && keptDocument(leaf.archive) === 'PDF document' ? loadPdfFiles() : undefined;
 }
 
 /**

@@ -1,0 +1,45 @@
+import { lazyModule } from '../lazy-module.js';
+import { NO_DEADLINE } from '../mime/reading-deadline.js';
+import type { ArchiveEntry } from './archive-entry.js';
+
+// A PDF carries files (its attachments pane, file-attachment notes) that a viewer saves or opens on a click: an
+// `invoice.vbs` or a zip of an executable inside one is carried as an archive carries it. The PDF reader is large,
+// so it loads on the first PDF met, not at start.
+const loadReader = lazyModule(() => import('../mime/pdf-pages.js'));
+let reader: Awaited<ReturnType<typeof loadReader>> | undefined;
+
+/** Loads the PDF reader {@link eachPdfFile} needs (once). */
+export async function loadPdfFiles(): Promise<void> {
+  reader ??= await loadReader();
+}
+
+const PDF_HEADER = Buffer.from('%PDF-', 'latin1');
+// Names a dictionary declaring a file writes; in a password-protected file, the one thing readable of them.
+const DECLARES_FILES = /\/(?:EmbeddedFiles?|EF|FileAttachment)\b/;
+
+/** Whether a file's first bytes hold a PDF header (viewers look through the first 1024). */
+export function isPdf(head: Buffer): boolean {
+  return head.subarray(0, 1024).includes(PDF_HEADER);
+}
+
+/**
+ * Calls `visit` for each file a PDF embeds (any stream a file specification's `/EF` names, or typed
+ * `/EmbeddedFile`), under its name. A PDF that asks for a password and declares files has them visited as
+ * encrypted. Throws when the PDF cannot be read (past a bound, damaged beyond what viewers recover) or the reader
+ * is not loaded ({@link loadPdfFiles}). Bounded by `maxBytes` decoded.
+ */
+export function eachPdfFile(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  if (!reader) throw new Error('the PDF reader is not loaded');
+  const doc = new reader.PdfDocument(data, maxBytes, NO_DEADLINE);
+  doc.scan();
+  if (!doc.encrypted) doc.viewChain();
+  if (doc.encrypted) {
+    if (DECLARES_FILES.test(data.toString('latin1')))
+      visit({ name: 'files of a password-protected PDF', encrypted: true });
+    return;
+  }
+  for (const file of doc.embeddedFiles()) {
+    const bytes = file.bytes;
+    visit({ name: file.name, head: (max) => bytes.subarray(0, max), bytes: () => bytes });
+  }
+}
