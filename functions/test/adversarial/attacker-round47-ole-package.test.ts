@@ -54,6 +54,43 @@ describe('A47-8: a file packaged in an Office document', () => {
     const cut = packagedFile('invoice.pdf', Buffer.from('%PDF-1.7\n')).subarray(0, 30);
     expect(await verdict('Invoice.rtf', Buffer.from(rtfWithObject('Package', cut)))).toBe('BOUNCE');
   });
+  it('bounces a link package opening an executable on a share, and packages read two ways', async () => {
+    const u32 = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(n);
+      return b;
+    };
+    const z = (text: string) => Buffer.from(`${text}\0`, 'latin1');
+    const linked = Buffer.concat([
+      Buffer.from([2, 0]),
+      z('Invoice'),
+      z('\\\\evil.example\\share\\invoice.exe'),
+      u32(0x00010000),
+    ]);
+    const unknownKind = Buffer.concat([
+      Buffer.from([2, 0]),
+      z('a.txt'),
+      z('C:\\a.txt'),
+      u32(0x00070000),
+      u32(6),
+      z('a.txt'),
+      u32(1),
+      Buffer.from('x'),
+    ]);
+    // The temporary path's length says `a.txt`; its NUL comes later, after `a.txt.vbs`.
+    const twoWays = Buffer.concat([
+      Buffer.from([2, 0]),
+      z('a.txt'),
+      z('C:\\a.txt'),
+      u32(0x00030000),
+      u32(6),
+      Buffer.from('a.txt.vbs\0', 'latin1'),
+      u32(1),
+      Buffer.from('x'),
+    ]);
+    for (const native of [linked, unknownKind, twoWays])
+      expect(await verdict('Invoice.rtf', Buffer.from(rtfWithObject('Package', native)))).toBe('BOUNCE');
+  });
   it('delivers documents packaging a PDF, a Word 97 document and a plain RTF (controls)', async () => {
     const pdf = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n');
     expect(await verdict('Report.docx', docx(olePackageObject('report.pdf', pdf)), DOCX)).toBe('DEFAULT');

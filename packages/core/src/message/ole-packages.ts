@@ -6,6 +6,7 @@ import type { ArchiveEntry } from './archive-entry.js';
 // there, by that path's extension. An Office document carrying `invoice.vbs` this way holds an executable as a zip
 // does.
 const NATIVE = '\u0001ole10native';
+const LINKED_FILE = 1;
 const EMBEDDED_FILE = 3;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the name is UTF-16: a NUL after each letter
 const NATIVE_NAME = /o\0l\0e\x001\x000\0n\0a\0t\0i\0v\0e\0/i;
@@ -15,10 +16,13 @@ export function isOleStorage(head: Buffer): boolean {
   return head.length >= 8 && head.toString('hex', 0, 8) === 'd0cf11e0a1b11ae1';
 }
 
-/** A file a package holds: the names it is shown or written under (the one it is opened by first), its content. */
+/**
+ * A file a package holds: the names it is shown or written under (the one it is opened by first), and its content;
+ * none for a link package, which opens the file its source path names (on a share: `\\host\share\run.exe`).
+ */
 export interface PackagedFile {
   names: string[];
-  content: Buffer;
+  content?: Buffer;
 }
 
 /**
@@ -38,8 +42,7 @@ export function olePackages(data: Buffer, maxBytes: number): PackagedFile[] {
   if (!NATIVE_NAME.test(data.toString('latin1'))) return files;
   for (const stream of compoundStreams(data, maxBytes)) {
     if (stream.name.toLowerCase() !== NATIVE) continue;
-    const file = packagedFileOf(stream.bytes(), true);
-    if (file) files.push(file);
+    files.push(packagedFileOf(stream.bytes(), true));
   }
   return files;
 }
@@ -57,31 +60,35 @@ export function eachOlePackage(data: Buffer, maxBytes: number, visit: (entry: Ar
  * packager's layout without the stream's size in front). Throws when it cannot be read whole.
  */
 export function eachPackagedFile(native: Buffer, visit: (entry: ArchiveEntry) => void): void {
-  const file = packagedFileOf(native, false);
-  if (file) visitPackage(file, visit);
+  visitPackage(packagedFileOf(native, false), visit);
 }
 
 function visitPackage(file: PackagedFile, visit: (entry: ArchiveEntry) => void): void {
   const content = file.content;
   for (const name of file.names)
-    visit({ name, head: (max) => content.subarray(0, max), bytes: () => content });
+    visit(content ? { name, head: (max) => content.subarray(0, max), bytes: () => content } : { name });
 }
 
 /**
  * The file a package holds, from the packager's layout: (`sized`: the stream's size, then) flags, label, source
- * path, a type, the temporary path, the content, and optionally the three names again in UTF-16; undefined for a
- * link package (type 1), which holds no file. The temporary path's name comes first: the file is opened by it.
- * Throws when the package is cut short.
+ * path, a type, the temporary path, the content, and optionally the three names again in UTF-16; a link package
+ * (type 1) has its source path's name and label only. The temporary path's name comes first: the file is opened by
+ * it. Throws when the package is cut short, of another type, or its temporary path reads two ways.
  */
-export function packagedFileOf(native: Buffer, sized: boolean): PackagedFile | undefined {
+export function packagedFileOf(native: Buffer, sized: boolean): PackagedFile {
   const r = new Reader(native);
   if (sized && r.u32() > native.length - 4) throw new Error('an Ole10Native package longer than its stream');
   r.u16(); // flags
   const label = r.cString();
   const source = r.cString();
   const type = r.u32() >>> 16;
-  if (type !== EMBEDDED_FILE) return undefined;
-  const temporary = r.cString(r.u32());
+  if (type === LINKED_FILE) return { names: [...new Set([baseName(source), label].filter((n) => n !== ''))] };
+  if (type !== EMBEDDED_FILE) throw new Error(`an Ole10Native package of an unknown kind (${type})`);
+  // Its length, then the path and its NUL: a reader going by either must find the same path.
+  const length = r.u32();
+  const temporary = r.cString(length);
+  if (length === 0 || native[r.position() - 1] !== 0 || temporary.length !== length - 1)
+    throw new Error('an Ole10Native package whose temporary path reads two ways');
   const size = r.u32();
   const content = r.bytes(size);
   const names = [baseName(temporary), label, baseName(source)];
@@ -103,6 +110,9 @@ class Reader {
   constructor(private readonly buffer: Buffer) {}
   left(): number {
     return this.buffer.length - this.at;
+  }
+  position(): number {
+    return this.at;
   }
   private need(n: number): void {
     if (n > this.left()) throw new Error('an Ole10Native package cut short');

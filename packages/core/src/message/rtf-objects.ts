@@ -77,7 +77,9 @@ function readObject(data: Buffer): RtfObject | undefined {
     const length = u32();
     if (at + length > data.length) throw new Error('an embedded object cut short');
     at += length;
-    return data.toString('latin1', at - length, at).replace(/\0+$/, '');
+    const value = data.toString('latin1', at - length, at);
+    const nul = value.indexOf('\0');
+    return nul >= 0 ? value.slice(0, nul) : value;
   };
   u32(); // OLE version
   if (u32() !== EMBEDDED) return undefined; // a linked object holds no file

@@ -166,7 +166,8 @@ function unpack(
     // A file packaged in it (an object's package: `cards.zip`, double-clicked open) is read as an attached one is.
     if (isCompoundFile(bytes))
       for (const file of olePackages(bytes, Math.max(1, u.budget - u.out.bytes)))
-        unpackContent(file.content, `${name}${file.names[0] ?? 'package'} `, u, depth, file.names);
+        if (file.content)
+          unpackContent(file.content, `${name}${file.names[0] ?? 'package'} `, u, depth, file.names);
     // An OLE file's embedded files of kinds not read (`cards.csv.xz`) are not among its strings.
     const embedded = embeddedUnreadKind(bytes);
     if (embedded) out.unopened.push(`${name.trim() || 'file'}: a ${embedded} file inside, which is not read`);

@@ -569,7 +569,7 @@ function readRtfObjects(w: Walk, text: string, place: TextPlace): void {
       else if (className.toLowerCase() !== 'package') continue;
       else {
         const file = packagedFileOf(native, false);
-        if (file) files.push({ name: file.names[0] ?? '(package)', bytes: file.content });
+        if (file.content) files.push({ name: file.names[0] ?? '(package)', bytes: file.content });
       }
     }
   } catch (error) {

@@ -567,6 +567,16 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    'parts(): an RTF document whose one object has an endless class name of NULs',
+    (n) => {
+      const u32 = (v: number) => Buffer.from([v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24]);
+      const head = Buffer.concat([u32(0x0501), u32(2), u32(n + 1), Buffer.alloc(n), Buffer.from('a')]);
+      return `{\\rtf1{\\object{\\*\\objdata ${head.toString('hex')}}}}`;
+    },
+    archiveNames,
+    40_000,
+  ],
+  [
     'parts(): an RTF document whose one object is endless hex',
     (n) => `{\\rtf1{\\object{\\*\\objdata ${'0'.repeat(n)}}}}`,
     archiveNames,
