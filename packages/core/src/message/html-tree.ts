@@ -10,6 +10,7 @@ export type Parent = DefaultTreeAdapterMap['parentNode'];
 
 export const HTML_NS = 'http://www.w3.org/1999/xhtml';
 export const SVG_NS = 'http://www.w3.org/2000/svg';
+export const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
 // Keeps pieces apart: no separator joins digit groups across it.
 export const APART = ' \u00b6 ';

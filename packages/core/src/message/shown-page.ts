@@ -32,10 +32,7 @@ import {
   quoteOf,
 } from './generated-content.js';
 import { outlookCondition, type Reader } from './html-readers.js';
-import { attribute, type Element, HTML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
-
-const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
-
+import { attribute, type Element, HTML_NS, MATHML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
 import { tagLeavesGap } from './tag-gaps.js';
 
 // Filter functions of one amount (a number or a percentage), as `fraction` reads it.
