@@ -33,9 +33,7 @@ describe('A47-10: a file embedded in a PDF', () => {
   it('bounces a PDF carrying a script, an executable, or a zip of one', async () => {
     expect(await verdict(pdfCarrying('invoice.vbs', script))).toBe('BOUNCE');
     expect(await verdict(pdfCarrying('invoice.pdf', exe))).toBe('BOUNCE');
-    expect(
-      await verdict(pdfCarrying('docs.zip', zipFile([{ name: 'run.exe', data: exe.toString('latin1') }]))),
-    ).toBe('BOUNCE');
+    expect(await verdict(pdfCarrying('docs.zip', zipFile([{ name: 'run.exe', data: exe }])))).toBe('BOUNCE');
   });
   it('bounces a PDF whose file specifications are in a compressed object stream', async () => {
     expect(await verdict(pdfCarrying('invoice.js', script, true))).toBe('BOUNCE');
@@ -51,5 +49,16 @@ describe('A47-10: a PDF behind other bytes', () => {
   it('bounces a PDF whose header a viewer finds after 700 bytes of junk', async () => {
     const pdf = Buffer.concat([Buffer.alloc(700, 0x20), pdfCarrying('invoice.vbs', script)]);
     expect(await verdict(pdf)).toBe('BOUNCE');
+  });
+});
+
+describe('A47-10: a PDF inside an archive', () => {
+  it('bounces a zip holding a PDF that carries a script, and sends one carrying a text file (control)', async () => {
+    const zipped = (pdf: Buffer) =>
+      kit.inbound(attachedFile('docs.zip', zipFile([{ name: 'Invoice.pdf', data: pdf }]))[0]);
+    expect((await zipped(pdfCarrying('invoice.vbs', script))).verdict).toBe('BOUNCE');
+    expect((await zipped(pdfCarrying('notes.txt', Buffer.from('see you at ten\r\n')))).verdict).toBe(
+      'DEFAULT',
+    );
   });
 });

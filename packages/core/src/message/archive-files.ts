@@ -75,7 +75,7 @@ export function listZip(zip: Buffer): ArchiveFiles {
  * all, a damaged or truncated archive, encrypted headers, a 7z header compressed otherwise than LZMA, an archive inside whose
  * content is not read, ACE, ARJ and LHA, past a bound), `encrypted` (files named, not read). A
  * {@link PackagingDocument} is listed the same way: the files packaged in it, under each name they are shown or
- * written under.
+ * written under. `pdfs`: PDFs inside are listed too (the caller loaded their reader, `loadPdfFiles`).
  *
  * @example
  * ```ts
@@ -87,10 +87,18 @@ export function listArchive(
   data: Buffer,
   kind: ArchiveKind | PackagingDocument,
   names: string | readonly string[] = [],
+  options: { pdfs?: boolean } = {},
 ): ArchiveFiles {
   const out: ArchiveFiles = { names: [], sniffedTypes: [], encrypted: [] };
-  walk(data, kind, typeof names === 'string' ? [names] : names, '', 0, out, { left: NESTED_BUDGET });
+  const budget: Budget = { left: NESTED_BUDGET, pdfs: options.pdfs === true };
+  walk(data, kind, typeof names === 'string' ? [names] : names, '', 0, out, budget);
   return out;
+}
+
+// Decoded bytes left for nested archives; whether PDFs met inside are listed (their reader is loaded).
+interface Budget {
+  left: number;
+  pdfs: boolean;
 }
 
 /**
@@ -100,11 +108,11 @@ export function listArchive(
  */
 export type PackagingDocument = 'OLE compound file' | 'RTF document' | 'PDF document';
 
-/** The packaging document `head` starts as, if any (`nested`: inside an archive or a carried file, not a PDF). */
+/** The packaging document `head` starts as, if any (`nested`: where the PDF reader may not be loaded, not a PDF). */
 export function packagingDocumentOf(head: Buffer, nested = false): PackagingDocument | undefined {
   if (isOleStorage(head)) return 'OLE compound file';
   if (isRtf(head)) return 'RTF document';
-  // A PDF is listed as a part of the message only: its reader loads for it, not for every archive walked.
+  // A PDF is listed where its reader was loaded for it (a part of the message, and what a part holds).
   return !nested && isPdf(head) ? 'PDF document' : undefined;
 }
 
@@ -126,7 +134,7 @@ function walk(
   prefix: string,
   depth: number,
   out: ArchiveFiles,
-  budget: { left: number },
+  budget: Budget,
 ): void {
   const visit = (entry: ArchiveEntry) => visitEntry(entry, prefix, depth, out, budget);
   try {
@@ -177,7 +185,7 @@ function visitEntry(
   prefix: string,
   depth: number,
   out: ArchiveFiles,
-  budget: { left: number },
+  budget: Budget,
 ): void {
   if (out.unreadable) return;
   if (out.names.length >= MAX_FILES) {
@@ -236,7 +244,7 @@ function visitEntry(
     const found = page.end();
     if (found) out.activeMarkup = `${name}: ${found}`;
   }
-  const kind = archiveKindOf(head) ?? claimed ?? packagingDocumentOf(head, true);
+  const kind = archiveKindOf(head) ?? claimed ?? packagingDocumentOf(head, !budget.pdfs);
   if (!kind) return;
   if (depth + 1 >= MAX_DEPTH) {
     out.unreadable = `archives nested more than ${MAX_DEPTH} deep`;

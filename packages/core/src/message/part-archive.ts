@@ -99,7 +99,8 @@ export function listPartArchive(
   }
   const listed = kind ?? archive.document;
   if (!listed) return;
-  const files = listArchive(Buffer.concat(archive.chunks), listed, part.names);
+  // The walk loaded the PDF reader for a part it keeps (readerFor): PDFs inside are listed too.
+  const files = listArchive(Buffer.concat(archive.chunks), listed, part.names, { pdfs: true });
   archive.chunks = [];
   if (files.names.length > 0) part.innerNames = files.names;
   addInnerTypes(part, files.sniffedTypes);

@@ -12,6 +12,7 @@ import {
   type KeptArchive,
   keepArchive,
   keptDocument,
+  keptKind,
   listPartArchive,
   watchArchive,
 } from './part-archive.js';
@@ -237,9 +238,12 @@ export async function finishLeaf(leaf: Leaf, findings: StructureFinding[]): Prom
   await leaf.innerDone;
 }
 
-/** Loads what listing the part's files needs beyond the walk's own code: the PDF reader for a PDF. */
+/**
+ * Loads what listing the part's files needs beyond the walk's own code: the PDF reader, for a part kept to be
+ * listed (an archive or a document may hold a PDF, whose files are listed too).
+ */
 export function readerFor(leaf: Leaf): Promise<void> | undefined {
-  return leaf.archive && keptDocument(leaf.archive) === 'PDF document' ? loadPdfFiles() : undefined;
+  return leaf.archive && (keptKind(leaf.archive) || keptDocument(leaf.archive)) ? loadPdfFiles() : undefined;
 }
 
 /**
