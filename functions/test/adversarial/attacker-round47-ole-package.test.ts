@@ -50,6 +50,10 @@ describe('A47-8: a file packaged in an Office document', () => {
     const rtf = rtfWithObject('Package', packagedFile('invoice.vbs', vbs)).replace('0501', '05{\\*\\x}01');
     expect(await verdict('Invoice.rtf', Buffer.from(rtf))).toBe('BOUNCE');
   });
+  it('bounces an RTF that starts as Word checks (`{\\rt`), named as anything', async () => {
+    const rtf = rtfWithObject('Package', packagedFile('invoice.vbs', vbs)).replace('{\\rtf1', '{\\rtx1');
+    expect(await verdict('Invoice.doc', Buffer.from(rtf))).toBe('BOUNCE');
+  });
   it('bounces a package cut short', async () => {
     const cut = packagedFile('invoice.pdf', Buffer.from('%PDF-1.7\n')).subarray(0, 30);
     expect(await verdict('Invoice.rtf', Buffer.from(rtfWithObject('Package', cut)))).toBe('BOUNCE');

@@ -7,9 +7,9 @@ import { eachOlePackage, eachPackagedFile, isOleStorage } from './ole-packages.j
 const OBJDATA = /\\objdata(?![a-zA-Z])/g;
 const EMBEDDED = 2;
 
-/** Whether `head` starts as an RTF document (Word and WordPad open any file that does, whatever its name). */
+/** Whether `head` starts as an RTF document: `{\rt`, as Word checks (it opens any file that does, whatever its name). */
 export function isRtf(head: Buffer): boolean {
-  return head.length >= 5 && head.toString('latin1', 0, 5) === '{\\rtf';
+  return head.length >= 4 && head.toString('latin1', 0, 4) === '{\\rt';
 }
 
 /** An object an RTF document embeds: its OLE 1 class and native data (a compound file, or a `Package`'s file). */
