@@ -34,6 +34,18 @@ describe('A46-3: digit groups drawn in the other order among right-to-left text'
     it(`bounces ${name}`, async () => {
       expect(await kit.outbound(readFileSync(`${dir}/${name}.eml`))).toBe('BOUNCE');
     });
+  it('bounces a page whose right-to-left direction comes from a data: stylesheet', async () => {
+    const css = Buffer.from('p{direction:rtl}').toString('base64');
+    const page = `<html><head><link rel="stylesheet" href="data:text/css;base64,${css}"></head><body><p>1111 1111 1111 4111</p></body></html>`;
+    const html = (body: string) =>
+      mail(
+        ['From: Alice <alice@corp.example>', 'Subject: details', 'Content-Type: text/html; charset=utf-8'],
+        body,
+      );
+    expect(await kit.outbound(html(page))).toBe('BOUNCE');
+    // The same page without the stylesheet shows the groups as written: no card (control).
+    expect(await kit.outbound(html(page.replace(/<link[^>]*>/, '')))).toBe('DEFAULT');
+  });
   it('bounces a Subject that shows the card after a Hebrew word', async () => {
     expect(await outbound(['Subject: =?utf-8?B?157Xodek16g=?= 1111 1111 1111 4111'], 'see subject')).toBe(
       'BOUNCE',

@@ -9,8 +9,9 @@
 const RTL_TEXT =
   /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f\u061c\u202b\u202e\u2067]|[\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
 // Markup that may set a right-to-left direction: an `rtl` value (`dir`, CSS `direction`), `unicode-bidi`, `<bdi>`,
-// and any CSS escape (`direction: \72 tl`). The characters of references (`&#x202B;`) are in the decoded text.
-const RTL_MARKUP = /rtl|bidi|\\[0-9a-f]/i;
+// any CSS escape (`direction: \72 tl`), and a stylesheet not written out in the page (a data: URL, base64 or
+// percent-encoded, or an @import). The characters of references (`&#x202B;`) are in the decoded text.
+const RTL_MARKUP = /rtl|bidi|\\[0-9a-f]|data:|@import/i;
 
 /**
  * Whether a text may draw anything right to left: its characters, and for `markup` (a page's source) what the
