@@ -5,11 +5,18 @@ import type { ArchiveEntry } from './archive-entry.js';
 // file: a document shows its icon and label, and a double click writes the file to its temporary path and opens it
 // there, by that path's extension. An Office document carrying `invoice.vbs` this way holds an executable as a zip
 // does.
-const NATIVE = '\u0001ole10native';
+// Stream names compare as MS-CFB compares them, upper-cased (`\x01Ole10Natıve`, dotless ı, opens as the package).
+const NATIVE = '\u0001OLE10NATIVE';
+// An embedded object's own stream (MS-OLEDS 2.3.3): its flags say whether it links to a file (an `OLE2Link`).
+const OLE = '\u0001OLE';
+const LINKED_OBJECT = 1;
 const LINKED_FILE = 1;
 const EMBEDDED_FILE = 3;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the name is UTF-16: a NUL after each letter
-const NATIVE_NAME = /o\0l\0e\x001\x000\0n\0a\0t\0i\0v\0e\0/i;
+const OLE_NAME = /\x01\0o\0l\0e\0/i;
+// The monikers a link names its source by: a URL (`http://host/run.hta`) and a file (`\\host\share\run.exe`).
+const URL_MONIKER = Buffer.from('e0c9ea79f9bace118c8200aa004ba90b', 'hex');
+const FILE_MONIKER = Buffer.from('0303000000000000c000000000000046', 'hex');
 
 /** Whether `bytes` start as an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`). */
 export function isOleStorage(head: Buffer): boolean {
@@ -37,14 +44,52 @@ export interface PackagedFile {
  */
 export function olePackages(data: Buffer, maxBytes: number): PackagedFile[] {
   const files: PackagedFile[] = [];
-  // Without a package's stream name among its bytes (names are UTF-16, compared without case), a file whose
+  // Without an object's stream name among its bytes (names are UTF-16, compared without case), a file whose
   // tables cannot be followed still holds no package: not a reason to call it unread.
-  if (!NATIVE_NAME.test(data.toString('latin1'))) return files;
+  if (!OLE_NAME.test(data.toString('latin1'))) return files;
   for (const stream of compoundStreams(data, maxBytes)) {
-    if (stream.name.toLowerCase() !== NATIVE) continue;
-    files.push(packagedFileOf(stream.bytes(), true));
+    const name = stream.name.toUpperCase();
+    if (name === NATIVE) files.push(packagedFileOf(stream.bytes(), true));
+    else if (name === OLE) {
+      const source = linkSource(stream.bytes());
+      if (source !== undefined) files.push({ names: [linkName(source)] });
+    }
   }
   return files;
+}
+
+/**
+ * The file or address an object's `\x01Ole` stream links to (an `OLE2Link`, which Word binds and opens when the
+ * document does), or undefined for an embedded object. Throws when it links by a moniker not read here: what it
+ * opens is not known.
+ */
+function linkSource(stream: Buffer): string | undefined {
+  if (stream.length < 8 || (stream.readUInt32LE(4) & LINKED_OBJECT) === 0) return undefined;
+  const url = stream.indexOf(URL_MONIKER);
+  if (url >= 0 && url + 20 <= stream.length) {
+    const length = stream.readUInt32LE(url + 16);
+    const text = stream.subarray(url + 20, Math.min(stream.length, url + 20 + length)).toString('utf16le');
+    return cutAtNul(text);
+  }
+  const file = stream.indexOf(FILE_MONIKER);
+  if (file >= 0 && file + 22 <= stream.length) {
+    const length = stream.readUInt32LE(file + 18);
+    return cutAtNul(
+      stream.subarray(file + 22, Math.min(stream.length, file + 22 + length)).toString('latin1'),
+    );
+  }
+  throw new Error('an embedded object linking to a source by a moniker it does not read');
+}
+
+/** The name a linked file is opened by: its path's or address's last segment (no query or fragment). */
+export function linkName(source: string): string {
+  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? source.replace(/[?#].*$/s, '') : source;
+  return baseName(path.replace(/[\\/]+$/, '')) || source;
+}
+
+function cutAtNul(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul >= 0 ? text.slice(0, nul) : text;
 }
 
 /**
@@ -82,7 +127,7 @@ export function packagedFileOf(native: Buffer, sized: boolean): PackagedFile {
   const label = r.cString();
   const source = r.cString();
   const type = r.u32() >>> 16;
-  if (type === LINKED_FILE) return { names: [...new Set([baseName(source), label].filter((n) => n !== ''))] };
+  if (type === LINKED_FILE) return { names: [...new Set([linkName(source), label].filter((n) => n !== ''))] };
   if (type !== EMBEDDED_FILE) throw new Error(`an Ole10Native package of an unknown kind (${type})`);
   // Its length, then the path and its NUL: a reader going by either must find the same path.
   const length = r.u32();
@@ -92,15 +137,18 @@ export function packagedFileOf(native: Buffer, sized: boolean): PackagedFile {
   const size = r.u32();
   const content = r.bytes(size);
   const names = [baseName(temporary), label, baseName(source)];
-  // The UTF-16 names, present when the package was made by a Unicode packager; absent or cut short otherwise.
+  // The UTF-16 names, present when the package was made by a Unicode packager; absent or cut short otherwise. The
+  // packager takes a name up to its first NUL (`invoice.vbs\0…\report.pdf` is written as invoice.vbs): both listed.
   for (let k = 0; k < 3 && r.left() >= 4; k++) {
     const length = r.u32();
     if (length * 2 > r.left()) break;
-    names.push(baseName(r.bytes(length * 2).toString('utf16le')));
+    const wide = r.bytes(length * 2).toString('utf16le');
+    names.push(baseName(cutAtNul(wide)), baseName(wide));
   }
   return { names: [...new Set(names.filter((n) => n !== ''))], content };
 }
 
+/** A path's last segment, after its last `\` or `/`. */
 function baseName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/')) + 1);
 }

@@ -1,10 +1,12 @@
 import type { ArchiveEntry } from './archive-entry.js';
-import { eachOlePackage, eachPackagedFile, isOleStorage } from './ole-packages.js';
+import { eachOlePackage, eachPackagedFile, isOleStorage, linkName } from './ole-packages.js';
 
 // An RTF document embeds an object as `{\object … {\*\objdata <hex>}}`: an OLE 1 object (MS-OLEDS 2.2) whose native
 // data is a compound file (a Word or Excel object, which may hold packages itself) or, for the `Package` class,
-// the packaged file. Word reads the hex leniently; what is not plainly hex here is not read, and said so.
-const OBJDATA = /\\objdata(?![a-zA-Z])/g;
+// the packaged file. Word reads the hex leniently; what is not plainly hex here is not read, and said so. The control
+// word may carry a numeric parameter (`\objdata00`), which Word ignores, and ends at one space, which it takes.
+const OBJDATA = /\\objdata(?![a-zA-Z])(?:-?[0-9]+)? ?/g;
+const LINKED = 1;
 const EMBEDDED = 2;
 
 /** Whether `head` starts as an RTF document: `{\rt`, as Word checks (it opens any file that does, whatever its name). */
@@ -12,15 +14,20 @@ export function isRtf(head: Buffer): boolean {
   return head.length >= 4 && head.toString('latin1', 0, 4) === '{\\rt';
 }
 
-/** An object an RTF document embeds: its OLE 1 class and native data (a compound file, or a `Package`'s file). */
+/**
+ * An object an RTF document embeds: its OLE 1 class and native data (a compound file, or a `Package`'s file); or,
+ * for a linked object, the path or address of the file it links to (`link`), which Word opens with the class's
+ * program, and no data.
+ */
 export interface RtfObject {
   className: string;
   native: Buffer;
+  link?: string;
 }
 
 /**
- * The objects an RTF document embeds (`\objdata`; linked objects hold no data and are left out). Throws when an
- * object's data cannot be read whole (other than hex digits and white space, cut short), or decodes to more than
+ * The objects an RTF document embeds or links (`\objdata`). Throws when an object's data cannot be read whole
+ * (other than hex digits and white space, cut short, neither embedded nor linked), or decodes to more than
  * `maxBytes`. Linear in the document's size.
  *
  * @example
@@ -35,8 +42,7 @@ export function rtfObjects(rtf: string, maxBytes: number): RtfObject[] {
     const data = objectData(rtf, match.index + match[0].length);
     left -= data.length;
     if (left < 0) throw new Error(`embedded objects of more than ${maxBytes} bytes`);
-    const object = readObject(data);
-    if (object) objects.push(object);
+    objects.push(readObject(data));
   }
   return objects;
 }
@@ -46,8 +52,10 @@ export function rtfObjects(rtf: string, maxBytes: number): RtfObject[] {
  * packages inside embedded compound files). Throws as {@link rtfObjects} does, after the files already visited.
  */
 export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
-  for (const { className, native } of rtfObjects(rtf.toString('latin1'), maxBytes)) {
-    if (isOleStorage(native)) eachOlePackage(native, maxBytes, visit);
+  for (const { className, native, link } of rtfObjects(rtf.toString('latin1'), maxBytes)) {
+    if (link !== undefined) {
+      if (link !== '') visit({ name: linkName(link) });
+    } else if (isOleStorage(native)) eachOlePackage(native, maxBytes, visit);
     else if (className.toLowerCase() === 'package') eachPackagedFile(native, visit);
   }
 }
@@ -66,7 +74,7 @@ function objectData(text: string, from: number): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
-function readObject(data: Buffer): RtfObject | undefined {
+function readObject(data: Buffer): RtfObject {
   let at = 0;
   const u32 = () => {
     if (at + 4 > data.length) throw new Error('an embedded object cut short');
@@ -82,10 +90,13 @@ function readObject(data: Buffer): RtfObject | undefined {
     return nul >= 0 ? value.slice(0, nul) : value;
   };
   u32(); // OLE version
-  if (u32() !== EMBEDDED) return undefined; // a linked object holds no file
+  const format = u32();
+  if (format !== LINKED && format !== EMBEDDED)
+    throw new Error(`an embedded object of an unknown kind (${format})`);
   const className = text();
-  text(); // topic
+  const topic = text();
   text(); // item
+  if (format === LINKED) return { className, native: Buffer.alloc(0), link: topic };
   const size = u32();
   if (at + size > data.length) throw new Error('an embedded object cut short');
   return { className, native: data.subarray(at, at + size) };

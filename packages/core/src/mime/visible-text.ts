@@ -564,7 +564,8 @@ function readRtfObjects(w: Walk, text: string, place: TextPlace): void {
   if (!text.includes('\\objdata')) return;
   const files: EncodedFile[] = [];
   try {
-    for (const { className, native } of rtfObjects(text, w.bounds.maxTotalBytes - w.budget.bytes)) {
+    for (const { className, native, link } of rtfObjects(text, w.bounds.maxTotalBytes - w.budget.bytes)) {
+      if (link !== undefined) continue; // no data: the guard lists what it opens
       if (isOleStorage(native)) files.push({ name: `(${className} object)`, bytes: native });
       else if (className.toLowerCase() !== 'package') continue;
       else {
