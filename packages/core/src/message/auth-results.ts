@@ -22,6 +22,11 @@ export interface AuthVerdicts {
    * left open, say): nothing is known about SPF, DKIM or DMARC, which is not the same as nothing failed.
    */
   unreadable?: boolean;
+  /**
+   * The `d=` domain of each DKIM-Signature header the message carries, lower-cased (`''` for one without): the
+   * signatures a checker reports one result each for.
+   */
+  dkimSignatureDomains?: string[];
   /** `X-SES-Spam-Verdict`: PASS, FAIL, GRAY or PROCESSING_FAILED. */
   sesSpam?: string;
   /** `X-SES-Virus-Verdict`: PASS, FAIL, GRAY or PROCESSING_FAILED. */
@@ -49,6 +54,7 @@ export function authVerdicts(
   const trusted = new Set(trustedAuthServIds.map((id) => id.toLowerCase()));
   const verdicts: AuthVerdicts = {
     methods: [],
+    dkimSignatureDomains: headers.all('dkim-signature').map(signingDomain),
     sesSpam: headers.get('x-ses-spam-verdict')?.trim().toUpperCase(),
     sesVirus: headers.get('x-ses-virus-verdict')?.trim().toUpperCase(),
   };
@@ -71,6 +77,11 @@ export function authVerdicts(
     break;
   }
   return verdicts;
+}
+
+function signingDomain(signature: string): string {
+  const tag = /(?:^|;)\s*d\s*=\s*([^;\s]*)/i.exec(signature);
+  return (tag?.[1] ?? '').toLowerCase();
 }
 
 /**
