@@ -75,6 +75,7 @@ export type { MessageReadFailure } from './message/read-error.js';
 export { MessageReadError } from './message/read-error.js';
 export { sniffType } from './message/sniff.js';
 export type { SpoolOptions } from './message/spool.js';
+export { mayRunRightToLeft } from './message/text-direction.js';
 export { isAttachedMessageType } from './mime/attached-message.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';

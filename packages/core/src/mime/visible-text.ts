@@ -8,9 +8,12 @@ import { type ArchiveKind, claimedArchiveKind } from '../message/archive-kind.js
 import { charsetAlias, hidesAsciiDigits, undecodableCharsets } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
 import { MessageHeaders } from '../message/headers.js';
+import { html5Reference } from '../message/html-references.js';
+import { decodeEntities } from '../message/html-text.js';
 import { isOleStorage, packagedFileOf } from '../message/ole-packages.js';
 import { partNaming } from '../message/part-names.js';
 import { rtfObjects } from '../message/rtf-objects.js';
+import { mayRunRightToLeft } from '../message/text-direction.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isTransient } from '../transient.js';
 import {
@@ -51,6 +54,12 @@ export interface TextPlace {
   html?: boolean;
   /** True for markup that is XML (an Office document's parts, SVG, XML files): its elements close as written. */
   xml?: boolean;
+  /**
+   * True for a document's text whose direction is set where the text is not: an RTF document (whose runs Word
+   * marks `\rtlch`), a part of an Office or OpenDocument document another part of which says right to left (a
+   * paragraph style in its styles). It may be drawn right to left whatever it says itself.
+   */
+  directionElsewhere?: boolean;
 }
 
 /** Bounds of {@link readVisibleText}. */
@@ -493,7 +502,7 @@ function emitDecoded(
   if (kind === 'directory')
     readDirectory(w, text, bom || /^utf-(?:16|32)/.test(charset) ? text : decoded.toString('latin1'), place);
   if (kind === 'rtf') {
-    emit(w, rtfText(text), place);
+    emit(w, rtfText(text), { ...place, directionElsewhere: true });
     readRtfObjects(w, text, place);
   }
   if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
@@ -509,7 +518,7 @@ function emitDecoded(
       .replace(/^\uFEFF/, '')
       .trimStart();
     if (start.startsWith('{\\rt')) {
-      emit(w, rtfText(text), place);
+      emit(w, rtfText(text), { ...place, directionElsewhere: true });
       readRtfObjects(w, text, place);
     } else if (start.startsWith('<')) emit(w, text, { ...place, html: true });
   }
@@ -624,8 +633,21 @@ function readPacked(
   for (const what of unpacked.unopened) unopened(w, `${where} ${what}`);
   for (const name of unpacked.skipped) w.report.skipped.push(`${where} ${name}`);
   for (const name of unpacked.encrypted) w.report.encrypted.push(`${where} ${name}`);
+  // A document's direction may be set in any of its parts (a paragraph style in styles.xml, a cell format in an
+  // .xlsx's styles): where one part says right to left, every part's text may be drawn so.
+  const decodeReferences = (text: string) => decodeEntities(text, html5Reference);
+  const directionElsewhere = unpacked.pieces.some((piece) =>
+    piece.kind === 'strings'
+      ? piece.texts.some((text) => mayRunRightToLeft(text, true, decodeReferences))
+      : mayRunRightToLeft(piece.bytes.toString('utf8'), true, decodeReferences),
+  );
   for (const piece of unpacked.pieces) {
-    const place: TextPlace = { kind: 'body', label: `${where} ${piece.name}`.trim(), depth };
+    const place: TextPlace = {
+      kind: 'body',
+      label: `${where} ${piece.name}`.trim(),
+      depth,
+      directionElsewhere,
+    };
     if (packing === 'office') place.xml = true;
     if (piece.kind === 'strings') for (const text of piece.texts) emit(w, text, place);
     else emitDecoded(w, piece.kind, piece.bytes, undefined, place);

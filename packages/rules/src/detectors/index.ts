@@ -1,7 +1,7 @@
-import { type Condition, ConfigError } from '@wmflow/core';
+import { type Condition, ConfigError, mayRunRightToLeft } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
-import { groupsTurned, mayRunRightToLeft } from './bidi-order.js';
+import { groupsTurned } from './bidi-order.js';
 import { canonicalText } from './canon.js';
 import { type CardNumberOptions, scanCards } from './card.js';
 import { formulaReading } from './formula.js';
@@ -157,7 +157,7 @@ export function checkSensitiveData(
         return;
       }
       const shown = r.html(page.text, readUntil);
-      const turning = mayRunRightToLeft(page.text, true);
+      const turning = mayRunRightToLeft(page.text, true, decodeReferences);
       for (const text of shown.texts) {
         if (seen.size < min) found(oneSpace(text), seen);
         if (seen.size < min && (turning || mayRunRightToLeft(text)))
@@ -194,7 +194,12 @@ export function checkSensitiveData(
         const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
         // Among right-to-left text a number's groups are drawn in the other order (attacker round 46).
-        if (seen.size < min && (mayRunRightToLeft(full) || (place.html && mayRunRightToLeft(read, true))))
+        if (
+          seen.size < min &&
+          (place.directionElsewhere ||
+            mayRunRightToLeft(full) ||
+            (place.html && mayRunRightToLeft(read, true, decodeReferences)))
+        )
           found(groupsTurned(full), seen);
         // Where its links go and what its data: URLs carry, each read on its own.
         // A data: URL's page (an SVG picture a client draws) is read as a page is, each reader's view too.
