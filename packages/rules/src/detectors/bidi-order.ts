@@ -7,6 +7,7 @@
 
 // Digit groups joined by a few characters that are neither letters, digits nor line breaks (each line is ordered
 // on its own: a paragraph separator, a line feed, a bare CR, a line separator, the other bidi paragraph breaks).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the bidi paragraph breaks are control characters
 const GROUPS = /\p{Nd}+(?:[^\p{L}\p{N}\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]{1,6}\p{Nd}+)+/gu;
 const PIECES = /\p{Nd}+|[^\p{Nd}]+/gu;
 // Characters no reader draws (zero-width spaces, soft hyphens, joiners): the bidi algorithm takes them out before
