@@ -242,18 +242,32 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
   const variables: string[] = [];
   const attributes = new Set<string>();
   let usesVariables = false;
+  let variablesNestDigits = false;
   let undecided: string | undefined;
   // Counter names as written: a browser tells `A` from `a`, the reading (lower case) does not (attacker round 46).
   const counterNames = new Map<string, string>();
+  const noteNames = (value: string) => {
+    for (const name of value.match(/-?[_a-zA-Z\u0080-\uffff][-\w\u0080-\uffff]*/g) ?? []) {
+      if (NOT_NAMES.has(name.toLowerCase())) continue;
+      const known = counterNames.get(name.toLowerCase());
+      if (known !== undefined && known !== name) undecided = 'counter names that differ only in case';
+      counterNames.set(name.toLowerCase(), name);
+    }
+  };
+  // A value may come from custom properties (`counter-reset: var(--c)`, `quotes: var(--q)`), resolved before it is
+  // used: their values are checked as the declarations' own would be (attacker round 48).
+  const customValues: string[] = [];
+  let countersUseVariables = false;
+  let quotesUseVariables = false;
   const read = (css: string) => {
     const cased = cssEscapesDecoded(cssWithoutComments(css));
-    for (const m of cased.matchAll(COUNTER_NAMES))
-      for (const name of (m[1] ?? m[2] ?? '').match(/-?[_a-zA-Z\u0080-\uffff][-\w\u0080-\uffff]*/g) ?? []) {
-        if (NOT_NAMES.has(name.toLowerCase())) continue;
-        const known = counterNames.get(name.toLowerCase());
-        if (known !== undefined && known !== name) undecided = 'counter names that differ only in case';
-        counterNames.set(name.toLowerCase(), name);
-      }
+    for (const m of cased.matchAll(COUNTER_NAMES)) {
+      const value = m[1] ?? m[2] ?? '';
+      if (value.includes('var(')) countersUseVariables = true;
+      noteNames(value);
+    }
+    for (const m of cased.matchAll(/(?<![-\w])--[-\w]+\s*:\s*([^;}]{1,4096})/g))
+      customValues.push(m[1] as string);
     for (const m of css.matchAll(
       /(content|quotes|list-style(?:-type)?|(?<![-\w])--[-\w]+)\s*:\s*([^;}]{1,4096})/gi,
     )) {
@@ -261,17 +275,23 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
       const value = cssPlain(m[2] as string);
       const each = [...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((q) => q[1] ?? q[2] ?? '');
       const quoted = each.join('');
+      const property = (m[1] as string).toLowerCase();
       // Nested quotes take the pair of their depth, which the reading does not work out: digits there are undecided.
-      if ((m[1] as string).toLowerCase() === 'quotes' && each.slice(2).some((q) => /\p{N}/u.test(q)))
-        undecided = 'nested quotes that write digits';
-      if ((m[1] as string).startsWith('--')) {
+      const nestedDigits = each.slice(2).some((q) => /\p{N}/u.test(q));
+      if (property === 'quotes' && nestedDigits) undecided = 'nested quotes that write digits';
+      if (property === 'quotes' && value.includes('var(')) quotesUseVariables = true;
+      if (property.startsWith('--')) {
         variables.push(quoted);
+        if (nestedDigits) variablesNestDigits = true;
         continue;
       }
       strings.push(quoted);
       if (value.includes('var(')) usesVariables = true;
       for (const a of value.matchAll(/attr\(([-\w]+)/g)) attributes.add(a[1] as string);
     }
+    // An at-rule's name may be escaped (`@counter-st\79 le`): one only its decoded spelling names is not read.
+    if (/@counter-style/i.test(cased) && !/@counter-style/i.test(cssWithoutComments(css)))
+      undecided = 'a @counter-style written with escapes';
     // A counter style's symbols are shown in its counters' place: with digits among them, not worked out.
     for (const m of css.matchAll(/@counter-style[^{]{0,256}\{([^}]{0,4096})/gi)) {
       // A symbol written as an identifier with escaped digits (`symbols: \34 111\ 1111`) is digits once decoded.
@@ -289,6 +309,8 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
     const css = styleSheetText(element);
     if (css !== undefined) read(css);
   }
+  if (countersUseVariables) for (const value of customValues) noteNames(value);
+  if (quotesUseVariables && variablesNestDigits) undecided = 'nested quotes that write digits';
   if (usesVariables) strings.push(...variables);
   if (strings.every((x) => x === '') && attributes.size === 0) return { text: '', undecided };
   const out = [...strings];

@@ -78,7 +78,8 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
   // A `::first-letter` rule can hide each element's first letter (`.c::first-letter { font-size: 0 }`), with the
   // punctuation before it: read without every first letter, and without those that are no digit (a decoy before
   // the digits of a group, while the groups of other elements keep their first digits; attacker round 46).
-  if (/first-letter/i.test(html)) {
+  // The pseudo-element's name may be escaped (`::first-l\65tter`): any escaped pseudo-element counts too.
+  if (/first-letter|::?[-\w]*\\/i.test(html)) {
     texts.add(withoutSnippets(document, FIRST_LETTER, drop));
     texts.add(withoutSnippets(document, FIRST_NON_DIGIT, drop));
   }
@@ -119,6 +120,7 @@ function withoutSnippets(
   uncertain: ReadonlySet<Node> = new Set(),
 ): string {
   const out: string[] = [];
+  const first = firstLetters ? firstTexts(document) : undefined;
   const stack: (Node | typeof BREAK)[] = [...document.childNodes].reverse();
   while (stack.length > 0) {
     const node = stack.pop() as Node | typeof BREAK;
@@ -129,7 +131,7 @@ function withoutSnippets(
     if (node.nodeName === '#text') {
       let text = (node as DefaultTreeAdapterMap['textNode']).value;
       const parent = node.parentNode as Parent;
-      if (firstLetters && parent.childNodes[0] === node) text = text.replace(firstLetters, '');
+      if (firstLetters && first?.has(node)) text = text.replace(firstLetters, '');
       // Any text without a digit under a style the readers cannot work out; elsewhere only short ones.
       const digitFree = !/\d/.test(text);
       const snippet = digitFree && (text.replace(/\s+/g, '').length <= SNIPPET_CHARS || uncertain.has(node));
@@ -146,6 +148,37 @@ function withoutSnippets(
     for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i] as Node);
   }
   return out.join('');
+}
+
+// The text nodes holding an element's first letter: its first text with more than white space, past comments,
+// white space and elements holding no text (`<b></b>X1111`: X is the first letter; attacker round 48). Linear:
+// whether an element holds text is worked out once, children before parents.
+function firstTexts(document: Parent): Set<Node> {
+  const holdsText = new Map<Parent, boolean>();
+  const first = new Set<Node>();
+  const order: Parent[] = [];
+  const stack: Parent[] = [document];
+  while (stack.length > 0) {
+    const parent = stack.pop() as Parent;
+    order.push(parent);
+    for (const child of parent.childNodes) if ('tagName' in child) stack.push(child);
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const parent = order[i] as Parent;
+    let holds = false;
+    let found = false;
+    for (const child of parent.childNodes as Node[]) {
+      const text =
+        child.nodeName === '#text' && /\S/.test((child as DefaultTreeAdapterMap['textNode']).value);
+      const has = text || ('tagName' in child && holdsText.get(child as Parent) === true);
+      if (!has) continue;
+      holds = true;
+      if (!found && text) first.add(child);
+      found = true;
+    }
+    holdsText.set(parent, holds);
+  }
+  return first;
 }
 
 const BREAK = Symbol('block end');

@@ -117,6 +117,22 @@ const UNSHOWN_FOREIGN: Record<string, ReadonlySet<string>> = {
   [SVG_NS]: new Set(['title', 'desc', 'metadata']),
   [MATHML_NS]: new Set(['annotation', 'annotation-xml']),
 };
+// What a browser draws of a MathML or SVG container's children.
+const FOREIGN_DRAWN: Record<string, Record<string, 'first' | 'none'>> = {
+  [MATHML_NS]: { semantics: 'first', maction: 'first', mphantom: 'none' },
+  [SVG_NS]: {
+    switch: 'first',
+    defs: 'none',
+    symbol: 'none',
+    clipPath: 'none',
+    mask: 'none',
+    pattern: 'none',
+    marker: 'none',
+    linearGradient: 'none',
+    radialGradient: 'none',
+    filter: 'none',
+  },
+};
 const unshown = (element: Element) =>
   UNSHOWN.has(element.tagName) || UNSHOWN_FOREIGN[element.namespaceURI]?.has(element.tagName) === true;
 
@@ -326,21 +342,32 @@ export class Page {
       return summary ? [summary] : [];
     }
     // A browser that plays <audio> and <video> never shows what they hold (the fallback for one that does
-    // not); Outlook's Word engine and webmail that strips them show it. So for a closed <dialog>, and an
-    // <object> with data, whose fallback shows only where it does not load (attacker round 46).
+    // not); Outlook's Word engine and webmail that strips them show it. So for an <object> with data, whose
+    // fallback shows only where it does not load (attacker round 46); a closed <dialog> is hidden by the
+    // browsers' own stylesheet (see `compute`).
     const browser = !reader.outlook && reader.stylesheets;
     if ('tagName' in parent && parent.namespaceURI === HTML_NS && browser) {
       const tag = parent.tagName;
       if (tag === 'audio' || tag === 'video') return [];
-      if (tag === 'dialog' && attribute(parent, 'open') === undefined) return [];
       if (tag === 'object' && attribute(parent, 'data') !== undefined) return [];
-      // A drop-down <select> shows its selected option (else its first), not the others (attacker round 46).
+      // A drop-down <select> shows its selected option (else its first), not the others (attacker round 46); its
+      // size is read as HTML reads a number (`1.5` is 1: attacker round 48).
       if (
         tag === 'select' &&
         attribute(parent, 'multiple') === undefined &&
-        !(Number(attribute(parent, 'size')) > 1)
+        !((htmlInteger(attribute(parent, 'size')) ?? 1) > 1)
       )
         return shownOption(nodes);
+    }
+    // Containers a browser draws only a child of (MathML's `semantics` and `maction`, SVG's `switch`: the first)
+    // or none of (SVG's definitions, drawn only where referenced; MathML's `mphantom`): attacker round 48.
+    if ('tagName' in parent && browser) {
+      const drawn = FOREIGN_DRAWN[parent.namespaceURI]?.[parent.tagName];
+      if (drawn === 'none') return [];
+      if (drawn === 'first') {
+        const first = nodes.find((n) => 'tagName' in n);
+        return first ? [first] : [];
+      }
     }
     if (!reader.outlook || !nodes.some((n) => n.nodeName === '#comment')) return nodes;
     const out: Node[] = [];
@@ -375,9 +402,17 @@ export class Page {
     const svg = element.namespaceURI === SVG_NS;
     // Browsers' own stylesheet hides <rp> (the fallback parentheses of ruby).
     const rp = element.tagName === 'rp' && element.namespaceURI === HTML_NS;
+    // And a closed <dialog>, which an author's `display` shows (attacker round 48).
+    const closedDialog =
+      element.tagName === 'dialog' &&
+      element.namespaceURI === HTML_NS &&
+      attribute(element, 'open') === undefined &&
+      !reader.outlook &&
+      reader.stylesheets;
     if (
       rules.length === 0 &&
       !rp &&
+      !closedDialog &&
       !element.attrs.some(
         (a) => PRESENTATIONAL.has(a.name) || (svg && (SVG_ATTRIBUTES.has(a.name) || SVG_PLACING.has(a.name))),
       )
@@ -388,7 +423,10 @@ export class Page {
     const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx, rootPx: this.rootPx };
     let gone = false;
     const display = get('display');
-    if (display === 'none' || (display === undefined && (attribute(element, 'hidden') !== undefined || rp)))
+    if (
+      display === 'none' ||
+      (display === undefined && (attribute(element, 'hidden') !== undefined || rp || closedDialog))
+    )
       gone = true;
     const boxless = gone;
     if (get('content-visibility') === 'hidden') gone = true;
@@ -613,6 +651,12 @@ function shownAttributes(element: Element, reader: Reader): string {
 function itemNumber(counters: readonly Counter[]): string {
   const counter = counters.findLast((c) => c.name === 'list-item');
   return counter ? `${counter.value}. ` : '';
+}
+
+// A number as HTML reads one (`size="1.5"` is 1): leading white space, a `+`, digits; undefined without digits.
+function htmlInteger(value: string | undefined): number | undefined {
+  const digits = /^[\t\n\f\r ]*\+?(\d+)/.exec(value ?? '')?.[1];
+  return digits === undefined ? undefined : Number(digits);
 }
 
 // The option a drop-down shows: the last marked selected, else the first (options in groups counted).
