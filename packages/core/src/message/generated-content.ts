@@ -256,18 +256,18 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
   };
   // A value may come from custom properties (`counter-reset: var(--c)`, `quotes: var(--q)`), resolved before it is
   // used: their values are checked as the declarations' own would be (attacker round 48).
-  const customValues: string[] = [];
+  const customSheets: string[] = [];
   let countersUseVariables = false;
   let quotesUseVariables = false;
   const read = (css: string) => {
-    const cased = cssEscapesDecoded(cssWithoutComments(css));
+    const plain = cssWithoutComments(css);
+    const cased = plain.includes('\\') ? cssEscapesDecoded(plain) : plain;
     for (const m of cased.matchAll(COUNTER_NAMES)) {
       const value = m[1] ?? m[2] ?? '';
       if (value.includes('var(')) countersUseVariables = true;
       noteNames(value);
     }
-    for (const m of cased.matchAll(/(?<![-\w])--[-\w]+\s*:\s*([^;}]{1,4096})/g))
-      customValues.push(m[1] as string);
+    if (cased.includes('--')) customSheets.push(cased);
     for (const m of css.matchAll(
       /(content|quotes|list-style(?:-type)?|(?<![-\w])--[-\w]+)\s*:\s*([^;}]{1,4096})/gi,
     )) {
@@ -290,7 +290,7 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
       for (const a of value.matchAll(/attr\(([-\w]+)/g)) attributes.add(a[1] as string);
     }
     // An at-rule's name may be escaped (`@counter-st\79 le`): one only its decoded spelling names is not read.
-    if (/@counter-style/i.test(cased) && !/@counter-style/i.test(cssWithoutComments(css)))
+    if (cased !== plain && /@counter-style/i.test(cased) && !/@counter-style/i.test(plain))
       undecided = 'a @counter-style written with escapes';
     // A counter style's symbols are shown in its counters' place: with digits among them, not worked out.
     for (const m of css.matchAll(/@counter-style[^{]{0,256}\{([^}]{0,4096})/gi)) {
@@ -309,7 +309,9 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
     const css = styleSheetText(element);
     if (css !== undefined) read(css);
   }
-  if (countersUseVariables) for (const value of customValues) noteNames(value);
+  if (countersUseVariables)
+    for (const css of customSheets)
+      for (const m of css.matchAll(/(?<![-\w])--[-\w]+\s*:\s*([^;}]{1,4096})/g)) noteNames(m[1] as string);
   if (quotesUseVariables && variablesNestDigits) undecided = 'nested quotes that write digits';
   if (usesVariables) strings.push(...variables);
   if (strings.every((x) => x === '') && attributes.size === 0) return { text: '', undecided };
