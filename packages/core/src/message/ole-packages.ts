@@ -17,6 +17,7 @@ const OLE_NAME = /\x01\0o\0l\0e\0/i;
 // The monikers a link names its source by: a URL (`http://host/run.hta`) and a file (`\\host\share\run.exe`).
 const URL_MONIKER = Buffer.from('e0c9ea79f9bace118c8200aa004ba90b', 'hex');
 const FILE_MONIKER = Buffer.from('0303000000000000c000000000000046', 'hex');
+const COMPOSITE_MONIKER = Buffer.from('0903000000000000c000000000000046', 'hex');
 
 /** Whether `bytes` start as an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`). */
 export function isOleStorage(head: Buffer): boolean {
@@ -51,34 +52,73 @@ export function olePackages(data: Buffer, maxBytes: number): PackagedFile[] {
     const name = stream.name.toUpperCase();
     if (name === NATIVE) files.push(packagedFileOf(stream.bytes(), true));
     else if (name === OLE) {
-      const source = linkSource(stream.bytes());
-      if (source !== undefined) files.push({ names: [linkName(source)] });
+      const sources = linkSources(stream.bytes());
+      if (sources !== undefined) files.push({ names: [...new Set(sources.map(linkName))] });
     }
   }
   return files;
 }
 
 /**
- * The file or address an object's `\x01Ole` stream links to (an `OLE2Link`, which Word binds and opens when the
- * document does), or undefined for an embedded object. Throws when it links by a moniker not read here: what it
- * opens is not known.
+ * The files or addresses an object's `\x01Ole` stream links to (an `OLE2Link`, which Word binds and opens when the
+ * document does): every URL and file moniker in it (a decoy moniker beside the one bound is listed too), or
+ * undefined for an embedded object. Throws when its source moniker (MS-OLEDS 2.3.3) is of a class not read here
+ * (a SOAP or script moniker), or none is found: what it opens is not known.
  */
-function linkSource(stream: Buffer): string | undefined {
+function linkSources(stream: Buffer): string[] | undefined {
   if (stream.length < 8 || (stream.readUInt32LE(4) & LINKED_OBJECT) === 0) return undefined;
-  const url = stream.indexOf(URL_MONIKER);
-  if (url >= 0 && url + 20 <= stream.length) {
-    const length = stream.readUInt32LE(url + 16);
-    const text = stream.subarray(url + 20, Math.min(stream.length, url + 20 + length)).toString('utf16le');
-    return cutAtNul(text);
+  const sources: string[] = [];
+  for (let at = stream.indexOf(URL_MONIKER); at >= 0; at = stream.indexOf(URL_MONIKER, at + 16)) {
+    if (at + 20 > stream.length) break;
+    const end = Math.min(stream.length, at + 20 + stream.readUInt32LE(at + 16));
+    sources.push(cutAtNul(stream.subarray(at + 20, end).toString('utf16le')));
   }
-  const file = stream.indexOf(FILE_MONIKER);
-  if (file >= 0 && file + 22 <= stream.length) {
-    const length = stream.readUInt32LE(file + 18);
-    return cutAtNul(
-      stream.subarray(file + 22, Math.min(stream.length, file + 22 + length)).toString('latin1'),
-    );
+  for (let at = stream.indexOf(FILE_MONIKER); at >= 0; at = stream.indexOf(FILE_MONIKER, at + 16))
+    sources.push(...filePaths(stream, at + 16));
+  for (const clsid of sourceMonikerClasses(stream))
+    if (!clsid.equals(URL_MONIKER) && !clsid.equals(FILE_MONIKER) && !clsid.equals(COMPOSITE_MONIKER))
+      throw new Error(
+        `an embedded object linking by a moniker it does not read ({${clsid.toString('hex')}})`,
+      );
+  if (sources.length === 0) throw new Error('an embedded object linking to a source it does not read');
+  return sources;
+}
+
+// A file moniker's paths (MS-OSHARED 2.3.7.8): the ANSI one, and the Unicode one Windows opens when present.
+function filePaths(stream: Buffer, at: number): string[] {
+  if (at + 6 > stream.length) return [];
+  const ansiEnd = Math.min(stream.length, at + 6 + stream.readUInt32LE(at + 2));
+  const paths = [cutAtNul(stream.subarray(at + 6, ansiEnd).toString('latin1'))];
+  const extension = ansiEnd + 2 + 2 + 16 + 4;
+  if (extension + 4 > stream.length || stream.readUInt32LE(extension) === 0) return paths;
+  if (extension + 10 > stream.length) return paths;
+  const bytes = stream.readUInt32LE(extension + 4);
+  const start = extension + 10;
+  paths.push(cutAtNul(stream.subarray(start, Math.min(stream.length, start + bytes)).toString('utf16le')));
+  return paths;
+}
+
+// The classes of the relative and absolute source monikers, where the stream's sizes frame them (Word may read a
+// stream that does not frame; the monikers found by their class are listed then).
+function sourceMonikerClasses(stream: Buffer): Buffer[] {
+  let at = 16;
+  const sized = (): Buffer | undefined => {
+    if (at + 4 > stream.length) return undefined;
+    const size = stream.readUInt32LE(at);
+    at += 4;
+    if (size === 0) return Buffer.alloc(0);
+    if (size < 4 || at + size - 4 > stream.length) return undefined;
+    at += size - 4;
+    return stream.subarray(at - size + 4, at);
+  };
+  if (sized() === undefined) return []; // the reserved moniker, ignored
+  const classes: Buffer[] = [];
+  for (let k = 0; k < 2; k++) {
+    const moniker = sized();
+    if (moniker === undefined) return classes;
+    if (moniker.length >= 16) classes.push(moniker.subarray(0, 16));
   }
-  throw new Error('an embedded object linking to a source by a moniker it does not read');
+  return classes;
 }
 
 /** The name a linked file is opened by: its path's or address's last segment (no query or fragment). */
