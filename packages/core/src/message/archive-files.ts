@@ -6,7 +6,8 @@ import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { opensByExtensionOnMac } from './file-names.js';
-import { eachOlePackage, isOleStorage } from './ole-packages.js';
+import { externalTargets } from './office-links.js';
+import { eachOlePackage, isOleStorage, linkName } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
 import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
@@ -238,6 +239,13 @@ function visitEntry(
     return;
   }
   addType(out, sniffType(head));
+  // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
+  if (/\.rels$/i.test(entry.name)) {
+    const rels = entry.bytes();
+    budget.left -= rels.length;
+    for (const target of externalTargets(rels))
+      visitEntry({ name: linkName(target) }, `${name}/`, depth, out, budget);
+  }
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
     page.push(entry.bytes());

@@ -567,6 +567,28 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    // Round 48: an Office document's relationships, tags cut short and a quote never closed.
+    'parts(): a .docx whose relationships are endless open tags',
+    (n) =>
+      zipFile([{ name: 'word/_rels/document.xml.rels', data: '<Relationship a="'.repeat(n / 17) }]).toString(
+        'latin1',
+      ),
+    archiveNames,
+    40_000,
+  ],
+  [
+    'parts(): a .docx whose relationship has an endless attribute name',
+    (n) =>
+      zipFile([
+        {
+          name: 'word/_rels/document.xml.rels',
+          data: `<Relationship TargetMode="External" ${'a'.repeat(n)}`,
+        },
+      ]).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
+  [
     'parts(): an RTF document whose one object has an endless class name of NULs',
     (n) => {
       const u32 = (v: number) => Buffer.from([v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24]);
