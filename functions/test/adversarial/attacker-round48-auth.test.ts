@@ -98,6 +98,41 @@ describe('(control) DKIM results in step with the signatures', () => {
     );
     expect(verdict).toBe('DEFAULT');
   });
+  it('sends it signed twice by its own domain (RSA and Ed25519), one not verified', async () => {
+    const message = signed('dkim=pass header.i=@corp.example;\r\n dkim=neutral header.i=@corp.example;', [
+      'corp.example',
+      'corp.example',
+    ]);
+    const { verdict } = await guard.inbound(
+      message,
+      { PROTECTED_NAMES: 'Jane Doe' },
+      'jane.doe@corp.example',
+    );
+    expect(verdict).toBe('DEFAULT');
+  });
+  it('sends it beside the provider signature whose identity is in a subdomain of the signing domain', async () => {
+    const message = signed(
+      'dkim=pass header.i=@corp.example;\r\n dkim=pass header.i=bounce@mail.esp.example;',
+      ['corp.example', 'esp.example'],
+    );
+    const { verdict } = await guard.inbound(
+      message,
+      { PROTECTED_NAMES: 'Jane Doe' },
+      'jane.doe@corp.example',
+    );
+    expect(verdict).toBe('DEFAULT');
+  });
+  it('junks it when SES reports more DKIM results than the message has signatures', async () => {
+    const message = signed('dkim=pass header.i=@corp.example;\r\n dkim=pass header.i=@corp.example;', [
+      'corp.example',
+    ]);
+    const { verdict } = await guard.inbound(
+      message,
+      { PROTECTED_NAMES: 'Jane Doe' },
+      'jane.doe@corp.example',
+    );
+    expect(verdict).toBe('MOVE_TO_JUNK');
+  });
   it('junks it when a pass names a domain no signature does', async () => {
     const message = signed('dkim=pass header.i=@corp.example;\r\n dkim=pass header.i=@esp.example;', [
       'esp.example',
