@@ -1,4 +1,4 @@
-import { zipFile } from '@wmflow/core/testing';
+import { wordBinary, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attackerKit, mail, outboundFile } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -169,6 +169,10 @@ describe('A48-4: right-to-left attachments without rtl/bidi in their markup', ()
     expect(await html(`<html><body><p title="a&amp;b">Tom&#39;s order &amp; ${card}</p></body></html>`)).toBe(
       'DEFAULT',
     );
+  });
+  it('bounces a Word 97 document (the direction of its paragraphs is not read)', async () => {
+    const doc = wordBinary([{ text: `Card ${card}` }]);
+    expect(await kit.outbound(outboundFile('note.doc', doc, 'application/msword'))).toBe('BOUNCE');
   });
   it('(control) the same .odt left to right sends', async () => {
     const content = `<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>${card}</text:p></office:text></office:body></office:document-content>`;

@@ -634,13 +634,16 @@ function readPacked(
   for (const name of unpacked.skipped) w.report.skipped.push(`${where} ${name}`);
   for (const name of unpacked.encrypted) w.report.encrypted.push(`${where} ${name}`);
   // A document's direction may be set in any of its parts (a paragraph style in styles.xml, a cell format in an
-  // .xlsx's styles): where one part says right to left, every part's text may be drawn so.
+  // .xlsx's styles): where one part says right to left, every part's text may be drawn so. A binary Office
+  // document's (Word 97's paragraph properties) is not read: its text may be.
   const decodeReferences = (text: string) => decodeEntities(text, html5Reference);
-  const directionElsewhere = unpacked.pieces.some((piece) =>
-    piece.kind === 'strings'
-      ? piece.texts.some((text) => mayRunRightToLeft(text, true, decodeReferences))
-      : mayRunRightToLeft(piece.bytes.toString('utf8'), true, decodeReferences),
-  );
+  const directionElsewhere =
+    packing === 'strings' ||
+    unpacked.pieces.some((piece) =>
+      piece.kind === 'strings'
+        ? piece.texts.some((text) => mayRunRightToLeft(text, true, decodeReferences))
+        : mayRunRightToLeft(piece.bytes.toString('utf8'), true, decodeReferences),
+    );
   for (const piece of unpacked.pieces) {
     const place: TextPlace = {
       kind: 'body',
