@@ -157,3 +157,20 @@ describe('(control) decoys a browser draws keep the card apart', () => {
     expect(await kit.outbound(page('', '<div>4111 1111 <dialog>XX</dialog>1111 1111</div>'))).toBe('BOUNCE');
   });
 });
+
+// Read-back of A48-10: `::first-line` hides the first line a box lays out: a decoy line in an inline-block whose
+// second line (the groups) sits on the baseline beside the first groups. Lines are not laid out: undecided.
+describe('A48-18 (read-back): a decoy on a first line a ::first-line rule hides', () => {
+  const body = '<div>4111 1111 <span class=f style="display:inline-block">XXXX<br>1111 1111</span></div>';
+  for (const head of [
+    '.f::first-line{font-size:0}',
+    '.f:first-line{color:transparent}',
+    '.f::first-l\\69ne{font-size:0}',
+  ])
+    it(`bounces: ${head}`, async () => {
+      expect(await kit.outbound(page(head, body))).toBe('BOUNCE');
+    });
+  it('(control) the same page without the rule sends', async () => {
+    expect(await kit.outbound(page('', body))).toBe('DEFAULT');
+  });
+});

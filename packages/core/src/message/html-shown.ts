@@ -4,6 +4,7 @@ import { ownKeys, StyleCascade } from './css-cascade.js';
 import { hidesSomething } from './css-hiding.js';
 import { parseStylesheet, type SheetNotes, type StyleRule } from './css-rules.js';
 import { ancestorKeys, MatchBudgetExceeded, ruleKey, unmodelledRule } from './css-selectors.js';
+import { cssEscapesDecoded } from './css-values.js';
 import { generatedContent } from './generated-content.js';
 import { READERS } from './html-readers.js';
 import { APART, attribute, elements, type Node, type Parent, styleSheetText } from './html-tree.js';
@@ -44,6 +45,10 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
   // A declarative shadow root draws its own tree in its host, and the host's children only where a slot takes
   // them: not laid out here (attacker round 46).
   if (hasShadowRoot(document)) return { texts: [], undecided: 'a declarative shadow root' };
+  // A `::first-line` rule styles the first line a box lays out (a decoy line above the groups an inline-block
+  // draws on the baseline), which depends on widths the readers do not lay out (attacker round 48 read-back).
+  if (hasFirstLineRule(document))
+    return { texts: [], undecided: 'a ::first-line rule (lines are not laid out)' };
   const rules = all.filter((r) => !r.pseudo);
   const boxes = all.filter((r) => r.pseudo);
   if (rules.length > MAX_RULES || boxes.length > MAX_RULES)
@@ -211,6 +216,15 @@ function collectRules(document: Parent, notes: SheetNotes): StyleRule[] {
     rules.push(...parseStylesheet(css, rules.length, media && media !== 'all' ? media : undefined, notes));
   }
   return rules;
+}
+
+function hasFirstLineRule(document: Parent): boolean {
+  for (const element of elements(document)) {
+    const css = styleSheetText(element);
+    if (css !== undefined && /:first-line/i.test(css.includes('\\') ? cssEscapesDecoded(css) : css))
+      return true;
+  }
+  return false;
 }
 
 function hasShadowRoot(document: Parent): boolean {
