@@ -174,3 +174,11 @@ describe('A48-18 (read-back): a decoy on a first line a ::first-line rule hides'
     expect(await kit.outbound(page('', body))).toBe('DEFAULT');
   });
 });
+
+describe('A48-7 (read-back): an author display that takes the browsers own back', () => {
+  for (const value of ['revert', 'revert-layer'])
+    it(`bounces a closed dialog whose display is ${value}`, async () => {
+      const body = `<div>4111 1111 <dialog style="display:${value}">XX</dialog>1111 1111</div>`;
+      expect(await kit.outbound(page('', body))).toBe('BOUNCE');
+    });
+});

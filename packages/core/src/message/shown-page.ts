@@ -423,10 +423,9 @@ export class Page {
     const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx, rootPx: this.rootPx };
     let gone = false;
     const display = get('display');
-    if (
-      display === 'none' ||
-      (display === undefined && (attribute(element, 'hidden') !== undefined || rp || closedDialog))
-    )
+    // `revert` takes the browsers' own value back: `none` for these.
+    const own = display === undefined || display === 'revert' || display === 'revert-layer';
+    if (display === 'none' || (own && (attribute(element, 'hidden') !== undefined || rp || closedDialog)))
       gone = true;
     const boxless = gone;
     if (get('content-visibility') === 'hidden') gone = true;
