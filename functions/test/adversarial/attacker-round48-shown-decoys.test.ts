@@ -182,3 +182,19 @@ describe('A48-7 (read-back): an author display that takes the browsers own back'
       expect(await kit.outbound(page('', body))).toBe('BOUNCE');
     });
 });
+
+describe('A48-8/9 (read-back): containers whose drawn child depends on the reader', () => {
+  for (const [what, body] of [
+    [
+      'an maction showing its second child (Firefox)',
+      '<div>4111 1111 <math><maction actiontype="toggle" selection="2"><mtext>XX</mtext><mi></mi></maction></math>1111 1111</div>',
+    ],
+    [
+      'a switch whose first child is for another language',
+      '<div>4111 1111 <svg width="8" height="8"><switch><text systemLanguage="zz">XX</text><g></g></switch></svg>1111 1111</div>',
+    ],
+  ] as const)
+    it(`bounces: ${what}`, async () => {
+      expect(await kit.outbound(page('', body))).toBe('BOUNCE');
+    });
+});

@@ -133,6 +133,8 @@ const FOREIGN_DRAWN: Record<string, Record<string, 'first' | 'none'>> = {
     filter: 'none',
   },
 };
+// The attributes that make an SVG `switch` pass over a child.
+const SWITCH_TESTS = new Set(['systemlanguage', 'requiredextensions', 'requiredfeatures']);
 const unshown = (element: Element) =>
   UNSHOWN.has(element.tagName) || UNSHOWN_FOREIGN[element.namespaceURI]?.has(element.tagName) === true;
 
@@ -364,6 +366,14 @@ export class Page {
     if ('tagName' in parent && browser) {
       const drawn = FOREIGN_DRAWN[parent.namespaceURI]?.[parent.tagName];
       if (drawn === 'none') return [];
+      // Which child Firefox draws of an `maction` (its `selection`), and whether a `switch` child's test
+      // (`systemLanguage`, …) holds for the reader, are not known here.
+      if (
+        (parent.tagName === 'maction' && !/^\s*1?\s*$/.test(attribute(parent, 'selection') ?? '')) ||
+        (parent.tagName === 'switch' &&
+          nodes.some((n) => 'tagName' in n && n.attrs.some((a) => SWITCH_TESTS.has(a.name.toLowerCase()))))
+      )
+        this.undecided ??= `an ${parent.tagName} whose drawn child is not known`;
       if (drawn === 'first') {
         const first = nodes.find((n) => 'tagName' in n);
         return first ? [first] : [];
