@@ -20,6 +20,22 @@ export const script = (tag: string) => `MsgBox "wmflow-attacker-${tag}"`;
 /** `s` as one RFC 2047 encoded word (UTF-8, base64). */
 export const encoded = (s: string) => `=?utf-8?B?${Buffer.from(s).toString('base64')}?=`;
 
+/** An outbound HTML message (Alice inside to Bob outside) whose page has `<style>head</style>` and the body `body`. */
+export function outboundPage(body: string, head = ''): Buffer {
+  return Buffer.from(
+    [
+      'From: Alice <alice@corp.example>',
+      'To: bob@partner.example',
+      'Subject: details',
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      `<html>${head ? `<head><style>${head}</style></head>` : ''}<body><p>details:</p>${body}</body></html>`,
+      '',
+    ].join(CRLF),
+  );
+}
+
 /** A message with the attacker's extra header lines and body. */
 export function mail(head: readonly string[], body: string | Buffer): Buffer {
   const top = [

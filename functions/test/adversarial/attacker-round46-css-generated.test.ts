@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { attackerKit } from './attacker-kit.js';
+import { attackerKit, outboundPage } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 46, the shown-text reading of outbound-policy's DLP against what Chromium draws:
@@ -32,19 +32,7 @@ const cases: Record<string, string[]> = {
   ],
   'A46-6-first-letter-decoy': ['first-letter-size0', 'first-letter-transparent', 'first-letter-punct'],
 };
-const page = (body: string) =>
-  Buffer.from(
-    [
-      'From: Alice <alice@corp.example>',
-      'To: bob@partner.example',
-      'Subject: details',
-      'MIME-Version: 1.0',
-      'Content-Type: text/html; charset=utf-8',
-      '',
-      `<html><body><p>details:</p>${body}</body></html>`,
-      '',
-    ].join('\r\n'),
-  );
+const page = (body: string) => outboundPage(body);
 
 describe('attacker round 46: generated content and never-drawn content', () => {
   for (const [dir, files] of Object.entries(cases))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit } from './attacker-kit.js';
+import { attackerKit, outboundPage } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // A48-11: the round-46 generated-content checks look at declarations as written, not as var() resolves them, and
@@ -11,19 +11,7 @@ import { useLocalStack } from './stack.js';
 //  - `@counter-st\79 le card {...}` is `@counter-style card`: its symbols are not read.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const page = (html: string) =>
-  Buffer.from(
-    [
-      'From: Alice <alice@corp.example>',
-      'To: bob@partner.example',
-      'Subject: details',
-      'MIME-Version: 1.0',
-      'Content-Type: text/html; charset=utf-8',
-      '',
-      `<html><head></head><body><p>details:</p>${html}</body></html>`,
-      '',
-    ].join('\r\n'),
-  );
+const page = (html: string) => outboundPage(html);
 const cases: [string, string][] = [
   [
     'nested quotes through var()',

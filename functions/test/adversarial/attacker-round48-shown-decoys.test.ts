@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackerKit } from './attacker-kit.js';
+import { attackerKit, outboundPage } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // A48-6..: decoys (XX) between a card's groups in content Chromium does not draw, which the page readers still
@@ -7,19 +7,7 @@ import { useLocalStack } from './stack.js';
 // the browser readers drop while the other readers see a decoy.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const page = (head: string, body: string) =>
-  Buffer.from(
-    [
-      'From: Alice <alice@corp.example>',
-      'To: bob@partner.example',
-      'Subject: details',
-      'MIME-Version: 1.0',
-      'Content-Type: text/html; charset=utf-8',
-      '',
-      `<html><head><style>${head}</style></head><body><p>details:</p>${body}</body></html>`,
-      '',
-    ].join('\r\n'),
-  );
+const page = (head: string, body: string) => outboundPage(body, head);
 const cases: [string, string, string][] = [
   // A48-6: HTML's "rules for parsing non-negative integers" read size="1.5" (and "1e1", "1,5") as 1: a drop-down
   // showing one option. shown-page.ts tests Number(size) > 1, reads a list box and keeps the decoy options.
