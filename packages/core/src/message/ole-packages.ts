@@ -127,7 +127,8 @@ export function linkName(source: string): string {
   return baseName(path.replace(/[\\/]+$/, '')) || source;
 }
 
-function cutAtNul(text: string): string {
+/** A string as a C string reads it: up to its first NUL. */
+export function cutAtNul(text: string): string {
   const nul = text.indexOf('\0');
   return nul >= 0 ? text.slice(0, nul) : text;
 }
@@ -226,7 +227,6 @@ class Reader {
     if (end < 0) throw new Error('an Ole10Native package cut short');
     const text = this.bytes(end - this.at).toString('latin1');
     if (length === undefined) this.at++;
-    const nul = text.indexOf('\0');
-    return nul >= 0 ? text.slice(0, nul) : text;
+    return cutAtNul(text);
   }
 }

@@ -1,5 +1,5 @@
 import type { ArchiveEntry } from './archive-entry.js';
-import { eachOlePackage, eachPackagedFile, isOleStorage, linkName } from './ole-packages.js';
+import { cutAtNul, eachOlePackage, eachPackagedFile, isOleStorage, linkName } from './ole-packages.js';
 
 // An RTF document embeds an object as `{\object … {\*\objdata <hex>}}`: an OLE 1 object (MS-OLEDS 2.2) whose native
 // data is a compound file (a Word or Excel object, which may hold packages itself) or, for the `Package` class,
@@ -85,9 +85,7 @@ function readObject(data: Buffer): RtfObject {
     const length = u32();
     if (at + length > data.length) throw new Error('an embedded object cut short');
     at += length;
-    const value = data.toString('latin1', at - length, at);
-    const nul = value.indexOf('\0');
-    return nul >= 0 ? value.slice(0, nul) : value;
+    return cutAtNul(data.toString('latin1', at - length, at));
   };
   u32(); // OLE version
   const format = u32();
