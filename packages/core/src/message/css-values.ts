@@ -27,6 +27,7 @@ export function cssWithoutComments(css: string): string {
 
 /** CSS escapes decoded (`\\64 isplay` is `display`, `\\}` is `}`). */
 export function cssEscapesDecoded(text: string): string {
+  if (!text.includes('\\')) return text;
   return text.replace(
     /\\([0-9a-fA-F]{1,6})[ \t\r\n\f]?|\\([^\r\n\f0-9a-fA-F])/g,
     (_, hex: string, c: string) => {

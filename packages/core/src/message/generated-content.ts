@@ -261,7 +261,7 @@ export function generatedContent(document: Parent): { text: string; undecided?: 
   let quotesUseVariables = false;
   const read = (css: string) => {
     const plain = cssWithoutComments(css);
-    const cased = plain.includes('\\') ? cssEscapesDecoded(plain) : plain;
+    const cased = cssEscapesDecoded(plain);
     for (const m of cased.matchAll(COUNTER_NAMES)) {
       const value = m[1] ?? m[2] ?? '';
       if (value.includes('var(')) countersUseVariables = true;

@@ -221,8 +221,7 @@ function collectRules(document: Parent, notes: SheetNotes): StyleRule[] {
 function hasFirstLineRule(document: Parent): boolean {
   for (const element of elements(document)) {
     const css = styleSheetText(element);
-    if (css !== undefined && /:first-line/i.test(css.includes('\\') ? cssEscapesDecoded(css) : css))
-      return true;
+    if (css !== undefined && /:first-line/i.test(cssEscapesDecoded(css))) return true;
   }
   return false;
 }
