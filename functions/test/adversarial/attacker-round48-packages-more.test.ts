@@ -1,6 +1,7 @@
 import { compoundFile, olePackageObject, packagedFile, rtfWithObject, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attackerKit } from './attacker-kit.js';
+import { fileMoniker, oleLinkStream, u32, urlMoniker } from './ole-link-builders.js';
 import { useLocalStack } from './stack.js';
 
 const stack = useLocalStack();
@@ -8,11 +9,6 @@ const kit = attackerKit(stack);
 const vbs = Buffer.from('CreateObject("WScript.Shell").Run "calc"\r\n');
 const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-};
 const z = (s: string) => Buffer.from(`${s}\0`, 'latin1');
 const docx = (embedded: Buffer) =>
   zipFile([
@@ -180,37 +176,8 @@ describe('held: nested packagings', () => {
 // Read-back of A48-12b: the stream framed as MS-OLEDS 2.3.3 says (reserved, relative and absolute monikers, each
 // after its size plus 4), with a harmless moniker first.
 describe('A48-12b (read-back): a link whose harmless moniker comes first', () => {
-  const urlMoniker = (url: string) => {
-    const text = Buffer.from(`${url}\0`, 'utf16le');
-    return Buffer.concat([Buffer.from('e0c9ea79f9bace118c8200aa004ba90b', 'hex'), u32(text.length), text]);
-  };
-  const fileMoniker = (ansi: string, wide: string) => {
-    const path = z(ansi);
-    const unicode = Buffer.from(wide, 'utf16le');
-    return Buffer.concat([
-      Buffer.from('0303000000000000c000000000000046', 'hex'),
-      Buffer.from([0, 0]),
-      u32(path.length),
-      path,
-      Buffer.from([0xff, 0xff, 0xad, 0xde]),
-      Buffer.alloc(20),
-      u32(unicode.length + 6),
-      u32(unicode.length),
-      Buffer.from([3, 0]),
-      unicode,
-    ]);
-  };
-  const sized = (moniker: Buffer) => Buffer.concat([u32(moniker.length + 4), moniker]);
   const linked = (reserved: Buffer, relative: Buffer, absolute: Buffer) => {
-    const stream = Buffer.concat([
-      u32(0x02000001),
-      u32(1),
-      u32(1),
-      u32(0),
-      sized(reserved),
-      sized(relative),
-      sized(absolute),
-    ]);
+    const stream = oleLinkStream(reserved, relative, absolute);
     const rtf = rtfWithObject('OLE2Link', compoundFile([['\u0001Ole', stream]]));
     return verdict(
       'Invoice.rtf',

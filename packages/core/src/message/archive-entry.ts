@@ -14,6 +14,11 @@ export interface ArchiveEntry {
   /** A link to another file (tar hard or symbolic link, RAR 5 redirection): extracted with that file's content. */
   link?: boolean;
   /**
+   * A document's link to an address on a server (`http://host/doc`), fetched and opened as the document opens: what
+   * it opens is chosen by the server's answer, not by its name.
+   */
+  remote?: string;
+  /**
    * A file extracted with an execute bit (a zip made on Unix, a tar): macOS Archive Utility and unzip keep it, and
    * Finder runs such a file that has no extension in Terminal.
    */

@@ -7,7 +7,7 @@ import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { externalTargets } from './office-links.js';
-import { eachOlePackage, isOleStorage, linkName } from './ole-packages.js';
+import { eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
 import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
@@ -216,6 +216,10 @@ function visitEntry(
       ? (markupScanForName(entry.name) ?? markupScanForName(entry.unicodeName ?? ''))
       : undefined;
   const claimed = claimedArchiveKind([entry.name, entry.unicodeName ?? '']);
+  if (entry.remote !== undefined) {
+    out.unreadable ??= `${name}: a link to ${entry.remote}, which opens what its server answers`;
+    return;
+  }
   if (entry.link) {
     // Its content is another file's, read under that file's name only: a page or an archive cannot be read.
     if (page)
@@ -243,8 +247,10 @@ function visitEntry(
   if (/\.rels$/i.test(entry.name)) {
     const rels = entry.bytes();
     budget.left -= rels.length;
-    for (const target of externalTargets(rels))
-      visitEntry({ name: linkName(target) }, `${name}/`, depth, out, budget);
+    for (const { target, picture } of externalTargets(rels))
+      eachLinkedName([target], (link) =>
+        visitEntry(picture ? { name: link.name } : link, `${name}/`, depth, out, budget),
+      );
   }
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.

@@ -1,5 +1,6 @@
 import { compoundStreams } from '../mime/compound-file.js';
 import type { ArchiveEntry } from './archive-entry.js';
+import { linkedSource, windowsNames } from './link-names.js';
 
 // A package (Windows' Object Packager, MS-OLEDS 2.3.6 `Ole10Native` with the packager's own layout) wraps any
 // file: a document shows its icon and label, and a double click writes the file to its temporary path and opens it
@@ -31,6 +32,8 @@ export function isOleStorage(head: Buffer): boolean {
 export interface PackagedFile {
   names: string[];
   content?: Buffer;
+  /** A link to an address on a server (`http://host/doc`): what it opens, the server chooses. */
+  remote?: string;
 }
 
 /**
@@ -53,7 +56,7 @@ export function olePackages(data: Buffer, maxBytes: number): PackagedFile[] {
     if (name === NATIVE) files.push(packagedFileOf(stream.bytes(), true));
     else if (name === OLE) {
       const sources = linkSources(stream.bytes());
-      if (sources !== undefined) files.push({ names: [...new Set(sources.map(linkName))] });
+      if (sources !== undefined) files.push(linkedFile(sources));
     }
   }
   return files;
@@ -62,8 +65,9 @@ export function olePackages(data: Buffer, maxBytes: number): PackagedFile[] {
 /**
  * The files or addresses an object's `\x01Ole` stream links to (an `OLE2Link`, which Word binds and opens when the
  * document does): every URL and file moniker in it (a decoy moniker beside the one bound is listed too), or
- * undefined for an embedded object. Throws when its source moniker (MS-OLEDS 2.3.3) is of a class not read here
- * (a SOAP or script moniker), or none is found: what it opens is not known.
+ * undefined for an embedded object. Throws when its source monikers (MS-OLEDS 2.3.3) do not frame as the stream's
+ * sizes say, or one of them, or a member of a composite one, is of a class not read here (a "new", script or SOAP
+ * moniker), or none names a source: what it opens is not known.
  */
 function linkSources(stream: Buffer): string[] | undefined {
   if (stream.length < 8 || (stream.readUInt32LE(4) & LINKED_OBJECT) === 0) return undefined;
@@ -75,13 +79,10 @@ function linkSources(stream: Buffer): string[] | undefined {
   }
   for (let at = stream.indexOf(FILE_MONIKER); at >= 0; at = stream.indexOf(FILE_MONIKER, at + 16))
     sources.push(...filePaths(stream, at + 16));
-  for (const clsid of sourceMonikerClasses(stream))
-    if (!clsid.equals(URL_MONIKER) && !clsid.equals(FILE_MONIKER) && !clsid.equals(COMPOSITE_MONIKER))
-      throw new Error(
-        `an embedded object linking by a moniker it does not read ({${clsid.toString('hex')}})`,
-      );
-  if (sources.length === 0) throw new Error('an embedded object linking to a source it does not read');
-  return sources;
+  const bound: string[] = [];
+  for (const moniker of sourceMonikers(stream)) readMoniker(moniker, 0, bound, 0);
+  if (bound.length === 0) throw new Error('an embedded object linking to a source it does not read');
+  return [...sources, ...bound];
 }
 
 // A file moniker's paths (MS-OSHARED 2.3.7.8): the ANSI one, and the Unicode one Windows opens when present.
@@ -98,33 +99,70 @@ function filePaths(stream: Buffer, at: number): string[] {
   return paths;
 }
 
-// The classes of the relative and absolute source monikers, where the stream's sizes frame them (Word may read a
-// stream that does not frame; the monikers found by their class are listed then).
-function sourceMonikerClasses(stream: Buffer): Buffer[] {
+// The relative and absolute source monikers, framed by the sizes before them (each the moniker's size plus 4).
+function sourceMonikers(stream: Buffer): Buffer[] {
   let at = 16;
-  const sized = (): Buffer | undefined => {
-    if (at + 4 > stream.length) return undefined;
+  const sized = (): Buffer => {
+    if (at + 4 > stream.length) throw new Error(LINK_UNFRAMED);
     const size = stream.readUInt32LE(at);
     at += 4;
     if (size === 0) return Buffer.alloc(0);
-    if (size < 4 || at + size - 4 > stream.length) return undefined;
+    if (size < 4 || at + size - 4 > stream.length) throw new Error(LINK_UNFRAMED);
     at += size - 4;
     return stream.subarray(at - size + 4, at);
   };
-  if (sized() === undefined) return []; // the reserved moniker, ignored
-  const classes: Buffer[] = [];
-  for (let k = 0; k < 2; k++) {
-    const moniker = sized();
-    if (moniker === undefined) return classes;
-    if (moniker.length >= 16) classes.push(moniker.subarray(0, 16));
-  }
-  return classes;
+  sized(); // the reserved moniker, which Word does not bind
+  return [sized(), sized()].filter((moniker) => moniker.length > 0);
 }
 
-/** The name a linked file is opened by: its path's or address's last segment (no query or fragment). */
-export function linkName(source: string): string {
-  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? source.replace(/[?#].*$/s, '') : source;
-  return baseName(path.replace(/[\\/]+$/, '')) || source;
+const LINK_UNFRAMED = 'an embedded object link whose monikers do not frame as its sizes say';
+const ITEM_MONIKER = Buffer.from('0403000000000000c000000000000046', 'hex');
+const ANTI_MONIKER = Buffer.from('0503000000000000c000000000000046', 'hex');
+const MAX_MEMBERS = 64;
+const MAX_NESTING = 8;
+
+// Reads the moniker at `at` (its class, then its data as the class lays it out), adding the sources a URL or file
+// moniker names; returns where it ends. A composite's members are read in turn: any class not known here throws.
+function readMoniker(moniker: Buffer, at: number, sources: string[], depth: number): number {
+  const u32 = (offset: number) => {
+    if (offset + 4 > moniker.length) throw new Error('an embedded object link whose moniker is cut short');
+    return moniker.readUInt32LE(offset);
+  };
+  const clsid = moniker.subarray(at, at + 16);
+  if (clsid.length < 16) throw new Error('an embedded object link whose moniker is cut short');
+  const data = at + 16;
+  if (clsid.equals(URL_MONIKER)) {
+    const end = data + 4 + u32(data);
+    sources.push(cutAtNul(moniker.subarray(data + 4, end).toString('utf16le')));
+    return end;
+  }
+  if (clsid.equals(FILE_MONIKER)) {
+    sources.push(...filePaths(moniker, data));
+    const extension = data + 6 + u32(data + 2) + 24;
+    return extension + 4 + u32(extension);
+  }
+  if (clsid.equals(COMPOSITE_MONIKER)) {
+    const count = u32(data);
+    if (count > MAX_MEMBERS || depth >= MAX_NESTING)
+      throw new Error('an embedded object link whose composite moniker is too deep or too long');
+    let end = data + 4;
+    for (let k = 0; k < count; k++) end = readMoniker(moniker, end, sources, depth + 1);
+    return end;
+  }
+  if (clsid.equals(ITEM_MONIKER)) {
+    const item = data + 4 + u32(data);
+    return item + 4 + u32(item);
+  }
+  if (clsid.equals(ANTI_MONIKER)) return data + 4;
+  throw new Error(`an embedded object linking by a moniker it does not read ({${clsid.toString('hex')}})`);
+}
+
+/** The file a link opens, by the names of its sources; remote when one of them is on a server. */
+export function linkedFile(sources: readonly string[]): PackagedFile {
+  const read = sources.map(linkedSource);
+  const remote = read.find((source) => source.remote !== undefined)?.remote;
+  const names = [...new Set(read.flatMap((source) => source.names))];
+  return remote === undefined ? { names } : { names, remote };
 }
 
 /** A string as a C string reads it: up to its first NUL. */
@@ -149,10 +187,21 @@ export function eachPackagedFile(native: Buffer, visit: (entry: ArchiveEntry) =>
   visitPackage(packagedFileOf(native, false), visit);
 }
 
+/** Calls `visit` for each name of the file a link's sources open ({@link linkedFile}). */
+export function eachLinkedName(sources: readonly string[], visit: (entry: ArchiveEntry) => void): void {
+  visitPackage(linkedFile(sources), visit);
+}
+
 function visitPackage(file: PackagedFile, visit: (entry: ArchiveEntry) => void): void {
-  const content = file.content;
+  const { content, remote } = file;
   for (const name of file.names)
-    visit(content ? { name, head: (max) => content.subarray(0, max), bytes: () => content } : { name });
+    visit(
+      content
+        ? { name, head: (max) => content.subarray(0, max), bytes: () => content }
+        : remote === undefined
+          ? { name }
+          : { name, remote },
+    );
 }
 
 /**
@@ -168,7 +217,10 @@ export function packagedFileOf(native: Buffer, sized: boolean): PackagedFile {
   const label = r.cString();
   const source = r.cString();
   const type = r.u32() >>> 16;
-  if (type === LINKED_FILE) return { names: [...new Set([linkName(source), label].filter((n) => n !== ''))] };
+  if (type === LINKED_FILE) {
+    const linked = linkedFile([source]);
+    return { ...linked, names: [...new Set([...linked.names, label].filter((n) => n !== ''))] };
+  }
   if (type !== EMBEDDED_FILE) throw new Error(`an Ole10Native package of an unknown kind (${type})`);
   // Its length, then the path and its NUL: a reader going by either must find the same path.
   const length = r.u32();
@@ -177,21 +229,16 @@ export function packagedFileOf(native: Buffer, sized: boolean): PackagedFile {
     throw new Error('an Ole10Native package whose temporary path reads two ways');
   const size = r.u32();
   const content = r.bytes(size);
-  const names = [baseName(temporary), label, baseName(source)];
+  const names = [...windowsNames(temporary), label, ...windowsNames(source)];
   // The UTF-16 names, present when the package was made by a Unicode packager; absent or cut short otherwise. The
   // packager takes a name up to its first NUL (`invoice.vbs\0…\report.pdf` is written as invoice.vbs): both listed.
   for (let k = 0; k < 3 && r.left() >= 4; k++) {
     const length = r.u32();
     if (length * 2 > r.left()) break;
     const wide = r.bytes(length * 2).toString('utf16le');
-    names.push(baseName(cutAtNul(wide)), baseName(wide));
+    names.push(...windowsNames(cutAtNul(wide)), ...windowsNames(wide));
   }
   return { names: [...new Set(names.filter((n) => n !== ''))], content };
-}
-
-/** A path's last segment, after its last `\` or `/`. */
-function baseName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/')) + 1);
 }
 
 class Reader {

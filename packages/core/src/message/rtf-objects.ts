@@ -1,5 +1,5 @@
 import type { ArchiveEntry } from './archive-entry.js';
-import { cutAtNul, eachOlePackage, eachPackagedFile, isOleStorage, linkName } from './ole-packages.js';
+import { cutAtNul, eachLinkedName, eachOlePackage, eachPackagedFile, isOleStorage } from './ole-packages.js';
 
 // An RTF document embeds an object as `{\object … {\*\objdata <hex>}}`: an OLE 1 object (MS-OLEDS 2.2) whose native
 // data is a compound file (a Word or Excel object, which may hold packages itself) or, for the `Package` class,
@@ -54,7 +54,7 @@ export function rtfObjects(rtf: string, maxBytes: number): RtfObject[] {
 export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   for (const { className, native, link } of rtfObjects(rtf.toString('latin1'), maxBytes)) {
     if (link !== undefined) {
-      if (link !== '') visit({ name: linkName(link) });
+      if (link !== '') eachLinkedName([link], visit);
     } else if (isOleStorage(native)) eachOlePackage(native, maxBytes, visit);
     else if (className.toLowerCase() === 'package') eachPackagedFile(native, visit);
   }

@@ -589,6 +589,19 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    // Round 49: values holding `>` (quoted values are read through it) and paths of endless `..` segments.
+    'parts(): a .docx whose one relationship has endless values holding > and a path of .. segments',
+    (n) =>
+      zipFile([
+        {
+          name: 'word/_rels/document.xml.rels',
+          data: `<Relationship TargetMode="External" ${'a=">" '.repeat(n / 12)} Target="${'..\\'.repeat(n / 8)}"/>`,
+        },
+      ]).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
+  [
     'parts(): an RTF document whose one object has an endless class name of NULs',
     (n) => {
       const u32 = (v: number) => Buffer.from([v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24]);

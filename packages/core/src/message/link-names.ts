@@ -1,0 +1,64 @@
+/**
+ * What a document's link to a file outside it opens: the names Windows opens the file by, or, for an address on a
+ * server (`http://host/doc`), the address itself: what it opens is chosen by the server (a `Content-Type` of
+ * `application/hta` runs an HTA whatever the address's last segment says; the CVE-2017-0199 shape).
+ */
+export interface LinkedSource {
+  /** The file's names: its path's last segment as written, percent-decoded and as Windows resolves the path. */
+  names: string[];
+  /** Set when the source is fetched from a server (any scheme but `file:`): the address. */
+  remote?: string;
+}
+
+// A scheme of two letters or more: `C:\x` is a drive.
+const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
+
+/**
+ * The names a link's source (a path, a `file:` URL or an address) opens by, and whether it is fetched from a
+ * server. Linear in the source's length.
+ *
+ * @example
+ * ```ts
+ * linkedSource('\\\\host\\share\\invoice.hta\\x\\..'); // { names: ['..', 'invoice.hta'] }
+ * linkedSource('https://evil.example/doc?x=1'); // { names: ['doc'], remote: 'https://evil.example/doc?x=1' }
+ * ```
+ */
+export function linkedSource(source: string): LinkedSource {
+  const text = source.trim();
+  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
+  const path = scheme === undefined ? text : text.slice(scheme.length + 1).replace(/[?#].*$/s, '');
+  const decoded = scheme === undefined ? path : percentDecoded(path);
+  const names = new Set([...windowsNames(path), ...windowsNames(decoded)]);
+  names.delete('');
+  const found = names.size > 0 ? [...names] : [text];
+  return scheme === undefined || scheme === 'file' ? { names: found } : { names: found, remote: text };
+}
+
+/**
+ * A Windows path's last segment as written, and as Windows resolves the path: `.` and empty segments dropped, `..`
+ * going up, trailing dots and spaces cut (`invoice.hta.` and `invoice.hta\.` are the file `invoice.hta`).
+ */
+export function windowsNames(path: string): string[] {
+  const segments = path.split(/[\\/]/);
+  const resolved: string[] = [];
+  for (const segment of segments) {
+    if (segment === '..') resolved.pop();
+    else if (segment !== '.' && segment !== '') resolved.push(segment);
+  }
+  const written = segments[segments.length - 1] ?? '';
+  const last = (resolved[resolved.length - 1] ?? '').replace(/[. ]+$/, '');
+  return written === last ? [written] : [written, last];
+}
+
+// `%XX` sequences as the bytes they stand for, read as UTF-8; a `%` not followed by two hex digits stays.
+function percentDecoded(text: string): string {
+  if (!text.includes('%')) return text;
+  const bytes: Buffer[] = [];
+  let from = 0;
+  for (const m of text.matchAll(/(?:%[0-9a-f]{2})+/gi)) {
+    bytes.push(Buffer.from(text.slice(from, m.index), 'utf8'), Buffer.from(m[0].replaceAll('%', ''), 'hex'));
+    from = m.index + m[0].length;
+  }
+  bytes.push(Buffer.from(text.slice(from), 'utf8'));
+  return Buffer.concat(bytes).toString('utf8');
+}
