@@ -6,6 +6,7 @@ import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { opensByExtensionOnMac } from './file-names.js';
+import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
 import { externalTargets } from './office-links.js';
 import { eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
@@ -104,15 +105,17 @@ interface Budget {
 
 /**
  * A document that packages files without being an archive (a Word 97 document is no archive to `blockArchives`):
- * an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`) or an RTF document, whose embedded
- * `Package` objects each hold a file a double click opens.
+ * an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`), an RTF document, whose embedded
+ * `Package` objects each hold a file a double click opens, or a Flat OPC document (an Office document written as
+ * one XML file), whose parts are a .docx's.
  */
-export type PackagingDocument = 'OLE compound file' | 'RTF document' | 'PDF document';
+export type PackagingDocument = 'OLE compound file' | 'RTF document' | 'PDF document' | 'Flat OPC document';
 
 /** The packaging document `head` starts as, if any (`nested`: where the PDF reader may not be loaded, not a PDF). */
 export function packagingDocumentOf(head: Buffer, nested = false): PackagingDocument | undefined {
   if (isOleStorage(head)) return 'OLE compound file';
   if (isRtf(head)) return 'RTF document';
+  if (isFlatOpcHead(head)) return 'Flat OPC document';
   // A PDF is listed where its reader was loaded for it (a part of the message, and what a part holds).
   return !nested && isPdf(head) ? 'PDF document' : undefined;
 }
@@ -126,6 +129,7 @@ const PACKAGED: Record<PackagingDocument, EachEntry> = {
   'OLE compound file': eachOlePackage,
   'RTF document': eachRtfObjectFile,
   'PDF document': eachPdfFile,
+  'Flat OPC document': eachFlatOpcPart,
 };
 
 function walk(

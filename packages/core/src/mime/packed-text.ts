@@ -1,6 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { lazyModule } from '../lazy-module.js';
+import type { EachEntry } from '../message/archive-entry.js';
 import { cmsFileContent } from '../message/cms-file.js';
+import { eachFlatOpcPart } from '../message/flat-opc.js';
 import { officeBackdrops } from '../message/office-backdrops.js';
 import { olePackages } from '../message/ole-packages.js';
 import { eachTarEntry } from '../message/tar-entries.js';
@@ -29,7 +31,7 @@ import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 // read is said, so the caller reports it unread, and so are the archives of kinds not opened inside (RAR…).
 
 /** How a part's content is packed. */
-export type Packing = 'office' | 'strings' | 'tags' | 'zip' | 'tar' | 'gzip' | 'cms' | 'pdf';
+export type Packing = 'office' | 'flat-opc' | 'strings' | 'tags' | 'zip' | 'tar' | 'gzip' | 'cms' | 'pdf';
 /** Containers inside containers read, at most (a zip in a zip in a signed file…): deeper is unread. */
 const MAX_NESTING = 4;
 
@@ -54,6 +56,7 @@ export interface Unpacked {
 
 const WHAT: Record<Packing, string> = {
   office: 'document',
+  'flat-opc': 'document',
   strings: 'file',
   tags: 'picture or recording',
   zip: 'archive',
@@ -199,6 +202,16 @@ function unpack(
     }
     out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
     addZipTexts(others, name, u, depth);
+    return;
+  }
+  if (packing === 'flat-opc') {
+    // An Office document written as one XML file: its XML parts are read in its own text; its binary parts (an
+    // embedded workbook, an object) as a zip's files are.
+    const binaryParts: EachEntry = (data, max, visit) => eachFlatOpcPart(data, max, visit, 'binary');
+    const read = archiveTexts(binaryParts, bytes, budget - out.bytes);
+    out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
+    out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
+    addZipTexts(read.texts, name, u, depth);
     return;
   }
   if (packing === 'zip' || packing === 'tar') {

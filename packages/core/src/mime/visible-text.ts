@@ -7,6 +7,7 @@ import { transferDecode } from '../edit/text-codec.js';
 import { type ArchiveKind, claimedArchiveKind } from '../message/archive-kind.js';
 import { charsetAlias, hidesAsciiDigits, undecodableCharsets } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
+import { isFlatOpcPackage } from '../message/flat-opc.js';
 import { MessageHeaders } from '../message/headers.js';
 import { html5Reference } from '../message/html-references.js';
 import { decodeEntities } from '../message/html-text.js';
@@ -506,6 +507,9 @@ function emitDecoded(
     readRtfObjects(w, text, place);
   }
   if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
+  // An Office document written as one XML file (Word opens it as .xml and as .doc): its base64 parts too.
+  if (kind !== 'rtf' && kind !== 'directory' && isFlatOpcPackage(text))
+    readPacked(place.label, 'flat-opc', Buffer.from(text, 'utf8'), place.depth, w);
   // A message file (an MHT named `.doc`, an `.eml` in a zip) is walked, whatever the kind it was read as.
   const message = carriedMessage(decoded);
   if (message) w.carried.push({ bytes: message, depth: place.depth });

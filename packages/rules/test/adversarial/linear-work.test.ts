@@ -602,6 +602,13 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    'parts(): a Flat OPC document of endless nested data elements, part tags and an unclosed comment',
+    (n) =>
+      `<?xml version="1.0"?><pkg:package><pkg:part pkg:name="/a.rels"><pkg:xmlData>${'<pkg:xmlData><pkg:part a="'.repeat(n / 40)}<!--`,
+    archiveNames,
+    40_000,
+  ],
+  [
     'parts(): an RTF document whose one object has an endless class name of NULs',
     (n) => {
       const u32 = (v: number) => Buffer.from([v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24]);

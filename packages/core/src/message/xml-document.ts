@@ -1,0 +1,42 @@
+import { decodeEntities } from './html-text.js';
+
+/** A tag's `name="value"` pairs, names lower-cased (a prefix kept), values with their references decoded; one pass. */
+export function xmlAttributes(tag: string): Map<string, string> {
+  const attributes = new Map<string, string>();
+  let at = 0;
+  while (at < tag.length) {
+    const eq = tag.indexOf('=', at);
+    if (eq < 0) break;
+    const name = tag.slice(at, eq).trim().split(/\s+/).pop() ?? '';
+    let start = eq + 1;
+    while (start < tag.length && /\s/.test(tag[start] as string)) start++;
+    const quote = tag[start];
+    if (quote !== '"' && quote !== "'") {
+      at = start;
+      continue;
+    }
+    const end = tag.indexOf(quote, start + 1);
+    const value = tag.slice(start + 1, end < 0 ? tag.length : end);
+    attributes.set(name.toLowerCase(), decodeEntities(value).trim());
+    at = end < 0 ? tag.length : end + 1;
+  }
+  return attributes;
+}
+
+/**
+ * XML as Office reads it: UTF-16 with a byte order mark, or without one when it starts `<` with a NUL beside it
+ * (XML 1.0 appendix F), else UTF-8.
+ */
+export function xmlText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le', 2);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return bigEndianText(bytes.subarray(2));
+  if (bytes[0] === 0x3c && bytes[1] === 0) return bytes.toString('utf16le');
+  if (bytes[0] === 0 && bytes[1] === 0x3c) return bigEndianText(bytes);
+  return bytes.toString('utf8');
+}
+
+function bigEndianText(bytes: Buffer): string {
+  return Buffer.from(bytes.subarray(0, bytes.length & ~1))
+    .swap16()
+    .toString('utf16le');
+}
