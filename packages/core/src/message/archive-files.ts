@@ -5,6 +5,7 @@ import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from '
 import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
+import { fieldSources, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
 import { externalTargets } from './office-links.js';
@@ -15,6 +16,7 @@ import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
 import { sniffType } from './sniff.js';
 import { eachTarEntry } from './tar-entries.js';
+import { xmlText } from './xml-document.js';
 
 /** The largest archive listed: WorkMail's messages are at most 25 MB, so a larger part cannot be one it delivers. */
 export const MAX_LISTED_ARCHIVE = 40 * 1024 * 1024;
@@ -248,13 +250,21 @@ function visitEntry(
   }
   addType(out, sniffType(head));
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
+  const linked = (path: string, picture: boolean) =>
+    eachLinkedName([path], (link) =>
+      visitEntry(picture ? { name: link.name } : link, `${name}/`, depth, out, budget),
+    );
   if (/\.rels$/i.test(entry.name)) {
     const rels = entry.bytes();
     budget.left -= rels.length;
-    for (const { target, picture } of externalTargets(rels))
-      eachLinkedName([target], (link) =>
-        visitEntry(picture ? { name: link.name } : link, `${name}/`, depth, out, budget),
-      );
+    for (const { target, picture } of externalTargets(rels)) linked(target, picture);
+  } else if (/^[\s\ufeff]*</.test(xmlText(head))) {
+    // A Word part's fields open files as the document opens or updates (LINK, INCLUDETEXT), or run a program (DDE).
+    const xml = entry.bytes();
+    budget.left -= xml.length;
+    const fields = fieldSources(wordFieldInstructions(xmlText(xml)));
+    for (const { path, picture } of fields.files) linked(path, picture);
+    if (fields.runs) out.unreadable ??= `${name}: a ${fields.runs} field, which runs a program`;
   }
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.

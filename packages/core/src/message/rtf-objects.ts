@@ -1,4 +1,5 @@
 import type { ArchiveEntry } from './archive-entry.js';
+import { fieldSources, rtfFieldInstructions } from './field-codes.js';
 import { cutAtNul, eachLinkedName, eachOlePackage, eachPackagedFile, isOleStorage } from './ole-packages.js';
 
 // An RTF document embeds an object as `{\object … {\*\objdata <hex>}}`: an OLE 1 object (MS-OLEDS 2.2) whose native
@@ -49,15 +50,22 @@ export function rtfObjects(rtf: string, maxBytes: number): RtfObject[] {
 
 /**
  * Calls `visit` for each file packaged in the RTF document's embedded objects (a `Package` object's file, and the
- * packages inside embedded compound files). Throws as {@link rtfObjects} does, after the files already visited.
+ * packages inside embedded compound files), and each file its fields link (LINK, INCLUDETEXT). Throws as
+ * {@link rtfObjects} does, after the files already visited, and for a field that runs a program (DDEAUTO).
  */
 export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
-  for (const { className, native, link } of rtfObjects(rtf.toString('latin1'), maxBytes)) {
+  const text = rtf.toString('latin1');
+  for (const { className, native, link } of rtfObjects(text, maxBytes)) {
     if (link !== undefined) {
       if (link !== '') eachLinkedName([link], visit);
     } else if (isOleStorage(native)) eachOlePackage(native, maxBytes, visit);
     else if (className.toLowerCase() === 'package') eachPackagedFile(native, visit);
   }
+  // Its fields open files as it opens or updates (LINK, INCLUDETEXT), or run a program (DDEAUTO).
+  const fields = fieldSources(rtfFieldInstructions(text));
+  for (const { path, picture } of fields.files)
+    eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
+  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
 }
 
 // The hex digits up to the end of the `\objdata` group, decoded.

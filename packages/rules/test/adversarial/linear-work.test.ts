@@ -609,6 +609,21 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    'parts(): an RTF document of endless nested field instructions and escapes',
+    (n) => `{\\rtf1 ${'{\\*\\fldinst {LINK \\\\'.repeat(n / 18)}`,
+    archiveNames,
+    40_000,
+  ],
+  [
+    'parts(): a .docx whose document is endless field instruction runs',
+    (n) =>
+      zipFile([
+        { name: 'word/document.xml', data: `<w:d>${'<w:instrText>INCLUDE "a '.repeat(n / 25)}` },
+      ]).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
+  [
     'parts(): an RTF document whose one object has an endless class name of NULs',
     (n) => {
       const u32 = (v: number) => Buffer.from([v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24]);
