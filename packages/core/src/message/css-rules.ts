@@ -37,6 +37,12 @@ export interface SheetNotes {
   keyframes?: Map<string, boolean>;
   /** Custom properties registered by `@property`, by name (lower case). */
   registered?: Map<string, Registration>;
+  /**
+   * Set when a sheet read (imported ones too) names `:first-line` / `:first-letter`, escapes decoded. Read from
+   * its whole text, comments and strings too: a parse that strays from a browser's cannot lose one.
+   */
+  firstLine?: boolean;
+  firstLetter?: boolean;
 }
 
 /**
@@ -72,6 +78,7 @@ export function parseStylesheet(
   notes: SheetNotes = {},
 ): StyleRule[] {
   const rules: StyleRule[] = [];
+  notePseudoElements(css, notes);
   const plain = cssWithoutComments(css);
   readBlock(plain, media, rules, orderFrom, notes, 0, 0, {
     budget: { chars: NESTING_CHARS + 4 * plain.length },
@@ -131,7 +138,8 @@ function readBlock(
     if (imported) {
       const sheet = imported.url === undefined ? undefined : dataUrlText(imported.url);
       if (sheet && depth >= MAX_IMPORT_DEPTH) notes.undecided = 'stylesheets imported too deep';
-      else if (sheet)
+      else if (sheet) {
+        notePseudoElements(sheet, notes);
         readBlock(
           cssWithoutComments(sheet),
           media,
@@ -142,6 +150,7 @@ function readBlock(
           nesting + 1,
           { budget: within.budget },
         );
+      }
       at = imported.end;
       continue;
     }
@@ -225,6 +234,14 @@ function readBlock(
 }
 
 const GENERATED = /^(.*?)::?(before|after|marker)$/i;
+
+// Notes a sheet's `:first-line` / `:first-letter` (`::FIRST-LINE`, `:first-l\69ne`) for html-shown.ts.
+function notePseudoElements(css: string, notes: SheetNotes): void {
+  if (notes.firstLine && notes.firstLetter) return;
+  const text = cssEscapesDecoded(css);
+  if (/:first-line/i.test(text)) notes.firstLine = true;
+  if (/:first-letter/i.test(text)) notes.firstLetter = true;
+}
 
 // A name as an at-rule's prelude writes it (`fade`, `"fade"`, `f\61 de`), decoded, in lower case as the
 // declarations that name it are.
@@ -503,7 +520,9 @@ function stringAt(css: string, from: number): { text: string; end: number } {
 }
 
 /**
- * The text of a `data:` URL (percent-encoded or base64), or undefined when it is not one.
+ * The text of a `data:` URL as a browser loads it as a stylesheet, or undefined when it is not one: tabs and
+ * line breaks anywhere dropped (the URL parser does), percent-decoded to bytes (a stray `%` kept), base64 when
+ * marked, decoded by its byte order mark, else a UTF-16 `charset`, else UTF-8. Linear.
  *
  * @example
  * ```ts
@@ -511,15 +530,58 @@ function stringAt(css: string, from: number): { text: string; end: number } {
  * ```
  */
 export function dataUrlText(url: string): string | undefined {
-  const m = /^data:([^,]*),(.*)$/is.exec(url.trim());
+  const m = /^data:([^,]*),(.*)$/is.exec(controlsTrimmed(url.replace(/[\t\n\r]/g, '')));
   if (!m) return undefined;
-  try {
-    return /;base64$/i.test(m[1] as string)
-      ? Buffer.from(decodeURIComponent(m[2] as string), 'base64').toString('utf8')
-      : decodeURIComponent(m[2] as string);
-  } catch {
-    return m[2];
+  const type = (m[1] as string).trim();
+  let bytes = percentDecoded(m[2] as string);
+  if (/;[ ]*base64$/i.test(type)) bytes = Buffer.from(bytes.toString('latin1'), 'base64');
+  return new TextDecoder(sheetEncoding(bytes, type)).decode(bytes);
+}
+
+// Without the C0 controls and spaces at either end, as the URL parser drops them (no regex: linear).
+function controlsTrimmed(url: string): string {
+  let from = 0;
+  let to = url.length;
+  while (from < to && url.charCodeAt(from) <= 0x20) from++;
+  while (to > from && url.charCodeAt(to - 1) <= 0x20) to--;
+  return url.slice(from, to);
+}
+
+// A sheet's bytes per its byte order mark, else its `charset` when that names UTF-16, else UTF-8 (every other
+// encoding a browser takes keeps ASCII bytes as they are, so the rules read the same).
+function sheetEncoding(bytes: Buffer, type: string): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  const label = /;\s*charset\s*=\s*"?([^";]*)/i.exec(type)?.[1]?.trim().toLowerCase();
+  if (label === 'utf-16be' || label === 'unicodefffe') return 'utf-16be';
+  if (label && UTF16LE_LABELS.has(label)) return 'utf-16le';
+  return 'utf-8';
+}
+
+const UTF16LE_LABELS = new Set([
+  'csunicode',
+  'iso-10646-ucs-2',
+  'ucs-2',
+  'unicode',
+  'unicodefeff',
+  'utf-16',
+  'utf-16le',
+]);
+
+// Percent-decoding as URLs do it: `%` and two hex digits a byte, any other `%` kept; the rest as UTF-8.
+function percentDecoded(text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  const out = Buffer.alloc(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const hex = bytes[i] === 0x25 ? bytes.toString('latin1', i + 1, i + 3) : '';
+    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+      out[n++] = Number.parseInt(hex, 16);
+      i += 2;
+    } else out[n++] = bytes[i] as number;
   }
+  return out.subarray(0, n);
 }
 
 // The index of the first of `chars` at or after `from`, outside strings and past escapes; -1 if none.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReadingDeadline, TIME_RAN_OUT } from '../mime/reading-deadline.js';
+import { dataUrlText } from './css-rules.js';
 import { transformHides } from './css-transforms.js';
 import { cssPlain, declarations, lengthPx, parseColor } from './css-values.js';
 import { htmlShownTexts } from './html-shown.js';
@@ -333,5 +334,53 @@ describe('htmlShownTexts: attacker round 36', () => {
     expect(labelShown(box('transform:rotate(3deg);transform-origin:center'))).toBe(true);
     expect(labelShown(box('transform:scale(0.9);transform-origin:top left'))).toBe(true);
     expect(labelShown(box('transform-origin:-3000px 0'))).toBe(true);
+  });
+});
+
+describe('::first-line and ::first-letter in every sheet the page applies (attacker round 49)', () => {
+  const b64 = (css: string) => Buffer.from(css).toString('base64');
+  const LINE = '<div>4111 1111 <span class=f style="display:inline-block">XXXX<br>1111 1111</span></div>';
+  const LETTER = '<div>4111 1111 <span class=f style="display:inline-block">X1111 1111</span></div>';
+  const undecided = (head: string) => htmlShownTexts(`<head>${head}</head>${LINE}`).undecided;
+
+  it('is undecided on a ::first-line rule in a data: <link> or an @import chain, however spelled', () => {
+    for (const head of [
+      `<style>@import url("data:text/css;base64,${b64('.f::first-line{font-size:0}')}");</style>`,
+      '<style>@import "data:text/css,.f:FIRST-L%69NE{color:transparent}";</style>',
+      '<style>@import "data:text/css,.f::first-l\\69ne{font-size:0}";</style>',
+      `<link rel=stylesheet href="data:text/css;base64,${b64(`@import "data:text/css,.f::first-line{font-size:0}";`)}">`,
+      // A rule a parse could lose (inside what it reads as a string or comment) counts as well.
+      '<style>.a{content:"/*"} .f::first-line{font-size:0} .b{content:"*/"}</style>',
+    ])
+      expect(undecided(head), head).toBe('a ::first-line rule (lines are not laid out)');
+    expect(
+      undecided(`<style>@import "data:text/css;base64,${b64('.f::first-letter{color:red}')}";</style>`),
+    ).toBe(undefined);
+  });
+
+  it('reads without first letters when a data: or imported sheet has a ::first-letter rule', () => {
+    for (const head of [
+      `<link rel=stylesheet href="data:text/css;base64,${b64('.f::first-letter{font-size:0}')}">`,
+      '<link rel=stylesheet href="data:text/css,.f:first-l%65tter%7Bfont-size:0%7D">',
+      '<style>@import url(data:text/css,.f::First-L%65tter{font-size:0});</style>',
+    ])
+      expect(seenWhole(`<head>${head}</head>${LETTER}`), head).toBe(true);
+    expect(
+      seenWhole(`<head><link rel=stylesheet href="data:text/css,.f%7Bcolor:red%7D"></head>${LETTER}`),
+    ).toBe(false);
+  });
+
+  it('loads a data: sheet as a browser does: tabs dropped, stray % kept, UTF-16 by its mark or charset', () => {
+    expect(dataUrlText(' da\tta:text/css,.a{}\n')).toBe('.a{}');
+    expect(dataUrlText('data:text/css,%ZZ.a%7B%7D%')).toBe('%ZZ.a{}%');
+    expect(dataUrlText('data:text/css,%E2%82%AC%FF')).toBe('\u20ac\ufffd');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('.a{}', 'utf16le')]);
+    expect(dataUrlText(`data:text/css;base64,${utf16.toString('base64')}`)).toBe('.a{}');
+    expect(dataUrlText(`data:text/css;charset="UTF-16";base64,${utf16.subarray(2).toString('base64')}`)).toBe(
+      '.a{}',
+    );
+    expect(dataUrlText(`data:text/css;charset=utf-16be,%00.%00a`)).toBe('.a');
+    expect(dataUrlText('data:text/css;charset=iso-8859-1;base64,LmF7fQ==')).toBe('.a{}');
+    expect(dataUrlText('text/css,.a{}')).toBeUndefined();
   });
 });

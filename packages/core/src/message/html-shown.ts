@@ -4,7 +4,6 @@ import { ownKeys, StyleCascade } from './css-cascade.js';
 import { hidesSomething } from './css-hiding.js';
 import { parseStylesheet, type SheetNotes, type StyleRule } from './css-rules.js';
 import { ancestorKeys, MatchBudgetExceeded, ruleKey, unmodelledRule } from './css-selectors.js';
-import { cssEscapesDecoded } from './css-values.js';
 import { generatedContent } from './generated-content.js';
 import { READERS } from './html-readers.js';
 import { APART, attribute, elements, type Node, type Parent, styleSheetText } from './html-tree.js';
@@ -47,8 +46,8 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
   if (hasShadowRoot(document)) return { texts: [], undecided: 'a declarative shadow root' };
   // A `::first-line` rule styles the first line a box lays out (a decoy line above the groups an inline-block
   // draws on the baseline), which depends on widths the readers do not lay out (attacker round 48 read-back).
-  if (hasFirstLineRule(document))
-    return { texts: [], undecided: 'a ::first-line rule (lines are not laid out)' };
+  // Any sheet the page applies counts: <style>, a data: <link>, and what they @import (attacker round 49).
+  if (notes.firstLine) return { texts: [], undecided: 'a ::first-line rule (lines are not laid out)' };
   const rules = all.filter((r) => !r.pseudo);
   const boxes = all.filter((r) => r.pseudo);
   if (rules.length > MAX_RULES || boxes.length > MAX_RULES)
@@ -83,8 +82,9 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
   // A `::first-letter` rule can hide each element's first letter (`.c::first-letter { font-size: 0 }`), with the
   // punctuation before it: read without every first letter, and without those that are no digit (a decoy before
   // the digits of a group, while the groups of other elements keep their first digits; attacker round 46).
-  // The pseudo-element's name may be escaped (`::first-l\65tter`): any escaped pseudo-element counts too.
-  if (/first-letter|::?[-\w]*\\/i.test(html)) {
+  // The pseudo-element's name may be escaped (`::first-l\65tter`): any escaped pseudo-element counts too. A sheet
+  // the page loads from a data: URL or imports is read decoded ({@link SheetNotes.firstLetter}; round 49).
+  if (notes.firstLetter || /first-letter|::?[-\w]*\\/i.test(html)) {
     texts.add(withoutSnippets(document, FIRST_LETTER, drop));
     texts.add(withoutSnippets(document, FIRST_NON_DIGIT, drop));
   }
@@ -216,14 +216,6 @@ function collectRules(document: Parent, notes: SheetNotes): StyleRule[] {
     rules.push(...parseStylesheet(css, rules.length, media && media !== 'all' ? media : undefined, notes));
   }
   return rules;
-}
-
-function hasFirstLineRule(document: Parent): boolean {
-  for (const element of elements(document)) {
-    const css = styleSheetText(element);
-    if (css !== undefined && /:first-line/i.test(cssEscapesDecoded(css))) return true;
-  }
-  return false;
 }
 
 function hasShadowRoot(document: Parent): boolean {
