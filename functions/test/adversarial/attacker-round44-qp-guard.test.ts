@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -9,15 +8,45 @@ import { useLocalStack } from './stack.js';
 // parts and reads their headers and content raw; the walk decodes only the multipart's own opaque text
 // (preamble/epilogue) for delimiter-like lines. A client that decodes the multipart first reads
 // `filename=3D=22invoice=2Evbs=22` as filename="invoice.vbs", `invoice.v=<CRLF>bs` as invoice.vbs, and
-// `=4D=5A…` as an MZ executable. Each is DEFAULT today. Messages: g4/ (mkg4.py).
+// `=4D=5A…` as an MZ executable. Each was DEFAULT before the fix.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const dir = '/work/main/.scratch/a44/g4';
+const qpMultipart = (part: string) =>
+  Buffer.from(
+    [
+      'From: x@evil.example',
+      'To: bob@corp.example',
+      'Subject: invoice',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary=q',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      '--q',
+      'Content-Type: text/plain',
+      '',
+      'Invoice attached.',
+      '--q',
+      part,
+      '--q--',
+      '',
+    ].join('\r\n'),
+  );
+const messages: Record<string, Buffer> = {
+  'qp-mp-filename': qpMultipart(
+    'Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=3D=22invoice=2Evbs=22\r\n\r\nMsgBox 1',
+  ),
+  'qp-mp-name-softbreak': qpMultipart(
+    'Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="invoice.v=\r\nbs"\r\n\r\nMsgBox 1',
+  ),
+  'qp-mp-exe-content': qpMultipart(
+    `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="report.dat"\r\n\r\n=4D=5A=90=00${'=00'.repeat(60)}`,
+  ),
+};
 
 describe('A44-4: parts of a quoted-printable multipart read raw by the guard', () => {
-  for (const name of ['qp-mp-filename', 'qp-mp-name-softbreak', 'qp-mp-exe-content']) {
+  for (const [name, message] of Object.entries(messages)) {
     it(`refuses ${name}`, async () => {
-      const { verdict } = await kit.inbound(readFileSync(`${dir}/${name}.eml`));
+      const { verdict } = await kit.inbound(message);
       expect(verdict).toBe('BOUNCE');
     });
   }
