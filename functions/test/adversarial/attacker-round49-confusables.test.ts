@@ -95,3 +95,36 @@ describe('A49-14: names that only share the letters are delivered', () => {
       expect(await verdict('Jane Doe', name), name).toBe('DEFAULT');
   });
 });
+
+// A49-14g (read-back): the domain in a display name was read with the Unicode table only, not the letters the
+// name check reads by hand (Cyrillic м, a small capital ᴍ, ø, ł, ɔ, a ring-shaped zero, rn for m).
+describe('A49-14g: an organization address shown with letters the name check reads by hand', () => {
+  const from = (name: string) =>
+    mail([`From: ${encoded(name)} <payroll@corp-example.com>`, 'Content-Type: text/plain'], 'Pay today.');
+  for (const name of [
+    'payroll@corp.exa\u043cple',
+    'payroll@corp.exa\u1d0dple',
+    'payroll@c\u00f8rp.example',
+    'payroll@corp.examp\u0142e',
+    'payroll@c\u0254rp.example',
+    'payroll@corp.exarnple',
+  ])
+    it(`junks ${name}`, async () => {
+      expect((await kit.inbound(from(name), { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
+    });
+  it('(control) delivers a display name showing another domain', async () => {
+    expect(
+      (await kit.inbound(from('payroll@partner.example'), { PROTECTED_NAMES: 'Jane Doe' })).verdict,
+    ).toBe('DEFAULT');
+  });
+});
+
+// A49-14h (read-back): letters drawn as punctuation kept a word from matching ("Jane Doeǃ").
+describe('A49-14h: letters drawn as punctuation in a protected name', () => {
+  junked('Jane Doe', {
+    'click letter': 'Jane Doe\u01c3',
+    'Lisu full stop': 'Jane Doe\ua4f8',
+    'Lisu comma, reversed order': 'Doe\ua4f9 Jane',
+    saltillo: 'Ja\ua78cne Doe',
+  });
+});

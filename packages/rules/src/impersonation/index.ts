@@ -186,6 +186,17 @@ const CONFUSABLES: Record<string, string> = {
   '\u0247': 'e',
   '\u0258': 'e',
   '\u2c78': 'e',
+  // Letters drawn as punctuation (attacker round 49): the click letter ǃ, Lisu's tone letters (. , ; : drawn) and
+  // the saltillo (an apostrophe), read as the punctuation they look like: nothing in a name's words.
+  '\u01c3': '',
+  '\ua4f8': '',
+  '\ua4f9': '',
+  '\ua4fa': '',
+  '\ua4fb': '',
+  '\ua4fc': '',
+  '\ua4fd': '',
+  '\ua78b': '',
+  '\ua78c': '',
 };
 // Letter pairs drawn like one letter ("Srnith" reads "Smith", "Cloe" "Doe"), folded on both sides of the
 // comparison.
@@ -474,10 +485,22 @@ function showsOwnAddress(name: string, domains: readonly string[]): boolean {
   return false;
 }
 
-// Text as its letters are drawn: look-alike letters of other scripts as Latin ones, then case-folded.
+// Text as its letters are drawn, read as a name's letters are (attacker round 49: the address's domain was read
+// with the Unicode table only, `exaмple`, `cørp`, `exampłe` passed): look-alike letters of other scripts as Latin
+// ones, before and after NFKC and case folding, diacritics stripped, ring-shaped zeros as o, letter pairs drawn as
+// one letter and i as l. The organization's own domains are read the same way.
 function asDrawn(text: string): string {
   const nfkc = text.normalize('NFKC');
-  return (ASCII.test(nfkc) ? nfkc : byPrototype(nfkc)).toLowerCase();
+  if (ASCII.test(nfkc)) return drawnPairs(nfkc.toLowerCase());
+  const capitals = byPrototype(byPrototype(text).normalize('NFKC'));
+  const folded = byPrototype(normalizeText(capitals, { stripDiacritics: true }));
+  let mapped = '';
+  for (const ch of folded) mapped += ch < '\u0080' ? ch : (CONFUSABLES[ch] ?? ringZero(ch) ?? ch);
+  return drawnPairs(mapped.toLowerCase());
+}
+
+function drawnPairs(text: string): string {
+  return text.replace(PAIRS, (pair) => PAIR_LETTER[pair] as string).replace(/i/g, 'l');
 }
 
 // Dots and hyphens trimmed from both ends by index (a `[.-]+$` pattern rescans a long run from each of its places).
