@@ -76,12 +76,12 @@ export function rtfFieldInstructions(rtf: string): string[] {
       if (c === '{') depth++;
       else if (c === '}') depth--;
       else if (c === '\\') {
-        const escape = /^\\(?:([\\{}])|'([0-9a-f]{2})|[a-z]{1,32}-?\d{0,10} ?|.)/is.exec(
+        const control = /^\\(?:([\\{}])|'([0-9a-f]{2})|[a-z]{1,32}-?\d{0,10} ?|.)/is.exec(
           rtf.slice(end, end + 48),
         );
-        const step = escape?.[0].length ?? 1;
-        if (escape?.[1]) text += escape[1];
-        else if (escape?.[2]) text += String.fromCharCode(Number.parseInt(escape[2], 16));
+        const step = control?.[0].length ?? 1;
+        if (control?.[1]) text += control[1];
+        else if (control?.[2]) text += String.fromCharCode(Number.parseInt(control[2], 16));
         end += step;
         continue;
       } else if (c !== '\r' && c !== '\n') text += c;
