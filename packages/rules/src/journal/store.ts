@@ -15,8 +15,9 @@ import {
 } from '@wmflow/core';
 
 /**
- * Journaling failed: S3 refused or was unreachable (`reason: 's3'`), or the key already holds different
- * content (`reason: 'conflict'`: a journal copy is never overwritten).
+ * Journaling failed: S3 refused or was unreachable (`reason: 's3'`), or the key and its repair key
+ * (`<key>.repaired-<sha256 prefix>`, where a copy goes when the key holds other bytes) both already hold
+ * different content (`reason: 'conflict'`: a journal copy is never overwritten; `key` is the repair key).
  *
  * @example
  * ```ts

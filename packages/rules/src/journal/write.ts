@@ -1,7 +1,7 @@
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { type RuleContext, requireETag } from '@wmflow/core';
 import { type HeldPut, holdPut } from './held-put.js';
-import { putOnce, storedDigest, storedMetadata } from './store.js';
+import { JournalError, putOnce, storedDigest, storedMetadata } from './store.js';
 import { type HashedUpload, type UploadSettings, uploadHashed } from './upload.js';
 
 /** What {@link journalOnce} needs besides the rule context. */
@@ -86,7 +86,15 @@ async function journalAndDescribe(
       }
       if (again.outcome === 'exists') {
         const copy = await storedDigest(t.s3, t.bucket, key, signal);
-        if (copy?.sha256 !== sent.sha256) throw new Error(`repair key ${key} holds other content too`);
+        if (!copy) throw new JournalError('s3', key, `repair key ${key} answered 412 but holds nothing`);
+        if (copy.sha256 !== sent.sha256 || copy.size !== sent.size) {
+          // Both keys hold other bytes: nothing is overwritten, and the invocation fails as a conflict.
+          throw new JournalError(
+            'conflict',
+            key,
+            `journal keys ${t.key} and ${key} both hold other content (sha256 ${repairs.storedSha256}, then ${copy.sha256}); message sha256 ${sent.sha256} not journaled`,
+          );
+        }
       }
       const detail = `${repairs.storedSize} bytes, sha256 ${repairs.storedSha256}`;
       ctx.note(

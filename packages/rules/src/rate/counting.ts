@@ -16,7 +16,7 @@ export interface RateStoreOptions {
   dynamo?: DynamoDBClient;
   /** Give up on the store after this long (ms); then `onStoreError` decides. Default 1500. */
   storeTimeoutMs?: number;
-  /** Store unreachable, throttling or too slow: `fail-open` (default: the message flows, a warning is logged) or `fail-closed` (the verdict is settled). */
+  /** Store unreachable, throttling, too slow or answering no valid count: `fail-open` (default: the message flows, a warning is logged) or `fail-closed` (the verdict is settled). */
   onStoreError?: StoreErrorPolicy;
   /** Time source (ms since the epoch). Default the replay's virtual clock when set, else `Date.now`. */
   clock?: () => number;

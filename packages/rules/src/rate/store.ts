@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { WmflowError } from '@wmflow/core';
-import { type CountRequest, continueWindow, holdUntil, openWindow, peek, readSlots } from './expressions.js';
+import {
+  type CountRequest,
+  continueWindow,
+  holdUntil,
+  openWindow,
+  peek,
+  readSlots,
+  type SlotState,
+} from './expressions.js';
 
 /** Why the counter store could not answer. */
 export type RateStoreFailure = 'unavailable' | 'throttled' | 'timeout' | 'contention';
@@ -89,7 +97,18 @@ export class CounterStore {
     request: Omit<CountRequest, 'marker' | 'table' | 'mark'> & { invocation: string; markBelow?: number },
     signal?: AbortSignal,
   ): Promise<CountResult> {
-    signal = this.deadline(signal);
+    const budget = this.deadline(signal);
+    try {
+      return await this.counted(request, budget.signal);
+    } finally {
+      budget.done();
+    }
+  }
+
+  private async counted(
+    request: Omit<CountRequest, 'marker' | 'table' | 'mark'> & { invocation: string; markBelow?: number },
+    signal: AbortSignal,
+  ): Promise<CountResult> {
     const seen = this.open.get(request.pk);
     const over =
       seen?.window === request.window && seen.count >= (request.markBelow ?? Number.POSITIVE_INFINITY);
@@ -106,7 +125,7 @@ export class CounterStore {
       const input = guess === 'continue' ? continueWindow(r) : openWindow(r);
       const out = await this.send(input, signal, true);
       if (out) {
-        const s = readSlots(out, r.window);
+        const s = answered(out, r, true);
         this.remember(r.pk, r.window, s.count);
         return { count: s.count, previousCount: previous(s, r.window), until: s.until, retry: false };
       }
@@ -115,7 +134,7 @@ export class CounterStore {
         guess = 'continue';
         continue;
       }
-      const s = readSlots((await this.send(peek(r), signal, false)) ?? {}, r.window, r.marker);
+      const s = answered((await this.send(peek(r), signal, false)) ?? {}, r, false);
       if (s.window === r.window && s.rank !== undefined) {
         return { count: s.rank, previousCount: previous(s, r.window), until: s.until, retry: true };
       }
@@ -128,7 +147,12 @@ export class CounterStore {
 
   /** Extends a storm hold on `pk` to `until` (ms since the epoch). */
   async hold(pk: string, until: number, ttl: number, signal?: AbortSignal): Promise<void> {
-    await this.send(holdUntil({ table: this.options.table, pk, ttl }, until), this.deadline(signal), true);
+    const budget = this.deadline(signal);
+    try {
+      await this.send(holdUntil({ table: this.options.table, pk, ttl }, until), budget.signal, true);
+    } finally {
+      budget.done();
+    }
   }
 
   /** The attributes returned, or undefined when the condition failed (and `conditional` is set). */
@@ -159,10 +183,29 @@ export class CounterStore {
     }
   }
 
-  /** One time budget for a whole count (all its requests), cut short when the invocation is. */
-  private deadline(signal: AbortSignal | undefined): AbortSignal {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    return signal ? AbortSignal.any([signal, timeout]) : timeout;
+  /**
+   * One time budget for a whole count (all its requests), cut short when the invocation is. A timer of its own, not
+   * `AbortSignal.any` over `AbortSignal.timeout`: Node may collect a timeout signal only a composite refers to, and
+   * the composite then never aborts (nodejs/node#57736): a store that never answered held an invocation to its
+   * deadline (fault round 43).
+   */
+  private deadline(signal: AbortSignal | undefined): { signal: AbortSignal; done: () => void } {
+    const controller = new AbortController();
+    const ms = this.timeoutMs;
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
+      ms,
+    );
+    const cancel = () => controller.abort(signal?.reason);
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener('abort', cancel, { once: true });
+    return {
+      signal: controller.signal,
+      done: () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', cancel);
+      },
+    };
   }
 
   private remember(pk: string, window: number, count: number): void {
@@ -170,6 +213,36 @@ export class CounterStore {
     this.open.set(pk, { window, count });
     if (this.open.size > CACHE_LIMIT) this.open.delete(this.open.keys().next().value as string);
   }
+}
+
+/**
+ * The slots an answer holds, checked: every number a whole number, and after a count the slot holds at least this
+ * message. An answer that does not (a 200 with no attributes, or a count that is not a number) is the store not
+ * answering: read as 0 it would let a message through a `fail-closed` limit, read as NaN it would refuse one under
+ * `fail-open` (fault round 43). It is a {@link RateStoreError}, so the rule's `onStoreError` decides.
+ */
+function answered(
+  item: Record<string, AttributeValue>,
+  r: Pick<CountRequest, 'pk' | 'window' | 'marker'>,
+  counted: boolean,
+): SlotState {
+  const s = readSlots(item, r.window, counted ? undefined : r.marker);
+  const whole = (n: number | undefined, min: number) =>
+    n === undefined || (Number.isSafeInteger(n) && n >= min);
+  const valid =
+    whole(s.count, counted ? 1 : 0) &&
+    whole(s.window, 0) &&
+    whole(s.rank, 1) &&
+    whole(s.previousWindow, -1) &&
+    whole(s.previousCount, 0) &&
+    whole(s.until, 0);
+  if (!valid) {
+    throw new RateStoreError(
+      'unavailable',
+      `counter store answered ${r.pk} without a valid count (count ${s.count}, window ${s.window}, hold ${s.until}): a malformed answer`,
+    );
+  }
+  return s;
 }
 
 function previous(s: { previousWindow: number; previousCount: number }, window: number): number {
