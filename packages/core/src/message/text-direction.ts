@@ -7,10 +7,11 @@
 const RTL_TEXT =
   /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f\u061c\u202b\u202e\u2067]|[\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
 // Markup that may set a right-to-left direction: an `rtl` value (`dir`, CSS `direction`, Word's `w:rtl`),
-// `unicode-bidi`, `<bdi>`, Word's `w:bidi`, OpenDocument's `rl-tb` writing mode, Excel's reading order and
+// `unicode-bidi`, `<bdi>`, Word's `w:bidi`, an `rl` writing mode (OpenDocument's and XSL's `rl-tb`, `rl`, `tb-rl`;
+// CSS's `vertical-rl`, `sideways-rl`: lines and columns laid right to left; attacker round 49), Excel's reading order and
 // right-to-left sheets, any CSS escape (`direction: \72 tl`, `rt\l`), and a stylesheet not written out in the page
 // (a data: URL, base64 or percent-encoded, or an @import).
-const RTL_MARKUP = /rtl|bidi|rl-tb|readingorder|righttoleft|\\\S|data:|@import/i;
+const RTL_MARKUP = /rtl|bidi|\brl\b|readingorder|righttoleft|\\\S|data:|@import/i;
 
 /**
  * Whether a text may draw anything right to left: its characters, and for `markup` (a page's or a document part's

@@ -149,15 +149,22 @@ export function checkSensitiveData(
     const loading = loadShownReaders();
     let readers: Awaited<typeof loading> | undefined;
     loading.then((r) => (readers = r)).catch(() => {});
-    const waiting: { text: string; xml: boolean; label: string }[] = [];
+    type ShownPage = { text: string; xml: boolean; label: string; directionElsewhere?: boolean };
+    const waiting: ShownPage[] = [];
     const undecided: string[] = [];
-    const readShown = (r: Awaited<typeof loading>, page: { text: string; xml: boolean; label: string }) => {
+    const readShown = (r: Awaited<typeof loading>, page: ShownPage) => {
+      const turning =
+        page.directionElsewhere === true || mayRunRightToLeft(page.text, true, decodeReferences);
       if (page.xml) {
-        for (const text of r.xml(page.text)) if (seen.size < min) found(oneSpace(text), seen);
+        // An Office part's shown text (hidden runs left out) is drawn right to left too where its markup says so.
+        for (const text of r.xml(page.text)) {
+          if (seen.size < min) found(oneSpace(text), seen);
+          if (seen.size < min && (turning || mayRunRightToLeft(text)))
+            found(oneSpace(groupsTurned(text)), seen);
+        }
         return;
       }
       const shown = r.html(page.text, readUntil);
-      const turning = mayRunRightToLeft(page.text, true, decodeReferences);
       for (const text of shown.texts) {
         if (seen.size < min) found(oneSpace(text), seen);
         if (seen.size < min && (turning || mayRunRightToLeft(text)))
@@ -221,7 +228,12 @@ export function checkSensitiveData(
         }
         // Each reader's view of a page leaves out what it hides (a styled-away letter between two groups).
         if (place.html && seen.size < min) {
-          const page = { text, xml: place.xml === true, label: place.label };
+          const page = {
+            text,
+            xml: place.xml === true,
+            label: place.label,
+            directionElsewhere: place.directionElsewhere === true,
+          };
           if (readers) readShown(readers, page);
           else waiting.push(page);
         }
