@@ -1,13 +1,7 @@
 import { frameHides, hidesSomething } from './css-hiding.js';
 import { type Compound, parseSelector, specificity, splitList } from './css-selectors.js';
-import {
-  cssEscapesDecoded,
-  cssPlain,
-  cssWithoutComments,
-  declarations,
-  lengthPx,
-  parseColor,
-} from './css-values.js';
+import { cssTokenText, matchingBrace, scanTo, stringToken } from './css-tokens.js';
+import { cssEscapesDecoded, cssPlain, declarations, lengthPx, parseColor } from './css-values.js';
 
 // A page's stylesheets as far as the shown-text reading needs them (html-shown.ts): style rules with their
 // selectors (css-selectors.ts), specificity, order and media condition. Parsing is linear.
@@ -79,11 +73,17 @@ export function parseStylesheet(
 ): StyleRule[] {
   const rules: StyleRule[] = [];
   notePseudoElements(css, notes);
-  const plain = cssWithoutComments(css);
+  const plain = sheetTokens(css);
   readBlock(plain, media, rules, orderFrom, notes, 0, 0, {
     budget: { chars: NESTING_CHARS + 4 * plain.length },
   });
   return rules;
+}
+
+// A stylesheet's text as CSS tokenizes it ({@link cssTokenText}): comments gone, strings and url tokens that no
+// scan takes for structure, the `<!--` and `-->` between rules dropped. Its own NULs are U+FFFD, as in CSS.
+function sheetTokens(css: string): string {
+  return cssTokenText(css.replaceAll('\0', '\ufffd'), true);
 }
 
 /** Data: stylesheets imported inside one another deeper than this leave the stylesheet undecided. */
@@ -140,16 +140,9 @@ function readBlock(
       if (sheet && depth >= MAX_IMPORT_DEPTH) notes.undecided = 'stylesheets imported too deep';
       else if (sheet) {
         notePseudoElements(sheet, notes);
-        readBlock(
-          cssWithoutComments(sheet),
-          media,
-          rules,
-          orderFrom + rules.length,
-          notes,
-          depth + 1,
-          nesting + 1,
-          { budget: within.budget },
-        );
+        readBlock(sheetTokens(sheet), media, rules, orderFrom + rules.length, notes, depth + 1, nesting + 1, {
+          budget: within.budget,
+        });
       }
       at = imported.end;
       continue;
@@ -445,16 +438,16 @@ function importAt(css: string, from: number): { url?: string; end: number } | un
   i = skipSpace(css, keyword.end);
   let url: string | undefined;
   if (css[i] === '"' || css[i] === "'") {
-    const string = stringAt(css, i);
-    url = string.text;
+    const string = stringToken(css, i);
+    url = string.value;
     i = string.end;
   } else {
     const name = identAt(css, i);
     if (name.text.toLowerCase() === 'url' && css[name.end] === '(') {
       i = skipSpace(css, name.end + 1);
       if (css[i] === '"' || css[i] === "'") {
-        const string = stringAt(css, i);
-        url = string.text;
+        const string = stringToken(css, i);
+        url = string.value;
         i = string.end;
       } else {
         // A url token: to its `)`, escapes decoded, white space only at its end.
@@ -500,23 +493,6 @@ function identAt(css: string, from: number): { text: string; end: number } {
     else break;
   }
   return { text, end: i };
-}
-
-// The string token at `from` (its quote there), escapes decoded, an escaped line break dropped.
-function stringAt(css: string, from: number): { text: string; end: number } {
-  const quote = css[from];
-  let text = '';
-  let i = from + 1;
-  while (i < css.length && css[i] !== quote && !/[\r\n\f]/.test(css[i] as string)) {
-    if (css[i] === '\\' && /[\r\n\f]/.test(css[i + 1] ?? '')) {
-      i += css[i + 1] === '\r' && css[i + 2] === '\n' ? 3 : 2;
-      continue;
-    }
-    const escaped = escapeAt(css, i);
-    text += escaped ? escaped.text : css[i];
-    i = escaped ? escaped.end : i + 1;
-  }
-  return { text, end: css[i] === quote ? i + 1 : i };
 }
 
 /**
@@ -582,30 +558,4 @@ function percentDecoded(text: string): Buffer {
     } else out[n++] = bytes[i] as number;
   }
   return out.subarray(0, n);
-}
-
-// The index of the first of `chars` at or after `from`, outside strings and past escapes; -1 if none.
-function scanTo(css: string, from: number, chars: string): number {
-  let quote = '';
-  for (let i = from; i < css.length; i++) {
-    const c = css[i] as string;
-    if (c === '\\') i++;
-    else if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (chars.includes(c)) return i;
-  }
-  return -1;
-}
-
-function matchingBrace(css: string, open: number): number {
-  let depth = 0;
-  let at = open;
-  while (at >= 0 && at < css.length) {
-    const c = css[at];
-    if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return at;
-    at = scanTo(css, at + 1, '{}');
-  }
-  return -1;
 }

@@ -40,6 +40,7 @@ export function splitList(prelude: string): string[] {
   for (let i = 0; i < prelude.length; i++) {
     const c = prelude[i];
     if (c === '\\') i++;
+    else if (c === '"' || c === "'") i = closingQuote(prelude, i);
     else if (c === '(' || c === '[') depth++;
     else if (c === ')' || c === ']') depth--;
     else if (c === ',' && depth === 0) {
@@ -49,6 +50,24 @@ export function splitList(prelude: string): string[] {
   }
   out.push(prelude.slice(from));
   return out.map((s) => s.trim()).filter(Boolean);
+}
+
+// The `]` that ends an attribute selector whose inside starts at `from`: not one in a string, nor an escaped one.
+function closingBracket(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '"' || c === "'") i = closingQuote(text, i);
+    else if (c === ']') return i;
+  }
+  return -1;
+}
+
+// The quote that closes the string whose quote is at `at` (escapes inside skipped); the end if none.
+function closingQuote(text: string, at: number): number {
+  let i = at + 1;
+  while (i < text.length && text[i] !== text[at]) i += text[i] === '\\' ? 2 : 1;
+  return i;
 }
 
 // A complex selector, compounds left to right; undefined for one this reading does not match (pseudo-elements).
@@ -110,17 +129,18 @@ export function parseSelector(
       i++;
       current.classes.push(name());
     } else if (c === '[') {
-      const close = text.indexOf(']', i);
+      const close = closingBracket(text, i + 1);
       if (close < 0) return undefined;
+      // The value a string (escapes inside: `"a\\"b"`, as css-tokens.ts writes every string) or a name.
       const m =
-        /^((?:(?:[-\w:]+|\*)?\|)?[-\w:]+)(?:\s*([~|^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\s\]]+))(?:\s*([iIsS]))?)?$/.exec(
+        /^((?:(?:[-\w:]+|\*)?\|)?[-\w:]+)(?:\s*([~|^$*]?=)\s*(?:"((?:[^"\\]|\\[\s\S])*)"|'((?:[^'\\]|\\[\s\S])*)'|([^\s\]"']+))(?:\s*([iIsS]))?)?$/.exec(
           text.slice(i + 1, close).trim(),
         );
       if (!m) return undefined;
       current.attrs.push({
         name: (m[1] as string).toLowerCase().replace(/^.*\|/, ''),
         op: m[2] ?? '',
-        value: m[3] ?? m[4] ?? m[5] ?? '',
+        value: cssEscapesDecoded(m[3] ?? m[4] ?? m[5] ?? ''),
         insensitive: m[6] === 'i' || m[6] === 'I',
       });
       i = close + 1;
@@ -133,7 +153,9 @@ export function parseSelector(
         let depth = 0;
         const from = i + 1;
         for (; i < text.length; i++) {
-          if (text[i] === '(') depth++;
+          if (text[i] === '\\') i++;
+          else if (text[i] === '"' || text[i] === "'") i = closingQuote(text, i);
+          else if (text[i] === '(') depth++;
           else if (text[i] === ')' && --depth === 0) break;
         }
         arg = text.slice(from, i).trim();

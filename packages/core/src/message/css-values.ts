@@ -2,6 +2,8 @@
 // RGBA, and the few functions that can make text vanish. A value not understood is `undefined`, and the
 // caller decides what not knowing means.
 
+import { BAD_TOKEN, cssTokenText, escapesDecoded } from './css-tokens.js';
+
 /** An sRGB colour, channels 0–255, alpha 0–1. */
 export interface Rgba {
   r: number;
@@ -10,19 +12,13 @@ export interface Rgba {
   a: number;
 }
 
-/** CSS without its comments, each replaced by a space (an unclosed one runs to the end). */
+/**
+ * CSS without its comments, each replaced by a space (an unclosed one runs to the end), tokenized as CSS does:
+ * `/*` inside a string or a url token is no comment, and strings and url tokens are written so that no quote,
+ * brace or semicolon inside one is read as structure ({@link cssTokenText}).
+ */
 export function cssWithoutComments(css: string): string {
-  let out = '';
-  let at = 0;
-  while (at < css.length) {
-    const open = css.indexOf('/*', at);
-    if (open < 0) return out + css.slice(at);
-    out += `${css.slice(at, open)} `;
-    const close = css.indexOf('*/', open + 2);
-    if (close < 0) return out;
-    at = close + 2;
-  }
-  return out;
+  return cssTokenText(css);
 }
 
 /** CSS escapes decoded (`\\64 isplay` is `display`, `\\}` is `}`). */
@@ -38,9 +34,12 @@ export function cssEscapesDecoded(text: string): string {
   );
 }
 
-/** CSS as its parser reads it: comments gone, escapes decoded, lower case, white space only between values. */
+/**
+ * CSS as its parser reads it: comments gone, escapes decoded (those that would change its structure, `\\;` or a
+ * quote inside a string, kept escaped: {@link escapesDecoded}), lower case, white space only between values.
+ */
 export function cssPlain(css: string): string {
-  return cssEscapesDecoded(cssWithoutComments(css))
+  return escapesDecoded(cssTokenText(css))
     .toLowerCase()
     .replace(/[ \t\r\n\f]+/g, ' ')
     .replace(/ ?([:;{},()/>+~!]) ?/g, '$1')
@@ -52,7 +51,8 @@ export function declarations(plain: string): Map<string, { value: string; import
   const out = new Map<string, { value: string; important: boolean }>();
   for (const declaration of splitTop(plain, ';')) {
     const colon = declaration.indexOf(':');
-    if (colon <= 0) continue;
+    // A bad string or url makes the declaration invalid (CSS Syntax 3): it sets nothing.
+    if (colon <= 0 || declaration.includes(BAD_TOKEN)) continue;
     const property = declaration.slice(0, colon).trim();
     let value = declaration.slice(colon + 1).trim();
     const important = value.endsWith('!important');
@@ -66,7 +66,7 @@ export function declarations(plain: string): Map<string, { value: string; import
   return out;
 }
 
-/** Splits at `separator` outside parentheses and quotes. */
+/** Splits at `separator` outside parentheses and quotes, past escapes (`\\;`, `\\"`). */
 export function splitTop(text: string, separator: string): string[] {
   const out: string[] = [];
   let depth = 0;
@@ -74,7 +74,8 @@ export function splitTop(text: string, separator: string): string[] {
   let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (quote) {
+    if (c === '\\') i++;
+    else if (quote) {
       if (c === quote) quote = '';
     } else if (c === '"' || c === "'") quote = c;
     else if (c === '(') depth++;
