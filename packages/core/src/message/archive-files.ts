@@ -265,6 +265,7 @@ function visitEntry(
     const fields = fieldSources(wordFieldInstructions(xmlText(xml)));
     for (const { path, picture } of fields.files) linked(path, picture);
     if (fields.runs) out.unreadable ??= `${name}: a ${fields.runs} field, which runs a program`;
+    if (fields.built) out.unreadable ??= `${name}: a field whose source another field builds`;
   }
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.

@@ -1,4 +1,5 @@
 import { decodeEntities } from './html-text.js';
+import { XML_PREFIX, xmlCharacterData } from './xml-document.js';
 
 /**
  * What a Word document's fields open as it opens or updates: the files `LINK`, `INCLUDETEXT` and `INCLUDEPICTURE`
@@ -8,11 +9,18 @@ export interface FieldSources {
   files: { path: string; picture: boolean }[];
   /** The field that runs a program (`DDEAUTO`), when there is one. */
   runs?: string;
+  /** A linking field whose source another field inside it builds (`LINK Package "{ QUOTE 92 … }"`): not known. */
+  built?: string;
 }
 
+/** Where a field inside another field's code starts, in the instructions this module gives. */
+export const NESTED_FIELD = '\u0013';
+
 // A field's instruction: `LINK Package "C:\\x\\a.exe"`, `INCLUDETEXT "\\\\host\\s\\a.docx"`, `DDEAUTO c:\\…\\cmd.exe "/k calc"`.
-const LINKING = /\b(LINK\s+\S+|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT)\s+(?:["“”]([^"“”]*)["“”]?|(\S+))/gi;
-const RUNNING = /\b(DDEAUTO|DDE)\b/i;
+// A keyword may touch its arguments where a tab or break between them was read as nothing.
+const LINKING =
+  /\b(LINK\s*[^\s"“”]+|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT)\s*(?:["“”]([^"“”]*)["“”]?|(\S+))/gi;
+const RUNNING = /\b(DDE(?:AUTO)?)/i;
 
 /**
  * The sources of the fields whose instructions `instructions` holds (a Word part's `w:instrText` runs joined, a
@@ -29,19 +37,30 @@ export function fieldSources(instructions: readonly string[]): FieldSources {
     const runs = RUNNING.exec(instruction)?.[1];
     if (runs) sources.runs ??= runs.toUpperCase();
     for (const m of instruction.matchAll(LINKING)) {
-      const path = (m[2] ?? m[3] ?? '').replaceAll('\\\\', '\\').trim();
-      if (path !== '') sources.files.push({ path, picture: /^INCLUDEPICTURE$/i.test(m[1] as string) });
+      const picture = /^INCLUDEPICTURE$/i.test(m[1] as string);
+      // A source another field builds is known only once Word computes it; a picture is drawn whatever it is.
+      if (!picture && instruction.slice(m.index).includes(NESTED_FIELD)) sources.built ??= instruction.trim();
+      const path = (m[2] ?? m[3] ?? '').replaceAll('\\\\', '\\').replaceAll(NESTED_FIELD, '').trim();
+      if (path !== '') sources.files.push({ path, picture });
     }
   }
   return sources;
 }
 
-const INSTR_TEXT = /<(?:[\w.-]{1,64}:)?instrText\b[^<>]*>([^<]*)</gi;
-const INSTR_ATTRIBUTE = /\binstr\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/gi;
+// The parts of a field's code in a Word part: its delimiters (`fldChar`), code runs (`instrText`), and the tabs and
+// breaks Word reads between a keyword and its arguments; a `fldSimple`'s `instr`. Attribute values may hold `>`.
+const FIELD_TOKENS = new RegExp(
+  `<${XML_PREFIX}(fldChar|instrText|tab|br|cr|fldSimple)(?=[\\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*)>`,
+  'gi',
+);
+const CHAR_TYPE = /fldCharType\s*=\s*["']?\s*(begin|separate|end)/i;
+const INSTR_ATTRIBUTE = /\binstr\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/i;
 
 /**
- * The field instructions of a WordprocessingML part: its `instrText` runs joined in document order (a field's
- * code may be cut across runs: `DDE` `AUTO`), and each `fldSimple`'s `instr`; references decoded.
+ * The field instructions of a WordprocessingML part: each field's code runs joined in document order (a code may be
+ * cut across runs: `DDE` `AUTO`), a tab or break between them read as a space, a field inside another's code marked
+ * by {@link NESTED_FIELD}; and each `fldSimple`'s `instr`. Code runs read as an XML reader reads them (CDATA,
+ * comments, references). Linear.
  *
  * @example
  * ```ts
@@ -50,42 +69,119 @@ const INSTR_ATTRIBUTE = /\binstr\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/gi;
  */
 export function wordFieldInstructions(xml: string): string[] {
   if (!/instr/i.test(xml)) return [];
-  const runs = [...xml.matchAll(INSTR_TEXT)].map((m) => m[1] as string).join('');
-  const simple = [...xml.matchAll(INSTR_ATTRIBUTE)].map((m) => decodeEntities(m[1] ?? m[2] ?? ''));
-  return [decodeEntities(runs), ...simple].filter((text) => text.trim() !== '');
+  const instructions: string[] = [];
+  const open: { code: string; inCode: boolean }[] = [];
+  let loose = '';
+  const append = (text: string) => {
+    const field = open[open.length - 1];
+    if (field?.inCode) field.code += text;
+    else if (!field) loose += text;
+  };
+  FIELD_TOKENS.lastIndex = 0;
+  for (let m = FIELD_TOKENS.exec(xml); m; m = FIELD_TOKENS.exec(xml)) {
+    const element = (m[1] as string).toLowerCase();
+    const attributes = m[2] as string;
+    if (element === 'fldchar') {
+      const type = CHAR_TYPE.exec(attributes)?.[1]?.toLowerCase();
+      if (type === 'begin') {
+        if (open.length > 0) append(NESTED_FIELD);
+        open.push({ code: '', inCode: true });
+      } else if (type === 'separate') {
+        const field = open[open.length - 1];
+        if (field) field.inCode = false;
+      } else if (type === 'end') {
+        const field = open.pop();
+        if (field) instructions.push(field.code);
+      }
+    } else if (element === 'instrtext') {
+      if (attributes.trimEnd().endsWith('/')) continue;
+      const close = new RegExp(`</${XML_PREFIX}instrText\\s*>`, 'gi');
+      close.lastIndex = FIELD_TOKENS.lastIndex;
+      const end = close.exec(xml);
+      append(xmlCharacterData(xml.slice(FIELD_TOKENS.lastIndex, end ? end.index : xml.length)));
+      FIELD_TOKENS.lastIndex = end ? close.lastIndex : xml.length;
+    } else if (element === 'fldsimple') {
+      const instr = INSTR_ATTRIBUTE.exec(attributes);
+      if (instr) instructions.push(decodeEntities(instr[1] ?? instr[2] ?? ''));
+    } else append(' ');
+  }
+  for (const field of open) instructions.push(field.code);
+  if (loose.trim() !== '') instructions.push(loose);
+  return instructions.filter((text) => text.trim() !== '');
 }
 
+// RTF control words Word reads as a space or a character in a field's code; the others (formatting) as nothing.
+const RTF_SPACES = new Set([
+  'tab',
+  'emspace',
+  'enspace',
+  'qmspace',
+  'line',
+  'par',
+  'sect',
+  'page',
+  'cell',
+  'row',
+]);
+const RTF_SYMBOLS: Record<string, string> = { '~': ' ', _: '-', '-': '', '\\': '\\', '{': '{', '}': '}' };
+const RTF_CONTROL = /\\(?:'([0-9a-f]{2})|([a-z]{1,32})(-?\d{1,10})? ?|([^a-z]))/iy;
+
 /**
- * The field instructions of an RTF document: each `{\*\fldinst …}` group's text, control words and braces left
- * out, `\\` read as `\`, `\'hh` as its byte. Linear: each group is read once.
+ * The field instructions of an RTF document: each `{\*\fldinst …}` group's text as Word reads it: control words
+ * left out but those that stand for a character (`\tab` a space, `\u68` a D, its fallback skipped as `\uc` says),
+ * `\\` read as `\`, `\'hh` as its byte, a nested `\field` marked by {@link NESTED_FIELD}. Linear: each group is
+ * read once.
  *
  * @example
  * ```ts
- * rtfFieldInstructions('{\\field{\\*\\fldinst {DDEAUTO c:\\\\\\\\x.exe}}}'); // ['DDEAUTO c:\\\\x.exe']
+ * rtfFieldInstructions('{\\field{\\*\\fldinst {\\u68 xDEAUTO c:\\\\\\\\x.exe}}}'); // ['DDEAUTO c:\\\\x.exe']
  * ```
  */
 export function rtfFieldInstructions(rtf: string): string[] {
   const instructions: string[] = [];
   let from = 0;
   for (let at = rtf.indexOf('\\fldinst', from); at >= 0; at = rtf.indexOf('\\fldinst', from)) {
-    let depth = 1;
-    let end = at + 8;
+    // The characters after a `\uN` that stand in for it where Unicode is not read: `\ucN` of them, per group.
+    const fallbacks = [1];
+    let skip = 0;
+    let end = at + 8 + (rtf[at + 8] === ' ' ? 1 : 0);
     let text = '';
-    while (end < rtf.length && depth > 0) {
+    while (end < rtf.length && fallbacks.length > 0) {
       const c = rtf[end] as string;
-      if (c === '{') depth++;
-      else if (c === '}') depth--;
-      else if (c === '\\') {
-        const control = /^\\(?:([\\{}])|'([0-9a-f]{2})|[a-z]{1,32}-?\d{0,10} ?|.)/is.exec(
-          rtf.slice(end, end + 48),
-        );
-        const step = control?.[0].length ?? 1;
-        if (control?.[1]) text += control[1];
-        else if (control?.[2]) text += String.fromCharCode(Number.parseInt(control[2], 16));
-        end += step;
+      if (c === '{' || c === '}') {
+        if (c === '{') fallbacks.push(fallbacks[fallbacks.length - 1] as number);
+        else fallbacks.pop();
+        skip = 0;
+        end++;
         continue;
-      } else if (c !== '\r' && c !== '\n') text += c;
+      }
+      if (c === '\\') {
+        RTF_CONTROL.lastIndex = end;
+        const m = RTF_CONTROL.exec(rtf);
+        if (!m) {
+          end++;
+          continue;
+        }
+        end = RTF_CONTROL.lastIndex;
+        const [, hex, word, parameter, symbol] = m;
+        if (hex !== undefined) {
+          if (skip > 0) skip--;
+          else text += String.fromCharCode(Number.parseInt(hex, 16));
+        } else if (symbol !== undefined) text += RTF_SYMBOLS[symbol] ?? '';
+        else if (word === 'u' && parameter !== undefined) {
+          const code = Number(parameter);
+          text += String.fromCharCode(code < 0 ? code + 65536 : code);
+          skip = fallbacks[fallbacks.length - 1] as number;
+        } else if (word === 'uc' && parameter !== undefined)
+          fallbacks[fallbacks.length - 1] = Number(parameter);
+        else if (word === 'field') text += NESTED_FIELD;
+        else if (RTF_SPACES.has(word as string)) text += ' ';
+        continue;
+      }
       end++;
+      if (c === '\r' || c === '\n') continue;
+      if (skip > 0) skip--;
+      else text += c;
     }
     instructions.push(text);
     from = end;

@@ -1,5 +1,5 @@
 import type { ArchiveEntry } from './archive-entry.js';
-import { xmlAttributes, xmlText } from './xml-document.js';
+import { XML_PREFIX, xmlAttributes, xmlCharacterData, xmlText } from './xml-document.js';
 
 // A Flat OPC document (`<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">`) is an
 // Office document written as one XML file: Word opens it (as .xml, and as .doc, which it reads by content) as the
@@ -7,9 +7,13 @@ import { xmlAttributes, xmlText } from './xml-document.js';
 // in base64 (`<pkg:binaryData>`): an embedded object's oleObject1.bin, a workbook, relationships to outside files.
 
 // The prolog before the root element: white space, a byte order mark, processing instructions, comments, a doctype.
-const PROLOG = /^(?:[\s\ufeff]+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*/i;
+// A doctype's internal subset (`[ … ]`) may hold `>`.
+const PROLOG = /^(?:[\s\ufeff]+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\]\s*)?>)*/i;
 // A tag's attributes end at the next `>` outside quotes (a value may hold `>`, never `<`).
-const TAG = /<(\/?)(?:[\w.-]{1,64}:)?(part|binaryData|xmlData)(?=[\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*)>/iy;
+const TAG = new RegExp(
+  `<(\\/?)${XML_PREFIX}(part|binaryData|xmlData)(?=[\\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*)>`,
+  'iy',
+);
 // What holds `<` without being a tag: a comment, a CDATA section, a processing instruction, and where each ends.
 const UNTAGGED: [string, string][] = [
   ['<!--', '-->'],
@@ -53,8 +57,11 @@ export function eachFlatOpcPart(
   const text = xmlText(data);
   if (!isFlatOpcPackage(text)) return;
   const prolog = PROLOG.exec(text)?.[0].length ?? 0;
+  // Entities its doctype declares may write parts where they are referred to: what it holds is not read here.
+  if (/<!ENTITY/i.test(text.slice(0, prolog)))
+    throw new Error('a Flat OPC document whose doctype declares entities');
   let left = maxBytes;
-  let name = '';
+  let names: string[] = [];
   // The data element open (nested ones of its kind counted: its content is XML that may hold them).
   let open: { kind: string; from: number; depth: number } | undefined;
   let at = text.indexOf('<', prolog);
@@ -76,25 +83,37 @@ export function eachFlatOpcPart(
     if (open) {
       if (kind === open.kind && closing === '' && !empty) open.depth++;
       else if (kind === open.kind && closing !== '' && --open.depth === 0) {
-        visitPart(name, open.kind, text.slice(open.from, m.index));
+        visitPart(names, open.kind, text.slice(open.from, m.index));
         open = undefined;
       }
       continue;
     }
     if (kind === 'part') {
-      if (closing === '') name = xmlAttributes(attributes).get('pkg:name') ?? partName(attributes) ?? '';
+      if (closing === '') names = partNames(attributes);
     } else if (closing === '' && !empty) open = { kind, from: m.index + tag.length, depth: 1 };
   }
 
-  function visitPart(partPath: string, kind: string, inner: string): void {
+  function visitPart(partNames: string[], kind: string, inner: string): void {
     const binary = kind === 'binarydata';
     if ((only === 'binary' && !binary) || (only === 'xml' && binary)) return;
-    const bytes = binary ? Buffer.from(inner.replace(/\s+/g, ''), 'base64') : Buffer.from(inner, 'utf8');
+    const bytes = binary ? base64Part(inner, partNames[0] ?? 'part') : Buffer.from(inner, 'utf8');
     left -= bytes.length;
     if (left < 0) throw new Error(`a Flat OPC document of more than ${maxBytes} bytes of parts`);
-    const entry = partPath.replace(/^[\\/]+/, '') || 'part';
-    visit({ name: entry, head: (max) => bytes.subarray(0, max), bytes: () => bytes });
+    // Under each name it carries (a decoy `pkg:name` of another namespace beside the package's own): every one.
+    for (const name of partNames.length > 0 ? partNames : ['part']) {
+      const entry = name.replace(/^[\\/]+/, '') || 'part';
+      visit({ name: entry, head: (max) => bytes.subarray(0, max), bytes: () => bytes });
+    }
   }
+}
+
+// A binary part's bytes as Word reads them: its text as an XML reader gives it (references, CDATA, comments), then
+// base64; text that is not base64 throws (decoded leniently, its bytes would shift).
+function base64Part(inner: string, name: string): Buffer {
+  const text = xmlCharacterData(inner).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text))
+    throw new Error(`a Flat OPC part (${name}) whose binary data is not base64`);
+  return Buffer.from(text, 'base64');
 }
 
 /** Whether the XML text is a Flat OPC package: its root element, after its prolog, is a `package`. */
@@ -104,12 +123,15 @@ export function isFlatOpcPackage(text: string): boolean {
 }
 
 // The root's local name is `package`.
+const PACKAGE_ROOT = new RegExp(`^<${XML_PREFIX}package(?=[\\s/>])`, 'i');
 function isPackageRoot(text: string): boolean {
-  return /^<(?:[\w.-]{1,64}:)?package(?=[\s/>])/i.test(text);
+  return PACKAGE_ROOT.test(text);
 }
 
-// A part's name under whatever prefix its package's namespace has (`<x:part x:name="…">`).
-function partName(attributes: string): string | undefined {
-  for (const [key, value] of xmlAttributes(attributes)) if (/^(?:[\w.-]+:)?name$/.test(key)) return value;
-  return undefined;
+// A part's names: each `name` attribute, of whatever prefix (`<x:part x:name="…">`).
+function partNames(attributes: string): string[] {
+  const names: string[] = [];
+  for (const [key, value] of xmlAttributes(attributes))
+    if (/^(?:[^:]+:)?name$/.test(key) && value !== '') names.push(value);
+  return [...new Set(names)];
 }

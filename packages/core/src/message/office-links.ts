@@ -1,11 +1,11 @@
-import { xmlAttributes, xmlText } from './xml-document.js';
+import { XML_PREFIX, xmlAttributes, xmlText } from './xml-document.js';
 
 // An Office Open XML document's relationships (`_rels/*.rels`) may name parts outside it (`TargetMode="External"`),
 // which Word fetches as the document opens: an OLE object linked to `http://host/run.hta` (the CVE-2017-0199
 // shape), a template, a frame. Hyperlinks are left out: a reader follows one only by clicking it, as in a body.
 // A tag's attributes end at the next `>` outside quotes (an attribute value may hold `>`, not `<`): each character
 // is read once, however the tags are cut.
-const RELATIONSHIP = /<(?:[\w.-]{1,64}:)?Relationship\b((?:[^<>"']|"[^<"]*"|'[^<']*')*)/gi;
+const RELATIONSHIP = new RegExp(`<${XML_PREFIX}Relationship\\b((?:[^<>"']|"[^<"]*"|'[^<']*')*)`, 'gi');
 
 /** An external relationship's target, and whether Word fetches it as a picture (drawn, never run). */
 export interface ExternalTarget {

@@ -66,6 +66,7 @@ export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: 
   for (const { path, picture } of fields.files)
     eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
   if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
+  if (fields.built) throw new Error('a field whose source another field builds');
 }
 
 // The hex digits up to the end of the `\objdata` group, decoded.

@@ -40,3 +40,38 @@ function bigEndianText(bytes: Buffer): string {
     .swap16()
     .toString('utf16le');
 }
+
+/** An element name's optional namespace prefix: any NCName (a letter of any script, any length), then a colon. */
+export const XML_PREFIX = String.raw`(?:[^\s<>:/="'!?&]+:)?`;
+
+/**
+ * An element's content as an XML reader gives its text: comments and processing instructions dropped, CDATA
+ * sections unwrapped, references decoded outside them, child tags dropped. One pass.
+ *
+ * @example
+ * ```ts
+ * xmlCharacterData('DD<!-- x -->E<![CDATA[AUTO &amp;]]>&#x20;x'); // 'DDEAUTO &amp; x'
+ * ```
+ */
+export function xmlCharacterData(content: string): string {
+  let out = '';
+  let at = 0;
+  while (at < content.length) {
+    const lt = content.indexOf('<', at);
+    if (lt < 0) {
+      out += decodeEntities(content.slice(at));
+      break;
+    }
+    out += decodeEntities(content.slice(at, lt));
+    if (content.startsWith('<![CDATA[', lt)) {
+      const end = content.indexOf(']]>', lt + 9);
+      out += content.slice(lt + 9, end < 0 ? content.length : end);
+      at = end < 0 ? content.length : end + 3;
+    } else {
+      const close = content.startsWith('<!--', lt) ? '-->' : content.startsWith('<?', lt) ? '?>' : '>';
+      const end = content.indexOf(close, lt + 1);
+      at = end < 0 ? content.length : end + close.length;
+    }
+  }
+  return out;
+}

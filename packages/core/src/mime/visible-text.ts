@@ -16,6 +16,7 @@ import { partNaming } from '../message/part-names.js';
 import { rtfObjects } from '../message/rtf-objects.js';
 import { mayRunRightToLeft } from '../message/text-direction.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
+import { xmlText } from '../message/xml-document.js';
 import { isTransient } from '../transient.js';
 import {
   type BinaryReading,
@@ -508,8 +509,11 @@ function emitDecoded(
   }
   if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
   // An Office document written as one XML file (Word opens it as .xml and as .doc): its base64 parts too.
-  if (kind !== 'rtf' && kind !== 'directory' && isFlatOpcPackage(text))
-    readPacked(place.label, 'flat-opc', Buffer.from(text, 'utf8'), place.depth, w);
+  // (UTF-16 without a byte order mark, `<` beside a NUL, read as XML readers detect it.)
+  if (kind !== 'rtf' && kind !== 'directory') {
+    const xml = decoded.includes(0) ? xmlText(decoded) : text;
+    if (isFlatOpcPackage(xml)) readPacked(place.label, 'flat-opc', Buffer.from(xml, 'utf8'), place.depth, w);
+  }
   // A message file (an MHT named `.doc`, an `.eml` in a zip) is walked, whatever the kind it was read as.
   const message = carriedMessage(decoded);
   if (message) w.carried.push({ bytes: message, depth: place.depth });
