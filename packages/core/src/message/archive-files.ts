@@ -5,9 +5,9 @@ import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from '
 import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
-import { fieldSources, wordFieldInstructions } from './field-codes.js';
+import { fieldSources, htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
-import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
+import { eachFlatOpcPart, isFlatOpcHead, isFlatOpcPackage } from './flat-opc.js';
 import { externalTargets } from './office-links.js';
 import { eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
@@ -16,6 +16,7 @@ import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
 import { sniffType } from './sniff.js';
 import { eachTarEntry } from './tar-entries.js';
+import { eachWordMarkupFile, isWordMarkupHead } from './word-markup.js';
 import { xmlText } from './xml-document.js';
 
 /** The largest archive listed: WorkMail's messages are at most 25 MB, so a larger part cannot be one it delivers. */
@@ -109,15 +110,22 @@ interface Budget {
  * A document that packages files without being an archive (a Word 97 document is no archive to `blockArchives`):
  * an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`), an RTF document, whose embedded
  * `Package` objects each hold a file a double click opens, or a Flat OPC document (an Office document written as
- * one XML file), whose parts are a .docx's.
+ * one XML file), whose parts are a .docx's, or a document Word writes as markup (Word 2003 XML, a page Word saved),
+ * whose binary data and fields are read.
  */
-export type PackagingDocument = 'OLE compound file' | 'RTF document' | 'PDF document' | 'Flat OPC document';
+export type PackagingDocument =
+  | 'OLE compound file'
+  | 'RTF document'
+  | 'PDF document'
+  | 'Flat OPC document'
+  | 'Word markup document';
 
 /** The packaging document `head` starts as, if any (`nested`: where the PDF reader may not be loaded, not a PDF). */
 export function packagingDocumentOf(head: Buffer, nested = false): PackagingDocument | undefined {
   if (isOleStorage(head)) return 'OLE compound file';
   if (isRtf(head)) return 'RTF document';
   if (isFlatOpcHead(head)) return 'Flat OPC document';
+  if (isWordMarkupHead(head)) return 'Word markup document';
   // A PDF is listed where its reader was loaded for it (a part of the message, and what a part holds).
   return !nested && isPdf(head) ? 'PDF document' : undefined;
 }
@@ -131,7 +139,12 @@ const PACKAGED: Record<PackagingDocument, EachEntry> = {
   'OLE compound file': eachOlePackage,
   'RTF document': eachRtfObjectFile,
   'PDF document': eachPdfFile,
-  'Flat OPC document': eachFlatOpcPart,
+  // A head whose prolog runs on may start Word 2003 XML as well as a package: read as whichever it is.
+  'Flat OPC document': (data, maxBytes, visit) =>
+    isFlatOpcPackage(xmlText(data))
+      ? eachFlatOpcPart(data, maxBytes, visit)
+      : eachWordMarkupFile(data, maxBytes, visit),
+  'Word markup document': eachWordMarkupFile,
 };
 
 function walk(
@@ -262,7 +275,8 @@ function visitEntry(
     // A Word part's fields open files as the document opens or updates (LINK, INCLUDETEXT), or run a program (DDE).
     const xml = entry.bytes();
     budget.left -= xml.length;
-    const fields = fieldSources(wordFieldInstructions(xmlText(xml)));
+    const markup = xmlText(xml);
+    const fields = fieldSources([...wordFieldInstructions(markup), ...htmlFieldInstructions(markup)]);
     for (const { path, picture } of fields.files) linked(path, picture);
     if (fields.runs) out.unreadable ??= `${name}: a ${fields.runs} field, which runs a program`;
     if (fields.built) out.unreadable ??= `${name}: a field whose source another field builds`;

@@ -188,3 +188,48 @@ export function rtfFieldInstructions(rtf: string): string[] {
   }
   return instructions;
 }
+
+const HTML_FIELD_MARK = /mso-element\s*:\s*field-(begin|separator|end)/gi;
+
+/**
+ * The field instructions of a page Word saved (HTML or MHT opened as a .doc, an altChunk): each field's code, the
+ * text between its `mso-element:field-begin` and `field-separator` (or `field-end`) marks, tags left out and
+ * references decoded, a field inside another's code marked by {@link NESTED_FIELD}. Linear.
+ *
+ * @example
+ * ```ts
+ * htmlFieldInstructions("<span style='mso-element:field-begin'></span>DDEAUTO x<span style='mso-element:field-end'></span>"); // ['DDEAUTO x']
+ * ```
+ */
+export function htmlFieldInstructions(html: string): string[] {
+  if (!/mso-element/i.test(html)) return [];
+  const instructions: string[] = [];
+  const open: { code: string; inCode: boolean }[] = [];
+  let from = 0;
+  const take = (to: number) => {
+    const field = open[open.length - 1];
+    // The text since the last mark, after the tag holding that mark closes and before the tag holding this one.
+    const start = html.indexOf('>', from);
+    const end = html.lastIndexOf('<', to);
+    if (field?.inCode && start >= 0 && end > start)
+      field.code += decodeEntities(html.slice(start + 1, end).replace(/<[^>]*>/g, ''));
+  };
+  for (const m of html.matchAll(HTML_FIELD_MARK)) {
+    take(m.index);
+    from = m.index + m[0].length;
+    const mark = (m[1] as string).toLowerCase();
+    if (mark === 'begin') {
+      const parent = open[open.length - 1];
+      if (parent?.inCode) parent.code += NESTED_FIELD;
+      open.push({ code: '', inCode: true });
+    } else if (mark === 'separator') {
+      const field = open[open.length - 1];
+      if (field) field.inCode = false;
+    } else {
+      const field = open.pop();
+      if (field) instructions.push(field.code);
+    }
+  }
+  for (const field of open) instructions.push(field.code);
+  return instructions.filter((text) => text.trim() !== '');
+}

@@ -1,14 +1,17 @@
 import type { ArchiveEntry } from './archive-entry.js';
-import { XML_PREFIX, xmlAttributes, xmlCharacterData, xmlText } from './xml-document.js';
+import {
+  XML_PROLOG as PROLOG,
+  XML_PREFIX,
+  xmlAttributes,
+  xmlCharacterData,
+  xmlText,
+} from './xml-document.js';
 
 // A Flat OPC document (`<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">`) is an
 // Office document written as one XML file: Word opens it (as .xml, and as .doc, which it reads by content) as the
 // .docx its parts make, each part a `<pkg:part pkg:name="/word/…">` holding its XML (`<pkg:xmlData>`) or its bytes
 // in base64 (`<pkg:binaryData>`): an embedded object's oleObject1.bin, a workbook, relationships to outside files.
 
-// The prolog before the root element: white space, a byte order mark, processing instructions, comments, a doctype.
-// A doctype's internal subset (`[ … ]`) may hold `>`.
-const PROLOG = /^(?:[\s\ufeff]+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\]\s*)?>)*/i;
 // A tag's attributes end at the next `>` outside quotes (a value may hold `>`, never `<`).
 const TAG = new RegExp(
   `<(\\/?)${XML_PREFIX}(part|binaryData|xmlData)(?=[\\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*)>`,

@@ -6,6 +6,7 @@ import {
 } from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
+import { xmlText } from './xml-document.js';
 
 /** A part's content kept while it may be an archive, to list its files at the end. */
 export interface KeptArchive {
@@ -19,7 +20,12 @@ export interface KeptArchive {
   tooLarge?: boolean;
   /** A document that packages files (OLE, RTF): no archive, but the files in it are listed as an archive's are. */
   document?: PackagingDocument;
+  /** Named as Word opens it by content (`.doc`): markup is read as a page Word saved, wherever its marks are. */
+  wordNamed?: boolean;
 }
+
+// Names Word opens whatever the content is (HTML or XML named .doc is read as a document; attacker round 50).
+const WORD_NAMED = /\.(?:doc|dot|wbk|wiz|rtf)[\s.]*$/i;
 
 const SINGLE_FILE = new Set<ArchiveKind>([
   'gzip',
@@ -39,7 +45,8 @@ const SINGLE_FILE = new Set<ArchiveKind>([
 /** What a part's content is watched for: every part, since a client opens an archive by its bytes. */
 export function watchArchive(part: MessagePart): KeptArchive {
   const claimed = claimedArchiveKind(part.names, part.contentType);
-  return { chunks: [], size: 0, ...(claimed ? { claimed } : {}) };
+  const wordNamed = part.names.some((name) => WORD_NAMED.test(name));
+  return { chunks: [], size: 0, ...(claimed ? { claimed } : {}), ...(wordNamed ? { wordNamed } : {}) };
 }
 
 /**
@@ -70,7 +77,11 @@ const DECIDED_AT = 2 * KIND_HEAD;
 function decide(archive: KeptArchive): boolean {
   const head = Buffer.concat(archive.chunks).subarray(0, DECIDED_AT);
   archive.kind = archiveKindOf(head.subarray(0, KIND_HEAD)) ?? archive.claimed;
-  archive.document = archive.kind === undefined ? packagingDocumentOf(head) : undefined;
+  archive.document =
+    archive.kind === undefined
+      ? (packagingDocumentOf(head) ??
+        (archive.wordNamed && /^[\s\ufeff]*</.test(xmlText(head)) ? 'Word markup document' : undefined))
+      : undefined;
   return archive.kind !== undefined || archive.document !== undefined;
 }
 

@@ -41,6 +41,13 @@ function bigEndianText(bytes: Buffer): string {
     .toString('utf16le');
 }
 
+/**
+ * The prolog before a document's root element: white space, a byte order mark, processing instructions, comments,
+ * a doctype (its internal subset, `[ … ]`, may hold `>`).
+ */
+export const XML_PROLOG =
+  /^(?:[\s\ufeff]+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\]\s*)?>)*/i;
+
 /** An element name's optional namespace prefix: any NCName (a letter of any script, any length), then a colon. */
 export const XML_PREFIX = String.raw`(?:[^\s<>:/="'!?&]+:)?`;
 

@@ -642,6 +642,13 @@ const cases: [string, (n: number) => string, (input: string) => unknown, number]
     40_000,
   ],
   [
+    'parts(): a page Word saved of endless field marks and tags between them',
+    (n) =>
+      `<html xmlns:w="urn:schemas-microsoft-com:office:word">${"<span style='mso-element:field-begin'><b>LINK a ".repeat(n / 50)}`,
+    archiveNames,
+    40_000,
+  ],
+  [
     'parts(): an RTF document whose one object has an endless class name of NULs',
     (n) => {
       const u32 = (v: number) => Buffer.from([v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24]);

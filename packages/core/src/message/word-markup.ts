@@ -1,0 +1,89 @@
+import { inflateSync } from 'node:zlib';
+import type { ArchiveEntry } from './archive-entry.js';
+import { fieldSources, htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
+import { eachLinkedName } from './ole-packages.js';
+import { XML_PREFIX, XML_PROLOG, xmlAttributes, xmlCharacterData, xmlText } from './xml-document.js';
+
+// Documents Word writes as markup and opens by content (as .xml, and as .doc whatever the name): Word 2003 XML
+// (`<w:wordDocument>`), whose `w:binData` elements hold its pictures and embedded objects in base64 (`oledata.mso`,
+// the objects' compound file, compressed in an ActiveMime container), and HTML saved by Word, whose fields are
+// written between `mso-element:field-begin` and `field-separator` marks. Both keep fields that open files or run a
+// program (attacker round 50).
+
+const WORD_XML_ROOT = new RegExp(`^<${XML_PREFIX}wordDocument(?=[\\s/>])`, 'i');
+// What makes a page Word's: its Office namespaces, its ProgId, its field and style marks.
+const WORD_HTML =
+  /urn:schemas-microsoft-com:office:word|progid[^<>]{0,40}word\.|mso-element|mso-application/i;
+const BIN_DATA = new RegExp(`<${XML_PREFIX}binData(?=[\\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*)>`, 'gi');
+const BIN_DATA_END = new RegExp(`</${XML_PREFIX}binData\\s*>`, 'gi');
+const ACTIVE_MIME = Buffer.from('ActiveMime', 'latin1');
+
+/**
+ * Whether `head` starts a document Word writes as markup: a Word 2003 XML root, or a page with Word's marks.
+ *
+ * @example
+ * ```ts
+ * isWordMarkupHead(Buffer.from('<?xml version="1.0"?><w:wordDocument xmlns:w="…">')); // true
+ * ```
+ */
+export function isWordMarkupHead(head: Buffer): boolean {
+  const text = xmlText(head);
+  if (!/^[\s\ufeff]*</.test(text)) return false;
+  const prolog = XML_PROLOG.exec(text)?.[0].length ?? 0;
+  return WORD_XML_ROOT.test(text.slice(prolog)) || WORD_HTML.test(text);
+}
+
+/**
+ * Calls `visit` for each file a Word markup document holds or opens: each `w:binData` (named by its `w:name`, an
+ * ActiveMime container's compound file unpacked), and the files its fields link (LINK, INCLUDETEXT). Throws for a
+ * field that runs a program (DDE, DDEAUTO) or whose source another field builds, and for binary data it cannot
+ * decode, after the files visited. Linear; decoded bytes within `maxBytes`.
+ *
+ * @example
+ * ```ts
+ * eachWordMarkupFile(wordXml, 1 << 20, (file) => console.log(file.name)); // oledata.mso
+ * ```
+ */
+export function eachWordMarkupFile(
+  data: Buffer,
+  maxBytes: number,
+  visit: (entry: ArchiveEntry) => void,
+): void {
+  const text = xmlText(data);
+  let left = maxBytes;
+  BIN_DATA.lastIndex = 0;
+  for (let m = BIN_DATA.exec(text); m; m = BIN_DATA.exec(text)) {
+    const attributes = xmlAttributes(m[1] as string);
+    const name = [...attributes].find(([key]) => /^(?:[^:]+:)?name$/.test(key))?.[1] ?? 'binData';
+    if ((m[1] as string).trimEnd().endsWith('/')) continue;
+    BIN_DATA_END.lastIndex = BIN_DATA.lastIndex;
+    const end = BIN_DATA_END.exec(text);
+    if (!end) throw new Error(`${name}: binary data never closed`);
+    const base64 = xmlCharacterData(text.slice(BIN_DATA.lastIndex, end.index)).replace(/\s+/g, '');
+    BIN_DATA.lastIndex = BIN_DATA_END.lastIndex;
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new Error(`${name}: binary data that is not base64`);
+    const bytes = unpacked(Buffer.from(base64, 'base64'), name, Math.max(1, left));
+    left -= bytes.length;
+    if (left < 0) throw new Error(`binary data of more than ${maxBytes} bytes`);
+    const entry = name.replace(/^wordml:\/\//i, '');
+    visit({ name: entry, head: (max) => bytes.subarray(0, max), bytes: () => bytes });
+  }
+  const fields = fieldSources([...wordFieldInstructions(text), ...htmlFieldInstructions(text)]);
+  for (const { path, picture } of fields.files)
+    eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
+  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
+  if (fields.built) throw new Error('a field whose source another field builds');
+}
+
+// An ActiveMime container (`oledata.mso`, Word 2003's embedded objects) holds its content compressed with zlib a
+// little way in: found by its zlib header, inflated within the budget; one that cannot be is not read.
+function unpacked(bytes: Buffer, name: string, maxBytes: number): Buffer {
+  if (!bytes.subarray(0, ACTIVE_MIME.length).equals(ACTIVE_MIME)) return bytes;
+  for (let at = ACTIVE_MIME.length; at + 2 <= Math.min(bytes.length, 1024); at++) {
+    if (bytes[at] !== 0x78 || ((0x78 << 8) | (bytes[at + 1] as number)) % 31 !== 0) continue;
+    try {
+      return inflateSync(bytes.subarray(at), { maxOutputLength: maxBytes });
+    } catch {}
+  }
+  throw new Error(`${name}: an ActiveMime container whose content is not read`);
+}
