@@ -1,4 +1,4 @@
-import { compoundFile, olePackageObject, zipFile } from '@wmflow/core/testing';
+import { olePackageObject, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -10,21 +10,9 @@ const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const verdict = async (name: string, file: Buffer, type?: string) =>
   (await kit.inbound(attachedFile(name, file, type)[0])).verdict;
-const docx = (paragraphs: string) =>
-  zipFile([
-    {
-      name: 'word/document.xml',
-      data: `<?xml version="1.0"?><w:document xmlns:w="${W}"><w:body>${paragraphs}</w:body></w:document>`,
-    },
-  ]);
 const begin = '<w:r><w:fldChar w:fldCharType="begin"/></w:r>';
-const separate = '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>';
 const end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>';
 const instr = (text: string) => `<w:r><w:instrText xml:space="preserve">${text}</w:instrText></w:r>`;
-const rtf = (instruction: string) =>
-  Buffer.from(`{\\rtf1\\ansi Invoice\\par{\\field{\\*\\fldinst {${instruction}}}{\\fldrslt x}}}`);
-// QUOTE's arguments as character codes: Word evaluates the nested field and uses its result as the path.
-const quoted = (text: string) => `QUOTE ${[...text].map((c) => c.charCodeAt(0)).join(' ')}`;
 const DDE = 'DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"';
 
 // A50-3 (high): a Word 2003 XML document (`<w:wordDocument>`, opened by Word as .xml through its mso-application
