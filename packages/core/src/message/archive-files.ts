@@ -5,6 +5,7 @@ import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from '
 import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
+import { eachSpreadsheetTextFile, hasDdeLink } from './dde-links.js';
 import { fieldSources, htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOpcPart, isFlatOpcHead, isFlatOpcPackage } from './flat-opc.js';
@@ -118,7 +119,8 @@ export type PackagingDocument =
   | 'RTF document'
   | 'PDF document'
   | 'Flat OPC document'
-  | 'Word markup document';
+  | 'Word markup document'
+  | 'spreadsheet text';
 
 /** The packaging document `head` starts as, if any (`nested`: where the PDF reader may not be loaded, not a PDF). */
 export function packagingDocumentOf(head: Buffer, nested = false): PackagingDocument | undefined {
@@ -145,6 +147,7 @@ const PACKAGED: Record<PackagingDocument, EachEntry> = {
       ? eachFlatOpcPart(data, maxBytes, visit)
       : eachWordMarkupFile(data, maxBytes, visit),
   'Word markup document': eachWordMarkupFile,
+  'spreadsheet text': eachSpreadsheetTextFile,
 };
 
 function walk(
@@ -280,6 +283,7 @@ function visitEntry(
     for (const { path, picture } of fields.files) linked(path, picture);
     if (fields.runs) out.unreadable ??= `${name}: a ${fields.runs} field, which runs a program`;
     if (fields.built) out.unreadable ??= `${name}: a field whose source another field builds`;
+    if (hasDdeLink(markup)) out.unreadable ??= `${name}: a DDE link, which starts a program`;
   }
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.

@@ -22,7 +22,10 @@ export interface KeptArchive {
   document?: PackagingDocument;
   /** Named as Word opens it by content (`.doc`): markup is read as a page Word saved, wherever its marks are. */
   wordNamed?: boolean;
+  /** Named as a spreadsheet Excel opens as text (`.csv`): its cells are read for DDE formulas. */
+  spreadsheetNamed?: boolean;
 }
+const SPREADSHEET_NAMED = /\.(?:csv|tsv|tab)[\s.]*$/i;
 
 // Names Word opens whatever the content is (HTML or XML named .doc is read as a document; attacker round 50).
 const WORD_NAMED = /\.(?:doc|dot|wbk|wiz|rtf)[\s.]*$/i;
@@ -46,7 +49,14 @@ const SINGLE_FILE = new Set<ArchiveKind>([
 export function watchArchive(part: MessagePart): KeptArchive {
   const claimed = claimedArchiveKind(part.names, part.contentType);
   const wordNamed = part.names.some((name) => WORD_NAMED.test(name));
-  return { chunks: [], size: 0, ...(claimed ? { claimed } : {}), ...(wordNamed ? { wordNamed } : {}) };
+  const spreadsheetNamed = part.names.some((name) => SPREADSHEET_NAMED.test(name));
+  return {
+    chunks: [],
+    size: 0,
+    ...(claimed ? { claimed } : {}),
+    ...(wordNamed ? { wordNamed } : {}),
+    ...(spreadsheetNamed ? { spreadsheetNamed } : {}),
+  };
 }
 
 /**
@@ -80,7 +90,11 @@ function decide(archive: KeptArchive): boolean {
   archive.document =
     archive.kind === undefined
       ? (packagingDocumentOf(head) ??
-        (archive.wordNamed && /^[\s\ufeff]*</.test(xmlText(head)) ? 'Word markup document' : undefined))
+        (archive.wordNamed && /^[\s\ufeff]*</.test(xmlText(head))
+          ? 'Word markup document'
+          : archive.spreadsheetNamed
+            ? 'spreadsheet text'
+            : undefined))
       : undefined;
   return archive.kind !== undefined || archive.document !== undefined;
 }
