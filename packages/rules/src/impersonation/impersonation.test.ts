@@ -103,6 +103,39 @@ describe('condition: impersonatesProtectedName', () => {
     expect(await fired(c, from('Payroll'), 'x@corp-example.com')).toBe(false);
   });
 
+  it('reads dots, at signs and ASCII letters as drawn in a shown organization address (attacker round 50)', async () => {
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    const from = (display: string) =>
+      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    for (const shown of [
+      'payroll@corp\ua4f8example',
+      'payroll@corp\u00b7example',
+      'payroll@corp\u3002example',
+      'payroll@corp\uff61example',
+      'payroll@c0rp.example',
+      'payroll@corp.examp1e',
+      'payroll@corp.examp|e',
+      'payroll\u24d0corp.example',
+      'payroll\u24b6corp.example',
+      'payrolla\u20ddcorp.example',
+      'Payroll|payroll@corp.example',
+      'payroll@corp.example|Payroll',
+      'payroll@corp.example\u00b7Payroll',
+      'payroll@c0rp.example\u00b7Payroll',
+    ])
+      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(true);
+    // Other domains, with the same digits, dots and signs, and a Lisu letter in a name's words: not this check's.
+    for (const shown of [
+      'payroll@partner1.example',
+      'payroll@corp1.example',
+      'payroll@corp\u00b7example.net',
+      'Payroll \u24d0 Corp',
+      'Jane\ua4f8 payroll@partner.example',
+      'payroll@corp.example1',
+    ])
+      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+  });
+
   it('refuses bad configuration', () => {
     expect(() => impersonatesProtectedName({ names: [] })).toThrow(ConfigError);
     expect(() => impersonatesProtectedName({ names: ['---'] })).toThrow(/names\[0\]/);

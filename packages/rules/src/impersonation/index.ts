@@ -471,32 +471,97 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
  * Whether a display name shows an address in one of the organization's domains, read as drawn: NFKC,
  * case-folded, invisible characters as nothing, a right-to-left override's letters in their shown order, other
  * scripts' look-alike letters as the Latin ones (`payroll@corp\u200B.example`, `payroll@сorp.example`: attacker
- * round 45).
+ * round 45). Also read, on both sides, with characters drawn as a dot or an at sign as those (`corpꓸexample`,
+ * `corp·example`, `payrollⓐcorp.example`), with the ASCII characters drawn as letters as those (`c0rp.examp1e`,
+ * `corp.examp|e`), and with both (attacker round 50): each reading only adds to the ones before. Linear: four
+ * passes of single-character classes.
  */
 function showsOwnAddress(name: string, domains: readonly string[]): boolean {
-  if (domains.length === 0 || (!name.includes('@') && !/[\uff20\ufe6b]/.test(name))) return false;
+  if (domains.length === 0 || !AT_SHOWN.test(name)) return false;
   const drawn = RTL_OVERRIDE.test(name) ? [name, bidiShown(name), [...name].reverse().join('')] : [name];
-  const own = domains.map(asDrawn);
-  for (const reading of drawn)
-    for (const m of asDrawn(reading.replace(NARROW, '')).matchAll(/@([\p{L}\p{N}.-]+)/gu)) {
-      const domain = trimDots(m[1] ?? '');
-      if (domain !== '' && isInternal(`x@${domain}`, own)) return true;
-    }
+  // The reading as typed is kept: a `|` or `·` after the address ends it (`payroll@corp.example|Payroll`), and an
+  // organization domain's punycode has digits.
+  for (const [punctuated, lettered] of READINGS) {
+    const own = domains.map((d) => asDrawn(d, punctuated, lettered));
+    for (const reading of drawn)
+      for (const m of asDrawn(reading.replace(NARROW, ''), punctuated, lettered).matchAll(
+        /@([\p{L}\p{N}.-]+)/gu,
+      )) {
+        const domain = trimDots(m[1] ?? '');
+        if (domain !== '' && isInternal(`x@${domain}`, own)) return true;
+      }
+  }
   return false;
 }
+
+const READINGS: [boolean, boolean][] = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
+// An at sign as shown: `@`, its full-width and small forms (NFKC `@`), and a circled a (`ⓐ`, `Ⓐ`, `a` with a
+// combining enclosing circle), which NFKC makes a plain letter.
+const AT_SHOWN = /[@\uff20\ufe6b\u24b6\u24d0]|[aA]\u20dd/;
+// Characters drawn as the punctuation of an address, read as it in a domain (a name's words read the letters
+// among them as nothing): Lisu's tone letters (`ꓸ` is a full stop, `ꓹ` a comma), the click letter and the
+// saltillo; dots that are not `.` after NFKC (middle and raised dots, the Greek ano teleia, the hyphenation point,
+// bullets, Syriac, Arabic, Vai, Canadian, runic and ideographic full stops, the katakana middle dot); the circled
+// a as `@` (attacker round 50, A50-12 and A50-13). Egyptian format controls and the null notehead, drawn as
+// nothing, are nothing.
+const DRAWN_PUNCT: Record<string, string> = {
+  '\ua4f8': '.',
+  '\ua4f9': ',',
+  '\ua4fa': '.',
+  '\ua4fb': '.,',
+  '\ua4fc': ';',
+  '\ua4fd': ':',
+  '\u01c3': '!',
+  '\ua78b': "'",
+  '\ua78c': "'",
+  '\u24b6': '@',
+  '\u24d0': '@',
+  'a\u20dd': '@',
+  'A\u20dd': '@',
+};
+for (const dot of '\u00b7\u0387\u0701\u0702\u06d4\u1427\u16eb\u2022\u2024\u2027\u2219\u22c5\u2981\u2e31\u2e33\u3002\ua60e\ufe12\uff61\u30fb\uff65')
+  DRAWN_PUNCT[dot] = '.';
+const DRAWN_PUNCT_CHARS = new RegExp(
+  `[${Object.keys(DRAWN_PUNCT)
+    .filter((k) => k.length === 1)
+    .map((k) => `\\u${k.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .join('')}]|[aA]\\u20dd|[\\u{13430}-\\u{1343f}\\u{1d159}]`,
+  'gu',
+);
+// The ASCII characters the name check reads as letters (`0` as o, `1` and `|` as l), but the at sign.
+const ASCII_LETTER_LIKES = new RegExp(
+  `[${Object.keys(CONFUSABLES)
+    .filter((ch) => ch.length === 1 && ch.charCodeAt(0) < 0x80 && ch !== '@')
+    .map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .join('')}]`,
+  'g',
+);
 
 // Text as its letters are drawn, read as a name's letters are (attacker round 49: the address's domain was read
 // with the Unicode table only, `exaмple`, `cørp`, `exampłe` passed): look-alike letters of other scripts as Latin
 // ones, before and after NFKC and case folding, diacritics stripped, ring-shaped zeros as o, letter pairs drawn as
-// one letter and i as l. The organization's own domains are read the same way.
-function asDrawn(text: string): string {
-  const nfkc = text.normalize('NFKC');
-  if (ASCII.test(nfkc)) return drawnPairs(nfkc.toLowerCase());
-  const capitals = byPrototype(byPrototype(text).normalize('NFKC'));
-  const folded = byPrototype(normalizeText(capitals, { stripDiacritics: true }));
+// one letter and i as l; with `punctuated`, characters drawn as an address's punctuation as it (DRAWN_PUNCT), and
+// with `lettered`, ASCII digits and signs drawn as letters as those. The organization's own domains are read the
+// same way.
+function asDrawn(text: string, punctuated: boolean, lettered: boolean): string {
+  const shown = punctuated ? text.replace(DRAWN_PUNCT_CHARS, (ch) => DRAWN_PUNCT[ch] ?? '') : text;
+  const nfkc = shown.normalize('NFKC');
   let mapped = '';
-  for (const ch of folded) mapped += ch < '\u0080' ? ch : (CONFUSABLES[ch] ?? ringZero(ch) ?? ch);
-  return drawnPairs(mapped.toLowerCase());
+  if (ASCII.test(nfkc)) mapped = nfkc.toLowerCase();
+  else {
+    const capitals = byPrototype(byPrototype(shown).normalize('NFKC'));
+    const folded = byPrototype(normalizeText(capitals, { stripDiacritics: true }));
+    for (const ch of folded) mapped += ch < '\u0080' ? ch : (CONFUSABLES[ch] ?? ringZero(ch) ?? ch);
+    mapped = mapped.toLowerCase();
+  }
+  return drawnPairs(
+    lettered ? mapped.replace(ASCII_LETTER_LIKES, (ch) => CONFUSABLES[ch] as string) : mapped,
+  );
 }
 
 function drawnPairs(text: string): string {
