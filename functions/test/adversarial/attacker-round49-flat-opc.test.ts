@@ -1,6 +1,7 @@
 import { olePackageObject, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attackerKit, outboundFile } from './attacker-kit.js';
+import { flatBinaryPart, flatXmlPart } from './office-builders.js';
 import { useLocalStack } from './stack.js';
 
 // A49-4 / A49-9 (high): a Flat OPC document is an Office document written as one XML file
@@ -14,12 +15,8 @@ const CARD = '4111 1111 1111 1111';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const document =
   '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Invoice</w:t></w:r></w:p></w:body></w:document>';
-const xmlPart = (name: string, xml: string) =>
-  `<pkg:part pkg:name="${name}" pkg:contentType="application/xml"><pkg:xmlData>${xml}</pkg:xmlData></pkg:part>`;
-const binaryPart = (name: string, bytes: Buffer) =>
-  `<pkg:part pkg:name="${name}" pkg:contentType="application/vnd.openxmlformats-officedocument.oleObject" pkg:compression="store"><pkg:binaryData>${bytes
-    .toString('base64')
-    .replace(/.{76}/g, '$&\n')}</pkg:binaryData></pkg:part>`;
+const xmlPart = flatXmlPart;
+const binaryPart = flatBinaryPart;
 const flatOpc = (parts: string, prolog = '') =>
   Buffer.from(
     `<?xml version="1.0" standalone="yes"?>${prolog}<?mso-application progid="Word.Document"?><pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">${xmlPart('/word/document.xml', document)}${parts}</pkg:package>`,

@@ -1,31 +1,23 @@
-import { zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attackerKit } from './attacker-kit.js';
+import { DDE_COMMAND, DOCX, docxOf, fieldBegin, fieldEnd, instrRun } from './office-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Word fields that run a program (DDEAUTO) or open a file (LINK, INCLUDETEXT), in forms the field reader misses.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const verdict = async (name: string, file: Buffer, type?: string) =>
   (await kit.inbound(attachedFile(name, file, type)[0])).verdict;
-const docx = (paragraphs: string) =>
-  zipFile([
-    {
-      name: 'word/document.xml',
-      data: `<?xml version="1.0"?><w:document xmlns:w="${W}"><w:body>${paragraphs}</w:body></w:document>`,
-    },
-  ]);
-const begin = '<w:r><w:fldChar w:fldCharType="begin"/></w:r>';
+const docx = docxOf;
+const begin = fieldBegin;
 const separate = '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>';
-const end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>';
-const instr = (text: string) => `<w:r><w:instrText xml:space="preserve">${text}</w:instrText></w:r>`;
+const end = fieldEnd;
+const instr = instrRun;
 const rtf = (instruction: string) =>
   Buffer.from(`{\\rtf1\\ansi Invoice\\par{\\field{\\*\\fldinst {${instruction}}}{\\fldrslt x}}}`);
 // QUOTE's arguments as character codes: Word evaluates the nested field and uses its result as the path.
 const quoted = (text: string) => `QUOTE ${[...text].map((c) => c.charCodeAt(0)).join(' ')}`;
-const DDE = 'DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"';
+const DDE = DDE_COMMAND;
 
 // A50-2 (high): rtfFieldInstructions (field-codes.ts:79-84) consumes `\uN` as a control word without emitting the
 // character, then keeps its ANSI fallback: `\u68 x\u68 x\u69 xAUTO` is DDEAUTO to Word and `xxxAUTO` here.

@@ -1,6 +1,7 @@
 import { olePackageObject, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attackerKit, outboundFile } from './attacker-kit.js';
+import { flatBinaryPart, flatXmlPart } from './office-builders.js';
 import { useLocalStack } from './stack.js';
 
 const stack = useLocalStack();
@@ -18,12 +19,8 @@ const workbook = zipFile([
   },
   { name: 'xl/workbook.xml', data: '<workbook/>' },
 ]);
-const xmlPart = (name: string, xml: string) =>
-  `<pkg:part pkg:name="${name}" pkg:contentType="application/xml"><pkg:xmlData>${xml}</pkg:xmlData></pkg:part>`;
-const binaryPart = (name: string, bytes: Buffer) =>
-  `<pkg:part pkg:name="${name}" pkg:contentType="application/vnd.openxmlformats-officedocument.oleObject" pkg:compression="store"><pkg:binaryData>${bytes
-    .toString('base64')
-    .replace(/.{76}/g, '$&\n')}</pkg:binaryData></pkg:part>`;
+const xmlPart = flatXmlPart;
+const binaryPart = flatBinaryPart;
 const flatOpc = (parts: string, prolog = '', declaration = '<?xml version="1.0" standalone="yes"?>') =>
   `${declaration}${prolog}<?mso-application progid="Word.Document"?><pkg:package xmlns:pkg="${PKG}">${xmlPart('/word/document.xml', document)}${parts}</pkg:package>`;
 const embeddedWorkbook = binaryPart('/word/embeddings/Microsoft_Excel_Worksheet.xlsx', workbook);

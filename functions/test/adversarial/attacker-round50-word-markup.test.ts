@@ -1,19 +1,18 @@
 import { olePackageObject, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attackerKit } from './attacker-kit.js';
+import { DDE_COMMAND, DOCX, fieldBegin, fieldEnd, instrRun, W } from './office-builders.js';
 import { useLocalStack } from './stack.js';
 
 // Word fields that run a program (DDEAUTO) or open a file (LINK, INCLUDETEXT), in forms the field reader misses.
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const verdict = async (name: string, file: Buffer, type?: string) =>
   (await kit.inbound(attachedFile(name, file, type)[0])).verdict;
-const begin = '<w:r><w:fldChar w:fldCharType="begin"/></w:r>';
-const end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>';
-const instr = (text: string) => `<w:r><w:instrText xml:space="preserve">${text}</w:instrText></w:r>`;
-const DDE = 'DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"';
+const begin = fieldBegin;
+const end = fieldEnd;
+const instr = instrRun;
+const DDE = DDE_COMMAND;
 
 // A50-3 (high): a Word 2003 XML document (`<w:wordDocument>`, opened by Word as .xml through its mso-application
 // instruction and as .doc by its content) is no Flat OPC package: packagingDocumentOf (archive-files.ts:118) does not
