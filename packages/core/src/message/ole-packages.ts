@@ -1,6 +1,8 @@
 import { compoundStreams } from '../mime/compound-file.js';
 import type { ArchiveEntry } from './archive-entry.js';
+import { fieldSources } from './field-codes.js';
 import { linkedSource, windowsNames } from './link-names.js';
+import { wordBinaryFieldInstructions } from './word-binary-fields.js';
 
 // A package (Windows' Object Packager, MS-OLEDS 2.3.6 `Ole10Native` with the packager's own layout) wraps any
 // file: a document shows its icon and label, and a double click writes the file to its temporary path and opens it
@@ -173,10 +175,16 @@ export function cutAtNul(text: string): string {
 
 /**
  * Calls `visit` for each file packaged in the compound file `data` ({@link olePackages}): once per name the file
- * is shown or written under, each with the package's content.
+ * is shown or written under, each with the package's content; then for each name of a file a Word document's
+ * fields in it open (LINK, INCLUDETEXT: {@link wordBinaryFieldInstructions}; a picture's by its name alone).
+ * Throws as those do, and for a field that runs a program (DDEAUTO), after the files already visited.
  */
 export function eachOlePackage(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   for (const file of olePackages(data, maxBytes)) visitPackage(file, visit);
+  const fields = fieldSources(wordBinaryFieldInstructions(data, maxBytes));
+  for (const { path, picture } of fields.files)
+    eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
+  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
 }
 
 /**

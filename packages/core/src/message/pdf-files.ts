@@ -1,6 +1,7 @@
 import { lazyModule } from '../lazy-module.js';
 import { NO_DEADLINE } from '../mime/reading-deadline.js';
 import type { ArchiveEntry } from './archive-entry.js';
+import { eachLinkedName } from './ole-packages.js';
 
 // A PDF carries files (its attachments pane, file-attachment notes) that a viewer saves or opens on a click: an
 // `invoice.vbs` or a zip of an executable inside one is carried as an archive carries it. The PDF reader is large,
@@ -16,6 +17,8 @@ export async function loadPdfFiles(): Promise<void> {
 const PDF_HEADER = Buffer.from('%PDF-', 'latin1');
 // Names a dictionary declaring a file writes; in a password-protected file, the one thing readable of them.
 const DECLARES_FILES = /\/(?:EmbeddedFiles?|EF|FileAttachment)\b/;
+// Names an action opening another file writes (its target, a string, is encrypted with the rest).
+const DECLARES_LAUNCHES = /\/(?:Launch|GoToR|GoToE)\b/;
 
 /** Whether a file's first bytes hold a PDF header (viewers look through the first 1024). */
 export function isPdf(head: Buffer): boolean {
@@ -24,7 +27,8 @@ export function isPdf(head: Buffer): boolean {
 
 /**
  * Calls `visit` for each file a PDF embeds (any stream a file specification's `/EF` names, or typed
- * `/EmbeddedFile`), under its name. A PDF that asks for a password and declares files has them visited as
+ * `/EmbeddedFile`), under its name, and each name of a file its actions open (`/Launch`, `/GoToR`, `/GoToE`: by
+ * path, or remote when on a server; an action whose target is not read throws). A PDF that asks for a password and declares files has them visited as
  * encrypted. Throws when the PDF cannot be read (past a bound, damaged beyond what viewers recover) or the reader
  * is not loaded ({@link loadPdfFiles}). Bounded by `maxBytes` decoded.
  */
@@ -34,12 +38,20 @@ export function eachPdfFile(data: Buffer, maxBytes: number, visit: (entry: Archi
   doc.scan();
   if (!doc.encrypted) doc.viewChain();
   if (doc.encrypted) {
-    if (DECLARES_FILES.test(data.toString('latin1')))
-      visit({ name: 'files of a password-protected PDF', encrypted: true });
+    const text = data.toString('latin1');
+    if (DECLARES_FILES.test(text)) visit({ name: 'files of a password-protected PDF', encrypted: true });
+    if (DECLARES_LAUNCHES.test(text))
+      visit({ name: 'files a password-protected PDF opens', encrypted: true });
     return;
   }
   for (const file of doc.embeddedFiles()) {
     const bytes = file.bytes;
     visit({ name: file.name, head: (max) => bytes.subarray(0, max), bytes: () => bytes });
+  }
+  // A /Launch action opens a file by its path (`\\host\share\invoice.exe`), a /GoToR or /GoToE another document:
+  // listed as a link's target is, by its names, refused when on a server.
+  for (const { action, sources } of doc.actionTargets()) {
+    if (sources.length === 0) throw new Error(`a ${action} action whose target is not read`);
+    eachLinkedName(sources, visit);
   }
 }

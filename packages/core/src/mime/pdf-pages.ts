@@ -93,6 +93,58 @@ export class PdfDocument extends PdfContent {
     return files;
   }
 
+  /**
+   * What the actions a viewer takes open: each `/Launch`, `/GoToR` and `/GoToE` action in any object of any view,
+   * inline or not (a catalog's `/OpenAction`, an annotation's `/A` or `/AA`, a `/Next`), with the paths or
+   * addresses its file specifications give (a Launch's `/F` and `/Win /F`; a GoToE without `/F` opens a file this
+   * one embeds, listed as such). An action none of whose targets is a string is listed with no sources: what it
+   * opens is not known. Linear: each object's value is walked once, {@link MAX_NESTING} deep.
+   */
+  actionTargets(): { action: string; sources: string[] }[] {
+    const actions: { action: string; sources: string[] }[] = [];
+    const walked = new Set<Entry>();
+    for (const view of [this.objects, ...this.chainViews.map((v) => v.objects)]) {
+      this.inView(view, () => {
+        for (const entry of view.values()) {
+          if (walked.has(entry)) continue;
+          walked.add(entry);
+          const stack: { value: Value; depth: number }[] = [{ value: entry.value, depth: 0 }];
+          for (let next = stack.pop(); next; next = stack.pop()) {
+            const { value, depth } = next;
+            if (depth > MAX_NESTING) continue;
+            const inner = Array.isArray(value) ? value : isDict(value) ? [...value.values()] : [];
+            for (const v of inner)
+              if (Array.isArray(v) || isDict(v)) stack.push({ value: v, depth: depth + 1 });
+            if (!isDict(value)) continue;
+            const action = this.nameOf(value.get('S'));
+            if (action !== 'Launch' && action !== 'GoToR' && action !== 'GoToE') continue;
+            if (action === 'GoToE' && !value.has('F')) continue;
+            const sources = [
+              ...this.fileSpecSources(value.get('F')),
+              ...(action === 'Launch' ? this.fileSpecSources(this.dict(value.get('Win')).get('F')) : []),
+            ];
+            actions.push({ action, sources });
+          }
+        }
+      });
+    }
+    return actions;
+  }
+
+  // The paths a file specification gives: a string, or a dictionary's /UF, /F, /DOS, /Mac and /Unix (a URL
+  // specification's without a scheme read as an address on a server).
+  private fileSpecSources(spec: Value | undefined): string[] {
+    const value = this.resolve(spec);
+    if (value instanceof Buffer) return [textString(value)];
+    if (!isDict(value)) return [];
+    const url = this.nameOf(value.get('FS')) === 'URL';
+    return ['UF', 'F', 'DOS', 'Mac', 'Unix']
+      .map((key) => this.resolve(value.get(key)))
+      .filter((v): v is Buffer => v instanceof Buffer)
+      .map((v) => textString(v))
+      .map((path) => (url && !/^[a-z][a-z0-9+.-]*:/i.test(path) ? `http://${path}` : path));
+  }
+
   /** The pages' text, then the form fields' values and annotations' contents, as each view of the file shows. */
   read(): string[] {
     const texts = this.readView(this.trailers.map((t) => t.get('Root')).findLast((r) => r !== undefined));
