@@ -17,7 +17,7 @@ import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
 import { sniffType } from './sniff.js';
 import { eachTarEntry } from './tar-entries.js';
-import { eachWordMarkupFile, isWordMarkupHead } from './word-markup.js';
+import { eachWordMarkupFile, isWordMarkupHead, opensAsWordMarkup, WORD_NAMED } from './word-markup.js';
 import { xmlText } from './xml-document.js';
 
 /** The largest archive listed: WorkMail's messages are at most 25 MB, so a larger part cannot be one it delivers. */
@@ -270,6 +270,16 @@ function visitEntry(
     eachLinkedName([path], (link) =>
       visitEntry(picture ? { name: link.name } : link, `${name}/`, depth, out, budget),
     );
+  // A spreadsheet written as text, opened by Excel from the archive as it is from a message (attacker round 51).
+  if (/\.(?:csv|tsv|tab)[\s.]*$/i.test(entry.name)) {
+    const text = entry.bytes();
+    budget.left -= text.length;
+    try {
+      eachSpreadsheetTextFile(text, budget.left, () => {});
+    } catch (error) {
+      out.unreadable ??= `${name}: ${(error as Error).message}`;
+    }
+  }
   if (/\.rels$/i.test(entry.name)) {
     const rels = entry.bytes();
     budget.left -= rels.length;
@@ -291,7 +301,12 @@ function visitEntry(
     const found = page.end();
     if (found) out.activeMarkup = `${name}: ${found}`;
   }
-  const kind = archiveKindOf(head) ?? claimed ?? packagingDocumentOf(head, !budget.pdfs);
+  const kind =
+    archiveKindOf(head) ??
+    claimed ??
+    packagingDocumentOf(head, !budget.pdfs) ??
+    // Markup or an MHT named .doc opens in Word as the document it describes (attacker round 51).
+    (WORD_NAMED.test(entry.name) && opensAsWordMarkup(head) ? 'Word markup document' : undefined);
   if (!kind) return;
   if (depth + 1 >= MAX_DEPTH) {
     out.unreadable = `archives nested more than ${MAX_DEPTH} deep`;

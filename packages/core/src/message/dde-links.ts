@@ -1,23 +1,33 @@
 import type { ArchiveEntry } from './archive-entry.js';
+import { decodeEntities } from './html-text.js';
 import { XML_PREFIX } from './xml-document.js';
 
 // Excel's dynamic data exchange starts a program named in a formula (`=cmd|'/c calc'!A0`: the `cmd` server, its
 // topic and item) or in a workbook's external link (`<ddeLink ddeService="cmd" ddeTopic="/c calc">`), after prompts
-// recipients are trained to accept: the spreadsheet twin of Word's DDEAUTO field (attacker round 50).
+// recipients are trained to accept: the spreadsheet twin of Word's DDEAUTO field (attacker rounds 50 and 51).
 
 const DDE_LINK = new RegExp(`<${XML_PREFIX}ddeLink(?=[\\s/>])`, 'i');
-// A cell opening a formula (`=`, `+`, `-`, `@`, as Excel reads a text file's cell) that holds a DDE reference: a
-// server name, then `|`, before the cell's end.
-const DDE_CELL = /(?:^|[,;\t])\s*"?\s*[=+\-@][^,;\t"]*?[\w.]\s*\|/;
+// A DDE reference in a formula: a server name, then `|` (no other formula operator is `|`).
+const DDE_REFERENCE = /[\w.]\s*\|/;
+// A workbook's formulas: an .xlsx cell's `<f>`, an Excel 2003 XML cell's `ss:Formula`.
+const FORMULA_ELEMENT = new RegExp(`<${XML_PREFIX}f(?=[\\s>])[^<>]*>([^<]*)<`, 'gi');
+const FORMULA_ATTRIBUTE = /\bformula\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/gi;
 
-/** Whether an Office part (a workbook's external link) holds a DDE link. */
+/** Whether an Office part holds a DDE link (a workbook's external link) or a formula with a DDE reference. */
 export function hasDdeLink(xml: string): boolean {
-  return xml.includes('ddeLink') && DDE_LINK.test(xml);
+  if (!xml.includes('|') && !xml.includes('&') && !xml.includes('ddeLink')) return false;
+  if (xml.includes('ddeLink') && DDE_LINK.test(xml)) return true;
+  for (const m of xml.matchAll(FORMULA_ELEMENT))
+    if (DDE_REFERENCE.test(decodeEntities(m[1] as string))) return true;
+  for (const m of xml.matchAll(FORMULA_ATTRIBUTE))
+    if (DDE_REFERENCE.test(decodeEntities(m[1] ?? m[2] ?? ''))) return true;
+  return false;
 }
 
 /**
  * Lists nothing from a spreadsheet written as text (a `.csv` Excel opens) and throws when one of its cells is a
- * formula with a DDE reference. Linear: each line is looked at once.
+ * formula (`=`, `+`, `-`, `@` first, after spaces) with a DDE reference. Cells are read as Excel splits them: by
+ * comma, semicolon, tab and the separator a `sep=` first line names, a quoted cell whole. Linear.
  *
  * @example
  * ```ts
@@ -29,9 +39,44 @@ export function eachSpreadsheetTextFile(
   _maxBytes: number,
   _visit: (entry: ArchiveEntry) => void,
 ): void {
-  const text = data.toString(data[0] === 0xff && data[1] === 0xfe ? 'utf16le' : 'utf8');
+  const text = spreadsheetText(data);
   if (!text.includes('|')) return;
+  const separator = /^\s*sep=(.)/i.exec(text)?.[1];
   for (const line of text.split(/\r\n|[\r\n]/))
-    if (line.includes('|') && DDE_CELL.test(line))
-      throw new Error('a cell whose formula starts a program by DDE');
+    if (line.includes('|'))
+      for (const cell of cells(line, separator))
+        if (/^\s*[=+\-@]/.test(cell) && DDE_REFERENCE.test(cell))
+          throw new Error('a cell whose formula starts a program by DDE');
+}
+
+// A line's cells: split at separators outside quotes; a quoted cell's `""` is one quote.
+function cells(line: string, separator: string | undefined): string[] {
+  const out: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let at = 0; at < line.length; at++) {
+    const c = line[at] as string;
+    if (quoted) {
+      if (c !== '"') cell += c;
+      else if (line[at + 1] === '"') {
+        cell += '"';
+        at++;
+      } else quoted = false;
+    } else if (c === '"' && cell.trim() === '') quoted = true;
+    else if (c === ',' || c === ';' || c === '\t' || c === separator) {
+      out.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  out.push(cell);
+  return out;
+}
+
+function spreadsheetText(data: Buffer): string {
+  if (data[0] === 0xff && data[1] === 0xfe) return data.toString('utf16le', 2);
+  if (data[0] === 0xfe && data[1] === 0xff)
+    return Buffer.from(data.subarray(2, 2 + ((data.length - 2) & ~1)))
+      .swap16()
+      .toString('utf16le');
+  return data.toString('utf8');
 }

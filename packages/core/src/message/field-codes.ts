@@ -17,9 +17,10 @@ export interface FieldSources {
 export const NESTED_FIELD = '\u0013';
 
 // A field's instruction: `LINK Package "C:\\x\\a.exe"`, `INCLUDETEXT "\\\\host\\s\\a.docx"`, `DDEAUTO c:\\…\\cmd.exe "/k calc"`.
-// A keyword may touch its arguments where a tab or break between them was read as nothing.
+// A keyword may touch its arguments where a tab or break between them was read as nothing. RD names a document
+// and DATABASE's \d or \c switch a data source, opened from their paths too (attacker round 51).
 const LINKING =
-  /\b(LINK\s*[^\s"“”]+|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT)\s*(?:["“”]([^"“”]*)["“”]?|(\S+))/gi;
+  /\b(LINK\s*[^\s"“”]+|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT|RD|DATABASE[^"“”]*?\\[dc])\s*(?:["“”]([^"“”]*)["“”]?|(\S+))/gi;
 const RUNNING = /\b(DDE(?:AUTO)?)/i;
 
 /**
@@ -82,7 +83,7 @@ export function wordFieldInstructions(xml: string): string[] {
     const element = (m[1] as string).toLowerCase();
     const attributes = m[2] as string;
     if (element === 'fldchar') {
-      const type = CHAR_TYPE.exec(attributes)?.[1]?.toLowerCase();
+      const type = CHAR_TYPE.exec(decodeEntities(attributes))?.[1]?.toLowerCase();
       if (type === 'begin') {
         if (open.length > 0) append(NESTED_FIELD);
         open.push({ code: '', inCode: true });
@@ -144,7 +145,9 @@ export function rtfFieldInstructions(rtf: string): string[] {
     // The characters after a `\uN` that stand in for it where Unicode is not read: `\ucN` of them, per group.
     const fallbacks = [1];
     let skip = 0;
-    let end = at + 8 + (rtf[at + 8] === ' ' ? 1 : 0);
+    // The control word's parameter (`\fldinst-1`, which Word ignores) and its delimiting space are no code.
+    const word = /^\\fldinst-?\d{0,10} ?/.exec(rtf.slice(at, at + 24))?.[0].length ?? 8;
+    let end = at + word;
     let text = '';
     while (end < rtf.length && fallbacks.length > 0) {
       const c = rtf[end] as string;
@@ -202,6 +205,15 @@ const HTML_FIELD_MARK = /mso-element\s*:\s*field-(begin|separator|end)/gi;
  * ```
  */
 export function htmlFieldInstructions(html: string): string[] {
+  // Its marks may be written with references (`mso-element&#58;field-begin`): read both ways.
+  if (html.includes('&') && /mso-element|&#/i.test(html)) {
+    const decoded = decodeEntities(html);
+    if (decoded !== html) return [...markedFieldInstructions(html), ...markedFieldInstructions(decoded)];
+  }
+  return markedFieldInstructions(html);
+}
+
+function markedFieldInstructions(html: string): string[] {
   if (!/mso-element/i.test(html)) return [];
   const instructions: string[] = [];
   const open: { code: string; inCode: boolean }[] = [];

@@ -6,7 +6,7 @@ import {
 } from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
-import { xmlText } from './xml-document.js';
+import { opensAsWordMarkup, WORD_NAMED } from './word-markup.js';
 
 /** A part's content kept while it may be an archive, to list its files at the end. */
 export interface KeptArchive {
@@ -26,9 +26,6 @@ export interface KeptArchive {
   spreadsheetNamed?: boolean;
 }
 const SPREADSHEET_NAMED = /\.(?:csv|tsv|tab)[\s.]*$/i;
-
-// Names Word opens whatever the content is (HTML or XML named .doc is read as a document; attacker round 50).
-const WORD_NAMED = /\.(?:doc|dot|wbk|wiz|rtf)[\s.]*$/i;
 
 const SINGLE_FILE = new Set<ArchiveKind>([
   'gzip',
@@ -90,7 +87,7 @@ function decide(archive: KeptArchive): boolean {
   archive.document =
     archive.kind === undefined
       ? (packagingDocumentOf(head) ??
-        (archive.wordNamed && /^[\s\ufeff]*</.test(xmlText(head))
+        (archive.wordNamed && opensAsWordMarkup(head)
           ? 'Word markup document'
           : archive.spreadsheetNamed
             ? 'spreadsheet text'

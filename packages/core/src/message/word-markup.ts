@@ -1,5 +1,7 @@
 import { inflateSync } from 'node:zlib';
+import libqp from 'libqp';
 import type { ArchiveEntry } from './archive-entry.js';
+import { hasDdeLink } from './dde-links.js';
 import { fieldSources, htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { eachLinkedName } from './ole-packages.js';
 import { XML_PREFIX, XML_PROLOG, xmlAttributes, xmlCharacterData, xmlText } from './xml-document.js';
@@ -33,6 +35,15 @@ export function isWordMarkupHead(head: Buffer): boolean {
   return WORD_XML_ROOT.test(text.slice(prolog)) || WORD_HTML.test(text);
 }
 
+/** Names Word opens whatever the content is: markup, or an MHT, named `.doc` is read as a document (rounds 50–51). */
+export const WORD_NAMED = /\.(?:doc|dot|wbk|wiz|rtf)[\s.]*$/i;
+
+/** Whether a file named as Word opens it (`.doc`) starts as markup or as an MHT (a MIME document) would. */
+export function opensAsWordMarkup(head: Buffer): boolean {
+  return /^[\s\ufeff]*</.test(xmlText(head)) || MIME_HEAD.test(head.toString('latin1', 0, 512));
+}
+const MIME_HEAD = /^(?:[\w-]{1,64}:[^\r\n]*\r?\n)+/;
+
 /**
  * Calls `visit` for each file a Word markup document holds or opens: each `w:binData` (named by its `w:name`, an
  * ActiveMime container's compound file unpacked), and the files its fields link (LINK, INCLUDETEXT). Throws for a
@@ -49,7 +60,37 @@ export function eachWordMarkupFile(
   maxBytes: number,
   visit: (entry: ArchiveEntry) => void,
 ): void {
-  const text = xmlText(data);
+  const head = data.toString('latin1', 0, 512);
+  // An MHT (Word's single-file web page) holds its pages as MIME parts, quoted-printable or base64.
+  if (MIME_HEAD.test(head) && !/^[\s\ufeff]*</.test(head))
+    for (const page of mhtPages(data.toString('latin1'))) eachMarkupFile(page, maxBytes, visit);
+  else eachMarkupFile(xmlText(data), maxBytes, visit);
+}
+
+// The decoded parts of a MIME document, split at its boundary (one level: Word writes MHT flat).
+function mhtPages(text: string): string[] {
+  const split = /\r?\n\r?\n/.exec(text);
+  const headers = split ? text.slice(0, split.index) : text;
+  const body = split ? text.slice(split.index + split[0].length) : '';
+  const boundary = /boundary\s*=\s*"?([^";\r\n]+)"?/i.exec(headers)?.[1];
+  const pieces =
+    boundary === undefined ? [`${headers}\r\n\r\n${body}`] : body.split(`--${boundary}`).slice(1);
+  return pieces.map((piece) => {
+    const end = /\r?\n\r?\n/.exec(piece);
+    const partHeaders = end ? piece.slice(0, end.index) : piece;
+    const content = end ? piece.slice(end.index + end[0].length) : '';
+    const encoding = /content-transfer-encoding\s*:\s*([\w-]+)/i.exec(partHeaders)?.[1]?.toLowerCase();
+    const bytes =
+      encoding === 'base64'
+        ? Buffer.from(content.replace(/\s+/g, ''), 'base64')
+        : encoding === 'quoted-printable'
+          ? libqp.decode(content)
+          : Buffer.from(content, 'latin1');
+    return xmlText(bytes);
+  });
+}
+
+function eachMarkupFile(text: string, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   let left = maxBytes;
   BIN_DATA.lastIndex = 0;
   for (let m = BIN_DATA.exec(text); m; m = BIN_DATA.exec(text)) {
@@ -73,6 +114,8 @@ export function eachWordMarkupFile(
     eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
   if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
   if (fields.built) throw new Error('a field whose source another field builds');
+  // Excel 2003 XML (`mso-application` Excel.Sheet) keeps its formulas in `ss:Formula`.
+  if (hasDdeLink(text)) throw new Error('a formula or link that starts a program by DDE');
 }
 
 // An ActiveMime container (`oledata.mso`, Word 2003's embedded objects) holds its content compressed with zlib a
