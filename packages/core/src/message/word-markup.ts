@@ -91,6 +91,40 @@ function mhtPages(text: string): string[] {
 }
 
 function eachMarkupFile(text: string, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
+  eachBinaryData(text, maxBytes, visit);
+  const fields = fieldSources([...wordFieldInstructions(text), ...htmlFieldInstructions(text)]);
+  for (const { path, picture } of fields.files)
+    eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
+  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
+  if (fields.built) throw new Error('a field whose source another field builds');
+  // Excel 2003 XML (`mso-application` Excel.Sheet) keeps its formulas in `ss:Formula`.
+  if (hasDdeLink(text)) throw new Error('a formula or link that starts a program by DDE');
+}
+
+/**
+ * Calls `visit` for each `w:binData` of a Word 2003 XML document (the DLP reads what an embedded workbook says):
+ * named by its `w:name`, an ActiveMime container unpacked. Throws for data it cannot decode. Linear.
+ *
+ * @example
+ * ```ts
+ * eachWordBinaryData(Buffer.from(wordXml), 1 << 20, (file) => console.log(file.name)); // oledata.mso
+ * ```
+ */
+export function eachWordBinaryData(
+  data: Buffer,
+  maxBytes: number,
+  visit: (entry: ArchiveEntry) => void,
+): void {
+  eachBinaryData(xmlText(data), maxBytes, visit);
+}
+
+/** Whether the markup text is Word 2003 XML (its root a `wordDocument`). */
+export function isWordXml(text: string): boolean {
+  const prolog = XML_PROLOG.exec(text)?.[0].length ?? 0;
+  return WORD_XML_ROOT.test(text.slice(prolog, prolog + 512));
+}
+
+function eachBinaryData(text: string, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   let left = maxBytes;
   BIN_DATA.lastIndex = 0;
   for (let m = BIN_DATA.exec(text); m; m = BIN_DATA.exec(text)) {
@@ -109,13 +143,6 @@ function eachMarkupFile(text: string, maxBytes: number, visit: (entry: ArchiveEn
     const entry = name.replace(/^wordml:\/\//i, '');
     visit({ name: entry, head: (max) => bytes.subarray(0, max), bytes: () => bytes });
   }
-  const fields = fieldSources([...wordFieldInstructions(text), ...htmlFieldInstructions(text)]);
-  for (const { path, picture } of fields.files)
-    eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
-  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
-  if (fields.built) throw new Error('a field whose source another field builds');
-  // Excel 2003 XML (`mso-application` Excel.Sheet) keeps its formulas in `ss:Formula`.
-  if (hasDdeLink(text)) throw new Error('a formula or link that starts a program by DDE');
 }
 
 // An ActiveMime container (`oledata.mso`, Word 2003's embedded objects) holds its content compressed with zlib a

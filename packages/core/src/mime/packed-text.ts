@@ -6,6 +6,7 @@ import { eachFlatOpcPart } from '../message/flat-opc.js';
 import { officeBackdrops } from '../message/office-backdrops.js';
 import { olePackages } from '../message/ole-packages.js';
 import { eachTarEntry } from '../message/tar-entries.js';
+import { eachWordBinaryData } from '../message/word-markup.js';
 import {
   type BinaryReading,
   binaryReading,
@@ -31,7 +32,17 @@ import { archiveTexts, type ZipText, zipTexts } from './zip-text.js';
 // read is said, so the caller reports it unread, and so are the archives of kinds not opened inside (RAR…).
 
 /** How a part's content is packed. */
-export type Packing = 'office' | 'flat-opc' | 'strings' | 'tags' | 'zip' | 'tar' | 'gzip' | 'cms' | 'pdf';
+export type Packing =
+  | 'office'
+  | 'flat-opc'
+  | 'word-xml'
+  | 'strings'
+  | 'tags'
+  | 'zip'
+  | 'tar'
+  | 'gzip'
+  | 'cms'
+  | 'pdf';
 /** Containers inside containers read, at most (a zip in a zip in a signed file…): deeper is unread. */
 const MAX_NESTING = 4;
 
@@ -57,6 +68,7 @@ export interface Unpacked {
 const WHAT: Record<Packing, string> = {
   office: 'document',
   'flat-opc': 'document',
+  'word-xml': 'document',
   strings: 'file',
   tags: 'picture or recording',
   zip: 'archive',
@@ -204,10 +216,13 @@ function unpack(
     addZipTexts(others, name, u, depth);
     return;
   }
-  if (packing === 'flat-opc') {
-    // An Office document written as one XML file: its XML parts are read in its own text; its binary parts (an
-    // embedded workbook, an object) as a zip's files are.
-    const binaryParts: EachEntry = (data, max, visit) => eachFlatOpcPart(data, max, visit, 'binary');
+  if (packing === 'flat-opc' || packing === 'word-xml') {
+    // An Office document written as one XML file (Flat OPC, Word 2003 XML): its XML is read as its own text; its
+    // binary parts (an embedded workbook, an object) as a zip's files are.
+    const binaryParts: EachEntry =
+      packing === 'word-xml'
+        ? eachWordBinaryData
+        : (data, max, visit) => eachFlatOpcPart(data, max, visit, 'binary');
     const read = archiveTexts(binaryParts, bytes, budget - out.bytes);
     out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
     out.unopened.push(...read.unopened.map((n) => `${name}${n}`));

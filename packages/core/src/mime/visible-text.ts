@@ -16,6 +16,7 @@ import { partNaming } from '../message/part-names.js';
 import { rtfObjects } from '../message/rtf-objects.js';
 import { mayRunRightToLeft } from '../message/text-direction.js';
 import { decodeUtf7, isUtf7 } from '../message/utf7.js';
+import { isWordXml } from '../message/word-markup.js';
 import { xmlText } from '../message/xml-document.js';
 import { isTransient } from '../transient.js';
 import {
@@ -513,6 +514,7 @@ function emitDecoded(
   if (kind !== 'rtf' && kind !== 'directory') {
     const xml = decoded.includes(0) ? xmlText(decoded) : text;
     if (isFlatOpcPackage(xml)) readPacked(place.label, 'flat-opc', Buffer.from(xml, 'utf8'), place.depth, w);
+    else if (isWordXml(xml)) readPacked(place.label, 'word-xml', Buffer.from(xml, 'utf8'), place.depth, w);
   }
   // A message file (an MHT named `.doc`, an `.eml` in a zip) is walked, whatever the kind it was read as.
   const message = carriedMessage(decoded);
