@@ -1,6 +1,7 @@
 import { ConfigError, rule, when } from '@wmflow/core';
 import { seededRandom } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageTable } from '../../scripts/confusable-letters.js';
 import { eml, type Harness, startHarness } from '../../test/support/stack.js';
 import { impersonatesProtectedName, skeletonName } from './index.js';
 
@@ -134,6 +135,67 @@ describe('condition: impersonatesProtectedName', () => {
       'payroll@corp.example1',
     ])
       expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+  });
+
+  it('reads any letter in an enclosing circle as an at sign, and any punctuation or symbol as a dot (attacker round 51)', async () => {
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    const from = (display: string) =>
+      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    // A51-9: the Cyrillic, Greek and Latin alpha a in a circle, and a variation selector or a joiner between.
+    // A51-10: dots outside round 50's list (Aegean, Kharoshthi, Tibetan, ring point, a circle, a modifier letter),
+    // two or three dots in one character, and a dash other than the hyphen-minus.
+    for (const shown of [
+      'payroll\u0430\u20ddcorp.example',
+      'payroll\u03b1\u20ddcorp.example',
+      'payroll\u0251\u20ddcorp.example',
+      'payrolla\ufe0e\u20ddcorp.example',
+      'payrollA\u200d\u20ddcorp.example',
+      'payroll@corp\u{10101}example',
+      'payroll@corp\u{1f784}example',
+      'payroll@corp\u{10a50}example',
+      'payroll@corp\u0971example',
+      'payroll@corp\u0f0bexample',
+      'payroll@corp\u2e30example',
+      'payroll@corp\u2026example',
+      'payroll@corp\u22efexample',
+    ])
+      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(true);
+    // A non-breaking hyphen in a domain with a hyphen.
+    const { outcome } = await h.run(
+      [
+        when(
+          c,
+          rule('hit', (ctx) => ctx.note('hit')),
+        ),
+      ],
+      from('payroll@corp\u2011example.com'),
+      { mailFrom: 'x@evil.example' },
+      { organizationDomains: ['corp-example.com'] },
+    );
+    expect(outcome.rulesFired).toContain('hit');
+    // Other domains read the same way, and a circled letter with no domain after it: not this check's.
+    for (const shown of [
+      'payroll@partner\u{1f784}example',
+      'payroll@corp\u2e30example.net',
+      'Payroll \u0430\u20dd Corp',
+      'payroll\u0430\u20ddpartner.example',
+    ])
+      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+  });
+
+  it("reads every character Unicode's confusables draw as dots as a dot in a shown domain (A51-10)", async () => {
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    const from = (display: string) =>
+      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    const dots = Object.entries(packageTable())
+      .filter(([ch, prototype]) => [...ch].length === 1 && /^[.\u00b7]+$/.test(prototype))
+      .map(([ch]) => ch);
+    expect(dots.length).toBeGreaterThan(20);
+    const misread: string[] = [];
+    for (const dot of dots)
+      if (!(await fired(c, from(`payroll@corp${dot}example`), 'x@corp-example.com')))
+        misread.push(`U+${(dot.codePointAt(0) as number).toString(16)}`);
+    expect(misread).toEqual([]);
   });
 
   it('refuses bad configuration', () => {

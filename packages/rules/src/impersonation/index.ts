@@ -472,12 +472,13 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
  * case-folded, invisible characters as nothing, a right-to-left override's letters in their shown order, other
  * scripts' look-alike letters as the Latin ones (`payroll@corp\u200B.example`, `payroll@сorp.example`: attacker
  * round 45). Also read, on both sides, with characters drawn as a dot or an at sign as those (`corpꓸexample`,
- * `corp·example`, `payrollⓐcorp.example`), with the ASCII characters drawn as letters as those (`c0rp.examp1e`,
- * `corp.examp|e`), and with both (attacker round 50): each reading only adds to the ones before. Linear: four
- * passes of single-character classes.
+ * `corp·example`, `corp𐄁example`, `payrollⓐcorp.example`, `payrollа⃝corp.example`), with the ASCII characters drawn
+ * as letters as those (`c0rp.examp1e`, `corp.examp|e`), and with both (attacker rounds 50, 51): each reading only
+ * adds to the ones before. Linear: four passes of single-character classes.
  */
 function showsOwnAddress(name: string, domains: readonly string[]): boolean {
-  if (domains.length === 0 || !AT_SHOWN.test(name)) return false;
+  if (domains.length === 0 || !(AT_SHOWN.test(name) || (name.includes('\u20dd') && CIRCLED.test(name))))
+    return false;
   const drawn = RTL_OVERRIDE.test(name) ? [name, bidiShown(name), [...name].reverse().join('')] : [name];
   // The reading as typed is kept: a `|` or `·` after the address ends it (`payroll@corp.example|Payroll`), and an
   // organization domain's punycode has digits.
@@ -500,15 +501,19 @@ const READINGS: [boolean, boolean][] = [
   [false, true],
   [true, true],
 ];
-// An at sign as shown: `@`, its full-width and small forms (NFKC `@`), and a circled a (`ⓐ`, `Ⓐ`, `a` with a
-// combining enclosing circle), which NFKC makes a plain letter.
-const AT_SHOWN = /[@\uff20\ufe6b\u24b6\u24d0]|[aA]\u20dd/;
+// An at sign as shown: `@`, its full-width and small forms (NFKC `@`), and a circled a (`ⓐ`, `Ⓐ`), which NFKC
+// makes a plain letter; or any letter in a combining enclosing circle (CIRCLED).
+const AT_SHOWN = /[@\uff20\ufe6b\u24b6\u24d0]/;
+// A letter drawn inside a combining enclosing circle (U+20DD), with marks, format, control and private-use
+// characters between drawn on it or as nothing (a variation selector, a joiner): the Latin, Cyrillic and Greek a
+// and the Latin alpha in a circle are all drawn as an at sign (attacker round 51, A51-9), and any other letter is
+// read so too, rather than a list of those that look like a. Linear: the characters between are never letters.
+const CIRCLED_CLASS = '\\p{L}[\\p{Mn}\\p{Cf}\\p{Cc}\\p{Co}]*\\u20dd';
+const CIRCLED = new RegExp(CIRCLED_CLASS, 'u');
 // Characters drawn as the punctuation of an address, read as it in a domain (a name's words read the letters
 // among them as nothing): Lisu's tone letters (`ꓸ` is a full stop, `ꓹ` a comma), the click letter and the
-// saltillo; dots that are not `.` after NFKC (middle and raised dots, the Greek ano teleia, the hyphenation point,
-// bullets, Syriac, Arabic, Vai, Canadian, runic and ideographic full stops, the katakana middle dot); the circled
-// a as `@` (attacker round 50, A50-12 and A50-13). Egyptian format controls and the null notehead, drawn as
-// nothing, are nothing.
+// saltillo; the circled a as `@` (attacker round 50, A50-12 and A50-13). Egyptian format controls and the null
+// notehead, drawn as nothing, are nothing. Other punctuation and symbols are read by their class (DRAWN_DOTS).
 const DRAWN_PUNCT: Record<string, string> = {
   '\ua4f8': '.',
   '\ua4f9': ',',
@@ -521,18 +526,23 @@ const DRAWN_PUNCT: Record<string, string> = {
   '\ua78c': "'",
   '\u24b6': '@',
   '\u24d0': '@',
-  'a\u20dd': '@',
-  'A\u20dd': '@',
 };
-for (const dot of '\u00b7\u0387\u0701\u0702\u06d4\u1427\u16eb\u2022\u2024\u2027\u2219\u22c5\u2981\u2e31\u2e33\u3002\ua60e\ufe12\uff61\u30fb\uff65')
-  DRAWN_PUNCT[dot] = '.';
+// The characters Unicode's confusables.txt draws as dots (prototype `.` or `·`) that are not punctuation or
+// symbols, which DRAWN_DOTS reads by class: Arabic-Indic and extended Arabic-Indic zeros, the Canadian final
+// middle dot, the Latin sinological dot, the Tifinagh three dots and the musical augmentation dot. The test reads
+// every dot of the table, so a table with more fails it.
+for (const dot of ['\u0660', '\u06f0', '\u1427', '\ua78f', '\u2d48', '\u{1d16d}']) DRAWN_PUNCT[dot] = '.';
 const DRAWN_PUNCT_CHARS = new RegExp(
-  `[${Object.keys(DRAWN_PUNCT)
-    .filter((k) => k.length === 1)
-    .map((k) => `\\u${k.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .join('')}]|[aA]\\u20dd|[\\u{13430}-\\u{1343f}\\u{1d159}]`,
+  `${CIRCLED_CLASS}|[${Object.keys(DRAWN_PUNCT)
+    .map((k) => `\\u{${(k.codePointAt(0) as number).toString(16)}}`)
+    .join('')}]|[\\u{13430}-\\u{1343f}\\u{1d159}]`,
   'gu',
 );
+// In a domain, after NFKC and the letters read as Latin ones, any other punctuation, symbol or modifier letter is
+// drawn as a separator (attacker round 51, A51-10: `corp𐄁example`, `corp🞄example`, `corp⸰example`,
+// `corp་example`, `corpॱexample`, beside the middle dots, bullets and full stops of round 50): a dash as `-`, the
+// others as `.`, a run of them as one. Only characters outside ASCII: `|`, `_` or `,` are drawn as themselves.
+const DRAWN_DOTS = /(?=[\u0080-\u{10ffff}])(?:(\p{Pd})|[\p{P}\p{S}\p{Lm}])/gu;
 // The ASCII characters the name check reads as letters (`0` as o, `1` and `|` as l), but the at sign.
 const ASCII_LETTER_LIKES = new RegExp(
   `[${Object.keys(CONFUSABLES)
@@ -549,7 +559,9 @@ const ASCII_LETTER_LIKES = new RegExp(
 // with `lettered`, ASCII digits and signs drawn as letters as those. The organization's own domains are read the
 // same way.
 function asDrawn(text: string, punctuated: boolean, lettered: boolean): string {
-  const shown = punctuated ? text.replace(DRAWN_PUNCT_CHARS, (ch) => DRAWN_PUNCT[ch] ?? '') : text;
+  const shown = punctuated
+    ? text.replace(DRAWN_PUNCT_CHARS, (ch) => (ch.endsWith('\u20dd') ? '@' : (DRAWN_PUNCT[ch] ?? '')))
+    : text;
   const nfkc = shown.normalize('NFKC');
   let mapped = '';
   if (ASCII.test(nfkc)) mapped = nfkc.toLowerCase();
@@ -558,7 +570,10 @@ function asDrawn(text: string, punctuated: boolean, lettered: boolean): string {
     const folded = byPrototype(normalizeText(capitals, { stripDiacritics: true }));
     for (const ch of folded) mapped += ch < '\u0080' ? ch : (CONFUSABLES[ch] ?? ringZero(ch) ?? ch);
     mapped = mapped.toLowerCase();
+    if (punctuated) mapped = mapped.replace(DRAWN_DOTS, (_, dash) => (dash ? '-' : '.'));
   }
+  // Dots drawn in a row (`‥`, `…`, `⋯` are two or three) as one.
+  if (punctuated && mapped.includes('..')) mapped = mapped.replace(/\.{2,}/g, '.');
   return drawnPairs(
     lettered ? mapped.replace(ASCII_LETTER_LIKES, (ch) => CONFUSABLES[ch] as string) : mapped,
   );
