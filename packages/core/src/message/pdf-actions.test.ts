@@ -54,6 +54,28 @@ describe('eachPdfFile: the files a PDF action opens', () => {
     ).toEqual([{ name: 'a.pdf' }]);
     expect(listed(pdf('/OpenAction << /S /GoToE /T << /R /C /N (x) >> >>'))).toEqual([]);
   });
+  it('lists the file a /Thread, /ImportData or /SubmitForm action names by its /F (A51-11)', () => {
+    expect(listed(pdf(`/OpenAction << /S /Thread /F ${SHARE} /D 0 >>`))).toEqual([{ name: 'invoice.exe' }]);
+    expect(listed(pdf('/OpenAction << /S /ImportData /F (\\\\\\\\h\\\\s\\\\data.fdf) >>'))).toEqual([
+      { name: 'data.fdf', remote: '\\\\h\\s\\data.fdf' },
+    ]);
+    expect(
+      listed(pdf('/OpenAction << /S /SubmitForm /F << /FS /URL /F (\\\\\\\\h\\\\s\\\\x) >> /Flags 4 >>')),
+    ).toEqual([{ name: 'x', remote: 'http://\\\\h\\s\\x' }]);
+    // Another action type with a file specification, by reference.
+    expect(listed(pdf('/OpenAction 4 0 R', '', ['<< /S /Foo /F 5 0 R >>', `<< /F ${SHARE} >>`]))).toEqual([
+      { name: 'invoice.exe', remote: '\\\\evil.example\\s\\invoice.exe' },
+    ]);
+    expect(() => listed(pdf('/OpenAction << /S /ImportData /F 7 >>'))).toThrow(
+      'a ImportData action whose target is not read',
+    );
+  });
+  it('(control) lists nothing for a /Thread in this file, nor for a page label or transition', () => {
+    expect(
+      listed(pdf('/OpenAction << /S /Thread /D 0 >> /PageLabels << /Nums [0 << /S /D /St 1 >>] >>')),
+    ).toEqual([]);
+    expect(listed(pdf('', '/Trans << /S /Wipe /D 1 >>'))).toEqual([]);
+  });
   it('throws for a launch whose target is not read', () => {
     expect(() => listed(pdf('/OpenAction << /S /Launch /Unix (x) >>'))).toThrow(
       'a Launch action whose target is not read',

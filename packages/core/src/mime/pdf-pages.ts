@@ -9,6 +9,9 @@ import { PdfProblem } from './pdf-problem.js';
 // does not reach), annotations drawn where the page shows them, form fields' values, XFA packets, every other
 // string a viewer may show, and the files it embeds.
 
+// Actions whose file specification `/F` names the file they open, read or post to (ISO 32000-1 12.6.4).
+const FILE_ACTIONS = new Set(['GoToE', 'Thread', 'ImportData', 'SubmitForm']);
+
 /** Most pages read in one PDF; past it the PDF is unread. */
 export const MAX_PDF_PAGES = 10_000;
 
@@ -94,8 +97,10 @@ export class PdfDocument extends PdfContent {
   }
 
   /**
-   * What the actions a viewer takes open: each `/Launch`, `/GoToR` and `/GoToE` action in any object of any view,
-   * inline or not (a catalog's `/OpenAction`, an annotation's `/A` or `/AA`, a `/Next`), with the paths or
+   * What the actions a viewer takes open: each `/Launch`, `/GoToR` and `/GoToE` action, and any other action with a
+   * file specification `/F` (a `/Thread` opens the file holding the thread, an `/ImportData` reads an FDF file, a
+   * `/SubmitForm` posts to its `/F`, a share's path among them: attacker round 51, A51-11), in any object of any
+   * view, inline or not (a catalog's `/OpenAction`, an annotation's `/A` or `/AA`, a `/Next`), with the paths or
    * addresses its file specifications give (a Launch's `/F` and `/Win /F`; a GoToE without `/F` opens a file this
    * one embeds, listed as such). An action none of whose targets is a string is listed with no sources: what it
    * opens is not known. Linear: each object's value is walked once, {@link MAX_NESTING} deep.
@@ -117,8 +122,7 @@ export class PdfDocument extends PdfContent {
               if (Array.isArray(v) || isDict(v)) stack.push({ value: v, depth: depth + 1 });
             if (!isDict(value)) continue;
             const action = this.nameOf(value.get('S'));
-            if (action !== 'Launch' && action !== 'GoToR' && action !== 'GoToE') continue;
-            if (action === 'GoToE' && !value.has('F')) continue;
+            if (action === undefined || !this.opensAFile(action, value)) continue;
             const sources = [
               ...this.fileSpecSources(value.get('F')),
               ...(action === 'Launch' ? this.fileSpecSources(this.dict(value.get('Win')).get('F')) : []),
@@ -129,6 +133,18 @@ export class PdfDocument extends PdfContent {
       });
     }
     return actions;
+  }
+
+  // Whether an action (by its type `/S`) opens another file: a Launch or GoToR always; a GoToE or any other action
+  // with a file specification `/F` (a GoToE without one opens a file this one embeds). The types that take a file
+  // (Thread, ImportData, SubmitForm) are listed whatever their `/F` holds; another dictionary's `/S` (a page
+  // label's style, a transition's) is read as an action's only when its `/F` is a string or a dictionary.
+  private opensAFile(action: string, value: Dict): boolean {
+    if (action === 'Launch' || action === 'GoToR') return true;
+    if (!value.has('F')) return false;
+    if (FILE_ACTIONS.has(action)) return true;
+    const spec = this.resolve(value.get('F'));
+    return spec instanceof Buffer || isDict(spec);
   }
 
   // The paths a file specification gives: a string, or a dictionary's /UF, /F, /DOS, /Mac and /Unix (a URL
