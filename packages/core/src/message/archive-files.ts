@@ -6,11 +6,11 @@ import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { eachSpreadsheetTextFile, hasDdeLink } from './dde-links.js';
-import { fieldSources, htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
+import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOpcPart, isFlatOpcHead, isFlatOpcPackage } from './flat-opc.js';
 import { externalTargets } from './office-links.js';
-import { eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
+import { eachFieldFile, eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
 import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
@@ -266,10 +266,7 @@ function visitEntry(
   }
   addType(out, sniffType(head));
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
-  const linked = (path: string, picture: boolean) =>
-    eachLinkedName([path], (link) =>
-      visitEntry(picture ? { name: link.name } : link, `${name}/`, depth, out, budget),
-    );
+  const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget);
   // A spreadsheet written as text, opened by Excel from the archive as it is from a message (attacker round 51).
   if (/\.(?:csv|tsv|tab)[\s.]*$/i.test(entry.name)) {
     const text = entry.bytes();
@@ -283,16 +280,17 @@ function visitEntry(
   if (/\.rels$/i.test(entry.name)) {
     const rels = entry.bytes();
     budget.left -= rels.length;
-    for (const { target, picture } of externalTargets(rels)) linked(target, picture);
+    for (const { target, picture } of externalTargets(rels)) eachLinkedName([target], linked, picture);
   } else if (/^[\s\ufeff]*</.test(xmlText(head))) {
     // A Word part's fields open files as the document opens or updates (LINK, INCLUDETEXT), or run a program (DDE).
     const xml = entry.bytes();
     budget.left -= xml.length;
     const markup = xmlText(xml);
-    const fields = fieldSources([...wordFieldInstructions(markup), ...htmlFieldInstructions(markup)]);
-    for (const { path, picture } of fields.files) linked(path, picture);
-    if (fields.runs) out.unreadable ??= `${name}: a ${fields.runs} field, which runs a program`;
-    if (fields.built) out.unreadable ??= `${name}: a field whose source another field builds`;
+    try {
+      eachFieldFile([...wordFieldInstructions(markup), ...htmlFieldInstructions(markup)], linked);
+    } catch (error) {
+      out.unreadable ??= `${name}: ${(error as Error).message}`;
+    }
     if (hasDdeLink(markup)) out.unreadable ??= `${name}: a DDE link, which starts a program`;
   }
   if (page) {

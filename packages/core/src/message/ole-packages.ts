@@ -181,10 +181,7 @@ export function cutAtNul(text: string): string {
  */
 export function eachOlePackage(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   for (const file of olePackages(data, maxBytes)) visitPackage(file, visit);
-  const fields = fieldSources(wordBinaryFieldInstructions(data, maxBytes));
-  for (const { path, picture } of fields.files)
-    eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
-  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
+  eachFieldFile(wordBinaryFieldInstructions(data, maxBytes), visit);
 }
 
 /**
@@ -195,9 +192,28 @@ export function eachPackagedFile(native: Buffer, visit: (entry: ArchiveEntry) =>
   visitPackage(packagedFileOf(native, false), visit);
 }
 
-/** Calls `visit` for each name of the file a link's sources open ({@link linkedFile}). */
-export function eachLinkedName(sources: readonly string[], visit: (entry: ArchiveEntry) => void): void {
-  visitPackage(linkedFile(sources), visit);
+/**
+ * Calls `visit` for each name of the file a link's sources open ({@link linkedFile}); a `picture`'s (drawn, never
+ * run) by its names alone, wherever it is.
+ */
+export function eachLinkedName(
+  sources: readonly string[],
+  visit: (entry: ArchiveEntry) => void,
+  picture = false,
+): void {
+  visitPackage(linkedFile(sources), picture ? (entry) => visit({ name: entry.name }) : visit);
+}
+
+/**
+ * Calls `visit` for each name of each file the fields whose instructions are given open ({@link fieldSources}: LINK,
+ * INCLUDETEXT, a picture's by its names alone); then throws for a field that runs a program (DDE, DDEAUTO) or whose
+ * source another field builds.
+ */
+export function eachFieldFile(instructions: readonly string[], visit: (entry: ArchiveEntry) => void): void {
+  const fields = fieldSources(instructions);
+  for (const { path, picture } of fields.files) eachLinkedName([path], visit, picture);
+  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
+  if (fields.built) throw new Error('a field whose source another field builds');
 }
 
 function visitPackage(file: PackagedFile, visit: (entry: ArchiveEntry) => void): void {

@@ -1,6 +1,13 @@
 import type { ArchiveEntry } from './archive-entry.js';
-import { fieldSources, rtfFieldInstructions } from './field-codes.js';
-import { cutAtNul, eachLinkedName, eachOlePackage, eachPackagedFile, isOleStorage } from './ole-packages.js';
+import { rtfFieldInstructions } from './field-codes.js';
+import {
+  cutAtNul,
+  eachFieldFile,
+  eachLinkedName,
+  eachOlePackage,
+  eachPackagedFile,
+  isOleStorage,
+} from './ole-packages.js';
 
 // An RTF document embeds an object as `{\object … {\*\objdata <hex>}}`: an OLE 1 object (MS-OLEDS 2.2) whose native
 // data is a compound file (a Word or Excel object, which may hold packages itself) or, for the `Package` class,
@@ -62,11 +69,7 @@ export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: 
     else if (className.toLowerCase() === 'package') eachPackagedFile(native, visit);
   }
   // Its fields open files as it opens or updates (LINK, INCLUDETEXT), or run a program (DDEAUTO).
-  const fields = fieldSources(rtfFieldInstructions(text));
-  for (const { path, picture } of fields.files)
-    eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
-  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
-  if (fields.built) throw new Error('a field whose source another field builds');
+  eachFieldFile(rtfFieldInstructions(text), visit);
 }
 
 // The hex digits up to the end of the `\objdata` group, decoded.

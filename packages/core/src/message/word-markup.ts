@@ -2,8 +2,8 @@ import { inflateSync } from 'node:zlib';
 import libqp from 'libqp';
 import type { ArchiveEntry } from './archive-entry.js';
 import { hasDdeLink } from './dde-links.js';
-import { fieldSources, htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
-import { eachLinkedName } from './ole-packages.js';
+import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
+import { eachFieldFile } from './ole-packages.js';
 import { XML_PREFIX, XML_PROLOG, xmlAttributes, xmlCharacterData, xmlText } from './xml-document.js';
 
 // Documents Word writes as markup and opens by content (as .xml, and as .doc whatever the name): Word 2003 XML
@@ -92,11 +92,7 @@ function mhtPages(text: string): string[] {
 
 function eachMarkupFile(text: string, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   eachBinaryData(text, maxBytes, visit);
-  const fields = fieldSources([...wordFieldInstructions(text), ...htmlFieldInstructions(text)]);
-  for (const { path, picture } of fields.files)
-    eachLinkedName([path], (entry) => visit(picture ? { name: entry.name } : entry));
-  if (fields.runs) throw new Error(`a ${fields.runs} field, which runs a program`);
-  if (fields.built) throw new Error('a field whose source another field builds');
+  eachFieldFile([...wordFieldInstructions(text), ...htmlFieldInstructions(text)], visit);
   // Excel 2003 XML (`mso-application` Excel.Sheet) keeps its formulas in `ss:Formula`.
   if (hasDdeLink(text)) throw new Error('a formula or link that starts a program by DDE');
 }
