@@ -5,7 +5,7 @@ import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from '
 import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
-import { eachSpreadsheetTextFile, hasDdeLink } from './dde-links.js';
+import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED } from './dde-links.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOpcPart, isFlatOpcHead, isFlatOpcPackage } from './flat-opc.js';
@@ -18,7 +18,7 @@ import { eachSevenZipEntry } from './seven-zip-entries.js';
 import { sniffType } from './sniff.js';
 import { eachTarEntry } from './tar-entries.js';
 import { eachWordMarkupFile, isWordMarkupHead, opensAsWordMarkup, WORD_NAMED } from './word-markup.js';
-import { xmlText } from './xml-document.js';
+import { startsAsMarkup, xmlText } from './xml-document.js';
 
 /** The largest archive listed: WorkMail's messages are at most 25 MB, so a larger part cannot be one it delivers. */
 export const MAX_LISTED_ARCHIVE = 40 * 1024 * 1024;
@@ -268,7 +268,7 @@ function visitEntry(
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
   const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget);
   // A spreadsheet written as text, opened by Excel from the archive as it is from a message (attacker round 51).
-  if (/\.(?:csv|tsv|tab)[\s.]*$/i.test(entry.name)) {
+  if (SPREADSHEET_NAMED.test(entry.name)) {
     const text = entry.bytes();
     budget.left -= text.length;
     try {
@@ -281,7 +281,7 @@ function visitEntry(
     const rels = entry.bytes();
     budget.left -= rels.length;
     for (const { target, picture } of externalTargets(rels)) eachLinkedName([target], linked, picture);
-  } else if (/^[\s\ufeff]*</.test(xmlText(head))) {
+  } else if (startsAsMarkup(xmlText(head))) {
     // A Word part's fields open files as the document opens or updates (LINK, INCLUDETEXT), or run a program (DDE).
     const xml = entry.bytes();
     budget.left -= xml.length;

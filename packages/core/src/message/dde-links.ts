@@ -6,6 +6,9 @@ import { XML_PREFIX } from './xml-document.js';
 // topic and item) or in a workbook's external link (`<ddeLink ddeService="cmd" ddeTopic="/c calc">`), after prompts
 // recipients are trained to accept: the spreadsheet twin of Word's DDEAUTO field (attacker rounds 50 and 51).
 
+/** Names Excel opens as a spreadsheet written as text (its cells are read for DDE formulas wherever it is). */
+export const SPREADSHEET_NAMED = /\.(?:csv|tsv|tab)[\s.]*$/i;
+
 const DDE_LINK = new RegExp(`<${XML_PREFIX}ddeLink(?=[\\s/>])`, 'i');
 // A DDE reference in a formula: a server name, then `|` (no other formula operator is `|`).
 const DDE_REFERENCE = /[\w.]\s*\|/;

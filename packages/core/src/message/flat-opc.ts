@@ -1,9 +1,10 @@
 import type { ArchiveEntry } from './archive-entry.js';
 import {
+  nameAttributes,
   XML_PROLOG as PROLOG,
+  startsAsMarkup,
   XML_PREFIX,
-  xmlAttributes,
-  xmlCharacterData,
+  xmlBase64,
   xmlText,
 } from './xml-document.js';
 
@@ -35,7 +36,7 @@ const UNTAGGED: [string, string][] = [
  */
 export function isFlatOpcHead(head: Buffer): boolean {
   const text = xmlText(head);
-  if (!/^[\s\ufeff]*</.test(text)) return false;
+  if (!startsAsMarkup(text)) return false;
   const prolog = PROLOG.exec(text)?.[0].length ?? 0;
   if (prolog === text.length || /^<(?:\?|!--|!DOCTYPE)/i.test(text.slice(prolog))) return true;
   return isPackageRoot(text.slice(prolog));
@@ -92,14 +93,16 @@ export function eachFlatOpcPart(
       continue;
     }
     if (kind === 'part') {
-      if (closing === '') names = partNames(attributes);
+      if (closing === '') names = nameAttributes(attributes);
     } else if (closing === '' && !empty) open = { kind, from: m.index + tag.length, depth: 1 };
   }
 
   function visitPart(partNames: string[], kind: string, inner: string): void {
     const binary = kind === 'binarydata';
     if ((only === 'binary' && !binary) || (only === 'xml' && binary)) return;
-    const bytes = binary ? base64Part(inner, partNames[0] ?? 'part') : Buffer.from(inner, 'utf8');
+    const bytes = binary
+      ? xmlBase64(inner, `a Flat OPC part (${partNames[0] ?? 'part'})`)
+      : Buffer.from(inner, 'utf8');
     left -= bytes.length;
     if (left < 0) throw new Error(`a Flat OPC document of more than ${maxBytes} bytes of parts`);
     // Under each name it carries (a decoy `pkg:name` of another namespace beside the package's own): every one.
@@ -108,15 +111,6 @@ export function eachFlatOpcPart(
       visit({ name: entry, head: (max) => bytes.subarray(0, max), bytes: () => bytes });
     }
   }
-}
-
-// A binary part's bytes as Word reads them: its text as an XML reader gives it (references, CDATA, comments), then
-// base64; text that is not base64 throws (decoded leniently, its bytes would shift).
-function base64Part(inner: string, name: string): Buffer {
-  const text = xmlCharacterData(inner).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text))
-    throw new Error(`a Flat OPC part (${name}) whose binary data is not base64`);
-  return Buffer.from(text, 'base64');
 }
 
 /** Whether the XML text is a Flat OPC package: its root element, after its prolog, is a `package`. */
@@ -129,12 +123,4 @@ export function isFlatOpcPackage(text: string): boolean {
 const PACKAGE_ROOT = new RegExp(`^<${XML_PREFIX}package(?=[\\s/>])`, 'i');
 function isPackageRoot(text: string): boolean {
   return PACKAGE_ROOT.test(text);
-}
-
-// A part's names: each `name` attribute, of whatever prefix (`<x:part x:name="…">`).
-function partNames(attributes: string): string[] {
-  const names: string[] = [];
-  for (const [key, value] of xmlAttributes(attributes))
-    if (/^(?:[^:]+:)?name$/.test(key) && value !== '') names.push(value);
-  return [...new Set(names)];
 }

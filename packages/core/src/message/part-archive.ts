@@ -5,6 +5,7 @@ import {
   packagingDocumentOf,
 } from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
+import { SPREADSHEET_NAMED } from './dde-links.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { opensAsWordMarkup, WORD_NAMED } from './word-markup.js';
 
@@ -25,7 +26,6 @@ export interface KeptArchive {
   /** Named as a spreadsheet Excel opens as text (`.csv`): its cells are read for DDE formulas. */
   spreadsheetNamed?: boolean;
 }
-const SPREADSHEET_NAMED = /\.(?:csv|tsv|tab)[\s.]*$/i;
 
 const SINGLE_FILE = new Set<ArchiveKind>([
   'gzip',

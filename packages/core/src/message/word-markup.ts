@@ -4,7 +4,14 @@ import type { ArchiveEntry } from './archive-entry.js';
 import { hasDdeLink } from './dde-links.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { eachFieldFile } from './ole-packages.js';
-import { XML_PREFIX, XML_PROLOG, xmlAttributes, xmlCharacterData, xmlText } from './xml-document.js';
+import {
+  nameAttributes,
+  startsAsMarkup,
+  XML_PREFIX,
+  XML_PROLOG,
+  xmlBase64,
+  xmlText,
+} from './xml-document.js';
 
 // Documents Word writes as markup and opens by content (as .xml, and as .doc whatever the name): Word 2003 XML
 // (`<w:wordDocument>`), whose `w:binData` elements hold its pictures and embedded objects in base64 (`oledata.mso`,
@@ -30,7 +37,7 @@ const ACTIVE_MIME = Buffer.from('ActiveMime', 'latin1');
  */
 export function isWordMarkupHead(head: Buffer): boolean {
   const text = xmlText(head);
-  if (!/^[\s\ufeff]*</.test(text)) return false;
+  if (!startsAsMarkup(text)) return false;
   const prolog = XML_PROLOG.exec(text)?.[0].length ?? 0;
   return WORD_XML_ROOT.test(text.slice(prolog)) || WORD_HTML.test(text);
 }
@@ -40,7 +47,7 @@ export const WORD_NAMED = /\.(?:doc|dot|wbk|wiz|rtf)[\s.]*$/i;
 
 /** Whether a file named as Word opens it (`.doc`) starts as markup or as an MHT (a MIME document) would. */
 export function opensAsWordMarkup(head: Buffer): boolean {
-  return /^[\s\ufeff]*</.test(xmlText(head)) || MIME_HEAD.test(head.toString('latin1', 0, 512));
+  return startsAsMarkup(xmlText(head)) || MIME_HEAD.test(head.toString('latin1', 0, 512));
 }
 const MIME_HEAD = /^(?:[\w-]{1,64}:[^\r\n]*\r?\n)+/;
 
@@ -62,7 +69,7 @@ export function eachWordMarkupFile(
 ): void {
   const head = data.toString('latin1', 0, 512);
   // An MHT (Word's single-file web page) holds its pages as MIME parts, quoted-printable or base64.
-  if (MIME_HEAD.test(head) && !/^[\s\ufeff]*</.test(head))
+  if (MIME_HEAD.test(head) && !startsAsMarkup(head))
     for (const page of mhtPages(data.toString('latin1'))) eachMarkupFile(page, maxBytes, visit);
   else eachMarkupFile(xmlText(data), maxBytes, visit);
 }
@@ -124,16 +131,14 @@ function eachBinaryData(text: string, maxBytes: number, visit: (entry: ArchiveEn
   let left = maxBytes;
   BIN_DATA.lastIndex = 0;
   for (let m = BIN_DATA.exec(text); m; m = BIN_DATA.exec(text)) {
-    const attributes = xmlAttributes(m[1] as string);
-    const name = [...attributes].find(([key]) => /^(?:[^:]+:)?name$/.test(key))?.[1] ?? 'binData';
+    const name = nameAttributes(m[1] as string)[0] ?? 'binData';
     if ((m[1] as string).trimEnd().endsWith('/')) continue;
     BIN_DATA_END.lastIndex = BIN_DATA.lastIndex;
     const end = BIN_DATA_END.exec(text);
     if (!end) throw new Error(`${name}: binary data never closed`);
-    const base64 = xmlCharacterData(text.slice(BIN_DATA.lastIndex, end.index)).replace(/\s+/g, '');
+    const data = xmlBase64(text.slice(BIN_DATA.lastIndex, end.index), name);
     BIN_DATA.lastIndex = BIN_DATA_END.lastIndex;
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new Error(`${name}: binary data that is not base64`);
-    const bytes = unpacked(Buffer.from(base64, 'base64'), name, Math.max(1, left));
+    const bytes = unpacked(data, name, Math.max(1, left));
     left -= bytes.length;
     if (left < 0) throw new Error(`binary data of more than ${maxBytes} bytes`);
     const entry = name.replace(/^wordml:\/\//i, '');

@@ -82,3 +82,39 @@ export function xmlCharacterData(content: string): string {
   }
   return out;
 }
+
+/** Whether a text starts as markup does: `<` after white space and a byte order mark. */
+export function startsAsMarkup(text: string): boolean {
+  return /^[\s\ufeff]*</.test(text);
+}
+
+/**
+ * The values of a tag's `name` attributes, of whatever prefix (`pkg:name`, `w:name`, a decoy's `x:name`): every
+ * one, since which a reader takes depends on namespaces not resolved here.
+ *
+ * @example
+ * ```ts
+ * nameAttributes(' pkg:name="/word/document.xml" x:name="/a.rels"'); // ['/word/document.xml', '/a.rels']
+ * ```
+ */
+export function nameAttributes(tag: string): string[] {
+  const names: string[] = [];
+  for (const [key, value] of xmlAttributes(tag))
+    if (/^(?:[^:]+:)?name$/.test(key) && value !== '') names.push(value);
+  return [...new Set(names)];
+}
+
+/**
+ * An element's base64 content as an XML reader gives it (references, CDATA, comments: {@link xmlCharacterData}),
+ * decoded. Throws when it is not base64: decoded leniently, its bytes would shift.
+ *
+ * @example
+ * ```ts
+ * xmlBase64('0M8R<![CDATA[4KGx]]>', 'oleObject1.bin'); // <Buffer d0 cf 11 e0 a1 b1>
+ * ```
+ */
+export function xmlBase64(content: string, name: string): Buffer {
+  const text = xmlCharacterData(content).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error(`${name}: binary data that is not base64`);
+  return Buffer.from(text, 'base64');
+}
