@@ -8,7 +8,7 @@ import { eachCompressedEntry } from './compressed-file.js';
 import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED } from './dde-links.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
-import { eachFlatOpcPart, isFlatOpcHead, isFlatOpcPackage } from './flat-opc.js';
+import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
 import { externalTargets } from './office-links.js';
 import { eachFieldFile, eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
@@ -142,10 +142,9 @@ const PACKAGED: Record<PackagingDocument, EachEntry> = {
   'RTF document': eachRtfObjectFile,
   'PDF document': eachPdfFile,
   // A head whose prolog runs on may start Word 2003 XML as well as a package: read as whichever it is.
-  'Flat OPC document': (data, maxBytes, visit) =>
-    isFlatOpcPackage(xmlText(data))
-      ? eachFlatOpcPart(data, maxBytes, visit)
-      : eachWordMarkupFile(data, maxBytes, visit),
+  'Flat OPC document': (data, maxBytes, visit) => {
+    if (!eachFlatOpcPart(data, maxBytes, visit)) eachWordMarkupFile(data, maxBytes, visit);
+  },
   'Word markup document': eachWordMarkupFile,
   'spreadsheet text': eachSpreadsheetTextFile,
 };

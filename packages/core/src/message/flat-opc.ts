@@ -45,7 +45,8 @@ export function isFlatOpcHead(head: Buffer): boolean {
 /**
  * Calls `visit` for each part of the Flat OPC package `data` (none when its root is no `package`): named by its
  * `pkg:name` (no leading `/`), its content the XML of its `xmlData` or the decoded base64 of its `binaryData`.
- * `only` keeps the parts of one kind. Throws past `maxBytes` of content. Linear in the document's size.
+ * `only` keeps the parts of one kind. Answers whether it was a package. Throws past `maxBytes` of content. Linear
+ * in the document's size.
  *
  * @example
  * ```ts
@@ -57,9 +58,9 @@ export function eachFlatOpcPart(
   maxBytes: number,
   visit: (entry: ArchiveEntry) => void,
   only?: 'binary' | 'xml',
-): void {
+): boolean {
   const text = xmlText(data);
-  if (!isFlatOpcPackage(text)) return;
+  if (!isFlatOpcPackage(text)) return false;
   const prolog = PROLOG.exec(text)?.[0].length ?? 0;
   // Entities its doctype declares may write parts where they are referred to: what it holds is not read here.
   if (/<!ENTITY/i.test(text.slice(0, prolog)))
@@ -96,6 +97,7 @@ export function eachFlatOpcPart(
       if (closing === '') names = nameAttributes(attributes);
     } else if (closing === '' && !empty) open = { kind, from: m.index + tag.length, depth: 1 };
   }
+  return true;
 
   function visitPart(partNames: string[], kind: string, inner: string): void {
     const binary = kind === 'binarydata';
