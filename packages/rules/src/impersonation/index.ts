@@ -263,23 +263,22 @@ const ASCII = /^[^\u0080-\uffff]*$/;
 const ASCII_SEPARATORS = /[^A-Za-z0-9]+/g;
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
 // The ASCII characters that stand for letters (digits, `@`, `$`), as one class.
-const ASCII_CONFUSABLES = new RegExp(
-  `[${Object.keys(CONFUSABLES)
-    .filter((ch) => ch.length === 1 && ch.charCodeAt(0) < 0x80)
-    .map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .join('')}]`,
-  'g',
-);
+const ASCII_CONFUSABLES = asciiConfusables();
+
+// The ASCII characters CONFUSABLES reads as letters, `except` those given, as one class.
+function asciiConfusables(except = ''): RegExp {
+  return new RegExp(
+    `[${Object.keys(CONFUSABLES)
+      .filter((ch) => ch.length === 1 && ch.charCodeAt(0) < 0x80 && !except.includes(ch))
+      .map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .join('')}]`,
+    'g',
+  );
+}
 
 function nameWords(name: string): string[] {
-  // ASCII text (most names) has no capital to map: the character loops below are for other scripts.
-  // Other scripts' characters are read by their prototype before and after NFKC: NFKC turns some into letters
-  // the table reads otherwise (a lunate sigma `ϲ` into `ς`, then `σ`, read as o: attacker round 41), and makes
-  // others of mathematical and full-width forms (a bold capital eta `𝚮` into `Η`, an h).
-  const capitals = ASCII.test(name) ? name : byPrototype(byPrototype(name).normalize('NFKC'));
-  // And after case folding and diacritics stripped: a small letter of a capital it maps (Cherokee `ꭱ`), `ǽ` as `æ`.
-  const folded = normalizeText(capitals, { stripDiacritics: true });
-  const base = ASCII.test(folded) ? folded : byPrototype(folded);
+  // ASCII text (most names) skips the character loops below, which are for other scripts.
+  const base = latinLetters(name);
   const tokens = base.split(/[\s<>"'(),;[\]]+/).map((t) => {
     const at = t.lastIndexOf('@');
     return at > 0 && t.slice(at + 1).includes('.') ? t.slice(0, at) : t; // an address: its local part
@@ -289,10 +288,7 @@ function nameWords(name: string): string[] {
   if (ASCII.test(joinedTokens))
     mapped = joinedTokens.replace(ASCII_CONFUSABLES, (ch) => CONFUSABLES[ch] as string);
   else for (const ch of joinedTokens) mapped += CONFUSABLES[ch] ?? ringZero(ch) ?? ch;
-  const words = mapped
-    .replace(PAIRS, (pair) => PAIR_LETTER[pair] as string)
-    // A capital I and a small l are drawn alike ("SMlTH"): both sides read every i as l.
-    .replace(/i/g, 'l')
+  const words = drawnPairs(mapped)
     .replace(ASCII.test(mapped) ? ASCII_SEPARATORS : SEPARATORS, ' ')
     .trim()
     .split(' ')
@@ -309,6 +305,17 @@ function nameWords(name: string): string[] {
   }
   if (run) joined.push(run);
   return joined;
+}
+
+// Other scripts' characters read by their prototype before and after NFKC: NFKC turns some into letters the table
+// reads otherwise (a lunate sigma `ϲ` into `ς`, then `σ`, read as o: attacker round 41), and makes others of
+// mathematical and full-width forms (a bold capital eta `𝚮` into `Η`, an h); and after case folding and
+// diacritics stripped: a small letter of a capital it maps (Cherokee `ꭱ`), `ǽ` as `æ`. ASCII text (most names)
+// has no capital to map.
+function latinLetters(text: string): string {
+  const capitals = ASCII.test(text) ? text : byPrototype(byPrototype(text).normalize('NFKC'));
+  const folded = normalizeText(capitals, { stripDiacritics: true });
+  return ASCII.test(folded) ? folded : byPrototype(folded);
 }
 
 // Capitals whose small letters look like another Latin letter, and Unicode's confusables (CONFUSABLE_LETTERS):
@@ -544,13 +551,7 @@ const DRAWN_PUNCT_CHARS = new RegExp(
 // others as `.`, a run of them as one. Only characters outside ASCII: `|`, `_` or `,` are drawn as themselves.
 const DRAWN_DOTS = /(?=[\u0080-\u{10ffff}])(?:(\p{Pd})|[\p{P}\p{S}\p{Lm}])/gu;
 // The ASCII characters the name check reads as letters (`0` as o, `1` and `|` as l), but the at sign.
-const ASCII_LETTER_LIKES = new RegExp(
-  `[${Object.keys(CONFUSABLES)
-    .filter((ch) => ch.length === 1 && ch.charCodeAt(0) < 0x80 && ch !== '@')
-    .map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .join('')}]`,
-  'g',
-);
+const ASCII_LETTER_LIKES = asciiConfusables('@');
 
 // Text as its letters are drawn, read as a name's letters are (attacker round 49: the address's domain was read
 // with the Unicode table only, `exaмple`, `cørp`, `exampłe` passed): look-alike letters of other scripts as Latin
@@ -566,9 +567,8 @@ function asDrawn(text: string, punctuated: boolean, lettered: boolean): string {
   let mapped = '';
   if (ASCII.test(nfkc)) mapped = nfkc.toLowerCase();
   else {
-    const capitals = byPrototype(byPrototype(shown).normalize('NFKC'));
-    const folded = byPrototype(normalizeText(capitals, { stripDiacritics: true }));
-    for (const ch of folded) mapped += ch < '\u0080' ? ch : (CONFUSABLES[ch] ?? ringZero(ch) ?? ch);
+    for (const ch of latinLetters(shown))
+      mapped += ch < '\u0080' ? ch : (CONFUSABLES[ch] ?? ringZero(ch) ?? ch);
     mapped = mapped.toLowerCase();
     if (punctuated) mapped = mapped.replace(DRAWN_DOTS, (_, dash) => (dash ? '-' : '.'));
   }
@@ -579,6 +579,7 @@ function asDrawn(text: string, punctuated: boolean, lettered: boolean): string {
   );
 }
 
+// Letter pairs drawn as one letter as it, and every i as l (a capital I and a small l are drawn alike: "SMlTH").
 function drawnPairs(text: string): string {
   return text.replace(PAIRS, (pair) => PAIR_LETTER[pair] as string).replace(/i/g, 'l');
 }
