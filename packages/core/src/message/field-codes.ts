@@ -70,13 +70,12 @@ const INSTR_ATTRIBUTE = /\binstr\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/i;
  */
 export function wordFieldInstructions(xml: string): string[] {
   if (!/instr/i.test(xml)) return [];
-  const instructions: string[] = [];
-  const open: { code: string; inCode: boolean }[] = [];
+  const codes = new FieldCodes();
+  const simple: string[] = [];
   let loose = '';
   const append = (text: string) => {
-    const field = open[open.length - 1];
-    if (field?.inCode) field.code += text;
-    else if (!field) loose += text;
+    if (codes.inField()) codes.add(text);
+    else loose += text;
   };
   FIELD_TOKENS.lastIndex = 0;
   for (let m = FIELD_TOKENS.exec(xml); m; m = FIELD_TOKENS.exec(xml)) {
@@ -84,16 +83,9 @@ export function wordFieldInstructions(xml: string): string[] {
     const attributes = m[2] as string;
     if (element === 'fldchar') {
       const type = CHAR_TYPE.exec(decodeEntities(attributes))?.[1]?.toLowerCase();
-      if (type === 'begin') {
-        if (open.length > 0) append(NESTED_FIELD);
-        open.push({ code: '', inCode: true });
-      } else if (type === 'separate') {
-        const field = open[open.length - 1];
-        if (field) field.inCode = false;
-      } else if (type === 'end') {
-        const field = open.pop();
-        if (field) instructions.push(field.code);
-      }
+      if (type === 'begin') codes.begin();
+      else if (type === 'separate') codes.separate();
+      else if (type === 'end') codes.end();
     } else if (element === 'instrtext') {
       if (attributes.trimEnd().endsWith('/')) continue;
       const close = new RegExp(`</${XML_PREFIX}instrText\\s*>`, 'gi');
@@ -103,12 +95,40 @@ export function wordFieldInstructions(xml: string): string[] {
       FIELD_TOKENS.lastIndex = end ? close.lastIndex : xml.length;
     } else if (element === 'fldsimple') {
       const instr = INSTR_ATTRIBUTE.exec(attributes);
-      if (instr) instructions.push(decodeEntities(instr[1] ?? instr[2] ?? ''));
+      if (instr) simple.push(decodeEntities(instr[1] ?? instr[2] ?? ''));
     } else append(' ');
   }
-  for (const field of open) instructions.push(field.code);
-  if (loose.trim() !== '') instructions.push(loose);
-  return instructions.filter((text) => text.trim() !== '');
+  return [...codes.done(), ...simple, loose].filter((text) => text.trim() !== '');
+}
+
+// The fields open at a point of a document, innermost last: the code each has gathered, and whether its code is
+// still being written (before its separator); a field begun inside another's code is marked there.
+class FieldCodes {
+  private readonly open: { code: string; inCode: boolean }[] = [];
+  private readonly finished: string[] = [];
+  inField(): boolean {
+    return this.open.length > 0;
+  }
+  add(text: string): void {
+    const field = this.open[this.open.length - 1];
+    if (field?.inCode) field.code += text;
+  }
+  begin(): void {
+    this.add(NESTED_FIELD);
+    this.open.push({ code: '', inCode: true });
+  }
+  separate(): void {
+    const field = this.open[this.open.length - 1];
+    if (field) field.inCode = false;
+  }
+  end(): void {
+    const field = this.open.pop();
+    if (field) this.finished.push(field.code);
+  }
+  /** Each field's code, those ended first, then those never ended. */
+  done(): string[] {
+    return [...this.finished, ...this.open.map((field) => field.code)];
+  }
 }
 
 // RTF control words Word reads as a space or a character in a field's code; the others (formatting) as nothing.
@@ -215,33 +235,19 @@ export function htmlFieldInstructions(html: string): string[] {
 
 function markedFieldInstructions(html: string): string[] {
   if (!/mso-element/i.test(html)) return [];
-  const instructions: string[] = [];
-  const open: { code: string; inCode: boolean }[] = [];
+  const codes = new FieldCodes();
   let from = 0;
-  const take = (to: number) => {
-    const field = open[open.length - 1];
+  for (const m of html.matchAll(HTML_FIELD_MARK)) {
     // The text since the last mark, after the tag holding that mark closes and before the tag holding this one.
     const start = html.indexOf('>', from);
-    const end = html.lastIndexOf('<', to);
-    if (field?.inCode && start >= 0 && end > start)
-      field.code += decodeEntities(html.slice(start + 1, end).replace(/<[^>]*>/g, ''));
-  };
-  for (const m of html.matchAll(HTML_FIELD_MARK)) {
-    take(m.index);
+    const end = html.lastIndexOf('<', m.index);
+    if (start >= 0 && end > start)
+      codes.add(decodeEntities(html.slice(start + 1, end).replace(/<[^>]*>/g, '')));
     from = m.index + m[0].length;
     const mark = (m[1] as string).toLowerCase();
-    if (mark === 'begin') {
-      const parent = open[open.length - 1];
-      if (parent?.inCode) parent.code += NESTED_FIELD;
-      open.push({ code: '', inCode: true });
-    } else if (mark === 'separator') {
-      const field = open[open.length - 1];
-      if (field) field.inCode = false;
-    } else {
-      const field = open.pop();
-      if (field) instructions.push(field.code);
-    }
+    if (mark === 'begin') codes.begin();
+    else if (mark === 'separator') codes.separate();
+    else codes.end();
   }
-  for (const field of open) instructions.push(field.code);
-  return instructions.filter((text) => text.trim() !== '');
+  return codes.done().filter((text) => text.trim() !== '');
 }
