@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { makeFlowEvent } from '@wmflow/core/testing';
@@ -276,5 +276,22 @@ describe('bundles: configuration checked at cold start', () => {
       /^ConfigError WMFLOW_POLICY\.SENSITIVE_DATA\[0\] \|/,
     );
     expect(await coldStart('guard', { TAG_EXTERNAL: 'false' })).toBe('loaded');
+  });
+});
+
+describe('bundles: only the AWS SDK commands used', () => {
+  // `import('@aws-sdk/client-s3')` asks for the whole namespace, which keeps the aggregated client and every
+  // command (~30 KB more at a guard's cold start); the functions import the commands they send by name.
+  it('bundle neither the aggregated S3 client nor the aggregated DynamoDB client', async () => {
+    for (const report of built.reports) {
+      const maps = (await readdir(join(report.dir, 'chunks')))
+        .filter((f) => f.endsWith('.map'))
+        .map((f) => join(report.dir, 'chunks', f));
+      const sources: string[] = [];
+      for (const map of [join(report.dir, 'index.mjs.map'), ...maps])
+        sources.push(...(JSON.parse(await readFile(map, 'utf8')) as { sources: string[] }).sources);
+      expect(sources.some((s) => s.endsWith('client-s3/dist-es/S3Client.js'))).toBe(true);
+      expect(sources.filter((s) => /client-(s3|dynamodb)\/dist-es\/(S3|DynamoDB)\.js$/.test(s))).toEqual([]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { type RuleContext, requireETag } from '@wmflow/core';
 import { type HeldPut, holdPut } from './held-put.js';
 import { JournalError, putOnce, storedDigest, storedMetadata } from './store.js';
@@ -141,7 +141,6 @@ async function writeMetadata(
   // First writer wins, but a metadata object that describes other bytes is repaired, not trusted.
   const found = await storedMetadata(t.s3, t.bucket, `${key}.json`, ctx.signal);
   if (found?.sha256 === written.sha256 && found.size === written.size) return;
-  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   requireETag(
     await t.s3.send(new PutObjectCommand(params), { abortSignal: ctx.signal }),
     `PutObject s3://${t.bucket}/${key}.json`,

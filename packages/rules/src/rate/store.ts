@@ -164,7 +164,7 @@ export class CounterStore {
     this.requests++;
     try {
       // Loaded on first use: a function whose settings use no rate rule never loads the DynamoDB client.
-      const { DynamoDBClient, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+      const { DynamoDBClient, UpdateItemCommand } = await import('./dynamodb-commands.js');
       if (!this.options.client) sharedClient ??= new DynamoDBClient({ maxAttempts: 2 });
       const client = this.options.client ?? (sharedClient as DynamoDBClient);
       const out = await client.send(new UpdateItemCommand(input), { abortSignal: signal });
