@@ -73,6 +73,13 @@ export async function uploadInParts(
       return { outcome, size: data.length };
     }
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand(params), { abortSignal });
+    // Without an upload id the SDK drops the query parameter: parts become plain writes to the key and the
+    // abort a DeleteObject of it (a journal copy already there would go). An answer without one is not an upload.
+    if (!UploadId) {
+      throw new TransientError(
+        `CreateMultipartUpload s3://${params.Bucket}/${params.Key} answered without an upload id`,
+      );
+    }
     const upload = { Bucket: params.Bucket, Key: params.Key, UploadId };
     try {
       const partParams = {
@@ -92,7 +99,7 @@ export async function uploadInParts(
           .send(complete, { abortSignal })
           .then(
             (out) => requireETag(out, `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`),
-            completeFailureIsTransient,
+            (error: unknown) => uploadFailureIsTransient(error, 'CompleteMultipartUpload'),
           ),
       );
       if (outcome === 'exists') await abortUpload(s3, upload);
@@ -118,14 +125,14 @@ async function refusedIfTaken(request: Promise<unknown>): Promise<'written' | 'e
 }
 
 /**
- * Complete's failures that say nothing about the message, and that a retry may cure, are transient, so the
- * invocation fails and its retry uploads again: NoSuchUpload for the upload just created and filled (the SDK sent
+ * Failures of Complete and of a part that say nothing about the message, and that a retry may cure, are transient,
+ * so the invocation fails and its retry uploads again: NoSuchUpload for the upload just created (the SDK sent
  * Complete again after an answer that was lost, and S3 had already made the object, or the upload was ended
  * meanwhile); InvalidPart (a part S3 answered for is not there); and an answer that could not be read (a 200
  * cut short or garbled, whether S3 made the object or not; an error without its body, which the SDK names by its
  * status alone).
  */
-function completeFailureIsTransient(error: unknown): never {
+function uploadFailureIsTransient(error: unknown, what: 'CompleteMultipartUpload' | 'UploadPart'): never {
   const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
   const name = e?.name === 'Error' || e?.name === undefined ? e?.Code : e.name;
   const unreadable = e?.$metadata?.httpStatusCode === 200 || name === 'NotFound' || name === 'UnknownError';
@@ -135,15 +142,14 @@ function completeFailureIsTransient(error: unknown): never {
     : name === 'NoSuchUpload'
       ? 'the upload is gone (an earlier Complete whose answer was lost may have made the object, or the upload was ended)'
       : 'a part S3 answered for is not there';
-  throw new TransientError(
-    `CompleteMultipartUpload did not make the object: ${why}: ${(error as Error).message}`,
-    { cause: error },
-  );
+  throw new TransientError(`${what} did not make the object: ${why}: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 async function abortUpload(
   s3: S3Client,
-  upload: { Bucket: string; Key: string; UploadId: string | undefined },
+  upload: { Bucket: string; Key: string; UploadId: string },
 ): Promise<void> {
   // Not under the caller's signal, which may be why we stop; bounded by its own timeout.
   await s3
@@ -241,7 +247,7 @@ async function sendPart(
         { abortSignal: signal },
       ),
     { attempts: PART_ATTEMPTS, signal },
-  );
+  ).catch((error: unknown) => uploadFailureIsTransient(error, 'UploadPart'));
   requireETag(out, `UploadPart ${part.PartNumber} of s3://${part.Bucket}/${part.Key}`);
   // Complete needs each part's checksum when the upload has an algorithm (Object Lock: SHA256).
   const { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
