@@ -95,12 +95,10 @@ export async function uploadInParts(
         MultipartUpload: { Parts: sent.completed },
       });
       const outcome = await refusedIfTaken(
-        s3
-          .send(complete, { abortSignal })
-          .then(
-            (out) => requireETag(out, `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`),
-            (error: unknown) => uploadFailureIsTransient(error, 'CompleteMultipartUpload'),
-          ),
+        s3.send(complete, { abortSignal }).then(
+          (out) => requireETag(out, `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`),
+          (error: unknown) => uploadFailureIsTransient(error, 'CompleteMultipartUpload'),
+        ),
       );
       if (outcome === 'exists') await abortUpload(s3, upload);
       return { outcome, size: sent.size };
