@@ -72,14 +72,17 @@ export const PARAGRAPH_STYLE = `${SHOWN_BOX}${SHOWN}background:transparent !impo
 export function disclaimHtml(html: string, d: Disclaimer): string {
   // The text in a span of its own styles too: a page's `p::first-line{font-size:0}` styles the line, which the
   // span's own values override.
-  const snippet =
-    d.html ??
-    `<p style="${PARAGRAPH_STYLE}"><span style="${SPAN_STYLE}">${escapeHtml(d.text).replace(/\r?\n/g, '<br>')}</span></p>`;
+  const snippet = d.html ?? defaultSnippet(d.text);
   if (d.dedupe !== 'none' && html.includes(snippet)) return html;
   const block = `<div style="${BLOCK_STYLE}">${snippet}</div>`;
   const marks = scanHtml(html);
   const at = d.position === 'top' ? (marks.bodyStart ?? 0) : (marks.bodyEnd ?? html.length);
   return `${html.slice(0, at)}${block}${html.slice(at)}`;
+}
+
+/** The HTML of a disclaimer given as text: a paragraph of its escaped text, line breaks kept. */
+export function defaultSnippet(text: string): string {
+  return `<p style="${PARAGRAPH_STYLE}"><span style="${SPAN_STYLE}">${escapeHtml(text).replace(/\r?\n/g, '<br>')}</span></p>`;
 }
 
 /** Applies every text edit for this part, in queue order; an HTML part re-encoded to UTF-8 says so in its meta tags. */

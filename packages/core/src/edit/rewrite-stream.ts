@@ -6,7 +6,8 @@ import { applyHeaderEdits } from './header-edits.js';
 import { headersOf, isAttachment, isProtected, partInfo, type SplitNode } from './part-info.js';
 import { isExpectedPart, type PartRemoval, removalsInside, rewriteAttachedMessage } from './remove-parts.js';
 import { reencode, repairReason } from './repair.js';
-import { decodeText, encodeText } from './text-codec.js';
+import { encodeBytes, spliceDisclaimers } from './spliced-disclaimer.js';
+import { decodeText, encodeText, transferDecode } from './text-codec.js';
 import { type Wrapping, wrapProtectedRoot } from './wrap-protected.js';
 
 /**
@@ -220,6 +221,15 @@ export class RewriteStream extends Transform {
 
   private async editBody(node: SplitNode, body: Buffer, info: PartInfo): Promise<Buffer | undefined> {
     let text = await decodeText(node, body);
+    if (text === undefined && !this.transforms.some((t) => t.match(info))) {
+      const charset = node.charset || 'us-ascii';
+      const decoded = await transferDecode(node, body);
+      const spliced = spliceDisclaimers(decoded, charset, info.contentType, this.disclaimers, this.eol);
+      if (spliced && !spliced.equals(decoded)) {
+        this.changes.push(`edited ${info.contentType} body beside bytes that do not decode in ${charset}`);
+        return encodeBytes(spliced, this.eol);
+      }
+    }
     if (text === undefined) {
       this.skipped.push(
         `${info.contentType} body not edited: charset ${info.charset} unknown, or bytes that do not decode in it`,

@@ -1,0 +1,64 @@
+import iconv from 'iconv-lite';
+import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { defaultSnippet, disclaimHtml } from './body-edits.js';
+import type { Disclaimer } from './edits.js';
+
+/**
+ * Adds disclaimers to a body whose bytes do not all decode in its charset, without decoding it: decoded and
+ * re-encoded, the bytes that do not decode would be lost (fault round 39), and leaving such a body alone let one
+ * stray byte (a 0xFF in an HTML comment) remove the outside-mail banner (attacker round 52). The disclaimer's
+ * bytes go in beside the body's own, which are kept as they are, in the part's charset: for HTML as ASCII with
+ * character references, for plain text encoded in that charset. Undefined when that cannot be done faithfully: a
+ * charset that is not ASCII-compatible or that shifts (ISO-2022, UTF-7, HZ: ASCII bytes may be read as other
+ * characters there), plain text the charset cannot hold, or a type other than plain text and HTML.
+ */
+export function spliceDisclaimers(
+  bytes: Buffer,
+  charset: string,
+  contentType: string,
+  disclaimers: readonly Disclaimer[],
+  eol: string,
+): Buffer | undefined {
+  if (!asciiCompatible(charset)) return undefined;
+  // One character per byte: ASCII structure (tags, line ends) is found where it is, other bytes pass untouched.
+  let body = bytes.toString('latin1');
+  for (const d of disclaimers) {
+    if (contentType === 'text/html') {
+      body = disclaimHtml(body, { ...d, html: asciiReferences(d.html ?? defaultSnippet(d.text)) });
+      continue;
+    }
+    if (contentType !== 'text/plain') return undefined;
+    const text = d.text.replace(/\r?\n/g, eol);
+    const encoded = iconv.encode(text, charset);
+    if (iconv.decode(encoded, charset) !== text) return undefined;
+    body = splicePlain(body, encoded.toString('latin1'), d, eol);
+  }
+  return Buffer.from(body, 'latin1');
+}
+
+/** Encodes a body's bytes as quoted-printable with `eol` line ends and lines of at most 76 octets. */
+export function encodeBytes(bytes: Buffer, eol: string): Buffer {
+  const encoded = qpWrap(qpEncode(bytes), 76);
+  return Buffer.from(eol === '\r\n' ? encoded : encoded.replace(/\r\n/g, '\n'));
+}
+
+function splicePlain(body: string, text: string, d: Disclaimer, eol: string): string {
+  const lines = (s: string) => s.replace(/\r\n?/g, '\n');
+  if (d.dedupe !== 'none' && lines(body).includes(lines(text))) return body;
+  // Only ASCII white space is trimmed: a trailing 0xA0 may be the last byte of a multibyte character.
+  return d.position === 'top'
+    ? `${text}${eol}${eol}${body}`
+    : `${body.replace(/[\t\n\r ]+$/, '')}${eol}${eol}${text}${eol}`;
+}
+
+function asciiReferences(html: string): string {
+  return html.replace(/[^\x00-\x7f]/gu, (c) => `&#x${(c.codePointAt(0) ?? 0xfffd).toString(16)};`);
+}
+
+const SHIFTING = /^(iso-?2022|utf-?7|hz|x-?imap4-modified-utf7|csiso2022)/i;
+const PROBE = '\t\n\r <>&#;/="\'!-:0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+function asciiCompatible(charset: string): boolean {
+  if (SHIFTING.test(charset) || !iconv.encodingExists(charset)) return false;
+  return iconv.encode(PROBE, charset).equals(Buffer.from(PROBE, 'latin1'));
+}
