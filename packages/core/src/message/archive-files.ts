@@ -9,7 +9,7 @@ import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED } from './dde-li
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
-import { externalTargets } from './office-links.js';
+import { externalTargets, runsSlideProgram } from './office-links.js';
 import { eachFieldFile, eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
@@ -291,6 +291,7 @@ function visitEntry(
       out.unreadable ??= `${name}: ${(error as Error).message}`;
     }
     if (hasDdeLink(markup)) out.unreadable ??= `${name}: a DDE link, which starts a program`;
+    if (runsSlideProgram(markup)) out.unreadable ??= `${name}: a slide action that runs a program or a macro`;
   }
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.

@@ -36,3 +36,28 @@ export function externalTargets(rels: Buffer): ExternalTarget[] {
   }
   return targets;
 }
+
+// PowerPoint's action settings: a shape's hyperlink (`a:hlinkClick`, or `a:hlinkHover`, which fires on mouse-over
+// without a click) whose `action` is `ppaction://program` runs the relationship's target as a program, and
+// `ppaction://macro` runs a macro (attacker round 52).
+const SLIDE_ACTION = new RegExp(
+  `<${XML_PREFIX}hlink(?:Click|Hover)\\b((?:[^<>"']|"[^<"]*"|'[^<']*')*)`,
+  'gi',
+);
+
+/**
+ * Whether a slide part holds an action that runs a program or a macro, whatever it runs. Linear in its size.
+ *
+ * @example
+ * ```ts
+ * runsSlideProgram('<a:hlinkHover r:id="rId2" action="ppaction://program"/>'); // true
+ * ```
+ */
+export function runsSlideProgram(markup: string): boolean {
+  if (!/ppaction|&/i.test(markup)) return false;
+  for (const m of markup.matchAll(SLIDE_ACTION)) {
+    const action = xmlAttributes(m[1] as string).get('action') ?? '';
+    if (/^ppaction:\/\/(?:program|macro)\b/i.test(action)) return true;
+  }
+  return false;
+}
