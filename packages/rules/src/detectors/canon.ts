@@ -11,6 +11,9 @@ import { isInvisible } from '../content/normalize.js';
  * bidi controls) and combining marks (keycaps, underlines, accents: the character under them stays) disappear;
  * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
  * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
+ * A character drawn as a dash that is not one (see DASH_LOOKALIKE: `ー` typed by a Japanese IME, `─`, `˗`, `➖`,
+ * `～`, `~`) becomes '-' when a digit stands right before and after it (invisibles between do not count), and
+ * its usual class otherwise, so `コーヒー` stays a word.
  */
 export function canonicalText(text: string): string {
   // Written as UTF-16 code units into one buffer (one character in, at most one out, all in the BMP): appending
@@ -19,10 +22,27 @@ export function canonicalText(text: string): string {
   let n = 0;
   // The indent of a wrapped line is layout, not a gap in the text: "4111 1111\n      1111 1111" joins.
   let indent = false;
+  // A dash look-alike after a digit is written as '-' and settled once the next character is out: kept before a
+  // digit, else given back its usual class. One pending position at a time, so the pass stays linear.
+  let pending = -1;
+  let fallback = 0;
   for (let i = 0; i < text.length; i++) {
+    if (pending >= 0 && n > pending + 1) {
+      if (!isAsciiDigit(out[pending + 1] as number)) out[pending] = fallback;
+      pending = -1;
+    }
     const c = text.charCodeAt(i);
     if (indent && (c === 0x20 || c === 0x09)) continue;
     indent = c === 0x0a;
+    if (c === 0x7e) {
+      // The ASCII tilde: what NFKC makes of the full-width wave dash `～`, so it must read as that does.
+      if (n > 0 && isAsciiDigit(out[n - 1] as number)) {
+        pending = n;
+        fallback = c;
+        out[n++] = 0x2d;
+      } else out[n++] = c;
+      continue;
+    }
     if (c < 0x80) {
       // Underscores and asterisks join digit groups like dashes (`card_4111_1111_…` in a file name,
       // `4111*1111*…`); commas do not (thousands separators and CSV columns of small numbers).
@@ -38,8 +58,17 @@ export function canonicalText(text: string): string {
     const cp = text.codePointAt(i) as number;
     if (cp > 0xffff) i++;
     const mapped = mapCodePoint(cp);
-    if (mapped !== '') out[n++] = mapped.charCodeAt(0);
+    if (mapped === LOOKALIKE_WORD || mapped === LOOKALIKE_SYMBOL) {
+      const usual = mapped === LOOKALIKE_WORD ? 0x5f : 0x21;
+      if (n > 0 && isAsciiDigit(out[n - 1] as number)) {
+        pending = n;
+        fallback = usual;
+        out[n++] = 0x2d;
+      } else out[n++] = usual;
+    } else if (mapped !== '') out[n++] = mapped.charCodeAt(0);
   }
+  if (pending >= 0 && (n === pending + 1 || !isAsciiDigit(out[pending + 1] as number)))
+    out[pending] = fallback;
   return n < 64
     ? String.fromCharCode(...out.subarray(0, n))
     : Buffer.from(out.buffer, 0, n * 2).toString('utf16le');
@@ -59,6 +88,25 @@ const DOTS = new Set([
   0x2e31, 0x2e33, 0x16eb, 0x25e6, 0x25cb, 0x25cf, 0x25aa, 0x25ab, 0x2981, 0x2e30,
 ]);
 const SLASHES = new Set([0x2044, 0x2215, 0xff0f, 0x29f8]);
+/**
+ * Characters drawn as a horizontal stroke at dash height that are neither dash punctuation nor minus signs, so a
+ * reader takes them for a dash between digits: connector punctuation (`_`'s kin `‿ ﹍ ＿`), the long-vowel marks
+ * (`ー`, half-width `ｰ` folds to it), the Hangul vowel `ㅡ` and the CJK stroke `㇐`, spacing modifier letters
+ * (`ˉ ˍ ˗ ˜`), the heavy minus `➖`, the horizontal lines of box drawing (`─ ━ ┄ ╌ ╴ ╶`…) and of technical
+ * symbols (`⎯ ⎺–⎽ ⏤`), the overline and macron, the swung dash `⁓`, the tilde operator `∼`, the black
+ * rectangle `▬` and the full-width tilde (wave dash) `～`. Letters among them stay letters except between digits
+ * (canonicalText).
+ */
+const DASH_LOOKALIKE =
+  /^[\p{Pc}\u30FC\uFF70\u3161\u1173\uFFDA\u31D0\u02C9\u02CD\u02D7\u02DC\u2796\u2500-\u2501\u2504\u2505\u2508\u2509\u254C\u254D\u2574\u2576\u2578\u257A\u257C\u257E\u23AF\u23BA-\u23BD\u23E4\u203E\uFE49-\uFE4C\u00AF\uFFE3\u2053\u223C\uFF5E\u25AC]$/u;
+// classify's answers for a dash look-alike (code points classify never returns otherwise): one read as a letter
+// (`ー` is Lm), one read as a symbol.
+const LOOKALIKE_WORD = '\u0001';
+const LOOKALIKE_SYMBOL = '\u0002';
+
+function isAsciiDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
 
 function mapCodePoint(cp: number): string {
   if (cp <= 0xffff) {
@@ -84,6 +132,7 @@ function classify(cp: number): string {
   if (DOTS.has(cp)) return '.';
   if (SLASHES.has(cp)) return '/';
   if (DASH.test(ch)) return '-';
+  if (DASH_LOOKALIKE.test(ch)) return WORD.test(ch) ? LOOKALIKE_WORD : LOOKALIKE_SYMBOL;
   if (DIGIT.test(ch)) return String(digitValue(cp));
   const numeral = numeralValue(cp);
   if (numeral !== undefined) return String(numeral);

@@ -238,6 +238,73 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(findIbans(prose.repeat(50))).toEqual([]);
   });
 
+  it('reads IBANs in their national layouts, a letter in a group of another size (attacker round 52)', () => {
+    const IT = 'IT60X0542811101000000123456';
+    for (const text of [
+      'IBAN: IT 60 X 05428 11101 000000123456\nGrazie',
+      'Please pay to IBAN IT60X 05428 11101 000000123456 by Friday.',
+      'IBAN IT60 X 05428 11101 000000123456',
+      'IBAN IT60-X-05428-11101-000000123456',
+    ])
+      expect(findIbans(text), text).toEqual([IT]);
+    expect(findIbans('IBAN: SM86 U 03225 09800 000000270100 - thank you')).toEqual([
+      'SM86U0322509800000000270100',
+    ]);
+    expect(findIbans('RIB : FR14 20041 01005 0500013M026 06 (Banque)')).toEqual([
+      'FR1420041010050500013M02606',
+    ]);
+    // mod-97 and the exact length still decide.
+    expect(findIbans('IBAN: IT 61 X 05428 11101 000000123456')).toEqual([]);
+    expect(findIbans('IBAN: IT 60 X 05428 11101 00000012345')).toEqual([]);
+    // Groups of another size with two letters or more (words, ordinals, times, postcodes), or a third group with
+    // a letter, end the candidate: shapes of prose and addresses that a country code and two digits start.
+    for (const text of [
+      'meet me at 10 a 2nd time on the 3rd floor, room 4b',
+      'Derby DE22 3AB\n01332 123456\n07700 900123 0800 123 4567',
+      'no 12 a 4 b 6 c 8 d 0000 0000 0000',
+      'IBAN: IT 60 XY 05428 11101 000000123456',
+    ])
+      expect(findIbans(text), text).toEqual([]);
+    let prose = '';
+    for (let nn = 0; nn < 100; nn++) {
+      const d = String(nn).padStart(2, '0');
+      prose += `It ${d} a 5th time, at ${d} 10am on the 3rd floor, no ${d} x 2nd room 4b; be ${d} 3pm B2 7x. `;
+      prose += `Is ${d} I 12345 by 2nd 000123 me ${d} 6789 SE19 2AB 01332 123456 DE ${d} 3AB 07700 900123. `;
+    }
+    expect(findIbans(prose)).toEqual([]);
+  });
+
+  it('reads dash look-alikes as dashes between digits only (attacker round 52: a Japanese IME types ー)', () => {
+    for (const dash of [
+      '\u30fc', // ー KATAKANA-HIRAGANA PROLONGED SOUND MARK (the IME's minus key)
+      '\uff70', // ｰ its half-width form
+      '\u2500', // ─ box drawing
+      '\u2501', // ━
+      '\u02d7', // ˗ modifier letter minus
+      '\u2796', // ➖ heavy minus
+      '\u2796\ufe0f', // ➖️ with its emoji selector
+      '\uff5e', // ～ full-width tilde (wave dash)
+      '~',
+      '\u223c', // ∼ tilde operator
+      '\u3161', // ㅡ Hangul vowel EU
+      '\uff3f', // ＿ full-width low line
+      '\u30fc\u200b', // an invisible after it does not count
+    ]) {
+      const card = ['4111', '1111', '1111', '1111'].join(dash);
+      expect(findCardNumbers(`card ${card}`), JSON.stringify(dash)).toEqual([CARD]);
+      expect(
+        findCardNumbers(
+          `カード番号：${card.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))}です`,
+        ),
+      ).toEqual([CARD]);
+    }
+    expect(findIbans('振込先 IBAN：DE89ー3704ー0044ー0532ー0130ー00')).toEqual(['DE89370400440532013000']);
+    // Elsewhere each keeps its class: a letter stays a word character, a symbol a symbol.
+    expect(canonicalText('コーヒー ｺｰﾋｰ 1ー ー1 1ーー2 1ー a')).toBe('____ ____ 1_ _1 1__2 1_ a');
+    expect(canonicalText('a~b 1~ 2~3 x─1 1─')).toBe('a~b 1~ 2-3 x!1 1!');
+    expect(canonicalText('1ー\u200b2ー\u200bx')).toBe('1-2_x');
+  });
+
   it('does work linear in the input on hostile digit and separator soup (counted, not timed)', () => {
     const work = (n: number, unit: string) => {
       const text = canonicalText(unit.repeat(n));
@@ -246,7 +313,16 @@ describe('detectors: evasions of the card and IBAN finders', () => {
       scanIbans(text.toUpperCase(), 100, w);
       return w.steps;
     };
-    for (const unit of ['1 ', '12.-/ ', '1\u00a0', 'GB82 1', '9'.repeat(30), ' '.repeat(7)]) {
+    for (const unit of [
+      '1 ',
+      '12.-/ ',
+      '1\u00a0',
+      'GB82 1',
+      '9'.repeat(30),
+      ' '.repeat(7),
+      'IT60 X 1 ',
+      '1ー\u200b',
+    ]) {
       const small = work(20_000, unit);
       const large = work(40_000, unit);
       expect(large / small, JSON.stringify(unit)).toBeLessThan(2.2);

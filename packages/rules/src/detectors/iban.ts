@@ -117,8 +117,10 @@ export function ibanValid(iban: string): boolean {
 /**
  * IBANs in a text, validated by {@link ibanValid}: compact or grouped, any case, the text canonicalised
  * first ({@link canonicalText}: full-width letters and digits, Unicode spaces and dashes), groups joined
- * by runs of up to six separators (space, dash, dot, slash, line break) between groups of four (or of eight, twelve…: fours run together), as IBANs
- * are printed; only countries of the IBAN registry count. Work per candidate is bounded
+ * by runs of up to six separators (space, dash, dot, slash, line break) between groups of four (or of eight,
+ * twelve…: fours run together), groups of digits of any size, and up to two groups of another size with one
+ * letter each (national layouts: `IT 60 X 05428 11101 000000123456`); only countries of the IBAN registry
+ * count, at their exact length, and mod-97 decides. Work per candidate is bounded
  * (34 characters and their separators), so the scan is linear. Returns them compact and upper-case.
  *
  * @example
@@ -140,28 +142,35 @@ export function scanIbans(upper: string, max: number, work?: ScanWork): string[]
     let compact = '';
     const at: number[] = [];
     let group = 0;
-    let digitsOnly = true;
+    // Letters of the group after the country code (`IT60X` holds one).
+    let letters = 0;
+    let loose = 0;
     let j = i;
     while (j < upper.length && compact.length < 34) {
       if (work) work.steps++;
       const c = upper[j] as string;
       if (isAlnum(c)) {
+        if (!isDigit(c) && compact.length >= 2) letters++;
         compact += c;
         group++;
-        if (!isDigit(c)) digitsOnly = false;
         at.push(j++);
         continue;
       }
-      // Grouped IBANs are printed in fours: a separator after a group of letters of any other size ends the
-      // candidate. Two fours run together (`1234<span hidden>x</span>5698` shows `12345698`) still read as fours;
-      // a group of digits may be any size (a UK sort code and account, `123456 98765432`; a slip of the space
-      // bar); the country code may stand apart (`DE 89 3704…`). Words of prose are letters, so they never join.
+      // Grouped IBANs are printed in fours, or in their national layout: Italy's CIN, ABI, CAB and account
+      // (`IT60 X 05428 11101 000000123456`), France's RIB (`FR14 20041 01005 0500013M026 06`). So a group of
+      // digits may be any size (also a UK sort code and account, `123456 98765432`; a slip of the space bar), the
+      // country code may stand apart (`DE 89 3704…`), fours may run together (`12345698`), and up to two groups
+      // of another size may hold one letter each (a CIN, a letter in an account). A group with more letters at
+      // another size ends the candidate: words of prose (`the`), ordinals and times (`2nd`, `10am`), postcodes
+      // (`3AB`) never join, so mod-97 and the country's exact length are left to judge only number-like runs.
       let k = j;
       while (k < upper.length && k - j < MAX_SEPARATOR_RUN && isSeparator(upper[k])) k++;
       const country = compact.length === 2;
-      if (k === j || group === 0 || (group % 4 !== 0 && !digitsOnly && !country) || !isAlnum(upper[k])) break;
+      const odd = group % 4 !== 0 && letters > 0 && !country;
+      if (k === j || group === 0 || !isAlnum(upper[k])) break;
+      if (odd && (letters > 1 || ++loose > 2)) break;
       group = 0;
-      digitsOnly = true;
+      letters = 0;
       j = k;
     }
     const length = LENGTHS[compact.slice(0, 2)];
