@@ -198,6 +198,162 @@ describe('condition: impersonatesProtectedName', () => {
     expect(misread).toEqual([]);
   });
 
+  it('reads a shown address at any subdomain of an organization domain as its own (attacker round 52, A52-2)', async () => {
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    const from = (display: string) =>
+      `From: ${display} <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    for (const shown of [
+      '"payroll@hr.corp.example"',
+      '"IT-SUPPORT@MAIL.CORP.EXAMPLE"',
+      '"ceo@exec.hq.corp.example"',
+      '"payroll@hr.c0rp.example"',
+    ])
+      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(true);
+    // Domains that only contain or resemble the organization's: another organization's, not this check's.
+    for (const shown of [
+      '"payroll@corp.example.partner.com"',
+      '"payroll@notcorp.example"',
+      '"payroll@hr-corp.example"',
+      '"payroll@corp-example.com"',
+      '"payroll@hr.corp.example.net"',
+    ])
+      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+    // A `*.` pattern: its base domain and the subdomains under it, as shown.
+    const run = async (display: string) =>
+      (
+        await h.run(
+          [
+            when(
+              c,
+              rule('hit', (ctx) => ctx.note('hit')),
+            ),
+          ],
+          from(display),
+          { mailFrom: 'x@evil.example' },
+          { organizationDomains: ['*.corp.example'] },
+        )
+      ).outcome.rulesFired as string[];
+    expect(await run('"payroll@hr.corp.example"')).toContain('hit');
+    expect(await run('"payroll@corp.example"')).toContain('hit');
+    expect(await run('"payroll@partner.example"')).not.toContain('hit');
+    // A subdomain that sends for the organization is listed: its authenticated mail is inside, never flagged.
+    const signed =
+      'Authentication-Results: amazonses.com; dkim=pass header.d=jira.corp.example\r\nFrom: "jira@jira.corp.example" <noreply@jira.corp.example>\r\nSubject: hi\r\n\r\nhi\r\n';
+    const listed = async (domains: string[]) =>
+      (
+        await h.run(
+          [
+            when(
+              c,
+              rule('hit', (ctx) => ctx.note('hit')),
+            ),
+          ],
+          signed,
+          { mailFrom: 'noreply@jira.corp.example' },
+          { organizationDomains: domains },
+        )
+      ).outcome.rulesFired as string[];
+    expect(await listed(['corp.example', 'jira.corp.example'])).not.toContain('hit');
+    expect(await listed(['corp.example', '*.corp.example'])).not.toContain('hit');
+    // Unlisted, it is outside mail showing an organization address, whatever it signs: flagged.
+    expect(await listed(['corp.example'])).toContain('hit');
+    // A display name that is the mailbox's own address is dropped by the parser: the reader sees the true address.
+    expect(
+      await fired(
+        c,
+        'From: "noreply@jira.corp.example" <noreply@jira.corp.example>\r\nSubject: hi\r\n\r\nhi\r\n',
+        'noreply@jira.corp.example',
+      ),
+    ).toBe(false);
+  });
+
+  it('reads a shown address over white space beside its at sign or dots (attacker round 52, A52-3)', async () => {
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    const from = (display: string) =>
+      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    for (const shown of [
+      'payroll@ corp.example',
+      'payroll @ corp.example',
+      'payroll@corp . example',
+      'payroll@\u00a0corp.example',
+      'payroll@\u2007corp.example',
+      'payroll@\u3000corp.example',
+      'payroll@corp\u2003.example',
+      'payroll\uff20 corp\u00b7 example',
+      // The reading as spaced is kept: a sentence after the address does not join its domain.
+      'payroll@corp.example. Pay today',
+      'Payroll (payroll@corp.example ). Urgent',
+    ])
+      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(true);
+    // Other domains, spaced the same way, and spaces elsewhere: not this check's.
+    for (const shown of [
+      'payroll @ partner.example',
+      'Payroll @ Corp',
+      'payroll@corp . example.net',
+      'payroll@ partner . example',
+      'Payroll at corp example',
+      'Corp Example Payroll',
+    ])
+      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+  });
+
+  it('reads the local part of an address shown without a display name (attacker round 52, A52-4)', async () => {
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    const from = (field: string) => `From: ${field}\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    for (const field of [
+      '"payroll@corp.example"@evil.example',
+      '<"payroll@corp.example"@evil.example>',
+      '"" <"payroll@corp.example"@evil.example>',
+      '"payroll@hr.corp.example"@evil.example',
+      '"payroll @ corp.example"@evil.example',
+    ])
+      expect(await fired(c, from(field), 'x@evil.example'), field).toBe(true);
+    // No From: the envelope sender is shown, and read the same way.
+    const noFrom = 'Subject: wire\r\n\r\nPlease pay.\r\n';
+    expect(await fired(c, noFrom, '"payroll@corp.example"@evil.example')).toBe(true);
+    // Ordinary addresses, another organization's in the local part, and a display name that is just a name.
+    for (const field of [
+      'payroll@evil.example',
+      '"payroll@partner.example"@evil.example',
+      'corp.example@partner.example',
+      '"Bob Roe" <"payroll@corp.example"@evil.example>',
+      'Bob Roe <bob@partner.example>',
+    ])
+      expect(await fired(c, from(field), 'x@evil.example'), field).toBe(false);
+  });
+
+  it('reads a display name with its comments (attacker round 52, A52-5)', async () => {
+    const c = impersonatesProtectedName({ names: ['Jane Doe'] });
+    const from = (field: string) => `From: ${field}\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    for (const field of [
+      'Jane (Doe) <x@evil.example>',
+      'Jane <x@evil.example> (Doe)',
+      '(Jane) Doe <x@evil.example>',
+      'Jane (=?utf-8?Q?D=C3=B6e?=) <x@evil.example>',
+      'Jane (Doe, (CEO)) <x@evil.example>',
+      'Payroll (payroll@corp.example) <x@evil.example>',
+    ])
+      expect(await fired(c, from(field), 'x@evil.example'), field).toBe(true);
+    // A comment of another mailbox, another name, a quoted string's parentheses and the old comment-as-name form.
+    for (const field of [
+      'Jane <x@partner.example>, Bob (Doe) <y@partner.example>',
+      'Jane (Smith) <x@partner.example>',
+      '"Jane \\(" <x@partner.example> (Roe)',
+      'jroe@partner.example (John Roe)',
+      'Bob Roe (Partner Ltd) <bob@partner.example>',
+    ])
+      expect(await fired(c, from(field), 'x@partner.example'), field).toBe(false);
+    // An allowed Reply-To is exempt with its comment too.
+    const allowed = impersonatesProtectedName({
+      names: ['Jane Doe'],
+      allowedSenders: ['jane.doe.office@freemail.example'],
+    });
+    const replyTo =
+      'From: Travel Desk <desk@evil.example>\r\nReply-To: Jane <jane.doe.office@freemail.example> (Doe)\r\nSubject: hi\r\n\r\nhi\r\n';
+    expect(await fired(allowed, replyTo, 'desk@evil.example')).toBe(false);
+    expect(await fired(c, replyTo, 'desk@evil.example')).toBe(true);
+  });
+
   it('refuses bad configuration', () => {
     expect(() => impersonatesProtectedName({ names: [] })).toThrow(ConfigError);
     expect(() => impersonatesProtectedName({ names: ['---'] })).toThrow(/names\[0\]/);

@@ -382,6 +382,8 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       sender: headers.sender,
       'reply-to': replyTo,
     };
+    // Readings of a Reply-To's comments are that Reply-To's: an allowed one is exempt as it is.
+    const replyReadings: object[] = [];
     const readingsOf = async (fields: readonly string[]) => {
       // A group's name (`From: Jane Doe: x@evil.example;`) is shown like a display name.
       const groups = fields.flatMap((f) => headers.groupNames(f).map((name) => ({ name, address: '' })));
@@ -389,10 +391,27 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       // Invalid UTF-8 in a `utf-8` encoded word reads as U+FFFD here; a client falling back to Latin-1 shows
       // `=?utf-8?Q?J=E1ne_Doe?=` as Jáne Doe: such names are also read that way.
       const raw = fields.flatMap((f) => headers.all(f));
-      // Encoded words (and only they) need the MIME tooling: loaded on first use, not at cold start.
-      const mime = raw.some((v) => v.includes('=?')) ? await loadMime() : undefined;
+      const opened = fields.map((f) => ({ f, values: commentsOpened(headers.all(f)) }));
+      // Encoded words and comments (and only they) need the MIME tooling: loaded on first use, not at cold start.
+      const mime =
+        raw.some((v) => v.includes('=?')) || opened.some((o) => o.values.length > 0)
+          ? await loadMime()
+          : undefined;
       const latin1 = mime && read.some((b) => b.name.includes('\uFFFD')) ? latin1Readings(raw, mime) : [];
-      return { raw, mime, boxes: [...read, ...latin1, ...(mime ? wordFirstReadings(raw, mime) : [])] };
+      const comments = mime
+        ? opened.flatMap(({ f, values }) => {
+            const boxes = values.flatMap((v) =>
+              new mime.MessageHeaders(Buffer.from(`X: ${v}\r\n\r\n`)).addresses('x'),
+            );
+            if (f === 'reply-to') replyReadings.push(...boxes);
+            return boxes;
+          })
+        : [];
+      return {
+        raw,
+        mime,
+        boxes: [...read, ...latin1, ...comments, ...(mime ? wordFirstReadings(raw, mime) : [])],
+      };
     };
     let { raw, mime, boxes: mailboxes } = await readingsOf(FIELDS);
     // No From mailbox at all: the message is repaired with the envelope sender as its From, which clients then
@@ -426,7 +445,7 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     const single =
       headers.all('from').length === 1 && headers.from.length === 1 ? headers.from[0] : undefined;
     const vouched = claimed && single ? await dmarcPassed(ctx, options) : new Set<string>();
-    const replies = new Set<object>(replyTo);
+    const replies = new Set<object>([...replyTo, ...replyReadings]);
     const exempt = (box: { address: string }) =>
       box.address !== '' &&
       matchesAnyPattern(box.address, allowed) &&
@@ -436,12 +455,17 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
           vouched.has(domainOf(box.address))));
     // A display name that shows an address of the organization (`"payroll@corp.example" <x@evil.example>`) on
     // outside mail is the organization's own name borrowed (attacker round 43, A43-6).
-    const borrowed = mailboxes.find(
-      (box) => !exempt(box) && showsOwnAddress(box.name, ctx.organizationDomains),
-    );
-    if (borrowed) {
+    // Without a display name, clients show the address itself: a quoted local part holding the organization's
+    // address (`"payroll@corp.example"@evil.example`) shows it first (attacker round 52, A52-4).
+    const shownText = (box: { name: string; address: string }) =>
+      nameWords(box.name).length === 0 ? [box.name, localPart(box.address)] : [box.name];
+    const borrowed = mailboxes
+      .filter((box) => !exempt(box))
+      .flatMap(shownText)
+      .find((text) => showsOwnAddress(text, ctx.organizationDomains));
+    if (borrowed !== undefined) {
       ctx.note(
-        `display name "${borrowed.name.slice(0, 80)}" shows an address of the organization on outside mail`,
+        `"${borrowed.slice(0, 80)}", shown as the sender, is an address of the organization on outside mail`,
       );
       return true;
     }
@@ -475,13 +499,15 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
 }
 
 /**
- * Whether a display name shows an address in one of the organization's domains, read as drawn: NFKC,
+ * Whether a display name shows an address in one of the organization's domains or a subdomain of one (attacker
+ * round 52, A52-2), read as drawn: NFKC,
  * case-folded, invisible characters as nothing, a right-to-left override's letters in their shown order, other
  * scripts' look-alike letters as the Latin ones (`payroll@corp\u200B.example`, `payroll@сorp.example`: attacker
  * round 45). Also read, on both sides, with characters drawn as a dot or an at sign as those (`corpꓸexample`,
  * `corp·example`, `corp𐄁example`, `payrollⓐcorp.example`, `payrollа⃝corp.example`), with the ASCII characters drawn
- * as letters as those (`c0rp.examp1e`, `corp.examp|e`), and with both (attacker rounds 50, 51): each reading only
- * adds to the ones before. Linear: four passes of single-character classes.
+ * as letters as those (`c0rp.examp1e`, `corp.examp|e`), and with both (attacker rounds 50, 51); each of those also
+ * with white space beside the at sign and dots closed up (`payroll @ corp . example`, A52-3): each reading only
+ * adds to the ones before. Linear: eight passes of single-character classes.
  */
 function showsOwnAddress(name: string, domains: readonly string[]): boolean {
   if (domains.length === 0 || !(AT_SHOWN.test(name) || (name.includes('\u20dd') && CIRCLED.test(name))))
@@ -490,16 +516,44 @@ function showsOwnAddress(name: string, domains: readonly string[]): boolean {
   // The reading as typed is kept: a `|` or `·` after the address ends it (`payroll@corp.example|Payroll`), and an
   // organization domain's punycode has digits.
   for (const [punctuated, lettered] of READINGS) {
-    const own = domains.map((d) => asDrawn(d, punctuated, lettered));
-    for (const reading of drawn)
-      for (const m of asDrawn(reading.replace(NARROW, ''), punctuated, lettered).matchAll(
-        /@([\p{L}\p{N}.-]+)/gu,
-      )) {
-        const domain = trimDots(m[1] ?? '');
-        if (domain !== '' && isInternal(`x@${domain}`, own)) return true;
-      }
+    // A `*.` pattern's base domain: the organization's as a reader sees it.
+    const own = domains.map((d) =>
+      normalizeDomain(asDrawn(d.trim().replace(/^\*\./, ''), punctuated, lettered)),
+    );
+    for (const reading of drawn) {
+      const read = asDrawn(reading.replace(NARROW, ''), punctuated, lettered);
+      // White space beside the at sign or a dot (`payroll @ corp.example`, a no-break space after the `@`) is read
+      // over, as a reader does (A52-3); the reading as spaced is kept (`payroll@corp.example. Pay today`).
+      for (const text of SPACED.test(read) ? [read, closedUp(read)] : [read])
+        for (const m of text.matchAll(/@([\p{L}\p{N}.-]+)/gu)) {
+          const domain = trimDots(m[1] ?? '');
+          if (domain !== '' && underOwn(domain, own)) return true;
+        }
+    }
   }
   return false;
+}
+
+// Whether a shown domain is one of the organization's or any subdomain of one (`hr.corp.example`, A52-2): a
+// reader takes a made-up subdomain for the organization's own, though routing (isInternal) rightly does not.
+function underOwn(domain: string, own: readonly string[]): boolean {
+  const shown = normalizeDomain(domain);
+  return shown !== '' && own.some((o) => o !== '' && (shown === o || shown.endsWith(`.${o}`)));
+}
+
+const SPACED = /\s[@.]|[@.]\s/;
+// Runs of white space next to an at sign or a dot removed; one match per run, so linear.
+function closedUp(text: string): string {
+  return text.replace(/\s+/g, (run: string, at: number) =>
+    AT_OR_DOT.test(text[at - 1] ?? '') || AT_OR_DOT.test(text[at + run.length] ?? '') ? '' : run,
+  );
+}
+const AT_OR_DOT = /^[@.]$/;
+
+// An address without its last `@domain`: what a client shows first when there is no display name.
+function localPart(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at > 0 ? address.slice(0, at) : '';
 }
 
 const READINGS: [boolean, boolean][] = [
@@ -678,6 +732,62 @@ function wordFirstReadings(raw: readonly string[], mime: Mime): { name: string; 
     });
 }
 const FIELDS = ['from', 'sender', 'reply-to'];
+
+// A field's comments read as part of its display names (attacker round 52, A52-5): the parser drops them, but a
+// client showing the field as written shows `Jane (Doe) <x@evil.example>` as Jane (Doe). Each value holding a
+// comment is given again with the comments' parentheses, and the address specials inside them, as spaces, to be
+// parsed as another reading; the parsed reading is kept too, so this only adds.
+function commentsOpened(raw: readonly string[]): string[] {
+  return raw.flatMap((v) => (v.includes('(') ? (openComments(v.replace(/[\r\n]/g, ' ')) ?? []) : []));
+}
+
+// The value with each comment outside quoted strings and angle addresses opened (see commentsOpened), or
+// undefined when it has none. One pass.
+function openComments(value: string): string | undefined {
+  let out = '';
+  let depth = 0;
+  let quoted = false;
+  let angle = false;
+  let opened = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i] as string;
+    if (depth > 0) {
+      // A quoted pair in a comment stands for its character; a nested comment is opened with the outer one.
+      if (ch === '\\') {
+        i++;
+        out += COMMENT_SPECIAL.test(value[i] ?? '') ? ' ' : (value[i] ?? '');
+        continue;
+      }
+      if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+      out += COMMENT_SPECIAL.test(ch) ? ' ' : ch;
+    } else if (quoted) {
+      // A quoted pair is copied whole, so an escaped quote does not end the string.
+      if (ch === '\\') {
+        out += value.slice(i, i + 2);
+        i++;
+        continue;
+      }
+      if (ch === '"') quoted = false;
+      out += ch;
+    } else if (angle) {
+      if (ch === '>') angle = false;
+      out += ch;
+    } else if (ch === '(') {
+      depth = 1;
+      opened = true;
+      out += ' ';
+    } else {
+      if (ch === '"') quoted = true;
+      else if (ch === '<') angle = true;
+      out += ch;
+    }
+  }
+  return opened ? out : undefined;
+}
+// Characters that would end a phrase or open another structure: spaces in a comment's reading (`@` and `.` stay,
+// so an address written in a comment is read as shown).
+const COMMENT_SPECIAL = /^[()<>,;:"[\]\\]$/;
 
 function matchesProtected(name: string, protectedNames: { words: string[]; compact: string[] }[]): boolean {
   const words = nameWords(name);
