@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { type MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
+import { BINHEX_BEGIN, BINHEX_NAME_CHARS, binhexName } from './binhex-name.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
 import { certsOnlyClaimProblem } from './cms-content.js';
@@ -22,8 +23,9 @@ import { loadPdfFiles } from './pdf-files.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
 import { TNEF_FIRST_BYTE, type TnefFiles, TnefReader } from './tnef.js';
-import { endUuFile, startUuFile, takeUuLine, type UuFile } from './uu-file.js';
+import { endUuFile, startUuFile, startYencFile, takeUuLine, type UuFile } from './uu-file.js';
 import { enclosingBoundaries } from './walk-steps.js';
+import { yencBegin } from './yenc-file.js';
 
 /** Walks an attached message's decoded bytes as they arrive. */
 export type NestedWalk = (inner: PassThrough) => Promise<void>;
@@ -46,6 +48,8 @@ export interface Leaf {
   uu?: UuFile;
   /** What files encoded in the text could not show (a TNEF list not read whole): findings at the part's end. */
   uuProblems?: string[];
+  /** After a BinHex 4.0 begin line: its data so far, until the header's name is read (bounded). */
+  binhex?: string;
   /** For an iCalendar object: the scan for the files its ATTACH properties carry. */
   calendar?: CalendarScan;
   /** Where the walk collects the bodies, when it does. */
@@ -67,10 +71,13 @@ export interface Leaf {
 }
 
 // Files a client decodes out of text and offers as attachments: `begin 644 name` (uuencode, also
-// `begin-base64`) and `=ybegin … name=name` (yEnc). Their names count as the part's names, and uuencoded or
-// base64 content is decoded for its first bytes (yEnc content is not).
+// `begin-base64`) and `=ybegin … name=name` (yEnc, yenc-file.ts). Their names count as the part's names, and
+// their content is decoded as it streams past: sniffed, listed when an archive, read when TNEF.
 // Thunderbird reads the mode and the name after any run of spaces or tabs.
-const ENCODED_FILE = /^(?:begin(-base64)?[ \t]+[0-7]+[ \t]+(.+)|=ybegin .*?\bname=(.+))$/;
+const ENCODED_FILE = /^begin(-base64)?[ \t]+[0-7]+[ \t]+(.+)$/;
+// A BinHex 4.0 file (BINHEX_BEGIN) too: its header gives its name; its content is not decoded.
+const BINHEX_REASON =
+  'a BinHex 4.0 file encoded in the text (application/mac-binhex40, saved as .hqx), which the guard cannot open';
 const MAX_LINE = 4096;
 // Transfer encodings clients decode (MimeKit, Thunderbird) that the decoder passes through as they are: their
 // `begin` lines name files too. Such a part is a finding already (unwrapped-content.ts: not decoded, not read).
@@ -80,8 +87,9 @@ const TNEF_TYPES = new Set(['application/ms-tnef', 'application/vnd.ms-tnef']);
 
 function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   const text = (leaf.carry ?? '') + chunk.toString('latin1');
-  // Both forms hold "begin": text without it (most mail), outside an encoded file, keeps only its last line.
-  if (!leaf.uu && !text.includes('begin')) {
+  // uuencode and yEnc begin lines hold "begin": text without it or a BinHex line (most mail), outside an
+  // encoded file, keeps only its last line.
+  if (!leaf.uu && leaf.binhex === undefined && !text.includes('begin') && !/binhex/i.test(text)) {
     const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r', text.length - 2));
     leaf.carry = last ? '' : text.slice(end + 1).slice(0, MAX_LINE);
     return;
@@ -91,26 +99,53 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   if (last) lines.push(rest.replace(/\r$/, ''));
   leaf.carry = last ? '' : rest.slice(0, MAX_LINE);
   for (const line of lines) {
-    // A begin line is never encoded data (lower-case letters are outside both alphabets' lines): it starts
-    // the next file even when the previous one has no end line.
+    // A begin line starts the next file even when the previous one has no end line, as Thunderbird reads it
+    // (lower-case letters are outside uuencode's and base64's alphabets; yEnc writes no `=y` data).
     const m = line.includes('begin') ? ENCODED_FILE.exec(line) : null;
-    if (!m && leaf.uu) {
-      if (takeUuLine(leaf.uu, line)) endEncodedFile(leaf);
+    const yenc = !m && line.startsWith('=ybegin ') ? yencBegin(line) : undefined;
+    const binhex = !m && !yenc && BINHEX_BEGIN.test(line);
+    if (!m && !yenc && !binhex) {
+      if (leaf.uu && takeUuLine(leaf.uu, line)) endEncodedFile(leaf);
+      else if (!leaf.uu && leaf.binhex !== undefined) takeBinhexLine(leaf, line);
       continue;
     }
-    const name = (m?.[2] ?? m?.[3])?.trim();
+    const name = (m?.[2] ?? yenc?.name)?.trim();
     if (name) addName(leaf, name);
-    if (m && leaf.uu) endEncodedFile(leaf);
-    if (m?.[2]) leaf.uu = startUuFile(m[1] !== undefined, name);
+    if (leaf.uu) endEncodedFile(leaf);
+    leaf.binhex = undefined;
+    if (m) leaf.uu = startUuFile(m[1] !== undefined, name);
+    if (yenc) leaf.uu = startYencFile(yenc.state, yenc.name);
+    if (binhex) startBinhex(leaf);
   }
+  // A yEnc line may be of any length: one cut here (past MAX_LINE) would lose bytes a client decodes.
+  if (leaf.uu?.yenc && rest.length > MAX_LINE)
+    leaf.uu.yenc.problem ??= `a yEnc line of more than ${MAX_LINE} characters, not read whole`;
   if (last && leaf.uu) endEncodedFile(leaf);
+}
+
+// A BinHex file is refused as its MIME part is (`.hqx`, an archive the guard cannot open); the name its header
+// gives (a client's decoder saves the file under it) joins the part's names when the first lines show it.
+function startBinhex(leaf: Leaf): void {
+  if (!leaf.uuProblems?.includes(BINHEX_REASON))
+    leaf.uuProblems = [...(leaf.uuProblems ?? []), BINHEX_REASON];
+  leaf.binhex = '';
+}
+
+function takeBinhexLine(leaf: Leaf, line: string): void {
+  const data = `${leaf.binhex ?? ''}${line.trim()}`;
+  const name = binhexName(data);
+  if (name !== undefined || data.length > BINHEX_NAME_CHARS) {
+    if (name) addName(leaf, name);
+    leaf.binhex = undefined;
+  } else leaf.binhex = data;
 }
 
 // What a decoded file's content shows joins the part: its sniffed type, the files inside a TNEF stream.
 function endEncodedFile(leaf: Leaf): void {
-  const { sniffed, inner, archive } = endUuFile(leaf.uu as UuFile);
+  const { sniffed, inner, archive, problem } = endUuFile(leaf.uu as UuFile);
   leaf.uu = undefined;
   if (sniffed) addInnerTypes(leaf.part, [sniffed]);
+  if (problem) leaf.uuProblems = [...(leaf.uuProblems ?? []), problem];
   const carried = [
     [archive, 'a file encoded in the text'],
     [inner, 'the files inside a TNEF stream encoded in the text cannot all be read'],
@@ -262,6 +297,7 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     });
   }
   if (leaf.carry || leaf.uu) scanText(leaf, Buffer.alloc(0), true);
+  leaf.binhex = undefined;
   if (leaf.fence) scanFence(leaf.fence, Buffer.from('\n'));
   if (leaf.fence?.problem)
     findings.push({ partId: leaf.part.id, kind: 'malformed', reason: leaf.fence.problem, framing: true });

@@ -2,11 +2,13 @@ import { CarriedArchive, type CarriedFiles } from './carried-archive.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
 import type { TnefFiles } from './tnef-content.js';
+import { takeYencLine, type YencState } from './yenc-file.js';
 
 // A file uuencoded (`begin 644 name` … `end`) or base64-encoded (`begin-base64 644 name` … `====`) in the
 // text of a part: Outlook and Thunderbird decode it and offer it as an attachment, so its content counts, not
 // only its name. Decoded line by line as the text streams past (linear), its first bytes kept for sniffing
-// and, when it is a TNEF stream (a uuencoded winmail.dat), read for the files inside.
+// and, when it is a TNEF stream (a uuencoded winmail.dat), read for the files inside. A yEnc file
+// (yenc-file.ts) is read the same way.
 
 /** One encoded file being decoded. */
 export interface UuFile {
@@ -19,6 +21,8 @@ export interface UuFile {
   /** The name of its begin line: the one file of a compressed file is named after it. */
   name?: string;
   fresh: boolean;
+  /** For a yEnc file (`=ybegin`): its decoding state, in place of uuencode or base64. */
+  yenc?: YencState;
 }
 
 /** What a decoded file gives the part: its sniffed type, and the names, types and problem of files inside. */
@@ -27,11 +31,18 @@ export interface UuResult {
   inner?: TnefFiles;
   /** The files of the archive the decoded file is, and why they are not all known. */
   archive?: CarriedFiles;
+  /** Why the decoded bytes may not be the file a client offers (a yEnc file in parts): the part is refused. */
+  problem?: string;
 }
 
 /** Starts a file at its `begin` line. */
 export function startUuFile(base64: boolean, name?: string): UuFile {
   return { base64, head: [], headSize: 0, archive: new CarriedArchive(), name, fresh: true };
+}
+
+/** Starts a yEnc file at its `=ybegin` line (see yencBegin). */
+export function startYencFile(state: YencState, name: string): UuFile {
+  return { ...startUuFile(false, name), yenc: state };
 }
 
 /**
@@ -46,10 +57,21 @@ export function startUuFile(base64: boolean, name?: string): UuFile {
  * ```
  */
 export function takeUuLine(file: UuFile, line: string): boolean {
+  if (file.yenc) {
+    // Not trimmed: a space or tab is data in yEnc.
+    const bytes = takeYencLine(file.yenc, line);
+    if (bytes === 'end') return true;
+    takeBytes(file, bytes);
+    return false;
+  }
   const text = line.trimEnd();
   if (file.base64 ? text === '====' : text === 'end') return true;
-  const bytes = decodeEncodedLine(text, file.base64);
-  if (bytes.length === 0) return false;
+  takeBytes(file, decodeEncodedLine(text, file.base64));
+  return false;
+}
+
+function takeBytes(file: UuFile, bytes: Buffer): void {
+  if (bytes.length === 0) return;
   if (file.fresh) {
     file.fresh = false;
     if (bytes[0] === TNEF_FIRST_BYTE) file.tnef = new TnefReader();
@@ -60,14 +82,19 @@ export function takeUuLine(file: UuFile, line: string): boolean {
     file.head.push(bytes.subarray(0, SNIFF_BYTES - file.headSize));
     file.headSize += Math.min(bytes.length, SNIFF_BYTES - file.headSize);
   }
-  return false;
 }
 
 /** The file is over (its end line, or the end of the part): what its content shows. */
 export function endUuFile(file: UuFile): UuResult {
   const sniffed = sniffType(Buffer.concat(file.head));
   const archive = file.archive.end(file.name === undefined ? [] : [file.name]);
-  return { sniffed, inner: file.tnef?.end(), ...(archive ? { archive } : {}) };
+  const problem = file.yenc?.problem;
+  return {
+    sniffed,
+    inner: file.tnef?.end(),
+    ...(archive ? { archive } : {}),
+    ...(problem ? { problem } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uuencode } from '../testing/uuencode.js';
-import { encodedFiles } from './encoded-files.js';
+import { encodedFiles, yencFiles } from './encoded-files.js';
 
 describe('encodedFiles: files uuencoded or begin-base64 in a text', () => {
   it('decodes each file with its name, both encodings, an unended one as far as it goes', () => {
@@ -19,5 +19,29 @@ describe('encodedFiles: files uuencoded or begin-base64 in a text', () => {
     const big = uuencode(Buffer.alloc(5000, 'x'), 'big.txt').replace(/\r\n/g, '\n');
     expect(() => encodedFiles(big, 4096)).toThrow(/more than 4096 bytes/);
     expect(encodedFiles(big, 5000)[0]?.bytes.length).toBe(5000);
+  });
+});
+
+describe('yencFiles: files yEnc-encoded in a text', () => {
+  // Each byte plus 42; `=` escapes NUL, LF, CR and `=`.
+  const yenc = (data: Buffer) =>
+    [...data]
+      .map((b) => (b + 42) & 0xff)
+      .map((c) => ([0, 10, 13, 61].includes(c) ? `=${String.fromCharCode(c + 64)}` : String.fromCharCode(c)))
+      .join('');
+  const card = Buffer.from('card 4111 1111 1111 1111\r\n');
+  it('decodes each file to its end line, the next begin line or the text end', () => {
+    const text = `hi\r\n=ybegin line=128 size=26 name=card.txt\r\n${yenc(card)}\r\n=yend size=26\r\nbye\n=ybegin line=128 size=2 name=b.bin\n${yenc(Buffer.from([0xd6, 0xe3]))}\nbegin 644 c.txt\n`;
+    expect(yencFiles(text, 1024)).toEqual([
+      { name: 'card.txt', bytes: card },
+      { name: 'b.bin', bytes: Buffer.from([0xd6, 0xe3]) },
+    ]);
+  });
+  it('says why a part of a multi-part file is not the file, and throws past the bytes allowed', () => {
+    const text = `=ybegin part=2 total=2 line=128 size=52 name=card.txt\n=ypart begin=27 end=52\n${yenc(card)}\n=yend size=26 part=2\n`;
+    expect(yencFiles(text, 1024)).toEqual([
+      { name: 'card.txt', bytes: card, problem: expect.stringMatching(/in parts/) },
+    ]);
+    expect(() => yencFiles(text, 10)).toThrow(/more than 10 bytes/);
   });
 });

@@ -1,4 +1,5 @@
 import { decodeEncodedLine } from '../message/uu-file.js';
+import { takeYencLine, yencBegin } from '../message/yenc-file.js';
 
 // A file uuencoded (`begin 644 name` … `end`) or base64-encoded (`begin-base64 644 name` … `====`) in a text:
 // Outlook and Thunderbird offer it as an attachment, and MimeKit decodes a part in `x-uuencode` the same way.
@@ -8,6 +9,8 @@ const BEGIN = /^begin(-base64)?[ \t]+[0-7]{3,4}[ \t]+(.+)$/;
 export interface EncodedFile {
   name: string;
   bytes: Buffer;
+  /** Why the bytes may not be the file a client offers (a yEnc file in parts): the caller reports it unread. */
+  problem?: string;
 }
 
 /**
@@ -44,6 +47,49 @@ export function encodedFiles(text: string, maxBytes: number): EncodedFile[] {
     file.chunks.push(bytes);
   }
   // A file whose end line never came is shown by lenient clients as far as it goes.
+  close();
+  return files;
+}
+
+/**
+ * The files yEnc-encoded in `raw` (the text's bytes as latin1: yEnc data is 8-bit), decoded line by line
+ * (linear), as the guard decodes them (yenc-file.ts): each up to its `=yend` line, or the next begin line
+ * (yEnc, uuencode or base64), or the text's end. Throws once they hold more than `maxBytes`.
+ *
+ * @example
+ * ```ts
+ * yencFiles('=ybegin line=128 size=2 name=a.txt\n\x8b\x8c\n=yend size=2\n', 1024); // [{ name: 'a.txt', bytes: <'ab'> }]
+ * ```
+ */
+export function yencFiles(raw: string, maxBytes: number): EncodedFile[] {
+  const files: EncodedFile[] = [];
+  let file: { begun: NonNullable<ReturnType<typeof yencBegin>>; chunks: Buffer[] } | undefined;
+  let total = 0;
+  const close = () => {
+    if (!file) return;
+    const { name, state } = file.begun;
+    files.push({
+      name,
+      bytes: Buffer.concat(file.chunks),
+      ...(state.problem ? { problem: state.problem } : {}),
+    });
+    file = undefined;
+  };
+  // CRLF, LF and a bare CR end a line, as the guard's reader splits them.
+  for (const line of raw.split(/\r\n|\r|\n/)) {
+    const begun = line.startsWith('=ybegin ') ? yencBegin(line) : undefined;
+    if (begun || (file && BEGIN.test(line))) close();
+    if (begun) file = { begun, chunks: [] };
+    if (begun || !file) continue;
+    const bytes = takeYencLine(file.begun.state, line);
+    if (bytes === 'end') {
+      close();
+      continue;
+    }
+    total += bytes.length;
+    if (total > maxBytes) throw new Error(`encoded files of more than ${maxBytes} bytes`);
+    file.chunks.push(bytes);
+  }
   close();
   return files;
 }

@@ -5,6 +5,7 @@ import libmime from 'libmime';
 import charsets from 'libmime/lib/charset';
 import { transferDecode } from '../edit/text-codec.js';
 import { type ArchiveKind, claimedArchiveKind } from '../message/archive-kind.js';
+import { BINHEX_BEGIN } from '../message/binhex-name.js';
 import { charsetAlias, hidesAsciiDigits, undecodableCharsets } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
 import { isFlatOpcPackage } from '../message/flat-opc.js';
@@ -36,7 +37,7 @@ import {
   directoryHtmlValues,
   directoryValues,
 } from './directory-text.js';
-import { type EncodedFile, encodedFiles } from './encoded-files.js';
+import { type EncodedFile, encodedFiles, yencFiles } from './encoded-files.js';
 import { fileReading } from './file-reading.js';
 import { mboxMessages } from './mbox-messages.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
@@ -508,7 +509,8 @@ function emitDecoded(
     emit(w, rtfText(text), { ...place, directionElsewhere: true });
     readRtfObjects(w, text, place);
   }
-  if (kind === 'text' && text.includes('begin')) readEncodedFiles(w, text, place);
+  if (kind === 'text' && (text.includes('begin') || /binhex/i.test(text) || decoded.includes('=ybegin ')))
+    readEncodedFiles(w, text, decoded, place);
   // An Office document written as one XML file (Word opens it as .xml and as .doc): its base64 parts too.
   // (UTF-16 without a byte order mark, `<` beside a NUL, read as XML readers detect it.)
   if (kind !== 'rtf' && kind !== 'directory') {
@@ -564,16 +566,25 @@ function withoutParams(text: string): string {
   return out + text.slice(at);
 }
 
-// Files uuencoded or `begin-base64` in a text (or a part in x-uuencode, read as its text): clients decode and
-// offer them as attachments, so each is read as an attached file is, by its first bytes.
-function readEncodedFiles(w: Walk, text: string, place: TextPlace): void {
+// Files uuencoded, `begin-base64` or yEnc-encoded in a text (or a part in x-uuencode, read as its text): clients
+// decode and offer them as attachments, so each is read as an attached file is, by its first bytes. yEnc data
+// is 8-bit: it is read from the text's bytes, not from their decoding in the charset.
+function readEncodedFiles(w: Walk, text: string, decoded: Buffer, place: TextPlace): void {
   let files: EncodedFile[];
   try {
-    files = encodedFiles(text, w.bounds.maxTotalBytes - w.budget.bytes);
+    const budget = w.bounds.maxTotalBytes - w.budget.bytes;
+    files = encodedFiles(text, budget);
+    const used = files.reduce((n, f) => n + f.bytes.length, 0);
+    if (decoded.includes('=ybegin ')) files.push(...yencFiles(decoded.toString('latin1'), budget - used));
   } catch (error) {
     w.report.unread.push(`${place.label}: ${(error as Error).message}`);
     return;
   }
+  for (const file of files)
+    if (file.problem) w.report.unread.push(`${place.label} ${file.name}: ${file.problem}`);
+  // A BinHex 4.0 file is not decoded: what it holds is not known.
+  if (/binhex/i.test(text) && text.split(/\r\n|\r|\n/).some((line) => BINHEX_BEGIN.test(line)))
+    w.report.unread.push(`${place.label}: a BinHex 4.0 file encoded in the text, not decoded`);
   readFiles(w, files, place);
 }
 

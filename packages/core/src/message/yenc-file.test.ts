@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { zipFile } from '../testing/index.js';
+import { endUuFile, startYencFile, takeUuLine } from './uu-file.js';
+import { decodeYencLine, takeYencLine, yencBegin } from './yenc-file.js';
+
+// yEnc as encoders write it: each byte plus 42, NUL, TAB, LF, CR, space, `.` and `=` escaped (`=`, then plus 64).
+function yencLines(data: Buffer, width = 128): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const b of data) {
+    const c = (b + 42) & 0xff;
+    line += [0, 9, 10, 13, 32, 46, 61].includes(c)
+      ? `=${String.fromCharCode((c + 64) & 0xff)}`
+      : String.fromCharCode(c);
+    if (line.length >= width) {
+      lines.push(line);
+      line = '';
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function decodeFile(begin: string, lines: readonly string[]) {
+  const begun = yencBegin(begin);
+  if (!begun) throw new Error('no begin line');
+  const file = startYencFile(begun.state, begun.name);
+  for (const line of lines) if (takeUuLine(file, line)) break;
+  return endUuFile(file);
+}
+
+const MZ = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
+const EVERY_BYTE = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
+describe('yencBegin', () => {
+  it('reads the name (the rest of the line) and the part keywords before it', () => {
+    expect(yencBegin('=ybegin line=128 size=10 name=invoice.zip')).toEqual({
+      name: 'invoice.zip',
+      state: { escape: false },
+    });
+    expect(yencBegin('=ybegin line=128 size=10 name=my part=2 file.zip')?.state.part).toBeUndefined();
+    expect(yencBegin('=ybegin line=128 size=10')).toBeUndefined();
+    expect(yencBegin('=ybeginline=128 name=x')).toBeUndefined();
+  });
+  it('refuses a part of a multi-part file, not a file in one part of one', () => {
+    expect(yencBegin('=ybegin part=2 total=3 line=128 size=9 name=a.zip')?.state.problem).toMatch(/in parts/);
+    expect(yencBegin('=ybegin part=1 line=128 size=9 name=a.zip')?.state.problem).toMatch(/in parts/);
+    expect(yencBegin('=ybegin part=1 total=1 line=128 size=9 name=a.zip')?.state.problem).toBeUndefined();
+  });
+});
+
+describe('decoding yEnc lines', () => {
+  it('decodes every byte value, escaped or not', () => {
+    const state = { escape: false };
+    const bytes = Buffer.concat(yencLines(EVERY_BYTE, 40).map((line) => decodeYencLine(state, line)));
+    expect(bytes).toEqual(EVERY_BYTE);
+  });
+  it('carries an escape at a line end to the next line, and skips CR and LF', () => {
+    const state = { escape: false };
+    expect(decodeYencLine(state, 'r=')).toEqual(Buffer.from([0x48]));
+    expect(decodeYencLine(state, '@\r\ns')).toEqual(Buffer.from([0xd6, 0x49]));
+  });
+  it('skips =ypart lines and ends at =yend; a bare =yend ends it but is a problem', () => {
+    const state = { escape: false };
+    expect(takeYencLine(state, '=ypart begin=1 end=10')).toEqual(Buffer.alloc(0));
+    expect(takeYencLine(state, '=yend size=10 crc32=0')).toBe('end');
+    expect(state).toEqual({ escape: false });
+    expect(takeYencLine(state, '=yend')).toBe('end');
+    expect((state as { problem?: string }).problem).toMatch(/end line/);
+  });
+});
+
+describe('a yEnc file in text', () => {
+  it('sniffs an executable', () => {
+    const result = decodeFile('=ybegin line=128 size=64 name=a.bin', [...yencLines(MZ), '=yend size=64']);
+    expect(result.sniffed).toBe('application/x-msdownload');
+    expect(result.problem).toBeUndefined();
+  });
+  it('lists a zip, and refuses a part of a multi-part one', () => {
+    const zip = zipFile([{ name: 'invoice.exe', data: MZ }]);
+    const whole = decodeFile(`=ybegin line=128 size=${zip.length} name=invoice.zip`, yencLines(zip));
+    expect(whole.archive?.names).toContain('invoice.exe');
+    const part = decodeFile(`=ybegin part=1 total=2 line=128 size=${zip.length} name=invoice.zip`, [
+      `=ypart begin=1 end=${zip.length}`,
+      ...yencLines(zip),
+    ]);
+    expect(part.archive?.names).toContain('invoice.exe');
+    expect(part.problem).toMatch(/in parts/);
+  });
+});
