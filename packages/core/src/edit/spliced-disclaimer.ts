@@ -52,7 +52,7 @@ function splicePlain(body: string, text: string, d: Disclaimer, eol: string): st
 }
 
 function asciiReferences(html: string): string {
-  return html.replace(/[^\x00-\x7f]/gu, (c) => `&#x${(c.codePointAt(0) ?? 0xfffd).toString(16)};`);
+  return html.replace(/[^\t\n\r\x20-\x7e]/gu, (c) => `&#x${(c.codePointAt(0) ?? 0xfffd).toString(16)};`);
 }
 
 const SHIFTING = /^(iso-?2022|utf-?7|hz|x-?imap4-modified-utf7|csiso2022)/i;
