@@ -23,6 +23,9 @@ export function archiverSes(env: Env): SesFlowHandler {
     organizationDomains: config.organizationDomains(),
     // A journal must not be lost: a failed copy fails the invocation, so it is retried.
     onError: 'rethrow',
+    // Invoked as Event (template-ses.yaml): SES does not wait, so a slow copy may use the Lambda's whole time
+    // instead of failing at SES's 30 s RequestResponse wait (fault round 44).
+    invocationType: 'Event',
     notes: unusedOnSes(config, ['SYNCHRONOUS'], 'the receipt rule’s invocation type decides'),
   });
 }

@@ -15,6 +15,6 @@ export { receiptVerdicts } from './receipt-message.js';
 export type { BounceOutcome } from './send-bounce.js';
 export type { SesFlowHandler, SesFlowOutcome } from './ses-flow.js';
 export { sesFlow } from './ses-flow.js';
-export type { SesFlowOptions } from './settings.js';
+export type { SesFlowOptions, SesInvocationType } from './settings.js';
 export { SES_LIMITS } from './settings.js';
 export { parseSesEvent } from './validate-event.js';

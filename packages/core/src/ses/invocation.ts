@@ -25,7 +25,10 @@ export function sesClients(s: SesSettings): SesFlowClients {
   return { ...defaultSesClients(), ...s.clients };
 }
 
-/** Runs the chain for a valid receipt under the deadline guard (SES waits 30 s). */
+/**
+ * Runs the chain for a valid receipt under the deadline guard: SES waits 30 s for a RequestResponse action; an
+ * `Event` action (`invocationType: 'Event'`) is bounded by the Lambda's remaining time only.
+ */
 export async function runSesChain(s: SesSettings, ses: SesMessage, context: Context): Promise<SesRun> {
   const lazy: LazyMessage = new LazyMessage(
     () => storedMessageSource(sesClients(s).s3, s.stored, ses.mail.messageId, state.controller.signal)(),
@@ -34,7 +37,7 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
   const message = new ReceiptMessage(lazy, ses);
   const budget = deadlineBudget(
     s.deadline,
-    true,
+    s.synchronous,
     context?.getRemainingTimeInMillis?.(),
     SES_LIMITS.timeoutMs,
   );
@@ -46,6 +49,7 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
     messageId: ses.mail.messageId,
     // SES has no invocation id; its message id is the same across retries of one receipt.
     invocationId: ses.mail.messageId,
+    // Rules see the flow as synchronous either way (their verdicts resolve a disposition); only the budget differs.
     synchronous: true,
     organizationDomains: s.organizationDomains,
     logger: s.logger,

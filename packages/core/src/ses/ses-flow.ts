@@ -33,7 +33,8 @@ const NO_EDITS = 'SES receipt rules cannot rewrite a message in transit: edits a
 
 /**
  * Builds the Lambda handler for an SES receipt rule's Lambda action (invocation type RequestResponse,
- * placed after an S3 action that stores the message). The same rules as a WorkMail inbound flow run over
+ * placed after an S3 action that stores the message; for an `Event` action set `invocationType: 'Event'`, so the
+ * chain is bounded by the Lambda's time rather than SES's 30 s wait). The same rules as a WorkMail inbound flow run over
  * the receipt: envelope from `mail.source` and `receipt.recipients`, subject and headers from the event,
  * SES's verdicts from `receipt`, bodies read lazily from the stored object. Verdicts become one
  * disposition plus a SendBounce for bounced recipients (see {@link SesVerdictPolicy}). What SES cannot do
@@ -97,11 +98,16 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
   }
 }
 
-// The chain's deadline arithmetic (SES's wait or the configured engine timeout, and the Lambda's time), with a
-// quarter second left to answer in instead of the chain's margin.
+// The chain's deadline arithmetic (SES's wait or the configured engine timeout unless invoked as Event, and the
+// Lambda's time), with a quarter second left to answer in instead of the chain's margin.
 function answerBudget(s: SesSettings, context: Context | undefined): number {
   const remaining = context?.getRemainingTimeInMillis?.();
-  return deadlineBudget({ ...s.deadline, safetyMarginMs: 250 }, true, remaining, SES_LIMITS.timeoutMs);
+  return deadlineBudget(
+    { ...s.deadline, safetyMarginMs: 250 },
+    s.synchronous,
+    remaining,
+    SES_LIMITS.timeoutMs,
+  );
 }
 
 async function answer(

@@ -52,11 +52,21 @@ export interface SesFlowOptions {
   fallback?: InboundVerdict;
   /** Deadline guard; SES waits 30 s for a RequestResponse Lambda action. */
   deadline?: DeadlineOptions;
+  /**
+   * The receipt rule Lambda action's InvocationType. `'RequestResponse'` (default): SES waits at most 30 s (or
+   * `deadline.engineTimeoutMs`) for the answer, so the chain is bounded by that and by the Lambda's remaining time.
+   * `'Event'`: SES does not wait (and ignores the answer), so only the Lambda's remaining time bounds the chain;
+   * set it when the receipt rule invokes the function as `Event` (as template-ses.yaml does for archiver-ses).
+   */
+  invocationType?: SesInvocationType;
   logger?: FlowLogger;
   clients?: Partial<SesFlowClients>;
   /** Limits and spooling of message access; `limits.maxMessageBytes` defaults to SES's 40 MB. */
   message?: LazyMessageOptions;
 }
+
+/** How the receipt rule's Lambda action invokes the function (its InvocationType). */
+export type SesInvocationType = 'RequestResponse' | 'Event';
 
 /** SesFlowOptions checked once, with defaults merged. */
 export interface SesSettings {
@@ -70,6 +80,8 @@ export interface SesSettings {
   onError: ErrorPolicy;
   fallback: Verdict;
   deadline: DeadlineOptions;
+  /** False for an `Event` invocation: SES does not wait for the answer, only the Lambda's time bounds the chain. */
+  synchronous: boolean;
   logger: FlowLogger;
   clients: Partial<SesFlowClients>;
   message: LazyMessageOptions;
@@ -121,6 +133,10 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     }
     verdict('onError.failClosed', onError.failClosed);
   }
+  const invocationType = options.invocationType ?? 'RequestResponse';
+  if (invocationType !== 'RequestResponse' && invocationType !== 'Event') {
+    throw new ConfigError('invocationType', "must be 'RequestResponse' or 'Event'");
+  }
   const message = options.message ?? {};
   return {
     rules: options.rules as readonly Rule[],
@@ -133,6 +149,7 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     onError,
     fallback,
     deadline: options.deadline ?? {},
+    synchronous: invocationType === 'RequestResponse',
     logger: options.logger ?? new Logger({ serviceName: 'wmflow' }),
     clients: options.clients ?? {},
     message: { ...message, limits: { maxMessageBytes: SES_LIMITS.maxMessageBytes, ...message.limits } },

@@ -104,6 +104,13 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
           const page = await s3.send(
             new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
           );
+          // S3 answers every page with IsTruncated and KeyCount: a 200 without them (an empty or garbled body from
+          // something in between) is no listing, and taking it for the last page would end the journal early.
+          const count = (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
+          if (typeof page.IsTruncated !== 'boolean' || page.KeyCount !== count)
+            throw new Error(
+              `s3://${bucket}/${prefix}: a listing page is not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`,
+            );
           for (const item of page.Contents ?? []) if (item.Key && !item.Key.endsWith('/')) yield item.Key;
           token = page.IsTruncated ? page.NextContinuationToken : undefined;
           // A truncated page that names no continuation would end the listing early, the rest never judged.

@@ -98,7 +98,7 @@ export async function replay(args: string[]): Promise<number> {
       if (r.check && !r.check.ok && failures.length < 100) failures.push(slim(r));
       else if (r.error && !r.check?.ok && errors.length < 100) errors.push(slim(r));
       const p = problemsOf(r);
-      if ((p.failures || p.edit || p.deadline) && problems.length < 100) problems.push(slim(r));
+      if ((p.failures || p.edit || p.deadline || p.bounce) && problems.length < 100) problems.push(slim(r));
     };
     const summary: ReplaySummary | WorkerExitError = session
       ? await (await import('../replay/runner.js')).runReplay({

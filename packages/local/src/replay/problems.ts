@@ -1,5 +1,5 @@
 import type { FlowOutcome } from '@wmflow/core';
-import type { ReplayEdit, ReplayFailure } from './types.js';
+import type { ReplayBounce, ReplayEdit, ReplayFailure } from './types.js';
 
 // Skips that are the normal course of things, not a rewrite that should have happened and did not.
 const EXPECTED_SKIPS = [
@@ -41,6 +41,8 @@ export interface ProblemKinds {
   failures: boolean;
   edit: boolean;
   deadline: boolean;
+  /** SES: a bounce the verdicts asked for could not be sent (the message was dropped unsaid). */
+  bounce: boolean;
 }
 
 /**
@@ -48,15 +50,43 @@ export interface ProblemKinds {
  *
  * @example
  * ```ts
- * problemsOf(result); // { failures: true, edit: false, deadline: false }
+ * problemsOf(result); // { failures: true, edit: false, deadline: false, bounce: false }
  * ```
  */
 export function problemsOf(r: {
   failures: ReplayFailure[];
   edit: ReplayEdit;
   deadlineHit: boolean;
+  bounce?: ReplayBounce;
 }): ProblemKinds {
-  return { failures: r.failures.length > 0, edit: isEditProblem(r.edit), deadline: r.deadlineHit };
+  return {
+    failures: r.failures.length > 0,
+    edit: isEditProblem(r.edit),
+    deadline: r.deadlineHit,
+    bounce: r.bounce?.status === 'failed',
+  };
+}
+
+/**
+ * The SES outcome's bounce, as reported; undefined when no bounce was asked for (or the outcome is not SES's).
+ *
+ * @example
+ * ```ts
+ * bounceOf(outcome); // { status: 'failed', reason: 'no bounceSender configured', recipients: ['bob@corp.example'] }
+ * ```
+ */
+export function bounceOf(outcome: object | undefined): ReplayBounce | undefined {
+  const b = outcome && 'bounce' in outcome ? (outcome as { bounce?: unknown }).bounce : undefined;
+  if (typeof b !== 'object' || b === null) return undefined;
+  const { status, reason, recipients } = b as { status?: unknown; reason?: unknown; recipients?: unknown };
+  const list = Array.isArray(recipients) ? recipients.filter((r): r is string => typeof r === 'string') : [];
+  // Anything but a proven `sent` is a bounce not known to be sent: reported failed, never silently dropped.
+  if (status === 'sent') return { status: 'sent', recipients: list };
+  return {
+    status: 'failed',
+    reason: typeof reason === 'string' ? reason : `unknown bounce status ${JSON.stringify(status ?? null)}`,
+    recipients: list,
+  };
 }
 
 /** Problem kinds a met expectation declares, so they do not fail the run. */
@@ -67,7 +97,7 @@ export type PinnedProblems = ProblemKinds;
  *
  * @example
  * ```ts
- * pinnedBy({ failures: [] }, true); // { failures: true, edit: false, deadline: false }
+ * pinnedBy({ failures: [] }, true); // { failures: true, edit: false, deadline: false, bounce: false }
  * ```
  */
 export function pinnedBy(
@@ -78,6 +108,8 @@ export function pinnedBy(
     failures: met && expectation?.failures !== undefined,
     edit: met && expectation?.edit !== undefined,
     deadline: met && expectation?.deadlineHit !== undefined,
+    // No expectation pins a bounce that was not sent: the sender is never told (only --allow-failures lets it pass).
+    bounce: false,
   };
 }
 

@@ -7,7 +7,7 @@ import { sesEventFromEml } from '../ses/ses-event.js';
 import { compareOutcome } from './check.js';
 import { deriveEnvelope, headerBlock } from './envelope.js';
 import { type Invocation, invokeOnce } from './invoke.js';
-import { auditedOf, editOf, failuresOf, type PinnedProblems, pinnedBy } from './problems.js';
+import { auditedOf, bounceOf, editOf, failuresOf, type PinnedProblems, pinnedBy } from './problems.js';
 import type { ReplayOptions } from './runner.js';
 import type { ReplayResult } from './types.js';
 
@@ -30,7 +30,8 @@ const SHOWN: Record<string, string> = {
 /**
  * Replays one message on the SES engine: stores it in the local S3 under `<prefix><messageId>`, registers
  * it with the SES emulation, synthesizes the Lambda action's event, invokes the handler, and reads what SES
- * would do from the disposition and the SendBounce calls the emulation recorded.
+ * would do from the disposition and the SendBounce calls the emulation recorded. A bounce the handler could
+ * not send (its outcome's `bounce.status` `failed`) is reported in `bounce` and is a problem (exit 1).
  *
  * @example
  * ```ts
@@ -76,6 +77,8 @@ export async function replayOneSes(
   });
   const written = tracker.created();
   const { verdicts, error, disposition } = interpret(invocation, recipients, messageId, options);
+  // The recorded SendBounce calls show only bounces sent: one that failed is in the outcome alone (fault round 44).
+  const bounce = bounceOf(invocation.outcome);
   const result: ReplayResult = {
     file: shown,
     messageId,
@@ -96,6 +99,7 @@ export async function replayOneSes(
     deadlineHit: invocation.outcome?.deadlineHit ?? false,
     engine: 'ses',
     disposition,
+    ...(bounce ? { bounce } : {}),
   };
   if (options.outDir) for (const o of written) await tracker.copyTo(options.outDir, o);
   if (options.check && expectation) {

@@ -13,7 +13,9 @@ export interface ReplaySummary {
   editProblems: number;
   /** Messages where the deadline guard answered before the chain ended. */
   deadlineHits: number;
-  /** Messages with a rule failure, edit problem or deadline hit that no met expectation pins. */
+  /** SES: messages whose bounce could not be sent (stopped, the sender never told). */
+  bounceFailures: number;
+  /** Messages with a rule failure, edit problem, deadline hit or unsent bounce that no met expectation pins. */
   unexpectedProblems: number;
   rewritten: number;
   journaled: number;
@@ -47,6 +49,7 @@ export function emptySummary(): ReplaySummary {
     ruleFailures: 0,
     editProblems: 0,
     deadlineHits: 0,
+    bounceFailures: 0,
     unexpectedProblems: 0,
     rewritten: 0,
     journaled: 0,
@@ -73,10 +76,12 @@ export function tally(summary: ReplaySummary, { result, errorExpected, pinned }:
   if (problems.failures) summary.ruleFailures++;
   if (problems.edit) summary.editProblems++;
   if (problems.deadline) summary.deadlineHits++;
+  if (problems.bounce) summary.bounceFailures++;
   if (
     (problems.failures && !pinned.failures) ||
     (problems.edit && !pinned.edit) ||
-    (problems.deadline && !pinned.deadline)
+    (problems.deadline && !pinned.deadline) ||
+    (problems.bounce && !pinned.bounce)
   )
     summary.unexpectedProblems++;
   if (result.rewritten) summary.rewritten++;

@@ -1,4 +1,4 @@
-import { isEditProblem } from './problems.js';
+import { isEditProblem, problemsOf } from './problems.js';
 import type { ReplaySummary } from './runner.js';
 import type { ReplayResult } from './types.js';
 
@@ -93,7 +93,9 @@ function resultCell(r: ReplayResult): string {
       ? ['! rule failed', pinned?.failures]
       : isEditProblem(r.edit)
         ? [`! edit ${r.edit.status}`, pinned?.edit]
-        : ['', false];
+        : problemsOf(r).bounce
+          ? ['! bounce error', pinned?.bounce]
+          : ['', false];
   // A ✓ only for a problem the met expectation declares: any other fails the run, and the row says so.
   if (problem) return expected ? `✓ ${problem.slice(2)}` : problem;
   return r.check ? '✓ as expected' : 'ok';
@@ -101,7 +103,7 @@ function resultCell(r: ReplayResult): string {
 
 /**
  * What went wrong in a message besides an error, one line each: rule failures (rule, error, policy
- * applied), an edit that failed or was skipped (with the reason), a deadline hit.
+ * applied), an edit that failed or was skipped (with the reason), a deadline hit, an SES bounce not sent.
  *
  * @example
  * ```ts
@@ -114,6 +116,10 @@ export function problemLines(results: readonly ReplayResult[]): string {
     for (const f of r.failures) lines.push(`! ${r.file}: ${f.error} (rule ${f.rule}, policy ${f.policy})`);
     if (isEditProblem(r.edit)) lines.push(`! ${r.file}: edit ${r.edit.status}: ${r.edit.reason ?? ''}`);
     if (r.deadlineHit) lines.push(`! ${r.file}: deadline hit: open recipients got the fallback verdict`);
+    if (r.bounce?.status === 'failed')
+      lines.push(
+        `! ${r.file}: bounce not sent (${r.bounce.reason ?? 'unknown'}): ${r.bounce.recipients.join(', ')} dropped, the sender is not told`,
+      );
   }
   return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
 }
@@ -132,7 +138,8 @@ export function tableFooter(summary: ReplaySummary, failures: readonly ReplayRes
     `verdicts: ${verdicts || 'none'} · ${summary.rewritten} rewritten · ` +
       `${summary.journaled} S3 object(s) journaled · ${summary.errors} error(s)`,
     `${summary.ruleFailures} with rule failures · ${summary.editProblems} with edit problems · ` +
-      `${summary.deadlineHits} deadline hit(s)`,
+      `${summary.deadlineHits} deadline hit(s)` +
+      (summary.bounceFailures > 0 ? ` · ${summary.bounceFailures} bounce(s) not sent` : ''),
   ];
   for (const r of failures) {
     lines.push('', `✗ ${r.file}${r.error ? `  (${r.error.name}: ${r.error.message})` : ''}`);

@@ -43,7 +43,7 @@ export interface ReplayResult {
     ok: boolean;
     differences: string[];
     /** The problem kinds the met expectation declares (a rule failure, an edit problem, a deadline). */
-    pinned?: { failures: boolean; edit: boolean; deadline: boolean };
+    pinned?: { failures: boolean; edit: boolean; deadline: boolean; bounce?: boolean };
   } | null;
   /** Failed invocations retried before this result (only with `--retries`/`--faults`). */
   retried?: number;
@@ -57,6 +57,20 @@ export interface ReplayResult {
   engine?: 'workmail' | 'ses';
   /** SES: the disposition the handler answered (null when it answered none). */
   disposition?: string | null;
+  /**
+   * SES: the SendBounce made for bounced recipients, when the verdicts asked for one. `failed` (no bounceSender,
+   * SES refused or did not answer): the message is stopped (shown DROP) but the sender is never told, a problem.
+   */
+  bounce?: ReplayBounce;
+}
+
+/** The SendBounce of an SES invocation, as its outcome reported it. */
+export interface ReplayBounce {
+  status: 'sent' | 'failed';
+  /** Why it failed. */
+  reason?: string;
+  /** The recipients the bounce was for. */
+  recipients: string[];
 }
 
 /** One rule failure of a replayed invocation. */

@@ -68,7 +68,8 @@ export function storedMetadata(
 /**
  * Reads an object back whole; undefined when there is none. Without an announced length, or when the read
  * ends short of it, the bytes read are not the stored object: the invocation fails (transient, so WorkMail
- * retries) rather than trust or overwrite what a cut read saw.
+ * retries) rather than trust or overwrite what a cut read saw. So does an empty answer: a journal copy (a
+ * message is never empty) and its metadata never are, so 0 bytes is not what is stored at the key.
  */
 async function readBack<T>(
   s3: S3Client,
@@ -85,6 +86,9 @@ async function readBack<T>(
     if (got.ContentLength !== undefined && size !== got.ContentLength) {
       throw new TransientError(`reading ${where} back ended at ${size} of ${got.ContentLength} bytes`);
     }
+    // Only wmflow writes these keys, never empty: trusting 0 bytes would raise a false mismatch (a `.repaired-`
+    // copy, a metadata rewrite) from an answer that is not S3's (fault round 44).
+    if (size === 0) throw new TransientError(`reading ${where} back answered 0 bytes: not the stored object`);
     return value;
   } catch (error) {
     if (isNotFound(error)) return undefined;
