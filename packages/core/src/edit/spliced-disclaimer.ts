@@ -1,4 +1,4 @@
-import iconv from 'iconv-lite';
+import charsets from 'libmime/lib/charset';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 import { defaultSnippet, disclaimHtml } from './body-edits.js';
 import type { Disclaimer } from './edits.js';
@@ -29,8 +29,8 @@ export function spliceDisclaimers(
     }
     if (contentType !== 'text/plain') return undefined;
     const text = d.text.replace(/\r?\n/g, eol);
-    const encoded = iconv.encode(text, charset);
-    if (iconv.decode(encoded, charset) !== text) return undefined;
+    const encoded = encodeIn(text, charset);
+    if (!encoded) return undefined;
     body = splicePlain(body, encoded.toString('latin1'), d, eol);
   }
   return Buffer.from(body, 'latin1');
@@ -56,9 +56,38 @@ function asciiReferences(html: string): string {
 }
 
 const SHIFTING = /^(iso-?2022|utf-?7|hz|x-?imap4-modified-utf7|csiso2022)/i;
+const ASCII_LABEL = /^(?:us-?ascii|ascii|ansi_x3\.4-1968|iso646-us|us|cp367|ibm367)$/i;
 const PROBE = '\t\n\r <>&#;/="\'!-:0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+// Whether ASCII bytes read as themselves in the charset, told by its decoder (libmime's, loaded on demand).
 function asciiCompatible(charset: string): boolean {
-  if (SHIFTING.test(charset) || !iconv.encodingExists(charset)) return false;
-  return iconv.encode(PROBE, charset).equals(Buffer.from(PROBE, 'latin1'));
+  if (SHIFTING.test(charset) || !new charsets.DecodeStream(charset).supported) return false;
+  return charsets.decode(Buffer.from(PROBE, 'latin1'), charset) === PROBE;
+}
+
+// The text's bytes in the charset, found with its decoder alone: ASCII as it is, UTF-8, or each character the
+// one byte a single-byte charset decodes to it; undefined for any other character (the text is not spliced).
+function encodeIn(text: string, charset: string): Buffer | undefined {
+  if (isAscii(text)) return Buffer.from(text, 'latin1');
+  // A body said to be ASCII holds another charset, not named: only ASCII is sure to read the same in it.
+  if (ASCII_LABEL.test(charset)) return undefined;
+  if (/^utf-?8$/i.test(charset)) return Buffer.from(text, 'utf8');
+  const byteOf = new Map<string, number>();
+  for (let b = 0x80; b <= 0xff; b++) {
+    const c = charsets.decode(Buffer.from([b]), charset);
+    if (c.length === 1 && c !== '\ufffd' && !byteOf.has(c)) byteOf.set(c, b);
+  }
+  const out: number[] = [];
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    const b = code < 0x80 ? code : byteOf.get(c);
+    if (b === undefined) return undefined;
+    out.push(b);
+  }
+  return Buffer.from(out);
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
