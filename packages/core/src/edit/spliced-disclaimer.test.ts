@@ -48,4 +48,18 @@ describe('spliceDisclaimers', () => {
       spliceDisclaimers(body, 'utf-8', 'text/plain', [{ text: 'Note', dedupe: 'none' }], '\r\n')?.length,
     ).toBe(body.length + 10);
   });
+
+  it('puts a disclaimer in the encoding a UTF-16 or UTF-32 mark names, whatever the label', () => {
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('Hi', 'utf16le').swap16()]);
+    const bottom = spliceDisclaimers(be, 'utf-8', 'text/plain', [{ text: 'Né' }], '\r\n');
+    expect(bottom?.subarray(2).swap16().toString('utf16le')).toBe('Hi\r\n\r\nNé\r\n');
+    // A body cut mid code unit takes nothing at its end, which would shift what follows.
+    const odd = Buffer.concat([be, Buffer.from([0x41])]);
+    expect(spliceDisclaimers(odd, 'utf-8', 'text/plain', [{ text: 'x' }], '\n')).toBeUndefined();
+    const le32 = Buffer.from([0xff, 0xfe, 0, 0, 0x48, 0, 0, 0]);
+    const top = spliceDisclaimers(le32, 'windows-1252', 'text/plain', [{ text: 'A', position: 'top' }], '\n');
+    expect(top).toEqual(
+      Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 0x48, 0, 0, 0]),
+    );
+  });
 });

@@ -2,6 +2,7 @@ import charsets from 'libmime/lib/charset';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 import { defaultSnippet, disclaimHtml } from './body-edits.js';
 import type { Disclaimer } from './edits.js';
+import { byteOrderMark } from './text-codec.js';
 
 /**
  * Adds disclaimers to a body whose bytes do not all decode in its charset, without decoding it: decoded and
@@ -14,11 +15,16 @@ import type { Disclaimer } from './edits.js';
  */
 export function spliceDisclaimers(
   bytes: Buffer,
-  charset: string,
+  declared: string,
   contentType: string,
   disclaimers: readonly Disclaimer[],
   eol: string,
 ): Buffer | undefined {
+  let charset = declared;
+  // A byte order mark names the encoding a browser engine reads, whatever the label (attacker round 53).
+  const bom = byteOrderMark(bytes);
+  if (bom && bom.unit > 1) return spliceWide(bytes, bom, contentType, disclaimers, eol);
+  if (bom) charset = 'utf-8';
   if (!asciiCompatible(charset)) return undefined;
   // One character per byte: ASCII structure (tags, line ends) is found where it is, other bytes pass untouched.
   let body = bytes.toString('latin1');
@@ -34,6 +40,49 @@ export function spliceDisclaimers(
     body = splicePlain(body, encoded.toString('latin1'), d, eol);
   }
   return Buffer.from(body, 'latin1');
+}
+
+// A UTF-16 or UTF-32 body (by its mark): no markup is looked for in it; the disclaimer goes right after the mark
+// (top) or at the end when the body is whole code units (bottom), in the body's own encoding.
+function spliceWide(
+  bytes: Buffer,
+  bom: NonNullable<ReturnType<typeof byteOrderMark>>,
+  contentType: string,
+  disclaimers: readonly Disclaimer[],
+  eol: string,
+): Buffer | undefined {
+  let body = bytes;
+  for (const d of disclaimers) {
+    let text: string;
+    if (contentType === 'text/html') text = disclaimHtml('', d);
+    else if (contentType === 'text/plain') text = d.text.replace(/\r?\n/g, eol);
+    else return undefined;
+    const top = d.position === 'top';
+    const added = wide(
+      top && contentType !== 'text/html' ? `${text}${eol}${eol}` : top ? text : `${eol}${eol}${text}${eol}`,
+      bom.encoding,
+    );
+    if (d.dedupe !== 'none' && body.includes(wide(text, bom.encoding))) continue;
+    if (top) body = Buffer.concat([body.subarray(0, bom.length), added, body.subarray(bom.length)]);
+    else if ((body.length - bom.length) % bom.unit === 0) body = Buffer.concat([body, added]);
+    else return undefined;
+  }
+  return body;
+}
+
+function wide(text: string, encoding: string): Buffer {
+  const le = Buffer.from(text, 'utf16le');
+  if (encoding === 'utf-16le') return le;
+  if (encoding === 'utf-16be') return Buffer.from(le).swap16();
+  const out = Buffer.alloc([...text].length * 4);
+  let at = 0;
+  for (const c of text) {
+    const cp = c.codePointAt(0) ?? 0xfffd;
+    if (encoding === 'utf-32le') out.writeUInt32LE(cp, at);
+    else out.writeUInt32BE(cp, at);
+    at += 4;
+  }
+  return out;
 }
 
 /** Encodes a body's bytes as quoted-printable with `eol` line ends and lines of at most 76 octets. */

@@ -21,6 +21,18 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
     // 8-bit bytes in a body said (or taken) to be ASCII are in a charset not named (UTF-8, most often, which a
     // client guesses): decoded as ASCII they would be re-encoded as other characters (fault round 40).
     if (ASCII_LABELS.has(charset.toLowerCase()) && bytes.some((b) => b >= 0x80)) return undefined;
+    // A UTF-16 or UTF-32 byte order mark wins over the label for a browser engine (the WHATWG encoding sniff): a
+    // body whose mark contradicts its label is not decoded by the label (attacker round 53), but spliced.
+    const bom = byteOrderMark(bytes);
+    if (
+      bom &&
+      bom.unit > 1 &&
+      !charset
+        .toLowerCase()
+        .replace(/[-_]/g, '')
+        .startsWith(`utf${bom.unit * 8}`)
+    )
+      return undefined;
     const text = charsets.decode(bytes, charset);
     // Bytes the charset does not hold (Latin-1 labelled UTF-8) decode to U+FFFD: re-encoded, they would be lost
     // (fault round 39), so the part is left as it is.
@@ -28,6 +40,21 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
   }
   const text = (await transferDecode(node, body)).toString('latin1');
   return PLAIN_ASCII.test(text) && !SHIFTS.test(text) ? text : undefined;
+}
+
+/** A byte order mark at the start of a body: the encoding it names, its length, and its code unit's size. */
+export function byteOrderMark(
+  bytes: Buffer,
+):
+  | { encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be'; length: number; unit: number }
+  | undefined {
+  const [a, b, c, d] = bytes;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { encoding: 'utf-8', length: 3, unit: 1 };
+  if (a === 0xff && b === 0xfe && c === 0 && d === 0) return { encoding: 'utf-32le', length: 4, unit: 4 };
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return { encoding: 'utf-32be', length: 4, unit: 4 };
+  if (a === 0xff && b === 0xfe) return { encoding: 'utf-16le', length: 2, unit: 2 };
+  if (a === 0xfe && b === 0xff) return { encoding: 'utf-16be', length: 2, unit: 2 };
+  return undefined;
 }
 
 const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
