@@ -1,5 +1,5 @@
 import { wrap as base64Wrap } from 'nodemailer/lib/base64';
-import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { quotedPrintable } from './quoted-printable.js';
 
 /** Longest line WorkMail accepts, without the CRLF. */
 export const MAX_LINE_OCTETS = 998;
@@ -21,7 +21,8 @@ export function repairReason(body: Buffer): string | undefined {
 
 /** Re-encodes a 7bit/8bit/binary body without changing its bytes' meaning: quoted-printable for text, base64 otherwise. */
 export function reencode(body: Buffer, isText: boolean, eol: string): { body: Buffer; encoding: string } {
-  const text = isText ? qpWrap(qpEncode(body), 76) : base64Wrap(body.toString('base64'), 76);
-  const normalized = eol === '\r\n' ? text.replace(/\r?\n/g, '\r\n') : text.replace(/\r\n/g, '\n');
-  return { body: Buffer.from(normalized), encoding: isText ? 'quoted-printable' : 'base64' };
+  const lineEnd = eol === '\r\n' ? '\r\n' : '\n';
+  if (isText) return { body: quotedPrintable(body, lineEnd), encoding: 'quoted-printable' };
+  const text = base64Wrap(body.toString('base64'), 76);
+  return { body: Buffer.from(lineEnd === '\r\n' ? text : text.replace(/\r\n/g, '\n')), encoding: 'base64' };
 }

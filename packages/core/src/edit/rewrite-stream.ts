@@ -4,9 +4,10 @@ import { DISCLAIMED_TYPES, editText } from './body-edits.js';
 import { type Disclaimer, type Edit, EditError, type PartInfo } from './edits.js';
 import { applyHeaderEdits } from './header-edits.js';
 import { headersOf, isAttachment, isProtected, partInfo, type SplitNode } from './part-info.js';
+import { quotedPrintable } from './quoted-printable.js';
 import { isExpectedPart, type PartRemoval, removalsInside, rewriteAttachedMessage } from './remove-parts.js';
 import { reencode, repairReason } from './repair.js';
-import { encodeBytes, spliceDisclaimers } from './spliced-disclaimer.js';
+import { spliceDisclaimers } from './spliced-disclaimer.js';
 import { decodeText, encodeText, transferDecode } from './text-codec.js';
 import { type Wrapping, wrapProtectedRoot } from './wrap-protected.js';
 
@@ -227,7 +228,7 @@ export class RewriteStream extends Transform {
       const spliced = spliceDisclaimers(decoded, charset, info.contentType, this.disclaimers, this.eol);
       if (spliced && !spliced.equals(decoded)) {
         this.changes.push(`edited ${info.contentType} body beside bytes that do not decode in ${charset}`);
-        return encodeBytes(spliced, this.eol);
+        return quotedPrintable(spliced, this.eol === '\r\n' ? '\r\n' : '\n');
       }
     }
     if (text === undefined) {

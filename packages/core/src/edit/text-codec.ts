@@ -1,6 +1,6 @@
 import type { Transform } from 'node:stream';
 import charsets from 'libmime/lib/charset';
-import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { quotedPrintable } from './quoted-printable.js';
 
 /** The parts of a mailsplit node the text codec needs. */
 export interface TextNode {
@@ -76,11 +76,10 @@ export async function transferDecode(node: Pick<TextNode, 'getDecoder'>, body: B
   return Buffer.concat(chunks);
 }
 
-/** Encodes text as UTF-8 quoted-printable with `eol` line ends and lines of at most 76 octets. */
+/** Encodes text as UTF-8 quoted-printable with `eol` line ends (see {@link quotedPrintable}). */
 export function encodeText(text: string, eol: string): Buffer {
-  const normalized = text.replace(/\r?\n/g, '\r\n');
-  const encoded = qpWrap(qpEncode(Buffer.from(normalized, 'utf-8')), 76);
-  return Buffer.from(eol === '\r\n' ? encoded : encoded.replace(/\r\n/g, '\n'));
+  const lineEnd = eol === '\r\n' ? '\r\n' : '\n';
+  return quotedPrintable(Buffer.from(text.replace(/\r?\n/g, lineEnd), 'utf-8'), lineEnd);
 }
 
 /** Escapes text for HTML element content and attribute values. */
