@@ -12,16 +12,19 @@
  * ```
  */
 export function quotedPrintable(bytes: Buffer, eol: '\r\n' | '\n'): Buffer {
-  // Each byte takes three characters at most, and each line of 75 a soft break of up to three more.
-  const out = Buffer.allocUnsafe(bytes.length * 3 + Math.ceil((bytes.length * 3) / 75) * 3 + 3);
+  // Each byte takes three characters at most, and each line (at least MARGIN short of 75) a soft break of up to three more.
+  const out = Buffer.allocUnsafe(bytes.length * 3 + Math.ceil((bytes.length * 3) / (75 - MARGIN)) * 3 + 3);
   let at = 0;
   let column = 0;
   const crlf = eol === '\r\n';
   const breakAt = (i: number) => (crlf ? bytes[i] === 0x0d && bytes[i + 1] === 0x0a : bytes[i] === 0x0a);
+  // After the current line's last literal space or tab, or -1.
+  let space = -1;
   const newline = () => {
     if (crlf) out[at++] = 0x0d;
     out[at++] = 0x0a;
     column = 0;
+    space = -1;
   };
   for (let i = 0; i < bytes.length; i++) {
     if (breakAt(i)) {
@@ -35,11 +38,23 @@ export function quotedPrintable(bytes: Buffer, eol: '\r\n' | '\n'): Buffer {
     let literal =
       (b >= 0x21 && b <= 0x7e && b !== 0x3d && !(b === 0x2d && column === 0)) ||
       (blank && i + 1 < bytes.length && !breakAt(i + 1));
-    // A soft break keeps the line to 76 characters with its `=`; a `-` it moves to a line's start is escaped.
+    // A soft break keeps the line to 76 characters with its `=`: after the line's last space when that is near
+    // its end (words stay whole, as encoders write them), else here, where a `-` it moves to a line's start is
+    // escaped.
     if (column + (literal ? 1 : 3) > 75) {
+      const tail =
+        space > 0 && at - space <= MARGIN && out[space] !== 0x2d
+          ? Buffer.from(out.subarray(space, at))
+          : undefined;
+      if (tail) at = space;
       out[at++] = 0x3d;
       newline();
-      if (b === 0x2d) literal = false;
+      if (tail) {
+        tail.copy(out, at);
+        at += tail.length;
+        column = tail.length;
+      }
+      if (column === 0 && b === 0x2d) literal = false;
     }
     if (literal) out[at++] = b;
     else {
@@ -48,8 +63,12 @@ export function quotedPrintable(bytes: Buffer, eol: '\r\n' | '\n'): Buffer {
       out[at++] = HEX[b & 15] as number;
     }
     column += literal ? 1 : 3;
+    // Where the line may be broken next: right after a literal space or tab.
+    if (literal && blank) space = at;
   }
   return out.subarray(0, at);
 }
 
 const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
+// How far back from the end of a full line a space is looked for.
+const MARGIN = 25;
