@@ -38,27 +38,27 @@ export class JournalError extends WmflowError {
 
 /**
  * SHA-256 and size of the object stored at a key, read back in full (the rare path: a retry, or a
- * concurrent invocation, found the key taken). Undefined when there is no object.
+ * concurrent invocation, found the key taken).
  */
 export function storedDigest(
   s3: S3Client,
   bucket: string,
   key: string,
   signal: AbortSignal,
-): Promise<{ sha256: string; size: number } | undefined> {
+): Promise<{ sha256: string; size: number }> {
   return readBack(s3, bucket, key, signal, async (body) => {
     const digest = await digestOf(body);
     return { value: digest, size: digest.size };
   });
 }
 
-/** The `sha256` and `size` a metadata object records, or undefined when there is none (or it is unreadable). */
+/** The `sha256` and `size` a metadata object records (none when it is unreadable). */
 export function storedMetadata(
   s3: S3Client,
   bucket: string,
   key: string,
   signal: AbortSignal,
-): Promise<{ sha256?: unknown; size?: unknown } | undefined> {
+): Promise<{ sha256?: unknown; size?: unknown }> {
   return readBack(s3, bucket, key, signal, async (body) => {
     const bytes = Buffer.concat(await body.toArray());
     return { value: parseRecord(bytes.toString('utf8')), size: bytes.length };
@@ -77,7 +77,7 @@ async function readBack<T>(
   key: string,
   signal: AbortSignal,
   consume: (body: Readable) => Promise<{ value: T; size: number }>,
-): Promise<T | undefined> {
+): Promise<T> {
   const where = `s3://${bucket}/${key}`;
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
@@ -91,7 +91,16 @@ async function readBack<T>(
     if (size === 0) throw new TransientError(`reading ${where} back answered 0 bytes: not the stored object`);
     return value;
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    // Read back only after S3 said the key was taken (412): a 404 now is an answer that contradicts it (something
+    // in between, or the object deleted meanwhile), so the invocation fails and its retry writes or verifies
+    // again, rather than take "nothing there" for a mismatch to repair (fault round 45).
+    if (isNotFound(error))
+      throw new TransientError(
+        `reading ${where} back found nothing, though S3 answered that the key is taken`,
+        {
+          cause: error,
+        },
+      );
     throw error;
   }
 }

@@ -75,10 +75,10 @@ async function journalAndDescribe(
   let repairs: Repaired | undefined;
   if (sent.outcome === 'exists') {
     const stored = await storedDigest(t.s3, t.bucket, t.key, signal);
-    if (stored && stored.sha256 === sent.sha256 && stored.size === sent.size) {
+    if (stored.sha256 === sent.sha256 && stored.size === sent.size) {
       ctx.note(`already journaled at ${t.key} (retry; stored copy verified, sha256 ${sent.sha256})`);
     } else {
-      repairs = { key: t.key, storedSha256: stored?.sha256 ?? 'none', storedSize: stored?.size ?? 0 };
+      repairs = { key: t.key, storedSha256: stored.sha256, storedSize: stored.size };
       key = `${t.key}.repaired-${sent.sha256.slice(0, 16)}`;
       const again = await upload(key);
       if (again.sha256 !== sent.sha256 || again.size !== sent.size) {
@@ -86,7 +86,6 @@ async function journalAndDescribe(
       }
       if (again.outcome === 'exists') {
         const copy = await storedDigest(t.s3, t.bucket, key, signal);
-        if (!copy) throw new JournalError('s3', key, `repair key ${key} answered 412 but holds nothing`);
         if (copy.sha256 !== sent.sha256 || copy.size !== sent.size) {
           // Both keys hold other bytes: nothing is overwritten, and the invocation fails as a conflict.
           throw new JournalError(
@@ -140,10 +139,10 @@ async function writeMetadata(
   if ((await (prepared ?? putOnce(t.s3, params, ctx.signal))) === 'written') return;
   // First writer wins, but a metadata object that describes other bytes is repaired, not trusted.
   const found = await storedMetadata(t.s3, t.bucket, `${key}.json`, ctx.signal);
-  if (found?.sha256 === written.sha256 && found.size === written.size) return;
+  if (found.sha256 === written.sha256 && found.size === written.size) return;
   requireETag(
     await t.s3.send(new PutObjectCommand(params), { abortSignal: ctx.signal }),
     `PutObject s3://${t.bucket}/${key}.json`,
   );
-  ctx.note(`metadata ${key}.json described other bytes (sha256 ${String(found?.sha256)}): rewritten`);
+  ctx.note(`metadata ${key}.json described other bytes (sha256 ${String(found.sha256)}): rewritten`);
 }
