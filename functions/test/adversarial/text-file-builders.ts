@@ -1,4 +1,4 @@
-// Files encoded inside a text body, as encoders write them, for the tests of round 52.
+// Files encoded inside a text body, as encoders write them, for the tests of rounds 52 and 53.
 
 /**
  * A yEnc 1.3 file: `=ybegin line=128 size=N name=…`, each byte plus 42 (NUL, TAB, LF, CR, space, `.` and `=`
@@ -30,6 +30,26 @@ export function yenc(
   }
   if (line) lines.push(line);
   return [`=ybegin ${begin} name=${name}`, ...extra, ...lines, `=yend size=${data.length}`].join('\r\n');
+}
+
+/**
+ * The yEnc data characters for `data` (each byte plus 42; NUL, TAB, LF, CR, space, `.` and `=` escaped), in one
+ * run without line breaks: for hand-made lines (round 53).
+ *
+ * @example
+ * ```ts
+ * yencChars(Buffer.from('hi')); // '\x92\x93'
+ * ```
+ */
+export function yencChars(data: Buffer): string {
+  let out = '';
+  for (const b of data) {
+    const c = (b + 42) & 0xff;
+    out += [0, 9, 10, 13, 32, 46, 61].includes(c)
+      ? `=${String.fromCharCode((c + 64) & 0xff)}`
+      : String.fromCharCode(c);
+  }
+  return out;
 }
 
 const BINHEX_ALPHABET = '!"#$%&\'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr';

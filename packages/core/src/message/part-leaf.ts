@@ -23,7 +23,7 @@ import { loadPdfFiles } from './pdf-files.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
 import { TNEF_FIRST_BYTE, type TnefFiles, TnefReader } from './tnef.js';
-import { endUuFile, startUuFile, startYencFile, takeUuLine, type UuFile } from './uu-file.js';
+import { endUuFile, quoteCutName, startUuFile, startYencFile, takeUuLine, type UuFile } from './uu-file.js';
 import { enclosingBoundaries } from './walk-steps.js';
 import { yencBegin } from './yenc-file.js';
 
@@ -111,6 +111,9 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
     }
     const name = (m?.[2] ?? yenc?.name)?.trim();
     if (name) addName(leaf, name);
+    // Thunderbird pastes the name into `filename="…"`, which its parser ends at a quote: that reading counts too.
+    const cut = name && quoteCutName(name);
+    if (cut) addName(leaf, cut);
     if (leaf.uu) endEncodedFile(leaf);
     leaf.binhex = undefined;
     if (m) leaf.uu = startUuFile(m[1] !== undefined, name);
@@ -173,8 +176,11 @@ function addInnerTypes(part: MessagePart, types: readonly string[]): void {
 export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollector): Leaf {
   const leaf: Leaf = { node, part, onData: (chunk) => takeDecoded(leaf, chunk), head: [], headSize: 0 };
   const encoding = typeof node.encoding === 'string' ? node.encoding.trim().toLowerCase() : '';
-  // Any text (a text/x-uuencode part, an HTML <pre>) and any part whose type says uuencode.
-  if (part.contentType.startsWith('text/') || part.contentType.includes('uuencode') || UUENCODE.has(encoding))
+  // Any text (a text/x-uuencode part, an HTML <pre>) and any part whose type says uuencode. A type with no
+  // subtype (`text`, `TEXT`, empty) is the one Thunderbird reads with its untyped-text reader, which decodes
+  // these files (mimei.cpp mime_find_class): scanned too (attacker round 53).
+  const type = part.contentType;
+  if (type.startsWith('text/') || !type.includes('/') || type.includes('uuencode') || UUENCODE.has(encoding))
     leaf.carry = '';
   leaf.fresh = true;
   leaf.fence = newFence(enclosingBoundaries(node));

@@ -64,7 +64,8 @@ describe('yEnc files in a text part', () => {
     expect((await walk(long, 65_536)).reasons).toEqual([
       expect.stringMatching(/yEnc line of more than 4096/),
     ]);
-    expect((await walk(long)).reasons).toEqual([]);
+    // Read whole, a line that long is still one Thunderbird's 1000-byte line buffer cuts (round 53).
+    expect((await walk(long)).reasons).toEqual([expect.stringMatching(/yEnc line of more than 997/)]);
   });
 });
 

@@ -126,3 +126,27 @@ function uuDecode(line: string): Buffer {
   }
   return out;
 }
+
+/**
+ * A begin line's name as Thunderbird reads it: its untyped-text reader pastes the name, unescaped, into
+ * `Content-Disposition: inline; filename="<name>"`, whose parser ends the value at the first unescaped `"`
+ * (a backslash escapes the next character). Undefined when the name holds no quote, or the cut leaves nothing.
+ *
+ * @example
+ * ```ts
+ * quoteCutName('invoice.js" .txt'); // 'invoice.js'
+ * quoteCutName('notes.txt'); // undefined
+ * ```
+ */
+export function quoteCutName(name: string): string | undefined {
+  if (!name.includes('"')) return undefined;
+  let out = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i] as string;
+    if (c === '"') break;
+    if (c === '\\' && i + 1 < name.length) i++;
+    out += name[i] as string;
+  }
+  const cut = out.trim();
+  return cut && cut !== name ? cut : undefined;
+}

@@ -88,3 +88,37 @@ describe('a yEnc file in text', () => {
     expect(part.problem).toMatch(/in parts/);
   });
 });
+
+// Thunderbird ends a yEnc line at a NUL and drops characters of one past its 1000-byte buffer; other decoders
+// keep both: which file a client saves is not known (attacker round 53).
+describe('a yEnc line clients decode differently', () => {
+  const notes = Buffer.from('Meeting at ten, in the small room.\r\n'.repeat(40));
+  it('refuses a NUL in a data line, escaped or not', () => {
+    const [first = '', ...rest] = yencLines(notes);
+    for (const line of [`${first}\0x`, `=\0${first}`]) {
+      const result = decodeFile('=ybegin line=128 size=1440 name=notes.txt', [
+        line,
+        ...rest,
+        '=yend size=1440',
+      ]);
+      expect(result.problem).toMatch(/NUL/);
+    }
+  });
+  it('refuses a data line over 997 characters, and reads lines of 128, 256 and 997 whole', () => {
+    expect(decodeFile('=ybegin line=998 size=1440 name=notes.txt', yencLines(notes, 998)).problem).toMatch(
+      /more than 997/,
+    );
+    for (const width of [128, 256, 997])
+      expect(
+        decodeFile('=ybegin line=128 size=1440 name=notes.txt', yencLines(notes, width)).problem,
+      ).toBeUndefined();
+  });
+  it('reads NUL and long lines in keyword lines as before', () => {
+    const { state } = yencBegin('=ybegin line=128 size=2 name=a.txt') as NonNullable<
+      ReturnType<typeof yencBegin>
+    >;
+    expect(takeYencLine(state, `=ypart begin=1 end=2`)).toEqual(Buffer.alloc(0));
+    expect(takeYencLine(state, '=yend size=2')).toBe('end');
+    expect(state.problem).toBeUndefined();
+  });
+});

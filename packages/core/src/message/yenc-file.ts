@@ -7,6 +7,9 @@
 /** The `=ybegin` line of a yEnc file: the name is the rest of the line after the first `name=`. */
 const YENC_BEGIN = /^=ybegin .*?\bname=(.+)$/;
 
+/** The longest yEnc data line (without its line end) that Thunderbird's 1000-byte line buffer reads whole. */
+export const MAX_YENC_LINE = 997;
+
 /** The decoding state of one yEnc file, and what its keyword lines declare. */
 export interface YencState {
   /** The last line ended with `=`: the next data byte is escaped (line ends are skipped, as decoders do). */
@@ -64,6 +67,12 @@ export function takeYencLine(state: YencState, line: string): Buffer | 'end' {
       return 'end';
     }
   }
+  // Thunderbird's decoder (mimeenc.cpp mime_decode_yenc_buffer) ends a line at a NUL, and reads lines into a
+  // 1000-byte buffer that drops two characters of a longer one; other decoders keep both. Which file a client
+  // saves is then not known: not read (attacker round 53). Encoders escape NUL and write lines of 128 or 256.
+  if (line.length > MAX_YENC_LINE) state.problem ??= `a yEnc line of more than ${MAX_YENC_LINE} characters`;
+  else if (line.includes('\0'))
+    state.problem ??= 'a NUL byte in a yEnc line, where clients decode differently';
   return decodeYencLine(state, line);
 }
 

@@ -44,4 +44,18 @@ describe('yencFiles: files yEnc-encoded in a text', () => {
     ]);
     expect(() => yencFiles(text, 10)).toThrow(/more than 10 bytes/);
   });
+  // Round 53: Thunderbird ends a yEnc line at a NUL, and cuts a line past its 1000-byte buffer.
+  it('says why a file with a NUL in a line or a line over 997 characters is not known', () => {
+    const nul = `=ybegin line=128 size=26 name=card.txt\n${yenc(card).slice(0, 5)}\0${yenc(card).slice(5)}\n=yend size=26\n`;
+    expect(yencFiles(nul, 1024)[0]?.problem).toMatch(/NUL/);
+    const long = yenc(Buffer.concat([Buffer.alloc(993, 0x41), card]));
+    const wide = `=ybegin line=128 size=1019 name=card.txt\n${long}\n=yend size=1019\n`;
+    expect(yencFiles(wide, 4096)[0]?.problem).toMatch(/more than 997/);
+  });
+  it('gives a begin-line name cut at a quote as an alias, as Thunderbird reads it', () => {
+    const text = `=ybegin line=128 size=26 name=card.pdf" .txt\n${yenc(card)}\n=yend size=26\n`;
+    expect(yencFiles(text, 1024)).toEqual([{ name: 'card.pdf" .txt', alias: 'card.pdf', bytes: card }]);
+    const uu = uuencode(card, 'card.js" .txt').replace(/\r\n/g, '\n');
+    expect(encodedFiles(uu, 1024)).toEqual([{ name: 'card.js" .txt', alias: 'card.js', bytes: card }]);
+  });
 });

@@ -1,13 +1,21 @@
-import { decodeEncodedLine } from '../message/uu-file.js';
+import { decodeEncodedLine, quoteCutName } from '../message/uu-file.js';
 import { takeYencLine, yencBegin } from '../message/yenc-file.js';
 
 // A file uuencoded (`begin 644 name` … `end`) or base64-encoded (`begin-base64 644 name` … `====`) in a text:
 // Outlook and Thunderbird offer it as an attachment, and MimeKit decodes a part in `x-uuencode` the same way.
 const BEGIN = /^begin(-base64)?[ \t]+[0-7]{3,4}[ \t]+(.+)$/;
 
+// A begin line's name, and the reading Thunderbird's untyped-text reader gives it (cut at a quote).
+function named(name: string): Pick<EncodedFile, 'name' | 'alias'> {
+  const alias = quoteCutName(name);
+  return alias ? { name, alias } : { name };
+}
+
 /** A file decoded from a text. */
 export interface EncodedFile {
   name: string;
+  /** The name as Thunderbird also reads it (cut at a quote: quoteCutName); both count. */
+  alias?: string;
   bytes: Buffer;
   /** Why the bytes may not be the file a client offers (a yEnc file in parts): the caller reports it unread. */
   problem?: string;
@@ -27,7 +35,7 @@ export function encodedFiles(text: string, maxBytes: number): EncodedFile[] {
   let file: { name: string; base64: boolean; chunks: Buffer[] } | undefined;
   let total = 0;
   const close = () => {
-    if (file) files.push({ name: file.name, bytes: Buffer.concat(file.chunks) });
+    if (file) files.push({ ...named(file.name), bytes: Buffer.concat(file.chunks) });
     file = undefined;
   };
   for (const raw of text.split('\n')) {
@@ -69,7 +77,7 @@ export function yencFiles(raw: string, maxBytes: number): EncodedFile[] {
     if (!file) return;
     const { name, state } = file.begun;
     files.push({
-      name,
+      ...named(name),
       bytes: Buffer.concat(file.chunks),
       ...(state.problem ? { problem: state.problem } : {}),
     });

@@ -445,7 +445,11 @@ function sniffPart(
 }
 
 function readingKinds(node: TextNode, names: readonly string[]): Set<VisibleKind> {
-  const kinds = new Set<VisibleKind>([visibleKind({ contentType: node.contentType, filename: false }, [])]);
+  // A bare `text` (no subtype) is read by Thunderbird's untyped-text reader as text, its encoded files decoded
+  // (attacker round 53): read as text/plain, also when a NUL makes its bytes look binary.
+  const bare = (node.contentType || '').trim().toLowerCase() === 'text';
+  const contentType = bare ? 'text/plain' : node.contentType;
+  const kinds = new Set<VisibleKind>([visibleKind({ contentType, filename: false }, [])]);
   for (const name of names)
     kinds.add(visibleKind({ contentType: 'application/octet-stream', filename: name }, [name]));
   return kinds;
@@ -617,20 +621,19 @@ function readFiles(w: Walk, files: readonly EncodedFile[], place: TextPlace): vo
     const where = `${place.label} ${file.name}`;
     // Read as a PDF when named one (`begin 644 cards.pdf`), whatever its first bytes, as an attached file is.
     const head = file.bytes.subarray(0, HEAD_BYTES);
-    const sniffed = textIfMessage(
-      claimedPdf(binaryReading(head), [file.name], '', head),
-      file.name,
-      file.bytes,
-    );
-    const read = fileReading(sniffed, head, [file.name], () => file.bytes);
+    // A begin line's name cut at a quote is the name Thunderbird saves the file under: both count.
+    const names = file.alias ? [file.name, file.alias] : [file.name];
+    let sniffed = claimedPdf(binaryReading(head), names, '', head);
+    for (const name of names) sniffed = textIfMessage(sniffed, name, file.bytes);
+    const read = fileReading(sniffed, head, names, () => file.bytes);
     const reading = 'reading' in read ? read.reading : 'binary';
     if ('unread' in read) unopened(w, `${where}: ${read.unread}`);
     else if (reading === 'text') {
       emitDecoded(w, 'text', file.bytes, undefined, { ...place, label: where });
-      const textPdf = pdfInText(reading, [file.name], '', file.bytes);
+      const textPdf = pdfInText(reading, names, '', file.bytes);
       if (textPdf) readPacked(where, 'pdf', textPdf, place.depth, w);
     } else if (reading === 'binary') w.report.skipped.push(where);
-    else readPacked(where, reading, file.bytes, place.depth, w, [file.name]);
+    else readPacked(where, reading, file.bytes, place.depth, w, names);
   }
 }
 
