@@ -5,17 +5,39 @@ import { isInvisible } from '../content/normalize.js';
  * ASCII stays; every Unicode decimal digit (full-width, Arabic-Indic, Devanagari, mathematical…) becomes
  * its ASCII digit, and so does a character read as one digit (`⑷`, `❹`, `〤`, `四`: see NUMERALS); line
  * feeds and tabs stay (Unicode line and paragraph separators become line feeds), other
- * Unicode spaces become ' ', dashes and minus signs '-', dot look-alikes
+ * Unicode spaces become ' ', dashes and minus signs '-' (also what folds to one: `⁻ ₋`), dot look-alikes
  * '.', slash look-alikes '/', ASCII underscores and asterisks '-'; spaces and tabs after a line feed (an
  * indent) disappear; invisible characters (zero-width, soft hyphen,
  * bidi controls) and combining marks (keycaps, underlines, accents: the character under them stays) disappear;
  * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
  * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
  * A character drawn as a dash that is not one (see DASH_LOOKALIKE: `ー` typed by a Japanese IME, `─`, `˗`, `➖`,
- * `～`, `~`) becomes '-' when a digit stands right before and after it (invisibles between do not count), and
- * its usual class otherwise, so `コーヒー` stays a word.
+ * `～`, `~`, `ᐨ`) becomes '-' when a digit stands right before and after it (invisibles between do not count), and
+ * its usual class otherwise, so `コーヒー` stays a word. The numeral `一` stays the digit 1 here: see
+ * {@link canonicalReadings} for its reading as a dash.
  */
 export function canonicalText(text: string): string {
+  return canonicalize(text, false)[0] as string;
+}
+
+/**
+ * The readings of a text for the number detectors: {@link canonicalText}'s, then, when the text holds a numeral
+ * drawn as one horizontal stroke (`一`, its Kangxi radical `⼀`, the annotation mark `㆒`) right between two decimal
+ * digits, the same text with each such numeral read as '-' instead. `4111一1111一1111一1111` is four groups joined
+ * by what a reader sees as dashes; `4一11` may be the digits of a card spelled with a numeral: both stay found.
+ * Chinese and Japanese never write a numeral between Arabic digits, and a numeral beside another numeral (`一一`,
+ * `二一三`) keeps its one reading. Scan each reading (the second costs a copy, and only such texts have it).
+ *
+ * @example
+ * ```ts
+ * canonicalReadings('4111一1111'); // ['411111111', '4111-1111']
+ * ```
+ */
+export function canonicalReadings(text: string): string[] {
+  return canonicalize(text, true);
+}
+
+function canonicalize(text: string, readings: boolean): string[] {
   // Written as UTF-16 code units into one buffer (one character in, at most one out, all in the BMP): appending
   // to a string made a rope of a million pieces per MB for the collector (most of a binary file's reading time).
   const out = new Uint16Array(text.length);
@@ -26,12 +48,29 @@ export function canonicalText(text: string): string {
   // digit, else given back its usual class. One pending position at a time, so the pass stays linear.
   let pending = -1;
   let fallback = 0;
+  // A stroke numeral after a decimal digit, settled likewise by the next character out (its source, `last`, must
+  // be a decimal digit too): the positions of those settled go to `strokes`, read as '-' in the second reading.
+  const strokes: number[] = [];
+  let stroke = -1;
+  // The code point that wrote out[n - 1] (`last`), kept from each iteration's (`source`) once it has written.
+  let last = 0;
+  let source = 0;
+  let written = 0;
   for (let i = 0; i < text.length; i++) {
     if (pending >= 0 && n > pending + 1) {
       if (!isAsciiDigit(out[pending + 1] as number)) out[pending] = fallback;
       pending = -1;
     }
+    if (n > written) {
+      last = source;
+      written = n;
+    }
+    if (stroke >= 0 && n > stroke + 1) {
+      if (isDecimal(last)) strokes.push(stroke);
+      stroke = -1;
+    }
     const c = text.charCodeAt(i);
+    source = c;
     if (indent && (c === 0x20 || c === 0x09)) continue;
     indent = c === 0x0a;
     if (c === 0x7e) {
@@ -57,7 +96,9 @@ export function canonicalText(text: string): string {
     }
     const cp = text.codePointAt(i) as number;
     if (cp > 0xffff) i++;
+    source = cp;
     const mapped = mapCodePoint(cp);
+    if (readings && STROKE_NUMERALS.has(cp) && isDecimal(last) && n > 0) stroke = n;
     if (mapped === LOOKALIKE_WORD || mapped === LOOKALIKE_SYMBOL) {
       const usual = mapped === LOOKALIKE_WORD ? 0x5f : 0x21;
       if (n > 0 && isAsciiDigit(out[n - 1] as number)) {
@@ -69,9 +110,23 @@ export function canonicalText(text: string): string {
   }
   if (pending >= 0 && (n === pending + 1 || !isAsciiDigit(out[pending + 1] as number)))
     out[pending] = fallback;
+  if (n > written) last = source;
+  if (stroke >= 0 && n > stroke + 1 && isDecimal(last)) strokes.push(stroke);
+  const first = decode(out, n);
+  if (strokes.length === 0) return [first];
+  for (const at of strokes) out[at] = 0x2d;
+  return [first, decode(out, n)];
+}
+
+function decode(out: Uint16Array, n: number): string {
   return n < 64
     ? String.fromCharCode(...out.subarray(0, n))
     : Buffer.from(out.buffer, 0, n * 2).toString('utf16le');
+}
+
+// A decimal digit (ASCII or any `\p{Nd}`), as opposed to a numeral: only asked beside a stroke numeral.
+function isDecimal(cp: number): boolean {
+  return isAsciiDigit(cp) || (cp >= 0x80 && DIGIT.test(String.fromCodePoint(cp)));
 }
 
 // Each BMP character is classified once per process (a binary file read as UTF-16 holds most of them: a capped
@@ -89,16 +144,27 @@ const DOTS = new Set([
 ]);
 const SLASHES = new Set([0x2044, 0x2215, 0xff0f, 0x29f8]);
 /**
- * Characters drawn as a horizontal stroke at dash height that are neither dash punctuation nor minus signs, so a
- * reader takes them for a dash between digits: connector punctuation (`_`'s kin `‿ ﹍ ＿`), the long-vowel marks
- * (`ー`, half-width `ｰ` folds to it), the Hangul vowel `ㅡ` and the CJK stroke `㇐`, spacing modifier letters
- * (`ˉ ˍ ˗ ˜`), the heavy minus `➖`, the horizontal lines of box drawing (`─ ━ ┄ ╌ ╴ ╶`…) and of technical
- * symbols (`⎯ ⎺–⎽ ⏤`), the overline and macron, the swung dash `⁓`, the tilde operator `∼`, the black
- * rectangle `▬` and the full-width tilde (wave dash) `～`. Letters among them stay letters except between digits
- * (canonicalText).
+ * Characters drawn as one horizontal stroke (at dash height, or as a line over or under) that are neither dash
+ * punctuation nor minus signs, so a reader takes them for a dash between digits. Chosen by glyph, not name:
+ * - what Unicode's confusables (UTS #39) draw as `-` or as the stroke `一`: the long-vowel marks (`ー`, half-width
+ *   `ｰ`), the Hangul vowel `ㅡ` (and its jamo forms), the CJK stroke `㇐`, the modifier minus `˗`, the heavy minus
+ *   `➖`, the box-drawing lines `─ ━`, the Arabic full stop `۔`, the Coptic dialect-P ni `Ⲻ ⲻ`, the Canadian
+ *   syllabics final short horizontal stroke `ᐨ`, the epigraphic sideways I `ꟷ`, the Roman uncia sign `𐆑`;
+ * - lines of the same shape: connector punctuation (`_`'s kin `‿ ﹍ ＿`), the spacing macron, overline and low
+ *   macron (`ˉ ‾ ¯ ￣ ˍ`), the other horizontal lines of box drawing (`┄ ╌ ╴ ╶`…), of technical symbols
+ *   (`⎯ ⎺–⎽ ⏤`) and of block elements (the one-eighth blocks `▁ ▔`), the black rectangle `▬`, the paragraphos
+ *   `⸏`, the joining extenders of Arabic and N'Ko (tatweel `ـ`, lajanyalan `ߺ`), the counting-rod tens one `𝍩`;
+ * - the waves read as a dash in a range: `˜`, the swung dash `⁓`, the tilde operator `∼`, the full-width tilde
+ *   (wave dash) `～`.
+ * A character whose compatibility form is a dash or minus (superscript `⁻`, subscript `₋`) is a dash outright
+ * (classify), as a full-width letter is its letter; the numerals drawn as a stroke (`一`) are STROKE_NUMERALS.
+ * Letters among them stay letters except between digits (canonicalText).
  */
 const DASH_LOOKALIKE =
-  /^[\p{Pc}\u30FC\uFF70\u3161\u1173\uFFDA\u31D0\u02C9\u02CD\u02D7\u02DC\u2796\u2500-\u2501\u2504\u2505\u2508\u2509\u254C\u254D\u2574\u2576\u2578\u257A\u257C\u257E\u23AF\u23BA-\u23BD\u23E4\u203E\uFE49-\uFE4C\u00AF\uFFE3\u2053\u223C\uFF5E\u25AC]$/u;
+  /^[\p{Pc}\u30FC\uFF70\u3161\u1173\uFFDA\u31D0\u02C9\u02CD\u02D7\u02DC\u2796\u2500-\u2501\u2504\u2505\u2508\u2509\u254C\u254D\u2574\u2576\u2578\u257A\u257C\u257E\u23AF\u23BA-\u23BD\u23E4\u203E\uFE49-\uFE4C\u00AF\uFFE3\u2053\u223C\uFF5E\u25AC\u06D4\u2CBA\u2CBB\u1428\uA7F7\u{10191}\u2581\u2594\u2E0F\u0640\u07FA\u{1D369}]$/u;
+// Numerals drawn as one horizontal stroke, read as the digit 1 and, right between two decimal digits, also as a
+// dash (canonicalReadings): `一`, the Kangxi radical `⼀` and the ideographic annotation mark `㆒`.
+const STROKE_NUMERALS = new Set([0x4e00, 0x2f00, 0x3192]);
 // classify's answers for a dash look-alike (code points classify never returns otherwise): one read as a letter
 // (`ー` is Lm), one read as a symbol.
 const LOOKALIKE_WORD = '\u0001';
@@ -131,12 +197,13 @@ function classify(cp: number): string {
   if (SPACE.test(ch) || cp === 0x2800 || cp === 0x3164 || cp === 0xffa0) return ' ';
   if (DOTS.has(cp)) return '.';
   if (SLASHES.has(cp)) return '/';
-  if (DASH.test(ch)) return '-';
+  const compat = ch.normalize('NFKC');
+  // A superscript or subscript minus (`⁻ ₋`) folds to the minus sign: a dash, as its compatibility form is.
+  if (DASH.test(ch) || DASH.test(compat)) return '-';
   if (DASH_LOOKALIKE.test(ch)) return WORD.test(ch) ? LOOKALIKE_WORD : LOOKALIKE_SYMBOL;
   if (DIGIT.test(ch)) return String(digitValue(cp));
   const numeral = numeralValue(cp);
   if (numeral !== undefined) return String(numeral);
-  const compat = ch.normalize('NFKC');
   if (/^[A-Za-z0-9]$/.test(compat)) return compat;
   // A compatibility form of a numeral reads as it: a Kangxi radical `⼀`, a CJK compatibility ideograph `零`
   // (U+F9B2), a squared `🈩`.

@@ -1,4 +1,4 @@
-import { canonicalText, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
+import { canonicalReadings, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
 
 /**
  * True when the digits pass the Luhn (mod 10) check used by payment card numbers.
@@ -85,7 +85,7 @@ export interface ScanWork {
  * 1111exp` and `PAN4111111111111111` count, `id411111111111` does not), passing the Luhn check, and by default
  * with a known issuer prefix at a length the network prints (16; American Express 15; Diners 14 or 16; UnionPay
  * and Maestro 16 or 19; any issued length in a 4-4-4-4-x layout). The text is canonicalised first
- * ({@link canonicalText}): any Unicode decimal digit counts (full-width `４１１１`), and groups may be joined by
+ * ({@link canonicalReadings}): any Unicode decimal digit counts (full-width `４１１１`), and groups may be joined by
  * runs of up to six separators (any Unicode space, line break, dash, dot or slash), so
  * `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found. A run of groups reads as one
  * number when joined the same way throughout in at most five groups or in even ones (`41 11 11 11 11 11 11
@@ -103,7 +103,14 @@ export interface ScanWork {
  * ```
  */
 export function findCardNumbers(text: string, options: CardNumberOptions = {}): string[] {
-  return scanCards(canonicalText(text), options.requireKnownIssuer ?? true, options.max ?? 100);
+  const max = options.max ?? 100;
+  const [first, ...others] = canonicalReadings(text);
+  const found = scanCards(first as string, options.requireKnownIssuer ?? true, max);
+  // A second reading (`4111一1111…` with 一 as a dash) adds only what the first did not find.
+  for (const reading of others)
+    for (const c of scanCards(reading, options.requireKnownIssuer ?? true, max))
+      if (found.length < max && !found.includes(c)) found.push(c);
+  return found;
 }
 
 /** {@link findCardNumbers} over text already canonical. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalText } from './canon.js';
+import { canonicalReadings, canonicalText } from './canon.js';
 import { findCardNumbers, type ScanWork, scanCards } from './card.js';
 import { findIbans, scanIbans } from './iban.js';
 
@@ -305,12 +305,88 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(canonicalText('1ー\u200b2ー\u200bx')).toBe('1-2_x');
   });
 
+  it('reads more characters drawn as one horizontal stroke as dashes between digits (attacker round 53)', () => {
+    for (const dash of [
+      '\u207b', // ⁻ superscript minus (NFKC: the minus sign)
+      '\u208b', // ₋ subscript minus
+      '\u1428', // ᐨ Canadian syllabics final short horizontal stroke
+      '\u2cbb', // ⲻ Coptic small dialect-P ni
+      '\u2cba', // Ⲻ its capital
+      '\u06d4', // ۔ Arabic full stop
+      '\ua7f7', // ꟷ Latin epigraphic sideways I
+      '\u{10191}', // 𐆑 Roman uncia sign
+      '\u0640', // ـ Arabic tatweel
+      '\u07fa', // ߺ N'Ko lajanyalan
+      '\u2581', // ▁ lower one eighth block
+      '\u2594', // ▔ upper one eighth block
+      '\u2e0f', // ⸏ paragraphos
+      '\u{1d369}', // 𝍩 counting rod tens one
+      '\u4e00', // 一 the numeral one, drawn as ー
+      '\u2f00', // ⼀ its Kangxi radical
+      '\u3192', // ㆒ the ideographic annotation one mark
+      '\u4e00\u200b', // an invisible after it does not count
+    ]) {
+      const card = ['4111', '1111', '1111', '1111'].join(dash);
+      expect(findCardNumbers(`card ${card}`), JSON.stringify(dash)).toEqual([CARD]);
+      expect(
+        findCardNumbers(
+          `カード番号：${card.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))}です`,
+        ),
+        JSON.stringify(dash),
+      ).toEqual([CARD]);
+    }
+    expect(findIbans('IBAN：DE89一3704一0044一0532一0130一00')).toEqual(['DE89370400440532013000']);
+    // 一 keeps its reading as the digit 1: a card spelled with it still counts, and numerals beside numerals (or
+    // away from decimal digits) have no second reading.
+    expect(findCardNumbers('4一11 1111 1111 1111')).toEqual([CARD]);
+    expect(canonicalReadings('4111一1111')).toEqual(['411111111', '4111-1111']);
+    expect(canonicalReadings('四一一一 一一一一 1一 一1 一二三')).toEqual(['4111 1111 11 11 123']);
+    expect(canonicalReadings('٤一٥ ４一５')).toEqual(['415 415', '4-5 4-5']);
+    // The new look-alikes keep their class away from digits: a letter a word character, a symbol a symbol.
+    expect(canonicalText('ᐨa 1ᐨ ⲻ1 a▁b 1▁ ـ1 1ـ')).toBe('_a 1_ _1 a!b 1! _1 1_');
+    // A superscript minus is a dash: exponents read as they did (`10⁻¹⁹` was `10-19`), and no card appears.
+    expect(canonicalText('1.6×10⁻¹⁹ C, x⁻ ₋')).toBe('1.6!10-19 C, x- -');
+    const prose =
+      '电子电荷为1.6×10⁻¹⁹库仑。第1一2页，共3页。一九四九年十月一日。ـــ 2024ـ12ـ01 ـ ' +
+      'Cl⁻ 35, Na⁺ 23. 4111─ 1111 一 1111 ー 1111';
+    expect(findCardNumbers(prose.repeat(50), { requireKnownIssuer: false })).toEqual([]);
+    expect(findIbans(prose.repeat(50))).toEqual([]);
+  });
+
+  it('reads an IBAN with any run of separators after its country code (attacker round 53)', () => {
+    const DE = 'DE89370400440532013000';
+    for (const text of [
+      'IBAN: DE-89-3704-0044-0532-0130-00',
+      'IBAN: DE.89.3704.0044.0532.0130.00',
+      'IBAN: DE - 89 3704 0044 0532 0130 00',
+      'IBAN: DE/89/3704/0044/0532/0130/00',
+      'IBAN: DE\n89 3704 0044 0532 0130 00',
+      'IBAN: DE 89 3704 0044 0532 0130 00',
+      'IBAN: DE89 3704 0044 0532 0130 00',
+    ])
+      expect(findIbans(text), JSON.stringify(text)).toEqual([DE]);
+    expect(findIbans('IBAN: IT-60-X-05428-11101-000000123456')).toEqual(['IT60X0542811101000000123456']);
+    // mod-97 and the exact length still decide; a gap longer than a run of separators does not join.
+    expect(findIbans('IBAN: DE-88-3704-0044-0532-0130-00')).toEqual([]);
+    expect(findIbans('IBAN: DE-89-3704-0044-0532-0130-0')).toEqual([]);
+    expect(findIbans('IBAN: DE       89 3704 0044 0532 0130 00')).toEqual([]);
+    let prose = '';
+    for (let nn = 0; nn < 100; nn++) {
+      const d = String(nn).padStart(2, '0');
+      prose += `It-${d} a 5th time, at ${d}.10am on the 3rd floor, no.${d} x 2nd room 4b; be ${d} 3pm B2 7x. `;
+      prose += `Is - ${d} I 12345 by 2nd 000123 me/${d} 6789 SE19 2AB 01332 123456 DE.${d}.3AB 07700 900123. `;
+      prose += `DE-${d}-3704 0044 05 FR.${d}.2004 1010 GB - ${d} 1234 5698. `;
+    }
+    expect(findIbans(prose)).toEqual([]);
+  });
+
   it('does work linear in the input on hostile digit and separator soup (counted, not timed)', () => {
     const work = (n: number, unit: string) => {
-      const text = canonicalText(unit.repeat(n));
       const w: ScanWork = { steps: 0 };
-      scanCards(text, true, 100, w);
-      scanIbans(text.toUpperCase(), 100, w);
+      for (const text of canonicalReadings(unit.repeat(n))) {
+        scanCards(text, true, 100, w);
+        scanIbans(text.toUpperCase(), 100, w);
+      }
       return w.steps;
     };
     for (const unit of [
@@ -322,6 +398,11 @@ describe('detectors: evasions of the card and IBAN finders', () => {
       ' '.repeat(7),
       'IT60 X 1 ',
       '1ー\u200b',
+      '1一',
+      '1一\u200b2',
+      'DE-8',
+      'DE - - - 1 ',
+      '1\u207b',
     ]) {
       const small = work(20_000, unit);
       const large = work(40_000, unit);

@@ -1,4 +1,4 @@
-import { canonicalText, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
+import { canonicalReadings, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
 import type { ScanWork } from './card.js';
 
 // IBAN lengths by country (ISO 13616 registry); a country code not listed is not an IBAN.
@@ -116,7 +116,7 @@ export function ibanValid(iban: string): boolean {
 
 /**
  * IBANs in a text, validated by {@link ibanValid}: compact or grouped, any case, the text canonicalised
- * first ({@link canonicalText}: full-width letters and digits, Unicode spaces and dashes), groups joined
+ * first ({@link canonicalReadings}: full-width letters and digits, Unicode spaces and dashes), groups joined
  * by runs of up to six separators (space, dash, dot, slash, line break) between groups of four (or of eight,
  * twelve…: fours run together), groups of digits of any size, and up to two groups of another size with one
  * letter each (national layouts: `IT 60 X 05428 11101 000000123456`); only countries of the IBAN registry
@@ -130,7 +130,12 @@ export function ibanValid(iban: string): boolean {
  * ```
  */
 export function findIbans(text: string, max = 100): string[] {
-  return scanIbans(canonicalText(text).toUpperCase(), max);
+  const [first, ...others] = canonicalReadings(text);
+  const found = scanIbans((first as string).toUpperCase(), max);
+  for (const reading of others)
+    for (const iban of scanIbans(reading.toUpperCase(), max))
+      if (found.length < max && !found.includes(iban)) found.push(iban);
+  return found;
 }
 
 /** {@link findIbans} over canonical upper-case text. */
@@ -190,8 +195,10 @@ function isAlnum(c: string | undefined): boolean {
 
 function isStart(s: string, i: number): boolean {
   if (!isLetter(s[i]) || !isLetter(s[i + 1]) || isWordChar(s[i - 1])) return false;
-  // The check digits right after the country code, or after one space (`DE 89 3704…`).
-  const at = s[i + 2] === ' ' ? i + 3 : i + 2;
+  // The check digits right after the country code, or after a run of separators as between any two groups
+  // (`DE 89 3704…`, `DE-89-3704-…`, `DE.89.3704.…`).
+  let at = i + 2;
+  while (at - i - 2 < MAX_SEPARATOR_RUN && isSeparator(s[at])) at++;
   return isDigit(s[at]) && isDigit(s[at + 1]);
 }
 

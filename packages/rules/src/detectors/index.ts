@@ -2,7 +2,7 @@ import { type Condition, ConfigError, mayRunRightToLeft } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
 import { groupsTurned } from './bidi-order.js';
-import { canonicalText } from './canon.js';
+import { canonicalReadings } from './canon.js';
 import { type CardNumberOptions, scanCards } from './card.js';
 import { formulaReading } from './formula.js';
 import { scanIbans } from './iban.js';
@@ -375,14 +375,16 @@ export function collectSensitive(
   max: number,
   cards: Omit<CardNumberOptions, 'max'> = {},
 ): Set<string> {
-  // Canonical once for both detectors (findCardNumbers and findIbans each make it).
-  const canonical = canonicalText(text);
-  if (kinds.includes('payment-card')) {
-    for (const c of scanCards(canonical, cards.requireKnownIssuer ?? true, max))
-      if (into.size < max) into.add(`card:${c}`);
-  }
-  if (into.size < max && kinds.includes('iban')) {
-    for (const i of scanIbans(canonical.toUpperCase(), max)) if (into.size < max) into.add(`iban:${i}`);
+  // Canonical once for both detectors (findCardNumbers and findIbans each make it); a second reading when a
+  // numeral drawn as a stroke stands between digits (`4111一1111…`: canonicalReadings).
+  for (const canonical of canonicalReadings(text)) {
+    if (into.size < max && kinds.includes('payment-card')) {
+      for (const c of scanCards(canonical, cards.requireKnownIssuer ?? true, max))
+        if (into.size < max) into.add(`card:${c}`);
+    }
+    if (into.size < max && kinds.includes('iban')) {
+      for (const i of scanIbans(canonical.toUpperCase(), max)) if (into.size < max) into.add(`iban:${i}`);
+    }
   }
   return into;
 }
