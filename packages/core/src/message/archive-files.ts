@@ -15,6 +15,7 @@ import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
 import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
+import { binarySlideAction } from './slide-actions.js';
 import { sniffType } from './sniff.js';
 import { eachTarEntry } from './tar-entries.js';
 import { eachWordMarkupFile, isWordMarkupHead, opensAsWordMarkup, WORD_NAMED } from './word-markup.js';
@@ -138,7 +139,12 @@ export function isPackagingDocument(kind: string): kind is PackagingDocument {
 }
 
 const PACKAGED: Record<PackagingDocument, EachEntry> = {
-  'OLE compound file': eachOlePackage,
+  // A PowerPoint 97 show's slide action that runs a program or a macro, as an OOXML one (attacker round 53).
+  'OLE compound file': (data, maxBytes, visit) => {
+    eachOlePackage(data, maxBytes, visit);
+    const action = binarySlideAction(data, maxBytes);
+    if (action) throw new Error(`a slide action that ${action}`);
+  },
   'RTF document': eachRtfObjectFile,
   'PDF document': eachPdfFile,
   // A head whose prolog runs on may start Word 2003 XML as well as a package: read as whichever it is.

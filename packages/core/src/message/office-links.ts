@@ -46,7 +46,9 @@ const SLIDE_ACTION = new RegExp(
 );
 
 /**
- * Whether a slide part holds an action that runs a program or a macro, whatever it runs. Linear in its size.
+ * Whether a slide part holds an action that runs a program or a macro, whatever it runs: an OOXML action setting, or
+ * an OpenDocument interaction or event listener (run a program, activate an object, run a macro or script). Linear
+ * in its size.
  *
  * @example
  * ```ts
@@ -54,10 +56,43 @@ const SLIDE_ACTION = new RegExp(
  * ```
  */
 export function runsSlideProgram(markup: string): boolean {
+  return runsOoxmlProgram(markup) || runsOdfProgram(markup);
+}
+
+function runsOoxmlProgram(markup: string): boolean {
   if (!/ppaction|&/i.test(markup)) return false;
   for (const m of markup.matchAll(SLIDE_ACTION)) {
     const action = xmlAttributes(m[1] as string).get('action') ?? '';
     if (/^ppaction:\/\/(?:program|macro)\b/i.test(action)) return true;
+  }
+  return false;
+}
+
+// OpenDocument interactions (`office:event-listeners`, attacker round 53): a `presentation:event-listener` whose
+// `presentation:action` is `execute` runs the program its `xlink:href` names ("Run program" in Impress), `verb`
+// activates an embedded object (a package opens the file it holds); a `script:event-listener` binds the event to a
+// macro or script, which LibreOffice runs (CVE-2019-9848: a shipped script on mouse-over). OpenOffice.org 1.x
+// (.sxi) writes `presentation:event` and `script:event`, which LibreOffice converts as it opens them. A document
+// chooses its prefixes: elements and attributes are matched by their local names.
+const ODF_EVENT = new RegExp(
+  `<${XML_PREFIX}event(-listener)?(?=[\\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*)`,
+  'gi',
+);
+
+function runsOdfProgram(markup: string): boolean {
+  if (!/opendocument|openoffice|&/i.test(markup)) return false;
+  for (const m of markup.matchAll(ODF_EVENT)) {
+    const attributes = new Map<string, string>();
+    for (const [name, value] of xmlAttributes(m[2] as string))
+      attributes.set(name.slice(name.lastIndexOf(':') + 1), value);
+    if (/^(?:execute|verb)$/i.test(attributes.get('action') ?? '')) return true;
+    if (
+      attributes.has('macro-name') ||
+      /^(?:vnd\.sun\.star\.script|macro):/i.test(attributes.get('href') ?? '')
+    )
+      return true;
+    // A language names the script an ODF listener runs; a bare `<event language="en">` elsewhere is no macro.
+    if (m[1] !== undefined && attributes.has('language')) return true;
   }
   return false;
 }
