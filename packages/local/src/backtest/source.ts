@@ -99,7 +99,11 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
     name: `s3://${bucket}/${prefix}`,
     list() {
       async function* keys() {
+        const where = `s3://${bucket}/${prefix}`;
         let token: string | undefined;
+        // Every continuation token used, and the last key listed (UTF-8 bytes): the listing must move forward.
+        const asked = new Set<string>();
+        let last: Buffer | undefined;
         do {
           const page = await s3.send(
             new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
@@ -109,15 +113,35 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
           const count = (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
           if (typeof page.IsTruncated !== 'boolean' || page.KeyCount !== count)
             throw new Error(
-              `s3://${bucket}/${prefix}: a listing page is not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`,
+              `${where}: a listing page is not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`,
             );
-          for (const item of page.Contents ?? []) if (item.Key && !item.Key.endsWith('/')) yield item.Key;
-          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+          // The whole page is checked before any of its keys is given: S3 lists keys in strictly ascending UTF-8
+          // byte order across the listing, so a key not after the last one is a page replayed or garbled (judged
+          // twice, or a listing that never ends), and an entry without a key is one message never judged.
+          const listed: string[] = [];
+          for (const item of page.Contents ?? []) {
+            if (typeof item.Key !== 'string' || item.Key === '')
+              throw new Error(`${where}: a listing page has an entry without a key (after ${keyText(last)})`);
+            const bytes = Buffer.from(item.Key, 'utf8');
+            if (last !== undefined && Buffer.compare(bytes, last) <= 0)
+              throw new Error(
+                `${where}: a listing page goes back: ${item.Key} after ${keyText(last)} (S3 lists keys in ascending order; a page replayed or out of order)`,
+              );
+            last = bytes;
+            listed.push(item.Key);
+          }
+          const next = page.IsTruncated ? page.NextContinuationToken : undefined;
           // A truncated page that names no continuation would end the listing early, the rest never judged.
-          if (page.IsTruncated && !token)
+          if (page.IsTruncated && !next)
+            throw new Error(`${where}: a listing page is truncated but names no continuation token`);
+          if (token !== undefined) asked.add(token);
+          // A token already asked with would list the same pages again, and again: the listing would never end.
+          if (next !== undefined && asked.has(next))
             throw new Error(
-              `s3://${bucket}/${prefix}: a listing page is truncated but names no continuation token`,
+              `${where}: a listing page names a continuation token already used (${next}): the listing does not move forward`,
             );
+          for (const key of listed) if (!key.endsWith('/')) yield key;
+          token = next;
         } while (token);
       }
       return withOrphans(keys());
@@ -157,6 +181,11 @@ async function s3Metadata(s3: S3Client, bucket: string, key: string): Promise<Jo
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/** A listed key for a message, or "the start of the listing". */
+function keyText(key: Buffer | undefined): string {
+  return key === undefined ? 'the start of the listing' : key.toString('utf8');
 }
 
 /** Whether an S3 error says the object is not there (GetObject's NoSuchKey, HeadObject's bare 404). */
