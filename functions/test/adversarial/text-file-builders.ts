@@ -1,56 +1,6 @@
 // Files encoded inside a text body, as encoders write them, for the tests of rounds 52 and 53.
 
-/**
- * A yEnc 1.3 file: `=ybegin line=128 size=N name=…`, each byte plus 42 (NUL, TAB, LF, CR, space, `.` and `=`
- * escaped as `=` and the byte plus 64), lines of 128, `=yend size=N`; CRLF line ends. `begin` replaces the
- * begin line's keywords before the name (multi-part: `part=1 total=2 line=128 size=N`).
- *
- * @example
- * ```ts
- * yenc('a.txt', Buffer.from('hi')); // '=ybegin line=128 size=2 name=a.txt\r\n\x92\x93\r\n=yend size=2'
- * ```
- */
-export function yenc(
-  name: string,
-  data: Buffer,
-  begin = `line=128 size=${data.length}`,
-  extra: string[] = [],
-): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const b of data) {
-    const c = (b + 42) & 0xff;
-    line += [0, 9, 10, 13, 32, 46, 61].includes(c)
-      ? `=${String.fromCharCode((c + 64) & 0xff)}`
-      : String.fromCharCode(c);
-    if (line.length >= 128) {
-      lines.push(line);
-      line = '';
-    }
-  }
-  if (line) lines.push(line);
-  return [`=ybegin ${begin} name=${name}`, ...extra, ...lines, `=yend size=${data.length}`].join('\r\n');
-}
-
-/**
- * The yEnc data characters for `data` (each byte plus 42; NUL, TAB, LF, CR, space, `.` and `=` escaped), in one
- * run without line breaks: for hand-made lines (round 53).
- *
- * @example
- * ```ts
- * yencChars(Buffer.from('hi')); // '\x92\x93'
- * ```
- */
-export function yencChars(data: Buffer): string {
-  let out = '';
-  for (const b of data) {
-    const c = (b + 42) & 0xff;
-    out += [0, 9, 10, 13, 32, 46, 61].includes(c)
-      ? `=${String.fromCharCode((c + 64) & 0xff)}`
-      : String.fromCharCode(c);
-  }
-  return out;
-}
+export { yencChars, yencFile as yenc } from '@wmflow/core/testing';
 
 const BINHEX_ALPHABET = '!"#$%&\'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr';
 

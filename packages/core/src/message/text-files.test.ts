@@ -1,31 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { zipFile } from '../testing/index.js';
+import { yencLines, zipFile } from '../testing/index.js';
 import { DEFAULT_MESSAGE_LIMITS } from './limits.js';
 import { walkParts } from './part-walk.js';
 
 // Files encoded inside a text body (part-leaf.ts): yEnc decoded as the text streams past, BinHex refused.
 
-// yEnc: each byte plus 42, NUL, TAB, LF, CR, space, `.` and `=` escaped; lines of `width`.
-function yenc(name: string, data: Buffer, width = 128): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const b of data) {
-    const c = (b + 42) & 0xff;
-    line += [0, 9, 10, 13, 32, 46, 61].includes(c)
-      ? `=${String.fromCharCode((c + 64) & 0xff)}`
-      : String.fromCharCode(c);
-    if (line.length >= width) {
-      lines.push(line);
-      line = '';
-    }
-  }
-  if (line) lines.push(line);
-  return [
+// A yEnc file in lines of `width`.
+const yenc = (name: string, data: Buffer, width = 128) =>
+  [
     `=ybegin line=${width} size=${data.length} name=${name}`,
-    ...lines,
+    ...yencLines(data, width),
     `=yend size=${data.length}`,
   ].join('\r\n');
-}
 
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
 const message = (body: string) =>

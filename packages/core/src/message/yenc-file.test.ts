@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { zipFile } from '../testing/index.js';
+import { yencLines, zipFile } from '../testing/index.js';
 import { endUuFile, startYencFile, takeUuLine } from './uu-file.js';
 import { decodeYencLine, takeYencLine, yencBegin } from './yenc-file.js';
-
-// yEnc as encoders write it: each byte plus 42, NUL, TAB, LF, CR, space, `.` and `=` escaped (`=`, then plus 64).
-function yencLines(data: Buffer, width = 128): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const b of data) {
-    const c = (b + 42) & 0xff;
-    line += [0, 9, 10, 13, 32, 46, 61].includes(c)
-      ? `=${String.fromCharCode((c + 64) & 0xff)}`
-      : String.fromCharCode(c);
-    if (line.length >= width) {
-      lines.push(line);
-      line = '';
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 function decodeFile(begin: string, lines: readonly string[]) {
   const begun = yencBegin(begin);

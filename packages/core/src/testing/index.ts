@@ -45,4 +45,5 @@ export type { TnefFile, TnefMessage } from './tnef.js';
 export { tnefStream } from './tnef.js';
 export { uuencode } from './uuencode.js';
 export { type WordBinaryOptions, type WordRun, type WordStyle, wordBinary } from './word-binary.js';
+export { yencChars, yencFile, yencLines } from './yenc.js';
 export { type ZipEntry, zipAfter, zipFile } from './zip.js';
