@@ -91,9 +91,13 @@ describe('A53-2: a begin-line name Thunderbird cuts at a quote', () => {
     it(`bounces ${how}`, async () => {
       expect((await kit.inbound(message)).verdict).toBe('BOUNCE');
     });
-  it('(control) delivers yEnc notes.txt and notes.txt" x with the same script', async () => {
+  it('(control) delivers yEnc notes.txt with the same script', async () => {
     expect((await kit.inbound(plain(yenc('notes.txt', JS)))).verdict).toBe('DEFAULT');
-    expect((await kit.inbound(plain(yenc('notes.txt" x', JS)))).verdict).toBe('DEFAULT');
+  });
+  // Round 54: what follows a quote is read as more parameters (`"; filename*=utf-8''invoice.js`), which may rename
+  // the file: a name with a quote is refused, whatever its readings say.
+  it('bounces yEnc notes.txt" x: a name holding a quote', async () => {
+    expect((await kit.inbound(plain(yenc('notes.txt" x', JS)))).verdict).toBe('BOUNCE');
   });
   // The DLP reads a file named .pdf as a PDF whatever its first bytes: the cut name says PDF, the whole one text.
   it('bounces an outgoing yEnc cards.pdf" .txt whose PDF header sits past 1024 bytes (DLP)', async () => {

@@ -79,6 +79,8 @@ const ENCODED_FILE = /^begin(-base64)?[ \t]+[0-7]+[ \t]+(.+)$/;
 const BINHEX_REASON =
   'a BinHex 4.0 file encoded in the text (application/mac-binhex40, saved as .hqx), which the guard cannot open';
 const MAX_LINE = 4096;
+const QUOTED_NAME =
+  'a file encoded in the text whose name holds a quote, which a client reads as more parameters that may rename it';
 // Transfer encodings clients decode (MimeKit, Thunderbird) that the decoder passes through as they are: their
 // `begin` lines name files too. Such a part is a finding already (unwrapped-content.ts: not decoded, not read).
 const UUENCODE = new Set(['x-uuencode', 'uuencode', 'x-uue', 'uue']);
@@ -114,6 +116,10 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
     // Thunderbird pastes the name into `filename="…"`, which its parser ends at a quote: that reading counts too.
     const cut = name && quoteCutName(name);
     if (cut) addName(leaf, cut);
+    // What follows the quote is read as more parameters (`"; filename*=utf-8''invoice.js`), which may name the file
+    // otherwise: such a name is refused (attacker round 54).
+    if (cut && !leaf.uuProblems?.includes(QUOTED_NAME))
+      leaf.uuProblems = [...(leaf.uuProblems ?? []), QUOTED_NAME];
     if (leaf.uu) endEncodedFile(leaf);
     leaf.binhex = undefined;
     if (m) leaf.uu = startUuFile(m[1] !== undefined, name);
