@@ -1,8 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { compoundFile, zipFile } from '@wmflow/core/testing';
 import { u32 } from './ole-link-builders.js';
 
-// Builders for attacker round 53 (A53-5): slide actions in an OpenDocument presentation (.odp) and in a
-// PowerPoint 97-2003 show (.pps).
+// Builders for attacker rounds 53 (A53-5) and 54 (A54-1, A54-5): slide actions in an OpenDocument presentation (.odp),
+// its flat form (.fodp, .fodt), and in a PowerPoint 97-2003 show (.pps), encrypted or not.
 
 const ODP = 'application/vnd.oasis.opendocument.presentation';
 const ODF_NAMESPACES = [
@@ -34,6 +35,26 @@ export function odpWith(listeners: string, namespaces = ODF_NAMESPACES): Buffer 
   ]);
 }
 
+/**
+ * A Flat OpenDocument (`office:document` root, the `mimetype` of the zipped form as an attribute): `scripts` is
+ * document-level `office:scripts` content, `body` the `office:body` content.
+ */
+export function flatOdf(mimetype: string, body: string, scripts = ''): Buffer {
+  const listeners = scripts
+    ? `<office:scripts><office:event-listeners>${scripts}</office:event-listeners></office:scripts>`
+    : '';
+  return Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<office:document ${ODF_NAMESPACES} office:version="1.2" office:mimetype="${mimetype}">${listeners}<office:body>${body}</office:body></office:document>`,
+  );
+}
+
+/** A Flat OpenDocument presentation (.fodp) whose one frame has the given event listeners. */
+export const fodpWith = (listeners: string) =>
+  flatOdf(
+    ODP,
+    `<office:presentation><draw:page draw:name="page1"><draw:frame svg:x="0cm" svg:y="0cm" svg:width="28cm" svg:height="21cm"><draw:text-box><text:p>Click to view the invoice</text:p></draw:text-box><office:event-listeners>${listeners}</office:event-listeners></draw:frame></draw:page></office:presentation>`,
+  );
+
 // MS-PPT records: recVer (4 bits) and recInstance (12 bits), recType, recLen, then the body.
 const rec = (type: number, body: Buffer, ver = 0, instance = 0) => {
   const h = Buffer.alloc(8);
@@ -64,7 +85,15 @@ export interface PpsOptions {
  * A PowerPoint 97 show (compound file, "PowerPoint Document" and "Current User" streams) with an ExHyperlink to
  * `target` and one shape whose click (and hover) action is `action`, its MacroNameAtom naming `target`.
  */
-export function ppsWith({ action, target, hover = false, junk = Buffer.alloc(0) }: PpsOptions): Buffer {
+export function ppsWith(options: PpsOptions): Buffer {
+  const user = Buffer.concat([u32(20), u32(0xe391c05f), u32(0), Buffer.alloc(8)]);
+  return compoundFile([
+    ['PowerPoint Document', pptRecords(options)],
+    ['Current User', rec(0x0ff6, user)],
+  ]);
+}
+
+function pptRecords({ action, target, hover = false, junk = Buffer.alloc(0) }: PpsOptions): Buffer {
   const hyperlink = container(0x0fd7, [rec(0x0fd3, u32(1)), cstring('Invoice', 0), cstring(target, 1)]);
   const exObjList = container(0x0409, [rec(0x040a, u32(1)), hyperlink]);
   // soundIdRef, exHyperlinkIdRef, action, oleVerb, jump, flags, hyperlinkType, unused.
@@ -76,9 +105,87 @@ export function ppsWith({ action, target, hover = false, junk = Buffer.alloc(0) 
   const drawing = container(0x040c, [container(0xf002, [container(0xf003, [shape])])]);
   const slide = container(0x03ee, [rec(0x03ef, Buffer.alloc(24), 2), drawing]);
   const doc = container(0x03e8, [rec(0x03e9, Buffer.alloc(40), 1), exObjList]);
-  const user = Buffer.concat([u32(20), u32(0xe391c05f), u32(0), Buffer.alloc(8)]);
+  return Buffer.concat([doc, junk, slide]);
+}
+
+function rc4(key: Buffer, data: Buffer): Buffer {
+  const s = Array.from({ length: 256 }, (_, i) => i);
+  const swap = (i: number, j: number) => {
+    const t = s[i] as number;
+    s[i] = s[j] as number;
+    s[j] = t;
+  };
+  for (let i = 0, j = 0; i < 256; i++) {
+    j = (j + (s[i] as number) + (key[i % key.length] as number)) & 255;
+    swap(i, j);
+  }
+  const out = Buffer.alloc(data.length);
+  for (let k = 0, i = 0, j = 0; k < data.length; k++) {
+    i = (i + 1) & 255;
+    j = (j + (s[i] as number)) & 255;
+    swap(i, j);
+    out[k] = (data[k] as number) ^ (s[((s[i] as number) + (s[j] as number)) & 255] as number);
+  }
+  return out;
+}
+
+/** Which marks of its encryption an encrypted show carries (MS-PPT 2.3.7); all by default. */
+export interface EncryptedPpsOptions extends PpsOptions {
+  /** The CurrentUserAtom's headerToken says encrypted (0xF3D1C4DF). */
+  token?: boolean;
+  /** An EncryptedSummary stream. */
+  summary?: boolean;
+}
+
+/**
+ * The show of {@link ppsWith}, its records RC4 CryptoAPI-encrypted with the key of PowerPoint's built-in password
+ * "/01Hannes Ruescher/01" (MS-OFFCRYPTO 2.3.5.2), followed by its CryptSession10Container (version 2.2).
+ */
+export function encryptedPpsWith({ token = true, summary = true, ...options }: EncryptedPpsOptions): Buffer {
+  const salt = randomBytes(16);
+  const h0 = createHash('sha1')
+    .update(Buffer.concat([salt, Buffer.from('/01Hannes Ruescher/01', 'utf16le')]))
+    .digest();
+  const key = (block: number) =>
+    createHash('sha1')
+      .update(Buffer.concat([h0, u32(block)]))
+      .digest()
+      .subarray(0, 16);
+  const body = rc4(key(1), pptRecords(options));
+  const csp = Buffer.from('Microsoft Enhanced Cryptographic Provider v1.0\0', 'utf16le');
+  const header = Buffer.concat([
+    u32(0x04),
+    u32(0),
+    u32(0x6801),
+    u32(0x8004),
+    u32(128),
+    u32(1),
+    u32(0),
+    u32(0),
+    csp,
+  ]);
+  const verifier = randomBytes(16);
+  const sealed = rc4(key(0), Buffer.concat([verifier, createHash('sha1').update(verifier).digest()]));
+  const info = Buffer.concat([
+    Buffer.from([2, 0, 2, 0]),
+    u32(0x04),
+    u32(header.length),
+    header,
+    u32(16),
+    salt,
+    sealed.subarray(0, 16),
+    u32(20),
+    sealed.subarray(16),
+  ]);
+  const user = Buffer.concat([
+    u32(20),
+    u32(token ? 0xf3d1c4df : 0xe391c05f),
+    u32(body.length),
+    Buffer.alloc(8),
+  ]);
   return compoundFile([
-    ['PowerPoint Document', Buffer.concat([doc, junk, slide])],
+    ['PowerPoint Document', Buffer.concat([body, rec(0x2f14, info, 0xf)])],
     ['Current User', rec(0x0ff6, user)],
+    ...(summary ? ([['EncryptedSummary', randomBytes(64)]] as [string, Buffer][]) : []),
   ]);
 }

@@ -8,6 +8,7 @@ import { eachCompressedEntry } from './compressed-file.js';
 import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED } from './dde-links.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
+import { eachFlatOdfFile, isFlatOdfHead } from './flat-odf.js';
 import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
 import { externalTargets, runsSlideProgram } from './office-links.js';
 import { eachFieldFile, eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
@@ -15,7 +16,7 @@ import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
 import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
-import { binarySlideAction } from './slide-actions.js';
+import { binarySlides } from './slide-actions.js';
 import { sniffType } from './sniff.js';
 import { eachTarEntry } from './tar-entries.js';
 import { eachWordMarkupFile, isWordMarkupHead, opensAsWordMarkup, WORD_NAMED } from './word-markup.js';
@@ -113,13 +114,15 @@ interface Budget {
  * an OLE compound file (legacy Office, an embedded object's `oleObject1.bin`), an RTF document, whose embedded
  * `Package` objects each hold a file a double click opens, or a Flat OPC document (an Office document written as
  * one XML file), whose parts are a .docx's, or a document Word writes as markup (Word 2003 XML, a page Word saved),
- * whose binary data and fields are read.
+ * whose binary data and fields are read, or a Flat OpenDocument (`office:document` root, .fodp), read as a zipped
+ * OpenDocument's XML is.
  */
 export type PackagingDocument =
   | 'OLE compound file'
   | 'RTF document'
   | 'PDF document'
   | 'Flat OPC document'
+  | 'Flat ODF document'
   | 'Word markup document'
   | 'spreadsheet text';
 
@@ -128,6 +131,8 @@ export function packagingDocumentOf(head: Buffer, nested = false): PackagingDocu
   if (isOleStorage(head)) return 'OLE compound file';
   if (isRtf(head)) return 'RTF document';
   if (isFlatOpcHead(head)) return 'Flat OPC document';
+  // Before Word's marks: a Flat ODF's root decides how LibreOffice opens it, whatever its text says (round 54).
+  if (isFlatOdfHead(head)) return 'Flat ODF document';
   if (isWordMarkupHead(head)) return 'Word markup document';
   // A PDF is listed where its reader was loaded for it (a part of the message, and what a part holds).
   return !nested && isPdf(head) ? 'PDF document' : undefined;
@@ -139,18 +144,22 @@ export function isPackagingDocument(kind: string): kind is PackagingDocument {
 }
 
 const PACKAGED: Record<PackagingDocument, EachEntry> = {
-  // A PowerPoint 97 show's slide action that runs a program or a macro, as an OOXML one (attacker round 53).
+  // A PowerPoint 97 show's slide action that runs a program or a macro, as an OOXML one (attacker round 53); an
+  // encrypted show's slides are not read: encrypted content, as a password-protected PDF's files (round 54).
   'OLE compound file': (data, maxBytes, visit) => {
     eachOlePackage(data, maxBytes, visit);
-    const action = binarySlideAction(data, maxBytes);
-    if (action) throw new Error(`a slide action that ${action}`);
+    const slides = binarySlides(data, maxBytes);
+    if (slides.encrypted) visit({ name: 'slides of an encrypted presentation', encrypted: true });
+    if (slides.action) throw new Error(`a slide action that ${slides.action}`);
   },
   'RTF document': eachRtfObjectFile,
   'PDF document': eachPdfFile,
-  // A head whose prolog runs on may start Word 2003 XML as well as a package: read as whichever it is.
+  // A head whose prolog runs on may start Word 2003 XML or a Flat ODF as well as a package: read as whichever it is
+  // (the Flat ODF reading keeps Word markup's).
   'Flat OPC document': (data, maxBytes, visit) => {
-    if (!eachFlatOpcPart(data, maxBytes, visit)) eachWordMarkupFile(data, maxBytes, visit);
+    if (!eachFlatOpcPart(data, maxBytes, visit)) eachFlatOdfFile(data, maxBytes, visit);
   },
+  'Flat ODF document': eachFlatOdfFile,
   'Word markup document': eachWordMarkupFile,
   'spreadsheet text': eachSpreadsheetTextFile,
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compoundFile } from '../testing/index.js';
 import { runsSlideProgram } from './office-links.js';
-import { binarySlideAction, interactiveAction } from './slide-actions.js';
+import { binarySlideAction, binarySlides, interactiveAction } from './slide-actions.js';
 
 // An InteractiveInfoAtom: header (version 0, instance 0, type 0x0FF3, length), two references, the action byte.
 const atom = (action: number, length = 16) => {
@@ -49,6 +49,74 @@ describe('binarySlideAction', () => {
   });
   it('throws when a presentation cannot be read within the bytes allowed', () => {
     expect(() => binarySlideAction(ppt(Buffer.concat([Buffer.alloc(8192), atom(2)])), 1024)).toThrow();
+  });
+});
+
+describe('binarySlides: an encrypted show (MS-PPT 2.3.7)', () => {
+  // CurrentUserAtom: header (type 0x0FF6), size, headerToken, offsetToCurrentEdit, …
+  const user = (token: number) => {
+    const b = Buffer.alloc(8 + 20);
+    b.writeUInt16LE(0x0ff6, 2);
+    b.writeUInt32LE(20, 4);
+    b.writeUInt32LE(20, 8);
+    b.writeUInt32LE(token, 12);
+    return b;
+  };
+  // CryptSession10Container: recVer 0xF, type 0x2F14, then EncryptionVersionInfo (major, minor) and the rest.
+  const cryptSession = (major: number, minor: number, recVer = 0xf) => {
+    const b = Buffer.alloc(8 + 16);
+    b.writeUInt16LE(recVer, 0);
+    b.writeUInt16LE(0x2f14, 2);
+    b.writeUInt32LE(16, 4);
+    b.writeUInt16LE(major, 8);
+    b.writeUInt16LE(minor, 10);
+    return b;
+  };
+  const cipher = Buffer.from('5e0c9a71d2b3448f00aa17', 'hex');
+  it('knows one by its encrypted headerToken, an EncryptedSummary stream, or a CryptSession10Container', () => {
+    const show = (streams: [string, Buffer][]) => binarySlides(compoundFile(streams), 1 << 20);
+    expect(
+      show([
+        ['PowerPoint Document', cipher],
+        ['Current User', user(0xf3d1c4df)],
+      ]),
+    ).toEqual({ encrypted: true });
+    expect(
+      show([
+        ['PowerPoint Document', cipher],
+        ['EncryptedSummary', cipher],
+      ]),
+    ).toEqual({ encrypted: true });
+    expect(show([['PowerPoint Document', Buffer.concat([cipher, cryptSession(2, 2)])]])).toEqual({
+      encrypted: true,
+    });
+    // Its recVer and recInstance are not relied on.
+    expect(show([['PowerPoint Document', Buffer.concat([cipher, cryptSession(4, 2, 0)])]])).toEqual({
+      encrypted: true,
+    });
+  });
+  it('reads an unencrypted show, and leaves bytes that only look like the container alone', () => {
+    const show = (stream: Buffer) =>
+      binarySlides(
+        compoundFile([
+          ['PowerPoint Document', stream],
+          ['Current User', user(0xe391c05f)],
+        ]),
+        1 << 20,
+      );
+    expect(show(atom(2))).toEqual({ action: 'runs a program' });
+    expect(show(Buffer.concat([atom(3), cryptSession(1, 1)]))).toEqual({});
+    expect(show(Buffer.concat([atom(3), cryptSession(2, 2).subarray(0, 12)]))).toEqual({});
+    // Another compound file with an EncryptedSummary is no presentation here.
+    expect(
+      binarySlides(
+        compoundFile([
+          ['WordDocument', cipher],
+          ['EncryptedSummary', cipher],
+        ]),
+        1 << 20,
+      ),
+    ).toEqual({});
   });
 });
 

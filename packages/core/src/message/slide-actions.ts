@@ -18,6 +18,25 @@ const RUNNING: Readonly<Record<number, string>> = {
   5: 'activates an embedded object',
 };
 
+// An encrypted show (MS-PPT 2.3.7, RC4 CryptoAPI; PowerPoint opens one encrypted with its built-in password
+// "/01Hannes Ruescher/01" without asking) keeps its slide records as ciphertext: their actions cannot be read. It
+// is known by any of: the CurrentUserAtom's headerToken 0xF3D1C4DF, an `EncryptedSummary` stream, or the
+// CryptSession10Container (type 0x2F14) that PowerPoint reads the key's salt from, which stays in the clear. The
+// container is found by its type and its EncryptionVersionInfo (major 2, 3 or 4, minor 2), whatever its recVer and
+// recInstance, so a show that drops the two optional marks is still known.
+const CURRENT_USER = 'CURRENT USER';
+const ENCRYPTED_SUMMARY = 'ENCRYPTEDSUMMARY';
+const ENCRYPTED_TOKEN = 0xf3d1c4df;
+const CRYPT_SESSION = Buffer.from([0x14, 0x2f]);
+
+/** What a PowerPoint 97-2003 compound file's slides show: the first action that runs something, or encryption. */
+export interface BinarySlides {
+  /** "runs a program", "runs a macro", "activates an embedded object". */
+  action?: string;
+  /** The slide records are encrypted: their actions are not known. */
+  encrypted?: true;
+}
+
 /**
  * What the first slide action in a PowerPoint 97-2003 compound file that runs something does ("runs a program", "runs
  * a macro", "activates an embedded object"), or undefined when it has none or is no presentation. Throws when the
@@ -30,14 +49,58 @@ const RUNNING: Readonly<Record<number, string>> = {
  * ```
  */
 export function binarySlideAction(data: Buffer, maxBytes: number): string | undefined {
+  return binarySlides(data, maxBytes).action;
+}
+
+/**
+ * The first running slide action of a PowerPoint 97-2003 compound file (see {@link binarySlideAction}), and whether
+ * the show is encrypted (its records unread). Nothing for a file that is no presentation. Throws as
+ * {@link binarySlideAction} does. Linear, within `maxBytes`.
+ *
+ * @example
+ * ```ts
+ * binarySlides(encryptedPps, 1 << 24); // { encrypted: true }
+ * ```
+ */
+export function binarySlides(data: Buffer, maxBytes: number): BinarySlides {
   // Without the stream's name among its bytes, a file whose tables cannot be followed is no presentation.
-  if (!PPT_NAME.test(data.toString('latin1'))) return undefined;
-  for (const stream of compoundStreams(data, maxBytes)) {
-    if (stream.name.toUpperCase() !== PPT_STREAM) continue;
-    const action = interactiveAction(stream.bytes());
-    if (action) return action;
+  if (!PPT_NAME.test(data.toString('latin1'))) return {};
+  const streams = compoundStreams(data, maxBytes);
+  const named = (name: string) => streams.filter((s) => s.name.toUpperCase() === name);
+  const documents = named(PPT_STREAM);
+  if (documents.length === 0) return {};
+  const encrypted =
+    named(ENCRYPTED_SUMMARY).length > 0 ||
+    named(CURRENT_USER).some((s) => {
+      const user = s.bytes();
+      return user.length >= 16 && user.readUInt32LE(12) === ENCRYPTED_TOKEN;
+    });
+  if (encrypted) return { encrypted: true };
+  for (const stream of documents) {
+    const records = stream.bytes();
+    if (hasCryptSession(records)) return { encrypted: true };
+    const action = interactiveAction(records);
+    if (action) return { action };
   }
-  return undefined;
+  return {};
+}
+
+// A CryptSession10Container header (type at +2, length at +4) framing an EncryptionVersionInfo of RC4 CryptoAPI.
+function hasCryptSession(records: Buffer): boolean {
+  for (let at = records.indexOf(CRYPT_SESSION, 2); at >= 2; at = records.indexOf(CRYPT_SESSION, at + 1)) {
+    if (at + 10 > records.length) break;
+    const length = records.readUInt32LE(at + 2);
+    const major = records.readUInt16LE(at + 6);
+    if (
+      length >= 8 &&
+      length <= records.length - at - 6 &&
+      major >= 2 &&
+      major <= 4 &&
+      records.readUInt16LE(at + 8) === 2
+    )
+      return true;
+  }
+  return false;
 }
 
 /**
