@@ -6,6 +6,7 @@ import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED } from './dde-links.js';
+import { encryptedOfficeParts } from './encrypted-office.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOdfFile, isFlatOdfHead } from './flat-odf.js';
@@ -145,9 +146,12 @@ export function isPackagingDocument(kind: string): kind is PackagingDocument {
 
 const PACKAGED: Record<PackagingDocument, EachEntry> = {
   // A PowerPoint 97 show's slide action that runs a program or a macro, as an OOXML one (attacker round 53); an
-  // encrypted show's slides are not read: encrypted content, as a password-protected PDF's files (round 54).
+  // encrypted show's slides are not read: encrypted content, as a password-protected PDF's files (round 54); so are
+  // an encrypted OOXML package's parts, an encrypted Word document's text and an encrypted Excel workbook's sheets.
   'OLE compound file': (data, maxBytes, visit) => {
     eachOlePackage(data, maxBytes, visit);
+    for (const part of encryptedOfficeParts(data, maxBytes))
+      visit({ name: `${part} of an encrypted document`, encrypted: true });
     const slides = binarySlides(data, maxBytes);
     if (slides.encrypted) visit({ name: 'slides of an encrypted presentation', encrypted: true });
     if (slides.action) throw new Error(`a slide action that ${slides.action}`);

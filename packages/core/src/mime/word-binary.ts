@@ -10,6 +10,8 @@ import { type CompoundStream, compoundStreams, isCompoundFile } from './compound
 /** Word documents read in one compound file (an embedded document's streams are listed beside the host's). */
 const MAX_DOCUMENTS = 4;
 const FIB_IDENT = 0xa5ec;
+/** wIdent of a Word 6/95 FIB, whose flags lie where Word 97's do. */
+const FIB_IDENT_95 = 0xa5dc;
 /** nFib of Word 97 (and of the FibBase of every later version): older FIBs are laid out otherwise. */
 const NFIB_97 = 0xc1;
 const FKP = 512;
@@ -104,7 +106,7 @@ export function wordStoredTexts(streams: readonly CompoundStream[]): StoredText[
   const out: StoredText[] = [];
   named('WordDocument').forEach((word, k) => {
     const doc = bytes(word);
-    if (doc.length >= 0x0c && doc.readUInt16LE(0) === FIB_IDENT && doc.readUInt16LE(0x0a) & 0x0100) return;
+    if (fibEncrypted(doc)) return;
     const fib = k < MAX_DOCUMENTS ? fibTable(doc) : undefined;
     for (const table of fib ? named(fib).slice(0, MAX_DOCUMENTS) : []) {
       const text = storedText(doc, bytes(table));
@@ -136,9 +138,18 @@ function storedText(doc: Buffer, table: Buffer): string | undefined {
 function fibTable(doc: Buffer): string | undefined {
   if (doc.length < 0x22 || doc.readUInt16LE(0) !== FIB_IDENT || doc.readUInt16LE(2) < NFIB_97)
     return undefined;
-  const flags = doc.readUInt16LE(0x0a);
-  if (flags & 0x0100) return undefined; // fEncrypted: its text is not in the clear
-  return flags & 0x0200 ? '1Table' : '0Table';
+  if (fibEncrypted(doc)) return undefined;
+  return doc.readUInt16LE(0x0a) & 0x0200 ? '1Table' : '0Table';
+}
+
+/**
+ * Whether a `WordDocument` stream's FIB (Word 97 and later, or Word 6/95's) sets fEncrypted: its text is not in the
+ * clear (RC4, or XOR when fObfuscated is set beside it, MS-DOC 2.5.1).
+ */
+export function fibEncrypted(doc: Buffer): boolean {
+  if (doc.length < 0x0c) return false;
+  const ident = doc.readUInt16LE(0);
+  return (ident === FIB_IDENT || ident === FIB_IDENT_95) && (doc.readUInt16LE(0x0a) & 0x0100) !== 0;
 }
 
 // Where the FIB's fc/lcb pairs start: FibBase (32 bytes), then csw 16-bit words, cslw 32-bit words, then cbRgFcLcb
