@@ -67,6 +67,8 @@ async function banner(
 
 interface Leaf {
   type: string;
+  /** The declared charset, or ''. */
+  charset: string;
   /** The body as written (transfer-encoded). */
   raw: Buffer;
   /** The body decoded of its transfer encoding. */
@@ -91,7 +93,12 @@ async function leaves(bytes: Buffer): Promise<Leaf[]> {
       const decoder = node.getDecoder();
       const decoded = decoder.toArray();
       decoder.end(raw);
-      return { type: String(node.contentType), raw, body: Buffer.concat(await decoded) };
+      return {
+        type: String(node.contentType),
+        charset: String(node.charset || ''),
+        raw,
+        body: Buffer.concat(await decoded),
+      };
     }),
   );
 }
@@ -250,4 +257,157 @@ describe('F45-5: a bottom disclaimer spliced beside bytes that do not decode, af
     expect(text).toContain('end of report=FF\r\n\r\nConfidential: for the addressee only.');
     expect(text.trimEnd().endsWith('Confidential: for the addressee only.')).toBe(true);
   }, 120_000);
+});
+
+// Fault round 46: byte order marks against labels, and the spliced banner's test of whether it is already there.
+
+// F46-1: spliceWide (spliced-disclaimer.ts) skips the banner when the body's BYTES contain the banner's UTF-16
+// bytes anywhere, at any offset. At an odd offset they are not the banner's characters (a UTF-16 reader pairs the
+// bytes differently: CJK noise), so an attacker's body that holds them misaligned gets no banner at all.
+const TEXT1 = 'This message came from outside the organization.';
+const u16 = (s: string) => Buffer.from(s, 'utf16le');
+
+function body(): Buffer {
+  return Buffer.concat([
+    Buffer.from([0xff, 0xfe]), // UTF-16LE mark (the label says utf-8: the mark wins for a client)
+    u16('Please wire the funds today.\r\n'),
+    Buffer.from([0x41]), // one byte: what follows is read one byte off
+    u16(TEXT1),
+    Buffer.from([0x00]), // back in step
+    u16('\r\nRegards\r\n'),
+  ]);
+}
+
+function decodeQp(delivered: Buffer): Buffer {
+  const text = delivered.toString('latin1');
+  const at = text.search(/\r?\n\r?\n/);
+  const head = text.slice(0, at);
+  const b = text.slice(at).replace(/^\r?\n\r?\n/, '');
+  if (/content-transfer-encoding:\s*base64/i.test(head)) return Buffer.from(b, 'base64');
+  return Buffer.from(
+    b
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+    'latin1',
+  );
+}
+
+describe('F46-1: a UTF-16 body holding the banner bytes one byte off', () => {
+  for (const position of ['top', 'bottom'] as const) {
+    it(`gets the banner a UTF-16 reader sees (${position})`, async () => {
+      const msg = mail(
+        ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64'],
+        `${body().toString('base64')}\r\n`,
+      );
+      // What a client reads before the edit: no banner.
+      expect(body().subarray(2).toString('utf16le')).not.toContain(TEXT1);
+      const r = await banner(msg, TEXT1, position);
+      const bytes = decodeQp(r.bytes);
+      expect(bytes[0]).toBe(0xff);
+      expect(bytes.subarray(2).toString('utf16le')).toContain(TEXT1);
+    });
+  }
+});
+
+// F46-2: a byte order mark wins over the transport label for a browser engine (the WHATWG sniff, attacker round
+// 53), but only the UTF-16/32 marks are honoured by the editor. A UTF-8 body with its mark, labelled
+// iso-8859-1 / windows-1252 (Windows tools write the mark; the label is often wrong), reads as UTF-8 to the
+// client. The decoded path decodes it by the label and re-encodes the Latin-1 reading as UTF-8: the mark becomes
+// the visible text "ï»¿" and every non-ASCII character is double-encoded. The spliced path (one byte that does not
+// decode in the label) puts a top plain-text banner BEFORE the mark, so the mark no longer leads and the client
+// falls back to the label: the same mojibake, the banner included.
+const TEXT2 = 'This message came from outside the organization.';
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** What a BOM-honouring client reads: the mark's encoding if the body starts with one, else the label. */
+function read2(body: Buffer, charset: string): string {
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return body.subarray(3).toString('utf8');
+  return new TextDecoder(charset || 'utf-8').decode(body);
+}
+
+describe('F46-2: a UTF-8 body with its byte order mark, labelled Latin-1', () => {
+  it('HTML, decoded path: the page reads as it did, with the banner', async () => {
+    const page = Buffer.concat([
+      BOM,
+      Buffer.from('<html><body><p>Grüße, Überweisung 500 €</p></body></html>\r\n', 'utf8'),
+    ]);
+    expect(read2(page, 'windows-1252')).toContain('Grüße, Überweisung 500 €');
+    const msg = mail(
+      ['Content-Type: text/html; charset=windows-1252', 'Content-Transfer-Encoding: base64'],
+      `${page.toString('base64')}\r\n`,
+    );
+    const r = await banner(msg, TEXT2, 'top');
+    const [part] = await leaves(r.bytes);
+    const seen = read2((part as Leaf).body, (part as Leaf).charset);
+    expect(seen).toContain(TEXT2);
+    expect(seen).not.toContain('ï»¿');
+    expect(seen).toContain('Grüße, Überweisung 500 €');
+  });
+  it('plain text, decoded path: the text reads as it did, with the banner', async () => {
+    const text = Buffer.concat([BOM, Buffer.from('Grüße, Überweisung 500 €\r\n', 'utf8')]);
+    const msg = mail(
+      ['Content-Type: text/plain; charset=iso-8859-1', 'Content-Transfer-Encoding: base64'],
+      `${text.toString('base64')}\r\n`,
+    );
+    const r = await banner(msg, TEXT2, 'top');
+    const [part] = await leaves(r.bytes);
+    const seen = read2((part as Leaf).body, (part as Leaf).charset);
+    expect(seen).toContain(TEXT2);
+    expect(seen).toContain('Grüße, Überweisung 500 €');
+  });
+  it('plain text, spliced path (a byte windows-1252 does not decode): the mark still leads', async () => {
+    // "Ё" is D0 81 in UTF-8; 0x81 does not decode in windows-1252, so the body is spliced, not decoded.
+    const text = Buffer.concat([BOM, Buffer.from('Grüße Ёлка, Überweisung 500 €\r\n', 'utf8')]);
+    const msg = mail(
+      ['Content-Type: text/plain; charset=windows-1252', 'Content-Transfer-Encoding: base64'],
+      `${text.toString('base64')}\r\n`,
+    );
+    const r = await banner(msg, TEXT2, 'top');
+    const [part] = await leaves(r.bytes);
+    expect(
+      (part as Leaf).body.subarray(0, 3).equals(BOM),
+      `body starts ${(part as Leaf).body.subarray(0, 12).toString('latin1')}`,
+    ).toBe(true);
+    const seen = read2((part as Leaf).body, (part as Leaf).charset);
+    expect(seen).toContain(TEXT2);
+    expect(seen).toContain('Grüße Ёлка, Überweisung 500 €');
+  });
+});
+
+// F46-3: decodeText (text-codec.ts) lets a UTF-16/32 byte order mark contradict the label only in its unit size:
+// a label `utf-16le` on a body whose mark is big-endian (FE FF), or `utf-16be` on FF FE, passes the
+// `startsWith('utf16')` test and is decoded by the label, byte-swapped. A client honours the mark and read the
+// text as written; after the edit the part is re-encoded as UTF-8 from the swapped reading: every character is
+// replaced by another (ASCII becomes CJK), for good.
+const TEXT3 = 'This message came from outside the organization.';
+const be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+
+function read3(body: Buffer, charset: string): string {
+  if (body[0] === 0xfe && body[1] === 0xff) return Buffer.from(body.subarray(2)).swap16().toString('utf16le');
+  if (body[0] === 0xff && body[1] === 0xfe) return body.subarray(2).toString('utf16le');
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return body.subarray(3).toString('utf8');
+  return new TextDecoder(charset || 'utf-8').decode(body);
+}
+
+describe('F46-3: a UTF-16 body whose mark names the other byte order than its label', () => {
+  for (const [label, body] of [
+    ['utf-16le', Buffer.concat([Buffer.from([0xfe, 0xff]), be('Please wire the funds today.\r\n')])],
+    [
+      'utf-16be',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Please wire the funds today.\r\n', 'utf16le')]),
+    ],
+  ] as const) {
+    it(`labelled ${label}: the text reads as it did, with the banner`, async () => {
+      expect(read3(body, label)).toContain('Please wire the funds today.');
+      const msg = mail(
+        [`Content-Type: text/plain; charset=${label}`, 'Content-Transfer-Encoding: base64'],
+        `${body.toString('base64')}\r\n`,
+      );
+      const r = await banner(msg, TEXT3, 'top');
+      const [part] = await leaves(r.bytes);
+      const seen = read3((part as Leaf).body, (part as Leaf).charset);
+      expect(seen).toContain(TEXT3);
+      expect(seen).toContain('Please wire the funds today.');
+    });
+  }
 });

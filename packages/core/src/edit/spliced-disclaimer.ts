@@ -26,7 +26,9 @@ export function spliceDisclaimers(
   if (bom) charset = 'utf-8';
   if (!asciiCompatible(charset)) return undefined;
   // One character per byte: ASCII structure (tags, line ends) is found where it is, other bytes pass untouched.
-  let body = bytes.toString('latin1');
+  // A UTF-8 mark stays first, where a reader looks for it (fault round 46).
+  const mark = bom ? bytes.subarray(0, bom.length) : Buffer.alloc(0);
+  let body = bytes.subarray(mark.length).toString('latin1');
   for (const d of disclaimers) {
     if (contentType === 'text/html') {
       body = disclaimHtml(body, { ...d, html: asciiReferences(d.html ?? defaultSnippet(d.text)) });
@@ -38,7 +40,7 @@ export function spliceDisclaimers(
     if (!encoded) return undefined;
     body = splicePlain(body, encoded.toString('latin1'), d, eol);
   }
-  return Buffer.from(body, 'latin1');
+  return Buffer.concat([mark, Buffer.from(body, 'latin1')]);
 }
 
 // A UTF-16 or UTF-32 body (by its mark): no markup is looked for in it; the disclaimer goes right after the mark
@@ -61,12 +63,19 @@ function spliceWide(
       top && contentType !== 'text/html' ? `${text}${eol}${eol}` : top ? text : `${eol}${eol}${text}${eol}`,
       bom.encoding,
     );
-    if (d.dedupe !== 'none' && body.includes(wide(text, bom.encoding))) continue;
+    if (d.dedupe !== 'none' && holdsAligned(body, wide(text, bom.encoding), bom)) continue;
     if (top) body = Buffer.concat([body.subarray(0, bom.length), added, body.subarray(bom.length)]);
     else if ((body.length - bom.length) % bom.unit === 0) body = Buffer.concat([body, added]);
     else return undefined;
   }
   return body;
+}
+
+// Whether the body holds the bytes on a code-unit boundary: one byte off, they read as other characters.
+function holdsAligned(body: Buffer, needle: Buffer, bom: { length: number; unit: number }): boolean {
+  for (let at = body.indexOf(needle, bom.length); at >= 0; at = body.indexOf(needle, at + 1))
+    if ((at - bom.length) % bom.unit === 0) return true;
+  return false;
 }
 
 function wide(text: string, encoding: string): Buffer {

@@ -21,18 +21,11 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
     // 8-bit bytes in a body said (or taken) to be ASCII are in a charset not named (UTF-8, most often, which a
     // client guesses): decoded as ASCII they would be re-encoded as other characters (fault round 40).
     if (ASCII_LABELS.has(charset.toLowerCase()) && bytes.some((b) => b >= 0x80)) return undefined;
-    // A UTF-16 or UTF-32 byte order mark wins over the label for a browser engine (the WHATWG encoding sniff): a
-    // body whose mark contradicts its label is not decoded by the label (attacker round 53), but spliced.
+    // A byte order mark wins over the label for a browser engine (the WHATWG encoding sniff): a body whose mark
+    // contradicts its label, byte order included, is not decoded by the label but spliced (attacker round 53,
+    // fault round 46: a UTF-16LE label on a big-endian body was read byte-swapped, a UTF-8 mark as Latin-1).
     const bom = byteOrderMark(bytes);
-    if (
-      bom &&
-      bom.unit > 1 &&
-      !charset
-        .toLowerCase()
-        .replace(/[-_]/g, '')
-        .startsWith(`utf${bom.unit * 8}`)
-    )
-      return undefined;
+    if (bom && !markAgrees(bom.encoding, charset)) return undefined;
     const text = charsets.decode(bytes, charset);
     // Bytes the charset does not hold (Latin-1 labelled UTF-8) decode to U+FFFD: re-encoded, they would be lost
     // (fault round 39), so the part is left as it is.
@@ -40,6 +33,13 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
   }
   const text = (await transferDecode(node, body)).toString('latin1');
   return PLAIN_ASCII.test(text) && !SHIFTS.test(text) ? text : undefined;
+}
+
+// Whether a label names the mark's encoding: exactly, or without a byte order (`utf-16` reads the mark).
+function markAgrees(encoding: string, label: string): boolean {
+  const named = label.toLowerCase().replace(/[-_]/g, '');
+  const marked = encoding.replace(/-/g, '');
+  return named === marked || named === marked.slice(0, -2) || (marked === 'utf8' && named === 'utf8');
 }
 
 /** A byte order mark at the start of a body: the encoding it names, its length, and its code unit's size. */

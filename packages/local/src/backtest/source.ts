@@ -122,6 +122,9 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
           for (const item of page.Contents ?? []) {
             if (typeof item.Key !== 'string' || item.Key === '')
               throw new Error(`${where}: a listing page has an entry without a key (after ${keyText(last)})`);
+            // A key outside the prefix asked for is another listing's page (a cache, something in between).
+            if (!item.Key.startsWith(prefix))
+              throw new Error(`${where}: a listing page holds ${item.Key}, outside the prefix ${prefix}`);
             const bytes = Buffer.from(item.Key, 'utf8');
             if (last !== undefined && Buffer.compare(bytes, last) <= 0)
               throw new Error(
