@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { lazyModule } from '../lazy-module.js';
 import type { EachEntry } from '../message/archive-entry.js';
 import { cmsFileContent } from '../message/cms-file.js';
+import { encryptedOfficeParts } from '../message/encrypted-office.js';
 import { eachFlatOpcPart } from '../message/flat-opc.js';
 import { officeBackdrops } from '../message/office-backdrops.js';
 import { olePackages } from '../message/ole-packages.js';
@@ -57,7 +58,10 @@ export interface Unpacked {
   skipped: string[];
   /** Why the content could not be read whole. */
   unread?: string;
-  /** Password-protected files inside an archive: named, not read (the other files are read). */
+  /**
+   * Password-protected files inside an archive, encrypted PDFs and Office documents encrypted with a password:
+   * named, not read (the other files are read).
+   */
   encrypted: string[];
   /** Archives and compressed files of a kind not opened (RAR, 7z, bzip2…), each with why: unread. */
   unopened: string[];
@@ -169,6 +173,9 @@ function unpack(
   }
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
+    // An Office document encrypted with a password is named, as a password-protected zip entry is; what its
+    // compound file holds in the clear is still read below.
+    encryptedOffice(bytes, name, u);
     // An OLE file that is also a PDF (`%PDF-` in its first 1024 bytes): a viewer opens the PDF, so it is read too.
     if (hasPdfHeader(bytes)) unpack('pdf', bytes, name, u, depth);
     else readEmbeddedPdfs(bytes, name, u, depth);
@@ -193,6 +200,9 @@ function unpack(
     return;
   }
   if (packing === 'office') {
+    // An OOXML document encrypted with a password is a compound file, not a zip (whatever its name): named as
+    // encrypted, not read. Any other compound file named so is not a zip, and is unread below.
+    if (encryptedOffice(bytes, name, u)) return;
     // Its XML parts hold the document's text (markup, read as a page); its other parts are read as a zip's
     // files are: Word shows an altChunk's HTML, MHT, RTF or text as part of the body, and an embedded workbook
     // opens with a double click. Images and other binary parts are not text. One walk of the archive.
@@ -407,6 +417,26 @@ function addZipTexts(texts: ZipText[], name: string, u: Unpacking, depth: number
       if (t.kind === 'text') alsoPdf('text', [t.name], t.bytes, `${name}${t.name} `, u, depth + 1);
     }
   }
+}
+
+// Whether `bytes` are an Office document encrypted with a password (encrypted-office.ts: an OOXML package, a Word
+// document's text, an Excel workbook), naming it among the encrypted files when so. Its streams are read once more,
+// within what the budget leaves (at most twice the file: streams cross-linked past that are a file not followed).
+// When its compound file cannot be read, whether it is encrypted is not known: it throws, so the file is unread.
+function encryptedOffice(bytes: Buffer, name: string, u: Unpacking): boolean {
+  if (!isCompoundFile(bytes)) return false;
+  let parts: string[];
+  try {
+    parts = encryptedOfficeParts(bytes, Math.max(1, Math.min(u.budget - u.out.bytes, 2 * bytes.length)));
+  } catch (error) {
+    const where = name.trim() ? `${name.trim()}: ` : '';
+    throw new Error(
+      `${where}whether the Office document is encrypted is not known (${(error as Error).message})`,
+    );
+  }
+  if (parts.length === 0) return false;
+  u.out.encrypted.push(`${name}(Office document encrypted with a password: ${parts.join(', ')})`.trim());
+  return true;
 }
 
 // Compound file names are compared without case: `__ATTACH_VERSION1.0_#00000000` is the same storage.

@@ -90,7 +90,8 @@ export interface VisibleTextReport {
   /** Attachments that are not text (images, audio, programs…): out of scope, listed for logs. */
   skipped: string[];
   /**
-   * Password-protected files inside zip archives, and encrypted PDFs (any /Encrypt), wherever they are carried:
+   * Password-protected files inside zip archives, encrypted PDFs (any /Encrypt) and Office documents encrypted
+   * with a password (whatever their name: encrypted-office.ts), wherever they are carried:
    * named, not read (an archive's other files are read). Not
    * in `unread`: whether sending them unread is allowed is the caller's decision.
    */

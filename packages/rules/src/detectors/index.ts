@@ -36,9 +36,9 @@ export interface ContainsSensitiveDataOptions {
   /** Bounds on reading the message (part size, total size, parts, attached-message depth). */
   limits?: Partial<VisibleTextLimits>;
   /**
-   * Send password-protected zips, whose files cannot be read, and inline PGP messages instead of counting
-   * them as unread (the archive's other files are still read; each such file is logged). Default false: for
-   * organisations that send encrypted content on purpose.
+   * Send password-protected zips, whose files cannot be read, encrypted PDFs, Office documents encrypted with a
+   * password and inline PGP messages instead of counting them as unread (an archive's other files are still read;
+   * each such file is logged). Default false: for organisations that send encrypted content on purpose.
    */
   allowEncryptedArchives?: boolean;
   /**
