@@ -26,11 +26,20 @@ export function applyHeaderEdits(headers: MailsplitHeaders, edits: readonly Edit
         changes.push(`remove ${edit.name}`);
         break;
       case 'prefix-subject': {
-        const subject = libmime.decodeWords(headers.getFirst('subject'));
+        const raw = headers.getFirst('subject');
+        const subject = libmime.decodeWords(raw);
         // Several Subject fields (RFC 5322 allows one): a client may show any of them, so one is kept, the
         // first (the one rules read), prefixed; a prefixed first one does not stand for the others.
         const several = headers.get('subject').length > 1;
-        const prefixed = subject.trimStart().toLowerCase().startsWith(edit.prefix.toLowerCase());
+        // Already tagged only as a reader sees it: an encoded word in a charset clients leave undecoded (HZ,
+        // ISO-2022-KR, an unknown label) shows raw, though libmime reads it as the tag (attacker round 55).
+        const prefixed = libmime
+          .decodeWords(
+            raw.replace(ENCODED_WORD, (word, charset: string) => (shownDecoded(charset) ? word : '\u0000')),
+          )
+          .trimStart()
+          .toLowerCase()
+          .startsWith(edit.prefix.toLowerCase());
         if (prefixed && !several) break;
         headers.update(
           'Subject',
@@ -48,4 +57,18 @@ export function applyHeaderEdits(headers: MailsplitHeaders, edits: readonly Edit
     }
   }
   return changes;
+}
+
+const ENCODED_WORD = /=\?([^?*\s]+)(?:\*[^?\s]*)?\?[bq]\?[^?\s]*\?=/gi;
+
+// Whether clients decode an encoded word in this charset: what the WHATWG Encoding Standard decodes (Thunderbird's
+// decoder, browsers' mail clients), its replacement labels (HZ, ISO-2022-KR/CN) excepted, which Node's TextDecoder
+// refuses as they do.
+function shownDecoded(charset: string): boolean {
+  try {
+    new TextDecoder(charset);
+    return true;
+  } catch {
+    return /^utf-?7$/i.test(charset);
+  }
 }
