@@ -262,6 +262,39 @@ describe('applyEdits', () => {
     expect(anyway.bytes.toString()).toContain('disclaimer');
   });
 
+  it('wraps a single body with no text after a disclaimer part, repairing it first (attacker round 55)', async () => {
+    const calendar = `${headers(`Content-Type: text/calendar; method=REQUEST${CRLF}Content-Transfer-Encoding: 8bit`)}${CRLF}${CRLF}BEGIN:VCALENDAR${CRLF}${'\u00e9'.repeat(1200)}${CRLF}END:VCALENDAR${CRLF}`;
+    const result = await edit(calendar, (q) => q.addDisclaimer({ text: 'note', position: 'top' }));
+    const text = result.bytes.toString();
+    expect(text).toMatch(/^Content-Type: multipart\/mixed;/m);
+    // The long line is re-encoded inside the wrapped part: its headers moved with it, none left on the root.
+    expect(text).toMatch(
+      /\r\n\r\nnote\r\n--wmflow-wrap-[^\r]*\r\nContent-Type: text\/calendar; method=REQUEST\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nBEGIN:VCALENDAR/,
+    );
+    expect(text.split('Content-Transfer-Encoding').length - 1).toBe(2);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it('leaves a bare invitation as it is for a footer alone, and says why (a banner wraps it)', async () => {
+    const calendar = `${headers('Content-Type: text/calendar; method=REQUEST')}${CRLF}${CRLF}BEGIN:VCALENDAR${CRLF}END:VCALENDAR${CRLF}`;
+    const result = await edit(calendar, (q) => q.addDisclaimer({ text: 'note' }));
+    expect(result.bytes.toString()).toMatch(/^Content-Type: text\/calendar; method=REQUEST$/m);
+    expect(result.skipped).toEqual([
+      'disclaimer not added: the message has no text/plain, text/html or enriched body',
+    ]);
+  });
+
+  it('reports a disclaimer that a multipart with no body text had no place for (attacker round 55)', async () => {
+    const message = `${headers('Content-Type: multipart/mixed; boundary="m"')}${CRLF}${CRLF}--m${CRLF}Content-Type: image/png${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}AAAA${CRLF}--m--${CRLF}`;
+    const result = await edit(message, (q) => q.addDisclaimer({ text: 'note' }));
+    expect(result.skipped).toEqual([
+      'disclaimer not added: the message has no text/plain, text/html or enriched body',
+    ]);
+    expect(result.bytes.toString()).toContain(
+      `--m${CRLF}Content-Type: image/png${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}AAAA${CRLF}--m--`,
+    );
+  });
+
   it('skips body edits of a part in an unknown charset, with the reason, unless its bytes are plain ASCII', async () => {
     for (const body of ['qapl\xe1', 'qa+AGE-pla', 'qa~{pla', 'qa\x1b$Bpla']) {
       const message = `${headers('Content-Type: text/plain; charset=x-klingon')}${CRLF}${CRLF}${body}${CRLF}`;

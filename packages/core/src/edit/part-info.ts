@@ -43,11 +43,22 @@ export function headersOf(node: SplitNode): MailsplitHeaders {
 export function partInfo(node: SplitNode): PartInfo {
   const filename = node.filename ? safeDecodeWords(node.filename) : undefined;
   return {
-    contentType: (node.contentType || 'text/plain').toLowerCase(),
+    contentType: shownType(node),
     filename,
     disposition: node.disposition ? node.disposition.toLowerCase() : undefined,
     charset: node.charset ? node.charset.toLowerCase() : undefined,
   };
+}
+
+/**
+ * The part's type as clients read it (attacker round 55): Thunderbird cuts the value at the first `;`, `,` or
+ * white space and keeps what follows the last `?`, so `text/html foo`, `text/html, text/plain` and
+ * `=?windows-1252?q?text/html` are all shown as text/html. The editor decides on the same reading.
+ */
+export function shownType(node: SplitNode): string {
+  const value = (node.contentType || '').trim().toLowerCase();
+  const token = value.split(/[;,\s]/, 1)[0] ?? '';
+  return token.slice(token.lastIndexOf('?') + 1) || 'text/plain';
 }
 
 /** True for leaf parts that are attachments rather than body text. */

@@ -3,7 +3,7 @@ import libmime from 'libmime';
 import { DISCLAIMED_TYPES, editText } from './body-edits.js';
 import { type Disclaimer, type Edit, EditError, type PartInfo } from './edits.js';
 import { applyHeaderEdits } from './header-edits.js';
-import { headersOf, isAttachment, isProtected, partInfo, type SplitNode } from './part-info.js';
+import { headersOf, isAttachment, isProtected, partInfo, type SplitNode, shownType } from './part-info.js';
 import { quotedPrintable } from './quoted-printable.js';
 import { isExpectedPart, type PartRemoval, removalsInside, rewriteAttachedMessage } from './remove-parts.js';
 import { reencode, repairReason } from './repair.js';
@@ -16,6 +16,13 @@ import { type Wrapping, wrapProtectedRoot } from './wrap-protected.js';
  * wrap the original as an attachment after a part carrying the disclaimers (`wrap`), or `edit-anyway`.
  */
 export type SignedContentPolicy = 'headers-only' | 'wrap' | 'edit-anyway';
+
+/** Whether the node is a branch of, or inside a branch of, a multipart/alternative. */
+function inAlternative(node: SplitNode): boolean {
+  for (let parent = node.parentNode; parent; parent = parent.parentNode)
+    if (parent.multipart === 'alternative') return true;
+  return false;
+}
 
 /** Settings of one rewrite. */
 export interface RewritePlan {
@@ -50,6 +57,11 @@ export class RewriteStream extends Transform {
   private readonly removals: Extract<Edit, { kind: 'remove-attachments' }>[];
   private eol = '\r\n';
   private wrapping?: Wrapping;
+  private attachmentEdited = false;
+  /** The root is a single part with no text to carry the disclaimers: it is wrapped when its node goes out. */
+  private wrapPending = false;
+  /** A body part to carry the disclaimers was found. */
+  private bodyFound = false;
 
   constructor(private readonly plan: RewritePlan) {
     // Few objects in flight: each may hold 64 KiB or more of the message.
@@ -67,6 +79,9 @@ export class RewriteStream extends Transform {
   override _flush(done: TransformCallback): void {
     this.release().then(() => {
       if (this.wrapping) this.push({ type: 'data', value: this.wrapping.suffix });
+      // Said, not silent: a multipart with no body text has no place for them (its headers are already out).
+      if (this.disclaimers.length > 0 && !this.bodyFound && !this.wrapping)
+        this.skipped.push('disclaimer not added: the message has no text/plain, text/html or enriched body');
       // Strip means stripped: a part asked for and not removed fails the whole rewrite.
       const removed = new Set(this.removedIds);
       const missed = this.partRemovals.flatMap((r) => r.ids).filter((id) => !removed.has(id));
@@ -87,11 +102,33 @@ export class RewriteStream extends Transform {
       return;
     }
     if (chunk.root) this.editRoot(chunk);
+    // Signed content is wrapped at once; a body with no text when its node goes out (pushNode).
+    const wrappedNow = chunk.root && this.wrapping !== undefined;
     const id = String(++this.ordinal);
     const mode = this.removalMode(chunk, id) ?? this.modeFor(chunk);
     if (mode) this.held = { node: chunk, id, mode, chunks: [], size: 0 };
-    else this.push(chunk);
-    if (chunk.root && this.wrapping) this.push({ type: 'data', value: this.wrapping.prefix });
+    else this.pushNode(chunk);
+    if (wrappedNow && this.wrapping) this.push({ type: 'data', value: this.wrapping.prefix });
+  }
+
+  /**
+   * Pushes a node; a root waiting to be wrapped is wrapped now, after any repair changed its content headers, so
+   * the moved headers are the ones its body is written in.
+   */
+  private pushNode(node: SplitNode): void {
+    if (!(node.root && this.wrapPending)) {
+      this.push(node);
+      return;
+    }
+    this.wrapping = wrapProtectedRoot(
+      node,
+      this.disclaimers,
+      this.eol,
+      'This message has no text body to carry the notice; its content follows unchanged.',
+    );
+    this.wrapPending = false;
+    this.push(node);
+    this.push({ type: 'data', value: this.wrapping.prefix });
   }
 
   private editRoot(node: SplitNode): void {
@@ -101,6 +138,17 @@ export class RewriteStream extends Transform {
       this.wrapping = wrapProtectedRoot(node, this.disclaimers, this.eol);
       for (const type of DISCLAIMED_TYPES) this.doneTypes.add(type);
       this.changes.push('wrapped signed or encrypted content after a disclaimer part');
+    } else if (this.disclaimers.some((d) => d.position === 'top') && !node.multipart && !isProtected(node)) {
+      // A body with no text a banner can go into (text/calendar, an image, text/markdown, message/x-foo) is still
+      // shown by clients: it goes after a part of its own carrying it (attacker round 55). Only for a banner (top):
+      // a footer alone is cosmetic, and wrapping would make some clients show a bare invitation as a file. An
+      // attached message alone is a documented limit: it keeps its own path (removals inside it).
+      const type = shownType(node);
+      if (!DISCLAIMED_TYPES.has(type) && type !== 'message/rfc822') {
+        this.wrapPending = true;
+        this.bodyFound = true;
+        this.changes.push(`wrapped ${type} body after a disclaimer part`);
+      }
     }
   }
 
@@ -133,13 +181,17 @@ export class RewriteStream extends Transform {
       );
     }
     // A text part is body text unless it says it is an attachment: clients show a named text/html part with no
-    // disposition, or an inline one, as the body (a name alone does not make it a file to them).
+    // disposition, or an inline one, as the body (a name alone does not make it a file to them). An alternative
+    // is never a file (Thunderbird picks the branch by type and shows it whatever its disposition), and a text
+    // "attachment" before any body text is what Thunderbird shows inline as the message (attacker round 55).
     const wantsText =
       (this.disclaimers.length > 0 || this.transforms.length > 0) &&
-      node.disposition !== 'attachment' &&
       DISCLAIMED_TYPES.has(info.contentType) &&
-      this.firstOfItsType(node, info.contentType);
+      (node.disposition !== 'attachment' || inAlternative(node)
+        ? this.firstOfItsType(node, info.contentType)
+        : this.firstShownAttachment());
     if (wantsText) {
+      this.bodyFound = true;
       if (bodyEditable) return 'text';
       this.skipped.push(`${info.contentType} body not edited: it is signed or encrypted`);
     }
@@ -170,6 +222,16 @@ export class RewriteStream extends Transform {
     return true;
   }
 
+  /**
+   * Whether a text part marked attachment is the first text of a message with no body text before it. It is not
+   * counted as the body: a later body part of its type still gets the banner, for clients that list it as a file.
+   */
+  private firstShownAttachment(): boolean {
+    if (this.wrapping || this.doneTypes.size > 0 || this.attachmentEdited) return false;
+    this.attachmentEdited = true;
+    return true;
+  }
+
   private hold(value: Buffer): void {
     const held = this.held as NonNullable<typeof this.held>;
     held.size += value.length;
@@ -184,7 +246,7 @@ export class RewriteStream extends Transform {
         this.skipped.push(
           `${partInfo(held.node).contentType} body over ${this.plan.maxPartBytes} bytes not edited`,
         );
-      this.push(held.node);
+      this.pushNode(held.node);
       for (const c of held.chunks) this.push(c);
       this.held = undefined; // later body chunks of this part pass straight through
     }
@@ -202,7 +264,7 @@ export class RewriteStream extends Transform {
       const done = await rewriteAttachedMessage(held.node, body, inner, this.plan.maxPartBytes, this.eol);
       this.removedIds.push(...done.removed.map((r) => `${held.id}/${r}`));
       this.changes.push(`rewrote attached message ${info.filename ?? held.id}`);
-      this.push(held.node);
+      this.pushNode(held.node);
       this.push({ type: 'body', value: done.body });
       return;
     }
@@ -216,7 +278,7 @@ export class RewriteStream extends Transform {
       this.changes.push(`re-encoded ${info.contentType} part as ${fixed.encoding} (${reason})`);
       return this.emitPart(held.node, fixed.body, fixed.encoding);
     }
-    this.push(held.node);
+    this.pushNode(held.node);
     if (body.length > 0) this.push({ type: 'body', value: body });
   }
 
@@ -242,7 +304,8 @@ export class RewriteStream extends Transform {
     if (edited === text) return undefined;
     node.flowed = false;
     node.delSp = false;
-    node.setContentType();
+    // The type as clients read it, so the edited part says what it is (`text/html foo` becomes `text/html`).
+    node.setContentType(info.contentType);
     node.setCharset('utf-8');
     this.changes.push(`edited ${info.contentType} body`);
     return encodeText(edited, this.eol);
@@ -278,7 +341,7 @@ export class RewriteStream extends Transform {
   private emitPart(node: SplitNode, body: Buffer, encoding: string): void {
     const headers = headersOf(node);
     headers.update('Content-Transfer-Encoding', encoding);
-    this.push(node);
+    this.pushNode(node);
     this.push({ type: 'body', value: body });
   }
 }

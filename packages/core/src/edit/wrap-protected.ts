@@ -26,6 +26,7 @@ export function wrapProtectedRoot(
   root: SplitNode,
   disclaimers: readonly Disclaimer[],
   eol: string,
+  preamble = 'This message contains signed or encrypted content; it is attached unchanged.',
 ): Wrapping {
   const headers = headersOf(root);
   const moved = CONTENT_HEADERS.flatMap((name) => headers.get(name));
@@ -34,7 +35,7 @@ export function wrapProtectedRoot(
   headers.add('Content-Type', `multipart/mixed; boundary="${boundary}"`);
   const text = disclaimers.map((d) => d.text).join('\n\n');
   const prefix = [
-    'This message contains signed or encrypted content; it is attached unchanged.',
+    preamble,
     `--${boundary}`,
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: quoted-printable',
