@@ -23,6 +23,7 @@ export function xmlShownText(xml: string): string {
  * {@link xmlShownText}, and the document's text with every short piece of text without a digit left out
  * (at most 16 characters other than white space, each text between tags): whatever Word hides a letter
  * with (a tracked deletion, a field code, a fallback, a style, another namespace prefix), the groups join.
+ * An OpenDocument's cell and field values are read too, each apart, as a last text ({@link odfValues}).
  *
  * @example
  * ```ts
@@ -32,11 +33,14 @@ export function xmlShownText(xml: string): string {
 export function xmlShownTexts(xml: string): string[] {
   const snippets: string[] = [];
   const alt: string[] = [];
-  const shown = readXml(xml, snippets, alt);
-  return [shown, xmlEscapesDecoded(decodeEntities(snippets.join(''))), ...alt];
+  const values: string[] = [];
+  const shown = readXml(xml, snippets, alt, values);
+  const texts = [shown, xmlEscapesDecoded(decodeEntities(snippets.join(''))), ...alt];
+  if (values.length > 0) texts.push(values.join(''));
+  return texts;
 }
 
-function readXml(xml: string, snippets: string[], shownAlt: string[]): string {
+function readXml(xml: string, snippets: string[], shownAlt: string[], values: string[]): string {
   const out: string[] = [];
   const stack: {
     name: string;
@@ -201,6 +205,8 @@ function readXml(xml: string, snippets: string[], shownAlt: string[]): string {
         hidden++;
       }
     }
+    // A spreadsheet cell's (or a field's) value, as LibreOffice loads it, whatever its text shows.
+    if (tag.includes('value') || tag.includes('formula')) odfValues(tag, local, values);
     if (!tag.endsWith('/')) {
       const entry: (typeof stack)[number] = { name, local, hidden: false };
       if (top?.ink !== undefined) entry.ink = top.ink;
@@ -264,6 +270,72 @@ function readXml(xml: string, snippets: string[], shownAlt: string[]): string {
   }
   if (alt) shownAlt.push(xmlEscapesDecoded(decodeEntities(alt.join(''))));
   return xmlEscapesDecoded(decodeEntities(out.join('')));
+}
+
+/**
+ * An OpenDocument cell's values (`office:value`, `office:string-value`, `office:date-value`, `office:time-value`,
+ * `office:boolean-value`) and formula (`table:formula`), on a table cell or any element with a value type (a
+ * field's, a form control's), each pushed apart (APART before it): LibreOffice keeps a number there and writes
+ * its cell text as displayed (`4.11111E+15`, `###`), but loads the value and shows it in the input line. A number
+ * in another form than its plain digits (`4.111111111111111E+15`, `4111111111111111.0`) is also pushed as them
+ * when it is an integer ({@link plainInteger}). Every attribute of those local names counts, not only the first,
+ * and a value is read whether or not its cell's text shows (each stands apart, so none hides a letter between
+ * groups). Linear in the tag.
+ */
+function odfValues(tag: string, local: string, values: string[]): void {
+  const found: string[] = [];
+  let typed = local === 'table-cell' || local === 'covered-table-cell';
+  for (const m of tag.matchAll(ATTRIBUTE)) {
+    const name = m[1] as string;
+    const key = name.slice(name.indexOf(':') + 1);
+    if (key === 'value-type') typed = true;
+    else if (VALUE_ATTRIBUTES.has(key)) found.push(decodeEntities(m[2] ?? m[3] ?? ''));
+  }
+  if (!typed) return;
+  for (const value of found) {
+    if (!value.trim()) continue;
+    values.push(APART, value);
+    const plain = plainInteger(value);
+    if (plain !== undefined && plain !== value.trim()) values.push(APART, plain);
+  }
+}
+
+const ATTRIBUTE = /(?<=\s)([^\s=/<>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+const VALUE_ATTRIBUTES = new Set([
+  'value',
+  'string-value',
+  'date-value',
+  'time-value',
+  'boolean-value',
+  'formula',
+]);
+// An integer longer than this is no number a detector looks for: its expansion is not written out.
+const MAX_PLAIN_DIGITS = 32;
+const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,6}))?$/;
+
+/**
+ * A number written in decimal or exponent form (`4.111111111111111E+15`, `+4111111111111111.0`,
+ * `41111111111111110E-1`) as its plain digits (`4111111111111111`, a `-` kept) when it is an integer of at most
+ * {@link MAX_PLAIN_DIGITS} digits; else undefined. Linear in the value.
+ *
+ * @example
+ * ```ts
+ * plainInteger('4.111111111111111E+15'); // '4111111111111111'
+ * plainInteger('1234.5'); // undefined
+ * ```
+ */
+export function plainInteger(value: string): string | undefined {
+  const m = NUMBER.exec(value.trim());
+  if (!m || (!m[2] && !m[3])) return undefined;
+  const whole = m[2] ?? '';
+  const digits = whole + (m[3] ?? '');
+  const point = whole.length + Number(m[4] ?? 0);
+  if (point < 0 || !/^0*$/.test(digits.slice(Math.min(point, digits.length)))) return undefined;
+  const integer = digits.slice(0, point).replace(/^0+/, '');
+  if (!integer) return '0';
+  const zeros = Math.max(0, point - digits.length);
+  if (integer.length + zeros > MAX_PLAIN_DIGITS) return undefined;
+  return `${m[1] === '-' ? '-' : ''}${integer}${'0'.repeat(zeros)}`;
 }
 
 // Excel decodes `_xHHHH_` in a string (`_x0034_` is 4, `_x005F_` an underscore); a control character shows as

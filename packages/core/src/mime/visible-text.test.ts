@@ -117,3 +117,36 @@ describe('readVisibleText: a large picture, recording or video', () => {
     }
   });
 });
+
+describe('readVisibleText: a Flat OpenDocument read as text (attacker round 55)', () => {
+  const places = async (file: string, name: string) => {
+    const seen: { html: boolean; xml: boolean }[] = [];
+    const message =
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\n' +
+      `Content-Disposition: attachment; filename="${name}"\r\n\r\n${file}\r\n--b--\r\n`;
+    await readVisibleText(Buffer.from(message), (text, place) => {
+      if (place.kind === 'body' && text.includes('office:value'))
+        seen.push({ html: !!place.html, xml: !!place.xml });
+      return undefined;
+    });
+    return seen;
+  };
+  const NS = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"';
+  const cell =
+    '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>';
+
+  it('reads a .fods as written, as a page, and as an OpenDocument part (its cell values)', async () => {
+    const fods = `<?xml version="1.0"?>\n<!-- x --><office:document ${NS}><office:body>${cell}</office:body></office:document>`;
+    expect(await places(fods, 'cards.fods')).toEqual([
+      { html: false, xml: false },
+      { html: true, xml: false },
+      { html: true, xml: true },
+    ]);
+  });
+  it('reads other markup sent as text as before', async () => {
+    expect(await places(`<html><body>${cell}</body></html>`, 'cards.dat')).toEqual([
+      { html: false, xml: false },
+      { html: true, xml: false },
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import { type ArchiveKind, claimedArchiveKind } from '../message/archive-kind.js
 import { BINHEX_BEGIN } from '../message/binhex-name.js';
 import { charsetAlias, hidesAsciiDigits, undecodableCharsets } from '../message/charset-words.js';
 import { safeDecodeWords } from '../message/decode-words.js';
+import { isFlatOdfHead } from '../message/flat-odf.js';
 import { isFlatOpcPackage } from '../message/flat-opc.js';
 import { MessageHeaders } from '../message/headers.js';
 import { html5Reference } from '../message/html-references.js';
@@ -537,9 +538,18 @@ function emitDecoded(
     if (start.startsWith('{\\rt')) {
       emit(w, rtfText(text), { ...place, directionElsewhere: true });
       readRtfObjects(w, text, place);
-    } else if (start.startsWith('<')) emit(w, text, { ...place, html: true });
+    } else if (start.startsWith('<')) {
+      emit(w, text, { ...place, html: true });
+      // A Flat OpenDocument (LibreOffice opens it by its root, whatever its name) is also read as a zipped one's
+      // part is, as it shows: its styles, and its cells' values beside their displayed text (attacker round 55).
+      if (isFlatOdfHead(Buffer.from(text.slice(0, FLAT_ODF_HEAD))))
+        emit(w, text, { ...place, html: true, xml: true });
+    }
   }
 }
+
+// How much of a text is enough to find a Flat OpenDocument's root after its prolog.
+const FLAT_ODF_HEAD = 64 * 1024;
 
 // A calendar or address book shows the values decoded: escapes undone, each in the charset it names (an
 // unknown one is unread), and an HTML-typed value (Outlook's X-ALT-DESC) as a page.
