@@ -143,8 +143,10 @@ export class RewriteStream extends Transform {
       // shown by clients: it goes after a part of its own carrying it (attacker round 55). Only for a banner (top):
       // a footer alone is cosmetic, and wrapping would make some clients show a bare invitation as a file. An
       // attached message alone is a documented limit: it keeps its own path (removals inside it).
+      // A root the strip removes is replaced by its note, which is not wrapped.
       const type = shownType(node);
-      if (!DISCLAIMED_TYPES.has(type) && type !== 'message/rfc822') {
+      const removed = this.partRemovals.some((r) => r.ids.includes('1'));
+      if (!DISCLAIMED_TYPES.has(type) && type !== 'message/rfc822' && !removed) {
         this.wrapPending = true;
         this.bodyFound = true;
         this.changes.push(`wrapped ${type} body after a disclaimer part`);
