@@ -1,31 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { attackerKit, mail } from './attacker-kit.js';
+import { describe } from 'vitest';
+import { attackerKit } from './attacker-kit.js';
+import { bounces, card, outgoing, passes } from './dlp-text-cases.js';
 import { useLocalStack } from './stack.js';
 
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const outgoing = (body: string, type = 'text/plain') =>
-  mail(
-    [
-      'From: Bob <bob@corp.example>',
-      `Content-Type: ${type}; charset=utf-8`,
-      'Content-Transfer-Encoding: 8bit',
-    ],
-    Buffer.from(`Hi,\r\n\r\n${body}\r\n\r\nBob\r\n`),
-  );
-const card = (sep: string) => `Card: ${['4111', '1111', '1111', '1111'].join(sep)}`;
-const bounces = (cases: Record<string, Buffer>) => {
-  for (const [how, message] of Object.entries(cases))
-    it(`bounces ${how}`, async () => {
-      expect(await kit.outbound(message)).toBe('BOUNCE');
-    });
-};
-const passes = (cases: Record<string, Buffer>) => {
-  for (const [how, message] of Object.entries(cases))
-    it(`passes ${how}`, async () => {
-      expect(await kit.outbound(message)).toBe('DEFAULT');
-    });
-};
 
 // A53-6 (medium, DLP, deliberate evasion): characters drawn as a dash between digit groups that canon.ts did not
 // read as one. The ideograph 一 (U+4E00, "one"), drawn as the long vowel mark ー, was read only as the numeral 1,
@@ -33,7 +12,7 @@ const passes = (cases: Record<string, Buffer>) => {
 // makes them the minus sign) were read as symbols; ᐨ (U+1428) and ⲻ (U+2CBB), drawn as `-` in Unicode's
 // confusables, as letters.
 describe('A53-6: dash look-alikes still missed', () => {
-  bounces({
+  bounces(kit, {
     'card joined by 一 (U+4E00, drawn as ー)': outgoing(card('\u4e00')),
     'card in full-width digits joined by 一': outgoing('カード番号：４１１１一１１１１一１１１１一１１１１'),
     'card joined by the Kangxi radical ⼀ (U+2F00)': outgoing(card('\u2f00')),
@@ -49,7 +28,7 @@ describe('A53-6: dash look-alikes still missed', () => {
     '(control) card joined by the minus sign − (U+2212)': outgoing(card('\u2212')),
     '(control) card joined by the hyphen bullet ⁃ (U+2043)': outgoing(card('\u2043')),
   });
-  passes({
+  passes(kit, {
     '(control) Chinese numerals, exponents and look-alikes beside numbers that are no cards': outgoing(
       '电子电荷为1.6×10⁻¹⁹库仑。第1一2页。一九四九年十月一日。四一一一 一一一一 号。Cl⁻ 35, 2024ـ12ـ01.',
     ),
@@ -59,7 +38,7 @@ describe('A53-6: dash look-alikes still missed', () => {
 // A53-7 (low, DLP): iban.ts isStart took the check digits right after the country code or after exactly one
 // space, so `DE-89-3704-…` (every group dashed, as some people type it) and `DE.89.…` never started a candidate.
 describe('A53-7: a separator after the IBAN country code', () => {
-  bounces({
+  bounces(kit, {
     'IBAN dashed after the country code': outgoing('IBAN: DE-89-3704-0044-0532-0130-00'),
     'IBAN with dots after the country code': outgoing('IBAN: DE.89.3704.0044.0532.0130.00'),
     'IBAN with a spaced dash after the country code': outgoing('IBAN: DE - 89 3704 0044 0532 0130 00'),
@@ -75,7 +54,7 @@ describe('A53-7: a separator after the IBAN country code', () => {
       'OK\r\n\r\n>> Please charge my card 4111 1111\r\n>> 1111 1111 for the order.',
     ),
   });
-  passes({
+  passes(kit, {
     '(control) the dashed IBAN with a wrong check digit': outgoing('IBAN: DE-88-3704-0044-0532-0130-00'),
     '(control) dashed and dotted codes in prose': outgoing(
       'Ref DE-12-3704 0044, room GB.22 floor 3, It-60 x 2nd, FR.14 2004 1010, DE - 22 3AB.',

@@ -1,39 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { attackerKit, mail } from './attacker-kit.js';
+import { describe } from 'vitest';
+import { attackerKit } from './attacker-kit.js';
+import { bounces, card, iban, outgoing, passes } from './dlp-text-cases.js';
 import { useLocalStack } from './stack.js';
 
 const stack = useLocalStack();
 const kit = attackerKit(stack);
-const outgoing = (body: string, type = 'text/plain') =>
-  mail(
-    [
-      'From: Bob <bob@corp.example>',
-      `Content-Type: ${type}; charset=utf-8`,
-      'Content-Transfer-Encoding: 8bit',
-    ],
-    Buffer.from(`Hi,\r\n\r\n${body}\r\n\r\nBob\r\n`),
-  );
-const card = (sep: string) => `Card: ${['4111', '1111', '1111', '1111'].join(sep)}`;
-const iban = (sep: string) => `IBAN: ${['DE89', '3704', '0044', '0532', '0130', '00'].join(sep)}`;
-const bounces = (cases: Record<string, Buffer>) => {
-  for (const [how, message] of Object.entries(cases))
-    it(`bounces ${how}`, async () => {
-      expect(await kit.outbound(message)).toBe('BOUNCE');
-    });
-};
-const passes = (cases: Record<string, Buffer>) => {
-  for (const [how, message] of Object.entries(cases))
-    it(`passes ${how}`, async () => {
-      expect(await kit.outbound(message)).toBe('DEFAULT');
-    });
-};
 
 // A54-3 (medium, DLP, deliberate evasion): the round-52/53 dash look-alikes (canon.ts DASH_LOOKALIKE, the stroke
 // numerals) counted as a dash only right between two digits. With a space on each side, as people write a dash
 // (`4111 ー 1111 ー …`), the look-alike was left a letter or symbol and the groups were never joined, though a true
 // dash with spaces (`4111 – 1111 – …`) was read. A reader sees the same number.
 describe('A54-3: a dash look-alike with spaces around it', () => {
-  bounces({
+  bounces(kit, {
     'card joined by " ー " (U+30FC)': outgoing(card(' \u30fc ')),
     'card joined by " ─ " (U+2500, box line)': outgoing(card(' \u2500 ')),
     'card joined by " ━ " (U+2501)': outgoing(card(' \u2501 ')),
@@ -49,7 +27,7 @@ describe('A54-3: a dash look-alike with spaces around it', () => {
     '(control) card joined by " – " (en dash with spaces)': outgoing(card(' \u2013 ')),
     '(control) card joined by "ー" (no spaces, round 52)': outgoing(card('\u30fc')),
   });
-  passes({
+  passes(kit, {
     '(control) katakana words, numbers and box lines that are no cards': outgoing(
       'コーヒー 2 杯とケーキ 1 個 ー 合計 4111 円。ラーメン 1111 ー 1111 ー チャーハン 1111 ー 1111 杯。\r\n' +
         '4111 ー ー 1111 ー ー 1111 ー ー 1111\r\n4111 ─── 1111 ─── 1111 ─── 1111\r\n第 1 一 2 页',
@@ -61,7 +39,7 @@ describe('A54-3: a dash look-alike with spaces around it', () => {
 // I ㄧ (U+3127, drawn and listed in newer UTS #39 confusables as the stroke 一, typed by Taiwanese Zhuyin users),
 // the monogram for yang ⚊ (U+268A), the double box line ═ (U+2550), the lower blocks ▂ ▃ ▄.
 describe('A54-4: single-stroke look-alikes not yet listed', () => {
-  bounces({
+  bounces(kit, {
     'card joined by ㄧ (U+3127, Bopomofo I)': outgoing(card('\u3127')),
     'card joined by ⚊ (U+268A)': outgoing(card('\u268a')),
     'card joined by ═ (U+2550)': outgoing(card('\u2550')),
@@ -71,7 +49,7 @@ describe('A54-4: single-stroke look-alikes not yet listed', () => {
     'card joined by " ═ "': outgoing(card(' \u2550 ')),
     'IBAN joined by ㄧ (U+3127)': outgoing(iban('\u3127')),
   });
-  passes({
+  passes(kit, {
     '(control) Zhuyin and box tables beside numbers': outgoing(
       'ㄧ ㄨ ㄩ 注音 1 ㄧ 2 號\r\n╔══════╦══════╗\r\n║ 4111 ║ 1111 ║\r\n╠══════╬══════╣\r\n║ 1111 ║ 1111 ║\r\n╚══════╩══════╝',
     ),
