@@ -6,6 +6,7 @@ import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED } from './dde-links.js';
+import { encryptedOdfEntries } from './encrypted-odf.js';
 import { encryptedOfficeParts } from './encrypted-office.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
@@ -32,7 +33,14 @@ const MAX_DEPTH = 4;
 const UNREAD = new Set<ArchiveKind>(['ace', 'arj', 'lzh', 'cpio', 'ar', 'xar', 'wim', 'rpm']);
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const LISTERS: Partial<Record<ArchiveKind, EachEntry>> = {
-  zip: eachZipEntry,
+  // An OpenDocument file saved with a password (its manifest declares its entries encrypted; the zip does not): its
+  // content, macros and slide actions are ciphertext, refused as an encrypted Office document's are (attacker round
+  // 56). Its other entries are listed too.
+  zip: (data, maxBytes, visit) => {
+    for (const entry of encryptedOdfEntries(data, maxBytes))
+      visit({ name: `${entry} of an encrypted document`, encrypted: true });
+    eachZipEntry(data, maxBytes, visit);
+  },
   rar: eachRarEntry,
   '7z': eachSevenZipEntry,
   tar: eachTarEntry,

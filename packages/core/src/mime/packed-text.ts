@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { lazyModule } from '../lazy-module.js';
 import type { EachEntry } from '../message/archive-entry.js';
 import { cmsFileContent } from '../message/cms-file.js';
+import { encryptedOdfEntries, ManifestError } from '../message/encrypted-odf.js';
 import { encryptedOfficeParts } from '../message/encrypted-office.js';
 import { eachFlatOpcPart } from '../message/flat-opc.js';
 import { officeBackdrops } from '../message/office-backdrops.js';
@@ -203,6 +204,8 @@ function unpack(
     // An OOXML document encrypted with a password is a compound file, not a zip (whatever its name): named as
     // encrypted, not read. Any other compound file named so is not a zip, and is unread below.
     if (encryptedOffice(bytes, name, u)) return;
+    // An OpenDocument file saved with a password is named as encrypted; its entries are still read below.
+    encryptedOdf(bytes, name, u);
     // Its XML parts hold the document's text (markup, read as a page); its other parts are read as a zip's
     // files are: Word shows an altChunk's HTML, MHT, RTF or text as part of the body, and an embedded workbook
     // opens with a double click. Images and other binary parts are not text. One walk of the archive.
@@ -240,6 +243,8 @@ function unpack(
     return;
   }
   if (packing === 'zip' || packing === 'tar') {
+    // A zip that is an OpenDocument file saved with a password (any name: `cards.zip`) too.
+    if (packing === 'zip') encryptedOdf(bytes, name, u);
     const encrypted: string[] = [];
     const read =
       packing === 'zip'
@@ -437,6 +442,26 @@ function encryptedOffice(bytes: Buffer, name: string, u: Unpacking): boolean {
   if (parts.length === 0) return false;
   u.out.encrypted.push(`${name}(Office document encrypted with a password: ${parts.join(', ')})`.trim());
   return true;
+}
+
+// Whether the zip `bytes` is an OpenDocument file saved with a password (encrypted-odf.ts: its manifest declares
+// entries encrypted), naming it among the encrypted files when so. Its manifest is read within what the budget
+// leaves; when it cannot be read, whether the file is encrypted is not known: it throws, so the file is unread.
+function encryptedOdf(bytes: Buffer, name: string, u: Unpacking): void {
+  let entries: string[];
+  try {
+    entries = encryptedOdfEntries(bytes, Math.max(1, u.budget - u.out.bytes));
+  } catch (error) {
+    // Not a zip that can be read: the reading that follows says so.
+    if (!(error instanceof ManifestError)) return;
+    const where = name.trim() ? `${name.trim()}: ` : '';
+    throw new Error(`${where}whether the OpenDocument file is encrypted is not known: ${error.message}`);
+  }
+  if (entries.length === 0) return;
+  const more = entries.length > 3 ? ` and ${entries.length - 3} more` : '';
+  u.out.encrypted.push(
+    `${name}(OpenDocument file encrypted with a password: ${entries.slice(0, 3).join(', ')}${more})`.trim(),
+  );
 }
 
 // Compound file names are compared without case: `__ATTACH_VERSION1.0_#00000000` is the same storage.
