@@ -295,6 +295,26 @@ describe('applyEdits', () => {
     );
   });
 
+  it('reports a related whose root is an image, and leaves its unshown HTML resource alone (attacker round 56)', async () => {
+    const message = `${headers('Content-Type: multipart/related; boundary="r"')}${CRLF}${CRLF}--r${CRLF}Content-Type: image/png${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}AAAA${CRLF}--r${CRLF}Content-Type: text/html${CRLF}${CRLF}<p>x</p>${CRLF}--r--${CRLF}`;
+    const result = await edit(message, (q) => q.addDisclaimer({ text: 'note', position: 'top' }));
+    expect(result.skipped).toEqual([
+      'disclaimer not added to multipart/related: its root is image/png, which has no text to carry it',
+      'disclaimer not added: the message has no text/plain, text/html or enriched body',
+    ]);
+    expect(result.bytes.toString()).not.toContain('note');
+  });
+
+  it("banners the part a related's start names, and an ASCII body labelled UTF-32 (attacker round 56)", async () => {
+    const message = `${headers('Content-Type: multipart/related; boundary="r"; start=" <Root>"')}${CRLF}${CRLF}--r${CRLF}Content-Type: text/html${CRLF}Content-ID: <decoy>${CRLF}${CRLF}<p>decoy</p>${CRLF}--r${CRLF}Content-Type: text/html${CRLF}Content-ID: <root>${CRLF}${CRLF}<p>shown</p>${CRLF}--r--${CRLF}`;
+    const result = await edit(message, (q) => q.addDisclaimer({ text: 'note', position: 'top' }));
+    expect(result.bytes.toString()).toMatch(/<root>[\s\S]*note[\s\S]*shown/);
+    const utf32 = `${headers('Content-Type: text/plain; charset=UTF-32LE')}${CRLF}${CRLF}qapla${CRLF}`;
+    const ascii = await edit(utf32, (q) => q.addDisclaimer({ text: 'note' }));
+    expect(ascii.skipped).toEqual([]);
+    expect(ascii.bytes.toString()).toMatch(/charset=utf-8[\s\S]*qapla[\s\S]*note/);
+  });
+
   it('skips body edits of a part in an unknown charset, with the reason, unless its bytes are plain ASCII', async () => {
     for (const body of ['qapl\xe1', 'qa+AGE-pla', 'qa~{pla', 'qa\x1b$Bpla']) {
       const message = `${headers('Content-Type: text/plain; charset=x-klingon')}${CRLF}${CRLF}${body}${CRLF}`;

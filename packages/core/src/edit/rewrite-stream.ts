@@ -62,6 +62,12 @@ export class RewriteStream extends Transform {
   private wrapPending = false;
   /** A body part to carry the disclaimers was found. */
   private bodyFound = false;
+  /** Children seen so far of each multipart/related, and its `start` (a Content-ID, normalised) if any. */
+  private readonly relatedSeen = new WeakMap<SplitNode, { count: number; start?: string }>();
+  /** Children of a multipart/related a client may show as its root: the one `start` names, and the first. */
+  private readonly relatedRoots = new WeakSet<SplitNode>();
+  /** The child `start` names: it is the body even when a decoy of its type came first. */
+  private readonly startRoots = new WeakSet<SplitNode>();
 
   constructor(private readonly plan: RewritePlan) {
     // Few objects in flight: each may hold 64 KiB or more of the message.
@@ -102,6 +108,7 @@ export class RewriteStream extends Transform {
       return;
     }
     if (chunk.root) this.editRoot(chunk);
+    this.noteRelatedChild(chunk);
     // Signed content is wrapped at once; a body with no text when its node goes out (pushNode).
     const wrappedNow = chunk.root && this.wrapping !== undefined;
     const id = String(++this.ordinal);
@@ -154,6 +161,55 @@ export class RewriteStream extends Transform {
     }
   }
 
+  /**
+   * A multipart/related shows only its root (RFC 2387; Thunderbird's mimemrel): the part its `start` names, else its
+   * first; the others are resources (attacker round 56: a decoy first text/html took the banner). Both the first
+   * and the named child count as roots, so a `start` naming no part still leaves the first bannered.
+   */
+  private noteRelatedChild(node: SplitNode): void {
+    const parent = node.parentNode;
+    if (parent === false || parent.multipart !== 'related') return;
+    let seen = this.relatedSeen.get(parent);
+    if (!seen) {
+      const start = libmime.parseHeaderValue(headersOf(parent).getFirst('content-type')).params.start;
+      seen = { count: 0, start: start ? contentId(start) : undefined };
+      this.relatedSeen.set(parent, seen);
+    }
+    seen.count++;
+    const id = contentId(headersOf(node).getFirst('content-id'));
+    const named = seen.start !== undefined && id === seen.start;
+    if (named) this.startRoots.add(node);
+    if (!named && seen.count > 1) return;
+    this.relatedRoots.add(node);
+    // The root a client shows has no text a banner can go into (an image: QR phishing): said, not silent. The
+    // related's headers are already out, so it cannot be wrapped as a single-part body is (attacker round 56).
+    const shown = named || seen.start === undefined;
+    const type = shownType(node);
+    if (
+      shown &&
+      !node.multipart &&
+      !DISCLAIMED_TYPES.has(type) &&
+      this.disclaimers.length > 0 &&
+      !isProtected(node)
+    )
+      this.skipped.push(
+        `disclaimer not added to multipart/related: its root is ${type}, which has no text to carry it`,
+      );
+  }
+
+  /** Whether every multipart/related around the node has it on the path to its root (so a client shows it). */
+  private shownInRelated(node: SplitNode): boolean {
+    for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
+      if (parent.multipart === 'related' && !this.relatedRoots.has(child)) return false;
+    return true;
+  }
+
+  /** Whether the node is, or sits under, the part a related's `start` names. */
+  private underStartRoot(node: SplitNode): boolean {
+    for (let n: SplitNode | false = node; n; n = n.parentNode) if (this.startRoots.has(n)) return true;
+    return false;
+  }
+
   /** `remove` for a part a `remove-parts` edit names, `nested` for an attached message holding one. */
   private removalMode(node: SplitNode, id: string): Mode | undefined {
     if (this.partRemovals.length === 0) return undefined;
@@ -186,9 +242,12 @@ export class RewriteStream extends Transform {
     // disposition, or an inline one, as the body (a name alone does not make it a file to them). An alternative
     // is never a file (Thunderbird picks the branch by type and shows it whatever its disposition), and a text
     // "attachment" before any body text is what Thunderbird shows inline as the message (attacker round 55).
+    // Any text/* branch of an alternative is edited as plain text: a client showing the last branch it can render
+    // shows an unknown text type as plain text (attacker round 56). A related's resources are not the body.
     const wantsText =
       (this.disclaimers.length > 0 || this.transforms.length > 0) &&
-      DISCLAIMED_TYPES.has(info.contentType) &&
+      (DISCLAIMED_TYPES.has(info.contentType) || (shownAsText(info.contentType) && inAlternative(node))) &&
+      this.shownInRelated(node) &&
       (node.disposition !== 'attachment' || inAlternative(node)
         ? this.firstOfItsType(node, info.contentType)
         : this.firstShownAttachment());
@@ -217,7 +276,7 @@ export class RewriteStream extends Transform {
     // Wrapped signed content has its disclaimer in a part of its own: no branch inside it is edited.
     if (this.wrapping) return false;
     const done = branch ? (this.doneBranches.get(branch) ?? new Set<string>()) : this.doneTypes;
-    if (done.has(type)) return false;
+    if (done.has(type) && !this.underStartRoot(node)) return false;
     done.add(type);
     if (branch) this.doneBranches.set(branch, done);
     this.doneTypes.add(type);
@@ -346,4 +405,24 @@ export class RewriteStream extends Transform {
     this.pushNode(node);
     this.push({ type: 'body', value: body });
   }
+}
+
+// Text types clients read as data (an invitation, a contact card), not as text: a banner would corrupt them.
+const STRUCTURED_TEXT = new Set([
+  'text/calendar',
+  'text/x-vcalendar',
+  'text/vcalendar',
+  'text/vcard',
+  'text/x-vcard',
+  'text/directory',
+]);
+
+/** A text type a client shows as text (plain text when it does not know it). */
+function shownAsText(type: string): boolean {
+  return type.startsWith('text/') && !STRUCTURED_TEXT.has(type);
+}
+
+/** A Content-ID or `start` value as compared: no angle brackets or white space, any case. */
+function contentId(value: string | undefined): string {
+  return (value ?? '').replace(/[<>\s]/g, '').toLowerCase();
 }

@@ -29,11 +29,24 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
     const text = charsets.decode(bytes, charset);
     // Bytes the charset does not hold (Latin-1 labelled UTF-8) decode to U+FFFD: re-encoded, they would be lost
     // (fault round 39), so the part is left as it is.
-    return text.includes(REPLACEMENT) && !bytes.includes(REPLACEMENT_UTF8) ? undefined : text;
+    const lost = text.includes(REPLACEMENT) && !bytes.includes(REPLACEMENT_UTF8);
+    // The WHATWG Encoding Standard has no UTF-32: Thunderbird and webmail fall back to their default for such a
+    // label, so a body with no UTF-32 mark that is not UTF-32 is read as in an unknown charset (attacker round 56).
+    if (lost && UTF32_LABEL.test(charset.toLowerCase().replace(/[^a-z0-9]/g, '')) && bom?.unit !== 4)
+      return asciiText(bytes);
+    return lost ? undefined : text;
   }
-  const text = (await transferDecode(node, body)).toString('latin1');
+  return asciiText(await transferDecode(node, body));
+}
+
+// A body in a charset the editor does not know: printable ASCII with no shift reads the same in any charset.
+function asciiText(bytes: Buffer): string | undefined {
+  const text = bytes.toString('latin1');
   return PLAIN_ASCII.test(text) && !SHIFTS.test(text) ? text : undefined;
 }
+
+// Labels as iconv-lite reads them (case and punctuation dropped).
+const UTF32_LABEL = /^(utf32|ucs4)(le|be)?$/;
 
 // Whether a label names the mark's encoding: exactly, or without a byte order (`utf-16` reads the mark).
 function markAgrees(encoding: string, label: string): boolean {
