@@ -1,7 +1,7 @@
 import charsets from 'libmime/lib/charset';
 import { defaultSnippet, disclaimHtml } from './body-edits.js';
 import type { Disclaimer } from './edits.js';
-import { byteOrderMark } from './text-codec.js';
+import { byteOrderMark, isUtf32Label } from './text-codec.js';
 
 /**
  * Adds disclaimers to a body whose bytes do not all decode in its charset, without decoding it: decoded and
@@ -24,6 +24,9 @@ export function spliceDisclaimers(
   const bom = byteOrderMark(bytes);
   if (bom && bom.unit > 1) return spliceWide(bytes, bom, contentType, disclaimers, eol);
   if (bom) charset = 'utf-8';
+  // A UTF-32 label without its mark is read by WHATWG readers in an ASCII-compatible default: only ASCII is sure to
+  // read the same there (attacker round 57: one UTF-8 é in such a body kept the banner off).
+  else if (isUtf32Label(charset)) charset = 'us-ascii';
   if (!asciiCompatible(charset)) return undefined;
   // One character per byte: ASCII structure (tags, line ends) is found where it is, other bytes pass untouched.
   // A UTF-8 mark stays first, where a reader looks for it (fault round 46).

@@ -32,8 +32,7 @@ export async function decodeText(node: TextNode, body: Buffer): Promise<string |
     const lost = text.includes(REPLACEMENT) && !bytes.includes(REPLACEMENT_UTF8);
     // The WHATWG Encoding Standard has no UTF-32: Thunderbird and webmail fall back to their default for such a
     // label, so a body with no UTF-32 mark that is not UTF-32 is read as in an unknown charset (attacker round 56).
-    if (lost && UTF32_LABEL.test(charset.toLowerCase().replace(/[^a-z0-9]/g, '')) && bom?.unit !== 4)
-      return asciiText(bytes);
+    if (lost && isUtf32Label(charset) && bom?.unit !== 4) return asciiText(bytes);
     return lost ? undefined : text;
   }
   return asciiText(await transferDecode(node, body));
@@ -47,6 +46,14 @@ function asciiText(bytes: Buffer): string | undefined {
 
 // Labels as iconv-lite reads them (case and punctuation dropped).
 const UTF32_LABEL = /^(utf32|ucs4)(le|be)?$/;
+
+/**
+ * Whether a label names UTF-32, which the WHATWG Encoding Standard (Thunderbird, webmail) does not have: such a
+ * reader falls back to an ASCII-compatible default for it.
+ */
+export function isUtf32Label(charset: string): boolean {
+  return UTF32_LABEL.test(charset.toLowerCase().replace(/[^a-z0-9]/g, ''));
+}
 
 // Whether a label names the mark's encoding: exactly, or without a byte order (`utf-16` reads the mark).
 function markAgrees(encoding: string, label: string): boolean {
