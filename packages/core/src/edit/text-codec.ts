@@ -59,7 +59,8 @@ export function isUtf32Label(charset: string): boolean {
 function markAgrees(encoding: string, label: string): boolean {
   const named = label.toLowerCase().replace(/[-_]/g, '');
   const marked = encoding.replace(/-/g, '');
-  return named === marked || named === marked.slice(0, -2) || (marked === 'utf8' && named === 'utf8');
+  // UTF-8 has no byte order to leave out; UTF-16 and UTF-32 may be named without theirs.
+  return named === marked || (marked !== 'utf8' && named === marked.slice(0, -2));
 }
 
 /** A byte order mark at the start of a body: the encoding it names, its length, and its code unit's size. */
