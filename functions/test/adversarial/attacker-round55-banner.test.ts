@@ -149,7 +149,7 @@ describe('A55-3: a body with no text part to carry the banner is wrapped after a
       expect(text.indexOf(WORDS)).toBeLessThan(text.indexOf(head[0] as string));
       expect(text).toContain(`${head.join('\r\n')}\r\n\r\n${body.trimEnd()}`);
     });
-  it('keeps a multipart/mixed whose only part is an inline picture (reported, not bannered)', async () => {
+  it('banners a multipart/mixed whose only part is an inline picture, after a part of its own', async () => {
     const part = [
       'Content-Type: image/png',
       'Content-Disposition: inline',
@@ -162,6 +162,8 @@ describe('A55-3: a body with no text part to carry the banner is wrapped after a
     );
     expect(verdict).toBe('DEFAULT');
     expect(delivered.toString('latin1')).toContain(part.join('\r\n'));
+    expect(banners(delivered)).toBe(1);
+    expect(delivered.toString('latin1').indexOf(WORDS)).toBeLessThan(delivered.indexOf(PNG));
   });
   it('control: a text/plain body gets the banner in place, not a wrapper', async () => {
     const { delivered } = await kit.inbound(mail([FROM, 'Content-Type: text/plain'], TEXT));

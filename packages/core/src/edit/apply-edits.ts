@@ -12,6 +12,7 @@ import { RawRepair, type RepairContext } from './raw-repair.js';
 import { type RewritePlan, RewriteStream, type SignedContentPolicy } from './rewrite-stream.js';
 import { SkimmingSplitter } from './skimming-splitter.js';
 
+export { addsBanner, lacksBannerBody } from './banner-body.js';
 export { withExpectedParts } from './remove-parts.js';
 
 /** Options of {@link applyEdits}. */
@@ -31,6 +32,12 @@ export interface ApplyEditsOptions {
    * the edit fails with an `EditError` instead of closing it. Default false.
    */
   lengthUnknown?: boolean;
+  /**
+   * The message is a multipart in which no part a client shows as the body can carry a banner, as
+   * {@link lacksBannerBody} found in a first pass: a top disclaimer then wraps the whole message after a part
+   * of its own. Default false (the banner is reported skipped for such a message).
+   */
+  bodyless?: boolean;
 }
 
 /** The rewritten message on disk, and what was done and left undone. */
@@ -104,6 +111,7 @@ export function editStream(
     edits,
     signedContent: options.signedContent ?? 'headers-only',
     maxPartBytes: options.maxPartBytes ?? 10 * 1024 * 1024,
+    bodyless: options.bodyless,
   };
   const rewriter = new RewriteStream(plan);
   const repair = new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' }, {

@@ -30,6 +30,13 @@ export interface RewritePlan {
   signedContent: SignedContentPolicy;
   /** Largest text part decoded for a body edit, and largest 7bit/8bit part buffered for repair. */
   maxPartBytes: number;
+  /**
+   * No part of this multipart message can carry a banner (a first pass, {@link findsBannerBody}, read it to the
+   * end): the root is wrapped after a part carrying the banners, as a single body with no text is.
+   */
+  bodyless?: boolean;
+  /** Called once it is known the message needs no bodyless wrap: a body part was found, or the root is a single part. */
+  onDecided?: () => void;
 }
 
 type Chunk = SplitNode | { type: 'body' | 'data'; value: Buffer; node?: SplitNode };
@@ -141,11 +148,19 @@ export class RewriteStream extends Transform {
   private editRoot(node: SplitNode): void {
     this.eol = node.getHeaders().includes('\r\n') ? '\r\n' : '\n';
     this.changes.push(...applyHeaderEdits(headersOf(node), this.plan.edits));
+    const banner = this.disclaimers.some((d) => d.position === 'top');
+    if (!banner || !node.multipart || isProtected(node)) this.plan.onDecided?.();
     if (this.plan.signedContent === 'wrap' && isProtected(node) && this.disclaimers.length > 0) {
       this.wrapping = wrapProtectedRoot(node, this.disclaimers, this.eol);
       for (const type of DISCLAIMED_TYPES) this.doneTypes.add(type);
       this.changes.push('wrapped signed or encrypted content after a disclaimer part');
-    } else if (this.disclaimers.some((d) => d.position === 'top') && !node.multipart && !isProtected(node)) {
+    } else if (banner && node.multipart && this.plan.bodyless && !isProtected(node)) {
+      // No part a client shows as the body can carry the banner (an image in a multipart/mixed, a related whose
+      // root is an image): the whole multipart goes after a part of its own carrying it, found by a first pass.
+      this.wrapPending = true;
+      this.bodyFound = true;
+      this.changes.push(`wrapped ${shownType(node)} with no text body after a disclaimer part`);
+    } else if (banner && !node.multipart && !isProtected(node)) {
       // A body with no text a banner can go into (text/calendar, an image, text/markdown, message/x-foo) is still
       // shown by clients: it goes after a part of its own carrying it (attacker round 55). Only for a banner (top):
       // a footer alone is cosmetic, and wrapping would make some clients show a bare invitation as a file. An
@@ -187,6 +202,7 @@ export class RewriteStream extends Transform {
     const type = shownType(node);
     if (
       shown &&
+      !this.wrapping &&
       !node.multipart &&
       !DISCLAIMED_TYPES.has(type) &&
       this.disclaimers.length > 0 &&
@@ -201,6 +217,22 @@ export class RewriteStream extends Transform {
   private shownInRelated(node: SplitNode): boolean {
     for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
       if (parent.multipart === 'related' && !this.relatedRoots.has(child)) return false;
+    return true;
+  }
+
+  /**
+   * Whether a client shows the node whatever comes after it: no multipart/related around it has a `start` naming
+   * another part. A first text part before the root a `start` names is bannered, but it is not proof that the
+   * message has a shown body (the named root may be an image).
+   */
+  private surelyShown(node: SplitNode): boolean {
+    for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
+      if (
+        parent.multipart === 'related' &&
+        this.relatedSeen.get(parent)?.start !== undefined &&
+        !this.startRoots.has(child)
+      )
+        return false;
     return true;
   }
 
@@ -253,6 +285,7 @@ export class RewriteStream extends Transform {
         : this.firstShownAttachment());
     if (wantsText) {
       this.bodyFound = true;
+      if (this.surelyShown(node)) this.plan.onDecided?.();
       if (bodyEditable) return 'text';
       this.skipped.push(`${info.contentType} body not edited: it is signed or encrypted`);
     }

@@ -52,7 +52,7 @@ export async function commitUpdate(args: {
   // The editor and the checker (mailsplit, libmime) load only when a rule has queued edits. Disk: the
   // editor's read is the invocation's last, so the rewrite writes no temporary file; it reads one only when
   // an earlier rule read the body of a message over the spool's memory part (2 MiB), which spilled it.
-  const [{ editStream, withExpectedParts }, { checkUpdate }] = await Promise.all([
+  const [{ editStream, withExpectedParts, ...banners }, { checkUpdate }] = await Promise.all([
     loadEditor(),
     loadChecker(),
   ]);
@@ -69,9 +69,15 @@ export async function commitUpdate(args: {
   const lengthUnknown = (await args.message.lengthAnnounced?.()) === false;
   // Asking opens the message: the deadline may have fired meanwhile.
   if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
+  const bodyless = await bannerNeedsWrap(args, edits, { ...options, lengthUnknown }, banners);
+  if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
   const piped = pipeUpdate(
     args,
-    editStream(args.message.lastStream?.() ?? args.message.stream(), edits, { ...options, lengthUnknown }),
+    editStream(args.message.lastStream?.() ?? args.message.stream(), edits, {
+      ...options,
+      lengthUnknown,
+      bodyless,
+    }),
     key,
     checkUpdate,
   );
@@ -118,6 +124,31 @@ export async function commitUpdate(args: {
       throw new TransientError(`update not committed: ${(error as Error).message}`, { cause: error });
     }
     return mapCommitError(error, options.bucket, applied);
+  }
+}
+
+/**
+ * A banner for a multipart with no text body goes after a part of its own, which needs the whole structure before
+ * the root's headers go out: a first read of the message (held by the spool, so not fetched twice) that stops at
+ * the first body part, so only mail with no body text is read to its end. The deadline stops it; a read that
+ * fails leaves the decision to the rewrite, which reads the same bytes and fails or reports the banner skipped.
+ */
+async function bannerNeedsWrap(
+  args: { message: MessageAccess; signal: AbortSignal },
+  edits: readonly Edit[],
+  options: ApplyEditsOptions,
+  { addsBanner, lacksBannerBody }: typeof import('../edit/banner-body.js'),
+): Promise<boolean> {
+  if (!addsBanner(edits)) return false;
+  const source = args.message.stream();
+  const stop = () => source.destroy(args.signal.reason instanceof Error ? args.signal.reason : undefined);
+  args.signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await lacksBannerBody(source, edits, options);
+  } catch {
+    return false;
+  } finally {
+    args.signal.removeEventListener('abort', stop);
   }
 }
 
