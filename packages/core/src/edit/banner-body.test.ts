@@ -88,7 +88,32 @@ describe('lacksBannerBody', () => {
   });
 });
 
+async function edited(message: string, edits: readonly Edit[]) {
+  const result = editStream(source(message), edits, { bodyless: true });
+  const chunks: Buffer[] = [];
+  for await (const chunk of result.stream) chunks.push(chunk as Buffer);
+  return { out: Buffer.concat(chunks).toString(), ...(await result.result) };
+}
+
 describe('editStream with bodyless', () => {
+  it('still applies text transforms to parts inside the wrap, the banner once in its own part', async () => {
+    const related = `${head('multipart/related; start="<r>"; boundary="r"')}${[
+      '--r',
+      'Content-Type: text/html',
+      '',
+      '<p>decoy</p>',
+      '--r',
+      'Content-ID: <r>',
+      ...picture,
+      '--r--',
+      '',
+    ].join(CRLF)}`;
+    const transform: Edit = { kind: 'transform-text', match: () => true, transform: (t) => t.toUpperCase() };
+    const { out } = await edited(related, [...BANNER, transform]);
+    expect(out).toContain('<P>DECOY</P>');
+    expect(out.split('External sender').length - 1).toBe(1);
+  });
+
   it('wraps the multipart after a banner part, the original body kept byte for byte', async () => {
     const message = mixed(picture);
     const edited = editStream(source(message), BANNER, { bodyless: true });

@@ -59,7 +59,7 @@ export class RewriteStream extends Transform {
   private readonly doneTypes = new Set<string>();
   // The text types edited in each branch of a multipart/alternative, keyed by the branch's node.
   private readonly doneBranches = new WeakMap<SplitNode, Set<string>>();
-  private readonly disclaimers: Disclaimer[];
+  private disclaimers: Disclaimer[];
   private readonly transforms: Extract<Edit, { kind: 'transform-text' }>[];
   private readonly removals: Extract<Edit, { kind: 'remove-attachments' }>[];
   private eol = '\r\n';
@@ -67,6 +67,8 @@ export class RewriteStream extends Transform {
   private attachmentEdited = false;
   /** The root is a single part with no text to carry the disclaimers: it is wrapped when its node goes out. */
   private wrapPending = false;
+  /** The wrapped original is a multipart whose text parts are still edited (not signed content). */
+  private textInsideWrap = false;
   /** A body part to carry the disclaimers was found. */
   private bodyFound = false;
   /** Children seen so far of each multipart/related, and its `start` (a Content-ID, normalised) if any. */
@@ -92,7 +94,7 @@ export class RewriteStream extends Transform {
   override _flush(done: TransformCallback): void {
     this.release().then(() => {
       if (this.wrapping) this.push({ type: 'data', value: this.wrapping.suffix });
-      // Said, not silent: a multipart with no body text has no place for them (its headers are already out).
+      // Said, not silent: a footer alone, or a multipart no first pass found bodyless, has no place for them.
       if (this.disclaimers.length > 0 && !this.bodyFound && !this.wrapping)
         this.skipped.push('disclaimer not added: the message has no text/plain, text/html or enriched body');
       // Strip means stripped: a part asked for and not removed fails the whole rewrite.
@@ -141,6 +143,12 @@ export class RewriteStream extends Transform {
       'This message has no text body to carry the notice; its content follows unchanged.',
     );
     this.wrapPending = false;
+    // A wrapped multipart's text parts are none a client surely shows: the banner part carries every disclaimer,
+    // and text transforms still reach them.
+    if (node.multipart) {
+      this.disclaimers = [];
+      this.textInsideWrap = true;
+    }
     this.push(node);
     this.push({ type: 'data', value: this.wrapping.prefix });
   }
@@ -307,7 +315,7 @@ export class RewriteStream extends Transform {
         break;
       }
     // Wrapped signed content has its disclaimer in a part of its own: no branch inside it is edited.
-    if (this.wrapping) return false;
+    if (this.wrapping && !this.textInsideWrap) return false;
     const done = branch ? (this.doneBranches.get(branch) ?? new Set<string>()) : this.doneTypes;
     if (done.has(type) && !this.underStartRoot(node)) return false;
     done.add(type);
@@ -321,7 +329,8 @@ export class RewriteStream extends Transform {
    * counted as the body: a later body part of its type still gets the banner, for clients that list it as a file.
    */
   private firstShownAttachment(): boolean {
-    if (this.wrapping || this.doneTypes.size > 0 || this.attachmentEdited) return false;
+    if ((this.wrapping && !this.textInsideWrap) || this.doneTypes.size > 0 || this.attachmentEdited)
+      return false;
     this.attachmentEdited = true;
     return true;
   }
