@@ -11,6 +11,18 @@ const head = (type: string) =>
 const picture = ['Content-Type: image/png', 'Content-Transfer-Encoding: base64', '', 'AAAA'];
 const mixed = (...parts: string[][]) =>
   `${head('multipart/mixed; boundary="m"')}${[...parts.flatMap((p) => ['--m', ...p]), '--m--', ''].join(CRLF)}`;
+/** A related whose `start` names a picture, after a first HTML part no client shows. */
+const RELATED_DECOY = `${head('multipart/related; start="<r>"; boundary="r"')}${[
+  '--r',
+  'Content-Type: text/html',
+  '',
+  '<p>decoy</p>',
+  '--r',
+  'Content-ID: <r>',
+  ...picture,
+  '--r--',
+  '',
+].join(CRLF)}`;
 const source = (text: string) => Readable.from([Buffer.from(text)]);
 
 /** A message of `first`, then `chunks` lines of 64 KiB of base64, made as they are read; `pulled` counts them. */
@@ -73,18 +85,7 @@ describe('lacksBannerBody', () => {
   });
 
   it('does not take a text part before the root a related start= names as proof of a body', async () => {
-    const related = `${head('multipart/related; start="<r>"; boundary="r"')}${[
-      '--r',
-      'Content-Type: text/html',
-      '',
-      '<p>decoy</p>',
-      '--r',
-      'Content-ID: <r>',
-      ...picture,
-      '--r--',
-      '',
-    ].join(CRLF)}`;
-    expect(await lacksBannerBody(source(related), BANNER)).toBe(true);
+    expect(await lacksBannerBody(source(RELATED_DECOY), BANNER)).toBe(true);
   });
 });
 
@@ -97,19 +98,8 @@ async function edited(message: string, edits: readonly Edit[]) {
 
 describe('editStream with bodyless', () => {
   it('still applies text transforms to parts inside the wrap, the banner once in its own part', async () => {
-    const related = `${head('multipart/related; start="<r>"; boundary="r"')}${[
-      '--r',
-      'Content-Type: text/html',
-      '',
-      '<p>decoy</p>',
-      '--r',
-      'Content-ID: <r>',
-      ...picture,
-      '--r--',
-      '',
-    ].join(CRLF)}`;
     const transform: Edit = { kind: 'transform-text', match: () => true, transform: (t) => t.toUpperCase() };
-    const { out } = await edited(related, [...BANNER, transform]);
+    const { out } = await edited(RELATED_DECOY, [...BANNER, transform]);
     expect(out).toContain('<P>DECOY</P>');
     expect(out.split('External sender').length - 1).toBe(1);
   });
