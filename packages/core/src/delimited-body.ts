@@ -14,7 +14,10 @@ interface AnswerBody {
  * one. WorkMail and S3 always delimit their answers; a body without its headers (not Node's client) passes.
  * `lengthRequired` (S3 GetObject, which always answers with a Content-Length) refuses a chunked body too.
  * A part of the object (`206 Partial Content`, or any answer with a Content-Range) is refused the same way:
- * wmflow never asks for a range, and the SDK takes any 2xx for the whole object.
+ * wmflow never asks for a range, and the SDK takes any 2xx for the whole object. So is a body with a
+ * Content-Encoding (gzip, something in between compressing): neither Node's client nor the SDK undoes it, so the
+ * bytes read are not the message or the stored copy, and wmflow asks for none; and so is any status but 200 (203:
+ * a transforming proxy's changed copy) (fault round 47).
  *
  * @example
  * ```ts
@@ -32,6 +35,21 @@ export function requireDelimited<T extends AnswerBody>(
     body.destroy?.();
     throw new TransientError(
       `${what} answered a part of the object (${body.statusCode ?? 'no status'}, range ${headers?.['content-range'] ?? 'not given'}), not the whole of it`,
+    );
+  }
+  // Any other 2xx is not the object as stored either: 203, a transforming proxy's changed copy (fault round 47).
+  if (body.statusCode !== undefined && body.statusCode !== 200) {
+    body.destroy?.();
+    throw new TransientError(`${what} answered ${body.statusCode}, not 200: not the object as stored`);
+  }
+  // `aws-chunked` is the upload's framing, which S3 takes off before it stores the object: a store that echoes it
+  // back does not apply it to the body.
+  const encoding = String(headers?.['content-encoding'] ?? '').trim();
+  const codings = encoding.split(',').map((c) => c.trim().toLowerCase());
+  if (codings.some((c) => c !== '' && c !== 'identity' && c !== 'aws-chunked')) {
+    body.destroy?.();
+    throw new TransientError(
+      `${what} answered a body with Content-Encoding ${JSON.stringify(encoding.slice(0, 60))}: the bytes read are not the object itself`,
     );
   }
   if (!headers || headers['content-length'] !== undefined) return body;

@@ -265,14 +265,16 @@ describe('wmflow replay over malformed fixtures', () => {
     expect(lines[0]?.error).toMatchObject({ message: expect.stringMatching(/answered no bytes/) });
     expect(lines[0]?.edit).toMatchObject({ status: 'none' });
     // The one of header fields alone is delivered as it is: a read cut after a header line looks the same, and a
-    // tag committed on it would replace the whole message; the garbage one holds bare CRs in what reads as its
-    // header block (a structure clients read otherwise): the attachment check cannot decide and bounces it.
+    // tag committed on it would replace the whole message.
     expect(lines[2]?.edit).toMatchObject({
       status: 'failed',
       reason: expect.stringMatching(/ends inside its header block/),
     });
     expect(Object.values(lines[2]?.verdicts as object)).toEqual(['DEFAULT']);
-    expect(Object.values(lines[1]?.verdicts as object)).toEqual([expect.stringMatching(/^BOUNCE/)]);
+    // The garbage one begins with a control byte, as no message does (WorkMail's begin with its own header fields):
+    // what answered is not the message (a page from something in between, fault round 47), so the invocation
+    // fails, to be retried, as for the empty one.
+    expect(lines[1]?.error).toMatchObject({ message: expect.stringMatching(/no message begins with/) });
     expect(lines[1]?.edit).toMatchObject({ status: 'none' });
     expect(run.code).toBe(1); // the failed invocation of the empty one
   });

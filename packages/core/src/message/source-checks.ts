@@ -50,3 +50,23 @@ export function checkWhole(offset: number, spool: SourceChecks): void {
     spool.fail('short', `message source ended at ${offset} of the ${expected} bytes it announced`);
   }
 }
+
+// RFC 9110 token characters: every header field name real mail begins with is made of them (an mbox `From ` line
+// too). A page or document in a 200 begins otherwise: HTML and XML with `<`, JSON with `{` or `[`.
+const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]/;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Fails when the first bytes of a source cannot begin a message (fault round 47): a message begins with a header
+ * field (after a byte-order mark, or an mbox `From ` line, in files), so an answer beginning with `<`, `{`, white
+ * space or a control byte is a page or document from something in between (an error page in a 200), or an encoded
+ * body, never a message to journal or decide on. Transient, as an empty answer is.
+ */
+export function checkStartsLikeMail(first: Buffer, spool: SourceChecks): void {
+  const head = first.subarray(0, 3).equals(BOM) ? first.subarray(3) : first;
+  if (head.length === 0 || TOKEN.test(head.subarray(0, 1).toString('latin1'))) return;
+  spool.fail(
+    'not-mail',
+    `message source answered bytes no message begins with (${JSON.stringify(head.subarray(0, 16).toString('latin1'))}…): not the message`,
+  );
+}

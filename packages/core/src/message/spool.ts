@@ -4,7 +4,13 @@ import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { type HandedTail, type HandOff, readHandedOff } from './hand-off.js';
 import { MessageReadError } from './read-error.js';
-import { checkNotLonger, checkWhole, nextSourceChunk, type SourceChecks } from './source-checks.js';
+import {
+  checkNotLonger,
+  checkStartsLikeMail,
+  checkWhole,
+  nextSourceChunk,
+  type SourceChecks,
+} from './source-checks.js';
 import { SpillFile } from './spill-file.js';
 
 /** A source closed at most this many bytes before its end is read out (and dropped), not destroyed. */
@@ -35,6 +41,11 @@ export interface SpoolOptions {
   memoryBytes?: number;
   /** Folder for the spill file. Default the OS temporary folder (Lambda's /tmp). */
   tempDir?: string;
+  /**
+   * The source is an engine's message (GetRawMessageContent, the SES S3 action's object): a first byte no
+   * message begins with (a page or document in a 200) is a `not-mail` failure. Default false (any bytes).
+   */
+  mailOnly?: boolean;
 }
 
 /**
@@ -52,6 +63,7 @@ export interface SpoolOptions {
 export class Spool {
   private readonly memoryLimit: number;
   private readonly tempDir?: string;
+  private readonly mailOnly: boolean;
   private readonly memory: Buffer[] = [];
   private memoryLength = 0;
   private file?: SpillFile;
@@ -95,6 +107,7 @@ export class Spool {
   ) {
     this.memoryLimit = options.memoryBytes ?? 2 * 1024 * 1024;
     this.tempDir = options.tempDir;
+    this.mailOnly = options.mailOnly === true;
   }
 
   /** Bytes spooled so far. */
@@ -265,6 +278,7 @@ export class Spool {
         if (chunk.length === 0) continue;
       }
       checkNotLonger(this.length + chunk.length, this.checks);
+      if (this.mailOnly && this.length === 0) checkStartsLikeMail(chunk, this.checks);
       await this.append(chunk);
       return true;
     }

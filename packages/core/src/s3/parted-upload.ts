@@ -69,6 +69,8 @@ export async function uploadInParts(
       const what = `PutObject s3://${params.Bucket}/${params.Key}`;
       const outcome = await refusedIfTaken(
         s3.send(put, { abortSignal }).then((out) => requireETag(out, what)),
+        settings.ifNoneMatch === true,
+        what,
       );
       return { outcome, size: data.length };
     }
@@ -99,6 +101,8 @@ export async function uploadInParts(
           (out) => requireETag(out, `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`),
           (error: unknown) => uploadFailureIsTransient(error, 'CompleteMultipartUpload'),
         ),
+        settings.ifNoneMatch === true,
+        `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`,
       );
       if (outcome === 'exists') await abortUpload(s3, upload);
       return { outcome, size: sent.size };
@@ -111,14 +115,28 @@ export async function uploadInParts(
   }
 }
 
-/** `written`, or `exists` for S3's 412 PreconditionFailed (`If-None-Match: *` found the key taken). */
-async function refusedIfTaken(request: Promise<unknown>): Promise<'written' | 'exists'> {
+/**
+ * `written`, or `exists` for S3's 412 PreconditionFailed (`If-None-Match: *` found the key taken). A 412 to a
+ * request that carried no condition is no answer of S3's (something in between): nothing is known stored, and
+ * taking it for `exists` would commit an update from a key S3 never wrote (fault round 47), so it is transient.
+ */
+async function refusedIfTaken(
+  request: Promise<unknown>,
+  conditional: boolean,
+  what: string,
+): Promise<'written' | 'exists'> {
   try {
     await request;
     return 'written';
   } catch (error) {
-    if (isPreconditionFailed(error)) return 'exists';
-    throw error;
+    if (!isPreconditionFailed(error)) throw error;
+    if (conditional) return 'exists';
+    throw new TransientError(
+      `${what} answered 412 though it set no condition: the object is not known to be stored`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
 import { sharedS3Client } from '../s3-client.js';
+import { TransientError } from '../transient.js';
 
 /** AWS clients an SES flow uses: S3 (the stored message) and SES (SendBounce). Inject your own in tests. */
 export interface SesFlowClients {
@@ -79,7 +80,25 @@ export function storedMessageSource(
           { cause: error },
         );
       }
+      const status = notS3sAnswer(error);
+      if (status !== undefined)
+        throw new TransientError(
+          `GetObject s3://${where.bucket}/${key} was answered ${status} without an S3 error code: not S3's answer, nothing about the message`,
+          { cause: error },
+        );
       throw error;
     }
   };
+}
+
+/**
+ * The status of an error answer that names no S3 error code (S3 gives every GetObject error an `<Error><Code>`):
+ * a redirect, a 304, a bodiless 404, a proxy's page, from something in between (fault round 47). Nothing about the
+ * message, so transient: a protection must not settle its blocking verdict (and send a bounce) on it.
+ */
+function notS3sAnswer(error: unknown): number | undefined {
+  const e = error as { Code?: unknown; $response?: { statusCode?: number } };
+  const status = e?.$response?.statusCode;
+  if (status === undefined || status < 300 || typeof e.Code === 'string') return undefined;
+  return status;
 }

@@ -32,7 +32,8 @@ export function sesClients(s: SesSettings): SesFlowClients {
 export async function runSesChain(s: SesSettings, ses: SesMessage, context: Context): Promise<SesRun> {
   const lazy: LazyMessage = new LazyMessage(
     () => storedMessageSource(sesClients(s).s3, s.stored, ses.mail.messageId, state.controller.signal)(),
-    s.message,
+    // An engine's message: a page or document answered in its place is refused (fault round 47).
+    { ...s.message, mailOnly: true },
   );
   const message = new ReceiptMessage(lazy, ses);
   const budget = deadlineBudget(

@@ -14,6 +14,7 @@ import { uploadInParts } from '../s3/parted-upload.js';
 import { isTransient, TransientError } from '../transient.js';
 import { type Verdict, Verdicts } from '../verdicts.js';
 import type { FlowClients } from './clients.js';
+import { notWorkMailsAnswer } from './foreign-answer.js';
 import { workmailSource } from './message-source.js';
 
 /**
@@ -113,6 +114,10 @@ export async function commitUpdate(args: {
         { abortSignal: args.signal },
       );
     } catch (error) {
+      // An error answer WorkMail never gives (no AWS error type: something in between, fault round 47) says nothing
+      // about the update: the invocation fails and WorkMail retries it, as for a transient error.
+      if (notWorkMailsAnswer(error) !== undefined && !args.signal.aborted)
+        throw new TransientError(`PutRawMessageContent: ${(error as Error).message}`, { cause: error });
       if (!answerLost(error) || args.signal.aborted) throw error;
       return await resolveLostAnswer(args, { key, size, changes, skipped }, error);
     }

@@ -51,7 +51,8 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
         event.messageId,
         state.controller.signal,
       )(),
-    s.message,
+    // An engine's message: a page or document answered in its place is refused (fault round 47).
+    { ...s.message, mailOnly: true },
   );
   const state: FlowState = new FlowState({
     message,

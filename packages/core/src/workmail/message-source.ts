@@ -5,8 +5,10 @@ import {
 } from '@aws-sdk/client-workmailmessageflow';
 import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
+import { TransientError } from '../transient.js';
 import { isOwnClient } from './clients.js';
 import { directGet } from './direct-get.js';
+import { notWorkMailsAnswer } from './foreign-answer.js';
 
 /**
  * The message is no longer readable (ResourceNotFoundException: gone, or older than 24 hours).
@@ -61,6 +63,12 @@ export function workmailSource(
           cause: error,
         });
       }
+      const status = notWorkMailsAnswer(error);
+      if (status !== undefined)
+        throw new TransientError(
+          `GetRawMessageContent for ${messageId} was answered ${status} without an AWS error type: not WorkMail's answer, nothing about the message`,
+          { cause: error },
+        );
       throw error;
     }
   };

@@ -98,7 +98,9 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
             );
           continue;
         }
-        const item = await source.fetch(Key).catch((error: unknown) => error as Error);
+        const item = await source
+          .fetch(Key, { metadataListed: listed.has(`${Key}.json`) })
+          .catch((error: unknown) => error as Error);
         if (item instanceof Error) {
           lines.push(failedLine(Key, describeError(item)));
           continue;

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { digestOf, requireDelimited } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
+import { noteListedMetadata } from './listed-metadata.js';
 import { MAX_METADATA_BYTES, parseMetadata } from './metadata.js';
 import type { BacktestItem, JournalMetadata } from './types.js';
 
@@ -29,9 +30,10 @@ export interface JournalSource {
   list(): AsyncIterable<string>;
   /**
    * The message's bytes on this machine and its metadata; throws when the bytes are not what the journal wrote
-   * (their size or SHA-256 differ from the metadata's): a cut copy is not judged as the message.
+   * (their size or SHA-256 differ from the metadata's): a cut copy is not judged as the message. Throws too when
+   * the metadata was listed (by `list()`, or as `metadataListed` says) and reading it finds nothing.
    */
-  fetch(key: string): Promise<BacktestItem>;
+  fetch(key: string, options?: { metadataListed?: boolean }): Promise<BacktestItem>;
   /** Frees what `fetch` made (a spooled copy). */
   release(item: BacktestItem): Promise<void>;
   close(): Promise<void>;
@@ -95,6 +97,8 @@ function folderSource(root: string): JournalSource {
 function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
   let spool: string | undefined;
   let count = 0;
+  // Message keys whose `<key>.json` the listing named, until fetched.
+  const described = new Set<string>();
   return {
     name: `s3://${bucket}/${prefix}`,
     list() {
@@ -147,9 +151,10 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
           token = next;
         } while (token);
       }
-      return withOrphans(keys());
+      return withOrphans(noteListedMetadata(keys(), described));
     },
-    async fetch(key) {
+    async fetch(key, options) {
+      const listed = described.delete(key) || options?.metadataListed === true;
       spool ??= await mkdtemp(join(tmpdir(), 'wmflow-backtest-'));
       const path = join(spool, String(count++));
       const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -162,6 +167,11 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
       if (size !== got.ContentLength)
         throw new LocalStackError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
       const metadata = await s3Metadata(s3, bucket, key);
+      // Listed, then not found: not a copy journaled without metadata, whose check may be skipped (F47-2).
+      if (metadata === null && listed)
+        throw new LocalStackError(
+          `${key}: its metadata ${key}.json was listed, but reading it found nothing: not judged unchecked`,
+        );
       await checkBytes(path, key, metadata);
       return { key, path, metadata };
     },
