@@ -66,7 +66,7 @@ const ATTACHMENTS: Record<string, [Buffer, string]> = {
 describe('attacker round 9: attachments through the guard at its defaults', () => {
   attachmentTests(kit, ATTACHMENTS);
 
-  for (const ext of ['ppam', 'vsto', 'wll', 'dqy', 'rqy', 'ppa']) {
+  for (const ext of ['ppam', 'vsto', 'wll', 'dqy', 'rqy', 'oqy', 'ppa']) {
     it(`bounces a .${ext} (an Office add-in or query file, as .xlam, .xll and .iqy are)`, async () => {
       const part = `Content-Type: application/octet-stream; name="tools.${ext}"\r\nContent-Disposition: attachment; filename="tools.${ext}"\r\n\r\n${script(ext)}`;
       expect((await kit.inbound(mail([MIXED], withPart(part)))).verdict).toBe('BOUNCE');

@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import libmime from 'libmime';
+import { paramReadings } from '../message/part-names.js';
 import { DISCLAIMED_TYPES, editText } from './body-edits.js';
 import { type Disclaimer, type Edit, EditError, type PartInfo } from './edits.js';
 import { applyHeaderEdits } from './header-edits.js';
@@ -72,11 +73,13 @@ export class RewriteStream extends Transform {
   /** A body part to carry the disclaimers was found. */
   private bodyFound = false;
   /** Children seen so far of each multipart/related, and its `start` (a Content-ID, normalised) if any. */
-  private readonly relatedSeen = new WeakMap<SplitNode, { count: number; start?: string }>();
+  private readonly relatedSeen = new WeakMap<SplitNode, { count: number; starts: Set<string> }>();
   /** Children of a multipart/related a client may show as its root: the one `start` names, and the first. */
   private readonly relatedRoots = new WeakSet<SplitNode>();
-  /** The child `start` names: it is the body even when a decoy of its type came first. */
+  /** The children a reading of `start` names: each is a body even when a decoy of its type came first. */
   private readonly startRoots = new WeakSet<SplitNode>();
+  /** The child `start` names when every reading of it agrees: the root every client shows. */
+  private readonly sureRoots = new WeakSet<SplitNode>();
 
   constructor(private readonly plan: RewritePlan) {
     // Few objects in flight: each may hold 64 KiB or more of the message.
@@ -186,27 +189,31 @@ export class RewriteStream extends Transform {
 
   /**
    * A multipart/related shows only its root (RFC 2387; Thunderbird's mimemrel): the part its `start` names, else its
-   * first; the others are resources (attacker round 56: a decoy first text/html took the banner). Both the first
-   * and the named child count as roots, so a `start` naming no part still leaves the first bannered.
+   * first; the others are resources (attacker round 56: a decoy first text/html took the banner). The first child and
+   * every child a reading of `start` names count as roots: a `start` naming no part still leaves the first bannered,
+   * and one clients read differently (plain, RFC 2231 extended or continued: libmime and Thunderbird disagree,
+   * attacker round 58) leaves each part it may name bannered. Only a root no other reading contradicts is sure.
    */
   private noteRelatedChild(node: SplitNode): void {
     const parent = node.parentNode;
     if (parent === false || parent.multipart !== 'related') return;
     let seen = this.relatedSeen.get(parent);
     if (!seen) {
-      const start = libmime.parseHeaderValue(headersOf(parent).getFirst('content-type')).params.start;
-      seen = { count: 0, start: start ? contentId(start) : undefined };
+      const readings = paramReadings(headersOf(parent).getFirst('content-type') ?? '', 'start');
+      // An empty `start` names nothing: every client shows the first part.
+      seen = { count: 0, starts: new Set(readings.map(contentId).filter((id) => id !== '')) };
       this.relatedSeen.set(parent, seen);
     }
     seen.count++;
     const id = contentId(headersOf(node).getFirst('content-id'));
-    const named = seen.start !== undefined && id === seen.start;
+    const named = id !== '' && seen.starts.has(id);
     if (named) this.startRoots.add(node);
+    if (named && seen.starts.size === 1) this.sureRoots.add(node);
     if (!named && seen.count > 1) return;
     this.relatedRoots.add(node);
-    // The root a client shows has no text a banner can go into (an image: QR phishing): said, not silent. The
-    // related's headers are already out, so it cannot be wrapped as a single-part body is (attacker round 56).
-    const shown = named || seen.start === undefined;
+    // The root a client shows has no text a banner can go into (an image: QR phishing) and no first pass found the
+    // message bodyless (it would have been wrapped): said, not silent.
+    const shown = named || seen.starts.size === 0;
     const type = shownType(node);
     if (
       shown &&
@@ -229,16 +236,16 @@ export class RewriteStream extends Transform {
   }
 
   /**
-   * Whether a client shows the node whatever comes after it: no multipart/related around it has a `start` naming
-   * another part. A first text part before the root a `start` names is bannered, but it is not proof that the
+   * Whether every client shows the node whatever comes after it: around it, no multipart/related has a `start`
+   * any reading of which may name another part. A first text part before the root a `start` names is bannered, but it is not proof that the
    * message has a shown body (the named root may be an image).
    */
   private surelyShown(node: SplitNode): boolean {
     for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
       if (
         parent.multipart === 'related' &&
-        this.relatedSeen.get(parent)?.start !== undefined &&
-        !this.startRoots.has(child)
+        (this.relatedSeen.get(parent)?.starts.size ?? 0) > 0 &&
+        !this.sureRoots.has(child)
       )
         return false;
     return true;

@@ -5,14 +5,14 @@ import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from '
 import { eachCabEntry } from './cab-entries.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
-import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED } from './dde-links.js';
+import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED, startsAsSylk } from './dde-links.js';
 import { encryptedOdfEntries } from './encrypted-odf.js';
 import { encryptedOfficeParts } from './encrypted-office.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOdfFile, isFlatOdfHead } from './flat-odf.js';
 import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
-import { externalTargets, runsSlideProgram } from './office-links.js';
+import { externalTargets, odfExternalLinks, runsSlideProgram } from './office-links.js';
 import { eachFieldFile, eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
@@ -294,7 +294,7 @@ function visitEntry(
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
   const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget);
   // A spreadsheet written as text, opened by Excel from the archive as it is from a message (attacker round 51).
-  if (SPREADSHEET_NAMED.test(entry.name)) {
+  if (SPREADSHEET_NAMED.test(entry.name) || (WORD_NAMED.test(entry.name) && startsAsSylk(head))) {
     const text = entry.bytes();
     budget.left -= text.length;
     try {
@@ -317,6 +317,8 @@ function visitEntry(
     } catch (error) {
       out.unreadable ??= `${name}: ${(error as Error).message}`;
     }
+    // An OpenDocument object, section or frame loaded from outside the package, listed as a link's (round 58).
+    for (const link of odfExternalLinks(markup)) eachLinkedName([link], linked);
     if (hasDdeLink(markup)) out.unreadable ??= `${name}: a DDE link, which starts a program`;
     if (runsSlideProgram(markup)) out.unreadable ??= `${name}: a slide action that runs a program or a macro`;
   }

@@ -55,12 +55,31 @@ export function encryptedOdfEntries(zip: Buffer, maxBytes: number): string[] {
       return;
     }
     try {
+      readableCharset(manifest);
       for (const path of manifestEncryptedPaths(xmlText(manifest), name)) found.add(path);
     } catch (error) {
       throw new ManifestError(error);
     }
   });
   return [...found];
+}
+
+// Charsets in which a manifest's ASCII bytes read as ASCII, as the UTF-8 reading here reads them.
+const ASCII_READ = /^(?:utf-?8|us-ascii|ascii|iso[-_]?8859-\d{1,2}|latin-?1|windows-125\d|cp125\d)$/i;
+
+// LibreOffice's SAX wrapper (sax/source/expatwrap/xml2utf.cxx) takes the `encoding` of an XML declaration at the very
+// start (`<?xm`, its first line, the first quote of either kind) and converts the bytes from that charset before
+// expat reads them: in UTF-7 `+ADw-` is `<`, in ISO-2022-JP an escape inside a name vanishes (attacker round 58).
+// A manifest declared in a charset that may read ASCII otherwise is not read here: throws.
+function readableCharset(manifest: Buffer): void {
+  if (manifest.subarray(0, 4).toString('latin1') !== '<?xm') return;
+  const lf = manifest.indexOf(0x0a);
+  const line = manifest.subarray(0, lf < 0 ? manifest.length : lf).toString('latin1');
+  const at = line.indexOf(' encoding');
+  if (at < 0) return;
+  const charset = /(["'])(.*?)\1/.exec(line.slice(at))?.[2];
+  if (charset !== undefined && charset !== '' && !ASCII_READ.test(charset))
+    throw new Error(`a manifest declared in the charset ${JSON.stringify(charset)}, not read here`);
 }
 
 /**

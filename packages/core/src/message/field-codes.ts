@@ -9,7 +9,10 @@ export interface FieldSources {
   files: { path: string; picture: boolean }[];
   /** The field that runs a program (`DDEAUTO`), when there is one. */
   runs?: string;
-  /** A linking field whose source another field inside it builds (`LINK Package "{ QUOTE 92 … }"`): not known. */
+  /**
+   * A linking field whose source another field inside it builds (`LINK Package "{ QUOTE 92 … }"`), or a field whose
+   * keyword one builds (`{ { QUOTE 68 68 69 65 85 84 79 } cmd.exe … }` is DDEAUTO; attacker round 58): not known.
+   */
   built?: string;
 }
 
@@ -22,6 +25,8 @@ export const NESTED_FIELD = '\u0013';
 const LINKING =
   /\b(LINK\s*[^\s"“”]+|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT|RD|DATABASE[^"“”]*?\\[dc])\s*(?:["“”]([^"“”]*)["“”]?|(\S+))/gi;
 const RUNNING = /\b(DDE(?:AUTO)?)/i;
+// A HYPERLINK field to a macro, which LibreOffice (opening the .docx or .rtf) runs when followed (attacker round 58).
+const MACRO_HYPERLINK = /\bHYPERLINK\s*["“”]?\s*(?:vnd\.sun\.star\.script|macro):/i;
 
 /**
  * The sources of the fields whose instructions `instructions` holds (a Word part's `w:instrText` runs joined, a
@@ -37,6 +42,8 @@ export function fieldSources(instructions: readonly string[]): FieldSources {
   for (const instruction of instructions) {
     const runs = RUNNING.exec(instruction)?.[1];
     if (runs) sources.runs ??= runs.toUpperCase();
+    if (MACRO_HYPERLINK.test(instruction)) sources.runs ??= 'HYPERLINK (to a macro)';
+    if (instruction.trimStart().startsWith(NESTED_FIELD)) sources.built ??= instruction.trim();
     for (const m of instruction.matchAll(LINKING)) {
       const picture = /^INCLUDEPICTURE$/i.test(m[1] as string);
       // A source another field builds is known only once Word computes it; a picture is drawn whatever it is.

@@ -1,5 +1,6 @@
 import type { ArchiveEntry } from './archive-entry.js';
-import { runsSlideProgram } from './office-links.js';
+import { odfExternalLinks, runsSlideProgram } from './office-links.js';
+import { eachLinkedName } from './ole-packages.js';
 import { eachWordMarkupFile } from './word-markup.js';
 import {
   nameAttributes,
@@ -49,6 +50,31 @@ export function isFlatOdfHead(head: Buffer): boolean {
 export function eachFlatOdfFile(data: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   eachWordMarkupFile(data, maxBytes, visit);
   const text = xmlText(data);
+  eachBinaryData(text, maxBytes, visit);
+  // An object, section or frame loaded from outside the document, listed as a link's (attacker round 58).
+  for (const link of odfExternalLinks(text)) eachLinkedName([link], visit);
+  if (runsSlideProgram(text)) throw new Error('a slide action or listener that runs a program or a macro');
+}
+
+/**
+ * Calls `visit` for each `office:binary-data` of OpenDocument XML (`Object 1`, …), a flat document's or a zipped
+ * one's content.xml alike: xmloff decodes an inline object or picture wherever it is (attacker round 58, for the
+ * DLP). Throws for binary data it cannot decode. Linear; decoded bytes within `maxBytes`.
+ *
+ * @example
+ * ```ts
+ * eachOdfBinaryData(contentXml, 1 << 20, (file) => console.log(file.name)); // Object 1
+ * ```
+ */
+export function eachOdfBinaryData(
+  data: Buffer,
+  maxBytes: number,
+  visit: (entry: ArchiveEntry) => void,
+): void {
+  eachBinaryData(xmlText(data), maxBytes, visit);
+}
+
+function eachBinaryData(text: string, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   let left = maxBytes;
   let count = 0;
   BINARY_DATA.lastIndex = 0;
@@ -64,5 +90,4 @@ export function eachFlatOdfFile(data: Buffer, maxBytes: number, visit: (entry: A
     if (left < 0) throw new Error(`binary data of more than ${maxBytes} bytes`);
     visit({ name, head: (max) => bytes.subarray(0, max), bytes: () => bytes });
   }
-  if (runsSlideProgram(text)) throw new Error('a slide action or listener that runs a program or a macro');
 }

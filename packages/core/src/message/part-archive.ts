@@ -5,7 +5,7 @@ import {
   packagingDocumentOf,
 } from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
-import { SPREADSHEET_NAMED } from './dde-links.js';
+import { SPREADSHEET_NAMED, startsAsSylk } from './dde-links.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
 import { opensAsWordMarkup, WORD_NAMED } from './word-markup.js';
 
@@ -89,7 +89,7 @@ function decide(archive: KeptArchive): boolean {
       ? (packagingDocumentOf(head) ??
         (archive.wordNamed && opensAsWordMarkup(head)
           ? 'Word markup document'
-          : archive.spreadsheetNamed
+          : archive.spreadsheetNamed || (archive.wordNamed && startsAsSylk(head))
             ? 'spreadsheet text'
             : undefined))
       : undefined;

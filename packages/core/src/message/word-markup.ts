@@ -42,8 +42,12 @@ export function isWordMarkupHead(head: Buffer): boolean {
   return WORD_XML_ROOT.test(text.slice(prolog)) || WORD_HTML.test(text);
 }
 
-/** Names Word opens whatever the content is: markup, or an MHT, named `.doc` is read as a document (rounds 50–51). */
-export const WORD_NAMED = /\.(?:doc|dot|wbk|wiz|rtf)[\s.]*$/i;
+/**
+ * Names Word or Excel opens whatever the content is: markup, or an MHT, named `.doc` is read as a document (rounds
+ * 50–51), and so is a workbook Excel saved as a web page named `.xls` (its `x:fmla` formulas computed as it opens;
+ * attacker round 58).
+ */
+export const WORD_NAMED = /\.(?:doc|dot|wbk|wiz|rtf|xls|xlt|xla|xlw|xlsx|xlsm|xltx|xltm)[\s.]*$/i;
 
 /** Whether a file named as Word opens it (`.doc`) starts as markup or as an MHT (a MIME document) would. */
 export function opensAsWordMarkup(head: Buffer): boolean {

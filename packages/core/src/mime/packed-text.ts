@@ -4,6 +4,7 @@ import type { EachEntry } from '../message/archive-entry.js';
 import { cmsFileContent } from '../message/cms-file.js';
 import { encryptedOdfEntries, ManifestError } from '../message/encrypted-odf.js';
 import { encryptedOfficeParts } from '../message/encrypted-office.js';
+import { eachOdfBinaryData, isFlatOdfHead } from '../message/flat-odf.js';
 import { eachFlatOpcPart } from '../message/flat-opc.js';
 import { officeBackdrops } from '../message/office-backdrops.js';
 import { olePackages } from '../message/ole-packages.js';
@@ -38,6 +39,7 @@ export type Packing =
   | 'office'
   | 'flat-opc'
   | 'word-xml'
+  | 'odf-binary'
   | 'strings'
   | 'tags'
   | 'zip'
@@ -74,6 +76,7 @@ const WHAT: Record<Packing, string> = {
   office: 'document',
   'flat-opc': 'document',
   'word-xml': 'document',
+  'odf-binary': 'document',
   strings: 'file',
   tags: 'picture or recording',
   zip: 'archive',
@@ -223,19 +226,25 @@ function unpack(
             : t.bytes;
         out.bytes += bytes.length;
         out.pieces.push({ name, kind: 'html', bytes });
+        // Objects written inline in OpenDocument XML (`office:binary-data`), which xmloff decodes (round 58).
+        if (t.bytes.includes('binary-data') && isFlatOdfHead(t.bytes.subarray(0, 64 * 1024)))
+          unpack('odf-binary', t.bytes, `${name}${t.name} `, u, depth + 1);
       }
     }
     out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
     addZipTexts(others, name, u, depth);
     return;
   }
-  if (packing === 'flat-opc' || packing === 'word-xml') {
-    // An Office document written as one XML file (Flat OPC, Word 2003 XML): its XML is read as its own text; its
-    // binary parts (an embedded workbook, an object) as a zip's files are.
+  if (packing === 'flat-opc' || packing === 'word-xml' || packing === 'odf-binary') {
+    // An Office document written as one XML file (Flat OPC, Word 2003 XML), or OpenDocument XML with objects inline
+    // (`office:binary-data`, flat or a content.xml; attacker round 58): its XML is read as its own text; its binary
+    // parts (an embedded workbook, an object) as a zip's files are.
     const binaryParts: EachEntry =
       packing === 'word-xml'
         ? eachWordBinaryData
-        : (data, max, visit) => eachFlatOpcPart(data, max, visit, 'binary');
+        : packing === 'odf-binary'
+          ? eachOdfBinaryData
+          : (data, max, visit) => eachFlatOpcPart(data, max, visit, 'binary');
     const read = archiveTexts(binaryParts, bytes, budget - out.bytes);
     out.skipped.push(...read.skipped.map((n) => `${name}${n}`));
     out.unopened.push(...read.unopened.map((n) => `${name}${n}`));

@@ -523,6 +523,8 @@ function emitDecoded(
     const xml = decoded.includes(0) ? xmlText(decoded) : text;
     if (isFlatOpcPackage(xml)) readPacked(place.label, 'flat-opc', Buffer.from(xml, 'utf8'), place.depth, w);
     else if (isWordXml(xml)) readPacked(place.label, 'word-xml', Buffer.from(xml, 'utf8'), place.depth, w);
+    else if (/binary-data/i.test(xml) && isFlatOdfHead(Buffer.from(xml.slice(0, FLAT_ODF_HEAD))))
+      readPacked(place.label, 'odf-binary', Buffer.from(xml, 'utf8'), place.depth, w);
   }
   // A message file (an MHT named `.doc`, an `.eml` in a zip) is walked, whatever the kind it was read as.
   const message = carriedMessage(decoded);

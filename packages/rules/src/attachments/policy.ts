@@ -49,7 +49,7 @@ export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
 export const ABUSED_EXTENSIONS: readonly string[] = (
   'one onepkg iso img vhd vhdx xll appx appxbundle msix msixbundle appinstaller library-ms search-ms ' +
   'searchconnector-ms settingcontent-ms appref-ms application jnlp dll jar rdp wsb diagcab diagcfg diagpkg ' +
-  'xbap website theme themepack deskthemepack msu ppkg mcl mcf accda accde accdr accdu slk iqy dqy rqy xlam ppam vsto wll ' +
+  'xbap website theme themepack deskthemepack msu ppkg mcl mcf accda accde accdr accdu slk iqy dqy rqy oqy xlam ppam vsto wll ' +
   'xla pl py pyc pyo pyw pyz pyzw psm1 psd1 cnt grp hpj htc bgi printerexport vbp webpnp osd ' +
   'dmg pkg mpkg command terminal tool scpt scptd applescript workflow desktop kext macho elf uif ' +
   'apk dex deb ppa au3 a3x ahk ani hqx sit sitx rev fileloc inetloc webloc afploc ftploc ' +
