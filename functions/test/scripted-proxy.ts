@@ -164,27 +164,32 @@ export const pathOf = (req: IncomingMessage) => decodeURIComponent((req.url ?? '
 export const isPlainPut = (req: IncomingMessage) =>
   req.method === 'PUT' && !/[?&](partNumber|uploadId)=/.test(req.url ?? '');
 
-/** A local stack with a scripted proxy before S3 and one before the Message Flow API, for one test file. */
-export interface ProxiedStack {
+/** A local stack with a proxy before S3 and one before the Message Flow API, for one test file. */
+export interface StackBehind<P> {
   readonly stack: LocalStack;
-  readonly s3p: ScriptedProxy;
-  readonly flowp: ScriptedProxy;
+  readonly s3: P;
+  readonly flow: P;
 }
 
 /**
- * Starts a {@link ProxiedStack} before the file's tests and points the process's AWS endpoints at the proxies
- * (the stack's own clients stay direct, to check what was really stored); restores everything after them.
+ * Starts a {@link StackBehind} before the file's tests, each proxy made by `proxy` from the upstream endpoint,
+ * and points the process's AWS endpoints at the proxies (the stack's own clients stay direct, to check what was
+ * really stored); restores everything after them.
  */
-export function proxiedStack(buckets: string[], env: Record<string, string> = {}): ProxiedStack {
-  const started = {} as { stack: LocalStack; s3p: ScriptedProxy; flowp: ScriptedProxy };
+export function stackBehind<P extends { endpoint: string; close(): Promise<void> }>(
+  proxy: (upstream: string) => Promise<P>,
+  buckets: string[],
+  env: Record<string, string> = {},
+): StackBehind<P> {
+  const started = {} as { stack: LocalStack; s3: P; flow: P };
   const saved = { ...process.env };
   beforeAll(async () => {
     started.stack = await startLocalStack({ buckets });
-    started.s3p = await scriptedProxy(started.stack.env.AWS_ENDPOINT_URL_S3 as string);
-    started.flowp = await scriptedProxy(started.stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
+    started.s3 = await proxy(started.stack.env.AWS_ENDPOINT_URL_S3 as string);
+    started.flow = await proxy(started.stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
     Object.assign(process.env, started.stack.env, {
-      AWS_ENDPOINT_URL_S3: started.s3p.endpoint,
-      AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: started.flowp.endpoint,
+      AWS_ENDPOINT_URL_S3: started.s3.endpoint,
+      AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: started.flow.endpoint,
       AWS_MAX_ATTEMPTS: '3',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       ...env,
@@ -194,9 +199,32 @@ export function proxiedStack(buckets: string[], env: Record<string, string> = {}
   afterAll(async () => {
     process.env = saved;
     resetDefaultClients();
-    await started.s3p?.close();
-    await started.flowp?.close();
+    await started.s3?.close();
+    await started.flow?.close();
     await started.stack?.stop();
   });
   return started;
+}
+
+/** A local stack with a scripted proxy before S3 and one before the Message Flow API, for one test file. */
+export interface ProxiedStack {
+  readonly stack: LocalStack;
+  readonly s3p: ScriptedProxy;
+  readonly flowp: ScriptedProxy;
+}
+
+/** {@link stackBehind} with {@link scriptedProxy}s. */
+export function proxiedStack(buckets: string[], env: Record<string, string> = {}): ProxiedStack {
+  const behind = stackBehind(scriptedProxy, buckets, env);
+  return {
+    get stack() {
+      return behind.stack;
+    },
+    get s3p() {
+      return behind.s3;
+    },
+    get flowp() {
+      return behind.flow;
+    },
+  };
 }

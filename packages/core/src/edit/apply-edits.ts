@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Joiner } from '@zone-eu/mailsplit';
+import { editorStages } from './editor-stages.js';
 import type { Edit } from './edits.js';
-import { RawRepair, type RepairContext } from './raw-repair.js';
-import { type RewritePlan, RewriteStream, type SignedContentPolicy } from './rewrite-stream.js';
-import { SkimmingSplitter } from './skimming-splitter.js';
+import type { RepairContext } from './raw-repair.js';
+import type { SignedContentPolicy } from './rewrite-stream.js';
 
 export { addsBanner, lacksBannerBody } from './banner-body.js';
 export { withExpectedParts } from './remove-parts.js';
@@ -107,27 +107,12 @@ export function editStream(
   edits: readonly Edit[],
   options: ApplyEditsOptions = {},
 ): EditedStream {
-  const plan: RewritePlan = {
-    edits,
-    signedContent: options.signedContent ?? 'headers-only',
-    maxPartBytes: options.maxPartBytes ?? 10 * 1024 * 1024,
-    bodyless: options.bodyless,
-  };
-  const rewriter = new RewriteStream(plan);
-  const repair = new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' }, {
-    lengthUnknown: options.lengthUnknown,
-  });
+  const { repair, splitter, rewriter } = editorStages(edits, options, { bodyless: options.bodyless });
   const joiner = new Joiner();
   // Two parts in flight, as between the splitter and the rewriter (Node's default is 16 objects).
   const writable = (joiner as unknown as { _writableState?: { highWaterMark: number } })._writableState;
   if (writable) writable.highWaterMark = 2;
-  const done = pipeline(
-    source,
-    repair,
-    new SkimmingSplitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
-    rewriter,
-    joiner,
-  );
+  const done = pipeline(source, repair, splitter, rewriter, joiner);
   // Repairs come first: they are what made the edits acceptable to WorkMail.
   const result = done.then(() => ({
     changes: [...repair.repairs.map((r) => `repaired: ${r}`), ...rewriter.changes],

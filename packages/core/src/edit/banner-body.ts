@@ -1,10 +1,8 @@
 import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ApplyEditsOptions } from './apply-edits.js';
+import { editorStages } from './editor-stages.js';
 import type { Edit } from './edits.js';
-import { RawRepair } from './raw-repair.js';
-import { RewriteStream } from './rewrite-stream.js';
-import { SkimmingSplitter } from './skimming-splitter.js';
 
 /** Whether the edits add a banner (a disclaimer at the top), the only edit a message with no text body is wrapped for. */
 export function addsBanner(edits: readonly Edit[]): boolean {
@@ -32,10 +30,7 @@ export async function lacksBannerBody(
 ): Promise<boolean> {
   if (!addsBanner(edits)) return false;
   let decided = false;
-  const rewriter = new RewriteStream({
-    edits,
-    signedContent: options.signedContent ?? 'headers-only',
-    maxPartBytes: options.maxPartBytes ?? 10 * 1024 * 1024,
+  const { repair, splitter, rewriter } = editorStages(edits, options, {
     onDecided: () => {
       decided = true;
       source.destroy();
@@ -48,15 +43,7 @@ export async function lacksBannerBody(
     },
   });
   try {
-    await pipeline(
-      source,
-      new RawRepair(options.repair ?? { receivedAt: new Date(), mailFrom: '' }, {
-        lengthUnknown: options.lengthUnknown,
-      }),
-      new SkimmingSplitter({ ignoreEmbedded: true, maxHeadSize: options.maxHeaderBytes ?? 1024 * 1024 }),
-      rewriter,
-      sink,
-    );
+    await pipeline(source, repair, splitter, rewriter, sink);
   } catch (error) {
     if (!decided) throw error;
   }
