@@ -47,6 +47,11 @@ export async function commitUpdate(args: {
   clients: FlowClients;
   options: UpdateOptions;
   signal: AbortSignal;
+  /**
+   * Called just before PutRawMessageContent is sent: from then on a deadline may leave the update applied. Until
+   * then (the banner's first pass, the edit, the upload) nothing has changed the message.
+   */
+  onPut?: () => void;
 }): Promise<EditOutcome> {
   const { options } = args;
   if (args.signal.aborted) return { status: 'skipped', reason: BEFORE_COMMIT };
@@ -106,6 +111,7 @@ export async function commitUpdate(args: {
       return { status: 'skipped', reason: BEFORE_COMMIT, changes, skipped };
     }
     try {
+      args.onPut?.();
       await args.clients.messageFlow.send(
         new PutRawMessageContentCommand({
           messageId: args.messageId,

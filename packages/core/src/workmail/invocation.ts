@@ -75,15 +75,17 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
   });
   const failures: RuleFailure[] = [];
   let edit: EditOutcome = { status: 'none' };
-  let committing = false;
+  // Only once PutRawMessageContent is on its way may a deadline leave the update applied (fault round 48).
+  let putSent = false;
   let deadlineHit = false;
   try {
     const work = (async () => {
       // Without an edit to commit, the last rule's full read is the invocation's last: no spill to /tmp.
       const lastReads = !s.synchronous || !s.updates ? () => message.beginFinalReads?.() : undefined;
       await runChain(s.rules, state, s.onError, failures, s.transientErrors === 'fail-invocation', lastReads);
-      committing = true;
-      edit = await editOutcome(s, state, event, clients);
+      edit = await editOutcome(s, state, event, clients, () => {
+        putSent = true;
+      });
       applyStripFallback(state, edit);
     })();
     deadlineHit = (await raceDeadline(work, budget - grace)) === 'deadline';
@@ -99,7 +101,7 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       if (state.edits.length > 0) {
         edit = {
           status: 'skipped',
-          reason: committing
+          reason: putSent
             ? 'deadline reached while the update was being committed: it may or may not have been applied'
             : 'deadline reached before the update was committed',
         };
@@ -133,6 +135,7 @@ async function editOutcome(
   state: FlowState,
   event: FlowEvent,
   clients: () => FlowClients,
+  onPut: () => void,
 ): Promise<EditOutcome> {
   if (state.edits.length === 0) return { status: 'none' };
   if (!s.synchronous) return { status: 'skipped', reason: 'asynchronous rule: WorkMail ignores updates' };
@@ -156,6 +159,7 @@ async function editOutcome(
         ...s.updates,
       },
       signal: state.controller.signal,
+      onPut,
     });
   } catch (error) {
     // Throttling, 5xx or a reset while committing: fail the invocation so WorkMail retries it.
