@@ -87,6 +87,59 @@ describe('lacksBannerBody', () => {
   it('does not take a text part before the root a related start= names as proof of a body', async () => {
     expect(await lacksBannerBody(source(RELATED_DECOY), BANNER)).toBe(true);
   });
+
+  it('counts an alternative only when every branch has a body (a client may show the one without)', async () => {
+    const alternative = (...branches: string[][]) =>
+      [...branches.flatMap((p) => ['--a', ...p]), '--a--', ''].join(CRLF);
+    const plain = ['Content-Type: text/plain', '', 'hi'];
+    const html = ['Content-Type: text/html', '', '<p>hi</p>'];
+    const related = ['Content-Type: multipart/related; boundary="r"', '', '--r', ...picture, '--r--'];
+    const calendar = ['Content-Type: text/calendar', '', 'BEGIN:VCALENDAR'];
+    const root = head('multipart/alternative; boundary="a"');
+    expect(await lacksBannerBody(source(root + alternative(plain, related)), BANNER)).toBe(true);
+    expect(await lacksBannerBody(source(root + alternative(plain, picture)), BANNER)).toBe(true);
+    expect(await lacksBannerBody(source(root + alternative(plain, html)), BANNER)).toBe(false);
+    expect(await lacksBannerBody(source(root + alternative(plain, html, calendar)), BANNER)).toBe(false);
+    expect(await lacksBannerBody(source(root + alternative(calendar)), BANNER)).toBe(true);
+    // Nested: the inner alternative's picture branch leaves the outer's second branch without a sure body.
+    const inner = [
+      'Content-Type: multipart/alternative; boundary="b"',
+      '',
+      '--b',
+      ...plain,
+      '--b',
+      ...picture,
+      '--b--',
+    ];
+    expect(await lacksBannerBody(source(root + alternative(html, inner)), BANNER)).toBe(true);
+    // Inside a multipart/mixed, the alternative closes at the next part: a picture after it is not read.
+    const start = `${head('multipart/mixed; boundary="m"')}--m${CRLF}Content-Type: multipart/alternative; boundary="a"${CRLF}${CRLF}${alternative(plain, html)}--m${CRLF}${picture.slice(0, 3).join(CRLF)}${CRLF}`;
+    const { stream, counter } = endless(start, 400);
+    expect(await lacksBannerBody(stream, BANNER)).toBe(false);
+    expect(counter.pulled).toBeLessThan(40);
+  });
+
+  it('does not count a text attachment or a signed body as one every client shows', async () => {
+    const file = ['Content-Type: text/plain', 'Content-Disposition: attachment; filename="a.txt"', '', 'hi'];
+    expect(await lacksBannerBody(source(mixed(file, picture)), BANNER)).toBe(true);
+    expect(
+      await lacksBannerBody(source(mixed(file, ['Content-Type: text/html', '', '<p>hi</p>'])), BANNER),
+    ).toBe(false);
+    const signed = [
+      'Content-Type: multipart/signed; protocol="application/pgp-signature"; boundary="s"',
+      '',
+      '--s',
+      'Content-Type: text/plain',
+      '',
+      'hi',
+      '--s',
+      'Content-Type: application/pgp-signature',
+      '',
+      'AAAA',
+      '--s--',
+    ];
+    expect(await lacksBannerBody(source(mixed(signed)), BANNER)).toBe(true);
+  });
 });
 
 async function edited(message: string, edits: readonly Edit[]) {
@@ -95,6 +148,29 @@ async function edited(message: string, edits: readonly Edit[]) {
   for await (const chunk of result.stream) chunks.push(chunk as Buffer);
   return { out: Buffer.concat(chunks).toString(), ...(await result.result) };
 }
+
+describe('editStream, a single-part body whose banner cannot be added (attacker round 59)', () => {
+  async function run(message: string, options: { maxPartBytes?: number } = {}) {
+    const result = editStream(Readable.from([Buffer.from(message, 'latin1')]), BANNER, options);
+    const chunks: Buffer[] = [];
+    for await (const chunk of result.stream) chunks.push(chunk as Buffer);
+    return { out: Buffer.concat(chunks).toString('latin1'), ...(await result.result) };
+  }
+  it('wraps a page in an unknown charset with a byte that does not decode, its bytes kept', async () => {
+    const { out, changes } = await run(`${head('text/html; charset=x-klingon')}<p>caf\xe9</p>${CRLF}`);
+    expect(changes).toContain('wrapped text/html body it could not edit after a disclaimer part');
+    expect(out).toMatch(/boundary="wmflow-wrap-/);
+    expect(out.indexOf('External sender')).toBeLessThan(out.indexOf('<p>caf'));
+  });
+  it('wraps a body over the edit size, and leaves a footer alone', async () => {
+    const big = await run(`${head('text/plain')}${'x'.repeat(200)}${CRLF}`, { maxPartBytes: 64 });
+    expect(big.changes).toContain('wrapped text/plain body it could not edit after a disclaimer part');
+    expect(big.out.indexOf('External sender')).toBeLessThan(big.out.indexOf('xxxx'));
+    const footer = editStream(source(`${head('text/html; charset=x-klingon')}<p>caf\xe9</p>${CRLF}`), FOOTER);
+    for await (const _ of footer.stream);
+    expect((await footer.result).changes.some((c) => c.startsWith('wrapped'))).toBe(false);
+  });
+});
 
 describe('editStream with bodyless', () => {
   it('still applies text transforms to parts inside the wrap, the banner once in its own part', async () => {

@@ -18,10 +18,21 @@ import { type Wrapping, wrapProtectedRoot } from './wrap-protected.js';
  */
 export type SignedContentPolicy = 'headers-only' | 'wrap' | 'edit-anyway';
 
+/**
+ * A multipart's subtype as clients read its type ({@link shownType}): Thunderbird takes `multipart/alternative foo`
+ * or `multipart/related, text/html` for an alternative or a related, which mailsplit names `alternative foo` (attacker
+ * round 59: a second HTML alternative, or the root a related's start names, went without the banner).
+ */
+function subtype(node: SplitNode): string | false {
+  if (!node.multipart) return false;
+  const type = shownType(node);
+  return type.startsWith('multipart/') ? type.slice('multipart/'.length) : node.multipart;
+}
+
 /** Whether the node is a branch of, or inside a branch of, a multipart/alternative. */
 function inAlternative(node: SplitNode): boolean {
   for (let parent = node.parentNode; parent; parent = parent.parentNode)
-    if (parent.multipart === 'alternative') return true;
+    if (subtype(parent) === 'alternative') return true;
   return false;
 }
 
@@ -80,6 +91,15 @@ export class RewriteStream extends Transform {
   private readonly startRoots = new WeakSet<SplitNode>();
   /** The child `start` names when every reading of it agrees: the root every client shows. */
   private readonly sureRoots = new WeakSet<SplitNode>();
+  /** The multipart/alternatives the current node is in, outermost first (tracked for a first pass only). */
+  private readonly openAlternatives: SplitNode[] = [];
+  /** Per alternative: how many branches a client may prefer, and those that carry the banner wherever it looks. */
+  private readonly alternatives = new WeakMap<
+    SplitNode,
+    { branches: number; carried: Set<SplitNode>; calendars: number; rich: boolean }
+  >();
+  /** Body parts every client shows, held for their edit: each shows the banner once its edit is made. */
+  private readonly sureBodies = new WeakSet<SplitNode>();
 
   constructor(private readonly plan: RewritePlan) {
     // Few objects in flight: each may hold 64 KiB or more of the message.
@@ -96,6 +116,8 @@ export class RewriteStream extends Transform {
 
   override _flush(done: TransformCallback): void {
     this.release().then(() => {
+      for (let open = this.openAlternatives.pop(); open; open = this.openAlternatives.pop())
+        this.closeAlternative(open);
       if (this.wrapping) this.push({ type: 'data', value: this.wrapping.suffix });
       // Said, not silent: a footer alone, or a multipart no first pass found bodyless, has no place for them.
       if (this.disclaimers.length > 0 && !this.bodyFound && !this.wrapping)
@@ -121,6 +143,7 @@ export class RewriteStream extends Transform {
     }
     if (chunk.root) this.editRoot(chunk);
     this.noteRelatedChild(chunk);
+    if (this.plan.onDecided) this.noteAlternatives(chunk);
     // Signed content is wrapped at once; a body with no text when its node goes out (pushNode).
     const wrappedNow = chunk.root && this.wrapping !== undefined;
     const id = String(++this.ordinal);
@@ -175,11 +198,13 @@ export class RewriteStream extends Transform {
       // A body with no text a banner can go into (text/calendar, an image, text/markdown, message/x-foo) is still
       // shown by clients: it goes after a part of its own carrying it (attacker round 55). Only for a banner (top):
       // a footer alone is cosmetic, and wrapping would make some clients show a bare invitation as a file. An
-      // attached message alone is a documented limit: it keeps its own path (removals inside it).
-      // A root the strip removes is replaced by its note, which is not wrapped.
+      // attached message alone, which Thunderbird and Apple Mail show inline, is wrapped too (attacker round 59)
+      // unless parts inside it are removed: it keeps its own path then. A root the strip removes is replaced by its
+      // note, which is not wrapped.
       const type = shownType(node);
       const removed = this.partRemovals.some((r) => r.ids.includes('1'));
-      if (!DISCLAIMED_TYPES.has(type) && type !== 'message/rfc822' && !removed) {
+      const inside = type === 'message/rfc822' && removalsInside(this.partRemovals, '1').length > 0;
+      if (!DISCLAIMED_TYPES.has(type) && !inside && !removed) {
         this.wrapPending = true;
         this.bodyFound = true;
         this.changes.push(`wrapped ${type} body after a disclaimer part`);
@@ -196,7 +221,7 @@ export class RewriteStream extends Transform {
    */
   private noteRelatedChild(node: SplitNode): void {
     const parent = node.parentNode;
-    if (parent === false || parent.multipart !== 'related') return;
+    if (parent === false || subtype(parent) !== 'related') return;
     let seen = this.relatedSeen.get(parent);
     if (!seen) {
       const readings = paramReadings(headersOf(parent).getFirst('content-type') ?? '', 'start');
@@ -231,7 +256,7 @@ export class RewriteStream extends Transform {
   /** Whether every multipart/related around the node has it on the path to its root (so a client shows it). */
   private shownInRelated(node: SplitNode): boolean {
     for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
-      if (parent.multipart === 'related' && !this.relatedRoots.has(child)) return false;
+      if (subtype(parent) === 'related' && !this.relatedRoots.has(child)) return false;
     return true;
   }
 
@@ -243,12 +268,79 @@ export class RewriteStream extends Transform {
   private surelyShown(node: SplitNode): boolean {
     for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
       if (
-        parent.multipart === 'related' &&
+        subtype(parent) === 'related' &&
         (this.relatedSeen.get(parent)?.starts.size ?? 0) > 0 &&
         !this.sureRoots.has(child)
       )
         return false;
     return true;
+  }
+
+  /**
+   * A first pass's view of multipart/alternatives (attacker round 59): a client shows one branch, the one it ranks
+   * highest (Thunderbird ranks text/plain below a multipart or an attached message, and a picture above nothing), or
+   * the last it can render (Apple Mail). A body in a branch proves the message shown with its banner only when every
+   * branch carries one; calendar and contact branches, shown beside the body, are not counted. Alternatives close
+   * when a node outside them comes (or at the end): a message with one is read to the end of its last alternative.
+   */
+  private noteAlternatives(node: SplitNode): void {
+    const open = this.openAlternatives;
+    if (open.length > 0) {
+      const ancestors = new Set<SplitNode>();
+      for (let n = node.parentNode; n; n = n.parentNode) ancestors.add(n);
+      for (let top = open.at(-1); top && !ancestors.has(top); top = open.at(-1))
+        this.closeAlternative(open.pop() as SplitNode);
+    }
+    const parent = node.parentNode;
+    const state = parent ? this.alternatives.get(parent) : undefined;
+    const type = shownType(node);
+    if (state && (node.multipart || !STRUCTURED_TEXT.has(type))) state.branches++;
+    else if (state && CALENDAR_TEXT.has(type)) state.calendars++;
+    if (subtype(node) === 'alternative') {
+      open.push(node);
+      this.alternatives.set(node, { branches: 0, carried: new Set(), calendars: 0, rich: false });
+    }
+  }
+
+  /**
+   * An alternative closes: it shows a banner when every branch a client may prefer carries one. An invitation
+   * beside them is shown with an HTML or enriched branch, but Thunderbird ranks it above plain text and a multipart
+   * branch (the later of equal ranks wins) and shows it alone: with no such branch, the alternative does not count.
+   */
+  private closeAlternative(node: SplitNode): void {
+    const state = this.alternatives.get(node);
+    if (!state || state.carried.size === 0 || state.carried.size !== state.branches) return;
+    if (state.calendars === 0 || state.rich) this.shows(node);
+  }
+
+  /**
+   * The node shows the banner wherever a client looks inside it: the message does, unless an alternative is around
+   * it, whose branch it is then counted as carrying it (`rich` when the branch itself is an HTML or enriched body,
+   * which Thunderbird ranks above an invitation).
+   */
+  private shows(node: SplitNode): void {
+    if (!this.plan.onDecided) return;
+    for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
+      if (subtype(parent) === 'alternative') {
+        const state = this.alternatives.get(parent);
+        state?.carried.add(child);
+        if (state && child === node && !node.multipart && RICH_TEXT.has(shownType(node))) state.rich = true;
+        return;
+      }
+    this.plan.onDecided();
+  }
+
+  /**
+   * A single-part root whose banner could not be spliced in (a charset where ASCII bytes may read as other
+   * characters holding a byte that does not decode, a body over the edit's size) goes after a part of its own
+   * carrying it, as a body with no text does (attacker round 59); its headers are still held, so it can be.
+   */
+  private wrapUnedited(node: SplitNode): void {
+    if (!node.root || node.multipart || this.wrapping || this.wrapPending || isProtected(node)) return;
+    if (!this.disclaimers.some((d) => d.position === 'top')) return;
+    this.wrapPending = true;
+    this.bodyFound = true;
+    this.changes.push(`wrapped ${shownType(node)} body it could not edit after a disclaimer part`);
   }
 
   /** Whether the node is, or sits under, the part a related's `start` names. */
@@ -291,16 +383,18 @@ export class RewriteStream extends Transform {
     // "attachment" before any body text is what Thunderbird shows inline as the message (attacker round 55).
     // Any text/* branch of an alternative is edited as plain text: a client showing the last branch it can render
     // shows an unknown text type as plain text (attacker round 56). A related's resources are not the body.
+    const asFile = node.disposition === 'attachment' && !inAlternative(node);
     const wantsText =
       (this.disclaimers.length > 0 || this.transforms.length > 0) &&
       (DISCLAIMED_TYPES.has(info.contentType) || (shownAsText(info.contentType) && inAlternative(node))) &&
       this.shownInRelated(node) &&
-      (node.disposition !== 'attachment' || inAlternative(node)
-        ? this.firstOfItsType(node, info.contentType)
-        : this.firstShownAttachment());
+      (asFile ? this.firstShownAttachment() : this.firstOfItsType(node, info.contentType));
     if (wantsText) {
       this.bodyFound = true;
-      if (this.surelyShown(node)) this.plan.onDecided?.();
+      // A body every client shows: an edited one (a signed body is not, attacker round 59), not a text file only
+      // Thunderbird shows inline (Gmail and Outlook list it and show the picture beside it as the message).
+      // It counts once its edit is made (attacker round 59: one byte that does not decode in UTF-7 kept it out).
+      if (bodyEditable && !asFile && this.surelyShown(node)) this.sureBodies.add(node);
       if (bodyEditable) return 'text';
       this.skipped.push(`${info.contentType} body not edited: it is signed or encrypted`);
     }
@@ -317,7 +411,7 @@ export class RewriteStream extends Transform {
   private firstOfItsType(node: SplitNode, type: string): boolean {
     let branch: SplitNode | undefined;
     for (let child = node, parent = node.parentNode; parent; child = parent, parent = parent.parentNode)
-      if (parent.multipart === 'alternative') {
+      if (subtype(parent) === 'alternative') {
         branch = child;
         break;
       }
@@ -352,10 +446,12 @@ export class RewriteStream extends Transform {
         `attached message ${held.id} is over ${this.plan.maxPartBytes} bytes: cannot rewrite it`,
       );
     if (held.size > this.plan.maxPartBytes) {
-      if (held.mode === 'text')
+      if (held.mode === 'text') {
         this.skipped.push(
           `${partInfo(held.node).contentType} body over ${this.plan.maxPartBytes} bytes not edited`,
         );
+        this.wrapUnedited(held.node);
+      }
       this.pushNode(held.node);
       for (const c of held.chunks) this.push(c);
       this.held = undefined; // later body chunks of this part pass straight through
@@ -379,7 +475,11 @@ export class RewriteStream extends Transform {
       return;
     }
     if (held.mode === 'text') {
+      // A body left unedited says why (skipped); one that already holds its disclaimers (a retry) is not.
+      const skips = this.skipped.length;
       const edited = await this.editBody(held.node, body, info);
+      if (this.skipped.length > skips) this.wrapUnedited(held.node);
+      else if (this.sureBodies.has(held.node)) this.shows(held.node);
       if (edited) return this.emitPart(held.node, edited, 'quoted-printable');
     }
     const reason = repairReason(body);
@@ -465,6 +565,11 @@ const STRUCTURED_TEXT = new Set([
   'text/x-vcard',
   'text/directory',
 ]);
+
+// Invitations: Thunderbird ranks them above plain text in an alternative, and shows them beside an HTML body.
+const CALENDAR_TEXT = new Set(['text/calendar', 'text/x-vcalendar', 'text/vcalendar']);
+// Bodies Thunderbird ranks above an invitation in an alternative (mimemalt.cpp).
+const RICH_TEXT = new Set(['text/html', 'text/enriched', 'text/richtext', 'text/rtf']);
 
 /** A text type a client shows as text (plain text when it does not know it). */
 function shownAsText(type: string): boolean {
