@@ -38,6 +38,7 @@ export const GUARD_SETTINGS = [
   'EXTERNAL_SUBJECT_TAG',
   'EXTERNAL_BANNER',
   'EXTERNAL_MARKER_KEY',
+  'SIGNED_CONTENT',
   'PROTECTED_NAMES',
   'IMPERSONATION_ACTION',
   'IMPERSONATION_BOUNCE_MESSAGE',
@@ -71,12 +72,16 @@ const DEFAULT_BANNER =
  */
 export function guard(env: Env): FlowHandler {
   const { config, rules, edits, domains } = guardRules(env);
+  const { updates } = updatesOption(config, edits, 'tagging external mail or ATTACHMENT_ACTION=strip');
+  // Signed content keeps its bytes: by default only its headers are edited (no banner), or with `wrap` it goes
+  // whole after a part carrying the banner (its signature still checks; some clients no longer show it on top).
+  const signedContent = config.choice('SIGNED_CONTENT', ['headers-only', 'wrap'], 'headers-only');
   const options = {
     direction: 'INBOUND' as const,
     ...PROTECTIVE_EVENT_POLICY,
     rules: rules.map((r) => inbound(r)),
     organizationDomains: domains,
-    ...updatesOption(config, edits, 'tagging external mail or ATTACHMENT_ACTION=strip'),
+    ...(updates ? { updates: { ...updates, signedContent } } : {}),
   };
   return configured(
     { 'updates.keyPrefix': config.field('UPDATES_KEY_PREFIX'), 'updates.bucket': 'UPDATES_BUCKET' },
