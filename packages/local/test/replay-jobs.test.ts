@@ -98,7 +98,7 @@ describe('wmflow replay -j N', () => {
   it('refuses, with N > 1, what needs every message in one process', async () => {
     const run = await wmflow(['replay', 'samples/eml', '--function', 'guard', '-j', '2', '--out', dir]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('-j 2: --out need every message in one process');
+    expect(run.stderr).toContain('-j 2: --out needs every message in one process');
     const bad = await wmflow(['replay', 'samples/eml', '--function', 'guard', '-j', '0']);
     expect(bad.stderr).toContain('-j/--jobs: 1..256');
   }, 120_000);

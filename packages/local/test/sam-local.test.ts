@@ -97,6 +97,7 @@ describe('sam local invoke recipe for an SES function (serve --engine ses)', () 
       const event = await wmflow(['event', virus, '--engine', 'ses', '--message-id', id]);
       expect(event.code).toBe(0);
       const { Parameters } = JSON.parse(await readFile(sesEnvFile, 'utf8'));
+      expect(Parameters).toMatchObject({ STORED_BUCKET: 'wmflow-inbound', STORED_KEY_PREFIX: 'inbound/' });
       // As the container runs it: the template's variables, the env file over them, nothing of this process.
       const script = `const { handler } = await import(${JSON.stringify(FUNCTION)});
 const answer = await handler(JSON.parse(process.env.EVENT), { getRemainingTimeInMillis: () => 30000 });
@@ -108,12 +109,13 @@ process.stdout.write(JSON.stringify(answer) + '\\n');`;
           cwd: ROOT,
           env: {
             PATH: process.env.PATH ?? '',
+            // The template's own bucket, which the env file must override (serve stored the message elsewhere).
+            STORED_BUCKET: 'template-inbound-bucket',
+            STORED_KEY_PREFIX: 'template/',
             ...Parameters,
             AWS_REGION: 'us-east-1',
             AWS_ACCESS_KEY_ID: 'sam-local',
             AWS_SECRET_ACCESS_KEY: 'sam-local',
-            STORED_BUCKET: 'wmflow-inbound',
-            STORED_KEY_PREFIX: 'inbound/',
             BOUNCE_SENDER: 'postmaster@corp.example',
             ORGANIZATION_DOMAINS: 'corp.example',
             EVENT: event.stdout,

@@ -17,7 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 const USAGE = `usage: wmflow <command> [options]     (wmflow --version prints the version)
 
 commands:
-  serve [--load <file|dir>]... [--bucket NAME]... [--region REGION] [--host IPV4] [--env-json FILE]
+  serve [--load <file|dir>]... [--bucket NAME]... [--region REGION] [--host IPV4] [--env-json FILE] [--engine ses]
         start the local Message Flow emulator, S3 and DynamoDB servers, print their environment, run until SIGINT/SIGTERM
   replay <file|dir>... (--function NAME | --handler MODULE[#export]) [options]
         run a handler against .eml fixtures on the local emulators and print what it did

@@ -94,7 +94,7 @@ export function parseJobs(values: ReplayValues, resolved: ResolvedReplay): numbe
   ];
   if (sequential.length > 0)
     throw new LocalStackError(
-      `-j ${jobs}: ${sequential.join(', ')} need every message in one process, in order; use -j 1`,
+      `-j ${jobs}: ${sequential.join(', ')} ${sequential.length === 1 ? 'needs' : 'need'} every message in one process, in order; use -j 1`,
     );
   return jobs;
 }

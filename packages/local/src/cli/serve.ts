@@ -67,7 +67,11 @@ export async function serve(args: string[]): Promise<number> {
     lines.push(`${id}\t${file}`);
   }
   if (values['env-json']) {
-    await writeFile(values['env-json'], `${JSON.stringify(samEnvVars(stack.env), null, 2)}\n`);
+    const vars = samEnvVars(stack.env);
+    // The SES functions read the message from where serve stored it; the template's own bucket is not it.
+    if (ses)
+      Object.assign(vars.Parameters, { STORED_BUCKET: STORED.bucket, STORED_KEY_PREFIX: STORED.prefix });
+    await writeFile(values['env-json'], `${JSON.stringify(vars, null, 2)}\n`);
   }
   lines.push('ready');
   process.stdout.write(`${lines.join('\n')}\n`);
