@@ -195,6 +195,14 @@ describe('wmflow replay with a misspelt function name', () => {
     const backtest = await wmflow(['backtest', 'samples', '--function', 'archiver-ses']);
     expect(backtest.stderr).toContain('backtest its rules as --function archiver');
   });
+  it('says an sesFlow handler replayed on WorkMail is for --engine ses', async () => {
+    const one = join(ROOT, 'samples/eml/01-plain-text.eml');
+    const handler = join(ROOT, 'samples/lambdas/wire-transfer-blocker-ses.ts');
+    const run = await wmflow(['replay', one, '--handler', handler, '--json', '--allow-failures']);
+    const line = JSON.parse(run.stdout.trim().split('\n')[0] as string);
+    expect(line.error.name).toBe('InvalidResponse');
+    expect(line.error.message).toContain('replay an sesFlow handler with --engine ses');
+  });
   it('shows a rule in audit mode as such: marked in the table, what it would have settled in the JSON', async () => {
     const exe = join(ROOT, 'samples/eml/attachment-exe-in-zip-name.eml');
     const audit = ['--function', 'guard', ...ENV, '--env', 'AUDIT_MODE=attachments'];

@@ -257,7 +257,10 @@ function interpret(
   const reading = readResponse(invocation.response, recipients, direction, fallback);
   const verdicts = Object.fromEntries([...reading.verdicts].map(([r, v]) => [r, verdictKey(v)]));
   if (reading.problems.length > 0) {
-    return { verdicts, error: { name: 'InvalidResponse', message: reading.problems.join('; ') } };
+    // An sesFlow handler answers { disposition }: say which engine it is for, not only what is missing.
+    const ses = typeof (invocation.response as { disposition?: unknown } | null)?.disposition === 'string';
+    const hint = ses ? ' (an SES receipt rule answer: replay an sesFlow handler with --engine ses)' : '';
+    return { verdicts, error: { name: 'InvalidResponse', message: reading.problems.join('; ') + hint } };
   }
   return { verdicts, error: flowError };
 }
