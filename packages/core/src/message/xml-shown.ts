@@ -207,6 +207,7 @@ function readXml(xml: string, snippets: string[], shownAlt: string[], values: st
     }
     // A spreadsheet cell's (or a field's) value, as LibreOffice loads it, whatever its text shows.
     if (tag.includes('value') || tag.includes('formula')) odfValues(tag, local, values);
+    else if ((local === 's' || local === 'n') && tag.includes('v')) pivotItem(tag, values);
     if (!tag.endsWith('/')) {
       const entry: (typeof stack)[number] = { name, local, hidden: false };
       if (top?.ink !== undefined) entry.ink = top.ink;
@@ -293,6 +294,24 @@ function odfValues(tag: string, local: string, values: string[]): void {
   }
   if (!typed) return;
   for (const value of found) {
+    if (!value.trim()) continue;
+    values.push(APART, value);
+    const plain = plainInteger(value);
+    if (plain !== undefined && plain !== value.trim()) values.push(APART, plain);
+  }
+}
+
+/**
+ * An Excel pivot cache's item (`<s v="…"/>`, `<n v="…"/>` in a pivotCacheDefinition's shared items or a
+ * pivotCacheRecords part): the source rows a pivot table summarises, which Excel saves with the file by default and
+ * lays out as a sheet on Show Details (a double click on a total), even once their own sheet is deleted (attacker
+ * round 60). Its `v` pushed apart, and a number in exponent form also as its digits. Linear in the tag.
+ */
+function pivotItem(tag: string, values: string[]): void {
+  for (const m of tag.matchAll(ATTRIBUTE)) {
+    const name = m[1] as string;
+    if (name.slice(name.indexOf(':') + 1) !== 'v') continue;
+    const value = decodeEntities(m[2] ?? m[3] ?? '');
     if (!value.trim()) continue;
     values.push(APART, value);
     const plain = plainInteger(value);

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { isCmsHead } from '../message/cms-file.js';
 import { nameExtensions } from '../message/file-names.js';
 import { isTarHeader } from '../message/tar-entries.js';
+import { excelNumberTexts } from './excel-numbers.js';
 import { isFont, J2K_CODESTREAM, JP2_SIGNATURE } from './picture-tags.js';
 import { ASF_HEADER } from './tag-walk.js';
 import { wordShownTexts } from './word-binary.js';
@@ -137,6 +138,7 @@ export function oleTextViews(bytes: Buffer): string[] {
     even.toString('utf16le'),
     odd.toString('utf16le'),
     ...wordShownTexts(bytes, 2 * bytes.length),
+    ...excelNumberTexts(bytes, 2 * bytes.length),
     ...(beyondAscii(bytes) && (isUtf8(utf8Head(bytes)) || isUtf8(bytes)) ? [bytes.toString('utf8')] : []),
   ];
 }

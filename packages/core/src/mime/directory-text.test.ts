@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  directoryBase64Files,
   directoryBase64Values,
   directoryCharsetValues,
   directoryHtmlValues,
@@ -54,5 +55,20 @@ describe('directory objects: values as a calendar or address book shows them', (
     expect(directoryCharsetValues(`NOTE;CHARSET=IBM037;ENCODING=BASE64:${ebcdic}`).undecodable).toEqual([
       'ibm037',
     ]);
+  });
+
+  it('gives the files written in base64 with their X-FILENAME or FILENAME, else the property name (attacker round 60)', () => {
+    const zip = Buffer.from('PK\x03\x04 zip bytes', 'latin1');
+    const files = directoryBase64Files(
+      [
+        `ATTACH;FMTTYPE=application/zip;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=cards.zip:${zip.toString('base64')}`,
+        `ATTACH;ENCODING=BASE64;VALUE=BINARY;FILENAME="my cards.xlsx":${zip.toString('base64')}`,
+        `NOTE;ENCODING=b:${zip.toString('base64')}`,
+        `PHOTO;ENCODING=b:${zip.toString('base64')}`,
+      ].join('\r\n'),
+    );
+    expect(files.map((f) => f.name)).toEqual(['cards.zip', 'my cards.xlsx', 'NOTE']);
+    expect(files[0]?.bytes).toEqual(zip);
+    expect(directoryBase64Files('NOTE:plain')).toEqual([]);
   });
 });

@@ -103,6 +103,30 @@ export function directoryBase64Values(text: string): string[] {
   return out;
 }
 
+/**
+ * The files written in base64 in an iCalendar or vCard object (`ENCODING=BASE64`): an iCalendar `ATTACH` of an
+ * Outlook appointment carries the appointment's attachments so (`X-FILENAME=cards.xlsx`), which the calendar
+ * offers to open. Each with the name its `X-FILENAME` or `FILENAME` parameter gives, or the property's name;
+ * pictures and sounds skipped (attacker round 60: a zip, workbook or gzip so attached was read as UTF-8 text only).
+ *
+ * @example
+ * ```ts
+ * directoryBase64Files('ATTACH;ENCODING=BASE64;X-FILENAME=a.zip:UEsD'); // [{ name: 'a.zip', bytes: … }]
+ * ```
+ */
+export function directoryBase64Files(text: string): { name: string; bytes: Buffer }[] {
+  if (!BASE64_PARAM.test(text)) return [];
+  const out: { name: string; bytes: Buffer }[] = [];
+  for (const { name, params, value } of contentLines(text))
+    if (BASE64_PARAM.test(params) && !PICTURES.test(name))
+      out.push({
+        name: (FILENAME_PARAM.exec(params)?.[1] ?? name).trim() || name,
+        bytes: Buffer.from(value, 'base64'),
+      });
+  return out;
+}
+
+const FILENAME_PARAM = /;[ \t]*(?:x-)?filename[ \t]*=[ \t]*"?([^";:\r\n]{1,255})/i;
 const CHARSET_PARAM = /;[ \t]*charset[ \t]*=[ \t]*"?([^";:\r\n]{1,64})/i;
 const BASE64_PARAM = /;[ \t]*encoding[ \t]*=[ \t]*"?(?:b|base64)\b/i;
 const PICTURES = /^(?:[\w-]+\.)?(?:photo|logo|sound)$/i;

@@ -22,6 +22,7 @@ import {
 } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
+import { xlsbNumberText } from './excel-numbers.js';
 import { fileReading } from './file-reading.js';
 import { mediaTags } from './media-tags.js';
 import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
@@ -177,6 +178,8 @@ function unpack(
   }
   if (packing === 'strings') {
     out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
+    // An .xlsb sheet keeps its cells' numbers as doubles, not strings (attacker round 60).
+    if (XLSB_SHEET.test(name)) out.pieces.push({ name, kind: 'strings', texts: [xlsbNumberText(bytes)] });
     // An Office document encrypted with a password is named, as a password-protected zip entry is; what its
     // compound file holds in the clear is still read below.
     encryptedOffice(bytes, name, u);
@@ -410,6 +413,9 @@ function readEmbeddedPdfs(bytes: Buffer, name: string, u: Unpacking, depth: numb
 }
 const PDF_MARK = Buffer.from('%PDF-1.', 'latin1');
 const OBJ_MARK = Buffer.from(' obj', 'latin1');
+
+// A binary workbook's sheet part (`xl/worksheets/sheet1.bin`, in a zip entry's name as unpack gives it).
+const XLSB_SHEET = /(?:^|\/)worksheets\/[^/]*\.bin\s*$/i;
 
 function addZipTexts(texts: ZipText[], name: string, u: Unpacking, depth: number): void {
   const { out } = u;

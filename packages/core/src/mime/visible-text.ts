@@ -33,6 +33,7 @@ import {
 } from './binary-text.js';
 import { carriedMessage, mailboxStart, textIfMessage } from './carried-message.js';
 import {
+  directoryBase64Files,
   directoryBase64Values,
   directoryCharsetValues,
   directoryHtmlValues,
@@ -565,6 +566,10 @@ function readDirectory(w: Walk, text: string, bytes: string, place: TextPlace): 
   emit(w, own.text, place);
   for (const page of directoryHtmlValues(text)) emit(w, page, { ...place, html: true });
   for (const value of directoryBase64Values(text)) emit(w, value, place);
+  // A file so attached (an Outlook appointment's `ATTACH;ENCODING=BASE64;X-FILENAME=cards.xlsx`) is also read as
+  // an attached file is, by its first bytes and name: a zip, workbook or gzip is unpacked (attacker round 60).
+  // A text file is read both ways (an `.eml` is walked as a message, a UTF-16 text decoded as one).
+  readFiles(w, directoryBase64Files(text), place);
 }
 
 // Enriched text without each `<param>…</param>` (to the end when unclosed): one pass.

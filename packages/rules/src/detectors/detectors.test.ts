@@ -51,6 +51,9 @@ describe('detectors: IBAN', () => {
     expect(findIbans('Pay to DE89 3704 0044 0532 0130 00 today please')).toEqual(['DE89370400440532013000']);
     expect(findIbans('iban: gb82west12345698765432.')).toEqual(['GB82WEST12345698765432']);
     expect(findIbans('XDE89370400440532013000 and DE00370400440532013000')).toEqual([]);
+    // Glued to its label, as text copied from a PDF statement reads (attacker round 60); not inside a longer word.
+    expect(findIbans('IBANDE89370400440532013000')).toEqual(['DE89370400440532013000']);
+    expect(findIbans('CARIBANDE89370400440532013000')).toEqual([]);
   });
 });
 

@@ -194,12 +194,18 @@ function isAlnum(c: string | undefined): boolean {
 }
 
 function isStart(s: string, i: number): boolean {
-  if (!isLetter(s[i]) || !isLetter(s[i + 1]) || isWordChar(s[i - 1])) return false;
+  if (!isLetter(s[i]) || !isLetter(s[i + 1]) || (isWordChar(s[i - 1]) && !afterLabel(s, i))) return false;
   // The check digits right after the country code, or after a run of separators as between any two groups
   // (`DE 89 3704…`, `DE-89-3704-…`, `DE.89.3704.…`).
   let at = i + 2;
   while (at - i - 2 < MAX_SEPARATOR_RUN && isSeparator(s[at])) at++;
   return isDigit(s[at]) && isDigit(s[at + 1]);
+}
+
+// Glued to its label (`IBANDE89…`, as text copied from a PDF statement or joined in a spreadsheet reads; attacker
+// round 60), as a card is to `PAN`: the word IBAN right before the country code, itself not inside a word.
+function afterLabel(s: string, i: number): boolean {
+  return i >= 4 && s.startsWith('IBAN', i - 4) && !isWordChar(s[i - 5]);
 }
 
 function isLetter(c: string | undefined): boolean {

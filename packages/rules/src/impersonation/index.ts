@@ -489,7 +489,13 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       const shown = NARROW_TEST.test(label)
         ? [...turned, ...turned.map((n) => n.replace(NARROW, ''))]
         : turned;
-      return shown.some(
+      // The ASCII signs read as letters above (`|` as l, `@` as a, `$` as s, `+` as t) are also drawn as what they
+      // are: a bar or a plus glued to a word (`Jane Doe|CEO`, `CEO|Jane Doe`, `Jane|Doe`, `Jane Doe+Co`) separates
+      // it, as a reader sees it (attacker round 60: such names read `doelceo`, `janeldoe`).
+      const signs = SIGN_LETTERS.test(label)
+        ? [...shown, ...shown.map((n) => n.replace(SIGN_LETTERS_ALL, ' '))]
+        : shown;
+      return signs.some(
         (name) =>
           matchesProtected(name, protectedNames) ||
           (isGlued(name) && matchesProtected(unglued(name), protectedNames)),
@@ -660,6 +666,8 @@ async function dmarcPassed(ctx: RuleContext, options: OutsideOptions): Promise<S
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
+const SIGN_LETTERS = /[@$+|]/;
+const SIGN_LETTERS_ALL = /[@$+|]/g;
 const AT_DOMAIN = /@[^\s<>"'(),;]+/g;
 // Spaces narrower than a letter (six-per-em, punctuation, thin, hair, narrow no-break, medium mathematical),
 // line and paragraph separators, the braille blank, interlinear annotation marks, controls (a tab among them),
