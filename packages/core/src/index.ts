@@ -45,6 +45,7 @@ export type { Direction } from './flow/direction.js';
 export type { EditOutcome } from './flow/edit-outcome.js';
 export type { EngineResponse, FlowOutcome } from './flow/outcome.js';
 export { onFlowOutcome } from './flow/outcome.js';
+export { protective } from './flow/protective.js';
 export type { FiredRule } from './flow/state.js';
 export type { Condition, Envelope, ErrorPolicy, FlowLogger, Rule, RuleContext } from './flow/types.js';
 export type { ArchiveKind } from './message/archive-kind.js';

@@ -1,5 +1,6 @@
 import { recipientMatchesAny } from '../address.js';
 import type { Direction } from './direction.js';
+import { isProtective, protective } from './protective.js';
 import type { Condition, ErrorPolicy, Rule, RuleContext } from './types.js';
 import { asView } from './view.js';
 
@@ -43,8 +44,14 @@ export function rule<D extends Direction = Direction>(
  * ```
  */
 export function when<D extends Direction>(condition: Condition<D>, inner: Rule<D>): Rule<D> {
+  // A protection's test that throws or is cut by the deadline settles what it guards (see `protective`).
+  const failClosed =
+    inner.onError === undefined && inner.settles !== undefined && isProtective(condition)
+      ? { onError: { failClosed: inner.settles } }
+      : {};
   return {
     ...inner,
+    ...failClosed,
     async run(ctx) {
       if (await condition(ctx)) await inner.run(ctx);
     },
@@ -72,10 +79,11 @@ export function unless<D extends Direction>(condition: Condition<D>, inner: Rule
  * ```
  */
 export function all<D extends Direction>(...conditions: Condition<D>[]): Condition<D> {
-  return async (ctx) => {
+  const every: Condition<D> = async (ctx) => {
     for (const c of conditions) if (!(await c(ctx))) return false;
     return true;
   };
+  return conditions.some(isProtective) ? protective(every) : every;
 }
 
 /**
@@ -87,10 +95,11 @@ export function all<D extends Direction>(...conditions: Condition<D>[]): Conditi
  * ```
  */
 export function any<D extends Direction>(...conditions: Condition<D>[]): Condition<D> {
-  return async (ctx) => {
+  const some: Condition<D> = async (ctx) => {
     for (const c of conditions) if (await c(ctx)) return true;
     return false;
   };
+  return conditions.some(isProtective) ? protective(some) : some;
 }
 
 /**

@@ -113,6 +113,11 @@ export interface Rule<D extends Direction = Direction> {
   readonly onError?: ErrorPolicy;
   /** The recipients the rule may decide (set by `forRecipients`); a fail-closed verdict settles only these. */
   readonly scope?: (address: string) => boolean;
+  /**
+   * The one verdict the rule settles its open recipients with, when it is that simple (`settleWith`,
+   * `bounceWith`, `moveToJunk`…): `when` over a {@link protective} condition fails closed with it.
+   */
+  readonly settles?: Verdict;
   run(ctx: RuleContext<D>): void | Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import type { Condition, Rule, Verdict } from '@wmflow/core';
+import { type Condition, protective, type Rule, type Verdict } from '@wmflow/core';
 import { bounceOption, ruleName, verdictOption } from '../internal/config.js';
 import { type UndecidableOption, undecidablePolicy } from '../internal/undecidable.js';
 import { type AttachmentPolicyOptions, attachmentPolicy, attachmentViolations } from './policy.js';
@@ -14,7 +14,8 @@ import { type AttachmentPolicyOptions, attachmentPolicy, attachmentViolations } 
  */
 export function hasBlockedAttachment(options: AttachmentPolicyOptions = {}): Condition {
   const policy = attachmentPolicy(options);
-  return async (ctx) => attachmentViolations(await ctx.message.parts(), policy).length > 0;
+  // A message that cannot be walked (a limit, a parse error) or the deadline settles what `when` guards with it.
+  return protective(async (ctx) => attachmentViolations(await ctx.message.parts(), policy).length > 0);
 }
 
 /** Options of {@link blockAttachments}. */

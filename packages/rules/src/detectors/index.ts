@@ -1,4 +1,4 @@
-import { type Condition, ConfigError, mayRunRightToLeft } from '@wmflow/core';
+import { type Condition, ConfigError, mayRunRightToLeft, protective } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
 import { groupsTurned } from './bidi-order.js';
@@ -80,7 +80,9 @@ const ENTITY_BUDGET = 4 << 20;
  */
 export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}): Condition {
   const check = checkSensitiveData(options);
-  return async (ctx) => (await check(ctx)).matched;
+  const condition: Condition = async (ctx) => (await check(ctx)).matched;
+  // Not knowing is a match (the default): an error or the deadline settles what `when` guards with it.
+  return (options.onUndecidable ?? 'match') === 'match' ? protective(condition) : condition;
 }
 
 /** What {@link checkSensitiveData} found: whether the condition matches, and why. */

@@ -42,6 +42,8 @@ export function settleWith<D extends Direction = Direction>(
   const name = ruleName('name', options.name, verdict.type.toLowerCase().replaceAll('_', '-'));
   return {
     name,
+    // Only a rule that settles every open recipient says so: a fail-closed verdict settles them all.
+    ...(patterns === undefined ? { settles: verdict } : {}),
     run(ctx) {
       ctx.settle(verdict, pick(ctx.open, patterns));
     },
