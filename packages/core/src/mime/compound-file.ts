@@ -25,6 +25,31 @@ export function isCompoundFile(bytes: Buffer): boolean {
 }
 
 /**
+ * The streams of `file` whose name `wanted` accepts, at most `max`: none when it is not a compound file or its
+ * directory cannot be read (a reader of one stream kind gives no reading then).
+ *
+ * @example
+ * ```ts
+ * streamsNamed(doc, 2 * doc.length, (name) => name === 'WordDocument', 4);
+ * ```
+ */
+export function streamsNamed(
+  file: Buffer,
+  maxBytes: number,
+  wanted: (name: string) => boolean,
+  max: number,
+): CompoundStream[] {
+  if (!isCompoundFile(file)) return [];
+  try {
+    return compoundStreams(file, maxBytes)
+      .filter((s) => wanted(s.name))
+      .slice(0, max);
+  } catch {
+    return [];
+  }
+}
+
+/**
  * The streams of a compound file. Throws when its tables cannot be followed (a chain that loops, leaves the file,
  * or a header it does not frame), or when reading the streams would take more than `maxBytes`: the caller then
  * does not know what they hold. Linear in the file's size and `maxBytes`.

@@ -1,4 +1,4 @@
-import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
+import { streamsNamed } from './compound-file.js';
 
 // Excel keeps a cell's number as an IEEE double (BIFF8 `NUMBER`, a `FORMULA`'s cached result; an .xlsb sheet's
 // `BrtCellReal` and `BrtFmlaNum`), not as text: a card typed into a cell (a 15-digit American Express number is kept
@@ -21,15 +21,8 @@ const LARGEST = 1e19;
  * ```
  */
 export function excelNumberTexts(file: Buffer, maxBytes: number): string[] {
-  if (!isCompoundFile(file)) return [];
-  let streams: CompoundStream[];
-  try {
-    streams = compoundStreams(file, maxBytes);
-  } catch {
-    return [];
-  }
   const texts: string[] = [];
-  for (const book of streams.filter((s) => WORKBOOK.test(s.name)).slice(0, MAX_WORKBOOKS)) {
+  for (const book of streamsNamed(file, maxBytes, (name) => WORKBOOK.test(name), MAX_WORKBOOKS)) {
     try {
       const text = biffNumbers(book.bytes());
       if (text) texts.push(text);
