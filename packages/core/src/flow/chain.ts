@@ -72,7 +72,8 @@ function settleUndecided(rules: readonly Rule[], state: FlowState, defaultPolicy
   for (const current of rules.slice(state.reached)) {
     const policy = current.onError ?? defaultPolicy;
     if (typeof policy === 'string') continue;
-    const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: false };
+    // An audited protection says what it would have settled, as when it runs (it never fails closed for real).
+    const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: current.audit === true };
     new RuleView(state, record, current.scope).settle(policy.failClosed);
     if (Object.keys(record.settled).length === 0) continue;
     record.notes.push('the deadline came before this protection decided: not knowing is not allowing');

@@ -190,6 +190,7 @@ export function forRecipients<D extends Direction>(
 export function audit<D extends Direction>(inner: Rule<D>): Rule<D> {
   return {
     ...inner,
+    audit: true,
     async run(ctx) {
       await inner.run(asView(ctx).audited());
     },

@@ -118,6 +118,11 @@ export interface Rule<D extends Direction = Direction> {
    * `bounceWith`, `moveToJunk`…): `when` over a {@link protective} condition fails closed with it.
    */
   readonly settles?: Verdict;
+  /**
+   * Set by `audit`: what the rule settles is logged, not applied, and so is its fail-closed verdict when it throws
+   * or the deadline comes before it decides.
+   */
+  readonly audit?: boolean;
   run(ctx: RuleContext<D>): void | Promise<void>;
 }
 

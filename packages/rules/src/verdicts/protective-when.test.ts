@@ -1,8 +1,8 @@
-import { all, any, type Condition, not, protective, Verdicts, when } from '@wmflow/core';
+import { all, any, audit, type Condition, not, protective, Verdicts, when } from '@wmflow/core';
 import { lambdaContext } from '@wmflow/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../../test/support/stack.js';
-import { hasBlockedAttachment } from '../attachments/index.js';
+import { blockAttachments, hasBlockedAttachment } from '../attachments/index.js';
 import { containsSensitiveData } from '../detectors/index.js';
 import { bounceWith, moveToJunk, settleWith } from './index.js';
 
@@ -89,5 +89,25 @@ describe('when over a protective condition fails closed', () => {
     expect(
       when(dlp, settleWith(Verdicts.DROP, { recipients: ['*@partner.example'] })).onError,
     ).toBeUndefined();
+  });
+});
+
+// Audit mode never fails closed for real (docs/threat-model.md), yet at the deadline an audited protection that had
+// not decided settled its blocking verdict for real: a guard with AUDIT_MODE=attachments bounced a slow message.
+describe('an audited protection at the deadline', () => {
+  it('logs what it would have settled and applies nothing', async () => {
+    const slow = { ...blockAttachments(), run: () => new Promise<void>(() => {}) };
+    const inbound = { direction: 'INBOUND' as const, recipients: ['bob@corp.example'] };
+    for (const rule of [audit(slow), audit(when(protective(never), bounceWith('Not sent.')))]) {
+      const run = await h.run([rule], MESSAGE, inbound, {}, lambdaContext({ timeoutMs: 1600 }));
+      expect(run.outcome.deadlineHit).toBe(true);
+      expect(run.verdict('bob@corp.example')).toBe('DEFAULT');
+      expect(run.outcome.fired).toHaveLength(1);
+      expect(run.outcome.fired[0]?.audit).toBe(true);
+      expect(Object.values(run.outcome.fired[0]?.settled ?? {})[0]).toMatch(/^BOUNCE:/);
+    }
+    // Not audited, the same protection blocks.
+    const run = await h.run([slow], MESSAGE, inbound, {}, lambdaContext({ timeoutMs: 1600 }));
+    expect(run.verdict('bob@corp.example')).toMatch(/^BOUNCE:/);
   });
 });
