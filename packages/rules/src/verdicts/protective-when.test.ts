@@ -1,4 +1,14 @@
-import { all, any, audit, type Condition, not, protective, Verdicts, when } from '@wmflow/core';
+import {
+  all,
+  any,
+  audit,
+  type Condition,
+  type FiredRule,
+  not,
+  protective,
+  Verdicts,
+  when,
+} from '@wmflow/core';
 import { lambdaContext } from '@wmflow/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../../test/support/stack.js';
@@ -102,9 +112,10 @@ describe('an audited protection at the deadline', () => {
       const run = await h.run([rule], MESSAGE, inbound, {}, lambdaContext({ timeoutMs: 1600 }));
       expect(run.outcome.deadlineHit).toBe(true);
       expect(run.verdict('bob@corp.example')).toBe('DEFAULT');
-      expect(run.outcome.fired).toHaveLength(1);
-      expect(run.outcome.fired[0]?.audit).toBe(true);
-      expect(Object.values(run.outcome.fired[0]?.settled ?? {})[0]).toMatch(/^BOUNCE:/);
+      const fired = run.outcome.fired as FiredRule[];
+      expect(fired).toHaveLength(1);
+      expect(fired[0]?.audit).toBe(true);
+      expect(Object.values(fired[0]?.settled ?? {})[0]).toMatch(/^BOUNCE:/);
     }
     // Not audited, the same protection blocks.
     const run = await h.run([slow], MESSAGE, inbound, {}, lambdaContext({ timeoutMs: 1600 }));
