@@ -1,6 +1,6 @@
 // Fault round 47: a proxy whose answers are written byte for byte on the socket (any framing, any lie), built
 // from the upstream's whole answer. Beside the scripted proxy, for faults of HTTP framing it cannot express.
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** The upstream's whole answer: status, headers (lower-case names), body. */
@@ -34,22 +34,22 @@ export function plainHeaders(
   return Object.entries(answer.headers).filter(([k]) => !drop.test(k));
 }
 
-export async function wireProxy(upstream: string): Promise<WireProxy> {
+/**
+ * A proxy that forwards each request to `upstream`, reads its whole answer, and hands it to `answer` to write. The
+ * handler is chosen when the request has arrived (`respond(req)`), before it is forwarded, so plans that count
+ * requests see them in arrival order.
+ */
+export async function bufferingProxy(
+  upstream: string,
+  respond: (req: IncomingMessage) => (answer: Answer, res: ServerResponse) => void | Promise<void>,
+): Promise<{ endpoint: string; close(): Promise<void> }> {
   const target = new URL(upstream);
   const sockets = new Set<Socket>();
-  const self: WireProxy = {
-    endpoint: '',
-    shape: () => undefined,
-    log: [],
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const write = respond(req);
       const { expect: _e, ...headers } = req.headers;
       const out = request({
         host: target.hostname,
@@ -66,22 +66,7 @@ export async function wireProxy(upstream: string): Promise<WireProxy> {
         up.on('end', () => {
           const answer: Answer = { status: up.statusCode ?? 502, headers: {}, body: Buffer.concat(parts) };
           for (const [k, v] of Object.entries(up.headers)) if (typeof v === 'string') answer.headers[k] = v;
-          const raw = self.shape(req, answer);
-          self.log.push(`${req.method} ${req.url} -> ${raw ? 'shaped' : 'forward'}`);
-          if (!raw) {
-            const h: Record<string, string> = {
-              ...answer.headers,
-              'content-length': String(answer.body.length),
-            };
-            delete h['transfer-encoding'];
-            res.writeHead(answer.status, h);
-            res.end(answer.body);
-            return;
-          }
-          const socket = res.socket;
-          if (!socket) return;
-          socket.write(raw);
-          socket.end();
+          void write(answer, res);
         });
       });
       out.end(Buffer.concat(chunks));
@@ -92,7 +77,36 @@ export async function wireProxy(upstream: string): Promise<WireProxy> {
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  self.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The answer as it came, its body framed by a Content-Length. */
+export function forwardWhole(answer: Answer, res: ServerResponse): void {
+  const h: Record<string, string> = { ...answer.headers, 'content-length': String(answer.body.length) };
+  delete h['transfer-encoding'];
+  res.writeHead(answer.status, h);
+  res.end(answer.body);
+}
+
+export async function wireProxy(upstream: string): Promise<WireProxy> {
+  const self: WireProxy = { endpoint: '', shape: () => undefined, log: [], close: async () => {} };
+  const proxy = await bufferingProxy(upstream, (req) => (answer, res) => {
+    const raw = self.shape(req, answer);
+    self.log.push(`${req.method} ${req.url} -> ${raw ? 'shaped' : 'forward'}`);
+    if (!raw) return forwardWhole(answer, res);
+    const socket = res.socket;
+    if (!socket) return;
+    socket.write(raw);
+    socket.end();
+  });
+  self.endpoint = proxy.endpoint;
+  self.close = proxy.close;
   return self;
 }
 

@@ -1,7 +1,7 @@
 // Fault round 48: a proxy that sends the first bytes of an answer's body, then holds the rest until told (or
 // forever): a download that stalls mid-body, the first pass of the banner (or the edit) waiting on it.
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { bufferingProxy, forwardWhole } from './faults-round47-wire.js';
 
 /**
  * For one request: send `keep` body bytes, then the rest once `resume` resolves (never, if it never does); a
@@ -21,65 +21,30 @@ export interface StallProxy {
 }
 
 export async function stallProxy(upstream: string): Promise<StallProxy> {
-  const target = new URL(upstream);
-  const sockets = new Set<Socket>();
   const counts = new Map<string, number>();
-  const self: StallProxy = {
-    endpoint: '',
-    plan: () => undefined,
-    log: [],
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const n = (counts.get(req.method ?? '') ?? 0) + 1;
-      counts.set(req.method ?? '', n);
-      const stall = self.plan(req, n);
-      self.log.push(`${req.method} ${req.url} #${n}${stall ? ` stall after ${stall.keep}` : ''}`);
-      const { expect: _e, ...headers } = req.headers;
-      const out = request({
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers,
-        agent: false,
-      });
-      out.on('error', () => res.destroy());
-      out.on('response', (up) => {
-        const parts: Buffer[] = [];
-        up.on('data', (c: Buffer) => parts.push(c));
-        up.on('end', async () => {
-          const body = Buffer.concat(parts);
-          const h: Record<string, string | string[]> = {};
-          for (const [k, v] of Object.entries(up.headers)) if (v !== undefined) h[k] = v;
-          delete h['transfer-encoding'];
-          h['content-length'] = String(body.length);
-          if (stall && stall.keep < 0) await (stall.resume ?? new Promise(() => {}));
-          if (res.destroyed) return;
-          res.writeHead(up.statusCode ?? 502, h);
-          if (!stall || stall.keep < 0) {
-            res.end(body);
-            return;
-          }
-          res.write(body.subarray(0, stall.keep));
-          await (stall.resume ?? new Promise(() => {}));
-          if (!res.destroyed) res.end(body.subarray(stall.keep));
-        });
-      });
-      out.end(Buffer.concat(chunks));
-    });
+  const self: StallProxy = { endpoint: '', plan: () => undefined, log: [], close: async () => {} };
+  const proxy = await bufferingProxy(upstream, (req) => {
+    const n = (counts.get(req.method ?? '') ?? 0) + 1;
+    counts.set(req.method ?? '', n);
+    const stall = self.plan(req, n);
+    self.log.push(`${req.method} ${req.url} #${n}${stall ? ` stall after ${stall.keep}` : ''}`);
+    return async (answer, res) => {
+      if (!stall) return forwardWhole(answer, res);
+      if (stall.keep < 0) await (stall.resume ?? new Promise(() => {}));
+      if (res.destroyed) return;
+      const h: Record<string, string> = { ...answer.headers, 'content-length': String(answer.body.length) };
+      delete h['transfer-encoding'];
+      res.writeHead(answer.status, h);
+      if (stall.keep < 0) {
+        res.end(answer.body);
+        return;
+      }
+      res.write(answer.body.subarray(0, stall.keep));
+      await (stall.resume ?? new Promise(() => {}));
+      if (!res.destroyed) res.end(answer.body.subarray(stall.keep));
+    };
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  self.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  self.endpoint = proxy.endpoint;
+  self.close = proxy.close;
   return self;
 }
