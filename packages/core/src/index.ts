@@ -78,6 +78,7 @@ export { sniffType } from './message/sniff.js';
 export type { SpoolOptions } from './message/spool.js';
 export { mayRunRightToLeft } from './message/text-direction.js';
 export { isAttachedMessageType } from './mime/attached-message.js';
+export { typeAsClientsRead } from './mime/client-type.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export type { UpdateCheckLimits } from './mime/update-rules.js';

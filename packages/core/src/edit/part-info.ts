@@ -1,4 +1,5 @@
 import { safeDecodeWords } from '../message/decode-words.js';
+import { typeAsClientsRead } from '../mime/client-type.js';
 import type { PartInfo } from './edits.js';
 
 /** The mailsplit node fields the editor reads. */
@@ -56,9 +57,7 @@ export function partInfo(node: SplitNode): PartInfo {
  * `=?windows-1252?q?text/html` are all shown as text/html. The editor decides on the same reading.
  */
 export function shownType(node: SplitNode): string {
-  const value = (node.contentType || '').trim().toLowerCase();
-  const token = value.split(/[;,\s]/, 1)[0] ?? '';
-  return token.slice(token.lastIndexOf('?') + 1) || 'text/plain';
+  return typeAsClientsRead(node.contentType || '') || 'text/plain';
 }
 
 /** True for leaf parts that are attachments rather than body text. */

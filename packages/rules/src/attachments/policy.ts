@@ -7,6 +7,7 @@ import {
   opensByExtensionOnMac,
   type PartInventory,
   type StructureFinding,
+  typeAsClientsRead,
 } from '@wmflow/core';
 import { countOption, type ListInput, stringList } from '../internal/config.js';
 
@@ -387,20 +388,6 @@ function describe(part: MessagePart, reason: string): AttachmentViolation {
   };
 }
 
-/**
- * A declared type as Thunderbird reads it (the editor's `shownType`, attacker round 55): its first token, cut at a
- * `;`, `,` or white space, after any `?`. `application/hta foo` and `=?us-ascii?q?text/vbscript` map to the
- * extensions their plain spellings do (attacker round 59).
- */
-function clientType(type: string): string {
-  const token =
-    type
-      .trim()
-      .toLowerCase()
-      .split(/[;,\s]/, 1)[0] ?? '';
-  return token.slice(token.lastIndexOf('?') + 1);
-}
-
 /** A part a client would list as a file: named, disposed as an attachment, or not a body type. */
 function fileLike(p: MessagePart): boolean {
   if (p.names.length > 0 || p.disposition === 'attachment') return true;
@@ -422,7 +409,9 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   // Unnamed, or named without any extension: a client saving it adds the one its type maps to.
   const bare = exts.every((e) => e.length === 0);
   const implied =
-    bare && !a.container ? (TYPE_EXTENSIONS[declared] ?? TYPE_EXTENSIONS[clientType(declared)]) : undefined;
+    bare && !a.container
+      ? (TYPE_EXTENSIONS[declared] ?? TYPE_EXTENSIONS[typeAsClientsRead(declared)])
+      : undefined;
   if (implied && p.blocked.has(implied)) {
     return `${a.names.length === 0 ? 'unnamed' : 'extensionless'} ${declared} (saved as .${implied})`;
   }
