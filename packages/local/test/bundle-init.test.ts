@@ -77,6 +77,24 @@ describe('wmflow bundle and init (from source)', () => {
     expect(again.stderr).toContain('already has');
   });
 
+  it('says npm install only while a dependency is missing from the project', async () => {
+    const fresh = join(dir, 'fresh-rule');
+    const r = await wmflow(['init', fresh]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/next:\n {2}cd .*fresh-rule\n {2}npm install\n {2}npm test\n/);
+    const installed = join(dir, 'installed-rule');
+    await mkdir(installed);
+    const deps = ['@wmflow/core', '@wmflow/rules', '@wmflow/local', '@types/node', 'typescript'];
+    for (const name of deps) {
+      await mkdir(join(installed, 'node_modules', name), { recursive: true });
+      await writeFile(join(installed, 'node_modules', name, 'package.json'), JSON.stringify({ name }));
+    }
+    const ready = await wmflow(['init', installed]);
+    expect(ready.code, ready.stderr).toBe(0);
+    expect(ready.stderr).toMatch(/next:\n {2}cd .*installed-rule\n {2}npm test\n/);
+    expect(ready.stderr).not.toContain('npm install');
+  });
+
   it('starts a project in a cloned repository: keeps its README and files, completes its ignore file', async () => {
     const project = join(dir, 'cloned');
     await mkdir(join(project, 'src'), { recursive: true });

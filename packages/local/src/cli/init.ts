@@ -53,10 +53,17 @@ export async function init(args: string[]): Promise<number> {
   await writeFile(join(target, 'package.json'), `${JSON.stringify(merged, null, 2)}\n`);
   if (replaced.length > 0)
     process.stderr.write(`wmflow init: package.json scripts replaced: ${replaced.join(', ')}\n`);
+  const install = missingPackages(target, merged).length > 0 ? '  npm install\n' : '';
   process.stderr.write(
-    `wmflow init: created ${name} in ${dir}\n\nnext:\n${dir === '.' ? '' : `  cd ${dir}\n`}  npm install\n  npm test\n`,
+    `wmflow init: created ${name} in ${dir}\n\nnext:\n${dir === '.' ? '' : `  cd ${dir}\n`}${install}  npm test\n`,
   );
   return 0;
+}
+
+/** The manifest's dependencies not yet installed in the project's own node_modules (what `npm install` would add). */
+function missingPackages(target: string, pkg: Manifest): string[] {
+  const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
+  return names.filter((n) => !existsSync(join(target, 'node_modules', n, 'package.json')));
 }
 
 /** The template's files as the project names them (dot files with their dot), `/`-separated. */
