@@ -96,8 +96,10 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
   const scope = rollout(config, GUARD_PARTS);
   const rules: Rule<'INBOUND'>[] = [];
   let edits = false;
-  // First: a storm or a burst is refused before any message is read.
-  rules.push(...rateRules(config, scope, 'INBOUND'));
+  // First: a storm or a burst is refused before any message is read. A limit that junks goes after the
+  // protections (`rate.last`): settled first, its Junk would stand in for a virus's or a blocked file's bounce.
+  const rate = rateRules(config, scope, 'INBOUND');
+  rules.push(...rate.first);
 
   if (config.flag('SES_VERDICTS', true)) {
     const onVirus = verdictSetting(
@@ -175,6 +177,8 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
       scope('impersonation', when(condition, settleWith<'INBOUND'>(verdict, { name: 'impersonation' }))),
     );
   }
+
+  rules.push(...rate.last);
 
   const tagging = taggingParts(config, domains.length > 0);
   if (tagging.size > 0) {

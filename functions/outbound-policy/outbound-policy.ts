@@ -60,7 +60,9 @@ export function outboundPolicy(env: Env): FlowHandler {
   const scope = rollout(config, OUTBOUND_PARTS);
   const rules: Rule<'OUTBOUND'>[] = [];
   // First: a burst from a compromised account is refused before any message is read.
-  rules.push(...rateRules(config, scope, 'OUTBOUND'));
+  // (Outbound limits bounce or drop: none goes last.)
+  const rate = rateRules(config, scope, 'OUTBOUND');
+  rules.push(...rate.first, ...rate.last);
 
   const internalOnly = config.list('INTERNAL_ONLY_SENDERS') ?? [];
   if (internalOnly.length > 0) {

@@ -32,6 +32,18 @@ interface LimitEntry {
 
 type Scope = <D extends Direction>(part: string, rule: Rule<D>) => Rule<D>;
 
+/** The rate rules of a function, by where they go in its chain. */
+export interface RateRules<D extends Direction> {
+  /** Rules whose verdict refuses the message (bounce, drop): first, so a burst is refused unread. */
+  first: Rule<D>[];
+  /**
+   * Rules whose verdict still delivers (junk): after the protections, since the first verdict settled wins and
+   * a virus or a blocked file must not reach Junk in place of its bounce (attacker round 61). They run as side
+   * effects, so every message is still counted, those the protections refused too.
+   */
+  last: Rule<D>[];
+}
+
 /**
  * The rate rules a function's settings ask for: `STORM_GROUPS` (mail-storm stopper) and
  * `RATE_LIMITS` (a JSON list of limits), counting in the DynamoDB table `RATE_TABLE`. Checked at
@@ -40,17 +52,18 @@ type Scope = <D extends Direction>(part: string, rule: Rule<D>) => Rule<D>;
  *
  * @example
  * ```ts
- * rules.push(...rateRules(config, scope, 'OUTBOUND'));
+ * const rate = rateRules(config, scope, 'INBOUND');
+ * rules.push(...rate.first, ...protections, ...rate.last);
  * ```
  */
 export function rateRules<D extends Direction>(
   config: FunctionConfig,
   scope: Scope,
   direction: D,
-): Rule<D>[] {
+): RateRules<D> {
   const groups = config.list('STORM_GROUPS') ?? [];
   const limits = limitEntries(config);
-  if (groups.length === 0 && limits.length === 0) return [];
+  if (groups.length === 0 && limits.length === 0) return { first: [], last: [] };
   const table = config.text('RATE_TABLE');
   if (table === undefined) {
     throw new ConfigError(
@@ -63,7 +76,7 @@ export function rateRules<D extends Direction>(
     ['fail-open', 'fail-closed'],
     'fail-open',
   );
-  const rules: Rule<D>[] = [];
+  const rules: RateRules<D> = { first: [], last: [] };
   if (groups.length > 0) {
     const fields = {
       table: 'RATE_TABLE',
@@ -84,10 +97,12 @@ export function rateRules<D extends Direction>(
           : {}),
       }),
     );
-    rules.push(scope('mail-storm', rule as Rule<D>));
+    // Its verdict is always a bounce.
+    rules.first.push(scope('mail-storm', rule as Rule<D>));
   }
   limits.forEach((entry, i) => {
     const field = `${config.field('RATE_LIMITS')}[${i}]`;
+    const verdict = configured(field, () => verdictOf(entry, direction));
     const rule = configured(field, () =>
       rateLimit({
         table,
@@ -97,10 +112,12 @@ export function rateRules<D extends Direction>(
         limit: entry.limit,
         window: entry.window as Duration,
         ...(entry.windowType ? { windowType: entry.windowType } : {}),
-        ...verdictOf(entry, direction),
+        ...verdict,
       }),
     );
-    rules.push(scope('rate-limits', rule as Rule<D>));
+    if (verdict.verdict?.type === 'MOVE_TO_JUNK')
+      rules.last.push(scope('rate-limits', { ...(rule as Rule<D>), sideEffect: true }));
+    else rules.first.push(scope('rate-limits', rule as Rule<D>));
   });
   return rules;
 }
