@@ -1,5 +1,6 @@
 import { type Condition, domainOf, normalizeDomain } from '@wmflow/core';
 import { contradictsItself } from '../internal/auth-contradiction.js';
+import { shownFrom } from '../internal/shown-from.js';
 
 /** Options of {@link senderAuthenticated}. */
 export interface SenderAuthenticatedOptions {
@@ -12,8 +13,10 @@ export interface SenderAuthenticatedOptions {
  * (WorkMail authenticated the user), or inbound mail whose trusted Authentication-Results header
  * reports SPF `pass` for that MAIL FROM domain, DKIM `pass` with `header.d` equal to it, or DMARC
  * `pass` with `header.from` equal to it — unless the header contradicts itself (SPF or DMARC given twice, a
- * DMARC result other than pass or none, a method given as `none` beside another result of its own), when none
- * of its passes counts. Use it before any pass an identity grants (allow lists,
+ * DMARC result other than pass or none, a method given as `none` beside another result of its own), or the
+ * header block is not one a signature vouches for (several From fields or mailboxes, a Subject, Reply-To, Sender,
+ * To, Cc, Date or Message-ID given twice: a replayed signed message with a field added on top), when none of its
+ * passes counts. Use it before any pass an identity grants (allow lists,
  * bypass, copies): an envelope sender alone is only a claim. Reads only the header block.
  *
  * @example
@@ -29,7 +32,7 @@ export function senderAuthenticated(options: SenderAuthenticatedOptions = {}): C
     const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
     // A pass beside results that contradict it may be text the sender had SES echo (attacker round 47).
     if (contradictsItself(verdicts)) return false;
-    return verdicts.methods.some((m) => {
+    const passed = verdicts.methods.some((m) => {
       if (m.result !== 'pass') return false;
       const vouched =
         m.method === 'spf'
@@ -41,5 +44,8 @@ export function senderAuthenticated(options: SenderAuthenticatedOptions = {}): C
               : '';
       return vouched === domain;
     });
+    // A signed message is replayable: one with a From or a Subject added on top shows the reader what the
+    // signer never sent, so its pass proves no sender (attacker round 61).
+    return passed && shownFrom(await ctx.message.headers()) !== undefined;
   };
 }

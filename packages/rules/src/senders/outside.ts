@@ -1,5 +1,6 @@
 import { type Condition, isInternal, type RuleContext } from '@wmflow/core';
 import { contradictsItself } from '../internal/auth-contradiction.js';
+import { shownFrom } from '../internal/shown-from.js';
 
 /** Options of {@link senderIsOutside} and {@link senderIsInside}. */
 export interface OutsideOptions {
@@ -8,8 +9,6 @@ export interface OutsideOptions {
   /** Which passing methods prove an organization sender. Default all three: `dmarc`, `dkim`, `spf`. */
   evidence?: readonly ('dmarc' | 'dkim' | 'spf')[];
 }
-
-const ONE_EACH = ['subject', 'reply-to', 'sender', 'to', 'cc', 'date', 'message-id'];
 
 // The property naming the domain each method vouched for (RFC 8601).
 const VOUCHED: Record<'dmarc' | 'dkim' | 'spf', readonly string[]> = {
@@ -41,11 +40,9 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
   // The pass must be for the From a reader sees: one From field with one mailbox in an organization domain. A
   // message signed by the organization, replayed with another From added on top (DKIM verifiers read the last
   // From, clients show the first), or with several From fields, is not shown to come from the organization.
-  const headers = await ctx.message.headers();
-  const shown = headers.all('from').length === 1 && headers.from.length === 1 ? headers.from[0] : undefined;
   // Fields a message has at most one of, written twice: a client shows one, a signature covers the other (a
   // replayed signed message with a Subject or Reply-To added; attacker round 43).
-  if (ONE_EACH.some((f) => headers.all(f).length > 1)) return false;
+  const shown = shownFrom(await ctx.message.headers());
   if (!shown || !isInternal(shown.address, ctx.organizationDomains)) return false;
   const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
   if (contradictsItself(verdicts)) return false;
