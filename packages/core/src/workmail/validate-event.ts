@@ -39,7 +39,11 @@ export function parseFlowEvent(input: unknown): FlowEvent {
   recipients.forEach((r, i) => {
     address(r, `envelope.recipients[${i}]`, false);
   });
-  if (event.sender !== undefined && event.sender !== null) address(event.sender, 'sender', false);
+  // The send-on-behalf sender is what WorkMail read from the Sender header, which the sender writes: it is kept
+  // as WorkMail gives it (it never grants a pass; a deny list still matches its domain) rather than held to
+  // SMTP's syntax, since failing the invocation hands the message to the rule's fallback action (attacker round 61).
+  if (event.sender !== undefined && event.sender !== null)
+    string(record(event.sender, 'sender').address, 'sender.address', true);
   string(event.subject, 'subject', true);
   const messageId = string(event.messageId, 'messageId');
   if (!/^[a-z0-9-]{1,120}$/.test(messageId)) {
