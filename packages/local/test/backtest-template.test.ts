@@ -87,5 +87,13 @@ describe('template-backtest.yaml: the state machine', () => {
     const actions = JSON.stringify(fn.Properties.Policies);
     expect(actions).toContain('s3:GetObject');
     expect(actions).not.toMatch(/workmail|s3:PutObject|s3:\*/i);
+    // Listing the journal prefix only: a missing key then reads as 404, and a batch can ask what is listed.
+    const statements = (fn.Properties.Policies as { Statement?: { Sid?: string }[] }[]).flatMap(
+      (p) => p.Statement ?? [],
+    );
+    expect(statements.find((s) => s.Sid === 'ListJournal')).toMatchObject({
+      Action: 's3:ListBucket',
+      Condition: { StringLike: { 's3:prefix': { 'Fn::Sub': '${JournalKeyPrefix}/*' } } },
+    });
   });
 });

@@ -33,7 +33,14 @@ export interface JournalSource {
    * (their size or SHA-256 differ from the metadata's): a cut copy is not judged as the message. Throws too when
    * the metadata was listed (by `list()`, or as `metadataListed` says) and reading it finds nothing.
    */
-  fetch(key: string, options?: { metadataListed?: boolean }): Promise<BacktestItem>;
+  fetch(
+    key: string,
+    options?: {
+      metadataListed?: boolean;
+      /** Asked when reading the metadata finds nothing and `metadataListed` does not say it was listed. */
+      metadataListedNow?: () => Promise<boolean>;
+    },
+  ): Promise<BacktestItem>;
   /** Frees what `fetch` made (a spooled copy). */
   release(item: BacktestItem): Promise<void>;
   close(): Promise<void>;
@@ -168,7 +175,7 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
         throw new LocalStackError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
       const metadata = await s3Metadata(s3, bucket, key);
       // Listed, then not found: not a copy journaled without metadata, whose check may be skipped (F47-2).
-      if (metadata === null && listed)
+      if (metadata === null && (listed || (await options?.metadataListedNow?.())))
         throw new LocalStackError(
           `${key}: its metadata ${key}.json was listed, but reading it found nothing: not judged unchecked`,
         );
