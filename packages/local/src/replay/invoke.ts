@@ -15,6 +15,8 @@ export interface Invocation {
   response: unknown;
   failure?: { name: string; message: string };
   outcome?: FlowOutcome;
+  /** The handler's own end (resolved either way), when it did not answer in time and was still running. */
+  running?: Promise<void>;
 }
 
 /**
@@ -39,28 +41,66 @@ export async function invokeOnce(
     if (o.messageId === messageId) outcome = o;
   });
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   const context = lambdaContext({
     timeoutMs: options.timeoutMs,
     functionName: options.functionName ?? 'wmflow-replay',
   });
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      timedOut = true;
       const error = new Error(`the handler did not answer within ${options.timeoutMs} ms`);
       error.name = 'HandlerTimeout';
       reject(error);
     }, options.timeoutMs);
   });
+  let invoked: Promise<unknown> | undefined;
   try {
-    const response = await Promise.race([handler.invoke(event, context), timeout]);
+    invoked = Promise.resolve(handler.invoke(event, context));
+    const response = await Promise.race([invoked, timeout]);
     return outcome ? { response, outcome } : { response };
   } catch (error) {
     const failure = describeError(error);
-    return outcome ? { response: undefined, failure, outcome } : { response: undefined, failure };
+    const running = timedOut && invoked ? { running: invoked.then(noop, noop) } : {};
+    return outcome
+      ? { response: undefined, failure, outcome, ...running }
+      : { response: undefined, failure, ...running };
   } finally {
     clearTimeout(timer);
     stop();
   }
 }
+
+/** Longest wait for a handler that did not answer in time to end, before the next invocation (fault round 49). */
+export const TIMED_OUT_GRACE_MS = 5_000;
+
+/**
+ * Waits for a handler that did not answer in time to end (at most `graceMs`), so that what it still writes is
+ * reported with its own message and not with the next one's (Lambda ends a timed-out invocation; replay cannot). When
+ * it has not ended by then, the failure says so: what it writes later is not told apart from the next messages' writes.
+ *
+ * @example
+ * ```ts
+ * const invocation = await afterTimeout(await invokeOnce(loaded, event, { timeoutMs: 1_000 }), 1_000);
+ * ```
+ */
+export async function afterTimeout(invocation: Invocation, graceMs: number): Promise<Invocation> {
+  const { running, ...rest } = invocation;
+  if (!running || !rest.failure) return rest;
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    running.then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (ended) return rest;
+  const message = `${rest.failure.message}; it was still running ${graceMs} ms later: what it writes from then on may be reported with the following messages`;
+  return { ...rest, failure: { ...rest.failure, message } };
+}
+
+function noop(): void {}
 
 /** `{ name, message }` of anything thrown. */
 export function describeError(error: unknown): { name: string; message: string } {
