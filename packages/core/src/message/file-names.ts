@@ -35,7 +35,8 @@ const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u01
  * The spellings of a name to check: the normalized name, the name cut at its first NUL (as a C string
  * reads it), the name with its letters that case-map to ASCII taken as those (`ſ` as `s`) and, when it holds
  * colons (an NTFS alternate stream such as `a.vbs:x:$DATA`, or a client replacing the colon), each
- * colon-separated piece too; when it ends in a path separator (`a.vbs/`), its last segment.
+ * colon-separated piece too; when it ends in a path separator (`a.vbs/`), its last segment; and the name as
+ * Thunderbird saves it (`invoice.j s` is `invoice.js`).
  */
 export function nameVariants(name: string): string[] {
   const clean = normalizeFileName(name);
@@ -48,10 +49,28 @@ export function nameVariants(name: string): string[] {
   // A name ending in a path separator is saved under its last segment by clients that take a basename (Node's
   // `path.basename('a.vbs/')` is `a.vbs`): that segment is a spelling too.
   const based = /[/\\]$/.test(clean) ? spellings.map(lastSegment).filter((b) => b !== '') : [];
-  const all = [...spellings, ...based, ...cut];
+  // Thunderbird names the file it opens or saves as Gecko's sanitizer spells it (attacker round 62).
+  const gecko = spellings.map(geckoSpelling).filter((g) => g !== '' && !spellings.includes(g));
+  const all = [...spellings, ...gecko, ...based, ...cut];
   if (!clean.includes(':')) return all;
   const pieces = spellings.flatMap((s) => s.split(':').map(normalizeFileName));
   return [...all, ...pieces.filter((p) => p !== '')];
+}
+
+// Gecko's validateFileNameForSaving (`DownloadPaths.sanitize`, which Thunderbird names a temporary or saved
+// attachment by) drops controls and line and paragraph separators anywhere, turns every other space but U+3000
+// into ' ', trims trailing spaces, U+3000, dots and U+180E, then strips ASCII white space from the extension:
+// `invoice.j s`, `invoice.j\u00a0s` and `invoice.j\u2028s` are saved as `invoice.js`, `invoice.js\u180e` too.
+// Linear: two global replaces, a loop from the end, one more replace.
+function geckoSpelling(name: string): string {
+  const spaced = name
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, '')
+    .replace(/[\p{Zs}\ufeff]/gu, (c) => (c === '\u3000' ? c : ' '));
+  let end = spaced.length;
+  while (end > 0 && ' \u3000.\u180e'.includes(spaced[end - 1] as string)) end--;
+  const trimmed = spaced.slice(0, end);
+  const dot = trimmed.lastIndexOf('.');
+  return dot < 0 ? trimmed : trimmed.slice(0, dot) + trimmed.slice(dot).replace(/[ \t\n\r\f]/g, '');
 }
 
 // The last non-empty segment of a path, its trailing separators, dots and spaces dropped (by index: linear).
