@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { type ArchiveEntry, storedEntry } from './archive-entry.js';
+import { hasOverlongAscii } from './overlong-utf8.js';
 import { eachRar5Entry } from './rar5-entries.js';
 
 // RAR 1.5–4.x (the "RAR 4" format) and RAR 5 headers walked as `unrar l` lists them. Only stored files
@@ -90,6 +91,9 @@ function fileName(raw: Buffer, unicode: boolean): string {
   const nul = raw.indexOf(0);
   const bytes = raw.toString('latin1', 0, nul < 0 ? raw.length : nul);
   if (!unicode) return bytes;
+  // 7-Zip before 21.02 reads the UTF-8 name without refusing overlong forms (attacker round 62).
+  if (nul < 0 && hasOverlongAscii(raw))
+    throw new Error('a file name with an overlong UTF-8 form of an ASCII character');
   if (nul < 0) return raw.toString('utf8');
   return decodeUnicode(raw.subarray(0, nul), raw.subarray(nul + 1)) || bytes;
 }

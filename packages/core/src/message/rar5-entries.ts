@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { type ArchiveEntry, storedEntry } from './archive-entry.js';
+import { hasOverlongAscii } from './overlong-utf8.js';
 
 // RAR 5 headers: CRC32, then the header's size, type and flags as variable-length integers (7 bits a byte).
 
@@ -87,6 +88,9 @@ function fileEntry(
   if (r.p > extraStart) throw new Error('a malformed file header');
   // Windows extracts a backslash as a folder separator.
   const name = r.buf.toString('utf8', at, at + nameLength).replace(/\\/g, '/');
+  // 7-Zip before 21.02 reads an overlong UTF-8 form as the ASCII character it spells (attacker round 62).
+  if (hasOverlongAscii(r.buf.subarray(at, at + nameLength)))
+    throw new Error(`${name}: a file name with an overlong UTF-8 form of an ASCII character`);
   const entry = {
     name,
     ...(fileFlags & 0x1 ? { dir: true } : {}),

@@ -1,4 +1,5 @@
 import { type ArchiveEntry, storedEntry } from './archive-entry.js';
+import { hasOverlongAscii } from './overlong-utf8.js';
 
 // A tar archive walked block by block, as GNU tar and 7-Zip list it: ustar names with their prefix, GNU long
 // names (`././@LongLink`, type L), pax `path=` and `GNU.sparse.name=` records (type x; global ones, type g,
@@ -109,7 +110,16 @@ function headerName(header: Buffer): string {
 
 function cString(bytes: Buffer): string {
   const nul = bytes.indexOf(0);
-  return bytes.toString('utf8', 0, nul < 0 ? bytes.length : nul);
+  return utf8Name(bytes.subarray(0, nul < 0 ? bytes.length : nul));
+}
+
+// A name read as UTF-8. An overlong form of an ASCII character is U+FFFD here and that character to decoders that
+// do not check for overlong forms (7-Zip before 21.02 reads a tar's names as UTF-8 when they decode): refused
+// (attacker round 62).
+function utf8Name(bytes: Buffer): string {
+  if (hasOverlongAscii(bytes))
+    throw new Error('a file name with an overlong UTF-8 form of an ASCII character');
+  return bytes.toString('utf8');
 }
 
 function executableMode(mode: number): boolean {
@@ -181,8 +191,10 @@ function paxRecord(data: Buffer, key: string): string | undefined {
       data[p + length - 1] !== 0x0a
     )
       throw new Error('a malformed pax header');
-    const record = data.toString('utf8', space + 1, p + length - 1);
-    if (record.startsWith(`${key}=`)) found = record.slice(key.length + 1);
+    const record = data.subarray(space + 1, p + length - 1);
+    // Only the record asked for is read as a name (other records may hold binary values: SCHILY.xattr.*).
+    if (record.toString('latin1', 0, key.length + 1) === `${key}=`)
+      found = utf8Name(record.subarray(key.length + 1));
     p += length;
   }
   return found;

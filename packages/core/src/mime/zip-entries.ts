@@ -1,4 +1,5 @@
 import { constants, inflateRawSync } from 'node:zlib';
+import { hasOverlongAscii } from '../message/overlong-utf8.js';
 
 // A bounded central-directory walk over a zip archive in memory, with node's inflate (no dependency): what
 // cannot be read (not a zip, zip64, an encrypted or unknown-method entry, a truncated archive, more than the
@@ -76,7 +77,18 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const rawName = zip.subarray(p + 46, p + 46 + nameLength);
     const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
-    const unicodeName = unicodePath(zip, p + 46 + nameLength, extraLength);
+    const unicodeBytes = unicodePath(zip, p + 46 + nameLength, extraLength);
+    const unicodeName = unicodeBytes?.toString('utf8');
+    // 7-Zip before 21.02 decodes a name it reads as UTF-8 (flagged so, made on Unix, or a Unicode Path field)
+    // without refusing overlong forms: `C0 AE` is a dot to it, U+FFFD here (attacker round 62). A name from a
+    // Windows host and not flagged is read in the OEM code page, where those bytes are no dot, and where Japanese
+    // half-width katakana (`C0 B1`, ﾀｱ in Shift_JIS) would look overlong: not checked.
+    const readAsUtf8 = (flags & UTF8_FLAG) !== 0 || !WINDOWS_HOSTS.has(zip[p + 5] ?? 0);
+    if (
+      (readAsUtf8 && hasOverlongAscii(rawName)) ||
+      (unicodeBytes !== undefined && hasOverlongAscii(unicodeBytes))
+    )
+      throw new Error(`${name}: a file name with an overlong UTF-8 form of an ASCII character`);
     // The high half of the external attributes: made by Unix (3), the file's mode (S_IFLNK: a link). UnZip
     // (macOS's too) takes it as a Unix mode from any host but the Windows and OS/2 file systems, ignores its
     // file type, and falls back to the ASi extra field's: any execute bit there counts.
@@ -125,6 +137,8 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
 
 // MS-DOS/FAT (0), OS/2 HPFS (6), NTFS (11) and VFAT (14) keep DOS attributes, not a Unix mode.
 const WINDOWS_HOSTS = new Set([0, 6, 11, 14]);
+// General purpose flag bit 11: the name and comment are UTF-8.
+const UTF8_FLAG = 0x800;
 
 /** The first extra field of type `id`, among the `length` bytes of them at `at`, whose data `fits`. */
 function extraField(
@@ -149,10 +163,10 @@ function asiMode(zip: Buffer, at: number, length: number): number {
   return field ? zip.readUInt16LE(field.data + 4) : 0;
 }
 
-/** The name an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
-function unicodePath(zip: Buffer, at: number, length: number): string | undefined {
+/** The name (UTF-8 bytes) an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
+function unicodePath(zip: Buffer, at: number, length: number): Buffer | undefined {
   const field = extraField(zip, at, length, 0x7075, (data, size) => size >= 5 && zip[data] === 1);
-  return field && zip.toString('utf8', field.data + 5, field.data + field.size);
+  return field && zip.subarray(field.data + 5, field.data + field.size);
 }
 
 function endRecord(zip: Buffer): number {
