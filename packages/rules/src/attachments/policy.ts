@@ -363,10 +363,28 @@ function unlistedMessage(part: MessagePart, policy: AttachmentPolicy): string | 
     return kind === 'outlook' || kind === 'emlx';
   });
   if (own) return `uninspectable structure: a message file (${own}), whose attachments are not listed`;
+  // Unnamed (or named without an extension) and declared an Outlook item: Outlook saves it as ATT00001.msg and
+  // Thunderbird as `Part 1.2.msg` (the extension Windows maps the type to), and Outlook opens it and offers the
+  // files it carries, as it does a part named `.msg` (attacker round 62).
+  const implied = bareName(part) ? MESSAGE_TYPE_EXTENSIONS[typeAsClientsRead(part.contentType)] : undefined;
+  if (implied !== undefined && messageFileKind(`x.${implied}`) === 'outlook')
+    return `uninspectable structure: ${part.names.length === 0 ? 'an unnamed' : 'an extensionless'} ${part.contentType} part (saved as .${implied}), whose attachments are not listed`;
   const packed = part.innerNames?.find((name) => messageFileKind(name) !== undefined);
   if (packed)
     return `uninspectable structure: a message file inside the part (${packed}), whose attachments are not listed`;
   return undefined;
+}
+
+// Declared types of message files the walk does not open, and the extension Windows maps each to.
+const MESSAGE_TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
+  'application/vnd.ms-outlook': 'msg',
+};
+
+/** No name, or no name with an extension in any spelling: a client saving the part adds the one its type maps to. */
+function bareName(part: MessagePart): boolean {
+  return (
+    !part.container && part.names.every((n) => nameVariants(n).every((v) => extensionsOf(v).length === 0))
+  );
 }
 
 /** A finding the policy lets through: S/MIME, encrypted files named and checked, archives not listed. */
