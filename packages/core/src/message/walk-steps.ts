@@ -161,8 +161,19 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     ...headers.get('content-name'),
     ...headers.get('x-sun-data-name'),
     ...headers.get('content-location').map(locationName),
+    ...headers.get(EXTERNAL_ATTACHMENT).map(locationName),
   ].map(unfold);
   const naming = partNaming(types, dispositions, legacy);
+  // Thunderbird takes a part with this header for an attachment stored elsewhere (a detached file, a feed's
+  // enclosure), whoever sent it: opening it opens the file or address the header names (`file://host/share/x.js`,
+  // a UNC share), under the part's own name, not the part's content (attacker round 62). Not strippable: the
+  // removal note would keep the header (the editor drops only the naming headers), so such a message bounces.
+  for (const url of headers.get(EXTERNAL_ATTACHMENT).map(unfold))
+    walk.out.findings.push({
+      partId: id,
+      kind: 'malformed',
+      reason: `a Thunderbird external attachment: opening it opens ${url.slice(0, 200)}, which is not in the message`,
+    });
   for (const reason of naming.problems)
     walk.out.findings.push({
       partId: id,
@@ -367,6 +378,9 @@ function boundaryOf(node: SplitNode): string | undefined {
   boundaries.set(node, boundary);
   return boundary;
 }
+
+// The header Thunderbird reads a detached (or a feed's) attachment's location from.
+const EXTERNAL_ATTACHMENT = 'x-mozilla-external-attachment-url';
 
 // Content-Location (RFC 2557) names the part by a URI; a client without another name may save the part
 // under its last path segment (`x.vbs`, `https://h/x.vbs?a`): that segment counts as a name. Kept as a header
