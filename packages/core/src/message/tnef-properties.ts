@@ -20,6 +20,9 @@ const ATTACH_METHOD = 0x3705;
 const ATTACH_DATA = 0x3701;
 // PidTagAttachMethod 6: an OLE object, whose content is not read.
 const OLE_METHOD = 6;
+// PidTagAttachMethod 2, 3, 4 (afByReference, afByRefResolve, afByRefOnly): the attachment is a path
+// (PidTagAttachLongPathname, a UNC share) that Outlook opens in its place (attacker round 62).
+const BY_REFERENCE = new Set([2, 3, 4]);
 
 const PT_STRING8 = 0x001e;
 const PT_UNICODE = 0x001f;
@@ -74,6 +77,7 @@ export function readTnefProperties(
   const names: string[] = [];
   const nestedTypes: string[] = [];
   let archived = false;
+  let reference: number | undefined;
   let at = 0;
   const take = (bytes: number): number => {
     if (bytes < 0 || at + bytes > data.length) throw new Cut();
@@ -114,6 +118,8 @@ export function readTnefProperties(
           // A reader of the contents (onContent) reads an OLE object's storage as the content it is.
           if (!onContent && id === ATTACH_METHOD && base === 0x0003 && data.readUInt32LE(from) === OLE_METHOD)
             return { names, nestedTypes, problem: 'it holds an OLE object' };
+          if (id === ATTACH_METHOD && base === 0x0003 && BY_REFERENCE.has(data.readUInt32LE(from)))
+            reference = data.readUInt32LE(from);
           continue;
         }
         if (!VARIABLE.has(base))
@@ -166,6 +172,13 @@ export function readTnefProperties(
     if (!(error instanceof Cut) && !(error instanceof RangeError)) throw error;
     return { names, nestedTypes, problem: 'an attachment property list ends before its properties do' };
   }
+  // Its names are read (a path to a blocked file says so), but what Outlook opens is not in the message.
+  if (reference !== undefined)
+    return {
+      names,
+      nestedTypes,
+      problem: `an attachment by reference (method ${reference}): Outlook opens the file at its path, which is not in the message`,
+    };
   return archived ? { names, nestedTypes, archived } : { names, nestedTypes };
 }
 
