@@ -1,40 +1,24 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FlowOutcome, onFlowOutcome, resetDefaultClients } from '@wmflow/core';
+import { type FlowOutcome, onFlowOutcome } from '@wmflow/core';
 import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { guardSes } from '../guard-ses/guard-ses.js';
 import { EXE_MESSAGE } from './exe-message.js';
-import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+import { proxyBefore } from './scripted-proxy.js';
 
 // F41-4 (low): SendBounce answered 200 without a MessageId (an intermediary's answer, SES having sent nothing) is
 // recorded as `bounce: { status: 'sent', bounceId: '' }` and the recipients as BOUNCE (packages/core/src/ses/send-bounce.ts):
 // the outcome says the sender was told, when nothing says SES bounced anything. The S3 writes of the journal count
 // only with an ETag; the bounce counts with nothing. (The message is stopped either way: no mail is delivered wrongly.)
 const BUCKET = 'inbound-mail';
-let stack: LocalStack;
-let sesp: ScriptedProxy;
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [BUCKET] });
-  sesp = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_SES);
-  Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_SES: sesp.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  resetDefaultClients();
-}, 60_000);
-afterAll(async () => {
-  await sesp?.close();
-  await stack?.stop();
-  resetDefaultClients();
-});
+const t = proxyBefore('SES', [BUCKET]);
 
 describe('F41-4: SendBounce answered 200 without a MessageId', () => {
   it('is not recorded as a bounce sent', async () => {
     const id = sesMessageId();
-    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
-    stack.ses.receive(id);
-    sesp.decide = (_req, body) =>
+    await t.stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
+    t.stack.ses.receive(id);
+    t.proxy.decide = (_req, body) =>
       body.toString().includes('Action=SendBounce')
         ? {
             do: 'answer',
@@ -58,8 +42,8 @@ describe('F41-4: SendBounce answered 200 without a MessageId', () => {
     } finally {
       stop();
     }
-    const facts = JSON.stringify({ bounce: outcome?.bounce, bounces: stack.ses.bounces(id).length });
-    expect(stack.ses.bounces(id), facts).toHaveLength(0);
+    const facts = JSON.stringify({ bounce: outcome?.bounce, bounces: t.stack.ses.bounces(id).length });
+    expect(t.stack.ses.bounces(id), facts).toHaveLength(0);
     expect(outcome?.bounce?.status, facts).toBe('failed');
   }, 30_000);
 });

@@ -1,10 +1,9 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FlowOutcome, onFlowOutcome, type Rule, resetDefaultClients } from '@wmflow/core';
+import { type FlowOutcome, onFlowOutcome, type Rule } from '@wmflow/core';
 import { sesFlow } from '@wmflow/core/ses';
 import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { proxyBefore } from './scripted-proxy.js';
 
 // Both found by fault round 42 against the SES removal check, and closed.
 // F42-1: SES. A rule queues ctx.edit.removeAttachments(...) without reading the body (the edit is a declaration).
@@ -18,23 +17,7 @@ import { type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
 // deadline race, with no budget of its own and the invocation's abort signal never fired (the state froze only on a
 // deadline hit): a stored-message GET that stalls holds the answer past SES's wait (and the Lambda's own timeout).
 const BUCKET = 'inbound-mail';
-let stack: LocalStack;
-let s3p: ScriptedProxy;
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [BUCKET] });
-  s3p = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3);
-  Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: s3p.endpoint,
-    AWS_MAX_ATTEMPTS: '2',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  resetDefaultClients();
-}, 60_000);
-afterAll(async () => {
-  await s3p?.close();
-  await stack?.stop();
-  resetDefaultClients();
-});
+const t = proxyBefore('S3', [BUCKET], { AWS_MAX_ATTEMPTS: '2' });
 
 const plain = (id: string) =>
   Buffer.from(
@@ -56,9 +39,9 @@ describe('F42-1: SES removal check whose read meets a transient S3 failure', () 
   for (const fault of ['503 SlowDown', 'reset'] as const) {
     it(`${fault}: the invocation fails (transient) rather than bouncing a message with no attachment`, async () => {
       const id = sesMessageId();
-      await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: plain(id) }));
-      stack.ses.receive(id);
-      s3p.decide = (req) =>
+      await t.stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: plain(id) }));
+      t.stack.ses.receive(id);
+      t.proxy.decide = (req) =>
         req.method === 'GET' && (req.url ?? '').includes(id)
           ? fault === 'reset'
             ? { do: 'forward-close-delimited', keep: 40 }
@@ -86,9 +69,9 @@ describe('F42-1: SES removal check whose read meets a transient S3 failure', () 
         error = e as Error;
       } finally {
         stop();
-        s3p.decide = () => ({ do: 'forward' });
+        t.proxy.decide = () => ({ do: 'forward' });
       }
-      const bounces = stack.ses.bounces(id);
+      const bounces = t.stack.ses.bounces(id);
       const facts = JSON.stringify({
         answer,
         error: error?.message,
@@ -105,9 +88,9 @@ describe('F42-1: SES removal check whose read meets a transient S3 failure', () 
 describe('F42-1b: SES removal check whose read stalls', () => {
   it('the handler settles within the Lambda budget (4 s) instead of waiting on the stalled read', async () => {
     const id = sesMessageId();
-    await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: plain(id) }));
-    stack.ses.receive(id);
-    s3p.decide = (req) =>
+    await t.stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: plain(id) }));
+    t.stack.ses.receive(id);
+    t.proxy.decide = (req) =>
       req.method === 'GET' && (req.url ?? '').includes(id) ? { do: 'hang' } : { do: 'forward' };
     const started = Date.now();
     const handler = sesFlow({
@@ -127,7 +110,7 @@ describe('F42-1b: SES removal check whose read stalls', () => {
       new Promise<string>((r) => setTimeout(() => r('still waiting'), 12_000)),
     ]);
     const ms = Date.now() - started;
-    s3p.decide = () => ({ do: 'forward' });
+    t.proxy.decide = () => ({ do: 'forward' });
     expect({ settled, inBudget: ms <= 4_000 }, `${settled} after ${ms} ms`).toMatchObject({ inBudget: true });
   }, 30_000);
 });

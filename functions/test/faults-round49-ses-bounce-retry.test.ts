@@ -1,11 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FlowOutcome, onFlowOutcome, resetDefaultClients } from '@wmflow/core';
+import { type FlowOutcome, onFlowOutcome } from '@wmflow/core';
 import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
-import { type LocalStack, startLocalStack } from '@wmflow/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { guardSes } from '../guard-ses/guard-ses.js';
 import { EXE_MESSAGE } from './exe-message.js';
-import { type Act, type ScriptedProxy, scriptedProxy } from './scripted-proxy.js';
+import { type Act, proxyBefore } from './scripted-proxy.js';
 
 // F49-1: SendBounce is not idempotent (no token; SES sends a bounce per call it carries out). The SDK's standard retry
 // sent it again when the first call reached SES and its answer was lost (a connection reset, a 5xx from something in
@@ -13,22 +12,7 @@ import { type Act, type ScriptedProxy, scriptedProxy } from './scripted-proxy.js
 // reached SES is not sent again now: the bounce is reported failed, "may have been sent", and the message stays stopped.
 // A call SES refused with its own error (throttled: nothing sent) is still retried.
 const BUCKET = 'inbound-mail';
-let stack: LocalStack;
-let sesp: ScriptedProxy;
-beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [BUCKET] });
-  sesp = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_SES);
-  Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_SES: sesp.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  resetDefaultClients();
-}, 60_000);
-afterAll(async () => {
-  await sesp?.close();
-  await stack?.stop();
-  resetDefaultClients();
-});
+const t = proxyBefore('SES', [BUCKET]);
 
 type Bounced = FlowOutcome & { bounce?: { status: string; reason?: string; bounceId?: string } };
 
@@ -36,10 +20,10 @@ async function bounceThrough(
   first: Act,
 ): Promise<{ id: string; outcome: Bounced | undefined; calls: number }> {
   const id = sesMessageId();
-  await stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
-  stack.ses.receive(id);
+  await t.stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
+  t.stack.ses.receive(id);
   let calls = 0;
-  sesp.decide = (_req, body) => {
+  t.proxy.decide = (_req, body) => {
     if (!body.toString().includes('Action=SendBounce')) return { do: 'forward' };
     calls++;
     return calls === 1 ? first : { do: 'forward' };
@@ -58,7 +42,7 @@ async function bounceThrough(
     expect(answer).toEqual({ disposition: 'STOP_RULE_SET' });
   } finally {
     stop();
-    sesp.decide = () => ({ do: 'forward' });
+    t.proxy.decide = () => ({ do: 'forward' });
   }
   return { id, outcome, calls };
 }
@@ -88,8 +72,12 @@ describe('F49-1: SendBounce carried out by SES, its answer lost', () => {
   for (const [name, act] of lost)
     it(`${name}: not sent again (one bounce), reported failed as possibly sent`, async () => {
       const { id, outcome, calls } = await bounceThrough(act);
-      const facts = JSON.stringify({ bounce: outcome?.bounce, calls, bounces: stack.ses.bounces(id).length });
-      expect(stack.ses.bounces(id), facts).toHaveLength(1);
+      const facts = JSON.stringify({
+        bounce: outcome?.bounce,
+        calls,
+        bounces: t.stack.ses.bounces(id).length,
+      });
+      expect(t.stack.ses.bounces(id), facts).toHaveLength(1);
       expect(calls, facts).toBe(1);
       expect(outcome?.bounce?.status, facts).toBe('failed');
       expect(outcome?.bounce?.reason, facts).toMatch(/may have been sent/);
@@ -104,9 +92,9 @@ describe('F49-1: SendBounce refused by SES itself (nothing sent)', () => {
       headers: { 'content-type': 'text/xml' },
       body: '<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error><RequestId>r</RequestId></ErrorResponse>',
     });
-    const facts = JSON.stringify({ bounce: outcome?.bounce, calls, bounces: stack.ses.bounces(id).length });
+    const facts = JSON.stringify({ bounce: outcome?.bounce, calls, bounces: t.stack.ses.bounces(id).length });
     expect(calls, facts).toBe(2);
-    expect(stack.ses.bounces(id), facts).toHaveLength(1);
+    expect(t.stack.ses.bounces(id), facts).toHaveLength(1);
     expect(outcome?.bounce?.status, facts).toBe('sent');
   }, 30_000);
 });

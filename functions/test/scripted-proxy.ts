@@ -228,3 +228,40 @@ export function proxiedStack(buckets: string[], env: Record<string, string> = {}
     },
   };
 }
+
+/** A local stack with one scripted proxy before one of its services, for one test file. */
+export interface StackWithProxy {
+  readonly stack: LocalStack;
+  readonly proxy: ScriptedProxy;
+}
+
+/**
+ * Starts a local stack before the file's tests with a {@link scriptedProxy} before `service` (`SES`, `S3`), points
+ * the process's endpoint for it at the proxy (the stack's own clients stay direct), and restores everything after.
+ */
+export function proxyBefore(
+  service: 'SES' | 'S3',
+  buckets: string[],
+  env: Record<string, string> = {},
+): StackWithProxy {
+  const started = {} as { stack: LocalStack; proxy: ScriptedProxy };
+  const saved = { ...process.env };
+  const variable = `AWS_ENDPOINT_URL_${service}`;
+  beforeAll(async () => {
+    started.stack = await startLocalStack({ buckets });
+    started.proxy = await scriptedProxy(started.stack.env[variable] as string);
+    Object.assign(process.env, started.stack.env, {
+      [variable]: started.proxy.endpoint,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ...env,
+    });
+    resetDefaultClients();
+  }, 60_000);
+  afterAll(async () => {
+    process.env = saved;
+    resetDefaultClients();
+    await started.proxy?.close();
+    await started.stack?.stop();
+  });
+  return started;
+}
