@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
+import { expectStripped } from './strip-check.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 62, A62-4: Thunderbird takes any part with an `X-Mozilla-External-Attachment-URL` header for an
@@ -45,6 +46,14 @@ describe('A62-4: a part that Thunderbird opens from elsewhere (X-Mozilla-Externa
       ),
       BODY.slice(0, 40),
     ],
+  });
+  it('ATTACHMENT_ACTION=strip removes the part and its header: the note opens nothing elsewhere', async () => {
+    const [message] = external('file://files.evil.example/share/invoice.js');
+    const { verdict, delivered } = await kit.inbound(message, { ATTACHMENT_ACTION: 'strip' });
+    expect(verdict).toBe('DEFAULT');
+    expect(delivered.toString('latin1')).not.toMatch(/x-mozilla-external-attachment-url|files\.evil\.example/i);
+    expect(delivered.toString('latin1')).not.toContain(BODY.slice(0, 40));
+    await expectStripped(message, delivered);
   });
   it('(control) delivers the same PDF without the header', async () => {
     const message = mail(

@@ -532,6 +532,8 @@ export class RewriteStream extends Transform {
       'Content-Name',
       'X-Sun-Data-Name',
       'Content-Location',
+      // Thunderbird opens what this names in the part's place (attacker round 62): the note must not keep it.
+      'X-Mozilla-External-Attachment-URL',
     ]) {
       headers.remove(h);
     }

@@ -166,12 +166,13 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
   const naming = partNaming(types, dispositions, legacy);
   // Thunderbird takes a part with this header for an attachment stored elsewhere (a detached file, a feed's
   // enclosure), whoever sent it: opening it opens the file or address the header names (`file://host/share/x.js`,
-  // a UNC share), under the part's own name, not the part's content (attacker round 62). Not strippable: the
-  // removal note would keep the header (the editor drops only the naming headers), so such a message bounces.
+  // a UNC share), under the part's own name, not the part's content (attacker round 62). Strippable: the removal
+  // note drops the header with the part.
   for (const url of headers.get(EXTERNAL_ATTACHMENT).map(unfold))
     walk.out.findings.push({
       partId: id,
       kind: 'malformed',
+      strippable: true,
       reason: `a Thunderbird external attachment: opening it opens ${url.slice(0, 200)}, which is not in the message`,
     });
   for (const reason of naming.problems)
