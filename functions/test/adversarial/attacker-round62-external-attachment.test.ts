@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentTests, attackerKit, MIXED, mail, withPart } from './attacker-kit.js';
-import { expectStripped } from './strip-check.js';
 import { useLocalStack } from './stack.js';
+import { expectStripped } from './strip-check.js';
 
 // Attacker round 62, A62-4: Thunderbird takes any part with an `X-Mozilla-External-Attachment-URL` header for an
 // attachment stored elsewhere (what it writes itself when a user detaches a file, and for a feed's enclosure), from
@@ -51,7 +51,9 @@ describe('A62-4: a part that Thunderbird opens from elsewhere (X-Mozilla-Externa
     const [message] = external('file://files.evil.example/share/invoice.js');
     const { verdict, delivered } = await kit.inbound(message, { ATTACHMENT_ACTION: 'strip' });
     expect(verdict).toBe('DEFAULT');
-    expect(delivered.toString('latin1')).not.toMatch(/x-mozilla-external-attachment-url|files\.evil\.example/i);
+    expect(delivered.toString('latin1')).not.toMatch(
+      /x-mozilla-external-attachment-url|files\.evil\.example/i,
+    );
     expect(delivered.toString('latin1')).not.toContain(BODY.slice(0, 40));
     await expectStripped(message, delivered);
   });

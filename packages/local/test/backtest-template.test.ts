@@ -93,7 +93,7 @@ describe('template-backtest.yaml: the state machine', () => {
     );
     expect(statements.find((s) => s.Sid === 'ListJournal')).toMatchObject({
       Action: 's3:ListBucket',
-      Condition: { StringLike: { 's3:prefix': { 'Fn::Sub': '${JournalKeyPrefix}/*' } } },
+      Condition: { StringLike: { 's3:prefix': { 'Fn::Sub': `\${JournalKeyPrefix}/*` } } },
     });
   });
 });
