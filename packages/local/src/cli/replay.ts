@@ -76,6 +76,7 @@ export async function replay(args: string[]): Promise<number> {
       tty: process.stderr.isTTY === true,
     });
     const skipped = new Map<string, number>();
+    let storedMissed = false;
     const failures: ReplayResult[] = [];
     const errors: ReplayResult[] = [];
     const problems: ReplayResult[] = [];
@@ -90,6 +91,7 @@ export async function replay(args: string[]): Promise<number> {
       reported++;
       progress.tick(r.file);
       if (r.skipped) skipped.set(r.skipped, (skipped.get(r.skipped) ?? 0) + 1);
+      if (resolved.engine === 'ses' && !storedMissed) storedMissed = missedStoredMessage(r);
       if (values.json) {
         io.out(`${JSON.stringify(r)}\n`);
         return;
@@ -125,6 +127,7 @@ export async function replay(args: string[]): Promise<number> {
     for (const [why, n] of skipped) io.err(`wmflow replay: note: ${n} message(s) skipped: ${why}\n`);
     if (!values.json)
       io.out(`${errorLines(errors)}${problemLines(problems)}${tableFooter(summary, failures)}`);
+    if (storedMissed) io.err(storedNote(resolved.userEnv));
     if (session?.stack.proxies) {
       const { flow, s3 } = session.stack.proxies;
       io.err(
@@ -148,6 +151,29 @@ export async function replay(args: string[]): Promise<number> {
 function shownAt(files: readonly string[], index: number): string {
   const file = files[index];
   return file === undefined ? 'the last message' : displayPath(file);
+}
+
+// What sesFlow's reader says when the S3 action's object is not where `stored` points (core/ses/clients.ts).
+const STORED_MISSES = [
+  /does not exist: `stored` must name the bucket/,
+  /does not exist: the receipt rule needs an S3 action/,
+];
+
+/** Whether the handler looked for the stored message somewhere other than where replay stored it. */
+function missedStoredMessage(r: ReplayResult): boolean {
+  const texts = [r.error?.message ?? '', ...(r.failures ?? []).map((f) => f.error)];
+  return texts.some((t) => STORED_MISSES.some((miss) => miss.test(t)));
+}
+
+/** The settings that make a handler's `stored` and replay's S3 action agree. */
+function storedNote(env: Readonly<Record<string, string>>): string {
+  const where = `s3://${env.STORED_BUCKET ?? 'wmflow-inbound'}/${env.STORED_KEY_PREFIX ?? ''}<message id>`;
+  return (
+    `wmflow replay: note: replay stored each message at ${where}, as the receipt rule's S3 action would, ` +
+    'but the handler read it elsewhere: give the bucket and prefix its `stored` names with ' +
+    '--env STORED_BUCKET=<bucket> --env STORED_KEY_PREFIX=<prefix>, or let it read `stored` from those ' +
+    'variables (docs/moving-off-workmail.md)\n'
+  );
 }
 
 function slim(r: ReplayResult): ReplayResult {
