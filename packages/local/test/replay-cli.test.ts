@@ -203,6 +203,15 @@ describe('wmflow replay with a misspelt function name', () => {
     expect(line.error.name).toBe('InvalidResponse');
     expect(line.error.message).toContain('replay an sesFlow handler with --engine ses');
   });
+  it('refuses to backtest an sesFlow handler, before any message (each answer would be an error line)', async () => {
+    const handler = join(ROOT, 'samples/lambdas/wire-transfer-blocker-ses.ts');
+    const run = await wmflow(['backtest', 'samples/eml', '--handler', handler, '-j', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'is an sesFlow handler (SES receipt rules), which the backtest does not replay',
+    );
+    expect(run.stdout).toBe('');
+  });
   it('shows a rule in audit mode as such: marked in the table, what it would have settled in the JSON', async () => {
     const exe = join(ROOT, 'samples/eml/attachment-exe-in-zip-name.eml');
     const audit = ['--function', 'guard', ...ENV, '--env', 'AUDIT_MODE=attachments'];

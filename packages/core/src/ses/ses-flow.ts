@@ -55,10 +55,17 @@ const NO_EDITS = 'SES receipt rules cannot rewrite a message in transit: edits a
 export function sesFlow(options: SesFlowOptions): SesFlowHandler {
   const settings = checkSesOptions(options);
   settings.logger.info('wmflow ses flow', startupReport(settings));
-  return middy<unknown, SesDisposition | undefined, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(
-    (event: unknown, context: Context) => invoke(settings, event, context),
-  );
+  const handler = middy<unknown, SesDisposition | undefined, Error, Context>({
+    timeoutEarlyInMillis: 0,
+  }).handler((event: unknown, context: Context) => invoke(settings, event, context));
+  // Tells wmflow's tools which engine a loaded module's handler answers for (a bundle holds its own copy of this
+  // code, hence a registered symbol): `wmflow backtest` replays WorkMail flows and refuses this one up front.
+  Object.defineProperty(handler, SES_ENGINE_MARK, { value: 'ses' });
+  return handler;
 }
+
+/** The property an sesFlow handler carries, `'ses'`: how a tool that loads a handler knows its engine. */
+const SES_ENGINE_MARK = Symbol.for('wmflow.engine');
 
 async function invoke(s: SesSettings, input: unknown, context: Context): Promise<SesDisposition> {
   const started = Date.now();

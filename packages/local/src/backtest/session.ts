@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Verdict } from '@wmflow/core';
+import { LocalStackError } from '../errors.js';
 import { type HandlerSpec, loadHandler } from '../replay/handler.js';
 import { S3Tracker } from '../replay/s3-tracker.js';
 import { startLocalStack } from '../stack.js';
@@ -86,6 +87,12 @@ export async function openBacktestSession(
       init.baseline === undefined || init.baseline === 'recorded'
         ? init.baseline
         : await loadHandler(init.baseline);
+    // The backtest replays WorkMail flows: an sesFlow handler's every answer would be an error line.
+    for (const loaded of [candidate, baseline])
+      if (typeof loaded === 'object' && loaded.engine === 'ses')
+        throw new LocalStackError(
+          `${loaded.label} is an sesFlow handler (SES receipt rules), which the backtest does not replay: backtest its rules in a flow() handler (docs/moving-off-workmail.md keeps them in one module for both)`,
+        );
     const backtest = createBacktester({
       stack,
       tracker,

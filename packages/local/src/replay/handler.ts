@@ -32,6 +32,8 @@ export interface LoadedHandler {
   readonly label: string;
   /** The module file that was imported. */
   readonly path: string;
+  /** `'ses'` for an `sesFlow` handler (it answers SES receipt rules); otherwise absent. */
+  readonly engine?: 'ses';
   invoke(event: unknown, context: unknown): Promise<unknown>;
 }
 
@@ -135,7 +137,14 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
     const names = Object.keys(module).join(', ') || 'none';
     throw new LocalStackError(`${label}: no function exported as "${exportName}" (exports: ${names})`);
   }
-  return { label, path, invoke: (event, context) => call(fn as AnyHandler, event, context) };
+  // sesFlow marks its handler with a registered symbol (the module may bundle its own @wmflow/core).
+  const ses = (fn as unknown as Record<symbol, unknown>)[Symbol.for('wmflow.engine')] === 'ses';
+  return {
+    label,
+    path,
+    ...(ses ? { engine: 'ses' as const } : {}),
+    invoke: (event, context) => call(fn as AnyHandler, event, context),
+  };
 }
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
