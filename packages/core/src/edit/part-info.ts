@@ -57,7 +57,23 @@ export function partInfo(node: SplitNode): PartInfo {
  * `=?windows-1252?q?text/html` are all shown as text/html. The editor decides on the same reading.
  */
 export function shownType(node: SplitNode): string {
+  if (isDigestEntry(node)) return 'message/rfc822';
   return typeAsClientsRead(node.contentType || '') || 'text/plain';
+}
+
+/**
+ * Whether the node is a multipart/digest's part without a Content-Type (or with an empty one): an attached message
+ * (RFC 2046 5.1.5), as the walk reads it and clients show it, not body text to put a banner in (false-positive round
+ * 3). mailsplit calls such a part text/plain (or a type its file name suggests): its header decides.
+ */
+export function isDigestEntry(node: SplitNode): boolean {
+  const parent = node.parentNode ? (node.parentNode.contentType || '').toLowerCase() : '';
+  return parent === 'multipart/digest' && headersOf(node).get('content-type').every(emptyValue);
+}
+
+/** Whether a header line (`Content-Type:` and any folded white space) has no value. */
+function emptyValue(line: string): boolean {
+  return line.slice(line.indexOf(':') + 1).trim() === '';
 }
 
 /** True for leaf parts that are attachments rather than body text. */
