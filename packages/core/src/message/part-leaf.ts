@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
+import { isAttachedMessageType } from '../mime/attached-message.js';
 import { type MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
 import { BINHEX_BEGIN, BINHEX_NAME_CHARS, binhexName } from './binhex-name.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
@@ -23,6 +24,7 @@ import { loadPdfFiles } from './pdf-files.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
 import { TNEF_FIRST_BYTE, type TnefFiles, TnefReader } from './tnef.js';
+import { armoredFileProblem } from './unwrapped-content.js';
 import { endUuFile, quoteCutName, startUuFile, startYencFile, takeUuLine, type UuFile } from './uu-file.js';
 import { enclosingBoundaries } from './walk-steps.js';
 import { yencBegin } from './yenc-file.js';
@@ -330,6 +332,23 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     for (const name of externalBodyNames(rawType, head)) addName(leaf, name);
   const certs = certsOnlyClaimProblem(leaf.part.contentType, rawType, leaf.part.names, head);
   if (certs) findings.push({ partId: leaf.part.id, kind: 'malformed', reason: certs, smime: true });
+  const armored =
+    !isAttachedMessageType(leaf.part.contentType) &&
+    armoredFileProblem(
+      {
+        contentType: leaf.part.contentType,
+        rawType,
+        encoding: leaf.node.encoding || '',
+        root: false,
+        container: false,
+        disposition: leaf.part.disposition,
+        names: leaf.part.names,
+        parent: leaf.node.parentNode ? (leaf.node.parentNode.contentType || '').toLowerCase() : undefined,
+      },
+      head,
+      leaf.part.size <= head.length,
+    );
+  if (armored) findings.push({ partId: leaf.part.id, kind: 'malformed', ...armored });
   const active = leaf.markup?.end();
   if (active) leaf.part.activeMarkup = active;
   if (leaf.archive) listPartArchive(leaf.archive, leaf.part, findings, addInnerTypes);

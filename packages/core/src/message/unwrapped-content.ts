@@ -1,3 +1,4 @@
+import { armoredKeyOrSignature } from './armored-openpgp.js';
 import { nameVariants } from './file-names.js';
 import { headerParams } from './part-names.js';
 
@@ -27,7 +28,8 @@ export interface UnwrapFacts {
 
 // OpenPGP files (RFC 4880): Thunderbird and GnuPG tools decrypt or unpack them and open what they hold, under
 // the file name inside (`Invoice.js.pgp` holds `Invoice.js`); an armored `.asc` too, unless it is a signature or
-// a key. Types: RFC 3156's, and the legacy `application/pgp` (`x-action=encrypt`) and `x-pgp-message`.
+// a key: declared so, or holding only a key's or signatures' packets ({@link armoredFileProblem}, once its content
+// is read). Types: RFC 3156's, and the legacy `application/pgp` (`x-action=encrypt`) and `x-pgp-message`.
 const OPENPGP_FILE = /\.(?:pgp|gpg)$/i;
 const ARMORED_FILE = /\.asc$/i;
 const OPENPGP_TYPE = /^application\/(?:x-)?pgp(?:-encrypted|-message)?$/;
@@ -68,18 +70,8 @@ export function unwrapProblem(part: UnwrapFacts): { reason: string; smime?: true
       smime: true,
     };
   }
-  const named = (pattern: RegExp) => part.names.some((n) => nameVariants(n).some((v) => pattern.test(v)));
-  if (
-    !part.container &&
-    part.parent !== 'multipart/encrypted' &&
-    part.parent !== 'multipart/signed' &&
-    !NOT_OPENPGP_DATA.test(part.contentType) &&
-    (OPENPGP_TYPE.test(part.contentType) || named(OPENPGP_FILE) || named(ARMORED_FILE))
-  )
-    return {
-      reason: 'OpenPGP data: clients decrypt or unpack it and open the file it holds, the walk cannot',
-      smime: true,
-    };
+  if (openPgpCandidate(part) && (OPENPGP_TYPE.test(part.contentType) || named(part, OPENPGP_FILE)))
+    return OPENPGP_DATA;
   // A leaf in a transfer encoding the splitter passes through undecoded but a lenient client may decode
   // (`"base64"`, `base-64`, x-uuencode): whether its content is an executable is not known. Other unknown
   // values (`7-bit`, `plain`, `8bits`) are shown as they are, as the walk reads them.
@@ -90,6 +82,45 @@ export function unwrapProblem(part: UnwrapFacts): { reason: string; smime?: true
   )
     return { reason: `transfer encoding ${part.encoding.slice(0, 40)} cannot be decoded` };
   return undefined;
+}
+
+const OPENPGP_DATA = {
+  reason: 'OpenPGP data: clients decrypt or unpack it and open the file it holds, the walk cannot',
+  smime: true as const,
+};
+
+const named = (part: UnwrapFacts, pattern: RegExp) =>
+  part.names.some((n) => nameVariants(n).some((v) => pattern.test(v)));
+
+// A leaf outside PGP/MIME's own framing, not declared a signature or a key.
+function openPgpCandidate(part: UnwrapFacts): boolean {
+  return (
+    !part.container &&
+    part.parent !== 'multipart/encrypted' &&
+    part.parent !== 'multipart/signed' &&
+    !NOT_OPENPGP_DATA.test(part.contentType)
+  );
+}
+
+/**
+ * Why an armored `.asc` file, once its content is read, is OpenPGP data a client unpacks, or undefined: a file
+ * {@link unwrapProblem} flagged already, or one whose whole content (`complete`) is one armored public key or
+ * signature block, packet by packet, is not (false-positive round 3: a key or a release's signature attached as
+ * application/octet-stream or text/plain was bounced). Content cut short of the end is not known to be a key.
+ *
+ * @example
+ * ```ts
+ * armoredFileProblem(facts, Buffer.from(gpgArmoredExport), true); // undefined
+ * ```
+ */
+export function armoredFileProblem(
+  part: UnwrapFacts,
+  content: Buffer,
+  complete: boolean,
+): { reason: string; smime: true } | undefined {
+  if (!openPgpCandidate(part) || !named(part, ARMORED_FILE)) return undefined;
+  if (OPENPGP_TYPE.test(part.contentType) || named(part, OPENPGP_FILE)) return undefined;
+  return complete && armoredKeyOrSignature(content) ? undefined : OPENPGP_DATA;
 }
 
 // Clients open S/MIME as a message when it is a message's body or an inline part; a signed document
