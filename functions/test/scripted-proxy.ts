@@ -171,39 +171,68 @@ export interface StackBehind<P> {
   readonly flow: P;
 }
 
+type Proxy = { endpoint: string; close(): Promise<void> };
+
 /**
- * Starts a {@link StackBehind} before the file's tests, each proxy made by `proxy` from the upstream endpoint,
- * and points the process's AWS endpoints at the proxies (the stack's own clients stay direct, to check what was
- * really stored); restores everything after them.
+ * Starts a local stack before the file's tests with a proxy made by `proxy` before each of `services` (the suffix
+ * of its `AWS_ENDPOINT_URL_*` variable), points the process's endpoints at the proxies (the stack's own clients
+ * stay direct, to check what was really stored), and restores everything after them. The proxies are in the
+ * order of `services`, filled in once the tests start.
  */
-export function stackBehind<P extends { endpoint: string; close(): Promise<void> }>(
+function stackWithProxies<P extends Proxy>(
   proxy: (upstream: string) => Promise<P>,
+  services: readonly string[],
   buckets: string[],
-  env: Record<string, string> = {},
-): StackBehind<P> {
-  const started = {} as { stack: LocalStack; s3: P; flow: P };
+  env: Record<string, string>,
+): { stack: LocalStack; proxies: P[] } {
+  const started = { proxies: [] } as unknown as { stack: LocalStack; proxies: P[] };
   const saved = { ...process.env };
   beforeAll(async () => {
     started.stack = await startLocalStack({ buckets });
-    started.s3 = await proxy(started.stack.env.AWS_ENDPOINT_URL_S3 as string);
-    started.flow = await proxy(started.stack.env.AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW as string);
-    Object.assign(process.env, started.stack.env, {
-      AWS_ENDPOINT_URL_S3: started.s3.endpoint,
-      AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: started.flow.endpoint,
-      AWS_MAX_ATTEMPTS: '3',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      ...env,
-    });
+    const pointed: Record<string, string> = {};
+    for (const service of services) {
+      const variable = `AWS_ENDPOINT_URL_${service}`;
+      const made = await proxy(started.stack.env[variable] as string);
+      started.proxies.push(made);
+      pointed[variable] = made.endpoint;
+    }
+    Object.assign(process.env, started.stack.env, pointed, { POWERTOOLS_LOG_LEVEL: 'SILENT', ...env });
     resetDefaultClients();
   }, 60_000);
   afterAll(async () => {
     process.env = saved;
     resetDefaultClients();
-    await started.s3?.close();
-    await started.flow?.close();
+    for (const made of started.proxies) await made.close();
     await started.stack?.stop();
   });
   return started;
+}
+
+/**
+ * Starts a {@link StackBehind} before the file's tests, each proxy made by `proxy` from the upstream endpoint,
+ * and points the process's AWS endpoints at the proxies (the stack's own clients stay direct, to check what was
+ * really stored); restores everything after them.
+ */
+export function stackBehind<P extends Proxy>(
+  proxy: (upstream: string) => Promise<P>,
+  buckets: string[],
+  env: Record<string, string> = {},
+): StackBehind<P> {
+  const started = stackWithProxies(proxy, ['S3', 'WORKMAILMESSAGEFLOW'], buckets, {
+    AWS_MAX_ATTEMPTS: '3',
+    ...env,
+  });
+  return {
+    get stack() {
+      return started.stack;
+    },
+    get s3() {
+      return started.proxies[0] as P;
+    },
+    get flow() {
+      return started.proxies[1] as P;
+    },
+  };
 }
 
 /** A local stack with a scripted proxy before S3 and one before the Message Flow API, for one test file. */
@@ -244,24 +273,13 @@ export function proxyBefore(
   buckets: string[],
   env: Record<string, string> = {},
 ): StackWithProxy {
-  const started = {} as { stack: LocalStack; proxy: ScriptedProxy };
-  const saved = { ...process.env };
-  const variable = `AWS_ENDPOINT_URL_${service}`;
-  beforeAll(async () => {
-    started.stack = await startLocalStack({ buckets });
-    started.proxy = await scriptedProxy(started.stack.env[variable] as string);
-    Object.assign(process.env, started.stack.env, {
-      [variable]: started.proxy.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      ...env,
-    });
-    resetDefaultClients();
-  }, 60_000);
-  afterAll(async () => {
-    process.env = saved;
-    resetDefaultClients();
-    await started.proxy?.close();
-    await started.stack?.stop();
-  });
-  return started;
+  const started = stackWithProxies(scriptedProxy, [service], buckets, env);
+  return {
+    get stack() {
+      return started.stack;
+    },
+    get proxy() {
+      return started.proxies[0] as ScriptedProxy;
+    },
+  };
 }
