@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchRunner } from '../../packages/local/src/backtest/batch.js';
 import { openSource } from '../../packages/local/src/backtest/source.js';
+import { batchClient, guardBatchInit } from '../../packages/local/test/backtest-helpers.js';
 import { bigMessage, JOURNAL, UPDATES } from './fault-harness.js';
 import { pathOf, proxiedStack } from './scripted-proxy.js';
 
@@ -41,29 +41,12 @@ const answer404 = () => {
       ? { do: 'answer', status: 404, headers: { 'content-type': 'application/xml' }, body: NO_SUCH_KEY }
       : { do: 'forward' };
 };
-const proxied = () =>
-  new S3Client({
-    endpoint: t.s3p.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    maxAttempts: 1,
-  });
 
 describe('F47-2: a listed metadata object answered 404', () => {
   it('the Step Functions batch, whose items name the metadata: a failed line, not a judged one', async () => {
     answer404();
-    const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {
-      GuardFunction: Record<string, string>;
-    };
-    const init = {
-      candidate: { function: 'guard' },
-      env: { ...samples.GuardFunction, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      organizationDomains: ['corp.example'],
-      timeoutMs: 15_000,
-      fallback: { type: 'DEFAULT' as const },
-    };
-    const { lines } = await batchRunner(proxied())({
+    const init = await guardBatchInit();
+    const { lines } = await batchRunner(batchClient(t.s3p.endpoint))({
       Items: [KEY, `${KEY}.json`].map((Key) => ({ Key })),
       BatchInput: { bucket: JOURNAL, init },
     });
@@ -74,7 +57,7 @@ describe('F47-2: a listed metadata object answered 404', () => {
 
   it('the cut copy beside it is refused, not judged without its check', async () => {
     answer404();
-    const source = await openSource(`s3://${JOURNAL}/journal/`, { s3: proxied() });
+    const source = await openSource(`s3://${JOURNAL}/journal/`, { s3: batchClient(t.s3p.endpoint) });
     const outcomes: string[] = [];
     try {
       for await (const key of source.list()) {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchRunner } from '../../packages/local/src/backtest/batch.js';
+import { batchClient, guardBatchInit } from '../../packages/local/test/backtest-helpers.js';
 import { bigMessage, JOURNAL, UPDATES } from './fault-harness.js';
 import { pathOf, proxiedStack } from './scripted-proxy.js';
 
@@ -44,28 +44,6 @@ beforeAll(async () => {
   await t.stack.s3.send(new PutObjectCommand({ Bucket: JOURNAL, Key: OTHER, Body: whole }));
 });
 
-const proxied = () =>
-  new S3Client({
-    endpoint: t.s3p.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    maxAttempts: 1,
-  });
-
-async function init() {
-  const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {
-    GuardFunction: Record<string, string>;
-  };
-  return {
-    candidate: { function: 'guard' },
-    env: { ...samples.GuardFunction, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    organizationDomains: ['corp.example'],
-    timeoutMs: 15_000,
-    fallback: { type: 'DEFAULT' as const },
-  };
-}
-
 describe('F49-2: a batch ends between a message and its listed metadata, whose read answers 404', () => {
   it('the copy is refused (a failed line), not judged without its check; the next batch adds nothing', async () => {
     t.s3p.decide = (req) =>
@@ -73,8 +51,8 @@ describe('F49-2: a batch ends between a message and its listed metadata, whose r
         ? { do: 'answer', status: 404, headers: { 'content-type': 'application/xml' }, body: NO_SUCH_KEY }
         : { do: 'forward' };
     try {
-      const run = batchRunner(proxied());
-      const BatchInput = { bucket: JOURNAL, init: await init() };
+      const run = batchRunner(batchClient(t.s3p.endpoint));
+      const BatchInput = { bucket: JOURNAL, init: await guardBatchInit() };
       const first = await run({ Items: [{ Key: KEY }], BatchInput });
       const second = await run({ Items: [{ Key: `${KEY}.json` }, { Key: OTHER }], BatchInput });
       const lines = [...first.lines, ...second.lines].map((l) => [
@@ -91,10 +69,10 @@ describe('F49-2: a batch ends between a message and its listed metadata, whose r
   }, 120_000);
 
   it('control: a message journaled without metadata, ending its batch, is still judged', async () => {
-    const run = batchRunner(proxied());
+    const run = batchRunner(batchClient(t.s3p.endpoint));
     const { lines } = await run({
       Items: [{ Key: OTHER }],
-      BatchInput: { bucket: JOURNAL, init: await init() },
+      BatchInput: { bucket: JOURNAL, init: await guardBatchInit() },
     });
     expect(lines.map((l) => [l.key, l.candidate.error?.name ?? 'judged', l.envelope])).toEqual([
       [OTHER, 'judged', 'derived'],

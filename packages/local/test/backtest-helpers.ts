@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 import type { BacktestSummary } from '../src/backtest/tally.js';
 import type { BacktestLine } from '../src/backtest/types.js';
@@ -61,4 +63,29 @@ export function parseBacktest(stdout: string): { lines: BacktestLine[]; summary:
 export function stable(line: BacktestLine): Omit<BacktestLine, 'durationMs'> {
   const { durationMs: _, ...rest } = line;
   return rest;
+}
+
+/** The batch Lambda's configuration in the tests: the guard with the samples' settings (one per process). */
+export async function guardBatchInit() {
+  const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {
+    GuardFunction: Record<string, string>;
+  };
+  return {
+    candidate: { function: 'guard' },
+    env: { ...samples.GuardFunction, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    organizationDomains: ['corp.example'],
+    timeoutMs: 15_000,
+    fallback: { type: 'DEFAULT' as const },
+  };
+}
+
+/** An S3 client for the batch Lambda through `endpoint` (a fault proxy), one attempt a request: what it does with each answer. */
+export function batchClient(endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    maxAttempts: 1,
+  });
 }

@@ -8,7 +8,7 @@ import { batchRunner } from '../src/backtest/batch.js';
 import { readResultWriter } from '../src/backtest/remote.js';
 import type { BacktestLine } from '../src/backtest/types.js';
 import { type LocalStack, startLocalStack } from '../src/stack.js';
-import { backtestGuard, journalSamples, stable } from './backtest-helpers.js';
+import { backtestGuard, guardBatchInit, journalSamples, stable } from './backtest-helpers.js';
 
 const BUCKET = 'acme-journal';
 let dir: string;
@@ -46,20 +46,6 @@ describe('wmflow backtest s3://bucket/prefix', () => {
   }, 120_000);
 });
 
-/** The batch's configuration: the guard with the samples' settings (a process serves one configuration). */
-async function guardInit() {
-  const samples = JSON.parse(await readFile('samples/expect/env.json', 'utf8')) as {
-    GuardFunction: Record<string, string>;
-  };
-  return {
-    candidate: { function: 'guard' },
-    env: { ...samples.GuardFunction, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    organizationDomains: ['corp.example'],
-    timeoutMs: 15_000,
-    fallback: { type: 'DEFAULT' as const },
-  };
-}
-
 describe('the Step Functions batch Lambda', () => {
   it('gives a failed line for a cut copy and for metadata whose message is gone, in no batch', async () => {
     const message = Buffer.from('From: a@x.example\r\nSubject: hi\r\n\r\nhello there\r\n');
@@ -76,7 +62,7 @@ describe('the Step Functions batch Lambda', () => {
     await put('faults/cut', message.subarray(0, 20));
     await put('faults/cut.json', meta('faults/cut'));
     await put('faults/gone.json', meta('faults/gone'));
-    const init = await guardInit();
+    const init = await guardBatchInit();
     const { lines } = await batchRunner(stack.s3)({
       Items: ['faults/cut', 'faults/cut.json', 'faults/gone.json'].map((Key) => ({ Key })),
       BatchInput: { bucket: BUCKET, init },
@@ -89,7 +75,7 @@ describe('the Step Functions batch Lambda', () => {
 
   it('backtests a batch of the S3 listing with the same code path and results as wmflow backtest', async () => {
     const handle = batchRunner(stack.s3);
-    const init = await guardInit();
+    const init = await guardBatchInit();
     const half = Math.ceil(keys.length / 2);
     const batches = [keys.slice(0, half), keys.slice(half)];
     const results = [];
