@@ -337,11 +337,6 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     armoredFileProblem(
       {
         contentType: leaf.part.contentType,
-        rawType,
-        encoding: leaf.node.encoding || '',
-        root: false,
-        container: false,
-        disposition: leaf.part.disposition,
         names: leaf.part.names,
         parent: leaf.node.parentNode ? (leaf.node.parentNode.contentType || '').toLowerCase() : undefined,
       },

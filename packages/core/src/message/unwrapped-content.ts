@@ -89,11 +89,11 @@ const OPENPGP_DATA = {
   smime: true as const,
 };
 
-const named = (part: UnwrapFacts, pattern: RegExp) =>
+const named = (part: Pick<UnwrapFacts, 'names'>, pattern: RegExp) =>
   part.names.some((n) => nameVariants(n).some((v) => pattern.test(v)));
 
 // A leaf outside PGP/MIME's own framing, not declared a signature or a key.
-function openPgpCandidate(part: UnwrapFacts): boolean {
+function openPgpCandidate(part: Pick<UnwrapFacts, 'container' | 'parent' | 'contentType'>): boolean {
   return (
     !part.container &&
     part.parent !== 'multipart/encrypted' &&
@@ -114,11 +114,11 @@ function openPgpCandidate(part: UnwrapFacts): boolean {
  * ```
  */
 export function armoredFileProblem(
-  part: UnwrapFacts,
+  part: Pick<UnwrapFacts, 'contentType' | 'names' | 'parent'>,
   content: Buffer,
   complete: boolean,
 ): { reason: string; smime: true } | undefined {
-  if (!openPgpCandidate(part) || !named(part, ARMORED_FILE)) return undefined;
+  if (!openPgpCandidate({ ...part, container: false }) || !named(part, ARMORED_FILE)) return undefined;
   if (OPENPGP_TYPE.test(part.contentType) || named(part, OPENPGP_FILE)) return undefined;
   return complete && armoredKeyOrSignature(content) ? undefined : OPENPGP_DATA;
 }
