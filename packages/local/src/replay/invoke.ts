@@ -15,14 +15,15 @@ export interface Invocation {
   response: unknown;
   failure?: { name: string; message: string };
   outcome?: FlowOutcome;
-  /** The handler's own end (resolved either way), when it did not answer in time and was still running. */
-  running?: Promise<void>;
 }
 
 /**
  * Invokes a handler with a Lambda-like context whose remaining time counts down
  * from `timeoutMs`, and gives up at that time as Lambda would. A throw, a
- * rejection or a timeout is a `failure`; the run goes on either way.
+ * rejection or a timeout is a `failure`; the run goes on either way. A handler that did not answer in time is
+ * waited for as long again (at most {@link TIMED_OUT_GRACE_MS}) before this returns, so that what it still
+ * writes is reported with its own message, not the next one's (Lambda ends a timed-out invocation; replay cannot;
+ * fault round 49); still running then, its failure says so.
  *
  * @example
  * ```ts
@@ -55,52 +56,43 @@ export async function invokeOnce(
     }, options.timeoutMs);
   });
   let invoked: Promise<unknown> | undefined;
+  let invocation: Invocation;
   try {
     invoked = Promise.resolve(handler.invoke(event, context));
     const response = await Promise.race([invoked, timeout]);
-    return outcome ? { response, outcome } : { response };
+    invocation = outcome ? { response, outcome } : { response };
   } catch (error) {
     const failure = describeError(error);
-    const running = timedOut && invoked ? { running: invoked.then(noop, noop) } : {};
-    return outcome
-      ? { response: undefined, failure, outcome, ...running }
-      : { response: undefined, failure, ...running };
+    invocation = outcome ? { response: undefined, failure, outcome } : { response: undefined, failure };
   } finally {
     clearTimeout(timer);
     stop();
   }
+  if (!timedOut || !invoked || !invocation.failure) return invocation;
+  const graceMs = Math.min(options.timeoutMs, TIMED_OUT_GRACE_MS);
+  if (await endsWithin(invoked, graceMs)) return invocation;
+  const message = `${invocation.failure.message}; it was still running ${graceMs} ms later: what it writes from then on may be reported with the following messages`;
+  return { ...invocation, failure: { ...invocation.failure, message } };
 }
 
 /** Longest wait for a handler that did not answer in time to end, before the next invocation (fault round 49). */
-export const TIMED_OUT_GRACE_MS = 5_000;
+const TIMED_OUT_GRACE_MS = 5_000;
 
-/**
- * Waits for a handler that did not answer in time to end (at most `graceMs`), so that what it still writes is
- * reported with its own message and not with the next one's (Lambda ends a timed-out invocation; replay cannot). When
- * it has not ended by then, the failure says so: what it writes later is not told apart from the next messages' writes.
- *
- * @example
- * ```ts
- * const invocation = await afterTimeout(await invokeOnce(loaded, event, { timeoutMs: 1_000 }), 1_000);
- * ```
- */
-export async function afterTimeout(invocation: Invocation, graceMs: number): Promise<Invocation> {
-  const { running, ...rest } = invocation;
-  if (!running || !rest.failure) return rest;
+// Whether `running` settles (either way) within `ms`.
+async function endsWithin(running: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const ended = await Promise.race([
-    running.then(() => true),
+    running.then(
+      () => true,
+      () => true,
+    ),
     new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), graceMs);
+      timer = setTimeout(() => resolve(false), ms);
     }),
   ]);
   clearTimeout(timer);
-  if (ended) return rest;
-  const message = `${rest.failure.message}; it was still running ${graceMs} ms later: what it writes from then on may be reported with the following messages`;
-  return { ...rest, failure: { ...rest.failure, message } };
+  return ended;
 }
-
-function noop(): void {}
 
 /** `{ name, message }` of anything thrown. */
 export function describeError(error: unknown): { name: string; message: string } {

@@ -10,7 +10,7 @@ import { describeRewrite } from './diff.js';
 import { deriveEnvelope, headerBlock, inferDirection } from './envelope.js';
 import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
-import { afterTimeout, describeError, type Invocation, invokeOnce, TIMED_OUT_GRACE_MS } from './invoke.js';
+import { describeError, type Invocation, invokeOnce } from './invoke.js';
 import { auditedOf, editOf, failuresOf, pinnedBy } from './problems.js';
 import { displayPath, failedResult } from './result-basics.js';
 import type { S3Tracker } from './s3-tracker.js';
@@ -154,22 +154,17 @@ async function replayOne(
     ...(derived.sender ? { sender: derived.sender } : {}),
   });
   options.beforeInvoke?.(bytes);
-  // A handler that did not answer in time still runs: it is given a while to end before anything else is invoked
-  // or its writes are taken, so that they are not reported with the next message's (fault round 49).
-  const grace = Math.min(options.timeoutMs, TIMED_OUT_GRACE_MS);
-  const invoke = async () =>
-    afterTimeout(
-      await invokeOnce(options.handler, event, {
-        timeoutMs: options.timeoutMs,
-        functionName: options.handler.label,
-      }),
-      grace,
-    );
-  let invocation = await invoke();
+  let invocation = await invokeOnce(options.handler, event, {
+    timeoutMs: options.timeoutMs,
+    functionName: options.handler.label,
+  });
   let retried = 0;
   while (invocation.failure && retried < (options.retries ?? 0)) {
     retried++;
-    invocation = await invoke();
+    invocation = await invokeOnce(options.handler, event, {
+      timeoutMs: options.timeoutMs,
+      functionName: options.handler.label,
+    });
   }
   const synchronous = options.synchronous ?? invocation.outcome?.synchronous ?? true;
   const skipped = otherDirection(invocation.outcome?.error);

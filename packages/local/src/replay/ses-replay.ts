@@ -6,7 +6,7 @@ import { type SesReceiptVerdicts, sesMessageId } from '@wmflow/core/testing';
 import { sesEventFromEml } from '../ses/ses-event.js';
 import { compareOutcome } from './check.js';
 import { deriveEnvelope, headerBlock } from './envelope.js';
-import { afterTimeout, type Invocation, invokeOnce, TIMED_OUT_GRACE_MS } from './invoke.js';
+import { type Invocation, invokeOnce } from './invoke.js';
 import { auditedOf, bounceOf, editOf, failuresOf, type PinnedProblems, pinnedBy } from './problems.js';
 import type { ReplayOptions } from './runner.js';
 import type { ReplayResult } from './types.js';
@@ -70,15 +70,11 @@ export async function replayOneSes(
     subject: derived.subject,
     ...(ses.verdicts ? { verdicts: ses.verdicts } : {}),
   });
-  // A handler that did not answer in time is given a while to end: its writes are this message's (fault round 49).
-  const invocation = await afterTimeout(
-    await invokeOnce(options.handler, event, {
-      timeoutMs: options.timeoutMs,
-      functionName: options.handler.label,
-      messageId,
-    }),
-    Math.min(options.timeoutMs, TIMED_OUT_GRACE_MS),
-  );
+  const invocation = await invokeOnce(options.handler, event, {
+    timeoutMs: options.timeoutMs,
+    functionName: options.handler.label,
+    messageId,
+  });
   const written = tracker.created();
   const { verdicts, error, disposition } = interpret(invocation, recipients, messageId, options);
   // The recorded SendBounce calls show only bounces sent: one that failed is in the outcome alone (fault round 44).
