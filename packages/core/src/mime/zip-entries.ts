@@ -79,11 +79,13 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const extraLength = zip.readUInt16LE(p + 30);
     const unicodeBytes = unicodePath(zip, p + 46 + nameLength, extraLength);
     const unicodeName = unicodeBytes?.toString('utf8');
+    // The host that made the entry (version made by, high byte).
+    const host = zip[p + 5] ?? 0;
     // 7-Zip before 21.02 decodes a name it reads as UTF-8 (flagged so, made on Unix, or a Unicode Path field)
     // without refusing overlong forms: `C0 AE` is a dot to it, U+FFFD here (attacker round 62). A name from a
     // Windows host and not flagged is read in the OEM code page, where those bytes are no dot, and where Japanese
     // half-width katakana (`C0 B1`, ﾀｱ in Shift_JIS) would look overlong: not checked.
-    const readAsUtf8 = (flags & UTF8_FLAG) !== 0 || !WINDOWS_HOSTS.has(zip[p + 5] ?? 0);
+    const readAsUtf8 = (flags & UTF8_FLAG) !== 0 || !WINDOWS_HOSTS.has(host);
     if (
       (readAsUtf8 && hasOverlongAscii(rawName)) ||
       (unicodeBytes !== undefined && hasOverlongAscii(unicodeBytes))
@@ -92,7 +94,6 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     // The high half of the external attributes: made by Unix (3), the file's mode (S_IFLNK: a link). UnZip
     // (macOS's too) takes it as a Unix mode from any host but the Windows and OS/2 file systems, ignores its
     // file type, and falls back to the ASi extra field's: any execute bit there counts.
-    const host = zip[p + 5] ?? 0;
     const mode = zip.readUInt32LE(p + 38) >>> 16;
     const link = host === 3 && mode >>> 12 === 0xa;
     const unixMode = WINDOWS_HOSTS.has(host) ? 0 : mode;
