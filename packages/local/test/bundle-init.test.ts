@@ -119,6 +119,35 @@ describe('wmflow bundle and init (from source)', () => {
     expect(again.stderr).not.toMatch(/README\.md|\.gitignore|template\.yaml/);
   });
 
+  it('--engine ses makes the SES project: the rules apart, an sesFlow handler, the SES stack, SES replays', async () => {
+    const project = join(dir, 'ses-rule');
+    const r = await wmflow(['init', project, '--engine', 'ses']);
+    expect(r.code, r.stderr).toBe(0);
+    const pkg = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
+    expect(pkg.scripts.test).toBe('wmflow replay mail --engine ses --handler src/handler.ts --check');
+    expect(pkg.scripts.replay).toBe('wmflow replay mail --engine ses --handler src/handler.ts');
+    const handler = await readFile(join(project, 'src/handler.ts'), 'utf8');
+    expect(handler).toContain("from '@wmflow/core/ses'");
+    expect(handler).toContain("from './rules.js'");
+    expect(await readFile(join(project, 'src/rules.ts'), 'utf8')).toContain('export const rules');
+    const stack = await readFile(join(project, 'template.yaml'), 'utf8');
+    expect(stack).toContain('AWS::SES::ReceiptRule');
+    expect(stack).not.toContain('workmail');
+    expect(await readFile(join(project, 'README.md'), 'utf8')).toMatch(/^# ses-rule\n[\s\S]*Amazon SES/);
+    // The files both engines share come from the one template: sample mail, CI, ignore files.
+    for (const file of [
+      'mail/02-newsletter.expect.json',
+      '.github/workflows/ci.yml',
+      '.gitignore',
+      'tsconfig.json',
+    ])
+      expect(existsSync(join(project, file)), file).toBe(true);
+    const wrong = await wmflow(['init', join(dir, 'other'), '--engine', 'exchange']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('--engine: workmail or ses');
+    expect(existsSync(join(dir, 'other'))).toBe(false);
+  });
+
   it('gives prebuilt functions local buckets only where the user set none', () => {
     expect(localBucketDefaults('guard', {})).toEqual({ UPDATES_BUCKET: 'wmflow-local-updates' });
     expect(localBucketDefaults('archiver', { JOURNAL_BUCKET: ' ' })).toEqual({

@@ -177,6 +177,22 @@ describe('installed packages', { timeout: 5 * MINUTE }, () => {
     expect(created.stdout).toContain('expectations 3/3 met');
   });
 
+  it('wmflow init --engine ses: the SES project replays on SES as expected, type-checks and bundles', async () => {
+    await ok(wmflow(['init', 'demo-ses', '--engine', 'ses']));
+    const demo = join(app, 'demo-ses');
+    const test = await ok(sh('npm', ['test'], demo));
+    expect(test.stdout).toContain('expectations 3/3 met');
+    const replayed = lines((await ok(sh('npm', ['run', '-s', 'replay', '--', '--json'], demo))).stdout);
+    expect(replayed.map((x) => [x.engine, x.disposition])).toEqual([
+      ['ses', 'CONTINUE'],
+      ['ses', 'STOP_RULE'],
+      ['ses', 'STOP_RULE_SET'],
+    ]);
+    await ok(sh('npm', ['run', 'typecheck'], demo));
+    const bundled = await ok(sh('npm', ['run', '-s', 'bundle'], demo));
+    expect(bundled.stderr).toContain('CodeUri: dist/handler');
+  });
+
   it('print help that points at documentation a user can open', async () => {
     const r = await wmflow(['--help']);
     expect(r.code).toBe(0);

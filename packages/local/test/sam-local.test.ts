@@ -19,6 +19,7 @@ const FUNCTION = new URL('../../../functions/guard-ses/index.ts', import.meta.ur
 const TEMPLATES = [
   new URL('../../../template.yaml', import.meta.url),
   new URL('../templates/init/template.yaml', import.meta.url),
+  new URL('../templates/init-ses/template.yaml', import.meta.url),
   new URL('../../../template-ses.yaml', import.meta.url),
 ];
 

@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { LocalStackError } from '../errors.js';
 
 const TEMPLATE = new URL('../../templates/init/', import.meta.url);
+/** What an SES project has instead of (or besides) the WorkMail project's files: its handler, rules, stack, README. */
+const SES_TEMPLATE = new URL('../../templates/init-ses/', import.meta.url);
 /** npm drops `.gitignore` from packages, so the template keeps dot files without their dot. */
 const DOT_FILES = ['gitignore', 'gitattributes', 'github'];
 /** Files a cloned repository already has: a README is kept, ignore and attribute files get the lines they lack. */
@@ -17,26 +19,39 @@ const MERGED = ['.gitignore', '.gitattributes'];
  * hold any of its files but may hold a package.json, which is completed, a README.md, which is kept, and
  * a .gitignore or .gitattributes, which get the lines they lack, as a cloned repository has): a handler with two rules,
  * sample mail with expectations, template.yaml, package.json scripts (`replay`, `test`, `bundle`,
- * `deploy`), a CI workflow and a README.
+ * `deploy`), a CI workflow and a README. `--engine ses` makes the project for Amazon SES receipt rules
+ * instead: the rules in `src/rules.ts`, an `sesFlow` handler, an SES stack, and scripts that replay on SES.
  *
  * @example
  * ```ts
  * await init(['my-mail-rule']);
+ * await init(['my-ses-rule', '--engine', 'ses']);
  * ```
  */
 export async function init(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { engine: { type: 'string', default: 'workmail' } },
+  });
+  if (values.engine !== 'workmail' && values.engine !== 'ses')
+    throw new LocalStackError('--engine: workmail or ses');
+  const engine = values.engine;
   const [dir = '.', ...extra] = positionals;
   if (extra.length > 0) throw new LocalStackError('give at most one folder');
   const target = resolve(dir);
   const name = packageName(basename(target));
-  const files = await templateFiles();
+  const roots =
+    engine === 'ses' ? [fileURLToPath(SES_TEMPLATE), fileURLToPath(TEMPLATE)] : [fileURLToPath(TEMPLATE)];
+  const sources = await templateFiles(roots);
+  const files = [...sources.keys()].sort();
   const clash = files.filter((f) => f !== KEPT && !MERGED.includes(f) && existsSync(join(target, f)));
   if (clash.length > 0)
     throw new LocalStackError(`${dir} already has ${clash.join(', ')}; choose a new folder`);
   const notes: string[] = [];
   for (const file of files) {
-    const from = join(fileURLToPath(TEMPLATE), templateName(file));
+    const from = sources.get(file) as string;
     const to = join(target, file);
     if (existsSync(to)) {
       if (file === KEPT) notes.push(`kept your ${file}`);
@@ -49,7 +64,7 @@ export async function init(args: string[]): Promise<number> {
   }
   for (const note of notes) process.stderr.write(`wmflow init: ${note}\n`);
   const existing = await readManifest(join(target, 'package.json'));
-  const { merged, replaced } = mergeManifest(existing, await manifest(name));
+  const { merged, replaced } = mergeManifest(existing, await manifest(name, engine));
   await writeFile(join(target, 'package.json'), `${JSON.stringify(merged, null, 2)}\n`);
   if (replaced.length > 0)
     process.stderr.write(`wmflow init: package.json scripts replaced: ${replaced.join(', ')}\n`);
@@ -66,19 +81,22 @@ function missingPackages(target: string, pkg: Manifest): string[] {
   return names.filter((n) => !existsSync(join(target, 'node_modules', n, 'package.json')));
 }
 
-/** The template's files as the project names them (dot files with their dot), `/`-separated. */
-async function templateFiles(): Promise<string[]> {
-  const root = fileURLToPath(TEMPLATE);
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'))
-    .map((f) => (DOT_FILES.some((d) => f === d || f.startsWith(`${d}/`)) ? `.${f}` : f))
-    .sort();
-}
-
-function templateName(file: string): string {
-  return file.startsWith('.') ? file.slice(1) : file;
+/**
+ * The templates' files as the project names them (dot files with their dot, `/`-separated), each with the
+ * path it is copied from: the first root that has it.
+ */
+async function templateFiles(roots: string[]): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const root of roots) {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    for (const entry of entries.filter((e) => e.isFile())) {
+      const path = join(entry.parentPath, entry.name);
+      const file = relative(root, path).split(sep).join('/');
+      const named = DOT_FILES.some((d) => file === d || file.startsWith(`${d}/`)) ? `.${file}` : file;
+      if (!files.has(named)) files.set(named, path);
+    }
+  }
+  return files;
 }
 
 // Appends the template's lines that the user's file lacks; true when it added any.
@@ -93,20 +111,21 @@ async function mergeLines(from: string, to: string): Promise<boolean> {
   return true;
 }
 
-/** The project's package.json: wmflow packages at this CLI's version. */
-async function manifest(name: string): Promise<Record<string, unknown>> {
+/** The project's package.json: wmflow packages at this CLI's version, scripts for the engine. */
+async function manifest(name: string, engine: 'workmail' | 'ses'): Promise<Record<string, unknown>> {
   const own = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   const wmflow = `^${own.version}`;
+  const replay = `wmflow replay mail${engine === 'ses' ? ' --engine ses' : ''} --handler src/handler.ts`;
   return {
     name,
     version: '0.1.0',
     private: true,
     type: 'module',
     scripts: {
-      replay: 'wmflow replay mail --handler src/handler.ts',
-      test: 'wmflow replay mail --handler src/handler.ts --check',
+      replay,
+      test: `${replay} --check`,
       typecheck: 'tsc',
       bundle: 'wmflow bundle src/handler.ts --out dist/handler --max-size 1m',
       deploy: 'npm run bundle && sam deploy --guided',

@@ -35,8 +35,9 @@ commands:
         --engine ses [--ses-verdict K=V]...: print the SES receipt rule Lambda action's event instead
   bundle <handler.ts> [--out DIR] [--max-size SIZE] [--max-total SIZE]
         bundle a handler for Lambda nodejs22.x (DIR/index.mjs, lazy chunks) and report its size
-  init [DIR]
+  init [DIR] [--engine ses]
         create a project: a handler with two rules, sample mail, expectations, template.yaml, CI
+        --engine ses: for Amazon SES receipt rules (rules in src/rules.ts, sesFlow handler, SES stack)
   backtest <folder|s3://bucket/prefix> (--function NAME | --handler MODULE) [--against (--function NAME |
         --handler MODULE | recorded)] [-j N] [--resume FILE] [--report FILE.html] [--remote ARN]
         replay journaled messages through a policy, compare with another, JSON lines
