@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleHandler, formatBundleReport, parseSize, REQUIRE_BANNER } from '../src/index.js';
-import { localBucketDefaults } from '../src/replay/function-defaults.js';
+import { localDefaults } from '../src/replay/function-defaults.js';
 import { ROOT, wmflow } from './replay-helpers.js';
 
 let dir: string;
@@ -148,13 +148,15 @@ describe('wmflow bundle and init (from source)', () => {
     expect(existsSync(join(dir, 'other'))).toBe(false);
   });
 
-  it('gives prebuilt functions local buckets only where the user set none', () => {
-    expect(localBucketDefaults('guard', {})).toEqual({ UPDATES_BUCKET: 'wmflow-local-updates' });
-    expect(localBucketDefaults('archiver', { JOURNAL_BUCKET: ' ' })).toEqual({
+  it('gives prebuilt functions local buckets and a bounce sender only where the user set none', () => {
+    expect(localDefaults('guard', {})).toEqual({ UPDATES_BUCKET: 'wmflow-local-updates' });
+    expect(localDefaults('archiver', { JOURNAL_BUCKET: ' ' })).toEqual({
       JOURNAL_BUCKET: 'wmflow-local-journal',
     });
-    expect(localBucketDefaults('archiver', { JOURNAL_BUCKET: 'mine' })).toEqual({});
-    expect(localBucketDefaults('archiver-ses', {})).toEqual({ JOURNAL_BUCKET: 'wmflow-local-journal' });
-    expect(localBucketDefaults('custom', {})).toEqual({});
+    expect(localDefaults('archiver', { JOURNAL_BUCKET: 'mine' })).toEqual({});
+    expect(localDefaults('archiver-ses', {})).toEqual({ JOURNAL_BUCKET: 'wmflow-local-journal' });
+    expect(localDefaults('guard-ses', {})).toEqual({ BOUNCE_SENDER: 'postmaster@wmflow-local.example' });
+    expect(localDefaults('guard-ses', { BOUNCE_SENDER: 'postmaster@corp.example' })).toEqual({});
+    expect(localDefaults('custom', {})).toEqual({});
   });
 });

@@ -54,6 +54,24 @@ describe('wmflow replay --engine ses over the samples', () => {
     expect(spam).toMatchObject({ disposition: 'STOP_RULE' });
   });
 
+  it('guard-ses with no BOUNCE_SENDER set: a local bounce sender, said on stderr, and the bounce is sent', async () => {
+    const run = await wmflow([
+      'replay',
+      '--engine',
+      'ses',
+      '--function',
+      'guard-ses',
+      '--json',
+      'samples/eml/04-ses-spam-virus.eml',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('wmflow replay: local defaults BOUNCE_SENDER=postmaster@wmflow-local.example\n');
+    expect(jsonLines(run.stdout)[0]).toMatchObject({
+      disposition: 'STOP_RULE_SET',
+      bounce: { status: 'sent', recipients: ['carol@corp.example'] },
+    });
+  });
+
   it('--ses-verdict overrides what the headers say', async () => {
     const run = await guardJson('--ses-verdict', 'virus=FAIL', 'samples/eml/01-plain-text.eml');
     expect(jsonLines(run.stdout)[0]).toMatchObject({

@@ -10,7 +10,7 @@ import { openSource } from '../backtest/source.js';
 import { type BacktestSummary, BacktestTally } from '../backtest/tally.js';
 import { LocalStackError } from '../errors.js';
 import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
-import { localBucketDefaults } from '../replay/function-defaults.js';
+import { localDefaults } from '../replay/function-defaults.js';
 import type { HandlerSpec } from '../replay/handler.js';
 import { parseFallback, splitList } from './replay.js';
 
@@ -82,7 +82,7 @@ export async function backtest(args: string[]): Promise<number> {
     ...parseEnvPairs(values.env),
   };
   // The prebuilt functions' buckets, local names when unset, as `wmflow replay` gives them.
-  for (const name of names) Object.assign(env, localBucketDefaults(name, { ...process.env, ...env }));
+  for (const name of names) Object.assign(env, localDefaults(name, { ...process.env, ...env }));
   const domains =
     values['org-domain'].length > 0 ? values['org-domain'] : splitList(env.ORGANIZATION_DOMAINS);
   const init: BacktestInit = {

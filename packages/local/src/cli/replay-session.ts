@@ -5,7 +5,7 @@ import { LocalStackError } from '../errors.js';
 import { type FaultSpec, parseFaultSpec } from '../faults/fault-spec.js';
 import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import type { ExpectationBook } from '../replay/expect.js';
-import { localBucketDefaults } from '../replay/function-defaults.js';
+import { localDefaults } from '../replay/function-defaults.js';
 import type { LoadedHandler } from '../replay/handler.js';
 import { PREBUILT_FUNCTIONS } from '../replay/prebuilt-names.js';
 import type { ReplayOptions } from '../replay/runner.js';
@@ -126,7 +126,7 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
     userEnv.SYNCHRONOUS = String(synchronous);
   }
   if (values.function) {
-    const defaults = localBucketDefaults(values.function, { ...process.env, ...userEnv });
+    const defaults = localDefaults(values.function, { ...process.env, ...userEnv });
     const shown = Object.entries(defaults).map(([k, v]) => `${k}=${v}`);
     if (shown.length > 0 && !quiet)
       process.stderr.write(`wmflow replay: local defaults ${shown.join(' ')}\n`);
