@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failedLine } from '../src/backtest/pool.js';
 import type { BacktestLine } from '../src/backtest/types.js';
 import { backtestGuard, ENV, journalSamples, parseBacktest, ROOT, run, stable } from './backtest-helpers.js';
 
@@ -156,6 +157,23 @@ describe('wmflow backtest over a journal written by the archiver', () => {
     expect(lines.map((l) => l.key)).toEqual(j1.lines.slice(5).map((l) => l.key));
     expect(summary.messages).toBe(j1.lines.length);
     expect(summary.resumed).toBe(5);
+  }, 120_000);
+});
+
+describe('wmflow backtest --resume after messages that could not be read', () => {
+  it('tries them again: their lines of the earlier run count as not done', async () => {
+    const previous = join(dir, 'previous-failed.jsonl');
+    const [first, second, ...rest] = j1.lines.slice(0, 5);
+    const unread = failedLine(second?.key as string, { name: 'TimeoutError', message: 'read timed out' });
+    const kept = [first, unread, ...rest].map((l) => JSON.stringify(l));
+    await writeFile(previous, `${kept.join('\n')}\n`);
+    const { lines, summary } = await backtestGuard(journal, ['-j', '1', '--resume', previous]);
+    const retried = lines.find((l) => l.key === second?.key);
+    expect(retried?.candidate).toMatchObject({ label: 'guard', error: null });
+    expect(retried?.candidate.verdicts).toEqual(second?.candidate.verdicts);
+    expect(lines.map((l) => l.key)).toEqual([second, ...j1.lines.slice(5)].map((l) => l?.key));
+    expect(summary.messages).toBe(j1.lines.length);
+    expect(summary.resumed).toBe(4);
   }, 120_000);
 });
 

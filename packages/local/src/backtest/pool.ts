@@ -53,6 +53,19 @@ export async function runPool(options: PoolOptions): Promise<void> {
 }
 
 /**
+ * Whether a line holds what a policy did, not {@link failedLine}'s account of a message that could not be
+ * backtested (its candidate has no label).
+ *
+ * @example
+ * ```ts
+ * wasBacktested(failedLine('journal/x', { name: 'NoSuchKey', message: 'gone' })); // false
+ * ```
+ */
+export function wasBacktested(line: BacktestLine): boolean {
+  return line.candidate.label !== '';
+}
+
+/**
  * The line of a message that could not be backtested (not fetched, or its worker failed).
  *
  * @example

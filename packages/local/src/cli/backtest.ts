@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { continuesCutLine, JsonLinesOut, readResults } from '../backtest/output.js';
-import { runPool } from '../backtest/pool.js';
+import { runPool, wasBacktested } from '../backtest/pool.js';
 import { ProgressBar } from '../backtest/progress-bar.js';
 import { renderReport } from '../backtest/report.js';
 import type { BacktestInit } from '../backtest/session.js';
@@ -128,7 +128,8 @@ export async function backtest(args: string[]): Promise<number> {
       const done = new Set<string>();
       if (values.resume) {
         for await (const line of readResults(values.resume)) {
-          if (done.has(line.key)) continue;
+          // A message the earlier run could not fetch or replay (its worker failed) is tried again.
+          if (done.has(line.key) || !wasBacktested(line)) continue;
           done.add(line.key);
           tally.add(line, true);
         }
