@@ -169,6 +169,75 @@ describe('S3 front: checksum trailers of every algorithm', () => {
     expect(await read('s/unverifiable')).toBe('NoSuchKey');
   });
 
+  it('checks a checksum sent as a header as S3 does: stores matching bytes, refuses others (BadDigest)', async () => {
+    const crc = (text: string) => {
+      const sum = Buffer.alloc(4);
+      sum.writeUInt32BE(crc32(Buffer.from(text)));
+      return sum.toString('base64');
+    };
+    const sums: [string, (text: string) => string][] = [
+      ['crc32', crc],
+      ['sha256', (text) => sha('sha256', text)],
+      ['sha1', (text) => sha('sha1', text)],
+    ];
+    for (const [algorithm, sum] of sums) {
+      const header = `x-amz-checksum-${algorithm}`;
+      const good = await put(`h/${algorithm}`, 'hello', { [header]: sum('hello') });
+      expect(good.status, algorithm).toBe(200);
+      expect(await read(`h/${algorithm}`)).toBe('hello');
+      // One byte changed on the way: the checksum is of the bytes the client meant to send.
+      const bad = await put(`h/${algorithm}-bad`, 'hellO', { [header]: sum('hello') });
+      expect(bad.status, algorithm).toBe(400);
+      expect(await bad.text()).toMatch(/<Code>BadDigest<\/Code>.*does not match the body/);
+      expect(await read(`h/${algorithm}-bad`)).toBe('NoSuchKey');
+    }
+    const unverifiable = await put('h/crc32c', 'hello', { 'x-amz-checksum-crc32c': 'AAAAAA==' });
+    expect(unverifiable.status).toBe(400);
+    expect(await read('h/crc32c')).toBe('NoSuchKey');
+  });
+
+  it('round-trips SDK PutObject, multipart and DeleteObjects with their default checksums', async () => {
+    const {
+      CompleteMultipartUploadCommand,
+      CreateMultipartUploadCommand,
+      DeleteObjectsCommand,
+      UploadPartCommand,
+    } = await import('@aws-sdk/client-s3');
+    await stack.s3.send(
+      new PutObjectCommand({ Bucket: 'journal', Key: 'h/sdk', Body: 'hello', ChecksumAlgorithm: 'CRC32' }),
+    );
+    expect(await read('h/sdk')).toBe('hello');
+    const { UploadId } = await stack.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: 'journal', Key: 'h/parts', ChecksumAlgorithm: 'CRC32' }),
+    );
+    const part = await stack.s3.send(
+      new UploadPartCommand({
+        Bucket: 'journal',
+        Key: 'h/parts',
+        UploadId,
+        PartNumber: 1,
+        Body: 'hello',
+        ChecksumAlgorithm: 'CRC32',
+      }),
+    );
+    await stack.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'journal',
+        Key: 'h/parts',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32 }] },
+      }),
+    );
+    expect(await read('h/parts')).toBe('hello');
+    await stack.s3.send(
+      new DeleteObjectsCommand({
+        Bucket: 'journal',
+        Delete: { Objects: [{ Key: 'h/sdk' }, { Key: 'h/parts' }] },
+      }),
+    );
+    expect([await read('h/sdk'), await read('h/parts')]).toEqual(['NoSuchKey', 'NoSuchKey']);
+  });
+
   it('round-trips an SDK PutObject with ChecksumAlgorithm SHA256 (the journal under Object Lock)', async () => {
     const body = new PassThrough();
     const sent = stack.s3.send(

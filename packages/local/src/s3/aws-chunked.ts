@@ -92,7 +92,8 @@ export async function decodeAwsChunked(
   if (!complete(state, pending.length)) {
     throw new LocalStackError('aws-chunked body ends before its final chunk');
   }
-  verifyChecksums(out, crc, trailers);
+  const mismatch = checksumMismatch(out, trailers, crc);
+  if (mismatch !== undefined) throw new LocalStackError(`aws-chunked ${mismatch}`);
   return { body: out, length, trailers };
 }
 
@@ -101,27 +102,39 @@ function complete(state: State, pendingLength: number): boolean {
   return state === 'done' || (state === 'trailer' && pendingLength === 0);
 }
 
-/** Every checksum trailer is checked against the body; one of an algorithm it cannot compute is refused. */
-function verifyChecksums(body: Buffer[], crc: number, trailers: Record<string, string>): void {
-  for (const [name, expected] of Object.entries(trailers)) {
+/**
+ * What is wrong with the `x-amz-checksum-*` fields of `fields` (trailers or request headers) against `body`, or
+ * undefined when each matches; one of an algorithm the local S3 cannot compute is refused, not trusted. `crc` is
+ * the body's CRC32 when the caller already has it.
+ *
+ * @example
+ * ```ts
+ * checksumMismatch([Buffer.from('hello')], { 'x-amz-checksum-crc32': 'AAAAAA==' }); // 'x-amz-checksum-crc32 AAAAAA== does not match the body'
+ * ```
+ */
+export function checksumMismatch(
+  body: readonly Buffer[],
+  fields: Readonly<Record<string, string | string[] | undefined>>,
+  crc?: number,
+): string | undefined {
+  for (const [name, expected] of Object.entries(fields)) {
     if (!name.startsWith('x-amz-checksum-')) continue;
     const algorithm = name.slice('x-amz-checksum-'.length);
+    // Not checksums: how a multipart upload combines them, which one it will use, and GetObject's request for them.
+    if (algorithm === 'type' || algorithm === 'algorithm' || algorithm === 'mode') continue;
     let actual: string;
     if (algorithm === 'crc32') {
       const sum = Buffer.alloc(4);
-      sum.writeUInt32BE(crc);
+      sum.writeUInt32BE(crc ?? body.reduce((value, data) => crc32(data, value), 0));
       actual = sum.toString('base64');
     } else if (algorithm === 'sha256' || algorithm === 'sha1') {
       const hash = createHash(algorithm);
       for (const data of body) hash.update(data);
       actual = hash.digest('base64');
     } else {
-      throw new LocalStackError(
-        `aws-chunked ${name}: the local S3 cannot verify it (use CRC32, SHA1 or SHA256)`,
-      );
+      return `${name}: the local S3 cannot verify it (use CRC32, SHA1 or SHA256)`;
     }
-    if (actual !== expected) {
-      throw new LocalStackError(`aws-chunked ${name} ${expected} does not match the body`);
-    }
+    if (actual !== expected) return `${name} ${String(expected)} does not match the body`;
   }
+  return undefined;
 }

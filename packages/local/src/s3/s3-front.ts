@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import { decodeAwsChunked } from './aws-chunked.js';
+import { checksumMismatch, decodeAwsChunked } from './aws-chunked.js';
 import type { ConditionalWrites } from './conditional.js';
 import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
 import type { MultipartUploads } from './multipart-uploads.js';
@@ -78,6 +78,12 @@ async function forwardRequest(
     const whole = await readWhole(req);
     if (!whole) {
       res.destroy();
+      return;
+    }
+    // A checksum sent as a header is checked as S3 checks it: bytes that do not match it are not stored.
+    const mismatch = checksumMismatch(whole, req.headers);
+    if (mismatch !== undefined) {
+      sendS3Error(res, 400, 'BadDigest', mismatch);
       return;
     }
     body = whole;
