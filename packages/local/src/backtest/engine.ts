@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { type FlowOutcome, onFlowOutcome, type Verdict } from '@wmflow/core';
+import { deriveEnvelope, inferDirection } from '../replay/envelope.js';
 import type { LoadedHandler } from '../replay/handler.js';
 import { runReplay } from '../replay/runner.js';
 import type { S3Tracker } from '../replay/s3-tracker.js';
@@ -30,13 +31,20 @@ export interface BacktesterOptions {
   timeoutMs: number;
   synchronous?: boolean;
   fallback?: Verdict;
+  /** Where an sesFlow policy finds each message, as its receipt rule's S3 action would have stored it. */
+  stored?: { bucket: string; keyPrefix: string };
 }
+
+/** Where an sesFlow policy's messages are stored when the backtest's settings name no place. */
+export const BACKTEST_STORED = { bucket: 'wmflow-inbound', keyPrefix: 'inbound/' } as const;
 
 /**
  * The backtest of one journaled message, shared by the local workers and the
  * Step Functions batch Lambda: replays it through the candidate (and the
  * baseline policy) with the replay runner, on the emulators, with the envelope
- * and direction recorded in its metadata, and compares the outcomes.
+ * and direction recorded in its metadata, and compares the outcomes. An
+ * sesFlow policy is replayed on SES receipt rules (stored, then the Lambda
+ * action's event); it skips sent mail, which receipt rules never see.
  *
  * @example
  * ```ts
@@ -84,6 +92,8 @@ async function replayWith(
   // Rate rules count by the time the message was journaled (else its Date:), not by when it is replayed: a month
   // replayed in seconds is not one burst. Whether they read it tells the run its counts depend on the order.
   const at = await journalTime(item);
+  if (handler.engine === 'ses' && (await directionOf(item, options)) === 'OUTBOUND')
+    return { result: notReceived(item), outcome: undefined, rateCounted: false };
   let rateCounted = false;
   const clocks = globalThis as Record<symbol, unknown>;
   const before = clocks[CLOCK_SYMBOL];
@@ -108,6 +118,7 @@ async function replayWith(
       ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
       timeoutMs: options.timeoutMs,
       ...(options.fallback ? { fallback: options.fallback } : {}),
+      ...(handler.engine === 'ses' ? { ses: options.stored ?? BACKTEST_STORED } : {}),
       onResult: (r) => {
         result = r;
       },
@@ -122,15 +133,54 @@ async function replayWith(
   return { result, outcome: outcomes.get(result.messageId), rateCounted };
 }
 
+/** The recorded direction; without metadata, as replay infers it from the sender's domain. */
+async function directionOf(item: BacktestItem, options: BacktesterOptions): Promise<'INBOUND' | 'OUTBOUND'> {
+  if (item.metadata) return item.metadata.direction;
+  const bytes = await head(item, 1024 * 1024);
+  const { mailFrom } = deriveEnvelope(bytes, {
+    direction: 'INBOUND',
+    organizationDomains: options.organizationDomains,
+  });
+  return inferDirection(bytes, mailFrom, options.organizationDomains);
+}
+
+/** A sent message for an SES policy: receipt rules see received mail only, so it is delivered as it was. */
+function notReceived(item: BacktestItem): ReplayResult {
+  return {
+    file: item.path,
+    messageId: item.metadata?.messageId ?? '',
+    direction: 'OUTBOUND',
+    synchronous: true,
+    mailFrom: item.metadata?.envelope.mailFrom ?? '',
+    recipients: item.metadata?.envelope.recipients ?? [],
+    verdicts: {},
+    skipped: 'sent mail: SES receipt rules see received mail only',
+    rulesFired: [],
+    rewritten: null,
+    journaled: [],
+    error: null,
+    durationMs: 0,
+    check: null,
+    failures: [],
+    edit: { status: 'none' },
+    deadlineHit: false,
+  };
+}
+
 /** When the message was journaled; without metadata, its `Date:` header; else now. */
 async function journalTime(item: BacktestItem): Promise<number> {
   const journaled = item.metadata?.journaledAt ? Date.parse(item.metadata.journaledAt) : Number.NaN;
   if (Number.isFinite(journaled)) return journaled;
+  return dateOf(await head(item, 65_536)) ?? Date.now();
+}
+
+/** The first `size` bytes of the message (its header block, for what is read from it). */
+async function head(item: BacktestItem, size: number): Promise<Buffer> {
   const file = await open(item.path, 'r');
   try {
-    const head = Buffer.alloc(65_536);
-    const { bytesRead } = await file.read(head, 0, head.length, 0);
-    return dateOf(head.subarray(0, bytesRead)) ?? Date.now();
+    const start = Buffer.alloc(size);
+    const { bytesRead } = await file.read(start, 0, start.length, 0);
+    return start.subarray(0, bytesRead);
   } finally {
     await file.close();
   }

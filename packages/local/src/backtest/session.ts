@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { Verdict } from '@wmflow/core';
-import { LocalStackError } from '../errors.js';
 import { type HandlerSpec, loadHandler } from '../replay/handler.js';
 import { S3Tracker } from '../replay/s3-tracker.js';
 import { startLocalStack } from '../stack.js';
-import { createBacktester } from './engine.js';
+import { BACKTEST_STORED, createBacktester } from './engine.js';
 import type { BacktestItem, BacktestLine } from './types.js';
 
 /**
@@ -57,10 +57,16 @@ const SCRUBBED = [
 export async function openBacktestSession(
   init: BacktestInit,
 ): Promise<{ backtest(item: BacktestItem): Promise<BacktestLine>; close(): Promise<void> }> {
+  // An sesFlow policy reads each message where its receipt rule's S3 action stored it: these settings, as replay's.
+  const stored = {
+    bucket: init.env.STORED_BUCKET || BACKTEST_STORED.bucket,
+    keyPrefix: init.env.STORED_KEY_PREFIX || BACKTEST_STORED.keyPrefix,
+  };
   const buckets = new Set(['wmflow-local']);
   for (const [key, value] of Object.entries(init.env)) {
     if (key.endsWith('_BUCKET') && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) buckets.add(value);
   }
+  init = { ...init, env: { ...init.env, STORED_BUCKET: stored.bucket, STORED_KEY_PREFIX: stored.keyPrefix } };
   const stack = await startLocalStack({
     buckets: [...buckets],
     ...(init.region ? { region: init.region } : {}),
@@ -87,12 +93,10 @@ export async function openBacktestSession(
       init.baseline === undefined || init.baseline === 'recorded'
         ? init.baseline
         : await loadHandler(init.baseline);
-    // The backtest replays WorkMail flows: an sesFlow handler's every answer would be an error line.
-    for (const loaded of [candidate, baseline])
-      if (typeof loaded === 'object' && loaded.engine === 'ses')
-        throw new LocalStackError(
-          `${loaded.label} is an sesFlow handler (SES receipt rules), which the backtest does not replay: backtest its rules in a flow() handler (docs/moving-off-workmail.md keeps them in one module for both)`,
-        );
+    // The receipt rule's bucket exists only for an SES policy (a WorkMail one lists the buckets it was given).
+    const ses = [candidate, baseline].some((h) => typeof h === 'object' && h.engine === 'ses');
+    if (ses && !buckets.has(stored.bucket))
+      await stack.s3.send(new CreateBucketCommand({ Bucket: stored.bucket }));
     const backtest = createBacktester({
       stack,
       tracker,
@@ -102,6 +106,7 @@ export async function openBacktestSession(
       timeoutMs: init.timeoutMs,
       ...(init.synchronous !== undefined ? { synchronous: init.synchronous } : {}),
       ...(init.fallback ? { fallback: init.fallback } : {}),
+      stored,
     });
     return { backtest, close };
   } catch (error) {

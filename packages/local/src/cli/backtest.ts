@@ -66,11 +66,6 @@ export async function backtest(args: string[]): Promise<number> {
   const names = [candidate, baseline].flatMap((s) =>
     s && s !== 'recorded' && s.function ? [s.function] : [],
   );
-  // The backtest replays WorkMail flows; an SES function's rules are its WorkMail twin's.
-  for (const name of names.filter((n) => n.endsWith('-ses')))
-    throw new LocalStackError(
-      `--function ${name} runs on SES receipt rules, which the backtest does not replay: backtest its rules as --function ${name.slice(0, -4)}`,
-    );
   const envFile = envFileArgument(values);
   const env = {
     ...(envFile
