@@ -38,9 +38,9 @@ describe('template-ses.yaml', () => {
   });
 
   it('scopes ses:SendBounce to the bounce identity and grants no wildcard actions', () => {
-    const statements = resourcesOf(t, 'AWS::Serverless::Function').flatMap(([, r]) =>
-      r.Properties.Policies.flatMap((p: Template) => p.Statement),
-    );
+    const statements = resourcesOf(t, 'AWS::Serverless::Function')
+      .flatMap(([, r]) => r.Properties.Policies.flatMap((p: Template) => p.Statement))
+      .flatMap((s: Template) => (s['Fn::If'] ? s['Fn::If'].slice(1).filter((b: Template) => !b.Ref) : [s]));
     const bounce = statements.filter((s: Template) => s.Action === 'ses:SendBounce');
     expect(bounce).toHaveLength(1);
     expect(sub(bounce[0].Resource)).toMatch(/:identity\/\$\{BounceSenderIdentity\}$/);
@@ -48,6 +48,46 @@ describe('template-ses.yaml', () => {
       for (const a of [s.Action].flat()) expect(a).not.toContain('*');
       expect(sub(s.Resource ?? '')).not.toBe('*');
     }
+  });
+
+  it('journals into an existing bucket (the WorkMail stack’s) with its KMS key and Object Lock, when named', async () => {
+    const workmail = await loadTemplate(join(import.meta.dirname, '../../template.yaml'));
+    // The same parameters as template.yaml's, so the WorkMail stack's values are valid here as they are.
+    for (const name of [
+      'JournalBucketName',
+      'JournalKmsKeyArn',
+      'JournalRetentionDays',
+      'JournalRetentionMode',
+    ])
+      for (const field of ['Type', 'Default', 'AllowedPattern', 'AllowedValues', 'MinValue', 'MaxValue'])
+        expect(t.Parameters[name][field], `${name}.${field}`).toEqual(workmail.Parameters[name][field]);
+    const chosen = {
+      'Fn::If': ['CreateJournalBucket', { Ref: 'JournalBucket' }, { Ref: 'JournalBucketName' }],
+    };
+    expect(t.Conditions.CreateJournalBucket).toEqual({ 'Fn::Equals': [{ Ref: 'JournalBucketName' }, ''] });
+    expect(t.Resources.JournalBucket.Condition).toBe('CreateJournalBucket');
+    expect(t.Resources.JournalBucketPolicy.Condition).toBe('CreateJournalBucket');
+    const archiver = t.Resources.ArchiverSesFunction.Properties;
+    expect(archiver.Environment.Variables).toMatchObject({
+      JOURNAL_BUCKET: chosen,
+      KMS_KEY_ID: { Ref: 'JournalKmsKeyArn' },
+      RETENTION_DAYS: { Ref: 'JournalRetentionDays' },
+      RETENTION_MODE: { Ref: 'JournalRetentionMode' },
+    });
+    const [policy] = archiver.Policies;
+    const write = policy.Statement.find((s: Template) => s.Sid === 'WriteJournal');
+    expect(write.Action).toContain('s3:PutObjectRetention');
+    expect(write.Resource['Fn::Sub'][1]).toEqual({ Bucket: chosen });
+    const list = policy.Statement.find((s: Template) => s.Sid === 'TellAbsentKeysFromForbiddenOnes');
+    expect(list.Resource['Fn::Sub'][1]).toEqual({ Bucket: chosen });
+    const kms = policy.Statement.find((s: Template) => s['Fn::If']?.[0] === 'UseKms');
+    expect(kms['Fn::If'][1]).toMatchObject({
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: { Ref: 'JournalKmsKeyArn' },
+    });
+    // Object Lock only on a bucket this stack creates; an existing bucket keeps its own configuration.
+    expect(t.Conditions.UseObjectLock['Fn::And'][0]).toEqual({ Condition: 'CreateJournalBucket' });
+    expect(t.Outputs.JournalBucketName.Value).toEqual(chosen);
   });
 
   it('stores before the Lambda actions, journals before the guard, and quarantines on STOP_RULE', () => {
