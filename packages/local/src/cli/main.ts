@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   backtest: async () => (await import('./backtest.js')).backtest,
   bundle: async () => (await import('./bundle.js')).bundle,
   init: async () => (await import('./init.js')).init,
+  quarantine: async () => (await import('./quarantine.js')).quarantine,
 };
 
 const USAGE = `usage: wmflow <command> [options]     (wmflow --version prints the version)
@@ -38,6 +39,10 @@ commands:
   init [DIR] [--engine ses]
         create a project: a handler with two rules, sample mail, expectations, template.yaml, CI
         --engine ses: for Amazon SES receipt rules (rules in src/rules.ts, sesFlow handler, SES stack)
+  quarantine list <s3://bucket/quarantine/> [--json] | show <s3://bucket/key> |
+             release <s3://bucket/key>... --to <s3://bucket/delivered/>
+        what the SES guard quarantined: list it (header block only), print one message, release (copy) it
+        (https://github.com/wmflow/wmflow/blob/main/docs/moving-off-workmail.md#quarantine-and-delivery)
   backtest <folder|s3://bucket/prefix> (--function NAME | --handler MODULE) [--against (--function NAME |
         --handler MODULE | recorded)] [-j N] [--resume FILE] [--report FILE.html] [--remote ARN]
         replay journaled messages through a policy, compare with another, JSON lines

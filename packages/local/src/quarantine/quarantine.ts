@@ -1,0 +1,167 @@
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { isPreconditionFailed } from '@wmflow/core';
+import { MessageHeaders } from '@wmflow/core/mime';
+import { LocalStackError } from '../errors.js';
+import { headerBlock } from '../replay/envelope.js';
+
+/** Bytes read from the start of each message to describe it: its header block, as a mail client lists it. */
+const HEAD_BYTES = 65_536;
+
+/** Where a message or a prefix is: `s3://bucket/key`. */
+export interface S3Place {
+  bucket: string;
+  key: string;
+}
+
+/**
+ * One quarantined message as `wmflow quarantine list` shows it: where it is, and what its headers say.
+ *
+ * @example
+ * ```ts
+ * const m: QuarantinedMessage = { key: 'quarantine/abc', size: 2048, lastModified: '2026-12-06T09:00:00.000Z', from: 'ann@partner.example', to: ['bob@corp.example'], subject: 'Hi', date: '', messageId: '', spamVerdict: 'FAIL', virusVerdict: 'PASS' };
+ * ```
+ */
+export interface QuarantinedMessage {
+  key: string;
+  size: number;
+  /** When the receipt rule's S3 action stored it (ISO 8601). */
+  lastModified: string;
+  from: string;
+  to: string[];
+  subject: string;
+  date: string;
+  messageId: string;
+  /** What SES wrote into the stored message (`X-SES-Spam-Verdict`, `X-SES-Virus-Verdict`); '' when absent. */
+  spamVerdict: string;
+  virusVerdict: string;
+}
+
+/**
+ * Reads `s3://bucket/key`: the bucket and the key (or prefix) after it.
+ *
+ * @example
+ * ```ts
+ * s3Place('s3://acme-inbound/quarantine/'); // { bucket: 'acme-inbound', key: 'quarantine/' }
+ * ```
+ */
+export function s3Place(spec: string): S3Place {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(spec);
+  if (!match) throw new LocalStackError(`${spec}: give s3://bucket/prefix`);
+  return { bucket: match[1] as string, key: match[2] ?? '' };
+}
+
+/**
+ * The messages under a quarantine prefix, in key order, each described by its header block alone (a range
+ * read of its first 64 KiB, never the whole message).
+ *
+ * @example
+ * ```ts
+ * for await (const m of listQuarantine(new S3Client({}), s3Place('s3://acme-inbound/quarantine/'))) console.log(m.subject);
+ * ```
+ */
+export async function* listQuarantine(s3: S3Client, where: S3Place): AsyncGenerator<QuarantinedMessage> {
+  for await (const page of paginateListObjectsV2(
+    { client: s3 },
+    { Bucket: where.bucket, Prefix: where.key },
+  )) {
+    for (const object of page.Contents ?? []) {
+      if (!object.Key || object.Key.endsWith('/')) continue;
+      yield await describe(s3, where.bucket, object.Key, object.Size ?? 0, object.LastModified);
+    }
+  }
+}
+
+async function describe(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  size: number,
+  lastModified: Date | undefined,
+): Promise<QuarantinedMessage> {
+  const got = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${HEAD_BYTES - 1}` }),
+  );
+  const head = Buffer.from(
+    await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
+  const headers = new MessageHeaders(headerBlock(head));
+  const text = (read: () => string | undefined): string => {
+    try {
+      return read() ?? '';
+    } catch {
+      return ''; // a header that does not parse is shown empty, the message still listed
+    }
+  };
+  return {
+    key,
+    size,
+    lastModified: lastModified?.toISOString() ?? '',
+    from: text(() => headers.from[0]?.address),
+    to: [...headers.to, ...headers.cc].map((a) => a.address),
+    subject: text(() => headers.subject),
+    date: text(() => headers.get('date')),
+    messageId: text(() => headers.get('message-id')),
+    spamVerdict: text(() => headers.get('x-ses-spam-verdict')),
+    virusVerdict: text(() => headers.get('x-ses-virus-verdict')),
+  };
+}
+
+/** What {@link releaseMessage} did. */
+export interface Release {
+  from: string;
+  to: string;
+  outcome: 'released' | 'already released';
+}
+
+/**
+ * Releases a quarantined message: copies it, byte for byte, to the delivery prefix under the same name, as the
+ * receipt rule's delivery action would have stored it. The copy is of the object as it is now (its ETag, read
+ * first) and never overwrites: a message already there is `already released`. The quarantined copy stays (the
+ * bucket's lifecycle expires it).
+ *
+ * @example
+ * ```ts
+ * await releaseMessage(s3, s3Place('s3://acme-inbound/quarantine/abc'), s3Place('s3://acme-inbound/delivered/'));
+ * ```
+ */
+export async function releaseMessage(s3: S3Client, message: S3Place, to: S3Place): Promise<Release> {
+  const name = message.key.slice(message.key.lastIndexOf('/') + 1);
+  if (name === '')
+    throw new LocalStackError(`s3://${message.bucket}/${message.key}: name a message, not a prefix`);
+  const target = {
+    bucket: to.bucket,
+    key: `${to.key}${to.key === '' || to.key.endsWith('/') ? '' : '/'}${name}`,
+  };
+  const from = `s3://${message.bucket}/${message.key}`;
+  const shown = `s3://${target.bucket}/${target.key}`;
+  const { ETag } = await s3.send(new HeadObjectCommand({ Bucket: message.bucket, Key: message.key }));
+  if (!ETag) throw new LocalStackError(`${from}: S3 gave no ETag, so the copy could not be tied to it`);
+  try {
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        CopySource: `${message.bucket}/${encodeURIComponent(message.key).replaceAll('%2F', '/')}`,
+        CopySourceIfMatch: ETag,
+        IfNoneMatch: '*',
+      }),
+    );
+    return { from, to: shown, outcome: 'released' };
+  } catch (error) {
+    if (isPreconditionFailed(error)) {
+      // Either the destination exists (released before) or the source changed since it was read: tell which.
+      const there = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key })).then(
+        (h) => h.ETag,
+        () => undefined,
+      );
+      if (there !== undefined) return { from, to: shown, outcome: 'already released' };
+    }
+    throw error;
+  }
+}
