@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptedProxy } from '../../../functions/test/scripted-proxy.js';
 import { type LocalStack, startLocalStack } from '../src/index.js';
 import { FROM_SOURCE, jsonLines, ROOT, wmflow } from './replay-helpers.js';
 
@@ -128,6 +129,37 @@ describe('wmflow quarantine', () => {
     );
     expect((await read('delivered/kept')).toString()).toBe('From: a@b.example\r\n\r\nhi\r\n');
     expect(clash.stderr).toContain(`wmflow quarantine: s3://${BUCKET}/quarantine/gone not released:`);
+  });
+
+  it('lists a message whose headers cannot be read, says why, and exits 1', async () => {
+    const proxy = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3);
+    try {
+      proxy.decide = (req) =>
+        req.method === 'GET' && (req.url ?? '').includes('0a1b2c')
+          ? {
+              do: 'answer',
+              status: 403,
+              headers: { 'content-type': 'application/xml' },
+              body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+            }
+          : { do: 'forward' };
+      const run = await wmflow(['quarantine', 'list', `s3://${BUCKET}/quarantine/`, '--json'], {
+        ...stack.env,
+        AWS_ENDPOINT_URL_S3: proxy.endpoint,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /^wmflow quarantine: \d message\(s\) under s3:\/\/\S+, 1 whose headers could not be read\n$/,
+      );
+      const lines = jsonLines(run.stdout);
+      const denied = lines.find((l) => l.key === 'quarantine/0a1b2c');
+      const read = lines.find((l) => l.key === 'quarantine/9z8y7x');
+      expect(denied).toMatchObject({ size: spam.length, from: '', error: 'AccessDenied: Access Denied' });
+      expect(read).toMatchObject({ subject: 'Deals' });
+      expect(read?.error).toBeUndefined();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('refuses what is not an s3:// place or names a prefix as a message', async () => {

@@ -31,12 +31,15 @@ export async function quarantine(args: string[]): Promise<number> {
   if (action === 'list') {
     if (places.length !== 1) throw new LocalStackError('quarantine list: give one s3://bucket/prefix');
     let count = 0;
+    let unreadable = 0;
     for await (const message of listQuarantine(s3, s3Place(places[0] as string))) {
       process.stdout.write(values.json ? `${JSON.stringify(message)}\n` : row(message));
       count++;
+      if (message.error !== undefined) unreadable++;
     }
-    process.stderr.write(`wmflow quarantine: ${count} message(s) under ${places[0]}\n`);
-    return 0;
+    const problems = unreadable > 0 ? `, ${unreadable} whose headers could not be read` : '';
+    process.stderr.write(`wmflow quarantine: ${count} message(s) under ${places[0]}${problems}\n`);
+    return unreadable > 0 ? 1 : 0;
   }
   if (action === 'show') {
     if (places.length !== 1) throw new LocalStackError('quarantine show: give one s3://bucket/key');
@@ -72,5 +75,6 @@ function row(m: QuarantinedMessage): string {
   const verdicts = [m.spamVerdict && `spam ${m.spamVerdict}`, m.virusVerdict && `virus ${m.virusVerdict}`]
     .filter(Boolean)
     .join(', ');
+  if (m.error !== undefined) return `${m.lastModified}  ${m.key}\n    not read: ${m.error}\n`;
   return `${m.lastModified}  ${m.key}\n    from ${m.from || '-'} to ${m.to.join(', ') || '-'}  ${JSON.stringify(m.subject)}${verdicts ? `  (${verdicts})` : ''}\n`;
 }

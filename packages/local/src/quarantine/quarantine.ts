@@ -40,6 +40,8 @@ export interface QuarantinedMessage {
   /** What SES wrote into the stored message (`X-SES-Spam-Verdict`, `X-SES-Virus-Verdict`); '' when absent. */
   spamVerdict: string;
   virusVerdict: string;
+  /** Why its headers could not be read (gone since the listing, access denied); the message is listed anyway. */
+  error?: string;
 }
 
 /**
@@ -72,18 +74,39 @@ export async function* listQuarantine(s3: S3Client, where: S3Place): AsyncGenera
   )) {
     for (const object of page.Contents ?? []) {
       if (!object.Key || object.Key.endsWith('/')) continue;
-      yield await describe(s3, where.bucket, object.Key, object.Size ?? 0, object.LastModified);
+      const listed = { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified };
+      yield await describe(s3, where.bucket, listed).catch((error: Error) => ({
+        ...unread(listed),
+        error: `${error.name}: ${error.message}`,
+      }));
     }
   }
 }
 
-async function describe(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  size: number,
-  lastModified: Date | undefined,
-): Promise<QuarantinedMessage> {
+interface Listed {
+  key: string;
+  size: number;
+  lastModified: Date | undefined;
+}
+
+function unread({ key, size, lastModified }: Listed): QuarantinedMessage {
+  const lastModifiedText = lastModified?.toISOString() ?? '';
+  return {
+    key,
+    size,
+    lastModified: lastModifiedText,
+    from: '',
+    to: [],
+    subject: '',
+    date: '',
+    messageId: '',
+    spamVerdict: '',
+    virusVerdict: '',
+  };
+}
+
+async function describe(s3: S3Client, bucket: string, listed: Listed): Promise<QuarantinedMessage> {
+  const { key } = listed;
   const got = await s3.send(
     new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${HEAD_BYTES - 1}` }),
   );
@@ -99,9 +122,7 @@ async function describe(
     }
   };
   return {
-    key,
-    size,
-    lastModified: lastModified?.toISOString() ?? '',
+    ...unread(listed),
     from: text(() => headers.from[0]?.address),
     to: [...headers.to, ...headers.cc].map((a) => a.address),
     subject: text(() => headers.subject),
