@@ -15,7 +15,8 @@ interface AnswerBody {
  * `lengthRequired` (S3 GetObject, which always answers with a Content-Length) refuses a chunked body too.
  * A part of the object (`206 Partial Content`, or any answer with a Content-Range) is refused the same way:
  * wmflow never asks for a range, and the SDK takes any 2xx for the whole object. So is a body with a
- * Content-Encoding (gzip, something in between compressing): neither Node's client nor the SDK undoes it, so the
+ * Content-Encoding (gzip, something in between compressing), or a transfer-coding besides `chunked`
+ * (`deflate, chunked`, fault round 50): neither Node's client nor the SDK undoes it, so the
  * bytes read are not the message or the stored copy, and wmflow asks for none; and so is any status but 200 (203:
  * a transforming proxy's changed copy) (fault round 47).
  *
@@ -52,10 +53,23 @@ export function requireDelimited<T extends AnswerBody>(
       `${what} answered a body with Content-Encoding ${JSON.stringify(encoding.slice(0, 60))}: the bytes read are not the object itself`,
     );
   }
+  // The only transfer-coding an answer may carry is `chunked` alone. Node's client takes off that framing and nothing
+  // else: a coding before it (`deflate, chunked`, `chunked, chunked`: wmflow sends no TE, so no server may use one)
+  // stays on the body, and a value it does not take for chunked (`chunked;q=1`, `x-chunked`, `chunked ,`) leaves the
+  // body read to the connection's close, framing and all, a cut not told from the end (fault round 50: zlib's
+  // deflate and a chunk-size line begin with characters a header name may begin with).
+  const transfer = String(headers?.['transfer-encoding'] ?? '').trim();
+  const chunked = transfer.toLowerCase() === 'chunked';
+  if (transfer !== '' && !chunked) {
+    body.destroy?.();
+    throw new TransientError(
+      `${what} answered a body with Transfer-Encoding ${JSON.stringify(transfer.slice(0, 60))}: the bytes read are not the object itself`,
+    );
+  }
   if (!headers || headers['content-length'] !== undefined) return body;
   // A chunked body ends where the server says; S3 gives every GetObject a length, so from S3 one without it
   // (a chunked answer ended early by whatever sits in between) is not trusted either.
-  if (!options.lengthRequired && /\bchunked\b/i.test(String(headers['transfer-encoding'] ?? ''))) return body;
+  if (!options.lengthRequired && chunked) return body;
   body.destroy?.();
   throw new TransientError(
     options.lengthRequired

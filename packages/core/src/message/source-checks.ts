@@ -55,18 +55,35 @@ export function checkWhole(offset: number, spool: SourceChecks): void {
 // too). A page or document in a 200 begins otherwise: HTML and XML with `<`, JSON with `{` or `[`.
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]/;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+// A message's first line begins with a header field's name (RFC 5322: printable ASCII but the colon), white space
+// before its colon (obsolete syntax) and the colon, or is an mbox `From ` line. A body coded or framed by something
+// in between (a deflate stream, a chunk-size line) may begin with a token character, but its first line is no header
+// field (fault round 50).
+const FIELD_START = /^(?:From |[!-9;-~]+[ \t]*:)/;
+// What may still become one: a name, or a name and white space, cut by the end of the bytes read so far.
+const FIELD_SO_FAR = /^[!-9;-~]+[ \t]*$/;
+/** Bytes of the first line looked at: a field name longer than this is not judged. */
+const FIRST_LINE_BYTES = 1024;
 
 /**
  * Fails when the first bytes of a source cannot begin a message (fault round 47): a message begins with a header
  * field (after a byte-order mark, or an mbox `From ` line, in files), so an answer beginning with `<`, `{`, white
  * space or a control byte is a page or document from something in between (an error page in a 200), or an encoded
- * body, never a message to journal or decide on. Transient, as an empty answer is.
+ * body, never a message to journal or decide on; so is one whose first line is no header field (a chunk-size line,
+ * compressed bytes: fault round 50). Transient, as an empty answer is. `head` is the source's bytes so far, from its
+ * first: true once they show a message's start, false while too few to tell (call again with more).
  */
-export function checkStartsLikeMail(first: Buffer, spool: SourceChecks): void {
-  const head = first.subarray(0, 3).equals(BOM) ? first.subarray(3) : first;
-  if (head.length === 0 || TOKEN.test(head.subarray(0, 1).toString('latin1'))) return;
+export function checkStartsLikeMail(head: Buffer, spool: SourceChecks): boolean {
+  if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) return false;
+  const bytes = head.subarray(0, 3).equals(BOM) ? head.subarray(3) : head;
+  if (bytes.length === 0) return false;
+  const start = bytes.subarray(0, FIRST_LINE_BYTES).toString('latin1');
+  if (TOKEN.test(start)) {
+    if (FIELD_START.test(start)) return true;
+    if (FIELD_SO_FAR.test(start)) return start.length >= FIRST_LINE_BYTES;
+  }
   spool.fail(
     'not-mail',
-    `message source answered bytes no message begins with (${JSON.stringify(head.subarray(0, 16).toString('latin1'))}…): not the message`,
+    `message source answered bytes no message begins with (${JSON.stringify(bytes.subarray(0, 16).toString('latin1'))}…): not the message`,
   );
 }

@@ -78,6 +78,8 @@ export class Spool {
   private skip = 0;
   /** Size the source announced (Content-Length), when it did. */
   expectedLength?: number;
+  /** `mailOnly`: the source's first bytes were seen to begin as a message does. */
+  private startSeen = false;
   /** The first failure; every later read past the bytes held throws it. */
   private failure?: MessageReadError;
   /** While a re-fetch repeats held bytes: their expected digest and the running one. */
@@ -278,7 +280,12 @@ export class Spool {
         if (chunk.length === 0) continue;
       }
       checkNotLonger(this.length + chunk.length, this.checks);
-      if (this.mailOnly && this.length === 0) checkStartsLikeMail(chunk, this.checks);
+      // The start is judged on the first bytes, across chunks until there are enough to tell (fault round 50).
+      if (this.mailOnly && !this.startSeen)
+        this.startSeen = checkStartsLikeMail(
+          this.memoryLength === 0 ? chunk : Buffer.concat([...this.memory, chunk]),
+          this.checks,
+        );
       await this.append(chunk);
       return true;
     }
