@@ -30,7 +30,7 @@ export const MAX_LISTED_ARCHIVE = 40 * 1024 * 1024;
 const NESTED_BUDGET = 64 * 1024 * 1024;
 const MAX_FILES = 10_000;
 const MAX_DEPTH = 4;
-const UNREAD = new Set<ArchiveKind>(['ace', 'arj', 'lzh', 'cpio', 'ar', 'xar', 'wim', 'rpm']);
+const UNREAD = new Set<ArchiveKind>(['ace', 'arj', 'lzh', 'cpio', 'ar', 'xar', 'wim', 'rpm', 'egg', 'alz']);
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const LISTERS: Partial<Record<ArchiveKind, EachEntry>> = {
   // An OpenDocument file saved with a password (its manifest declares its entries encrypted; the zip does not): its

@@ -6,7 +6,7 @@ import { isTarHeader } from './tar-entries.js';
  * The archive and compressed-file formats the walk recognises. `zip`, `rar`, `7z`, `tar`, `gzip` and `cab`
  * are listed; `cms` (a signed file: `.p7m`, `.tsd`) holds the file it signs, read; `bzip2`, `xz`, `lzip`,
  * `zstd`, `compress`, `lzma`, `brotli`, `zlib`, `lz4` and `lzo` hold one file, named after the archive;
- * `ace`, `arj`, `lzh`, `cpio`, `ar` (and `.deb`), `xar`, `wim` and `rpm` are recognised and not read.
+ * `ace`, `arj`, `lzh`, `cpio`, `ar` (and `.deb`), `xar`, `wim`, `rpm`, `egg` and `alz` are recognised and not read.
  *
  * @example
  * ```ts
@@ -38,7 +38,9 @@ export type ArchiveKind =
   | 'ar'
   | 'xar'
   | 'wim'
-  | 'rpm';
+  | 'rpm'
+  | 'egg'
+  | 'alz';
 
 /** Bytes of a file's start {@link archiveKindOf} needs: tar's magic is at 257. */
 export const KIND_HEAD = 512;
@@ -70,6 +72,10 @@ const SIGNATURES: ReadonlyArray<[kind: ArchiveKind, offset: number, bytes: strin
   ['xar', 0, 'xar!'],
   ['wim', 0, 'MSWIM\x00\x00\x00'],
   ['rpm', 0, '\xed\xab\xee\xdb'],
+  // ALZip's and Bandizip's own formats, which those archivers (the default ones in Korea) open on a double click
+  // (attacker round 64).
+  ['egg', 0, 'EGGA'],
+  ['alz', 0, 'ALZ\x01'],
 ];
 // A block's magic (pi) or the stream's end (sqrt pi).
 const BZIP2_BLOCKS = new Set(['314159265359', '177245385090']);
@@ -80,6 +86,8 @@ const WEAK: Partial<Record<ArchiveKind, (head: Buffer) => boolean>> = {
     /^BZh[1-9]/.test(head.toString('latin1', 0, 4)) && BZIP2_BLOCKS.has(head.toString('hex', 4, 10)),
   // The basic header's size, at most 2,600 bytes.
   arj: (head) => head.length >= 4 && head.readUInt16LE(2) > 0 && head.readUInt16LE(2) <= 2600,
+  // A version field (not text) after the magic.
+  egg: (head) => head.length >= 6 && ((head[4] ?? 0) < 0x20 || (head[5] ?? 0) < 0x20),
   // The largest code size, 9 to 16 bits.
   compress: (head) => (head[2] ?? 0) % 32 >= 9 && (head[2] ?? 0) % 32 <= 16,
 };
@@ -131,6 +139,8 @@ const EXTENSIONS: Readonly<Record<string, ArchiveKind>> = {
   swm: 'wim',
   esd: 'wim',
   rpm: 'rpm',
+  egg: 'egg',
+  alz: 'alz',
 };
 const COMPRESSED_TAR = new Set(['tgz', 'taz', 'tbz', 'tbz2', 'txz', 'tlz', 'tzst', 'tlz4']);
 

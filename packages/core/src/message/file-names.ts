@@ -27,6 +27,10 @@ export function normalizeFileName(name: string): string {
   return out;
 }
 
+// The characters a Windows file name cannot hold, which Exchange's MIME reader removes from an attachment's name.
+const WINDOWS_ILLEGAL = /["*/:<>?\\|]/;
+const WINDOWS_ILLEGAL_ALL = /["*/:<>?\\|]/g;
+
 // The only characters outside ASCII whose case mapping lands in ASCII: long s, dotless i, dotted capital I, Kelvin.
 const ASCII_CASE_TWINS = /[\u017f\u0131\u0130\u212a]/g;
 const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u0130': 'i', '\u212a': 'k' };
@@ -35,8 +39,9 @@ const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u01
  * The spellings of a name to check: the normalized name, the name cut at its first NUL (as a C string
  * reads it), the name with its letters that case-map to ASCII taken as those (`ſ` as `s`) and, when it holds
  * colons (an NTFS alternate stream such as `a.vbs:x:$DATA`, or a client replacing the colon), each
- * colon-separated piece too; when it ends in a path separator (`a.vbs/`), its last segment; and the name as
- * Thunderbird saves it (`invoice.j s` is `invoice.js`).
+ * colon-separated piece too; when it ends in a path separator (`a.vbs/`), its last segment; the name as
+ * Thunderbird saves it (`invoice.j s` is `invoice.js`); and the name without the characters Windows refuses, as
+ * Exchange and Outlook save it (`invoice.j|s` is `invoice.js`).
  */
 export function nameVariants(name: string): string[] {
   const clean = normalizeFileName(name);
@@ -51,7 +56,13 @@ export function nameVariants(name: string): string[] {
   const based = /[/\\]$/.test(clean) ? spellings.map(lastSegment).filter((b) => b !== '') : [];
   // Thunderbird names the file it opens or saves as Gecko's sanitizer spells it (attacker round 62).
   const gecko = spellings.map(geckoSpelling).filter((g) => g !== '' && !spellings.includes(g));
-  const all = [...spellings, ...gecko, ...based, ...cut];
+  // Exchange and Outlook name an attachment with the characters Windows refuses removed (MS-OXCMAIL 2.2.3.4.1.1:
+  // `invoice.j|s` is `invoice.js`; attacker round 64).
+  const removed = spellings
+    .filter((s) => WINDOWS_ILLEGAL.test(s))
+    .map((s) => normalizeFileName(s.replace(WINDOWS_ILLEGAL_ALL, '')))
+    .filter((r) => r !== '' && !spellings.includes(r));
+  const all = [...spellings, ...gecko, ...removed, ...based, ...cut];
   if (!clean.includes(':')) return all;
   const pieces = spellings.flatMap((s) => s.split(':').map(normalizeFileName));
   return [...all, ...pieces.filter((p) => p !== '')];

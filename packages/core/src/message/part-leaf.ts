@@ -3,13 +3,14 @@ import { PassThrough, type Transform } from 'node:stream';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { isAttachedMessageType } from '../mime/attached-message.js';
 import { type MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
+import { APPLE_FILE_FIRST_BYTE, AppleFileReader } from './apple-file.js';
 import { BINHEX_BEGIN, BINHEX_NAME_CHARS, binhexName } from './binhex-name.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
 import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
 import { certsOnlyClaimProblem } from './cms-content.js';
 import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
-import { messageFileKind } from './file-names.js';
+import { messageFileKind, nameExtensions } from './file-names.js';
 import {
   type KeptArchive,
   keepArchive,
@@ -50,6 +51,8 @@ export interface Leaf {
   uu?: UuFile;
   /** What files encoded in the text could not show (a TNEF list not read whole): findings at the part's end. */
   uuProblems?: string[];
+  /** A file named as a uuencoded archive (`.uue`): whether its text has shown a begin line yet. */
+  uueFile?: 'missing' | 'found';
   /** After a BinHex 4.0 begin line: its data so far, until the header's name is read (bounded). */
   binhex?: string;
   /** For an iCalendar object: the scan for the files its ATTACH properties carry. */
@@ -62,7 +65,9 @@ export interface Leaf {
   known?: Set<string>;
   /** Reads the content as a TNEF stream (winmail.dat) until its first bytes show it is not one. */
   tnef?: TnefReader;
-  /** No content byte seen yet: the first one tells whether the content may be TNEF. */
+  /** Reads the content as an AppleSingle or AppleDouble file until its first bytes show it is not one. */
+  apple?: AppleFileReader;
+  /** No content byte seen yet: the first one tells whether the content may be TNEF (or AppleSingle). */
   fresh?: boolean;
   /** For a file a browser opens as a page: the scan for what makes it active. */
   markup?: MarkupScan;
@@ -88,12 +93,24 @@ const QUOTED_NAME =
 const UUENCODE = new Set(['x-uuencode', 'uuencode', 'x-uue', 'uue']);
 // Parts declared TNEF, which MimeKit reads as TNEF (in its loose mode, past a wrong signature).
 const TNEF_TYPES = new Set(['application/ms-tnef', 'application/vnd.ms-tnef']);
+// Files WinRAR and WinZip open as archives of the file uuencoded inside (their UUE format), whatever their declared
+// type: read as text is, for the begin lines (attacker round 64: `invoice.uue` holding `invoice.js` was delivered).
+const UUE_FILES = new Set(['uue']);
+const UUE_ODD = 'a begin line in a file named as uuencoded (.uue) that the walk cannot read';
+const UUE_MISSING =
+  'a file named as uuencoded (.uue), which WinRAR and WinZip open as an archive, with no file the walk could read in it';
 
 function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
   const text = (leaf.carry ?? '') + chunk.toString('latin1');
   // uuencode and yEnc begin lines hold "begin": text without it or a BinHex line (most mail), outside an
   // encoded file, keeps only its last line.
-  if (!leaf.uu && leaf.binhex === undefined && !text.includes('begin') && !/binhex/i.test(text)) {
+  if (
+    !leaf.uu &&
+    leaf.binhex === undefined &&
+    !text.includes('begin') &&
+    !/binhex/i.test(text) &&
+    !(leaf.uueFile && /begin/i.test(text))
+  ) {
     const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r', text.length - 2));
     leaf.carry = last ? '' : text.slice(end + 1).slice(0, MAX_LINE);
     return;
@@ -109,11 +126,15 @@ function scanText(leaf: Leaf, chunk: Buffer, last: boolean): void {
     const yenc = !m && line.startsWith('=ybegin ') ? yencBegin(line) : undefined;
     const binhex = !m && !yenc && BINHEX_BEGIN.test(line);
     if (!m && !yenc && !binhex) {
+      // In a `.uue` file, an archiver may read a begin line the walk does not (`BEGIN 644`, no mode): refused.
+      if (leaf.uueFile && !leaf.uu && /^\s*begin/i.test(line) && !leaf.uuProblems?.includes(UUE_ODD))
+        leaf.uuProblems = [...(leaf.uuProblems ?? []), UUE_ODD];
       if (leaf.uu && takeUuLine(leaf.uu, line)) endEncodedFile(leaf);
       else if (!leaf.uu && leaf.binhex !== undefined) takeBinhexLine(leaf, line);
       continue;
     }
     const name = (m?.[2] ?? yenc?.name)?.trim();
+    if (m && leaf.uueFile) leaf.uueFile = 'found';
     if (name) addName(leaf, name);
     // Thunderbird pastes the name into `filename="…"`, which its parser ends at a quote: that reading counts too.
     const cut = name && quoteCutName(name);
@@ -188,7 +209,14 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   // subtype (`text`, `TEXT`, empty) is the one Thunderbird reads with its untyped-text reader, which decodes
   // these files (mimei.cpp mime_find_class): scanned too (attacker round 53).
   const type = part.contentType;
-  if (type.startsWith('text/') || !type.includes('/') || type.includes('uuencode') || UUENCODE.has(encoding))
+  if (part.names.some((name) => nameExtensions(name).some((e) => UUE_FILES.has(e)))) leaf.uueFile = 'missing';
+  if (
+    type.startsWith('text/') ||
+    !type.includes('/') ||
+    type.includes('uuencode') ||
+    UUENCODE.has(encoding) ||
+    leaf.uueFile
+  )
     leaf.carry = '';
   leaf.fresh = true;
   leaf.fence = newFence(enclosingBoundaries(node));
@@ -214,9 +242,12 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
     // here; a part declared TNEF is read whatever its first bytes.
     if (TNEF_TYPES.has(leaf.part.contentType)) leaf.tnef = new TnefReader(0, true);
     else if (chunk[0] === TNEF_FIRST_BYTE) leaf.tnef = new TnefReader();
+    // Apple Mail decodes an AppleSingle part into the file of its data fork (attacker round 64).
+    if (chunk[0] === APPLE_FILE_FIRST_BYTE) leaf.apple = new AppleFileReader();
   }
   if (leaf.archive && !keepArchive(leaf.archive, chunk) && !leaf.archive.tooLarge) leaf.archive = undefined;
   if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
+  if (leaf.apple && !leaf.apple.push(chunk)) leaf.apple = undefined;
   if (leaf.calendar) scanCalendar(leaf.calendar, chunk.toString('latin1'), false);
   leaf.markup?.push(chunk);
   if (leaf.headSize < SNIFF_BYTES) {
@@ -317,6 +348,8 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     findings.push({ partId: leaf.part.id, kind: 'malformed', reason: leaf.fence.problem, framing: true });
   for (const reason of leaf.uuProblems ?? [])
     findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
+  if (leaf.uueFile === 'missing')
+    findings.push({ partId: leaf.part.id, kind: 'malformed', reason: UUE_MISSING });
   if (leaf.calendar) {
     scanCalendar(leaf.calendar, '', true);
     for (const name of leaf.calendar.names) addName(leaf, name);
@@ -349,7 +382,15 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
   if (leaf.archive) listPartArchive(leaf.archive, leaf.part, findings, addInnerTypes);
   leaf.archive = undefined;
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
+  if (leaf.apple) {
+    const reason = addFiles(leaf, leaf.apple.end(leaf.part.names), APPLE_REASON);
+    if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
+  }
+  leaf.apple = undefined;
 }
+
+const APPLE_REASON =
+  'the file inside an AppleSingle or AppleDouble part (application/applefile) cannot be read whole';
 
 /**
  * Whether the part is not the message's body but a part a client may list as a file: it, or a multipart it is

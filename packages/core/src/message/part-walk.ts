@@ -32,6 +32,11 @@ export interface MessagePart {
    * files packed inside it that clients unpack and show (a TNEF `winmail.dat`'s attachments).
    */
   names: string[];
+  /**
+   * The `Content-Description`s, decoded, of a part without a name: Exchange's MIME reader names an attachment without
+   * `filename` or `name` by it (MS-OXCMAIL 2.2.3.4.1.1), so the attachment policy checks their extensions too.
+   */
+  descriptions?: string[];
   /** Declared disposition, lower-case. */
   disposition?: string;
   /**

@@ -2,6 +2,8 @@ import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { isAttachedMessageType } from '../mime/attached-message.js';
+import { markupScanForName } from './active-markup.js';
+import { claimedArchiveKind } from './archive-kind.js';
 import { type BodyCollector, shownHeaders } from './body-text.js';
 import { messageFileKind } from './file-names.js';
 import type { MessageLimits } from './limits.js';
@@ -246,10 +248,18 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     if (problem) walk.out.findings.push({ partId: id, kind: 'malformed', ...problem, ...framing });
   }
   const unixMode = unixModeOf([...types, ...dispositions]);
+  const descriptions = describedNames(headers.get('content-description').map(unfold));
+  // Not a text part that may be the body (Exchange takes the body from it, not a file).
+  const attachedLike = disposition === 'attachment' || !contentType.startsWith('text/');
+  if (!container && attachedLike && naming.names.length === 0)
+    for (const reason of describedKinds(descriptions))
+      walk.out.findings.push({ partId: id, kind: 'malformed', strippable: true, reason });
   return {
     id,
     contentType,
     names: naming.names,
+    // Only an unnamed part is named by its description: a named one is saved under its name.
+    ...(descriptions.length > 0 && naming.names.length === 0 ? { descriptions } : {}),
     disposition,
     ...(unixMode === undefined ? {} : { unixMode }),
     size: 0,
@@ -258,6 +268,24 @@ function describe(node: SplitNode, id: string, place: Place, walk: Walk): Messag
     related: parent === 'multipart/related' && headers.get('content-id').length > 0,
     protectedBy,
   };
+}
+
+// Exchange's MIME reader names an attachment without `filename` or `name` by its `Content-Description` (MS-OXCMAIL
+// 2.2.3.4.1.1; attacker round 64): each one decoded (RFC 2047), kept apart from the names (a description does not
+// make a part named for the clients that ignore it, which name it by its type).
+function describedNames(values: readonly string[]): string[] {
+  return values.length === 0 ? [] : partNaming([], [], values).names;
+}
+
+// An unnamed part Exchange saves under its description as a page, an archive or a message file is opened as one,
+// while the walk read it as its type says: not known, so a finding.
+function describedKinds(descriptions: readonly string[]): string[] {
+  return descriptions
+    .filter((d) => markupScanForName(d) || claimedArchiveKind([d]) !== undefined || messageFileKind(d))
+    .map(
+      (d) =>
+        `an unnamed part described as ${d.slice(0, 100)}, which Exchange saves it as and the walk did not read it as`,
+    );
 }
 
 /** For an attached message: where its own parts sit (ids under the part's); undefined for other parts. */

@@ -38,7 +38,7 @@ export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
  * their interpreter), animated cursors, macOS location shortcuts (`.fileloc`, `.inetloc`, `.webloc`, `.afploc`,
  * `.ftploc`: a `file://` one runs what it points at), the rest of Outlook's Level 1 list (`.appcontent-ms`,
  * `.cdxml`, `.psdm1`, `.pssc`, `.asx`, `.aspx`, `.pst`), and archives the guard cannot open (BinHex, StuffIt,
- * RAR recovery volumes).
+ * RAR recovery volumes, the encoded files WinZip and WinRAR open: `.uue`, `.xxe`, `.bhx`, `.b64`, `.mim`).
  * Mail between people rarely carries any of them; `ALLOWED_EXTENSIONS` (guard) or an explicit
  * `blockedExtensions` lets one through.
  *
@@ -59,7 +59,10 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   // its content cannot clear it, as an image's first 32 KiB may be anything), Apple Archive (extracted with its
   // files' modes), a data link (connects to the UNC path it names), a configuration profile (installs
   // certificates, VPN and proxy settings). Not `.smi`: SAMI captions; the old self-mounting images no longer run.
-  'cdr sparseimage dmgpart toast dvdr aar yaa udl mobileconfig'
+  'cdr sparseimage dmgpart toast dvdr aar yaa udl mobileconfig ' +
+  // Encoded files WinZip (and, for `.uue`, WinRAR) opens as archives of the files encoded inside, by default
+  // (attacker round 64): uuencoded, XXencoded, BinHex and MIME-encoded. A `.uue` part is also read for its files.
+  'uue xxe bhx b64 mim'
 ).split(' ');
 
 /**
@@ -77,7 +80,7 @@ export const DEFAULT_BLOCKED_EXTENSIONS: readonly string[] = [
 
 /** Archive extensions and (declared or sniffed) content types. */
 export const ARCHIVE_EXTENSIONS: readonly string[] =
-  'zip rar 7z gz tgz taz tar bz2 tbz tbz2 xz txz lz tlz zst tzst lzma cab iso img ace arj lzh lha z'.split(
+  'zip rar 7z gz tgz taz tar bz2 tbz tbz2 xz txz lz tlz zst tzst lzma cab iso img ace arj lzh lha z egg alz'.split(
     ' ',
   );
 const ARCHIVE_TYPES = new Set([
@@ -419,6 +422,10 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   const sniffed = a.sniffedType;
   const bad = blockedExtension(a.names, p);
   if (bad) return `blocked extension .${bad}`;
+  // Exchange names an attachment by its description when it has no other name (attacker round 64).
+  const described = a.descriptions && blockedExtension(a.descriptions, p);
+  if (described)
+    return `blocked extension .${described} (in its Content-Description, which Exchange names it by)`;
   // A macOS bundle (`.app`, `.pkg`, `.kext`…) is a folder that runs: a folder of a path counts when it is one.
   const packedName = a.innerNames?.find(
     (n) => blockedExtension([n], p) || blockedExtension(n.split(/[/\\]/).slice(0, -1).filter(isBundle), p),
