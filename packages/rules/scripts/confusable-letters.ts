@@ -22,6 +22,22 @@ export function confusableGroups(table: Record<string, string>): [string, string
     .map(([to, froms]) => [froms.sort().join(''), to]);
 }
 
+/**
+ * Letters whose prototype is punctuation or symbols only (`ꞏ` and `ᐧ` drawn as a middle dot, `ʔ` as a question
+ * mark, `ߴ` as an apostrophe): a name reads them as the separators they are drawn as (attacker round 63). Letters
+ * that decompose (`Ö`), and Han, kana and Hebrew letters (real spellings: `ノ`, `י`), are left out.
+ */
+export function punctuationLetters(table: Record<string, string>): string {
+  const letters: string[] = [];
+  for (const [from, to] of Object.entries(table)) {
+    if ([...from].length !== 1 || (from.codePointAt(0) as number) < 0x80) continue;
+    if (!/^\p{L}$/u.test(from) || !/^[\p{P}\p{S}]+$/u.test(to) || from.normalize('NFD') !== from) continue;
+    if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hebrew}/u.test(from)) continue;
+    letters.push(from);
+  }
+  return letters.sort().join('');
+}
+
 /** The generated module's source (the repository's formatter lays it out). */
 export function confusableLettersSource(table: Record<string, string>): string {
   const lines = confusableGroups(table).map(
@@ -37,6 +53,9 @@ export const CONFUSABLE_LETTERS: readonly (readonly [string, string])[] = [
 ${lines.join('\n')}
   ...LETTERS_BY_HAND,
 ];
+
+/** Letters drawn as punctuation or symbols only, by their prototype. */
+export const PUNCTUATION_LETTERS = ${JSON.stringify(punctuationLetters(table))};
 `;
 }
 

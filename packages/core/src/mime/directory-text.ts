@@ -23,6 +23,27 @@ export function directoryValues(text: string): string {
   );
 }
 
+/**
+ * The values as {@link directoryValues} reads them, with each quoted-printable run kept as its bytes: `text` has one
+ * character per byte (latin1), and so has the answer. For a caller that reads bytes that are not UTF-8 in the code
+ * pages an address book falls back to (a vCard 2.1 note with no CHARSET, `=A0` a Windows-1252 non-breaking space).
+ *
+ * @example
+ * ```ts
+ * directoryValueBytes('NOTE;ENCODING=QUOTED-PRINTABLE:4111=A01111'); // 'NOTE;ENCODING=QUOTED-PRINTABLE:4111\xa01111'
+ * ```
+ */
+export function directoryValueBytes(text: string): string {
+  return undoEscapes(
+    text
+      .replace(/\r?\n[ \t]/g, '')
+      .replace(/=\r?\n/g, '')
+      .replace(/(?:=[0-9A-Fa-f]{2})+/g, (run) =>
+        Buffer.from(run.replace(/=/g, ''), 'hex').toString('latin1'),
+      ),
+  );
+}
+
 /** What {@link directoryCharsetValues} read. */
 export interface DirectoryCharsetReading {
   /** The values of the properties that name their own charset, decoded in it (quoted-printable undone). */

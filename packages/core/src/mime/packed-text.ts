@@ -24,6 +24,8 @@ import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
 import { xlsbNumberText } from './excel-numbers.js';
 import { fileReading } from './file-reading.js';
+import { hwpStreams } from './hwp-text.js';
+import { doubleByteReadings } from './legacy-charsets.js';
 import { mediaTags } from './media-tags.js';
 import { NO_DEADLINE, type ReadingDeadline } from './reading-deadline.js';
 import { isTnef, type TnefData, tnefData } from './tnef-data.js';
@@ -177,7 +179,8 @@ function unpack(
     return;
   }
   if (packing === 'strings') {
-    out.pieces.push({ name, kind: 'strings', texts: oleTextViews(bytes) });
+    // Its 8-bit strings also in a double-byte code page, where full-width digits show in one (attacker round 63).
+    out.pieces.push({ name, kind: 'strings', texts: [...oleTextViews(bytes), ...doubleByteReadings(bytes)] });
     // An .xlsb sheet keeps its cells' numbers as doubles, not strings (attacker round 60).
     if (XLSB_SHEET.test(name)) out.pieces.push({ name, kind: 'strings', texts: [xlsbNumberText(bytes)] });
     // An Office document encrypted with a password is named, as a password-protected zip entry is; what its
@@ -192,6 +195,8 @@ function unpack(
         unpackFile(file, name, u, depth);
       return;
     }
+    // A Hangul (HWP 5) document keeps its text and embedded files compressed: read as Hangul inflates them.
+    if (isCompoundFile(bytes)) readHwp(bytes, name, u, depth);
     // A file packaged in it (an object's package: `cards.zip`, double-clicked open) is read as an attached one is.
     if (isCompoundFile(bytes))
       for (const file of olePackages(bytes, Math.max(1, u.budget - u.out.bytes)))
@@ -413,6 +418,22 @@ function readEmbeddedPdfs(bytes: Buffer, name: string, u: Unpacking, depth: numb
 }
 const PDF_MARK = Buffer.from('%PDF-1.', 'latin1');
 const OBJ_MARK = Buffer.from(' obj', 'latin1');
+
+// An HWP document's inflated streams (hwp-text.ts): its sections' and document information's records read for their
+// strings, its embedded files as attached ones are. One that cannot be read throws: the document is then unread.
+function readHwp(bytes: Buffer, name: string, u: Unpacking, depth: number): void {
+  const streams = hwpStreams(bytes, Math.max(1, u.budget - u.out.bytes));
+  for (const stream of streams ?? []) {
+    u.deadline.check();
+    const where = `${name}${stream.name} `;
+    if (!stream.records) {
+      unpackContent(stream.bytes, where, u, depth, [stream.name]);
+      continue;
+    }
+    u.out.bytes += stream.bytes.length;
+    u.out.pieces.push({ name: where.trim(), kind: 'strings', texts: oleTextViews(stream.bytes) });
+  }
+}
 
 // A binary workbook's sheet part (`xl/worksheets/sheet1.bin`, in a zip entry's name as unpack gives it).
 const XLSB_SHEET = /(?:^|\/)worksheets\/[^/]*\.bin\s*$/i;

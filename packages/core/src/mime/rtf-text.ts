@@ -1,3 +1,4 @@
+import charsets from 'libmime/lib/charset';
 import { invisibleOn, type Rgba } from '../message/css-values.js';
 
 // RTF control words, escapes and group braces, as one alternation: each match consumes input (linear).
@@ -22,7 +23,44 @@ const READING_BREAK = '\n\n\n\n|\n\n\n\n';
 export function rtfText(rtf: string): string {
   const readings = [fullText(rtf)];
   for (const shown of rtfShownTexts(rtf)) if (!readings.includes(shown)) readings.push(shown);
+  for (const page of doubleBytePages(rtf)) readings.push(fullText(withDoubleBytes(rtf, page)));
   return readings.join(READING_BREAK);
+}
+
+// The double-byte code pages a document declares (`\ansicpg932`, a font's `\fcharset128`): WordPad and RichEdit
+// write a Japanese, Chinese or Korean character of that code page as two `\'hh` escapes (`\'82\'53` is the
+// full-width 4 in Shift_JIS), which a byte at a time reads as two Latin letters (attacker round 63).
+const CODE_PAGES: Record<string, string> = {
+  '932': 'shift_jis',
+  '936': 'gbk',
+  '949': 'euc-kr',
+  '950': 'big5',
+};
+const FONT_CHARSETS: Record<string, string> = { '128': '932', '134': '936', '129': '949', '136': '950' };
+const DECLARED_PAGE = /\\(ansicpg|fcharset)(\d{1,5})/g;
+// A run of escapes, each perhaps followed by a trail byte written as itself (`\'83J`, as some writers leave a
+// trail byte in ASCII's range); a run right after `\uN` is that character's fallback, not more text.
+const HEX_RUN = /(?<!\\u-?\d{1,6} ?)(?:\\'[0-9a-fA-F]{2}[\x21-\x5b\x5d-\x7a\x7c\x7e]?)+/g;
+const RUN_BYTE = /\\'([0-9a-fA-F]{2})|([\s\S])/g;
+
+function doubleBytePages(rtf: string): string[] {
+  if (!rtf.includes("\\'")) return [];
+  const pages = new Set<string>();
+  for (const [, word, n] of rtf.matchAll(DECLARED_PAGE)) {
+    const page = CODE_PAGES[word === 'ansicpg' ? (n as string) : (FONT_CHARSETS[n as string] ?? '')];
+    if (page) pages.add(page);
+  }
+  return [...pages];
+}
+
+// The document with each run of `\'hh` escapes decoded as the code page's characters (RTF's own signs escaped).
+function withDoubleBytes(rtf: string, page: string): string {
+  return rtf.replace(HEX_RUN, (run) => {
+    const bytes: number[] = [];
+    for (const [, hex, literal] of run.matchAll(RUN_BYTE))
+      bytes.push(hex !== undefined ? Number.parseInt(hex, 16) : (literal as string).charCodeAt(0));
+    return charsets.decode(Buffer.from(bytes), page).replace(/[\\{}]/g, '\\$&');
+  });
 }
 
 function fullText(rtf: string): string {

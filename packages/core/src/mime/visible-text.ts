@@ -37,10 +37,12 @@ import {
   directoryBase64Values,
   directoryCharsetValues,
   directoryHtmlValues,
+  directoryValueBytes,
   directoryValues,
 } from './directory-text.js';
 import { type EncodedFile, encodedFiles, yencFiles } from './encoded-files.js';
 import { fileReading } from './file-reading.js';
+import { legacyReadings } from './legacy-charsets.js';
 import { mboxMessages } from './mbox-messages.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
 import { ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from './reading-deadline.js';
@@ -496,6 +498,13 @@ function emitDecoded(
       ? charsets.decode(bom ? decoded.subarray(bom.length) : decoded, charset)
       : decoded.toString('utf-8');
   emit(w, text, kind === 'html' ? { ...place, html: true } : place);
+  // Bytes read as UTF-8 that are not (an attachment seldom declares its charset): the recipient's application
+  // reads its system's code page, Windows-1252 or a double-byte one (attacker round 63).
+  if (!bom && UTF8_OR_ASCII.has(charset) && TEXT_KINDS.has(kind) && !readsAsUtf8(decoded))
+    for (const other of legacyReadings(decoded)) {
+      emit(w, other, kind === 'html' || kind === 'markup' ? { ...place, html: true } : place);
+      if (kind === 'markup') emit(w, other, { ...place, html: true, xml: true });
+    }
   // FF FE 00 00 is UTF-32LE's mark, or UTF-16LE's followed by U+0000 (and 00 00 FE FF, U+0000 and UTF-16BE's
   // mark): a reader going by the declared UTF-16 shows the second, so both readings count.
   const utf16 = bom?.length === 4 ? (bom.charset === 'utf-32le' ? 'utf-16le' : 'utf-16be') : undefined;
@@ -551,6 +560,9 @@ function emitDecoded(
   }
 }
 
+const UTF8_OR_ASCII = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+const TEXT_KINDS = new Set<VisibleKind>(['text', 'html', 'markup', 'directory']);
+
 // How much of a text is enough to find a Flat OpenDocument's root after its prolog.
 const FLAT_ODF_HEAD = 64 * 1024;
 
@@ -564,6 +576,9 @@ function readDirectory(w: Walk, text: string, bytes: string, place: TextPlace): 
       `${place.label}: a value in charset ${charset.slice(0, 40)}, which cannot be decoded`,
     );
   emit(w, own.text, place);
+  // Quoted-printable values whose bytes are not UTF-8, in the code pages an address book falls back to (round 63).
+  const valueBytes = Buffer.from(directoryValueBytes(bytes), 'latin1');
+  if (!readsAsUtf8(valueBytes)) for (const reading of legacyReadings(valueBytes)) emit(w, reading, place);
   for (const page of directoryHtmlValues(text)) emit(w, page, { ...place, html: true });
   for (const value of directoryBase64Values(text)) emit(w, value, place);
   // A file so attached (an Outlook appointment's `ATTACH;ENCODING=BASE64;X-FILENAME=cards.xlsx`) is also read as

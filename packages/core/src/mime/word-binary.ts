@@ -1,3 +1,4 @@
+import charsets from 'libmime/lib/charset';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
 
 // The text of a legacy Word document (.doc, Word 97 and later: MS-DOC) as Word and LibreOffice show it: its
@@ -519,7 +520,10 @@ class RunCursor {
   }
 }
 
-const CP1252 = new TextDecoder('windows-1252');
+// A compressed piece is Windows-1252 (0x96 an en dash, 0xA0 a non-breaking space). Not node's TextDecoder: since
+// 20.18.3 it decodes the label as Latin-1, 0x80–0x9F as C1 controls (nodejs/node#60888; attacker round 63: Word's
+// AutoFormat en dashes between a card's groups in a .doc read as controls, so the card was sent).
+const CP1252 = { decode: (bytes: Buffer): string => charsets.decode(bytes, 'windows-1252') };
 
 const NONE: Hiding = {};
 

@@ -239,6 +239,9 @@ function classify(cp: number): string {
   const compat = ch.normalize('NFKC');
   // A superscript or subscript minus (`⁻ ₋`) folds to the minus sign: a dash, as its compatibility form is.
   if (DASH.test(ch) || DASH.test(compat)) return '-';
+  // The C1 controls U+0096 and U+0097 are Windows-1252's en and em dash bytes read as Latin-1 (an ANSI file's or
+  // message property's 8-bit text, which the readers take byte for character): drawn as the dashes they were.
+  if (cp === 0x96 || cp === 0x97) return '-';
   if (DASH_LOOKALIKE.test(ch)) return WORD.test(ch) ? LOOKALIKE_WORD : LOOKALIKE_SYMBOL;
   if (DIGIT.test(ch)) return String(digitValue(cp));
   const numeral = numeralValue(cp);

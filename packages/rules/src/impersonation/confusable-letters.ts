@@ -98,3 +98,6 @@ export const CONFUSABLE_LETTERS: readonly (readonly [string, string])[] = [
   ['ΖᏃᴢℤℨꓜꮓ𐋵𑢩𑣄𑣥𝐙𝐳𝑍𝑧𝒁𝒛𝒵𝓏𝓩𝔃𝔷𝕫𝖅𝖟𝖹𝗓𝗭𝘇𝘡𝘻𝙕𝙯𝚉𝚣𝚭𝛧𝜡𝝛𝞕Ｚ', 'z'],
   ...LETTERS_BY_HAND,
 ];
+
+/** Letters drawn as punctuation or symbols only, by their prototype. */
+export const PUNCTUATION_LETTERS = 'ǃɁʔʹʺʻʼʽʾˆˈˊˋːˮߴߵߺॽᎮᐧᐳᐷᐸᑀᑁᑄᑅᑊᚲᛌⲴⲺⳆⵈⵑ〳ꓸꓹꓺꓻꓽꝸꞌꞏ𐊛𐌟𑢨𖼿';

@@ -13,7 +13,7 @@ import { contradictsItself } from '../internal/auth-contradiction.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 import { bidiShown } from './bidi-shown.js';
-import { CONFUSABLE_LETTERS } from './confusable-letters.js';
+import { CONFUSABLE_LETTERS, PUNCTUATION_LETTERS } from './confusable-letters.js';
 
 // Letters from other scripts that look like Latin ones, and digits used as letters.
 const CONFUSABLES: Record<string, string> = {
@@ -197,6 +197,24 @@ const CONFUSABLES: Record<string, string> = {
   '\ua4fd': '',
   '\ua78b': '',
   '\ua78c': '',
+  // Shape variants of name kanji drawn all but alike and used interchangeably in the same family name, which no
+  // normalisation joins (attacker round 63): 﨑 (a compatibility ideograph without a decomposition) for 崎, the
+  // ladder 髙 for 高, 𠮷 for 吉, and 德 黑 靑 淸 冨 舘 眞 惠 曻 槇 瀨 賴 for 徳 黒 青 清 富 館 真 恵 昇 槙 瀬 頼.
+  '\ufa11': '崎',
+  髙: '高',
+  '\u{20bb7}': '吉',
+  德: '徳',
+  黑: '黒',
+  靑: '青',
+  淸: '清',
+  冨: '富',
+  舘: '館',
+  眞: '真',
+  惠: '恵',
+  曻: '昇',
+  槇: '槙',
+  瀨: '瀬',
+  賴: '頼',
 };
 // Letter pairs drawn like one letter ("Srnith" reads "Smith", "Cloe" "Doe"), folded on both sides of the
 // comparison.
@@ -491,10 +509,12 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
         : turned;
       // The ASCII signs read as letters above (`|` as l, `@` as a, `$` as s, `+` as t) are also drawn as what they
       // are: a bar or a plus glued to a word (`Jane Doe|CEO`, `CEO|Jane Doe`, `Jane|Doe`, `Jane Doe+Co`) separates
-      // it, as a reader sees it (attacker round 60: such names read `doelceo`, `janeldoe`).
-      const signs = SIGN_LETTERS.test(label)
-        ? [...shown, ...shown.map((n) => n.replace(SIGN_LETTERS_ALL, ' '))]
-        : shown;
+      // it, as a reader sees it (attacker round 60: such names read `doelceo`, `janeldoe`). So are letters drawn as
+      // punctuation (`JaneꞏDoe`, `Jane DoeꞏCEO`, `ߴJane Doeߵ`, `Jane Doeʔ`), and modifier letters and East Asian
+      // letters that no table reads as Latin, which a Latin name's word does not run into: a Hangul filler drawn
+      // blank (`Jane Doe\u3164CEO` shows Jane Doe CEO), `ㆍ` drawn as a dot, `ㅡ`, `ー` and `ـ` as a dash, an
+      // honorific (`Jane Doe様`) (attacker round 63).
+      const signs = SIGN_LETTERS.test(label) ? [...shown, ...shown.map(separated)] : shown;
       return signs.some(
         (name) =>
           matchesProtected(name, protectedNames) ||
@@ -666,8 +686,29 @@ async function dmarcPassed(ctx: RuleContext, options: OutsideOptions): Promise<S
 }
 
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
-const SIGN_LETTERS = /[@$+|]/;
-const SIGN_LETTERS_ALL = /[@$+|]/g;
+// The ASCII signs read as letters, and letters drawn as punctuation or symbols only: Unicode's confusables (`ꞏ`
+// and `ᐧ` a middle dot, `ʔ` a question mark, `ߴ` an apostrophe) and, by hand, the Armenian half ring `ՙ` and the
+// Cyrillic payerok `ꙿ` (drawn as `ʿ` and a raised tilde).
+const SIGN_CLASS = `[@$+|\u0559\ua67f${PUNCTUATION_LETTERS}]`;
+const OTHER_LETTER_CLASS =
+  '\\p{Lm}\\p{Script=Han}\\p{Script=Hangul}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Bopomofo}\\p{Script=Mongolian}';
+const SIGN_LETTERS = new RegExp(`${SIGN_CLASS}|[${OTHER_LETTER_CLASS}]`, 'u');
+const SIGN_CHARACTER = new RegExp(`^${SIGN_CLASS}$`, 'u');
+const OTHER_LETTER = new RegExp(`^[${OTHER_LETTER_CLASS}]$`, 'u');
+
+// A name with each sign and each other letter (one CONFUSABLES and Unicode's confusables do not read as Latin) as a
+// space. Linear in the name's length.
+function separated(name: string): string {
+  PROTOTYPES ??= prototypes();
+  let out = '';
+  for (const ch of name)
+    out +=
+      SIGN_CHARACTER.test(ch) ||
+      (OTHER_LETTER.test(ch) && CONFUSABLES[ch] === undefined && !PROTOTYPES.has(ch))
+        ? ' '
+        : ch;
+  return out;
+}
 const AT_DOMAIN = /@[^\s<>"'(),;]+/g;
 // Spaces narrower than a letter (six-per-em, punctuation, thin, hair, narrow no-break, medium mathematical),
 // line and paragraph separators, the braille blank, interlinear annotation marks, controls (a tab among them),
