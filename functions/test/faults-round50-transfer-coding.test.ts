@@ -46,18 +46,25 @@ const chains = (errors: readonly Error[]) =>
 const chunk = (b: Buffer) =>
   Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]);
 
+/** The body in one chunk, then the last chunk. */
+const inChunks = (b: Buffer) => Buffer.concat([chunk(b), Buffer.from('0\r\n\r\n')]);
+/** The first 60 % of the body, unframed (the connection's close ends it). */
+const cutShort = (b: Buffer) => b.subarray(0, Math.floor(b.length * 0.6));
+
+/** The message's GET answered with `Transfer-Encoding: <value>` and `body` of the message's bytes after its head. */
+const answeredWith =
+  (value: string, body: (b: Buffer) => Buffer) =>
+  (req: { method?: string }, answer: Answer): Buffer | undefined =>
+    req.method !== 'GET' || answer.status !== 200
+      ? undefined
+      : Buffer.concat([
+          Buffer.from(head(200, [...plainHeaders(answer), ['Transfer-Encoding', value]])),
+          body(answer.body),
+        ]);
+
 /** The message's GET answered with `Transfer-Encoding: <coding>, chunked`, its body so coded. */
-const coded =
-  (coding: string, code: (b: Buffer) => Buffer) =>
-  (req: { method?: string }, answer: Answer): Buffer | undefined => {
-    if (req.method !== 'GET' || answer.status !== 200) return undefined;
-    const body = code(answer.body);
-    return Buffer.concat([
-      Buffer.from(head(200, [...plainHeaders(answer), ['Transfer-Encoding', `${coding}, chunked`]])),
-      chunk(body),
-      Buffer.from('0\r\n\r\n'),
-    ]);
-  };
+const coded = (coding: string, code: (b: Buffer) => Buffer) =>
+  answeredWith(`${coding}, chunked`, (b) => inChunks(code(b)));
 
 const CODINGS: [string, (b: Buffer) => Buffer][] = [
   ['deflate', (b) => deflateSync(b)],
@@ -191,13 +198,7 @@ describe('F50-1: the message answered with a transfer-coding other than chunked'
     async (value) => {
       const bytes = withExe(300_000, `f50-2-${value}`);
       const id = t.stack.flow.load(bytes);
-      t.floww.shape = (req, answer) =>
-        req.method !== 'GET' || answer.status !== 200
-          ? undefined
-          : Buffer.concat([
-              Buffer.from(head(200, [...plainHeaders(answer), ['Transfer-Encoding', value]])),
-              answer.body.subarray(0, Math.floor(answer.body.length * 0.6)),
-            ]);
+      t.floww.shape = answeredWith(value, cutShort);
       const run = await invokeUntilAnswered(
         archiver({
           JOURNAL_BUCKET: JOURNAL,
@@ -223,13 +224,7 @@ describe('F50-1: the message answered with a transfer-coding other than chunked'
     async (value) => {
       const bytes = withExe(300_000, `f50-2-guard-${value}`);
       const id = t.stack.flow.load(bytes);
-      t.floww.shape = (req, answer) =>
-        req.method !== 'GET' || answer.status !== 200
-          ? undefined
-          : Buffer.concat([
-              Buffer.from(head(200, [...plainHeaders(answer), ['Transfer-Encoding', value]])),
-              answer.body.subarray(0, Math.floor(answer.body.length * 0.6)),
-            ]);
+      t.floww.shape = answeredWith(value, cutShort);
       const run = await invokeUntilAnswered(
         guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES, TAG_EXTERNAL: 'false' }),
         makeFlowEvent({ messageId: id, mailFrom: 'ann@partner.example', recipients: ['bob@corp.example'] }),
@@ -248,14 +243,7 @@ describe('F50-1: the message answered with a transfer-coding other than chunked'
   it('archiver, `Transfer-Encoding: chunked<TAB>` with the message in chunks: never journals the framing', async () => {
     const bytes = withExe(300_000, 'f50-3-tab');
     const id = t.stack.flow.load(bytes);
-    t.floww.shape = (req, answer) =>
-      req.method !== 'GET' || answer.status !== 200
-        ? undefined
-        : Buffer.concat([
-            Buffer.from(head(200, [...plainHeaders(answer), ['Transfer-Encoding', 'chunked\t']])),
-            chunk(answer.body),
-            Buffer.from('0\r\n\r\n'),
-          ]);
+    t.floww.shape = answeredWith('chunked\t', inChunks);
     const run = await invokeUntilAnswered(
       archiver({
         JOURNAL_BUCKET: JOURNAL,
@@ -276,14 +264,7 @@ describe('F50-1: the message answered with a transfer-coding other than chunked'
   it('guard, `Transfer-Encoding: chunked<TAB>` with clean mail in chunks: no verdict on the framing', async () => {
     const bytes = bigMessage(300_000, 'f50-3-tab-guard');
     const id = t.stack.flow.load(bytes);
-    t.floww.shape = (req, answer) =>
-      req.method !== 'GET' || answer.status !== 200
-        ? undefined
-        : Buffer.concat([
-            Buffer.from(head(200, [...plainHeaders(answer), ['Transfer-Encoding', 'chunked\t']])),
-            chunk(answer.body),
-            Buffer.from('0\r\n\r\n'),
-          ]);
+    t.floww.shape = answeredWith('chunked\t', inChunks);
     const run = await invokeUntilAnswered(
       guard({ ORGANIZATION_DOMAINS: 'corp.example', UPDATES_BUCKET: UPDATES }),
       makeFlowEvent({ messageId: id, mailFrom: 'ann@partner.example', recipients: ['bob@corp.example'] }),
@@ -298,16 +279,10 @@ describe('F50-1: the message answered with a transfer-coding other than chunked'
   it('archiver, the message deflated undeclared, its first chunk one byte: never journaled as the message', async () => {
     const bytes = withExe(300_000, 'f50-3-undeclared');
     const id = t.stack.flow.load(bytes);
-    t.floww.shape = (req, answer) => {
-      if (req.method !== 'GET' || answer.status !== 200) return undefined;
-      const body = deflateSync(answer.body);
-      return Buffer.concat([
-        Buffer.from(head(200, [...plainHeaders(answer), ['Transfer-Encoding', 'chunked']])),
-        chunk(body.subarray(0, 1)),
-        chunk(body.subarray(1)),
-        Buffer.from('0\r\n\r\n'),
-      ]);
-    };
+    t.floww.shape = answeredWith('chunked', (b) => {
+      const body = deflateSync(b);
+      return Buffer.concat([chunk(body.subarray(0, 1)), inChunks(body.subarray(1))]);
+    });
     const run = await invokeUntilAnswered(
       archiver({
         JOURNAL_BUCKET: JOURNAL,
@@ -373,14 +348,7 @@ describe('F50-1: the message answered with a transfer-coding other than chunked'
   it('control: `Transfer-Encoding: chunked` alone is the message, journaled whole', async () => {
     const bytes = withExe(300_000, 'f50-1-control');
     const id = t.stack.flow.load(bytes);
-    t.floww.shape = (req, answer) =>
-      req.method !== 'GET' || answer.status !== 200
-        ? undefined
-        : Buffer.concat([
-            Buffer.from(head(200, [...plainHeaders(answer), ['Transfer-Encoding', 'chunked']])),
-            chunk(answer.body),
-            Buffer.from('0\r\n\r\n'),
-          ]);
+    t.floww.shape = answeredWith('chunked', inChunks);
     const run = await invokeUntilAnswered(
       archiver({
         JOURNAL_BUCKET: JOURNAL,
