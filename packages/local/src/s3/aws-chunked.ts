@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { LocalStackError } from '../errors.js';
+import { partFile } from './multipart-part.js';
 
 /**
  * An `aws-chunked` body decoded: the object bytes and the trailing headers
@@ -118,6 +120,14 @@ export function checksumMismatch(
   crc?: number,
 ): string | undefined {
   for (const [name, expected] of Object.entries(fields)) {
+    if (name === 'content-md5') {
+      // Content-MD5 is a checksum too: S3 refuses bytes that do not match it (BadDigest).
+      const hash = createHash('md5');
+      for (const data of body) hash.update(data);
+      const actual = hash.digest('base64');
+      if (actual !== expected) return `Content-MD5 ${String(expected)} does not match the body`;
+      continue;
+    }
     if (!name.startsWith('x-amz-checksum-')) continue;
     const algorithm = name.slice('x-amz-checksum-'.length);
     // Not checksums: how a multipart upload combines them, which one it will use, and GetObject's request for them.
@@ -135,6 +145,72 @@ export function checksumMismatch(
       return `${name}: the local S3 cannot verify it (use CRC32, SHA1 or SHA256)`;
     }
     if (actual !== expected) return `${name} ${String(expected)} does not match the body`;
+  }
+  return undefined;
+}
+
+/** A checksum computed a chunk at a time: CRC32, SHA1 or SHA256, as S3 spells them in `x-amz-checksum-*`. */
+function digester(algorithm: string): { update(data: Buffer): void; digest(): Buffer } | undefined {
+  if (algorithm === 'crc32') {
+    let value = 0;
+    return {
+      update: (data) => {
+        value = crc32(data, value);
+      },
+      digest: () => {
+        const sum = Buffer.alloc(4);
+        sum.writeUInt32BE(value);
+        return sum;
+      },
+    };
+  }
+  if (algorithm !== 'sha1' && algorithm !== 'sha256') return undefined;
+  const hash = createHash(algorithm);
+  return { update: (data) => hash.update(data), digest: () => hash.digest() };
+}
+
+/**
+ * What is wrong with CompleteMultipartUpload's `x-amz-checksum-*` headers, checked as S3 checks them against
+ * the parts it names (in `uploadDir`): a full-object checksum against the joined bytes, a composite one
+ * (`<base64>-<parts>`) against the checksum of the parts' checksums; undefined when each matches. One the
+ * local S3 cannot compute is refused, not trusted; a part that is not there is left to the Complete (InvalidPart).
+ *
+ * @example
+ * ```ts
+ * await completeChecksumMismatch(uploadDir, xml, req.headers); // 'x-amz-checksum-crc32 … does not match the object'
+ * ```
+ */
+export async function completeChecksumMismatch(
+  uploadDir: string,
+  xml: string,
+  fields: Readonly<Record<string, string | string[] | undefined>>,
+): Promise<string | undefined> {
+  for (const [name, expected] of Object.entries(fields)) {
+    if (!name.startsWith('x-amz-checksum-')) continue;
+    const algorithm = name.slice('x-amz-checksum-'.length);
+    if (algorithm === 'type' || algorithm === 'algorithm' || algorithm === 'mode') continue;
+    if (digester(algorithm) === undefined)
+      return `${name}: the local S3 cannot verify it (use CRC32, SHA1 or SHA256)`;
+    const parts = [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
+      number: Number(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(m[1] ?? '')?.[1]),
+      etag: (/<ETag>([\s\S]*?)<\/ETag>/.exec(m[1] ?? '')?.[1] ?? '').replace(/&quot;|&#34;|"/g, '').trim(),
+    }));
+    const composite = /-(\d+)$/.exec(String(expected));
+    const whole = digester(algorithm) as NonNullable<ReturnType<typeof digester>>;
+    try {
+      for (const part of parts) {
+        const own = digester(algorithm) as NonNullable<ReturnType<typeof digester>>;
+        for await (const chunk of createReadStream(partFile(uploadDir, part.number, part.etag))) {
+          (composite ? own : whole).update(chunk as Buffer);
+        }
+        if (composite) whole.update(own.digest());
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const actual = `${whole.digest().toString('base64')}${composite ? `-${parts.length}` : ''}`;
+    if (actual !== expected) return `${name} ${String(expected)} does not match the object`;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
+import { completeChecksumMismatch } from './aws-chunked.js';
 import type { MultipartStore } from './multipart-complete.js';
 import { uploadFolder } from './store-io.js';
 import { storeKey } from './store-key.js';
@@ -52,6 +53,19 @@ export class MultipartUploads {
     await removeUpload(folder);
     res.writeHead(204).end();
     return true;
+  }
+
+  /**
+   * What is wrong with a CompleteMultipartUpload's object checksum headers against the parts its XML names
+   * (undefined when they match, or when it is no Complete of an upload that is there: that is answered as such).
+   */
+  async completeChecksums(req: IncomingMessage, xml: readonly Buffer[]): Promise<string | undefined> {
+    const url = new URL(req.url ?? '/', 'http://s3.local');
+    const uploadId = url.searchParams.get('uploadId');
+    const named = storeKey(url.pathname);
+    if (req.method !== 'POST' || uploadId === null || !named || !UPLOAD_ID.test(uploadId)) return undefined;
+    const folder = uploadFolder(this.store, named.bucket, uploadId);
+    return completeChecksumMismatch(folder, Buffer.concat(xml).toString('utf8'), req.headers);
   }
 }
 

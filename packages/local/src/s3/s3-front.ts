@@ -1,9 +1,11 @@
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { checksumMismatch, decodeAwsChunked } from './aws-chunked.js';
 import type { ConditionalWrites } from './conditional.js';
+import { copyConditionsHold, copySourceOf, readConditionsHold, storableKey } from './copy-source.js';
 import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
+import { asLocalAccount } from './local-account.js';
 import type { MultipartUploads } from './multipart-uploads.js';
-import { objectName } from './store-key.js';
+import { objectName, storeKey } from './store-key.js';
 import type { WriteVisibility } from './write-visibility.js';
 
 const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'expect', 'host'];
@@ -28,8 +30,19 @@ export async function forwardS3(
   uploads?: MultipartUploads,
 ): Promise<void> {
   const error = (status: number, code: string, message: string) => sendS3Error(res, status, code, message);
+  const unstorable = [keyOfPath(req), copySourceOf(req)?.key].find(
+    (key) => key !== undefined && !storableKey(key),
+  );
+  if (unstorable !== undefined) {
+    req.resume();
+    return error(
+      400,
+      'InvalidArgument',
+      `the local S3 cannot keep the key ${JSON.stringify(unstorable)} as it is: its file store would resolve a ".", ".." or empty segment to another key (or outside the bucket)`,
+    );
+  }
   if (uploads && (await uploads.handle(req, res, error))) return;
-  await forwardRequest(req, res, upstream, visibility, conditional);
+  await forwardRequest(req, res, upstream, visibility, conditional, uploads);
 }
 
 async function forwardRequest(
@@ -38,6 +51,7 @@ async function forwardRequest(
   upstream: string,
   visibility?: WriteVisibility,
   conditional?: ConditionalWrites,
+  uploads?: MultipartUploads,
 ): Promise<void> {
   const rawPath = new URL(req.url ?? '/', 'http://s3.local').pathname;
   // One name per object whatever the percent-encoding: a read of `%41` waits for a store of `A`.
@@ -71,6 +85,12 @@ async function forwardRequest(
       );
       return;
     }
+    // Checksums sent as headers (Content-MD5, a signed streaming body's x-amz-checksum-*) are of the decoded bytes.
+    const mismatch = checksumMismatch(body, bodyChecksums(req));
+    if (mismatch !== undefined) {
+      sendS3Error(res, 400, 'BadDigest', mismatch);
+      return;
+    }
     headers['content-length'] = String(length);
     headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
   } else if (req.method === 'PUT' || req.method === 'POST') {
@@ -81,17 +101,25 @@ async function forwardRequest(
       return;
     }
     // A checksum sent as a header is checked as S3 checks it: bytes that do not match it are not stored.
-    const mismatch = checksumMismatch(whole, req.headers);
+    const mismatch =
+      checksumMismatch(whole, bodyChecksums(req)) ?? (await uploads?.completeChecksums(req, whole));
     if (mismatch !== undefined) {
       sendS3Error(res, 400, 'BadDigest', mismatch);
       return;
     }
     body = whole;
   }
+  const source = copySourceOf(req);
+  if (source) headers['x-amz-copy-source'] = source.header;
   // The body has fully arrived: from here until s3rver answers, the key is being stored.
   const stored =
     visibility && (req.method === 'PUT' || req.method === 'POST') ? visibility.begin(path) : undefined;
-  const send = () => sendUpstream(req, res, upstream, headers, body);
+  const copy = async () => {
+    // s3rver ignores the copy's conditions on its source: checked here, as S3 does, right before the copy.
+    if (source && !(await copyConditionsHold(req, upstream, source, visibility))) return refuse();
+    await sendUpstream(req, res, upstream, headers, body);
+  };
+  const send = () => (source ? copy() : sendUpstream(req, res, upstream, headers, body));
   const refuse = () =>
     sendS3Error(
       res,
@@ -105,6 +133,11 @@ async function forwardRequest(
   } finally {
     stored?.();
   }
+}
+
+/** The key a request names, decoded, from its path as sent (a URL parser would resolve `..` first). */
+function keyOfPath(req: IncomingMessage): string | undefined {
+  return storeKey((req.url ?? '/').split('?')[0] ?? '/')?.key;
 }
 
 async function sendUpstream(
@@ -131,6 +164,17 @@ async function sendUpstream(
     body.pipe(upstreamReq);
   }
   const upstreamRes = await answer;
+  if (!readConditionsHold(req, upstreamRes)) {
+    // s3rver ignores If-Match and If-Unmodified-Since on reads: S3 answers 412, never another object's bytes.
+    upstreamRes.destroy();
+    sendS3Error(
+      res,
+      412,
+      'PreconditionFailed',
+      'At least one of the pre-conditions you specified did not hold',
+    );
+    return;
+  }
   if (listUrl === undefined || upstreamRes.statusCode !== 200) {
     res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
     // A client that goes away mid-answer must not leave the s3rver connection open (its close would wait on it).
@@ -159,6 +203,19 @@ async function readWhole(req: IncomingMessage): Promise<Buffer[] | undefined> {
   return req.complete ? chunks : undefined;
 }
 
+/**
+ * The request's header checksums of its body: CompleteMultipartUpload's `x-amz-checksum-*` are the object's
+ * (its parts'), not the XML body's, and are checked against the parts (aws-chunked.ts, completeChecksumMismatch).
+ */
+function bodyChecksums(req: IncomingMessage): IncomingHttpHeaders {
+  const complete =
+    req.method === 'POST' && new URL(req.url ?? '/', 'http://s3.local').searchParams.has('uploadId');
+  if (!complete) return req.headers;
+  return Object.fromEntries(
+    Object.entries(req.headers).filter(([name]) => !name.startsWith('x-amz-checksum-')),
+  );
+}
+
 function isAwsChunked(headers: IncomingHttpHeaders): boolean {
   const encoding = String(headers['content-encoding'] ?? '');
   return (
@@ -172,12 +229,6 @@ function declaredTrailers(headers: IncomingHttpHeaders): string[] {
     .split(',')
     .map((name) => name.trim().toLowerCase())
     .filter((name) => name !== '');
-}
-
-function asLocalAccount(authorization: string): string {
-  return authorization
-    .replace(/Credential=[^/,\s]+\//, 'Credential=S3RVER/')
-    .replace(/^AWS [^:\s]+:/, 'AWS S3RVER:');
 }
 
 function forwardHeaders(incoming: IncomingHttpHeaders): Record<string, string> {
