@@ -32,10 +32,14 @@ export async function quarantine(args: string[]): Promise<number> {
     if (places.length !== 1) throw new LocalStackError('quarantine list: give one s3://bucket/prefix');
     let count = 0;
     let unreadable = 0;
-    for await (const message of listQuarantine(s3, s3Place(places[0] as string))) {
-      process.stdout.write(values.json ? `${JSON.stringify(message)}\n` : row(message));
-      count++;
-      if (message.error !== undefined) unreadable++;
+    try {
+      for await (const message of listQuarantine(s3, s3Place(places[0] as string))) {
+        process.stdout.write(values.json ? `${JSON.stringify(message)}\n` : row(message));
+        count++;
+        if (message.error !== undefined) unreadable++;
+      }
+    } catch (error) {
+      throw s3Failure(places[0] as string, error);
     }
     const problems = unreadable > 0 ? `, ${unreadable} whose headers could not be read` : '';
     process.stderr.write(`wmflow quarantine: ${count} message(s) under ${places[0]}${problems}\n`);
@@ -44,7 +48,9 @@ export async function quarantine(args: string[]): Promise<number> {
   if (action === 'show') {
     if (places.length !== 1) throw new LocalStackError('quarantine show: give one s3://bucket/key');
     const { bucket, key } = s3Place(places[0] as string);
-    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const got = await s3
+      .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      .catch((error: unknown) => Promise.reject(s3Failure(places[0] as string, error)));
     await pipeline(got.Body as Readable, process.stdout, { end: false });
     return 0;
   }
@@ -63,12 +69,49 @@ export async function quarantine(args: string[]): Promise<number> {
         );
       } catch (error) {
         failed++;
-        process.stderr.write(`wmflow quarantine: ${place} not released: ${(error as Error).message}\n`);
+        const reason = isServiceError(error) ? serviceProblem(error) : (error as Error).message;
+        process.stderr.write(`wmflow quarantine: ${place} not released: ${reason}\n`);
       }
     }
     return failed > 0 ? 1 : 0;
   }
-  throw new LocalStackError('quarantine: list, show or release');
+  throw new LocalStackError(
+    `${action === undefined ? 'give' : `unknown action "${action}": give`} list, show or release (wmflow quarantine --help)`,
+  );
+}
+
+/** An error S3 answered with (it has the SDK's `$metadata`), as opposed to a setup or network problem. */
+interface ServiceError {
+  name: string;
+  message: string;
+  $metadata: { httpStatusCode?: number };
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return typeof error === 'object' && error !== null && '$metadata' in error;
+}
+
+/**
+ * What S3's answer means, in one line: a HEAD's 404 has no body, so the SDK names it `NotFound` with the
+ * message `UnknownError`.
+ */
+function serviceProblem(error: ServiceError): string {
+  const status = error.$metadata.httpStatusCode;
+  if (error.name === 'NoSuchKey') return 'no such message (NoSuchKey)';
+  if (error.name === 'NoSuchBucket') return 'no such bucket (NoSuchBucket)';
+  if (error.name === 'NotFound' || (status === 404 && error.message === 'UnknownError'))
+    return 'not found (no such message, or no such bucket)';
+  if (error.message === 'UnknownError' || error.message === '')
+    return `${error.name}${status ? ` (HTTP ${status})` : ''}`;
+  return `${error.name}: ${error.message}`;
+}
+
+/**
+ * S3's answer as the one-line error the CLI prints (`wmflow quarantine: s3://…: no such bucket …`); any other
+ * error (no region, no credentials: the CLI says what to set) as it is.
+ */
+function s3Failure(place: string, error: unknown): unknown {
+  return isServiceError(error) ? new LocalStackError(`${place}: ${serviceProblem(error)}`) : error;
 }
 
 function row(m: QuarantinedMessage): string {

@@ -73,8 +73,14 @@ export async function* listQuarantine(s3: S3Client, where: S3Place): AsyncGenera
     { Bucket: where.bucket, Prefix: where.key },
   )) {
     for (const object of page.Contents ?? []) {
-      if (!object.Key || object.Key.endsWith('/')) continue;
-      const listed = { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified };
+      // A folder marker (an empty object whose key ends in `/`) is no message; anything else is listed.
+      if (!object.Key || (object.Key.endsWith('/') && (object.Size ?? 0) === 0)) continue;
+      const listed = {
+        key: object.Key,
+        size: object.Size ?? 0,
+        lastModified: object.LastModified,
+        etag: object.ETag,
+      };
       yield await describe(s3, where.bucket, listed).catch((error: Error) => ({
         ...unread(listed),
         error: `${error.name}: ${error.message}`,
@@ -87,6 +93,8 @@ interface Listed {
   key: string;
   size: number;
   lastModified: Date | undefined;
+  /** The listed object's ETag: its headers are read from that object, not one stored since under its key. */
+  etag: string | undefined;
 }
 
 function unread({ key, size, lastModified }: Listed): QuarantinedMessage {
@@ -108,12 +116,29 @@ function unread({ key, size, lastModified }: Listed): QuarantinedMessage {
 async function describe(s3: S3Client, bucket: string, listed: Listed): Promise<QuarantinedMessage> {
   const { key } = listed;
   const got = await s3.send(
-    new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${HEAD_BYTES - 1}` }),
+    new GetObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Range: `bytes=0-${HEAD_BYTES - 1}`,
+      ...(listed.etag ? { IfMatch: listed.etag } : {}),
+    }),
   );
   const head = Buffer.from(
     await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
   );
-  const headers = new MessageHeaders(headerBlock(head));
+  const block = headerBlock(head);
+  const headers = new MessageHeaders(block);
+  // Headers past the bytes read are not shown: say so, rather than list a cut block as the message's headers.
+  const ended =
+    block.length === 0 ||
+    block.subarray(-2).toString() === '\n\n' ||
+    block.subarray(-3).toString() === '\n\r\n';
+  const cut =
+    !ended && head.length < listed.size
+      ? {
+          error: `its header block is longer than the ${HEAD_BYTES / 1024} KiB read: headers past them are not shown`,
+        }
+      : {};
   const text = (read: () => string | undefined): string => {
     try {
       return read() ?? '';
@@ -130,6 +155,7 @@ async function describe(s3: S3Client, bucket: string, listed: Listed): Promise<Q
     messageId: text(() => headers.get('message-id')),
     spamVerdict: text(() => headers.get('x-ses-spam-verdict')),
     virusVerdict: text(() => headers.get('x-ses-virus-verdict')),
+    ...cut,
   };
 }
 
@@ -143,7 +169,8 @@ export interface Release {
 /**
  * Releases a quarantined message: copies it, byte for byte, to the delivery prefix under the same name, as the
  * receipt rule's delivery action would have stored it. The copy is of the object as it is now (its ETag, read
- * first) and never overwrites: a message already there is `already released`. The quarantined copy stays (the
+ * first) and never overwrites: the same bytes already there are `already released`; other bytes under that name
+ * fail the release. The quarantined copy stays (the
  * bucket's lifecycle expires it).
  *
  * @example
@@ -161,6 +188,9 @@ export async function releaseMessage(s3: S3Client, message: S3Place, to: S3Place
   };
   const from = `s3://${message.bucket}/${message.key}`;
   const shown = `s3://${target.bucket}/${target.key}`;
+  // Released onto itself, the copy's If-None-Match would find the message there and say `already released`.
+  if (target.bucket === message.bucket && target.key === message.key)
+    throw new LocalStackError(`${from}: --to names the quarantine itself, not a delivery prefix`);
   const { ETag } = await s3.send(new HeadObjectCommand({ Bucket: message.bucket, Key: message.key }));
   if (!ETag) throw new LocalStackError(`${from}: S3 gave no ETag, so the copy could not be tied to it`);
   try {
@@ -181,7 +211,12 @@ export async function releaseMessage(s3: S3Client, message: S3Place, to: S3Place
         (h) => h.ETag,
         () => undefined,
       );
-      if (there !== undefined) return { from, to: shown, outcome: 'already released' };
+      // The same bytes (a copy's ETag is its source's): released before. Other bytes under that name: not this one.
+      if (there === ETag) return { from, to: shown, outcome: 'already released' };
+      if (there !== undefined)
+        throw new LocalStackError(
+          `${shown} already holds another message (ETag ${there}, this one ${ETag}): not overwritten, not released`,
+        );
     }
     throw error;
   }
