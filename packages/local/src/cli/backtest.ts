@@ -8,6 +8,7 @@ import { renderReport } from '../backtest/report.js';
 import type { BacktestInit } from '../backtest/session.js';
 import { openSource } from '../backtest/source.js';
 import { type BacktestSummary, BacktestTally } from '../backtest/tally.js';
+import type { BacktestLine } from '../backtest/types.js';
 import { LocalStackError } from '../errors.js';
 import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import { localDefaults } from '../replay/function-defaults.js';
@@ -121,11 +122,18 @@ export async function backtest(args: string[]): Promise<number> {
     } else {
       const journal = await openSource(source);
       const done = new Set<string>();
+      // The lines of messages the earlier run could not backtest, until a line of this run replaces them.
+      const retried = new Map<string, BacktestLine>();
       if (values.resume) {
         for await (const line of readResults(values.resume)) {
           // A message the earlier run could not fetch or replay (its worker failed) is tried again.
-          if (done.has(line.key) || !wasBacktested(line)) continue;
+          if (done.has(line.key)) continue;
+          if (!wasBacktested(line)) {
+            retried.set(line.key, line);
+            continue;
+          }
           done.add(line.key);
+          retried.delete(line.key);
           tally.add(line, true);
         }
         if (await continuesCutLine(values.resume, 1)) await out.writeText('\n');
@@ -147,6 +155,7 @@ export async function backtest(args: string[]): Promise<number> {
           signal: stop.signal,
           onLine: async (line) => {
             backtested++;
+            retried.delete(line.key);
             tally.add(line);
             bar?.tick();
             await out.write(line);
@@ -155,6 +164,8 @@ export async function backtest(args: string[]): Promise<number> {
       } finally {
         await journal.close();
       }
+      // One not tried again (gone from the journal since, or the run interrupted first): its failure still counts, once.
+      for (const line of retried.values()) tally.add(line, true);
     }
     bar?.done();
     const summary = tally.summary({
