@@ -148,6 +148,19 @@ describe('wmflow bundle and init (from source)', () => {
     expect(existsSync(join(dir, 'other'))).toBe(false);
   });
 
+  it('says what to do when an option after "--" reaches it as a folder (npx create-wmflow DIR -- --engine ses)', async () => {
+    // `npm create wmflow DIR -- --engine ses` strips the `--`; npx passes it on to the bin.
+    const passed = await wmflow(['init', join(dir, 'dashed'), '--', '--engine', 'ses']);
+    expect(passed.code).toBe(1);
+    expect(passed.stderr).toContain('give at most one folder');
+    expect(passed.stderr).toContain('write "--engine ses" without the "--"');
+    expect(existsSync(join(dir, 'dashed'))).toBe(false);
+    const two = await wmflow(['init', join(dir, 'a'), join(dir, 'b')]);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toContain('give at most one folder');
+    expect(two.stderr).not.toContain('"--"');
+  });
+
   it('gives prebuilt functions local buckets and a bounce sender only where the user set none', () => {
     expect(localDefaults('guard', {})).toEqual({ UPDATES_BUCKET: 'wmflow-local-updates' });
     expect(localDefaults('archiver', { JOURNAL_BUCKET: ' ' })).toEqual({

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplate, resourcesOf, type Template } from '../../../functions/test/cfn.js';
 
@@ -73,5 +74,16 @@ describe('the SES project stack (wmflow init --engine ses)', () => {
     expect(quarantine.Rule.Actions).toEqual([
       { S3Action: { BucketName: { Ref: 'InboundBucket' }, ObjectKeyPrefix: 'quarantine/' } },
     ]);
+  });
+
+  it('is what the project README says: the parameters sam deploy --guided asks for, the outputs, the rule set', async () => {
+    const readme = await readFile(new URL('../templates/init-ses/README.md', import.meta.url), 'utf8');
+    for (const name of Object.keys(t.Parameters))
+      expect(readme, `parameter ${name}`).toContain(`\`${name}\``);
+    for (const name of Object.keys(t.Outputs)) expect(readme, `output ${name}`).toContain(`\`${name}\``);
+    const ruleSet = t.Parameters.RuleSetName.Default;
+    expect(readme).toContain(`aws ses set-active-receipt-rule-set --rule-set-name ${ruleSet}`);
+    expect(t.Outputs.ReceiptRuleSetName.Value).toEqual({ Ref: 'ReceiptRuleSet' });
+    expect(readme).toContain(`sam local invoke ${resourcesOf(t, 'AWS::Serverless::Function')[0]?.[0]} `);
   });
 });

@@ -39,7 +39,18 @@ export async function init(args: string[]): Promise<number> {
     throw new LocalStackError('--engine: workmail or ses');
   const engine = values.engine;
   const [dir = '.', ...extra] = positionals;
-  if (extra.length > 0) throw new LocalStackError('give at most one folder');
+  if (extra.length > 0) {
+    // After `--`, parseArgs reads options as folders: `npx create-wmflow DIR -- --engine ses` passes the `--` on
+    // (npx does not take it as `npm create` does).
+    const options = args.includes('--') && extra.some((a) => a.startsWith('-'));
+    throw new LocalStackError(
+      `give at most one folder (got ${positionals.join(', ')})${
+        options
+          ? `: options after "--" are read as folders; write "--engine ses" without the "--" (npx create-wmflow ${dir} --engine ses); "npm create wmflow ${dir} -- --engine ses" needs it, npx does not`
+          : ''
+      }`,
+    );
+  }
   const target = resolve(dir);
   const name = packageName(basename(target));
   const roots =

@@ -5,7 +5,10 @@
 import { type Rule, rule, Verdicts } from '@wmflow/core';
 import { blockSenders } from '@wmflow/rules';
 
-/** Newsletters go to Junk: any message with a List-Unsubscribe header (only the header block is read). */
+/**
+ * Newsletters go to Junk (on SES: to quarantine/): any message with a List-Unsubscribe header (only the
+ * header block is read).
+ */
 export const junkNewsletters = rule('junk-newsletters', async (ctx) => {
   const headers = await ctx.message.headers();
   if (headers.has('list-unsubscribe')) ctx.settle(Verdicts.MOVE_TO_JUNK);
