@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import { completeChecksumMismatch } from './aws-chunked.js';
+import { completeChecksumMismatch } from './checksums.js';
 import type { MultipartStore } from './multipart-complete.js';
 import { uploadFolder } from './store-io.js';
 import { storeKey } from './store-key.js';

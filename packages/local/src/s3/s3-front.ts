@@ -1,5 +1,6 @@
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import { checksumMismatch, decodeAwsChunked } from './aws-chunked.js';
+import { decodeAwsChunked } from './aws-chunked.js';
+import { checksumMismatch } from './checksums.js';
 import type { ConditionalWrites } from './conditional.js';
 import { copyConditionsHold, copySourceOf, readConditionsHold, storableKey } from './copy-source.js';
 import { listV1ToV2Xml, listV2ToV1 } from './list-v2.js';
@@ -205,7 +206,7 @@ async function readWhole(req: IncomingMessage): Promise<Buffer[] | undefined> {
 
 /**
  * The request's header checksums of its body: CompleteMultipartUpload's `x-amz-checksum-*` are the object's
- * (its parts'), not the XML body's, and are checked against the parts (aws-chunked.ts, completeChecksumMismatch).
+ * (its parts'), not the XML body's, and are checked against the parts (checksums.ts, completeChecksumMismatch).
  */
 function bodyChecksums(req: IncomingMessage): IncomingHttpHeaders {
   const complete =
