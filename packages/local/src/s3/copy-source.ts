@@ -68,40 +68,60 @@ export async function copyConditionsHold(
   head.resume();
   // A source that is not there: s3rver's copy answers NoSuchKey.
   if (head.statusCode !== 200) return true;
-  const etag = String(head.headers.etag ?? '');
-  const modified = Date.parse(String(head.headers['last-modified'] ?? ''));
-  const tags = (list: string) => list.split(',').map((t) => t.trim().replace(/^W\//, ''));
-  const matches = (list: string) => tags(list).some((t) => t === '*' || t === etag || `"${t}"` === etag);
-  const since = (date: string) => Date.parse(date);
-  if (
-    ifMatch !== undefined
-      ? !matches(ifMatch)
-      : unmodifiedSince !== undefined && !(modified <= since(unmodifiedSince))
-  )
-    return false;
-  if (
-    ifNoneMatch !== undefined
-      ? matches(ifNoneMatch)
-      : modifiedSince !== undefined && !(modified > since(modifiedSince))
-  )
-    return false;
-  return true;
+  return conditionsHold(
+    { ifMatch, ifNoneMatch, unmodifiedSince, modifiedSince },
+    { etag: head.headers.etag, lastModified: head.headers['last-modified'] },
+  );
 }
 
 /** Whether a GET or HEAD's `If-Match` (else `If-Unmodified-Since`) holds for the object s3rver answered with. */
 export function readConditionsHold(req: IncomingMessage, answer: IncomingMessage): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return true;
   if (answer.statusCode !== 200 && answer.statusCode !== 206) return true;
-  const ifMatch = req.headers['if-match'];
-  const etag = String(answer.headers.etag ?? '');
-  if (typeof ifMatch === 'string')
-    return ifMatch
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return conditionsHold(
+    { ifMatch: header('if-match'), unmodifiedSince: header('if-unmodified-since') },
+    { etag: answer.headers.etag, lastModified: answer.headers['last-modified'] },
+  );
+}
+
+/** A request's preconditions (RFC 9110 §13.2.2 order: If-Match, else If-Unmodified-Since; then the negatives). */
+interface Preconditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  unmodifiedSince?: string;
+  modifiedSince?: string;
+}
+
+/** Whether `conditions` hold for an object of this ETag and Last-Modified; a date that does not parse is ignored, as S3 ignores it. */
+function conditionsHold(
+  conditions: Preconditions,
+  object: { etag?: string | undefined; lastModified?: string | undefined },
+): boolean {
+  const etag = String(object.etag ?? '');
+  const modified = Date.parse(String(object.lastModified ?? ''));
+  const matches = (list: string) =>
+    list
       .split(',')
       .map((t) => t.trim().replace(/^W\//, ''))
       .some((t) => t === '*' || t === etag || `"${t}"` === etag);
-  const since = req.headers['if-unmodified-since'];
-  if (typeof since !== 'string') return true;
-  // A date S3 cannot read is ignored, as S3 ignores it.
-  if (Number.isNaN(Date.parse(since))) return true;
-  return Date.parse(String(answer.headers['last-modified'] ?? '')) <= Date.parse(since);
+  const date = (value: string | undefined) => (value === undefined ? Number.NaN : Date.parse(value));
+  const { ifMatch, ifNoneMatch } = conditions;
+  const [unmodifiedSince, modifiedSince] = [date(conditions.unmodifiedSince), date(conditions.modifiedSince)];
+  if (
+    ifMatch !== undefined
+      ? !matches(ifMatch)
+      : !Number.isNaN(unmodifiedSince) && !(modified <= unmodifiedSince)
+  )
+    return false;
+  if (
+    ifNoneMatch !== undefined
+      ? matches(ifNoneMatch)
+      : !Number.isNaN(modifiedSince) && !(modified > modifiedSince)
+  )
+    return false;
+  return true;
 }
