@@ -5,6 +5,7 @@ import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
 import { sharedS3Client } from '../s3-client.js';
 import { TransientError } from '../transient.js';
+import { checkStoredIdentity } from './stored-identity.js';
 
 /** AWS clients an SES flow uses: S3 (the stored message) and SES (SendBounce). Inject your own in tests. */
 export interface SesFlowClients {
@@ -28,6 +29,11 @@ export function defaultSesClients(): SesFlowClients {
   return { s3: sharedS3Client(), ses };
 }
 
+/** Forgets the shared SES client (tests that change the environment between cases). */
+export function resetDefaultSesClients(): void {
+  ses = undefined;
+}
+
 /** Where the receipt rule's S3 action stores messages: the object key is `keyPrefix` + SES's message id. */
 export interface StoredMessageOptions {
   bucket: string;
@@ -37,7 +43,8 @@ export interface StoredMessageOptions {
 
 /**
  * Opens the message an S3 action stored, as a stream with its length (so a header-only read can stop early);
- * `signal` aborts the read (the request, or the body being read).
+ * `signal` aborts the read (the request, or the body being read). With `receipt`, the object must be the
+ * receipt's message: a Message-ID in its header block that is not the receipt's fails the read (fault round 52).
  *
  * @example
  * ```ts
@@ -49,6 +56,7 @@ export function storedMessageSource(
   where: StoredMessageOptions,
   messageId: string,
   signal?: AbortSignal,
+  receipt?: { messageIdHeader?: string; maxHeaderBytes: number },
 ): () => Promise<Readable> {
   const key = `${where.keyPrefix ?? ''}${messageId}`;
   return async () => {
@@ -60,12 +68,20 @@ export function storedMessageSource(
       );
       const body = output.Body;
       // An answer delimited only by the connection's close could be a cut message: refused, as from WorkMail.
-      if (body instanceof Readable)
-        return requireDelimited(
+      if (body instanceof Readable) {
+        const whole = requireDelimited(
           Object.assign(body, { contentLength: output.ContentLength }),
           `GetObject s3://${where.bucket}/${key}`,
           { lengthRequired: true },
         );
+        if (!receipt) return whole;
+        return checkStoredIdentity(
+          whole,
+          receipt.messageIdHeader,
+          `s3://${where.bucket}/${key}`,
+          receipt.maxHeaderBytes,
+        );
+      }
       throw new WmflowError(`s3://${where.bucket}/${key} returned no stream`);
     } catch (error) {
       if ((error as { name?: string }).name === 'NoSuchKey') {

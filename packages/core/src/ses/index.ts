@@ -17,4 +17,5 @@ export type { SesFlowHandler, SesFlowOutcome } from './ses-flow.js';
 export { sesFlow } from './ses-flow.js';
 export type { SesFlowOptions, SesInvocationType } from './settings.js';
 export { SES_LIMITS } from './settings.js';
+export { StoredMessageMismatchError } from './stored-identity.js';
 export { parseSesEvent } from './validate-event.js';

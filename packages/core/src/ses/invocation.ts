@@ -31,7 +31,12 @@ export function sesClients(s: SesSettings): SesFlowClients {
  */
 export async function runSesChain(s: SesSettings, ses: SesMessage, context: Context): Promise<SesRun> {
   const lazy: LazyMessage = new LazyMessage(
-    () => storedMessageSource(sesClients(s).s3, s.stored, ses.mail.messageId, state.controller.signal)(),
+    () =>
+      // The stored object must be the receipt's message, not one stored under its key since (fault round 52).
+      storedMessageSource(sesClients(s).s3, s.stored, ses.mail.messageId, state.controller.signal, {
+        ...(ses.mail.commonHeaders.messageId ? { messageIdHeader: ses.mail.commonHeaders.messageId } : {}),
+        maxHeaderBytes: lazy.limits.maxHeaderBytes,
+      })(),
     // An engine's message: a page or document answered in its place is refused (fault round 47).
     { ...s.message, mailOnly: true },
   );

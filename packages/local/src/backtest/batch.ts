@@ -1,4 +1,5 @@
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { isTransient } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 import { describeError } from '../replay/invoke.js';
 import { failedLine } from './pool.js';
@@ -58,7 +59,8 @@ export interface BatchResult {
  * with `journal` (the function's real S3 access), and replays them on an
  * emulator started in this process, the same code path as `wmflow backtest`'s
  * workers. Metadata objects (`*.json`) in the batch are skipped, but for one whose message is gone (a failed
- * line), and a message that cannot be read whole (a cut copy) gets a failed line. A process
+ * line), and a message that cannot be read whole (a changed copy) gets a failed line. A transient failure
+ * (throttled, a 5xx, a body cut on its way) fails the batch instead, so the Map's retry reads it again. A process
  * serves one backtest configuration: the policies read theirs at import.
  *
  * @example
@@ -114,6 +116,9 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
             ...(beyond ? {} : { metadataListedNow: () => listedNow(journal, bucket, described) }),
           })
           .catch((error: unknown) => error as Error);
+        // A retry may cure a transient failure (throttled, a 5xx, a body cut on its way): the batch fails so the Map
+        // retries it, rather than report the message as not backtested for good (fault round 52).
+        if (item instanceof Error && isTransient(item)) throw item;
         if (item instanceof Error) {
           lines.push(failedLine(Key, describeError(item)));
           continue;

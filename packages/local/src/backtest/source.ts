@@ -5,7 +5,7 @@ import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { digestOf, requireDelimited } from '@wmflow/core';
+import { digestOf, requireDelimited, TransientError } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 import { noteListedMetadata } from './listed-metadata.js';
 import { MAX_METADATA_BYTES, parseMetadata } from './metadata.js';
@@ -123,7 +123,7 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
           // something in between) is no listing, and taking it for the last page would end the journal early.
           const count = (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
           if (typeof page.IsTruncated !== 'boolean' || page.KeyCount !== count)
-            throw new Error(
+            throw new LocalStackError(
               `${where}: a listing page is not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`,
             );
           // The whole page is checked before any of its keys is given: S3 lists keys in strictly ascending UTF-8
@@ -132,13 +132,17 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
           const listed: string[] = [];
           for (const item of page.Contents ?? []) {
             if (typeof item.Key !== 'string' || item.Key === '')
-              throw new Error(`${where}: a listing page has an entry without a key (after ${keyText(last)})`);
+              throw new LocalStackError(
+                `${where}: a listing page has an entry without a key (after ${keyText(last)})`,
+              );
             // A key outside the prefix asked for is another listing's page (a cache, something in between).
             if (!item.Key.startsWith(prefix))
-              throw new Error(`${where}: a listing page holds ${item.Key}, outside the prefix ${prefix}`);
+              throw new LocalStackError(
+                `${where}: a listing page holds ${item.Key}, outside the prefix ${prefix}`,
+              );
             const bytes = Buffer.from(item.Key, 'utf8');
             if (last !== undefined && Buffer.compare(bytes, last) <= 0)
-              throw new Error(
+              throw new LocalStackError(
                 `${where}: a listing page goes back: ${item.Key} after ${keyText(last)} (S3 lists keys in ascending order; a page replayed or out of order)`,
               );
             last = bytes;
@@ -147,11 +151,13 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
           const next = page.IsTruncated ? page.NextContinuationToken : undefined;
           // A truncated page that names no continuation would end the listing early, the rest never judged.
           if (page.IsTruncated && !next)
-            throw new Error(`${where}: a listing page is truncated but names no continuation token`);
+            throw new LocalStackError(
+              `${where}: a listing page is truncated but names no continuation token`,
+            );
           if (token !== undefined) asked.add(token);
           // A token already asked with would list the same pages again, and again: the listing would never end.
           if (next !== undefined && asked.has(next))
-            throw new Error(
+            throw new LocalStackError(
               `${where}: a listing page names a continuation token already used (${next}): the listing does not move forward`,
             );
           for (const key of listed) if (!key.endsWith('/')) yield key;
@@ -172,7 +178,7 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
       await pipeline(body, createWriteStream(path));
       const { size } = await stat(path);
       if (size !== got.ContentLength)
-        throw new LocalStackError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
+        throw new TransientError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
       const metadata = await s3Metadata(s3, bucket, key);
       // Listed, then not found: not a copy journaled without metadata, whose check may be skipped (F47-2).
       if (metadata === null && (listed || (await options?.metadataListedNow?.())))
@@ -193,14 +199,25 @@ async function s3Metadata(s3: S3Client, bucket: string, key: string): Promise<Jo
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.json` }));
     if ((got.ContentLength ?? 0) > MAX_METADATA_BYTES) throw new LocalStackError(`${key}.json: too large`);
-    return parseMetadata(
-      await (got.Body as { transformToString(): Promise<string> }).transformToString(),
-      key,
-    );
+    // As the message: a part, or a body cut on its way, is a transfer to retry, not metadata to refuse (fault round 52).
+    const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}.json`, {
+      lengthRequired: true,
+    });
+    const bytes = Buffer.from(await (body as unknown as SdkBody).transformToByteArray());
+    if (bytes.length !== got.ContentLength)
+      throw new TransientError(
+        `${key}.json: read ${bytes.length} of the ${got.ContentLength} bytes S3 announced`,
+      );
+    return parseMetadata(bytes.toString('utf8'), key);
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/** The SDK's body: a stream with helpers to read it whole. */
+interface SdkBody {
+  transformToByteArray(): Promise<Uint8Array>;
 }
 
 /** A listed key for a message, or "the start of the listing". */

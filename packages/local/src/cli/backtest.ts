@@ -14,6 +14,7 @@ import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../rep
 import { localDefaults } from '../replay/function-defaults.js';
 import type { HandlerSpec } from '../replay/handler.js';
 import { parseFallback, splitList } from './replay.js';
+import { awsFailure, s3Failure } from './s3-problem.js';
 
 /**
  * `wmflow backtest <source> (--function N | --handler M) [--against (--function N | --handler M | recorded)]`:
@@ -118,7 +119,7 @@ export async function backtest(args: string[]): Promise<number> {
           tally.add(line);
           await out.write(line);
         },
-      });
+      }).catch((error: unknown) => Promise.reject(awsFailure(values.remote as string, error)));
     } else {
       const journal = await openSource(source);
       const done = new Set<string>();
@@ -161,6 +162,9 @@ export async function backtest(args: string[]): Promise<number> {
             await out.write(line);
           },
         });
+      } catch (error) {
+        // S3 refusing the listing (no such bucket, access denied, SlowDown past the retries): one line, no SDK trace.
+        throw s3Failure(source, error);
       } finally {
         await journal.close();
       }

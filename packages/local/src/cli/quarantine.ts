@@ -1,7 +1,5 @@
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { LocalStackError } from '../errors.js';
 import {
   listQuarantine,
@@ -9,6 +7,8 @@ import {
   releaseMessage,
   s3Place,
 } from '../quarantine/quarantine.js';
+import { showMessage } from '../quarantine/show.js';
+import { isServiceError, s3Failure, serviceProblem } from './s3-problem.js';
 
 /**
  * `wmflow quarantine list|show|release`: what the SES guard quarantined (`JUNK_POLICY=quarantine`: the
@@ -24,7 +24,11 @@ export async function quarantine(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean' }, to: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      to: { type: 'string' },
+      etag: { type: 'string', multiple: true, default: [] },
+    },
   });
   const [action, ...places] = positionals;
   const s3 = new S3Client({});
@@ -47,11 +51,9 @@ export async function quarantine(args: string[]): Promise<number> {
   }
   if (action === 'show') {
     if (places.length !== 1) throw new LocalStackError('quarantine show: give one s3://bucket/key');
-    const { bucket, key } = s3Place(places[0] as string);
-    const got = await s3
-      .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-      .catch((error: unknown) => Promise.reject(s3Failure(places[0] as string, error)));
-    await pipeline(got.Body as Readable, process.stdout, { end: false });
+    await showMessage(s3, s3Place(places[0] as string), process.stdout).catch((error: unknown) =>
+      Promise.reject(s3Failure(places[0] as string, error)),
+    );
     return 0;
   }
   if (action === 'release') {
@@ -60,10 +62,17 @@ export async function quarantine(args: string[]): Promise<number> {
         'quarantine release: give s3://bucket/key... --to s3://bucket/delivery-prefix/',
       );
     const to = s3Place(values.to);
+    // One ETag per message, in order: each release is tied to the object reviewed, or none is.
+    const etags = values.etag;
+    if (etags.length > 0 && etags.length !== places.length)
+      throw new LocalStackError(
+        `quarantine release: give one --etag per message (${places.length} messages, ${etags.length} --etag), or none`,
+      );
     let failed = 0;
-    for (const place of places) {
+    for (const [i, place] of places.entries()) {
+      const etag = etags[i];
       try {
-        const done = await releaseMessage(s3, s3Place(place), to);
+        const done = await releaseMessage(s3, s3Place(place), to, etag === undefined ? {} : { etag });
         process.stdout.write(
           values.json ? `${JSON.stringify(done)}\n` : `${done.outcome}: ${done.from} -> ${done.to}\n`,
         );
@@ -80,44 +89,11 @@ export async function quarantine(args: string[]): Promise<number> {
   );
 }
 
-/** An error S3 answered with (it has the SDK's `$metadata`), as opposed to a setup or network problem. */
-interface ServiceError {
-  name: string;
-  message: string;
-  $metadata: { httpStatusCode?: number };
-}
-
-function isServiceError(error: unknown): error is ServiceError {
-  return typeof error === 'object' && error !== null && '$metadata' in error;
-}
-
-/**
- * What S3's answer means, in one line: a HEAD's 404 has no body, so the SDK names it `NotFound` with the
- * message `UnknownError`.
- */
-function serviceProblem(error: ServiceError): string {
-  const status = error.$metadata.httpStatusCode;
-  if (error.name === 'NoSuchKey') return 'no such message (NoSuchKey)';
-  if (error.name === 'NoSuchBucket') return 'no such bucket (NoSuchBucket)';
-  if (error.name === 'NotFound' || (status === 404 && error.message === 'UnknownError'))
-    return 'not found (no such message, or no such bucket)';
-  if (error.message === 'UnknownError' || error.message === '')
-    return `${error.name}${status ? ` (HTTP ${status})` : ''}`;
-  return `${error.name}: ${error.message}`;
-}
-
-/**
- * S3's answer as the one-line error the CLI prints (`wmflow quarantine: s3://…: no such bucket …`); any other
- * error (no region, no credentials: the CLI says what to set) as it is.
- */
-function s3Failure(place: string, error: unknown): unknown {
-  return isServiceError(error) ? new LocalStackError(`${place}: ${serviceProblem(error)}`) : error;
-}
-
 function row(m: QuarantinedMessage): string {
   const verdicts = [m.spamVerdict && `spam ${m.spamVerdict}`, m.virusVerdict && `virus ${m.virusVerdict}`]
     .filter(Boolean)
     .join(', ');
-  if (m.error !== undefined) return `${m.lastModified}  ${m.key}\n    not read: ${m.error}\n`;
-  return `${m.lastModified}  ${m.key}\n    from ${m.from || '-'} to ${m.to.join(', ') || '-'}  ${JSON.stringify(m.subject)}${verdicts ? `  (${verdicts})` : ''}\n`;
+  const listed = `${m.lastModified}  ${m.key}${m.etag ? `  etag ${m.etag}` : ''}`;
+  if (m.error !== undefined) return `${listed}\n    not read: ${m.error}\n`;
+  return `${listed}\n    from ${m.from || '-'} to ${m.to.join(', ') || '-'}  ${JSON.stringify(m.subject)}${verdicts ? `  (${verdicts})` : ''}\n`;
 }

@@ -24,7 +24,7 @@ export interface S3Place {
  *
  * @example
  * ```ts
- * const m: QuarantinedMessage = { key: 'quarantine/abc', size: 2048, lastModified: '2026-12-06T09:00:00.000Z', from: 'ann@partner.example', to: ['bob@corp.example'], subject: 'Hi', date: '', messageId: '', spamVerdict: 'FAIL', virusVerdict: 'PASS' };
+ * const m: QuarantinedMessage = { key: 'quarantine/abc', size: 2048, lastModified: '2026-12-06T09:00:00.000Z', etag: '"9b2cf535f27731c974343645a3985328"', from: 'ann@partner.example', to: ['bob@corp.example'], subject: 'Hi', date: '', messageId: '', spamVerdict: 'FAIL', virusVerdict: 'PASS' };
  * ```
  */
 export interface QuarantinedMessage {
@@ -32,6 +32,8 @@ export interface QuarantinedMessage {
   size: number;
   /** When the receipt rule's S3 action stored it (ISO 8601). */
   lastModified: string;
+  /** The object's ETag as listed: `release --etag` releases this object, not one stored under the key since. */
+  etag: string;
   from: string;
   to: string[];
   subject: string;
@@ -97,12 +99,13 @@ interface Listed {
   etag: string | undefined;
 }
 
-function unread({ key, size, lastModified }: Listed): QuarantinedMessage {
+function unread({ key, size, lastModified, etag }: Listed): QuarantinedMessage {
   const lastModifiedText = lastModified?.toISOString() ?? '';
   return {
     key,
     size,
     lastModified: lastModifiedText,
+    etag: etag ?? '',
     from: '',
     to: [],
     subject: '',
@@ -168,17 +171,23 @@ export interface Release {
 
 /**
  * Releases a quarantined message: copies it, byte for byte, to the delivery prefix under the same name, as the
- * receipt rule's delivery action would have stored it. The copy is of the object as it is now (its ETag, read
- * first) and never overwrites: the same bytes already there are `already released`; other bytes under that name
- * fail the release. The quarantined copy stays (the
- * bucket's lifecycle expires it).
+ * receipt rule's delivery action would have stored it. With `etag` (as `list` printed it) the copy is of that object
+ * only, the one the operator reviewed; without it, of the object as it is now (its ETag, read first). Either way the
+ * copy is conditional on that ETag (CopySourceIfMatch) and never overwrites: the same bytes already there are
+ * `already released`; other bytes under that name, or another object under the quarantined key, fail the release.
+ * The quarantined copy stays (the bucket's lifecycle expires it).
  *
  * @example
  * ```ts
- * await releaseMessage(s3, s3Place('s3://acme-inbound/quarantine/abc'), s3Place('s3://acme-inbound/delivered/'));
+ * await releaseMessage(s3, s3Place('s3://acme-inbound/quarantine/abc'), s3Place('s3://acme-inbound/delivered/'), { etag: '"9b2c…"' });
  * ```
  */
-export async function releaseMessage(s3: S3Client, message: S3Place, to: S3Place): Promise<Release> {
+export async function releaseMessage(
+  s3: S3Client,
+  message: S3Place,
+  to: S3Place,
+  options: { etag?: string } = {},
+): Promise<Release> {
   const name = message.key.slice(message.key.lastIndexOf('/') + 1);
   if (name === '')
     throw new LocalStackError(`s3://${message.bucket}/${message.key}: name a message, not a prefix`);
@@ -191,8 +200,23 @@ export async function releaseMessage(s3: S3Client, message: S3Place, to: S3Place
   // Released onto itself, the copy's If-None-Match would find the message there and say `already released`.
   if (target.bucket === message.bucket && target.key === message.key)
     throw new LocalStackError(`${from}: --to names the quarantine itself, not a delivery prefix`);
-  const { ETag } = await s3.send(new HeadObjectCommand({ Bucket: message.bucket, Key: message.key }));
-  if (!ETag) throw new LocalStackError(`${from}: S3 gave no ETag, so the copy could not be tied to it`);
+  const reviewed = options.etag === undefined ? undefined : quotedEtag(options.etag);
+  const etagNow = () =>
+    s3.send(new HeadObjectCommand({ Bucket: message.bucket, Key: message.key })).then((h) => h.ETag);
+  const delivered = () =>
+    s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key })).then(
+      (h) => h.ETag,
+      () => undefined,
+    );
+  const now = await etagNow();
+  if (!now) throw new LocalStackError(`${from}: S3 gave no ETag, so the copy could not be tied to it`);
+  const ETag = reviewed ?? now;
+  const released = { from, to: shown, outcome: 'already released' as const };
+  // Another object under the key than the one reviewed: released before (the same bytes there), or not at all.
+  if (now !== ETag) {
+    if ((await delivered()) === ETag) return released;
+    throw changedSince(now, ETag);
+  }
   try {
     await s3.send(
       new CopyObjectCommand({
@@ -207,17 +231,38 @@ export async function releaseMessage(s3: S3Client, message: S3Place, to: S3Place
   } catch (error) {
     if (isPreconditionFailed(error)) {
       // Either the destination exists (released before) or the source changed since it was read: tell which.
-      const there = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key })).then(
-        (h) => h.ETag,
-        () => undefined,
-      );
+      const there = await delivered();
       // The same bytes (a copy's ETag is its source's): released before. Other bytes under that name: not this one.
-      if (there === ETag) return { from, to: shown, outcome: 'already released' };
+      if (there === ETag) return released;
       if (there !== undefined)
         throw new LocalStackError(
           `${shown} already holds another message (ETag ${there}, this one ${ETag}): not overwritten, not released`,
         );
+      if (reviewed !== undefined) throw changedSince(await etagNow().catch(() => 'unknown'), reviewed);
     }
     throw error;
   }
+}
+
+function changedSince(now: string | undefined, reviewed: string): LocalStackError {
+  return new LocalStackError(
+    `it changed since it was reviewed (ETag now ${now ?? 'none'}, reviewed ${reviewed})`,
+  );
+}
+
+/**
+ * An ETag as S3 sends it (in double quotes), from what `list` printed or what a shell left of it (the quotes gone).
+ *
+ * @example
+ * ```ts
+ * quotedEtag('9b2cf535f27731c974343645a3985328'); // '"9b2cf535f27731c974343645a3985328"'
+ * ```
+ */
+export function quotedEtag(text: string): string {
+  const bare = text.trim().replace(/^"(.*)"$/, '$1');
+  if (!/^[^"\s]{1,200}$/.test(bare))
+    throw new LocalStackError(
+      `--etag ${JSON.stringify(text)}: give the ETag as \`quarantine list\` prints it`,
+    );
+  return `"${bare}"`;
 }
