@@ -1,7 +1,9 @@
 // Outlook and Apple Calendar show an iCalendar `ATTACH;VALUE=BINARY;ENCODING=BASE64;X-FILENAME=a.exe:…`
 // as a file of the invitation: its name counts as a name of the part that carries the calendar, and the
 // first bytes of its inline content are sniffed (a binary ATTACH needs no name to be offered as a file).
+import { TextDecoder } from 'node:util';
 import { archiveKindOf, claimedArchiveKind } from './archive-kind.js';
+import { linkedSource } from './link-names.js';
 import { sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
 
@@ -14,6 +16,8 @@ const CALENDAR_TYPES = new Set([
 const MAX_PARAMS = 4096;
 // Base64 characters of an inline value kept for sniffing: 48 bytes show an executable or an archive.
 const VALUE_CHARS = 64;
+// Characters of an ATTACH's URI value kept (folded lines joined): a path's last segment is its name.
+const URI_CHARS = 2048;
 
 /** The state of one calendar part's scan: the ATTACH property being read (folded lines joined). */
 export interface CalendarScan {
@@ -32,11 +36,37 @@ export interface CalendarScan {
   value?: string;
   /** The types the inline contents' first bytes show, each once. */
   types?: string[];
+  /** An ATTACH's URI value being read (folded lines joined), up to {@link URI_CHARS}. */
+  uri?: string;
+  /** For a calendar in UTF-16 (a byte order mark first), its decoder; `false` once the first bytes showed none. */
+  utf16?: TextDecoder | false;
+  /**
+   * The FMTTYPEs of inline files with no name (or none with an extension), by which a client names them (Outlook:
+   * `.hta` for `application/hta`).
+   */
+  unnamedTypes?: string[];
 }
 
 /** Whether a part is an iCalendar object, by declared type or name. */
 export function isCalendar(contentType: string, names: readonly string[]): boolean {
   return CALENDAR_TYPES.has(contentType) || names.some((n) => /\.(?:ics|vcs)\s*$/i.test(n));
+}
+
+/**
+ * The text of a calendar part's next decoded bytes: one character per byte, or, after a UTF-16 byte order mark, the
+ * UTF-16 text (Apple Calendar and Outlook read a calendar so saved by Windows tools; attacker round 65).
+ */
+export function calendarChunk(scan: CalendarScan, bytes: Buffer): string {
+  if (scan.utf16 === undefined) {
+    const bom =
+      bytes[0] === 0xff && bytes[1] === 0xfe
+        ? 'utf-16le'
+        : bytes[0] === 0xfe && bytes[1] === 0xff
+          ? 'utf-16be'
+          : '';
+    scan.utf16 = bom ? new TextDecoder(bom) : false;
+  }
+  return scan.utf16 ? scan.utf16.decode(bytes, { stream: true }) : bytes.toString('latin1');
 }
 
 /**
@@ -72,6 +102,8 @@ export function scanCalendar(scan: CalendarScan, chunk: string, last: boolean): 
 
 // An inline binary value's first bytes, sniffed.
 function endValue(scan: CalendarScan): void {
+  if (scan.uri !== undefined) endUri(scan, scan.uri);
+  scan.uri = undefined;
   if (scan.value === undefined) return;
   const start = Buffer.from(scan.value.replace(/\s/g, ''), 'base64');
   const type = sniffType(start);
@@ -89,6 +121,8 @@ function readLine(scan: CalendarScan, line: string): void {
     return;
   }
   if (folded && scan.value !== undefined && scan.value.length < VALUE_CHARS) scan.value += line.slice(1, 200);
+  if (folded && scan.uri !== undefined && scan.uri.length < URI_CHARS)
+    scan.uri += line.slice(1, 1 + URI_CHARS - scan.uri.length);
   if (folded) return;
   endValue(scan);
   endProperty(scan, undefined);
@@ -105,9 +139,11 @@ function collect(scan: CalendarScan, text: string): void {
     if (c === '"') scan.quoted = !scan.quoted;
     else if (c === ':' && !scan.quoted) {
       const params = (scan.params ?? '') + text.slice(0, i);
-      endProperty(scan, params);
-      if (/;ENCODING=("?)(?:BASE64|B)\1(?:;|$)/i.test(params))
-        scan.value = text.slice(i + 1, i + 1 + VALUE_CHARS);
+      // Inline data: base64 by ENCODING, or by VALUE=BINARY or vCalendar 1.0's bare `;BASE64` (lenient readers).
+      const binary = /;(?:ENCODING=("?)(?:BASE64|B)\1|VALUE=("?)BINARY\2|BASE64)(?:;|$)/i.test(params);
+      endProperty(scan, params, binary);
+      if (binary) scan.value = text.slice(i + 1, i + 1 + VALUE_CHARS);
+      else scan.uri = text.slice(i + 1, i + 1 + URI_CHARS);
       return;
     }
   }
@@ -118,15 +154,20 @@ function collect(scan: CalendarScan, text: string): void {
   }
 }
 
-function endProperty(scan: CalendarScan, params: string | undefined): void {
+function endProperty(scan: CalendarScan, params: string | undefined, binary = false): void {
   const text = params ?? scan.params;
   scan.params = undefined;
   scan.quoted = false;
   if (!text) return;
+  let named = false;
+  let fmtType: string | undefined;
   for (const m of text.matchAll(/;([A-Za-z0-9-]+)=("[^"]*"|[^;]*)/g)) {
     const key = (m[1] ?? '').toUpperCase();
-    if (!key.includes('FILENAME') && key !== 'X-LABEL') continue;
     const value = (m[2] ?? '').replace(/^"|"$/g, '').trim();
+    if (key === 'FMTTYPE') fmtType = value.toLowerCase();
+    if (!key.includes('FILENAME') && key !== 'X-LABEL') continue;
+    // A name with no extension is saved with the one its type maps to, as an unnamed file is.
+    named ||= /\.[a-z0-9]{1,16}\s*$/i.test(value);
     scan.seen ??= new Set(scan.names);
     if (value === '' || scan.seen.has(value)) continue;
     scan.seen.add(value);
@@ -136,4 +177,23 @@ function endProperty(scan: CalendarScan, params: string | undefined): void {
     if (kind)
       scan.problem ??= `a ${kind} archive in a calendar ATTACH (${value}), whose files are not listed`;
   }
+  if (binary && !named && fmtType && !scan.unnamedTypes?.includes(fmtType))
+    scan.unnamedTypes = [...(scan.unnamedTypes ?? []), fmtType];
+}
+
+// An ATTACH by reference to a file on a share or the local disk (`ATTACH:file://host/share/x.js`, a UNC or drive
+// path): a calendar lists it as a file of the event and opens it with the system handler, from outside the message,
+// as a Thunderbird external attachment is (round 62): what it holds is not known (attacker round 65). An address
+// (`https:`) is a link, opened in the browser; a bare word is no file (Apple Calendar's alarm `ATTACH;VALUE=URI:Basso`).
+function endUri(scan: CalendarScan, uri: string): void {
+  const value = uri.trim();
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme !== 'file' && (scheme !== undefined || !/^(?:[\\/]|[a-z]:[\\/])/i.test(value))) return;
+  scan.seen ??= new Set(scan.names);
+  for (const name of linkedSource(value).names)
+    if (name && !scan.seen.has(name)) {
+      scan.seen.add(name);
+      scan.names.push(name);
+    }
+  scan.problem ??= `a calendar ATTACH opened from outside the message: ${value.slice(0, 200)}`;
 }

@@ -1,3 +1,5 @@
+import { percentDecoded } from './link-names.js';
+
 // Kept apart from part-names.ts (libmime) so the core barrel can export these without loading MIME decoding.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control and format characters hide the real extension
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
@@ -40,8 +42,9 @@ const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u01
  * reads it), the name with its letters that case-map to ASCII taken as those (`ſ` as `s`) and, when it holds
  * colons (an NTFS alternate stream such as `a.vbs:x:$DATA`, or a client replacing the colon), each
  * colon-separated piece too; when it ends in a path separator (`a.vbs/`), its last segment; the name as
- * Thunderbird saves it (`invoice.j s` is `invoice.js`); and the name without the characters Windows refuses, as
- * Exchange and Outlook save it (`invoice.j|s` is `invoice.js`).
+ * Thunderbird saves it (`invoice.j s` is `invoice.js`); the name without the characters Windows refuses, as
+ * Exchange and Outlook save it (`invoice.j|s` is `invoice.js`); and the name percent-decoded once, as a client that
+ * decodes `%XX` in a plain parameter saves it (`invoice%2Eexe` is `invoice.exe`).
  */
 export function nameVariants(name: string): string[] {
   const clean = normalizeFileName(name);
@@ -50,7 +53,13 @@ export function nameVariants(name: string): string[] {
   const cut = nul > 0 ? [normalizeFileName(name.slice(0, nul))] : [];
   // A case-insensitive comparison by Unicode's case mappings takes `a.vbſ` for `a.vbs`: both spellings count.
   const folded = clean.replace(ASCII_CASE_TWINS, (c) => ASCII_TWIN[c] ?? c);
-  const spellings = folded === clean ? [clean] : [clean, folded];
+  const spelt = folded === clean ? [clean] : [clean, folded];
+  // Percent-decoded once (attacker round 65).
+  const decoded = spelt
+    .filter((s) => /%[0-9a-f]{2}/i.test(s))
+    .map((s) => normalizeFileName(percentDecoded(s)))
+    .filter((d) => d !== '' && !spelt.includes(d));
+  const spellings = [...spelt, ...decoded];
   // A name ending in a path separator is saved under its last segment by clients that take a basename (Node's
   // `path.basename('a.vbs/')` is `a.vbs`): that segment is a spelling too.
   const based = /[/\\]$/.test(clean) ? spellings.map(lastSegment).filter((b) => b !== '') : [];

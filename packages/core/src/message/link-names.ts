@@ -50,8 +50,8 @@ export function windowsNames(path: string): string[] {
   return written === last ? [written] : [written, last];
 }
 
-// `%XX` sequences as the bytes they stand for, read as UTF-8; a `%` not followed by two hex digits stays.
-function percentDecoded(text: string): string {
+/** `%XX` sequences as the bytes they stand for, read as UTF-8; a `%` not followed by two hex digits stays. */
+export function percentDecoded(text: string): string {
   if (!text.includes('%')) return text;
   const bytes: Buffer[] = [];
   let from = 0;

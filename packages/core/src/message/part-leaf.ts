@@ -6,7 +6,7 @@ import { type MarkupScan, markupScanFor, markupScanForName } from './active-mark
 import { APPLE_FILE_FIRST_BYTE, AppleFileReader } from './apple-file.js';
 import { BINHEX_BEGIN, BINHEX_NAME_CHARS, binhexName } from './binhex-name.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
-import { type CalendarScan, isCalendar, scanCalendar } from './calendar-names.js';
+import { type CalendarScan, calendarChunk, isCalendar, scanCalendar } from './calendar-names.js';
 import { certsOnlyClaimProblem } from './cms-content.js';
 import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
@@ -248,7 +248,7 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
   if (leaf.archive && !keepArchive(leaf.archive, chunk) && !leaf.archive.tooLarge) leaf.archive = undefined;
   if (leaf.tnef && !leaf.tnef.push(chunk)) leaf.tnef = undefined;
   if (leaf.apple && !leaf.apple.push(chunk)) leaf.apple = undefined;
-  if (leaf.calendar) scanCalendar(leaf.calendar, chunk.toString('latin1'), false);
+  if (leaf.calendar) scanCalendar(leaf.calendar, calendarChunk(leaf.calendar, chunk), false);
   leaf.markup?.push(chunk);
   if (leaf.headSize < SNIFF_BYTES) {
     leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
@@ -354,6 +354,7 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     scanCalendar(leaf.calendar, '', true);
     for (const name of leaf.calendar.names) addName(leaf, name);
     addInnerTypes(leaf.part, leaf.calendar.types ?? []);
+    if (leaf.calendar.unnamedTypes) leaf.part.unnamedInnerTypes = leaf.calendar.unnamedTypes;
     const reason = leaf.calendar.problem;
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   }

@@ -52,6 +52,11 @@ export interface MessagePart {
    */
   innerTypes?: string[];
   /**
+   * The declared types of files carried with no name (or none with an extension) inside the part (an iCalendar
+   * ATTACH's FMTTYPE), which a client names them by when it saves them (Outlook: `application/hta` as `.hta`).
+   */
+  unnamedInnerTypes?: string[];
+  /**
    * The paths of the files inside a zip archive the part is (nested archives' as `a.zip/b.zip/file`), which a
    * client shows once the archive is opened.
    */
@@ -75,6 +80,11 @@ export interface MessagePart {
   container: boolean;
   /** Inside multipart/related with a Content-ID (an embedded image). */
   related: boolean;
+  /**
+   * The id of the multipart/appledouble the part is in: its AppleDouble header and data part are one file to
+   * Apple Mail (the header names the data), so a refused one refuses the other.
+   */
+  appleDouble?: string;
   /** The signed or encrypted container the part sits in, when it does (its content cannot be changed). */
   protectedBy?: string;
 }

@@ -17,9 +17,13 @@ const OBJDATA = /\\objdata(?![a-zA-Z])(?:-?[0-9]+)? ?/g;
 const LINKED = 1;
 const EMBEDDED = 2;
 
-/** Whether `head` starts as an RTF document: `{\rt`, as Word checks (it opens any file that does, whatever its name). */
+/**
+ * Whether `head` starts as an RTF document: `{\rt`, as Word checks (it opens any file that does, whatever its name),
+ * after a UTF-8 byte order mark, which Word skips too (attacker round 65: `invoice.doc` saved by a UTF-8 editor).
+ */
 export function isRtf(head: Buffer): boolean {
-  return head.length >= 4 && head.toString('latin1', 0, 4) === '{\\rt';
+  const from = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  return head.length >= from + 4 && head.toString('latin1', from, from + 4) === '{\\rt';
 }
 
 /**

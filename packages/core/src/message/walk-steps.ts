@@ -120,6 +120,11 @@ export function enterNode(node: SplitNode, state: MessageState, walk: Walk): Mes
     return undefined;
   }
   const part = describe(node, id, place, walk);
+  const parent = node.parentNode;
+  if (parent && (parent.contentType || '').toLowerCase() === 'multipart/appledouble') {
+    const pair = state.nodes.get(parent);
+    if (pair !== undefined) part.appleDouble = pair;
+  }
   // A multipart's preamble and epilogue are not read either: a part a client finds there (after the
   // closing delimiter, or under a boundary the walk read differently) would go unseen.
   if (part.container) {

@@ -149,7 +149,9 @@ export function directoryBase64Files(text: string): { name: string; bytes: Buffe
 
 const FILENAME_PARAM = /;[ \t]*(?:x-)?filename[ \t]*=[ \t]*"?([^";:\r\n]{1,255})/i;
 const CHARSET_PARAM = /;[ \t]*charset[ \t]*=[ \t]*"?([^";:\r\n]{1,64})/i;
-const BASE64_PARAM = /;[ \t]*encoding[ \t]*=[ \t]*"?(?:b|base64)\b/i;
+// Base64 by ENCODING, or by `VALUE=BINARY` or vCalendar 1.0's bare `;BASE64` alone, as lenient readers (and the guard's
+// calendar scan) take it (attacker round 65).
+const BASE64_PARAM = /;[ \t]*(?:encoding[ \t]*=[ \t]*"?(?:b|base64)|value[ \t]*=[ \t]*"?binary|base64)\b/i;
 const PICTURES = /^(?:[\w-]+\.)?(?:photo|logo|sound)$/i;
 const HTML_TYPE = /;[ \t]*fmttype[ \t]*=[ \t]*"?text\/html/i;
 

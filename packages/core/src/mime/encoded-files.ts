@@ -101,3 +101,26 @@ export function yencFiles(raw: string, maxBytes: number): EncodedFile[] {
   close();
   return files;
 }
+
+/**
+ * Why a file named as uuencoded (`.uue`) may hold a file not read from `text`: WinRAR and WinZip open it as an
+ * archive of what it encodes, and may read a begin line {@link encodedFiles} does not (`BEGIN 644`, no mode), as
+ * the guard refuses it (part-leaf.ts). Undefined when every begin line is read and there is one. One pass.
+ *
+ * @example
+ * ```ts
+ * uueFileProblem('BEGIN 644 cards.gz\n…'); // 'a begin line in a file named as uuencoded (.uue) that is not read'
+ * ```
+ */
+export function uueFileProblem(text: string): string | undefined {
+  let found = false;
+  for (const raw of text.split('\n')) {
+    if (!/^\s*begin/i.test(raw)) continue;
+    if (!BEGIN.exec(raw.trimEnd()))
+      return 'a begin line in a file named as uuencoded (.uue) that is not read';
+    found = true;
+  }
+  return found
+    ? undefined
+    : 'a file named as uuencoded (.uue), which archivers open, with no file read in it';
+}

@@ -21,6 +21,7 @@ import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isWordXml } from '../message/word-markup.js';
 import { xmlText } from '../message/xml-document.js';
 import { isTransient } from '../transient.js';
+import { appleFileForks, isAppleFile } from './apple-forks.js';
 import {
   type BinaryReading,
   binaryAsStrings,
@@ -40,8 +41,10 @@ import {
   directoryValueBytes,
   directoryValues,
 } from './directory-text.js';
+import { encodedArchive } from './encoded-archives.js';
 import { type EncodedFile, encodedFiles, yencFiles } from './encoded-files.js';
 import { fileReading } from './file-reading.js';
+import { hasJsonEscapes, jsonUnescaped } from './json-escapes.js';
 import { legacyReadings } from './legacy-charsets.js';
 import { mboxMessages } from './mbox-messages.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
@@ -332,7 +335,7 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   // video, font or program is not (a picture's or recording's text tags are: `tags`).
   const asStrings = reading === 'binary' ? binaryAsStrings(reading, head, names) : undefined;
   const strings = asStrings === 'strings' || asStrings === 'tags' ? asStrings : undefined;
-  if (only === 'binary' && reading === 'binary' && !strings) {
+  if (only === 'binary' && reading === 'binary' && !strings && !isAppleFile(head)) {
     // A program may be a self-extracting archive: read whole (within the budget) to find the archive it carries.
     const sfx = isExecutable(head)
       ? unreadFileProblem(reading, await transferDecode(node, raw), names)
@@ -352,6 +355,14 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
     w.report.unread.push(`${label(node)}: a fragment of a message is not reassembled`);
     return;
   }
+  // Apple Mail saves an AppleSingle part as the file in its data fork (attacker round 65): read as that file.
+  const apple = reading === 'binary' ? appleFileForks(decoded, names) : undefined;
+  if (apple?.problem) w.report.unread.push(`${label(node)}: ${apple.problem}`);
+  if (apple) readFiles(w, apple.files, { kind: 'body', label: label(node), depth });
+  // WinRAR and WinZip open a `.uue`, `.xxe`, `.b64` or `.mim` file as the files it encodes (attacker round 65).
+  const encoded = encodedArchive(names, decoded);
+  if (encoded && 'problem' in encoded) w.report.unread.push(`${label(node)}: ${encoded.problem}`);
+  else if (encoded) readFiles(w, encoded.files, { kind: 'body', label: label(node), depth });
   // A PDF, or what may carry one (an archive, a winmail.dat, an Office file, a uuencoded file): the PDF reader is loaded.
   if (packed || kinds.has('office') || decoded.includes('begin')) await loadPdfReader();
   if (kinds.has('office')) readPacked(label(node), 'office', decoded, depth, w);
@@ -516,6 +527,8 @@ function emitDecoded(
   if (kind === 'markup') emit(w, text, { ...place, html: true, xml: true });
   // A client that reads RFC 1896 shows no `<param>` text (a colour's name, a font's): also read without it.
   if (kind === 'markup' && form.enriched) emit(w, withoutParams(text), { ...place, html: true, xml: true });
+  // A JSON file's strings as a viewer shows them, escapes undone (`4111\u00a01111…`).
+  if (kind === 'text' && hasJsonEscapes(text)) emit(w, jsonUnescaped(text), place);
   // A flowed body is shown with its soft line breaks joined (and with delsp=yes, their spaces dropped).
   if (kind === 'text' && form.flowed) emit(w, libmime.decodeFlowed(text, form.flowed.delSp), place);
   // A value's own charset applies to its bytes: read from the bytes unless the whole object is UTF-16 or 32.
@@ -569,7 +582,10 @@ const FLAT_ODF_HEAD = 64 * 1024;
 // A calendar or address book shows the values decoded: escapes undone, each in the charset it names (an
 // unknown one is unread), and an HTML-typed value (Outlook's X-ALT-DESC) as a page.
 function readDirectory(w: Walk, text: string, bytes: string, place: TextPlace): void {
-  emit(w, directoryValues(text), place);
+  const values = directoryValues(text);
+  emit(w, values, place);
+  // A value's (escaped) commas and semicolons show between its words (`4111\,1111\,…`): also read as spaces.
+  if (/[,;]/.test(values)) emit(w, values.replace(/[,;]/g, ' '), place);
   const own = directoryCharsetValues(bytes);
   for (const charset of own.undecodable)
     w.report.unread.push(

@@ -335,6 +335,7 @@ export function attachmentViolations(
       });
     }
   }
+  pairAppleDoubles(inventory, out);
   const counted = inventory.parts.filter((p) => p.depth === 0 && !p.related && fileLike(p));
   if (policy.maxCount !== undefined && counted.length > policy.maxCount) {
     out.push({
@@ -344,6 +345,21 @@ export function attachmentViolations(
     });
   }
   return out;
+}
+
+// An AppleDouble header and its data part are one file to Apple Mail (attacker round 65): one refused, the other
+// goes too, so stripping the header that names `invoice.js` does not leave its script as the data part.
+function pairAppleDoubles(inventory: PartInventory, out: AttachmentViolation[]): void {
+  const flagged = new Set(out.map((v) => v.partId));
+  const pairs = new Map<string, string>();
+  for (const part of inventory.parts)
+    if (part.appleDouble !== undefined && flagged.has(part.id)) pairs.set(part.appleDouble, part.id);
+  if (pairs.size === 0) return;
+  for (const part of inventory.parts) {
+    const refused = part.appleDouble === undefined ? undefined : pairs.get(part.appleDouble);
+    if (refused === undefined || flagged.has(part.id) || part.container) continue;
+    out.push(describe(part, `the other half of an AppleDouble file whose part ${refused} is refused`));
+  }
 }
 
 // OpenPGP files a client decrypts or unpacks and opens (Gpg4win/Kleopatra on a double click) inside an archive.
@@ -439,6 +455,11 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
       : undefined;
   if (implied && p.blocked.has(implied)) {
     return `${a.names.length === 0 ? 'unnamed' : 'extensionless'} ${declared} (saved as .${implied})`;
+  }
+  // A file inside with no name, of a type a client names it by (a calendar's `FMTTYPE=application/hta`).
+  for (const type of a.unnamedInnerTypes ?? []) {
+    const ext = TYPE_EXTENSIONS[type] ?? TYPE_EXTENSIONS[typeAsClientsRead(type)];
+    if (ext && p.blocked.has(ext)) return `an unnamed ${type} file inside (saved as .${ext})`;
   }
   if (p.executables && sniffed && EXECUTABLE_TYPES.has(sniffed)) return `executable content (${sniffed})`;
   // Saved by Apple Mail with its execute bit, a file runs in Terminal when opened, whatever it holds (the shell

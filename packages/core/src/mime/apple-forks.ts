@@ -1,0 +1,70 @@
+import { MAX_APPLE_DATA_FORKS, MAX_APPLE_ENTRIES, MAX_APPLE_NAME_BYTES } from '../message/apple-file.js';
+import type { EncodedFile } from './encoded-files.js';
+
+// AppleSingle and AppleDouble (RFC 1740): Apple Mail saves an `application/applefile` part as the file its data fork
+// holds, named by the real-name entry (the guard reads it so: message/apple-file.ts). Here the whole decoded part is
+// at hand, so each data fork is handed out whole, to be read as an attached file is (attacker round 65).
+const APPLE_SINGLE = 0x00051600;
+const APPLE_DOUBLE = 0x00051607;
+const HEADER_BYTES = 26;
+const DESCRIPTOR_BYTES = 12;
+const DATA_FORK = 1;
+const REAL_NAME = 3;
+
+/** What {@link appleFileForks} found: the data forks, and why what the file holds may not be all known. */
+export interface AppleForks {
+  files: EncodedFile[];
+  problem?: string;
+}
+
+/** Whether `bytes` start as an AppleSingle or AppleDouble file. */
+export function isAppleFile(bytes: Buffer): boolean {
+  if (bytes.length < 4) return false;
+  const magic = bytes.readUInt32BE(0);
+  return magic === APPLE_SINGLE || magic === APPLE_DOUBLE;
+}
+
+/**
+ * The data forks of an AppleSingle (or AppleDouble) file, each named by the real-name entry and by `names`, the
+ * part's own. Bounded as the guard's reader is; a header cut short, an entry past the end or past the bounds is a
+ * `problem`. Undefined when `bytes` are no such file.
+ *
+ * @example
+ * ```ts
+ * appleFileForks(appleSingle, ['Invoice'])?.files; // [{ name: 'cards.zip', bytes: <the data fork> }]
+ * ```
+ */
+export function appleFileForks(bytes: Buffer, names: readonly string[] = []): AppleForks | undefined {
+  if (!isAppleFile(bytes)) return undefined;
+  if (bytes.length < HEADER_BYTES)
+    return { files: [], problem: 'an AppleSingle file cut short inside its header' };
+  const count = bytes.readUInt16BE(24);
+  if (count > MAX_APPLE_ENTRIES)
+    return { files: [], problem: `an AppleSingle file with more than ${MAX_APPLE_ENTRIES} entries` };
+  if (bytes.length < HEADER_BYTES + count * DESCRIPTOR_BYTES)
+    return { files: [], problem: 'an AppleSingle file cut short inside its header' };
+  const forks: Buffer[] = [];
+  const realNames: string[] = [];
+  let problem: string | undefined;
+  for (let i = 0; i < count; i++) {
+    const at = HEADER_BYTES + i * DESCRIPTOR_BYTES;
+    const id = bytes.readUInt32BE(at);
+    if (id !== DATA_FORK && id !== REAL_NAME) continue;
+    const start = bytes.readUInt32BE(at + 4);
+    const end = start + bytes.readUInt32BE(at + 8);
+    if (end > bytes.length) problem ??= `an AppleSingle file whose entry ${id} runs past its end`;
+    const entry = bytes.subarray(start, end);
+    if (id === DATA_FORK) {
+      if (forks.length === MAX_APPLE_DATA_FORKS)
+        problem ??= `an AppleSingle file with more than ${MAX_APPLE_DATA_FORKS} data forks`;
+      else forks.push(entry);
+    } else if (entry.length > MAX_APPLE_NAME_BYTES)
+      problem ??= `an AppleSingle file whose real name is over ${MAX_APPLE_NAME_BYTES} bytes`;
+    else realNames.push(entry.toString('utf8'));
+  }
+  // Saved under the real name, or the part's (a compressed file named after what it holds): both count.
+  const name = realNames.find(Boolean) ?? names[0] ?? '(data fork)';
+  const alias = names.find((n) => n !== name);
+  const files = forks.map((fork) => ({ name, bytes: fork, ...(alias ? { alias } : {}) }));
+  return problem ? { files, problem } : { files };
+}
