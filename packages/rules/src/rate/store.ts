@@ -57,6 +57,11 @@ export interface CounterStoreOptions {
 
 /** One client per cold start, created on first use (it honours `AWS_ENDPOINT_URL_DYNAMODB`). */
 let sharedClient: DynamoDBClient | undefined;
+
+/** Forgets the shared DynamoDB client (tests that point `AWS_ENDPOINT_URL_DYNAMODB` elsewhere between files). */
+export function resetSharedCounterClient(): void {
+  sharedClient = undefined;
+}
 const CACHE_LIMIT = 10_000;
 const THROTTLING = new Set([
   'ThrottlingException',
