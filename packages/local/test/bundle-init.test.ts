@@ -61,7 +61,13 @@ describe('wmflow bundle and init (from source)', () => {
   it('completes an existing package.json and refuses to overwrite project files', async () => {
     const project = join(dir, 'My Rule');
     await mkdir(project);
-    const npmInit = { name: 'my-rule', version: '1.0.0', type: 'commonjs', scripts: { test: 'exit 1' } };
+    const npmInit = {
+      name: 'my-rule',
+      version: '1.0.0',
+      type: 'commonjs',
+      scripts: { test: 'exit 1' },
+      allowScripts: { esbuild: false },
+    };
     await writeFile(join(project, 'package.json'), JSON.stringify(npmInit));
     const r = await wmflow(['init', project]);
     expect(r.code).toBe(0);
@@ -69,6 +75,8 @@ describe('wmflow bundle and init (from source)', () => {
     const pkg = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
     expect(pkg).toMatchObject({ name: 'my-rule', version: '1.0.0', type: 'module' });
     expect(pkg.scripts.test).toBe('wmflow replay mail --handler src/handler.ts --check');
+    // npm's install-script approvals: the project's own decision stands, the missing one is added.
+    expect(pkg.allowScripts).toEqual({ esbuild: false, 'classic-level': true });
     for (const file of ['.gitignore', '.gitattributes', '.github/workflows/ci.yml', 'src/handler.ts', 'mail'])
       expect(existsSync(join(project, file)), file).toBe(true);
     expect(await readFile(join(project, 'README.md'), 'utf8')).toMatch(/^# my-rule\n/);
@@ -126,6 +134,7 @@ describe('wmflow bundle and init (from source)', () => {
     const pkg = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
     expect(pkg.scripts.test).toBe('wmflow replay mail --engine ses --handler src/handler.ts --check');
     expect(pkg.scripts.replay).toBe('wmflow replay mail --engine ses --handler src/handler.ts');
+    expect(pkg.allowScripts).toEqual({ esbuild: true, 'classic-level': true });
     const handler = await readFile(join(project, 'src/handler.ts'), 'utf8');
     expect(handler).toContain("from '@wmflow/core/ses'");
     expect(handler).toContain("from './rules.js'");

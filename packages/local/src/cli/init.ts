@@ -144,6 +144,9 @@ async function manifest(name: string, engine: 'workmail' | 'ses'): Promise<Recor
     dependencies: { '@wmflow/core': wmflow, '@wmflow/rules': wmflow },
     devDependencies: { '@types/node': '^22.0.0', '@wmflow/local': wmflow, typescript: '^5.9.3' },
     engines: { node: '>=20.19' },
+    // The install scripts @wmflow/local's dependencies run (esbuild's binary check, the local DynamoDB's
+    // native store): npm 11 warns of scripts not listed here, and npm 12 skips them.
+    allowScripts: { esbuild: true, 'classic-level': true },
   };
 }
 
@@ -151,6 +154,7 @@ type Manifest = Record<string, unknown> & {
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
 };
 
 async function readManifest(path: string): Promise<Manifest | undefined> {
@@ -183,6 +187,8 @@ function mergeManifest(
       scripts: { ...scripts, ...fresh.scripts },
       dependencies: { ...fresh.dependencies, ...existing.dependencies },
       devDependencies: { ...fresh.devDependencies, ...existing.devDependencies },
+      // A decision the project already made about a package's install script stands.
+      allowScripts: { ...fresh.allowScripts, ...existing.allowScripts },
     },
     replaced,
   };
