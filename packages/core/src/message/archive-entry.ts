@@ -7,6 +7,8 @@ export interface ArchiveEntry {
   name: string;
   /** A second name the file is extracted under by some tools (zip's Info-ZIP Unicode Path). */
   unicodeName?: string;
+  /** A third name: how a Japanese Windows lists a zip name not flagged UTF-8 (Shift_JIS). */
+  codePageName?: string;
   /** A folder: named, no content. */
   dir?: boolean;
   /** The content is encrypted: named, not read. */

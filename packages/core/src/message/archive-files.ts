@@ -245,6 +245,8 @@ function visitEntry(
   if (entry.name !== '') out.names.push(name);
   // 7-Zip and unzip extract the file under its Unicode Path name: both names are the file's.
   if (entry.unicodeName !== undefined) out.names.push(`${prefix}${entry.unicodeName}`);
+  // Explorer and 7-Zip on a Japanese Windows list a name not flagged UTF-8 in Shift_JIS (attacker round 66).
+  if (entry.codePageName !== undefined) out.names.push(`${prefix}${entry.codePageName}`);
   // libarchive and Python extract `Invoice.vbs/.`, `Invoice.vbs//` or `Invoice.vbs\` as the file Invoice.vbs:
   // the path as they resolve it is the file's name too.
   const folder = entry.dir === true || (/[\\/]$/.test(entry.name) && !hasContent(entry));

@@ -250,8 +250,9 @@ export class Page {
         continue;
       }
       if (!('tagName' in node)) continue;
-      // An inline element is laid out with its neighbours (`4111 11<b>11</b>` shows `4111 1111`).
-      if (tagLeavesGap(node.tagName)) both(' ');
+      // An inline element is laid out with its neighbours (`4111 11<b>11</b>` shows `4111 1111`); a browser draws a
+      // ruby annotation above its base, not between it and the next (annotationAbove).
+      if (tagLeavesGap(node.tagName) && !annotationAbove(node, reader)) both(' ');
       const computed = this.compute(node, state, reader);
       const hidden = gone || computed.gone;
       const attributes = !hidden && shows(computed.state, reader) ? shownAttributes(node, reader) : '';
@@ -410,8 +411,9 @@ export class Page {
     // Most elements of a page set nothing: they pass their parent's state on as it is.
     const rules = this.cascade.rulesMatching(element, reader);
     const svg = element.namespaceURI === SVG_NS;
-    // Browsers' own stylesheet hides <rp> (the fallback parentheses of ruby).
-    const rp = element.tagName === 'rp' && element.namespaceURI === HTML_NS;
+    // Browsers' own stylesheet hides <rp> (the fallback parentheses of ruby), and draws an <rt> above the line.
+    const rp =
+      (element.tagName === 'rp' && element.namespaceURI === HTML_NS) || annotationAbove(element, reader);
     // And a closed <dialog>, which an author's `display` shows (attacker round 48).
     const closedDialog =
       element.tagName === 'dialog' &&
@@ -680,4 +682,13 @@ function shownOption(nodes: readonly Node[]): Node[] {
   }
   const shown = options.findLast((o) => attribute(o, 'selected') !== undefined) ?? options[0];
   return shown ? [shown] : [];
+}
+
+// A browser draws a ruby annotation (`<ruby>4<rt>a</rt>1<rt>b</rt></ruby>`) small above its base text, which reads
+// on as one line (4111…: attacker round 66): read out of the line by browser readers. Outlook shows it in line, and
+// the reader that keeps what layout moves reads it in line too, so its text is still read.
+function annotationAbove(element: Element, reader: Reader): boolean {
+  return (
+    element.tagName === 'rt' && element.namespaceURI === HTML_NS && !reader.outlook && !reader.layoutShown
+  );
 }

@@ -41,7 +41,8 @@ export function legacyReadings(bytes: Buffer): string[] {
 /**
  * The readings of a binary file's 8-bit strings (an ANSI Outlook `.msg`'s `PT_STRING8` body, a legacy document's
  * text) in each double-byte code page four of whose full-width digits stand in a row in it (a card's group; one pair
- * alone turns up in any binary): none for most files. Linear in their length.
+ * alone turns up in any binary), or one of whose full-width digits stands in a run of digits of either width long
+ * enough for a card (`４1１1 1１1１ …`: attacker round 66): none for most files. Linear in their length.
  *
  * @example
  * ```ts
@@ -51,10 +52,56 @@ export function legacyReadings(bytes: Buffer): string[] {
 export function doubleByteReadings(bytes: Buffer): string[] {
   const { runs } = scan(bytes);
   const readings: string[] = [];
-  DOUBLE_BYTE.forEach(({ pages }, k) => {
-    if ((runs[k] as number) >= 4) for (const page of pages) readings.push(charsets.decode(bytes, page));
+  DOUBLE_BYTE.forEach((page, k) => {
+    if ((runs[k] as number) >= 4 || inCardRun(bytes, page))
+      for (const name of page.pages) readings.push(charsets.decode(bytes, name));
   });
   return readings;
+}
+
+// Digits a card has at least (less one: a run's first digit may be cut off by a lead byte read as a trail), and
+// the most bytes between two of its digits (separators: spaces, dashes, a full-width space).
+const CARD_RUN = 12;
+const MAX_GAP = 6;
+
+// Whether one of the code page's full-width digits stands in a run of CARD_RUN digits of either width, each at most
+// MAX_GAP bytes from the next. Each byte is walked forward once (the search resumes after a run), and backward
+// only down to where the last walk ended: linear.
+function inCardRun(bytes: Buffer, { lead, from, to }: (typeof DOUBLE_BYTE)[number]): boolean {
+  const fullWidth = (i: number) =>
+    bytes[i] === lead && (bytes[i + 1] ?? 0) >= from && (bytes[i + 1] ?? 0) <= to;
+  const ascii = (i: number) => (bytes[i] ?? 0) >= 0x30 && (bytes[i] ?? 0) <= 0x39;
+  let walked = 0;
+  for (let i = bytes.indexOf(lead); i >= 0; i = bytes.indexOf(lead, Math.max(i + 1, walked))) {
+    if (!fullWidth(i)) continue;
+    let count = 1;
+    // Backward: the digits before it, each within MAX_GAP bytes of the one after.
+    for (let j = i - 1, last = i; j >= walked && last - j <= MAX_GAP + 1 && count < CARD_RUN; j--) {
+      if (j >= 1 && j - 1 >= walked && fullWidth(j - 1)) {
+        count++;
+        last = --j;
+      } else if (ascii(j)) {
+        count++;
+        last = j;
+      }
+    }
+    // Forward: the digits after it.
+    let end = i + 2;
+    for (let j = end; j < bytes.length && j - end <= MAX_GAP && count < CARD_RUN; ) {
+      if (fullWidth(j)) {
+        count++;
+        j += 2;
+        end = j;
+      } else if (ascii(j)) {
+        count++;
+        j++;
+        end = j;
+      } else j++;
+    }
+    if (count >= CARD_RUN) return true;
+    walked = end;
+  }
+  return false;
 }
 
 // Whether a byte is above ASCII, the longest run of each code page's full-width digits (its lead bytes found by the

@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import { constants, inflateRawSync } from 'node:zlib';
 import { hasOverlongAscii } from '../message/overlong-utf8.js';
 
@@ -19,6 +20,11 @@ export interface ZipEntry {
    * file under it, not under `name`.
    */
   unicodeName?: string;
+  /**
+   * The name as 7-Zip and Explorer list it on a Japanese Windows (Shift_JIS, code page 932) when it is not flagged
+   * UTF-8 and reads otherwise: `82 53` is the full-width digit ４ there, U+FFFD as UTF-8.
+   */
+  codePageName?: string;
   /** A Unix symbolic link (its content is the path it points to), which unzip and macOS extract as one. */
   link?: boolean;
   /** A regular file with a Unix execute bit, which unzip and macOS extract as executable. */
@@ -79,6 +85,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const extraLength = zip.readUInt16LE(p + 30);
     const unicodeBytes = unicodePath(zip, p + 46 + nameLength, extraLength);
     const unicodeName = unicodeBytes?.toString('utf8');
+    const codePageName = (flags & UTF8_FLAG) === 0 ? shiftJisName(rawName) : undefined;
     // The host that made the entry (version made by, high byte).
     const host = zip[p + 5] ?? 0;
     // 7-Zip before 21.02 decodes a name it reads as UTF-8 (flagged so, made on Unix, or a Unicode Path field)
@@ -108,6 +115,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     visit({
       name,
       ...(unicodeName !== undefined && unicodeName !== name ? { unicodeName } : {}),
+      ...(codePageName !== undefined && codePageName !== name ? { codePageName } : {}),
       ...(link ? { link } : {}),
       ...(executable ? { executable } : {}),
       head: (max) => {
@@ -140,6 +148,15 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
 const WINDOWS_HOSTS = new Set([0, 6, 11, 14]);
 // General purpose flag bit 11: the name and comment are UTF-8.
 const UTF8_FLAG = 0x800;
+
+// A name not flagged UTF-8 is listed by 7-Zip and Explorer in the system's code page (attacker round 66): read as a
+// Japanese Windows reads it (WHATWG's shift_jis is code page 932), when it holds a byte above ASCII.
+let SHIFT_JIS: TextDecoder | undefined;
+function shiftJisName(raw: Buffer): string | undefined {
+  if (!raw.some((b) => b >= 0x80)) return undefined;
+  SHIFT_JIS ??= new TextDecoder('shift_jis');
+  return SHIFT_JIS.decode(raw);
+}
 
 /** The first extra field of type `id`, among the `length` bytes of them at `at`, whose data `fits`. */
 function extraField(

@@ -86,6 +86,8 @@ export function archiveTexts(
   const iwork: string[] = [];
   each(archive, maxBytes, (entry) => {
     names.push(entry.name);
+    // The names other tools list it under (a Unicode Path field's, a Japanese Windows's): a recipient reads those.
+    for (const other of [entry.unicodeName, entry.codePageName]) if (other !== undefined) names.push(other);
     if (entry.name.endsWith('/') || entry.dir || !read(entry.name)) return;
     // Before the link test: an iWork document's data marked as a link is still that data, unread.
     if (IWORK_DATA.test(entry.name)) {

@@ -14,6 +14,8 @@ import { type ListInput, patternList, stringList } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 import { bidiShown } from './bidi-shown.js';
 import { CONFUSABLE_LETTERS, PUNCTUATION_LETTERS } from './confusable-letters.js';
+import { joinedWords } from './joined-words.js';
+import { TITLES_AFTER, TITLES_BEFORE, withoutTitles } from './titles.js';
 
 // Letters from other scripts that look like Latin ones, and digits used as letters.
 const CONFUSABLES: Record<string, string> = {
@@ -428,7 +430,12 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       return {
         raw,
         mime,
-        boxes: [...read, ...latin1, ...comments, ...(mime ? wordFirstReadings(raw, mime) : [])],
+        boxes: [
+          ...read,
+          ...latin1,
+          ...comments,
+          ...(mime ? [...wordFirstReadings(raw, mime), ...joinedReadings(raw, mime)] : []),
+        ],
       };
     };
     let { raw, mime, boxes: mailboxes } = await readingsOf(FIELDS);
@@ -688,8 +695,12 @@ async function dmarcPassed(ctx: RuleContext, options: OutsideOptions): Promise<S
 const RTL_OVERRIDE = /[\u202B\u202E\u2067]/;
 // The ASCII signs read as letters, and letters drawn as punctuation or symbols only: Unicode's confusables (`ꞏ`
 // and `ᐧ` a middle dot, `ʔ` a question mark, `ߴ` an apostrophe) and, by hand, the Armenian half ring `ՙ` and the
-// Cyrillic payerok `ꙿ` (drawn as `ʿ` and a raised tilde).
-const SIGN_CLASS = `[@$+|\u0559\ua67f${PUNCTUATION_LETTERS}]`;
+// Cyrillic payerok `ꙿ` (drawn as `ʿ` and a raised tilde). Also by hand (attacker round 66): Tifinagh letters drawn
+// as dots (`ⴾ` ⁖, `ⵂ` ⁝, `ⵆ` ⁘, `ⵗ` a colon, `ⵘ` ∵), as a plus (`ⵜ`) and as a bar (`ⵏ`, `ⵊ`), Lisu's tone letter
+// drawn as a semicolon (`ꓼ`) and its bar-shaped `ꓲ`, and the bar-shaped letters of other scripts (the dental
+// click, Hebrew vav, Arabic alef, N'Ko a, the rune isaz): read as an `l` by the tables, but glued to a word
+// (`Jane DoeⵏCEO`) drawn as the `|` round 60 also reads as a separator.
+const SIGN_CLASS = `[@$+|\u0559\ua67f\u2d3e\u2d42\u2d46\u2d57\u2d58\u2d5c\u2d4f\u2d4a\ua4fc\ua4f2\u01c0\u05d5\u0627\u07ca\u16c1${PUNCTUATION_LETTERS}]`;
 const OTHER_LETTER_CLASS =
   '\\p{Lm}\\p{Script=Han}\\p{Script=Hangul}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Bopomofo}\\p{Script=Mongolian}';
 const SIGN_LETTERS = new RegExp(`${SIGN_CLASS}|[${OTHER_LETTER_CLASS}]`, 'u');
@@ -782,6 +793,16 @@ function wordFirstReadings(raw: readonly string[], mime: Mime): { name: string; 
 }
 const FIELDS = ['from', 'sender', 'reply-to'];
 
+// Fields whose adjacent encoded words of one charset split a character, read as Thunderbird joins them (joinedWords).
+function joinedReadings(raw: readonly string[], mime: Mime): { name: string; address: string }[] {
+  return raw.flatMap((v) => {
+    const joined = joinedWords(v.replace(/[\r\n]/g, ' '));
+    return joined === undefined
+      ? []
+      : new mime.MessageHeaders(Buffer.from(`X: ${joined}\r\n\r\n`)).addresses('x');
+  });
+}
+
 // A field's comments read as part of its display names (attacker round 52, A52-5): the parser drops them, but a
 // client showing the field as written shows `Jane (Doe) <x@evil.example>` as Jane (Doe). Each value holding a
 // comment is given again with the comments' parentheses, and the address specials inside them, as spaces, to be
@@ -840,11 +861,25 @@ const COMMENT_SPECIAL = /^[()<>,;:"[\]\\]$/;
 
 function matchesProtected(name: string, protectedNames: { words: string[]; compact: string[] }[]): boolean {
   const words = nameWords(name);
-  const set = new Set(words);
-  const glued = words.join('');
-  return protectedNames.some(
-    (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
-  );
+  // Also read with a title glued in the same case taken off each word (`Jane Doeceo`, `drjane doe`).
+  TITLES ??= {
+    before: reducedTitles(TITLES_BEFORE),
+    after: reducedTitles(TITLES_AFTER),
+  };
+  const titles = TITLES;
+  const untitled = words.map((w) => withoutTitles(w, titles));
+  return [words, untitled].some((ws) => {
+    const set = new Set(ws);
+    const glued = ws.join('');
+    return protectedNames.some(
+      (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
+    );
+  });
+}
+let TITLES: { before: string[]; after: string[] } | undefined;
+// Titles reduced as a name's words are (`ciso` reads `clso`), longest first so `mrs` is taken off before `mr`.
+function reducedTitles(titles: readonly string[]): string[] {
+  return titles.map((t) => nameWords(t).join('')).sort((a, b) => b.length - a.length);
 }
 
 // The protected name's letters as one word, in the given order, reversed, and sorted (up to 3 words: every order).
