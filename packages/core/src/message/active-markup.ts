@@ -1,4 +1,10 @@
 // The page scan (HTML smuggling, SVG phishing): which parts are pages (markup-names.ts), what makes a page
 // active (markup-scan.ts), and how its bytes split into tags (markup-tokenizer.ts).
-export { markupScanFor, markupScanForName } from './markup-names.js';
+export {
+  archivedMarkupScan,
+  isOfficePackageNamed,
+  markupScanFor,
+  markupScanForName,
+  opensAsPageByName,
+} from './markup-names.js';
 export { MarkupScan } from './markup-scan.js';

@@ -1,5 +1,5 @@
 import { eachZipEntry } from '../mime/zip-entries.js';
-import { markupScanForName } from './active-markup.js';
+import { archivedMarkupScan, isOfficePackageNamed } from './active-markup.js';
 import type { ArchiveEntry, EachEntry } from './archive-entry.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import { eachCabEntry } from './cab-entries.js';
@@ -185,7 +185,8 @@ function walk(
   out: ArchiveFiles,
   budget: Budget,
 ): void {
-  const visit = (entry: ArchiveEntry) => visitEntry(entry, prefix, depth, out, budget);
+  const officePackage = isOfficePackageNamed(names);
+  const visit = (entry: ArchiveEntry) => visitEntry(entry, prefix, depth, out, budget, officePackage);
   try {
     if (isPackagingDocument(kind)) PACKAGED[kind](data, budget.left, visit);
     else if (LISTERS[kind]) LISTERS[kind](data, budget.left, visit);
@@ -235,6 +236,7 @@ function visitEntry(
   depth: number,
   out: ArchiveFiles,
   budget: Budget,
+  officePackage: boolean,
 ): void {
   if (out.unreadable) return;
   if (out.names.length >= MAX_FILES) {
@@ -263,7 +265,8 @@ function visitEntry(
   }
   const page =
     out.activeMarkup === undefined
-      ? (markupScanForName(entry.name) ?? markupScanForName(entry.unicodeName ?? ''))
+      ? (archivedMarkupScan(entry.name, officePackage) ??
+        archivedMarkupScan(entry.unicodeName ?? '', officePackage))
       : undefined;
   const claimed = claimedArchiveKind([entry.name, entry.unicodeName ?? '']);
   if (entry.remote !== undefined) {
@@ -294,7 +297,7 @@ function visitEntry(
   }
   addType(out, sniffType(head));
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
-  const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget);
+  const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget, officePackage);
   // A spreadsheet written as text, opened by Excel from the archive as it is from a message (attacker round 51).
   if (SPREADSHEET_NAMED.test(entry.name) || (WORD_NAMED.test(entry.name) && startsAsSylk(head))) {
     const text = entry.bytes();

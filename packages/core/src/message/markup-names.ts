@@ -24,8 +24,8 @@ const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+x
  * mail clients render without scripts; `laterInMixed`, an unnamed HTML part after the first of a multipart/mixed,
  * is no body: Outlook lists it as an attachment, `ATT00001.htm`, and opens it in the browser). An `.xml` (`.xsl`,
  * `.xslt`, `.mml` MathML, `.rss`, `.atom`, `.rdf`) file, or an unnamed XML part (never a body), gets the {@link XmlPageScan}: it counts only when the
- * file is a page. Files inside archives are named by {@link markupScanForName}, which leaves XML out (every
- * Office document is a zip of XML parts). Undefined otherwise.
+ * file is a page. Files inside archives are named by {@link archivedMarkupScan}, which leaves XML out only in a
+ * document Office opens (every Office document is a zip of XML parts). Undefined otherwise.
  *
  * @example
  * ```ts
@@ -65,4 +65,56 @@ export function markupScanForName(name: string): MarkupScan | undefined {
     if (variants.some((variant) => pattern.test(variant))) return new MarkupScan(reason);
   }
   return variants.some((variant) => MARKUP_NAME.test(variant)) ? new MarkupScan() : undefined;
+}
+
+/**
+ * The scan for a file of this name inside an archive: {@link markupScanForName}'s, or for an `.xml` (`.xsl`,
+ * `.rss`…) file, the {@link XmlPageScan}, unless `officePackage` (the archive opens in Office, whose parts are
+ * XML: an OpenDocument's `content.xml` names the XHTML and MathML namespaces). Explorer opens a file from a zip with its default
+ * program, the browser for `.xml`, which runs an XHTML page's scripts as it does an attached one's.
+ *
+ * @example
+ * ```ts
+ * archivedMarkupScan('invoice.xml', false); // an XmlPageScan
+ * archivedMarkupScan('content.xml', true); // undefined
+ * ```
+ */
+export function archivedMarkupScan(name: string, officePackage: boolean): MarkupScan | undefined {
+  const scan = markupScanForName(name);
+  if (scan || officePackage) return scan;
+  return nameVariants(name).some((variant) => XML_NAME.test(variant)) ? new XmlPageScan() : undefined;
+}
+
+/**
+ * Whether a browser may open a file of this name as a page: an HTML, SVG or MHT name, or an XML one (an `.xml`
+ * file is a page when it holds XHTML), for files whose content the page scan does not read.
+ *
+ * @example
+ * ```ts
+ * opensAsPageByName('invoice.xml'); // true
+ * ```
+ */
+export function opensAsPageByName(name: string): boolean {
+  return archivedMarkupScan(name, false) !== undefined;
+}
+
+/** Names of documents Office (or LibreOffice) opens as a package of XML parts, not as a folder of files. */
+const OFFICE_PACKAGE_NAME =
+  /\.(?:doc[xm]|dot[xm]|xls[xmb]|xlt[xm]|xlam|ppt[xm]|pot[xm]|pps[xm]|ppam|sld[xm]|thmx|vs[dst][xm]|od[tspgfm]|ot[tspg])$/i;
+
+/**
+ * Whether every name of an archive is one Office opens as a document (`invoice.docx`), so that no one opens its
+ * parts from a folder view; an archive with no name, or one named otherwise too, may be.
+ *
+ * @example
+ * ```ts
+ * isOfficePackageNamed(['report.docx']); // true
+ * isOfficePackageNamed(['report.docx', 'report.zip']); // false
+ * ```
+ */
+export function isOfficePackageNamed(names: readonly string[]): boolean {
+  return (
+    names.length > 0 &&
+    names.every((name) => nameVariants(name).every((variant) => OFFICE_PACKAGE_NAME.test(variant)))
+  );
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { isAttachedMessageType } from '../mime/attached-message.js';
-import { type MarkupScan, markupScanFor, markupScanForName } from './active-markup.js';
+import { type MarkupScan, markupScanFor, opensAsPageByName } from './active-markup.js';
 import { APPLE_FILE_FIRST_BYTE, AppleFileReader } from './apple-file.js';
 import { BINHEX_BEGIN, BINHEX_NAME_CHARS, binhexName } from './binhex-name.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
@@ -446,7 +446,7 @@ function addName(leaf: Leaf, name: string): void {
   leaf.known.add(name);
   leaf.part.names.push(name);
   // A page carried inside the content (uuencoded, in a calendar, in TNEF) is not read by the page scan.
-  if (!leaf.markup && markupScanForName(name))
+  if (!leaf.markup && opensAsPageByName(name))
     leaf.part.activeMarkup ??= `${name}, a page inside the part that the page scan does not read`;
   // Nor is a message file walked: the files it carries are not listed, as for one inside an archive.
   if (messageFileKind(name)) leaf.part.innerNames = [...(leaf.part.innerNames ?? []), name];

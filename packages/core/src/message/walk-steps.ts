@@ -2,7 +2,7 @@ import { Splitter } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
 import { isAttachedMessageType } from '../mime/attached-message.js';
-import { markupScanForName } from './active-markup.js';
+import { opensAsPageByName } from './active-markup.js';
 import { claimedArchiveKind } from './archive-kind.js';
 import { type BodyCollector, shownHeaders } from './body-text.js';
 import { messageFileKind } from './file-names.js';
@@ -286,7 +286,7 @@ function describedNames(values: readonly string[]): string[] {
 // while the walk read it as its type says: not known, so a finding.
 function describedKinds(descriptions: readonly string[]): string[] {
   return descriptions
-    .filter((d) => markupScanForName(d) || claimedArchiveKind([d]) !== undefined || messageFileKind(d))
+    .filter((d) => opensAsPageByName(d) || claimedArchiveKind([d]) !== undefined || messageFileKind(d))
     .map(
       (d) =>
         `an unnamed part described as ${d.slice(0, 100)}, which Exchange saves it as and the walk did not read it as`,
