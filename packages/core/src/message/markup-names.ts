@@ -95,8 +95,14 @@ export function archivedMarkupScan(name: string, officePackage: boolean): Markup
  * ```
  */
 export function opensAsPageByName(name: string): boolean {
-  return archivedMarkupScan(name, false) !== undefined;
+  // An Office document's own parts, listed from a .docx or .odt carried in a winmail.dat or uuencoded, are XML
+  // that Office opens, not pages anyone browses: judged as HTML names only.
+  return archivedMarkupScan(name, OFFICE_PART_PATH.test(name)) !== undefined;
 }
+
+/** The paths of the XML parts of an Office Open XML or OpenDocument package. */
+const OFFICE_PART_PATH =
+  /^(?:\[Content_Types\]\.xml|(?:_rels|docProps|customXml|word|xl|ppt|visio|META-INF|Configurations2)\/.+|(?:content|styles|meta|settings|manifest)\.xml)$/;
 
 /** Names of documents Office (or LibreOffice) opens as a package of XML parts, not as a folder of files. */
 const OFFICE_PACKAGE_NAME =
