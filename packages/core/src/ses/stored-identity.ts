@@ -1,4 +1,5 @@
 import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { headerEnd } from '../message/header-block.js';
 import { TransientError } from '../transient.js';
 
 /**
@@ -51,10 +52,12 @@ export function checkStoredIdentity<T extends Readable & { contentLength?: numbe
   const checker = new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
       if (checked) return done(null, chunk);
+      // The blank line may straddle the chunks: the search resumes just before this one.
+      const searchFrom = Math.max(0, heldBytes - 3);
       held.push(chunk);
       heldBytes += chunk.length;
       const joined = Buffer.concat(held);
-      const end = headerEnd(joined);
+      const end = headerEnd(joined, searchFrom);
       if (end < 0 && heldBytes <= maxHeaderBytes) return done();
       // A block past the bound is not compared (the message limits refuse it where it matters).
       checked = true;
@@ -74,14 +77,6 @@ export function checkStoredIdentity<T extends Readable & { contentLength?: numbe
   // The pipeline passes an abort either way: a reader that stops early ends the S3 read too.
   pipeline(body, checker, () => {});
   return Object.assign(checker, { contentLength: body.contentLength });
-}
-
-/** Where the header block ends (past its blank line), or -1. */
-function headerEnd(bytes: Buffer): number {
-  const crlf = bytes.indexOf('\r\n\r\n');
-  const lf = bytes.indexOf('\n\n');
-  if (crlf >= 0 && (lf < 0 || crlf + 1 <= lf)) return crlf + 4;
-  return lf >= 0 ? lf + 2 : -1;
 }
 
 /** The msg-ids of the block's Message-ID fields (unfolded). */
