@@ -20,7 +20,10 @@ export interface PartedUploadSettings {
   partSize: number;
   /** Parts in flight at once; memory held is about `(parallel + 1) × partSize`. */
   parallel: number;
-  /** Aborts every request; a multipart upload is then aborted. */
+  /**
+   * Aborts every request; a multipart upload is then aborted. An upload stopped by it rejects with the signal's
+   * reason (as `fetch` does), whichever request or read was under way.
+   */
   signal: AbortSignal;
   /**
    * First writer wins: `If-None-Match: *` on the PutObject or the CompleteMultipartUpload, so S3 refuses to
@@ -110,6 +113,9 @@ export async function uploadInParts(
       await abortUpload(s3, upload);
       throw error;
     }
+  } catch (error) {
+    // A part in flight fails with the SDK's own abort error, a stalled read with the reason: one answer.
+    throw abortSignal.aborted ? abortSignal.reason : error;
   } finally {
     await parts.close();
   }

@@ -15,6 +15,8 @@ let s3: S3Client;
 let failOnce: string | undefined;
 /** Sends the next CompleteMultipartUpload on twice, answering with the second answer (the first was lost). */
 let completeTwice = false;
+/** UploadPart requests are read and never answered (a part in flight when the caller aborts). */
+let holdParts = false;
 let requests: string[] = [];
 
 beforeAll(async () => {
@@ -38,6 +40,7 @@ afterAll(async () => {
 beforeEach(() => {
   failOnce = undefined;
   completeTwice = false;
+  holdParts = false;
   requests = [];
 });
 
@@ -52,6 +55,11 @@ async function relay(req: IncomingMessage, res: ServerResponse, upstream: URL): 
     return;
   }
   const query = new URL(req.url ?? '/', 'http://x').searchParams;
+  if (holdParts && req.method === 'PUT' && query.has('partNumber')) {
+    // No answer: the client's abort ends the request (its body then errors: aborted).
+    req.resume().on('error', () => {});
+    return;
+  }
   if (completeTwice && req.method === 'POST' && query.has('uploadId')) {
     completeTwice = false;
     const body = Buffer.concat(await req.toArray());
@@ -214,5 +222,23 @@ describe('uploadInParts', () => {
     setTimeout(() => controller.abort(new Error('deadline')), 300);
     await expect(stalled).rejects.toThrow('deadline');
     expect(await stored('stalled')).toBeUndefined();
+  });
+
+  it('rejects with the abort reason when aborted while parts are in flight, and leaves no object', async () => {
+    holdParts = true;
+    const controller = new AbortController();
+    const held = uploadInParts(
+      s3,
+      { Bucket: 'updates', Key: 'held' },
+      source(randomBytes(3 * PART)),
+      settings(controller.signal),
+    );
+    held.catch(() => undefined);
+    // Both parts' requests sent and unanswered: the abort lands in the SDK's requests, not in a read.
+    await expect.poll(() => requests.filter((r) => r.startsWith('PUT ')).length, { timeout: 20_000 }).toBe(2);
+    controller.abort(new Error('deadline'));
+    await expect(held).rejects.toThrow('deadline');
+    expect(requests).toContain('DELETE '); // AbortMultipartUpload
+    expect(await stored('held')).toBeUndefined();
   });
 });
