@@ -1,19 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
 // On two cores Vitest's default (one worker fewer than the cores) runs one file at a time, while most files wait
 // on loopback servers and child processes: two at a time. The suite's timing claims are ratios measured within
 // one process (linear-work.test.ts, retried when a busy neighbour spoils a measurement), never absolute times.
 const cores = availableParallelism();
 const workers = cores >= 2 ? Math.max(2, cores - 1) : 1;
-
-// Files whose assertions observe a moment (a spill file present mid-read, a request aborted mid-upload) that a warm,
-// shared worker reaches sooner: they fail in the shared project under some file orders, so each runs alone.
-const timingSensitive = [
-  'packages/core/test/integration/final-reads.test.ts',
-  'packages/core/test/integration/parted-upload.test.ts',
-  'functions/test/faults-injector.test.ts',
-];
 
 export default defineConfig({
   resolve: {
@@ -35,7 +27,6 @@ export default defineConfig({
         test: {
           name: 'shared',
           include: ['packages/core/**/*.test.ts', 'packages/rules/**/*.test.ts', 'functions/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...timingSensitive],
           isolate: false,
           setupFiles: ['./test-support/shared-state.ts'],
         },
@@ -45,7 +36,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'isolated',
-          include: ['packages/local/**/*.test.ts', 'samples/**/*.test.ts', ...timingSensitive],
+          include: ['packages/local/**/*.test.ts', 'samples/**/*.test.ts'],
         },
       },
     ],

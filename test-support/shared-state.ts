@@ -5,7 +5,13 @@ import { resetDefaultClients } from '@wmflow/core';
 import { afterAll, beforeAll, vi } from 'vitest';
 import { resetDefaultSesClients } from '../packages/core/src/ses/clients.js';
 import { resetSharedCounterClient } from '../packages/rules/src/rate/store.js';
+import { restoreEnv } from './restore-env.js';
 
+// The process's own environment object, kept across files: a file that replaced `process.env` with a plain copy
+// left one that `os.tmpdir()` no longer reads (it reads the real environment).
+const kept = globalThis as { wmflowLiveEnv?: NodeJS.ProcessEnv };
+kept.wmflowLiveEnv ??= process.env;
+const live = kept.wmflowLiveEnv;
 let env: NodeJS.ProcessEnv = {};
 
 function resetClients(): void {
@@ -20,8 +26,8 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
-  Object.assign(process.env, env);
+  process.env = live;
+  restoreEnv(env);
   resetClients();
   vi.useRealTimers();
   vi.restoreAllMocks();

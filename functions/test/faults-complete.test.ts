@@ -4,6 +4,7 @@ import { resetDefaultClients } from '@wmflow/core';
 import { makeFlowEvent } from '@wmflow/core/testing';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { restoreEnv } from '../../test-support/restore-env.js';
 import { guard } from '../guard/guard.js';
 import { outboundPolicy } from '../outbound-policy/outbound-policy.js';
 import {
@@ -68,7 +69,7 @@ beforeAll(async () => {
   resetDefaultClients();
 }, 60_000);
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv(saved);
   resetDefaultClients();
   proxy?.closeAllConnections();
   await new Promise((resolve) => proxy?.close(resolve));

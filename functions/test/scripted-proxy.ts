@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { resetDefaultClients } from '@wmflow/core';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll } from 'vitest';
+import { restoreEnv } from '../../test-support/restore-env.js';
 
 /** What a scripted proxy does with one request, decided from the request and its whole body. */
 export type Decide = (req: IncomingMessage, body: Buffer) => Act | Promise<Act>;
@@ -200,7 +201,7 @@ function stackWithProxies<P extends Proxy>(
     resetDefaultClients();
   }, 60_000);
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv(saved);
     resetDefaultClients();
     for (const made of started.proxies) await made.close();
     await started.stack?.stop();

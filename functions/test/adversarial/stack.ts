@@ -1,6 +1,7 @@
 import { resetDefaultClients, resetSharedS3Client } from '@wmflow/core';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll } from 'vitest';
+import { restoreEnv } from '../../../test-support/restore-env.js';
 
 /**
  * Starts the local Message Flow emulator and S3 (bucket `updates`, or the given ones) for the file's tests and points the
@@ -22,7 +23,7 @@ export function useLocalStack(buckets: readonly string[] = ['updates']): () => L
     resetSharedS3Client();
   });
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv(saved);
     resetDefaultClients();
     await stack?.stop();
   });

@@ -133,7 +133,7 @@ export interface LocalStack {
  * @example
  * ```ts
  * const stack = await startLocalStack({ buckets: ['updates'] });
- * process.env = { ...process.env, ...stack.env };
+ * Object.assign(process.env, stack.env);
  * // … run a handler; then:
  * stack.flow.history(id).length; // 2 when it updated the message
  * await stack.stop();

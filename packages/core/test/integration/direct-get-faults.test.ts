@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restoreEnv } from '../../../../test-support/restore-env.js';
 import { defaultClients, LazyMessage, resetDefaultClients, workmailSource } from '../../src/index.js';
 
 // The direct GET (direct-get.ts) against a loopback server that answers badly on purpose: a body cut by a
@@ -121,7 +122,7 @@ beforeAll(async () => {
   resetDefaultClients();
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv(saved);
   resetDefaultClients();
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => server.close(resolve));

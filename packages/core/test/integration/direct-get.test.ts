@@ -1,6 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restoreEnv } from '../../../../test-support/restore-env.js';
 import {
   defaultClients,
   LazyMessage,
@@ -18,7 +19,7 @@ beforeAll(async () => {
   resetDefaultClients();
 }, 60_000);
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv(saved);
   resetDefaultClients();
   await stack?.stop();
 });
@@ -235,7 +236,7 @@ describe('the wmflow-own client signs its direct GET as the SDK signer does', ()
         expect(s.headers.authorization).toBe(await sdkAuthorization(credentials, port, s));
       }
     } finally {
-      process.env = env;
+      restoreEnv(env);
       resetDefaultClients();
       server.close();
     }

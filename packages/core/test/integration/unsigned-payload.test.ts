@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restoreEnv } from '../../../../test-support/restore-env.js';
 import {
   resetSharedS3Client,
   sharedS3Client,
@@ -17,7 +18,7 @@ beforeAll(async () => {
   resetSharedS3Client();
 }, 60_000);
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv(saved);
   resetSharedS3Client();
   await stack?.stop();
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { restoreEnv } from '../../../../test-support/restore-env.js';
 import { LocalStackError } from '../errors.js';
 import { journalClient } from './batch.js';
 
@@ -23,7 +24,7 @@ describe('backtest Lambda: the journal client', () => {
       expect(await client.config.region()).toBe('eu-west-1');
       expect((await client.config.credentials()).accessKeyId).toBe('AKIDREAL');
     } finally {
-      process.env = before;
+      restoreEnv(before);
     }
   });
 
