@@ -57,7 +57,16 @@ describe('template-backtest.yaml: the state machine', () => {
     expect(map.ItemBatcher.BatchInput).toEqual({ 'bucket.$': '$.bucket', 'init.$': '$.init' });
     expect(task.Type).toBe('Task');
     expect(task.Resource).toBe('arn:aws:states:::lambda:invoke');
-    expect(task.Parameters).toEqual({ FunctionName: `\${BatchFunctionArn}`, 'Payload.$': '$' });
+    // The child's input as it is, with the batch's retry count and the retries allowed (fault round 53).
+    expect(task.Parameters).toEqual({
+      FunctionName: `\${BatchFunctionArn}`,
+      Payload: {
+        'Items.$': '$.Items',
+        'BatchInput.$': '$.BatchInput',
+        'RetryCount.$': '$$.State.RetryCount',
+        RetriesAllowed: 2,
+      },
+    });
     expect(task.OutputPath).toBe('$.Payload');
     expect(machine.Properties.DefinitionSubstitutions.BatchFunctionArn).toEqual({
       'Fn::GetAtt': ['BatchFunction', 'Arn'],

@@ -1,5 +1,5 @@
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { isTransient } from '@wmflow/core';
+import { isTransient, TransientError } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 import { describeError } from '../replay/invoke.js';
 import { failedLine } from './pool.js';
@@ -17,8 +17,16 @@ import type { BacktestLine } from './types.js';
  * ```
  */
 export interface BatchEvent {
-  Items: { Key: string; Size?: number }[];
+  /**
+   * As the Map's ItemReader lists them (`Etag`, as Step Functions spells it; `ETag` as S3 does): the ETag ties the
+   * read to the object listed (fault round 53).
+   */
+  Items: { Key: string; Size?: number; Etag?: string; ETag?: string }[];
   BatchInput: { bucket: string; init: BacktestInit };
+  /** How many times the Map has retried this batch (`$$.State.RetryCount`). */
+  RetryCount?: number;
+  /** The retries the Map allows a failed batch: the try whose `RetryCount` reaches it is the last. */
+  RetriesAllowed?: number;
 }
 
 /**
@@ -60,8 +68,9 @@ export interface BatchResult {
  * emulator started in this process, the same code path as `wmflow backtest`'s
  * workers. Metadata objects (`*.json`) in the batch are skipped, but for one whose message is gone (a failed
  * line), and a message that cannot be read whole (a changed copy) gets a failed line. A transient failure
- * (throttled, a 5xx, a body cut on its way) fails the batch instead, so the Map's retry reads it again. A process
- * serves one backtest configuration: the policies read theirs at import.
+ * (throttled, a 5xx, a body cut on its way) fails the batch instead, so the Map's retry reads it again; on the
+ * batch's last try (`RetryCount` has reached `RetriesAllowed`) it is that message's failed line and the rest of the
+ * batch is judged (fault round 53). A process serves one backtest configuration: the policies read theirs at import.
  *
  * @example
  * ```ts
@@ -84,8 +93,17 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
     const { backtest } = await session;
     const source = await openSource(`s3://${bucket}/`, { s3: journal });
     const lines: BacktestLine[] = [];
+    // No retry left: a message still failing transiently is failed alone, not the messages read with it.
+    const lastTry =
+      event.RetryCount !== undefined &&
+      event.RetriesAllowed !== undefined &&
+      event.RetryCount >= event.RetriesAllowed;
     try {
       const listed = new Set(event.Items.map((i) => i.Key));
+      const etagOf = (i: BatchEvent['Items'][number]) => i.Etag ?? i.ETag;
+      const etags = new Map(
+        event.Items.flatMap((i) => (etagOf(i) ? [[i.Key, etagOf(i) as string] as const] : [])),
+      );
       // The greatest key of the batch (S3 order, UTF-8 bytes): what sorts after it is in another batch or none.
       const last = event.Items.map((i) => Buffer.from(i.Key, 'utf8')).reduce(
         (a, b) => (Buffer.compare(a, b) < 0 ? b : a),
@@ -96,7 +114,12 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
         if (Key.endsWith('.json')) {
           // Metadata whose message is in no batch (gone): a failed line, not a message never seen.
           const message = Key.slice(0, -'.json'.length);
-          if (!listed.has(message) && !(await exists(journal, bucket, message)))
+          if (listed.has(message)) continue;
+          const there = await exists(journal, bucket, message).catch((error: unknown) => error as Error);
+          // As a read: transient fails the batch for the Map to retry, but on its last try (fault round 53).
+          if (there instanceof Error && (!isTransient(there) || !lastTry)) throw there;
+          if (there instanceof Error) lines.push(failedLine(message, describeError(there)));
+          else if (!there)
             lines.push(
               failedLine(message, {
                 name: 'LocalStackError',
@@ -113,12 +136,15 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
         const item = await source
           .fetch(Key, {
             metadataListed: listed.has(described),
+            ...(etags.has(Key) ? { etag: etags.get(Key) as string } : {}),
+            ...(etags.has(described) ? { metadataEtag: etags.get(described) as string } : {}),
             ...(beyond ? {} : { metadataListedNow: () => listedNow(journal, bucket, described) }),
           })
           .catch((error: unknown) => error as Error);
         // A retry may cure a transient failure (throttled, a 5xx, a body cut on its way): the batch fails so the Map
-        // retries it, rather than report the message as not backtested for good (fault round 52).
-        if (item instanceof Error && isTransient(item)) throw item;
+        // retries it, rather than report the message as not backtested for good (fault round 52); after the Map's
+        // last retry the message's own line says so, and the others are judged (fault round 53).
+        if (item instanceof Error && isTransient(item) && !lastTry) throw item;
         if (item instanceof Error) {
           lines.push(failedLine(Key, describeError(item)));
           continue;
@@ -139,14 +165,29 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
 /** Whether the listing names `key` now (the batch Lambda lists the journal prefix, as the state machine does). */
 async function listedNow(s3: S3Client, bucket: string, key: string): Promise<boolean> {
   const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+  // S3 answers every page with IsTruncated and a KeyCount of its keys: a 200 without them (an empty body, an error
+  // document the SDK took for a result) says nothing about the key, and "not listed" would judge the copy
+  // unchecked (fault round 53). A retry may get S3's answer.
+  const count = (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
+  if (typeof page.IsTruncated !== 'boolean' || page.KeyCount !== count)
+    throw new TransientError(
+      `s3://${bucket}/${key}: the listing asked whether it is there is not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`,
+    );
   return page.Contents?.some((o) => o.Key === key) === true;
 }
 
 async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    // S3 answers a HEAD of an object with its ETag: a 200 without one (something in between) says nothing, and
+    // "there" would leave the message unseen, never judged nor reported (fault round 53).
+    if (!head.ETag)
+      throw new TransientError(
+        `HeadObject s3://${bucket}/${key} answered 200 without an ETag: not S3's answer`,
+      );
     return true;
   } catch (error) {
+    if (error instanceof TransientError) throw error;
     if (isNotFound(error)) return false;
     throw error;
   }

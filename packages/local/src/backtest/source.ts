@@ -1,11 +1,12 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { digestOf, requireDelimited, TransientError } from '@wmflow/core';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { digestOf, isPreconditionFailed, requireDelimited, TransientError } from '@wmflow/core';
+import { checkedListing } from '../checked-listing.js';
 import { LocalStackError } from '../errors.js';
 import { noteListedMetadata } from './listed-metadata.js';
 import { MAX_METADATA_BYTES, parseMetadata } from './metadata.js';
@@ -31,7 +32,8 @@ export interface JournalSource {
   /**
    * The message's bytes on this machine and its metadata; throws when the bytes are not what the journal wrote
    * (their size or SHA-256 differ from the metadata's): a cut copy is not judged as the message. Throws too when
-   * the metadata was listed (by `list()`, or as `metadataListed` says) and reading it finds nothing.
+   * the metadata was listed (by `list()`, or as `metadataListed` says) and reading it finds nothing, and when the
+   * key holds another object than the one listed (its ETag, as `list()` or `etag` gives it): that one is not judged.
    */
   fetch(
     key: string,
@@ -39,6 +41,9 @@ export interface JournalSource {
       metadataListed?: boolean;
       /** Asked when reading the metadata finds nothing and `metadataListed` does not say it was listed. */
       metadataListedNow?: () => Promise<boolean>;
+      /** The ETags the message and its `<key>.json` were listed with, when another listing than `list()` named them. */
+      etag?: string;
+      metadataEtag?: string;
     },
   ): Promise<BacktestItem>;
   /** Frees what `fetch` made (a spooled copy). */
@@ -69,6 +74,8 @@ export async function openSource(spec: string, options: { s3?: S3Client } = {}):
 }
 
 function folderSource(root: string): JournalSource {
+  let spool: string | undefined;
+  let count = 0;
   async function* walk(dir: string): AsyncGenerator<string> {
     // One folder's names at a time, sorted: the order S3 would list them in.
     const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
@@ -93,11 +100,25 @@ function folderSource(root: string): JournalSource {
       const metadata = text === undefined ? null : parseMetadata(text, key);
       if (!(await stat(path).catch(() => undefined))?.isFile())
         throw new LocalStackError(`${key}: the message is missing (its metadata ${key}.json is there)`);
-      await checkBytes(path, key, metadata);
-      return { key, path, metadata };
+      // The bytes checked are the bytes judged, by every policy: a copy of the file, not the file, which may be
+      // rewritten in place after its check (a sync, a `cp`) and read cut or other (fault round 53).
+      spool ??= await mkdtemp(join(tmpdir(), 'wmflow-backtest-'));
+      const copy = join(spool, String(count++));
+      await copyFile(path, copy, constants.COPYFILE_FICLONE).catch((error: NodeJS.ErrnoException) => {
+        throw new LocalStackError(`${key}: cannot be read (${error.code ?? error.message})`);
+      });
+      try {
+        await checkBytes(copy, key, metadata);
+      } catch (error) {
+        await rm(copy, { force: true });
+        throw error;
+      }
+      return { key, path: copy, metadata };
     },
-    release: async () => {},
-    close: async () => {},
+    release: (item) => rm(item.path, { force: true }),
+    close: async () => {
+      if (spool) await rm(spool, { recursive: true, force: true });
+    },
   };
 }
 
@@ -106,71 +127,32 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
   let count = 0;
   // Message keys whose `<key>.json` the listing named, until fetched.
   const described = new Set<string>();
+  // The ETag each key was listed with, until fetched: the read is of that object (IfMatch), not one put since.
+  const etags = new Map<string, string>();
   return {
     name: `s3://${bucket}/${prefix}`,
     list() {
       async function* keys() {
-        const where = `s3://${bucket}/${prefix}`;
-        let token: string | undefined;
-        // Every continuation token used, and the last key listed (UTF-8 bytes): the listing must move forward.
-        const asked = new Set<string>();
-        let last: Buffer | undefined;
-        do {
-          const page = await s3.send(
-            new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-          );
-          // S3 answers every page with IsTruncated and KeyCount: a 200 without them (an empty or garbled body from
-          // something in between) is no listing, and taking it for the last page would end the journal early.
-          const count = (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
-          if (typeof page.IsTruncated !== 'boolean' || page.KeyCount !== count)
-            throw new LocalStackError(
-              `${where}: a listing page is not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`,
-            );
-          // The whole page is checked before any of its keys is given: S3 lists keys in strictly ascending UTF-8
-          // byte order across the listing, so a key not after the last one is a page replayed or garbled (judged
-          // twice, or a listing that never ends), and an entry without a key is one message never judged.
-          const listed: string[] = [];
-          for (const item of page.Contents ?? []) {
-            if (typeof item.Key !== 'string' || item.Key === '')
-              throw new LocalStackError(
-                `${where}: a listing page has an entry without a key (after ${keyText(last)})`,
-              );
-            // A key outside the prefix asked for is another listing's page (a cache, something in between).
-            if (!item.Key.startsWith(prefix))
-              throw new LocalStackError(
-                `${where}: a listing page holds ${item.Key}, outside the prefix ${prefix}`,
-              );
-            const bytes = Buffer.from(item.Key, 'utf8');
-            if (last !== undefined && Buffer.compare(bytes, last) <= 0)
-              throw new LocalStackError(
-                `${where}: a listing page goes back: ${item.Key} after ${keyText(last)} (S3 lists keys in ascending order; a page replayed or out of order)`,
-              );
-            last = bytes;
-            listed.push(item.Key);
-          }
-          const next = page.IsTruncated ? page.NextContinuationToken : undefined;
-          // A truncated page that names no continuation would end the listing early, the rest never judged.
-          if (page.IsTruncated && !next)
-            throw new LocalStackError(
-              `${where}: a listing page is truncated but names no continuation token`,
-            );
-          if (token !== undefined) asked.add(token);
-          // A token already asked with would list the same pages again, and again: the listing would never end.
-          if (next !== undefined && asked.has(next))
-            throw new LocalStackError(
-              `${where}: a listing page names a continuation token already used (${next}): the listing does not move forward`,
-            );
-          for (const key of listed) if (!key.endsWith('/')) yield key;
-          token = next;
-        } while (token);
+        // Each page checked whole before its keys are given (fault rounds 44 and 45).
+        for await (const item of checkedListing(s3, bucket, prefix)) {
+          if (item.ETag) etags.set(item.Key, item.ETag);
+          if (!item.Key.endsWith('/')) yield item.Key;
+        }
       }
       return withOrphans(noteListedMetadata(keys(), described));
     },
     async fetch(key, options) {
       const listed = described.delete(key) || options?.metadataListed === true;
+      const etag = options?.etag ?? etags.get(key);
+      const metadataEtag = options?.metadataEtag ?? etags.get(`${key}.json`);
+      etags.delete(key);
+      etags.delete(`${key}.json`);
       spool ??= await mkdtemp(join(tmpdir(), 'wmflow-backtest-'));
       const path = join(spool, String(count++));
-      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      // The object listed, not another put under its key since: without metadata nothing else would tell (F53-3).
+      const got = await s3
+        .send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }))
+        .catch((error: unknown) => Promise.reject(replacedSince(error, key, etag)));
       // A part of the copy (206), or one without its length, is refused before it is judged, metadata or not.
       const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, {
         lengthRequired: true,
@@ -179,7 +161,7 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
       const { size } = await stat(path);
       if (size !== got.ContentLength)
         throw new TransientError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
-      const metadata = await s3Metadata(s3, bucket, key);
+      const metadata = await s3Metadata(s3, bucket, key, metadataEtag);
       // Listed, then not found: not a copy journaled without metadata, whose check may be skipped (F47-2).
       if (metadata === null && (listed || (await options?.metadataListedNow?.())))
         throw new LocalStackError(
@@ -195,9 +177,16 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
   };
 }
 
-async function s3Metadata(s3: S3Client, bucket: string, key: string): Promise<JournalMetadata | null> {
+async function s3Metadata(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag: string | undefined,
+): Promise<JournalMetadata | null> {
   try {
-    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.json` }));
+    const got = await s3
+      .send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.json`, ...(etag ? { IfMatch: etag } : {}) }))
+      .catch((error: unknown) => Promise.reject(replacedSince(error, `${key}.json`, etag)));
     if ((got.ContentLength ?? 0) > MAX_METADATA_BYTES) throw new LocalStackError(`${key}.json: too large`);
     // As the message: a part, or a body cut on its way, is a transfer to retry, not metadata to refuse (fault round 52).
     const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}.json`, {
@@ -215,14 +204,17 @@ async function s3Metadata(s3: S3Client, bucket: string, key: string): Promise<Jo
   }
 }
 
+/** A read of the listed ETag answered 412: another object is under the key now, which is not judged for it. */
+function replacedSince(error: unknown, key: string, etag: string | undefined): unknown {
+  if (etag === undefined || !isPreconditionFailed(error)) return error;
+  return new LocalStackError(
+    `${key}: replaced since it was listed (listed with ETag ${etag}, another object is there now): not judged`,
+  );
+}
+
 /** The SDK's body: a stream with helpers to read it whole. */
 interface SdkBody {
   transformToByteArray(): Promise<Uint8Array>;
-}
-
-/** A listed key for a message, or "the start of the listing". */
-function keyText(key: Buffer | undefined): string {
-  return key === undefined ? 'the start of the listing' : key.toString('utf8');
 }
 
 /** Whether an S3 error says the object is not there (GetObject's NoSuchKey, HeadObject's bare 404). */

@@ -51,9 +51,16 @@ export async function quarantine(args: string[]): Promise<number> {
   }
   if (action === 'show') {
     if (places.length !== 1) throw new LocalStackError('quarantine show: give one s3://bucket/key');
-    await showMessage(s3, s3Place(places[0] as string), process.stdout).catch((error: unknown) =>
-      Promise.reject(s3Failure(places[0] as string, error)),
-    );
+    // `--etag` as `list` printed it: that object only, the one `release --etag` will release (fault round 53).
+    if (values.etag.length > 1)
+      throw new LocalStackError(`quarantine show: give one --etag (${values.etag.length} given), or none`);
+    const [etag] = values.etag;
+    await showMessage(
+      s3,
+      s3Place(places[0] as string),
+      process.stdout,
+      etag === undefined ? {} : { etag },
+    ).catch((error: unknown) => Promise.reject(s3Failure(places[0] as string, error)));
     return 0;
   }
   if (action === 'release') {

@@ -1,12 +1,7 @@
-import {
-  CopyObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  paginateListObjectsV2,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isPreconditionFailed } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
+import { checkedListing } from '../checked-listing.js';
 import { LocalStackError } from '../errors.js';
 import { headerBlock } from '../replay/envelope.js';
 
@@ -70,24 +65,21 @@ export function s3Place(spec: string): S3Place {
  * ```
  */
 export async function* listQuarantine(s3: S3Client, where: S3Place): AsyncGenerator<QuarantinedMessage> {
-  for await (const page of paginateListObjectsV2(
-    { client: s3 },
-    { Bucket: where.bucket, Prefix: where.key },
-  )) {
-    for (const object of page.Contents ?? []) {
-      // A folder marker (an empty object whose key ends in `/`) is no message; anything else is listed.
-      if (!object.Key || (object.Key.endsWith('/') && (object.Size ?? 0) === 0)) continue;
-      const listed = {
-        key: object.Key,
-        size: object.Size ?? 0,
-        lastModified: object.LastModified,
-        etag: object.ETag,
-      };
-      yield await describe(s3, where.bucket, listed).catch((error: Error) => ({
-        ...unread(listed),
-        error: `${error.name}: ${error.message}`,
-      }));
-    }
+  // Each page checked whole: one that is no listing, truncated without a token, or replayed fails the listing,
+  // never ends it early — a message not listed would expire unreviewed (fault round 53).
+  for await (const object of checkedListing(s3, where.bucket, where.key)) {
+    // A folder marker (an empty object whose key ends in `/`) is no message; anything else is listed.
+    if (object.Key.endsWith('/') && (object.Size ?? 0) === 0) continue;
+    const listed = {
+      key: object.Key,
+      size: object.Size ?? 0,
+      lastModified: object.LastModified,
+      etag: object.ETag,
+    };
+    yield await describe(s3, where.bucket, listed).catch((error: Error) => ({
+      ...unread(listed),
+      error: `${error.name}: ${error.message}`,
+    }));
   }
 }
 
@@ -218,7 +210,7 @@ export async function releaseMessage(
     throw changedSince(now, ETag);
   }
   try {
-    await s3.send(
+    const copied = await s3.send(
       new CopyObjectCommand({
         Bucket: target.bucket,
         Key: target.key,
@@ -227,6 +219,12 @@ export async function releaseMessage(
         IfNoneMatch: '*',
       }),
     );
+    // S3 gives every copy it made an ETag; a 200 without one (an `<Error>` document the SDK took for a result, a
+    // proxy's page) made nothing anyone can count on: not `released` (fault round 53).
+    if (!copied.CopyObjectResult?.ETag)
+      throw new LocalStackError(
+        `CopyObject to ${shown} answered 200 without the copy's ETag: the message is not known to be released (release it again: a copy made says \`already released\`)`,
+      );
     return { from, to: shown, outcome: 'released' };
   } catch (error) {
     if (isPreconditionFailed(error)) {
