@@ -1,15 +1,16 @@
 import { eachZipEntry } from '../mime/zip-entries.js';
-import { archivedMarkupScan, isOfficePackageNamed } from './active-markup.js';
+import { archivedMarkupScan, isOfficePackageNamed, opensAsPageByName } from './active-markup.js';
 import type { ArchiveEntry, EachEntry } from './archive-entry.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import { eachCabEntry } from './cab-entries.js';
+import { type CalendarScan, calendarChunk, isCalendar, scanCalendar } from './calendar-names.js';
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED, startsAsSylk } from './dde-links.js';
 import { encryptedOdfEntries } from './encrypted-odf.js';
 import { encryptedOfficeParts } from './encrypted-office.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
-import { opensByExtensionOnMac } from './file-names.js';
+import { nameVariants, opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOdfFile, isFlatOdfHead } from './flat-odf.js';
 import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
 import { externalTargets, odfExternalLinks, runsSlideProgram } from './office-links.js';
@@ -62,6 +63,8 @@ export interface ArchiveFiles {
   unreadable?: string;
   /** The first page inside (HTML, SVG…) that runs when opened, and what makes it so. */
   activeMarkup?: string;
+  /** The FMTTYPEs of unnamed inline files of the calendars inside, by which a client names them. */
+  unnamedTypes?: string[];
 }
 
 /** Whether decoded bytes start as a zip archive does. */
@@ -198,6 +201,27 @@ function walk(
   }
 }
 
+/**
+ * A calendar inside an archive (`invite.ics`), which Outlook and Apple Calendar open as an invitation offering the
+ * files of its ATTACH properties, read as an attached one is: their names count as the archive's files (under the
+ * calendar's path), their first bytes are sniffed, and a page or a message file among them, whose content is not
+ * read, is refused (attacker round 68: an `.ics` in a zip attaching `invoice.exe` was listed by its own name only).
+ */
+function readCalendar(bytes: Buffer, name: string, out: ArchiveFiles, budget: Budget): void {
+  budget.left -= bytes.length;
+  const scan: CalendarScan = { carry: '', names: [] };
+  scanCalendar(scan, calendarChunk(scan, bytes), true);
+  for (const file of scan.names) {
+    out.names.push(`${name}/${file}`);
+    if (opensAsPageByName(file))
+      out.activeMarkup ??= `${name}/${file}: a page in a calendar that the page scan does not read`;
+  }
+  for (const type of scan.types ?? []) addType(out, type);
+  for (const type of scan.unnamedTypes ?? [])
+    if (!out.unnamedTypes?.includes(type)) out.unnamedTypes = [...(out.unnamedTypes ?? []), type];
+  if (scan.problem) out.unreadable ??= `${name}: ${scan.problem}`;
+}
+
 /** What Finder calls a file with an execute bit and no extension; it runs one in Terminal when opened. */
 export const UNIX_EXECUTABLE = 'application/x-unix-executable';
 
@@ -296,6 +320,8 @@ function visitEntry(
     return;
   }
   addType(out, sniffType(head));
+  const saved = [entry.name, entry.unicodeName ?? '', entry.codePageName ?? ''].flatMap(nameVariants);
+  if (isCalendar('', saved)) readCalendar(entry.bytes(), name, out, budget);
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
   const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget, officePackage);
   // A spreadsheet written as text, opened by Excel from the archive as it is from a message (attacker round 51).

@@ -16,7 +16,8 @@ describe('calendar ATTACH names', () => {
       'NAME="a:b.exe":TVq\r\n QAA\r\nattach;X-APPLE-FILENAME=c.v\r\n bs;FMTTYPE=x/y:AA\r\n',
       'ATTACH:https://example.com/d.exe\r\nDESCRIPTION;X-FILENAME=e.exe:not an attachment\r\nEND:VEVENT',
     ]);
-    expect(scan.names).toEqual(['a:b.exe', 'c.vbs']);
+    // An address's last segment is the name a calendar lists it under (attacker round 68).
+    expect(scan.names).toEqual(['a:b.exe', 'c.vbs', 'd.exe']);
     expect(scan.problem).toBeUndefined();
   });
   it('reads a long line whole, and says why when parameters split over chunks run past the bound', () => {

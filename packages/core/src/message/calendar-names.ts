@@ -3,7 +3,7 @@
 // first bytes of its inline content are sniffed (a binary ATTACH needs no name to be offered as a file).
 import { TextDecoder } from 'node:util';
 import { archiveKindOf, claimedArchiveKind } from './archive-kind.js';
-import { linkedSource } from './link-names.js';
+import { linkedSource, percentDecoded } from './link-names.js';
 import { sniffType } from './sniff.js';
 import { splitLines } from './text-lines.js';
 
@@ -184,16 +184,36 @@ function endProperty(scan: CalendarScan, params: string | undefined, binary = fa
 // An ATTACH by reference to a file on a share or the local disk (`ATTACH:file://host/share/x.js`, a UNC or drive
 // path): a calendar lists it as a file of the event and opens it with the system handler, from outside the message,
 // as a Thunderbird external attachment is (round 62): what it holds is not known (attacker round 65). An address
-// (`https:`) is a link, opened in the browser; a bare word is no file (Apple Calendar's alarm `ATTACH;VALUE=URI:Basso`).
+// (`https:`) is a link, opened in the browser, which downloads what it names: Thunderbird and Apple Calendar list it
+// among the event's attachments under its path's last segment, so that segment counts as a name, as a
+// `Content-Location`'s does (attacker round 68: `ATTACH:https://evil.example/invoice.exe` was delivered). Only a
+// path after an authority names a file (`mailto:a@b.com` and a bare host do not); a bare word is no file (Apple
+// Calendar's alarm `ATTACH;VALUE=URI:Basso`).
 function endUri(scan: CalendarScan, uri: string): void {
   const value = uri.trim();
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(value)?.[1]?.toLowerCase();
-  if (scheme !== 'file' && (scheme !== undefined || !/^(?:[\\/]|[a-z]:[\\/])/i.test(value))) return;
+  if (scheme === 'data') {
+    // The file is the address itself, which a browser saves as a download: what it holds is not read here.
+    scan.problem ??= 'a calendar ATTACH holding a data: address, a file the scan does not read';
+    return;
+  }
+  if (scheme !== undefined && scheme !== 'file') {
+    // Browsers read `\` as `/` and any run of them after the scheme as the start of the host.
+    const path = /^[a-z][a-z0-9+.-]+:[\\/]+(?![\\/])[^\\/?#]*([\\/][^?#]*)/is.exec(value)?.[1] ?? '';
+    const segment = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    addUriNames(scan, [segment, percentDecoded(segment)]);
+    return;
+  }
+  if (scheme !== 'file' && !/^(?:[\\/]|[a-z]:[\\/])/i.test(value)) return;
+  addUriNames(scan, linkedSource(value).names);
+  scan.problem ??= `a calendar ATTACH opened from outside the message: ${value.slice(0, 200)}`;
+}
+
+function addUriNames(scan: CalendarScan, names: readonly string[]): void {
   scan.seen ??= new Set(scan.names);
-  for (const name of linkedSource(value).names)
+  for (const name of names)
     if (name && !scan.seen.has(name)) {
       scan.seen.add(name);
       scan.names.push(name);
     }
-  scan.problem ??= `a calendar ATTACH opened from outside the message: ${value.slice(0, 200)}`;
 }

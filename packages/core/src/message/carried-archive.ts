@@ -6,14 +6,22 @@ import {
   packagingDocumentOf,
 } from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
+import { isOfficePackageNamed } from './markup-names.js';
 import { type KeptArchive, keepArchive, keptKind } from './part-archive.js';
 
 /** What an archive carried inside a part holds, as far as it could be read. */
 export interface CarriedFiles {
   names: string[];
   sniffedTypes: string[];
+  /** The FMTTYPEs of unnamed inline files of calendars inside, by which a client names them. */
+  unnamedTypes?: string[];
   /** Why the files inside are not all known (cut, encrypted, too large, a kind not read): the part is refused. */
   problem?: string;
+  /**
+   * A page inside that runs when opened, when the caller decides (`deferPage`): read as in a folder whatever the
+   * archive is named, so that the names a client saves it under, known later, say whether it opens in Office.
+   */
+  page?: string;
 }
 
 /**
@@ -45,7 +53,7 @@ export class CarriedArchive {
    * The file is over: the files of the archive it is, undefined when it is no archive. `names` are the
    * names a client saves it under, which name the one file of a compressed file (`invoice.exe.bz2`).
    */
-  end(names: readonly string[] = []): CarriedFiles | undefined {
+  end(names: readonly string[] = [], deferPage = false): CarriedFiles | undefined {
     const kept = this.kept;
     this.watching = false;
     if (kept.tooLarge) {
@@ -56,7 +64,7 @@ export class CarriedArchive {
     kept.chunks = [];
     // A carried PDF is read as a file, not listed (see packagingDocumentOf).
     const listed = kind ?? (kept.document === 'PDF document' ? undefined : kept.document);
-    return listed ? listCarried(bytes, listed, names) : misnamed(names);
+    return listed ? listCarried(bytes, listed, names, deferPage) : misnamed(names);
   }
 }
 
@@ -69,17 +77,26 @@ export class CarriedArchive {
  * carriedFiles(zipBytes); // { names: ['invoice.exe'], sniffedTypes: ['application/x-msdownload'] }
  * ```
  */
-export function carriedFiles(bytes: Buffer, names: readonly string[] = []): CarriedFiles | undefined {
+export function carriedFiles(
+  bytes: Buffer,
+  names: readonly string[] = [],
+  deferPage = false,
+): CarriedFiles | undefined {
   const head = bytes.subarray(0, KIND_HEAD);
   const kind = archiveKindOf(head) ?? packagingDocumentOf(head, true);
-  return kind ? listCarried(bytes, kind, names) : misnamed(names);
+  return kind ? listCarried(bytes, kind, names, deferPage) : misnamed(names);
 }
 
-// A document that packages files is no archive, but the files in it are listed as an archive's are.
+// A document that packages files is no archive, but the files in it are listed as an archive's are. A page inside
+// that runs when opened is read by the page scan (the archive's names saying whether it is an Office document,
+// whose parts are XML no one browses): a problem, or, `deferPage`, left to the caller, who learns the names later
+// (attacker round 68: a script page named `word/document.xml` in a plain zip carried in a winmail.dat was judged
+// by that name alone, which an Office document's part has).
 function listCarried(
   bytes: Buffer,
   kind: ArchiveKind | PackagingDocument,
   names: readonly string[],
+  deferPage: boolean,
 ): CarriedFiles {
   const files = listArchive(bytes, kind, names);
   const label = isPackagingDocument(kind) ? `the ${kind}` : `a ${kind} archive`;
@@ -89,8 +106,29 @@ function listCarried(
       : undefined;
   const unreadable =
     files.unreadable && `the files of ${label} inside cannot all be listed: ${files.unreadable}`;
-  const problem = unreadable ?? encrypted;
-  return { names: files.names, sniffedTypes: files.sniffedTypes, ...(problem ? { problem } : {}) };
+  const page = files.activeMarkup && `a page inside ${label} inside runs when opened: ${files.activeMarkup}`;
+  const problem = unreadable ?? encrypted ?? (deferPage ? undefined : page);
+  return {
+    names: files.names,
+    sniffedTypes: files.sniffedTypes,
+    ...(files.unnamedTypes ? { unnamedTypes: files.unnamedTypes } : {}),
+    ...(problem ? { problem } : {}),
+    ...(deferPage && page ? { page } : {}),
+  };
+}
+
+/**
+ * Why a file carried in a part is refused for the page its archive holds ({@link CarriedFiles.page}), now that the
+ * names a client saves it under are known: unless every one is an Office document's (`report.docx`), which opens
+ * in Office rather than as a folder of files.
+ *
+ * @example
+ * ```ts
+ * carriedPageProblem(files.page, ['invoice.zip']); // 'a page inside a zip archive inside runs when opened: …'
+ * ```
+ */
+export function carriedPageProblem(page: string | undefined, names: readonly string[]): string | undefined {
+  return page && !isOfficePackageNamed(names) ? page : undefined;
 }
 
 /**

@@ -13,7 +13,13 @@ const UNREADABLE_MARKUP: readonly [RegExp, string][] = [
 ];
 /** XML files a browser opens, as a page when they hold XHTML, SVG or MathML (see {@link XmlPageScan}). */
 const XML_NAME = /\.(?:xml|xslt?|mml|rss|atom|rdf)$/i;
-const XML_TYPES = new Set(['text/xml', 'application/xml']);
+/**
+ * Types of XML files: a client saves an unnamed one under its type's extension (`ATT00001.xsl` for `text/xsl`), and
+ * a browser opens that (attacker round 68: `text/xsl` and `+xml` types, RSS, Atom, MathML, XSLT, were not read).
+ * The `+xml` types that name a page (SVG, XHTML) get the page scan itself, below.
+ */
+const isXmlType = (type: string): boolean =>
+  type === 'text/xml' || type === 'application/xml' || type === 'text/xsl' || type.endsWith('+xml');
 /** Types a client saves under a page's name (`ATT00001.htm`) when the part names no file. */
 const MARKUP_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml']);
 
@@ -42,12 +48,12 @@ export function markupScanFor(part: MessagePart, laterInMixed = false): MarkupSc
   const listed = part.disposition === 'attachment' || laterInMixed;
   // Only text/html is shown in place as a body: an XML or XHTML part is a file wherever it sits (Thunderbird
   // lists it, Outlook saves it as ATT00001.xht; attacker round 44).
-  if (XML_TYPES.has(part.contentType) && part.names.length === 0) return new XmlPageScan();
   const markup =
     part.contentType === 'image/svg+xml' ||
     part.contentType === 'application/xhtml+xml' ||
     (MARKUP_TYPES.has(part.contentType) && (part.names.length > 0 || listed));
-  return markup ? new MarkupScan() : undefined;
+  if (markup) return new MarkupScan();
+  return isXmlType(part.contentType) && part.names.length === 0 ? new XmlPageScan() : undefined;
 }
 
 /**

@@ -127,6 +127,8 @@ export function listPartArchive(
   if (files.names.length > 0) part.innerNames = files.names;
   addInnerTypes(part, files.sniffedTypes);
   if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
+  if (files.unnamedTypes)
+    part.unnamedInnerTypes = [...new Set([...(part.unnamedInnerTypes ?? []), ...files.unnamedTypes])];
   const label = !kind
     ? listed
     : kind === 'cms'

@@ -174,13 +174,14 @@ function takeBinhexLine(leaf: Leaf, line: string): void {
 
 // What a decoded file's content shows joins the part: its sniffed type, the files inside a TNEF stream.
 function endEncodedFile(leaf: Leaf): void {
-  const { sniffed, inner, archive, problem } = endUuFile(leaf.uu as UuFile);
+  const { sniffed, inner, archive, problem, calendar } = endUuFile(leaf.uu as UuFile);
   leaf.uu = undefined;
   if (sniffed) addInnerTypes(leaf.part, [sniffed]);
   if (problem) leaf.uuProblems = [...(leaf.uuProblems ?? []), problem];
   const carried = [
     [archive, 'a file encoded in the text'],
     [inner, 'the files inside a TNEF stream encoded in the text cannot all be read'],
+    [calendar, 'a calendar encoded in the text'],
   ] as const;
   for (const [files, where] of carried) {
     const problem = files && addFiles(leaf, files, where);
@@ -192,6 +193,10 @@ function endEncodedFile(leaf: Leaf): void {
 function addFiles(leaf: Leaf, files: TnefFiles, where: string): string | undefined {
   for (const name of files.names) addName(leaf, name);
   addInnerTypes(leaf.part, files.sniffedTypes);
+  if (files.unnamedTypes)
+    leaf.part.unnamedInnerTypes = [
+      ...new Set([...(leaf.part.unnamedInnerTypes ?? []), ...files.unnamedTypes]),
+    ];
   return files.problem && `${where}: ${files.problem}`;
 }
 

@@ -19,11 +19,24 @@ const EMBEDDED = 2;
 
 /**
  * Whether `head` starts as an RTF document: `{\rt`, as Word checks (it opens any file that does, whatever its name),
- * after a UTF-8 byte order mark, which Word skips too (attacker round 65: `invoice.doc` saved by a UTF-8 editor).
+ * after a UTF-8 byte order mark, which Word skips too (attacker round 65: `invoice.doc` saved by a UTF-8 editor). Also,
+ * not knowing whether Word reads them so, after blanks (spaces, tabs, line breaks) and in UTF-16 after its byte order
+ * mark (attacker round 68), within the head.
  */
 export function isRtf(head: Buffer): boolean {
-  const from = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  return head.length >= from + 4 && head.toString('latin1', from, from + 4) === '{\\rt';
+  return /^[ \t\r\n\f]*\{\\rt/.test(rtfText(head));
+}
+
+/** The document's text: after a UTF-8 byte order mark, or decoded from UTF-16 after its mark; else as bytes. */
+function rtfText(data: Buffer): string {
+  if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return data.toString('latin1', 3);
+  if (data[0] === 0xff && data[1] === 0xfe)
+    return data.subarray(2, data.length - (data.length % 2)).toString('utf16le');
+  if (data[0] === 0xfe && data[1] === 0xff)
+    return Buffer.from(data.subarray(2, data.length - (data.length % 2)))
+      .swap16()
+      .toString('utf16le');
+  return data.toString('latin1');
 }
 
 /**
@@ -65,7 +78,7 @@ export function rtfObjects(rtf: string, maxBytes: number): RtfObject[] {
  * {@link rtfObjects} does, after the files already visited, and for a field that runs a program (DDEAUTO).
  */
 export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
-  const text = rtf.toString('latin1');
+  const text = rtfText(rtf);
   for (const { className, native, link } of rtfObjects(text, maxBytes)) {
     if (link !== undefined) {
       if (link !== '') eachLinkedName([link], visit);

@@ -1,3 +1,4 @@
+import { type CalendarScan, calendarChunk, scanCalendar } from './calendar-names.js';
 import { CarriedArchive, type CarriedFiles } from './carried-archive.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
@@ -7,6 +8,8 @@ export interface TnefFiles {
   names: string[];
   /** Types the files' first bytes reveal, when recognisable. */
   sniffedTypes: string[];
+  /** The FMTTYPEs of unnamed inline files of calendars inside, by which a client names them. */
+  unnamedTypes?: string[];
   /** Why the list cannot be trusted to be whole (cut short, too large, an object not read). */
   problem?: string;
 }
@@ -49,12 +52,16 @@ export class TnefContent {
   private inner?: NestedReader;
   // A zip is listed as an attached one is (Outlook unpacks winmail.dat and offers it as a file).
   private readonly archive = new CarriedArchive();
+  // Read as a calendar, in case the file is named one (its names come in other attributes): Outlook opens an
+  // `invite.ics` from a winmail.dat as an invitation, offering the files of its ATTACH properties (round 68).
+  private readonly calendar: CalendarScan = { carry: '', names: [] };
 
   constructor(private readonly nested: () => NestedReader) {}
 
   push(piece: Buffer): void {
     const inner = this.inner;
     this.archive.push(piece);
+    scanCalendar(this.calendar, calendarChunk(this.calendar, piece), false);
     if (this.headBytes < SNIFF_BYTES) {
       const head = piece.subarray(0, SNIFF_BYTES - this.headBytes);
       this.head.push(head);
@@ -68,14 +75,17 @@ export class TnefContent {
    * The content is all there (or cut short): the type its first bytes show, the files of a stream inside,
    * the files of an archive it is.
    */
-  end(): { type?: string; files?: TnefFiles; archive?: CarriedFiles } {
+  end(): { type?: string; files?: TnefFiles; archive?: CarriedFiles; calendar: CalendarScan } {
     if (!this.decided) this.decide();
+    scanCalendar(this.calendar, '', true);
     const type = this.headBytes > 0 ? sniffType(Buffer.concat(this.head)) : undefined;
-    const archive = this.archive.end();
+    // Its names come in other attributes, before or after: the reader judges a page inside at the file's end.
+    const archive = this.archive.end([], true);
     return {
       ...(type ? { type } : {}),
       ...(this.inner ? { files: this.inner.end() } : {}),
       ...(archive ? { archive } : {}),
+      calendar: this.calendar,
     };
   }
 

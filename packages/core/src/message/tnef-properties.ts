@@ -1,3 +1,4 @@
+import { type CalendarScan, calendarChunk, scanCalendar } from './calendar-names.js';
 import { carriedFiles } from './carried-archive.js';
 import { sniffType } from './sniff.js';
 import { IID_BYTES, nestedStart, type TnefFiles } from './tnef-content.js';
@@ -12,6 +13,12 @@ export interface TnefProperties {
   problem?: string;
   /** A content value is an archive, listed into `names` (see carried-archive.ts). */
   archived?: boolean;
+  /** The names the list gives the file itself (not those of the files inside it). */
+  fileNames?: string[];
+  /** A page inside an archive the list holds, which counts unless the file opens in Office (`carriedPageProblem`). */
+  page?: string;
+  /** A content value read as a calendar, which counts when the file is named one (see tnef.ts). */
+  calendar?: CalendarScan;
 }
 
 // Properties that name the file (long and short file names, extension, display name, paths).
@@ -77,6 +84,9 @@ export function readTnefProperties(
   const names: string[] = [];
   const nestedTypes: string[] = [];
   let archived = false;
+  let page: string | undefined;
+  let calendar: CalendarScan | undefined;
+  const fileNames: string[] = [];
   let reference: number | undefined;
   let at = 0;
   const take = (bytes: number): number => {
@@ -145,22 +155,29 @@ export function readTnefProperties(
           continue;
         }
         if (base === PT_BINARY) onBinary?.(id, value);
-        if (NAME_IDS.has(id) && base === PT_STRING8) names.push(trimNul(value.toString('latin1')));
-        if (NAME_IDS.has(id) && base === PT_UNICODE) names.push(trimNul(value.toString('utf16le')));
+        const named: string[] = [];
+        if (NAME_IDS.has(id) && base === PT_STRING8) named.push(trimNul(value.toString('latin1')));
+        if (NAME_IDS.has(id) && base === PT_UNICODE) named.push(trimNul(value.toString('utf16le')));
         // A client may read a binary name as a string (MimeKit does): both spellings count.
         if (NAME_IDS.has(id) && base === PT_BINARY)
-          names.push(trimNul(value.toString('latin1')), trimNul(value.toString('utf16le')));
+          named.push(trimNul(value.toString('latin1')), trimNul(value.toString('utf16le')));
+        names.push(...named);
+        fileNames.push(...named.filter((name) => name.trim() !== ''));
         // Every content value is sniffed: a client may read any of them (the last one written, say), and
         // ytnef and Evolution save this one from byte 16, as an object after its interface id.
         if (binary) {
           onContent?.(value);
+          const read: CalendarScan = { carry: '', names: [] };
+          scanCalendar(read, calendarChunk(read, value), true);
+          if (read.names.length > 0 || read.types || read.problem || read.unnamedTypes) calendar ??= read;
           for (const content of [value, value.subarray(IID_BYTES)]) {
             const sniffed = sniffType(content);
             if (sniffed) nestedTypes.push(sniffed);
             // An archive there is opened as an attached one is: a zip is listed, another is not known.
-            const archive = carriedFiles(content);
+            const archive = carriedFiles(content, [], true);
             if (!archive) continue;
             archived = true;
+            page ??= archive.page;
             names.push(...archive.names);
             nestedTypes.push(...archive.sniffedTypes);
             if (archive.problem) return { names, nestedTypes, problem: archive.problem };
@@ -179,7 +196,14 @@ export function readTnefProperties(
       nestedTypes,
       problem: `an attachment by reference (method ${reference}): Outlook opens the file at its path, which is not in the message`,
     };
-  return archived ? { names, nestedTypes, archived } : { names, nestedTypes };
+  return {
+    names,
+    nestedTypes,
+    ...(archived ? { archived } : {}),
+    ...(fileNames.length > 0 ? { fileNames } : {}),
+    ...(page ? { page } : {}),
+    ...(calendar ? { calendar } : {}),
+  };
 }
 
 function padded(length: number): number {

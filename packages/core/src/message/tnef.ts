@@ -1,4 +1,6 @@
-import { misnamed } from './carried-archive.js';
+import { type CalendarScan, isCalendar } from './calendar-names.js';
+import { carriedPageProblem, misnamed } from './carried-archive.js';
+import { nameVariants } from './file-names.js';
 import { asciiCodePage } from './tnef-codepage.js';
 import { type NestedReader, TNEF_SIGNATURE, TnefContent, type TnefFiles } from './tnef-content.js';
 import { readTnefProperties, trimNul } from './tnef-properties.js';
@@ -59,10 +61,19 @@ export class TnefReader {
   private readonly names = new Set<string>();
   private problem?: string;
   private readonly types = new Set<string>();
+  private readonly unnamedTypes = new Set<string>();
   // The attAttachData being read: each one is sniffed on its own (a client may keep the last one, or the first).
   private content?: TnefContent;
   // The file being read: its names, and whether its content was an archive, listed.
-  private file?: { names: string[]; listed: boolean };
+  // The file being read: its names (`own`: the file's, not those of files inside it), whether its content was an
+  // archive, listed, and a page inside that archive (counted at the file's end, once its names are known).
+  private file?: {
+    names: string[];
+    own: string[];
+    listed: boolean;
+    page?: string;
+    calendars: CalendarScan[];
+  };
 
   /**
    * @param depth How many attached messages deep this stream sits (0: the part itself).
@@ -107,7 +118,12 @@ export class TnefReader {
     if (this.step === 'data' && this.content) this.endContent();
     if (this.step !== 'done') this.endFile();
     const sniffedTypes = [...this.types];
-    return { names: [...this.names], sniffedTypes, ...(this.problem ? { problem: this.problem } : {}) };
+    return {
+      names: [...this.names],
+      sniffedTypes,
+      ...(this.unnamedTypes.size > 0 ? { unnamedTypes: [...this.unnamedTypes] } : {}),
+      ...(this.problem ? { problem: this.problem } : {}),
+    };
   }
 
   private endField(field: Buffer): boolean {
@@ -143,7 +159,7 @@ export class TnefReader {
       this.inFile = true;
       this.files++;
       this.endFile();
-      this.file = { names: [], listed: false };
+      this.file = { names: [], own: [], listed: false, calendars: [] };
     }
     if (READ_WHOLE.has(this.id)) {
       if (this.left > MAX_TNEF_ATTRIBUTE_BYTES) {
@@ -173,6 +189,7 @@ export class TnefReader {
     if (this.content) this.endContent();
     if (this.id === ATT_ATTACH_TITLE || this.id === ATT_ATTACH_TRANSPORT_FILENAME) {
       this.addName(data.toString('latin1'));
+      this.addOwnName(data.toString('latin1'));
       return;
     }
     if (this.id === ATT_OEM_CODEPAGE) {
@@ -190,24 +207,36 @@ export class TnefReader {
       return reader.end();
     });
     for (const name of properties.names) this.addName(name);
+    for (const name of properties.fileNames ?? []) this.addOwnName(name);
     for (const type of properties.nestedTypes) this.types.add(type);
     if (properties.archived && this.file) this.file.listed = true;
+    if (properties.page) this.addPage(properties.page);
+    if (properties.calendar && this.file) this.file.calendars.push(properties.calendar);
     if (properties.problem) this.stop(properties.problem);
   }
 
   private endContent(): void {
-    const { type, files, archive } = (this.content as TnefContent).end();
+    const { type, files, archive, calendar } = (this.content as TnefContent).end();
     this.content = undefined;
     if (type) this.types.add(type);
+    // What it holds as a calendar counts once the file's names say it is one (at its end).
+    if (
+      this.file &&
+      (calendar.names.length > 0 || calendar.types || calendar.problem || calendar.unnamedTypes)
+    )
+      this.file.calendars.push(calendar);
     if (archive) {
       if (this.file) this.file.listed = true;
       for (const name of archive.names) this.addName(name);
       for (const inner of archive.sniffedTypes) this.types.add(inner);
+      for (const unnamed of archive.unnamedTypes ?? []) this.unnamedTypes.add(unnamed);
+      if (archive.page) this.addPage(archive.page);
       if (archive.problem) this.stop(archive.problem);
     }
     if (!files) return;
     for (const name of files.names) this.addName(name);
     for (const nested of files.sniffedTypes) this.types.add(nested);
+    for (const unnamed of files.unnamedTypes ?? []) this.unnamedTypes.add(unnamed);
     if (files.problem) this.stop(`an attached message: ${files.problem}`);
   }
 
@@ -227,12 +256,38 @@ export class TnefReader {
     else this.names.add(name);
   }
 
+  // A calendar file (`invite.ics`) Outlook opens as an invitation: the files of its ATTACH properties are the
+  // stream's files too, an unnamed one judged by its type (attacker round 68).
+  private addCalendar(calendar: CalendarScan): void {
+    for (const name of calendar.names) this.addName(name);
+    for (const type of calendar.types ?? []) this.types.add(type);
+    for (const type of calendar.unnamedTypes ?? []) this.unnamedTypes.add(type);
+    if (calendar.problem) this.stop(`a calendar inside: ${calendar.problem}`);
+  }
+
+  private addOwnName(raw: string): void {
+    const name = trimNul(raw);
+    if (name.trim() !== '' && this.file && this.file.own.length < MAX_TNEF_NAMES) this.file.own.push(name);
+  }
+
+  // A page inside an archive the file is: judged at the file's end, by the names it is saved under.
+  private addPage(page: string): void {
+    if (this.file) this.file.page ??= page;
+    else this.stop(page);
+  }
+
   // A file saved under an archive's name is opened as one: when its content was not one listed, what the
-  // client finds inside is not known.
+  // client finds inside is not known. A page inside an archive it is runs when opened from the folder a client
+  // shows, unless the file opens in Office (attacker round 68).
   private endFile(): void {
     const file = this.file;
     this.file = undefined;
-    if (!file || file.listed) return;
+    if (!file) return;
+    const page = carriedPageProblem(file.page, file.own);
+    if (page) this.stop(page);
+    if (isCalendar('', file.own.flatMap(nameVariants)))
+      for (const calendar of file.calendars) this.addCalendar(calendar);
+    if (file.listed) return;
     const problem = misnamed(file.names)?.problem;
     if (problem) this.stop(problem);
   }

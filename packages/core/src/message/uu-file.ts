@@ -1,4 +1,6 @@
+import { type CalendarScan, calendarChunk, isCalendar, scanCalendar } from './calendar-names.js';
 import { CarriedArchive, type CarriedFiles } from './carried-archive.js';
+import { nameVariants } from './file-names.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import { TNEF_FIRST_BYTE, TnefReader } from './tnef.js';
 import type { TnefFiles } from './tnef-content.js';
@@ -23,6 +25,8 @@ export interface UuFile {
   fresh: boolean;
   /** For a yEnc file (`=ybegin`): its decoding state, in place of uuencode or base64. */
   yenc?: YencState;
+  /** For a file named as a calendar (`invite.ics`), which a client opens as an invitation: its ATTACH files. */
+  calendar?: CalendarScan;
 }
 
 /** What a decoded file gives the part: its sniffed type, and the names, types and problem of files inside. */
@@ -33,11 +37,15 @@ export interface UuResult {
   archive?: CarriedFiles;
   /** Why the decoded bytes may not be the file a client offers (a yEnc file in parts): the part is refused. */
   problem?: string;
+  /** The files of the invitation a calendar file is (attacker round 68), as a winmail.dat's are given. */
+  calendar?: TnefFiles;
 }
 
 /** Starts a file at its `begin` line. */
 export function startUuFile(base64: boolean, name?: string): UuFile {
-  return { base64, head: [], headSize: 0, archive: new CarriedArchive(), name, fresh: true };
+  const file: UuFile = { base64, head: [], headSize: 0, archive: new CarriedArchive(), name, fresh: true };
+  if (name !== undefined && isCalendar('', nameVariants(name))) file.calendar = { carry: '', names: [] };
+  return file;
 }
 
 /** Starts a yEnc file at its `=ybegin` line (see yencBegin). */
@@ -78,6 +86,7 @@ function takeBytes(file: UuFile, bytes: Buffer): void {
   }
   if (file.tnef && !file.tnef.push(bytes)) file.tnef = undefined;
   file.archive.push(bytes);
+  if (file.calendar) scanCalendar(file.calendar, calendarChunk(file.calendar, bytes), false);
   if (file.headSize < SNIFF_BYTES) {
     file.head.push(bytes.subarray(0, SNIFF_BYTES - file.headSize));
     file.headSize += Math.min(bytes.length, SNIFF_BYTES - file.headSize);
@@ -89,11 +98,23 @@ export function endUuFile(file: UuFile): UuResult {
   const sniffed = sniffType(Buffer.concat(file.head));
   const archive = file.archive.end(file.name === undefined ? [] : [file.name]);
   const problem = file.yenc?.problem;
+  const calendar = file.calendar;
+  if (calendar) scanCalendar(calendar, '', true);
   return {
     sniffed,
     inner: file.tnef?.end(),
     ...(archive ? { archive } : {}),
     ...(problem ? { problem } : {}),
+    ...(calendar
+      ? {
+          calendar: {
+            names: calendar.names,
+            sniffedTypes: calendar.types ?? [],
+            ...(calendar.unnamedTypes ? { unnamedTypes: calendar.unnamedTypes } : {}),
+            ...(calendar.problem ? { problem: calendar.problem } : {}),
+          },
+        }
+      : {}),
   };
 }
 
