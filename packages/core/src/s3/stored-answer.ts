@@ -14,3 +14,21 @@ export function requireETag<T extends { ETag?: string }>(output: T, what: string
   if (output.ETag) return output;
   throw new TransientError(`${what} answered 200 without an ETag: the object is not known to be stored`);
 }
+
+/**
+ * The status of an error answer that names no S3 error code (S3 gives every GetObject error an `<Error><Code>`):
+ * a redirect, a 304, a bodiless 404, a proxy's page, from something in between (fault round 47). Nothing about the
+ * object, so callers treat it as transient: a protection must not settle its blocking verdict (and send a bounce)
+ * on it, nor take it for an answer about a staged update (fault round 54).
+ *
+ * @example
+ * ```ts
+ * if (notS3sAnswer(error) !== undefined) throw new TransientError('not S3’s answer', { cause: error });
+ * ```
+ */
+export function notS3sAnswer(error: unknown): number | undefined {
+  const e = error as { Code?: unknown; $response?: { statusCode?: number } };
+  const status = e?.$response?.statusCode;
+  if (status === undefined || status < 300 || typeof e.Code === 'string') return undefined;
+  return status;
+}

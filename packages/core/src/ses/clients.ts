@@ -3,6 +3,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
+import { notS3sAnswer } from '../s3/stored-answer.js';
 import { sharedS3Client } from '../s3-client.js';
 import { TransientError } from '../transient.js';
 import { checkStoredIdentity } from './stored-identity.js';
@@ -105,16 +106,4 @@ export function storedMessageSource(
       throw error;
     }
   };
-}
-
-/**
- * The status of an error answer that names no S3 error code (S3 gives every GetObject error an `<Error><Code>`):
- * a redirect, a 304, a bodiless 404, a proxy's page, from something in between (fault round 47). Nothing about the
- * message, so transient: a protection must not settle its blocking verdict (and send a bounce) on it.
- */
-function notS3sAnswer(error: unknown): number | undefined {
-  const e = error as { Code?: unknown; $response?: { statusCode?: number } };
-  const status = e?.$response?.statusCode;
-  if (status === undefined || status < 300 || typeof e.Code === 'string') return undefined;
-  return status;
 }

@@ -11,6 +11,7 @@ import type { EditOutcome } from '../flow/edit-outcome.js';
 import { lazyModule } from '../lazy-module.js';
 import type { MessageAccess } from '../message/message.js';
 import { uploadInParts } from '../s3/parted-upload.js';
+import { notS3sAnswer } from '../s3/stored-answer.js';
 import { isTransient, TransientError } from '../transient.js';
 import { type Verdict, Verdicts } from '../verdicts.js';
 import type { FlowClients } from './clients.js';
@@ -272,9 +273,12 @@ async function resolveLostAnswer(
   } catch (error) {
     const reason = `the update's answer was lost (${(lost as Error).message}) and reading the message back failed (${(error as Error).message})`;
     // A transient failure of the read-back fails the invocation: a retry finds out, and is safe (fault round 39:
-    // answered as unknown, a strip's guard bounced a message WorkMail held stripped). Only the deadline leaves it
-    // unknown.
-    if (isTransient(error) && !args.signal.aborted) throw new TransientError(reason, { cause: error });
+    // answered as unknown, a strip's guard bounced a message WorkMail held stripped). So does an error answer to the
+    // staged update's read that is not S3's (a 304, a bodiless 404, a proxy's page: fault round 54), which says
+    // nothing about the update. Only the deadline leaves it unknown.
+    const foreign = notS3sAnswer(error) !== undefined;
+    if ((isTransient(error) || foreign) && !args.signal.aborted)
+      throw new TransientError(reason, { cause: error });
     return { status: 'unknown', reason, key, changes, skipped };
   }
   if (stored.size === sent.size && current.sha256 === stored.sha256 && current.size === stored.size) {
