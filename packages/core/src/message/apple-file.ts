@@ -1,4 +1,6 @@
+import { type CalendarScan, calendarChunk, isCalendar, scanCalendar } from './calendar-names.js';
 import { CarriedArchive } from './carried-archive.js';
+import { nameVariants } from './file-names.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 import type { TnefFiles } from './tnef-content.js';
 
@@ -34,6 +36,8 @@ interface Entry {
   headBytes: number;
   /** A data fork's bytes, kept while they may be an archive. */
   archive?: CarriedArchive;
+  /** A data fork read as a calendar, which counts when the file is named one (`invite.ics`). */
+  calendar?: CalendarScan;
 }
 
 /**
@@ -103,26 +107,57 @@ export class AppleFileReader {
     }
     const found: string[] = [];
     const types: string[] = [];
-    for (const entry of this.entries) {
-      if (entry.end > this.at)
-        this.problem ??= `an ${this.kind} file whose entry ${entry.id} runs past its end`;
-      const bytes = Buffer.concat(entry.head);
+    const unnamedTypes: string[] = [];
+    const linkedNames: string[] = [];
+    // Real names come first in the result: a data fork is saved under them (or the part's own names).
+    for (const entry of this.entries)
       if (entry.id === REAL_NAME) {
+        const bytes = Buffer.concat(entry.head);
         // Mac OS Roman and UTF-8 spell ASCII alike; both readings count.
         for (const name of [bytes.toString('latin1'), bytes.toString('utf8')])
           if (name && !found.includes(name)) found.push(name);
-        continue;
       }
+    const saved = [...found, ...names].flatMap(nameVariants);
+    for (const entry of this.entries) {
+      if (entry.end > this.at)
+        this.problem ??= `an ${this.kind} file whose entry ${entry.id} runs past its end`;
+      if (entry.id === REAL_NAME) continue;
+      const bytes = Buffer.concat(entry.head);
       const type = bytes.length > 0 ? sniffType(bytes) : undefined;
       if (type && !types.includes(type)) types.push(type);
+      // A data fork saved as a calendar (`invite.ics`), which Calendar opens as an invitation offering the files of
+      // its ATTACH properties, is read as an attached one is (attacker round 69).
+      const calendar = entry.calendar;
+      if (calendar && isCalendar('', saved)) {
+        scanCalendar(calendar, '', true);
+        // A calendar may name thousands of files: each is looked up once.
+        const seen = new Set(found);
+        for (const name of calendar.names)
+          if (!seen.has(name)) {
+            seen.add(name);
+            found.push(name);
+          }
+        for (const t of calendar.types ?? []) if (!types.includes(t)) types.push(t);
+        unnamedTypes.push(...(calendar.unnamedTypes ?? []));
+        linkedNames.push(...(calendar.links ?? []));
+        if (calendar.problem)
+          this.problem ??= `a calendar in the data fork of an ${this.kind} file: ${calendar.problem}`;
+      }
       const archive = entry.archive?.end([...found, ...names]);
       if (!archive) continue;
       for (const name of archive.names) if (!found.includes(name)) found.push(name);
       for (const t of archive.sniffedTypes) if (!types.includes(t)) types.push(t);
+      // What calendars inside give besides names (attacker round 69: these were dropped).
+      unnamedTypes.push(...(archive.unnamedTypes ?? []));
+      linkedNames.push(...(archive.linkedNames ?? []));
       if (archive.problem)
         this.problem ??= `an archive in the data fork of an ${this.kind} file: ${archive.problem}`;
     }
-    return this.result(found, types);
+    return {
+      ...this.result(found, types),
+      ...(unnamedTypes.length > 0 ? { unnamedTypes: [...new Set(unnamedTypes)] } : {}),
+      ...(linkedNames.length > 0 ? { linkedNames: [...new Set(linkedNames)] } : {}),
+    };
   }
 
   private result(names: string[], sniffedTypes: string[]): TnefFiles {
@@ -148,7 +183,10 @@ export class AppleFileReader {
         continue;
       }
       const entry: Entry = { id, start, end: start + length, head: [], headBytes: 0 };
-      if (id === DATA_FORK) entry.archive = new CarriedArchive();
+      if (id === DATA_FORK) {
+        entry.archive = new CarriedArchive();
+        entry.calendar = { carry: '', names: [] };
+      }
       entries.push(entry);
     }
     return entries;
@@ -163,6 +201,7 @@ export class AppleFileReader {
       if (start >= end) continue;
       const piece = chunk.subarray(start - from, end - from);
       entry.archive?.push(piece);
+      if (entry.calendar) scanCalendar(entry.calendar, calendarChunk(entry.calendar, piece), false);
       const keep = entry.id === REAL_NAME ? MAX_APPLE_NAME_BYTES : SNIFF_BYTES;
       if (entry.headBytes >= keep) continue;
       const kept = piece.subarray(0, keep - entry.headBytes);

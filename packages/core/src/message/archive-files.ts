@@ -65,6 +65,8 @@ export interface ArchiveFiles {
   activeMarkup?: string;
   /** The FMTTYPEs of unnamed inline files of the calendars inside, by which a client names them. */
   unnamedTypes?: string[];
+  /** Names of files calendars inside link to by address, judged by their extensions only (see calendar-names.ts). */
+  linkedNames?: string[];
 }
 
 /** Whether decoded bytes start as a zip archive does. */
@@ -219,6 +221,7 @@ function readCalendar(bytes: Buffer, name: string, out: ArchiveFiles, budget: Bu
   for (const type of scan.types ?? []) addType(out, type);
   for (const type of scan.unnamedTypes ?? [])
     if (!out.unnamedTypes?.includes(type)) out.unnamedTypes = [...(out.unnamedTypes ?? []), type];
+  if (scan.links) out.linkedNames = [...(out.linkedNames ?? []), ...scan.links];
   if (scan.problem) out.unreadable ??= `${name}: ${scan.problem}`;
 }
 

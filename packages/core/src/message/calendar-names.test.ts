@@ -17,7 +17,10 @@ describe('calendar ATTACH names', () => {
       'ATTACH:https://example.com/d.exe\r\nDESCRIPTION;X-FILENAME=e.exe:not an attachment\r\nEND:VEVENT',
     ]);
     // An address's last segment is the name a calendar lists it under (attacker round 68).
-    expect(scan.names).toEqual(['a:b.exe', 'c.vbs', 'd.exe']);
+    // An address's last segment is the name a calendar lists it under (attacker round 68), kept apart as a link's
+    // (attacker round 69).
+    expect(scan.names).toEqual(['a:b.exe', 'c.vbs']);
+    expect(scan.links).toEqual(['d.exe']);
     expect(scan.problem).toBeUndefined();
   });
   it('reads a long line whole, and says why when parameters split over chunks run past the bound', () => {

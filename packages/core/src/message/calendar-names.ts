@@ -18,6 +18,18 @@ const MAX_PARAMS = 4096;
 const VALUE_CHARS = 64;
 // Characters of an ATTACH's URI value kept (folded lines joined): a path's last segment is its name.
 const URI_CHARS = 2048;
+// Schemes whose host follows the colon with or without slashes (the URL Standard's special schemes, but `file`).
+const SPECIAL_SCHEMES = new Set(['http', 'https', 'ftp', 'ws', 'wss']);
+// An address's path after its authority, which follows slashes (or backslashes) after the scheme, or for a special
+// scheme none too.
+const AUTHORITY_PATH = /^[a-z][a-z0-9+.-]+:[\\/]+(?![\\/])[^\\/?#]*([\\/][^?#]*)/is;
+const SPECIAL_PATH = /^[a-z][a-z0-9+.-]+:[\\/]*(?![\\/])[^\\/?#]*([\\/][^?#]*)/is;
+// Schemes of addresses of files on a share: opened from outside the message, as a `file:` one is.
+const SHARE_SCHEMES = new Set(['smb', 'cifs', 'afp', 'nfs']);
+// Last segments of addresses a web server renders as a page (ASP, ASP.NET), which Outlook's list blocks as files.
+const SERVER_PAGE = /\.aspx?$/i;
+// Linked names kept per calendar (two spellings per address): past the bound, what the rest name is not known.
+const MAX_LINKS = 512;
 
 /** The state of one calendar part's scan: the ATTACH property being read (folded lines joined). */
 export interface CalendarScan {
@@ -45,6 +57,11 @@ export interface CalendarScan {
    * `.hta` for `application/hta`).
    */
   unnamedTypes?: string[];
+  /**
+   * The last path segments of ATTACH addresses (`https://…/invoice.exe`): files a browser downloads from the web,
+   * not files of the message, so they count by their extensions only (attacker round 69).
+   */
+  links?: string[];
 }
 
 /** Whether a part is an iCalendar object, by declared type or name. */
@@ -189,19 +206,42 @@ function endProperty(scan: CalendarScan, params: string | undefined, binary = fa
 // `Content-Location`'s does (attacker round 68: `ATTACH:https://evil.example/invoice.exe` was delivered). Only a
 // path after an authority names a file (`mailto:a@b.com` and a bare host do not); a bare word is no file (Apple
 // Calendar's alarm `ATTACH;VALUE=URI:Basso`).
+//
+// The address is read as browsers and Thunderbird parse it (the URL Standard): C0 controls and spaces around it are
+// dropped, tabs and line breaks anywhere removed, and a special scheme needs no slashes (`https:host/invoice.exe`);
+// an `smb:`, `afp:`, `nfs:` or `cifs:` address names a file on a share, which macOS mounts on opening, as `file:`
+// does (attacker round 69: each was delivered).
 function endUri(scan: CalendarScan, uri: string): void {
-  const value = uri.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the URL Standard's C0 controls
+  const value = uri.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, '').replace(/[\t\n\r]/g, '');
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme !== undefined && SHARE_SCHEMES.has(scheme)) {
+    addUriNames(scan, linkedSource(value).names);
+    scan.problem ??= `a calendar ATTACH of a file on a share, opened from outside the message: ${value.slice(0, 200)}`;
+    return;
+  }
   if (scheme === 'data') {
     // The file is the address itself, which a browser saves as a download: what it holds is not read here.
     scan.problem ??= 'a calendar ATTACH holding a data: address, a file the scan does not read';
     return;
   }
   if (scheme !== undefined && scheme !== 'file') {
-    // Browsers read `\` as `/` and any run of them after the scheme as the start of the host.
-    const path = /^[a-z][a-z0-9+.-]+:[\\/]+(?![\\/])[^\\/?#]*([\\/][^?#]*)/is.exec(value)?.[1] ?? '';
+    // Browsers read `\` as `/` and any run of them after the scheme as the start of the host (a special scheme's
+    // host follows none as well).
+    const path = (SPECIAL_SCHEMES.has(scheme) ? SPECIAL_PATH : AUTHORITY_PATH).exec(value)?.[1] ?? '';
     const segment = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-    addUriNames(scan, [segment, percentDecoded(segment)]);
+    // What the browser opens comes from the web, as a link in the body does: a page, an archive or a message file
+    // there is not one the message carries unread, so these names are kept apart from the files' (attacker round
+    // 69: `https://…/agenda.html` was refused as a page the scan did not read).
+    scan.links ??= [];
+    for (const name of [segment, percentDecoded(segment)]) {
+      // A server page (`AllItems.aspx`, `Doc.aspx`: how SharePoint and OneDrive share a document) is rendered by the
+      // server, not downloaded under that name: it says no more of what the address serves than `/view` does.
+      if (!name || SERVER_PAGE.test(name) || scan.links.includes(name)) continue;
+      if (scan.links.length >= MAX_LINKS)
+        scan.problem ??= `calendar ATTACH addresses naming over ${MAX_LINKS} files`;
+      else scan.links.push(name);
+    }
     return;
   }
   if (scheme !== 'file' && !/^(?:[\\/]|[a-z]:[\\/])/i.test(value)) return;

@@ -15,6 +15,8 @@ export interface CarriedFiles {
   sniffedTypes: string[];
   /** The FMTTYPEs of unnamed inline files of calendars inside, by which a client names them. */
   unnamedTypes?: string[];
+  /** Names of files calendars inside link to by address, judged by their extensions only (see calendar-names.ts). */
+  linkedNames?: string[];
   /** Why the files inside are not all known (cut, encrypted, too large, a kind not read): the part is refused. */
   problem?: string;
   /**
@@ -112,6 +114,7 @@ function listCarried(
     names: files.names,
     sniffedTypes: files.sniffedTypes,
     ...(files.unnamedTypes ? { unnamedTypes: files.unnamedTypes } : {}),
+    ...(files.linkedNames ? { linkedNames: files.linkedNames } : {}),
     ...(problem ? { problem } : {}),
     ...(deferPage && page ? { page } : {}),
   };

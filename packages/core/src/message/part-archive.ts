@@ -129,6 +129,7 @@ export function listPartArchive(
   if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
   if (files.unnamedTypes)
     part.unnamedInnerTypes = [...new Set([...(part.unnamedInnerTypes ?? []), ...files.unnamedTypes])];
+  if (files.linkedNames) addLinkedNames(part, files.linkedNames);
   const label = !kind
     ? listed
     : kind === 'cms'
@@ -151,4 +152,12 @@ export function listPartArchive(
       ...smime,
     });
   }
+}
+
+/**
+ * Adds names of files the part links to by address (a calendar ATTACH's), once each: the attachment policy checks
+ * their extensions only (attacker round 69).
+ */
+export function addLinkedNames(part: MessagePart, names: readonly string[]): void {
+  part.linkedNames = [...new Set([...(part.linkedNames ?? []), ...names])];
 }

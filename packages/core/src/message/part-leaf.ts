@@ -12,6 +12,7 @@ import { externalBodyNames } from './external-body.js';
 import { type Fence, newFence, scanFence } from './fence.js';
 import { messageFileKind, nameExtensions } from './file-names.js';
 import {
+  addLinkedNames,
   type KeptArchive,
   keepArchive,
   keptDocument,
@@ -197,6 +198,7 @@ function addFiles(leaf: Leaf, files: TnefFiles, where: string): string | undefin
     leaf.part.unnamedInnerTypes = [
       ...new Set([...(leaf.part.unnamedInnerTypes ?? []), ...files.unnamedTypes]),
     ];
+  if (files.linkedNames) addLinkedNames(leaf.part, files.linkedNames);
   return files.problem && `${where}: ${files.problem}`;
 }
 
@@ -360,6 +362,7 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     for (const name of leaf.calendar.names) addName(leaf, name);
     addInnerTypes(leaf.part, leaf.calendar.types ?? []);
     if (leaf.calendar.unnamedTypes) leaf.part.unnamedInnerTypes = leaf.calendar.unnamedTypes;
+    if (leaf.calendar.links) addLinkedNames(leaf.part, leaf.calendar.links);
     const reason = leaf.calendar.problem;
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   }

@@ -57,6 +57,11 @@ export interface MessagePart {
    */
   unnamedInnerTypes?: string[];
   /**
+   * Names of files the part links to by address (a calendar `ATTACH:https://…/invoice.exe`'s last segment), which a
+   * browser downloads from the web: the attachment policy checks their extensions only (attacker round 69).
+   */
+  linkedNames?: string[];
+  /**
    * The paths of the files inside a zip archive the part is (nested archives' as `a.zip/b.zip/file`), which a
    * client shows once the archive is opened.
    */

@@ -10,6 +10,8 @@ export interface TnefFiles {
   sniffedTypes: string[];
   /** The FMTTYPEs of unnamed inline files of calendars inside, by which a client names them. */
   unnamedTypes?: string[];
+  /** Names of files calendars inside link to by address, judged by their extensions only (see calendar-names.ts). */
+  linkedNames?: string[];
   /** Why the list cannot be trusted to be whole (cut short, too large, an object not read). */
   problem?: string;
 }

@@ -17,8 +17,17 @@ export interface TnefProperties {
   fileNames?: string[];
   /** A page inside an archive the list holds, which counts unless the file opens in Office (`carriedPageProblem`). */
   page?: string;
-  /** A content value read as a calendar, which counts when the file is named one (see tnef.ts). */
-  calendar?: CalendarScan;
+  /**
+   * The content values read as calendars, which count when the file is named one (see tnef.ts): each of them, as a
+   * client may read any (attacker round 69: only the first was kept).
+   */
+  calendars?: CalendarScan[];
+  /**
+   * What calendars inside an archive or an attached message the list holds give besides names: the types of their
+   * unnamed inline files and the names of files they link to (attacker round 69: these were dropped).
+   */
+  unnamedTypes?: string[];
+  linkedNames?: string[];
 }
 
 // Properties that name the file (long and short file names, extension, display name, paths).
@@ -85,8 +94,14 @@ export function readTnefProperties(
   const nestedTypes: string[] = [];
   let archived = false;
   let page: string | undefined;
-  let calendar: CalendarScan | undefined;
+  const calendars: CalendarScan[] = [];
   const fileNames: string[] = [];
+  const unnamedTypes: string[] = [];
+  const linkedNames: string[] = [];
+  const carried = (files: { unnamedTypes?: string[]; linkedNames?: string[] }) => {
+    unnamedTypes.push(...(files.unnamedTypes ?? []));
+    linkedNames.push(...(files.linkedNames ?? []));
+  };
   let reference: number | undefined;
   let at = 0;
   const take = (bytes: number): number => {
@@ -150,6 +165,7 @@ export function readTnefProperties(
           const nested = readNested(value.subarray(start));
           names.push(...nested.names);
           nestedTypes.push(...nested.sniffedTypes);
+          carried(nested);
           if (nested.problem)
             return { names, nestedTypes, problem: `an attached message: ${nested.problem}` };
           continue;
@@ -169,7 +185,8 @@ export function readTnefProperties(
           onContent?.(value);
           const read: CalendarScan = { carry: '', names: [] };
           scanCalendar(read, calendarChunk(read, value), true);
-          if (read.names.length > 0 || read.types || read.problem || read.unnamedTypes) calendar ??= read;
+          if (read.names.length > 0 || read.types || read.problem || read.unnamedTypes || read.links)
+            calendars.push(read);
           for (const content of [value, value.subarray(IID_BYTES)]) {
             const sniffed = sniffType(content);
             if (sniffed) nestedTypes.push(sniffed);
@@ -178,6 +195,7 @@ export function readTnefProperties(
             if (!archive) continue;
             archived = true;
             page ??= archive.page;
+            carried(archive);
             names.push(...archive.names);
             nestedTypes.push(...archive.sniffedTypes);
             if (archive.problem) return { names, nestedTypes, problem: archive.problem };
@@ -202,7 +220,9 @@ export function readTnefProperties(
     ...(archived ? { archived } : {}),
     ...(fileNames.length > 0 ? { fileNames } : {}),
     ...(page ? { page } : {}),
-    ...(calendar ? { calendar } : {}),
+    ...(calendars.length > 0 ? { calendars } : {}),
+    ...(unnamedTypes.length > 0 ? { unnamedTypes } : {}),
+    ...(linkedNames.length > 0 ? { linkedNames } : {}),
   };
 }
 

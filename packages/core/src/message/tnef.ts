@@ -62,6 +62,8 @@ export class TnefReader {
   private problem?: string;
   private readonly types = new Set<string>();
   private readonly unnamedTypes = new Set<string>();
+  // Names of files calendars inside link to by address, judged by their extensions only (attacker round 69).
+  private readonly linkedNames = new Set<string>();
   // The attAttachData being read: each one is sniffed on its own (a client may keep the last one, or the first).
   private content?: TnefContent;
   // The file being read: its names, and whether its content was an archive, listed.
@@ -122,6 +124,7 @@ export class TnefReader {
       names: [...this.names],
       sniffedTypes,
       ...(this.unnamedTypes.size > 0 ? { unnamedTypes: [...this.unnamedTypes] } : {}),
+      ...(this.linkedNames.size > 0 ? { linkedNames: [...this.linkedNames] } : {}),
       ...(this.problem ? { problem: this.problem } : {}),
     };
   }
@@ -211,7 +214,9 @@ export class TnefReader {
     for (const type of properties.nestedTypes) this.types.add(type);
     if (properties.archived && this.file) this.file.listed = true;
     if (properties.page) this.addPage(properties.page);
-    if (properties.calendar && this.file) this.file.calendars.push(properties.calendar);
+    if (this.file) this.file.calendars.push(...(properties.calendars ?? []));
+    for (const type of properties.unnamedTypes ?? []) this.unnamedTypes.add(type);
+    for (const linked of properties.linkedNames ?? []) this.addLinked(linked);
     if (properties.problem) this.stop(properties.problem);
   }
 
@@ -222,7 +227,11 @@ export class TnefReader {
     // What it holds as a calendar counts once the file's names say it is one (at its end).
     if (
       this.file &&
-      (calendar.names.length > 0 || calendar.types || calendar.problem || calendar.unnamedTypes)
+      (calendar.names.length > 0 ||
+        calendar.types ||
+        calendar.problem ||
+        calendar.unnamedTypes ||
+        calendar.links)
     )
       this.file.calendars.push(calendar);
     if (archive) {
@@ -230,6 +239,7 @@ export class TnefReader {
       for (const name of archive.names) this.addName(name);
       for (const inner of archive.sniffedTypes) this.types.add(inner);
       for (const unnamed of archive.unnamedTypes ?? []) this.unnamedTypes.add(unnamed);
+      for (const linked of archive.linkedNames ?? []) this.addLinked(linked);
       if (archive.page) this.addPage(archive.page);
       if (archive.problem) this.stop(archive.problem);
     }
@@ -237,6 +247,7 @@ export class TnefReader {
     for (const name of files.names) this.addName(name);
     for (const nested of files.sniffedTypes) this.types.add(nested);
     for (const unnamed of files.unnamedTypes ?? []) this.unnamedTypes.add(unnamed);
+    for (const linked of files.linkedNames ?? []) this.addLinked(linked);
     if (files.problem) this.stop(`an attached message: ${files.problem}`);
   }
 
@@ -262,7 +273,14 @@ export class TnefReader {
     for (const name of calendar.names) this.addName(name);
     for (const type of calendar.types ?? []) this.types.add(type);
     for (const type of calendar.unnamedTypes ?? []) this.unnamedTypes.add(type);
+    for (const linked of calendar.links ?? []) this.addLinked(linked);
     if (calendar.problem) this.stop(`a calendar inside: ${calendar.problem}`);
+  }
+
+  private addLinked(name: string): void {
+    if (this.linkedNames.has(name)) return;
+    if (this.linkedNames.size >= MAX_TNEF_NAMES) this.stop(`it links to more than ${MAX_TNEF_NAMES} files`);
+    else this.linkedNames.add(name);
   }
 
   private addOwnName(raw: string): void {

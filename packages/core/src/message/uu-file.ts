@@ -111,6 +111,7 @@ export function endUuFile(file: UuFile): UuResult {
             names: calendar.names,
             sniffedTypes: calendar.types ?? [],
             ...(calendar.unnamedTypes ? { unnamedTypes: calendar.unnamedTypes } : {}),
+            ...(calendar.links ? { linkedNames: calendar.links } : {}),
             ...(calendar.problem ? { problem: calendar.problem } : {}),
           },
         }

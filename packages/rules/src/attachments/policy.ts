@@ -442,6 +442,9 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   const described = a.descriptions && blockedExtension(a.descriptions, p);
   if (described)
     return `blocked extension .${described} (in its Content-Description, which Exchange names it by)`;
+  // A file a calendar links to by address (`ATTACH:https://…/invoice.exe`), downloaded by the browser (round 69).
+  const linked = a.linkedNames && blockedExtension(a.linkedNames, p);
+  if (linked) return `blocked extension .${linked} (a file the part links to by address)`;
   // A macOS bundle (`.app`, `.pkg`, `.kext`…) is a folder that runs: a folder of a path counts when it is one.
   const packedName = a.innerNames?.find(
     (n) => blockedExtension([n], p) || blockedExtension(n.split(/[/\\]/).slice(0, -1).filter(isBundle), p),
