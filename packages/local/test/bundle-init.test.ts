@@ -32,11 +32,11 @@ describe('bundleHandler', () => {
     expect(typeof handler).toBe('function');
   });
 
-  it('names the file and line of a build error', async () => {
+  it('names the file, line and column of a build error', async () => {
     const entry = join(dir, 'broken.ts');
     await writeFile(entry, "import { nothing } from './missing.js';\nexport const handler = nothing;\n");
     await expect(bundleHandler({ entry, outdir: join(dir, 'broken') })).rejects.toThrow(
-      /cannot bundle .*broken\.ts: Could not resolve "\.\/missing\.js" \(.*broken\.ts:1\)/,
+      /cannot bundle .*broken\.ts: Could not resolve "\.\/missing\.js" \(\/.*broken\.ts:1:25\)/,
     );
   });
 

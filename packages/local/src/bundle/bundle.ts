@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { parse, relative, resolve } from 'node:path';
+import { isAbsolute, parse, relative, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { LocalStackError } from '../errors.js';
 import { type BundleMode, esbuildOptions } from './esbuild-options.js';
@@ -61,13 +61,27 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
     }));
   } catch (error) {
     const errors = (
-      error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }
+      error as {
+        errors?: { text: string; location?: { file: string; line: number; column: number } | null }[];
+      }
     ).errors;
     const first = errors?.[0];
-    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
-    throw new LocalStackError(`cannot bundle ${options.entry}: ${first?.text ?? String(error)}${where}`);
+    // esbuild names the file relative to absWorkingDir (the root) and counts columns from 0: say it as an
+    // editor does (`src/handler.ts:2:40`), from the working folder.
+    const at = first?.location;
+    const where = at ? ` (${shown(resolve(parse(outdir).root, at.file))}:${at.line}:${at.column + 1})` : '';
+    const more = errors && errors.length > 1 ? `, and ${errors.length - 1} more error(s)` : '';
+    throw new LocalStackError(
+      `cannot bundle ${shown(entry)}: ${first?.text ?? String(error)}${where}${more}`,
+    );
   }
   return measure(outdir, metafile as Metafile, entry, options.budget ?? {});
+}
+
+/** A path relative to the working folder when under it, else as it is. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 function measure(outdir: string, metafile: Metafile, entry: string, budget: BundleBudget): BundleReport {

@@ -86,9 +86,19 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (!(error instanceof WmflowError) && !(error instanceof TypeError)) throw error;
-    process.stderr.write(`wmflow ${name}: ${error.message}\n`);
+    process.stderr.write(`wmflow ${name}: ${unknownOption(error) ?? error.message}\n`);
     return 1;
   }
+}
+
+/**
+ * node:util's parseArgs refuses an unknown option with a paragraph about `--` and positionals; a mistyped
+ * option (`--chek`) is said in one line instead.
+ */
+function unknownOption(error: Error): string | undefined {
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  const option = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
+  return option ? `unknown option ${option} (wmflow --help lists the options)` : undefined;
 }
 
 /** What the AWS configuration lacks, for a command that reaches AWS (an s3:// source, --remote). */

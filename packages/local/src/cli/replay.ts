@@ -76,6 +76,8 @@ export async function replay(args: string[]): Promise<number> {
       tty: process.stderr.isTTY === true,
     });
     const skipped = new Map<string, number>();
+    // --check compares only fixtures that have an expectation: the others pass unchecked, and the run says so.
+    let unchecked = 0;
     let storedMissed = false;
     const failures: ReplayResult[] = [];
     const errors: ReplayResult[] = [];
@@ -91,6 +93,7 @@ export async function replay(args: string[]): Promise<number> {
       reported++;
       progress.tick(r.file);
       if (r.skipped) skipped.set(r.skipped, (skipped.get(r.skipped) ?? 0) + 1);
+      else if (values.check && r.check === null && !r.error) unchecked++;
       if (resolved.engine === 'ses' && !storedMissed) storedMissed = missedStoredMessage(r);
       if (values.json) {
         io.out(`${JSON.stringify(r)}\n`);
@@ -125,6 +128,10 @@ export async function replay(args: string[]): Promise<number> {
     }
     progress.done();
     for (const [why, n] of skipped) io.err(`wmflow replay: note: ${n} message(s) skipped: ${why}\n`);
+    if (unchecked > 0)
+      io.err(
+        `wmflow replay: note: ${unchecked} message(s) not checked: no expectation (put <name>.expect.json beside the .eml, or list it in a manifest given with --expect)\n`,
+      );
     if (!values.json)
       io.out(`${errorLines(errors)}${problemLines(problems)}${tableFooter(summary, failures)}`);
     if (storedMissed) io.err(storedNote(resolved.userEnv));

@@ -124,9 +124,10 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
   } else {
     throw new LocalStackError('give --function <name> or --handler <module>[#export]');
   }
+  // A bundling failure says itself what went wrong and where (`cannot bundle src/handler.ts: … (src/handler.ts:2:40)`).
+  const runnable = TYPESCRIPT.test(path) && !RUNNING_FROM_SOURCE ? await bundleForReplay(path) : path;
   let module: Record<string, unknown>;
   try {
-    const runnable = TYPESCRIPT.test(path) && !RUNNING_FROM_SOURCE ? await bundleForReplay(path) : path;
     module = (await import(pathToFileURL(runnable).href)) as Record<string, unknown>;
   } catch (error) {
     const e = error as Error;
@@ -134,6 +135,10 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
   }
   const fn = module[exportName] ?? (module.default as Record<string, unknown> | undefined)?.[exportName];
   if (typeof fn !== 'function') {
+    if (fn !== undefined)
+      throw new LocalStackError(
+        `${label}: "${exportName}" is ${fn === null ? 'null' : `a ${typeof fn}`}, not a function: export the handler flow() returns`,
+      );
     const names = Object.keys(module).join(', ') || 'none';
     throw new LocalStackError(`${label}: no function exported as "${exportName}" (exports: ${names})`);
   }

@@ -2,7 +2,10 @@ import { isEditProblem, problemsOf } from './problems.js';
 import type { ReplaySummary } from './runner.js';
 import type { ReplayResult } from './types.js';
 
-/** Column widths; with the separators the table is 100 characters wide. */
+/**
+ * Column widths; with the separators the table is 100 characters wide. RESULT, the last column, may run past
+ * its width (to 24 characters): `✗ NOT AS EXPECTED` is shown whole, as the docs show it.
+ */
 const COLUMNS = [
   { title: 'FILE', width: 24 },
   { title: 'DIR', width: 3 },
@@ -59,8 +62,11 @@ export function tableRow(r: ReplayResult, prefix = ''): string {
     r.journaled.length === 0 ? '-' : String(r.journaled.length),
     resultCell(r),
   ];
+  const last = cells.length - 1;
   return `${cells
-    .map((c, i) => cut(c, COLUMNS[i]?.width ?? 10).padEnd(COLUMNS[i]?.width ?? 10))
+    .map((c, i) =>
+      i === last ? cut(c, 24) : cut(c, COLUMNS[i]?.width ?? 10).padEnd(COLUMNS[i]?.width ?? 10),
+    )
     .join('  ')
     .trimEnd()}\n`;
 }
@@ -114,7 +120,8 @@ export function problemLines(results: readonly ReplayResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     for (const f of r.failures) lines.push(`! ${r.file}: ${f.error} (rule ${f.rule}, policy ${f.policy})`);
-    if (isEditProblem(r.edit)) lines.push(`! ${r.file}: edit ${r.edit.status}: ${r.edit.reason ?? ''}`);
+    if (isEditProblem(r.edit))
+      lines.push(`! ${r.file}: edit ${r.edit.status}: ${r.edit.reason ?? ''}${bucketHint(r.edit.reason)}`);
     if (r.deadlineHit) lines.push(`! ${r.file}: deadline hit: open recipients got the fallback verdict`);
     if (r.bounce?.status === 'failed')
       lines.push(
@@ -152,6 +159,15 @@ export function tableFooter(summary: ReplaySummary, failures: readonly ReplayRes
 export function errorLines(errors: readonly ReplayResult[]): string {
   if (errors.length === 0) return '';
   return `\n${errors.map((r) => `! ${r.file}: ${r.error?.name}: ${r.error?.message}`).join('\n')}\n`;
+}
+
+/**
+ * The local S3 has only the buckets replay created (`--bucket`, variables ending in `_BUCKET`): a handler that
+ * names its updates bucket in code (`updates: { bucket: 'corp-workmail-updates' }`) finds none there.
+ */
+function bucketHint(reason: string | undefined): string {
+  if (!reason?.includes('NoSuchBucket')) return '';
+  return ' (the local S3 has only the buckets replay made: pass the bucket the handler names with --bucket NAME)';
 }
 
 function cut(text: string, width: number, keepEnd = false): string {
