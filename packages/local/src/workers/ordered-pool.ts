@@ -70,7 +70,7 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
 export class WorkerExitError extends LocalStackError {
   override name = 'WorkerExitError';
   constructor(
-    /** The key the worker was running (or the next to run, if it held none). */
+    /** The key the worker was running (or the next to run, if it held none); undefined when it exited while starting. */
     readonly key: unknown,
     /** The worker's exit code; null when a signal ended it. */
     readonly code: number | null,
@@ -265,11 +265,17 @@ async function startWorker<Init, Key, Item, Out>(
     stdio: ['ignore', options.logs ? process.stderr : 'ignore', out, 'ipc'],
     serialization: 'advanced',
   });
-  const ready = await new Promise<FromWorker<Out>>((resolve) => {
+  const ready = await new Promise<FromWorker<Out> | { type: 'exit'; code: number | null }>((resolve) => {
     child.once('message', resolve);
-    child.once('exit', (code) => resolve({ type: 'fatal', message: `exited with code ${code}` }));
+    child.once('exit', (code) => resolve({ type: 'exit', code }));
     child.send({ type: 'init', init: options.init } satisfies ToWorker<Init, Item>);
   });
+  // 'end-run': a worker that ends its process while starting (a handler module calling process.exit at import)
+  // ends the run as one process would have ended there, before the first key, with its exit code (fault round 55).
+  if (ready.type === 'exit' && options.onWorkerExit === 'end-run')
+    throw new WorkerExitError(undefined, ready.code, 0);
+  if (ready.type === 'exit')
+    throw new LocalStackError(`${options.label} worker: exited with code ${ready.code}`);
   if (ready.type !== 'ready') {
     child.kill();
     throw new LocalStackError(
