@@ -101,6 +101,16 @@ describe('fault round 55: replay -j 2 when a worker process ends', () => {
     }
   }, 120_000);
 
+  it('in table mode too: no title from -j 2 for a handler that never loaded, as from -j 1', async () => {
+    const args = ['replay', ...FILES, '--handler', join(dir, 'exit-at-import-3.mjs')];
+    const one = await wmflowWhile([...args, '-j', '1'], {});
+    const two = await wmflowWhile([...args, '-j', '2'], {});
+    expect(one.code).toBe(3);
+    expect(two.code).toBe(3);
+    expect(one.stdout).toBe('');
+    expect(two.stdout).toBe(one.stdout);
+  }, 120_000);
+
   it("a handler's error thrown from a timer: the same lines, in order, and exit code at -j 1 and -j 2", async () => {
     const args = ['replay', ...FILES, '--handler', join(dir, 'timer-throw.mjs'), '--json'];
     const one = await wmflowWhile([...args, '-j', '1'], {});

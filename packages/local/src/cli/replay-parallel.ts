@@ -30,6 +30,8 @@ export interface ParallelReplayOptions {
   signal?: AbortSignal;
   /** Called once per message, in file order, as with one process. */
   onResult(result: ReplayResult): void | Promise<void>;
+  /** Called once every worker has loaded the handler, where one process would have loaded it. */
+  onReady?(): void;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function replayInWorkers(options: ParallelReplayOptions): Promise<R
       await options.onResult(outcome.result);
     },
     logs: options.logs,
+    ...(options.onReady ? { onReady: options.onReady } : {}),
     window: WINDOW,
     // A handler that ends its process ends the run there, as it does with one process.
     onWorkerExit: 'end-run',

@@ -85,10 +85,14 @@ export async function replay(args: string[]): Promise<number> {
     const shown = files.map((f) => displayPath(f));
     const prefix = commonFolder(shown);
     const rows = !values.json && !values.summary;
-    if (!values.json) {
-      const title = `${resolved.label} · ${files.length} message(s)${prefix ? ` in ${prefix}` : ''}`;
-      io.out(rows ? `${title}\n\n${tableHeader()}` : `${title}\n`);
-    }
+    // The title, once the handler is loaded: by this process (-j 1, above) or by every worker (-j N), so that a
+    // handler that fails to load leaves the same output either way (fault round 55).
+    const title = () => {
+      if (values.json) return;
+      const text = `${resolved.label} · ${files.length} message(s)${prefix ? ` in ${prefix}` : ''}`;
+      io.out(rows ? `${text}\n\n${tableHeader()}` : `${text}\n`);
+    };
+    if (session) title();
     const onResult = (r: ReplayResult) => {
       reported++;
       progress.tick(r.file);
@@ -112,12 +116,18 @@ export async function replay(args: string[]): Promise<number> {
           signal: stop.signal,
           onResult,
         })
-      : await replayInWorkers({ jobs, args, files, logs: values.logs, signal: stop.signal, onResult }).catch(
-          (error: unknown) => {
-            if (error instanceof WorkerExitError) return error;
-            throw error;
-          },
-        );
+      : await replayInWorkers({
+          jobs,
+          args,
+          files,
+          logs: values.logs,
+          signal: stop.signal,
+          onResult,
+          onReady: title,
+        }).catch((error: unknown) => {
+          if (error instanceof WorkerExitError) return error;
+          throw error;
+        });
     if (summary instanceof WorkerExitError) {
       // The run ends where one process would have ended: the same lines, the same exit code.
       io.err(

@@ -38,6 +38,8 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
   failed(key: Key, error: PlainError): Out;
   /** Called in key order, once per key, as soon as it and all before it are done. */
   onResult(out: Out, key: Key): void | Promise<void>;
+  /** Called once every worker has started (its `init` answered), before the first key is handed out. */
+  onReady?(): void;
   /** Worker output (handler logs) goes to stderr when true, nowhere otherwise. */
   logs?: boolean;
   /** Stops handing out keys; what is in flight still finishes and is reported. */
@@ -115,6 +117,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     await Promise.all(workers.map(endNow));
     throw refused.reason;
   }
+  options.onReady?.();
   const window = Math.max(DEPTH, options.window ?? DEPTH);
   const items = new Map<number, Item>();
   const done = new Map<number, Out>();
