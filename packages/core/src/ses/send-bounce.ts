@@ -46,8 +46,13 @@ export async function sendBounce(
       { step: 'finalizeRequest', priority: 'low', name: 'wmflowSendBounceOnce' },
     );
     const out = await ses.send(command, { abortSignal: AbortSignal.timeout(args.timeoutMs) });
-    // SES names every bounce it sends: an answer without the name is no proof one was sent (fault round 41).
-    if (!out.MessageId) return { status: 'failed', reason: 'SendBounce answered without a MessageId' };
+    // SES names every bounce it sends: an answer without the name is no proof one was sent (fault round 41), nor
+    // that none was (something in between may answer 200 after SES sent it: fault round 56). Not sent again.
+    if (!out.MessageId)
+      return {
+        status: 'failed',
+        reason: `SendBounce answered without a MessageId: ${MAYBE_SENT}`,
+      };
     return { status: 'sent', bounceId: out.MessageId };
   } catch (error) {
     return {
@@ -72,6 +77,8 @@ class BounceMaybeSent extends Error {
     );
   }
 }
+
+const MAYBE_SENT = 'it may have been sent; not sent again, as each call is a bounce';
 
 /** Errors that show SES did not carry the call out: SES's own refusal (a 4xx with its error code), or no connection. */
 function notSent(error: unknown): boolean {
