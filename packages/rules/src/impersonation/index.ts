@@ -509,11 +509,16 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       const turned = label.includes('@')
         ? [...ordered, ...ordered.map((n) => n.replace(AT_DOMAIN, ' '))]
         : ordered;
+      // A combining letter drawn over the letter before it (`J\u0363ne Doe` shows a small a over the J) is one of
+      // the name's letters to a reader, not a diacritic to strip (attacker round 70): also read as that letter.
+      const lettered = COMBINING_LETTER.test(label)
+        ? [...turned, ...turned.map(combiningLettersShown)]
+        : turned;
       // Characters drawn narrow or not at all (a hair or thin space, a control, a private-use or format
       // character) inside a word ("Ja\u200Ane Doe") read as nothing: the name is also read without them.
       const shown = NARROW_TEST.test(label)
-        ? [...turned, ...turned.map((n) => n.replace(NARROW, ''))]
-        : turned;
+        ? [...lettered, ...lettered.map((n) => n.replace(NARROW, ''))]
+        : lettered;
       // The ASCII signs read as letters above (`|` as l, `@` as a, `$` as s, `+` as t) are also drawn as what they
       // are: a bar or a plus glued to a word (`Jane Doe|CEO`, `CEO|Jane Doe`, `Jane|Doe`, `Jane Doe+Co`) separates
       // it, as a reader sees it (attacker round 60: such names read `doelceo`, `janeldoe`). So are letters drawn as
@@ -545,7 +550,9 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
 function showsOwnAddress(name: string, domains: readonly string[]): boolean {
   if (domains.length === 0 || !(AT_SHOWN.test(name) || (name.includes('\u20dd') && CIRCLED.test(name))))
     return false;
-  const drawn = RTL_OVERRIDE.test(name) ? [name, bidiShown(name), [...name].reverse().join('')] : [name];
+  const ordered = RTL_OVERRIDE.test(name) ? [name, bidiShown(name), [...name].reverse().join('')] : [name];
+  // Combining letters drawn over the letter before them (`c\u0366rp.example`) also as those letters (round 70).
+  const drawn = COMBINING_LETTER.test(name) ? [...ordered, ...ordered.map(combiningLettersShown)] : ordered;
   // The reading as typed is kept: a `|` or `·` after the address ends it (`payroll@corp.example|Payroll`), and an
   // organization domain's punycode has digits.
   for (const [punctuated, lettered] of READINGS) {
@@ -721,6 +728,27 @@ function separated(name: string): string {
   return out;
 }
 const AT_DOMAIN = /@[^\s<>"'(),;]+/g;
+// Combining letters and the letters they draw (attacker round 70): the medieval Latin ones (U+0363–U+036F,
+// U+1DD3–U+1DF4: ligatures by their first letter, alpha and beta as a and b, eth as d, schwa as e) and the Cyrillic ones
+// (U+2DE0–U+2DFF, U+A674–U+A67B, as the Cyrillic letter, which the tables then read as Latin where it looks so).
+// `_` marks one drawn like no letter, left to be stripped as a mark.
+const COMBINING_LETTER_RANGES: [first: number, letters: string][] = [
+  [0x0363, 'aeioucdhmrtvx'],
+  [0x1dd3, 'aaaacddggkllmnnrrsszabbeflop_uwaou'],
+  [0x2de0, 'бвгджзклмнопрстхцчшщѳсае__ѣюꙗѧѫѭ'],
+  [0xa674, 'єіїуъыьѡ'],
+];
+const COMBINING_LETTERS = new Map<string, string>();
+for (const [first, letters] of COMBINING_LETTER_RANGES)
+  [...letters].forEach((letter, i) => {
+    if (letter !== '_') COMBINING_LETTERS.set(String.fromCodePoint(first + i), letter);
+  });
+const COMBINING_LETTER = /[\u0363-\u036f\u1dd3-\u1df4\u2de0-\u2dff\ua674-\ua67b]/;
+const COMBINING_LETTER_ALL = new RegExp(COMBINING_LETTER.source, 'g');
+// A name with each combining letter as the letter it draws. Linear in the name's length.
+function combiningLettersShown(name: string): string {
+  return name.replace(COMBINING_LETTER_ALL, (ch) => COMBINING_LETTERS.get(ch) ?? ch);
+}
 // Spaces narrower than a letter (six-per-em, punctuation, thin, hair, narrow no-break, medium mathematical),
 // line and paragraph separators, the braille blank, interlinear annotation marks, controls (a tab among them),
 // format and private-use characters, a soft hyphen and the combining grapheme joiner.
