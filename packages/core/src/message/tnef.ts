@@ -66,12 +66,11 @@ export class TnefReader {
   private readonly linkedNames = new Set<string>();
   // The attAttachData being read: each one is sniffed on its own (a client may keep the last one, or the first).
   private content?: TnefContent;
-  // The file being read: its names, and whether its content was an archive, listed.
   // The file being read: its names (`own`: the file's, not those of files inside it), whether its content was an
   // archive, listed, and a page inside that archive (counted at the file's end, once its names are known).
   private file?: {
-    names: string[];
-    own: string[];
+    names: Set<string>;
+    own: Set<string>;
     listed: boolean;
     page?: string;
     calendars: CalendarScan[];
@@ -162,7 +161,7 @@ export class TnefReader {
       this.inFile = true;
       this.files++;
       this.endFile();
-      this.file = { names: [], own: [], listed: false, calendars: [] };
+      this.file = { names: new Set(), own: new Set(), listed: false, calendars: [] };
     }
     if (READ_WHOLE.has(this.id)) {
       if (this.left > MAX_TNEF_ATTRIBUTE_BYTES) {
@@ -260,8 +259,7 @@ export class TnefReader {
 
   private addName(raw: string): void {
     const name = trimNul(raw);
-    if (name.trim() !== '' && this.file && this.file.names.length < MAX_TNEF_NAMES)
-      this.file.names.push(name);
+    if (name.trim() !== '' && this.file) this.addFileName(this.file.names, name);
     if (name.trim() === '' || this.names.has(name)) return;
     if (this.names.size >= MAX_TNEF_NAMES) this.stop(`it holds more than ${MAX_TNEF_NAMES} names`);
     else this.names.add(name);
@@ -285,7 +283,15 @@ export class TnefReader {
 
   private addOwnName(raw: string): void {
     const name = trimNul(raw);
-    if (name.trim() !== '' && this.file && this.file.own.length < MAX_TNEF_NAMES) this.file.own.push(name);
+    if (name.trim() !== '' && this.file) this.addFileName(this.file.own, name);
+  }
+
+  // A file's names, each once: every one counts (a name pushed out by repeats of another would escape the checks that
+  // need all of them, such as the Office-package exemption), so past the bound the list is a problem, not cut.
+  private addFileName(names: Set<string>, name: string): void {
+    if (names.has(name)) return;
+    if (names.size >= MAX_TNEF_NAMES) this.stop(`it holds more than ${MAX_TNEF_NAMES} names`);
+    else names.add(name);
   }
 
   // A page inside an archive the file is: judged at the file's end, by the names it is saved under.
@@ -301,12 +307,12 @@ export class TnefReader {
     const file = this.file;
     this.file = undefined;
     if (!file) return;
-    const page = carriedPageProblem(file.page, file.own);
+    const page = carriedPageProblem(file.page, [...file.own]);
     if (page) this.stop(page);
-    if (isCalendar('', file.own.flatMap(nameVariants)))
+    if (isCalendar('', [...file.own].flatMap(nameVariants)))
       for (const calendar of file.calendars) this.addCalendar(calendar);
     if (file.listed) return;
-    const problem = misnamed(file.names)?.problem;
+    const problem = misnamed([...file.names])?.problem;
     if (problem) this.stop(problem);
   }
 
