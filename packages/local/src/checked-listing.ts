@@ -1,4 +1,9 @@
-import { type _Object, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  type _Object,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { LocalStackError } from './errors.js';
 
 /** A listed object: its key always, the rest as S3 listed it. */
@@ -31,13 +36,9 @@ export async function* checkedListing(
     const page = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
     );
-    // S3 answers every page with IsTruncated and KeyCount: a 200 without them (an empty or garbled body from
-    // something in between) is no listing, and taking it for the last page would end the listing early.
-    const count = (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
-    if (typeof page.IsTruncated !== 'boolean' || page.KeyCount !== count)
-      throw new LocalStackError(
-        `${where}: a listing page is not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`,
-      );
+    // Taking a page that is no listing for the last page would end the listing early.
+    const notListing = notListingResult(page);
+    if (notListing) throw new LocalStackError(`${where}: a listing page is ${notListing}`);
     // The whole page is checked before any of its keys is given: a key not after the last one is a page replayed
     // or garbled (given twice, or a listing that never ends), and an entry without a key is one never seen.
     const listed: ListedObject[] = [];
@@ -70,6 +71,21 @@ export async function* checkedListing(
     yield* listed;
     token = next;
   } while (token);
+}
+
+/**
+ * Why a ListObjectsV2 answer is not S3's listing, or undefined when it is one: S3 answers every page with
+ * IsTruncated and a KeyCount of its keys, and a 200 without them is an empty or garbled body from something in between.
+ *
+ * @example
+ * ```ts
+ * const why = notListingResult(await s3.send(new ListObjectsV2Command({ Bucket: 'b', Prefix: 'k' })));
+ * ```
+ */
+export function notListingResult(page: ListObjectsV2CommandOutput): string | undefined {
+  const count = (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
+  if (typeof page.IsTruncated === 'boolean' && page.KeyCount === count) return undefined;
+  return `not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`;
 }
 
 /** A listed key, or "the start of the listing". */

@@ -1,5 +1,6 @@
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { isTransient, TransientError } from '@wmflow/core';
+import { notListingResult } from '../checked-listing.js';
 import { LocalStackError } from '../errors.js';
 import { describeError } from '../replay/invoke.js';
 import { failedLine } from './pool.js';
@@ -165,14 +166,11 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
 /** Whether the listing names `key` now (the batch Lambda lists the journal prefix, as the state machine does). */
 async function listedNow(s3: S3Client, bucket: string, key: string): Promise<boolean> {
   const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
-  // S3 answers every page with IsTruncated and a KeyCount of its keys: a 200 without them (an empty body, an error
-  // document the SDK took for a result) says nothing about the key, and "not listed" would judge the copy
-  // unchecked (fault round 53). A retry may get S3's answer.
-  const count = (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
-  if (typeof page.IsTruncated !== 'boolean' || page.KeyCount !== count)
-    throw new TransientError(
-      `s3://${bucket}/${key}: the listing asked whether it is there is not a ListObjectsV2 result (IsTruncated ${page.IsTruncated}, KeyCount ${page.KeyCount} for ${count} key(s))`,
-    );
+  // An answer that is no listing says nothing about the key, and "not listed" would judge the copy unchecked
+  // (fault round 53). A retry may get S3's answer.
+  const notListing = notListingResult(page);
+  if (notListing)
+    throw new TransientError(`s3://${bucket}/${key}: the listing asked whether it is there is ${notListing}`);
   return page.Contents?.some((o) => o.Key === key) === true;
 }
 
