@@ -64,6 +64,11 @@ export interface CalendarScan {
   links?: string[];
 }
 
+/** Whether a scan found anything a calendar offers: files, their types, links, or a reason it cannot tell. */
+export function calendarFound(scan: CalendarScan): boolean {
+  return scan.names.length > 0 || Boolean(scan.types || scan.problem || scan.unnamedTypes || scan.links);
+}
+
 /** Whether a part is an iCalendar object, by declared type or name. */
 export function isCalendar(contentType: string, names: readonly string[]): boolean {
   return CALENDAR_TYPES.has(contentType) || names.some((n) => /\.(?:ics|vcs)\s*$/i.test(n));

@@ -1,4 +1,4 @@
-import { type CalendarScan, calendarChunk, scanCalendar } from './calendar-names.js';
+import { type CalendarScan, calendarChunk, calendarFound, scanCalendar } from './calendar-names.js';
 import { carriedFiles } from './carried-archive.js';
 import { sniffType } from './sniff.js';
 import { IID_BYTES, nestedStart, type TnefFiles } from './tnef-content.js';
@@ -185,8 +185,7 @@ export function readTnefProperties(
           onContent?.(value);
           const read: CalendarScan = { carry: '', names: [] };
           scanCalendar(read, calendarChunk(read, value), true);
-          if (read.names.length > 0 || read.types || read.problem || read.unnamedTypes || read.links)
-            calendars.push(read);
+          if (calendarFound(read)) calendars.push(read);
           for (const content of [value, value.subarray(IID_BYTES)]) {
             const sniffed = sniffType(content);
             if (sniffed) nestedTypes.push(sniffed);

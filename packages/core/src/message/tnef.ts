@@ -1,4 +1,4 @@
-import { type CalendarScan, isCalendar } from './calendar-names.js';
+import { type CalendarScan, calendarFound, isCalendar } from './calendar-names.js';
 import { carriedPageProblem, misnamed } from './carried-archive.js';
 import { nameVariants } from './file-names.js';
 import { asciiCodePage } from './tnef-codepage.js';
@@ -224,15 +224,7 @@ export class TnefReader {
     this.content = undefined;
     if (type) this.types.add(type);
     // What it holds as a calendar counts once the file's names say it is one (at its end).
-    if (
-      this.file &&
-      (calendar.names.length > 0 ||
-        calendar.types ||
-        calendar.problem ||
-        calendar.unnamedTypes ||
-        calendar.links)
-    )
-      this.file.calendars.push(calendar);
+    if (this.file && calendarFound(calendar)) this.file.calendars.push(calendar);
     if (archive) {
       if (this.file) this.file.listed = true;
       for (const name of archive.names) this.addName(name);
