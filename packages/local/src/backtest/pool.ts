@@ -22,6 +22,8 @@ export interface PoolOptions {
   /** Worker output (handler logs) goes to stderr when true, nowhere otherwise. */
   logs?: boolean;
   signal?: AbortSignal;
+  /** A worker, its messages done, ended without waiting for a timer or socket its handler left open. */
+  onHeld?(): void;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function runPool(options: PoolOptions): Promise<void> {
     onResult: (line) => options.onLine(line),
     ...(options.logs !== undefined ? { logs: options.logs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onHeld ? { onHeld: options.onHeld } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { WmflowError } from '@wmflow/core/errors';
+import { endWhenHeldOpen } from './held-open.js';
 
 /** A `wmflow` sub-command: takes its arguments, resolves to the exit code. */
 export type Command = (args: string[]) => Promise<number>;
@@ -134,4 +135,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.stderr.write('wmflow: stdout was closed by its reader (EPIPE): stopped\n');
   process.exit(1);
 });
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+process.exitCode = await main(argv);
+// A handler module that left a timer or socket open must not keep `replay -j 1`, which loaded it in this process,
+// running after its work is done (fault round 57); workers (replay -j N, backtest) end the same way (serve-worker.ts).
+if (argv[0] === 'replay') endWhenHeldOpen(argv[0], process.exitCode);

@@ -32,6 +32,8 @@ export interface ParallelReplayOptions {
   onResult(result: ReplayResult): void | Promise<void>;
   /** Called once every worker has loaded the handler, where one process would have loaded it. */
   onReady?(): void;
+  /** Called when a worker, its messages done, ended without waiting for a timer or socket its handler left open. */
+  onHeld?(): void;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function replayInWorkers(options: ParallelReplayOptions): Promise<R
     },
     logs: options.logs,
     ...(options.onReady ? { onReady: options.onReady } : {}),
+    ...(options.onHeld ? { onHeld: options.onHeld } : {}),
     window: WINDOW,
     // A handler that ends its process ends the run there, as it does with one process.
     onWorkerExit: 'end-run',

@@ -53,16 +53,28 @@ export function xml(text: string): string {
 
 /** Sends an awsQuery success: `<{Action}Response><{Action}Result>…</…><ResponseMetadata>`. */
 export function sendResult(res: ServerResponse, action: string, inner: string): void {
-  const body = `<${action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
-  res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+  // SES names the request in its x-amzn-RequestId header and in the document alike (guard-ses trusts a refusal
+  // only when both name the same one: fault round 57).
+  const requestId = randomUUID();
+  const body = `<${action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+  res.writeHead(200, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+  });
   res.end(body);
 }
 
 /** Sends an awsQuery error response. */
 export function sendQueryError(res: ServerResponse, error: unknown): number {
   const e = error instanceof SesApiError ? error : new SesApiError('InternalFailure', String(error), 500);
-  const body = `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${xml(e.code)}</Code><Message>${xml(e.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
-  res.writeHead(e.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+  const requestId = randomUUID();
+  const body = `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${xml(e.code)}</Code><Message>${xml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  res.writeHead(e.status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+  });
   res.end(body);
   return e.status;
 }

@@ -40,6 +40,11 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
   onResult(out: Out, key: Key): void | Promise<void>;
   /** Called once every worker has started (its `init` answered), before the first key is handed out. */
   onReady?(): void;
+  /**
+   * Called (once per worker) when a worker, sent `end`, was still held running by something its handler left
+   * open (a timer, a socket) and ended itself without waiting for it (fault round 57).
+   */
+  onHeld?(): void;
   /** Worker output (handler logs) goes to stderr when true, nowhere otherwise. */
   logs?: boolean;
   /** Stops handing out keys; what is in flight still finishes and is reported. */
@@ -147,6 +152,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   };
   for (const worker of workers) {
     worker.child.on('message', (m: FromWorker<Out>) => {
+      if (m.type === 'held') options.onHeld?.();
       if (m.type !== 'result' && m.type !== 'failed') return;
       worker.pending.delete(m.seq);
       settle(m.seq, m.type === 'result' ? m.out : failedAt(m.seq, m.error));

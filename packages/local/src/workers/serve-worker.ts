@@ -1,3 +1,4 @@
+import { HELD_OPEN_GRACE_MS } from '../cli/held-open.js';
 import { describeError } from '../replay/invoke.js';
 
 /** Parent → worker. */
@@ -11,7 +12,9 @@ export type FromWorker<Out> =
   | { type: 'ready' }
   | { type: 'fatal'; message: string }
   | { type: 'result'; seq: number; out: Out }
-  | { type: 'failed'; seq: number; error: { name: string; message: string } };
+  | { type: 'failed'; seq: number; error: { name: string; message: string } }
+  /** After `end`: something the handler left open (a timer, a socket) kept the process running; it ends now. */
+  | { type: 'held' };
 
 /** What a worker process holds between items: set up once from the `init` message. */
 export interface WorkerSession<Item, Out> {
@@ -52,7 +55,16 @@ export function serveWorker<Init, Item, Out>(open: (init: Init) => Promise<Worke
       }
     } else if (message.type === 'end') {
       await session?.close();
-      process.disconnect();
+      // A handler module that left a timer or socket open must not keep the worker, and the run waiting for it,
+      // running (fault round 57): the channel stops holding the process, and one still running a moment later
+      // says so to the parent (which says it as one process would) and ends.
+      process.channel?.unref();
+      setTimeout(() => {
+        const exit = () => process.exit(0);
+        if (process.connected && process.send)
+          process.send({ type: 'held' } satisfies FromWorker<Out>, undefined, {}, exit);
+        else exit();
+      }, HELD_OPEN_GRACE_MS).unref();
     }
   };
   process.on('message', (message: ToWorker<Init, Item>) => {
