@@ -66,7 +66,11 @@ describe('attacker round 8: card numbers through outbound-policy at its defaults
 
   it('sends what the reader sees is no card: a letter written between the groups, a table of small numbers', async () => {
     expect(await kit.outbound(html('<p>4111 1111 x 1111 1111</p>'))).toBe('DEFAULT');
-    expect(await kit.outbound(text('| 4111 | 1111 | 1111 | 1111 |'))).toBe('DEFAULT');
+    // A card's four groups in a Markdown row's cells read as the card, as in an HTML table's (attacker round 71:
+    // `| 4111 | 1111 | 1111 | 1111 |` bounces); a table of small numbers does not.
+    expect(
+      await kit.outbound(text('| 25 | 13 | 8 | 4 | 50 | 11 | 39 | 47 |\r\n| 1234 | 5678 | 9012 | 3456 |')),
+    ).toBe('DEFAULT');
     expect(await kit.outbound(docx(WORD_RUNS(run('4111 1111 x 1111 1111'))))).toBe('DEFAULT');
   });
 

@@ -26,6 +26,48 @@ const AUTHORITY_PATH = /^[a-z][a-z0-9+.-]+:[\\/]+(?![\\/])[^\\/?#]*([\\/][^?#]*)
 const SPECIAL_PATH = /^[a-z][a-z0-9+.-]+:[\\/]*(?![\\/])[^\\/?#]*([\\/][^?#]*)/is;
 // Schemes of addresses of files on a share: opened from outside the message, as a `file:` one is.
 const SHARE_SCHEMES = new Set(['smb', 'cifs', 'afp', 'nfs']);
+// Schemes Windows hands to a program that reaches out on its own (attacker round 71): `search-ms:` and `search:` open
+// Explorer on a remote (WebDAV) folder named as the attacker likes, `ms-appinstaller:` installs an app package from an
+// address, `ms-msdt:` runs a troubleshooter (Follina), `ms-officecmd:` starts an Office program, `ms-its:`/`its:`/`mk:`
+// open a compiled help file, `hcp:` the Help Center. What they open is not a file the message carries, nor a page the
+// browser shows: refused as a share's file is. So are Office's own schemes (below).
+const LAUNCHER_SCHEMES = new Set([
+  'search-ms',
+  'search',
+  'ms-search',
+  'ms-appinstaller',
+  'ms-msdt',
+  'ms-officecmd',
+  'ms-its',
+  'its',
+  'mk',
+  'hcp',
+  'ms-cxh',
+  'ms-cxh-full',
+  // Office opens the document an address names itself (`ms-word:ofe|u|https://…/invoice.docm`), macros and all,
+  // from outside the message and past the browser (attacker round 71).
+  'ms-word',
+  'ms-excel',
+  'ms-powerpoint',
+  'ms-visio',
+  'ms-access',
+  'ms-project',
+  'ms-publisher',
+  'ms-infopath',
+  'ms-spd',
+]);
+// The last segment of a path that is an address inside it (`https://x/redirect/https://www.example.com`, the
+// Wayback Machine's `…/web/2020/https://example.com`): the host the embedded address names, not a file. Taken so only
+// when its last label is a top-level domain that is also an extension (two letters, a country's; or one of the
+// generic ones below): `…/https://invoice.exe` names no host that resolves, and stays a file's name.
+const EMBEDDED_HOST = /(?:^|[\\/])[a-z][a-z0-9+.-]*:[\\/]{1,2}([a-z0-9-]+(?:\.[a-z0-9-]+)+)\.?(?::[0-9]*)?$/i;
+const HOST_TLDS = new Set(['com', 'net', 'org', 'app', 'website', 'info', 'biz', 'link', 'site', 'online']);
+function hostShaped(path: string): boolean {
+  const host = EMBEDDED_HOST.exec(path)?.[1];
+  if (host === undefined) return false;
+  const tld = host.slice(host.lastIndexOf('.') + 1).toLowerCase();
+  return /^[a-z]{2}$/.test(tld) || HOST_TLDS.has(tld);
+}
 // Last segments of addresses a web server renders as a page (ASP, ASP.NET), which Outlook's list blocks as files.
 const SERVER_PAGE = /\.aspx?$/i;
 // Linked names kept per calendar (two spellings per address): past the bound, what the rest name is not known.
@@ -225,6 +267,10 @@ function endUri(scan: CalendarScan, uri: string): void {
     scan.problem ??= `a calendar ATTACH of a file on a share, opened from outside the message: ${value.slice(0, 200)}`;
     return;
   }
+  if (scheme !== undefined && LAUNCHER_SCHEMES.has(scheme)) {
+    scan.problem ??= `a calendar ATTACH of a ${scheme}: address, which Windows opens in a program of its own: ${value.slice(0, 200)}`;
+    return;
+  }
   if (scheme === 'data') {
     // The file is the address itself, which a browser saves as a download: what it holds is not read here.
     scan.problem ??= 'a calendar ATTACH holding a data: address, a file the scan does not read';
@@ -239,7 +285,10 @@ function endUri(scan: CalendarScan, uri: string): void {
     // there is not one the message carries unread, so these names are kept apart from the files' (attacker round
     // 69: `https://…/agenda.html` was refused as a page the scan did not read).
     scan.links ??= [];
-    for (const name of [segment, percentDecoded(segment)]) {
+    const decoded = percentDecoded(segment);
+    // An address inside the path names a host, not a file (`…/https://www.example.com`, or percent-encoded).
+    const site = hostShaped(path) || hostShaped(decoded);
+    for (const name of site ? [] : [segment, decoded]) {
       // A server page (`AllItems.aspx`, `Doc.aspx`: how SharePoint and OneDrive share a document) is rendered by the
       // server, not downloaded under that name: it says no more of what the address serves than `/view` does.
       if (!name || SERVER_PAGE.test(name) || scan.links.includes(name)) continue;

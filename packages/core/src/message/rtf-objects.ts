@@ -21,22 +21,47 @@ const EMBEDDED = 2;
  * Whether `head` starts as an RTF document: `{\rt`, as Word checks (it opens any file that does, whatever its name),
  * after a UTF-8 byte order mark, which Word skips too (attacker round 65: `invoice.doc` saved by a UTF-8 editor). Also,
  * not knowing whether Word reads them so, after blanks (spaces, tabs, line breaks) and in UTF-16 after its byte order
- * mark (attacker round 68), within the head.
+ * mark (attacker round 68), within the head; and in UTF-32 (with its mark or without) or UTF-16 without a mark, told by
+ * where the NULs of `{` stand (attacker round 71: an RTF `.doc` in UTF-32 was not read for its embedded packages).
  */
 export function isRtf(head: Buffer): boolean {
   return /^[ \t\r\n\f]*\{\\rt/.test(rtfText(head));
 }
 
-/** The document's text: after a UTF-8 byte order mark, or decoded from UTF-16 after its mark; else as bytes. */
+/**
+ * The document's text: after a UTF-8 byte order mark, or decoded from UTF-16 or UTF-32 after its mark, or from UTF-16
+ * or UTF-32 without one when its first character is ASCII other than NUL (the other bytes of its code unit NULs, as
+ * an XML reader detects the encoding); else as bytes.
+ */
 function rtfText(data: Buffer): string {
   if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return data.toString('latin1', 3);
-  if (data[0] === 0xff && data[1] === 0xfe)
-    return data.subarray(2, data.length - (data.length % 2)).toString('utf16le');
-  if (data[0] === 0xfe && data[1] === 0xff)
-    return Buffer.from(data.subarray(2, data.length - (data.length % 2)))
-      .swap16()
-      .toString('utf16le');
+  const b = (k: number) => data[k] ?? -1;
+  // UTF-32 before UTF-16: FF FE 00 00 also starts UTF-16LE's mark.
+  if (b(0) === 0xff && b(1) === 0xfe && b(2) === 0 && b(3) === 0) return utf32(data.subarray(4), true);
+  if (b(0) === 0 && b(1) === 0 && b(2) === 0xfe && b(3) === 0xff) return utf32(data.subarray(4), false);
+  if (b(0) === 0xff && b(1) === 0xfe) return utf16(data.subarray(2), true);
+  if (b(0) === 0xfe && b(1) === 0xff) return utf16(data.subarray(2), false);
+  const ascii = (k: number) => b(k) > 0 && b(k) < 0x80;
+  if (ascii(0) && b(1) === 0 && b(2) === 0 && b(3) === 0) return utf32(data, true);
+  if (b(0) === 0 && b(1) === 0 && b(2) === 0 && ascii(3)) return utf32(data, false);
+  if (ascii(0) && b(1) === 0) return utf16(data, true);
+  if (b(0) === 0 && ascii(1)) return utf16(data, false);
   return data.toString('latin1');
+}
+
+function utf16(data: Buffer, little: boolean): string {
+  const even = data.subarray(0, data.length - (data.length % 2));
+  return (little ? even : Buffer.from(even).swap16()).toString('utf16le');
+}
+
+// Code points past U+10FFFF (not characters) read as U+FFFD.
+function utf32(data: Buffer, little: boolean): string {
+  const out: string[] = [];
+  for (let k = 0; k + 4 <= data.length; k += 4) {
+    const cp = little ? data.readUInt32LE(k) : data.readUInt32BE(k);
+    out.push(cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd');
+  }
+  return out.join('');
 }
 
 /**

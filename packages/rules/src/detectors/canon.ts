@@ -247,6 +247,10 @@ function classify(cp: number): string {
   const numeral = numeralValue(cp);
   if (numeral !== undefined) return String(numeral);
   if (/^[A-Za-z0-9]$/.test(compat)) return compat;
+  // A full-width bar, colon or bracket (`｜ ： ［`) and the other look-alikes of a cell join read as it.
+  if (isCellJoin(compat)) return compat;
+  const cell = CELL_LOOKALIKES.get(cp);
+  if (cell !== undefined) return cell;
   // A compatibility form of a numeral reads as it: a Kangxi radical `⼀`, a CJK compatibility ideograph `零`
   // (U+F9B2), a squared `🈩`.
   const base = compat.codePointAt(0) ?? cp;
@@ -347,6 +351,35 @@ export function digitValue(cp: number): number {
 export function isSeparator(c: string | undefined): boolean {
   return c === ' ' || c === '-' || c === '.' || c === '/' || c === '\n' || c === '\t';
 }
+
+/**
+ * Characters that keep two cells, fields or quoted values apart: a Markdown or pipe-separated table's bar, a colon, a
+ * plus, quotes, brackets and a backslash (canonical text: their look-alikes, `｜ │ ： ＋ “ ” 【 】 「 」`, are read as
+ * them). A reader reads a card's or an IBAN's groups so joined as one number (attacker round 71); the card scan takes
+ * them only in a card's own layout.
+ */
+export function isCellJoin(c: string | undefined): boolean {
+  return c !== undefined && CELL_JOINS.has(c);
+}
+const CELL_JOINS = new Set(['|', ':', '+', '"', "'", '(', ')', '[', ']', '{', '}', '\\']);
+// Look-alikes of the cell joins NFKC does not fold to them: box-drawing and other bars, curly and angle quotes, CJK
+// corner and lenticular brackets.
+const CELL_LOOKALIKES = new Map<number, string>([
+  ...[
+    0x2502, 0x2503, 0x2506, 0x2507, 0x250a, 0x250b, 0x2551, 0x00a6, 0x2223, 0x2225, 0x2016, 0x2758, 0x2759,
+    0x275a,
+  ].map((cp) => [cp, '|'] as [number, string]),
+  ...[0x201c, 0x201d, 0x201e, 0x201f, 0x00ab, 0x00bb, 0x301d, 0x301e, 0x301f].map(
+    (cp) => [cp, '"'] as [number, string],
+  ),
+  ...[0x2018, 0x2019, 0x201a, 0x201b, 0x2039, 0x203a].map((cp) => [cp, "'"] as [number, string]),
+  ...[0x3010, 0x3014, 0x3016, 0x3018, 0x301a, 0x300c, 0x300e, 0x3008, 0x300a].map(
+    (cp) => [cp, '['] as [number, string],
+  ),
+  ...[0x3011, 0x3015, 0x3017, 0x3019, 0x301b, 0x300d, 0x300f, 0x3009, 0x300b].map(
+    (cp) => [cp, ']'] as [number, string],
+  ),
+]);
 
 /** Longest run of separators still joining two groups: wide enough for "4111 -\n 1111", not for a table. */
 export const MAX_SEPARATOR_RUN = 6;

@@ -1,4 +1,4 @@
-import { canonicalReadings, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
+import { canonicalReadings, isCellJoin, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
 
 /**
  * True when the digits pass the Luhn (mod 10) check used by payment card numbers.
@@ -87,7 +87,8 @@ export interface ScanWork {
  * and Maestro 16 or 19; any issued length in a 4-4-4-4-x layout). The text is canonicalised first
  * ({@link canonicalReadings}): any Unicode decimal digit counts (full-width `４１１１`), and groups may be joined by
  * runs of up to six separators (any Unicode space, line break, dash, dot or slash), so
- * `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found. A run of groups reads as one
+ * `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found; in a card's own layout (4-4-4-4…) also
+ * by table bars, colons, pluses, quotes, brackets or backslashes (`| 4111 | 1111 | 1111 | 1111 |`). A run of groups reads as one
  * number when joined the same way throughout in at most five groups or in even ones (`41 11 11 11 11 11 11
  * 11`); inside a longer run only a card's own layout (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-3) or one
  * unbroken group counts, and not among six or more four-digit groups, so the cells of a table row or the
@@ -139,7 +140,7 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
         continue;
       }
       let k = j;
-      while (k < text.length && k - j < MAX_SEPARATOR_RUN && isSeparator(text[k])) k++;
+      while (k < text.length && k - j < MAX_SEPARATOR_RUN && isCardJoin(text[k])) k++;
       if (k === j || !isDigit(text, k)) break;
       groups.push(group);
       joins.push(text.slice(j, k));
@@ -232,7 +233,12 @@ function collectFromRun(
   // A labelled reference is the reading that starts at the run's first group (a SIRET's only at 14 digits).
   const exempt = (s: number, digits: string) =>
     s === 0 && labelled !== undefined && (labelled === 'reference' || digits.length === SIRET_DIGITS);
-  if (groups.length > 1 && sameJoins(run.joins) && (groups.length <= 5 || evenGroups(groups))) {
+  if (
+    groups.length > 1 &&
+    sameJoins(run.joins) &&
+    !run.joins.some(hasCellJoin) &&
+    (groups.length <= 5 || evenGroups(groups))
+  ) {
     const whole = groups.join('');
     if (!exempt(0, whole) && valid(whole, gluedFirst || gluedLast, false, false)) {
       found.push(whole);
@@ -262,6 +268,17 @@ function collectFromRun(
     } else s++;
   }
 }
+
+// A card's groups joined by a cell join (`| 4111 | 1111 | 1111 | 1111 |`, `"4111" "1111" …`, `[4111][1111]…`,
+// `4111:1111:…`: {@link isCellJoin}) read as one card (attacker round 71: each was delivered), but such joins join
+// times, phone numbers, version numbers and table rows too, so such a run counts only in a card's own layout
+// (4-4-4-4, 4-4-4-4-3, 4-6-5…: {@link cardLayout}), never as the whole run of groups joined alike (`12:30:45:…`,
+// `2:15:3:7:1`). Commas and semicolons still join nothing (CSV columns, thousands).
+const isCardJoin = (c: string | undefined) => isSeparator(c) || isCellJoin(c);
+const hasCellJoin = (join: string) => {
+  for (const c of join) if (isCellJoin(c)) return true;
+  return false;
+};
 
 // A run of more than five groups is a card only in an even layout of the sender's own (`41 11 11 11 11 11 11
 // 11`); a slip of the space bar leaves five groups at most (`4111 1111 1111 11 11`), where a table row of

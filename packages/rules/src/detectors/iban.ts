@@ -1,4 +1,4 @@
-import { canonicalReadings, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
+import { canonicalReadings, isCellJoin, isSeparator, isWordChar, MAX_SEPARATOR_RUN } from './canon.js';
 import type { ScanWork } from './card.js';
 
 // IBAN lengths by country (ISO 13616 registry); a country code not listed is not an IBAN.
@@ -118,7 +118,8 @@ export function ibanValid(iban: string): boolean {
  * IBANs in a text, validated by {@link ibanValid}: compact or grouped, any case, the text canonicalised
  * first ({@link canonicalReadings}: full-width letters and digits, Unicode spaces and dashes), groups joined
  * by runs of up to six separators (space, dash, dot, slash, line break) between groups of four (or of eight,
- * twelve…: fours run together), groups of digits of any size, and up to two groups of another size with one
+ * twelve…: fours run together; a split inside the country code or check digits, `GB8 2WEST…`, is no group), groups of
+ * digits of any size, and up to two groups of another size with one
  * letter each (national layouts: `IT 60 X 05428 11101 000000123456`); only countries of the IBAN registry
  * count, at their exact length, and mod-97 decides. Work per candidate is bounded
  * (34 characters and their separators), so the scan is linear. Returns them compact and upper-case.
@@ -169,12 +170,14 @@ export function scanIbans(upper: string, max: number, work?: ScanWork): string[]
       // another size ends the candidate: words of prose (`the`), ordinals and times (`2nd`, `10am`), postcodes
       // (`3AB`) never join, so mod-97 and the country's exact length are left to judge only number-like runs.
       let k = j;
-      while (k < upper.length && k - j < MAX_SEPARATOR_RUN && isSeparator(upper[k])) k++;
-      const country = compact.length === 2;
-      const odd = group % 4 !== 0 && letters > 0 && !country;
+      while (k < upper.length && k - j < MAX_SEPARATOR_RUN && isIbanJoin(upper[k])) k++;
+      // A split inside the country code and check digits (`GB8 2WEST…`, `G B82…`) is no group of its own: the
+      // groups after it are counted from the IBAN's start, as if it were not there (attacker round 71).
+      const header = compact.length < 4;
+      const odd = group % 4 !== 0 && letters > 0 && compact.length !== 2 && !header;
       if (k === j || group === 0 || !isAlnum(upper[k])) break;
       if (odd && (letters > 1 || ++loose > 2)) break;
-      group = 0;
+      group = header ? compact.length : 0;
       letters = 0;
       j = k;
     }
@@ -189,17 +192,35 @@ export function scanIbans(upper: string, max: number, work?: ScanWork): string[]
   return found;
 }
 
+// Separators, and the joins of table cells, fields and quoted values (`| GB82 | WEST | … |`, `"DE89" "3704" …`: attacker
+// round 71): mod-97 and the country's exact length judge what they join.
+function isIbanJoin(c: string | undefined): boolean {
+  return isSeparator(c) || isCellJoin(c);
+}
+
 function isAlnum(c: string | undefined): boolean {
   return c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
 }
 
 function isStart(s: string, i: number): boolean {
-  if (!isLetter(s[i]) || !isLetter(s[i + 1]) || (isWordChar(s[i - 1]) && !afterLabel(s, i))) return false;
+  if (!isLetter(s[i]) || (isWordChar(s[i - 1]) && !afterLabel(s, i))) return false;
   // The check digits right after the country code, or after a run of separators as between any two groups
-  // (`DE 89 3704…`, `DE-89-3704-…`, `DE.89.3704.…`).
-  let at = i + 2;
-  while (at - i - 2 < MAX_SEPARATOR_RUN && isSeparator(s[at])) at++;
-  return isDigit(s[at]) && isDigit(s[at + 1]);
+  // (`DE 89 3704…`, `DE-89-3704-…`, `DE.89.3704.…`); the country code's letters and the check digits may each be
+  // split by such a run too (`G B82…`, `GB8 2WEST…`: a reader still reads the same characters, and mod-97 and the
+  // country's exact length judge them; attacker round 71).
+  let at = i + 1;
+  const past = () => {
+    const from = at;
+    while (at - from < MAX_SEPARATOR_RUN && isIbanJoin(s[at])) at++;
+  };
+  past();
+  if (!isLetter(s[at])) return false;
+  at++;
+  past();
+  if (!isDigit(s[at])) return false;
+  at++;
+  past();
+  return isDigit(s[at]);
 }
 
 // Glued to its label (`IBANDE89…`, as text copied from a PDF statement or joined in a spreadsheet reads; attacker
