@@ -22,12 +22,28 @@ export function sharedS3Client(): S3Client {
   return shared;
 }
 
-/** Forgets the shared S3 client (tests that change the environment between cases). */
+/**
+ * Forgets the shared S3 client (tests that change the environment between cases).
+ *
+ * @example
+ * ```ts
+ * process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
+ * resetSharedS3Client();
+ * sharedS3Client().config.forcePathStyle; // true: a new client, made from the environment as it is now
+ * ```
+ */
 export function resetSharedS3Client(): void {
   shared = undefined;
 }
 
-/** Bodies from this size on are sent with an unsigned payload (when the connection allows it). */
+/**
+ * Bodies from this size on are sent with an unsigned payload (when the connection allows it).
+ *
+ * @example
+ * ```ts
+ * UNSIGNED_PAYLOAD_FROM_BYTES; // 65536 (64 KiB)
+ * ```
+ */
 export const UNSIGNED_PAYLOAD_FROM_BYTES = 64 * 1024;
 
 /**

@@ -34,7 +34,15 @@ export type VerdictType = Verdict['type'];
 /** Verdicts legal for direction `D`; every verdict when `D` is not known statically (checked at run time). */
 export type VerdictFor<D extends Direction> = [D] extends ['OUTBOUND'] ? OutboundVerdict : Verdict;
 
-/** Longest bounce message wmflow sends; keeps responses far below WorkMail's 256 KB. */
+/**
+ * Longest bounce message wmflow sends; keeps responses far below WorkMail's 256 KB.
+ *
+ * @example
+ * ```ts
+ * Verdicts.bounce('x'.repeat(MAX_BOUNCE_MESSAGE_LENGTH)); // fine: 2048 characters
+ * Verdicts.bounce('x'.repeat(MAX_BOUNCE_MESSAGE_LENGTH + 1)); // throws VerdictError
+ * ```
+ */
 export const MAX_BOUNCE_MESSAGE_LENGTH = 2048;
 
 /**

@@ -4,6 +4,12 @@ import type { LocalStackEnv } from './stack.js';
  * The variables a SAM template declares (empty or SDK defaults) so that `sam local invoke --env-vars`
  * can point a function at the local stack: SAM only overrides variables the template declares, and a
  * function whose endpoints stay unset would call real AWS with the host's credentials.
+ *
+ * @example
+ * ```ts
+ * const Variables = Object.fromEntries(SAM_LOCAL_VARIABLES.map((name) => [name, '']));
+ * // { AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW: '', AWS_ENDPOINT_URL_S3: '', …, AWS_RESPONSE_CHECKSUM_VALIDATION: '' }
+ * ```
  */
 export const SAM_LOCAL_VARIABLES = [
   'AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW',

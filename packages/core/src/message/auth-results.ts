@@ -33,7 +33,15 @@ export interface AuthVerdicts {
   sesVirus?: string;
 }
 
-/** Authentication services whose results are trusted by default: SES, which receives WorkMail's mail. */
+/**
+ * Authentication services whose results are trusted by default: SES, which receives WorkMail's mail.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_TRUSTED_AUTHSERV_IDS; // ['amazonses.com']
+ * const v = authVerdicts(await ctx.message.headers(), [...DEFAULT_TRUSTED_AUTHSERV_IDS, 'mx.corp.example']);
+ * ```
+ */
 export const DEFAULT_TRUSTED_AUTHSERV_IDS: readonly string[] = ['amazonses.com'];
 
 /**

@@ -45,6 +45,12 @@ const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u01
  * Thunderbird saves it (`invoice.j s` is `invoice.js`); the name without the characters Windows refuses, as
  * Exchange and Outlook save it (`invoice.j|s` is `invoice.js`); and the name percent-decoded once, as a client that
  * decodes `%XX` in a plain parameter saves it (`invoice%2Eexe` is `invoice.exe`).
+ *
+ * @example
+ * ```ts
+ * nameVariants('invoice.j|s'); // ['invoice.j|s', 'invoice.js']
+ * nameVariants('a.vbs:x:$DATA'); // ['a.vbs:x', 'a.vbsx', 'a.vbs', 'x']
+ * ```
  */
 export function nameVariants(name: string): string[] {
   const clean = normalizeFileName(name);

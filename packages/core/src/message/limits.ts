@@ -18,7 +18,15 @@ export interface MessageLimits {
   maxHtmlToTextBytes: number;
 }
 
-/** The default {@link MessageLimits}. */
+/**
+ * The default {@link MessageLimits}; a flow's `message.limits` overrides some of them.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MESSAGE_LIMITS.maxMessageBytes; // 41943040 (40 MiB)
+ * flow({ direction: 'INBOUND', rules, message: { limits: { maxParts: 2 * DEFAULT_MESSAGE_LIMITS.maxParts } } });
+ * ```
+ */
 export const DEFAULT_MESSAGE_LIMITS: MessageLimits = {
   maxHeaderBytes: 1024 * 1024,
   maxMessageBytes: 40 * 1024 * 1024,

@@ -112,7 +112,15 @@ export interface VisibleTextReport {
   stopped: boolean;
 }
 
-/** The default {@link VisibleTextLimits}. */
+/**
+ * The default {@link VisibleTextLimits}; the `limits` argument of {@link readVisibleText} overrides some of them.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_VISIBLE_TEXT_LIMITS.maxDepth; // 5
+ * await readVisibleText(raw, onText, { maxPartBytes: DEFAULT_VISIBLE_TEXT_LIMITS.maxPartBytes / 2 });
+ * ```
+ */
 export const DEFAULT_VISIBLE_TEXT_LIMITS: VisibleTextLimits = {
   maxPartBytes: 10 * 1024 * 1024,
   maxTotalBytes: 50 * 1024 * 1024,

@@ -20,7 +20,17 @@ const RESULT: Record<SesVerdictStatus, string | undefined> = {
   DISABLED: undefined,
 };
 
-/** SES's receipt verdicts as {@link AuthVerdicts}, the shape header-reading rules already use. */
+/**
+ * SES's receipt verdicts as {@link AuthVerdicts}, the shape header-reading rules already use.
+ *
+ * @example
+ * ```ts
+ * const { receipt } = makeSesEvent({ verdicts: { virus: 'FAIL', dkim: 'GRAY' } }).Records[0].ses;
+ * receiptVerdicts(receipt);
+ * // { authServId: 'amazonses.com', methods: [...], spf: 'pass', dkim: 'none', dmarc: 'pass',
+ * //   sesSpam: 'PASS', sesVirus: 'FAIL' }
+ * ```
+ */
 export function receiptVerdicts(receipt: SesMessage['receipt']): AuthVerdicts {
   const methods: AuthMethodResult[] = [];
   const out: AuthVerdicts = { authServId: SES_AUTHSERV_ID, methods };

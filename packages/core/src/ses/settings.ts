@@ -8,7 +8,15 @@ import { assertVerdictAllowed, type InboundVerdict, type Verdict, Verdicts } fro
 import type { SesFlowClients, StoredMessageOptions } from './clients.js';
 import type { SesVerdictPolicy } from './disposition.js';
 
-/** SES's limits, handed to the engine-neutral core as settings. */
+/**
+ * SES's limits, handed to the engine-neutral core as settings.
+ *
+ * @example
+ * ```ts
+ * SES_LIMITS.timeoutMs; // 30000
+ * SES_LIMITS.maxMessageBytes; // 41943040 (40 MiB)
+ * ```
+ */
 export const SES_LIMITS = {
   /** A RequestResponse Lambda action waits this long for the answer, in milliseconds. */
   timeoutMs: 30_000,

@@ -29,7 +29,14 @@ export interface MakeSesEventOptions {
   functionArn?: string;
 }
 
-/** A fresh id in SES's style: 40 lower-case letters and digits. */
+/**
+ * A fresh id in SES's style: 40 lower-case letters and digits.
+ *
+ * @example
+ * ```ts
+ * /^[a-z0-9]{40}$/.test(sesMessageId()); // true
+ * ```
+ */
 export function sesMessageId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return [...randomBytes(40)].map((b) => alphabet[b % alphabet.length]).join('');

@@ -1,4 +1,11 @@
-/** The ustar magic and version, as a `fields` entry of {@link tarEntry} (a tar without it is pre-POSIX). */
+/**
+ * The ustar magic and version, as a `fields` entry of {@link tarEntry} (a tar without it is pre-POSIX).
+ *
+ * @example
+ * ```ts
+ * tarEntry('a.txt', Buffer.from('hi'), '0', USTAR_MAGIC).toString('latin1', 257, 265); // 'ustar\u000000'
+ * ```
+ */
 export const USTAR_MAGIC: Readonly<Record<number, string>> = { 257: 'ustar\u000000' };
 
 /**

@@ -53,7 +53,16 @@ export function defaultMessageFlowClient(): WorkMailMessageFlowClient {
   return shared.messageFlow;
 }
 
-/** Forgets the shared clients (tests that change the environment between cases). */
+/**
+ * Forgets the shared clients (tests that change the environment between cases).
+ *
+ * @example
+ * ```ts
+ * process.env.AWS_S3_FORCE_PATH_STYLE = 'true';
+ * resetDefaultClients();
+ * defaultClients().s3.config.forcePathStyle; // true: new clients, made from the environment as it is now
+ * ```
+ */
 export function resetDefaultClients(): void {
   shared = {};
   resetSharedS3Client();

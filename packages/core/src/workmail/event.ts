@@ -54,5 +54,13 @@ export type FlowEvent = InboundFlowEvent | OutboundFlowEvent;
 /** The flow event for a statically known direction, or either when `D` is the union. */
 export type FlowEventFor<D extends Direction> = Extract<FlowEvent, { flowDirection: D }>;
 
-/** Oldest event schema wmflow understands. */
+/**
+ * Oldest event schema wmflow understands.
+ *
+ * @example
+ * ```ts
+ * MIN_SUMMARY_VERSION; // '2018-10-10'
+ * parseFlowEvent({ ...event, summaryVersion: '2017-01-01' }); // throws EventValidationError
+ * ```
+ */
 export const MIN_SUMMARY_VERSION = '2018-10-10';

@@ -19,7 +19,15 @@ export interface FlowResponse {
   actions: FlowAction[];
 }
 
-/** WorkMail's limits on a synchronous response. */
+/**
+ * WorkMail's limits on a synchronous response.
+ *
+ * @example
+ * ```ts
+ * RESPONSE_LIMITS.maxActions; // 10
+ * RESPONSE_LIMITS.timeoutMs; // 15000
+ * ```
+ */
 export const RESPONSE_LIMITS = {
   /** Actions beyond this get the rule's fallback action. */
   maxActions: 10,

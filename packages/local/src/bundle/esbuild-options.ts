@@ -5,6 +5,11 @@ import { lazyWebStreams } from './lazy-web-streams.js';
 /**
  * esbuild's CommonJS shim (`__require`) throws `Dynamic require of "buffer"` in an ESM bundle; a real
  * `require` made with `createRequire` lets bundled CommonJS code (mailparser, iconv-lite) load Node's modules.
+ *
+ * @example
+ * ```ts
+ * esbuildOptions('src/handler.ts', 'dist/handler', 'lambda').banner; // { js: REQUIRE_BANNER }
+ * ```
  */
 export const REQUIRE_BANNER =
   "import { createRequire as __wmflowCreateRequire } from 'node:module'; const require = __wmflowCreateRequire(import.meta.url);";

@@ -2,7 +2,17 @@ import type { Clock } from '../clock.js';
 import { FlowApiError, LocalStackError } from '../errors.js';
 import { MESSAGE_ID_PATTERN, newMessageId } from './message-id.js';
 
-/** WorkMail keeps an in-transit message readable for 24 hours. */
+/**
+ * WorkMail keeps an in-transit message readable for 24 hours.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock();
+ * const flow = await startFlowEmulator({ s3, clock });
+ * const id = flow.load(raw);
+ * clock.advance(MESSAGE_TTL_MS); // GetRawMessageContent for `id` now answers ResourceNotFoundException
+ * ```
+ */
 export const MESSAGE_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**

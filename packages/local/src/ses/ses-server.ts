@@ -4,7 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../clock.js';
 import { members, readForm, SesApiError, sendQueryError, sendResult } from './query.js';
 
-/** How long after receipt SES accepts SendBounce for a message. */
+/**
+ * How long after receipt SES accepts SendBounce for a message.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock();
+ * const ses = await startSesEmulator({ clock });
+ * ses.receive('0example-id');
+ * clock.advance(BOUNCE_WINDOW_MS + 1); // SendBounce for '0example-id' now fails with MessageRejected
+ * ```
+ */
 export const BOUNCE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**

@@ -78,7 +78,15 @@ export const DEFAULT_BLOCKED_EXTENSIONS: readonly string[] = [
   ...ABUSED_EXTENSIONS,
 ];
 
-/** Archive extensions and (declared or sniffed) content types. */
+/**
+ * Archive extensions and (declared or sniffed) content types.
+ *
+ * @example
+ * ```ts
+ * ARCHIVE_EXTENSIONS.includes('7z'); // true
+ * ARCHIVE_EXTENSIONS.includes('docx'); // false
+ * ```
+ */
 export const ARCHIVE_EXTENSIONS: readonly string[] =
   'zip rar 7z gz tgz taz tar bz2 tbz tbz2 xz txz lz tlz zst tzst lzma cab iso img ace arj lzh lha z egg alz'.split(
     ' ',
@@ -273,7 +281,17 @@ export interface AttachmentPolicy {
   unlistedArchives: boolean;
 }
 
-/** Checks and completes attachment policy options, throwing {@link ConfigError} on bad ones. */
+/**
+ * Checks and completes attachment policy options, throwing {@link ConfigError} on bad ones.
+ *
+ * @example
+ * ```ts
+ * const policy = attachmentPolicy({ blockArchives: true });
+ * policy.archives; // true
+ * policy.blocked.has('exe'); // true: the default block list
+ * attachmentPolicy({ blockedExtensions: ['*.exe'] }); // throws ConfigError (not an extension)
+ * ```
+ */
 export function attachmentPolicy(options: AttachmentPolicyOptions): AttachmentPolicy {
   const blocked = stringList(
     'blockedExtensions',

@@ -1,9 +1,24 @@
 import { ConfigError } from '@wmflow/core';
 import { RE2JS } from 're2js';
 
-/** Longest pattern source accepted, in characters. */
+/**
+ * Longest pattern source accepted, in characters.
+ *
+ * @example
+ * ```ts
+ * compileSafePattern('patterns[0]', 'a'.repeat(MAX_PATTERN_LENGTH + 1)); // throws ConfigError (too long)
+ * ```
+ */
 export const MAX_PATTERN_LENGTH = 2000;
-/** Largest compiled program accepted (RE2's measure of a pattern's cost). */
+/**
+ * Largest compiled program accepted (RE2's measure of a pattern's cost).
+ *
+ * @example
+ * ```ts
+ * compileSafePattern('patterns[0]', '[a-z]{1000}'.repeat(19)); // accepted
+ * compileSafePattern('patterns[0]', '[a-z]{1000}'.repeat(20)); // throws ConfigError (program size 20002 > 20000)
+ * ```
+ */
 export const MAX_PATTERN_PROGRAM = 20_000;
 
 /** A pattern compiled for linear-time matching. */

@@ -1,9 +1,26 @@
 import { ConfigError, type MessageHeaders, parseMailDate } from '@wmflow/core';
 
-/** Placeholders of a journal key template. */
+/**
+ * Placeholders of a journal key template.
+ *
+ * @example
+ * ```ts
+ * KEY_PLACEHOLDERS.includes('messageId'); // true: `{messageId}` may appear in a key template
+ * keyTemplate('mail/{sender}/{messageId}'); // throws ConfigError (unknown placeholder {sender})
+ * ```
+ */
 export const KEY_PLACEHOLDERS = ['yyyy', 'mm', 'dd', 'hh', 'direction', 'messageId', 'invocationId'] as const;
 
-/** The default key: `journal/<direction>/<yyyy>/<mm>/<dd>/<messageId>`. */
+/**
+ * The default key: `journal/<direction>/<yyyy>/<mm>/<dd>/<messageId>`.
+ *
+ * @example
+ * ```ts
+ * const key = keyTemplate(DEFAULT_KEY_TEMPLATE);
+ * key({ messageId: 'abc', invocationId: 'x', direction: 'INBOUND', date: new Date('2026-11-24') });
+ * // "journal/inbound/2026/11/24/abc"
+ * ```
+ */
 export const DEFAULT_KEY_TEMPLATE = 'journal/{direction}/{yyyy}/{mm}/{dd}/{messageId}';
 
 const LITERAL = /^[A-Za-z0-9\-_./]*$/;

@@ -1,4 +1,12 @@
-/** Where a replay puts its virtual clock: a function returning milliseconds since the epoch. */
+/**
+ * Where a replay puts its virtual clock: a function returning milliseconds since the epoch.
+ *
+ * @example
+ * ```ts
+ * (globalThis as Record<symbol, unknown>)[RATE_CLOCK] = () => Date.parse('2026-11-24T00:00:00Z');
+ * rateNow(); // 1795478400000
+ * ```
+ */
 export const RATE_CLOCK = Symbol.for('wmflow.clock');
 
 /**
