@@ -51,6 +51,14 @@ export class SpillFile {
     const size = Math.min(READ_BYTES, this.written - position);
     const buffer = Buffer.allocUnsafe(size);
     const { bytesRead } = await this.handle.read(buffer, 0, size, position);
+    // Nothing where bytes were written: the file was cut under it (or lost them). An empty read would be taken
+    // for no progress and asked again for ever (fault round 58): it fails, and every later read with it.
+    if (bytesRead === 0) {
+      this.failure ??= new Error(
+        `spill file read back nothing at ${position} of the ${this.written} bytes written: it was cut`,
+      );
+      throw this.failure;
+    }
     return buffer.subarray(0, bytesRead);
   }
 

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { WmflowError } from '@wmflow/core/errors';
 import { endWhenHeldOpen } from './held-open.js';
+import { writeWholeWhenFile } from './whole-writes.js';
 
 /** A `wmflow` sub-command: takes its arguments, resolves to the exit code. */
 export type Command = (args: string[]) => Promise<number>;
@@ -129,12 +130,21 @@ function packageVersion(): string {
 // A reader that stops early (`wmflow replay --json | head`): stop with a line saying so, not a stack trace. The
 // work was not all reported, so the exit code is 1 (a script must not take it for a full run).
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
+  if (error.code !== 'EPIPE') {
+    // A file that takes no more (disk full, file-size limit): what was written is cut, whatever the command did.
+    if (process.stdout.listenerCount('error') > 1) return;
+    process.stderr.write(
+      `wmflow: stdout could not be written (${error.code ?? error.message}): its output is cut\n`,
+    );
+    process.exit(1);
+  }
   // A command that handles it itself (replay stops its run and reports how far it got) does so.
   if (process.stdout.listenerCount('error') > 1) return;
   process.stderr.write('wmflow: stdout was closed by its reader (EPIPE): stopped\n');
   process.exit(1);
 });
+// Output sent to a file is written whole or the command fails (fault round 58: Node took a cut write for whole).
+writeWholeWhenFile(process.stdout);
 const argv = process.argv.slice(2);
 process.exitCode = await main(argv);
 // A handler module that left a timer or socket open must not keep `replay -j 1`, which loaded it in this process,

@@ -1,0 +1,43 @@
+import { fstatSync, writeSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+
+/**
+ * Makes a standard stream that is a file (`wmflow quarantine show … > message.eml`) write each chunk whole, or fail.
+ * Node writes to such a stream with one `writeSync` per chunk and ignores how many bytes it took: a write cut short
+ * (a disk that fills, a file-size limit) was taken for the whole chunk, so a message or the last JSON lines were cut
+ * and the command exited 0 (fault round 58). Here the rest of the chunk is written until it is all on disk, and the
+ * write that cannot (ENOSPC, EFBIG) fails the stream, so the command ends with an error. Pipes and terminals
+ * (libuv streams, which write all or fail) are left as they are.
+ *
+ * @example
+ * ```ts
+ * writeWholeWhenFile(process.stdout);
+ * ```
+ */
+export function writeWholeWhenFile(stream: Writable & { fd?: number }): void {
+  const fd = stream.fd;
+  if (typeof fd !== 'number') return;
+  try {
+    if (!fstatSync(fd).isFile()) return;
+  } catch {
+    return;
+  }
+  stream._write = (
+    chunk: Buffer | string,
+    encoding: BufferEncoding,
+    done: (error?: Error | null) => void,
+  ) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+    try {
+      for (let at = 0; at < bytes.length; ) {
+        const n = writeSync(fd, bytes, at, bytes.length - at);
+        if (n <= 0) throw new Error(`wrote ${at} of ${bytes.length} bytes: the file takes no more`);
+        at += n;
+      }
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
+  };
+}
