@@ -81,4 +81,34 @@ describe('F58-2: output sent to a file is written whole, or the command fails', 
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/EFBIG|cut/);
   }, 60_000);
+  it('replay --json and backtest into a file that takes 2 KiB: exit 1, one line on stderr, no stack trace', async () => {
+    for (const [command, args] of [
+      [
+        'replay',
+        [
+          'replay',
+          'samples/eml',
+          '--function',
+          'archiver',
+          '--env-file',
+          'samples/expect/env.json',
+          '--json',
+        ],
+      ],
+      [
+        'backtest',
+        ['backtest', 'samples/eml', '--function', 'archiver', '--env-file', 'samples/expect/env.json'],
+      ],
+    ] as const) {
+      const whole = await intoFile([...args], join(dir, `${command}-whole.jsonl`), undefined);
+      expect(whole.code, whole.stderr).toBe(0);
+      expect((await readFile(join(dir, `${command}-whole.jsonl`))).length).toBeGreaterThan(4096);
+      const run = await intoFile([...args], join(dir, `${command}-cut.jsonl`), 2);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(
+        `wmflow ${command}: stdout could not be written (EFBIG): its output is cut`,
+      );
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
 });

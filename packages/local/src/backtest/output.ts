@@ -1,6 +1,7 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { outputCut } from '../cli/whole-writes.js';
 import { LocalStackError } from '../errors.js';
 import type { BacktestLine } from './types.js';
 
@@ -22,7 +23,8 @@ export class JsonLinesOut {
     onClosed: () => void,
   ) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
+      // A file that takes no more (fault round 58): the output is cut; said in one line, exit 1.
+      if (error.code !== 'EPIPE') outputCut('backtest', error);
       this.closed = true;
       onClosed();
     });

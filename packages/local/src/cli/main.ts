@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { WmflowError } from '@wmflow/core/errors';
 import { endWhenHeldOpen } from './held-open.js';
-import { writeWholeWhenFile } from './whole-writes.js';
+import { outputCut, writeWholeWhenFile } from './whole-writes.js';
 
 /** A `wmflow` sub-command: takes its arguments, resolves to the exit code. */
 export type Command = (args: string[]) => Promise<number>;
@@ -133,10 +133,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') {
     // A file that takes no more (disk full, file-size limit): what was written is cut, whatever the command did.
     if (process.stdout.listenerCount('error') > 1) return;
-    process.stderr.write(
-      `wmflow: stdout could not be written (${error.code ?? error.message}): its output is cut\n`,
-    );
-    process.exit(1);
+    outputCut('', error);
   }
   // A command that handles it itself (replay stops its run and reports how far it got) does so.
   if (process.stdout.listenerCount('error') > 1) return;

@@ -41,3 +41,21 @@ export function writeWholeWhenFile(stream: Writable & { fd?: number }): void {
     done();
   };
 }
+
+/**
+ * Ends the process, exit 1, with one line on stderr saying that `command`'s output could not be written (a full
+ * disk, a file-size limit): what stdout holds is cut, whatever the command did, and a stack trace would say less.
+ *
+ * @example
+ * ```ts
+ * process.stdout.on('error', (error) => outputCut('replay', error));
+ * ```
+ */
+export function outputCut(command: string, error: NodeJS.ErrnoException): never {
+  // Straight to the descriptor: replay routes process.stderr.write elsewhere while a handler runs.
+  writeSync(
+    2,
+    `wmflow${command ? ` ${command}` : ''}: stdout could not be written (${error.code ?? error.message}): its output is cut\n`,
+  );
+  process.exit(1);
+}

@@ -1,3 +1,5 @@
+import { outputCut } from '../cli/whole-writes.js';
+
 /**
  * Keeps what handlers print off stdout, so the table and the JSON lines stay
  * clean: while installed, writes to `process.stdout` and `process.stderr` go
@@ -30,7 +32,8 @@ export function captureOutput(options: { logs: boolean; onClosed?: () => void })
   }) as typeof process.stdout.write;
   let closed = false;
   const onError = (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    // A file that takes no more (fault round 58): the output is cut; said in one line, exit 1.
+    if (error.code !== 'EPIPE') outputCut('replay', error);
     closed = true;
     options.onClosed?.();
   };
