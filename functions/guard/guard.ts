@@ -100,6 +100,8 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
   // protections (`rate.last`): settled first, its Junk would stand in for a virus's or a blocked file's bounce.
   const rate = rateRules(config, scope, 'INBOUND');
   rules.push(...rate.first);
+  // SES verdicts that still deliver: after the protections (below).
+  const late: Rule<'INBOUND'>[] = [];
 
   if (config.flag('SES_VERDICTS', true)) {
     const onVirus = verdictSetting(
@@ -118,7 +120,20 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
       'SPAM_BOUNCE_MESSAGE',
       'Your message was not delivered: it was classified as spam.',
     );
-    rules.push(scope('ses-verdicts', enforceSesVerdicts({ onVirus, onSpam })));
+    // The first verdict settled wins: a verdict that still delivers (Junk, or `deliver` for spam) goes after the
+    // protections, or a spam FAIL (the cheapest verdict a sender can earn) would stand in for the bounce of an
+    // `.exe` or the Junk of an impersonation (attacker round 72, as round 61's junk rate limit did).
+    const refuses = (v: Verdict) => v.type === 'BOUNCE' || v.type === 'DROP';
+    if (refuses(onVirus) && refuses(onSpam)) {
+      rules.push(scope('ses-verdicts', enforceSesVerdicts({ onVirus, onSpam })));
+    } else if (!refuses(onVirus) && !refuses(onSpam)) {
+      late.push(scope('ses-verdicts', enforceSesVerdicts({ onVirus, onSpam })));
+    } else {
+      const first = refuses(onVirus) ? 'virus' : 'spam';
+      rules.push(scope('ses-verdicts', enforceSesVerdicts({ onVirus, onSpam, acts: first })));
+      const after = first === 'virus' ? 'spam' : 'virus';
+      late.push(scope('ses-verdicts', enforceSesVerdicts({ onVirus, onSpam, acts: after })));
+    }
   }
 
   if (config.flag('ATTACHMENT_POLICY', true)) {
@@ -178,7 +193,7 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
     );
   }
 
-  rules.push(...rate.last);
+  rules.push(...late, ...rate.last);
 
   const tagging = taggingParts(config, domains.length > 0);
   if (tagging.size > 0) {

@@ -77,7 +77,8 @@ describe('function: guardSes', () => {
     }
     const startup = written.map((l) => JSON.parse(l)).find((l) => l.message === 'wmflow ses flow');
     expect(startup.limitations).toContainEqual(expect.stringMatching(/^tag-external .* skipped on SES/));
-    expect(startup.rules).toEqual(['enforce-ses-verdicts', 'block-attachments']);
+    // The spam verdict (Junk by default) runs after the protections (attacker round 72).
+    expect(startup.rules).toEqual(['enforce-ses-verdicts', 'block-attachments', 'enforce-ses-verdicts']);
     const id = await store(await readFile(new URL('04-ses-spam-virus.eml', EML)));
     const answer = await handler(
       makeSesEvent({ messageId: id, recipients: ['carol@corp.example'], verdicts: { virus: 'FAIL' } }),

@@ -204,8 +204,9 @@ describe('guard at defaults: the outside banner cannot be suppressed by the send
     ],
     'the banner text in the body': [from],
     'no Date header': [from, 'To: ann@corp.example', 'Subject: invoice', 'Content-Type: text/plain'],
-    'a spoofed own-domain MAIL FROM (spf=fail dmarc=fail)': [
-      'Authentication-Results: amazonses.com; spf=fail smtp.mailfrom=corp.example; dmarc=fail header.from=corp.example',
+    // With dmarc=fail for the organization's domain the spoof goes to Junk instead (attacker round 72).
+    'a spoofed own-domain MAIL FROM (spf=fail, no DMARC record)': [
+      'Authentication-Results: amazonses.com; spf=fail smtp.mailfrom=corp.example; dmarc=none header.from=corp.example',
       'From: IT <it@corp.example>',
     ],
     'a <body in a comment before the real one': [from],

@@ -95,6 +95,11 @@ export interface EnforceSesVerdictsOptions {
   /** For `X-SES-Spam-Verdict: FAIL`. Default MOVE_TO_JUNK. */
   onSpam?: Verdict;
   name?: string;
+  /**
+   * Which verdict the rule acts on: `both` (default), or only `virus` or `spam`, so a verdict that still delivers
+   * (Junk) can run after the protections that refuse (the first verdict settled wins; attacker round 72).
+   */
+  acts?: 'both' | 'virus' | 'spam';
   /** When the verdict headers cannot be read (a header block over the limit): default `block`, the `onVirus` verdict. */
   onUndecidable?: Undecidable;
 }
@@ -122,6 +127,10 @@ export function enforceSesVerdicts(options: EnforceSesVerdictsOptions = {}): Rul
   );
   const onSpam = verdictOption('onSpam', options.onSpam ?? Verdicts.MOVE_TO_JUNK);
   const unchecked = onVirus.type === 'BOUNCE' ? UNCHECKED_BOUNCE : onVirus;
+  const acts = options.acts ?? 'both';
+  if (!['both', 'virus', 'spam'].includes(acts)) throw new ConfigError('acts', 'must be both, virus or spam');
+  const virus = acts !== 'spam';
+  const spam = acts !== 'virus';
   return {
     name: ruleName('name', options.name, 'enforce-ses-verdicts'),
     // Not knowing blocks as a virus would, but a bounce says the message could not be checked, not that it holds
@@ -129,11 +138,11 @@ export function enforceSesVerdicts(options: EnforceSesVerdictsOptions = {}): Rul
     onError: undecidablePolicy(options.onUndecidable, unchecked),
     async run(ctx) {
       const v = await ctx.message.authVerdicts();
-      if (v.sesVirus === 'FAIL') ctx.settle(onVirus);
+      if (virus && v.sesVirus === 'FAIL') ctx.settle(onVirus);
       // SES could not scan (its scanner failed, or it could not tell): a scan that did not decide is not a pass,
       // so the message is held back as one that could not be checked (attacker round 47).
-      else if (v.sesVirus === 'PROCESSING_FAILED' || v.sesVirus === 'GRAY') ctx.settle(unchecked);
-      else if (v.sesSpam === 'FAIL' || v.sesSpam === 'PROCESSING_FAILED') ctx.settle(onSpam);
+      else if (virus && (v.sesVirus === 'PROCESSING_FAILED' || v.sesVirus === 'GRAY')) ctx.settle(unchecked);
+      else if (spam && (v.sesSpam === 'FAIL' || v.sesSpam === 'PROCESSING_FAILED')) ctx.settle(onSpam);
     },
   };
 }

@@ -453,6 +453,15 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
         (b) => b.address === '' || !isInternal(b.address, ctx.organizationDomains),
       );
       if (mailboxes.length === 0) return false;
+    } else {
+      // Outside mail whose From is an organization address, while the trusted results say DMARC failed for it (a
+      // `p=none` record, or DMARC not enforced): the organization's own address borrowed, as one written as the
+      // display name is (attacker round 72). Without a DMARC failure (no record, no trusted header) it stays a claim.
+      const own = await ownFromFailedDmarc(ctx, headers.from, options);
+      if (own !== undefined) {
+        ctx.note(`the From "${own.slice(0, 80)}" is an address of the organization, and DMARC failed for it`);
+        return true;
+      }
     }
     // A display name in a charset that cannot be decoded (EBCDIC) is shown by clients but not known here.
     const unknown = mime ? raw.flatMap((v) => mime.undecodableCharsets(v)) : [];
@@ -685,6 +694,29 @@ function trimDots(text: string): string {
   while (start < end && (text[start] === '.' || text[start] === '-')) start++;
   while (end > start && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
   return text.slice(start, end);
+}
+
+/**
+ * The first From address in an organization domain when the trusted results report DMARC `fail` for an
+ * organization domain (or, as SES's receipt does, for the From without naming it), or when another From mailbox
+ * stands beside it; otherwise undefined.
+ */
+async function ownFromFailedDmarc(
+  ctx: RuleContext,
+  from: readonly { address: string }[],
+  options: OutsideOptions,
+): Promise<string | undefined> {
+  const own = from.find((b) => b.address !== '' && isInternal(b.address, ctx.organizationDomains));
+  if (!own) return undefined;
+  // Beside another From mailbox, which one DMARC judged (and passed) is not the one a client shows.
+  if (from.length > 1) return own.address;
+  const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
+  const failed = verdicts.methods.some((m) => {
+    if (m.method !== 'dmarc' || m.result !== 'fail') return false;
+    const domain = normalizeDomain(m.props['header.from'] ?? '');
+    return domain === '' || isInternal(`x@${domain}`, ctx.organizationDomains);
+  });
+  return failed ? own.address : undefined;
 }
 
 /** The From domains the trusted Authentication-Results says DMARC passed for. */
