@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isPreconditionFailed } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
@@ -195,11 +196,31 @@ export async function releaseMessage(
   const reviewed = options.etag === undefined ? undefined : quotedEtag(options.etag);
   const etagNow = () =>
     s3.send(new HeadObjectCommand({ Bucket: message.bucket, Key: message.key })).then((h) => h.ETag);
+  // Nothing under the delivered name is a 404 alone: any other failure (a 503, a timeout) is not "nothing there",
+  // which would turn a refused copy into "changed since it was reviewed" (fault round 59).
   const delivered = () =>
     s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key })).then(
-      (h) => h.ETag,
-      () => undefined,
+      (h) => h.ETag ?? '',
+      (error: unknown) => {
+        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+          return undefined;
+        throw new LocalStackError(
+          `${shown} could not be read (${(error as Error).name}: ${(error as Error).message}): the message is not known to be released (release it again)`,
+          { cause: error },
+        );
+      },
     );
+  // The object there is this message: the same ETag, or, as S3 gives a copy another ETag than its source's when
+  // that is not its bytes' MD5 (a message stored in parts, or under SSE-KMS), the same bytes (fault round 59).
+  const sameMessage = async (there: string): Promise<boolean> => {
+    if (there === ETag) return true;
+    const [source, copy] = await Promise.all([
+      digestOf(s3, message.bucket, message.key, ETag),
+      // What is there now, whatever its ETag: only its bytes are compared.
+      digestOf(s3, target.bucket, target.key),
+    ]);
+    return source === copy;
+  };
   const now = await etagNow();
   if (!now) throw new LocalStackError(`${from}: S3 gave no ETag, so the copy could not be tied to it`);
   const ETag = reviewed ?? now;
@@ -230,15 +251,55 @@ export async function releaseMessage(
     if (isPreconditionFailed(error)) {
       // Either the destination exists (released before) or the source changed since it was read: tell which.
       const there = await delivered();
-      // The same bytes (a copy's ETag is its source's): released before. Other bytes under that name: not this one.
-      if (there === ETag) return released;
-      if (there !== undefined)
+      // The same bytes: released before (or by this very copy, its answer lost and the SDK's retry refused).
+      // Other bytes under that name: not this one.
+      if (there !== undefined) {
+        if (await sameMessage(there)) return released;
         throw new LocalStackError(
           `${shown} already holds another message (ETag ${there}, this one ${ETag}): not overwritten, not released`,
         );
-      if (reviewed !== undefined) throw changedSince(await etagNow().catch(() => 'unknown'), reviewed);
+      }
+      const etag = await etagNow().catch(() => 'unknown');
+      if (etag !== ETag)
+        throw reviewed !== undefined
+          ? changedSince(etag, reviewed)
+          : new LocalStackError(
+              `it changed while it was being released (ETag now ${etag}, was ${ETag}): not released`,
+              { cause: error },
+            );
+      throw new LocalStackError(
+        `CopyObject to ${shown} was refused (412), though nothing is there and ${from} is unchanged: not released (release it again)`,
+        { cause: error },
+      );
     }
     throw error;
+  }
+}
+
+/**
+ * The size and SHA-256 of the object's bytes, read (with `etag`, as that object: IfMatch) and checked whole against its
+ * Content-Length: a read cut short, or of another object stored since, is no answer about the message.
+ */
+async function digestOf(s3: S3Client, bucket: string, key: string, etag?: string): Promise<string> {
+  const where = `s3://${bucket}/${key}`;
+  try {
+    const got = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }),
+    );
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of got.Body as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    if (got.ContentLength === undefined || size !== got.ContentLength)
+      throw new Error(`read ${size} bytes of ${got.ContentLength ?? 'an unannounced length'}`);
+    return `${size}:${hash.digest('hex')}`;
+  } catch (error) {
+    throw new LocalStackError(
+      `${where} could not be read to compare it (${(error as Error).name}: ${(error as Error).message}): the message is not known to be released (release it again)`,
+      { cause: error },
+    );
   }
 }
 
