@@ -93,11 +93,24 @@ export async function decodeAwsChunked(
     throw new LocalStackError('aws-chunked body ends before its final chunk');
   }
   const mismatch = checksumMismatch(out, trailers, crc);
-  if (mismatch !== undefined) throw new LocalStackError(`aws-chunked ${mismatch}`);
+  if (mismatch !== undefined) throw new ChecksumMismatch(`aws-chunked ${mismatch}`);
   return { body: out, length, trailers };
 }
 
 // Trailers are optional: a body may end right after the final chunk.
 function complete(state: State, pendingLength: number): boolean {
   return state === 'done' || (state === 'trailer' && pendingLength === 0);
+}
+
+/**
+ * A trailer checksum that does not match the bytes: S3 answers `BadDigest` (the bytes changed on their way; the same
+ * request may succeed again), not `InvalidRequest` as for bad framing.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof ChecksumMismatch) sendS3Error(res, 400, 'BadDigest', error.message);
+ * ```
+ */
+export class ChecksumMismatch extends LocalStackError {
+  override name = 'ChecksumMismatch';
 }

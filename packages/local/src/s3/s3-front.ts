@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import { decodeAwsChunked } from './aws-chunked.js';
+import { ChecksumMismatch, decodeAwsChunked } from './aws-chunked.js';
 import { checksumMismatch } from './checksums.js';
 import type { ConditionalWrites } from './conditional.js';
 import { copyConditionsHold, copySourceOf, readConditionsHold, storableKey } from './copy-source.js';
@@ -67,7 +67,8 @@ async function forwardRequest(
     try {
       ({ body, length, trailers } = await decodeAwsChunked(req));
     } catch (error) {
-      sendS3Error(res, 400, 'InvalidRequest', (error as Error).message);
+      const code = error instanceof ChecksumMismatch ? 'BadDigest' : 'InvalidRequest';
+      sendS3Error(res, 400, code, (error as Error).message);
       return;
     }
     // A declared trailer that never came is a checksum not checked: refused, as S3 does.
