@@ -1,6 +1,7 @@
 import { type Condition, ConfigError, mayRunRightToLeft, protective } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
+import { base64Texts } from './base64-texts.js';
 import { groupsTurned } from './bidi-order.js';
 import { canonicalReadings } from './canon.js';
 import { type CardNumberOptions, scanCards } from './card.js';
@@ -202,6 +203,13 @@ export function checkSensitiveData(
           sealed.push(`${place.label}: inline PGP or age message`);
         const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
+        // Text a file carries in base64 (a JSON or XML file field, a data: URL, a plist's <data>), decoded
+        // (attacker round 73).
+        if (seen.size < min)
+          for (const carried of base64Texts(place.html ? read : text)) {
+            found(carried, seen);
+            if (seen.size >= min) break;
+          }
         // Among right-to-left text a number's groups are drawn in the other order (attacker round 46).
         if (
           seen.size < min &&

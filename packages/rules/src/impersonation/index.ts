@@ -459,7 +459,7 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       // display name is (attacker round 72). Without a DMARC failure (no record, no trusted header) it stays a claim.
       const own = await ownFromFailedDmarc(ctx, headers.from, options);
       if (own !== undefined) {
-        ctx.note(`the From "${own.slice(0, 80)}" is an address of the organization, and DMARC failed for it`);
+        ctx.note(`the From "${own.address.slice(0, 80)}" is an address of the organization, and ${own.why}`);
         return true;
       }
     }
@@ -697,26 +697,37 @@ function trimDots(text: string): string {
 }
 
 /**
- * The first From address in an organization domain when the trusted results report DMARC `fail` for an
- * organization domain (or, as SES's receipt does, for the From without naming it), or when another From mailbox
- * stands beside it; otherwise undefined.
+ * The first From address in an organization domain, or a subdomain of one, when the trusted results report DMARC
+ * `fail` for such a domain (or, as SES's receipt does, for the From without naming it), or when another From
+ * mailbox stands beside it, or when the trusted results judged a From in a domain of nobody's here (the From
+ * they read is not the one read here); otherwise undefined.
  */
 async function ownFromFailedDmarc(
   ctx: RuleContext,
   from: readonly { address: string }[],
   options: OutsideOptions,
-): Promise<string | undefined> {
-  const own = from.find((b) => b.address !== '' && isInternal(b.address, ctx.organizationDomains));
+): Promise<{ address: string; why: string } | undefined> {
+  // An organization domain or any subdomain of one (`payroll@hr.corp.example`): a reader takes a made-up subdomain
+  // for the organization's own, and DMARC judges it by the organization's record (attacker round 73).
+  const domains = ctx.organizationDomains.map((d) => normalizeDomain(d.trim().replace(/^\*\./, '')));
+  const ours = (address: string) =>
+    isInternal(address, ctx.organizationDomains) || underOwn(domainOf(address), domains);
+  const own = from.find((b) => b.address !== '' && ours(b.address));
   if (!own) return undefined;
   // Beside another From mailbox, which one DMARC judged (and passed) is not the one a client shows.
-  if (from.length > 1) return own.address;
+  if (from.length > 1) return { address: own.address, why: 'another From mailbox stands beside it' };
   const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
-  const failed = verdicts.methods.some((m) => {
-    if (m.method !== 'dmarc' || m.result !== 'fail') return false;
-    const domain = normalizeDomain(m.props['header.from'] ?? '');
-    return domain === '' || isInternal(`x@${domain}`, ctx.organizationDomains);
-  });
-  return failed ? own.address : undefined;
+  const dmarc = verdicts.methods.filter((m) => m.method === 'dmarc');
+  const judged = (m: (typeof dmarc)[number]) => normalizeDomain(m.props['header.from'] ?? '');
+  const failed = dmarc.some((m) => m.result === 'fail' && (judged(m) === '' || ours(`x@${judged(m)}`)));
+  if (failed) return { address: own.address, why: 'DMARC failed for it' };
+  // DMARC judged (and passed) a From in another domain than the one read here: a From written so that readers
+  // disagree on its mailbox (`Payroll <payroll@corp.example> <x@evil.example>`, a comment or a source route
+  // naming the other), so the one a client shows is not known to be the one judged (attacker round 73).
+  const other = dmarc.map(judged).find((d) => d !== '' && !ours(`x@${d}`));
+  if (other !== undefined)
+    return { address: own.address, why: `DMARC judged a From in ${other.slice(0, 80)} instead` };
+  return undefined;
 }
 
 /** The From domains the trusted Authentication-Results says DMARC passed for. */
