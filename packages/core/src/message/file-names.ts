@@ -44,7 +44,8 @@ const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u01
  * colon-separated piece too; when it ends in a path separator (`a.vbs/`), its last segment; the name as
  * Thunderbird saves it (`invoice.j s` is `invoice.js`); the name without the characters Windows refuses, as
  * Exchange and Outlook save it (`invoice.j|s` is `invoice.js`); and the name percent-decoded once, as a client that
- * decodes `%XX` in a plain parameter saves it (`invoice%2Eexe` is `invoice.exe`).
+ * decodes `%XX` in a plain parameter saves it (`invoice%2Eexe` is `invoice.exe`); and a name in single quotes
+ * without them, as a parser that takes `'` for a quote reads it (`'invoice.exe'` is `invoice.exe`).
  *
  * @example
  * ```ts
@@ -65,7 +66,13 @@ export function nameVariants(name: string): string[] {
     .filter((s) => /%[0-9a-f]{2}/i.test(s))
     .map((s) => normalizeFileName(percentDecoded(s)))
     .filter((d) => d !== '' && !spelt.includes(d));
-  const spellings = [...spelt, ...decoded];
+  // A value in single quotes (`filename='invoice.exe'`) is read without them by parsers that take `'` for a
+  // quote, as Chromium's header parser does (attacker round 74): saved so, it is `invoice.exe`.
+  const unquoted = [...spelt, ...decoded]
+    .filter((s) => s.length > 2 && s.startsWith("'") && s.endsWith("'"))
+    .map((s) => normalizeFileName(s.slice(1, -1)))
+    .filter((u) => u !== '' && !spelt.includes(u) && !decoded.includes(u));
+  const spellings = [...spelt, ...decoded, ...unquoted];
   // A name ending in a path separator is saved under its last segment by clients that take a basename (Node's
   // `path.basename('a.vbs/')` is `a.vbs`): that segment is a spelling too.
   const based = /[/\\]$/.test(clean) ? spellings.map(lastSegment).filter((b) => b !== '') : [];

@@ -159,6 +159,17 @@ const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
   'application/x-internet-signup': 'ins',
   'application/x-msaccess': 'mdb',
   'text/x-ms-iqy': 'iqy',
+  // Windows' MIME database maps these too (Excel registers the OLAP query, Internet Explorer the HTML component):
+  // an unnamed part of either was delivered while its extension is blocked (attacker round 74).
+  'text/x-ms-rqy': 'rqy',
+  'text/x-component': 'htc',
+  // The types Microsoft documents for serving App Installer packages, and Apple for configuration profiles.
+  'application/appinstaller': 'appinstaller',
+  'application/msix': 'msix',
+  'application/msixbundle': 'msixbundle',
+  'application/appx': 'appx',
+  'application/appxbundle': 'appxbundle',
+  'application/x-apple-aspen-config': 'mobileconfig',
   'application/windows-library+xml': 'library-ms',
   'application/windows-search-connector+xml': 'searchconnector-ms',
   'application/x-mswebsite': 'website',
