@@ -71,7 +71,8 @@ export interface BatchResult {
  * line), and a message that cannot be read whole (a changed copy) gets a failed line. A transient failure
  * (throttled, a 5xx, a body cut on its way) fails the batch instead, so the Map's retry reads it again; on the
  * batch's last try (`RetryCount` has reached `RetriesAllowed`) it is that message's failed line and the rest of the
- * batch is judged (fault round 53). A process serves one backtest configuration: the policies read theirs at import.
+ * batch is judged (fault round 53). A key the list names twice is judged once; given two ETags, it is a failed line
+ * (fault round 60). A process serves one backtest configuration: the policies read theirs at import.
  *
  * @example
  * ```ts
@@ -110,8 +111,26 @@ export function batchRunner(journal: S3Client): (event: BatchEvent) => Promise<B
         (a, b) => (Buffer.compare(a, b) < 0 ? b : a),
         Buffer.alloc(0),
       );
+      // A key the list names twice is one object: judged once, else its line is counted twice (fault round 60).
+      // Given two ETags, the read cannot be tied to one listing: a failed line says so.
+      const twoEtags = new Set(
+        event.Items.filter((i) => etagOf(i) && etagOf(i) !== etags.get(i.Key)).map((i) => i.Key),
+      );
+      const seen = new Set<string>();
       for (const { Key } of event.Items) {
+        if (seen.has(Key)) continue;
+        seen.add(Key);
         if (Key.endsWith('/')) continue;
+        const twice = [Key, `${Key}.json`].find((k) => twoEtags.has(k));
+        if (twice !== undefined && !Key.endsWith('.json')) {
+          lines.push(
+            failedLine(Key, {
+              name: 'LocalStackError',
+              message: `${twice}: listed twice in the batch with different ETags; not judged against either`,
+            }),
+          );
+          continue;
+        }
         if (Key.endsWith('.json')) {
           // Metadata whose message is in no batch (gone): a failed line, not a message never seen.
           const message = Key.slice(0, -'.json'.length);

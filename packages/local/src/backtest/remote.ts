@@ -141,7 +141,9 @@ export async function readResultWriter(
         }
         const error = { name: child.Error ?? kind, message: child.Cause ?? `batch ${kind.toLowerCase()}` };
         const items = child.Input ? (JSON.parse(child.Input) as BatchEvent).Items : [];
-        for (const { Key } of items) if (!Key.endsWith('.json')) await onLine(failedLine(Key, error));
+        // One line a message: a key the items name twice is one message not backtested (fault round 60).
+        const keys = new Set(items.map((i) => i.Key).filter((k) => !k.endsWith('.json')));
+        for (const Key of keys) await onLine(failedLine(Key, error));
       }
     }
   }
