@@ -1,4 +1,13 @@
-import { audit, ConfigError, type Direction, forRecipients, type Rule, when } from '@wmflow/core';
+import {
+  audit,
+  type Condition,
+  ConfigError,
+  type Direction,
+  forRecipients,
+  type Rule,
+  recipientMatchesAny,
+  when,
+} from '@wmflow/core';
 import { recipientMatches, senderMatches } from '@wmflow/rules';
 import { configured, type FunctionConfig } from './config.js';
 
@@ -22,7 +31,11 @@ export function rollout(
   const senders = config.list('PILOT_SENDERS');
   // Built for their validation: a bad pattern is a ConfigError naming the setting.
   if (recipients) configured(config.field('PILOT_RECIPIENTS'), () => recipientMatches(recipients));
-  const fromPilot = senders && configured(config.field('PILOT_SENDERS'), () => senderMatches(senders));
+  // Built for its validation; a pilot sender's `+tag` sub-addresses and folded spellings are in the pilot too (the
+  // pilot limits where the policy applies, so widening it only protects more: attacker round 75).
+  if (senders) configured(config.field('PILOT_SENDERS'), () => senderMatches(senders));
+  const fromPilot: Condition | undefined =
+    senders && ((ctx) => recipientMatchesAny(ctx.envelope.mailFrom, senders));
   return <D extends Direction>(part: string, rule: Rule<D>): Rule<D> => {
     let scoped = audited.has(part) ? audit(rule) : rule;
     if (recipients) scoped = forRecipients(recipients, scoped);

@@ -1,5 +1,5 @@
 import { domainToASCII } from 'node:url';
-import { canonicalLocal, isAddressLiteral, parseMailbox } from './address-syntax.js';
+import { canonicalLocal, isAddressLiteral, parseMailbox, unquoteLocal } from './address-syntax.js';
 
 /**
  * The part of an address before the last `@`.
@@ -138,7 +138,10 @@ export function matchesAnyPattern(address: string, patterns: readonly string[]):
  * True when a recipient address matches any of the patterns (see {@link matchesPattern}), its sub-address
  * included: `all-staff+news@corp.example` is delivered to `all-staff@corp.example` by mail systems with RFC 5233
  * sub-addressing (`+`, the default of Exchange Online, Google Workspace and most Postfix set-ups), so a pattern
- * naming a mailbox names its sub-addresses too. For recipients only: a sender list is not widened this way.
+ * naming a mailbox names its sub-addresses too. Its local part is also compared folded (compatibility forms,
+ * both case mappings, invisible characters dropped: `all-ſtaff`, full-width `ａll-staff` and `all-st\u00ADaff` are
+ * `all-staff`), as a mail server comparing names more loosely than this library would deliver them (attacker round
+ * 75). For recipients, and for lists that restrict a sender: a list granting a sender a pass is not widened this way.
  *
  * @example
  * ```ts
@@ -148,7 +151,39 @@ export function matchesAnyPattern(address: string, patterns: readonly string[]):
 export function recipientMatchesAny(address: string, patterns: readonly string[]): boolean {
   if (matchesAnyPattern(address, patterns)) return true;
   const mailbox = withoutSubaddress(address);
-  return mailbox !== undefined && matchesAnyPattern(mailbox, patterns);
+  if (mailbox !== undefined && matchesAnyPattern(mailbox, patterns)) return true;
+  // Mailbox patterns, compared folded: a server may deliver `all-ſtaff@` (upper-cased `ALL-STAFF`) to `all-staff@`.
+  const folded = foldedAddress(address);
+  const foldedMailbox = withoutSubaddress(folded);
+  return patterns.some((p) => {
+    const pattern = p.trim();
+    if (!pattern.includes('@')) return false;
+    const f = foldedAddress(pattern);
+    return f === folded || f === foldedMailbox;
+  });
+}
+
+const foldedAddresses = new Map<string, string>();
+// Characters a comparison may not see: soft hyphen, zero-width and other default-ignorable code points.
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+// The canonical address with its local part folded: invisible characters dropped, compatibility forms
+// (full-width, ligatures, mathematical letters) to their plain letters, then upper- and lower-cased, so that
+// a letter either case mapping merges (`ſ` and `s`, `ı` and `i`, `K` and `k`) is one letter.
+function foldedAddress(address: string): string {
+  return remembered(foldedAddresses, address, (a) => {
+    const canonical = normalizeAddress(a);
+    const at = canonical.lastIndexOf('@');
+    if (at < 0) return canonical;
+    const local = canonical
+      .slice(0, at)
+      .replace(IGNORABLE, '')
+      .normalize('NFKC')
+      .toUpperCase()
+      .toLowerCase()
+      .normalize('NFKC');
+    return `${local}${canonical.slice(at)}`;
+  });
 }
 
 // The address with its `+detail` cut off; undefined when it has none (or nothing before the `+`).
@@ -164,18 +199,23 @@ function withoutSubaddress(address: string): string | undefined {
  * True when the address belongs to the organization: its domain is one of `organizationDomains`
  * exactly, or matches an entry written `*.domain` (subdomains the configuration lists explicitly).
  * A subdomain is not internal by being under an organization domain: anyone can write
- * `x@made-up.corp.example` in an envelope, so only what the organization lists counts.
+ * `x@made-up.corp.example` in an envelope, so only what the organization lists counts. Nor is an address whose
+ * local part names another destination (`bob%evil.example@`, `evil.example!bob@`, `"bob@evil.example"@`): a relay
+ * honouring the percent hack, a bang path or a mangled quote (Postfix rewrites `user%domain` by default) sends it
+ * out of the organization, and whether one stands behind the organization's domain is not known here.
  *
  * @example
  * ```ts
  * isInternal('bob@corp.example', ['corp.example']);                       // true
  * isInternal('bob@mail.corp.example', ['corp.example']);                  // false
  * isInternal('bob@mail.corp.example', ['corp.example', 'mail.corp.example']); // true
+ * isInternal('bob%evil.example@corp.example', ['corp.example']);          // false
  * ```
  */
 export function isInternal(address: string, organizationDomains: readonly string[]): boolean {
   const domain = domainOf(address);
   if (domain === '') return false;
+  if (namesRoute(address)) return false;
   return organizationDomains.some((d) => {
     if (d.trim().startsWith('*.')) {
       const base = normalizeDomain(d.trim().slice(2));
@@ -183,6 +223,12 @@ export function isInternal(address: string, organizationDomains: readonly string
     }
     return domain === normalizeDomain(d);
   });
+}
+
+// The local part (quotes removed) names a route: `%` (percent hack), `!` (UUCP bang path) or `@`.
+function namesRoute(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  return at > 0 && /[%!@]/.test(unquoteLocal(address.slice(0, at).trim()));
 }
 
 /**

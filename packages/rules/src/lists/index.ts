@@ -3,6 +3,7 @@ import {
   type Direction,
   matchesAnyPattern,
   type Rule,
+  recipientMatchesAny,
   type Verdict,
   type VerdictFor,
   Verdicts,
@@ -46,7 +47,8 @@ export function blockSenders<D extends Direction = Direction>(options: BlockSend
       // The send-on-behalf sender is written by the sender: it may get mail blocked, never excepted.
       const from = [ctx.envelope.mailFrom, ctx.envelope.sender].filter((a): a is string => !!a);
       if (matchesAnyPattern(ctx.envelope.mailFrom, except)) return;
-      if (from.some((a) => matchesAnyPattern(a, senders))) ctx.settle(verdict as VerdictFor<D>);
+      // The deny list names a listed mailbox's sub-addresses too; the exceptions are not widened.
+      if (from.some((a) => recipientMatchesAny(a, senders))) ctx.settle(verdict as VerdictFor<D>);
     },
   };
 }

@@ -1,6 +1,7 @@
 import {
   type BounceVerdict,
   isInternal,
+  localPart,
   matchesAnyPattern,
   type Rule,
   recipientMatchesAny,
@@ -68,8 +69,9 @@ export interface InternalOnlySendersOptions extends UndecidableOption {
 }
 
 /**
- * Internal-only senders (outbound): when the sender matches, outside recipients get a bounce while
- * internal recipients still receive the message. Fail-closed: when it cannot decide, its recipients get the
+ * Internal-only senders (outbound): when the sender matches (a listed mailbox names its `+tag` sub-addresses
+ * too), outside recipients get a bounce while internal recipients still receive the message. A recipient whose
+ * local part names a route (`bob%evil.example@corp.example`) is outside (see core's `isInternal`). Fail-closed: when it cannot decide, its recipients get the
  * bounce (`onUndecidable`).
  *
  * @example
@@ -89,17 +91,28 @@ export function internalOnlySenders(options: InternalOnlySendersOptions): Rule<'
     onError: undecidablePolicy(options.onUndecidable, bounce, 'OUTBOUND'),
     run(ctx) {
       const from = [ctx.envelope.mailFrom, ctx.envelope.sender].filter((a): a is string => !!a);
-      if (!from.some((a) => matchesAnyPattern(a, senders))) return;
+      // A list that restricts names the sender's sub-addresses and folded spellings too (attacker round 75).
+      if (!from.some((a) => recipientMatchesAny(a, senders))) return;
       // A truncated event hides recipients that may be outside: nobody may receive it.
       if (ctx.envelope.truncated) {
         ctx.note('truncated event: the full recipient list is unknown, every recipient refused');
         ctx.settle(bounce);
         return;
       }
+      // An allowed recipient naming a route (`x%evil.example@partner.example`) is not allowed: the partner's
+      // relay may honour it (attacker round 75).
       const outside = ctx.open.filter(
-        (r) => !isInternal(r, ctx.organizationDomains) && !matchesAnyPattern(r, allowed),
+        (r) => !isInternal(r, ctx.organizationDomains) && !(matchesAnyPattern(r, allowed) && !namesRoute(r)),
       );
       ctx.settle(bounce, outside);
     },
   };
+}
+
+// The local part (quotes removed) names another destination: `%` (percent hack), `!` (bang path) or `@`.
+function namesRoute(address: string): boolean {
+  const local = localPart(address).trim();
+  const content =
+    local.length > 1 && local.startsWith('"') && local.endsWith('"') ? local.slice(1, -1) : local;
+  return /[%!@]/.test(content);
 }
