@@ -127,8 +127,7 @@ export function listPartArchive(
   if (files.names.length > 0) part.innerNames = files.names;
   addInnerTypes(part, files.sniffedTypes);
   if (files.activeMarkup) part.activeMarkup ??= `${files.activeMarkup} (inside the archive)`;
-  if (files.unnamedTypes)
-    part.unnamedInnerTypes = [...new Set([...(part.unnamedInnerTypes ?? []), ...files.unnamedTypes])];
+  if (files.unnamedTypes) addUnnamedTypes(part, files.unnamedTypes);
   if (files.linkedNames) addLinkedNames(part, files.linkedNames);
   const label = !kind
     ? listed
@@ -160,4 +159,12 @@ export function listPartArchive(
  */
 export function addLinkedNames(part: MessagePart, names: readonly string[]): void {
   part.linkedNames = [...new Set([...(part.linkedNames ?? []), ...names])];
+}
+
+/**
+ * Adds the declared types of unnamed files found inside the part (a client saves each under its type's extension),
+ * once each, to those already found by another reader of the same part.
+ */
+export function addUnnamedTypes(part: MessagePart, types: readonly string[]): void {
+  part.unnamedInnerTypes = [...new Set([...(part.unnamedInnerTypes ?? []), ...types])];
 }

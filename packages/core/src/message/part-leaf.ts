@@ -13,6 +13,7 @@ import { type Fence, newFence, scanFence } from './fence.js';
 import { messageFileKind, nameExtensions } from './file-names.js';
 import {
   addLinkedNames,
+  addUnnamedTypes,
   type KeptArchive,
   keepArchive,
   keptDocument,
@@ -194,10 +195,7 @@ function endEncodedFile(leaf: Leaf): void {
 function addFiles(leaf: Leaf, files: TnefFiles, where: string): string | undefined {
   for (const name of files.names) addName(leaf, name);
   addInnerTypes(leaf.part, files.sniffedTypes);
-  if (files.unnamedTypes)
-    leaf.part.unnamedInnerTypes = [
-      ...new Set([...(leaf.part.unnamedInnerTypes ?? []), ...files.unnamedTypes]),
-    ];
+  if (files.unnamedTypes) addUnnamedTypes(leaf.part, files.unnamedTypes);
   if (files.linkedNames) addLinkedNames(leaf.part, files.linkedNames);
   return files.problem && `${where}: ${files.problem}`;
 }
@@ -361,7 +359,7 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     scanCalendar(leaf.calendar, '', true);
     for (const name of leaf.calendar.names) addName(leaf, name);
     addInnerTypes(leaf.part, leaf.calendar.types ?? []);
-    if (leaf.calendar.unnamedTypes) leaf.part.unnamedInnerTypes = leaf.calendar.unnamedTypes;
+    if (leaf.calendar.unnamedTypes) addUnnamedTypes(leaf.part, leaf.calendar.unnamedTypes);
     if (leaf.calendar.links) addLinkedNames(leaf.part, leaf.calendar.links);
     const reason = leaf.calendar.problem;
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
