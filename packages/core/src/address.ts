@@ -225,8 +225,19 @@ export function isInternal(address: string, organizationDomains: readonly string
   });
 }
 
-// The local part (quotes removed) names a route: `%` (percent hack), `!` (UUCP bang path) or `@`.
-function namesRoute(address: string): boolean {
+/**
+ * True when the address's local part (quotes removed) names another destination: `%` (the percent hack), `!` (a
+ * UUCP bang path) or `@`. A relay that honours the form sends the mail on to that destination, whatever the
+ * address's own domain ({@link isInternal} counts such an address as outside).
+ *
+ * @example
+ * ```ts
+ * namesRoute('bob%evil.example@corp.example');   // true
+ * namesRoute('"bob@evil.example"@corp.example'); // true
+ * namesRoute('bob@corp.example');                // false
+ * ```
+ */
+export function namesRoute(address: string): boolean {
   const at = address.lastIndexOf('@');
   return at > 0 && /[%!@]/.test(unquoteLocal(address.slice(0, at).trim()));
 }

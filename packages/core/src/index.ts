@@ -5,6 +5,7 @@ export {
   localPart,
   matchesAnyPattern,
   matchesPattern,
+  namesRoute,
   normalizeAddress,
   normalizeDomain,
   recipientMatchesAny,

@@ -1,8 +1,8 @@
 import {
   type BounceVerdict,
   isInternal,
-  localPart,
   matchesAnyPattern,
+  namesRoute,
   type Rule,
   recipientMatchesAny,
 } from '@wmflow/core';
@@ -107,12 +107,4 @@ export function internalOnlySenders(options: InternalOnlySendersOptions): Rule<'
       ctx.settle(bounce, outside);
     },
   };
-}
-
-// The local part (quotes removed) names another destination: `%` (percent hack), `!` (bang path) or `@`.
-function namesRoute(address: string): boolean {
-  const local = localPart(address).trim();
-  const content =
-    local.length > 1 && local.startsWith('"') && local.endsWith('"') ? local.slice(1, -1) : local;
-  return /[%!@]/.test(content);
 }
