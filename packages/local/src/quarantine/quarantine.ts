@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isPreconditionFailed } from '@wmflow/core';
+import { digestOf, isPreconditionFailed } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
 import { checkedListing } from '../checked-listing.js';
 import { LocalStackError } from '../errors.js';
@@ -215,9 +214,9 @@ export async function releaseMessage(
   const sameMessage = async (there: string): Promise<boolean> => {
     if (there === ETag) return true;
     const [source, copy] = await Promise.all([
-      digestOf(s3, message.bucket, message.key, ETag),
+      storedDigest(s3, message.bucket, message.key, ETag),
       // What is there now, whatever its ETag: only its bytes are compared.
-      digestOf(s3, target.bucket, target.key),
+      storedDigest(s3, target.bucket, target.key),
     ]);
     return source === copy;
   };
@@ -280,21 +279,16 @@ export async function releaseMessage(
  * The size and SHA-256 of the object's bytes, read (with `etag`, as that object: IfMatch) and checked whole against its
  * Content-Length: a read cut short, or of another object stored since, is no answer about the message.
  */
-async function digestOf(s3: S3Client, bucket: string, key: string, etag?: string): Promise<string> {
+async function storedDigest(s3: S3Client, bucket: string, key: string, etag?: string): Promise<string> {
   const where = `s3://${bucket}/${key}`;
   try {
     const got = await s3.send(
       new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }),
     );
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of got.Body as AsyncIterable<Uint8Array>) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
+    const { sha256, size } = await digestOf(got.Body as AsyncIterable<Uint8Array>);
     if (got.ContentLength === undefined || size !== got.ContentLength)
       throw new Error(`read ${size} bytes of ${got.ContentLength ?? 'an unannounced length'}`);
-    return `${size}:${hash.digest('hex')}`;
+    return `${size}:${sha256}`;
   } catch (error) {
     throw new LocalStackError(
       `${where} could not be read to compare it (${(error as Error).name}: ${(error as Error).message}): the message is not known to be released (release it again)`,
