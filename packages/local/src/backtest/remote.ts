@@ -131,22 +131,61 @@ export async function readResultWriter(
     throw new LocalStackError('the execution output names no ResultWriter manifest');
   const bucket = details.Bucket;
   const manifest = JSON.parse(await text(s3, bucket, details.Key)) as Manifest;
-  for (const [kind, files] of Object.entries(manifest.ResultFiles ?? {})) {
+  // The Map cuts the listing into batches anywhere: a key the listing names twice may be in two batches. One line a
+  // key (fault round 61): the ETags each batch was given, read first, tell one object judged twice from two objects;
+  // the judged batches are read before the failed ones, so a key judged anywhere is not also reported failed.
+  const results = Object.entries(manifest.ResultFiles ?? {}).sort(
+    ([a], [b]) => Number(b === 'SUCCEEDED') - Number(a === 'SUCCEEDED'),
+  );
+  const etags = new Map<string, Set<string>>();
+  for (const [, files] of results)
+    for (const file of files)
+      for (const child of JSON.parse(await text(s3, bucket, file.Key)) as ChildResult[])
+        for (const item of itemsOf(child)) {
+          const etag = item.Etag ?? item.ETag;
+          if (etag === undefined) continue;
+          const known = etags.get(item.Key) ?? new Set<string>();
+          etags.set(item.Key, known.add(etag));
+        }
+  const reported = new Set<string>();
+  const report = async (line: BacktestLine) => {
+    if (reported.has(line.key)) return;
+    reported.add(line.key);
+    const given = [line.key, `${line.key}.json`].find((k) => (etags.get(k)?.size ?? 0) > 1);
+    await onLine(
+      given === undefined
+        ? line
+        : failedLine(line.key, {
+            name: 'LocalStackError',
+            message: `${given}: listed in two batches with different ETags; not judged against either`,
+          }),
+    );
+  };
+  for (const [kind, files] of results) {
     for (const file of files) {
       const children = JSON.parse(await text(s3, bucket, file.Key)) as ChildResult[];
       for (const child of children) {
         if (kind === 'SUCCEEDED' && child.Output) {
-          for (const line of (JSON.parse(child.Output) as BatchResult).lines) await onLine(line);
+          for (const line of (JSON.parse(child.Output) as BatchResult).lines) await report(line);
           continue;
         }
         const error = { name: child.Error ?? kind, message: child.Cause ?? `batch ${kind.toLowerCase()}` };
-        const items = child.Input ? (JSON.parse(child.Input) as BatchEvent).Items : [];
+        const items = itemsOf(child);
+        // A failed batch whose items cannot be read leaves its messages unreported: the report fails instead.
+        if (child.Input && items.length === 0)
+          throw new LocalStackError(`${file.Key}: a ${kind.toLowerCase()} batch whose input lists no items`);
         // One line a message: a key the items name twice is one message not backtested (fault round 60).
         const keys = new Set(items.map((i) => i.Key).filter((k) => !k.endsWith('.json')));
-        for (const Key of keys) await onLine(failedLine(Key, error));
+        for (const Key of keys) await report(failedLine(Key, error));
       }
     }
   }
+}
+
+/** The items a child execution was given (none when its input is not a batch's). */
+function itemsOf(child: ChildResult): BatchEvent['Items'] {
+  const input = child.Input ? (JSON.parse(child.Input) as Partial<BatchEvent> | null) : undefined;
+  return Array.isArray(input?.Items) ? input.Items : [];
 }
 
 async function text(s3: S3Client, bucket: string, key: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constants, renameSync } from 'node:fs';
-import { appendFile, copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, renameSync } from 'node:fs';
+import { appendFile, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { partFile } from './multipart-part.js';
 import { removeUpload } from './multipart-uploads.js';
@@ -80,6 +80,41 @@ export function completeMultipartNatively(store: MultipartStore): void {
     await removeUpload(uploadDir);
     // The key too: the upload id names it only inside the store (store-changes.ts reports it).
     return { md5: etag, size, key };
+  };
+}
+
+/** The part of s3rver's file store that CopyObject uses. */
+export interface CopyStore {
+  getResourcePath(bucket: string, key?: string, resource?: string): string;
+  getMetadata(bucket: string, key: string): Promise<unknown>;
+  copyObject(
+    srcBucket: string,
+    srcKey: string,
+    destBucket: string,
+    destKey: string,
+    replacementMetadata: unknown,
+  ): Promise<unknown>;
+}
+
+/**
+ * CopyObject as S3 does it, over s3rver's: S3 stores a copy in one piece, so its ETag is the MD5 of its bytes, where
+ * s3rver kept its source's (for an object stored in parts, `<md5 of md5s>-N`, which no copy on S3 has). Code that
+ * told a copy from its source by ETag alone passed here and failed on AWS (fault round 61).
+ *
+ * @example
+ * ```ts
+ * copyAsOnePiece((s3rver as unknown as { store: CopyStore }).store);
+ * ```
+ */
+export function copyAsOnePiece(store: CopyStore): void {
+  const { copyObject } = store;
+  store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacement) => {
+    await copyObject.call(store, srcBucket, srcKey, destBucket, destKey, replacement);
+    const objectPath = store.getResourcePath(destBucket, destKey, 'object');
+    const md5 = createHash('md5');
+    for await (const chunk of createReadStream(objectPath)) md5.update(chunk as Buffer);
+    await writeFile(`${objectPath}.md5`, md5.digest('hex'));
+    return store.getMetadata(destBucket, destKey);
   };
 }
 

@@ -7,7 +7,12 @@ import S3rver from 's3rver';
 import { closeServer } from '../emulator/flow-server.js';
 import { memoizeBucketConfigs } from './bucket-config-memo.js';
 import { ConditionalWrites } from './conditional.js';
-import { completeMultipartNatively, type MultipartStore } from './multipart-complete.js';
+import {
+  type CopyStore,
+  completeMultipartNatively,
+  copyAsOnePiece,
+  type MultipartStore,
+} from './multipart-complete.js';
 import { type PartStore, storePartsByContent } from './multipart-part.js';
 import { MultipartUploads } from './multipart-uploads.js';
 import { type ObjectReadStore, readObjectsByHandle, readObjectWhole } from './object-reads.js';
@@ -21,6 +26,7 @@ import { WriteVisibility } from './write-visibility.js';
 /** s3rver's file store: what the front uses of it besides HTTP. */
 type StoreAccess = Parameters<typeof memoizeBucketConfigs>[0] &
   MultipartStore &
+  CopyStore &
   PartStore & {
     getObject(bucket: string, key: string): Promise<{ content: AsyncIterable<Uint8Array> | null } | null>;
   };
@@ -123,6 +129,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   readSideFilesInline(store as unknown as Parameters<typeof readSideFilesInline>[0]);
   readObjectsByHandle(store as unknown as ObjectReadStore);
   completeMultipartNatively(store);
+  copyAsOnePiece(store);
   storePartsByContent(store);
   const changes = reportStoreChanges(store as unknown as Parameters<typeof reportStoreChanges>[0]);
   const inner = (await s3rver.run()) as AddressInfo;

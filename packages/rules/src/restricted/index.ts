@@ -24,7 +24,9 @@ export interface RestrictMailboxesOptions extends UndecidableOption {
 /**
  * Restricted mailboxes (inbound): recipients matching `mailboxes` get a bounce unless the envelope
  * sender is internal (an organization domain exactly) or allowed, and authenticated (SPF, DKIM or DMARC
- * pass for its domain: see {@link senderAuthenticated}); other recipients of the same message are not affected.
+ * pass for its domain: see {@link senderAuthenticated}); other recipients of the same message are not affected,
+ * unless the event is truncated (its recipient list cut): then every recipient of a refused sender is bounced, as a
+ * restricted mailbox may be among those it does not list.
  * Fail-closed: when it cannot decide, the restricted recipients get the bounce (`onUndecidable`).
  *
  * @example
@@ -49,6 +51,15 @@ export function restrictMailboxes(options: RestrictMailboxesOptions): Rule<'INBO
       const from = ctx.envelope.mailFrom;
       const listed = isInternal(from, ctx.organizationDomains) || matchesAnyPattern(from, allowed);
       if (listed && (await authenticated(ctx))) return;
+      // A truncated event does not list every recipient: a restricted mailbox may be among those it leaves out, and
+      // they get the `allRecipients` action. Not knowing is not allowing: nobody receives it (fault round 61).
+      if (ctx.envelope.truncated) {
+        ctx.note(
+          'truncated event: a restricted mailbox may be among the recipients not listed, every recipient refused',
+        );
+        ctx.settle(bounce);
+        return;
+      }
       ctx.settle(
         bounce,
         ctx.open.filter((r) => recipientMatchesAny(r, mailboxes)),
