@@ -131,9 +131,11 @@ export class CleanLines {
     const key = Buffer.from(this.table).toString('latin1');
     let pairs = PAIR_TABLES.get(key);
     if (!pairs) {
+      // A row of 256 per high byte: the low byte's class where the high byte is plain, zero elsewhere. Copied
+      // row by row rather than 65,536 lookups, which cost milliseconds of a cold start's first long line.
       pairs = new Uint8Array(65_536);
-      for (let word = 0; word < 65_536; word++)
-        pairs[word] = (this.table[word & 0xff] as number) & (this.table[word >> 8] as number) & PLAIN;
+      const row = this.table.map((kind) => kind & PLAIN);
+      for (let high = 0; high < 256; high++) if (row[high]) pairs.set(row, high << 8);
       PAIR_TABLES.set(key, pairs);
     }
     this.pairs = pairs;
