@@ -1,3 +1,5 @@
+import { gunzipSync, inflateRawSync } from 'node:zlib';
+
 // Text written in base64 inside a text file (attacker round 73): a JSON export's or a REST payload's file field
 // (`{"file": "Y2FyZCA0MTEx…"}`, a `data:text/plain;base64,…` URL), a plist's `<data>`, YAML's `!!binary`, a SOAP or
 // XML document's base64 element, line-wrapped and indented as those writers wrap it. Whoever opens the file with the
@@ -14,11 +16,13 @@ const PROBE = 4096;
 
 /**
  * The texts the base64 runs of `text` decode to (those that decode to text: UTF-8 or Latin-1 with no more than one
- * control character in fifty). Linear in the length of `text`: each run is decoded once, after its first
+ * control character in fifty), and, for a run that holds a gzip stream or a zip archive, what its files unpack to
+ * when that is text (at most 8 MiB unpacked per call). Linear in the length of `text`: each run is decoded once, after its first
  * characters are tried at each of the four alignments (a run glued to a word before it: `my-file_SGVsbG8…`).
  */
 export function base64Texts(text: string): string[] {
   const texts: string[] = [];
+  const budget = { left: UNPACKED_MAX };
   if (text.length < MIN_RUN) return texts;
   // A wrapped run read whole: a line break with the base64 letters on both sides is read over.
   const joined = text.replace(WRAP, (run: string, at: number) =>
@@ -28,12 +32,63 @@ export function base64Texts(text: string): string[] {
     const run = m[0];
     // Plain words, numbers and paths are runs of the alphabet too: base64 of text has upper and lower case letters.
     if (!/[A-Z]/.test(run) || !/[a-z]/.test(run)) continue;
+    let text = false;
     for (let shift = 0; shift < 4; shift++) {
       if (textOf(Buffer.from(run.slice(shift, shift + PROBE), 'base64')) === undefined) continue;
       const decoded = textOf(Buffer.from(run.slice(shift), 'base64'));
       if (decoded !== undefined) texts.push(decoded);
+      text = true;
       break;
     }
+    // A compressed file carried so (a gzip or zip of a CSV in a JSON export: attacker round 76) is read unpacked,
+    // also when the run is glued to a word before it (`begin` on the line above a wrapped run).
+    const packed = text || budget.left <= 0 ? -1 : run.slice(0, PACKED_REACH).search(PACKED_START);
+    if (packed >= 0)
+      for (const unpacked of unpackedTexts(Buffer.from(run.slice(packed), 'base64'), budget))
+        texts.push(unpacked);
+  }
+  return texts;
+}
+
+// The base64 of a gzip stream starts `H4sI`, of a zip's local file header `UEsDB`.
+const PACKED_START = /H4sI|UEsDB/;
+const PACKED_REACH = 64;
+const UNPACKED_MAX = 8 * 1024 * 1024;
+const ZIP_ENTRIES_MAX = 64;
+
+// The texts a gzip stream or a zip archive's files (stored or deflated, local headers walked in order) unpack to,
+// within what is left of `budget` bytes for the whole text (a bomb stops at it and is not read). What cannot be
+// unpacked (an encrypted entry, another method, a truncated stream) is left, as other binary is.
+function unpackedTexts(bytes: Buffer, budget: { left: number }): string[] {
+  const texts: string[] = [];
+  const take = (unpacked: Buffer) => {
+    budget.left -= unpacked.length;
+    const text = textOf(unpacked);
+    if (text !== undefined) texts.push(text);
+  };
+  try {
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      take(gunzipSync(bytes, { maxOutputLength: budget.left }));
+      return texts;
+    }
+    let at = 0;
+    for (let n = 0; n < ZIP_ENTRIES_MAX && budget.left > 0 && at + 30 <= bytes.length; n++) {
+      if (bytes.readUInt32LE(at) !== 0x04034b50) break;
+      const flags = bytes.readUInt16LE(at + 6);
+      const method = bytes.readUInt16LE(at + 8);
+      const size = bytes.readUInt32LE(at + 18);
+      const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+      // Sizes written after the data (bit 3) are not known here: a deflated entry ends where its stream does.
+      const known = (flags & 8) === 0 || size > 0;
+      if ((flags & 1) !== 0 || (!known && method !== 8)) break;
+      const data = bytes.subarray(start, known ? start + size : bytes.length);
+      if (method === 0) take(data.subarray(0, budget.left));
+      else if (method === 8) take(inflateRawSync(data, { maxOutputLength: budget.left }));
+      if (!known) break;
+      at = start + size;
+    }
+  } catch {
+    // Not a stream or archive that unpacks within the budget: left unread, as other binary is.
   }
   return texts;
 }

@@ -356,12 +356,14 @@ export function isSeparator(c: string | undefined): boolean {
  * Characters that keep two cells, fields or quoted values apart: a Markdown or pipe-separated table's bar, a colon, a
  * plus, quotes, brackets and a backslash (canonical text: their look-alikes, `｜ │ ： ＋ “ ” 【 】 「 」`, are read as
  * them). A reader reads a card's or an IBAN's groups so joined as one number (attacker round 71); the card scan takes
- * them only in a card's own layout.
+ * them only in a card's own layout. So are an equals sign, a hash, angle brackets and arrows (`4111=1111=…`,
+ * `4111#1111#…`, `4111 -> 1111 -> …`, `4111 → 1111 → …`: arrows read as `>` or `<`; attacker round 76). Commas
+ * and semicolons are not (CSV columns, lists of numbers).
  */
 export function isCellJoin(c: string | undefined): boolean {
   return c !== undefined && CELL_JOINS.has(c);
 }
-const CELL_JOINS = new Set(['|', ':', '+', '"', "'", '(', ')', '[', ']', '{', '}', '\\']);
+const CELL_JOINS = new Set(['|', ':', '+', '"', "'", '(', ')', '[', ']', '{', '}', '\\', '=', '#', '<', '>']);
 // Look-alikes of the cell joins NFKC does not fold to them: box-drawing and other bars, curly and angle quotes, CJK
 // corner and lenticular brackets.
 const CELL_LOOKALIKES = new Map<number, string>([
@@ -378,6 +380,14 @@ const CELL_LOOKALIKES = new Map<number, string>([
   ),
   ...[0x3011, 0x3015, 0x3017, 0x3019, 0x301b, 0x300d, 0x300f, 0x3009, 0x300b].map(
     (cp) => [cp, ']'] as [number, string],
+  ),
+  // Arrows (attacker round 76): right-pointing ones as `>`, left-pointing ones as `<`.
+  ...[
+    0x2192, 0x21d2, 0x21e8, 0x21fe, 0x2794, 0x2799, 0x279b, 0x279c, 0x279d, 0x279e, 0x27a1, 0x27f6, 0x27f9,
+    0x2b95, 0x2911, 0x21a6, 0x21aa, 0x2933,
+  ].map((cp) => [cp, '>'] as [number, string]),
+  ...[0x2190, 0x21d0, 0x21e6, 0x21fd, 0x27f5, 0x27f8, 0x2b05, 0x21a4, 0x21a9].map(
+    (cp) => [cp, '<'] as [number, string],
   ),
 ]);
 

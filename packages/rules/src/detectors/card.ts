@@ -88,7 +88,8 @@ export interface ScanWork {
  * ({@link canonicalReadings}): any Unicode decimal digit counts (full-width `４１１１`), and groups may be joined by
  * runs of up to six separators (any Unicode space, line break, dash, dot or slash), so
  * `4111\u00A01111.1111 - 1111` and a number wrapped across lines are found; in a card's own layout (4-4-4-4…) also
- * by table bars, colons, pluses, quotes, brackets or backslashes (`| 4111 | 1111 | 1111 | 1111 |`). A run of groups reads as one
+ * by table bars, colons, pluses, quotes, brackets, backslashes, equals signs, hashes, angle brackets or arrows
+ * (`| 4111 | 1111 | 1111 | 1111 |`, `4111 → 1111 → 1111 → 1111`). A run of groups reads as one
  * number when joined the same way throughout in at most five groups or in even ones (`41 11 11 11 11 11 11
  * 11`); inside a longer run only a card's own layout (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-3) or one
  * unbroken group counts, and not among six or more four-digit groups, so the cells of a table row or the
@@ -273,7 +274,8 @@ function collectFromRun(
 // `4111:1111:…`: {@link isCellJoin}) read as one card (attacker round 71: each was delivered), but such joins join
 // times, phone numbers, version numbers and table rows too, so such a run counts only in a card's own layout
 // (4-4-4-4, 4-4-4-4-3, 4-6-5…: {@link cardLayout}), never as the whole run of groups joined alike (`12:30:45:…`,
-// `2:15:3:7:1`). Commas and semicolons still join nothing (CSV columns, thousands).
+// `2:15:3:7:1`). So do `=`, `#`, `<`, `>` and arrows (attacker round 76). Commas and semicolons still join nothing
+// (CSV columns, thousands).
 const isCardJoin = (c: string | undefined) => isSeparator(c) || isCellJoin(c);
 const hasCellJoin = (join: string) => {
   for (const c of join) if (isCellJoin(c)) return true;

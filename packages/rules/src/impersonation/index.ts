@@ -493,13 +493,20 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     // address (`"payroll@corp.example"@evil.example`) shows it first (attacker round 52, A52-4).
     const shownText = (box: { name: string; address: string }) =>
       nameWords(box.name).length === 0 ? [box.name, localPart(box.address)] : [box.name];
-    const borrowed = mailboxes
-      .filter((box) => !exempt(box))
-      .flatMap(shownText)
-      .find((text) => showsOwnAddress(text, ctx.organizationDomains));
+    const borrowed =
+      mailboxes
+        .filter((box) => !exempt(box))
+        .flatMap(shownText)
+        .find((text) => showsOwnAddress(text, ctx.organizationDomains)) ??
+      // A display name whose first word is the organization's domain (`"corp.example" <x@evil.example>`) shows it as
+      // the sender (attacker round 76); a local part so written (`corp.example@partner.example`) does not.
+      mailboxes
+        .filter((box) => !exempt(box))
+        .map((box) => box.name)
+        .find((name) => showsOwnAddress(name, ctx.organizationDomains, true));
     if (borrowed !== undefined) {
       ctx.note(
-        `"${borrowed.slice(0, 80)}", shown as the sender, is an address of the organization on outside mail`,
+        `"${borrowed.slice(0, 80)}", shown as the sender, is an address or domain of the organization on outside mail`,
       );
       return true;
     }
@@ -547,7 +554,8 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
 
 /**
  * Whether a display name shows an address in one of the organization's domains or a subdomain of one (attacker
- * round 52, A52-2), read as drawn: NFKC,
+ * round 52, A52-2), or with `leading`, such a domain as its first word (`"corp.example" <x@evil.example>`, attacker
+ * round 76), read as drawn: NFKC,
  * case-folded, invisible characters as nothing, a right-to-left override's letters in their shown order, other
  * scripts' look-alike letters as the Latin ones (`payroll@corp\u200B.example`, `payroll@сorp.example`: attacker
  * round 45). Also read, on both sides, with characters drawn as a dot or an at sign as those (`corpꓸexample`,
@@ -556,9 +564,9 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
  * with white space beside the at sign and dots closed up (`payroll @ corp . example`, A52-3): each reading only
  * adds to the ones before. Linear: eight passes of single-character classes.
  */
-function showsOwnAddress(name: string, domains: readonly string[]): boolean {
-  if (domains.length === 0 || !(AT_SHOWN.test(name) || (name.includes('\u20dd') && CIRCLED.test(name))))
-    return false;
+function showsOwnAddress(name: string, domains: readonly string[], leading = false): boolean {
+  const shows = AT_SHOWN.test(name) || (name.includes('\u20dd') && CIRCLED.test(name));
+  if (domains.length === 0 || !(shows || (leading && DOT_OR_OTHER.test(name)))) return false;
   const ordered = RTL_OVERRIDE.test(name) ? [name, bidiShown(name), [...name].reverse().join('')] : [name];
   // Combining letters drawn over the letter before them (`c\u0366rp.example`) also as those letters (round 70).
   const drawn = COMBINING_LETTER.test(name) ? [...ordered, ...ordered.map(combiningLettersShown)] : ordered;
@@ -573,11 +581,15 @@ function showsOwnAddress(name: string, domains: readonly string[]): boolean {
       const read = asDrawn(reading.replace(NARROW, ''), punctuated, lettered);
       // White space beside the at sign or a dot (`payroll @ corp.example`, a no-break space after the `@`) is read
       // over, as a reader does (A52-3); the reading as spaced is kept (`payroll@corp.example. Pay today`).
-      for (const text of SPACED.test(read) ? [read, closedUp(read)] : [read])
+      for (const text of SPACED.test(read) ? [read, closedUp(read)] : [read]) {
         for (const m of text.matchAll(/@([\p{L}\p{N}.-]+)/gu)) {
           const domain = trimDots(m[1] ?? '');
           if (domain !== '' && underOwn(domain, own)) return true;
         }
+        // The name's first word, a domain alone (`"corp.example" <x@evil.example>`, `CORP.EXAMPLE IT`).
+        const first = leading ? FIRST_WORD.exec(text) : null;
+        if (first && underOwn(trimDots(first[0]), own)) return true;
+      }
     }
   }
   return false;
@@ -590,6 +602,12 @@ function underOwn(domain: string, own: readonly string[]): boolean {
   return shown !== '' && own.some((o) => o !== '' && (shown === o || shown.endsWith(`.${o}`)));
 }
 
+// A display name's first word, of a domain's characters: one the organization's domain alone shows as the sender
+// (attacker round 76). Only the first: a partner's `Ann (for corp.example)` names the organization, not itself.
+const FIRST_WORD = /[\p{L}\p{N}][\p{L}\p{N}.-]*/u;
+// A dot, or a character outside ASCII a reading may draw as one (`corp·example`): the only names that can show a
+// domain without an at sign.
+const DOT_OR_OTHER = /[.\u0080-\uffff]/;
 const SPACED = /\s[@.]|[@.]\s/;
 // Runs of white space next to an at sign or a dot removed; one match per run, so linear.
 function closedUp(text: string): string {
