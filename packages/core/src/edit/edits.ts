@@ -86,7 +86,10 @@ export interface PartIdentity {
 export interface MessageEditor {
   /** Replaces every occurrence of a header with one value (adds it when absent). */
   setHeader(name: string, value: string): void;
-  /** Adds a header occurrence. */
+  /**
+   * Adds a header occurrence (on top). Not added again when the topmost fields of that name already are the ones
+   * this update adds (a retry of an update that landed with its answer lost), unless another edit sets or removes it.
+   */
   addHeader(name: string, value: string): void;
   /** Removes every occurrence of a header. */
   removeHeader(name: string): void;

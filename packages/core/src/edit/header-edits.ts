@@ -11,6 +11,7 @@ function encodeValue(value: string): string {
 /** Applies the header edits to the root headers; returns what changed, for the log. */
 export function applyHeaderEdits(headers: MailsplitHeaders, edits: readonly Edit[]): string[] {
   const changes: string[] = [];
+  const landed = addsAlreadyOnTop(headers, edits);
   for (const edit of edits) {
     switch (edit.kind) {
       case 'set-header':
@@ -18,6 +19,7 @@ export function applyHeaderEdits(headers: MailsplitHeaders, edits: readonly Edit
         changes.push(`set ${edit.name}`);
         break;
       case 'add-header':
+        if (landed.has(edit.name.toLowerCase())) break;
         headers.add(edit.name, encodeValue(edit.value));
         changes.push(`add ${edit.name}`);
         break;
@@ -57,6 +59,41 @@ export function applyHeaderEdits(headers: MailsplitHeaders, edits: readonly Edit
     }
   }
   return changes;
+}
+
+/**
+ * Names whose added fields are already the topmost fields of that name, exactly as this pass would add them (each add
+ * goes on top, so the last added first): a retry of an invocation whose update WorkMail applied with its answer lost
+ * reads the edited message, and adding them again would put each field in twice (fault round 62). Only the top counts:
+ * the same value lower down (a sender's copy under another value) does not stand for the field a filter reads first.
+ * A name another edit sets or removes is left to the edits in order.
+ */
+function addsAlreadyOnTop(headers: MailsplitHeaders, edits: readonly Edit[]): Set<string> {
+  const added = new Map<string, string[]>();
+  const touched = new Set<string>(['subject']);
+  for (const edit of edits) {
+    if (edit.kind === 'set-header' || edit.kind === 'remove-header') touched.add(edit.name.toLowerCase());
+    if (edit.kind !== 'add-header') continue;
+    const name = edit.name.toLowerCase();
+    added.set(name, [encodeValue(edit.value), ...(added.get(name) ?? [])]);
+  }
+  const landed = new Set<string>();
+  for (const [name, values] of added) {
+    if (touched.has(name)) continue;
+    const present = headers.get(name).map(fieldValue);
+    if (values.every((value, i) => present[i] !== undefined && present[i] === spaced(value)))
+      landed.add(name);
+  }
+  return landed;
+}
+
+/** A field's value unfolded, its runs of white space one space, trimmed. */
+function fieldValue(line: string): string {
+  return spaced(line.slice(line.indexOf(':') + 1));
+}
+
+function spaced(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
 }
 
 const ENCODED_WORD = /=\?([^?*\s]+)(?:\*[^?\s]*)?\?[bq]\?[^?\s]*\?=/gi;
