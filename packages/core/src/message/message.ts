@@ -8,6 +8,7 @@ import type { MessageHeaders } from './headers.js';
 import { DEFAULT_MESSAGE_LIMITS, MessageLimitError, type MessageLimits } from './limits.js';
 import { type ParsedMessage, parseMessage } from './parse.js';
 import type { PartInventory } from './part-walk.js';
+import { MessageReadError } from './read-error.js';
 import { Spool, type SpoolOptions } from './spool.js';
 
 const loadHeaders = lazyModule(() => import('./headers.js'));
@@ -119,6 +120,8 @@ export class LazyMessage implements MessageAccess {
 
   private readonly releaseAbove: number;
   private finalReads = false;
+  /** Streams handed out and not yet closed: an abandoning close ends them (fault round 63). */
+  private readonly open = new Set<Readable>();
 
   constructor(open: () => Promise<Readable>, options: LazyMessageOptions = {}) {
     this.limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
@@ -158,7 +161,7 @@ export class LazyMessage implements MessageAccess {
 
   stream(): Readable {
     // A rule's full read in the final stretch passes bytes straight on (the journal), in joined pieces.
-    return this.finalReads ? this.handedOn(HAND_ON_PIECE) : this.spool.reader();
+    return this.tracked(this.finalReads ? this.handedOn(HAND_ON_PIECE) : this.spool.reader());
   }
 
   beginFinalReads(): void {
@@ -166,7 +169,13 @@ export class LazyMessage implements MessageAccess {
   }
 
   lastStream(): Readable {
-    return this.handedOn(HAND_ON_PIECE);
+    return this.tracked(this.handedOn(HAND_ON_PIECE));
+  }
+
+  private tracked(stream: Readable): Readable {
+    this.open.add(stream);
+    stream.once('close', () => this.open.delete(stream));
+    return stream;
   }
 
   private handedOn(pieceBytes: number): Readable {
@@ -226,9 +235,26 @@ export class LazyMessage implements MessageAccess {
     return this.spool.expectedLength !== undefined;
   }
 
-  /** Releases the source and deletes spooled bytes. */
-  close(): Promise<void> {
-    return this.spool.close();
+  /**
+   * Releases the source and deletes spooled bytes. Readers already running finish the bytes held, unless
+   * `abandon` is set (the invocation answered at its deadline, its work left running): then every stream
+   * handed out fails with a `closed` {@link MessageReadError} and the spill file goes at once, so work frozen
+   * with the Lambda reads nothing of this message, and keeps nothing in /tmp, once a later invocation thaws it.
+   */
+  close(options: { abandon?: boolean } = {}): Promise<void> {
+    if (options.abandon) {
+      const ended = new MessageReadError(
+        'closed',
+        'message read after the invocation answered at its deadline',
+      );
+      for (const stream of this.open) {
+        // A stream nobody listens to for errors must not throw in the next invocation (an uncaught error).
+        stream.on('error', () => {});
+        stream.destroy(ended);
+      }
+      this.open.clear();
+    }
+    return this.spool.close(options);
   }
 
   private async parseBounded(): Promise<ParsedMessage> {

@@ -13,6 +13,8 @@ import {
 } from './source-checks.js';
 import { SpillFile } from './spill-file.js';
 
+const ABANDONED = 'message read after the invocation answered at its deadline';
+
 /** A source closed at most this many bytes before its end is read out (and dropped), not destroyed. */
 const DRAIN_BYTES = 64 * 1024;
 /** How long such a read-out may take before the source is destroyed after all. */
@@ -59,6 +61,9 @@ export interface SpoolOptions {
  * after {@link Spool.release} must announce the same length and repeat the bytes held (SHA-256 of the
  * prefix), or it is `changed`. After {@link Spool.close}, readers already running keep reading the bytes
  * held until the last one stops (then the spill file goes); a new read, or a pull from the source, throws.
+ * Closed with `abandon` (the invocation answered at its deadline), readers still running fail at their next
+ * read and the spill file goes at once: a reader left suspended (its consumer stalled, frozen with the Lambda)
+ * holds no file in /tmp, and none reads this message once a later invocation thaws the process (fault round 63).
  */
 export class Spool {
   private readonly memoryLimit: number;
@@ -72,6 +77,8 @@ export class Spool {
   private pulling?: Promise<boolean>;
   private ended = false;
   private closed = false;
+  /** Closed at a deadline: readers still running stop at their next read, the spill file goes at once. */
+  private abandoned = false;
   /** Readers inside `chunks()` right now. */
   private active = 0;
   /** Bytes a reopened source repeats, already spooled, to drop. */
@@ -173,7 +180,12 @@ export class Spool {
     this.tailReading = tail;
     let whole = false;
     try {
-      yield* readHandedOff(tail, this.checks, pieceBytes, (read) => this.checkTail(read));
+      for await (const piece of readHandedOff(tail, this.checks, pieceBytes, (read) =>
+        this.checkTail(read),
+      )) {
+        if (this.abandoned) throw new MessageReadError('closed', ABANDONED);
+        yield piece;
+      }
       whole = true;
     } finally {
       if (this.tailReading === tail) this.tailReading = undefined;
@@ -193,6 +205,7 @@ export class Spool {
     this.active++;
     try {
       for (;;) {
+        if (this.abandoned) throw new MessageReadError('closed', ABANDONED);
         if (offset < this.length) {
           // Bytes held in memory are handed out as they are, without a wait.
           const chunk = this.heldAt(offset) ?? (await this.readAt(offset));
@@ -219,9 +232,13 @@ export class Spool {
     this.source = undefined;
   }
 
-  /** Releases the source stream and deletes the spill file. */
-  async close(): Promise<void> {
+  /**
+   * Releases the source stream and deletes the spill file. `abandon` (at a deadline): readers still running stop
+   * at their next read, and the file goes now rather than with the last of them.
+   */
+  async close(options: { abandon?: boolean } = {}): Promise<void> {
     this.closed = true;
+    if (options.abandon) this.abandoned = true;
     const rest = (this.expectedLength ?? Number.POSITIVE_INFINITY) - this.length;
     if (this.source && this.iterator && !this.pulling && !this.failure && rest <= DRAIN_BYTES) {
       // A few bytes short of the end (rules decided on the headers): reading them out lets the HTTP
@@ -235,8 +252,8 @@ export class Spool {
     this.tailReading?.source?.destroy();
     this.source = undefined;
     this.iterator = undefined;
-    // Readers still running keep the bytes held; the last one out drops the file.
-    if (this.active === 0) await this.dropFile();
+    // Readers still running keep the bytes held; the last one out drops the file (abandoned: none is kept).
+    if (this.active === 0 || this.abandoned) await this.dropFile();
   }
 
   private async dropFile(): Promise<void> {
@@ -395,7 +412,13 @@ export class Spool {
         chunk = chunk.subarray(room);
       }
       // Past the memory share the bytes go to disk, written behind: later readers may need them again.
-      this.file = await SpillFile.create(this.tempDir ?? tmpdir());
+      const file = await SpillFile.create(this.tempDir ?? tmpdir());
+      // Closed while the file was being made, with no reader left to drop it: it is not kept (fault round 63).
+      if (this.closed && (this.abandoned || this.active === 0)) {
+        await file.remove();
+        return;
+      }
+      this.file = file;
     }
     if (this.tailFrom !== undefined) this.tailCrc = crc32(chunk, this.tailCrc);
     await this.file.append(chunk);

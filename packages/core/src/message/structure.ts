@@ -17,6 +17,9 @@ export async function checkStructure(
 ): Promise<number> {
   const splitter = new Splitter({ maxHeadSize: limits.maxHeaderBytes, maxChildNodes: limits.maxParts });
   let parts = 0;
+  // A read that fails under the walk (a spill read back with EIO, a message closed at the deadline) ends it with
+  // that error: pipe() passes no error on, so it was an uncaught 'error' event and a walk waiting for ever (round 63).
+  stream.on('error', (error) => splitter.destroy(error));
   stream.pipe(splitter);
   try {
     for await (const data of splitter as AsyncIterable<SplitNode>) {

@@ -112,8 +112,8 @@ export class ReceiptMessage implements MessageAccess {
     return this.inner.textBodies();
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  close(options: { abandon?: boolean } = {}): Promise<void> {
+    return this.inner.close(options);
   }
 
   private async eventHeaders(): Promise<MessageHeaders> {
