@@ -17,7 +17,7 @@ const shown: Record<string, string> = {
   'a Cyrillic es': 'payroll@\u0441orp.example',
 };
 const from = (name: string) =>
-  mail([`From: ${encoded(name)} <payroll@corp-example.com>`, 'Content-Type: text/plain'], 'Pay today.');
+  mail([`From: ${encoded(name)} <payroll@evil.example>`, 'Content-Type: text/plain'], 'Pay today.');
 
 describe('A45-5: a display name showing an organization address with an invisible or look-alike character', () => {
   for (const [how, name] of Object.entries(shown))

@@ -82,7 +82,7 @@ describe('A49-14e impersonation: Canadian syllabics of fancy-text fonts', () => 
 // A49-14f. A display name showing the organization's domain with one of the letters.
 describe('A49-14f: a display name showing an organization address with one of the letters', () => {
   const from = (name: string) =>
-    mail([`From: ${encoded(name)} <payroll@corp-example.com>`, 'Content-Type: text/plain'], 'Pay today.');
+    mail([`From: ${encoded(name)} <payroll@evil.example>`, 'Content-Type: text/plain'], 'Pay today.');
   for (const name of ['payroll@cor\u1d7d.example', 'payroll@corp.exa\uab3aple', 'payroll@c\u04e9rp.example'])
     it(`junks ${name}`, async () => {
       expect((await kit.inbound(from(name), { PROTECTED_NAMES: 'Jane Doe' })).verdict).toBe('MOVE_TO_JUNK');
@@ -100,7 +100,7 @@ describe('A49-14: names that only share the letters are delivered', () => {
 // name check reads by hand (Cyrillic м, a small capital ᴍ, ø, ł, ɔ, a ring-shaped zero, rn for m).
 describe('A49-14g: an organization address shown with letters the name check reads by hand', () => {
   const from = (name: string) =>
-    mail([`From: ${encoded(name)} <payroll@corp-example.com>`, 'Content-Type: text/plain'], 'Pay today.');
+    mail([`From: ${encoded(name)} <payroll@evil.example>`, 'Content-Type: text/plain'], 'Pay today.');
   for (const name of [
     'payroll@corp.exa\u043cple',
     'payroll@corp.exa\u1d0dple',

@@ -13,7 +13,7 @@ import { useLocalStack } from './stack.js';
 const stack = useLocalStack();
 const kit = attackerKit(stack);
 const from = (name: string) =>
-  mail([`From: ${encoded(name)} <payroll@corp-example.com>`, 'Content-Type: text/plain'], 'Pay today.');
+  mail([`From: ${encoded(name)} <payroll@evil.example>`, 'Content-Type: text/plain'], 'Pay today.');
 const verdict = async (name: string) =>
   (await kit.inbound(from(name), { PROTECTED_NAMES: 'Jane Doe' })).verdict;
 const junks = (cases: Record<string, string>) => {

@@ -96,18 +96,18 @@ describe('condition: impersonatesProtectedName', () => {
   it('flags outside mail whose display name shows an address of the organization (attacker round 43, A43-6)', async () => {
     const c = impersonatesProtectedName({ names: ['Jane Doe'] });
     const from = (display: string) =>
-      `From: ${display} <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
-    expect(await fired(c, from('"payroll@corp.example"'), 'x@corp-example.com')).toBe(true);
-    expect(await fired(c, from('"Payroll (payroll＠CORP.example)"'), 'x@corp-example.com')).toBe(true);
+      `From: ${display} <payroll@evil.example>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+    expect(await fired(c, from('"payroll@corp.example"'), 'x@evil.example')).toBe(true);
+    expect(await fired(c, from('"Payroll (payroll＠CORP.example)"'), 'x@evil.example')).toBe(true);
     // Another organization's address, or none: not this check's.
-    expect(await fired(c, from('"payroll@partner.example"'), 'x@corp-example.com')).toBe(false);
-    expect(await fired(c, from('Payroll'), 'x@corp-example.com')).toBe(false);
+    expect(await fired(c, from('"payroll@partner.example"'), 'x@evil.example')).toBe(false);
+    expect(await fired(c, from('Payroll'), 'x@evil.example')).toBe(false);
   });
 
   it('reads dots, at signs and ASCII letters as drawn in a shown organization address (attacker round 50)', async () => {
     const c = impersonatesProtectedName({ names: ['Jane Doe'] });
     const from = (display: string) =>
-      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@evil.example>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
     for (const shown of [
       'payroll@corp\ua4f8example',
       'payroll@corp\u00b7example',
@@ -124,7 +124,7 @@ describe('condition: impersonatesProtectedName', () => {
       'payroll@corp.example\u00b7Payroll',
       'payroll@c0rp.example\u00b7Payroll',
     ])
-      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(true);
+      expect(await fired(c, from(shown), 'x@evil.example'), shown).toBe(true);
     // Other domains, with the same digits, dots and signs, and a Lisu letter in a name's words: not this check's.
     for (const shown of [
       'payroll@partner1.example',
@@ -134,13 +134,13 @@ describe('condition: impersonatesProtectedName', () => {
       'Jane\ua4f8 payroll@partner.example',
       'payroll@corp.example1',
     ])
-      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+      expect(await fired(c, from(shown), 'x@evil.example'), shown).toBe(false);
   });
 
   it('reads any letter in an enclosing circle as an at sign, and any punctuation or symbol as a dot (attacker round 51)', async () => {
     const c = impersonatesProtectedName({ names: ['Jane Doe'] });
     const from = (display: string) =>
-      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@evil.example>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
     // A51-9: the Cyrillic, Greek and Latin alpha a in a circle, and a variation selector or a joiner between.
     // A51-10: dots outside round 50's list (Aegean, Kharoshthi, Tibetan, ring point, a circle, a modifier letter),
     // two or three dots in one character, and a dash other than the hyphen-minus.
@@ -159,7 +159,7 @@ describe('condition: impersonatesProtectedName', () => {
       'payroll@corp\u2026example',
       'payroll@corp\u22efexample',
     ])
-      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(true);
+      expect(await fired(c, from(shown), 'x@evil.example'), shown).toBe(true);
     // A non-breaking hyphen in a domain with a hyphen.
     const { outcome } = await h.run(
       [
@@ -180,20 +180,20 @@ describe('condition: impersonatesProtectedName', () => {
       'Payroll \u0430\u20dd Corp',
       'payroll\u0430\u20ddpartner.example',
     ])
-      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+      expect(await fired(c, from(shown), 'x@evil.example'), shown).toBe(false);
   });
 
   it("reads every character Unicode's confusables draw as dots as a dot in a shown domain (A51-10)", async () => {
     const c = impersonatesProtectedName({ names: ['Jane Doe'] });
     const from = (display: string) =>
-      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@evil.example>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
     const dots = Object.entries(packageTable())
       .filter(([ch, prototype]) => [...ch].length === 1 && /^[.\u00b7]+$/.test(prototype))
       .map(([ch]) => ch);
     expect(dots.length).toBeGreaterThan(20);
     const misread: string[] = [];
     for (const dot of dots)
-      if (!(await fired(c, from(`payroll@corp${dot}example`), 'x@corp-example.com')))
+      if (!(await fired(c, from(`payroll@corp${dot}example`), 'x@evil.example')))
         misread.push(`U+${(dot.codePointAt(0) as number).toString(16)}`);
     expect(misread).toEqual([]);
   });
@@ -201,14 +201,14 @@ describe('condition: impersonatesProtectedName', () => {
   it('reads a shown address at any subdomain of an organization domain as its own (attacker round 52, A52-2)', async () => {
     const c = impersonatesProtectedName({ names: ['Jane Doe'] });
     const from = (display: string) =>
-      `From: ${display} <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+      `From: ${display} <payroll@evil.example>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
     for (const shown of [
       '"payroll@hr.corp.example"',
       '"IT-SUPPORT@MAIL.CORP.EXAMPLE"',
       '"ceo@exec.hq.corp.example"',
       '"payroll@hr.c0rp.example"',
     ])
-      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(true);
+      expect(await fired(c, from(shown), 'x@evil.example'), shown).toBe(true);
     // Domains that only contain or resemble the organization's: another organization's, not this check's.
     for (const shown of [
       '"payroll@corp.example.partner.com"',
@@ -217,7 +217,7 @@ describe('condition: impersonatesProtectedName', () => {
       '"payroll@corp-example.com"',
       '"payroll@hr.corp.example.net"',
     ])
-      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+      expect(await fired(c, from(shown), 'x@evil.example'), shown).toBe(false);
     // A `*.` pattern: its base domain and the subdomains under it, as shown.
     const run = async (display: string) =>
       (
@@ -270,7 +270,7 @@ describe('condition: impersonatesProtectedName', () => {
   it('reads a shown address over white space beside its at sign or dots (attacker round 52, A52-3)', async () => {
     const c = impersonatesProtectedName({ names: ['Jane Doe'] });
     const from = (display: string) =>
-      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@corp-example.com>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
+      `From: =?utf-8?B?${Buffer.from(display).toString('base64')}?= <payroll@evil.example>\r\nSubject: wire\r\n\r\nPlease pay.\r\n`;
     for (const shown of [
       'payroll@ corp.example',
       'payroll @ corp.example',
@@ -284,7 +284,7 @@ describe('condition: impersonatesProtectedName', () => {
       'payroll@corp.example. Pay today',
       'Payroll (payroll@corp.example ). Urgent',
     ])
-      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(true);
+      expect(await fired(c, from(shown), 'x@evil.example'), shown).toBe(true);
     // Other domains, spaced the same way, and spaces elsewhere: not this check's.
     for (const shown of [
       'payroll @ partner.example',
@@ -294,7 +294,7 @@ describe('condition: impersonatesProtectedName', () => {
       'Payroll at corp example',
       'Corp Example Payroll',
     ])
-      expect(await fired(c, from(shown), 'x@corp-example.com'), shown).toBe(false);
+      expect(await fired(c, from(shown), 'x@evil.example'), shown).toBe(false);
   });
 
   it('reads the local part of an address shown without a display name (attacker round 52, A52-4)', async () => {

@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import {
   type Condition,
   ConfigError,
@@ -401,6 +402,8 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       from: headers.from,
       sender: headers.sender,
       'reply-to': replyTo,
+      'resent-from': headers.addresses('resent-from'),
+      'resent-sender': headers.addresses('resent-sender'),
     };
     // Readings of a Reply-To's comments are that Reply-To's: an allowed one is exempt as it is.
     const replyReadings: object[] = [];
@@ -439,6 +442,16 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       };
     };
     let { raw, mime, boxes: mailboxes } = await readingsOf(FIELDS);
+    // A Resent-From or Resent-Sender (shown by some readers as who sent the message on) is read as a Sender is, but
+    // one at an organization address is an organization user's own redirect of the message, which the message's
+    // own From is judged for (attacker round 77).
+    const resentReadings = async () => {
+      const resent = await readingsOf(RESENT_FIELDS);
+      raw = [...raw, ...resent.raw];
+      mime ??= resent.mime;
+      mailboxes.push(...resent.boxes.filter((b) => b.address === '' || !ownAddress(b.address, ctx)));
+    };
+    await resentReadings();
     // No From mailbox at all: the message is repaired with the envelope sender as its From, which clients then
     // show (`jane.doe@…` reads as Jane Doe), so that address is read as the From.
     if (headers.from.length === 0 && ctx.envelope.mailFrom)
@@ -449,6 +462,7 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
     // every way the others are (a group, an encoded word read first: round 44).
     if (await senderIsInside(ctx, options)) {
       ({ raw, mime, boxes: mailboxes } = await readingsOf(['sender', 'reply-to']));
+      await resentReadings();
       mailboxes = mailboxes.filter(
         (b) => b.address === '' || !isInternal(b.address, ctx.organizationDomains),
       );
@@ -462,9 +476,24 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
         ctx.note(`the From "${own.address.slice(0, 80)}" is an address of the organization, and ${own.why}`);
         return true;
       }
+      // The organization's address as the Sender of outside mail: Outlook shows `payroll@corp.example on behalf of
+      // x@evil.example` (attacker round 77). A Reply-To is not flagged so: replies reach the organization, and
+      // services writing for it set one. Beside an organization From (a delegate's mail where no evidence says
+      // inside, as on SES) the question is the From's, above.
+      const ownFrom = headers.from.some((b) => b.address !== '' && ownAddress(b.address, ctx));
+      const ownSender = ownFrom
+        ? undefined
+        : headers.sender.find((b) => b.address !== '' && ownAddress(b.address, ctx));
+      if (ownSender !== undefined) {
+        ctx.note(
+          `the Sender "${ownSender.address.slice(0, 80)}" of outside mail is an address of the organization`,
+        );
+        return true;
+      }
     }
     // A display name in a charset that cannot be decoded (EBCDIC) is shown by clients but not known here.
-    const unknown = mime ? raw.flatMap((v) => mime.undecodableCharsets(v)) : [];
+    const tools = mime;
+    const unknown = tools ? raw.flatMap((v) => tools.undecodableCharsets(v)) : [];
     if (unknown.length > 0) {
       ctx.note(
         `a display name in charset ${unknown[0]?.slice(0, 40)} cannot be decoded: treated as impersonation`,
@@ -509,6 +538,21 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
         `"${borrowed.slice(0, 80)}", shown as the sender, is an address or domain of the organization on outside mail`,
       );
       return true;
+    }
+    // An address at a look-alike of an organization domain (`it@c0rp.example`, `ceo@corp-example.com`), which a
+    // reader takes for the organization's own (attacker round 77). Each domain once: the work is bounded by the
+    // header block.
+    const seen = new Set<string>();
+    for (const box of mailboxes) {
+      if (box.address === '' || exempt(box)) continue;
+      const domain = domainOf(box.address);
+      if (seen.has(domain)) continue;
+      seen.add(domain);
+      const like = lookAlike(domain, ctx.organizationDomains);
+      if (like !== undefined) {
+        ctx.note(`the address "${box.address.slice(0, 80)}" is at a look-alike of ${like}`);
+        return true;
+      }
     }
     return mailboxes.some((box) => {
       if (exempt(box)) return false;
@@ -881,6 +925,96 @@ function wordFirstReadings(raw: readonly string[], mime: Mime): { name: string; 
     });
 }
 const FIELDS = ['from', 'sender', 'reply-to'];
+const RESENT_FIELDS = ['resent-from', 'resent-sender'];
+
+// An address in an organization domain or a subdomain of one.
+function ownAddress(address: string, ctx: RuleContext): boolean {
+  return (
+    isInternal(address, ctx.organizationDomains) ||
+    underOwn(domainOf(address), ownBases(ctx.organizationDomains))
+  );
+}
+// The organization domains, a `*.` pattern as its base domain, normalized.
+function ownBases(domains: readonly string[]): string[] {
+  return domains.map((d) => normalizeDomain(d.trim().replace(/^\*\./, ''))).filter((d) => d !== '');
+}
+
+/**
+ * The organization domain an outside domain is a look-alike of, with how, or undefined (attacker round 77). Read as
+ * drawn (asDrawn, each of READINGS, punycode as its letters, on both sides), a domain is a look-alike of an
+ * organization domain it is not, nor under, when it: reads as it or a subdomain of it (`c0rp.example`,
+ * `xn--orp-3ed.example`, `corp.exarnple`); is one edit from it (a letter changed, added, removed, two neighbours
+ * swapped) inside a label of five letters or more (`corp.exampel`; `core.example` is a real neighbour of a short
+ * label); has its labels run together, of six letters or more, before another ending (`corp-example.com`,
+ * `corpexample.com`, `corp.example.co`, `mail.corp-example.com`); or carries it whole, between label boundaries, before
+ * more (`corp.example.evil.example`, `corp.example-secure.com`, `secure-corp.example.net`). Linear in the domain's
+ * length for each reading and organization domain (a domain is at most 255 characters).
+ */
+function lookAlike(domain: string, domains: readonly string[]): string | undefined {
+  if (domain === '' || domain.startsWith('[')) return undefined;
+  const bases = ownBases(domains);
+  if (bases.length === 0 || underOwn(domain, bases)) return undefined;
+  const shown = domainToUnicode(domain) || domain;
+  for (const [punctuated, lettered] of READINGS) {
+    const read = trimDots(asDrawn(shown.slice(0, 255), punctuated, lettered));
+    for (const base of bases) {
+      const own = trimDots(asDrawn(domainToUnicode(base) || base, punctuated, lettered));
+      if (own === '' || read === '') continue;
+      if (read === own || read.endsWith(`.${own}`)) return `${base} (it reads as it)`;
+      if (oneEditInLongLabel(read, own)) return `${base} (one letter from it)`;
+      if (runTogether(read, own)) return `${base} (its labels run together)`;
+      if (carried(read, own)) return `${base} (it carries it before another domain)`;
+    }
+  }
+  return undefined;
+}
+
+// Whether `a` is one edit from `b` (a letter changed, added or removed, two neighbours swapped), the edit inside a
+// label of `b` of five letters or more. Linear: a common prefix and suffix, then at most two letters each.
+function oneEditInLongLabel(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  let j = 0;
+  while (j < a.length - i && j < b.length - i && a[a.length - 1 - j] === b[b.length - 1 - j]) j++;
+  const restA = a.length - i - j;
+  const restB = b.length - i - j;
+  const one =
+    (restA <= 1 && restB <= 1) || (restA === 2 && restB === 2 && a[i] === b[i + 1] && a[i + 1] === b[i]);
+  if (!one) return false;
+  const start = i === 0 ? 0 : b.lastIndexOf('.', i - 1) + 1;
+  const dot = b.indexOf('.', i);
+  const end = dot < 0 ? b.length : dot;
+  return end - start >= 5;
+}
+
+// Whether some run of a domain's labels before its last, with dots and hyphens dropped, is the organization domain
+// with them dropped, of six letters or more (`corp-example.com`, `corpexample.com`, `corp.example.co`).
+function runTogether(read: string, own: string): boolean {
+  const flat = own.replace(/[.-]/g, '');
+  if (flat.length < 6) return false;
+  const labels = read.split('.').slice(0, -1);
+  for (let k = 0; k < labels.length; k++) {
+    let run = '';
+    for (let m = k; m < labels.length && run.length < flat.length; m++) {
+      run += (labels[m] as string).replace(/-/g, '');
+      if (run === flat) return true;
+    }
+  }
+  return false;
+}
+
+// Whether the organization domain stands whole in another domain, after its start, a dot or a hyphen, and before a
+// dot or a hyphen, or at its end after a hyphen (`corp.example.evil.example`, `secure-corp.example`).
+function carried(read: string, own: string): boolean {
+  for (let p = read.indexOf(own); p >= 0; p = read.indexOf(own, p + 1)) {
+    const before = p === 0 ? '.' : read[p - 1];
+    const after = read[p + own.length];
+    if (before !== '.' && before !== '-') continue;
+    if (after === '.' || after === '-' || (after === undefined && before === '-')) return true;
+  }
+  return false;
+}
 
 // Fields whose adjacent encoded words of one charset split a character, read as Thunderbird joins them (joinedWords).
 function joinedReadings(raw: readonly string[], mime: Mime): { name: string; address: string }[] {
@@ -957,8 +1091,21 @@ function matchesProtected(name: string, protectedNames: { words: string[]; compa
   };
   const titles = TITLES;
   const untitled = words.map((w) => withoutTitles(w, titles));
+  // The longest protected form: runs of adjacent words are joined up to it.
+  let longest = 0;
+  for (const p of protectedNames) for (const c of p.compact) longest = Math.max(longest, c.length);
   return [words, untitled].some((ws) => {
     const set = new Set(ws);
+    // Adjacent words also read joined: a word of the name split by a sign or a space (`CEO Ja-ne Doe`, `Kel·ly`, the
+    // Catalan `ŀ` that NFKC makes `l·`, `Col lins`), which the glued whole name misses beside a title (attacker round
+    // 77). Each run stops at the longest protected form, so the work is linear in the name's length.
+    for (let k = 0; k < ws.length; k++) {
+      let run = ws[k] as string;
+      for (let m = k + 1; m < ws.length && run.length < longest; m++) {
+        run += ws[m] as string;
+        set.add(run);
+      }
+    }
     const glued = ws.join('');
     return protectedNames.some(
       (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
