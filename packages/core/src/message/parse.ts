@@ -5,6 +5,7 @@ import type { AttachmentStream, MessageText } from 'mailparser';
 import { lazyModule } from '../lazy-module.js';
 import { isAttachedMessageType } from '../mime/attached-message.js';
 import { MessageLimitError, type MessageLimits } from './limits.js';
+import { MessageReadError } from './read-error.js';
 import { SNIFF_BYTES, sniffType } from './sniff.js';
 
 const loadMailparser = lazyModule(() => import('mailparser'));
@@ -68,10 +69,22 @@ async function parseInto(
   limits: MessageLimits,
   place: Place,
 ): Promise<Omit<ParsedMessage, 'attachments'>> {
+  // The stream's errors are heard from the start, for as long as it lives: one that fails while the parser loads
+  // (the first parse of a container) is not an uncaught 'error', nor one that fails again later (fault round 64).
+  let failure: { error: unknown } | undefined;
+  stream.on('error', (error: unknown) => {
+    failure ??= { error };
+  });
   const [{ MailParser }, { htmlToFullText: htmlToText }] = await Promise.all([
     loadMailparser(),
     loadHtmlReferences(),
   ]);
+  // Failed or closed before the parse began (the message closed at the deadline): piped, it would never end.
+  if (failure) throw failure.error;
+  if (stream.destroyed)
+    throw (
+      stream.errored ?? new MessageReadError('closed', 'message stream closed before the full parse began')
+    );
   const parser = new MailParser({
     maxHtmlLengthToParse: limits.maxHtmlToTextBytes,
     maxHeadSize: limits.maxHeaderBytes,
@@ -96,8 +109,8 @@ async function parseInto(
   });
   await new Promise<void>((resolve, reject) => {
     parser.once('end', resolve);
-    parser.once('error', reject);
-    stream.once('error', reject);
+    parser.on('error', reject);
+    stream.on('error', reject);
     stream.pipe(parser);
   });
   await Promise.all(pending);

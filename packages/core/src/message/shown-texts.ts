@@ -1,3 +1,4 @@
+import { lazyModule } from '../lazy-module.js';
 import { ReadingDeadline } from '../mime/reading-deadline.js';
 import type { ShownTexts } from './html-shown.js';
 
@@ -8,7 +9,14 @@ type Readers = {
   html: (markup: string, deadline?: number) => ShownTexts;
   xml: (markup: string) => string[];
 };
-let readers: Promise<Readers> | undefined;
+// Loaded once; a load that failed is tried again by the next caller (lazyModule), not kept for the container's life.
+const loadReaders = lazyModule(() =>
+  Promise.all([import('./html-shown.js'), import('./xml-shown.js')]).then(([h, x]) => ({
+    html: (markup: string, deadline?: number) =>
+      h.htmlShownTexts(markup, deadline === undefined ? undefined : new ReadingDeadline(deadline)),
+    xml: x.xmlShownTexts,
+  })),
+);
 
 /**
  * Loads the shown-text readers (parse5 and the style cascade, kept out of every first chunk) and gives them
@@ -22,10 +30,5 @@ let readers: Promise<Readers> | undefined;
  * ```
  */
 export function loadShownReaders(): Promise<Readers> {
-  readers ??= Promise.all([import('./html-shown.js'), import('./xml-shown.js')]).then(([h, x]) => ({
-    html: (markup: string, deadline?: number) =>
-      h.htmlShownTexts(markup, deadline === undefined ? undefined : new ReadingDeadline(deadline)),
-    xml: x.xmlShownTexts,
-  }));
-  return readers;
+  return loadReaders();
 }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -18,7 +20,9 @@ let ses: SESClient | undefined;
 
 /**
  * The clients for this Lambda container, created once; endpoints from the environment
- * (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SES` point them at the local emulators).
+ * (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SES` point them at the local emulators). The SES client keeps no
+ * idle connection: SendBounce is not sent again once it may have reached SES, and a connection kept idle while
+ * the container was frozen may have been closed by SES, its reset then indistinguishable from a lost answer.
  *
  * @example
  * ```ts
@@ -26,7 +30,13 @@ let ses: SESClient | undefined;
  * ```
  */
 export function defaultSesClients(): SesFlowClients {
-  ses ??= new SESClient({});
+  // Each SendBounce on a connection of its own (fault round 64): never one SES closed while the container was frozen.
+  ses ??= new SESClient({
+    requestHandler: {
+      httpAgent: new http.Agent({ keepAlive: false }),
+      httpsAgent: new https.Agent({ keepAlive: false }),
+    },
+  });
   return { s3: sharedS3Client(), ses };
 }
 

@@ -54,7 +54,11 @@ export function headerContains(name: string, options: TextMatchOptions): Conditi
 // Loaded on first use, once.
 let mime: Promise<typeof import('@wmflow/core/mime')> | undefined;
 const loadMime = () => {
-  mime ??= import('@wmflow/core/mime');
+  // A load that failed is forgotten: the next message loads again (fault round 64), not fail for the container's life.
+  mime ??= import('@wmflow/core/mime').catch((error: unknown) => {
+    mime = undefined;
+    throw error;
+  });
   return mime;
 };
 

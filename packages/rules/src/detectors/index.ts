@@ -15,7 +15,11 @@ import { withEntities } from './xml-entities.js';
 // Loaded on first use, once (a fresh import() per message costs a module-loader round trip).
 let mime: Promise<typeof import('@wmflow/core/mime')> | undefined;
 const loadMime = () => {
-  mime ??= import('@wmflow/core/mime');
+  // A load that failed is forgotten: the next message loads again (fault round 64), not fail for the container's life.
+  mime ??= import('@wmflow/core/mime').catch((error: unknown) => {
+    mime = undefined;
+    throw error;
+  });
   return mime;
 };
 
