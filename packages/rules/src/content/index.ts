@@ -1,5 +1,6 @@
 import type { Condition } from '@wmflow/core';
 import { ConfigError } from '@wmflow/core';
+import { loadMime } from '../internal/load-mime.js';
 import { htmlToText } from './normalize.js';
 import { matchShared, type TextMatchOptions, textMatcher } from './text-matcher.js';
 
@@ -50,17 +51,6 @@ export function headerContains(name: string, options: TextMatchOptions): Conditi
     return values.some((v) => matcher.match(v) !== undefined);
   };
 }
-
-// Loaded on first use, once.
-let mime: Promise<typeof import('@wmflow/core/mime')> | undefined;
-const loadMime = () => {
-  // A load that failed is forgotten: the next message loads again (fault round 64), not fail for the container's life.
-  mime ??= import('@wmflow/core/mime').catch((error: unknown) => {
-    mime = undefined;
-    throw error;
-  });
-  return mime;
-};
 
 /** Options of {@link bodyContains}. */
 export interface BodyContainsOptions extends TextMatchOptions {

@@ -1,6 +1,7 @@
 import { type Condition, ConfigError, mayRunRightToLeft, protective } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
+import { loadMime } from '../internal/load-mime.js';
 import { base64Texts } from './base64-texts.js';
 import { groupsTurned } from './bidi-order.js';
 import { canonicalReadings } from './canon.js';
@@ -11,17 +12,6 @@ import { linkTexts } from './link-texts.js';
 import { officeAttributeTexts, unreadListNumbers } from './office-attributes.js';
 import { wordSymbols } from './word-symbols.js';
 import { withEntities } from './xml-entities.js';
-
-// Loaded on first use, once (a fresh import() per message costs a module-loader round trip).
-let mime: Promise<typeof import('@wmflow/core/mime')> | undefined;
-const loadMime = () => {
-  // A load that failed is forgotten: the next message loads again (fault round 64), not fail for the container's life.
-  mime ??= import('@wmflow/core/mime').catch((error: unknown) => {
-    mime = undefined;
-    throw error;
-  });
-  return mime;
-};
 
 /** Kinds of sensitive data {@link containsSensitiveData} looks for. */
 export type SensitiveKind = 'payment-card' | 'iban';

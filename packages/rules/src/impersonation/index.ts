@@ -12,6 +12,7 @@ import { normalizeText } from '../content/normalize.js';
 import { digitValue } from '../detectors/canon.js';
 import { contradictsItself } from '../internal/auth-contradiction.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
+import { loadMime, type Mime } from '../internal/load-mime.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 import { bidiShown } from './bidi-shown.js';
 import { CONFUSABLE_LETTERS, PUNCTUATION_LETTERS } from './confusable-letters.js';
@@ -894,13 +895,6 @@ function unglued(name: string): string {
   const apart = name.replace(APART, ' $& ');
   return split(apart.normalize('NFKC'));
 }
-
-type Mime = typeof import('@wmflow/core/mime');
-let mimeModule: Promise<Mime> | undefined;
-const loadMime = () => {
-  mimeModule ??= import('@wmflow/core/mime');
-  return mimeModule;
-};
 
 function latin1Readings(raw: readonly string[], mime: Mime): { name: string; address: string }[] {
   return raw
