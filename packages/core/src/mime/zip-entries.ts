@@ -11,6 +11,7 @@ import { hasOverlongAscii } from '../message/overlong-utf8.js';
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+const DESCRIPTOR = Buffer.from([0x50, 0x4b, 0x07, 0x08]);
 
 /** One entry of a zip archive, read on demand. */
 export interface ZipEntry {
@@ -69,6 +70,8 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
   let total = 0;
   let p = offset;
   let firstLocal = Number.POSITIVE_INFINITY;
+  // Where each listed file's local header, data and descriptor lie: [start, end) pairs (attacker round 78).
+  const extents: number[] = [];
   for (let i = 0; i < count; i++) {
     if (p + 46 > zip.length || zip.readUInt32LE(p) !== CENTRAL) throw new Error('bad central directory');
     const flags = zip.readUInt16LE(p + 8);
@@ -83,7 +86,18 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const rawName = zip.subarray(p + 46, p + 46 + nameLength);
     const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
-    const unicodeBytes = unicodePath(zip, p + 46 + nameLength, extraLength);
+    extents.push(
+      local,
+      localEnd(zip, local, { compressed, uncompressed, crc }, { name, raw: rawName, method, flags }),
+    );
+    // unzip extracts under the last Unicode Path field, 7-Zip under the first, a streaming extractor under the local
+    // header's: two that differ are two names to two readers (attacker round 78).
+    const localNameEnd = local + 30 + zip.readUInt16LE(local + 26);
+    const centralPath = unicodePath(zip, p + 46 + nameLength, extraLength, name);
+    const localPath = unicodePath(zip, localNameEnd, zip.readUInt16LE(local + 28), name);
+    if (centralPath && localPath && !centralPath.equals(localPath))
+      throw new Error(`${name}: the local header's Unicode Path name differs from the directory's`);
+    const unicodeBytes = centralPath ?? localPath;
     const unicodeName = unicodeBytes?.toString('utf8');
     const codePageName = (flags & UTF8_FLAG) === 0 ? shiftJisName(rawName) : undefined;
     // The host that made the entry (version made by, high byte).
@@ -142,6 +156,73 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
   // 7-Zip also extracts a file that only a local header before the listed ones names, or the first of two
   // archives put one after the other: nothing may come before the first listed file.
   if (count > 0 && firstLocal !== 0) throw new Error('data before the first file the directory lists');
+  // A streaming extractor (Java's ZipInputStream and `jar`, libarchive reading a stream) walks the local headers one
+  // after the other: a local header the directory does not list, right after a listed file or before the directory,
+  // is a file it extracts and the directory's readers do not show (attacker round 78). The listed files must fill
+  // every byte from the start to the directory, each right after the one before.
+  coverUpTo(extents, offset);
+}
+
+/** Throws unless the [start, end) pairs in `extents` cover [0, `until`) end to end, without gaps or overlaps. */
+function coverUpTo(extents: number[], until: number): void {
+  const order = Array.from({ length: extents.length / 2 }, (_, i) => i).sort(
+    (a, b) => (extents[2 * a] ?? 0) - (extents[2 * b] ?? 0),
+  );
+  let at = 0;
+  for (const i of order) {
+    if (extents[2 * i] !== at)
+      throw new Error(
+        'bytes between the listed files that the directory does not list (a hidden local header?)',
+      );
+    at = extents[2 * i + 1] ?? 0;
+  }
+  if (at !== until) throw new Error('bytes between the last listed file and the directory');
+}
+
+/**
+ * Where the file whose local header is at `local` ends: after its data and, when its local header says one
+ * follows (flag 8), its data descriptor. Throws when the local header does not frame the file the directory
+ * describes: another name, encryption, compression or size, which a streaming extractor reads. Checked for every
+ * entry, also one whose bytes are never read here (a symbolic link, whose local header named `invoice.exe` under a
+ * directory entry `notes`; attacker round 78).
+ */
+function localEnd(
+  zip: Buffer,
+  local: number,
+  sizes: Sizes,
+  entry: { name: string; raw: Buffer; method: number; flags: number },
+): number {
+  const { name } = entry;
+  if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
+    throw new Error(`${name}: bad local header`);
+  const localName = zip.subarray(local + 30, local + 30 + zip.readUInt16LE(local + 26));
+  if (!localName.equals(entry.raw)) throw new Error(`${name}: the local header names it otherwise`);
+  if ((zip.readUInt16LE(local + 6) & 1) !== (entry.flags & 1))
+    throw new Error(`${name}: the local header's encryption differs from the directory's`);
+  if (zip.readUInt16LE(local + 8) !== entry.method)
+    throw new Error(`${name}: the local header's compression differs from the directory's`);
+  const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+  const dataEnd = start + sizes.compressed;
+  if (dataEnd > zip.length) throw new Error(`${name}: truncated`);
+  if (!(zip.readUInt16LE(local + 6) & 8)) {
+    if (!localSizesAgree(zip, local, sizes))
+      throw new Error(`${name}: the local header's sizes differ from the directory's`);
+    return dataEnd;
+  }
+  const zip64 = extraField(
+    zip,
+    local + 30 + zip.readUInt16LE(local + 26),
+    zip.readUInt16LE(local + 28),
+    0x0001,
+    () => true,
+  );
+  const length = descriptorLength(zip, dataEnd, sizes, zip64 !== undefined);
+  if (length === 0) throw new Error(`${name}: the local header's sizes differ from the directory's`);
+  // Stored data of unknown size ends, for libarchive reading a stream, at the first descriptor signature whose CRC
+  // and size fit the bytes before it: one planted inside ends the file early, and the rest reads as local headers.
+  if (entry.method === 0 && zip.subarray(start, dataEnd).includes(DESCRIPTOR))
+    throw new Error(`${name}: stored data of unknown size holding a data descriptor's signature`);
+  return dataEnd + length;
 }
 
 // MS-DOS/FAT (0), OS/2 HPFS (6), NTFS (11) and VFAT (14) keep DOS attributes, not a Unix mode.
@@ -181,10 +262,23 @@ function asiMode(zip: Buffer, at: number, length: number): number {
   return field ? zip.readUInt16LE(field.data + 4) : 0;
 }
 
-/** The name (UTF-8 bytes) an Info-ZIP Unicode Path extra field (0x7075, version 1) gives, among the extra fields at `at`. */
-function unicodePath(zip: Buffer, at: number, length: number): Buffer | undefined {
-  const field = extraField(zip, at, length, 0x7075, (data, size) => size >= 5 && zip[data] === 1);
-  return field && zip.subarray(field.data + 5, field.data + field.size);
+/**
+ * The name (UTF-8 bytes) the Info-ZIP Unicode Path extra fields (0x7075, version 1) among the extra fields at `at`
+ * give; throws when two give different names (unzip takes the last, 7-Zip the first).
+ */
+function unicodePath(zip: Buffer, at: number, length: number, name: string): Buffer | undefined {
+  const end = Math.min(zip.length, at + length);
+  let found: Buffer | undefined;
+  for (let q = at; q + 4 <= end; ) {
+    const size = zip.readUInt16LE(q + 2);
+    if (zip.readUInt16LE(q) === 0x7075 && q + 4 + size <= end && size >= 5 && zip[q + 4] === 1) {
+      const path = zip.subarray(q + 9, q + 4 + size);
+      if (found && !found.equals(path)) throw new Error(`${name}: two Unicode Path names`);
+      found = path;
+    }
+    q += 4 + size;
+  }
+  return found;
 }
 
 function endRecord(zip: Buffer): number {
@@ -263,15 +357,23 @@ function localSizesAgree(zip: Buffer, local: number, sizes: Sizes): boolean {
 
 // A data descriptor after the data (its signature optional; sizes of 4 bytes, or 8 in a zip64 entry) agrees.
 function descriptorAgrees(zip: Buffer, at: number, sizes: Sizes): boolean {
+  return descriptorLength(zip, at, sizes) !== 0;
+}
+
+// The length of the data descriptor at `at` that agrees with `sizes` (signature included), or 0 when none does.
+// Its sizes take 8 bytes each when the local header has a zip64 field (as Info-ZIP's `zip -` writes every entry),
+// else 4; the other width is tried too (an empty file's 8-byte sizes also read as 4-byte zeros).
+function descriptorLength(zip: Buffer, at: number, sizes: Sizes, zip64First = false): number {
   const from = at + 4 <= zip.length && zip.readUInt32LE(at) === 0x08074b50 ? at + 4 : at;
-  if (from + 12 > zip.length || zip.readUInt32LE(from) !== sizes.crc) return false;
-  if (zip.readUInt32LE(from + 4) === sizes.compressed && zip.readUInt32LE(from + 8) === sizes.uncompressed)
-    return true;
-  return (
+  if (from + 12 > zip.length || zip.readUInt32LE(from) !== sizes.crc) return 0;
+  const narrow =
+    zip.readUInt32LE(from + 4) === sizes.compressed && zip.readUInt32LE(from + 8) === sizes.uncompressed;
+  const wide =
     from + 20 <= zip.length &&
     zip.readBigUInt64LE(from + 4) === BigInt(sizes.compressed) &&
-    zip.readBigUInt64LE(from + 12) === BigInt(sizes.uncompressed)
-  );
+    zip.readBigUInt64LE(from + 12) === BigInt(sizes.uncompressed);
+  if (wide && (zip64First || !narrow)) return from - at + 20;
+  return narrow ? from - at + 12 : 0;
 }
 
 function inflate(data: Buffer, method: number, budget: number, name: string): Buffer {

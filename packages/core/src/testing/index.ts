@@ -46,4 +46,4 @@ export { tnefStream } from './tnef.js';
 export { uuencode } from './uuencode.js';
 export { type WordBinaryOptions, type WordRun, type WordStyle, wordBinary } from './word-binary.js';
 export { yencChars, yencFile, yencLines } from './yenc.js';
-export { type ZipEntry, zipAfter, zipFile } from './zip.js';
+export { type ZipEntry, zipAfter, zipFile, zipUnlisted } from './zip.js';

@@ -109,3 +109,30 @@ export function zipAfter(prefix: Buffer, zip: Buffer): Buffer {
   }
   return out;
 }
+
+/**
+ * The archive with its directory entries at the indexes in `drop` left out, their local headers and data kept in
+ * place: a file a streaming extractor (which walks the local headers) extracts and the directory does not list.
+ *
+ * @example
+ * ```ts
+ * const hidden = zipUnlisted(zipFile([{ name: 'a.csv', data: 'a' }, { name: 'b.exe', data: 'MZ' }]), [1]);
+ * ```
+ */
+export function zipUnlisted(zip: Buffer, drop: readonly number[]): Buffer {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  const offset = zip.readUInt32LE(end + 16);
+  const kept: Buffer[] = [];
+  for (let p = offset, i = 0; i < count; i++) {
+    const length = 46 + zip.readUInt16LE(p + 28) + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
+    if (!drop.includes(i)) kept.push(zip.subarray(p, p + length));
+    p += length;
+  }
+  const directory = Buffer.concat(kept);
+  const record = Buffer.from(zip.subarray(end));
+  record.writeUInt16LE(kept.length, 8);
+  record.writeUInt16LE(kept.length, 10);
+  record.writeUInt32LE(directory.length, 12);
+  return Buffer.concat([zip.subarray(0, offset), directory, record]);
+}
