@@ -207,10 +207,15 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
       h.chunks = [];
     }
   };
+  const outside = { chunks: [] as Buffer[], size: 0, boundaries: new Set<string>() };
   const sink = new Writable({
     objectMode: true,
     write(chunk: TextNode | { type: 'body' | 'data'; value: Buffer }, _enc, done) {
       if (w.report.stopped) return done();
+      if (chunk.type === 'data') {
+        keepOutside(outside, chunk.value);
+        return done();
+      }
       if (chunk.type === 'body' && held) {
         const value = chunk.value;
         held.size += value.length;
@@ -227,6 +232,9 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
           return done();
         }
         const names = readHeaders(node, depth, w);
+        // mailsplit keeps the boundary it splits by (ASCII bytes, or false when it has none it can use).
+        const boundary = (node as { _boundary?: unknown })._boundary;
+        if (node.multipart && Buffer.isBuffer(boundary)) outside.boundaries.add(boundary.toString('latin1'));
         if (!node.multipart) held = { node, names, chunks: [], size: 0, over: false, media: false };
         done();
       }, done);
@@ -243,6 +251,41 @@ async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<
     if (isTransient(error)) throw error;
     w.report.unread.push(`MIME structure at depth ${depth} unreadable: ${(error as Error).message}`);
   }
+  readOutside(outside, depth, w);
+}
+
+/** Most bytes of a message's text outside its parts (preambles and epilogues) read; past it, unread. */
+const MAX_OUTSIDE_BYTES = 1024 * 1024;
+
+type Outside = { chunks: Buffer[]; size: number; boundaries: Set<string> };
+
+function keepOutside(outside: Outside, value: Buffer): void {
+  outside.size += value.length;
+  if (outside.size <= MAX_OUTSIDE_BYTES) outside.chunks.push(value);
+}
+
+// A multipart's preamble and epilogue travel with the message: a client shows none of it, but a recipient who saves
+// the message, or views its source, reads it (attacker round 79: a card written there was sent). Read as text, its
+// delimiter lines left out; past MAX_OUTSIDE_BYTES it is unread.
+function readOutside(outside: Outside, depth: number, w: Walk): void {
+  if (outside.size > MAX_OUTSIDE_BYTES) {
+    w.report.unread.push(`text outside the parts at depth ${depth} is over ${MAX_OUTSIDE_BYTES} bytes`);
+    return;
+  }
+  if (outside.chunks.length === 0 || w.report.stopped) return;
+  const lines = Buffer.concat(outside.chunks)
+    .toString('utf8')
+    .split(/\r\n|\r|\n/)
+    .filter((line) => !delimiterLine(line, outside.boundaries));
+  const text = lines.join('\n');
+  if (/\S/.test(text))
+    emit(w, text, { kind: 'body', label: 'text outside the parts (preamble or epilogue)', depth });
+}
+
+function delimiterLine(line: string, boundaries: Set<string>): boolean {
+  if (!line.startsWith('--')) return false;
+  const rest = line.slice(2).trimEnd();
+  return boundaries.has(rest) || (rest.endsWith('--') && boundaries.has(rest.slice(0, -2)));
 }
 
 // Past the deadline, the rest of the message is unread: said once, and the walk stops.

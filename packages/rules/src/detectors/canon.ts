@@ -109,6 +109,7 @@ function canonicalize(text: string, readings: boolean): string[] {
         if (text.charCodeAt(i + 1) !== 0x0a) out[n++] = 0x20;
       } else if (c === 0x0b || c === 0x0c) out[n++] = 0x20;
       else if (c === 0x5f || c === 0x2a) out[n++] = 0x2d;
+      else if (ASCII_SIGNS.has(c)) out[n++] = 0x26;
       else if (c !== 0) out[n++] = c;
       continue;
     }
@@ -259,8 +260,20 @@ function classify(cp: number): string {
     if (value !== undefined) return String(value);
   }
   if (WORD.test(ch)) return '_';
+  // Any other sign between a card's groups (`4111 💳 1111 …`, `4111•1111…`) joins them as `&` does, in a card's own
+  // layout only (attacker round 79); commas, semicolons and their look-alikes, currency signs and controls join
+  // nothing (CSV columns, lists and amounts).
+  if (SIGN.test(ch) && !COMMA_LIKE.test(compat)) return '&';
   return '!';
 }
+// ASCII signs read as `&` (attacker round 79): `4111&1111&…`, `4111@1111@…`, `4111!1111!…`, `4111?1111?…`,
+// `4111^1111^…` and Markdown's inline code (`` `4111` `1111` … ``). Not `$` or `%` (a row of four amounts).
+const ASCII_SIGNS = new Set([0x26, 0x40, 0x21, 0x3f, 0x5e, 0x60]);
+const SIGN = /^[\p{P}\p{Sm}\p{Sk}\p{So}]$/u;
+// Commas and semicolons of any script (full-width, Arabic, ideographic, small forms, the Arabic thousands and
+// decimal separators), as NFKC leaves them.
+const COMMA_LIKE =
+  /^[,;\u060C\u061B\u066B\u066C\u3001\u2E41\u2E34\u204F\u2E35\uA60D\u1802\u1808\u07F8\u055D\u1363\u1364\uFE50\uFE51\uFE54]$/u;
 
 // Characters read as one digit that are not decimal digits and have no one-digit compatibility form:
 // enclosed digits (`⑷ ⒋ ⓸ ❹ ➃ 🄄`), the digits of scripts that write them as numbers (Ethiopic `፬`, Suzhou
@@ -357,13 +370,32 @@ export function isSeparator(c: string | undefined): boolean {
  * plus, quotes, brackets and a backslash (canonical text: their look-alikes, `｜ │ ： ＋ “ ” 【 】 「 」`, are read as
  * them). A reader reads a card's or an IBAN's groups so joined as one number (attacker round 71); the card scan takes
  * them only in a card's own layout. So are an equals sign, a hash, angle brackets and arrows (`4111=1111=…`,
- * `4111#1111#…`, `4111 -> 1111 -> …`, `4111 → 1111 → …`: arrows read as `>` or `<`; attacker round 76). Commas
- * and semicolons are not (CSV columns, lists of numbers).
+ * `4111#1111#…`, `4111 -> 1111 -> …`, `4111 → 1111 → …`: arrows read as `>` or `<`; attacker round 76), and `&`,
+ * which canonical text writes for any other sign but currency signs and `%` (`4111 💳 1111 …`, `` `4111` ``, `@`,
+ * `!`, `?`, `•`; attacker round 79). Commas and semicolons are not (CSV columns, lists of numbers).
  */
 export function isCellJoin(c: string | undefined): boolean {
   return c !== undefined && CELL_JOINS.has(c);
 }
-const CELL_JOINS = new Set(['|', ':', '+', '"', "'", '(', ')', '[', ']', '{', '}', '\\', '=', '#', '<', '>']);
+const CELL_JOINS = new Set([
+  '|',
+  ':',
+  '+',
+  '"',
+  "'",
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '\\',
+  '=',
+  '#',
+  '<',
+  '>',
+  '&',
+]);
 // Look-alikes of the cell joins NFKC does not fold to them: box-drawing and other bars, curly and angle quotes, CJK
 // corner and lenticular brackets.
 const CELL_LOOKALIKES = new Map<number, string>([

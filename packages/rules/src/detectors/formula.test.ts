@@ -45,7 +45,9 @@ describe('formulaReading: what a spreadsheet shows for a formula', () => {
   it('makes the card finder see the card a formula shows', () => {
     const csv =
       'name,card\nAnn,="4111 1111 "&"1111 1111"\nBob,"=CONCATENATE(""4111 1111"","" 1111 1111"")"\n';
-    expect(findCardNumbers(csv)).toEqual([]);
+    // The CONCATENATE call's groups stand apart (a comma joins nothing); the `&` row reads as joined groups on its
+    // own since attacker round 79.
+    expect(findCardNumbers(csv.split('\n')[2] as string)).toEqual([]);
     expect(findCardNumbers(formulaReading(csv) ?? '')).toEqual([CARD, CARD]);
   });
 });

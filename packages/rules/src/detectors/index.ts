@@ -10,6 +10,7 @@ import { formulaReading } from './formula.js';
 import { scanIbans } from './iban.js';
 import { linkTexts } from './link-texts.js';
 import { officeAttributeTexts, unreadListNumbers } from './office-attributes.js';
+import { sourceTexts } from './source-texts.js';
 import { wordSymbols } from './word-symbols.js';
 import { withEntities } from './xml-entities.js';
 
@@ -223,6 +224,12 @@ export function checkSensitiveData(
             const page = { text: markup, xml: false, label: `${place.label}(data: URL)` };
             if (readers) readShown(readers, page);
             else waiting.push(page);
+          }
+        // What only its source shows: comments, `data-*` and `aria-*` values, each read on its own (attacker round 79).
+        if (place.html)
+          for (const piece of sourceTexts(read)) {
+            if (seen.size >= min) break;
+            found(oneSpace(htmlToFullText(piece, GAP)), seen);
           }
         // A right-to-left override shows its characters in the other order (`\u202E1111 … 1114`, `<bdo dir=rtl>`),
         // however the page writes it (`&#x202E;`, `&#8238;`).
