@@ -8,7 +8,7 @@ const MESSAGE_EXTENSIONS = new Set(['.eml', '.msg', '.txt', '.mime']);
 /**
  * Expands files and folders into the message files they hold: a file is
  * taken as is, a folder is searched recursively for .eml (and .msg, .txt,
- * .mime) files, sorted by path.
+ * .mime) entries that are not folders (symlinks not followed into folders), sorted by path.
  *
  * @example
  * ```ts
@@ -24,7 +24,9 @@ export async function findMessageFiles(paths: readonly string[]): Promise<string
     if (info.isDirectory()) {
       const entries = await readdir(path, { recursive: true, withFileTypes: true });
       const files = entries
-        .filter((entry) => entry.isFile() && MESSAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+        // Not only regular files (fault round 65): a symlink, a FIFO or a device named like a message is listed too,
+        // so that replay reads it or says why not (a FixtureError for that message), rather than skip it unsaid.
+        .filter((entry) => !entry.isDirectory() && MESSAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
         .map((entry) => join(entry.parentPath, entry.name))
         .sort();
       found.push(...files);

@@ -314,6 +314,9 @@ export class Spool {
       stream = (await this.open()) as Readable & { contentLength?: number };
     } catch (error) {
       if (this.length === 0) throw error; // the first open: the caller sees the API's own error
+      // The source itself knows the object changed (an S3 source pinned to its first ETag, fault round 65).
+      if (error instanceof MessageReadError && error.reason === 'changed')
+        this.fail('changed', error.message, error);
       this.fail('source', `message could not be fetched again: ${(error as Error).message}`, error);
     }
     if (this.closed) {

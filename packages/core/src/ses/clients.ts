@@ -5,6 +5,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
+import { MessageReadError } from '../message/read-error.js';
+import { isPreconditionFailed } from '../s3/request-retry.js';
 import { notS3sAnswer } from '../s3/stored-answer.js';
 import { sharedS3Client } from '../s3-client.js';
 import { TransientError } from '../transient.js';
@@ -56,6 +58,8 @@ export interface StoredMessageOptions {
  * Opens the message an S3 action stored, as a stream with its length (so a header-only read can stop early);
  * `signal` aborts the read (the request, or the body being read). With `receipt`, the object must be the
  * receipt's message: a Message-ID in its header block that is not the receipt's fails the read (fault round 52).
+ * Each call after the first answer asks for that answer's object only (`If-Match` on its ETag): one stored again
+ * in between fails the read, a {@link MessageReadError} `changed` (fault round 65).
  *
  * @example
  * ```ts
@@ -70,13 +74,18 @@ export function storedMessageSource(
   receipt?: { messageIdHeader?: string; maxHeaderBytes: number },
 ): () => Promise<Readable> {
   const key = `${where.keyPrefix ?? ''}${messageId}`;
+  // The first answer's ETag: every later fetch of this invocation (a body read after a header read, a reader after
+  // the journal's pass-on) must get the same object or none (fault round 65). The spool's own checks (the held
+  // start's SHA-256, the handed-out tail's length and CRC-32) miss an object crafted to repeat a CRC-32.
+  let pinned: string | undefined;
   return async () => {
     try {
       // The invocation's abort (its deadline) ends the request and its body: none outlives the answer.
       const output = await s3.send(
-        new GetObjectCommand({ Bucket: where.bucket, Key: key }),
+        new GetObjectCommand({ Bucket: where.bucket, Key: key, ...(pinned ? { IfMatch: pinned } : {}) }),
         signal ? { abortSignal: signal } : {},
       );
+      pinned ??= output.ETag;
       const body = output.Body;
       // An answer delimited only by the connection's close could be a cut message: refused, as from WorkMail.
       if (body instanceof Readable) {
@@ -95,6 +104,12 @@ export function storedMessageSource(
       }
       throw new WmflowError(`s3://${where.bucket}/${key} returned no stream`);
     } catch (error) {
+      if (pinned && isPreconditionFailed(error))
+        throw new MessageReadError(
+          'changed',
+          `message fetched again is another object: s3://${where.bucket}/${key} was stored again since this invocation first read it (its ETag is no longer ${pinned})`,
+          { cause: error },
+        );
       if ((error as { name?: string }).name === 'NoSuchKey') {
         throw new WmflowError(
           `s3://${where.bucket}/${key} does not exist: the receipt rule needs an S3 action (bucket ${where.bucket}, prefix "${where.keyPrefix ?? ''}") before the Lambda action`,

@@ -116,7 +116,11 @@ describe('guard-ses stored message: held probes (fault round 59)', () => {
       );
       expect(read).toMatchObject({
         name: 'MessageReadError',
-        message: expect.stringMatching(/fetched again differs in its first \d+ bytes/),
+        // Since fault round 65 the re-fetch is pinned to the first answer's ETag: S3 refuses it (412) first.
+        message: expect.stringMatching(
+          /fetched again differs in its first \d+ bytes|fetched again is another object/,
+        ),
+        reason: 'changed',
       });
     } finally {
       await message.close();
@@ -131,7 +135,10 @@ describe('guard-ses stored message: held probes (fault round 59)', () => {
       await store('swap-2', mail('the report', 300_001));
       await expect(message.bytes()).rejects.toMatchObject({
         name: 'MessageReadError',
-        message: expect.stringMatching(/fetched again is 300001 bytes, was 300000/),
+        message: expect.stringMatching(
+          /fetched again is 300001 bytes, was 300000|fetched again is another object/,
+        ),
+        reason: 'changed',
       });
     } finally {
       await message.close();

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { continuesCutLine, JsonLinesOut, readResults } from '../backtest/output.js';
@@ -13,6 +12,7 @@ import { LocalStackError } from '../errors.js';
 import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
 import { localDefaults } from '../replay/function-defaults.js';
 import type { HandlerSpec } from '../replay/handler.js';
+import { writeOutFile } from '../replay/out-dir.js';
 import { heldOpenNote } from './held-open.js';
 import { parseFallback, splitList } from './replay.js';
 import { awsFailure, s3Failure } from './s3-problem.js';
@@ -187,7 +187,8 @@ export async function backtest(args: string[]): Promise<number> {
     const warning = rateWarning(summary);
     if (warning) process.stderr.write(`wmflow backtest: ${warning}\n`);
     if (held) process.stderr.write(heldOpenNote('backtest'));
-    if (values.report) await writeFile(values.report, renderReport(summary, tally));
+    // Whole or not at all (fault round 65): a full disk or a kill never leaves a cut report under its name.
+    if (values.report) await writeOutFile(values.report, renderReport(summary, tally), '--report');
     return stop.signal.aborted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSignal);

@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
 import { ExpectationBook } from '../replay/expect.js';
+import { checkOutDir } from '../replay/out-dir.js';
 import { captureOutput } from '../replay/output.js';
 import { problemsOf } from '../replay/problems.js';
 import { Progress } from '../replay/progress.js';
@@ -40,6 +41,8 @@ export async function replay(args: string[]): Promise<number> {
   const { values, positionals } = parseReplayArgs(args);
   const resolved = await resolveReplay(values);
   const jobs = parseJobs(values, resolved);
+  // A rerun into the folder of an earlier run would mix the two runs' files (fault round 65): refused.
+  if (values.out) checkOutDir(values.out);
   const book = await ExpectationBook.load(values.expect);
   const paths = positionals.length > 0 ? positionals : book.fixtures();
   if (paths.length === 0)

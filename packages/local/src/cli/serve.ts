@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { sesMessageId } from '@wmflow/core/testing';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
+import { readFixture } from '../replay/read-fixture.js';
 import { samEnvVars } from '../sam-env.js';
 import { startLocalStack } from '../stack.js';
 
@@ -57,11 +58,11 @@ export async function serve(args: string[]): Promise<number> {
   if (ses) lines.push(`export STORED_BUCKET=${STORED.bucket}`, `export STORED_KEY_PREFIX=${STORED.prefix}`);
   for (const file of files) {
     if (!ses) {
-      lines.push(`${await stack.flow.loadFile(file)}\t${file}`);
+      lines.push(`${stack.flow.load(readFixture(file))}\t${file}`);
       continue;
     }
     const id = sesMessageId();
-    const Body = await readFile(file);
+    const Body = readFixture(file);
     await stack.s3.send(new PutObjectCommand({ Bucket: STORED.bucket, Key: `${STORED.prefix}${id}`, Body }));
     stack.ses.receive(id);
     lines.push(`${id}\t${file}`);

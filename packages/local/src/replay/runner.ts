@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { type Direction, readResponse, type Verdict, verdictKey } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
@@ -11,7 +9,9 @@ import { deriveEnvelope, headerBlock, inferDirection } from './envelope.js';
 import type { Expectation, ExpectationBook } from './expect.js';
 import type { LoadedHandler } from './handler.js';
 import { describeError, type Invocation, invokeOnce } from './invoke.js';
+import { writeOutFile } from './out-dir.js';
 import { auditedOf, editOf, failuresOf, pinnedBy } from './problems.js';
+import { readFixture } from './read-fixture.js';
 import { displayPath, failedResult } from './result-basics.js';
 import type { S3Tracker } from './s3-tracker.js';
 import { replayOneSes, type SesReplayOptions } from './ses-replay.js';
@@ -123,7 +123,7 @@ async function replayOne(
   try {
     // Synchronously: nothing else runs between two messages, and an asynchronous read is four hand-offs to
     // libuv's pool (open, stat, read, close) whose wake-ups, with -j N, take CPU from the other workers.
-    bytes = readFileSync(file);
+    bytes = readFixture(file);
   } catch (error) {
     return {
       result: failedResult(shown, describeError(error), started),
@@ -184,11 +184,10 @@ async function replayOne(
     for (const object of created) await tracker.copyTo(options.outDir, object);
     if (committed) {
       const name = uniqueName(names, basename(file, extname(file)));
-      await mkdir(options.outDir, { recursive: true });
       rewritten = join(options.outDir, `${name}.eml`);
-      await writeFile(rewritten, committed.content);
+      await writeOutFile(rewritten, committed.content);
       const changes = invocation.outcome?.edit.status === 'committed' ? invocation.outcome.edit.changes : [];
-      await writeFile(
+      await writeOutFile(
         join(options.outDir, `${name}.diff`),
         describeRewrite(basename(file), bytes, committed.content, changes),
       );

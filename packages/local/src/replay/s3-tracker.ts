@@ -1,9 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { join } from 'node:path';
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { LocalStack } from '../stack.js';
+import { writeOutFile } from './out-dir.js';
 
 /** An object a message left in S3. */
 export interface WrittenObject {
@@ -69,8 +67,8 @@ export class S3Tracker {
       if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     }
-    await mkdir(dirname(path), { recursive: true });
-    await pipeline(got.Body as NodeJS.ReadableStream, createWriteStream(path));
+    // Whole or not at all (fault round 65): a killed run or a full disk never leaves a cut copy under its name.
+    await writeOutFile(path, got.Body as NodeJS.ReadableStream);
     return path;
   }
 }

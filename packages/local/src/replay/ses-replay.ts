@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Verdict, verdictKey } from '@wmflow/core';
 import { MessageHeaders } from '@wmflow/core/mime';
@@ -8,6 +7,7 @@ import { compareOutcome } from './check.js';
 import { deriveEnvelope, headerBlock } from './envelope.js';
 import { type Invocation, invokeOnce } from './invoke.js';
 import { auditedOf, bounceOf, editOf, failuresOf, type PinnedProblems, pinnedBy } from './problems.js';
+import { readFixture } from './read-fixture.js';
 import type { ReplayOptions } from './runner.js';
 import type { ReplayResult } from './types.js';
 
@@ -46,7 +46,7 @@ export async function replayOneSes(
 ): Promise<{ result: ReplayResult; errorExpected: boolean; pinned: PinnedProblems }> {
   const started = performance.now();
   const expectation = await options.expectations?.lookup(file);
-  const bytes = readFileSync(file); // as replayOne does, without pool hand-offs
+  const bytes = readFixture(file); // as replayOne does, without pool hand-offs
   const derived = deriveEnvelope(bytes, {
     direction: 'INBOUND',
     organizationDomains: options.organizationDomains,
