@@ -11,6 +11,8 @@ import type { SesMessage, SesVerdictStatus } from './event.js';
 const loadHeaders = lazyModule(() => import('../message/headers.js'));
 
 const SES_AUTHSERV_ID = 'amazonses.com';
+// A header of the event that rebuilds into the very bytes SES received: printable ASCII and tabs only.
+const PLAIN_TEXT = /^[\t\x20-\x7e]*$/;
 // SES's statuses in the words of Authentication-Results (RFC 8601); DISABLED: not checked, so no result.
 const RESULT: Record<SesVerdictStatus, string | undefined> = {
   PASS: 'pass',
@@ -120,9 +122,13 @@ export class ReceiptMessage implements MessageAccess {
     const { headers, headersTruncated } = this.ses.mail;
     const lines = headers.map((h) => `${h.name}: ${h.value}\r\n`);
     const whole =
-      !headersTruncated && headers.length > 0 && headers.every((h) => !/[\r\n]/.test(h.name + h.value));
+      !headersTruncated &&
+      headers.length > 0 &&
+      headers.every((h) => PLAIN_TEXT.test(h.name) && PLAIN_TEXT.test(h.value));
     const block = Buffer.from(`${lines.join('')}\r\n`);
-    // An incomplete list, or values that would not survive a rebuild, are read from the stored message.
+    // An incomplete list, or values that would not survive a rebuild, are read from the stored message. So is a
+    // list with any letter past ASCII: the event holds SES's decoding of the bytes (a byte that is no UTF-8 gone),
+    // while the rules read a header's bytes several ways, as a client may show them (attacker round 80).
     if (!whole || block.length > this.inner.limits.maxHeaderBytes) return this.inner.headers();
     return new (await loadHeaders()).MessageHeaders(block);
   }

@@ -93,9 +93,11 @@ function storedIds(block: Buffer): string[] {
 
 /**
  * The id of a Message-ID value without its angle brackets (one side may give it bare), else the value without its
- * spaces; undefined when empty.
+ * spaces; undefined when empty. Each run of characters not printable ASCII is one U+FFFD: the stored block is read byte by byte
+ * (Latin-1), the receipt's id is SES's decoding of the same bytes (UTF-8, or U+FFFD for a byte that is none), so an
+ * id with an `é` was another message on every read and no protection ever decided (attacker round 80).
  */
 function msgId(value: string): string | undefined {
   const id = /<([^<>]*)>/.exec(value)?.[1]?.trim() ?? value.replace(/\s+/g, '');
-  return id === '' ? undefined : id;
+  return id === '' ? undefined : id.replace(/[^\t\x20-\x7e]+/g, '\ufffd');
 }

@@ -43,8 +43,18 @@ export function parseSesEvent(input: unknown): SesMessage {
   if (recipients.length === 0) {
     throw new EventValidationError('ses.receipt.recipients', 'at least one recipient', recipients);
   }
-  for (const name of VERDICTS) status(receipt[name], `ses.receipt.${name}`);
-  return ses as unknown as SesMessage;
+  // A verdict the receipt does not carry is no verdict (DISABLED), as a missing X-SES header is on WorkMail: an
+  // event refused for it was answered CONTINUE, every protection skipped (attacker round 80). The event is not
+  // changed: the parsed record is a copy.
+  const verdicts: Record<string, { status: SesVerdictStatus }> = {};
+  for (const name of VERDICTS) {
+    const given = receipt[name];
+    verdicts[name] =
+      given === undefined || given === null
+        ? { status: 'DISABLED' }
+        : { ...record(given, `ses.receipt.${name}`), status: status(given, `ses.receipt.${name}`) };
+  }
+  return { ...ses, receipt: { ...receipt, ...verdicts } } as unknown as SesMessage;
 }
 
 function record(value: unknown, path: string): Record<string, unknown> {

@@ -472,7 +472,7 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       // Outside mail whose From is an organization address, while the trusted results say DMARC failed for it (a
       // `p=none` record, or DMARC not enforced): the organization's own address borrowed, as one written as the
       // display name is (attacker round 72). Without a DMARC failure (no record, no trusted header) it stays a claim.
-      const own = await ownFromFailedDmarc(ctx, headers.from, options);
+      const own = await ownFromFailedDmarc(ctx, headers.from, headers.decodedAll('from'), options);
       if (own !== undefined) {
         ctx.note(`the From "${own.address.slice(0, 80)}" is an address of the organization, and ${own.why}`);
         return true;
@@ -768,6 +768,7 @@ function trimDots(text: string): string {
 async function ownFromFailedDmarc(
   ctx: RuleContext,
   from: readonly { address: string }[],
+  fromFields: readonly string[],
   options: OutsideOptions,
 ): Promise<{ address: string; why: string } | undefined> {
   // An organization domain or any subdomain of one (`payroll@hr.corp.example`): a reader takes a made-up subdomain
@@ -790,7 +791,31 @@ async function ownFromFailedDmarc(
   const other = dmarc.map(judged).find((d) => d !== '' && !ours(`x@${d}`));
   if (other !== undefined)
     return { address: own.address, why: `DMARC judged a From in ${other.slice(0, 80)} instead` };
+  // SES's receipt gives DMARC's result without the domain it judged: a From field that also names an address in
+  // another domain (a second angle address, a comment, a source route) may have had that one judged and passed,
+  // as SES's header would have said on WorkMail (attacker round 80).
+  if (dmarc.length > 0 && dmarc.every((m) => judged(m) === '')) {
+    const named = namedDomains(fromFields).find((d) => !ours(`x@${d}`));
+    if (named !== undefined)
+      return {
+        address: own.address,
+        why: `DMARC's result names no domain, and the From field also names ${named.slice(0, 80)}`,
+      };
+  }
   return undefined;
+}
+
+// What follows each at sign of the fields up to a delimiter (an address's domain, a source route's hop, an
+// address literal), normalized; one match per at sign, so linear.
+const AFTER_AT = /@([^\s<>"'(),;:@]+)/g;
+function namedDomains(fields: readonly string[]): string[] {
+  const domains: string[] = [];
+  for (const field of fields)
+    for (const m of field.matchAll(AFTER_AT)) {
+      const domain = normalizeDomain(m[1] as string);
+      if (domain !== '') domains.push(domain);
+    }
+  return domains;
 }
 
 /** The From domains the trusted Authentication-Results says DMARC passed for. */
