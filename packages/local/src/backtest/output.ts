@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { outputCut } from '../cli/whole-writes.js';
 import { LocalStackError } from '../errors.js';
+import { jsonLine } from '../shown-text.js';
 import type { BacktestLine } from './types.js';
 
 /**
@@ -31,7 +32,8 @@ export class JsonLinesOut {
   }
 
   async write(value: unknown): Promise<void> {
-    await this.writeText(`${JSON.stringify(value)}\n`);
+    // U+2028, U+2029, NEL and other characters a line reader may end a line at are escaped (attacker round 81).
+    await this.writeText(jsonLine(value));
   }
 
   async writeText(text: string): Promise<void> {

@@ -63,7 +63,7 @@ ${transitions(summary)}
 ${
   changed.length
     ? `<table><thead><tr><th>#</th><th>message</th><th>direction</th><th>from</th><th>verdicts</th></tr></thead><tbody>
-${changed.map(({ line, id }) => `<tr><td><a href="#${id}">${id}</a></td><td class="key">${h(line.key)}</td><td>${line.direction}</td><td>${h(line.mailFrom)}</td><td>${h(line.diff?.verdicts.map((d) => `${d.before} → ${d.after}`).join(', ') || 'edit / error')}</td></tr>`).join('\n')}
+${changed.map(({ line, id }) => `<tr><td><a href="#${id}">${id}</a></td><td class="key">${h(line.key)}</td><td>${h(line.direction)}</td><td>${h(line.mailFrom)}</td><td>${line.diff?.verdicts.map((d) => `${b(d.before)} → ${b(d.after)}`).join(', ') || 'edit / error'}</td></tr>`).join('\n')}
 </tbody></table>`
     : '<p>No message changed.</p>'
 }
@@ -109,19 +109,25 @@ function failures(lines: BacktestTally['failedSamples']): string {
   return `<table><thead><tr><th>message</th><th>policy</th><th>what</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
+// Each value of a diff line is isolated (`<bdi>`): a right-to-left override in a bounce message or an error that
+// quotes the message ends with the value, and cannot turn the arrow and the other side around (attacker round 81).
 function diffBlock(diff: OutcomeDiff): string {
   const out: string[] = [];
   for (const v of diff.verdicts)
-    out.push(`<div>${h(v.recipient)}: <del>${h(v.before)}</del> → <ins>${h(v.after)}</ins></div>`);
-  if (diff.rules.added.length) out.push(`<div>rules added: ${h(diff.rules.added.join(', '))}</div>`);
-  if (diff.rules.removed.length) out.push(`<div>rules removed: ${h(diff.rules.removed.join(', '))}</div>`);
+    out.push(`<div>${b(v.recipient)}: <del>${b(v.before)}</del> → <ins>${b(v.after)}</ins></div>`);
+  if (diff.rules.added.length) out.push(`<div>rules added: ${b(diff.rules.added.join(', '))}</div>`);
+  if (diff.rules.removed.length) out.push(`<div>rules removed: ${b(diff.rules.removed.join(', '))}</div>`);
   if (diff.edit)
-    out.push(`<div>edit: <del>${h(diff.edit.before)}</del> → <ins>${h(diff.edit.after)}</ins></div>`);
+    out.push(`<div>edit: <del>${b(diff.edit.before)}</del> → <ins>${b(diff.edit.after)}</ins></div>`);
   if (diff.error)
     out.push(
-      `<div>error: <del>${h(diff.error.before ?? 'none')}</del> → <ins>${h(diff.error.after ?? 'none')}</ins></div>`,
+      `<div>error: <del>${b(diff.error.before ?? 'none')}</del> → <ins>${b(diff.error.after ?? 'none')}</ins></div>`,
     );
   return out.join('\n');
+}
+
+function b(text: string): string {
+  return `<bdi>${h(text)}</bdi>`;
 }
 
 function union(records: Record<string, number>[]): string[] {

@@ -17,6 +17,7 @@ import {
   tableRow,
 } from '../replay/table.js';
 import type { ReplayResult } from '../replay/types.js';
+import { jsonLine, shownText } from '../shown-text.js';
 import { WorkerExitError } from '../workers/ordered-pool.js';
 import { heldOpenNote } from './held-open.js';
 import { parseJobs, replayInWorkers } from './replay-parallel.js';
@@ -96,7 +97,7 @@ export async function replay(args: string[]): Promise<number> {
     // handler that fails to load leaves the same output either way (fault round 55).
     const title = () => {
       if (values.json) return;
-      const text = `${resolved.label} · ${files.length} message(s)${prefix ? ` in ${prefix}` : ''}`;
+      const text = `${shownText(resolved.label)} · ${files.length} message(s)${prefix ? ` in ${shownText(prefix)}` : ''}`;
       io.out(rows ? `${text}\n\n${tableHeader()}` : `${text}\n`);
     };
     if (session) title();
@@ -107,7 +108,7 @@ export async function replay(args: string[]): Promise<number> {
       else if (values.check && r.check === null && !r.error) unchecked++;
       if (resolved.engine === 'ses' && !storedMissed) storedMissed = missedStoredMessage(r);
       if (values.json) {
-        io.out(`${JSON.stringify(r)}\n`);
+        io.out(jsonLine(r));
         return;
       }
       if (rows) io.out(tableRow(r, prefix));
@@ -147,7 +148,8 @@ export async function replay(args: string[]): Promise<number> {
       return summary.code === 0 || summary.code === null ? 1 : summary.code;
     }
     progress.done();
-    for (const [why, n] of skipped) io.err(`wmflow replay: note: ${n} message(s) skipped: ${why}\n`);
+    for (const [why, n] of skipped)
+      io.err(`wmflow replay: note: ${n} message(s) skipped: ${shownText(why)}\n`);
     if (unchecked > 0)
       io.err(
         `wmflow replay: note: ${unchecked} message(s) not checked: no expectation (put <name>.expect.json beside the .eml, or list it in a manifest given with --expect)\n`,
@@ -178,7 +180,7 @@ export async function replay(args: string[]): Promise<number> {
 
 function shownAt(files: readonly string[], index: number): string {
   const file = files[index];
-  return file === undefined ? 'the last message' : displayPath(file);
+  return file === undefined ? 'the last message' : shownText(displayPath(file));
 }
 
 // What sesFlow's reader says when the S3 action's object is not where `stored` points (core/ses/clients.ts).

@@ -1,3 +1,5 @@
+import { shownText } from '../shown-text.js';
+
 /**
  * Progress of a long run on stderr: a line rewritten in place on a terminal,
  * else one line per 10 % (and at the end).
@@ -27,7 +29,7 @@ export class Progress {
     if (this.options.tty) {
       if (now - this.lastTty < 100 && this.count < this.total) return;
       this.lastTty = now;
-      this.write(`\r\x1b[K${this.line()} ${file.slice(-40)}`);
+      this.write(`\r\x1b[K${this.line()} ${shownText(file.slice(-40))}`);
     } else if (this.count === this.total || this.count % Math.max(1, Math.ceil(this.total / 10)) === 0) {
       this.write(`${this.line()}\n`);
     }

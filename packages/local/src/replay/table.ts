@@ -1,3 +1,4 @@
+import { shownText } from '../shown-text.js';
 import { isEditProblem, problemsOf } from './problems.js';
 import type { ReplaySummary } from './runner.js';
 import type { ReplayResult } from './types.js';
@@ -119,13 +120,19 @@ function resultCell(r: ReplayResult): string {
 export function problemLines(results: readonly ReplayResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
-    for (const f of r.failures) lines.push(`! ${r.file}: ${f.error} (rule ${f.rule}, policy ${f.policy})`);
+    const file = shownText(r.file);
+    for (const f of r.failures)
+      lines.push(
+        `! ${file}: ${shownText(f.error)} (rule ${shownText(f.rule)}, policy ${shownText(f.policy)})`,
+      );
     if (isEditProblem(r.edit))
-      lines.push(`! ${r.file}: edit ${r.edit.status}: ${r.edit.reason ?? ''}${bucketHint(r.edit.reason)}`);
-    if (r.deadlineHit) lines.push(`! ${r.file}: deadline hit: open recipients got the fallback verdict`);
+      lines.push(
+        `! ${file}: edit ${r.edit.status}: ${shownText(r.edit.reason ?? '')}${bucketHint(r.edit.reason)}`,
+      );
+    if (r.deadlineHit) lines.push(`! ${file}: deadline hit: open recipients got the fallback verdict`);
     if (r.bounce?.status === 'failed')
       lines.push(
-        `! ${r.file}: bounce not sent (${r.bounce.reason ?? 'unknown'}): ${r.bounce.recipients.join(', ')} dropped, the sender is not told`,
+        `! ${file}: bounce not sent (${shownText(r.bounce.reason ?? 'unknown')}): ${shownText(r.bounce.recipients.join(', '))} dropped, the sender is not told`,
       );
   }
   return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
@@ -149,8 +156,11 @@ export function tableFooter(summary: ReplaySummary, failures: readonly ReplayRes
       (summary.bounceFailures > 0 ? ` · ${summary.bounceFailures} bounce(s) not sent` : ''),
   ];
   for (const r of failures) {
-    lines.push('', `✗ ${r.file}${r.error ? `  (${r.error.name}: ${r.error.message})` : ''}`);
-    for (const d of r.check?.differences ?? []) lines.push(`    ${d}`);
+    lines.push(
+      '',
+      `✗ ${shownText(r.file)}${r.error ? `  (${shownText(r.error.name)}: ${shownText(r.error.message)})` : ''}`,
+    );
+    for (const d of r.check?.differences ?? []) lines.push(`    ${shownText(d)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -158,7 +168,7 @@ export function tableFooter(summary: ReplaySummary, failures: readonly ReplayRes
 /** Errors of the run, one line each (the table cuts them). */
 export function errorLines(errors: readonly ReplayResult[]): string {
   if (errors.length === 0) return '';
-  return `\n${errors.map((r) => `! ${r.file}: ${r.error?.name}: ${r.error?.message}`).join('\n')}\n`;
+  return `\n${errors.map((r) => `! ${shownText(r.file)}: ${shownText(r.error?.name ?? '')}: ${shownText(r.error?.message ?? '')}`).join('\n')}\n`;
 }
 
 /**
@@ -170,8 +180,9 @@ function bucketHint(reason: string | undefined): string {
   return ' (the local S3 has only the buckets replay made: pass the bucket the handler names with --bucket NAME)';
 }
 
+// A cell is one line of what a terminal draws: what it would act on is escaped first (attacker round 81).
 function cut(text: string, width: number, keepEnd = false): string {
-  const flat = text.replace(/\s+/g, ' ');
+  const flat = shownText(text.replace(/\s+/g, ' '));
   if (flat.length <= width) return flat;
   return keepEnd ? `…${flat.slice(flat.length - width + 1)}` : `${flat.slice(0, width - 1)}…`;
 }
