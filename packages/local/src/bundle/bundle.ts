@@ -1,5 +1,5 @@
-import { rm } from 'node:fs/promises';
-import { isAbsolute, parse, relative, resolve } from 'node:path';
+import { readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { LocalStackError } from '../errors.js';
 import { type BundleMode, esbuildOptions } from './esbuild-options.js';
@@ -51,15 +51,25 @@ export interface BundleReport {
 export async function bundleHandler(options: BundleOptions): Promise<BundleReport> {
   const entry = resolve(options.entry);
   const outdir = resolve(options.outdir);
+  await refuseNotABundle(outdir);
+  // A failed bundle leaves nothing under the name to deploy by mistake: not the build before, not part of this one.
   await rm(outdir, { recursive: true, force: true });
+  await removeDeadPartials(outdir);
+  // esbuild writes into a sibling folder (the same depth, so the source maps' relative paths are the ones the
+  // bundle keeps), renamed into place once whole: a bundle cut by a full disk or a kill, or made at the same time
+  // by another `wmflow bundle` into the same folder, never leaves an index.mjs beside chunks of another build
+  // or without its own (fault round 66).
+  const partial = join(dirname(outdir), `.${basename(outdir)}.partial-${process.pid}`);
+  await rm(partial, { recursive: true, force: true });
   let metafile: Metafile | undefined;
   try {
     ({ metafile } = await build({
-      ...esbuildOptions(entry, outdir, options.mode ?? 'lambda'),
+      ...esbuildOptions(entry, partial, options.mode ?? 'lambda'),
       // Paths in the metafile are then relative to the file system root, wherever the bundle goes.
       absWorkingDir: parse(outdir).root,
     }));
   } catch (error) {
+    await rm(partial, { recursive: true, force: true });
     const errors = (
       error as {
         errors?: { text: string; location?: { file: string; line: number; column: number } | null }[];
@@ -71,11 +81,90 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
     const at = first?.location;
     const where = at ? ` (${shown(resolve(parse(outdir).root, at.file))}:${at.line}:${at.column + 1})` : '';
     const more = errors && errors.length > 1 ? `, and ${errors.length - 1} more error(s)` : '';
+    // Said of the folder asked for, not of the sibling it was being made in.
+    const text = (first?.text ?? String(error)).replaceAll(partial, outdir);
+    throw new LocalStackError(`cannot bundle ${shown(entry)}: ${text}${where}${more}`);
+  }
+  const report = measure(partial, metafile as Metafile, entry, options.budget ?? {});
+  await putInPlace(partial, outdir);
+  return { ...report, outdir };
+}
+
+/**
+ * Renames the whole bundle `partial` to `outdir`. A folder there (another bundle into it, finished meanwhile) is
+ * moved aside and removed first: rename(2) will not replace a folder that holds files, so the one renamed last
+ * stands, whole.
+ */
+async function putInPlace(partial: string, outdir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(partial, outdir);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 20) {
+        await rm(partial, { recursive: true, force: true });
+        throw new LocalStackError(`cannot put the bundle in ${outdir}: ${(error as Error).message}`);
+      }
+      const old = join(dirname(outdir), `.${basename(outdir)}.old-${process.pid}-${attempt}`);
+      await rename(outdir, old).catch(() => undefined);
+      await rm(old, { recursive: true, force: true });
+    }
+  }
+}
+
+/** What a bundle folder holds: `index.mjs`, its map, and `chunks/` of code and maps. */
+const BUNDLE_FILE = /^(?:index\.mjs(?:\.map)?|chunks\/[^/]+\.(?:mjs|cjs|js)(?:\.map)?)$/;
+
+/**
+ * Refuses an `outdir` that holds anything a bundle does not (`--out .`, `--out src`, a `dist/` with files of the
+ * user's): it is removed and made again, and removing it would take those files with it (fault round 66). A
+ * missing or empty folder, or one an earlier bundle made, is taken.
+ */
+async function refuseNotABundle(outdir: string): Promise<void> {
+  const entries = await readdir(outdir, { recursive: true, withFileTypes: true }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      if (error.code === 'ENOTDIR')
+        throw new LocalStackError(`${shown(outdir)} is a file, not a bundle folder`);
+      throw error;
+    },
+  );
+  const foreign = entries
+    .map((e) => ({
+      path: relative(outdir, join(e.parentPath, e.name)).split(sep).join('/'),
+      dir: e.isDirectory(),
+    }))
+    .filter((e) => (e.dir ? e.path !== 'chunks' : !BUNDLE_FILE.test(e.path)))
+    .map((e) => e.path)
+    .sort();
+  if (foreign.length > 0) {
+    const named =
+      foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
     throw new LocalStackError(
-      `cannot bundle ${shown(entry)}: ${first?.text ?? String(error)}${where}${more}`,
+      `${shown(outdir)} holds files that are not a bundle (${named}): a bundle folder is removed and made again, so give --out a folder of its own (dist/<name>)`,
     );
   }
-  return measure(outdir, metafile as Metafile, entry, options.budget ?? {});
+}
+
+/** Removes the sibling folders a bundle killed midway left (`.<name>.partial-<pid>`, its process gone). */
+async function removeDeadPartials(outdir: string): Promise<void> {
+  const prefix = `.${basename(outdir)}.`;
+  const siblings = await readdir(dirname(outdir)).catch(() => [] as string[]);
+  for (const name of siblings) {
+    const pid = /^(?:partial|old)-(\d+)/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '')?.[1];
+    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    await rm(join(dirname(outdir), name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A path relative to the working folder when under it, else as it is. */

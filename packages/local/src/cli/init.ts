@@ -1,5 +1,18 @@
-import { existsSync } from 'node:fs';
-import { appendFile, copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { constants, existsSync, lstatSync } from 'node:fs';
+import {
+  appendFile,
+  copyFile,
+  link,
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -57,26 +70,72 @@ export async function init(args: string[]): Promise<number> {
     engine === 'ses' ? [fileURLToPath(SES_TEMPLATE), fileURLToPath(TEMPLATE)] : [fileURLToPath(TEMPLATE)];
   const sources = await templateFiles(roots);
   const files = [...sources.keys()].sort();
-  const clash = files.filter((f) => f !== KEPT && !MERGED.includes(f) && existsSync(join(target, f)));
+  // A name that is there in any form (a dangling symlink too: writing through it made a file wherever it pointed).
+  const clash = files.filter((f) => f !== KEPT && !MERGED.includes(f) && there(join(target, f)));
   if (clash.length > 0)
     throw new LocalStackError(`${dir} already has ${clash.join(', ')}; choose a new folder`);
+  // Every file is created exclusively (never over a file, never through a link, whatever appeared since the
+  // check), package.json is written aside and renamed over the user's; a write that fails (a full disk, a file-size
+  // limit, a file that appeared meanwhile) removes what this run made, so a rerun is not refused for it, and leaves
+  // the user's files as they were (fault round 66).
+  const made: string[] = [];
+  const madeDirs: string[] = [];
+  const manifestPath = await manifestTarget(join(target, 'package.json'));
+  const partial = join(dirname(manifestPath), `.package.json.partial-${process.pid}`);
+  const merges: string[] = [];
   const notes: string[] = [];
-  for (const file of files) {
-    const from = sources.get(file) as string;
-    const to = join(target, file);
-    if (existsSync(to)) {
-      if (file === KEPT) notes.push(`kept your ${file}`);
-      else if (await mergeLines(from, to)) notes.push(`added wmflow's lines to your ${file}`);
-      continue;
+  let replaced: string[] = [];
+  let merged: Manifest;
+  let writing = '';
+  try {
+    for (const file of files) {
+      const from = sources.get(file) as string;
+      const to = join(target, file);
+      writing = file;
+      if (there(to)) {
+        if (file === KEPT) notes.push(`kept your ${file}`);
+        else merges.push(file);
+        continue;
+      }
+      const dirMade = await mkdir(dirname(to), { recursive: true });
+      if (dirMade !== undefined) madeDirs.push(dirMade);
+      if (file === KEPT)
+        await writeFile(to, (await readFile(from, 'utf8')).replaceAll('{{name}}', name), { flag: 'wx' });
+      else await copyFile(from, to, constants.COPYFILE_EXCL);
+      made.push(to);
     }
-    await mkdir(dirname(to), { recursive: true });
-    if (file === KEPT) await writeFile(to, (await readFile(from, 'utf8')).replaceAll('{{name}}', name));
-    else await copyFile(from, to);
+    writing = 'package.json';
+    const existing = await readManifest(manifestPath);
+    ({ merged, replaced } = mergeManifest(existing, await manifest(name, engine)));
+    await rm(partial, { force: true });
+    await writeFile(partial, `${JSON.stringify(merged, null, 2)}\n`, { flag: 'wx' });
+    // Over the user's package.json, read just now; with none, only where none appeared meanwhile (link: no clobber).
+    if (existing !== undefined) await rename(partial, manifestPath);
+    else {
+      await link(partial, manifestPath);
+      await rm(partial, { force: true });
+    }
+  } catch (error) {
+    await rm(partial, { force: true });
+    for (const file of made.reverse()) await unlink(file).catch(() => undefined);
+    await removeEmptyDirs(madeDirs, target);
+    if (error instanceof LocalStackError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new LocalStackError(
+      `cannot write ${writing} (${code === 'EEXIST' ? 'it appeared while the project was being made' : (error as Error).message}): nothing of the project was left, your files are as they were`,
+      { cause: error },
+    );
+  }
+  // The ignore and attribute files get their lines last: an append cut short adds part of a line, it loses none.
+  for (const file of merges) {
+    const added = await mergeLines(sources.get(file) as string, join(target, file)).catch(
+      (error: Error) => error,
+    );
+    if (added instanceof Error)
+      notes.push(`could not add wmflow's lines to your ${file} (${added.message}); add them by hand`);
+    else if (added) notes.push(`added wmflow's lines to your ${file}`);
   }
   for (const note of notes) process.stderr.write(`wmflow init: ${note}\n`);
-  const existing = await readManifest(join(target, 'package.json'));
-  const { merged, replaced } = mergeManifest(existing, await manifest(name, engine));
-  await writeFile(join(target, 'package.json'), `${JSON.stringify(merged, null, 2)}\n`);
   if (replaced.length > 0)
     process.stderr.write(`wmflow init: package.json scripts replaced: ${replaced.join(', ')}\n`);
   const install = missingPackages(target, merged).length > 0 ? '  npm install\n' : '';
@@ -84,6 +143,36 @@ export async function init(args: string[]): Promise<number> {
     `wmflow init: created ${name} in ${dir}\n\nnext:\n${dir === '.' ? '' : `  cd ${dir}\n`}${install}  npm test\n`,
   );
   return 0;
+}
+
+/** Whether anything is at `path`, a symlink included wherever it points (existsSync follows it). */
+function there(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The file package.json is: itself, or what a symlink named so points at (a link to nothing is refused). */
+async function manifestTarget(path: string): Promise<string> {
+  if (!there(path) || !lstatSync(path).isSymbolicLink()) return path;
+  return realpath(path).catch((error: unknown) => {
+    throw new LocalStackError(
+      `${path} is a link to nothing (${(error as Error).message}); choose a new folder`,
+    );
+  });
+}
+
+/** Removes the folders this run made (the topmost of each `mkdir -p`), where nothing else was put in them. */
+async function removeEmptyDirs(tops: string[], target: string): Promise<void> {
+  for (const top of tops.reverse()) {
+    const entries = await readdir(top, { recursive: true, withFileTypes: true }).catch(() => undefined);
+    if (entries === undefined || entries.some((e) => !e.isDirectory())) continue;
+    const dirs = entries.map((e) => join(e.parentPath, e.name)).sort((a, b) => b.length - a.length);
+    for (const d of [...dirs, top]) if (d !== target) await rmdir(d).catch(() => undefined);
+  }
 }
 
 /** The manifest's dependencies not yet installed in the project's own node_modules (what `npm install` would add). */
