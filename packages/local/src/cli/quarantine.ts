@@ -8,6 +8,7 @@ import {
   s3Place,
 } from '../quarantine/quarantine.js';
 import { showMessage } from '../quarantine/show.js';
+import { jsonLine, shownText } from '../shown-text.js';
 import { isServiceError, s3Failure, serviceProblem } from './s3-problem.js';
 
 /**
@@ -38,7 +39,7 @@ export async function quarantine(args: string[]): Promise<number> {
     let unreadable = 0;
     try {
       for await (const message of listQuarantine(s3, s3Place(places[0] as string))) {
-        process.stdout.write(values.json ? `${JSON.stringify(message)}\n` : row(message));
+        process.stdout.write(values.json ? jsonLine(message) : row(message));
         count++;
         if (message.error !== undefined) unreadable++;
       }
@@ -81,7 +82,9 @@ export async function quarantine(args: string[]): Promise<number> {
       try {
         const done = await releaseMessage(s3, s3Place(place), to, etag === undefined ? {} : { etag });
         process.stdout.write(
-          values.json ? `${JSON.stringify(done)}\n` : `${done.outcome}: ${done.from} -> ${done.to}\n`,
+          values.json
+            ? jsonLine(done)
+            : `${done.outcome}: ${shownText(done.from)} -> ${shownText(done.to)}\n`,
         );
       } catch (error) {
         failed++;
@@ -96,11 +99,14 @@ export async function quarantine(args: string[]): Promise<number> {
   );
 }
 
+// Every value a sender or the stored message chose goes through shownText: a subject, an address or a verdict
+// header holding escape sequences or bidi controls cannot redraw or forge the listing (attacker round 81).
 function row(m: QuarantinedMessage): string {
   const verdicts = [m.spamVerdict && `spam ${m.spamVerdict}`, m.virusVerdict && `virus ${m.virusVerdict}`]
     .filter(Boolean)
     .join(', ');
   const listed = `${m.lastModified}  ${m.key}${m.etag ? `  etag ${m.etag}` : ''}`;
-  if (m.error !== undefined) return `${listed}\n    not read: ${m.error}\n`;
-  return `${listed}\n    from ${m.from || '-'} to ${m.to.join(', ') || '-'}  ${JSON.stringify(m.subject)}${verdicts ? `  (${verdicts})` : ''}\n`;
+  if (m.error !== undefined) return `${shownText(listed)}\n    not read: ${shownText(m.error)}\n`;
+  const to = m.to.join(', ') || '-';
+  return `${shownText(listed)}\n    from ${shownText(m.from || '-')} to ${shownText(to)}  ${shownText(JSON.stringify(m.subject))}${verdicts ? `  (${shownText(verdicts)})` : ''}\n`;
 }
