@@ -171,11 +171,11 @@ export function scanCards(text: string, requireIssuer: boolean, max: number, wor
 // read as Visa or Mastercard), which bounced ordinary invoices. Only a label right before the number counts
 // (`OCR: 4…`, `SIRET n° 362…`, `KID-nummer 5…`): `I ran OCR on the card: 4111…` is still a card.
 // KID and OCR are written in capitals (`my kid: 4111…` is a card); SIRET any way. Only punctuation may stand
-// between label and number (`n°` reads `n!`, `nº` `n_`): a word or symbol after it (`OCRの結果 4111…`,
+// between label and number (`n°` reads `n&` since attacker round 79, `nº` `n_`): a word or symbol after it (`OCRの結果 4111…`,
 // `OCR ✓ 4111…`) makes it something else. The label covers the number that starts right after it, not the run
 // it begins: `KID: 12345678⏎4111 1111 1111 1111` still holds a card.
 const REFERENCE_LABEL =
-  /(?:^|[^A-Za-z0-9_])(?:[Ss][Ii][Rr][Ee][Tt]|OCR|KID)(?:[- ]?(?:[Nn]ummer|[Nn]umber|[Nn]r|[Nn]o|[Nn][!_]?))?[ \t.:#()-]{0,4}$/;
+  /(?:^|[^A-Za-z0-9_])(?:[Ss][Ii][Rr][Ee][Tt]|OCR|KID)(?:[- ]?(?:[Nn]ummer|[Nn]umber|[Nn]r|[Nn]o|[Nn][!_&]?))?[ \t.:#()-]{0,4}$/;
 const LABEL_REACH = 24;
 
 // The label right before a run, if any: a SIRET is 14 digits, so its label exempts those only; a KID or OCR
