@@ -20,6 +20,12 @@ const A_EXEC = 0x40;
  */
 export function eachCabEntry(cab: Buffer, maxBytes: number, visit: (entry: ArchiveEntry) => void): void {
   if (cab.length < HEADER || cab.toString('latin1', 0, 4) !== 'MSCF') throw new Error('not a cabinet');
+  // cabextract searches the whole file for cabinets (libmspack's search, made for self-extractors) and extracts every
+  // one it finds, resuming after each one's size (cbCabinet): a cabinet after it, which Explorer and 7-Zip ignore, is
+  // extracted too (attacker round 82). Bytes after the cabinet that hold no cabinet signature (an Authenticode
+  // signature, padding) are left as they are.
+  if (cab.indexOf('MSCF', Math.max(4, cab.readUInt32LE(8)), 'latin1') >= 0)
+    throw new Error('another cabinet after the first, which cabextract extracts too');
   const folders = cab.readUInt16LE(26);
   const files = cab.readUInt16LE(28);
   const flags = cab.readUInt16LE(30);

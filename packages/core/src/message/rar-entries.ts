@@ -56,6 +56,11 @@ function dataSize(rar: Buffer, p: number, type: number, flags: number, size: num
   // libarchive only with LONG_BLOCK: announced without it, the next block is not the same to all.
   if ((type === 0x77 || type === 0x78) && !(flags & 0x8000) && size >= 11 && rar.readUInt32LE(p + 7) !== 0)
     throw new Error(`a block at ${p} whose data unrar skips and other readers do not`);
+  // The other way round: unrar skips no data after an archive header (0x73) or a comment block (0x75) whatever their
+  // flags, libarchive none after an archive header; the walk skipped what LONG_BLOCK announces (attacker round 82: an
+  // archive header whose data spanned `invoice.exe`'s block, which unrar and libarchive list).
+  if ((type === 0x73 || type === 0x75) && flags & 0x8000 && size >= 11 && rar.readUInt32LE(p + 7) !== 0)
+    throw new Error(`a block at ${p} whose data other readers skip and unrar does not`);
   if (type !== FILE && type !== SERVICE) return flags & 0x8000 && size >= 11 ? rar.readUInt32LE(p + 7) : 0;
   if (size < 32 + (flags & 0x100 ? 8 : 0)) throw new Error(`truncated file header at ${p}`);
   return rar.readUInt32LE(p + 7) + (flags & 0x100 ? rar.readUInt32LE(p + 32) * 2 ** 32 : 0);
@@ -95,16 +100,24 @@ function fileName(raw: Buffer, unicode: boolean): string {
   if (nul < 0 && hasOverlongAscii(raw))
     throw new Error('a file name with an overlong UTF-8 form of an ASCII character');
   if (nul < 0) return raw.toString('utf8');
-  return decodeUnicode(raw.subarray(0, nul), raw.subarray(nul + 1)) || bytes;
+  return decodeUnicode(raw, raw.subarray(nul + 1)) || bytes;
 }
 
-function decodeUnicode(ascii: Buffer, enc: Buffer): string {
+// A run copied "from the byte name" (mode 3) reads the whole name field, as unrar (EncodeFileName::Decode), 7-Zip
+// (DecodeUnicodeFileName) and libarchive do: past the byte name's NUL it copies the NUL and the encoding's own bytes
+// (attacker round 82: a run that spelt `.exe` out of them was read as NULs, so no extension). 7-Zip and libarchive
+// stop at as many characters as the field has bytes (7-Zip at 1,024 at most), unrar cuts a run there but writes the
+// characters after it: a name that reaches that length with more to decode, or a run past it, is not the same to all.
+function decodeUnicode(field: Buffer, enc: Buffer): string {
+  const limit = Math.min(field.length, 0x400);
+  const past = () => new Error('a RAR Unicode file name that runs past its field');
   const high = enc[0] ?? 0;
   const out: number[] = [];
   let p = 1;
   let flags = 0;
   let bits = 0;
-  while (p < enc.length && out.length < 0x10000) {
+  while (p < enc.length) {
+    if (out.length >= limit) throw past();
     if (bits === 0) {
       flags = enc[p++] as number;
       bits = 8;
@@ -119,11 +132,13 @@ function decodeUnicode(ascii: Buffer, enc: Buffer): string {
     } else {
       const length = enc[p++] ?? 0;
       const correction = length & 0x80 ? (enc[p++] ?? 0) : 0;
-      for (let i = 0; i < (length & 0x7f) + 2; i++) {
-        const c = ascii[out.length] ?? 0;
+      const count = (length & 0x7f) + 2;
+      if (out.length + count > limit) throw past();
+      for (let i = 0; i < count; i++) {
+        const c = field[out.length] ?? 0;
         out.push(length & 0x80 ? ((c + correction) & 0xff) + (high << 8) : c);
       }
     }
   }
-  return String.fromCharCode(...out.slice(0, 0x10000));
+  return String.fromCharCode(...out);
 }

@@ -45,6 +45,10 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
     // Old GNU sparse files (S) may continue their header into blocks that no size counts.
     if (type === 'S' && header[482] !== 0) throw new Error(`a sparse file's extended header at ${p}`);
     if ((type === '1' || type === '5') && size > 0) throw new Error(`a link or folder with a size at ${p}`);
+    // GNU tar skips a volume label's size; libarchive before its 2024 rewrite of the tar reader (3.7.2, behind Windows
+    // 11's tar.exe) reads the next header right after the label: a file in that "data" is extracted by it alone
+    // (attacker round 82). GNU tar writes labels of no size.
+    if (type === 'V' && size > 0) throw new Error(`a volume label with a size at ${p}`);
     if (size < 0 || start + size > tar.length) throw new Error(`size past the end of the archive at ${p}`);
     // A pax `size` record replaces the header's for GNU tar, libarchive, 7-Zip and Python, but not for a tool
     // that knows no pax: when the two differ, the next header is not in the same place for all.

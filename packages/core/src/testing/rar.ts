@@ -10,6 +10,11 @@ export interface RarEntry {
   dir?: boolean;
   /** RAR 4 only: write the name as RAR's compressed Unicode (the ASCII name, a NUL, then the encoding). */
   unicode?: boolean;
+  /**
+   * RAR 4 only: the name field's bytes exactly as given (with `unicode`, flag 0x200 is set over them), to test how a
+   * reader decodes a hand-made encoding; `name` is then unused.
+   */
+  rawName?: Buffer;
   /** RAR 5 only: a copy of the file of this name (a redirection record, `rar -oi`), no data of its own. */
   copyOf?: string;
   /** RAR 5 only: the file's data continues in the next volume (a multi-volume archive's first part). */
@@ -49,7 +54,7 @@ function rar4(entries: readonly RarEntry[], options: RarOptions): Buffer {
   if (options.encryptedHeaders) return Buffer.concat([...parts, Buffer.alloc(48, 0xa5)]);
   for (const entry of entries) {
     const data = entry.dir ? Buffer.alloc(0) : bytesOf(entry.data);
-    const name = entry.unicode ? unicodeName(entry.name) : Buffer.from(entry.name, 'utf8');
+    const name = entry.rawName ?? (entry.unicode ? unicodeName(entry.name) : Buffer.from(entry.name, 'utf8'));
     const head = Buffer.alloc(32 + name.length);
     head.writeUInt8(0x74, 2);
     let flags = 0x8000;
