@@ -86,10 +86,13 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const rawName = zip.subarray(p + 46, p + 46 + nameLength);
     const name = rawName.toString('utf8');
     const extraLength = zip.readUInt16LE(p + 30);
-    extents.push(
+    const frame = localFrame(
+      zip,
       local,
-      localEnd(zip, local, { compressed, uncompressed, crc }, { name, raw: rawName, method, flags }),
+      { compressed, uncompressed, crc },
+      { name, raw: rawName, method, flags },
     );
+    extents.push(local, frame.end);
     // unzip extracts under the last Unicode Path field, 7-Zip under the first, a streaming extractor under the local
     // header's: two that differ are two names to two readers (attacker round 78).
     const localNameEnd = local + 30 + zip.readUInt16LE(local + 26);
@@ -122,9 +125,10 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     const executable = !link && ((unixMode & 0o111) !== 0 || (asi & 0o111) !== 0);
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     let headBytes: Buffer | undefined;
+    // The local header was checked against this entry above (localFrame): its data is where it frames it.
     const data = () => {
       if (flags & 1) throw new Error(`${name} is encrypted`);
-      return entryData(zip, local, { compressed, uncompressed, crc }, { name, raw: rawName, method });
+      return zip.subarray(frame.data, frame.data + compressed);
     };
     visit({
       name,
@@ -180,18 +184,18 @@ function coverUpTo(extents: number[], until: number): void {
 }
 
 /**
- * Where the file whose local header is at `local` ends: after its data and, when its local header says one
- * follows (flag 8), its data descriptor. Throws when the local header does not frame the file the directory
- * describes: another name, encryption, compression or size, which a streaming extractor reads. Checked for every
- * entry, also one whose bytes are never read here (a symbolic link, whose local header named `invoice.exe` under a
- * directory entry `notes`; attacker round 78).
+ * Where the data of the file whose local header is at `local` starts, and where the file ends: after its data and,
+ * when its local header says one follows (flag 8), its data descriptor. Throws when the local header does not frame
+ * the file the directory describes: another name, encryption, compression or size, which a streaming extractor
+ * reads. Checked for every entry, also one whose bytes are never read here (a symbolic link, whose local header
+ * named `invoice.exe` under a directory entry `notes`; attacker round 78).
  */
-function localEnd(
+function localFrame(
   zip: Buffer,
   local: number,
   sizes: Sizes,
   entry: { name: string; raw: Buffer; method: number; flags: number },
-): number {
+): { data: number; end: number } {
   const { name } = entry;
   if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
     throw new Error(`${name}: bad local header`);
@@ -207,7 +211,7 @@ function localEnd(
   if (!(zip.readUInt16LE(local + 6) & 8)) {
     if (!localSizesAgree(zip, local, sizes))
       throw new Error(`${name}: the local header's sizes differ from the directory's`);
-    return dataEnd;
+    return { data: start, end: dataEnd };
   }
   const zip64 = extraField(
     zip,
@@ -222,7 +226,7 @@ function localEnd(
   // and size fit the bytes before it: one planted inside ends the file early, and the rest reads as local headers.
   if (entry.method === 0 && zip.subarray(start, dataEnd).includes(DESCRIPTOR))
     throw new Error(`${name}: stored data of unknown size holding a data descriptor's signature`);
-  return dataEnd + length;
+  return { data: start, end: dataEnd + length };
 }
 
 // MS-DOS/FAT (0), OS/2 HPFS (6), NTFS (11) and VFAT (14) keep DOS attributes, not a Unix mode.
@@ -247,13 +251,23 @@ function extraField(
   id: number,
   fits: (data: number, size: number) => boolean,
 ): { data: number; size: number } | undefined {
+  for (const field of extraFields(zip, at, length, id)) if (fits(field.data, field.size)) return field;
+  return undefined;
+}
+
+/** Every extra field with `id` among the `length` bytes of extra fields at `at`, in order: its data's start and size. */
+function* extraFields(
+  zip: Buffer,
+  at: number,
+  length: number,
+  id: number,
+): Generator<{ data: number; size: number }> {
   const end = Math.min(zip.length, at + length);
   for (let q = at; q + 4 <= end; ) {
     const size = zip.readUInt16LE(q + 2);
-    if (zip.readUInt16LE(q) === id && q + 4 + size <= end && fits(q + 4, size)) return { data: q + 4, size };
+    if (zip.readUInt16LE(q) === id && q + 4 + size <= end) yield { data: q + 4, size };
     q += 4 + size;
   }
-  return undefined;
 }
 
 /** The file mode an ASi Unix extra field (0x756e: CRC, then the mode) gives, or 0. */
@@ -267,16 +281,12 @@ function asiMode(zip: Buffer, at: number, length: number): number {
  * give; throws when two give different names (unzip takes the last, 7-Zip the first).
  */
 function unicodePath(zip: Buffer, at: number, length: number, name: string): Buffer | undefined {
-  const end = Math.min(zip.length, at + length);
   let found: Buffer | undefined;
-  for (let q = at; q + 4 <= end; ) {
-    const size = zip.readUInt16LE(q + 2);
-    if (zip.readUInt16LE(q) === 0x7075 && q + 4 + size <= end && size >= 5 && zip[q + 4] === 1) {
-      const path = zip.subarray(q + 9, q + 4 + size);
-      if (found && !found.equals(path)) throw new Error(`${name}: two Unicode Path names`);
-      found = path;
-    }
-    q += 4 + size;
+  for (const { data, size } of extraFields(zip, at, length, 0x7075)) {
+    if (size < 5 || zip[data] !== 1) continue;
+    const path = zip.subarray(data + 5, data + size);
+    if (found && !found.equals(path)) throw new Error(`${name}: two Unicode Path names`);
+    found = path;
   }
   return found;
 }
@@ -293,33 +303,6 @@ function endRecord(zip: Buffer): number {
   }
   if (found === -1) throw new Error('not a zip archive');
   return found;
-}
-
-function entryData(
-  zip: Buffer,
-  local: number,
-  sizes: Sizes,
-  entry: { name: string; raw: Buffer; method: number },
-): Buffer {
-  const { compressed } = sizes;
-  const { name, method } = entry;
-  if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
-    throw new Error(`${name}: bad local header`);
-  // A streaming extractor names the file by its local header: another name there is another file.
-  const localName = zip.subarray(local + 30, local + 30 + zip.readUInt16LE(local + 26));
-  if (!localName.equals(entry.raw)) throw new Error(`${name}: the local header names it otherwise`);
-  // An extractor reads the local header too: encrypted there is encrypted, whatever the directory says.
-  if (zip.readUInt16LE(local + 6) & 1) throw new Error(`${name} is encrypted`);
-  if (zip.readUInt16LE(local + 8) !== method)
-    throw new Error(`${name}: the local header's compression differs from the directory's`);
-  const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-  if (start + compressed > zip.length) throw new Error(`${name}: truncated`);
-  // Extractors take the sizes from the local header (or the data descriptor after the data, flag 8): other
-  // sizes there are other bytes extracted than the ones read here.
-  const described = zip.readUInt16LE(local + 6) & 8;
-  if (!(described ? descriptorAgrees(zip, start + compressed, sizes) : localSizesAgree(zip, local, sizes)))
-    throw new Error(`${name}: the local header's sizes differ from the directory's`);
-  return zip.subarray(start, start + compressed);
 }
 
 // A writer that streams (Info-ZIP's `zip -`) puts a zip64 end record and its locator between the directory and
@@ -355,12 +338,7 @@ function localSizesAgree(zip: Buffer, local: number, sizes: Sizes): boolean {
   return crc === sizes.crc && compressed === sizes.compressed && uncompressed === sizes.uncompressed;
 }
 
-// A data descriptor after the data (its signature optional; sizes of 4 bytes, or 8 in a zip64 entry) agrees.
-function descriptorAgrees(zip: Buffer, at: number, sizes: Sizes): boolean {
-  return descriptorLength(zip, at, sizes) !== 0;
-}
-
-// The length of the data descriptor at `at` that agrees with `sizes` (signature included), or 0 when none does.
+// The length of the data descriptor at `at` (its signature optional) that agrees with `sizes` (signature included), or 0 when none does.
 // Its sizes take 8 bytes each when the local header has a zip64 field (as Info-ZIP's `zip -` writes every entry),
 // else 4; the other width is tried too (an empty file's 8-byte sizes also read as 4-byte zeros).
 function descriptorLength(zip: Buffer, at: number, sizes: Sizes, zip64First = false): number {
