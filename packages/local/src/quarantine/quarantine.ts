@@ -5,6 +5,7 @@ import { MessageHeaders } from '@wmflow/core/mime';
 import { checkedListing } from '../checked-listing.js';
 import { LocalStackError } from '../errors.js';
 import { headerBlock } from '../replay/envelope.js';
+import { multipartEtag } from '../s3/multipart-etag.js';
 
 /** Bytes read from the start of each message to describe it: its header block, as a mail client lists it. */
 const HEAD_BYTES = 65_536;
@@ -292,19 +293,39 @@ export async function releaseMessage(
  * The size and SHA-256 of the object's bytes, read (with `etag`, as that object: IfMatch) and checked whole against its
  * Content-Length: a read cut short, or of another object stored since, is no answer about the message.
  */
-async function storedDigest(s3: S3Client, bucket: string, key: string, etag?: string): Promise<string> {
-  const where = `s3://${bucket}/${key}`;
+function storedDigest(s3: S3Client, bucket: string, key: string, etag?: string): Promise<string> {
+  return readToCompare(s3, bucket, key, etag, async (body, length) => {
+    const { sha256, size } = await digestOf(body);
+    if (size !== length) throw new Error(`read ${size} bytes of ${length}`);
+    return `${size}:${sha256}`;
+  });
+}
+
+/**
+ * Reads the object (with `etag`, as that object: IfMatch) for a comparison: `read` gets its body and announced
+ * length, and checks it read them whole. Any failure, an unannounced length included, says the message is not known
+ * to be released.
+ */
+async function readToCompare<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag: string | undefined,
+  read: (body: AsyncIterable<Uint8Array> & { destroy?: () => void }, length: number) => Promise<T>,
+): Promise<T> {
   try {
     const got = await s3.send(
       new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }),
     );
-    const { sha256, size } = await digestOf(got.Body as AsyncIterable<Uint8Array>);
-    if (got.ContentLength === undefined || size !== got.ContentLength)
-      throw new Error(`read ${size} bytes of ${got.ContentLength ?? 'an unannounced length'}`);
-    return `${size}:${sha256}`;
+    const body = got.Body as AsyncIterable<Uint8Array> & { destroy?: () => void };
+    if (got.ContentLength === undefined) {
+      body.destroy?.();
+      throw new Error('read an unannounced length');
+    }
+    return await read(body, got.ContentLength);
   } catch (error) {
     throw new LocalStackError(
-      `${where} could not be read to compare it (${(error as Error).name}: ${(error as Error).message}): the message is not known to be released (release it again)`,
+      `s3://${bucket}/${key} could not be read to compare it (${(error as Error).name}: ${(error as Error).message}): the message is not known to be released (release it again)`,
       { cause: error },
     );
   }
@@ -322,24 +343,20 @@ const MAX_PART_SIZES = 64;
 
 /**
  * Whether the object (read as the one with ETag `etag`, whole against its Content-Length) is, cut into the parts a
- * multipart upload of as many parts as `multipartEtag` names makes, the object with that ETag (`<MD5 of the parts'
+ * multipart upload of as many parts as `reviewedEtag` names makes, the object with that ETag (`<MD5 of the parts'
  * MD5s>-N`). Part sizes are not kept by a copy: each whole-MiB size that gives N parts is tried, in one read.
- * False when `multipartEtag` is not such an ETag, or no size gives it.
+ * False when `reviewedEtag` is not such an ETag, or no size gives it.
  */
 async function madeOfParts(
   s3: S3Client,
   bucket: string,
   key: string,
   etag: string,
-  multipartEtag: string,
+  reviewedEtag: string,
 ): Promise<boolean> {
-  const parts = Number(/^"[0-9a-f]{32}-(\d{1,5})"$/.exec(multipartEtag)?.[1] ?? 0);
+  const parts = Number(/^"[0-9a-f]{32}-(\d{1,5})"$/.exec(reviewedEtag)?.[1] ?? 0);
   if (parts < 1) return false;
-  const where = `s3://${bucket}/${key}`;
-  try {
-    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
-    const size = got.ContentLength;
-    if (size === undefined) throw new Error('read an unannounced length');
+  return readToCompare(s3, bucket, key, etag, async (body, size) => {
     const sizes: number[] = [];
     if (parts === 1) sizes.push(Math.max(size, 1));
     else
@@ -349,7 +366,7 @@ async function madeOfParts(
         if (n === parts) sizes.push(m * MiB);
       }
     if (sizes.length === 0) {
-      (got.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      body.destroy?.();
       return false;
     }
     const cuts = sizes.map((partSize) => ({
@@ -359,7 +376,7 @@ async function madeOfParts(
       md5s: [] as Buffer[],
     }));
     let read = 0;
-    for await (const chunk of got.Body as AsyncIterable<Uint8Array>) {
+    for await (const chunk of body) {
       read += chunk.length;
       for (const cut of cuts) {
         for (let at = 0; at < chunk.length; ) {
@@ -378,15 +395,9 @@ async function madeOfParts(
     if (read !== size) throw new Error(`read ${read} bytes of ${size}`);
     return cuts.some((cut) => {
       const md5s = cut.filled > 0 ? [...cut.md5s, cut.part.digest()] : cut.md5s;
-      const whole = `"${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${md5s.length}"`;
-      return whole === multipartEtag;
+      return `"${multipartEtag(md5s)}"` === reviewedEtag;
     });
-  } catch (error) {
-    throw new LocalStackError(
-      `${where} could not be read to compare it (${(error as Error).name}: ${(error as Error).message}): the message is not known to be released (release it again)`,
-      { cause: error },
-    );
-  }
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream, renameSync } from 'node:fs';
 import { appendFile, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { multipartEtag } from './multipart-etag.js';
 import { partFile } from './multipart-part.js';
 import { removeUpload } from './multipart-uploads.js';
 import { S3Error, uploadFolder, writingPath } from './store-io.js';
@@ -63,7 +64,7 @@ export function completeMultipartNatively(store: MultipartStore): void {
     await mkdir(dirname(objectPath), { recursive: true });
     // The bytes each listed ETag was answered for, even if the part was uploaded again since.
     const files = parts.map((part) => partFile(uploadDir, part.number, part.etag));
-    const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}`;
+    const etag = multipartEtag(digests);
     // Joined in a file of its own, then renamed over the object with its side files written in the same
     // step, as a PUT stores: joined in place, a reader of the old object got the new bytes from its offset on.
     const temporary = writingPath(objectPath);
