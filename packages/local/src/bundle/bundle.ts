@@ -2,6 +2,7 @@ import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { LocalStackError } from '../errors.js';
+import { partialPathOf } from '../partial-path.js';
 import { type BundleMode, esbuildOptions } from './esbuild-options.js';
 
 /** Size limits of a bundle in bytes (minified, source maps not counted). */
@@ -59,7 +60,7 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
   // bundle keeps), renamed into place once whole: a bundle cut by a full disk or a kill, or made at the same time
   // by another `wmflow bundle` into the same folder, never leaves an index.mjs beside chunks of another build
   // or without its own (fault round 66).
-  const partial = join(dirname(outdir), `.${basename(outdir)}.partial-${process.pid}`);
+  const partial = partialPathOf(outdir);
   await rm(partial, { recursive: true, force: true });
   let metafile: Metafile | undefined;
   try {

@@ -17,6 +17,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LocalStackError } from '../errors.js';
+import { partialPathOf } from '../partial-path.js';
 
 const TEMPLATE = new URL('../../templates/init/', import.meta.url);
 /** What an SES project has instead of (or besides) the WorkMail project's files: its handler, rules, stack, README. */
@@ -81,7 +82,7 @@ export async function init(args: string[]): Promise<number> {
   const made: string[] = [];
   const madeDirs: string[] = [];
   const manifestPath = await manifestTarget(join(target, 'package.json'));
-  const partial = join(dirname(manifestPath), `.package.json.partial-${process.pid}`);
+  const partial = partialPathOf(manifestPath);
   const merges: string[] = [];
   const notes: string[] = [];
   let replaced: string[] = [];

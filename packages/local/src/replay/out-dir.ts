@@ -1,8 +1,9 @@
 import { createWriteStream, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LocalStackError } from '../errors.js';
+import { partialPathOf } from '../partial-path.js';
 
 /**
  * Refuses an `--out` folder that already holds something (fault round 65): a rerun into it mixed its files with the
@@ -36,7 +37,7 @@ export async function writeOutFile(
   content: Buffer | string | NodeJS.ReadableStream,
   option = '--out',
 ): Promise<void> {
-  const partial = join(dirname(path), `.${basename(path)}.partial-${process.pid}`);
+  const partial = partialPathOf(path);
   try {
     await mkdir(dirname(path), { recursive: true });
     if (typeof content === 'string' || Buffer.isBuffer(content)) await writeFile(partial, content);
