@@ -1,15 +1,17 @@
 import { ConfigError, inbound } from '@wmflow/core';
 import { type SesFlowHandler, sesFlow } from '@wmflow/core/ses';
-import { GUARD_SETTINGS, guardRules } from '../guard/guard.js';
+import { DMARC_SETTINGS, GUARD_SETTINGS, guardRules } from '../guard/guard.js';
 import { type Env, FunctionConfig } from '../shared/config.js';
 import { SES_SETTINGS, sesOptions, unusedOnSes } from '../shared/ses.js';
 
-const KNOWN = [...GUARD_SETTINGS, ...SES_SETTINGS];
+const KNOWN = [...GUARD_SETTINGS, ...SES_SETTINGS, ...DMARC_SETTINGS];
 
 /**
  * The guard's verdict rules on SES (a RequestResponse Lambda action after the S3 action): SES virus and
  * spam verdicts (read from the receipt), the attachment policy and impersonation, with the same settings
- * as on WorkMail. What cannot apply is said at start-up: tagging external mail is cosmetic and is skipped
+ * as on WorkMail; plus the sending domain's DMARC policy (`DMARC_ENFORCEMENT`, on by default: receipt rules
+ * enforce none, where WorkMail's inbound DMARC setting did). An event it cannot read is held (`STOP_RULE`).
+ * What cannot apply is said at start-up: tagging external mail is cosmetic and is skipped
  * (a receipt rule cannot rewrite the message); `ATTACHMENT_ACTION=strip` is a protection that cannot be
  * honoured, so it is refused.
  *
@@ -38,11 +40,14 @@ export function guardSes(env: Env): SesFlowHandler {
     notes.push('tag-external (on by default on WorkMail) is skipped on SES: tagging rewrites the message');
   }
   // Tagging is switched off here rather than dropped after the fact, so no edit is ever queued.
-  const { config, rules, domains } = guardRules({ ...env, TAG_EXTERNAL: 'false' }, KNOWN);
+  // Receipt rules enforce no DMARC policy (WorkMail's inbound DMARC setting did): guard-ses does (attacker round 83).
+  const { config, rules, domains } = guardRules({ ...env, TAG_EXTERNAL: 'false' }, KNOWN, { dmarc: true });
   return sesFlow({
     rules: rules.map((r) => inbound(r)),
     ...sesOptions(config, true),
     organizationDomains: domains,
+    // An event that cannot be read was checked by nothing: held (the quarantine rule keeps it), never let through.
+    onInvalidEvent: 'STOP_RULE',
     notes,
   });
 }

@@ -3,6 +3,7 @@ import {
   ABUSED_EXTENSIONS,
   blockAttachments,
   DEFAULT_BLOCKED_EXTENSIONS,
+  enforceDmarcPolicy,
   enforceSesVerdicts,
   impersonatesProtectedName,
   settleWith,
@@ -89,11 +90,31 @@ export function guard(env: Env): FlowHandler {
   );
 }
 
+/**
+ * guard-ses's settings for the sending domain's DMARC policy (docs/moving-off-workmail.md): on WorkMail the
+ * organization's inbound DMARC setting enforces it before the guard runs; SES's receipt rules enforce nothing.
+ */
+export const DMARC_SETTINGS = [
+  'DMARC_ENFORCEMENT',
+  'DMARC_REJECT_ACTION',
+  'DMARC_QUARANTINE_ACTION',
+  'DMARC_BOUNCE_MESSAGE',
+] as const;
+
+/** What an engine adds to the guard: `dmarc`, the sending domain's DMARC policy (guard-ses, `DMARC_SETTINGS`). */
+export interface GuardEngineParts {
+  dmarc?: boolean;
+}
+
 /** The guard's rules from its settings (`known`: the settings the engine's function accepts), for any engine. */
-export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) {
+export function guardRules(
+  env: Env,
+  known: readonly string[] = GUARD_SETTINGS,
+  engine: GuardEngineParts = {},
+) {
   const config = new FunctionConfig(env, known);
   const domains = config.organizationDomains();
-  const scope = rollout(config, GUARD_PARTS);
+  const scope = rollout(config, engine.dmarc ? [...GUARD_PARTS, 'dmarc'] : GUARD_PARTS);
   const rules: Rule<'INBOUND'>[] = [];
   let edits = false;
   // First: a storm or a burst is refused before any message is read. A limit that junks goes after the
@@ -165,6 +186,34 @@ export function guardRules(env: Env, known: readonly string[] = GUARD_SETTINGS) 
     );
     edits ||= action === 'strip';
     rules.push(scope('attachments', rule as Rule<'INBOUND'>));
+  }
+
+  // The sending domain's DMARC policy (guard-ses): a refusal (p=reject's bounce or drop) after the attachment policy
+  // (whose bounce names the file) and before the verdicts that still deliver; a Junk with them (attacker round 83).
+  if (engine.dmarc && config.flag('DMARC_ENFORCEMENT', true)) {
+    const message =
+      'Your message was not delivered: it failed DMARC authentication, and its sending domain asks for that to be refused.';
+    const onReject = verdictSetting(
+      config,
+      'DMARC_REJECT_ACTION',
+      ['bounce', 'drop', 'junk'],
+      'bounce',
+      'DMARC_BOUNCE_MESSAGE',
+      message,
+    );
+    const onQuarantine = verdictSetting(
+      config,
+      'DMARC_QUARANTINE_ACTION',
+      ['junk', 'bounce', 'drop', 'deliver'],
+      'junk',
+      'DMARC_BOUNCE_MESSAGE',
+      message,
+    );
+    const refuses = (v: Verdict) => v.type === 'BOUNCE' || v.type === 'DROP';
+    const policy = (acts: 'reject' | 'quarantine') =>
+      scope('dmarc', enforceDmarcPolicy({ onReject, onQuarantine, acts }));
+    (refuses(onReject) ? rules : late).push(policy('reject'));
+    (refuses(onQuarantine) ? rules : late).push(policy('quarantine'));
   }
 
   const names = config.list('PROTECTED_NAMES') ?? [];

@@ -77,8 +77,15 @@ describe('function: guardSes', () => {
     }
     const startup = written.map((l) => JSON.parse(l)).find((l) => l.message === 'wmflow ses flow');
     expect(startup.limitations).toContainEqual(expect.stringMatching(/^tag-external .* skipped on SES/));
-    // The spam verdict (Junk by default) runs after the protections (attacker round 72).
-    expect(startup.rules).toEqual(['enforce-ses-verdicts', 'block-attachments', 'enforce-ses-verdicts']);
+    // The spam verdict (Junk by default) runs after the protections (attacker round 72); so does the DMARC
+    // policy's Junk for p=quarantine, while p=reject's bounce comes right after the attachments (attacker round 83).
+    expect(startup.rules).toEqual([
+      'enforce-ses-verdicts',
+      'block-attachments',
+      'enforce-dmarc-policy',
+      'enforce-ses-verdicts',
+      'enforce-dmarc-policy',
+    ]);
     const id = await store(await readFile(new URL('04-ses-spam-virus.eml', EML)));
     const answer = await handler(
       makeSesEvent({ messageId: id, recipients: ['carol@corp.example'], verdicts: { virus: 'FAIL' } }),

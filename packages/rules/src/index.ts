@@ -12,11 +12,12 @@ export {
 } from './attachments/policy.js';
 export type {
   AuthFailedOptions,
+  EnforceDmarcPolicyOptions,
   EnforceSesVerdictsOptions,
   SesVerdictOptions,
   SesVerdictValue,
 } from './auth/index.js';
-export { authFailed, enforceSesVerdicts, sesVerdict } from './auth/index.js';
+export { authFailed, enforceDmarcPolicy, enforceSesVerdicts, sesVerdict } from './auth/index.js';
 export type { SenderAuthenticatedOptions } from './auth/sender-authenticated.js';
 export { senderAuthenticated } from './auth/sender-authenticated.js';
 export type { BodyContainsOptions, SubjectContainsOptions } from './content/index.js';

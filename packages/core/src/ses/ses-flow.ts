@@ -90,18 +90,49 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
     return await answer(s, started, answerBy, ses, run, verdicts, edit, undefined, notRemoved);
   } catch (error) {
     const err = error instanceof Error ? error : new WmflowError(String(error));
+    if (!ses) return unreadable(s, started, input, err);
     const policy =
       (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
-    if (policy === 'rethrow' || !ses) {
-      const response = policy === 'rethrow' ? undefined : ({ disposition: 'CONTINUE' } as const);
-      report(s, { ...outcome(started, ses, run, new Map(), response), error: describe(err) });
-      if (policy === 'rethrow') throw err;
-      // An event that is not an SES receipt names no message to stop or bounce: let the rule set go on.
-      return { disposition: 'CONTINUE' };
+    if (policy === 'rethrow') {
+      report(s, { ...outcome(started, ses, run, new Map(), undefined), error: describe(err) });
+      throw err;
     }
     const closed: Verdict = policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const verdicts = new Map(ses.receipt.recipients.map((r) => [r, closed]));
     return answer(s, started, answerBy, ses, run, verdicts, { status: 'none' }, describe(err));
+  }
+}
+
+/**
+ * An event that cannot be read: no rule can run, so nothing was checked. It was answered CONTINUE whatever the flow,
+ * and a protective flow let the message through every protection (attacker round 83): the answer is the flow's
+ * `onInvalidEvent`, logged as an error with the reason and, when the event names one, the message held.
+ */
+function unreadable(s: SesSettings, started: number, input: unknown, err: Error): SesDisposition {
+  const answer = s.onInvalidEvent;
+  const response = answer === 'rethrow' ? undefined : ({ disposition: answer } as const);
+  const o = outcome(started, undefined, undefined, new Map(), response);
+  const named = namedMessageId(input);
+  o.messageId = named;
+  o.invocationId = named;
+  o.warnings.push(
+    answer === 'rethrow'
+      ? 'the event could not be read: the invocation fails (onInvalidEvent rethrow)'
+      : `the event could not be read, so no rule ran: answered ${answer} (onInvalidEvent)`,
+  );
+  report(s, { ...o, error: describe(err) });
+  if (!response) throw err;
+  return response;
+}
+
+/** The SES message id an unreadable event names, when it names one in SES's alphabet; otherwise empty. */
+function namedMessageId(input: unknown): string {
+  try {
+    const id = (input as { Records?: { ses?: { mail?: { messageId?: unknown } } }[] }).Records?.[0]?.ses?.mail
+      ?.messageId;
+    return typeof id === 'string' && /^[A-Za-z0-9-]{1,200}$/.test(id) ? id : '';
+  } catch {
+    return '';
   }
 }
 

@@ -6,7 +6,8 @@ import type { LazyMessageOptions } from '../message/message.js';
 import { isBucketName } from '../s3-names.js';
 import { assertVerdictAllowed, type InboundVerdict, type Verdict, Verdicts } from '../verdicts.js';
 import type { SesFlowClients, StoredMessageOptions } from './clients.js';
-import type { SesVerdictPolicy } from './disposition.js';
+import { resolveDisposition, type SesVerdictPolicy } from './disposition.js';
+import type { SesDisposition } from './event.js';
 
 /**
  * SES's limits, handed to the engine-neutral core as settings.
@@ -56,6 +57,15 @@ export interface SesFlowOptions {
   organizationDomains?: readonly string[];
   /** Policy for a rule that throws, and for an invocation that fails as a whole. Default `'fail-open'`. */
   onError?: ErrorPolicy<'INBOUND'>;
+  /**
+   * The answer to an event that cannot be read (it fails validation: a verdict status outside SES's five, no
+   * `mail.commonHeaders`, no recipient, …), where no rule can run: `CONTINUE` lets the rule set go on unchecked,
+   * `STOP_RULE` skips the rule's later actions (a following quarantine rule keeps the message), `STOP_RULE_SET` ends
+   * all processing, `rethrow` fails the invocation. Logged as an error with the reason either way. Default: from
+   * `onError` (`fail-open` → `CONTINUE`, `rethrow` → `rethrow`, `{ failClosed }` → that verdict's disposition). A
+   * protective flow sets it (guard-ses answers `STOP_RULE`: attacker round 83).
+   */
+  onInvalidEvent?: SesInvalidEventAnswer;
   /** Verdict for recipients still open when the deadline guard answers. Default DEFAULT. */
   fallback?: InboundVerdict;
   /** Deadline guard; SES waits 30 s for a RequestResponse Lambda action. */
@@ -73,6 +83,9 @@ export interface SesFlowOptions {
   message?: LazyMessageOptions;
 }
 
+/** What {@link SesFlowOptions.onInvalidEvent} answers to an event that cannot be read: a disposition, or `rethrow`. */
+export type SesInvalidEventAnswer = SesDisposition['disposition'] | 'rethrow';
+
 /** How the receipt rule's Lambda action invokes the function (its InvocationType). */
 export type SesInvocationType = 'RequestResponse' | 'Event';
 
@@ -86,6 +99,7 @@ export interface SesSettings {
   notes: readonly string[];
   organizationDomains: readonly string[];
   onError: ErrorPolicy;
+  onInvalidEvent: SesInvalidEventAnswer;
   fallback: Verdict;
   deadline: DeadlineOptions;
   /** False for an `Event` invocation: SES does not wait for the answer, only the Lambda's time bounds the chain. */
@@ -95,6 +109,12 @@ export interface SesSettings {
   message: LazyMessageOptions;
 }
 
+const INVALID_EVENT_ANSWERS: readonly SesInvalidEventAnswer[] = [
+  'CONTINUE',
+  'STOP_RULE',
+  'STOP_RULE_SET',
+  'rethrow',
+];
 const ADDRESS = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
 const PREFIX = /^[A-Za-z0-9!\-_.*'()/]{0,900}$/;
 
@@ -141,6 +161,16 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     }
     verdict('onError.failClosed', onError.failClosed);
   }
+  const onInvalidEvent =
+    options.onInvalidEvent ??
+    (onError === 'rethrow'
+      ? 'rethrow'
+      : onError === 'fail-open'
+        ? 'CONTINUE'
+        : resolveDisposition(new Map([['', onError.failClosed]]), policy).disposition);
+  if (!INVALID_EVENT_ANSWERS.includes(onInvalidEvent)) {
+    throw new ConfigError('onInvalidEvent', `must be one of ${INVALID_EVENT_ANSWERS.join(', ')}`);
+  }
   const invocationType = options.invocationType ?? 'RequestResponse';
   if (invocationType !== 'RequestResponse' && invocationType !== 'Event') {
     throw new ConfigError('invocationType', "must be 'RequestResponse' or 'Event'");
@@ -155,6 +185,7 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     notes: options.notes ?? [],
     organizationDomains: options.organizationDomains ?? [],
     onError,
+    onInvalidEvent,
     fallback,
     deadline: options.deadline ?? {},
     synchronous: invocationType === 'RequestResponse',
@@ -173,6 +204,7 @@ export function startupReport(s: SesSettings): Record<string, unknown> {
     limitations: [
       'edits (headers, subject, disclaimers, attachment removal) are not applied: a receipt rule cannot rewrite the message',
       `MOVE_TO_JUNK follows the junk policy "${s.policy.junk}"`,
+      `an event that cannot be read is answered ${s.onInvalidEvent === 'rethrow' ? 'by failing the invocation' : s.onInvalidEvent}`,
       'BYPASS_SPAM_CHECK delivers normally: SES scans before the Lambda runs',
       `recipients with different outcomes follow the "${s.policy.mixed}" policy (one disposition per receipt rule)`,
       'added recipients (Bcc copies) are not delivered: a receipt rule delivers to its own recipients only',

@@ -146,3 +146,77 @@ export function enforceSesVerdicts(options: EnforceSesVerdictsOptions = {}): Rul
     },
   };
 }
+
+/** Options of {@link enforceDmarcPolicy}. */
+export interface EnforceDmarcPolicyOptions {
+  /** For a DMARC `fail` under the sending domain's `p=reject`. Default a bounce. */
+  onReject?: Verdict;
+  /** For a DMARC `fail` under `p=quarantine`, or under a policy that cannot be read. Default MOVE_TO_JUNK. */
+  onQuarantine?: Verdict;
+  /**
+   * Which policy the rule acts on: `both` (default), or only `reject` or `quarantine`, so a verdict that still
+   * delivers (Junk) can run after the protections that refuse (the first verdict settled wins; attacker round 72).
+   */
+  acts?: 'both' | 'reject' | 'quarantine';
+  /** Authentication-Results authserv-ids trusted. Default core's (`amazonses.com`). */
+  trustedAuthServIds?: readonly string[];
+  name?: string;
+  /** When the verdicts cannot be read: default `block`, the `onQuarantine` verdict. */
+  onUndecidable?: Undecidable;
+}
+
+type DmarcPolicy = 'none' | 'quarantine' | 'reject' | 'unreadable';
+
+// The policy a DMARC result names, as SES's receipt gives it (`dmarcPolicy`: documented lowercase, seen uppercase).
+// None given is `none` (SES gives it only with a failure); one that is there but no policy is not known.
+function dmarcPolicyOf(value: unknown): DmarcPolicy {
+  if (value === undefined || value === null) return 'none';
+  if (typeof value !== 'string') return 'unreadable';
+  const word = value.trim().toLowerCase();
+  return word === 'none' || word === 'quarantine' || word === 'reject' ? word : 'unreadable';
+}
+
+/**
+ * Inbound: the sending domain's DMARC policy, enforced as WorkMail does when its inbound DMARC setting is on — a
+ * trusted DMARC `fail` under `p=reject` bounces (or `onReject`), under `p=quarantine` goes to Junk (or
+ * `onQuarantine`; on SES: quarantined). A policy that is there but cannot be read counts as `quarantine`; `p=none`, no
+ * policy, and results other than `fail` act on nothing. Reads the policy SES's receipt gives (`dmarcPolicy`), which
+ * is what guard-ses enforces (receipt rules enforce nothing themselves). On WorkMail, SES's Authentication-Results
+ * header names no policy: turn on the organization's inbound DMARC setting there instead.
+ *
+ * @example
+ * ```ts
+ * inbound(enforceDmarcPolicy({ onReject: Verdicts.DROP }))
+ * ```
+ */
+export function enforceDmarcPolicy(options: EnforceDmarcPolicyOptions = {}): Rule<'INBOUND'> {
+  const onReject = verdictOption(
+    'onReject',
+    options.onReject ??
+      Verdicts.bounce(
+        'Your message was not delivered: it failed DMARC authentication, and its sending domain asks for that to be refused.',
+      ),
+  );
+  const onQuarantine = verdictOption('onQuarantine', options.onQuarantine ?? Verdicts.MOVE_TO_JUNK);
+  const acts = options.acts ?? 'both';
+  if (!['both', 'reject', 'quarantine'].includes(acts))
+    throw new ConfigError('acts', 'must be both, reject or quarantine');
+  const trusted = options.trustedAuthServIds;
+  return {
+    name: ruleName('name', options.name, 'enforce-dmarc-policy'),
+    onError: undecidablePolicy(options.onUndecidable, onQuarantine),
+    async run(ctx) {
+      const v = await ctx.message.authVerdicts(trusted);
+      const policies = new Set<DmarcPolicy>();
+      // A trusted header nobody can read may hide the failure it reports: not known, so as `quarantine`.
+      if (v.unreadable) policies.add('unreadable');
+      for (const m of v.methods)
+        if (m.method === 'dmarc' && m.result === 'fail') policies.add(dmarcPolicyOf(m.props.policy));
+      if (policies.has('reject')) {
+        if (acts !== 'quarantine') ctx.settle(onReject);
+      } else if (policies.has('quarantine') || policies.has('unreadable')) {
+        if (acts !== 'reject') ctx.settle(onQuarantine);
+      }
+    },
+  };
+}
