@@ -73,7 +73,7 @@ export function rateRules<D extends Direction>(
   }
   const onStoreError = config.choice<StoreErrorPolicy>(
     'RATE_STORE_ON_ERROR',
-    ['fail-open', 'fail-closed'],
+    ['fail-open', 'fail-closed', 'retry'],
     'fail-open',
   );
   const rules: RateRules<D> = { first: [], last: [] };

@@ -170,7 +170,14 @@ export async function backtest(args: string[]): Promise<number> {
         });
       } catch (error) {
         // S3 refusing the listing (no such bucket, access denied, SlowDown past the retries): one line, no SDK trace.
-        throw s3Failure(source, error);
+        const failed = s3Failure(source, error);
+        // Refused on a later page: the messages handed out before it were finished and written (fault round 67); the
+        // line says the output is a part, and how to go on from it.
+        if (backtested > 0 && failed instanceof LocalStackError)
+          throw new LocalStackError(
+            `${failed.message}; the listing stopped after ${backtested} message(s) written: no summary; rerun with --resume <this output> for the rest`,
+          );
+        throw failed;
       } finally {
         await journal.close();
       }

@@ -211,8 +211,18 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     }
     if (failure) throw failure;
   };
+  // A source whose listing fails midway (a later page refused, a reset): the keys it gave are finished and reported
+  // before the run fails with its error, not thrown away with the results their workers made (fault round 67).
+  let keysFailed: { error: unknown } | undefined;
+  async function* listed(): AsyncGenerator<Key> {
+    try {
+      yield* options.keys;
+    } catch (error) {
+      keysFailed = { error };
+    }
+  }
   try {
-    for await (const key of options.keys) {
+    for await (const key of listed()) {
       if (options.signal?.aborted || ended) break;
       await waitFor(() => next - flushed < window * workers.length && idlest(workers) !== undefined);
       if (ended) break;
@@ -247,6 +257,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
       if (failure) throw failure;
       throw new WorkerExitError(keys.get(ended.seq) ?? keys.get(flushed), ended.code, flushed);
     }
+    if (keysFailed) throw keysFailed.error;
   } finally {
     const ending = [...workers];
     for (const worker of ending) {

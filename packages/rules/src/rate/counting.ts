@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConfigError, type RuleContext, type Verdict } from '@wmflow/core';
+import { ConfigError, type RuleContext, TransientError, type Verdict } from '@wmflow/core';
 import { rateNow } from './clock.js';
 import type { CountedKey } from './keys.js';
 import { CounterStore, type CountResult, RateStoreError } from './store.js';
 
-/** What a rate rule does when the counter store cannot answer: let the message through, or settle the verdict. */
-export type StoreErrorPolicy = 'fail-open' | 'fail-closed';
+/**
+ * What a rate rule does when the counter store cannot answer: let the message through (`fail-open`), settle the
+ * verdict (`fail-closed`), or fail the invocation as a transient error (`retry`), so WorkMail retries it (each count
+ * is kept once across retries) and, after the rule's timeout, applies the rule's fallback action.
+ */
+export type StoreErrorPolicy = 'fail-open' | 'fail-closed' | 'retry';
 
 /** Store settings shared by {@link rateLimit} and {@link mailStorm}. */
 export interface RateStoreOptions {
@@ -16,7 +20,7 @@ export interface RateStoreOptions {
   dynamo?: DynamoDBClient;
   /** Give up on the store after this long (ms); then `onStoreError` decides. Default 1500. */
   storeTimeoutMs?: number;
-  /** Store unreachable, throttling, too slow or answering no valid count: `fail-open` (default: the message flows, a warning is logged) or `fail-closed` (the verdict is settled). */
+  /** Store unreachable, throttling, too slow or answering no valid count: `fail-open` (default: the message flows, a warning is logged), `fail-closed` (the verdict is settled) or `retry` (the invocation fails, so WorkMail retries it). */
   onStoreError?: StoreErrorPolicy;
   /** Time source (ms since the epoch). Default the replay's virtual clock when set, else `Date.now`. */
   clock?: () => number;
@@ -39,8 +43,8 @@ export function rateBackend(options: RateStoreOptions): RateBackend {
     throw new ConfigError('table', 'must be a DynamoDB table name (3-255 of letters, digits, _ . -)');
   }
   const policy = options.onStoreError ?? 'fail-open';
-  if (policy !== 'fail-open' && policy !== 'fail-closed') {
-    throw new ConfigError('onStoreError', 'must be fail-open or fail-closed');
+  if (policy !== 'fail-open' && policy !== 'fail-closed' && policy !== 'retry') {
+    throw new ConfigError('onStoreError', 'must be fail-open, fail-closed or retry');
   }
   const timeout = options.storeTimeoutMs ?? 1500;
   if (!Number.isSafeInteger(timeout) || timeout < 50 || timeout > 10_000) {
@@ -57,7 +61,10 @@ export function rateBackend(options: RateStoreOptions): RateBackend {
 /** The outcome of counting one key. */
 export type Counted = CountedKey & ({ result: CountResult } | { error: RateStoreError });
 
-/** Counts the message once under each key, in parallel (at most {@link PARALLEL} requests at a time). */
+/**
+ * Counts the message once under each key, in parallel (at most {@link PARALLEL} requests at a time), in the
+ * counters of this rule's window length and limit (see {@link partitionKey}).
+ */
 export async function countKeys(
   ctx: RuleContext,
   backend: RateBackend,
@@ -66,12 +73,13 @@ export async function countKeys(
   window: number,
   ttl: number,
   limit: number,
+  windowMs: number,
 ): Promise<Counted[]> {
   const out: Counted[] = [];
   for (let i = 0; i < keys.length; i += PARALLEL) {
     const batch = keys.slice(i, i + PARALLEL).map(async (k): Promise<Counted> => {
       try {
-        const pk = partitionKey(rule, k.key);
+        const pk = partitionKey(rule, k.key, windowMs, limit);
         const request = { pk, window, ttl, invocation: ctx.invocationId, markBelow: limit };
         return { ...k, result: await backend.store.count(request, ctx.signal) };
       } catch (error) {
@@ -84,7 +92,10 @@ export async function countKeys(
   return out;
 }
 
-/** Applies the store-error policy for one key, and says so in the log. */
+/**
+ * Applies the store-error policy for one key, and says so in the log. Under `retry` it throws a
+ * {@link TransientError}: the invocation fails and WorkMail retries it (fault round 67).
+ */
 export function storeFailed(
   ctx: RuleContext,
   backend: RateBackend,
@@ -93,7 +104,12 @@ export function storeFailed(
   verdict: Verdict,
 ): void {
   const closed = backend.policy === 'fail-closed';
-  const what = closed ? 'failing closed: verdict applied' : 'failing open: message allowed';
+  const what =
+    backend.policy === 'retry'
+      ? 'failing the invocation so WorkMail retries it'
+      : closed
+        ? 'failing closed: verdict applied'
+        : 'failing open: message allowed';
   ctx.logger.warn(
     `${rule}: rate counter store ${c.error.reason} for ${c.key}; ${what} (onStoreError=${backend.policy})`,
     {
@@ -104,12 +120,26 @@ export function storeFailed(
       policy: backend.policy,
     },
   );
+  if (backend.policy === 'retry')
+    throw new TransientError(
+      `${rule}: rate counter store ${c.error.reason} for ${c.key}: ${c.error.message}`,
+      {
+        cause: c.error,
+      },
+    );
   ctx.note(`store ${c.error.reason} for ${c.key}: ${what}`);
   if (closed) ctx.settle(verdict, c.recipients ? [...c.recipients] : undefined);
 }
 
-/** The item key of a counter: the rule's name and the key, hashed when long. */
-export function partitionKey(rule: string, key: string): string {
-  const pk = `${rule}#${key}`;
-  return pk.length <= 512 ? pk : `${rule}#sha256:${createHash('sha256').update(key).digest('hex')}`;
+/**
+ * The item key of a counter: the rule's name, its window length and limit, and the key (hashed when long). Two rules
+ * of one name over one table (the default name twice, an audited stricter limit beside the enforced one, the prebuilt
+ * guard's and outbound-policy's `rate-limit-1` over the template's one table) counted in one item: past the stricter
+ * limit its counts record no marker, so the other counted each message again, and over another window length each took
+ * the other's slots (fault round 67). Rules that differ in window or limit now count apart; rules alike in both share.
+ */
+export function partitionKey(rule: string, key: string, windowMs: number, limit: number): string {
+  const counter = `${rule}#${windowMs}/${limit}`;
+  const pk = `${counter}#${key}`;
+  return pk.length <= 512 ? pk : `${counter}#sha256:${createHash('sha256').update(key).digest('hex')}`;
 }

@@ -58,7 +58,8 @@ export function mailStorm(options: MailStormOptions): Rule {
       const now = backend.clock();
       const window = Math.floor(now / windowMs);
       const ttl = ttlOf(window, windowMs, coolDownMs);
-      for (const c of await countKeys(ctx, backend, name, keys, window, ttl, options.threshold)) {
+      const counted = await countKeys(ctx, backend, name, keys, window, ttl, options.threshold, windowMs);
+      for (const c of counted) {
         if ('error' in c) {
           storeFailed(ctx, backend, name, c, verdict);
           continue;
@@ -66,7 +67,10 @@ export function mailStorm(options: MailStormOptions): Rule {
         const seen = windowCount(type, windowMs, now, c.result);
         const over = seen > options.threshold;
         if (!over && c.result.until <= now) continue;
-        if (over && coolDownMs > 0) await extendHold(ctx, backend, name, c.key, now + coolDownMs, ttl);
+        if (over && coolDownMs > 0) {
+          const pk = partitionKey(name, c.key, windowMs, options.threshold);
+          await extendHold(ctx, backend, name, pk, c.key, now + coolDownMs, ttl);
+        }
         const why = over ? `${seen} messages in the window > ${options.threshold}` : 'cooling down';
         ctx.note(`${c.key}: mail storm (${why})`);
         ctx.settle(verdict, c.recipients);
@@ -79,12 +83,13 @@ async function extendHold(
   ctx: Parameters<Rule['run']>[0],
   backend: ReturnType<typeof rateBackend>,
   rule: string,
+  pk: string,
   key: string,
   until: number,
   ttl: number,
 ): Promise<void> {
   try {
-    await backend.store.hold(partitionKey(rule, key), until, ttl, ctx.signal);
+    await backend.store.hold(pk, until, ttl, ctx.signal);
   } catch (error) {
     // The message is already being refused; a lost hold only shortens the cool-down.
     ctx.logger.warn(`${rule}: could not extend the storm hold of ${key}: ${(error as Error).message}`);

@@ -64,6 +64,7 @@ export function rateLimit(options: RateLimitOptions): Rule {
         window,
         ttlOf(window, windowMs),
         options.limit,
+        windowMs,
       )) {
         if ('error' in c) {
           storeFailed(ctx, backend, name, c, verdict);
