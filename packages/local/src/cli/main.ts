@@ -29,7 +29,7 @@ commands:
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
         --org-domain D  --expect MANIFEST  --summary  --progress  --logs  --allow-failures
         --faults SPEC (seeded faults between handler and stack; see the replay docs)  --retries N
-        --engine ses  --ses-verdict spam|virus|spf|dkim|dmarc=PASS|FAIL|GRAY|PROCESSING_FAILED
+        --engine ses  --ses-verdict spam|virus|spf|dkim|dmarc=PASS|FAIL|GRAY|PROCESSING_FAILED,dmarc-policy=P
                   replay on SES receipt rules (S3 action + Lambda action) instead of WorkMail
         --rate MSGS_PER_S [--start TIME] | --dates   virtual clock for rate rules (a burst, or Date: headers)
         -j N  replay in N worker processes; same output order and exit code as -j 1
