@@ -117,6 +117,65 @@ export function findCardNumbers(text: string, options: CardNumberOptions = {}): 
 
 /** {@link findCardNumbers} over text already canonical. */
 export function scanCards(text: string, requireIssuer: boolean, max: number, work?: ScanWork): string[] {
+  const found = scanRuns(text, requireIssuer, max, work);
+  // Spellings a reader still reads as the card (attacker round 84): exact thousands, a glued sign or letter, and
+  // look-alike letters for digits. Each a linear pass of its own; the last only over text that has such letters.
+  if (found.length < max) spelledCards(text, requireIssuer, max, found);
+  const lettered = found.length < max ? digitLetterReading(text) : undefined;
+  if (lettered !== undefined)
+    for (const c of scanRuns(lettered, requireIssuer, max, work))
+      if (found.length < max && !found.includes(c)) found.push(c);
+  return found;
+}
+
+// A number grouped in exact thousands, the same sign throughout (`4,111,111,111,111,111`, `4.111.111…`,
+// `4 111 111…`, the Swiss `4'111'111…`), of 13 to 19 digits: a reader reads the digits whatever the grouping.
+// Commas and dots join nothing elsewhere (CSV columns, amounts), and an amount of a card's length is rare, so only
+// the exact grouping over the whole number counts (not a longer one, nor a mixed one), at a length cards are
+// printed at. A card's own layout glued by a currency sign, a percent sign or one letter other than a hex digit,
+// the same throughout (`4111$1111$1111$1111`, `4111x1111x…`, `3400%000000%00009`): prices and percentages are
+// spaced (`$4111 $1111`), sizes are not in fours (`1920x1080`), and a hex identifier's letters are a–f.
+const THOUSANDS = /(?<![\d.,'&])\d{1,3}([,. '])\d{3}(?:\1\d{3}){3,5}(?!\d|\1\d)/g;
+const GLUED =
+  /(?<!\d|[$%]|\d[g-zG-Z])\d{4}([$%g-zG-Z])(?:\d{4}\1\d{4}\1(?:\d{4}(?:\1\d{1,3})?|\d{2,3})|\d{6}\1\d{4,5})(?!\d|\1\d)/g;
+
+function spelledCards(text: string, requireIssuer: boolean, max: number, found: string[]): void {
+  for (const pattern of [THOUSANDS, GLUED]) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m && found.length < max; m = pattern.exec(text)) {
+      const digits = m[0].replace(/\D/g, '');
+      if (
+        digits.length >= 13 &&
+        digits.length <= 19 &&
+        !allSame(digits) &&
+        luhnValid(digits) &&
+        (!requireIssuer || issuedAt(digits, PRINTED)) &&
+        !found.includes(digits)
+      )
+        found.push(digits);
+    }
+  }
+}
+
+// Look-alike letters for digits (`4lll llll llll llll`, `55OO OOOO OOOO OOO4`): only when a word made only of
+// digits and `O`, `o`, `I` or `l` mixes both (`4lll`, `55OO`), a reading where each word made only of them (two
+// characters or more) is written in digits; a text without such a word is not read again. Words such as `lol` or
+// `OOO` read as digits there too, but count only in a card's layout, passing Luhn, at an issuer's prefix.
+const DIGIT_LETTER = /\d[OoIl]|[OoIl]\d/;
+const LETTER_WORD = /(?<![A-Za-z0-9_])[0-9OoIl]{2,}(?![A-Za-z0-9_])/g;
+const MIXED_WORD = /\d/;
+const LOOK_ALIKE_DIGIT: Record<string, string> = { O: '0', o: '0', I: '1', l: '1' };
+function digitLetterReading(text: string): string | undefined {
+  if (!DIGIT_LETTER.test(text)) return undefined;
+  let mixed = false;
+  const read = text.replace(LETTER_WORD, (w) => {
+    if (!mixed && MIXED_WORD.test(w) && /[OoIl]/.test(w)) mixed = true;
+    return w.replace(/[OoIl]/g, (c) => LOOK_ALIKE_DIGIT[c] as string);
+  });
+  return mixed ? read : undefined;
+}
+
+function scanRuns(text: string, requireIssuer: boolean, max: number, work?: ScanWork): string[] {
   const found: string[] = [];
   let i = 0;
   while (i < text.length && found.length < max) {

@@ -964,10 +964,11 @@ function ownBases(domains: readonly string[]): string[] {
  * organization domain it is not, nor under, when it: reads as it or a subdomain of it (`c0rp.example`,
  * `xn--orp-3ed.example`, `corp.exarnple`); is one edit from it (a letter changed, added, removed, two neighbours
  * swapped) inside a label of five letters or more (`corp.exampel`; `core.example` is a real neighbour of a short
- * label); has its labels run together, of six letters or more, before another ending (`corp-example.com`,
- * `corpexample.com`, `corp.example.co`, `mail.corp-example.com`); or carries it whole, between label boundaries, before
- * more (`corp.example.evil.example`, `corp.example-secure.com`, `secure-corp.example.net`). Linear in the domain's
- * length for each reading and organization domain (a domain is at most 255 characters).
+ * label), or is a letter doubled in a label of three or four (`corpp.example`, attacker round 84); has its labels
+ * run together, of six letters or more, before another ending (`corp-example.com`, `corpexample.com`,
+ * `corp.example.co`, `mail.corp-example.com`); or carries it whole, between label boundaries, before more
+ * (`corp.example.evil.example`, `corp.example-secure.com`, `secure-corp.example.net`). Linear in the domain's length
+ * for each reading and organization domain (a domain is at most 255 characters).
  */
 function lookAlike(domain: string, domains: readonly string[]): string | undefined {
   if (domain === '' || domain.startsWith('[')) return undefined;
@@ -989,7 +990,8 @@ function lookAlike(domain: string, domains: readonly string[]): string | undefin
 }
 
 // Whether `a` is one edit from `b` (a letter changed, added or removed, two neighbours swapped), the edit inside a
-// label of `b` of five letters or more. Linear: a common prefix and suffix, then at most two letters each.
+// label of `b` of five letters or more, or a letter doubled inside one of three or four. Linear: a common prefix and
+// suffix, then at most two letters each.
 function oneEditInLongLabel(a: string, b: string): boolean {
   if (a === b || Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
@@ -1004,7 +1006,13 @@ function oneEditInLongLabel(a: string, b: string): boolean {
   const start = i === 0 ? 0 : b.lastIndexOf('.', i - 1) + 1;
   const dot = b.indexOf('.', i);
   const end = dot < 0 ? b.length : dot;
-  return end - start >= 5;
+  if (end - start >= 5) return true;
+  // A letter doubled in a label of three or four (`corpp`, `coorp`, `ccorp`: attacker round 84), the typo a
+  // typosquatter registers; a short label's other one-letter neighbours are real words (`core`, `coop`, `corps`).
+  const added = a[i] as string;
+  const doubled =
+    restA === 1 && restB === 0 && /[a-z0-9]/.test(added) && (added === b[i - 1] || added === b[i]);
+  return doubled && end - start >= 3;
 }
 
 // Whether some run of a domain's labels before its last, with dots and hyphens dropped, is the organization domain
