@@ -2,7 +2,11 @@ import { asciiLowerCase } from '../message/ascii-case.js';
 
 /** Where a disclaimer may go in an HTML body, and the `<meta>` tags that declare a charset. */
 export interface HtmlLandmarks {
-  /** Index just after the first real `<body …>` start tag. */
+  /**
+   * Where the body's content begins: just after the first real `<body …>` start tag, or, when content a browser
+   * cannot keep in the head (text, or a start tag other than head material) comes before that tag, the start of
+   * that content, where the browser opens the body itself.
+   */
   bodyStart?: number;
   /** Index of the last real `</body>` end tag. */
   bodyEnd?: number;
@@ -16,13 +20,19 @@ export interface HtmlLandmarks {
 const RAW_TEXT = new Set(
   'script style textarea title xmp iframe noembed noframes noscript template plaintext'.split(' '),
 );
+// Start tags a browser keeps out of the body before it sees `<body>` (the "before head", "in head" and "after head"
+// insertion modes). Any other start tag, and any text but white space, opens the body where it stands. Not
+// `noscript`: with scripting off, as in mail clients, its content is markup, and a `<div>` in it opens the body.
+const HEAD_MATERIAL = ' html head base basefont bgsound link meta style script template title noframes ';
 
 /**
  * Finds the landmarks of an HTML document the way a browser's tokenizer would see them, in one
  * forward pass: comments, doctypes and processing instructions are skipped whole, raw-text elements
  * (script, style, textarea…) up to their end tag, attribute values with their quotes, so a `<body`
  * written inside any of those is never taken for the real one. An unterminated comment, tag or raw-text
- * element runs to the end of the text, as in a browser. Linear: the position only moves forward.
+ * element runs to the end of the text, as in a browser. Content before the `<body>` tag that the browser puts in the
+ * body (an element of the sender's, opened before its `<body>` tag, would otherwise hold whatever is put after that
+ * tag: attacker round 85) moves `bodyStart` to where that content begins. Linear: the position only moves forward.
  *
  * @example
  * ```ts
@@ -32,9 +42,19 @@ const RAW_TEXT = new Set(
 export function scanHtml(html: string): HtmlLandmarks {
   const lower = asciiLowerCase(html);
   const found: HtmlLandmarks = { metas: [], steps: 0 };
+  // Where the browser opens the body before any `<body>` tag; `text` is where the current run of text began.
+  let opened: number | undefined;
+  let text = 0;
+  const opens = (at: number) => {
+    if (opened === undefined && found.bodyStart === undefined) opened = at;
+  };
   let i = lower.indexOf('<');
   while (i !== -1 && i < html.length) {
     found.steps++;
+    if (opened === undefined && found.bodyStart === undefined) {
+      const shown = firstText(lower, text, i);
+      if (shown !== -1) opens(shown);
+    }
     let next: number;
     if (lower.startsWith('<!--', i)) {
       const end = lower.indexOf('-->', i + 4);
@@ -51,18 +71,37 @@ export function scanHtml(html: string): HtmlLandmarks {
       const name = tagName(lower, i + 1);
       const end = tagEnd(lower, i + 1 + name.length);
       if (end === -1) break;
-      if (name === 'body' && found.bodyStart === undefined) found.bodyStart = end;
+      if (name !== 'body' && !HEAD_MATERIAL.includes(` ${name} `)) opens(i);
+      if (name === 'body' && found.bodyStart === undefined) found.bodyStart = opened ?? end;
       if (name === 'meta') found.metas.push([i, end]);
       next = end;
       if (RAW_TEXT.has(name)) {
         const close = lower.indexOf(`</${name}`, end);
         next = close === -1 ? -1 : close;
       }
-    } else next = i + 1;
+    } else {
+      opens(i); // a `<` that opens no tag is text
+      next = i + 1;
+    }
     if (next === -1) break;
+    text = next;
     i = lower.indexOf('<', next);
   }
+  if (i === -1 && opened === undefined && found.bodyStart === undefined) {
+    const shown = firstText(lower, text, lower.length);
+    if (shown !== -1) opened = shown;
+  }
+  if (found.bodyStart === undefined && opened !== undefined) found.bodyStart = opened;
   return found;
+}
+
+// The index of the first character in [from, to) other than HTML's white space (and a byte order mark); -1 if none.
+function firstText(lower: string, from: number, to: number): number {
+  for (let j = from; j < to; j++) {
+    const c = lower.charCodeAt(j);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d && c !== 0xfeff) return j;
+  }
+  return -1;
 }
 
 function isLetter(c: string | undefined): boolean {

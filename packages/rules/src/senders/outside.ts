@@ -26,7 +26,8 @@ const VOUCHED: Record<'dmarc' | 'dkim' | 'spf', readonly string[]> = {
  * From added), or beside two of a field a message has one of (Subject, Reply-To, Sender, To, Cc, Date,
  * Message-ID), does not show the reader an organization sender: that mail is outside. So is mail whose trusted
  * header contradicts itself: a DMARC result other than pass or none, SPF or DMARC given twice, or a method
- * given as `none` beside another result of its own.
+ * given as `none` beside another result of its own. A DKIM signature over part of the body (`l=`) leaves only SPF
+ * as proof: its pass, and DMARC's, hold whatever a replay appends after the signed octets.
  *
  * @example
  * ```ts
@@ -42,12 +43,18 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
   // From, clients show the first), or with several From fields, is not shown to come from the organization.
   // Fields a message has at most one of, written twice: a client shows one, a signature covers the other (a
   // replayed signed message with a Subject or Reply-To added; attacker round 43).
-  const shown = shownFrom(await ctx.message.headers());
+  const headers = await ctx.message.headers();
+  const shown = shownFrom(headers);
   if (!shown || !isInternal(shown.address, ctx.organizationDomains)) return false;
   const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
   if (contradictsItself(verdicts)) return false;
+  // A signature over part of the body (DKIM's `l=`) passes whatever follows its first `l` octets: a replay of a
+  // message the organization signed so carries the attacker's page after them, and a DKIM pass, or a DMARC pass
+  // that may rest on it, vouches for none of that. Only SPF (the organization's own servers) is left then.
+  const partial = headers.all('dkim-signature').some(signsPartOfBody);
   return verdicts.methods.some((m) => {
     if (m.result !== 'pass' || !(evidence as readonly string[]).includes(m.method)) return false;
+    if (partial && m.method !== 'spf') return false;
     return VOUCHED[m.method as 'dmarc' | 'dkim' | 'spf'].some((prop) => {
       const value = m.props[prop];
       if (!value) return false;
@@ -55,6 +62,16 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
       return isInternal(`x@${domain}`, ctx.organizationDomains);
     });
   });
+}
+
+// Whether a DKIM-Signature value carries the body length tag (RFC 6376 3.5: `l=`; tag names are case-sensitive,
+// white space may surround them). One pass over the value.
+function signsPartOfBody(signature: string): boolean {
+  for (const tag of signature.split(';')) {
+    const eq = tag.indexOf('=');
+    if (eq > 0 && tag.slice(0, eq).trim() === 'l') return true;
+  }
+  return false;
 }
 
 /**
