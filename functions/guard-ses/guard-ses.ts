@@ -48,6 +48,9 @@ export function guardSes(env: Env): SesFlowHandler {
     organizationDomains: domains,
     // An event that cannot be read was checked by nothing: held (the quarantine rule keeps it), never let through.
     onInvalidEvent: 'STOP_RULE',
+    // A protection that could not decide (a transient read of the stored message, a stored object that is another
+    // message, the deadline) is held too, rather than fail an action whose failure SES does not document (fault round 68).
+    onRetryableError: 'STOP_RULE',
     notes,
   });
 }

@@ -68,16 +68,19 @@ describe('F67-3: a backtest whose listing fails on a later page', () => {
       );
       expect(out.code).toBe(1);
       expect(out.stderr).toBe(
-        `wmflow backtest: s3://${BUCKET}/journal/: SlowDown: Please reduce your request rate.; the listing stopped after 2 message(s) written: no summary; rerun with --resume <this output> for the rest\n`,
+        `wmflow backtest: s3://${BUCKET}/journal/: SlowDown: Please reduce your request rate.; the listing stopped after 2 message(s) written: the summary is of those only (partial); rerun with --resume <this output> for the rest\n`,
       );
       const lines = out.stdout
         .trim()
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as { type: string; key: string; candidate: { label: string } });
-      // Each message handed out before the failure, once, in listing order, judged.
-      expect(lines.map((l) => l.key)).toEqual(KEYS.slice(0, 2));
-      expect(lines.every((l) => l.type === 'message' && l.candidate.label !== '')).toBe(true);
+      // Each message handed out before the failure, once, in listing order, judged; then a summary of those only,
+      // marked partial (fault round 68).
+      const judged = lines.filter((l) => l.type === 'message');
+      expect(judged.map((l) => l.key)).toEqual(KEYS.slice(0, 2));
+      expect(judged.every((l) => l.candidate.label !== '')).toBe(true);
+      expect(lines.at(-1)).toMatchObject({ type: 'summary', messages: 2, partial: expect.any(String) });
       // Resumed from that output once S3 lists again: the rest, and a summary of all three, none twice.
       const dir = await mkdtemp(join(tmpdir(), 'wmflow-f67-'));
       try {

@@ -94,8 +94,21 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
     const policy =
       (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
     if (policy === 'rethrow') {
-      report(s, { ...outcome(started, ses, run, new Map(), undefined), error: describe(err) });
-      throw err;
+      const held = s.onRetryableError;
+      if (held === 'rethrow') {
+        report(s, { ...outcome(started, ses, run, new Map(), undefined), error: describe(err) });
+        throw err;
+      }
+      // SES documents no retry of a failed RequestResponse action: a protection that could not decide holds the
+      // message with the flow's answer (a following quarantine rule keeps it) rather than leave it to SES (fault
+      // round 68). Nothing is bounced on the strength of a check that did not finish.
+      const response = { disposition: held } as const;
+      const o = outcome(started, ses, run, new Map(), response);
+      o.warnings.push(
+        `the invocation would have failed so that it is tried again (${err.name}), but SES documents no retry: answered ${held} (onRetryableError)`,
+      );
+      report(s, { ...o, error: describe(err) });
+      return response;
     }
     const closed: Verdict = policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const verdicts = new Map(ses.receipt.recipients.map((r) => [r, closed]));

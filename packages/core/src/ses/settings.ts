@@ -66,6 +66,14 @@ export interface SesFlowOptions {
    * protective flow sets it (guard-ses answers `STOP_RULE`: attacker round 83).
    */
   onInvalidEvent?: SesInvalidEventAnswer;
+  /**
+   * The answer where the invocation would fail so that it is tried again: a rule asks for a retry (a transient read
+   * of the stored message, a stored object that is another message) or the deadline guard cannot answer. SES
+   * documents no retry of a failed `RequestResponse` action, nor what it does with the message then. `rethrow`
+   * (default) fails the invocation; a disposition answers instead, logged as an error with the reason, so that a
+   * protection that could not decide holds the message (guard-ses answers `STOP_RULE`: fault round 68).
+   */
+  onRetryableError?: SesInvalidEventAnswer;
   /** Verdict for recipients still open when the deadline guard answers. Default DEFAULT. */
   fallback?: InboundVerdict;
   /** Deadline guard; SES waits 30 s for a RequestResponse Lambda action. */
@@ -100,6 +108,7 @@ export interface SesSettings {
   organizationDomains: readonly string[];
   onError: ErrorPolicy;
   onInvalidEvent: SesInvalidEventAnswer;
+  onRetryableError: SesInvalidEventAnswer;
   fallback: Verdict;
   deadline: DeadlineOptions;
   /** False for an `Event` invocation: SES does not wait for the answer, only the Lambda's time bounds the chain. */
@@ -171,6 +180,10 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
   if (!INVALID_EVENT_ANSWERS.includes(onInvalidEvent)) {
     throw new ConfigError('onInvalidEvent', `must be one of ${INVALID_EVENT_ANSWERS.join(', ')}`);
   }
+  const onRetryableError = options.onRetryableError ?? 'rethrow';
+  if (!INVALID_EVENT_ANSWERS.includes(onRetryableError)) {
+    throw new ConfigError('onRetryableError', `must be one of ${INVALID_EVENT_ANSWERS.join(', ')}`);
+  }
   const invocationType = options.invocationType ?? 'RequestResponse';
   if (invocationType !== 'RequestResponse' && invocationType !== 'Event') {
     throw new ConfigError('invocationType', "must be 'RequestResponse' or 'Event'");
@@ -186,6 +199,7 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     organizationDomains: options.organizationDomains ?? [],
     onError,
     onInvalidEvent,
+    onRetryableError,
     fallback,
     deadline: options.deadline ?? {},
     synchronous: invocationType === 'RequestResponse',

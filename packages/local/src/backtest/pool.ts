@@ -1,5 +1,5 @@
 import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
-import { runOrderedPool } from '../workers/ordered-pool.js';
+import { itemWatchdogMs, runOrderedPool } from '../workers/ordered-pool.js';
 import type { BacktestInit } from './session.js';
 import type { JournalSource } from './source.js';
 import type { BacktestItem, BacktestLine } from './types.js';
@@ -49,6 +49,13 @@ export async function runPool(options: PoolOptions): Promise<void> {
     release: (item) => options.source.release(item),
     failed: failedLine,
     onResult: (line) => options.onLine(line),
+    // A handler stuck in a synchronous loop: its worker is killed at the function's timeout (per invocation: the
+    // candidate's, and the baseline's when it is a policy) and replaced (fault round 68).
+    itemTimeoutMs: itemWatchdogMs(
+      options.init.timeoutMs,
+      options.init.baseline && options.init.baseline !== 'recorded' ? 2 : 1,
+    ),
+    handlerTimeoutMs: options.init.timeoutMs,
     ...(options.logs !== undefined ? { logs: options.logs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onHeld ? { onHeld: options.onHeld } : {}),

@@ -31,6 +31,7 @@ export function renderReport(
 <style>${STYLE}</style></head><body>
 <h1>Backtest of ${h(summary.candidate.label)}${summary.baseline ? ` against ${h(summary.baseline.label)}` : ''}</h1>
 <p class="muted">${h(summary.source)}</p>
+${summary.partial !== undefined ? `<p><strong>Partial: ${h(summary.partial)}</strong>. The counts are of the messages judged before it, not of the whole source; rerun with <code>--resume</code> for the rest.</p>` : ''}
 <section class="cards">
 ${card('messages', 'messages', summary.messages)}
 ${card('changed', 'changed', summary.changed)}

@@ -59,6 +59,11 @@ export interface BacktestSummary {
   /** Wall time of this run, and messages it backtested per second. */
   durationMs: number;
   messagesPerSecond: number;
+  /**
+   * Present when the summary is of a part of the source only, with why: the listing stopped (`the listing stopped:
+   * <error>`) or the run was interrupted (`interrupted`). Absent: every listed message is counted (fault round 68).
+   */
+  partial?: string;
 }
 
 /**
@@ -106,7 +111,12 @@ export class BacktestTally {
     }
   }
 
-  summary(run: { workers: number; durationMs: number; backtested: number }): BacktestSummary {
+  summary(run: {
+    workers: number;
+    durationMs: number;
+    backtested: number;
+    partial?: string;
+  }): BacktestSummary {
     const seconds = run.durationMs / 1000;
     return {
       type: 'summary',
@@ -121,6 +131,7 @@ export class BacktestTally {
       workers: run.workers,
       durationMs: run.durationMs,
       messagesPerSecond: seconds > 0 ? Math.round((run.backtested / seconds) * 10) / 10 : 0,
+      ...(run.partial !== undefined ? { partial: run.partial } : {}),
     };
   }
 }

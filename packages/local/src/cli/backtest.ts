@@ -106,6 +106,22 @@ export async function backtest(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   const started = performance.now();
   let backtested = 0;
+  // The summary line, then the report: `partial` says why they are of a part of the source only (fault round 68).
+  const finish = async (partial?: string) => {
+    bar?.done();
+    const summary = tally.summary({
+      workers: values.remote ? 0 : jobs,
+      durationMs: Math.round(performance.now() - started),
+      backtested,
+      ...(partial !== undefined ? { partial } : {}),
+    });
+    await out.write(summary);
+    const warning = rateWarning(summary);
+    if (warning) process.stderr.write(`wmflow backtest: ${warning}\n`);
+    if (held) process.stderr.write(heldOpenNote('backtest'));
+    // Whole or not at all (fault round 65): a full disk or a kill never leaves a cut report under its name.
+    if (values.report) await writeOutFile(values.report, renderReport(summary, tally), '--report');
+  };
   try {
     if (values.remote) {
       const { runRemote } = await import('../backtest/remote.js');
@@ -173,10 +189,15 @@ export async function backtest(args: string[]): Promise<number> {
         const failed = s3Failure(source, error);
         // Refused on a later page: the messages handed out before it were finished and written (fault round 67); the
         // line says the output is a part, and how to go on from it.
-        if (backtested > 0 && failed instanceof LocalStackError)
+        if (backtested > 0 && failed instanceof LocalStackError) {
+          // A summary (and a report) of the part judged, marked partial with the reason, rather than none: never one
+          // that passes for the whole journal's (fault round 68).
+          for (const line of retried.values()) tally.add(line, true);
+          await finish(`the listing stopped: ${failed.message.replace(/^.*?: /, '')}`);
           throw new LocalStackError(
-            `${failed.message}; the listing stopped after ${backtested} message(s) written: no summary; rerun with --resume <this output> for the rest`,
+            `${failed.message}; the listing stopped after ${backtested} message(s) written: the summary is of those only (partial); rerun with --resume <this output> for the rest`,
           );
+        }
         throw failed;
       } finally {
         await journal.close();
@@ -184,18 +205,7 @@ export async function backtest(args: string[]): Promise<number> {
       // One not tried again (gone from the journal since, or the run interrupted first): its failure still counts, once.
       for (const line of retried.values()) tally.add(line, true);
     }
-    bar?.done();
-    const summary = tally.summary({
-      workers: values.remote ? 0 : jobs,
-      durationMs: Math.round(performance.now() - started),
-      backtested,
-    });
-    await out.write(summary);
-    const warning = rateWarning(summary);
-    if (warning) process.stderr.write(`wmflow backtest: ${warning}\n`);
-    if (held) process.stderr.write(heldOpenNote('backtest'));
-    // Whole or not at all (fault round 65): a full disk or a kill never leaves a cut report under its name.
-    if (values.report) await writeOutFile(values.report, renderReport(summary, tally), '--report');
+    await finish(stop.signal.aborted ? 'interrupted' : undefined);
     return stop.signal.aborted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSignal);

@@ -4,7 +4,7 @@ import { displayPath, failedResult } from '../replay/result-basics.js';
 import { emptySummary, type MessageOutcome, type ReplaySummary, tally } from '../replay/summary.js';
 import type { ReplayResult } from '../replay/types.js';
 import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
-import { runOrderedPool } from '../workers/ordered-pool.js';
+import { itemWatchdogMs, runOrderedPool } from '../workers/ordered-pool.js';
 import type { ReplayValues, ResolvedReplay } from './replay-session.js';
 
 /**
@@ -23,6 +23,8 @@ const WINDOW = 16;
  */
 export interface ParallelReplayOptions {
   jobs: number;
+  /** The function's timeout (`--timeout`): a worker on one message much longer is killed and replaced (fault round 68). */
+  timeoutMs?: number;
   /** The command line: each worker parses it as the parent did. */
   args: string[];
   files: AsyncIterable<string> | Iterable<string>;
@@ -71,6 +73,11 @@ export async function replayInWorkers(options: ParallelReplayOptions): Promise<R
     ...(options.onReady ? { onReady: options.onReady } : {}),
     ...(options.onHeld ? { onHeld: options.onHeld } : {}),
     window: WINDOW,
+    // A handler stuck in a synchronous loop: its worker is killed past the function's timeout and replaced, and the
+    // message fails with `HandlerTimeout` as a timeout does at -j 1, rather than the run waiting for ever.
+    ...(options.timeoutMs !== undefined
+      ? { itemTimeoutMs: itemWatchdogMs(options.timeoutMs), handlerTimeoutMs: options.timeoutMs }
+      : {}),
     // A handler that ends its process ends the run there, as it does with one process.
     onWorkerExit: 'end-run',
     ...(options.signal ? { signal: options.signal } : {}),

@@ -126,6 +126,7 @@ export async function replay(args: string[]): Promise<number> {
         })
       : await replayInWorkers({
           jobs,
+          timeoutMs: resolved.timeoutMs,
           args,
           files,
           logs: values.logs,

@@ -1,6 +1,7 @@
 import { type FlowOutcome, onFlowOutcome } from '@wmflow/core';
 import { lambdaContext } from '@wmflow/core/testing';
 import type { LoadedHandler } from './handler.js';
+import { TIMED_OUT_GRACE_MS } from './timed-out-grace.js';
 
 /**
  * What one invocation gave: the response (or the failure) and, for wmflow
@@ -74,9 +75,6 @@ export async function invokeOnce(
   const message = `${invocation.failure.message}; it was still running ${graceMs} ms later: what it writes from then on may be reported with the following messages`;
   return { ...invocation, failure: { ...invocation.failure, message } };
 }
-
-/** Longest wait for a handler that did not answer in time to end, before the next invocation (fault round 49). */
-const TIMED_OUT_GRACE_MS = 5_000;
 
 // Whether `running` settles (either way) within `ms`.
 async function endsWithin(running: Promise<unknown>, ms: number): Promise<boolean> {

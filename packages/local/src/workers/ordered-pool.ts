@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { LocalStackError } from '../errors.js';
+import { TIMED_OUT_GRACE_MS } from '../replay/timed-out-grace.js';
 import type { FromWorker, ToWorker } from './serve-worker.js';
 import { workerExecArgv } from './worker-flags.js';
 
@@ -62,6 +63,37 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
    * of them keeps its result (and its fetched item until reported) in memory.
    */
   window?: number;
+  /**
+   * The longest a worker may be on one item, from when it starts on it (fault round 68). A handler stuck in a
+   * synchronous loop never gives control back, so no deadline in its own process can fire: past this time the
+   * worker is killed, as Lambda ends an invocation at the function's timeout, the item gets a `HandlerTimeout`
+   * result, a new worker takes its place and the items queued behind it, and the run goes on (in either
+   * `onWorkerExit` mode). Unset: a worker is waited for as long as it takes.
+   */
+  itemTimeoutMs?: number;
+  /** The function's own timeout, named in the `HandlerTimeout` result of a worker killed under `itemTimeoutMs`. */
+  handlerTimeoutMs?: number;
+}
+
+/** What a worker may spend on an item beside its handler's invocations: loading and writing the message, checks. */
+const WATCHDOG_SLACK_MS = 2_000;
+
+/**
+ * The `itemTimeoutMs` of {@link runOrderedPool} for items that each make `invocations` invocations of a handler
+ * whose timeout is `timeoutMs`: each is given its timeout and the grace `invokeOnce` waits after it, plus the
+ * larger of two seconds and the timeout for the rest of the item's work (fault round 68).
+ *
+ * @example
+ * ```ts
+ * itemWatchdogMs(15_000); // 15 s + 5 s grace + 15 s = 35_000
+ * itemWatchdogMs(200, 2); // 2 × 400 + 2_000 = 2_800
+ * ```
+ */
+export function itemWatchdogMs(timeoutMs: number, invocations = 1): number {
+  return (
+    invocations * (timeoutMs + Math.min(timeoutMs, TIMED_OUT_GRACE_MS)) +
+    Math.max(WATCHDOG_SLACK_MS, timeoutMs)
+  );
 }
 
 /**
@@ -95,6 +127,11 @@ interface Worker {
   lost?: boolean;
   /** It was sent `end`: its channel closing is the normal end. */
   ending?: boolean;
+  /** Armed while it runs an item, under `itemTimeoutMs`: fires when it has been on that item too long. */
+  watchdog?: { seq: number; timer: NodeJS.Timeout };
+  /** The item it was on too long: it was killed for it (fault round 68). */
+  stuck?: number;
+  stuckMs?: number;
 }
 
 /**
@@ -149,12 +186,64 @@ export async function runOrderedPool<Init, Key, Item, Out>(
       { type: 'item', seq, item: items.get(seq) as Item } satisfies ToWorker<Init, Item>,
       noop,
     );
+    arm(worker);
   };
-  for (const worker of workers) {
+  let closing = false;
+  // The item a worker runs is the first it was sent and has not answered: its clock starts when it becomes that.
+  const arm = (worker: Worker) => {
+    const limit = options.itemTimeoutMs;
+    if (limit === undefined || worker.stuck !== undefined) return;
+    const [running] = worker.pending;
+    if (worker.watchdog && worker.watchdog.seq === running) return;
+    if (worker.watchdog) clearTimeout(worker.watchdog.timer);
+    worker.watchdog = undefined;
+    if (running === undefined) return;
+    const timer = setTimeout(() => void stuck(worker, running, limit), limit);
+    timer.unref();
+    worker.watchdog = { seq: running, timer };
+  };
+  // A worker on one item past `itemTimeoutMs`: a replacement is started first (so the items queued behind it have
+  // somewhere to go), then it is killed; its exit settles the item with the timeout.
+  const stuck = async (worker: Worker, seq: number, limit: number) => {
+    worker.stuck = seq;
+    worker.lost = true;
+    worker.watchdog = undefined;
+    let fresh: Worker | undefined;
+    if (!closing) {
+      try {
+        fresh = await startWorker(options);
+      } catch {
+        // No replacement: the items queued behind it go to the other workers, or fail with it.
+      }
+    }
+    if (
+      worker.pending.values().next().value !== seq &&
+      !worker.child.killed &&
+      worker.child.exitCode === null
+    ) {
+      // It answered while its replacement started: not stuck after all; it goes on, and the replacement is ended.
+      worker.stuck = undefined;
+      worker.lost = false;
+      arm(worker);
+      if (fresh) await endNow(fresh);
+      wake?.();
+      return;
+    }
+    if (fresh && closing) await endNow(fresh);
+    else if (fresh) {
+      attach(fresh);
+      workers.push(fresh);
+    }
+    worker.stuckMs = limit;
+    worker.child.kill('SIGKILL');
+    wake?.();
+  };
+  const attach = (worker: Worker) => {
     worker.child.on('message', (m: FromWorker<Out>) => {
       if (m.type === 'held') options.onHeld?.();
       if (m.type !== 'result' && m.type !== 'failed') return;
       worker.pending.delete(m.seq);
+      arm(worker);
       settle(m.seq, m.type === 'result' ? m.out : failedAt(m.seq, m.error));
     });
     // A channel closed before `end` (the worker dying, or cut off): no more items go to it, and it is ended,
@@ -165,10 +254,14 @@ export async function runOrderedPool<Init, Key, Item, Out>(
       worker.child.kill('SIGKILL');
     });
     worker.child.once('exit', (code) => {
-      workers.splice(workers.indexOf(worker), 1);
+      if (worker.watchdog) clearTimeout(worker.watchdog.timer);
+      worker.watchdog = undefined;
+      const at = workers.indexOf(worker);
+      if (at >= 0) workers.splice(at, 1);
       const [running, ...queued] = worker.pending;
       worker.pending.clear();
-      if (endRun && !worker.ending) {
+      const killed = worker.stuck !== undefined && worker.stuck === running;
+      if (endRun && !worker.ending && !killed) {
         // As one process ends at the item it was running: the keys before it still finish in the others.
         const seq = running ?? Math.min(next, ...workers.flatMap((w) => [...w.pending]));
         if (!ended || seq < ended.seq) ended = { seq, code };
@@ -179,7 +272,12 @@ export async function runOrderedPool<Init, Key, Item, Out>(
       if (workers.length === 0) failure ??= new LocalStackError(`every ${options.label} worker exited`);
       wake?.();
       // Only the item it was running has the error; those queued behind it go to another worker.
-      const error = { name: 'WorkerExited', message: `the ${options.label} worker exited (code ${code})` };
+      const error = killed
+        ? {
+            name: 'HandlerTimeout',
+            message: `the handler did not answer within ${options.handlerTimeoutMs ?? worker.stuckMs} ms and did not give control back in ${worker.stuckMs} ms (a synchronous loop?): its ${options.label} worker was killed, as Lambda ends an invocation at its timeout, and replaced`,
+          }
+        : { name: 'WorkerExited', message: `the ${options.label} worker exited (code ${code})` };
       if (running !== undefined) settle(running, failedAt(running, error));
       for (const seq of queued) {
         const other = idlest(workers, Number.POSITIVE_INFINITY);
@@ -187,7 +285,8 @@ export async function runOrderedPool<Init, Key, Item, Out>(
         else settle(seq, failedAt(seq, error));
       }
     });
-  }
+  };
+  for (const worker of workers) attach(worker);
   const flush = async () => {
     for (let out = done.get(flushed); out !== undefined; out = done.get(flushed)) {
       done.delete(flushed);
@@ -259,6 +358,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     }
     if (keysFailed) throw keysFailed.error;
   } finally {
+    closing = true;
     const ending = [...workers];
     for (const worker of ending) {
       worker.ending = true;
