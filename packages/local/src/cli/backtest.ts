@@ -13,6 +13,7 @@ import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../rep
 import { localDefaults } from '../replay/function-defaults.js';
 import type { HandlerSpec } from '../replay/handler.js';
 import { writeOutFile } from '../replay/out-dir.js';
+import { WorkersGoneError } from '../workers/ordered-pool.js';
 import { heldOpenNote } from './held-open.js';
 import { parseFallback, splitList } from './replay.js';
 import { awsFailure, s3Failure } from './s3-problem.js';
@@ -193,9 +194,14 @@ export async function backtest(args: string[]): Promise<number> {
           // A summary (and a report) of the part judged, marked partial with the reason, rather than none: never one
           // that passes for the whole journal's (fault round 68).
           for (const line of retried.values()) tally.add(line, true);
-          await finish(`the listing stopped: ${failed.message.replace(/^.*?: /, '')}`);
+          // Every worker gone (a handler ending its process, a stuck one that could not be replaced) is no listing
+          // cut: the mark says what stopped the run (fault round 69).
+          const gone = failed instanceof WorkersGoneError;
+          await finish(
+            gone ? failed.message : `the listing stopped: ${failed.message.replace(/^.*?: /, '')}`,
+          );
           throw new LocalStackError(
-            `${failed.message}; the listing stopped after ${backtested} message(s) written: the summary is of those only (partial); rerun with --resume <this output> for the rest`,
+            `${failed.message}; ${gone ? 'the run stopped' : 'the listing stopped'} after ${backtested} message(s) written: the summary is of those only (partial); rerun with --resume <this output> for the rest`,
           );
         }
         throw failed;

@@ -73,6 +73,13 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
   itemTimeoutMs?: number;
   /** The function's own timeout, named in the `HandlerTimeout` result of a worker killed under `itemTimeoutMs`. */
   handlerTimeoutMs?: number;
+  /**
+   * The longest the replacement of a worker killed under `itemTimeoutMs` may take to start (answer `init`); past it
+   * the replacement is ended too and the stuck worker is killed without one (fault round 69: a handler module that
+   * hangs the second time it loads held the run for ever). Default: the larger of 30 s and ten times what the
+   * first workers took to start.
+   */
+  replacementStartMs?: number;
 }
 
 /** What a worker may spend on an item beside its handler's invocations: loading and writing the message, checks. */
@@ -119,6 +126,24 @@ export class WorkerExitError extends LocalStackError {
   }
 }
 
+/**
+ * Every worker of the pool exited (or was killed and could not be replaced) with keys left: the results reported
+ * stand, the keys not handed out have none. Not the source's failure: a caller that goes on from a cut listing tells
+ * the two apart by this class (fault round 69).
+ *
+ * @example
+ * ```ts
+ * try { await runOrderedPool(options); }
+ * catch (e) { if (e instanceof WorkersGoneError) console.error(`${e.message}: rerun to go on`); }
+ * ```
+ */
+export class WorkersGoneError extends LocalStackError {
+  override name = 'WorkersGoneError';
+  constructor(label: string) {
+    super(`every ${label} worker exited`);
+  }
+}
+
 interface Worker {
   child: ChildProcess;
   /** Items sent and not answered, in the order sent: the first is the one running. */
@@ -132,6 +157,8 @@ interface Worker {
   /** The item it was on too long: it was killed for it (fault round 68). */
   stuck?: number;
   stuckMs?: number;
+  /** A new worker took its place when it was killed. */
+  replaced?: boolean;
 }
 
 /**
@@ -149,6 +176,7 @@ interface Worker {
 export async function runOrderedPool<Init, Key, Item, Out>(
   options: OrderedPoolOptions<Init, Key, Item, Out>,
 ): Promise<void> {
+  const startedAt = performance.now();
   const started = await Promise.allSettled(
     Array.from({ length: Math.max(1, options.workers) }, () => startWorker(options)),
   );
@@ -160,6 +188,8 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     throw refused.reason;
   }
   options.onReady?.();
+  const replacementStartMs =
+    options.replacementStartMs ?? Math.max(30_000, Math.ceil(10 * (performance.now() - startedAt)));
   const window = Math.max(DEPTH, options.window ?? DEPTH);
   const items = new Map<number, Item>();
   const done = new Map<number, Out>();
@@ -211,7 +241,9 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     let fresh: Worker | undefined;
     if (!closing) {
       try {
-        fresh = await startWorker(options);
+        // Bounded too: a replacement that never answers `init` (its handler module hanging the second time it
+        // loads) must not keep the stuck worker alive, and the run with it, for ever (fault round 69).
+        fresh = await startWorker(options, replacementStartMs);
       } catch {
         // No replacement: the items queued behind it go to the other workers, or fail with it.
       }
@@ -233,6 +265,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     else if (fresh) {
       attach(fresh);
       workers.push(fresh);
+      worker.replaced = true;
     }
     worker.stuckMs = limit;
     worker.child.kill('SIGKILL');
@@ -260,8 +293,10 @@ export async function runOrderedPool<Init, Key, Item, Out>(
       if (at >= 0) workers.splice(at, 1);
       const [running, ...queued] = worker.pending;
       worker.pending.clear();
-      const killed = worker.stuck !== undefined && worker.stuck === running;
-      if (endRun && !worker.ending && !killed) {
+      // Killed by the watchdog: its exit is the pool's doing, never the handler's (fault round 69).
+      const killedByPool = worker.stuck !== undefined;
+      const killed = killedByPool && worker.stuck === running;
+      if (endRun && !worker.ending && !killedByPool) {
         // As one process ends at the item it was running: the keys before it still finish in the others.
         const seq = running ?? Math.min(next, ...workers.flatMap((w) => [...w.pending]));
         if (!ended || seq < ended.seq) ended = { seq, code };
@@ -269,20 +304,30 @@ export async function runOrderedPool<Init, Key, Item, Out>(
         wake?.();
         return;
       }
-      if (workers.length === 0) failure ??= new LocalStackError(`every ${options.label} worker exited`);
+      if (workers.length === 0) failure ??= new WorkersGoneError(options.label);
       wake?.();
       // Only the item it was running has the error; those queued behind it go to another worker.
       const error = killed
         ? {
             name: 'HandlerTimeout',
-            message: `the handler did not answer within ${options.handlerTimeoutMs ?? worker.stuckMs} ms and did not give control back in ${worker.stuckMs} ms (a synchronous loop?): its ${options.label} worker was killed, as Lambda ends an invocation at its timeout, and replaced`,
+            message: `the handler did not answer within ${options.handlerTimeoutMs ?? worker.stuckMs} ms and did not give control back in ${worker.stuckMs} ms (a synchronous loop?): its ${options.label} worker was killed, as Lambda ends an invocation at its timeout${worker.replaced ? ', and replaced' : ' (no replacement could start)'}`,
           }
         : { name: 'WorkerExited', message: `the ${options.label} worker exited (code ${code})` };
-      if (running !== undefined) settle(running, failedAt(running, error));
-      for (const seq of queued) {
+      // The stuck item's answer can be read after the pool decided to kill its worker (it was in the channel,
+      // unread, when the replacement's `ready` was read first): the item the worker had gone on to is the pool's
+      // kill, not the handler's failure, and is run again elsewhere like the queued ones (fault round 69).
+      const again = killedByPool && !killed && running !== undefined ? [running, ...queued] : queued;
+      if (running !== undefined && (killed || !killedByPool)) settle(running, failedAt(running, error));
+      const none = killedByPool
+        ? {
+            name: 'WorkerExited',
+            message: `the ${options.label} worker was killed for a stuck item before this one, and no ${options.label} worker was left to run it`,
+          }
+        : error;
+      for (const seq of again) {
         const other = idlest(workers, Number.POSITIVE_INFINITY);
         if (other) dispatch(seq, other);
-        else settle(seq, failedAt(seq, error));
+        else settle(seq, failedAt(seq, none));
       }
     });
   };
@@ -324,7 +369,9 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     for await (const key of listed()) {
       if (options.signal?.aborted || ended) break;
       await waitFor(() => next - flushed < window * workers.length && idlest(workers) !== undefined);
-      if (ended) break;
+      // Aborted while it waited for room (a stuck worker's watchdog, a slow item): the key it holds is not started
+      // after the stop (fault round 69); it has no result, as the keys after it.
+      if (ended || options.signal?.aborted) break;
       const seq = next++;
       keys.set(seq, key);
       let item: Item;
@@ -345,7 +392,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     if (ended) {
       // Wait for the keys before the one that ended the run: they finish, or their worker exits too.
       while (flushed < ended.seq && !failure) {
-        if (workers.length === 0) failure = new LocalStackError(`every ${options.label} worker exited`);
+        if (workers.length === 0) failure = new WorkersGoneError(options.label);
         else
           await new Promise<void>((resolve) => {
             wake = resolve;
@@ -378,6 +425,8 @@ export async function runOrderedPool<Init, Key, Item, Out>(
 
 async function startWorker<Init, Key, Item, Out>(
   options: OrderedPoolOptions<Init, Key, Item, Out>,
+  /** Killed, and refused, if it has not answered `init` by then (a replacement: fault round 69). */
+  limitMs?: number,
 ): Promise<Worker> {
   const out = options.logs ? 'inherit' : 'ignore';
   const child = fork(options.script, [], {
@@ -385,11 +434,21 @@ async function startWorker<Init, Key, Item, Out>(
     stdio: ['ignore', options.logs ? process.stderr : 'ignore', out, 'ipc'],
     serialization: 'advanced',
   });
+  let late: NodeJS.Timeout | undefined;
+  let tooLate = false;
   const ready = await new Promise<FromWorker<Out> | { type: 'exit'; code: number | null }>((resolve) => {
     child.once('message', resolve);
     child.once('exit', (code) => resolve({ type: 'exit', code }));
-    child.send({ type: 'init', init: options.init } satisfies ToWorker<Init, Item>);
+    child.send({ type: 'init', init: options.init } satisfies ToWorker<Init, Item>, noop);
+    if (limitMs !== undefined)
+      late = setTimeout(() => {
+        tooLate = true;
+        child.kill('SIGKILL');
+      }, limitMs);
   });
+  clearTimeout(late);
+  // Killed for being late, even if its `ready` was read after the kill: it is gone.
+  if (tooLate) throw new LocalStackError(`${options.label} worker: did not start within ${limitMs} ms`);
   // 'end-run': a worker that ends its process while starting (a handler module calling process.exit at import)
   // ends the run as one process would have ended there, before the first key, with its exit code (fault round 55).
   if (ready.type === 'exit' && options.onWorkerExit === 'end-run')
