@@ -4,7 +4,9 @@ import { hasOverlongAscii } from './overlong-utf8.js';
 
 // RAR 5 headers: CRC32, then the header's size, type and flags as variable-length integers (7 bits a byte).
 
+const MAIN = 1;
 const FILE = 2;
+const SERVICE = 3;
 const ENCRYPTION = 4;
 const END = 5;
 
@@ -44,6 +46,8 @@ export function eachRar5Entry(
   visit: (entry: ArchiveEntry) => void,
 ): void {
   let p = start;
+  // Where archive headers' locators say the quick-open record is (unrar reads headers from it): every one is checked.
+  const quickOpens: number[] = [];
   while (p < rar.length) {
     const head = new Reader(rar, p + 4, rar.length);
     const size = head.vint();
@@ -59,13 +63,106 @@ export function eachRar5Entry(
     const dataStart = bodyStart + size;
     if (dataStart + dataSize > rar.length) throw new Error('truncated data');
     if (type === ENCRYPTION) throw new Error('the headers are encrypted: no file can be named');
-    if (type === END) return;
+    if (type === END) {
+      // Bounded: the records read, headers and caches together, may not outgrow the archive.
+      let budget = rar.length;
+      for (const at of new Set(quickOpens)) budget = checkQuickOpen(rar, at, budget);
+      return;
+    }
+    if (type === MAIN && extraSize > 0) {
+      const at = quickOpenAt(rar, p, bodyStart + size - extraSize, dataStart);
+      if (at !== undefined) quickOpens.push(at);
+    }
     // Data continued from the previous volume or into the next (flags 0x8, 0x10) is a piece of the file.
     const piece = (flags & 0x18) !== 0;
     if (type === FILE) visit(fileEntry(r, bodyStart + size - extraSize, dataStart, dataSize, piece));
     p = dataStart + dataSize;
   }
   throw new Error('no end of archive header');
+}
+
+// The archive header's locator record (extra record type 1, flag 1): the quick-open record's offset from the
+// archive header, 0 for none.
+function quickOpenAt(rar: Buffer, mainAt: number, extraStart: number, extraEnd: number): number | undefined {
+  const r = new Reader(rar, extraStart, extraEnd);
+  let at: number | undefined;
+  while (r.p < r.end) {
+    const size = r.vint();
+    const next = r.p + size;
+    if (size === 0 || next > r.end) throw new Error('a malformed extra record');
+    if (r.vint() === 1 && r.vint() & 0x1) {
+      const offset = r.vint();
+      if (offset !== 0) at = mainAt + offset;
+    }
+    r.p = next;
+  }
+  return at;
+}
+
+/**
+ * RAR 5's quick-open record (a service header named `QO`) caches copies of headers, each with its place. unrar and
+ * WinRAR read a header from the cache whenever it holds bytes for the place they read, when extracting too
+ * (`QuickOpen::Read`), and read the archive's own bytes elsewhere; 7-Zip and the walk read the archive's bytes. So
+ * each copy must be the bytes the archive holds at its place: a copy that names `invoice.exe` over a header naming
+ * `invoice.pdf`, sizes a file otherwise or stands where no header is, or a cache that cannot be read whole
+ * (a record whose CRC fails, encrypted, cut short), refuses the archive (attacker round 86).
+ */
+function checkQuickOpen(rar: Buffer, at: number, budget: number): number {
+  const fail = (why: string): never => {
+    throw new Error(
+      `the quick-open record ${why}: unrar and WinRAR may read other headers than the archive's`,
+    );
+  };
+  if (at + 5 > rar.length) fail('is past the archive');
+  const head = new Reader(rar, at + 4, rar.length);
+  const size = head.vint();
+  const bodyStart = head.p;
+  if (size > budget) fail('and others like it read more than the archive holds');
+  if (bodyStart + size > rar.length || crc32(rar.subarray(at + 4, bodyStart + size)) !== rar.readUInt32LE(at))
+    fail('is not a header');
+  const r = new Reader(rar, bodyStart, bodyStart + size);
+  if (r.vint() !== SERVICE) fail('is not a service header');
+  const flags = r.vint();
+  const extraSize = flags & 0x1 ? r.vint() : 0;
+  if (extraSize > size) fail('is not a header');
+  if (flags & 0x2) r.vint();
+  const fileFlags = r.vint();
+  const unpacked = r.vint();
+  r.vint(); // attributes
+  if (fileFlags & 0x2) r.skip(4);
+  if (fileFlags & 0x4) r.skip(4);
+  r.vint(); // compression: unrar reads the cache's bytes as they are
+  r.vint(); // host
+  const nameLength = r.vint();
+  const name = rar.toString('latin1', r.p, Math.min(r.p + nameLength, r.end));
+  r.skip(nameLength);
+  if (name !== 'QO') fail('is not one');
+  if (extraFlags(new Reader(rar, bodyStart + size - extraSize, bodyStart + size)).encrypted)
+    fail('is encrypted');
+  // unrar reads the unpacked size's bytes from the data's start.
+  const dataStart = bodyStart + size;
+  if (dataStart + unpacked > rar.length) fail('is cut short');
+  if (size + unpacked > budget) fail('and others like it read more than the archive holds');
+  const cache = new Reader(rar, dataStart, dataStart + unpacked);
+  while (cache.p < cache.end) {
+    const recordAt = cache.p;
+    cache.skip(4);
+    const recordSize = cache.vint();
+    const recordEnd = cache.p + recordSize;
+    if (recordSize === 0 || recordEnd > cache.end) fail('has a record cut short');
+    if (crc32(rar.subarray(recordAt + 4, recordEnd)) !== rar.readUInt32LE(recordAt))
+      fail('has a record whose CRC fails');
+    const record = new Reader(rar, cache.p, recordEnd);
+    record.vint(); // flags
+    const place = at - record.vint();
+    const length = record.vint();
+    if (record.p + length > recordEnd) fail('has a record cut short');
+    if (place < 0 || place + length > rar.length) fail('has a copy outside the archive');
+    if (!rar.subarray(record.p, record.p + length).equals(rar.subarray(place, place + length)))
+      fail(`has a copy of the header at ${place} that says otherwise`);
+    cache.p = recordEnd;
+  }
+  return budget - size - unpacked;
 }
 
 function fileEntry(
