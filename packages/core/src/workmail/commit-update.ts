@@ -170,6 +170,16 @@ const loadEditor = lazyModule(() => import('../edit/apply-edits.js'));
 const loadChecker = lazyModule(() => import('../mime/update-check.js'));
 
 /**
+ * Starts loading the editor and the update checker for a flow that may commit edits, so that a cold container
+ * compiles their chunks while it waits on the message's download rather than after the rules. A failed load is
+ * forgotten and tried again by {@link commitUpdate}.
+ */
+export function prefetchEditor(): void {
+  loadEditor().catch(() => undefined);
+  loadChecker().catch(() => undefined);
+}
+
+/**
  * One pipeline, no temporary file: the edited bytes flow to the update checker and to S3 at once, with
  * backpressure (the slower reader sets the pace; two S3 parts in flight). The size of what was uploaded is
  * counted on the way; no digest: only a lost answer needs one, and it reads the stored object back. `discard` stops the upload and deletes what reached S3, for an

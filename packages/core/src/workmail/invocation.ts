@@ -9,7 +9,7 @@ import { LazyMessage } from '../message/message.js';
 import { isTransient } from '../transient.js';
 import { Verdicts } from '../verdicts.js';
 import { defaultClients, defaultMessageFlowClient, type FlowClients } from './clients.js';
-import { commitUpdate, type EditOutcome, uncommittedStripVerdict } from './commit-update.js';
+import { commitUpdate, type EditOutcome, prefetchEditor, uncommittedStripVerdict } from './commit-update.js';
 import { compileResponse } from './compile-response.js';
 import type { FlowEvent } from './event.js';
 import { legalFor, type Settings } from './flow-settings.js';
@@ -54,6 +54,8 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     // An engine's message: a page or document answered in its place is refused (fault round 47).
     { ...s.message, mailOnly: true },
   );
+  // A flow that may commit edits loads the editor while the first request is in flight (cold start).
+  if (s.updates && s.synchronous) prefetchEditor();
   const state: FlowState = new FlowState({
     message,
     direction: event.flowDirection,
