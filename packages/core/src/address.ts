@@ -163,6 +163,26 @@ export function recipientMatchesAny(address: string, patterns: readonly string[]
   });
 }
 
+/**
+ * The mailbox an address names, as a key for a sender the organization counts or restricts: the canonical address
+ * ({@link normalizeAddress}) with its `+detail` sub-address cut off and its local part folded as
+ * {@link recipientMatchesAny} folds it (invisible characters dropped, compatibility forms, both case mappings). An
+ * ordinary address (`alice@corp.example`) is its own mailbox, so keys of such addresses do not change; its
+ * sub-addresses and folded spellings (`alice+1@`, `ａlice@`) name it too (attacker round 87: an outbound
+ * per-sender rate limit counted each spelling apart).
+ *
+ * @example
+ * ```ts
+ * senderMailbox('Alice+news@CORP.example'); // "alice@corp.example"
+ * senderMailbox('\uff41lice@corp.example');  // "alice@corp.example"
+ * ```
+ */
+export function senderMailbox(address: string): string {
+  const folded = foldedAddress(address);
+  const mailbox = withoutSubaddress(folded);
+  return mailbox === undefined ? folded : foldedAddress(mailbox);
+}
+
 const foldedAddresses = new Map<string, string>();
 // Characters a comparison may not see: soft hyphen, zero-width and other default-ignorable code points.
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;

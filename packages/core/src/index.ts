@@ -10,6 +10,7 @@ export {
   normalizeDomain,
   recipientMatchesAny,
   sameAddress,
+  senderMailbox,
 } from './address.js';
 export { requireDelimited } from './delimited-body.js';
 export { digestOf } from './digest.js';

@@ -1,12 +1,20 @@
-import { ConfigError, domainOf, normalizeAddress, type RuleContext, recipientMatchesAny } from '@wmflow/core';
+import {
+  ConfigError,
+  domainOf,
+  normalizeAddress,
+  type RuleContext,
+  recipientMatchesAny,
+  senderMailbox,
+} from '@wmflow/core';
 import { type ListInput, patternList } from '../internal/config.js';
 
 /**
  * What a rate limit counts by:
- * - `sender`: the envelope sender (MAIL FROM; `<>` for bounces);
+ * - `sender`: the envelope sender (MAIL FROM; `<>` for bounces); outbound, its mailbox (sub-address cut, local
+ *   part folded: `alice+1@` and `ａlice@` are `alice@`);
  * - `sender-domain`: its domain;
  * - `recipient`: each recipient separately;
- * - `pair`: each sender→recipient pair;
+ * - `pair`: each sender→recipient pair (the sender as for `sender`);
  * - `{ group, recipients }`: one counter for every message to any recipient matching the patterns;
  * - a function of the context returning one key (or several) for the whole message, or undefined to skip it.
  *
@@ -29,7 +37,13 @@ export interface CountedKey {
 
 /** Turns a {@link RateKey} option into the function that lists a message's counters. */
 export function keySelector(field: string, key: RateKey): (ctx: RuleContext) => CountedKey[] {
-  const sender = (ctx: RuleContext) => normalizeAddress(ctx.envelope.mailFrom) || '<>';
+  // Outbound, the sender is an organization mailbox: its sub-addresses and folded spellings are that mailbox, one
+  // counter (attacker round 87). Inbound, an outside sender's spellings stay apart (mailing lists write one VERP
+  // sub-address a message; an inbound envelope sender is claimed anyway).
+  const sender = (ctx: RuleContext) =>
+    (ctx.direction === 'OUTBOUND'
+      ? senderMailbox(ctx.envelope.mailFrom)
+      : normalizeAddress(ctx.envelope.mailFrom)) || '<>';
   if (typeof key === 'function') {
     return (ctx) => {
       const out = key(ctx);

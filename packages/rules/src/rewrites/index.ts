@@ -109,7 +109,10 @@ export interface AddDisclaimerOptions {
   /** Trusted, fixed HTML for HTML bodies; default the text, escaped. */
   html?: string;
   position?: 'top' | 'bottom';
-  /** Only when some recipient is outside the organization. Default true. */
+  /**
+   * Only when some recipient is outside the organization, or the event was truncated (the recipients it does not
+   * list may be outside). Default true.
+   */
   externalOnly?: boolean;
   name?: string;
 }
@@ -132,7 +135,13 @@ export function addDisclaimer(options: AddDisclaimerOptions): Rule<'OUTBOUND'> {
   return {
     name: ruleName('name', options.name, 'add-disclaimer'),
     run(ctx) {
-      if (externalOnly && ctx.recipients.every((r) => isInternal(r, ctx.organizationDomains))) return;
+      // A truncated event lists only part of the recipients: the rest may be outside (attacker round 87).
+      if (
+        externalOnly &&
+        !ctx.envelope.truncated &&
+        ctx.recipients.every((r) => isInternal(r, ctx.organizationDomains))
+      )
+        return;
       ctx.edit.addDisclaimer({
         text: options.text,
         html: options.html,
