@@ -4,13 +4,15 @@ import { DMARC_SETTINGS, GUARD_SETTINGS, guardRules } from '../guard/guard.js';
 import { type Env, FunctionConfig } from '../shared/config.js';
 import { SES_SETTINGS, sesOptions, unusedOnSes } from '../shared/ses.js';
 
-const KNOWN = [...GUARD_SETTINGS, ...SES_SETTINGS, ...DMARC_SETTINGS];
+const KNOWN = [...GUARD_SETTINGS, ...SES_SETTINGS, ...DMARC_SETTINGS, 'HELD_KEY_PREFIX'];
 
 /**
  * The guard's verdict rules on SES (a RequestResponse Lambda action after the S3 action): SES virus and
  * spam verdicts (read from the receipt), the attachment policy and impersonation, with the same settings
  * as on WorkMail; plus the sending domain's DMARC policy (`DMARC_ENFORCEMENT`, on by default: receipt rules
- * enforce none, where WorkMail's inbound DMARC setting did). An event it cannot read is held (`STOP_RULE`).
+ * enforce none, where WorkMail's inbound DMARC setting did). An event it cannot read is held (`STOP_RULE`). Why a
+ * message is held is recorded beside it, `<HELD_KEY_PREFIX><messageId>.json` (default `held/`) in STORED_BUCKET, where
+ * `wmflow quarantine list` shows it (fault round 70).
  * What cannot apply is said at start-up: tagging external mail is cosmetic and is skipped
  * (a receipt rule cannot rewrite the message); `ATTACHMENT_ACTION=strip` is a protection that cannot be
  * honoured, so it is refused.
@@ -42,9 +44,12 @@ export function guardSes(env: Env): SesFlowHandler {
   // Tagging is switched off here rather than dropped after the fact, so no edit is ever queued.
   // Receipt rules enforce no DMARC policy (WorkMail's inbound DMARC setting did): guard-ses does (attacker round 83).
   const { config, rules, domains } = guardRules({ ...env, TAG_EXTERNAL: 'false' }, KNOWN, { dmarc: true });
+  const options = sesOptions(config, true);
   return sesFlow({
     rules: rules.map((r) => inbound(r)),
-    ...sesOptions(config, true),
+    ...options,
+    // Why a message is held, beside it: `wmflow quarantine list` shows it (fault round 70).
+    holdRecord: { bucket: options.stored.bucket, keyPrefix: config.text('HELD_KEY_PREFIX', 'held/') },
     organizationDomains: domains,
     // An event that cannot be read was checked by nothing: held (the quarantine rule keeps it), never let through.
     onInvalidEvent: 'STOP_RULE',

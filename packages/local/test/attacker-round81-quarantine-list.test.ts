@@ -44,8 +44,8 @@ describe('A81-4: wmflow quarantine list shows what a sender wrote, and only that
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(TERMINAL);
     expect(run.stdout).toContain('spam FAIL\\x1b[2K\\r\\x1b[1A2026-12-01');
-    // Two messages, two lines each: nothing added, nothing erased.
-    expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(4);
+    // Two messages, three lines each (the third says why it was held: fault round 70): nothing added, nothing erased.
+    expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(6);
     // Control: readable scripts print as they are.
     expect(run.stdout).toContain('Grüße 日本語 שלום');
     expect(run.stdout).toContain('from j@partner.example');

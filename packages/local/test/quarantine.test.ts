@@ -136,7 +136,8 @@ describe('wmflow quarantine', () => {
     const proxy = await scriptedProxy(stack.env.AWS_ENDPOINT_URL_S3);
     try {
       proxy.decide = (req) =>
-        req.method === 'GET' && (req.url ?? '').includes('0a1b2c')
+        // The message's own read (not the record of its hold under held/, fault round 70).
+        req.method === 'GET' && (req.url ?? '').includes('quarantine/0a1b2c')
           ? {
               do: 'answer',
               status: 403,

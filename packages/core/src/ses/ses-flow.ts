@@ -8,6 +8,7 @@ import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
 import { resolveDisposition, type SesResolution } from './disposition.js';
 import type { SesDisposition, SesMessage } from './event.js';
+import { reasonLine, type SesHoldCause, writeHoldRecord } from './hold-record.js';
 import { runSesChain, type SesRun, sesClients } from './invocation.js';
 import { type BounceOutcome, sendBounce } from './send-bounce.js';
 import {
@@ -27,6 +28,11 @@ export type SesFlowOutcome = FlowOutcome<SesDisposition> & {
   /** Per recipient, what SES does: `BOUNCE:<message>`, DROP (stopped), MOVE_TO_JUNK (quarantined) or DEFAULT. */
   applied: Record<string, string>;
   bounce?: BounceOutcome & { recipients: string[] };
+  /**
+   * Set when the answer is `STOP_RULE` (the message held for the quarantine rule): why, and where the flow's
+   * `holdRecord` put that (`record`), or why it could not (`recordError`; fault round 70).
+   */
+  held?: { cause: SesHoldCause; reason: string; record?: string; recordError?: string };
 };
 
 const NO_EDITS = 'SES receipt rules cannot rewrite a message in transit: edits are not applied';
@@ -90,7 +96,7 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
     return await answer(s, started, answerBy, ses, run, verdicts, edit, undefined, notRemoved);
   } catch (error) {
     const err = error instanceof Error ? error : new WmflowError(String(error));
-    if (!ses) return unreadable(s, started, input, err);
+    if (!ses) return unreadable(s, started, answerBy, input, err);
     const policy =
       (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
     if (policy === 'rethrow') {
@@ -107,6 +113,15 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
       o.warnings.push(
         `the invocation would have failed so that it is tried again (${err.name}), but SES documents no retry: answered ${held} (onRetryableError)`,
       );
+      if (held === 'STOP_RULE')
+        await hold(
+          s,
+          answerBy,
+          ses.mail.messageId,
+          'retryable-error',
+          `a check could not finish (${err.name}: ${err.message}): held rather than failed, as SES documents no retry (onRetryableError)`,
+          o,
+        );
       report(s, { ...o, error: describe(err) });
       return response;
     }
@@ -121,7 +136,13 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
  * and a protective flow let the message through every protection (attacker round 83): the answer is the flow's
  * `onInvalidEvent`, logged as an error with the reason and, when the event names one, the message held.
  */
-function unreadable(s: SesSettings, started: number, input: unknown, err: Error): SesDisposition {
+async function unreadable(
+  s: SesSettings,
+  started: number,
+  answerBy: number,
+  input: unknown,
+  err: Error,
+): Promise<SesDisposition> {
   const answer = s.onInvalidEvent;
   const response = answer === 'rethrow' ? undefined : ({ disposition: answer } as const);
   const o = outcome(started, undefined, undefined, new Map(), response);
@@ -133,6 +154,15 @@ function unreadable(s: SesSettings, started: number, input: unknown, err: Error)
       ? 'the event could not be read: the invocation fails (onInvalidEvent rethrow)'
       : `the event could not be read, so no rule ran: answered ${answer} (onInvalidEvent)`,
   );
+  if (answer === 'STOP_RULE')
+    await hold(
+      s,
+      answerBy,
+      named,
+      'invalid-event',
+      `the event could not be read, so no rule checked the message (${err.name}: ${err.message}) (onInvalidEvent)`,
+      o,
+    );
   report(s, { ...o, error: describe(err) });
   if (!response) throw err;
   return response;
@@ -192,6 +222,15 @@ async function answer(
   const response: SesDisposition = { disposition: resolution.disposition };
   const o = outcome(started, ses, run, verdicts, response, resolution, edit);
   o.warnings.push(...notes);
+  if (response.disposition === 'STOP_RULE')
+    await hold(
+      s,
+      answerBy,
+      ses.mail.messageId,
+      error ? 'rule-error' : 'verdict',
+      junkReason(s, run, error),
+      o,
+    );
   report(s, { ...o, ...(bounce ? { bounce } : {}), ...(error ? { error } : {}) });
   return response;
 }
@@ -228,6 +267,66 @@ function outcome(
     durationMs: Date.now() - started,
     ...(response ? { response } : {}),
   };
+}
+
+/** Why verdicts answered STOP_RULE: the rules that settled MOVE_TO_JUNK (with their notes), through the junk policy. */
+function junkReason(
+  s: SesSettings,
+  run: SesRun | undefined,
+  error?: { name: string; message: string },
+): string {
+  const deciders = (run?.state.fired ?? []).filter(
+    (f) => !f.audit && Object.values(f.settled).some((v) => v.startsWith('MOVE_TO_JUNK')),
+  );
+  const who = deciders.map((f) => (f.notes.length > 0 ? `${f.rule} (${f.notes.join('; ')})` : f.rule));
+  const by = error
+    ? `a rule failed (${error.name}: ${error.message}) and the flow's onError settled MOVE_TO_JUNK`
+    : who.length > 0
+      ? `${who.join(', ')} decided MOVE_TO_JUNK`
+      : run?.deadlineHit
+        ? 'the deadline guard answered before the chain ended, with the fallback MOVE_TO_JUNK'
+        : 'the verdicts settled MOVE_TO_JUNK';
+  return `${by}; the junk policy "${s.policy.junk}" holds it (STOP_RULE)`;
+}
+
+/**
+ * Notes in the outcome why the message is held (STOP_RULE) and, with the flow's `holdRecord`, writes that beside the
+ * stored message within SES's wait (fault round 70). Never throws, never changes the answer: a record that cannot be
+ * written is a warning (the log still says why).
+ */
+async function hold(
+  s: SesSettings,
+  answerBy: number,
+  messageId: string,
+  cause: SesHoldCause,
+  reason: string,
+  o: SesFlowOutcome,
+): Promise<void> {
+  const held: NonNullable<SesFlowOutcome['held']> = { cause, reason: reasonLine(reason) };
+  o.held = held;
+  if (!s.holdRecord) return;
+  const where = `s3://${s.holdRecord.bucket}/${s.holdRecord.keyPrefix}`;
+  try {
+    if (!messageId) throw new Error('the event names no message id to record it under');
+    held.record = await writeHoldRecord(
+      sesClients(s).s3,
+      s.holdRecord,
+      {
+        version: 1,
+        messageId,
+        disposition: 'STOP_RULE',
+        cause,
+        reason: held.reason,
+        heldAt: new Date().toISOString(),
+      },
+      answerBy - Date.now(),
+    );
+  } catch (error) {
+    held.recordError = `${(error as Error).name}: ${(error as Error).message}`;
+    o.warnings.push(
+      `why the message is held could not be recorded under ${where} (${held.recordError}): \`wmflow quarantine list\` will not show it; this log does`,
+    );
+  }
 }
 
 function describe(err: Error): { name: string; message: string } {

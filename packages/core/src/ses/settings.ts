@@ -74,6 +74,14 @@ export interface SesFlowOptions {
    * protection that could not decide holds the message (guard-ses answers `STOP_RULE`: fault round 68).
    */
   onRetryableError?: SesInvalidEventAnswer;
+  /**
+   * Where to record why a message was held: on every `STOP_RULE` answer (the junk policy's quarantine,
+   * `onInvalidEvent`, `onRetryableError`) a small JSON object ({@link SesHoldRecord}) is written to
+   * `<keyPrefix><messageId>.json` before the answer, so that `wmflow quarantine list` can say why the message the
+   * quarantine rule keeps was held (fault round 70). Best effort within SES's wait: a record that cannot be written
+   * is logged as a warning and never changes the answer. Absent (default): no record is written.
+   */
+  holdRecord?: { bucket: string; keyPrefix?: string };
   /** Verdict for recipients still open when the deadline guard answers. Default DEFAULT. */
   fallback?: InboundVerdict;
   /** Deadline guard; SES waits 30 s for a RequestResponse Lambda action. */
@@ -109,6 +117,7 @@ export interface SesSettings {
   onError: ErrorPolicy;
   onInvalidEvent: SesInvalidEventAnswer;
   onRetryableError: SesInvalidEventAnswer;
+  holdRecord?: { bucket: string; keyPrefix: string };
   fallback: Verdict;
   deadline: DeadlineOptions;
   /** False for an `Event` invocation: SES does not wait for the answer, only the Lambda's time bounds the chain. */
@@ -184,6 +193,15 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
   if (!INVALID_EVENT_ANSWERS.includes(onRetryableError)) {
     throw new ConfigError('onRetryableError', `must be one of ${INVALID_EVENT_ANSWERS.join(', ')}`);
   }
+  const holdRecord = options.holdRecord
+    ? { bucket: options.holdRecord.bucket, keyPrefix: options.holdRecord.keyPrefix ?? 'held/' }
+    : undefined;
+  if (holdRecord) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(String(holdRecord.bucket)))
+      throw new ConfigError('holdRecord.bucket', 'must be an S3 bucket name');
+    if (!PREFIX.test(String(holdRecord.keyPrefix)))
+      throw new ConfigError('holdRecord.keyPrefix', "must be an S3 key prefix (letters, digits, !-_.*'()/)");
+  }
   const invocationType = options.invocationType ?? 'RequestResponse';
   if (invocationType !== 'RequestResponse' && invocationType !== 'Event') {
     throw new ConfigError('invocationType', "must be 'RequestResponse' or 'Event'");
@@ -200,6 +218,7 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     onError,
     onInvalidEvent,
     onRetryableError,
+    ...(holdRecord ? { holdRecord } : {}),
     fallback,
     deadline: options.deadline ?? {},
     synchronous: invocationType === 'RequestResponse',
@@ -219,6 +238,9 @@ export function startupReport(s: SesSettings): Record<string, unknown> {
       'edits (headers, subject, disclaimers, attachment removal) are not applied: a receipt rule cannot rewrite the message',
       `MOVE_TO_JUNK follows the junk policy "${s.policy.junk}"`,
       `an event that cannot be read is answered ${s.onInvalidEvent === 'rethrow' ? 'by failing the invocation' : s.onInvalidEvent}`,
+      s.holdRecord
+        ? `why a message is held (STOP_RULE) is recorded under s3://${s.holdRecord.bucket}/${s.holdRecord.keyPrefix}<messageId>.json`
+        : 'why a message is held (STOP_RULE) is logged only (no holdRecord)',
       'BYPASS_SPAM_CHECK delivers normally: SES scans before the Lambda runs',
       `recipients with different outcomes follow the "${s.policy.mixed}" policy (one disposition per receipt rule)`,
       'added recipients (Bcc copies) are not delivered: a receipt rule delivers to its own recipients only',

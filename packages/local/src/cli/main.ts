@@ -41,9 +41,11 @@ commands:
   init [DIR] [--engine ses]
         create a project: a handler with two rules, sample mail, expectations, template.yaml, CI
         --engine ses: for Amazon SES receipt rules (rules in src/rules.ts, sesFlow handler, SES stack)
-  quarantine list <s3://bucket/quarantine/> [--json] | show <s3://bucket/key> [--etag ETAG] |
+  quarantine list <s3://bucket/quarantine/> [--json] [--reasons <s3://bucket/held/>] |
+             show <s3://bucket/key> [--etag ETAG] |
              release <s3://bucket/key>... [--etag ETAG]... --to <s3://bucket/delivered/>
-        what the SES guard quarantined: list it (header block only), print one message, release (copy) it
+        what the SES guard quarantined: list it (header block, and why the guard held it), print one message,
+        release (copy) it
         (--etag, one per message as list prints it: show or release that object only, not one stored since)
         (https://github.com/wmflow/wmflow/blob/main/docs/moving-off-workmail.md#quarantine-and-delivery)
   backtest <folder|s3://bucket/prefix> (--function NAME | --handler MODULE) [--against (--function NAME |

@@ -29,6 +29,7 @@ export async function quarantine(args: string[]): Promise<number> {
       json: { type: 'boolean' },
       to: { type: 'string' },
       etag: { type: 'string', multiple: true, default: [] },
+      reasons: { type: 'string' },
     },
   });
   const [action, ...places] = positionals;
@@ -37,18 +38,28 @@ export async function quarantine(args: string[]): Promise<number> {
     if (places.length !== 1) throw new LocalStackError('quarantine list: give one s3://bucket/prefix');
     let count = 0;
     let unreadable = 0;
+    let reasonsUnread = 0;
+    // Where the guard records why it held each message (`held/` beside the quarantine by default; fault round 70).
+    const reasons =
+      values.reasons === undefined
+        ? {}
+        : { reasons: values.reasons === 'none' ? (false as const) : s3Place(values.reasons) };
     try {
-      for await (const message of listQuarantine(s3, s3Place(places[0] as string))) {
-        process.stdout.write(values.json ? jsonLine(message) : row(message));
+      for await (const message of listQuarantine(s3, s3Place(places[0] as string), reasons)) {
+        process.stdout.write(values.json ? jsonLine(message) : row(message, values.reasons !== 'none'));
         count++;
         if (message.error !== undefined) unreadable++;
+        if (message.heldError !== undefined) reasonsUnread++;
       }
     } catch (error) {
       throw s3Failure(places[0] as string, error);
     }
-    const problems = unreadable > 0 ? `, ${unreadable} whose headers could not be read` : '';
+    const problems = [
+      unreadable > 0 ? `, ${unreadable} whose headers could not be read` : '',
+      reasonsUnread > 0 ? `, ${reasonsUnread} whose reason for the hold could not be read` : '',
+    ].join('');
     process.stderr.write(`wmflow quarantine: ${count} message(s) under ${places[0]}${problems}\n`);
-    return unreadable > 0 ? 1 : 0;
+    return unreadable > 0 || reasonsUnread > 0 ? 1 : 0;
   }
   if (action === 'show') {
     if (places.length !== 1) throw new LocalStackError('quarantine show: give one s3://bucket/key');
@@ -101,12 +112,22 @@ export async function quarantine(args: string[]): Promise<number> {
 
 // Every value a sender or the stored message chose goes through shownText: a subject, an address or a verdict
 // header holding escape sequences or bidi controls cannot redraw or forge the listing (attacker round 81).
-function row(m: QuarantinedMessage): string {
+function row(m: QuarantinedMessage, reasonsRead: boolean): string {
   const verdicts = [m.spamVerdict && `spam ${m.spamVerdict}`, m.virusVerdict && `virus ${m.virusVerdict}`]
     .filter(Boolean)
     .join(', ');
   const listed = `${m.lastModified}  ${m.key}${m.etag ? `  etag ${m.etag}` : ''}`;
-  if (m.error !== undefined) return `${shownText(listed)}\n    not read: ${shownText(m.error)}\n`;
+  const held = `    ${heldLine(m, reasonsRead)}\n`;
+  if (m.error !== undefined) return `${shownText(listed)}\n    not read: ${shownText(m.error)}\n${held}`;
   const to = m.to.join(', ') || '-';
-  return `${shownText(listed)}\n    from ${shownText(m.from || '-')} to ${shownText(to)}  ${shownText(JSON.stringify(m.subject))}${verdicts ? `  (${shownText(verdicts)})` : ''}\n`;
+  return `${shownText(listed)}\n    from ${shownText(m.from || '-')} to ${shownText(to)}  ${shownText(JSON.stringify(m.subject))}${verdicts ? `  (${shownText(verdicts)})` : ''}\n${held}`;
+}
+
+// Why it was held (fault round 70): as the guard recorded it, or that nothing says (its log does, under the key's name).
+function heldLine(m: QuarantinedMessage, reasonsRead: boolean): string {
+  if (!reasonsRead) return 'held: reason not read (--reasons none)';
+  if (m.held) return shownText(`held (${m.held.cause}): ${m.held.reason}`);
+  if (m.heldError !== undefined) return `held: reason not read: ${shownText(m.heldError)}`;
+  const id = m.key.slice(m.key.lastIndexOf('/') + 1);
+  return shownText(`held: no reason recorded (the guard's log says why, under message id ${id})`);
 }

@@ -21,7 +21,7 @@ export interface S3Place {
  *
  * @example
  * ```ts
- * const m: QuarantinedMessage = { key: 'quarantine/abc', size: 2048, lastModified: '2026-12-06T09:00:00.000Z', etag: '"9b2cf535f27731c974343645a3985328"', from: 'ann@partner.example', to: ['bob@corp.example'], subject: 'Hi', date: '', messageId: '', spamVerdict: 'FAIL', virusVerdict: 'PASS' };
+ * const m: QuarantinedMessage = { key: 'quarantine/abc', size: 2048, lastModified: '2026-12-06T09:00:00.000Z', etag: '"9b2cf535f27731c974343645a3985328"', from: 'ann@partner.example', to: ['bob@corp.example'], subject: 'Hi', date: '', messageId: '', spamVerdict: 'FAIL', virusVerdict: 'PASS', held: { cause: 'verdict', reason: 'enforce-ses-verdicts decided MOVE_TO_JUNK; the junk policy "quarantine" holds it (STOP_RULE)', heldAt: '2026-12-06T09:00:00.000Z' } };
  * ```
  */
 export interface QuarantinedMessage {
@@ -41,6 +41,28 @@ export interface QuarantinedMessage {
   virusVerdict: string;
   /** Why its headers could not be read (gone since the listing, access denied); the message is listed anyway. */
   error?: string;
+  /**
+   * Why guard-ses held it, as it recorded beside the stored message (`held/<messageId>.json`, fault round 70); null
+   * when no record is there (held by an older guard or another flow: its log says why, under the message id).
+   */
+  held: HoldReason | null;
+  /** Why the record of the hold could not be read or is not this message's (the message is listed anyway). */
+  heldError?: string;
+}
+
+/**
+ * Why a message was held, as the SES flow recorded it (`SesHoldRecord`): `verdict` (the junk policy), `rule-error`,
+ * `invalid-event` (round 83's `onInvalidEvent`) or `retryable-error` (fault round 68's `onRetryableError`).
+ *
+ * @example
+ * ```ts
+ * const why: HoldReason = { cause: 'invalid-event', reason: 'the event could not be read, …', heldAt: '2026-12-06T09:00:00.000Z' };
+ * ```
+ */
+export interface HoldReason {
+  cause: string;
+  reason: string;
+  heldAt: string;
 }
 
 /**
@@ -59,14 +81,21 @@ export function s3Place(spec: string): S3Place {
 
 /**
  * The messages under a quarantine prefix, in key order, each described by its header block alone (a range
- * read of its first 64 KiB, never the whole message).
+ * read of its first 64 KiB, never the whole message) and by why it was held: the record the SES flow wrote under
+ * `reasons` (default `held/` in the same bucket) as `<messageId>.json`, the quarantined key's last segment.
  *
  * @example
  * ```ts
- * for await (const m of listQuarantine(new S3Client({}), s3Place('s3://acme-inbound/quarantine/'))) console.log(m.subject);
+ * for await (const m of listQuarantine(new S3Client({}), s3Place('s3://acme-inbound/quarantine/'))) console.log(m.subject, m.held?.reason);
  * ```
  */
-export async function* listQuarantine(s3: S3Client, where: S3Place): AsyncGenerator<QuarantinedMessage> {
+export async function* listQuarantine(
+  s3: S3Client,
+  where: S3Place,
+  options: { reasons?: S3Place | false } = {},
+): AsyncGenerator<QuarantinedMessage> {
+  // `false`: no record is read (a role without access to them); every message then says none is recorded.
+  const reasons = options.reasons ?? { bucket: where.bucket, key: 'held/' };
   // Each page checked whole: one that is no listing, truncated without a token, or replayed fails the listing,
   // never ends it early — a message not listed would expire unreviewed (fault round 53).
   for await (const object of checkedListing(s3, where.bucket, where.key)) {
@@ -78,10 +107,70 @@ export async function* listQuarantine(s3: S3Client, where: S3Place): AsyncGenera
       lastModified: object.LastModified,
       etag: object.ETag,
     };
-    yield await describe(s3, where.bucket, listed).catch((error: Error) => ({
-      ...unread(listed),
-      error: `${error.name}: ${error.message}`,
-    }));
+    const [described, held] = await Promise.all([
+      describe(s3, where.bucket, listed).catch((error: Error) => ({
+        ...unread(listed),
+        error: `${error.name}: ${error.message}`,
+      })),
+      reasons === false ? { held: null } : holdReason(s3, reasons, listed.key),
+    ]);
+    yield { ...described, ...held };
+  }
+}
+
+/** Largest record read: a reason is one bounded line. */
+const MAX_RECORD_BYTES = 16_384;
+
+/**
+ * The record of why the message under `key` was held: `<reasons><name>.json`. None there (404) is `held: null`; one
+ * that cannot be read, is no record, or names another message is `heldError`, never shown as this message's reason.
+ */
+async function holdReason(
+  s3: S3Client,
+  reasons: S3Place,
+  key: string,
+): Promise<{ held: HoldReason | null; heldError?: string }> {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const at = `s3://${reasons.bucket}/${reasons.key}${name}.json`;
+  let text: string;
+  try {
+    const got = await s3.send(
+      new GetObjectCommand({ Bucket: reasons.bucket, Key: `${reasons.key}${name}.json` }),
+    );
+    const body = got.Body as { transformToByteArray(): Promise<Uint8Array>; destroy?: () => void };
+    if (got.ContentLength === undefined || got.ContentLength > MAX_RECORD_BYTES) {
+      body.destroy?.();
+      return {
+        held: null,
+        heldError: `${at}: ${got.ContentLength === undefined ? 'no length' : 'too large'} for a record of the hold`,
+      };
+    }
+    const bytes = await body.transformToByteArray();
+    if (bytes.length !== got.ContentLength)
+      return { held: null, heldError: `${at}: read ${bytes.length} bytes of ${got.ContentLength}` };
+    text = Buffer.from(bytes).toString('utf-8');
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 && (error as Error).name === 'NoSuchKey') return { held: null };
+    return {
+      held: null,
+      heldError: `${at} could not be read (${(error as Error).name}: ${(error as Error).message}; \`--reasons none\` lists without the reasons)`,
+    };
+  }
+  try {
+    const r = JSON.parse(text) as Record<string, unknown>;
+    if (r.messageId !== name)
+      return {
+        held: null,
+        heldError: `${at} names another message (${JSON.stringify(r.messageId ?? null)}), not ${name}`,
+      };
+    if (typeof r.cause !== 'string' || typeof r.reason !== 'string')
+      return { held: null, heldError: `${at} is no record of a hold (no cause or reason)` };
+    return {
+      held: { cause: r.cause, reason: r.reason, heldAt: typeof r.heldAt === 'string' ? r.heldAt : '' },
+    };
+  } catch {
+    return { held: null, heldError: `${at} is no record of a hold (not JSON)` };
   }
 }
 
@@ -107,6 +196,7 @@ function unread({ key, size, lastModified, etag }: Listed): QuarantinedMessage {
     messageId: '',
     spamVerdict: '',
     virusVerdict: '',
+    held: null,
   };
 }
 

@@ -9,7 +9,7 @@ import { type Invocation, invokeOnce } from './invoke.js';
 import { auditedOf, bounceOf, editOf, failuresOf, type PinnedProblems, pinnedBy } from './problems.js';
 import { readFixture } from './read-fixture.js';
 import type { ReplayOptions } from './runner.js';
-import type { ReplayResult } from './types.js';
+import type { ReplayHeld, ReplayResult } from './types.js';
 
 /** Where the replay stores each message, as the receipt rule's S3 action would, and SES verdict flags. */
 export interface SesReplayOptions {
@@ -75,8 +75,12 @@ export async function replayOneSes(
     functionName: options.handler.label,
     messageId,
   });
-  const written = tracker.created();
   const { verdicts, error, disposition } = interpret(invocation, recipients, messageId, options);
+  const held = disposition === 'STOP_RULE' ? heldOf(invocation.outcome) : undefined;
+  // The handler's record of why it held the message is no journal copy (fault round 70).
+  const written = tracker
+    .created()
+    .filter((o) => held?.record === undefined || `s3://${o.bucket}/${o.key}` !== held.record);
   // The recorded SendBounce calls show only bounces sent: one that failed is in the outcome alone (fault round 44).
   const bounce = bounceOf(invocation.outcome);
   const result: ReplayResult = {
@@ -100,6 +104,7 @@ export async function replayOneSes(
     engine: 'ses',
     disposition,
     ...(bounce ? { bounce } : {}),
+    ...(held ? { held } : {}),
   };
   if (options.outDir) for (const o of written) await tracker.copyTo(options.outDir, o);
   if (options.check && expectation) {
@@ -112,6 +117,26 @@ export async function replayOneSes(
   const pinned = pinnedBy(expectation, met);
   if (result.check) result.check.pinned = pinned;
   return { result, errorExpected: met && declared, pinned };
+}
+
+/**
+ * Why the handler held the message (its outcome's `held`, fault round 70); a handler that reports none is still held,
+ * its reason unknown.
+ */
+function heldOf(outcome: object | undefined): ReplayHeld {
+  const h = outcome && 'held' in outcome ? (outcome as { held?: unknown }).held : undefined;
+  const field = (name: string) => {
+    const v = typeof h === 'object' && h !== null ? (h as Record<string, unknown>)[name] : undefined;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const record = field('record');
+  const recordError = field('recordError');
+  return {
+    cause: field('cause') ?? 'unknown',
+    reason: field('reason') ?? 'the handler answered STOP_RULE and reported no reason',
+    ...(record !== undefined ? { record } : {}),
+    ...(recordError !== undefined ? { recordError } : {}),
+  };
 }
 
 /** Verdicts as SES applies the answer: bounced recipients from the recorded SendBounce, the rest by disposition. */

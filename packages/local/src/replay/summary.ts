@@ -15,6 +15,8 @@ export interface ReplaySummary {
   deadlineHits: number;
   /** SES: messages whose bounce could not be sent (stopped, the sender never told). */
   bounceFailures: number;
+  /** SES: messages held (answered STOP_RULE: the quarantine rule keeps them); absent when none (fault round 70). */
+  held?: number;
   /** Messages with a rule failure, edit problem, deadline hit or unsent bounce that no met expectation pins. */
   unexpectedProblems: number;
   rewritten: number;
@@ -77,6 +79,7 @@ export function tally(summary: ReplaySummary, { result, errorExpected, pinned }:
   if (problems.edit) summary.editProblems++;
   if (problems.deadline) summary.deadlineHits++;
   if (problems.bounce) summary.bounceFailures++;
+  if (result.held) summary.held = (summary.held ?? 0) + 1;
   if (
     (problems.failures && !pinned.failures) ||
     (problems.edit && !pinned.edit) ||

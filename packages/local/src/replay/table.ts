@@ -105,6 +105,8 @@ function resultCell(r: ReplayResult): string {
           : ['', false];
   // A ✓ only for a problem the met expectation declares: any other fails the run, and the row says so.
   if (problem) return expected ? `✓ ${problem.slice(2)}` : problem;
+  // Held for the quarantine rule (SES STOP_RULE): not delivered, so never `ok` alone (fault round 70).
+  if (r.held) return r.check ? '✓ as expected (held)' : 'held';
   return r.check ? '✓ as expected' : 'ok';
 }
 
@@ -153,7 +155,8 @@ export function tableFooter(summary: ReplaySummary, failures: readonly ReplayRes
       `${summary.journaled} S3 object(s) journaled · ${summary.errors} error(s)`,
     `${summary.ruleFailures} with rule failures · ${summary.editProblems} with edit problems · ` +
       `${summary.deadlineHits} deadline hit(s)` +
-      (summary.bounceFailures > 0 ? ` · ${summary.bounceFailures} bounce(s) not sent` : ''),
+      (summary.bounceFailures > 0 ? ` · ${summary.bounceFailures} bounce(s) not sent` : '') +
+      (summary.held ? ` · ${summary.held} held (the quarantine rule keeps it)` : ''),
   ];
   for (const r of failures) {
     lines.push(

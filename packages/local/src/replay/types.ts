@@ -62,6 +62,28 @@ export interface ReplayResult {
    * SES refused or did not answer): the message is stopped (shown DROP) but the sender is never told, a problem.
    */
   bounce?: ReplayBounce;
+  /**
+   * SES: set when the handler held the message (answered `STOP_RULE`: the quarantine rule keeps it, nothing is
+   * delivered): why (`cause`: `verdict`, `rule-error`, `invalid-event`, `retryable-error`; `reason`), and where the
+   * handler recorded that (`record`, not counted in `journaled`) or why it could not (`recordError`). Absent for a
+   * handler that reports no reason (its `reason` then says so). Fault round 70.
+   */
+  held?: ReplayHeld;
+}
+
+/**
+ * Why an SES handler held a message, as {@link ReplayResult.held} shows it.
+ *
+ * @example
+ * ```ts
+ * const held: ReplayHeld = { cause: 'verdict', reason: 'enforce-ses-verdicts decided MOVE_TO_JUNK; …', record: 's3://wmflow-inbound/held/abc.json' };
+ * ```
+ */
+export interface ReplayHeld {
+  cause: string;
+  reason: string;
+  record?: string;
+  recordError?: string;
 }
 
 /** The SendBounce of an SES invocation, as its outcome reported it. */
