@@ -69,6 +69,19 @@ afterEach(async () => {
     } catch {}
 });
 
+/** The processes (other than this one) whose environment names the run's folder: workers the pool left alive. */
+async function liveWorkersOf(at: string): Promise<number[]> {
+  const mark = `POOL_R69_DIR=${at}\0`;
+  const live: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (`${environ}\0`.includes(mark)) live.push(pid);
+  }
+  return live;
+}
+
 /** Waits (polling, no assertion on time) until `file` exists in the run's folder. */
 async function appears(at: string, file: string): Promise<void> {
   while (!existsSync(join(at, file))) await new Promise((r) => setTimeout(r, 10));
@@ -178,10 +191,13 @@ describe('fault round 69: a replacement worker that never starts', () => {
       'k1:WorkerExited',
       'k2:WorkerExited',
     ]);
-    // Every worker the pool started has exited.
+    // Every worker the pool started has exited. The replacement may have been killed before it wrote its pid (its
+    // start is what timed out, and under load Node may not have run its first line), so no count of pid files: no
+    // process started with this run's folder in its environment is left.
     const pids = await readdir(join(at, 'pids'));
-    expect(pids).toHaveLength(2);
+    expect(pids.length).toBeGreaterThanOrEqual(1);
     for (const pid of pids) expect(() => process.kill(Number(pid), 0)).toThrow();
+    expect(await liveWorkersOf(at)).toEqual([]);
     expect(await readFile(join(at, 'first'), 'utf8')).not.toBe('');
   }, 15_000);
 });

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { LocalStackError } from '../errors.js';
 import { TIMED_OUT_GRACE_MS } from '../replay/timed-out-grace.js';
 import type { FromWorker, ToWorker } from './serve-worker.js';
@@ -447,8 +448,12 @@ async function startWorker<Init, Key, Item, Out>(
       }, limitMs);
   });
   clearTimeout(late);
-  // Killed for being late, even if its `ready` was read after the kill: it is gone.
-  if (tooLate) throw new LocalStackError(`${options.label} worker: did not start within ${limitMs} ms`);
+  // Killed for being late, even if its `ready` was read after the kill: it is gone once its exit is seen, so no
+  // worker the pool started outlives the run.
+  if (tooLate) {
+    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    throw new LocalStackError(`${options.label} worker: did not start within ${limitMs} ms`);
+  }
   // 'end-run': a worker that ends its process while starting (a handler module calling process.exit at import)
   // ends the run as one process would have ended there, before the first key, with its exit code (fault round 55).
   if (ready.type === 'exit' && options.onWorkerExit === 'end-run')
