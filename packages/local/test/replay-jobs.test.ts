@@ -7,12 +7,14 @@ import { collect, FROM_SOURCE, jsonLines, ROOT, wmflow } from './replay-helpers.
 // What differs between two runs of the same replay, whatever the worker count: timings and generated ids.
 function comparable(stdout: string): string[] {
   return jsonLines(stdout).map((line) => {
-    const { durationMs: _ms, messageId: _id, ...rest } = line;
-    // Ids, and the random attempt suffix of an update's key (`<invocationId>-<attempt>`).
-    return JSON.stringify(rest).replace(
-      /[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}|(?<=<id>|[0-9a-f])-[0-9a-f]{12}\b/g,
-      '<id>',
-    );
+    const { durationMs: _ms, messageId: id, ...rest } = line;
+    // Ids (the message's own wherever it is named, as in a held message's record key), and the random attempt
+    // suffix of an update's key (`<invocationId>-<attempt>`).
+    const text =
+      typeof id === 'string' && id !== ''
+        ? JSON.stringify(rest).replaceAll(id, '<id>')
+        : JSON.stringify(rest);
+    return text.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}|(?<=<id>|[0-9a-f])-[0-9a-f]{12}\b/g, '<id>');
   });
 }
 
