@@ -10,7 +10,7 @@ const KNOWN = [...GUARD_SETTINGS, ...SES_SETTINGS, ...DMARC_SETTINGS, 'HELD_KEY_
  * The guard's verdict rules on SES (a RequestResponse Lambda action after the S3 action): SES virus and
  * spam verdicts (read from the receipt), the attachment policy and impersonation, with the same settings
  * as on WorkMail; plus the sending domain's DMARC policy (`DMARC_ENFORCEMENT`, on by default: receipt rules
- * enforce none, where WorkMail's inbound DMARC setting did). An event it cannot read is held (`STOP_RULE`). Why a
+ * enforce none, where WorkMail's inbound DMARC setting did). An event it cannot read, or an error outside any rule, is held (`STOP_RULE`). Why a
  * message is held is recorded beside it, `<HELD_KEY_PREFIX><messageId>.json` (default `held/`) in STORED_BUCKET, where
  * `wmflow quarantine list` shows it (fault round 70).
  * What cannot apply is said at start-up: tagging external mail is cosmetic and is skipped
@@ -56,6 +56,9 @@ export function guardSes(env: Env): SesFlowHandler {
     // A protection that could not decide (a transient read of the stored message, a stored object that is another
     // message, the deadline) is held too, rather than fail an action whose failure SES does not document (fault round 68).
     onRetryableError: 'STOP_RULE',
+    // An error escaping the chain outside any rule followed onError, fail-open here, and answered CONTINUE with every
+    // protection's verdict unanswered; guard-ses has no cosmetic rule on SES (tagging is off): held (attacker round 88).
+    onFlowError: 'STOP_RULE',
     notes,
   });
 }

@@ -2,14 +2,15 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /**
  * Why an SES flow answered `STOP_RULE`: its verdicts (the junk policy), a rule's failure settled by `onError`, an
- * unreadable event (`onInvalidEvent`), or a check that could not finish (`onRetryableError`).
+ * unreadable event (`onInvalidEvent`), a check that could not finish (`onRetryableError`), or an error outside every
+ * rule (`onFlowError`, attacker round 88).
  *
  * @example
  * ```ts
  * const cause: SesHoldCause = 'retryable-error';
  * ```
  */
-export type SesHoldCause = 'verdict' | 'rule-error' | 'invalid-event' | 'retryable-error';
+export type SesHoldCause = 'verdict' | 'rule-error' | 'invalid-event' | 'retryable-error' | 'flow-error';
 
 /**
  * Why an SES flow held a message (answered `STOP_RULE`, so the template's quarantine rule keeps it): in the

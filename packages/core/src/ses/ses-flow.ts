@@ -15,6 +15,7 @@ import {
   checkSesOptions,
   SES_LIMITS,
   type SesFlowOptions,
+  type SesInvalidEventAnswer,
   type SesSettings,
   startupReport,
 } from './settings.js';
@@ -125,6 +126,9 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
       report(s, { ...o, error: describe(err) });
       return response;
     }
+    // Past this point the error is no rule's (runChain settles those by the rule's policy): wmflow's own code failed
+    // outside every rule, so what the rules decided was never answered. A protective flow holds it (attacker round 88).
+    if (s.onFlowError !== undefined) return flowError(s, started, answerBy, ses, run, err, s.onFlowError);
     const closed: Verdict = policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const verdicts = new Map(ses.receipt.recipients.map((r) => [r, closed]));
     return answer(s, started, answerBy, ses, run, verdicts, { status: 'none' }, describe(err));
@@ -164,6 +168,44 @@ async function unreadable(
       o,
     );
   report(s, { ...o, error: describe(err) });
+  if (!response) throw err;
+  return response;
+}
+
+/**
+ * An error that escaped the chain outside any rule: the flow's `onFlowError` answers, logged as an error with the
+ * reason, and a `STOP_RULE` holds the message with it (attacker round 88). Nothing is bounced on it.
+ */
+async function flowError(
+  s: SesSettings,
+  started: number,
+  answerBy: number,
+  ses: SesMessage,
+  run: SesRun | undefined,
+  err: Error,
+  answer: SesInvalidEventAnswer,
+): Promise<SesDisposition> {
+  const response = answer === 'rethrow' ? undefined : ({ disposition: answer } as const);
+  const o = outcome(started, ses, run, new Map(), response);
+  o.warnings.push(
+    answer === 'rethrow'
+      ? 'an error escaped the chain outside any rule: the invocation fails (onFlowError rethrow)'
+      : `an error escaped the chain outside any rule, so the rules' verdicts were not answered: answered ${answer} (onFlowError)`,
+  );
+  if (answer === 'STOP_RULE')
+    await hold(
+      s,
+      answerBy,
+      ses.mail.messageId,
+      'flow-error',
+      `an error escaped the chain outside any rule (${err.name}: ${err.message}): held rather than continued (onFlowError)`,
+      o,
+    );
+  try {
+    report(s, { ...o, error: describe(err) });
+  } catch {
+    // The report itself may be what failed: the answer stands (the error is the outcome's).
+  }
   if (!response) throw err;
   return response;
 }

@@ -75,6 +75,19 @@ export interface SesFlowOptions {
    */
   onRetryableError?: SesInvalidEventAnswer;
   /**
+   * The answer where an error escapes the chain outside any rule (a defect in wmflow's own code after the rules:
+   * resolving, reporting), so that the rules' verdicts cannot be trusted to have been answered. `CONTINUE`, `STOP_RULE`,
+   * `STOP_RULE_SET` or `rethrow`, logged as an error with the reason. Default: `onError`'s verdict for every recipient,
+   * as before (`fail-open` → `CONTINUE`; a `{ failClosed: bounce }` still bounces). A protective flow sets it (guard-ses answers `STOP_RULE`: attacker round 88). A rule's
+   * own failure follows the rule's policy (or `onError`), never this.
+   *
+   * @example
+   * ```ts
+   * sesFlow({ rules, stored, onInvalidEvent: 'STOP_RULE', onFlowError: 'STOP_RULE' });
+   * ```
+   */
+  onFlowError?: SesInvalidEventAnswer;
+  /**
    * Where to record why a message was held: on every `STOP_RULE` answer (the junk policy's quarantine,
    * `onInvalidEvent`, `onRetryableError`) a small JSON object ({@link SesHoldRecord}) is written to
    * `<keyPrefix><messageId>.json` before the answer, so that `wmflow quarantine list` can say why the message the
@@ -117,6 +130,8 @@ export interface SesSettings {
   onError: ErrorPolicy;
   onInvalidEvent: SesInvalidEventAnswer;
   onRetryableError: SesInvalidEventAnswer;
+  /** Absent: the flow's `onError` verdict is settled for every recipient. */
+  onFlowError?: SesInvalidEventAnswer;
   holdRecord?: { bucket: string; keyPrefix: string };
   fallback: Verdict;
   deadline: DeadlineOptions;
@@ -179,15 +194,19 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     }
     verdict('onError.failClosed', onError.failClosed);
   }
-  const onInvalidEvent =
-    options.onInvalidEvent ??
-    (onError === 'rethrow'
+  const fromOnError: SesInvalidEventAnswer =
+    onError === 'rethrow'
       ? 'rethrow'
       : onError === 'fail-open'
         ? 'CONTINUE'
-        : resolveDisposition(new Map([['', onError.failClosed]]), policy).disposition);
+        : resolveDisposition(new Map([['', onError.failClosed]]), policy).disposition;
+  const onInvalidEvent = options.onInvalidEvent ?? fromOnError;
   if (!INVALID_EVENT_ANSWERS.includes(onInvalidEvent)) {
     throw new ConfigError('onInvalidEvent', `must be one of ${INVALID_EVENT_ANSWERS.join(', ')}`);
+  }
+  const onFlowError = options.onFlowError;
+  if (onFlowError !== undefined && !INVALID_EVENT_ANSWERS.includes(onFlowError)) {
+    throw new ConfigError('onFlowError', `must be one of ${INVALID_EVENT_ANSWERS.join(', ')}`);
   }
   const onRetryableError = options.onRetryableError ?? 'rethrow';
   if (!INVALID_EVENT_ANSWERS.includes(onRetryableError)) {
@@ -218,6 +237,7 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     onError,
     onInvalidEvent,
     onRetryableError,
+    ...(onFlowError !== undefined ? { onFlowError } : {}),
     ...(holdRecord ? { holdRecord } : {}),
     fallback,
     deadline: options.deadline ?? {},

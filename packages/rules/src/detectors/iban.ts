@@ -139,8 +139,23 @@ export function findIbans(text: string, max = 100): string[] {
   return found;
 }
 
-/** {@link findIbans} over canonical upper-case text. */
+/**
+ * {@link findIbans} over canonical upper-case text. When a look-alike letter stands beside a digit (`37O4`, `0I30`,
+ * `0l30` upper-cased), the text is scanned a second time reading `O` as 0 and `I` or `L` as 1 after the check digits
+ * (attacker round 88: a reader still reads `DE89 37O4 OO44 O532 O13O OO` as the IBAN); mod-97 and the country's exact
+ * length judge that reading as any other. A text without one is not scanned again.
+ */
 export function scanIbans(upper: string, max: number, work?: ScanWork): string[] {
+  const found = scanOnce(upper, max, false, work);
+  if (found.length < max && LOOK_ALIKE_BESIDE_DIGIT.test(upper))
+    for (const iban of scanOnce(upper, max, true, work))
+      if (found.length < max && !found.includes(iban)) found.push(iban);
+  return found;
+}
+
+const LOOK_ALIKE_BESIDE_DIGIT = /\d[OIL]|[OIL]\d/;
+
+function scanOnce(upper: string, max: number, lookAlike: boolean, work?: ScanWork): string[] {
   const found: string[] = [];
   for (let i = 0; i + 15 <= upper.length && found.length < max; i++) {
     if (work) work.steps++;
@@ -154,7 +169,9 @@ export function scanIbans(upper: string, max: number, work?: ScanWork): string[]
     let j = i;
     while (j < upper.length && compact.length < 34) {
       if (work) work.steps++;
-      const c = upper[j] as string;
+      let c = upper[j] as string;
+      if (lookAlike && compact.length >= 4 && (c === 'O' || c === 'I' || c === 'L'))
+        c = c === 'O' ? '0' : '1';
       if (isAlnum(c)) {
         if (!isDigit(c) && compact.length >= 2) letters++;
         compact += c;

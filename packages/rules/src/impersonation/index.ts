@@ -984,6 +984,12 @@ function lookAlike(domain: string, domains: readonly string[]): string | undefin
       if (oneEditInLongLabel(read, own)) return `${base} (one letter from it)`;
       if (runTogether(read, own)) return `${base} (its labels run together)`;
       if (carried(read, own)) return `${base} (it carries it before another domain)`;
+      // Under a subdomain of the attacker's own (`mail.corrp.example`), the labels it ends with (attacker round 88).
+      const tail = lastLabels(read, own);
+      if (tail !== read && oneEditInLongLabel(tail, own))
+        return `${base} (one letter from it, under a subdomain)`;
+      if (twoEdits(read, own) || (tail !== read && twoEdits(tail, own)))
+        return `${base} (two letters from it)`;
     }
   }
   return undefined;
@@ -1013,6 +1019,80 @@ function oneEditInLongLabel(a: string, b: string): boolean {
   const doubled =
     restA === 1 && restB === 0 && /[a-z0-9]/.test(added) && (added === b[i - 1] || added === b[i]);
   return doubled && end - start >= 3;
+}
+
+// The last labels of `read`, as many as `own` has (`mail.corrp.example` → `corrp.example`), or `read` itself.
+function lastLabels(read: string, own: string): string {
+  let dots = 0;
+  for (let k = 0; k < own.length; k++) if (own[k] === '.') dots++;
+  let at = read.length;
+  for (let n = 0; n <= dots; n++) {
+    at = read.lastIndexOf('.', at - 1);
+    if (at < 0) return read;
+  }
+  return read.slice(at + 1);
+}
+
+// Whether `read` is exactly two edits from `own` label by label (attacker round 88: `crop.exampel`): the same number
+// of labels, the organization domain of ten letters or more, no label of three letters or fewer edited (country and
+// generic endings, `contoso-bank.de` beside `.at`), at most one edit in a label under eight letters (`cars.example` is
+// two from `corp.example`, a real neighbour), two in one of eight or more (`cnotoso-bnak.com`). Linear: each label
+// pair is compared within a band of two.
+function twoEdits(read: string, own: string): boolean {
+  if (own.replace(/[.-]/g, '').length < 10) return false;
+  const ours = own.split('.');
+  const theirs = read.split('.');
+  if (ours.length !== theirs.length) return false;
+  let total = 0;
+  for (let k = 0; k < ours.length; k++) {
+    const a = theirs[k] as string;
+    const b = ours[k] as string;
+    if (a === b) continue;
+    const most = b.length >= 8 ? 2 : b.length >= 4 ? 1 : 0;
+    const d = editsWithin(a, b, most);
+    if (d > most) return false;
+    total += d;
+    if (total > 2) return false;
+  }
+  return total === 2;
+}
+
+// The optimal-string-alignment distance of `a` and `b` (a letter changed, added, removed, two neighbours swapped),
+// or `limit + 1` when it is more than `limit` (at most 2). Banded: each row holds five cells, so linear in length.
+function editsWithin(a: string, b: string, limit: number): number {
+  const over = limit + 1;
+  if (Math.abs(a.length - b.length) > limit) return over;
+  const width = 2 * limit + 1;
+  // Cell (i, j) of the full table is kept at row i, column j - i + limit; outside the band it is `over`.
+  const cell = (row: number[] | undefined, i: number, j: number): number => {
+    const c = j - i + limit;
+    return row === undefined || c < 0 || c >= width || j < 0 || j > b.length ? over : (row[c] as number);
+  };
+  let prev2: number[] | undefined;
+  let prev: number[] | undefined;
+  for (let i = 0; i <= a.length; i++) {
+    const row = new Array<number>(width).fill(over);
+    let best = over;
+    for (let c = 0; c < width; c++) {
+      const j = i + c - limit;
+      if (j < 0 || j > b.length) continue;
+      let v: number;
+      if (i === 0) v = j;
+      else if (j === 0) v = i;
+      else {
+        const same = a[i - 1] === b[j - 1] ? 0 : 1;
+        v = Math.min(cell(prev, i - 1, j - 1) + same, cell(prev, i - 1, j) + 1, cell(row, i, j - 1) + 1);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+          v = Math.min(v, cell(prev2, i - 2, j - 2) + 1);
+      }
+      row[c] = Math.min(v, over);
+      best = Math.min(best, row[c] as number);
+    }
+    if (best >= over) return over;
+    prev2 = prev;
+    prev = row;
+  }
+  return cell(prev, a.length, b.length);
 }
 
 // Whether some run of a domain's labels before its last, with dots and hyphens dropped, is the organization domain
