@@ -1,3 +1,4 @@
+import type { HandlerSpec } from '../replay/handler.js';
 import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
 import { itemWatchdogMs, runOrderedPool } from '../workers/ordered-pool.js';
 import type { BacktestInit } from './session.js';
@@ -24,6 +25,17 @@ export interface PoolOptions {
   signal?: AbortSignal;
   /** A worker, its messages done, ended without waiting for a timer or socket its handler left open. */
   onHeld?(): void;
+  /** `--load-timeout`: the longest a worker may take to load the policies; past it the run fails (fault round 71). */
+  loadTimeoutMs?: number;
+}
+
+// The policies a worker loads as it starts, as the command line named them.
+function policies(init: BacktestInit): string {
+  const named = (spec: HandlerSpec) =>
+    spec.handler !== undefined ? `module ${spec.handler}` : `--function ${spec.function}`;
+  return init.baseline && init.baseline !== 'recorded'
+    ? `the handlers (${named(init.candidate)}, ${named(init.baseline)})`
+    : `the handler ${named(init.candidate)}`;
 }
 
 /**
@@ -56,6 +68,9 @@ export async function runPool(options: PoolOptions): Promise<void> {
       options.init.baseline && options.init.baseline !== 'recorded' ? 2 : 1,
     ),
     handlerTimeoutMs: options.init.timeoutMs,
+    // A policy module stuck at import (a synchronous loop) fails the run, naming it, rather than holding it.
+    starting: policies(options.init),
+    ...(options.loadTimeoutMs !== undefined ? { startMs: options.loadTimeoutMs } : {}),
     ...(options.logs !== undefined ? { logs: options.logs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onHeld ? { onHeld: options.onHeld } : {}),

@@ -6,6 +6,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { boundedRequests } from '../cli/request-timeout.js';
 import { LocalStackError } from '../errors.js';
 import type { BatchEvent, BatchResult } from './batch.js';
 import { failedLine } from './pool.js';
@@ -32,6 +33,8 @@ export interface RemoteOptions {
   onStatus?(text: string): void;
   onLine(line: BacktestLine): Promise<void>;
   sfn?: SFNClient;
+  /** Each request's bound (connection, answer, silence mid-answer) for the clients made here; default 60 s. */
+  requestTimeoutMs?: number;
   s3?: S3Client;
   pollMs?: number;
 }
@@ -66,8 +69,10 @@ export async function runRemote(options: RemoteOptions): Promise<void> {
   const named = /^arn:[^:]+:states:([^:]+):/.exec(options.stateMachineArn)?.[1];
   const region =
     process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION ? {} : named ? { region: named } : {};
-  const sfn = options.sfn ?? new SFNClient(region);
-  const s3 = options.s3 ?? new S3Client(region);
+  // Bounded requests (fault round 71): a service that stops answering fails the run, never holds it.
+  const requestHandler = boundedRequests(options.requestTimeoutMs);
+  const sfn = options.sfn ?? new SFNClient({ ...region, requestHandler });
+  const s3 = options.s3 ?? new S3Client({ ...region, requestHandler });
   const input = remoteInput(options.source, options.init, options.batchSize, options.concurrency);
   const { executionArn } = await sfn.send(
     new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, input: JSON.stringify(input) }),

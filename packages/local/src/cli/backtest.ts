@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
 import { continuesCutLine, JsonLinesOut, readResults } from '../backtest/output.js';
 import { runPool, wasBacktested } from '../backtest/pool.js';
 import { ProgressBar } from '../backtest/progress-bar.js';
@@ -15,7 +16,9 @@ import type { HandlerSpec } from '../replay/handler.js';
 import { writeOutFile } from '../replay/out-dir.js';
 import { WorkersGoneError } from '../workers/ordered-pool.js';
 import { heldOpenNote } from './held-open.js';
+import { loadTimeout } from './load-timeout.js';
 import { parseFallback, splitList } from './replay.js';
+import { boundedRequests, requestTimeoutOption } from './request-timeout.js';
 import { awsFailure, s3Failure } from './s3-problem.js';
 
 /**
@@ -47,6 +50,8 @@ export async function backtest(args: string[]): Promise<number> {
       sync: { type: 'boolean', default: false },
       async: { type: 'boolean', default: false },
       timeout: { type: 'string' },
+      'load-timeout': { type: 'string' },
+      'request-timeout': { type: 'string' },
       fallback: { type: 'string', default: 'DEFAULT' },
       region: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
@@ -62,6 +67,7 @@ export async function backtest(args: string[]): Promise<number> {
   const candidate = handlerSpec(values.function, values.handler, values.built);
   if (values.sync && values.async) throw new LocalStackError('--sync and --async exclude each other');
   const synchronous = values.sync ? true : values.async ? false : undefined;
+  const requestTimeoutMs = requestTimeoutOption(values['request-timeout'], 'backtest');
   const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
     throw new LocalStackError('--timeout: milliseconds, > 0');
@@ -128,6 +134,7 @@ export async function backtest(args: string[]): Promise<number> {
       const { runRemote } = await import('../backtest/remote.js');
       await runRemote({
         stateMachineArn: values.remote,
+        requestTimeoutMs,
         source,
         init,
         signal: stop.signal,
@@ -141,7 +148,10 @@ export async function backtest(args: string[]): Promise<number> {
         },
       }).catch((error: unknown) => Promise.reject(awsFailure(values.remote as string, error)));
     } else {
-      const journal = await openSource(source);
+      // Bounded requests (fault round 71): a journal bucket that stops answering fails the run, never holds it.
+      const journal = await openSource(source, {
+        s3: new S3Client({ requestHandler: boundedRequests(requestTimeoutMs) }),
+      });
       const done = new Set<string>();
       // The lines of messages the earlier run could not backtest, until a line of this run replaces them.
       const retried = new Map<string, BacktestLine>();
@@ -170,6 +180,7 @@ export async function backtest(args: string[]): Promise<number> {
         await runPool({
           workers: jobs,
           init,
+          ...loadTimeout(values['load-timeout'], 'backtest'),
           source: journal,
           keys: skip(journal.list(), done),
           logs: values.logs,

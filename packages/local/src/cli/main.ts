@@ -33,6 +33,7 @@ commands:
                   replay on SES receipt rules (S3 action + Lambda action) instead of WorkMail
         --rate MSGS_PER_S [--start TIME] | --dates   virtual clock for rate rules (a burst, or Date: headers)
         -j N  replay in N worker processes; same output order and exit code as -j 1
+              (--load-timeout MS: a worker that has not loaded the handler by then fails the run; default 120000)
   event <file.eml> [--direction D] [--mail-from A] [--recipient A]... [--org-domain D]... [--message-id ID]
         print the WorkMail event for a message (for sam local invoke -e)
         --engine ses [--ses-verdict K=V]...: print the SES receipt rule Lambda action's event instead
@@ -47,10 +48,12 @@ commands:
         what the SES guard quarantined: list it (header block, and why the guard held it), print one message,
         release (copy) it
         (--etag, one per message as list prints it: show or release that object only, not one stored since)
+        (--request-timeout MS: an S3 request with no answer for MS ms fails, after the SDK's retries; default 60000)
         (https://github.com/wmflow/wmflow/blob/main/docs/moving-off-workmail.md#quarantine-and-delivery)
   backtest <folder|s3://bucket/prefix> (--function NAME | --handler MODULE) [--against (--function NAME |
         --handler MODULE | recorded)] [-j N] [--resume FILE] [--report FILE.html] [--remote ARN]
         replay journaled messages through a policy, compare with another, JSON lines
+        (--load-timeout MS: a worker that has not loaded the policies by then fails the run; default 120000)
         (https://github.com/wmflow/wmflow/blob/main/docs/backtest.md)
 `;
 

@@ -9,6 +9,7 @@ import {
 } from '../quarantine/quarantine.js';
 import { showMessage } from '../quarantine/show.js';
 import { jsonLine, shownText } from '../shown-text.js';
+import { boundedRequests, isStalled, requestTimeoutOption, stalledProblem } from './request-timeout.js';
 import { isServiceError, s3Failure, serviceProblem } from './s3-problem.js';
 
 /**
@@ -30,10 +31,21 @@ export async function quarantine(args: string[]): Promise<number> {
       to: { type: 'string' },
       etag: { type: 'string', multiple: true, default: [] },
       reasons: { type: 'string' },
+      'request-timeout': { type: 'string' },
     },
   });
   const [action, ...places] = positionals;
-  const s3 = new S3Client({});
+  // Every request bounded (fault round 71): an S3 that stops answering fails the command, never holds it.
+  const timeoutMs = requestTimeoutOption(values['request-timeout'], 'quarantine');
+  const s3 = new S3Client({ requestHandler: boundedRequests(timeoutMs) });
+  // A request S3 never answered (within the timeout, after the SDK's retries) says so, in one line.
+  const failure = (place: string, error: unknown): unknown =>
+    isStalled(error)
+      ? new LocalStackError(
+          `${place}: ${error instanceof LocalStackError ? `${error.message}; ` : ''}${stalledProblem('S3', timeoutMs, error)}`,
+          { cause: error },
+        )
+      : s3Failure(place, error);
   if (action === 'list') {
     if (places.length !== 1) throw new LocalStackError('quarantine list: give one s3://bucket/prefix');
     let count = 0;
@@ -52,7 +64,7 @@ export async function quarantine(args: string[]): Promise<number> {
         if (message.heldError !== undefined) reasonsUnread++;
       }
     } catch (error) {
-      throw s3Failure(places[0] as string, error);
+      throw failure(places[0] as string, error);
     }
     const problems = [
       unreadable > 0 ? `, ${unreadable} whose headers could not be read` : '',
@@ -72,7 +84,7 @@ export async function quarantine(args: string[]): Promise<number> {
       s3Place(places[0] as string),
       process.stdout,
       etag === undefined ? {} : { etag },
-    ).catch((error: unknown) => Promise.reject(s3Failure(places[0] as string, error)));
+    ).catch((error: unknown) => Promise.reject(failure(places[0] as string, error)));
     return 0;
   }
   if (action === 'release') {
@@ -99,7 +111,11 @@ export async function quarantine(args: string[]): Promise<number> {
         );
       } catch (error) {
         failed++;
-        const reason = isServiceError(error) ? serviceProblem(error) : (error as Error).message;
+        const reason = isStalled(error)
+          ? `${error instanceof LocalStackError ? `${error.message}; ` : ''}${stalledProblem('S3', timeoutMs, error)}`
+          : isServiceError(error)
+            ? serviceProblem(error)
+            : (error as Error).message;
         process.stderr.write(`wmflow quarantine: ${place} not released: ${reason}\n`);
       }
     }

@@ -25,6 +25,13 @@ export interface ParallelReplayOptions {
   jobs: number;
   /** The function's timeout (`--timeout`): a worker on one message much longer is killed and replaced (fault round 68). */
   timeoutMs?: number;
+  /**
+   * `--load-timeout`: the longest a worker may take to load the handler; past it the run fails (fault round 71).
+   * Default the pool's `DEFAULT_START_MS`.
+   */
+  loadTimeoutMs?: number;
+  /** The handler as the command line named it (`--handler x.ts`, `--function guard`), for that error. */
+  handlerName?: string;
   /** The command line: each worker parses it as the parent did. */
   args: string[];
   files: AsyncIterable<string> | Iterable<string>;
@@ -78,6 +85,9 @@ export async function replayInWorkers(options: ParallelReplayOptions): Promise<R
     ...(options.timeoutMs !== undefined
       ? { itemTimeoutMs: itemWatchdogMs(options.timeoutMs), handlerTimeoutMs: options.timeoutMs }
       : {}),
+    // A handler module stuck at import (a synchronous loop) fails the run, naming it, rather than holding it.
+    ...(options.loadTimeoutMs !== undefined ? { startMs: options.loadTimeoutMs } : {}),
+    ...(options.handlerName !== undefined ? { starting: `the handler ${options.handlerName}` } : {}),
     // A handler that ends its process ends the run there, as it does with one process.
     onWorkerExit: 'end-run',
     ...(options.signal ? { signal: options.signal } : {}),

@@ -30,6 +30,7 @@ const OPTIONS = {
   sync: { type: 'boolean', default: false },
   async: { type: 'boolean', default: false },
   timeout: { type: 'string' },
+  'load-timeout': { type: 'string' },
   fallback: { type: 'string', default: 'DEFAULT' },
   bucket: { type: 'string', multiple: true, default: [] },
   region: { type: 'string' },

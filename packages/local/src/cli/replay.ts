@@ -20,6 +20,7 @@ import type { ReplayResult } from '../replay/types.js';
 import { jsonLine, shownText } from '../shown-text.js';
 import { WorkerExitError } from '../workers/ordered-pool.js';
 import { heldOpenNote } from './held-open.js';
+import { loadTimeout } from './load-timeout.js';
 import { parseJobs, replayInWorkers } from './replay-parallel.js';
 import { openReplaySession, parseReplayArgs, type ReplaySession, resolveReplay } from './replay-session.js';
 
@@ -127,6 +128,9 @@ export async function replay(args: string[]): Promise<number> {
       : await replayInWorkers({
           jobs,
           timeoutMs: resolved.timeoutMs,
+          ...loadTimeout(values['load-timeout'], 'replay'),
+          handlerName:
+            values.handler !== undefined ? `module ${values.handler}` : `--function ${values.function}`,
           args,
           files,
           logs: values.logs,

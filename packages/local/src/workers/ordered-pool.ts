@@ -81,7 +81,26 @@ export interface OrderedPoolOptions<Init, Key, Item, Out> {
    * first workers took to start.
    */
   replacementStartMs?: number;
+  /**
+   * The longest each of the first workers may take to start (answer `init`: load the handler module); past it the
+   * worker is killed and the run fails before any key is handed out, naming `starting` (fault round 71: a handler
+   * module stuck in a synchronous loop at import held the run for ever). Default {@link DEFAULT_START_MS}.
+   */
+  startMs?: number;
+  /** What a worker loads as it starts, named in the error when it does not start in time (`the handler module x.ts`). */
+  starting?: string;
 }
+
+/**
+ * The first workers' start limit by default (fault round 71): generous, as a start (the worker module and the handler
+ * module loaded) is normally well under a second, a few under load, and Lambda's own init phase is bounded at 10 s.
+ *
+ * @example
+ * ```ts
+ * await runOrderedPool({ ...options, startMs: Math.max(DEFAULT_START_MS, slowestKnownStartMs) });
+ * ```
+ */
+export const DEFAULT_START_MS = 120_000;
 
 /** What a worker may spend on an item beside its handler's invocations: loading and writing the message, checks. */
 const WATCHDOG_SLACK_MS = 2_000;
@@ -179,7 +198,9 @@ export async function runOrderedPool<Init, Key, Item, Out>(
 ): Promise<void> {
   const startedAt = performance.now();
   const started = await Promise.allSettled(
-    Array.from({ length: Math.max(1, options.workers) }, () => startWorker(options)),
+    Array.from({ length: Math.max(1, options.workers) }, () =>
+      startWorker(options, options.startMs ?? DEFAULT_START_MS, true),
+    ),
   );
   const refused = started.find((s) => s.status === 'rejected');
   const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -426,8 +447,9 @@ export async function runOrderedPool<Init, Key, Item, Out>(
 
 async function startWorker<Init, Key, Item, Out>(
   options: OrderedPoolOptions<Init, Key, Item, Out>,
-  /** Killed, and refused, if it has not answered `init` by then (a replacement: fault round 69). */
+  /** Killed, and refused, if it has not answered `init` by then (a replacement: fault round 69; a first one: 71). */
   limitMs?: number,
+  first = false,
 ): Promise<Worker> {
   const out = options.logs ? 'inherit' : 'ignore';
   const child = fork(options.script, [], {
@@ -452,6 +474,10 @@ async function startWorker<Init, Key, Item, Out>(
   // worker the pool started outlives the run.
   if (tooLate) {
     if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    if (first)
+      throw new LocalStackError(
+        `${options.label} worker: ${options.starting ?? 'its module'} did not finish loading within ${limitMs} ms (a synchronous loop or a wait at import?); the worker was killed and nothing was run`,
+      );
     throw new LocalStackError(`${options.label} worker: did not start within ${limitMs} ms`);
   }
   // 'end-run': a worker that ends its process while starting (a handler module calling process.exit at import)
