@@ -97,114 +97,93 @@ async function invoke(s: SesSettings, input: unknown, context: Context): Promise
     return await answer(s, started, answerBy, ses, run, verdicts, edit, undefined, notRemoved);
   } catch (error) {
     const err = error instanceof Error ? error : new WmflowError(String(error));
-    if (!ses) return unreadable(s, started, answerBy, input, err);
+    if (!ses) {
+      // An event that cannot be read: no rule ran, so nothing was checked. It was answered CONTINUE whatever the
+      // flow, letting a protective flow's message through every protection (attacker round 83).
+      const answer = s.onInvalidEvent;
+      return undecided(s, started, answerBy, undefined, undefined, answer, err, {
+        cause: 'invalid-event',
+        messageId: namedMessageId(input),
+        answered: `the event could not be read, so no rule ran: answered ${answer} (onInvalidEvent)`,
+        failed: 'the event could not be read: the invocation fails (onInvalidEvent rethrow)',
+        held: `the event could not be read, so no rule checked the message (${err.name}: ${err.message}) (onInvalidEvent)`,
+      });
+    }
     const policy =
       (err instanceof RuleError && err.rethrow) || err instanceof DeadlineError ? 'rethrow' : s.onError;
     if (policy === 'rethrow') {
-      const held = s.onRetryableError;
-      if (held === 'rethrow') {
-        report(s, { ...outcome(started, ses, run, new Map(), undefined), error: describe(err) });
-        throw err;
-      }
       // SES documents no retry of a failed RequestResponse action: a protection that could not decide holds the
       // message with the flow's answer (a following quarantine rule keeps it) rather than leave it to SES (fault
       // round 68). Nothing is bounced on the strength of a check that did not finish.
-      const response = { disposition: held } as const;
-      const o = outcome(started, ses, run, new Map(), response);
-      o.warnings.push(
-        `the invocation would have failed so that it is tried again (${err.name}), but SES documents no retry: answered ${held} (onRetryableError)`,
-      );
-      if (held === 'STOP_RULE')
-        await hold(
-          s,
-          answerBy,
-          ses.mail.messageId,
-          'retryable-error',
-          `a check could not finish (${err.name}: ${err.message}): held rather than failed, as SES documents no retry (onRetryableError)`,
-          o,
-        );
-      report(s, { ...o, error: describe(err) });
-      return response;
+      const answer = s.onRetryableError;
+      return undecided(s, started, answerBy, ses, run, answer, err, {
+        cause: 'retryable-error',
+        messageId: ses.mail.messageId,
+        answered: `the invocation would have failed so that it is tried again (${err.name}), but SES documents no retry: answered ${answer} (onRetryableError)`,
+        held: `a check could not finish (${err.name}: ${err.message}): held rather than failed, as SES documents no retry (onRetryableError)`,
+      });
     }
     // Past this point the error is no rule's (runChain settles those by the rule's policy): wmflow's own code failed
     // outside every rule, so what the rules decided was never answered. A protective flow holds it (attacker round 88).
-    if (s.onFlowError !== undefined) return flowError(s, started, answerBy, ses, run, err, s.onFlowError);
+    if (s.onFlowError !== undefined) {
+      const answer = s.onFlowError;
+      return undecided(s, started, answerBy, ses, run, answer, err, {
+        cause: 'flow-error',
+        messageId: ses.mail.messageId,
+        answered: `an error escaped the chain outside any rule, so the rules' verdicts were not answered: answered ${answer} (onFlowError)`,
+        failed: 'an error escaped the chain outside any rule: the invocation fails (onFlowError rethrow)',
+        held: `an error escaped the chain outside any rule (${err.name}: ${err.message}): held rather than continued (onFlowError)`,
+        // The report itself may be what failed: the answer stands (the error is the outcome's).
+        reportMayFail: true,
+      });
+    }
     const closed: Verdict = policy === 'fail-open' ? Verdicts.DEFAULT : policy.failClosed;
     const verdicts = new Map(ses.receipt.recipients.map((r) => [r, closed]));
     return answer(s, started, answerBy, ses, run, verdicts, { status: 'none' }, describe(err));
   }
 }
 
-/**
- * An event that cannot be read: no rule can run, so nothing was checked. It was answered CONTINUE whatever the flow,
- * and a protective flow let the message through every protection (attacker round 83): the answer is the flow's
- * `onInvalidEvent`, logged as an error with the reason and, when the event names one, the message held.
- */
-async function unreadable(
-  s: SesSettings,
-  started: number,
-  answerBy: number,
-  input: unknown,
-  err: Error,
-): Promise<SesDisposition> {
-  const answer = s.onInvalidEvent;
-  const response = answer === 'rethrow' ? undefined : ({ disposition: answer } as const);
-  const o = outcome(started, undefined, undefined, new Map(), response);
-  const named = namedMessageId(input);
-  o.messageId = named;
-  o.invocationId = named;
-  o.warnings.push(
-    answer === 'rethrow'
-      ? 'the event could not be read: the invocation fails (onInvalidEvent rethrow)'
-      : `the event could not be read, so no rule ran: answered ${answer} (onInvalidEvent)`,
-  );
-  if (answer === 'STOP_RULE')
-    await hold(
-      s,
-      answerBy,
-      named,
-      'invalid-event',
-      `the event could not be read, so no rule checked the message (${err.name}: ${err.message}) (onInvalidEvent)`,
-      o,
-    );
-  report(s, { ...o, error: describe(err) });
-  if (!response) throw err;
-  return response;
+/** Why no rule's verdict is answered, for {@link undecided}: the log's warning and the held message's record. */
+interface Undecided {
+  cause: SesHoldCause;
+  /** The message the record is kept under; empty when the event names none. */
+  messageId: string;
+  /** The warning when a disposition answers; `failed` when the invocation fails instead (none: no warning). */
+  answered: string;
+  failed?: string;
+  /** The reason a `STOP_RULE` records. */
+  held: string;
+  reportMayFail?: boolean;
 }
 
 /**
- * An error that escaped the chain outside any rule: the flow's `onFlowError` answers, logged as an error with the
- * reason, and a `STOP_RULE` holds the message with it (attacker round 88). Nothing is bounced on it.
+ * The answer where the rules' verdicts cannot be: an event that cannot be read (`onInvalidEvent`), a check that could
+ * not finish (`onRetryableError`), an error outside every rule (`onFlowError`). Logged as an error with the reason; a
+ * `STOP_RULE` holds the message with it; `rethrow` fails the invocation. Nothing is bounced on it.
  */
-async function flowError(
+async function undecided(
   s: SesSettings,
   started: number,
   answerBy: number,
-  ses: SesMessage,
+  ses: SesMessage | undefined,
   run: SesRun | undefined,
-  err: Error,
   answer: SesInvalidEventAnswer,
+  err: Error,
+  why: Undecided,
 ): Promise<SesDisposition> {
   const response = answer === 'rethrow' ? undefined : ({ disposition: answer } as const);
   const o = outcome(started, ses, run, new Map(), response);
-  o.warnings.push(
-    answer === 'rethrow'
-      ? 'an error escaped the chain outside any rule: the invocation fails (onFlowError rethrow)'
-      : `an error escaped the chain outside any rule, so the rules' verdicts were not answered: answered ${answer} (onFlowError)`,
-  );
-  if (answer === 'STOP_RULE')
-    await hold(
-      s,
-      answerBy,
-      ses.mail.messageId,
-      'flow-error',
-      `an error escaped the chain outside any rule (${err.name}: ${err.message}): held rather than continued (onFlowError)`,
-      o,
-    );
+  if (!ses) {
+    o.messageId = why.messageId;
+    o.invocationId = why.messageId;
+  }
+  const warning = response ? why.answered : why.failed;
+  if (warning) o.warnings.push(warning);
+  if (answer === 'STOP_RULE') await hold(s, answerBy, why.messageId, why.cause, why.held, o);
   try {
     report(s, { ...o, error: describe(err) });
-  } catch {
-    // The report itself may be what failed: the answer stands (the error is the outcome's).
+  } catch (reportError) {
+    if (!why.reportMayFail) throw reportError;
   }
   if (!response) throw err;
   return response;
