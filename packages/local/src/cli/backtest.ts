@@ -17,6 +17,7 @@ import { writeOutFile } from '../replay/out-dir.js';
 import { WorkersGoneError } from '../workers/ordered-pool.js';
 import { heldOpenNote } from './held-open.js';
 import { loadTimeout } from './load-timeout.js';
+import { millisecondsOption } from './milliseconds.js';
 import { parseFallback, splitList } from './replay.js';
 import { boundedRequests, requestTimeoutOption } from './request-timeout.js';
 import { awsFailure, s3Failure } from './s3-problem.js';
@@ -68,9 +69,7 @@ export async function backtest(args: string[]): Promise<number> {
   if (values.sync && values.async) throw new LocalStackError('--sync and --async exclude each other');
   const synchronous = values.sync ? true : values.async ? false : undefined;
   const requestTimeoutMs = requestTimeoutOption(values['request-timeout'], 'backtest');
-  const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
-    throw new LocalStackError('--timeout: milliseconds, > 0');
+  const timeoutMs = values.timeout === undefined ? 15_000 : millisecondsOption(values.timeout, '--timeout');
   const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
   if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 256)
     throw new LocalStackError('-j: 1 to 256 workers');

@@ -1,4 +1,4 @@
-import { LocalStackError } from '../errors.js';
+import { millisecondsOption } from './milliseconds.js';
 
 /**
  * `--load-timeout <ms>` of `replay -j N` and `backtest` (fault round 71): the longest a worker may take to load the
@@ -10,9 +10,7 @@ import { LocalStackError } from '../errors.js';
  * ```
  */
 export function loadTimeout(value: string | undefined, command: string): { loadTimeoutMs?: number } {
-  if (value === undefined) return {};
-  const ms = Number(value);
-  if (!Number.isSafeInteger(ms) || ms <= 0)
-    throw new LocalStackError(`${command}: --load-timeout: milliseconds, > 0`);
-  return { loadTimeoutMs: ms };
+  return value === undefined
+    ? {}
+    : { loadTimeoutMs: millisecondsOption(value, `${command}: --load-timeout`) };
 }

@@ -11,6 +11,7 @@ import { PREBUILT_FUNCTIONS } from '../replay/prebuilt-names.js';
 import type { ReplayOptions } from '../replay/runner.js';
 import type { VirtualClock } from '../replay/virtual-clock.js';
 import type { LocalStack } from '../stack.js';
+import { millisecondsOption } from './milliseconds.js';
 
 /** Variables that would point the SDK at real AWS credentials. */
 const SCRUBBED = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE'];
@@ -110,9 +111,7 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
         : engine === 'ses'
           ? 30_000
           : 15_000
-      : Number(values.timeout);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
-    throw new LocalStackError('--timeout: milliseconds, > 0');
+      : millisecondsOption(values.timeout, '--timeout');
 
   const ids = values.function ? [logicalIdOf(values.function), values.function] : [];
   const envFile = envFileArgument(values);

@@ -1,4 +1,4 @@
-import { LocalStackError } from '../errors.js';
+import { millisecondsOption } from './milliseconds.js';
 
 /**
  * The default bound on one AWS request, in milliseconds: generous beside S3's normal answer (well under a second).
@@ -48,11 +48,9 @@ export function boundedRequests(ms: number = DEFAULT_REQUEST_TIMEOUT_MS): Bounde
  * ```
  */
 export function requestTimeoutOption(value: string | undefined, command: string): number {
-  if (value === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
-  const ms = Number(value);
-  if (!Number.isSafeInteger(ms) || ms <= 0)
-    throw new LocalStackError(`${command}: --request-timeout: milliseconds, > 0`);
-  return ms;
+  return value === undefined
+    ? DEFAULT_REQUEST_TIMEOUT_MS
+    : millisecondsOption(value, `${command}: --request-timeout`);
 }
 
 /**
