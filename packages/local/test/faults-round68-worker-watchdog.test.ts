@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FROM_SOURCE, jsonLines, ROOT, type Run } from './replay-helpers.js';
+import { jsonLines, wmflowWithin } from './replay-helpers.js';
 
 // Fault round 68 (F68-1): a handler stuck in a synchronous loop never gives control back, so the deadline of the
 // invocation (the function's timeout, which `invokeOnce` enforces with a timer) never fires in the worker running it.
@@ -45,38 +44,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** `wmflow <args>`; killed (with its process group) if it has not ended after `netMs`, so a hang fails the test. */
-function wmflowNet(args: string[], netMs = 45_000): Promise<Run & { hung: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...FROM_SOURCE, ...args], {
-      cwd: ROOT,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let hung = false;
-    const net = setTimeout(() => {
-      hung = true;
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {}
-    }, netMs);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(net);
-      resolve({ code, stdout, stderr, hung });
-    });
-  });
-}
-
 const FILES = [
   '01-plain-text',
   '02-html-newsletter',
@@ -89,19 +56,23 @@ describe('F68-1: a worker stuck in a synchronous loop', () => {
   it.each(['workmail', 'ses'])(
     'replay -j 2 (%s): the stuck message fails with the timeout, the worker is replaced, every line in order',
     async (engine) => {
-      const run = await wmflowNet([
-        'replay',
-        ...FILES,
-        '--handler',
-        join(dir, 'sync-loop.mjs'),
-        '--engine',
-        engine,
-        '--timeout',
-        '200',
-        '--json',
-        '-j',
-        '2',
-      ]);
+      const run = await wmflowWithin(
+        [
+          'replay',
+          ...FILES,
+          '--handler',
+          join(dir, 'sync-loop.mjs'),
+          '--engine',
+          engine,
+          '--timeout',
+          '200',
+          '--json',
+          '-j',
+          '2',
+        ],
+        {},
+        45_000,
+      );
       expect(run.hung).toBe(false);
       const lines = jsonLines(run.stdout);
       expect(lines.map((l) => l.file)).toEqual(FILES);
@@ -124,18 +95,22 @@ describe('F68-1: a worker stuck in a synchronous loop', () => {
       const { mkdir, copyFile } = await import('node:fs/promises');
       await mkdir(journal);
       for (const m of ['m1', 'm2', 'm3']) await copyFile(join(dir, `journal-${m}`), join(journal, m));
-      const run = await wmflowNet([
-        'backtest',
-        journal,
-        '--handler',
-        join(dir, 'sync-loop.mjs'),
-        '--org-domain',
-        'corp.example',
-        '--timeout',
-        '200',
-        '-j',
-        jobs,
-      ]);
+      const run = await wmflowWithin(
+        [
+          'backtest',
+          journal,
+          '--handler',
+          join(dir, 'sync-loop.mjs'),
+          '--org-domain',
+          'corp.example',
+          '--timeout',
+          '200',
+          '-j',
+          jobs,
+        ],
+        {},
+        45_000,
+      );
       expect(run.hung).toBe(false);
       const all = jsonLines(run.stdout) as {
         type: string;

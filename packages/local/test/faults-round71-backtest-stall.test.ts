@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/index.js';
-import { FROM_SOURCE, jsonLines, ROOT, type Run } from './replay-helpers.js';
+import { jsonLines, wmflowWithin } from './replay-helpers.js';
+import { stallingProxy } from './stalling-proxy.js';
 
 // Fault round 71: `wmflow backtest s3://bucket/prefix` against a journal bucket that stops answering: the listing
 // never answered, or a message's body stopping midway. The SDK's default client had no request timeout, so either
@@ -15,6 +13,7 @@ import { FROM_SOURCE, jsonLines, ROOT, type Run } from './replay-helpers.js';
 // message it is not: the listing's stop fails the run (exit 1), a message cut midway is a failed line.
 const BUCKET = 'acme-journal';
 let stack: LocalStack;
+const S3 = () => stack.env.AWS_ENDPOINT_URL_S3 as string;
 let dir: string;
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: [BUCKET] });
@@ -42,99 +41,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type Stall = 'pass' | 'unanswered' | 'applied-unanswered' | 'mid-body';
-
-/** A proxy to the local S3 that stalls the requests `pick` chooses, in the way it says; the rest pass. */
-async function stallingProxy(pick: (req: IncomingMessage) => Stall) {
-  const target = new URL(stack.env.AWS_ENDPOINT_URL_S3 as string);
-  const stalled: string[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const how = pick(req);
-    if (how !== 'pass') stalled.push(`${how} ${req.method} ${req.url}`);
-    if (how === 'unanswered') {
-      req.resume();
-      return;
-    }
-    const out = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        if (how === 'applied-unanswered') {
-          answer.resume();
-          return;
-        }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        if (how === 'pass') {
-          answer.pipe(res);
-          return;
-        }
-        // mid-body: the headers and the first bytes, then nothing more on an open connection.
-        let sent = 0;
-        answer.on('data', (chunk: Buffer) => {
-          if (sent >= 1000) return;
-          res.write(chunk.subarray(0, 1000 - sent));
-          sent += Math.min(chunk.length, 1000);
-        });
-      },
-    );
-    out.on('error', () => res.destroy());
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stalled,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** `wmflow <args>`; killed (with its process group) if it has not ended after `netMs`, so a hang fails the test. */
-function wmflowNet(
-  args: string[],
-  env: Record<string, string>,
-  netMs = 60_000,
-): Promise<Run & { hung: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...FROM_SOURCE, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let hung = false;
-    const net = setTimeout(() => {
-      hung = true;
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {}
-    }, netMs);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(net);
-      resolve({ code, stdout, stderr, hung });
-    });
-  });
-}
-
 const backtest = (endpoint: string) =>
-  wmflowNet(
+  wmflowWithin(
     [
       'backtest',
       `s3://${BUCKET}/journal/`,
@@ -151,7 +59,7 @@ const keyed = (stdout: string) => jsonLines(stdout).filter((l) => 'key' in l);
 
 describe('backtest of an S3 journal that stops answering (fault round 71)', () => {
   it('the listing never answered: exit 1, nothing judged, said so', async () => {
-    const proxy = await stallingProxy((req) =>
+    const proxy = await stallingProxy(S3(), (req) =>
       req.method === 'GET' && (req.url ?? '').includes('list-type=2') ? 'unanswered' : 'pass',
     );
     try {
@@ -167,7 +75,7 @@ describe('backtest of an S3 journal that stops answering (fault round 71)', () =
   }, 90_000);
 
   it('a message stalled mid-body: its line has the timeout, the others judged, the summary counts it failed', async () => {
-    const proxy = await stallingProxy((req) =>
+    const proxy = await stallingProxy(S3(), (req) =>
       req.method === 'GET' && (req.url ?? '').split('?')[0] === `/${BUCKET}/journal/m2` ? 'mid-body' : 'pass',
     );
     try {
@@ -191,7 +99,7 @@ describe('backtest of an S3 journal that stops answering (fault round 71)', () =
   }, 90_000);
 
   it('control: the same through a proxy passing everything: every message judged, exit 0', async () => {
-    const proxy = await stallingProxy(() => 'pass');
+    const proxy = await stallingProxy(S3(), () => 'pass');
     try {
       const run = await backtest(proxy.endpoint);
       expect([run.code, run.hung], run.stderr).toEqual([0, false]);

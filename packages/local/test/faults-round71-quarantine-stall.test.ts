@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/index.js';
-import { FROM_SOURCE, ROOT, type Run } from './replay-helpers.js';
+import { wmflowWithin } from './replay-helpers.js';
+import { stallingProxy } from './stalling-proxy.js';
 
 // Fault round 71: `wmflow quarantine list|show|release` against an S3 that accepts the connection and stops
 // answering: a request never answered (not forwarded, or forwarded and applied with its answer withheld), or an
@@ -14,103 +13,13 @@ import { FROM_SOURCE, ROOT, type Run } from './replay-helpers.js';
 // left in S3, never how long it took; the safety net below only turns a hang into a failure.
 const BUCKET = 'acme-inbound';
 let stack: LocalStack;
+const S3 = () => stack.env.AWS_ENDPOINT_URL_S3 as string;
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: [BUCKET] });
 });
 afterAll(async () => {
   await stack.stop();
 });
-
-type Stall = 'pass' | 'unanswered' | 'applied-unanswered' | 'mid-body';
-
-/** A proxy to the local S3 that stalls the requests `pick` chooses, in the way it says; the rest pass. */
-async function stallingProxy(pick: (req: IncomingMessage) => Stall) {
-  const target = new URL(stack.env.AWS_ENDPOINT_URL_S3 as string);
-  const stalled: string[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const how = pick(req);
-    if (how !== 'pass') stalled.push(`${how} ${req.method} ${req.url}`);
-    if (how === 'unanswered') {
-      req.resume();
-      return;
-    }
-    const out = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        if (how === 'applied-unanswered') {
-          answer.resume();
-          return;
-        }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        if (how === 'pass') {
-          answer.pipe(res);
-          return;
-        }
-        // mid-body: the headers and the first bytes, then nothing more on an open connection.
-        let sent = 0;
-        answer.on('data', (chunk: Buffer) => {
-          if (sent >= 1000) return;
-          res.write(chunk.subarray(0, 1000 - sent));
-          sent += Math.min(chunk.length, 1000);
-        });
-      },
-    );
-    out.on('error', () => res.destroy());
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stalled,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** `wmflow <args>`; killed (with its process group) if it has not ended after `netMs`, so a hang fails the test. */
-function wmflowNet(
-  args: string[],
-  env: Record<string, string>,
-  netMs = 60_000,
-): Promise<Run & { hung: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...FROM_SOURCE, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let hung = false;
-    const net = setTimeout(() => {
-      hung = true;
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {}
-    }, netMs);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(net);
-      resolve({ code, stdout, stderr, hung });
-    });
-  });
-}
 
 const held = (tag: string) =>
   Buffer.concat([
@@ -138,11 +47,11 @@ describe('quarantine against an S3 that stops answering (fault round 71)', () =>
   it('release: the held message HEAD never answered: not released, exit 1, nothing delivered', async () => {
     const bytes = held('r71a');
     await put('quarantine/r71a', bytes);
-    const proxy = await stallingProxy((req) =>
+    const proxy = await stallingProxy(S3(), (req) =>
       req.method === 'HEAD' && names(req, 'quarantine/r71a') ? 'unanswered' : 'pass',
     );
     try {
-      const run = await wmflowNet(
+      const run = await wmflowWithin(
         [
           'quarantine',
           'release',
@@ -169,7 +78,7 @@ describe('quarantine against an S3 that stops answering (fault round 71)', () =>
   it('release: the copy applied and its answer never given: not released, exit 1; the delivered copy whole; a rerun says already released', async () => {
     const bytes = held('r71b');
     const { ETag } = await put('quarantine/r71b', bytes);
-    const proxy = await stallingProxy((req) => (isCopy(req) ? 'applied-unanswered' : 'pass'));
+    const proxy = await stallingProxy(S3(), (req) => (isCopy(req) ? 'applied-unanswered' : 'pass'));
     const args = [
       'quarantine',
       'release',
@@ -180,7 +89,7 @@ describe('quarantine against an S3 that stops answering (fault round 71)', () =>
       `s3://${BUCKET}/delivered/`,
     ];
     try {
-      const run = await wmflowNet([...args, ...TIMEOUT], {
+      const run = await wmflowWithin([...args, ...TIMEOUT], {
         ...stack.env,
         AWS_ENDPOINT_URL_S3: proxy.endpoint,
       });
@@ -195,7 +104,7 @@ describe('quarantine against an S3 that stops answering (fault round 71)', () =>
     } finally {
       await proxy.close();
     }
-    const again = await wmflowNet(args, stack.env);
+    const again = await wmflowWithin(args, stack.env);
     expect([again.code, again.stdout], again.stderr).toEqual([
       0,
       expect.stringMatching(/^(released|already released): /),
@@ -208,11 +117,11 @@ describe('quarantine against an S3 that stops answering (fault round 71)', () =>
     await put('quarantine/r71c', bytes);
     const other = held('other');
     await put('delivered/r71c', other);
-    const proxy = await stallingProxy((req) =>
+    const proxy = await stallingProxy(S3(), (req) =>
       req.method === 'GET' && names(req, 'delivered/r71c') ? 'mid-body' : 'pass',
     );
     try {
-      const run = await wmflowNet(
+      const run = await wmflowWithin(
         [
           'quarantine',
           'release',
@@ -238,11 +147,11 @@ describe('quarantine against an S3 that stops answering (fault round 71)', () =>
   it('show: the message stalled mid-body: exit 1, said not to be the message', async () => {
     const bytes = held('r71d');
     await put('quarantine/r71d', bytes);
-    const proxy = await stallingProxy((req) =>
+    const proxy = await stallingProxy(S3(), (req) =>
       req.method === 'GET' && names(req, 'quarantine/r71d') ? 'mid-body' : 'pass',
     );
     try {
-      const run = await wmflowNet(['quarantine', 'show', `s3://${BUCKET}/quarantine/r71d`, ...TIMEOUT], {
+      const run = await wmflowWithin(['quarantine', 'show', `s3://${BUCKET}/quarantine/r71d`, ...TIMEOUT], {
         ...stack.env,
         AWS_ENDPOINT_URL_S3: proxy.endpoint,
       });
@@ -259,11 +168,11 @@ describe('quarantine against an S3 that stops answering (fault round 71)', () =>
 
   it('list: the listing never answered: exit 1, no count of a listing it does not have', async () => {
     await put('quarantine/r71e', held('r71e'));
-    const proxy = await stallingProxy((req) =>
+    const proxy = await stallingProxy(S3(), (req) =>
       req.method === 'GET' && (req.url ?? '').includes('list-type=2') ? 'unanswered' : 'pass',
     );
     try {
-      const run = await wmflowNet(['quarantine', 'list', `s3://${BUCKET}/quarantine/`, ...TIMEOUT], {
+      const run = await wmflowWithin(['quarantine', 'list', `s3://${BUCKET}/quarantine/`, ...TIMEOUT], {
         ...stack.env,
         AWS_ENDPOINT_URL_S3: proxy.endpoint,
       });
@@ -280,13 +189,13 @@ describe('quarantine against an S3 that stops answering (fault round 71)', () =>
   it('control: through the same proxy passing everything, list and release succeed under the short timeout', async () => {
     const bytes = held('r71f');
     await put('quarantine/r71f', bytes);
-    const proxy = await stallingProxy(() => 'pass');
+    const proxy = await stallingProxy(S3(), () => 'pass');
     try {
       const env = { ...stack.env, AWS_ENDPOINT_URL_S3: proxy.endpoint };
-      const list = await wmflowNet(['quarantine', 'list', `s3://${BUCKET}/quarantine/`, ...TIMEOUT], env);
+      const list = await wmflowWithin(['quarantine', 'list', `s3://${BUCKET}/quarantine/`, ...TIMEOUT], env);
       expect([list.code, list.hung], list.stderr).toEqual([0, false]);
       expect(list.stdout).toMatch(/quarantine\/r71f/);
-      const run = await wmflowNet(
+      const run = await wmflowWithin(
         [
           'quarantine',
           'release',

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FROM_SOURCE, jsonLines, ROOT, type Run } from './replay-helpers.js';
+import { jsonLines, wmflowWithin } from './replay-helpers.js';
 
 // Fault round 71: a handler module stuck in a synchronous loop at import. The first workers of `replay -j N` and
 // `backtest` waited for its `ready` with no limit (only replacements had one, fault round 69), so the run hung before
@@ -36,38 +35,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** `wmflow <args>`; killed (with its process group) if it has not ended after `netMs`, so a hang fails the test. */
-function wmflowNet(args: string[], netMs = 60_000): Promise<Run & { hung: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...FROM_SOURCE, ...args], {
-      cwd: ROOT,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let hung = false;
-    const net = setTimeout(() => {
-      hung = true;
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {}
-    }, netMs);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(net);
-      resolve({ code, stdout, stderr, hung });
-    });
-  });
-}
-
 const FILES = ['01-plain-text', '02-html-newsletter'].map((f) => `samples/eml/${f}.eml`);
 
 describe('F71-2: a handler module stuck at import', () => {
@@ -75,7 +42,7 @@ describe('F71-2: a handler module stuck at import', () => {
     'replay -j %s: fails, exit 1, naming the module; no message line',
     async (jobs) => {
       const module = join(dir, 'stuck-at-import.mjs');
-      const run = await wmflowNet([
+      const run = await wmflowWithin([
         'replay',
         ...FILES,
         '--handler',
@@ -99,7 +66,7 @@ describe('F71-2: a handler module stuck at import', () => {
     'backtest -j %s: fails, exit 1, naming the module; no line, no summary',
     async (jobs) => {
       const module = join(dir, 'stuck-at-import.mjs');
-      const run = await wmflowNet([
+      const run = await wmflowWithin([
         'backtest',
         dir,
         '--handler',
@@ -124,7 +91,7 @@ describe('F71-2: a handler module stuck at import', () => {
 
   it('control: a sound module under a generous --load-timeout replays (-j 2) and backtests (-j 2)', async () => {
     const module = join(dir, 'sound.mjs');
-    const replay = await wmflowNet([
+    const replay = await wmflowWithin([
       'replay',
       ...FILES,
       '--handler',
@@ -137,7 +104,7 @@ describe('F71-2: a handler module stuck at import', () => {
     ]);
     expect([replay.code, replay.hung], replay.stderr).toEqual([0, false]);
     expect(jsonLines(replay.stdout).map((l) => l.file)).toEqual(FILES);
-    const backtest = await wmflowNet([
+    const backtest = await wmflowWithin([
       'backtest',
       dir,
       '--handler',

@@ -48,3 +48,47 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** A run that may have been cut short: `hung` when it was killed for running past its limit. */
+export interface LimitedRun extends Run {
+  hung: boolean;
+}
+
+/**
+ * Runs `wmflow <args>` from source (extra environment variables in `env`), killed with its process group if it has
+ * not ended after `netMs`: a command that hangs fails its test (`hung`) instead of holding the test run.
+ */
+export function wmflowWithin(
+  args: string[],
+  env: Record<string, string> = {},
+  netMs = 60_000,
+): Promise<LimitedRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...FROM_SOURCE, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    let hung = false;
+    const net = setTimeout(() => {
+      hung = true;
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {}
+    }, netMs);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(net);
+      resolve({ code, stdout, stderr, hung });
+    });
+  });
+}
