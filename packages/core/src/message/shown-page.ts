@@ -82,6 +82,11 @@ interface Inherited {
   inDepth?: boolean;
   /** How much `zoom` and transforms here and above shrink what is drawn (their factors multiplied). */
   scale: number;
+  /**
+   * A flex or grid container (this element only, never inherited): its children are boxes of their own, which its
+   * layout may draw in another order than the markup's (attacker round 89).
+   */
+  itemsApart?: boolean;
 }
 
 const ROOT: Inherited = {
@@ -98,6 +103,7 @@ const ROOT: Inherited = {
   listStyle: undefined,
   inDepth: undefined,
   scale: 1,
+  itemsApart: undefined,
 };
 // Elements whose content no reader sees as text.
 const UNSHOWN = new Set([
@@ -254,6 +260,16 @@ export class Page {
       // ruby annotation above its base, not between it and the next (annotationAbove).
       if (tagLeavesGap(node.tagName) && !annotationAbove(node, reader)) both(' ');
       const computed = this.compute(node, state, reader);
+      // A flex or grid item and a floated box are boxes of their own, which the layout may draw in another order
+      // than the markup's (`row-reverse`, `order`, `float: right`): kept apart from their neighbours, so that the
+      // detectors' reading of the groups in the other order has groups to turn (attacker round 89).
+      const apart =
+        state.itemsApart === true ||
+        /^(?:left|right|inline-start|inline-end)$/.test(computed.style.get('float') ?? '');
+      if (apart) {
+        both(' ');
+        stack.push({ after: () => both(' ') });
+      }
       const hidden = gone || computed.gone;
       const attributes = !hidden && shows(computed.state, reader) ? shownAttributes(node, reader) : '';
       if (attributes) both(attributes, ' ');
@@ -429,7 +445,13 @@ export class Page {
         (a) => PRESENTATIONAL.has(a.name) || (svg && (SVG_ATTRIBUTES.has(a.name) || SVG_PLACING.has(a.name))),
       )
     )
-      return { state: parent, gone: false, boxless: false, style: NO_STYLE };
+      return {
+        // A flex container's own items are apart; their content is not (itemsApart is never inherited).
+        state: parent.itemsApart ? { ...parent, itemsApart: undefined } : parent,
+        gone: false,
+        boxless: false,
+        style: NO_STYLE,
+      };
     const style = this.cascade.styleOf(element, rules, reader, parent.vars);
     const get = (property: string) => style.get(property);
     const ctx = { fontPx: parent.fontPx, percentOf: parent.fontPx, rootPx: this.rootPx };
@@ -576,6 +598,7 @@ export class Page {
         (transform !== undefined && transformInDepth(transform, ctx)) ||
         undefined,
       scale,
+      itemsApart: /(?:^|[\s-])(?:flex|grid)\b/.test(get('display') ?? '') || undefined,
     };
     if (unmodelled(get, ctx) || risky) state.unsure = true;
     // `isolate-override` is the same override inside an isolate.

@@ -12,10 +12,19 @@ const RTL_TEXT =
 // right-to-left sheets, any CSS escape (`direction: \72 tl`, `rt\l`), and a stylesheet not written out in the page
 // (a data: URL, base64 or percent-encoded, or an @import).
 const RTL_MARKUP = /rtl|bidi|\brl\b|readingorder|righttoleft|\\\S|data:|@import/i;
+// Layout that draws sibling boxes in the other order, whatever the text's direction (attacker round 89): a flex
+// container's `row-reverse` (or `wrap-reverse`), boxes floated right (`float: right` or `inline-end`, HTML's
+// `align=right` on a table or an image) laid from the right edge leftwards, and a flex or grid item's `order` or
+// grid placement (`grid-column`, `grid-row`, `grid-area`, `grid-template-areas`) that moves it. `<span
+// style="float:right">1881</span>…<span style="float:right">4012</span>` shows `4012 8888 8888 1881`. Read as
+// right-to-left markup is: both orders of the groups.
+const REORDERING_MARKUP =
+  /(?:row|wrap)-reverse|float\s*:\s*(?:right|inline-end)|align\s*=\s*["']?right|(?<![\w-])order\s*:|grid-(?:row|column|area|template-areas)/i;
 
 /**
  * Whether a text may draw anything right to left: its characters, and for `markup` (a page's or a document part's
- * source) what the markup says, also once its character references are decoded (`dir="&#114;tl"`) when
+ * source) what the markup says (a right-to-left direction, or a layout that draws sibling boxes in the other order:
+ * `flex-direction: row-reverse`, `float: right`, `order`, grid placement), also once its character references are decoded (`dir="&#114;tl"`) when
  * `decodeReferences` is given.
  *
  * @example
@@ -30,6 +39,8 @@ export function mayRunRightToLeft(
 ): boolean {
   if (RTL_TEXT.test(text)) return true;
   if (!markup) return false;
-  if (RTL_MARKUP.test(text)) return true;
-  return decodeReferences !== undefined && text.includes('&') && RTL_MARKUP.test(decodeReferences(text));
+  if (RTL_MARKUP.test(text) || REORDERING_MARKUP.test(text)) return true;
+  if (decodeReferences === undefined || !text.includes('&')) return false;
+  const decoded = decodeReferences(text);
+  return RTL_MARKUP.test(decoded) || REORDERING_MARKUP.test(decoded);
 }

@@ -1,11 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ConfigError, isInternal, type Rule } from '@wmflow/core';
+import { ConfigError, isImmutableHeader, isInternal, type Rule } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 
 const HEADER_NAME = /^[!-9;-~]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// A header value read from raw bytes above 0x7f (UTF-8 or Latin-1).
+const EIGHT_BIT = /[\u0080-\uffff]/;
 // Headers an edit must never touch (DESIGN.md: WorkMail's immutable/unique fields, conservatively).
 const PROTECTED = new Set(
   'message-id date from sender to cc bcc received return-path dkim-signature authentication-results subject'.split(
@@ -55,7 +57,8 @@ export interface TagExternalOptions extends OutsideOptions {
  * own domain is tagged. Nothing the sender writes suppresses the banner: copies of the marker header are
  * replaced, the banner text in the body does not count, and only a seal keyed by this deployment over the
  * event's invocation id marks a message already tagged (a retry). The subject prefix is never doubled.
- * Synchronous flows only (edits are ignored otherwise).
+ * Outside mail under an organization From that cannot be tagged (raw 8-bit bytes in a header WorkMail forbids
+ * changing) is moved to Junk instead, with a note. Synchronous flows only (edits are ignored otherwise).
  *
  * @example
  * ```ts
@@ -82,6 +85,22 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
     name: ruleName('name', options.name, 'tag-external'),
     async run(ctx) {
       if (await senderIsInside(ctx, options)) return;
+      const headers = await ctx.message.headers();
+      // Raw 8-bit bytes in a header WorkMail forbids changing make the message untaggable (the edit is skipped, and
+      // such mail is delivered untagged: round 44). Under an organization From (as written, or as shown:
+      // `corp．example`), that switched the tag off for any spoof of the organization's own address (attacker round
+      // 89): the tag cannot be put on, so the message goes to Junk, saying why.
+      const own = headers.from.find(
+        (b) => b.address !== '' && isInternal(b.address, ctx.organizationDomains),
+      );
+      const untaggable = headers.fields.find((f) => isImmutableHeader(f.name) && EIGHT_BIT.test(f.value));
+      if (own !== undefined && untaggable !== undefined) {
+        ctx.note(
+          `outside mail from the organization address "${own.address.slice(0, 80)}" cannot be tagged (raw 8-bit bytes in ${untaggable.name.slice(0, 40)}, which WorkMail forbids changing): moved to Junk`,
+        );
+        ctx.settle({ type: 'MOVE_TO_JUNK' }, ctx.open);
+        return;
+      }
       if (tag) ctx.edit.prefixSubject(tag);
       const seal = createHmac('sha256', key)
         .update(`wmflow-external:${ctx.invocationId}`)
