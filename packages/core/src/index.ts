@@ -88,6 +88,7 @@ export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } fro
 export { isPreconditionFailed, retryTransient } from './s3/request-retry.js';
 export { requireETag } from './s3/stored-answer.js';
 export {
+  keepAnswerOnBody,
   resetSharedS3Client,
   sharedS3Client,
   UNSIGNED_PAYLOAD_FROM_BYTES,

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
+import type { BuildMiddleware, DeserializeMiddleware, MetadataBearer } from '@smithy/types';
 
 let shared: S3Client | undefined;
 
@@ -18,6 +18,7 @@ export function sharedS3Client(): S3Client {
   if (!shared) {
     shared = new S3Client({ forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' });
     unsignedLargePayloads(shared);
+    keepAnswerOnBody(shared);
   }
   return shared;
 }
@@ -79,6 +80,42 @@ export function unsignedLargePayloads(client: S3Client): S3Client {
     return next(args);
   };
   client.middlewareStack.add(middleware, { step: 'build', name: 'wmflowUnsignedLargePayloads' });
+  return client;
+}
+
+/**
+ * Makes `client` leave the HTTP answer's status and headers on a streamed body (`GetObject`'s `Body`) that the SDK
+ * wrapped in its checksum stream, as Node's own answer carries them. With checksum validation on (the SDK's default,
+ * and template.yaml's `WHEN_SUPPORTED`), an answer with a full-object `x-amz-checksum-*` header reaches wmflow as a
+ * stream without them, and {@link requireDelimited} could not refuse a part of the object (206, a Content-Range), a
+ * Content-Encoding or a body without a length: a part S3 gives with its own checksum (`partNumber`), served for the
+ * whole object by something in between, passed as the message (fault round 72). A body that has them is left as is.
+ *
+ * @example
+ * ```ts
+ * const s3 = keepAnswerOnBody(new S3Client({}));
+ * const got = await s3.send(new GetObjectCommand({ Bucket: 'journal', Key: 'x' }));
+ * requireDelimited(got.Body as Readable, 'GetObject s3://journal/x', { lengthRequired: true }); // 206: refused
+ * ```
+ */
+export function keepAnswerOnBody(client: S3Client): S3Client {
+  const middleware: DeserializeMiddleware<object, MetadataBearer> = (next) => async (args) => {
+    const result = await next(args);
+    const answer = result.response as { statusCode?: number; headers?: Record<string, string> } | undefined;
+    const body = (result.output as { Body?: unknown }).Body as
+      | { statusCode?: unknown; headers?: unknown }
+      | undefined;
+    if (body && typeof body === 'object' && body.headers === undefined && answer?.headers) {
+      Object.assign(body, { statusCode: answer.statusCode, headers: answer.headers });
+    }
+    return result;
+  };
+  // Outermost in its step: it sees the body as the deserializer and the checksum check left it.
+  client.middlewareStack.add(middleware, {
+    step: 'deserialize',
+    priority: 'high',
+    name: 'wmflowKeepAnswerOnBody',
+  });
   return client;
 }
 

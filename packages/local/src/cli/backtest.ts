@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
+import { keepAnswerOnBody } from '@wmflow/core';
 import { continuesCutLine, JsonLinesOut, readResults } from '../backtest/output.js';
 import { runPool, wasBacktested } from '../backtest/pool.js';
 import { ProgressBar } from '../backtest/progress-bar.js';
@@ -149,7 +150,8 @@ export async function backtest(args: string[]): Promise<number> {
     } else {
       // Bounded requests (fault round 71): a journal bucket that stops answering fails the run, never holds it.
       const journal = await openSource(source, {
-        s3: new S3Client({ requestHandler: boundedRequests(requestTimeoutMs) }),
+        // A part of an object, checksummed, is refused as one without a checksum is (fault round 72).
+        s3: keepAnswerOnBody(new S3Client({ requestHandler: boundedRequests(requestTimeoutMs) })),
       });
       const done = new Set<string>();
       // The lines of messages the earlier run could not backtest, until a line of this run replaces them.

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
+import { keepAnswerOnBody } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 import {
   listQuarantine,
@@ -37,7 +38,8 @@ export async function quarantine(args: string[]): Promise<number> {
   const [action, ...places] = positionals;
   // Every request bounded (fault round 71): an S3 that stops answering fails the command, never holds it.
   const timeoutMs = requestTimeoutOption(values['request-timeout'], 'quarantine');
-  const s3 = new S3Client({ requestHandler: boundedRequests(timeoutMs) });
+  // The answer's status and headers kept on a checksummed body, so a part of the object is refused (fault round 72).
+  const s3 = keepAnswerOnBody(new S3Client({ requestHandler: boundedRequests(timeoutMs) }));
   // A request S3 never answered (within the timeout, after the SDK's retries) says so, in one line.
   const failure = (place: string, error: unknown): unknown =>
     isStalled(error)

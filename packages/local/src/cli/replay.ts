@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
 import { ExpectationBook } from '../replay/expect.js';
-import { checkOutDir } from '../replay/out-dir.js';
+import { checkOutDir, claimOutDir } from '../replay/out-dir.js';
 import { captureOutput } from '../replay/output.js';
 import { problemsOf } from '../replay/problems.js';
 import { Progress } from '../replay/progress.js';
@@ -63,6 +63,8 @@ export async function replay(args: string[]): Promise<number> {
   // code that says every message was replayed: it is reported, and the run fails.
   let reported = 0;
   let finished = false;
+  // The --out folder, taken for this run below (fault round 72): given back however the run ends.
+  let releaseOut = () => {};
   const onExit = (code: number) => {
     if (finished) return;
     writeSync(
@@ -70,6 +72,7 @@ export async function replay(args: string[]): Promise<number> {
       `wmflow replay: the process ended (exit code ${code}) while replaying ${shownAt(files, reported)}: ${reported} of ${files.length} message(s) reported\n`,
     );
     process.exitCode = code === 0 ? 1 : code;
+    releaseOut();
   };
   process.on('exit', onExit);
   let session: ReplaySession | undefined;
@@ -77,6 +80,8 @@ export async function replay(args: string[]): Promise<number> {
   // where one process says it (main.ts, fault round 57).
   let held = false;
   try {
+    // A run started meanwhile into the same folder is refused, not mixed with this one (fault round 72).
+    if (values.out) releaseOut = claimOutDir(values.out);
     // One process: the stack and the handler live here (what the handler prints at import is captured
     // too). -j N: each worker has its own.
     if (jobs === 1) session = await openReplaySession(values, resolved, book);
@@ -175,6 +180,7 @@ export async function replay(args: string[]): Promise<number> {
     return summary.unexpectedErrors > 0 || summary.checkFailures > 0 || problemsFail ? 1 : 0;
   } finally {
     finished = true;
+    releaseOut();
     process.off('exit', onExit);
     process.off('unhandledRejection', onStray);
     process.off('SIGINT', onSignal);

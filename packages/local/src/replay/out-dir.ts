@@ -1,6 +1,6 @@
-import { createWriteStream, readdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LocalStackError } from '../errors.js';
 import { partialPathOf } from '../partial-path.js';
@@ -24,6 +24,51 @@ export function checkOutDir(dir: string): void {
     throw new LocalStackError(
       `--out ${dir} is not empty: this run's files would mix with what is there (an earlier run's); remove it or name another folder`,
     );
+}
+
+/**
+ * The file that marks an `--out` folder as taken by a run while the run lasts (fault round 72).
+ *
+ * @example
+ * ```ts
+ * OUT_CLAIM; // '.wmflow-replay-out'
+ * ```
+ */
+export const OUT_CLAIM = '.wmflow-replay-out';
+
+/**
+ * Takes an `--out` folder for this run, or refuses it: one that holds anything is refused as by {@link checkOutDir},
+ * and so is one another run has taken (fault round 72: two runs at once both found it empty, and their files
+ * mixed). The claim is {@link OUT_CLAIM} in the folder, made with `O_EXCL` so only one run gets it; the folder is then
+ * checked again, so what it holds besides the claim was there first. Returns what gives the folder back (removes
+ * the claim); a run killed meanwhile leaves it, and the folder is then refused as not empty, as are its files.
+ *
+ * @example
+ * ```ts
+ * const release = claimOutDir('replayed');
+ * try { … } finally { release(); }
+ * ```
+ */
+export function claimOutDir(dir: string): () => void {
+  checkOutDir(dir);
+  const claim = join(dir, OUT_CLAIM);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(claim, `${process.pid}\n`, { flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new LocalStackError(
+      code === 'EEXIST'
+        ? `--out ${dir} is in use by another run (${OUT_CLAIM} there): the two runs' files would mix; name another folder`
+        : `--out ${dir}: cannot be written (${code ?? (error as Error).message})`,
+    );
+  }
+  const release = () => rmSync(claim, { force: true });
+  if (readdirSync(dir).some((name) => name !== OUT_CLAIM)) {
+    release();
+    checkOutDir(dir);
+  }
+  return release;
 }
 
 /**
