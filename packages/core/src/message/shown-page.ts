@@ -33,6 +33,7 @@ import {
 } from './generated-content.js';
 import { outlookCondition, type Reader } from './html-readers.js';
 import { attribute, type Element, HTML_NS, MATHML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
+import { shownItemOrder } from './item-order.js';
 import { tagLeavesGap } from './tag-gaps.js';
 
 // Filter functions of one amount (a number or a percentage), as `fraction` reads it.
@@ -222,8 +223,18 @@ export class Page {
       foreign: boolean,
       boxless: boolean,
       counters: Counter[],
+      layout?: Style,
     ) => {
-      const nodes = this.children(parent, reader);
+      const written = this.children(parent, reader);
+      // A flex or grid container's items in the order a browser draws them (attacker round 90).
+      const nodes =
+        state.itemsApart && layout !== undefined && !reader.outlook && reader.stylesheets
+          ? shownItemOrder(
+              written,
+              (p) => layout.get(p),
+              (n) => this.itemStyle(n, state, reader),
+            )
+          : written;
       for (let i = nodes.length - 1; i >= 0; i--)
         stack.push({ node: nodes[i] as Node, parent, state, gone, foreign, boxless, counters });
     };
@@ -335,6 +346,7 @@ export class Page {
           foreign || node.namespaceURI !== HTML_NS,
           boxless,
           counters,
+          computed.style,
         );
     }
     const page = out.join('');
@@ -352,6 +364,19 @@ export class Page {
 
   // An element's children as this reader gets them: Outlook reads its conditional comments as markup and
   // skips what `<!--[if !mso]><!-->` … `<!--<![endif]-->` shows everyone else; a closed <details> shows its summary.
+  // A flex or grid item's style, for its place among its siblings; undefined for what draws nothing.
+  private itemStyle(
+    node: Node,
+    parent: Inherited,
+    reader: Reader,
+  ): ((p: string) => string | undefined) | undefined {
+    if (node.nodeName === '#text')
+      return /\S/.test((node as DefaultTreeAdapterMap['textNode']).value) ? () => undefined : undefined;
+    if (!('tagName' in node)) return undefined;
+    const style = this.cascade.styleOf(node, this.cascade.rulesMatching(node, reader), reader, parent.vars);
+    return (p) => style.get(p);
+  }
+
   private children(parent: Parent, reader: Reader): Node[] {
     const nodes = parent.childNodes as Node[];
     const closed =
@@ -675,7 +700,9 @@ function shownAttributes(element: Element, reader: Reader): string {
   const out: string[] = [];
   for (const a of element.attrs) {
     if (element.tagName === 'input' && (a.name === 'value' || a.name === 'placeholder')) out.push(a.value);
-    else if (element.tagName === 'option' && a.name === 'label') out.push(a.value);
+    // An option's label is drawn for its text; an optgroup's as the group's heading in the list (attacker round 90).
+    else if ((element.tagName === 'option' || element.tagName === 'optgroup') && a.name === 'label')
+      out.push(a.value);
     else if (reader.outlook && element.tagName === 'img' && a.name === 'alt') out.push(a.value);
   }
   return out.join(' ');

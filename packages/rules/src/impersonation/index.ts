@@ -970,7 +970,7 @@ function ownBases(domains: readonly string[]): string[] {
  * (`corp.example.evil.example`, `corp.example-secure.com`, `secure-corp.example.net`). Linear in the domain's length
  * for each reading and organization domain (a domain is at most 255 characters).
  */
-function lookAlike(domain: string, domains: readonly string[]): string | undefined {
+export function lookAlike(domain: string, domains: readonly string[]): string | undefined {
   if (domain === '' || domain.startsWith('[')) return undefined;
   const bases = ownBases(domains);
   if (bases.length === 0 || underOwn(domain, bases)) return undefined;

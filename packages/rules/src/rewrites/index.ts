@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ConfigError, isImmutableHeader, isInternal, type Rule } from '@wmflow/core';
+import { ConfigError, domainOf, isImmutableHeader, isInternal, type Rule } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 
@@ -57,8 +57,9 @@ export interface TagExternalOptions extends OutsideOptions {
  * own domain is tagged. Nothing the sender writes suppresses the banner: copies of the marker header are
  * replaced, the banner text in the body does not count, and only a seal keyed by this deployment over the
  * event's invocation id marks a message already tagged (a retry). The subject prefix is never doubled.
- * Outside mail under an organization From that cannot be tagged (raw 8-bit bytes in a header WorkMail forbids
- * changing) is moved to Junk instead, with a note. Synchronous flows only (edits are ignored otherwise).
+ * Outside mail under an organization From or Sender, or one at a look-alike of an organization domain, that cannot
+ * be tagged (raw 8-bit bytes in a header WorkMail forbids changing) is moved to Junk instead, with a note.
+ * Synchronous flows only (edits are ignored otherwise).
  *
  * @example
  * ```ts
@@ -89,17 +90,32 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
       // Raw 8-bit bytes in a header WorkMail forbids changing make the message untaggable (the edit is skipped, and
       // such mail is delivered untagged: round 44). Under an organization From (as written, or as shown:
       // `corp．example`), that switched the tag off for any spoof of the organization's own address (attacker round
-      // 89): the tag cannot be put on, so the message goes to Junk, saying why.
-      const own = headers.from.find(
-        (b) => b.address !== '' && isInternal(b.address, ctx.organizationDomains),
-      );
+      // 89): the tag cannot be put on, so the message goes to Junk, saying why. So does a Sender at the
+      // organization's address (Outlook shows `ceo@corp.example on behalf of x@evil.example`), and a From or Sender
+      // at a look-alike of an organization domain (`ceo@c0rp.example`), which impersonation judges only when
+      // PROTECTED_NAMES is set (attacker round 90).
       const untaggable = headers.fields.find((f) => isImmutableHeader(f.name) && EIGHT_BIT.test(f.value));
-      if (own !== undefined && untaggable !== undefined) {
-        ctx.note(
-          `outside mail from the organization address "${own.address.slice(0, 80)}" cannot be tagged (raw 8-bit bytes in ${untaggable.name.slice(0, 40)}, which WorkMail forbids changing): moved to Junk`,
-        );
-        ctx.settle({ type: 'MOVE_TO_JUNK' }, ctx.open);
-        return;
+      if (untaggable !== undefined) {
+        const shown = [...headers.from, ...headers.sender].filter((b) => b.address !== '').slice(0, 16);
+        const own = shown.find((b) => isInternal(b.address, ctx.organizationDomains));
+        let why = own && `the organization address "${own.address.slice(0, 80)}"`;
+        if (why === undefined && shown.length > 0) {
+          // Loaded here only (guard has it already): outbound-policy's disclaimer adds nothing to its cold start.
+          const { lookAlike } = await import('../impersonation/index.js');
+          for (const box of shown) {
+            const like = lookAlike(domainOf(box.address), ctx.organizationDomains);
+            if (like === undefined) continue;
+            why = `"${box.address.slice(0, 80)}", at a look-alike of ${like}`;
+            break;
+          }
+        }
+        if (why !== undefined) {
+          ctx.note(
+            `outside mail from ${why} cannot be tagged (raw 8-bit bytes in ${untaggable.name.slice(0, 40)}, which WorkMail forbids changing): moved to Junk`,
+          );
+          ctx.settle({ type: 'MOVE_TO_JUNK' }, ctx.open);
+          return;
+        }
       }
       if (tag) ctx.edit.prefixSubject(tag);
       const seal = createHmac('sha256', key)
