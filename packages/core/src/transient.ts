@@ -36,6 +36,8 @@ const TRANSIENT_NAMES = new Set([
   // request may succeed on a later try.
   'IncompleteBody',
   'BadDigest',
+  // A signed payload changed on its way: S3's hash of what arrived is not the one signed (fault round 73).
+  'XAmzContentSHA256Mismatch',
   'ConditionalRequestConflict',
   'OperationAborted',
   // A clock or credentials that were out of date for this try; the next invocation signs afresh.
@@ -62,9 +64,16 @@ const NETWORK_CODES = new Set([
 // went wrong, not an answer about the message.
 const HTTP_PARSE_ERROR = /^HPE_[A-Z_]+$/;
 
+// The SDK's checksum check of an answer's body (`x-amz-checksum-*`, on by default and in template.yaml) fails with a
+// plain `Error` that has no name or code of its own: a byte changed on its way, or the answer closed before its end.
+// Both are transfers that went wrong, which a second read cures (fault round 73).
+const SDK_CHECKSUM_STREAM =
+  /^(Checksum mismatch: expected "[^"]*" but received "[^"]*" in response header "x-amz-checksum-[a-z0-9]+"\.|Connection lost or stream closed before all data was received\.)$/;
+
 /**
  * True when `error` (or an error in its `cause` chain) is transient: a {@link TransientError}, an AWS
- * throttling or 5xx answer, a network or timeout error. The SDK has already retried these when they
+ * throttling or 5xx answer, a network or timeout error, or the SDK's checksum check of an answer's body failing
+ * (a byte changed on its way, or the answer closed before its end). The SDK has already retried these when they
  * reach a rule, so the invocation fails instead of the rule's error policy deciding.
  *
  * @example
@@ -84,6 +93,8 @@ export function isTransient(error: unknown): boolean {
     };
     if (x.name && TRANSIENT_NAMES.has(x.name)) return true;
     if (x.code && (NETWORK_CODES.has(x.code) || HTTP_PARSE_ERROR.test(x.code))) return true;
+    const message = (e as { message?: unknown }).message;
+    if (x.name === 'Error' && typeof message === 'string' && SDK_CHECKSUM_STREAM.test(message)) return true;
     const status = x.$metadata?.httpStatusCode;
     if (status !== undefined && (status === 429 || status >= 500)) return true;
     if (x.$retryable) return true;

@@ -1,5 +1,5 @@
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { isTransient, TransientError } from '@wmflow/core';
+import { isTransient, keepAnswerOnBody, TransientError } from '@wmflow/core';
 import { notListingResult } from '../checked-listing.js';
 import { LocalStackError } from '../errors.js';
 import { describeError } from '../replay/invoke.js';
@@ -31,9 +31,11 @@ export interface BatchEvent {
 }
 
 /**
- * An S3 client for the journal whose region, credentials and endpoint are all
+ * An S3 client for the journal whose region, credentials, endpoint and checksum settings are all
  * fixed now, from `env`: the SDK would otherwise read them from the environment
- * at its first request, after the session has pointed it at the emulators.
+ * at its first request, after the session has pointed it at the emulators. What S3 answers is
+ * checked against its `x-amz-checksum-*` (`WHEN_SUPPORTED`), and a part of the object is refused
+ * whether it carries one or not (fault rounds 72 and 73).
  *
  * @example
  * ```ts
@@ -47,15 +49,22 @@ export function journalClient(env: NodeJS.ProcessEnv): S3Client {
     throw new LocalStackError(
       'the backtest Lambda needs its credentials in the environment (AWS_ACCESS_KEY_ID)',
     );
-  return new S3Client({
-    region,
-    credentials: {
-      accessKeyId,
-      secretAccessKey,
-      ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
-    },
-    endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `https://s3.${region}.amazonaws.com`,
-  });
+  // The checksum check of what S3 answers is fixed now too: read at the first request, it was the local stack's
+  // `WHEN_REQUIRED`, and a byte changed on its way was judged, or reported as "a changed copy" for good (fault round
+  // 73). A part of the object with its own checksum is then refused as one without (`keepAnswerOnBody`, round 72).
+  return keepAnswerOnBody(
+    new S3Client({
+      region,
+      credentials: {
+        accessKeyId,
+        secretAccessKey,
+        ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
+      },
+      endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `https://s3.${region}.amazonaws.com`,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_SUPPORTED',
+    }),
+  );
 }
 
 /** The batch's result (kept small: the Map's ResultWriter stores it). */
