@@ -33,17 +33,23 @@ export function guardSes(env: Env): SesFlowHandler {
   const notes = [
     ...unusedOnSes(
       probe,
-      ['TAG_EXTERNAL', 'EXTERNAL_SUBJECT_TAG', 'EXTERNAL_BANNER'],
+      ['EXTERNAL_SUBJECT_TAG', 'EXTERNAL_BANNER', 'EXTERNAL_MARKER_KEY'],
       'tagging rewrites the message, which a receipt rule cannot do',
     ),
     ...unusedOnSes(probe, ['UPDATES_BUCKET', 'UPDATES_KEY_PREFIX'], 'no message is rewritten'),
   ];
-  if (!probe.has('TAG_EXTERNAL') && probe.organizationDomains().length > 0) {
-    notes.push('tag-external (on by default on WorkMail) is skipped on SES: tagging rewrites the message');
+  if (
+    probe.organizationDomains().length > 0 &&
+    !/^(?:false|off|no|0)$/i.test(env.TAG_EXTERNAL?.trim() ?? '')
+  ) {
+    notes.push(
+      'tag-external cannot tag on SES (a receipt rule cannot rewrite the message): outside mail under an organization From or Sender, or from a look-alike of an organization domain, goes to Junk instead',
+    );
   }
-  // Tagging is switched off here rather than dropped after the fact, so no edit is ever queued.
+  // Tag-external runs as it cannot tag (no edit is ever queued): outside mail shown as the organization's, which
+  // WorkMail would tag, goes to Junk (attacker round 91; TAG_EXTERNAL=false turns it off, as on WorkMail).
   // Receipt rules enforce no DMARC policy (WorkMail's inbound DMARC setting did): guard-ses does (attacker round 83).
-  const { config, rules, domains } = guardRules({ ...env, TAG_EXTERNAL: 'false' }, KNOWN, { dmarc: true });
+  const { config, rules, domains } = guardRules(env, KNOWN, { dmarc: true, cannotTag: true });
   const options = sesOptions(config, true);
   return sesFlow({
     rules: rules.map((r) => inbound(r)),

@@ -104,6 +104,8 @@ export const DMARC_SETTINGS = [
 /** What an engine adds to the guard: `dmarc`, the sending domain's DMARC policy (guard-ses, `DMARC_SETTINGS`). */
 export interface GuardEngineParts {
   dmarc?: boolean;
+  /** The engine cannot rewrite the message (SES): tag-external tags nothing and junks what it could not tag. */
+  cannotTag?: boolean;
 }
 
 /** The guard's rules from its settings (`known`: the settings the engine's function accepts), for any engine. */
@@ -259,9 +261,10 @@ export function guardRules(
             : {}),
           ...(tagging.has('banner') ? { banner: config.text('EXTERNAL_BANNER', DEFAULT_BANNER) } : {}),
           ...(config.has('EXTERNAL_MARKER_KEY') ? { markerKey: config.text('EXTERNAL_MARKER_KEY') } : {}),
+          ...(engine.cannotTag ? { cannotTag: true } : {}),
         }),
     );
-    edits = true;
+    edits = !engine.cannotTag;
     rules.push(scope('tag-external', rule));
   }
   return { config, rules, edits, domains };

@@ -97,6 +97,8 @@ const LZH = /^-l[hz][0-9a-z]-$/;
 // Extensions, last first; `tgz` and the like are a tar compressed.
 const EXTENSIONS: Readonly<Record<string, ArchiveKind>> = {
   zip: 'zip',
+  // WinZip's extended zip, which WinRAR (by default), WinZip and 7-Zip open as a zip (attacker round 91).
+  zipx: 'zip',
   rar: 'rar',
   '7z': '7z',
   tar: 'tar',

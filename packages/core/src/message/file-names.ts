@@ -45,7 +45,8 @@ const ASCII_TWIN: Record<string, string> = { '\u017f': 's', '\u0131': 'i', '\u01
  * Thunderbird saves it (`invoice.j s` is `invoice.js`); the name without the characters Windows refuses, as
  * Exchange and Outlook save it (`invoice.j|s` is `invoice.js`); and the name percent-decoded once, as a client that
  * decodes `%XX` in a plain parameter saves it (`invoice%2Eexe` is `invoice.exe`); and a name in single quotes
- * without them, as a parser that takes `'` for a quote reads it (`'invoice.exe'` is `invoice.exe`).
+ * without them, as a parser that takes `'` for a quote reads it (`'invoice.exe'` is `invoice.exe`); and, for a
+ * numbered volume of a split file (`invoice.js.001`), the name without its number, as 7-Zip and WinRAR open it.
  *
  * @example
  * ```ts
@@ -85,9 +86,29 @@ export function nameVariants(name: string): string[] {
     .map((s) => normalizeFileName(s.replace(WINDOWS_ILLEGAL_ALL, '')))
     .filter((r) => r !== '' && !spellings.includes(r));
   const all = [...spellings, ...gecko, ...removed, ...based, ...cut];
-  if (!clean.includes(':')) return all;
-  const pieces = spellings.flatMap((s) => s.split(':').map(normalizeFileName));
-  return [...all, ...pieces.filter((p) => p !== '')];
+  const pieces = clean.includes(':')
+    ? spellings.flatMap((s) => s.split(':').map(normalizeFileName)).filter((p) => p !== '')
+    : [];
+  return withVolumeStems([...all, ...pieces]);
+}
+
+// A numbered volume of a split file (`invoice.js.001`, `.002`…, `.1000`: 7-Zip, WinRAR, Total Commander and
+// HJSplit) opens in 7-Zip and WinRAR as the file its name stems from (attacker round 91): each spelling's stem
+// counts too (three digits or more, after a dot; one pass from the end of each spelling).
+function withVolumeStems(spellings: string[]): string[] {
+  const stems: string[] = [];
+  for (const spelling of spellings) {
+    let start = spelling.length;
+    while (start > 0 && isDigit(spelling.charCodeAt(start - 1))) start--;
+    if (spelling.length - start < 3 || start < 2 || spelling[start - 1] !== '.') continue;
+    const stem = normalizeFileName(spelling.slice(0, start - 1));
+    if (stem !== '' && !spellings.includes(stem) && !stems.includes(stem)) stems.push(stem);
+  }
+  return stems.length === 0 ? spellings : [...spellings, ...stems];
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 // Gecko's validateFileNameForSaving (`DownloadPaths.sanitize`, which Thunderbird names a temporary or saved

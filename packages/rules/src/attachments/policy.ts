@@ -88,7 +88,7 @@ export const DEFAULT_BLOCKED_EXTENSIONS: readonly string[] = [
  * ```
  */
 export const ARCHIVE_EXTENSIONS: readonly string[] =
-  'zip rar 7z gz tgz taz tar bz2 tbz tbz2 xz txz lz tlz zst tzst lzma cab iso img ace arj lzh lha z egg alz'.split(
+  'zip zipx rar 7z gz tgz taz tar bz2 tbz tbz2 xz txz lz tlz zst tzst lzma cab iso img ace arj lzh lha z egg alz'.split(
     ' ',
   );
 const ARCHIVE_TYPES = new Set([

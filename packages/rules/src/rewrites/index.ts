@@ -1,5 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ConfigError, domainOf, isImmutableHeader, isInternal, type Rule } from '@wmflow/core';
+import {
+  ConfigError,
+  domainOf,
+  isImmutableHeader,
+  isInternal,
+  normalizeDomain,
+  type Rule,
+} from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 
@@ -47,6 +54,13 @@ export interface TagExternalOptions extends OutsideOptions {
    * served by another Lambda instance may add the banner a second time; set one to avoid that.
    */
   markerKey?: string;
+  /**
+   * The engine cannot rewrite the message (an SES receipt rule): nothing is tagged, and every outside message counts
+   * as untaggable, so one under an organization From or Sender, or at a look-alike of an organization domain, is
+   * moved to Junk, unless every From and Sender is an organization address and the trusted DMARC result passed (the
+   * organization's own mail on SES, whose receipt names no domain). Default false.
+   */
+  cannotTag?: boolean;
   name?: string;
 }
 
@@ -58,7 +72,8 @@ export interface TagExternalOptions extends OutsideOptions {
  * replaced, the banner text in the body does not count, and only a seal keyed by this deployment over the
  * event's invocation id marks a message already tagged (a retry). The subject prefix is never doubled.
  * Outside mail under an organization From or Sender, or one at a look-alike of an organization domain, that cannot
- * be tagged (raw 8-bit bytes in a header WorkMail forbids changing) is moved to Junk instead, with a note.
+ * be tagged (raw 8-bit bytes in a header WorkMail forbids changing; any message with `cannotTag`, on SES) is moved to
+ * Junk instead, with a note.
  * Synchronous flows only (edits are ignored otherwise).
  *
  * @example
@@ -94,10 +109,26 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
       // organization's address (Outlook shows `ceo@corp.example on behalf of x@evil.example`), and a From or Sender
       // at a look-alike of an organization domain (`ceo@c0rp.example`), which impersonation judges only when
       // PROTECTED_NAMES is set (attacker round 90).
-      const untaggable = headers.fields.find((f) => isImmutableHeader(f.name) && EIGHT_BIT.test(f.value));
+      // On SES nothing can be tagged (attacker round 91): every outside message is untaggable there.
+      const untaggable = options.cannotTag
+        ? 'a receipt rule cannot rewrite the message'
+        : headers.fields.find((f) => isImmutableHeader(f.name) && EIGHT_BIT.test(f.value));
       if (untaggable !== undefined) {
         const shown = [...headers.from, ...headers.sender].filter((b) => b.address !== '').slice(0, 16);
-        const own = shown.find((b) => isInternal(b.address, ctx.organizationDomains));
+        // An organization address, or one at a subdomain of an organization domain (`hr@mail.corp.example`), which a
+        // reader takes for the organization's own though routing does not (attacker round 91).
+        const ours = (address: string) =>
+          isInternal(address, ctx.organizationDomains) ||
+          underOwn(domainOf(address), ctx.organizationDomains);
+        const own = shown.find((b) => ours(b.address));
+        // The organization's own mail on SES: a DMARC pass (the receipt names no domain) for a From that is its own.
+        if (
+          options.cannotTag &&
+          own !== undefined &&
+          shown.every((b) => ours(b.address)) &&
+          (await ctx.message.authVerdicts(options.trustedAuthServIds)).dmarc === 'pass'
+        )
+          return;
         let why = own && `the organization address "${own.address.slice(0, 80)}"`;
         if (why === undefined && shown.length > 0) {
           // Loaded here only (guard has it already): outbound-policy's disclaimer adds nothing to its cold start.
@@ -110,13 +141,16 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
           }
         }
         if (why !== undefined) {
-          ctx.note(
-            `outside mail from ${why} cannot be tagged (raw 8-bit bytes in ${untaggable.name.slice(0, 40)}, which WorkMail forbids changing): moved to Junk`,
-          );
+          const because =
+            typeof untaggable === 'string'
+              ? untaggable
+              : `raw 8-bit bytes in ${untaggable.name.slice(0, 40)}, which WorkMail forbids changing`;
+          ctx.note(`outside mail from ${why} cannot be tagged (${because}): moved to Junk`);
           ctx.settle({ type: 'MOVE_TO_JUNK' }, ctx.open);
           return;
         }
       }
+      if (options.cannotTag) return;
       if (tag) ctx.edit.prefixSubject(tag);
       const seal = createHmac('sha256', key)
         .update(`wmflow-external:${ctx.invocationId}`)
@@ -130,6 +164,19 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
       ctx.edit.setHeader(sealHeader, seal);
     },
   };
+}
+
+// Whether a domain is under an organization domain (`mail.corp.example` under `corp.example`; `*.` patterns read as
+// their base).
+function underOwn(domain: string, organizationDomains: readonly string[]): boolean {
+  const shown = normalizeDomain(domain);
+  return (
+    shown !== '' &&
+    organizationDomains.some((d) => {
+      const base = normalizeDomain(d.trim().replace(/^\*\./, ''));
+      return base !== '' && shown.endsWith(`.${base}`);
+    })
+  );
 }
 
 function sameSeal(value: string, seal: string): boolean {
