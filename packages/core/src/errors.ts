@@ -102,22 +102,25 @@ export class RuleError extends WmflowError {
 }
 
 /**
- * The deadline came while a rule whose policy is `rethrow` (a journal, by default) was still running:
- * the invocation fails so that WorkMail (or Lambda, for asynchronous rules) retries it, instead of
- * answering without the rule's work done.
+ * The deadline came while a rule whose policy is `rethrow` (a journal, by default) was still running, or while
+ * PutRawMessageContent of an attachment removal was on its way (fault round 74): the invocation fails so that
+ * WorkMail (or Lambda, for asynchronous rules) retries it, instead of answering without the rule's work done.
  *
  * @example
  * ```ts
  * new DeadlineError('journal-to-s3').message; // "deadline reached while rule journal-to-s3 was running"
+ * new DeadlineError('commit-update', 'deadline reached while PutRawMessageContent was on its way').rule; // "commit-update"
  * ```
  */
 export class DeadlineError extends WmflowError {
   override name = 'DeadlineError';
   constructor(
-    /** The rule still running. */
+    /** The rule still running (or the step: `commit-update`, PutRawMessageContent on its way). */
     readonly rule: string,
+    /** What was cut, when it is not a rule's run. Default `deadline reached while rule <rule> was running`. */
+    message?: string,
   ) {
-    super(`deadline reached while rule ${rule} was running`);
+    super(message ?? `deadline reached while rule ${rule} was running`);
   }
 }
 

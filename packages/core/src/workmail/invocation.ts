@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Context } from 'aws-lambda';
+import type { Edit } from '../edit/edits.js';
 import { ConfigError, DeadlineError } from '../errors.js';
 import { freezeAtDeadline, type RuleFailure, runChain } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
@@ -7,7 +8,7 @@ import { applyEditFallbacks, RECEIVES } from '../flow/edit-fallback.js';
 import { FlowState } from '../flow/state.js';
 import { LazyMessage } from '../message/message.js';
 import { isTransient } from '../transient.js';
-import { Verdicts } from '../verdicts.js';
+import { type Verdict, Verdicts } from '../verdicts.js';
 import { defaultClients, defaultMessageFlowClient, type FlowClients } from './clients.js';
 import { commitUpdate, type EditOutcome, prefetchEditor, uncommittedStripVerdict } from './commit-update.js';
 import { compileResponse } from './compile-response.js';
@@ -100,6 +101,15 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       await settleWithin(work, grace);
       // A rule that must not be lost (a journal: policy rethrow) had not finished: fail, so it is retried.
       if (retried) throw new DeadlineError(retried.name);
+      // A strip whose PutRawMessageContent is on its way may yet be applied (WorkMail answers after the deadline): a
+      // bounce would refuse a message WorkMail holds stripped, a delivery might deliver the attachment. Not known, so
+      // the invocation fails and WorkMail's retry decides on the message it then holds (fault round 74).
+      if (putSent && stripsAttachments(state.edits)) {
+        throw new DeadlineError(
+          'commit-update',
+          'deadline reached while PutRawMessageContent of an attachment removal was on its way: it may or may not have been applied, so the invocation fails and WorkMail retries it',
+        );
+      }
       if (state.edits.length > 0) {
         edit = {
           status: 'skipped',
@@ -111,6 +121,10 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
     }
     const verdicts = state.final(deadlineHit ? legalFor(s.fallback, event.flowDirection) : Verdicts.DEFAULT);
     const finalEdit = edit as EditOutcome;
+    // The chain's end applies a `removeAttachments()` strip that was not committed; cut by the deadline, so is it here
+    // (fault round 74: the attachment was delivered).
+    const cutStrip =
+      deadlineHit && s.synchronous ? stripFallbackAtDeadline(verdicts, state.edits, finalEdit) : [];
     const fallbacks = applyEditFallbacks(
       verdicts,
       state.edits,
@@ -123,7 +137,7 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       verdicts,
       truncated: event.truncated,
     });
-    const warnings = [...fallbacks, ...compiled.warnings];
+    const warnings = [...cutStrip, ...fallbacks, ...compiled.warnings];
     return { state, failures, deadlineHit, warnings, edit, response: compiled.response };
   } finally {
     // After a deadline the answer must not wait for a stalled source to close.
@@ -180,6 +194,32 @@ function settleWithin(work: Promise<void>, ms: number): Promise<void> {
     timer = setTimeout(resolve, ms);
   });
   return Promise.race([work.catch(() => {}), wait]).finally(() => clearTimeout(timer));
+}
+
+// Edits that remove attachments: their outcome decides whether the recipients may receive the message.
+function stripsAttachments(edits: readonly Edit[]): boolean {
+  return edits.some((e) => e.kind === 'remove-attachments' || (e.kind === 'remove-parts' && e.fallback));
+}
+
+// applyStripFallback on the verdicts answered at the deadline (the state is frozen then): one warning line when applied.
+function stripFallbackAtDeadline(
+  verdicts: Map<string, Verdict>,
+  edits: readonly Edit[],
+  edit: EditOutcome,
+): string[] {
+  const verdict = uncommittedStripVerdict(edits, edit);
+  if (!verdict) return [];
+  let count = 0;
+  for (const [address, current] of verdicts) {
+    if (!RECEIVES.has(current.type)) continue;
+    verdicts.set(address, verdict);
+    count++;
+  }
+  return count > 0
+    ? [
+        `attachments removeAttachments() matched were not removed (deadline): BOUNCE for ${count} recipient(s)`,
+      ]
+    : [];
 }
 
 // An attachment that had to be removed was not: recipients who would receive it get the fallback verdict.
