@@ -640,6 +640,29 @@ function showsOwnAddress(name: string, domains: readonly string[], leading = fal
   return false;
 }
 
+/**
+ * The text of a mailbox that a reader takes for an address or the domain of the organization, or undefined (attacker
+ * round 92): its display name (or, without one, the local part a client shows in its place) showing an address in an
+ * organization domain or a subdomain of one, or a display name whose first word is such a domain, read as drawn as
+ * impersonation reads them (rounds 43, 52, 76). No protected name is needed: `tagExternal` asks it of outside mail it
+ * cannot tag. Linear, as `showsOwnAddress`.
+ *
+ * @example
+ * ```ts
+ * shownAsOrganization({ name: 'ceo@corp.example', address: 'x@evil.example' }, ['corp.example']); // 'ceo@corp.example'
+ * shownAsOrganization({ name: 'Ann (for corp.example)', address: 'ann@partner.example' }, ['corp.example']); // undefined
+ * ```
+ */
+export function shownAsOrganization(
+  box: { name: string; address: string },
+  domains: readonly string[],
+): string | undefined {
+  const texts = nameWords(box.name).length === 0 ? [box.name, localPart(box.address)] : [box.name];
+  const shown = texts.find((text) => showsOwnAddress(text, domains));
+  if (shown !== undefined) return shown;
+  return showsOwnAddress(box.name, domains, true) ? box.name : undefined;
+}
+
 // Whether a shown domain is one of the organization's or any subdomain of one (`hr.corp.example`, A52-2): a
 // reader takes a made-up subdomain for the organization's own, though routing (isInternal) rightly does not.
 function underOwn(domain: string, own: readonly string[]): boolean {

@@ -8,7 +8,7 @@ import {
   type Rule,
 } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
-import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
+import { type OutsideOptions, senderIsInside, signsPartOfBody } from '../senders/outside.js';
 
 const HEADER_NAME = /^[!-9;-~]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
@@ -56,9 +56,11 @@ export interface TagExternalOptions extends OutsideOptions {
   markerKey?: string;
   /**
    * The engine cannot rewrite the message (an SES receipt rule): nothing is tagged, and every outside message counts
-   * as untaggable, so one under an organization From or Sender, or at a look-alike of an organization domain, is
-   * moved to Junk, unless every From and Sender is an organization address and the trusted DMARC result passed (the
-   * organization's own mail on SES, whose receipt names no domain). Default false.
+   * as untaggable, so one under an organization From or Sender, at a look-alike of an organization domain, or whose
+   * display name shows an organization address or domain, is moved to Junk, unless every From and Sender is an
+   * organization address, each one field of one mailbox naming no other domain, and the trusted DMARC result passed
+   * (with SPF for an organization envelope sender too when a DKIM signature covers part of the body only): the
+   * organization's own mail on SES, whose receipt names no domain. Default false.
    */
   cannotTag?: boolean;
   name?: string;
@@ -71,8 +73,8 @@ export interface TagExternalOptions extends OutsideOptions {
  * own domain is tagged. Nothing the sender writes suppresses the banner: copies of the marker header are
  * replaced, the banner text in the body does not count, and only a seal keyed by this deployment over the
  * event's invocation id marks a message already tagged (a retry). The subject prefix is never doubled.
- * Outside mail under an organization From or Sender, or one at a look-alike of an organization domain, that cannot
- * be tagged (raw 8-bit bytes in a header WorkMail forbids changing; any message with `cannotTag`, on SES) is moved to
+ * Outside mail under an organization From or Sender, one at a look-alike of an organization domain, or one whose
+ * display name shows an organization address or domain, that cannot be tagged (raw 8-bit bytes in a header WorkMail forbids changing; any message with `cannotTag`, on SES) is moved to
  * Junk instead, with a note.
  * Synchronous flows only (edits are ignored otherwise).
  *
@@ -122,21 +124,41 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
           underOwn(domainOf(address), ctx.organizationDomains);
         const own = shown.find((b) => ours(b.address));
         // The organization's own mail on SES: a DMARC pass (the receipt names no domain) for a From that is its own.
+        // The pass counts only for a From (and a Sender) that reads one way: one field of one mailbox naming no other
+        // domain after an at sign, so that the domain DMARC judged is the one read here (attacker round 92: `ceo@corp.example
+        // x@evil.example`, `<ceo@corp.example x@evil.example>`, a comment or a route naming another domain).
         if (
           options.cannotTag &&
           own !== undefined &&
           shown.every((b) => ours(b.address)) &&
-          (await ctx.message.authVerdicts(options.trustedAuthServIds)).dmarc === 'pass'
+          readsOneWay(headers.decodedAll('from'), headers.from.length, true, ours) &&
+          readsOneWay(headers.decodedAll('sender'), headers.sender.length, false, ours) &&
+          (await ownMailPassed(ctx, headers.all('dkim-signature'), options, ours))
         )
           return;
         let why = own && `the organization address "${own.address.slice(0, 80)}"`;
-        if (why === undefined && shown.length > 0) {
+        if (why === undefined) {
           // Loaded here only (guard has it already): outbound-policy's disclaimer adds nothing to its cold start.
-          const { lookAlike } = await import('../impersonation/index.js');
+          const { lookAlike, shownAsOrganization } = await import('../impersonation/index.js');
           for (const box of shown) {
             const like = lookAlike(domainOf(box.address), ctx.organizationDomains);
             if (like === undefined) continue;
             why = `"${box.address.slice(0, 80)}", at a look-alike of ${like}`;
+            break;
+          }
+          // A display name, a group's name, or a local part shown in a name's place, that shows the organization's
+          // address or domain (`"ceo@corp.example" <x@evil.example>`: Outlook shows the name alone), which
+          // impersonation reads only when PROTECTED_NAMES is set (attacker round 92).
+          const named = [
+            ...[...headers.from, ...headers.sender].slice(0, 16),
+            ...[...headers.groupNames('from'), ...headers.groupNames('sender')]
+              .slice(0, 16)
+              .map((name) => ({ name, address: '' })),
+          ];
+          for (const box of why === undefined ? named : []) {
+            const text = shownAsOrganization(box, ctx.organizationDomains);
+            if (text === undefined) continue;
+            why = `a sender shown as "${text.slice(0, 80)}", an address or domain of the organization`;
             break;
           }
         }
@@ -165,6 +187,39 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
     },
   };
 }
+
+// Whether the trusted results pass the organization's own mail on SES: DMARC passed (for the From's domain: the
+// receipt names none) and, when a DKIM signature covers part of the body only (`l=`), on which a replay of a message
+// the organization signed passes DKIM and DMARC whatever follows (round 85), SPF passed for an organization envelope
+// sender too: the organization's own servers (attacker round 92).
+async function ownMailPassed(
+  ctx: Parameters<Rule<'INBOUND'>['run']>[0],
+  signatures: readonly string[],
+  options: TagExternalOptions,
+  ours: (address: string) => boolean,
+): Promise<boolean> {
+  const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
+  if (verdicts.dmarc !== 'pass') return false;
+  if (!signatures.some(signsPartOfBody)) return true;
+  return verdicts.spf === 'pass' && ours(ctx.envelope.mailFrom ?? '');
+}
+
+// Whether the values of an address field read one way: none (when the field may be absent), or one field of one
+// mailbox in which every at sign, encoded words decoded, is before an organization domain (`"ceo@corp.example"
+// <ceo@corp.example>` does; a second address, a comment or a route at another domain does not: attacker round 92).
+// Linear: one pass of the field.
+function readsOneWay(
+  values: readonly string[],
+  mailboxes: number,
+  needed: boolean,
+  ours: (address: string) => boolean,
+): boolean {
+  if (values.length === 0) return !needed;
+  if (values.length !== 1 || mailboxes !== 1) return false;
+  for (const m of (values[0] ?? '').matchAll(AT_DOMAIN)) if (!ours(`x@${m[1]}`)) return false;
+  return true;
+}
+const AT_DOMAIN = /[@\uff20\ufe6b]([^\s<>"'(),;:@\uff20\ufe6b[\]\\]*)/g;
 
 // Whether a domain is under an organization domain (`mail.corp.example` under `corp.example`; `*.` patterns read as
 // their base).
