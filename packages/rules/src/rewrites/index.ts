@@ -1,20 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  ConfigError,
-  domainOf,
-  isImmutableHeader,
-  isInternal,
-  normalizeDomain,
-  type Rule,
-} from '@wmflow/core';
+import { ConfigError, isInternal, type Rule } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
-import { type OutsideOptions, senderIsInside, signsPartOfBody } from '../senders/outside.js';
+import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
+import { untaggableShownAsOwn } from './untaggable.js';
 
 const HEADER_NAME = /^[!-9;-~]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
-// A header value read from raw bytes above 0x7f (UTF-8 or Latin-1).
-const EIGHT_BIT = /[\u0080-\uffff]/;
 // Headers an edit must never touch (DESIGN.md: WorkMail's immutable/unique fields, conservatively).
 const PROTECTED = new Set(
   'message-id date from sender to cc bcc received return-path dkim-signature authentication-results subject'.split(
@@ -103,74 +95,13 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
     name: ruleName('name', options.name, 'tag-external'),
     async run(ctx) {
       if (await senderIsInside(ctx, options)) return;
-      const headers = await ctx.message.headers();
-      // Raw 8-bit bytes in a header WorkMail forbids changing make the message untaggable (the edit is skipped, and
-      // such mail is delivered untagged: round 44). Under an organization From (as written, or as shown:
-      // `corp．example`), that switched the tag off for any spoof of the organization's own address (attacker round
-      // 89): the tag cannot be put on, so the message goes to Junk, saying why. So does a Sender at the
-      // organization's address (Outlook shows `ceo@corp.example on behalf of x@evil.example`), and a From or Sender
-      // at a look-alike of an organization domain (`ceo@c0rp.example`), which impersonation judges only when
-      // PROTECTED_NAMES is set (attacker round 90).
-      // On SES nothing can be tagged (attacker round 91): every outside message is untaggable there.
-      const untaggable = options.cannotTag
-        ? 'a receipt rule cannot rewrite the message'
-        : headers.fields.find((f) => isImmutableHeader(f.name) && EIGHT_BIT.test(f.value));
-      if (untaggable !== undefined) {
-        const shown = [...headers.from, ...headers.sender].filter((b) => b.address !== '').slice(0, 16);
-        // An organization address, or one at a subdomain of an organization domain (`hr@mail.corp.example`), which a
-        // reader takes for the organization's own though routing does not (attacker round 91).
-        const ours = (address: string) =>
-          isInternal(address, ctx.organizationDomains) ||
-          underOwn(domainOf(address), ctx.organizationDomains);
-        const own = shown.find((b) => ours(b.address));
-        // The organization's own mail on SES: a DMARC pass (the receipt names no domain) for a From that is its own.
-        // The pass counts only for a From (and a Sender) that reads one way: one field of one mailbox naming no other
-        // domain after an at sign, so that the domain DMARC judged is the one read here (attacker round 92: `ceo@corp.example
-        // x@evil.example`, `<ceo@corp.example x@evil.example>`, a comment or a route naming another domain).
-        if (
-          options.cannotTag &&
-          own !== undefined &&
-          shown.every((b) => ours(b.address)) &&
-          readsOneWay(headers.decodedAll('from'), headers.from.length, true, ours) &&
-          readsOneWay(headers.decodedAll('sender'), headers.sender.length, false, ours) &&
-          (await ownMailPassed(ctx, headers.all('dkim-signature'), options, ours))
-        )
-          return;
-        let why = own && `the organization address "${own.address.slice(0, 80)}"`;
-        if (why === undefined) {
-          // Loaded here only (guard has it already): outbound-policy's disclaimer adds nothing to its cold start.
-          const { lookAlike, shownAsOrganization } = await import('../impersonation/index.js');
-          for (const box of shown) {
-            const like = lookAlike(domainOf(box.address), ctx.organizationDomains);
-            if (like === undefined) continue;
-            why = `"${box.address.slice(0, 80)}", at a look-alike of ${like}`;
-            break;
-          }
-          // A display name, a group's name, or a local part shown in a name's place, that shows the organization's
-          // address or domain (`"ceo@corp.example" <x@evil.example>`: Outlook shows the name alone), which
-          // impersonation reads only when PROTECTED_NAMES is set (attacker round 92).
-          const named = [
-            ...[...headers.from, ...headers.sender].slice(0, 16),
-            ...[...headers.groupNames('from'), ...headers.groupNames('sender')]
-              .slice(0, 16)
-              .map((name) => ({ name, address: '' })),
-          ];
-          for (const box of why === undefined ? named : []) {
-            const text = shownAsOrganization(box, ctx.organizationDomains);
-            if (text === undefined) continue;
-            why = `a sender shown as "${text.slice(0, 80)}", an address or domain of the organization`;
-            break;
-          }
-        }
-        if (why !== undefined) {
-          const because =
-            typeof untaggable === 'string'
-              ? untaggable
-              : `raw 8-bit bytes in ${untaggable.name.slice(0, 40)}, which WorkMail forbids changing`;
-          ctx.note(`outside mail from ${why} cannot be tagged (${because}): moved to Junk`);
-          ctx.settle({ type: 'MOVE_TO_JUNK' }, ctx.open);
-          return;
-        }
+      // Outside mail that cannot be tagged (raw 8-bit bytes in an immutable header; anything on SES) and is shown as
+      // the organization's goes to Junk instead (attacker rounds 89–92, untaggable.ts).
+      const untagged = await untaggableShownAsOwn(ctx, await ctx.message.headers(), options);
+      if (untagged !== undefined) {
+        ctx.note(untagged);
+        ctx.settle({ type: 'MOVE_TO_JUNK' }, ctx.open);
+        return;
       }
       if (options.cannotTag) return;
       if (tag) ctx.edit.prefixSubject(tag);
@@ -186,52 +117,6 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
       ctx.edit.setHeader(sealHeader, seal);
     },
   };
-}
-
-// Whether the trusted results pass the organization's own mail on SES: DMARC passed (for the From's domain: the
-// receipt names none) and, when a DKIM signature covers part of the body only (`l=`), on which a replay of a message
-// the organization signed passes DKIM and DMARC whatever follows (round 85), SPF passed for an organization envelope
-// sender too: the organization's own servers (attacker round 92).
-async function ownMailPassed(
-  ctx: Parameters<Rule<'INBOUND'>['run']>[0],
-  signatures: readonly string[],
-  options: TagExternalOptions,
-  ours: (address: string) => boolean,
-): Promise<boolean> {
-  const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
-  if (verdicts.dmarc !== 'pass') return false;
-  if (!signatures.some(signsPartOfBody)) return true;
-  return verdicts.spf === 'pass' && ours(ctx.envelope.mailFrom ?? '');
-}
-
-// Whether the values of an address field read one way: none (when the field may be absent), or one field of one
-// mailbox in which every at sign, encoded words decoded, is before an organization domain (`"ceo@corp.example"
-// <ceo@corp.example>` does; a second address, a comment or a route at another domain does not: attacker round 92).
-// Linear: one pass of the field.
-function readsOneWay(
-  values: readonly string[],
-  mailboxes: number,
-  needed: boolean,
-  ours: (address: string) => boolean,
-): boolean {
-  if (values.length === 0) return !needed;
-  if (values.length !== 1 || mailboxes !== 1) return false;
-  for (const m of (values[0] ?? '').matchAll(AT_DOMAIN)) if (!ours(`x@${m[1]}`)) return false;
-  return true;
-}
-const AT_DOMAIN = /[@\uff20\ufe6b]([^\s<>"'(),;:@\uff20\ufe6b[\]\\]*)/g;
-
-// Whether a domain is under an organization domain (`mail.corp.example` under `corp.example`; `*.` patterns read as
-// their base).
-function underOwn(domain: string, organizationDomains: readonly string[]): boolean {
-  const shown = normalizeDomain(domain);
-  return (
-    shown !== '' &&
-    organizationDomains.some((d) => {
-      const base = normalizeDomain(d.trim().replace(/^\*\./, ''));
-      return base !== '' && shown.endsWith(`.${base}`);
-    })
-  );
 }
 
 function sameSeal(value: string, seal: string): boolean {

@@ -1,0 +1,149 @@
+import {
+  domainOf,
+  isImmutableHeader,
+  isInternal,
+  type MessageHeaders,
+  normalizeDomain,
+  type RuleContext,
+} from '@wmflow/core';
+import { signsPartOfBody } from '../senders/outside.js';
+
+/** What {@link untaggableShownAsOwn} reads of tag-external's options. */
+export interface UntaggableOptions {
+  /** The engine cannot rewrite the message (SES): every outside message is untaggable. */
+  cannotTag?: boolean;
+  /** The authserv-ids whose Authentication-Results are trusted. */
+  trustedAuthServIds?: readonly string[];
+}
+
+// A header value read from raw bytes above 0x7f (UTF-8 or Latin-1).
+const EIGHT_BIT = /[\u0080-\uffff]/;
+// At most this many mailboxes and group names of From and Sender are read.
+const MAX_SHOWN = 16;
+
+/**
+ * Why outside mail that tag-external cannot tag must go to Junk instead, as the note to log; undefined when it may be
+ * delivered (or tagged). A message is untaggable when a header WorkMail forbids changing carries raw 8-bit bytes (round
+ * 44 delivers such mail untagged), and always with `cannotTag` (SES). It goes to Junk when it is shown as the
+ * organization's: an organization From or Sender, at a subdomain too (rounds 89–91), one at a look-alike of an
+ * organization domain (round 90), or a display name, group name or local part in a name's place showing an
+ * organization address or domain (round 92). On SES the organization's own mail passes: every From and Sender an
+ * organization address, each one field of one mailbox naming no other domain, and a trusted DMARC pass (with SPF for
+ * an organization envelope sender when a DKIM signature covers part of the body only).
+ *
+ * @example
+ * ```ts
+ * const why = await untaggableShownAsOwn(ctx, await ctx.message.headers(), { cannotTag: true });
+ * if (why) ctx.settle({ type: 'MOVE_TO_JUNK' }, ctx.open);
+ * ```
+ */
+export async function untaggableShownAsOwn(
+  ctx: RuleContext<'INBOUND'>,
+  headers: MessageHeaders,
+  options: UntaggableOptions,
+): Promise<string | undefined> {
+  const untaggable = options.cannotTag
+    ? 'a receipt rule cannot rewrite the message'
+    : headers.fields.find((f) => isImmutableHeader(f.name) && EIGHT_BIT.test(f.value));
+  if (untaggable === undefined) return undefined;
+  const shown = [...headers.from, ...headers.sender].filter((b) => b.address !== '').slice(0, MAX_SHOWN);
+  // An organization address, or one at a subdomain of an organization domain (`hr@mail.corp.example`), which a reader
+  // takes for the organization's own though routing does not (attacker round 91).
+  const ours = (address: string) =>
+    isInternal(address, ctx.organizationDomains) || underOwn(domainOf(address), ctx.organizationDomains);
+  const own = shown.find((b) => ours(b.address));
+  // The organization's own mail on SES: a DMARC pass (the receipt names no domain) for a From that reads one way, so
+  // that the domain DMARC judged is the one read here (attacker round 92).
+  if (
+    options.cannotTag &&
+    own !== undefined &&
+    shown.every((b) => ours(b.address)) &&
+    readsOneWay(headers.decodedAll('from'), headers.from.length, true, ours) &&
+    readsOneWay(headers.decodedAll('sender'), headers.sender.length, false, ours) &&
+    (await ownMailPassed(ctx, headers.all('dkim-signature'), options, ours))
+  )
+    return undefined;
+  const why = own
+    ? `the organization address "${own.address.slice(0, 80)}"`
+    : await shownAlike(ctx, headers, shown);
+  if (why === undefined) return undefined;
+  const because =
+    typeof untaggable === 'string'
+      ? untaggable
+      : `raw 8-bit bytes in ${untaggable.name.slice(0, 40)}, which WorkMail forbids changing`;
+  return `outside mail from ${why} cannot be tagged (${because}): moved to Junk`;
+}
+
+// A From or Sender at a look-alike of an organization domain (`ceo@c0rp.example`), or a display name, a group's name or
+// a local part shown in a name's place that shows an organization address or domain (`"ceo@corp.example"
+// <x@evil.example>`: Outlook shows the name alone), which impersonation reads only when PROTECTED_NAMES is set.
+async function shownAlike(
+  ctx: RuleContext<'INBOUND'>,
+  headers: MessageHeaders,
+  shown: readonly { address: string }[],
+): Promise<string | undefined> {
+  // Loaded here only (guard has it already): outbound-policy's disclaimer adds nothing to its cold start.
+  const { lookAlike, shownAsOrganization } = await import('../impersonation/index.js');
+  for (const box of shown) {
+    const like = lookAlike(domainOf(box.address), ctx.organizationDomains);
+    if (like !== undefined) return `"${box.address.slice(0, 80)}", at a look-alike of ${like}`;
+  }
+  const named = [
+    ...[...headers.from, ...headers.sender].slice(0, MAX_SHOWN),
+    ...[...headers.groupNames('from'), ...headers.groupNames('sender')]
+      .slice(0, MAX_SHOWN)
+      .map((name) => ({ name, address: '' })),
+  ];
+  for (const box of named) {
+    const text = shownAsOrganization(box, ctx.organizationDomains);
+    if (text !== undefined)
+      return `a sender shown as "${text.slice(0, 80)}", an address or domain of the organization`;
+  }
+  return undefined;
+}
+
+// Whether the trusted results pass the organization's own mail on SES: DMARC passed (for the From's domain: the
+// receipt names none) and, when a DKIM signature covers part of the body only (`l=`), on which a replay of a message
+// the organization signed passes DKIM and DMARC whatever follows (round 85), SPF passed for an organization envelope
+// sender too: the organization's own servers (attacker round 92).
+async function ownMailPassed(
+  ctx: RuleContext<'INBOUND'>,
+  signatures: readonly string[],
+  options: UntaggableOptions,
+  ours: (address: string) => boolean,
+): Promise<boolean> {
+  const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
+  if (verdicts.dmarc !== 'pass') return false;
+  if (!signatures.some(signsPartOfBody)) return true;
+  return verdicts.spf === 'pass' && ours(ctx.envelope.mailFrom ?? '');
+}
+
+// Whether the values of an address field read one way: none (when the field may be absent), or one field of one
+// mailbox in which every at sign, encoded words decoded, is before an organization domain (`"ceo@corp.example"
+// <ceo@corp.example>` does; a second address, a comment or a route at another domain does not: attacker round 92).
+// Linear: one pass of the field.
+function readsOneWay(
+  values: readonly string[],
+  mailboxes: number,
+  needed: boolean,
+  ours: (address: string) => boolean,
+): boolean {
+  if (values.length === 0) return !needed;
+  if (values.length !== 1 || mailboxes !== 1) return false;
+  for (const m of (values[0] ?? '').matchAll(AT_DOMAIN)) if (!ours(`x@${m[1]}`)) return false;
+  return true;
+}
+const AT_DOMAIN = /[@\uff20\ufe6b]([^\s<>"'(),;:@\uff20\ufe6b[\]\\]*)/g;
+
+// Whether a domain is under an organization domain (`mail.corp.example` under `corp.example`; `*.` patterns read as
+// their base).
+function underOwn(domain: string, organizationDomains: readonly string[]): boolean {
+  const shown = normalizeDomain(domain);
+  return (
+    shown !== '' &&
+    organizationDomains.some((d) => {
+      const base = normalizeDomain(d.trim().replace(/^\*\./, ''));
+      return base !== '' && shown.endsWith(`.${base}`);
+    })
+  );
+}
