@@ -1,10 +1,10 @@
 import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { digestOf, isPreconditionFailed, requireDelimited, TransientError } from '@wmflow/core';
 import { checkedListing } from '../checked-listing.js';
 import { LocalStackError } from '../errors.js';
@@ -76,6 +76,7 @@ export async function openSource(spec: string, options: { s3?: S3Client } = {}):
 function folderSource(root: string): JournalSource {
   let spool: string | undefined;
   let count = 0;
+  let siblings: { dir: string; names: string[] } | undefined;
   async function* walk(dir: string): AsyncGenerator<string> {
     // One folder's names at a time, sorted: the order S3 would list them in.
     const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
@@ -98,6 +99,15 @@ function folderSource(root: string): JournalSource {
         throw new LocalStackError(`${key}.json: cannot be read (${error.code ?? error.message})`);
       });
       const metadata = text === undefined ? null : parseMetadata(text, key);
+      if (metadata === null) {
+        // One folder's names at a time (keys come in listing order): not a read of the folder per message.
+        if (siblings?.dir !== dirname(path))
+          siblings = { dir: dirname(path), names: await readdir(dirname(path)).catch(() => []) };
+        refuseRepaired(
+          key,
+          siblings.names.map((n) => join(dirname(key), n).split(sep).join('/')),
+        );
+      }
       if (!(await stat(path).catch(() => undefined))?.isFile())
         throw new LocalStackError(`${key}: the message is missing (its metadata ${key}.json is there)`);
       // The bytes checked are the bytes judged, by every policy: a copy of the file, not the file, which may be
@@ -162,6 +172,15 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
       if (size !== got.ContentLength)
         throw new TransientError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
       const metadata = await s3Metadata(s3, bucket, key, metadataEtag);
+      if (metadata === null) {
+        const listed = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: `${key}${REPAIRED}`, MaxKeys: 10 }),
+        );
+        refuseRepaired(
+          key,
+          (listed.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])),
+        );
+      }
       // Listed, then not found: not a copy journaled without metadata, whose check may be skipped (F47-2).
       if (metadata === null && (listed || (await options?.metadataListedNow?.())))
         throw new LocalStackError(
@@ -202,6 +221,25 @@ async function s3Metadata(
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/** What journalToS3 puts after a key it found holding other bytes, before the verified copy's SHA-256 prefix. */
+const REPAIRED = '.repaired-';
+
+/**
+ * Refuses to judge a copy without metadata when journalToS3 wrote a `<key>.repaired-…` copy beside it (fault round 75):
+ * the journal found the object under `<key>` not to be the message it journaled there (another message given the same
+ * key, a damaged copy), so it is not judged as that message; the verified copy, among `siblings`, is judged itself.
+ */
+function refuseRepaired(key: string, siblings: string[]): void {
+  const name = basename(key);
+  const copy = siblings.find(
+    (k) => basename(k).startsWith(`${name}${REPAIRED}`) && !k.endsWith('.json') && k.startsWith(key),
+  );
+  if (copy)
+    throw new LocalStackError(
+      `${key}: the journal found this object not to be the message it journaled under the key (its verified copy is ${copy}, judged on its own): not judged`,
+    );
 }
 
 /** A read of the listed ETag answered 412: another object is under the key now, which is not judged for it. */

@@ -264,9 +264,10 @@ function interpret(
   return { verdicts, error: flowError };
 }
 
+/** `base`, or `base-N`, whichever no other rewrite took, ignoring case (one file on macOS and Windows; round 75). */
 function uniqueName(names: Set<string>, base: string): string {
   let name = base;
-  for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
-  names.add(name);
+  for (let i = 2; names.has(name.toLowerCase()); i++) name = `${base}-${i}`;
+  names.add(name.toLowerCase());
   return name;
 }

@@ -23,6 +23,8 @@ export interface WrittenObject {
  */
 export class S3Tracker {
   private written = new Map<string, WrittenObject>();
+  /** Paths {@link copyTo} gave out, case-folded, and the object each holds (fault round 75). */
+  private readonly paths = new Map<string, string>();
   private readonly stop: () => void;
 
   private constructor(private readonly stack: LocalStack) {
@@ -51,14 +53,15 @@ export class S3Tracker {
 
   /**
    * Copies an object to `dir/s3/<bucket>/<key>` (streamed); undefined when it no longer exists. Key segments
-   * `.` and `..` are replaced so nothing lands outside `dir`.
+   * `.` and `..` are replaced so nothing lands outside `dir`. A path another object took in this run, ignoring case
+   * (keys that differ only in case are one file on macOS and Windows), gets `~2`, `~3`… after it (fault round 75).
    */
   async copyTo(dir: string, object: WrittenObject): Promise<string | undefined> {
     const safe = object.key
       .split('/')
       .map((s) => (s === '' || s === '.' || s === '..' ? '_' : s))
       .join('/');
-    const path = join(dir, 's3', object.bucket, safe);
+    const path = this.pathFor(join(dir, 's3', object.bucket, safe), `${object.bucket}/${object.key}`);
     let got: GetObjectCommandOutput;
     try {
       got = await this.stack.s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
@@ -70,5 +73,19 @@ export class S3Tracker {
     // Whole or not at all (fault round 65): a killed run or a full disk never leaves a cut copy under its name.
     await writeOutFile(path, got.Body as NodeJS.ReadableStream);
     return path;
+  }
+
+  /**
+   * `wanted`, or `wanted~N`, whichever no other object took, ignoring case; one object keeps its path. The `~N` goes
+   * before a `.json` ending, so a journal copy and its metadata stay `<path>` and `<path>.json` for `wmflow backtest`.
+   */
+  private pathFor(wanted: string, object: string): string {
+    const [stem, ending] = wanted.endsWith('.json') ? [wanted.slice(0, -5), '.json'] : [wanted, ''];
+    for (let i = 1; ; i++) {
+      const path = i === 1 ? wanted : `${stem}~${i}${ending}`;
+      const holder = this.paths.get(path.toLowerCase());
+      if (holder === undefined) this.paths.set(path.toLowerCase(), object);
+      if (holder === undefined || holder === object) return path;
+    }
   }
 }
