@@ -22,6 +22,7 @@ import {
 } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
+import { excelFormattedTexts, odfFormattedTexts } from './excel-formats.js';
 import { xlsbNumberText } from './excel-numbers.js';
 import { fileReading } from './file-reading.js';
 import { hwpStreams } from './hwp-text.js';
@@ -240,6 +241,7 @@ function unpack(
       }
     }
     out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
+    readNumberFormats(read.texts, name, u);
     addZipTexts(others, name, u, depth);
     return;
   }
@@ -306,6 +308,29 @@ function unpack(
   const inner = innerNames(names, /(?:\.gz|\.gzip|-gz|\.z|_gz)$/i);
   const stored = gzipName(bytes);
   unpackContent(inflated, name, u, depth, stored ? [...inner, stored] : inner);
+}
+
+// An .xlsx or OpenDocument cell's value as its number format draws it, where the format writes digits of its own
+// (attacker round 93): the parts are found by what they hold (a workbook's parts may be named anything its relationships say).
+function readNumberFormats(texts: readonly ZipText[], name: string, u: Unpacking): void {
+  const xml = (t: ZipText) => (/\.xml$/i.test(t.name) ? t.bytes.toString('utf8') : '');
+  const parts = texts.map(xml);
+  // OpenDocument: data styles in its content.xml or styles.xml (by their namespace, whatever the prefix).
+  const odf = parts.filter((x) => x.includes('xmlns:datastyle:') || x.includes(':value'));
+  if (odf.some((x) => x.includes('xmlns:datastyle:'))) {
+    const drawn = odfFormattedTexts(odf);
+    if (drawn.unread) throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${drawn.unread}`);
+    if (drawn.text) u.out.pieces.push({ name, kind: 'strings', texts: [drawn.text] });
+  }
+  const styles = parts.filter((x) => x.includes('numFmt') && x.includes('cellXfs'));
+  if (styles.length === 0) return;
+  const sheets = parts.filter((x) => x.includes('sheetData'));
+  const shared = parts.filter((x) => x.includes('<sst') || x.includes(':sst')).join('');
+  for (const style of styles) {
+    const drawn = excelFormattedTexts(style, sheets, shared);
+    if (drawn.unread) throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${drawn.unread}`);
+    if (drawn.text) u.out.pieces.push({ name, kind: 'strings', texts: [drawn.text] });
+  }
 }
 
 // The one file a gzip or signed file holds, by its first bytes, or as a PDF when its name says it is one (a

@@ -1,10 +1,14 @@
-// Text an Office application shows that its XML keeps in attributes, not in text: a formula of an
+// Text an Office application shows that its XML keeps in attributes, not in text: a workbook's sheet names, drawn
+// on its tabs; a formula of an
 // OpenDocument or Excel 2003 XML cell (`table:formula="of:=&quot;4111 &quot;&amp;…"`, `ss:Formula=…`), which
 // the application computes on opening, and a Word list's number label (`<w:lvlText w:val="4111 1111 %1"/>`
 // with `<w:start w:val="1111"/>`), drawn before each item. Attributes are read as XML reads them: either quote,
 // any white space, any namespace prefix (the application goes by the namespace the prefix is bound to).
 
 const FORMULA = /:(?:formula|Formula)\s*=\s*(?:"([^"<]{0,4000})"|'([^'<]{0,4000})')/g;
+// A workbook's sheet: `<sheet name="…">` in an .xlsx (any prefix or none), `<table:table table:name="…">` in
+// OpenDocument (a prefix needed: an HTML `<table>` draws no name).
+const SHEET_TAGS = /<(?:(?:[\w.-]{1,40}:)?sheet|[\w.-]{1,40}:table)(?=[\s/>])/g;
 // A list level's start tag or end tag, or its start number's or label's.
 const LEVEL_TAGS = /<(\/?)(?:[\w.-]{1,40}:)?(lvl|start|lvlText)(?=[\s/>])/g;
 
@@ -22,7 +26,27 @@ export function officeAttributeTexts(xml: string): string {
   if (xml.includes(':formula') || xml.includes(':Formula'))
     for (const m of xml.matchAll(FORMULA)) out.push(`<p>${(m[1] ?? m[2] ?? '').replaceAll('>', '&gt;')}</p>`);
   if (xml.includes('lvl')) out.push(...listLabels(xml).labels);
+  if (xml.includes('sheet') || xml.includes(':table')) {
+    const names = sheetNames(xml);
+    if (names) out.push(`<p>${names}</p>`);
+  }
   return out.join('');
+}
+
+// The names of a workbook's sheets, drawn on its tabs side by side (attacker round 93): one row, in their order,
+// joined by spaces. One pass over the tags.
+function sheetNames(xml: string): string {
+  const names: string[] = [];
+  SHEET_TAGS.lastIndex = 0;
+  for (let m = SHEET_TAGS.exec(xml); m; m = SHEET_TAGS.exec(xml)) {
+    const from = m.index + m[0].length;
+    const end = tagEnd(xml, from);
+    if (end < 0) break;
+    SHEET_TAGS.lastIndex = end + 1;
+    const name = attribute(xml.slice(from, end), 'name');
+    if (name) names.push(name.replaceAll('>', '&gt;'));
+  }
+  return names.join(' ');
 }
 
 /**
