@@ -84,9 +84,12 @@ describe('F73-4: the staged update refused by S3 for a payload changed on its wa
     expect(first.error?.name).toBe('TransientError');
   }, 60_000);
 
-  it('control: a refusal a retry does not cure (AccessDenied) still settles the strip as not committed', async () => {
+  // Fault round 76: AccessDenied (the role's policy) now fails the invocation as a deployment fault; the control
+  // keeps a refusal of the request itself, which a retry does not cure either.
+  it('control: a refusal a retry does not cure (InvalidArgument) still settles the strip as not committed', async () => {
     const id = t.stack.flow.load(withExe(20_000, 'f73-4-denied'));
-    t.s3p.decide = (req) => (isStagedPut(req) ? s3Error('AccessDenied', 'Access Denied') : { do: 'forward' });
+    t.s3p.decide = (req) =>
+      isStagedPut(req) ? s3Error('InvalidArgument', 'Invalid Argument') : { do: 'forward' };
     const handler = guard({
       ORGANIZATION_DOMAINS: 'corp.example',
       UPDATES_BUCKET: UPDATES,

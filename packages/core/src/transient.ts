@@ -102,3 +102,25 @@ export function isTransient(error: unknown): boolean {
   }
   return false;
 }
+
+const DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException']);
+
+/**
+ * The AWS service's own refusal of a call the function's role does not allow (S3 `AccessDenied`, `403` with S3's
+ * error code; `AccessDeniedException` from Message Flow), as one line for the log that names the call and what an
+ * operator fixes; `undefined` for any other error. A deployment fault says nothing about the message: the caller
+ * fails the invocation with it (WorkMail retries, then applies the rule's fallback action) rather than answer as if
+ * a protection had decided (fault round 76).
+ *
+ * @example
+ * ```ts
+ * const denied = deniedByPolicy(error, 'PutObject s3://updates/wmflow-updates/x');
+ * if (denied) throw new TransientError(denied, { cause: error });
+ * ```
+ */
+export function deniedByPolicy(error: unknown, call: string): string | undefined {
+  const name = (error as { name?: string } | undefined)?.name;
+  if (!name || !DENIED_NAMES.has(name)) return undefined;
+  const detail = error instanceof Error ? error.message : String(error);
+  return `${call} refused by AWS (${name}: ${detail}): the function's IAM role (or the bucket's or key's policy) does not allow this call; fix the deployment's policy (docs/deploy.md, "Least privilege, as deployed"); the invocation fails so that WorkMail retries it and, after the rule's timeout, applies the rule's fallback action`;
+}

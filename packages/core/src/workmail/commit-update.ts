@@ -12,7 +12,7 @@ import { lazyModule } from '../lazy-module.js';
 import type { MessageAccess } from '../message/message.js';
 import { uploadInParts } from '../s3/parted-upload.js';
 import { notS3sAnswer } from '../s3/stored-answer.js';
-import { isTransient, TransientError } from '../transient.js';
+import { deniedByPolicy, isTransient, TransientError } from '../transient.js';
 import { type Verdict, Verdicts } from '../verdicts.js';
 import type { FlowClients } from './clients.js';
 import { notWorkMailsAnswer } from './foreign-answer.js';
@@ -135,6 +135,14 @@ export async function commitUpdate(args: {
     if (isTransient(error) && !args.signal.aborted) {
       throw new TransientError(`update not committed: ${(error as Error).message}`, { cause: error });
     }
+    // The role may not stage the update or commit it: a deployment fault, not the message's. Answering would let
+    // the protection decide from it (a strip bounced, a disclaimer dropped unseen): the invocation fails loudly.
+    const denied = deniedByPolicy(
+      error,
+      `update of ${args.messageId} (staged at s3://${options.bucket}/${key})`,
+    );
+    if (denied && !args.signal.aborted)
+      throw new TransientError(`update not committed: ${denied}`, { cause: error });
     return mapCommitError(error, options.bucket, applied);
   }
 }
@@ -287,6 +295,12 @@ async function resolveLostAnswer(
     // staged update's read that is not S3's (a 304, a bodiless 404, a proxy's page: fault round 54), which says
     // nothing about the update. Only the deadline leaves it unknown.
     const foreign = notS3sAnswer(error) !== undefined;
+    // A read the role may not make (fault round 76) tells nothing either: the invocation fails, the log says why.
+    const denied = deniedByPolicy(
+      error,
+      `reading back s3://${args.options.bucket}/${key} or message ${args.messageId}`,
+    );
+    if (denied && !args.signal.aborted) throw new TransientError(`${reason}: ${denied}`, { cause: error });
     if ((isTransient(error) || foreign) && !args.signal.aborted)
       throw new TransientError(reason, { cause: error });
     return { status: 'unknown', reason, key, changes, skipped };

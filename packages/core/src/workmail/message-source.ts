@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-workmailmessageflow';
 import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
-import { TransientError } from '../transient.js';
+import { deniedByPolicy, TransientError } from '../transient.js';
 import { isOwnClient } from './clients.js';
 import { directGet } from './direct-get.js';
 import { notWorkMailsAnswer } from './foreign-answer.js';
@@ -63,6 +63,10 @@ export function workmailSource(
           cause: error,
         });
       }
+      // The role may not read messages (fault round 76): not knowing the message is a deployment fault, which
+      // fails the invocation loudly rather than let a protection bounce (or pass) every message unread.
+      const denied = deniedByPolicy(error, `GetRawMessageContent for ${messageId}`);
+      if (denied) throw new TransientError(denied, { cause: error });
       const status = notWorkMailsAnswer(error);
       if (status !== undefined)
         throw new TransientError(
