@@ -104,7 +104,13 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
         return;
       }
       if (options.cannotTag) return;
-      if (tag) ctx.edit.prefixSubject(tag);
+      if (tag) {
+        ctx.edit.prefixSubject(tag);
+        // Outlook and Exchange draw a conversation's heading from Thread-Topic, which the tag does not reach: the
+        // sender's copy goes, so the topic is taken from the tagged Subject (attacker round 94).
+        if ((await ctx.message.headers()).all('thread-topic').length > 0)
+          ctx.edit.removeHeader('Thread-Topic');
+      }
       const seal = createHmac('sha256', key)
         .update(`wmflow-external:${ctx.invocationId}`)
         .digest('hex')
