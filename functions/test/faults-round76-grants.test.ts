@@ -5,9 +5,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { archiver } from '../archiver/archiver.js';
 import { guard } from '../guard/guard.js';
 import { outboundPolicy } from '../outbound-policy/outbound-policy.js';
-import { loadTemplate, type Template } from './cfn.js';
+import { loadTemplate } from './cfn.js';
 import { bigMessage, firstAction, invoke, JOURNAL, UPDATES, withExe } from './fault-harness.js';
-import { type Act, type Decide, proxiedStack } from './scripted-proxy.js';
+import { denied, grantsOf, type Iam, iamDecide, S3_ARN, s3Calls } from './iam-check.js';
+import { proxiedStack } from './scripted-proxy.js';
 
 // Fault round 76: what a deployed function may do against what its code calls. The S3 and Message Flow proxies
 // here act as IAM with the function's policy from template.yaml: every request is named by the IAM action it needs
@@ -17,130 +18,43 @@ import { type Act, type Decide, proxiedStack } from './scripted-proxy.js';
 // answer, the staged update discarded after WorkMail refused it, a journal retry that reads its copy back.
 const t = proxiedStack([JOURNAL, UPDATES]);
 
-interface Grant {
-  actions: string[];
-  resources: RegExp[];
-}
-
-const ARN = 'arn:aws:s3:::';
 const FLOW_ARN = 'arn:aws:workmailmessageflow:us-east-1:123456789012:message/m-0/';
 
-/** A template value as the deployment resolves it here: every condition true, buckets named as in the stack. */
-// biome-ignore lint/suspicious/noExplicitAny: template data is untyped
-function resolve(value: any, vars: Record<string, string> = {}): string {
-  if (typeof value === 'string') return value;
-  if (value.Ref)
-    return (
-      ({ JournalBucket: JOURNAL, JournalBucketName: JOURNAL } as Record<string, string>)[value.Ref] ??
-      value.Ref
-    );
-  if (value['Fn::If']) return resolve(value['Fn::If'][1], vars);
-  if (value['Fn::GetAtt']) return `${ARN}${value['Fn::GetAtt'][0] === 'UpdatesBucket' ? UPDATES : '?'}`;
-  if (value['Fn::Sub']) {
-    const [text, own] = Array.isArray(value['Fn::Sub']) ? value['Fn::Sub'] : [value['Fn::Sub'], {}];
-    const all: Record<string, string> = {
-      'AWS::Partition': 'aws',
-      'AWS::Region': 'us-east-1',
-      'AWS::AccountId': '123456789012',
-      OrganizationId: 'm-0',
-      JournalKeyPrefix: 'journal',
-      'UpdatesBucket.Arn': `${ARN}${UPDATES}`,
-      'RateTable.Arn': 'arn:aws:dynamodb:us-east-1:123456789012:table/rates',
-      ...vars,
-    };
-    for (const [k, v] of Object.entries(own as Record<string, unknown>)) all[k] = resolve(v);
-    return (text as string).replace(/\$\{([^}]+)\}/g, (_m, name: string) => all[name] ?? `?${name}`);
-  }
-  return '?';
-}
-
-const pattern = (arn: string) =>
-  new RegExp(`^${arn.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-
-/** The statements a function's role allows, from the template's inline policy. */
-function grantsOf(template: Template, logicalId: string): Grant[] {
-  const policies = template.Resources[logicalId].Properties.Policies as Template[];
-  const out: Grant[] = [];
-  for (const policy of policies) {
-    for (let statement of policy.Statement as Template[]) {
-      if (statement['Fn::If']) statement = statement['Fn::If'][1];
-      if (statement.Effect !== 'Allow') continue;
-      const actions = ([] as unknown[]).concat(statement.Action) as string[];
-      const resources = ([] as unknown[]).concat(statement.Resource).map((r) => pattern(resolve(r)));
-      out.push({ actions, resources });
-    }
-  }
-  return out;
-}
-
-const allowed = (grants: Grant[], action: string, resource: string) =>
-  grants.some((g) => g.actions.includes(action) && g.resources.some((r) => r.test(resource)));
-
-/** The IAM action and resource an S3 request (path style) needs. */
-function s3Action(req: IncomingMessage): { action: string; resource: string } {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const [, bucket = '', ...rest] = decodeURIComponent(url.pathname).split('/');
-  const key = rest.join('/');
-  const q = url.searchParams;
-  const object = `${ARN}${bucket}/${key}`;
-  if (!key) return { action: 's3:ListBucket', resource: `${ARN}${bucket}` };
-  if (req.method === 'DELETE')
-    return { action: q.has('uploadId') ? 's3:AbortMultipartUpload' : 's3:DeleteObject', resource: object };
-  if (req.method === 'GET' || req.method === 'HEAD')
-    return { action: q.has('attributes') ? 's3:GetObjectAttributes' : 's3:GetObject', resource: object };
-  if (req.method === 'PUT' && req.headers['x-amz-object-lock-mode'])
-    return { action: 's3:PutObjectRetention', resource: object };
-  return { action: 's3:PutObject', resource: object };
-}
-
-interface Iam {
-  /** Every `action resource` asked, in order; denied ones end in ` DENIED`. */
-  calls: string[];
-}
+/** The names template.yaml's policies resolve with here: buckets named as in the stack. */
+const NAMES: Record<string, string> = {
+  JournalBucket: JOURNAL,
+  JournalBucketName: JOURNAL,
+  'UpdatesBucket.Arn': `${S3_ARN}${UPDATES}`,
+  OrganizationId: 'm-0',
+  JournalKeyPrefix: 'journal',
+  'RateTable.Arn': 'arn:aws:dynamodb:us-east-1:123456789012:table/rates',
+};
 
 /** Points both proxies at an IAM check with the function's grants from template.yaml. */
 async function asDeployed(logicalId: string, without: string[] = []): Promise<Iam> {
-  const grants = grantsOf(await loadTemplate(), logicalId).map((g) => ({
+  const grants = grantsOf(await loadTemplate(), logicalId, NAMES).map((g) => ({
     ...g,
     actions: g.actions.filter((a) => !without.includes(a)),
   }));
   const iam: Iam = { calls: [] };
-  const check =
-    (name: (req: IncomingMessage) => { action: string; resource: string }, xml: boolean): Decide =>
-    (req): Act => {
-      const { action, resource } = name(req);
-      const ok = allowed(grants, action, resource);
-      iam.calls.push(`${action} ${resource}${ok ? '' : ' DENIED'}`);
-      if (ok) return { do: 'forward' };
-      const message = `User: arn:aws:sts::123456789012:assumed-role/${logicalId}Role/x is not authorized to perform: ${action} on resource: "${resource}"`;
-      return xml
-        ? {
-            do: 'answer',
-            status: 403,
-            headers: { 'content-type': 'application/xml' },
-            body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message><RequestId>r76</RequestId></Error>`,
-          }
-        : {
-            do: 'answer',
-            status: 403,
-            headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' },
-            body: JSON.stringify({ message }),
-          };
-    };
-  t.s3p.decide = check(s3Action, true);
-  const flowDecide = check((req) => {
-    const id = decodeURIComponent((req.url ?? '').split('?')[0]?.replace(/^\/messages\//, '') ?? '');
-    const action =
-      req.method === 'POST'
-        ? 'workmailmessageflow:PutRawMessageContent'
-        : 'workmailmessageflow:GetRawMessageContent';
-    return { action, resource: `${FLOW_ARN}${id}` };
-  }, false);
-  t.flowp.decide = flowDecide;
+  t.s3p.decide = iamDecide(logicalId, grants, iam, s3Calls, 's3');
+  t.flowp.decide = iamDecide(
+    logicalId,
+    grants,
+    iam,
+    (req) => {
+      const id = decodeURIComponent((req.url ?? '').split('?')[0]?.replace(/^\/messages\//, '') ?? '');
+      const action =
+        req.method === 'POST'
+          ? 'workmailmessageflow:PutRawMessageContent'
+          : 'workmailmessageflow:GetRawMessageContent';
+      return [{ action, resource: `${FLOW_ARN}${id}` }];
+    },
+    'json',
+  );
   return iam;
 }
 
-const denied = (iam: Iam) => iam.calls.filter((c) => c.endsWith(' DENIED'));
 const isPutRaw = (req: IncomingMessage) => req.method === 'POST' && /^\/messages\//.test(req.url ?? '');
 
 async function staged(id: string): Promise<string[]> {

@@ -110,7 +110,8 @@ const DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException']);
  * error code; `AccessDeniedException` from Message Flow), as one line for the log that names the call and what an
  * operator fixes; `undefined` for any other error. A deployment fault says nothing about the message: the caller
  * fails the invocation with it (WorkMail retries, then applies the rule's fallback action) rather than answer as if
- * a protection had decided (fault round 76).
+ * a protection had decided (fault round 76). `then` says what the caller does instead, when that is not WorkMail's
+ * retry (the SES flows: a hold, a bounce not sent; fault round 77).
  *
  * @example
  * ```ts
@@ -118,9 +119,13 @@ const DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException']);
  * if (denied) throw new TransientError(denied, { cause: error });
  * ```
  */
-export function deniedByPolicy(error: unknown, call: string): string | undefined {
+export function deniedByPolicy(
+  error: unknown,
+  call: string,
+  then = "the invocation fails so that WorkMail retries it and, after the rule's timeout, applies the rule's fallback action",
+): string | undefined {
   const name = (error as { name?: string } | undefined)?.name;
   if (!name || !DENIED_NAMES.has(name)) return undefined;
   const detail = error instanceof Error ? error.message : String(error);
-  return `${call} refused by AWS (${name}: ${detail}): the function's IAM role (or the bucket's or key's policy) does not allow this call; fix the deployment's policy (docs/deploy.md, "Least privilege, as deployed"); the invocation fails so that WorkMail retries it and, after the rule's timeout, applies the rule's fallback action`;
+  return `${call} refused by AWS (${name}: ${detail}): the function's IAM role (or the bucket's or key's policy) does not allow this call; fix the deployment's policy (docs/deploy.md, "Least privilege, as deployed"); ${then}`;
 }

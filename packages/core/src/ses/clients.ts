@@ -9,7 +9,7 @@ import { MessageReadError } from '../message/read-error.js';
 import { isPreconditionFailed } from '../s3/request-retry.js';
 import { notS3sAnswer } from '../s3/stored-answer.js';
 import { sharedS3Client } from '../s3-client.js';
-import { TransientError } from '../transient.js';
+import { deniedByPolicy, TransientError } from '../transient.js';
 import { checkStoredIdentity } from './stored-identity.js';
 
 /** AWS clients an SES flow uses: S3 (the stored message) and SES (SendBounce). Inject your own in tests. */
@@ -122,6 +122,15 @@ export function storedMessageSource(
           { cause: error },
         );
       }
+      // The role may not read the stored message, or (without s3:ListBucket, which the templates do not grant) it
+      // does not exist: S3 answers both AccessDenied. Not knowing the message is a deployment fault, never a
+      // protection's verdict: a retryable error, which guard-ses holds and archiver-ses fails on (fault round 77).
+      const denied = deniedByPolicy(
+        error,
+        `GetObject s3://${where.bucket}/${key}`,
+        `or the key does not exist (S3 answers a missing key AccessDenied to a role without s3:ListBucket): the receipt rule needs an S3 action (bucket ${where.bucket}, prefix "${where.keyPrefix ?? ''}") before the Lambda action; the message was not read`,
+      );
+      if (denied) throw new TransientError(denied, { cause: error });
       const status = notS3sAnswer(error);
       if (status !== undefined)
         throw new TransientError(

@@ -1,4 +1,5 @@
 import { type SESClient, SendBounceCommand } from '@aws-sdk/client-ses';
+import { deniedByPolicy } from '../transient.js';
 import type { SesResolution } from './disposition.js';
 
 /** What became of the bounce: sent (with SES's id for it), or failed (with the reason). */
@@ -72,9 +73,15 @@ export async function sendBounce(
       };
     return { status: 'sent', bounceId: out.MessageId };
   } catch (error) {
+    // A role without ses:SendBounce on the sender's identity: said as the deployment's fault (fault round 77).
+    const denied = deniedByPolicy(
+      error,
+      `SendBounce from ${args.sender}`,
+      'no bounce was sent and the message stays stopped',
+    );
     return {
       status: 'failed',
-      reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      reason: denied ?? (error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
     };
   }
 }

@@ -5,6 +5,7 @@ import { deadlineBudget } from '../flow/deadline.js';
 import { applyEditFallbacks, RECEIVES, STRIP_FALLBACK_MESSAGE } from '../flow/edit-fallback.js';
 import type { EditOutcome } from '../flow/edit-outcome.js';
 import { type FlowOutcome, publishOutcome } from '../flow/outcome.js';
+import { deniedByPolicy } from '../transient.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
 import { resolveDisposition, type SesResolution } from './disposition.js';
 import type { SesDisposition, SesMessage } from './event.js';
@@ -343,7 +344,13 @@ async function hold(
       answerBy - Date.now(),
     );
   } catch (error) {
-    held.recordError = `${(error as Error).name}: ${(error as Error).message}`;
+    // A role without s3:PutObject on the records' prefix: said as the deployment's fault, with the policy to fix.
+    held.recordError =
+      deniedByPolicy(
+        error,
+        `PutObject ${where}${messageId}.json`,
+        'the message is held (STOP_RULE) all the same',
+      ) ?? `${(error as Error).name}: ${(error as Error).message}`;
     o.warnings.push(
       `why the message is held could not be recorded under ${where} (${held.recordError}): \`wmflow quarantine list\` will not show it; this log does`,
     );
