@@ -1,8 +1,7 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { lambdaContext, makeSesEvent, type SesReceiptVerdicts, sesMessageId } from '@wmflow/core/testing';
+import type { SesReceiptVerdicts } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { guardSes } from '../../guard-ses/guard-ses.js';
 import { mail } from './attacker-kit.js';
+import { sesGuardKit } from './ses-guard-kit.js';
 import { useTwinStack } from './twin-kit.js';
 
 // Attacker round 92 (guard-ses): round 85 stopped a DKIM signature over part of the body (`l=`) from proving a
@@ -11,32 +10,7 @@ import { useTwinStack } from './twin-kit.js';
 // `PASS`: the organization's own mail) read the receipt's DMARC verdict alone, so such a replay, sent from the
 // attacker's own server, was delivered untagged, looking like the organization's own mail.
 const stack = useTwinStack();
-const STORED = { bucket: 'inbound-mail', keyPrefix: 'inbound/' };
-
-async function sesGuard(bytes: Buffer, verdicts: SesReceiptVerdicts, source: string) {
-  const handler = guardSes({
-    ORGANIZATION_DOMAINS: 'corp.example',
-    STORED_BUCKET: STORED.bucket,
-    STORED_KEY_PREFIX: STORED.keyPrefix,
-    BOUNCE_SENDER: 'postmaster@corp.example',
-  });
-  const messageId = sesMessageId();
-  await stack().s3.send(
-    new PutObjectCommand({ Bucket: STORED.bucket, Key: `${STORED.keyPrefix}${messageId}`, Body: bytes }),
-  );
-  stack().ses.receive(messageId);
-  const text = bytes.toString('utf-8');
-  const headers = text
-    .slice(0, text.indexOf('\r\n\r\n'))
-    .replace(/\r\n[ \t]+/g, ' ')
-    .split('\r\n')
-    .map((line) => ({
-      name: line.slice(0, line.indexOf(':')),
-      value: line.slice(line.indexOf(':') + 1).trim(),
-    }));
-  const event = makeSesEvent({ messageId, source, recipients: ['bob@corp.example'], headers, verdicts });
-  return (await handler(event, lambdaContext())) as { disposition: string };
-}
+const sesGuard = sesGuardKit(stack);
 const SIGNED = 'Our quarterly newsletter.\r\n';
 const APPENDED = `${SIGNED}\r\nIT: your password expires today, renew it at https://evil.example/login\r\n`;
 const sig = (tags: string) =>

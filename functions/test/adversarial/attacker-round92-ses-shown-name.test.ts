@@ -1,8 +1,7 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { lambdaContext, makeSesEvent, type SesReceiptVerdicts, sesMessageId } from '@wmflow/core/testing';
+import type { SesReceiptVerdicts } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { guardSes } from '../../guard-ses/guard-ses.js';
 import { attackerKit, mail } from './attacker-kit.js';
+import { sesGuardKit } from './ses-guard-kit.js';
 import { useTwinStack } from './twin-kit.js';
 
 // Attacker round 92 (guard-ses, then the WorkMail guard's untaggable mail). Round 91 holds outside mail shown as the
@@ -15,34 +14,7 @@ import { useTwinStack } from './twin-kit.js';
 // ways (`ceo@corp.example x@evil.example`: the receipt does not say which domain passed).
 const stack = useTwinStack();
 const kit = attackerKit(stack);
-const STORED = { bucket: 'inbound-mail', keyPrefix: 'inbound/' };
-
-/** guard-ses's answer for `bytes` stored by the S3 action, the event listing the message's own header fields. */
-async function sesGuard(bytes: Buffer, verdicts: SesReceiptVerdicts, source: string, env = {}) {
-  const handler = guardSes({
-    ORGANIZATION_DOMAINS: 'corp.example',
-    STORED_BUCKET: STORED.bucket,
-    STORED_KEY_PREFIX: STORED.keyPrefix,
-    BOUNCE_SENDER: 'postmaster@corp.example',
-    ...env,
-  });
-  const messageId = sesMessageId();
-  await stack().s3.send(
-    new PutObjectCommand({ Bucket: STORED.bucket, Key: `${STORED.keyPrefix}${messageId}`, Body: bytes }),
-  );
-  stack().ses.receive(messageId);
-  const text = bytes.toString('utf-8');
-  const headers = text
-    .slice(0, text.indexOf('\r\n\r\n'))
-    .replace(/\r\n[ \t]+/g, ' ')
-    .split('\r\n')
-    .map((line) => ({
-      name: line.slice(0, line.indexOf(':')),
-      value: line.slice(line.indexOf(':') + 1).trim(),
-    }));
-  const event = makeSesEvent({ messageId, source, recipients: ['bob@corp.example'], headers, verdicts });
-  return (await handler(event, lambdaContext())) as { disposition: string };
-}
+const sesGuard = sesGuardKit(stack);
 // The attacker's own domain passes SPF, DKIM and DMARC: it signs its own mail.
 const PASS: SesReceiptVerdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
 const letter = (head: string[]) =>
