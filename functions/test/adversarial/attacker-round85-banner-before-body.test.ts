@@ -77,7 +77,7 @@ describe('A85-2: an element or text before the `<body>` tag holds the banner', (
       '<link rel="stylesheet" href="https://outside.example/a.css"><script>var a = "<div>";</script></head>\r\n\r\n';
     const { ancestors, before } = await shown(`${head}<body class="mail">${PHISH}</body></html>`);
     expect(ancestors).toEqual(['html', 'body']);
-    expect(before).toContain('<body class="mail">');
+    expect(before).toMatch(/<body style="[^"]*" class="mail">/); // its layout pinned (round 95)
   });
   it('control: a page without a <body> tag takes the banner before its first content', async () => {
     const { ancestors, before } = await shown(`<html><head><title>t</title></head>${PHISH}</html>`);

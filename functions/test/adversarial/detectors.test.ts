@@ -236,7 +236,10 @@ describe('guard at defaults: the outside banner cannot be suppressed by the send
       expect(r.latest.match(/came from outside the organization/g)?.length ?? 0).toBeGreaterThanOrEqual(
         name.includes('banner text') ? 2 : 1,
       );
-      if (name.startsWith('a <body')) expect(r.latest).toMatch(/<!-- <body> --><html><body><div style=/);
+      if (name.startsWith('a <body'))
+        expect(r.latest.replace(/=\r?\n/g, '').replaceAll('=3D', '=')).toMatch(
+          /<!-- <body> --><html><body style="[^"]*"><div style=/, // the body's layout pinned (round 95)
+        );
     });
   }
 });

@@ -67,7 +67,9 @@ export const PARAGRAPH_STYLE = `${SHOWN_BOX}${SHOWN}background:transparent !impo
 /**
  * Adds a disclaimer inside the HTML body: after the real `<body>` start tag (top) or before the real
  * `</body>` (bottom), as found by {@link scanHtml} (never inside a comment, script, style or attribute);
- * at the very top or end when there is no body tag.
+ * at the very top or end when there is no body tag. A disclaimer on top also pins the body's layout with inline
+ * `!important` styles on its `<body>` tag (one of ours when there is none), so that a sender's stylesheet cannot
+ * move it below the page or off its top (attacker round 95).
  */
 export function disclaimHtml(html: string, d: Disclaimer): string {
   // The text in a span of its own styles too: a page's `p::first-line{font-size:0}` styles the line, which the
@@ -76,8 +78,116 @@ export function disclaimHtml(html: string, d: Disclaimer): string {
   if (d.dedupe !== 'none' && html.includes(snippet)) return html;
   const block = `<div style="${BLOCK_STYLE}">${snippet}</div>`;
   const marks = scanHtml(html);
-  const at = d.position === 'top' ? (marks.bodyStart ?? 0) : (marks.bodyEnd ?? html.length);
-  return `${html.slice(0, at)}${block}${html.slice(at)}`;
+  if (d.position !== 'top') {
+    const at = marks.bodyEnd ?? html.length;
+    return `${html.slice(0, at)}${block}${html.slice(at)}`;
+  }
+  const at = marks.bodyStart ?? 0;
+  const tag = marks.bodyTag;
+  let out: string;
+  // No `<body>` tag: one of ours opens the body where the block goes, with the body's layout pinned.
+  if (!tag) out = `${html.slice(0, at)}<body style="${BODY_PINNED}">${block}${html.slice(at)}`;
+  else {
+    const pinned = pinBodyTag(html.slice(tag[0], tag[1]));
+    // The tag is before the block (the usual page) or after it (content opened the body before its `<body>` tag).
+    out =
+      tag[0] < at
+        ? `${html.slice(0, tag[0])}${pinned}${html.slice(tag[1], at)}${block}${html.slice(at)}`
+        : `${html.slice(0, at)}${block}${html.slice(at, tag[0])}${pinned}${html.slice(tag[1])}`;
+  }
+  // The root's box too (`html{margin-top:-64px}`, a transform): an `<html>` tag of ours opens the root before any of
+  // the sender's (after a leading doctype, so the page keeps its mode), carrying the first style a sender's `<html>`
+  // tag gives it, kept as for the body, then the pin. Later `<html>` tags add only attributes the root lacks.
+  const root = marks.rootAt ?? (html.startsWith('\ufeff') ? 1 : 0);
+  let sender = '';
+  for (const [start, end] of marks.htmlTags) {
+    const style = firstStyle(html.slice(start, end));
+    if (!style) continue;
+    if (closedCss(style.value)) sender = `${style.value.replaceAll('"', '&quot;')};`;
+    break;
+  }
+  return `${out.slice(0, root)}<html style="${sender}${BODY_PINNED}">${out.slice(root)}`;
+}
+
+// The body's (and the root's) own layout, pinned for a banner on top (attacker round 95): the banner is the body's first child, and a
+// sender's `body{display:flex;flex-direction:column-reverse}` (a grid, a table with a header group, `display:contents`
+// under a reversed `<html>`), a negative top margin or a transform moved it below the page or off its top; no style on
+// the banner undoes its parent's layout. Inline `!important` declarations, last in the body's style attribute, win
+// over every rule of the page's stylesheets and over the sender's own inline ones.
+const BODY_PINNED =
+  'display:block !important;position:static !important;transform:none !important;translate:none !important;' +
+  'rotate:none !important;scale:none !important;clip-path:none !important;mask:none !important;' +
+  '-webkit-mask:none !important;margin-top:0 !important;';
+
+// The `<body …>` start tag with BODY_PINNED appended to its first style attribute (the one a browser keeps), or put in
+// a style attribute of its own. A sender's style that could swallow what follows it (an open comment, string, bracket,
+// a trailing escape, or a character reference that may decode to one) is replaced: not knowing is not allowing.
+function pinBodyTag(tag: string): string {
+  const style = firstStyle(tag);
+  if (!style) return `${tag.slice(0, 5)} style="${BODY_PINNED}"${tag.slice(5)}`;
+  const kept = closedCss(style.value) ? `${style.value.replaceAll('"', '&quot;')};` : '';
+  return `${tag.slice(0, style.start)}style="${kept}${BODY_PINNED}"${tag.slice(style.end)}`;
+}
+
+// The first `style` attribute of a start tag as the HTML tokenizer reads it: `[start, end)` and its raw value. Linear.
+function firstStyle(tag: string, from = 5): { start: number; end: number; value: string } | undefined {
+  const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
+  const stop = tag.endsWith('>') ? tag.length - 1 : tag.length;
+  let j = from; // after `<body` or `<html`
+  while (j < stop) {
+    if (space(tag[j]) || tag[j] === '/') {
+      j++;
+      continue;
+    }
+    const start = j++;
+    while (j < stop && !space(tag[j]) && tag[j] !== '/' && tag[j] !== '=') j++;
+    const name = tag.slice(start, j).toLowerCase();
+    let k = j;
+    while (k < stop && space(tag[k])) k++;
+    if (tag[k] !== '=') continue;
+    k++;
+    while (k < stop && space(tag[k])) k++;
+    let value: string;
+    const quote = tag[k];
+    if (quote === '"' || quote === "'") {
+      const close = tag.indexOf(quote, k + 1);
+      const to = close === -1 || close > stop ? stop : close;
+      value = tag.slice(k + 1, to);
+      j = Math.min(to + 1, stop);
+    } else {
+      const from = k;
+      while (k < stop && !space(tag[k])) k++;
+      value = tag.slice(from, k);
+      j = k;
+    }
+    if (name === 'style') return { start, end: j, value };
+  }
+  return undefined;
+}
+
+// Whether a style attribute's value leaves nothing open that would swallow declarations put after it. Linear.
+function closedCss(value: string): boolean {
+  if (value.includes('&')) return false;
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\') {
+      if (++i >= value.length) return false;
+    } else if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\n' || c === '\r' || c === '\f') return false;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '/' && value[i + 1] === '*') {
+      const end = value.indexOf('*/', i + 2);
+      if (end === -1) return false;
+      i = end + 1;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--depth < 0) return false;
+    }
+  }
+  return depth === 0 && !quote;
 }
 
 /** The HTML of a disclaimer given as text: a paragraph of its escaped text, line breaks kept. */

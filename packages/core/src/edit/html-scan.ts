@@ -8,6 +8,12 @@ export interface HtmlLandmarks {
    * that content, where the browser opens the body itself.
    */
   bodyStart?: number;
+  /** `[start, end)` of the first real `<body …>` start tag (attacker round 95: its style is pinned). */
+  bodyTag?: [number, number];
+  /** `[start, end)` of each real `<html …>` start tag (the root takes the first value of each attribute). */
+  htmlTags: [number, number][];
+  /** After a `<!DOCTYPE …>` that comes before any tag or text: where a tag may open the root without quirks mode. */
+  rootAt?: number;
   /** Index of the last real `</body>` end tag. */
   bodyEnd?: number;
   /** `[start, end)` of each `<meta>` tag. */
@@ -41,7 +47,8 @@ const HEAD_MATERIAL = ' html head base basefont bgsound link meta style script t
  */
 export function scanHtml(html: string): HtmlLandmarks {
   const lower = asciiLowerCase(html);
-  const found: HtmlLandmarks = { metas: [], steps: 0 };
+  const found: HtmlLandmarks = { metas: [], htmlTags: [], steps: 0 };
+  let early = true; // only comments, white space and doctypes so far
   // Where the browser opens the body before any `<body>` tag; `text` is where the current run of text began.
   let opened: number | undefined;
   let text = 0;
@@ -53,7 +60,10 @@ export function scanHtml(html: string): HtmlLandmarks {
     found.steps++;
     if (opened === undefined && found.bodyStart === undefined) {
       const shown = firstText(lower, text, i);
-      if (shown !== -1) opens(shown);
+      if (shown !== -1) {
+        opens(shown);
+        early = false;
+      }
     }
     let next: number;
     if (lower.startsWith('<!--', i)) {
@@ -62,7 +72,9 @@ export function scanHtml(html: string): HtmlLandmarks {
     } else if (lower[i + 1] === '!' || lower[i + 1] === '?') {
       const end = lower.indexOf('>', i + 2);
       next = end === -1 ? -1 : end + 1;
+      if (early && end !== -1 && lower.startsWith('<!doctype', i)) found.rootAt = next;
     } else if (lower[i + 1] === '/' && isLetter(lower[i + 2])) {
+      early = false;
       const name = tagName(lower, i + 2);
       const end = lower.indexOf('>', i + 2);
       if (name === 'body') found.bodyEnd = i;
@@ -71,8 +83,13 @@ export function scanHtml(html: string): HtmlLandmarks {
       const name = tagName(lower, i + 1);
       const end = tagEnd(lower, i + 1 + name.length);
       if (end === -1) break;
+      early = false;
+      if (name === 'html') found.htmlTags.push([i, end]);
       if (name !== 'body' && !HEAD_MATERIAL.includes(` ${name} `)) opens(i);
-      if (name === 'body' && found.bodyStart === undefined) found.bodyStart = opened ?? end;
+      if (name === 'body' && found.bodyStart === undefined) {
+        found.bodyStart = opened ?? end;
+        found.bodyTag = [i, end];
+      }
       if (name === 'meta') found.metas.push([i, end]);
       next = end;
       if (RAW_TEXT.has(name)) {
@@ -80,6 +97,7 @@ export function scanHtml(html: string): HtmlLandmarks {
         next = close === -1 ? -1 : close;
       }
     } else {
+      early = false;
       opens(i); // a `<` that opens no tag is text
       next = i + 1;
     }
