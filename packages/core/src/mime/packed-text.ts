@@ -313,8 +313,11 @@ function unpack(
 // An .xlsx or OpenDocument cell's value as its number format draws it, where the format writes digits of its own
 // (attacker round 93): the parts are found by what they hold (a workbook's parts may be named anything its relationships say).
 function readNumberFormats(texts: readonly ZipText[], name: string, u: Unpacking): void {
-  const xml = (t: ZipText) => (/\.xml$/i.test(t.name) ? t.bytes.toString('utf8') : '');
-  const parts = texts.map(xml);
+  const xmlParts = texts.filter((t) => /\.xml$/i.test(t.name));
+  // Most packages (every .docx, most workbooks) hold no number format or data style: their parts, which the zip's
+  // text readers decode anyway, are not decoded a second time here.
+  if (!xmlParts.some((t) => t.bytes.includes('numFmt') || t.bytes.includes('xmlns:datastyle:'))) return;
+  const parts = xmlParts.map((t) => t.bytes.toString('utf8'));
   // OpenDocument: data styles in its content.xml or styles.xml (by their namespace, whatever the prefix).
   const odf = parts.filter((x) => x.includes('xmlns:datastyle:') || x.includes(':value'));
   if (odf.some((x) => x.includes('xmlns:datastyle:'))) {
