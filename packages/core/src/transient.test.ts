@@ -24,6 +24,14 @@ describe('isTransient: what fails the invocation so WorkMail retries it', () => 
       named('RequestTimeTooSkewed', 403),
       named('ExpiredToken', 400),
       named('ExpiredTokenException', 403),
+      // A request the service could not authenticate: credentials rotated or revoked, a signature not matched or
+      // out of its window (fault round 78).
+      named('InvalidAccessKeyId', 403),
+      named('InvalidToken', 400),
+      named('SignatureDoesNotMatch', 403),
+      named('UnrecognizedClientException', 403),
+      named('InvalidClientTokenId', 403),
+      named('InvalidSignatureException', 403),
       new Error('rule failed', { cause: named('SlowDown', 503) }),
     ])
       expect([error.message, isTransient(error)]).toEqual([error.message, true]);

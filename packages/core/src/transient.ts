@@ -40,10 +40,32 @@ const TRANSIENT_NAMES = new Set([
   'XAmzContentSHA256Mismatch',
   'ConditionalRequestConflict',
   'OperationAborted',
-  // A clock or credentials that were out of date for this try; the next invocation signs afresh.
+]);
+
+// The service could not authenticate the request: credentials out of date, rotated or revoked (S3's
+// InvalidAccessKeyId and InvalidToken, the JSON protocols' UnrecognizedClientException, the query protocols'
+// InvalidClientTokenId), a signature it does not match, or one dated outside its window (a clock off: the SDK
+// corrects its offset from the answer's Date and tries once more, and may still fail). An answer about who signed
+// and when, never about the message: the next invocation signs afresh, maybe on another container (fault rounds 64
+// and 78).
+const REFUSED_SIGNATURE_NAMES = new Set([
   'RequestTimeTooSkewed',
   'ExpiredToken',
   'ExpiredTokenException',
+  'TokenRefreshRequired',
+  'InvalidAccessKeyId',
+  'InvalidToken',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'AuthFailure',
 ]);
 
 const NETWORK_CODES = new Set([
@@ -72,8 +94,9 @@ const SDK_CHECKSUM_STREAM =
 
 /**
  * True when `error` (or an error in its `cause` chain) is transient: a {@link TransientError}, an AWS
- * throttling or 5xx answer, a network or timeout error, or the SDK's checksum check of an answer's body failing
- * (a byte changed on its way, or the answer closed before its end). The SDK has already retried these when they
+ * throttling or 5xx answer, a network or timeout error, the SDK's checksum check of an answer's body failing
+ * (a byte changed on its way, or the answer closed before its end), or a request the service could not
+ * authenticate (credentials expired, rotated or revoked, a signature not matched or out of its time window). The SDK has already retried these when they
  * reach a rule, so the invocation fails instead of the rule's error policy deciding.
  *
  * @example
@@ -91,7 +114,7 @@ export function isTransient(error: unknown): boolean {
       $retryable?: unknown;
       cause?: unknown;
     };
-    if (x.name && TRANSIENT_NAMES.has(x.name)) return true;
+    if (x.name && (TRANSIENT_NAMES.has(x.name) || REFUSED_SIGNATURE_NAMES.has(x.name))) return true;
     if (x.code && (NETWORK_CODES.has(x.code) || HTTP_PARSE_ERROR.test(x.code))) return true;
     const message = (e as { message?: unknown }).message;
     if (x.name === 'Error' && typeof message === 'string' && SDK_CHECKSUM_STREAM.test(message)) return true;
@@ -107,8 +130,9 @@ const DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException']);
 
 /**
  * The AWS service's own refusal of a call the function's role does not allow (S3 `AccessDenied`, `403` with S3's
- * error code; `AccessDeniedException` from Message Flow), as one line for the log that names the call and what an
- * operator fixes; `undefined` for any other error. A deployment fault says nothing about the message: the caller
+ * error code; `AccessDeniedException` from Message Flow), or of a request it could not authenticate (credentials
+ * expired, rotated or revoked, a signature not matched, a clock off: fault round 78), as one line for the log that
+ * names the call and what an operator fixes; `undefined` for any other error. A deployment fault says nothing about the message: the caller
  * fails the invocation with it (WorkMail retries, then applies the rule's fallback action) rather than answer as if
  * a protection had decided (fault round 76). `then` says what the caller does instead, when that is not WorkMail's
  * retry (the SES flows: a hold, a bounce not sent; fault round 77).
@@ -125,7 +149,11 @@ export function deniedByPolicy(
   then = "the invocation fails so that WorkMail retries it and, after the rule's timeout, applies the rule's fallback action",
 ): string | undefined {
   const name = (error as { name?: string } | undefined)?.name;
-  if (!name || !DENIED_NAMES.has(name)) return undefined;
+  if (!name) return undefined;
   const detail = error instanceof Error ? error.message : String(error);
+  // Credentials or a clock the service refused (fault round 78): as little about the message as a policy's refusal.
+  if (REFUSED_SIGNATURE_NAMES.has(name))
+    return `${call} refused by AWS (${name}: ${detail}): the request's credentials or signature were not accepted (credentials expired, rotated or revoked, or the function's clock off by more than AWS allows), which says nothing about the message; ${then}`;
+  if (!DENIED_NAMES.has(name)) return undefined;
   return `${call} refused by AWS (${name}: ${detail}): the function's IAM role (or the bucket's or key's policy) does not allow this call; fix the deployment's policy (docs/deploy.md, "Least privilege, as deployed"); ${then}`;
 }

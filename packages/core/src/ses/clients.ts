@@ -125,10 +125,13 @@ export function storedMessageSource(
       // The role may not read the stored message, or (without s3:ListBucket, which the templates do not grant) it
       // does not exist: S3 answers both AccessDenied. Not knowing the message is a deployment fault, never a
       // protection's verdict: a retryable error, which guard-ses holds and archiver-ses fails on (fault round 77).
+      // Credentials or a signature S3 did not take (fault round 78) are no answer about the key either.
       const denied = deniedByPolicy(
         error,
         `GetObject s3://${where.bucket}/${key}`,
-        `or the key does not exist (S3 answers a missing key AccessDenied to a role without s3:ListBucket): the receipt rule needs an S3 action (bucket ${where.bucket}, prefix "${where.keyPrefix ?? ''}") before the Lambda action; the message was not read`,
+        (error as { name?: string }).name === 'AccessDenied'
+          ? `or the key does not exist (S3 answers a missing key AccessDenied to a role without s3:ListBucket): the receipt rule needs an S3 action (bucket ${where.bucket}, prefix "${where.keyPrefix ?? ''}") before the Lambda action; the message was not read`
+          : 'the message was not read',
       );
       if (denied) throw new TransientError(denied, { cause: error });
       const status = notS3sAnswer(error);

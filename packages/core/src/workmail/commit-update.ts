@@ -131,18 +131,19 @@ export async function commitUpdate(args: {
     return { status: 'committed', key, size, changes, skipped };
   } catch (error) {
     await piped.discard();
-    // Throttling, 5xx, resets: the invocation fails and WorkMail retries it (the message is unchanged).
-    if (isTransient(error) && !args.signal.aborted) {
-      throw new TransientError(`update not committed: ${(error as Error).message}`, { cause: error });
-    }
-    // The role may not stage the update or commit it: a deployment fault, not the message's. Answering would let
-    // the protection decide from it (a strip bounced, a disclaimer dropped unseen): the invocation fails loudly.
+    // The role may not stage the update or commit it, or the service did not take the request's credentials or
+    // signature (fault round 78): a deployment or clock fault, not the message's. Answering would let the protection
+    // decide from it (a strip bounced, a disclaimer dropped unseen): the invocation fails loudly.
     const denied = deniedByPolicy(
       error,
       `update of ${args.messageId} (staged at s3://${options.bucket}/${key})`,
     );
     if (denied && !args.signal.aborted)
       throw new TransientError(`update not committed: ${denied}`, { cause: error });
+    // Throttling, 5xx, resets: the invocation fails and WorkMail retries it (the message is unchanged).
+    if (isTransient(error) && !args.signal.aborted) {
+      throw new TransientError(`update not committed: ${(error as Error).message}`, { cause: error });
+    }
     return mapCommitError(error, options.bucket, applied);
   }
 }
