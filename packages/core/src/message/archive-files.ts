@@ -191,7 +191,16 @@ function walk(
   budget: Budget,
 ): void {
   const officePackage = isOfficePackageNamed(names);
-  const visit = (entry: ArchiveEntry) => visitEntry(entry, prefix, depth, out, budget, officePackage);
+  // An archive's file whose path climbs out of the folder it is extracted to (not a document's link to a file).
+  const extracted = !isPackagingDocument(kind) && LISTERS[kind] !== undefined;
+  const visit = (entry: ArchiveEntry) => {
+    visitEntry(entry, prefix, depth, out, budget, officePackage);
+    const escaping = extracted
+      ? [entry.name, entry.unicodeName, entry.codePageName].find(leavesFolder)
+      : undefined;
+    if (escaping !== undefined)
+      out.unreadable ??= `${prefix}${escaping}: a path that leaves the folder the archive is extracted to, which WinRAR before 7.13 follows (CVE-2025-6218; for a file's NTFS stream, CVE-2025-8088)`;
+  };
   try {
     if (isPackagingDocument(kind)) PACKAGED[kind](data, budget.left, visit);
     else if (LISTERS[kind]) LISTERS[kind](data, budget.left, visit);
@@ -232,6 +241,17 @@ export const UNIX_EXECUTABLE = 'application/x-unix-executable';
 function extensionless(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   return !base.startsWith('.') && !opensByExtensionOnMac(base);
+}
+
+/**
+ * Whether an archive path climbs out of the folder it is extracted to: a segment that is `..` once Windows drops its
+ * trailing dots and spaces (`.. ` and `...` are `..` to it; attacker round 96). Extractors that follow such a path
+ * write the file anywhere: into the Startup folder, or Word's STARTUP folder, whose templates' macros run unasked.
+ */
+function leavesFolder(path: string | undefined): boolean {
+  if (path === undefined) return false;
+  for (const segment of path.split(/[\\/]/)) if (/^\.\.[. ]*$/.test(segment)) return true;
+  return false;
 }
 
 /** A path with `.` and empty segments dropped, `\\` read as `/`. */

@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { type ArchiveEntry, storedEntry } from './archive-entry.js';
 import { hasOverlongAscii } from './overlong-utf8.js';
+import { STREAM_SERVICE, visitStream } from './rar-streams.js';
 import { eachRar5Entry } from './rar5-entries.js';
 
 // RAR 1.5–4.x (the "RAR 4" format) and RAR 5 headers walked as `unrar l` lists them. Only stored files
@@ -12,6 +13,8 @@ const RAR5 = Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1');
 const FILE = 0x74;
 const SERVICE = 0x7a;
 const END = 0x7b;
+// RAR 2.x's sub-block (`SUB_HEAD`), whose type 0x103 is a file's NTFS stream (`STREAM_HEAD`).
+const OLD_SERVICE = 0x77;
 
 /**
  * Calls `visit` for each file of a RAR 4 or RAR 5 archive; throws when the archive cannot be listed whole.
@@ -28,6 +31,8 @@ export function eachRarEntry(rar: Buffer, maxBytes: number, visit: (entry: Archi
   }
   if (!rar.subarray(0, RAR4.length).equals(RAR4)) throw new Error('not a RAR archive');
   let p = RAR4.length;
+  // The file an NTFS stream (an `STM` service header, or RAR 2.x's stream block) after it belongs to.
+  let file: string | undefined;
   while (p < rar.length) {
     if (p + 7 > rar.length) throw new Error('truncated header');
     const type = rar[p + 2] as number;
@@ -42,7 +47,13 @@ export function eachRarEntry(rar: Buffer, maxBytes: number, visit: (entry: Archi
     if (type === END) return;
     const extra = dataSize(rar, p, type, flags, size);
     const start = p + size;
-    if (type === FILE) visit(fileEntry(rar, p, flags, start));
+    if (type === FILE) {
+      const entry = fileEntry(rar, p, flags, start);
+      file = entry.name;
+      visit(entry);
+    }
+    if (type === SERVICE) serviceStream(rar, p, flags, start, file, visit);
+    if (type === OLD_SERVICE) oldStream(rar, p, file, visit);
     // A 64-bit packed size (flag 0x100) is out of reach of a 25 MB message: the bounds check catches it.
     p = start + extra;
   }
@@ -88,6 +99,49 @@ function fileEntry(rar: Buffer, p: number, flags: number, start: number): Archiv
     return entry;
   }
   return storedEntry(rar, start, packed, entry);
+}
+
+/**
+ * A service header (NEWSUB_HEAD): an `STM` one is a stream of the file before it, its name (UTF-16LE) after the
+ * header's own name and before the salt, visited as a file (see rar-streams.ts); the others hold no file.
+ */
+function serviceStream(
+  rar: Buffer,
+  p: number,
+  flags: number,
+  start: number,
+  file: string | undefined,
+  visit: (entry: ArchiveEntry) => void,
+): void {
+  const size = rar.readUInt16LE(p + 5);
+  const nameSize = rar.readUInt16LE(p + 26);
+  const at = p + 32 + (flags & 0x100 ? 8 : 0);
+  if (at + nameSize > p + size) throw new Error(`truncated service header at ${p}`);
+  if (rar.toString('latin1', at, at + nameSize) !== STREAM_SERVICE) return;
+  const subEnd = p + size - (flags & 0x400 ? 8 : 0);
+  if (subEnd <= at + nameSize) return; // no stream name: unrar skips it
+  const sub = rar.subarray(at + nameSize, subEnd);
+  const stream = sub.toString('utf16le', 0, sub.length & ~1);
+  const packed = rar.readUInt32LE(p + 7);
+  const stored = rar[p + 25] === 0x30 && !(flags & 0x07);
+  const entry: ArchiveEntry = stored
+    ? storedEntry(rar, start, packed, { name: '' })
+    : { name: '', ...(flags & 0x04 ? { encrypted: true } : {}) };
+  visitStream(file, stream, entry, visit);
+}
+
+/** RAR 2.x's stream block: its type (0x103), then the stream's name at 26 (its size at 24), as unrar reads it. */
+function oldStream(
+  rar: Buffer,
+  p: number,
+  file: string | undefined,
+  visit: (entry: ArchiveEntry) => void,
+): void {
+  const size = rar.readUInt16LE(p + 5);
+  if (size < 26 || rar.readUInt16LE(p + 11) !== 0x103) return;
+  const nameSize = rar.readUInt16LE(p + 24);
+  if (26 + nameSize > size) throw new Error(`truncated stream block at ${p}`);
+  visitStream(file, rar.toString('latin1', p + 26, p + 26 + nameSize), { name: '' }, visit);
 }
 
 // Flag 0x200: a byte name, a NUL, then RAR's compact Unicode encoding; without the NUL, UTF-8. unrar and

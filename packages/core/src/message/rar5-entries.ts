@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { type ArchiveEntry, storedEntry } from './archive-entry.js';
 import { hasOverlongAscii } from './overlong-utf8.js';
+import { STREAM_SERVICE, visitStream } from './rar-streams.js';
 
 // RAR 5 headers: CRC32, then the header's size, type and flags as variable-length integers (7 bits a byte).
 
@@ -48,6 +49,8 @@ export function eachRar5Entry(
   let p = start;
   // Where archive headers' locators say the quick-open record is (unrar reads headers from it): every one is checked.
   const quickOpens: number[] = [];
+  // The file an NTFS stream (an `STM` service header) after it belongs to.
+  let file: string | undefined;
   while (p < rar.length) {
     const head = new Reader(rar, p + 4, rar.length);
     const size = head.vint();
@@ -75,7 +78,13 @@ export function eachRar5Entry(
     }
     // Data continued from the previous volume or into the next (flags 0x8, 0x10) is a piece of the file.
     const piece = (flags & 0x18) !== 0;
-    if (type === FILE) visit(fileEntry(r, bodyStart + size - extraSize, dataStart, dataSize, piece));
+    if (type === FILE) {
+      const entry = fileEntry(r, bodyStart + size - extraSize, dataStart, dataSize, piece);
+      file = entry.name;
+      visit(entry);
+    }
+    if (type === SERVICE)
+      serviceStream(r, bodyStart + size - extraSize, dataStart, dataSize, piece, file, visit);
     p = dataStart + dataSize;
   }
   throw new Error('no end of archive header');
@@ -201,17 +210,69 @@ function fileEntry(
   return storedEntry(r.buf, dataStart, dataSize, entry);
 }
 
+/**
+ * A service header: an `STM` one is a stream of the file before it, visited as a file (see rar-streams.ts); the
+ * others (`QO`, `CMT`, `ACL`, `RR`) hold no file.
+ */
+function serviceStream(
+  r: Reader,
+  extraStart: number,
+  dataStart: number,
+  dataSize: number,
+  piece: boolean,
+  file: string | undefined,
+  visit: (entry: ArchiveEntry) => void,
+): void {
+  const fileFlags = r.vint();
+  r.vint(); // unpacked size
+  r.vint(); // attributes
+  if (fileFlags & 0x2) r.skip(4);
+  if (fileFlags & 0x4) r.skip(4);
+  const compression = r.vint();
+  r.vint(); // host
+  const nameLength = r.vint();
+  const at = r.p;
+  r.skip(nameLength);
+  if (r.p > extraStart) throw new Error('a malformed service header');
+  if (r.buf.toString('latin1', at, at + nameLength) !== STREAM_SERVICE) return;
+  const extra = new Reader(r.buf, extraStart, r.end);
+  const { encrypted, link, subData } = extraFlags(extra, true);
+  // unrar reads a stream without its name as broken and skips it: no file.
+  if (subData === undefined) return;
+  const raw = r.buf.subarray(subData[0], subData[1]);
+  // unrar decodes an overlong form (`C0 AF`) as the ASCII character it spells: a separator the name hides.
+  if (hasOverlongAscii(raw))
+    throw new Error(`${file ?? ''}: an NTFS stream name with an overlong UTF-8 form of an ASCII character`);
+  const stream = raw.toString('utf8');
+  const flags = { ...(encrypted ? { encrypted } : {}), ...(link ? { link } : {}) };
+  const stored = ((compression >> 7) & 7) === 0;
+  const entry: ArchiveEntry =
+    encrypted || link || !stored || piece
+      ? { name: '', ...flags }
+      : storedEntry(r.buf, dataStart, dataSize, { name: '' });
+  visitStream(file, stream, entry, visit);
+}
+
 // Extra records: size, type, data; type 1 is the file's encryption record, type 5 a redirection (a link or
 // a copy of another file, which WinRAR extracts with that file's content).
-function extraFlags(r: Reader): { encrypted?: true; link?: true } {
-  const flags: { encrypted?: true; link?: true } = {};
+// a service header's type 7 is its service data (an `STM` header's stream name), whose bounds are returned with
+// `service`. RAR 5.21 and older wrote that record one byte short, last in the extra area: unrar reads the byte left.
+function extraFlags(
+  r: Reader,
+  service = false,
+): { encrypted?: true; link?: true; subData?: [number, number] } {
+  const flags: { encrypted?: true; link?: true; subData?: [number, number] } = {};
   while (r.p < r.end) {
     const size = r.vint();
-    const next = r.p + size;
+    let next = r.p + size;
     if (size === 0 || next > r.end) throw new Error('a malformed extra record');
     const type = r.vint();
     if (type === 1) flags.encrypted = true;
     if (type === 5) flags.link = true;
+    if (service && type === 7) {
+      if (r.end - next === 1) next = r.end;
+      flags.subData = [r.p, next];
+    }
     r.p = next;
   }
   return flags;

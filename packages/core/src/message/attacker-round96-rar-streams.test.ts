@@ -1,0 +1,165 @@
+// Attacker round 96: RAR NTFS streams (service headers named `STM`, RAR 2.x stream blocks). WinRAR before 7.13
+// writes a stream as `<the file before it><stream name>` without checking the name (CVE-2025-8088): a name that is a
+// path (`:..\..\Startup\update.bat`) writes the stream outside the extraction folder. The listers skipped every
+// service header, so such an archive listed only its decoy. Streams are now listed as `<file>:<stream>`, and one whose
+// name is a path makes the archive unlisted.
+import { crc32 } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { zipFile } from '../testing/zip.js';
+import { listArchive } from './archive-files.js';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
+const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00wmflow-96', 'latin1'), Buffer.alloc(64)]);
+
+function vint(n: number): number[] {
+  const out: number[] = [];
+  let v = n;
+  do {
+    out.push((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+    v = Math.floor(v / 0x80);
+  } while (v > 0);
+  return out;
+}
+function block5(fields: readonly number[]): Buffer {
+  const body = Buffer.from([...vint(fields.length), ...fields]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32LE(crc32(body), 0);
+  return Buffer.concat([crc, body]);
+}
+function header5(type: 2 | 3, name: string, data: Buffer, extra: readonly number[] = []): Buffer {
+  const n = [...Buffer.from(name, 'latin1')];
+  const flags = 0x2 | (extra.length ? 0x1 : 0);
+  const fields = [type, flags, ...(extra.length ? vint(extra.length) : []), ...vint(data.length), 0];
+  return Buffer.concat([block5([...fields, ...vint(data.length), 0, 0, 0, n.length, ...n, ...extra]), data]);
+}
+/** RAR 5: `CV.pdf`, then an `STM` header whose service data record holds `stream` (`short`: written one byte short). */
+function rar5(stream: Buffer, data: Buffer, short = false): Buffer {
+  const record = [...vint(stream.length + (short ? 0 : 1)), 7, ...stream];
+  return Buffer.concat([
+    Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
+    block5([1, 0, 0]),
+    header5(2, 'CV.pdf', PDF),
+    header5(3, 'STM', data, record),
+    block5([5, 0, 0]),
+  ]);
+}
+function crc16(head: Buffer): Buffer {
+  head.writeUInt16LE(crc32(head.subarray(2)) & 0xffff, 0);
+  return head;
+}
+function header4(type: number, name: string, data: Buffer, sub = Buffer.alloc(0)): Buffer {
+  const n = Buffer.from(name, 'latin1');
+  const head = Buffer.alloc(32 + n.length + sub.length);
+  head.writeUInt8(type, 2);
+  head.writeUInt16LE(0x8000, 3);
+  head.writeUInt16LE(head.length, 5);
+  head.writeUInt32LE(data.length, 7);
+  head.writeUInt32LE(data.length, 11);
+  head.writeUInt8(2, 15);
+  head.writeUInt8(29, 24);
+  head.writeUInt8(0x30, 25);
+  head.writeUInt16LE(n.length, 26);
+  head.writeUInt32LE(0x20, 28);
+  n.copy(head, 32);
+  sub.copy(head, 32 + n.length);
+  return Buffer.concat([crc16(head), data]);
+}
+/** RAR 2.x's stream block (SUB_HEAD type 0x103) naming `stream`. */
+function oldStream(stream: string): Buffer {
+  const name = Buffer.from(stream, 'latin1');
+  const head = Buffer.alloc(26 + name.length);
+  head.writeUInt8(0x77, 2);
+  head.writeUInt16LE(head.length, 5);
+  head.writeUInt16LE(0x103, 11);
+  head.writeUInt16LE(name.length, 24);
+  name.copy(head, 26);
+  return crc16(head);
+}
+function rar4(...blocks: Buffer[]): Buffer {
+  const main = Buffer.alloc(13);
+  main.writeUInt8(0x73, 2);
+  main.writeUInt16LE(13, 5);
+  const end = Buffer.alloc(7);
+  end.writeUInt8(0x7b, 2);
+  end.writeUInt16LE(0x4000, 3);
+  end.writeUInt16LE(7, 5);
+  return Buffer.concat([Buffer.from('Rar!\x1a\x07\x00', 'latin1'), crc16(main), ...blocks, crc16(end)]);
+}
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
+
+describe('A96: RAR NTFS streams', () => {
+  it('RAR 5: lists a stream under its file and refuses one whose name is a path', () => {
+    const files = listArchive(rar5(utf8(':..\\..\\Startup\\update.bat'), PDF), 'rar');
+    expect(files.names).toContain('CV.pdf:..\\..\\Startup\\update.bat');
+    expect(files.unreadable).toMatch(/CVE-2025-8088/);
+  });
+  it('RAR 5: a stream name written one byte short (rar 5.21 and older) is read whole', () => {
+    const files = listArchive(rar5(utf8(':../Startup/update.lnk'), PDF, true), 'rar');
+    expect(files.names).toContain('CV.pdf:../Startup/update.lnk');
+    expect(files.unreadable).toMatch(/CVE-2025-8088/);
+  });
+  it('RAR 5: a separator spelt as an overlong UTF-8 form makes the archive unlisted', () => {
+    const name = Buffer.concat([utf8(':..'), Buffer.from([0xc1, 0x9c]), utf8('update.bat')]);
+    expect(listArchive(rar5(name, PDF), 'rar').unreadable).toMatch(/overlong/);
+  });
+  it('RAR 5: a stored stream is sniffed as a file is', () => {
+    const files = listArchive(rar5(utf8(':payload'), MZ), 'rar');
+    expect(files.names).toContain('CV.pdf:payload');
+    expect(files.sniffedTypes).toContain('application/x-msdownload');
+  });
+  it('RAR 4: an STM service header names its stream in UTF-16LE', () => {
+    const sub = Buffer.from(':..\\..\\Startup\\update.bat', 'utf16le');
+    const files = listArchive(rar4(header4(0x74, 'CV.pdf', PDF), header4(0x7a, 'STM', PDF, sub)), 'rar');
+    expect(files.names).toContain('CV.pdf:..\\..\\Startup\\update.bat');
+    expect(files.unreadable).toMatch(/CVE-2025-8088/);
+  });
+  it("RAR 2.x: a stream block's name is read too", () => {
+    const files = listArchive(rar4(header4(0x74, 'CV.pdf', PDF), oldStream(':..\\..\\x.bat')), 'rar');
+    expect(files.names).toContain('CV.pdf:..\\..\\x.bat');
+    expect(files.unreadable).toMatch(/CVE-2025-8088/);
+  });
+  it('(control) a Zone.Identifier stream is listed and the archive read whole', () => {
+    const zone = Buffer.from('[ZoneTransfer]\r\nZoneId=3\r\n', 'latin1');
+    for (const rar of [
+      rar5(utf8(':Zone.Identifier'), zone),
+      rar4(
+        header4(0x74, 'CV.pdf', PDF),
+        header4(0x7a, 'STM', zone, Buffer.from(':Zone.Identifier', 'utf16le')),
+      ),
+    ]) {
+      const files = listArchive(rar, 'rar');
+      expect(files.names).toEqual(['CV.pdf', 'CV.pdf:Zone.Identifier']);
+      expect(files.unreadable).toBeUndefined();
+    }
+  });
+  it('(control) other service headers (a comment) hold no file', () => {
+    const rar = Buffer.concat([
+      Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
+      block5([1, 0, 0]),
+      header5(2, 'CV.pdf', PDF),
+      header5(3, 'CMT', utf8('Scanned documents')),
+      block5([5, 0, 0]),
+    ]);
+    const files = listArchive(rar, 'rar');
+    expect(files.names).toEqual(['CV.pdf']);
+    expect(files.unreadable).toBeUndefined();
+  });
+  it('a path with a `..` segment (`.. ` as Windows reads it) makes a zip or a RAR unlisted; other dots do not', () => {
+    const startup = 'AppData/Roaming/Microsoft/Word/STARTUP/CV.dotm';
+    for (const path of [
+      `../../${startup}`,
+      `.. /.. /${startup}`,
+      `docs\\..\\..\\${startup}`,
+      `.../${startup}`,
+    ]) {
+      const files = listArchive(zipFile([{ name: path, data: PDF }]), 'zip');
+      expect(files.unreadable, path).toMatch(/leaves the folder/);
+    }
+    const rar = rar4(header4(0x74, `..\\${startup.replace(/\//g, '\\')}`, PDF));
+    expect(listArchive(rar, 'rar').unreadable).toMatch(/leaves the folder/);
+    const fine = zipFile(
+      ['./a.pdf', '..docs/b..pdf', 'v2..final/c.pdf', ' ../d.pdf'].map((name) => ({ name, data: PDF })),
+    );
+    expect(listArchive(fine, 'zip').unreadable).toBeUndefined();
+  });
+});
