@@ -16,6 +16,14 @@ export interface ArchiveEntry {
   /** A link to another file (tar hard or symbolic link, RAR 5 redirection): extracted with that file's content. */
   link?: boolean;
   /**
+   * Where the link points, as each extractor may read it (a tar's pax `linkpath`, GNU long link name and header
+   * field): a symbolic link's target, read from the link's own folder, or with `hardLink` a path in the archive.
+   * Absent when not known; a zip's symbolic link has its target as its content.
+   */
+  linkTargets?: readonly string[];
+  /** A hard link (tar type 1): its target is a path from the archive's root. */
+  hardLink?: boolean;
+  /**
    * A document's link to an address on a server (`http://host/doc`), fetched and opened as the document opens: what
    * it opens is chosen by the server's answer, not by its name.
    */

@@ -114,13 +114,16 @@ export function listArchive(
   const out: ArchiveFiles = { names: [], sniffedTypes: [], encrypted: [] };
   const budget: Budget = { left: NESTED_BUDGET, pdfs: options.pdfs === true };
   walk(data, kind, typeof names === 'string' ? [names] : names, '', 0, out, budget);
+  if (budget.outside !== undefined) out.unreadable ??= budget.outside;
   return out;
 }
 
-// Decoded bytes left for nested archives; whether PDFs met inside are listed (their reader is loaded).
+// Decoded bytes left for nested archives; whether PDFs met inside are listed (their reader is loaded); an escape.
 interface Budget {
   left: number;
   pdfs: boolean;
+  /** The first file found written outside the extraction folder (see placedOutside). */
+  outside?: string;
 }
 
 /**
@@ -193,13 +196,18 @@ function walk(
   const officePackage = isOfficePackageNamed(names);
   // An archive's file whose path climbs out of the folder it is extracted to (not a document's link to a file).
   const extracted = !isPackagingDocument(kind) && LISTERS[kind] !== undefined;
+  // The archive's links met so far, by their paths as file systems match them (attacker round 97).
+  const links: LinkNode = {};
   const visit = (entry: ArchiveEntry) => {
     visitEntry(entry, prefix, depth, out, budget, officePackage);
-    const escaping = extracted
-      ? [entry.name, entry.unicodeName, entry.codePageName].find(leavesFolder)
-      : undefined;
+    if (!extracted) return;
+    const escaping = [entry.name, entry.unicodeName, entry.codePageName].find(leavesFolder);
     if (escaping !== undefined)
       out.unreadable ??= `${prefix}${escaping}: a path that leaves the folder the archive is extracted to, which WinRAR before 7.13 follows (CVE-2025-6218; for a file's NTFS stream, CVE-2025-8088)`;
+    // Said once the whole archive is listed: its other files' names still count (a blocked one is refused by name
+    // even under ALLOW_UNLISTED_ARCHIVES).
+    const outside = placedOutside(entry, links);
+    if (outside !== undefined) budget.outside ??= `${prefix}${outside}`;
   };
   try {
     if (isPackagingDocument(kind)) PACKAGED[kind](data, budget.left, visit);
@@ -252,6 +260,115 @@ function leavesFolder(path: string | undefined): boolean {
   if (path === undefined) return false;
   for (const segment of path.split(/[\\/]/)) if (/^\.\.[. ]*$/.test(segment)) return true;
   return false;
+}
+
+/**
+ * Whether an archive path names a place of its own rather than one in the extraction folder: a root (`/…`, `\\…`,
+ * `\\\\server\\share\\…`, `\\\\?\\…`) or a drive (`C:\\…`, and the drive-relative `C:name`).
+ */
+function isAbsolute(path: string): boolean {
+  return /^(?:[\\/]|[A-Za-z]:)/.test(path);
+}
+
+// A node of the links' paths, one segment a level: `link` is the name of the link ending there.
+interface LinkNode {
+  link?: string;
+  kids?: Map<string, LinkNode>;
+}
+
+// The longest link target read from a zip's symbolic link (PATH_MAX on Linux; macOS's is 1024).
+const MAX_LINK_TARGET = 4096;
+
+/**
+ * A path's segments as Windows and macOS match names: `\\` read as `/`, `.` and empty segments dropped, trailing dots
+ * and spaces dropped (Windows), in one Unicode normalization (APFS and HFS+ match NFC and NFD alike) and one case.
+ * Linear in the path's length.
+ */
+function matchedSegments(path: string): string[] {
+  const out: string[] = [];
+  for (const segment of path.split(/[\\/]/)) {
+    let end = segment.length;
+    while (end > 0 && (segment[end - 1] === '.' || segment[end - 1] === ' ')) end--;
+    if (end > 0) out.push(segment.slice(0, end).normalize('NFC').toLowerCase());
+  }
+  return out;
+}
+
+// The earlier link a path goes through (or, `over`, is the path of), walking the links' tree one segment at a time.
+function linkOnPath(links: LinkNode, segments: readonly string[], over: boolean): string | undefined {
+  let node: LinkNode | undefined = links;
+  for (let i = 0; i < segments.length; i++) {
+    node = node.kids?.get(segments[i] as string);
+    if (node === undefined) return undefined;
+    if (node.link !== undefined && (i < segments.length - 1 || over)) return node.link;
+  }
+  return undefined;
+}
+
+// Whether a symbolic link's target, read from the folder `depth` segments deep, is absolute or climbs above the root.
+function targetLeaves(target: string, depth: number): boolean {
+  if (isAbsolute(target)) return true;
+  let level = depth;
+  for (const segment of target.split(/[\\/]/)) {
+    if (/^\.\.[. ]*$/.test(segment)) level--;
+    else if (!/^[. ]*$/.test(segment)) level++;
+    if (level < 0) return true;
+  }
+  return false;
+}
+
+// A zip's symbolic link has its target as its content; a tar's is in its header (`linkTargets`).
+function linkTargetsOf(entry: ArchiveEntry): readonly string[] {
+  if (entry.linkTargets !== undefined || !entry.head) return entry.linkTargets ?? [];
+  try {
+    const head = entry.head(MAX_LINK_TARGET + 1);
+    if (head.length > MAX_LINK_TARGET) return ['/ (a target longer than a path)'];
+    return [head.toString('utf8')];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Why an archive's file is written outside the folder it is extracted to, when it is (attacker round 97): an absolute
+ * path, which Python's tarfile and "zip slip" extractors follow (7-Zip, WinRAR, Explorer, bsdtar and GNU tar strip
+ * it); a symbolic link pointing outside (absolute, or climbing above the root from its folder) or a hard link to a
+ * path outside; a file written through an earlier link, or over one (a link under the same path), which 7-Zip before
+ * 25.00 (CVE-2025-11001) and extractors that keep links follow, its path matched as Windows and macOS match names
+ * (case, trailing dots and spaces, normalization). A link met is recorded in `links`.
+ */
+function placedOutside(entry: ArchiveEntry, links: LinkNode): string | undefined {
+  const names = [entry.name, entry.unicodeName, entry.codePageName].filter((n) => n !== undefined);
+  const absolute = names.find(isAbsolute);
+  if (absolute !== undefined)
+    return `${absolute}: an absolute path, which an extractor that keeps it writes outside the folder the archive is extracted to`;
+  const paths = names.map(matchedSegments);
+  for (const [i, segments] of paths.entries()) {
+    const link = linkOnPath(links, segments, entry.link !== true);
+    if (link !== undefined)
+      return `${names[i]}: a path through the link ${link}, which writes where the link points`;
+  }
+  if (!entry.link) return undefined;
+  for (const target of linkTargetsOf(entry)) {
+    const leaves = entry.hardLink
+      ? isAbsolute(target) ||
+        leavesFolder(target) ||
+        linkOnPath(links, matchedSegments(target), false) !== undefined
+      : paths.some((segments) => targetLeaves(target, segments.length - 1));
+    if (leaves)
+      return `${entry.name}: a link to ${target.slice(0, 200)} outside the folder the archive is extracted to`;
+  }
+  for (const segments of paths) {
+    let node = links;
+    for (const segment of segments) {
+      node.kids ??= new Map();
+      const next = node.kids.get(segment) ?? {};
+      node.kids.set(segment, next);
+      node = next;
+    }
+    if (segments.length > 0) node.link ??= entry.name;
+  }
+  return undefined;
 }
 
 /** A path with `.` and empty segments dropped, `\\` read as `/`. */

@@ -92,6 +92,9 @@ function fileEntry(rar: Buffer, p: number, flags: number, start: number): Archiv
     ...(flags & 0x04 ? { encrypted: true } : {}),
     // Made on Unix (host 3): the attributes are its mode, which unrar restores.
     ...(rar[p + 15] === 3 && (rar.readUInt32LE(p + 28) & 0o111) !== 0 ? { executable: true } : {}),
+    // A Unix symbolic link (S_IFLNK): its data is the path it points to, which unrar creates as a link (attacker
+    // round 97; unrar before 6.12 let a target's `..\` through, CVE-2022-30333).
+    ...(rar[p + 15] === 3 && (rar.readUInt32LE(p + 28) & 0xf000) === 0xa000 ? { link: true } : {}),
   };
   // Split files (flags 1, 2) hold a piece of the file: named, not read.
   if (entry.dir || entry.encrypted || method !== 0x30 || flags & 0x03) {

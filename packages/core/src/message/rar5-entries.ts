@@ -257,18 +257,34 @@ function serviceStream(
 // a copy of another file, which WinRAR extracts with that file's content).
 // a service header's type 7 is its service data (an `STM` header's stream name), whose bounds are returned with
 // `service`. RAR 5.21 and older wrote that record one byte short, last in the extra area: unrar reads the byte left.
-function extraFlags(
-  r: Reader,
-  service = false,
-): { encrypted?: true; link?: true; subData?: [number, number] } {
-  const flags: { encrypted?: true; link?: true; subData?: [number, number] } = {};
+// What a file header's extra records say of it.
+interface RecordFlags {
+  encrypted?: true;
+  link?: true;
+  linkTargets?: string[];
+  hardLink?: true;
+  subData?: [number, number];
+}
+
+function extraFlags(r: Reader, service = false): RecordFlags {
+  const flags: RecordFlags = {};
   while (r.p < r.end) {
     const size = r.vint();
     let next = r.p + size;
     if (size === 0 || next > r.end) throw new Error('a malformed extra record');
     const type = r.vint();
     if (type === 1) flags.encrypted = true;
-    if (type === 5) flags.link = true;
+    if (type === 5) {
+      // A redirection: its kind (1 a Unix symlink, 2 a Windows one, 3 a junction, 4 a hard link, 5 a copy of a file
+      // in the archive), its flags and its target, UTF-8 (attacker round 97: the target is checked as a tar link's).
+      flags.link = true;
+      const kind = r.vint();
+      r.vint();
+      const length = r.vint();
+      if (r.p + length > next) throw new Error('a malformed redirection record');
+      flags.linkTargets = [r.buf.toString('utf8', r.p, r.p + length)];
+      if (kind === 4 || kind === 5) flags.hardLink = true;
+    }
     if (service && type === 7) {
       if (r.end - next === 1) next = r.end;
       flags.subData = [r.p, next];

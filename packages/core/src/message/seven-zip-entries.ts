@@ -282,7 +282,10 @@ function filesInfo(r: Reader, folders: readonly Folder[], visit: (entry: Archive
     left--;
     // 7-Zip and libarchive restore a Unix mode (attributes 0x8000, the mode in the high half) on extraction.
     const mode = modes[i] ?? 0;
-    const file = mode & 0o111 ? { ...entry, executable: true } : entry;
+    // A Unix symbolic link (S_IFLNK), which 7-Zip and libarchive create as one: its target (its content) is not read
+    // here, but a file written through it is seen (attacker round 97).
+    const linked = (mode & 0xf000) === 0xa000 ? { ...entry, link: true } : entry;
+    const file = mode & 0o111 ? { ...linked, executable: true } : linked;
     visit(folders[index]?.encrypted ? { ...file, encrypted: true } : file);
   });
 }

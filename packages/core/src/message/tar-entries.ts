@@ -26,6 +26,8 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
   let sparseName: string | undefined;
   let globalPath: string | undefined;
   let paxSize: string | undefined;
+  let paxLink: string | undefined;
+  let longLink: string | undefined;
   // An extended header (L or x) read and the file it describes not yet.
   let pending = false;
   while (p + BLOCK <= tar.length) {
@@ -65,19 +67,32 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
       paxPath = paxRecord(data, 'path') ?? paxPath;
       sparseName = paxRecord(data, 'GNU.sparse.name') ?? sparseName;
       paxSize = paxRecord(data, 'size') ?? paxSize;
+      paxLink = paxRecord(data, 'linkpath') ?? paxLink;
     } else if (type === 'g') {
       globalPath = paxRecord(data, 'path') ?? globalPath;
       // Only GNU tar applies a global size to the files after it.
       if (paxRecord(data, 'size') !== undefined) throw new Error(`a global pax header with a size at ${p}`);
-    } else if (EXTENDED.has(type))
-      continue; // K (GNU long link name) and V (volume label) name no file
+    } else if (type === 'K') longLink = cString(data);
+    else if (EXTENDED.has(type))
+      continue; // V (a volume label) names no file
     else {
       // Tools differ in which name wins (GNU tar and libarchive take GNU.sparse.name over path, 7-Zip the
       // path, a tool that knows neither the header's): the file is visited under each.
       const names = [paxPath, sparseName, longName, globalPath, headerName(header)];
+      // Where a link points, under each name a tool may take (pax first, GNU's long link name, the header's).
+      const linkTargets =
+        type === '1' || type === '2'
+          ? [
+              ...new Set(
+                [paxLink, longLink, cString(header.subarray(157, 257))].filter((n) => n !== undefined),
+              ),
+            ]
+          : [];
       longName = undefined;
       paxPath = undefined;
       sparseName = undefined;
+      paxLink = undefined;
+      longLink = undefined;
       for (const name of new Set(names.filter((n): n is string => n !== undefined && n !== ''))) {
         const dir = type === '5' || name.endsWith('/');
         // A hard link is extracted as a second name of its target, with the target's mode, which is not
@@ -85,9 +100,9 @@ export function eachTarEntry(tar: Buffer, _maxBytes: number, visit: (entry: Arch
         const kind = dir
           ? { dir: true }
           : type === '1'
-            ? { link: true, executable: true }
+            ? { link: true, hardLink: true, linkTargets, executable: true }
             : type === '2'
-              ? { link: true }
+              ? { link: true, linkTargets }
               : isFile(type) && executableMode(fileMode(header.subarray(100, 108)))
                 ? { executable: true }
                 : {};

@@ -119,10 +119,13 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
     // (macOS's too) takes it as a Unix mode from any host but the Windows and OS/2 file systems, ignores its
     // file type, and falls back to the ASi extra field's: any execute bit there counts.
     const mode = zip.readUInt32LE(p + 38) >>> 16;
-    const link = host === 3 && mode >>> 12 === 0xa;
+    // UnZip 6.0 makes a symbolic link of an S_IFLNK entry from VMS, Unix, Atari, BeOS and AtheOS hosts alike (attacker
+    // round 97: one from BeOS was read as a file, and a file written through it was not seen).
+    const link = LINK_HOSTS.has(host) && mode >>> 12 === 0xa;
     const unixMode = WINDOWS_HOSTS.has(host) ? 0 : mode;
     const asi = asiMode(zip, p + 46 + nameLength, extraLength);
-    const executable = !link && ((unixMode & 0o111) !== 0 || (asi & 0o111) !== 0);
+    // A Unix link's own mode is no file's; one from another host keeps counting as it did before round 97.
+    const executable = !(link && host === 3) && ((unixMode & 0o111) !== 0 || (asi & 0o111) !== 0);
     p += 46 + nameLength + extraLength + zip.readUInt16LE(p + 32);
     let headBytes: Buffer | undefined;
     // The local header was checked against this entry above (localFrame): its data is where it frames it.
@@ -231,6 +234,8 @@ function localFrame(
 
 // MS-DOS/FAT (0), OS/2 HPFS (6), NTFS (11) and VFAT (14) keep DOS attributes, not a Unix mode.
 const WINDOWS_HOSTS = new Set([0, 6, 11, 14]);
+// The hosts whose S_IFLNK entries UnZip 6.0 extracts as symbolic links (SYMLINK_HOST: VMS, Unix, Atari, BeOS, AtheOS).
+const LINK_HOSTS = new Set([2, 3, 5, 16, 30]);
 // General purpose flag bit 11: the name and comment are UTF-8.
 const UTF8_FLAG = 0x800;
 
