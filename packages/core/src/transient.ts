@@ -82,6 +82,12 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+// The function's own machine could not make the connection: the process out of file descriptors (a warm container
+// whose code leaked them), the system's file table, socket buffers or local ports exhausted. The machine's state, not
+// an answer about the message (fault round 79): a guard so refused GetRawMessageContent bounced a clean message as
+// "could not be checked for viruses".
+const LOCAL_RESOURCE_CODES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL']);
+
 // Node's HTTP parser refused an answer (a garbled status line, a duplicate Content-Length): a transfer that
 // went wrong, not an answer about the message.
 const HTTP_PARSE_ERROR = /^HPE_[A-Z_]+$/;
@@ -94,7 +100,8 @@ const SDK_CHECKSUM_STREAM =
 
 /**
  * True when `error` (or an error in its `cause` chain) is transient: a {@link TransientError}, an AWS
- * throttling or 5xx answer, a network or timeout error, the SDK's checksum check of an answer's body failing
+ * throttling or 5xx answer, a network or timeout error, a connection the function's machine could not make (out of
+ * file descriptors, buffers or local ports), the SDK's checksum check of an answer's body failing
  * (a byte changed on its way, or the answer closed before its end), or a request the service could not
  * authenticate (credentials expired, rotated or revoked, a signature not matched or out of its time window). The SDK has already retried these when they
  * reach a rule, so the invocation fails instead of the rule's error policy deciding.
@@ -115,7 +122,11 @@ export function isTransient(error: unknown): boolean {
       cause?: unknown;
     };
     if (x.name && (TRANSIENT_NAMES.has(x.name) || REFUSED_SIGNATURE_NAMES.has(x.name))) return true;
-    if (x.code && (NETWORK_CODES.has(x.code) || HTTP_PARSE_ERROR.test(x.code))) return true;
+    if (
+      x.code &&
+      (NETWORK_CODES.has(x.code) || LOCAL_RESOURCE_CODES.has(x.code) || HTTP_PARSE_ERROR.test(x.code))
+    )
+      return true;
     const message = (e as { message?: unknown }).message;
     if (x.name === 'Error' && typeof message === 'string' && SDK_CHECKSUM_STREAM.test(message)) return true;
     const status = x.$metadata?.httpStatusCode;

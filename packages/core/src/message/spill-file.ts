@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FileHandle, open, rm } from 'node:fs/promises';
+import { type FileHandle, open, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Bytes gathered before one write: few system calls, and at most two batches held in memory. */
@@ -11,6 +11,11 @@ const READ_BYTES = 256 * 1024;
  * in the background, and a read of bytes not yet on disk is served from the batch in memory. So the
  * reader at the front of a download never waits on the disk nor reads back what it just received;
  * only a reader that falls behind reads the file.
+ *
+ * The file is unlinked as soon as it is open: its bytes live as long as the handle, so a runtime killed
+ * mid-invocation (Lambda's timeout, out of memory, a crash) leaves nothing in /tmp, whose contents survive
+ * into the next runtime of the environment (fault round 79). Where an open file cannot be unlinked, it is
+ * deleted by {@link SpillFile.remove}, as before.
  */
 export class SpillFile {
   /** Bytes appended (on disk or still in memory). */
@@ -23,13 +28,19 @@ export class SpillFile {
 
   private constructor(
     private readonly handle: FileHandle,
-    private readonly path: string,
+    /** Set while the file still has a name in its folder (it could not be unlinked open). */
+    private readonly path: string | undefined,
   ) {}
 
-  /** Creates the file in `dir`, readable by this process only. */
+  /** Creates the file in `dir`, readable by this process only, and unlinks it (kept through its handle). */
   static async create(dir: string): Promise<SpillFile> {
     const path = join(dir, `wmflow-spool-${randomUUID()}`);
-    return new SpillFile(await open(path, 'w+', 0o600), path);
+    const handle = await open(path, 'w+', 0o600);
+    const named = await unlink(path).then(
+      () => undefined,
+      () => path,
+    );
+    return new SpillFile(handle, named);
   }
 
   async append(chunk: Buffer): Promise<void> {
@@ -66,7 +77,7 @@ export class SpillFile {
   async remove(): Promise<void> {
     await this.flushing?.done;
     await this.handle.close();
-    await rm(this.path, { force: true });
+    if (this.path) await rm(this.path, { force: true });
   }
 
   private unwritten(position: number): Buffer {

@@ -383,7 +383,7 @@ export class Spool {
       // read would go on with the next chunk and splice the message.
       this.fail(
         'spill',
-        `message could not be spooled to ${this.tempDir}: ${(error as Error).message}`,
+        `message could not be spooled to ${this.tempDir ?? tmpdir()}: ${(error as Error).message}`,
         error,
       );
     }

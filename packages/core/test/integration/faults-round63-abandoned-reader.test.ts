@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,21 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const spillFiles = async () => (await readdir(spillDir)).filter((f) => f.startsWith('wmflow-spool-'));
+/**
+ * Spill files in the spill folder, listed or held open by this process: the spool unlinks its file once open (fault
+ * round 79), so what it keeps of /tmp shows among the process's open files, named with ` (deleted)`.
+ */
+const spillFiles = async () => [
+  ...(await readdir(spillDir)).filter((f) => f.startsWith('wmflow-spool-')),
+  ...(await readdir('/proc/self/fd')).flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(join(spillDir, 'wmflow-spool-')) ? [target] : [];
+    } catch {
+      return [];
+    }
+  }),
+];
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('fault round 63: a reader left running at the deadline', () => {
