@@ -1,5 +1,4 @@
-import { crc32 } from 'node:zlib';
-import { rarFile, zipFile } from '@wmflow/core/testing';
+import { rar5Header, rarFile, rarVint, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attachmentTests, attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -14,25 +13,21 @@ const kit = attackerKit(stack);
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00wmflow-86-1', 'latin1'), Buffer.alloc(100)]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
 
-function vint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  do {
-    out.push((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
-    v = Math.floor(v / 0x80);
-  } while (v > 0);
-  return out;
-}
-function block(fields: readonly number[]): Buffer {
-  const body = Buffer.from([...vint(fields.length), ...fields]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32LE(crc32(body), 0);
-  return Buffer.concat([crc, body]);
-}
 // `compression` is the compression information field: 0 stored, 0x180 method 3 (compressed: named, not read).
 function fileHeader(name: string, size: number, compression = 0): Buffer {
   const n = [...Buffer.from(name, 'utf8')];
-  return block([2, 0x2, ...vint(size), 0, ...vint(size), 0x20, ...vint(compression), 0, n.length, ...n]);
+  return rar5Header([
+    2,
+    0x2,
+    ...rarVint(size),
+    0,
+    ...rarVint(size),
+    0x20,
+    ...rarVint(compression),
+    0,
+    n.length,
+    ...n,
+  ]);
 }
 
 /** One file under the header `stored`, and a quick-open record whose copy of that header is `cached`. */
@@ -40,17 +35,34 @@ function quickOpenRar(stored: string, cached: string, data: Buffer, compression 
   const sig = Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1');
   const header = fileHeader(stored, data.length, compression);
   for (let offset = 0; ; ) {
-    const locator = [1, 1, ...vint(offset)];
-    const main = block([1, 0x1, locator.length + 1, 0, locator.length, ...locator]);
+    const locator = [1, 1, ...rarVint(offset)];
+    const main = rar5Header([1, 0x1, locator.length + 1, 0, locator.length, ...locator]);
     const qoAt = sig.length + main.length + header.length + data.length;
     if (qoAt - sig.length !== offset) {
       offset = qoAt - sig.length;
       continue;
     }
     const copy = fileHeader(cached, data.length, compression);
-    const record = block([0, ...vint(qoAt - (sig.length + main.length)), ...vint(copy.length), ...copy]);
-    const qo = block([3, 0x2, ...vint(record.length), 0, ...vint(record.length), 0, 0, 0, 2, 0x51, 0x4f]);
-    return Buffer.concat([sig, main, header, data, qo, record, block([5, 0, 0])]);
+    const record = rar5Header([
+      0,
+      ...rarVint(qoAt - (sig.length + main.length)),
+      ...rarVint(copy.length),
+      ...copy,
+    ]);
+    const qo = rar5Header([
+      3,
+      0x2,
+      ...rarVint(record.length),
+      0,
+      ...rarVint(record.length),
+      0,
+      0,
+      0,
+      2,
+      0x51,
+      0x4f,
+    ]);
+    return Buffer.concat([sig, main, header, data, qo, record, rar5Header([5, 0, 0])]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { rarFile, zipFile } from '@wmflow/core/testing';
+import { rar4WithCrc, rar5Header, rarFile, rarVint, zipFile } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { attachedFile, attachmentTests, attackerKit } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
@@ -17,36 +17,21 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'la
 const BAT = Buffer.from('@echo off\r\nrem wmflow-96-1\r\nstart calc.exe\r\n', 'latin1');
 const STARTUP = '..\\..\\..\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\';
 
-function vint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  do {
-    out.push((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
-    v = Math.floor(v / 0x80);
-  } while (v > 0);
-  return out;
-}
-function block5(fields: readonly number[]): Buffer {
-  const body = Buffer.from([...vint(fields.length), ...fields]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32LE(crc32(body), 0);
-  return Buffer.concat([crc, body]);
-}
 /** A RAR 5 file or service header (type 2 or 3) with its data; `compression` 0 stored, 0x180 compressed. */
 function header5(type: 2 | 3, name: string, data: Buffer, extra: number[] = [], compression = 0): Buffer {
   const n = [...Buffer.from(name, 'utf8')];
   const flags = 0x2 | (extra.length ? 0x1 : 0);
-  const head = block5([
+  const head = rar5Header([
     type,
     flags,
-    ...(extra.length ? vint(extra.length) : []),
-    ...vint(data.length),
+    ...(extra.length ? rarVint(extra.length) : []),
+    ...rarVint(data.length),
     0,
-    ...vint(data.length),
+    ...rarVint(data.length),
     type === 2 ? 0x20 : 0,
-    ...vint(compression),
+    ...rarVint(compression),
     0,
-    ...vint(n.length),
+    ...rarVint(n.length),
     ...n,
     ...extra,
   ]);
@@ -54,7 +39,7 @@ function header5(type: 2 | 3, name: string, data: Buffer, extra: number[] = [], 
 }
 /** A RAR 5 service data record (type 7) holding `bytes`, as rar writes the stream name of an `STM` header. */
 function subData(bytes: Buffer): number[] {
-  return [...vint(bytes.length + 1), 7, ...bytes];
+  return [...rarVint(bytes.length + 1), 7, ...bytes];
 }
 
 /**
@@ -69,7 +54,7 @@ function streamRar5(
 ): Buffer {
   return Buffer.concat([
     Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
-    block5([1, 0, 0]),
+    rar5Header([1, 0, 0]),
     header5(2, file, PDF),
     header5(
       3,
@@ -78,14 +63,10 @@ function streamRar5(
       subData(Buffer.from(stream, 'utf8')),
       options.compression ?? 0,
     ),
-    block5([5, 0, 0]),
+    rar5Header([5, 0, 0]),
   ]);
 }
 
-function withCrc16(head: Buffer): Buffer {
-  head.writeUInt16LE(crc32(head.subarray(2)) & 0xffff, 0);
-  return head;
-}
 /** A RAR 4 file (0x74) or service (0x7a) header: a FILE_HEAD layout, `sub` the bytes after the name. */
 function header4(type: 0x74 | 0x7a, name: string, data: Buffer, sub = Buffer.alloc(0)): Buffer {
   const n = Buffer.from(name, 'latin1');
@@ -103,7 +84,7 @@ function header4(type: 0x74 | 0x7a, name: string, data: Buffer, sub = Buffer.all
   head.writeUInt32LE(0x20, 28);
   n.copy(head, 32);
   sub.copy(head, 32 + n.length);
-  return Buffer.concat([withCrc16(head), data]);
+  return Buffer.concat([rar4WithCrc(head), data]);
 }
 /** A RAR 4 archive of `file` and an `STM` service header naming its stream `stream` (UTF-16LE, as RAR 4 writes it). */
 function streamRar4(file: string, stream: string, data: Buffer): Buffer {
@@ -116,10 +97,10 @@ function streamRar4(file: string, stream: string, data: Buffer): Buffer {
   end.writeUInt16LE(7, 5);
   return Buffer.concat([
     Buffer.from('Rar!\x1a\x07\x00', 'latin1'),
-    withCrc16(main),
+    rar4WithCrc(main),
     header4(0x74, file, PDF),
     header4(0x7a, 'STM', data, Buffer.from(stream, 'utf16le')),
-    withCrc16(end),
+    rar4WithCrc(end),
   ]);
 }
 

@@ -1,49 +1,30 @@
-// Attacker round 86: RAR 5's quick-open record (a service header named `QO` that the archive header's locator points
-// to) holds copies of file headers. unrar and WinRAR read a header from that cache whenever the cache holds one at
-// the position they read (`QuickOpen::Read`, used by `CmdExtract` as much as by listing; only an archive read from
-// stdin does without): a copy that names `invoice.exe` over a file header naming `invoice.pdf` makes them list and
-// extract `invoice.exe`, while the walk (like 7-Zip) reads the header itself. The walk now reads the cache too and
-// refuses an archive whose cache says anything the archive's own bytes at that place do not.
-import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { rarFile } from '../testing/rar.js';
+import { rar5Header, rarFile, rarVint } from '../testing/rar.js';
 import { listArchive } from './archive-files.js';
 
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00wmflow-86', 'latin1'), Buffer.alloc(100)]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
 
-function vint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  do {
-    out.push((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
-    v = Math.floor(v / 0x80);
-  } while (v > 0);
-  return out;
-}
 // CRC32 of the size and the rest, then the size as a vint and the fields (a RAR 5 header, and a quick-open record).
-function block(fields: readonly number[]): Buffer {
-  const body = Buffer.from([...vint(fields.length), ...fields]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32LE(crc32(body), 0);
-  return Buffer.concat([crc, body]);
-}
 function fileHeader(name: string, size: number): Buffer {
   const n = [...Buffer.from(name, 'utf8')];
-  return block([2, 0x2, ...vint(size), 0, ...vint(size), 0x20, 0, 0, n.length, ...n]);
+  return rar5Header([2, 0x2, ...rarVint(size), 0, ...rarVint(size), 0x20, 0, 0, n.length, ...n]);
 }
 function serviceHeader(name: string, data: Buffer, extra: readonly number[] = []): Buffer {
   const n = [...Buffer.from(name, 'latin1')];
   const flags = 0x2 | (extra.length ? 0x1 : 0);
-  const fields = [3, flags, ...(extra.length ? vint(extra.length) : []), ...vint(data.length), 0];
-  return Buffer.concat([block([...fields, ...vint(data.length), 0, 0, 0, n.length, ...n, ...extra]), data]);
+  const fields = [3, flags, ...(extra.length ? rarVint(extra.length) : []), ...rarVint(data.length), 0];
+  return Buffer.concat([
+    rar5Header([...fields, ...rarVint(data.length), 0, 0, 0, n.length, ...n, ...extra]),
+    data,
+  ]);
 }
 function mainHeader(qoOffset: number | undefined): Buffer {
-  if (qoOffset === undefined) return block([1, 0, 0]);
+  if (qoOffset === undefined) return rar5Header([1, 0, 0]);
   // Extra area: a locator record (type 1), flags 1 (a quick-open offset follows), the offset.
-  const record = [1, 1, ...vint(qoOffset)];
-  const extra = [...vint(record.length), ...record];
-  return block([1, 0x1, ...vint(extra.length), 0, ...extra]);
+  const record = [1, 1, ...rarVint(qoOffset)];
+  const extra = [...rarVint(record.length), ...record];
+  return rar5Header([1, 0x1, ...rarVint(extra.length), 0, ...extra]);
 }
 
 interface Cached {
@@ -77,11 +58,11 @@ function quickOpenRar(
     const qoAt = p;
     const records = cached(headers).map((c) => {
       const at = typeof c.of === 'number' ? (starts[c.of] as number) : c.of.at;
-      const r = block([0, ...vint(qoAt - at), ...vint(c.header.length), ...c.header]);
+      const r = rar5Header([0, ...rarVint(qoAt - at), ...rarVint(c.header.length), ...c.header]);
       if (options.corrupt) r[r.length - 1] = (r[r.length - 1] as number) ^ 0xff;
       return r;
     });
-    const extra = options.encrypted ? [...vint(36), 1, 0, 0, 15, ...Array<number>(32).fill(9)] : [];
+    const extra = options.encrypted ? [...rarVint(36), 1, 0, 0, 15, ...Array<number>(32).fill(9)] : [];
     const qo = serviceHeader('QO', Buffer.concat(records), extra);
     const wanted = qoAt - sig.length;
     if (options.locator !== false && wanted !== offset) {
@@ -89,7 +70,7 @@ function quickOpenRar(
       continue;
     }
     const body = files.flatMap((f, i) => [headers[i] as Buffer, f.data]);
-    return Buffer.concat([sig, main, ...body, qo, block([5, 0, 0])]);
+    return Buffer.concat([sig, main, ...body, qo, rar5Header([5, 0, 0])]);
   }
 }
 
@@ -133,7 +114,7 @@ describe('A86-1: a RAR 5 quick-open record that names a file otherwise than its 
     const rar = quickOpenRar([{ name: 'invoice.pdf', data: MZ }], () => [
       { header: fileHeader('invoice.exe', MZ.length), of: 0 },
     ]);
-    const end = block([5, 0, 0]);
+    const end = rar5Header([5, 0, 0]);
     const twoMains = Buffer.concat([rar.subarray(0, rar.length - end.length), mainHeader(undefined), end]);
     expect(listArchive(twoMains, 'rar').unreadable).toMatch(/quick-open/);
   });

@@ -1,51 +1,30 @@
-// Attacker round 96: RAR NTFS streams (service headers named `STM`, RAR 2.x stream blocks). WinRAR before 7.13
-// writes a stream as `<the file before it><stream name>` without checking the name (CVE-2025-8088): a name that is a
-// path (`:..\..\Startup\update.bat`) writes the stream outside the extraction folder. The listers skipped every
-// service header, so such an archive listed only its decoy. Streams are now listed as `<file>:<stream>`, and one whose
-// name is a path makes the archive unlisted.
-import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { rar4WithCrc, rar5Header, rarVint } from '../testing/rar.js';
 import { zipFile } from '../testing/zip.js';
 import { listArchive } from './archive-files.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1');
 const MZ = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00wmflow-96', 'latin1'), Buffer.alloc(64)]);
 
-function vint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  do {
-    out.push((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
-    v = Math.floor(v / 0x80);
-  } while (v > 0);
-  return out;
-}
-function block5(fields: readonly number[]): Buffer {
-  const body = Buffer.from([...vint(fields.length), ...fields]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32LE(crc32(body), 0);
-  return Buffer.concat([crc, body]);
-}
 function header5(type: 2 | 3, name: string, data: Buffer, extra: readonly number[] = []): Buffer {
   const n = [...Buffer.from(name, 'latin1')];
   const flags = 0x2 | (extra.length ? 0x1 : 0);
-  const fields = [type, flags, ...(extra.length ? vint(extra.length) : []), ...vint(data.length), 0];
-  return Buffer.concat([block5([...fields, ...vint(data.length), 0, 0, 0, n.length, ...n, ...extra]), data]);
+  const fields = [type, flags, ...(extra.length ? rarVint(extra.length) : []), ...rarVint(data.length), 0];
+  return Buffer.concat([
+    rar5Header([...fields, ...rarVint(data.length), 0, 0, 0, n.length, ...n, ...extra]),
+    data,
+  ]);
 }
 /** RAR 5: `CV.pdf`, then an `STM` header whose service data record holds `stream` (`short`: written one byte short). */
 function rar5(stream: Buffer, data: Buffer, short = false): Buffer {
-  const record = [...vint(stream.length + (short ? 0 : 1)), 7, ...stream];
+  const record = [...rarVint(stream.length + (short ? 0 : 1)), 7, ...stream];
   return Buffer.concat([
     Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
-    block5([1, 0, 0]),
+    rar5Header([1, 0, 0]),
     header5(2, 'CV.pdf', PDF),
     header5(3, 'STM', data, record),
-    block5([5, 0, 0]),
+    rar5Header([5, 0, 0]),
   ]);
-}
-function crc16(head: Buffer): Buffer {
-  head.writeUInt16LE(crc32(head.subarray(2)) & 0xffff, 0);
-  return head;
 }
 function header4(type: number, name: string, data: Buffer, sub = Buffer.alloc(0)): Buffer {
   const n = Buffer.from(name, 'latin1');
@@ -62,7 +41,7 @@ function header4(type: number, name: string, data: Buffer, sub = Buffer.alloc(0)
   head.writeUInt32LE(0x20, 28);
   n.copy(head, 32);
   sub.copy(head, 32 + n.length);
-  return Buffer.concat([crc16(head), data]);
+  return Buffer.concat([rar4WithCrc(head), data]);
 }
 /** RAR 2.x's stream block (SUB_HEAD type 0x103) naming `stream`. */
 function oldStream(stream: string): Buffer {
@@ -73,7 +52,7 @@ function oldStream(stream: string): Buffer {
   head.writeUInt16LE(0x103, 11);
   head.writeUInt16LE(name.length, 24);
   name.copy(head, 26);
-  return crc16(head);
+  return rar4WithCrc(head);
 }
 function rar4(...blocks: Buffer[]): Buffer {
   const main = Buffer.alloc(13);
@@ -83,7 +62,12 @@ function rar4(...blocks: Buffer[]): Buffer {
   end.writeUInt8(0x7b, 2);
   end.writeUInt16LE(0x4000, 3);
   end.writeUInt16LE(7, 5);
-  return Buffer.concat([Buffer.from('Rar!\x1a\x07\x00', 'latin1'), crc16(main), ...blocks, crc16(end)]);
+  return Buffer.concat([
+    Buffer.from('Rar!\x1a\x07\x00', 'latin1'),
+    rar4WithCrc(main),
+    ...blocks,
+    rar4WithCrc(end),
+  ]);
 }
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
@@ -135,10 +119,10 @@ describe('A96: RAR NTFS streams', () => {
   it('(control) other service headers (a comment) hold no file', () => {
     const rar = Buffer.concat([
       Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
-      block5([1, 0, 0]),
+      rar5Header([1, 0, 0]),
       header5(2, 'CV.pdf', PDF),
       header5(3, 'CMT', utf8('Scanned documents')),
-      block5([5, 0, 0]),
+      rar5Header([5, 0, 0]),
     ]);
     const files = listArchive(rar, 'rar');
     expect(files.names).toEqual(['CV.pdf']);

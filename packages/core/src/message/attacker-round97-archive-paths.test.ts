@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { rarFile } from '../testing/rar.js';
+import { rar5Header, rarFile, rarVint } from '../testing/rar.js';
 import { paxHeader, paxRecord, tarArchive, tarEntry, USTAR_MAGIC } from '../testing/tar.js';
 import { zipFile } from '../testing/zip.js';
 import { listArchive } from './archive-files.js';
@@ -20,38 +20,23 @@ const link = (name: string, target: string, type: '1' | '2' = '2') =>
 const file = (name: string) => tarEntry(name, TEXT, '0', USTAR_MAGIC);
 const tar = (...entries: Buffer[]) => listArchive(tarArchive(...entries), 'tar');
 
-function vint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  do {
-    out.push((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
-    v = Math.floor(v / 0x80);
-  } while (v > 0);
-  return out;
-}
-function block5(fields: readonly number[]): Buffer {
-  const body = Buffer.from([...vint(fields.length), ...fields]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32LE(crc32(body), 0);
-  return Buffer.concat([crc, body]);
-}
 /** A RAR 5 file header named `name`: stored `data`, or with `redirect` a link of that kind (1 a Unix symlink). */
 function file5(name: string, data: Buffer, redirect?: { kind: number; target: string }): Buffer {
   const n = [...Buffer.from(name, 'utf8')];
   const t = [...Buffer.from(redirect?.target ?? '', 'utf8')];
-  const record = redirect ? [5, ...vint(redirect.kind), 0, ...vint(t.length), ...t] : [];
-  const extra = redirect ? [...vint(record.length), ...record] : [];
-  const head = block5([
+  const record = redirect ? [5, ...rarVint(redirect.kind), 0, ...rarVint(t.length), ...t] : [];
+  const extra = redirect ? [...rarVint(record.length), ...record] : [];
+  const head = rar5Header([
     2,
     0x2 | (extra.length ? 0x1 : 0),
-    ...(extra.length ? vint(extra.length) : []),
-    ...vint(data.length),
+    ...(extra.length ? rarVint(extra.length) : []),
+    ...rarVint(data.length),
     0,
-    ...vint(data.length),
+    ...rarVint(data.length),
     0x20,
     0,
     0,
-    ...vint(n.length),
+    ...rarVint(n.length),
     ...n,
     ...extra,
   ]);
@@ -61,9 +46,9 @@ const rar5 = (...files: Buffer[]) =>
   listArchive(
     Buffer.concat([
       Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
-      block5([1, 0, 0]),
+      rar5Header([1, 0, 0]),
       ...files,
-      block5([5, 0, 0]),
+      rar5Header([5, 0, 0]),
     ]),
     'rar',
   );

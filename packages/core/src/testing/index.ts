@@ -37,7 +37,7 @@ export { type CompressedRtfOptions, compressedRtf } from './lzfu.js';
 export { mimeAttached, mimeMessage, mimeMultipart, mimePart } from './mime.js';
 export { olePackageObject, packagedFile, rtfWithObject } from './ole-package.js';
 export { type PdfFileOptions, type PdfObject, type PdfObjectsOptions, pdfFile, pdfObjects } from './pdf.js';
-export { type RarEntry, type RarOptions, rarFile } from './rar.js';
+export { type RarEntry, type RarOptions, rar4WithCrc, rar5Header, rarFile, rarVint } from './rar.js';
 export type { MakeSesEventOptions, SesReceiptVerdicts } from './ses-events.js';
 export { makeSesEvent, sesMessageId } from './ses-events.js';
 export { paxHeader, paxRecord, tarArchive, tarEntry, USTAR_MAGIC } from './tar.js';

@@ -50,7 +50,7 @@ function rar4(entries: readonly RarEntry[], options: RarOptions): Buffer {
   main.writeUInt8(0x73, 2);
   main.writeUInt16LE(options.encryptedHeaders ? 0x0080 : 0, 3);
   main.writeUInt16LE(13, 5);
-  parts.push(withCrc16(main));
+  parts.push(rar4WithCrc(main));
   if (options.encryptedHeaders) return Buffer.concat([...parts, Buffer.alloc(48, 0xa5)]);
   for (const entry of entries) {
     const data = entry.dir ? Buffer.alloc(0) : bytesOf(entry.data);
@@ -75,17 +75,26 @@ function rar4(entries: readonly RarEntry[], options: RarOptions): Buffer {
       28,
     );
     name.copy(head, 32);
-    parts.push(withCrc16(head), data);
+    parts.push(rar4WithCrc(head), data);
   }
   const end = Buffer.alloc(7);
   end.writeUInt8(0x7b, 2);
   end.writeUInt16LE(0x4000, 3);
   end.writeUInt16LE(7, 5);
-  parts.push(withCrc16(end));
+  parts.push(rar4WithCrc(end));
   return Buffer.concat(parts);
 }
 
-function withCrc16(head: Buffer): Buffer {
+/**
+ * Writes a hand-made RAR 4 header's CRC (the low 16 bits of the CRC32 of the header after its first two bytes) into
+ * those two bytes, and returns the header.
+ *
+ * @example
+ * ```ts
+ * const head = rar4WithCrc(Buffer.from([0, 0, 0x7b, 0x00, 0x40, 7, 0])); // an end-of-archive block
+ * ```
+ */
+export function rar4WithCrc(head: Buffer): Buffer {
   head.writeUInt16LE(crc32(head.subarray(2)) & 0xffff, 0);
   return head;
 }
@@ -105,50 +114,67 @@ function unicodeName(name: string): Buffer {
 function rar5(entries: readonly RarEntry[], options: RarOptions): Buffer {
   const parts: Buffer[] = [Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1')];
   if (options.encryptedHeaders) {
-    parts.push(header5([4, 0, 0, 0, 15, ...Array<number>(16).fill(7)]));
+    parts.push(rar5Header([4, 0, 0, 0, 15, ...Array<number>(16).fill(7)]));
     return Buffer.concat([...parts, Buffer.alloc(64, 0xa5)]);
   }
-  parts.push(header5([1, 0, 0]));
+  parts.push(rar5Header([1, 0, 0]));
   for (const entry of entries) {
     const data = entry.dir ? Buffer.alloc(0) : bytesOf(entry.data);
     const name = Buffer.from(entry.name, 'utf8');
     // Encryption record: type 1, version 0, flags 0, KDF count, salt and IV.
-    const extra = entry.encrypted ? [...vint(36), 1, 0, 0, 15, ...Array<number>(32).fill(9)] : [];
+    const extra = entry.encrypted ? [...rarVint(36), 1, 0, 0, 15, ...Array<number>(32).fill(9)] : [];
     if (entry.copyOf !== undefined) {
       // Redirection record: type 5, kind 4 (file copy), flags, the target's name.
       const target = [...Buffer.from(entry.copyOf, 'utf8')];
-      const record = [5, 4, 0, ...vint(target.length), ...target];
-      extra.push(...vint(record.length), ...record);
+      const record = [5, 4, 0, ...rarVint(target.length), ...target];
+      extra.push(...rarVint(record.length), ...record);
     }
     const fields = [
       2,
-      ...vint(0x2 | (extra.length ? 0x1 : 0) | (entry.continued ? 0x10 : 0)),
-      ...(extra.length ? vint(extra.length) : []),
-      ...vint(data.length),
-      ...vint(entry.dir ? 0x1 : 0),
-      ...vint(data.length),
-      ...vint(entry.unixMode ?? 0x20),
-      ...vint(0),
-      ...vint(1),
-      ...vint(name.length),
+      ...rarVint(0x2 | (extra.length ? 0x1 : 0) | (entry.continued ? 0x10 : 0)),
+      ...(extra.length ? rarVint(extra.length) : []),
+      ...rarVint(data.length),
+      ...rarVint(entry.dir ? 0x1 : 0),
+      ...rarVint(data.length),
+      ...rarVint(entry.unixMode ?? 0x20),
+      ...rarVint(0),
+      ...rarVint(1),
+      ...rarVint(name.length),
       ...name,
       ...extra,
     ];
-    parts.push(header5(fields), data);
+    parts.push(rar5Header(fields), data);
   }
-  parts.push(header5([5, 0, 0]));
+  parts.push(rar5Header([5, 0, 0]));
   return Buffer.concat(parts);
 }
 
-// CRC32 (of the size and the rest), the header's size as a vint, then type, flags and the fields.
-function header5(fields: readonly number[]): Buffer {
-  const body = Buffer.from([...vint(fields.length), ...fields]);
+/**
+ * One RAR 5 header, for tests that hand-make headers {@link rarFile} does not write (service headers, quick-open
+ * records, redirections): its CRC32 (of what follows), its size as a {@link rarVint}, then `fields` (type, flags
+ * and the rest, each already encoded).
+ *
+ * @example
+ * ```ts
+ * const end = rar5Header([5, 0, 0]); // the end-of-archive header
+ * ```
+ */
+export function rar5Header(fields: readonly number[]): Buffer {
+  const body = Buffer.from([...rarVint(fields.length), ...fields]);
   const crc = Buffer.alloc(4);
   crc.writeUInt32LE(crc32(body), 0);
   return Buffer.concat([crc, body]);
 }
 
-function vint(n: number): number[] {
+/**
+ * A RAR 5 variable-length integer: 7 bits a byte, low bits first, the high bit set on every byte but the last.
+ *
+ * @example
+ * ```ts
+ * rarVint(300); // [0xac, 0x02]
+ * ```
+ */
+export function rarVint(n: number): number[] {
   const out: number[] = [];
   let v = n;
   do {
