@@ -36,7 +36,8 @@ export function excelFormattedTexts(
   for (const m of styles.matchAll(/<(?:[\w.-]{1,64}:)?numFmt\b([^>]{0,8000})>/g)) {
     const id = attr(m[1] ?? '', 'numFmtId');
     const code = attr(m[1] ?? '', 'formatCode');
-    if (id !== undefined && code !== undefined && writesDigits(code)) formats.set(id.trim(), decodeXml(code));
+    if (id !== undefined && code !== undefined && excelFormatWritesDigits(code))
+      formats.set(id.trim(), decodeXml(code));
   }
   if (formats.size === 0) return { text: '' };
   // The cell formats (`cellXfs`, indexed by a cell's `s`) whose number format writes digits.
@@ -85,7 +86,7 @@ export function excelFormattedTexts(
         text = strings[Number(raw.trim())] ?? '';
       } else if (type === 'inlineStr') text = tagsDropped(inner);
       else if (type === 'str' || type === 'e') text = raw;
-      const drawn = drawCell(code, text ?? raw, text !== undefined);
+      const drawn = excelDrawnCell(code, text ?? raw, text !== undefined);
       if (typeof drawn !== 'string') return { text: lines.join('\n'), unread: drawn.unread };
       if (drawn) lines.push(drawn);
     }
@@ -93,9 +94,18 @@ export function excelFormattedTexts(
   return { text: lines.join('\n') };
 }
 
-// Whether a format code writes a digit of its own: in quotes, after a backslash, in a `[$…]` currency, or bare
-// (a digit other than the placeholder 0; a fraction's fixed denominator `?/16` is drawn but holds no value's digit).
-function writesDigits(code: string): boolean {
+/**
+ * Whether an Excel number format code writes a digit of its own (in quotes, escaped, in a `[$…]` currency, or bare
+ * other than a placeholder; a fraction's fixed denominator `?/16` is drawn but holds no value's digit), so that a
+ * cell shown through it may show digits its value does not hold.
+ *
+ * @example
+ * ```ts
+ * excelFormatWritesDigits('"4111 1111 1111 "0000'); // true
+ * excelFormatWritesDigits('#,##0.00'); // false
+ * ```
+ */
+export function excelFormatWritesDigits(code: string): boolean {
   return /[1-9]/.test(
     decodeXml(code)
       .replace(/\[\$([^\]-]*)(?:-[^\]]*)?\]/g, '$1')
@@ -103,8 +113,16 @@ function writesDigits(code: string): boolean {
   );
 }
 
-// The cell as its format draws it, each section on its own line; `{ unread }` for a section this cannot draw.
-function drawCell(code: string, value: string, isText: boolean): string | { unread: string } {
+/**
+ * A cell's value (a number's text, or a text when `isText`) as the format `code` draws it, each section on its own
+ * line (`''` when no section draws it); `{ unread }` for a section beside a date, a time, a fraction or an exponent.
+ *
+ * @example
+ * ```ts
+ * excelDrawnCell('"4111 1111 1111 "0000', '1111', false); // '4111 1111 1111 1111'
+ * ```
+ */
+export function excelDrawnCell(code: string, value: string, isText: boolean): string | { unread: string } {
   const out: string[] = [];
   for (const section of split(code).slice(0, MAX_SECTIONS)) {
     const tokens = tokenize(section);

@@ -23,7 +23,7 @@ import {
 import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
 import { excelFormattedTexts, odfFormattedTexts } from './excel-formats.js';
-import { xlsbNumberText } from './excel-numbers.js';
+import { excelCellTexts, xlsbNumberText } from './excel-numbers.js';
 import { fileReading } from './file-reading.js';
 import { hwpStreams } from './hwp-text.js';
 import { doubleByteReadings } from './legacy-charsets.js';
@@ -184,6 +184,10 @@ function unpack(
     out.pieces.push({ name, kind: 'strings', texts: [...oleTextViews(bytes), ...doubleByteReadings(bytes)] });
     // An .xlsb sheet keeps its cells' numbers as doubles, not strings (attacker round 60).
     if (XLSB_SHEET.test(name)) out.pieces.push({ name, kind: 'strings', texts: [xlsbNumberText(bytes)] });
+    // An .xls workbook's rows of numbers, and its cells drawn through formats writing digits (attacker round 98).
+    const cells = excelCellTexts(bytes, 2 * bytes.length);
+    if (cells.unread) throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${cells.unread}`);
+    if (cells.text) out.pieces.push({ name, kind: 'strings', texts: [cells.text] });
     // An Office document encrypted with a password is named, as a password-protected zip entry is; what its
     // compound file holds in the clear is still read below.
     encryptedOffice(bytes, name, u);

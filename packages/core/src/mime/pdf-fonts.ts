@@ -53,6 +53,12 @@ export class Font {
   /** For a Type0 font whose encoding CMap is UCS-2 or UTF-16: the codes are the characters. */
   private readonly utf16: boolean;
   private readonly simple: (string | undefined)[] = [];
+  /**
+   * A simple font (not Type3) that a viewer draws by the glyph names of its encoding: one with an /Encoding, or
+   * one whose program is not embedded (the standard 14 and system fonts). A digit, space or hyphen so named is
+   * drawn whatever the ToUnicode map says of its code.
+   */
+  private readonly drawnByName: boolean = false;
   private readonly widths: Metrics;
   /** How much larger than the size a glyph is drawn: a Type3 font's own /FontMatrix (others are 1/1000 em). */
   readonly emScale: number;
@@ -93,6 +99,16 @@ export class Font {
         : isDict(encoding)
           ? doc.nameOf(encoding.get('BaseEncoding'))
           : undefined;
+    const descriptor = doc.dict(dict.get('FontDescriptor'));
+    const embedded = ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.get(k) !== undefined);
+    // Without an /Encoding a symbolic font (ZapfDingbats, Wingdings: descriptor flag 4) draws by its own built-in
+    // encoding, whose codes are not the standard ones.
+    const symbolic =
+      ((doc.real(descriptor.get('Flags')) ?? 0) & 4) !== 0 ||
+      /Dingbats|Wingdings|Webdings/i.test(doc.nameOf(dict.get('BaseFont')) ?? '');
+    this.drawnByName =
+      doc.nameOf(dict.get('Subtype')) !== 'Type3' &&
+      (encoding instanceof Name || isDict(encoding) || (!embedded && !symbolic));
     for (let c = 0; c < 256; c++) this.simple[c] = baseChar(c, base);
     const differences = isDict(encoding) ? doc.array(encoding.get('Differences')) : undefined;
     let code = 0;
@@ -104,7 +120,11 @@ export class Font {
 
   /** How many bytes the code starting with `first` takes (one or more, as the CMap's codespace says). */
   codeLength(first: number): number {
-    return this.toUnicode?.lengths[first] || (this.type0 ? 2 : 1);
+    // A simple font's codes are single bytes, whatever its ToUnicode map's codespace says.
+    if (!this.type0) return 1;
+    // Under a UCS-2 or UTF-16 CMap the codes are two bytes (a surrogate pair two codes), the map's codespace aside.
+    if (this.utf16) return 2;
+    return this.toUnicode?.lengths[first] || 2;
   }
 
   decode(bytes: Buffer): Glyphs {
@@ -117,7 +137,7 @@ export class Font {
     const map = this.toUnicode;
     for (let i = 0; i < bytes.length; ) {
       const first = bytes[i] as number;
-      const n = map?.lengths[first] || (this.type0 ? 2 : 1);
+      const n = this.codeLength(first);
       let code = 0;
       for (let k = 0; k < n; k++) code = code * 256 + (bytes[i + k] ?? 0);
       i += n;
@@ -126,7 +146,7 @@ export class Font {
       if (this.heights) height += this.heights.of(code);
       if (n === 1 && code === 0x20) spaces++;
       const mapped = map ? cmapChar(map, code, n) : undefined;
-      if (mapped !== undefined) text += mapped;
+      if (mapped !== undefined) text += this.drawn(code, mapped);
       else if (this.utf16) text += String.fromCharCode(code);
       else if (!this.type0 && this.simple[code] !== undefined) text += this.simple[code];
       // Glyph 0 of a CID font is .notdef, which a PDF maker writes for a character its fonts lack (a box): one
@@ -136,7 +156,24 @@ export class Font {
     }
     return { text, unknown, width, height, count, spaces };
   }
+
+  /**
+   * A code's character when its ToUnicode map says `mapped`: the digit, space or hyphen a simple font's encoding
+   * names where the viewer draws by that name (the map hides a card the page shows: `<34> <0078>` under WinAnsi
+   * draws Helvetica's `four`), or the code itself under a UCS-2 or UTF-16 CMap; else the map's.
+   */
+  private drawn(code: number, mapped: string): string {
+    const named = this.utf16
+      ? String.fromCharCode(code)
+      : this.drawnByName && code <= 0xff
+        ? this.simple[code]
+        : undefined;
+    return named !== undefined && named !== mapped && CARD_GLYPH.test(named) ? named : mapped;
+  }
 }
+
+// What a card is drawn with: a ToUnicode map that says otherwise of such a glyph's code does not change the page.
+const CARD_GLYPH = /^[0-9 -]$/;
 
 /**
  * A Type0 font's encoding CMap writes top to bottom: a predefined CMap named `…-V`, or an embedded one whose
