@@ -69,3 +69,61 @@ export async function writeHoldRecord(
   if (!out.ETag) throw new Error('PutObject answered without an ETag');
   return at;
 }
+
+/**
+ * What {@link claimBounce} found: this invocation may send the bounce (`claimed`), an earlier invocation of the same
+ * message claimed it first (`earlier`: it sent the bounce, or may have), or the claim could not be written (`error`:
+ * the bounce is sent all the same, as before fault round 80).
+ */
+export type BounceClaim =
+  | { status: 'claimed'; key: string }
+  | { status: 'earlier'; key: string }
+  | { status: 'error'; key: string; reason: string; error?: unknown };
+
+/**
+ * Claims the message's bounce before SendBounce, once per message across invocations: `<keyPrefix><messageId>.bounce.json`
+ * written only if no object is there (`If-None-Match: *`). SendBounce is not idempotent, and the same message can
+ * reach the flow twice (Lambda's retry of an `Event` invocation, or of one whose runtime ended after its bounce went
+ * out; an event delivered twice; Mail Manager's retry of a failed invocation): the second sent a second bounce (fault
+ * round 80). The claim is the `s3:PutObject` the hold records already use. A `412` on the request's first attempt is
+ * another invocation's claim; on a later attempt of the SDK's it is this one's own first attempt, applied with its
+ * answer lost, and counts as claimed. A claim that cannot be written never costs the bounce: it is sent, with a warning.
+ */
+export async function claimBounce(
+  s3: S3Client,
+  where: { bucket: string; keyPrefix: string },
+  claim: { messageId: string; recipients: readonly string[] },
+  timeoutMs: number,
+): Promise<BounceClaim> {
+  const key = `${where.keyPrefix}${claim.messageId}.bounce.json`;
+  if (timeoutMs < 100)
+    return { status: 'error', key, reason: `no time left to claim it (${Math.max(0, timeoutMs)} ms)` };
+  let attempts = 0;
+  const command = new PutObjectCommand({
+    Bucket: where.bucket,
+    Key: key,
+    IfNoneMatch: '*',
+    Body: `${JSON.stringify({ version: 1, messageId: claim.messageId, recipients: claim.recipients, claimedAt: new Date().toISOString() })}\n`,
+    ContentType: 'application/json',
+  });
+  // Inside the SDK's retry loop: how many attempts were written, so a 412 can be told ours from another's.
+  command.middlewareStack.add(
+    (next) => async (input) => {
+      attempts++;
+      return next(input);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'wmflowBounceClaimAttempts' },
+  );
+  try {
+    const out = await s3.send(command, { abortSignal: AbortSignal.timeout(timeoutMs) });
+    if (!out.ETag) return { status: 'error', key, reason: 'PutObject answered without an ETag' };
+    return { status: 'claimed', key };
+  } catch (error) {
+    const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const status = e.$metadata?.httpStatusCode;
+    // 409: another conditional write of the same key is in progress, which is another invocation claiming it.
+    if (status === 412 || e.name === 'PreconditionFailed' || status === 409)
+      return attempts > 1 && status !== 409 ? { status: 'claimed', key } : { status: 'earlier', key };
+    return { status: 'error', key, reason: `${e.name ?? 'Error'}: ${e.message ?? String(error)}`, error };
+  }
+}

@@ -9,7 +9,7 @@ import { deniedByPolicy } from '../transient.js';
 import { type Verdict, Verdicts, verdictKey } from '../verdicts.js';
 import { resolveDisposition, type SesResolution } from './disposition.js';
 import type { SesDisposition, SesMessage } from './event.js';
-import { reasonLine, type SesHoldCause, writeHoldRecord } from './hold-record.js';
+import { claimBounce, reasonLine, type SesHoldCause, writeHoldRecord } from './hold-record.js';
 import { runSesChain, type SesRun, sesClients } from './invocation.js';
 import { type BounceOutcome, sendBounce } from './send-bounce.js';
 import {
@@ -29,7 +29,8 @@ export type SesFlowHandler = MiddyfiedHandler<unknown, SesDisposition | undefine
 export type SesFlowOutcome = FlowOutcome<SesDisposition> & {
   /** Per recipient, what SES does: `BOUNCE:<message>`, DROP (stopped), MOVE_TO_JUNK (quarantined) or DEFAULT. */
   applied: Record<string, string>;
-  bounce?: BounceOutcome & { recipients: string[] };
+  /** `claim`: where the bounce was claimed once for the message, with the flow's `holdRecord` (fault round 80). */
+  bounce?: BounceOutcome & { recipients: string[]; claim?: string };
   /**
    * Set when the answer is `STOP_RULE` (the message held for the quarantine rule): why, and where the flow's
    * `holdRecord` put that (`record`), or why it could not (`recordError`; fault round 70).
@@ -226,17 +227,14 @@ async function answer(
 ): Promise<SesDisposition> {
   const resolution = resolveDisposition(verdicts, s.policy);
   let bounce: SesFlowOutcome['bounce'];
+  let claim: string | undefined;
   if (resolution.bounce) {
     const sent: BounceOutcome = !s.bounceSender
       ? { status: 'failed', reason: 'no bounceSender configured' }
-      : await sendBounce(sesClients(s).ses, {
-          messageId: ses.mail.messageId,
-          sender: s.bounceSender,
-          ...(s.bounceSenderArn ? { senderArn: s.bounceSenderArn } : {}),
-          bounce: resolution.bounce,
-          timeoutMs: answerBy - Date.now(),
+      : await bounceOnce(s, answerBy, ses.mail.messageId, s.bounceSender, resolution.bounce, notes, (at) => {
+          claim = at;
         });
-    bounce = { ...sent, recipients: resolution.bounce.recipients };
+    bounce = { ...sent, recipients: resolution.bounce.recipients, ...(claim ? { claim } : {}) };
     // Not bounced after all: the message is still stopped, so report what really happens.
     if (sent.status === 'failed')
       for (const r of resolution.bounce.recipients) resolution.applied[r] = 'DROP';
@@ -255,6 +253,53 @@ async function answer(
     );
   report(s, { ...o, ...(bounce ? { bounce } : {}), ...(error ? { error } : {}) });
   return response;
+}
+
+/**
+ * SendBounce once per message: with the flow's `holdRecord`, the bounce is first claimed beside the hold records
+ * ({@link claimBounce}), so a second invocation for the same message (Lambda's retry of an `Event` invocation or of a
+ * runtime that ended after its bounce went out, an event delivered twice, Mail Manager's retry) does not bounce it
+ * again (fault round 80). A claim that cannot be written is a warning; the bounce is sent all the same.
+ */
+async function bounceOnce(
+  s: SesSettings,
+  answerBy: number,
+  messageId: string,
+  sender: string,
+  resolved: NonNullable<SesResolution['bounce']>,
+  notes: string[],
+  claimed: (at: string) => void,
+): Promise<BounceOutcome> {
+  if (s.holdRecord) {
+    // At most half of what is left, so a slow claim never takes the bounce's own time.
+    const budget = Math.min(3000, (answerBy - Date.now()) / 2);
+    const claim = await claimBounce(
+      sesClients(s).s3,
+      s.holdRecord,
+      { messageId, recipients: resolved.recipients },
+      budget,
+    );
+    const at = `s3://${s.holdRecord.bucket}/${claim.key}`;
+    if (claim.status !== 'error') claimed(at);
+    if (claim.status === 'earlier')
+      return {
+        status: 'failed',
+        reason: `an earlier invocation for this message already sent its bounce, or may have (${at} claims it): not sent again, as each call is a bounce`,
+      };
+    if (claim.status === 'error')
+      notes.push(
+        `the bounce could not be claimed under ${at} (${
+          deniedByPolicy(claim.error, `PutObject ${at}`, 'the bounce is sent unclaimed') ?? claim.reason
+        }): sent all the same; a second invocation for this message would bounce it again`,
+      );
+  }
+  return sendBounce(sesClients(s).ses, {
+    messageId,
+    sender,
+    ...(s.bounceSenderArn ? { senderArn: s.bounceSenderArn } : {}),
+    bounce: resolved,
+    timeoutMs: answerBy - Date.now(),
+  });
 }
 
 function outcome(

@@ -77,10 +77,13 @@ export async function replayOneSes(
   });
   const { verdicts, error, disposition } = interpret(invocation, recipients, messageId, options);
   const held = disposition === 'STOP_RULE' ? heldOf(invocation.outcome) : undefined;
-  // The handler's record of why it held the message is no journal copy (fault round 70).
-  const written = tracker
-    .created()
-    .filter((o) => held?.record === undefined || `s3://${o.bucket}/${o.key}` !== held.record);
+  // The handler's record of why it held the message is no journal copy (fault round 70), nor is its bounce's claim
+  // (fault round 80).
+  const claim = claimOf(invocation.outcome);
+  const written = tracker.created().filter((o) => {
+    const at = `s3://${o.bucket}/${o.key}`;
+    return at !== held?.record && at !== claim;
+  });
   // The recorded SendBounce calls show only bounces sent: one that failed is in the outcome alone (fault round 44).
   const bounce = bounceOf(invocation.outcome);
   const result: ReplayResult = {
@@ -137,6 +140,16 @@ function heldOf(outcome: object | undefined): ReplayHeld {
     ...(record !== undefined ? { record } : {}),
     ...(recordError !== undefined ? { recordError } : {}),
   };
+}
+
+/** Where the handler claimed the message's bounce (its outcome's `bounce.claim`, fault round 80), if it did. */
+function claimOf(outcome: unknown): string | undefined {
+  const b =
+    outcome && typeof outcome === 'object' && 'bounce' in outcome
+      ? (outcome as { bounce?: unknown }).bounce
+      : undefined;
+  const claim = b && typeof b === 'object' ? (b as { claim?: unknown }).claim : undefined;
+  return typeof claim === 'string' ? claim : undefined;
 }
 
 /** Verdicts as SES applies the answer: bounced recipients from the recorded SendBounce, the rest by disposition. */

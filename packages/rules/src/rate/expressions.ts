@@ -5,7 +5,9 @@ import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dyn
  * (`w0,c0,m0` for even window numbers, `w1,c1,m1` for odd ones): the current window's count and the
  * previous window's count (what the sliding estimate weighs) live in the same item, so one request
  * both counts and reads. `m<slot>` maps a short hash of each counted invocationId to its rank, so a
- * retry is recognised (the condition fails) and answered from the rank it got the first time.
+ * retry is recognised (the condition fails) and answered from the rank it got the first time. Both
+ * slots' markers are checked: a retry that arrives once the window has turned was counted in the
+ * other slot, and is not counted again in the new one (fault round 80).
  */
 export interface CountRequest {
   table: string;
@@ -27,23 +29,29 @@ const KEEP =
 
 function slots(window: number) {
   const p = window % 2;
-  return { w: `w${p}`, c: `c${p}`, m: `m${p}`, pw: `w${1 - p}`, pc: `c${1 - p}` };
+  return { w: `w${p}`, c: `c${p}`, m: `m${p}`, pw: `w${1 - p}`, pc: `c${1 - p}`, pm: `m${1 - p}` };
 }
 
-/** Counts in the slot that already holds this window. Fails its condition when the slot is stale or this is a retry. */
+/**
+ * Counts in the slot that already holds this window. Fails its condition when the slot is stale or this is a retry
+ * (counted in this window, or in the other slot's: a retry that arrived once the window had turned).
+ */
 export function continueWindow(r: CountRequest): UpdateItemCommandInput {
   return count(r, {
-    ConditionExpression: '#w = :w AND attribute_not_exists(#m.#h)',
+    ConditionExpression: '#w = :w AND attribute_not_exists(#m.#h) AND attribute_not_exists(#pm.#h)',
     UpdateExpression: `SET #c = #c + :one, ${r.mark ? '#m.#h = #c + :one, ' : ''}${KEEP}`,
   });
 }
 
-/** Opens the slot for this window (first count of the window). Fails its condition when another request opened it first. */
+/**
+ * Opens the slot for this window (first count of the window). Fails its condition when another request opened it
+ * first, or when this invocation was counted in the other slot (a retry across the window's turn, fault round 80).
+ */
 export function openWindow(r: CountRequest): UpdateItemCommandInput {
   return count(
     r,
     {
-      ConditionExpression: 'attribute_not_exists(#w) OR #w < :w',
+      ConditionExpression: '(attribute_not_exists(#w) OR #w < :w) AND attribute_not_exists(#pm.#h)',
       UpdateExpression: `SET #w = :w, #c = :one, #m = :marks, ${KEEP}`,
     },
     { ':marks': { M: r.mark ? { [r.marker]: n(1) } : {} } },
@@ -58,7 +66,7 @@ function count(
 ): UpdateItemCommandInput {
   const s = slots(r.window);
   const marker: Record<string, string> = expressions.ConditionExpression?.includes('#h')
-    ? { '#h': r.marker }
+    ? { '#h': r.marker, '#pm': s.pm }
     : {};
   return {
     TableName: r.table,
@@ -120,6 +128,11 @@ export interface SlotState {
   count: number;
   /** The rank recorded for the marker, when this invocation was counted before. */
   rank?: number;
+  /**
+   * The rank recorded for the marker in the other slot, when this invocation was counted in another window (a retry
+   * that arrived once the window had turned: fault round 80).
+   */
+  otherRank?: number;
   /** Window number and count of the other slot. */
   previousWindow: number;
   previousCount: number;
@@ -135,11 +148,14 @@ export function readSlots(item: Record<string, AttributeValue>, window: number, 
   const s = slots(window);
   const marks = item[s.m]?.M;
   const rank = marker && marks ? num(marks[marker]) : undefined;
+  const otherMarks = item[s.pm]?.M;
+  const otherRank = marker && otherMarks ? num(otherMarks[marker]) : undefined;
   const held = num(item[s.w]);
   return {
     ...(held !== undefined ? { window: held } : {}),
     count: num(item[s.c]) ?? 0,
     ...(rank !== undefined ? { rank } : {}),
+    ...(otherRank !== undefined ? { otherRank } : {}),
     previousWindow: num(item[s.pw]) ?? -1,
     previousCount: num(item[s.pc]) ?? 0,
     until: num(item.u) ?? 0,

@@ -38,7 +38,10 @@ export class RateStoreError extends WmflowError {
 export interface CountResult {
   /** This invocation's rank in its window (1 for the first); the same on a retry. */
   count: number;
-  /** Count of the window just before (0 when that window had none). */
+  /**
+   * Count of the window just before (0 when that window had none). 0 too for a retry counted in an earlier window
+   * (answered by its rank there, as it was counted: fault round 80).
+   */
   previousCount: number;
   /** Storm hold end (ms since the epoch), 0 when none. */
   until: number;
@@ -143,6 +146,13 @@ export class CounterStore {
       if (s.window === r.window && s.rank !== undefined) {
         return { count: s.rank, previousCount: previous(s, r.window), until: s.until, retry: true };
       }
+      // Counted in the other slot: a WorkMail retry that arrived once the window had turned (or an instance whose clock
+      // was a window ahead counted it). Counted again here, one message would take two places in the sliding estimate,
+      // and the sender's next message under its limit was refused (fault round 80). It is answered as it was counted:
+      // its rank in that window, nothing weighed beside it (a retry later in a window weighs less, never more).
+      if (s.otherRank !== undefined) {
+        return { count: s.otherRank, previousCount: 0, until: s.until, retry: true };
+      }
       // Another instance's clock is a window ahead: count in its window rather than reset it.
       if (s.window !== undefined && s.window > r.window) r = { ...r, window: s.window };
       guess = s.window !== undefined && s.window >= r.window ? 'continue' : 'open';
@@ -236,8 +246,11 @@ function answered(
     n === undefined || (Number.isSafeInteger(n) && n >= min);
   const valid =
     whole(s.count, counted ? 1 : 0) &&
-    whole(s.window, 0) &&
+    // -1: the slot was never opened (the placeholder a count of the other slot sets), as a retry across the window's
+    // turn reads it (fault round 80).
+    whole(s.window, -1) &&
     whole(s.rank, 1) &&
+    whole(s.otherRank, 1) &&
     whole(s.previousWindow, -1) &&
     whole(s.previousCount, 0) &&
     whole(s.until, 0);
