@@ -55,6 +55,37 @@ export function transformHides(written: string, ctx: TransformContext): boolean 
 }
 
 /**
+ * Whether a transform (as {@link transformList} writes it) moves its box sideways, where it may be drawn on the other
+ * side of a neighbour (attacker round 99): a translation of a pixel or more (`translateX(90px)`, also about its
+ * `transform-origin`), or of more than half its own width (`translateX(-100%)`: two boxes trade places only if one
+ * moves past half its width); true when the transform is not worked out. A turn or a scale about the box's centre, a
+ * GPU hack (`translateZ(0)`) and a centring `translate(-50%, -50%)` do not move it.
+ *
+ * @example
+ * ```ts
+ * transformMoves('translateX(-90px)', { fontPx: 16, percentOf: 0 }); // true
+ * transformMoves('translate(-50%, -50%) rotate(3deg)', { fontPx: 16, percentOf: 0 }); // false
+ * ```
+ */
+export function transformMoves(written: string, ctx: TransformContext): boolean {
+  const lower = written.toLowerCase();
+  for (const call of lower.matchAll(/translate(?:x|3d)?\(([^)]*)\)/g)) {
+    const x = (call[1] ?? '').split(',')[0]?.trim() ?? '';
+    if (x.endsWith('%') && !(Math.abs(Number.parseFloat(x)) <= 50)) return true;
+  }
+  const shares = { ...ctx, percentOf: 0 };
+  const read = composite(lower, shares);
+  if (!read) return true;
+  // About its origin: the box's own width and height not known, the origin's lengths alone (a turn about a point
+  // 200px away moves it; one about its centre or a corner moves it at most by its size, read above).
+  const m =
+    (ctx.origin === undefined
+      ? undefined
+      : aboutOrigin(read.m, ctx.origin, { ...shares, box: { width: 0, height: 0 } })) ?? read.m;
+  return !(Math.abs(m[3] ?? Number.NaN) < 1);
+}
+
+/**
  * How much a transform shrinks its box in its thinnest direction (the drawn 2×2's smallest singular value:
  * 0.3 for `scale(0.3)`, 1 for a turn); undefined when the transform is not understood. Nested factors multiply.
  *

@@ -5,7 +5,7 @@ import { hidesSomething } from './css-hiding.js';
 import { parseStylesheet, type SheetNotes, type StyleRule } from './css-rules.js';
 import { ancestorKeys, MatchBudgetExceeded, ruleKey, unmodelledRule } from './css-selectors.js';
 import { generatedContent } from './generated-content.js';
-import { READERS } from './html-readers.js';
+import { BOXES_TURNED, READERS } from './html-readers.js';
 import { APART, attribute, elements, type Node, type Parent, styleSheetText } from './html-tree.js';
 import { Page } from './shown-page.js';
 import { HTML_BLOCKS, tagLeavesGap } from './tag-gaps.js';
@@ -18,6 +18,10 @@ export interface ShownTexts {
 }
 
 const MAX_RULES = 5000;
+// Markup that may float, place or move a box, or lay boxes right to left (attacker round 99): any other page's
+// children are read as written, and nothing is placed. Escapes and stylesheets from elsewhere are in it too.
+const PLACING =
+  /float|align|position|inset|left|right|transform|translate|rotate|margin|direction|dir\b|<svg|<text|\\|@import|data:/i;
 
 /**
  * The text of an HTML body as its readers are shown it, one text per kind of reader (a desktop browser, a
@@ -54,6 +58,8 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
     return { texts: [], undecided: `over ${MAX_RULES} style rules` };
   const page = new Page(possibleRules(rules, document), document.mode === 'quirks', deadline, notes);
   page.generated = new StyleCascade(possibleRules(boxes, document), document.mode === 'quirks');
+  // Only a page whose markup may float, place or move boxes, or lay them right to left, has its boxes placed.
+  page.mayPlace = PLACING.test(html);
   // The text stylesheets write themselves (`content:` of ::before and ::after).
   const texts = new Set<string>();
   const generated = generatedContent(document);
@@ -64,6 +70,9 @@ export function htmlShownTexts(html: string, deadline: ReadingDeadline = NO_DEAD
       for (const text of page.read(document, reader)) texts.add(text);
       if (page.undecided) break;
     }
+    // Boxes whose drawn order is not decided are read the other way round too (attacker round 99).
+    if (page.boxesUnsure && !page.undecided)
+      for (const text of page.read(document, BOXES_TURNED)) texts.add(text);
   } catch (error) {
     if (error instanceof MatchBudgetExceeded)
       return { texts: [...texts], undecided: 'styles too costly to match' };

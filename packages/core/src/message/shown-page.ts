@@ -1,5 +1,6 @@
 import { type DefaultTreeAdapterMap, parseFragment } from 'parse5';
 import { NO_DEADLINE, type ReadingDeadline } from '../mime/reading-deadline.js';
+import { drawnBoxOrder, type Placement } from './box-order.js';
 import { NO_RULES, NO_STYLE, type Style, StyleCascade, SVG_ATTRIBUTES } from './css-cascade.js';
 import {
   animationUnsure,
@@ -10,7 +11,13 @@ import {
   unmodelled,
 } from './css-hiding.js';
 import type { SheetNotes, StyleRule } from './css-rules.js';
-import { transformHides, transformInDepth, transformList, transformScale } from './css-transforms.js';
+import {
+  transformHides,
+  transformInDepth,
+  transformList,
+  transformMoves,
+  transformScale,
+} from './css-transforms.js';
 import {
   cssCalls,
   fontShorthandSize,
@@ -34,7 +41,7 @@ import {
 import { outlookCondition, type Reader } from './html-readers.js';
 import { attribute, type Element, HTML_NS, MATHML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
 import { shownItemOrder } from './item-order.js';
-import { tagLeavesGap } from './tag-gaps.js';
+import { HTML_BLOCKS, tagLeavesGap } from './tag-gaps.js';
 
 // Filter functions of one amount (a number or a percentage), as `fraction` reads it.
 const AMOUNT_FILTERS = new Set([
@@ -58,7 +65,7 @@ const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
 const SVG_PLACING = new Set(['x', 'y', 'dx', 'dy', 'rotate', 'textLength', 'transform']);
 
 // Attributes that style or hide an element (besides the rules that match it).
-const PRESENTATIONAL = new Set(['style', 'hidden', 'popover', 'color', 'size', 'bgcolor', 'type']);
+const PRESENTATIONAL = new Set(['style', 'hidden', 'popover', 'color', 'size', 'bgcolor', 'type', 'dir']);
 
 /** What an element passes down to its content. */
 interface Inherited {
@@ -88,6 +95,8 @@ interface Inherited {
    * layout may draw in another order than the markup's (attacker round 89).
    */
   itemsApart?: boolean;
+  /** Laid out right to left (`dir="rtl"`, `direction: rtl`): its boxes are drawn from the right (attacker round 99). */
+  rtl?: boolean;
 }
 
 const ROOT: Inherited = {
@@ -105,6 +114,7 @@ const ROOT: Inherited = {
   inDepth: undefined,
   scale: 1,
   itemsApart: undefined,
+  rtl: undefined,
 };
 // Elements whose content no reader sees as text.
 const UNSHOWN = new Set([
@@ -142,6 +152,15 @@ const FOREIGN_DRAWN: Record<string, Record<string, 'first' | 'none'>> = {
 };
 // The attributes that make an SVG `switch` pass over a child.
 const SWITCH_TESTS = new Set(['systemlanguage', 'requiredextensions', 'requiredfeatures']);
+// What `drawnBoxOrder` reads a flex or grid item as (its place is `shownItemOrder`'s), and the set that reads every
+// child of a container apart.
+const ITEM: Placement = { kind: 'flow' };
+const NOTHING: Placement = { kind: 'none' };
+const ALL: ReadonlySet<Node> = new Set();
+// A length in a `position` offset or a margin that is negative (`-80px`, `-5em`, `calc(-1 * 9em)`).
+const NEGATIVE = /(?:^|[\s(,*])-\.?\d/;
+// SVG containers whose children are drawn where their own content places them.
+const SVG_GROUPS = new Set(['g', 'a', 'svg', 'switch', 'use', 'foreignObject', 'textPath', 'image']);
 const unshown = (element: Element) =>
   UNSHOWN.has(element.tagName) || UNSHOWN_FOREIGN[element.namespaceURI]?.has(element.tagName) === true;
 
@@ -170,6 +189,13 @@ export class Page {
   generated?: StyleCascade;
   /** Why the page could not be read as shown (counters past their bounds). */
   undecided?: string;
+  /**
+   * Whether the page's markup may float, place or move boxes, or lay them right to left (the caller scans it once):
+   * only then are a container's children placed ({@link drawnBoxOrder}).
+   */
+  mayPlace = false;
+  /** Set once a reading met boxes whose drawn order is not decided: the `boxesTurned` reader reads them turned. */
+  boxesUnsure = false;
 
   /**
    * The page as this reader is shown it, then, when its stylesheets write text, the same with that text in
@@ -210,6 +236,7 @@ export class Page {
           foreign: boolean;
           boxless: boolean;
           counters: Counter[];
+          apart?: boolean;
         }
       | { after: () => void }
       | { text: string };
@@ -227,7 +254,7 @@ export class Page {
     ) => {
       const written = this.children(parent, reader);
       // A flex or grid container's items in the order a browser draws them (attacker round 90).
-      const nodes =
+      let nodes =
         state.itemsApart && layout !== undefined && !reader.outlook && reader.stylesheets
           ? shownItemOrder(
               written,
@@ -235,8 +262,24 @@ export class Page {
               (n) => this.itemStyle(n, state, reader),
             )
           : written;
-      for (let i = nodes.length - 1; i >= 0; i--)
-        stack.push({ node: nodes[i] as Node, parent, state, gone, foreign, boxless, counters });
+      // Floated, placed and moved boxes in the order drawn, and in the other order where it is not decided
+      // (attacker round 99).
+      let apart: ReadonlySet<Node> | undefined;
+      if (this.mayPlace && !reader.outlook && nodes.length > 1) {
+        const order = drawnBoxOrder(
+          nodes,
+          (n) => this.placementOf(n, state.itemsApart === true, state, reader),
+          state.rtl === true,
+        );
+        if (order.unsure) this.boxesUnsure = true;
+        nodes = reader.boxesTurned && order.unsure ? [...order.nodes].reverse() : order.nodes;
+        apart = reader.boxesTurned && order.unsure ? ALL : order.apart;
+      }
+      for (let i = nodes.length - 1; i >= 0; i--) {
+        const node = nodes[i] as Node;
+        const entry = { node, parent, state, gone, foreign, boxless, counters };
+        stack.push(apart === ALL || apart?.has(node) ? { ...entry, apart: true } : entry);
+      }
     };
     push(document, ROOT, false, false, false, []);
     while (stack.length > 0 && generatedBoxes <= MAX_GENERATED) {
@@ -275,6 +318,7 @@ export class Page {
       // than the markup's (`row-reverse`, `order`, `float: right`): kept apart from their neighbours, so that the
       // detectors' reading of the groups in the other order has groups to turn (attacker round 89).
       const apart =
+        entry.apart === true ||
         state.itemsApart === true ||
         /^(?:left|right|inline-start|inline-end)$/.test(computed.style.get('float') ?? '');
       if (apart) {
@@ -375,6 +419,112 @@ export class Page {
     if (!('tagName' in node)) return undefined;
     const style = this.cascade.styleOf(node, this.cascade.rulesMatching(node, reader), reader, parent.vars);
     return (p) => style.get(p);
+  }
+
+  // Where a container's child is drawn (box-order.ts): floated, taken out of the line to a known place, moved by what
+  // is not worked out, or in the line.
+  // A flex or grid item (`item`) is drawn where `shownItemOrder` puts it.
+  private placementOf(node: Node, item: boolean, state: Inherited, reader: Reader, depth = 0): Placement {
+    if (node.nodeName === '#text')
+      return /\S/.test((node as DefaultTreeAdapterMap['textNode']).value) ? ITEM : NOTHING;
+    if (!('tagName' in node)) return NOTHING;
+    if (item) return ITEM;
+    const number = (name: string) => {
+      const value = attribute(node, name);
+      if (value === undefined) return undefined;
+      const list = value.trim().split(/[\s,]+/);
+      const n = Number(list[0]);
+      // A list of coordinates places each character: not worked out.
+      return list.length > 1 || !Number.isFinite(n) ? Number.NaN : n;
+    };
+    if (node.namespaceURI === SVG_NS) {
+      const get = this.itemStyle(node, state, reader);
+      const transform = get?.('transform');
+      if (transform !== undefined && transform !== 'none') return { kind: 'moved' };
+      if (SVG_GROUPS.has(node.tagName)) return { kind: 'moved' };
+      if (node.tagName !== 'text' && node.tagName !== 'tspan') return NOTHING;
+      for (const name of ['dx', 'dy', 'rotate']) {
+        const shift = number(name);
+        if (shift !== undefined && shift !== 0) return { kind: 'moved' };
+      }
+      if (node.childNodes.some((c) => 'tagName' in c && c.tagName === 'textPath')) return { kind: 'moved' };
+      const x = number('x');
+      const y = number('y');
+      if (Number.isNaN(x) || Number.isNaN(y)) return { kind: 'moved' };
+      // A `<tspan>` without `x` goes on from the one before it.
+      if (node.tagName === 'tspan' && x === undefined) return y === undefined ? ITEM : { kind: 'moved' };
+      const anchor = attribute(node, 'text-anchor') ?? get?.('text-anchor') ?? 'start';
+      return { kind: 'placed', x: x ?? 0, y: y ?? 0, anchor: anchor.trim().toLowerCase() };
+    }
+    if (node.namespaceURI !== HTML_NS) return ITEM;
+    const get = this.itemStyle(node, state, reader) ?? (() => undefined);
+    const float = get('float');
+    const align = /^(?:table|img)$/.test(node.tagName) ? attribute(node, 'align')?.trim().toLowerCase() : '';
+    if (/^(?:left|inline-start)$/.test(float ?? '') || (float === undefined && align === 'left'))
+      return { kind: 'float', side: 'left' };
+    if (/^(?:right|inline-end)$/.test(float ?? '') || (float === undefined && align === 'right'))
+      return { kind: 'float', side: 'right' };
+    const ctx = { fontPx: state.fontPx, percentOf: Number.NaN, rootPx: this.rootPx };
+    const offset = (p: string) => {
+      const v = get(p);
+      if (v === undefined || v === 'auto' || /^(?:initial|unset|revert|revert-layer)$/.test(v))
+        return undefined;
+      const px = lengthPx(v, ctx);
+      return px === undefined || Number.isNaN(px) ? Number.NaN : px;
+    };
+    const position = get('position') ?? '';
+    // Offsets that move a box sideways (`top` alone moves it up or down, in its place in the line).
+    const offsets = ['left', 'right', 'inset', 'inset-inline', 'inset-inline-start', 'inset-inline-end'];
+    const transform = transformList(get);
+    if (transform !== undefined && transformMoves(transform, { ...ctx, ...originOf(get) }))
+      return { kind: 'moved' };
+    const moves = [
+      'offset-path',
+      'margin',
+      'margin-left',
+      'margin-right',
+      'margin-inline',
+      'margin-inline-start',
+      'margin-inline-end',
+    ];
+    for (const p of moves) {
+      const v = get(p);
+      if (v === undefined || /^(?:none|initial|unset|revert|revert-layer|0)$/.test(v)) continue;
+      if (!p.startsWith('margin') || NEGATIVE.test(v)) return { kind: 'moved' };
+    }
+    if (/^(?:absolute|fixed)$/.test(position)) {
+      const left = offset('left') ?? offset('inset-inline-start');
+      const right = offset('right') ?? offset('inset-inline-end');
+      const top = offset('top');
+      const unknown = [left, right, top].some((v) => v !== undefined && Number.isNaN(v));
+      if (unknown || offset('inset') !== undefined || offset('bottom') !== undefined)
+        return { kind: 'moved' };
+      // Without a horizontal offset a box is drawn where it would be in the line.
+      if (left === undefined && right === undefined) return ITEM;
+      return left !== undefined
+        ? { kind: 'placed', y: top ?? 0, x: left }
+        : { kind: 'placed', y: top ?? 0, fromRight: right as number };
+    }
+    if (/^(?:relative|sticky)$/.test(position) && offsets.some((p) => (offset(p) ?? 0) !== 0))
+      return { kind: 'moved' };
+    const display = get('display');
+    if (node.tagName === 'br') return { kind: 'break' };
+    if (
+      display === undefined
+        ? HTML_BLOCKS.has(node.tagName)
+        : /^(?:block|list-item|table|flex|grid|flow-root)$/.test(display)
+    )
+      return { kind: 'break' };
+    // An inline wrapper (`<b>`, `<a>`) of one box and nothing else is drawn where that box is: a float or a placed
+    // box lies in the wrapper's containing block, not in the wrapper. Eight wrappers deep at most.
+    if ((display === undefined || /^(?:inline|contents)$/.test(display)) && depth < 8) {
+      const only = onlyChild(node);
+      if (only !== undefined) {
+        const inner = this.placementOf(only, false, state, reader, depth + 1);
+        if (inner.kind === 'float' || inner.kind === 'placed' || inner.kind === 'moved') return inner;
+      }
+    }
+    return ITEM;
   }
 
   private children(parent: Parent, reader: Reader): Node[] {
@@ -624,7 +774,17 @@ export class Page {
         undefined,
       scale,
       itemsApart: /(?:^|[\s-])(?:flex|grid)\b/.test(get('display') ?? '') || undefined,
+      rtl: parent.rtl,
     };
+    // Its direction: `direction`, else the `dir` attribute (`auto` goes by its text: left as inherited).
+    const direction =
+      get('direction') ?? (element.namespaceURI === HTML_NS ? attribute(element, 'dir') : undefined);
+    if (direction !== undefined && /^\s*rtl\s*$/i.test(direction)) state.rtl = true;
+    else if (direction !== undefined && /^\s*ltr\s*$/i.test(direction)) state.rtl = undefined;
+    // A box of its own (an inline block, a block) lays out its text as a paragraph of its own: an override around
+    // it does not turn its characters (read so where boxes are turned, beside the readings that turn them).
+    if (reader.boxesTurned && display !== undefined && !/^(?:inline|contents)$/.test(display))
+      state.turned = undefined;
     if (unmodelled(get, ctx) || risky) state.unsure = true;
     // `isolate-override` is the same override inside an isolate.
     if (/(?:bidi|isolate)-override/.test(get('unicode-bidi') ?? ''))
@@ -712,6 +872,19 @@ function shownAttributes(element: Element, reader: Reader): string {
 function itemNumber(counters: readonly Counter[]): string {
   const counter = counters.findLast((c) => c.name === 'list-item');
   return counter ? `${counter.value}. ` : '';
+}
+
+// An element's one child element when it holds nothing else drawn (white space and comments aside).
+function onlyChild(element: Element): Element | undefined {
+  let only: Element | undefined;
+  for (const child of element.childNodes) {
+    if ('tagName' in child) {
+      if (only !== undefined) return undefined;
+      only = child;
+    } else if (child.nodeName === '#text' && /\S/.test((child as DefaultTreeAdapterMap['textNode']).value))
+      return undefined;
+  }
+  return only;
 }
 
 // A number as HTML reads one (`size="1.5"` is 1): leading white space, a `+`, digits; undefined without digits.
