@@ -55,8 +55,15 @@ const SHOWN_BOX =
   'display:block !important;height:auto !important;max-height:none !important;width:auto !important;' +
   'max-width:none !important;';
 
+// The block drawn above all else (attacker round 100): positioned in place (no offset), with the highest `z-index`, so
+// that a later element positioned over it (`position:absolute;top:0`, `fixed`) or pulled up by a negative margin is
+// drawn below it; the guard's sheet ({@link GUARD_SHEET}) takes the sender's own `z-index` values away.
+const ON_TOP =
+  'position:relative !important;z-index:2147483647 !important;top:auto !important;right:auto !important;' +
+  'bottom:auto !important;left:auto !important;';
+
 /** Style of the block around a disclaimer or banner. */
-export const BLOCK_STYLE = `${SHOWN_BOX}${SHOWN}background:#fff4e5 !important;border:1px solid #b35c00 !important;padding:8px !important;margin:0 0 12px 0 !important;`;
+export const BLOCK_STYLE = `${SHOWN_BOX}${SHOWN}${ON_TOP}background:#fff4e5 !important;border:1px solid #b35c00 !important;padding:8px !important;margin:0 0 12px 0 !important;`;
 
 /** Style of the span around the default paragraph's text: inline, with the values a pseudo-element rule could change. */
 export const SPAN_STYLE = `display:inline !important;${SHOWN}`;
@@ -106,8 +113,23 @@ export function disclaimHtml(html: string, d: Disclaimer): string {
     if (closedCss(style.value)) sender = `${style.value.replaceAll('"', '&quot;')};`;
     break;
   }
-  return `${out.slice(0, root)}<html style="${sender}${BODY_PINNED}">${out.slice(root)}`;
+  return `${out.slice(0, root)}<html style="${sender}${BODY_PINNED}">${GUARD_SHEET}${out.slice(root)}`;
 }
+
+// What no inline style reaches (attacker round 100): generated boxes before the body (`body::before{content:"Corp IT";
+// display:block}`, a tall one pushing the banner down, `html::before`), the head shown (`head,title{display:block}`),
+// `html::after` drawn over the page, and the sender's `z-index` values, with which a later positioned element was drawn
+// over the banner. One anonymous cascade layer (`@layer{…}`) that opens the page: of the page's layers the first, whose
+// `!important` declarations win over every later layer's and every unlayered rule's, whatever their specificity, and
+// one no sender rule can join (it has no name). The same rules follow unlayered, for engines without layers (there a
+// sender's `!important` rule of higher specificity still wins). Inside `<!--`/`-->`, which CSS ignores at the top of a
+// sheet, so that a reader that drops tags and comments (a preview line) still finds the banner's text first. No colour,
+// no class: a page's look is its own.
+const COVER_RULES =
+  'head,html::before,html::after,body::before{display:none !important;content:none !important}' +
+  'body *,body::after,body *::before,body *::after{z-index:auto !important}';
+/** The stylesheet a banner on top opens the page with (attacker round 100). */
+export const GUARD_SHEET = `<style><!--@layer{${COVER_RULES}}${COVER_RULES}--></style>`;
 
 // The body's (and the root's) own layout, pinned for a banner on top (attacker round 95): the banner is the body's first child, and a
 // sender's `body{display:flex;flex-direction:column-reverse}` (a grid, a table with a header group, `display:contents`
@@ -117,7 +139,16 @@ export function disclaimHtml(html: string, d: Disclaimer): string {
 const BODY_PINNED =
   'display:block !important;position:static !important;transform:none !important;translate:none !important;' +
   'rotate:none !important;scale:none !important;clip-path:none !important;mask:none !important;' +
-  '-webkit-mask:none !important;margin-top:0 !important;';
+  '-webkit-mask:none !important;' +
+  // Attacker round 100: scrolled, clipped, pushed or shrunk past the banner (`html{scroll-snap-type:y mandatory}` with
+  // the phishing block snapped to, `body{height:0;overflow:hidden}` or `contain:paint` with it `position:fixed`, a tall
+  // top padding or border with it positioned at the top, `body{zoom:.02}` with it `zoom:50`), or moved off the side of
+  // the screen (a negative side margin, a wide side padding, a body wider than the page under a right-to-left root).
+  'overflow:visible !important;contain:none !important;content-visibility:visible !important;' +
+  'scroll-snap-type:none !important;padding-top:0 !important;border-top-width:0 !important;zoom:1 !important;' +
+  'margin-left:auto !important;margin-right:auto !important;padding-left:0 !important;padding-right:0 !important;' +
+  'border-left-width:0 !important;border-right-width:0 !important;min-width:0 !important;max-width:100% !important;' +
+  'margin-top:0 !important;';
 
 // The `<body …>` start tag with BODY_PINNED appended to its first style attribute (the one a browser keeps), or put in
 // a style attribute of its own. A sender's style that could swallow what follows it (an open comment, string, bracket,
