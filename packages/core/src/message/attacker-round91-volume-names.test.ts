@@ -19,10 +19,9 @@ describe('nameVariants: the stem of a numbered volume', () => {
       expect(nameVariants(name).some((v) => v.length < name.replace(/[. ]+$/, '').length - 1)).toBe(false);
     },
   );
-  it('reads a long run of digits in one pass', () => {
+  // Its growth on runs four times as long is measured in bench/linear-readers.ts (`npm run bench:linear`).
+  it('reads a long run of digits', () => {
     const name = `${'1'.repeat(200_000)}x.${'2'.repeat(200_000)}`;
-    const started = performance.now();
     expect(nameVariants(name)).toContain(`${'1'.repeat(200_000)}x`);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -197,7 +197,8 @@ describe('attacker round 97: paths and links out of the extraction folder', () =
     expect(listArchive(zip, 'zip').unreadable).toBeUndefined();
   });
 
-  it('checks a long path against the links in linear time', () => {
+  // Its growth on a path four times as long is measured in bench/linear-readers.ts (`npm run bench:linear`).
+  it('checks a long path against the links', () => {
     const long = `${'a/'.repeat(200_000)}x`;
     const entries = [
       paxHeader(paxRecord(`path=${'a/'.repeat(1000)}a`)),
@@ -205,8 +206,6 @@ describe('attacker round 97: paths and links out of the extraction folder', () =
       paxHeader(paxRecord(`path=${long}`)),
       file('z'),
     ];
-    const started = Date.now();
     expect(tar(...entries).unreadable).toMatch(/link/);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

@@ -61,11 +61,9 @@ describe('sourceTexts: what only a page source shows', () => {
     ).toEqual([' note 5500 ', ' open 0004', '4111 1111', '1111 1111']);
     expect(sourceTexts('<p title="4111">x</p>')).toEqual([]);
   });
-  it('reads a hostile page of unclosed comments and attributes in linear time', () => {
+  // Its growth on a page four times as large is measured in bench/linear-readers.ts (`npm run bench:linear`).
+  it('reads a hostile page of unclosed comments and attributes to its end', () => {
     const page = '<!--'.repeat(200_000) + ' data-a="'.repeat(100_000);
-    const started = performance.now();
-    sourceTexts(page);
-    // A quadratic pass over 1.7 MB would take minutes; this budget is generous for a loaded machine.
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(sourceTexts(page)).toEqual([]);
   });
 });
