@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type FlowOutcome, onFlowOutcome } from '@wmflow/core';
+import { bounceClaimKey } from '@wmflow/core/ses';
 import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { guardSes } from '../guard-ses/guard-ses.js';
@@ -56,7 +57,9 @@ describe('guard-ses: the bounce claim under S3 faults (fault round 80, held)', (
     expect(answer).toEqual({ disposition: 'STOP_RULE_SET' });
     expect(outcome?.bounce?.status, JSON.stringify(outcome)).toBe('sent');
     expect(t.stack.ses.bounces(id)).toHaveLength(1);
-    expect((await stored(t.stack, BUCKET, `held/${id}.bounce.json`))?.toString()).toContain(id);
+    expect(
+      (await stored(t.stack, BUCKET, bounceClaimKey('held/', id, ['bob@corp.example'])))?.toString(),
+    ).toContain(id);
   });
 
   it('the claim answered 503 every time: the bounce sent all the same, with a warning', async () => {
@@ -77,6 +80,6 @@ describe('guard-ses: the bounce claim under S3 faults (fault round 80, held)', (
     expect(outcome?.bounce?.status, JSON.stringify(outcome)).toBe('sent');
     expect(outcome?.warnings.join(' ')).toMatch(/could not be claimed .*SlowDown.* sent all the same/);
     expect(t.stack.ses.bounces(id)).toHaveLength(1);
-    expect(await stored(t.stack, BUCKET, `held/${id}.bounce.json`)).toBeUndefined();
+    expect(await stored(t.stack, BUCKET, bounceClaimKey('held/', id, ['bob@corp.example']))).toBeUndefined();
   }, 30_000);
 });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type FlowOutcome, inbound, onFlowOutcome, Verdicts } from '@wmflow/core';
-import { sesFlow } from '@wmflow/core/ses';
+import { bounceClaimKey, sesFlow } from '@wmflow/core/ses';
 import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { guardSes } from '../guard-ses/guard-ses.js';
@@ -97,7 +97,9 @@ describe('guard-ses: one bounce per message across invocations (fault round 80)'
     expect(t.stack.ses.bounces(id)).toHaveLength(1);
     expect(again.outcome?.bounce?.status).toBe('failed');
     expect(again.outcome?.bounce?.reason).toMatch(/earlier invocation .* not sent again/);
-    const claim = JSON.parse((await stored(t.stack, BUCKET, `held/${id}.bounce.json`))?.toString() ?? '{}');
+    const claim = JSON.parse(
+      (await stored(t.stack, BUCKET, bounceClaimKey('held/', id, ['bob@corp.example'])))?.toString() ?? '{}',
+    );
     expect(claim).toMatchObject({ version: 1, messageId: id, recipients: ['bob@corp.example'] });
     // No hold record: the message was bounced, not held.
     expect(await stored(t.stack, BUCKET, `held/${id}.json`)).toBeUndefined();

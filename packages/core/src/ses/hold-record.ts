@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /**
@@ -81,24 +82,26 @@ export type BounceClaim =
   | { status: 'error'; key: string; reason: string; error?: unknown };
 
 /**
- * Claims the message's bounce before SendBounce, once per message across invocations: `<keyPrefix><messageId>.bounce.json`
- * written only if no object is there (`If-None-Match: *`). SendBounce is not idempotent, and the same message can
+ * Claims the message's bounce before SendBounce, once per message and receipt rule across invocations:
+ * `<keyPrefix><messageId>.<rule>.bounce.json` ({@link bounceClaimKey}) written only if no object is there
+ * (`If-None-Match: *`). SendBounce is not idempotent, and the same message can
  * reach the flow twice (Lambda's retry of an `Event` invocation, or of one whose runtime ended after its bounce went
  * out; an event delivered twice; Mail Manager's retry of a failed invocation): the second sent a second bounce (fault
  * round 80). The claim is the `s3:PutObject` the hold records already use. A `412` on the request's first attempt is
- * another invocation's claim; on a later attempt of the SDK's it is this one's own first attempt, applied with its
- * answer lost, and counts as claimed. A claim that cannot be written never costs the bounce: it is sent, with a warning.
+ * another invocation's claim; after an attempt that may have stored it (its answer lost) it is that attempt's own, and
+ * counts as claimed; after attempts S3 refused it is another's, made meanwhile (fault round 81). A claim that cannot be written never costs the bounce: it is sent, with a warning.
  */
 export async function claimBounce(
   s3: S3Client,
   where: { bucket: string; keyPrefix: string },
-  claim: { messageId: string; recipients: readonly string[] },
+  claim: { messageId: string; recipients: readonly string[]; ruleRecipients: readonly string[] },
   timeoutMs: number,
 ): Promise<BounceClaim> {
-  const key = `${where.keyPrefix}${claim.messageId}.bounce.json`;
+  const key = bounceClaimKey(where.keyPrefix, claim.messageId, claim.ruleRecipients);
   if (timeoutMs < 100)
     return { status: 'error', key, reason: `no time left to claim it (${Math.max(0, timeoutMs)} ms)` };
-  let attempts = 0;
+  // Per attempt of the SDK's that failed: whether it may have stored the claim (fault round 81).
+  const failed: boolean[] = [];
   const command = new PutObjectCommand({
     Bucket: where.bucket,
     Key: key,
@@ -106,11 +109,16 @@ export async function claimBounce(
     Body: `${JSON.stringify({ version: 1, messageId: claim.messageId, recipients: claim.recipients, claimedAt: new Date().toISOString() })}\n`,
     ContentType: 'application/json',
   });
-  // Inside the SDK's retry loop: how many attempts were written, so a 412 can be told ours from another's.
+  // Inside the SDK's retry loop, around each attempt: whether a failed one may have stored the claim, so a 412 after it
+  // can be told ours from another's.
   command.middlewareStack.add(
     (next) => async (input) => {
-      attempts++;
-      return next(input);
+      try {
+        return await next(input);
+      } catch (error) {
+        failed.push(!storedNothing(error));
+        throw error;
+      }
     },
     { step: 'finalizeRequest', priority: 'low', name: 'wmflowBounceClaimAttempts' },
   );
@@ -122,8 +130,63 @@ export async function claimBounce(
     const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     const status = e.$metadata?.httpStatusCode;
     // 409: another conditional write of the same key is in progress, which is another invocation claiming it.
+    // A 412 after an attempt that may have stored the claim (its answer lost: a reset, a timeout, a page from something
+    // in between) is that attempt's own claim. After attempts S3 refused (and on the first) it is another invocation's,
+    // made meanwhile: counted as ours, both sent a bounce (fault round 81).
     if (status === 412 || e.name === 'PreconditionFailed' || status === 409)
-      return attempts > 1 && status !== 409 ? { status: 'claimed', key } : { status: 'earlier', key };
+      return status !== 409 && failed.slice(0, -1).some(Boolean)
+        ? { status: 'claimed', key }
+        : { status: 'earlier', key };
     return { status: 'error', key, reason: `${e.name ?? 'Error'}: ${e.message ?? String(error)}`, error };
   }
 }
+
+/**
+ * Where a bounce is claimed: `<keyPrefix><messageId>.<rule>.bounce.json`, `<rule>` the first 16 hex digits of the
+ * SHA-256 of the receipt rule's recipients (`receipt.recipients`: lower-cased, sorted, one a line). SES invokes each
+ * matching rule's Lambda action with the recipients that rule matched, under one message id: a message whose recipients
+ * match two rules reaches the flow once for each, and each bounces its own. Claimed per message id alone, the second
+ * rule's recipients were stopped unbounced (fault round 81). Every invocation of one rule's event (a retry, a duplicate)
+ * names the same recipients, so the same claim.
+ *
+ * @example
+ * ```ts
+ * bounceClaimKey('held/', 'o3vd…', ['bob@corp.example']); // 'held/o3vd….<16 hex>.bounce.json'
+ * ```
+ */
+export function bounceClaimKey(
+  keyPrefix: string,
+  messageId: string,
+  ruleRecipients: readonly string[],
+): string {
+  const rule = createHash('sha256')
+    .update([...new Set(ruleRecipients.map((r) => r.toLowerCase()))].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  return `${keyPrefix}${messageId}.${rule}.bounce.json`;
+}
+
+/**
+ * Whether a failed attempt of the claim shows S3 stored nothing: S3's own refusal (a 4xx, or 503 SlowDown, in S3's
+ * shape: its error code, and the request id it names in its document the same as in its `x-amz-request-id` header), or
+ * no connection made. Anything else (no answer, a 500, a page from something in between) may have stored it.
+ */
+function storedNothing(error: unknown): boolean {
+  const e = error as {
+    Code?: unknown;
+    RequestId?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: number; requestId?: string };
+  };
+  const status = e?.$metadata?.httpStatusCode;
+  if (status !== undefined && ((status >= 400 && status < 500) || status === 503))
+    return (
+      typeof e.Code === 'string' &&
+      typeof e.RequestId === 'string' &&
+      e.RequestId !== '' &&
+      e.RequestId === e.$metadata?.requestId
+    );
+  return typeof e?.code === 'string' && NOT_CONNECTED.has(e.code);
+}
+
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -12,6 +12,7 @@ export type {
   SesVerdictStatus,
 } from './event.js';
 export type { SesHoldCause, SesHoldRecord } from './hold-record.js';
+export { bounceClaimKey } from './hold-record.js';
 export { receiptVerdicts } from './receipt-message.js';
 export type { BounceOutcome } from './send-bounce.js';
 export type { SesFlowHandler, SesFlowOutcome } from './ses-flow.js';

@@ -231,7 +231,7 @@ async function answer(
   if (resolution.bounce) {
     const sent: BounceOutcome = !s.bounceSender
       ? { status: 'failed', reason: 'no bounceSender configured' }
-      : await bounceOnce(s, answerBy, ses.mail.messageId, s.bounceSender, resolution.bounce, notes, (at) => {
+      : await bounceOnce(s, answerBy, ses, s.bounceSender, resolution.bounce, notes, (at) => {
           claim = at;
         });
     bounce = { ...sent, recipients: resolution.bounce.recipients, ...(claim ? { claim } : {}) };
@@ -256,27 +256,29 @@ async function answer(
 }
 
 /**
- * SendBounce once per message: with the flow's `holdRecord`, the bounce is first claimed beside the hold records
- * ({@link claimBounce}), so a second invocation for the same message (Lambda's retry of an `Event` invocation or of a
- * runtime that ended after its bounce went out, an event delivered twice, Mail Manager's retry) does not bounce it
- * again (fault round 80). A claim that cannot be written is a warning; the bounce is sent all the same.
+ * SendBounce once per message and receipt rule: with the flow's `holdRecord`, the bounce is first claimed beside the
+ * hold records ({@link claimBounce}), so a second invocation for the same message and rule (Lambda's retry of an
+ * `Event` invocation or of a runtime that ended after its bounce went out, an event delivered twice, Mail Manager's
+ * retry) does not bounce it again (fault round 80), and another rule's recipients are still bounced (fault round 81). A claim that cannot be written is a warning; the bounce is sent all the same.
  */
 async function bounceOnce(
   s: SesSettings,
   answerBy: number,
-  messageId: string,
+  ses: SesMessage,
   sender: string,
   resolved: NonNullable<SesResolution['bounce']>,
   notes: string[],
   claimed: (at: string) => void,
 ): Promise<BounceOutcome> {
+  const messageId = ses.mail.messageId;
   if (s.holdRecord) {
     // At most half of what is left, so a slow claim never takes the bounce's own time.
     const budget = Math.min(3000, (answerBy - Date.now()) / 2);
     const claim = await claimBounce(
       sesClients(s).s3,
       s.holdRecord,
-      { messageId, recipients: resolved.recipients },
+      // Per receipt rule: one message matching two rules is invoked once for each rule's recipients (fault round 81).
+      { messageId, recipients: resolved.recipients, ruleRecipients: ses.receipt.recipients },
       budget,
     );
     const at = `s3://${s.holdRecord.bucket}/${claim.key}`;
