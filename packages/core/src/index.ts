@@ -15,7 +15,7 @@ export {
 export { requireDelimited } from './delimited-body.js';
 export { digestOf } from './digest.js';
 export type { AppliedEdits, ApplyEditsOptions } from './edit/apply-edits.js';
-export type { Disclaimer, Edit, MessageEditor, PartIdentity, PartInfo } from './edit/edits.js';
+export type { Disclaimer, Edit, EditFallback, MessageEditor, PartIdentity, PartInfo } from './edit/edits.js';
 export { EditError } from './edit/edits.js';
 export type { SignedContentPolicy } from './edit/rewrite-stream.js';
 export {

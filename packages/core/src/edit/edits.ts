@@ -29,13 +29,38 @@ export interface Disclaimer {
   dedupe?: 'text' | 'none';
 }
 
+/**
+ * The verdict the recipients a rule could decide get when its edit is not committed (the update skipped, refused or
+ * cut by the deadline): a removal not made, a warning tag not shown.
+ *
+ * @example
+ * ```ts
+ * const fallback: EditFallback = { verdict: { type: 'MOVE_TO_JUNK' }, recipients: ['bob@corp.example'] };
+ * ```
+ */
+export interface EditFallback {
+  verdict: Verdict;
+  /** Filled in when the edit is queued: the rule's open recipients. */
+  recipients: readonly string[];
+}
+
 /** One queued edit. */
 export type Edit =
   | { kind: 'set-header'; name: string; value: string }
   | { kind: 'add-header'; name: string; value: string }
   | { kind: 'remove-header'; name: string }
-  | { kind: 'prefix-subject'; prefix: string }
-  | { kind: 'disclaimer'; disclaimer: Disclaimer }
+  | {
+      kind: 'prefix-subject';
+      prefix: string;
+      /** The verdict its recipients get when the update is not committed (filled in with the rule's open recipients). */
+      fallback?: EditFallback;
+    }
+  | {
+      kind: 'disclaimer';
+      disclaimer: Disclaimer;
+      /** The verdict its recipients get when the update is not committed (filled in with the rule's open recipients). */
+      fallback?: EditFallback;
+    }
   | { kind: 'remove-attachments'; match: (part: PartInfo) => boolean; note: string }
   | {
       kind: 'remove-parts';
@@ -43,7 +68,7 @@ export type Edit =
       ids: readonly string[];
       note: string;
       /** The verdict its recipients get when the removal is not committed (filled in with the rule's open recipients). */
-      fallback?: { verdict: Verdict; recipients: readonly string[] };
+      fallback?: EditFallback;
       /**
        * What the walk saw at each id and at the attached messages around it (filled in before the rewrite): the
        * editor removes a part only when it is that part.
@@ -93,10 +118,16 @@ export interface MessageEditor {
   addHeader(name: string, value: string): void;
   /** Removes every occurrence of a header. */
   removeHeader(name: string): void;
-  /** Prefixes the subject, unless it already starts with the prefix (never "[EXT] [EXT]"). */
-  prefixSubject(prefix: string): void;
-  /** Adds a disclaimer to the text and HTML bodies. */
-  addDisclaimer(disclaimer: Disclaimer): void;
+  /**
+   * Prefixes the subject, unless it already starts with the prefix (never "[EXT] [EXT]"). With `unlessCommitted`,
+   * the recipients the rule could decide get that verdict whenever the update is not committed.
+   */
+  prefixSubject(prefix: string, options?: { unlessCommitted?: Verdict }): void;
+  /**
+   * Adds a disclaimer to the text and HTML bodies. With `unlessCommitted`, the recipients the rule could decide get
+   * that verdict whenever the update is not committed.
+   */
+  addDisclaimer(disclaimer: Disclaimer, options?: { unlessCommitted?: Verdict }): void;
   /** Removes attachments the predicate matches, leaving a short text note in their place. */
   removeAttachments(match: (part: PartInfo) => boolean, note?: string): void;
   /**
@@ -157,16 +188,20 @@ export class EditQueue implements MessageEditor {
     checkHeader(name);
     this.push({ kind: 'remove-header', name });
   }
-  prefixSubject(prefix: string): void {
+  prefixSubject(prefix: string, options: { unlessCommitted?: Verdict } = {}): void {
     checkHeader('Subject', prefix);
     if (prefix.trim() === '') throw new EditError('subject prefix must not be empty');
-    this.push({ kind: 'prefix-subject', prefix: prefix.trim() });
+    this.push({ kind: 'prefix-subject', prefix: prefix.trim(), ...fallbackOf(options.unlessCommitted) });
   }
-  addDisclaimer(disclaimer: Disclaimer): void {
+  addDisclaimer(disclaimer: Disclaimer, options: { unlessCommitted?: Verdict } = {}): void {
     if (typeof disclaimer?.text !== 'string' || disclaimer.text.trim() === '') {
       throw new EditError('a disclaimer needs its text');
     }
-    this.push({ kind: 'disclaimer', disclaimer: { position: 'bottom', ...disclaimer } });
+    this.push({
+      kind: 'disclaimer',
+      disclaimer: { position: 'bottom', ...disclaimer },
+      ...fallbackOf(options.unlessCommitted),
+    });
   }
   removeAttachments(
     match: (part: PartInfo) => boolean,
@@ -182,8 +217,7 @@ export class EditQueue implements MessageEditor {
       throw new EditError('attachment note must not contain control characters');
     if (ids.length === 0 || ids.some((id) => !/^\d+(\/\d+)*$/.test(id)))
       throw new EditError(`not part ids: ${JSON.stringify(ids)}`);
-    const fallback = options.unlessRemoved ? { verdict: options.unlessRemoved, recipients: [] } : undefined;
-    this.push({ kind: 'remove-parts', ids: [...ids], note, ...(fallback ? { fallback } : {}) });
+    this.push({ kind: 'remove-parts', ids: [...ids], note, ...fallbackOf(options.unlessRemoved) });
   }
   transformText(
     match: (part: PartInfo) => boolean,
@@ -195,4 +229,9 @@ export class EditQueue implements MessageEditor {
   private push(edit: Edit): void {
     if (this.onQueue(edit)) this.edits.push(edit);
   }
+}
+
+// An edit's fallback, its recipients filled in when the rule's view queues it.
+function fallbackOf(verdict: Verdict | undefined): { fallback?: EditFallback } {
+  return verdict ? { fallback: { verdict, recipients: [] } } : {};
 }

@@ -12,7 +12,8 @@ export const STRIP_FALLBACK_MESSAGE =
 /**
  * Strip means stripped, or not delivered: when the update was not committed, every recipient a
  * `remove-parts` edit with a fallback covers, and who would still receive the message, gets that
- * fallback instead. Returns a line per edit applied, for the log.
+ * fallback instead; so does a `prefix-subject` or `disclaimer` edit with one (a warning tag not shown:
+ * attacker round 101). Returns a line per edit applied, for the log.
  */
 export function applyEditFallbacks(
   verdicts: Map<string, Verdict>,
@@ -24,7 +25,7 @@ export function applyEditFallbacks(
   const lines: string[] = [];
   const keys = new Map([...verdicts.keys()].map((k) => [normalizeAddress(k), k]));
   for (const edit of edits) {
-    if (edit.kind !== 'remove-parts' || !edit.fallback) continue;
+    if (!('fallback' in edit) || !edit.fallback) continue;
     let count = 0;
     for (const r of edit.fallback.recipients) {
       const key = keys.get(normalizeAddress(r));
@@ -35,7 +36,7 @@ export function applyEditFallbacks(
     }
     if (count > 0)
       lines.push(
-        `parts ${edit.ids.join(', ')} were not removed (${why}): ${verdictKey(edit.fallback.verdict)} for ${count} recipient(s)`,
+        `${edit.kind === 'remove-parts' ? `parts ${edit.ids.join(', ')} were not removed` : `the ${edit.kind} edit was not committed`} (${why}): ${verdictKey(edit.fallback.verdict)} for ${count} recipient(s)`,
       );
   }
   return lines;

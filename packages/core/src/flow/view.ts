@@ -107,9 +107,9 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
 
   private queue(edit: Edit): boolean {
     this.record.notes.push(`edit ${edit.kind}${'name' in edit ? ` ${edit.name}` : ''}`);
-    // A removal's fallback covers the recipients this rule could decide when it asked.
+    // A removal's or a tag's fallback covers the recipients this rule could decide when it asked.
     const queued =
-      edit.kind === 'remove-parts' && edit.fallback
+      'fallback' in edit && edit.fallback
         ? { ...edit, fallback: { ...edit.fallback, recipients: [...this.open] } }
         : edit;
     if (!this.record.audit) this.flow.queueEdit(queued);

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConfigError, isInternal, type Rule } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
-import { untaggableShownAsOwn } from './untaggable.js';
+import { shownAsOwn, untaggableShownAsOwn } from './untaggable.js';
 
 const HEADER_NAME = /^[!-9;-~]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
@@ -104,21 +104,31 @@ export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
         return;
       }
       if (options.cannotTag) return;
-      if (tag) {
-        ctx.edit.prefixSubject(tag);
-        // Outlook and Exchange draw a conversation's heading from Thread-Topic, which the tag does not reach: the
-        // sender's copy goes, so the topic is taken from the tagged Subject (attacker round 94).
-        if ((await ctx.message.headers()).all('thread-topic').length > 0)
-          ctx.edit.removeHeader('Thread-Topic');
-      }
       const seal = createHmac('sha256', key)
         .update(`wmflow-external:${ctx.invocationId}`)
         .digest('hex')
         .slice(0, 32);
       const sealed = (await ctx.message.headers()).all(sealHeader).some((v) => sameSeal(v, seal));
+      // Outside mail shown as the organization's whose update is then not committed (a line over 1,000 octets the
+      // editor does not refold, the deadline): Junk, as untaggable mail (attacker round 101). The fallback rides on
+      // the first edit queued; a retry of a tagged message (sealed: nothing left to change) needs none.
+      const unless =
+        !sealed && (await shownAsOwn(ctx, await ctx.message.headers()))
+          ? { unlessCommitted: { type: 'MOVE_TO_JUNK' } as const }
+          : {};
+      if (tag) {
+        ctx.edit.prefixSubject(tag, unless);
+        // Outlook and Exchange draw a conversation's heading from Thread-Topic, which the tag does not reach: the
+        // sender's copy goes, so the topic is taken from the tagged Subject (attacker round 94).
+        if ((await ctx.message.headers()).all('thread-topic').length > 0)
+          ctx.edit.removeHeader('Thread-Topic');
+      }
       if (sealed) return; // this deployment already tagged this event (a retry)
       if (banner)
-        ctx.edit.addDisclaimer({ text: banner, html: options.bannerHtml, position: 'top', dedupe: 'none' });
+        ctx.edit.addDisclaimer(
+          { text: banner, html: options.bannerHtml, position: 'top', dedupe: 'none' },
+          tag ? {} : unless,
+        );
       ctx.edit.setHeader(marker, 'true');
       ctx.edit.setHeader(sealHeader, seal);
     },

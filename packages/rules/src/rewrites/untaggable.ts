@@ -46,11 +46,8 @@ export async function untaggableShownAsOwn(
     ? 'a receipt rule cannot rewrite the message'
     : headers.fields.find((f) => isImmutableHeader(f.name) && EIGHT_BIT.test(f.value));
   if (untaggable === undefined) return undefined;
-  const shown = [...headers.from, ...headers.sender].filter((b) => b.address !== '').slice(0, MAX_SHOWN);
-  // An organization address, or one at a subdomain of an organization domain (`hr@mail.corp.example`), which a reader
-  // takes for the organization's own though routing does not (attacker round 91).
-  const ours = (address: string) =>
-    isInternal(address, ctx.organizationDomains) || underOwn(domainOf(address), ctx.organizationDomains);
+  const shown = shownMailboxes(headers);
+  const ours = ownAddress(ctx.organizationDomains);
   const own = shown.find((b) => ours(b.address));
   // The organization's own mail on SES: a DMARC pass (the receipt names no domain) for a From that reads one way, so
   // that the domain DMARC judged is the one read here (attacker round 92).
@@ -63,15 +60,49 @@ export async function untaggableShownAsOwn(
     (await ownMailPassed(ctx, headers.all('dkim-signature'), options, ours))
   )
     return undefined;
-  const why = own
-    ? `the organization address "${own.address.slice(0, 80)}"`
-    : await shownAlike(ctx, headers, shown);
+  const why = await shownAsOwn(ctx, headers);
   if (why === undefined) return undefined;
   const because =
     typeof untaggable === 'string'
       ? untaggable
       : `raw 8-bit bytes in ${untaggable.name.slice(0, 40)}, which WorkMail forbids changing`;
   return `outside mail from ${why} cannot be tagged (${because}): moved to Junk`;
+}
+
+/**
+ * Whether outside mail is shown as the organization's, as {@link untaggableShownAsOwn} reads it: a From or Sender at
+ * an organization address (or under an organization domain), at a look-alike of one, or whose display name, group
+ * name or local part in a name's place shows an organization address or domain. The words naming it for a note, or
+ * undefined. Reads at most 16 mailboxes and 16 group names; loads the look-alike test only when no organization
+ * address is found.
+ *
+ * @example
+ * ```ts
+ * const why = await shownAsOwn(ctx, await ctx.message.headers()); // 'the organization address "ceo@corp.example"'
+ * ```
+ */
+export async function shownAsOwn(
+  ctx: RuleContext<'INBOUND'>,
+  headers: MessageHeaders,
+): Promise<string | undefined> {
+  const shown = shownMailboxes(headers);
+  const ours = ownAddress(ctx.organizationDomains);
+  const own = shown.find((b) => ours(b.address));
+  return own
+    ? `the organization address "${own.address.slice(0, 80)}"`
+    : await shownAlike(ctx, headers, shown);
+}
+
+// The From and Sender mailboxes with an address, at most MAX_SHOWN.
+function shownMailboxes(headers: MessageHeaders): { name: string; address: string }[] {
+  return [...headers.from, ...headers.sender].filter((b) => b.address !== '').slice(0, MAX_SHOWN);
+}
+
+// An organization address, or one at a subdomain of an organization domain (`hr@mail.corp.example`), which a reader
+// takes for the organization's own though routing does not (attacker round 91).
+function ownAddress(organizationDomains: readonly string[]): (address: string) => boolean {
+  return (address) =>
+    isInternal(address, organizationDomains) || underOwn(domainOf(address), organizationDomains);
 }
 
 // A From or Sender at a look-alike of an organization domain (`ceo@c0rp.example`), or a display name, a group's name or
