@@ -109,6 +109,9 @@ export function excelFormatWritesDigits(code: string): boolean {
   return /[1-9]/.test(
     decodeXml(code)
       .replace(/\[\$([^\]-]*)(?:-[^\]]*)?\]/g, '$1')
+      // A calendar before a date's codes (`B1` Gregorian, `B2` Hijri, as Arabic Excel writes `B2dd/mm/yyyy`)
+      // writes no digit; a quoted text or an escaped character is kept as it is.
+      .replace(/"[^"]*"?|\\[\s\S]|B[12](?=[dmyegDMYEG])/g, (m) => (m.startsWith('B') ? '' : m))
       .replace(/\[[^\]]*\]|\/\d{1,3}(?!\d)|[0#?]/g, ''),
   );
 }
