@@ -201,9 +201,6 @@ function walk(
   const visit = (entry: ArchiveEntry) => {
     visitEntry(entry, prefix, depth, out, budget, officePackage);
     if (!extracted) return;
-    const escaping = [entry.name, entry.unicodeName, entry.codePageName].find(leavesFolder);
-    if (escaping !== undefined)
-      out.unreadable ??= `${prefix}${escaping}: a path that leaves the folder the archive is extracted to, which WinRAR before 7.13 follows (CVE-2025-6218; for a file's NTFS stream, CVE-2025-8088)`;
     // Said once the whole archive is listed: its other files' names still count (a blocked one is refused by name
     // even under ALLOW_UNLISTED_ARCHIVES).
     const outside = placedOutside(entry, links);
@@ -258,9 +255,12 @@ function extensionless(path: string): boolean {
  */
 function leavesFolder(path: string | undefined): boolean {
   if (path === undefined) return false;
-  for (const segment of path.split(/[\\/]/)) if (/^\.\.[. ]*$/.test(segment)) return true;
+  for (const segment of path.split(/[\\/]/)) if (PARENT.test(segment)) return true;
   return false;
 }
+
+// A path segment Windows reads as `..` (it drops trailing dots and spaces).
+const PARENT = /^\.\.[. ]*$/;
 
 /**
  * Whether an archive path names a place of its own rather than one in the extraction folder: a root (`/…`, `\\…`,
@@ -310,7 +310,7 @@ function targetLeaves(target: string, depth: number): boolean {
   if (isAbsolute(target)) return true;
   let level = depth;
   for (const segment of target.split(/[\\/]/)) {
-    if (/^\.\.[. ]*$/.test(segment)) level--;
+    if (PARENT.test(segment)) level--;
     else if (!/^[. ]*$/.test(segment)) level++;
     if (level < 0) return true;
   }
@@ -330,7 +330,8 @@ function linkTargetsOf(entry: ArchiveEntry): readonly string[] {
 }
 
 /**
- * Why an archive's file is written outside the folder it is extracted to, when it is (attacker round 97): an absolute
+ * Why an archive's file is written outside the folder it is extracted to, when it is: a `..` segment (attacker round
+ * 96); since attacker round 97 an absolute
  * path, which Python's tarfile and "zip slip" extractors follow (7-Zip, WinRAR, Explorer, bsdtar and GNU tar strip
  * it); a symbolic link pointing outside (absolute, or climbing above the root from its folder) or a hard link to a
  * path outside; a file written through an earlier link, or over one (a link under the same path), which 7-Zip before
@@ -339,6 +340,9 @@ function linkTargetsOf(entry: ArchiveEntry): readonly string[] {
  */
 function placedOutside(entry: ArchiveEntry, links: LinkNode): string | undefined {
   const names = [entry.name, entry.unicodeName, entry.codePageName].filter((n) => n !== undefined);
+  const climbing = names.find(leavesFolder);
+  if (climbing !== undefined)
+    return `${climbing}: a path that leaves the folder the archive is extracted to, which WinRAR before 7.13 follows (CVE-2025-6218; for a file's NTFS stream, CVE-2025-8088)`;
   const absolute = names.find(isAbsolute);
   if (absolute !== undefined)
     return `${absolute}: an absolute path, which an extractor that keeps it writes outside the folder the archive is extracted to`;

@@ -146,4 +146,15 @@ describe('A96: RAR NTFS streams', () => {
     );
     expect(listArchive(fine, 'zip').unreadable).toBeUndefined();
   });
+  it('lists the files after a `..` path all the same, so a blocked name among them still counts', () => {
+    const files = listArchive(
+      zipFile([
+        { name: '../notes.txt', data: 'hello' },
+        { name: 'invoice.exe', data: PDF },
+      ]),
+      'zip',
+    );
+    expect(files.unreadable).toMatch(/leaves the folder/);
+    expect(files.names).toEqual(['../notes.txt', 'invoice.exe']);
+  });
 });
