@@ -21,6 +21,11 @@ export interface ArchiveEntry {
    * Absent when not known; a zip's symbolic link has its target as its content.
    */
   linkTargets?: readonly string[];
+  /**
+   * Why the file is written outside the folder the archive is extracted to, when its lister knows from what the name
+   * alone does not show (a RAR file's NTFS stream whose name is a path).
+   */
+  outside?: string;
   /** A hard link (tar type 1): its target is a path from the archive's root. */
   hardLink?: boolean;
   /**

@@ -339,6 +339,7 @@ function linkTargetsOf(entry: ArchiveEntry): readonly string[] {
  * (case, trailing dots and spaces, normalization). A link met is recorded in `links`.
  */
 function placedOutside(entry: ArchiveEntry, links: LinkNode): string | undefined {
+  if (entry.outside !== undefined) return entry.outside;
   const names = [entry.name, entry.unicodeName, entry.codePageName].filter((n) => n !== undefined);
   const climbing = names.find(leavesFolder);
   if (climbing !== undefined)

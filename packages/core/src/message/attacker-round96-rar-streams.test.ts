@@ -157,4 +157,26 @@ describe('A96: RAR NTFS streams', () => {
     expect(files.unreadable).toMatch(/leaves the folder/);
     expect(files.names).toEqual(['../notes.txt', 'invoice.exe']);
   });
+  it('lists the files after a stream whose name is a path all the same (RAR 5 and 4)', () => {
+    const stream = ':..\\..\\Startup\\update.bat';
+    const record = [...rarVint(Buffer.byteLength(stream) + 1), 7, ...utf8(stream)];
+    const five = Buffer.concat([
+      Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'),
+      rar5Header([1, 0, 0]),
+      header5(2, 'CV.pdf', PDF),
+      header5(3, 'STM', PDF, record),
+      header5(2, 'invoice.exe', MZ),
+      rar5Header([5, 0, 0]),
+    ]);
+    const four = rar4(
+      header4(0x74, 'CV.pdf', PDF),
+      header4(0x7a, 'STM', PDF, Buffer.from(stream, 'utf16le')),
+      header4(0x74, 'invoice.exe', MZ),
+    );
+    for (const rar of [five, four]) {
+      const files = listArchive(rar, 'rar');
+      expect(files.unreadable).toMatch(/CVE-2025-8088/);
+      expect(files.names).toContain('invoice.exe');
+    }
+  });
 });

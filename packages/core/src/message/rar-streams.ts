@@ -14,14 +14,15 @@ export const STREAM_SERVICE = 'STM';
 /**
  * Visits a RAR `STM` service header's stream as a file of the archive, named `<file>:<stream>` (its pieces are read
  * as a file system reads a stream name: `CV.pdf:payload.exe` counts as `payload.exe` too), then throws when the
- * stream's name holds a path separator: such a stream leaves its file, and WinRAR before 7.13 writes it wherever the
- * name points, so the archive is not what its listing shows (not knowing is not allowing). `entry` is the stream's
- * entry with its content when the lister can read it; its own name is replaced.
+ * stream's name holds a path separator, it is visited with `outside` said: such a stream leaves its file, and WinRAR
+ * before 7.13 writes it wherever the name points, so the archive is not what its listing shows (not knowing is not
+ * allowing); the files after it are still listed. `entry` is the stream's entry with its content when the lister can
+ * read it; its own name is replaced.
  *
  * @example
  * ```ts
  * visitStream('CV.pdf', ':Zone.Identifier', { name: '' }, visit); // visits `CV.pdf:Zone.Identifier`
- * visitStream('CV.pdf', ':..\\Startup\\x.bat', { name: '' }, visit); // visits it, then throws
+ * visitStream('CV.pdf', ':..\\Startup\\x.bat', { name: '' }, visit); // visits it, `outside` said
  * ```
  */
 export function visitStream(
@@ -33,9 +34,8 @@ export function visitStream(
   // unrar refuses (and skips) a stream name that does not start with its colon; read as written all the same.
   const bare = stream.startsWith(':') ? stream.slice(1) : stream;
   const name = `${file ?? ''}:${bare}`;
-  visit({ ...entry, name });
-  if (/[\\/]/.test(bare))
-    throw new Error(
-      `${name}: an NTFS stream whose name is a path, which WinRAR before 7.13 writes outside the folder it extracts to (CVE-2025-8088)`,
-    );
+  const outside = /[\\/]/.test(bare)
+    ? `${name}: an NTFS stream whose name is a path, which WinRAR before 7.13 writes outside the folder it extracts to (CVE-2025-8088)`
+    : undefined;
+  visit({ ...entry, name, ...(outside === undefined ? {} : { outside }) });
 }
