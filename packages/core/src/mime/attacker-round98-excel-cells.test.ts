@@ -64,7 +64,10 @@ describe('excelCellTexts', () => {
       bof(0x0600),
       numberCell(0, 0, 7),
     ]);
-    expect(excelCellTexts(file, 1 << 20)).toEqual({ text: '4111 1111 1111 1111\n2026.5 0.3\n7' });
+    expect(excelCellTexts(file, 1 << 20)).toEqual({
+      text: '4111 1111 1111 1111\n2026.5 0.3\n7',
+      numbers: [],
+    });
   });
 
   it('decodes an RK double (its top 30 bits) and an RK integer’s sign', () => {
@@ -90,13 +93,13 @@ describe('excelCellTexts', () => {
         ],
         version === 0x0500 ? 'Book' : 'Workbook',
       );
-      expect(excelCellTexts(file, 1 << 20)).toEqual({ text: '1111\n5\n4111 1111 1111 1111' });
+      expect(excelCellTexts(file, 1 << 20)).toEqual({ text: '1111\n5\n4111 1111 1111 1111', numbers: [] });
     }
   });
 
   it('leaves formats that write no digit undrawn', () => {
     const file = book([bof(0x0600), format8(164, '#,##0.00 [$€-407]'), xf(164), numberCell(0, 0, 1234.5)]);
-    expect(excelCellTexts(file, 1 << 20)).toEqual({ text: '1234.5' });
+    expect(excelCellTexts(file, 1 << 20)).toEqual({ text: '1234.5', numbers: [] });
   });
 
   it('says unread a format it cannot draw, and a text cell under a text section writing digits', () => {
@@ -117,11 +120,14 @@ describe('excelCellTexts', () => {
       xf(164),
       record(0x00fd, label),
     ]);
-    expect(excelCellTexts(plain, 1 << 20)).toEqual({ text: '' });
+    expect(excelCellTexts(plain, 1 << 20)).toEqual({ text: '', numbers: [] });
   });
 
   it('reads nothing from a file that holds no workbook', () => {
-    expect(excelCellTexts(Buffer.from('4111 1111 1111 1111'), 1 << 20)).toEqual({ text: '' });
-    expect(excelCellTexts(compoundFile([['WordDocument', Buffer.alloc(64)]]), 1 << 20)).toEqual({ text: '' });
+    expect(excelCellTexts(Buffer.from('4111 1111 1111 1111'), 1 << 20)).toEqual({ text: '', numbers: [] });
+    expect(excelCellTexts(compoundFile([['WordDocument', Buffer.alloc(64)]]), 1 << 20)).toEqual({
+      text: '',
+      numbers: [],
+    });
   });
 });

@@ -123,14 +123,15 @@ function startsWith(head: Buffer, signature: Buffer): boolean {
  * (its hidden runs and field codes left out: see word-binary.ts), each a reading of its own; and as UTF-8 when the
  * file, or its first 4 KiB where an editor guesses its encoding, is valid UTF-8 beyond ASCII (a UTF-8 export made to
  * look binary by a NUL or a DOS end-of-file mark, its digits grouped by no-break spaces, which 8-bit text reads
- * as `Â` and a space). Linear; each view is as long as the file (or half).
+ * as `Â` and a space). Linear; each view is as long as the file (or half). `excelNumbers: false` leaves out the
+ * workbook's long numbers ({@link excelNumberTexts}), for a caller that walks the workbook with `excelCellTexts`.
  *
  * @example
  * ```ts
  * oleTextViews(Buffer.from('4111 1111 1111 1111', 'utf16le'))[1]; // '4111 1111 1111 1111'
  * ```
  */
-export function oleTextViews(bytes: Buffer): string[] {
+export function oleTextViews(bytes: Buffer, options: { excelNumbers?: boolean } = {}): string[] {
   const even = bytes.subarray(0, bytes.length - (bytes.length % 2));
   const odd = bytes.subarray(1, 1 + (bytes.length - 1 - ((bytes.length - 1) % 2)));
   return [
@@ -138,7 +139,7 @@ export function oleTextViews(bytes: Buffer): string[] {
     even.toString('utf16le'),
     odd.toString('utf16le'),
     ...wordShownTexts(bytes, 2 * bytes.length),
-    ...excelNumberTexts(bytes, 2 * bytes.length),
+    ...(options.excelNumbers === false ? [] : excelNumberTexts(bytes, 2 * bytes.length)),
     ...(beyondAscii(bytes) && (isUtf8(utf8Head(bytes)) || isUtf8(bytes)) ? [bytes.toString('utf8')] : []),
   ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compoundFile } from '../testing/compound.js';
-import { excelNumberTexts, xlsbNumberText } from './excel-numbers.js';
+import { excelCellTexts, excelNumberTexts, xlsbNumberText } from './excel-numbers.js';
 
 const record = (type: number, data: Buffer) => {
   const head = Buffer.alloc(4);
@@ -30,6 +30,23 @@ describe('excelNumberTexts (attacker round 60)', () => {
       '378282246310005\n4111111111111111',
     ]);
     expect(excelNumberTexts(compoundFile([['BOOK', stream]]), 1 << 20)).toHaveLength(1);
+  });
+  it("excelCellTexts reads the same long numbers in its one walk of the workbook's records", () => {
+    const stream = Buffer.concat([
+      cell(0x0203, 378282246310005),
+      cell(0x0006, 4111111111111111, 22),
+      cell(0x0006, 5555555555554444, 22, 0xffff),
+      cell(0x0203, 1234.5),
+      cell(0x0203, 1.5e20),
+    ]);
+    const books = compoundFile([
+      ['Workbook', stream],
+      ['Book', cell(0x0203, 6011000990139424)],
+    ]);
+    const cells = excelCellTexts(books, 1 << 20);
+    expect(cells.numbers).toEqual(excelNumberTexts(books, 1 << 20));
+    expect(cells.numbers).toEqual(['378282246310005\n4111111111111111', '6011000990139424']);
+    expect(excelCellTexts(Buffer.from('not a compound file'), 1 << 20).numbers).toEqual([]);
   });
   it('reads nothing from a file with no workbook, or that is no compound file', () => {
     expect(

@@ -100,16 +100,18 @@ const MAX_DRAWN_CELLS = 100_000;
  * one row a line (as an .xlsx row reads: four cells `4111` `1111` `1111` `1111` read as one card); and every cell
  * whose format (a FORMAT record, through the cell's XF) writes digits of its own, drawn through it as Excel draws
  * it (excel-formats.ts), one a line (attacker round 98). `unread` when a format cannot be drawn, a text cell is
- * under a format writing digits, or more than 100,000 cells are so formatted. Linear in the streams read (at most
+ * under a format writing digits, or more than 100,000 cells are so formatted. `numbers`: each workbook's
+ * {@link excelNumberTexts} reading, from the same walk of its records. Linear in the streams read (at most
  * `maxBytes`).
  *
  * @example
  * ```ts
- * excelCellTexts(xls, 2 * xls.length); // { text: '4111 1111 1111 1111' } for 1111 under `"4111 1111 1111 "0000`
+ * excelCellTexts(xls, 2 * xls.length); // { text: '4111 1111 1111 1111', numbers: [] } for 1111 under `"4111 1111 1111 "0000`
  * ```
  */
-export function excelCellTexts(file: Buffer, maxBytes: number): ExcelFormatted {
+export function excelCellTexts(file: Buffer, maxBytes: number): ExcelCells {
   const texts: string[] = [];
+  const numbers: string[] = [];
   for (const book of streamsNamed(file, maxBytes, (name) => WORKBOOK.test(name), MAX_WORKBOOKS)) {
     let bytes: Buffer;
     try {
@@ -119,20 +121,27 @@ export function excelCellTexts(file: Buffer, maxBytes: number): ExcelFormatted {
     }
     const read = biffCells(bytes);
     if (read.text) texts.push(read.text);
-    if (read.unread) return { text: texts.join('\n'), unread: read.unread };
+    if (read.numbers) numbers.push(read.numbers);
+    if (read.unread) return { text: texts.join('\n'), unread: read.unread, numbers };
   }
-  return { text: texts.join('\n') };
+  return { text: texts.join('\n'), numbers };
+}
+
+/** What {@link excelCellTexts} reads: the cells' texts, and the whole numbers of 12 to 19 digits by workbook. */
+export interface ExcelCells extends ExcelFormatted {
+  numbers: string[];
 }
 
 // The records walked once: FORMAT (0x041E) and XF (0x00E0) records of the globals, then the cells, each row's
-// numbers on a line and each cell under a format writing digits drawn.
-function biffCells(stream: Buffer): ExcelFormatted {
+// numbers on a line and each cell under a format writing digits drawn; the long whole numbers as biffNumbers reads.
+function biffCells(stream: Buffer): ExcelFormatted & { numbers: string } {
   const formats = new Map<number, string>();
   // Each XF's format code, when it writes digits (XFs are numbered in the order they come).
   const xfs: (string | undefined)[] = [];
   let biff8 = true;
   const rows: string[] = [];
   const drawn: string[] = [];
+  const numbers: string[] = [];
   let row: string[] = [];
   let rowNumber = -1;
   let cells = 0;
@@ -148,6 +157,7 @@ function biffCells(stream: Buffer): ExcelFormatted {
     // As the formula bar shows it: a fraction to 15 significant digits (`0.1+0.2` is 0.3, not 0.30000000000000004).
     const text = Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(15)));
     row.push(text);
+    addNumber(numbers, value);
     const code = xfs[xf];
     if (code === undefined) return undefined;
     if (++cells > MAX_DRAWN_CELLS) return 'too many formatted cells to draw';
@@ -156,10 +166,10 @@ function biffCells(stream: Buffer): ExcelFormatted {
     if (shown) drawn.push(shown);
     return undefined;
   };
-  const done = (unread?: string): ExcelFormatted => {
+  const done = (unread?: string) => {
     endRow();
     const text = [...rows, ...drawn].join('\n');
-    return unread ? { text, unread } : { text };
+    return { text, numbers: numbers.join('\n'), ...(unread ? { unread } : {}) };
   };
   for (let at = 0; at + 4 <= stream.length; ) {
     const type = stream.readUInt16LE(at);

@@ -180,12 +180,18 @@ function unpack(
     return;
   }
   if (packing === 'strings') {
+    // An .xls workbook's long numbers (attacker round 60), rows of numbers, and its cells drawn through formats
+    // writing digits (attacker round 98), from one walk of its records.
+    const cells = excelCellTexts(bytes, 2 * bytes.length);
     // Its 8-bit strings also in a double-byte code page, where full-width digits show in one (attacker round 63).
-    out.pieces.push({ name, kind: 'strings', texts: [...oleTextViews(bytes), ...doubleByteReadings(bytes)] });
+    const texts = [
+      ...oleTextViews(bytes, { excelNumbers: false }),
+      ...cells.numbers,
+      ...doubleByteReadings(bytes),
+    ];
+    out.pieces.push({ name, kind: 'strings', texts });
     // An .xlsb sheet keeps its cells' numbers as doubles, not strings (attacker round 60).
     if (XLSB_SHEET.test(name)) out.pieces.push({ name, kind: 'strings', texts: [xlsbNumberText(bytes)] });
-    // An .xls workbook's rows of numbers, and its cells drawn through formats writing digits (attacker round 98).
-    const cells = excelCellTexts(bytes, 2 * bytes.length);
     if (cells.unread) throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${cells.unread}`);
     if (cells.text) out.pieces.push({ name, kind: 'strings', texts: [cells.text] });
     // An Office document encrypted with a password is named, as a password-protected zip entry is; what its
