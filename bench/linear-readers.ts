@@ -9,6 +9,7 @@ import { listArchive } from '../packages/core/src/message/archive-files.js';
 import { nameVariants } from '../packages/core/src/message/file-names.js';
 import { htmlShownTexts } from '../packages/core/src/message/html-shown.js';
 import { excelFormattedTexts } from '../packages/core/src/mime/excel-formats.js';
+import { rtfShownTexts } from '../packages/core/src/mime/rtf-text.js';
 import { paxHeader, paxRecord, tarArchive, tarEntry, USTAR_MAGIC } from '../packages/core/src/testing/tar.js';
 import { jsonLine, shownText } from '../packages/local/src/shown-text.js';
 import { sourceTexts } from '../packages/rules/src/detectors/source-texts.js';
@@ -55,6 +56,14 @@ const CASES: Case[] = [
       const sheets = ['<c s="1">'.repeat(n), '<c s="1" t="s"><v>0'.repeat(n / 4)];
       const strings = '<si>'.repeat(n);
       return () => void excelFormattedTexts(xlsxStyles, sheets, strings);
+    },
+  },
+  {
+    name: 'RTF shown text: hidden groups, Unicode escapes, ignorable destinations (round 29)',
+    n: 10_000,
+    run: (n) => {
+      const rtf = `{\\rtf1 ${'{\\v x}\\uc1\\u49 y{\\*\\a b}'.repeat(n)}}`;
+      return () => void rtfShownTexts(rtf);
     },
   },
   {
