@@ -44,6 +44,8 @@ export interface FlowStateInit {
   maxRecipients?: number;
   /** When the deadline guard answers (`Date.now()` time); none (infinite) when absent. */
   deadline?: number;
+  /** When the engine received the message, as the engine states it (see {@link RuleContext.receivedAt}). */
+  receivedAt?: number;
 }
 
 /**

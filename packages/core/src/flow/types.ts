@@ -50,6 +50,13 @@ export interface RuleContext<D extends Direction = Direction> {
   readonly messageId: string;
   /** Same across retries of one event: use it for idempotency. */
   readonly invocationId: string;
+  /**
+   * When the engine received the message (`Date.now()` time), as the engine states it in the event: the same in every
+   * delivery and retry of it, unlike the clock. Undefined when the engine does not say (WorkMail's events carry no
+   * time) or said something not to be trusted (SES: not a time, or not within the day before the clock). Journaling
+   * files a copy by it (fault round 82).
+   */
+  readonly receivedAt?: number;
   /** False for asynchronous rules, whose verdicts and edits are ignored by WorkMail. */
   readonly synchronous: boolean;
   /** The organization's own domains, from the flow's configuration. */

@@ -35,6 +35,9 @@ export class RuleView<D extends Direction = Direction> implements RuleContext<D>
   get invocationId(): string {
     return this.flow.init.invocationId;
   }
+  get receivedAt(): number | undefined {
+    return this.flow.init.receivedAt;
+  }
   get synchronous(): boolean {
     return this.flow.init.synchronous;
   }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomUUID } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /**
  * Why an SES flow answered `STOP_RULE`: its verdicts (the junk policy), a rule's failure settled by `onError`, an
@@ -89,7 +89,11 @@ export type BounceClaim =
  * out; an event delivered twice; Mail Manager's retry of a failed invocation): the second sent a second bounce (fault
  * round 80). The claim is the `s3:PutObject` the hold records already use. A `412` on the request's first attempt is
  * another invocation's claim; after an attempt that may have stored it (its answer lost) it is that attempt's own, and
- * counts as claimed; after attempts S3 refused it is another's, made meanwhile (fault round 81). A claim that cannot be written never costs the bounce: it is sent, with a warning.
+ * counts as claimed; after attempts S3 refused it is another's, made meanwhile (fault round 81). Such an attempt may as
+ * well have stored nothing while another invocation claimed it: the claim carries this invocation's token, and the
+ * `412` after it is read back (`s3:GetObject` on the claim) and counts as ours only with our token; a read that fails
+ * keeps that reading; a `409` (a conditional write of the key in progress, perhaps this invocation's own) is sent again
+ * (fault round 82). A claim that cannot be written never costs the bounce: it is sent, with a warning.
  */
 export async function claimBounce(
   s3: S3Client,
@@ -100,44 +104,96 @@ export async function claimBounce(
   const key = bounceClaimKey(where.keyPrefix, claim.messageId, claim.ruleRecipients);
   if (timeoutMs < 100)
     return { status: 'error', key, reason: `no time left to claim it (${Math.max(0, timeoutMs)} ms)` };
-  // Per attempt of the SDK's that failed: whether it may have stored the claim (fault round 81).
+  // Per attempt that failed (the SDK's, and ours after a 409): whether it may have stored the claim (fault round 81).
   const failed: boolean[] = [];
-  const command = new PutObjectCommand({
-    Bucket: where.bucket,
-    Key: key,
-    IfNoneMatch: '*',
-    Body: `${JSON.stringify({ version: 1, messageId: claim.messageId, recipients: claim.recipients, claimedAt: new Date().toISOString() })}\n`,
-    ContentType: 'application/json',
-  });
-  // Inside the SDK's retry loop, around each attempt: whether a failed one may have stored the claim, so a 412 after it
-  // can be told ours from another's.
-  command.middlewareStack.add(
-    (next) => async (input) => {
-      try {
-        return await next(input);
-      } catch (error) {
-        failed.push(!storedNothing(error));
-        throw error;
+  // This invocation's own: a claim read back after a 412 is told ours from another's by it (fault round 82).
+  const token = randomUUID();
+  const started = Date.now();
+  const body = `${JSON.stringify({ version: 1, messageId: claim.messageId, recipients: claim.recipients, claimedAt: new Date().toISOString(), token })}\n`;
+  const put = () => {
+    const command = new PutObjectCommand({
+      Bucket: where.bucket,
+      Key: key,
+      IfNoneMatch: '*',
+      Body: body,
+      ContentType: 'application/json',
+    });
+    // Inside the SDK's retry loop, around each attempt: whether a failed one may have stored the claim, so a 412 after
+    // it can be told ours from another's.
+    command.middlewareStack.add(
+      (next) => async (input) => {
+        try {
+          return await next(input);
+        } catch (error) {
+          failed.push(!storedNothing(error));
+          throw error;
+        }
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'wmflowBounceClaimAttempts' },
+    );
+    return s3.send(command, {
+      abortSignal: AbortSignal.timeout(Math.max(1, timeoutMs - (Date.now() - started))),
+    });
+  };
+  for (let conflicts = 0; ; conflicts++) {
+    try {
+      const out = await put();
+      if (!out.ETag) return { status: 'error', key, reason: 'PutObject answered without an ETag' };
+      return { status: 'claimed', key };
+    } catch (error) {
+      const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      const status = e.$metadata?.httpStatusCode;
+      // 409: another conditional write of the same key is in progress at S3, which may be this invocation's own
+      // attempt whose answer was lost: claimed, nobody bounced the message (fault round 82). S3 asks for the request to
+      // be sent again: its answer, 412 once that write is stored, is then read as any 412. Still in conflict when the
+      // time is up: another invocation's, as before.
+      if (status === 409) {
+        const wait = 50 * 2 ** conflicts;
+        if (conflicts < 3 && timeoutMs - (Date.now() - started) > wait + 200) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          continue;
+        }
+        return { status: 'earlier', key };
       }
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'wmflowBounceClaimAttempts' },
-  );
+      // A 412 after an attempt that may have stored the claim (its answer lost: a reset, a timeout, a page from
+      // something in between) may be that attempt's own claim. After attempts S3 refused (and on the first) it is
+      // another invocation's, made meanwhile: counted as ours, both sent a bounce (fault round 81).
+      if (status === 412 || e.name === 'PreconditionFailed') {
+        if (!failed.slice(0, -1).some(Boolean)) return { status: 'earlier', key };
+        // The attempt whose answer was lost may as well have stored nothing, another invocation claiming it meanwhile:
+        // the claim read back tells (fault round 82). A read that fails keeps round 81's reading: ours.
+        const holder = await claimToken(s3, where.bucket, key, timeoutMs - (Date.now() - started));
+        return holder === undefined || holder === token
+          ? { status: 'claimed', key }
+          : { status: 'earlier', key };
+      }
+      return { status: 'error', key, reason: `${e.name ?? 'Error'}: ${e.message ?? String(error)}`, error };
+    }
+  }
+}
+
+/**
+ * The token of the claim stored under `key`, `''` for a claim that holds none (written before fault round 82: another
+ * invocation's), or `undefined` when it cannot be read (no time left, the read refused or failed, not a claim).
+ */
+async function claimToken(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  if (timeoutMs < 100) return undefined;
   try {
-    const out = await s3.send(command, { abortSignal: AbortSignal.timeout(timeoutMs) });
-    if (!out.ETag) return { status: 'error', key, reason: 'PutObject answered without an ETag' };
-    return { status: 'claimed', key };
-  } catch (error) {
-    const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    const status = e.$metadata?.httpStatusCode;
-    // 409: another conditional write of the same key is in progress, which is another invocation claiming it.
-    // A 412 after an attempt that may have stored the claim (its answer lost: a reset, a timeout, a page from something
-    // in between) is that attempt's own claim. After attempts S3 refused (and on the first) it is another invocation's,
-    // made meanwhile: counted as ours, both sent a bounce (fault round 81).
-    if (status === 412 || e.name === 'PreconditionFailed' || status === 409)
-      return status !== 409 && failed.slice(0, -1).some(Boolean)
-        ? { status: 'claimed', key }
-        : { status: 'earlier', key };
-    return { status: 'error', key, reason: `${e.name ?? 'Error'}: ${e.message ?? String(error)}`, error };
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await out.Body?.transformToString();
+    if (text === undefined) return undefined;
+    const parsed = JSON.parse(text) as { version?: unknown; token?: unknown };
+    if (parsed?.version !== 1) return undefined;
+    return typeof parsed.token === 'string' ? parsed.token : '';
+  } catch {
+    return undefined;
   }
 }
 

@@ -55,6 +55,8 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
     messageId: ses.mail.messageId,
     // SES has no invocation id; its message id is the same across retries of one receipt.
     invocationId: ses.mail.messageId,
+    // SES's receipt time, the same in every delivery of the event: a journal copy is filed by it (fault round 82).
+    ...receiptTime(ses.mail.timestamp, Date.now()),
     // Rules see the flow as synchronous either way (their verdicts resolve a disposition); only the budget differs.
     synchronous: true,
     organizationDomains: s.organizationDomains,
@@ -112,4 +114,18 @@ async function matchesRemoval(message: LazyMessage, edits: readonly Edit[]): Pro
         ),
       ),
   );
+}
+
+/**
+ * SES's `mail.timestamp` as `RuleContext.receivedAt`: only a time within the day before the clock (an `Event`
+ * invocation waits at most six hours, with Lambda's retries) and not more than 15 minutes after it (clocks differ);
+ * anything else is not trusted, and rules fall back to the clock (fault round 82).
+ */
+export function receiptTime(timestamp: unknown, now: number): { receivedAt?: number } {
+  if (typeof timestamp !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(timestamp))
+    return {};
+  const at = Date.parse(timestamp);
+  return Number.isFinite(at) && at <= now + 15 * 60_000 && at >= now - 24 * 3_600_000
+    ? { receivedAt: at }
+    : {};
 }

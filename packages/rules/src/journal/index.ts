@@ -75,7 +75,9 @@ export function journalToS3(options: JournalToS3Options): Rule {
         messageId: ctx.messageId,
         invocationId: ctx.invocationId,
         direction: ctx.direction,
-        date: journalDate(),
+        // The engine's receipt time where it states one (SES), the same in every retry: a retry across midnight (or
+        // the hour, with `{hh}`) files no second copy (fault round 82). WorkMail states none: the clock.
+        date: journalDate(ctx.receivedAt),
       });
       if (ctx.audit) return ctx.note(`would journal to s3://${o.bucket}/${key}`);
       const s3 = o.s3 ?? sharedS3Client();
