@@ -20,6 +20,16 @@ describe('template-ses.yaml', () => {
     expect(t.Resources.GuardSesFunction.Properties.Timeout).toBeLessThan(30);
   });
 
+  it('runs the functions without source maps unless SourceMaps=true, as template.yaml does', async () => {
+    const workmail = await loadTemplate(join(import.meta.dirname, '../../template.yaml'));
+    expect(t.Parameters.SourceMaps.Default).toBe('false');
+    expect(t.Parameters.SourceMaps).toEqual(workmail.Parameters.SourceMaps);
+    expect(t.Conditions.SourceMapsOn).toEqual(workmail.Conditions.SourceMapsOn);
+    expect(t.Globals.Function.Environment.Variables.NODE_OPTIONS).toEqual(
+      workmail.Globals.Function.Environment.Variables.NODE_OPTIONS,
+    );
+  });
+
   it('lets SES invoke the functions only for this account’s receipt rule', () => {
     for (const [, p] of resourcesOf(t, 'AWS::Lambda::Permission')) {
       expect(p.Properties.Principal).toBe('ses.amazonaws.com');

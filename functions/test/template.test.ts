@@ -213,6 +213,14 @@ describe('template.yaml', () => {
     for (const name of SAM_LOCAL_VARIABLES) expect(Object.keys(variables)).toContain(name);
   });
 
+  it('runs the functions without source maps unless SourceMaps=true (they cost a tenth of a cold start)', () => {
+    expect(t.Parameters.SourceMaps.Default).toBe('false');
+    expect(t.Conditions.SourceMapsOn).toEqual({ 'Fn::Equals': [{ Ref: 'SourceMaps' }, 'true'] });
+    expect(t.Globals.Function.Environment.Variables.NODE_OPTIONS).toEqual({
+      'Fn::If': ['SourceMapsOn', '--enable-source-maps', ''],
+    });
+  });
+
   it('builds each function from the environment the template gives it with default parameters', () => {
     const builders: Record<string, (env: Record<string, string>) => unknown> = {
       ArchiverFunction: archiver,
@@ -226,6 +234,7 @@ describe('template.yaml', () => {
       CreateJournalBucket: true,
       UseKms: false,
       ArchiverIsSynchronous: false,
+      SourceMapsOn: false,
     };
     const resolve = (v: Template): string => {
       if (typeof v !== 'object') return String(v);
