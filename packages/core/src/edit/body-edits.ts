@@ -1,5 +1,6 @@
 import type { Disclaimer, PartInfo } from './edits.js';
 import { metaCharsetToUtf8, scanHtml } from './html-scan.js';
+import { disableMarkers, outlookMarkersToDisable } from './outlook-conditionals.js';
 import { escapeHtml } from './text-codec.js';
 
 /** Adds a disclaimer to a plain-text body, separated by a blank line. */
@@ -49,7 +50,9 @@ const SHOWN =
   'translate:none !important;rotate:none !important;zoom:1 !important;contain:none !important;' +
   'offset-path:none !important;backface-visibility:visible !important;mask:none !important;' +
   '-webkit-mask:none !important;-webkit-mask-box-image:none !important;-webkit-text-stroke:0 !important;' +
-  '-webkit-text-security:none !important;text-decoration:none !important;';
+  '-webkit-text-security:none !important;text-decoration:none !important;' +
+  // Outlook for Windows hides what `mso-hide:all` marks, from a stylesheet too (`div{mso-hide:all}`: attacker round 102).
+  'mso-hide:none !important;';
 // A block's box besides: shown, and sized by its content.
 const SHOWN_BOX =
   'display:block !important;height:auto !important;max-height:none !important;width:auto !important;' +
@@ -78,16 +81,25 @@ export const PARAGRAPH_STYLE = `${SHOWN_BOX}${SHOWN}background:transparent !impo
  * `!important` styles on its `<body>` tag (one of ours when there is none), so that a sender's stylesheet cannot
  * move it below the page or off its top (attacker round 95).
  */
-export function disclaimHtml(html: string, d: Disclaimer): string {
+export function disclaimHtml(source: string, d: Disclaimer): string {
+  let html = source;
   // The text in a span of its own styles too: a page's `p::first-line{font-size:0}` styles the line, which the
   // span's own values override.
   const snippet = d.html ?? defaultSnippet(d.text);
   if (d.dedupe !== 'none' && html.includes(snippet)) return html;
   const block = `<div style="${BLOCK_STYLE}">${snippet}</div>`;
-  const marks = scanHtml(html);
+  let marks = scanHtml(html);
   if (d.position !== 'top') {
     const at = marks.bodyEnd ?? html.length;
     return `${html.slice(0, at)}${block}${html.slice(at)}`;
+  }
+  // Outlook's conditional comments before the banner's place (attacker round 102): one that shows Outlook alone an
+  // element around the banner or text above it, or an Outlook-hidden stretch still open there, is disabled (written as
+  // a plain comment, the same comment to browsers); the page is scanned again.
+  const disabled = outlookMarkersToDisable(html, marks.outlookMarkers, marks.bodyStart ?? 0);
+  if (disabled.length > 0) {
+    html = disableMarkers(html, disabled);
+    marks = scanHtml(html);
   }
   const at = marks.bodyStart ?? 0;
   const tag = marks.bodyTag;
@@ -148,7 +160,8 @@ const BODY_PINNED =
   'scroll-snap-type:none !important;padding-top:0 !important;border-top-width:0 !important;zoom:1 !important;' +
   'margin-left:auto !important;margin-right:auto !important;padding-left:0 !important;padding-right:0 !important;' +
   'border-left-width:0 !important;border-right-width:0 !important;min-width:0 !important;max-width:100% !important;' +
-  'margin-top:0 !important;';
+  // Attacker round 102: Outlook for Windows hides what `mso-hide:all` marks (`body{mso-hide:all}` in a stylesheet).
+  'mso-hide:none !important;margin-top:0 !important;';
 
 // The `<body …>` start tag with BODY_PINNED appended to its first style attribute (the one a browser keeps), or put in
 // a style attribute of its own. A sender's style that could swallow what follows it (an open comment, string, bracket,

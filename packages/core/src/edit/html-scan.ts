@@ -1,4 +1,5 @@
 import { asciiLowerCase } from '../message/ascii-case.js';
+import { isOutlookMarker, type Marker } from './outlook-conditionals.js';
 
 /** Where a disclaimer may go in an HTML body, and the `<meta>` tags that declare a charset. */
 export interface HtmlLandmarks {
@@ -18,6 +19,11 @@ export interface HtmlLandmarks {
   bodyEnd?: number;
   /** `[start, end)` of each `<meta>` tag. */
   metas: [number, number][];
+  /**
+   * `[start, end)` of each Outlook conditional marker (`<!--[if …]>`, `<!--<![endif]-->`, `<![if …]>`, `<![endif]>`)
+   * met before the body's start was found (attacker round 102: see outlook-conditionals.ts).
+   */
+  outlookMarkers: Marker[];
   /** Tags and markup looked at (tests count it: the scan is linear). */
   steps: number;
 }
@@ -47,7 +53,7 @@ const HEAD_MATERIAL = ' html head base basefont bgsound link meta style script t
  */
 export function scanHtml(html: string): HtmlLandmarks {
   const lower = asciiLowerCase(html);
-  const found: HtmlLandmarks = { metas: [], htmlTags: [], steps: 0 };
+  const found: HtmlLandmarks = { metas: [], htmlTags: [], outlookMarkers: [], steps: 0 };
   let early = true; // only comments, white space and doctypes so far
   // Where the browser opens the body before any `<body>` tag; `text` is where the current run of text began.
   let opened: number | undefined;
@@ -69,9 +75,13 @@ export function scanHtml(html: string): HtmlLandmarks {
     if (lower.startsWith('<!--', i)) {
       const end = lower.indexOf('-->', i + 4);
       next = end === -1 ? -1 : end + 3;
+      if (found.bodyStart === undefined && isOutlookMarker(lower, i))
+        found.outlookMarkers.push([i, next === -1 ? html.length : next]);
     } else if (lower[i + 1] === '!' || lower[i + 1] === '?') {
       const end = lower.indexOf('>', i + 2);
       next = end === -1 ? -1 : end + 1;
+      if (found.bodyStart === undefined && isOutlookMarker(lower, i))
+        found.outlookMarkers.push([i, next === -1 ? html.length : next]);
       if (early && end !== -1 && lower.startsWith('<!doctype', i)) found.rootAt = next;
     } else if (lower[i + 1] === '/' && isLetter(lower[i + 2])) {
       early = false;

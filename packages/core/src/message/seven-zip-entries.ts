@@ -131,7 +131,7 @@ export function eachSevenZipEntry(
 }
 
 // The Unix mode of each file whose attributes carry one (flag 0x8000), from the attributes property (0x15).
-function unixModes(field: Reader, files: number): (number | undefined)[] {
+function attributesOf(field: Reader, files: number): (number | undefined)[] {
   const defined = field.byte() ? Array<boolean>(files).fill(true) : field.bits(files);
   if (field.byte() !== 0) throw new Error('attributes stored elsewhere');
   return defined.map((has) => {
@@ -139,7 +139,7 @@ function unixModes(field: Reader, files: number): (number | undefined)[] {
     if (field.p + 4 > field.end) throw new Error('a malformed header');
     const attributes = field.buf.readUInt32LE(field.p);
     field.skip(4);
-    return attributes & 0x8000 ? attributes >>> 16 : undefined;
+    return attributes;
   });
 }
 
@@ -256,7 +256,7 @@ function filesInfo(r: Reader, folders: readonly Folder[], visit: (entry: Archive
   const files = r.count(8);
   let names: string[] = [];
   let empty: boolean[] = [];
-  let modes: (number | undefined)[] = [];
+  let attributes: (number | undefined)[] = [];
   for (let type = r.number(); type !== 0; type = r.number()) {
     const size = r.number();
     const end = r.p + size;
@@ -266,7 +266,7 @@ function filesInfo(r: Reader, folders: readonly Folder[], visit: (entry: Archive
     else if (type === 0x11) {
       if (field.byte() !== 0) throw new Error('names stored elsewhere');
       names = r.buf.toString('utf16le', field.p, end).split('\0').slice(0, files);
-    } else if (type === 0x15) modes = unixModes(field, files);
+    } else if (type === 0x15) attributes = attributesOf(field, files);
   }
   if (names.length !== files) throw new Error('files without names');
   // Files with content fill the folders in order, each folder `streams` of them.
@@ -281,10 +281,13 @@ function filesInfo(r: Reader, folders: readonly Folder[], visit: (entry: Archive
     while (left === 0 && index + 1 < folders.length) left = (folders[++index] as Folder).streams;
     left--;
     // 7-Zip and libarchive restore a Unix mode (attributes 0x8000, the mode in the high half) on extraction.
-    const mode = modes[i] ?? 0;
+    const attribute = attributes[i] ?? 0;
+    const mode = attribute & 0x8000 ? attribute >>> 16 : 0;
     // A Unix symbolic link (S_IFLNK), which 7-Zip and libarchive create as one: its target (its content) is not read
-    // here, but a file written through it is seen (attacker round 97).
-    const linked = (mode & 0xf000) === 0xa000 ? { ...entry, link: true } : entry;
+    // here, but a file written through it is seen (attacker round 97). So is a Windows reparse point (attribute
+    // FILE_ATTRIBUTE_REPARSE_POINT, 0x400: `7z a -snl` on Windows stores a symbolic link's or junction's reparse data as
+    // its content, and 7-Zip writes it back as a link on extraction; attacker round 102).
+    const linked = (mode & 0xf000) === 0xa000 || attribute & 0x400 ? { ...entry, link: true } : entry;
     const file = mode & 0o111 ? { ...linked, executable: true } : linked;
     visit(folders[index]?.encrypted ? { ...file, encrypted: true } : file);
   });
