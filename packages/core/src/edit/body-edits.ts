@@ -1,6 +1,6 @@
 import type { Disclaimer, PartInfo } from './edits.js';
 import { metaCharsetToUtf8, scanHtml } from './html-scan.js';
-import { disableMarkers, outlookMarkersToDisable } from './outlook-conditionals.js';
+import { disableMarkers, outlookBannerPlace, outlookMarkersToDisable } from './outlook-conditionals.js';
 import { escapeHtml } from './text-codec.js';
 
 /** Adds a disclaimer to a plain-text body, separated by a blank line. */
@@ -96,12 +96,20 @@ export function disclaimHtml(source: string, d: Disclaimer): string {
   // Outlook's conditional comments before the banner's place (attacker round 102): one that shows Outlook alone an
   // element around the banner or text above it, or an Outlook-hidden stretch still open there, is disabled (written as
   // a plain comment, the same comment to browsers); the page is scanned again.
-  const disabled = outlookMarkersToDisable(html, marks.outlookMarkers, marks.bodyStart ?? 0);
+  // With no `<body>` tag before the banner's place, a stretch opened right before it is passed: the banner goes before
+  // its opener (false-positive round 5), which then needs no disabling.
+  const opened = marks.bodyStart ?? 0;
+  const tag0 = marks.bodyTag;
+  let place =
+    tag0 !== undefined && tag0[0] < opened ? opened : outlookBannerPlace(html, marks.outlookMarkers, opened);
+  const disabled = outlookMarkersToDisable(html, marks.outlookMarkers, place);
   if (disabled.length > 0) {
     html = disableMarkers(html, disabled);
     marks = scanHtml(html);
+    // Each disabled marker (all before the place) gained `wmflow-off `.
+    place = place === opened ? (marks.bodyStart ?? 0) : place + disabled.length * 'wmflow-off '.length;
   }
-  const at = marks.bodyStart ?? 0;
+  const at = place;
   const tag = marks.bodyTag;
   let out: string;
   // No `<body>` tag: one of ours opens the body where the block goes, with the body's layout pinned.
