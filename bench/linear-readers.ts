@@ -5,6 +5,7 @@
 // reader takes about 4 times as long on the larger, a quadratic one about 16. `--check` fails above 8 (the
 // attacker rounds that wrote these inputs asserted wall-clock budgets in their tests; the growth is the claim).
 
+import { disclaimHtml } from '../packages/core/src/edit/body-edits.js';
 import { listArchive } from '../packages/core/src/message/archive-files.js';
 import { nameVariants } from '../packages/core/src/message/file-names.js';
 import { htmlShownTexts } from '../packages/core/src/message/html-shown.js';
@@ -64,6 +65,15 @@ const CASES: Case[] = [
     run: (n) => {
       const rtf = `{\\rtf1 ${'{\\v x}\\uc1\\u49 y{\\*\\a b}'.repeat(n)}}`;
       return () => void rtfShownTexts(rtf);
+    },
+  },
+  {
+    name: "banner: Outlook's conditional comments before the body (rounds 102 and false-positive 5)",
+    n: 5_000,
+    run: (n) => {
+      const markers = '<!--[if mso]><div>x</div><![endif]--><!--[if !mso]><!--><!--<![endif]-->'.repeat(n);
+      const page = `<html><head>${markers}<!--[if !mso]><!--></head><p>hi</p>`;
+      return () => void disclaimHtml(page, { text: 'outside', position: 'top', dedupe: 'none' });
     },
   },
   {
