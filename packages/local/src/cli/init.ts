@@ -108,6 +108,13 @@ export async function init(args: string[]): Promise<number> {
     writing = 'package.json';
     const existing = await readManifest(manifestPath);
     ({ merged, replaced } = mergeManifest(existing, await manifest(name, engine)));
+    // An explicit "commonjs" (or any other type) changes the meaning of the project's own .js files: say so
+    // (newcomer round 5: it was changed silently, and `require` in a .js file then failed).
+    const type = existing?.type;
+    if (type !== undefined && type !== 'module')
+      notes.push(
+        `package.json "type" changed from ${JSON.stringify(type)} to "module" (the handler is an ES module): rename your CommonJS .js files to .cjs`,
+      );
     await rm(partial, { force: true });
     await writeFile(partial, `${JSON.stringify(merged, null, 2)}\n`, { flag: 'wx' });
     // Over the user's package.json, read just now; with none, only where none appeared meanwhile (link: no clobber).

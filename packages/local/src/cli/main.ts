@@ -22,6 +22,8 @@ const USAGE = `usage: wmflow <command> [options]     (wmflow --version prints th
 commands:
   serve [--load <file|dir>]... [--bucket NAME]... [--region REGION] [--host IPV4] [--env-json FILE] [--engine ses]
         start the local Message Flow emulator, S3 and DynamoDB servers, print their environment, run until SIGINT/SIGTERM
+        --env KEY=VALUE  a variable for the function: in the export lines and the --env-json file
+                         (one ending in _BUCKET gets its bucket, as in replay)
   replay <file|dir>... (--function NAME | --handler MODULE[#export]) [options]
         run a handler against .eml fixtures on the local emulators and print what it did
         (https://github.com/wmflow/wmflow/blob/main/docs/replay.md)

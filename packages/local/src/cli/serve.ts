@@ -5,6 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { sesMessageId } from '@wmflow/core/testing';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
+import { parseEnvPairs } from '../replay/env-file.js';
 import { readFixture } from '../replay/read-fixture.js';
 import { samEnvVars } from '../sam-env.js';
 import { startLocalStack } from '../stack.js';
@@ -14,7 +15,8 @@ import { startLocalStack } from '../stack.js';
  * one `<messageId>\t<path>` line per loaded message and `ready`, then runs
  * until SIGINT or SIGTERM and stops cleanly (exit code 0). `--host ADDR` listens on
  * another IPv4 address of this machine (containers cannot reach 127.0.0.1);
- * `--env-json FILE` writes the `sam local invoke --env-vars` file for the stack. `--engine ses` stores each loaded
+ * `--env-json FILE` writes the `sam local invoke --env-vars` file for the stack; `--env KEY=VALUE` adds a variable to
+ * it and to the export lines (one ending in `_BUCKET` gets its bucket, as in `replay`). `--engine ses` stores each loaded
  * message where an SES receipt rule's S3 action would (`wmflow-inbound`, `inbound/<id>`) and tells the SES
  * emulation it received it, so an SES function (and its bounces) runs against the stack.
  *
@@ -32,6 +34,7 @@ export async function serve(args: string[]): Promise<number> {
       region: { type: 'string' },
       host: { type: 'string' },
       'env-json': { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
       engine: { type: 'string', default: 'workmail' },
     },
     strict: true,
@@ -44,10 +47,23 @@ export async function serve(args: string[]): Promise<number> {
   if (values.engine !== 'workmail' && values.engine !== 'ses')
     throw new LocalStackError('--engine: workmail or ses');
   const ses = values.engine === 'ses';
+  // The function's own settings (UPDATES_BUCKET…): the env file is written afresh each run, so they go in here.
+  const userEnv = parseEnvPairs(values.env);
+  for (const name of Object.keys(userEnv)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new LocalStackError(`--env ${name}: a variable name is letters, digits and _`);
+    if (ses && (name === 'STORED_BUCKET' || name === 'STORED_KEY_PREFIX'))
+      throw new LocalStackError(
+        `--env ${name}: serve --engine ses stores each message in ${STORED.bucket}/${STORED.prefix} and sets it itself`,
+      );
+  }
   if (values.host !== undefined) await checkListenable(values.host);
   const files = await findMessageFiles(values.load);
   // SES: each message is stored where a receipt rule's S3 action would, and SES is told it received it.
-  const buckets = [...new Set([...values.bucket, ...(ses ? [STORED.bucket] : [])])];
+  const named = Object.entries(userEnv)
+    .filter(([key, value]) => key.endsWith('_BUCKET') && BUCKET_NAME.test(value))
+    .map(([, value]) => value);
+  const buckets = [...new Set([...values.bucket, ...named, ...(ses ? [STORED.bucket] : [])])];
   const stack = await startLocalStack({
     ...(values.host ? { host: values.host } : {}),
     ...(buckets.length > 0 ? { buckets } : {}),
@@ -56,6 +72,7 @@ export async function serve(args: string[]): Promise<number> {
   const lines = Object.entries(stack.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   lines.push(`export RATE_TABLE=${stack.dynamo.tables[0] ?? ''}`);
   if (ses) lines.push(`export STORED_BUCKET=${STORED.bucket}`, `export STORED_KEY_PREFIX=${STORED.prefix}`);
+  for (const [name, value] of Object.entries(userEnv)) lines.push(`export ${name}=${shellQuote(value)}`);
   for (const file of files) {
     if (!ses) {
       lines.push(`${stack.flow.load(readFixture(file))}\t${file}`);
@@ -72,6 +89,7 @@ export async function serve(args: string[]): Promise<number> {
     // The SES functions read the message from where serve stored it; the template's own bucket is not it.
     if (ses)
       Object.assign(vars.Parameters, { STORED_BUCKET: STORED.bucket, STORED_KEY_PREFIX: STORED.prefix });
+    Object.assign(vars.Parameters, userEnv);
     await writeFile(values['env-json'], `${JSON.stringify(vars, null, 2)}\n`);
   }
   lines.push('ready');
@@ -84,6 +102,9 @@ export async function serve(args: string[]): Promise<number> {
   process.stderr.write(`wmflow serve: stopped on ${signal}\n`);
   return 0;
 }
+
+// A bucket name S3 accepts (what `replay` makes for a variable ending in `_BUCKET`).
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 // Where `wmflow replay --engine ses` stores messages too (STORED_BUCKET, STORED_KEY_PREFIX defaults).
 const STORED = { bucket: 'wmflow-inbound', prefix: 'inbound/' };

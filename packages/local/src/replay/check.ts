@@ -22,7 +22,13 @@ export function compareOutcome(
   const diff = (what: string, want: unknown, got: unknown) =>
     out.push(`${what}: expected ${show(want)}, got ${show(got)}`);
 
-  if (expected.verdicts) {
+  // A message the handler skipped (the other direction) got no verdict: `"*"` would hold of no recipient and be met
+  // vacuously, so an expectation of verdicts is not met, and the line says why (newcomer round 5).
+  if (expected.verdicts && actual.skipped)
+    out.push(
+      `verdicts: expected ${show(expected.verdicts)}, got none: the message was skipped (${actual.skipped}); replay it in the handler's direction (--direction, --org-domain, or "direction" in the expectation)`,
+    );
+  else if (expected.verdicts) {
     const named = new Set(
       Object.keys(expected.verdicts)
         .filter((k) => k !== '*')

@@ -125,7 +125,7 @@ export function problemLines(results: readonly ReplayResult[]): string {
     const file = shownText(r.file);
     for (const f of r.failures)
       lines.push(
-        `! ${file}: ${shownText(f.error)} (rule ${shownText(f.rule)}, policy ${shownText(f.policy)})`,
+        `! ${file}: ${shownText(f.error)} (rule ${shownText(f.rule)}, policy ${shownText(f.policy)})${bucketHint(f.error)}`,
       );
     if (isEditProblem(r.edit))
       lines.push(
@@ -161,7 +161,7 @@ export function tableFooter(summary: ReplaySummary, failures: readonly ReplayRes
   for (const r of failures) {
     lines.push(
       '',
-      `✗ ${shownText(r.file)}${r.error ? `  (${shownText(r.error.name)}: ${shownText(r.error.message)})` : ''}`,
+      `✗ ${shownText(r.file)}${r.error ? `  (${shownText(r.error.name)}: ${shownText(r.error.message)})${bucketHint(r.error.message)}` : ''}`,
     );
     for (const d of r.check?.differences ?? []) lines.push(`    ${shownText(d)}`);
   }
@@ -171,16 +171,19 @@ export function tableFooter(summary: ReplaySummary, failures: readonly ReplayRes
 /** Errors of the run, one line each (the table cuts them). */
 export function errorLines(errors: readonly ReplayResult[]): string {
   if (errors.length === 0) return '';
-  return `\n${errors.map((r) => `! ${shownText(r.file)}: ${shownText(r.error?.name ?? '')}: ${shownText(r.error?.message ?? '')}`).join('\n')}\n`;
+  return `\n${errors.map((r) => `! ${shownText(r.file)}: ${shownText(r.error?.name ?? '')}: ${shownText(r.error?.message ?? '')}${bucketHint(r.error?.message)}`).join('\n')}\n`;
 }
 
 /**
  * The local S3 has only the buckets replay created (`--bucket`, variables ending in `_BUCKET`): a handler that
- * names its updates bucket in code (`updates: { bucket: 'corp-workmail-updates' }`) finds none there.
+ * names its updates bucket in code (`updates: { bucket: 'corp-workmail-updates' }`), or a journal that names
+ * its bucket (`journalToS3({ bucket: 'corp-journal' })`), finds none there. S3 says `NoSuchBucket`, or only its
+ * message (`The specified bucket does not exist`); the bucket is named when the text shows it (`s3://NAME/…`).
  */
 function bucketHint(reason: string | undefined): string {
-  if (!reason?.includes('NoSuchBucket')) return '';
-  return ' (the local S3 has only the buckets replay made: pass the bucket the handler names with --bucket NAME)';
+  if (!reason || !/NoSuchBucket|The specified bucket does not exist/.test(reason)) return '';
+  const named = /s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/|\s|$)/.exec(reason)?.[1];
+  return ` (the local S3 has only the buckets replay made: pass the bucket the handler names with --bucket ${named ?? 'NAME'})`;
 }
 
 // A cell is one line of what a terminal draws: what it would act on is escaped first (attacker round 81).

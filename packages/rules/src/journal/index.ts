@@ -134,6 +134,11 @@ function metadataBody(
 }
 
 function checkOptions(options: JournalToS3Options) {
+  if (options.bucket === '')
+    throw new ConfigError(
+      'bucket',
+      'is empty: name the bucket (an environment variable it is read from is not set?)',
+    );
   if (!isBucketName(options.bucket)) {
     throw new ConfigError('bucket', 'must be an S3 bucket name');
   }
