@@ -2,6 +2,7 @@ import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { disclaimHtml } from './body-edits.js';
 import { outlookShows } from './test-support/attacker-round102-outlook-view.js';
+import { CAMPAIGN_MONITOR, CONTENT } from './test-support/fp-round5-newsletters.js';
 
 // False-positive round 5 over attacker round 102's Outlook reading: the heads (and first lines) of pages that real
 // senders' tools write, each bannered as the guard banners outside mail. Browsers must show the same text as before
@@ -31,8 +32,6 @@ const OFFICE_XML =
   '<!--[if gte mso 9]>\n<xml>\n<o:OfficeDocumentSettings>\n<o:AllowPNG/>\n<o:PixelsPerInch>96</o:PixelsPerInch>\n</o:OfficeDocumentSettings>\n</xml>\n<![endif]-->';
 const PREHEADER =
   '<div style="display:none;font-size:1px;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;mso-hide:all;">Our winter sale starts today</div>';
-const CONTENT =
-  '<table role="presentation" width="100%"><tr><td align="center"><h1>Winter sale</h1><p>Up to 40% off all boots.</p></td></tr></table>';
 
 const templates: Record<string, string> = {
   'Mailchimp classic (Office settings under gte mso 15, preview text after <body>)': `<!doctype html>
@@ -430,37 +429,6 @@ describe('FP5: newsletter and mail-client pages keep their Outlook markup and sh
       expect(squash(outlookShows(out))).toBe(squash(`${WORDS} ${outlookShows(html)}`));
     });
 });
-
-// Campaign Monitor's templates open the body twice: `<body class="mso">` for Outlook alone, then the body every other
-// client reads in an Outlook-hidden stretch that is still open where the banner goes. Round 102 disabled every marker
-// before the body for that, the head's too, so Outlook lost the Office settings island (96 pixels per inch: images
-// drawn at 125% on a 120 DPI screen) and read the web-font stylesheet the template hides from it (Outlook then falls
-// back to Times New Roman). Only the markers that could hide the banner or draw above it need disabling.
-const CAMPAIGN_MONITOR = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional //EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
-<html xmlns="http://www.w3.org/1999/xhtml"><head><!--[if gte mso 9]><xml><o:OfficeDocumentSettings><o:AllowPNG/><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml><![endif]-->
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
-<meta name="viewport" content="width=device-width" /><!--[if !mso]><!--><meta http-equiv="X-UA-Compatible" content="IE=edge" /><!--<![endif]-->
-<title></title>
-<!--[if !mso]><!--><style type="text/css">
-@import url(https://fonts.googleapis.com/css?family=Open+Sans:400,700,400italic);
-</style><link href="https://fonts.googleapis.com/css?family=Open+Sans:400,700,400italic" rel="stylesheet" type="text/css" /><!--<![endif]--><style type="text/css">
-body{margin:0;padding:0}
-</style>
-<!--[if gte mso 9]><style>.column-top{mso-line-height-rule:exactly !important}</style><![endif]-->
-<meta name="robots" content="noindex,nofollow" />
-<meta property="og:title" content="Winter sale" />
-</head>
-<!--[if mso]>
-  <body class="mso">
-<![endif]-->
-<!--[if !mso]><!-->
-  <body class="full-padding" style="margin: 0;padding: 0;-webkit-text-size-adjust: 100%;">
-<!--<![endif]-->
-<table class="wrapper" style="border-collapse: collapse;table-layout: fixed;min-width: 320px;width: 100%;background-color: #fff;" cellpadding="0" cellspacing="0" role="presentation"><tbody><tr><td>
-<div role="banner"><div class="preheader" style="Margin: 0 auto;max-width: 560px;min-width: 280px; width: 280px;"><div style="border-collapse: collapse;display: table;width: 100%;"><!--[if (mso)|(IE)]><table align="center" class="preheader" cellpadding="0" cellspacing="0" role="presentation"><tr><td style="width: 280px" valign="top"><![endif]--><div class="snippet" style="display: table-cell;Float: left;font-size: 12px;line-height: 19px;max-width: 280px;min-width: 140px;">Our winter sale starts today</div><!--[if (mso)|(IE)]></td></tr></table><![endif]--></div></div></div>
-${CONTENT}
-</td></tr></tbody></table>
-</body></html>`;
 
 // A page built on a web boilerplate: `<html>` classes for old Internet Explorer, and a script shiv for it.
 const IE_CLASSES = `<!DOCTYPE html>
