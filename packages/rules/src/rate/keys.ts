@@ -13,8 +13,8 @@ import { type ListInput, patternList } from '../internal/config.js';
  * - `sender`: the envelope sender (MAIL FROM; `<>` for bounces); outbound, its mailbox (sub-address cut, local
  *   part folded: `alice+1@` and `ａlice@` are `alice@`);
  * - `sender-domain`: its domain;
- * - `recipient`: each recipient separately;
- * - `pair`: each sender→recipient pair (the sender as for `sender`);
+ * - `recipient`: each recipient separately; inbound, each organization mailbox (`ceo+1@` and `ＣＥＯ@` are `ceo@`);
+ * - `pair`: each sender→recipient pair (the sender as for `sender`, the recipient as for `recipient`);
  * - `{ group, recipients }`: one counter for every message to any recipient matching the patterns;
  * - a function of the context returning one key (or several) for the whole message, or undefined to skip it.
  *
@@ -44,6 +44,11 @@ export function keySelector(field: string, key: RateKey): (ctx: RuleContext) => 
     (ctx.direction === 'OUTBOUND'
       ? senderMailbox(ctx.envelope.mailFrom)
       : normalizeAddress(ctx.envelope.mailFrom)) || '<>';
+  // Inbound, a recipient is an organization mailbox, which its own server delivers whatever the sub-address or a
+  // folded spelling: one counter (attacker round 103). Outbound recipients are outside addresses, whose servers'
+  // rules are not known here (round 87): each spelling stays its own.
+  const recipient = (ctx: RuleContext, r: string) =>
+    ctx.direction === 'INBOUND' ? senderMailbox(r) : normalizeAddress(r);
   if (typeof key === 'function') {
     return (ctx) => {
       const out = key(ctx);
@@ -67,14 +72,28 @@ export function keySelector(field: string, key: RateKey): (ctx: RuleContext) => 
     case 'sender-domain':
       return (ctx) => [{ key: `domain:${domainOf(ctx.envelope.mailFrom) || '<>'}` }];
     case 'recipient':
-      return (ctx) => ctx.recipients.map((r) => ({ key: `rcpt:${normalizeAddress(r)}`, recipients: [r] }));
+      return (ctx) => byKey(ctx.recipients, (r) => `rcpt:${recipient(ctx, r)}`);
     case 'pair':
-      return (ctx) =>
-        ctx.recipients.map((r) => ({ key: `pair:${sender(ctx)}>${normalizeAddress(r)}`, recipients: [r] }));
+      return (ctx) => byKey(ctx.recipients, (r) => `pair:${sender(ctx)}>${recipient(ctx, r)}`);
     default:
       throw new ConfigError(
         field,
         'must be sender, sender-domain, recipient, pair, { group, recipients } or a function',
       );
   }
+}
+
+/**
+ * One counter a key, with every recipient it covers: two spellings of one mailbox in a message (`ceo@` and
+ * `ceo+x@`) count the message once, and its verdict falls on both.
+ */
+export function byKey(recipients: readonly string[], keyOf: (recipient: string) => string): CountedKey[] {
+  const keys = new Map<string, string[]>();
+  for (const r of recipients) {
+    const k = keyOf(r);
+    const list = keys.get(k);
+    if (list) list.push(r);
+    else keys.set(k, [r]);
+  }
+  return [...keys].map(([key, list]) => ({ key, recipients: list }));
 }

@@ -1,6 +1,7 @@
-import { ConfigError, normalizeAddress, type Rule, recipientMatchesAny, type Verdict } from '@wmflow/core';
+import { ConfigError, type Rule, recipientMatchesAny, senderMailbox, type Verdict } from '@wmflow/core';
 import { bounceOption, type ListInput, patternList, ruleName, verdictOption } from '../internal/config.js';
 import { countKeys, partitionKey, type RateStoreOptions, rateBackend, storeFailed } from './counting.js';
+import { byKey } from './keys.js';
 import { type Duration, durationMs, ttlOf, type WindowType, windowCount, windowType } from './window.js';
 
 /** Options of {@link mailStorm}. */
@@ -22,10 +23,11 @@ export interface MailStormOptions extends RateStoreOptions {
 
 /**
  * Mail-storm stopper for protected groups (reply-all storms): each message to a protected address
- * is counted in a shared DynamoDB table; once the address has had more than `threshold` messages in
- * the window, messages to it get `verdict` (other recipients of the same message are not touched)
- * until the rate falls back under the threshold and `coolDown` has passed since the last message
- * over it. Reacts on the message that crosses the threshold, unlike a CloudWatch alarm.
+ * is counted in a shared DynamoDB table, by the mailbox it names (its `+tag` sub-addresses and folded
+ * spellings share its counter); once the address has had more than `threshold` messages in the window,
+ * messages to it get `verdict` (other recipients of the same message are not touched) until the rate
+ * falls back under the threshold and `coolDown` has passed since the last message over it. Reacts on the
+ * message that crosses the threshold, unlike a CloudWatch alarm.
  * Store failures follow `onStoreError` (default fail-open: mail to the group flows, with a warning).
  *
  * @example
@@ -54,7 +56,9 @@ export function mailStorm(options: MailStormOptions): Rule {
     async run(ctx) {
       const hit = ctx.recipients.filter((r) => recipientMatchesAny(r, groups));
       if (hit.length === 0) return;
-      const keys = hit.map((r) => ({ key: `storm:${normalizeAddress(r)}`, recipients: [r] }));
+      // Counted by the mailbox a recipient names, as `recipientMatchesAny` matched it: `all-staff+1@`, `ALL-STAFF@`
+      // and `ａll-staff@` reach the one group, so they share its counter (attacker round 103).
+      const keys = byKey(hit, (r) => `storm:${senderMailbox(r)}`);
       const now = backend.clock();
       const window = Math.floor(now / windowMs);
       const ttl = ttlOf(window, windowMs, coolDownMs);

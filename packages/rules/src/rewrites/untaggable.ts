@@ -6,6 +6,7 @@ import {
   normalizeDomain,
   type RuleContext,
 } from '@wmflow/core';
+import { shownFrom } from '../internal/shown-from.js';
 import { signsPartOfBody } from '../senders/outside.js';
 
 /** What {@link untaggableShownAsOwn} reads of tag-external's options. */
@@ -50,11 +51,15 @@ export async function untaggableShownAsOwn(
   const ours = ownAddress(ctx.organizationDomains);
   const own = shown.find((b) => ours(b.address));
   // The organization's own mail on SES: a DMARC pass (the receipt names no domain) for a From that reads one way, so
-  // that the domain DMARC judged is the one read here (attacker round 92).
+  // that the domain DMARC judged is the one read here (attacker round 92), in a header block with none of the fields a
+  // message has one of written twice: a field added on top of the organization's signed message is not covered by
+  // its signature (verifiers read the last, clients show the first), as `senderIsInside` holds on WorkMail (rounds
+  // 43 and 61; attacker round 103).
   if (
     options.cannotTag &&
     own !== undefined &&
     shown.every((b) => ours(b.address)) &&
+    shownFrom(headers) !== undefined &&
     readsOneWay(headers.decodedAll('from'), headers.from.length, true, ours) &&
     readsOneWay(headers.decodedAll('sender'), headers.sender.length, false, ours) &&
     (await ownMailPassed(ctx, headers.all('dkim-signature'), options, ours))
