@@ -153,6 +153,14 @@ export async function claimBounce(
           await new Promise((resolve) => setTimeout(resolve, wait));
           continue;
         }
+        // Still in conflict: another invocation's, unless an attempt whose answer was lost stored it under this
+        // invocation's token (S3 kept answering 409 while it finished): nobody would bounce the message. Read back only
+        // then; ours only with our token, anything else (another's, none yet, a read that fails) keeps the reading
+        // (fault round 83).
+        if (failed.some(Boolean)) {
+          const holder = await claimToken(s3, where.bucket, key, timeoutMs - (Date.now() - started));
+          if (holder === token) return { status: 'claimed', key };
+        }
         return { status: 'earlier', key };
       }
       // A 412 after an attempt that may have stored the claim (its answer lost: a reset, a timeout, a page from

@@ -69,10 +69,11 @@ export async function serve(args: string[]): Promise<number> {
     ...(buckets.length > 0 ? { buckets } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
-  const lines = Object.entries(stack.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+  const lines = Object.entries(stack.env).map(([name, value]) => `export ${name}=${shellQuote(value, name)}`);
   lines.push(`export RATE_TABLE=${stack.dynamo.tables[0] ?? ''}`);
   if (ses) lines.push(`export STORED_BUCKET=${STORED.bucket}`, `export STORED_KEY_PREFIX=${STORED.prefix}`);
-  for (const [name, value] of Object.entries(userEnv)) lines.push(`export ${name}=${shellQuote(value)}`);
+  for (const [name, value] of Object.entries(userEnv))
+    lines.push(`export ${name}=${shellQuote(value, name)}`);
   for (const file of files) {
     if (!ses) {
       lines.push(`${stack.flow.load(readFixture(file))}\t${file}`);
@@ -109,8 +110,30 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Where `wmflow replay --engine ses` stores messages too (STORED_BUCKET, STORED_KEY_PREFIX defaults).
 const STORED = { bucket: 'wmflow-inbound', prefix: 'inbound/' };
 
-function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+function shellQuote(value: string, name: string): string {
+  if (/^[A-Za-z0-9_./:@=-]+$/.test(value)) return value;
+  const quoted = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  // A line break inside quotes splits the export line: a value holding a line `ready` ended a reader before the message
+  // lines, and a line `<id>\t<path>` added one (fault round 83). Such a value is written on one line, control
+  // characters as printf's octal escapes; the `_` keeps trailing line breaks from the command substitution. POSIX sh
+  // (dash has no $'…') and bash read it back byte for byte.
+  if (![...value].some(isControl)) return quoted(value);
+  const escaped = [...value]
+    .map((c) =>
+      c === '\\'
+        ? '\\\\'
+        : isControl(c)
+          ? `\\0${(c.codePointAt(0) as number).toString(8).padStart(3, '0')}`
+          : c,
+    )
+    .join('');
+  return `"$(printf '%b_' ${quoted(escaped)})"; export ${name}="\${${name}%_}"`;
+}
+
+// A character that ends or disturbs a line: a C0 control but tab, or DEL.
+function isControl(c: string): boolean {
+  const code = c.codePointAt(0) as number;
+  return (code < 0x20 && code !== 0x09) || code === 0x7f;
 }
 
 // Tried before any server starts, so a wrong address ends the command with a reason, not a stack trace.
