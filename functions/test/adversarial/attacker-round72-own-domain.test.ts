@@ -54,7 +54,9 @@ async function ses(from: string, dmarc: 'PASS' | 'FAIL' | 'GRAY', source = 'payr
       source,
       recipients: ['bob@corp.example'],
       headers,
-      verdicts: { spf: 'FAIL', dkim: 'GRAY', dmarc },
+      // DMARC passes on SPF for the organization's own envelope (attacker round 104: a pass on an outside envelope
+      // counts only under the organization's signature over every shown field).
+      verdicts: { spf: dmarc === 'PASS' ? 'PASS' : 'FAIL', dkim: 'GRAY', dmarc },
     }),
     lambdaContext(),
   );

@@ -43,14 +43,15 @@ async function ses(from: string, dmarc: 'PASS' | 'FAIL') {
   return handler(
     makeSesEvent({
       messageId,
-      source: 'x@evil.example',
+      // The organization's own mail passes DMARC on SPF for its own envelope (attacker round 104).
+      source: dmarc === 'PASS' ? 'bounces@news.corp.example' : 'x@evil.example',
       recipients: ['bob@corp.example'],
       headers: [
         { name: 'To', value: 'bob@corp.example' },
         { name: 'Subject', value: 'Invoice' },
         { name: 'From', value: from },
       ],
-      verdicts: { spf: 'FAIL', dkim: 'GRAY', dmarc },
+      verdicts: { spf: dmarc === 'PASS' ? 'PASS' : 'FAIL', dkim: 'GRAY', dmarc },
     }),
     lambdaContext(),
   );

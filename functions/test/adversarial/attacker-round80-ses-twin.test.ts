@@ -66,8 +66,13 @@ async function ses(
 }
 
 const PASSING: SesReceiptVerdicts = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
-const letter = (from: string) =>
-  mail([`From: ${from}`, 'Content-Type: text/plain'], 'Please update your bank details today.');
+const letter = (from: string, signed: string[] = []) =>
+  mail([`From: ${from}`, ...signed, 'Content-Type: text/plain'], 'Please update your bank details today.');
+// The organization's signature over every field it shows (attacker round 104: a DMARC pass for mail from an outside
+// envelope counts as the organization's own only under such a signature).
+const SIGNED = [
+  'DKIM-Signature: v=1; a=rsa-sha256; d=corp.example; s=s1; h=from:to:subject:date:message-id; bh=x; b=y',
+];
 
 // A80-1: round 73 junked an organization From written so that readers disagree on its mailbox (`Payroll
 // <payroll@corp.example> <x@evil.example>`, a comment or a source route naming another) when SES's
@@ -92,12 +97,12 @@ describe('A80-1: an organization From beside another address, DMARC PASS on the 
   });
   describe('controls', () => {
     it('the organization’s own From alone, DMARC PASS, is delivered', async () => {
-      expect((await ses(letter('Payroll <payroll@corp.example>'), PASSING)).answer).toEqual({
+      expect((await ses(letter('Payroll <payroll@corp.example>', SIGNED), PASSING)).answer).toEqual({
         disposition: 'CONTINUE',
       });
     });
     it('an organization subdomain From alone, DMARC PASS, is delivered', async () => {
-      expect((await ses(letter('Corp News <news@news.corp.example>'), PASSING)).answer).toEqual({
+      expect((await ses(letter('Corp News <news@news.corp.example>', SIGNED), PASSING)).answer).toEqual({
         disposition: 'CONTINUE',
       });
     });

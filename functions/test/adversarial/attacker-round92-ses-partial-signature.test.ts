@@ -14,7 +14,7 @@ const sesGuard = sesGuardKit(stack);
 const SIGNED = 'Our quarterly newsletter.\r\n';
 const APPENDED = `${SIGNED}\r\nIT: your password expires today, renew it at https://evil.example/login\r\n`;
 const sig = (tags: string) =>
-  `DKIM-Signature: v=1; a=rsa-sha256; d=corp.example; s=s1; h=from:to:subject;${tags} bh=x; b=y`;
+  `DKIM-Signature: v=1; a=rsa-sha256; d=corp.example; s=s1; h=from:to:subject:date:message-id;${tags} bh=x; b=y`;
 const letter = (signature: string) =>
   mail(['From: IT <it@corp.example>', signature, 'Content-Type: text/plain'], APPENDED);
 // DKIM passes for corp.example (the signed octets are intact), so DMARC passes; SPF passes for the attacker's own

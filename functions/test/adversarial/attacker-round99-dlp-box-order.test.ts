@@ -136,8 +136,8 @@ describe('left open (sent): orders the readers neither work out nor turn', () =>
     // Apple Mail, Thunderbird: `4111 1111 1111 1111`. Three boxes moved by offsets in an order that is not the
     // reverse of the markup's: the readers read such boxes as written and reversed, not in every order.
     'three inline blocks moved by translateX': `<div><span style="display:inline-block;transform:translateX(45px)">1111 1111</span><span style="display:inline-block;transform:translateX(-80px)">4111</span><span style="display:inline-block">&nbsp;1111</span></div>`,
-    // Each character placed by a list of `x` coordinates.
-    'SVG characters placed by a list of x': `<svg width="400" height="20"><text y="15" x="0 10 20 30 40 50 60 70 80 90 100 110 120 130 140 150 160 170 180">1111 1111 1111 1114</text></svg>`,
+    // SVG characters placed by a list of `x` coordinates: moved to attacker-round104-dlp-orders.test.ts (round 104).
+    // As written here (rising `x`) the case drew `1111 1111 1111 1114`, no card; the attack lists them falling.
   };
   for (const [name, body] of Object.entries(cases))
     it.fails(`would bounce ${name}`, async () => {

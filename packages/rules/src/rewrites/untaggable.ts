@@ -7,7 +7,7 @@ import {
   type RuleContext,
 } from '@wmflow/core';
 import { shownFrom } from '../internal/shown-from.js';
-import { signsPartOfBody } from '../senders/outside.js';
+import { signedWhole } from '../internal/signed-fields.js';
 
 /** What {@link untaggableShownAsOwn} reads of tag-external's options. */
 export interface UntaggableOptions {
@@ -29,8 +29,8 @@ const MAX_SHOWN = 16;
  * organization's: an organization From or Sender, at a subdomain too (rounds 89–91), one at a look-alike of an
  * organization domain (round 90), or a display name, group name or local part in a name's place showing an
  * organization address or domain (round 92). On SES the organization's own mail passes: every From and Sender an
- * organization address, each one field of one mailbox naming no other domain, and a trusted DMARC pass (with SPF for
- * an organization envelope sender when a DKIM signature covers part of the body only).
+ * organization address, each one field of one mailbox naming no other domain, and a trusted DMARC pass, with SPF for
+ * an organization envelope sender or else every signature that may be aligned covering each shown field (round 104).
  *
  * @example
  * ```ts
@@ -62,7 +62,7 @@ export async function untaggableShownAsOwn(
     shownFrom(headers) !== undefined &&
     readsOneWay(headers.decodedAll('from'), headers.from.length, true, ours) &&
     readsOneWay(headers.decodedAll('sender'), headers.sender.length, false, ours) &&
-    (await ownMailPassed(ctx, headers.all('dkim-signature'), options, ours))
+    (await ownMailPassed(ctx, headers, options, ours))
   )
     return undefined;
   const why = await shownAsOwn(ctx, headers);
@@ -139,19 +139,29 @@ async function shownAlike(
 }
 
 // Whether the trusted results pass the organization's own mail on SES: DMARC passed (for the From's domain: the
-// receipt names none) and, when a DKIM signature covers part of the body only (`l=`), on which a replay of a message
-// the organization signed passes DKIM and DMARC whatever follows (round 85), SPF passed for an organization envelope
-// sender too: the organization's own servers (attacker round 92).
+// receipt names none), and either SPF passed for an organization envelope sender (the organization's own servers sent
+// it) or the message is one the organization signed whole: no DKIM signature covers part of the body only (`l=`, on
+// which a replay passes whatever follows: rounds 85 and 92), and every signature whose `d=` may be the domain DMARC
+// aligned (the receipt names no signature, so a failing one added by the sender counts too) lists each field a client
+// shows that the message carries, none expired. A replay of a message the organization signed keeps its signature
+// passing under a field its `h=` does not list (a `Thread-Topic`, an `In-Reply-To` threading it into an inside
+// conversation, a `Reply-To`, a `Cc`: attacker round 104).
 async function ownMailPassed(
   ctx: RuleContext<'INBOUND'>,
-  signatures: readonly string[],
+  headers: MessageHeaders,
   options: UntaggableOptions,
   ours: (address: string) => boolean,
 ): Promise<boolean> {
   const verdicts = await ctx.message.authVerdicts(options.trustedAuthServIds);
   if (verdicts.dmarc !== 'pass') return false;
-  if (!signatures.some(signsPartOfBody)) return true;
-  return verdicts.spf === 'pass' && ours(ctx.envelope.mailFrom ?? '');
+  if (verdicts.spf === 'pass' && ours(ctx.envelope.mailFrom ?? '')) return true;
+  return signedWhole(
+    headers.all('dkim-signature'),
+    headers.fields,
+    domainOf(headers.from[0]?.address ?? ''),
+    Date.now(),
+    true,
+  );
 }
 
 // Whether the values of an address field read one way: none (when the field may be absent), or one field of one

@@ -1,6 +1,7 @@
-import { type Condition, isInternal, type RuleContext } from '@wmflow/core';
+import { type Condition, domainOf, isInternal, type RuleContext } from '@wmflow/core';
 import { contradictsItself } from '../internal/auth-contradiction.js';
 import { shownFrom } from '../internal/shown-from.js';
+import { signedWhole } from '../internal/signed-fields.js';
 
 /** Options of {@link senderIsOutside} and {@link senderIsInside}. */
 export interface OutsideOptions {
@@ -50,8 +51,17 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
   if (contradictsItself(verdicts)) return false;
   // A signature over part of the body (DKIM's `l=`) passes whatever follows its first `l` octets: a replay of a
   // message the organization signed so carries the attacker's page after them, and a DKIM pass, or a DMARC pass
-  // that may rest on it, vouches for none of that. Only SPF (the organization's own servers) is left then.
-  const partial = headers.all('dkim-signature').some(signsPartOfBody);
+  // that may rest on it, vouches for none of that. Only SPF (the organization's own servers) is left then. So too
+  // when a signature that may be the organization's does not list a field a client shows that the message carries
+  // (a `Thread-Topic`, an `In-Reply-To`, a `Reply-To` added to a replay), or has expired (attacker round 104). A
+  // message with no signature that may be the organization's passes DMARC on SPF alone (its own envelope).
+  const partial = !signedWhole(
+    headers.all('dkim-signature'),
+    headers.fields,
+    domainOf(shown.address),
+    Date.now(),
+    false,
+  );
   return verdicts.methods.some((m) => {
     if (m.result !== 'pass' || !(evidence as readonly string[]).includes(m.method)) return false;
     if (partial && m.method !== 'spf') return false;
