@@ -1,7 +1,7 @@
 import { normalizeDomain } from '@wmflow/core';
 
 // Fields a client shows or acts on, which a replay of a message the organization signed could add when its signature
-// does not cover them (attacker round 104): the addresses and subject, the date and threading (`In-Reply-To`,
+// does not cover them (attacker round 104): the addresses and subject, threading (`In-Reply-To`,
 // `References`, Outlook's `Thread-Topic` / `Thread-Index` conversation heading), read-receipt and importance requests.
 const SHOWN: ReadonlySet<string> = new Set([
   'from',
@@ -10,8 +10,6 @@ const SHOWN: ReadonlySet<string> = new Set([
   'to',
   'cc',
   'subject',
-  'date',
-  'message-id',
   'in-reply-to',
   'references',
   'thread-topic',
@@ -27,6 +25,14 @@ const SHOWN: ReadonlySet<string> = new Set([
 // Prefixes of shown fields: the headers an Exchange organization trusts as its own. Not `List-*`: a mailing list
 // relaying the organization's signed post adds them (an unsubscribe button, not the message's words: round 104).
 const SHOWN_PREFIXES = ['x-ms-exchange-organization-'];
+// Shown fields that name the message rather than say anything in it: its date and identifier. Twilio SendGrid signs
+// neither (`h=content-type:from:mime-version:subject:reply-to:x-feedback-id:to:cc:content-type:from:subject:to`), so
+// the organization's own mail sent through it (and through Freshdesk and other services built on it) with delegated
+// DKIM was taken for a replay (false-positive round 6). A replay that rewrites either shows the organization's signed
+// words under another date or identifier, no more than a replay as is does (clients sort by arrival). Counted only
+// when a signature lists them: then each instance present must be listed, as for the other shown fields. A second
+// instance on top is refused by `shownFrom` either way (rounds 43 and 103).
+const NAMING: ReadonlySet<string> = new Set(['date', 'message-id']);
 
 /** A DKIM-Signature's tags as {@link signatureTags} reads them: names case-sensitive, values with white space removed. */
 export type SignatureTags = ReadonlyMap<string, string>;
@@ -81,9 +87,9 @@ function lastTwoLabels(domain: string): string {
 
 /**
  * Why a DKIM signature does not vouch for every field of the message a client shows, or undefined when it does: each
- * instance of each shown field present (From, Sender, Reply-To, To, Cc, Subject, Date, Message-ID, In-Reply-To,
- * References, Thread-Topic, Thread-Index, read-receipt and importance fields, `X-MS-Exchange-Organization-*`)
- * must be listed in its `h=` (a verifier takes a field's instances from the bottom, RFC 6376 5.4.2: `n` instances need
+ * instance of each shown field present (From, Sender, Reply-To, To, Cc, Subject, In-Reply-To, References,
+ * Thread-Topic, Thread-Index, read-receipt and importance fields, `X-MS-Exchange-Organization-*`; Date and Message-ID
+ * when the signature lists them: SendGrid signs neither, false-positive round 6) must be listed in its `h=` (a verifier takes a field's instances from the bottom, RFC 6376 5.4.2: `n` instances need
  * the name `n` times), no `l=` (the body past its count is anyone's), and no `x=` in the past (a replay of an expired
  * signature, which a verifier may still pass). Linear in the fields and the signature.
  *
@@ -109,7 +115,10 @@ export function uncoveredShown(
   const present = new Map<string, number>();
   for (const f of fields) {
     const key = f.name.trim().toLowerCase();
-    if (!SHOWN.has(key) && !SHOWN_PREFIXES.some((p) => key.startsWith(p))) continue;
+    if (
+      NAMING.has(key) ? !signed.has(key) : !SHOWN.has(key) && !SHOWN_PREFIXES.some((p) => key.startsWith(p))
+    )
+      continue;
     const count = (present.get(key) ?? 0) + 1;
     present.set(key, count);
     if (count > (signed.get(key) ?? 0)) return f.name.trim().slice(0, 40);
