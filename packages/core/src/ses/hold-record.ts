@@ -93,7 +93,8 @@ export type BounceClaim =
  * well have stored nothing while another invocation claimed it: the claim carries this invocation's token, and the
  * `412` after it is read back (`s3:GetObject` on the claim) and counts as ours only with our token; a read that fails
  * keeps that reading; a `409` (a conditional write of the key in progress, perhaps this invocation's own) is sent again
- * (fault round 82). A claim that cannot be written never costs the bounce: it is sent, with a warning.
+ * (fault round 82), and still in conflict after that it is read back too when an earlier attempt may have stored it
+ * (fault round 83). A claim that cannot be written never costs the bounce: it is sent, with a warning.
  */
 export async function claimBounce(
   s3: S3Client,
@@ -109,6 +110,7 @@ export async function claimBounce(
   // This invocation's own: a claim read back after a 412 is told ours from another's by it (fault round 82).
   const token = randomUUID();
   const started = Date.now();
+  const left = () => timeoutMs - (Date.now() - started);
   const body = `${JSON.stringify({ version: 1, messageId: claim.messageId, recipients: claim.recipients, claimedAt: new Date().toISOString(), token })}\n`;
   const put = () => {
     const command = new PutObjectCommand({
@@ -132,7 +134,7 @@ export async function claimBounce(
       { step: 'finalizeRequest', priority: 'low', name: 'wmflowBounceClaimAttempts' },
     );
     return s3.send(command, {
-      abortSignal: AbortSignal.timeout(Math.max(1, timeoutMs - (Date.now() - started))),
+      abortSignal: AbortSignal.timeout(Math.max(1, left())),
     });
   };
   for (let conflicts = 0; ; conflicts++) {
@@ -149,7 +151,7 @@ export async function claimBounce(
       // time is up: another invocation's, as before.
       if (status === 409) {
         const wait = 50 * 2 ** conflicts;
-        if (conflicts < 3 && timeoutMs - (Date.now() - started) > wait + 200) {
+        if (conflicts < 3 && left() > wait + 200) {
           await new Promise((resolve) => setTimeout(resolve, wait));
           continue;
         }
@@ -158,7 +160,7 @@ export async function claimBounce(
         // then; ours only with our token, anything else (another's, none yet, a read that fails) keeps the reading
         // (fault round 83).
         if (failed.some(Boolean)) {
-          const holder = await claimToken(s3, where.bucket, key, timeoutMs - (Date.now() - started));
+          const holder = await claimToken(s3, where.bucket, key, left());
           if (holder === token) return { status: 'claimed', key };
         }
         return { status: 'earlier', key };
@@ -170,7 +172,7 @@ export async function claimBounce(
         if (!failed.slice(0, -1).some(Boolean)) return { status: 'earlier', key };
         // The attempt whose answer was lost may as well have stored nothing, another invocation claiming it meanwhile:
         // the claim read back tells (fault round 82). A read that fails keeps round 81's reading: ours.
-        const holder = await claimToken(s3, where.bucket, key, timeoutMs - (Date.now() - started));
+        const holder = await claimToken(s3, where.bucket, key, left());
         return holder === undefined || holder === token
           ? { status: 'claimed', key }
           : { status: 'earlier', key };

@@ -75,24 +75,6 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
 }
 
 /**
- * Whether a DKIM-Signature value carries the body length tag (RFC 6376 3.5: `l=`; tag names are case-sensitive,
- * white space may surround them): the signature vouches for the first `l` octets of the body only. One pass over the
- * value.
- *
- * @example
- * ```ts
- * signsPartOfBody('v=1; d=corp.example; l=120; bh=x; b=y'); // true
- * ```
- */
-export function signsPartOfBody(signature: string): boolean {
-  for (const tag of signature.split(';')) {
-    const eq = tag.indexOf('=');
-    if (eq > 0 && tag.slice(0, eq).trim() === 'l') return true;
-  }
-  return false;
-}
-
-/**
  * True when the message is not proven to come from the organization ({@link senderIsInside}): inbound
  * mail without a trusted DMARC, DKIM or SPF pass for an organization domain, spoofed own-domain
  * senders included.
