@@ -1,47 +1,24 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FlowOutcome, onFlowOutcome } from '@wmflow/core';
+import { onFlowOutcome } from '@wmflow/core';
 import { bounceClaimKey } from '@wmflow/core/ses';
-import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
+import { makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { guardSes } from '../guard-ses/guard-ses.js';
 import { EXE_MESSAGE } from './exe-message.js';
 import { stored } from './fault-harness.js';
-import { proxyBefore } from './scripted-proxy.js';
+import { type Bounced, BUCKET, isClaim, sesClaimKit } from './ses-claim-kit.js';
 
 // Fault round 81 (F81-1): round 80's bounce claim (`held/<messageId>.bounce.json`, `If-None-Match: *`) took a 412 on
 // any later attempt of the SDK's for its own first attempt, applied with its answer lost. But a first attempt S3
 // refused (503 SlowDown, in S3's shape, naming its request) stored nothing: a 412 after it is another invocation's
 // claim, made in the SDK's backoff between the two attempts (the same message delivered twice at once: an event
 // delivered twice, Mail Manager's retry). Both invocations sent a bounce. Bounces are counted at the SES emulator.
-const BUCKET = 'inbound-mail';
-const t = proxyBefore('S3', [BUCKET]);
-const ENV = {
-  STORED_BUCKET: BUCKET,
-  STORED_KEY_PREFIX: 'inbound/',
-  BOUNCE_SENDER: 'postmaster@corp.example',
-  ORGANIZATION_DOMAINS: 'corp.example',
-};
-type Bounced = FlowOutcome & { bounce?: { status: string; reason?: string; claim?: string } };
-const isClaim = (url: string | undefined) => /\/held\/[^/]+\.bounce\.json/.test(url ?? '');
+const { t, received, invoke } = sesClaimKit();
 const SLOW_DOWN = {
   do: 'answer' as const,
   status: 503,
   headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'F81SLOWDOWN0001' },
   body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>F81SLOWDOWN0001</RequestId></Error>',
 };
-
-async function received(): Promise<{ id: string; event: unknown }> {
-  const id = sesMessageId();
-  await t.stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
-  t.stack.ses.receive(id);
-  return { id, event: makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }) };
-}
-
-/** One invocation of a fresh guard-ses for the event; its outcome picked out by the invocation's own answer order. */
-async function invoke(event: unknown): Promise<unknown> {
-  const handler = guardSes(ENV) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-  return handler(event, lambdaContext({ timeoutMs: 28_000 }));
-}
 
 describe('guard-ses: a 412 after an attempt S3 refused is another invocation’s claim (fault round 81)', () => {
   it('F81-1: the first claim refused 503, a second invocation claims and bounces meanwhile: one bounce in all', async () => {

@@ -1,15 +1,10 @@
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FlowOutcome, onFlowOutcome } from '@wmflow/core';
 import { bounceClaimKey } from '@wmflow/core/ses';
-import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { guardSes } from '../guard-ses/guard-ses.js';
 import { loadTemplate } from './cfn.js';
-import { EXE_MESSAGE } from './exe-message.js';
 import { stored } from './fault-harness.js';
 import { allowed, grantsOf, S3_ARN } from './iam-check.js';
-import { proxyBefore } from './scripted-proxy.js';
+import { BUCKET, isClaim, sesClaimKit } from './ses-claim-kit.js';
 
 // Fault round 82 (F82-1): the lead round 81 left open. guard-ses claims a bounce with `If-None-Match: *` before
 // SendBounce; a 412 on the SDK's later attempt, after an attempt whose answer proves nothing (S3's `500 InternalError`,
@@ -18,16 +13,7 @@ import { proxyBefore } from './scripted-proxy.js';
 // invocation of the same message (an event delivered twice, Mail Manager's retry) to claim the bounce and send it: the
 // 412 is then the other's, and the message bounced twice. Only a read of the claim tells; the claim now carries the
 // invocation's own token. Bounces are counted at the SES emulator.
-const BUCKET = 'inbound-mail';
-const t = proxyBefore('S3', [BUCKET]);
-const ENV = {
-  STORED_BUCKET: BUCKET,
-  STORED_KEY_PREFIX: 'inbound/',
-  BOUNCE_SENDER: 'postmaster@corp.example',
-  ORGANIZATION_DOMAINS: 'corp.example',
-};
-type Bounced = FlowOutcome & { bounce?: { status: string; reason?: string; claim?: string } };
-const isClaim = (url: string | undefined) => /\/held\/[^/]+\.bounce\.json/.test(url ?? '');
+const { t, received, invoke, watch } = sesClaimKit();
 // S3's own 500, in its shape and naming its request: S3 says a 500 may or may not have been carried out.
 const INTERNAL = {
   do: 'answer' as const,
@@ -49,26 +35,6 @@ const CONFLICT = {
   headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'F82CONFLICT0001' },
   body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation occurred. If using PutObject you can retry the request.</Message><RequestId>F82CONFLICT0001</RequestId></Error>',
 };
-
-async function received(): Promise<{ id: string; event: unknown }> {
-  const id = sesMessageId();
-  await t.stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
-  t.stack.ses.receive(id);
-  return { id, event: makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }) };
-}
-
-async function invoke(event: unknown): Promise<unknown> {
-  const handler = guardSes(ENV) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-  return handler(event, lambdaContext({ timeoutMs: 28_000 }));
-}
-
-function watch(id: string): { outcomes: Bounced[]; stop: () => void } {
-  const outcomes: Bounced[] = [];
-  const stop = onFlowOutcome((o) => {
-    if (o.messageId === id) outcomes.push(o as Bounced);
-  });
-  return { outcomes, stop };
-}
 
 describe('guard-ses: a 412 after an attempt whose answer proves nothing is read back (fault round 82)', () => {
   it('F82-1: the first claim answered 500 unstored, a second invocation claims and bounces meanwhile: one bounce', async () => {

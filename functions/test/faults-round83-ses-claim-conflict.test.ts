@@ -1,12 +1,7 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FlowOutcome, onFlowOutcome } from '@wmflow/core';
 import { bounceClaimKey } from '@wmflow/core/ses';
-import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { guardSes } from '../guard-ses/guard-ses.js';
-import { EXE_MESSAGE } from './exe-message.js';
 import { stored } from './fault-harness.js';
-import { proxyBefore } from './scripted-proxy.js';
+import { BUCKET, isClaim, sesClaimKit } from './ses-claim-kit.js';
 
 // Fault round 83 on round 82's bounce claim (F82-3): a `409` is sent again up to three times within the claim's
 // budget; still in conflict when they are spent, the claim was taken for another invocation's and the message stopped
@@ -14,16 +9,7 @@ import { proxyBefore } from './scripted-proxy.js';
 // under this invocation's token: nobody bounced the message. The claim is read back (the `s3:GetObject` round 82
 // granted) before giving up: this invocation's token, the bounce is its own to send. Bounces are counted at the SES
 // emulator; the faults are S3's own answers in S3's shape, played by a scripted proxy before the local S3.
-const BUCKET = 'inbound-mail';
-const t = proxyBefore('S3', [BUCKET]);
-const ENV = {
-  STORED_BUCKET: BUCKET,
-  STORED_KEY_PREFIX: 'inbound/',
-  BOUNCE_SENDER: 'postmaster@corp.example',
-  ORGANIZATION_DOMAINS: 'corp.example',
-};
-type Bounced = FlowOutcome & { bounce?: { status: string; reason?: string; claim?: string } };
-const isClaim = (url: string | undefined) => /\/held\/[^/]+\.bounce\.json/.test(url ?? '');
+const { t, received, invoke, watch } = sesClaimKit();
 const CONFLICT = {
   do: 'answer' as const,
   status: 409,
@@ -37,26 +23,6 @@ const GATEWAY = {
   headers: { 'content-type': 'text/html' },
   body: '<html><body>502 Bad Gateway</body></html>',
 };
-
-async function received(): Promise<{ id: string; event: unknown }> {
-  const id = sesMessageId();
-  await t.stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inbound/${id}`, Body: EXE_MESSAGE }));
-  t.stack.ses.receive(id);
-  return { id, event: makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }) };
-}
-
-async function invoke(event: unknown): Promise<unknown> {
-  const handler = guardSes(ENV) as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-  return handler(event, lambdaContext({ timeoutMs: 28_000 }));
-}
-
-function watch(id: string): { outcomes: Bounced[]; stop: () => void } {
-  const outcomes: Bounced[] = [];
-  const stop = onFlowOutcome((o) => {
-    if (o.messageId === id) outcomes.push(o as Bounced);
-  });
-  return { outcomes, stop };
-}
 
 describe('guard-ses: a 409 that outlasts the claim’s retries (fault round 83)', () => {
   it('F83-1: the first claim stored and its answer lost, every later attempt answered 409: the claim read back is its own, one bounce', async () => {
