@@ -3,7 +3,13 @@ import type { Direction, Verdict } from '@wmflow/core';
 import { DEFAULT_RATE_TABLE } from '../dynamo/rate-table.js';
 import { LocalStackError } from '../errors.js';
 import { type FaultSpec, parseFaultSpec } from '../faults/fault-spec.js';
-import { envFileArgument, logicalIdOf, parseEnvPairs, readEnvFile } from '../replay/env-file.js';
+import {
+  bucketsNamedIn,
+  envFileArgument,
+  logicalIdOf,
+  parseEnvPairs,
+  readEnvFile,
+} from '../replay/env-file.js';
 import type { ExpectationBook } from '../replay/expect.js';
 import { localDefaults } from '../replay/function-defaults.js';
 import type { LoadedHandler } from '../replay/handler.js';
@@ -137,10 +143,7 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
     userEnv.STORED_BUCKET ||= 'wmflow-inbound';
     userEnv.STORED_KEY_PREFIX ||= 'inbound/';
   }
-  const buckets = new Set<string>(values.bucket);
-  for (const [key, value] of Object.entries(userEnv)) {
-    if (key.endsWith('_BUCKET') && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) buckets.add(value);
-  }
+  const buckets = new Set<string>([...values.bucket, ...bucketsNamedIn(userEnv)]);
   if (buckets.size === 0) buckets.add('wmflow-local');
   // Rate settings without a table: count in the local default table, as the template would create one.
   if ((userEnv.STORM_GROUPS || userEnv.RATE_LIMITS) && !userEnv.RATE_TABLE)

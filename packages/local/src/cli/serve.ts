@@ -5,7 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { sesMessageId } from '@wmflow/core/testing';
 import { LocalStackError } from '../errors.js';
 import { findMessageFiles } from '../load-eml.js';
-import { parseEnvPairs } from '../replay/env-file.js';
+import { bucketsNamedIn, parseEnvPairs } from '../replay/env-file.js';
 import { readFixture } from '../replay/read-fixture.js';
 import { samEnvVars } from '../sam-env.js';
 import { startLocalStack } from '../stack.js';
@@ -60,10 +60,9 @@ export async function serve(args: string[]): Promise<number> {
   if (values.host !== undefined) await checkListenable(values.host);
   const files = await findMessageFiles(values.load);
   // SES: each message is stored where a receipt rule's S3 action would, and SES is told it received it.
-  const named = Object.entries(userEnv)
-    .filter(([key, value]) => key.endsWith('_BUCKET') && BUCKET_NAME.test(value))
-    .map(([, value]) => value);
-  const buckets = [...new Set([...values.bucket, ...named, ...(ses ? [STORED.bucket] : [])])];
+  const buckets = [
+    ...new Set([...values.bucket, ...bucketsNamedIn(userEnv), ...(ses ? [STORED.bucket] : [])]),
+  ];
   const stack = await startLocalStack({
     ...(values.host ? { host: values.host } : {}),
     ...(buckets.length > 0 ? { buckets } : {}),
@@ -103,9 +102,6 @@ export async function serve(args: string[]): Promise<number> {
   process.stderr.write(`wmflow serve: stopped on ${signal}\n`);
   return 0;
 }
-
-// A bucket name S3 accepts (what `replay` makes for a variable ending in `_BUCKET`).
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 // Where `wmflow replay --engine ses` stores messages too (STORED_BUCKET, STORED_KEY_PREFIX defaults).
 const STORED = { bucket: 'wmflow-inbound', prefix: 'inbound/' };

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isBucketName } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 
 /**
@@ -92,4 +93,19 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;
+}
+
+/**
+ * The buckets a function's settings name: the value of each variable ending in `_BUCKET` that is a bucket name, which
+ * `replay` and `serve` create in the local S3 (as the template creates them).
+ *
+ * @example
+ * ```ts
+ * bucketsNamedIn({ JOURNAL_BUCKET: 'corp-journal', UPDATES_BUCKET: '', TAG: 'x' }); // ['corp-journal']
+ * ```
+ */
+export function bucketsNamedIn(env: Record<string, string>): string[] {
+  return Object.entries(env)
+    .filter(([key, value]) => key.endsWith('_BUCKET') && isBucketName(value))
+    .map(([, value]) => value);
 }
