@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { isBucketName } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 
 /**
@@ -97,7 +96,7 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
 
 /**
  * The buckets a function's settings name: the value of each variable ending in `_BUCKET` that is a bucket name, which
- * `replay` and `serve` create in the local S3 (as the template creates them).
+ * `replay` and `serve` create in the local S3 (as the template creates them). Loads nothing.
  *
  * @example
  * ```ts
@@ -106,6 +105,10 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
  */
 export function bucketsNamedIn(env: Record<string, string>): string[] {
   return Object.entries(env)
-    .filter(([key, value]) => key.endsWith('_BUCKET') && isBucketName(value))
+    .filter(([key, value]) => key.endsWith('_BUCKET') && BUCKET_NAME.test(value))
     .map(([, value]) => value);
 }
+
+// Core's `isBucketName` pattern, written here: `replay -j N` reads its settings before forking, and its parent process
+// loads neither `@wmflow/core` nor the AWS SDK (replay-jobs.test.ts).
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
