@@ -81,7 +81,8 @@ export class SkimmingSplitter extends Splitter {
       // with the header block it may open, up to the next blank line: mailsplit's output for a part with no
       // blank line depends on reading the delimiter and that header in one piece.
       const inLeafBody = inner.state === BODY && !inner.node.multipart && !inner.pendingLineTruncated;
-      if (!inLeafBody) stop = edgeEnd(chunk, at, inner.lineLength === 0);
+      if (!inLeafBody)
+        stop = heldCr(inner) && chunk[at] === LF ? at + 1 : edgeEnd(chunk, at, inner.lineLength === 0);
       else if (mayDelimit(inner, chunk, at)) stop = edgeEnd(chunk, lineEnd(chunk, at), true);
       else stop = lineEnd(chunk, at);
     }
@@ -103,6 +104,15 @@ export class SkimmingSplitter extends Splitter {
     const pending = inner.lineChunks.length === 1 ? inner.lineChunks[0] : Buffer.concat(inner.lineChunks);
     return pending?.at(-1) === LF && (pending.length === 1 || pending[0] === CR);
   }
+}
+
+/**
+ * mailsplit holds a lone CR: with an LF first in the chunk it is a blank line, which ends there. Searching
+ * on for a blank line would take the LF for the end of a longer line and the next empty line for the blank
+ * one, cutting that empty line from a delimiter after it.
+ */
+function heldCr(inner: SplitterInternals): boolean {
+  return inner.lineLength === 1 && inner.lineChunks.length === 1 && inner.lineChunks[0]?.[0] === CR;
 }
 
 /** The line mailsplit holds the start of (or the one at `at`) may be a delimiter. */
