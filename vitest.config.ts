@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // On two cores Vitest's default (one worker fewer than the cores) runs one file at a time, while most files wait
-// on loopback servers and child processes: two at a time. The suite's timing claims are ratios measured within
-// one process (linear-work.test.ts, retried when a busy neighbour spoils a measurement), never absolute times.
+// on loopback servers and child processes: two at a time. The suite makes no timing claim (bench/ measures them).
 const cores = availableParallelism();
 const workers = cores >= 2 ? Math.max(2, cores - 1) : 1;
 

@@ -37,7 +37,7 @@ describe('attacker round 30: RTF read as shown (outbound-policy)', () => {
   }
 
   // Read whole before the deadline: the bounce is for the card found, not for a file left unread (the work's
-  // growth is measured in linear-work.test.ts, never timed here).
+  // growth is measured by bench:linear, never timed here).
   const foundCard = async (body: string) => {
     const verdict = await kit.outboundVerdict(outboundFile('card.rtf', rtf(body), 'application/rtf'));
     return verdict?.type === 'BOUNCE' ? verdict.message : verdict?.type;

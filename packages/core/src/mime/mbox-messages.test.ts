@@ -73,7 +73,7 @@ describe('mboxMessages', () => {
     expect(mboxMessages(many, 10)).toEqual({ messages: [], unread: 'an mbox of more than 10 messages' });
   });
 
-  it('stops at the bound on a huge number of tiny messages (linear work: linear-work.test.ts)', () => {
+  it('stops at the bound on a huge number of tiny messages (linear work: bench:linear)', () => {
     const tiny = Buffer.from(`${separator(0)}MIME-Version: 1.0\n\nx\n\n`.repeat(500_000));
     expect(mboxMessages(tiny, 1000).unread).toBe('an mbox of more than 1000 messages');
     const lines = Buffer.from(`${separator(0)}${'From x\n'.repeat(50_000)}`);

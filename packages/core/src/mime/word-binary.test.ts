@@ -99,7 +99,7 @@ describe('a legacy Word document read as shown', () => {
   });
   it('writes no more text than the stream holds when pieces name the same bytes again and again', () => {
     expect(read(wordBinary([{ text: 'ab\r' }], { repeat: 2 }))).toEqual(['ab\nab\n']);
-    // The work grows linearly with such pieces: linear-work.test.ts measures it.
+    // The work grows linearly with such pieces: bench:linear measures it (hostile-inputs.ts).
     const runs = [{ text: 'x'.repeat(2000) }];
     expect(read(wordBinary(runs, { repeat: 300 }))).toEqual([]);
   });
