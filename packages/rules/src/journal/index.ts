@@ -9,6 +9,7 @@ import {
   verdictKey,
 } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
+import { earlierCopy, earlierKeys } from './earlier-copy.js';
 import { DEFAULT_KEY_TEMPLATE, journalDate, keyTemplate } from './key.js';
 import { JournalError } from './store.js';
 import { journalOnce, type Repaired } from './write.js';
@@ -71,17 +72,22 @@ export function journalToS3(options: JournalToS3Options): Rule {
     onError: o.onError,
     async run(ctx) {
       // Keyed without parsing the message: journaling must not depend on its headers.
-      const key = o.key({
-        messageId: ctx.messageId,
-        invocationId: ctx.invocationId,
-        direction: ctx.direction,
-        // The engine's receipt time where it states one (SES), the same in every retry: a retry across midnight (or
-        // the hour, with `{hh}`) files no second copy (fault round 82). WorkMail states none: the clock.
-        date: journalDate(ctx.receivedAt),
-      });
+      const values = { messageId: ctx.messageId, invocationId: ctx.invocationId, direction: ctx.direction };
+      const now = Date.now();
+      // The engine's receipt time where it states one (SES), the same in every retry: a retry across midnight (or
+      // the hour, with `{hh}`) files no second copy (fault round 82). WorkMail states none: the clock.
+      let key = o.key({ ...values, date: journalDate(ctx.receivedAt ?? now) });
       if (ctx.audit) return ctx.note(`would journal to s3://${o.bucket}/${key}`);
       const s3 = o.s3 ?? sharedS3Client();
+      // By the clock, a retry after the date changed looks first where its earlier attempt filed the copy, and
+      // completes that one (fault round 84).
+      const earlier = ctx.receivedAt === undefined ? earlierKeys(o.key, values, now) : [];
       try {
+        const found = earlier.length > 0 ? await earlierCopy(ctx, s3, o.bucket, earlier) : undefined;
+        if (found !== undefined) {
+          ctx.note(`a copy was filed at ${found} before the date changed (retry): completing that one`);
+          key = found;
+        }
         await journalOnce(ctx, {
           s3,
           bucket: o.bucket,

@@ -100,9 +100,9 @@ function sanitize(value: string): string {
  * The date journalToS3 keys a message by: the time of the invocation, in UTC. Never a message header:
  * headers are written by the sender (`Date: 1 Jan 1900` would file the copy where nobody looks), and
  * reading them can fail (a header block over the limit), which must not stop a message being journaled.
- * A WorkMail retry that crosses a UTC midnight files a second, identical copy under the next day. An engine that states
- * when it received the message (SES: `ctx.receivedAt`) is keyed by that instead, the same in every retry (fault
- * round 82).
+ * A WorkMail retry after a UTC midnight first looks for the copy filed under the day before (see `earlierKeys`, fault
+ * round 84). An engine that states when it received the message (SES: `ctx.receivedAt`) is keyed by that instead, the
+ * same in every retry (fault round 82).
  *
  * @example
  * ```ts

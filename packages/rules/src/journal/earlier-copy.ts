@@ -1,0 +1,63 @@
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { RuleContext } from '@wmflow/core';
+import type { KeyValues } from './key.js';
+
+/**
+ * How long after a first attempt the same WorkMail event may come again: a synchronous rule is retried until its
+ * timeout (at most 240 minutes), an asynchronous one's event by Lambda for up to six hours (its maximum event age).
+ */
+export const RETRY_WINDOW_MS = 6 * 3_600_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The keys an earlier attempt of this invocation may have filed its copy under, most recent first: a key built from the
+ * clock (WorkMail states no receipt time) changes at each UTC midnight (or hour, with `{hh}`), so a retry after it
+ * would otherwise file a second copy under the new date (fault round 84). Empty for most of the day with the default
+ * template: only within {@link RETRY_WINDOW_MS} after a date change does the key differ from the one before.
+ */
+export function earlierKeys(
+  key: (values: KeyValues) => string,
+  values: Omit<KeyValues, 'date'>,
+  now: number,
+): string[] {
+  const current = key({ ...values, date: new Date(now) });
+  const keys: string[] = [];
+  for (let back = HOUR_MS; back <= RETRY_WINDOW_MS; back += HOUR_MS) {
+    const k = key({ ...values, date: new Date(now - back) });
+    if (k !== current && !keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+
+/**
+ * The first of `keys` that holds an object (a copy an earlier attempt filed), or undefined. A probe that fails (not
+ * a 404) is logged and counts as nothing there: the copy then goes under the current key, a second copy at worst,
+ * never a message left unjournaled. The probes run at once (one round trip).
+ */
+export async function earlierCopy(
+  ctx: RuleContext,
+  s3: S3Client,
+  bucket: string,
+  keys: readonly string[],
+): Promise<string | undefined> {
+  const found = await Promise.all(
+    keys.map((Key) =>
+      s3.send(new HeadObjectCommand({ Bucket: bucket, Key }), { abortSignal: ctx.signal }).then(
+        // S3 gives every object an ETag: a bare 200 is something in between, not a copy (fault round 53).
+        (head) => typeof head.ETag === 'string' && head.ETag !== '',
+        (error: unknown) => {
+          if (ctx.signal.aborted) throw error;
+          const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+          if (e.name !== 'NotFound' && e.name !== 'NoSuchKey' && e.$metadata?.httpStatusCode !== 404) {
+            ctx.logger.warn('journal: could not look for a copy filed before the date changed', {
+              key: Key,
+              error: (error as Error).message,
+            });
+          }
+          return false;
+        },
+      ),
+    ),
+  );
+  return keys[found.indexOf(true)];
+}
