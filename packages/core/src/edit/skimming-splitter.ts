@@ -27,7 +27,9 @@ const BLANK_LINES = ['\n\r\n', '\n\n'].map((s) => Buffer.from(s, 'latin1'));
  * possible delimiter and the header block it may open in one piece (see skimmable, edgeEnd). mailsplit's
  * own output depends on how its input is cut when a part header runs into a delimiter; on input where part
  * headers end with a blank line (what RawRepair gives the editor) the output is mailsplit's, which the
- * fast-path tests check. If mailsplit's internals are not the ones this relies on (another version), it is
+ * fast-path tests check; the node a run of data lines is told under is the one mailsplit gives when its input is
+ * cut where this class cuts it (after an outer close delimiter in a nested epilogue, mailsplit tells the run under
+ * the node of its first line; the rewriter passes data on whatever its node). If mailsplit's internals are not the ones this relies on (another version), it is
  * plain mailsplit.
  *
  * @example
