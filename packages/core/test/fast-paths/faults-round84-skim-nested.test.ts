@@ -1,56 +1,16 @@
-import { Readable } from 'node:stream';
-import { Joiner, Splitter } from '@zone-eu/mailsplit';
+import { Splitter } from '@zone-eu/mailsplit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RawRepair } from '../../src/edit/raw-repair.js';
 import { SkimmingSplitter } from '../../src/edit/skimming-splitter.js';
 import { checkUpdate } from '../../src/mime/update-check.js';
 import { bytewise, cut, TRICKY_LINES } from './fixtures.js';
+import { events, joined, repair, repaired, type SplitEvent, stream } from './split-helpers.js';
 
 // Fault round 84: a part boundary split across network chunks in the skimming fast path, on what the generators of
 // splitter.test.ts do not build: nested multiparts (a delimiter of the outer boundary inside an inner part's body, an
 // inner boundary that is a prefix of the outer one), parts with no header block, message/rfc822 parts, and chunks cut
 // one to three bytes around each delimiter. The skimmer must tell its reader what mailsplit tells it, and the Joiner
 // must give back mailsplit's bytes. Held over 4000 runs of each property, except for one class (below).
-
-interface Event {
-  node: number;
-  type: string;
-  bytes: string;
-}
-
-async function events(splitter: Splitter, chunks: Buffer[]): Promise<Event[]> {
-  const nodes = new Map<object, number>();
-  const out: Event[] = [];
-  for await (const chunk of Readable.from(chunks).pipe(splitter)) {
-    if (chunk.type === 'node') {
-      nodes.set(chunk, nodes.size);
-      out.push({ node: nodes.size - 1, type: 'node', bytes: chunk.getHeaders().toString('latin1') });
-      continue;
-    }
-    const node = chunk.node ? (nodes.get(chunk.node) ?? -1) : -1;
-    const bytes = chunk.value.toString('latin1');
-    const last = out.at(-1);
-    if (last && last.node === node && last.type === chunk.type) last.bytes += bytes;
-    else out.push({ node, type: chunk.type, bytes });
-  }
-  return out.filter((e) => e.type === 'node' || e.bytes.length > 0);
-}
-
-async function joined(splitter: Splitter, chunks: Buffer[]): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of Readable.from(chunks).pipe(splitter).pipe(new Joiner())) parts.push(chunk);
-  return Buffer.concat(parts);
-}
-
-async function repaired(bytes: Buffer): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of Readable.from([bytes]).pipe(
-    new RawRepair({ receivedAt: new Date(0), mailFrom: '' }),
-  ))
-    parts.push(chunk);
-  return Buffer.concat(parts);
-}
 
 const B64 = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0';
 type Part =
@@ -248,10 +208,10 @@ describe('SkimmingSplitter: the outer close delimiter inside a nested part (faul
 
   it('gives mailsplit’s events, a data run’s node aside', async () => {
     const chunks = [await repaired(STRAY)];
-    const nodeless = (list: Event[]) =>
+    const nodeless = (list: SplitEvent[]) =>
       list
         .map((e) => (e.type === 'data' ? { ...e, node: -1 } : e))
-        .reduce<Event[]>((merged, e) => {
+        .reduce<SplitEvent[]>((merged, e) => {
           const last = merged.at(-1);
           if (last && last.type === e.type && last.node === e.node) last.bytes += e.bytes;
           else merged.push({ ...e });
@@ -263,19 +223,6 @@ describe('SkimmingSplitter: the outer close delimiter inside a nested part (faul
     expect(nodeless(skimmed)).toEqual(nodeless(plain));
   });
 });
-
-const context = { receivedAt: new Date(0), mailFrom: 'a@outside.example' };
-
-async function repair(chunks: Buffer[]) {
-  const repairer = new RawRepair(context);
-  const parts: Buffer[] = [];
-  for await (const chunk of Readable.from(chunks).pipe(repairer)) parts.push(chunk);
-  return { bytes: Buffer.concat(parts).toString('latin1'), repairs: repairer.repairs };
-}
-
-async function* stream(chunks: Buffer[]): AsyncGenerator<Buffer> {
-  yield* chunks;
-}
 
 describe('RawRepair and the update checker on nested multiparts cut anywhere (fault round 84, held)', () => {
   it('repairs as the line-by-line path does (property)', async () => {

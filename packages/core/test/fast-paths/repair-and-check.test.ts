@@ -1,23 +1,10 @@
-import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RawRepair } from '../../src/edit/raw-repair.js';
 import { checkUpdate } from '../../src/mime/update-check.js';
 import { bytewise, cut, cuts, message, messages } from './fixtures.js';
+import { repair, stream } from './split-helpers.js';
 
-const context = { receivedAt: new Date(Date.UTC(2026, 10, 29)), mailFrom: 'a@outside.example' };
 const B64 = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0';
-
-async function repair(chunks: Buffer[]) {
-  const repairer = new RawRepair(context);
-  const parts: Buffer[] = [];
-  for await (const chunk of Readable.from(chunks).pipe(repairer)) parts.push(chunk);
-  return { bytes: Buffer.concat(parts).toString('latin1'), repairs: repairer.repairs };
-}
-
-async function* stream(chunks: Buffer[]): AsyncGenerator<Buffer> {
-  yield* chunks;
-}
 
 describe('fast paths: RawRepair and the update checker over base64 bodies', () => {
   // 2,000 clean lines, then what the fast paths must hand to the line-by-line path.

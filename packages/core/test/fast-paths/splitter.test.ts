@@ -1,53 +1,9 @@
-import { Readable } from 'node:stream';
-import { Joiner, Splitter } from '@zone-eu/mailsplit';
+import { Splitter } from '@zone-eu/mailsplit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RawRepair } from '../../src/edit/raw-repair.js';
 import { SkimmingSplitter } from '../../src/edit/skimming-splitter.js';
 import { cut, cuts, message, messages } from './fixtures.js';
-
-interface Event {
-  node: number;
-  type: string;
-  bytes: string;
-}
-
-/**
- * What a splitter tells its reader, independent of how the bytes were chunked: each node with its header
- * block, then each run of body or data bytes per node and type, merged.
- */
-async function events(splitter: Splitter, chunks: Buffer[]): Promise<Event[]> {
-  const nodes = new Map<object, number>();
-  const out: Event[] = [];
-  const done = Readable.from(chunks).pipe(splitter);
-  for await (const chunk of done) {
-    if (chunk.type === 'node') {
-      nodes.set(chunk, nodes.size);
-      out.push({ node: nodes.size - 1, type: 'node', bytes: chunk.getHeaders().toString('latin1') });
-      continue;
-    }
-    const node = chunk.node ? (nodes.get(chunk.node) ?? -1) : -1;
-    const bytes = chunk.value.toString('latin1');
-    const last = out.at(-1);
-    if (last && last.node === node && last.type === chunk.type) last.bytes += bytes;
-    else out.push({ node, type: chunk.type, bytes });
-  }
-  return out.filter((e) => e.type === 'node' || e.bytes.length > 0);
-}
-
-async function joined(splitter: Splitter, chunks: Buffer[]): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  const joiner = Readable.from(chunks).pipe(splitter).pipe(new Joiner());
-  for await (const chunk of joiner) parts.push(chunk);
-  return Buffer.concat(parts);
-}
-
-async function repaired(bytes: Buffer): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  const repair = Readable.from([bytes]).pipe(new RawRepair({ receivedAt: new Date(0), mailFrom: '' }));
-  for await (const chunk of repair) parts.push(chunk);
-  return Buffer.concat(parts);
-}
+import { events, joined, repaired } from './split-helpers.js';
 
 const B64 = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0';
 
