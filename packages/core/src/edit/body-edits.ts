@@ -98,11 +98,29 @@ export function disclaimHtml(source: string, d: Disclaimer): string {
   // a plain comment, the same comment to browsers); the page is scanned again.
   // With no `<body>` tag before the banner's place, a stretch opened right before it is passed: the banner goes before
   // its opener (false-positive round 5), which then needs no disabling.
+  // A comment opened in the head's raw text and not closed there (attacker round 105) is closed before its end tag: a
+  // reader that takes comments before elements (Word, perhaps) would otherwise run it over the banner. Browsers read
+  // the `-->` as that title's, stylesheet's or script's text.
+  if (marks.rawCommentsOpen.length > 0) {
+    let closed = '';
+    let from = 0;
+    for (const to of marks.rawCommentsOpen) {
+      closed += `${html.slice(from, to)}-->`;
+      from = to;
+    }
+    html = closed + html.slice(from);
+    marks = scanHtml(html);
+  }
   const opened = marks.bodyStart ?? 0;
   const tag0 = marks.bodyTag;
   let place =
     tag0 !== undefined && tag0[0] < opened ? opened : outlookBannerPlace(html, marks.outlookMarkers, opened);
-  const disabled = outlookMarkersToDisable(html, marks.outlookMarkers, place);
+  const disabled = outlookMarkersToDisable(
+    html,
+    marks.outlookMarkers,
+    place,
+    new Set(marks.outlookRawMarkers),
+  );
   if (disabled.length > 0) {
     html = disableMarkers(html, disabled);
     marks = scanHtml(html);

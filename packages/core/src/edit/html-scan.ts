@@ -24,13 +24,25 @@ export interface HtmlLandmarks {
    * met before the body's start was found (attacker round 102: see outlook-conditionals.ts).
    */
   outlookMarkers: Marker[];
+  /**
+   * The starts of those of `outlookMarkers` found inside the raw text (`<title>`, `<style>`, `<script>`…) of head
+   * material before the body (attacker round 105: Word's reading of markup there is not known).
+   */
+  outlookRawMarkers: number[];
+  /**
+   * Where such raw text ends (its end tag) while a comment opened in it is not closed before that: a reader that takes
+   * comments before elements would run it past the end tag, over the banner (attacker round 105).
+   */
+  rawCommentsOpen: number[];
   /** Tags and markup looked at (tests count it: the scan is linear). */
   steps: number;
 }
 
-// Elements whose content is raw text: a `<body` or `</body` inside them is not markup.
+// Elements whose content is raw text: a `<body` or `</body` inside them is not markup. Not `template`, whose content is
+// markup kept out of the page (attacker round 105: read as raw text, a `</template>` in an attribute or a nested
+// template ended it early, and a `<body>` inside it took the banner).
 const RAW_TEXT = new Set(
-  'script style textarea title xmp iframe noembed noframes noscript template plaintext'.split(' '),
+  'script style textarea title xmp iframe noembed noframes noscript plaintext'.split(' '),
 );
 // Start tags a browser keeps out of the body before it sees `<body>` (the "before head", "in head" and "after head"
 // insertion modes). Any other start tag, and any text but white space, opens the body where it stands. Not
@@ -53,7 +65,14 @@ const HEAD_MATERIAL = ' html head base basefont bgsound link meta style script t
  */
 export function scanHtml(html: string): HtmlLandmarks {
   const lower = asciiLowerCase(html);
-  const found: HtmlLandmarks = { metas: [], htmlTags: [], outlookMarkers: [], steps: 0 };
+  const found: HtmlLandmarks = {
+    metas: [],
+    htmlTags: [],
+    outlookMarkers: [],
+    outlookRawMarkers: [],
+    rawCommentsOpen: [],
+    steps: 0,
+  };
   let early = true; // only comments, white space and doctypes so far
   // Where the browser opens the body before any `<body>` tag; `text` is where the current run of text began.
   let opened: number | undefined;
@@ -61,10 +80,12 @@ export function scanHtml(html: string): HtmlLandmarks {
   const opens = (at: number) => {
     if (opened === undefined && found.bodyStart === undefined) opened = at;
   };
+  // Open `<template>` elements: their content is not the page's, so nothing in it opens the body or is the body.
+  let templates = 0;
   let i = lower.indexOf('<');
   while (i !== -1 && i < html.length) {
     found.steps++;
-    if (opened === undefined && found.bodyStart === undefined) {
+    if (opened === undefined && found.bodyStart === undefined && templates === 0) {
       const shown = firstText(lower, text, i);
       if (shown !== -1) {
         opens(shown);
@@ -73,8 +94,7 @@ export function scanHtml(html: string): HtmlLandmarks {
     }
     let next: number;
     if (lower.startsWith('<!--', i)) {
-      const end = lower.indexOf('-->', i + 4);
-      next = end === -1 ? -1 : end + 3;
+      next = commentEnd(lower, i);
       if (found.bodyStart === undefined && isOutlookMarker(lower, i))
         found.outlookMarkers.push([i, next === -1 ? html.length : next]);
     } else if (lower[i + 1] === '!' || lower[i + 1] === '?') {
@@ -86,29 +106,35 @@ export function scanHtml(html: string): HtmlLandmarks {
     } else if (lower[i + 1] === '/' && isLetter(lower[i + 2])) {
       early = false;
       const name = tagName(lower, i + 2);
-      const end = lower.indexOf('>', i + 2);
-      if (name === 'body') found.bodyEnd = i;
-      next = end === -1 ? -1 : end + 1;
+      if (name === 'body' && templates === 0) found.bodyEnd = i;
+      if (name === 'template' && templates > 0) templates--;
+      next = tagEnd(lower, i + 2 + name.length);
     } else if (isLetter(lower[i + 1])) {
       const name = tagName(lower, i + 1);
       const end = tagEnd(lower, i + 1 + name.length);
       if (end === -1) break;
       early = false;
-      if (name === 'html') found.htmlTags.push([i, end]);
-      if (name !== 'body' && !HEAD_MATERIAL.includes(` ${name} `)) opens(i);
-      if (name === 'body' && found.bodyStart === undefined) {
+      // Raw text the browser keeps before the body (a head's title, style or script), before it is opened.
+      const headRaw =
+        opened === undefined && found.bodyStart === undefined && HEAD_MATERIAL.includes(` ${name} `);
+      const page = templates === 0;
+      if (name === 'html' && page) found.htmlTags.push([i, end]);
+      if (name !== 'body' && !HEAD_MATERIAL.includes(` ${name} `) && page) opens(i);
+      if (name === 'body' && found.bodyStart === undefined && page) {
         found.bodyStart = opened ?? end;
         found.bodyTag = [i, end];
       }
       if (name === 'meta') found.metas.push([i, end]);
+      if (name === 'template') templates++;
       next = end;
       if (RAW_TEXT.has(name)) {
-        const close = lower.indexOf(`</${name}`, end);
+        const close = rawTextEnd(lower, name, end);
         next = close === -1 ? -1 : close;
+        if (headRaw && close !== -1) rawTextMarkers(lower, end, close, found);
       }
     } else {
       early = false;
-      opens(i); // a `<` that opens no tag is text
+      if (templates === 0) opens(i); // a `<` that opens no tag is text
       next = i + 1;
     }
     if (next === -1) break;
@@ -121,6 +147,82 @@ export function scanHtml(html: string): HtmlLandmarks {
   }
   if (found.bodyStart === undefined && opened !== undefined) found.bodyStart = opened;
   return found;
+}
+
+// Where a comment opened at `at` ends as browsers end it (attacker round 105: `<!-->` and `<!--->` end at once, and
+// `--!>` ends one too; read to the next `-->`, the body tag a browser opens after them was skipped, so the banner went
+// below the sender's text). -1 when it runs to the end.
+function commentEnd(lower: string, at: number): number {
+  if (lower[at + 4] === '>') return at + 5;
+  if (lower.startsWith('->', at + 4)) return at + 6;
+  for (let j = lower.indexOf('--', at + 4); j !== -1; j = lower.indexOf('--', j + 1)) {
+    if (lower[j + 2] === '>') return j + 3;
+    if (lower.startsWith('!>', j + 2)) return j + 4;
+  }
+  return -1;
+}
+
+// Where the raw text of a `name` element opened before `from` ends, as a browser's tokenizer ends it (attacker round
+// 105): at an end tag of that name followed by white space, `/` or `>` (`</titlex>` is text), and in a script, past
+// the escapes `<!--` and `<!--<script>` open (`<script><!--<script></script>…</script>` ends at the second end tag).
+// -1 when it runs to the end. Linear: one forward pass.
+function rawTextEnd(lower: string, name: string, from: number): number {
+  const endTag = (at: number) =>
+    lower.startsWith(`</${name}`, at) && /[\t\n\f\r />]/.test(lower[at + 2 + name.length] ?? '');
+  if (name !== 'script') {
+    for (let at = lower.indexOf(`</${name}`, from); at !== -1; at = lower.indexOf(`</${name}`, at + 2))
+      if (endTag(at)) return at;
+    return -1;
+  }
+  // Script data, escaped (after `<!--`) or double escaped (after `<script` in an escape).
+  let state: 'data' | 'escaped' | 'double' = 'data';
+  const token = /<!--|-->|<\/script[\t\n\f\r />]|<script[\t\n\f\r />]/g;
+  token.lastIndex = from;
+  for (let m = token.exec(lower); m !== null; m = token.exec(lower)) {
+    const at = m.index;
+    const t = m[0];
+    if (t === '<!--') {
+      if (state !== 'data') continue;
+      state = 'escaped';
+      // `<!-->` and `<!--->` end the escape at once.
+      let k = at + 4;
+      while (lower[k] === '-') k++;
+      if (lower[k] === '>') {
+        state = 'data';
+        token.lastIndex = k + 1;
+      } else token.lastIndex = at + 2; // its dashes may begin a `-->`
+    } else if (t === '-->') {
+      if (state !== 'data') state = 'data';
+    } else if (t.startsWith('</')) {
+      if (state === 'double') state = 'escaped';
+      else return at;
+    } else if (state === 'escaped') state = 'double';
+  }
+  return -1;
+}
+
+// The conditional markers inside the raw text [from, to) of head material, and whether a comment opened there runs
+// past `to` (attacker round 105). Browsers read all of it as text; Word's reading is not known, so a marker there counts
+// as one outside raw text does. Linear in the text: each step moves past what it read.
+function rawTextMarkers(lower: string, from: number, to: number, found: HtmlLandmarks): void {
+  // Searched within the raw text only, so that many elements cost their own length each.
+  const text = lower.slice(from, to);
+  let j = text.indexOf('<!');
+  while (j !== -1) {
+    found.steps++;
+    const comment = text.startsWith('<!--', j);
+    const close = comment ? text.indexOf('-->', j + 4) : text.indexOf('>', j + 2);
+    const end = close === -1 ? text.length : close + (comment ? 3 : 1);
+    if (isOutlookMarker(text, j)) {
+      found.outlookMarkers.push([from + j, from + end]);
+      found.outlookRawMarkers.push(from + j);
+    }
+    if (comment && close === -1) {
+      found.rawCommentsOpen.push(to);
+      return;
+    }
+    j = text.indexOf('<!', comment ? end : j + 2);
+  }
 }
 
 // The index of the first character in [from, to) other than HTML's white space (and a byte order mark); -1 if none.
@@ -136,22 +238,39 @@ function isLetter(c: string | undefined): boolean {
   return c !== undefined && c >= 'a' && c <= 'z';
 }
 
+// A tag's name as browsers read it: everything up to white space, `/` or `>` (attacker round 105: `<title.x>` or
+// `<title\0>` is no title to a browser, which opens the body at it; read as `title`, its "raw text" hid the body's
+// start from the scan, and the banner went below the sender's text).
 function tagName(lower: string, from: number): string {
   let j = from;
-  while (j < lower.length && /[a-z0-9-]/.test(lower[j] as string)) j++;
+  while (j < lower.length && !/[\t\n\f\r />]/.test(lower[j] as string)) j++;
   return lower.slice(from, j);
 }
 
-// The index after the `>` closing a start tag, skipping quoted attribute values; -1 when unterminated.
+// The index after the `>` closing a tag whose name ends at `from`, its attributes read as browsers' tokenizers read
+// them; -1 when unterminated. A quote opens a value only right after an attribute's `=` (white space between): one
+// after white space alone, or inside a name or an unquoted value, is a character of it (attacker round 105: taken for
+// an opening quote, `<meta "><body>…` hid the body's start from the scan, and the banner went below the sender's text).
 function tagEnd(lower: string, from: number): number {
-  let quote = '';
+  let state: 'between' | 'name' | 'afterName' | 'beforeValue' | 'unquoted' | '"' | "'" = 'between';
   for (let j = from; j < lower.length; j++) {
-    const c = lower[j];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") {
-      if (/[=\s]/.test(lower[j - 1] ?? '')) quote = c; // a quote opens an attribute value only there
-    } else if (c === '>') return j + 1;
+    const c = lower[j] as string;
+    const space = c === ' ' || c === '\t' || c === '\n' || c === '\f' || c === '\r';
+    if (state === '"' || state === "'") {
+      if (c === state) state = 'between';
+      continue;
+    }
+    if (c === '>') return j + 1;
+    if (state === 'beforeValue') {
+      if (c === '"' || c === "'") state = c;
+      else if (!space) state = 'unquoted';
+    } else if (state === 'unquoted') {
+      if (space) state = 'between';
+    } else if (space) {
+      if (state === 'name') state = 'afterName';
+    } else if (c === '/') state = 'between';
+    else if (c === '=' && (state === 'name' || state === 'afterName')) state = 'beforeValue';
+    else state = 'name';
   }
   return -1;
 }

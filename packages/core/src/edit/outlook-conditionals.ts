@@ -27,6 +27,10 @@ const SKIPPED_CONTENT = new Set(['style', 'title', 'xml']);
  *   decided); otherwise every marker before `at` is.
  * - A block a browser ends at an earlier `-->` than its `<![endif]-->` (read two ways) disables every marker before `at`.
  *
+ * Markers inside the raw text of the head (a `<title>`, `<style>` or `<script>`: `inRawText` holds their starts) count
+ * as others do (attacker round 105: browsers read them as text, Word perhaps not); a block there holding no markup (an
+ * Outlook-only rule in a stylesheet) is head material.
+ *
  * Repeated until nothing more is to be disabled (false-positive round 5: round 102 disabled every marker for any of
  * these, so a Campaign Monitor page, whose Outlook-only `<body class="mso">` and Outlook-hidden body stretch end the
  * head, lost its head's Office settings and had Outlook read the web fonts the page hides from it).
@@ -37,13 +41,18 @@ const SKIPPED_CONTENT = new Set(['style', 'title', 'xml']);
  * outlookMarkersToDisable(html, [[0, 19], [26, 42]], 25); // [[0, 19]]
  * ```
  */
-export function outlookMarkersToDisable(html: string, markers: readonly Marker[], at: number): Marker[] {
+export function outlookMarkersToDisable(
+  html: string,
+  markers: readonly Marker[],
+  at: number,
+  inRawText: ReadonlySet<number> = new Set(),
+): Marker[] {
   const before: Marker[] = [];
   for (const marker of markers) {
     if (marker[1] > at) break;
     before.push(marker);
   }
-  const kinds = before.map(([start, end]) => markerKind(html.slice(start, end)));
+  const kinds = before.map(([start, end]) => markerKind(html.slice(start, end), inRawText.has(start)));
   if (kinds.includes('two-ways')) return before;
   const disabled = new Set<number>();
   for (;;) {
@@ -102,7 +111,9 @@ export function outlookBannerPlace(html: string, markers: readonly Marker[], at:
 // a block a browser ends before its endif (`two-ways`), or none of these (`plain`).
 type MarkerKind = 'opener' | 'endif' | 'head' | 'drawing' | 'two-ways' | 'plain';
 
-function markerKind(text: string): MarkerKind {
+// A block inside raw text (attacker round 105) holding no markup shows Outlook that element's own text (a stylesheet's
+// rules, a title's words), nothing drawn: head material.
+function markerKind(text: string, rawText = false): MarkerKind {
   const opener = /^<!(?:--)?\[if[^\]]*\]>/i.exec(text);
   if (!opener) return /<!\[endif\]/i.test(text) ? 'endif' : 'plain';
   // What the marker holds after `[if …]>`: `<!-->` or `<!-- -->` in the downlevel-revealed form (what follows is
@@ -114,7 +125,7 @@ function markerKind(text: string): MarkerKind {
   // browser ended before any (one of head material reads as an opener, as in round 102).
   if (close === -1) return headMaterial(inner) ? 'opener' : 'two-ways';
   if (!/^<!\[endif\]-->$/i.test(rest.slice(close))) return 'two-ways';
-  return headMaterial(inner) ? 'head' : 'drawing';
+  return headMaterial(inner) || (rawText && !inner.includes('<')) ? 'head' : 'drawing';
 }
 
 /** Whether `<!` at `start` of `text` opens a conditional marker: `<!--[if`, `<!--<![endif]`, `<![if`, `<![endif]`. */

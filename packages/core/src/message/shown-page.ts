@@ -99,9 +99,10 @@ interface Inherited {
   rtl?: boolean;
   /**
    * An SVG `<text>` or `<tspan>` (this element only) placing its characters one by one by a list of `x`
-   * coordinates: its own text is read in the order drawn (attacker round 104).
+   * coordinates: its own text is read in the order drawn (attacker round 104), also by lists of `dx`, `y` or `dy`
+   * (attacker round 105).
    */
-  charXs?: { of: Element; xs: readonly number[] };
+  charXs?: { of: Element; xs: readonly number[]; shifts?: CharShifts };
 }
 
 const ROOT: Inherited = {
@@ -305,7 +306,7 @@ export class Page {
         const written = (node as DefaultTreeAdapterMap['textNode']).value;
         const value =
           state.charXs !== undefined && entry.parent === state.charXs.of
-            ? drawnByX(written, state.charXs.xs)
+            ? drawnByX(written, state.charXs.xs, state.charXs.shifts)
             : written;
         // Under `unicode-bidi: bidi-override; direction: rtl` the characters show in the other order.
         if (!gone && shows(state, reader)) both(state.turned ? [...value].reverse().join('') : value);
@@ -802,11 +803,6 @@ export class Page {
       state.turned = get('direction') === 'rtl';
     // SVG text placed by coordinates (`x`, `dx`, `textLength`) need not show where the markup puts it.
     if (svg && element.attrs.some((a) => SVG_PLACING.has(a.name))) state.unsure = true;
-    // Its characters placed one by one by a list of `x` (Apple Mail, Thunderbird draw SVG; Outlook's reader does not).
-    if (svg && !reader.outlook && (element.tagName === 'text' || element.tagName === 'tspan')) {
-      const xs = coordinateList(attribute(element, 'x'));
-      if (xs !== undefined) state.charXs = { of: element, xs };
-    }
     if (risky && !reader.layoutShown) gone = true;
     const visibility = get('visibility');
     if (visibility === 'hidden' || visibility === 'collapse') state.visible = false;
@@ -816,6 +812,17 @@ export class Page {
     if (element.tagName === 'html') this.rootPx = state.fontPx;
     const sizeAttribute = element.tagName === 'font' ? attribute(element, 'size') : undefined;
     if (sizeAttribute !== undefined && font === undefined) state.fontPx = fontAttributePx(sizeAttribute);
+    // Its characters placed one by one by a list of `x`, or of `dx`, `y` or `dy` (attacker round 105) (Apple Mail,
+    // Thunderbird draw SVG; Outlook's reader does not).
+    if (svg && !reader.outlook && (element.tagName === 'text' || element.tagName === 'tspan')) {
+      const xs = coordinateList(attribute(element, 'x'));
+      const dx = coordinateList(attribute(element, 'dx'));
+      const y = coordinateList(attribute(element, 'y'));
+      const dy = coordinateList(attribute(element, 'dy'));
+      if (dx !== undefined || y !== undefined || dy !== undefined)
+        state.charXs = { of: element, xs: xs ?? [], shifts: { dx, y, dy, em: state.fontPx } };
+      else if (xs !== undefined) state.charXs = { of: element, xs };
+    }
     // A font drawn under the floor `shows` applies once zoomed or scaled (6px at zoom 0.25 is 1.5px).
     if (scale < 1 && state.fontPx >= 4 && state.fontPx * scale < 4) {
       state.unsure = true;
@@ -945,18 +952,36 @@ function coordinateList(value: string | undefined): number[] | undefined {
   return xs.every(Number.isFinite) ? xs : undefined;
 }
 
+/** Lists of `dx`, `y` and `dy` that place an SVG text's characters beside its `x` list, and its font size in pixels. */
+export interface CharShifts {
+  dx?: readonly number[];
+  y?: readonly number[];
+  dy?: readonly number[];
+  em?: number;
+}
+
 /**
  * An SVG text's characters in the order a list of `x` coordinates draws them (attacker round 104): white space
  * handled as SVG's default does (line breaks removed, tabs as spaces, the ends trimmed, runs collapsed), the `i`-th
  * character at the `i`-th coordinate, characters past the list following the one before them; a stable sort, so
  * characters at one place keep their order. O(n log n) in the text.
  *
+ * With lists of `dx` shifts, `y` coordinates or `dy` shifts (attacker round 105) the `i`-th character is also shifted
+ * by the `i`-th `dx`, drawn at the `i`-th `y` (or the one before it's) shifted by the `i`-th `dy`, and each character
+ * not placed by an `x` follows the one before it by its advance, which depends on the font. Characters are read in
+ * rows, top to bottom (a row holds the characters less than half an `em` below its first), each from left to right;
+ * the order in a row is worked out for an advance of a quarter of `em` (the font size in pixels) and of a whole `em`,
+ * the narrowest and widest glyphs. Where the two differ (a pair of characters trades places in between), both readings
+ * are kept, joined by ` ; ` (which joins no digit groups). Rows are joined by a line break.
+ *
  * @example
  * ```ts
  * drawnByX('1234', [30, 20, 10, 0]); // '4321'
+ * drawnByX('1411', [10], { dx: [0, -100, 100] }); // '4111'
+ * drawnByX('abcd', [0, 10, 0, 10], { y: [20, 20, 0, 0] }); // 'cd\nab'
  * ```
  */
-export function drawnByX(text: string, xs: readonly number[]): string {
+export function drawnByX(text: string, xs: readonly number[], shifts?: CharShifts): string {
   const chars = [
     ...text
       .replace(/[\r\n]+/g, '')
@@ -964,6 +989,43 @@ export function drawnByX(text: string, xs: readonly number[]): string {
       .trim()
       .replace(/ {2,}/g, ' '),
   ];
+  if (shifts !== undefined) {
+    const { dx = [], y: ys = [], dy = [], em = 16 } = shifts;
+    // The `i`-th character drawn at `at + advances * advance`, on the line `y`.
+    let at = 0;
+    let advances = 0;
+    let line = 0;
+    const placed = chars.map((c, i) => {
+      const x = xs[i];
+      if (x !== undefined) {
+        at = x;
+        advances = 0;
+      } else if (i > 0) advances++;
+      at += dx[i] ?? 0;
+      line = (ys[i] ?? line) + (dy[i] ?? 0);
+      return { c, at, advances, line, i };
+    });
+    // Rows, top to bottom.
+    placed.sort((a, b) => a.line - b.line || a.i - b.i);
+    const rows: (typeof placed)[] = [];
+    for (const p of placed) {
+      const row = rows.at(-1);
+      if (row !== undefined && p.line - (row[0] as (typeof placed)[number]).line < em / 2) row.push(p);
+      else rows.push([p]);
+    }
+    const order = (row: typeof placed, advance: number) =>
+      [...row]
+        .sort((a, b) => a.at + a.advances * advance - (b.at + b.advances * advance) || a.i - b.i)
+        .map((p) => p.c)
+        .join('');
+    return rows
+      .map((row) => {
+        const narrow = order(row, em / 4);
+        const wide = order(row, em);
+        return narrow === wide ? narrow : `${narrow} ; ${wide}`;
+      })
+      .join('\n');
+  }
   let last = 0;
   let lastAt = 0;
   const placed = chars.map((c, i) => {

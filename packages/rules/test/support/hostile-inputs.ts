@@ -697,6 +697,14 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     dlpPage,
     20_000,
   ],
+  [
+    // Attacker round 105: each character shifted by dx and moved a row down by dy, read row by row in drawn order.
+    'DLP: SVG text placed by dx and dy lists, a row per character',
+    (n) =>
+      `<svg><text x="0" dx="${'7 -3 '.repeat(n / 10)}" dy="${'9 '.repeat(n / 5)}">${'4'.repeat(n / 5)}</text></svg>`,
+    dlpPage,
+    20_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
