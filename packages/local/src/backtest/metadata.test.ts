@@ -10,7 +10,7 @@ const META = {
   envelope: { mailFrom: 'a@x.example', recipients: ['b@corp.example', 'c@corp.example'] },
   verdictsSoFar: { 'b@corp.example': 'OPEN', 'c@corp.example': 'BOUNCE:no' },
   rulesFiredSoFar: ['block'],
-  sha256: '00',
+  sha256: '0'.repeat(64),
 };
 
 describe('backtest: journal metadata', () => {

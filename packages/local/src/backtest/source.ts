@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { digestOf, isPreconditionFailed, requireDelimited, TransientError } from '@wmflow/core';
-import { checkedListing } from '../checked-listing.js';
+import { checkedListing, notListingResult } from '../checked-listing.js';
 import { LocalStackError } from '../errors.js';
 import { noteListedMetadata } from './listed-metadata.js';
 import { MAX_METADATA_BYTES, parseMetadata } from './metadata.js';
@@ -176,6 +176,10 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
         const listed = await s3.send(
           new ListObjectsV2Command({ Bucket: bucket, Prefix: `${key}${REPAIRED}`, MaxKeys: 10 }),
         );
+        // A 200 that is no listing is not "no repair there": the copy would be judged unchecked (fault round 85).
+        const notListing = notListingResult(listed);
+        if (notListing)
+          throw new TransientError(`${key}: the listing of its repaired copies is ${notListing}`);
         refuseRepaired(
           key,
           (listed.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])),

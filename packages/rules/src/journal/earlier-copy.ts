@@ -1,4 +1,4 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { RuleContext } from '@wmflow/core';
 import type { KeyValues } from './key.js';
 
@@ -30,9 +30,11 @@ export function earlierKeys(
 }
 
 /**
- * The first of `keys` that holds an object (a copy an earlier attempt filed), or undefined. A probe that fails (not
- * a 404) is logged and counts as nothing there: the copy then goes under the current key, a second copy at worst,
- * never a message left unjournaled. The probes run at once (one round trip).
+ * The first of `keys` that holds an object (a copy an earlier attempt filed), or undefined. A HEAD refused (not a
+ * 404: 403, 405, 501, a 503 past the retries) asks the listing of that key instead (fault round 85: it counted as
+ * nothing there, and a copy filed before midnight got a second one under the new day). Both refused is logged and
+ * counts as nothing there: the copy then goes under the current key, a second copy at worst, never a message left
+ * unjournaled. The probes run at once (one round trip; two for a refused HEAD).
  */
 export async function earlierCopy(
   ctx: RuleContext,
@@ -48,16 +50,32 @@ export async function earlierCopy(
         (error: unknown) => {
           if (ctx.signal.aborted) throw error;
           const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-          if (e.name !== 'NotFound' && e.name !== 'NoSuchKey' && e.$metadata?.httpStatusCode !== 404) {
+          if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404)
+            return false;
+          return listed(ctx, s3, bucket, Key).catch((listError: unknown) => {
+            if (ctx.signal.aborted) throw listError;
             ctx.logger.warn('journal: could not look for a copy filed before the date changed', {
               key: Key,
               error: (error as Error).message,
+              listError: (listError as Error).message,
             });
-          }
-          return false;
+            return false;
+          });
         },
       ),
     ),
   );
   return keys[found.indexOf(true)];
+}
+
+/** Whether the listing of `key` (as a prefix, first key only) names `key` itself with an ETag: the copy is there. */
+async function listed(ctx: RuleContext, s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }), {
+    abortSignal: ctx.signal,
+  });
+  // S3 answers every page with IsTruncated and a KeyCount: a 200 without them is no listing (fault round 44).
+  if (typeof page.IsTruncated !== 'boolean' || page.KeyCount !== (page.Contents?.length ?? 0))
+    throw new Error('the answer to ListObjectsV2 is no listing');
+  const first = page.Contents?.[0];
+  return first?.Key === key && typeof first.ETag === 'string' && first.ETag !== '';
 }
