@@ -8,7 +8,8 @@ const MESSAGE_EXTENSIONS = new Set(['.eml', '.msg', '.txt', '.mime']);
 /**
  * Expands files and folders into the message files they hold: a file is
  * taken as is, a folder is searched recursively for .eml (and .msg, .txt,
- * .mime) entries that are not folders (symlinks not followed into folders), sorted by path.
+ * .mime) entries that are not folders (symlinks not followed into folders), sorted by path; a folder
+ * holding none is a `LocalStackError`.
  *
  * @example
  * ```ts
@@ -29,6 +30,12 @@ export async function findMessageFiles(paths: readonly string[]): Promise<string
         .filter((entry) => !entry.isDirectory() && MESSAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
         .map((entry) => join(entry.parentPath, entry.name))
         .sort();
+      // A folder with no message in it (newcomer round 6): replayed, it gave an empty table and exit 0, so a
+      // `--check` gate that had checked nothing passed.
+      if (files.length === 0)
+        throw new LocalStackError(
+          `cannot load ${path}: no message file in it (.eml, .msg, .txt, .mime, searched recursively)`,
+        );
       found.push(...files);
     } else {
       found.push(path);

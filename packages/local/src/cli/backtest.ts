@@ -123,6 +123,12 @@ export async function backtest(args: string[]): Promise<number> {
       ...(partial !== undefined ? { partial } : {}),
     });
     await out.write(summary);
+    // Nothing listed (a prefix a month off, a sync into another folder): said, or 0 messages reads as "no change"
+    // (newcomer round 6).
+    if (summary.messages === 0 && summary.resumed === 0 && partial === undefined)
+      process.stderr.write(
+        `wmflow backtest: no message in ${source}: nothing was backtested (the archiver writes <prefix>/<direction>/<yyyy>/<mm>/<dd>/<messageId>; check the folder or prefix)\n`,
+      );
     const warning = rateWarning(summary);
     if (warning) process.stderr.write(`wmflow backtest: ${warning}\n`);
     if (held) process.stderr.write(heldOpenNote('backtest'));

@@ -9,6 +9,7 @@ import { Progress } from '../replay/progress.js';
 import { displayPath } from '../replay/result-basics.js';
 import type { ReplaySummary } from '../replay/runner.js';
 import {
+  auditLines,
   commonFolder,
   errorLines,
   problemLines,
@@ -96,6 +97,7 @@ export async function replay(args: string[]): Promise<number> {
     const failures: ReplayResult[] = [];
     const errors: ReplayResult[] = [];
     const problems: ReplayResult[] = [];
+    const audits: ReplayResult[] = [];
     const shown = files.map((f) => displayPath(f));
     const prefix = commonFolder(shown);
     const rows = !values.json && !values.summary;
@@ -122,6 +124,7 @@ export async function replay(args: string[]): Promise<number> {
       else if (r.error && !r.check?.ok && errors.length < 100) errors.push(slim(r));
       const p = problemsOf(r);
       if ((p.failures || p.edit || p.deadline || p.bounce) && problems.length < 100) problems.push(slim(r));
+      if ((r.audited?.length ?? 0) > 0 && audits.length < 100) audits.push(slim(r));
     };
     const summary: ReplaySummary | WorkerExitError = session
       ? await (await import('../replay/runner.js')).runReplay({
@@ -165,7 +168,9 @@ export async function replay(args: string[]): Promise<number> {
         `wmflow replay: note: ${unchecked} message(s) not checked: no expectation (put <name>.expect.json beside the .eml, or list it in a manifest given with --expect)\n`,
       );
     if (!values.json)
-      io.out(`${errorLines(errors)}${problemLines(problems)}${tableFooter(summary, failures)}`);
+      io.out(
+        `${errorLines(errors)}${problemLines(problems)}${auditLines(audits)}${tableFooter(summary, failures)}`,
+      );
     if (storedMissed) io.err(storedNote(resolved.userEnv));
     if (session?.stack.proxies) {
       const { flow, s3 } = session.stack.proxies;

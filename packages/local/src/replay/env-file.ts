@@ -41,6 +41,15 @@ export async function readEnvFile(path: string, ids: readonly string[]): Promise
     );
   }
   const sections = json as Record<string, unknown>;
+  // A plain map of variables ({"JOURNAL_BUCKET": "journal"}) would be read as function entries, none the
+  // handler's, and give no variable at all (newcomer round 6): a top-level value that is no object is refused.
+  const variable = Object.entries(sections).find(([, v]) => v === null || typeof v !== 'object');
+  if (variable) {
+    throw new LocalStackError(
+      `environment file ${path}: "${variable[0]}" is a variable at the top level, where the file names functions: ` +
+        `put the variables under "Parameters", {"Parameters": {"${variable[0]}": …}} (the format of sam local invoke --env-vars)`,
+    );
+  }
   const own = Object.keys(sections).filter((k) => k !== 'Parameters');
   const id = ids.find((i) => own.includes(i)) ?? (own.length === 1 ? own[0] : undefined);
   const env: Record<string, string> = {};

@@ -144,5 +144,30 @@ function checked(value: unknown, where: string): Expectation {
   if (e.direction !== undefined && e.direction !== 'INBOUND' && e.direction !== 'OUTBOUND') {
     throw new LocalStackError(`${where}: direction must be INBOUND or OUTBOUND`);
   }
+  if (e.verdicts !== undefined) checkVerdicts(e.verdicts, where);
   return e;
+}
+
+const VERDICTS = ['DEFAULT', 'DROP', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK', 'BOUNCE'];
+/** The table's short names (table.ts), which a newcomer copies into an expectation. */
+const SHORT_NAMES: Record<string, string> = { JUNK: 'MOVE_TO_JUNK', BYPASS: 'BYPASS_SPAM_CHECK' };
+
+/**
+ * A verdict no handler can give (`"JUNK"` as the table shows it, `"BOUNCED"`) would fail the check on every run, as
+ * if the handler were wrong: refused when the expectation is read, as an unknown field is (newcomer round 6).
+ */
+function checkVerdicts(verdicts: unknown, where: string): void {
+  if (typeof verdicts !== 'object' || verdicts === null || Array.isArray(verdicts))
+    throw new LocalStackError(`${where}: verdicts is an object: recipient (or "*") → verdict`);
+  for (const [recipient, verdict] of Object.entries(verdicts)) {
+    if (typeof verdict === 'string' && (VERDICTS.includes(verdict) || verdict.startsWith('BOUNCE:')))
+      continue;
+    const short = typeof verdict === 'string' ? SHORT_NAMES[verdict] : undefined;
+    throw new LocalStackError(
+      `${where}: verdicts[${JSON.stringify(recipient)}]: ${JSON.stringify(verdict)} is no verdict` +
+        (short
+          ? `: write "${short}" (the table shortens it)`
+          : ` (${VERDICTS.join(', ')} or "BOUNCE:<message>")`),
+    );
+  }
 }

@@ -107,6 +107,20 @@ function fromFunctionsPackage(name: string): string | undefined {
  * await loadHandler({ handler: 'dist/my-fn/index.mjs#main' });
  * ```
  */
+/**
+ * The module a missing `--handler` path most likely meant (newcomer round 6): the `.ts` of the `.js` a TypeScript
+ * import names (`src/handler.js` → `src/handler.ts`), or a path given without its extension.
+ */
+function nearModule(file: string): string | undefined {
+  const stem = /\.[cm]?js$/.test(file) ? file.replace(/\.([cm]?)js$/, '.$1ts') : undefined;
+  const candidates = stem
+    ? [stem]
+    : /\.[cm]?[jt]s$/.test(file)
+      ? []
+      : ['.ts', '.mts', '.mjs', '.js', '/index.ts', '/index.mjs'].map((ext) => `${file}${ext}`);
+  return candidates.find((c) => existsSync(resolve(c)));
+}
+
 export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
   let path: string;
   let exportName = 'handler';
@@ -119,7 +133,12 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
     const file = hash > 0 ? spec.handler.slice(0, hash) : spec.handler;
     if (hash > 0) exportName = spec.handler.slice(hash + 1);
     path = resolve(file);
-    if (!existsSync(path)) throw new LocalStackError(`--handler: no such module ${file}`);
+    if (!existsSync(path)) {
+      const near = nearModule(file);
+      throw new LocalStackError(
+        `--handler: no such module ${file}${near ? ` (${near} exists: give that)` : ''}`,
+      );
+    }
     label = `${file}#${exportName}`;
   } else {
     throw new LocalStackError('give --function <name> or --handler <module>[#export]');

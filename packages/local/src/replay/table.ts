@@ -140,6 +140,28 @@ export function problemLines(results: readonly ReplayResult[]): string {
   return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
 }
 
+/**
+ * What each rule in audit mode would have settled, one line each: the RULES FIRED cell marks such a rule
+ * `(audit)` but is cut at 24 characters, and the point of audit mode is to see whom it would decide for
+ * (newcomer round 6). Nothing was applied.
+ *
+ * @example
+ * ```ts
+ * auditLines([result]); // "\n~ a.eml: rule bounce (audit) would settle bob@x BOUNCE:No.; nothing applied\n"
+ * ```
+ */
+export function auditLines(results: readonly ReplayResult[]): string {
+  const lines: string[] = [];
+  for (const r of results)
+    for (const a of r.audited ?? []) {
+      const settled = Object.entries(a.wouldSettle).map(([who, verdict]) => `${who} ${verdict}`);
+      lines.push(
+        `~ ${shownText(r.file)}: rule ${shownText(a.rule)} (audit) would settle ${settled.length === 0 ? 'nobody' : shownText(settled.join(', '))}; nothing applied`,
+      );
+    }
+  return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
+}
+
 /** The totals line, and each failed expectation's differences. */
 export function tableFooter(summary: ReplaySummary, failures: readonly ReplayResult[]): string {
   const verdicts = Object.entries(summary.verdicts)
