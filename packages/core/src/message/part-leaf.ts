@@ -97,7 +97,7 @@ const UUENCODE = new Set(['x-uuencode', 'uuencode', 'x-uue', 'uue']);
 const TNEF_TYPES = new Set(['application/ms-tnef', 'application/vnd.ms-tnef']);
 // Files WinRAR and WinZip open as archives of the file uuencoded inside (their UUE format), whatever their declared
 // type: read as text is, for the begin lines (attacker round 64: `invoice.uue` holding `invoice.js` was delivered).
-const UUE_FILES = new Set(['uue']);
+const UUE_FILES = new Set(['uue', 'uu']);
 const UUE_ODD = 'a begin line in a file named as uuencoded (.uue) that the walk cannot read';
 const UUE_MISSING =
   'a file named as uuencoded (.uue), which WinRAR and WinZip open as an archive, with no file the walk could read in it';

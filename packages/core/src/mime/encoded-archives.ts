@@ -3,8 +3,9 @@ import { carriedMessage } from './carried-message.js';
 import { type EncodedFile, uueFileProblem } from './encoded-files.js';
 
 // Files WinZip (and, for `.uue`, WinRAR) opens by their name as archives of the files they encode (the guard refuses
-// them by extension): uuencoded, XXencoded and base64 (`.b64`, `.mim`; a MIME message in one is walked as a message).
-const ENCODED = new Set(['uue', 'xxe', 'b64', 'mim']);
+// them by extension): uuencoded (`.uue`, `.uu`: attacker round 106), XXencoded and base64 (`.b64`, `.mim`; a MIME
+// message in one is walked as a message).
+const ENCODED = new Set(['uue', 'uu', 'xxe', 'b64', 'mim']);
 const BASE64_TEXT = /^[A-Za-z0-9+/=\s]*$/;
 
 /**
@@ -24,7 +25,7 @@ export function encodedArchive(
   const name = names.find((n) => nameExtensions(n).some((e) => ENCODED.has(e)));
   if (name === undefined) return undefined;
   const exts = nameExtensions(name);
-  if (exts.includes('uue')) {
+  if (exts.includes('uue') || exts.includes('uu')) {
     const problem = uueFileProblem(decoded.toString('latin1'));
     return problem ? { problem } : undefined;
   }

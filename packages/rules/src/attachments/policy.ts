@@ -38,7 +38,7 @@ export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
  * their interpreter), animated cursors, macOS location shortcuts (`.fileloc`, `.inetloc`, `.webloc`, `.afploc`,
  * `.ftploc`: a `file://` one runs what it points at), the rest of Outlook's Level 1 list (`.appcontent-ms`,
  * `.cdxml`, `.psdm1`, `.pssc`, `.asx`, `.aspx`, `.pst`), and archives the guard cannot open (BinHex, StuffIt,
- * RAR recovery volumes, the encoded files WinZip and WinRAR open: `.uue`, `.xxe`, `.bhx`, `.b64`, `.mim`).
+ * RAR recovery volumes, the encoded files WinZip and WinRAR open: `.uue`, `.uu`, `.xxe`, `.bhx`, `.b64`, `.mim`).
  * Mail between people rarely carries any of them; `ALLOWED_EXTENSIONS` (guard) or an explicit
  * `blockedExtensions` lets one through.
  *
@@ -62,7 +62,8 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   'cdr sparseimage dmgpart toast dvdr aar yaa udl mobileconfig ' +
   // Encoded files WinZip (and, for `.uue`, WinRAR) opens as archives of the files encoded inside, by default
   // (attacker round 64): uuencoded, XXencoded, BinHex and MIME-encoded. A `.uue` part is also read for its files.
-  'uue xxe bhx b64 mim'
+  // WinZip opens `.uu` as it opens `.uue` (attacker round 106).
+  'uue uu xxe bhx b64 mim'
 ).split(' ');
 
 /**

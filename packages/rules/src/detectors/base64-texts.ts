@@ -24,22 +24,33 @@ export function base64Texts(text: string): string[] {
   const texts: string[] = [];
   const budget = { left: UNPACKED_MAX };
   if (text.length < MIN_RUN) return texts;
-  // A wrapped run read whole: a line break with the base64 letters on both sides is read over.
-  const joined = text.replace(WRAP, (run: string, at: number) =>
-    BASE64_LETTER.test(text[at - 1] ?? '') && BASE64_LETTER.test(text[at + run.length] ?? '') ? '' : run,
-  );
+  // A wrapped run read whole: a line break with the base64 letters on both sides is read over. Where each was read
+  // over is kept (offsets in `joined`, rising).
+  const joins: number[] = [];
+  let removed = 0;
+  const joined = text.replace(WRAP, (run: string, at: number) => {
+    if (!BASE64_LETTER.test(text[at - 1] ?? '') || !BASE64_LETTER.test(text[at + run.length] ?? ''))
+      return run;
+    joins.push(at - removed);
+    removed += run.length;
+    return '';
+  });
+  let join = 0;
   for (const m of joined.matchAll(RUN)) {
     const run = m[0];
+    const start = m.index;
+    // The line breaks read over inside this run.
+    const inside: number[] = [];
+    for (; join < joins.length && (joins[join] as number) < start + run.length; join++)
+      if ((joins[join] as number) > start) inside.push((joins[join] as number) - start);
     // Plain words, numbers and paths are runs of the alphabet too: base64 of text has upper and lower case letters.
     if (!/[A-Z]/.test(run) || !/[a-z]/.test(run)) continue;
-    let text = false;
-    for (let shift = 0; shift < 4; shift++) {
-      if (textOf(Buffer.from(run.slice(shift, shift + PROBE), 'base64')) === undefined) continue;
-      const decoded = textOf(Buffer.from(run.slice(shift), 'base64'));
-      if (decoded !== undefined) texts.push(decoded);
-      text = true;
-      break;
-    }
+    let text = runText(run, texts) !== undefined;
+    // Words on the lines under a run (`END:VCARD` after a vCard's `data:` URL, a signature under a pasted run) are
+    // glued to it by the joining, and the run then reads as other text or none at all (attacker round 106). A writer
+    // wraps at one width: the run is also read up to the first line of another length, and up to the line after it.
+    for (const cut of wrapCuts(inside, run.length))
+      text = runText(run.slice(0, cut), texts) !== undefined || text;
     // A compressed file carried so (a gzip or zip of a CSV in a JSON export: attacker round 76) is read unpacked,
     // also when the run is glued to a word before it (`begin` on the line above a wrapped run).
     const packed = text || budget.left <= 0 ? -1 : run.slice(0, PACKED_REACH).search(PACKED_START);
@@ -91,6 +102,32 @@ function unpackedTexts(bytes: Buffer, budget: { left: number }): string[] {
     // Not a stream or archive that unpacks within the budget: left unread, as other binary is.
   }
   return texts;
+}
+
+// Where a wrapped run may end (offsets in it): before the first line whose length is not the first line's, and after
+// it. None when every line has the first one's length (the last may be shorter: that one is the second cut).
+function wrapCuts(joins: readonly number[], length: number): number[] {
+  const first = joins[0];
+  if (first === undefined) return [];
+  for (let i = 0; i < joins.length; i++) {
+    const end = joins[i + 1] ?? length;
+    if (end - (joins[i] as number) !== first)
+      return i + 1 < joins.length ? [joins[i] as number, end] : [joins[i] as number];
+  }
+  return [];
+}
+
+// Whether `run` (at one of its four alignments) is base64 of text (`text`: added to `texts`), or starts as text only
+// (`start`); undefined when it does not.
+function runText(run: string, texts: string[]): 'text' | 'start' | undefined {
+  for (let shift = 0; shift < 4; shift++) {
+    if (textOf(Buffer.from(run.slice(shift, shift + PROBE), 'base64')) === undefined) continue;
+    const decoded = textOf(Buffer.from(run.slice(shift), 'base64'));
+    if (decoded === undefined) return 'start';
+    texts.push(decoded);
+    return 'text';
+  }
+  return undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

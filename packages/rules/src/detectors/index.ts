@@ -198,6 +198,9 @@ export function checkSensitiveData(
           sealed.push(`${place.label}: inline PGP or age message`);
         const full = place.html ? oneSpace(decoded) : text;
         found(full, seen);
+        // A link written as text (`https://pay.example/?c=4111%201111…`), which clients make a link and whose reader
+        // reads the groups, is also read percent-decoded (attacker round 106).
+        if (seen.size < min && PERCENT_ESCAPE.test(full)) found(percentDecoded(full), seen);
         // Text a file carries in base64 (a JSON or XML file field, a data: URL, a plist's <data>), decoded
         // (attacker round 73).
         if (seen.size < min)
@@ -303,6 +306,16 @@ export function checkSensitiveData(
 // of the page is one GAP (U+2029, a line feed to the card finder): a four in the cell or on the line before a
 // card is not in the card's stretch of fours.
 const GAP = '\u2029';
+
+// A percent-escape of a printable ASCII character (`%20`, `%34`).
+const PERCENT_ESCAPE = /%(?:[2-6][0-9a-f]|7[0-9a-e])/i;
+
+// `text` with each percent-escape of a printable ASCII character decoded (one pass; other escapes kept).
+function percentDecoded(text: string): string {
+  return text.replace(/%(?:[2-6][0-9a-f]|7[0-9a-e])/gi, (e) =>
+    String.fromCharCode(Number.parseInt(e.slice(1), 16)),
+  );
+}
 const oneSpace = (text: string) => text.replace(/[ \t\r\n\f]+/g, ' ').replace(/ ?\u2029[ \u2029]*/g, GAP);
 
 const QUOTED_LINE = /(?:^|\n)[ \t]*>/;

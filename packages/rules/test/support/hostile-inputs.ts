@@ -705,6 +705,24 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     dlpPage,
     20_000,
   ],
+  [
+    // Attacker round 106: a wrapped run of base64 whose lines change length at every line (each run read up to two
+    // more times, cut where the width changes), and a text of percent-escapes.
+    'DLP: base64 lines of growing length, then words',
+    (n) => {
+      let text = '';
+      for (let w = 4; text.length < n; w += 4) text += `${'QUJD'.repeat(w / 4).slice(0, w)}\r\n`;
+      return `${text}Thanks\r\n`;
+    },
+    (t) => dlpFinds(`Content-Type: text/plain\r\n\r\n${t}`),
+    40_000,
+  ],
+  [
+    'DLP: a text of percent-escapes',
+    (n) => '%34%31%31%31%20'.repeat(n / 15),
+    (t) => dlpFinds(`Content-Type: text/plain\r\n\r\n${t}`),
+    40_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
