@@ -84,6 +84,7 @@ export { typeAsClientsRead } from './mime/client-type.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export { isImmutableHeader, type UpdateCheckLimits } from './mime/update-rules.js';
+export { checkOptionNames } from './option-names.js';
 export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } from './s3/parted-upload.js';
 export { isPreconditionFailed, retryTransient } from './s3/request-retry.js';
 export { requireETag } from './s3/stored-answer.js';

@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { DeadlineOptions } from '../flow/deadline.js';
 import type { ErrorPolicy, FlowLogger, Rule } from '../flow/types.js';
 import type { LazyMessageOptions } from '../message/message.js';
+import { checkOptionNames } from '../option-names.js';
 import { isBucketName } from '../s3-names.js';
 import { assertVerdictAllowed, type InboundVerdict, type Verdict, Verdicts } from '../verdicts.js';
 import type { SesFlowClients, StoredMessageOptions } from './clients.js';
@@ -161,6 +162,26 @@ function verdict(field: string, v: Verdict): void {
 
 /** Validates options, throwing {@link ConfigError} naming the field. */
 export function checkSesOptions(options: SesFlowOptions): SesSettings {
+  checkOptionNames('sesFlow', options, {
+    rules: true,
+    stored: true,
+    bounceSender: true,
+    bounceSenderArn: true,
+    policy: true,
+    notes: true,
+    organizationDomains: true,
+    onError: true,
+    onInvalidEvent: true,
+    onRetryableError: true,
+    onFlowError: true,
+    holdRecord: true,
+    fallback: true,
+    deadline: true,
+    invocationType: true,
+    logger: true,
+    clients: true,
+    message: true,
+  });
   if (!Array.isArray(options.rules)) throw new ConfigError('rules', 'must be an array of rules');
   options.rules.forEach((r, i) => {
     if (typeof r?.run !== 'function' || typeof r.name !== 'string') {

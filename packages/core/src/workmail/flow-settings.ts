@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { DeadlineOptions } from '../flow/deadline.js';
 import type { ErrorPolicy, FlowLogger, Rule } from '../flow/types.js';
 import type { LazyMessageOptions } from '../message/message.js';
+import { checkOptionNames } from '../option-names.js';
 import {
   assertVerdictAllowed,
   isVerdictAllowed,
@@ -112,6 +113,22 @@ function checkPolicy(field: string, value: unknown, direction: Direction | undef
 
 /** Validates options, throwing {@link ConfigError} naming the field. */
 export function checkOptions<D extends Direction>(options: FlowOptions<D>): Settings {
+  checkOptionNames('flow', options, {
+    rules: true,
+    direction: true,
+    synchronous: true,
+    organizationDomains: true,
+    onError: true,
+    onInvalidEvent: true,
+    requireRecipients: true,
+    fallback: true,
+    deadline: true,
+    logger: true,
+    clients: true,
+    message: true,
+    updates: true,
+    transientErrors: true,
+  });
   if (!Array.isArray(options.rules)) throw new ConfigError('rules', 'must be an array of rules');
   options.rules.forEach((r, i) => {
     if (typeof r?.run !== 'function' || typeof r.name !== 'string') {

@@ -1,5 +1,6 @@
-import { type Condition, protective, type Rule, type Verdict } from '@wmflow/core';
+import { type Condition, checkOptionNames, protective, type Rule, type Verdict } from '@wmflow/core';
 import { bounceOption, ruleName, verdictOption } from '../internal/config.js';
+
 import { type UndecidableOption, undecidablePolicy } from '../internal/undecidable.js';
 import { type AttachmentPolicyOptions, attachmentPolicy, attachmentViolations } from './policy.js';
 
@@ -13,6 +14,21 @@ import { type AttachmentPolicyOptions, attachmentPolicy, attachmentViolations } 
  * ```
  */
 export function hasBlockedAttachment(options: AttachmentPolicyOptions = {}): Condition {
+  checkOptionNames('hasBlockedAttachment', options, {
+    blockedExtensions: true,
+    checkInnerExtensions: true,
+    blockExecutableContent: true,
+    blockTypeMismatch: true,
+    blockActiveMarkup: true,
+    blockArchives: true,
+    blockAttachedMessages: true,
+    maxSize: true,
+    maxCount: true,
+    blockUninspectable: true,
+    allowSmime: true,
+    allowEncryptedArchives: true,
+    allowUnlistedArchives: true,
+  });
   const policy = attachmentPolicy(options);
   // A message that cannot be walked (a limit, a parse error) or the deadline settles what `when` guards with it.
   return protective(async (ctx) => attachmentViolations(await ctx.message.parts(), policy).length > 0);
@@ -45,6 +61,26 @@ export interface BlockAttachmentsOptions extends AttachmentPolicyOptions, Undeci
  * ```
  */
 export function blockAttachments(options: BlockAttachmentsOptions = {}): Rule {
+  checkOptionNames('blockAttachments', options, {
+    action: true,
+    bounceMessage: true,
+    stripNote: true,
+    name: true,
+    blockedExtensions: true,
+    checkInnerExtensions: true,
+    blockExecutableContent: true,
+    blockTypeMismatch: true,
+    blockActiveMarkup: true,
+    blockArchives: true,
+    blockAttachedMessages: true,
+    maxSize: true,
+    maxCount: true,
+    blockUninspectable: true,
+    allowSmime: true,
+    allowEncryptedArchives: true,
+    allowUnlistedArchives: true,
+    onUndecidable: true,
+  });
   const policy = attachmentPolicy(options);
   const action = options.action ?? 'bounce';
   const bounce = bounceOption(

@@ -1,5 +1,13 @@
-import { type Condition, ConfigError, type Rule, type Verdict, Verdicts } from '@wmflow/core';
+import {
+  type Condition,
+  ConfigError,
+  checkOptionNames,
+  type Rule,
+  type Verdict,
+  Verdicts,
+} from '@wmflow/core';
 import { ruleName, verdictOption } from '../internal/config.js';
+
 import { type Undecidable, undecidablePolicy } from '../internal/undecidable.js';
 
 /** Options of {@link authFailed}. */
@@ -23,6 +31,7 @@ export interface AuthFailedOptions {
  * ```
  */
 export function authFailed(options: AuthFailedOptions = {}): Condition {
+  checkOptionNames('authFailed', options, { methods: true, results: true, trustedAuthServIds: true });
   type Method = 'spf' | 'dkim' | 'dmarc';
   const methods: readonly Method[] = options.methods ?? ['dmarc'];
   if (
@@ -68,6 +77,7 @@ const SES_VALUES = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED'];
  * ```
  */
 export function sesVerdict(options: SesVerdictOptions): Condition {
+  checkOptionNames('sesVerdict', options, { spam: true, virus: true });
   const spam = checkValues('spam', options.spam);
   const virus = checkValues('virus', options.virus);
   if (spam.length + virus.length === 0) throw new ConfigError('spam', 'give spam or virus verdict values');
@@ -121,6 +131,13 @@ const UNCHECKED_BOUNCE = Verdicts.bounce(
  * ```
  */
 export function enforceSesVerdicts(options: EnforceSesVerdictsOptions = {}): Rule<'INBOUND'> {
+  checkOptionNames('enforceSesVerdicts', options, {
+    onVirus: true,
+    onSpam: true,
+    name: true,
+    acts: true,
+    onUndecidable: true,
+  });
   const onVirus = verdictOption(
     'onVirus',
     options.onVirus ?? Verdicts.bounce('Your message was not delivered: it was found to contain a virus.'),
@@ -190,6 +207,14 @@ function dmarcPolicyOf(value: unknown): DmarcPolicy {
  * ```
  */
 export function enforceDmarcPolicy(options: EnforceDmarcPolicyOptions = {}): Rule<'INBOUND'> {
+  checkOptionNames('enforceDmarcPolicy', options, {
+    onReject: true,
+    onQuarantine: true,
+    acts: true,
+    trustedAuthServIds: true,
+    name: true,
+    onUndecidable: true,
+  });
   const onReject = verdictOption(
     'onReject',
     options.onReject ??

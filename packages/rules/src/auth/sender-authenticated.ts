@@ -1,4 +1,4 @@
-import { type Condition, domainOf, normalizeDomain } from '@wmflow/core';
+import { type Condition, checkOptionNames, domainOf, normalizeDomain } from '@wmflow/core';
 import { contradictsItself } from '../internal/auth-contradiction.js';
 import { shownFrom } from '../internal/shown-from.js';
 
@@ -25,6 +25,7 @@ export interface SenderAuthenticatedOptions {
  * ```
  */
 export function senderAuthenticated(options: SenderAuthenticatedOptions = {}): Condition {
+  checkOptionNames('senderAuthenticated', options, { trustedAuthServIds: true });
   return async (ctx) => {
     if (ctx.direction === 'OUTBOUND') return true;
     const domain = domainOf(ctx.envelope.mailFrom);

@@ -1,6 +1,7 @@
 import type { Condition } from '@wmflow/core';
-import { ConfigError } from '@wmflow/core';
+import { ConfigError, checkOptionNames } from '@wmflow/core';
 import { loadMime } from '../internal/load-mime.js';
+
 import { htmlToText } from './normalize.js';
 import { matchShared, type TextMatchOptions, textMatcher } from './text-matcher.js';
 
@@ -22,6 +23,13 @@ export interface SubjectContainsOptions extends TextMatchOptions {
  * ```
  */
 export function subjectContains(options: SubjectContainsOptions): Condition {
+  checkOptionNames('subjectContains', options, {
+    source: true,
+    words: true,
+    substrings: true,
+    patterns: true,
+    normalize: true,
+  });
   const matcher = textMatcher(options);
   const fromHeader = options.source === 'header';
   return async (ctx) => {
@@ -40,6 +48,12 @@ export function subjectContains(options: SubjectContainsOptions): Condition {
  * ```
  */
 export function headerContains(name: string, options: TextMatchOptions): Condition {
+  checkOptionNames('headerContains', options, {
+    words: true,
+    substrings: true,
+    patterns: true,
+    normalize: true,
+  });
   if (typeof name !== 'string' || !/^[!-9;-~]+$/.test(name)) {
     throw new ConfigError('name', `not a header name: ${JSON.stringify(name)}`);
   }
@@ -70,6 +84,13 @@ export interface BodyContainsOptions extends TextMatchOptions {
  * ```
  */
 export function bodyContains(options: BodyContainsOptions): Condition {
+  checkOptionNames('bodyContains', options, {
+    part: true,
+    words: true,
+    substrings: true,
+    patterns: true,
+    normalize: true,
+  });
   const matcher = textMatcher(options);
   const part = options.part ?? 'both';
   if (!['text', 'html', 'both'].includes(part)) throw new ConfigError('part', 'must be text, html or both');

@@ -1,4 +1,4 @@
-import { ConfigError, type Rule } from '@wmflow/core';
+import { ConfigError, checkOptionNames, type Rule } from '@wmflow/core';
 import { type ListInput, ruleName, stringList } from '../internal/config.js';
 
 /** Options of {@link copyTo}. */
@@ -22,6 +22,7 @@ const ADDRESS = /^[^@\s<>",;]+@[^@\s<>",;]+\.[^@\s<>",;]+$/;
  * ```
  */
 export function copyTo(options: CopyToOptions): Rule {
+  checkOptionNames('copyTo', options, { addresses: true, evenWhenSettled: true, name: true });
   const addresses = stringList('addresses', options.addresses);
   addresses.forEach((a, i) => {
     if (!ADDRESS.test(a)) throw new ConfigError(`addresses[${i}]`, `not an address: ${JSON.stringify(a)}`);

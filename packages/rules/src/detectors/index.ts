@@ -1,7 +1,8 @@
-import { type Condition, ConfigError, mayRunRightToLeft, protective } from '@wmflow/core';
+import { type Condition, ConfigError, checkOptionNames, mayRunRightToLeft, protective } from '@wmflow/core';
 import type { VisibleTextLimits } from '@wmflow/core/mime';
 import { countOption } from '../internal/config.js';
 import { loadMime } from '../internal/load-mime.js';
+
 import { base64Texts } from './base64-texts.js';
 import { groupsTurned } from './bidi-order.js';
 import { canonicalReadings } from './canon.js';
@@ -75,6 +76,16 @@ const ENTITY_BUDGET = 4 << 20;
  * ```
  */
 export function containsSensitiveData(options: ContainsSensitiveDataOptions = {}): Condition {
+  checkOptionNames('containsSensitiveData', options, {
+    kinds: true,
+    minCount: true,
+    scope: true,
+    cards: true,
+    onUndecidable: true,
+    limits: true,
+    allowEncryptedArchives: true,
+    allowUnreadArchives: true,
+  });
   const check = checkSensitiveData(options);
   const condition: Condition = async (ctx) => (await check(ctx)).matched;
   // Not knowing is a match (the default): an error or the deadline settles what `when` guards with it.

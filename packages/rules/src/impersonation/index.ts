@@ -2,6 +2,7 @@ import { domainToUnicode } from 'node:url';
 import {
   type Condition,
   ConfigError,
+  checkOptionNames,
   domainOf,
   isInternal,
   matchesAnyPattern,
@@ -13,6 +14,7 @@ import { digitValue } from '../detectors/canon.js';
 import { contradictsItself } from '../internal/auth-contradiction.js';
 import { type ListInput, patternList, stringList } from '../internal/config.js';
 import { loadMime, type Mime } from '../internal/load-mime.js';
+
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 import { bidiShown } from './bidi-shown.js';
 import { CONFUSABLE_LETTERS, PUNCTUATION_LETTERS } from './confusable-letters.js';
@@ -390,6 +392,12 @@ export interface ImpersonationOptions extends OutsideOptions {
  * ```
  */
 export function impersonatesProtectedName(options: ImpersonationOptions): Condition {
+  checkOptionNames('impersonatesProtectedName', options, {
+    names: true,
+    allowedSenders: true,
+    trustedAuthServIds: true,
+    evidence: true,
+  });
   const protectedNames = stringList('names', options.names).map((n, i) => {
     const words = nameWords(n);
     if (words.length === 0) throw new ConfigError(`names[${i}]`, 'has no letters or digits');

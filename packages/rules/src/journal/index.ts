@@ -1,6 +1,7 @@
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import {
   ConfigError,
+  checkOptionNames,
   type ErrorPolicy,
   isBucketName,
   type Rule,
@@ -9,6 +10,7 @@ import {
   verdictKey,
 } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
+
 import { earlierCopy, earlierKeys } from './earlier-copy.js';
 import { DEFAULT_KEY_TEMPLATE, journalDate, keyTemplate } from './key.js';
 import { JournalError } from './store.js';
@@ -65,6 +67,19 @@ export interface JournalToS3Options {
  * ```
  */
 export function journalToS3(options: JournalToS3Options): Rule {
+  checkOptionNames('journalToS3', options, {
+    bucket: true,
+    keyTemplate: true,
+    s3: true,
+    encryption: true,
+    retention: true,
+    metadata: true,
+    partSize: true,
+    parallelParts: true,
+    streamMaxBytes: true,
+    onError: true,
+    name: true,
+  });
   const o = checkOptions(options);
   return {
     name: o.name,

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  checkOptionNames,
   type Direction,
   matchesAnyPattern,
   type Rule,
@@ -36,6 +37,13 @@ const DEFAULT_BLOCK_MESSAGE =
  * ```
  */
 export function blockSenders<D extends Direction = Direction>(options: BlockSendersOptions<D>): Rule<D> {
+  checkOptionNames('blockSenders', options, {
+    senders: true,
+    except: true,
+    verdict: true,
+    bounceMessage: true,
+    name: true,
+  });
   const senders = patternList('senders', options.senders);
   const except = patternList('except', options.except ?? [], true);
   const verdict: Verdict = options.verdict
@@ -84,6 +92,13 @@ export interface AllowSendersOptions {
  * ```
  */
 export function allowSenders(options: AllowSendersOptions): Rule {
+  checkOptionNames('allowSenders', options, {
+    senders: true,
+    verdict: true,
+    rescue: true,
+    requireAuthentication: true,
+    name: true,
+  });
   const senders = patternList('senders', options.senders);
   const verdict = verdictOption('verdict', options.verdict ?? Verdicts.DEFAULT);
   if (verdict.type !== 'DEFAULT' && verdict.type !== 'BYPASS_SPAM_CHECK') {

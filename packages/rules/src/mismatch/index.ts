@@ -1,4 +1,11 @@
-import { type Condition, ConfigError, domainOf, type MailAddress, sameAddress } from '@wmflow/core';
+import {
+  type Condition,
+  ConfigError,
+  checkOptionNames,
+  domainOf,
+  type MailAddress,
+  sameAddress,
+} from '@wmflow/core';
 
 /** Fields compared with the header From. */
 export type MismatchField = 'envelope' | 'sender' | 'reply-to';
@@ -27,6 +34,7 @@ const FIELDS: readonly MismatchField[] = ['envelope', 'sender', 'reply-to'];
  * ```
  */
 export function senderMismatch(options: SenderMismatchOptions = {}): Condition {
+  checkOptionNames('senderMismatch', options, { compare: true, level: true });
   const compare = options.compare ?? FIELDS;
   if (!Array.isArray(compare) || compare.length === 0 || compare.some((f) => !FIELDS.includes(f))) {
     throw new ConfigError('compare', `must list some of ${FIELDS.join(', ')}`);

@@ -1,5 +1,13 @@
-import { ConfigError, type Rule, recipientMatchesAny, senderMailbox, type Verdict } from '@wmflow/core';
+import {
+  ConfigError,
+  checkOptionNames,
+  type Rule,
+  recipientMatchesAny,
+  senderMailbox,
+  type Verdict,
+} from '@wmflow/core';
 import { bounceOption, type ListInput, patternList, ruleName, verdictOption } from '../internal/config.js';
+
 import { countKeys, partitionKey, type RateStoreOptions, rateBackend, storeFailed } from './counting.js';
 import { byKey } from './keys.js';
 import { type Duration, durationMs, ttlOf, type WindowType, windowCount, windowType } from './window.js';
@@ -36,6 +44,20 @@ export interface MailStormOptions extends RateStoreOptions {
  * ```
  */
 export function mailStorm(options: MailStormOptions): Rule {
+  checkOptionNames('mailStorm', options, {
+    recipients: true,
+    threshold: true,
+    window: true,
+    windowType: true,
+    coolDown: true,
+    verdict: true,
+    name: true,
+    table: true,
+    dynamo: true,
+    storeTimeoutMs: true,
+    onStoreError: true,
+    clock: true,
+  });
   const name = ruleName('name', options.name, 'mail-storm');
   const groups = patternList('recipients', options.recipients);
   if (!Number.isSafeInteger(options.threshold) || options.threshold < 1 || options.threshold > 1_000_000) {

@@ -1,5 +1,6 @@
-import { ConfigError, type Rule, type Verdict } from '@wmflow/core';
+import { ConfigError, checkOptionNames, type Rule, type Verdict } from '@wmflow/core';
 import { bounceOption, ruleName, verdictOption } from '../internal/config.js';
+
 import { countKeys, type RateStoreOptions, rateBackend, storeFailed } from './counting.js';
 import { keySelector, type RateKey } from './keys.js';
 import { type Duration, durationMs, ttlOf, type WindowType, windowCount, windowType } from './window.js';
@@ -35,6 +36,19 @@ export interface RateLimitOptions extends RateStoreOptions {
  * ```
  */
 export function rateLimit(options: RateLimitOptions): Rule {
+  checkOptionNames('rateLimit', options, {
+    key: true,
+    limit: true,
+    window: true,
+    windowType: true,
+    verdict: true,
+    name: true,
+    table: true,
+    dynamo: true,
+    storeTimeoutMs: true,
+    onStoreError: true,
+    clock: true,
+  });
   const name = ruleName('name', options.name, 'rate-limit');
   const select = keySelector('key', options.key);
   if (!Number.isSafeInteger(options.limit) || options.limit < 1 || options.limit > 1_000_000) {

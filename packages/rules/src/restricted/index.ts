@@ -1,5 +1,6 @@
 import {
   type BounceVerdict,
+  checkOptionNames,
   isInternal,
   matchesAnyPattern,
   namesRoute,
@@ -8,6 +9,7 @@ import {
 } from '@wmflow/core';
 import { senderAuthenticated } from '../auth/sender-authenticated.js';
 import { bounceOption, type ListInput, patternList, ruleName } from '../internal/config.js';
+
 import { type UndecidableOption, undecidablePolicy } from '../internal/undecidable.js';
 
 /** Options of {@link restrictMailboxes}. */
@@ -35,6 +37,13 @@ export interface RestrictMailboxesOptions extends UndecidableOption {
  * ```
  */
 export function restrictMailboxes(options: RestrictMailboxesOptions): Rule<'INBOUND'> {
+  checkOptionNames('restrictMailboxes', options, {
+    mailboxes: true,
+    allowedSenders: true,
+    bounceMessage: true,
+    name: true,
+    onUndecidable: true,
+  });
   const mailboxes = patternList('mailboxes', options.mailboxes);
   const allowed = patternList('allowedSenders', options.allowedSenders ?? [], true);
   const bounce = bounceOption(
@@ -91,6 +100,13 @@ export interface InternalOnlySendersOptions extends UndecidableOption {
  * ```
  */
 export function internalOnlySenders(options: InternalOnlySendersOptions): Rule<'OUTBOUND'> {
+  checkOptionNames('internalOnlySenders', options, {
+    senders: true,
+    allowedRecipients: true,
+    bounceMessage: true,
+    name: true,
+    onUndecidable: true,
+  });
   const senders = patternList('senders', options.senders);
   const allowed = patternList('allowedRecipients', options.allowedRecipients ?? [], true);
   const bounce: BounceVerdict = bounceOption(

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ConfigError, isInternal, type Rule } from '@wmflow/core';
+import { ConfigError, checkOptionNames, isInternal, type Rule } from '@wmflow/core';
 import { ruleName } from '../internal/config.js';
+
 import { type OutsideOptions, senderIsInside } from '../senders/outside.js';
 import { shownAsOwn, untaggableShownAsOwn } from './untaggable.js';
 
@@ -76,6 +77,17 @@ export interface TagExternalOptions extends OutsideOptions {
  * ```
  */
 export function tagExternal(options: TagExternalOptions): Rule<'INBOUND'> {
+  checkOptionNames('tagExternal', options, {
+    subjectTag: true,
+    banner: true,
+    bannerHtml: true,
+    markerHeader: true,
+    markerKey: true,
+    cannotTag: true,
+    name: true,
+    trustedAuthServIds: true,
+    evidence: true,
+  });
   const tag =
     options.subjectTag === undefined ? undefined : headerValue('subjectTag', options.subjectTag).trim();
   if (tag === '') throw new ConfigError('subjectTag', 'must not be empty');
@@ -164,6 +176,13 @@ export interface AddDisclaimerOptions {
  * ```
  */
 export function addDisclaimer(options: AddDisclaimerOptions): Rule<'OUTBOUND'> {
+  checkOptionNames('addDisclaimer', options, {
+    text: true,
+    html: true,
+    position: true,
+    externalOnly: true,
+    name: true,
+  });
   if (typeof options.text !== 'string' || options.text.trim() === '')
     throw new ConfigError('text', 'must not be empty');
   if (options.position !== undefined && !['top', 'bottom'].includes(options.position)) {
@@ -207,6 +226,7 @@ export interface StampHeadersOptions {
  * ```
  */
 export function stampHeaders(options: StampHeadersOptions): Rule {
+  checkOptionNames('stampHeaders', options, { headers: true, mode: true, name: true });
   const entries = Object.entries(options.headers ?? {}).map(
     ([n, v]) => [headerName(`headers.${n}`, n), headerValue(`headers.${n}`, v)] as const,
   );

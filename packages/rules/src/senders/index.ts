@@ -1,4 +1,10 @@
-import { type Condition, isInternal, matchesAnyPattern, recipientMatchesAny } from '@wmflow/core';
+import {
+  type Condition,
+  checkOptionNames,
+  isInternal,
+  matchesAnyPattern,
+  recipientMatchesAny,
+} from '@wmflow/core';
 import { type ListInput, patternList } from '../internal/config.js';
 
 /** Options of {@link senderMatches}. */
@@ -23,6 +29,7 @@ export interface SenderMatchesOptions {
  * ```
  */
 export function senderMatches(patterns: ListInput, options: SenderMatchesOptions = {}): Condition {
+  checkOptionNames('senderMatches', options, { includeOnBehalf: true });
   const list = patternList('patterns', patterns);
   const onBehalf = options.includeOnBehalf ?? false;
   return (ctx) =>
@@ -46,6 +53,7 @@ export interface RecipientMatchesOptions {
  * ```
  */
 export function recipientMatches(patterns: ListInput, options: RecipientMatchesOptions = {}): Condition {
+  checkOptionNames('recipientMatches', options, { mode: true });
   const list = patternList('patterns', patterns);
   const every = options.mode === 'every';
   return (ctx) => {

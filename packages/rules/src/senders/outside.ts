@@ -1,5 +1,6 @@
-import { type Condition, domainOf, isInternal, type RuleContext } from '@wmflow/core';
+import { type Condition, checkOptionNames, domainOf, isInternal, type RuleContext } from '@wmflow/core';
 import { contradictsItself } from '../internal/auth-contradiction.js';
+
 import { shownFrom } from '../internal/shown-from.js';
 import { signedWhole } from '../internal/signed-fields.js';
 
@@ -85,5 +86,6 @@ export async function senderIsInside(ctx: RuleContext, options: OutsideOptions =
  * ```
  */
 export function senderIsOutside(options: OutsideOptions = {}): Condition {
+  checkOptionNames('senderIsOutside', options, { trustedAuthServIds: true, evidence: true });
   return async (ctx) => !(await senderIsInside(ctx, options));
 }

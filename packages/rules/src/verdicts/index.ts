@@ -1,4 +1,5 @@
 import {
+  checkOptionNames,
   type Direction,
   type InboundVerdict,
   type OutboundVerdict,
@@ -36,6 +37,7 @@ export function settleWith<D extends Direction = Direction>(
   verdict: VerdictFor<D>,
   options: VerdictRuleOptions = {},
 ): Rule<D> {
+  checkOptionNames('settleWith', options, { recipients: true, name: true });
   verdictOption('verdict', verdict);
   const patterns =
     options.recipients === undefined ? undefined : patternList('recipients', options.recipients);
@@ -62,6 +64,7 @@ export function bounceWith<D extends Direction = Direction>(
   message: string,
   options: VerdictRuleOptions = {},
 ): Rule<D> {
+  checkOptionNames('bounceWith', options, { recipients: true, name: true });
   return settleWith<D>(bounceOption('message', message) as VerdictFor<D>, { name: 'bounce', ...options });
 }
 
@@ -74,6 +77,7 @@ export function bounceWith<D extends Direction = Direction>(
  * ```
  */
 export function dropMessage<D extends Direction = Direction>(options: VerdictRuleOptions = {}): Rule<D> {
+  checkOptionNames('dropMessage', options, { recipients: true, name: true });
   return settleWith<D>(Verdicts.DROP as OutboundVerdict as VerdictFor<D>, options);
 }
 
@@ -86,6 +90,7 @@ export function dropMessage<D extends Direction = Direction>(options: VerdictRul
  * ```
  */
 export function moveToJunk(options: VerdictRuleOptions = {}): Rule<'INBOUND'> {
+  checkOptionNames('moveToJunk', options, { recipients: true, name: true });
   return settleWith<'INBOUND'>(Verdicts.MOVE_TO_JUNK as InboundVerdict, options);
 }
 
@@ -98,6 +103,7 @@ export function moveToJunk(options: VerdictRuleOptions = {}): Rule<'INBOUND'> {
  * ```
  */
 export function bypassSpamCheck(options: VerdictRuleOptions = {}): Rule<'INBOUND'> {
+  checkOptionNames('bypassSpamCheck', options, { recipients: true, name: true });
   return settleWith<'INBOUND'>(Verdicts.BYPASS_SPAM_CHECK as InboundVerdict, options);
 }
 
@@ -110,5 +116,6 @@ export function bypassSpamCheck(options: VerdictRuleOptions = {}): Rule<'INBOUND
  * ```
  */
 export function deliverNormally<D extends Direction = Direction>(options: VerdictRuleOptions = {}): Rule<D> {
+  checkOptionNames('deliverNormally', options, { recipients: true, name: true });
   return settleWith<D>(Verdicts.DEFAULT as VerdictFor<D>, options);
 }
