@@ -155,12 +155,46 @@ export function recipientMatchesAny(address: string, patterns: readonly string[]
   // Mailbox patterns, compared folded: a server may deliver `all-ſtaff@` (upper-cased `ALL-STAFF`) to `all-staff@`.
   const folded = foldedAddress(address);
   const foldedMailbox = withoutSubaddress(folded);
-  return patterns.some((p) => {
-    const pattern = p.trim();
-    if (!pattern.includes('@')) return false;
-    const f = foldedAddress(pattern);
-    return f === folded || f === foldedMailbox;
-  });
+  if (
+    patterns.some((p) => {
+      const pattern = p.trim();
+      if (!pattern.includes('@')) return false;
+      const f = foldedAddress(pattern);
+      return f === folded || f === foldedMailbox;
+    })
+  ) {
+    return true;
+  }
+  // A local part naming a route (`all-staff%corp.example@corp.example`, `corp.example!all-staff@`, a quoted `@`) is
+  // delivered, by a relay honouring the form, to the mailbox at its end: that mailbox is named too (attacker round 107).
+  return routeEnds(address).some((end) => recipientMatchesAny(end, patterns));
+}
+
+// The mailboxes a routed local part leads to, read as the percent hack (`user%last%next@host`: `user@last`) and as a
+// bang path (`next!last!user@host`: `user@last`), through at most three quoted or nested layers; none for an address
+// naming no route. Each result names no route itself, so the recursion above ends.
+function routeEnds(address: string): string[] {
+  const ends: string[] = [];
+  let layer = [address];
+  for (let depth = 0; depth < 3 && layer.length > 0; depth++) {
+    const next: string[] = [];
+    for (const a of layer) {
+      if (!namesRoute(a)) {
+        if (a !== address) ends.push(a);
+        continue;
+      }
+      const local = unquoteLocal(a.slice(0, a.lastIndexOf('@')).trim());
+      if (local.includes('@')) next.push(local);
+      else {
+        const percent = local.split('%');
+        if (percent.length > 1) next.push(`${percent[0]}@${percent[1]}`);
+        const bang = local.split('!');
+        if (bang.length > 1) next.push(`${bang[bang.length - 1]}@${bang[bang.length - 2]}`);
+      }
+    }
+    layer = next;
+  }
+  return ends.filter((e) => domainOf(e) !== '');
 }
 
 /**

@@ -51,7 +51,7 @@ export async function runChain(
       failures.push({ rule: current.name, error: error.message, policy: described });
       if (policy === 'rethrow') throw error;
       if (policy !== 'fail-open') {
-        const view = new RuleView(state, record, current.scope);
+        const view = new RuleView(state, record, failClosedScope(current, state));
         view.settle(policy.failClosed);
       }
     }
@@ -61,6 +61,13 @@ export async function runChain(
   }
   state.reached = rules.length;
   state.checkpoint = state.snapshot();
+}
+
+// The recipients a rule's fail-closed verdict settles: its scope, or, on a truncated event, every listed one: the
+// scope's recipients may be among those the event leaves out, who get the most protective verdict of the listed ones
+// (attacker round 107: a pilot group's protection failing on such an event refused nobody).
+function failClosedScope(rule: Rule, state: FlowState): ((address: string) => boolean) | undefined {
+  return state.init.envelope.truncated ? undefined : rule.scope;
 }
 
 /**
@@ -74,7 +81,7 @@ function settleUndecided(rules: readonly Rule[], state: FlowState, defaultPolicy
     if (typeof policy === 'string') continue;
     // An audited protection says what it would have settled, as when it runs (it never fails closed for real).
     const record: FiredRule = { rule: current.name, settled: {}, notes: [], audit: current.audit === true };
-    new RuleView(state, record, current.scope).settle(policy.failClosed);
+    new RuleView(state, record, failClosedScope(current, state)).settle(policy.failClosed);
     if (Object.keys(record.settled).length === 0) continue;
     record.notes.push('the deadline came before this protection decided: not knowing is not allowing');
     state.fired.push(record);

@@ -149,8 +149,9 @@ function onlyDirection<T extends Direction>(direction: T, inner: Rule<T>): Rule<
 
 /**
  * Pilot group: the rule decides only for recipients matching one of the
- * WorkMail-style patterns (`user@d`, `d`, `*.d`); the others stay as they are. The patterns may be given as
- * text, as an environment variable holds them (separated by commas, semicolons or white space).
+ * WorkMail-style patterns (`user@d`, `d`, `*.d`); the others stay as they are. On a truncated event (its recipient
+ * list cut, so the group's recipients may be unlisted) it decides for every listed recipient. The patterns may be given
+ * as text, as an environment variable holds them (separated by commas, semicolons or white space).
  *
  * @example
  * ```ts
@@ -173,7 +174,11 @@ export function forRecipients<D extends Direction>(
     // rule fails before reaching it (a condition wrapped around it throws).
     scope: innerScope ? (a) => own(a) && innerScope(a) : own,
     async run(ctx) {
-      const scoped = asView(ctx).narrow(own);
+      // A truncated event does not list every recipient: the pilot's may be among those left out, who get the most
+      // protective verdict of the listed ones. Not knowing is not allowing: the rule decides for every listed
+      // recipient then (attacker round 107).
+      const view = asView(ctx);
+      const scoped = ctx.envelope.truncated ? view : view.narrow(own);
       if (scoped.recipients.length > 0) await inner.run(scoped);
     },
   };

@@ -118,7 +118,10 @@ export interface Rule<D extends Direction = Direction> {
   readonly overrides?: boolean;
   /** Overrides the flow's error policy for this rule. */
   readonly onError?: ErrorPolicy;
-  /** The recipients the rule may decide (set by `forRecipients`); a fail-closed verdict settles only these. */
+  /**
+   * The recipients the rule may decide (set by `forRecipients`); a fail-closed verdict settles only these, or every
+   * listed recipient on a truncated event (those in scope may be unlisted).
+   */
   readonly scope?: (address: string) => boolean;
   /**
    * The one verdict the rule settles its open recipients with, when it is that simple (`settleWith`,

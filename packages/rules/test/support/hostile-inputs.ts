@@ -5,7 +5,13 @@
  * each on n and 8n in one run, as the growth is a timing claim.
  */
 import { Readable } from 'node:stream';
-import { htmlToText, LazyMessage, normalizeAddress, parseAuthenticationResults } from '@wmflow/core';
+import {
+  htmlToText,
+  LazyMessage,
+  normalizeAddress,
+  parseAuthenticationResults,
+  recipientMatchesAny,
+} from '@wmflow/core';
 import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
 import {
   cmsFile,
@@ -374,6 +380,12 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     'normalizeAddress: quoted local part of escapes',
     (n) => `"${'\\\\a'.repeat(n / 3)}"@corp.example`,
     normalizeAddress,
+    40_000,
+  ],
+  [
+    'recipientMatchesAny: a local part of percent hops and bang paths in quotes',
+    (n) => `"${'a%b!c@'.repeat(n / 6)}"@corp.example`,
+    (t) => recipientMatchesAny(t, ['all-staff@corp.example', 'other.example']),
     40_000,
   ],
   [
