@@ -31,7 +31,7 @@ export function earlierKeys(
 
 /**
  * The first of `keys` that holds an object (a copy an earlier attempt filed), or undefined. A HEAD refused (not a
- * 404: 403, 405, 501, a 503 past the retries) asks the listing of that key instead (fault round 85: it counted as
+ * 404: 403, 405, 501, a 503 past the retries) or answered 200 without an ETag asks the listing of that key instead (fault round 85: it counted as
  * nothing there, and a copy filed before midnight got a second one under the new day). Both refused is logged and
  * counts as nothing there: the copy then goes under the current key, a second copy at worst, never a message left
  * unjournaled. The probes run at once (one round trip; two for a refused HEAD).
@@ -42,25 +42,33 @@ export async function earlierCopy(
   bucket: string,
   keys: readonly string[],
 ): Promise<string | undefined> {
+  // The listing of a key whose HEAD gave no answer: both refused is logged and counts as nothing there.
+  const askListing = (Key: string, headError: unknown) =>
+    listed(ctx, s3, bucket, Key).catch((listError: unknown) => {
+      if (ctx.signal.aborted) throw listError;
+      ctx.logger.warn('journal: could not look for a copy filed before the date changed', {
+        key: Key,
+        error: (headError as Error).message,
+        listError: (listError as Error).message,
+      });
+      return false;
+    });
   const found = await Promise.all(
     keys.map((Key) =>
       s3.send(new HeadObjectCommand({ Bucket: bucket, Key }), { abortSignal: ctx.signal }).then(
-        // S3 gives every object an ETag: a bare 200 is something in between, not a copy (fault round 53).
-        (head) => typeof head.ETag === 'string' && head.ETag !== '',
+        // S3 gives every object an ETag: a bare 200 is something in between, not S3's answer (fault round 53); the
+        // listing is asked, as for a refused HEAD (fault round 86: it counted as nothing there, and a second copy
+        // was filed under the new day).
+        (head) =>
+          typeof head.ETag === 'string' && head.ETag !== ''
+            ? true
+            : askListing(Key, new Error('the answer to HeadObject has no ETag')),
         (error: unknown) => {
           if (ctx.signal.aborted) throw error;
           const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
           if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404)
             return false;
-          return listed(ctx, s3, bucket, Key).catch((listError: unknown) => {
-            if (ctx.signal.aborted) throw listError;
-            ctx.logger.warn('journal: could not look for a copy filed before the date changed', {
-              key: Key,
-              error: (error as Error).message,
-              listError: (listError as Error).message,
-            });
-            return false;
-          });
+          return askListing(Key, error);
         },
       ),
     ),
