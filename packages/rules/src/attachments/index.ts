@@ -4,6 +4,23 @@ import { bounceOption, ruleName, verdictOption } from '../internal/config.js';
 import { type UndecidableOption, undecidablePolicy } from '../internal/undecidable.js';
 import { type AttachmentPolicyOptions, attachmentPolicy, attachmentViolations } from './policy.js';
 
+// Every option of the attachment policy, for checkOptionNames.
+const POLICY_OPTIONS: Record<keyof AttachmentPolicyOptions, true> = {
+  blockedExtensions: true,
+  checkInnerExtensions: true,
+  blockExecutableContent: true,
+  blockTypeMismatch: true,
+  blockActiveMarkup: true,
+  blockArchives: true,
+  blockAttachedMessages: true,
+  maxSize: true,
+  maxCount: true,
+  blockUninspectable: true,
+  allowSmime: true,
+  allowEncryptedArchives: true,
+  allowUnlistedArchives: true,
+};
+
 /**
  * True when some part breaks the policy (default: WorkMail's blocked extensions, executable content, and
  * structure that cannot be inspected). Walks every MIME part, attached messages included.
@@ -14,21 +31,7 @@ import { type AttachmentPolicyOptions, attachmentPolicy, attachmentViolations } 
  * ```
  */
 export function hasBlockedAttachment(options: AttachmentPolicyOptions = {}): Condition {
-  checkOptionNames('hasBlockedAttachment', options, {
-    blockedExtensions: true,
-    checkInnerExtensions: true,
-    blockExecutableContent: true,
-    blockTypeMismatch: true,
-    blockActiveMarkup: true,
-    blockArchives: true,
-    blockAttachedMessages: true,
-    maxSize: true,
-    maxCount: true,
-    blockUninspectable: true,
-    allowSmime: true,
-    allowEncryptedArchives: true,
-    allowUnlistedArchives: true,
-  });
+  checkOptionNames('hasBlockedAttachment', options, POLICY_OPTIONS);
   const policy = attachmentPolicy(options);
   // A message that cannot be walked (a limit, a parse error) or the deadline settles what `when` guards with it.
   return protective(async (ctx) => attachmentViolations(await ctx.message.parts(), policy).length > 0);
@@ -62,23 +65,11 @@ export interface BlockAttachmentsOptions extends AttachmentPolicyOptions, Undeci
  */
 export function blockAttachments(options: BlockAttachmentsOptions = {}): Rule {
   checkOptionNames('blockAttachments', options, {
+    ...POLICY_OPTIONS,
     action: true,
     bounceMessage: true,
     stripNote: true,
     name: true,
-    blockedExtensions: true,
-    checkInnerExtensions: true,
-    blockExecutableContent: true,
-    blockTypeMismatch: true,
-    blockActiveMarkup: true,
-    blockArchives: true,
-    blockAttachedMessages: true,
-    maxSize: true,
-    maxCount: true,
-    blockUninspectable: true,
-    allowSmime: true,
-    allowEncryptedArchives: true,
-    allowUnlistedArchives: true,
     onUndecidable: true,
   });
   const policy = attachmentPolicy(options);
