@@ -1,9 +1,8 @@
-import { makeFlowEvent } from '@wmflow/core/testing';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { archiver } from '../archiver/archiver.js';
-import { bigMessage, invoke, JOURNAL, sha256, stored } from './fault-harness.js';
-import { type Act, type Decide, pathOf, proxyBefore } from './scripted-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { bigMessage, JOURNAL, stored } from './fault-harness.js';
+import { type Act, pathOf } from './scripted-proxy.js';
 import { day, S3_500 } from './ses-journal-clock.js';
+import { workmailJournalClock } from './workmail-journal-clock.js';
 
 // Fault round 85 (F85-2), on round 84's look for a copy filed before UTC midnight: the look is one HeadObject per key
 // the date may have given an earlier attempt, and a HEAD that S3 (or what answers for it) refused — 403, 405, 501,
@@ -12,68 +11,15 @@ import { day, S3_500 } from './ses-journal-clock.js';
 // `wmflow backtest`. A refused HEAD now asks the listing of that key (ListObjectsV2, the key as prefix) before the
 // copy goes under the new day. What held is kept as guards: both refused (a role without s3:ListBucket: a second copy
 // at worst, never a message unjournaled), a redirect (301: the invocation fails, retried), an {invocationId} template.
-const t = proxyBefore('S3', [JOURNAL]);
-let decide: Decide = () => ({ do: 'forward' });
-const requests: string[] = [];
-beforeAll(() => {
-  t.proxy.decide = (req, body) => {
-    const now = new Date().toISOString();
-    req.headers['x-amz-date'] = `${now.slice(0, 19).replace(/[-:]/g, '')}Z`;
-    requests.push(`${req.method} ${req.url}`);
-    return decide(req, body);
-  };
-});
-afterEach(() => {
-  decide = () => ({ do: 'forward' });
-  requests.length = 0;
-  vi.useRealTimers();
-});
-
-const dated = (d: Date) => d.toISOString().slice(0, 10).replaceAll('-', '/');
+const clock = workmailJournalClock();
+const { t, dated, journaled, described } = clock;
+const invokeAt = (id: string, at: Date, env: Record<string, string> = {}, invocationId?: string) =>
+  clock.invokeAt(id, at, { env, invocationId });
 const isList = (url: string | undefined) => /[?&]list-type=2/.test(url ?? '');
-
-async function invokeAt(
-  id: string,
-  at: Date,
-  env: Record<string, string> = {},
-  invocationId?: string,
-): Promise<string> {
-  vi.useFakeTimers({ toFake: ['Date'], now: at });
-  try {
-    const handler = archiver({
-      JOURNAL_BUCKET: JOURNAL,
-      ORGANIZATION_DOMAINS: 'corp.example',
-      SYNCHRONOUS: 'true',
-      ...env,
-    });
-    const event = makeFlowEvent({
-      messageId: id,
-      recipients: ['bob@corp.example'],
-      ...(invocationId ? { invocationId } : {}),
-    });
-    const { error } = await invoke(handler, event, 60_000);
-    return error ? `error ${error.name}: ${error.message}` : 'answered';
-  } finally {
-    vi.useRealTimers();
-  }
-}
-
-async function journaled(id: string): Promise<string[]> {
-  return (await t.stack.listObjects(JOURNAL))
-    .map((o) => o.key)
-    .filter((k) => k.includes(id))
-    .sort();
-}
-
-async function described(key: string, bytes: Buffer): Promise<void> {
-  expect((await stored(t.stack, JOURNAL, key))?.equals(bytes)).toBe(true);
-  const meta = JSON.parse(((await stored(t.stack, JOURNAL, `${key}.json`)) as Buffer).toString('utf8'));
-  expect([meta.key, meta.sha256, meta.size]).toEqual([key, sha256(bytes), bytes.length]);
-}
 
 /** The copy lands under the day before at 23:59:59 and its metadata fails: the invocation fails, to be retried. */
 async function copyLandedBeforeMidnight(id: string, env: Record<string, string> = {}): Promise<void> {
-  decide = (req) =>
+  clock.decide = (req) =>
     req.method === 'PUT' && pathOf(req).endsWith(`/${id}.json`) ? S3_500 : { do: 'forward' };
   expect(await invokeAt(id, day(-1, '23:59:59.300'), env)).toMatch(/^error /);
 }
@@ -101,10 +47,10 @@ describe('archiver: the HEAD of the day before refused, its listing answered (fa
       const id = t.stack.flow.load(bytes);
       await copyLandedBeforeMidnight(id);
       const yesterday = `journal/inbound/${dated(day(-1, '12:00:00.000'))}/${id}`;
-      decide = (req) =>
+      clock.decide = (req) =>
         req.method === 'HEAD' && pathOf(req).endsWith(`/${yesterday}`) ? act : { do: 'forward' };
       expect(await invokeAt(id, day(0, '00:01:30.000'))).toBe('answered');
-      expect(requests.some((r) => r.startsWith(`HEAD /${JOURNAL}/${yesterday}`))).toBe(true);
+      expect(clock.requests.some((r) => r.startsWith(`HEAD /${JOURNAL}/${yesterday}`))).toBe(true);
       expect(await journaled(id)).toEqual([yesterday, `${yesterday}.json`]);
       await described(yesterday, bytes);
     },
@@ -117,7 +63,7 @@ describe('archiver: the HEAD of the day before refused, its listing answered (fa
     await copyLandedBeforeMidnight(id);
     const yesterday = `journal/inbound/${dated(day(-1, '12:00:00.000'))}/${id}`;
     const today = `journal/inbound/${dated(day(0, '12:00:00.000'))}/${id}`;
-    decide = (req) =>
+    clock.decide = (req) =>
       (req.method === 'HEAD' && pathOf(req).endsWith(`/${yesterday}`)) ||
       (req.method === 'GET' && isList(req.url))
         ? { do: 'answer', status: 403, body: '' }
@@ -140,7 +86,7 @@ describe('archiver: the HEAD of the day before refused, its listing answered (fa
         Body: 'stray',
       }),
     );
-    decide = (req) =>
+    clock.decide = (req) =>
       req.method === 'HEAD' && pathOf(req).endsWith(`/${yesterday}`)
         ? { do: 'answer', status: 403, body: '' }
         : { do: 'forward' };
@@ -159,10 +105,10 @@ describe('archiver: the HEAD of the day before refused, its listing answered (fa
       headers: { 'content-type': 'application/xml', 'x-amz-bucket-region': 'eu-west-3' },
       body: '<Error><Code>PermanentRedirect</Code><Message>The bucket is in another region.</Message></Error>',
     };
-    decide = (req) => (pathOf(req).startsWith(`/${JOURNAL}`) ? moved : { do: 'forward' });
+    clock.decide = (req) => (pathOf(req).startsWith(`/${JOURNAL}`) ? moved : { do: 'forward' });
     expect(await invokeAt(id, day(0, '00:04:00.000'))).toMatch(/^error /);
     expect(await journaled(id)).toEqual([]);
-    decide = () => ({ do: 'forward' });
+    clock.decide = () => ({ do: 'forward' });
     expect(await invokeAt(id, day(0, '00:05:00.000'))).toBe('answered');
     const today = `journal/inbound/${dated(day(0, '12:00:00.000'))}/${id}`;
     expect(await journaled(id)).toEqual([today, `${today}.json`]);
@@ -173,7 +119,7 @@ describe('archiver: the HEAD of the day before refused, its listing answered (fa
     const bytes = bigMessage(10_000, 'f85-probe-invocation');
     const id = t.stack.flow.load(bytes);
     const env = { KEY_TEMPLATE: 'by-invocation/{yyyy}/{mm}/{dd}/{hh}/{invocationId}' };
-    decide = (req) =>
+    clock.decide = (req) =>
       req.method === 'PUT' && pathOf(req).endsWith('.json') && pathOf(req).includes('/by-invocation/')
         ? S3_500
         : { do: 'forward' };
@@ -184,7 +130,7 @@ describe('archiver: the HEAD of the day before refused, its listing answered (fa
       .map((o) => o.key)
       .filter((k) => k.startsWith('by-invocation/'));
     expect(first).toHaveLength(1);
-    decide = () => ({ do: 'forward' });
+    clock.decide = () => ({ do: 'forward' });
     expect(await invokeAt(id, day(-1, '13:59:00.000'), env, invocation)).toBe('answered');
     const now = (await t.stack.listObjects(JOURNAL))
       .map((o) => o.key)

@@ -1,77 +1,27 @@
-import { makeFlowEvent } from '@wmflow/core/testing';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { archiver } from '../archiver/archiver.js';
-import { bigMessage, invoke, JOURNAL, sha256, stored } from './fault-harness.js';
-import { type Decide, pathOf, proxyBefore } from './scripted-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { bigMessage, JOURNAL, stored } from './fault-harness.js';
+import { pathOf } from './scripted-proxy.js';
 import { day, S3_500 } from './ses-journal-clock.js';
+import { workmailJournalClock } from './workmail-journal-clock.js';
 
 // Fault round 86, on the look for a copy filed before UTC midnight (rounds 84-85): answers to its HEAD that are no
 // answer (a 200 stripped of its ETag, a connection dropped on every attempt), a probe held until the deadline, and a
 // listing that is no listing. Asked: one copy (the earlier one completed), or the invocation failing so the retry
 // completes it; never the copy lost, a second copy only where both looks were refused (documented).
-const t = proxyBefore('S3', [JOURNAL]);
-let decide: Decide = () => ({ do: 'forward' });
-const requests: string[] = [];
-beforeAll(() => {
-  t.proxy.decide = (req, body) => {
-    const now = new Date().toISOString();
-    req.headers['x-amz-date'] = `${now.slice(0, 19).replace(/[-:]/g, '')}Z`;
-    requests.push(`${req.method} ${req.url}`);
-    return decide(req, body);
-  };
-});
-afterEach(() => {
-  decide = () => ({ do: 'forward' });
-  requests.length = 0;
-  vi.useRealTimers();
-});
-
-const dated = (d: Date) => d.toISOString().slice(0, 10).replaceAll('-', '/');
-const isList = (url: string | undefined) => /[?&]list-type=2/.test(url ?? '');
-
-async function invokeAt(
+const clock = workmailJournalClock();
+const { t, dated, journaled, described } = clock;
+const invokeAt = (
   id: string,
   at: Date,
   env: Record<string, string> = {},
   invocationId?: string,
-  timeoutMs = 60_000,
-): Promise<string> {
-  vi.useFakeTimers({ toFake: ['Date'], now: at });
-  try {
-    const handler = archiver({
-      JOURNAL_BUCKET: JOURNAL,
-      ORGANIZATION_DOMAINS: 'corp.example',
-      SYNCHRONOUS: 'true',
-      ...env,
-    });
-    const event = makeFlowEvent({
-      messageId: id,
-      recipients: ['bob@corp.example'],
-      ...(invocationId ? { invocationId } : {}),
-    });
-    const { error } = await invoke(handler, event, timeoutMs);
-    return error ? `error ${error.name}: ${error.message}` : 'answered';
-  } finally {
-    vi.useRealTimers();
-  }
-}
-
-async function journaled(id: string): Promise<string[]> {
-  return (await t.stack.listObjects(JOURNAL))
-    .map((o) => o.key)
-    .filter((k) => k.includes(id))
-    .sort();
-}
-
-async function described(key: string, bytes: Buffer): Promise<void> {
-  expect((await stored(t.stack, JOURNAL, key))?.equals(bytes)).toBe(true);
-  const meta = JSON.parse(((await stored(t.stack, JOURNAL, `${key}.json`)) as Buffer).toString('utf8'));
-  expect([meta.key, meta.sha256, meta.size]).toEqual([key, sha256(bytes), bytes.length]);
-}
+  timeoutMs?: number,
+) => clock.invokeAt(id, at, { env, invocationId, timeoutMs });
+const isList = (url: string | undefined) => /[?&]list-type=2/.test(url ?? '');
 
 /** The copy lands under the day before at 23:59:59 and its metadata fails: the invocation fails, to be retried. */
 async function copyLandedBeforeMidnight(id: string, env: Record<string, string> = {}): Promise<void> {
-  decide = (req) =>
+  clock.decide = (req) =>
     req.method === 'PUT' && pathOf(req).endsWith(`/${id}.json`) ? S3_500 : { do: 'forward' };
   expect(await invokeAt(id, day(-1, '23:59:59.300'), env)).toMatch(/^error /);
 }
@@ -82,7 +32,7 @@ describe("archiver: the look for the day before's copy, its answers lost or garb
     const id = t.stack.flow.load(bytes);
     await copyLandedBeforeMidnight(id);
     const yesterday = `journal/inbound/${dated(day(-1, '12:00:00.000'))}/${id}`;
-    decide = (req) =>
+    clock.decide = (req) =>
       req.method === 'HEAD' && pathOf(req).endsWith(`/${yesterday}`)
         ? { do: 'answer', status: 200, headers: { 'content-length': '0' }, body: '' }
         : { do: 'forward' };
@@ -96,7 +46,7 @@ describe("archiver: the look for the day before's copy, its answers lost or garb
     const id = t.stack.flow.load(bytes);
     await copyLandedBeforeMidnight(id);
     const yesterday = `journal/inbound/${dated(day(-1, '12:00:00.000'))}/${id}`;
-    decide = (req) =>
+    clock.decide = (req) =>
       req.method === 'HEAD' && pathOf(req).endsWith(`/${yesterday}`)
         ? { do: 'apply-then-drop' }
         : { do: 'forward' };
@@ -110,11 +60,11 @@ describe("archiver: the look for the day before's copy, its answers lost or garb
     const id = t.stack.flow.load(bytes);
     await copyLandedBeforeMidnight(id);
     const yesterday = `journal/inbound/${dated(day(-1, '12:00:00.000'))}/${id}`;
-    decide = (req) =>
+    clock.decide = (req) =>
       req.method === 'HEAD' && pathOf(req).endsWith(`/${yesterday}`) ? { do: 'hang' } : { do: 'forward' };
     expect(await invokeAt(id, day(0, '00:03:30.000'), {}, undefined, 4_000)).toMatch(/^error /);
     expect(await journaled(id)).toEqual([yesterday]);
-    decide = () => ({ do: 'forward' });
+    clock.decide = () => ({ do: 'forward' });
     expect(await invokeAt(id, day(0, '00:04:30.000'))).toBe('answered');
     expect(await journaled(id)).toEqual([yesterday, `${yesterday}.json`]);
     await described(yesterday, bytes);
@@ -126,7 +76,7 @@ describe("archiver: the look for the day before's copy, its answers lost or garb
     await copyLandedBeforeMidnight(id);
     const yesterday = `journal/inbound/${dated(day(-1, '12:00:00.000'))}/${id}`;
     const today = `journal/inbound/${dated(day(0, '12:00:00.000'))}/${id}`;
-    decide = (req) =>
+    clock.decide = (req) =>
       req.method === 'HEAD' && pathOf(req).endsWith(`/${yesterday}`)
         ? { do: 'answer', status: 403, body: '' }
         : req.method === 'GET' && isList(req.url)

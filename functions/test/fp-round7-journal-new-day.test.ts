@@ -1,55 +1,20 @@
-import { makeFlowEvent } from '@wmflow/core/testing';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { archiver } from '../archiver/archiver.js';
-import { bigMessage, invoke, JOURNAL, sha256, stored } from './fault-harness.js';
-import { type Decide, pathOf, proxyBefore } from './scripted-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { bigMessage, JOURNAL, sha256, stored } from './fault-harness.js';
 import { day } from './ses-journal-clock.js';
+import { workmailJournalClock } from './workmail-journal-clock.js';
 
 // False-positive round 7 over fault round 84: within six hours after UTC midnight the WorkMail archiver first asks S3
 // (HeadObject) for a copy an earlier attempt filed under the day before. Ordinary mail in that window is a brand-new
 // message nearly always: one HEAD answered 404, then the copy and its metadata under the new day, and no note saying a
 // retry was completed (an operator reading the log line must not take new mail for a retry).
-const t = proxyBefore('S3', [JOURNAL]);
-let decide: Decide = () => ({ do: 'forward' });
-const requests: string[] = [];
-beforeAll(() => {
-  t.proxy.decide = (req, body) => {
-    const now = new Date().toISOString();
-    req.headers['x-amz-date'] = `${now.slice(0, 19).replace(/[-:]/g, '')}Z`;
-    requests.push(`${req.method} ${pathOf(req)}`);
-    return decide(req, body);
-  };
-});
-afterEach(() => {
-  decide = () => ({ do: 'forward' });
-  requests.length = 0;
-  vi.useRealTimers();
-});
-
-const dated = (d: Date) => d.toISOString().slice(0, 10).replaceAll('-', '/');
+const clock = workmailJournalClock();
+const { t, dated } = clock;
 
 // The invocation at `at` (only `Date` faked), with what it wrote to standard output (the log lines).
 async function invokeAt(id: string, at: Date): Promise<{ result: string; log: string }> {
-  const written: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => written.push(String(chunk)) > 0) as typeof write;
-  const level = process.env.POWERTOOLS_LOG_LEVEL;
-  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  vi.useFakeTimers({ toFake: ['Date'], now: at });
-  try {
-    const handler = archiver({
-      JOURNAL_BUCKET: JOURNAL,
-      ORGANIZATION_DOMAINS: 'corp.example',
-      SYNCHRONOUS: 'true',
-    });
-    const event = makeFlowEvent({ messageId: id, recipients: ['bob@corp.example'] });
-    const { error } = await invoke(handler, event);
-    return { result: error ? `error ${error.name}: ${error.message}` : 'answered', log: written.join('') };
-  } finally {
-    vi.useRealTimers();
-    process.stdout.write = write;
-    process.env.POWERTOOLS_LOG_LEVEL = level;
-  }
+  const log: string[] = [];
+  const result = await clock.invokeAt(id, at, { log });
+  return { result, log: log.join('') };
 }
 
 describe('FP7 journal (fault round 84): a brand-new message just after UTC midnight', () => {
@@ -61,7 +26,7 @@ describe('FP7 journal (fault round 84): a brand-new message just after UTC midni
       expect(result).toBe('answered');
       const yesterday = `journal/inbound/${dated(day(-1, '12:00:00.000'))}/${id}`;
       const key = `journal/inbound/${dated(day(0, '12:00:00.000'))}/${id}`;
-      const mine = requests.filter((r) => r.includes(id));
+      const mine = clock.paths.filter((r) => r.includes(id));
       // One probe: the day before's key, nothing else asked (the SDK sends it again when the local S3's Date header,
       // the real clock, is hours from the faked one: its clock-skew correction, not the journal's).
       expect([...new Set(mine.filter((r) => !r.startsWith('PUT ')))]).toEqual([
@@ -83,6 +48,6 @@ describe('FP7 journal (fault round 84): a brand-new message just after UTC midni
     const bytes = bigMessage(12_000, 'fp7-new-0630');
     const id = t.stack.flow.load(bytes);
     expect((await invokeAt(id, day(0, '06:30:00.000'))).result).toBe('answered');
-    expect(requests.filter((r) => r.includes(id) && !r.startsWith('PUT '))).toEqual([]);
+    expect(clock.paths.filter((r) => r.includes(id) && !r.startsWith('PUT '))).toEqual([]);
   }, 90_000);
 });
