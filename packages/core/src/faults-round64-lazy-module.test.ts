@@ -56,4 +56,9 @@ describe('fault round 64: a module whose first load failed', () => {
     writeFileSync(file, 'export const x = 64;\n');
     await expect(load()).resolves.toMatchObject({ x: 64 });
   });
+
+  it('keeps a failed load as it is while the process has descriptors to spare (a module really missing)', async () => {
+    const load = lazyModule(() => import(pathToFileURL(join(dir, 'not-there.mjs')).href));
+    await expect(load()).rejects.toMatchObject({ code: 'ERR_MODULE_NOT_FOUND' });
+  });
 });

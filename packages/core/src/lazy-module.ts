@@ -1,3 +1,6 @@
+import { closeSync, openSync } from 'node:fs';
+import { isTransient, TransientError } from './transient.js';
+
 /**
  * A dynamic `import()` done once: later calls get the same promise. Heavy modules load on first use, not at
  * cold start, and a warm invocation does not pay the module loader again (a fresh `import()` per call costs a
@@ -15,7 +18,7 @@ export function lazyModule<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
   return () => {
     if (!loaded) {
-      const attempt = load();
+      const attempt = load().catch(outOfDescriptors);
       loaded = attempt;
       attempt.catch(() => {
         if (loaded === attempt) loaded = undefined;
@@ -23,4 +26,28 @@ export function lazyModule<T>(load: () => Promise<T>): () => Promise<T> {
     }
     return loaded;
   };
+}
+
+/**
+ * A load that failed while the process is out of file descriptors is the machine's state, whatever the loader made of
+ * it: a resolver that could not read a package's files answers `ERR_MODULE_NOT_FOUND` for a module that is there
+ * (a clean-clone CI run, session 50, under tsx). Told as transient, so the invocation fails and is retried rather than a
+ * protection failing closed on a clean message (fault round 79).
+ */
+function outOfDescriptors(error: unknown): never {
+  if (!isTransient(error)) {
+    try {
+      closeSync(openSync('/dev/null', 'r'));
+    } catch (probe) {
+      const code = (probe as { code?: string }).code;
+      if (code === 'EMFILE' || code === 'ENFILE')
+        throw new TransientError(
+          `a module failed to load while the process is out of file descriptors (${code})`,
+          {
+            cause: error,
+          },
+        );
+    }
+  }
+  throw error;
 }
