@@ -97,6 +97,24 @@ export function attachedFile(
 }
 
 /**
+ * An outside sender's message with an executable attached (`invoice.exe`), or a plain note: an attachment
+ * protection's case and its control.
+ *
+ * @example
+ * ```ts
+ * expect(await verdictOf(exeOrNote(true))).toBe('BOUNCE');
+ * ```
+ */
+export function exeOrNote(withExe: boolean): Buffer {
+  return withExe
+    ? attachedFile(
+        'invoice.exe',
+        Buffer.from('MZ\x90\x00this program cannot be run in DOS mode', 'latin1'),
+      )[0]
+    : mail(['From: x@evil.example', 'Content-Type: text/plain'], 'see you at lunch\r\n');
+}
+
+/**
  * The guard and outbound-policy at their defaults over `stack`: the verdict for the one recipient, and
  * (inbound) the bytes delivered.
  *

@@ -3,6 +3,7 @@ import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { guard } from '../../guard/guard.js';
 import { outboundPolicy } from '../../outbound-policy/outbound-policy.js';
+import { exeOrNote } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 107: a local part that routes on to a mailbox (`ceo%corp.example@corp.example`, the percent hack;
@@ -14,30 +15,6 @@ import { useLocalStack } from './stack.js';
 const stack = useLocalStack();
 const CRLF = '\r\n';
 const BOB = 'bob@corp.example';
-const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode', 'latin1').toString('base64');
-
-function message(to: string, withExe: boolean): Buffer {
-  const head = [`From: x@evil.example`, `To: ${to}`, 'Subject: invoice', 'MIME-Version: 1.0'];
-  const body = withExe
-    ? [
-        'Content-Type: multipart/mixed; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain',
-        '',
-        'see attached',
-        '--b',
-        'Content-Type: application/octet-stream; name="invoice.exe"',
-        'Content-Disposition: attachment; filename="invoice.exe"',
-        'Content-Transfer-Encoding: base64',
-        '',
-        EXE,
-        '--b--',
-        '',
-      ]
-    : ['Content-Type: text/plain', '', 'see you at lunch', ''];
-  return Buffer.from([...head, ...body].join(CRLF));
-}
 
 async function inbound(to: string, withExe = true) {
   const handler = guard({
@@ -45,7 +22,7 @@ async function inbound(to: string, withExe = true) {
     UPDATES_BUCKET: 'updates',
     PILOT_RECIPIENTS: 'ceo@corp.example',
   });
-  const messageId = stack().flow.load(message(to, withExe));
+  const messageId = stack().flow.load(exeOrNote(withExe));
   const recipients = [to, BOB];
   const event = makeFlowEvent({ messageId, mailFrom: 'x@evil.example', recipients });
   const response = (await handler(event, lambdaContext())) as FlowResponse;

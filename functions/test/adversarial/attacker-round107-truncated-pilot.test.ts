@@ -2,6 +2,7 @@ import { type FlowResponse, readResponse } from '@wmflow/core';
 import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
 import { guard } from '../../guard/guard.js';
+import { exeOrNote } from './attacker-kit.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 107 (an outside sender against the guard's pilot group): an event WorkMail truncated (its recipient
@@ -11,32 +12,7 @@ import { useLocalStack } from './stack.js';
 // pilot's mailbox past the cut reached it unchecked. Not knowing whether the pilot is among the recipients is not
 // allowing: on a truncated event a pilot's protection decides for every listed recipient.
 const stack = useLocalStack();
-const CRLF = '\r\n';
-const EXE = Buffer.from('MZ\x90\x00this program cannot be run in DOS mode', 'latin1').toString('base64');
 const LISTED = ['bob@corp.example', 'carol@corp.example'];
-
-function message(withExe: boolean): Buffer {
-  const head = ['From: x@evil.example', 'To: ceo@corp.example', 'Subject: invoice', 'MIME-Version: 1.0'];
-  const body = withExe
-    ? [
-        'Content-Type: multipart/mixed; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain',
-        '',
-        'see attached',
-        '--b',
-        'Content-Type: application/octet-stream; name="invoice.exe"',
-        'Content-Disposition: attachment; filename="invoice.exe"',
-        'Content-Transfer-Encoding: base64',
-        '',
-        EXE,
-        '--b--',
-        '',
-      ]
-    : ['Content-Type: text/plain', '', 'see you at lunch', ''];
-  return Buffer.from([...head, ...body].join(CRLF));
-}
 
 async function inbound(withExe: boolean, truncated: boolean, recipients = LISTED) {
   const handler = guard({
@@ -44,7 +20,7 @@ async function inbound(withExe: boolean, truncated: boolean, recipients = LISTED
     UPDATES_BUCKET: 'updates',
     PILOT_RECIPIENTS: 'ceo@corp.example',
   });
-  const messageId = stack().flow.load(message(withExe));
+  const messageId = stack().flow.load(exeOrNote(withExe));
   const event = makeFlowEvent({ messageId, mailFrom: 'x@evil.example', recipients, truncated });
   const response = (await handler(event, lambdaContext())) as FlowResponse;
   const read = readResponse(response, recipients, 'INBOUND');
