@@ -50,6 +50,7 @@ export { onFlowOutcome } from './flow/outcome.js';
 export { protective } from './flow/protective.js';
 export type { FiredRule } from './flow/state.js';
 export type { Condition, Envelope, ErrorPolicy, FlowLogger, Rule, RuleContext } from './flow/types.js';
+export { lazyModule } from './lazy-module.js';
 export type { ArchiveKind } from './message/archive-kind.js';
 export type { AuthMethodResult, AuthVerdicts } from './message/auth-results.js';
 export {

@@ -5,8 +5,10 @@ import { isTransient, TransientError } from './transient.js';
  * A dynamic `import()` done once: later calls get the same promise. Heavy modules load on first use, not at
  * cold start, and a warm invocation does not pay the module loader again (a fresh `import()` per call costs a
  * loader round trip, much more under loader hooks such as tsx's). A load that failed is forgotten once it has
- * failed (its callers get the failure): the next call loads again, as Node would, so one failed read of a chunk
- * (EMFILE, a file not there yet) does not fail every later invocation of the warm container.
+ * failed (its callers get the failure): the next call loads again, as Node 22 (the Lambda runtime) does, so one failed
+ * read of a chunk (EMFILE, a file not there yet) does not fail every later invocation of the warm container. Node 20's
+ * loader keeps a failed read of a module file that is there for the process's life; the load then fails again,
+ * transient, never as an answer about a message.
  *
  * @example
  * ```ts

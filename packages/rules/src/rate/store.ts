@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { WmflowError } from '@wmflow/core';
+import { lazyModule, WmflowError } from '@wmflow/core';
 import {
   type CountRequest,
   continueWindow,
@@ -10,6 +10,9 @@ import {
   readSlots,
   type SlotState,
 } from './expressions.js';
+
+// Loaded on first use: a function whose settings use no rate rule never loads the DynamoDB client.
+const loadDynamoDB = lazyModule(() => import('./dynamodb-commands.js'));
 
 /** Why the counter store could not answer. */
 export type RateStoreFailure = 'unavailable' | 'throttled' | 'timeout' | 'contention';
@@ -178,8 +181,7 @@ export class CounterStore {
   ): Promise<Record<string, AttributeValue> | undefined> {
     this.requests++;
     try {
-      // Loaded on first use: a function whose settings use no rate rule never loads the DynamoDB client.
-      const { DynamoDBClient, UpdateItemCommand } = await import('./dynamodb-commands.js');
+      const { DynamoDBClient, UpdateItemCommand } = await loadDynamoDB();
       if (!this.options.client) sharedClient ??= new DynamoDBClient({ maxAttempts: 2 });
       const client = this.options.client ?? (sharedClient as DynamoDBClient);
       const out = await client.send(new UpdateItemCommand(input), { abortSignal: signal });

@@ -2,12 +2,16 @@ import {
   domainOf,
   isImmutableHeader,
   isInternal,
+  lazyModule,
   type MessageHeaders,
   normalizeDomain,
   type RuleContext,
 } from '@wmflow/core';
 import { shownFrom } from '../internal/shown-from.js';
 import { signedWhole } from '../internal/signed-fields.js';
+
+// Loaded here only (guard has it already): outbound-policy's disclaimer adds nothing to its cold start.
+const loadImpersonation = lazyModule(() => import('../impersonation/index.js'));
 
 /** What {@link untaggableShownAsOwn} reads of tag-external's options. */
 export interface UntaggableOptions {
@@ -118,8 +122,7 @@ async function shownAlike(
   headers: MessageHeaders,
   shown: readonly { address: string }[],
 ): Promise<string | undefined> {
-  // Loaded here only (guard has it already): outbound-policy's disclaimer adds nothing to its cold start.
-  const { lookAlike, shownAsOrganization } = await import('../impersonation/index.js');
+  const { lookAlike, shownAsOrganization } = await loadImpersonation();
   for (const box of shown) {
     const like = lookAlike(domainOf(box.address), ctx.organizationDomains);
     if (like !== undefined) return `"${box.address.slice(0, 80)}", at a look-alike of ${like}`;
