@@ -10,6 +10,7 @@ import { isPreconditionFailed } from '../s3/request-retry.js';
 import { notS3sAnswer } from '../s3/stored-answer.js';
 import { sharedS3Client } from '../s3-client.js';
 import { deniedByPolicy, TransientError } from '../transient.js';
+import { checkStoredDigest, statedMd5 } from './stored-digest.js';
 import { checkStoredIdentity } from './stored-identity.js';
 
 /** AWS clients an SES flow uses: S3 (the stored message) and SES (SendBounce). Inject your own in tests. */
@@ -78,6 +79,7 @@ export function storedMessageSource(
   // the journal's pass-on) must get the same object or none (fault round 65). The spool's own checks (the held
   // start's SHA-256, the handed-out tail's length and CRC-32) miss an object crafted to repeat a CRC-32.
   let pinned: string | undefined;
+  let answered = false;
   return async () => {
     try {
       // The invocation's abort (its deadline) ends the request and its body: none outlives the answer.
@@ -85,15 +87,34 @@ export function storedMessageSource(
         new GetObjectCommand({ Bucket: where.bucket, Key: key, ...(pinned ? { IfMatch: pinned } : {}) }),
         signal ? { abortSignal: signal } : {},
       );
+      // The pin is checked here too, not left to the store: one that drops If-Match (something in between, an
+      // S3-compatible store) answers the object stored now, and an answer without an ETag pins nothing; either way
+      // a later reader got another object, checked by a tail CRC-32 that four bytes make repeat (fault round 87).
+      const refetch = answered;
+      answered = true;
+      if (refetch && (!pinned || output.ETag !== pinned)) {
+        (output.Body as { destroy?: () => unknown } | undefined)?.destroy?.();
+        throw new MessageReadError(
+          'changed',
+          pinned
+            ? `message fetched again is another object: s3://${where.bucket}/${key} answered ETag ${output.ETag ?? '(none)'} to If-Match ${pinned}`
+            : `message fetched again cannot be told the same object: s3://${where.bucket}/${key} answered without an ETag`,
+        );
+      }
       pinned ??= output.ETag;
       const body = output.Body;
       // An answer delimited only by the connection's close could be a cut message: refused, as from WorkMail.
       if (body instanceof Readable) {
-        const whole = requireDelimited(
+        const delimited = requireDelimited(
           Object.assign(body, { contentLength: output.ContentLength }),
           `GetObject s3://${where.bucket}/${key}`,
           { lengthRequired: true },
         );
+        // A 200 whose length was cut with its body is delimited and short: the ETag's MD5 tells (fault round 87).
+        const md5 = statedMd5(where.bucket, output);
+        const whole = md5
+          ? checkStoredDigest(delimited, md5, `GetObject s3://${where.bucket}/${key}`)
+          : delimited;
         if (!receipt) return whole;
         return checkStoredIdentity(
           whole,
@@ -104,6 +125,7 @@ export function storedMessageSource(
       }
       throw new WmflowError(`s3://${where.bucket}/${key} returned no stream`);
     } catch (error) {
+      if (error instanceof MessageReadError) throw error;
       if (pinned && isPreconditionFailed(error))
         throw new MessageReadError(
           'changed',
