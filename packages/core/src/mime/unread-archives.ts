@@ -1,4 +1,5 @@
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from '../message/archive-kind.js';
+import { nameExtensions } from '../message/file-names.js';
 
 // The archives and compressed files the visible-text reader opens; the other kinds the walk recognises (7z,
 // RAR, CAB, bzip2, xz, zstd…) hold what the reader cannot see, so they are reported unread, not skipped.
@@ -36,6 +37,9 @@ export function unreadFileProblem(
   head: Buffer,
   names: readonly string[] = [],
 ): string | undefined {
+  // A PostScript program is unread whether its bytes look like text or not (attacker round 108).
+  const program = postScriptProblem(head, names);
+  if (program) return program;
   if (reading !== 'binary') return undefined;
   const kind = unreadArchiveKind(claimedArchiveKind(names.filter(Boolean)), head);
   if (kind) return `a ${kind} file, which is not read`;
@@ -48,8 +52,8 @@ export function unreadFileProblem(
 /**
  * Why a binary file whose first bytes show a data format the reader does not decode is unread, if they do: a
  * binary property list (`bplist00`: a Safari `.webarchive`, whose pages Safari shows; an Apple settings or data
- * file), whose strings may be objects of an archiver, nested lists or pages in any encoding. Never skipped as
- * binary, nor read as strings.
+ * file), whose strings may be objects of an archiver, nested lists or pages in any encoding; a compiled HTML help
+ * file (`ITSF`: a `.chm`, its pages LZX-compressed). Never skipped as binary, nor read as strings.
  *
  * @example
  * ```ts
@@ -57,12 +61,57 @@ export function unreadFileProblem(
  * ```
  */
 export function unreadDataFormat(head: Buffer): string | undefined {
-  return head.toString('latin1', 0, BPLIST.length) === BPLIST
-    ? 'a binary property list (such as a Safari web archive), which is not read'
-    : undefined;
+  if (head.toString('latin1', 0, BPLIST.length) === BPLIST)
+    return 'a binary property list (such as a Safari web archive), which is not read';
+  // A compiled HTML help file (`.chm`, opened by Windows' help viewer): its pages are LZX-compressed (attacker
+  // round 108), so its strings do not spell them.
+  if (head.toString('latin1', 0, 4) === 'ITSF' && head.length >= 8 && [2, 3].includes(head.readUInt32LE(4)))
+    return 'a compiled HTML help file (its pages LZX-compressed), which is not read';
+  return undefined;
 }
 // Every version's magic starts so (`bplist00`, and `bplist15`, `bplist16` of newer systems).
 const BPLIST = 'bplist';
+
+/**
+ * Why a PostScript file is unread, if it is one: its first bytes are a PostScript program's (`%!PS`, `%!Adobe`, after
+ * a byte order mark, a Ctrl-D or white space) or a DOS EPS binary's header, or it holds anything and a name (`.ps`,
+ * `.eps`, `.epsf`, `.epsi`) or the declared type says a viewer opens it as one (and no PDF header shows it is a PDF).
+ * A PostScript file is a program: a page shows what its operators draw, from strings written in hex
+ * (`<3431…> show`), with octal escapes, in ASCII85, decoded by a filter from the file itself (`currentfile
+ * /FlateDecode filter`) or computed, none of which its text spells (attacker round 108: a card so drawn was sent).
+ * Looks at `head` alone: constant time.
+ *
+ * @example
+ * ```ts
+ * postScriptProblem(Buffer.from('%!PS-Adobe-3.0\n<3431> show'), ['x.ps']); // 'a PostScript program (…), which is not read'
+ * postScriptProblem(Buffer.from('%!TEX program = xelatex'), ['paper.tex']); // undefined
+ * ```
+ */
+export function postScriptProblem(head: Buffer, names: readonly string[], type = ''): string | undefined {
+  // A name or type is not taken for PostScript over a PDF's header: an Illustrator `.ai` is a PDF, sent as
+  // application/postscript (its registered type), and read as the PDF it is.
+  const claimed =
+    (POSTSCRIPT_TYPES.has(type.trim().toLowerCase()) ||
+      names.some((name) => nameExtensions(name).some((e) => POSTSCRIPT_EXTENSIONS.has(e)))) &&
+    !head.subarray(0, 1024).includes('%PDF-');
+  const start = head.toString('latin1', 0, 64);
+  const program = (head.length >= 4 && head.readUInt32BE(0) === 0xc5d0d3c6) || POSTSCRIPT_START.test(start);
+  return program || (claimed && head.length > 0)
+    ? 'a PostScript program (what it draws is computed, not spelt), which is not read'
+    : undefined;
+}
+const POSTSCRIPT_EXTENSIONS = new Set(['ps', 'eps', 'epsf', 'epsi']);
+const POSTSCRIPT_TYPES = new Set([
+  'application/postscript',
+  'application/eps',
+  'application/x-eps',
+  'image/eps',
+  'image/x-eps',
+]);
+// A byte order mark, the Ctrl-D some drivers put first, white space; then `%!PS` or `%!Adobe` (not `%!TEX`, the
+// magic comment of a TeX source).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the Ctrl-D (0x04) a print driver writes before `%!`
+const POSTSCRIPT_START = /^(?:\xef\xbb\xbf)?[\x04\s]*%!(?:PS|Adobe)/;
 
 /** Whether a file is a Windows executable (`MZ`): a self-extracting archive is one, its archive appended. */
 export function isExecutable(head: Buffer): boolean {

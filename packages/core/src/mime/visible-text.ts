@@ -50,7 +50,13 @@ import { mboxMessages } from './mbox-messages.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
 import { ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from './reading-deadline.js';
 import { rtfText } from './rtf-text.js';
-import { isExecutable, unreadArchiveKind, unreadDataFormat, unreadFileProblem } from './unread-archives.js';
+import {
+  isExecutable,
+  postScriptProblem,
+  unreadArchiveKind,
+  unreadDataFormat,
+  unreadFileProblem,
+} from './unread-archives.js';
 import { type TextNode, type VisibleKind, visibleKind } from './visible-kind.js';
 
 /** Where a piece of visible text was found. */
@@ -367,6 +373,12 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
     return;
   }
   const { claimed, head, reading } = sniffed;
+  // A PostScript program (by its first bytes, a name or the type): what it draws is not known (attacker round 108).
+  const program = postScriptProblem(head, names, node.contentType || '');
+  if (program) {
+    unopened(w, `${label(node)}: ${program}`);
+    return;
+  }
   // An archive or compressed file of a kind not read here (7z, RAR, bzip2, xz, CAB…): what it holds is not known.
   const unreadKind = reading === 'binary' ? unreadArchiveKind(claimed, head) : undefined;
   if (unreadKind) {

@@ -5,13 +5,15 @@
  * or breathings (Ή, Ὑ: the capitals table maps only the bare letters); Latin letters with a stroke, hook, descender
  * or swash tail and insular letters (Ⱨ, Ꝺ, ȿ), Cyrillic letters with a descender, hook, stroke or tick (Ҝ, Ӽ, Ҏ, ґ),
  * currency signs drawn as a letter with bars (₳ ₱ ₦ ₩: "currency" fancy-text fonts) and the Canadian syllabics of
- * fancy-text fonts (ᗩ, ᑫ, ᗝ). Turned and reversed letters (ɐ, ʌ, ᴎ) and letters of real spellings drawn apart
- * from a Latin one (ß, þ) are left out.
+ * fancy-text fonts (ᗩ, ᑫ, ᗝ). Attacker round 108: plain rings drawn as an `o` (○ ◯ ⭘ ⚬ ◦, beside the rings with a
+ * dot or bar already here), and the Greek capital lambda of fancy-text fonts as an A without its bar (`JΛNE`).
+ * Turned and reversed letters (ɐ, ʌ, ᴎ) and letters of real spellings drawn apart from a Latin one (ß, þ) are left
+ * out.
  */
 export const LETTERS_BY_HAND: readonly (readonly [string, string])[] = [
   ['ƻ', '2'],
   ['ȝɜʒзҘҙӡჳᴈᴣⳍꝫ', '3'],
-  ['Ⱥᗩẚ₳⍶ⱥꬰ', 'a'],
+  ['ΛȺᗩẚ₳⍶ⱥꬰ', 'a'],
   ['ᴁ', 'ae'],
   ['ƀƂƃɃБѢѣҌҍ฿Ᏸᑳᴃᴯ₿Ꞗꞗ', 'b'],
   ['ы', 'bl'],
@@ -30,7 +32,7 @@ export const LETTERS_BY_HAND: readonly (readonly [string, string])[] = [
   ['Ỻỻ', 'll'],
   ['ϻӍӎ₥ꬺ', 'm'],
   ['ŉበ₦⋂ꓵꬻ𝼧', 'n'],
-  ['ʘͻͽΘθϽϿѲѳѺѻӨөۿတᎾᏫᗝᴐᶗↄ⊖⊙⊝⍬☉⨀ⱺⴱⵁⵙꓛꙨꙩꟀꟁꬾꬿꭴ𐐣𐑋𐓫𝼛', 'o'],
+  ['ʘͻͽΘθϽϿѲѳѺѻӨөۿတᎾᏫᗝᴐᶗↄ⊖⊙⊝⍬○◦◯☉⚬⨀⭘ⱺⴱⵁⵙꓛꙨꙩꟀꟁꬾꬿꭴ𐐣𐑋𐓫𝼛', 'o'],
   ['ɶꭢ', 'oe'],
   ['ƿǷҎҏᴩᵽ₱₽Ᵽ', 'p'],
   ['ᑫꞯ', 'q'],

@@ -735,6 +735,14 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     (t) => dlpFinds(`Content-Type: text/plain\r\n\r\n${t}`),
     40_000,
   ],
+  [
+    // Attacker round 108: a file is asked whether it is PostScript by its first bytes (Ctrl-D and white space may
+    // come before `%!PS`): a file of nothing else, never reaching the magic.
+    'DLP: a file of Ctrl-D and white space before a PostScript magic',
+    (n) => `${'\x04 \t'.repeat(n / 3)}%!PS-Adobe-3.0`,
+    (t) => dlpFile('application/octet-stream', 'a.bin', t),
+    40_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
