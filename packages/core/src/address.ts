@@ -217,6 +217,25 @@ export function senderMailbox(address: string): string {
   return mailbox === undefined ? folded : foldedAddress(mailbox);
 }
 
+/**
+ * Every mailbox an address may reach, each as {@link senderMailbox} keys it: its own and, when its local part names a
+ * route (`all-staff%corp.example%x@corp.example`, `x!corp.example!all-staff@corp.example`, a quoted `@`), the mailbox
+ * at each end of the route as {@link recipientMatchesAny} reads it (attacker round 107). For counters: the hops a
+ * route's end does not depend on are free text, so a counter keyed by the spelling alone is a fresh one each message
+ * (attacker round 109). At most nine, the address's own first; one for an address naming no route.
+ *
+ * @example
+ * ```ts
+ * reachedMailboxes('All-Staff+x%corp.example%1@corp.example');
+ * // ["all-staff%corp.example%1@corp.example", "all-staff@corp.example"]
+ * ```
+ */
+export function reachedMailboxes(address: string): string[] {
+  const own = senderMailbox(address);
+  if (!namesRoute(address)) return [own];
+  return [...new Set([own, ...routeEnds(address).map(senderMailbox)])];
+}
+
 const foldedAddresses = new Map<string, string>();
 // Characters a comparison may not see: soft hyphen, zero-width and other default-ignorable code points.
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;

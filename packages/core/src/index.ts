@@ -8,6 +8,7 @@ export {
   namesRoute,
   normalizeAddress,
   normalizeDomain,
+  reachedMailboxes,
   recipientMatchesAny,
   sameAddress,
   senderMailbox,

@@ -21,8 +21,9 @@ export interface AuthFailedOptions {
 }
 
 /**
- * True when a trusted Authentication-Results header reports a failing SPF, DKIM or DMARC result, or when the
- * topmost trusted header cannot be read (not knowing counts as failing). Reads only the header block; headers a
+ * True when a trusted Authentication-Results header reports a failing SPF, DKIM or DMARC result (any of its results for
+ * a listed method, not only the first), or when the topmost trusted header cannot be read (not knowing counts as
+ * failing). Reads only the header block; headers a
  * sender wrote itself under another authserv-id do not count.
  *
  * @example
@@ -48,10 +49,9 @@ export function authFailed(options: AuthFailedOptions = {}): Condition {
     // A trusted header nobody can read may hide the failure it reports: not knowing counts as failing, as the
     // same message's SES receipt verdicts would (attacker round 47).
     if (v.unreadable) return true;
-    return methods.some((m: Method) => {
-      const result = v[m];
-      return result !== undefined && results.has(result);
-    });
+    // Every result of a listed method, not the first alone: SES echoes the EHLO name unquoted ahead of its DKIM and
+    // DMARC results, so the first `dmarc=` may be a `pass` the sender had it write (attacker round 109).
+    return v.methods.some((r) => (methods as readonly string[]).includes(r.method) && results.has(r.result));
   };
 }
 

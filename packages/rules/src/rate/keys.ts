@@ -3,8 +3,8 @@ import {
   domainOf,
   normalizeAddress,
   type RuleContext,
+  reachedMailboxes,
   recipientMatchesAny,
-  senderMailbox,
 } from '@wmflow/core';
 import { type ListInput, patternList } from '../internal/config.js';
 
@@ -40,15 +40,18 @@ export function keySelector(field: string, key: RateKey): (ctx: RuleContext) => 
   // Outbound, the sender is an organization mailbox: its sub-addresses and folded spellings are that mailbox, one
   // counter (attacker round 87). Inbound, an outside sender's spellings stay apart (mailing lists write one VERP
   // sub-address a message; an inbound envelope sender is claimed anyway).
-  const sender = (ctx: RuleContext) =>
-    (ctx.direction === 'OUTBOUND'
-      ? senderMailbox(ctx.envelope.mailFrom)
-      : normalizeAddress(ctx.envelope.mailFrom)) || '<>';
+  // A mailbox's spelling as a route (`alice%corp.example%1@corp.example`, `1!corp.example!alice@`) is counted under the
+  // mailbox at each end of the route too: its other hops are free text, a fresh counter each message (attacker round
+  // 109). Hence a list of keys: the spelling's own mailbox first.
+  const senders = (ctx: RuleContext): string[] =>
+    ctx.direction === 'OUTBOUND'
+      ? reachedMailboxes(ctx.envelope.mailFrom).map((m) => m || '<>')
+      : [normalizeAddress(ctx.envelope.mailFrom) || '<>'];
   // Inbound, a recipient is an organization mailbox, which its own server delivers whatever the sub-address or a
-  // folded spelling: one counter (attacker round 103). Outbound recipients are outside addresses, whose servers'
-  // rules are not known here (round 87): each spelling stays its own.
-  const recipient = (ctx: RuleContext, r: string) =>
-    ctx.direction === 'INBOUND' ? senderMailbox(r) : normalizeAddress(r);
+  // folded spelling: one counter (attacker round 103), the ends of a route it names included (round 109). Outbound
+  // recipients are outside addresses, whose servers' rules are not known here (round 87): each spelling stays its own.
+  const recipients = (ctx: RuleContext, r: string): string[] =>
+    ctx.direction === 'INBOUND' ? reachedMailboxes(r) : [normalizeAddress(r)];
   if (typeof key === 'function') {
     return (ctx) => {
       const out = key(ctx);
@@ -68,13 +71,18 @@ export function keySelector(field: string, key: RateKey): (ctx: RuleContext) => 
   }
   switch (key) {
     case 'sender':
-      return (ctx) => [{ key: `sender:${sender(ctx)}` }];
+      return (ctx) => senders(ctx).map((s) => ({ key: `sender:${s}` }));
     case 'sender-domain':
       return (ctx) => [{ key: `domain:${domainOf(ctx.envelope.mailFrom) || '<>'}` }];
     case 'recipient':
-      return (ctx) => byKey(ctx.recipients, (r) => `rcpt:${recipient(ctx, r)}`);
+      return (ctx) => byKey(ctx.recipients, (r) => recipients(ctx, r).map((m) => `rcpt:${m}`));
     case 'pair':
-      return (ctx) => byKey(ctx.recipients, (r) => `pair:${sender(ctx)}>${recipient(ctx, r)}`);
+      return (ctx) => {
+        const from = senders(ctx);
+        return byKey(ctx.recipients, (r) =>
+          recipients(ctx, r).flatMap((m) => from.map((s) => `pair:${s}>${m}`)),
+        );
+      };
     default:
       throw new ConfigError(
         field,
@@ -85,15 +93,21 @@ export function keySelector(field: string, key: RateKey): (ctx: RuleContext) => 
 
 /**
  * One counter a key, with every recipient it covers: two spellings of one mailbox in a message (`ceo@` and
- * `ceo+x@`) count the message once, and its verdict falls on both.
+ * `ceo+x@`) count the message once, and its verdict falls on both. A recipient may have several keys (a routed
+ * spelling: its own and its route's ends), each counted, and the verdict of any falls on it.
  */
-export function byKey(recipients: readonly string[], keyOf: (recipient: string) => string): CountedKey[] {
+export function byKey(
+  recipients: readonly string[],
+  keyOf: (recipient: string) => string | readonly string[],
+): CountedKey[] {
   const keys = new Map<string, string[]>();
   for (const r of recipients) {
-    const k = keyOf(r);
-    const list = keys.get(k);
-    if (list) list.push(r);
-    else keys.set(k, [r]);
+    const of = keyOf(r);
+    for (const k of typeof of === 'string' ? [of] : new Set(of)) {
+      const list = keys.get(k);
+      if (list) list.push(r);
+      else keys.set(k, [r]);
+    }
   }
   return [...keys].map(([key, list]) => ({ key, recipients: list }));
 }

@@ -2,8 +2,8 @@ import {
   ConfigError,
   checkOptionNames,
   type Rule,
+  reachedMailboxes,
   recipientMatchesAny,
-  senderMailbox,
   type Verdict,
 } from '@wmflow/core';
 import { bounceOption, type ListInput, patternList, ruleName, verdictOption } from '../internal/config.js';
@@ -79,8 +79,9 @@ export function mailStorm(options: MailStormOptions): Rule {
       const hit = ctx.recipients.filter((r) => recipientMatchesAny(r, groups));
       if (hit.length === 0) return;
       // Counted by the mailbox a recipient names, as `recipientMatchesAny` matched it: `all-staff+1@`, `ALL-STAFF@`
-      // and `ａll-staff@` reach the one group, so they share its counter (attacker round 103).
-      const keys = byKey(hit, (r) => `storm:${senderMailbox(r)}`);
+      // and `ａll-staff@` reach the one group, so they share its counter (attacker round 103), and so does a route
+      // ending there (`all-staff%corp.example%1@`: its later hops are free text, attacker round 109).
+      const keys = byKey(hit, (r) => reachedMailboxes(r).map((m) => `storm:${m}`));
       const now = backend.clock();
       const window = Math.floor(now / windowMs);
       const ttl = ttlOf(window, windowMs, coolDownMs);

@@ -10,6 +10,7 @@ import {
   LazyMessage,
   normalizeAddress,
   parseAuthenticationResults,
+  reachedMailboxes,
   recipientMatchesAny,
 } from '@wmflow/core';
 import { MessageHeaders, readVisibleText } from '@wmflow/core/mime';
@@ -386,6 +387,12 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     'recipientMatchesAny: a local part of percent hops and bang paths in quotes',
     (n) => `"${'a%b!c@'.repeat(n / 6)}"@corp.example`,
     (t) => recipientMatchesAny(t, ['all-staff@corp.example', 'other.example']),
+    40_000,
+  ],
+  [
+    'reachedMailboxes: a local part of percent hops and bang paths, a rate key',
+    (n) => `${'a%corp.example!'.repeat(n / 15)}all-staff@corp.example`,
+    reachedMailboxes,
     40_000,
   ],
   [
