@@ -374,7 +374,12 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   }
   const { claimed, head, reading } = sniffed;
   // A PostScript program (by its first bytes, a name or the type): what it draws is not known (attacker round 108).
-  const program = postScriptProblem(head, names, node.contentType || '');
+  // Not an inline text/plain part naming no file: a client shows it as the text it is, read here as such (a program
+  // pasted into a message's body; false-positive round 9); named, an attachment or of another type, a viewer may
+  // run it.
+  const program = shownAsText(node, names)
+    ? undefined
+    : postScriptProblem(head, names, node.contentType || '');
   if (program) {
     unopened(w, `${label(node)}: ${program}`);
     return;
@@ -791,6 +796,13 @@ function readPacked(
     if (piece.kind === 'strings') for (const text of piece.texts) emit(w, text, place);
     else emitDecoded(w, piece.kind, piece.bytes, undefined, place);
   }
+}
+
+// A text/plain part naming no file and not declared an attachment: a message's body, shown as its text.
+function shownAsText(node: TextNode, names: readonly string[]): boolean {
+  if (names.length > 0 || String(node.contentType).trim().toLowerCase() !== 'text/plain') return false;
+  const dispositions = new MessageHeaders(node.getHeaders()).all('content-disposition');
+  return dispositions.every((d) => /^\s*inline\s*(?:;|$)/i.test(d));
 }
 
 // An archive of a kind not opened is unread, and listed apart for a caller that sends such archives unread.
