@@ -113,6 +113,8 @@ describe('a mistyped option', () => {
   it('is named in one line that points at the usage', async () => {
     const run = await wmflow(['replay', 'samples/eml', '--function', 'guard', '--chek']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('wmflow replay: unknown option --chek (wmflow --help lists the options)\n');
+    expect(run.stderr).toBe(
+      'wmflow replay: unknown option --chek (did you mean --check? wmflow --help lists the options)\n',
+    );
   });
 });

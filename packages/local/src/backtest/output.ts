@@ -63,9 +63,21 @@ export async function* readResults(path: string): AsyncGenerator<BacktestLine> {
   );
   failed.catch(() => {});
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })[Symbol.asyncIterator]();
+  let first = true;
   for (;;) {
     const next = await Promise.race([lines.next(), failed]);
     if (next.done) return;
+    // Another file given by mistake (the HTML report, a message) would resume nothing, silently (newcomer round 7);
+    // a backtest's output starts with `{`, even a first line cut short.
+    if (first && next.value.trim() !== '') {
+      first = false;
+      if (!next.value.trimStart().startsWith('{')) {
+        input.destroy();
+        throw new LocalStackError(
+          `--resume ${path}: not the JSON Lines of wmflow backtest (its first line is no JSON object): give the file the earlier run wrote to stdout`,
+        );
+      }
+    }
     let value: unknown;
     try {
       value = JSON.parse(next.value);

@@ -279,8 +279,19 @@ async function* withOrphans(listed: AsyncIterable<string>): AsyncGenerator<strin
       continue;
     }
     const message = key.slice(0, -'.json'.length);
-    if (message !== '' && !seen.has(message)) yield message;
+    if (message !== '' && !seen.has(message) && !isExpectation(key, seen)) yield message;
   }
+}
+
+/**
+ * Whether `key` is an expectation file of `wmflow replay` (newcomer round 7): a `wmflow.expect.json` manifest, or
+ * the `<name>.expect.json` beside a listed `<name>.eml` (listed before it), as in the `mail/` of `wmflow init`.
+ * Neither is journal metadata; backtesting such a folder judges its messages, with envelopes derived.
+ */
+function isExpectation(key: string, seen: Set<string>): boolean {
+  const name = basename(key);
+  if (name === 'wmflow.expect.json') return true;
+  return key.endsWith('.expect.json') && seen.has(`${key.slice(0, -'.expect.json'.length)}.eml`);
 }
 
 /** Throws when the bytes at `path` are not the size or SHA-256 the journal's metadata recorded for `key`. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -84,11 +85,52 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
     const more = errors && errors.length > 1 ? `, and ${errors.length - 1} more error(s)` : '';
     // Said of the folder asked for, not of the sibling it was being made in.
     const text = (first?.text ?? String(error)).replaceAll(partial, outdir);
-    throw new LocalStackError(`cannot bundle ${shown(entry)}: ${text}${where}${more}`);
+    throw new LocalStackError(
+      `cannot bundle ${shown(entry)}: ${text}${where}${more}${unresolvedHint(text, at?.file, parse(outdir).root)}`,
+    );
   }
+  if ((options.mode ?? 'lambda') === 'lambda')
+    await refuseWithoutHandler(metafile as Metafile, partial, entry);
   const report = measure(partial, metafile as Metafile, entry, options.budget ?? {});
   await putInPlace(partial, outdir);
   return { ...report, outdir };
+}
+
+/**
+ * What to do about a package esbuild could not resolve (newcomer round 7): a handler outside the project that
+ * installed it (a scratch file in `/tmp`) looks packages up from its own folder upwards, not from the project's.
+ */
+function unresolvedHint(text: string, file: string | undefined, root: string): string {
+  const name = /^Could not resolve "((?:@[^"/]+\/)?[^"./][^"/]*)/.exec(text)?.[1];
+  if (name === undefined || file === undefined) return '';
+  const folder = dirname(resolve(root, file));
+  // Installed, but not that path of it (a subpath it does not export): esbuild's own words say enough.
+  for (let d = folder; ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules', name))) return '';
+    if (dirname(d) === d) break;
+  }
+  return `: no node_modules/${name} in ${shown(folder)} or a folder above it: put the handler in the project that installed ${name}, or npm install ${name} there`;
+}
+
+/**
+ * Lambda calls the bundle's `index.handler`: a module exporting no `handler` (`export default flow(…)`, a typo'd
+ * name) would deploy and fail every invocation with Runtime.HandlerNotFound, so it is refused here, the partial
+ * bundle removed (newcomer round 7).
+ */
+async function refuseWithoutHandler(metafile: Metafile, partial: string, entry: string): Promise<void> {
+  const index = Object.entries(metafile.outputs).find(
+    ([file]) => basename(file) === 'index.mjs' && file.includes(basename(partial)),
+  );
+  const exports = index?.[1].exports;
+  if (exports === undefined || exports.includes('handler')) return;
+  await rm(partial, { recursive: true, force: true });
+  const names = exports.join(', ') || 'none';
+  const hint = exports.includes('default')
+    ? 'write export const handler = flow(…)'
+    : 'export the handler flow() returns as handler';
+  throw new LocalStackError(
+    `cannot bundle ${shown(entry)}: it exports no "handler" (exports: ${names}), and Lambda calls index.handler: ${hint}`,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { keepAnswerOnBody } from '@wmflow/core';
@@ -163,6 +164,7 @@ export async function backtest(args: string[]): Promise<number> {
       // The lines of messages the earlier run could not backtest, until a line of this run replaces them.
       const retried = new Map<string, BacktestLine>();
       if (values.resume) {
+        const policy = describeCandidate(candidate);
         for await (const line of readResults(values.resume)) {
           // A message the earlier run could not fetch or replay (its worker failed) is tried again.
           if (done.has(line.key)) continue;
@@ -170,6 +172,13 @@ export async function backtest(args: string[]): Promise<number> {
             retried.set(line.key, line);
             continue;
           }
+          // Lines of another candidate are no part of this run: resumed, they would stand for its verdicts (round 7).
+          const theirs = describeLabel(line.candidate.label);
+          if (theirs.key !== policy.key)
+            throw new LocalStackError(
+              `--resume ${values.resume}: its lines are of ${theirs.shown}, this run is of ${policy.shown}: ` +
+                'resume with the policies of the run that wrote it, or write this run to another file without --resume',
+            );
           done.add(line.key);
           retried.delete(line.key);
           tally.add(line, true);
@@ -234,6 +243,25 @@ export async function backtest(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
   }
+}
+
+/**
+ * The candidate policy of a run as its lines label it (`guard`, `src/handler.ts#handler`), and a key comparing labels
+ * whatever the spelling of a handler's path (`./src/handler.ts`, no `#handler`).
+ */
+function describeCandidate(spec: HandlerSpec): { key: string; shown: string } {
+  const { handler } = spec;
+  return describeLabel(
+    spec.function ?? (handler !== undefined && handler.lastIndexOf('#') > 0 ? handler : `${handler}#handler`),
+  );
+}
+
+function describeLabel(label: string): { key: string; shown: string } {
+  const hash = label.lastIndexOf('#');
+  return {
+    key: hash > 0 ? `${resolve(label.slice(0, hash))}#${label.slice(hash + 1)}` : label,
+    shown: label,
+  };
 }
 
 function handlerSpec(fn: string | undefined, handler: string | undefined, built: boolean): HandlerSpec {

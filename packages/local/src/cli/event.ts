@@ -33,8 +33,16 @@ export async function event(args: string[]): Promise<number> {
   if (values.engine !== 'workmail' && values.engine !== 'ses')
     throw new LocalStackError('--engine: workmail or ses');
   const [file, ...extra] = positionals;
-  if (file === undefined || extra.length > 0) throw new LocalStackError('give exactly one message file');
-  const bytes = await readFile(file).catch((error: Error) => {
+  // A folder (replay's argument) or a shell glob (`mail/*.eml`) is said as such (newcomer round 7).
+  if (file === undefined || extra.length > 0)
+    throw new LocalStackError(
+      `give exactly one message file${file === undefined ? '' : ` (${extra.length + 1} given)`}: an event is of one message`,
+    );
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EISDIR')
+      throw new LocalStackError(
+        `${file} is a folder: give one message file in it (wmflow event ${file.replace(/\/+$/, '')}/<name>.eml): an event is of one message`,
+      );
     throw new LocalStackError(`cannot read ${file}: ${error.message}`);
   });
   const domains = values['org-domain'];

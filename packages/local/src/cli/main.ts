@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { WmflowError } from '@wmflow/core/errors';
 import { endWhenHeldOpen } from './held-open.js';
+import { nearestName } from './near.js';
 import { outputCut, writeWholeWhenFile } from './whole-writes.js';
 
 /** A `wmflow` sub-command: takes its arguments, resolves to the exit code. */
@@ -82,7 +83,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!load) {
     process.stderr.write(
-      name === undefined || name === '--help' ? USAGE : `wmflow: unknown command "${name}"\n${USAGE}`,
+      name === undefined || name === '--help'
+        ? USAGE
+        : `wmflow: unknown command "${name}"${meant(name)}\n${USAGE}`,
     );
     return name === '--help' ? 0 : 2;
   }
@@ -95,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (!(error instanceof WmflowError) && !(error instanceof TypeError)) throw error;
-    process.stderr.write(`wmflow ${name}: ${unknownOption(error) ?? error.message}\n`);
+    process.stderr.write(`wmflow ${name}: ${unknownOption(error, name ?? '') ?? error.message}\n`);
     return 1;
   }
 }
@@ -104,10 +107,29 @@ export async function main(argv: string[]): Promise<number> {
  * node:util's parseArgs refuses an unknown option with a paragraph about `--` and positionals; a mistyped
  * option (`--chek`) is said in one line instead.
  */
-function unknownOption(error: Error): string | undefined {
+function unknownOption(error: Error, command: string): string | undefined {
   if ((error as NodeJS.ErrnoException).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
   const option = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
-  return option ? `unknown option ${option} (wmflow --help lists the options)` : undefined;
+  if (!option) return undefined;
+  // The option of this command a mistyped one most likely meant, as a rule's options say it (newcomer round 7).
+  const near = option.startsWith('--') ? nearestName(option, optionsOf(command)) : undefined;
+  return `unknown option ${option} (${near ? `did you mean ${near}? ` : ''}wmflow --help lists the options)`;
+}
+
+/** The long options the usage lists for `command`: the lines from its own to the next command's. */
+function optionsOf(command: string): string[] {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  ${command} `) || l === `  ${command}`);
+  if (start < 0) return [];
+  const end = lines.findIndex((l, i) => i > start && /^ {2}[a-z]/.test(l));
+  const block = lines.slice(start, end < 0 ? undefined : end).join('\n');
+  return [...new Set(block.match(/--[a-z][a-z0-9-]*/g) ?? [])];
+}
+
+/** ` (did you mean replay?)` for a mistyped command, or nothing. */
+function meant(name: string): string {
+  const near = nearestName(name, Object.keys(COMMANDS));
+  return near ? ` (did you mean ${near}?)` : '';
 }
 
 /** What the AWS configuration lacks, for a command that reaches AWS (an s3:// source, --remote). */

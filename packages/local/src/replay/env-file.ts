@@ -30,9 +30,22 @@ export function envFileArgument(values: { 'env-file'?: string; 'env-vars'?: stri
  */
 export async function readEnvFile(path: string, ids: readonly string[]): Promise<Record<string, string>> {
   let json: unknown;
+  let text = '';
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    // A byte order mark (Notepad, PowerShell 5's `Out-File -Encoding utf8`) is not JSON, nor visible in the error.
+    text = withoutBom(await readFile(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
+    // A dotenv file (`KEY=VALUE` lines) is not the format: say which is, and the option taking KEY=VALUE (round 7).
+    const pair = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/m.exec(text);
+    if (pair) {
+      const [, key, raw = ''] = pair;
+      const value = raw.trim().replace(/^(["'])(.*)\1$/, '$2');
+      throw new LocalStackError(
+        `environment file ${path}: KEY=VALUE lines (a .env file) are not its format: it is the JSON of sam local invoke --env-vars, ` +
+          `{"Parameters": {${JSON.stringify(key)}: ${JSON.stringify(value)}}}; or give each variable as --env ${key}=${value}`,
+      );
+    }
     throw new LocalStackError(`environment file ${path}: ${(error as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -67,6 +80,11 @@ export async function readEnvFile(path: string, ids: readonly string[]): Promise
     }
   }
   return env;
+}
+
+/** `text` without the byte order mark an editor may have put before it. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**

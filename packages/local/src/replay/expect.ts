@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Direction } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
+import { withoutBom } from './env-file.js';
 
 /**
  * What a fixture is expected to do (`<fixture>.expect.json`, or an entry of a
@@ -106,7 +107,15 @@ export class ExpectationBook {
     }
     const sidecar = join(folder, `${basename(path, extname(path))}.expect.json`);
     const fromManifest = this.entries.get(path);
-    if (!existsSync(sidecar)) return fromManifest;
+    if (!existsSync(sidecar)) {
+      // Named after the whole file name (`x.eml.expect.json`), it would check nothing, silently (newcomer round 7).
+      const misnamed = `${path}.expect.json`;
+      if (extname(path) !== '' && existsSync(misnamed))
+        throw new LocalStackError(
+          `${misnamed}: not read: the expectation of ${basename(path)} is ${basename(sidecar)} (the name without ${extname(path)}): rename it`,
+        );
+      return fromManifest;
+    }
     return { ...fromManifest, ...checked(await readJson(sidecar), sidecar) };
   }
 
@@ -126,7 +135,8 @@ export class ExpectationBook {
 
 async function readJson(path: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(path, 'utf8'));
+    // Written on Windows, it may start with a byte order mark, which JSON.parse refuses (newcomer round 7).
+    return JSON.parse(withoutBom(await readFile(path, 'utf8')));
   } catch (error) {
     throw new LocalStackError(`cannot read expectations ${path}: ${(error as Error).message}`);
   }

@@ -152,14 +152,23 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
     const e = error as Error;
     throw new LocalStackError(`cannot load ${label} (${path}): ${e.name}: ${e.message}`);
   }
-  const fn = module[exportName] ?? (module.default as Record<string, unknown> | undefined)?.[exportName];
+  // A CommonJS module's exports are its default (`module.exports = { handler }`); a default that is itself a
+  // function is an ES module's `export default flow(…)`, whose own `handler` property is no handler (newcomer round 7).
+  const fallback = typeof module.default === 'function' ? undefined : module.default;
+  const fn = module[exportName] ?? (fallback as Record<string, unknown> | undefined)?.[exportName];
   if (typeof fn !== 'function') {
     if (fn !== undefined)
       throw new LocalStackError(
         `${label}: "${exportName}" is ${fn === null ? 'null' : `a ${typeof fn}`}, not a function: export the handler flow() returns`,
       );
     const names = Object.keys(module).join(', ') || 'none';
-    throw new LocalStackError(`${label}: no function exported as "${exportName}" (exports: ${names})`);
+    const isDefault =
+      typeof module.default === 'function' && exportName === 'handler' && spec.handler !== undefined
+        ? `: the handler is the default export, but Lambda calls index.handler: write export const handler = flow(…), or replay it as --handler ${label.slice(0, -'#handler'.length)}#default`
+        : '';
+    throw new LocalStackError(
+      `${label}: no function exported as "${exportName}" (exports: ${names})${isDefault}`,
+    );
   }
   // sesFlow marks its handler with a registered symbol (the module may bundle its own @wmflow/core).
   const ses = (fn as unknown as Record<symbol, unknown>)[Symbol.for('wmflow.engine')] === 'ses';

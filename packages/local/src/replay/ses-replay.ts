@@ -175,11 +175,16 @@ function interpret(
   const answer = invocation.response as { disposition?: unknown } | undefined;
   const disposition = typeof answer?.disposition === 'string' ? answer.disposition : null;
   if (disposition === null || !DISPOSITIONS.includes(disposition)) {
+    // A flow() handler answers { actions }: say which engine it is for, as replay does of the reverse (newcomer round 7).
+    const workmail = Array.isArray((answer as { actions?: unknown } | null | undefined)?.actions);
+    const hint = workmail
+      ? ' (a WorkMail answer: replay a flow() handler without --engine ses, or build it with sesFlow of @wmflow/core/ses)'
+      : '';
     return {
       verdicts: all('DEFAULT'),
       error: {
         name: 'InvalidResponse',
-        message: `not a disposition (${JSON.stringify(answer ?? null)}): SES continues`,
+        message: `not a disposition (${JSON.stringify(answer ?? null)}): SES continues${hint}`,
       },
       disposition,
     };
