@@ -98,6 +98,7 @@ export {
   unsignedLargePayloads,
 } from './s3-client.js';
 export { isBucketName, isValidKeyPrefix } from './s3-names.js';
+export { type StoredObjectFacts, statedMd5 } from './ses/stored-digest.js';
 export { isTransient, TransientError } from './transient.js';
 export type {
   BounceVerdict,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -10,6 +11,7 @@ import {
   UploadPartCommand,
   type UploadPartCommandInput,
 } from '@aws-sdk/client-s3';
+import { statedMd5 } from '../ses/stored-digest.js';
 import { TransientError } from '../transient.js';
 import { isPreconditionFailed, retryTransient } from './request-retry.js';
 import { requireETag } from './stored-answer.js';
@@ -71,7 +73,9 @@ export async function uploadInParts(
       const put = new PutObjectCommand({ ...params, ...condition, Body: data, ContentLength: data.length });
       const what = `PutObject s3://${params.Bucket}/${params.Key}`;
       const outcome = await refusedIfTaken(
-        s3.send(put, { abortSignal }).then((out) => requireETag(out, what)),
+        s3
+          .send(put, { abortSignal })
+          .then((out) => storedAsSent(requireETag(out, what), params.Bucket, [data], what)),
         settings.ifNoneMatch === true,
         what,
       );
@@ -258,22 +262,45 @@ async function sendPart(
   length: number,
   signal: AbortSignal,
 ): Promise<Omit<CompletedPart, 'PartNumber'>> {
+  const what = `UploadPart ${part.PartNumber} of s3://${part.Bucket}/${part.Key}`;
   const out = await retryTransient(
     () =>
-      s3.send(
-        new UploadPartCommand({
-          ...part,
-          Body: Readable.from(chunks, { objectMode: false }),
-          ContentLength: length,
-        }),
-        { abortSignal: signal },
-      ),
+      s3
+        .send(
+          new UploadPartCommand({
+            ...part,
+            Body: Readable.from(chunks, { objectMode: false }),
+            ContentLength: length,
+          }),
+          { abortSignal: signal },
+        )
+        .then((answer) => (answer.ETag ? storedAsSent(answer, part.Bucket, chunks, what) : answer)),
     { attempts: PART_ATTEMPTS, signal },
   ).catch((error: unknown) => uploadFailureIsTransient(error, 'UploadPart'));
-  requireETag(out, `UploadPart ${part.PartNumber} of s3://${part.Bucket}/${part.Key}`);
+  requireETag(out, what);
   // Complete needs each part's checksum when the upload has an algorithm (Object Lock: SHA256).
   const { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
   return { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 };
+}
+
+/**
+ * `answer`, when its ETag is the MD5 of the bytes sent or states none (see {@link statedMd5}: SSE-KMS, DSSE, SSE-C,
+ * a directory bucket); else a {@link TransientError}: S3 answered 200 having stored other bytes, a body cut on its
+ * way with its Content-Length (unsigned, as SigV4 leaves a body over 64 KiB), which a later GetObject (WorkMail's for
+ * PutRawMessageContent, a journal reader) would read as the object (fault round 88).
+ */
+function storedAsSent<
+  T extends { ETag?: string; ServerSideEncryption?: string; SSECustomerAlgorithm?: string },
+>(answer: T, bucket: string, chunks: readonly Buffer[], what: string): T {
+  const stated = statedMd5(bucket, answer);
+  if (stated === undefined) return answer;
+  const hash = createHash('md5');
+  for (const chunk of chunks) hash.update(chunk);
+  const sent = hash.digest('hex');
+  if (sent === stated) return answer;
+  throw new TransientError(
+    `${what} answered ETag ${answer.ETag}, not the MD5 of the ${lengthOf(chunks)} bytes sent (${sent}): S3 stored other bytes`,
+  );
 }
 
 function lengthOf(chunks: readonly Buffer[]): number {

@@ -14,6 +14,12 @@ export interface StoredObjectFacts {
  * object stored in one piece (PutObject, as SES's S3 action stores mail), unencrypted or under SSE-S3, is the MD5 of
  * its bytes; a multipart object's has a dash, and one under SSE-KMS, DSSE-KMS or SSE-C, or in a directory bucket
  * (`--x-s3`), is no digest of them.
+ *
+ * @example
+ * ```ts
+ * statedMd5('mail', { ETag: '"9e107d9d372bb6826bd81d3542a419d6"', ServerSideEncryption: 'AES256' }); // '9e107d9d…'
+ * statedMd5('mail', { ETag: '"9e107d9d372bb6826bd81d3542a419d6-3"' }); // undefined: a multipart object
+ * ```
  */
 export function statedMd5(bucket: string, facts: StoredObjectFacts): string | undefined {
   const md5 = /^"?([0-9a-fA-F]{32})"?$/.exec(facts.ETag ?? '')?.[1];
@@ -59,7 +65,8 @@ export function checkStoredDigest<T extends Readable & { contentLength?: number 
       done(
         new MessageReadError(
           'short',
-          `${what} answered ${read} bytes whose MD5 is not the one its ETag states (${md5}): not the object as stored`,
+          `${what} answered ${read} bytes whose MD5 is not the one its ETag states (${md5}): not the object as stored` +
+            ' (or an object under SSE-KMS, DSSE-KMS or SSE-C whose answer lost its x-amz-server-side-encryption header)',
         ),
       );
     },
