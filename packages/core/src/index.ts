@@ -89,6 +89,7 @@ export { isImmutableHeader, type UpdateCheckLimits } from './mime/update-rules.j
 export { checkOptionNames } from './option-names.js';
 export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } from './s3/parted-upload.js';
 export { isPreconditionFailed, retryTransient } from './s3/request-retry.js';
+export { storeVerifiesUpload } from './s3/store-verifies.js';
 export { requireETag } from './s3/stored-answer.js';
 export {
   keepAnswerOnBody,

@@ -14,6 +14,7 @@ import {
 import { statedMd5 } from '../ses/stored-digest.js';
 import { TransientError } from '../transient.js';
 import { isPreconditionFailed, retryTransient } from './request-retry.js';
+import { storeVerifiesUpload } from './store-verifies.js';
 import { requireETag } from './stored-answer.js';
 
 /** How {@link uploadInParts} cuts and sends a body. */
@@ -64,6 +65,8 @@ export async function uploadInParts(
   const parts = new PendingAware(cutParts(body, settings.partSize));
   const abortSignal = settings.signal;
   const condition = settings.ifNoneMatch ? { IfNoneMatch: '*' } : {};
+  // Bytes S3 verifies against the SDK's checksum need no MD5 of ours compared with the answer's ETag.
+  const verified = await storeVerifiesUpload(s3, params);
   try {
     const first = await untilAborted(parts.next(), abortSignal);
     const firstPart = first.done ? [] : first.value;
@@ -75,7 +78,11 @@ export async function uploadInParts(
       const outcome = await refusedIfTaken(
         s3
           .send(put, { abortSignal })
-          .then((out) => storedAsSent(requireETag(out, what), params.Bucket, [data], what)),
+          .then((out) =>
+            verified
+              ? requireETag(out, what)
+              : storedAsSent(requireETag(out, what), params.Bucket, [data], what),
+          ),
         settings.ifNoneMatch === true,
         what,
       );
@@ -97,7 +104,7 @@ export async function uploadInParts(
         SSECustomerKey: params.SSECustomerKey,
         SSECustomerKeyMD5: params.SSECustomerKeyMD5,
       };
-      const sent = await sendParts(s3, { ...upload, ...partParams }, [firstPart], parts, settings);
+      const sent = await sendParts(s3, { ...upload, ...partParams }, [firstPart], parts, settings, verified);
       const complete = new CompleteMultipartUploadCommand({
         ...upload,
         ...condition,
@@ -215,6 +222,7 @@ async function sendParts(
   held: Buffer[][],
   rest: PendingAware<Buffer[]>,
   settings: PartedUploadSettings,
+  verified: boolean,
 ): Promise<{ completed: CompletedPart[]; size: number }> {
   const completed: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -225,7 +233,7 @@ async function sendParts(
     const PartNumber = ++number;
     const length = lengthOf(chunks);
     size += length;
-    const task = sendPart(s3, { ...upload, PartNumber }, chunks, length, settings.signal)
+    const task = sendPart(s3, { ...upload, PartNumber }, chunks, length, settings.signal, verified)
       .then(
         (answer) => void completed.push({ PartNumber, ...answer }),
         (error: unknown) => {
@@ -261,6 +269,7 @@ async function sendPart(
   chunks: Buffer[],
   length: number,
   signal: AbortSignal,
+  verified: boolean,
 ): Promise<Omit<CompletedPart, 'PartNumber'>> {
   const what = `UploadPart ${part.PartNumber} of s3://${part.Bucket}/${part.Key}`;
   const out = await retryTransient(
@@ -274,7 +283,9 @@ async function sendPart(
           }),
           { abortSignal: signal },
         )
-        .then((answer) => (answer.ETag ? storedAsSent(answer, part.Bucket, chunks, what) : answer)),
+        .then((answer) =>
+          answer.ETag && !verified ? storedAsSent(answer, part.Bucket, chunks, what) : answer,
+        ),
     { attempts: PART_ATTEMPTS, signal },
   ).catch((error: unknown) => uploadFailureIsTransient(error, 'UploadPart'));
   requireETag(out, what);
@@ -287,7 +298,8 @@ async function sendPart(
  * `answer`, when its ETag is the MD5 of the bytes sent or states none (see {@link statedMd5}: SSE-KMS, DSSE, SSE-C,
  * a directory bucket); else a {@link TransientError}: S3 answered 200 having stored other bytes, a body cut on its
  * way with its Content-Length (unsigned, as SigV4 leaves a body over 64 KiB), which a later GetObject (WorkMail's for
- * PutRawMessageContent, a journal reader) would read as the object (fault round 88).
+ * PutRawMessageContent, a journal reader) would read as the object (fault round 88). Only for an upload S3 does not
+ * verify against a checksum of the SDK's ({@link storeVerifiesUpload}).
  */
 function storedAsSent<
   T extends { ETag?: string; ServerSideEncryption?: string; SSECustomerAlgorithm?: string },

@@ -7,6 +7,7 @@ import {
   requireETag,
   retryTransient,
   statedMd5,
+  storeVerifiesUpload,
   TransientError,
 } from '@wmflow/core';
 import type { HashedUpload, UploadParams, UploadSettings } from './upload.js';
@@ -41,8 +42,9 @@ async function putStreamed(
   onRead: UploadSettings['onRead'],
 ): Promise<HashedUpload> {
   const hash = createHash('sha256');
-  // The MD5 too: S3's ETag of a one-piece object is its MD5, so an answer for other bytes is told (fault round 88).
-  const md5 = createHash('md5');
+  // The MD5 too, unless S3 verifies the SDK's checksum of the bytes: S3's ETag of a one-piece object is its MD5, so an
+  // answer for other bytes is told (fault round 88).
+  const md5 = (await storeVerifiesUpload(s3, params)) ? undefined : createHash('md5');
   let size = 0;
   let sha256: string | undefined;
   const request = new AbortController();
@@ -57,7 +59,7 @@ async function putStreamed(
   const body = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
-      md5.update(chunk);
+      md5?.update(chunk);
       size += chunk.length;
       done(null, chunk);
     },
@@ -88,8 +90,8 @@ async function putStreamed(
       throw new Error(`streamed ${size} of the ${length} bytes announced`);
     // A 200 for bytes S3 stored short (the body cut on its way with its length): transient, so the attempt after it
     // finds the key taken, compares the stored copy's digest and journals the whole message beside it.
-    const stated = statedMd5(params.Bucket, answer);
-    const sent = md5.digest('hex');
+    const stated = md5 && statedMd5(params.Bucket, answer);
+    const sent = md5?.digest('hex');
     if (stated !== undefined && stated !== sent)
       throw new TransientError(
         `PutObject s3://${params.Bucket}/${params.Key} answered ETag ${answer.ETag}, not the MD5 of the ${size} bytes sent (${sent}): S3 stored other bytes`,
