@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoHarness, manualClock, startDynamo } from '../../test/support/dynamo.js';
-import { runFlow } from '../../test/support/run.js';
-import { rateLimit } from './rate-limit.js';
+import { describe, expect, it } from 'vitest';
+import { OUTSIDE, outboundLimits, RATE_BOUNCE } from '../../test/support/outbound-limit.js';
 
 // Attacker round 109: an outbound per-sender limit (`key: 'sender'`, and the sender half of `pair`) counted a routed
 // spelling of the sending mailbox apart. Round 107 took `kiosk%corp.example@corp.example` as an envelope sender for the
@@ -10,32 +8,7 @@ import { rateLimit } from './rate-limit.js';
 // depend on are free text) each had a fresh counter, so a compromised mailbox sent past its limit. A routed spelling
 // is now also counted under the mailbox at each end of its route (packages/rules/src/rate/keys.ts).
 
-let dynamo: DynamoHarness;
-beforeAll(async () => {
-  dynamo = await startDynamo();
-}, 60_000);
-afterAll(() => dynamo?.stop());
-
-const OUTSIDE = ['x@outside.example'];
-const BOUNCE =
-  'BOUNCE:Your message was not delivered: too many messages were sent in a short time. Please try again later.';
-
-async function limiter(key: 'sender' | 'pair', limit: number) {
-  return rateLimit({
-    table: await dynamo.table(),
-    dynamo: dynamo.client,
-    storeTimeoutMs: 10_000,
-    onStoreError: 'fail-closed',
-    clock: manualClock().now,
-    key,
-    limit,
-    window: '1h',
-    windowType: 'fixed',
-  });
-}
-
-const outbound = (rule: Awaited<ReturnType<typeof limiter>>, mailFrom: string, recipients = OUTSIDE) =>
-  runFlow([rule], { direction: 'OUTBOUND', mailFrom, recipients }, { direction: 'OUTBOUND' });
+const { limiter, outbound } = outboundLimits();
 
 describe('A109-4: an outbound sender limit counts a routed spelling as the mailbox at its end', () => {
   it('counts percent hacks and bang paths of the sender as the sender', async () => {
@@ -48,7 +21,7 @@ describe('A109-4: an outbound sender limit counts a routed spelling as the mailb
       '"alice+x@corp.example"@corp.example',
     ])
       verdicts.push((await outbound(rule, from)).verdict(OUTSIDE[0] as string));
-    expect(verdicts).toEqual(['DEFAULT', 'DEFAULT', BOUNCE, BOUNCE]);
+    expect(verdicts).toEqual(['DEFAULT', 'DEFAULT', RATE_BOUNCE, RATE_BOUNCE]);
   });
   it('counts a pair by the mailbox at the end of the sender’s route', async () => {
     const rule = await limiter('pair', 1);
@@ -56,7 +29,7 @@ describe('A109-4: an outbound sender limit counts a routed spelling as the mailb
     const second = await outbound(rule, 'alice%corp.example%b@corp.example');
     expect([first.verdict('x@outside.example'), second.verdict('x@outside.example')]).toEqual([
       'DEFAULT',
-      BOUNCE,
+      RATE_BOUNCE,
     ]);
   });
   it('benign: a mailbox whose name holds a percent sign, and another mailbox, are counted apart', async () => {

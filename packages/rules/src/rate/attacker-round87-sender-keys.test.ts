@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoHarness, manualClock, startDynamo } from '../../test/support/dynamo.js';
+import { describe, expect, it } from 'vitest';
+import { OUTSIDE, outboundLimits, RATE_BOUNCE } from '../../test/support/outbound-limit.js';
 import { runFlow } from '../../test/support/run.js';
-import { rateLimit } from './rate-limit.js';
 
 // Attacker round 87: an outbound per-sender limit (`key: 'sender'`, and the sender half of `pair`) counted each
 // spelling of the sending mailbox apart: a compromised mailbox writing from `alice+1@`, `alice+2@`, … (its
@@ -10,32 +9,7 @@ import { rateLimit } from './rate-limit.js';
 // now its mailbox: the sub-address cut and the local part folded. Inbound keys are unchanged (an outside sender's
 // envelope is claimed anyway, and mailing lists write VERP sub-addresses, one per message).
 
-let dynamo: DynamoHarness;
-beforeAll(async () => {
-  dynamo = await startDynamo();
-}, 60_000);
-afterAll(() => dynamo?.stop());
-
-const OUTSIDE = ['x@outside.example'];
-const BOUNCE =
-  'BOUNCE:Your message was not delivered: too many messages were sent in a short time. Please try again later.';
-
-async function limiter(key: 'sender' | 'pair', limit: number) {
-  return rateLimit({
-    table: await dynamo.table(),
-    dynamo: dynamo.client,
-    storeTimeoutMs: 10_000,
-    onStoreError: 'fail-closed',
-    clock: manualClock().now,
-    key,
-    limit,
-    window: '1h',
-    windowType: 'fixed',
-  });
-}
-
-const outbound = (rule: Awaited<ReturnType<typeof limiter>>, mailFrom: string, recipients = OUTSIDE) =>
-  runFlow([rule], { direction: 'OUTBOUND', mailFrom, recipients }, { direction: 'OUTBOUND' });
+const { limiter, outbound } = outboundLimits();
 
 describe('A87-2: an outbound sender limit counts the mailbox, whatever its spelling', () => {
   it('counts sub-addresses of the sender as the sender', async () => {
@@ -48,7 +22,7 @@ describe('A87-2: an outbound sender limit counts the mailbox, whatever its spell
       'alice@corp.example',
     ])
       verdicts.push((await outbound(rule, from)).verdict(OUTSIDE[0] as string));
-    expect(verdicts).toEqual(['DEFAULT', 'DEFAULT', BOUNCE, BOUNCE]);
+    expect(verdicts).toEqual(['DEFAULT', 'DEFAULT', RATE_BOUNCE, RATE_BOUNCE]);
   });
   it('counts folded spellings of the sender as the sender', async () => {
     const rule = await limiter('sender', 2);
@@ -60,7 +34,7 @@ describe('A87-2: an outbound sender limit counts the mailbox, whatever its spell
       'ali\u00adce@corp.example',
     ])
       verdicts.push((await outbound(rule, from)).verdict(OUTSIDE[0] as string));
-    expect(verdicts).toEqual(['DEFAULT', 'DEFAULT', BOUNCE, BOUNCE]);
+    expect(verdicts).toEqual(['DEFAULT', 'DEFAULT', RATE_BOUNCE, RATE_BOUNCE]);
   });
   it('counts a pair by the sending mailbox', async () => {
     const rule = await limiter('pair', 1);
@@ -68,7 +42,7 @@ describe('A87-2: an outbound sender limit counts the mailbox, whatever its spell
     const second = await outbound(rule, 'alice+b@corp.example');
     expect([first.verdict('x@outside.example'), second.verdict('x@outside.example')]).toEqual([
       'DEFAULT',
-      BOUNCE,
+      RATE_BOUNCE,
     ]);
   });
   it('benign: two mailboxes of the organization are counted apart', async () => {
