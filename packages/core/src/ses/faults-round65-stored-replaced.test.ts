@@ -2,8 +2,7 @@ import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LazyMessage } from '../message/message.js';
-import { storedMessageSource } from './clients.js';
+import { drain, forgeCrc, openStored, storedMail } from '../../test/support/stored-replaced.js';
 
 // Fault round 65: guard-ses / archiver-ses read the stored message again (a header read releases the transfer, a
 // body read or the journal's stream fetches it again). The object is replaced between the reads by one of the same
@@ -13,7 +12,6 @@ import { storedMessageSource } from './clients.js';
 // fetch after the first is now pinned to the first answer's ETag (If-Match): S3's 412 fails it, `changed`.
 const BUCKET = 'inbound-mail-r65';
 const PREFIX = 'inbound/';
-const SIZE = 3 * 1024 * 1024;
 let stack: LocalStack;
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: [BUCKET] });
@@ -22,62 +20,10 @@ afterAll(async () => {
   await stack.stop();
 });
 const MESSAGE_ID = '<r65.stored@partner.example>';
-const HEAD = `Message-ID: ${MESSAGE_ID}\r\nFrom: ann@partner.example\r\nTo: bob@corp.example\r\nSubject: report\r\n\r\n`;
-/** `SIZE` bytes: the same first `same` bytes for every `tail`, then lines of `tail`. */
-const mail = (tail: string, same = 1024 * 1024) => {
-  const start = Buffer.from(HEAD + 'the same report line\r\n'.repeat(same / 22)).subarray(0, same);
-  const line = `${tail}\r\n`;
-  const rest = Buffer.from(line.repeat(Math.ceil((SIZE - same) / line.length))).subarray(0, SIZE - same);
-  return Buffer.concat([start, rest]);
-};
+const mail = (tail: string, same?: number) => storedMail(MESSAGE_ID, tail, same);
 const store = (id: string, bytes: Buffer) =>
   stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}${id}`, Body: bytes }));
-const open = (id: string) =>
-  new LazyMessage(
-    storedMessageSource(stack.s3, { bucket: BUCKET, keyPrefix: PREFIX }, id, undefined, {
-      messageIdHeader: MESSAGE_ID,
-      maxHeaderBytes: 256 * 1024,
-    }),
-    { releaseAbove: 1, mailOnly: true },
-  );
-const drain = async (stream: NodeJS.ReadableStream): Promise<Buffer | Error> => {
-  const parts: Buffer[] = [];
-  try {
-    for await (const chunk of stream) parts.push(chunk as Buffer);
-  } catch (error) {
-    return error as Error;
-  }
-  return Buffer.concat(parts);
-};
-
-/** zlib's CRC-32 table (reflected polynomial 0xEDB88320) and the index of each entry by its top byte. */
-const TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const BY_TOP = new Map(TABLE.map((t, k) => [t >>> 24, k]));
-
-/** `bytes` with its last 4 bytes set so that its CRC-32 is `target` (CRC-32 is linear: anyone can do this). */
-function forgeCrc(bytes: Buffer, target: number): Buffer {
-  const out = Buffer.from(bytes);
-  const at = out.length - 4;
-  let state = ~crc32(out.subarray(0, at)) >>> 0;
-  // Backwards from the wanted register: the top byte of each step names the table entry it used.
-  const used: number[] = [];
-  let c = ~target >>> 0;
-  for (let i = 0; i < 4; i++) {
-    const k = BY_TOP.get(c >>> 24) as number;
-    used.unshift(k);
-    c = ((c ^ (TABLE[k] as number)) << 8) >>> 0;
-  }
-  for (let i = 0; i < 4; i++) {
-    const k = used[i] as number;
-    out[at + i] = (state ^ k) & 0xff;
-    state = ((TABLE[k] as number) ^ (state >>> 8)) >>> 0;
-  }
-  return out;
-}
+const open = (id: string) => openStored(stack.s3, BUCKET, PREFIX, id, MESSAGE_ID);
 
 describe('the stored message replaced between reads, same length and first bytes (fault round 65, held)', () => {
   it('header read, then replaced: the body read is the new object whole, never the old one past the held start', async () => {

@@ -2,8 +2,7 @@ import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type LocalStack, startLocalStack } from '@wmflow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LazyMessage } from '../message/message.js';
-import { storedMessageSource } from './clients.js';
+import { drain, forgeCrc, openStored, storedMail } from '../../test/support/stored-replaced.js';
 
 // Fault round 87: round 65 pins every re-read of the stored message (guard-ses, archiver-ses) to the first answer's
 // ETag with If-Match, and leaves the check to the store. A store or something in between that drops If-Match (an
@@ -12,7 +11,6 @@ import { storedMessageSource } from './clients.js';
 // four bytes make repeat (round 65's forgery). Asked: a later reader of the invocation fails, never sees other bytes.
 const BUCKET = 'inbound-mail-r87';
 const PREFIX = 'inbound/';
-const SIZE = 3 * 1024 * 1024;
 let stack: LocalStack;
 /** What the S3 client's "store" does: forget If-Match, or answer this many GETs without an ETag. */
 const store = { dropIfMatch: false, etagless: 0 };
@@ -46,58 +44,10 @@ afterAll(async () => {
   await stack.stop();
 });
 const MESSAGE_ID = '<r87.stored@partner.example>';
-const HEAD = `Message-ID: ${MESSAGE_ID}\r\nFrom: ann@partner.example\r\nTo: bob@corp.example\r\nSubject: report\r\n\r\n`;
-const mail = (tail: string, same = 1024 * 1024) => {
-  const start = Buffer.from(HEAD + 'the same report line\r\n'.repeat(same / 22)).subarray(0, same);
-  const line = `${tail}\r\n`;
-  const rest = Buffer.from(line.repeat(Math.ceil((SIZE - same) / line.length))).subarray(0, SIZE - same);
-  return Buffer.concat([start, rest]);
-};
+const mail = (tail: string, same?: number) => storedMail(MESSAGE_ID, tail, same);
 const put = (id: string, bytes: Buffer) =>
   stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}${id}`, Body: bytes }));
-const open = (id: string) =>
-  new LazyMessage(
-    storedMessageSource(stack.s3, { bucket: BUCKET, keyPrefix: PREFIX }, id, undefined, {
-      messageIdHeader: MESSAGE_ID,
-      maxHeaderBytes: 256 * 1024,
-    }),
-    { releaseAbove: 1, mailOnly: true },
-  );
-const drain = async (stream: NodeJS.ReadableStream): Promise<Buffer | Error> => {
-  const parts: Buffer[] = [];
-  try {
-    for await (const chunk of stream) parts.push(chunk as Buffer);
-  } catch (error) {
-    return error as Error;
-  }
-  return Buffer.concat(parts);
-};
-
-const TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const BY_TOP = new Map(TABLE.map((t, k) => [t >>> 24, k]));
-/** `bytes` with its last 4 bytes set so that its CRC-32 is `target` (round 65's forgery). */
-function forgeCrc(bytes: Buffer, target: number): Buffer {
-  const out = Buffer.from(bytes);
-  const at = out.length - 4;
-  let state = ~crc32(out.subarray(0, at)) >>> 0;
-  const used: number[] = [];
-  let c = ~target >>> 0;
-  for (let i = 0; i < 4; i++) {
-    const k = BY_TOP.get(c >>> 24) as number;
-    used.unshift(k);
-    c = ((c ^ (TABLE[k] as number)) << 8) >>> 0;
-  }
-  for (let i = 0; i < 4; i++) {
-    const k = used[i] as number;
-    out[at + i] = (state ^ k) & 0xff;
-    state = ((TABLE[k] as number) ^ (state >>> 8)) >>> 0;
-  }
-  return out;
-}
+const open = (id: string) => openStored(stack.s3, BUCKET, PREFIX, id, MESSAGE_ID);
 
 /** The journal streams the object, then it is replaced by one of the same length, start and tail CRC-32. */
 async function laterRead(id: string): Promise<{ journaled: Buffer | Error; later: Buffer | Error }> {
