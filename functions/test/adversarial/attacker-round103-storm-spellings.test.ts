@@ -1,9 +1,5 @@
-import { type FlowResponse, readResponse } from '@wmflow/core';
-import { lambdaContext, makeFlowEvent } from '@wmflow/core/testing';
-import { DEFAULT_RATE_TABLE } from '@wmflow/local';
 import { describe, expect, it } from 'vitest';
-import { guard } from '../../guard/guard.js';
-import { mail } from './attacker-kit.js';
+import { guardRateSender, storm } from './guard-rate-send.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 103: the guard's mail-storm stopper (STORM_GROUPS) and its inbound `recipient` / `pair` rate limits
@@ -13,26 +9,7 @@ import { useLocalStack } from './stack.js';
 // reached the whole staff past STORM_THRESHOLD, and `ceo+1@`, `ceo+2@` past a per-recipient limit. Inbound, the
 // counter is now the mailbox (packages/rules/src/rate/mail-storm.ts, keys.ts).
 const stack = useLocalStack();
-let serial = 0;
-
-async function send(env: Record<string, string>, recipients: string[], mailFrom = 'x@evil.example') {
-  const n = `r103-${serial++}`;
-  const handler = guard({
-    ORGANIZATION_DOMAINS: 'corp.example',
-    UPDATES_BUCKET: 'updates',
-    RATE_TABLE: DEFAULT_RATE_TABLE,
-    ...env,
-  });
-  const messageId = stack().flow.load(
-    mail([`From: ${mailFrom}`, `Subject: all hands ${n}`, 'Content-Type: text/plain'], 'Reply all!'),
-  );
-  const event = makeFlowEvent({ messageId, mailFrom, recipients });
-  const response = (await handler(event, lambdaContext())) as FlowResponse;
-  const verdicts = readResponse(response, recipients, 'INBOUND').verdicts;
-  return recipients.map((r) => verdicts.get(r)?.type);
-}
-
-const storm = (group: string) => ({ STORM_GROUPS: group, STORM_THRESHOLD: '2', STORM_WINDOW: '1h' });
+const send = guardRateSender(stack, 'r103');
 
 describe('A103-1: STORM_GROUPS counts the group, whatever spelling the sender writes', () => {
   const cases: Record<string, (local: string) => string[]> = {

@@ -1,11 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type FlowResponse, readResponse } from '@wmflow/core';
-import { lambdaContext, makeFlowEvent, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
+import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { DEFAULT_RATE_TABLE } from '@wmflow/local';
 import { describe, expect, it } from 'vitest';
-import { guard } from '../../guard/guard.js';
 import { guardSes } from '../../guard-ses/guard-ses.js';
 import { mail } from './attacker-kit.js';
+import { guardRateSender, storm } from './guard-rate-send.js';
 import { useLocalStack } from './stack.js';
 
 // Attacker round 109: the guard's mail-storm stopper (STORM_GROUPS) and its inbound `recipient` / `pair` rate limits
@@ -16,28 +15,9 @@ import { useLocalStack } from './stack.js';
 // outside sender writing `all-staff%corp.example%1@`, `…%2@`, … (or `1!corp.example!all-staff@`, …) had a fresh
 // counter each message and reached the whole staff past STORM_THRESHOLD, and the CEO past a per-recipient limit.
 // A routed recipient is now counted under the mailbox at each end of its route (packages/rules/src/rate/keys.ts,
-// mail-storm.ts; packages/core/src/address.ts `mailboxesOf`).
+// mail-storm.ts; packages/core/src/address.ts `reachedMailboxes`).
 const stack = useLocalStack(['updates', 'inbound-mail']);
-let serial = 0;
-
-async function send(env: Record<string, string>, recipients: string[], mailFrom = 'x@evil.example') {
-  const n = `r109-${serial++}`;
-  const handler = guard({
-    ORGANIZATION_DOMAINS: 'corp.example',
-    UPDATES_BUCKET: 'updates',
-    RATE_TABLE: DEFAULT_RATE_TABLE,
-    ...env,
-  });
-  const messageId = stack().flow.load(
-    mail([`From: ${mailFrom}`, `Subject: all hands ${n}`, 'Content-Type: text/plain'], 'Reply all!'),
-  );
-  const event = makeFlowEvent({ messageId, mailFrom, recipients });
-  const response = (await handler(event, lambdaContext())) as FlowResponse;
-  const verdicts = readResponse(response, recipients, 'INBOUND').verdicts;
-  return recipients.map((r) => verdicts.get(r)?.type);
-}
-
-const storm = (group: string) => ({ STORM_GROUPS: group, STORM_THRESHOLD: '2', STORM_WINDOW: '1h' });
+const send = guardRateSender(stack, 'r109');
 
 describe('A109-1: STORM_GROUPS counts a routed spelling as the mailbox at its end', () => {
   const cases: Record<string, (g: string) => string[]> = {
@@ -142,7 +122,7 @@ async function sendSes(env: Record<string, string>, recipients: string[], source
   });
   const messageId = sesMessageId();
   const bytes = mail(
-    [`From: ${source}`, `Subject: all hands ses ${serial++}`, 'Content-Type: text/plain'],
+    [`From: ${source}`, `Subject: all hands ses ${messageId}`, 'Content-Type: text/plain'],
     'Reply all!',
   );
   await stack().s3.send(
