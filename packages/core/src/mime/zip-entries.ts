@@ -12,6 +12,7 @@ const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const DESCRIPTOR = Buffer.from([0x50, 0x4b, 0x07, 0x08]);
+const LOCAL_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /** One entry of a zip archive, read on demand. */
 export interface ZipEntry {
@@ -91,6 +92,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
       local,
       { compressed, uncompressed, crc },
       { name, raw: rawName, method, flags },
+      maxBytes,
     );
     extents.push(local, frame.end);
     // unzip extracts under the last Unicode Path field, 7-Zip under the first, a streaming extractor under the local
@@ -198,6 +200,7 @@ function localFrame(
   local: number,
   sizes: Sizes,
   entry: { name: string; raw: Buffer; method: number; flags: number },
+  maxBytes: number,
 ): { data: number; end: number } {
   const { name } = entry;
   if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL)
@@ -229,7 +232,41 @@ function localFrame(
   // and size fit the bytes before it: one planted inside ends the file early, and the rest reads as local headers.
   if (entry.method === 0 && zip.subarray(start, dataEnd).includes(DESCRIPTOR))
     throw new Error(`${name}: stored data of unknown size holding a data descriptor's signature`);
+  // Deflated data of unknown size ends, for a streaming extractor (Java's ZipInputStream, libarchive reading a
+  // stream), where its deflate stream ends: a descriptor and a local header after that end, inside the size the
+  // directory gives, are a file only it extracts (attacker round 110). Data compressed otherwise (bzip2, LZMA, xz,
+  // zstd, which libarchive reads) is not decoded here: holding a local header's signature, where it ends is not known.
+  const span = zip.subarray(start, dataEnd);
+  if (entry.method === 8 && deflateEndsEarly(span, maxBytes, name))
+    throw new Error(
+      `${name}: a local header after its deflate stream's end, inside the size the directory gives (a file a streaming extractor reads)`,
+    );
+  if (entry.method !== 0 && entry.method !== 8 && span.includes(LOCAL_SIGNATURE))
+    throw new Error(
+      `${name}: data of unknown size, compressed with method ${entry.method}, holding a local header's signature`,
+    );
   return { data: start, end: dataEnd + length };
+}
+
+/**
+ * Whether deflated data ends before its last byte with a local header's signature in what is left. Only data holding
+ * that signature is inflated (a zip deflated in stored blocks, or one crafted), once, within `budget` decoded bytes;
+ * what cannot be inflated, or not within the budget, cannot be told and throws.
+ */
+function deflateEndsEarly(data: Buffer, budget: number, name: string): boolean {
+  if (!data.includes(LOCAL_SIGNATURE)) return false;
+  let consumed: number;
+  try {
+    // `info` answers the engine too, whose bytesWritten is the compressed bytes the stream took up to its end.
+    const options = { info: true, maxOutputLength: Math.max(1, budget) };
+    const inflated = inflateRawSync(data, options) as unknown as { engine: { bytesWritten: number } };
+    consumed = inflated.engine.bytesWritten;
+  } catch (error) {
+    throw new Error(
+      `${name}: where its deflated data ends cannot be told (${error instanceof RangeError ? 'over the decoded bytes budget' : (error as Error).message})`,
+    );
+  }
+  return consumed < data.length && data.includes(LOCAL_SIGNATURE, consumed);
 }
 
 // MS-DOS/FAT (0), OS/2 HPFS (6), NTFS (11) and VFAT (14) keep DOS attributes, not a Unix mode.

@@ -5,6 +5,7 @@
  * each on n and 8n in one run, as the growth is a timing claim.
  */
 import { Readable } from 'node:stream';
+import { deflateRawSync } from 'node:zlib';
 import {
   htmlToText,
   LazyMessage,
@@ -82,6 +83,28 @@ async function archiveNames(archive: string): Promise<number> {
   } finally {
     await message.close();
   }
+}
+
+/**
+ * A zip (as Latin-1 text) of one file `a.bin` deflated in stored blocks (its bytes verbatim) and written with a data
+ * descriptor (flag 8), as a streaming writer makes one: `zipFile`'s stored entry with its method and flag patched.
+ */
+function streamedZip(raw: Buffer): string {
+  const data = deflateRawSync(raw, { level: 0 });
+  const zip = zipFile([{ name: 'a.bin', data, method: 0 }]);
+  const dataEnd = 30 + 'a.bin'.length + data.length;
+  const descriptor = Buffer.alloc(16);
+  descriptor.writeUInt32LE(0x08074b50, 0);
+  descriptor.writeUInt32LE(data.length, 8);
+  descriptor.writeUInt32LE(data.length, 12);
+  const out = Buffer.concat([zip.subarray(0, dataEnd), descriptor, zip.subarray(dataEnd)]);
+  out.writeUInt16LE(8, 6);
+  out.writeUInt16LE(8, 8);
+  const central = dataEnd + 16;
+  out.writeUInt16LE(8, central + 8);
+  out.writeUInt16LE(8, central + 10);
+  out.writeUInt32LE(central, out.length - 6);
+  return out.toString('latin1');
 }
 
 /** A ustar archive of one file whose pax header holds `records` (lengths computed). */
@@ -550,6 +573,13 @@ export const HOSTILE_INPUTS: HostileInput[] = [
       const one = rtfWithObject('Package', packagedFile('a.txt', Buffer.from('x'))).slice(1, -1);
       return `{${one.repeat(Math.ceil(n / one.length))}}`;
     },
+    archiveNames,
+    40_000,
+  ],
+  [
+    // Round 110: data of unknown size holding local headers' signatures is inflated once to find its stream's end.
+    'parts(): a zip whose file of unknown size is deflated in stored blocks over endless local header signatures',
+    (n) => streamedZip(Buffer.from('PK\x03\x04'.repeat(n / 4), 'latin1')),
     archiveNames,
     40_000,
   ],
