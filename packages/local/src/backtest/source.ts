@@ -285,14 +285,23 @@ async function* withOrphans(listed: AsyncIterable<string>): AsyncGenerator<strin
 
 /**
  * Whether `key` is an expectation file of `wmflow replay` (newcomer round 7): a `wmflow.expect.json` manifest, or
- * the `<name>.expect.json` beside a listed `<name>.eml` (listed before it), as in the `mail/` of `wmflow init`.
+ * the `<name>.expect.json` beside a listed `<name>.eml` (any case; listed before it), as in the `mail/` of `wmflow init`.
  * Neither is journal metadata; backtesting such a folder judges its messages, with envelopes derived.
  */
 function isExpectation(key: string, seen: Set<string>): boolean {
   const name = basename(key);
   if (name === 'wmflow.expect.json') return true;
-  return key.endsWith('.expect.json') && seen.has(`${key.slice(0, -'.expect.json'.length)}.eml`);
+  if (!key.endsWith('.expect.json')) return false;
+  // `.eml` in any case (a `Lunch.EML` saved on Windows: replay reads `Lunch.expect.json` for it; false-positive round
+  // 10), each spelling sorting before `.expect.json`.
+  const stem = key.slice(0, -'.expect.json'.length);
+  return EML_SPELLINGS.some((ext) => seen.has(`${stem}${ext}`));
 }
+
+const EML_SPELLINGS = Array.from(
+  { length: 8 },
+  (_, i) => `.${[...'eml'].map((c, j) => (i & (1 << j) ? c.toUpperCase() : c)).join('')}`,
+);
 
 /** Throws when the bytes at `path` are not the size or SHA-256 the journal's metadata recorded for `key`. */
 async function checkBytes(path: string, key: string, metadata: JournalMetadata | null): Promise<void> {

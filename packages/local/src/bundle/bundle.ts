@@ -125,9 +125,16 @@ async function refuseWithoutHandler(metafile: Metafile, partial: string, entry: 
   if (exports === undefined || exports.includes('handler')) return;
   await rm(partial, { recursive: true, force: true });
   const names = exports.join(', ') || 'none';
-  const hint = exports.includes('default')
-    ? 'write export const handler = flow(…)'
-    : 'export the handler flow() returns as handler';
+  // A CommonJS module's `module.exports` reach an ES module bundle as its default export alone (false-positive round
+  // 10: the message said only to write what the module seemed to have written already).
+  const commonJs =
+    Object.entries(metafile.inputs).find(([file]) => resolve(parse(entry).root, file) === entry)?.[1]
+      .format === 'cjs';
+  const hint = commonJs
+    ? 'it is a CommonJS module, whose module.exports the bundle (an ES module) exports as default only: write it as an ES module, export const handler = flow(…)'
+    : exports.includes('default')
+      ? 'write export const handler = flow(…)'
+      : 'export the handler flow() returns as handler';
   throw new LocalStackError(
     `cannot bundle ${shown(entry)}: it exports no "handler" (exports: ${names}), and Lambda calls index.handler: ${hint}`,
   );

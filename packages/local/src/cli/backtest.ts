@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { isAbsolute, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { keepAnswerOnBody } from '@wmflow/core';
@@ -174,7 +175,7 @@ export async function backtest(args: string[]): Promise<number> {
           }
           // Lines of another candidate are no part of this run: resumed, they would stand for its verdicts (round 7).
           const theirs = describeLabel(line.candidate.label);
-          if (theirs.key !== policy.key)
+          if (!samePolicy(theirs, policy))
             throw new LocalStackError(
               `--resume ${values.resume}: its lines are of ${theirs.shown}, this run is of ${policy.shown}: ` +
                 'resume with the policies of the run that wrote it, or write this run to another file without --resume',
@@ -262,6 +263,26 @@ function describeLabel(label: string): { key: string; shown: string } {
     key: hash > 0 ? `${resolve(label.slice(0, hash))}#${label.slice(hash + 1)}` : label,
     shown: label,
   };
+}
+
+/**
+ * Whether lines labelled `theirs` are of the policy `ours`. A label keeps the path as it was written, from the folder
+ * that run started in: resumed from another folder (false-positive round 10), a relative path naming no module from
+ * here is the same module when this run's module ends with it (`lambdas/x.ts` from `samples/` for `samples/lambdas/x.ts`).
+ */
+function samePolicy(theirs: { key: string; shown: string }, ours: { key: string; shown: string }): boolean {
+  if (theirs.key === ours.key) return true;
+  const [theirPath, theirExport] = splitLabel(theirs.shown);
+  const [ourPath, ourExport] = splitLabel(ours.key);
+  if (theirPath === undefined || ourPath === undefined || theirExport !== ourExport) return false;
+  if (isAbsolute(theirPath) || existsSync(resolve(theirPath))) return false;
+  const tail = normalize(theirPath);
+  return !tail.startsWith('..') && ourPath.endsWith(`${sep}${tail}`);
+}
+
+function splitLabel(label: string): [string | undefined, string] {
+  const hash = label.lastIndexOf('#');
+  return hash > 0 ? [label.slice(0, hash), label.slice(hash + 1)] : [undefined, label];
 }
 
 function handlerSpec(fn: string | undefined, handler: string | undefined, built: boolean): HandlerSpec {
