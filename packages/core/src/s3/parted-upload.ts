@@ -11,9 +11,9 @@ import {
   UploadPartCommand,
   type UploadPartCommandInput,
 } from '@aws-sdk/client-s3';
-import { statedMd5 } from '../ses/stored-digest.js';
 import { TransientError } from '../transient.js';
 import { isPreconditionFailed, retryTransient } from './request-retry.js';
+import { statedMd5 } from './stated-md5.js';
 import { storeVerifiesUpload } from './store-verifies.js';
 import { requireETag } from './stored-answer.js';
 

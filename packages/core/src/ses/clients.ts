@@ -7,10 +7,11 @@ import { requireDelimited } from '../delimited-body.js';
 import { WmflowError } from '../errors.js';
 import { MessageReadError } from '../message/read-error.js';
 import { isPreconditionFailed } from '../s3/request-retry.js';
+import { statedMd5 } from '../s3/stated-md5.js';
 import { notS3sAnswer } from '../s3/stored-answer.js';
 import { sharedS3Client } from '../s3-client.js';
 import { deniedByPolicy, TransientError } from '../transient.js';
-import { checkStoredDigest, statedMd5 } from './stored-digest.js';
+import { checkStoredDigest } from './stored-digest.js';
 import { checkStoredIdentity } from './stored-identity.js';
 
 /** AWS clients an SES flow uses: S3 (the stored message) and SES (SendBounce). Inject your own in tests. */
