@@ -126,7 +126,7 @@ describe('multipart journal copy (message answered chunked, whole): parts and Co
       ? ({ do: 'forward-chunked-cut', keep: Number.MAX_SAFE_INTEGER } as const)
       : ({ do: 'forward' } as const);
 
-  it('an UploadPart answered 200 with an ETag but never stored: the invocation fails, its retry journals whole', async () => {
+  it('an UploadPart answered 200 with an ETag but never stored: the part is sent again, the copy journaled whole', async () => {
     const bytes = bigMessage(11_000_000, 's32-part-200-not-stored');
     const id = t.stack.flow.load(bytes);
     let faults = 1;
@@ -148,9 +148,10 @@ describe('multipart journal copy (message answered chunked, whole): parts and Co
     };
     const first = await invoke(handler(), event(id));
     await expectPromiseKept(id, bytes, first.error);
-    expect(first.error).toBeDefined();
-    const run = await invokeUntilAnswered(handler(), event(id), 4);
-    expect(run.answered).toBe(true);
+    // Since fault round 88 a part's ETag is compared with the MD5 of its bytes (no checksum sent here): the false
+    // answer fails that part, which is sent again within the invocation, not at Complete (InvalidPart) after it.
+    expect(faults, 'the false answer was given').toBeLessThan(1);
+    expect(first.error).toBeUndefined();
     await expectJournaledWhole(id, bytes);
   }, 120_000);
 
