@@ -85,6 +85,12 @@ export interface MessageAccess {
    * the message leaves open. Optional, so other implementations stay valid.
    */
   lengthAnnounced?(): Promise<boolean>;
+  /**
+   * When the source announced no length: fetches the message once more and throws a `short` MessageReadError
+   * unless it ends where the whole read of it did (a chunked answer ended early but well-formed looks whole). Call
+   * it once the message was read to its end. Optional, so other implementations stay valid.
+   */
+  confirmEnd?(): Promise<void>;
 }
 
 /** Options of {@link LazyMessage}. */
@@ -233,6 +239,10 @@ export class LazyMessage implements MessageAccess {
   async lengthAnnounced(): Promise<boolean> {
     await this.spool.announcedLength();
     return this.spool.expectedLength !== undefined;
+  }
+
+  confirmEnd(): Promise<void> {
+    return this.spool.confirmEnd();
   }
 
   /**

@@ -87,6 +87,12 @@ export class Spool {
   expectedLength?: number;
   /** `mailOnly`: the source's first bytes were seen to begin as a message does. */
   private startSeen = false;
+  /** `mailOnly`: the empty line ending the header block was seen (fault round 89). */
+  private headerEndSeen = false;
+  /** {@link Spool.confirmEnd}'s one fetch. */
+  private confirming?: Promise<void>;
+  /** `mailOnly`, until then: the last bytes spooled, where an empty line may begin. */
+  private headTail: Buffer = Buffer.alloc(0);
   /** The first failure; every later read past the bytes held throws it. */
   private failure?: MessageReadError;
   /** While a re-fetch repeats held bytes: their expected digest and the running one. */
@@ -141,6 +147,47 @@ export class Spool {
   async announcedLength(): Promise<number | undefined> {
     if (this.expectedLength === undefined && !this.ended && this.length === 0) await this.pull();
     return this.expectedLength ?? (this.ended ? this.length : undefined);
+  }
+
+  /**
+   * For a source that announced no length (a chunked answer, which may end early but well-formed): fetches it once
+   * more and fails (`short`, sticky) unless it ends where the whole read of it did, by its Content-Length or by
+   * reading it through. Call it once the message was read to its end (fault round 89: a rewrite of a single-part
+   * message committed a cut body). Nothing to do when the source announced its length, or was not read whole.
+   */
+  confirmEnd(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.expectedLength !== undefined) return Promise.resolve();
+    const end = this.ended ? this.length : this.tailSeen?.end;
+    if (end === undefined) return Promise.resolve();
+    // Once per invocation: the rewrite and the journal both ask.
+    this.confirming ??= this.fetchedEnd(end);
+    return this.confirming;
+  }
+
+  private async fetchedEnd(end: number): Promise<void> {
+    let stream: Readable & { contentLength?: number };
+    try {
+      stream = (await this.open()) as Readable & { contentLength?: number };
+    } catch (error) {
+      this.fail('source', `message could not be fetched again: ${(error as Error).message}`, error);
+    }
+    let size = stream.contentLength;
+    try {
+      if (size === undefined) {
+        size = 0;
+        for await (const chunk of stream) size += (chunk as Buffer).length;
+      }
+    } catch (error) {
+      this.fail('source', `message fetched again failed: ${(error as Error).message}`, error);
+    } finally {
+      stream.destroy();
+    }
+    if (size !== end)
+      this.fail(
+        'short',
+        `message read without a length ended after ${end} bytes; fetched again it is ${size}: a read ended early`,
+      );
   }
 
   /** A stream of the whole message from the first byte. */
@@ -303,9 +350,23 @@ export class Spool {
           this.memoryLength === 0 ? chunk : Buffer.concat([...this.memory, chunk]),
           this.checks,
         );
+      if (this.mailOnly && !this.headerEndSeen) this.seeHeaderEnd(chunk);
       await this.append(chunk);
       return true;
     }
+  }
+
+  /** Looks for the empty line (LF LF or LF CRLF) ending the header block, across chunks. */
+  private seeHeaderEnd(chunk: Buffer): void {
+    const bytes = this.headTail.length === 0 ? chunk : Buffer.concat([this.headTail, chunk]);
+    for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) {
+      if (bytes[i + 1] === 0x0a || (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a)) {
+        this.headerEndSeen = true;
+        this.headTail = Buffer.alloc(0);
+        return;
+      }
+    }
+    this.headTail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 2)));
   }
 
   private async reopen(): Promise<void> {
@@ -359,6 +420,15 @@ export class Spool {
     if (this.skip > 0)
       this.fail('changed', `message fetched again ended before the ${this.length} bytes held`);
     checkWhole(this.length, this.checks);
+    // An engine's message whose length was not announced (a chunked answer), ended inside its header block: a read
+    // ended early but well-formed there looks like a whole message with no body, its Content-Type (multipart,
+    // attachments) and the rest cut away, so the rules would decide on nothing (fault round 89). Real mail has the
+    // empty line; a read that ends before it is taken for a cut, transient as a short read is.
+    if (this.mailOnly && this.expectedLength === undefined && !this.headerEndSeen)
+      this.fail(
+        'short',
+        `message source ended after ${this.length} bytes, inside its header block, with no length announced: taken for a cut read`,
+      );
     if (this.tailFrom !== undefined) this.checkTail({ end: this.length, crc: this.tailCrc });
     this.ended = true;
     this.source = undefined;

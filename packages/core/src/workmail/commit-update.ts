@@ -105,6 +105,9 @@ export async function commitUpdate(args: {
       const reason = `WorkMail would reject the update: ${check.problems.map((p) => p.reason).join('; ')}`;
       return { status: 'skipped', reason, changes, skipped };
     }
+    // Read without a Content-Length, a single-part body ended early but well-formed looks whole, and the rewrite
+    // would commit it cut: the message is fetched once more to check where it ends (fault round 89).
+    if (lengthUnknown) await args.message.confirmEnd?.();
     const { size } = await piped.uploaded;
     // The deadline may have fired while the update was uploaded: committing now would outlive the answer.
     if (args.signal.aborted) {

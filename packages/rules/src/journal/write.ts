@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { type RuleContext, requireETag } from '@wmflow/core';
 import { type HeldPut, holdPut } from './held-put.js';
@@ -43,8 +44,18 @@ export async function journalOnce(ctx: RuleContext, t: JournalTarget): Promise<v
     length,
     streamMaxBytes: t.streamMaxBytes,
   };
+  // Read without a Content-Length, a message ended early but well-formed looks whole: its end is checked by one
+  // more fetch before the copy's last byte goes, so a cut copy is never stored (fault round 89).
+  const confirm = (await ctx.message.lengthAnnounced?.()) === false ? ctx.message.confirmEnd : undefined;
+  const read = confirm
+    ? () =>
+        Readable.from(
+          confirmedAtEnd(ctx.message.stream(), () => confirm.call(ctx.message)),
+          { objectMode: false },
+        )
+    : () => ctx.message.stream();
   const upload = (key: string, onRead?: UploadSettings['onRead']): Promise<HashedUpload> =>
-    uploadHashed(t.s3, { ...t.put, Bucket: t.bucket, Key: key }, () => ctx.message.stream(), {
+    uploadHashed(t.s3, { ...t.put, Bucket: t.bucket, Key: key }, read, {
       ...settings,
       onRead,
     });
@@ -60,6 +71,12 @@ export async function journalOnce(ctx: RuleContext, t: JournalTarget): Promise<v
     // Unsent on every path that did not release it (a release has already opened the gate).
     early?.held.cancel();
   }
+}
+
+/** The bytes of `stream`, then `confirm()` before the end: its failure fails the stream instead of ending it. */
+async function* confirmedAtEnd(stream: Readable, confirm: () => Promise<void>): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) yield chunk as Buffer;
+  await confirm();
 }
 
 async function journalAndDescribe(
