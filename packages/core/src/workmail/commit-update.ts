@@ -238,14 +238,34 @@ function pipeUpdate(
     check,
     uploaded,
     async discard(): Promise<void> {
+      // An upload in flight is let finish first (a second at most, never past the deadline), and the key is deleted
+      // whatever the outcome: aborted, a PutObject S3 had stored before its answer came back was left staged (fault
+      // round 90: a confirming fetch failed at once). The key is this attempt's own.
+      await graceFor(finished, args.signal, DISCARD_GRACE_MS);
       abortController.abort();
-      const [upload] = await finished;
-      if (upload.status === 'fulfilled')
-        await args.clients.s3
-          .send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))
-          .catch(() => undefined);
+      await finished;
+      await args.clients.s3
+        .send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))
+        .catch(() => undefined);
     },
   };
+}
+
+const DISCARD_GRACE_MS = 1_000;
+
+/** Waits for `promise` to settle, at most `ms` and never past `signal`'s abort. */
+function graceFor(promise: Promise<unknown>, signal: AbortSignal, ms: number): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    promise.then(done, done);
+  });
 }
 
 /** No HTTP answer came back (reset, timeout): the update may have been applied. */
