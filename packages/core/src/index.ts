@@ -86,7 +86,7 @@ export { typeAsClientsRead } from './mime/client-type.js';
 export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export { isImmutableHeader, type UpdateCheckLimits } from './mime/update-rules.js';
-export { checkOptionNames } from './option-names.js';
+export { checkOptionNames, nearestName } from './option-names.js';
 export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } from './s3/parted-upload.js';
 export { isPreconditionFailed, retryTransient } from './s3/request-retry.js';
 export { type StoredObjectFacts, statedMd5 } from './s3/stated-md5.js';

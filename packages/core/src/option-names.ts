@@ -27,7 +27,7 @@ export function checkOptionNames<T extends object>(
     );
   for (const name of Object.keys(options)) {
     if (Object.hasOwn(names, name)) continue;
-    const near = nearest(name, Object.keys(names));
+    const near = nearestName(name, Object.keys(names));
     throw new ConfigError(
       `${rule}.${name}`,
       `${rule}() has no option ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}`,
@@ -35,8 +35,18 @@ export function checkOptionNames<T extends object>(
   }
 }
 
-// The known name at most two edits away (or differing only in case), if any: option names are short.
-function nearest(name: string, known: readonly string[]): string | undefined {
+/**
+ * The name of `known` a mistyped `name` most likely meant: at most two edits away (a letter missed, added, changed
+ * or two swapped), or differing in case only; the nearest, the first of equals. What `checkOptionNames` and the
+ * `wmflow` command line suggest (`did you mean …?`).
+ *
+ * @example
+ * ```ts
+ * nearestName('verdcit', ['verdict', 'audit']); // 'verdict'
+ * nearestName('repaly', ['serve', 'replay']); // 'replay'
+ * ```
+ */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const k of known) {
