@@ -89,7 +89,7 @@ export { isImmutableHeader, type UpdateCheckLimits } from './mime/update-rules.j
 export { checkOptionNames, nearestName } from './option-names.js';
 export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } from './s3/parted-upload.js';
 export { isPreconditionFailed, retryTransient } from './s3/request-retry.js';
-export { type StoredObjectFacts, statedMd5 } from './s3/stated-md5.js';
+export { requireStoredAsSent, type StoredObjectFacts, statedMd5 } from './s3/stated-md5.js';
 export { storeVerifiesUpload } from './s3/store-verifies.js';
 export { requireETag } from './s3/stored-answer.js';
 export {

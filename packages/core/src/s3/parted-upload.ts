@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { TransientError } from '../transient.js';
 import { isPreconditionFailed, retryTransient } from './request-retry.js';
-import { statedMd5 } from './stated-md5.js';
+import { requireStoredAsSent, type StoredObjectFacts } from './stated-md5.js';
 import { storeVerifiesUpload } from './store-verifies.js';
 import { requireETag } from './stored-answer.js';
 
@@ -294,25 +294,19 @@ async function sendPart(
   return { ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 };
 }
 
-/**
- * `answer`, when its ETag is the MD5 of the bytes sent or states none (see {@link statedMd5}: SSE-KMS, DSSE, SSE-C,
- * a directory bucket); else a {@link TransientError}: S3 answered 200 having stored other bytes, a body cut on its
- * way with its Content-Length (unsigned, as SigV4 leaves a body over 64 KiB), which a later GetObject (WorkMail's for
- * PutRawMessageContent, a journal reader) would read as the object (fault round 88). Only for an upload S3 does not
- * verify against a checksum of the SDK's ({@link storeVerifiesUpload}).
- */
-function storedAsSent<
-  T extends { ETag?: string; ServerSideEncryption?: string; SSECustomerAlgorithm?: string },
->(answer: T, bucket: string, chunks: readonly Buffer[], what: string): T {
-  const stated = statedMd5(bucket, answer);
-  if (stated === undefined) return answer;
-  const hash = createHash('md5');
-  for (const chunk of chunks) hash.update(chunk);
-  const sent = hash.digest('hex');
-  if (sent === stated) return answer;
-  throw new TransientError(
-    `${what} answered ETag ${answer.ETag}, not the MD5 of the ${lengthOf(chunks)} bytes sent (${sent}): S3 stored other bytes`,
-  );
+// The answer's ETag against the MD5 of `chunks`, hashed only when the ETag states one.
+function storedAsSent<T extends StoredObjectFacts>(
+  answer: T,
+  bucket: string,
+  chunks: readonly Buffer[],
+  what: string,
+): T {
+  const md5 = () => {
+    const hash = createHash('md5');
+    for (const chunk of chunks) hash.update(chunk);
+    return hash.digest('hex');
+  };
+  return requireStoredAsSent(answer, bucket, md5, lengthOf(chunks), what);
 }
 
 function lengthOf(chunks: readonly Buffer[]): number {

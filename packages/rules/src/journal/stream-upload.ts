@@ -5,10 +5,9 @@ import {
   digestOf,
   isPreconditionFailed,
   requireETag,
+  requireStoredAsSent,
   retryTransient,
-  statedMd5,
   storeVerifiesUpload,
-  TransientError,
 } from '@wmflow/core';
 import type { HashedUpload, UploadParams, UploadSettings } from './upload.js';
 
@@ -90,11 +89,13 @@ async function putStreamed(
       throw new Error(`streamed ${size} of the ${length} bytes announced`);
     // A 200 for bytes S3 stored short (the body cut on its way with its length): transient, so the attempt after it
     // finds the key taken, compares the stored copy's digest and journals the whole message beside it.
-    const stated = md5 && statedMd5(params.Bucket, answer);
-    const sent = md5?.digest('hex');
-    if (stated !== undefined && stated !== sent)
-      throw new TransientError(
-        `PutObject s3://${params.Bucket}/${params.Key} answered ETag ${answer.ETag}, not the MD5 of the ${size} bytes sent (${sent}): S3 stored other bytes`,
+    if (md5)
+      requireStoredAsSent(
+        answer,
+        params.Bucket,
+        () => md5.digest('hex'),
+        size,
+        `PutObject s3://${params.Bucket}/${params.Key}`,
       );
     return { outcome: 'written', sha256, size };
   } catch (error) {
