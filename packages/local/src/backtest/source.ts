@@ -272,14 +272,17 @@ export function isNotFound(error: unknown): boolean {
  */
 async function* withOrphans(listed: AsyncIterable<string>): AsyncGenerator<string> {
   const seen = new Set<string>();
+  // Each listed `.eml` (in any case: a `Lunch.EML` saved on Windows) without its extension: whose expectations to pass over.
+  const emlStems = new Set<string>();
   for await (const key of listed) {
     if (!key.endsWith('.json')) {
       seen.add(key);
+      if (/\.eml$/i.test(key)) emlStems.add(key.slice(0, -'.eml'.length));
       yield key;
       continue;
     }
     const message = key.slice(0, -'.json'.length);
-    if (message !== '' && !seen.has(message) && !isExpectation(key, seen)) yield message;
+    if (message !== '' && !seen.has(message) && !isExpectation(key, emlStems)) yield message;
   }
 }
 
@@ -288,20 +291,11 @@ async function* withOrphans(listed: AsyncIterable<string>): AsyncGenerator<strin
  * the `<name>.expect.json` beside a listed `<name>.eml` (any case; listed before it), as in the `mail/` of `wmflow init`.
  * Neither is journal metadata; backtesting such a folder judges its messages, with envelopes derived.
  */
-function isExpectation(key: string, seen: Set<string>): boolean {
-  const name = basename(key);
-  if (name === 'wmflow.expect.json') return true;
-  if (!key.endsWith('.expect.json')) return false;
-  // `.eml` in any case (a `Lunch.EML` saved on Windows: replay reads `Lunch.expect.json` for it; false-positive round
-  // 10), each spelling sorting before `.expect.json`.
-  const stem = key.slice(0, -'.expect.json'.length);
-  return EML_SPELLINGS.some((ext) => seen.has(`${stem}${ext}`));
+function isExpectation(key: string, emlStems: ReadonlySet<string>): boolean {
+  if (basename(key) === 'wmflow.expect.json') return true;
+  // `.eml` in any case: replay reads `Lunch.expect.json` for a `Lunch.EML` (false-positive round 10).
+  return key.endsWith('.expect.json') && emlStems.has(key.slice(0, -'.expect.json'.length));
 }
-
-const EML_SPELLINGS = Array.from(
-  { length: 8 },
-  (_, i) => `.${[...'eml'].map((c, j) => (i & (1 << j) ? c.toUpperCase() : c)).join('')}`,
-);
 
 /** Throws when the bytes at `path` are not the size or SHA-256 the journal's metadata recorded for `key`. */
 async function checkBytes(path: string, key: string, metadata: JournalMetadata | null): Promise<void> {
