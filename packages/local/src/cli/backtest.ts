@@ -165,7 +165,7 @@ export async function backtest(args: string[]): Promise<number> {
       // The lines of messages the earlier run could not backtest, until a line of this run replaces them.
       const retried = new Map<string, BacktestLine>();
       if (values.resume) {
-        const policy = describeCandidate(candidate);
+        const policy = policyOf(candidateLabel(candidate));
         for await (const line of readResults(values.resume)) {
           // A message the earlier run could not fetch or replay (its worker failed) is tried again.
           if (done.has(line.key)) continue;
@@ -174,10 +174,10 @@ export async function backtest(args: string[]): Promise<number> {
             continue;
           }
           // Lines of another candidate are no part of this run: resumed, they would stand for its verdicts (round 7).
-          const theirs = describeLabel(line.candidate.label);
+          const theirs = policyOf(line.candidate.label);
           if (!samePolicy(theirs, policy))
             throw new LocalStackError(
-              `--resume ${values.resume}: its lines are of ${theirs.shown}, this run is of ${policy.shown}: ` +
+              `--resume ${values.resume}: its lines are of ${theirs.label}, this run is of ${policy.label}: ` +
                 'resume with the policies of the run that wrote it, or write this run to another file without --resume',
             );
           done.add(line.key);
@@ -246,43 +246,41 @@ export async function backtest(args: string[]): Promise<number> {
   }
 }
 
-/**
- * The candidate policy of a run as its lines label it (`guard`, `src/handler.ts#handler`), and a key comparing labels
- * whatever the spelling of a handler's path (`./src/handler.ts`, no `#handler`).
- */
-function describeCandidate(spec: HandlerSpec): { key: string; shown: string } {
+/** A candidate policy as a run's lines label it: a function (`guard`), or a module path as written and its export. */
+interface Policy {
+  label: string;
+  path?: string;
+  exportName: string;
+}
+
+function candidateLabel(spec: HandlerSpec): string {
   const { handler } = spec;
-  return describeLabel(
-    spec.function ?? (handler !== undefined && handler.lastIndexOf('#') > 0 ? handler : `${handler}#handler`),
+  return (
+    spec.function ?? (handler !== undefined && handler.lastIndexOf('#') > 0 ? handler : `${handler}#handler`)
   );
 }
 
-function describeLabel(label: string): { key: string; shown: string } {
+function policyOf(label: string): Policy {
   const hash = label.lastIndexOf('#');
-  return {
-    key: hash > 0 ? `${resolve(label.slice(0, hash))}#${label.slice(hash + 1)}` : label,
-    shown: label,
-  };
+  return hash > 0
+    ? { label, path: label.slice(0, hash), exportName: label.slice(hash + 1) }
+    : { label, exportName: label };
 }
 
 /**
- * Whether lines labelled `theirs` are of the policy `ours`. A label keeps the path as it was written, from the folder
- * that run started in: resumed from another folder (false-positive round 10), a relative path naming no module from
- * here is the same module when this run's module ends with it (`lambdas/x.ts` from `samples/` for `samples/lambdas/x.ts`).
+ * Whether lines labelled `theirs` are of the policy `ours`: the same function, or the same module and export however
+ * its path was written. A label keeps the path as it was written, from the folder that run started in: resumed from
+ * another folder (false-positive round 10), a relative path naming no module from here is the same module when this
+ * run's module ends with it (`lambdas/x.ts` from `samples/` for `samples/lambdas/x.ts`).
  */
-function samePolicy(theirs: { key: string; shown: string }, ours: { key: string; shown: string }): boolean {
-  if (theirs.key === ours.key) return true;
-  const [theirPath, theirExport] = splitLabel(theirs.shown);
-  const [ourPath, ourExport] = splitLabel(ours.key);
-  if (theirPath === undefined || ourPath === undefined || theirExport !== ourExport) return false;
-  if (isAbsolute(theirPath) || existsSync(resolve(theirPath))) return false;
-  const tail = normalize(theirPath);
+function samePolicy(theirs: Policy, ours: Policy): boolean {
+  if (theirs.path === undefined || ours.path === undefined) return theirs.label === ours.label;
+  if (theirs.exportName !== ours.exportName) return false;
+  const ourPath = resolve(ours.path);
+  if (resolve(theirs.path) === ourPath) return true;
+  if (isAbsolute(theirs.path) || existsSync(resolve(theirs.path))) return false;
+  const tail = normalize(theirs.path);
   return !tail.startsWith('..') && ourPath.endsWith(`${sep}${tail}`);
-}
-
-function splitLabel(label: string): [string | undefined, string] {
-  const hash = label.lastIndexOf('#');
-  return hash > 0 ? [label.slice(0, hash), label.slice(hash + 1)] : [undefined, label];
 }
 
 function handlerSpec(fn: string | undefined, handler: string | undefined, built: boolean): HandlerSpec {
