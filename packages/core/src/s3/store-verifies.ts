@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 
 /**
  * Whether S3 itself verifies the bytes of an upload sent through `s3` with `params`: the SDK sends a checksum of them
@@ -15,7 +15,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
  */
 export async function storeVerifiesUpload(
   s3: S3Client,
-  params: { ChecksumAlgorithm?: string; ContentMD5?: string },
+  params: Pick<PutObjectCommandInput, 'Bucket' | 'Key' | 'ChecksumAlgorithm' | 'ContentMD5'>,
 ): Promise<boolean> {
   if (params.ChecksumAlgorithm || params.ContentMD5) return true;
   const calculation = (s3.config as { requestChecksumCalculation?: () => Promise<string> })
