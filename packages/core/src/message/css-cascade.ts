@@ -28,6 +28,10 @@ export const SVG_ATTRIBUTES = new Set([
   'clip-path',
   'mask',
   'filter',
+  // How text is laid out in columns (attacker round 111).
+  'writing-mode',
+  'glyph-orientation-vertical',
+  'text-orientation',
 ]);
 
 const FILTER_WORDS = 64;

@@ -42,6 +42,7 @@ import { outlookCondition, type Reader } from './html-readers.js';
 import { attribute, type Element, HTML_NS, MATHML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
 import { shownItemOrder } from './item-order.js';
 import { HTML_BLOCKS, tagLeavesGap } from './tag-gaps.js';
+import { uprightDigits, verticalWriting } from './vertical-writing.js';
 
 // Filter functions of one amount (a number or a percentage), as `fraction` reads it.
 const AMOUNT_FILTERS = new Set([
@@ -103,6 +104,10 @@ interface Inherited {
    * (attacker round 105).
    */
   charXs?: { of: Element; xs: readonly number[]; shifts?: CharShifts };
+  /** Laid out in columns (a vertical `writing-mode`), inherited (attacker round 111). */
+  vertical?: boolean;
+  /** Its characters drawn upright in a vertical writing mode, inherited (attacker round 111). */
+  upright?: boolean;
 }
 
 const ROOT: Inherited = {
@@ -122,6 +127,8 @@ const ROOT: Inherited = {
   itemsApart: undefined,
   rtl: undefined,
   charXs: undefined,
+  vertical: undefined,
+  upright: undefined,
 };
 // Elements whose content no reader sees as text.
 const UNSHOWN = new Set([
@@ -309,7 +316,12 @@ export class Page {
             ? drawnByX(written, state.charXs.xs, state.charXs.shifts)
             : written;
         // Under `unicode-bidi: bidi-override; direction: rtl` the characters show in the other order.
-        if (!gone && shows(state, reader)) both(state.turned ? [...value].reverse().join('') : value);
+        if (!gone && shows(state, reader)) {
+          // Upright digits in columns read across as rows, which are not laid out (attacker round 111).
+          if (uprightDigits(value, state))
+            this.undecided ??= 'digits drawn upright in a vertical writing mode (its rows are not laid out)';
+          both(state.turned ? [...value].reverse().join('') : value);
+        }
         continue;
       }
       if (node.nodeName === '#comment') {
@@ -787,6 +799,7 @@ export class Page {
       itemsApart: /(?:^|[\s-])(?:flex|grid)\b/.test(get('display') ?? '') || undefined,
       rtl: parent.rtl,
       charXs: undefined,
+      ...verticalWriting(get, parent),
     };
     // Its direction: `direction`, else the `dir` attribute (`auto` goes by its text: left as inherited).
     const direction =

@@ -1,5 +1,6 @@
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from '../message/archive-kind.js';
 import { nameExtensions } from '../message/file-names.js';
+import { printerJobProblem } from './printer-jobs.js';
 
 // The archives and compressed files the visible-text reader opens; the other kinds the walk recognises (7z,
 // RAR, CAB, bzip2, xz, zstd…) hold what the reader cannot see, so they are reported unread, not skipped.
@@ -40,6 +41,9 @@ export function unreadFileProblem(
   // A PostScript program is unread whether its bytes look like text or not (attacker round 108).
   const program = postScriptProblem(head, names);
   if (program) return program;
+  // So is a printer job (PJL, PCL, PCL XL), by its first bytes (attacker round 111).
+  const job = printerJobProblem(head);
+  if (job) return job;
   if (reading !== 'binary') return undefined;
   const kind = unreadArchiveKind(claimedArchiveKind(names.filter(Boolean)), head);
   if (kind) return `a ${kind} file, which is not read`;

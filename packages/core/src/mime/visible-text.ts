@@ -48,6 +48,7 @@ import { hasJsonEscapes, jsonUnescaped } from './json-escapes.js';
 import { legacyReadings } from './legacy-charsets.js';
 import { mboxMessages } from './mbox-messages.js';
 import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
+import { printerJobProblem } from './printer-jobs.js';
 import { ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from './reading-deadline.js';
 import { rtfText } from './rtf-text.js';
 import {
@@ -377,9 +378,10 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
   // Not an inline text/plain part naming no file: a client shows it as the text it is, read here as such (a program
   // pasted into a message's body; false-positive round 9); named, an attachment or of another type, a viewer may
   // run it.
+  // A printer job (PJL, PCL, PCL XL) the same, by its first bytes (attacker round 111).
   const program = shownAsText(node, names)
     ? undefined
-    : postScriptProblem(head, names, node.contentType || '');
+    : (postScriptProblem(head, names, node.contentType || '') ?? printerJobProblem(head));
   if (program) {
     unopened(w, `${label(node)}: ${program}`);
     return;

@@ -7,6 +7,10 @@
  * currency signs drawn as a letter with bars (₳ ₱ ₦ ₩: "currency" fancy-text fonts) and the Canadian syllabics of
  * fancy-text fonts (ᗩ, ᑫ, ᗝ). Attacker round 108: plain rings drawn as an `o` (○ ◯ ⭘ ⚬ ◦, beside the rings with a
  * dot or bar already here), and the Greek capital lambda of fancy-text fonts as an A without its bar (`JΛNE`).
+ * Attacker round 111: every other ring drawn where an `o` goes: the ring operator and the degree sign (∘ °), the
+ * emoji and geometric circles (⚪ ⭕ 🞅 🞆 🞇), dotted, shadowed and white-ellipse rings (◌ ❍ ⬭ ⬯), rings in rings
+ * or with a dot (◎ ⊚ ◉ ⦾ ⦿ ⌾), half-filled circles (◐ ◑ ◒ ◓), and slashed, underlined or dotted rings (∅ ⌀ ⦰ ⍉ ⍜
+ * ⍥, as ø, o̲ and ö are read). Filled dots and circles (• ● ⚫ ⬤) are left out: drawn as a bullet, not a letter.
  * Turned and reversed letters (ɐ, ʌ, ᴎ) and letters of real spellings drawn apart from a Latin one (ß, þ) are left
  * out.
  */
@@ -33,6 +37,8 @@ export const LETTERS_BY_HAND: readonly (readonly [string, string])[] = [
   ['ϻӍӎ₥ꬺ', 'm'],
   ['ŉበ₦⋂ꓵꬻ𝼧', 'n'],
   ['ʘͻͽΘθϽϿѲѳѺѻӨөۿတᎾᏫᗝᴐᶗↄ⊖⊙⊝⍬○◦◯☉⚬⨀⭘ⱺⴱⵁⵙꓛꙨꙩꟀꟁꬾꬿꭴ𐐣𐑋𐓫𝼛', 'o'],
+  // Attacker round 111: the other rings (see above).
+  ['°∅∘⊚⌀⌾⍉⍜⍥◉◌◎◐◑◒◓⚪❍⦰⦾⦿⬭⬯⭕🞅🞆🞇', 'o'],
   ['ɶꭢ', 'oe'],
   ['ƿǷҎҏᴩᵽ₱₽Ᵽ', 'p'],
   ['ᑫꞯ', 'q'],

@@ -780,6 +780,20 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     (t) => dlpFile('application/octet-stream', 'a.bin', t),
     40_000,
   ],
+  [
+    // Attacker round 111: a printer job is told by its first bytes after Ctrl-D and white space (a PJL header).
+    'DLP: a file of Ctrl-D and white space before a PJL header',
+    (n) => `${'\x04 \t'.repeat(n / 3)}@PJL ENTER LANGUAGE=POSTSCRIPT`,
+    (t) => dlpFile('application/octet-stream', 'a.prn', t),
+    40_000,
+  ],
+  [
+    // Attacker round 111: each text node in a vertical writing mode is asked whether it draws a digit upright.
+    'DLP: a long text in a vertical writing mode, one digit at its end',
+    (n) => `<p style="writing-mode:vertical-rl;text-orientation:upright">${'word '.repeat(n / 5)}4</p>`,
+    dlpPage,
+    20_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
@@ -791,7 +805,8 @@ async function dlpFinds(part: string): Promise<boolean> {
   const check = checkSensitiveData();
   // The DLP reads the text and asks the part walk how the structure reads (its framing findings).
   const message = new LazyMessage(async () => Readable.from([raw]));
-  const ctx = { subject: 'x', deadline: Date.now() + 600_000, message };
+  // A part left unread is logged (a page whose rows are not laid out, attacker round 111).
+  const ctx = { subject: 'x', deadline: Date.now() + 600_000, message, logger: { warn: () => {} } };
   try {
     return (await check(ctx as unknown as Parameters<typeof check>[0])).found;
   } finally {
