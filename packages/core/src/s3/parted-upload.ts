@@ -12,6 +12,7 @@ import {
   type UploadPartCommandInput,
 } from '@aws-sdk/client-s3';
 import { TransientError } from '../transient.js';
+import { confirmCompleted } from './confirm-complete.js';
 import { isPreconditionFailed, retryTransient } from './request-retry.js';
 import { requireStoredAsSent, type StoredObjectFacts } from './stated-md5.js';
 import { storeVerifiesUpload } from './store-verifies.js';
@@ -49,7 +50,8 @@ const PART_ATTEMPTS = 3;
  * upload whose parts are sent as the chunks that arrived, never copied into one buffer (a part is a list of
  * slices of the stream's own chunks). A part is retried from its chunks on a transient failure (the SDK cannot
  * retry a streamed body); any failure aborts the multipart upload, so S3 keeps no object. Parts carry the
- * params' checksum algorithm and SSE-C settings, as S3 requires.
+ * params' checksum algorithm and SSE-C settings, as S3 requires. A CompleteMultipartUpload answered `200` is checked
+ * by a HEAD of the key (its length and ETag; `s3:GetObject` needed): a `200` alone proves nothing made (fault round 91).
  *
  * @example
  * ```ts
@@ -110,15 +112,36 @@ export async function uploadInParts(
         ...condition,
         MultipartUpload: { Parts: sent.completed },
       });
+      let completedETag: string | undefined;
       const outcome = await refusedIfTaken(
         s3.send(complete, { abortSignal }).then(
-          (out) => requireETag(out, `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`),
+          (out) => {
+            completedETag = requireETag(
+              out,
+              `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`,
+            ).ETag;
+          },
           (error: unknown) => uploadFailureIsTransient(error, 'CompleteMultipartUpload'),
         ),
         settings.ifNoneMatch === true,
         `CompleteMultipartUpload s3://${params.Bucket}/${params.Key}`,
       );
       if (outcome === 'exists') await abortUpload(s3, upload);
+      // A 200 proves nothing made: the object is looked at (fault round 91).
+      else
+        await confirmCompleted(
+          s3,
+          {
+            Bucket: params.Bucket,
+            Key: params.Key,
+            SSECustomerAlgorithm: params.SSECustomerAlgorithm,
+            SSECustomerKey: params.SSECustomerKey,
+            SSECustomerKeyMD5: params.SSECustomerKeyMD5,
+          },
+          sent.size,
+          completedETag,
+          abortSignal,
+        );
       return { outcome, size: sent.size };
     } catch (error) {
       await abortUpload(s3, upload);

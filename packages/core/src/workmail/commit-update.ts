@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { PutRawMessageContentCommand } from '@aws-sdk/client-workmailmessageflow';
+import {
+  PutRawMessageContentCommand,
+  type PutRawMessageContentCommandOutput,
+} from '@aws-sdk/client-workmailmessageflow';
 import { digestOf } from '../digest.js';
 import type { ApplyEditsOptions, EditedStream } from '../edit/apply-edits.js';
 import type { Edit } from '../edit/edits.js';
@@ -17,6 +20,7 @@ import { type Verdict, Verdicts } from '../verdicts.js';
 import type { FlowClients } from './clients.js';
 import { notWorkMailsAnswer } from './foreign-answer.js';
 import { workmailSource } from './message-source.js';
+import { unvouchedSuccess } from './unvouched-success.js';
 
 /**
  * Where and how edited messages are committed.
@@ -114,9 +118,10 @@ export async function commitUpdate(args: {
       await piped.discard();
       return { status: 'skipped', reason: BEFORE_COMMIT, changes, skipped };
     }
+    let answer: PutRawMessageContentCommandOutput;
     try {
       args.onPut?.();
-      await args.clients.messageFlow.send(
+      answer = await args.clients.messageFlow.send(
         new PutRawMessageContentCommand({
           messageId: args.messageId,
           content: { s3Reference: { bucket: options.bucket, key } },
@@ -130,6 +135,14 @@ export async function commitUpdate(args: {
         throw new TransientError(`PutRawMessageContent: ${(error as Error).message}`, { cause: error });
       if (!answerLost(error) || args.signal.aborted) throw error;
       return await resolveLostAnswer(args, { key, size, changes, skipped }, error);
+    }
+    // A 200 without WorkMail's request id is no answer of WorkMail's: the update may never have reached it, and taking
+    // it for a commit delivered a strip's executable (fault round 91). The message is read back, as for a lost answer.
+    if (unvouchedSuccess(answer)) {
+      const lost = new TransientError(
+        'PutRawMessageContent answered 200 without a request id: not WorkMail’s answer',
+      );
+      return await resolveLostAnswer(args, { key, size, changes, skipped }, lost);
     }
     return { status: 'committed', key, size, changes, skipped };
   } catch (error) {
