@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BundleBudget, bundleHandler } from '../bundle/bundle.js';
 import { formatBundleReport, parseSize } from '../bundle/report.js';
 import { LocalStackError } from '../errors.js';
+import { noSuchModule } from '../near-path.js';
 
 /**
  * `wmflow bundle <handler.ts> [--out DIR] [--max-size SIZE] [--max-total SIZE]`: bundles a handler for
@@ -27,6 +29,8 @@ export async function bundle(args: string[]): Promise<number> {
   });
   const [entry, ...extra] = positionals;
   if (entry === undefined || extra.length > 0) throw new LocalStackError('give exactly one handler module');
+  // Said as replay says it, not as esbuild's `Could not resolve "/abs/src\\handler.ts"` (newcomer round 8).
+  if (!existsSync(entry)) throw new LocalStackError(noSuchModule(entry));
   const budget: BundleBudget = {};
   if (values['max-size'] !== undefined) budget.initial = size('--max-size', values['max-size']);
   if (values['max-total'] !== undefined) budget.total = size('--max-total', values['max-total']);

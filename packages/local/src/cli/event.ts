@@ -4,6 +4,7 @@ import { makeFlowEvent, sesMessageId } from '@wmflow/core/testing';
 import { LocalStackError } from '../errors.js';
 import { deriveEnvelope, inferDirection } from '../replay/envelope.js';
 import { parseSesVerdicts, sesEventFromEml } from '../ses/ses-event.js';
+import { orgDomains } from './org-domains.js';
 
 /**
  * `wmflow event <file.eml>`: prints the event a WorkMail "Run Lambda" rule
@@ -45,7 +46,7 @@ export async function event(args: string[]): Promise<number> {
       );
     throw new LocalStackError(`cannot read ${file}: ${error.message}`);
   });
-  const domains = values['org-domain'];
+  const domains = orgDomains(values['org-domain']);
   const given = values.direction?.toUpperCase();
   if (given !== undefined && given !== 'INBOUND' && given !== 'OUTBOUND') {
     throw new LocalStackError('--direction: INBOUND or OUTBOUND');

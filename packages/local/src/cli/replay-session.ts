@@ -18,6 +18,7 @@ import type { ReplayOptions } from '../replay/runner.js';
 import type { VirtualClock } from '../replay/virtual-clock.js';
 import type { LocalStack } from '../stack.js';
 import { millisecondsOption } from './milliseconds.js';
+import { orgDomains } from './org-domains.js';
 
 /** Variables that would point the SDK at real AWS credentials. */
 const SCRUBBED = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE'];
@@ -125,8 +126,8 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
     ...(envFile ? await readEnvFile(envFile, ids) : {}),
     ...parseEnvPairs(values.env),
   };
-  const domains =
-    values['org-domain'].length > 0 ? values['org-domain'] : splitList(userEnv.ORGANIZATION_DOMAINS);
+  const given = orgDomains(values['org-domain']);
+  const domains = given.length > 0 ? given : splitList(userEnv.ORGANIZATION_DOMAINS);
   if (values['org-domain'].length > 0) userEnv.ORGANIZATION_DOMAINS = domains.join(',');
   if (values.function && synchronous !== undefined && userEnv.SYNCHRONOUS === undefined) {
     userEnv.SYNCHRONOUS = String(synchronous);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LocalStackError } from '../errors.js';
+import { jsonProblem } from './json-problem.js';
 
 /**
  * The environment file a command was given: `--env-vars FILE` (the name `sam local invoke` gives it) or
@@ -46,7 +47,7 @@ export async function readEnvFile(path: string, ids: readonly string[]): Promise
           `{"Parameters": {${JSON.stringify(key)}: ${JSON.stringify(value)}}}; or give each variable as --env ${key}=${value}`,
       );
     }
-    throw new LocalStackError(`environment file ${path}: ${(error as Error).message}`);
+    throw new LocalStackError(`environment file ${path}: ${jsonProblem(error, text)}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new LocalStackError(

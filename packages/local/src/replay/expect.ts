@@ -4,6 +4,8 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Direction } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 import { withoutBom } from './env-file.js';
+import { checkFieldTypes } from './expect-fields.js';
+import { jsonProblem } from './json-problem.js';
 
 /**
  * What a fixture is expected to do (`<fixture>.expect.json`, or an entry of a
@@ -123,7 +125,9 @@ export class ExpectationBook {
     this.scanned.add(dirname(path));
     const json = (await readJson(path)) as { fixtures?: unknown };
     if (typeof json !== 'object' || json === null || typeof json.fixtures !== 'object' || !json.fixtures) {
-      throw new LocalStackError(`${path}: a manifest is { "fixtures": { "<file>": { … } } }`);
+      throw new LocalStackError(
+        `${path}: a manifest is { "fixtures": { "<file>": { … } } }${sidecarHint(path)}`,
+      );
     }
     for (const [name, value] of Object.entries(json.fixtures)) {
       const fixture = resolve(dirname(path), name);
@@ -133,12 +137,22 @@ export class ExpectationBook {
   }
 }
 
+/** A sidecar given to `--expect` (newcomer round 8): it is read beside its message without the option. */
+function sidecarHint(path: string): string {
+  const name = basename(path);
+  if (name === MANIFEST_NAME || !name.endsWith('.expect.json')) return '';
+  const message = `${name.slice(0, -'.expect.json'.length)}.eml`;
+  return `; an expectation beside its message (${name} for ${message}) is read without --expect: drop --expect`;
+}
+
 async function readJson(path: string): Promise<unknown> {
+  let text = '';
   try {
     // Written on Windows, it may start with a byte order mark, which JSON.parse refuses (newcomer round 7).
-    return JSON.parse(withoutBom(await readFile(path, 'utf8')));
+    text = withoutBom(await readFile(path, 'utf8'));
+    return JSON.parse(text);
   } catch (error) {
-    throw new LocalStackError(`cannot read expectations ${path}: ${(error as Error).message}`);
+    throw new LocalStackError(`cannot read expectations ${path}: ${jsonProblem(error, text)}`);
   }
 }
 
@@ -155,6 +169,7 @@ function checked(value: unknown, where: string): Expectation {
     throw new LocalStackError(`${where}: direction must be INBOUND or OUTBOUND`);
   }
   if (e.verdicts !== undefined) checkVerdicts(e.verdicts, where);
+  checkFieldTypes(value as Record<string, unknown>, where);
   return e;
 }
 

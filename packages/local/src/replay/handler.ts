@@ -6,7 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleHandler } from '../bundle/bundle.js';
 import { LocalStackError } from '../errors.js';
+import { noSuchModule } from '../near-path.js';
 import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
+import { notAHandler } from './not-a-handler.js';
 import { PREBUILT_FUNCTIONS } from './prebuilt-names.js';
 
 export { PREBUILT_FUNCTIONS };
@@ -107,20 +109,6 @@ function fromFunctionsPackage(name: string): string | undefined {
  * await loadHandler({ handler: 'dist/my-fn/index.mjs#main' });
  * ```
  */
-/**
- * The module a missing `--handler` path most likely meant (newcomer round 6): the `.ts` of the `.js` a TypeScript
- * import names (`src/handler.js` → `src/handler.ts`), or a path given without its extension.
- */
-function nearModule(file: string): string | undefined {
-  const stem = /\.[cm]?js$/.test(file) ? file.replace(/\.([cm]?)js$/, '.$1ts') : undefined;
-  const candidates = stem
-    ? [stem]
-    : /\.[cm]?[jt]s$/.test(file)
-      ? []
-      : ['.ts', '.mts', '.mjs', '.js', '/index.ts', '/index.mjs'].map((ext) => `${file}${ext}`);
-  return candidates.find((c) => existsSync(resolve(c)));
-}
-
 export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
   let path: string;
   let exportName = 'handler';
@@ -133,12 +121,7 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
     const file = hash > 0 ? spec.handler.slice(0, hash) : spec.handler;
     if (hash > 0) exportName = spec.handler.slice(hash + 1);
     path = resolve(file);
-    if (!existsSync(path)) {
-      const near = nearModule(file);
-      throw new LocalStackError(
-        `--handler: no such module ${file}${near ? ` (${near} exists: give that)` : ''}`,
-      );
-    }
+    if (!existsSync(path)) throw new LocalStackError(`--handler: ${noSuchModule(file)}`);
     label = `${file}#${exportName}`;
   } else {
     throw new LocalStackError('give --function <name> or --handler <module>[#export]');
@@ -157,10 +140,7 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
   const fallback = typeof module.default === 'function' ? undefined : module.default;
   const fn = module[exportName] ?? (fallback as Record<string, unknown> | undefined)?.[exportName];
   if (typeof fn !== 'function') {
-    if (fn !== undefined)
-      throw new LocalStackError(
-        `${label}: "${exportName}" is ${fn === null ? 'null' : `a ${typeof fn}`}, not a function: export the handler flow() returns`,
-      );
+    if (fn !== undefined) throw new LocalStackError(`${label}: ${notAHandler(exportName, fn)}`);
     const names = Object.keys(module).join(', ') || 'none';
     const isDefault =
       typeof module.default === 'function' && exportName === 'handler' && spec.handler !== undefined
