@@ -37,7 +37,8 @@ export const WORKMAIL_BLOCKED_EXTENSIONS: readonly string[] = (
  * extensions and binaries, Android and Debian packages, AutoIt and AutoHotkey scripts (campaigns ship them beside
  * their interpreter), animated cursors, macOS location shortcuts (`.fileloc`, `.inetloc`, `.webloc`, `.afploc`,
  * `.ftploc`: a `file://` one runs what it points at), the rest of Outlook's Level 1 list (`.appcontent-ms`,
- * `.cdxml`, `.psdm1`, `.pssc`, `.asx`, `.aspx`, `.pst`), and archives the guard cannot open (BinHex, StuffIt,
+ * `.cdxml`, `.psdm1`, `.pssc`, `.asx`, `.aspx`, `.pst`), shell scripts (Git for Windows runs `.sh` on a double
+ * click) and windowless Ruby scripts (`.rbw`), and archives the guard cannot open (BinHex, StuffIt,
  * RAR recovery volumes, the encoded files WinZip and WinRAR open: `.uue`, `.uu`, `.xxe`, `.bhx`, `.b64`, `.mim`).
  * Mail between people rarely carries any of them; `ALLOWED_EXTENSIONS` (guard) or an explicit
  * `blockedExtensions` lets one through.
@@ -63,7 +64,12 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   // Encoded files WinZip (and, for `.uue`, WinRAR) opens as archives of the files encoded inside, by default
   // (attacker round 64): uuencoded, XXencoded, BinHex and MIME-encoded. A `.uue` part is also read for its files.
   // WinZip opens `.uu` as it opens `.uue` (attacker round 106).
-  'uue uu xxe bhx b64 mim'
+  'uue uu xxe bhx b64 mim ' +
+  // Scripts that Windows runs on a double click once a commonly installed interpreter has claimed them (attacker
+  // round 113), as Python's installer claims `.py` above: Git for Windows associates `.sh` with Git Bash by default,
+  // RubyInstaller `.rbw` with `rubyw` (no window). Not `.rb` (mailed between developers; a console opens), nor
+  // `.mjs`, `.cjs` or `.class`, which nothing runs by default.
+  'sh rbw'
 ).split(' ');
 
 /**
