@@ -87,6 +87,8 @@ export type { UpdateProblem, UpdateProblemCode } from './mime/problems.js';
 export type { MimeSource, UpdateCheckResult } from './mime/update-check.js';
 export { isImmutableHeader, type UpdateCheckLimits } from './mime/update-rules.js';
 export { checkOptionNames, nearestName } from './option-names.js';
+export type { CompletedObject } from './s3/confirm-complete.js';
+export { confirmPut, type PutSent } from './s3/confirm-put.js';
 export { type PartedUploadResult, type PartedUploadSettings, uploadInParts } from './s3/parted-upload.js';
 export { isPreconditionFailed, retryTransient } from './s3/request-retry.js';
 export { requireStoredAsSent, type StoredObjectFacts, statedMd5 } from './s3/stated-md5.js';

@@ -1,7 +1,7 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { TransientError } from '../transient.js';
 
-/** Where a multipart upload was completed, with the SSE-C key a HEAD of its object needs. */
+/** Where an upload was completed (or a PutObject stored), with the SSE-C key a HEAD of its object needs. */
 export interface CompletedObject {
   Bucket: string;
   Key: string;
@@ -19,6 +19,8 @@ export interface CompletedObject {
  * A mismatch or a missing object is a {@link TransientError}: the invocation fails and WorkMail's retry uploads again.
  * Other failures of the HEAD are thrown as they are. One round trip per multipart upload (bodies over one part).
  *
+ * `request` names the request answered in the errors (a one-piece PutObject whose ETag vouches for nothing is
+ * checked the same way, fault round 92: `confirmPut`).
  * @example
  * ```ts
  * await confirmCompleted(s3, { Bucket: 'journal', Key: 'k' }, size, complete.ETag, signal);
@@ -31,8 +33,9 @@ export async function confirmCompleted(
   answeredETag: string | undefined,
   signal: AbortSignal,
 ): Promise<void> {
+  request = 'CompleteMultipartUpload',
   const where = `s3://${object.Bucket}/${object.Key}`;
-  const what = `CompleteMultipartUpload ${where} answered 200`;
+  const what = `${request} ${where} answered 200`;
   let head: { ContentLength?: number; ETag?: string };
   try {
     head = await s3.send(new HeadObjectCommand(object), { abortSignal: signal });
@@ -43,7 +46,7 @@ export async function confirmCompleted(
       !(e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404)
     )
       throw error;
-    throw new TransientError(`${what}, but no object is stored at the key: the upload was not completed`, {
+    throw new TransientError(`${what}, but no object is stored at the key: the upload was not stored`, {
       cause: error,
     });
   }
@@ -54,6 +57,6 @@ export async function confirmCompleted(
   const unquoted = (etag: string | undefined) => etag?.replace(/^(W\/)?"|"$/g, '');
   if (answeredETag && head.ETag && unquoted(answeredETag) !== unquoted(head.ETag))
     throw new TransientError(
-      `${what} with ETag ${answeredETag}, but the object stored there has ETag ${head.ETag}: not the upload completed`,
+      `${what} with ETag ${answeredETag}, but the object stored there has ETag ${head.ETag}: not the upload answered for`,
     );
 }

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { TransientError } from '../transient.js';
 import { confirmCompleted } from './confirm-complete.js';
+import { confirmPut } from './confirm-put.js';
 import { isPreconditionFailed, retryTransient } from './request-retry.js';
 import { requireStoredAsSent, type StoredObjectFacts } from './stated-md5.js';
 import { storeVerifiesUpload } from './store-verifies.js';
@@ -78,13 +79,13 @@ export async function uploadInParts(
       const put = new PutObjectCommand({ ...params, ...condition, Body: data, ContentLength: data.length });
       const what = `PutObject s3://${params.Bucket}/${params.Key}`;
       const outcome = await refusedIfTaken(
-        s3
-          .send(put, { abortSignal })
-          .then((out) =>
-            verified
-              ? requireETag(out, what)
-              : storedAsSent(requireETag(out, what), params.Bucket, [data], what),
-          ),
+        s3.send(put, { abortSignal }).then(async (out) => {
+          requireETag(out, what);
+          // An ETag stating no MD5 compared (S3 verifies the checksum, or the object is encrypted) vouches for
+          // nothing: the object is looked at (fault round 92).
+          const md5 = verified ? undefined : () => createHash('md5').update(data).digest('hex');
+          await confirmPut(s3, params, out, { size: data.length, md5 }, abortSignal);
+        }),
         settings.ifNoneMatch === true,
         what,
       );

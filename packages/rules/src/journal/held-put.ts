@@ -1,5 +1,6 @@
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
-import { isPreconditionFailed, requireETag } from '@wmflow/core';
+import { isPreconditionFailed } from '@wmflow/core';
+import { requireSmallPutStored } from './small-put-stored.js';
 
 /** A conditional PutObject built and signed ahead, sent only when released. */
 export interface HeldPut {
@@ -21,7 +22,11 @@ class Cancelled extends Error {
  * prepares its metadata object this way while S3 is still storing the copy: the preparation overlaps
  * S3's work, and the metadata still reaches S3 only after the copy is acknowledged.
  */
-export function holdPut(s3: S3Client, params: PutObjectCommandInput, signal: AbortSignal): HeldPut {
+export function holdPut(
+  s3: S3Client,
+  params: PutObjectCommandInput & { Bucket: string; Key: string },
+  signal: AbortSignal,
+): HeldPut {
   let open = () => {};
   let shut = (_: Error) => {};
   const gate = new Promise<void>((resolve, reject) => {
@@ -48,8 +53,8 @@ export function holdPut(s3: S3Client, params: PutObjectCommandInput, signal: Abo
     { step: 'deserialize', priority: 'low', name: 'wmflowHeldUntilReleased' },
   );
   const sent = s3.send(command, { abortSignal: signal }).then(
-    (answer) => {
-      requireETag(answer, `PutObject s3://${params.Bucket}/${params.Key}`);
+    async (answer) => {
+      await requireSmallPutStored(s3, params, answer, signal);
       return 'written' as const;
     },
     (error: unknown) => {

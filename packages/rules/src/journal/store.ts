@@ -5,14 +5,8 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import {
-  digestOf,
-  isPreconditionFailed,
-  requireDelimited,
-  requireETag,
-  TransientError,
-  WmflowError,
-} from '@wmflow/core';
+import { digestOf, isPreconditionFailed, requireDelimited, TransientError, WmflowError } from '@wmflow/core';
+import { requireSmallPutStored } from './small-put-stored.js';
 
 /**
  * Journaling failed: S3 refused or was unreachable (`reason: 's3'`), or the key and its repair key
@@ -116,14 +110,14 @@ function parseRecord(text: string): { sha256?: unknown; size?: unknown } {
 /** Writes a small object unless the key exists (first writer wins); tells which happened. */
 export async function putOnce(
   s3: S3Client,
-  params: PutObjectCommandInput,
+  params: PutObjectCommandInput & { Bucket: string; Key: string },
   signal: AbortSignal,
 ): Promise<'written' | 'exists'> {
   try {
     const answer = await s3.send(new PutObjectCommand({ ...params, IfNoneMatch: '*' }), {
       abortSignal: signal,
     });
-    requireETag(answer, `PutObject s3://${params.Bucket}/${params.Key}`);
+    await requireSmallPutStored(s3, params, answer, signal);
     return 'written';
   } catch (error) {
     if (!isPreconditionFailed(error)) throw error;

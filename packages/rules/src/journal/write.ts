@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
-import { type RuleContext, requireETag } from '@wmflow/core';
+import type { RuleContext } from '@wmflow/core';
 import { type HeldPut, holdPut } from './held-put.js';
+import { requireSmallPutStored } from './small-put-stored.js';
 import { JournalError, putOnce, storedDigest, storedMetadata } from './store.js';
 import { type HashedUpload, type UploadSettings, uploadHashed } from './upload.js';
 
@@ -157,9 +158,7 @@ async function writeMetadata(
   // First writer wins, but a metadata object that describes other bytes is repaired, not trusted.
   const found = await storedMetadata(t.s3, t.bucket, `${key}.json`, ctx.signal);
   if (found.sha256 === written.sha256 && found.size === written.size) return;
-  requireETag(
-    await t.s3.send(new PutObjectCommand(params), { abortSignal: ctx.signal }),
-    `PutObject s3://${t.bucket}/${key}.json`,
-  );
+  const answer = await t.s3.send(new PutObjectCommand(params), { abortSignal: ctx.signal });
+  await requireSmallPutStored(t.s3, params, answer, ctx.signal);
   ctx.note(`metadata ${key}.json described other bytes (sha256 ${String(found.sha256)}): rewritten`);
 }
