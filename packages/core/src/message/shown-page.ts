@@ -1,6 +1,14 @@
 import { type DefaultTreeAdapterMap, parseFragment } from 'parse5';
 import { NO_DEADLINE, type ReadingDeadline } from '../mime/reading-deadline.js';
 import { drawnBoxOrder, type Placement } from './box-order.js';
+import {
+  type AcrossLayout,
+  acrossLayout,
+  acrossRows,
+  inColumns,
+  linesBetween,
+  MAX_ACROSS_CHARS,
+} from './columns-across.js';
 import { NO_RULES, NO_STYLE, type Style, StyleCascade, SVG_ATTRIBUTES } from './css-cascade.js';
 import {
   animationUnsure,
@@ -42,7 +50,10 @@ import { outlookCondition, type Reader } from './html-readers.js';
 import { attribute, type Element, HTML_NS, MATHML_NS, type Node, type Parent, SVG_NS } from './html-tree.js';
 import { shownItemOrder } from './item-order.js';
 import { HTML_BLOCKS, tagLeavesGap } from './tag-gaps.js';
+import { addWritten, mayShowCardAcross, type UprightBlock } from './upright-blocks.js';
 import { uprightDigits, verticalWriting } from './vertical-writing.js';
+
+const UPRIGHT_UNDECIDED = 'digits drawn upright in a vertical writing mode (its rows are not laid out)';
 
 // Filter functions of one amount (a number or a percentage), as `fraction` reads it.
 const AMOUNT_FILTERS = new Set([
@@ -108,6 +119,8 @@ interface Inherited {
   vertical?: boolean;
   /** Its characters drawn upright in a vertical writing mode, inherited (attacker round 111). */
   upright?: boolean;
+  /** Its text's line breaks drawn (`<pre>`, `white-space: pre`, `pre-line`…), inherited (attacker round 112). */
+  pre?: boolean;
 }
 
 const ROOT: Inherited = {
@@ -129,6 +142,7 @@ const ROOT: Inherited = {
   charXs: undefined,
   vertical: undefined,
   upright: undefined,
+  pre: undefined,
 };
 // Elements whose content no reader sees as text.
 const UNSHOWN = new Set([
@@ -164,6 +178,24 @@ const FOREIGN_DRAWN: Record<string, Record<string, 'first' | 'none'>> = {
     filter: 'none',
   },
 };
+// SVG `<text>`s side by side are columns (attacker round 112), a `<tspan>` put on a line of its own by `y` or `dy`
+// a line of one.
+const svgText = (element: Element) => element.tagName === 'text' && element.namespaceURI === SVG_NS;
+const svgLine = (element: Element) =>
+  element.tagName === 'tspan' &&
+  element.namespaceURI === SVG_NS &&
+  (attribute(element, 'y') !== undefined || attribute(element, 'dy') !== undefined);
+const DIGIT = /\p{Nd}/u;
+// HTML elements whose text keeps its line breaks (the browsers' own stylesheet: `white-space: pre`).
+const PRE_TAGS = new Set(['pre', 'textarea', 'listing', 'xmp', 'plaintext']);
+// Whether an element's text keeps its line breaks: its `white-space` (`pre`, `pre-wrap`, `pre-line`,
+// `break-spaces`, or `white-space-collapse: preserve` / `preserve-breaks`), else its tag's, else its parent's.
+function preLines(whiteSpace: string | undefined, element: Element, parent: boolean | undefined) {
+  if (whiteSpace !== undefined && !/^(?:inherit|initial|unset|revert|revert-layer)$/.test(whiteSpace.trim()))
+    return /pre|break-spaces|preserve/.test(whiteSpace) || undefined;
+  if (PRE_TAGS.has(element.tagName) && element.namespaceURI === HTML_NS) return true;
+  return parent;
+}
 // The attributes that make an SVG `switch` pass over a child.
 const SWITCH_TESTS = new Set(['systemlanguage', 'requiredextensions', 'requiredfeatures']);
 // What `drawnBoxOrder` reads a flex or grid item as (its place is `shownItemOrder`'s), and the set that reads every
@@ -228,7 +260,14 @@ export class Page {
       generatedBoxes += boxes;
       if (generatedBoxes > MAX_GENERATED) this.undecided = `over ${MAX_GENERATED} generated boxes`;
     };
-    const write = (text: string) => {
+    // The outermost blocks in a vertical writing mode, and the one open (false-positive round 12: only blocks that
+    // could show a card across their rows leave the page undecided).
+    const vertical: UprightBlock[] = [];
+    let verticalAt: UprightBlock | undefined;
+    const write = (text: string, state?: Inherited) => {
+      // Generated text in a vertical block counts with its digits (false-positive round 12).
+      if (state !== undefined && verticalAt !== undefined)
+        addWritten(verticalAt, text, uprightDigits(text, state));
       writtenChars += text.length;
       if (writtenChars > MAX_WRITTEN) this.undecided = 'stylesheets write too much text';
       else written.push({ at: outChars, text });
@@ -251,10 +290,27 @@ export class Page {
           boxless: boolean;
           counters: Counter[];
           apart?: boolean;
+          /** A box of a row of boxes side by side (attacker round 112). */
+          cell?: AcrossRow;
         }
       | { after: () => void }
       | { text: string };
     const stack: Entry[] = [];
+    // Boxes side by side whose lines a reader reads across as rows (attacker round 112): where the page's text
+    // breaks a line (offsets into it, ascending), while inside such a box; the rows of boxes; runs of lines set in
+    // columns.
+    type AcrossRow = { cells: { start: number; end: number }[]; perRow?: number };
+    const breaks: number[] = [];
+    let acrossOpen = 0;
+    const rows: AcrossRow[] = [];
+    const rowOf = new Map<Parent, AcrossRow>();
+    const flowed: { start: number; end: number; layout: AcrossLayout }[] = [];
+    // Texts without a digit under a style the readers do not model, inside such a box: the rows are read once more
+    // without them (a decoy letter in a line, as the snippet reading drops it from the page).
+    const unsureAt: { start: number; end: number }[] = [];
+    const lineBreak = () => {
+      if (acrossOpen > 0 && breaks.at(-1) !== outChars) breaks.push(outChars);
+    };
     // The counters each parent's next child inherits from its previous siblings (a reset's scope goes on).
     const siblings = new Map<Parent, Counter[]>();
     const push = (
@@ -267,6 +323,30 @@ export class Page {
       layout?: Style,
     ) => {
       const written = this.children(parent, reader);
+      // A container setting its children or its lines side by side (attacker round 112).
+      const across =
+        layout === undefined
+          ? undefined
+          : acrossLayout(
+              'tagName' in parent && parent.namespaceURI === HTML_NS ? parent.tagName : undefined,
+              (p) => layout.get(p),
+              state.fontPx,
+            );
+      let row: AcrossRow | undefined;
+      if (across?.kind === 'cells') {
+        row = { cells: [], perRow: across.perRow };
+        rows.push(row);
+      } else if (across?.kind === 'lines') {
+        const start = outChars;
+        acrossOpen++;
+        stack.push({
+          after: () => {
+            lineBreak();
+            acrossOpen--;
+            flowed.push({ start, end: outChars, layout: across });
+          },
+        });
+      }
       // A flex or grid container's items in the order a browser draws them (attacker round 90).
       let nodes =
         state.itemsApart && layout !== undefined && !reader.outlook && reader.stylesheets
@@ -291,9 +371,19 @@ export class Page {
       }
       for (let i = nodes.length - 1; i >= 0; i--) {
         const node = nodes[i] as Node;
-        const entry = { node, parent, state, gone, foreign, boxless, counters };
+        const entry = { node, parent, state, gone, foreign, boxless, counters, cell: row };
         stack.push(apart === ALL || apart?.has(node) ? { ...entry, apart: true } : entry);
       }
+    };
+    // The row of inline blocks and table cells under a parent that lays them out without a row of its own.
+    const rowBeside = (parent: Parent) => {
+      let row = rowOf.get(parent);
+      if (row === undefined) {
+        row = { cells: [] };
+        rowOf.set(parent, row);
+        rows.push(row);
+      }
+      return row;
     };
     push(document, ROOT, false, false, false, []);
     while (stack.length > 0 && generatedBoxes <= MAX_GENERATED) {
@@ -318,8 +408,16 @@ export class Page {
         // Under `unicode-bidi: bidi-override; direction: rtl` the characters show in the other order.
         if (!gone && shows(state, reader)) {
           // Upright digits in columns read across as rows, which are not laid out (attacker round 111).
-          if (uprightDigits(value, state))
-            this.undecided ??= 'digits drawn upright in a vertical writing mode (its rows are not laid out)';
+          if (uprightDigits(value, state)) {
+            if (verticalAt === undefined) this.undecided ??= UPRIGHT_UNDECIDED;
+            else verticalAt.upright = true;
+          }
+          if (acrossOpen > 0 && state.unsure && !DIGIT.test(value))
+            unsureAt.push({ start: outChars, end: outChars + value.length });
+          // Lines a `<pre>` draws break a box's lines too (attacker round 112).
+          if (acrossOpen > 0 && state.pre && !state.turned && value.includes('\n'))
+            for (let at = value.indexOf('\n'); at >= 0; at = value.indexOf('\n', at + 1))
+              breaks.push(outChars + at);
           both(state.turned ? [...value].reverse().join('') : value);
         }
         continue;
@@ -337,6 +435,17 @@ export class Page {
       // ruby annotation above its base, not between it and the next (annotationAbove).
       if (tagLeavesGap(node.tagName) && !annotationAbove(node, reader)) both(' ');
       const computed = this.compute(node, state, reader);
+      if (computed.state.vertical && verticalAt === undefined) {
+        const block: UprightBlock = { start: outChars, end: outChars, upright: false };
+        verticalAt = block;
+        stack.push({
+          after: () => {
+            block.end = outChars;
+            verticalAt = undefined;
+            vertical.push(block);
+          },
+        });
+      }
       // A flex or grid item and a floated box are boxes of their own, which the layout may draw in another order
       // than the markup's (`row-reverse`, `order`, `float: right`): kept apart from their neighbours, so that the
       // detectors' reading of the groups in the other order has groups to turn (attacker round 89).
@@ -347,6 +456,42 @@ export class Page {
       if (apart) {
         both(' ');
         stack.push({ after: () => both(' ') });
+      }
+      // A box side by side with its siblings (a cell of a row, an inline block), and where its lines break: a
+      // block, a flex or grid item, a `<br>` (attacker round 112). Only boxes that draw count (a `display: none`
+      // decoy breaks no line).
+      if (!entry.boxless && !computed.boxless) {
+        const display = computed.style.get('display');
+        const cell =
+          entry.cell ??
+          ((display !== undefined &&
+            /^(?:inline-block|table-cell|inline-table|inline-flex|inline-grid)$/.test(display)) ||
+          /^(?:left|right|inline-start|inline-end)$/.test(computed.style.get('float') ?? '') ||
+          svgText(node)
+            ? rowBeside(entry.parent)
+            : undefined);
+        const breaking =
+          node.tagName === 'br' ||
+          svgLine(node) ||
+          state.itemsApart === true ||
+          (display === undefined
+            ? HTML_BLOCKS.has(node.tagName)
+            : /^(?:block|list-item|flex|grid|table|flow-root|table-row|table-cell)$/.test(display));
+        if (cell !== undefined) {
+          const start = outChars;
+          acrossOpen++;
+          lineBreak();
+          stack.push({
+            after: () => {
+              lineBreak();
+              acrossOpen--;
+              cell.cells.push({ start, end: outChars });
+            },
+          });
+        } else if (breaking && acrossOpen > 0) {
+          lineBreak();
+          if (node.tagName !== 'br') stack.push({ after: lineBreak });
+        }
       }
       const hidden = gone || computed.gone;
       const attributes = !hidden && shows(computed.state, reader) ? shownAttributes(node, reader) : '';
@@ -384,13 +529,13 @@ export class Page {
           quoted ? quoteOf(computed.state.quotes, 0) : '',
           box('before'),
         ].join('');
-        if (shown && before) write(before);
+        if (shown && before) write(before, computed.state);
         const close = quoted ? quoteOf(computed.state.quotes, 1) : '';
         if (boxes.some((r) => r.pseudo === 'after'))
           stack.push({
             after: () => {
               const text = `${close}${box('after')}`;
-              if (shown && text) write(text);
+              if (shown && text) write(text, computed.state);
             },
           });
         else if (shown && close) stack.push({ text: close });
@@ -417,7 +562,21 @@ export class Page {
         );
     }
     const page = out.join('');
-    if (written.length === 0) return [page];
+    if (vertical.length > 0 && mayShowCardAcross(page, vertical)) this.undecided ??= UPRIGHT_UNDECIDED;
+    let across = this.readAcross(page, breaks, rows, flowed);
+    if (across !== undefined && unsureAt.length > 0) {
+      // The same page, those texts blanked (offsets kept).
+      const blanked: string[] = [];
+      let from = 0;
+      for (const { start, end } of unsureAt) {
+        blanked.push(page.slice(from, start), ' '.repeat(end - start));
+        from = end;
+      }
+      blanked.push(page.slice(from));
+      const without = this.readAcross(blanked.join(''), breaks, rows, flowed);
+      if (without !== undefined && without !== across) across = `${across} ; ${without}`;
+    }
+    if (written.length === 0) return across ? [page, across] : [page];
     // The same page with the written text in place, each piece apart from its neighbours by a space.
     const pieces: string[] = [];
     let from = 0;
@@ -426,7 +585,39 @@ export class Page {
       from = at;
     }
     pieces.push(page.slice(from));
-    return [page, pieces.join('')];
+    return across ? [page, pieces.join(''), across] : [page, pieces.join('')];
+  }
+
+  // The rows a reader reads across boxes side by side (columns-across.ts): each row of cells, each run of lines set
+  // in columns, cut into lines at `breaks`; the readings joined by ` ; ` (which joins no digit groups). Past
+  // MAX_ACROSS_CHARS characters cut (layout tables nested in cells), the page is undecided.
+  private readAcross(
+    page: string,
+    breaks: readonly number[],
+    rows: readonly { cells: readonly { start: number; end: number }[]; perRow?: number }[],
+    flowed: readonly { start: number; end: number; layout: AcrossLayout }[],
+  ): string | undefined {
+    const readings: string[] = [];
+    let cut = 0;
+    const lines = (start: number, end: number) => {
+      cut += end - start;
+      return cut > MAX_ACROSS_CHARS ? [] : linesBetween(page, breaks, start, end);
+    };
+    for (const row of rows) {
+      if (row.cells.length < 2) continue;
+      const cells = row.cells.map((c) => lines(c.start, c.end));
+      const perRow = row.perRow ?? cells.length;
+      for (let i = 0; i < cells.length; i += perRow) readings.push(...acrossRows(cells.slice(i, i + perRow)));
+    }
+    for (const { start, end, layout } of flowed) {
+      const all = lines(start, end);
+      if (layout.kind !== 'lines' || all.length < 2) continue;
+      const perColumn = layout.perColumn ?? Math.ceil(all.length / (layout.columns ?? 1));
+      readings.push(...acrossRows(inColumns(all, perColumn)));
+    }
+    if (cut > MAX_ACROSS_CHARS)
+      this.undecided ??= `over ${MAX_ACROSS_CHARS} characters of boxes side by side to read across`;
+    return readings.length > 0 ? readings.join(' ; ') : undefined;
   }
 
   // An element's children as this reader gets them: Outlook reads its conditional comments as markup and
@@ -639,6 +830,7 @@ export class Page {
       rules.length === 0 &&
       !rp &&
       !closedDialog &&
+      !(PRE_TAGS.has(element.tagName) && element.namespaceURI === HTML_NS) &&
       !element.attrs.some(
         (a) => PRESENTATIONAL.has(a.name) || (svg && (SVG_ATTRIBUTES.has(a.name) || SVG_PLACING.has(a.name))),
       )
@@ -800,6 +992,7 @@ export class Page {
       rtl: parent.rtl,
       charXs: undefined,
       ...verticalWriting(get, parent),
+      pre: preLines(get('white-space'), element, parent.pre),
     };
     // Its direction: `direction`, else the `dir` attribute (`auto` goes by its text: left as inherited).
     const direction =

@@ -794,6 +794,22 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     dlpPage,
     20_000,
   ],
+  [
+    // Attacker round 112: each row of table cells holding columns of digits is cut into lines and read across.
+    'DLP: a table of rows of cells, each a column of digits',
+    (n) => `<table>${'<tr><td>4<br>1</td><td>5<br>4</td></tr>'.repeat(n / 40)}</table>`,
+    dlpPage,
+    20_000,
+  ],
+  [
+    // Attacker round 112: a multi-column box's lines are cut and set in columns; a grid's tracks are counted.
+    'DLP: a multi-column box of one-digit lines, a grid template of many tracks',
+    (n) =>
+      `<div style="column-count:4">${'4<br>'.repeat(n / 5)}</div>` +
+      `<div style="display:grid;grid-template-columns:${'1em '.repeat(n / 4)}"><div>1<br>2</div><div>3<br>4</div></div>`,
+    dlpPage,
+    20_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
