@@ -1,5 +1,6 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { TransientError } from '../transient.js';
+import { sameETag } from './same-etag.js';
 
 /** Where an upload was completed (or a PutObject stored), with the SSE-C key a HEAD of its object needs. */
 export interface CompletedObject {
@@ -18,9 +19,9 @@ export interface CompletedObject {
  * not stored, and the guard's strip called PutRawMessageContent on a key that held nothing and bounced the message).
  * A mismatch or a missing object is a {@link TransientError}: the invocation fails and WorkMail's retry uploads again.
  * Other failures of the HEAD are thrown as they are. One round trip per multipart upload (bodies over one part).
- *
  * `request` names the request answered in the errors (a one-piece PutObject whose ETag vouches for nothing is
  * checked the same way, fault round 92: `confirmPut`).
+ *
  * @example
  * ```ts
  * await confirmCompleted(s3, { Bucket: 'journal', Key: 'k' }, size, complete.ETag, signal);
@@ -32,8 +33,8 @@ export async function confirmCompleted(
   size: number,
   answeredETag: string | undefined,
   signal: AbortSignal,
-): Promise<void> {
   request = 'CompleteMultipartUpload',
+): Promise<void> {
   const where = `s3://${object.Bucket}/${object.Key}`;
   const what = `${request} ${where} answered 200`;
   let head: { ContentLength?: number; ETag?: string };
@@ -54,8 +55,7 @@ export async function confirmCompleted(
     throw new TransientError(
       `${what}, but the object stored there is ${head.ContentLength ?? 'of no stated length'}, not the ${size} bytes sent`,
     );
-  const unquoted = (etag: string | undefined) => etag?.replace(/^(W\/)?"|"$/g, '');
-  if (answeredETag && head.ETag && unquoted(answeredETag) !== unquoted(head.ETag))
+  if (answeredETag && head.ETag && !sameETag(answeredETag, head.ETag))
     throw new TransientError(
       `${what} with ETag ${answeredETag}, but the object stored there has ETag ${head.ETag}: not the upload answered for`,
     );
