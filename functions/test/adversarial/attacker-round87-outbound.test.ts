@@ -78,7 +78,6 @@ describe('held: the kiosk (internal-only) and what leaves', () => {
     'x@[192.0.2.1]',
     'x@corp.example.outside.example',
     'x@corp.exampl\u0435',
-    'x@corp.example\u3002',
     'x@xn--corp-.example',
   ];
   for (const r of outside)
@@ -117,6 +116,9 @@ describe('held: the kiosk (internal-only) and what leaves', () => {
       '"alice"@corp.example',
       'alice+tag@corp.example',
       'alice@\uff43\uff4f\uff52\uff50.example',
+      // Its root dot written as an ideographic full stop maps to `corp.example.` (attacker round 114; round 87 held
+      // it outside, as the trailing dot was cut before the mapping).
+      'alice@corp.example\u3002',
     ];
     const { verdict } = await send(note('kiosk@corp.example'), inside, KIOSK, {
       mailFrom: 'kiosk@corp.example',

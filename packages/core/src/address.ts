@@ -29,12 +29,14 @@ export function domainOf(address: string): string {
 }
 
 /**
- * A domain lower-cased, without a trailing dot, in ASCII (punycode) form; empty when invalid.
+ * A domain lower-cased, without a trailing dot, in ASCII (punycode) form; empty when invalid. The trailing dot
+ * is cut after the IDNA mapping, so a root dot written as a character mapped to a dot (`。`, `．`) is cut too.
  * An RFC 5321 address literal (`[192.0.2.1]`, `[IPv6:2001:db8::1]`) is kept, lower-cased.
  *
  * @example
  * ```ts
  * normalizeDomain('MÜNCHEN.de.'); // "xn--mnchen-3ya.de"
+ * normalizeDomain('corp.example\u3002'); // "corp.example"
  * normalizeDomain('[IPv6:2001:DB8::1]'); // "[ipv6:2001:db8::1]"
  * ```
  */
@@ -57,11 +59,16 @@ function remembered(memo: Map<string, string>, key: string, compute: (key: strin
   return known;
 }
 
+// The root dot is cut after the IDNA mapping, not before: `corp.example。` (U+3002, U+FF0E, U+FF61, or a dot then a
+// soft hyphen, which the mapping drops) maps to `corp.example.`, the organization's own FQDN as a resolver reads it,
+// and is `corp.example` as the ASCII spelling is (attacker round 114). One dot only: `corp.example..` stays apart.
 function toAsciiDomain(domain: string): string {
-  const trimmed = domain.trim().replace(/\.$/, '');
-  if (trimmed === '') return '';
-  if (isAddressLiteral(trimmed)) return trimmed.toLowerCase();
-  return domainToASCII(trimmed.toLowerCase());
+  const trimmed = domain.trim();
+  const bare = trimmed.replace(/\.$/, '');
+  if (bare === '') return '';
+  if (isAddressLiteral(bare)) return bare.toLowerCase();
+  const ascii = domainToASCII(trimmed.toLowerCase());
+  return ascii.endsWith('.') ? ascii.slice(0, -1) : ascii;
 }
 
 /**
