@@ -196,7 +196,7 @@ export async function replay(args: string[]): Promise<number> {
 
 function shownAt(files: readonly string[], index: number): string {
   const file = files[index];
-  return file === undefined ? 'the last message' : shownText(displayPath(file));
+  return file === undefined ? 'the last message (after its answer)' : shownText(displayPath(file));
 }
 
 // What sesFlow's reader says when the S3 action's object is not where `stored` points (core/ses/clients.ts).

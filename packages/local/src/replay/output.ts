@@ -1,4 +1,5 @@
 import { outputCut } from '../cli/whole-writes.js';
+import { keepOpen } from './keep-open.js';
 
 /**
  * Keeps what handlers print off stdout, so the table and the JSON lines stay
@@ -40,6 +41,9 @@ export function captureOutput(options: { logs: boolean; onClosed?: () => void })
   process.stdout.on('error', onError);
   process.stdout.write = sink;
   process.stderr.write = sink;
+  // A handler ending or destroying stdout (a logger closing its stream) would cut the run's own output; in Lambda
+  // those streams are the function's log, which it cannot close: they stay open (fault round 93).
+  const kept = keepOpen(process.stdout, process.stderr);
   return {
     out: (text) => {
       if (!closed) realOut(text);
@@ -49,6 +53,7 @@ export function captureOutput(options: { logs: boolean; onClosed?: () => void })
       process.stdout.off('error', onError);
       process.stdout.write = stdoutWrite;
       process.stderr.write = stderrWrite;
+      kept();
     },
   };
 }

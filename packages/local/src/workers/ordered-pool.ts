@@ -136,7 +136,7 @@ export function itemWatchdogMs(timeoutMs: number, invocations = 1): number {
 export class WorkerExitError extends LocalStackError {
   override name = 'WorkerExitError';
   constructor(
-    /** The key the worker was running (or the next to run, if it held none); undefined when it exited while starting. */
+    /** The key the worker was running (or the next to run, if it held none); undefined when it exited while starting, or after the last result (fault round 93). */
     readonly key: unknown,
     /** The worker's exit code; null when a signal ended it. */
     readonly code: number | null,
@@ -223,6 +223,9 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   // 'end-run': the first key (in key order) whose worker exited while holding it; nothing from it on is reported.
   let ended: { seq: number; code: number | null } | undefined;
   const endRun = options.onWorkerExit === 'end-run';
+  // 'end-run': the code of a worker its handler ended after its last answer, as the pool was ending (an error thrown
+  // from a timer, `process.exit(3)`): one process would exit with it, so the run does too (fault round 93).
+  let endedLate: number | undefined;
   const settle = (seq: number, out: Out) => {
     // A result that comes after its key was settled otherwise (its worker's exit) is not reported twice.
     if (seq < flushed || done.has(seq) || (ended && seq >= ended.seq)) return;
@@ -318,6 +321,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
       // Killed by the watchdog: its exit is the pool's doing, never the handler's (fault round 69).
       const killedByPool = worker.stuck !== undefined;
       const killed = killedByPool && worker.stuck === running;
+      if (endRun && worker.ending && !killedByPool && code !== 0 && code !== null) endedLate ??= code;
       if (endRun && !worker.ending && !killedByPool) {
         // As one process ends at the item it was running: the keys before it still finish in the others.
         const seq = running ?? Math.min(next, ...workers.flatMap((w) => [...w.pending]));
@@ -380,6 +384,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
   // A source whose listing fails midway (a later page refused, a reset): the keys it gave are finished and reported
   // before the run fails with its error, not thrown away with the results their workers made (fault round 67).
   let keysFailed: { error: unknown } | undefined;
+  let completed = false;
   async function* listed(): AsyncGenerator<Key> {
     try {
       yield* options.keys;
@@ -426,6 +431,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
       throw new WorkerExitError(keys.get(ended.seq) ?? keys.get(flushed), ended.code, flushed);
     }
     if (keysFailed) throw keysFailed.error;
+    completed = true;
   } finally {
     closing = true;
     const ending = [...workers];
@@ -443,6 +449,7 @@ export async function runOrderedPool<Init, Key, Item, Out>(
     );
     for (const item of items.values()) await options.release?.(item);
   }
+  if (completed && endedLate !== undefined) throw new WorkerExitError(undefined, endedLate, flushed);
 }
 
 async function startWorker<Init, Key, Item, Out>(
