@@ -1,4 +1,5 @@
 import { isInvisible } from '../content/normalize.js';
+import { latinLookAlike } from './latin-lookalikes.js';
 
 /**
  * Canonical text for the number detectors, one character in, at most one out, in one pass:
@@ -259,6 +260,9 @@ function classify(cp: number): string {
     const value = numeralValue(base);
     if (value !== undefined) return String(value);
   }
+  // A Cyrillic or Greek letter drawn as a Latin one reads as it (`GB82 WЕST…`, `37О4`: attacker round 116).
+  const latin = latinLookAlike(cp);
+  if (latin !== undefined) return latin;
   if (WORD.test(ch)) return '_';
   // Any other sign between a card's groups (`4111 💳 1111 …`, `4111•1111…`) joins them as `&` does, in a card's own
   // layout only (attacker round 79); commas, semicolons and their look-alikes, currency signs and controls join

@@ -166,6 +166,11 @@ function scanOnce(upper: string, max: number, lookAlike: boolean, work?: ScanWor
     // Letters of the group after the country code (`IT60X` holds one).
     let letters = 0;
     let loose = 0;
+    // Groups of one size throughout, counted from the IBAN's start (`GB 82 WE ST 12…`, `GB8 2WE ST1…`, one
+    // character a cell): the size of the first, the length at the last join, and whether each was of that size.
+    let size = 0;
+    let last = 0;
+    let uniform = true;
     let j = i;
     while (j < upper.length && compact.length < 34) {
       if (work) work.steps++;
@@ -193,7 +198,12 @@ function scanOnce(upper: string, max: number, lookAlike: boolean, work?: ScanWor
       const header = compact.length < 4;
       const odd = group % 4 !== 0 && letters > 0 && compact.length !== 2 && !header;
       if (k === j || group === 0 || !isAlnum(upper[k])) break;
-      if (odd && (letters > 1 || ++loose > 2)) break;
+      if (size === 0) size = compact.length;
+      else if (compact.length - last !== size) uniform = false;
+      last = compact.length;
+      // Groups all of one size of at most six hold letters where they fall (attacker round 116): a reader reads
+      // `GB 82 WE ST 12 34…` as the IBAN, and prose's words are not all of one size for the IBAN's whole length.
+      if (odd && !(uniform && size <= 6) && (letters > 1 || ++loose > 2)) break;
       group = header ? compact.length : 0;
       letters = 0;
       j = k;
