@@ -27,6 +27,8 @@ export type Act =
    * close, as HTTP/1.1 allows), its body cut cleanly after `keep` bytes.
    */
   | { do: 'forward-close-delimited'; keep: number }
+  /** Forward; the answer's head (its Content-Length kept) and `keep` body bytes are sent, then nothing: the read stalls. */
+  | { do: 'forward-then-hang'; keep: number }
   /** Never answer, never forward: the request hangs until the client gives up. */
   | { do: 'hang' }
   /** Forward once `until` resolves. */
@@ -117,6 +119,18 @@ export async function scriptedProxy(upstream: string): Promise<ScriptedProxy> {
             }
           });
           answer.on('end', () => res.end());
+          return;
+        }
+        if (act.do === 'forward-then-hang') {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          let budget = act.keep;
+          answer.on('data', (chunk: Buffer) => {
+            if (budget <= 0) return;
+            const part = chunk.subarray(0, budget);
+            budget -= part.length;
+            res.write(part);
+            if (budget <= 0) answer.destroy();
+          });
           return;
         }
         if (act.do === 'forward-close-delimited') {
