@@ -2,7 +2,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { TransientError } from '../transient.js';
 import { sameETag } from './same-etag.js';
 
-/** Where an upload was completed (or a PutObject stored), with the SSE-C key a HEAD of its object needs. */
+/** Where an upload was completed (or a PutObject stored), with the SSE-C key a HEAD of its object needs; other fields are left out of the HEAD. */
 export interface CompletedObject {
   Bucket: string;
   Key: string;
@@ -37,9 +37,12 @@ export async function confirmCompleted(
 ): Promise<void> {
   const where = `s3://${object.Bucket}/${object.Key}`;
   const what = `${request} ${where} answered 200`;
+  // Only what a HEAD takes: a PutObject's own parameters (metadata, Object Lock, content type) are not for it.
+  const { Bucket, Key, SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 } = object;
+  const input = { Bucket, Key, SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 };
   let head: { ContentLength?: number; ETag?: string };
   try {
-    head = await s3.send(new HeadObjectCommand(object), { abortSignal: signal });
+    head = await s3.send(new HeadObjectCommand(input), { abortSignal: signal });
   } catch (error) {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     if (

@@ -37,10 +37,7 @@ export async function confirmPut(
     requireStoredAsSent(answer, object.Bucket, sent.md5, sent.size, what);
     return;
   }
-  // Only what a HEAD takes: a PutObject's parameters (metadata, Object Lock, content type) are not for it. The ETags
-  // are not compared: an ETag that is no MD5 may differ between a store's answers (false-positive round 10's store),
-  // and the keys checked are taken only by this write (`If-None-Match: *`) or are the attempt's own.
-  const { Bucket, Key, SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 } = object;
-  const head = { Bucket, Key, SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 };
-  await confirmCompleted(s3, head, sent.size, undefined, signal, 'PutObject');
+  // The ETags are not compared: an ETag that is no MD5 may differ between a store's answers (false-positive round 10's
+  // store), and the keys checked are taken only by this write (`If-None-Match: *`) or are the attempt's own.
+  await confirmCompleted(s3, object, sent.size, undefined, signal, 'PutObject');
 }

@@ -129,20 +129,7 @@ export async function uploadInParts(
       );
       if (outcome === 'exists') await abortUpload(s3, upload);
       // A 200 proves nothing made: the object is looked at (fault round 91).
-      else
-        await confirmCompleted(
-          s3,
-          {
-            Bucket: params.Bucket,
-            Key: params.Key,
-            SSECustomerAlgorithm: params.SSECustomerAlgorithm,
-            SSECustomerKey: params.SSECustomerKey,
-            SSECustomerKeyMD5: params.SSECustomerKeyMD5,
-          },
-          sent.size,
-          completedETag,
-          abortSignal,
-        );
+      else await confirmCompleted(s3, params, sent.size, completedETag, abortSignal);
       return { outcome, size: sent.size };
     } catch (error) {
       await abortUpload(s3, upload);
