@@ -1,26 +1,16 @@
 import { createHash } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { archiverSes } from '../archiver-ses/archiver-ses.js';
-import { guardSes } from '../guard-ses/guard-ses.js';
-import { JOURNAL, stored, UPDATES, withExe } from './fault-harness.js';
-import { type Act, pathOf, proxyBefore } from './scripted-proxy.js';
+import { JOURNAL, stored, UPDATES } from './fault-harness.js';
+import { type Act, proxyBefore } from './scripted-proxy.js';
+import { sesStoredKit } from './ses-stored-kit.js';
 
 // Fault round 87: the message SES stored, answered by GetObject as a 200 whose Content-Length and body agree but are
 // shorter than the object (something in between cutting the answer and its length, as a chunked answer ended early
 // but well formed is cut: round 52 refuses that one). The cut here drops the last part, the one with `run.exe`.
 // Asked: guard-ses fails or blocks, never goes on with the part unseen; archiver-ses fails, journaling nothing.
 const t = proxyBefore('S3', [JOURNAL, UPDATES], { AWS_MAX_ATTEMPTS: '1' });
-const PREFIX = 'inbound/';
-
-async function store(size = 20_000): Promise<{ id: string; bytes: Buffer }> {
-  const id = sesMessageId();
-  const bytes = withExe(size, `f87-short-${id}`);
-  await t.stack.s3.send(new PutObjectCommand({ Bucket: UPDATES, Key: `${PREFIX}${id}`, Body: bytes }));
-  t.stack.ses.receive(id);
-  return { id, bytes };
-}
+const { store: storeAs, invoke, guard, archiver } = sesStoredKit(t, 'inbound/');
+const store = (size?: number) => storeAs('f87-short', size);
 
 /** The object's first bytes up to its last part, answered as the whole with its ETag (the MD5 of the whole). */
 function cutAnswer(bytes: Buffer, headers: Record<string, string> = {}): Act {
@@ -38,38 +28,6 @@ function cutAnswer(bytes: Buffer, headers: Record<string, string> = {}): Act {
     body: text.slice(0, at),
   };
 }
-
-async function invoke(handler: ReturnType<typeof guardSes>, id: string, fault: Act) {
-  const path = `/${UPDATES}/${PREFIX}${id}`;
-  t.proxy.decide = (req) => (req.method === 'GET' && pathOf(req) === path ? fault : { do: 'forward' });
-  try {
-    return await handler(
-      makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }),
-      lambdaContext({ timeoutMs: 30_000 }),
-    ).then(
-      (answer) => (answer as { disposition: string }).disposition,
-      (error: Error) => `error ${error.name}`,
-    );
-  } finally {
-    t.proxy.decide = () => ({ do: 'forward' });
-  }
-}
-
-const guard = () =>
-  guardSes({
-    STORED_BUCKET: UPDATES,
-    STORED_KEY_PREFIX: PREFIX,
-    BOUNCE_SENDER: 'postmaster@corp.example',
-    ORGANIZATION_DOMAINS: 'corp.example',
-  });
-const archiver = () =>
-  archiverSes({
-    STORED_BUCKET: UPDATES,
-    STORED_KEY_PREFIX: PREFIX,
-    ORGANIZATION_DOMAINS: 'corp.example',
-    JOURNAL_BUCKET: JOURNAL,
-    KEY_TEMPLATE: 'j/{messageId}',
-  });
 
 describe('F87-2: the stored message answered shorter, its length cut to match', () => {
   it('held: a chunk answer cut at the same place (round 52): archiver-ses fails, nothing journaled', async () => {

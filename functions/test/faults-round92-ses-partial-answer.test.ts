@@ -1,10 +1,7 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { lambdaContext, makeSesEvent, sesMessageId } from '@wmflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { archiverSes } from '../archiver-ses/archiver-ses.js';
-import { guardSes } from '../guard-ses/guard-ses.js';
-import { JOURNAL, stored, UPDATES, withExe } from './fault-harness.js';
-import { type Act, pathOf, proxyBefore } from './scripted-proxy.js';
+import { JOURNAL, stored, UPDATES } from './fault-harness.js';
+import { type Act, proxyBefore } from './scripted-proxy.js';
+import { sesStoredKit } from './ses-stored-kit.js';
 
 // Fault round 92: the message SES stored, asked for whole, answered with part of it: a `206` with a Content-Range, or
 // a `200` carrying one (something in between serving a cached range), its Content-Length the part's. Under SSE-KMS
@@ -12,16 +9,9 @@ import { type Act, pathOf, proxyBefore } from './scripted-proxy.js';
 // never goes on with the last part (`run.exe`) unseen; archiver-ses fails, journaling nothing, and its retry journals
 // the whole message.
 const t = proxyBefore('S3', [JOURNAL, UPDATES], { AWS_MAX_ATTEMPTS: '1' });
-const PREFIX = 'inbound/';
+const { store: storeAs, invoke, guard, archiver } = sesStoredKit(t, 'inbound/');
+const store = () => storeAs('f92-range');
 const KMS = { 'x-amz-server-side-encryption': 'aws:kms', etag: '"5d41402abc4b2a76b9719d911017c592"' };
-
-async function store(): Promise<{ id: string; bytes: Buffer }> {
-  const id = sesMessageId();
-  const bytes = withExe(20_000, `f92-range-${id}`);
-  await t.stack.s3.send(new PutObjectCommand({ Bucket: UPDATES, Key: `${PREFIX}${id}`, Body: bytes }));
-  t.stack.ses.receive(id);
-  return { id, bytes };
-}
 
 /** The object's bytes up to its last part, answered with a Content-Range naming them as part of the whole. */
 function partAnswer(bytes: Buffer, status: number, headers: Record<string, string> = KMS): Act {
@@ -38,38 +28,6 @@ function partAnswer(bytes: Buffer, status: number, headers: Record<string, strin
     body: bytes.subarray(0, at).toString('latin1'),
   };
 }
-
-async function invoke(handler: ReturnType<typeof guardSes>, id: string, fault: Act) {
-  const path = `/${UPDATES}/${PREFIX}${id}`;
-  t.proxy.decide = (req) => (req.method === 'GET' && pathOf(req) === path ? fault : { do: 'forward' });
-  try {
-    return await handler(
-      makeSesEvent({ messageId: id, recipients: ['bob@corp.example'] }),
-      lambdaContext({ timeoutMs: 30_000 }),
-    ).then(
-      (answer) => (answer as { disposition: string }).disposition,
-      (error: Error) => `error ${error.name}`,
-    );
-  } finally {
-    t.proxy.decide = () => ({ do: 'forward' });
-  }
-}
-
-const guard = () =>
-  guardSes({
-    STORED_BUCKET: UPDATES,
-    STORED_KEY_PREFIX: PREFIX,
-    BOUNCE_SENDER: 'postmaster@corp.example',
-    ORGANIZATION_DOMAINS: 'corp.example',
-  });
-const archiver = () =>
-  archiverSes({
-    STORED_BUCKET: UPDATES,
-    STORED_KEY_PREFIX: PREFIX,
-    ORGANIZATION_DOMAINS: 'corp.example',
-    JOURNAL_BUCKET: JOURNAL,
-    KEY_TEMPLATE: 'j/{messageId}',
-  });
 
 describe('the stored message asked for whole, answered with a part of it under SSE-KMS', () => {
   it('held: the whole object under SSE-KMS, guard-ses blocks the executable', async () => {
