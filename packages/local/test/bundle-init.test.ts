@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleHandler, formatBundleReport, parseSize, REQUIRE_BANNER } from '../src/index.js';
 import { localDefaults } from '../src/replay/function-defaults.js';
@@ -21,7 +21,10 @@ describe('bundleHandler', () => {
     const entry = join(ROOT, 'samples/lambdas/wire-transfer-blocker.ts');
     const report = await bundleHandler({ entry, outdir, budget: { initial: 1_000, total: 50_000_000 } });
     const index = await readFile(join(outdir, 'index.mjs'), 'utf8');
-    expect(index.startsWith(REQUIRE_BANNER)).toBe(true);
+    // The banner's require, after the join (joinInitialChunks) renamed it: createRequire on the module's own URL.
+    expect(index).toMatch(
+      /import\{createRequire as ([\w$]+)\}from"node:module";.*\b\1\(import\.meta\.url\)/s,
+    );
     expect(existsSync(join(outdir, 'index.mjs.map'))).toBe(true);
     expect(report.lazy.length).toBeGreaterThan(0);
     expect(report.lazy.every((l) => l.file.startsWith('chunks/'))).toBe(true);
@@ -29,6 +32,30 @@ describe('bundleHandler', () => {
     expect(report.overBudget).toEqual([`initial ${report.initial} > 1000`]);
     expect(formatBundleReport([{ ...report, name: 'wire' }])).toMatch(/^wire\s+\d+\.\d KiB \(1\.0 KiB\)/m);
     const { handler } = (await import(join(outdir, 'index.mjs'))) as { handler: unknown };
+    expect(typeof handler).toBe('function');
+  });
+
+  it('joins the chunks a cold start loads into one: index.mjs imports one chunk, lazy ones stay apart, maps reach the source', async () => {
+    const entry = join(ROOT, 'samples/lambdas/wire-transfer-blocker.ts');
+    const joined = await bundleHandler({ entry, outdir: join(dir, 'joined') });
+    const split = await bundleHandler({ entry, outdir: join(dir, 'split'), mode: 'local' });
+    const index = await readFile(join(joined.outdir, 'index.mjs'), 'utf8');
+    const staticImports = [...index.matchAll(/(?:^|;)import[^()]*?from"(\.[^"]+)"/g)].map((m) => m[1]);
+    expect(staticImports).toEqual([expect.stringMatching(/^\.\/chunks\/init-[a-z0-9]{8}\.mjs$/)]);
+    const init = join(joined.outdir, String(staticImports[0]));
+    expect(await readFile(init, 'utf8')).not.toMatch(/(?:^|;)import[^()]*?from"\.\.?\//);
+    // The local build (esbuild alone, not joined) loads more modules at init for the same handler.
+    const localIndex = await readFile(join(split.outdir, 'index.mjs'), 'utf8');
+    expect(localIndex.startsWith(REQUIRE_BANNER)).toBe(true);
+    expect([...localIndex.matchAll(/^(?:\} from|import) "\.\/chunks\//gm)].length).toBeGreaterThan(1);
+    expect(joined.lazy.some((l) => /^chunks\/part-walk-[a-z0-9]{8}\.mjs$/.test(l.file))).toBe(true);
+    expect(joined.lazy.map((l) => l.file)).not.toContain(String(staticImports[0]).slice(2));
+    const map = JSON.parse(await readFile(`${init}.map`, 'utf8')) as { sources: string[] };
+    const core = map.sources.filter((s) => /packages\/core\/src\/.+\.ts$/.test(s));
+    expect(core.length).toBeGreaterThan(0);
+    // Relative to the map, as esbuild wrote them: each names a file that is there.
+    expect(core.filter((s) => !existsSync(resolve(dirname(init), s)))).toEqual([]);
+    const { handler } = (await import(join(joined.outdir, 'index.mjs'))) as { handler: unknown };
     expect(typeof handler).toBe('function');
   });
 

@@ -77,7 +77,7 @@ function limited(args: string[], kib: number): Promise<Run> {
   });
 }
 
-const CHUNK = /[\w$.-]+-(?:[A-Z0-9]{8}\.mjs|[a-f0-9]{8}\.cjs)\b/g;
+const CHUNK = /[\w$.-]+-(?:[A-Za-z0-9]{8}\.mjs|[a-f0-9]{8}\.cjs)\b/g;
 
 /** Every file under `out`, relative, sorted. */
 async function filesOf(out: string): Promise<string[]> {

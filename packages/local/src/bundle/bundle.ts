@@ -5,6 +5,7 @@ import { build, type Metafile } from 'esbuild';
 import { LocalStackError } from '../errors.js';
 import { partialPathOf } from '../partial-path.js';
 import { type BundleMode, esbuildOptions } from './esbuild-options.js';
+import { joinInitialChunks } from './join-initial.js';
 
 /** Size limits of a bundle in bytes (minified, source maps not counted). */
 export interface BundleBudget {
@@ -89,8 +90,15 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
       `cannot bundle ${shown(entry)}: ${text}${where}${more}${unresolvedHint(text, at?.file, parse(outdir).root)}`,
     );
   }
-  if ((options.mode ?? 'lambda') === 'lambda')
+  if ((options.mode ?? 'lambda') === 'lambda') {
     await refuseWithoutHandler(metafile as Metafile, partial, entry);
+    metafile = await joinInitialChunks(partial, metafile as Metafile).catch(async (error: unknown) => {
+      await rm(partial, { recursive: true, force: true });
+      throw new LocalStackError(
+        `cannot bundle ${shown(entry)}: joining the initial chunks failed: ${String(error)}`,
+      );
+    });
+  }
   const report = measure(partial, metafile as Metafile, entry, options.budget ?? {});
   await putInPlace(partial, outdir);
   return { ...report, outdir };
