@@ -481,6 +481,21 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   // A file a calendar links to by address (`ATTACH:https://…/invoice.exe`), downloaded by the browser (round 69).
   const linked = a.linkedNames && blockedExtension(a.linkedNames, p);
   if (linked) return `blocked extension .${linked} (a file the part links to by address)`;
+  // An extension that is a COM class id (`invoice.pdf.{3050F4D8-…}`): Windows opens the file, or a folder so named,
+  // as that class (an HTML Application, a Shell Scrap, a folder shortcut) and does not show the extension (attacker
+  // round 117). What it opens as is not known from the name: refused, by any name and any segment of a packed path.
+  const classed =
+    p.blocked.size > 0
+      ? classIdExtension([...a.names, ...(a.descriptions ?? []), ...(a.linkedNames ?? [])])
+      : undefined;
+  if (classed)
+    return `a COM class id as its extension (.${classed}), which Windows opens as that class and does not show: what it runs is not known`;
+  const packedClass =
+    p.blocked.size > 0
+      ? a.innerNames?.find((n) => classIdExtension(n.split(/[/\\]/)) !== undefined)
+      : undefined;
+  if (packedClass)
+    return `a file or folder inside the archive with a COM class id as its extension, which Windows opens as that class: ${packedClass}`;
   // A macOS bundle (`.app`, `.pkg`, `.kext`…) is a folder that runs: a folder of a path counts when it is one.
   const packedName = a.innerNames?.find(
     (n) => blockedExtension([n], p) || blockedExtension(n.split(/[/\\]/).slice(0, -1).filter(isBundle), p),
@@ -537,6 +552,19 @@ const BUNDLE_EXTENSIONS = new Set(
 
 function isBundle(folder: string): boolean {
   return BUNDLE_EXTENSIONS.has(extensionsOf(folder)[0] ?? '');
+}
+
+// A class id as an extension: a dot, then a GUID in braces, ending the name (39 characters, read from the end).
+const CLASS_ID_EXTENSION = /^\.\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i;
+
+/** The class id (`{…}`) that is the last extension of any spelling of the names, or undefined. Linear: one slice each. */
+function classIdExtension(names: readonly string[]): string | undefined {
+  for (const name of names)
+    for (const variant of nameVariants(name)) {
+      const tail = variant.slice(-39);
+      if (CLASS_ID_EXTENSION.test(tail)) return tail.slice(1);
+    }
+  return undefined;
 }
 
 /** The first blocked extension of any spelling of the names: the last one, or every one with `inner`. */

@@ -29,7 +29,7 @@ import {
   wordBinary,
   zipFile,
 } from '@wmflow/core/testing';
-import { extensionsOf } from '../../src/attachments/policy.js';
+import { attachmentPolicy, attachmentViolations, extensionsOf } from '../../src/attachments/policy.js';
 import { normalizeText } from '../../src/content/normalize.js';
 import { textMatcher } from '../../src/content/text-matcher.js';
 import { groupsTurned } from '../../src/detectors/bidi-order.js';
@@ -809,6 +809,31 @@ export const HOSTILE_INPUTS: HostileInput[] = [
       `<div style="display:grid;grid-template-columns:${'1em '.repeat(n / 4)}"><div>1<br>2</div><div>3<br>4</div></div>`,
     dlpPage,
     20_000,
+  ],
+  [
+    // Attacker round 117: each name, and each segment of a packed path, is asked whether its extension is a class id.
+    'attachmentViolations: a packed path of many segments, each nearly a class id, and a long name of them',
+    (n) => '.{3050F4D8-98B5-11CF-BB82-00AA00BDCE0}/'.repeat(n / 40),
+    (t) =>
+      attachmentViolations(
+        {
+          parts: [
+            {
+              id: '2',
+              names: [t.replace(/\//g, '.')],
+              innerNames: [t],
+              contentType: 'application/zip',
+              size: 1,
+              container: false,
+              related: false,
+              depth: 0,
+            },
+          ],
+          findings: [],
+        },
+        attachmentPolicy({}),
+      ).length,
+    40_000,
   ],
 ];
 
