@@ -51,7 +51,9 @@ export async function joinInitialChunks(dir: string, metafile: Metafile): Promis
       entryFileNames: '[name].mjs',
       // esbuild's names already end in a hash of their own: one is enough.
       chunkFileNames: (chunk) => `chunks/${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].mjs`,
-      codeSplitting: { groups: [{ name: 'init', test: (id) => id !== index && initial.has(id) }] },
+      codeSplitting: {
+        groups: [{ name: 'init', test: (id) => resolve(id) !== index && initial.has(resolve(id)) }],
+      },
     });
     await bundle.close();
     const outputs: Metafile['outputs'] = {};
@@ -97,11 +99,13 @@ export async function joinInitialChunks(dir: string, metafile: Metafile): Promis
 
 /** The files `entry` imports statically, itself included, as esbuild's metafile lists them. */
 function staticClosure(entry: string, metafile: Metafile, root: string): Set<string> {
+  // esbuild's keys use forward slashes on every platform: compared as resolved paths.
+  const outputs = new Map(Object.entries(metafile.outputs).map(([file, out]) => [resolve(root, file), out]));
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const i of metafile.outputs[relative(root, file)]?.imports ?? [])
+    for (const i of outputs.get(file)?.imports ?? [])
       if (i.kind === 'import-statement' && !i.external) visit(resolve(root, i.path));
   };
   visit(entry);
