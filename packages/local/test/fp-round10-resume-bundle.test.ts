@@ -131,13 +131,15 @@ describe('FP10-B: bundle of the ordinary ways to export handler', () => {
     }, 60_000);
   }
 
-  it('kept: a CommonJS module (module.exports.handler) is refused, the message saying why and what to write', async () => {
+  // Newcomer round 9: a CommonJS module exporting `handler` (module.exports.handler) now bundles to index.handler
+  // (newcomer-round9-commonjs-handler.test.ts); one whose module.exports is the handler itself is still refused.
+  it('kept: a CommonJS module without a handler export (module.exports = flow(…)) is refused, the message saying why and what to write', async () => {
     const folder = join(ROOT, 'packages/local/test/fixtures', 'fp10-cjs');
     await mkdir(folder, { recursive: true });
     try {
       await writeFile(
         join(folder, 'handler.cjs'),
-        "const { flow } = require('@wmflow/core');\nmodule.exports.handler = flow({ rules: [] });\n",
+        "const { flow } = require('@wmflow/core');\nmodule.exports = flow({ rules: [] });\n",
       );
       const out = join(dir, 'bundle-cjs');
       const run = await wmflow(['bundle', join(folder, 'handler.cjs'), '--out', out]);

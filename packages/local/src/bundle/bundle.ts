@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { LocalStackError } from '../errors.js';
 import { partialPathOf } from '../partial-path.js';
 import { type BundleMode, esbuildOptions } from './esbuild-options.js';
@@ -67,7 +67,7 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
   let metafile: Metafile | undefined;
   try {
     ({ metafile } = await build({
-      ...esbuildOptions(entry, partial, options.mode ?? 'lambda'),
+      ...withCommonJsHandler(esbuildOptions(entry, partial, options.mode ?? 'lambda'), entry),
       // Paths in the metafile are then relative to the file system root, wherever the bundle goes.
       absWorkingDir: parse(outdir).root,
     }));
@@ -86,10 +86,18 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
     const more = errors && errors.length > 1 ? `, and ${errors.length - 1} more error(s)` : '';
     // Said of the folder asked for, not of the sibling it was being made in.
     const text = (first?.text ?? String(error)).replaceAll(partial, outdir);
+    // A `require('./x.node')`: the package it is in is a native addon (newcomer round 9).
+    const addon =
+      /No loader is configured for "\.node" files/.test(text) && at
+        ? packageOf(resolve(parse(outdir).root, at.file))
+        : undefined;
     throw new LocalStackError(
-      `cannot bundle ${shown(entry)}: ${text}${where}${more}${unresolvedHint(text, at?.file, parse(outdir).root)}`,
+      `cannot bundle ${shown(entry)}: ${text}${where}${more}${unresolvedHint(text, at?.file, parse(outdir).root)}${
+        addon ? `: ${nativeAddon(shown(entry), addon.name)}` : ''
+      }`,
     );
   }
+  await refuseNativeAddons(metafile as Metafile, partial, entry);
   if ((options.mode ?? 'lambda') === 'lambda') {
     await refuseWithoutHandler(metafile as Metafile, partial, entry);
     metafile = await joinInitialChunks(partial, metafile as Metafile).catch(async (error: unknown) => {
@@ -118,6 +126,85 @@ function unresolvedHint(text: string, file: string | undefined, root: string): s
     if (dirname(d) === d) break;
   }
   return `: no node_modules/${name} in ${shown(folder)} or a folder above it: put the handler in the project that installed ${name}, or npm install ${name} there`;
+}
+
+/** Exports a handler as CommonJS writes it: `exports.handler =`, `module.exports = { handler… }`. */
+const COMMONJS_HANDLER =
+  /\b(?:module\.)?exports\s*(?:\.\s*handler|\[\s*['"`]handler['"`]\s*\])\s*=|\bmodule\.exports\s*=\s*\{[^}]*\bhandler\b/;
+/** An ES module's own import or export statement. */
+const ES_MODULE = /^\s*(?:import\s*[\w*{'"]|export\s)/m;
+
+/**
+ * A CommonJS handler (`exports.handler = flow(…)` in `handler.cjs`, as a CommonJS project writes it, and as replay
+ * runs it) is bundled through an entry re-exporting its `handler`: esbuild's ES module bundle would export the
+ * module's `module.exports` as its default alone, and Lambda calls `index.handler` (newcomer round 9).
+ */
+function withCommonJsHandler(options: BuildOptions, entry: string): BuildOptions {
+  let source: string;
+  try {
+    source = readFileSync(entry, 'utf8');
+  } catch {
+    return options; // esbuild says why it cannot read it.
+  }
+  if (!COMMONJS_HANDLER.test(source) || ES_MODULE.test(source)) return options;
+  const namespace = 'wmflow-commonjs-entry';
+  const reExport: Plugin = {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter: /^wmflow-commonjs-entry$/ }, () => ({ path: entry, namespace }));
+      b.onLoad({ filter: /.*/, namespace }, () => ({
+        contents: `export { handler } from ${JSON.stringify(entry)};\n`,
+        resolveDir: dirname(entry),
+        loader: 'js',
+      }));
+    },
+  };
+  return { ...options, entryPoints: { index: namespace }, plugins: [...(options.plugins ?? []), reExport] };
+}
+
+/**
+ * A package built by node-gyp (binding.gyp, `gypfile`) finds its `.node` build at run time from its own folder
+ * (`node-gyp-build(__dirname)`, `bindings`), which a bundle does not hold: the bundle would fail to load in Lambda
+ * (Runtime.ImportModuleError) and replay would say `__dirname is not defined in ES module scope`. Refused here,
+ * naming the package (newcomer round 9).
+ */
+async function refuseNativeAddons(metafile: Metafile, partial: string, entry: string): Promise<void> {
+  const root = parse(partial).root;
+  const seen = new Set<string>();
+  for (const file of Object.keys(metafile.inputs)) {
+    const pkg = packageOf(resolve(root, file));
+    if (pkg === undefined || seen.has(pkg.dir)) continue;
+    seen.add(pkg.dir);
+    if (!pkg.native) continue;
+    await rm(partial, { recursive: true, force: true });
+    throw new LocalStackError(`cannot bundle ${shown(entry)}: ${nativeAddon(shown(entry), pkg.name)}`);
+  }
+}
+
+/** What to say of a native addon `name` that `entry` imports. */
+function nativeAddon(entry: string, name: string): string {
+  return (
+    `${entry} imports ${name}, a native addon (built by node-gyp for one platform and Node version): a bundle ` +
+    `cannot carry it, and Lambda would fail to load the function (Runtime.ImportModuleError): use a pure-JavaScript ` +
+    `package instead, or call what needs ${name} from another function`
+  );
+}
+
+/** The package a file under `node_modules` belongs to, and whether it is a native addon. */
+function packageOf(file: string): { dir: string; name: string; native: boolean } | undefined {
+  const parts = file.split(sep);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0 || at + 1 >= parts.length - 1) return undefined;
+  const scoped = parts[at + 1]?.startsWith('@');
+  const dir = parts.slice(0, at + (scoped ? 3 : 2)).join(sep);
+  const name = parts.slice(at + 1, at + (scoped ? 3 : 2)).join('/');
+  let manifest: { gypfile?: unknown } = {};
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { gypfile?: unknown };
+  } catch {
+    // A file of the package's without a readable manifest beside it: judged by binding.gyp alone.
+  }
+  return { dir, name, native: manifest.gypfile === true || existsSync(join(dir, 'binding.gyp')) };
 }
 
 /**

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LocalStackError } from '../errors.js';
 import { partialPathOf } from '../partial-path.js';
+import { engineArgs } from './engine.js';
 
 const TEMPLATE = new URL('../../templates/init/', import.meta.url);
 /** What an SES project has instead of (or besides) the WorkMail project's files: its handler, rules, stack, README. */
@@ -44,7 +45,8 @@ const MERGED = ['.gitignore', '.gitattributes'];
  */
 export async function init(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
-    args,
+    // create-wmflow calls init() without main(): `--engine SES` is read here too.
+    args: engineArgs(args),
     allowPositionals: true,
     strict: true,
     options: { engine: { type: 'string', default: 'workmail' } },
@@ -183,10 +185,20 @@ async function removeEmptyDirs(tops: string[], target: string): Promise<void> {
   }
 }
 
-/** The manifest's dependencies not yet installed in the project's own node_modules (what `npm install` would add). */
+/**
+ * The manifest's dependencies not installed where Node looks for them from the project (what `npm install` would
+ * add): its own node_modules, then each folder's above it, where a monorepo's root installs its workspaces'
+ * packages (newcomer round 9).
+ */
 function missingPackages(target: string, pkg: Manifest): string[] {
   const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
-  return names.filter((n) => !existsSync(join(target, 'node_modules', n, 'package.json')));
+  const installed = (name: string) => {
+    for (let d = target; ; d = dirname(d)) {
+      if (existsSync(join(d, 'node_modules', name, 'package.json'))) return true;
+      if (dirname(d) === d) return false;
+    }
+  };
+  return names.filter((n) => !installed(n));
 }
 
 /**

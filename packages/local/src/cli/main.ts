@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { WmflowError } from '@wmflow/core/errors';
+import { engineArgs } from './engine.js';
 import { endWhenHeldOpen } from './held-open.js';
 import { outputCut, writeWholeWhenFile } from './whole-writes.js';
 
@@ -29,7 +30,7 @@ commands:
         (https://github.com/wmflow/wmflow/blob/main/docs/replay.md)
         --env KEY=VALUE  --env-file|--env-vars FILE  --direction D  --mail-from A  --recipient A
         --sync|--async  --timeout MS  --fallback T  --bucket B  --built  --out DIR  --json  --check
-        --org-domain D  --expect MANIFEST  --summary  --progress  --logs  --allow-failures
+        --org-domain D  --expect MANIFEST  --summary  --progress  --logs  --allow-failures  --region REGION
         --faults SPEC (seeded faults between handler and stack; see the replay docs)  --retries N
         --engine ses  --ses-verdict spam|virus|spf|dkim|dmarc=PASS|FAIL|GRAY|PROCESSING_FAILED,dmarc-policy=P
                   replay on SES receipt rules (S3 action + Lambda action) instead of WorkMail
@@ -55,7 +56,10 @@ commands:
   backtest <folder|s3://bucket/prefix> (--function NAME | --handler MODULE) [--against (--function NAME |
         --handler MODULE | recorded)] [-j N] [--resume FILE] [--report FILE.html] [--remote ARN]
         replay journaled messages through a policy, compare with another, JSON lines
+        --env KEY=VALUE  --env-file|--env-vars FILE  --org-domain D  --built  --sync|--async  --timeout MS
+        --fallback T  --region REGION  --progress  --logs
         (--load-timeout MS: a worker that has not loaded the policies by then fails the run; default 120000)
+        (--request-timeout MS: an S3 request with no answer for MS ms fails, after the SDK's retries; default 60000)
         (https://github.com/wmflow/wmflow/blob/main/docs/backtest.md)
 `;
 
@@ -77,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   const load = name === undefined ? undefined : COMMANDS[name];
   // `wmflow replay --help` asks for the usage, not for a replay.
   if (load && (args.includes('--help') || args.includes('-h'))) {
-    process.stderr.write(USAGE);
+    process.stderr.write(usageOf(name as string));
     return 0;
   }
   if (!load) {
@@ -89,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === '--help' ? 0 : 2;
   }
   try {
-    return await (await load())(args);
+    return await (await load())(engineArgs(args));
   } catch (error) {
     const setup = awsSetupProblem(error);
     if (setup) {
@@ -115,14 +119,23 @@ async function unknownOption(error: Error, command: string): Promise<string | un
   return `unknown option ${option} (${near ? `did you mean ${near}? ` : ''}wmflow --help lists the options)`;
 }
 
-/** The long options the usage lists for `command`: the lines from its own to the next command's. */
-function optionsOf(command: string): string[] {
+/** The usage lines of `command`: from its own to the next command's. */
+function blockOf(command: string): string {
   const lines = USAGE.split('\n');
   const start = lines.findIndex((l) => l.startsWith(`  ${command} `) || l === `  ${command}`);
-  if (start < 0) return [];
+  if (start < 0) return '';
   const end = lines.findIndex((l, i) => i > start && /^ {2}[a-z]/.test(l));
-  const block = lines.slice(start, end < 0 ? undefined : end).join('\n');
-  return [...new Set(block.match(/--[a-z][a-z0-9-]*/g) ?? [])];
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+/** The long options the usage lists for `command`. */
+function optionsOf(command: string): string[] {
+  return [...new Set(blockOf(command).match(/--[a-z][a-z0-9-]*/g) ?? [])];
+}
+
+/** `wmflow <command> --help`: that command's usage alone (newcomer round 9: it printed every command's). */
+function usageOf(command: string): string {
+  return `usage: wmflow ${blockOf(command).trimStart().trimEnd()}\n(wmflow --help lists every command)\n`;
 }
 
 /** ` (did you mean replay?)` for a mistyped command, or nothing. */
