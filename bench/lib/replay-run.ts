@@ -32,7 +32,10 @@ export interface ReplayRun {
   seconds: number;
   /** Messages per second from the first result line to the last: the rate once the handler is loaded. */
   steadyPerSecond: number;
-  /** Peak RSS of the replay process (VmHWM, sampled; workers not included), KiB; 0 without /proc. */
+  /**
+   * Peak RSS of the replay process (VmHWM, sampled; workers not included; at `-j 1` the process that replays, a child
+   * of the command), KiB; 0 without /proc.
+   */
   peakKb: number;
   /**
    * CPU seconds of the replay process, all its threads (V8's background compiler and GC, libuv's pool) and
@@ -89,9 +92,14 @@ export async function replayRun(dir: string, fn: string, jobs: number): Promise<
   let peakKb = 0;
   let cpuSeconds = 0;
   const sample = setInterval(async () => {
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-    if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    // `-j 1` replays in a child of the `wmflow` process (fault round 95), which only waits: the larger of the two.
+    const children = await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').catch(() => '');
+    const oneProcess = jobs === 1 ? children.split(' ').filter(Boolean) : [];
+    for (const id of [child.pid, ...oneProcess]) {
+      const status = await readFile(`/proc/${id}/status`, 'utf8').catch(() => '');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    }
     // Workers add their CPU to cutime/cstime when they end, so the last sample holds the whole run.
     cpuSeconds = Math.max(cpuSeconds, (await processCpuSeconds(child.pid)) ?? 0);
   }, 50);

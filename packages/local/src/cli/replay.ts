@@ -22,6 +22,7 @@ import { jsonLine, shownText } from '../shown-text.js';
 import { WorkerExitError } from '../workers/ordered-pool.js';
 import { heldOpenNote } from './held-open.js';
 import { loadTimeout } from './load-timeout.js';
+import { isReplayChild, oneProcessReplay, replayInChild } from './replay-child-run.js';
 import { parseJobs, replayInWorkers } from './replay-parallel.js';
 import { openReplaySession, parseReplayArgs, type ReplaySession, resolveReplay } from './replay-session.js';
 
@@ -41,6 +42,15 @@ export { parseFallback, splitList } from './replay-session.js';
  * ```
  */
 export async function replay(args: string[]): Promise<number> {
+  // -j 1 replays in a child whose descriptor 1 is not this stdout: a handler writing to descriptor 1 itself (a
+  // logger's default destination) cannot reach the JSON lines, as with -j N (fault round 95).
+  const one = oneProcessReplay(args);
+  if (one) {
+    const code = await replayInChild(args, one.logs);
+    if (code !== undefined) return code;
+  }
+  // In the child: what a handler takes for stdout's descriptor is descriptor 1 (stderr or nothing), as in a worker.
+  if (isReplayChild()) (process.stdout as { fd: number }).fd = 1;
   const { values, positionals } = parseReplayArgs(args);
   const resolved = await resolveReplay(values);
   const jobs = parseJobs(values, resolved);

@@ -1,5 +1,6 @@
 import { type FlowOutcome, onFlowOutcome } from '@wmflow/core';
 import { lambdaContext } from '@wmflow/core/testing';
+import { runLeftAtOnce } from './at-once.js';
 import type { LoadedHandler } from './handler.js';
 import { TIMED_OUT_GRACE_MS } from './timed-out-grace.js';
 
@@ -69,6 +70,9 @@ export async function invokeOnce(
     clearTimeout(timer);
     stop();
   }
+  // What the handler left to run at once (setImmediate, zero-delay timers) runs now, with its message: an exit
+  // there ends the run on this message, as in a worker and in Lambda, not on a later one (fault round 95).
+  await runLeftAtOnce();
   if (!timedOut || !invoked || !invocation.failure) return invocation;
   const graceMs = Math.min(options.timeoutMs, TIMED_OUT_GRACE_MS);
   if (await endsWithin(invoked, graceMs)) return invocation;

@@ -39,6 +39,7 @@ export function captureOutput(options: { logs: boolean; onClosed?: () => void })
     options.onClosed?.();
   };
   process.stdout.on('error', onError);
+  blockingWrites(process.stdout);
   process.stdout.write = sink;
   process.stderr.write = sink;
   // A handler ending or destroying stdout (a logger closing its stream) would cut the run's own output; in Lambda
@@ -56,4 +57,18 @@ export function captureOutput(options: { logs: boolean; onClosed?: () => void })
       kept();
     },
   };
+}
+
+/**
+ * Makes writes to `stream`, when it is a pipe or a socket, wait until the reader took them (fault round 95). Node
+ * writes to a pipe without waiting and queues what the pipe cannot take yet; a process that ends by `process.exit`
+ * drops that queue. Replay ends that way a second after its work when something still runs (fault round 57: the
+ * queued output counted as such), and when a handler calls `process.exit`: with a reader slower than the run
+ * (`wmflow replay --json | slow-tool`), lines already counted as reported were lost, or cut. Waiting here costs
+ * nothing while the reader keeps up, and holds the run (not memory) while it does not. Terminals already wait;
+ * files are written synchronously.
+ */
+function blockingWrites(stream: NodeJS.WriteStream): void {
+  const handle = (stream as unknown as { _handle?: { setBlocking?: (blocking: boolean) => number } })._handle;
+  handle?.setBlocking?.(true);
 }
