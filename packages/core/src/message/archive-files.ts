@@ -1,3 +1,4 @@
+import { isAppleDoubleCompanion } from '../mime/apple-forks.js';
 import { eachZipEntry } from '../mime/zip-entries.js';
 import { archivedMarkupScan, isOfficePackageNamed, opensAsPageByName } from './active-markup.js';
 import type { ArchiveEntry, EachEntry } from './archive-entry.js';
@@ -504,9 +505,19 @@ function visitEntry(
     const found = page.end();
     if (found) out.activeMarkup = `${name}: ${found}`;
   }
+  // A macOS AppleDouble companion (`__MACOSX/Bundle/._inner.zip`) holds the file's attributes, not the archive its
+  // name claims: not walked as one when it holds nothing an archive tool would open (false-positive round 13).
+  const whole = entry.bytes;
+  const companion =
+    claimed !== undefined &&
+    isAppleDoubleCompanion(entry.name, head, () => {
+      const bytes = whole();
+      budget.left -= bytes.length;
+      return bytes;
+    });
   const kind =
     archiveKindOf(head) ??
-    claimed ??
+    (companion ? undefined : claimed) ??
     packagingDocumentOf(head, !budget.pdfs) ??
     // Markup or an MHT named .doc opens in Word as the document it describes (attacker round 51).
     (WORD_NAMED.test(entry.name) && opensAsWordMarkup(head) ? 'Word markup document' : undefined);

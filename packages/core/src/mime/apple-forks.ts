@@ -68,3 +68,61 @@ export function appleFileForks(bytes: Buffer, names: readonly string[] = []): Ap
   const files = forks.map((fork) => ({ name, bytes: fork, ...(alias ? { alias } : {}) }));
   return problem ? { files, problem } : { files };
 }
+
+// What a PDF viewer, a zip reader or an archive tool that searches a file for an archive would open in one: a
+// companion holding any of these is read as its name says, as before (false-positive round 13).
+const OPENED_INSIDE: readonly Buffer[] = [
+  ...[
+    [
+      'PK\x03\x04',
+      'PK\x05\x06',
+      'PK\x01\x02',
+      '%PDF',
+      'Rar!',
+      '7z\xbc\xaf',
+      'MSCF',
+      '\xfd7zXZ',
+      'BZh',
+      'ustar',
+    ],
+    // ARJ, LHA, ISO 9660, cpio, xar, a disk image's trailer, WIM: formats 7-Zip finds by their bytes.
+    ['\x60\xea', '-lh', 'CD001', '070701', '070707', 'xar!', 'koly', 'MSWIM'],
+  ]
+    .flat()
+    .map((s) => Buffer.from(s, 'latin1')),
+  ...['1f8b', '28b52ffd', 'd0cf11e0', '789f3e22'].map((h) => Buffer.from(h, 'hex')),
+  Buffer.from('{\\rtf', 'latin1'),
+  // A PDF's objects (`1 0 obj`), which pdf.js finds in a file without a header: any `obj` counts.
+  Buffer.from('obj', 'latin1'),
+];
+const APPLE_DOUBLE_V2 = 0x00020000;
+
+/**
+ * Whether an archive's file named `name` is a macOS AppleDouble companion: a name `._<file>` (the Finder's Compress
+ * writes one into `__MACOSX/`, macOS `tar` beside the file, for each file with extended attributes), bytes that are
+ * an AppleDouble (version 2) file whose entries lie inside it and hold no data fork, and none of the signatures of
+ * what a PDF viewer or an archive tool would open inside it (a zip's, a PDF's header or any `obj`, a gzip's, an
+ * OLE file's, RTF…). Such a file holds the attributes and resource fork of `<file>`, not `<file>`: it is read for its
+ * strings, not as the PDF or Office file its extension names. `whole` is asked for only when the name and first bytes
+ * say so. One pass per signature: linear.
+ *
+ * @example
+ * ```ts
+ * isAppleDoubleCompanion('__MACOSX/Docs/._plan.pdf', head, () => bytes); // true for the Finder's companion
+ * ```
+ */
+export function isAppleDoubleCompanion(name: string, head: Buffer, whole: () => Buffer): boolean {
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  if (!base.startsWith('._') || head.length < 8) return false;
+  if (head.readUInt32BE(0) !== APPLE_DOUBLE || head.readUInt32BE(4) !== APPLE_DOUBLE_V2) return false;
+  const bytes = whole();
+  if (bytes.length < HEADER_BYTES) return false;
+  const count = bytes.readUInt16BE(24);
+  if (count > MAX_APPLE_ENTRIES || bytes.length < HEADER_BYTES + count * DESCRIPTOR_BYTES) return false;
+  for (let i = 0; i < count; i++) {
+    const at = HEADER_BYTES + i * DESCRIPTOR_BYTES;
+    if (bytes.readUInt32BE(at) === DATA_FORK) return false;
+    if (bytes.readUInt32BE(at + 4) + bytes.readUInt32BE(at + 8) > bytes.length) return false;
+  }
+  return !OPENED_INSIDE.some((signature) => bytes.includes(signature));
+}

@@ -110,6 +110,11 @@ export function loadPdfReader(): Promise<void> {
   return loadPdf();
 }
 
+/** Whether {@link loadPdfReader} has loaded the PDF reader (a PDF met before it is unread). */
+export function pdfReaderLoaded(): boolean {
+  return readPdf !== undefined;
+}
+
 /** Options of {@link unpackText}. */
 export interface UnpackOptions {
   /** Most bytes one PDF may decode. Default: the whole budget. */

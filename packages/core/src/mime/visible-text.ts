@@ -47,7 +47,7 @@ import { fileReading } from './file-reading.js';
 import { hasJsonEscapes, jsonUnescaped } from './json-escapes.js';
 import { legacyReadings } from './legacy-charsets.js';
 import { mboxMessages } from './mbox-messages.js';
-import { loadPdfReader, type Packing, unpackText } from './packed-text.js';
+import { loadPdfReader, type Packing, pdfReaderLoaded, unpackText } from './packed-text.js';
 import { printerJobProblem } from './printer-jobs.js';
 import { ReadingDeadline, ReadingTimeUp, TIME_RAN_OUT } from './reading-deadline.js';
 import { rtfText } from './rtf-text.js';
@@ -170,7 +170,18 @@ export async function readVisibleText(
   const report: VisibleTextReport = { unread: [], skipped: [], encrypted: [], unopened: [], stopped: false };
   const budget = { parts: 0, bytes: 0 };
   const deadline = new ReadingDeadline(bounds.deadline);
-  await walk(source, 0, { bounds, report, budget, deadline, onText, carried: [], mboxes: new WeakSet() });
+  const w: Walk = {
+    bounds,
+    report,
+    budget,
+    deadline,
+    onText,
+    carried: [],
+    mboxes: new WeakSet(),
+    pdfLater: [],
+  };
+  await walk(source, 0, w);
+  await walkCarried(w);
   return report;
 }
 
@@ -184,6 +195,8 @@ interface Walk {
   carried: { bytes: Buffer; depth: number }[];
   /** Texts already split as mboxes: a text read as several kinds is split once. */
   mboxes: WeakSet<Buffer>;
+  /** Files met in a text before the PDF reader was loaded (a calendar's `ATTACH`), read once it is. */
+  pdfLater: { files: readonly EncodedFile[]; place: TextPlace }[];
 }
 
 async function walk(source: Readable | Buffer, depth: number, w: Walk): Promise<void> {
@@ -482,6 +495,13 @@ function carryMbox(w: Walk, bytes: Buffer, where: string, depth: number): void {
 // A message file a client opens from a container or from an encoded text is read as the message it is (its
 // base64 or quoted-printable bodies decoded, its attachments read), beside its text as written.
 async function walkCarried(w: Walk): Promise<void> {
+  // Files a text carried (a calendar's inline agenda, an RTF object) met before the PDF reader was loaded: loaded
+  // now and read, so a PDF among them, or in an archive among them, is read rather than unread (false-positive round
+  // 13); what they carry is walked below.
+  if (w.pdfLater.length > 0) {
+    await loadPdfReader();
+    for (const { files, place } of w.pdfLater.splice(0)) readFiles(w, files, place);
+  }
   for (let next = w.carried.shift(); next && !w.report.stopped; next = w.carried.shift()) {
     // Past the part bound a walk reads nothing (an mbox's messages would each be parsed for naught).
     if (w.budget.parts > w.bounds.maxParts || timeRanOut(w)) {
@@ -735,6 +755,10 @@ function readRtfObjects(w: Walk, text: string, place: TextPlace): void {
 
 // Files carried in a text (uuencoded, an RTF's objects), read by their first bytes and names.
 function readFiles(w: Walk, files: readonly EncodedFile[], place: TextPlace): void {
+  if (files.length > 0 && !pdfReaderLoaded()) {
+    w.pdfLater.push({ files, place });
+    return;
+  }
   for (const file of files) {
     w.budget.bytes += file.bytes.length;
     const where = `${place.label} ${file.name}`;

@@ -1,5 +1,6 @@
 import type { EachEntry } from '../message/archive-entry.js';
 import { claimedArchiveKind } from '../message/archive-kind.js';
+import { isAppleDoubleCompanion } from './apple-forks.js';
 import { binaryReading, claimedPdf, HEAD_BYTES } from './binary-text.js';
 import { textIfMessage } from './carried-message.js';
 import { fileReading } from './file-reading.js';
@@ -127,12 +128,14 @@ function readEntry(
   skipped: string[],
   unopened: string[],
 ): void {
-  const byName: VisibleKind = visibleKind({
-    contentType: 'application/octet-stream',
-    filename: entry.name,
-  });
+  // A macOS AppleDouble companion (`__MACOSX/Docs/._plan.pdf`) holds the file's attributes, not the file: read by
+  // its bytes (for its strings), not as the PDF or Office file its name claims (false-positive round 13).
+  const companion = isAppleDoubleCompanion(entry.name, entry.head(HEAD_BYTES), () => entry.bytes());
+  const byName: VisibleKind = companion
+    ? 'binary'
+    : visibleKind({ contentType: 'application/octet-stream', filename: entry.name });
   let kind: ZipText['kind'];
-  const claimed = claimedArchiveKind([entry.name]);
+  const claimed = companion ? undefined : claimedArchiveKind([entry.name]);
   if (claimed === 'cms' || claimed === 'tar') kind = claimed;
   else if (byName === 'message' || byName === 'fragment') kind = 'text';
   else if (byName !== 'binary') kind = byName;
@@ -140,9 +143,11 @@ function readEntry(
     // The binary parts of an Office file (`.xlsb`: xl/sharedStrings.bin) hold their text as UTF-16LE strings.
     const head = entry.head(HEAD_BYTES);
     // A message or mailbox file is text whatever bytes its bodies hold (a NUL): clients open it as mail.
-    const reading = /\.bin$/i.test(entry.name)
-      ? 'strings'
-      : textIfMessage(claimedPdf(binaryReading(head), [entry.name], '', head), entry.name, head);
+    const reading = companion
+      ? binaryReading(head)
+      : /\.bin$/i.test(entry.name)
+        ? 'strings'
+        : textIfMessage(claimedPdf(binaryReading(head), [entry.name], '', head), entry.name, head);
     const read = fileReading(
       reading,
       head,

@@ -835,6 +835,25 @@ export const HOSTILE_INPUTS: HostileInput[] = [
       ).length,
     40_000,
   ],
+  [
+    // False-positive round 13: a zip entry `._<file>` starting as an AppleDouble file is searched whole for each
+    // signature of what a viewer or archive tool would open in it; a resource fork of near-signatures.
+    'DLP: a Finder companion (__MACOSX/._a.pdf) whose resource fork is near-signatures',
+    (n) => {
+      const fork = Buffer.from('PK\x03ob%PD\x1f7z'.repeat(n / 10), 'latin1');
+      const head = Buffer.alloc(38);
+      head.writeUInt32BE(0x00051607, 0);
+      head.writeUInt32BE(0x00020000, 4);
+      head.writeUInt16BE(1, 24);
+      head.writeUInt32BE(2, 26);
+      head.writeUInt32BE(38, 30);
+      head.writeUInt32BE(fork.length, 34);
+      const data = Buffer.concat([head, fork]);
+      return zipFile([{ name: '__MACOSX/._a.pdf', data }]).toString('latin1');
+    },
+    (t) => dlpFile('application/zip', 'a.zip', t),
+    40_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
