@@ -24,6 +24,12 @@ export interface BundleOptions {
   /** Default `'lambda'`. */
   mode?: BundleMode;
   budget?: BundleBudget;
+  /**
+   * Run on the whole bundle (`dir`, its folder before it is put in place) once made; a throw fails the bundle and
+   * leaves no folder under the name. `wmflow bundle` loads the handler there: a check of the folder once in place
+   * could see another bundle made into it meanwhile (fault round 96).
+   */
+  check?: (dir: string) => Promise<void>;
 }
 
 /** Sizes of one bundle. */
@@ -62,7 +68,9 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
   // bundle keeps), renamed into place once whole: a bundle cut by a full disk or a kill, or made at the same time
   // by another `wmflow bundle` into the same folder, never leaves an index.mjs beside chunks of another build
   // or without its own (fault round 66).
-  const partial = partialPathOf(outdir);
+  // One per call, not per process: two bundles of one process into one folder at once (`Promise.all`) would share
+  // it, and its `-joined` sibling (fault round 96).
+  const partial = `${partialPathOf(outdir)}-${++bundles}`;
   await rm(partial, { recursive: true, force: true });
   let metafile: Metafile | undefined;
   try {
@@ -103,13 +111,40 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
     metafile = await joinInitialChunks(partial, metafile as Metafile).catch(async (error: unknown) => {
       await rm(partial, { recursive: true, force: true });
       throw new LocalStackError(
-        `cannot bundle ${shown(entry)}: joining the initial chunks failed: ${String(error)}`,
+        `cannot bundle ${shown(entry)}: joining the initial chunks failed: ${joinFailure(error, partial, outdir)}`,
       );
     });
   }
   const report = measure(partial, metafile as Metafile, entry, options.budget ?? {});
+  if (options.check)
+    await options.check(partial).catch(async (error: unknown) => {
+      await rm(partial, { recursive: true, force: true });
+      throw error;
+    });
   await putInPlace(partial, outdir);
   return { ...report, outdir };
+}
+
+/** Bundles begun by this process: each names its partial folder. */
+let bundles = 0;
+
+/**
+ * Why the join failed, in one line, said of the folder asked for. Rolldown reports a write that fails (a full disk)
+ * as a panic: colour codes, "Something went wrong inside rolldown", the file, `Caused by:` the system's words, and a
+ * Rust backtrace (fault round 96).
+ */
+function joinFailure(error: unknown, partial: string, outdir: string): string {
+  const first = (error as { errors?: { message?: unknown }[] }).errors?.[0]?.message;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal colour codes rolldown puts in its words.
+  let text = (typeof first === 'string' ? first : String(error)).replace(/\u001b\[[0-9;]*m/g, '');
+  text = text.split(/\n\s*Stack backtrace:/)[0] ?? text;
+  const write = /Failed to write file in (.+)\n[\s\S]*?Caused by:\s*(.+)/.exec(text);
+  if (write) text = `cannot write ${write[1]}: ${write[2]?.replace(/\s*\(os error \d+\)$/, '')}`;
+  text = text
+    .replace(/^\[[A-Z_]+\]\s*/, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+  return text.replaceAll(`${partial}-joined`, outdir).replaceAll(partial, outdir);
 }
 
 /**
@@ -251,7 +286,7 @@ async function putInPlace(partial: string, outdir: string): Promise<void> {
         await rm(partial, { recursive: true, force: true });
         throw new LocalStackError(`cannot put the bundle in ${outdir}: ${(error as Error).message}`);
       }
-      const old = join(dirname(outdir), `.${basename(outdir)}.old-${process.pid}-${attempt}`);
+      const old = `${join(dirname(outdir), `.${basename(outdir)}.old-${process.pid}`)}-${++bundles}`;
       await rename(outdir, old).catch(() => undefined);
       await rm(old, { recursive: true, force: true });
     }

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -39,13 +38,20 @@ export async function bundle(args: string[]): Promise<number> {
   if (values['max-size'] !== undefined) budget.initial = size('--max-size', values['max-size']);
   if (values['max-total'] !== undefined) budget.total = size('--max-total', values['max-total']);
   const outdir = values.out ?? join('dist', basename(entry, extname(entry)));
-  const report = await bundleHandler({ entry, outdir, budget });
-  const loaded = await loadHandler(join(outdir, 'index.mjs'));
-  if ('kind' in loaded && loaded.kind !== 'function') {
-    // Lambda would load it and fail every invocation: no folder to deploy by mistake (newcomer round 9).
-    await rm(outdir, { recursive: true, force: true });
-    throw new LocalStackError(`cannot bundle ${entry}: ${notAHandler('handler', standIn(loaded))}`);
-  }
+  let loaded: Loaded = { problem: 'not loaded' };
+  const report = await bundleHandler({
+    entry,
+    outdir,
+    budget,
+    // Loaded whole before it is put in place: once there, another bundle into the folder at once could be the one
+    // loaded, or be the one removed (fault round 96).
+    check: async (dir) => {
+      loaded = said(await loadHandler(join(dir, 'index.mjs')), dir, outdir);
+      // Lambda would load it and fail every invocation: no folder to deploy by mistake (newcomer round 9).
+      if ('kind' in loaded && loaded.kind !== 'function')
+        throw new LocalStackError(`cannot bundle ${entry}: ${notAHandler('handler', standIn(loaded))}`);
+    },
+  });
   process.stderr.write(`${formatBundleReport([{ ...report, name: outdir }])}\n`);
   if (report.overBudget.length > 0) {
     process.stderr.write(`wmflow bundle: size budget exceeded: ${report.overBudget.join('; ')}\n`);
@@ -127,6 +133,16 @@ function loadHandler(file: string): Promise<Loaded> {
       settle(answer ?? { problem: `loading the bundle ended it (${signal ?? `exit code ${code}`})` });
     });
   });
+}
+
+/** What the child said of the bundle in `dir`, said of `outdir`, where it goes. */
+function said(loaded: Loaded, dir: string, outdir: string): Loaded {
+  if (!('problem' in loaded)) return loaded;
+  const href = pathToFileURL(resolve(dir)).href;
+  const problem = loaded.problem
+    .replaceAll(href, pathToFileURL(resolve(outdir)).href)
+    .replaceAll(resolve(dir), resolve(outdir));
+  return { problem };
 }
 
 /** A value of the kind the child saw, for {@link notAHandler}'s words. */
