@@ -17,7 +17,12 @@ import { keepOpen } from './keep-open.js';
 export interface CapturedOutput {
   out(text: string): void;
   err(text: string): void;
-  restore(): void;
+  /**
+   * Gives the streams back. With `stdoutToo: false`, `process.stdout` stays where the handler's prints go: the run's
+   * output is written, and a handler's timer that fires later (while the emulators stop, or in the second before the
+   * process ends) must not print after it (fault round 97).
+   */
+  restore(stdoutToo?: boolean): void;
 }
 
 export function captureOutput(options: { logs: boolean; onClosed?: () => void }): CapturedOutput {
@@ -50,9 +55,9 @@ export function captureOutput(options: { logs: boolean; onClosed?: () => void })
       if (!closed) realOut(text);
     },
     err: (text) => void realErr(text),
-    restore: () => {
+    restore: (stdoutToo = true) => {
       process.stdout.off('error', onError);
-      process.stdout.write = stdoutWrite;
+      if (stdoutToo) process.stdout.write = stdoutWrite;
       process.stderr.write = stderrWrite;
       kept();
     },
