@@ -156,10 +156,11 @@ describe('A49-12: a composite moniker with a member not read', () => {
     const cut = Buffer.concat([stream.subarray(0, 24), u32(9999), stream.subarray(28)]);
     expect(await verdict('Invoice.rtf', linkedRtf(cut))).toBe('BOUNCE');
   });
-  it('(control) sends a link to a range of a workbook on a share (file and item monikers)', async () => {
+  // On the local drive: a workbook on a share is refused since round 118 (Windows signs in to the share as the user).
+  it('(control) sends a link to a range of a workbook on the local drive (file and item monikers)', async () => {
     const text = (t: string) => Buffer.concat([u32(t.length + 1), Buffer.from(`${t}\0`, 'latin1')]);
     const item = Buffer.concat([MONIKER_CLASSES.item, text('!'), text('Sheet1!R1C1')]);
-    const book = fileMoniker('\\\\files\\q3\\book.xlsx', '\\\\files\\q3\\book.xlsx');
+    const book = fileMoniker('C:\\Reports\\q3\\book.xlsx', 'C:\\Reports\\q3\\book.xlsx');
     expect(await verdict('Figures.rtf', linkedRtf(absolute(compositeMoniker(book, item))))).toBe('DEFAULT');
   });
 });

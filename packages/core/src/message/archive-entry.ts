@@ -34,6 +34,12 @@ export interface ArchiveEntry {
    */
   remote?: string;
   /**
+   * A document's link to a file on another computer (`\\host\share\x`, `file://host/…`, a WebDAV `\\host@SSL\x`):
+   * the host. Windows signs in to it as the user as the document opens (the user's NetNTLM response goes to the host's
+   * owner), whatever the file is (attacker round 118).
+   */
+  host?: string;
+  /**
    * A file extracted with an execute bit (a zip made on Unix, a tar): macOS Archive Utility and unzip keep it, and
    * Finder runs such a file that has no extension in Terminal.
    */

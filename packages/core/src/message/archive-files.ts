@@ -8,13 +8,14 @@ import { type CalendarScan, calendarChunk, isCalendar, scanCalendar } from './ca
 import { eachCmsEntry } from './cms-entry.js';
 import { eachCompressedEntry } from './compressed-file.js';
 import { eachSpreadsheetTextFile, hasDdeLink, SPREADSHEET_NAMED, startsAsSylk } from './dde-links.js';
+import { desktopIniLink, isDesktopIni } from './desktop-ini.js';
 import { encryptedOdfEntries } from './encrypted-odf.js';
 import { encryptedOfficeParts } from './encrypted-office.js';
 import { htmlFieldInstructions, wordFieldInstructions } from './field-codes.js';
 import { nameVariants, opensByExtensionOnMac } from './file-names.js';
 import { eachFlatOdfFile, isFlatOdfHead } from './flat-odf.js';
 import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
-import { externalTargets, odfExternalLinks, runsSlideProgram } from './office-links.js';
+import { externalTargets, odfExternalLinks, odfLinkedPictures, runsSlideProgram } from './office-links.js';
 import { eachFieldFile, eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
 import { eachRarEntry } from './rar-entries.js';
@@ -439,6 +440,10 @@ function visitEntry(
         archivedMarkupScan(entry.unicodeName ?? '', officePackage))
       : undefined;
   const claimed = claimedArchiveKind([entry.name, entry.unicodeName ?? '']);
+  if (entry.host !== undefined) {
+    out.unreadable ??= `${name}: a link to a file on another computer (${entry.host}), which Windows signs in to as the user`;
+    return;
+  }
   if (entry.remote !== undefined) {
     out.unreadable ??= `${name}: a link to ${entry.remote}, which opens what its server answers`;
     return;
@@ -450,10 +455,12 @@ function visitEntry(
     if (claimed) out.unreadable = `${name}: an archive inside that is a link to another file`;
     return;
   }
+  const folderSettings = isDesktopIni(entry.name) || isDesktopIni(entry.unicodeName ?? '');
   if (!entry.head || !entry.bytes) {
     // Compressed in a way not decoded: a page or an archive inside cannot be read, only named.
     if (page) out.activeMarkup = `${name}: a page inside that the page scan cannot read`;
     if (claimed) out.unreadable = `${name}: an archive inside whose content is not read`;
+    if (folderSettings) out.unreadable ??= `${name}: a folder's desktop.ini whose content is not read`;
     return;
   }
   let head: Buffer;
@@ -468,6 +475,15 @@ function visitEntry(
   addType(out, sniffType(head));
   const saved = [entry.name, entry.unicodeName ?? '', entry.codePageName ?? ''].flatMap(nameVariants);
   if (isCalendar('', saved)) readCalendar(entry.bytes(), name, out, budget);
+  // A folder's desktop.ini whose icon or name is fetched from another computer as Explorer shows the folder
+  // (attacker round 118).
+  if (folderSettings) {
+    const ini = entry.bytes();
+    budget.left -= ini.length;
+    const link = desktopIniLink(ini);
+    if (link !== undefined)
+      out.unreadable ??= `${name}: a folder's desktop.ini naming ${link}, which Explorer fetches as the user`;
+  }
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
   const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget, officePackage);
   // A spreadsheet written as text, opened by Excel from the archive as it is from a message (attacker round 51).
@@ -496,6 +512,7 @@ function visitEntry(
     }
     // An OpenDocument object, section or frame loaded from outside the package, listed as a link's (round 58).
     for (const link of odfExternalLinks(markup)) eachLinkedName([link], linked);
+    for (const link of odfLinkedPictures(markup)) eachLinkedName([link], linked, true);
     if (hasDdeLink(markup)) out.unreadable ??= `${name}: a DDE link, which starts a program`;
     if (runsSlideProgram(markup)) out.unreadable ??= `${name}: a slide action that runs a program or a macro`;
   }

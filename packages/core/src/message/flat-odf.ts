@@ -1,5 +1,5 @@
 import type { ArchiveEntry } from './archive-entry.js';
-import { odfExternalLinks, runsSlideProgram } from './office-links.js';
+import { odfExternalLinks, odfLinkedPictures, runsSlideProgram } from './office-links.js';
 import { eachLinkedName } from './ole-packages.js';
 import { eachWordMarkupFile } from './word-markup.js';
 import {
@@ -53,6 +53,8 @@ export function eachFlatOdfFile(data: Buffer, maxBytes: number, visit: (entry: A
   eachBinaryData(text, maxBytes, visit);
   // An object, section or frame loaded from outside the document, listed as a link's (attacker round 58).
   for (const link of odfExternalLinks(text)) eachLinkedName([link], visit);
+  // A picture linked from outside, by its names, refused on another computer (attacker round 118).
+  for (const link of odfLinkedPictures(text)) eachLinkedName([link], visit, true);
   if (runsSlideProgram(text)) throw new Error('a slide action or listener that runs a program or a macro');
 }
 

@@ -8,6 +8,13 @@ export interface LinkedSource {
   names: string[];
   /** Set when the source is fetched from a server (any scheme but `file:`): the address. */
   remote?: string;
+  /**
+   * Set when the source is a file on another computer (a UNC path `\\\\host\\share\\x`, `file://host/share/x`,
+   * `file:///\\\\host\\x`, a WebDAV `\\\\host@SSL\\x`, `\\\\?\\UNC\\host\\x`): the host. Windows reaches it over SMB (or
+   * WebDAV) as the document opens, signing in as the user: the host's owner gets the user's NetNTLM response,
+   * whatever the file is (attacker round 118).
+   */
+  host?: string;
 }
 
 // A scheme of two letters or more: `C:\x` is a drive.
@@ -31,7 +38,57 @@ export function linkedSource(source: string): LinkedSource {
   const names = new Set([...windowsNames(path), ...windowsNames(decoded)]);
   names.delete('');
   const found = names.size > 0 ? [...names] : [text];
-  return scheme === undefined || scheme === 'file' ? { names: found } : { names: found, remote: text };
+  if (scheme !== undefined && scheme !== 'file') return { names: found, remote: text };
+  const host = hostOf(path) ?? hostOf(decoded);
+  return host === undefined ? { names: found } : { names: found, host };
+}
+
+// Windows' device namespace prefixes (`\\?\`, `\\.\`), after the leading separators.
+const DEVICE = /[?.](?:[\\/]+|$)/y;
+const SEPARATORS = /[\\/]*/y;
+const SEGMENT = /[^\\/]*/y;
+
+/**
+ * The computer a Windows path (or a `file:` URL's path, its scheme cut) reaches, when it is not this one: the first
+ * segment after two separators or more (`\\\\host\\share`, `//host/share`, `file://host/…`, `file:///\\\\host\\…`,
+ * `file:////host/…`), or after `\\?\UNC\` or `\\.\UNC\`. A drive (`C:`, `C|`, also `\\?\C:`), `localhost` (read on past
+ * it) and a path with one separator or none in front are this computer's. Any other device path
+ * (`\\?\GLOBALROOT\Device\Mup\host\…` reaches a share too) and a UNC path without a host name (`\\\\`) are not known
+ * to be: their first segment is returned. Linear in the path's length.
+ *
+ * @example
+ * ```ts
+ * hostOf('///\\\\evil.example@SSL\\s\\t.dotx'); // 'evil.example@SSL' (from `file:///\\\\evil.example@SSL\\s\\t.dotx`)
+ * hostOf('C:\\Templates\\Normal.dotm'); // undefined
+ * ```
+ */
+export function hostOf(path: string): string | undefined {
+  const text = path.trim();
+  let at = 0;
+  for (;;) {
+    SEPARATORS.lastIndex = at;
+    const lead = SEPARATORS.exec(text)?.[0].length ?? 0;
+    if (lead < 2) return undefined;
+    at += lead;
+    DEVICE.lastIndex = at;
+    const device = DEVICE.exec(text)?.[0];
+    if (device !== undefined) at += device.length;
+    SEGMENT.lastIndex = at;
+    let segment = SEGMENT.exec(text)?.[0] ?? '';
+    if (/^[a-z][:|]$/i.test(segment)) return undefined;
+    if (device !== undefined) {
+      if (segment.toLowerCase() !== 'unc') return `${text.slice(0, at)}${segment}`;
+      at += segment.length;
+      SEPARATORS.lastIndex = at;
+      at += SEPARATORS.exec(text)?.[0].length ?? 0;
+      SEGMENT.lastIndex = at;
+      segment = SEGMENT.exec(text)?.[0] ?? '';
+    }
+    if (segment.toLowerCase() !== 'localhost' || device !== undefined)
+      return segment === '' ? '(no name)' : segment;
+    // `file://localhost/C:/x` is this computer's drive; `file://localhost//host/x` reads on.
+    at += segment.length;
+  }
 }
 
 /**

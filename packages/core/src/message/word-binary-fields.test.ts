@@ -90,7 +90,7 @@ describe('eachOlePackage: the files a binary .doc opens by its fields', () => {
       },
     ]);
     expect(listed(doc)).toEqual([
-      { name: 'invoice.exe' },
+      { name: 'invoice.exe', host: 'evil.example' },
       { name: 'logo.png' },
       { name: 'doc', remote: 'http://evil.example/doc' },
     ]);

@@ -65,6 +65,10 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   // (attacker round 64): uuencoded, XXencoded, BinHex and MIME-encoded. A `.uue` part is also read for its files.
   // WinZip opens `.uu` as it opens `.uue` (attacker round 106).
   'uue uu xxe bhx b64 mim ' +
+  // Windows Media metafiles: `.wax`, `.wvx` and `.wmx` are `.asx` files (Outlook's Level 1 list names only that one)
+  // under other names, opened by Windows Media Player, which fetches each `<ref href>` as the list opens: one on a
+  // share (`\\host\s\a.mp3`) signs in to it as the user (attacker round 118).
+  'wax wvx wmx ' +
   // Scripts that Windows runs on a double click once a commonly installed interpreter has claimed them (attacker
   // round 113), as Python's installer claims `.py` above: Git for Windows associates `.sh` with Git Bash by default,
   // RubyInstaller `.rbw` with `rubyw` (no window). Not `.rb` (mailed between developers; a console opens), nor
@@ -182,6 +186,9 @@ const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
   'application/x-mswebsite': 'website',
   'application/x-mplayer2': 'asx',
   'application/x-wmplayer': 'asx',
+  'audio/x-ms-wax': 'wax',
+  'video/x-ms-wvx': 'wvx',
+  'video/x-ms-wmx': 'wmx',
   'application/windows-appcontent+xml': 'appcontent-ms',
   'application/mac-binhex40': 'hqx',
   'application/x-stuffit': 'sit',

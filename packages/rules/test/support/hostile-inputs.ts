@@ -854,6 +854,46 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     (t) => dlpFile('application/zip', 'a.zip', t),
     40_000,
   ],
+  [
+    // Round 118: an RTF template's path of escaped backslashes each spelling `\template` again, never closed.
+    'parts(): an RTF document whose template path is endless escaped \\template words',
+    (n) => `{\\rtf1{\\*\\template ${'\\\\template'.repeat(n / 11)}`,
+    archiveNames,
+    40_000,
+  ],
+  [
+    // Round 118: a link's path read for the computer it reaches: endless `//localhost` segments.
+    'parts(): a .docx whose template path is endless //localhost segments',
+    (n) =>
+      zipFile([
+        {
+          name: 'word/_rels/settings.xml.rels',
+          data: `<Relationship Type="a/attachedTemplate" TargetMode="External" Target="file:${'//localhost'.repeat(n / 11)}"/>`,
+        },
+      ]).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
+  [
+    // Round 118: a folder's desktop.ini read for a value on another computer: one line of endless pieces.
+    'parts(): a zip whose desktop.ini is one value of endless //localhost pieces',
+    (n) =>
+      zipFile([{ name: 'desktop.ini', data: `IconResource=${',"@//localhost'.repeat(n / 14)}` }]).toString(
+        'latin1',
+      ),
+    archiveNames,
+    40_000,
+  ],
+  [
+    // Round 118: OpenDocument pictures linked from outside, read for the computer they reach: endless open tags.
+    'parts(): an .odt whose content is endless linked picture tags never closed',
+    (n) =>
+      zipFile([
+        { name: 'content.xml', data: `<?xml version="1.0"?>${'<draw:image xlink:href="//a'.repeat(n / 28)}` },
+      ]).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
