@@ -96,7 +96,7 @@ async function expectOneWholeBuild(out: string, reference: string[][]): Promise<
   const files = await filesOf(out);
   expect(
     reference.some((r) => r.join('\n') === files.join('\n')),
-    'the files of one build alone',
+    `the files of one build alone: ${JSON.stringify(files)}, builds alone: ${JSON.stringify(reference)}`,
   ).toBe(true);
   const seen = new Set<string>();
   const visit = async (path: string) => {
