@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { ancestors } from '../ancestors.js';
 import { LocalStackError } from '../errors.js';
 import { partialPathOf } from '../partial-path.js';
 import { type BundleMode, esbuildOptions } from './esbuild-options.js';
@@ -156,10 +157,7 @@ function unresolvedHint(text: string, file: string | undefined, root: string): s
   if (name === undefined || file === undefined) return '';
   const folder = dirname(resolve(root, file));
   // Installed, but not that path of it (a subpath it does not export): esbuild's own words say enough.
-  for (let d = folder; ; d = dirname(d)) {
-    if (existsSync(join(d, 'node_modules', name))) return '';
-    if (dirname(d) === d) break;
-  }
+  if (ancestors(folder).some((d) => existsSync(join(d, 'node_modules', name)))) return '';
   return `: no node_modules/${name} in ${shown(folder)} or a folder above it: put the handler in the project that installed ${name}, or npm install ${name} there`;
 }
 

@@ -16,6 +16,7 @@ import {
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ancestors } from '../ancestors.js';
 import { LocalStackError } from '../errors.js';
 import { partialPathOf } from '../partial-path.js';
 import { engineArgs } from './engine.js';
@@ -192,13 +193,8 @@ async function removeEmptyDirs(tops: string[], target: string): Promise<void> {
  */
 function missingPackages(target: string, pkg: Manifest): string[] {
   const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
-  const installed = (name: string) => {
-    for (let d = target; ; d = dirname(d)) {
-      if (existsSync(join(d, 'node_modules', name, 'package.json'))) return true;
-      if (dirname(d) === d) return false;
-    }
-  };
-  return names.filter((n) => !installed(n));
+  const folders = ancestors(target);
+  return names.filter((n) => !folders.some((d) => existsSync(join(d, 'node_modules', n, 'package.json'))));
 }
 
 /**

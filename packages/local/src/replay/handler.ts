@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ancestors } from '../ancestors.js';
 import { bundleHandler } from '../bundle/bundle.js';
 import { LocalStackError } from '../errors.js';
 import { noSuchModule } from '../near-path.js';
@@ -200,12 +201,4 @@ function call(fn: AnyHandler, event: unknown, context: unknown): Promise<unknown
       done(error ?? new Error('thrown'));
     }
   });
-}
-
-function ancestors(start: string): string[] {
-  const out: string[] = [];
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    out.push(dir);
-    if (dirname(dir) === dir) return out;
-  }
 }
