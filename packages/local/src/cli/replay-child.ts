@@ -5,12 +5,14 @@
  * handler that writes to descriptor 1 itself (pino's default destination, `fs.writeSync(1, …)`) writes where a
  * `-j N` worker's would, never among the JSON lines. Everything else is the CLI as it runs in one process.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { isatty, WriteStream } from 'node:tty';
+import { writeWhole } from './whole-writes.js';
 
-// Nothing of wmflow is loaded before stdout is replaced: replay-child-run.ts's OUTPUT_FD and REPLAY_CHILD, spelt out.
+// Nothing of wmflow that runs at load is loaded before stdout is replaced (whole-writes.ts only declares):
+// replay-child-run.ts's OUTPUT_FD and REPLAY_CHILD, spelt out.
 const output = openOutput(3);
 Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => output });
 (globalThis as Record<symbol, unknown>)[Symbol.for('wmflow.replay.child')] = true;
@@ -30,11 +32,7 @@ function openOutput(fd: number): Writable & { fd: number; isTTY?: boolean } {
     stream = new Writable({
       write(chunk: Buffer, _encoding, done) {
         try {
-          for (let at = 0; at < chunk.length; ) {
-            const n = writeSync(fd, chunk, at, chunk.length - at);
-            if (n <= 0) throw new Error(`wrote ${at} of ${chunk.length} bytes: the file takes no more`);
-            at += n;
-          }
+          writeWhole(fd, chunk);
         } catch (error) {
           done(error as Error);
           return;

@@ -29,17 +29,30 @@ export function writeWholeWhenFile(stream: Writable & { fd?: number }): void {
   ) => {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
     try {
-      for (let at = 0; at < bytes.length; ) {
-        const n = writeSync(fd, bytes, at, bytes.length - at);
-        if (n <= 0) throw new Error(`wrote ${at} of ${bytes.length} bytes: the file takes no more`);
-        at += n;
-      }
+      writeWhole(fd, bytes);
     } catch (error) {
       done(error as Error);
       return;
     }
     done();
   };
+}
+
+/**
+ * Writes all of `bytes` to `fd`, synchronously, again from where a short write stopped; throws when a write takes
+ * nothing or fails (ENOSPC, EFBIG).
+ *
+ * @example
+ * ```ts
+ * writeWhole(1, Buffer.from('{"file":"a.eml"}\n'));
+ * ```
+ */
+export function writeWhole(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) {
+    const n = writeSync(fd, bytes, at, bytes.length - at);
+    if (n <= 0) throw new Error(`wrote ${at} of ${bytes.length} bytes: the file takes no more`);
+    at += n;
+  }
 }
 
 /**
