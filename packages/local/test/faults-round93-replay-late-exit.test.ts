@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, wmflow } from './replay-helpers.js';
+import { ROOT, saidWithoutTimings as said, wmflow } from './replay-helpers.js';
 
 // Fault round 93: a handler that ends its process after it answered the last message (an error thrown from a
 // timer, `process.exit(3)` in one), and handlers that end it mid-message or end stdout. Asked: `-j 2` writes the
@@ -38,22 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Each stdout line parsed, without what varies between runs; a line that is no JSON stays as its text. */
-function said(run: { code: number | null; stdout: string }) {
-  const lines = run.stdout
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => {
-      try {
-        const { durationMs: _d, ms: _m, messageId: _i, ...rest } = JSON.parse(l) as Record<string, unknown>;
-        return rest;
-      } catch {
-        return l;
-      }
-    });
-  return { code: run.code, lines };
-}
 
 async function both(handler: string) {
   const args = ['replay', join(dir, 'eml'), '--handler', join(dir, handler), '--json'];

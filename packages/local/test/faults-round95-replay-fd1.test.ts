@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, wmflow } from './replay-helpers.js';
+import { ROOT, saidWithoutTimings as said, wmflow } from './replay-helpers.js';
 
 // Fault round 95: a handler whose logger writes to file descriptor 1 itself (pino's default destination is
 // `process.stdout.fd`; `fs.writeSync(1, …)`), bypassing `process.stdout.write`. At `-j 2` those bytes land in the
@@ -39,22 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Each stdout line parsed, without what varies between runs; a line that is no JSON stays as its text. */
-function said(run: { code: number | null; stdout: string }) {
-  const lines = run.stdout
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => {
-      try {
-        const { durationMs: _d, messageId: _i, ...rest } = JSON.parse(l) as Record<string, unknown>;
-        return rest;
-      } catch {
-        return l;
-      }
-    });
-  return { code: run.code, lines };
-}
 
 describe('fault round 95: a handler writing to descriptor 1 itself', () => {
   for (const handler of Object.keys(HANDLERS)) {

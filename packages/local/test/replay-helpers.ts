@@ -49,6 +49,25 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** What a run said: each stdout line parsed, without what varies between runs (timings, message ids); a line that is no JSON stays as its text. */
+export function saidWithoutTimings(run: { code: number | null; stdout: string }): {
+  code: number | null;
+  lines: (Record<string, unknown> | string)[];
+} {
+  const lines = run.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      try {
+        const { durationMs: _d, ms: _m, messageId: _i, ...rest } = JSON.parse(l) as Record<string, unknown>;
+        return rest;
+      } catch {
+        return l;
+      }
+    });
+  return { code: run.code, lines };
+}
+
 /** A run that may have been cut short: `hung` when it was killed for running past its limit. */
 export interface LimitedRun extends Run {
   hung: boolean;
