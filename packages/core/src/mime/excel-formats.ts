@@ -281,7 +281,8 @@ function drawNumber(tokens: Token[], value: string): string | undefined {
 }
 
 // The shared strings in their order: each item's text up to its `</si>` (split once: linear).
-function sharedStrings(xml: string): string[] {
+/** @internal The shared strings of an .xlsx workbook's `sst` part, in their order (read by excel-rows.ts too). */
+export function sharedStrings(xml: string): string[] {
   const out: string[] = [];
   for (const chunk of xml.split(/<\/(?:[\w.-]{1,64}:)?si>/)) {
     const start = /<(?:[\w.-]{1,64}:)?si\b[^>]{0,1000}>/.exec(chunk);
@@ -292,7 +293,8 @@ function sharedStrings(xml: string): string[] {
 
 // The text of a string item: its runs' text (phonetic runs `rPh` left out, as Excel shows them only on request),
 // references decoded. Split once at each `</rPh>`: linear.
-function tagsDropped(xml: string): string {
+/** @internal A string item's or inline string's shown text. */
+export function tagsDropped(xml: string): string {
   const kept = xml
     .split(/<\/(?:[\w.-]{1,64}:)?rPh>/)
     .map((chunk) => {
@@ -303,14 +305,16 @@ function tagsDropped(xml: string): string {
   return decodeXml(kept.replace(/<[^>]*>/g, ''));
 }
 
-function attr(attributes: string, name: string): string | undefined {
+/** @internal An attribute's value in a tag's attributes, any prefix. */
+export function attr(attributes: string, name: string): string | undefined {
   const m = new RegExp(`(?:^|\\s)(?:[\\w.-]{1,64}:)?${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(
     attributes,
   );
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
-function decodeXml(text: string): string {
+/** @internal XML's character references and five named entities decoded. */
+export function decodeXml(text: string): string {
   return text.replace(
     /&(?:#x([0-9a-f]{1,6})|#([0-9]{1,7})|(quot|amp|lt|gt|apos));/gi,
     (ref, hex, dec, named) => {

@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { lazyModule } from '../lazy-module.js';
 import type { EachEntry } from '../message/archive-entry.js';
 import { cmsFileContent } from '../message/cms-file.js';
+import { drawnBoxesText, odfDrawnBoxesText } from '../message/drawing-order.js';
 import { encryptedOdfEntries, ManifestError } from '../message/encrypted-odf.js';
 import { encryptedOfficeParts } from '../message/encrypted-office.js';
 import { eachOdfBinaryData, isFlatOdfHead } from '../message/flat-odf.js';
@@ -24,6 +25,7 @@ import { textIfMessage } from './carried-message.js';
 import { type CompoundStream, compoundStreams, isCompoundFile } from './compound-file.js';
 import { excelFormattedTexts, odfFormattedTexts } from './excel-formats.js';
 import { excelCellTexts, xlsbNumberText } from './excel-numbers.js';
+import { excelRowTexts } from './excel-rows.js';
 import { fileReading } from './file-reading.js';
 import { hwpStreams } from './hwp-text.js';
 import { doubleByteReadings } from './legacy-charsets.js';
@@ -250,6 +252,17 @@ function unpack(
             : t.bytes;
         out.bytes += bytes.length;
         out.pieces.push({ name, kind: 'html', bytes });
+        // A slide's shapes and a document's floating text boxes, also read in the order they are drawn (round 120).
+        if (DRAWN.some((word) => t.bytes.includes(word))) {
+          const xml = t.bytes.toString('utf8');
+          const drawn =
+            xml.includes('svg:x') || xml.includes('draw:transform')
+              ? odfDrawnBoxesText(xml)
+              : drawnBoxesText(xml);
+          if (drawn.unread)
+            throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${t.name}: ${drawn.unread}`);
+          if (drawn.text) out.pieces.push({ name, kind: 'strings', texts: [drawn.text] });
+        }
         // Objects written inline in OpenDocument XML (`office:binary-data`), which xmloff decodes (round 58).
         if (t.bytes.includes('binary-data') && isFlatOdfHead(t.bytes.subarray(0, 64 * 1024)))
           unpack('odf-binary', t.bytes, `${name}${t.name} `, u, depth + 1);
@@ -257,6 +270,7 @@ function unpack(
     }
     out.unopened.push(...read.unopened.map((n) => `${name}${n}`));
     readNumberFormats(read.texts, name, u);
+    readSheetRows(read.texts, name, u);
     addZipTexts(others, name, u, depth);
     return;
   }
@@ -349,6 +363,32 @@ function readNumberFormats(texts: readonly ZipText[], name: string, u: Unpacking
     if (drawn.unread) throw new Error(`${name.trim() ? `${name.trim()}: ` : ''}${drawn.unread}`);
     if (drawn.text) u.out.pieces.push({ name, kind: 'strings', texts: [drawn.text] });
   }
+}
+
+// Words of a part whose drawings are placed: OOXML's transforms and Word's anchors, OpenDocument's coordinates.
+const DRAWN = ['xfrm', 'posOffset', 'anchor', 'svg:x', 'draw:transform'];
+
+// An .xlsx workbook's rows as Excel shows them, text cells' shared strings in place (attacker round 120): the parts
+// are found by what they hold, as for the number formats.
+function readSheetRows(texts: readonly ZipText[], name: string, u: Unpacking): void {
+  const xmlParts = texts.filter((t) => /\.xml$/i.test(t.name) && t.bytes.includes('sheetData'));
+  if (xmlParts.length === 0) return;
+  const sheets = xmlParts.map((t) => t.bytes.toString('utf8'));
+  const others = texts.filter((t) => /\.xml$/i.test(t.name) && !t.bytes.includes('sheetData'));
+  const shared = others
+    .filter((t) => t.bytes.includes('<sst') || t.bytes.includes(':sst'))
+    .map((t) => t.bytes.toString('utf8'))
+    .join('');
+  const styles = others
+    .filter((t) => t.bytes.includes('cellXfs'))
+    .map((t) => t.bytes.toString('utf8'))
+    .join('');
+  const rows = excelRowTexts(sheets, shared, styles);
+  u.out.pieces.push({
+    name,
+    kind: 'strings',
+    texts: rows.shown === undefined ? [rows.all] : [rows.all, rows.shown],
+  });
 }
 
 // The one file a gzip or signed file holds, by its first bytes, or as a PDF when its name says it is one (a
