@@ -11,7 +11,7 @@ import { statedMd5 } from '../s3/stated-md5.js';
 import { notS3sAnswer } from '../s3/stored-answer.js';
 import { sharedS3Client } from '../s3-client.js';
 import { deniedByPolicy, TransientError } from '../transient.js';
-import { checkStoredDigest } from './stored-digest.js';
+import { checkStoredDigest, heldToEnd } from './stored-digest.js';
 import { checkStoredIdentity } from './stored-identity.js';
 
 /** AWS clients an SES flow uses: S3 (the stored message) and SES (SendBounce). Inject your own in tests. */
@@ -85,7 +85,14 @@ export function storedMessageSource(
     try {
       // The invocation's abort (its deadline) ends the request and its body: none outlives the answer.
       const output = await s3.send(
-        new GetObjectCommand({ Bucket: where.bucket, Key: key, ...(pinned ? { IfMatch: pinned } : {}) }),
+        new GetObjectCommand({
+          Bucket: where.bucket,
+          Key: key,
+          ...(pinned ? { IfMatch: pinned } : {}),
+          // The object's full checksum, checked by the SDK at the body's end whatever its response checksum setting:
+          // under SSE-KMS the ETag states no MD5, and an answer cut with its length is told by nothing else (round 98).
+          ChecksumMode: 'ENABLED',
+        }),
         signal ? { abortSignal: signal } : {},
       );
       // The pin is checked here too, not left to the store: one that drops If-Match (something in between, an
@@ -113,9 +120,10 @@ export function storedMessageSource(
         );
         // A 200 whose length was cut with its body is delimited and short: the ETag's MD5 tells (fault round 87).
         const md5 = statedMd5(where.bucket, output);
+        // Either way the last chunk waits for the body's whole end, where the SDK's checksum check fails it (round 98).
         const whole = md5
           ? checkStoredDigest(delimited, md5, `GetObject s3://${where.bucket}/${key}`)
-          : delimited;
+          : heldToEnd(delimited, `GetObject s3://${where.bucket}/${key}`);
         if (!receipt) return whole;
         return checkStoredIdentity(
           whole,

@@ -46,3 +46,48 @@ export function checkStoredDigest<T extends Readable & { contentLength?: number 
   pipeline(body, checker, () => {});
   return Object.assign(checker, { contentLength: body.contentLength });
 }
+
+/**
+ * `body` with its last chunk held back until the body has ended whole: a failure raised only at its end passes no
+ * reader every byte first. The SDK checks the object's full checksum (`x-amz-checksum-crc64nvme`, `-crc32`, …, asked
+ * for by `ChecksumMode`) only once the last byte has passed, so an answer cut with its Content-Length gave a reader (the
+ * journal's PutObject, its length the answer's) every byte it was promised before the mismatch came, and S3 stored
+ * the cut copy (fault round 98). A checksum mismatch fails the stream as a {@link MessageReadError} `short`; a reader
+ * that stops early ends the read. The body's `contentLength` is kept.
+ *
+ * @example
+ * ```ts
+ * const held = heldToEnd(body, 'GetObject s3://mail/inbound/abc');
+ * ```
+ */
+export function heldToEnd<T extends Readable & { contentLength?: number }>(
+  body: T,
+  what: string,
+): Readable & { contentLength?: number } {
+  let last: Buffer | undefined;
+  const held = new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      const previous = last;
+      last = chunk;
+      done(null, previous);
+    },
+    flush(done: TransformCallback) {
+      done(null, last);
+    },
+  });
+  body.on('error', (error: Error) => {
+    held.destroy(
+      /^Checksum mismatch/.test(error.message)
+        ? new MessageReadError(
+            'short',
+            `${what} answered bytes whose checksum is not the one S3 states for the object (${error.message}): not the object as stored`,
+            { cause: error },
+          )
+        : error,
+    );
+  });
+  // A reader that stops early (a header read) or fails ends the S3 read too.
+  held.once('close', () => body.destroy());
+  body.pipe(held);
+  return Object.assign(held, { contentLength: body.contentLength });
+}

@@ -159,45 +159,72 @@ function s3Source(s3: S3Client, bucket: string, prefix: string): JournalSource {
       etags.delete(`${key}.json`);
       spool ??= await mkdtemp(join(tmpdir(), 'wmflow-backtest-'));
       const path = join(spool, String(count++));
-      // The object listed, not another put under its key since: without metadata nothing else would tell (F53-3).
-      const got = await s3
-        .send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }))
-        .catch((error: unknown) => Promise.reject(replacedSince(error, key, etag)));
-      // A part of the copy (206), or one without its length, is refused before it is judged, metadata or not.
-      const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, {
-        lengthRequired: true,
-      });
-      await pipeline(body, createWriteStream(path));
-      const { size } = await stat(path);
-      if (size !== got.ContentLength)
-        throw new TransientError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
-      const metadata = await s3Metadata(s3, bucket, key, metadataEtag);
-      if (metadata === null) {
-        const listed = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: `${key}${REPAIRED}`, MaxKeys: 10 }),
-        );
-        // A 200 that is no listing is not "no repair there": the copy would be judged unchecked (fault round 85).
-        const notListing = notListingResult(listed);
-        if (notListing)
-          throw new TransientError(`${key}: the listing of its repaired copies is ${notListing}`);
-        refuseRepaired(
-          key,
-          (listed.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])),
-        );
+      try {
+        return await fetchInto(path, key, listed, etag, metadataEtag, options);
+      } catch (error) {
+        // A copy whose fetch failed (cut on its way, not what its metadata says, a disk that filled) goes at once, as
+        // a folder source's: left until the run ends, one message too large for the disk failed every later one
+        // ENOSPC (fault round 98).
+        await rm(path, { force: true });
+        throw error;
       }
-      // Listed, then not found: not a copy journaled without metadata, whose check may be skipped (F47-2).
-      if (metadata === null && (listed || (await options?.metadataListedNow?.())))
-        throw new LocalStackError(
-          `${key}: its metadata ${key}.json was listed, but reading it found nothing: not judged unchecked`,
-        );
-      await checkBytes(path, key, metadata);
-      return { key, path, metadata };
     },
     release: (item) => rm(item.path, { force: true }),
     close: async () => {
       if (spool) await rm(spool, { recursive: true, force: true });
     },
   };
+
+  async function fetchInto(
+    path: string,
+    key: string,
+    listed: boolean,
+    etag: string | undefined,
+    metadataEtag: string | undefined,
+    options: Parameters<JournalSource['fetch']>[1],
+  ): Promise<BacktestItem> {
+    // The object listed, not another put under its key since: without metadata nothing else would tell (F53-3).
+    // S3's full checksum of the object too, checked by the SDK whatever its response checksum setting: for a copy
+    // journaled without metadata (its ETag no MD5 under SSE-KMS) nothing else tells an answer cut with its length.
+    const got = await s3
+      .send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(etag ? { IfMatch: etag } : {}),
+          ChecksumMode: 'ENABLED',
+        }),
+      )
+      .catch((error: unknown) => Promise.reject(replacedSince(error, key, etag)));
+    // A part of the copy (206), or one without its length, is refused before it is judged, metadata or not.
+    const body = requireDelimited(got.Body as Readable, `GetObject s3://${bucket}/${key}`, {
+      lengthRequired: true,
+    });
+    await pipeline(body, createWriteStream(path));
+    const { size } = await stat(path);
+    if (size !== got.ContentLength)
+      throw new TransientError(`${key}: read ${size} of the ${got.ContentLength} bytes S3 announced`);
+    const metadata = await s3Metadata(s3, bucket, key, metadataEtag);
+    if (metadata === null) {
+      const listed = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: `${key}${REPAIRED}`, MaxKeys: 10 }),
+      );
+      // A 200 that is no listing is not "no repair there": the copy would be judged unchecked (fault round 85).
+      const notListing = notListingResult(listed);
+      if (notListing) throw new TransientError(`${key}: the listing of its repaired copies is ${notListing}`);
+      refuseRepaired(
+        key,
+        (listed.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])),
+      );
+    }
+    // Listed, then not found: not a copy journaled without metadata, whose check may be skipped (F47-2).
+    if (metadata === null && (listed || (await options?.metadataListedNow?.())))
+      throw new LocalStackError(
+        `${key}: its metadata ${key}.json was listed, but reading it found nothing: not judged unchecked`,
+      );
+    await checkBytes(path, key, metadata);
+    return { key, path, metadata };
+  }
 }
 
 async function s3Metadata(

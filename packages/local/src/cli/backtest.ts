@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import { isAbsolute, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -111,8 +111,16 @@ export async function backtest(args: string[]): Promise<number> {
   const tally = new BacktestTally(source);
   const tty = process.stderr.isTTY === true;
   const bar = values.progress || tty ? new ProgressBar((t) => process.stderr.write(t), { tty }) : undefined;
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
+  // SIGTERM and SIGHUP (a `timeout`, a closed terminal, a service stopped) interrupt the run as Ctrl-C does: the
+  // messages being judged finish, the summary says `interrupted`, and the spooled copies of journaled mail are removed
+  // (fault round 98: killed by SIGTERM, the run wrote no summary and left them in the temporary folder). A second one
+  // ends the process at once.
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalled ??= signal;
+    stop.abort();
+  };
+  for (const signal of INTERRUPTIONS) process.once(signal, onSignal);
   const started = performance.now();
   let backtested = 0;
   // The summary line, then the report: `partial` says why they are of a part of the source only (fault round 68).
@@ -240,11 +248,15 @@ export async function backtest(args: string[]): Promise<number> {
       for (const line of retried.values()) tally.add(line, true);
     }
     await finish(stop.signal.aborted ? 'interrupted' : undefined);
-    return stop.signal.aborted ? 130 : 0;
+    if (!stop.signal.aborted) return 0;
+    return signalled && signalled !== 'SIGINT' ? 128 + (constants.signals[signalled] ?? 0) : 130;
   } finally {
-    process.off('SIGINT', onSignal);
+    for (const signal of INTERRUPTIONS) process.off(signal, onSignal);
   }
 }
+
+/** The signals that interrupt a run (its summary marked `interrupted`). */
+const INTERRUPTIONS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** A candidate policy as a run's lines label it: a function (`guard`), or a module path as written and its export. */
 interface Policy {
