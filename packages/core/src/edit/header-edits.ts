@@ -35,13 +35,12 @@ export function applyHeaderEdits(headers: MailsplitHeaders, edits: readonly Edit
         const several = headers.get('subject').length > 1;
         // Already tagged only as a reader sees it: an encoded word in a charset clients leave undecoded (HZ,
         // ISO-2022-KR, an unknown label) shows raw, though libmime reads it as the tag (attacker round 55).
-        const prefixed = libmime
-          .decodeWords(
+        const prefixed = startsWithTag(
+          libmime.decodeWords(
             raw.replace(ENCODED_WORD, (word, charset: string) => (shownDecoded(charset) ? word : '\u0000')),
-          )
-          .trimStart()
-          .toLowerCase()
-          .startsWith(edit.prefix.toLowerCase());
+          ),
+          edit.prefix,
+        );
         if (prefixed && !several) break;
         headers.update(
           'Subject',
@@ -94,6 +93,31 @@ function fieldValue(line: string): string {
 
 function spaced(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
+}
+
+// Reply and forward prefixes mail clients write (English, German, Nordic, Dutch, French, Spanish, Italian, Polish,
+// Turkish, Chinese), with Outlook's counted form `RE[2]:` and a full-width colon.
+const REPLY_PREFIX =
+  /^(?:re|fwd?|aw|wg|sv|vs|antw|doorst|tr|ref|réf|rv|r|i|odp|pd|ynt|ilt|vb|回复|答复|转发|回覆|轉寄)(?:\[\d{1,3}\])?[:：]/i;
+const MAX_REPLY_PREFIXES = 3;
+
+/**
+ * Whether the Subject, as shown, starts with the tag, or with at most {@link MAX_REPLY_PREFIXES} reply or forward
+ * prefixes and then the tag, each apart by at most two spaces (`RE: [EXTERNAL] lunch`, a partner's reply to a tagged
+ * message: the tag is seen near the start already; false-positive round 14). A tag further on (`RE: RE: RE: RE:
+ * [EXTERNAL]`, one after many spaces or after a word) is not. Bounded: a few short prefixes are looked at.
+ */
+function startsWithTag(subject: string, tag: string): boolean {
+  let rest = subject.trimStart();
+  const wanted = tag.toLowerCase();
+  for (let prefixes = 0; ; prefixes++) {
+    if (rest.toLowerCase().startsWith(wanted)) return true;
+    const prefix = prefixes < MAX_REPLY_PREFIXES ? REPLY_PREFIX.exec(rest.slice(0, 16)) : null;
+    if (!prefix) return false;
+    const after = rest.slice(prefix[0].length);
+    const spaces = /^[ \t]{0,2}/.exec(after)?.[0].length ?? 0;
+    rest = after.slice(spaces);
+  }
 }
 
 const ENCODED_WORD = /=\?([^?*\s]+)(?:\*[^?\s]*)?\?[bq]\?[^?\s]*\?=/gi;

@@ -6,5 +6,6 @@ export {
   markupScanFor,
   markupScanForName,
   opensAsPageByName,
+  showsNoMarkup,
 } from './markup-names.js';
 export { MarkupScan } from './markup-scan.js';

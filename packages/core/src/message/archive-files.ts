@@ -1,6 +1,11 @@
 import { isAppleDoubleCompanion } from '../mime/apple-forks.js';
 import { eachZipEntry } from '../mime/zip-entries.js';
-import { archivedMarkupScan, isOfficePackageNamed, opensAsPageByName } from './active-markup.js';
+import {
+  archivedMarkupScan,
+  isOfficePackageNamed,
+  opensAsPageByName,
+  showsNoMarkup,
+} from './active-markup.js';
 import type { ArchiveEntry, EachEntry } from './archive-entry.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import { eachCabEntry } from './cab-entries.js';
@@ -18,6 +23,13 @@ import { eachFlatOpcPart, isFlatOpcHead } from './flat-opc.js';
 import { externalTargets, odfExternalLinks, odfLinkedPictures, runsSlideProgram } from './office-links.js';
 import { eachFieldFile, eachLinkedName, eachOlePackage, isOleStorage } from './ole-packages.js';
 import { eachPdfFile, isPdf } from './pdf-files.js';
+import {
+  connectionSources,
+  eachPlaylistFile,
+  eachShareLink,
+  isConnectionsPart,
+  isPlaylistNamed,
+} from './playlist-links.js';
 import { eachRarEntry } from './rar-entries.js';
 import { eachRtfObjectFile, isRtf } from './rtf-objects.js';
 import { eachSevenZipEntry } from './seven-zip-entries.js';
@@ -143,7 +155,8 @@ export type PackagingDocument =
   | 'Flat OPC document'
   | 'Flat ODF document'
   | 'Word markup document'
-  | 'spreadsheet text';
+  | 'spreadsheet text'
+  | 'playlist';
 
 /** The packaging document `head` starts as, if any (`nested`: where the PDF reader may not be loaded, not a PDF). */
 export function packagingDocumentOf(head: Buffer, nested = false): PackagingDocument | undefined {
@@ -184,6 +197,8 @@ const PACKAGED: Record<PackagingDocument, EachEntry> = {
   'Flat ODF document': eachFlatOdfFile,
   'Word markup document': eachWordMarkupFile,
   'spreadsheet text': eachSpreadsheetTextFile,
+  // A playlist's entries on another computer, which the player opens as the list opens (attacker round 119).
+  playlist: eachPlaylistFile,
 };
 
 function walk(
@@ -486,6 +501,12 @@ function visitEntry(
   }
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
   const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget, officePackage);
+  // A playlist whose entry is on another computer, which the player opens as the list opens (attacker round 119).
+  if (isPlaylistNamed(entry.name) || isPlaylistNamed(entry.unicodeName ?? '')) {
+    const list = entry.bytes();
+    budget.left -= list.length;
+    eachPlaylistFile(list, budget.left, linked);
+  }
   // A spreadsheet written as text, opened by Excel from the archive as it is from a message (attacker round 51).
   if (SPREADSHEET_NAMED.test(entry.name) || (WORD_NAMED.test(entry.name) && startsAsSylk(head))) {
     const text = entry.bytes();
@@ -513,14 +534,23 @@ function visitEntry(
     // An OpenDocument object, section or frame loaded from outside the package, listed as a link's (round 58).
     for (const link of odfExternalLinks(markup)) eachLinkedName([link], linked);
     for (const link of odfLinkedPictures(markup)) eachLinkedName([link], linked, true);
+    // A workbook's data connection on another computer, read as Excel refreshes it (attacker round 119).
+    if (officePackage || isConnectionsPart(entry.name)) eachShareLink(connectionSources(markup), linked);
     if (hasDdeLink(markup)) out.unreadable ??= `${name}: a DDE link, which starts a program`;
     if (runsSlideProgram(markup)) out.unreadable ??= `${name}: a slide action that runs a program or a macro`;
   }
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
-    page.push(entry.bytes());
+    const bytes = entry.bytes();
+    page.push(bytes);
     const found = page.end();
-    if (found) out.activeMarkup = `${name}: ${found}`;
+    // A Finder zip of a web folder holds `__MACOSX/Site/._index.html`, a companion the scan cannot read (NUL bytes):
+    // one holding no `<` shows no markup (false-positive round 14).
+    const inert =
+      found !== undefined &&
+      isAppleDoubleCompanion(entry.name, head, () => bytes) &&
+      showsNoMarkup([entry.name, entry.unicodeName ?? ''], bytes);
+    if (found && !inert) out.activeMarkup = `${name}: ${found}`;
   }
   // A macOS AppleDouble companion (`__MACOSX/Bundle/._inner.zip`) holds the file's attributes, not the archive its
   // name claims: not walked as one when it holds nothing an archive tool would open (false-positive round 13).

@@ -6,8 +6,10 @@ import {
   packagingDocumentOf,
 } from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
+import { nameVariants } from './file-names.js';
 import { isOfficePackageNamed } from './markup-names.js';
 import { type KeptArchive, keepArchive, keptKind } from './part-archive.js';
+import { isPlaylistNamed } from './playlist-links.js';
 
 /** What an archive carried inside a part holds, as far as it could be read. */
 export interface CarriedFiles {
@@ -136,8 +138,8 @@ export function carriedPageProblem(page: string | undefined, names: readonly str
 
 /**
  * A file saved under an archive's name is opened as one (7-Zip reads formats it is not sure of, such as a tar
- * without its magic): when its content was not listed as that archive, what is inside is not known.
- * Undefined when no name claims an archive.
+ * without its magic): when its content was not listed as that archive, what is inside is not known. A playlist's
+ * entries are not read either. Undefined when no name claims an archive or a playlist.
  *
  * @example
  * ```ts
@@ -145,6 +147,15 @@ export function carriedPageProblem(page: string | undefined, names: readonly str
  * ```
  */
 export function misnamed(names: readonly string[]): CarriedFiles | undefined {
+  // A playlist carried so (in a winmail.dat, uuencoded) is not kept to be read: its entries, which the player opens as
+  // the list opens, may be on another computer (attacker round 119). Not knowing is not allowing.
+  const playlist = names.find((name) => nameVariants(name).some(isPlaylistNamed));
+  if (playlist !== undefined)
+    return {
+      names: [],
+      sniffedTypes: [],
+      problem: `a playlist inside (${playlist}) whose entries are not read`,
+    };
   const kind = claimedArchiveKind(names);
   if (!kind) return undefined;
   return {

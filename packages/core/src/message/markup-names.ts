@@ -74,6 +74,25 @@ export function markupScanForName(name: string): MarkupScan | undefined {
 }
 
 /**
+ * Whether a file named as a page can show no markup whatever a browser makes of it: it holds no `<` byte (no element,
+ * comment or processing instruction in any encoding a browser reads: UTF-16 and UTF-32 write `<` with that byte too),
+ * and none of its names is a page the scan cannot read (an `.mht` carries its page encoded). For a macOS AppleDouble
+ * companion, which the page scan cannot read (NUL bytes) and which only its bytes make harmless (false-positive round
+ * 14). One pass.
+ *
+ * @example
+ * ```ts
+ * showsNoMarkup(['._index.html'], companion); // true when the companion holds no `<`
+ * ```
+ */
+export function showsNoMarkup(names: readonly string[], bytes: Buffer): boolean {
+  const unreadable = names.some((name) =>
+    nameVariants(name).some((variant) => UNREADABLE_MARKUP.some(([pattern]) => pattern.test(variant))),
+  );
+  return !unreadable && !bytes.includes(0x3c);
+}
+
+/**
  * The scan for a file of this name inside an archive: {@link markupScanForName}'s, or for an `.xml` (`.xsl`,
  * `.rss`…) file, the {@link XmlPageScan}, unless `officePackage` (the archive opens in Office, whose parts are
  * XML: an OpenDocument's `content.xml` names the XHTML and MathML namespaces). Explorer opens a file from a zip with its default

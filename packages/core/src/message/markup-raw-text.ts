@@ -11,6 +11,11 @@ export class RawTextWatch {
   private end = '';
   private matched = 0;
 
+  /** The end tag of the raw-text element being read (`</style`), or empty outside one. */
+  get current(): string {
+    return this.end;
+  }
+
   /** A tag was read: `name` as written (`/style` for an end tag), `element` its local name. */
   tag(name: string, element: string): void {
     if (RAW_TEXT.has(element)) {

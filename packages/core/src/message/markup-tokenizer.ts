@@ -52,6 +52,17 @@ export abstract class MarkupTokenizer {
   private readonly rawText = new RawTextWatch();
   /** Escape bytes are read as the control bytes they are: a second reading decodes the file as ISO-2022-JP. */
   protected escapesReadElsewhere = false;
+  /**
+   * Reads the file as a mail client shows it rather than as a browser runs it (an HTML body in Outlook): a comment's
+   * inside is read as markup (Outlook's Word engine draws what `<!--[if mso]>` holds), NUL bytes are dropped (a
+   * UTF-16 body's ASCII reads as ASCII) and ISO-2022-JP escape sequences are skipped, nothing of these refused.
+   */
+  protected readsAsShown = false;
+  /** Inside a `<style>` element (its bytes go to {@link onStyleText}). */
+  private inStyle = false;
+  /** Where an escape sequence being skipped is ({@link readsAsShown}): 0 outside one. */
+  private escape = 0;
+  private escapeFirst = 0;
 
   /** The next decoded bytes of the file. */
   push(chunk: Uint8Array): void {
@@ -61,6 +72,10 @@ export abstract class MarkupTokenizer {
   /** What makes the file active, or undefined when nothing does. */
   end(): string | undefined {
     if (this.found === undefined && this.state === State.TagName) this.closeName();
+    if (this.found === undefined && this.inStyle) {
+      this.inStyle = false;
+      this.onStyleEnd();
+    }
     return this.found;
   }
 
@@ -79,6 +94,10 @@ export abstract class MarkupTokenizer {
   protected abstract onValue(c: number, lower: number): void;
   /** The attribute value ended. */
   protected abstract onValueEnd(): void;
+  /** A byte inside a `<style>` element (its end tag's `</style` included), as written. */
+  protected onStyleText(_c: number): void {}
+  /** The `<style>` element ended (or the file did inside it). */
+  protected onStyleEnd(): void {}
 
   /**
    * Records what makes the file active, or (`unreadable`) what keeps the scan from reading it at all.
@@ -90,6 +109,7 @@ export abstract class MarkupTokenizer {
   }
 
   private byte(c: number): void {
+    if (this.readsAsShown && this.shownSkip(c)) return;
     if (c === 0) {
       this.report('NUL bytes (UTF-16 or binary), which the scan cannot read', true);
       return;
@@ -101,6 +121,10 @@ export abstract class MarkupTokenizer {
       return;
     }
     const lower = asciiLower(c);
+    const styling = this.rawText.current === '</style';
+    if (styling) this.onStyleText(c);
+    else if (this.inStyle) this.onStyleEnd();
+    this.inStyle = styling;
     const tail = this.tail;
     this.tail = ((this.tail << 8) | lower) & 0xffffff;
     const inside = this.state === State.Comment || (this.state === State.Value && this.quote !== 0);
@@ -165,6 +189,19 @@ export abstract class MarkupTokenizer {
     }
   }
 
+  /** A byte {@link readsAsShown} drops: a NUL, or part of an ISO-2022-JP escape sequence (`ESC ( B`, `ESC $ ( D`). */
+  private shownSkip(c: number): boolean {
+    if (this.escape === 0) {
+      if (c === 0x1b) this.escape = 1;
+      return c === 0x1b || c === 0;
+    }
+    if (this.escape === 1) {
+      this.escapeFirst = c;
+      this.escape = 2;
+    } else this.escape = this.escape === 2 && this.escapeFirst === 0x24 && c === 0x28 ? 3 : 0;
+    return true;
+  }
+
   private tagNameByte(c: number, lower: number): void {
     if (this.name === '' && !isLetter(lower) && c !== 0x3f && c !== 0x21 && c !== 0x2f) {
       // `<_x`, `<é:x`: a tag to an XML reader (names may start so), text to HTML.
@@ -196,7 +233,8 @@ export abstract class MarkupTokenizer {
         this.prefixed = true;
         this.local = '';
       } else if (this.local.length < NAME_CAP) this.local += String.fromCharCode(lower);
-      if (this.name === '!--') {
+      if (this.name === '!--' && this.readsAsShown) this.state = State.Text;
+      else if (this.name === '!--') {
         this.state = State.Comment;
         this.commentBytes = 0;
       }

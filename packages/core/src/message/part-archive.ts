@@ -1,3 +1,4 @@
+import { isAppleDoublePart } from '../mime/apple-forks.js';
 import {
   listArchive,
   MAX_LISTED_ARCHIVE,
@@ -6,7 +7,9 @@ import {
 } from './archive-files.js';
 import { type ArchiveKind, archiveKindOf, claimedArchiveKind, KIND_HEAD } from './archive-kind.js';
 import { SPREADSHEET_NAMED, startsAsSylk } from './dde-links.js';
+import { nameVariants } from './file-names.js';
 import type { MessagePart, StructureFinding } from './part-walk.js';
+import { isPlaylistNamed } from './playlist-links.js';
 import { opensAsWordMarkup, WORD_NAMED } from './word-markup.js';
 
 /** A part's content kept while it may be an archive, to list its files at the end. */
@@ -25,7 +28,20 @@ export interface KeptArchive {
   wordNamed?: boolean;
   /** Named as a spreadsheet Excel opens as text (`.csv`): its cells are read for DDE formulas. */
   spreadsheetNamed?: boolean;
+  /** Named as a playlist (`.m3u`, `.wpl`…): its entries are read for files on another computer. */
+  playlistNamed?: boolean;
 }
+
+/** Playlists' declared types: a client saves an unnamed one under its extension (`ATT00001.m3u`). */
+const PLAYLIST_TYPES = new Set([
+  'audio/x-mpegurl',
+  'audio/mpegurl',
+  'application/x-mpegurl',
+  'application/vnd.apple.mpegurl',
+  'audio/x-scpls',
+  'application/vnd.ms-wpl',
+  'application/xspf+xml',
+]);
 
 const SINGLE_FILE = new Set<ArchiveKind>([
   'gzip',
@@ -47,12 +63,16 @@ export function watchArchive(part: MessagePart): KeptArchive {
   const claimed = claimedArchiveKind(part.names, part.contentType);
   const wordNamed = part.names.some((name) => WORD_NAMED.test(name));
   const spreadsheetNamed = part.names.some((name) => SPREADSHEET_NAMED.test(name));
+  const playlistNamed =
+    part.names.some((name) => nameVariants(name).some(isPlaylistNamed)) ||
+    PLAYLIST_TYPES.has(part.contentType);
   return {
     chunks: [],
     size: 0,
     ...(claimed ? { claimed } : {}),
     ...(wordNamed ? { wordNamed } : {}),
     ...(spreadsheetNamed ? { spreadsheetNamed } : {}),
+    ...(playlistNamed ? { playlistNamed } : {}),
   };
 }
 
@@ -91,7 +111,9 @@ function decide(archive: KeptArchive): boolean {
           ? 'Word markup document'
           : archive.spreadsheetNamed || (archive.wordNamed && startsAsSylk(head))
             ? 'spreadsheet text'
-            : undefined))
+            : archive.playlistNamed
+              ? 'playlist'
+              : undefined))
       : undefined;
   return archive.kind !== undefined || archive.document !== undefined;
 }
@@ -118,6 +140,16 @@ export function listPartArchive(
     const reason = `an archive over ${MAX_LISTED_ARCHIVE} bytes, whose files are not listed`;
     findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
     return;
+  }
+  // An AppleDouble header named as an archive (Apple Mail's `application/applefile` part `photos.zip`, a lone
+  // `._photos.zip`) holds the archive's attributes, not the archive: not listed when it holds nothing an archive
+  // tool would open (false-positive round 14; round 13's reading of a companion inside an archive).
+  if (kind !== undefined && kind === archive.claimed) {
+    const whole = Buffer.concat(archive.chunks);
+    if (isAppleDoublePart(part.names, part.contentType, whole, () => whole)) {
+      archive.chunks = [];
+      return;
+    }
   }
   const listed = kind ?? archive.document;
   if (!listed) return;

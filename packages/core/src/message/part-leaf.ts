@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { PassThrough, type Transform } from 'node:stream';
 import { headersOf, type SplitNode } from '../edit/part-info.js';
+import { isAppleDoublePart, isAppleFile } from '../mime/apple-forks.js';
 import { isAttachedMessageType } from '../mime/attached-message.js';
-import { type MarkupScan, markupScanFor, opensAsPageByName } from './active-markup.js';
+import { MarkupScan, markupScanFor, opensAsPageByName, showsNoMarkup } from './active-markup.js';
 import { APPLE_FILE_FIRST_BYTE, AppleFileReader } from './apple-file.js';
 import { BINHEX_BEGIN, BINHEX_NAME_CHARS, binhexName } from './binhex-name.js';
 import { type BodyCollector, bodyKind } from './body-text.js';
@@ -73,6 +74,10 @@ export interface Leaf {
   fresh?: boolean;
   /** For a file a browser opens as a page: the scan for what makes it active. */
   markup?: MarkupScan;
+  /** A page-named part that may be an AppleDouble header (`._index.html`, `application/applefile`): its bytes. */
+  companion?: { chunks: Buffer[]; size: number };
+  /** For an HTML body: the scan for addresses on another computer that a client reads as it shows it. */
+  shown?: MarkupScan;
   /** Content that may be an archive (its first bytes, its name or type say so): kept to list its files. */
   archive?: KeptArchive;
   /** The scan of the raw body for lines that start like an enclosing delimiter. */
@@ -227,6 +232,9 @@ export function newLeaf(node: SplitNode, part: MessagePart, bodies?: BodyCollect
   leaf.fence = newFence(enclosingBoundaries(node));
   if (isCalendar(part.contentType, part.names)) leaf.calendar = { carry: '', names: [] };
   leaf.markup = markupScanFor(part, laterInMixed(node));
+  if (leaf.markup && mayBeAppleDouble(part)) leaf.companion = { chunks: [], size: 0 };
+  // An HTML body a client shows (no page scan): its pictures on another computer (attacker round 119).
+  if (!leaf.markup && type === 'text/html') leaf.shown = new MarkupScan(undefined, false, true);
   // Named or declared an archive: listed whatever its first bytes (a zip behind other bytes cannot be
   // listed); any other part is an archive when its first bytes are one's, as a client opens it.
   leaf.archive = watchArchive(part);
@@ -255,6 +263,8 @@ export function takeDecoded(leaf: Leaf, chunk: Buffer): void {
   if (leaf.apple && !leaf.apple.push(chunk)) leaf.apple = undefined;
   if (leaf.calendar) scanCalendar(leaf.calendar, calendarChunk(leaf.calendar, chunk), false);
   leaf.markup?.push(chunk);
+  if (leaf.companion && !keepCompanion(leaf.companion, chunk)) leaf.companion = undefined;
+  leaf.shown?.push(chunk);
   if (leaf.headSize < SNIFF_BYTES) {
     leaf.head.push(chunk.subarray(0, SNIFF_BYTES - leaf.headSize));
     leaf.headSize += Math.min(chunk.length, SNIFF_BYTES - leaf.headSize);
@@ -385,7 +395,11 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     );
   if (armored) findings.push({ partId: leaf.part.id, kind: 'malformed', ...armored });
   const active = leaf.markup?.end();
-  if (active) leaf.part.activeMarkup = active;
+  if (active && !showsNothing(leaf)) leaf.part.activeMarkup = active;
+  leaf.companion = undefined;
+  const shown = leaf.shown?.end();
+  if (shown) leaf.part.shownHost = shown;
+  leaf.shown = undefined;
   if (leaf.archive) listPartArchive(leaf.archive, leaf.part, findings, addInnerTypes);
   leaf.archive = undefined;
   if (leaf.tnef) addTnefFiles(leaf, leaf.tnef, findings);
@@ -394,6 +408,32 @@ export function closeLeaf(leaf: Leaf, findings: StructureFinding[]): void {
     if (reason) findings.push({ partId: leaf.part.id, kind: 'malformed', reason });
   }
   leaf.apple = undefined;
+}
+
+// An AppleDouble header a client lists under a page's name (Apple Mail's `application/applefile` part `index.html`,
+// a lone `._index.html`) is no page the scan can read (NUL bytes); one holding no `<` shows no markup (false-positive
+// round 14). Kept whole up to this size (a companion holds attributes and a resource fork: a few kilobytes).
+const MAX_COMPANION = 1024 * 1024;
+
+function mayBeAppleDouble(part: MessagePart): boolean {
+  return (
+    part.contentType === 'application/applefile' ||
+    part.names.some((name) => /(?:^|[/\\])\._[^/\\]*$/.test(name))
+  );
+}
+
+function keepCompanion(kept: { chunks: Buffer[]; size: number }, chunk: Buffer): boolean {
+  kept.size += chunk.length;
+  if (kept.size > MAX_COMPANION || (kept.chunks.length === 0 && !isAppleFile(chunk))) return false;
+  kept.chunks.push(chunk);
+  return true;
+}
+
+function showsNothing(leaf: Leaf): boolean {
+  if (!leaf.companion) return false;
+  const bytes = Buffer.concat(leaf.companion.chunks);
+  const { names, contentType } = leaf.part;
+  return isAppleDoublePart(names, contentType, bytes, () => bytes) && showsNoMarkup(names, bytes);
 }
 
 const APPLE_REASON =

@@ -73,6 +73,12 @@ export interface MessagePart {
    */
   activeMarkup?: string;
   /**
+   * What in an HTML body (an unnamed inline `text/html` part, one level down in an attached message too) makes
+   * Windows sign in to a computer the sender chose as a client shows it: a picture or stylesheet at `\\\\host\\…`,
+   * `file://host/…` or `//host/…` (Outlook draws what its conditional comments hold); undefined when nothing does.
+   */
+  shownHost?: string;
+  /**
    * The archive or compressed-file format the part is, as its first bytes show or, when they show none, as its
    * name or declared type claims (`zip`, `rar`, `7z`, `tar`, `gzip`, `cab`, `xz`, `cpio`…).
    */

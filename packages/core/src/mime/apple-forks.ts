@@ -112,8 +112,37 @@ const APPLE_DOUBLE_V2 = 0x00020000;
  * ```
  */
 export function isAppleDoubleCompanion(name: string, head: Buffer, whole: () => Buffer): boolean {
-  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-  if (!base.startsWith('._') || head.length < 8) return false;
+  return isCompanionName(name) && holdsAppleDoubleHeader(head, whole);
+}
+
+function isCompanionName(name: string): boolean {
+  return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).startsWith('._');
+}
+
+/**
+ * Whether a message part is an AppleDouble header as {@link isAppleDoubleCompanion} reads a companion (the same
+ * bytes), the part named `._<file>` (a companion attached on its own) or declared `application/applefile` (RFC
+ * 1740's header part, which Apple Mail names as the file and sends before the file itself in a
+ * `multipart/appledouble`; false-positive round 14). Its strings are read, not the file its name claims. `whole`
+ * is asked for only when the names or type and the first bytes say so.
+ *
+ * @example
+ * ```ts
+ * isAppleDoublePart(['Report.pdf'], 'application/applefile', head, () => bytes); // true for Apple Mail's header
+ * ```
+ */
+export function isAppleDoublePart(
+  names: readonly string[],
+  contentType: string,
+  head: Buffer,
+  whole: () => Buffer,
+): boolean {
+  const claimed = contentType.trim().toLowerCase() === 'application/applefile' || names.some(isCompanionName);
+  return claimed && holdsAppleDoubleHeader(head, whole);
+}
+
+function holdsAppleDoubleHeader(head: Buffer, whole: () => Buffer): boolean {
+  if (head.length < 8) return false;
   if (head.readUInt32BE(0) !== APPLE_DOUBLE || head.readUInt32BE(4) !== APPLE_DOUBLE_V2) return false;
   const bytes = whole();
   if (bytes.length < HEADER_BYTES) return false;

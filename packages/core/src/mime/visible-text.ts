@@ -21,7 +21,7 @@ import { decodeUtf7, isUtf7 } from '../message/utf7.js';
 import { isWordXml } from '../message/word-markup.js';
 import { xmlText } from '../message/xml-document.js';
 import { isTransient } from '../transient.js';
-import { appleFileForks, isAppleFile } from './apple-forks.js';
+import { appleFileForks, isAppleDoublePart, isAppleFile } from './apple-forks.js';
 import {
   type BinaryReading,
   binaryAsStrings,
@@ -386,7 +386,17 @@ async function readBody(node: TextNode, names: string[], raw: Buffer, depth: num
     );
     return;
   }
-  const { claimed, head, reading } = sniffed;
+  const { head } = sniffed;
+  // An AppleDouble header (Apple Mail's `application/applefile` part, named as the file it describes; a lone `._`
+  // companion) holds the file's attributes and resource fork, not the file: read for its strings, not as the PDF or
+  // Office file its name claims (false-positive round 14). One holding what a viewer would open is read as before.
+  const companion = await isAppleDoubleHeader(node, names, raw, head);
+  if (companion) {
+    kinds.clear();
+    kinds.add('binary');
+  }
+  const claimed = companion ? undefined : sniffed.claimed;
+  const reading = companion ? binaryReading(head) : sniffed.reading;
   // A PostScript program (by its first bytes, a name or the type): what it draws is not known (attacker round 108).
   // Not an inline text/plain part naming no file: a client shows it as the text it is, read here as such (a program
   // pasted into a message's body; false-positive round 9); named, an attachment or of another type, a viewer may
@@ -548,6 +558,17 @@ function sniffPart(
       : claimedPdf(binaryReading(head), names, node.contentType || undefined, head);
   // A mailbox is text whatever bytes its bodies hold (a NUL): clients open it as its messages.
   return { claimed, head, reading: sniffed === 'binary' && mailboxStart(head) ? 'text' : sniffed };
+}
+
+async function isAppleDoubleHeader(
+  node: TextNode,
+  names: string[],
+  raw: Buffer,
+  head: Buffer,
+): Promise<boolean> {
+  if (!isAppleFile(head)) return false;
+  const whole = await transferDecode(node, raw);
+  return isAppleDoublePart(names, node.contentType || '', head, () => whole);
 }
 
 function readingKinds(node: TextNode, names: readonly string[]): Set<VisibleKind> {

@@ -69,6 +69,9 @@ export const ABUSED_EXTENSIONS: readonly string[] = (
   // under other names, opened by Windows Media Player, which fetches each `<ref href>` as the list opens: one on a
   // share (`\\host\s\a.mp3`) signs in to it as the user (attacker round 118).
   'wax wvx wmx ' +
+  // An Office Data Connection file: Excel opens it and connects to the source it names, a database or a file on a
+  // share or a web query (attacker round 119), as it does the `.iqy`, `.dqy`, `.rqy` and `.oqy` files above.
+  'odc ' +
   // Scripts that Windows runs on a double click once a commonly installed interpreter has claimed them (attacker
   // round 113), as Python's installer claims `.py` above: Git for Windows associates `.sh` with Git Bash by default,
   // RubyInstaller `.rbw` with `rubyw` (no window). Not `.rb` (mailed between developers; a console opens), nor
@@ -189,6 +192,8 @@ const TYPE_EXTENSIONS: Readonly<Record<string, string>> = {
   'audio/x-ms-wax': 'wax',
   'video/x-ms-wvx': 'wvx',
   'video/x-ms-wmx': 'wmx',
+  'text/x-ms-odc': 'odc',
+  'application/x-ms-odc': 'odc',
   'application/windows-appcontent+xml': 'appcontent-ms',
   'application/mac-binhex40': 'hqx',
   'application/x-stuffit': 'sit',
@@ -531,6 +536,8 @@ function violation(a: MessagePart, p: AttachmentPolicy): string | undefined {
   const packed = a.innerTypes?.find((t) => EXECUTABLE_TYPES.has(t));
   if (p.executables && packed) return `executable content inside (${packed})`;
   if (p.markup && a.activeMarkup) return `a page that runs when opened: ${a.activeMarkup}`;
+  // An HTML body whose picture is on a share: Outlook reads it as it shows the message (attacker round 119).
+  if (p.markup && a.shownHost) return `a message body with ${a.shownHost}`;
   if (a.container || !fileLike(a)) return undefined;
   const last = exts.map((e) => e[0] ?? '');
   // What the part walk found the part to be (any format it recognises) counts beside the names and types here.

@@ -894,6 +894,153 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     archiveNames,
     40_000,
   ],
+  [
+    // False-positive round 14: a part named as a page and declared an AppleDouble header (Apple Mail's applefile)
+    // is kept whole and searched for each signature and for `<`; a resource fork of near-signatures and NULs.
+    'parts(): an applefile header part named index.html whose resource fork is near-signatures',
+    (n) => {
+      const fork = Buffer.from('PK\x03ob%PD\x1f7z\x00\x00'.repeat(n / 12), 'latin1');
+      const head = Buffer.alloc(38);
+      head.writeUInt32BE(0x00051607, 0);
+      head.writeUInt32BE(0x00020000, 4);
+      head.writeUInt16BE(1, 24);
+      head.writeUInt32BE(2, 26);
+      head.writeUInt32BE(38, 30);
+      head.writeUInt32BE(fork.length, 34);
+      return Buffer.concat([head, fork]).toString('latin1');
+    },
+    async (t) => {
+      const body = Buffer.from(t, 'latin1').toString('base64').replace(/.{76}/g, '$&\r\n');
+      const raw = `From: a@partner.example\r\nSubject: x\r\nContent-Type: application/applefile; name="index.html"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`;
+      const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+      try {
+        return (await message.parts()).parts[0]?.activeMarkup;
+      } finally {
+        await message.close();
+      }
+    },
+    40_000,
+  ],
+  [
+    // False-positive round 14: the DLP reads an applefile header part named Report.pdf for its strings after the
+    // same search; a resource fork of near-signatures.
+    'DLP: an applefile header part (Report.pdf) whose resource fork is near-signatures',
+    (n) => {
+      const fork = Buffer.from('PK\x03ob%PD\x1f7z'.repeat(n / 10), 'latin1');
+      const head = Buffer.alloc(38);
+      head.writeUInt32BE(0x00051607, 0);
+      head.writeUInt32BE(0x00020000, 4);
+      head.writeUInt16BE(1, 24);
+      head.writeUInt32BE(2, 26);
+      head.writeUInt32BE(38, 30);
+      head.writeUInt32BE(fork.length, 34);
+      return Buffer.concat([head, fork]).toString('latin1');
+    },
+    (t) => dlpFile('application/applefile', 'Report.pdf', t),
+    40_000,
+  ],
+  [
+    // Attacker round 120: an .xlsx sheet's rows read with their shared strings in place; every cell refers to one
+    // long string (a cell keeps 64 of its characters), and endless hidden-column elements spanning every column.
+    'DLP: an .xlsx sheet of endless cells naming one long shared string, under endless hidden columns',
+    (n) =>
+      zipFile([
+        { name: 'xl/sharedStrings.xml', data: `<sst><si><t>${'4111 '.repeat(n / 10)}</t></si></sst>` },
+        {
+          name: 'xl/worksheets/sheet1.xml',
+          data: `<worksheet><cols>${'<col min="1" max="16384" hidden="1"/>'.repeat(n / 80)}</cols><sheetData><row>${'<c t="s"><v>0</v></c>'.repeat(n / 44)}`,
+        },
+        // Endless fonts never closed, one colour at the end; cell formats naming them.
+        {
+          name: 'xl/styles.xml',
+          data: `<styleSheet><fonts>${'<font>'.repeat(n / 24)}<color rgb="FFFFFFFF"/></fonts><cellXfs>${'<xf fontId="9"/>'.repeat(n / 64)}</cellXfs></styleSheet>`,
+        },
+      ]).toString('latin1'),
+    (t) => dlpFile('application/octet-stream', 'book.xlsx', t),
+    40_000,
+  ],
+  [
+    // Attacker round 120: a slide's shapes read in the order they are drawn; endless shapes with a digit each, and
+    // endless group close tags with nothing of theirs open.
+    'DLP: a .pptx slide of endless placed shapes with a digit and stray group close tags',
+    (n) =>
+      zipFile([
+        {
+          name: 'ppt/slides/slide1.xml',
+          data: `<p:sld><p:spTree>${'<p:sp><a:xfrm><a:off x="9" y="1"/></a:xfrm><a:t>1</a:t></p:sp></p:grpSp>'.repeat(n / 80)}`,
+        },
+      ]).toString('latin1'),
+    (t) => dlpFile('application/octet-stream', 'deck.pptx', t),
+    40_000,
+  ],
+  [
+    // Attacker round 120: an OpenDocument slide's frames read in the order drawn; endless frames never closed
+    // beside endless placed frames with a digit each.
+    'DLP: an .odp of endless unclosed frames and placed frames with a digit',
+    (n) =>
+      zipFile([
+        {
+          name: 'content.xml',
+          data: `<office:document-content>${'<draw:frame svg:x="1cm" svg:y="1cm"><text:p>1</text:p></draw:frame>'.repeat(n / 140)}${'<draw:frame svg:x="1in">'.repeat(n / 48)}`,
+        },
+      ]).toString('latin1'),
+    (t) => dlpFile('application/vnd.oasis.opendocument.presentation', 'deck.odp', t),
+    40_000,
+  ],
+  [
+    // Attacker round 119: a page's <style> read for addresses on another computer: endless url( of escaped
+    // backslashes, never closed, read twice (as CSS, and with backslashes as written).
+    'parts(): an attached page whose <style> is endless url( of escaped backslashes',
+    (n) => `<style>${'url(\\\\'.repeat(n / 7)}`,
+    pageScan,
+    40_000,
+  ],
+  [
+    // Attacker round 119: a page's style attribute of endless strings and references, each read as an address.
+    'parts(): an attached page whose style attribute is endless quoted strings with references',
+    (n) => `<p style="${"x:'&#47;&quot;'".repeat(n / 15)}">`,
+    pageScan,
+    40_000,
+  ],
+  [
+    // Attacker round 119: an HTML body read for pictures on another computer, comments read as markup: endless
+    // comment openers, srcset candidates and numeric references in a source.
+    'parts(): an HTML body of endless comment openers, srcset candidates and references',
+    (n) => `${'<!--'.repeat(n / 8)}<img srcset="${'a 1x,'.repeat(n / 10)}" src="${'&#92;'.repeat(n / 10)}`,
+    shownHostOf,
+    40_000,
+  ],
+  [
+    // False-positive round 14: a run of 16 digits between hex letters looks for the hex token around it, at most a
+    // digest's length each side; a text of such runs back to back.
+    'findCardNumbers: endless card-like runs between hex letters',
+    (n) => 'a4539578763621486f'.repeat(n / 18),
+    (t) => findCardNumbers(t),
+    20_000,
+  ],
+  [
+    // Attacker round 119: a playlist read both as lines and as markup for entries on another computer: endless
+    // unclosed sources, `<location>` openers and `=` pieces on one line.
+    'parts(): a zip whose .m3u is endless unclosed sources and locations on one line',
+    (n) =>
+      zipFile([{ name: 'Mix.m3u', data: `${'src="a=<location>&#92;'.repeat(n / 22)}` }]).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
+  [
+    // Attacker round 119: an Excel workbook's data connections read for sources on another computer: one connection
+    // string of endless settings, never closed.
+    'parts(): a zip whose connections.xml is one endless connection string',
+    (n) =>
+      zipFile([
+        {
+          name: 'xl/connections.xml',
+          data: `<?xml version="1.0"?><dbPr connection="${'a=b;'.repeat(n / 4)}`,
+        },
+      ]).toString('latin1'),
+    archiveNames,
+    40_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
@@ -940,4 +1087,15 @@ function docxFile(document: string): string {
     { name: '[Content_Types].xml', data: '<Types/>' },
     { name: 'word/document.xml', data: document },
   ]).toString('latin1');
+}
+
+/** What the walk finds in an HTML body that makes Windows sign in to another computer (attacker round 119). */
+async function shownHostOf(html: string): Promise<string | undefined> {
+  const raw = `From: a@partner.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n${html}\r\n`;
+  const message = new LazyMessage(async () => Readable.from([Buffer.from(raw)]));
+  try {
+    return (await message.parts()).parts[0]?.shownHost;
+  } finally {
+    await message.close();
+  }
 }
