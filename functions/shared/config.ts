@@ -1,4 +1,4 @@
-import { ConfigError, isBucketName } from '@wmflow/core';
+import { bucketNameProblem, ConfigError } from '@wmflow/core';
 
 /** The environment a function reads (`process.env`, or a test's own). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -113,7 +113,8 @@ export class FunctionConfig {
       if (required) throw new ConfigError(name, 'is required (an S3 bucket name)');
       return undefined;
     }
-    if (!isBucketName(value)) throw new ConfigError(this.field(name), 'must be an S3 bucket name');
+    const problem = bucketNameProblem(value);
+    if (problem) throw new ConfigError(this.field(name), `must be an S3 bucket name: ${problem}`);
     return value;
   }
 

@@ -101,7 +101,7 @@ export {
   UNSIGNED_PAYLOAD_FROM_BYTES,
   unsignedLargePayloads,
 } from './s3-client.js';
-export { isBucketName, isValidKeyPrefix } from './s3-names.js';
+export { bucketNameProblem, isBucketName, isValidKeyPrefix } from './s3-names.js';
 export { isTransient, TransientError } from './transient.js';
 export type {
   BounceVerdict,

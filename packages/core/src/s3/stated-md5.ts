@@ -4,9 +4,11 @@ import { TransientError } from '../transient.js';
 // reads (fault round 87).
 /** What S3 says of a stored object that tells whether its ETag is the MD5 of its bytes. */
 export interface StoredObjectFacts {
-  ETag?: string;
-  ServerSideEncryption?: string;
-  SSECustomerAlgorithm?: string;
+  // `| undefined`: the SDK's outputs type their fields so, and a project under exactOptionalPropertyTypes passes them
+  // as they are (newcomer round 10).
+  ETag?: string | undefined;
+  ServerSideEncryption?: string | undefined;
+  SSECustomerAlgorithm?: string | undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { DeadlineOptions } from '../flow/deadline.js';
 import type { ErrorPolicy, FlowLogger, Rule } from '../flow/types.js';
 import type { LazyMessageOptions } from '../message/message.js';
 import { checkOptionNames } from '../option-names.js';
-import { isBucketName } from '../s3-names.js';
+import { bucketNameProblem } from '../s3-names.js';
 import { assertVerdictAllowed, type InboundVerdict, type Verdict, Verdicts } from '../verdicts.js';
 import type { SesFlowClients, StoredMessageOptions } from './clients.js';
 import { resolveDisposition, type SesVerdictPolicy } from './disposition.js';
@@ -188,8 +188,8 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
       throw new ConfigError(`rules[${i}]`, 'must be a rule ({ name, run })');
     }
   });
-  if (!isBucketName(options.stored?.bucket))
-    throw new ConfigError('stored.bucket', 'must be an S3 bucket name');
+  const storedProblem = bucketNameProblem(options.stored?.bucket);
+  if (storedProblem) throw new ConfigError('stored.bucket', `must be an S3 bucket name: ${storedProblem}`);
   if (options.stored.keyPrefix !== undefined && !PREFIX.test(options.stored.keyPrefix)) {
     throw new ConfigError('stored.keyPrefix', 'must be an S3 key prefix (safe characters only)');
   }
@@ -237,8 +237,8 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     ? { bucket: options.holdRecord.bucket, keyPrefix: options.holdRecord.keyPrefix ?? 'held/' }
     : undefined;
   if (holdRecord) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(String(holdRecord.bucket)))
-      throw new ConfigError('holdRecord.bucket', 'must be an S3 bucket name');
+    const holdProblem = bucketNameProblem(holdRecord.bucket);
+    if (holdProblem) throw new ConfigError('holdRecord.bucket', `must be an S3 bucket name: ${holdProblem}`);
     if (!PREFIX.test(String(holdRecord.keyPrefix)))
       throw new ConfigError('holdRecord.keyPrefix', "must be an S3 key prefix (letters, digits, !-_.*'()/)");
   }

@@ -4,6 +4,7 @@ import type { DeadlineOptions } from '../flow/deadline.js';
 import type { ErrorPolicy, FlowLogger, Rule } from '../flow/types.js';
 import type { LazyMessageOptions } from '../message/message.js';
 import { checkOptionNames } from '../option-names.js';
+import { bucketNameProblem } from '../s3-names.js';
 import {
   assertVerdictAllowed,
   isVerdictAllowed,
@@ -14,7 +15,7 @@ import {
 import type { FlowClients } from './clients.js';
 import type { UpdateOptions } from './commit-update.js';
 import type { Direction } from './event.js';
-import { isBucketName, isValidKeyPrefix } from './s3-names.js';
+import { isValidKeyPrefix } from './s3-names.js';
 
 /**
  * Options of `flow()`.
@@ -151,9 +152,8 @@ export function checkOptions<D extends Direction>(options: FlowOptions<D>): Sett
   const onError = checkPolicy('onError', options.onError ?? 'fail-open', options.direction);
   const onInvalidEvent = checkPolicy('onInvalidEvent', options.onInvalidEvent ?? onError, options.direction);
   const updates = options.updates;
-  if (updates && !isBucketName(updates.bucket)) {
-    throw new ConfigError('updates.bucket', 'must be an S3 bucket name');
-  }
+  const bucketProblem = updates ? bucketNameProblem(updates.bucket) : undefined;
+  if (bucketProblem) throw new ConfigError('updates.bucket', `must be an S3 bucket name: ${bucketProblem}`);
   if (updates?.keyPrefix !== undefined && !isValidKeyPrefix(updates.keyPrefix)) {
     throw new ConfigError('updates.keyPrefix', 'letters, digits, "-" and "/" only (no dots or underscores)');
   }

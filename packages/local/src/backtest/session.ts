@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { Verdict } from '@wmflow/core';
+import { type GivenVariable, misspeltSettings } from '../replay/env-reads.js';
 import { type HandlerSpec, loadHandler } from '../replay/handler.js';
 import { S3Tracker } from '../replay/s3-tracker.js';
 import { startLocalStack } from '../stack.js';
@@ -27,6 +28,8 @@ export interface BacktestInit {
   synchronous?: boolean;
   fallback?: Verdict;
   region?: string;
+  /** The variables the user gave (`--env-file`, `--env`): one a policy passed over for a near one is named. */
+  given?: readonly GivenVariable[];
 }
 
 /** Variables that could lead the SDK to real credentials, profiles or endpoints. */
@@ -87,12 +90,14 @@ export async function openBacktestSession(
     await stack.stop();
     await new Promise((resolve) => refuse.server.close(resolve));
   };
+  // Newcomer round 10: a given variable a policy did not read as it loaded, beside the near one it read.
+  const read = new Set<string>();
   try {
-    const candidate = await loadHandler(init.candidate);
+    const candidate = await loadHandler(init.candidate, read);
     const baseline =
       init.baseline === undefined || init.baseline === 'recorded'
         ? init.baseline
-        : await loadHandler(init.baseline);
+        : await loadHandler(init.baseline, read);
     // The receipt rule's bucket exists only for an SES policy (a WorkMail one lists the buckets it was given).
     const ses = [candidate, baseline].some((h) => typeof h === 'object' && h.engine === 'ses');
     if (ses && !buckets.has(stored.bucket))
@@ -111,6 +116,10 @@ export async function openBacktestSession(
     return { backtest, close };
   } catch (error) {
     await close();
+    const lines = misspeltSettings(init.given ?? [], read, 'handler', (name) =>
+      process.env[name] === undefined ? 'is not set' : 'is set',
+    );
+    if (lines.length > 0 && error instanceof Error) error.message = `${error.message}; ${lines.join('; ')}`;
     throw error;
   }
 }

@@ -46,6 +46,8 @@ export interface BundleReport {
   budget: BundleBudget;
   /** Each budget exceeded, e.g. `initial 1200000 > 950000`; empty when within budget. */
   overBudget: string[];
+  /** What the user should know of the bundle (a native addon bundled without its build); absent when nothing. */
+  notes?: string[];
 }
 
 /**
@@ -106,7 +108,7 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
       }`,
     );
   }
-  await refuseNativeAddons(metafile as Metafile, partial, entry);
+  const notes = await refuseNativeAddons(metafile as Metafile, partial, entry);
   if ((options.mode ?? 'lambda') === 'lambda') {
     await refuseWithoutHandler(metafile as Metafile, partial, entry);
     metafile = await joinInitialChunks(partial, metafile as Metafile).catch(async (error: unknown) => {
@@ -123,7 +125,7 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleRepor
       throw error;
     });
   await putInPlace(partial, outdir);
-  return { ...report, outdir };
+  return { ...report, outdir, ...(notes.length > 0 ? { notes } : {}) };
 }
 
 /** Bundles begun by this process: each names its partial folder. */
@@ -201,17 +203,105 @@ function withCommonJsHandler(options: BuildOptions, entry: string): BuildOptions
  * (Runtime.ImportModuleError) and replay would say `__dirname is not defined in ES module scope`. Refused here,
  * naming the package (newcomer round 9).
  */
-async function refuseNativeAddons(metafile: Metafile, partial: string, entry: string): Promise<void> {
+async function refuseNativeAddons(metafile: Metafile, partial: string, entry: string): Promise<string[]> {
   const root = parse(partial).root;
   const seen = new Set<string>();
+  const notes: string[] = [];
   for (const file of Object.keys(metafile.inputs)) {
     const pkg = packageOf(resolve(root, file));
     if (pkg === undefined || seen.has(pkg.dir)) continue;
     seen.add(pkg.dir);
     if (!pkg.native) continue;
+    // An optional addon (ws's bufferutil): the bundle runs without its build, as the package does uninstalled.
+    const importers = await optionalImporters(metafile, root, pkg.dir);
+    if (importers) {
+      const one = importers.length === 1;
+      notes.push(
+        `${pkg.name}, a native addon, is bundled without its build: ${importers.join(', ')} require${one ? 's' : ''} it ` +
+          `inside try/catch and run${one ? 's' : ''} without it, as where ${pkg.name} is not installed`,
+      );
+      continue;
+    }
     await rm(partial, { recursive: true, force: true });
     throw new LocalStackError(`cannot bundle ${shown(entry)}: ${nativeAddon(shown(entry), pkg.name)}`);
   }
+  return notes;
+}
+
+/**
+ * The packages (or files) importing the package in `dir` when every import of it from outside it is a `require()` that
+ * runs inside a `try` block (the optional-dependency idiom: `try { util = require('bufferutil') } catch {}`), so that
+ * its missing build is caught where it is required; undefined when any is not (newcomer round 10: ws with bufferutil
+ * installed was refused). A require in a function is not counted as in its caller's try: the function may be called
+ * from elsewhere.
+ */
+async function optionalImporters(
+  metafile: Metafile,
+  root: string,
+  dir: string,
+): Promise<string[] | undefined> {
+  const inside = (path: string) => path === dir || path.startsWith(`${dir}${sep}`);
+  const importers = new Set<string>();
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    const path = resolve(root, file);
+    if (inside(path)) continue;
+    const edges = input.imports.filter((i) => !i.external && inside(resolve(root, i.path)));
+    if (edges.length === 0) continue;
+    if (edges.some((e) => e.kind !== 'require-call' || e.original === undefined)) return undefined;
+    if (!(await requiredOnlyInTry(path, new Set(edges.map((e) => e.original as string))))) return undefined;
+    importers.add(packageOf(path)?.name ?? shown(path));
+  }
+  return importers.size > 0 ? [...importers] : undefined;
+}
+
+/** True when `file` calls `require(<one of specifiers>)`, each time inside a `try` block of the same function. */
+async function requiredOnlyInTry(file: string, specifiers: ReadonlySet<string>): Promise<boolean> {
+  const { parseAst } = await import('rolldown/parseAst');
+  let program: unknown;
+  try {
+    const lang = /\.[cm]?tsx?$/.test(file) ? 'ts' : 'js';
+    program = parseAst(readFileSync(file, 'utf8'), { lang, sourceType: 'unambiguous' }, file);
+  } catch {
+    return false;
+  }
+  type Node = { type?: unknown; [key: string]: unknown };
+  const functions = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+  // Iterative: a deeply nested file must not overflow the stack.
+  const stack: [unknown, boolean][] = [[program, false]];
+  let found = false;
+  while (stack.length > 0) {
+    const [value, inTry] = stack.pop() as [unknown, boolean];
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, inTry]);
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    const node = value as Node;
+    if (node.type === 'CallExpression' && requireOf(node, specifiers)) {
+      if (!inTry) return false;
+      found = true;
+    }
+    if (node.type === 'TryStatement') {
+      stack.push([node.block, true], [node.handler, inTry], [node.finalizer, inTry]);
+      continue;
+    }
+    const within = functions.has(String(node.type)) ? false : inTry;
+    for (const [key, child] of Object.entries(node)) if (key !== 'type') stack.push([child, within]);
+  }
+  return found;
+}
+
+/** `require('<specifier>')` for one of `specifiers`. */
+function requireOf(node: { [key: string]: unknown }, specifiers: ReadonlySet<string>): boolean {
+  const callee = node.callee as { type?: string; name?: string } | undefined;
+  const [first] = (node.arguments as { type?: string; value?: unknown }[] | undefined) ?? [];
+  return (
+    callee?.type === 'Identifier' &&
+    callee.name === 'require' &&
+    first?.type === 'Literal' &&
+    typeof first.value === 'string' &&
+    specifiers.has(first.value)
+  );
 }
 
 /** What to say of a native addon `name` that `entry` imports. */

@@ -81,15 +81,18 @@ export async function backtest(args: string[]): Promise<number> {
     s && s !== 'recorded' && s.function ? [s.function] : [],
   );
   const envFile = envFileArgument(values);
-  const env = {
-    ...(envFile
-      ? await readEnvFile(
-          envFile,
-          names.flatMap((n) => [logicalIdOf(n), n]),
-        )
-      : {}),
-    ...parseEnvPairs(values.env),
-  };
+  const fromFile = envFile
+    ? await readEnvFile(
+        envFile,
+        names.flatMap((n) => [logicalIdOf(n), n]),
+      )
+    : {};
+  const fromFlags = parseEnvPairs(values.env);
+  const env = { ...fromFile, ...fromFlags };
+  const given = [
+    ...Object.keys(fromFile).map((name) => ({ name, from: envFile ?? '' })),
+    ...Object.keys(fromFlags).map((name) => ({ name, from: '--env' })),
+  ];
   // The prebuilt functions' buckets, local names when unset, as `wmflow replay` gives them.
   for (const name of names) Object.assign(env, localDefaults(name, { ...process.env, ...env }));
   const domains =
@@ -103,6 +106,7 @@ export async function backtest(args: string[]): Promise<number> {
     ...(synchronous !== undefined ? { synchronous } : {}),
     fallback: parseFallback(values.fallback),
     ...(values.region ? { region: values.region } : {}),
+    given,
   };
   const source = positionals[0] as string;
   if (values.remote && values.resume) throw new LocalStackError('--resume is for local runs, not --remote');

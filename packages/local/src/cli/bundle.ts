@@ -53,6 +53,7 @@ export async function bundle(args: string[]): Promise<number> {
     },
   });
   process.stderr.write(`${formatBundleReport([{ ...report, name: outdir }])}\n`);
+  for (const note of report.notes ?? []) process.stderr.write(`wmflow bundle: ${note}\n`);
   if (report.overBudget.length > 0) {
     process.stderr.write(`wmflow bundle: size budget exceeded: ${report.overBudget.join('; ')}\n`);
     return 1;

@@ -149,11 +149,21 @@ export async function init(args: string[]): Promise<number> {
   for (const note of notes) process.stderr.write(`wmflow init: ${note}\n`);
   if (replaced.length > 0)
     process.stderr.write(`wmflow init: package.json scripts replaced: ${replaced.join(', ')}\n`);
-  const install = missingPackages(target, merged).length > 0 ? '  npm install\n' : '';
+  const runner = packageManager();
+  const install = missingPackages(target, merged).length > 0 ? `  ${runner} install\n` : '';
   process.stderr.write(
-    `wmflow init: created ${name} in ${dir}\n\nnext:\n${dir === '.' ? '' : `  cd ${dir}\n`}${install}  npm test\n`,
+    `wmflow init: created ${name} in ${dir}\n\nnext:\n${dir === '.' ? '' : `  cd ${dir}\n`}${install}  ${runner} test\n`,
   );
   return 0;
+}
+
+/**
+ * The package manager running this command, as it says in `npm_config_user_agent` (`pnpm/9.15.9 npm/? node/…`):
+ * `pnpm exec wmflow init` was told `npm install` (newcomer round 10). npm when none says.
+ */
+function packageManager(): 'npm' | 'pnpm' | 'yarn' {
+  const name = /^([a-z]+)\//.exec(process.env.npm_config_user_agent ?? '')?.[1];
+  return name === 'pnpm' || name === 'yarn' ? name : 'npm';
 }
 
 /** Whether anything is at `path`, a symlink included wherever it points (existsSync follows it). */

@@ -10,6 +10,7 @@ import {
   parseEnvPairs,
   readEnvFile,
 } from '../replay/env-file.js';
+import type { GivenVariable } from '../replay/env-reads.js';
 import type { ExpectationBook } from '../replay/expect.js';
 import { localDefaults } from '../replay/function-defaults.js';
 import type { LoadedHandler } from '../replay/handler.js';
@@ -88,6 +89,12 @@ export interface ResolvedReplay {
   retries: number;
   faults: FaultSpec | undefined;
   clock: VirtualClock | undefined;
+  /** The variables the user gave (`--env-file`, `--env`), to name one the handler passed over for a near one. */
+  given?: readonly GivenVariable[];
+  /** The local defaults replay set (a prebuilt function's buckets). */
+  defaulted?: Readonly<Record<string, string>>;
+  /** A `-j N` worker: the parent speaks. */
+  quiet?: boolean;
 }
 
 /**
@@ -122,10 +129,14 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
 
   const ids = values.function ? [logicalIdOf(values.function), values.function] : [];
   const envFile = envFileArgument(values);
-  const userEnv = {
-    ...(envFile ? await readEnvFile(envFile, ids) : {}),
-    ...parseEnvPairs(values.env),
-  };
+  const fromFile = envFile ? await readEnvFile(envFile, ids) : {};
+  const fromFlags = parseEnvPairs(values.env);
+  const userEnv = { ...fromFile, ...fromFlags };
+  const givenVariables: GivenVariable[] = [
+    ...Object.keys(fromFile).map((name) => ({ name, from: envFile ?? '' })),
+    ...Object.keys(fromFlags).map((name) => ({ name, from: '--env' })),
+  ];
+  let defaulted: Record<string, string> = {};
   const given = orgDomains(values['org-domain']);
   const domains = given.length > 0 ? given : splitList(userEnv.ORGANIZATION_DOMAINS);
   if (values['org-domain'].length > 0) userEnv.ORGANIZATION_DOMAINS = domains.join(',');
@@ -138,6 +149,7 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
     if (shown.length > 0 && !quiet)
       process.stderr.write(`wmflow replay: local defaults ${shown.join(' ')}\n`);
     Object.assign(userEnv, defaults);
+    defaulted = defaults;
   }
   // SES: the receipt rule's S3 action stores each message here; handlers read the same settings.
   if (engine === 'ses') {
@@ -165,6 +177,9 @@ export async function resolveReplay(values: ReplayValues, quiet = false): Promis
     retries,
     faults,
     clock,
+    given: givenVariables,
+    defaulted,
+    quiet,
   };
 }
 
@@ -173,6 +188,8 @@ export interface ReplaySession {
   stack: LocalStack;
   handler: LoadedHandler;
   options: Omit<ReplayOptions, 'files' | 'onResult' | 'signal'>;
+  /** What to tell the user once the handler loaded (a given variable it passed over for a near one it read). */
+  notes: string[];
   close(): Promise<void>;
 }
 
@@ -199,12 +216,14 @@ export async function openReplaySession(
     { S3Tracker },
     { parseSesVerdicts },
     { trackZeroDelayTimers },
+    { misspeltSettings },
   ] = await Promise.all([
     import('../stack.js'),
     import('../replay/handler.js'),
     import('../replay/s3-tracker.js'),
     import('../ses/ses-event.js'),
     import('../replay/at-once.js'),
+    import('../replay/env-reads.js'),
   ]);
   const rateTable = r.userEnv.RATE_TABLE ?? DEFAULT_RATE_TABLE;
   const stack = await startLocalStack({
@@ -226,14 +245,30 @@ export async function openReplaySession(
   };
   Object.assign(process.env, r.userEnv, stack.env);
   let handler: LoadedHandler;
+  const read = new Set<string>();
+  // A given variable the handler passed over for one of a near name it read: said with the load's error, or on
+  // stderr (newcomer round 10).
+  const misspelt = () =>
+    misspeltSettings(r.given ?? [], read, values.function ? 'function' : 'handler', (name) =>
+      r.defaulted?.[name] !== undefined
+        ? `is the local default ${r.defaulted[name]}`
+        : process.env[name] === undefined
+          ? 'is not set'
+          : 'is set in the environment',
+    );
   try {
-    handler = await loadHandler({
-      ...(values.function ? { function: values.function } : {}),
-      ...(values.handler ? { handler: values.handler } : {}),
-      built: values.built,
-    });
+    handler = await loadHandler(
+      {
+        ...(values.function ? { function: values.function } : {}),
+        ...(values.handler ? { handler: values.handler } : {}),
+        built: values.built,
+      },
+      read,
+    );
   } catch (error) {
     await close();
+    const lines = misspelt();
+    if (lines.length > 0 && error instanceof Error) error.message = `${error.message}; ${lines.join('; ')}`;
     throw error;
   }
   const clock = r.clock;
@@ -265,7 +300,7 @@ export async function openReplaySession(
     retries: r.retries,
     ...(clock ? { beforeInvoke: (message: Buffer) => clock.next(message) } : {}),
   };
-  return { stack, handler, options, close };
+  return { stack, handler, options, notes: r.quiet ? [] : misspelt(), close };
 }
 
 /** What the table calls the handler, as {@link loadHandler} names it. */

@@ -96,6 +96,7 @@ export async function replay(args: string[]): Promise<number> {
     // One process: the stack and the handler live here (what the handler prints at import is captured
     // too). -j N: each worker has its own.
     if (jobs === 1) session = await openReplaySession(values, resolved, book);
+    for (const note of session?.notes ?? []) io.err(`wmflow replay: ${note}\n`);
     const progress = new Progress(files.length, io.err, {
       enabled: values.progress || (process.stderr.isTTY === true && (values.json || !process.stdout.isTTY)),
       tty: process.stderr.isTTY === true,

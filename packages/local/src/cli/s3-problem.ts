@@ -1,3 +1,4 @@
+import { bucketNameProblem } from '@wmflow/core';
 import { LocalStackError } from '../errors.js';
 
 /** An error S3 answered with (it has the SDK's `$metadata`), as opposed to a setup or network problem. */
@@ -42,7 +43,13 @@ export function serviceProblem(error: ServiceError): string {
  * ```
  */
 export function s3Failure(place: string, error: unknown): unknown {
-  return isServiceError(error) ? new LocalStackError(`${place}: ${serviceProblem(error)}`) : error;
+  if (!isServiceError(error)) return error;
+  // A bucket that is not there because no bucket can have its name: said why (newcomer round 10). The name is not
+  // refused up front: a us-east-1 bucket made before 2018 may have capitals or underscores.
+  const bucket = /^s3:\/\/([^/]*)/.exec(place)?.[1];
+  const problem =
+    error.name === 'NoSuchBucket' && bucket !== undefined ? bucketNameProblem(bucket) : undefined;
+  return new LocalStackError(`${place}: ${serviceProblem(error)}${problem ? `: ${problem}` : ''}`);
 }
 
 /**

@@ -9,6 +9,7 @@ import { bundleHandler } from '../bundle/bundle.js';
 import { LocalStackError } from '../errors.js';
 import { noSuchModule } from '../near-path.js';
 import { RUNNING_FROM_SOURCE } from '../running-from-source.js';
+import { watchingEnvReads } from './env-reads.js';
 import { notAHandler } from './not-a-handler.js';
 import { PREBUILT_FUNCTIONS } from './prebuilt-names.js';
 
@@ -102,7 +103,8 @@ function fromFunctionsPackage(name: string): string | undefined {
 /**
  * Imports the handler module once (after the caller has set `process.env`: bundles
  * create their clients and read their configuration at cold start) and picks its
- * export (`handler` unless named after `#`).
+ * export (`handler` unless named after `#`). Given `envReads`, the names of the variables the module reads as it
+ * loads are added to it (newcomer round 10: a misspelt setting is named beside the one read).
  *
  * @example
  * ```ts
@@ -110,7 +112,7 @@ function fromFunctionsPackage(name: string): string | undefined {
  * await loadHandler({ handler: 'dist/my-fn/index.mjs#main' });
  * ```
  */
-export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
+export async function loadHandler(spec: HandlerSpec, envReads?: Set<string>): Promise<LoadedHandler> {
   let path: string;
   let exportName = 'handler';
   let label: string;
@@ -131,7 +133,8 @@ export async function loadHandler(spec: HandlerSpec): Promise<LoadedHandler> {
   const runnable = TYPESCRIPT.test(path) && !RUNNING_FROM_SOURCE ? await bundleForReplay(path) : path;
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(runnable).href)) as Record<string, unknown>;
+    const load = () => import(pathToFileURL(runnable).href) as Promise<Record<string, unknown>>;
+    module = envReads ? await watchingEnvReads(envReads, load) : await load();
   } catch (error) {
     const e = error as Error;
     throw new LocalStackError(`cannot load ${label} (${path}): ${e.name}: ${e.message}`);

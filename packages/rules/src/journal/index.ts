@@ -1,9 +1,9 @@
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import {
+  bucketNameProblem,
   ConfigError,
   checkOptionNames,
   type ErrorPolicy,
-  isBucketName,
   type Rule,
   type RuleContext,
   sharedS3Client,
@@ -160,9 +160,8 @@ function checkOptions(options: JournalToS3Options) {
       'bucket',
       'is empty: name the bucket (an environment variable it is read from is not set?)',
     );
-  if (!isBucketName(options.bucket)) {
-    throw new ConfigError('bucket', 'must be an S3 bucket name');
-  }
+  const problem = bucketNameProblem(options.bucket);
+  if (problem) throw new ConfigError('bucket', `must be an S3 bucket name: ${problem}`);
   const enc = options.encryption ?? { type: 'SSE-S3' };
   if (enc.type !== 'SSE-S3' && enc.type !== 'SSE-KMS')
     throw new ConfigError('encryption', 'must be SSE-S3 or SSE-KMS');

@@ -44,9 +44,10 @@ export interface TagExternalOptions extends OutsideOptions {
   markerHeader?: string;
   /**
    * Secret key of the seal (at least 16 characters). Default: a random key per cold start, so a retry
-   * served by another Lambda instance may add the banner a second time; set one to avoid that.
+   * served by another Lambda instance may add the banner a second time; set one to avoid that. `undefined` is the
+   * default (`markerKey: process.env.EXTERNAL_MARKER_KEY` compiles under exactOptionalPropertyTypes).
    */
-  markerKey?: string;
+  markerKey?: string | undefined;
   /**
    * The engine cannot rewrite the message (an SES receipt rule): nothing is tagged, and every outside message counts
    * as untaggable, so one under an organization From or Sender, at a look-alike of an organization domain, or whose
