@@ -82,8 +82,8 @@ describe('confirmEnd', () => {
     await m.close();
   });
 
-  // Reads of the bytes held still answer after it (a failure is sticky past them): in the prebuilt functions the confirm
-  // is the invocation's last read (the rewrite's commit, the journal's last byte), and its failure fails the invocation.
+  // Since fault round 99 reads of the bytes held fail after it too (faults-round99-failed-stays-failed.test.ts): a rule
+  // after a journal failing open never decides on a cut message.
   it('two callers at once, the fetch answered longer: both fail, and so does a later confirm', async () => {
     const { m, opens } = lazy(() => source(pieces(Buffer.concat([whole, Buffer.from('more\r\n')]))));
     await m.bytes();

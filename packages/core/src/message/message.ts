@@ -88,7 +88,8 @@ export interface MessageAccess {
   /**
    * When the source announced no length: fetches the message once more and throws a `short` MessageReadError
    * unless it ends where the whole read of it did (a chunked answer ended early but well-formed looks whole). Call
-   * it once the message was read to its end. Optional, so other implementations stay valid.
+   * it once the message was read to its end. Its failure, as any read's that found the message cut, longer or
+   * changed, is then every later body read's too (fault round 99). Optional, so other implementations stay valid.
    */
   confirmEnd?(): Promise<void>;
 }
@@ -203,18 +204,30 @@ export class LazyMessage implements MessageAccess {
 
   parsed(): Promise<ParsedMessage> {
     this.parseMemo ??= this.parseBounded();
-    return this.parseMemo;
+    return this.unlessFailed(this.parseMemo);
+  }
+
+  /**
+   * `memo`, unless a read has since found the message cut, longer or changed: a result worked out from bytes that
+   * looked whole is not served to a later rule once they are known not to be the message (fault round 99).
+   */
+  private unlessFailed<T>(memo: Promise<T>): Promise<T> {
+    return memo.then((value) => {
+      const failed = this.spool.failed;
+      if (failed) throw failed;
+      return value;
+    });
   }
 
   parts(): Promise<PartInventory> {
-    if (this.partsMemo) return this.partsMemo;
+    if (this.partsMemo) return this.unlessFailed(this.partsMemo);
     const walker = started(loadPartWalk());
     this.partsMemo = this.ensureSizeWithin(this.limits.maxMessageBytes).then(async () => {
       const { walkParts } = await walker;
       // The body parts' decoded bytes are kept on the way, for textBodies(): one walk serves both.
       return walkParts(this.spool.held() ?? this.stream(), this.limits, this.bodies);
     });
-    return this.partsMemo;
+    return this.unlessFailed(this.partsMemo);
   }
 
   textBodies(): Promise<TextBodies> {
@@ -224,7 +237,7 @@ export class LazyMessage implements MessageAccess {
       if (unread) throw unread;
       return textBodiesOf(this.bodies);
     });
-    return this.bodiesMemo;
+    return this.unlessFailed(this.bodiesMemo);
   }
 
   async size(): Promise<number> {
@@ -280,6 +293,8 @@ export class LazyMessage implements MessageAccess {
   }
 
   private async ensureSizeWithin(max: number): Promise<void> {
+    const failed = this.spool.failed;
+    if (failed) throw failed;
     // Read to its end already (a second rule asking): only the size to check.
     if (this.spool.complete && !this.spool.isClosed) {
       if (this.spool.length > max) throw new MessageLimitError('maxMessageBytes', `larger than ${max} bytes`);

@@ -56,7 +56,7 @@ export interface SpoolOptions {
  * source is pulled only as far as the furthest reader needs, so a reader that
  * stops early (headers only) leaves the rest of the message untransferred.
  *
- * Integrity: a source error is sticky (every later read past the bytes held throws it); the length the
+ * Integrity: a source error is sticky (every later read throws it, the bytes held included: fault round 99); the length the
  * source announced is checked at the end (short or long is a {@link MessageReadError}); a second fetch
  * after {@link Spool.release} must announce the same length and repeat the bytes held (SHA-256 of the
  * prefix), or it is `changed`. After {@link Spool.close}, readers already running keep reading the bytes
@@ -138,6 +138,16 @@ export class Spool {
   /** True once {@link Spool.close} was called: new reads throw. */
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /**
+   * The failure that says the message read is not the message (cut, longer, changed, unreadable), once there is one:
+   * from then on no read serves the bytes held as the message, not even a whole-looking one (fault round 99). A
+   * `closed` failure (a read after the invocation closed the spool) is not one: readers already running keep the
+   * bytes held, as {@link Spool.close} says.
+   */
+  get failed(): MessageReadError | undefined {
+    return this.failure?.reason === 'closed' ? undefined : this.failure;
   }
 
   /**
@@ -240,9 +250,9 @@ export class Spool {
     }
   }
 
-  /** The whole message as the chunks held in memory, once it is read to its end and was not spilled. */
+  /** The whole message as the chunks held in memory, once it is read to its end and was not spilled (nor found cut). */
   held(): readonly Buffer[] | undefined {
-    return this.ended && !this.file && !this.closed ? [...this.memory] : undefined;
+    return this.ended && !this.file && !this.closed && !this.failed ? [...this.memory] : undefined;
   }
 
   /** Yields the message in chunks from byte `start`, pulling the source as needed. */
@@ -253,6 +263,10 @@ export class Spool {
     try {
       for (;;) {
         if (this.abandoned) throw new MessageReadError('closed', ABANDONED);
+        // A read found the message cut, longer or changed (the journal's confirmEnd after a read that looked whole,
+        // a reset past the bytes held): the bytes held are no message either, for this reader or a later rule's.
+        const failed = this.failed;
+        if (failed) throw failed;
         if (offset < this.length) {
           // Bytes held in memory are handed out as they are, without a wait.
           const chunk = this.heldAt(offset) ?? (await this.readAt(offset));
