@@ -64,28 +64,33 @@ describe('fault round 99: a message found cut by one rule is not served whole to
     expect(journal.problems.filter((p) => p.includes(id))).toEqual([]);
   }, 60_000);
 
-  // Left open: a protection that decided before the journal found the read cut keeps its decision. The chain has no
-  // way back to a verdict already settled; with the default `transientErrors: 'fail-invocation'` the journal's failure
-  // fails the invocation, and no prebuilt function journals beside a protection.
-  it.fails('left open: the attachment rule first, then the journal (failing open) finds the read cut: DEFAULT', async () => {
+  // The attachment rule decided first, on the bytes the read then held, before the journal found them cut: its verdict
+  // rests on no message. The chain has no way back to a verdict settled, so the invocation fails and WorkMail's retry
+  // decides on the message read whole.
+  it('the attachment rule first, then the journal (failing open) finds the read cut: the invocation fails; the retry bounces', async () => {
     const bytes = withExe(200_000, 'f99-shared-cut-after');
     const id = t.stack.flow.load(bytes);
     t.flowp.decide = firstCut(bytes.indexOf('--b1\r\nContent-Type: application/octet-stream'));
-    const { response, error } = await invoke(
-      flow({
-        direction: 'INBOUND',
-        transientErrors: 'rule-policy',
-        rules: [
-          blockAttachments(),
-          journalToS3({ bucket: JOURNAL, keyTemplate: 'sc99/{messageId}', onError: 'fail-open' }),
-        ],
-      }),
-      makeFlowEvent({ messageId: id, mailFrom: 'ann@partner.example', recipients: ['bob@corp.example'] }),
-    );
+    const attachmentsFirst = flow({
+      direction: 'INBOUND',
+      transientErrors: 'rule-policy',
+      rules: [
+        blockAttachments(),
+        journalToS3({ bucket: JOURNAL, keyTemplate: 'sc99/{messageId}', onError: 'fail-open' }),
+      ],
+    });
+    const event = makeFlowEvent({
+      messageId: id,
+      mailFrom: 'ann@partner.example',
+      recipients: ['bob@corp.example'],
+    });
+    const first = await invoke(attachmentsFirst, event);
+    expect(first.error?.message).toMatch(/^rule message-read failed: .*a read ended early/);
+    const retry = await invoke(attachmentsFirst, event);
+    expect(retry.error).toBeUndefined();
+    expect(firstAction(retry.response)).toBe('BOUNCE');
     const journal = await assertJournalIntact(t.stack, new Map([[id, bytes]]));
     expect(journal.problems.filter((p) => p.includes(id))).toEqual([]);
-    expect(error).toBeUndefined();
-    expect(firstAction(response)).not.toBe('DEFAULT');
   }, 60_000);
 
   it('control: the same message read whole is journaled and bounced; a benign one journaled and delivered', async () => {

@@ -136,6 +136,20 @@ export class LazyMessage implements MessageAccess {
     this.spool = new Spool(open, options);
   }
 
+  /**
+   * The failure a read of this message met that says its bytes are not the message (cut, longer, changed, not mail,
+   * not kept), once there is one; `closed` is none. The engine reads it after the chain: a rule that failed open on
+   * it under `transientErrors: 'rule-policy'` leaves the verdicts of the rules before it resting on those bytes.
+   *
+   * @example
+   * ```ts
+   * if (message.readFailure) throw message.readFailure; // decided on bytes that are not the message: retry
+   * ```
+   */
+  get readFailure(): MessageReadError | undefined {
+    return this.spool.failed;
+  }
+
   /** Bytes fetched from the source so far. */
   get bytesFetched(): number {
     return this.spool.length;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import type { Edit } from '../edit/edits.js';
-import { ConfigError, DeadlineError } from '../errors.js';
+import { ConfigError, DeadlineError, RuleError } from '../errors.js';
 import { freezeAtDeadline, type RuleFailure, runChain } from '../flow/chain.js';
 import { deadlineBudget, raceDeadline } from '../flow/deadline.js';
 import { applyEditFallbacks, RECEIVES } from '../flow/edit-fallback.js';
@@ -86,6 +86,10 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       // Without an edit to commit, the last rule's full read is the invocation's last: no spill to /tmp.
       const lastReads = !s.synchronous || !s.updates ? () => message.beginFinalReads?.() : undefined;
       await runChain(s.rules, state, s.onError, failures, s.transientErrors === 'fail-invocation', lastReads);
+      // Under 'rule-policy' a rule may fail open on a read that found the message cut after the rules before it decided
+      // on the bytes it then held: their verdicts rest on no message. Fail, so WorkMail retries (fault round 99).
+      const cut = message.readFailure;
+      if (cut) throw new RuleError('message-read', cut, true);
       edit = await editOutcome(s, state, event, clients, () => {
         putSent = true;
       });
