@@ -1,4 +1,5 @@
 import { isAppleDoubleCompanion } from '../mime/apple-forks.js';
+import { DecodedBudgetError } from '../mime/decoded-budget.js';
 import { eachZipEntry } from '../mime/zip-entries.js';
 import {
   archivedMarkupScan,
@@ -75,6 +76,19 @@ export interface ArchiveFiles {
   encrypted: string[];
   /** Why the archive could not be listed whole (the files listed before it stand). */
   unreadable?: string;
+  /**
+   * A bound of the listing's own was met (10,000 files, archives nested four deep, 64 MiB decoded for the archives
+   * inside): `unreadable` says which, and the files after it are not named. Not an archive that cannot be listed:
+   * `allowUnlistedArchives` does not excuse it (attacker round 122), as it does not excuse a part over 40 MiB.
+   */
+  limit?: true;
+  /**
+   * The first thing found that refuses the archive whatever could be listed (a link to another computer or a server,
+   * a DDE link, a slide action running a program, a desktop.ini fetching from another computer): also said by
+   * `unreadable`, but no archive that cannot be listed, so `allowUnlistedArchives` does not excuse it (attacker round
+   * 122).
+   */
+  refused?: string;
   /** The first page inside (HTML, SVG…) that runs when opened, and what makes it so. */
   activeMarkup?: string;
   /** The FMTTYPEs of unnamed inline files of the calendars inside, by which a client names them. */
@@ -230,8 +244,35 @@ function walk(
     else if (kind === 'cms') eachCmsEntry(data, names, budget.left, visit);
     else eachCompressedEntry(data, kind, names, budget.left, visit);
   } catch (error) {
-    out.unreadable ??= `${prefix ? `${prefix.slice(0, -1)}: ` : ''}${(error as Error).message}`;
+    failed(out, prefix ? prefix.slice(0, -1) : '', error);
   }
+}
+
+// What a reader threw, at `where` (a path in the archive): a bound met (the decoded bytes left for the archives
+// inside), a program run (a DDE field or formula, a slide action), or a problem.
+function failed(out: ArchiveFiles, where: string, error: unknown): void {
+  const message = (error as Error).message;
+  const reason = where ? `${where}: ${message}` : message;
+  if (error instanceof DecodedBudgetError) overBound(out, reason);
+  else if (RUNS_PROGRAM.test(message)) refuse(out, reason);
+  else out.unreadable ??= reason;
+}
+
+// What the readers of documents throw for a field, formula or action that starts a program (their own words, no name).
+const RUNS_PROGRAM =
+  /^(?:a dde(?:auto)? field, which runs a program|a formula or link that starts a program by dde|a cell whose formula starts a program by dde|a slide action or listener that runs a program or a macro)$/i;
+
+// Something found that refuses the archive, said as a problem too (the callers that refuse every problem see it there).
+function refuse(out: ArchiveFiles, reason: string): void {
+  out.unreadable ??= reason;
+  out.refused ??= reason;
+}
+
+// A bound of the listing's own was met: the archive is refused whatever allowUnlistedArchives says, and the listing
+// stops (attacker round 122). Any other problem lets the listing go on, so a blocked name after it still counts.
+function overBound(out: ArchiveFiles, reason: string): void {
+  out.unreadable = reason;
+  out.limit = true;
 }
 
 /**
@@ -424,9 +465,11 @@ function visitEntry(
   budget: Budget,
   officePackage: boolean,
 ): void {
-  if (out.unreadable) return;
+  // A problem met before does not end the listing: the names after it are still checked, so a blocked file placed
+  // after a damaged archive inside is refused even under allowUnlistedArchives (attacker round 122). A bound does.
+  if (out.limit) return;
   if (out.names.length >= MAX_FILES) {
-    out.unreadable = `more than ${MAX_FILES} files in the archive`;
+    overBound(out, `more than ${MAX_FILES} files in the archive`);
     return;
   }
   const name = `${prefix}${entry.name}`;
@@ -456,11 +499,14 @@ function visitEntry(
       : undefined;
   const claimed = claimedArchiveKind([entry.name, entry.unicodeName ?? '']);
   if (entry.host !== undefined) {
-    out.unreadable ??= `${name}: a link to a file on another computer (${entry.host}), which Windows signs in to as the user`;
+    refuse(
+      out,
+      `${name}: a link to a file on another computer (${entry.host}), which Windows signs in to as the user`,
+    );
     return;
   }
   if (entry.remote !== undefined) {
-    out.unreadable ??= `${name}: a link to ${entry.remote}, which opens what its server answers`;
+    refuse(out, `${name}: a link to ${entry.remote}, which opens what its server answers`);
     return;
   }
   if (entry.link) {
@@ -484,6 +530,7 @@ function visitEntry(
   } catch (error) {
     const reason = (error as Error).message;
     if (reason.endsWith(' is encrypted')) out.encrypted.push(name);
+    else if (error instanceof DecodedBudgetError) overBound(out, reason);
     else out.unreadable = reason;
     return;
   }
@@ -497,7 +544,7 @@ function visitEntry(
     budget.left -= ini.length;
     const link = desktopIniLink(ini);
     if (link !== undefined)
-      out.unreadable ??= `${name}: a folder's desktop.ini naming ${link}, which Explorer fetches as the user`;
+      refuse(out, `${name}: a folder's desktop.ini naming ${link}, which Explorer fetches as the user`);
   }
   // An Office document's external relationships name files Word fetches and opens: listed as a link's are.
   const linked = (link: ArchiveEntry) => visitEntry(link, `${name}/`, depth, out, budget, officePackage);
@@ -514,7 +561,7 @@ function visitEntry(
     try {
       eachSpreadsheetTextFile(text, budget.left, () => {});
     } catch (error) {
-      out.unreadable ??= `${name}: ${(error as Error).message}`;
+      failed(out, name, error);
     }
   }
   if (/\.rels$/i.test(entry.name)) {
@@ -529,15 +576,15 @@ function visitEntry(
     try {
       eachFieldFile([...wordFieldInstructions(markup), ...htmlFieldInstructions(markup)], linked);
     } catch (error) {
-      out.unreadable ??= `${name}: ${(error as Error).message}`;
+      failed(out, name, error);
     }
     // An OpenDocument object, section or frame loaded from outside the package, listed as a link's (round 58).
     for (const link of odfExternalLinks(markup)) eachLinkedName([link], linked);
     for (const link of odfLinkedPictures(markup)) eachLinkedName([link], linked, true);
     // A workbook's data connection on another computer, read as Excel refreshes it (attacker round 119).
     if (officePackage || isConnectionsPart(entry.name)) eachShareLink(connectionSources(markup), linked);
-    if (hasDdeLink(markup)) out.unreadable ??= `${name}: a DDE link, which starts a program`;
-    if (runsSlideProgram(markup)) out.unreadable ??= `${name}: a slide action that runs a program or a macro`;
+    if (hasDdeLink(markup)) refuse(out, `${name}: a DDE link, which starts a program`);
+    if (runsSlideProgram(markup)) refuse(out, `${name}: a slide action that runs a program or a macro`);
   }
   if (page) {
     // A page inside an archive opens in the browser as one attached would: read whole, within the budget.
@@ -570,7 +617,7 @@ function visitEntry(
     (WORD_NAMED.test(entry.name) && opensAsWordMarkup(head) ? 'Word markup document' : undefined);
   if (!kind) return;
   if (depth + 1 >= MAX_DEPTH) {
-    out.unreadable = `archives nested more than ${MAX_DEPTH} deep`;
+    overBound(out, `archives nested more than ${MAX_DEPTH} deep`);
     return;
   }
   const inner = entry.bytes();

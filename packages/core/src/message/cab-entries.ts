@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { inflateRawSync } from 'node:zlib';
+import { DecodedBudgetError } from '../mime/decoded-budget.js';
 import type { ArchiveEntry } from './archive-entry.js';
 
 // A Microsoft cabinet (.cab): the CFFILE records name the files; a folder's data (its CFDATA blocks,
@@ -123,7 +124,7 @@ function readFolder(cab: Buffer, at: number, reserve: number, budget: { left: nu
       window = block;
     }
     budget.left -= block.length;
-    if (budget.left < 0) throw new Error('over the decoded bytes budget');
+    if (budget.left < 0) throw new DecodedBudgetError('over the decoded bytes budget');
     out.push(block);
   }
   return Buffer.concat(out);

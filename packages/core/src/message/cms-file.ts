@@ -4,6 +4,8 @@
 // content is named, not read; a structure or content type it does not know cannot be listed. DER and BER
 // (indefinite lengths, constructed OCTET STRINGs as streaming signers write them), linear and bounded.
 
+import { DecodedBudgetError } from '../mime/decoded-budget.js';
+
 const PKCS7 = Buffer.from('2a864886f70d0107', 'hex'); // 1.2.840.113549.1.7.x
 const SMIME_CT = Buffer.from('2a864886f70d01091001', 'hex'); // 1.2.840.113549.1.9.16.1.x
 const DATA = 1;
@@ -156,7 +158,7 @@ function collect(
   if (++total.pieces > MAX_PIECES) throw new Error(`a CMS content in more than ${MAX_PIECES} pieces`);
   if (tlv.tag === 0x04 && tlv.end !== undefined) {
     total.bytes += tlv.end - tlv.start;
-    if (total.bytes > max) throw new Error('over the decoded bytes budget');
+    if (total.bytes > max) throw new DecodedBudgetError('over the decoded bytes budget');
     if (tlv.end > tlv.start) pieces.push(der.subarray(tlv.start, tlv.end));
     return tlv.end;
   }

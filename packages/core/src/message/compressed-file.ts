@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { DecodedBudgetError } from '../mime/decoded-budget.js';
 import type { ArchiveEntry } from './archive-entry.js';
 import { type ArchiveKind, archiveKindOf, innerFileName, KIND_HEAD } from './archive-kind.js';
 
@@ -52,9 +53,8 @@ function gzipEntry(data: Buffer, name: string, maxBytes: number): ArchiveEntry {
     try {
       content ??= gunzipSync(data, { maxOutputLength: Math.max(1, maxBytes) });
     } catch (error) {
-      throw new Error(
-        error instanceof RangeError ? 'over the decoded bytes budget' : (error as Error).message,
-      );
+      if (error instanceof RangeError) throw new DecodedBudgetError('over the decoded bytes budget');
+      throw new Error((error as Error).message);
     }
     return content;
   };

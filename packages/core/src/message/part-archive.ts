@@ -168,9 +168,28 @@ export function listPartArchive(
       : `${kind} ${SINGLE_FILE.has(kind) ? 'file' : 'archive'}`;
   // A signed file's content is S/MIME's: what cannot be read of it is excused where S/MIME is (allowSmime).
   const smime = kind === 'cms' ? ({ smime: true } as const) : {};
-  if (files.unreadable) {
-    const reason = `the files inside the ${label} cannot all be listed: ${files.unreadable}`;
-    findings.push({ partId: part.id, kind: 'malformed', reason, strippable: true, unlisted: true, ...smime });
+  if (files.limit) {
+    // A bound of the walk's own, like the 40 MiB above: not excused as an archive that cannot be listed, nor as
+    // S/MIME (attacker round 122).
+    const reason = `the files inside the ${label} are not all listed: ${files.unreadable}`;
+    findings.push({ partId: part.id, kind: 'limit', reason, strippable: true });
+  } else {
+    // What was found refuses it whatever could be listed: not excused as unlisted, nor as S/MIME (attacker round 122).
+    if (files.refused) {
+      const reason = `the files inside the ${label} cannot all be listed: ${files.refused}`;
+      findings.push({ partId: part.id, kind: 'malformed', reason, strippable: true });
+    }
+    if (files.unreadable && files.unreadable !== files.refused) {
+      const reason = `the files inside the ${label} cannot all be listed: ${files.unreadable}`;
+      findings.push({
+        partId: part.id,
+        kind: 'malformed',
+        reason,
+        strippable: true,
+        unlisted: true,
+        ...smime,
+      });
+    }
   }
   if (files.encrypted.length > 0) {
     const shown = files.encrypted.slice(0, 3).join(', ') + (files.encrypted.length > 3 ? ', …' : '');

@@ -1,6 +1,7 @@
 import { TextDecoder } from 'node:util';
 import { constants, inflateRawSync } from 'node:zlib';
 import { hasOverlongAscii } from '../message/overlong-utf8.js';
+import { DecodedBudgetError } from './decoded-budget.js';
 
 // A bounded central-directory walk over a zip archive in memory, with node's inflate (no dependency): what
 // cannot be read (not a zip, zip64, an encrypted or unknown-method entry, a truncated archive, more than the
@@ -148,7 +149,7 @@ export function eachZipEntry(zip: Buffer, maxBytes: number, visit: (entry: ZipEn
           const inflated = entryHead(data(), method, max, name);
           total += inflated.length - (headBytes?.length ?? 0);
           headBytes = inflated;
-          if (total > maxBytes) throw new Error(`over the decoded bytes budget at ${name}`);
+          if (total > maxBytes) throw new DecodedBudgetError(`over the decoded bytes budget at ${name}`);
         }
         return headBytes.subarray(0, max);
       },
@@ -403,16 +404,15 @@ function descriptorLength(zip: Buffer, at: number, sizes: Sizes, zip64First = fa
 
 function inflate(data: Buffer, method: number, budget: number, name: string): Buffer {
   if (method === 0) {
-    if (data.length > budget) throw new Error(`over the decoded bytes budget at ${name}`);
+    if (data.length > budget) throw new DecodedBudgetError(`over the decoded bytes budget at ${name}`);
     return data;
   }
   if (method !== 8) throw new Error(`${name}: compression method ${method}`);
   try {
     return inflateRawSync(data, { maxOutputLength: Math.max(1, budget) });
   } catch (error) {
-    throw new Error(
-      `${name}: ${error instanceof RangeError ? 'over the decoded bytes budget' : (error as Error).message}`,
-    );
+    if (error instanceof RangeError) throw new DecodedBudgetError(`${name}: over the decoded bytes budget`);
+    throw new Error(`${name}: ${(error as Error).message}`);
   }
 }
 
