@@ -33,9 +33,14 @@ export class MessageHeaders {
   /** Size of the header block in bytes, blank line included. */
   readonly size: number;
 
+  // The block was not UTF-8 and was read as Latin-1: each value's character codes are its bytes.
+  private readonly latin1: boolean;
+
   constructor(block: Buffer) {
     this.size = block.length;
-    this.fields = parseFields(block);
+    const { value, latin1 } = text(block);
+    this.latin1 = latin1;
+    this.fields = parseFields(value);
   }
 
   // Values by lower-case name, and parsed address fields: built on first use, as several rules ask.
@@ -56,6 +61,19 @@ export class MessageHeaders {
     }
     const list = this.byName.get(name.toLowerCase());
     return list ? [...list] : [];
+  }
+
+  /**
+   * Every value of a field as the bytes it was written in (unfolded, as {@link all}): a value in raw 8-bit bytes
+   * that are not UTF-8 is read as Latin-1 by `all`, while a client may decode those bytes in another charset.
+   *
+   * @example
+   * ```ts
+   * headers.bytes('from'); // [<Buffer 22 4a e0 6e e5 …>] for a windows-1251 display name
+   * ```
+   */
+  bytes(name: string): Buffer[] {
+    return this.all(name).map((v) => Buffer.from(v, this.latin1 ? 'latin1' : 'utf-8'));
   }
 
   /** The first raw value of a field. */
@@ -149,17 +167,17 @@ function flatten(list: Address[]): { name: string; address?: string }[] {
 
 // RFC 6532 allows raw UTF-8 in headers; anything that is not valid UTF-8 is read as Latin-1.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-function text(bytes: Buffer): string {
+function text(bytes: Buffer): { value: string; latin1: boolean } {
   try {
-    return utf8.decode(bytes);
+    return { value: utf8.decode(bytes), latin1: false };
   } catch {
-    return bytes.toString('latin1');
+    return { value: bytes.toString('latin1'), latin1: true };
   }
 }
 
-function parseFields(block: Buffer): HeaderField[] {
+function parseFields(block: string): HeaderField[] {
   const fields: HeaderField[] = [];
-  const lines = text(block).split(/\r?\n/);
+  const lines = block.split(/\r?\n/);
   let current: HeaderField | undefined;
   for (const line of lines) {
     if (line === '') break;

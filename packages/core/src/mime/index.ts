@@ -7,6 +7,7 @@ export { decodeHeaderWords } from '../message/decode-words.js';
 export { MessageHeaders } from '../message/headers.js';
 export { html5Reference, htmlToFullText } from '../message/html-references.js';
 export { decodeEntities } from '../message/html-text.js';
+export { rawHeaderReadings } from '../message/raw-header-readings.js';
 export { loadShownReaders, type ShownTexts } from '../message/shown-texts.js';
 export type { UpdateProblem, UpdateProblemCode } from './problems.js';
 export type { MimeSource, UpdateCheckResult } from './update-check.js';

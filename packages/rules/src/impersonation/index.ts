@@ -5,6 +5,7 @@ import {
   checkOptionNames,
   domainOf,
   isInternal,
+  type MessageHeaders,
   matchesAnyPattern,
   normalizeDomain,
   type RuleContext,
@@ -401,7 +402,7 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
   const protectedNames = stringList('names', options.names).map((n, i) => {
     const words = nameWords(n);
     if (words.length === 0) throw new ConfigError(`names[${i}]`, 'has no letters or digits');
-    return { words, compact: compactForms(words) };
+    return { words, compact: compactForms(words), short: shortWords(words) };
   });
   const allowed = patternList('allowedSenders', options.allowedSenders ?? [], true);
   return async (ctx) => {
@@ -424,9 +425,16 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
       // `=?utf-8?Q?J=E1ne_Doe?=` as Jáne Doe: such names are also read that way.
       const raw = fields.flatMap((f) => headers.all(f));
       const opened = fields.map((f) => ({ f, values: commentsOpened(headers.all(f)) }));
-      // Encoded words and comments (and only they) need the MIME tooling: loaded on first use, not at cold start.
+      // A value in raw bytes that are not ASCII or UTF-8 (or raw ISO-2022-JP), which a client may decode in another
+      // charset than the Latin-1 read here (attacker round 121).
+      const eightBit = fields.flatMap((f) => {
+        const values = headers.all(f);
+        return headers.bytes(f).filter((bytes, i) => mayShowOtherwise(bytes, values[i] as string));
+      });
+      // Encoded words, comments and such bytes (and only they) need the MIME tooling: loaded on first use, not at
+      // cold start.
       const mime =
-        raw.some((v) => v.includes('=?')) || opened.some((o) => o.values.length > 0)
+        raw.some((v) => v.includes('=?')) || opened.some((o) => o.values.length > 0) || eightBit.length > 0
           ? await loadMime()
           : undefined;
       const latin1 = mime && read.some((b) => b.name.includes('\uFFFD')) ? latin1Readings(raw, mime) : [];
@@ -447,6 +455,7 @@ export function impersonatesProtectedName(options: ImpersonationOptions): Condit
           ...latin1,
           ...comments,
           ...(mime ? [...wordFirstReadings(raw, mime), ...joinedReadings(raw, mime)] : []),
+          ...(mime ? charsetReadings(eightBit, declaredCharsets(headers.get('content-type')), mime) : []),
         ],
       };
     };
@@ -952,6 +961,64 @@ function unglued(name: string): string {
   return split(apart.normalize('NFKC'));
 }
 
+// Whether a field's bytes may be shown as other letters than `read` here: a byte above 0x7F in a value that is not
+// UTF-8, or that is but was read as Latin-1 (another field of the block was not UTF-8, and a client decodes each
+// field apart); or an escape (raw ISO-2022-JP).
+function mayShowOtherwise(bytes: Buffer, read: string): boolean {
+  if (bytes.includes(0x1b)) return true;
+  if (!bytes.some((b) => b >= 0x80)) return false;
+  try {
+    return STRICT_UTF8.decode(bytes) !== read;
+  } catch {
+    return true;
+  }
+}
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The mailboxes of the address fields `fields` as a client may show their raw 8-bit bytes, decoded in another charset
+ * than the Latin-1 (or UTF-8) read here: the message's declared charset, the code pages of `rawHeaderReadings`, UTF-8
+ * (attacker round 121). Group names come as mailboxes without an address. Empty, without loading the MIME tooling,
+ * when no field holds such bytes. Linear in the fields' length (at most eighteen readings of each).
+ *
+ * @example
+ * ```ts
+ * await recodedMailboxes(headers, ['from']); // [{ name: 'Jаnе Dое', address: 'x@evil.example' }, …] for windows-1251
+ * ```
+ */
+export async function recodedMailboxes(
+  headers: MessageHeaders,
+  fields: readonly string[],
+): Promise<{ name: string; address: string }[]> {
+  const eightBit = fields.flatMap((f) => {
+    const values = headers.all(f);
+    return headers.bytes(f).filter((bytes, i) => mayShowOtherwise(bytes, values[i] as string));
+  });
+  if (eightBit.length === 0) return [];
+  return charsetReadings(eightBit, declaredCharsets(headers.get('content-type')), await loadMime());
+}
+
+// The charset the message's Content-Type declares (Thunderbird and Outlook decode raw header bytes in it), if any.
+function declaredCharsets(contentType: string | undefined): string[] {
+  const m = /charset\s*=\s*"?([^";\s]{1,64})/i.exec(contentType ?? '');
+  return m ? [m[1] as string] : [];
+}
+
+// The mailboxes of raw 8-bit field values as each charset a client may decode them in shows them (rawHeaderReadings):
+// a display name written in windows-1251 or Shift_JIS bytes (attacker round 121). Group names read as display names.
+function charsetReadings(
+  values: readonly Buffer[],
+  declared: readonly string[],
+  mime: Mime,
+): { name: string; address: string }[] {
+  return values.flatMap((bytes) =>
+    mime.rawHeaderReadings(bytes, declared).flatMap((v) => {
+      const parsed = new mime.MessageHeaders(Buffer.from(`X: ${v.replace(/[\r\n]/g, ' ')}\r\n\r\n`));
+      return [...parsed.addresses('x'), ...parsed.groupNames('x').map((name) => ({ name, address: '' }))];
+    }),
+  );
+}
+
 function latin1Readings(raw: readonly string[], mime: Mime): { name: string; address: string }[] {
   return raw
     .filter((v) => /=\?utf-?8[?*]/i.test(v))
@@ -1220,7 +1287,14 @@ function openComments(value: string): string | undefined {
 // so an address written in a comment is read as shown).
 const COMMENT_SPECIAL = /^[()<>,;:"[\]\\]$/;
 
-function matchesProtected(name: string, protectedNames: { words: string[]; compact: string[] }[]): boolean {
+/** A protected name as matched: its words, its letters joined in each order, and whether its words are all short. */
+interface ProtectedName {
+  words: string[];
+  compact: string[];
+  short: boolean;
+}
+
+function matchesProtected(name: string, protectedNames: readonly ProtectedName[]): boolean {
   const words = nameWords(name);
   // Also read with a title glued in the same case taken off each word (`Jane Doeceo`, `drjane doe`).
   TITLES ??= {
@@ -1246,11 +1320,44 @@ function matchesProtected(name: string, protectedNames: { words: string[]; compa
     }
     const glued = ws.join('');
     return protectedNames.some(
-      (p) => p.words.every((w) => set.has(w)) || p.compact.some((c) => set.has(c) || glued === c),
+      (p) =>
+        p.words.every((w) => set.has(w)) ||
+        p.compact.some(
+          (c) => glued === c || (set.has(c) && (!p.short || joinedAlone(ws, c, titleWords(titles)))),
+        ),
     );
   });
 }
 let TITLES: { before: string[]; after: string[] } | undefined;
+let TITLE_WORDS: ReadonlySet<string> | undefined;
+const titleWords = (titles: { before: string[]; after: string[] }) =>
+  (TITLE_WORDS ??= new Set([...titles.before, ...titles.after]));
+
+// A name of two or more words of at most three letters each, as Chinese, Korean and Vietnamese names are romanised
+// (`Li Na`, `An Na`, `Le Na`, `Ma Lin`, `Yu Ki`): its letters joined make a given name many others carry (Lina, Anna,
+// Lena, Malin, Yuki), so such a joined form counts only alone ({@link joinedAlone}; false-positive round 15).
+function shortWords(words: readonly string[]): boolean {
+  return words.length >= 2 && words.every((w) => [...w].length <= 3);
+}
+
+// Whether adjacent words of `ws` read `c` joined with nothing but titles beside them (`Lina`, `CEO Lina`, `Lina,
+// Finance`), rather than beside another word, a surname (`Lina Müller`: someone else). Linear: each start's run stops
+// at `c`'s length, and the words outside it are counted from the totals.
+function joinedAlone(ws: readonly string[], c: string, titles: ReadonlySet<string>): boolean {
+  let others = 0;
+  for (const w of ws) if (!titles.has(w)) others++;
+  for (let k = 0; k < ws.length; k++) {
+    let run = '';
+    let inside = 0;
+    for (let m = k; m < ws.length && run.length < c.length; m++) {
+      const w = ws[m] as string;
+      run += w;
+      if (!titles.has(w)) inside++;
+      if (run === c && inside === others) return true;
+    }
+  }
+  return false;
+}
 // Titles reduced as a name's words are (`ciso` reads `clso`), longest first so `mrs` is taken off before `mr`.
 function reducedTitles(titles: readonly string[]): string[] {
   return titles.map((t) => nameWords(t).join('')).sort((a, b) => b.length - a.length);

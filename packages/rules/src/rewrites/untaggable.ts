@@ -23,8 +23,10 @@ export interface UntaggableOptions {
 
 // A header value read from raw bytes above 0x7f (UTF-8 or Latin-1).
 const EIGHT_BIT = /[\u0080-\uffff]/;
-// At most this many mailboxes and group names of From and Sender are read.
+// At most this many mailboxes and group names of From and Sender are read, and this many of their readings in other
+// charsets (eighteen readings of each of the first sixteen).
 const MAX_SHOWN = 16;
+const MAX_RECODED = 18 * MAX_SHOWN;
 
 /**
  * Why outside mail that tag-external cannot tag must go to Junk instead, as the note to log; undefined when it may be
@@ -122,8 +124,14 @@ async function shownAlike(
   headers: MessageHeaders,
   shown: readonly { address: string }[],
 ): Promise<string | undefined> {
-  const { lookAlike, shownAsOrganization } = await loadImpersonation();
-  for (const box of shown) {
+  const { lookAlike, shownAsOrganization, recodedMailboxes } = await loadImpersonation();
+  // A From or Sender in raw bytes of a legacy charset (`ceo@сorp.example` in windows-1251), read here as Latin-1, is
+  // also read as a client decodes it: in the declared charset or a code page it falls back to (attacker round 121).
+  const recoded = (await recodedMailboxes(headers, ['from', 'sender'])).slice(0, MAX_RECODED);
+  const ours = ownAddress(ctx.organizationDomains);
+  for (const box of [...shown, ...recoded.filter((b) => b.address !== '')]) {
+    if (ours(box.address))
+      return `the organization address "${box.address.slice(0, 80)}", as a client decodes it`;
     const like = lookAlike(domainOf(box.address), ctx.organizationDomains);
     if (like !== undefined) return `"${box.address.slice(0, 80)}", at a look-alike of ${like}`;
   }
@@ -132,6 +140,7 @@ async function shownAlike(
     ...[...headers.groupNames('from'), ...headers.groupNames('sender')]
       .slice(0, MAX_SHOWN)
       .map((name) => ({ name, address: '' })),
+    ...recoded,
   ];
   for (const box of named) {
     const text = shownAsOrganization(box, ctx.organizationDomains);

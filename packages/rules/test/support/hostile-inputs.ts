@@ -1041,6 +1041,68 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     archiveNames,
     40_000,
   ],
+  [
+    // Attacker round 121: a From display name in raw 8-bit bytes (not UTF-8) read in each charset a client may
+    // decode it in, each reading parsed as a mailbox list: endless high bytes, quotes and escapes, never closed.
+    'rawHeaderReadings: a raw 8-bit From of endless quotes, escapes and high bytes',
+    (n) => `"J\xe0n\xe5 \x1b$B#J${'\xe0\\"\xe5<'.repeat(n / 5)}`,
+    async (value) => {
+      const { rawHeaderReadings } = await import('@wmflow/core/mime');
+      return rawHeaderReadings(Buffer.from(value, 'latin1'), ['windows-1251']).map(
+        (reading) => new MessageHeaders(Buffer.from(`X: ${reading}\r\n\r\n`)).addresses('x').length,
+      );
+    },
+    20_000,
+  ],
+  [
+    // Attacker round 121: raw bytes inside Q encoded words escaped for the word's charset: words that never close,
+    // and one endless word of raw bytes and equals signs.
+    'rawHeaderReadings: endless unclosed Q words and raw bytes',
+    (n) => `${'=?a?Q?\xe0'.repeat(n / 14)}=?windows-1251?Q?${'\xe0='.repeat(n / 4)}?=`,
+    async (value) => {
+      const { rawHeaderReadings } = await import('@wmflow/core/mime');
+      return rawHeaderReadings(Buffer.from(value, 'latin1')).length;
+    },
+    20_000,
+  ],
+  [
+    // False-positive round 15: CNPJs labelled in a text are cleared in the message's later readings: endless labels
+    // with and without their 14 digits, each valid CNPJ a card's prefix, then the same text again unlabelled.
+    'collectSensitive: endless CNPJ labels and labelled CNPJs',
+    (n) => `${'<CNPJ>36000009000140 CNPJ/CPF:" cnpj'.repeat(n / 37)}`,
+    async (text) => {
+      const { collectSensitive } = await import('../../src/detectors/index.js');
+      const cleared = new Set<string>();
+      collectSensitive(text, ['payment-card'], new Set(), 1, {}, cleared);
+      return [...collectSensitive(text.replace(/cnpj/gi, ''), ['payment-card'], new Set(), 1, {}, cleared)];
+    },
+    20_000,
+  ],
+  [
+    // False-positive round 15: a protected name of short words joined is looked for alone among a display name's
+    // words: an endless name of its joined form and other words.
+    'impersonatesProtectedName: an endless display name of a short protected name joined',
+    (n) =>
+      `From: "${'Lina Müller '.repeat(n / 12)}" <x@evil.example>\r\nContent-Type: text/plain\r\n\r\nhi\r\n`,
+    async (raw) => {
+      const { impersonatesProtectedName } = await import('../../src/impersonation/index.js');
+      const { LazyMessage: Lazy } = await import('@wmflow/core');
+      const message = new Lazy(async () => Readable.from([Buffer.from(raw)]));
+      try {
+        const ctx = {
+          message,
+          envelope: { mailFrom: 'x@evil.example', recipients: [] },
+          direction: 'INBOUND',
+          organizationDomains: ['corp.example'],
+          note: () => {},
+        };
+        return await impersonatesProtectedName({ names: ['Li Na'] })(ctx as never);
+      } finally {
+        await message.close();
+      }
+    },
+    20_000,
+  ],
 ];
 
 /** Whether the DLP finds a number in a message (it reads each page and Office part as shown too). */
