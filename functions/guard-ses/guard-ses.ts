@@ -65,6 +65,9 @@ export function guardSes(env: Env): SesFlowHandler {
     // An error escaping the chain outside any rule followed onError, fail-open here, and answered CONTINUE with every
     // protection's verdict unanswered; guard-ses has no cosmetic rule on SES (tagging is off): held (attacker round 88).
     onFlowError: 'STOP_RULE',
+    // The header block the client shows, the stored message's, not SES's parse of it in the event's list (attacker
+    // round 123); the attachment policy reads the stored message anyway.
+    headerSource: 'stored',
     notes,
   });
 }

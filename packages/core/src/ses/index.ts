@@ -17,7 +17,12 @@ export { receiptVerdicts } from './receipt-message.js';
 export type { BounceOutcome } from './send-bounce.js';
 export type { SesFlowHandler, SesFlowOutcome } from './ses-flow.js';
 export { sesFlow } from './ses-flow.js';
-export type { SesFlowOptions, SesInvalidEventAnswer, SesInvocationType } from './settings.js';
+export type {
+  SesFlowOptions,
+  SesHeaderSource,
+  SesInvalidEventAnswer,
+  SesInvocationType,
+} from './settings.js';
 export { SES_LIMITS } from './settings.js';
 export { StoredMessageMismatchError } from './stored-identity.js';
 export { parseSesEvent } from './validate-event.js';

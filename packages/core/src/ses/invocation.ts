@@ -40,7 +40,7 @@ export async function runSesChain(s: SesSettings, ses: SesMessage, context: Cont
     // An engine's message: a page or document answered in its place is refused (fault round 47).
     { ...s.message, mailOnly: true },
   );
-  const message = new ReceiptMessage(lazy, ses);
+  const message = new ReceiptMessage(lazy, ses, { headerSource: s.headerSource });
   const budget = deadlineBudget(
     s.deadline,
     s.synchronous,

@@ -63,6 +63,7 @@ export class ReceiptMessage implements MessageAccess {
   constructor(
     private readonly inner: LazyMessage,
     private readonly ses: SesMessage,
+    private readonly options: { headerSource?: 'event' | 'stored' } = {},
   ) {}
 
   headers(): Promise<MessageHeaders> {
@@ -119,6 +120,8 @@ export class ReceiptMessage implements MessageAccess {
   }
 
   private async eventHeaders(): Promise<MessageHeaders> {
+    // The stored block is what the recipient's client shows; SES's list is its own parse (attacker round 123).
+    if (this.options.headerSource === 'stored') return this.inner.headers();
     const { headers, headersTruncated } = this.ses.mail;
     const lines = headers.map((h) => `${h.name}: ${h.value}\r\n`);
     const whole =

@@ -89,6 +89,13 @@ export interface SesFlowOptions {
    */
   onFlowError?: SesInvalidEventAnswer;
   /**
+   * Where the rules read the header block: `event` (default), the event's header list when it is whole and plain
+   * ASCII (rules that read only headers never touch S3); `stored`, always the stored message's own block, which is
+   * what the recipient's client shows: SES's parse of the header lines is not documented, and a field it lists
+   * otherwise (or not at all) is judged as shown (attacker round 123). A flow that reads the body anyway loses nothing.
+   */
+  headerSource?: SesHeaderSource;
+  /**
    * Where to record why a message was held: on every `STOP_RULE` answer (the junk policy's quarantine,
    * `onInvalidEvent`, `onRetryableError`) a small JSON object ({@link SesHoldRecord}) is written to
    * `<keyPrefix><messageId>.json` before the answer, so that `wmflow quarantine list` can say why the message the
@@ -116,6 +123,9 @@ export interface SesFlowOptions {
 /** What {@link SesFlowOptions.onInvalidEvent} answers to an event that cannot be read: a disposition, or `rethrow`. */
 export type SesInvalidEventAnswer = SesDisposition['disposition'] | 'rethrow';
 
+/** Where the rules read the message's header block: the event's list (`event`) or the stored message (`stored`). */
+export type SesHeaderSource = 'event' | 'stored';
+
 /** How the receipt rule's Lambda action invokes the function (its InvocationType). */
 export type SesInvocationType = 'RequestResponse' | 'Event';
 
@@ -133,6 +143,7 @@ export interface SesSettings {
   onRetryableError: SesInvalidEventAnswer;
   /** Absent: the flow's `onError` verdict is settled for every recipient. */
   onFlowError?: SesInvalidEventAnswer;
+  headerSource: SesHeaderSource;
   holdRecord?: { bucket: string; keyPrefix: string };
   fallback: Verdict;
   deadline: DeadlineOptions;
@@ -174,6 +185,7 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     onInvalidEvent: true,
     onRetryableError: true,
     onFlowError: true,
+    headerSource: true,
     holdRecord: true,
     fallback: true,
     deadline: true,
@@ -246,6 +258,10 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
   if (invocationType !== 'RequestResponse' && invocationType !== 'Event') {
     throw new ConfigError('invocationType', "must be 'RequestResponse' or 'Event'");
   }
+  const headerSource = options.headerSource ?? 'event';
+  if (headerSource !== 'event' && headerSource !== 'stored') {
+    throw new ConfigError('headerSource', "must be 'event' or 'stored'");
+  }
   const message = options.message ?? {};
   return {
     rules: options.rules as readonly Rule[],
@@ -259,6 +275,7 @@ export function checkSesOptions(options: SesFlowOptions): SesSettings {
     onInvalidEvent,
     onRetryableError,
     ...(onFlowError !== undefined ? { onFlowError } : {}),
+    headerSource,
     ...(holdRecord ? { holdRecord } : {}),
     fallback,
     deadline: options.deadline ?? {},
