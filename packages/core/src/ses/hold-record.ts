@@ -47,6 +47,14 @@ export function reasonLine(text: string): string {
 /**
  * Writes the record (best effort): resolves with `s3://bucket/key` once S3 answered it stored, or rejects with why
  * not. Bounded by `timeoutMs` (SES's wait for the answer): never the reason a hold is late.
+ *
+ * SES may run the receipt rule twice for one message, and each invocation that holds it writes here. The record is
+ * written only where none is (If-None-Match); one already there (an earlier invocation's, or this one's own attempt
+ * whose answer was lost) is read and kept in the new one, replaced only as it was read (If-Match): the same hold is
+ * left as it is, another is said beside it, and a decision's cause (`verdict`) stays ahead of a failure to decide.
+ * Written unconditionally, the later record replaced the earlier: a message held on the junk policy, then on an event
+ * that could not be read, was listed as held for the event alone (fault round 100). A record that cannot be read is
+ * replaced, as before.
  */
 export async function writeHoldRecord(
   s3: S3Client,
@@ -57,18 +65,81 @@ export async function writeHoldRecord(
   const key = `${where.keyPrefix}${record.messageId}.json`;
   const at = `s3://${where.bucket}/${key}`;
   if (timeoutMs < 100) throw new Error(`no time left before SES's wait ends (${Math.max(0, timeoutMs)} ms)`);
-  const out = await s3.send(
-    new PutObjectCommand({
-      Bucket: where.bucket,
-      Key: key,
-      Body: `${JSON.stringify(record)}\n`,
-      ContentType: 'application/json',
-    }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
-  // S3 gives every object it stored an ETag: a 200 without one (a proxy's page) stored nothing to count on.
-  if (!out.ETag) throw new Error('PutObject answered without an ETag');
-  return at;
+  const abortSignal = AbortSignal.timeout(timeoutMs);
+  let condition: { IfNoneMatch: string } | { IfMatch: string } | Record<string, never> = { IfNoneMatch: '*' };
+  let body = record;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const out = await s3.send(
+        new PutObjectCommand({
+          Bucket: where.bucket,
+          Key: key,
+          Body: `${JSON.stringify(body)}\n`,
+          ContentType: 'application/json',
+          ...condition,
+        }),
+        { abortSignal },
+      );
+      // S3 gives every object it stored an ETag: a 200 without one (a proxy's page) stored nothing to count on.
+      if (!out.ETag) throw new Error('PutObject answered without an ETag');
+      return at;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const name = (error as Error).name;
+      // 412: a record is there (or changed since it was read); 409: another conditional write of it is in progress.
+      if (attempt >= 3 || (status !== 412 && status !== 409 && name !== 'PreconditionFailed')) throw error;
+      const there = await heldBefore(s3, where.bucket, key, record.messageId, abortSignal);
+      if (there === undefined) {
+        condition = {}; // not a record anyone can read: replaced, as before
+        body = record;
+        continue;
+      }
+      // The same hold (this invocation's own attempt whose answer was lost, or another that held it as well): said.
+      if (there.record.reason.includes(record.reason)) return at;
+      condition = { IfMatch: there.etag };
+      body = merged(record, there.record);
+    }
+  }
+}
+
+/** The record `key` holds and its ETag, or undefined when there is none that reads as this message's record. */
+async function heldBefore(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  messageId: string,
+  abortSignal: AbortSignal,
+): Promise<{ etag: string; record: SesHoldRecord } | undefined> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
+    // A record is one bounded line: anything longer is not one (never read whole).
+    if (!out.ETag || out.ContentLength === undefined || out.ContentLength > 4 * MAX_REASON) {
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      return undefined;
+    }
+    const text = await out.Body?.transformToString();
+    const r = JSON.parse(text ?? '') as Partial<SesHoldRecord>;
+    if (r?.version !== 1 || r.messageId !== messageId) return undefined;
+    if (typeof r.cause !== 'string' || typeof r.reason !== 'string') return undefined;
+    return { etag: out.ETag, record: r as SesHoldRecord };
+  } catch {
+    return undefined;
+  }
+}
+
+/** This hold's record with the earlier one said beside it; a decision's cause stays ahead of a failure to decide. */
+function merged(now: SesHoldRecord, before: SesHoldRecord): SesHoldRecord {
+  const when = typeof before.heldAt === 'string' ? `, ${before.heldAt}` : '';
+  if (before.cause === 'verdict' && now.cause !== 'verdict')
+    return {
+      ...now,
+      cause: 'verdict',
+      reason: reasonLine(`${before.reason}; held again (${now.cause}): ${now.reason}`),
+    };
+  return {
+    ...now,
+    reason: reasonLine(`${now.reason}; held before (${before.cause}${when}): ${before.reason}`),
+  };
 }
 
 /**
