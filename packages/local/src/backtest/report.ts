@@ -101,6 +101,11 @@ function failures(lines: BacktestTally['failedSamples']): string {
       .flatMap((o) => [
         ...(o.error ? [[o.label, `${o.error.name}: ${o.error.message}`]] : []),
         ...o.failures.map((f) => [o.label, `rule ${f.rule}: ${f.error}`]),
+        // A failed edit counts among the failures (tally.ts): listed too, or the table under "Failures (N)" was
+        // empty for a policy whose edits failed (newcomer round 11).
+        ...(o.edit.status === 'failed'
+          ? [[o.label, `edit failed: ${o.edit.reason ?? 'no reason given'}`]]
+          : []),
       ])
       .map(
         ([label, what]) =>

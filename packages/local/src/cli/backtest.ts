@@ -309,7 +309,18 @@ function handlerSpec(fn: string | undefined, handler: string | undefined, built:
  * The run's own arguments and the baseline's: `--against` takes `recorded`, or the `--function`/`--handler`/`--built`
  * items right after it; whatever follows them (`-j`, `--resume`, the source…) is the run's again.
  */
-function splitAgainst(args: string[]): { own: string[]; against?: string[] } {
+function splitAgainst(given: string[]): { own: string[]; against?: string[] } {
+  // `--against=recorded` as every other option takes `--opt=value` (newcomer round 11: it was an unknown option).
+  const eq = given.findIndex((a) => a.startsWith('--against='));
+  const args =
+    eq < 0
+      ? given
+      : [
+          ...given.slice(0, eq),
+          '--against',
+          (given[eq] as string).slice('--against='.length),
+          ...given.slice(eq + 1),
+        ];
   const at = args.indexOf('--against');
   if (at < 0) return { own: args };
   let end = at + 1;

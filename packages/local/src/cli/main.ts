@@ -115,9 +115,22 @@ async function unknownOption(error: Error, command: string): Promise<string | un
   const option = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
   if (!option) return undefined;
   // The option of this command a mistyped one most likely meant, as a rule's options say it (newcomer round 7).
-  const near = option.startsWith('--') ? await nearest(option, optionsOf(command)) : undefined;
-  return `unknown option ${option} (${near ? `did you mean ${near}? ` : ''}wmflow --help lists the options)`;
+  const hint = HINTS[command]?.[option];
+  const near = hint || !option.startsWith('--') ? undefined : await nearest(option, optionsOf(command));
+  return `unknown option ${option} (${hint ?? (near ? `did you mean ${near}? ` : '')}wmflow --help lists the options)`;
 }
+
+/**
+ * Options of another command, or another tool's words, that a newcomer gives a command (newcomer round 11): said what
+ * the command takes instead, where the nearest spelling would name nothing or the wrong option.
+ */
+const HINTS: Record<string, Record<string, string>> = {
+  backtest: {
+    '--baseline': 'did you mean --against? ',
+    '--engine':
+      'backtest runs each policy on its own engine: an sesFlow handler, guard-ses and archiver-ses on SES, the others on WorkMail; ',
+  },
+};
 
 /** The usage lines of `command`: from its own to the next command's. */
 function blockOf(command: string): string {

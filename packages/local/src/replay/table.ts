@@ -134,11 +134,21 @@ export function problemLines(results: readonly ReplayResult[]): string {
     if (r.deadlineHit) lines.push(`! ${file}: deadline hit: open recipients got the fallback verdict`);
     if (r.bounce?.status === 'failed')
       lines.push(
-        `! ${file}: bounce not sent (${shownText(r.bounce.reason ?? 'unknown')}): ${shownText(r.bounce.recipients.join(', '))} dropped, the sender is not told`,
+        `! ${file}: bounce not sent (${shownText(r.bounce.reason ?? 'unknown')}): ${shownText(r.bounce.recipients.join(', '))} dropped, the sender is not told${r.bounce.reason === NO_BOUNCE_SENDER ? BOUNCE_SENDER_HINT : ''}`,
       );
   }
   return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
 }
+
+/** sesFlow's reason for a bounce it could not send because it was given no sender (core's ses-flow.ts). */
+const NO_BOUNCE_SENDER = 'no bounceSender configured';
+
+/**
+ * Where a bounce sender comes from (newcomer round 11: `wmflow init --engine ses`'s handler reads BOUNCE_SENDER, which
+ * its stack sets and a local replay does not, so a ported rule that bounces failed `npm test` with no word of it).
+ */
+const BOUNCE_SENDER_HINT =
+  ' (give the handler one: sesFlow({ bounceSender }); a handler that reads it from BOUNCE_SENDER, as the one `wmflow init --engine ses` writes: --env BOUNCE_SENDER=postmaster@<your domain>)';
 
 /**
  * What each rule in audit mode would have settled, one line each: the RULES FIRED cell marks such a rule
