@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type FlowHandler, flow } from '@wmflow/core';
+import { type FlowHandler, flow, rule } from '@wmflow/core';
 import { makeFlowEvent } from '@wmflow/core/testing';
 import { blockAttachments, journalToS3 } from '@wmflow/rules';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -91,6 +91,31 @@ describe('fault round 99: a message found cut by one rule is not served whole to
     expect(firstAction(retry.response)).toBe('BOUNCE');
     const journal = await assertJournalIntact(t.stack, new Map([[id, bytes]]));
     expect(journal.problems.filter((p) => p.includes(id))).toEqual([]);
+  }, 60_000);
+
+  // The same, with a rule after the journal that is still running at the deadline: the answer at the deadline must not
+  // carry the verdict decided on the cut bytes either (a reviewer's probe of the fix above).
+  it('the same with a later rule still running at the deadline: the invocation fails, never DEFAULT', async () => {
+    const bytes = withExe(200_000, 'f99-shared-cut-deadline');
+    const id = t.stack.flow.load(bytes);
+    t.flowp.decide = firstCut(bytes.indexOf('--b1\r\nContent-Type: application/octet-stream'));
+    const stalled = flow({
+      direction: 'INBOUND',
+      transientErrors: 'rule-policy',
+      deadline: { safetyMarginMs: 1000 },
+      rules: [
+        blockAttachments(),
+        journalToS3({ bucket: JOURNAL, keyTemplate: 'sc99/{messageId}', onError: 'fail-open' }),
+        rule('stalls', (ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', resolve))),
+      ],
+    });
+    const event = makeFlowEvent({
+      messageId: id,
+      mailFrom: 'ann@partner.example',
+      recipients: ['bob@corp.example'],
+    });
+    const first = await invoke(stalled, event, 4_000);
+    expect(first.error?.message).toMatch(/^rule message-read failed: .*a read ended early/);
   }, 60_000);
 
   it('control: the same message read whole is journaled and bounced; a benign one journaled and delivered', async () => {
