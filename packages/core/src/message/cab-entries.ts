@@ -117,9 +117,9 @@ function readFolder(cab: Buffer, at: number, reserve: number, budget: { left: nu
           window.length ? { ...options, dictionary: window } : options,
         );
       } catch (error) {
-        throw new Error(
-          error instanceof RangeError ? 'over the decoded bytes budget' : (error as Error).message,
-        );
+        // The budget ran out inside a block: the listing's bound, as below (a review of attacker round 122).
+        if (error instanceof RangeError) throw new DecodedBudgetError('over the decoded bytes budget');
+        throw new Error((error as Error).message);
       }
       window = block;
     }

@@ -151,6 +151,32 @@ describe('a signed file as an archive of one file (the guard)', () => {
     expect(listArchive(zipped, 'zip').names).toEqual(['fattura.exe.p7m', 'fattura.exe.p7m/fattura.exe']);
   });
 
+  it("a content past the reader's own bounds (pieces, nesting) is a limit met, which no setting excuses", () => {
+    // A review of attacker round 122: these were plain problems, which allowSmime and allowUnlistedArchives excuse.
+    const pieces = listArchive(cmsFile(Buffer.alloc(262_144, 65), { chunk: 1 }), 'cms', 'fattura.exe.p7m');
+    expect(pieces).toMatchObject({ limit: true });
+    expect(pieces.unreadable).toMatch(/pieces/);
+    const one = cmsFile(Buffer.from('A'), { chunk: 1 });
+    const at = one.indexOf(Buffer.from('2480040141', 'hex'));
+    const nested = Buffer.concat([
+      one.subarray(0, at),
+      Buffer.alloc(2 * 13).fill(Buffer.from('2480', 'hex')),
+      one.subarray(at),
+      Buffer.alloc(2 * 13),
+    ]);
+    const deep = listArchive(nested, 'cms', 'fattura.exe.p7m');
+    expect(deep).toMatchObject({ limit: true });
+    expect(deep.unreadable).toMatch(/nested deeper/);
+    // An unknown structure stays a problem (not a limit): a setting may excuse it as before.
+    expect(
+      listArchive(
+        Buffer.from('30800609 2a864886f70d010702 a080 3080 3080'.replace(/ /g, ''), 'hex'),
+        'cms',
+        'x.p7m',
+      ).limit,
+    ).toBeFalsy();
+  });
+
   it('names encrypted content, lists nothing for a detached signature, and says why it cannot read one', () => {
     expect(listArchive(cmsFile(XML, { type: 'enveloped' }), 'cms', 'fattura.xml.p7m').encrypted).toEqual([
       'fattura.xml',

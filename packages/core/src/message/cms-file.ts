@@ -155,14 +155,17 @@ function collect(
   depth: number,
 ): number {
   // Every piece counts, empty or constructed: the work is in the pieces, not in their bytes.
-  if (++total.pieces > MAX_PIECES) throw new Error(`a CMS content in more than ${MAX_PIECES} pieces`);
+  // The bounds are the reader's own, not a content it cannot read: no setting excuses them (a review of round 122).
+  if (++total.pieces > MAX_PIECES)
+    throw new DecodedBudgetError(`a CMS content in more than ${MAX_PIECES} pieces`);
   if (tlv.tag === 0x04 && tlv.end !== undefined) {
     total.bytes += tlv.end - tlv.start;
     if (total.bytes > max) throw new DecodedBudgetError('over the decoded bytes budget');
     if (tlv.end > tlv.start) pieces.push(der.subarray(tlv.start, tlv.end));
     return tlv.end;
   }
-  if (tlv.tag !== 0x24 || depth >= MAX_NESTING) throw new Error('a CMS content of an unknown structure');
+  if (tlv.tag !== 0x24) throw new Error('a CMS content of an unknown structure');
+  if (depth >= MAX_NESTING) throw new DecodedBudgetError(`a CMS content nested deeper than ${MAX_NESTING}`);
   let at = tlv.start;
   while (hasMore(der, tlv, at)) at = collect(der, element(der, at, tlv.end), pieces, total, max, depth + 1);
   return tlv.end ?? at + 2;

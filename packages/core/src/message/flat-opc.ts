@@ -1,3 +1,4 @@
+import { DecodedBudgetError } from '../mime/decoded-budget.js';
 import type { ArchiveEntry } from './archive-entry.js';
 import {
   nameAttributes,
@@ -106,7 +107,7 @@ export function eachFlatOpcPart(
       ? xmlBase64(inner, `a Flat OPC part (${partNames[0] ?? 'part'})`)
       : Buffer.from(inner, 'utf8');
     left -= bytes.length;
-    if (left < 0) throw new Error(`a Flat OPC document of more than ${maxBytes} bytes of parts`);
+    if (left < 0) throw new DecodedBudgetError(`a Flat OPC document of more than ${maxBytes} bytes of parts`);
     // Under each name it carries (a decoy `pkg:name` of another namespace beside the package's own): every one.
     for (const name of partNames.length > 0 ? partNames : ['part']) {
       const entry = name.replace(/^[\\/]+/, '') || 'part';

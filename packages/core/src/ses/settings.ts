@@ -93,6 +93,11 @@ export interface SesFlowOptions {
    * ASCII (rules that read only headers never touch S3); `stored`, always the stored message's own block, which is
    * what the recipient's client shows: SES's parse of the header lines is not documented, and a field it lists
    * otherwise (or not at all) is judged as shown (attacker round 123). A flow that reads the body anyway loses nothing.
+   *
+   * @example
+   * ```ts
+   * sesFlow({ headerSource: 'stored', rules: [impersonatesProtectedName({ names: ['Jane Doe'] })] });
+   * ```
    */
   headerSource?: SesHeaderSource;
   /**
@@ -123,7 +128,14 @@ export interface SesFlowOptions {
 /** What {@link SesFlowOptions.onInvalidEvent} answers to an event that cannot be read: a disposition, or `rethrow`. */
 export type SesInvalidEventAnswer = SesDisposition['disposition'] | 'rethrow';
 
-/** Where the rules read the message's header block: the event's list (`event`) or the stored message (`stored`). */
+/**
+ * Where the rules read the message's header block: the event's list (`event`) or the stored message (`stored`).
+ *
+ * @example
+ * ```ts
+ * const source: SesHeaderSource = 'stored';
+ * ```
+ */
 export type SesHeaderSource = 'event' | 'stored';
 
 /** How the receipt rule's Lambda action invokes the function (its InvocationType). */
