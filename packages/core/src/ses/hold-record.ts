@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isTransient } from '../transient.js';
 
 /**
  * Why an SES flow answered `STOP_RULE`: its verdicts (the junk policy), a rule's failure settled by `onError`, an
@@ -53,8 +54,9 @@ export function reasonLine(text: string): string {
  * whose answer was lost) is read and kept in the new one, replaced only as it was read (If-Match): the same hold is
  * left as it is, another is said beside it, and a decision's cause (`verdict`) stays ahead of a failure to decide.
  * Written unconditionally, the later record replaced the earlier: a message held on the junk policy, then on an event
- * that could not be read, was listed as held for the event alone (fault round 100). A record that cannot be read is
- * replaced, as before.
+ * that could not be read, was listed as held for the event alone (fault round 100). A record that reads as none (not
+ * a record, access denied) is replaced, as before; a read that failed on its way (throttled, reset) fails the write,
+ * which leaves the record there as it is.
  */
 export async function writeHoldRecord(
   s3: S3Client,
@@ -122,7 +124,10 @@ async function heldBefore(
     if (r?.version !== 1 || r.messageId !== messageId) return undefined;
     if (typeof r.cause !== 'string' || typeof r.reason !== 'string') return undefined;
     return { etag: out.ETag, record: r as SesHoldRecord };
-  } catch {
+  } catch (error) {
+    // A read that failed on its way (throttled, reset, timed out) says nothing of what is there: replacing the record
+    // then would drop the reason it holds. The write fails instead, as a write does (a review of fault round 100).
+    if (isTransient(error)) throw error;
     return undefined;
   }
 }
