@@ -86,7 +86,7 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       // Without an edit to commit, the last rule's full read is the invocation's last: no spill to /tmp.
       const lastReads = !s.synchronous || !s.updates ? () => message.beginFinalReads?.() : undefined;
       await runChain(s.rules, state, s.onError, failures, s.transientErrors === 'fail-invocation', lastReads);
-      failIfDecidedOnCut(message);
+      failIfDecidedOnCut(s, message);
       edit = await editOutcome(s, state, event, clients, () => {
         putSent = true;
       });
@@ -102,7 +102,7 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
       await settleWithin(work, grace);
       // A rule that must not be lost (a journal: policy rethrow) had not finished: fail, so it is retried.
       if (retried) throw new DeadlineError(retried.name);
-      failIfDecidedOnCut(message);
+      failIfDecidedOnCut(s, message);
       // A strip whose PutRawMessageContent is on its way may yet be applied (WorkMail answers after the deadline): a
       // bounce would refuse a message WorkMail holds stripped, a delivery might deliver the attachment. Not known, so
       // the invocation fails and WorkMail's retry decides on the message it then holds (fault round 74).
@@ -151,8 +151,11 @@ export async function runInvocation(s: Settings, event: FlowEvent, context: Cont
 
 // Under 'rule-policy' a rule may fail open on a read that found the message cut, longer or changed after the rules
 // before it decided on the bytes then held: their verdicts rest on no message. Fail, so WorkMail retries (fault round
-// 99), at the chain's end as at the deadline. A reset or a full disk leaves the bytes held the message's own.
-function failIfDecidedOnCut(message: LazyMessage): void {
+// 99), at the chain's end as at the deadline. A reset or a full disk leaves the bytes held the message's own. Under
+// 'fail-invocation' such a failure reaching the chain fails the invocation already; a rule that catches it itself
+// decides what it means.
+function failIfDecidedOnCut(s: Settings, message: LazyMessage): void {
+  if (s.transientErrors !== 'rule-policy') return;
   const cut = message.readFailure;
   if (cut && (cut.reason === 'short' || cut.reason === 'long' || cut.reason === 'changed'))
     throw new RuleError('message-read', cut, true);
